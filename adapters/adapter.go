@@ -1,0 +1,62 @@
+// Package adapters defines the contract between the hub and the code that
+// speaks one agency's formats. Each agency has one package below this
+// folder; adapters/registry lists them all in one place, and
+// adapters/adaptertest is the conformance suite every adapter runs.
+package adapters
+
+import (
+	"errors"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// Adapter translates between one agency's bytes and canonical messages.
+//
+// Decode and Encode do no I/O and keep no state between calls, so they
+// are safe to call from many goroutines at once and their results depend
+// only on their arguments. Transport (HTTP, Kafka topic, file drop) is the
+// hub's configuration, not the adapter's concern.
+type Adapter interface {
+	// Agency returns the agency name the adapter speaks for, such as
+	// "police" or "courts".
+	Agency() string
+
+	// Decode turns one inbound body into canonical messages. The hub
+	// sets each message's ID, Source and ReceivedAt afterwards; Decode
+	// fills the rest, including SenderMessageID and CaseKey.
+	//
+	// Input that breaks a rule returns an error wrapping a
+	// *schemas.ValidationError that lists every violation with its
+	// location. Input that cannot be parsed at all returns an error
+	// wrapping ErrMalformed.
+	Decode(body []byte, contentType string) (Decoded, error)
+
+	// Encode turns a canonical message into the agency's bytes. A
+	// message type the agency does not receive returns an error wrapping
+	// ErrUnsupported.
+	Encode(m *canonical.Message) (Encoded, error)
+}
+
+// Decoded is the result of Decode.
+type Decoded struct {
+	Messages []canonical.Message
+	// Journal is the body the hub keeps in its journal: the input with
+	// secrets such as Aadhaar numbers masked. Nil means the input may be
+	// kept as received.
+	Journal []byte
+}
+
+// Encoded is the result of Encode.
+type Encoded struct {
+	Body []byte
+	// ContentType is the body's media type, such as "application/xml".
+	ContentType string
+}
+
+var (
+	// ErrMalformed marks input that is not well-formed JSON or XML, or is
+	// not one of the documents the adapter reads.
+	ErrMalformed = errors.New("malformed input")
+	// ErrUnsupported marks a message type the adapter does not handle.
+	ErrUnsupported = errors.New("unsupported message type")
+)

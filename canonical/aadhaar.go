@@ -1,0 +1,95 @@
+package canonical
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"strings"
+)
+
+// Verhoeff tables for the Aadhaar check digit (UIDAI uses the Verhoeff
+// dihedral-group scheme).
+var (
+	verhoeffD = [10][10]byte{
+		{0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+		{1, 2, 3, 4, 0, 6, 7, 8, 9, 5},
+		{2, 3, 4, 0, 1, 7, 8, 9, 5, 6},
+		{3, 4, 0, 1, 2, 8, 9, 5, 6, 7},
+		{4, 0, 1, 2, 3, 9, 5, 6, 7, 8},
+		{5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
+		{6, 5, 9, 8, 7, 1, 0, 4, 3, 2},
+		{7, 6, 5, 9, 8, 2, 1, 0, 4, 3},
+		{8, 7, 6, 5, 9, 3, 2, 1, 0, 4},
+		{9, 8, 7, 6, 5, 4, 3, 2, 1, 0},
+	}
+	verhoeffP = [8][10]byte{
+		{0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+		{1, 5, 7, 6, 2, 8, 3, 0, 9, 4},
+		{5, 8, 0, 3, 7, 9, 6, 1, 4, 2},
+		{8, 9, 1, 6, 0, 4, 3, 5, 2, 7},
+		{9, 4, 5, 3, 1, 2, 6, 8, 7, 0},
+		{4, 2, 8, 6, 5, 7, 3, 9, 0, 1},
+		{2, 7, 9, 3, 8, 0, 6, 4, 1, 5},
+		{7, 0, 4, 6, 9, 1, 3, 2, 5, 8},
+	}
+)
+
+// ErrInvalidAadhaar is returned for a value that is not a 12-digit Aadhaar
+// number with a valid Verhoeff check digit.
+var ErrInvalidAadhaar = errors.New(
+	"invalid Aadhaar number: want 12 digits, first not 0 or 1, valid check digit")
+
+// ValidAadhaar reports whether s, with spaces and hyphens removed, is 12
+// digits that do not start with 0 or 1 and end in a valid Verhoeff check
+// digit.
+func ValidAadhaar(s string) bool {
+	digits := aadhaarDigits(s)
+	if len(digits) != 12 || digits[0] == '0' || digits[0] == '1' {
+		return false
+	}
+	c := byte(0)
+	for i := 0; i < len(digits); i++ {
+		d := digits[len(digits)-1-i]
+		if d < '0' || d > '9' {
+			return false
+		}
+		c = verhoeffD[c][verhoeffP[i%8][d-'0']]
+	}
+	return c == 0
+}
+
+func aadhaarDigits(s string) string {
+	return strings.NewReplacer(" ", "", "-", "").Replace(s)
+}
+
+// IsMaskedAadhaar reports whether s has the form MaskAadhaar writes.
+func IsMaskedAadhaar(s string) bool {
+	if len(s) != 12 || !strings.HasPrefix(s, "XXXXXXXX") {
+		return false
+	}
+	for _, r := range s[8:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// MaskAadhaar returns the identifier that stands for the Aadhaar number s:
+// the value masked to its last four digits ("XXXXXXXX1234") and a token,
+// the hex HMAC-SHA256 of the 12 digits under key, so that two records of
+// one number match without either holding it.
+func MaskAadhaar(s string, key []byte) (Identifier, error) {
+	if !ValidAadhaar(s) {
+		return Identifier{}, ErrInvalidAadhaar
+	}
+	digits := aadhaarDigits(s)
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(digits))
+	return Identifier{
+		Type:  IDAadhaar,
+		Value: "XXXXXXXX" + digits[8:],
+		Token: hex.EncodeToString(mac.Sum(nil)),
+	}, nil
+}

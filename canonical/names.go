@@ -1,0 +1,84 @@
+package canonical
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// NormalizeText returns s in Unicode normalization form C with leading and
+// trailing space removed and inner runs of white space collapsed to one
+// space. Malayalam and Devanagari text arrives both composed and
+// decomposed; NFC makes equal names compare equal.
+func NormalizeText(s string) string {
+	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
+}
+
+// NormalizeName normalizes every part of n and fills Script when it is
+// empty.
+func NormalizeName(n Name) Name {
+	n.Full = NormalizeText(n.Full)
+	n.Given = NormalizeText(n.Given)
+	n.Middle = NormalizeText(n.Middle)
+	n.Family = NormalizeText(n.Family)
+	n.Initials = NormalizeText(n.Initials)
+	if n.Script == "" {
+		n.Script = DetectScript(n.Full)
+	}
+	return n
+}
+
+var scripts = []struct {
+	code  string
+	table *unicode.RangeTable
+}{
+	{"Mlym", unicode.Malayalam},
+	{"Deva", unicode.Devanagari},
+	{"Taml", unicode.Tamil},
+	{"Telu", unicode.Telugu},
+	{"Knda", unicode.Kannada},
+	{"Beng", unicode.Bengali},
+	{"Gujr", unicode.Gujarati},
+	{"Guru", unicode.Gurmukhi},
+	{"Orya", unicode.Oriya},
+	{"Arab", unicode.Arabic},
+	{"Latn", unicode.Latin},
+}
+
+// DetectScript returns the ISO 15924 code of the first letter of s whose
+// script it knows, or "" when s has none.
+func DetectScript(s string) string {
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		for _, sc := range scripts {
+			if unicode.Is(sc.table, r) {
+				return sc.code
+			}
+		}
+	}
+	return ""
+}
+
+// Normalize normalizes every name of p in place.
+func (p *Person) Normalize() {
+	for i := range p.Names {
+		p.Names[i] = NormalizeName(p.Names[i])
+	}
+	for i := range p.Aliases {
+		p.Aliases[i] = NormalizeName(p.Aliases[i])
+	}
+	for i := range p.Relatives {
+		p.Relatives[i].Name = NormalizeText(p.Relatives[i].Name)
+	}
+}
+
+// PrimaryName returns the first name's full form, or "" when p has none.
+func (p *Person) PrimaryName() string {
+	if len(p.Names) == 0 {
+		return ""
+	}
+	return p.Names[0].Full
+}

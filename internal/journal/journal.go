@@ -1,0 +1,182 @@
+// Package journal defines the hub's durable record: every message it
+// accepted, the routing decision made for it, and every delivery and
+// delivery attempt. Two stores implement it: journal/postgres for
+// production and journal/sqlite for the embedded default.
+package journal
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// ErrNotFound is returned when a message or delivery does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is the journal.
+//
+// Every method is safe for concurrent use. Times are stored as instants
+// and come back in UTC unless a field says otherwise.
+type Store interface {
+	// Accept journals a message, its routing decision and its pending
+	// deliveries, and publishes e.Outbox on the outbox topic, all in one
+	// transaction: after Accept returns nil, all of it is durable, and
+	// after an error none of it is.
+	//
+	// When (e.Message.Source, e.Message.SenderMessageID) is already
+	// journaled, Accept changes nothing and returns the original
+	// message's id with Duplicate set.
+	Accept(ctx context.Context, e Entry) (Receipt, error)
+
+	// Journey returns a message with everything that happened to it.
+	Journey(ctx context.Context, messageID string) (Journey, error)
+
+	// Delivery returns one delivery and the canonical message it carries.
+	Delivery(ctx context.Context, deliveryID string) (Delivery, canonical.Message, error)
+
+	// RecordAttempt stores the outcome of one delivery attempt and moves
+	// the delivery to the attempt's resulting status. Recording an
+	// attempt for a delivery that is already delivered or dead changes
+	// nothing and returns ErrSettled.
+	RecordAttempt(ctx context.Context, a Attempt) error
+
+	// Close releases the store's connections.
+	Close() error
+}
+
+// ErrSettled is returned by RecordAttempt for a delivery that is already
+// delivered or dead-lettered.
+var ErrSettled = errors.New("delivery already settled")
+
+// Entry is what Accept journals.
+type Entry struct {
+	// Message is the canonical message; its ID, Source, SenderMessageID,
+	// Type, CaseKey and times are also stored in columns.
+	Message canonical.Message
+	// Raw is the body as received, with secrets masked by the adapter.
+	Raw []byte
+	// ContentType is Raw's media type.
+	ContentType string
+	// Routing is the decision of every route for this message.
+	Routing []RouteDecision
+	// RoutesVersion is the version of the routes that made the decision.
+	RoutesVersion string
+	// Deliveries are the deliveries the decision created, all pending.
+	Deliveries []NewDelivery
+	// Outbox are the bus messages to publish, one per delivery.
+	Outbox []*message.Message
+}
+
+// RouteDecision is one route's verdict on a message.
+type RouteDecision struct {
+	Route   string `json:"route"`
+	Matched bool   `json:"matched"`
+	// Reason explains the verdict, such as the condition's value or the
+	// error that stopped its evaluation.
+	Reason       string   `json:"reason,omitempty"`
+	Destinations []string `json:"destinations,omitempty"`
+}
+
+// NewDelivery is a delivery Accept creates.
+type NewDelivery struct {
+	ID          string
+	Destination string
+	Route       string
+}
+
+// Receipt is Accept's result.
+type Receipt struct {
+	// MessageID is the hub's id for the message: the new one, or the
+	// original's when Duplicate is set.
+	MessageID string
+	// Duplicate is true when the sender had already sent this message.
+	Duplicate bool
+	// ReceivedAt is when the hub accepted the message (the original's
+	// for a duplicate).
+	ReceivedAt time.Time
+}
+
+// Status of a delivery.
+const (
+	StatusPending   = "pending"
+	StatusDelivered = "delivered"
+	StatusDead      = "dead"
+)
+
+// Delivery is one destination's copy of a message.
+type Delivery struct {
+	ID          string    `json:"id"`
+	MessageID   string    `json:"message_id"`
+	Destination string    `json:"destination"`
+	Route       string    `json:"route"`
+	Status      string    `json:"status"`
+	Attempts    []Attempt `json:"attempts"`
+	// Reason is why a dead delivery was dead-lettered.
+	Reason    string    `json:"reason,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Attempt is one try at sending a delivery.
+type Attempt struct {
+	DeliveryID string `json:"-"`
+	// Number counts attempts of one delivery from 1.
+	Number     int       `json:"number"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	// StatusCode is the destination's HTTP status, 0 when no response
+	// arrived.
+	StatusCode int `json:"status_code,omitempty"`
+	// Error describes a failure; empty on success.
+	Error string `json:"error,omitempty"`
+	// Result is the delivery status after this attempt: StatusPending
+	// when it will be retried, StatusDelivered or StatusDead.
+	Result string `json:"result"`
+}
+
+// Journey is a message with everything that happened to it.
+type Journey struct {
+	MessageID       string          `json:"message_id"`
+	Source          string          `json:"source"`
+	SenderMessageID string          `json:"sender_message_id"`
+	Type            canonical.Type  `json:"type"`
+	CaseKey         string          `json:"case_key"`
+	CorrelationID   string          `json:"correlation_id,omitempty"`
+	ReceivedAt      time.Time       `json:"received_at"`
+	RoutesVersion   string          `json:"routes_version"`
+	Routing         []RouteDecision `json:"routing"`
+	Deliveries      []Delivery      `json:"deliveries"`
+	// Status summarises the deliveries: "unrouted" when none was made,
+	// "delivered" when all are, "dead" when any is dead and none pending,
+	// and "in_progress" otherwise.
+	Status  string            `json:"status"`
+	Message canonical.Message `json:"message"`
+}
+
+// Summarize returns the journey status for a set of deliveries, as
+// described on Journey.Status.
+func Summarize(ds []Delivery) string {
+	if len(ds) == 0 {
+		return "unrouted"
+	}
+	pending, dead := 0, 0
+	for _, d := range ds {
+		switch d.Status {
+		case StatusPending:
+			pending++
+		case StatusDead:
+			dead++
+		}
+	}
+	switch {
+	case pending > 0:
+		return "in_progress"
+	case dead > 0:
+		return "dead"
+	}
+	return "delivered"
+}
