@@ -1,0 +1,113 @@
+// Package sqlite opens the hub's embedded SQLite database through the pure-Go
+// driver modernc.org/sqlite, so the embedded default needs neither cgo nor a
+// server.
+//
+// Transaction contract: every transaction that [Open]'s handle begins with
+// BeginTx is BEGIN IMMEDIATE, so it takes the database's single write lock
+// when it starts, not at its first write. Two transactions that both read
+// and then write can therefore not deadlock on the lock upgrade, and a
+// writer that finds the lock taken waits up to [BusyTimeout] instead of
+// failing at once with SQLITE_BUSY. Read-only transactions
+// (sql.TxOptions.ReadOnly) begin DEFERRED and never take the write lock.
+// Because SQLite has one write lock per file, keep write transactions short:
+// no network calls inside them.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// BusyTimeout is how long a statement waits for a lock held by another
+// connection before it fails with SQLITE_BUSY. Write transactions are meant
+// to last milliseconds, so 5 s leaves a wide margin and still surfaces a
+// stuck writer.
+const BusyTimeout = 5 * time.Second
+
+// Open opens, or creates, the SQLite database file at path and returns a
+// handle whose every connection is configured as below. It checks that the
+// file is in WAL mode before returning.
+//
+// The caller closes the handle. The path must name a file: an empty path
+// or ":memory:" is rejected, because WAL mode needs a file on disk.
+func Open(path string) (*sql.DB, error) {
+	dsn, err := dataSourceName(path)
+	if err != nil {
+		return nil, err
+	}
+
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
+	}
+
+	if err := checkWAL(db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
+	}
+
+	return db, nil
+}
+
+// dataSourceName builds the modernc.org/sqlite DSN for path. The driver
+// applies each parameter to every new connection, because SQLite keeps
+// busy_timeout, foreign_keys and synchronous per connection.
+func dataSourceName(path string) (string, error) {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
+		return "", fmt.Errorf("opening sqlite: invalid path %q: expected a file system path", path)
+	}
+
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("opening sqlite: resolving path %q: %w", path, err)
+	}
+
+	params := url.Values{}
+	// Wait for a lock held by another connection instead of failing at once.
+	params.Set("_busy_timeout", strconv.FormatInt(BusyTimeout.Milliseconds(), 10))
+	// WAL lets readers run while one writer commits, and makes a commit one
+	// append to the write-ahead log.
+	params.Set("_journal_mode", "WAL")
+	// FULL syncs the WAL on every commit, so a commit that returned survives
+	// power loss. NORMAL keeps the file consistent but can lose the last
+	// commits, which the hub may already have acknowledged to a sender.
+	params.Set("_synchronous", "FULL")
+	// SQLite leaves foreign key enforcement off unless each connection enables it.
+	params.Set("_foreign_keys", "on")
+	// BEGIN IMMEDIATE takes the write lock at the start of a transaction, so
+	// two read-then-write transactions queue on busy_timeout instead of one
+	// failing with SQLITE_BUSY when it tries to upgrade its read lock.
+	params.Set("_txlock", "immediate")
+
+	// The file: URI form keeps characters such as '?' or '#' in the path
+	// from being read as the start of the parameters.
+	uri := url.URL{Scheme: "file", Path: abs, RawQuery: params.Encode()}
+	return uri.String(), nil
+}
+
+// checkWAL connects once and reports an error unless the database runs in
+// WAL mode, which SQLite silently refuses on some file systems.
+func checkWAL(db *sql.DB) error {
+	ctx, cancel := context.WithTimeout(context.Background(), BusyTimeout)
+	defer cancel()
+
+	var mode string
+	err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+	if err != nil {
+		return fmt.Errorf("reading journal mode: %w", err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return errors.New("journal mode is " + mode + ", expected wal: " +
+			"the file system may not support the shared memory WAL needs")
+	}
+	return nil
+}
