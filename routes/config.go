@@ -1,0 +1,173 @@
+// Package routes decides which destinations receive a message. Routes
+// are data: a YAML document of destinations and routes, each route a CEL
+// condition over the canonical message and a list of destinations. Load
+// compiles and type-checks every condition before the hub starts, and
+// Table.Decide records why each route matched or not.
+package routes
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the routes document.
+type Config struct {
+	// Version labels this set of routes in the journal. Empty means the
+	// first 12 hex digits of the document's SHA-256.
+	Version      string        `yaml:"version,omitempty" json:"version,omitempty"`
+	Destinations []Destination `yaml:"destinations" json:"destinations"`
+	Routes       []Route       `yaml:"routes" json:"routes"`
+}
+
+// Destination is an agency system the hub delivers to.
+type Destination struct {
+	// Name identifies the destination in routes and the journal.
+	Name string `yaml:"name" json:"name"`
+	// Agency names the adapter that encodes for this destination.
+	Agency string `yaml:"agency" json:"agency"`
+	// URL receives each delivery as an HTTP POST.
+	URL string `yaml:"url" json:"url"`
+	// Timeout bounds one delivery attempt. Default 10s.
+	Timeout Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
+	// MaxAttempts is how many times a delivery is tried before it is
+	// dead-lettered. Default 8.
+	MaxAttempts int `yaml:"max_attempts,omitempty" json:"max_attempts,omitempty"`
+}
+
+// Route sends the messages its condition selects to its destinations.
+type Route struct {
+	Name        string `yaml:"name" json:"name"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// When is a CEL expression over `message`, the canonical message,
+	// that must evaluate to a bool.
+	When string   `yaml:"when" json:"when"`
+	To   []string `yaml:"to" json:"to"`
+}
+
+// Defaults for Destination fields left at zero.
+const (
+	DefaultTimeout     = 10 * time.Second
+	DefaultMaxAttempts = 8
+)
+
+// Duration is a time.Duration written as "10s" in YAML and JSON.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if err := n.Decode(&s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("invalid duration %q: %w", s, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration as a Go duration string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// MarshalText writes the duration as a Go duration string.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
+
+// Parse decodes a routes document, fills defaults and checks it, but does
+// not compile conditions: Compile does.
+func Parse(doc []byte) (Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(doc))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return Config{}, fmt.Errorf("parsing routes: %w", err)
+	}
+	if c.Version == "" {
+		sum := sha256.Sum256(doc)
+		c.Version = hex.EncodeToString(sum[:6])
+	}
+	for i := range c.Destinations {
+		d := &c.Destinations[i]
+		if d.Timeout == 0 {
+			d.Timeout = Duration(DefaultTimeout)
+		}
+		if d.MaxAttempts == 0 {
+			d.MaxAttempts = DefaultMaxAttempts
+		}
+	}
+	return c, c.Validate()
+}
+
+// Validate checks names, references and URLs, and returns every problem
+// found, each naming its destination or route.
+func (c Config) Validate() error {
+	var errs []error
+	dests := map[string]bool{}
+	for i, d := range c.Destinations {
+		errs = append(errs, d.validate(i, dests)...)
+		dests[d.Name] = true
+	}
+	routes := map[string]bool{}
+	for i, r := range c.Routes {
+		where := fmt.Sprintf("route %q", r.Name)
+		if !namePattern.MatchString(r.Name) {
+			where = fmt.Sprintf("route %d", i+1)
+			errs = append(errs, fmt.Errorf("%s: invalid name %q: want lowercase letters, "+
+				"digits, '.', '_' or '-'", where, r.Name))
+		}
+		if routes[r.Name] {
+			errs = append(errs, fmt.Errorf("%s: duplicate route name", where))
+		}
+		routes[r.Name] = true
+		if r.When == "" {
+			errs = append(errs, fmt.Errorf("%s: missing condition (when)", where))
+		}
+		if len(r.To) == 0 {
+			errs = append(errs, fmt.Errorf("%s: no destinations (to)", where))
+		}
+		for _, to := range r.To {
+			if !dests[to] {
+				errs = append(errs, fmt.Errorf("%s: unknown destination %q", where, to))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (d Destination) validate(i int, seen map[string]bool) []error {
+	var errs []error
+	where := fmt.Sprintf("destination %q", d.Name)
+	if !namePattern.MatchString(d.Name) {
+		where = fmt.Sprintf("destination %d", i+1)
+		errs = append(errs, fmt.Errorf("%s: invalid name %q: want lowercase letters, "+
+			"digits, '.', '_' or '-'", where, d.Name))
+	}
+	if seen[d.Name] {
+		errs = append(errs, fmt.Errorf("%s: duplicate destination name", where))
+	}
+	if d.Agency == "" {
+		errs = append(errs, fmt.Errorf("%s: missing agency", where))
+	}
+	u, err := url.Parse(d.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("%s: invalid url %q: want an absolute http or https URL",
+			where, d.URL))
+	}
+	if d.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("%s: timeout must not be negative", where))
+	}
+	if d.MaxAttempts < 0 {
+		errs = append(errs, fmt.Errorf("%s: max_attempts must not be negative", where))
+	}
+	return errs
+}

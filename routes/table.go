@@ -1,0 +1,171 @@
+package routes
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/ext"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// Table is a compiled routes document. It is immutable and safe for
+// concurrent use.
+type Table struct {
+	config Config
+	routes []compiledRoute
+	dests  map[string]Destination
+}
+
+type compiledRoute struct {
+	Route
+	program cel.Program
+}
+
+// Decision is one route's verdict on a message.
+type Decision struct {
+	Route   string
+	Matched bool
+	// Reason is the condition's value, or the error that stopped its
+	// evaluation; such a route does not match.
+	Reason       string
+	Destinations []string
+}
+
+// newEnv declares `message` as the canonical Message, with fields named
+// by their JSON names, so conditions are type-checked against the model.
+func newEnv() (*cel.Env, error) {
+	return cel.NewEnv(
+		ext.NativeTypes(
+			reflect.TypeFor[canonical.Message](),
+			ext.ParseStructTag("json"),
+		),
+		ext.Strings(),
+		cel.Variable("message", cel.ObjectType("canonical.Message")),
+	)
+}
+
+// Compile parses and type-checks every route's condition. The error names
+// each route whose condition is invalid, with the position in it.
+func Compile(c Config) (*Table, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	env, err := newEnv()
+	if err != nil {
+		return nil, fmt.Errorf("building CEL environment: %w", err)
+	}
+	t := &Table{config: c, dests: map[string]Destination{}}
+	for _, d := range c.Destinations {
+		t.dests[d.Name] = d
+	}
+	var errs []error
+	for _, r := range c.Routes {
+		prg, err := compileCondition(env, r)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		t.routes = append(t.routes, compiledRoute{Route: r, program: prg})
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return t, nil
+}
+
+func compileCondition(env *cel.Env, r Route) (cel.Program, error) {
+	ast, iss := env.Compile(r.When)
+	if iss.Err() != nil {
+		return nil, fmt.Errorf("route %q: invalid condition %q: %w", r.Name, r.When, iss.Err())
+	}
+	if ast.OutputType() != cel.BoolType {
+		return nil, fmt.Errorf("route %q: condition %q has type %s, want bool",
+			r.Name, r.When, ast.OutputType())
+	}
+	prg, err := env.Program(ast)
+	if err != nil {
+		return nil, fmt.Errorf("route %q: %w", r.Name, err)
+	}
+	return prg, nil
+}
+
+// Load parses and compiles a routes document.
+func Load(doc []byte) (*Table, error) {
+	c, err := Parse(doc)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(c)
+}
+
+// Version returns the routes document's version label.
+func (t *Table) Version() string { return t.config.Version }
+
+// Config returns the document the table was compiled from.
+func (t *Table) Config() Config { return t.config }
+
+// Destination returns the named destination.
+func (t *Table) Destination(name string) (Destination, bool) {
+	d, ok := t.dests[name]
+	return d, ok
+}
+
+// Decide evaluates every route against m, in document order, and returns
+// each route's decision. A condition that fails at run time, for example
+// by reading a body the message does not have, does not match, and its
+// Reason says why.
+func (t *Table) Decide(m *canonical.Message) []Decision {
+	out := make([]Decision, 0, len(t.routes))
+	for _, r := range t.routes {
+		out = append(out, decide(r, m))
+	}
+	return out
+}
+
+func decide(r compiledRoute, m *canonical.Message) Decision {
+	d := Decision{Route: r.Name}
+	val, _, err := r.program.Eval(map[string]any{"message": m})
+	if err != nil {
+		d.Reason = "condition failed: " + err.Error()
+		return d
+	}
+	matched, ok := val.(types.Bool)
+	if !ok {
+		d.Reason = fmt.Sprintf("condition returned %v, not a bool", val)
+		return d
+	}
+	d.Matched = bool(matched)
+	if d.Matched {
+		d.Reason = "condition true: " + r.When
+		d.Destinations = append([]string(nil), r.To...)
+	} else {
+		d.Reason = "condition false: " + r.When
+	}
+	return d
+}
+
+// Targets returns the destinations of the matched decisions, each once,
+// with the first route that selected it.
+func Targets(ds []Decision) []Target {
+	var out []Target
+	seen := map[string]bool{}
+	for _, d := range ds {
+		for _, dest := range d.Destinations {
+			if d.Matched && !seen[dest] {
+				seen[dest] = true
+				out = append(out, Target{Destination: dest, Route: d.Route})
+			}
+		}
+	}
+	return out
+}
+
+// Target is a destination and the route that selected it.
+type Target struct {
+	Destination string
+	Route       string
+}

@@ -1,0 +1,147 @@
+package routes
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+const testRoutes = `
+version: test-1
+destinations:
+  - name: ecourts
+    agency: courts
+    url: http://127.0.0.1:9/ecf
+  - name: cctns
+    agency: police
+    url: http://127.0.0.1:9/notifications
+    timeout: 3s
+    max_attempts: 2
+routes:
+  - name: chargesheet-to-court
+    when: message.type == "chargesheet" && message.chargesheet.kind == "chargesheet"
+    to: [ecourts]
+  - name: cnr-to-police
+    when: message.type == "court_registration"
+    to: [cctns]
+  - name: murder-cases
+    when: message.chargesheet.charges.exists(c, c.act == "BNS" && c.section == "103(1)")
+    to: [cctns, ecourts]
+`
+
+func chargesheet() *canonical.Message {
+	return &canonical.Message{
+		Type:       canonical.TypeChargesheet,
+		OccurredAt: time.Date(2025, 3, 1, 10, 0, 0, 0, time.FixedZone("IST", 19800)),
+		Chargesheet: &canonical.Chargesheet{
+			Kind:    canonical.FinalChargesheet,
+			Charges: []canonical.Charge{{Act: "BNS", Section: "103(1)"}},
+		},
+	}
+}
+
+func TestLoadDefaults(t *testing.T) {
+	tab, err := Load([]byte(testRoutes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.Version() != "test-1" {
+		t.Errorf("Version = %q", tab.Version())
+	}
+	d, _ := tab.Destination("ecourts")
+	if d.Timeout != Duration(DefaultTimeout) || d.MaxAttempts != DefaultMaxAttempts {
+		t.Errorf("defaults not applied: %+v", d)
+	}
+	d, _ = tab.Destination("cctns")
+	if d.Timeout != Duration(3*time.Second) || d.MaxAttempts != 2 {
+		t.Errorf("explicit values lost: %+v", d)
+	}
+}
+
+func TestDecideChargesheet(t *testing.T) {
+	tab, err := Load([]byte(testRoutes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := tab.Decide(chargesheet())
+	if len(ds) != 3 {
+		t.Fatalf("got %d decisions, want 3", len(ds))
+	}
+	if !ds[0].Matched || ds[1].Matched || !ds[2].Matched {
+		t.Errorf("matched = %v %v %v, want true false true", ds[0].Matched, ds[1].Matched, ds[2].Matched)
+	}
+	got := Targets(ds)
+	want := []Target{{"ecourts", "chargesheet-to-court"}, {"cctns", "murder-cases"}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("Targets = %v, want %v", got, want)
+	}
+}
+
+func TestDecideMissingBody(t *testing.T) {
+	tab, err := Load([]byte(testRoutes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &canonical.Message{
+		Type:              canonical.TypeCourtRegistration,
+		CourtRegistration: &canonical.CourtRegistration{CNR: "KLER010000012025"},
+	}
+	ds := tab.Decide(m)
+	if !ds[1].Matched {
+		t.Errorf("cnr-to-police did not match: %s", ds[1].Reason)
+	}
+	if ds[2].Matched {
+		t.Error("murder-cases matched a message without a chargesheet")
+	}
+	if ds[2].Reason == "" {
+		t.Error("unmatched route has no reason")
+	}
+}
+
+func TestCompileErrorsNameRoute(t *testing.T) {
+	cases := map[string]struct{ when, want string }{
+		"unknown field": {`message.chargesheet.verdict == "x"`, "verdict"},
+		"not bool":      {`message.type`, "want bool"},
+		"syntax":        {`message.type ==`, "Syntax error"},
+		"wrong type":    {`message.chargesheet.supplementary == "one"`, "no matching overload"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			doc := strings.Replace(testRoutes,
+				`message.type == "court_registration"`, tc.when, 1)
+			_, err := Load([]byte(doc))
+			if err == nil {
+				t.Fatal("Load accepted an invalid condition")
+			}
+			if !strings.Contains(err.Error(), `route "cnr-to-police"`) {
+				t.Errorf("error does not name the route: %v", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestValidateReferences(t *testing.T) {
+	doc := strings.Replace(testRoutes, "to: [cctns]", "to: [nowhere]", 1)
+	doc = strings.Replace(doc, "http://127.0.0.1:9/ecf", "ftp://x", 1)
+	_, err := Load([]byte(doc))
+	if err == nil {
+		t.Fatal("Load accepted unknown destination and bad URL")
+	}
+	for _, want := range []string{`unknown destination "nowhere"`, `destination "ecourts": invalid url`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+}
+
+func TestUnknownYAMLField(t *testing.T) {
+	_, err := Load([]byte(testRoutes + "\nroutez: []\n"))
+	if err == nil || !strings.Contains(err.Error(), "routez") {
+		t.Errorf("error = %v, want one naming the unknown field", err)
+	}
+}
