@@ -1,0 +1,135 @@
+// Package api is the hub's HTTP interface: agencies post messages to it
+// and people and tools read message journeys from it.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// DefaultMaxBody is the largest inbound body accepted when
+// Server.MaxBody is zero, in bytes.
+const DefaultMaxBody = 8 << 20
+
+// Server serves the hub's HTTP API. Its fields are set once before use.
+type Server struct {
+	Ingest *ingest.Service
+	Store  journal.Store
+	Log    *slog.Logger
+	// MaxBody is the largest inbound body in bytes; DefaultMaxBody when 0.
+	MaxBody int64
+}
+
+// Handler returns the API's routes.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/v1/inbound/{agency}", s.inbound)
+	mux.HandleFunc("GET /api/v1/messages/{id}", s.journey)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	return mux
+}
+
+// InboundResponse is the body of a 202 or 200 answer to an inbound post.
+// MessageID is the first message's id, for the common one-message body.
+type InboundResponse struct {
+	MessageID string          `json:"message_id"`
+	Messages  []ingest.Result `json:"messages"`
+}
+
+func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
+	agency := r.PathValue("agency")
+	limit := s.MaxBody
+	if limit == 0 {
+		limit = DefaultMaxBody
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		problem.Write(w, problem.New(problem.TooLarge, "the body exceeds the limit of "+
+			humanBytes(limit)))
+		return
+	}
+	if err != nil {
+		problem.Write(w, problem.New(problem.BadRequest, "reading body: "+err.Error()))
+		return
+	}
+	results, err := s.Ingest.Accept(r.Context(), agency, body, r.Header.Get("Content-Type"))
+	if err != nil {
+		s.inboundError(w, r, agency, err)
+		return
+	}
+	status := http.StatusOK
+	for _, res := range results {
+		if !res.Duplicate {
+			status = http.StatusAccepted
+		}
+	}
+	writeJSON(w, status, InboundResponse{MessageID: results[0].MessageID, Messages: results})
+}
+
+func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency string, err error) {
+	if errors.Is(err, ingest.ErrUnknownAgency) {
+		problem.Write(w, problem.New(problem.UnknownAgency, err.Error()))
+		return
+	}
+	if vs := schemas.Violations(err); vs != nil {
+		p := problem.New(problem.Invalid, "the message breaks the rules listed in errors; "+
+			"nothing was stored")
+		p.Errors = vs
+		s.Log.Info("invalid message rejected", "agency", agency, "violations", len(vs))
+		problem.Write(w, p)
+		return
+	}
+	if ingest.IsInvalid(err) {
+		s.Log.Info("malformed message rejected", "agency", agency)
+		problem.Write(w, problem.New(problem.Malformed, err.Error()))
+		return
+	}
+	s.Log.Error("storing inbound message failed", "agency", agency, "error", err)
+	problem.Write(w, problem.New(problem.Unavailable,
+		"the message was not stored; send it again later"))
+}
+
+func (s *Server) journey(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	j, err := s.Store.Journey(r.Context(), id)
+	if errors.Is(err, journal.ErrNotFound) {
+		problem.Write(w, problem.New(problem.NotFound, "no message with id "+id))
+		return
+	}
+	if err != nil {
+		s.Log.Error("reading journey failed", "message_id", id, "error", err)
+		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
+		return
+	}
+	writeJSON(w, http.StatusOK, j)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}

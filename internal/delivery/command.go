@@ -1,0 +1,57 @@
+// Package delivery sends journaled messages to their destinations. Each
+// destination has its own bus topic and handler, so a slow or broken
+// agency holds up only its own deliveries.
+package delivery
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+)
+
+// TopicPrefix starts the bus topic of every destination.
+const TopicPrefix = "deliveries."
+
+// Topic returns the bus topic that carries deliveries to destination.
+func Topic(destination string) string { return TopicPrefix + destination }
+
+// Command is the bus message that asks for one delivery. The journal
+// holds the delivery itself; the command only names it.
+type Command struct {
+	DeliveryID  string `json:"delivery_id"`
+	MessageID   string `json:"message_id"`
+	Destination string `json:"destination"`
+	CaseKey     string `json:"case_key"`
+}
+
+// Metadata keys set on command messages.
+const (
+	MetaCaseKey     = "case_key"
+	MetaMessageID   = "message_id"
+	MetaDestination = "destination"
+)
+
+// NewMessage returns c as a watermill message whose UUID is the delivery
+// id, with the case key in metadata so a keyed bus keeps one case's
+// deliveries in order.
+func NewMessage(c Command) *message.Message {
+	payload, _ := json.Marshal(c) // a struct of strings always marshals
+	m := message.NewMessage(c.DeliveryID, payload)
+	m.Metadata.Set(MetaCaseKey, c.CaseKey)
+	m.Metadata.Set(MetaMessageID, c.MessageID)
+	m.Metadata.Set(MetaDestination, c.Destination)
+	return m
+}
+
+// ParseCommand reads a command from a bus message.
+func ParseCommand(m *message.Message) (Command, error) {
+	var c Command
+	if err := json.Unmarshal(m.Payload, &c); err != nil {
+		return Command{}, fmt.Errorf("decoding delivery command %s: %w", m.UUID, err)
+	}
+	if c.DeliveryID == "" {
+		return Command{}, fmt.Errorf("delivery command %s has no delivery_id", m.UUID)
+	}
+	return c, nil
+}

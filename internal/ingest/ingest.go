@@ -1,0 +1,157 @@
+// Package ingest accepts a message from an agency: decode, validate,
+// route, and journal it with its deliveries in one transaction. Only
+// then is the sender told the hub has it.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/delivery"
+	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/routes"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// ErrUnknownAgency is returned for an agency with no adapter.
+var ErrUnknownAgency = errors.New("unknown agency")
+
+// Service accepts inbound messages. Its fields are set once before use.
+type Service struct {
+	Adapters *registry.Set
+	Store    journal.Store
+	// Routes returns the routes table in force; it is called once per
+	// message, so a reloaded table applies to the next message.
+	Routes func() *routes.Table
+	Log    *slog.Logger
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
+	// Zone is the offset received times are written in; UTC when nil.
+	Zone *time.Location
+}
+
+// Result is what the hub tells a sender about one accepted message.
+type Result struct {
+	MessageID       string    `json:"message_id"`
+	SenderMessageID string    `json:"sender_message_id"`
+	Duplicate       bool      `json:"duplicate"`
+	ReceivedAt      time.Time `json:"received_at"`
+}
+
+// Accept decodes body as agency's format and journals every message in
+// it. Invalid input returns an error wrapping a *schemas.ValidationError
+// or adapters.ErrMalformed, and nothing is stored. Messages of one body
+// are journaled one by one; a store failure part way returns the error
+// with the results of those already journaled, which a retry then finds
+// as duplicates.
+func (s *Service) Accept(ctx context.Context, agency string, body []byte, contentType string) ([]Result, error) {
+	a, ok := s.Adapters.Adapter(agency)
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownAgency, agency)
+	}
+	decoded, err := a.Decode(body, contentType)
+	if err != nil {
+		return nil, fmt.Errorf("decoding %s message: %w", agency, err)
+	}
+	raw := decoded.Journal
+	if raw == nil {
+		raw = body
+	}
+	received := s.now()
+	msgs := decoded.Messages
+	for i := range msgs {
+		stamp(&msgs[i], agency, received)
+		if err := schemas.ValidateValue("canonical/message.json", &msgs[i]); err != nil {
+			return nil, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
+		}
+	}
+	var results []Result
+	for i := range msgs {
+		r, err := s.journal(ctx, &msgs[i], raw, contentType)
+		if err != nil {
+			return results, err
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+func (s *Service) now() time.Time {
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	zone := s.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	return now().In(zone)
+}
+
+func stamp(m *canonical.Message, agency string, received time.Time) {
+	m.ID = uuid.Must(uuid.NewV7()).String()
+	m.Source = agency
+	m.ReceivedAt = received
+	if m.SchemaVersion == "" {
+		m.SchemaVersion = canonical.SchemaVersion
+	}
+}
+
+func (s *Service) journal(ctx context.Context, m *canonical.Message, raw []byte, contentType string) (Result, error) {
+	table := s.Routes()
+	decisions := table.Decide(m)
+	entry := journal.Entry{
+		Message: *m, Raw: raw, ContentType: contentType,
+		RoutesVersion: table.Version(),
+	}
+	for _, d := range decisions {
+		entry.Routing = append(entry.Routing, journal.RouteDecision{
+			Route: d.Route, Matched: d.Matched, Reason: d.Reason, Destinations: d.Destinations,
+		})
+	}
+	for _, t := range routes.Targets(decisions) {
+		id := uuid.Must(uuid.NewV7()).String()
+		entry.Deliveries = append(entry.Deliveries, journal.NewDelivery{
+			ID: id, Destination: t.Destination, Route: t.Route,
+		})
+		entry.Outbox = append(entry.Outbox, delivery.NewMessage(delivery.Command{
+			DeliveryID: id, MessageID: m.ID, Destination: t.Destination, CaseKey: m.CaseKey,
+		}))
+	}
+	receipt, err := s.Store.Accept(ctx, entry)
+	if err != nil {
+		return Result{}, fmt.Errorf("journaling message %s: %w", m.ID, err)
+	}
+	s.log(m, receipt, len(entry.Deliveries))
+	return Result{
+		MessageID: receipt.MessageID, SenderMessageID: m.SenderMessageID,
+		Duplicate: receipt.Duplicate, ReceivedAt: receipt.ReceivedAt,
+	}, nil
+}
+
+func (s *Service) log(m *canonical.Message, r journal.Receipt, deliveries int) {
+	if s.Log == nil {
+		return
+	}
+	if r.Duplicate {
+		s.Log.Info("duplicate message", "message_id", r.MessageID, "agency", m.Source,
+			"case_id", m.CaseKey)
+		return
+	}
+	s.Log.Info("message accepted", "message_id", r.MessageID, "agency", m.Source,
+		"type", string(m.Type), "case_id", m.CaseKey, "deliveries", deliveries)
+}
+
+// IsInvalid reports whether err is the sender's fault: malformed input or
+// a validation error.
+func IsInvalid(err error) bool {
+	return errors.Is(err, adapters.ErrMalformed) || schemas.Violations(err) != nil
+}

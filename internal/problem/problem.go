@@ -1,0 +1,66 @@
+// Package problem writes errors to HTTP clients as RFC 9457 problem
+// details, from a small catalogue of kinds that say whether a retry can
+// help.
+package problem
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Kind is an entry in the catalogue of errors the hub returns to agencies.
+type Kind struct {
+	// Code is the last part of the problem type URI.
+	Code   string
+	Title  string
+	Status int
+	// Retryable is true when sending the same request later can succeed.
+	Retryable bool
+}
+
+// The catalogue.
+var (
+	Invalid       = Kind{"invalid-message", "Message is invalid", http.StatusBadRequest, false}
+	Malformed     = Kind{"malformed-message", "Message cannot be parsed", http.StatusBadRequest, false}
+	UnknownAgency = Kind{"unknown-agency", "Agency is not configured", http.StatusNotFound, false}
+	NotFound      = Kind{"not-found", "Resource not found", http.StatusNotFound, false}
+	TooLarge      = Kind{"too-large", "Message is too large", http.StatusRequestEntityTooLarge, false}
+	Unavailable   = Kind{"unavailable", "Hub cannot store the message now",
+		http.StatusServiceUnavailable, true}
+	BadRequest = Kind{"bad-request", "Request is invalid", http.StatusBadRequest, false}
+)
+
+// typeBase prefixes Kind.Code to form the problem type URI.
+const typeBase = "urn:sangam:problem:"
+
+// Problem is an RFC 9457 problem details object with the hub's
+// extension members.
+type Problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail,omitempty"`
+	Instance string `json:"instance,omitempty"`
+	// Retryable tells the sender whether the same request may succeed
+	// later.
+	Retryable bool `json:"retryable"`
+	// Errors lists every violation of an invalid message.
+	Errors []schemas.Violation `json:"errors,omitempty"`
+}
+
+// New returns a problem of kind k with detail.
+func New(k Kind, detail string) Problem {
+	return Problem{
+		Type: typeBase + k.Code, Title: k.Title, Status: k.Status,
+		Detail: detail, Retryable: k.Retryable,
+	}
+}
+
+// Write sends p as application/problem+json with p.Status.
+func Write(w http.ResponseWriter, p Problem) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
