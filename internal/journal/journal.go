@@ -23,13 +23,17 @@ var ErrNotFound = errors.New("not found")
 // and come back in UTC unless a field says otherwise.
 type Store interface {
 	// Accept journals a message, its routing decision and its pending
-	// deliveries, and publishes e.Outbox on the outbox topic, all in one
-	// transaction: after Accept returns nil, all of it is durable, and
-	// after an error none of it is.
+	// deliveries, and publishes e.Outbox, all in one transaction: after
+	// Accept returns nil, all of it is durable, and after an error none
+	// of it is.
 	//
 	// When (e.Message.Source, e.Message.SenderMessageID) is already
 	// journaled, Accept changes nothing and returns the original
 	// message's id with Duplicate set.
+	//
+	// Each Outgoing message is published on its own topic, whose tables
+	// the caller has created beforehand (see the bus packages'
+	// InitializeTopic).
 	Accept(ctx context.Context, e Entry) (Receipt, error)
 
 	// Journey returns a message with everything that happened to it.
@@ -68,7 +72,13 @@ type Entry struct {
 	// Deliveries are the deliveries the decision created, all pending.
 	Deliveries []NewDelivery
 	// Outbox are the bus messages to publish, one per delivery.
-	Outbox []*message.Message
+	Outbox []Outgoing
+}
+
+// Outgoing is a bus message and the topic to publish it on.
+type Outgoing struct {
+	Topic   string
+	Message *message.Message
 }
 
 // RouteDecision is one route's verdict on a message.
