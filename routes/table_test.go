@@ -145,3 +145,16 @@ func TestUnknownYAMLField(t *testing.T) {
 		t.Errorf("error = %v, want one naming the unknown field", err)
 	}
 }
+
+func TestDefaultDocumentCompiles(t *testing.T) {
+	tab, err := Load(DefaultDocument())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := chargesheet()
+	m.Source = "police"
+	targets := Targets(tab.Decide(m))
+	if len(targets) != 1 || targets[0].Destination != "ecourts-kerala" {
+		t.Errorf("police chargesheet targets = %v, want ecourts-kerala", targets)
+	}
+}
