@@ -1,0 +1,218 @@
+package schemas_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+var ist = time.FixedZone("IST", 5*3600+1800)
+
+func testFIRRef() canonical.FIRRef {
+	return canonical.FIRRef{
+		State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 1187,
+		NationalID: "KL-EKM0412-2025-001187",
+	}
+}
+
+// testPerson sets every field of a person, with a masked Aadhaar number.
+func testPerson(t *testing.T) canonical.Person {
+	t.Helper()
+	aadhaar, err := canonical.MaskAadhaar("2345 6789 0124", []byte("test key of thirty-two bytes...."))
+	if err != nil {
+		t.Fatalf("MaskAadhaar: %v", err)
+	}
+	aadhaar.Issuer = "UIDAI"
+	return canonical.Person{
+		Names: []canonical.Name{
+			{Full: "രാജൻ കെ. പി.", Script: "Mlym"},
+			{Full: "Rajan K. P.", Given: "Rajan", Middle: "", Family: "", Initials: "K. P.", Script: "Latn"},
+		},
+		Aliases:     []canonical.Name{{Full: "Kuttan", Script: "Latn"}},
+		Sex:         canonical.SexMale,
+		DateOfBirth: "1984-03-02",
+		BirthYear:   1984,
+		Age:         &canonical.Age{Years: 41, AsOf: "2025-09-14"},
+		Relatives:   []canonical.Relative{{Relation: "father", Name: "Pappan K."}},
+		Addresses: []canonical.Address{{
+			Kind: "present", Line: "Kizhakkeveedu, TC 12/345", Locality: "Kaloor",
+			City: "Kochi", District: "Ernakulam", State: "Kerala", PIN: "682017", Country: "IN",
+		}},
+		Identifiers: []canonical.Identifier{aadhaar, {Type: canonical.IDPassport, Value: "M1234567"}},
+		Nationality: "IN",
+		Occupation:  "autorickshaw driver",
+	}
+}
+
+func testCharges() []canonical.Charge {
+	return []canonical.Charge{
+		canonical.Charge{Sequence: 1, Act: canonical.ActBNS, Section: "303(2)", Description: "theft"}.WithEquivalent(),
+		{Sequence: 2, Act: "Kerala Police Act, 2011", Section: "118(a)", OffenseID: "KPA-118A"},
+	}
+}
+
+func testMessages(t *testing.T) map[canonical.Type]canonical.Message {
+	t.Helper()
+	ref := testFIRRef()
+	at := time.Date(2025, 9, 14, 10, 45, 0, 0, ist)
+	envelope := func(typ canonical.Type) canonical.Message {
+		return canonical.Message{
+			ID: "01JBZ5Q8XK", Type: typ, Source: "police", SenderMessageID: "EKM0412-" + string(typ),
+			CorrelationID: "corr-1", CaseKey: ref.Key(), OccurredAt: at,
+			ReceivedAt: at.Add(time.Minute), SchemaVersion: canonical.SchemaVersion,
+		}
+	}
+	officer := canonical.Officer{Name: "Anil Kumar", Rank: "Sub Inspector", ID: "KP-4471", PoliceStation: "EKM0412"}
+	property := []canonical.Property{{Description: "gold chain, 2 sovereigns", Category: "jewellery", ValueINR: 120000}}
+	accused := canonical.Accused{
+		Person: testPerson(t), Description: "about 40, thin build", Status: canonical.AccusedArrested,
+		Charged: true, PreviousConvictions: []string{"CC 77/2019, JFCM Kochi"},
+	}
+
+	fir := envelope(canonical.TypeFIR)
+	fir.FIR = &canonical.FIR{
+		Ref: ref, RegisteredAt: at, Charges: testCharges(),
+		OccurredFrom: at.Add(-26 * time.Hour), OccurredTo: at.Add(-25 * time.Hour),
+		InformationReceivedAt: at.Add(-time.Hour), GeneralDiaryRef: "GD 23/2025",
+		Place: canonical.Place{DistanceKm: 1.5, Direction: "NE", Beat: "Beat 4",
+			Address: canonical.Address{Kind: "occurrence", Line: "Near Kaloor bus stand", City: "Kochi"}},
+		Complainant: testPerson(t),
+		Accused:     []canonical.Accused{{Description: "unknown man", Status: canonical.AccusedUnknown}},
+		DelayReason: "complainant was in hospital", Property: property,
+		FirstInformation: "The complainant states that ...", ActionTaken: "Case registered",
+		SentToCourtAt: at.Add(3 * time.Hour), Officer: officer,
+	}
+
+	arrest := envelope(canonical.TypeArrest)
+	arrest.Arrest = &canonical.Arrest{
+		FIR: ref, Person: testPerson(t), Surrender: true, At: at, Place: "JFCM Court II, Ernakulam",
+		By: officer, Charges: testCharges(), RelativeInformed: "Lakshmi (wife)",
+		PropertyRecovered: property,
+	}
+
+	sheet := envelope(canonical.TypeChargesheet)
+	sheet.Chargesheet = &canonical.Chargesheet{
+		FIR: &ref, TrackingID: "T-1", Title: "State of Kerala v. Rajan", ReportNumber: "FR 12/2025",
+		FiledOn: "2025-12-01", Kind: canonical.FinalChargesheet, Supplementary: 1,
+		InvestigatingOfficer: officer,
+		Court:                canonical.Court{Code: "KLER01", Name: "JFCM Court II, Ernakulam", District: "Ernakulam"},
+		Accused:              []canonical.Accused{accused}, Charges: testCharges(),
+		Witnesses: []canonical.Person{testPerson(t)}, PropertySeized: property,
+		LabResults: []string{"FSL Thiruvananthapuram: stains are human blood"}, BriefFacts: "On 13 September ...",
+	}
+
+	reg := envelope(canonical.TypeCourtRegistration)
+	reg.CourtRegistration = &canonical.CourtRegistration{
+		CNR: "KLER010011872025", Court: canonical.Court{Code: "KLER01", Name: "JFCM Court II"},
+		FilingNumber: "CC 1187/2025", FiledOn: "2025-12-02", NextHearing: "2026-01-15",
+		FIR: &ref, TrackingID: "T-1", Title: "State of Kerala v. Rajan", Status: "rejected",
+		Reason: "copy of seizure mahazar missing",
+	}
+	return map[canonical.Type]canonical.Message{
+		canonical.TypeFIR: fir, canonical.TypeArrest: arrest,
+		canonical.TypeChargesheet: sheet, canonical.TypeCourtRegistration: reg,
+	}
+}
+
+func TestCanonicalMessagesValid(t *testing.T) {
+	msgs := testMessages(t)
+	for _, typ := range canonical.Types {
+		m, ok := msgs[typ]
+		if !ok {
+			t.Errorf("no test message of type %s", typ)
+			continue
+		}
+		if err := m.CheckBody(); err != nil {
+			t.Fatalf("test message %s: %v", typ, err)
+		}
+		if err := schemas.ValidateValue("canonical/message.json", m); err != nil {
+			t.Errorf("%s: %v", typ, err)
+		}
+	}
+}
+
+func TestCanonicalMinimalMessagesValid(t *testing.T) {
+	ref := testFIRRef()
+	base := canonical.Message{
+		Type: canonical.TypeFIR, SenderMessageID: "m1", CaseKey: ref.Key(),
+		SchemaVersion: canonical.SchemaVersion,
+	}
+	fir := base
+	fir.FIR = &canonical.FIR{Ref: ref}
+	sheet := base
+	sheet.Type = canonical.TypeChargesheet
+	sheet.Chargesheet = &canonical.Chargesheet{TrackingID: "T-9", Kind: canonical.FinalUntraced}
+	for _, m := range []canonical.Message{fir, sheet} {
+		if err := schemas.ValidateValue("canonical/message.json", m); err != nil {
+			t.Errorf("zero-valued %s: %v", m.Type, err)
+		}
+	}
+}
+
+type wantViolation struct{ pointer, rule string }
+
+func TestCanonicalViolations(t *testing.T) {
+	tests := []struct {
+		name  string
+		spoil func(m *canonical.Message)
+		typ   canonical.Type
+		want  []wantViolation
+	}{
+		{"clear aadhaar", func(m *canonical.Message) {
+			m.FIR.Complainant.Identifiers[0].Value = "234567890124"
+		}, canonical.TypeFIR, []wantViolation{{"/fir/complainant/identifiers/0/value", "pattern"}}},
+		{"second body", func(m *canonical.Message) {
+			m.Arrest = testMessages(t)[canonical.TypeArrest].Arrest
+		}, canonical.TypeFIR, []wantViolation{{"/arrest", "not"}}},
+		{"body of another type", func(m *canonical.Message) {
+			m.Type = canonical.TypeChargesheet
+		}, canonical.TypeFIR, []wantViolation{{"", "required"}, {"/fir", "not"}}},
+		{"unknown type", func(m *canonical.Message) {
+			m.Type = "warrant"
+		}, canonical.TypeArrest, []wantViolation{{"/type", "enum"}}},
+		{"bad date and sex", func(m *canonical.Message) {
+			m.Chargesheet.FiledOn = "2025-13-01"
+			m.Chargesheet.Accused[0].Person.Sex = "M"
+		}, canonical.TypeChargesheet, []wantViolation{
+			{"/chargesheet/accused/0/person/sex", "enum"}, {"/chargesheet/filed_on", "format"},
+		}},
+		{"unknown kind and status", func(m *canonical.Message) {
+			m.Chargesheet.Kind = "closed"
+			m.Chargesheet.Accused[0].Status = "missing"
+		}, canonical.TypeChargesheet, []wantViolation{
+			{"/chargesheet/accused/0/status", "enum"}, {"/chargesheet/kind", "enum"},
+		}},
+		{"bad CNR and no version", func(m *canonical.Message) {
+			m.CourtRegistration.CNR = "KLER01-1187-2025"
+			m.SchemaVersion = "2.0"
+		}, canonical.TypeCourtRegistration, []wantViolation{
+			{"/court_registration/cnr", "pattern"}, {"/schema_version", "pattern"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := testMessages(t)[tt.typ]
+			tt.spoil(&m)
+			got := violationsOf(t, schemas.ValidateValue("canonical/message.json", m))
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("violations = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func violationsOf(t *testing.T, err error) []wantViolation {
+	t.Helper()
+	vs := schemas.Violations(err)
+	if vs == nil {
+		t.Fatalf("error = %v, want a validation error", err)
+	}
+	var out []wantViolation
+	for _, v := range vs {
+		out = append(out, wantViolation{v.Pointer, v.Rule})
+	}
+	return out
+}
