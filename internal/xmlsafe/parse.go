@@ -1,0 +1,158 @@
+// Package xmlsafe parses untrusted XML into an etree document and helps
+// read it by namespace, not by prefix.
+//
+// Parse rejects every document type declaration, so no DTD is read and no
+// internal or external entity is ever expanded. It also caps the input
+// size and the element depth, and requires UTF-8, a single root element
+// and a declaration for every namespace prefix. The finders (Child,
+// Children, Path, Descendants) match elements by namespace URI and local
+// name, Text trims the padding that real documents carry, and Refs
+// resolves NIEM structures:ref attributes to the element with the matching
+// structures:id.
+package xmlsafe
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"github.com/beevik/etree"
+)
+
+// Default limits used when a Limits field is zero or negative.
+const (
+	// DefaultMaxBytes is the largest accepted input, in bytes.
+	DefaultMaxBytes = 8 << 20
+	// DefaultMaxDepth is the deepest accepted element nesting. The root
+	// element is at depth 1.
+	DefaultMaxDepth = 256
+)
+
+// Errors that Parse wraps. The message of each returned error adds what
+// was found and where.
+var (
+	// ErrTooLarge marks input longer than Limits.MaxBytes.
+	ErrTooLarge = errors.New("xml input too large")
+	// ErrDoctype marks a document type declaration or other markup
+	// declaration (<!DOCTYPE ...>, <!ENTITY ...>).
+	ErrDoctype = errors.New("xml document type declarations are not accepted")
+	// ErrTooDeep marks element nesting deeper than Limits.MaxDepth.
+	ErrTooDeep = errors.New("xml elements nested too deeply")
+	// ErrEncoding marks input that is not UTF-8 or declares another
+	// encoding.
+	ErrEncoding = errors.New("xml input is not UTF-8")
+	// ErrNotWellFormed marks input that is not one well-formed XML
+	// document with namespaces.
+	ErrNotWellFormed = errors.New("xml input is not well-formed")
+)
+
+// Limits bounds what Parse accepts. The zero value uses the defaults.
+type Limits struct {
+	// MaxBytes is the largest accepted input in bytes. Default
+	// DefaultMaxBytes.
+	MaxBytes int
+	// MaxDepth is the deepest accepted element nesting. Default
+	// DefaultMaxDepth.
+	MaxDepth int
+}
+
+func (l Limits) maxBytes() int {
+	if l.MaxBytes <= 0 {
+		return DefaultMaxBytes
+	}
+	return l.MaxBytes
+}
+
+func (l Limits) maxDepth() int {
+	if l.MaxDepth <= 0 {
+		return DefaultMaxDepth
+	}
+	return l.MaxDepth
+}
+
+// utf8BOM is the byte order mark some producers write before the XML
+// declaration.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// Parse parses data as one XML document within lim. It returns an error
+// wrapping ErrTooLarge, ErrDoctype, ErrTooDeep, ErrEncoding or
+// ErrNotWellFormed when the input breaks a rule. Parse never reads
+// anything but data.
+func Parse(data []byte, lim Limits) (*etree.Document, error) {
+	if len(data) > lim.maxBytes() {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), lim.maxBytes())
+	}
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrEncoding, invalidUTF8At(data))
+	}
+	if err := checkProlog(data); err != nil {
+		return nil, err
+	}
+
+	doc := etree.NewDocument()
+	doc.ReadSettings = etree.ReadSettings{
+		CharsetReader: rejectCharset,
+		MaxDepth:      lim.maxDepth(),
+	}
+	if err := doc.ReadFromBytes(data); err != nil {
+		return nil, readError(err, lim)
+	}
+	if err := checkDocument(doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
+
+// checkProlog reads the tokens before the root element and rejects any
+// markup declaration among them, before the parser could meet an entity
+// reference that the declaration defines.
+func checkProlog(data []byte) error {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.CharsetReader = rejectCharset
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return fmt.Errorf("%w: no root element", ErrNotWellFormed)
+		}
+		if err != nil {
+			return readError(err, Limits{})
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			return nil
+		case xml.Directive:
+			return fmt.Errorf("%w: found <!%s>", ErrDoctype, firstWord(string(t)))
+		}
+	}
+}
+
+// rejectCharset is the decoder's CharsetReader. The decoder calls it only
+// for a declared encoding other than UTF-8.
+func rejectCharset(label string, _ io.Reader) (io.Reader, error) {
+	return nil, fmt.Errorf("%w: declared encoding %q", ErrEncoding, label)
+}
+
+func readError(err error, lim Limits) error {
+	switch {
+	case errors.Is(err, etree.ErrMaxDepth):
+		return fmt.Errorf("%w: deeper than %d levels", ErrTooDeep, lim.maxDepth())
+	case errors.Is(err, ErrEncoding):
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrNotWellFormed, err)
+}

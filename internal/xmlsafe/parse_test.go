@@ -1,0 +1,127 @@
+package xmlsafe
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseRejects(t *testing.T) {
+	cases := []struct {
+		name string
+		in   string
+		want error
+	}{
+		{"doctype", `<?xml version="1.0"?><!DOCTYPE a [<!ELEMENT a ANY>]><a/>`, ErrDoctype},
+		{"internal entity", `<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>`, ErrDoctype},
+		{"entity bomb", `<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">` +
+			`<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><a>&lol2;</a>`, ErrDoctype},
+		{"external entity", `<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>`, ErrDoctype},
+		{"public DTD", `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd"><a/>`, ErrDoctype},
+		{"doctype inside root", `<a><!DOCTYPE a></a>`, ErrDoctype},
+		{"undeclared entity", `<a>&x;</a>`, ErrNotWellFormed},
+		{"deep", strings.Repeat("<a>", 300) + strings.Repeat("</a>", 300), ErrTooDeep},
+		{"latin1 declared", `<?xml version="1.0" encoding="ISO-8859-1"?><a/>`, ErrEncoding},
+		{"invalid utf8", "<a>\xff</a>", ErrEncoding},
+		{"empty", ``, ErrNotWellFormed},
+		{"white space", " \n\t", ErrNotWellFormed},
+		{"unclosed", `<a><b>`, ErrNotWellFormed},
+		{"mismatched", `<a></b>`, ErrNotWellFormed},
+		{"two roots", `<a/><b/>`, ErrNotWellFormed},
+		{"text after root", `<a/>tail`, ErrNotWellFormed},
+		{"NUL", "<a>\x00</a>", ErrNotWellFormed},
+		{"undeclared prefix", `<x:a/>`, ErrNotWellFormed},
+		{"undeclared attribute prefix", `<a s:ref="p"/>`, ErrNotWellFormed},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse([]byte(c.in), Limits{})
+			if !errors.Is(err, c.want) {
+				t.Fatalf("Parse error = %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+func TestParseTooLarge(t *testing.T) {
+	in := []byte("<a>" + strings.Repeat("x", 100) + "</a>")
+	_, err := Parse(in, Limits{MaxBytes: 50})
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("Parse error = %v, want ErrTooLarge", err)
+	}
+	if !strings.Contains(err.Error(), "limit 50") {
+		t.Errorf("error %q does not state the limit", err)
+	}
+}
+
+func TestParseDepthLimit(t *testing.T) {
+	in := []byte(strings.Repeat("<a>", 5) + strings.Repeat("</a>", 5))
+	if _, err := Parse(in, Limits{MaxDepth: 5}); err != nil {
+		t.Fatalf("depth 5 with limit 5: %v", err)
+	}
+	if _, err := Parse(in, Limits{MaxDepth: 4}); !errors.Is(err, ErrTooDeep) {
+		t.Fatalf("depth 5 with limit 4: error = %v, want ErrTooDeep", err)
+	}
+}
+
+func TestParseAccepts(t *testing.T) {
+	cases := map[string]string{
+		"declaration":        `<?xml version="1.0" encoding="UTF-8"?><a/>`,
+		"lower-case utf-8":   `<?xml version="1.0" encoding="utf-8"?><a/>`,
+		"byte order mark":    "\xEF\xBB\xBF<a/>",
+		"comment before":     `<!-- note --><a/>`,
+		"predefined entity":  `<a>&lt;&amp;&#x41;</a>`,
+		"CDATA":              `<a><![CDATA[<b>]]></a>`,
+		"xml:lang attribute": `<a xml:lang="ml"/>`,
+		"Malayalam text":     `<a>രാജൻ</a>`,
+	}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) {
+			doc, err := Parse([]byte(in), Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.Root() == nil || doc.Root().Tag != "a" {
+				t.Fatalf("root = %v, want <a>", doc.Root())
+			}
+		})
+	}
+}
+
+func TestParseHostileSample(t *testing.T) {
+	dir := os.Getenv("SANGAM_SAMPLES")
+	if dir == "" {
+		t.Skip("SANGAM_SAMPLES is not set; set it to the samples folder to run this test")
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "hostile", "x1-xxe.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Parse(data, Limits{})
+	if !errors.Is(err, ErrDoctype) {
+		t.Fatalf("Parse error = %v, want ErrDoctype", err)
+	}
+	if !strings.Contains(err.Error(), "DOCTYPE") {
+		t.Errorf("error %q does not name the DOCTYPE", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(prefixed))
+	f.Add([]byte(`<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>`))
+	f.Add([]byte(`<a xmlns:s="http://niem.gov/niem/structures/2.0"><b s:ref="x"/></a>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := Parse(data, Limits{MaxDepth: 64})
+		if err != nil {
+			return
+		}
+		if doc.Root() == nil {
+			t.Fatal("Parse accepted a document without a root element")
+		}
+		if _, err := IndexIDs(doc.Root()); err != nil && !errors.Is(err, ErrDuplicateID) {
+			t.Fatalf("IndexIDs: %v", err)
+		}
+	})
+}
