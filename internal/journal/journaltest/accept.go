@@ -1,0 +1,273 @@
+package journaltest
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+func testAcceptThenJourney(t *testing.T, h Harness) {
+	e := newEntry(t, h, "fir-1", "court", "prison")
+	r := accept(t, h, e)
+
+	if r.MessageID != e.Message.ID {
+		t.Errorf("Receipt.MessageID = %q, want %q", r.MessageID, e.Message.ID)
+	}
+	if !r.ReceivedAt.Equal(e.Message.ReceivedAt) {
+		t.Errorf("Receipt.ReceivedAt = %v, want %v", r.ReceivedAt, e.Message.ReceivedAt)
+	}
+	if r.ReceivedAt.Location() != time.UTC {
+		t.Errorf("Receipt.ReceivedAt location = %v, want UTC", r.ReceivedAt.Location())
+	}
+
+	j := journey(t, h, e.Message.ID)
+	checkJourneyMessage(t, j, e)
+	checkPendingDeliveries(t, j, e)
+
+	if got := outboxIDs(t, h, topicCourt); !slices.Equal(got, []string{e.Deliveries[0].ID}) {
+		t.Errorf("outbox on %s = %v, want [%s]", topicCourt, got, e.Deliveries[0].ID)
+	}
+	prison := h.Outbox(t, topicPrison)
+	if len(prison) != 1 {
+		t.Fatalf("outbox on %s has %d messages, want 1", topicPrison, len(prison))
+	}
+	want := e.Outbox[1].Message
+	if prison[0].UUID != want.UUID {
+		t.Errorf("outbox message UUID = %q, want %q", prison[0].UUID, want.UUID)
+	}
+	if string(prison[0].Payload) != string(want.Payload) {
+		t.Errorf("outbox message payload = %s, want %s", prison[0].Payload, want.Payload)
+	}
+	if !reflect.DeepEqual(prison[0].Metadata, want.Metadata) {
+		t.Errorf("outbox message metadata = %v, want %v", prison[0].Metadata, want.Metadata)
+	}
+}
+
+// checkJourneyMessage checks the message fields of j against e.
+func checkJourneyMessage(t *testing.T, j journal.Journey, e journal.Entry) {
+	t.Helper()
+	m := e.Message
+	for _, f := range []struct{ name, got, want string }{
+		{"MessageID", j.MessageID, m.ID},
+		{"Source", j.Source, m.Source},
+		{"SenderMessageID", j.SenderMessageID, m.SenderMessageID},
+		{"Type", string(j.Type), string(m.Type)},
+		{"CaseKey", j.CaseKey, m.CaseKey},
+		{"CorrelationID", j.CorrelationID, m.CorrelationID},
+		{"RoutesVersion", j.RoutesVersion, e.RoutesVersion},
+	} {
+		if f.got != f.want {
+			t.Errorf("Journey.%s = %q, want %q", f.name, f.got, f.want)
+		}
+	}
+	if !j.ReceivedAt.Equal(m.ReceivedAt) || j.ReceivedAt.Location() != time.UTC {
+		t.Errorf("Journey.ReceivedAt = %v, want %v in UTC", j.ReceivedAt, m.ReceivedAt.UTC())
+	}
+	if !reflect.DeepEqual(j.Routing, e.Routing) {
+		t.Errorf("Journey.Routing = %+v, want %+v", j.Routing, e.Routing)
+	}
+	if got, want := canonicalJSON(t, j.Message), canonicalJSON(t, m); got != want {
+		t.Errorf("Journey.Message =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// checkPendingDeliveries checks that j has e's deliveries, in order, all
+// pending and without attempts.
+func checkPendingDeliveries(t *testing.T, j journal.Journey, e journal.Entry) {
+	t.Helper()
+	if j.Status != "in_progress" {
+		t.Errorf("Journey.Status = %q, want in_progress", j.Status)
+	}
+	if j.Status != journal.Summarize(j.Deliveries) {
+		t.Errorf("Journey.Status = %q, Summarize = %q", j.Status, journal.Summarize(j.Deliveries))
+	}
+	if len(j.Deliveries) != len(e.Deliveries) {
+		t.Fatalf("Journey has %d deliveries, want %d", len(j.Deliveries), len(e.Deliveries))
+	}
+	for i, d := range j.Deliveries {
+		want := e.Deliveries[i]
+		if d.ID != want.ID || d.Destination != want.Destination || d.Route != want.Route {
+			t.Errorf("delivery %d = %s to %s by %s, want %s to %s by %s", i,
+				d.ID, d.Destination, d.Route, want.ID, want.Destination, want.Route)
+		}
+		if d.MessageID != e.Message.ID {
+			t.Errorf("delivery %d MessageID = %q, want %q", i, d.MessageID, e.Message.ID)
+		}
+		if d.Status != journal.StatusPending || d.Reason != "" || len(d.Attempts) != 0 {
+			t.Errorf("delivery %d: status %q, reason %q, %d attempts; want pending, no reason, none",
+				i, d.Status, d.Reason, len(d.Attempts))
+		}
+		if d.CreatedAt.IsZero() || d.CreatedAt.Location() != time.UTC {
+			t.Errorf("delivery %d CreatedAt = %v, want a time in UTC", i, d.CreatedAt)
+		}
+		if !d.UpdatedAt.Equal(d.CreatedAt) {
+			t.Errorf("delivery %d UpdatedAt = %v, want CreatedAt %v", i, d.UpdatedAt, d.CreatedAt)
+		}
+	}
+}
+
+func testAcceptUnrouted(t *testing.T, h Harness) {
+	e := newEntry(t, h, "fir-unrouted")
+	e.Message.ReceivedAt = time.Time{}
+	before := time.Now()
+	r := accept(t, h, e)
+
+	if r.ReceivedAt.Before(before.Add(-time.Second)) || r.ReceivedAt.After(time.Now()) {
+		t.Errorf("Receipt.ReceivedAt = %v, want the time of Accept, %v", r.ReceivedAt, before)
+	}
+	j := journey(t, h, e.Message.ID)
+	if j.Status != "unrouted" {
+		t.Errorf("Journey.Status = %q, want unrouted", j.Status)
+	}
+	if len(j.Deliveries) != 0 {
+		t.Errorf("Journey has %d deliveries, want none", len(j.Deliveries))
+	}
+	if !j.Message.ReceivedAt.Equal(r.ReceivedAt) {
+		t.Errorf("Journey.Message.ReceivedAt = %v, want the receipt's %v",
+			j.Message.ReceivedAt, r.ReceivedAt)
+	}
+}
+
+func testAcceptInvalidEntry(t *testing.T, h Harness) {
+	e := newEntry(t, h, "fir-invalid", "court")
+	e.Message.SenderMessageID = ""
+	_, err := h.Store.Accept(context.Background(), e)
+	if !errors.Is(err, journal.ErrInvalid) {
+		t.Fatalf("Accept without a sender message id: error = %v, want ErrInvalid", err)
+	}
+	wantNotFound(t, h, e.Message.ID, e.Deliveries)
+	if got := outboxIDs(t, h, topicCourt); len(got) != 0 {
+		t.Errorf("outbox on %s = %v, want empty", topicCourt, got)
+	}
+}
+
+func testDuplicateChangesNothing(t *testing.T, h Harness) {
+	first := newEntry(t, h, "fir-dup", "court")
+	original := accept(t, h, first)
+	before := journey(t, h, first.Message.ID)
+
+	again := newEntry(t, h, "fir-dup", "court", "prison")
+	again.Message.ReceivedAt = first.Message.ReceivedAt.Add(time.Hour)
+	again.RoutesVersion = "routes-v8"
+	r, err := h.Store.Accept(context.Background(), again)
+	if err != nil {
+		t.Fatalf("Accept duplicate: %v", err)
+	}
+
+	if !r.Duplicate {
+		t.Errorf("Receipt.Duplicate = false, want true")
+	}
+	if r.MessageID != first.Message.ID {
+		t.Errorf("Receipt.MessageID = %q, want the original %q", r.MessageID, first.Message.ID)
+	}
+	if !r.ReceivedAt.Equal(original.ReceivedAt) {
+		t.Errorf("Receipt.ReceivedAt = %v, want the original's %v", r.ReceivedAt, original.ReceivedAt)
+	}
+
+	after := journey(t, h, first.Message.ID)
+	if !reflect.DeepEqual(after, before) {
+		t.Errorf("journey changed by a duplicate:\n%+v\nwant\n%+v", after, before)
+	}
+	wantNotFound(t, h, again.Message.ID, again.Deliveries)
+	if got := outboxIDs(t, h, topicCourt); !slices.Equal(got, []string{first.Deliveries[0].ID}) {
+		t.Errorf("outbox on %s = %v, want only the original's [%s]",
+			topicCourt, got, first.Deliveries[0].ID)
+	}
+	if got := outboxIDs(t, h, topicPrison); len(got) != 0 {
+		t.Errorf("outbox on %s = %v, want empty", topicPrison, got)
+	}
+}
+
+func testConcurrentDuplicates(t *testing.T, h Harness) {
+	const senders = 20
+	entries := make([]journal.Entry, senders)
+	for i := range entries {
+		entries[i] = newEntry(t, h, "fir-race", "court")
+	}
+
+	receipts := make([]journal.Receipt, senders)
+	errs := make([]error, senders)
+	var wg sync.WaitGroup
+	for i := range entries {
+		wg.Go(func() {
+			receipts[i], errs[i] = h.Store.Accept(context.Background(), entries[i])
+		})
+	}
+	wg.Wait()
+
+	winner := -1
+	for i, r := range receipts {
+		if errs[i] != nil {
+			t.Fatalf("Accept %d: %v", i, errs[i])
+		}
+		if !r.Duplicate {
+			if winner >= 0 {
+				t.Fatalf("Accept %d and %d both journaled the message", winner, i)
+			}
+			winner = i
+		}
+	}
+	if winner < 0 {
+		t.Fatalf("every Accept reported a duplicate, want exactly one new message")
+	}
+
+	for i, r := range receipts {
+		if r.MessageID != entries[winner].Message.ID {
+			t.Errorf("receipt %d MessageID = %q, want the winner's %q",
+				i, r.MessageID, entries[winner].Message.ID)
+		}
+		if i != winner {
+			wantNotFound(t, h, entries[i].Message.ID, entries[i].Deliveries)
+		}
+	}
+	if got := outboxIDs(t, h, topicCourt); !slices.Equal(got, []string{entries[winner].Deliveries[0].ID}) {
+		t.Errorf("outbox on %s = %v, want only the winner's delivery", topicCourt, got)
+	}
+}
+
+func testDeliveryIDCollisionRollsBack(t *testing.T, h Harness) {
+	first := accept(t, h, newEntry(t, h, "fir-a", "court"))
+	taken := journey(t, h, first.MessageID).Deliveries[0].ID
+
+	e := newEntry(t, h, "fir-b", "court", "prison")
+	e.Deliveries[1].ID = taken
+	if _, err := h.Store.Accept(context.Background(), e); err == nil {
+		t.Fatalf("Accept with a delivery id already taken succeeded, want an error")
+	}
+	wantNotFound(t, h, e.Message.ID, e.Deliveries[:1])
+	if got := outboxIDs(t, h, topicCourt); !slices.Equal(got, []string{taken}) {
+		t.Errorf("outbox on %s = %v, want only the first message's [%s]", topicCourt, got, taken)
+	}
+	if got := outboxIDs(t, h, topicPrison); len(got) != 0 {
+		t.Errorf("outbox on %s = %v, want empty", topicPrison, got)
+	}
+
+	// Nothing of the failed entry remains, so the same sender id is new.
+	fixed := newEntry(t, h, "fir-b", "court")
+	accept(t, h, fixed)
+}
+
+func testMissingTopicRollsBack(t *testing.T, h Harness) {
+	e := newEntry(t, h, "fir-missing-topic", "court", "prison")
+	e.Outbox[1].Topic = topicMissing
+	if _, err := h.Store.Accept(context.Background(), e); err == nil {
+		t.Fatalf("Accept publishing on a topic without a table succeeded, want an error")
+	}
+
+	wantNotFound(t, h, e.Message.ID, e.Deliveries)
+	if got := outboxIDs(t, h, topicCourt); len(got) != 0 {
+		t.Errorf("outbox on %s = %v, want empty after the rollback", topicCourt, got)
+	}
+
+	fixed := newEntry(t, h, "fir-missing-topic", "court")
+	accept(t, h, fixed)
+	if got := outboxIDs(t, h, topicCourt); !slices.Equal(got, []string{fixed.Deliveries[0].ID}) {
+		t.Errorf("outbox on %s = %v, want [%s]", topicCourt, got, fixed.Deliveries[0].ID)
+	}
+}

@@ -1,0 +1,106 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// RecordAttempt implements journal.Store. When a.Number is 0 the store
+// numbers the attempt; otherwise a.Number must be the next number, one
+// more than the delivery's attempts so far. A dead attempt's Error
+// becomes the delivery's Reason.
+func (s *Store) RecordAttempt(ctx context.Context, a journal.Attempt) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return recordAttempt(ctx, tx, a, time.Now())
+	})
+	if err != nil {
+		return fmt.Errorf("recording attempt for delivery %s: %w", a.DeliveryID, err)
+	}
+	return nil
+}
+
+func recordAttempt(ctx context.Context, tx pgx.Tx, a journal.Attempt, now time.Time) error {
+	last, err := lockPendingDelivery(ctx, tx, a.DeliveryID)
+	if err != nil {
+		return err
+	}
+
+	if a.Number == 0 {
+		a.Number = last + 1
+	}
+	if a.Number != last+1 {
+		return fmt.Errorf("%w attempt number: %d, expected %d", journal.ErrInvalid, a.Number, last+1)
+	}
+
+	if err := insertAttempt(ctx, tx, a); err != nil {
+		return err
+	}
+
+	reason := ""
+	if a.Result == journal.StatusDead {
+		reason = a.Error
+	}
+	_, err = tx.Exec(ctx, `
+		UPDATE deliveries SET status = $2, reason = $3, updated_at = $4 WHERE id = $1`,
+		a.DeliveryID, a.Result, reason, now.Truncate(time.Microsecond))
+	if err != nil {
+		return fmt.Errorf("updating delivery: %w", err)
+	}
+	return nil
+}
+
+// lockPendingDelivery locks the delivery's row until tx ends and returns
+// the number of its last attempt, 0 when it has none. It returns
+// journal.ErrNotFound or journal.ErrSettled when the delivery is missing
+// or no longer pending.
+func lockPendingDelivery(ctx context.Context, tx pgx.Tx, deliveryID string) (int, error) {
+	// FOR UPDATE makes concurrent attempts on one delivery take turns and
+	// returns the latest committed status.
+	var status string
+	err := tx.QueryRow(ctx, "SELECT status FROM deliveries WHERE id = $1 FOR UPDATE",
+		deliveryID).Scan(&status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, journal.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("locking delivery: %w", err)
+	}
+	if status != journal.StatusPending {
+		return 0, journal.ErrSettled
+	}
+
+	// A separate statement, because under READ COMMITTED it takes a new
+	// snapshot that includes the attempts of the transaction that held
+	// the lock before; a subquery of the locking statement would not.
+	var last int
+	err = tx.QueryRow(ctx,
+		"SELECT coalesce(max(number), 0) FROM attempts WHERE delivery_id = $1",
+		deliveryID).Scan(&last)
+	if err != nil {
+		return 0, fmt.Errorf("counting attempts: %w", err)
+	}
+	return last, nil
+}
+
+func insertAttempt(ctx context.Context, tx pgx.Tx, a journal.Attempt) error {
+	_, err := tx.Exec(ctx, `
+		INSERT INTO attempts (
+			delivery_id, number, started_at, finished_at, status_code, error, result
+		) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		a.DeliveryID, a.Number, a.StartedAt.Truncate(time.Microsecond),
+		a.FinishedAt.Truncate(time.Microsecond), a.StatusCode, a.Error, a.Result)
+	if err != nil {
+		return fmt.Errorf("inserting attempt %d: %w", a.Number, err)
+	}
+	return nil
+}

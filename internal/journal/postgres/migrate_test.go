@@ -1,0 +1,109 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestOpenConcurrentMigrations(t *testing.T) {
+	dsn := withSearchPath(t, testDSN(), freshSchema(t))
+	migrations, err := loadMigrations()
+	if err != nil {
+		t.Fatalf("loadMigrations: %v", err)
+	}
+
+	const processes = 4
+	stores := make([]*Store, processes)
+	errs := make([]error, processes)
+	var wg sync.WaitGroup
+	for i := range processes {
+		wg.Go(func() { stores[i], errs[i] = Open(context.Background(), Config{DSN: dsn}) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("Open %d: %v", i, err)
+		}
+		defer stores[i].Close()
+	}
+
+	var rows, maxVersion int
+	err = stores[0].pool.QueryRow(context.Background(),
+		"SELECT count(*), max(version) FROM schema_migrations").Scan(&rows, &maxVersion)
+	if err != nil {
+		t.Fatalf("reading schema_migrations: %v", err)
+	}
+	if rows != len(migrations) {
+		t.Errorf("schema_migrations has %d rows, want %d, one per migration", rows, len(migrations))
+	}
+	if last := migrations[len(migrations)-1].version; maxVersion != last {
+		t.Errorf("schema_migrations max version = %d, want %d", maxVersion, last)
+	}
+}
+
+func TestOpenAppliesNothingTwice(t *testing.T) {
+	dsn := withSearchPath(t, testDSN(), freshSchema(t))
+	first, err := Open(context.Background(), Config{DSN: dsn})
+	if err != nil {
+		t.Fatalf("first Open: %v", err)
+	}
+	defer first.Close()
+
+	applied, err := migrate(context.Background(), first.pool)
+	if err != nil {
+		t.Fatalf("migrating again: %v", err)
+	}
+	if len(applied) != 0 {
+		t.Errorf("migrating an up-to-date schema applied %v, want nothing", applied)
+	}
+}
+
+func TestLoadMigrationsInOrder(t *testing.T) {
+	migrations, err := loadMigrations()
+	if err != nil {
+		t.Fatalf("loadMigrations: %v", err)
+	}
+	if len(migrations) == 0 || migrations[0].version != 1 {
+		t.Fatalf("migrations = %v, want the first to be version 1", migrations)
+	}
+	for i := 1; i < len(migrations); i++ {
+		if migrations[i].version <= migrations[i-1].version {
+			t.Errorf("migration %s follows %s", migrations[i].name, migrations[i-1].name)
+		}
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"missing DSN", Config{}, "dsn: missing"},
+		{"negative max conns", Config{DSN: "postgres://h/db", MaxConns: -1}, "max_conns: -1 is negative"},
+	}
+	for _, tc := range tests {
+		err := tc.cfg.Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: Validate() = %v, want an error containing %q", tc.name, err, tc.want)
+		}
+	}
+	if err := (Config{DSN: "postgres://h/db"}).Validate(); err != nil {
+		t.Errorf("Validate() of a config with only a DSN = %v, want nil", err)
+	}
+}
+
+func TestOpenInvalidDSNHidesPassword(t *testing.T) {
+	_, err := Open(context.Background(), Config{DSN: "postgres://u:s3cret@127.0.0.1:bad/db"})
+	if err == nil {
+		t.Fatalf("Open with an invalid port succeeded, want an error")
+	}
+	if strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("Open error shows the password: %v", err)
+	}
+	if !strings.Contains(err.Error(), "dsn") {
+		t.Errorf("Open error = %v, want it to name the dsn", err)
+	}
+}

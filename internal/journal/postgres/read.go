@@ -1,0 +1,180 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// snapshot is the transaction mode of reads that span several queries, so
+// they see one consistent state.
+var snapshot = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+
+// Journey implements journal.Store.
+func (s *Store) Journey(ctx context.Context, messageID string) (journal.Journey, error) {
+	var j journal.Journey
+	err := pgx.BeginTxFunc(ctx, s.pool, snapshot, func(tx pgx.Tx) error {
+		var err error
+		j, err = readJourney(ctx, tx, messageID)
+		return err
+	})
+	if err != nil {
+		return journal.Journey{}, fmt.Errorf("reading journey of message %s: %w", messageID, err)
+	}
+	return j, nil
+}
+
+func readJourney(ctx context.Context, tx pgx.Tx, messageID string) (journal.Journey, error) {
+	j, err := readMessage(ctx, tx, messageID)
+	if err != nil {
+		return journal.Journey{}, err
+	}
+
+	rows, _ := tx.Query(ctx, selectDeliveries+`
+		WHERE message_id = $1 ORDER BY position`, messageID)
+	j.Deliveries, err = pgx.CollectRows(rows, scanDelivery)
+	if err != nil {
+		return journal.Journey{}, fmt.Errorf("reading deliveries: %w", err)
+	}
+
+	rows, _ = tx.Query(ctx, selectAttempts+`
+		JOIN deliveries d ON d.id = a.delivery_id
+		WHERE d.message_id = $1 ORDER BY a.delivery_id, a.number`, messageID)
+	attempts, err := pgx.CollectRows(rows, scanAttempt)
+	if err != nil {
+		return journal.Journey{}, fmt.Errorf("reading attempts: %w", err)
+	}
+
+	attachAttempts(j.Deliveries, attempts)
+	j.Status = journal.Summarize(j.Deliveries)
+	return j, nil
+}
+
+func readMessage(ctx context.Context, tx pgx.Tx, messageID string) (journal.Journey, error) {
+	var (
+		j             journal.Journey
+		typ           string
+		routing, body []byte
+	)
+	err := tx.QueryRow(ctx, `
+		SELECT id, source, sender_message_id, type, case_key, correlation_id,
+			received_at, routes_version, routing, canonical
+		FROM messages WHERE id = $1`, messageID).Scan(
+		&j.MessageID, &j.Source, &j.SenderMessageID, &typ, &j.CaseKey, &j.CorrelationID,
+		&j.ReceivedAt, &j.RoutesVersion, &routing, &body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return journal.Journey{}, journal.ErrNotFound
+	}
+	if err != nil {
+		return journal.Journey{}, fmt.Errorf("reading message: %w", err)
+	}
+
+	j.Type = canonical.Type(typ)
+	j.ReceivedAt = j.ReceivedAt.UTC()
+	if err := json.Unmarshal(routing, &j.Routing); err != nil {
+		return journal.Journey{}, fmt.Errorf("decoding routing: %w", err)
+	}
+	if err := json.Unmarshal(body, &j.Message); err != nil {
+		return journal.Journey{}, fmt.Errorf("decoding canonical message: %w", err)
+	}
+	return j, nil
+}
+
+// Delivery implements journal.Store.
+func (s *Store) Delivery(
+	ctx context.Context,
+	deliveryID string,
+) (journal.Delivery, canonical.Message, error) {
+	var (
+		d   journal.Delivery
+		msg canonical.Message
+	)
+	err := pgx.BeginTxFunc(ctx, s.pool, snapshot, func(tx pgx.Tx) error {
+		var err error
+		d, msg, err = readDelivery(ctx, tx, deliveryID)
+		return err
+	})
+	if err != nil {
+		return journal.Delivery{}, canonical.Message{},
+			fmt.Errorf("reading delivery %s: %w", deliveryID, err)
+	}
+	return d, msg, nil
+}
+
+func readDelivery(
+	ctx context.Context,
+	tx pgx.Tx,
+	deliveryID string,
+) (journal.Delivery, canonical.Message, error) {
+	rows, _ := tx.Query(ctx, selectDeliveries+` WHERE id = $1`, deliveryID)
+	d, err := pgx.CollectExactlyOneRow(rows, scanDelivery)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return journal.Delivery{}, canonical.Message{}, journal.ErrNotFound
+	}
+	if err != nil {
+		return journal.Delivery{}, canonical.Message{}, err
+	}
+
+	rows, _ = tx.Query(ctx, selectAttempts+`
+		WHERE a.delivery_id = $1 ORDER BY a.number`, deliveryID)
+	attempts, err := pgx.CollectRows(rows, scanAttempt)
+	if err != nil {
+		return journal.Delivery{}, canonical.Message{}, fmt.Errorf("reading attempts: %w", err)
+	}
+	d.Attempts = append(d.Attempts, attempts...)
+
+	var body []byte
+	err = tx.QueryRow(ctx, "SELECT canonical FROM messages WHERE id = $1", d.MessageID).Scan(&body)
+	if err != nil {
+		return journal.Delivery{}, canonical.Message{}, fmt.Errorf("reading message: %w", err)
+	}
+	var msg canonical.Message
+	if err := json.Unmarshal(body, &msg); err != nil {
+		return journal.Delivery{}, canonical.Message{}, fmt.Errorf("decoding canonical message: %w", err)
+	}
+	return d, msg, nil
+}
+
+const selectDeliveries = `
+	SELECT id, message_id, destination, route, status, reason, created_at, updated_at
+	FROM deliveries`
+
+func scanDelivery(row pgx.CollectableRow) (journal.Delivery, error) {
+	d := journal.Delivery{Attempts: []journal.Attempt{}}
+	err := row.Scan(&d.ID, &d.MessageID, &d.Destination, &d.Route, &d.Status, &d.Reason,
+		&d.CreatedAt, &d.UpdatedAt)
+	d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
+	return d, err
+}
+
+const selectAttempts = `
+	SELECT a.delivery_id, a.number, a.started_at, a.finished_at, a.status_code,
+		a.error, a.result
+	FROM attempts a`
+
+func scanAttempt(row pgx.CollectableRow) (journal.Attempt, error) {
+	var a journal.Attempt
+	err := row.Scan(&a.DeliveryID, &a.Number, &a.StartedAt, &a.FinishedAt, &a.StatusCode,
+		&a.Error, &a.Result)
+	a.StartedAt, a.FinishedAt = a.StartedAt.UTC(), a.FinishedAt.UTC()
+	return a, err
+}
+
+// attachAttempts appends each attempt to its delivery's Attempts.
+func attachAttempts(ds []journal.Delivery, attempts []journal.Attempt) {
+	index := make(map[string]int, len(ds))
+	for i, d := range ds {
+		index[d.ID] = i
+	}
+	for _, a := range attempts {
+		if i, ok := index[a.DeliveryID]; ok {
+			ds[i].Attempts = append(ds[i].Attempts, a)
+		}
+	}
+}

@@ -1,0 +1,109 @@
+// Package postgres is the journal.Store on PostgreSQL, through a pgx
+// connection pool.
+//
+// Open applies the package's embedded migrations, so a store is ready once
+// Open returns. Accept writes the journal rows and the outbox messages in
+// one transaction; each outbox message becomes a watermill-sql row in its
+// topic's table, which the bus creates beforehand.
+//
+// Times are timestamptz columns, so they keep microseconds: the store
+// truncates every time it writes to the microsecond, and the times it
+// returns in columns come back in UTC. The canonical message is a jsonb
+// column holding the JSON as written, so its own times keep their
+// offsets.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// Config configures Open.
+type Config struct {
+	// DSN is the PostgreSQL connection string, as a URL or key=value
+	// pairs. Required. A search_path parameter selects the schema that
+	// holds the journal's tables.
+	DSN string
+	// MaxConns is the pool's maximum number of connections. Default 0
+	// keeps pgxpool's default, the greater of 4 and the number of CPUs,
+	// or the DSN's pool_max_conns.
+	MaxConns int32
+	// Logger receives the store's logs. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Validate returns an error naming the field and the rule unless c can be
+// used, after defaults apply.
+func (c Config) Validate() error {
+	if c.DSN == "" {
+		return errors.New("postgres journal config: dsn: missing")
+	}
+	if c.MaxConns < 0 {
+		return fmt.Errorf("postgres journal config: max_conns: %d is negative", c.MaxConns)
+	}
+	return nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// Store is the PostgreSQL journal. It is safe for concurrent use.
+type Store struct {
+	pool   *pgxpool.Pool
+	logger *slog.Logger
+}
+
+var _ journal.Store = (*Store)(nil)
+
+// Open connects to PostgreSQL and applies the journal's migrations. Two processes may Open the same
+// database at once: an advisory lock serialises the migrations. The caller
+// closes the store.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+
+	poolCfg, err := pgxpool.ParseConfig(cfg.DSN)
+	if err != nil {
+		// pgx's parse errors quote the DSN and hide its password only on a
+		// best-effort basis, so this error leaves the DSN out.
+		return nil, errors.New("opening postgres journal: dsn: invalid connection string, " +
+			"expected a postgres:// URL or key=value pairs")
+	}
+	if cfg.MaxConns > 0 {
+		poolCfg.MaxConns = cfg.MaxConns
+	}
+
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
+	if err != nil {
+		return nil, fmt.Errorf("opening postgres journal: %w", err)
+	}
+	s := &Store{pool: pool, logger: cfg.Logger}
+
+	applied, err := migrate(ctx, pool)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("opening postgres journal: %w", err)
+	}
+	if len(applied) > 0 {
+		s.logger.Info("journal migrations applied", "versions", applied)
+	}
+	return s, nil
+}
+
+// Close closes the pool, waiting for connections in use to be released.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}

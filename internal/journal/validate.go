@@ -1,0 +1,101 @@
+package journal
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrInvalid is wrapped by the errors that Entry.Validate and
+// Attempt.Validate return, and by a store's errors for an entry or
+// attempt that breaks the journal's rules.
+var ErrInvalid = errors.New("invalid")
+
+// Validate returns an error wrapping ErrInvalid, naming the field and the
+// rule, unless e can be journaled: the message's ID, Source,
+// SenderMessageID and Type are set, every delivery has an ID unique within
+// e, a Destination and a Route, and Outbox has one message per delivery,
+// each with a Topic.
+func (e Entry) Validate() error {
+	m := e.Message
+	for _, f := range []struct{ name, value string }{
+		{"message.id", m.ID},
+		{"message.source", m.Source},
+		{"message.sender_message_id", m.SenderMessageID},
+		{"message.type", string(m.Type)},
+	} {
+		if f.value == "" {
+			return invalidf("entry %s: missing", f.name)
+		}
+	}
+
+	seen := make(map[string]bool, len(e.Deliveries))
+	for i, d := range e.Deliveries {
+		if err := validateDelivery(i, d, seen); err != nil {
+			return err
+		}
+	}
+
+	if len(e.Outbox) != len(e.Deliveries) {
+		return invalidf("entry outbox: has %d messages for %d deliveries, expected one per delivery",
+			len(e.Outbox), len(e.Deliveries))
+	}
+	for i, out := range e.Outbox {
+		if out.Message == nil {
+			return invalidf("entry outbox[%d].message: missing", i)
+		}
+		if out.Topic == "" {
+			return invalidf("entry outbox[%d].topic: missing", i)
+		}
+	}
+	return nil
+}
+
+func validateDelivery(i int, d NewDelivery, seen map[string]bool) error {
+	switch {
+	case d.ID == "":
+		return invalidf("entry deliveries[%d].id: missing", i)
+	case d.Destination == "":
+		return invalidf("entry deliveries[%d].destination: missing", i)
+	case d.Route == "":
+		return invalidf("entry deliveries[%d].route: missing", i)
+	case seen[d.ID]:
+		return invalidf("entry deliveries[%d].id: %q repeats an earlier delivery's id", i, d.ID)
+	}
+	seen[d.ID] = true
+	return nil
+}
+
+// Validate returns an error wrapping ErrInvalid, naming the field and the
+// rule, unless a can be recorded: DeliveryID is set, Number is 0 (the
+// store numbers the attempt) or positive, StartedAt is set, FinishedAt is
+// not before StartedAt, Result is a delivery status, and a dead attempt
+// has an Error that says why.
+func (a Attempt) Validate() error {
+	switch {
+	case a.DeliveryID == "":
+		return invalidf("attempt delivery_id: missing")
+	case a.Number < 0:
+		return invalidf("attempt number: %d is negative", a.Number)
+	case a.StartedAt.IsZero():
+		return invalidf("attempt started_at: missing")
+	case a.FinishedAt.Before(a.StartedAt):
+		return invalidf("attempt finished_at: %s is before started_at %s",
+			a.FinishedAt, a.StartedAt)
+	}
+
+	switch a.Result {
+	case StatusPending, StatusDelivered:
+	case StatusDead:
+		if a.Error == "" {
+			return invalidf("attempt error: missing, a dead attempt must say why")
+		}
+	default:
+		return invalidf("attempt result: %q is not one of %s, %s, %s",
+			a.Result, StatusPending, StatusDelivered, StatusDead)
+	}
+	return nil
+}
+
+func invalidf(format string, args ...any) error {
+	return fmt.Errorf("%w "+format, append([]any{ErrInvalid}, args...)...)
+}
