@@ -1,0 +1,190 @@
+package police
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Rules of the checks that JSON Schema cannot express, as they appear in
+// schemas.Violation.Rule.
+const (
+	ruleSection     = "section"       // not a section of the IPC or BNS
+	ruleCodeInForce = "code-in-force" // IPC cited for an offence from 1 July 2024, or BNS before
+	ruleFuture      = "future"        // a date or time after now
+	ruleChronology  = "chronology"    // events out of order, such as an FIR before its offence
+	ruleFIRYear     = "fir-year"      // FIR year differs from the year of its registration
+	ruleAadhaar     = "aadhaar"       // not a valid Aadhaar number
+	ruleBlank       = "blank"         // a name of white space only
+	ruleCharged     = "charged"       // a chargesheet that charges no one
+)
+
+// ist is India Standard Time, the zone of dates without a time.
+var ist = time.FixedZone("IST", 5*3600+1800)
+
+// checker maps one police document to canonical form and collects every
+// violation it finds on the way, each with a JSON pointer into the input.
+type checker struct {
+	cfg        Config
+	violations []schemas.Violation
+}
+
+func (c *checker) add(pointer, rule, format string, args ...any) {
+	c.violations = append(c.violations, schemas.Violation{
+		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// ptr joins a JSON pointer from its reference tokens. Tokens are the
+// document's own snake_case keys and array indexes, which need no
+// escaping.
+func ptr(tokens ...any) string {
+	var b strings.Builder
+	for _, t := range tokens {
+		b.WriteByte('/')
+		switch t := t.(type) {
+		case int:
+			b.WriteString(strconv.Itoa(t))
+		case string:
+			b.WriteString(strings.TrimPrefix(t, "/"))
+		}
+	}
+	return b.String()
+}
+
+// dateTime parses an RFC 3339 date-time at pointer. It returns the zero
+// time for an empty or invalid value, and reports invalid and future
+// values.
+func (c *checker) dateTime(pointer, s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		c.add(pointer, "format", "invalid date-time %q: want RFC 3339, such as 2025-09-14T10:45:00+05:30", s)
+		return time.Time{}
+	}
+	if limit := c.cfg.Now().Add(c.cfg.ClockSkew); t.After(limit) {
+		c.add(pointer, ruleFuture, "%s is in the future", s)
+	}
+	return t
+}
+
+// date parses a YYYY-MM-DD date at pointer as midnight in IST. It returns
+// the zero time for an empty or invalid value, and reports invalid dates
+// and dates after today in IST.
+func (c *checker) date(pointer, s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation(time.DateOnly, s, ist)
+	if err != nil {
+		c.add(pointer, "format", "invalid date %q: want YYYY-MM-DD", s)
+		return time.Time{}
+	}
+	y, m, d := c.cfg.Now().In(ist).Date()
+	if today := time.Date(y, m, d, 0, 0, 0, 0, ist); t.After(today) {
+		c.add(pointer, ruleFuture, "%s is in the future", s)
+	}
+	return t
+}
+
+// notBefore reports a chronology violation at pointer when later is
+// before earlier. Zero times are unknown and pass.
+func (c *checker) notBefore(pointer string, later, earlier time.Time, what string) {
+	if later.IsZero() || earlier.IsZero() || !later.Before(earlier) {
+		return
+	}
+	c.add(pointer, ruleChronology, "%s is before %s", later.Format(time.RFC3339), what)
+}
+
+func canonicalFIR(f firRef) canonical.FIRRef {
+	return canonical.FIRRef{
+		State: f.State, District: f.District, PoliceStation: f.PoliceStation,
+		Year: f.Year, Number: f.Number, NationalID: f.NationalID,
+	}
+}
+
+// offenceWindow bounds when an offence occurred, for choosing between
+// the IPC and the BNS. A zero bound is unknown.
+type offenceWindow struct {
+	// earliest is the earliest the offence can have begun.
+	earliest time.Time
+	// latest is the latest it can have begun.
+	latest time.Time
+}
+
+// window returns the offence window of an occurrence, narrowed by the
+// FIR's year: an offence registered in year Y began by the end of Y.
+func (c *checker) window(pointer string, o *occurrence, firYear int) offenceWindow {
+	var w offenceWindow
+	if o != nil {
+		w.earliest = c.dateTime(ptr(pointer, "from"), o.From)
+		to := c.dateTime(ptr(pointer, "to"), o.To)
+		c.notBefore(ptr(pointer, "to"), to, w.earliest, "the offence began (from)")
+		w.latest = w.earliest
+	}
+	if firYear > 0 {
+		yearEnd := time.Date(firYear+1, time.January, 1, 0, 0, 0, 0, ist).Add(-time.Nanosecond)
+		if w.latest.IsZero() || yearEnd.Before(w.latest) {
+			w.latest = yearEnd
+		}
+	}
+	return w
+}
+
+// charges maps the sections at pointer and checks each IPC or BNS
+// section against the code and the code against when the offence
+// occurred.
+func (c *checker) charges(pointer string, sections []section, w offenceWindow) []canonical.Charge {
+	out := make([]canonical.Charge, 0, len(sections))
+	for i, s := range sections {
+		at := ptr(pointer, i)
+		if s.Section != "" {
+			if err := canonical.CheckSection(s.Act, s.Section); err != nil {
+				c.add(ptr(at, "section"), ruleSection, "%v", err)
+			}
+		}
+		c.codeInForce(ptr(at, "act"), s.Act, w)
+		out = append(out, canonical.Charge{
+			Sequence: i + 1, Act: s.Act, Section: s.Section,
+			OffenseID: s.OffenceCode, Description: s.Description,
+		}.WithEquivalent())
+	}
+	return out
+}
+
+func (c *checker) codeInForce(pointer, act string, w offenceWindow) {
+	start := canonical.BNSCommencement
+	switch {
+	case act == canonical.ActIPC && !w.earliest.IsZero() && !w.earliest.Before(start):
+		c.add(pointer, ruleCodeInForce, "IPC cited for an offence that occurred on %s, "+
+			"on or after the BNS came into force on 1 July 2024: cite the BNS section",
+			w.earliest.Format(time.DateOnly))
+	case act == canonical.ActBNS && !w.latest.IsZero() && w.latest.Before(start):
+		c.add(pointer, ruleCodeInForce, "BNS cited for an offence that occurred by %s, "+
+			"before the BNS came into force on 1 July 2024: cite the IPC section",
+			w.latest.Format(time.DateOnly))
+	}
+}
+
+func canonicalOfficer(o officer) canonical.Officer {
+	return canonical.Officer{
+		Name: o.Name, Rank: o.Rank, ID: o.ServiceNumber, PoliceStation: o.PoliceStation,
+	}
+}
+
+func canonicalProperties(ps []property) []canonical.Property {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := make([]canonical.Property, len(ps))
+	for i, p := range ps {
+		out[i] = canonical.Property{Description: p.Description, Category: p.Category, ValueINR: p.ValueINR}
+	}
+	return out
+}

@@ -1,0 +1,252 @@
+package police
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Encode turns a canonical message into a police document: an FIR,
+// arrest memo or final report as a station would send it, or a court
+// registration notification (schemas/police/notification.json). The
+// document is validated against the police schema before it is returned.
+//
+// message_id is the message's SenderMessageID, so a station sees the
+// original sender's id; hub_message_id carries the hub's id. sent_at is
+// when the hub received the message, or when it occurred if the hub has
+// not received it, so that encoding the same message twice gives the
+// same bytes. Aadhaar numbers leave only in masked form.
+func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
+	var doc any
+	var err error
+	switch m.Type {
+	case canonical.TypeFIR, canonical.TypeArrest, canonical.TypeChargesheet,
+		canonical.TypeCourtRegistration:
+		if err := m.CheckBody(); err != nil {
+			return adapters.Encoded{}, fmt.Errorf("encoding police document: %w", err)
+		}
+	default:
+		return adapters.Encoded{}, fmt.Errorf("encoding police document: %w: %q",
+			adapters.ErrUnsupported, m.Type)
+	}
+
+	e := &encoder{key: a.cfg.AadhaarKey}
+	switch m.Type {
+	case canonical.TypeFIR:
+		doc, err = e.fir(m)
+	case canonical.TypeArrest:
+		doc, err = e.arrest(m)
+	case canonical.TypeChargesheet:
+		doc, err = e.finalReport(m)
+	case canonical.TypeCourtRegistration:
+		doc, err = e.notification(m)
+	}
+	if err == nil {
+		err = e.err
+	}
+	if err != nil {
+		return adapters.Encoded{}, fmt.Errorf("encoding police %s: %w", m.Type, err)
+	}
+
+	body, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return adapters.Encoded{}, fmt.Errorf("encoding police %s: %w", m.Type, err)
+	}
+	if err := schemas.Validate(documentSchema, body); err != nil {
+		return adapters.Encoded{}, fmt.Errorf("encoding police %s: %w", m.Type, err)
+	}
+	return adapters.Encoded{Body: body, ContentType: ContentType}, nil
+}
+
+// encoder writes police documents. It keeps the first error it meets so
+// that mapping code reads as a list of fields.
+type encoder struct {
+	key []byte
+	err error
+}
+
+func (e *encoder) envelope(m *canonical.Message, docType string) envelope {
+	sent := m.ReceivedAt
+	if sent.IsZero() {
+		sent = m.OccurredAt
+	}
+	return envelope{
+		MessageID: m.SenderMessageID, DocumentType: docType, SentAt: formatTime(sent),
+		InReplyTo: m.CorrelationID, HubMessageID: m.ID, SourceAgency: m.Source,
+	}
+}
+
+// formatTime writes t in RFC 3339 with its own offset, or "" for the zero
+// time.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+func (e *encoder) fir(m *canonical.Message) (any, error) {
+	f := m.FIR
+	doc := &firDoc{
+		envelope:     e.envelope(m, docFIR),
+		FIR:          policeFIR(f.Ref),
+		RegisteredAt: formatTime(f.RegisteredAt),
+		Sections:     policeSections(f.Charges),
+		Occurrence:   occurrence{From: formatTime(f.OccurredFrom), To: formatTime(f.OccurredTo)},
+		InformationReceived: informationReceived{
+			At: formatTime(f.InformationReceivedAt), GeneralDiaryRef: f.GeneralDiaryRef,
+		},
+		Complainant:      e.person(f.Complainant),
+		DelayReason:      f.DelayReason,
+		Property:         policeProperties(f.Property),
+		FirstInformation: f.FirstInformation,
+		ActionTaken:      f.ActionTaken,
+		SentToCourtAt:    formatTime(f.SentToCourtAt),
+	}
+	if f.Place != (canonical.Place{}) {
+		doc.Place = policePlace(f.Place)
+	}
+	for _, a := range f.Accused {
+		acc := firAccused{Status: string(a.Status), Description: a.Description}
+		if !isZeroPerson(a.Person) {
+			p := e.person(a.Person)
+			acc.Person = &p
+		}
+		doc.Accused = append(doc.Accused, acc)
+	}
+	if f.Officer != (canonical.Officer{}) {
+		o := policeOfficer(f.Officer)
+		doc.RegisteredBy = &o
+	}
+	return doc, nil
+}
+
+func (e *encoder) arrest(m *canonical.Message) (any, error) {
+	a := m.Arrest
+	doc := &arrestDoc{
+		envelope:          e.envelope(m, docArrest),
+		FIR:               policeFIR(a.FIR),
+		MemoType:          memoArrest,
+		Accused:           e.person(a.Person),
+		ArrestedAt:        formatTime(a.At),
+		Place:             a.Place,
+		ArrestedBy:        policeOfficer(a.By),
+		RelativeInformed:  relativeInformed{Informed: a.RelativeInformed != "", Whom: a.RelativeInformed},
+		PropertyRecovered: policeProperties(a.PropertyRecovered),
+	}
+	if a.Surrender {
+		doc.MemoType = memoSurrender
+	}
+	if len(a.Charges) > 0 {
+		doc.Sections = policeSections(a.Charges)
+	}
+	return doc, nil
+}
+
+func (e *encoder) finalReport(m *canonical.Message) (any, error) {
+	s := m.Chargesheet
+	if s.FIR == nil {
+		return nil, errors.New("a police final report names its FIR, and this chargesheet has none")
+	}
+	doc := &finalReportDoc{
+		envelope:             e.envelope(m, docFinalReport),
+		FIR:                  policeFIR(*s.FIR),
+		ReportNumber:         s.ReportNumber,
+		ReportDate:           s.FiledOn,
+		ReportType:           reportOriginal,
+		Kind:                 string(s.Kind),
+		CaseTitle:            s.Title,
+		InvestigatingOfficer: policeOfficer(s.InvestigatingOfficer),
+		Court:                policeCourt(s.Court),
+		Accused:              []reportAccused{},
+		Sections:             policeSections(s.Charges),
+		PropertySeized:       policeProperties(s.PropertySeized),
+		LabResults:           s.LabResults,
+		BriefFacts:           s.BriefFacts,
+	}
+	if s.Supplementary > 0 {
+		doc.ReportType, doc.SupplementaryNumber = reportSupplementary, s.Supplementary
+	}
+	for _, a := range s.Accused {
+		doc.Accused = append(doc.Accused, reportAccused{
+			Person: e.person(a.Person), Status: string(a.Status), Charged: a.Charged,
+			PreviousConvictions: a.PreviousConvictions, Description: a.Description,
+		})
+	}
+	for _, w := range s.Witnesses {
+		doc.Witnesses = append(doc.Witnesses, e.person(w))
+	}
+	return doc, nil
+}
+
+func (e *encoder) notification(m *canonical.Message) (any, error) {
+	r := m.CourtRegistration
+	doc := &notificationDoc{
+		envelope:     e.envelope(m, docCourtRegistration),
+		RegisteredAt: formatTime(m.OccurredAt),
+		CNR:          r.CNR,
+		Court:        policeCourt(r.Court),
+		FilingNumber: r.FilingNumber,
+		FiledOn:      r.FiledOn,
+		NextHearing:  r.NextHearing,
+		TrackingID:   r.TrackingID,
+		CaseTitle:    r.Title,
+		Status:       r.Status,
+		Reason:       r.Reason,
+	}
+	if r.FIR != nil {
+		ref := policeFIR(*r.FIR)
+		doc.FIR = &ref
+	}
+	return doc, nil
+}
+
+func policeFIR(f canonical.FIRRef) firRef {
+	return firRef{
+		State: f.State, District: f.District, PoliceStation: f.PoliceStation,
+		Year: f.Year, Number: f.Number, NationalID: f.NationalID,
+	}
+}
+
+func policeSections(charges []canonical.Charge) []section {
+	out := make([]section, len(charges))
+	for i, c := range charges {
+		out[i] = section{
+			Act: c.Act, Section: c.Section, Description: c.Description, OffenceCode: c.OffenseID,
+		}
+	}
+	return out
+}
+
+func policeOfficer(o canonical.Officer) officer {
+	return officer{Name: o.Name, Rank: o.Rank, ServiceNumber: o.ID, PoliceStation: o.PoliceStation}
+}
+
+func policeCourt(c canonical.Court) court {
+	return court{EstablishmentCode: c.Code, Name: c.Name, District: c.District}
+}
+
+func policePlace(p canonical.Place) *place {
+	out := &place{DistanceKm: p.DistanceKm, Direction: p.Direction, Beat: p.Beat}
+	if p.Address != (canonical.Address{}) {
+		a := policeAddress(p.Address)
+		out.Address = &a
+	}
+	return out
+}
+
+func policeProperties(ps []canonical.Property) []property {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := make([]property, len(ps))
+	for i, p := range ps {
+		out[i] = property{Description: p.Description, Category: p.Category, ValueINR: p.ValueINR}
+	}
+	return out
+}

@@ -1,0 +1,86 @@
+// Package police is the adapter for police stations on CCTNS. Stations
+// send JSON documents after the NCRB integrated investigation forms: the
+// FIR (form 1), the arrest or court surrender memo (form 3) and the final
+// report (form 5). The hub sends stations notifications as JSON, such as
+// a court's registration of a case. schemas/police describes every
+// document.
+//
+// An Aadhaar number is never kept in clear: Decode validates it and
+// replaces it, in the canonical message and in the journal body, with
+// its masked form and a keyed token (see canonical.MaskAadhaar).
+package police
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Agency is the agency name the adapter speaks for.
+const Agency = "police"
+
+// ContentType is the media type of every police document.
+const ContentType = "application/json"
+
+// minKeyLength is the shortest Aadhaar key Config.Validate accepts, in
+// bytes: the output size of HMAC-SHA256.
+const minKeyLength = 32
+
+// defaultClockSkew is Config.ClockSkew's default.
+const defaultClockSkew = 10 * time.Minute
+
+// Config configures the adapter.
+type Config struct {
+	// AadhaarKey is the HMAC key of the tokens that stand for Aadhaar
+	// numbers, at least 32 bytes. Every adapter of one hub must use the
+	// same key, or tokens of one number will not match. Required.
+	AadhaarKey []byte
+	// Now returns the current time, for rejecting dates in the future.
+	// Default time.Now.
+	Now func() time.Time
+	// ClockSkew is how far past Now a date-time may lie before it counts
+	// as in the future, to allow for senders' clocks. Default 10 minutes.
+	ClockSkew time.Duration
+}
+
+// Validate reports whether c can build an adapter.
+func (c Config) Validate() error {
+	if len(c.AadhaarKey) < minKeyLength {
+		return fmt.Errorf("invalid police adapter config: AadhaarKey has %d bytes, want at least %d",
+			len(c.AadhaarKey), minKeyLength)
+	}
+	if c.ClockSkew < 0 {
+		return errors.New("invalid police adapter config: ClockSkew is negative")
+	}
+	return nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.ClockSkew == 0 {
+		c.ClockSkew = defaultClockSkew
+	}
+	c.AadhaarKey = bytes.Clone(c.AadhaarKey)
+	return c
+}
+
+// Adapter translates police documents to canonical messages and back. It
+// is safe for concurrent use.
+type Adapter struct {
+	cfg Config
+}
+
+// New returns an adapter configured by cfg, or an error when cfg is
+// invalid.
+func New(cfg Config) (*Adapter, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Adapter{cfg: cfg.withDefaults()}, nil
+}
+
+// Agency returns "police".
+func (a *Adapter) Agency() string { return Agency }
