@@ -11,10 +11,10 @@ import (
 var ErrInvalid = errors.New("invalid")
 
 // Validate returns an error wrapping ErrInvalid, naming the field and the
-// rule, unless e can be journaled: the message's ID, Source,
-// SenderMessageID and Type are set, every delivery has an ID unique within
-// e, a Destination and a Route, and Outbox has one message per delivery,
-// each with a Topic.
+// rule, unless e can be journaled. The message's ID, Source,
+// SenderMessageID and Type must be set. Every delivery needs an ID unique
+// within e, a Destination and a Route. Outbox needs one message per
+// delivery, each with a Topic.
 func (e Entry) Validate() error {
 	m := e.Message
 	for _, f := range []struct{ name, value string }{
@@ -66,10 +66,10 @@ func validateDelivery(i int, d NewDelivery, seen map[string]bool) error {
 }
 
 // Validate returns an error wrapping ErrInvalid, naming the field and the
-// rule, unless a can be recorded: DeliveryID is set, Number is 0 (the
-// store numbers the attempt) or positive, StartedAt is set, FinishedAt is
-// not before StartedAt, Result is a delivery status, and a dead attempt
-// has an Error that says why.
+// rule, unless a can be recorded. DeliveryID and StartedAt must be set,
+// and FinishedAt must not be before StartedAt. Number must be 0, when the
+// store numbers the attempt, or positive. Result must be a delivery
+// status, and a dead attempt needs an Error that gives the reason.
 func (a Attempt) Validate() error {
 	switch {
 	case a.DeliveryID == "":
@@ -87,7 +87,7 @@ func (a Attempt) Validate() error {
 	case StatusPending, StatusDelivered:
 	case StatusDead:
 		if a.Error == "" {
-			return invalidf("attempt error: missing, a dead attempt must say why")
+			return invalidf("attempt error: missing, a dead attempt needs the reason it failed")
 		}
 	default:
 		return invalidf("attempt result: %q is not one of %s, %s, %s",

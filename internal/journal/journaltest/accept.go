@@ -233,16 +233,16 @@ func testConcurrentDuplicates(t *testing.T, h Harness) {
 
 func testDeliveryIDCollisionRollsBack(t *testing.T, h Harness) {
 	first := accept(t, h, newEntry(t, h, "fir-a", "court"))
-	taken := journey(t, h, first.MessageID).Deliveries[0].ID
+	takenID := journey(t, h, first.MessageID).Deliveries[0].ID
 
 	e := newEntry(t, h, "fir-b", "court", "prison")
-	e.Deliveries[1].ID = taken
+	e.Deliveries[1].ID = takenID
 	if _, err := h.Store.Accept(context.Background(), e); err == nil {
 		t.Fatalf("Accept with a delivery id already taken succeeded, want an error")
 	}
 	wantNotFound(t, h, e.Message.ID, e.Deliveries[:1])
-	if got := outboxIDs(t, h, topicCourt); !slices.Equal(got, []string{taken}) {
-		t.Errorf("outbox on %s = %v, want only the first message's [%s]", topicCourt, got, taken)
+	if got := outboxIDs(t, h, topicCourt); !slices.Equal(got, []string{takenID}) {
+		t.Errorf("outbox on %s = %v, want only the first message's [%s]", topicCourt, got, takenID)
 	}
 	if got := outboxIDs(t, h, topicPrison); len(got) != 0 {
 		t.Errorf("outbox on %s = %v, want empty", topicPrison, got)

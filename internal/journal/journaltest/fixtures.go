@@ -84,7 +84,7 @@ func addDelivery(t *testing.T, h Harness, e *journal.Entry, dest string) journal
 	return d
 }
 
-// command returns the bus message that asks for delivery d.
+// command returns the bus message that requests delivery d.
 func command(d journal.NewDelivery, messageID string) *message.Message {
 	payload := fmt.Sprintf(`{"delivery_id":%q,"message_id":%q}`, d.ID, messageID)
 	msg := message.NewMessage(d.ID, []byte(payload))

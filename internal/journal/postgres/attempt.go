@@ -80,8 +80,8 @@ func lockPendingDelivery(ctx context.Context, tx pgx.Tx, deliveryID string) (int
 	}
 
 	// A separate statement, because under READ COMMITTED it takes a new
-	// snapshot that includes the attempts of the transaction that held
-	// the lock before; a subquery of the locking statement would not.
+	// snapshot, which includes the attempts of the transaction that held
+	// the lock before. A subquery of the locking statement would miss them.
 	var last int
 	err = tx.QueryRow(ctx,
 		"SELECT coalesce(max(number), 0) FROM attempts WHERE delivery_id = $1",

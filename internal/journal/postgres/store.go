@@ -3,7 +3,7 @@
 //
 // Open applies the package's embedded migrations, so a store is ready once
 // Open returns. Accept writes the journal rows and the outbox messages in
-// one transaction; each outbox message becomes a watermill-sql row in its
+// one transaction. Each outbox message becomes a watermill-sql row in its
 // topic's table, which the bus creates beforehand.
 //
 // Times are timestamptz columns, so they keep microseconds: the store
