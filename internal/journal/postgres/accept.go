@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -62,6 +63,11 @@ func newMessageRow(e journal.Entry, now time.Time) (messageRow, error) {
 	canonical, err := json.Marshal(e.Message)
 	if err != nil {
 		return messageRow{}, fmt.Errorf("encoding message %s: %w", e.Message.ID, err)
+	}
+	if hasNULEscape(canonical) {
+		// NOTE: the SQLite store accepts such a message.
+		return messageRow{}, fmt.Errorf("%w entry message: a string contains the NUL "+
+			"character U+0000, which PostgreSQL jsonb cannot store", journal.ErrInvalid)
 	}
 
 	routing := e.Routing
@@ -152,6 +158,22 @@ func (s *Store) original(ctx context.Context, source, senderID string) (journal.
 	}
 	r.ReceivedAt = r.ReceivedAt.UTC()
 	return r, nil
+}
+
+// hasNULEscape reports whether the JSON text b has the escape \u0000
+// (the NUL character) in a string, which jsonb rejects. An escaped
+// backslash followed by "u0000" is ordinary text and does not count.
+func hasNULEscape(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		if bytes.HasPrefix(b[i+1:], []byte("u0000")) {
+			return true
+		}
+		i++ // skip the escaped character
+	}
+	return false
 }
 
 // nonNil returns b, or an empty slice for nil, because pgx writes a nil
