@@ -1,0 +1,148 @@
+// Package courts is the adapter for court case management systems that
+// speak OASIS LegalXML Electronic Court Filing (ECF) 4.0 with NIEM 2.0
+// content.
+//
+// Encode turns a canonical chargesheet into an ECF CoreFilingMessage with
+// a criminal case. Decode reads a CoreFilingMessage back into a
+// chargesheet, and a RecordDocketingCallbackMessage into a
+// court_registration. EncodeCallback writes the callback that a court
+// (or the mock court) sends after docketing a filing.
+//
+// Where the identifiers travel, in both directions:
+//
+//	filing id (hub message id)
+//	  filing:   /CoreFilingMessage/DocumentIdentification/IdentificationID
+//	  callback: /RecordDocketingCallbackMessage/DocumentIdentification with
+//	            IdentificationCategoryText "FilingID"; decoded as CorrelationID
+//	FIR
+//	  filing:   /CoreFilingMessage/CriminalCase/CaseTrackingID, the FIR key
+//	            "FIR/state/district/station/year/number"; the CCTNS national
+//	            id in CriminalCase/ActivityIdentification with
+//	            IdentificationCategoryText "CCTNS FIR"
+//	  callback: /RecordDocketingCallbackMessage/CriminalCase/CaseAugmentation/
+//	            CaseLineageCase/CaseTrackingID, with the national id in
+//	            CaseLineageCase/ActivityIdentification as above
+//	CNR
+//	  callback: /RecordDocketingCallbackMessage/CriminalCase/CaseTrackingID;
+//	            the court's filing number in CriminalCase/CaseDocketID
+//
+// A callback whose CaseTrackingID is not shaped like a CNR (16 letters and
+// digits), such as a court outside India's e-Courts, keeps that value as
+// the registration's FilingNumber and leaves CNR empty.
+//
+// Element names are matched by namespace URI, never by prefix, and NIEM
+// structures:ref attributes are followed in either direction. Parsing is
+// done by internal/xmlsafe, which rejects DTDs and entities.
+package courts
+
+import (
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/xmlsafe"
+)
+
+// Namespaces of ECF 4.0 and of the NIEM 2.0 releases it uses.
+const (
+	nsCore       = "urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:CoreFilingMessage-4.0"
+	nsCallback   = "urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:RecordDocketingCallbackMessage-4.0"
+	nsECF        = "urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:CommonTypes-4.0"
+	nsCriminal   = "urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:CriminalCase-4.0"
+	nsAppellate  = "urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:AppellateCase-4.0"
+	nsBankruptcy = "urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:BankruptcyCase-4.0"
+	nsCitation   = "urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:CitationCase-4.0"
+	nsCivil      = "urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:CivilCase-4.0"
+	nsDomestic   = "urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:DomesticCase-4.0"
+	nsJuvenile   = "urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:JuvenileCase-4.0"
+	// nsOJBCCriminal is the Open Justice Broker Consortium's criminal
+	// case extension, whose CriminalCase has the ECF criminal content.
+	nsOJBCCriminal = "http://ojbc.org/IEPD/Extensions/CriminalCaseExtension/1.0"
+	nsNC           = "http://niem.gov/niem/niem-core/2.0"
+	nsJ            = "http://niem.gov/niem/domains/jxdm/4.0"
+	nsS            = xmlsafe.NIEM2Structures
+)
+
+// Values this adapter writes and looks for.
+const (
+	// ProfileWebServices is the ECF messaging profile named in
+	// SendingMDEProfileCode.
+	ProfileWebServices = "urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:WebServicesMessaging-2.0"
+	// CategoryFilingID marks the callback's DocumentIdentification that
+	// repeats the identification of the filing it answers.
+	CategoryFilingID = "FilingID"
+	// CategoryFIRNationalID marks the ActivityIdentification that carries
+	// the CCTNS national FIR id.
+	CategoryFIRNationalID = "CCTNS FIR"
+	// CategoryOfficerID marks an officer's service number.
+	CategoryOfficerID = "police service number"
+
+	roleDefendant     = "defendant"
+	roleOfficer       = "investigating officer"
+	rolePoliceStation = "police station"
+	associationEmploy = "Employer"
+	// registerFinalReport is the register action of an original final
+	// report. A supplementary one is registerSupplementary followed by its
+	// number.
+	registerFinalReport   = "final report"
+	registerSupplementary = "supplementary final report "
+)
+
+// ContentType is the media type of every body this adapter writes.
+const ContentType = "application/xml"
+
+// DefaultLocationID is the SendingMDELocationID written when
+// Adapter.LocationID is empty.
+const DefaultLocationID = "SANGAM"
+
+// Adapter is the courts adapter. The zero value works. It keeps no state
+// between calls and is safe for concurrent use.
+type Adapter struct {
+	// LocationID identifies the hub as the sending system in
+	// SendingMDELocationID. Default DefaultLocationID.
+	LocationID string
+	// AadhaarKey is the key for canonical.MaskAadhaar. Decode masks a
+	// clear Aadhaar number with it. When it is empty, input with a clear
+	// Aadhaar number is rejected.
+	AadhaarKey []byte
+}
+
+// Agency returns "courts".
+func (a *Adapter) Agency() string { return "courts" }
+
+func (a *Adapter) locationID() string {
+	if a.LocationID == "" {
+		return DefaultLocationID
+	}
+	return a.LocationID
+}
+
+func name(space, local string) xmlsafe.Name { return xmlsafe.Name{Space: space, Local: local} }
+
+func nc(local string) xmlsafe.Name  { return name(nsNC, local) }
+func jx(local string) xmlsafe.Name  { return name(nsJ, local) }
+func ecf(local string) xmlsafe.Name { return name(nsECF, local) }
+
+// caseElements are the case elements a filing or callback may carry: the
+// ECF 4.0 case types and the OJBC criminal case extension.
+var caseElements = []xmlsafe.Name{
+	name(nsCriminal, "CriminalCase"),
+	name(nsOJBCCriminal, "CriminalCase"),
+	name(nsAppellate, "AppellateCase"),
+	name(nsBankruptcy, "BankruptcyCase"),
+	name(nsCitation, "CitationCase"),
+	name(nsCivil, "CivilCase"),
+	name(nsDomestic, "DomesticCase"),
+	name(nsJuvenile, "JuvenileCase"),
+	nc("Case"),
+}
+
+// caseKey returns the case key of a court message: the FIR key when the
+// FIR is known, else the CNR key, else "COURT/" and the court's or the
+// sender's case number.
+func caseKey(fir *canonical.FIRRef, cnr, number string) string {
+	switch {
+	case fir != nil:
+		return fir.Key()
+	case cnr != "":
+		return canonical.CNRKey(cnr)
+	}
+	return "COURT/" + number
+}

@@ -1,0 +1,255 @@
+package courts
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/xmlsafe"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Decode reads an ECF 4.0 CoreFilingMessage into a chargesheet message,
+// or a RecordDocketingCallbackMessage into a court_registration message.
+// contentType may be empty or any XML media type.
+//
+// Input that is not XML, carries a DTD, or has another root element
+// returns an error wrapping adapters.ErrMalformed. Missing or invalid
+// content returns a *schemas.ValidationError whose pointers are element
+// paths such as "/RecordDocketingCallbackMessage/AppellateCase/CaseTrackingID".
+func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, error) {
+	if err := checkContentType(contentType); err != nil {
+		return adapters.Decoded{}, fmt.Errorf("decoding court message: %w: %w", adapters.ErrMalformed, err)
+	}
+	doc, err := xmlsafe.Parse(body, xmlsafe.Limits{})
+	if err != nil {
+		return adapters.Decoded{}, fmt.Errorf("decoding court message: %w: %w", adapters.ErrMalformed, err)
+	}
+	root := doc.Root()
+	refs, err := xmlsafe.IndexIDs(root)
+	if err != nil {
+		return adapters.Decoded{}, fmt.Errorf("decoding %s: %w: %w", root.Tag, adapters.ErrMalformed, err)
+	}
+
+	d := &decoder{adapter: a, root: root, refs: refs}
+	var m canonical.Message
+	switch {
+	case xmlsafe.Is(root, name(nsCore, "CoreFilingMessage")):
+		m = d.filing()
+	case xmlsafe.Is(root, name(nsCallback, "RecordDocketingCallbackMessage")):
+		m = d.callback()
+	default:
+		return adapters.Decoded{}, fmt.Errorf("decoding court message: %w: root element %s "+
+			"is neither an ECF 4.0 CoreFilingMessage nor a RecordDocketingCallbackMessage",
+			adapters.ErrMalformed, xmlsafe.NameOf(root))
+	}
+	if err := schemas.Invalid(d.problems...); err != nil {
+		return adapters.Decoded{}, fmt.Errorf("decoding %s: %w", root.Tag, err)
+	}
+
+	out := adapters.Decoded{Messages: []canonical.Message{m}}
+	if d.masked {
+		if out.Journal, err = doc.WriteToBytes(); err != nil {
+			return adapters.Decoded{}, fmt.Errorf("decoding %s: writing masked journal copy: %w", root.Tag, err)
+		}
+	}
+	return out, nil
+}
+
+// checkContentType accepts an empty media type and any XML one.
+func checkContentType(contentType string) error {
+	if contentType == "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return fmt.Errorf("invalid content type %q: %w", contentType, err)
+	}
+	if mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml") {
+		return nil
+	}
+	return fmt.Errorf("content type %q is not XML: want application/xml", contentType)
+}
+
+// decoder carries the state of one Decode call.
+type decoder struct {
+	adapter  *Adapter
+	root     *etree.Element
+	refs     *xmlsafe.Refs
+	problems []schemas.Violation
+	// masked is set when a clear Aadhaar number in the document was
+	// replaced by its masked form.
+	masked bool
+}
+
+// fail records a violation at the element path pointer.
+func (d *decoder) fail(pointer, rule, format string, args ...any) {
+	d.problems = append(d.problems, schemas.Violation{
+		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// under returns the element path of a child named local of parent, for
+// reporting a missing child.
+func under(parent *etree.Element, local string) string {
+	return xmlsafe.Pointer(parent) + "/" + local
+}
+
+// header fills the envelope fields that every ECF message carries.
+func (d *decoder) header(m *canonical.Message) {
+	m.SchemaVersion = canonical.SchemaVersion
+	for _, id := range xmlsafe.Children(d.root, nc("DocumentIdentification")) {
+		value := xmlsafe.PathText(id, nc("IdentificationID"))
+		switch {
+		case hasFilingID(id):
+			m.CorrelationID = value
+		case m.SenderMessageID == "":
+			m.SenderMessageID = value
+		}
+	}
+	if m.SenderMessageID == "" {
+		d.fail(under(d.root, "DocumentIdentification/IdentificationID"), "required",
+			"missing document identification")
+	}
+	m.OccurredAt = d.documentTime()
+}
+
+// documentTime returns the post date of the document, or else its filed
+// or received date.
+func (d *decoder) documentTime() time.Time {
+	for _, local := range []string{"DocumentPostDate", "DocumentFiledDate", "DocumentReceivedDate"} {
+		e := xmlsafe.Child(d.root, nc(local))
+		if e == nil {
+			continue
+		}
+		t, err := dateTimeOf(e)
+		if err != nil {
+			d.fail(xmlsafe.Pointer(e), "date-time", "%v", err)
+			return time.Time{}
+		}
+		return t
+	}
+	d.fail(under(d.root, "DocumentPostDate"), "required", "missing document post date")
+	return time.Time{}
+}
+
+// caseElement returns the first case element under parent, or nil.
+func caseElement(parent *etree.Element) *etree.Element {
+	for _, c := range parent.ChildElements() {
+		for _, n := range caseElements {
+			if xmlsafe.Is(c, n) {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// fir reads the FIR a case element names: its CaseTrackingID when that is
+// a FIR key, with the national id from its ActivityIdentification. It
+// returns the tracking id instead when that is not a FIR key.
+func (d *decoder) fir(c *etree.Element) (fir *canonical.FIRRef, trackingID string) {
+	tracking := xmlsafe.Child(c, nc("CaseTrackingID"))
+	value := xmlsafe.Text(tracking)
+	if !strings.HasPrefix(value, "FIR/") {
+		return nil, value
+	}
+	ref, err := canonical.ParseFIRKey(value)
+	if err != nil {
+		d.fail(xmlsafe.Pointer(tracking), "fir_key", "%v", err)
+		return nil, ""
+	}
+	for _, id := range xmlsafe.Children(c, nc("ActivityIdentification")) {
+		if strings.EqualFold(xmlsafe.PathText(id, nc("IdentificationCategoryText")), CategoryFIRNationalID) {
+			ref.NationalID = xmlsafe.PathText(id, nc("IdentificationID"))
+		}
+	}
+	return &ref, ""
+}
+
+// court reads j:CaseAugmentation/j:CaseCourt of a case element.
+func court(c *etree.Element) canonical.Court {
+	e := xmlsafe.Path(c, jx("CaseAugmentation"), jx("CaseCourt"))
+	return canonical.Court{
+		Code: xmlsafe.PathText(e, nc("OrganizationIdentification"), nc("IdentificationID")),
+		Name: canonical.NormalizeText(xmlsafe.PathText(e, jx("CourtName"))),
+	}
+}
+
+// india is the zone of a date-time written without one: the hub serves
+// Indian courts and police, whose systems keep Indian Standard Time.
+var india = time.FixedZone("IST", 5*3600+1800)
+
+var errNoDate = errors.New("no nc:Date, nc:DateTime or nc:Year")
+
+// dateTimeOf reads the NIEM date representation inside e: nc:DateTime or
+// nc:Date (taken as midnight).
+func dateTimeOf(e *etree.Element) (time.Time, error) {
+	if v := xmlsafe.PathText(e, nc("DateTime")); v != "" {
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+			if t, err := time.ParseInLocation(layout, v, india); err == nil {
+				return t, nil
+			}
+		}
+		return time.Time{}, fmt.Errorf("invalid date-time %q: want RFC 3339, such as 2024-07-01T10:30:00+05:30", v)
+	}
+	if v := xmlsafe.PathText(e, nc("Date")); v != "" {
+		day, err := parseDate(v)
+		if err != nil {
+			return time.Time{}, err
+		}
+		return time.ParseInLocation(time.DateOnly, day, india)
+	}
+	return time.Time{}, errNoDate
+}
+
+// dateOf reads the calendar date inside e, YYYY-MM-DD, from nc:Date or
+// the date part of nc:DateTime. It returns "" and no error when e is nil.
+func dateOf(e *etree.Element) (string, error) {
+	if e == nil {
+		return "", nil
+	}
+	if v := xmlsafe.PathText(e, nc("Date")); v != "" {
+		return parseDate(v)
+	}
+	if xmlsafe.Child(e, nc("DateTime")) != nil {
+		t, err := dateTimeOf(e)
+		if err != nil {
+			return "", err
+		}
+		return t.Format(time.DateOnly), nil
+	}
+	return "", nil
+}
+
+// parseDate accepts an xsd:date, with or without a zone suffix, and
+// returns it as YYYY-MM-DD.
+func parseDate(v string) (string, error) {
+	day := v
+	if len(v) > len(time.DateOnly) {
+		day = v[:len(time.DateOnly)]
+		if _, err := time.Parse("Z07:00", v[len(time.DateOnly):]); err != nil {
+			return "", fmt.Errorf("invalid date %q: want YYYY-MM-DD", v)
+		}
+	}
+	if _, err := time.Parse(time.DateOnly, day); err != nil {
+		return "", fmt.Errorf("invalid date %q: want YYYY-MM-DD", v)
+	}
+	return day, nil
+}
+
+// date reads the date inside e and records a violation when it is
+// invalid.
+func (d *decoder) date(e *etree.Element) string {
+	v, err := dateOf(e)
+	if err != nil {
+		d.fail(xmlsafe.Pointer(e), "date", "%v", err)
+	}
+	return v
+}

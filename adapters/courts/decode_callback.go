@@ -1,0 +1,106 @@
+package courts
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/xmlsafe"
+)
+
+// cnrShape matches a value laid out like a CNR: 16 letters and digits.
+// Such a value must then pass canonical.ParseCNR.
+var cnrShape = regexp.MustCompile(`^[A-Za-z0-9]{16}$`)
+
+// callback decodes a RecordDocketingCallbackMessage into a
+// court_registration message.
+//
+// The case's CaseTrackingID is the court's case number. When it has the
+// shape of a CNR it must be a valid one and becomes CNR; otherwise it is
+// kept as FilingNumber. CaseDocketID, when present, is the filing number.
+func (d *decoder) callback() canonical.Message {
+	m := canonical.Message{Type: canonical.TypeCourtRegistration}
+	d.header(&m)
+	reg := &canonical.CourtRegistration{}
+	m.CourtRegistration = reg
+
+	c := caseElement(d.root)
+	if c == nil {
+		d.fail(under(d.root, "CriminalCase"), "required",
+			"missing case: want criminal:CriminalCase or another ECF 4.0 case element")
+		return m
+	}
+	reg.Title = canonical.NormalizeText(xmlsafe.PathText(c, nc("CaseTitleText")))
+	d.caseNumbers(c, reg)
+	reg.Court = court(c)
+	if reg.Court.Code == "" && reg.CNR != "" {
+		// The first six characters of a CNR are the establishment code.
+		reg.Court.Code = reg.CNR[:6]
+	}
+	if reg.Court.Code == "" {
+		d.fail(under(c, "CaseAugmentation/CaseCourt/OrganizationIdentification/IdentificationID"),
+			"required", "missing court: no CaseCourt identification and no CNR")
+	}
+	reg.FiledOn = d.date(xmlsafe.Child(d.root, nc("DocumentFiledDate")))
+	reg.NextHearing = d.nextHearing(c)
+	if lineage := xmlsafe.Path(c, jx("CaseAugmentation"), jx("CaseLineageCase")); lineage != nil {
+		reg.FIR, reg.TrackingID = d.fir(lineage)
+	}
+
+	status := xmlsafe.Child(d.root, ecf("FilingStatus"))
+	reg.Status = xmlsafe.PathText(status, ecf("FilingStatusCode"))
+	reg.Reason = canonical.NormalizeText(xmlsafe.PathText(status, nc("StatusDescriptionText")))
+
+	number := reg.TrackingID
+	if number == "" {
+		number = reg.FilingNumber
+	}
+	m.CaseKey = caseKey(reg.FIR, reg.CNR, number)
+	return m
+}
+
+// caseNumbers reads the CNR or the court's case number, and the filing
+// number.
+func (d *decoder) caseNumbers(c *etree.Element, reg *canonical.CourtRegistration) {
+	tracking := xmlsafe.Child(c, nc("CaseTrackingID"))
+	number := xmlsafe.Text(tracking)
+	docket := xmlsafe.PathText(c, nc("CaseDocketID"))
+	switch {
+	case number == "" && docket == "":
+		d.fail(under(c, "CaseTrackingID"), "required", "missing CNR or court case number")
+	case cnrShape.MatchString(number):
+		cnr, err := canonical.ParseCNR(number)
+		if err != nil {
+			d.fail(xmlsafe.Pointer(tracking), "cnr", "%v", err)
+			return
+		}
+		reg.CNR = cnr.String()
+		reg.FilingNumber = docket
+	case number != "":
+		reg.FilingNumber = number
+	default:
+		reg.FilingNumber = docket
+	}
+}
+
+// nextHearing returns the first scheduled date among the case's
+// j:CaseCourtEvent elements.
+func (d *decoder) nextHearing(c *etree.Element) string {
+	aug := xmlsafe.Child(c, jx("CaseAugmentation"))
+	for _, ev := range xmlsafe.Children(aug, jx("CaseCourtEvent")) {
+		for _, sched := range xmlsafe.Children(ev, jx("CourtEventSchedule")) {
+			if day := d.date(xmlsafe.Child(sched, nc("ScheduleDate"))); day != "" {
+				return day
+			}
+		}
+	}
+	return ""
+}
+
+// hasFilingID reports whether a DocumentIdentification is the one that
+// names the filing a callback answers.
+func hasFilingID(id *etree.Element) bool {
+	return strings.EqualFold(xmlsafe.PathText(id, nc("IdentificationCategoryText")), CategoryFilingID)
+}
