@@ -94,12 +94,14 @@ func (c *checker) date(pointer, s string) time.Time {
 }
 
 // notBefore reports a chronology violation at pointer when later is
-// before earlier. Zero times are unknown and pass.
-func (c *checker) notBefore(pointer string, later, earlier time.Time, what string) {
+// before earlier, the value at earlierPointer. Zero times are unknown and
+// pass.
+func (c *checker) notBefore(pointer string, later time.Time, earlierPointer string, earlier time.Time) {
 	if later.IsZero() || earlier.IsZero() || !later.Before(earlier) {
 		return
 	}
-	c.add(pointer, ruleChronology, "%s is before %s", later.Format(time.RFC3339), what)
+	c.add(pointer, ruleChronology, "%s is before %s, %s",
+		later.Format(time.RFC3339), earlierPointer, earlier.Format(time.RFC3339))
 }
 
 func canonicalFIR(f firRef) canonical.FIRRef {
@@ -125,7 +127,7 @@ func (c *checker) window(pointer string, o *occurrence, firYear int) offenceWind
 	if o != nil {
 		w.earliest = c.dateTime(ptr(pointer, "from"), o.From)
 		to := c.dateTime(ptr(pointer, "to"), o.To)
-		c.notBefore(ptr(pointer, "to"), to, w.earliest, "the offence began (from)")
+		c.notBefore(ptr(pointer, "to"), to, ptr(pointer, "from"), w.earliest)
 		w.latest = w.earliest
 	}
 	if firYear > 0 {

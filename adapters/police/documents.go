@@ -15,12 +15,10 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 	received := c.dateTime("/information_received/at", doc.InformationReceived.At)
 	sent := c.dateTime("/sent_to_court_at", doc.SentToCourtAt)
 
-	c.notBefore("/registered_at", registered, w.earliest, "the offence occurred (/occurrence/from)")
-	c.notBefore("/information_received/at", received, w.earliest,
-		"the offence occurred (/occurrence/from)")
-	c.notBefore("/registered_at", registered, received,
-		"the station was told (/information_received/at)")
-	c.notBefore("/sent_to_court_at", sent, registered, "the FIR was registered (/registered_at)")
+	c.notBefore("/registered_at", registered, "/occurrence/from", w.earliest)
+	c.notBefore("/information_received/at", received, "/occurrence/from", w.earliest)
+	c.notBefore("/registered_at", registered, "/information_received/at", received)
+	c.notBefore("/sent_to_court_at", sent, "/registered_at", registered)
 	if !registered.IsZero() && doc.FIR.Year != 0 && registered.Year() != doc.FIR.Year {
 		c.add("/fir/year", ruleFIRYear, "FIR year %d differs from the year of registered_at, %d",
 			doc.FIR.Year, registered.Year())
@@ -87,7 +85,7 @@ func (c *checker) arrest(doc *arrestDoc) canonical.Message {
 	ref := canonicalFIR(doc.FIR)
 	at := c.dateTime("/arrested_at", doc.ArrestedAt)
 	w := c.window("/occurrence", doc.Occurrence, doc.FIR.Year)
-	c.notBefore("/arrested_at", at, w.earliest, "the offence occurred (/occurrence/from)")
+	c.notBefore("/arrested_at", at, "/occurrence/from", w.earliest)
 
 	arrest := &canonical.Arrest{
 		FIR:               ref,
@@ -120,8 +118,7 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 	w := c.window("/occurrence", doc.Occurrence, doc.FIR.Year)
 	if !w.earliest.IsZero() {
 		y, mo, d := w.earliest.In(ist).Date()
-		c.notBefore("/report_date", reported, time.Date(y, mo, d, 0, 0, 0, 0, ist),
-			"the offence occurred (/occurrence/from)")
+		c.notBefore("/report_date", reported, "/occurrence/from", time.Date(y, mo, d, 0, 0, 0, 0, ist))
 	}
 	if !reported.IsZero() && doc.FIR.Year != 0 && reported.Year() < doc.FIR.Year {
 		c.add("/report_date", ruleChronology, "report date %s is before the FIR's year, %d",

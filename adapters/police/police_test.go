@@ -11,6 +11,7 @@ import (
 	"github.com/sangam-hub/sangam/adapters/adaptertest"
 	"github.com/sangam-hub/sangam/adapters/police"
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
 )
 
 // testKey is the Aadhaar key of the tests' adapter.
@@ -94,7 +95,7 @@ func roundTripMessages(t *testing.T, a *police.Adapter) []canonical.Message {
 		m.ID, m.Source, m.ReceivedAt = "hub-"+name, "police", m.OccurredAt.Add(time.Minute)
 		out = append(out, m)
 	}
-	return out
+	return append(out, handBuiltMessages()...)
 }
 
 // comparable clears the fields the hub sets and normalizes times through
@@ -119,4 +120,27 @@ func FuzzDecode(f *testing.F) {
 		seeds = append(seeds, body)
 	}
 	adaptertest.Fuzz(f, a, police.ContentType, seeds...)
+}
+
+// FuzzDecodeCanonical requires every message Decode accepts to pass the
+// canonical schema, and every journal body to stay valid JSON.
+func FuzzDecodeCanonical(f *testing.F) {
+	a := newAdapter(f)
+	for _, body := range inputs(f) {
+		f.Add(body)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		d, err := a.Decode(body, police.ContentType)
+		if d.Journal != nil && !json.Valid(d.Journal) {
+			t.Fatalf("Journal is not valid JSON:\n%s", d.Journal)
+		}
+		if err != nil {
+			return
+		}
+		for i := range d.Messages {
+			if err := schemas.ValidateValue("canonical/message.json", d.Messages[i]); err != nil {
+				t.Fatalf("accepted message fails the canonical schema: %v", err)
+			}
+		}
+	})
 }

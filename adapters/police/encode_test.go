@@ -1,0 +1,156 @@
+package police_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/police"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// handBuiltMessages are canonical messages written in Go rather than
+// decoded, for shapes the testdata lacks: a surrender with no relative
+// told, and a registration that names its case by tracking id only.
+func handBuiltMessages() []canonical.Message {
+	ref := canonical.FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 1190}
+	at := time.Date(2025, 10, 3, 11, 15, 0, 0, ist)
+	surrender := canonical.Message{
+		ID: "hub-2", Type: canonical.TypeArrest, Source: "police", SenderMessageID: "EKM0412-ARR-2025-000320",
+		CaseKey: ref.Key(), OccurredAt: at, SchemaVersion: canonical.SchemaVersion,
+		Arrest: &canonical.Arrest{
+			FIR: ref, Surrender: true, At: at, Place: "JFCM Court II, Ernakulam",
+			Person: canonical.Person{Names: []canonical.Name{{Full: "Nishad M.", Initials: "M.", Script: "Latn"}}},
+			By:     canonical.Officer{Name: "Anil Kumar P."},
+		},
+	}
+	registration := canonical.Message{
+		ID: "hub-3", Type: canonical.TypeCourtRegistration, Source: "courts",
+		SenderMessageID: "KLER10-REG-2025-004513", CorrelationID: "EXT-77",
+		CaseKey: canonical.CNRKey("KLER100011902025"), OccurredAt: at, SchemaVersion: canonical.SchemaVersion,
+		CourtRegistration: &canonical.CourtRegistration{
+			CNR: "KLER100011902025", Court: canonical.Court{Code: "KLER10"},
+			TrackingID: "EXT-77", Status: "rejected", Reason: "copy of the seizure mahazar missing",
+		},
+	}
+	return []canonical.Message{surrender, registration}
+}
+
+func TestEncodeNotification(t *testing.T) {
+	a := newAdapter(t)
+	m := decodeOne(t, a, inputs(t)["court_registration"])
+	m.ID, m.Source = "01JD3K8Q", "courts"
+	m.ReceivedAt = time.Date(2025, 12, 2, 5, 31, 0, 0, time.UTC)
+
+	enc, err := a.Encode(&m)
+	if err != nil {
+		t.Fatalf("Encode: %v", err)
+	}
+	if err := schemas.Validate("police/notification.json", enc.Body); err != nil {
+		t.Fatalf("notification fails its schema: %v\n%s", err, enc.Body)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(enc.Body, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"document_type":  "court_registration",
+		"message_id":     "KLER10-REG-2025-004512",
+		"hub_message_id": "01JD3K8Q",
+		"source_agency":  "courts",
+		"in_reply_to":    "EKM0412-FR-2025-000089",
+		"sent_at":        "2025-12-02T05:31:00Z",
+		"registered_at":  "2025-12-02T10:40:00+05:30",
+		"cnr":            "KLER100011872025",
+		"next_hearing":   "2026-01-15",
+		"status":         "accepted",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+	if fir, _ := got["fir"].(map[string]any); fir["number"] != 1187.0 {
+		t.Errorf("fir = %v, want FIR 1187", got["fir"])
+	}
+}
+
+func TestEncodeHandBuiltValid(t *testing.T) {
+	a := newAdapter(t)
+	for _, m := range handBuiltMessages() {
+		enc, err := a.Encode(&m)
+		if err != nil {
+			t.Fatalf("Encode %s: %v", m.Type, err)
+		}
+		if err := schemas.Validate("police/document.json", enc.Body); err != nil {
+			t.Errorf("%s: %v", m.Type, err)
+		}
+	}
+}
+
+func TestEncodeRegistrationWithoutCase(t *testing.T) {
+	m := handBuiltMessages()[1]
+	m.CourtRegistration.TrackingID = ""
+	_, err := newAdapter(t).Encode(&m)
+	if schemas.Violations(err) == nil {
+		t.Errorf("Encode error = %v, want a validation error", err)
+	}
+}
+
+func TestEncodeChargesheetWithoutFIR(t *testing.T) {
+	a := newAdapter(t)
+	m := decodeOne(t, a, inputs(t)["final_report_bns"])
+	m.Chargesheet.FIR, m.Chargesheet.TrackingID = nil, "EXT-1"
+	_, err := a.Encode(&m)
+	if err == nil || !strings.Contains(err.Error(), "FIR") {
+		t.Errorf("Encode error = %v, want one naming the missing FIR", err)
+	}
+}
+
+func TestEncodeMasksClearAadhaar(t *testing.T) {
+	a := newAdapter(t)
+	m := handBuiltMessages()[0]
+	m.Arrest.Person.Identifiers = []canonical.Identifier{{Type: canonical.IDAadhaar, Value: "7392 0461 8570"}}
+	enc, err := a.Encode(&m)
+	if err != nil {
+		t.Fatalf("Encode: %v", err)
+	}
+	if strings.Contains(string(enc.Body), "0461") {
+		t.Errorf("encoded body contains the clear Aadhaar number:\n%s", enc.Body)
+	}
+	if !strings.Contains(string(enc.Body), `"XXXXXXXX8570"`) {
+		t.Errorf("encoded body lacks the masked number:\n%s", enc.Body)
+	}
+
+	m.Arrest.Person.Identifiers[0].Value = "7392 0461 8571"
+	if _, err := a.Encode(&m); err == nil {
+		t.Error("Encode accepted an Aadhaar value that is neither masked nor valid")
+	}
+}
+
+func TestEncodeUnsupportedType(t *testing.T) {
+	m := canonical.Message{Type: "warrant"}
+	_, err := newAdapter(t).Encode(&m)
+	if !errors.Is(err, adapters.ErrUnsupported) {
+		t.Errorf("Encode error = %v, want ErrUnsupported", err)
+	}
+}
+
+func TestEncodeMissingBody(t *testing.T) {
+	m := canonical.Message{Type: canonical.TypeFIR}
+	_, err := newAdapter(t).Encode(&m)
+	if err == nil {
+		t.Error("Encode accepted an FIR message without its body")
+	}
+}
+
+func TestNewRejectsShortKey(t *testing.T) {
+	_, err := police.New(police.Config{AadhaarKey: []byte("short")})
+	if err == nil || !strings.Contains(err.Error(), "AadhaarKey") {
+		t.Errorf("New error = %v, want one naming AadhaarKey", err)
+	}
+}

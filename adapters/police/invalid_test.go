@@ -1,0 +1,183 @@
+package police_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/police"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// edit changes one value of a JSON document: it sets the value at the
+// pointer, or deletes it when value is deleteValue.
+type edit struct {
+	pointer string
+	value   any
+}
+
+var deleteValue = new(int)
+
+type violation struct{ pointer, rule string }
+
+func TestDecodeInvalid(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		edits []edit
+		want  []violation
+	}{
+		{"missing accused", "final_report_bns", []edit{{"/accused", deleteValue}},
+			[]violation{{"", "required"}}},
+		{"chargesheet without accused", "final_report_bns", []edit{{"/accused", []any{}}},
+			[]violation{{"/accused", "minItems"}}},
+		{"chargesheet charging no one", "final_report_bns", []edit{
+			{"/accused/0/charged", false}, {"/accused/1/charged", false},
+		}, []violation{{"/accused", "charged"}}},
+		{"untraced report charging someone", "final_report_bns", []edit{
+			{"/kind", "untraced"},
+		}, []violation{{"/accused/0/charged", "const"}, {"/accused/1/charged", "const"}}},
+		{"bad date", "final_report_bns", []edit{{"/report_date", "2025-02-30"}},
+			[]violation{{"/report_date", "format"}}},
+		{"date-time without offset", "fir", []edit{{"/registered_at", "2025-09-14T10:45:00"}},
+			[]violation{{"/registered_at", "format"}}},
+		{"unknown IPC section", "final_report_ipc", []edit{{"/sections/0/section", "602"}},
+			[]violation{{"/sections/0/section", "section"}}},
+		{"malformed BNS section", "fir", []edit{{"/sections/1/section", "3-5"}},
+			[]violation{{"/sections/1/section", "section"}}},
+		{"BNS for a 2023 offence", "final_report_ipc", []edit{{"/sections/0/act", "BNS"},
+			{"/sections/0/section", "103(1)"}},
+			[]violation{{"/sections/0/act", "code-in-force"}}},
+		{"BNS in a 2023 FIR without occurrence", "final_report_ipc", []edit{
+			{"/occurrence", deleteValue}, {"/sections/1/act", "BNS"}, {"/sections/1/section", "238"},
+		}, []violation{{"/sections/1/act", "code-in-force"}}},
+		{"IPC for a 2025 offence", "fir", []edit{{"/sections/0/act", "IPC"},
+			{"/sections/0/section", "379"}},
+			[]violation{{"/sections/0/act", "code-in-force"}}},
+		{"IPC in an arrest after BNS", "arrest", []edit{{"/sections/1/act", "IPC"},
+			{"/sections/1/section", "34"}},
+			[]violation{{"/sections/1/act", "code-in-force"}}},
+		{"bad aadhaar check digit", "fir", []edit{
+			{"/complainant/identifiers/0/number", "4918 7362 5404"},
+		}, []violation{{"/complainant/identifiers/0/number", "aadhaar"}}},
+		{"aadhaar of 11 digits", "arrest", []edit{{"/accused/identifiers/0/number", "5863017294"}},
+			[]violation{{"/accused/identifiers/0/number", "aadhaar"}}},
+		{"FIR before occurrence", "fir", []edit{{"/occurrence/from", "2025-09-14T11:00:00+05:30"},
+			{"/occurrence/to", deleteValue}},
+			[]violation{{"/information_received/at", "chronology"}, {"/registered_at", "chronology"}}},
+		{"occurrence ends before it begins", "fir", []edit{
+			{"/occurrence/to", "2025-09-13T19:00:00+05:30"},
+		}, []violation{{"/occurrence/to", "chronology"}}},
+		{"FIR year differs from registration", "fir", []edit{{"/fir/year", 2024}},
+			[]violation{{"/fir/year", "fir-year"}}},
+		{"future dates", "fir", []edit{
+			{"/sent_to_court_at", "2027-01-01T10:00:00+05:30"},
+			{"/complainant/age/as_of", "2026-07-01"},
+		}, []violation{{"/complainant/age/as_of", "future"}, {"/sent_to_court_at", "future"}}},
+		{"blank name", "arrest", []edit{{"/accused/names/1/full", " \t "}},
+			[]violation{{"/accused/names/1/full", "blank"}}},
+		{"unknown accused without description", "fir", []edit{{"/accused/0/description", deleteValue}},
+			[]violation{{"/accused/0", "required"}}},
+		{"informed relative unnamed", "arrest", []edit{{"/relative_informed/whom", deleteValue}},
+			[]violation{{"/relative_informed", "required"}}},
+		{"supplementary without number", "final_report_untraced", []edit{
+			{"/supplementary_number", deleteValue},
+		}, []violation{{"", "required"}}},
+		{"unknown field", "arrest", []edit{{"/arrest_time", "16:30"}},
+			[]violation{{"/arrest_time", "unevaluatedProperties"}}},
+		{"several errors at once", "final_report_bns", []edit{
+			{"/accused/0/person/identifiers/0/number", "586301729437"},
+			{"/sections/2/section", "999"},
+			{"/sections/0/act", "IPC"},
+			{"/report_date", "2027-01-02"},
+			{"/court/establishment_code", "KL-ER-10"},
+			{"/accused/1/status", "missing"},
+		}, []violation{
+			{"/accused/0/person/identifiers/0/number", "aadhaar"},
+			{"/accused/1/status", "enum"},
+			{"/court/establishment_code", "pattern"},
+			{"/report_date", "future"},
+			{"/sections/0/act", "code-in-force"},
+			{"/sections/2/section", "section"},
+		}},
+	}
+	a := newAdapter(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := editDocument(t, tt.input, tt.edits)
+			_, err := a.Decode(body, police.ContentType)
+			if err == nil {
+				t.Fatalf("Decode accepted the document:\n%s", body)
+			}
+			if errors.Is(err, adapters.ErrMalformed) {
+				t.Fatalf("Decode error = %v, want a validation error", err)
+			}
+			got := sortedViolations(schemas.Violations(err))
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("violations = %v\nwant %v\nerror: %v", got, tt.want, err)
+			}
+		})
+	}
+}
+
+func sortedViolations(vs []schemas.Violation) []violation {
+	out := make([]violation, len(vs))
+	for i, v := range vs {
+		out[i] = violation{v.Pointer, v.Rule}
+	}
+	slices.SortFunc(out, func(a, b violation) int {
+		return strings.Compare(a.pointer+"\x00"+a.rule, b.pointer+"\x00"+b.rule)
+	})
+	return out
+}
+
+// editDocument reads testdata/NAME.json and applies edits.
+func editDocument(t *testing.T, name string, edits []edit) []byte {
+	t.Helper()
+	src, err := os.ReadFile("testdata/" + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := json.Unmarshal(src, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range edits {
+		doc = applyEdit(t, doc, strings.Split(e.pointer, "/")[1:], e.value)
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func applyEdit(t *testing.T, node any, tokens []string, value any) any {
+	t.Helper()
+	if len(tokens) == 0 {
+		return value
+	}
+	switch n := node.(type) {
+	case map[string]any:
+		if len(tokens) == 1 && value == deleteValue {
+			delete(n, tokens[0])
+			return n
+		}
+		n[tokens[0]] = applyEdit(t, n[tokens[0]], tokens[1:], value)
+		return n
+	case []any:
+		i, err := strconv.Atoi(tokens[0])
+		if err != nil || i >= len(n) {
+			t.Fatalf("edit: no array element %q", tokens[0])
+		}
+		n[i] = applyEdit(t, n[i], tokens[1:], value)
+		return n
+	}
+	t.Fatalf("edit: cannot descend into %T at %q", node, tokens[0])
+	return nil
+}
