@@ -12,7 +12,7 @@ import (
 // EncodeCallback writes a court_registration message as the ECF 4.0
 // RecordDocketingCallbackMessage a court sends after docketing a filing,
 // in the form Decode reads. m.SenderMessageID identifies the callback and
-// m.CorrelationID names the filing it answers. The hub does not send
+// m.CorrelationID names the filing it replies to. The hub does not send
 // these; courts and the mock court do.
 //
 // NOTE: ECF also requires a ReviewedLeadDocument and, in a criminal case,

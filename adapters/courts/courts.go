@@ -66,7 +66,7 @@ const (
 	// SendingMDEProfileCode.
 	ProfileWebServices = "urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:WebServicesMessaging-2.0"
 	// CategoryFilingID marks the callback's DocumentIdentification that
-	// repeats the identification of the filing it answers.
+	// repeats the identification of the filing it replies to.
 	CategoryFilingID = "FilingID"
 	// CategoryFIRNationalID marks the ActivityIdentification that carries
 	// the CCTNS national FIR id.

@@ -89,8 +89,8 @@ func TestConformance(t *testing.T) {
 		Messages:    []canonical.Message{kochiChargesheet(), trackedChargesheet()},
 		Comparable:  comparable,
 		Hostile: map[string][]byte{
-			"other root":      []byte(`<a xmlns="urn:example"/>`),
-			"JSON":            []byte(`{"type":"chargesheet"}`),
+			"other root": []byte(`<a xmlns="urn:example"/>`),
+			"JSON":       []byte(`{"type":"chargesheet"}`),
 			"callback without case number": caseNumbersRemoved.ReplaceAll(
 				readTestdata(t, "kochi_callback.xml"), nil),
 		},

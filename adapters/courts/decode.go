@@ -182,11 +182,12 @@ func court(c *etree.Element) canonical.Court {
 	}
 }
 
-// india is the zone of a date-time written without one: the hub serves
-// Indian courts and police, whose systems keep Indian Standard Time.
+// india is the zone given to a date-time written without one: Indian
+// Standard Time (UTC+05:30), the zone of the courts and police the hub
+// serves.
 var india = time.FixedZone("IST", 5*3600+1800)
 
-var errNoDate = errors.New("no nc:Date, nc:DateTime or nc:Year")
+var errNoDate = errors.New("missing nc:DateTime or nc:Date")
 
 // dateTimeOf reads the NIEM date representation inside e: nc:DateTime or
 // nc:Date (taken as midnight).

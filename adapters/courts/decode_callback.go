@@ -100,7 +100,7 @@ func (d *decoder) nextHearing(c *etree.Element) string {
 }
 
 // hasFilingID reports whether a DocumentIdentification is the one that
-// names the filing a callback answers.
+// names the filing a callback replies to.
 func hasFilingID(id *etree.Element) bool {
 	return strings.EqualFold(xmlsafe.PathText(id, nc("IdentificationCategoryText")), CategoryFilingID)
 }

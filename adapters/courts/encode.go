@@ -14,7 +14,7 @@ import (
 
 // Encode writes a chargesheet as an ECF 4.0 CoreFilingMessage with a
 // criminal case. The filing's DocumentIdentification is m.ID, so the
-// court's callback can name the filing it answers. Other message types
+// court's callback can name the filing it replies to. Other message types
 // return an error wrapping adapters.ErrUnsupported. The output depends
 // only on m: Encode reads no clock.
 func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {

@@ -108,7 +108,7 @@ func trackedChargesheet() canonical.Message {
 	}
 }
 
-// kochiRegistration is the court's answer to kochiChargesheet.
+// kochiRegistration is the court's reply to kochiChargesheet.
 func kochiRegistration() canonical.Message {
 	fir := kochiFIR
 	return canonical.Message{

@@ -1,0 +1,326 @@
+package courts
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/beevik/etree"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+func decodeOne(t *testing.T, a *Adapter, body []byte) canonical.Message {
+	t.Helper()
+	d, err := a.Decode(body, ContentType)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if len(d.Messages) != 1 {
+		t.Fatalf("Decode returned %d messages, want 1", len(d.Messages))
+	}
+	return d.Messages[0]
+}
+
+func TestCallbackRoundTrip(t *testing.T) {
+	want := kochiRegistration()
+	body, err := EncodeCallback(&want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := decodeOne(t, &Adapter{}, body)
+
+	if !got.OccurredAt.Equal(want.OccurredAt) {
+		t.Errorf("OccurredAt = %v, want %v", got.OccurredAt, want.OccurredAt)
+	}
+	got.OccurredAt = want.OccurredAt
+	want.Source = ""
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("callback round trip changed the message\ngot  %+v\nwant %+v", got, want)
+	}
+	if got.CaseKey != kochiFIR.Key() {
+		t.Errorf("CaseKey = %q, want the FIR key %q", got.CaseKey, kochiFIR.Key())
+	}
+	if got.CorrelationID != kochiChargesheet().ID {
+		t.Errorf("CorrelationID = %q, want the filing's id %q", got.CorrelationID, kochiChargesheet().ID)
+	}
+}
+
+func TestCallbackWithoutCNR(t *testing.T) {
+	m := kochiRegistration()
+	m.CourtRegistration.CNR = ""
+	m.CourtRegistration.FIR = nil
+	m.CourtRegistration.TrackingID = "RC-05/2024"
+	body, err := EncodeCallback(&m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := decodeOne(t, &Adapter{}, body)
+	reg := got.CourtRegistration
+	if reg.CNR != "" {
+		t.Errorf("CNR = %q, want empty", reg.CNR)
+	}
+	if reg.FilingNumber != "CC 123/2024" {
+		t.Errorf("FilingNumber = %q, want the court's case number", reg.FilingNumber)
+	}
+	if got.CaseKey != "COURT/RC-05/2024" {
+		t.Errorf("CaseKey = %q, want COURT/ and the tracking id", got.CaseKey)
+	}
+}
+
+// minimalCallback is a callback in the layout of the OJBC sample: default
+// namespace, an appellate case, no CNR.
+const minimalCallback = `<RecordDocketingCallbackMessage
+	xmlns="urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:RecordDocketingCallbackMessage-4.0"
+	xmlns:nc="http://niem.gov/niem/niem-core/2.0" xmlns:j="http://niem.gov/niem/domains/jxdm/4.0"
+	xmlns:appellate="urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:AppellateCase-4.0">
+	<nc:DocumentIdentification><nc:IdentificationID>cb-1</nc:IdentificationID></nc:DocumentIdentification>
+	<nc:DocumentPostDate><nc:DateTime>2024-09-03T10:00:00Z</nc:DateTime></nc:DocumentPostDate>
+	<appellate:AppellateCase>
+		<nc:CaseTitleText>State v. Smith</nc:CaseTitleText>
+		CASE_NUMBER
+		<j:CaseAugmentation><j:CaseCourt><nc:OrganizationIdentification>
+			<nc:IdentificationID>1</nc:IdentificationID>
+		</nc:OrganizationIdentification></j:CaseCourt></j:CaseAugmentation>
+	</appellate:AppellateCase>
+</RecordDocketingCallbackMessage>`
+
+func callbackWith(caseNumber string) []byte {
+	return []byte(strings.Replace(minimalCallback, "CASE_NUMBER", caseNumber, 1))
+}
+
+// replaced returns the testdata file with every old replaced by new, failing
+// the test when old is absent.
+func replaced(t *testing.T, file, old, new string) []byte {
+	t.Helper()
+	data := readTestdata(t, file)
+	if !bytes.Contains(data, []byte(old)) {
+		t.Fatalf("%s does not contain %q", file, old)
+	}
+	return bytes.ReplaceAll(data, []byte(old), []byte(new))
+}
+
+func TestDecodeViolations(t *testing.T) {
+	const filing = "kochi_chargesheet.xml"
+	cases := []struct {
+		name    string
+		body    []byte
+		pointer string
+		rule    string
+	}{
+		{"callback without case number", callbackWith(""),
+			"/RecordDocketingCallbackMessage/AppellateCase/CaseTrackingID", "required"},
+		{"callback with invalid CNR", callbackWith("<nc:CaseTrackingID>KLER01000123202X</nc:CaseTrackingID>"),
+			"/RecordDocketingCallbackMessage/AppellateCase/CaseTrackingID", "cnr"},
+		{"callback without post date", bytes.ReplaceAll(callbackWith("<nc:CaseTrackingID>CR1</nc:CaseTrackingID>"),
+			[]byte("DocumentPostDate"), []byte("DocumentEffectiveDate")),
+			"/RecordDocketingCallbackMessage/DocumentPostDate", "required"},
+		{"invalid FIR key", replaced(t, filing, "FIR/KL/EKM/1234/2024/123", "FIR/KL/EKM/1234/20x4/123"),
+			"/CoreFilingMessage/CriminalCase/CaseTrackingID", "fir_key"},
+		{"dangling reference", replaced(t, filing, `s:ref="Accused1"`, `s:ref="Accused9"`),
+			"/CoreFilingMessage/CriminalCase/CaseAugmentation/CaseDefendantParty/EntityPersonReference", "reference"},
+		{"unknown IPC section", replaced(t, "tracked_chargesheet.xml", ">420<", ">999<"),
+			"/CoreFilingMessage/CriminalCase/CaseCharge[1]/ChargeStatute/StatuteCodeSectionIdentification", "section"},
+		{"unknown sex code", replaced(t, filing, "<nc:PersonSexCode>M<", "<nc:PersonSexCode>X<"),
+			"/CoreFilingMessage/CriminalCase/CaseAugmentation/CaseParticipant[1]/EntityPerson/PersonSexCode", "enum"},
+		{"invalid birth date", replaced(t, filing, "1985-04-12", "1985-13-45"),
+			"/CoreFilingMessage/CriminalCase/CaseAugmentation/CaseParticipant[1]/EntityPerson/PersonBirthDate", "date"},
+		{"missing document id", replaced(t, filing, "01J6ZK8Q5V3S7T9X1Y4B6N8M0A", ""),
+			"/CoreFilingMessage/DocumentIdentification/IdentificationID", "required"},
+		{"invalid supplementary number", replaced(t, "tracked_chargesheet.xml", "final report 2", "final report two"),
+			"/CoreFilingMessage/FilingLeadDocument/DocumentMetadata/RegisterActionDescriptionText", "integer"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := (&Adapter{}).Decode(c.body, ContentType)
+			vs := schemas.Violations(err)
+			if vs == nil {
+				t.Fatalf("Decode error = %v, want a validation error", err)
+			}
+			for _, v := range vs {
+				if v.Pointer == c.pointer && v.Rule == c.rule {
+					return
+				}
+			}
+			t.Errorf("no violation %s (%s) among %v", c.pointer, c.rule, vs)
+		})
+	}
+}
+
+func TestDecodeMalformed(t *testing.T) {
+	cases := map[string]struct {
+		body        []byte
+		contentType string
+	}{
+		"JSON content type": {readTestdata(t, "kochi_chargesheet.xml"), "application/json"},
+		"duplicate id": {replaced(t, "kochi_chargesheet.xml", `s:id="PoliceStation"`, `s:id="Accused1"`),
+			ContentType},
+		"other ECF message": {[]byte(`<m:MessageReceiptMessage xmlns:m="urn:oasis:names:tc:legalxml-courtfiling` +
+			`:schema:xsd:MessageReceiptMessage-4.0"/>`), ContentType},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := (&Adapter{}).Decode(c.body, c.contentType)
+			if !errors.Is(err, adapters.ErrMalformed) {
+				t.Errorf("Decode error = %v, want ErrMalformed", err)
+			}
+		})
+	}
+}
+
+func TestDecodeXMLContentTypes(t *testing.T) {
+	body := readTestdata(t, "kochi_chargesheet.xml")
+	for _, ct := range []string{"", "application/xml; charset=utf-8", "text/xml", "application/ecf+xml"} {
+		if _, err := (&Adapter{}).Decode(body, ct); err != nil {
+			t.Errorf("Decode with content type %q: %v", ct, err)
+		}
+	}
+}
+
+// validAadhaar returns a 12-digit number that passes the Aadhaar
+// Verhoeff check.
+func validAadhaar(t *testing.T) string {
+	t.Helper()
+	for d := 0; d <= 9; d++ {
+		n := fmt.Sprintf("23456789012%d", d)
+		if canonical.ValidAadhaar(n) {
+			return n
+		}
+	}
+	t.Fatal("no check digit makes a valid Aadhaar number")
+	return ""
+}
+
+func TestDecodeMasksClearAadhaar(t *testing.T) {
+	clear := validAadhaar(t)
+	body := replaced(t, "kochi_chargesheet.xml", "XXXXXXXX2346", clear)
+
+	_, err := (&Adapter{}).Decode(body, ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 || vs[0].Rule != "aadhaar" {
+		t.Fatalf("without a key: error = %v, want one aadhaar violation", err)
+	}
+	if strings.Contains(err.Error(), clear[4:]) {
+		t.Errorf("error message contains the Aadhaar number: %v", err)
+	}
+
+	d, err := (&Adapter{AadhaarKey: []byte("test key")}).Decode(body, ContentType)
+	if err != nil {
+		t.Fatalf("with a key: %v", err)
+	}
+	id := d.Messages[0].Chargesheet.Accused[0].Person.Identifiers[0]
+	if id.Value != "XXXXXXXX"+clear[8:] {
+		t.Errorf("identifier value = %q, want it masked", id.Value)
+	}
+	if id.Token == "" {
+		t.Error("masked identifier has no token")
+	}
+	if d.Journal == nil {
+		t.Fatal("Journal is nil: the input holding the clear number would be kept")
+	}
+	if bytes.Contains(d.Journal, []byte(clear)) {
+		t.Error("Journal still contains the clear Aadhaar number")
+	}
+	if !bytes.Contains(d.Journal, []byte(id.Value)) {
+		t.Error("Journal lacks the masked Aadhaar number")
+	}
+}
+
+// reprefix rewrites a document with other namespace prefixes. renames
+// maps an old prefix to a new one; "" as the new prefix makes that
+// namespace the default, and "" as the old one stands for the default
+// namespace.
+func reprefix(t *testing.T, data []byte, renames map[string]string) []byte {
+	t.Helper()
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(data); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(*etree.Element)
+	walk = func(e *etree.Element) {
+		if p, ok := renames[e.Space]; ok {
+			e.Space = p
+		}
+		for i := range e.Attr {
+			renameAttr(&e.Attr[i], renames)
+		}
+		for _, c := range e.ChildElements() {
+			walk(c)
+		}
+	}
+	walk(doc.Root())
+	out, err := doc.WriteToBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func renameAttr(a *etree.Attr, renames map[string]string) {
+	switch {
+	case a.Space == "xmlns":
+		if p, ok := renames[a.Key]; ok && p == "" {
+			a.Space, a.Key = "", "xmlns"
+		} else if ok {
+			a.Key = p
+		}
+	case a.Space == "" && a.Key == "xmlns":
+		if p, ok := renames[""]; ok {
+			a.Space, a.Key = "xmlns", p
+		}
+	case a.Space != "":
+		if p, ok := renames[a.Space]; ok {
+			a.Space = p
+		}
+	}
+}
+
+func TestPrefixesDoNotMatter(t *testing.T) {
+	cases := map[string]map[string]string{
+		"kochi_chargesheet.xml": {"core": "", "nc": "niem", "j": "jxdm", "s": "st", "ecf": "e", "criminal": "cr"},
+		"kochi_callback.xml":    {"": "cb", "nc": "n", "s": "structures", "criminal": "crim"},
+	}
+	for file, renames := range cases {
+		t.Run(file, func(t *testing.T) {
+			original := readTestdata(t, file)
+			rewritten := reprefix(t, original, renames)
+			if bytes.Equal(original, rewritten) {
+				t.Fatal("rewriting changed nothing")
+			}
+			want := decodeOne(t, &Adapter{}, original)
+			got := decodeOne(t, &Adapter{}, rewritten)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("prefixes changed the result\ngot  %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestEncodeRequiresMessageID(t *testing.T) {
+	m := kochiChargesheet()
+	m.ID = ""
+	_, err := (&Adapter{}).Encode(&m)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 || vs[0].Pointer != "/id" {
+		t.Errorf("Encode error = %v, want a violation at /id", err)
+	}
+}
+
+func TestEncodeSkipsUnchargedAccused(t *testing.T) {
+	m := kochiChargesheet()
+	enc, err := (&Adapter{}).Encode(&m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(enc.Body, []byte("unidentified")) {
+		t.Error("filing names an accused the report does not charge")
+	}
+	if bytes.Contains(enc.Body, []byte("Accused2")) {
+		t.Error("filing has a second defendant")
+	}
+}
