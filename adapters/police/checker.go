@@ -118,6 +118,8 @@ type offenceWindow struct {
 	earliest time.Time
 	// latest is the latest it can have begun.
 	latest time.Time
+	// to is when the offence ended, as the document states it.
+	to time.Time
 }
 
 // window returns the offence window of an occurrence, narrowed by the
@@ -126,8 +128,8 @@ func (c *checker) window(pointer string, o *occurrence, firYear int) offenceWind
 	var w offenceWindow
 	if o != nil {
 		w.earliest = c.dateTime(ptr(pointer, "from"), o.From)
-		to := c.dateTime(ptr(pointer, "to"), o.To)
-		c.notBefore(ptr(pointer, "to"), to, ptr(pointer, "from"), w.earliest)
+		w.to = c.dateTime(ptr(pointer, "to"), o.To)
+		c.notBefore(ptr(pointer, "to"), w.to, ptr(pointer, "from"), w.earliest)
 		w.latest = w.earliest
 	}
 	if firYear > 0 {

@@ -29,7 +29,7 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 		RegisteredAt:          registered,
 		Charges:               c.charges("/sections", doc.Sections, w),
 		OccurredFrom:          w.earliest,
-		OccurredTo:            c.dateTimeQuiet(doc.Occurrence.To),
+		OccurredTo:            w.to,
 		InformationReceivedAt: received,
 		GeneralDiaryRef:       doc.InformationReceived.GeneralDiaryRef,
 		Complainant:           c.person("/complainant", doc.Complainant),
@@ -53,13 +53,6 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 	m.OccurredAt = registered
 	m.FIR = fir
 	return m
-}
-
-// dateTimeQuiet parses a date-time that an earlier call has already
-// checked and reported.
-func (c *checker) dateTimeQuiet(s string) time.Time {
-	t, _ := time.Parse(time.RFC3339, s)
-	return t
 }
 
 func (c *checker) firAccused(pointer string, a firAccused) canonical.Accused {
@@ -100,7 +93,7 @@ func (c *checker) arrest(doc *arrestDoc) canonical.Message {
 		arrest.Charges = c.charges("/sections", doc.Sections, w)
 	}
 	if doc.RelativeInformed.Informed {
-		arrest.RelativeInformed = doc.RelativeInformed.Whom
+		arrest.RelativeInformed = doc.RelativeInformed.Name
 	}
 
 	m := message(doc.envelope, canonical.TypeArrest, ref.Key())

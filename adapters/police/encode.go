@@ -16,8 +16,8 @@ import (
 // registration notification (schemas/police/notification.json). The
 // document is validated against the police schema before it is returned.
 //
-// message_id is the message's SenderMessageID, so a station sees the
-// original sender's id; hub_message_id carries the hub's id. sent_at is
+// message_id is the message's SenderMessageID, so a station receives
+// the original sender's id; hub_message_id carries the hub's id. sent_at is
 // when the hub received the message, or when it occurred if the hub has
 // not received it, so that encoding the same message twice gives the
 // same bytes. Aadhaar numbers leave only in masked form.
@@ -63,7 +63,7 @@ func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 	return adapters.Encoded{Body: body, ContentType: ContentType}, nil
 }
 
-// encoder writes police documents. It keeps the first error it meets so
+// encoder writes police documents. It keeps the first error it encounters so
 // that mapping code reads as a list of fields.
 type encoder struct {
 	key []byte
@@ -81,7 +81,7 @@ func (e *encoder) envelope(m *canonical.Message, docType string) envelope {
 	}
 }
 
-// formatTime writes t in RFC 3339 with its own offset, or "" for the zero
+// formatTime returns t in RFC 3339 with its own offset, or "" for the zero
 // time.
 func formatTime(t time.Time) string {
 	if t.IsZero() {
@@ -136,7 +136,7 @@ func (e *encoder) arrest(m *canonical.Message) (any, error) {
 		ArrestedAt:        formatTime(a.At),
 		Place:             a.Place,
 		ArrestedBy:        policeOfficer(a.By),
-		RelativeInformed:  relativeInformed{Informed: a.RelativeInformed != "", Whom: a.RelativeInformed},
+		RelativeInformed:  relativeInformed{Informed: a.RelativeInformed != "", Name: a.RelativeInformed},
 		PropertyRecovered: policeProperties(a.PropertyRecovered),
 	}
 	if a.Surrender {
@@ -151,7 +151,7 @@ func (e *encoder) arrest(m *canonical.Message) (any, error) {
 func (e *encoder) finalReport(m *canonical.Message) (any, error) {
 	s := m.Chargesheet
 	if s.FIR == nil {
-		return nil, errors.New("a police final report names its FIR, and this chargesheet has none")
+		return nil, errors.New("chargesheet has no FIR, which a police final report requires")
 	}
 	doc := &finalReportDoc{
 		envelope:             e.envelope(m, docFinalReport),

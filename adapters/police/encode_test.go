@@ -15,7 +15,7 @@ import (
 
 // handBuiltMessages are canonical messages written in Go rather than
 // decoded, for shapes the testdata lacks: a surrender with no relative
-// told, and a registration that names its case by tracking id only.
+// informed, and a registration that names its case by tracking id only.
 func handBuiltMessages() []canonical.Message {
 	ref := canonical.FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 1190}
 	at := time.Date(2025, 10, 3, 11, 15, 0, 0, ist)

@@ -174,8 +174,9 @@ type arrestDoc struct {
 }
 
 type relativeInformed struct {
-	Informed bool   `json:"informed"`
-	Whom     string `json:"whom,omitempty"`
+	Informed bool `json:"informed"`
+	// Name names the person informed and their relation.
+	Name string `json:"name,omitempty"`
 }
 
 // Report types of a final report.
@@ -213,7 +214,8 @@ type reportAccused struct {
 	Description         string   `json:"description,omitempty"`
 }
 
-// notificationDoc tells a police station that a court registered a case.
+// notificationDoc notifies a police station that a court registered a
+// case.
 type notificationDoc struct {
 	envelope
 	RegisteredAt string  `json:"registered_at"`

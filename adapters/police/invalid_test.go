@@ -83,7 +83,7 @@ func TestDecodeInvalid(t *testing.T) {
 			[]violation{{"/accused/names/1/full", "blank"}}},
 		{"unknown accused without description", "fir", []edit{{"/accused/0/description", deleteValue}},
 			[]violation{{"/accused/0", "required"}}},
-		{"informed relative unnamed", "arrest", []edit{{"/relative_informed/whom", deleteValue}},
+		{"informed relative unnamed", "arrest", []edit{{"/relative_informed/name", deleteValue}},
 			[]violation{{"/relative_informed", "required"}}},
 		{"supplementary without number", "final_report_untraced", []edit{
 			{"/supplementary_number", deleteValue},

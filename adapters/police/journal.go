@@ -15,7 +15,7 @@ import (
 // so that not even a mistyped number is kept.
 const redactedAadhaar = "XXXXXXXXXXXX"
 
-// span is the byte range of one JSON string literal in a document, with
+// span is the byte range of one JSON scalar literal in a document, with
 // its decoded value.
 type span struct {
 	start, end int
@@ -113,8 +113,8 @@ func aadhaarSpans(body []byte) ([]span, error) {
 				noteMember(top, t, valueSpan(body, before, int(dec.InputOffset()), t))
 			}
 		case json.Number:
-			// A number is no valid identifier, but its digits are masked
-			// all the same.
+			// A JSON number is not a valid identifier, but its digits are
+			// masked too.
 			if top != nil && top.isObject {
 				noteMember(top, t.String(), valueSpan(body, before, int(dec.InputOffset()), t.String()))
 			}

@@ -63,7 +63,8 @@ func (c *checker) identifier(pointer string, id identifier) canonical.Identifier
 	}
 	masked, err := canonical.MaskAadhaar(id.Number, c.cfg.AadhaarKey)
 	if err != nil {
-		// The message names no digits, so the number stays out of logs.
+		// ErrInvalidAadhaar's text does not repeat the number, so the
+		// violation can be logged.
 		c.add(ptr(pointer, "number"), ruleAadhaar, "%v", err)
 		return canonical.Identifier{Type: id.Type, Value: redactedAadhaar, Issuer: id.Issuer}
 	}

@@ -8,8 +8,8 @@ import (
 )
 
 // person writes a canonical person as a police person. An Aadhaar number
-// that is somehow still in clear is masked; one that can be neither kept
-// nor masked sets e.err.
+// still in clear is masked. A value that is neither masked nor a valid
+// number sets e.err, so it never leaves the hub.
 func (e *encoder) person(p canonical.Person) person {
 	out := person{
 		Names: policeNames(p.Names), Aliases: policeNames(p.Aliases), Sex: string(p.Sex),

@@ -32,7 +32,7 @@ const defaultClockSkew = 10 * time.Minute
 
 // Config configures the adapter.
 type Config struct {
-	// AadhaarKey is the HMAC key of the tokens that stand for Aadhaar
+	// AadhaarKey is the HMAC key of the tokens that represent Aadhaar
 	// numbers, at least 32 bytes. Every adapter of one hub must use the
 	// same key, or tokens of one number will not match. Required.
 	AadhaarKey []byte
@@ -44,7 +44,7 @@ type Config struct {
 	ClockSkew time.Duration
 }
 
-// Validate reports whether c can build an adapter.
+// Validate returns an error when c cannot build an adapter.
 func (c Config) Validate() error {
 	if len(c.AadhaarKey) < minKeyLength {
 		return fmt.Errorf("invalid police adapter config: AadhaarKey has %d bytes, want at least %d",

@@ -155,8 +155,8 @@ func TestStationRejectsBadDeliveries(t *testing.T) {
 	}
 }
 
-// fakeHub answers POST /api/v1/inbound/police as the hub does, and keeps
-// what it received.
+// fakeHub responds to POST /api/v1/inbound/police as the hub does, and
+// keeps the last request.
 type fakeHub struct {
 	status      int
 	reply       string

@@ -20,10 +20,11 @@ type Sample struct {
 	Invalid bool
 }
 
-// Samples returns the embedded sample documents, sorted by name: an FIR,
-// an arrest memo, two chargesheets (IPC sections for a 2023 offence, BNS
-// for a 2025 one, with Malayalam and English names) and one chargesheet
-// that breaks several rules, named with the prefix "invalid-".
+// Samples returns the embedded sample documents, sorted by name. They are
+// an FIR, an arrest memo and two chargesheets, one citing IPC sections
+// for a 2023 offence and one BNS sections for a 2025 offence with
+// Malayalam and English names. The last, prefixed "invalid-", is a
+// chargesheet that breaks several rules.
 func Samples() []Sample {
 	entries, err := fs.ReadDir(sampleFiles, "samples")
 	if err != nil {
