@@ -88,6 +88,10 @@ func TestDecodeInvalid(t *testing.T) {
 		{"supplementary without number", "final_report_untraced", []edit{
 			{"/supplementary_number", deleteValue},
 		}, []violation{{"", "required"}}},
+		{"bad envelope fields", "arrest", []edit{{"/sent_at", "20 Sept 2025"}, {"/message_id", ""}},
+			[]violation{{"/message_id", "minLength"}, {"/sent_at", "format"}}},
+		{"sent in the future", "court_registration", []edit{{"/sent_at", "2026-06-30T13:00:00+05:30"}},
+			[]violation{{"/sent_at", "future"}}},
 		{"unknown field", "arrest", []edit{{"/arrest_time", "16:30"}},
 			[]violation{{"/arrest_time", "unevaluatedProperties"}}},
 		{"several errors at once", "final_report_bns", []edit{

@@ -1,0 +1,55 @@
+package schemas_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+func TestEmbeddedSchemasCompile(t *testing.T) {
+	if err := schemas.Check(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{
+		"police/document.json", "police/fir.json", "police/arrest.json",
+		"police/final_report.json", "police/notification.json",
+	} {
+		if !slices.Contains(schemas.Names(), name) {
+			t.Errorf("schema %s is not embedded", name)
+		}
+	}
+}
+
+func TestPoliceNotificationViolations(t *testing.T) {
+	valid := `{"message_id":"KLER10-REG-2025-004512","document_type":"court_registration",` +
+		`"sent_at":"2025-12-02T11:00:00+05:30","registered_at":"2025-12-02T10:40:00+05:30",` +
+		`"cnr":"KLER100011872025","court":{"establishment_code":"KLER10"},"tracking_id":"T-1"}`
+	if err := schemas.Validate("police/notification.json", []byte(valid)); err != nil {
+		t.Fatalf("valid notification: %v", err)
+	}
+
+	broken := `{"message_id":"","document_type":"court_registration","sent_at":"2025-12-02",` +
+		`"registered_at":"2025-12-02T10:40:00+05:30","cnr":"KLER100011872025",` +
+		`"court":{"establishment_code":"KLER10"},"tracking_id":"T-1","hearing":"2026-01-15"}`
+	got := violationsOf(t, schemas.Validate("police/notification.json", []byte(broken)))
+	want := []wantViolation{
+		{"/hearing", "unevaluatedProperties"}, {"/message_id", "minLength"}, {"/sent_at", "format"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("violations = %v, want %v", got, want)
+	}
+}
+
+func TestPoliceDocumentType(t *testing.T) {
+	got := violationsOf(t, schemas.Validate("police/document.json", []byte(`{"document_type":"warrant"}`)))
+	if want := []wantViolation{{"/document_type", "enum"}}; !slices.Equal(got, want) {
+		t.Errorf("violations = %v, want %v", got, want)
+	}
+	// One violation lists the envelope's missing fields, the other the
+	// FIR's.
+	got = violationsOf(t, schemas.Validate("police/document.json", []byte(`{"document_type":"fir"}`)))
+	if want := []wantViolation{{"", "required"}, {"", "required"}}; !slices.Equal(got, want) {
+		t.Errorf("FIR with only its type: violations = %v, want %v", got, want)
+	}
+}
