@@ -1,0 +1,132 @@
+package court
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sangam-hub/sangam/adapters/courts"
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// startCallback builds the docketing callback for a new registration and
+// posts it to the hub in the background.
+func (s *Server) startCallback(filing canonical.Message, reg Registration) {
+	cs := filing.Chargesheet
+	m := canonical.Message{
+		Type: canonical.TypeCourtRegistration, SenderMessageID: reg.CallbackID,
+		CorrelationID: reg.FilingID, OccurredAt: s.cfg.Now().In(ist),
+		SchemaVersion: canonical.SchemaVersion,
+		CourtRegistration: &canonical.CourtRegistration{
+			CNR: reg.CNR, Court: canonical.Court{Code: cs.Court.Code, Name: cs.Court.Name},
+			FilingNumber: reg.FilingNumber, FiledOn: reg.FiledOn, NextHearing: reg.NextHearing,
+			FIR: cs.FIR, TrackingID: cs.TrackingID, Title: cs.Title,
+			Status: "accepted", Reason: "Registered as a new case",
+		},
+	}
+	body, err := courts.EncodeCallback(&m)
+	if err != nil {
+		s.log.Error("building callback failed", "message_id", reg.FilingID, "error", err)
+		s.settle(reg.FilingID, CallbackAbandoned)
+		return
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		s.log.Warn("server closed; callback not sent", "message_id", reg.FilingID)
+		s.byFiling[reg.FilingID].Callback = CallbackAbandoned
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.deliver(reg, body)
+	}()
+}
+
+// deliver posts a callback until the hub responds with 2xx or 4xx,
+// MaxAttempts posts have failed, or Close is called. Waits between
+// posts start at RetryBase and double up to RetryMax.
+func (s *Server) deliver(reg Registration, body []byte) {
+	log := s.log.With("message_id", reg.FilingID, "case_id", reg.CaseKey, "cnr", reg.CNR)
+	wait := s.cfg.RetryBase
+	for attempt := 1; attempt <= s.cfg.MaxAttempts; attempt++ {
+		s.countAttempt(reg.FilingID)
+		status, err := s.post(reg, body)
+		switch {
+		case err == nil && status/100 == 2:
+			log.Info("callback delivered", "attempt", attempt)
+			s.settle(reg.FilingID, CallbackDelivered)
+			return
+		case err == nil && status/100 == 4:
+			log.Warn("callback rejected by the hub; not retrying", "attempt", attempt, "status", status)
+			s.settle(reg.FilingID, CallbackRejected)
+			return
+		case err == nil:
+			err = fmt.Errorf("hub responded with HTTP %d", status)
+		}
+		if attempt == s.cfg.MaxAttempts {
+			log.Warn("callback failed", "attempt", attempt, "error", err)
+			break
+		}
+		log.Warn("callback failed, will retry", "attempt", attempt, "error", err)
+		if !s.sleep(wait) {
+			break
+		}
+		wait = min(2*wait, s.cfg.RetryMax)
+	}
+	log.Error("callback abandoned", "attempts", s.attempts(reg.FilingID))
+	s.settle(reg.FilingID, CallbackAbandoned)
+}
+
+// post sends the callback once and returns the hub's status.
+func (s *Server) post(reg Registration, body []byte) (int, error) {
+	url := strings.TrimSuffix(s.cfg.HubURL, "/") + CallbackPath
+	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, fmt.Errorf("building callback request: %w", err)
+	}
+	req.Header.Set("Content-Type", courts.ContentType)
+	req.Header.Set("Idempotency-Key", reg.CallbackID)
+	resp, err := s.cfg.Client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	return resp.StatusCode, nil
+}
+
+// sleep waits for d and reports false when Close cut the wait short.
+func (s *Server) sleep(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-s.ctx.Done():
+		return false
+	}
+}
+
+func (s *Server) countAttempt(filingID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.byFiling[filingID].Attempts++
+}
+
+func (s *Server) attempts(filingID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.byFiling[filingID].Attempts
+}
+
+func (s *Server) settle(filingID, state string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.byFiling[filingID].Callback = state
+}

@@ -1,0 +1,141 @@
+package court
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// establishment matches an e-Courts establishment code: state (2
+// letters), district (2 letters) and establishment number (2 digits).
+var establishment = regexp.MustCompile(`^[A-Z]{4}[0-9]{2}$`)
+
+// file handles POST /ecf.
+func (s *Server) file(w http.ResponseWriter, r *http.Request) {
+	if status := s.takeFailure(); status != 0 {
+		s.log.Info("failing filing as configured", "status", status)
+		problem.Write(w, problem.Problem{Type: "about:blank", Title: http.StatusText(status),
+			Status: status, Detail: "the mock court was told to fail this request",
+			Retryable: status >= 500})
+		return
+	}
+
+	s.filing.Lock()
+	defer s.filing.Unlock()
+	item, fresh, err := s.inbox.Receive(r)
+	if err != nil {
+		s.log.Info("filing rejected", "error", err)
+		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
+		return
+	}
+	if !fresh {
+		s.replay(w, item.Key)
+		return
+	}
+	a := s.register(item.Body, item.ContentType)
+	s.mu.Lock()
+	s.responses[item.Key] = a
+	s.mu.Unlock()
+	a.write(w)
+}
+
+// replay writes the response recorded for an Idempotency-Key.
+func (s *Server) replay(w http.ResponseWriter, key string) {
+	s.mu.Lock()
+	a, ok := s.responses[key]
+	s.mu.Unlock()
+	if !ok {
+		// Receive recorded the key but the response was not stored, which
+		// happens only when an earlier handler panicked.
+		problem.Write(w, problem.New(problem.Unavailable, "no response recorded for this key; send again"))
+		return
+	}
+	a.write(w)
+}
+
+func (a response) write(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", a.header)
+	w.WriteHeader(a.status)
+	_, _ = w.Write(a.body)
+}
+
+// register decodes a filing and, when it is new and valid, assigns it a
+// CNR and starts its callback.
+func (s *Server) register(body []byte, contentType string) response {
+	d, err := s.adapter.Decode(body, contentType)
+	if err == nil && d.Messages[0].Type != canonical.TypeChargesheet {
+		err = fmt.Errorf("got a %s message: want a CoreFilingMessage", d.Messages[0].Type)
+	}
+	if err != nil {
+		return s.invalid(err)
+	}
+	m := d.Messages[0]
+	code := m.Chargesheet.Court.Code
+	if !establishment.MatchString(code) {
+		return s.invalid(fmt.Errorf("court code %q is not an e-Courts establishment code "+
+			"such as KLER01 (state, district, establishment number)", code))
+	}
+
+	s.mu.Lock()
+	reg, seen := s.byFiling[m.SenderMessageID]
+	if !seen {
+		reg = s.assign(m)
+	}
+	snapshot := *reg
+	s.mu.Unlock()
+
+	if seen {
+		s.log.Info("filing already registered", "message_id", m.SenderMessageID, "cnr", snapshot.CNR)
+	} else {
+		s.startCallback(m, snapshot)
+	}
+	receipt := Receipt{FilingID: snapshot.FilingID, CNR: snapshot.CNR,
+		FilingNumber: snapshot.FilingNumber, NextHearing: snapshot.NextHearing}
+	out, _ := json.Marshal(receipt)
+	return response{status: http.StatusOK, body: append(out, '\n'), header: "application/json"}
+}
+
+// invalid builds the 400 response, with the reason, to a filing that
+// cannot be registered.
+func (s *Server) invalid(err error) response {
+	s.log.Info("invalid filing", "error", err)
+	p := problem.New(problem.Malformed, err.Error())
+	if vs := schemas.Violations(err); vs != nil {
+		p = problem.New(problem.Invalid, err.Error())
+		p.Errors = vs
+	}
+	body, _ := json.Marshal(p)
+	return response{status: p.Status, body: append(body, '\n'), header: "application/problem+json"}
+}
+
+// assign gives a filing the next CNR of its establishment and year and
+// records its registration. The caller holds s.mu.
+func (s *Server) assign(m canonical.Message) *Registration {
+	now := s.cfg.Now().In(ist)
+	cs := m.Chargesheet
+	counter := cs.Court.Code + "/" + strconv.Itoa(now.Year())
+	s.serials[counter]++
+	serial := s.serials[counter]
+
+	cnr := fmt.Sprintf("%s%06d%04d", cs.Court.Code, serial, now.Year())
+	reg := &Registration{
+		CNR: cnr, FilingID: m.SenderMessageID, CourtCode: cs.Court.Code,
+		FilingNumber: fmt.Sprintf("FN/%06d/%d", serial, now.Year()),
+		CaseKey:      m.CaseKey,
+		FiledOn:      now.Format(time.DateOnly),
+		NextHearing:  now.AddDate(0, 0, s.cfg.NextHearingDays).Format(time.DateOnly),
+		CallbackID:   "CB-" + cnr,
+		Callback:     CallbackPending,
+	}
+	s.byFiling[m.SenderMessageID] = reg
+	s.registrations = append(s.registrations, reg)
+	s.log.Info("filing registered", "message_id", m.SenderMessageID, "case_id", m.CaseKey, "cnr", cnr)
+	return reg
+}
