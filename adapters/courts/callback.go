@@ -16,7 +16,7 @@ import (
 // these; courts and the mock court do.
 //
 // NOTE: ECF also requires a ReviewedLeadDocument and, in a criminal case,
-// at least one CaseCharge; the callback carries neither because the
+// at least one CaseCharge. The callback carries neither, because the
 // registration has no use for them.
 func EncodeCallback(m *canonical.Message) ([]byte, error) {
 	if err := checkCallback(m); err != nil {

@@ -148,7 +148,7 @@ func addCharge(e *etree.Element, i int, ch canonical.Charge) {
 // leadDocument describes the final report itself: its kind, number, date
 // and whether it is supplementary.
 //
-// NOTE: ECF requires a DocumentRendition with the document's binary; the
+// NOTE: ECF requires a DocumentRendition with the document's binary. The
 // hub carries the report's data, not its signed copy, so none is written.
 func leadDocument(e *etree.Element, cs *canonical.Chargesheet) {
 	e.CreateAttr("s:id", "LeadDocument")

@@ -107,7 +107,7 @@ func personContent(e *etree.Element, p *canonical.Person) {
 // other names of a script are variants the court does not need.
 //
 // NOTE: the NIEM subset shipped with ECF 4.0 allows one PersonName per
-// person; a person named in two scripts gets two.
+// person, but a person named in two scripts gets two here.
 func firstPerScript(names []canonical.Name) []canonical.Name {
 	seen := map[string]bool{}
 	var out []canonical.Name
@@ -132,8 +132,8 @@ func addName(parent *etree.Element, tag string, n canonical.Name) {
 	addText(e, "nc:PersonFullName", n.Full)
 }
 
-// addSex writes the NCIC sex code M, F or U, or for transgender the text
-// form, which the NCIC code list lacks.
+// addSex writes the NCIC sex code M, F or U. Transgender, which has no
+// code among those three, is written as nc:PersonSexText.
 func addSex(e *etree.Element, sex canonical.Sex) {
 	switch sex {
 	case canonical.SexMale:

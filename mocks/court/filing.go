@@ -2,6 +2,7 @@ package court
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -30,6 +31,12 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	s.filing.Lock()
 	defer s.filing.Unlock()
 	item, fresh, err := s.inbox.Receive(r)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		s.log.Info("filing rejected", "error", err)
+		problem.Write(w, problem.New(problem.TooLarge, err.Error()))
+		return
+	}
 	if err != nil {
 		s.log.Info("filing rejected", "error", err)
 		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
