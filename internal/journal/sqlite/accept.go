@@ -1,0 +1,181 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// errDuplicate rolls back Accept's transaction when the message is already
+// journaled.
+var errDuplicate = errors.New("duplicate message")
+
+// messageRow is a messages row as Accept writes it.
+type messageRow struct {
+	entry          journal.Entry
+	canonical      []byte
+	routing        []byte
+	occurredAt     time.Time
+	occurredOffset int
+	receivedAt     time.Time
+}
+
+// Accept implements journal.Store. It stamps Message.ReceivedAt with the
+// current time when it is zero, truncates it to the microsecond and stores
+// it in the canonical JSON too.
+func (s *Store) Accept(ctx context.Context, e journal.Entry) (journal.Receipt, error) {
+	if err := e.Validate(); err != nil {
+		return journal.Receipt{}, err
+	}
+	row, err := newMessageRow(e, time.Now())
+	if err != nil {
+		return journal.Receipt{}, err
+	}
+
+	err = inTx(ctx, s.db, s.writeLock, func(tx *sql.Tx) error {
+		return s.insertEntry(ctx, tx, row)
+	})
+	if errors.Is(err, errDuplicate) {
+		return s.original(ctx, e.Message.Source, e.Message.SenderMessageID)
+	}
+	if err != nil {
+		return journal.Receipt{}, fmt.Errorf("accepting message %s: %w", e.Message.ID, err)
+	}
+
+	return journal.Receipt{MessageID: e.Message.ID, ReceivedAt: row.receivedAt.UTC()}, nil
+}
+
+func newMessageRow(e journal.Entry, now time.Time) (messageRow, error) {
+	received := e.Message.ReceivedAt
+	if received.IsZero() {
+		received = now.UTC()
+	}
+	received = received.Truncate(time.Microsecond)
+	e.Message.ReceivedAt = received
+
+	canonical, err := json.Marshal(e.Message)
+	if err != nil {
+		return messageRow{}, fmt.Errorf("encoding message %s: %w", e.Message.ID, err)
+	}
+
+	routing := e.Routing
+	if routing == nil {
+		routing = []journal.RouteDecision{}
+	}
+	routingJSON, err := json.Marshal(routing)
+	if err != nil {
+		return messageRow{}, fmt.Errorf("encoding routing of message %s: %w", e.Message.ID, err)
+	}
+
+	_, offset := e.Message.OccurredAt.Zone()
+	return messageRow{
+		entry:          e,
+		canonical:      canonical,
+		routing:        routingJSON,
+		occurredAt:     e.Message.OccurredAt,
+		occurredOffset: offset,
+		receivedAt:     received,
+	}, nil
+}
+
+// insertEntry writes the message, its deliveries and its outbox messages,
+// or returns errDuplicate when the message is already journaled.
+func (s *Store) insertEntry(ctx context.Context, tx *sql.Tx, row messageRow) error {
+	inserted, err := insertMessage(ctx, tx, row)
+	if err != nil {
+		return err
+	}
+	if !inserted {
+		return errDuplicate
+	}
+
+	if err := insertDeliveries(ctx, tx, row); err != nil {
+		return err
+	}
+	return publishOutbox(ctx, tx, row.entry.Outbox, s.logger)
+}
+
+// insertMessage reports false when a message from the same source with
+// the same sender id exists. Writers take turns on SQLite's write lock, so
+// a concurrent duplicate finds the other's row committed.
+func insertMessage(ctx context.Context, tx *sql.Tx, row messageRow) (bool, error) {
+	m := row.entry.Message
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO messages (
+			id, source, sender_message_id, type, case_key, correlation_id,
+			raw, content_type, canonical, occurred_at, occurred_offset,
+			received_at, routes_version, routing
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (source, sender_message_id) DO NOTHING`,
+		m.ID, m.Source, m.SenderMessageID, string(m.Type), m.CaseKey, m.CorrelationID,
+		nonNil(row.entry.Raw), row.entry.ContentType, string(row.canonical),
+		micros(row.occurredAt), row.occurredOffset,
+		micros(row.receivedAt), row.entry.RoutesVersion, string(row.routing))
+	if err != nil {
+		return false, fmt.Errorf("inserting message: %w", err)
+	}
+
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("inserting message: %w", err)
+	}
+	return n == 1, nil
+}
+
+func insertDeliveries(ctx context.Context, tx *sql.Tx, row messageRow) error {
+	created := micros(row.receivedAt)
+	for i, d := range row.entry.Deliveries {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO deliveries (
+				id, message_id, position, destination, route, status,
+				created_at, updated_at
+			) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.ID, row.entry.Message.ID, i, d.Destination, d.Route,
+			journal.StatusPending, created, created)
+		if err != nil {
+			return fmt.Errorf("inserting delivery %s: %w", d.ID, err)
+		}
+	}
+	return nil
+}
+
+// original returns the receipt of the journaled message from source with
+// senderID.
+func (s *Store) original(ctx context.Context, source, senderID string) (journal.Receipt, error) {
+	r := journal.Receipt{Duplicate: true}
+	var received int64
+	err := s.db.QueryRowContext(ctx, `
+		SELECT id, received_at FROM messages
+		WHERE source = ? AND sender_message_id = ?`,
+		source, senderID).Scan(&r.MessageID, &received)
+	if err != nil {
+		return journal.Receipt{}, fmt.Errorf("reading original of duplicate message: %w", err)
+	}
+	r.ReceivedAt = fromMicros(received)
+	return r, nil
+}
+
+// nonNil returns b, or an empty slice for nil, because the driver writes
+// a nil slice as NULL.
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// micros returns t as microseconds since the Unix epoch, the form of every
+// time column.
+func micros(t time.Time) int64 {
+	return t.UnixMicro()
+}
+
+// fromMicros returns the instant of a time column, in UTC.
+func fromMicros(us int64) time.Time {
+	return time.UnixMicro(us).UTC()
+}

@@ -1,0 +1,49 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// publishOutbox inserts each message into its topic's table through tx, so
+// the messages are published when tx commits and never when it rolls
+// back. A topic whose table does not exist fails the insert.
+func publishOutbox(
+	ctx context.Context,
+	tx *sql.Tx,
+	outbox []journal.Outgoing,
+	logger *slog.Logger,
+) error {
+	if len(outbox) == 0 {
+		return nil
+	}
+
+	pub, err := sqlitebus.NewPublisher(tx, watermill.NewSlogLogger(logger))
+	if err != nil {
+		return fmt.Errorf("publishing outbox: %w", err)
+	}
+
+	for i, o := range outbox {
+		if err := pub.Publish(o.Topic, withContext(ctx, o.Message)); err != nil {
+			return fmt.Errorf("publishing outbox[%d] on topic %s: %w", i, o.Topic, err)
+		}
+	}
+	return nil
+}
+
+// withContext returns a copy of msg that carries ctx, because the
+// publisher runs its insert under the message's context. The caller's
+// message stays unchanged.
+func withContext(ctx context.Context, msg *message.Message) *message.Message {
+	c := msg.Copy()
+	c.SetContext(ctx)
+	return c
+}

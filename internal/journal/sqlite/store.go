@@ -1,0 +1,82 @@
+// Package sqlite is the journal.Store on a SQLite database file, the
+// embedded default that needs no server.
+//
+// New applies the package's embedded migrations on a database that
+// internal/sqlite.Open opened, which the store shares with the SQLite bus
+// (internal/bus/sqlitebus). Accept writes the journal rows and the outbox
+// messages in one transaction. Each outbox message becomes a row in its
+// topic's table, which sqlitebus.InitializeTopic creates beforehand.
+//
+// Every time column holds microseconds since the Unix epoch: an instant
+// that reads back the same whatever the host's time zone, kept to the
+// microsecond like the PostgreSQL store's. The store truncates every time
+// it writes to the microsecond, and the times it returns in columns come
+// back in UTC. The canonical message is stored as its JSON text, so its
+// own times keep their offsets, and messages.occurred_offset keeps
+// occurred_at's offset in seconds for queries.
+//
+// The write transactions rely on internal/sqlite's BEGIN IMMEDIATE: each
+// takes the database's write lock when it starts, so RecordAttempt's
+// read of a delivery's status and its update cannot interleave with
+// another writer's. Before BEGIN, each also takes internal/sqlite's
+// WriteLock, so the writers of one process queue in arrival order.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
+)
+
+// Config configures New.
+type Config struct {
+	// Logger receives the store's logs. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Store is the SQLite journal. It is safe for concurrent use.
+type Store struct {
+	db        *sql.DB
+	writeLock *hubsqlite.WriteLock
+	logger    *slog.Logger
+}
+
+var _ journal.Store = (*Store)(nil)
+
+// New applies the journal's migrations to db and returns a store over it.
+// db must come from internal/sqlite.Open, which enables foreign keys and
+// BEGIN IMMEDIATE. Two processes may call New on one file at once: the
+// migration transaction holds the write lock. The caller owns db and
+// closes it after the store.
+func New(ctx context.Context, db *sql.DB, cfg Config) (*Store, error) {
+	if db == nil {
+		return nil, errors.New("opening sqlite journal: db: missing")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+
+	lock, err := hubsqlite.WriteLockFor(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("opening sqlite journal: %w", err)
+	}
+
+	applied, err := migrate(ctx, db, lock)
+	if err != nil {
+		return nil, fmt.Errorf("opening sqlite journal: %w", err)
+	}
+	if len(applied) > 0 {
+		cfg.Logger.Info("journal migrations applied", "versions", applied)
+	}
+	return &Store{db: db, writeLock: lock, logger: cfg.Logger}, nil
+}
+
+// Close does nothing, because the caller owns the database handle.
+func (s *Store) Close() error {
+	return nil
+}
