@@ -90,7 +90,7 @@ func newMessageRow(e journal.Entry, now time.Time) (messageRow, error) {
 	}, nil
 }
 
-// insertEntry writes the message, its outbox messages and its deliveries,
+// insertEntry writes the message, its deliveries and its outbox messages,
 // or returns errDuplicate when the message is already journaled.
 func (s *Store) insertEntry(ctx context.Context, tx pgx.Tx, row messageRow) error {
 	inserted, err := insertMessage(ctx, tx, row)

@@ -49,8 +49,8 @@ func inTxOptions(
 }
 
 // ignoreDone returns err unless it reports a transaction that had already
-// ended, which a rollback after a failed commit or a cancelled context
-// returns.
+// ended. Rollback returns that when database/sql rolled the transaction
+// back itself because its context ended.
 func ignoreDone(err error) error {
 	if errors.Is(err, sql.ErrTxDone) {
 		return nil
