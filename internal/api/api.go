@@ -5,6 +5,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -34,6 +35,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/inbound/{agency}", s.inbound)
 	mux.HandleFunc("GET /api/v1/messages/{id}", s.journey)
+	mux.HandleFunc("GET /api/v1/messages", s.find)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -114,6 +116,38 @@ func (s *Server) journey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, j)
+}
+
+// FindResponse is the body of GET /api/v1/messages.
+type FindResponse struct {
+	Messages []journal.Summary `json:"messages"`
+}
+
+func (s *Server) find(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	q := journal.Query{
+		Source: v.Get("source"), SenderMessageID: v.Get("sender_message_id"),
+		CaseKey: v.Get("case_key"), CorrelationID: v.Get("correlation_id"),
+	}
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > journal.MaxLimit {
+			problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(
+				"limit: invalid value %q: want a whole number from 1 to %d", l, journal.MaxLimit)))
+			return
+		}
+		q.Limit = n
+	}
+	found, err := s.Store.Find(r.Context(), q)
+	if err != nil {
+		s.Log.Error("finding messages failed", "error", err)
+		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
+		return
+	}
+	if found == nil {
+		found = []journal.Summary{}
+	}
+	writeJSON(w, http.StatusOK, FindResponse{Messages: found})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

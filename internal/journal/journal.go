@@ -39,6 +39,10 @@ type Store interface {
 	// Journey returns a message with everything that happened to it.
 	Journey(ctx context.Context, messageID string) (Journey, error)
 
+	// Find returns the messages that match every non-empty field of q,
+	// newest first.
+	Find(ctx context.Context, q Query) ([]Summary, error)
+
 	// Delivery returns one delivery and the canonical message it carries.
 	Delivery(ctx context.Context, deliveryID string) (Delivery, canonical.Message, error)
 
@@ -167,12 +171,62 @@ type Journey struct {
 	Message canonical.Message `json:"message"`
 }
 
+// Query selects messages for Find. Empty fields match every message.
+type Query struct {
+	Source          string
+	SenderMessageID string
+	CaseKey         string
+	CorrelationID   string
+	// Limit caps the number of results. Default DefaultLimit, at most
+	// MaxLimit.
+	Limit int
+}
+
+// Limits of Query.Limit.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 1000
+)
+
+// EffectiveLimit returns q.Limit bounded to 1..MaxLimit, or DefaultLimit
+// when it is zero or negative.
+func (q Query) EffectiveLimit() int {
+	if q.Limit <= 0 {
+		return DefaultLimit
+	}
+	return min(q.Limit, MaxLimit)
+}
+
+// Summary is one message in Find's results.
+type Summary struct {
+	MessageID       string         `json:"message_id"`
+	Source          string         `json:"source"`
+	SenderMessageID string         `json:"sender_message_id"`
+	Type            canonical.Type `json:"type"`
+	CaseKey         string         `json:"case_key"`
+	CorrelationID   string         `json:"correlation_id,omitempty"`
+	ReceivedAt      time.Time      `json:"received_at"`
+	// Status is as in Journey.Status.
+	Status string `json:"status"`
+}
+
+// SummarizeCounts returns the journey status of a message with total
+// deliveries, of which pending are pending and dead are dead.
+func SummarizeCounts(total, pending, dead int) string {
+	switch {
+	case total == 0:
+		return "unrouted"
+	case pending > 0:
+		return "in_progress"
+	case dead > 0:
+		return "dead"
+	}
+	return "delivered"
+}
+
 // Summarize returns the journey status for a set of deliveries, as
 // described on Journey.Status.
 func Summarize(ds []Delivery) string {
-	if len(ds) == 0 {
-		return "unrouted"
-	}
 	pending, dead := 0, 0
 	for _, d := range ds {
 		switch d.Status {
@@ -182,11 +236,5 @@ func Summarize(ds []Delivery) string {
 			dead++
 		}
 	}
-	switch {
-	case pending > 0:
-		return "in_progress"
-	case dead > 0:
-		return "dead"
-	}
-	return "delivered"
+	return SummarizeCounts(len(ds), pending, dead)
 }

@@ -1,0 +1,25 @@
+package registry
+
+import (
+	"fmt"
+
+	"github.com/sangam-hub/sangam/adapters/courts"
+	"github.com/sangam-hub/sangam/adapters/police"
+)
+
+// Options configures the adapters that need configuration.
+type Options struct {
+	// AadhaarKey is the HMAC key every adapter masks Aadhaar numbers
+	// with, at least 32 bytes.
+	AadhaarKey []byte
+}
+
+// Default returns every agency adapter the hub ships with.
+func Default(opts Options) (*Set, error) {
+	p, err := police.New(police.Config{AadhaarKey: opts.AadhaarKey})
+	if err != nil {
+		return nil, fmt.Errorf("police adapter: %w", err)
+	}
+	c := &courts.Adapter{AadhaarKey: opts.AadhaarKey}
+	return NewSet(p, c)
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/problem"
+)
+
+// hubClient reads and writes a hub's API for the demo.
+type hubClient struct {
+	base string
+}
+
+var demoHTTP = &http.Client{Timeout: 30 * time.Second}
+
+type sendResult struct {
+	status    int
+	messageID string
+	duplicate bool
+	problem   *problem.Problem
+}
+
+func (c *hubClient) send(ctx context.Context, agency string, body []byte) (sendResult, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost,
+		c.base+"/api/v1/inbound/"+agency, bytes.NewReader(body))
+	if err != nil {
+		return sendResult{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := demoHTTP.Do(req)
+	if err != nil {
+		return sendResult{}, fmt.Errorf("sending to the hub: %w", err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return sendResult{}, fmt.Errorf("reading the hub's answer: %w", err)
+	}
+	res := sendResult{status: resp.StatusCode}
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusAccepted {
+		var p problem.Problem
+		if err := json.Unmarshal(data, &p); err != nil {
+			return res, fmt.Errorf("hub answered HTTP %d: %s", resp.StatusCode, data)
+		}
+		res.problem = &p
+		return res, nil
+	}
+	var ok api.InboundResponse
+	if err := json.Unmarshal(data, &ok); err != nil || len(ok.Messages) == 0 {
+		return res, fmt.Errorf("hub answered HTTP %d with an unreadable body: %s",
+			resp.StatusCode, data)
+	}
+	res.messageID, res.duplicate = ok.MessageID, ok.Messages[0].Duplicate
+	return res, nil
+}
+
+func (c *hubClient) get(ctx context.Context, path string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := demoHTTP.Do(req)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("reading %s: HTTP %d", path, resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// settled polls a message's journey until no delivery is pending.
+func (c *hubClient) settled(ctx context.Context, id string) (journal.Journey, error) {
+	var j journal.Journey
+	err := poll(ctx, func() (bool, error) {
+		if err := c.get(ctx, "/api/v1/messages/"+id, &j); err != nil {
+			return false, err
+		}
+		return j.Status != "in_progress", nil
+	})
+	if err != nil {
+		return j, fmt.Errorf("waiting for message %s to be delivered: %w", id, err)
+	}
+	return j, nil
+}
+
+// waitReplies polls for messages that answer id, such as a court's
+// registration of a chargesheet.
+func (c *hubClient) waitReplies(ctx context.Context, id string) ([]journal.Summary, error) {
+	var found api.FindResponse
+	err := poll(ctx, func() (bool, error) {
+		if err := c.get(ctx, "/api/v1/messages?correlation_id="+url.QueryEscape(id), &found); err != nil {
+			return false, err
+		}
+		return len(found.Messages) > 0, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("waiting for the court's answer to %s: %w", id, err)
+	}
+	return found.Messages, nil
+}
+
+// poll calls check every 100ms until it returns true or an error, or
+// settleTimeout passes.
+func poll(ctx context.Context, check func() (bool, error)) error {
+	ctx, cancel := context.WithTimeout(ctx, settleTimeout)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		done, err := check()
+		if err != nil || done {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("gave up after %s", settleTimeout)
+		case <-tick.C:
+		}
+	}
+}

@@ -1,0 +1,98 @@
+// Command sangam runs the Sangam interoperability hub and its offline
+// tools.
+//
+// Usage:
+//
+//	sangam serve  [flags]                  run the hub
+//	sangam demo   [flags]                  run the hub with mock agencies and sample traffic
+//	sangam send   --agency NAME [flags] FILE   post FILE to a running hub as NAME
+//	sangam decode --agency NAME FILE       print FILE's canonical JSON or its errors
+//	sangam encode --agency NAME FILE       print canonical JSON FILE in NAME's format
+//
+// FILE may be "-" for standard input. Exit status: 0 success, 1 invalid
+// input, 2 usage or setup error.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitInvalid = 1
+	exitSetup   = 2
+)
+
+// errInvalid marks a failure caused by the input rather than the setup.
+var errInvalid = errors.New("invalid input")
+
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) error
+}
+
+var commands = []command{
+	{"serve", "run the hub", runServe},
+	{"demo", "run the hub with mock agencies and send sample traffic", runDemo},
+	{"send", "post a file to a running hub as an agency", runSend},
+	{"decode", "print a file's canonical JSON or its validation errors", runDecode},
+	{"encode", "print canonical JSON in an agency's format", runEncode},
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitSetup
+		}
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(args[1:], stdout, stderr)
+		switch {
+		case err == nil:
+			return exitOK
+		case errors.Is(err, errInvalid):
+			fmt.Fprintf(stderr, "sangam %s: %v\n", c.name, err)
+			return exitInvalid
+		case errors.Is(err, errHelp):
+			return exitOK
+		default:
+			fmt.Fprintf(stderr, "sangam %s: %v\n", c.name, err)
+			return exitSetup
+		}
+	}
+	fmt.Fprintf(stderr, "sangam: unknown command %q\n", args[0])
+	usage(stderr)
+	return exitSetup
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: sangam COMMAND [flags] [FILE]")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'sangam COMMAND -h' for a command's flags.")
+	fmt.Fprintln(w, "Exit status: 0 success, 1 invalid input, 2 usage or setup error.")
+}
+
+// readInput reads the named file, or standard input for "-".
+func readInput(name string) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(os.Stdin)
+	}
+	return os.ReadFile(name)
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/problem"
+)
+
+func runSend(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("send", flag.ContinueOnError)
+	agency := fs.String("agency", "", "agency to send as, such as police or courts")
+	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
+	contentType := fs.String("content-type", "",
+		"media type of FILE (default: application/xml for .xml files, else application/json)")
+	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for the hub's answer")
+	file, err := parseFlags(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	if *agency == "" {
+		return fmt.Errorf("missing --agency")
+	}
+	body, err := readInput(file)
+	if err != nil {
+		return err
+	}
+	ct := *contentType
+	if ct == "" {
+		ct = "application/json"
+		if strings.HasSuffix(strings.ToLower(file), ".xml") {
+			ct = "application/xml"
+		}
+	}
+	url := strings.TrimRight(*hub, "/") + "/api/v1/inbound/" + *agency
+	client := &http.Client{Timeout: *timeout}
+	resp, err := client.Post(url, ct, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("posting to %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return fmt.Errorf("reading the hub's answer: %w", err)
+	}
+	return reportSend(resp.StatusCode, answer, stdout, stderr)
+}
+
+func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
+	if status == http.StatusOK || status == http.StatusAccepted {
+		_, err := stdout.Write(answer)
+		return err
+	}
+	var p problem.Problem
+	if json.Unmarshal(answer, &p) != nil || p.Title == "" {
+		return fmt.Errorf("hub answered HTTP %d: %s", status, bytes.TrimSpace(answer))
+	}
+	fmt.Fprintf(stderr, "%s: %s\n", p.Title, p.Detail)
+	for _, v := range p.Errors {
+		fmt.Fprintln(stderr, v.String())
+	}
+	if status >= 400 && status < 500 && !p.Retryable {
+		return fmt.Errorf("%w: hub answered HTTP %d (%s)", errInvalid, status, p.Type)
+	}
+	return fmt.Errorf("hub answered HTTP %d (%s)", status, p.Type)
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/sangam-hub/sangam/internal/hub"
+)
+
+// hubFlags registers the flags serve and demo share and returns a
+// function that builds the hub configuration from them.
+func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
+	listen := fs.String("listen", hub.DefaultListen, "address of the hub's HTTP API")
+	data := fs.String("data", hub.DefaultDataDir,
+		"folder for the embedded SQLite journal and the Aadhaar key")
+	pg := fs.String("postgres", os.Getenv("SANGAM_POSTGRES"),
+		"PostgreSQL connection URL; when set, the journal and bus use it instead of SQLite "+
+			"(default $SANGAM_POSTGRES)")
+	routesFile := fs.String("routes", "", "routes file (YAML); default: the embedded default routes")
+	verbose := fs.Bool("v", false, "log each message at debug level")
+	return func() (hub.Config, error) {
+		cfg := hub.Config{Listen: *listen, DataDir: *data, PostgresDSN: *pg}
+		if *routesFile != "" {
+			doc, err := os.ReadFile(*routesFile)
+			if err != nil {
+				return cfg, fmt.Errorf("reading routes: %w", err)
+			}
+			cfg.Routes = doc
+		}
+		if k := os.Getenv("SANGAM_AADHAAR_KEY"); k != "" {
+			cfg.AadhaarKey = []byte(k)
+		}
+		level := slog.LevelInfo
+		if *verbose {
+			level = slog.LevelDebug
+		}
+		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+		return cfg, nil
+	}
+}
+
+func runServe(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	config := hubFlags(fs)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return errHelp
+		}
+		return err
+	}
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	h, err := hub.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	return h.Run(ctx)
+}
+

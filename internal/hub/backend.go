@@ -1,0 +1,129 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/sangam-hub/sangam/internal/bus"
+	"github.com/sangam-hub/sangam/internal/bus/pgbus"
+	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
+	"github.com/sangam-hub/sangam/internal/journal"
+	jpostgres "github.com/sangam-hub/sangam/internal/journal/postgres"
+	jsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	"github.com/sangam-hub/sangam/internal/sqlite"
+)
+
+// deliveryGroup is the consumer group of every hub's delivery handlers.
+// Hubs on one PostgreSQL database share it, so each command is handled by
+// one of them.
+const deliveryGroup = "delivery"
+
+// backend is the journal and bus of one storage choice. The journal
+// publishes outbox messages into the bus's tables in its own
+// transactions, so both live in one database.
+type backend struct {
+	name       string
+	store      journal.Store
+	initTopic  func(ctx context.Context, topic string) error
+	subscriber func(ackDeadline time.Duration) (message.Subscriber, error)
+	close      func() error
+}
+
+func openBackend(ctx context.Context, cfg Config) (*backend, error) {
+	if cfg.PostgresDSN != "" {
+		return openPostgres(ctx, cfg)
+	}
+	return openSQLite(ctx, cfg)
+}
+
+func subscriberConfig(cfg Config, ackDeadline time.Duration) bus.SubscriberConfig {
+	return bus.SubscriberConfig{
+		ConsumerGroup: deliveryGroup,
+		PollInterval:  cfg.PollInterval,
+		AckDeadline:   ackDeadline,
+	}
+}
+
+func openSQLite(ctx context.Context, cfg Config) (*backend, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating data folder: %w", err)
+	}
+	path := filepath.Join(cfg.DataDir, "sangam.db")
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	store, err := jsqlite.New(ctx, db, jsqlite.Config{})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	wlog := watermillLogger(cfg.Log)
+	var subs []message.Subscriber
+	return &backend{
+		name:  "sqlite:" + path,
+		store: store,
+		initTopic: func(ctx context.Context, topic string) error {
+			return sqlitebus.InitializeTopic(ctx, db, topic)
+		},
+		subscriber: func(ackDeadline time.Duration) (message.Subscriber, error) {
+			sub, err := sqlitebus.NewSubscriber(db, subscriberConfig(cfg, ackDeadline), wlog)
+			subs = append(subs, sub)
+			return sub, err
+		},
+		close: func() error {
+			return errors.Join(closeAll(subs), store.Close(), db.Close())
+		},
+	}, nil
+}
+
+func openPostgres(ctx context.Context, cfg Config) (*backend, error) {
+	store, err := jpostgres.Open(ctx, jpostgres.Config{DSN: cfg.PostgresDSN, Logger: cfg.Log})
+	if err != nil {
+		return nil, err
+	}
+	pool := store.Pool()
+	wlog := watermillLogger(cfg.Log)
+	var subs []message.Subscriber
+	return &backend{
+		name:  "postgres",
+		store: store,
+		initTopic: func(ctx context.Context, topic string) error {
+			return pgbus.InitializeTopic(ctx, pool, topic)
+		},
+		subscriber: func(ackDeadline time.Duration) (message.Subscriber, error) {
+			sub, err := pgbus.NewSubscriber(pool, subscriberConfig(cfg, ackDeadline), wlog)
+			subs = append(subs, sub)
+			return sub, err
+		},
+		close: func() error {
+			return errors.Join(closeAll(subs), store.Close())
+		},
+	}, nil
+}
+
+func closeAll(subs []message.Subscriber) error {
+	var errs []error
+	for _, s := range subs {
+		if s != nil {
+			errs = append(errs, s.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// watermillLogger adapts log for watermill, whose Info lines (each
+// subscription and poll) belong at Debug in the hub's log.
+func watermillLogger(log *slog.Logger) watermill.LoggerAdapter {
+	return watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{
+		slog.LevelInfo: slog.LevelDebug,
+	})
+}

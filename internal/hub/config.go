@@ -1,0 +1,116 @@
+// Package hub assembles the running hub: journal, bus, routes, adapters,
+// delivery handlers and the HTTP API, on the embedded SQLite default or
+// on PostgreSQL.
+package hub
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+)
+
+// Config configures a hub. The zero value runs the embedded default.
+type Config struct {
+	// Listen is the API's TCP address. Default "127.0.0.1:8400".
+	Listen string
+	// DataDir holds the embedded default's SQLite file and the Aadhaar
+	// masking key when none is given. Default "data".
+	DataDir string
+	// PostgresDSN, when set, puts the journal and the bus on PostgreSQL
+	// instead of the SQLite file.
+	PostgresDSN string
+	// Routes is the routes document (YAML). Default: the embedded
+	// default routes.
+	Routes []byte
+	// AadhaarKey is the HMAC key for Aadhaar tokens. Default: the key in
+	// DataDir/aadhaar.key, created at first start. Hubs that must match
+	// each other's tokens share one key.
+	AadhaarKey []byte
+	// TimeZone is the offset the hub writes received times in. Default
+	// Asia/Kolkata.
+	TimeZone *time.Location
+	// PollInterval is how often an idle bus subscriber looks for new
+	// messages. Default 100ms.
+	PollInterval time.Duration
+	// RetryInterval is the first wait before a failed delivery is tried
+	// again; each later wait doubles, up to MaxRetryInterval. Default 1s.
+	RetryInterval time.Duration
+	// MaxRetryInterval caps the wait between delivery attempts. Default
+	// 1 minute.
+	MaxRetryInterval time.Duration
+	// ShutdownTimeout bounds how long Run waits for in-flight requests
+	// and deliveries when its context ends. Default 15s.
+	ShutdownTimeout time.Duration
+	// Log receives the hub's logs. Default slog.Default().
+	Log *slog.Logger
+}
+
+// Defaults for zero Config fields.
+const (
+	DefaultListen           = "127.0.0.1:8400"
+	DefaultDataDir          = "data"
+	DefaultPollInterval     = 100 * time.Millisecond
+	DefaultRetryInterval    = time.Second
+	DefaultMaxRetryInterval = time.Minute
+	DefaultShutdownTimeout  = 15 * time.Second
+)
+
+func (c Config) withDefaults() (Config, error) {
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if c.DataDir == "" {
+		c.DataDir = DefaultDataDir
+	}
+	if c.TimeZone == nil {
+		zone, err := time.LoadLocation("Asia/Kolkata")
+		if err != nil {
+			return c, fmt.Errorf("loading time zone Asia/Kolkata: %w", err)
+		}
+		c.TimeZone = zone
+	}
+	if c.PollInterval == 0 {
+		c.PollInterval = DefaultPollInterval
+	}
+	if c.RetryInterval == 0 {
+		c.RetryInterval = DefaultRetryInterval
+	}
+	if c.MaxRetryInterval == 0 {
+		c.MaxRetryInterval = DefaultMaxRetryInterval
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	return c, c.Validate()
+}
+
+// Validate returns an error naming the first invalid field.
+func (c Config) Validate() error {
+	if c.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+			return fmt.Errorf("hub config: listen: invalid address %q: %w", c.Listen, err)
+		}
+	}
+	for _, d := range []struct {
+		name  string
+		value time.Duration
+	}{
+		{"poll_interval", c.PollInterval},
+		{"retry_interval", c.RetryInterval},
+		{"max_retry_interval", c.MaxRetryInterval},
+		{"shutdown_timeout", c.ShutdownTimeout},
+	} {
+		if d.value < 0 {
+			return fmt.Errorf("hub config: %s: %s is negative", d.name, d.value)
+		}
+	}
+	if len(c.AadhaarKey) > 0 && len(c.AadhaarKey) < 32 {
+		return errors.New("hub config: aadhaar_key: shorter than 32 bytes")
+	}
+	return nil
+}

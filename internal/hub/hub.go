@@ -1,0 +1,207 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+
+	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/delivery"
+	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/routes"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Hub is a running hub's parts. Open builds it; Run serves until its
+// context ends.
+type Hub struct {
+	cfg      Config
+	backend  *backend
+	table    atomic.Pointer[routes.Table]
+	router   *message.Router
+	server   *http.Server
+	listener net.Listener
+}
+
+// Open checks the configuration, opens the journal and bus, compiles the
+// routes and binds the API's address. Nothing is served until Run.
+func Open(ctx context.Context, cfg Config) (*Hub, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if err := schemas.Check(); err != nil {
+		return nil, err
+	}
+	doc := cfg.Routes
+	if len(doc) == 0 {
+		doc = routes.DefaultDocument()
+	}
+	table, err := routes.Load(doc)
+	if err != nil {
+		return nil, err
+	}
+	if len(cfg.AadhaarKey) == 0 {
+		if cfg.AadhaarKey, err = loadOrCreateKey(cfg.DataDir); err != nil {
+			return nil, err
+		}
+	}
+	set, err := registry.Default(registry.Options{AadhaarKey: cfg.AadhaarKey})
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAgencies(table, set); err != nil {
+		return nil, err
+	}
+
+	h := &Hub{cfg: cfg}
+	h.table.Store(table)
+	if h.backend, err = openBackend(ctx, cfg); err != nil {
+		return nil, err
+	}
+	if err := h.build(ctx, set); err != nil {
+		h.backend.close()
+		return nil, err
+	}
+	return h, nil
+}
+
+func checkAgencies(t *routes.Table, set *registry.Set) error {
+	for _, d := range t.Config().Destinations {
+		if _, ok := set.Adapter(d.Agency); !ok {
+			return fmt.Errorf("destination %q: unknown agency %q: known agencies are %v",
+				d.Name, d.Agency, set.Agencies())
+		}
+	}
+	return nil
+}
+
+func (h *Hub) build(ctx context.Context, set *registry.Set) error {
+	log := h.cfg.Log
+	svc := &ingest.Service{
+		Adapters: set, Store: h.backend.store, Routes: h.table.Load,
+		Log: log, Zone: h.cfg.TimeZone,
+	}
+	worker := &delivery.Worker{
+		Store: h.backend.store, Routes: h.table.Load, Adapters: set,
+		Client: &http.Client{}, Log: log,
+	}
+	if err := h.buildRouter(ctx, worker); err != nil {
+		return err
+	}
+	apiServer := &api.Server{Ingest: svc, Store: h.backend.store, Log: log}
+	h.server = &http.Server{
+		Handler:           apiServer.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", h.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", h.cfg.Listen, err)
+	}
+	h.listener = ln
+	return nil
+}
+
+// buildRouter adds one delivery handler per destination, each on its own
+// topic with its own subscriber, so one agency's backlog never holds up
+// another's.
+func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
+	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: h.cfg.ShutdownTimeout},
+		watermillLogger(h.cfg.Log))
+	if err != nil {
+		return fmt.Errorf("creating router: %w", err)
+	}
+	router.AddMiddleware(middleware.Recoverer)
+	for _, dest := range h.table.Load().Config().Destinations {
+		topic := delivery.Topic(dest.Name)
+		if err := h.backend.initTopic(ctx, topic); err != nil {
+			return err
+		}
+		sub, err := h.backend.subscriber(ackDeadline(h.cfg, dest))
+		if err != nil {
+			return err
+		}
+		handler := router.AddNoPublisherHandler("deliver-"+dest.Name, topic, sub, worker.Handle)
+		handler.AddMiddleware(middleware.Retry{
+			MaxRetries:      dest.MaxAttempts,
+			InitialInterval: h.cfg.RetryInterval,
+			MaxInterval:     h.cfg.MaxRetryInterval,
+			Multiplier:      2,
+			ShouldRetry: func(p middleware.RetryParams) bool {
+				return errors.Is(p.Err, delivery.ErrRetry)
+			},
+		}.Middleware)
+	}
+	h.router = router
+	return nil
+}
+
+// ackDeadline is how long a delivery command may stay unacknowledged
+// before the bus hands it out again: long enough for every attempt the
+// destination allows, with the waits between them, plus a minute.
+//
+// NOTE: retries wait inside the handler, so a destination that keeps
+// failing holds its own topic until the delivery settles. Other
+// destinations are unaffected because each has its own topic.
+func ackDeadline(cfg Config, dest routes.Destination) time.Duration {
+	total := time.Minute
+	wait := cfg.RetryInterval
+	for range dest.MaxAttempts {
+		total += time.Duration(dest.Timeout) + wait
+		wait = min(wait*2, cfg.MaxRetryInterval)
+	}
+	return total
+}
+
+// Addr returns the API's bound address, useful when Listen ends in ":0".
+func (h *Hub) Addr() string { return h.listener.Addr().String() }
+
+// Routes returns the routes table in force.
+func (h *Hub) Routes() *routes.Table { return h.table.Load() }
+
+// Run serves the API and runs the delivery handlers until ctx ends or
+// either fails, then shuts both down within Config.ShutdownTimeout and
+// closes the journal and bus. A delivery cut off by the shutdown is not
+// recorded as failed; the bus hands it out again after restart.
+func (h *Hub) Run(ctx context.Context) error {
+	log := h.cfg.Log
+	errc := make(chan error, 2)
+	go func() {
+		if err := h.router.Run(context.WithoutCancel(ctx)); err != nil {
+			errc <- fmt.Errorf("delivery router: %w", err)
+		}
+	}()
+	go func() {
+		if err := h.server.Serve(h.listener); !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("API server: %w", err)
+		}
+	}()
+	log.Info("hub started", "listen", h.Addr(), "store", h.backend.name,
+		"routes_version", h.Routes().Version())
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	log.Info("hub stopping")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), h.cfg.ShutdownTimeout)
+	defer cancel()
+	err := errors.Join(runErr,
+		h.server.Shutdown(shutdownCtx),
+		h.router.Close(),
+		h.backend.close(),
+	)
+	log.Info("hub stopped")
+	return err
+}

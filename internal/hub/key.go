@@ -1,0 +1,47 @@
+package hub
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// loadOrCreateKey returns the Aadhaar masking key kept in dir, creating a
+// random 32-byte key readable only by its owner on first use. The key
+// must outlive restarts, or tokens written before and after would not
+// match.
+func loadOrCreateKey(dir string) ([]byte, error) {
+	path := filepath.Join(dir, "aadhaar.key")
+	data, err := os.ReadFile(path)
+	if err == nil {
+		key, derr := hex.DecodeString(strings.TrimSpace(string(data)))
+		if derr != nil || len(key) < 16 {
+			return nil, fmt.Errorf("reading %s: want at least 32 hex digits", path)
+		}
+		return key, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("reading Aadhaar key: %w", err)
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("creating Aadhaar key: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating data folder: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("creating Aadhaar key: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
+		return nil, fmt.Errorf("writing Aadhaar key: %w", err)
+	}
+	return key, f.Sync()
+}

@@ -1,0 +1,53 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// Find implements journal.Store.
+func (s *Store) Find(ctx context.Context, q journal.Query) ([]journal.Summary, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT m.id, m.source, m.sender_message_id, m.type, m.case_key, m.correlation_id,
+			m.received_at,
+			(SELECT count(*) FROM deliveries d WHERE d.message_id = m.id),
+			(SELECT count(*) FROM deliveries d WHERE d.message_id = m.id AND d.status = 'pending'),
+			(SELECT count(*) FROM deliveries d WHERE d.message_id = m.id AND d.status = 'dead')
+		FROM messages m
+		WHERE (?1 = '' OR m.source = ?1)
+			AND (?2 = '' OR m.sender_message_id = ?2)
+			AND (?3 = '' OR m.case_key = ?3)
+			AND (?4 = '' OR m.correlation_id = ?4)
+		ORDER BY m.received_at DESC, m.id DESC
+		LIMIT ?5`,
+		q.Source, q.SenderMessageID, q.CaseKey, q.CorrelationID, q.EffectiveLimit())
+	if err != nil {
+		return nil, fmt.Errorf("finding messages: %w", err)
+	}
+	defer rows.Close()
+	var out []journal.Summary
+	for rows.Next() {
+		var (
+			sum                  journal.Summary
+			typ                  string
+			received             int64
+			total, pending, dead int
+		)
+		err := rows.Scan(&sum.MessageID, &sum.Source, &sum.SenderMessageID, &typ, &sum.CaseKey,
+			&sum.CorrelationID, &received, &total, &pending, &dead)
+		if err != nil {
+			return nil, fmt.Errorf("finding messages: %w", err)
+		}
+		sum.Type = canonical.Type(typ)
+		sum.ReceivedAt = fromMicros(received)
+		sum.Status = journal.SummarizeCounts(total, pending, dead)
+		out = append(out, sum)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("finding messages: %w", err)
+	}
+	return out, nil
+}
