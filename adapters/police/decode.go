@@ -26,8 +26,9 @@ const documentSchema = "police/document.json"
 // schema cannot express: IPC and BNS sections, the code in force when
 // the offence occurred, dates in the future or out of order, and Aadhaar
 // numbers. Every violation found is returned at once, each with a JSON
-// pointer into body. On a validation error Decoded.Journal is still set,
-// so the hub can keep the rejected body without its Aadhaar numbers.
+// pointer into body. On a validation error Decode still returns
+// Decoded.Journal, so the hub can keep the rejected body without its
+// Aadhaar numbers.
 func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, error) {
 	if err := checkContentType(contentType); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding police document: %w", err)

@@ -22,30 +22,17 @@ import (
 // not received it, so that encoding the same message twice gives the
 // same bytes. Aadhaar numbers leave only in masked form.
 func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
-	var doc any
-	var err error
-	switch m.Type {
-	case canonical.TypeFIR, canonical.TypeArrest, canonical.TypeChargesheet,
-		canonical.TypeCourtRegistration:
-		if err := m.CheckBody(); err != nil {
-			return adapters.Encoded{}, fmt.Errorf("encoding police document: %w", err)
-		}
-	default:
+	write, ok := writers[m.Type]
+	if !ok {
 		return adapters.Encoded{}, fmt.Errorf("encoding police document: %w: %q",
 			adapters.ErrUnsupported, m.Type)
 	}
+	if err := m.CheckBody(); err != nil {
+		return adapters.Encoded{}, fmt.Errorf("encoding police document: %w", err)
+	}
 
 	e := &encoder{key: a.cfg.AadhaarKey}
-	switch m.Type {
-	case canonical.TypeFIR:
-		doc, err = e.fir(m)
-	case canonical.TypeArrest:
-		doc, err = e.arrest(m)
-	case canonical.TypeChargesheet:
-		doc, err = e.finalReport(m)
-	case canonical.TypeCourtRegistration:
-		doc, err = e.notification(m)
-	}
+	doc, err := write(e, m)
 	if err == nil {
 		err = e.err
 	}
@@ -61,6 +48,14 @@ func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 		return adapters.Encoded{}, fmt.Errorf("encoding police %s: %w", m.Type, err)
 	}
 	return adapters.Encoded{Body: body, ContentType: ContentType}, nil
+}
+
+// writers maps each message type the adapter encodes to its document.
+var writers = map[canonical.Type]func(*encoder, *canonical.Message) (any, error){
+	canonical.TypeFIR:               (*encoder).fir,
+	canonical.TypeArrest:            (*encoder).arrest,
+	canonical.TypeChargesheet:       (*encoder).finalReport,
+	canonical.TypeCourtRegistration: (*encoder).notification,
 }
 
 // encoder writes police documents. It keeps the first error it encounters so

@@ -22,7 +22,8 @@ type span struct {
 	value      string
 }
 
-// objectFrame tracks one JSON object while maskJournal walks the tokens.
+// objectFrame tracks one JSON object or array while aadhaarSpans reads
+// its tokens.
 type objectFrame struct {
 	isObject bool
 	wantKey  bool
@@ -75,55 +76,72 @@ func maskedValue(v string, key []byte) string {
 func aadhaarSpans(body []byte) ([]span, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	var stack []*objectFrame
-	var found []span
+	w := &spanWalker{body: body}
 	for {
 		before := int(dec.InputOffset())
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
-			return found, nil
+			return w.found, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		var top *objectFrame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
+		w.step(tok, before, int(dec.InputOffset()))
+	}
+}
+
+// spanWalker tracks the open objects and arrays while aadhaarSpans reads
+// tokens, and collects the spans of Aadhaar values as objects close.
+type spanWalker struct {
+	body  []byte
+	stack []*objectFrame
+	found []span
+}
+
+// step takes one token, which ends at byte offset end and starts after
+// offset before.
+func (w *spanWalker) step(tok json.Token, before, end int) {
+	top := w.top()
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{', '[':
+			w.stack = append(w.stack, &objectFrame{isObject: t == '{', wantKey: t == '{'})
+			return
+		case '}':
+			if top.aadhaar {
+				w.found = append(w.found, top.numbers...)
+			}
+			w.stack = w.stack[:len(w.stack)-1]
+		case ']':
+			w.stack = w.stack[:len(w.stack)-1]
 		}
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{', '[':
-				stack = append(stack, &objectFrame{isObject: t == '{', wantKey: t == '{'})
-				continue
-			case '}':
-				if top.aadhaar {
-					found = append(found, top.numbers...)
-				}
-				stack = stack[:len(stack)-1]
-			case ']':
-				stack = stack[:len(stack)-1]
-			}
-		case string:
-			if top != nil && top.isObject && top.wantKey {
-				top.key, top.wantKey = t, false
-				continue
-			}
-			if top != nil && top.isObject {
-				noteMember(top, t, valueSpan(body, before, int(dec.InputOffset()), t))
-			}
-		case json.Number:
-			// A JSON number is not a valid identifier, but its digits are
-			// masked too.
-			if top != nil && top.isObject {
-				noteMember(top, t.String(), valueSpan(body, before, int(dec.InputOffset()), t.String()))
-			}
+	case string:
+		if top != nil && top.isObject && top.wantKey {
+			top.key, top.wantKey = t, false
+			return
 		}
-		// A value has ended: the enclosing object expects a key next.
-		if len(stack) > 0 && stack[len(stack)-1].isObject {
-			stack[len(stack)-1].wantKey = true
+		if top != nil && top.isObject {
+			noteMember(top, t, valueSpan(w.body, before, end, t))
+		}
+	case json.Number:
+		// A JSON number is not a valid identifier, but its digits are
+		// masked too.
+		if top != nil && top.isObject {
+			noteMember(top, t.String(), valueSpan(w.body, before, end, t.String()))
 		}
 	}
+	// A value has ended: the enclosing object expects a key next.
+	if parent := w.top(); parent != nil && parent.isObject {
+		parent.wantKey = true
+	}
+}
+
+func (w *spanWalker) top() *objectFrame {
+	if len(w.stack) == 0 {
+		return nil
+	}
+	return w.stack[len(w.stack)-1]
 }
 
 func noteMember(f *objectFrame, value string, s span) {

@@ -7,7 +7,6 @@ package police
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -108,7 +107,7 @@ func (s *Station) reject(w http.ResponseWriter, reason rejection) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	if err := json.NewEncoder(w).Encode(v); err != nil && !errors.Is(err, http.ErrHandlerTimeout) {
+	if err := json.NewEncoder(w).Encode(v); err != nil {
 		slog.Debug("writing response failed", "mock", "police", "error", err)
 	}
 }
