@@ -36,9 +36,9 @@ type Station struct {
 	mux   *http.ServeMux
 }
 
-// NewStation returns a station with an empty inbox. A nil log means
+// New returns a station with an empty inbox. A nil log means
 // slog.Default().
-func NewStation(log *slog.Logger) *Station {
+func New(log *slog.Logger) *Station {
 	if log == nil {
 		log = slog.Default()
 	}

@@ -66,7 +66,7 @@ func post(t *testing.T, url, key string, body []byte) (int, map[string]any) {
 }
 
 func TestStationRecordsNotification(t *testing.T) {
-	station := police.NewStation(nil)
+	station := police.New(nil)
 	srv := httptest.NewServer(station)
 	defer srv.Close()
 	body := notification(t)
@@ -99,7 +99,7 @@ func TestStationRecordsNotification(t *testing.T) {
 }
 
 func TestStationListsReceived(t *testing.T) {
-	srv := httptest.NewServer(police.NewStation(nil))
+	srv := httptest.NewServer(police.New(nil))
 	defer srv.Close()
 	post(t, srv.URL, "delivery-1", notification(t))
 
@@ -121,7 +121,7 @@ func TestStationListsReceived(t *testing.T) {
 }
 
 func TestStationRejectsBadDeliveries(t *testing.T) {
-	station := police.NewStation(nil)
+	station := police.New(nil)
 	srv := httptest.NewServer(station)
 	defer srv.Close()
 
