@@ -96,7 +96,7 @@ func startMocks(hubURL string, log *slog.Logger) (*demoMocks, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &demoMocks{court: c, station: police.NewStation(log)}
+	m := &demoMocks{court: c, station: police.New(log)}
 	for _, s := range []struct {
 		addr    string
 		handler http.Handler

@@ -21,9 +21,9 @@ import (
 	"github.com/sangam-hub/sangam/internal/sqlite"
 )
 
-// deliveryGroup is the consumer group of every hub's delivery handlers.
-// Hubs on one PostgreSQL database share it, so each command is handled by
-// one of them.
+// deliveryGroup is the consumer group of the delivery handlers on
+// SQLite. The PostgreSQL bus has one implicit group per topic, which all
+// hubs on one database share, so each command is handled by one of them.
 const deliveryGroup = "delivery"
 
 // backend is the journal and bus of one storage choice. The journal
@@ -45,11 +45,7 @@ func openBackend(ctx context.Context, cfg Config) (*backend, error) {
 }
 
 func subscriberConfig(cfg Config, ackDeadline time.Duration) bus.SubscriberConfig {
-	return bus.SubscriberConfig{
-		ConsumerGroup: deliveryGroup,
-		PollInterval:  cfg.PollInterval,
-		AckDeadline:   ackDeadline,
-	}
+	return bus.SubscriberConfig{PollInterval: cfg.PollInterval, AckDeadline: ackDeadline}
 }
 
 func openSQLite(ctx context.Context, cfg Config) (*backend, error) {
@@ -61,7 +57,7 @@ func openSQLite(ctx context.Context, cfg Config) (*backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := jsqlite.New(ctx, db, jsqlite.Config{})
+	store, err := jsqlite.New(ctx, db, jsqlite.Config{Logger: cfg.Log})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -75,9 +71,14 @@ func openSQLite(ctx context.Context, cfg Config) (*backend, error) {
 			return sqlitebus.InitializeTopic(ctx, db, topic)
 		},
 		subscriber: func(ackDeadline time.Duration) (message.Subscriber, error) {
-			sub, err := sqlitebus.NewSubscriber(db, subscriberConfig(cfg, ackDeadline), wlog)
+			sc := subscriberConfig(cfg, ackDeadline)
+			sc.ConsumerGroup = deliveryGroup
+			sub, err := sqlitebus.NewSubscriber(db, sc, wlog)
+			if err != nil {
+				return nil, err
+			}
 			subs = append(subs, sub)
-			return sub, err
+			return sub, nil
 		},
 		close: func() error {
 			return errors.Join(closeAll(subs), store.Close(), db.Close())
@@ -101,8 +102,11 @@ func openPostgres(ctx context.Context, cfg Config) (*backend, error) {
 		},
 		subscriber: func(ackDeadline time.Duration) (message.Subscriber, error) {
 			sub, err := pgbus.NewSubscriber(pool, subscriberConfig(cfg, ackDeadline), wlog)
+			if err != nil {
+				return nil, err
+			}
 			subs = append(subs, sub)
-			return sub, err
+			return sub, nil
 		},
 		close: func() error {
 			return errors.Join(closeAll(subs), store.Close())
@@ -113,9 +117,7 @@ func openPostgres(ctx context.Context, cfg Config) (*backend, error) {
 func closeAll(subs []message.Subscriber) error {
 	var errs []error
 	for _, s := range subs {
-		if s != nil {
-			errs = append(errs, s.Close())
-		}
+		errs = append(errs, s.Close())
 	}
 	return errors.Join(errs...)
 }

@@ -6,15 +6,12 @@ import (
 	"log/slog"
 
 	"github.com/ThreeDotsLabs/watermill"
-	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sangam-hub/sangam/internal/bus/pgbus"
 	"github.com/sangam-hub/sangam/internal/journal"
 )
-
-// outboxSchema is the watermill-sql layout of a topic's table.
-var outboxSchema = wsql.DefaultPostgreSQLSchema{}
 
 // publishOutbox inserts each message into its topic's table through tx, so
 // the messages are published when tx commits and never when it rolls
@@ -29,8 +26,7 @@ func publishOutbox(
 		return nil
 	}
 
-	pub, err := wsql.NewPublisher(wsql.TxFromPgx(tx),
-		wsql.PublisherConfig{SchemaAdapter: outboxSchema}, watermill.NewSlogLogger(logger))
+	pub, err := pgbus.NewPublisher(tx, watermill.NewSlogLogger(logger))
 	if err != nil {
 		return fmt.Errorf("publishing outbox: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sangam-hub/sangam/internal/bus/pgbus"
 	"github.com/sangam-hub/sangam/internal/journal/journaltest"
 )
 
@@ -103,19 +104,11 @@ func redact(dsn string) string {
 	return "the configured server"
 }
 
-// initializeTopic creates topic's watermill-sql table in the store's
-// schema.
+// initializeTopic creates topic's bus tables in the store's schema.
 func initializeTopic(t *testing.T, pool *pgxpool.Pool, topic string) {
 	t.Helper()
-	queries, err := outboxSchema.SchemaInitializingQueries(
-		wsql.SchemaInitializingQueriesParams{Topic: topic})
-	if err != nil {
+	if err := pgbus.InitializeTopic(context.Background(), pool, topic); err != nil {
 		t.Fatalf("initializing topic %s: %v", topic, err)
-	}
-	for _, q := range queries {
-		if _, err := pool.Exec(context.Background(), q.Query, q.Args...); err != nil {
-			t.Fatalf("initializing topic %s: %v", topic, err)
-		}
 	}
 }
 
@@ -123,7 +116,7 @@ func initializeTopic(t *testing.T, pool *pgxpool.Pool, topic string) {
 func readTopic(t *testing.T, pool *pgxpool.Pool, topic string) []*message.Message {
 	t.Helper()
 	rows, err := pool.Query(context.Background(), `SELECT uuid, payload, metadata FROM `+
-		outboxSchema.MessagesTable(topic)+` ORDER BY transaction_id, "offset"`)
+		wsql.PostgreSQLQueueSchema{}.MessagesTable(topic)+` ORDER BY "offset"`)
 	if err != nil {
 		t.Fatalf("reading topic %s: %v", topic, err)
 	}
