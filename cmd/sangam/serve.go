@@ -67,4 +67,3 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	return h.Run(ctx)
 }
-
