@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/mocks/police"
+)
+
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// writeSample writes the named police sample to a temporary file.
+func writeSample(t *testing.T, name string) string {
+	t.Helper()
+	for _, s := range police.Samples() {
+		if s.Name == name {
+			path := filepath.Join(t.TempDir(), name+".json")
+			if err := os.WriteFile(path, s.Body, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return path
+		}
+	}
+	t.Fatalf("no sample %q", name)
+	return ""
+}
+
+func TestDecodeValidPrintsCanonical(t *testing.T) {
+	code, out, errOut := runCLI(t, "decode", "--agency", "police",
+		writeSample(t, "chargesheet-2025-bns-malayalam"))
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	var ms []canonical.Message
+	if err := json.Unmarshal([]byte(out), &ms); err != nil {
+		t.Fatalf("output is not canonical JSON: %v\n%s", err, out)
+	}
+	if len(ms) != 1 || ms[0].Type != canonical.TypeChargesheet {
+		t.Fatalf("decoded %+v, want one chargesheet", ms)
+	}
+	if strings.Contains(out, "586301729436") {
+		t.Error("decode printed an Aadhaar number in clear")
+	}
+}
+
+func TestDecodeInvalidExitsOne(t *testing.T) {
+	code, out, errOut := runCLI(t, "decode", "--agency", "police",
+		writeSample(t, "invalid-chargesheet"))
+	if code != exitInvalid {
+		t.Fatalf("exit %d, want %d", code, exitInvalid)
+	}
+	if out != "" {
+		t.Errorf("printed output for invalid input: %s", out)
+	}
+	for _, want := range []string{"/sections/1/section", "(section)", "(aadhaar)"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	cases := [][]string{
+		{},
+		{"frobnicate"},
+		{"decode", "--agency", "police"},
+		{"decode", "--agency", "astrologers", "x.json"},
+		{"decode", "--agency", "police", "/no/such/file.json"},
+		{"decode", "--no-such-flag", "x"},
+	}
+	for _, args := range cases {
+		code, _, errOut := runCLI(t, args...)
+		if code != exitSetup {
+			t.Errorf("%v: exit %d, want %d (stderr %s)", args, code, exitSetup, errOut)
+		}
+	}
+}
+
+func TestEncodeChargesheetAsECF(t *testing.T) {
+	_, out, _ := runCLI(t, "decode", "--agency", "police", writeSample(t, "chargesheet-2023-ipc"))
+	var ms []json.RawMessage
+	if err := json.Unmarshal([]byte(out), &ms); err != nil || len(ms) != 1 {
+		t.Fatalf("decode output: %v", err)
+	}
+	// The hub assigns ids; the court filing must carry one.
+	var m map[string]any
+	if err := json.Unmarshal(ms[0], &m); err != nil {
+		t.Fatal(err)
+	}
+	m["id"] = "01a241c7-2014-7871-9fda-300b27f08df7"
+	doc, _ := json.Marshal(m)
+	path := filepath.Join(t.TempDir(), "canonical.json")
+	if err := os.WriteFile(path, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, xml, errOut := runCLI(t, "encode", "--agency", "courts", path)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(xml, "urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:CoreFilingMessage-4.0") {
+		t.Errorf("output is not an ECF CoreFilingMessage:\n%.400s", xml)
+	}
+}
+
+func TestEncodeInvalidCanonicalExitsOne(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(path, []byte(`{"type":"chargesheet","source":"police"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "encode", "--agency", "courts", path)
+	if code != exitInvalid {
+		t.Fatalf("exit %d, want %d", code, exitInvalid)
+	}
+	if !strings.Contains(errOut, "required") {
+		t.Errorf("stderr does not list missing fields:\n%s", errOut)
+	}
+}
+
+func TestDemoShowsChargesheetToCNR(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the demo on its fixed loopback ports; skipped in -short mode")
+	}
+	code, out, errOut := runCLI(t, "demo", "--once", "--listen", "127.0.0.1:0",
+		"--data", t.TempDir())
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	if n := strings.Count(out, "court answered with CNR KL"); n != 2 {
+		t.Errorf("demo shows %d CNRs, want 2:\n%s", n, out)
+	}
+	if n := strings.Count(out, "-> cctns-kerala: delivered"); n != 2 {
+		t.Errorf("demo shows %d notifications delivered to the police, want 2:\n%s", n, out)
+	}
+	if !strings.Contains(out, "hub rejected it (HTTP 400)") {
+		t.Errorf("demo does not show the invalid chargesheet rejected:\n%s", out)
+	}
+}
