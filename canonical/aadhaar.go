@@ -48,6 +48,12 @@ func ValidAadhaar(s string) bool {
 	if len(digits) != 12 || digits[0] == '0' || digits[0] == '1' {
 		return false
 	}
+	return verhoeffValid(digits)
+}
+
+// verhoeffValid reports whether digits, a string of decimal digits, ends
+// in a valid Verhoeff check digit.
+func verhoeffValid(digits string) bool {
 	c := byte(0)
 	for i := 0; i < len(digits); i++ {
 		d := digits[len(digits)-1-i]

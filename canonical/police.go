@@ -152,8 +152,9 @@ const (
 // CourtRegistration is a court's registration of a case: the CNR and
 // filing number it assigned, and the first hearing.
 type CourtRegistration struct {
-	// CNR is the 16-character e-Courts Case Number Record.
-	CNR   string `json:"cnr"`
+	// CNR is the 16-character e-Courts Case Number Record. Courts
+	// outside e-Courts have none and set only FilingNumber.
+	CNR   string `json:"cnr,omitempty"`
 	Court Court  `json:"court"`
 	// FilingNumber is the court's filing or docket number.
 	FilingNumber string `json:"filing_number,omitempty"`
