@@ -196,6 +196,21 @@ func TestSendReturnsHubMessageID(t *testing.T) {
 	}
 }
 
+func TestSendReturnsOriginalIDOfDuplicate(t *testing.T) {
+	hub := &fakeHub{status: http.StatusOK,
+		reply: `{"message_id":"01JD3K8Q","messages":[{"message_id":"01JD3K8Q","duplicate":true}]}`}
+	srv := httptest.NewServer(hub)
+	defer srv.Close()
+
+	id, err := police.Send(context.Background(), srv.URL, police.Samples()[0].Body)
+	if err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if id != "01JD3K8Q" {
+		t.Errorf("message id = %q, want the original 01JD3K8Q", id)
+	}
+}
+
 func TestSendReportsRejection(t *testing.T) {
 	hub := &fakeHub{status: http.StatusUnprocessableEntity, reply: `{"violations":[]}`}
 	srv := httptest.NewServer(hub)

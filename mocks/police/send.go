@@ -18,7 +18,7 @@ const inboundPath = "/api/v1/inbound/police"
 const maxReply = 1 << 20
 
 // HubError is the hub's refusal of a document: any status but 202
-// Accepted. Body is the start of the hub's reply, such as its list of
+// Accepted or 200 OK. Body is the start of the hub's reply, such as its list of
 // violations.
 type HubError struct {
 	StatusCode int
@@ -30,8 +30,9 @@ func (e *HubError) Error() string {
 }
 
 // Send posts doc to the hub at hubURL, as a police station files a
-// document, and returns the hub's message id from its 202 reply. Any
-// other status returns a *HubError.
+// document, and returns the hub's message id: from its 202 reply, or
+// from its 200 reply to a document the hub already had. Any other status
+// returns a *HubError.
 func Send(ctx context.Context, hubURL string, doc []byte) (hubMessageID string, err error) {
 	url := strings.TrimSuffix(hubURL, "/") + inboundPath
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(doc))
@@ -49,7 +50,7 @@ func Send(ctx context.Context, hubURL string, doc []byte) (hubMessageID string, 
 	if err != nil {
 		return "", fmt.Errorf("sending police document: reading reply: %w", err)
 	}
-	if resp.StatusCode != http.StatusAccepted {
+	if resp.StatusCode != http.StatusAccepted && resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("sending police document: %w",
 			&HubError{StatusCode: resp.StatusCode, Body: string(reply)})
 	}
