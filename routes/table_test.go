@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -156,5 +157,15 @@ func TestDefaultDocumentCompiles(t *testing.T) {
 	targets := Targets(tab.Decide(m))
 	if len(targets) != 1 || targets[0].Destination != "ecourts-kerala" {
 		t.Errorf("police chargesheet targets = %v, want ecourts-kerala", targets)
+	}
+}
+
+func TestDeployExampleCompiles(t *testing.T) {
+	doc, err := os.ReadFile("../deploy/routes.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(doc); err != nil {
+		t.Fatalf("deploy/routes.example.yaml: %v", err)
 	}
 }
