@@ -1,0 +1,77 @@
+package sqlitebus
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/ThreeDotsLabs/watermill"
+	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
+
+	"github.com/sangam-hub/sangam/internal/bus"
+	"github.com/sangam-hub/sangam/internal/sqlite"
+)
+
+// SubscriberConfig configures NewSubscriber. The zero value is valid; each
+// field's default is in its comment.
+type SubscriberConfig = bus.SubscriberConfig
+
+// NewSubscriber returns a subscriber that reads topics from db with
+// watermill-sql's Subscriber and this package's Schema and Offsets. A nil
+// logger discards log lines.
+//
+// Subscribers of one consumer group on one database file take turns: one
+// of them reads a batch, delivers its messages one at a time and stores the
+// offset of the last acknowledged one before the next may read. Subscribers
+// of other groups or topics run independently. The turns are kept by a lock
+// inside this process, so all subscribers of a group must run in one
+// process; subscribers of one group in two processes could both deliver
+// the same message.
+//
+// The message context carries a watermill-sql transaction (sql.TxFromContext),
+// but statements run on it commit at once and do not wait for the
+// acknowledgement. Handlers must not rely on it.
+func NewSubscriber(db *sql.DB, config SubscriberConfig, logger watermill.LoggerAdapter) (*bus.Subscriber, error) {
+	if db == nil {
+		return nil, errors.New("creating subscriber: db is nil")
+	}
+	if err := config.Validate(); err != nil {
+		return nil, fmt.Errorf("creating subscriber: %w", err)
+	}
+	config = config.WithDefaults()
+
+	ctx := context.Background()
+	file, err := sqlite.MainFile(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("creating subscriber: %w", err)
+	}
+	if file == "" {
+		file = fmt.Sprintf("memory:%p", db)
+	}
+	writeLock, err := sqlite.WriteLockFor(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("creating subscriber: %w", err)
+	}
+
+	if logger == nil {
+		logger = watermill.NopLogger{}
+	}
+	beginner := groupBeginner{
+		db:        wsql.BeginnerFromStdSQL(db),
+		file:      file,
+		group:     config.ConsumerGroup,
+		writeLock: writeLock,
+		logger:    logger,
+	}
+	schema := Schema{SubscribeBatchSize: config.BatchSize}
+	inner, err := wsql.NewSubscriber(beginner, config.Watermill(schema, Offsets{}), logger)
+	if err != nil {
+		return nil, fmt.Errorf("creating subscriber: %w", err)
+	}
+
+	initialize := func(topic string) error {
+		return InitializeTopic(context.Background(), db, topic)
+	}
+	return bus.NewSubscriber(inner, bus.ValidateTopic, initialize), nil
+}
