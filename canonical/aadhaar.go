@@ -82,10 +82,10 @@ func IsMaskedAadhaar(s string) bool {
 	return true
 }
 
-// MaskAadhaar returns the identifier that stands for the Aadhaar number s:
-// the value masked to its last four digits ("XXXXXXXX1234") and a token,
-// the hex HMAC-SHA256 of the 12 digits under key, so that two records of
-// one number match without either holding it.
+// MaskAadhaar returns the identifier that replaces the Aadhaar number s.
+// Its value keeps only the last four digits ("XXXXXXXX1234"). Its token is
+// the hex HMAC-SHA256 of the 12 digits under key, so two records of one
+// number match without either containing it.
 func MaskAadhaar(s string, key []byte) (Identifier, error) {
 	if !ValidAadhaar(s) {
 		return Identifier{}, ErrInvalidAadhaar

@@ -13,7 +13,7 @@ type Officer struct {
 	PoliceStation string `json:"police_station,omitempty"`
 }
 
-// Place is where an offence occurred, as the FIR records it.
+// Place is the place of occurrence of an offence, as the FIR records it.
 type Place struct {
 	// DistanceKm is the distance from the police station in kilometres.
 	DistanceKm float64 `json:"distance_km,omitempty"`
@@ -70,7 +70,7 @@ type FIR struct {
 	// OccurredFrom and OccurredTo bound when the offence occurred.
 	OccurredFrom time.Time `json:"occurred_from,omitzero"`
 	OccurredTo   time.Time `json:"occurred_to,omitzero"`
-	// InformationReceivedAt is when the station was told.
+	// InformationReceivedAt is when the station received the information.
 	InformationReceivedAt time.Time `json:"information_received_at,omitzero"`
 	// GeneralDiaryRef is the general diary entry that recorded it.
 	GeneralDiaryRef string     `json:"general_diary_ref,omitempty"`
@@ -99,8 +99,8 @@ type Arrest struct {
 	Place     string    `json:"place"`
 	By        Officer   `json:"by"`
 	Charges   []Charge  `json:"charges,omitempty"`
-	// RelativeInformed is the person told of the arrest; empty when no one
-	// was told.
+	// RelativeInformed is the person informed of the arrest, empty when
+	// no one was informed.
 	RelativeInformed  string     `json:"relative_informed,omitempty"`
 	PropertyRecovered []Property `json:"property_recovered,omitempty"`
 }

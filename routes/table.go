@@ -117,7 +117,7 @@ func (t *Table) Destination(name string) (Destination, bool) {
 // Decide evaluates every route against m, in document order, and returns
 // each route's decision. A condition that fails at run time, for example
 // by reading a body the message does not have, does not match, and its
-// Reason says why.
+// Reason explains why.
 func (t *Table) Decide(m *canonical.Message) []Decision {
 	out := make([]Decision, 0, len(t.routes))
 	for _, r := range t.routes {

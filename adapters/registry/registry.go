@@ -1,4 +1,4 @@
-// Package registry lists every agency adapter the hub knows, in one
+// Package registry lists every agency adapter of the hub in one
 // place. A new agency is added here and nowhere else.
 package registry
 

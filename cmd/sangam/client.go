@@ -43,20 +43,20 @@ func (c *hubClient) send(ctx context.Context, agency string, body []byte) (sendR
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
-		return sendResult{}, fmt.Errorf("reading the hub's answer: %w", err)
+		return sendResult{}, fmt.Errorf("reading the hub's response: %w", err)
 	}
 	res := sendResult{status: resp.StatusCode}
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusAccepted {
 		var p problem.Problem
 		if err := json.Unmarshal(data, &p); err != nil {
-			return res, fmt.Errorf("hub answered HTTP %d: %s", resp.StatusCode, data)
+			return res, fmt.Errorf("hub responded with HTTP %d: %s", resp.StatusCode, data)
 		}
 		res.problem = &p
 		return res, nil
 	}
 	var ok api.InboundResponse
 	if err := json.Unmarshal(data, &ok); err != nil || len(ok.Messages) == 0 {
-		return res, fmt.Errorf("hub answered HTTP %d with an unreadable body: %s",
+		return res, fmt.Errorf("hub responded with HTTP %d and an unreadable body: %s",
 			resp.StatusCode, data)
 	}
 	res.messageID, res.duplicate = ok.MessageID, ok.Messages[0].Duplicate
@@ -94,7 +94,7 @@ func (c *hubClient) settled(ctx context.Context, id string) (journal.Journey, er
 	return j, nil
 }
 
-// waitReplies polls for messages that answer id, such as a court's
+// waitReplies polls for messages that reply to id, such as a court's
 // registration of a chargesheet.
 func (c *hubClient) waitReplies(ctx context.Context, id string) ([]journal.Summary, error) {
 	var found api.FindResponse
@@ -105,7 +105,7 @@ func (c *hubClient) waitReplies(ctx context.Context, id string) ([]journal.Summa
 		return len(found.Messages) > 0, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("waiting for the court's answer to %s: %w", id, err)
+		return nil, fmt.Errorf("waiting for the court's reply to %s: %w", id, err)
 	}
 	return found.Messages, nil
 }

@@ -40,7 +40,7 @@ var buildBinary = sync.OnceValues(func() (string, error) {
 // holdingCourt wraps the mock court. While holding, the first filing is
 // handed to the court (when processFirst is set) or not, and then the
 // response is withheld until release, so the hub can be killed while it
-// waits for the answer.
+// waits for the response.
 type holdingCourt struct {
 	court        *court.Server
 	processFirst bool

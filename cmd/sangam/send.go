@@ -47,7 +47,7 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
-		return fmt.Errorf("reading the hub's answer: %w", err)
+		return fmt.Errorf("reading the hub's response: %w", err)
 	}
 	return reportSend(resp.StatusCode, answer, stdout, stderr)
 }
@@ -59,14 +59,14 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 	}
 	var p problem.Problem
 	if json.Unmarshal(answer, &p) != nil || p.Title == "" {
-		return fmt.Errorf("hub answered HTTP %d: %s", status, bytes.TrimSpace(answer))
+		return fmt.Errorf("hub responded with HTTP %d: %s", status, bytes.TrimSpace(answer))
 	}
 	fmt.Fprintf(stderr, "%s: %s\n", p.Title, p.Detail)
 	for _, v := range p.Errors {
 		fmt.Fprintln(stderr, v.String())
 	}
 	if status >= 400 && status < 500 && !p.Retryable {
-		return fmt.Errorf("%w: hub answered HTTP %d (%s)", errInvalid, status, p.Type)
+		return fmt.Errorf("%w: hub responded with HTTP %d (%s)", errInvalid, status, p.Type)
 	}
-	return fmt.Errorf("hub answered HTTP %d (%s)", status, p.Type)
+	return fmt.Errorf("hub responded with HTTP %d (%s)", status, p.Type)
 }

@@ -42,7 +42,7 @@ func (s *Server) Handler() http.Handler {
 	return mux
 }
 
-// InboundResponse is the body of a 202 or 200 answer to an inbound post.
+// InboundResponse is the body of a 202 or 200 response to an inbound post.
 // MessageID is the first message's id, for the common one-message body.
 type InboundResponse struct {
 	MessageID string          `json:"message_id"`

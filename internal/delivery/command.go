@@ -16,7 +16,7 @@ const TopicPrefix = "deliveries."
 // Topic returns the bus topic that carries deliveries to destination.
 func Topic(destination string) string { return TopicPrefix + destination }
 
-// Command is the bus message that asks for one delivery. The journal
+// Command is the bus message that requests one delivery. The journal
 // holds the delivery itself; the command only names it.
 type Command struct {
 	DeliveryID  string `json:"delivery_id"`

@@ -164,7 +164,7 @@ func postgresDSN(t *testing.T) string {
 	return base + sep + "search_path=" + schema
 }
 
-// post sends body to the hub as agency and decodes the answer.
+// post sends body to the hub as agency and decodes the response.
 func post(t *testing.T, hubURL, agency string, body []byte) (int, api.InboundResponse, []byte) {
 	t.Helper()
 	resp, err := http.Post(hubURL+"/api/v1/inbound/"+agency, "application/json",

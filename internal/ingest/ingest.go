@@ -1,6 +1,6 @@
 // Package ingest accepts a message from an agency: decode, validate,
 // route, and journal it with its deliveries in one transaction. Only
-// then is the sender told the hub has it.
+// then does the sender get its acknowledgement.
 package ingest
 
 import (
@@ -38,7 +38,7 @@ type Service struct {
 	Zone *time.Location
 }
 
-// Result is what the hub tells a sender about one accepted message.
+// Result is the hub's acknowledgement of one accepted message.
 type Result struct {
 	MessageID       string    `json:"message_id"`
 	SenderMessageID string    `json:"sender_message_id"`
@@ -49,9 +49,9 @@ type Result struct {
 // Accept decodes body as agency's format and journals every message in
 // it. Invalid input returns an error wrapping a *schemas.ValidationError
 // or adapters.ErrMalformed, and nothing is stored. Messages of one body
-// are journaled one by one; a store failure part way returns the error
-// with the results of those already journaled, which a retry then finds
-// as duplicates.
+// are journaled one by one. A store failure part way returns the error
+// with the results of those already journaled, so a retry finds them as
+// duplicates.
 func (s *Service) Accept(ctx context.Context, agency string, body []byte, contentType string) ([]Result, error) {
 	a, ok := s.Adapters.Adapter(agency)
 	if !ok {

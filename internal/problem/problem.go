@@ -1,6 +1,6 @@
 // Package problem writes errors to HTTP clients as RFC 9457 problem
-// details, from a small catalogue of kinds that say whether a retry can
-// help.
+// details, from a small catalogue of kinds that state whether a retry
+// can help.
 package problem
 
 import (
@@ -43,7 +43,7 @@ type Problem struct {
 	Status   int    `json:"status"`
 	Detail   string `json:"detail,omitempty"`
 	Instance string `json:"instance,omitempty"`
-	// Retryable tells the sender whether the same request may succeed
+	// Retryable is true when the same request may succeed
 	// later.
 	Retryable bool `json:"retryable"`
 	// Errors lists every violation of an invalid message.
