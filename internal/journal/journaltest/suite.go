@@ -1,7 +1,7 @@
 // Package journaltest is the conformance test that every journal.Store
 // runs: accepting, duplicates under concurrency, rollback on failure,
-// delivery attempts, reading back with time offsets intact, and time
-// zones.
+// delivery attempts, reading back with time offsets intact, finding
+// messages by their fields, and time zones.
 //
 // A store's test calls Run with a function that opens the store over
 // fresh, empty storage:
@@ -68,6 +68,9 @@ func Run(t *testing.T, open Open) {
 		{"AttemptInvalid", testAttemptInvalid},
 		{"DeliveryKeepsOffsets", testDeliveryKeepsOffsets},
 		{"NotFound", testNotFound},
+		{"FindFilters", testFindFilters},
+		{"FindSummary", testFindSummary},
+		{"FindNothing", testFindNothing},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,64 @@
+package journal
+
+import "testing"
+
+func TestSummarizeCounts(t *testing.T) {
+	tests := []struct {
+		total, pending, dead int
+		want                 string
+	}{
+		{0, 0, 0, "unrouted"},
+		{1, 1, 0, "in_progress"},
+		{3, 1, 1, "in_progress"},
+		{2, 0, 1, "dead"},
+		{2, 0, 2, "dead"},
+		{1, 0, 0, "delivered"},
+		{4, 0, 0, "delivered"},
+	}
+	for _, tc := range tests {
+		got := SummarizeCounts(tc.total, tc.pending, tc.dead)
+		if got != tc.want {
+			t.Errorf("SummarizeCounts(%d, %d, %d) = %q, want %q",
+				tc.total, tc.pending, tc.dead, got, tc.want)
+		}
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	tests := []struct {
+		name     string
+		statuses []string
+		want     string
+	}{
+		{"none", nil, "unrouted"},
+		{"one pending", []string{StatusPending}, "in_progress"},
+		{"pending beside dead", []string{StatusDead, StatusPending, StatusDelivered}, "in_progress"},
+		{"dead beside delivered", []string{StatusDelivered, StatusDead}, "dead"},
+		{"all delivered", []string{StatusDelivered, StatusDelivered}, "delivered"},
+	}
+	for _, tc := range tests {
+		var ds []Delivery
+		for _, s := range tc.statuses {
+			ds = append(ds, Delivery{Status: s})
+		}
+		if got := Summarize(ds); got != tc.want {
+			t.Errorf("Summarize(%s) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestEffectiveLimit(t *testing.T) {
+	tests := []struct{ limit, want int }{
+		{-1, DefaultLimit},
+		{0, DefaultLimit},
+		{1, 1},
+		{250, 250},
+		{MaxLimit, MaxLimit},
+		{MaxLimit + 1, MaxLimit},
+	}
+	for _, tc := range tests {
+		if got := (Query{Limit: tc.limit}).EffectiveLimit(); got != tc.want {
+			t.Errorf("Query{Limit: %d}.EffectiveLimit() = %d, want %d", tc.limit, got, tc.want)
+		}
+	}
+}
