@@ -5,12 +5,13 @@
 // Transaction contract: every transaction that [Open]'s handle begins with
 // BeginTx is BEGIN IMMEDIATE, so it takes the database's single write lock
 // when it starts, not at its first write. Two transactions that both read
-// and then write can therefore not deadlock on the lock upgrade, and a
+// and then write therefore cannot deadlock on the lock upgrade, and a
 // writer that finds the lock taken waits up to [BusyTimeout] instead of
 // failing at once with SQLITE_BUSY. Read-only transactions
 // (sql.TxOptions.ReadOnly) begin DEFERRED and never take the write lock.
-// Because SQLite has one write lock per file, keep write transactions short:
-// no network calls inside them.
+// Because SQLite has one write lock per file, keep write transactions
+// short, with no network calls inside them. Writers that contend heavily
+// can queue on a [WriteLock] first, which serves them in arrival order.
 package sqlite
 
 import (
