@@ -52,6 +52,8 @@ type Store interface {
 	// nothing and returns ErrSettled.
 	RecordAttempt(ctx context.Context, a Attempt) error
 
+	Scheduler
+
 	// Close releases the store's connections.
 	Close() error
 }
@@ -73,7 +75,8 @@ type Entry struct {
 	Routing []RouteDecision
 	// RoutesVersion is the version of the routes that made the decision.
 	RoutesVersion string
-	// Deliveries are the deliveries the decision created, all pending.
+	// Deliveries are the deliveries the decision created: all pending,
+	// due at once and queued, since Outbox carries their commands.
 	Deliveries []NewDelivery
 	// Outbox are the bus messages to publish, one per delivery.
 	Outbox []Outgoing
@@ -123,12 +126,24 @@ const (
 
 // Delivery is one destination's copy of a message.
 type Delivery struct {
-	ID          string    `json:"id"`
-	MessageID   string    `json:"message_id"`
-	Destination string    `json:"destination"`
-	Route       string    `json:"route"`
-	Status      string    `json:"status"`
-	Attempts    []Attempt `json:"attempts"`
+	ID          string `json:"id"`
+	MessageID   string `json:"message_id"`
+	Destination string `json:"destination"`
+	Route       string `json:"route"`
+	// CaseKey is the case of the delivery's message.
+	CaseKey  string    `json:"case_key"`
+	Status   string    `json:"status"`
+	Attempts []Attempt `json:"attempts"`
+	// NextAttemptAt is when a pending delivery is due; zero for a settled
+	// one.
+	NextAttemptAt time.Time `json:"next_attempt_at,omitzero"`
+	// QueuedAt is when the last command for the delivery was published;
+	// zero when none is on the bus.
+	QueuedAt time.Time `json:"queued_at,omitzero"`
+	// ReplayOf is the id of the dead delivery this one replays.
+	ReplayOf string `json:"replay_of,omitempty"`
+	// ReplayedBy names who requested the replay.
+	ReplayedBy string `json:"replayed_by,omitempty"`
 	// Reason is why a dead delivery was dead-lettered.
 	Reason    string    `json:"reason,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
@@ -138,7 +153,9 @@ type Delivery struct {
 // Attempt is one try at sending a delivery.
 type Attempt struct {
 	DeliveryID string `json:"-"`
-	// Number counts attempts of one delivery from 1.
+	// Number counts attempts of one delivery from 1. RecordAttempt
+	// numbers an attempt whose Number is 0, and rejects any other number
+	// but the next with ErrInvalid.
 	Number     int       `json:"number"`
 	StartedAt  time.Time `json:"started_at"`
 	FinishedAt time.Time `json:"finished_at"`
@@ -150,6 +167,9 @@ type Attempt struct {
 	// Result is the delivery status after this attempt: StatusPending
 	// when it will be retried, StatusDelivered or StatusDead.
 	Result string `json:"result"`
+	// NextAttemptAt is when a pending delivery is due again. RecordAttempt
+	// stores it on the delivery and clears the delivery's queued mark.
+	NextAttemptAt time.Time `json:"next_attempt_at,omitzero"`
 }
 
 // Journey is a message with everything that happened to it.

@@ -1,0 +1,108 @@
+package journal
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Scheduler is the part of the journal that decides when each delivery is
+// tried. The journal, not the bus, is the record of what is due: a
+// delivery command on the bus only wakes a handler, which reads the
+// delivery's state before acting. Retries therefore wait in the journal
+// instead of in a handler, and a bus that loses or repeats a command can
+// delay a delivery but never lose or double it.
+//
+// Every delivery is in one of these states:
+//
+//   - queued: a command for it is on the bus (Accept and Requeue publish
+//     one and set QueuedAt);
+//   - waiting: pending, not queued, due at NextAttemptAt;
+//   - settled: delivered or dead.
+//
+// Deliveries of one case to one destination are sent in the order the
+// journal created them: a delivery is blocked while an earlier one of
+// the same case and destination is pending.
+type Scheduler interface {
+	// Defer makes a pending delivery wait until at without recording an
+	// attempt, for example while the destination's circuit breaker is
+	// open or an earlier delivery of the same case blocks it. It clears
+	// the queued mark. Deferring a settled delivery returns ErrSettled.
+	Defer(ctx context.Context, deliveryID string, at time.Time) error
+
+	// Blocked reports whether an earlier delivery of the same case to the
+	// same destination is still pending, and returns its id.
+	Blocked(ctx context.Context, deliveryID string) (blocker string, blocked bool, err error)
+
+	// Requeue publishes a command for up to limit deliveries that are
+	// pending, due at now (NextAttemptAt not after now), not blocked, and
+	// either not queued or queued before staleBefore (a command that was
+	// lost or whose handler died). It marks them queued at now and
+	// publishes outgoing(d) for each, in one transaction, oldest first,
+	// and returns how many it queued. Replicas may call it at once; each
+	// delivery is queued by one of them.
+	Requeue(ctx context.Context, now, staleBefore time.Time, limit int,
+		outgoing func(Delivery) Outgoing) (int, error)
+
+	// DeadLetters returns dead deliveries matching f, newest first.
+	DeadLetters(ctx context.Context, f DeadLetterFilter) ([]DeadLetter, error)
+
+	// Replay creates a pending delivery of a dead delivery's message to
+	// the same destination and route, with ReplayOf set to the dead
+	// delivery's id, and publishes outgoing(new) in the same transaction.
+	// Unless force is set, a dead delivery that was replayed before is not
+	// replayed again: Replay returns the earlier replay with Existing set.
+	// Replaying a delivery that is not dead returns ErrNotDead.
+	Replay(ctx context.Context, r ReplayRequest, outgoing func(Delivery) Outgoing) (Replayed, error)
+}
+
+// ErrNotDead is returned by Replay for a delivery that is pending or
+// delivered.
+var ErrNotDead = errors.New("delivery is not dead-lettered")
+
+// DeadLetterFilter selects dead deliveries. Empty fields match all.
+type DeadLetterFilter struct {
+	Destination string
+	Route       string
+	// Reason matches deliveries whose reason contains it.
+	Reason string
+	// From and To bound the time the delivery died (its UpdatedAt), From
+	// inclusive and To exclusive.
+	From, To time.Time
+	// Limit caps the results: DefaultLimit when zero, at most MaxLimit.
+	Limit int
+}
+
+// EffectiveLimit returns f.Limit bounded as Query.EffectiveLimit does.
+func (f DeadLetterFilter) EffectiveLimit() int { return Query{Limit: f.Limit}.EffectiveLimit() }
+
+// DeadLetter is a dead delivery with the message it carried.
+type DeadLetter struct {
+	Delivery
+	Source          string `json:"source"`
+	SenderMessageID string `json:"sender_message_id"`
+	Type            string `json:"type"`
+	// ReplayedBy lists the ids of deliveries that replayed this one.
+	ReplayedBy []string `json:"replayed_by,omitempty"`
+}
+
+// ReplayRequest asks Replay for one new delivery.
+type ReplayRequest struct {
+	DeliveryID string
+	// Force replays even when the delivery was replayed before.
+	Force bool
+	// NewID is the new delivery's id, chosen by the caller.
+	NewID string
+	// By names who asked, for the journal.
+	By string
+	// At is when the replay was requested.
+	At time.Time
+}
+
+// Replayed is Replay's result.
+type Replayed struct {
+	Delivery Delivery `json:"delivery"`
+	// Existing is true when no new delivery was made because an earlier
+	// replay exists.
+	Existing bool `json:"existing"`
+}
