@@ -5,10 +5,11 @@
 // database transaction either commits or discards.
 //
 // Transaction contract: a message published through a transaction exists
-// for subscribers only once that transaction commits, and a subscriber
-// advances its consumer group's stored offset only after the handler
-// acknowledges the message. The details per database are in each backend's
-// package documentation.
+// for subscribers only once that transaction commits. A subscriber records
+// a message as consumed only after the handler acknowledges it: sqlitebus
+// stores the consumer group's offset, and pgbus deletes the row. A message
+// not recorded so is delivered again. The details per database are in each
+// backend's package documentation.
 package bus
 
 import (
@@ -37,7 +38,8 @@ type SubscriberConfig struct {
 	// ConsumerGroup names the stored offset the subscriber advances. Every
 	// group receives every message of a topic. Subscribers that share a
 	// group share its messages, and each message goes to one of them. The
-	// empty string is a group like any other. Default "".
+	// empty string is a group like any other. pgbus has one group per topic
+	// and accepts only "". Default "".
 	ConsumerGroup string
 
 	// PollInterval is the wait before the next query for messages after a
@@ -59,9 +61,9 @@ type SubscriberConfig struct {
 	RetryInterval time.Duration
 
 	// BatchSize is the maximum number of messages one query reads. The
-	// subscriber stores the acknowledged offset once per batch, so a crash
-	// can deliver again up to BatchSize messages that were already acked.
-	// Default 10.
+	// subscriber records acknowledgements once per batch, so a crash can
+	// deliver again up to BatchSize messages that were already acked. pgbus
+	// reads one message per query and accepts only 0 or 1. Default 10.
 	BatchSize int
 }
 

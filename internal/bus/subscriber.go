@@ -45,10 +45,10 @@ func NewSubscriber(
 }
 
 // Subscribe returns the channel of messages of topic for the subscriber's
-// consumer group. The handler must Ack or Nack each message; the next
-// message of the group arrives only after that. The channel is closed when
-// ctx is canceled or the subscriber is closed, and an unacknowledged message
-// is then delivered again to the next subscriber of the group.
+// consumer group. The handler must Ack or Nack each message, because the
+// next message of the group arrives only after that. The channel is closed
+// when ctx is canceled or the subscriber is closed, and an unacknowledged
+// message is then delivered again to the next subscriber of the group.
 func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
 	if err := s.validate(topic); err != nil {
 		return nil, fmt.Errorf("subscribing: %w", err)

@@ -15,16 +15,16 @@ var ErrWriteLockTimeout = errors.New("timed out waiting for the write lock")
 
 // WriteLock queues the writers of one database file in this process in
 // arrival order. SQLite itself lets a blocked writer sleep and retry, with
-// sleeps growing to 100 ms, so under contention the write lock often sits
-// free while every waiter sleeps, and a writer that has waited long keeps
-// losing to newcomers until BusyTimeout fails it with SQLITE_BUSY. Writers
-// that take a WriteLock first hand the file over without sleeping, and in
-// order.
+// sleeps growing to 100 ms. Under contention the write lock then often
+// sits free while every waiter sleeps, and a writer that has waited long
+// keeps losing to newcomers until BusyTimeout fails it with SQLITE_BUSY.
+// Writers that take a WriteLock first hand the file over in order and
+// without sleeping.
 //
-// The lock is advisory: writers that do not take it still work, and still
-// rely on SQLite's busy timeout. Do not take it inside a write transaction
-// that already holds SQLite's lock and then wait for another writer that
-// takes the WriteLock first; that writer waits for the transaction.
+// The lock is advisory: writers that do not take it still work and rely on
+// SQLite's busy timeout alone. A goroutine that holds a write transaction
+// must not wait for the WriteLock, because the holder of the WriteLock may
+// be waiting for that transaction.
 type WriteLock struct {
 	// slot contains a token while the lock is held. Blocked senders on a Go
 	// channel are served in arrival order.
@@ -78,6 +78,12 @@ func (l *WriteLock) Lock(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("writing to %s: %w", l.file, ctx.Err())
 	}
+}
+
+// File returns the path of the database file the lock belongs to, or
+// "memory:" followed by the handle's address for a database without a file.
+func (l *WriteLock) File() string {
+	return l.file
 }
 
 // Unlock releases the lock. It panics if the lock is not held.

@@ -25,29 +25,26 @@ const maxIdentifierLength = 63
 const MaxTopicLength = maxIdentifierLength - len("watermill_")
 
 // The bus uses watermill-sql's queue adapters (PostgreSQLQueueSchema and
-// PostgreSQLQueueOffsetsAdapter), not the default ones, for two reasons
-// found by running both against PostgreSQL 15:
+// PostgreSQLQueueOffsetsAdapter), not the default ones. The default schema
+// reads only messages of transactions older than every transaction still
+// running, and its subscriber keeps a transaction open while a message
+// waits for its acknowledgement. On PostgreSQL 15 one unacknowledged
+// message on one topic thus held back new messages on every other topic of
+// the database (TestTopicsIndependent). The queue schema locks the rows it
+// delivers and filters on nothing else, so topics are independent. The
+// price is consumer groups, which only the default schema has: all
+// subscribers of a topic share its messages, as the hub's delivery
+// subscribers do.
 //
-//   - The default schema reads only messages of transactions older than
-//     every transaction still running, and its subscriber keeps a
-//     transaction open while a message waits for its acknowledgement. One
-//     slow handler on one topic thus held back new messages on every other
-//     topic of the database until it acknowledged. The queue schema locks
-//     the rows it delivers and filters on nothing else, so topics are
-//     independent.
-//   - The default schema supports consumer groups and the queue schema
-//     does not. The hub's subscribers of a topic all share one group, which
-//     is what the queue schema's single implicit group is.
-//
-// The queue schema reads one message per query (schema sets
-// SubscribeBatchSize to 1): with larger batches, watermill-sql v4.1.2's
-// subscriber passes every row of the batch to the acknowledgement query,
-// and the queue adapter then deletes messages that were never delivered
-// when a subscription ends in the middle of a batch.
+// The queue schema reads one message per query (SubscribeBatchSize 1).
+// With larger batches, the subscriber of watermill-sql v4.1.2 passes every
+// row of the batch to the acknowledgement query, so the queue adapter
+// deletes messages that were never delivered when a subscription ends in
+// the middle of a batch.
 //
 // Acknowledged messages are deleted, because the queue schema finds
 // pending messages by scanning for acked = false, which slows down as the
-// table grows; the journal keeps the history.
+// table grows. The journal keeps the history.
 var offsets = wsql.PostgreSQLQueueOffsetsAdapter{DeleteOnAck: true}
 
 // schema is the queue schema with payloads stored as BYTEA, because
@@ -75,11 +72,10 @@ func ValidateTopic(topic string) error {
 	return nil
 }
 
-// InitializeTopic creates the messages and offsets tables of topic if they
-// do not exist, in one transaction. Call it before the first Publish to a
-// topic: the publishers of this package never create tables, because DDL
-// inside a caller's transaction would change what that transaction
-// commits.
+// InitializeTopic creates the table of topic if it does not exist. Call it
+// before the first Publish to a topic. The publishers of this package never
+// create tables, because DDL inside a caller's transaction would change
+// what that transaction commits.
 func InitializeTopic(ctx context.Context, pool *pgxpool.Pool, topic string) error {
 	if err := ValidateTopic(topic); err != nil {
 		return fmt.Errorf("initializing topic: %w", err)
@@ -126,7 +122,7 @@ type Executor interface {
 // all or none. Over a pgx.Tx, Publish adds the messages to that
 // transaction: subscribers see them only if the transaction commits, and
 // never if it rolls back. Such a publisher is valid only until the
-// transaction ends; create one per transaction.
+// transaction ends, so create one per transaction.
 func NewPublisher(exec Executor, logger watermill.LoggerAdapter) (message.Publisher, error) {
 	var db wsql.ContextExecutor
 	switch e := exec.(type) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
@@ -16,16 +17,17 @@ import (
 	"github.com/sangam-hub/sangam/internal/sqlite"
 )
 
-// groupKey identifies one consumer group of one topic in one database file.
+// groupKey identifies one consumer group of one topic in one database file,
+// named by sqlite.WriteLock.File.
 type groupKey struct {
 	file, topic, group string
 }
 
-// groupLocks contains one lock per consumer group: a channel with room for
-// one token, held by the subscriber that is between reading a batch and
-// storing its acknowledged offset. Entries are never removed; there is one
-// per topic and group the process has subscribed to. groupLocksMu guards
-// the map, not the channels.
+// groupLocks contains one lock per consumer group and topic: a channel with
+// room for one token, held by the subscriber that is between reading a
+// batch and storing its acknowledged offset. Entries are never removed, and
+// there is one per topic and group the process has subscribed to.
+// groupLocksMu guards the map, not the channels.
 var (
 	groupLocksMu sync.Mutex
 	groupLocks   = map[groupKey]chan struct{}{}
@@ -103,19 +105,30 @@ type groupTx struct {
 	release   sync.Once
 }
 
+// ackRetryPause is the wait between two attempts to store an offset. Each
+// failed attempt has already waited sqlite.BusyTimeout for the lock.
+const ackRetryPause = 100 * time.Millisecond
+
 // ExecContext runs the acknowledgement statement under the file's
 // WriteLock. While it fails because other writers kept the file locked for
 // longer than the busy timeout, it runs the statement again until ctx is
-// done: the handlers have acknowledged the messages by then, and giving up
+// done. The handlers have acknowledged the messages by then, and giving up
 // would deliver them again. Repeating is safe because the stored offset
 // only grows.
 func (t *groupTx) ExecContext(ctx context.Context, query string, args ...any) (wsql.Result, error) {
 	for {
 		result, err := lockedExec(ctx, t.writeLock, t.db, query, args...)
-		if !isBusy(err) || ctx.Err() != nil {
+		if !isBusy(err) {
 			return result, err
 		}
-		t.logger.Error("Storing acknowledged offset failed, retrying", err, nil)
+		t.logger.Error("Storing acknowledged offset failed, retrying", err,
+			watermill.LogFields{"retry_in": ackRetryPause})
+
+		select {
+		case <-time.After(ackRetryPause):
+		case <-ctx.Done():
+			return result, err
+		}
 	}
 }
 

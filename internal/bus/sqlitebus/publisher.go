@@ -15,7 +15,7 @@ import (
 
 // InitializeTopic creates the messages and offsets tables of topic if they
 // do not exist, in one transaction. Call it before the first Publish to a
-// topic: the publishers of this package never create tables, because a
+// topic. The publishers of this package never create tables, because a
 // CREATE TABLE inside a caller's transaction would change what that
 // transaction commits.
 func InitializeTopic(ctx context.Context, db *sql.DB, topic string) error {
@@ -65,27 +65,24 @@ func execInTx(ctx context.Context, db *sql.DB, queries []wsql.Query) error {
 	return tx.Commit()
 }
 
-// Executor is the part of *sql.DB, *sql.Conn and *sql.Tx that a publisher
-// needs.
+// Executor is the part of *sql.DB and *sql.Tx that a publisher needs.
 type Executor interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // NewPublisher returns a publisher that inserts messages through exec, which
-// must be a *sql.DB, a *sql.Conn or a *sql.Tx on a SQLite database. The
-// topic's tables must exist (see InitializeTopic). A nil logger discards
-// log lines.
+// must be a *sql.DB or a *sql.Tx on a SQLite database. The topic's tables
+// must exist (see InitializeTopic). A nil logger discards log lines.
 //
-// Over a *sql.DB or *sql.Conn each Publish call commits its messages at
-// once, all or none. Over a *sql.Tx, Publish adds the messages to that
-// transaction: subscribers see them only if the transaction commits, and
-// never if it rolls back. Such a publisher is valid only until the
-// transaction ends; create one per transaction.
+// Over a *sql.DB each Publish call commits its messages at once, all or
+// none, after waiting for the file's sqlite.WriteLock. Over a *sql.Tx,
+// Publish adds the messages to that transaction: subscribers see them only
+// if the transaction commits, and never if it rolls back. Such a publisher
+// is valid only until the transaction ends, so create one per transaction.
 //
 // Messages of one Publish call take consecutive offsets in their order.
-// Publish is safe for concurrent use over a *sql.DB; a *sql.Tx or *sql.Conn
-// runs one statement at a time.
+// Publish may be called concurrently over a *sql.DB.
 func NewPublisher(exec Executor, logger watermill.LoggerAdapter) (message.Publisher, error) {
 	var db wsql.ContextExecutor
 	switch e := exec.(type) {
@@ -99,10 +96,8 @@ func NewPublisher(exec Executor, logger watermill.LoggerAdapter) (message.Publis
 			return nil, fmt.Errorf("creating publisher: %w", err)
 		}
 		db = lockedExecutor{db: wsql.BeginnerFromStdSQL(e), writeLock: writeLock}
-	case *sql.Conn:
-		db = wsql.BeginnerFromStdSQL(e)
 	default:
-		return nil, fmt.Errorf("creating publisher: unsupported executor %T, expected *sql.DB, *sql.Conn or *sql.Tx", exec)
+		return nil, fmt.Errorf("creating publisher: unsupported executor %T, expected *sql.DB or *sql.Tx", exec)
 	}
 
 	publisher, err := wsql.NewPublisher(db, wsql.PublisherConfig{SchemaAdapter: Schema{}}, logger)

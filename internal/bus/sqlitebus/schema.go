@@ -63,8 +63,8 @@ func (s Schema) InsertQuery(params wsql.InsertQueryParams) (wsql.Query, error) {
 	count := len(params.Msgs)
 
 	if count == 0 {
-		// A statement that inserts nothing, which still fails when the topic
-		// has no table, like a real publish would.
+		// A statement that inserts nothing but still fails when the topic
+		// has no table, as a publish with messages would.
 		return wsql.Query{Query: `INSERT INTO ` + table + ` (uuid) SELECT NULL WHERE FALSE`}, nil
 	}
 	if count > maxInsertMessages {
@@ -133,9 +133,9 @@ func (s Schema) UnmarshalMessage(params wsql.UnmarshalMessageParams) (wsql.Row, 
 	return row, nil
 }
 
-// SubscribeIsolationLevel returns serializable, the only isolation SQLite
-// has. The sqlitebus subscriber reads without a transaction, so it does not
-// use the value.
+// SubscribeIsolationLevel returns serializable, the isolation of SQLite's
+// transactions. The subscriber of this package runs no transaction and
+// ignores the value.
 func (s Schema) SubscribeIsolationLevel() sql.IsolationLevel {
 	return sql.LevelSerializable
 }

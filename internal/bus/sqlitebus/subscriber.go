@@ -21,17 +21,17 @@ type SubscriberConfig = bus.SubscriberConfig
 // watermill-sql's Subscriber and this package's Schema and Offsets. A nil
 // logger discards log lines.
 //
-// Subscribers of one consumer group on one database file take turns: one
-// of them reads a batch, delivers its messages one at a time and stores the
-// offset of the last acknowledged one before the next may read. Subscribers
-// of other groups or topics run independently. The turns are kept by a lock
-// inside this process, so all subscribers of a group must run in one
-// process; subscribers of one group in two processes could both deliver
-// the same message.
+// Subscribers of one consumer group and topic on one database file take
+// turns. One of them reads a batch, delivers its messages one at a time and
+// stores the offset of the last acknowledged one before the next may read.
+// Subscribers of other groups or topics run independently. A lock inside
+// this process keeps the turns, so all subscribers of a group must run in
+// one process: subscribers of one group in two processes could both
+// deliver the same message.
 //
-// The message context carries a watermill-sql transaction (sql.TxFromContext),
-// but statements run on it commit at once and do not wait for the
-// acknowledgement. Handlers must not rely on it.
+// The message context carries a transaction for watermill-sql's
+// TxFromContext, but statements run on it commit at once instead of with
+// the acknowledgement. Handlers must not rely on it.
 func NewSubscriber(db *sql.DB, config SubscriberConfig, logger watermill.LoggerAdapter) (*bus.Subscriber, error) {
 	if db == nil {
 		return nil, errors.New("creating subscriber: db is nil")
@@ -41,15 +41,7 @@ func NewSubscriber(db *sql.DB, config SubscriberConfig, logger watermill.LoggerA
 	}
 	config = config.WithDefaults()
 
-	ctx := context.Background()
-	file, err := sqlite.MainFile(ctx, db)
-	if err != nil {
-		return nil, fmt.Errorf("creating subscriber: %w", err)
-	}
-	if file == "" {
-		file = fmt.Sprintf("memory:%p", db)
-	}
-	writeLock, err := sqlite.WriteLockFor(ctx, db)
+	writeLock, err := sqlite.WriteLockFor(context.Background(), db)
 	if err != nil {
 		return nil, fmt.Errorf("creating subscriber: %w", err)
 	}
@@ -59,7 +51,7 @@ func NewSubscriber(db *sql.DB, config SubscriberConfig, logger watermill.LoggerA
 	}
 	beginner := groupBeginner{
 		db:        wsql.BeginnerFromStdSQL(db),
-		file:      file,
+		file:      writeLock.File(),
 		group:     config.ConsumerGroup,
 		writeLock: writeLock,
 		logger:    logger,
