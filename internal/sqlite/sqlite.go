@@ -34,9 +34,10 @@ import (
 // stuck writer.
 const BusyTimeout = 5 * time.Second
 
-// Open opens, or creates, the SQLite database file at path and returns a
-// handle whose every connection is configured as below. It checks that the
-// file is in WAL mode before returning.
+// Open opens, or creates, the SQLite database file at path. Every connection
+// of the returned handle uses the WAL journal, synchronous=FULL, foreign
+// keys, a busy timeout of BusyTimeout and BEGIN IMMEDIATE transactions.
+// Open checks that the file is in WAL mode before returning.
 //
 // The caller closes the handle. The path must name a file: an empty path
 // or ":memory:" is rejected, because WAL mode needs a file on disk.
@@ -80,7 +81,8 @@ func dataSourceName(path string) (string, error) {
 	params.Set("_journal_mode", "WAL")
 	// FULL syncs the WAL on every commit, so a commit that returned survives
 	// power loss. NORMAL keeps the file consistent but can lose the last
-	// commits, which the hub may already have acknowledged to a sender.
+	// commits on power loss, and the hub may already have acknowledged
+	// them to a sender.
 	params.Set("_synchronous", "FULL")
 	// SQLite leaves foreign key enforcement off unless each connection enables it.
 	params.Set("_foreign_keys", "on")

@@ -9,10 +9,10 @@
 // transaction commits. A subscriber locks the oldest pending message of the
 // topic in a REPEATABLE READ transaction, delivers it, and deletes it in
 // the same transaction once the handler acknowledges it. Subscribers of the
-// topic in any number of hub processes therefore take turns, each message
-// is delivered in order of its offset among the committed ones, and a
-// message whose subscriber closed or crashed before that transaction
-// committed is delivered again.
+// topic in any number of hub processes therefore take turns, and each
+// query takes the committed message with the lowest offset. A message
+// whose subscriber closed or crashed before that transaction committed is
+// delivered again.
 //
 // A message waiting for its acknowledgement holds a row lock and keeps its
 // transaction open; other topics are not affected.
