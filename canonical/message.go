@@ -18,10 +18,24 @@ const (
 	TypeArrest            Type = "arrest"
 	TypeChargesheet       Type = "chargesheet"
 	TypeCourtRegistration Type = "court_registration"
+	// TypeMovement is a prisoner's admission, release or other movement.
+	TypeMovement Type = "prisoner_movement"
+	// TypeCourtOrder is a court's order about a prisoner: production
+	// warrant, release order or committal order.
+	TypeCourtOrder Type = "court_order"
+	// TypeVerificationRequest asks the police to verify a passport
+	// applicant.
+	TypeVerificationRequest Type = "verification_request"
+	// TypeVerificationReport is the police's answer to a verification
+	// request.
+	TypeVerificationReport Type = "verification_report"
 )
 
 // Types lists every message type in a stable order.
-var Types = []Type{TypeFIR, TypeArrest, TypeChargesheet, TypeCourtRegistration}
+var Types = []Type{
+	TypeFIR, TypeArrest, TypeChargesheet, TypeCourtRegistration,
+	TypeMovement, TypeCourtOrder, TypeVerificationRequest, TypeVerificationReport,
+}
 
 // Message is the canonical envelope: who sent what, about which case, when.
 // Exactly one body field is set, the one named by Type.
@@ -56,6 +70,11 @@ type Message struct {
 	Arrest            *Arrest            `json:"arrest,omitempty"`
 	Chargesheet       *Chargesheet       `json:"chargesheet,omitempty"`
 	CourtRegistration *CourtRegistration `json:"court_registration,omitempty"`
+
+	Movement            *Movement            `json:"prisoner_movement,omitempty"`
+	CourtOrder          *CourtOrder          `json:"court_order,omitempty"`
+	VerificationRequest *VerificationRequest `json:"verification_request,omitempty"`
+	VerificationReport  *VerificationReport  `json:"verification_report,omitempty"`
 }
 
 // Body returns the body named by m.Type, or nil when it is missing.
@@ -69,6 +88,14 @@ func (m *Message) Body() any {
 		return nilIfZero(m.Chargesheet)
 	case TypeCourtRegistration:
 		return nilIfZero(m.CourtRegistration)
+	case TypeMovement:
+		return nilIfZero(m.Movement)
+	case TypeCourtOrder:
+		return nilIfZero(m.CourtOrder)
+	case TypeVerificationRequest:
+		return nilIfZero(m.VerificationRequest)
+	case TypeVerificationReport:
+		return nilIfZero(m.VerificationReport)
 	}
 	return nil
 }
@@ -85,6 +112,8 @@ func (m *Message) CheckBody() error {
 	set := 0
 	for _, present := range []bool{
 		m.FIR != nil, m.Arrest != nil, m.Chargesheet != nil, m.CourtRegistration != nil,
+		m.Movement != nil, m.CourtOrder != nil,
+		m.VerificationRequest != nil, m.VerificationReport != nil,
 	} {
 		if present {
 			set++

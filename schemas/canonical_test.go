@@ -111,10 +111,85 @@ func testMessages(t *testing.T) map[canonical.Type]canonical.Message {
 		FIR: &ref, TrackingID: "T-1", Title: "State of Kerala v. Rajan", Status: "rejected",
 		Reason: "copy of seizure mahazar missing",
 	}
-	return map[canonical.Type]canonical.Message{
+	msgs := map[canonical.Type]canonical.Message{
 		canonical.TypeFIR: fir, canonical.TypeArrest: arrest,
 		canonical.TypeChargesheet: sheet, canonical.TypeCourtRegistration: reg,
 	}
+	for _, m := range prisonMessages(t, envelope) {
+		msgs[m.Type] = m
+	}
+	for _, m := range passportMessages(t, envelope) {
+		msgs[m.Type] = m
+	}
+	return msgs
+}
+
+// testPrisoner sets every field of a prisoner.
+func testPrisoner(t *testing.T) canonical.Prisoner {
+	t.Helper()
+	ref := testFIRRef()
+	return canonical.Prisoner{
+		PrisonCode: "KLSJEKM", PrisonName: "Sub Jail, Ernakulam", Number: "UT-2231-2025",
+		BookingNumber: "B-2025-0918", Person: testPerson(t),
+		Status: canonical.CustodyUndertrial, StatusDetail: "remanded till 30 September",
+		AdmittedAt: time.Date(2025, 9, 21, 19, 10, 0, 0, ist), Housing: "Block B, cell 12",
+		Alerts: []string{"escape risk"},
+		Cases: []canonical.CaseRef{{
+			FIR: &ref, CNR: "KLER100011872025",
+			Court: canonical.Court{Code: "KLER10", Name: "JFCM Court II, Ernakulam"},
+		}},
+		Charges: testCharges(),
+	}
+}
+
+func prisonMessages(t *testing.T, envelope func(canonical.Type) canonical.Message) []canonical.Message {
+	t.Helper()
+	move := envelope(canonical.TypeMovement)
+	move.Movement = &canonical.Movement{
+		Prisoner: testPrisoner(t), Kind: canonical.MoveRelease,
+		At:            time.Date(2025, 10, 2, 17, 30, 0, 0, ist),
+		From:          canonical.Location{Kind: canonical.LocationPrison, Code: "KLSJEKM", Name: "Sub Jail, Ernakulam"},
+		To:            canonical.Location{Kind: canonical.LocationHome},
+		Reason:        "bail granted in Crl.M.P. 2291/2025",
+		ReleaseGround: canonical.ReleaseBail,
+	}
+
+	order := envelope(canonical.TypeCourtOrder)
+	order.CourtOrder = &canonical.CourtOrder{
+		Kind: canonical.OrderProductionWarrant, Number: "PW 45/2025",
+		Court:    canonical.Court{Code: "KLER10", Name: "JFCM Court II, Ernakulam"},
+		Prisoner: testPrisoner(t), Case: testPrisoner(t).Cases[0],
+		AppearOn: "2025-10-03", OrderedOn: "2025-10-01", Judge: "Smt. Leena R., JFCM II",
+	}
+	return []canonical.Message{move, order}
+}
+
+func passportMessages(t *testing.T, envelope func(canonical.Type) canonical.Message) []canonical.Message {
+	t.Helper()
+	ref := testFIRRef()
+	request := envelope(canonical.TypeVerificationRequest)
+	request.VerificationRequest = &canonical.VerificationRequest{
+		FileNumber: "CO1075123456725", Kind: canonical.VerificationReissue,
+		Applicant: testPerson(t),
+		OldPassport: &canonical.MRZ{
+			Format: "TD3", DocumentCode: "P", IssuingState: "IND", DocumentNumber: "M1234567",
+			Nationality: "IND", DateOfBirth: "1984-03-02", Sex: "M", ExpiresOn: "2026-01-20",
+			PrimaryIdentifier: "K P", SecondaryIdentifier: "RAJAN", OptionalData: "AB12",
+			OptionalData2: "C",
+		},
+		DueOn: "2025-10-14", PoliceStation: "EKM0412",
+		Matches: []canonical.CaseMatch{{Case: canonical.CaseRef{FIR: &ref}, MatchedBy: "aadhaar_token"}},
+	}
+
+	report := envelope(canonical.TypeVerificationReport)
+	report.VerificationReport = &canonical.VerificationReport{
+		FileNumber: "CO1075123456725", Outcome: canonical.VerificationAdverse,
+		Cases: []canonical.CaseRef{{FIR: &ref}}, Reason: "accused in a pending theft case",
+		PoliceStation: "EKM0412",
+		Officer:       canonical.Officer{Name: "Anil Kumar", Rank: "Sub Inspector", ID: "KP-4471"},
+		ReportedOn:    "2025-10-16", Late: true,
+	}
+	return []canonical.Message{request, report}
 }
 
 func TestCanonicalMessagesValid(t *testing.T) {
@@ -184,6 +259,27 @@ func TestCanonicalViolations(t *testing.T) {
 			m.Chargesheet.Accused[0].Status = "missing"
 		}, canonical.TypeChargesheet, []wantViolation{
 			{"/chargesheet/accused/0/status", "enum"}, {"/chargesheet/kind", "enum"},
+		}},
+		{"release ground on an escape", func(m *canonical.Message) {
+			m.Movement.Kind = canonical.MoveEscape
+		}, canonical.TypeMovement, []wantViolation{{"/prisoner_movement/kind", "const"}}},
+		{"production warrant without a date", func(m *canonical.Message) {
+			m.CourtOrder.AppearOn = ""
+		}, canonical.TypeCourtOrder, []wantViolation{{"/court_order", "required"}}},
+		{"case without FIR or CNR", func(m *canonical.Message) {
+			m.CourtOrder.Case = canonical.CaseRef{Court: m.CourtOrder.Court}
+		}, canonical.TypeCourtOrder, []wantViolation{
+			{"/court_order/case", "required"}, {"/court_order/case", "required"},
+		}},
+		{"adverse report without cases", func(m *canonical.Message) {
+			m.VerificationReport.Cases = nil
+		}, canonical.TypeVerificationReport, []wantViolation{{"/verification_report", "required"}}},
+		{"MRZ with a lower-case name", func(m *canonical.Message) {
+			m.VerificationRequest.OldPassport.PrimaryIdentifier = "k p"
+			m.VerificationRequest.OldPassport.Sex = "<"
+		}, canonical.TypeVerificationRequest, []wantViolation{
+			{"/verification_request/old_passport/primary_identifier", "pattern"},
+			{"/verification_request/old_passport/sex", "enum"},
 		}},
 		{"bad CNR and no version", func(m *canonical.Message) {
 			m.CourtRegistration.CNR = "KLER01-1187-2025"

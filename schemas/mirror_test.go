@@ -34,6 +34,17 @@ var canonicalSchemaOf = map[reflect.Type]string{
 	reflect.TypeFor[canonical.Arrest]():            "arrest.json",
 	reflect.TypeFor[canonical.Chargesheet]():       "chargesheet.json",
 	reflect.TypeFor[canonical.CourtRegistration](): "court_registration.json",
+
+	reflect.TypeFor[canonical.CaseRef]():    "case_ref.json",
+	reflect.TypeFor[canonical.Prisoner]():   "prisoner.json",
+	reflect.TypeFor[canonical.Movement]():   "movement.json",
+	reflect.TypeFor[canonical.Location]():   "movement.json#/$defs/location",
+	reflect.TypeFor[canonical.CourtOrder](): "court_order.json",
+
+	reflect.TypeFor[canonical.VerificationRequest](): "verification_request.json",
+	reflect.TypeFor[canonical.MRZ]():                 "verification_request.json#/$defs/mrz",
+	reflect.TypeFor[canonical.CaseMatch]():           "verification_request.json#/$defs/case_match",
+	reflect.TypeFor[canonical.VerificationReport]():  "verification_report.json",
 }
 
 // TestCanonicalSchemaMirrorsGoTypes checks that every struct reachable

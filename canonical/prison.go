@@ -1,0 +1,235 @@
+package canonical
+
+import "time"
+
+// Prisoner is a person held in a prison, as the prison records them.
+type Prisoner struct {
+	// PrisonCode is the prison's code, such as an e-Prisons prison id.
+	// It has no slash, because it is a segment of a case key.
+	PrisonCode string `json:"prison_code"`
+	PrisonName string `json:"prison_name,omitempty"`
+	// Number is the prisoner number the prison assigned. It has no slash.
+	// A committal order names a person the prison has not yet numbered,
+	// so it may be empty there.
+	Number string `json:"number,omitempty"`
+	// BookingNumber is the prison's number for the current period of
+	// custody, when it numbers those apart from the prisoner.
+	BookingNumber string `json:"booking_number,omitempty"`
+	Person        Person `json:"person"`
+	// Status is one of the CustodyStatus constants, empty when unknown.
+	Status CustodyStatus `json:"custody_status,omitempty"`
+	// StatusDetail is the prison's own wording of the legal status, such
+	// as "remanded till 14 October" or "Determinate sentence (reception)".
+	StatusDetail string `json:"custody_status_detail,omitempty"`
+	// AdmittedAt is when the current period of custody began: the booking
+	// or reception time.
+	AdmittedAt time.Time `json:"admitted_at,omitzero"`
+	// Housing is where in the prison the prisoner is held, such as a
+	// block and cell.
+	Housing string `json:"housing,omitempty"`
+	// Alerts are the prison's warnings about the prisoner, such as
+	// "escape risk".
+	Alerts []string `json:"alerts,omitempty"`
+	// Cases are the cases the prisoner is held in.
+	Cases []CaseRef `json:"cases,omitempty"`
+	// Charges are the charges the prisoner is held on, as the prison
+	// records them.
+	Charges []Charge `json:"charges,omitempty"`
+}
+
+// Key returns the case key of a prisoner known by no case:
+// "PRISONER/prison/number".
+func (p Prisoner) Key() string {
+	return "PRISONER/" + p.PrisonCode + "/" + p.Number
+}
+
+// CaseKey returns the case key of a message about p: the FIR key of the
+// first linked case that has an FIR, else the CNR key of the first that
+// has a CNR, else p.Key().
+func (p Prisoner) CaseKey() string {
+	for _, c := range p.Cases {
+		if c.FIR != nil {
+			return c.FIR.Key()
+		}
+	}
+	for _, c := range p.Cases {
+		if c.CNR != "" {
+			return CNRKey(c.CNR)
+		}
+	}
+	return p.Key()
+}
+
+// CaseRef names a case by its FIR, its e-Courts CNR, or both, with the
+// court that tries it.
+type CaseRef struct {
+	FIR *FIRRef `json:"fir,omitempty"`
+	// CNR is the 16-character e-Courts Case Number Record.
+	CNR   string `json:"cnr,omitempty"`
+	Court Court  `json:"court,omitzero"`
+}
+
+// Key returns the case key of c: the FIR key, else the CNR key, else "".
+func (c CaseRef) Key() string {
+	switch {
+	case c.FIR != nil:
+		return c.FIR.Key()
+	case c.CNR != "":
+		return CNRKey(c.CNR)
+	}
+	return ""
+}
+
+// CustodyStatus is why a prisoner is held.
+type CustodyStatus string
+
+// Custody statuses.
+const (
+	// CustodyUndertrial is held in judicial custody while on trial.
+	CustodyUndertrial CustodyStatus = "undertrial"
+	// CustodyConvict is held under a sentence.
+	CustodyConvict CustodyStatus = "convict"
+	// CustodyDetenu is held under preventive detention, without trial.
+	CustodyDetenu CustodyStatus = "detenu"
+	// CustodyCivil is a civil prisoner, such as a judgment debtor.
+	CustodyCivil CustodyStatus = "civil"
+)
+
+// Movement is a prisoner's admission, release or other movement, as a
+// prison system reports it.
+type Movement struct {
+	Prisoner Prisoner `json:"prisoner"`
+	// Kind is one of the MovementKind constants.
+	Kind MovementKind `json:"kind"`
+	// At is when the movement happened, in the prison's offset. It is
+	// zero only when the sender did not state it, as a NIEM custody
+	// release report without nc:Release may.
+	At time.Time `json:"at,omitzero"`
+	// From and To are where the prisoner moved from and to, when known.
+	From Location `json:"from,omitzero"`
+	To   Location `json:"to,omitzero"`
+	// Reason is the reason the prison gives, such as the order that
+	// authorised the movement.
+	Reason string `json:"reason,omitempty"`
+	// ReleaseGround is set on releases.
+	ReleaseGround ReleaseGround `json:"release_ground,omitempty"`
+}
+
+// MovementKind names what happened to a prisoner. Kinds ending in _out
+// take the prisoner out of the prison for a while; the matching _return
+// or _in brings them back.
+type MovementKind string
+
+// Movement kinds.
+const (
+	MoveAdmission             MovementKind = "admission"
+	MoveCourtProductionOut    MovementKind = "court_production_out"
+	MoveCourtProductionReturn MovementKind = "court_production_return"
+	MoveTransferOut           MovementKind = "transfer_out"
+	MoveTransferIn            MovementKind = "transfer_in"
+	MoveHospitalOut           MovementKind = "hospital_out"
+	MoveHospitalReturn        MovementKind = "hospital_return"
+	MoveParoleOut             MovementKind = "parole_out"
+	MoveParoleReturn          MovementKind = "parole_return"
+	MoveFurloughOut           MovementKind = "furlough_out"
+	MoveFurloughReturn        MovementKind = "furlough_return"
+	MoveRelease               MovementKind = "release"
+	MoveEscape                MovementKind = "escape"
+	MoveDeath                 MovementKind = "death"
+)
+
+// MovementKinds lists every movement kind in a stable order.
+var MovementKinds = []MovementKind{
+	MoveAdmission, MoveCourtProductionOut, MoveCourtProductionReturn,
+	MoveTransferOut, MoveTransferIn, MoveHospitalOut, MoveHospitalReturn,
+	MoveParoleOut, MoveParoleReturn, MoveFurloughOut, MoveFurloughReturn,
+	MoveRelease, MoveEscape, MoveDeath,
+}
+
+// Location is where a prisoner moves from or to.
+type Location struct {
+	// Kind is one of the LocationKind constants.
+	Kind LocationKind `json:"kind"`
+	// Code is the place's code: a prison code, an e-Courts establishment
+	// code, or the sender's own code for a hospital.
+	Code string `json:"code,omitempty"`
+	Name string `json:"name,omitempty"`
+}
+
+// LocationKind is the kind of place a prisoner moves between.
+type LocationKind string
+
+// Location kinds.
+const (
+	LocationPrison   LocationKind = "prison"
+	LocationCourt    LocationKind = "court"
+	LocationHospital LocationKind = "hospital"
+	LocationHome     LocationKind = "home"
+	LocationOther    LocationKind = "other"
+)
+
+// ReleaseGround is the legal ground of a release.
+type ReleaseGround string
+
+// Release grounds.
+const (
+	ReleaseBail           ReleaseGround = "bail"
+	ReleaseAcquittal      ReleaseGround = "acquittal"
+	ReleaseDischarge      ReleaseGround = "discharge"
+	ReleaseSentenceServed ReleaseGround = "sentence_served"
+	ReleaseFinePaid       ReleaseGround = "fine_paid"
+	ReleaseRemission      ReleaseGround = "remission"
+	ReleaseParole         ReleaseGround = "parole"
+	// ReleaseDeportation hands a foreign national to the authorities
+	// that remove them from India.
+	ReleaseDeportation ReleaseGround = "deportation"
+	ReleaseOther       ReleaseGround = "other"
+)
+
+// CourtOrder is a court's order about a prisoner.
+type CourtOrder struct {
+	// Kind is one of the CourtOrderKind constants.
+	Kind CourtOrderKind `json:"kind"`
+	// Number is the court's number for the order, such as "PW 45/2025".
+	Number string `json:"number,omitempty"`
+	Court  Court  `json:"court"`
+	// Prisoner is the person the order concerns. A committal order names
+	// the prison to hold them; the others name the prison that holds them.
+	Prisoner Prisoner `json:"prisoner"`
+	// Case is the case the order is made in.
+	Case CaseRef `json:"case"`
+	// AppearOn is the date a production warrant requires the prisoner in
+	// court, YYYY-MM-DD.
+	AppearOn string `json:"appear_on,omitempty"`
+	// ReleaseGround is set on release orders.
+	ReleaseGround ReleaseGround `json:"release_ground,omitempty"`
+	// OrderedOn is the date of the order, YYYY-MM-DD.
+	OrderedOn string `json:"ordered_on"`
+	// Judge is the judge or judicial officer who signed the order, with
+	// their designation, such as "Judicial First Class Magistrate II".
+	Judge string `json:"judge,omitempty"`
+}
+
+// CaseKey returns the case key of a message carrying o: the order's case
+// when it names an FIR or a CNR, else the prisoner's.
+func (o CourtOrder) CaseKey() string {
+	if k := o.Case.Key(); k != "" {
+		return k
+	}
+	return o.Prisoner.CaseKey()
+}
+
+// CourtOrderKind names what a court orders a prison to do.
+type CourtOrderKind string
+
+// Court order kinds.
+const (
+	// OrderProductionWarrant requires the prison to produce the prisoner
+	// in court on a date.
+	OrderProductionWarrant CourtOrderKind = "production_warrant"
+	// OrderRelease requires the prison to release the prisoner.
+	OrderRelease CourtOrderKind = "release_order"
+	// OrderCommittal commits a person to the prison's custody, on remand
+	// or under a sentence.
+	OrderCommittal CourtOrderKind = "committal_order"
+)

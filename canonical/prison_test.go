@@ -1,0 +1,49 @@
+package canonical
+
+import "testing"
+
+func TestPrisonerCaseKey(t *testing.T) {
+	fir := FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 1187}
+	base := Prisoner{PrisonCode: "KLSJEKM", Number: "UT-2231-2025"}
+	tests := []struct {
+		name  string
+		cases []CaseRef
+		want  string
+	}{
+		{"no case", nil, "PRISONER/KLSJEKM/UT-2231-2025"},
+		{"CNR only", []CaseRef{{CNR: "KLER100011872025"}}, "CNR/KLER100011872025"},
+		{"FIR and CNR", []CaseRef{{FIR: &fir, CNR: "KLER100011872025"}}, fir.Key()},
+		{"FIR in the second case", []CaseRef{{CNR: "KLER100011872025"}, {FIR: &fir}}, fir.Key()},
+	}
+	for _, tt := range tests {
+		p := base
+		p.Cases = tt.cases
+		if got := p.CaseKey(); got != tt.want {
+			t.Errorf("%s: CaseKey() = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestCourtOrderCaseKey(t *testing.T) {
+	fir := FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0420", Year: 2023, Number: 402}
+	o := CourtOrder{
+		Prisoner: Prisoner{PrisonCode: "KLCJVIY", Number: "C-118", Cases: []CaseRef{{FIR: &fir}}},
+		Case:     CaseRef{CNR: "KLER120004022023"},
+	}
+	if got := o.CaseKey(); got != "CNR/KLER120004022023" {
+		t.Errorf("CaseKey() = %q, want the order's own case", got)
+	}
+	o.Case = CaseRef{}
+	if got := o.CaseKey(); got != fir.Key() {
+		t.Errorf("CaseKey() without a case = %q, want the prisoner's %q", got, fir.Key())
+	}
+}
+
+func TestPassportCaseKey(t *testing.T) {
+	req := VerificationRequest{FileNumber: "CO1075123456725"}
+	rep := VerificationReport{FileNumber: "CO1075123456725"}
+	if req.CaseKey() != "PASSPORT/CO1075123456725" || rep.CaseKey() != req.CaseKey() {
+		t.Errorf("CaseKey() = %q and %q, want PASSPORT/CO1075123456725 for both",
+			req.CaseKey(), rep.CaseKey())
+	}
+}
