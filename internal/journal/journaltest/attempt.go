@@ -12,15 +12,20 @@ import (
 )
 
 // attemptAt returns a finished attempt on delivery id that started at
-// start and took 250 ms.
+// start and took 250 ms. A pending attempt is due again a minute after it
+// finished.
 func attemptAt(id string, number int, start time.Time, result string) journal.Attempt {
-	return journal.Attempt{
+	a := journal.Attempt{
 		DeliveryID: id,
 		Number:     number,
 		StartedAt:  start,
 		FinishedAt: start.Add(250 * time.Millisecond),
 		Result:     result,
 	}
+	if result == journal.StatusPending {
+		a.NextAttemptAt = a.FinishedAt.Add(time.Minute)
+	}
+	return a
 }
 
 func recordAttempt(t *testing.T, h Harness, a journal.Attempt) {

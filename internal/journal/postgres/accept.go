@@ -129,14 +129,16 @@ func insertMessage(ctx context.Context, tx pgx.Tx, row messageRow) (bool, error)
 	return tag.RowsAffected() == 1, nil
 }
 
+// insertDeliveries writes the entry's deliveries, due and queued at the
+// message's ReceivedAt, because the entry's Outbox carries their commands.
 func insertDeliveries(ctx context.Context, tx pgx.Tx, row messageRow) error {
 	for i, d := range row.entry.Deliveries {
 		_, err := tx.Exec(ctx, `
 			INSERT INTO deliveries (
-				id, message_id, position, destination, route, status,
-				created_at, updated_at
-			) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
-			d.ID, row.entry.Message.ID, i, d.Destination, d.Route,
+				id, message_id, position, destination, route, case_key, status,
+				next_attempt_at, queued_at, created_at, updated_at
+			) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $8)`,
+			d.ID, row.entry.Message.ID, i, d.Destination, d.Route, row.entry.Message.CaseKey,
 			journal.StatusPending, row.receivedAt)
 		if err != nil {
 			return fmt.Errorf("inserting delivery %s: %w", d.ID, err)

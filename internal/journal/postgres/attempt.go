@@ -14,10 +14,16 @@ import (
 // RecordAttempt implements journal.Store. When a.Number is 0 the store
 // numbers the attempt; otherwise a.Number must be the next number, one
 // more than the delivery's attempts so far. A dead attempt's Error
-// becomes the delivery's Reason.
+// becomes the delivery's Reason. A pending attempt needs NextAttemptAt,
+// which becomes the delivery's; every attempt clears the delivery's
+// queued mark.
 func (s *Store) RecordAttempt(ctx context.Context, a journal.Attempt) error {
 	if err := a.Validate(); err != nil {
 		return err
+	}
+	if a.Result == journal.StatusPending && a.NextAttemptAt.IsZero() {
+		return fmt.Errorf("%w attempt next_attempt_at: missing, "+
+			"a pending attempt needs the time the delivery is due again", journal.ErrInvalid)
 	}
 
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -51,8 +57,10 @@ func recordAttempt(ctx context.Context, tx pgx.Tx, a journal.Attempt, now time.T
 		reason = a.Error
 	}
 	_, err = tx.Exec(ctx, `
-		UPDATE deliveries SET status = $2, reason = $3, updated_at = $4 WHERE id = $1`,
-		a.DeliveryID, a.Result, reason, now.Truncate(time.Microsecond))
+		UPDATE deliveries SET status = $2, reason = $3, updated_at = $4,
+			next_attempt_at = $5, queued_at = NULL
+		WHERE id = $1`,
+		a.DeliveryID, a.Result, reason, now.Truncate(time.Microsecond), nextAttemptAt(a))
 	if err != nil {
 		return fmt.Errorf("updating delivery: %w", err)
 	}
@@ -95,12 +103,24 @@ func lockPendingDelivery(ctx context.Context, tx pgx.Tx, deliveryID string) (int
 func insertAttempt(ctx context.Context, tx pgx.Tx, a journal.Attempt) error {
 	_, err := tx.Exec(ctx, `
 		INSERT INTO attempts (
-			delivery_id, number, started_at, finished_at, status_code, error, result
-		) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			delivery_id, number, started_at, finished_at, status_code, error, result,
+			next_attempt_at
+		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		a.DeliveryID, a.Number, a.StartedAt.Truncate(time.Microsecond),
-		a.FinishedAt.Truncate(time.Microsecond), a.StatusCode, a.Error, a.Result)
+		a.FinishedAt.Truncate(time.Microsecond), a.StatusCode, a.Error, a.Result,
+		nextAttemptAt(a))
 	if err != nil {
 		return fmt.Errorf("inserting attempt %d: %w", a.Number, err)
 	}
 	return nil
+}
+
+// nextAttemptAt returns the next_attempt_at column of a and of its
+// delivery: a pending attempt's NextAttemptAt, and NULL for a settled one.
+func nextAttemptAt(a journal.Attempt) *time.Time {
+	if a.Result != journal.StatusPending {
+		return nil
+	}
+	t := a.NextAttemptAt.Truncate(time.Microsecond)
+	return &t
 }

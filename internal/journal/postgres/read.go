@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -141,29 +142,69 @@ func readDelivery(
 	return d, msg, nil
 }
 
-const selectDeliveries = `
-	SELECT id, message_id, destination, route, status, reason, created_at, updated_at
-	FROM deliveries`
+// deliveryColumns are the columns that scanDelivery reads, qualified by
+// the alias d.
+const deliveryColumns = `d.id, d.message_id, d.destination, d.route, d.case_key, d.status,
+	d.reason, d.next_attempt_at, d.queued_at, d.replay_of, d.replayed_by,
+	d.created_at, d.updated_at`
+
+const selectDeliveries = `SELECT ` + deliveryColumns + ` FROM deliveries d`
 
 func scanDelivery(row pgx.CollectableRow) (journal.Delivery, error) {
-	d := journal.Delivery{Attempts: []journal.Attempt{}}
-	err := row.Scan(&d.ID, &d.MessageID, &d.Destination, &d.Route, &d.Status, &d.Reason,
-		&d.CreatedAt, &d.UpdatedAt)
+	var r deliveryRow
+	err := row.Scan(r.targets()...)
+	return r.delivery(), err
+}
+
+// deliveryRow holds the values of deliveryColumns while they are scanned.
+type deliveryRow struct {
+	d            journal.Delivery
+	next, queued *time.Time
+	replayOf     *string
+}
+
+// targets returns the scan destinations of deliveryColumns, in order.
+func (r *deliveryRow) targets() []any {
+	return []any{&r.d.ID, &r.d.MessageID, &r.d.Destination, &r.d.Route, &r.d.CaseKey,
+		&r.d.Status, &r.d.Reason, &r.next, &r.queued, &r.replayOf, &r.d.ReplayedBy,
+		&r.d.CreatedAt, &r.d.UpdatedAt}
+}
+
+// delivery returns the scanned delivery, with times in UTC and no attempts.
+func (r *deliveryRow) delivery() journal.Delivery {
+	d := r.d
+	d.Attempts = []journal.Attempt{}
+	d.NextAttemptAt, d.QueuedAt = utcOrZero(r.next), utcOrZero(r.queued)
+	if r.replayOf != nil {
+		d.ReplayOf = *r.replayOf
+	}
 	d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
-	return d, err
+	return d
 }
 
 const selectAttempts = `
 	SELECT a.delivery_id, a.number, a.started_at, a.finished_at, a.status_code,
-		a.error, a.result
+		a.error, a.result, a.next_attempt_at
 	FROM attempts a`
 
 func scanAttempt(row pgx.CollectableRow) (journal.Attempt, error) {
-	var a journal.Attempt
+	var (
+		a    journal.Attempt
+		next *time.Time
+	)
 	err := row.Scan(&a.DeliveryID, &a.Number, &a.StartedAt, &a.FinishedAt, &a.StatusCode,
-		&a.Error, &a.Result)
+		&a.Error, &a.Result, &next)
 	a.StartedAt, a.FinishedAt = a.StartedAt.UTC(), a.FinishedAt.UTC()
+	a.NextAttemptAt = utcOrZero(next)
 	return a, err
+}
+
+// utcOrZero returns *t in UTC, or the zero time for a NULL column.
+func utcOrZero(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 // attachAttempts appends each attempt to its delivery's Attempts.

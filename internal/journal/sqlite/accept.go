@@ -127,16 +127,18 @@ func insertMessage(ctx context.Context, tx *sql.Tx, row messageRow) (bool, error
 	return n == 1, nil
 }
 
+// insertDeliveries writes the entry's deliveries, due and queued at the
+// message's ReceivedAt, because the entry's Outbox carries their commands.
 func insertDeliveries(ctx context.Context, tx *sql.Tx, row messageRow) error {
 	created := micros(row.receivedAt)
 	for i, d := range row.entry.Deliveries {
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO deliveries (
-				id, message_id, position, destination, route, status,
-				created_at, updated_at
-			) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.ID, row.entry.Message.ID, i, d.Destination, d.Route,
-			journal.StatusPending, created, created)
+				id, message_id, position, destination, route, case_key, status,
+				next_attempt_at, queued_at, created_at, updated_at, seq
+			) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?8, ?8, `+nextSeq+`)`,
+			d.ID, row.entry.Message.ID, i, d.Destination, d.Route, row.entry.Message.CaseKey,
+			journal.StatusPending, created)
 		if err != nil {
 			return fmt.Errorf("inserting delivery %s: %w", d.ID, err)
 		}
@@ -169,6 +171,10 @@ func nonNil(b []byte) []byte {
 	return b
 }
 
+// nextSeq is the seq of a new delivery: one more than the largest. Every
+// insert runs under the database's write lock, so no two get the same.
+const nextSeq = `(SELECT coalesce(max(seq), 0) + 1 FROM deliveries)`
+
 // micros returns t as microseconds since the Unix epoch, the form of every
 // time column.
 func micros(t time.Time) int64 {
@@ -178,4 +184,13 @@ func micros(t time.Time) int64 {
 // fromMicros returns the instant of a time column, in UTC.
 func fromMicros(us int64) time.Time {
 	return time.UnixMicro(us).UTC()
+}
+
+// fromNullMicros returns the instant of a nullable time column, or the
+// zero time for NULL.
+func fromNullMicros(us sql.NullInt64) time.Time {
+	if !us.Valid {
+		return time.Time{}
+	}
+	return fromMicros(us.Int64)
 }

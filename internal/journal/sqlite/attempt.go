@@ -13,10 +13,16 @@ import (
 // RecordAttempt implements journal.Store. When a.Number is 0 the store
 // numbers the attempt; otherwise a.Number must be the next number, one
 // more than the delivery's attempts so far. A dead attempt's Error
-// becomes the delivery's Reason.
+// becomes the delivery's Reason. A pending attempt needs NextAttemptAt,
+// which becomes the delivery's; every attempt clears the delivery's
+// queued mark.
 func (s *Store) RecordAttempt(ctx context.Context, a journal.Attempt) error {
 	if err := a.Validate(); err != nil {
 		return err
+	}
+	if a.Result == journal.StatusPending && a.NextAttemptAt.IsZero() {
+		return fmt.Errorf("%w attempt next_attempt_at: missing, "+
+			"a pending attempt needs the time the delivery is due again", journal.ErrInvalid)
 	}
 
 	err := inTx(ctx, s.db, s.writeLock, func(tx *sql.Tx) error {
@@ -50,8 +56,10 @@ func recordAttempt(ctx context.Context, tx *sql.Tx, a journal.Attempt, now time.
 		reason = a.Error
 	}
 	_, err = tx.ExecContext(ctx, `
-		UPDATE deliveries SET status = ?, reason = ?, updated_at = ? WHERE id = ?`,
-		a.Result, reason, micros(now), a.DeliveryID)
+		UPDATE deliveries SET status = ?, reason = ?, updated_at = ?,
+			next_attempt_at = ?, queued_at = NULL
+		WHERE id = ?`,
+		a.Result, reason, micros(now), nextAttemptAt(a), a.DeliveryID)
 	if err != nil {
 		return fmt.Errorf("updating delivery: %w", err)
 	}
@@ -84,12 +92,22 @@ func pendingDelivery(ctx context.Context, tx *sql.Tx, deliveryID string) (int, e
 func insertAttempt(ctx context.Context, tx *sql.Tx, a journal.Attempt) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO attempts (
-			delivery_id, number, started_at, finished_at, status_code, error, result
-		) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			delivery_id, number, started_at, finished_at, status_code, error, result,
+			next_attempt_at
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.DeliveryID, a.Number, micros(a.StartedAt), micros(a.FinishedAt),
-		a.StatusCode, a.Error, a.Result)
+		a.StatusCode, a.Error, a.Result, nextAttemptAt(a))
 	if err != nil {
 		return fmt.Errorf("inserting attempt %d: %w", a.Number, err)
 	}
 	return nil
+}
+
+// nextAttemptAt returns the next_attempt_at column of a and of its
+// delivery: a pending attempt's NextAttemptAt, and NULL for a settled one.
+func nextAttemptAt(a journal.Attempt) sql.NullInt64 {
+	if a.Result != journal.StatusPending {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: micros(a.NextAttemptAt), Valid: true}
 }

@@ -8,9 +8,13 @@ import (
 	"github.com/sangam-hub/sangam/internal/journal"
 )
 
-const selectDeliveries = `
-	SELECT id, message_id, destination, route, status, reason, created_at, updated_at
-	FROM deliveries`
+// deliveryColumns are the columns that deliveryRow scans, qualified by the
+// alias d.
+const deliveryColumns = `d.id, d.message_id, d.destination, d.route, d.case_key, d.status,
+	d.reason, d.next_attempt_at, d.queued_at, d.replay_of, d.replayed_by,
+	d.created_at, d.updated_at`
+
+const selectDeliveries = `SELECT ` + deliveryColumns + ` FROM deliveries d`
 
 // queryDeliveries runs query, a selectDeliveries with its conditions, and
 // returns the deliveries without their attempts.
@@ -28,15 +32,11 @@ func queryDeliveries(
 
 	ds := []journal.Delivery{}
 	for rows.Next() {
-		d := journal.Delivery{Attempts: []journal.Attempt{}}
-		var created, updated int64
-		err := rows.Scan(&d.ID, &d.MessageID, &d.Destination, &d.Route, &d.Status, &d.Reason,
-			&created, &updated)
-		if err != nil {
+		var r deliveryRow
+		if err := rows.Scan(r.targets()...); err != nil {
 			return nil, fmt.Errorf("reading deliveries: %w", err)
 		}
-		d.CreatedAt, d.UpdatedAt = fromMicros(created), fromMicros(updated)
-		ds = append(ds, d)
+		ds = append(ds, r.delivery())
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading deliveries: %w", err)
@@ -44,9 +44,34 @@ func queryDeliveries(
 	return ds, nil
 }
 
+// deliveryRow holds the values of deliveryColumns while they are scanned.
+type deliveryRow struct {
+	d                journal.Delivery
+	next, queued     sql.NullInt64
+	created, updated int64
+	replayOf         sql.NullString
+}
+
+// targets returns the scan destinations of deliveryColumns, in order.
+func (r *deliveryRow) targets() []any {
+	return []any{&r.d.ID, &r.d.MessageID, &r.d.Destination, &r.d.Route, &r.d.CaseKey,
+		&r.d.Status, &r.d.Reason, &r.next, &r.queued, &r.replayOf, &r.d.ReplayedBy,
+		&r.created, &r.updated}
+}
+
+// delivery returns the scanned delivery, with times in UTC and no attempts.
+func (r *deliveryRow) delivery() journal.Delivery {
+	d := r.d
+	d.Attempts = []journal.Attempt{}
+	d.NextAttemptAt, d.QueuedAt = fromNullMicros(r.next), fromNullMicros(r.queued)
+	d.ReplayOf = r.replayOf.String
+	d.CreatedAt, d.UpdatedAt = fromMicros(r.created), fromMicros(r.updated)
+	return d
+}
+
 const selectAttempts = `
 	SELECT a.delivery_id, a.number, a.started_at, a.finished_at, a.status_code,
-		a.error, a.result
+		a.error, a.result, a.next_attempt_at
 	FROM attempts a`
 
 // queryAttempts runs query, a selectAttempts with its conditions, and
@@ -62,12 +87,14 @@ func queryAttempts(ctx context.Context, tx *sql.Tx, query string, args ...any) (
 	for rows.Next() {
 		var a journal.Attempt
 		var started, finished int64
+		var next sql.NullInt64
 		err := rows.Scan(&a.DeliveryID, &a.Number, &started, &finished, &a.StatusCode,
-			&a.Error, &a.Result)
+			&a.Error, &a.Result, &next)
 		if err != nil {
 			return nil, fmt.Errorf("reading attempts: %w", err)
 		}
 		a.StartedAt, a.FinishedAt = fromMicros(started), fromMicros(finished)
+		a.NextAttemptAt = fromNullMicros(next)
 		attempts = append(attempts, a)
 	}
 	if err := rows.Err(); err != nil {

@@ -1,0 +1,66 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// DeadLetters implements journal.Scheduler. f.Reason matches case
+// sensitively. The dead letters come without their attempts, and their
+// ReplayedBy lists the replays oldest first.
+func (s *Store) DeadLetters(
+	ctx context.Context,
+	f journal.DeadLetterFilter,
+) ([]journal.DeadLetter, error) {
+	rows, _ := s.pool.Query(ctx, `
+		SELECT `+deliveryColumns+`, m.source, m.sender_message_id, m.type,
+			array(SELECT r.id FROM deliveries r WHERE r.replay_of = d.id ORDER BY r.seq)
+		FROM deliveries d JOIN messages m ON m.id = d.message_id
+		WHERE d.status = 'dead'
+			AND ($1 = '' OR d.destination = $1)
+			AND ($2 = '' OR d.route = $2)
+			AND ($3 = '' OR strpos(d.reason, $3) > 0)
+			AND ($4::timestamptz IS NULL OR d.updated_at >= $4)
+			AND ($5::timestamptz IS NULL OR d.updated_at < $5)
+		ORDER BY d.updated_at DESC, d.seq DESC
+		LIMIT $6`,
+		f.Destination, f.Route, f.Reason, nullTime(f.From), nullTime(f.To), f.EffectiveLimit())
+	letters, err := pgx.CollectRows(rows, scanDeadLetter)
+	if err != nil {
+		return nil, fmt.Errorf("reading dead letters: %w", err)
+	}
+	return letters, nil
+}
+
+func scanDeadLetter(row pgx.CollectableRow) (journal.DeadLetter, error) {
+	var (
+		r       deliveryRow
+		l       journal.DeadLetter
+		replays []string
+	)
+	err := row.Scan(append(r.targets(), &l.Source, &l.SenderMessageID, &l.Type, &replays)...)
+	l.Delivery = r.delivery()
+	if len(replays) > 0 {
+		l.ReplayedBy = replays
+	}
+	return l, err
+}
+
+// nullTime returns t rounded up to the microsecond, or nil (NULL) for the
+// zero time. The stored times are whole microseconds, so comparing them
+// with the rounded bound gives the same result as with t itself.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	up := t.Truncate(time.Microsecond)
+	if up.Before(t) {
+		up = up.Add(time.Microsecond)
+	}
+	return &up
+}

@@ -1,0 +1,162 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// Replay implements journal.Scheduler. It takes a row lock on the dead
+// delivery before it looks for an earlier replay, so concurrent replays
+// of one delivery take turns and, without Force, only the first creates
+// one. r.DeliveryID, r.NewID and r.By are required, and a zero r.At means
+// the current time. The new delivery is created, due and queued at r.At,
+// follows the message's other deliveries in Journey, and comes after
+// every existing delivery in the order of its case. An existing replay
+// is the newest one, with its attempts.
+func (s *Store) Replay(
+	ctx context.Context,
+	r journal.ReplayRequest,
+	outgoing func(journal.Delivery) journal.Outgoing,
+) (journal.Replayed, error) {
+	if err := validateReplay(r, outgoing); err != nil {
+		return journal.Replayed{}, err
+	}
+	if r.At.IsZero() {
+		r.At = time.Now()
+	}
+	r.At = r.At.UTC().Truncate(time.Microsecond)
+
+	var out journal.Replayed
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		out, err = s.replay(ctx, tx, r, outgoing)
+		return err
+	})
+	if err != nil {
+		return journal.Replayed{}, fmt.Errorf("replaying delivery %s: %w", r.DeliveryID, err)
+	}
+	return out, nil
+}
+
+func (s *Store) replay(
+	ctx context.Context,
+	tx pgx.Tx,
+	r journal.ReplayRequest,
+	outgoing func(journal.Delivery) journal.Outgoing,
+) (journal.Replayed, error) {
+	if err := lockDeadDelivery(ctx, tx, r.DeliveryID); err != nil {
+		return journal.Replayed{}, err
+	}
+
+	if !r.Force {
+		earlier, found, err := latestReplay(ctx, tx, r.DeliveryID)
+		if err != nil {
+			return journal.Replayed{}, err
+		}
+		if found {
+			return journal.Replayed{Delivery: earlier, Existing: true}, nil
+		}
+	}
+
+	d, err := insertReplay(ctx, tx, r)
+	if err != nil {
+		return journal.Replayed{}, err
+	}
+	if err := s.publishCommands(ctx, tx, []journal.Delivery{d}, outgoing); err != nil {
+		return journal.Replayed{}, err
+	}
+	return journal.Replayed{Delivery: d}, nil
+}
+
+// lockDeadDelivery locks the delivery's row until tx ends. It returns
+// journal.ErrNotFound or journal.ErrNotDead when the delivery is missing
+// or not dead.
+func lockDeadDelivery(ctx context.Context, tx pgx.Tx, deliveryID string) error {
+	var status string
+	err := tx.QueryRow(ctx, "SELECT status FROM deliveries WHERE id = $1 FOR UPDATE",
+		deliveryID).Scan(&status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return journal.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("locking delivery: %w", err)
+	}
+	if status != journal.StatusDead {
+		return journal.ErrNotDead
+	}
+	return nil
+}
+
+// latestReplay returns the newest replay of the delivery, with its
+// attempts. It runs after the row lock is taken, in a statement of its
+// own, so under READ COMMITTED it sees a replay that the lock's previous
+// holder committed.
+func latestReplay(ctx context.Context, tx pgx.Tx, deliveryID string) (journal.Delivery, bool, error) {
+	rows, _ := tx.Query(ctx, selectDeliveries+`
+		WHERE d.replay_of = $1 ORDER BY d.seq DESC LIMIT 1`, deliveryID)
+	d, err := pgx.CollectExactlyOneRow(rows, scanDelivery)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return journal.Delivery{}, false, nil
+	}
+	if err != nil {
+		return journal.Delivery{}, false, fmt.Errorf("reading earlier replay: %w", err)
+	}
+
+	rows, _ = tx.Query(ctx, selectAttempts+`
+		WHERE a.delivery_id = $1 ORDER BY a.number`, d.ID)
+	attempts, err := pgx.CollectRows(rows, scanAttempt)
+	if err != nil {
+		return journal.Delivery{}, false, fmt.Errorf("reading attempts of earlier replay: %w", err)
+	}
+	d.Attempts = append(d.Attempts, attempts...)
+	return d, true, nil
+}
+
+// insertReplay inserts the pending copy of the dead delivery and returns
+// it. It returns an error wrapping journal.ErrInvalid when r.NewID is
+// already a delivery's id.
+func insertReplay(ctx context.Context, tx pgx.Tx, r journal.ReplayRequest) (journal.Delivery, error) {
+	rows, _ := tx.Query(ctx, `
+		INSERT INTO deliveries AS d (
+			id, message_id, position, destination, route, case_key, status,
+			next_attempt_at, queued_at, replay_of, replayed_by, created_at, updated_at
+		)
+		SELECT $2, o.message_id,
+			(SELECT max(p.position) + 1 FROM deliveries p WHERE p.message_id = o.message_id),
+			o.destination, o.route, o.case_key, 'pending', $3, $3, o.id, $4, $3, $3
+		FROM deliveries o WHERE o.id = $1
+		RETURNING `+deliveryColumns,
+		r.DeliveryID, r.NewID, r.At, r.By)
+	d, err := pgx.CollectExactlyOneRow(rows, scanDelivery)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.ConstraintName == "deliveries_pkey" {
+		return journal.Delivery{}, fmt.Errorf("%w replay new_id: %q is already a delivery's id",
+			journal.ErrInvalid, r.NewID)
+	}
+	if err != nil {
+		return journal.Delivery{}, fmt.Errorf("inserting replay %s: %w", r.NewID, err)
+	}
+	return d, nil
+}
+
+func validateReplay(r journal.ReplayRequest, outgoing func(journal.Delivery) journal.Outgoing) error {
+	switch {
+	case r.DeliveryID == "":
+		return fmt.Errorf("%w replay delivery_id: missing", journal.ErrInvalid)
+	case r.NewID == "":
+		return fmt.Errorf("%w replay new_id: missing", journal.ErrInvalid)
+	case r.By == "":
+		return fmt.Errorf("%w replay by: missing, expected who requested the replay",
+			journal.ErrInvalid)
+	case outgoing == nil:
+		return fmt.Errorf("%w replay outgoing: missing", journal.ErrInvalid)
+	}
+	return nil
+}

@@ -1,0 +1,176 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// earlierPending is the condition that e, a deliveries row, is pending and
+// earlier than d, of the same case and destination. A delivery with an
+// empty case key belongs to no case, so it neither blocks nor is blocked.
+const earlierPending = `e.destination = d.destination AND e.case_key = d.case_key
+	AND d.case_key <> '' AND e.status = 'pending' AND e.seq < d.seq`
+
+// Defer implements journal.Scheduler. It also sets the delivery's
+// UpdatedAt to the current time.
+func (s *Store) Defer(ctx context.Context, deliveryID string, at time.Time) error {
+	if at.IsZero() {
+		return fmt.Errorf("%w defer at: missing, expected the time the delivery is due",
+			journal.ErrInvalid)
+	}
+	tag, err := s.pool.Exec(ctx, `
+		UPDATE deliveries SET next_attempt_at = $2, queued_at = NULL, updated_at = $3
+		WHERE id = $1 AND status = 'pending'`,
+		deliveryID, at.Truncate(time.Microsecond), time.Now().Truncate(time.Microsecond))
+	if err != nil {
+		return fmt.Errorf("deferring delivery %s: %w", deliveryID, err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+
+	// A settled delivery stays settled, so this read cannot race with a
+	// change that would have let the update succeed.
+	var status string
+	err = s.pool.QueryRow(ctx, "SELECT status FROM deliveries WHERE id = $1", deliveryID).
+		Scan(&status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("deferring delivery %s: %w", deliveryID, journal.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("deferring delivery %s: %w", deliveryID, err)
+	}
+	return fmt.Errorf("deferring delivery %s: %w", deliveryID, journal.ErrSettled)
+}
+
+// Blocked implements journal.Scheduler. When several earlier deliveries
+// are pending, it returns the earliest.
+func (s *Store) Blocked(ctx context.Context, deliveryID string) (string, bool, error) {
+	var blocker *string
+	err := s.pool.QueryRow(ctx, `
+		SELECT (
+			SELECT e.id FROM deliveries e WHERE `+earlierPending+`
+			ORDER BY e.seq LIMIT 1
+		)
+		FROM deliveries d WHERE d.id = $1`, deliveryID).Scan(&blocker)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, fmt.Errorf("checking order of delivery %s: %w",
+			deliveryID, journal.ErrNotFound)
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("checking order of delivery %s: %w", deliveryID, err)
+	}
+	if blocker == nil {
+		return "", false, nil
+	}
+	return *blocker, true, nil
+}
+
+// Requeue implements journal.Scheduler. It locks the deliveries it picks
+// with FOR UPDATE SKIP LOCKED, so replicas that call it at once pick
+// different deliveries instead of waiting for each other. The Delivery
+// passed to outgoing has QueuedAt set to now and no attempts.
+func (s *Store) Requeue(
+	ctx context.Context,
+	now, staleBefore time.Time,
+	limit int,
+	outgoing func(journal.Delivery) journal.Outgoing,
+) (int, error) {
+	if err := validateRequeue(now, limit, outgoing); err != nil {
+		return 0, err
+	}
+
+	var queued int
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		ds, err := markQueued(ctx, tx, now.Truncate(time.Microsecond),
+			staleBefore.Truncate(time.Microsecond), limit)
+		if err != nil {
+			return err
+		}
+		queued = len(ds)
+		return s.publishCommands(ctx, tx, ds, outgoing)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("requeuing deliveries: %w", err)
+	}
+	return queued, nil
+}
+
+// markQueued sets queued_at to now on up to limit deliveries that
+// Requeue may queue, and returns them oldest first.
+func markQueued(
+	ctx context.Context,
+	tx pgx.Tx,
+	now, staleBefore time.Time,
+	limit int,
+) ([]journal.Delivery, error) {
+	rows, _ := tx.Query(ctx, `
+		WITH picked AS (
+			SELECT d.id FROM deliveries d
+			WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+				AND (d.queued_at IS NULL OR d.queued_at < $2)
+				AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE `+earlierPending+`)
+			ORDER BY d.seq
+			LIMIT $3
+			FOR UPDATE SKIP LOCKED
+		), queued AS (
+			UPDATE deliveries d SET queued_at = $1
+			FROM picked p WHERE d.id = p.id
+			RETURNING d.*
+		)
+		SELECT `+deliveryColumns+` FROM queued d ORDER BY d.seq`,
+		now, staleBefore, limit)
+	ds, err := pgx.CollectRows(rows, scanDelivery)
+	if err != nil {
+		return nil, fmt.Errorf("marking deliveries queued: %w", err)
+	}
+	return ds, nil
+}
+
+// publishCommands publishes outgoing(d) for each of ds through tx, one at
+// a time in the order of ds.
+func (s *Store) publishCommands(
+	ctx context.Context,
+	tx pgx.Tx,
+	ds []journal.Delivery,
+	outgoing func(journal.Delivery) journal.Outgoing,
+) error {
+	for _, d := range ds {
+		o := outgoing(d)
+		if err := validateOutgoing(d.ID, o); err != nil {
+			return err
+		}
+		if err := publishOutbox(ctx, tx, []journal.Outgoing{o}, s.logger); err != nil {
+			return fmt.Errorf("publishing command for delivery %s: %w", d.ID, err)
+		}
+	}
+	return nil
+}
+
+func validateRequeue(now time.Time, limit int, outgoing func(journal.Delivery) journal.Outgoing) error {
+	switch {
+	case now.IsZero():
+		return fmt.Errorf("%w requeue now: missing", journal.ErrInvalid)
+	case limit <= 0:
+		return fmt.Errorf("%w requeue limit: %d, expected a positive number", journal.ErrInvalid, limit)
+	case outgoing == nil:
+		return fmt.Errorf("%w requeue outgoing: missing", journal.ErrInvalid)
+	}
+	return nil
+}
+
+func validateOutgoing(deliveryID string, o journal.Outgoing) error {
+	switch {
+	case o.Message == nil:
+		return fmt.Errorf("%w outgoing message for delivery %s: missing", journal.ErrInvalid, deliveryID)
+	case o.Topic == "":
+		return fmt.Errorf("%w outgoing topic for delivery %s: missing", journal.ErrInvalid, deliveryID)
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// DeadLetters implements journal.Scheduler. f.Reason matches case
+// sensitively. The dead letters come without their attempts, and their
+// ReplayedBy lists the replays oldest first.
+func (s *Store) DeadLetters(
+	ctx context.Context,
+	f journal.DeadLetterFilter,
+) ([]journal.DeadLetter, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT `+deliveryColumns+`, m.source, m.sender_message_id, m.type,
+			(SELECT json_group_array(r.id) FROM (
+				SELECT r.id FROM deliveries r WHERE r.replay_of = d.id ORDER BY r.seq
+			) AS r)
+		FROM deliveries d JOIN messages m ON m.id = d.message_id
+		WHERE d.status = 'dead'
+			AND (?1 = '' OR d.destination = ?1)
+			AND (?2 = '' OR d.route = ?2)
+			AND (?3 = '' OR instr(d.reason, ?3) > 0)
+			AND (?4 IS NULL OR d.updated_at >= ?4)
+			AND (?5 IS NULL OR d.updated_at < ?5)
+		ORDER BY d.updated_at DESC, d.seq DESC
+		LIMIT ?6`,
+		f.Destination, f.Route, f.Reason, nullMicros(f.From), nullMicros(f.To), f.EffectiveLimit())
+	if err != nil {
+		return nil, fmt.Errorf("reading dead letters: %w", err)
+	}
+	defer rows.Close()
+
+	var letters []journal.DeadLetter
+	for rows.Next() {
+		l, err := scanDeadLetter(rows)
+		if err != nil {
+			return nil, fmt.Errorf("reading dead letters: %w", err)
+		}
+		letters = append(letters, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading dead letters: %w", err)
+	}
+	return letters, nil
+}
+
+func scanDeadLetter(rows *sql.Rows) (journal.DeadLetter, error) {
+	var (
+		r       deliveryRow
+		l       journal.DeadLetter
+		replays string
+	)
+	err := rows.Scan(append(r.targets(), &l.Source, &l.SenderMessageID, &l.Type, &replays)...)
+	if err != nil {
+		return journal.DeadLetter{}, err
+	}
+	l.Delivery = r.delivery()
+	if err := json.Unmarshal([]byte(replays), &l.ReplayedBy); err != nil {
+		return journal.DeadLetter{}, fmt.Errorf("decoding replays of %s: %w", l.ID, err)
+	}
+	if len(l.ReplayedBy) == 0 {
+		l.ReplayedBy = nil
+	}
+	return l, nil
+}
+
+// nullMicros returns t as microseconds rounded up, or NULL for the zero
+// time. The stored times are whole microseconds, so comparing them with
+// the rounded bound gives the same result as with t itself.
+func nullMicros(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	us := t.UnixMicro()
+	if time.UnixMicro(us).Before(t) {
+		us++
+	}
+	return sql.NullInt64{Int64: us, Valid: true}
+}

@@ -1,0 +1,168 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// Replay implements journal.Scheduler. Its transaction holds the
+// database's write lock, so concurrent replays of one delivery take turns
+// and, without Force, only the first creates one. r.DeliveryID, r.NewID
+// and r.By are required, and a zero r.At means the current time. The new
+// delivery is created, due and queued at r.At, follows the message's
+// other deliveries in Journey, and comes after every existing delivery in
+// the order of its case. An existing replay is the newest one, with its
+// attempts.
+func (s *Store) Replay(
+	ctx context.Context,
+	r journal.ReplayRequest,
+	outgoing func(journal.Delivery) journal.Outgoing,
+) (journal.Replayed, error) {
+	if err := validateReplay(r, outgoing); err != nil {
+		return journal.Replayed{}, err
+	}
+	if r.At.IsZero() {
+		r.At = time.Now()
+	}
+
+	var out journal.Replayed
+	err := inTx(ctx, s.db, s.writeLock, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.replay(ctx, tx, r, outgoing)
+		return err
+	})
+	if err != nil {
+		return journal.Replayed{}, fmt.Errorf("replaying delivery %s: %w", r.DeliveryID, err)
+	}
+	return out, nil
+}
+
+func (s *Store) replay(
+	ctx context.Context,
+	tx *sql.Tx,
+	r journal.ReplayRequest,
+	outgoing func(journal.Delivery) journal.Outgoing,
+) (journal.Replayed, error) {
+	if err := checkDead(ctx, tx, r.DeliveryID); err != nil {
+		return journal.Replayed{}, err
+	}
+
+	if !r.Force {
+		earlier, found, err := latestReplay(ctx, tx, r.DeliveryID)
+		if err != nil {
+			return journal.Replayed{}, err
+		}
+		if found {
+			return journal.Replayed{Delivery: earlier, Existing: true}, nil
+		}
+	}
+
+	d, err := insertReplay(ctx, tx, r)
+	if err != nil {
+		return journal.Replayed{}, err
+	}
+	if err := s.publishCommands(ctx, tx, []journal.Delivery{d}, outgoing); err != nil {
+		return journal.Replayed{}, err
+	}
+	return journal.Replayed{Delivery: d}, nil
+}
+
+// checkDead returns journal.ErrNotFound or journal.ErrNotDead when the
+// delivery is missing or not dead.
+func checkDead(ctx context.Context, tx *sql.Tx, deliveryID string) error {
+	var status string
+	err := tx.QueryRowContext(ctx, "SELECT status FROM deliveries WHERE id = ?", deliveryID).
+		Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return journal.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("reading delivery: %w", err)
+	}
+	if status != journal.StatusDead {
+		return journal.ErrNotDead
+	}
+	return nil
+}
+
+// latestReplay returns the newest replay of the delivery, with its
+// attempts.
+func latestReplay(ctx context.Context, tx *sql.Tx, deliveryID string) (journal.Delivery, bool, error) {
+	ds, err := queryDeliveries(ctx, tx, selectDeliveries+`
+		WHERE d.replay_of = ? ORDER BY d.seq DESC LIMIT 1`, deliveryID)
+	if err != nil {
+		return journal.Delivery{}, false, err
+	}
+	if len(ds) == 0 {
+		return journal.Delivery{}, false, nil
+	}
+	d := ds[0]
+
+	attempts, err := queryAttempts(ctx, tx, selectAttempts+`
+		WHERE a.delivery_id = ? ORDER BY a.number`, d.ID)
+	if err != nil {
+		return journal.Delivery{}, false, err
+	}
+	d.Attempts = append(d.Attempts, attempts...)
+	return d, true, nil
+}
+
+// insertReplay inserts the pending copy of the dead delivery and returns
+// it. It returns an error wrapping journal.ErrInvalid when r.NewID is
+// already a delivery's id.
+func insertReplay(ctx context.Context, tx *sql.Tx, r journal.ReplayRequest) (journal.Delivery, error) {
+	var taken bool
+	err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = ?)",
+		r.NewID).Scan(&taken)
+	if err != nil {
+		return journal.Delivery{}, fmt.Errorf("checking replay id: %w", err)
+	}
+	if taken {
+		return journal.Delivery{}, fmt.Errorf("%w replay new_id: %q is already a delivery's id",
+			journal.ErrInvalid, r.NewID)
+	}
+
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO deliveries (
+			id, message_id, position, destination, route, case_key, status,
+			next_attempt_at, queued_at, replay_of, replayed_by, created_at, updated_at, seq
+		)
+		SELECT ?2, o.message_id,
+			(SELECT max(p.position) + 1 FROM deliveries p WHERE p.message_id = o.message_id),
+			o.destination, o.route, o.case_key, 'pending', ?3, ?3, o.id, ?4, ?3, ?3, `+nextSeq+`
+		FROM deliveries o WHERE o.id = ?1`,
+		r.DeliveryID, r.NewID, micros(r.At), r.By)
+	if err != nil {
+		return journal.Delivery{}, fmt.Errorf("inserting replay %s: %w", r.NewID, err)
+	}
+
+	ds, err := queryDeliveries(ctx, tx, selectDeliveries+` WHERE d.id = ?`, r.NewID)
+	if err != nil {
+		return journal.Delivery{}, err
+	}
+	if len(ds) != 1 {
+		return journal.Delivery{}, fmt.Errorf("reading replay %s: found %d rows, expected 1",
+			r.NewID, len(ds))
+	}
+	return ds[0], nil
+}
+
+func validateReplay(r journal.ReplayRequest, outgoing func(journal.Delivery) journal.Outgoing) error {
+	switch {
+	case r.DeliveryID == "":
+		return fmt.Errorf("%w replay delivery_id: missing", journal.ErrInvalid)
+	case r.NewID == "":
+		return fmt.Errorf("%w replay new_id: missing", journal.ErrInvalid)
+	case r.By == "":
+		return fmt.Errorf("%w replay by: missing, expected who requested the replay",
+			journal.ErrInvalid)
+	case outgoing == nil:
+		return fmt.Errorf("%w replay outgoing: missing", journal.ErrInvalid)
+	}
+	return nil
+}

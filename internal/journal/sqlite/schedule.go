@@ -1,0 +1,178 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// earlierPending is the condition that e, a deliveries row, is pending and
+// earlier than d, of the same case and destination. A delivery with an
+// empty case key belongs to no case, so it neither blocks nor is blocked.
+const earlierPending = `e.destination = d.destination AND e.case_key = d.case_key
+	AND d.case_key <> '' AND e.status = 'pending' AND e.seq < d.seq`
+
+// Defer implements journal.Scheduler. It also sets the delivery's
+// UpdatedAt to the current time.
+func (s *Store) Defer(ctx context.Context, deliveryID string, at time.Time) error {
+	if at.IsZero() {
+		return fmt.Errorf("%w defer at: missing, expected the time the delivery is due",
+			journal.ErrInvalid)
+	}
+	err := inTx(ctx, s.db, s.writeLock, func(tx *sql.Tx) error {
+		return deferDelivery(ctx, tx, deliveryID, at, time.Now())
+	})
+	if err != nil {
+		return fmt.Errorf("deferring delivery %s: %w", deliveryID, err)
+	}
+	return nil
+}
+
+func deferDelivery(ctx context.Context, tx *sql.Tx, deliveryID string, at, now time.Time) error {
+	var status string
+	err := tx.QueryRowContext(ctx, "SELECT status FROM deliveries WHERE id = ?", deliveryID).
+		Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return journal.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("reading delivery: %w", err)
+	}
+	if status != journal.StatusPending {
+		return journal.ErrSettled
+	}
+
+	_, err = tx.ExecContext(ctx, `
+		UPDATE deliveries SET next_attempt_at = ?, queued_at = NULL, updated_at = ?
+		WHERE id = ?`, micros(at), micros(now), deliveryID)
+	if err != nil {
+		return fmt.Errorf("updating delivery: %w", err)
+	}
+	return nil
+}
+
+// Blocked implements journal.Scheduler. When several earlier deliveries
+// are pending, it returns the earliest.
+func (s *Store) Blocked(ctx context.Context, deliveryID string) (string, bool, error) {
+	var blocker sql.NullString
+	err := s.db.QueryRowContext(ctx, `
+		SELECT (
+			SELECT e.id FROM deliveries e WHERE `+earlierPending+`
+			ORDER BY e.seq LIMIT 1
+		)
+		FROM deliveries d WHERE d.id = ?`, deliveryID).Scan(&blocker)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, fmt.Errorf("checking order of delivery %s: %w",
+			deliveryID, journal.ErrNotFound)
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("checking order of delivery %s: %w", deliveryID, err)
+	}
+	return blocker.String, blocker.Valid, nil
+}
+
+// Requeue implements journal.Scheduler. Its transaction holds the
+// database's write lock, so calls from several goroutines or processes
+// take turns and each sees the deliveries the previous one queued. The
+// Delivery passed to outgoing has QueuedAt set to now and no attempts.
+func (s *Store) Requeue(
+	ctx context.Context,
+	now, staleBefore time.Time,
+	limit int,
+	outgoing func(journal.Delivery) journal.Outgoing,
+) (int, error) {
+	if err := validateRequeue(now, limit, outgoing); err != nil {
+		return 0, err
+	}
+
+	var queued int
+	err := inTx(ctx, s.db, s.writeLock, func(tx *sql.Tx) error {
+		ds, err := markQueued(ctx, tx, now, staleBefore, limit)
+		if err != nil {
+			return err
+		}
+		queued = len(ds)
+		return s.publishCommands(ctx, tx, ds, outgoing)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("requeuing deliveries: %w", err)
+	}
+	return queued, nil
+}
+
+// markQueued sets queued_at to now on up to limit deliveries that
+// Requeue may queue, and returns them oldest first.
+func markQueued(
+	ctx context.Context,
+	tx *sql.Tx,
+	now, staleBefore time.Time,
+	limit int,
+) ([]journal.Delivery, error) {
+	ds, err := queryDeliveries(ctx, tx, selectDeliveries+`
+		WHERE d.status = 'pending' AND d.next_attempt_at <= ?1
+			AND (d.queued_at IS NULL OR d.queued_at < ?2)
+			AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE `+earlierPending+`)
+		ORDER BY d.seq
+		LIMIT ?3`,
+		micros(now), micros(staleBefore), limit)
+	if err != nil {
+		return nil, err
+	}
+
+	queued := fromMicros(micros(now))
+	for i := range ds {
+		_, err := tx.ExecContext(ctx, "UPDATE deliveries SET queued_at = ? WHERE id = ?",
+			micros(queued), ds[i].ID)
+		if err != nil {
+			return nil, fmt.Errorf("marking delivery %s queued: %w", ds[i].ID, err)
+		}
+		ds[i].QueuedAt = queued
+	}
+	return ds, nil
+}
+
+// publishCommands publishes outgoing(d) for each of ds through tx, one at
+// a time in the order of ds.
+func (s *Store) publishCommands(
+	ctx context.Context,
+	tx *sql.Tx,
+	ds []journal.Delivery,
+	outgoing func(journal.Delivery) journal.Outgoing,
+) error {
+	for _, d := range ds {
+		o := outgoing(d)
+		if err := validateOutgoing(d.ID, o); err != nil {
+			return err
+		}
+		if err := publishOutbox(ctx, tx, []journal.Outgoing{o}, s.logger); err != nil {
+			return fmt.Errorf("publishing command for delivery %s: %w", d.ID, err)
+		}
+	}
+	return nil
+}
+
+func validateRequeue(now time.Time, limit int, outgoing func(journal.Delivery) journal.Outgoing) error {
+	switch {
+	case now.IsZero():
+		return fmt.Errorf("%w requeue now: missing", journal.ErrInvalid)
+	case limit <= 0:
+		return fmt.Errorf("%w requeue limit: %d, expected a positive number", journal.ErrInvalid, limit)
+	case outgoing == nil:
+		return fmt.Errorf("%w requeue outgoing: missing", journal.ErrInvalid)
+	}
+	return nil
+}
+
+func validateOutgoing(deliveryID string, o journal.Outgoing) error {
+	switch {
+	case o.Message == nil:
+		return fmt.Errorf("%w outgoing message for delivery %s: missing", journal.ErrInvalid, deliveryID)
+	case o.Topic == "":
+		return fmt.Errorf("%w outgoing topic for delivery %s: missing", journal.ErrInvalid, deliveryID)
+	}
+	return nil
+}
