@@ -87,7 +87,7 @@ func (w *walker) identifier(id map[string]any, path string) error {
 	return nil
 }
 
-// hasDigitRun reports whether s holds n or more digits in a row, where
+// hasDigitRun reports whether s contains n or more digits in a row, where
 // spaces, hyphens, dots, slashes and underscores between digits do not
 // break the run. Digits of any script count.
 func hasDigitRun(s string, n int) bool {

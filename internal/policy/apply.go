@@ -11,8 +11,8 @@ import (
 	"github.com/sangam-hub/sangam/canonical"
 )
 
-// Decision explains what Apply did with one message, for a journal entry
-// or an answer to "what would this destination receive".
+// Decision explains what Apply did with one message, so a journal entry
+// or an administrator can see what a destination would receive.
 type Decision struct {
 	// Policy is the name of the policy applied.
 	Policy string `json:"policy"`
@@ -21,8 +21,8 @@ type Decision struct {
 	// Allowed is false when the policy does not deliver this type at all.
 	Allowed bool `json:"allowed"`
 	// Removed lists the paths, in normal form, of fields present in the
-	// message and left out of the result. A removed object or array is
-	// listed once, without the members below it. Sorted.
+	// message and left out of the result, sorted. A removed object or
+	// array is listed once, without the members below it.
 	Removed []string `json:"removed,omitempty"`
 	// Masked lists the fields present in the message and delivered
 	// masked, sorted by path. Kind MaskAadhaar marks an Aadhaar value
@@ -37,7 +37,7 @@ const MaskAadhaar MaskKind = "aadhaar"
 // ErrClearAadhaar marks a message that carries an Aadhaar number in
 // clear. No destination may receive it, so the delivery should not be
 // retried with the same message.
-var ErrClearAadhaar = errors.New("Aadhaar number in clear: canonical messages hold only " +
+var ErrClearAadhaar = errors.New("Aadhaar number in clear: canonical messages contain only " +
 	"the masked form, XXXXXXXX and the last four digits")
 
 // Apply returns the part of m that the policy lets its destination
@@ -45,11 +45,11 @@ var ErrClearAadhaar = errors.New("Aadhaar number in clear: canonical messages ho
 // m is never modified.
 //
 // When the policy does not deliver m's type, Apply returns a zero
-// Message, a Decision with Allowed false, and a nil error; the caller
-// must not deliver anything. Apply returns an error when m has no body or
+// Message, a Decision with Allowed false, and a nil error. The caller
+// must then deliver nothing. Apply returns an error when m has no body or
 // several (see canonical.Message.CheckBody), when an Aadhaar identifier
 // holds a run of 12 or more digits (ErrClearAadhaar) or has no masked
-// form, and when a year-only mask meets a value that is not a date.
+// form, and when a year-only mask finds a value that is not a date.
 //
 // Apply works on the canonical JSON form: it marshals m, walks the
 // decoded maps and arrays, and unmarshals the result. Field paths are

@@ -1,10 +1,12 @@
 package policy
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sangam-hub/sangam/canonical"
@@ -158,10 +160,12 @@ func TestApplyMasks(t *testing.T) {
 	}
 	in.Chargesheet.Accused[0].Person.Names[1] = canonical.Name{Full: "രാജൻ കെ. പി.", Script: "Mlym"}
 	in.Chargesheet.InvestigatingOfficer.Name = "Anil Kumar"
+
 	out, d, err := MustCompile(p).Apply(&in)
 	if err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
+
 	person := out.Chargesheet.Accused[0].Person
 	checks := []struct{ what, got, want string }{
 		{"name full", person.Names[0].Full, "R. K. P."},
@@ -189,6 +193,7 @@ func TestApplyMasks(t *testing.T) {
 	if len(out.Chargesheet.LabResults) != 2 {
 		t.Errorf("lab results: got %d, want 2", len(out.Chargesheet.LabResults))
 	}
+
 	for _, want := range []MaskRule{
 		{Path: "chargesheet.accused[].person.names", Kind: MaskInitials},
 		{Path: "chargesheet.lab_results", Kind: MaskRedact},
@@ -369,4 +374,42 @@ func TestApplyRemovedRequiredFieldFailsSchema(t *testing.T) {
 	if !strings.Contains(err.Error(), "/chargesheet/kind") {
 		t.Errorf("violations %q do not name /chargesheet/kind", err)
 	}
+}
+
+func TestApplyConcurrently(t *testing.T) {
+	c := MustCompile(Policy{Name: "courts", Types: []string{"chargesheet"},
+		Allow: []string{"chargesheet.accused"},
+		Mask:  []MaskRule{{Path: "chargesheet.accused[].person.names", Kind: MaskInitials}}})
+	in := fullOf(t, canonical.TypeChargesheet)
+	want := mustJSON(t, applyOK(t, c, &in))
+	var wg sync.WaitGroup
+	results := make([]string, 8)
+	for i := range results {
+		wg.Go(func() {
+			out, _, err := c.Apply(&in)
+			if err == nil {
+				results[i] = jsonString(out)
+			}
+		})
+	}
+	wg.Wait()
+	for i, got := range results {
+		if got != want {
+			t.Errorf("goroutine %d: result differs from a single Apply", i)
+		}
+	}
+}
+
+func applyOK(t *testing.T, c *Compiled, m *canonical.Message) canonical.Message {
+	t.Helper()
+	out, _, err := c.Apply(m)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	return out
+}
+
+func jsonString(v any) string {
+	data, _ := json.Marshal(v)
+	return string(data)
 }

@@ -64,7 +64,7 @@ func Compile(p Policy) (*Compiled, error) {
 	return c, nil
 }
 
-// MustCompile is Compile for policies fixed in code; it panics on an
+// MustCompile is Compile for policies fixed in code. It panics on an
 // invalid policy.
 func MustCompile(p Policy) *Compiled {
 	c, err := Compile(p)

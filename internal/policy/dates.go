@@ -15,8 +15,8 @@ var (
 
 // dateFields returns the names of the members written as a calendar
 // date, YYYY-MM-DD: every property of the embedded canonical schemas that
-// has "format": "date" or refers to a "date" definition. A name is a date
-// wherever it appears in the model, which holds for the canonical types.
+// has "format": "date" or refers to a "date" definition. Dates are found
+// by member name, so a name that is a date in one type is a date in all.
 func dateFields() map[string]bool {
 	datesOnce.Do(func() {
 		dates = map[string]bool{}

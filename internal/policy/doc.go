@@ -39,5 +39,6 @@
 // without its token unless the policy's allow-list names that token's
 // exact path, such as "fir.complainant.identifiers[].token". A run of 12
 // or more digits in any text of an Aadhaar identifier makes Apply fail
-// with ErrClearAadhaar, whether or not the policy would deliver it.
+// with ErrClearAadhaar, whether or not the policy would deliver that
+// identifier.
 package policy

@@ -97,7 +97,7 @@ func jsonName(sf reflect.StructField) (string, bool) {
 	return name, true
 }
 
-// bodyName returns the member of canonical.Message that holds the body of
+// bodyName returns the member of canonical.Message that contains the body of
 // message type t, and false when the message has no such member.
 func bodyName(t canonical.Type) (string, bool) {
 	name := string(t)

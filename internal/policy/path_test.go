@@ -12,7 +12,7 @@ import (
 func TestResolvePathForms(t *testing.T) {
 	tests := []struct {
 		path    string
-		pattern string // normal form; empty when the path is invalid
+		pattern string // normal form, or empty when the path is invalid
 		wantErr string
 	}{
 		{path: "chargesheet", pattern: "chargesheet"},

@@ -20,7 +20,7 @@ type Policy struct {
 	// delivered.
 	Types []string `yaml:"types" json:"types"`
 	// Allow lists the field paths the destination receives. Allowing a
-	// path allows everything below it; a path under a message type that
+	// path allows everything below it. A path under a message type that
 	// Types does not list is invalid. Envelope fields are always kept.
 	Allow []string `yaml:"allow,omitempty" json:"allow,omitempty"`
 	// Mask lists fields delivered masked instead of removed or in clear.
@@ -125,13 +125,22 @@ func (p Policy) checkTypes(types map[canonical.Type]bool, report func(string, er
 		report("types", errors.New("no message types: list the types the destination receives"))
 	}
 	for i, t := range p.Types {
-		if _, ok := bodyName(canonical.Type(t)); !ok || !slices.Contains(canonical.Types, canonical.Type(t)) {
+		_, hasBody := bodyName(canonical.Type(t))
+		if !hasBody || !slices.Contains(canonical.Types, canonical.Type(t)) {
 			report(fmt.Sprintf("types[%d] %q", i, t),
 				fmt.Errorf("unknown message type: known types are %s", knownTypes()))
 			continue
 		}
 		types[canonical.Type(t)] = true
 	}
+}
+
+func knownKinds() string {
+	names := make([]string, len(maskKinds))
+	for i, k := range maskKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
 }
 
 func knownTypes() string {
@@ -161,8 +170,7 @@ func (p Policy) checkMask(m MaskRule, types map[canonical.Type]bool, earlier []r
 	resolvedRule, error,
 ) {
 	if !slices.Contains(maskKinds, m.Kind) {
-		return resolvedRule{}, fmt.Errorf("unknown mask kind: known kinds are %s",
-			strings.Join([]string{"last4", "redact", "year-only", "initials"}, ", "))
+		return resolvedRule{}, fmt.Errorf("unknown mask kind: known kinds are %s", knownKinds())
 	}
 	r, err := p.checkPath(m.Path, types)
 	if err != nil {
@@ -170,7 +178,8 @@ func (p Policy) checkMask(m MaskRule, types map[canonical.Type]bool, earlier []r
 	}
 	r.kind = m.Kind
 	if envelopeFields[r.chain[0].name] {
-		return resolvedRule{}, errors.New("envelope fields are always delivered in full and cannot be masked")
+		return resolvedRule{}, errors.New(
+			"envelope fields are always delivered in full and cannot be masked")
 	}
 	if err := checkMaskTarget(m.Kind, r.chain[len(r.chain)-1]); err != nil {
 		return resolvedRule{}, err
