@@ -1,0 +1,325 @@
+package kafkabus
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/sasl"
+)
+
+// Defaults for the zero fields of the configuration structs.
+const (
+	DefaultClientID           = "sangam"
+	DefaultDialTimeout        = 10 * time.Second
+	DefaultPartitions         = 3
+	DefaultBatchTimeout       = 10 * time.Millisecond
+	DefaultBatchSize          = 100
+	DefaultWriteTimeout       = 10 * time.Second
+	DefaultMaxAttempts        = 10
+	DefaultMetadataTTL        = 6 * time.Second
+	DefaultHeartbeatInterval  = 3 * time.Second
+	DefaultSessionTimeout     = 30 * time.Second
+	DefaultRebalanceTimeout   = 30 * time.Second
+	DefaultJoinGroupBackoff   = 5 * time.Second
+	DefaultMaxWait            = 500 * time.Millisecond
+	DefaultMaxBytes           = 1 << 20
+	DefaultResendInterval     = time.Second
+	DefaultCoordinatorTimeout = 5 * time.Second
+)
+
+// Config is how the bus reaches the Kafka cluster. Publishers, subscribers
+// and InitializeTopic share it.
+type Config struct {
+	// Brokers are the bootstrap addresses, each host:port. Required.
+	Brokers []string
+
+	// ClientID is the client id sent with every request, which brokers
+	// show in their logs and quotas. Default "sangam".
+	ClientID string
+
+	// DialTimeout bounds opening one connection, including the TLS and SASL
+	// handshakes. Default 10 s.
+	DialTimeout time.Duration
+
+	// TLS, when not nil, is used for every connection. Default nil (plain
+	// TCP).
+	TLS *tls.Config
+
+	// SASL, when not nil, authenticates every connection, for example
+	// plain.Mechanism or a scram.Mechanism of kafka-go. Default nil (none).
+	SASL sasl.Mechanism
+
+	// Partitions is the partition count of a topic that InitializeTopic or
+	// Subscriber.SubscribeInitialize creates. Existing topics keep theirs.
+	// Default 3.
+	Partitions int
+
+	// ReplicationFactor is the replica count of a topic that InitializeTopic
+	// creates. Default 0, which asks the broker for its
+	// default.replication.factor.
+	ReplicationFactor int
+}
+
+// Validate returns an error naming the first field that holds an invalid
+// value. Zero fields are valid, except Brokers, because they take their
+// defaults.
+func (c Config) Validate() error {
+	if len(c.Brokers) == 0 {
+		return errors.New("invalid kafka config: Brokers is empty, list at least one host:port")
+	}
+	for i, broker := range c.Brokers {
+		if _, _, err := net.SplitHostPort(broker); err != nil {
+			return fmt.Errorf("invalid kafka config: Brokers[%d] %q is not host:port: %w", i, broker, err)
+		}
+	}
+
+	if c.DialTimeout < 0 {
+		return fmt.Errorf("invalid kafka config: DialTimeout is %s, must not be negative", c.DialTimeout)
+	}
+	if c.Partitions < 0 {
+		return fmt.Errorf("invalid kafka config: Partitions is %d, must not be negative", c.Partitions)
+	}
+	if c.ReplicationFactor < 0 || c.ReplicationFactor > 32767 {
+		return fmt.Errorf("invalid kafka config: ReplicationFactor is %d, must be 0 to 32767",
+			c.ReplicationFactor)
+	}
+	return nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.ClientID == "" {
+		c.ClientID = DefaultClientID
+	}
+	if c.DialTimeout == 0 {
+		c.DialTimeout = DefaultDialTimeout
+	}
+	if c.Partitions == 0 {
+		c.Partitions = DefaultPartitions
+	}
+	return c
+}
+
+// dialer returns the kafka-go dialer of the consumer group and readers.
+func (c Config) dialer() *kafka.Dialer {
+	return &kafka.Dialer{
+		ClientID:      c.ClientID,
+		Timeout:       c.DialTimeout,
+		DualStack:     true,
+		TLS:           c.TLS,
+		SASLMechanism: c.SASL,
+	}
+}
+
+// transport returns the kafka-go transport of the writer and admin client.
+func (c Config) transport() *kafka.Transport {
+	return &kafka.Transport{
+		ClientID:    c.ClientID,
+		DialTimeout: c.DialTimeout,
+		TLS:         c.TLS,
+		SASL:        c.SASL,
+	}
+}
+
+// PublisherConfig configures NewPublisher. Only Brokers is required; each
+// other field's default is in its comment.
+type PublisherConfig struct {
+	Config
+
+	// BatchTimeout is how long the writer waits for more messages to the
+	// same partition before it sends an incomplete batch. Publish blocks
+	// for at least this long unless BatchSize messages to one partition
+	// are waiting. Default 10 ms (kafka-go's own default is 1 s).
+	BatchTimeout time.Duration
+
+	// BatchSize is the maximum number of messages in one produce request
+	// to one partition. Default 100.
+	BatchSize int
+
+	// WriteTimeout bounds one produce request, from sending it until the
+	// broker's acknowledgement. Default 10 s.
+	WriteTimeout time.Duration
+
+	// MaxAttempts is how many times a batch is sent before Publish returns
+	// the error. A retried batch can be stored twice. Default 10.
+	MaxAttempts int
+
+	// MetadataTTL is how often the writer refreshes its cached list of
+	// topics and partition leaders. It is also how long Publish retries a
+	// topic missing from that list, which a topic created by another client
+	// is until the next refresh. Default 6 s.
+	MetadataTTL time.Duration
+}
+
+// Validate returns an error naming the first field that holds an invalid
+// value.
+func (c PublisherConfig) Validate() error {
+	if err := c.Config.Validate(); err != nil {
+		return err
+	}
+	if c.BatchTimeout < 0 {
+		return fmt.Errorf("invalid publisher config: BatchTimeout is %s, must not be negative", c.BatchTimeout)
+	}
+	if c.BatchSize < 0 {
+		return fmt.Errorf("invalid publisher config: BatchSize is %d, must not be negative", c.BatchSize)
+	}
+	if c.WriteTimeout < 0 {
+		return fmt.Errorf("invalid publisher config: WriteTimeout is %s, must not be negative", c.WriteTimeout)
+	}
+	if c.MaxAttempts < 0 {
+		return fmt.Errorf("invalid publisher config: MaxAttempts is %d, must not be negative", c.MaxAttempts)
+	}
+	if c.MetadataTTL < 0 {
+		return fmt.Errorf("invalid publisher config: MetadataTTL is %s, must not be negative", c.MetadataTTL)
+	}
+	return nil
+}
+
+func (c PublisherConfig) withDefaults() PublisherConfig {
+	c.Config = c.Config.withDefaults()
+	if c.BatchTimeout == 0 {
+		c.BatchTimeout = DefaultBatchTimeout
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = DefaultBatchSize
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = DefaultWriteTimeout
+	}
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = DefaultMaxAttempts
+	}
+	if c.MetadataTTL == 0 {
+		c.MetadataTTL = DefaultMetadataTTL
+	}
+	return c
+}
+
+// SubscriberConfig configures NewSubscriber. Brokers and ConsumerGroup are
+// required; each other field's default is in its comment.
+type SubscriberConfig struct {
+	Config
+
+	// ConsumerGroup is the Kafka consumer group id. Every group receives
+	// every message of a topic; subscribers that share a group split the
+	// topic's partitions between them. Required.
+	//
+	// Kafka rebalances a group as a whole: a subscriber that joins or
+	// leaves pauses the group's subscriptions on every topic for one
+	// rebalance. Prefer one group per topic where that matters.
+	ConsumerGroup string
+
+	// HeartbeatInterval is how often a subscription tells the group
+	// coordinator it is alive, and so also the longest a subscription takes
+	// to notice that its group is rebalancing. Default 3 s.
+	HeartbeatInterval time.Duration
+
+	// SessionTimeout is how long the coordinator waits for a heartbeat
+	// before it removes the subscription from the group. The broker bounds
+	// it (group.min.session.timeout.ms and group.max.session.timeout.ms).
+	// Default 30 s.
+	SessionTimeout time.Duration
+
+	// RebalanceTimeout is how long the coordinator waits for every member
+	// to rejoin during a rebalance. Default 30 s.
+	RebalanceTimeout time.Duration
+
+	// JoinGroupBackoff is the wait before joining the group again after an
+	// error. Default 5 s.
+	JoinGroupBackoff time.Duration
+
+	// MaxWait bounds one fetch request, which waits at the broker for new
+	// messages. kafka-go gives the broker 3/4 of it below 1 s and MaxWait
+	// minus 1 s above, and keeps the rest for the round trip, so values
+	// from 1 s to 1.25 s leave the broker no time to wait at all. It is
+	// also about the longest a partition takes to stop when its
+	// subscription ends or the group rebalances. Default 500 ms.
+	MaxWait time.Duration
+
+	// MaxBytes is the maximum size of one fetch response per partition, in
+	// bytes. A message larger than this cannot be read. Default 1 MiB.
+	MaxBytes int
+
+	// ResendInterval is the wait before a nacked message is delivered
+	// again. Default 1 s.
+	ResendInterval time.Duration
+
+	// CoordinatorTimeout bounds each request to the group coordinator:
+	// heartbeats, offset fetches and the commit of each acknowledged
+	// offset. Join and sync requests get RebalanceTimeout or SessionTimeout
+	// on top of it. Default 5 s.
+	CoordinatorTimeout time.Duration
+}
+
+// Validate returns an error naming the first field that holds an invalid
+// value.
+func (c SubscriberConfig) Validate() error {
+	if err := c.Config.Validate(); err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.ConsumerGroup) == "" {
+		return errors.New("invalid subscriber config: ConsumerGroup is empty, Kafka needs a group id")
+	}
+
+	durations := []struct {
+		name  string
+		value time.Duration
+	}{
+		{"HeartbeatInterval", c.HeartbeatInterval},
+		{"SessionTimeout", c.SessionTimeout},
+		{"RebalanceTimeout", c.RebalanceTimeout},
+		{"JoinGroupBackoff", c.JoinGroupBackoff},
+		{"MaxWait", c.MaxWait},
+		{"ResendInterval", c.ResendInterval},
+		{"CoordinatorTimeout", c.CoordinatorTimeout},
+	}
+	for _, d := range durations {
+		if d.value < 0 {
+			return fmt.Errorf("invalid subscriber config: %s is %s, must not be negative", d.name, d.value)
+		}
+	}
+
+	if c.MaxBytes < 0 {
+		return fmt.Errorf("invalid subscriber config: MaxBytes is %d, must not be negative", c.MaxBytes)
+	}
+
+	defaults := c.withDefaults()
+	if defaults.HeartbeatInterval >= defaults.SessionTimeout {
+		return fmt.Errorf("invalid subscriber config: HeartbeatInterval %s must be below SessionTimeout %s",
+			defaults.HeartbeatInterval, defaults.SessionTimeout)
+	}
+	return nil
+}
+
+func (c SubscriberConfig) withDefaults() SubscriberConfig {
+	c.Config = c.Config.withDefaults()
+	if c.HeartbeatInterval == 0 {
+		c.HeartbeatInterval = DefaultHeartbeatInterval
+	}
+	if c.SessionTimeout == 0 {
+		c.SessionTimeout = DefaultSessionTimeout
+	}
+	if c.RebalanceTimeout == 0 {
+		c.RebalanceTimeout = DefaultRebalanceTimeout
+	}
+	if c.JoinGroupBackoff == 0 {
+		c.JoinGroupBackoff = DefaultJoinGroupBackoff
+	}
+	if c.MaxWait == 0 {
+		c.MaxWait = DefaultMaxWait
+	}
+	if c.MaxBytes == 0 {
+		c.MaxBytes = DefaultMaxBytes
+	}
+	if c.ResendInterval == 0 {
+		c.ResendInterval = DefaultResendInterval
+	}
+	if c.CoordinatorTimeout == 0 {
+		c.CoordinatorTimeout = DefaultCoordinatorTimeout
+	}
+	return c
+}

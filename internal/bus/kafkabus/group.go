@@ -1,0 +1,165 @@
+package kafkabus
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/segmentio/kafka-go"
+)
+
+// subscription is one Subscribe call: one member of the consumer group.
+type subscription struct {
+	subscriber *Subscriber
+	topic      string
+	group      *kafka.ConsumerGroup
+	output     chan *message.Message
+	fields     watermill.LogFields
+
+	// memberMu guards memberID, the id the coordinator last gave this
+	// member, which kafka-go reports only through its logger.
+	memberMu sync.Mutex
+	memberID string
+}
+
+func (s *Subscriber) newSubscription(topic string) (*subscription, error) {
+	sub := &subscription{
+		subscriber: s,
+		topic:      topic,
+		output:     make(chan *message.Message),
+		fields: watermill.LogFields{
+			"topic":          topic,
+			"consumer_group": s.config.ConsumerGroup,
+		},
+	}
+
+	group, err := kafka.NewConsumerGroup(kafka.ConsumerGroupConfig{
+		ID:                     s.config.ConsumerGroup,
+		Brokers:                s.config.Brokers,
+		Dialer:                 s.config.dialer(),
+		Topics:                 []string{topic},
+		HeartbeatInterval:      s.config.HeartbeatInterval,
+		SessionTimeout:         s.config.SessionTimeout,
+		RebalanceTimeout:       s.config.RebalanceTimeout,
+		JoinGroupBackoff:       s.config.JoinGroupBackoff,
+		WatchPartitionChanges:  true,
+		PartitionWatchInterval: s.config.HeartbeatInterval,
+		StartOffset:            kafka.FirstOffset,
+		Timeout:                s.config.CoordinatorTimeout,
+		Logger:                 kafka.LoggerFunc(sub.recordMemberID),
+		ErrorLogger:            kafkaLogger(s.logger, sub.fields),
+	})
+	if err != nil {
+		return nil, err
+	}
+	sub.group = group
+	return sub, nil
+}
+
+// joinedFormat is the format of the line kafka-go v0.4.51 logs when the
+// coordinator answers a JoinGroup request; its second argument is the
+// member id.
+const joinedFormat = "joined group %s as member %s in generation %d"
+
+// recordMemberID is the consumer group's logger. It keeps the member id
+// from the line kafka-go logs after each JoinGroup response and drops the
+// other lines.
+func (sub *subscription) recordMemberID(format string, args ...any) {
+	if format != joinedFormat || len(args) != 3 {
+		return
+	}
+	if memberID, ok := args[1].(string); ok {
+		sub.memberMu.Lock()
+		sub.memberID = memberID
+		sub.memberMu.Unlock()
+	}
+}
+
+// run starts the partitions of each generation of the group until ctx
+// ends, then leaves the group and closes the output channel.
+func (sub *subscription) run(ctx context.Context) {
+	logger := sub.subscriber.logger
+	logger.Info("subscribing", sub.fields)
+
+	for {
+		generation, err := sub.group.Next(ctx)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, kafka.ErrGroupClosed) {
+				break
+			}
+			sub.logJoinError(err)
+			continue
+		}
+
+		logger.Debug("joined consumer group", sub.fields.Add(watermill.LogFields{
+			"generation": generation.ID,
+			"partitions": len(generation.Assignments[sub.topic]),
+		}))
+		for _, assignment := range generation.Assignments[sub.topic] {
+			consumer := sub.newPartitionConsumer(generation, assignment)
+			generation.Start(func(generationCtx context.Context) {
+				consumer.run(ctx, generationCtx)
+			})
+		}
+	}
+
+	// Close ends the current generation, waits for its partition
+	// consumers and leaves the group.
+	if err := sub.group.Close(); err != nil {
+		logger.Error("leaving consumer group failed", err, sub.fields)
+	}
+	sub.leave()
+	close(sub.output)
+	logger.Info("subscription ended", sub.fields)
+}
+
+// logJoinError logs an error that ended an attempt to join the group.
+// kafka-go tries again by itself, after JoinGroupBackoff unless the error
+// is a rebalance, which is routine whenever a member joins or leaves.
+func (sub *subscription) logJoinError(err error) {
+	if errors.Is(err, kafka.RebalanceInProgress) {
+		sub.subscriber.logger.Debug("consumer group is rebalancing, joining again", sub.fields)
+		return
+	}
+	sub.subscriber.logger.Error("joining consumer group failed", err, sub.fields)
+}
+
+// leave sends the group coordinator a LeaveGroup request for the member id
+// this subscription last had. kafka-go v0.4.51's ConsumerGroup.Close skips
+// that request when the last JoinGroup or SyncGroup failed, for example
+// because another member joined meanwhile; the coordinator then waits up
+// to SessionTimeout for the member at the next rebalance. A member that
+// already left gets UNKNOWN_MEMBER_ID, which leave ignores.
+func (sub *subscription) leave() {
+	sub.memberMu.Lock()
+	memberID := sub.memberID
+	sub.memberMu.Unlock()
+	if memberID == "" {
+		return
+	}
+
+	config := sub.subscriber.config
+	ctx, cancel := context.WithTimeout(context.Background(), config.CoordinatorTimeout)
+	defer cancel()
+
+	transport := config.transport()
+	defer transport.CloseIdleConnections()
+	client := &kafka.Client{Addr: kafka.TCP(config.Brokers...), Transport: transport}
+
+	response, err := client.LeaveGroup(ctx, &kafka.LeaveGroupRequest{
+		GroupID: config.ConsumerGroup,
+		Members: []kafka.LeaveGroupRequestMember{{ID: memberID}},
+	})
+	if err == nil {
+		err = response.Error
+	}
+	if err == nil && len(response.Members) > 0 {
+		err = response.Members[0].Error
+	}
+	if err != nil && !errors.Is(err, kafka.UnknownMemberId) {
+		sub.subscriber.logger.Error("leaving consumer group failed", err,
+			sub.fields.Add(watermill.LogFields{"member_id": memberID}))
+	}
+}

@@ -1,0 +1,158 @@
+package kafkabus
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/segmentio/kafka-go"
+)
+
+// partitionConsumer hands out the messages of one partition during one
+// generation of the consumer group, one at a time, and commits each offset
+// after the handler acked its message.
+type partitionConsumer struct {
+	subscription *subscription
+	generation   *kafka.Generation
+	partition    int
+
+	// offset is the offset to read first: a committed offset, or
+	// kafka.FirstOffset when the group has none for the partition.
+	offset int64
+	fields watermill.LogFields
+}
+
+func (sub *subscription) newPartitionConsumer(
+	generation *kafka.Generation,
+	assignment kafka.PartitionAssignment,
+) *partitionConsumer {
+	return &partitionConsumer{
+		subscription: sub,
+		generation:   generation,
+		partition:    assignment.ID,
+		offset:       assignment.Offset,
+		fields: sub.fields.Add(watermill.LogFields{
+			"partition":  assignment.ID,
+			"generation": generation.ID,
+		}),
+	}
+}
+
+// run reads the partition until ctx or generationCtx ends, or until an
+// offset commit fails. Returning ends the generation for this member, so a
+// failed commit makes it rejoin the group and read again from the last
+// committed offset.
+func (c *partitionConsumer) run(ctx, generationCtx context.Context) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(generationCtx, cancel)
+	defer stop()
+
+	config := c.subscription.subscriber.config
+	logger := c.subscription.subscriber.logger
+	reader := kafka.NewReader(kafka.ReaderConfig{
+		Brokers:     config.Brokers,
+		Topic:       c.subscription.topic,
+		Partition:   c.partition,
+		Dialer:      config.dialer(),
+		MaxBytes:    config.MaxBytes,
+		MaxWait:     config.MaxWait,
+		ErrorLogger: kafkaLogger(logger, c.fields),
+		// ReadLagInterval -1 turns off the reader's lag polling, which opens a
+		// connection of its own every minute.
+		ReadLagInterval: -1,
+	})
+	defer func() {
+		if err := reader.Close(); err != nil {
+			logger.Error("closing partition reader failed", err, c.fields)
+		}
+	}()
+	if err := reader.SetOffset(c.offset); err != nil {
+		logger.Error("setting the start offset failed", err, c.fields.Add(watermill.LogFields{"offset": c.offset}))
+		return
+	}
+
+	logger.Debug("reading partition", c.fields.Add(watermill.LogFields{"offset": c.offset}))
+	for {
+		record, err := reader.FetchMessage(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			// The reader retries by itself after reporting an error.
+			logger.Error("fetching message failed", err, c.fields)
+			continue
+		}
+
+		if !c.deliver(ctx, record) {
+			return
+		}
+		if err := c.commit(record.Offset + 1); err != nil {
+			logger.Error("committing offset failed, rejoining the group", err,
+				c.fields.Add(watermill.LogFields{"offset": record.Offset + 1}))
+			return
+		}
+	}
+}
+
+// deliver sends record to the output channel until the handler acks it,
+// and reports whether it did. It returns false when ctx ends first.
+func (c *partitionConsumer) deliver(ctx context.Context, record kafka.Message) bool {
+	config := c.subscription.subscriber.config
+	logger := c.subscription.subscriber.logger
+
+	for {
+		msgCtx, cancel := context.WithCancel(ctx)
+		msg := fromKafka(msgCtx, record)
+
+		acked, err := c.await(ctx, msg)
+		cancel()
+		if err != nil {
+			return false
+		}
+		if acked {
+			return true
+		}
+
+		logger.Debug("message nacked, delivering it again", c.fields.Add(watermill.LogFields{
+			"message_uuid": msg.UUID,
+			"offset":       record.Offset,
+		}))
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(config.ResendInterval):
+		}
+	}
+}
+
+// await sends msg to the output channel and waits for the handler's ack
+// or nack. It returns an error when ctx ends first.
+func (c *partitionConsumer) await(ctx context.Context, msg *message.Message) (acked bool, err error) {
+	select {
+	case c.subscription.output <- msg:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+
+	select {
+	case <-msg.Acked():
+		return true, nil
+	case <-msg.Nacked():
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
+// commit stores next as the group's offset of the partition: the offset of
+// the first message not yet acked.
+func (c *partitionConsumer) commit(next int64) error {
+	offsets := map[string]map[int]int64{c.subscription.topic: {c.partition: next}}
+	if err := c.generation.CommitOffsets(offsets); err != nil {
+		return fmt.Errorf("committing offset %d: %w", next, err)
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+package kafkabus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// MaxTopicLength is the longest topic name Kafka accepts, in bytes.
+const MaxTopicLength = 249
+
+// topicPattern is the set of characters Kafka allows in a topic name.
+var topicPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// ValidateTopic returns an error unless topic is a legal Kafka topic name:
+// 1 to 249 ASCII letters, digits, '.', '_' or '-', and neither "." nor "..".
+func ValidateTopic(topic string) error {
+	if !topicPattern.MatchString(topic) {
+		return fmt.Errorf("invalid topic %q: use one or more ASCII letters, digits, '.', '_' or '-'", topic)
+	}
+	if len(topic) > MaxTopicLength {
+		return fmt.Errorf("invalid topic %q: %d bytes long, Kafka allows at most %d",
+			topic, len(topic), MaxTopicLength)
+	}
+	if topic == "." || topic == ".." {
+		return fmt.Errorf("invalid topic %q: Kafka reserves the names \".\" and \"..\"", topic)
+	}
+	return nil
+}
+
+// topicPollInterval is the wait between metadata requests while
+// InitializeTopic waits for a new topic's partitions to get leaders.
+const topicPollInterval = 50 * time.Millisecond
+
+// InitializeTopic creates topic with config.Partitions partitions and
+// config.ReplicationFactor replicas unless it exists, then waits until
+// every partition of the topic has a leader, so that publishing to it can
+// start at once. An existing topic keeps its partition count and settings.
+//
+// Neither Publisher nor Subscriber.Subscribe creates topics: call
+// InitializeTopic (or Subscriber.SubscribeInitialize) for each topic at
+// start-up. Publishing to a missing topic fails with
+// kafka.UnknownTopicOrPartition.
+func InitializeTopic(ctx context.Context, config Config, topic string) error {
+	if err := config.Validate(); err != nil {
+		return fmt.Errorf("initializing topic: %w", err)
+	}
+	if err := ValidateTopic(topic); err != nil {
+		return fmt.Errorf("initializing topic: %w", err)
+	}
+	config = config.withDefaults()
+
+	transport := config.transport()
+	defer transport.CloseIdleConnections()
+	client := &kafka.Client{Addr: kafka.TCP(config.Brokers...), Transport: transport}
+
+	replicationFactor := config.ReplicationFactor
+	if replicationFactor == 0 {
+		replicationFactor = -1
+	}
+	response, err := client.CreateTopics(ctx, &kafka.CreateTopicsRequest{
+		Topics: []kafka.TopicConfig{{
+			Topic:             topic,
+			NumPartitions:     config.Partitions,
+			ReplicationFactor: replicationFactor,
+		}},
+	})
+	if err != nil {
+		return fmt.Errorf("initializing topic %s: creating: %w", topic, err)
+	}
+	if err := response.Errors[topic]; err != nil && !errors.Is(err, kafka.TopicAlreadyExists) {
+		return fmt.Errorf("initializing topic %s: creating: %w", topic, err)
+	}
+
+	if err := waitForLeaders(ctx, client, topic); err != nil {
+		return fmt.Errorf("initializing topic %s: %w", topic, err)
+	}
+	return nil
+}
+
+// waitForLeaders returns when the metadata of topic lists at least one
+// partition and a leader for each, or when ctx ends.
+func waitForLeaders(ctx context.Context, client *kafka.Client, topic string) error {
+	for {
+		ready, err := hasLeaders(ctx, client, topic)
+		if err != nil {
+			return err
+		}
+		if ready {
+			return nil
+		}
+
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for partition leaders: %w", ctx.Err())
+		case <-time.After(topicPollInterval):
+		}
+	}
+}
+
+func hasLeaders(ctx context.Context, client *kafka.Client, topic string) (bool, error) {
+	metadata, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return false, fmt.Errorf("reading metadata: %w", err)
+	}
+
+	for _, t := range metadata.Topics {
+		if t.Name != topic {
+			continue
+		}
+		if t.Error != nil {
+			// A topic created a moment ago can still be unknown to the
+			// broker that answered.
+			return false, nil
+		}
+		for _, p := range t.Partitions {
+			if p.Error != nil || p.Leader.Host == "" {
+				return false, nil
+			}
+		}
+		return len(t.Partitions) > 0, nil
+	}
+	return false, nil
+}
