@@ -22,23 +22,31 @@ import (
 const defaultTestDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
 func TestConformance(t *testing.T) {
-	journaltest.Run(t, func(t *testing.T, schema string) journaltest.Harness {
-		if schema == "" {
-			schema = freshSchema(t)
-		}
-		store, err := Open(context.Background(), Config{DSN: withSearchPath(t, testDSN(), schema)})
-		if err != nil {
-			t.Fatalf("Open: %v", err)
-		}
-		t.Cleanup(func() { _ = store.Close() })
+	journaltest.Run(t, openHarness)
+}
 
-		return journaltest.Harness{
-			Store:           store,
-			Storage:         schema,
-			InitializeTopic: func(t *testing.T, topic string) { initializeTopic(t, store.pool, topic) },
-			Outbox:          func(t *testing.T, topic string) []*message.Message { return readTopic(t, store.pool, topic) },
-		}
-	})
+func TestSchedulerConformance(t *testing.T) {
+	journaltest.RunScheduler(t, openHarness)
+}
+
+// openHarness opens a store in schema, or in a fresh schema when schema is
+// empty.
+func openHarness(t *testing.T, schema string) journaltest.Harness {
+	if schema == "" {
+		schema = freshSchema(t)
+	}
+	store, err := Open(context.Background(), Config{DSN: withSearchPath(t, testDSN(), schema)})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+
+	return journaltest.Harness{
+		Store:           store,
+		Storage:         schema,
+		InitializeTopic: func(t *testing.T, topic string) { initializeTopic(t, store.pool, topic) },
+		Outbox:          func(t *testing.T, topic string) []*message.Message { return readTopic(t, store.pool, topic) },
+	}
 }
 
 // testDSN returns the server to test against, from SANGAM_TEST_POSTGRES.

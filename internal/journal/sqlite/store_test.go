@@ -16,28 +16,36 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	journaltest.Run(t, func(t *testing.T, path string) journaltest.Harness {
-		if path == "" {
-			path = filepath.Join(t.TempDir(), "journal.db")
-		}
-		db := openDB(t, path)
-		store, err := New(context.Background(), db, Config{})
-		if err != nil {
-			t.Fatalf("New: %v", err)
-		}
-		t.Cleanup(func() { _ = store.Close() })
+	journaltest.Run(t, openHarness)
+}
 
-		return journaltest.Harness{
-			Store:   store,
-			Storage: path,
-			InitializeTopic: func(t *testing.T, topic string) {
-				if err := sqlitebus.InitializeTopic(context.Background(), db, topic); err != nil {
-					t.Fatalf("initializing topic %s: %v", topic, err)
-				}
-			},
-			Outbox: func(t *testing.T, topic string) []*message.Message { return readTopic(t, db, topic) },
-		}
-	})
+func TestSchedulerConformance(t *testing.T) {
+	journaltest.RunScheduler(t, openHarness)
+}
+
+// openHarness opens a store on the database file at path, or on a new
+// file when path is empty.
+func openHarness(t *testing.T, path string) journaltest.Harness {
+	if path == "" {
+		path = filepath.Join(t.TempDir(), "journal.db")
+	}
+	db := openDB(t, path)
+	store, err := New(context.Background(), db, Config{})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+
+	return journaltest.Harness{
+		Store:   store,
+		Storage: path,
+		InitializeTopic: func(t *testing.T, topic string) {
+			if err := sqlitebus.InitializeTopic(context.Background(), db, topic); err != nil {
+				t.Fatalf("initializing topic %s: %v", topic, err)
+			}
+		},
+		Outbox: func(t *testing.T, topic string) []*message.Message { return readTopic(t, db, topic) },
+	}
 }
 
 func TestNewConcurrentMigrations(t *testing.T) {

@@ -1,0 +1,347 @@
+package journaltest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// kill dead-letters delivery id with reason and returns the delivery's
+// UpdatedAt. It returns once the clock has passed that time by a
+// microsecond, so the store's next change gets a later UpdatedAt.
+func kill(t *testing.T, h Harness, id, reason string) time.Time {
+	t.Helper()
+	a := attemptAt(id, 0, time.Now(), journal.StatusDead)
+	a.Error = reason
+	recordAttempt(t, h, a)
+
+	d, _ := delivery(t, h, id)
+	for !time.Now().After(d.UpdatedAt.Add(time.Microsecond)) {
+		time.Sleep(time.Microsecond)
+	}
+	return d.UpdatedAt
+}
+
+// deadLetters calls DeadLetters and fails t on an error.
+func deadLetters(t *testing.T, h Harness, f journal.DeadLetterFilter) []journal.DeadLetter {
+	t.Helper()
+	letters, err := h.Store.DeadLetters(context.Background(), f)
+	if err != nil {
+		t.Fatalf("DeadLetters(%+v): %v", f, err)
+	}
+	return letters
+}
+
+func letterIDs(letters []journal.DeadLetter) []string {
+	var ids []string
+	for _, l := range letters {
+		ids = append(ids, l.ID)
+	}
+	return ids
+}
+
+func testDeadLetterFilters(t *testing.T, h Harness) {
+	one := newEntry(t, h, "fir-dl-1", "court", "prison")
+	two := newEntry(t, h, "fir-dl-2", "court", "prison")
+	accept(t, h, one)
+	accept(t, h, two)
+	accept(t, h, newEntry(t, h, "fir-dl-pending", "court"))
+
+	recordAttempt(t, h, attemptAt(one.Deliveries[1].ID, 0, time.Now(), journal.StatusDelivered))
+	rejected, gaveUp, removed := one.Deliveries[0].ID, two.Deliveries[0].ID, two.Deliveries[1].ID
+	rejectedAt := kill(t, h, rejected, "destination rejected the delivery: HTTP 422: bad CNR")
+	gaveUpAt := kill(t, h, gaveUp, "gave up after 5 attempts: HTTP 503: maintenance")
+	removedAt := kill(t, h, removed, "destination is no longer configured")
+
+	tests := []struct {
+		name   string
+		filter journal.DeadLetterFilter
+		want   []string
+	}{
+		{"no filter", journal.DeadLetterFilter{}, []string{removed, gaveUp, rejected}},
+		{"destination", journal.DeadLetterFilter{Destination: "court"}, []string{gaveUp, rejected}},
+		{"route", journal.DeadLetterFilter{Route: "fir-to-prison"}, []string{removed}},
+		{"reason substring", journal.DeadLetterFilter{Reason: "HTTP 5"}, []string{gaveUp}},
+		{"reason of another case", journal.DeadLetterFilter{Reason: "bad cnr"}, nil},
+		{"from inclusive", journal.DeadLetterFilter{From: gaveUpAt}, []string{removed, gaveUp}},
+		{"to exclusive", journal.DeadLetterFilter{To: gaveUpAt}, []string{rejected}},
+		{"from and to", journal.DeadLetterFilter{From: gaveUpAt, To: removedAt}, []string{gaveUp}},
+		{"limit", journal.DeadLetterFilter{Limit: 2}, []string{removed, gaveUp}},
+		{"destination and reason",
+			journal.DeadLetterFilter{Destination: "court", Reason: "HTTP"}, []string{gaveUp, rejected}},
+		{"unknown destination", journal.DeadLetterFilter{Destination: "passport"}, nil},
+	}
+	for _, tc := range tests {
+		if got := letterIDs(deadLetters(t, h, tc.filter)); !slices.Equal(got, tc.want) {
+			t.Errorf("DeadLetters, %s = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+
+	letters := deadLetters(t, h, journal.DeadLetterFilter{Route: "fir-to-court", To: gaveUpAt})
+	if len(letters) != 1 {
+		t.Fatalf("DeadLetters before %v = %d letters, want 1", gaveUpAt, len(letters))
+	}
+	checkDeadLetter(t, letters[0], one, rejectedAt)
+}
+
+// checkDeadLetter checks l, the dead letter of e's first delivery, which
+// died at diedAt.
+func checkDeadLetter(t *testing.T, l journal.DeadLetter, e journal.Entry, diedAt time.Time) {
+	t.Helper()
+	for _, f := range []struct{ name, got, want string }{
+		{"MessageID", l.MessageID, e.Message.ID},
+		{"Source", l.Source, e.Message.Source},
+		{"SenderMessageID", l.SenderMessageID, e.Message.SenderMessageID},
+		{"Type", l.Type, string(e.Message.Type)},
+		{"CaseKey", l.CaseKey, e.Message.CaseKey},
+		{"Destination", l.Destination, e.Deliveries[0].Destination},
+		{"Route", l.Route, e.Deliveries[0].Route},
+		{"Status", l.Status, journal.StatusDead},
+		{"Reason", l.Reason, "destination rejected the delivery: HTTP 422: bad CNR"},
+	} {
+		if f.got != f.want {
+			t.Errorf("dead letter %s = %q, want %q", f.name, f.got, f.want)
+		}
+	}
+	if !l.UpdatedAt.Equal(diedAt) {
+		t.Errorf("dead letter UpdatedAt = %v, want %v", l.UpdatedAt, diedAt)
+	}
+	if !l.NextAttemptAt.IsZero() || !l.QueuedAt.IsZero() {
+		t.Errorf("dead letter NextAttemptAt %v, QueuedAt %v, want both zero",
+			l.NextAttemptAt, l.QueuedAt)
+	}
+	if len(l.ReplayedBy) != 0 {
+		t.Errorf("dead letter ReplayedBy = %v before any replay, want none", l.ReplayedBy)
+	}
+}
+
+// replayRequest returns a request to replay deliveryID, by an operator, at
+// a fixed time in IST, with a fresh NewID.
+func replayRequest(deliveryID string) journal.ReplayRequest {
+	return journal.ReplayRequest{
+		DeliveryID: deliveryID,
+		NewID:      uuid.NewString(),
+		By:         "operator-7",
+		At:         time.Date(2026, time.March, 16, 11, 0, 0, 123456000, ist),
+	}
+}
+
+// replay calls Replay with commands on topicRequeue and fails t on an
+// error.
+func replay(t *testing.T, h Harness, r journal.ReplayRequest) journal.Replayed {
+	t.Helper()
+	out, err := h.Store.Replay(context.Background(), r, commandsOn(topicRequeue))
+	if err != nil {
+		t.Fatalf("Replay(%s, force %v): %v", r.DeliveryID, r.Force, err)
+	}
+	return out
+}
+
+func testReplay(t *testing.T, h Harness) {
+	e := newEntry(t, h, "fir-replay", "court", "prison")
+	accept(t, h, e)
+	dead := e.Deliveries[0].ID
+	kill(t, h, dead, "destination rejected the delivery: HTTP 422: bad CNR")
+
+	r := replayRequest(dead)
+	first := replay(t, h, r)
+	if first.Existing {
+		t.Errorf("first Replay: Existing = true, want a new delivery")
+	}
+	checkReplay(t, first.Delivery, e, r)
+	stored, _ := delivery(t, h, r.NewID)
+	checkReplay(t, stored, e, r)
+	if got := queuedIDs(t, h); !slices.Equal(got, []string{r.NewID}) {
+		t.Errorf("commands after Replay = %v, want [%s]", got, r.NewID)
+	}
+	j := journey(t, h, e.Message.ID)
+	if len(j.Deliveries) != 3 || j.Deliveries[2].ID != r.NewID {
+		t.Errorf("journey deliveries = %v, want the replay %s last of 3", j.Deliveries, r.NewID)
+	}
+	if j.Status != "in_progress" {
+		t.Errorf("journey status with a pending replay = %q, want in_progress", j.Status)
+	}
+
+	again := replayRequest(dead)
+	second := replay(t, h, again)
+	if !second.Existing || second.Delivery.ID != r.NewID {
+		t.Errorf("second Replay = %s, Existing %v, want the first replay %s, Existing true",
+			second.Delivery.ID, second.Existing, r.NewID)
+	}
+	if _, _, err := h.Store.Delivery(context.Background(), again.NewID); !errors.Is(err, journal.ErrNotFound) {
+		t.Errorf("Delivery(%s) of the second replay: error = %v, want ErrNotFound", again.NewID, err)
+	}
+
+	forced := replayRequest(dead)
+	forced.Force = true
+	third := replay(t, h, forced)
+	if third.Existing || third.Delivery.ID != forced.NewID || third.Delivery.ReplayOf != dead {
+		t.Errorf("forced Replay = %s of %s, Existing %v, want new %s of %s",
+			third.Delivery.ID, third.Delivery.ReplayOf, third.Existing, forced.NewID, dead)
+	}
+	if got, want := queuedIDs(t, h), []string{r.NewID, forced.NewID}; !slices.Equal(got, want) {
+		t.Errorf("commands after the forced Replay = %v, want %v", got, want)
+	}
+	wantBlocked(t, h, forced.NewID, r.NewID)
+
+	letters := deadLetters(t, h, journal.DeadLetterFilter{})
+	if len(letters) != 1 || !slices.Equal(letters[0].ReplayedBy, []string{r.NewID, forced.NewID}) {
+		t.Errorf("DeadLetters = %+v, want %s replayed by [%s %s]", letters, dead, r.NewID, forced.NewID)
+	}
+
+	checkReplayOfReplay(t, h, e, r.NewID)
+}
+
+// checkReplayOfReplay dead-letters replayID, a replay of e's first
+// delivery, and replays it.
+func checkReplayOfReplay(t *testing.T, h Harness, e journal.Entry, replayID string) {
+	t.Helper()
+	kill(t, h, replayID, "HTTP 422: bad CNR again")
+	r := replayRequest(replayID)
+	r.By = "operator-9"
+	out := replay(t, h, r)
+	if out.Existing || out.Delivery.ReplayOf != replayID {
+		t.Errorf("Replay of a dead replay = %s of %s, Existing %v, want new of %s",
+			out.Delivery.ID, out.Delivery.ReplayOf, out.Existing, replayID)
+	}
+
+	letters := deadLetters(t, h, journal.DeadLetterFilter{Reason: "again"})
+	if len(letters) != 1 {
+		t.Fatalf("DeadLetters of the dead replay = %d letters, want 1", len(letters))
+	}
+	l := letters[0]
+	if l.Delivery.ReplayedBy != "operator-7" || l.Delivery.ReplayOf != e.Deliveries[0].ID {
+		t.Errorf("dead replay: Delivery.ReplayedBy %q, ReplayOf %q, want operator-7 and %s",
+			l.Delivery.ReplayedBy, l.Delivery.ReplayOf, e.Deliveries[0].ID)
+	}
+	if !slices.Equal(l.ReplayedBy, []string{r.NewID}) {
+		t.Errorf("dead replay ReplayedBy = %v, want [%s]", l.ReplayedBy, r.NewID)
+	}
+}
+
+// checkReplay checks d, the new delivery that r made of e's first
+// delivery.
+func checkReplay(t *testing.T, d journal.Delivery, e journal.Entry, r journal.ReplayRequest) {
+	t.Helper()
+	for _, f := range []struct{ name, got, want string }{
+		{"ID", d.ID, r.NewID},
+		{"MessageID", d.MessageID, e.Message.ID},
+		{"Destination", d.Destination, e.Deliveries[0].Destination},
+		{"Route", d.Route, e.Deliveries[0].Route},
+		{"CaseKey", d.CaseKey, e.Message.CaseKey},
+		{"Status", d.Status, journal.StatusPending},
+		{"ReplayOf", d.ReplayOf, r.DeliveryID},
+		{"ReplayedBy", d.ReplayedBy, r.By},
+		{"Reason", d.Reason, ""},
+	} {
+		if f.got != f.want {
+			t.Errorf("replay %s = %q, want %q", f.name, f.got, f.want)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		got  time.Time
+	}{
+		{"CreatedAt", d.CreatedAt}, {"UpdatedAt", d.UpdatedAt},
+		{"NextAttemptAt", d.NextAttemptAt}, {"QueuedAt", d.QueuedAt},
+	} {
+		if !f.got.Equal(r.At) || f.got.Location() != time.UTC {
+			t.Errorf("replay %s = %v, want %v in UTC", f.name, f.got, r.At)
+		}
+	}
+	if len(d.Attempts) != 0 {
+		t.Errorf("replay has %d attempts, want none", len(d.Attempts))
+	}
+}
+
+func testReplayNotDead(t *testing.T, h Harness) {
+	ctx := context.Background()
+	e := newEntry(t, h, "fir-replay-live", "court", "prison")
+	accept(t, h, e)
+	pending, delivered := e.Deliveries[0].ID, e.Deliveries[1].ID
+	recordAttempt(t, h, attemptAt(delivered, 0, time.Now(), journal.StatusDelivered))
+
+	outgoing := commandsOn(topicRequeue)
+	for _, id := range []string{pending, delivered} {
+		_, err := h.Store.Replay(ctx, replayRequest(id), outgoing)
+		if !errors.Is(err, journal.ErrNotDead) {
+			t.Errorf("Replay of %s: error = %v, want ErrNotDead", id, err)
+		}
+	}
+	_, err := h.Store.Replay(ctx, replayRequest("no-such-delivery"), outgoing)
+	if !errors.Is(err, journal.ErrNotFound) {
+		t.Errorf("Replay of an unknown delivery: error = %v, want ErrNotFound", err)
+	}
+
+	kill(t, h, pending, "HTTP 422")
+	for name, edit := range map[string]func(r *journal.ReplayRequest){
+		"without delivery id": func(r *journal.ReplayRequest) { r.DeliveryID = "" },
+		"without new id":      func(r *journal.ReplayRequest) { r.NewID = "" },
+		"without requester":   func(r *journal.ReplayRequest) { r.By = "" },
+		"with a taken new id": func(r *journal.ReplayRequest) { r.NewID, r.Force = delivered, true },
+	} {
+		r := replayRequest(pending)
+		edit(&r)
+		if _, err := h.Store.Replay(ctx, r, outgoing); !errors.Is(err, journal.ErrInvalid) {
+			t.Errorf("Replay %s: error = %v, want ErrInvalid", name, err)
+		}
+	}
+	if _, err := h.Store.Replay(ctx, replayRequest(pending), nil); !errors.Is(err, journal.ErrInvalid) {
+		t.Errorf("Replay without outgoing: error = %v, want ErrInvalid", err)
+	}
+	if got := queuedIDs(t, h); len(got) != 0 {
+		t.Errorf("commands after rejected replays = %v, want none", got)
+	}
+}
+
+func testConcurrentReplays(t *testing.T, h Harness) {
+	e := newEntry(t, h, "fir-replay-race", "court")
+	accept(t, h, e)
+	dead := e.Deliveries[0].ID
+	kill(t, h, dead, "HTTP 422")
+
+	const workers = 8
+	results := make([]journal.Replayed, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for i := range workers {
+		wg.Go(func() {
+			r := replayRequest(dead)
+			r.By = fmt.Sprintf("operator-%d", i)
+			results[i], errs[i] = h.Store.Replay(context.Background(), r, commandsOn(topicRequeue))
+		})
+	}
+	wg.Wait()
+
+	created := 0
+	for i := range workers {
+		if errs[i] != nil {
+			t.Fatalf("Replay %d: %v", i, errs[i])
+		}
+		if !results[i].Existing {
+			created++
+		}
+		if results[i].Delivery.ID != results[0].Delivery.ID {
+			t.Errorf("Replay %d returned %s, Replay 0 returned %s, want one replay",
+				i, results[i].Delivery.ID, results[0].Delivery.ID)
+		}
+	}
+	if created != 1 {
+		t.Errorf("%d concurrent replays created a delivery, want 1", created)
+	}
+	if got := queuedIDs(t, h); len(got) != 1 {
+		t.Errorf("commands after concurrent replays = %v, want 1", got)
+	}
+	letters := deadLetters(t, h, journal.DeadLetterFilter{})
+	if len(letters) != 1 || len(letters[0].ReplayedBy) != 1 {
+		t.Errorf("DeadLetters = %+v, want one letter with one replay", letters)
+	}
+}
