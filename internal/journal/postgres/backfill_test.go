@@ -1,0 +1,140 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// TestMigrationBackfillsSchedule journals rows as the first migration's
+// schema held them, then opens the store, which applies the later
+// migrations, and checks what they filled in.
+func TestMigrationBackfillsSchedule(t *testing.T) {
+	ctx := context.Background()
+	dsn := withSearchPath(t, testDSN(), freshSchema(t))
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("connecting: %v", err)
+	}
+	defer conn.Close(ctx)
+
+	migrations, err := loadMigrations()
+	if err != nil {
+		t.Fatalf("loadMigrations: %v", err)
+	}
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		_, err := applyMigrations(ctx, tx, migrations[:1])
+		return err
+	})
+	if err != nil {
+		t.Fatalf("applying the first migration: %v", err)
+	}
+
+	const caseKey = "KL/TVM/0042/2026/0117"
+	t0 := time.Date(2026, time.March, 15, 3, 30, 0, 0, time.UTC)
+	insertOldMessage(t, conn, "m-old-1", caseKey, t0)
+	insertOldMessage(t, conn, "m-old-2", caseKey, t0.Add(time.Hour))
+	// Inserted out of creation order, so seq must come from created_at.
+	insertOldDelivery(t, conn, "d-later", "m-old-2", 0, "pending", t0.Add(time.Hour), t0.Add(time.Hour))
+	insertOldDelivery(t, conn, "d-first", "m-old-1", 0, "pending", t0, t0.Add(5*time.Minute))
+	insertOldDelivery(t, conn, "d-done", "m-old-1", 1, "delivered", t0, t0.Add(time.Minute))
+
+	store, err := Open(ctx, Config{DSN: dsn})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer store.Close()
+
+	checkBackfill(t, store, "d-first", caseKey, t0.Add(5*time.Minute))
+	checkBackfill(t, store, "d-later", caseKey, t0.Add(time.Hour))
+	checkBackfill(t, store, "d-done", caseKey, time.Time{})
+	if blocker, _, err := store.Blocked(ctx, "d-later"); err != nil || blocker != "d-first" {
+		t.Errorf("Blocked(d-later) = %q, %v, want d-first, the earlier pending delivery", blocker, err)
+	}
+
+	// A new delivery's seq follows the backfilled ones.
+	topic := "backfill_court"
+	initializeTopic(t, store.pool, topic)
+	e := newEntry("m-new", caseKey, t0.Add(2*time.Hour), topic)
+	if _, err := store.Accept(ctx, e); err != nil {
+		t.Fatalf("Accept after the migration: %v", err)
+	}
+	if blocker, _, err := store.Blocked(ctx, e.Deliveries[0].ID); err != nil || blocker != "d-first" {
+		t.Errorf("Blocked(new delivery) = %q, %v, want d-first", blocker, err)
+	}
+}
+
+// checkBackfill fails t unless the delivery got caseKey and, when it is
+// pending, is due and queued at pendingSince.
+func checkBackfill(t *testing.T, store *Store, id, caseKey string, pendingSince time.Time) {
+	t.Helper()
+	d, _, err := store.Delivery(context.Background(), id)
+	if err != nil {
+		t.Fatalf("Delivery(%s): %v", id, err)
+	}
+	if d.CaseKey != caseKey {
+		t.Errorf("%s CaseKey = %q, want %q", id, d.CaseKey, caseKey)
+	}
+	if !d.NextAttemptAt.Equal(pendingSince) || !d.QueuedAt.Equal(pendingSince) {
+		t.Errorf("%s NextAttemptAt %v, QueuedAt %v, want both %v",
+			id, d.NextAttemptAt, d.QueuedAt, pendingSince)
+	}
+}
+
+func insertOldMessage(t *testing.T, conn *pgx.Conn, id, caseKey string, received time.Time) {
+	t.Helper()
+	m := canonical.Message{ID: id, Type: canonical.TypeFIR, Source: "kerala-police",
+		SenderMessageID: id, CaseKey: caseKey, OccurredAt: received, ReceivedAt: received}
+	body, err := json.Marshal(m)
+	if err != nil {
+		t.Fatalf("encoding message %s: %v", id, err)
+	}
+	_, err = conn.Exec(context.Background(), `
+		INSERT INTO messages (
+			id, source, sender_message_id, type, case_key, raw, content_type, canonical,
+			occurred_at, occurred_offset, received_at, routes_version, routing
+		) VALUES ($1, $2, $3, $4, $5, '\x7b7d', 'application/json', $6, $7, 0, $7, 'v1', '[]')`,
+		id, m.Source, m.SenderMessageID, string(m.Type), caseKey, body, received)
+	if err != nil {
+		t.Fatalf("inserting message %s: %v", id, err)
+	}
+}
+
+func insertOldDelivery(
+	t *testing.T,
+	conn *pgx.Conn,
+	id, messageID string,
+	position int,
+	status string,
+	created, updated time.Time,
+) {
+	t.Helper()
+	_, err := conn.Exec(context.Background(), `
+		INSERT INTO deliveries (
+			id, message_id, position, destination, route, status, created_at, updated_at
+		) VALUES ($1, $2, $3, 'court', 'fir-to-court', $4, $5, $6)`,
+		id, messageID, position, status, created, updated)
+	if err != nil {
+		t.Fatalf("inserting delivery %s: %v", id, err)
+	}
+}
+
+// newEntry returns an entry for message id in case caseKey with one
+// delivery to court, whose command goes on topic.
+func newEntry(id, caseKey string, received time.Time, topic string) journal.Entry {
+	d := journal.NewDelivery{ID: uuid.NewString(), Destination: "court", Route: "fir-to-court"}
+	return journal.Entry{
+		Message: canonical.Message{ID: id, Type: canonical.TypeFIR, Source: "kerala-police",
+			SenderMessageID: id, CaseKey: caseKey, OccurredAt: received, ReceivedAt: received},
+		Deliveries: []journal.NewDelivery{d},
+		Outbox:     []journal.Outgoing{{Topic: topic, Message: message.NewMessage(d.ID, nil)}},
+	}
+}
