@@ -161,6 +161,8 @@ type Server struct {
 	registrations []*Registration
 	failCount     int
 	failStatus    int
+	rejectMatch   func(body []byte) bool // set by RejectWhen
+	rejectStatus  int
 	closed        bool // set by Close; no callback starts after it
 
 	ctx    context.Context // cancelled by Close
@@ -206,6 +208,26 @@ func (s *Server) FailNext(n, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failCount, s.failStatus = n, status
+}
+
+// RejectWhen makes every later filing whose body match reports true fail
+// with status, before it is recorded, as a court does with a filing it
+// can never accept. A nil match turns rejection off.
+func (s *Server) RejectWhen(match func(body []byte) bool, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejectMatch, s.rejectStatus = match, status
+}
+
+// rejection returns the status to reject body with, or 0.
+func (s *Server) rejection(body []byte) int {
+	s.mu.Lock()
+	match, status := s.rejectMatch, s.rejectStatus
+	s.mu.Unlock()
+	if match != nil && match(body) {
+		return status
+	}
+	return 0
 }
 
 // Registrations returns a copy of the registrations, oldest first.

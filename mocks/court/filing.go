@@ -1,9 +1,11 @@
 package court
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -25,6 +27,9 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, problem.Problem{Type: "about:blank", Title: http.StatusText(status),
 			Status: status, Detail: "the mock court was told to fail this request",
 			Retryable: status >= 500})
+		return
+	}
+	if !s.screen(w, r) {
 		return
 	}
 
@@ -146,3 +151,26 @@ func (s *Server) assign(m canonical.Message) *Registration {
 	s.log.Info("filing registered", "message_id", m.SenderMessageID, "case_id", m.CaseKey, "cnr", cnr)
 	return reg
 }
+
+// screen applies RejectWhen's rule to the filing's body. It answers and
+// returns false for a rejected filing, and otherwise puts the body back
+// for the handler to read.
+func (s *Server) screen(w http.ResponseWriter, r *http.Request) bool {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxScreened))
+	if err != nil {
+		problem.Write(w, problem.New(problem.BadRequest, "reading filing: "+err.Error()))
+		return false
+	}
+	if status := s.rejection(body); status != 0 {
+		s.log.Info("rejecting filing as configured", "status", status)
+		problem.Write(w, problem.Problem{Type: "about:blank", Title: http.StatusText(status),
+			Status: status, Detail: "the mock court rejects this filing as configured",
+			Retryable: false})
+		return false
+	}
+	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), r.Body))
+	return true
+}
+
+// maxScreened is how much of a filing RejectWhen's rule sees, in bytes.
+const maxScreened = 8 << 20
