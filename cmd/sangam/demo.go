@@ -20,6 +20,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/mocks/court"
 	"github.com/sangam-hub/sangam/mocks/police"
+	"github.com/sangam-hub/sangam/routes"
 )
 
 // Addresses of the mock agencies, as the embedded default routes name
@@ -36,6 +37,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	config := hubFlags(fs)
 	once := fs.Bool("once", false, "stop after the sample traffic instead of serving until interrupted")
+	courtAddr := fs.String("court-listen", demoCourtAddr, "address of the mock e-Courts system")
+	policeAddr := fs.String("police-listen", demoPoliceAddr, "address of the mock police station")
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -47,27 +50,31 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if cfg.PostgresDSN == "" && len(cfg.Routes) == 0 {
-		fmt.Fprintf(stdout, "Sangam demo: hub on %s (SQLite in %s/), mock e-Courts on %s, "+
-			"mock police station on %s\n\n", cfg.Listen, cfg.DataDir, demoCourtAddr, demoPoliceAddr)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return demo(ctx, cfg, *once, stdout)
+	return demo(ctx, cfg, *courtAddr, *policeAddr, *once, stdout)
 }
 
-func demo(ctx context.Context, cfg hub.Config, once bool, out io.Writer) error {
-	log := cfg.Log
+func demo(ctx context.Context, cfg hub.Config, courtAddr, policeAddr string, once bool,
+	out io.Writer) error {
+	mocks, err := listenMocks(courtAddr, policeAddr)
+	if err != nil {
+		return err
+	}
+	defer mocks.close()
+	if len(cfg.Routes) == 0 {
+		cfg.Routes = mocks.routes()
+	}
 	h, err := hub.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	hubURL := "http://" + h.Addr()
-	mocks, err := startMocks(hubURL, log)
-	if err != nil {
+	if err := mocks.serve(hubURL, cfg.Log); err != nil {
 		return err
 	}
-	defer mocks.close()
+	fmt.Fprintf(out, "Sangam demo: hub on %s, mock e-Courts on %s, mock police station on %s\n\n",
+		h.Addr(), mocks.listeners[0].Addr(), mocks.listeners[1].Addr())
 
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
 	hubDone := make(chan error, 1)
@@ -86,37 +93,61 @@ func demo(ctx context.Context, cfg hub.Config, once bool, out io.Writer) error {
 }
 
 type demoMocks struct {
-	court   *court.Server
-	station *police.Station
-	servers []*http.Server
+	listeners []net.Listener // the court's, then the police station's
+	court     *court.Server
+	station   *police.Station
+	servers   []*http.Server
 }
 
-func startMocks(hubURL string, log *slog.Logger) (*demoMocks, error) {
-	c, err := court.New(court.Config{HubURL: hubURL, Logger: log})
-	if err != nil {
-		return nil, err
-	}
-	m := &demoMocks{court: c, station: police.New(log)}
-	for _, s := range []struct {
-		addr    string
-		handler http.Handler
-	}{{demoCourtAddr, c}, {demoPoliceAddr, m.station}} {
-		ln, err := net.Listen("tcp", s.addr)
+// listenMocks binds the mock agencies' addresses, before the hub starts,
+// so the routes can name them.
+func listenMocks(courtAddr, policeAddr string) (*demoMocks, error) {
+	m := &demoMocks{}
+	for _, addr := range []string{courtAddr, policeAddr} {
+		ln, err := net.Listen("tcp", addr)
 		if err != nil {
 			m.close()
-			return nil, fmt.Errorf("starting mock agency on %s: %w", s.addr, err)
+			return nil, fmt.Errorf("starting mock agency on %s: %w", addr, err)
 		}
-		srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
-		m.servers = append(m.servers, srv)
-		go func() { _ = srv.Serve(ln) }()
+		m.listeners = append(m.listeners, ln)
 	}
 	return m, nil
 }
 
+// routes returns the embedded default routes with the mocks' bound
+// addresses in place of the default ones.
+func (m *demoMocks) routes() []byte {
+	doc := string(routes.DefaultDocument())
+	doc = strings.ReplaceAll(doc, "http://"+demoCourtAddr, "http://"+m.listeners[0].Addr().String())
+	doc = strings.ReplaceAll(doc, "http://"+demoPoliceAddr, "http://"+m.listeners[1].Addr().String())
+	return []byte(doc)
+}
+
+// serve starts the mocks; the court calls back the hub at hubURL.
+func (m *demoMocks) serve(hubURL string, log *slog.Logger) error {
+	c, err := court.New(court.Config{HubURL: hubURL, Logger: log})
+	if err != nil {
+		return err
+	}
+	m.court, m.station = c, police.New(log)
+	for i, handler := range []http.Handler{c, m.station} {
+		srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+		m.servers = append(m.servers, srv)
+		ln := m.listeners[i]
+		go func() { _ = srv.Serve(ln) }()
+	}
+	return nil
+}
+
 func (m *demoMocks) close() {
-	m.court.Close()
+	if m.court != nil {
+		m.court.Close()
+	}
 	for _, s := range m.servers {
 		_ = s.Close()
+	}
+	for _, ln := range m.listeners {
+		_ = ln.Close()
 	}
 }
 

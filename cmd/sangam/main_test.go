@@ -127,10 +127,8 @@ func TestEncodeInvalidCanonicalExitsOne(t *testing.T) {
 }
 
 func TestDemoShowsChargesheetToCNR(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the demo on its fixed loopback ports; skipped in -short mode")
-	}
 	code, out, errOut := runCLI(t, "demo", "--once", "--listen", "127.0.0.1:0",
+		"--court-listen", "127.0.0.1:0", "--police-listen", "127.0.0.1:0",
 		"--data", t.TempDir())
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
