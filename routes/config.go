@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sangam-hub/sangam/internal/policy"
 )
 
 // Config is the routes document.
@@ -40,6 +42,13 @@ type Destination struct {
 	// MaxAttempts is how many times a delivery is tried before it is
 	// dead-lettered. Default 8.
 	MaxAttempts int `yaml:"max_attempts,omitempty" json:"max_attempts,omitempty"`
+	// Concurrency caps the attempts in flight to this destination from
+	// one hub replica. Default 4, at most MaxConcurrency.
+	Concurrency int `yaml:"concurrency,omitempty" json:"concurrency,omitempty"`
+	// Policy is what the destination may receive: message types, fields
+	// and masks. Default policy.AllowAll, which still never passes an
+	// Aadhaar number in clear.
+	Policy *policy.Policy `yaml:"policy,omitempty" json:"policy,omitempty"`
 }
 
 // Route sends the messages its condition selects to its destinations.
@@ -56,6 +65,8 @@ type Route struct {
 const (
 	DefaultTimeout     = 10 * time.Second
 	DefaultMaxAttempts = 8
+	DefaultConcurrency = 4
+	MaxConcurrency     = 64
 )
 
 // Duration is a time.Duration written as "10s" in YAML and JSON.
@@ -77,6 +88,16 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 
 // MarshalYAML writes the duration as a Go duration string.
 func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// UnmarshalText parses a Go duration string, for JSON.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("invalid duration %q: %w", b, err)
+	}
+	*d = Duration(v)
+	return nil
+}
 
 // MarshalText writes the duration as a Go duration string.
 func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
@@ -103,6 +124,9 @@ func Parse(doc []byte) (Config, error) {
 		}
 		if d.MaxAttempts == 0 {
 			d.MaxAttempts = DefaultMaxAttempts
+		}
+		if d.Concurrency == 0 {
+			d.Concurrency = DefaultConcurrency
 		}
 	}
 	return c, c.Validate()
@@ -168,6 +192,10 @@ func (d Destination) validate(i int, seen map[string]bool) []error {
 	}
 	if d.MaxAttempts < 0 {
 		errs = append(errs, fmt.Errorf("%s: max_attempts must not be negative", where))
+	}
+	if d.Concurrency < 0 || d.Concurrency > MaxConcurrency {
+		errs = append(errs, fmt.Errorf("%s: concurrency %d is out of range: want 1 to %d",
+			where, d.Concurrency, MaxConcurrency))
 	}
 	return errs
 }

@@ -10,14 +10,16 @@ import (
 	"cel.dev/cel-go/ext"
 
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/policy"
 )
 
 // Table is a compiled routes document. It is immutable and safe for
 // concurrent use.
 type Table struct {
-	config Config
-	routes []compiledRoute
-	dests  map[string]Destination
+	config   Config
+	routes   []compiledRoute
+	dests    map[string]Destination
+	policies map[string]*policy.Compiled
 }
 
 type compiledRoute struct {
@@ -58,11 +60,21 @@ func Compile(c Config) (*Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building CEL environment: %w", err)
 	}
-	t := &Table{config: c, dests: map[string]Destination{}}
+	t := &Table{config: c, dests: map[string]Destination{}, policies: map[string]*policy.Compiled{}}
+	var errs []error
 	for _, d := range c.Destinations {
 		t.dests[d.Name] = d
+		p := policy.AllowAll
+		if d.Policy != nil {
+			p = *d.Policy
+		}
+		compiled, err := policy.Compile(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("destination %q: %w", d.Name, err))
+			continue
+		}
+		t.policies[d.Name] = compiled
 	}
-	var errs []error
 	for _, r := range c.Routes {
 		prg, err := compileCondition(env, r)
 		if err != nil {
@@ -114,6 +126,12 @@ func (t *Table) Destination(name string) (Destination, bool) {
 	return d, ok
 }
 
+// Policy returns the compiled policy of the named destination.
+func (t *Table) Policy(destination string) (*policy.Compiled, bool) {
+	p, ok := t.policies[destination]
+	return p, ok
+}
+
 // Decide evaluates every route against m, in document order, and returns
 // each route's decision. A condition that fails at run time, for example
 // by reading a body the message does not have, does not match, and its
@@ -121,9 +139,28 @@ func (t *Table) Destination(name string) (Destination, bool) {
 func (t *Table) Decide(m *canonical.Message) []Decision {
 	out := make([]Decision, 0, len(t.routes))
 	for _, r := range t.routes {
-		out = append(out, decide(r, m))
+		out = append(out, t.excludeByPolicy(decide(r, m), m.Type))
 	}
 	return out
+}
+
+// excludeByPolicy removes from a matched decision the destinations whose
+// policy does not accept the message's type, and says so in the reason.
+func (t *Table) excludeByPolicy(d Decision, typ canonical.Type) Decision {
+	if !d.Matched {
+		return d
+	}
+	kept := d.Destinations[:0]
+	for _, dest := range d.Destinations {
+		if p, ok := t.policies[dest]; ok && !p.AllowsType(typ) {
+			d.Reason += fmt.Sprintf("; %s excluded: its policy %q does not accept %s messages",
+				dest, p.Name(), typ)
+			continue
+		}
+		kept = append(kept, dest)
+	}
+	d.Destinations = kept
+	return d
 }
 
 func decide(r compiledRoute, m *canonical.Message) Decision {

@@ -8,6 +8,7 @@
 //	sangam send   --agency NAME [flags] FILE   post FILE to a running hub as NAME
 //	sangam decode --agency NAME FILE       print FILE's canonical JSON or its errors
 //	sangam encode --agency NAME FILE       print canonical JSON FILE in NAME's format
+//	sangam replay [flags] DELIVERY_ID...   replay dead letters on a running hub
 //
 // FILE may be "-" for standard input. Exit status: 0 success, 1 invalid
 // input, 2 usage or setup error.
@@ -42,6 +43,7 @@ var commands = []command{
 	{"send", "post a file to a running hub as an agency", runSend},
 	{"decode", "print a file's canonical JSON or its validation errors", runDecode},
 	{"encode", "print canonical JSON in an agency's format", runEncode},
+	{"replay", "replay dead-lettered deliveries on a running hub", runReplay},
 }
 
 func main() {

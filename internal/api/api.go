@@ -11,9 +11,11 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/routes"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -23,9 +25,11 @@ const DefaultMaxBody = 8 << 20
 
 // Server serves the hub's HTTP API. Its fields are set once before use.
 type Server struct {
-	Ingest *ingest.Service
-	Store  journal.Store
-	Log    *slog.Logger
+	Ingest   *ingest.Service
+	Store    journal.Store
+	Routes   func() *routes.Table
+	Breakers *delivery.Breakers
+	Log      *slog.Logger
 	// MaxBody is the largest inbound body in bytes; DefaultMaxBody when 0.
 	MaxBody int64
 }
@@ -36,6 +40,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/inbound/{agency}", s.inbound)
 	mux.HandleFunc("GET /api/v1/messages/{id}", s.journey)
 	mux.HandleFunc("GET /api/v1/messages", s.find)
+	mux.HandleFunc("GET /api/v1/deadletters", s.deadLetters)
+	mux.HandleFunc("POST /api/v1/deadletters/replay", s.replayMany)
+	mux.HandleFunc("POST /api/v1/deliveries/{id}/replay", s.replayOne)
+	mux.HandleFunc("GET /api/v1/destinations", s.destinations)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

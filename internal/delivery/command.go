@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 )
 
@@ -32,12 +33,12 @@ const (
 	MetaDestination = "destination"
 )
 
-// NewMessage returns c as a watermill message whose UUID is the delivery
-// id, with the case key in metadata so a keyed bus keeps one case's
-// deliveries in order.
+// NewMessage returns c as a watermill message with a new UUID and the
+// case key in metadata, so a keyed bus keeps one case's deliveries in
+// order.
 func NewMessage(c Command) *message.Message {
 	payload, _ := json.Marshal(c) // a struct of strings always marshals
-	m := message.NewMessage(c.DeliveryID, payload)
+	m := message.NewMessage(watermill.NewUUID(), payload)
 	m.Metadata.Set(MetaCaseKey, c.CaseKey)
 	m.Metadata.Set(MetaMessageID, c.MessageID)
 	m.Metadata.Set(MetaDestination, c.Destination)

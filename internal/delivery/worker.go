@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/sony/gobreaker/v2"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/canonical"
@@ -21,30 +23,37 @@ import (
 
 // Worker sends deliveries. Its fields are set once before use; Handle is
 // safe for concurrent use.
+//
+// Handle never waits between attempts. A failed attempt records when the
+// delivery is due again and returns; the Requeuer publishes a new command
+// when that time comes. A destination that keeps failing therefore holds
+// no bus partition and no handler.
 type Worker struct {
 	Store    journal.Store
 	Routes   func() *routes.Table
 	Adapters *registry.Set
+	Breakers *Breakers
 	// Client sends the HTTP requests. Each attempt's deadline comes from
 	// the destination's timeout, so Client needs none of its own.
 	Client *http.Client
 	Log    *slog.Logger
+	// RetryInterval is the wait after the first failed attempt; each
+	// later wait doubles, up to MaxRetryInterval. Waits vary by up to a
+	// fifth either way so that failed deliveries do not return in step.
+	RetryInterval    time.Duration
+	MaxRetryInterval time.Duration
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
 }
-
-// ErrRetry is returned by Handle when an attempt failed and the delivery
-// is to be tried again; the bus then redelivers the command.
-var ErrRetry = errors.New("delivery attempt failed, will retry")
 
 // maxReason is how much of a destination's response body a dead-letter
 // reason keeps, in bytes.
 const maxReason = 512
 
 // Handle is a watermill handler for delivery commands. It returns nil
-// when the delivery is settled (delivered or dead-lettered) or the
-// command is unusable, and an error wrapping ErrRetry when the bus
-// should deliver the command again.
+// once it has acted on the command, and an error only when the journal
+// cannot be read or written or the hub is shutting down; the bus then
+// hands the command out again.
 func (w *Worker) Handle(msg *message.Message) error {
 	cmd, err := ParseCommand(msg)
 	if err != nil {
@@ -64,7 +73,39 @@ func (w *Worker) Handle(msg *message.Message) error {
 	if d.Status != journal.StatusPending {
 		return nil
 	}
+	wait, err := w.mustWait(ctx, d)
+	if err != nil || wait {
+		return err
+	}
 	return w.attempt(ctx, d, &m)
+}
+
+// mustWait defers d instead of sending it when it is not due yet or an
+// earlier delivery of its case to the same destination is pending. The
+// Requeuer sends a new command once d is due and unblocked.
+func (w *Worker) mustWait(ctx context.Context, d journal.Delivery) (bool, error) {
+	now := w.now()
+	if d.NextAttemptAt.After(now) {
+		return true, w.deferUntil(ctx, d, d.NextAttemptAt)
+	}
+	blocker, blocked, err := w.Store.Blocked(ctx, d.ID)
+	if err != nil {
+		return true, fmt.Errorf("checking order of delivery %s: %w", d.ID, err)
+	}
+	if blocked {
+		w.Log.Debug("delivery waits for an earlier one of its case", "delivery_id", d.ID,
+			"case_id", d.CaseKey, "destination", d.Destination, "blocked_by", blocker)
+		return true, w.deferUntil(ctx, d, now)
+	}
+	return false, nil
+}
+
+func (w *Worker) deferUntil(ctx context.Context, d journal.Delivery, at time.Time) error {
+	err := w.Store.Defer(ctx, d.ID, at)
+	if err != nil && !errors.Is(err, journal.ErrSettled) {
+		return fmt.Errorf("deferring delivery %s: %w", d.ID, err)
+	}
+	return nil
 }
 
 func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.Message) error {
@@ -78,33 +119,111 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 		return w.settle(ctx, d, a, journal.StatusDead, 0,
 			fmt.Sprintf("no adapter for agency %q", dest.Agency))
 	}
-	enc, err := adapter.Encode(m)
+	shared, reason := w.share(d, m)
+	if reason != "" {
+		return w.settle(ctx, d, a, journal.StatusDead, 0, reason)
+	}
+	enc, err := adapter.Encode(&shared)
 	if err != nil {
 		return w.settle(ctx, d, a, journal.StatusDead, 0, "encoding failed: "+err.Error())
 	}
 
-	status, body, err := w.post(ctx, dest, d, a.Number, enc.Body, enc.ContentType)
+	out, err := w.Breakers.get(dest.Name).Execute(func() (outcome, error) {
+		o := w.post(ctx, dest, d, a.Number, enc.Body, enc.ContentType)
+		return o, o.breakerError()
+	})
+	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
+		w.Log.Debug("breaker open, delivery deferred", "delivery_id", d.ID,
+			"destination", d.Destination)
+		return w.deferUntil(ctx, d, w.now().Add(w.Breakers.OpenFor()))
+	}
 	if ctx.Err() != nil {
 		// The hub is shutting down: the attempt is not the destination's
 		// failure, so record nothing and let the bus redeliver later.
 		return fmt.Errorf("delivery %s interrupted: %w", d.ID, ctx.Err())
 	}
-	switch {
-	case err == nil && status >= 200 && status < 300:
-		return w.settle(ctx, d, a, journal.StatusDelivered, status, "")
-	case err == nil && !retryable(status):
-		reason := fmt.Sprintf("destination rejected the delivery: HTTP %d: %s", status, body)
-		return w.settle(ctx, d, a, journal.StatusDead, status, reason)
+	return w.conclude(ctx, d, dest, a, out)
+}
+
+// share applies the destination's policy to m and returns what the
+// destination may receive, or the reason it may receive nothing.
+func (w *Worker) share(d journal.Delivery, m *canonical.Message) (canonical.Message, string) {
+	p, ok := w.Routes().Policy(d.Destination)
+	if !ok {
+		return canonical.Message{}, "destination has no compiled policy"
 	}
-	failure := describe(status, body, err)
+	out, decision, err := p.Apply(m)
+	if err != nil {
+		return canonical.Message{}, fmt.Sprintf("policy %q failed: %v", p.Name(), err)
+	}
+	if !decision.Allowed {
+		return canonical.Message{}, fmt.Sprintf("policy %q does not accept %s messages",
+			p.Name(), m.Type)
+	}
+	return out, ""
+}
+
+// conclude records an attempt's outcome: delivered, dead, or pending
+// with the time of the next attempt.
+func (w *Worker) conclude(
+	ctx context.Context,
+	d journal.Delivery,
+	dest routes.Destination,
+	a journal.Attempt,
+	o outcome,
+) error {
+	switch {
+	case o.err == nil && o.status >= 200 && o.status < 300:
+		return w.settle(ctx, d, a, journal.StatusDelivered, o.status, "")
+	case o.err == nil && !retryable(o.status):
+		reason := fmt.Sprintf("destination rejected the delivery: HTTP %d: %s", o.status, o.body)
+		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
+	}
+	failure := o.describe()
 	if a.Number >= dest.MaxAttempts {
 		reason := fmt.Sprintf("gave up after %d attempts: %s", a.Number, failure)
-		return w.settle(ctx, d, a, journal.StatusDead, status, reason)
+		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
 	}
-	if err := w.settle(ctx, d, a, journal.StatusPending, status, failure); err != nil {
-		return err
+	a.NextAttemptAt = w.now().Add(w.backoff(a.Number))
+	return w.settle(ctx, d, a, journal.StatusPending, o.status, failure)
+}
+
+// backoff returns the wait after the given failed attempt.
+func (w *Worker) backoff(attempt int) time.Duration {
+	wait := w.RetryInterval
+	for i := 1; i < attempt && wait < w.MaxRetryInterval; i++ {
+		wait *= 2
 	}
-	return fmt.Errorf("%w: delivery %s attempt %d: %s", ErrRetry, d.ID, a.Number, failure)
+	wait = min(wait, w.MaxRetryInterval)
+	jitter := 0.8 + 0.4*rand.Float64()
+	return time.Duration(float64(wait) * jitter)
+}
+
+// outcome is what one HTTP attempt produced.
+type outcome struct {
+	status int
+	body   string
+	err    error
+}
+
+// breakerError returns the error the circuit breaker counts: errFailed
+// for failures of the destination, the context's error when the hub cut
+// the attempt short, and nil otherwise, 4xx answers included.
+func (o outcome) breakerError() error {
+	switch {
+	case errors.Is(o.err, context.Canceled):
+		return o.err
+	case o.err != nil, retryable(o.status):
+		return errFailed
+	}
+	return nil
+}
+
+func (o outcome) describe() string {
+	if o.err != nil {
+		return o.err.Error()
+	}
+	return fmt.Sprintf("HTTP %d: %s", o.status, o.body)
 }
 
 // retryable reports whether an HTTP status may succeed on a later try:
@@ -114,13 +233,6 @@ func retryable(status int) bool {
 		status == http.StatusTooEarly || status == http.StatusTooManyRequests
 }
 
-func describe(status int, body string, err error) string {
-	if err != nil {
-		return err.Error()
-	}
-	return fmt.Sprintf("HTTP %d: %s", status, body)
-}
-
 func (w *Worker) post(
 	ctx context.Context,
 	dest routes.Destination,
@@ -128,12 +240,12 @@ func (w *Worker) post(
 	attempt int,
 	body []byte,
 	contentType string,
-) (int, string, error) {
+) outcome {
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(dest.Timeout))
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, dest.URL, bytes.NewReader(body))
 	if err != nil {
-		return 0, "", fmt.Errorf("building request: %w", err)
+		return outcome{err: fmt.Errorf("building request: %w", err)}
 	}
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Idempotency-Key", d.ID)
@@ -142,12 +254,12 @@ func (w *Worker) post(
 	req.Header.Set("User-Agent", "sangam-hub")
 	resp, err := w.Client.Do(req)
 	if err != nil {
-		return 0, "", err
+		return outcome{err: err}
 	}
 	defer resp.Body.Close()
 	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, maxReason))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	return resp.StatusCode, string(bytes.TrimSpace(excerpt)), nil
+	return outcome{status: resp.StatusCode, body: string(bytes.TrimSpace(excerpt))}
 }
 
 func (w *Worker) settle(
@@ -171,7 +283,7 @@ func (w *Worker) settle(
 }
 
 func (w *Worker) logAttempt(d journal.Delivery, a journal.Attempt) {
-	attrs := []any{"delivery_id", d.ID, "message_id", d.MessageID,
+	attrs := []any{"delivery_id", d.ID, "message_id", d.MessageID, "case_id", d.CaseKey,
 		"destination", d.Destination, "route", d.Route, "attempt", a.Number}
 	switch a.Result {
 	case journal.StatusDelivered:
@@ -179,7 +291,8 @@ func (w *Worker) logAttempt(d journal.Delivery, a journal.Attempt) {
 	case journal.StatusDead:
 		w.Log.Warn("dead-lettered", append(attrs, "error", a.Error)...)
 	default:
-		w.Log.Warn("attempt failed, will retry", append(attrs, "error", a.Error)...)
+		w.Log.Warn("attempt failed, will retry", append(attrs, "error", a.Error,
+			"next_attempt_at", a.NextAttemptAt)...)
 	}
 }
 

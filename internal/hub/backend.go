@@ -11,6 +11,7 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sangam-hub/sangam/internal/bus"
 	"github.com/sangam-hub/sangam/internal/bus/pgbus"
@@ -37,9 +38,11 @@ type backend struct {
 	close      func() error
 }
 
-func openBackend(ctx context.Context, cfg Config) (*backend, error) {
+// openBackend opens the journal and bus. subscribers is how many bus
+// subscribers the hub will create.
+func openBackend(ctx context.Context, cfg Config, subscribers int) (*backend, error) {
 	if cfg.PostgresDSN != "" {
-		return openPostgres(ctx, cfg)
+		return openPostgres(ctx, cfg, subscribers)
 	}
 	return openSQLite(ctx, cfg)
 }
@@ -86,19 +89,34 @@ func openSQLite(ctx context.Context, cfg Config) (*backend, error) {
 	}, nil
 }
 
-func openPostgres(ctx context.Context, cfg Config) (*backend, error) {
+// openPostgres gives the bus subscribers a pool of their own. A
+// subscriber keeps a connection in a transaction while its handler runs,
+// and the handler needs another connection for the journal, so on one
+// shared pool busy subscribers could take every connection and wait
+// forever for their handlers.
+func openPostgres(ctx context.Context, cfg Config, subscribers int) (*backend, error) {
 	store, err := jpostgres.Open(ctx, jpostgres.Config{DSN: cfg.PostgresDSN, Logger: cfg.Log})
 	if err != nil {
 		return nil, err
 	}
-	pool := store.Pool()
+	poolCfg, err := pgxpool.ParseConfig(cfg.PostgresDSN)
+	if err != nil {
+		store.Close()
+		return nil, errors.New("opening bus pool: invalid PostgreSQL connection string")
+	}
+	poolCfg.MaxConns = int32(subscribers + 2)
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("opening bus pool: %w", err)
+	}
 	wlog := watermillLogger(cfg.Log)
 	var subs []message.Subscriber
 	return &backend{
 		name:  "postgres",
 		store: store,
 		initTopic: func(ctx context.Context, topic string) error {
-			return pgbus.InitializeTopic(ctx, pool, topic)
+			return pgbus.InitializeTopic(ctx, store.Pool(), topic)
 		},
 		subscriber: func(ackDeadline time.Duration) (message.Subscriber, error) {
 			sub, err := pgbus.NewSubscriber(pool, subscriberConfig(cfg, ackDeadline), wlog)
@@ -109,7 +127,9 @@ func openPostgres(ctx context.Context, cfg Config) (*backend, error) {
 			return sub, nil
 		},
 		close: func() error {
-			return errors.Join(closeAll(subs), store.Close())
+			err := errors.Join(closeAll(subs), store.Close())
+			pool.Close()
+			return err
 		},
 	}, nil
 }

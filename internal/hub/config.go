@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"time"
+
+	"github.com/sangam-hub/sangam/internal/delivery"
 )
 
 // Config configures a hub. The zero value runs the embedded default.
@@ -40,6 +42,14 @@ type Config struct {
 	// MaxRetryInterval caps the wait between delivery attempts. Default
 	// 1 minute.
 	MaxRetryInterval time.Duration
+	// RequeueInterval is the pause between the requeuer's passes over
+	// due deliveries. Default 200ms.
+	RequeueInterval time.Duration
+	// StaleAfter is how long a queued delivery may go unhandled before
+	// its command is published again. Default 5 minutes.
+	StaleAfter time.Duration
+	// Breaker configures each destination's circuit breaker.
+	Breaker delivery.BreakerConfig
 	// ShutdownTimeout bounds how long Run waits for in-flight requests
 	// and deliveries when its context ends. Default 15s.
 	ShutdownTimeout time.Duration
@@ -55,6 +65,8 @@ const (
 	DefaultRetryInterval    = time.Second
 	DefaultMaxRetryInterval = time.Minute
 	DefaultShutdownTimeout  = 15 * time.Second
+	DefaultRequeueInterval  = 200 * time.Millisecond
+	DefaultStaleAfter       = 5 * time.Minute
 )
 
 func (c Config) withDefaults() (Config, error) {
@@ -80,6 +92,12 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxRetryInterval == 0 {
 		c.MaxRetryInterval = DefaultMaxRetryInterval
 	}
+	if c.RequeueInterval == 0 {
+		c.RequeueInterval = DefaultRequeueInterval
+	}
+	if c.StaleAfter == 0 {
+		c.StaleAfter = DefaultStaleAfter
+	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout
 	}
@@ -104,6 +122,8 @@ func (c Config) Validate() error {
 		{"retry_interval", c.RetryInterval},
 		{"max_retry_interval", c.MaxRetryInterval},
 		{"shutdown_timeout", c.ShutdownTimeout},
+		{"requeue_interval", c.RequeueInterval},
+		{"stale_after", c.StaleAfter},
 	} {
 		if d.value < 0 {
 			return fmt.Errorf("hub config: %s: %s is negative", d.name, d.value)

@@ -116,9 +116,12 @@ func startHub(t *testing.T, cfg Config) *Hub {
 	t.Helper()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.AadhaarKey = testKey
-	cfg.RetryInterval = 20 * time.Millisecond
-	cfg.MaxRetryInterval = 100 * time.Millisecond
+	if cfg.RetryInterval == 0 {
+		cfg.RetryInterval = 20 * time.Millisecond
+		cfg.MaxRetryInterval = 100 * time.Millisecond
+	}
 	cfg.PollInterval = 20 * time.Millisecond
+	cfg.RequeueInterval = 20 * time.Millisecond
 	cfg.Log = quietLog()
 	h, err := Open(context.Background(), cfg)
 	if err != nil {

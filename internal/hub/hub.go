@@ -28,6 +28,8 @@ type Hub struct {
 	backend  *backend
 	table    atomic.Pointer[routes.Table]
 	router   *message.Router
+	breakers *delivery.Breakers
+	requeuer *delivery.Requeuer
 	server   *http.Server
 	listener net.Listener
 }
@@ -65,7 +67,11 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 
 	h := &Hub{cfg: cfg}
 	h.table.Store(table)
-	if h.backend, err = openBackend(ctx, cfg); err != nil {
+	subscribers := 0
+	for _, d := range table.Config().Destinations {
+		subscribers += d.Concurrency
+	}
+	if h.backend, err = openBackend(ctx, cfg, subscribers); err != nil {
 		return nil, err
 	}
 	if err := h.build(ctx, set); err != nil {
@@ -91,14 +97,23 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Adapters: set, Store: h.backend.store, Routes: h.table.Load,
 		Log: log, Zone: h.cfg.TimeZone,
 	}
+	h.breakers = delivery.NewBreakers(h.cfg.Breaker, log)
 	worker := &delivery.Worker{
 		Store: h.backend.store, Routes: h.table.Load, Adapters: set,
-		Client: &http.Client{}, Log: log,
+		Breakers: h.breakers, Client: &http.Client{}, Log: log,
+		RetryInterval: h.cfg.RetryInterval, MaxRetryInterval: h.cfg.MaxRetryInterval,
+	}
+	h.requeuer = &delivery.Requeuer{
+		Store: h.backend.store, Log: log,
+		Interval: h.cfg.RequeueInterval, StaleAfter: h.cfg.StaleAfter,
 	}
 	if err := h.buildRouter(ctx, worker); err != nil {
 		return err
 	}
-	apiServer := &api.Server{Ingest: svc, Store: h.backend.store, Log: log}
+	apiServer := &api.Server{
+		Ingest: svc, Store: h.backend.store, Routes: h.table.Load,
+		Breakers: h.breakers, Log: log,
+	}
 	h.server = &http.Server{
 		Handler:           apiServer.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -112,9 +127,11 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	return nil
 }
 
-// buildRouter adds one delivery handler per destination, each on its own
-// topic with its own subscriber, so one agency's backlog never holds up
-// another's.
+// buildRouter adds the delivery handlers of every destination, each
+// destination on its own topic with its own subscribers, so one agency's
+// backlog never holds up another's. Concurrency handlers share a
+// destination's topic, which caps the attempts in flight to it from this
+// replica.
 func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
 	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: h.cfg.ShutdownTimeout},
 		watermillLogger(h.cfg.Log))
@@ -127,40 +144,19 @@ func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
 		if err := h.backend.initTopic(ctx, topic); err != nil {
 			return err
 		}
-		sub, err := h.backend.subscriber(ackDeadline(h.cfg, dest))
-		if err != nil {
-			return err
+		for i := range dest.Concurrency {
+			// An attempt never waits between retries, so a command is
+			// acknowledged within one attempt's timeout.
+			sub, err := h.backend.subscriber(time.Duration(dest.Timeout) + 30*time.Second)
+			if err != nil {
+				return err
+			}
+			name := fmt.Sprintf("deliver-%s-%d", dest.Name, i+1)
+			router.AddNoPublisherHandler(name, topic, sub, worker.Handle)
 		}
-		handler := router.AddNoPublisherHandler("deliver-"+dest.Name, topic, sub, worker.Handle)
-		handler.AddMiddleware(middleware.Retry{
-			MaxRetries:      dest.MaxAttempts,
-			InitialInterval: h.cfg.RetryInterval,
-			MaxInterval:     h.cfg.MaxRetryInterval,
-			Multiplier:      2,
-			ShouldRetry: func(p middleware.RetryParams) bool {
-				return errors.Is(p.Err, delivery.ErrRetry)
-			},
-		}.Middleware)
 	}
 	h.router = router
 	return nil
-}
-
-// ackDeadline is how long a delivery command may stay unacknowledged
-// before the bus hands it out again: long enough for every attempt the
-// destination allows, with the waits between them, plus a minute.
-//
-// NOTE: retries wait inside the handler, so a destination that keeps
-// failing holds its own topic until the delivery settles. Other
-// destinations are unaffected because each has its own topic.
-func ackDeadline(cfg Config, dest routes.Destination) time.Duration {
-	total := time.Minute
-	wait := cfg.RetryInterval
-	for range dest.MaxAttempts {
-		total += time.Duration(dest.Timeout) + wait
-		wait = min(wait*2, cfg.MaxRetryInterval)
-	}
-	return total
 }
 
 // Addr returns the API's bound address, useful when Listen ends in ":0".
@@ -186,6 +182,12 @@ func (h *Hub) Run(ctx context.Context) error {
 			errc <- fmt.Errorf("API server: %w", err)
 		}
 	}()
+	requeueCtx, stopRequeue := context.WithCancel(context.WithoutCancel(ctx))
+	requeueDone := make(chan struct{})
+	go func() {
+		defer close(requeueDone)
+		h.requeuer.Run(requeueCtx)
+	}()
 	log.Info("hub started", "listen", h.Addr(), "store", h.backend.name,
 		"routes_version", h.Routes().Version())
 
@@ -195,6 +197,8 @@ func (h *Hub) Run(ctx context.Context) error {
 	case runErr = <-errc:
 	}
 	log.Info("hub stopping")
+	stopRequeue()
+	<-requeueDone
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), h.cfg.ShutdownTimeout)
 	defer cancel()
 	err := errors.Join(runErr,

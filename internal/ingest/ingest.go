@@ -122,12 +122,9 @@ func (s *Service) journal(ctx context.Context, m *canonical.Message, raw []byte,
 		entry.Deliveries = append(entry.Deliveries, journal.NewDelivery{
 			ID: id, Destination: t.Destination, Route: t.Route,
 		})
-		entry.Outbox = append(entry.Outbox, journal.Outgoing{
-			Topic: delivery.Topic(t.Destination),
-			Message: delivery.NewMessage(delivery.Command{
-				DeliveryID: id, MessageID: m.ID, Destination: t.Destination, CaseKey: m.CaseKey,
-			}),
-		})
+		entry.Outbox = append(entry.Outbox, delivery.Outgoing(journal.Delivery{
+			ID: id, MessageID: m.ID, Destination: t.Destination, CaseKey: m.CaseKey,
+		}))
 	}
 	receipt, err := s.Store.Accept(ctx, entry)
 	if err != nil {

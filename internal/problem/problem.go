@@ -30,6 +30,8 @@ var (
 	Unavailable   = Kind{"unavailable", "Hub cannot store the message now",
 		http.StatusServiceUnavailable, true}
 	BadRequest = Kind{"bad-request", "Request is invalid", http.StatusBadRequest, false}
+	Conflict   = Kind{"conflict", "Request conflicts with the resource's state",
+		http.StatusConflict, false}
 )
 
 // typeBase prefixes Kind.Code to form the problem type URI.

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/api"
+)
+
+func runReplay(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
+	force := fs.Bool("force", false, "replay even deliveries that were replayed before")
+	by := fs.String("by", "", "your name, recorded with each replay (default: cli)")
+	dest := fs.String("destination", "", "replay the dead letters of this destination")
+	route := fs.String("route", "", "replay the dead letters of this route")
+	reason := fs.String("reason", "", "replay the dead letters whose reason contains this text")
+	from := fs.String("from", "", "replay dead letters that died at or after this RFC 3339 time")
+	to := fs.String("to", "", "replay dead letters that died before this RFC 3339 time")
+	limit := fs.Int("limit", 0, "replay at most this many dead letters (default 100)")
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: sangam replay [flags] DELIVERY_ID...")
+		fmt.Fprintln(stderr, "       sangam replay [flags] --destination NAME|--route NAME|--reason TEXT|--from T|--to T")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return err
+	}
+	who := *by
+	if who == "" {
+		who = "cli"
+	}
+	base := strings.TrimRight(*hub, "/")
+	filtered := *dest != "" || *route != "" || *reason != "" || *from != "" || *to != ""
+	switch {
+	case fs.NArg() > 0 && filtered:
+		return errors.New("give delivery ids or a filter, not both")
+	case fs.NArg() > 0:
+		for _, id := range fs.Args() {
+			body, _ := json.Marshal(api.ReplayRequest{Force: *force, By: who})
+			if err := postReplay(base+"/api/v1/deliveries/"+id+"/replay", body, stdout); err != nil {
+				return err
+			}
+		}
+		return nil
+	case filtered:
+		req := api.ReplayManyRequest{ReplayRequest: api.ReplayRequest{Force: *force, By: who},
+			Destination: *dest, Route: *route, Reason: *reason, Limit: *limit}
+		for _, t := range []struct {
+			flag, value string
+			dst         *time.Time
+		}{{"from", *from, &req.From}, {"to", *to, &req.To}} {
+			if t.value == "" {
+				continue
+			}
+			parsed, err := time.Parse(time.RFC3339, t.value)
+			if err != nil {
+				return fmt.Errorf("--%s: invalid time %q: want RFC 3339", t.flag, t.value)
+			}
+			*t.dst = parsed
+		}
+		body, _ := json.Marshal(req)
+		return postReplay(base+"/api/v1/deadletters/replay", body, stdout)
+	}
+	fs.Usage()
+	return errors.New("give delivery ids or a filter")
+}
+
+func postReplay(url string, body []byte, stdout io.Writer) error {
+	resp, err := demoHTTP.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("posting to %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return fmt.Errorf("reading the hub's response: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
+		return fmt.Errorf("hub responded with HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(data))
+	}
+	var out api.ReplayResponse
+	if err := json.Unmarshal(data, &out); err != nil {
+		return fmt.Errorf("reading the hub's response: %w", err)
+	}
+	for _, r := range out.Replays {
+		state := "replayed as"
+		if r.Existing {
+			state = "already replayed as"
+		}
+		fmt.Fprintf(stdout, "%s %s %s to %s\n", r.Of, state, r.Delivery.ID, r.Delivery.Destination)
+	}
+	if len(out.Replays) == 0 {
+		fmt.Fprintln(stdout, "no dead letters matched")
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/sangam-hub/sangam/internal/delivery"
+	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/routes"
+)
+
+// DeadLettersResponse is the body of GET /api/v1/deadletters.
+type DeadLettersResponse struct {
+	DeadLetters []journal.DeadLetter `json:"dead_letters"`
+}
+
+func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
+	f, err := deadLetterFilter(r)
+	if err != nil {
+		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
+		return
+	}
+	found, err := s.Store.DeadLetters(r.Context(), f)
+	if err != nil {
+		s.Log.Error("listing dead letters failed", "error", err)
+		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
+		return
+	}
+	if found == nil {
+		found = []journal.DeadLetter{}
+	}
+	writeJSON(w, http.StatusOK, DeadLettersResponse{DeadLetters: found})
+}
+
+// deadLetterFilter reads a filter from the query string: destination,
+// route, reason, from and to (RFC 3339) and limit.
+func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
+	v := r.URL.Query()
+	f := journal.DeadLetterFilter{
+		Destination: v.Get("destination"), Route: v.Get("route"), Reason: v.Get("reason"),
+	}
+	for _, t := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if s := v.Get(t.name); s != "" {
+			parsed, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				return f, fmt.Errorf("%s: invalid time %q: want RFC 3339, such as "+
+					"2025-12-01T00:00:00+05:30", t.name, s)
+			}
+			*t.dst = parsed
+		}
+	}
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > journal.MaxLimit {
+			return f, fmt.Errorf("limit: invalid value %q: want a whole number from 1 to %d",
+				l, journal.MaxLimit)
+		}
+		f.Limit = n
+	}
+	return f, nil
+}
+
+// ReplayRequest is the optional JSON body of a replay request.
+type ReplayRequest struct {
+	// Force replays a delivery even when it was replayed before.
+	Force bool `json:"force"`
+	// By names the person or tool that asked, for the journal.
+	By string `json:"by"`
+}
+
+// ReplayManyRequest is the body of POST /api/v1/deadletters/replay: a
+// filter of dead letters and how to replay them.
+type ReplayManyRequest struct {
+	ReplayRequest
+	Destination string    `json:"destination"`
+	Route       string    `json:"route"`
+	Reason      string    `json:"reason"`
+	From        time.Time `json:"from,omitzero"`
+	To          time.Time `json:"to,omitzero"`
+	Limit       int       `json:"limit"`
+}
+
+// ReplayResponse is the body of a replay's answer.
+type ReplayResponse struct {
+	Replays []ReplayResult `json:"replays"`
+}
+
+// ReplayResult is one dead delivery's replay.
+type ReplayResult struct {
+	Of string `json:"of"`
+	journal.Replayed
+}
+
+func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
+	var req ReplayRequest
+	if !readOptionalJSON(w, r, &req) {
+		return
+	}
+	res, err := s.replay(r, r.PathValue("id"), req)
+	switch {
+	case errors.Is(err, journal.ErrNotFound):
+		problem.Write(w, problem.New(problem.NotFound, "no delivery with id "+r.PathValue("id")))
+	case errors.Is(err, journal.ErrNotDead):
+		problem.Write(w, problem.New(problem.Conflict, err.Error()))
+	case err != nil:
+		s.Log.Error("replay failed", "delivery_id", r.PathValue("id"), "error", err)
+		problem.Write(w, problem.New(problem.Unavailable, "the replay was not stored"))
+	default:
+		status := http.StatusCreated
+		if res.Existing {
+			status = http.StatusOK
+		}
+		writeJSON(w, status, ReplayResponse{Replays: []ReplayResult{res}})
+	}
+}
+
+func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
+	var req ReplayManyRequest
+	if !readOptionalJSON(w, r, &req) {
+		return
+	}
+	f := journal.DeadLetterFilter{Destination: req.Destination, Route: req.Route,
+		Reason: req.Reason, From: req.From, To: req.To, Limit: req.Limit}
+	found, err := s.Store.DeadLetters(r.Context(), f)
+	if err != nil {
+		s.Log.Error("listing dead letters failed", "error", err)
+		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
+		return
+	}
+	out := ReplayResponse{Replays: []ReplayResult{}}
+	for _, dl := range found {
+		res, err := s.replay(r, dl.ID, req.ReplayRequest)
+		if err != nil {
+			s.Log.Error("replay failed", "delivery_id", dl.ID, "error", err)
+			problem.Write(w, problem.New(problem.Unavailable, fmt.Sprintf(
+				"replay of delivery %s failed after %d replays; send the request again",
+				dl.ID, len(out.Replays))))
+			return
+		}
+		out.Replays = append(out.Replays, res)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) replay(r *http.Request, id string, req ReplayRequest) (ReplayResult, error) {
+	by := req.By
+	if by == "" {
+		by = "api"
+	}
+	res, err := s.Store.Replay(r.Context(), journal.ReplayRequest{
+		DeliveryID: id, Force: req.Force, By: by, At: time.Now(),
+		NewID: uuid.Must(uuid.NewV7()).String(),
+	}, delivery.Outgoing)
+	if err != nil {
+		return ReplayResult{}, err
+	}
+	if !res.Existing {
+		s.Log.Info("delivery replayed", "delivery_id", id, "replay_id", res.Delivery.ID,
+			"destination", res.Delivery.Destination, "by", by, "forced", req.Force)
+	}
+	return ReplayResult{Of: id, Replayed: res}, nil
+}
+
+// readOptionalJSON decodes a JSON body into v when there is one. It
+// writes a problem and returns false when the body is not valid JSON.
+func readOptionalJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		problem.Write(w, problem.New(problem.BadRequest, "reading body: "+err.Error()))
+		return false
+	}
+	if len(body) == 0 {
+		return true
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		problem.Write(w, problem.New(problem.BadRequest, "invalid JSON body: "+err.Error()))
+		return false
+	}
+	return true
+}
+
+// DestinationStatus is one destination with its breaker, as GET
+// /api/v1/destinations lists it.
+type DestinationStatus struct {
+	routes.Destination
+	Breaker delivery.BreakerState `json:"breaker"`
+}
+
+func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
+	states := map[string]delivery.BreakerState{}
+	for _, st := range s.Breakers.States() {
+		states[st.Destination] = st
+	}
+	var out []DestinationStatus
+	for _, d := range s.Routes().Config().Destinations {
+		st, ok := states[d.Name]
+		if !ok {
+			st = delivery.BreakerState{Destination: d.Name, State: "closed"}
+		}
+		out = append(out, DestinationStatus{Destination: d, Breaker: st})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"destinations": out})
+}

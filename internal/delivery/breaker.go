@@ -1,0 +1,143 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/sony/gobreaker/v2"
+)
+
+// BreakerConfig configures each destination's circuit breaker. The zero
+// value takes the defaults in the field comments.
+type BreakerConfig struct {
+	// Failures is how many consecutive failed attempts open the breaker.
+	// Default 5.
+	Failures uint32
+	// OpenFor is how long an open breaker rejects attempts before it lets
+	// probes through. Default 30s.
+	OpenFor time.Duration
+	// Probes is how many attempts a half-open breaker lets through; that
+	// many successes close it. Default 1.
+	Probes uint32
+	// Window is the period over which failures are counted while the
+	// breaker is closed. It must exceed every destination's per-attempt
+	// timeout. Default 1 minute.
+	Window time.Duration
+}
+
+func (c BreakerConfig) withDefaults() BreakerConfig {
+	if c.Failures == 0 {
+		c.Failures = 5
+	}
+	if c.OpenFor == 0 {
+		c.OpenFor = 30 * time.Second
+	}
+	if c.Probes == 0 {
+		c.Probes = 1
+	}
+	if c.Window == 0 {
+		c.Window = time.Minute
+	}
+	return c
+}
+
+// errFailed marks an attempt the breaker counts as a failure: a 5xx, 408
+// or 429 response, a timeout or a connection error.
+var errFailed = errors.New("destination failed")
+
+// Breakers holds one circuit breaker per destination. It is safe for
+// concurrent use.
+type Breakers struct {
+	cfg BreakerConfig
+	log *slog.Logger
+
+	mu     sync.Mutex // guards byDest
+	byDest map[string]*gobreaker.CircuitBreaker[outcome]
+
+	// changedMu guards changed. It is separate from mu because gobreaker
+	// calls OnStateChange with its own lock held, and States takes mu
+	// before reading a breaker: one lock for both would invert the order.
+	changedMu sync.Mutex
+	changed   map[string]time.Time // last state change by destination
+}
+
+// NewBreakers returns an empty set of breakers.
+func NewBreakers(cfg BreakerConfig, log *slog.Logger) *Breakers {
+	return &Breakers{
+		cfg: cfg.withDefaults(), log: log,
+		byDest:  map[string]*gobreaker.CircuitBreaker[outcome]{},
+		changed: map[string]time.Time{},
+	}
+}
+
+// OpenFor returns how long an open breaker stays open.
+func (b *Breakers) OpenFor() time.Duration { return b.cfg.OpenFor }
+
+func (b *Breakers) get(dest string) *gobreaker.CircuitBreaker[outcome] {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if cb, ok := b.byDest[dest]; ok {
+		return cb
+	}
+	cb := gobreaker.NewCircuitBreaker[outcome](gobreaker.Settings{
+		Name:        dest,
+		MaxRequests: b.cfg.Probes,
+		Interval:    b.cfg.Window,
+		Timeout:     b.cfg.OpenFor,
+		ReadyToTrip: func(c gobreaker.Counts) bool {
+			return c.ConsecutiveFailures >= b.cfg.Failures
+		},
+		IsSuccessful: func(err error) bool { return !errors.Is(err, errFailed) },
+		// The hub's own shutdown says nothing about the destination.
+		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
+		OnStateChange: func(name string, from, to gobreaker.State) {
+			b.changedMu.Lock()
+			b.changed[name] = time.Now()
+			b.changedMu.Unlock()
+			b.log.Warn("circuit breaker state changed", "destination", name,
+				"from", from.String(), "to", to.String())
+		},
+	})
+	b.byDest[dest] = cb
+	return cb
+}
+
+// BreakerState is one destination's breaker as the API shows it.
+type BreakerState struct {
+	Destination string `json:"destination"`
+	// State is closed, half-open or open.
+	State               string    `json:"state"`
+	ConsecutiveFailures uint32    `json:"consecutive_failures"`
+	Requests            uint32    `json:"requests"`
+	ChangedAt           time.Time `json:"changed_at,omitzero"`
+}
+
+// States returns the state of every destination's breaker that has seen
+// an attempt in this process, sorted by destination.
+func (b *Breakers) States() []BreakerState {
+	b.mu.Lock()
+	breakers := make(map[string]*gobreaker.CircuitBreaker[outcome], len(b.byDest))
+	for name, cb := range b.byDest {
+		breakers[name] = cb
+	}
+	b.mu.Unlock()
+
+	out := make([]BreakerState, 0, len(breakers))
+	for name, cb := range breakers {
+		c := cb.Counts()
+		b.changedMu.Lock()
+		changed := b.changed[name]
+		b.changedMu.Unlock()
+		out = append(out, BreakerState{
+			Destination: name, State: cb.State().String(),
+			ConsecutiveFailures: c.ConsecutiveFailures, Requests: c.Requests,
+			ChangedAt: changed,
+		})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Destination < out[j].Destination })
+	return out
+}

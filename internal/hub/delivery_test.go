@@ -1,0 +1,190 @@
+package hub
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/delivery"
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// withMessageID returns a police sample with its sender message id
+// replaced, so one sample can be sent as several messages.
+func withMessageID(t *testing.T, name, id string) []byte {
+	t.Helper()
+	return editJSON(t, sample(t, name), func(m map[string]any) { m["message_id"] = id })
+}
+
+func TestSameCaseDeliveredInOrder(t *testing.T) {
+	w := newWorld(t, Config{}, 8)
+	w.agency.court.FailNext(3, http.StatusServiceUnavailable)
+	_, first, _ := post(t, w.url, "police", withMessageID(t, "chargesheet-2023-ipc", "order-1"))
+	_, second, _ := post(t, w.url, "police", withMessageID(t, "chargesheet-2023-ipc", "order-2"))
+
+	j1 := settledJourney(t, w.url, first.MessageID)
+	j2 := settledJourney(t, w.url, second.MessageID)
+	if j1.Status != "delivered" || j2.Status != "delivered" {
+		t.Fatalf("statuses %s and %s, want both delivered", j1.Status, j2.Status)
+	}
+	if n := len(j1.Deliveries[0].Attempts); n != 4 {
+		t.Errorf("first delivery took %d attempts, want 4 (3 failures)", n)
+	}
+	received := w.agency.court.Received()
+	if len(received) != 2 {
+		t.Fatalf("court received %d filings, want 2", len(received))
+	}
+	if !bytes.Contains(received[0].Body, []byte(first.MessageID)) {
+		t.Error("the court received the second chargesheet of the case before the first")
+	}
+}
+
+func TestOtherCasesNotBlockedByRetries(t *testing.T) {
+	w := newWorld(t, Config{RetryInterval: time.Second, MaxRetryInterval: time.Second}, 8)
+	w.agency.court.FailNext(1, http.StatusServiceUnavailable)
+	_, stuck, _ := post(t, w.url, "police", sample(t, "chargesheet-2023-ipc"))
+	waitFor(t, "the first attempt to fail", func() bool {
+		var j journal.Journey
+		getJSON(t, w.url, "/api/v1/messages/"+stuck.MessageID, &j)
+		return len(j.Deliveries) == 1 && len(j.Deliveries[0].Attempts) == 1
+	})
+	_, other, _ := post(t, w.url, "police", sample(t, "chargesheet-2025-bns-malayalam"))
+	j := settledJourney(t, w.url, other.MessageID)
+	if j.Status != "delivered" {
+		t.Fatalf("other case status = %s", j.Status)
+	}
+	var first journal.Journey
+	getJSON(t, w.url, "/api/v1/messages/"+stuck.MessageID, &first)
+	if first.Status != "in_progress" {
+		t.Errorf("the retried delivery is %s; the other case was expected to overtake it",
+			first.Status)
+	}
+}
+
+func TestBreakerOpensAndShowsInAPI(t *testing.T) {
+	w := newWorld(t, Config{Breaker: delivery.BreakerConfig{Failures: 2, OpenFor: time.Hour}}, 8)
+	w.agency.court.FailNext(100, http.StatusBadGateway)
+	_, res, _ := post(t, w.url, "police", sample(t, "chargesheet-2023-ipc"))
+	var state string
+	waitFor(t, "the court's breaker to open", func() bool {
+		var out struct {
+			Destinations []api.DestinationStatus `json:"destinations"`
+		}
+		getJSON(t, w.url, "/api/v1/destinations", &out)
+		for _, d := range out.Destinations {
+			if d.Name == "ecourts-kerala" {
+				state = d.Breaker.State
+			}
+		}
+		return state == "open"
+	})
+	time.Sleep(200 * time.Millisecond) // several requeue passes while open
+	var j journal.Journey
+	getJSON(t, w.url, "/api/v1/messages/"+res.MessageID, &j)
+	if n := len(j.Deliveries[0].Attempts); n != 2 {
+		t.Errorf("%d attempts while the breaker is open, want the 2 that opened it", n)
+	}
+	if j.Status != "in_progress" {
+		t.Errorf("status = %s; an open breaker must park, not dead-letter", j.Status)
+	}
+}
+
+func TestDeadLetterReplayedOnce(t *testing.T) {
+	w := newWorld(t, Config{}, 8)
+	w.agency.court.FailNext(1, http.StatusBadRequest)
+	_, res, _ := post(t, w.url, "police", sample(t, "chargesheet-2023-ipc"))
+	j := settledJourney(t, w.url, res.MessageID)
+	if j.Status != "dead" {
+		t.Fatalf("status = %s, want dead", j.Status)
+	}
+	dead := j.Deliveries[0].ID
+
+	var list api.DeadLettersResponse
+	getJSON(t, w.url, "/api/v1/deadletters?destination=ecourts-kerala", &list)
+	if len(list.DeadLetters) != 1 || list.DeadLetters[0].ID != dead {
+		t.Fatalf("dead letters = %+v, want %s", list.DeadLetters, dead)
+	}
+
+	first := replay(t, w.url, dead, `{"by":"test operator"}`, http.StatusCreated)
+	again := replay(t, w.url, dead, ``, http.StatusOK)
+	if !again.Existing || again.Delivery.ID != first.Delivery.ID {
+		t.Errorf("second replay = %+v, want the first replay %s", again, first.Delivery.ID)
+	}
+	forced := replay(t, w.url, dead, `{"force":true}`, http.StatusCreated)
+	if forced.Delivery.ID == first.Delivery.ID {
+		t.Error("a forced replay reused the earlier replay")
+	}
+	j = settledJourney(t, w.url, res.MessageID)
+	if len(j.Deliveries) != 3 {
+		t.Fatalf("%d deliveries, want the dead one and two replays", len(j.Deliveries))
+	}
+	for _, d := range j.Deliveries[1:] {
+		if d.Status != journal.StatusDelivered || d.ReplayOf != dead {
+			t.Errorf("replay %s: status %s replay_of %q", d.ID, d.Status, d.ReplayOf)
+		}
+	}
+	if j.Deliveries[1].ReplayedBy != "test operator" {
+		t.Errorf("replayed_by = %q", j.Deliveries[1].ReplayedBy)
+	}
+	replay(t, w.url, first.Delivery.ID, ``, http.StatusConflict)
+}
+
+func replay(t *testing.T, hubURL, id, body string, wantStatus int) journal.Replayed {
+	t.Helper()
+	resp, err := http.Post(hubURL+"/api/v1/deliveries/"+id+"/replay", "application/json",
+		strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != wantStatus {
+		t.Fatalf("replay of %s: status %d, want %d", id, resp.StatusCode, wantStatus)
+	}
+	var out api.ReplayResponse
+	if wantStatus >= 300 {
+		return journal.Replayed{}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Replays) != 1 {
+		t.Fatalf("replay response: %v %+v", err, out)
+	}
+	return out.Replays[0].Replayed
+}
+
+func TestPoisonDoesNotStallOthers(t *testing.T) {
+	w := newWorld(t, Config{}, 3)
+	poison := editJSON(t, sample(t, "chargesheet-2023-ipc"), func(m map[string]any) {
+		m["message_id"] = "poison-1"
+		m["case_title"] = "POISON"
+	})
+	w.agency.court.RejectWhen(func(body []byte) bool {
+		return bytes.Contains(body, []byte("POISON"))
+	}, http.StatusUnprocessableEntity)
+	_, bad, _ := post(t, w.url, "police", poison)
+
+	var ids []string
+	for i := range 100 {
+		doc := withMessageID(t, "chargesheet-2025-bns-malayalam", fmt.Sprintf("healthy-%03d", i))
+		doc = editJSON(t, doc, func(m map[string]any) {
+			m["fir"].(map[string]any)["number"] = 2000 + i
+		})
+		_, res, body := post(t, w.url, "police", doc)
+		if res.MessageID == "" {
+			t.Fatalf("message %d not accepted: %s", i, body)
+		}
+		ids = append(ids, res.MessageID)
+	}
+	j := settledJourney(t, w.url, bad.MessageID)
+	if j.Status != "dead" {
+		t.Errorf("poison status = %s, want dead", j.Status)
+	}
+	for _, id := range ids {
+		if j := settledJourney(t, w.url, id); j.Status != "delivered" {
+			t.Fatalf("message %s status = %s", id, j.Status)
+		}
+	}
+}
