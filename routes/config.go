@@ -49,6 +49,10 @@ type Destination struct {
 	// and masks. Default policy.AllowAll, which still never passes an
 	// Aadhaar number in clear.
 	Policy *policy.Policy `yaml:"policy,omitempty" json:"policy,omitempty"`
+	// Retries turns automatic retries to this destination on or off.
+	// When off, a delivery gets its first attempt only, and a failed or
+	// waiting delivery is dead-lettered instead of tried again. Default on.
+	Retries *bool `yaml:"retries,omitempty" json:"retries,omitempty"`
 }
 
 // Route sends the messages its condition selects to its destinations.
@@ -59,6 +63,9 @@ type Route struct {
 	// that must evaluate to a bool.
 	When string   `yaml:"when" json:"when"`
 	To   []string `yaml:"to" json:"to"`
+	// Retries turns automatic retries of this route's deliveries on or
+	// off, as Destination.Retries does. Default on.
+	Retries *bool `yaml:"retries,omitempty" json:"retries,omitempty"`
 }
 
 // Defaults for Destination fields left at zero.

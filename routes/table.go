@@ -126,6 +126,20 @@ func (t *Table) Destination(name string) (Destination, bool) {
 	return d, ok
 }
 
+// RetriesOff returns why automatic retries are off for a delivery on the
+// given route to the given destination, or "" when they are on.
+func (t *Table) RetriesOff(destination, route string) string {
+	if d, ok := t.dests[destination]; ok && d.Retries != nil && !*d.Retries {
+		return fmt.Sprintf("automatic retries are off for destination %q", destination)
+	}
+	for _, r := range t.routes {
+		if r.Name == route && r.Retries != nil && !*r.Retries {
+			return fmt.Sprintf("automatic retries are off for route %q", route)
+		}
+	}
+	return ""
+}
+
 // Policy returns the compiled policy of the named destination.
 func (t *Table) Policy(destination string) (*policy.Compiled, bool) {
 	p, ok := t.policies[destination]

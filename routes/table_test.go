@@ -169,3 +169,21 @@ func TestDeployExampleCompiles(t *testing.T) {
 		t.Fatalf("deploy/routes.example.yaml: %v", err)
 	}
 }
+
+func TestRetriesOff(t *testing.T) {
+	doc := strings.Replace(testRoutes, "    max_attempts: 2\n", "    max_attempts: 2\n    retries: false\n", 1)
+	doc = strings.Replace(doc, "    to: [ecourts]\n", "    to: [ecourts]\n    retries: false\n", 1)
+	tab, err := Load([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tab.RetriesOff("cctns", "cnr-to-police"); !strings.Contains(got, `destination "cctns"`) {
+		t.Errorf("RetriesOff(cctns) = %q, want the destination named", got)
+	}
+	if got := tab.RetriesOff("ecourts", "chargesheet-to-court"); !strings.Contains(got, `route "chargesheet-to-court"`) {
+		t.Errorf("RetriesOff(route) = %q, want the route named", got)
+	}
+	if got := tab.RetriesOff("ecourts", "murder-cases"); got != "" {
+		t.Errorf("RetriesOff(on) = %q, want empty", got)
+	}
+}

@@ -77,6 +77,10 @@ func (w *Worker) Handle(msg *message.Message) error {
 	if err != nil || wait {
 		return err
 	}
+	if off := w.Routes().RetriesOff(d.Destination, d.Route); off != "" && len(d.Attempts) > 0 {
+		a := journal.Attempt{DeliveryID: d.ID, Number: len(d.Attempts) + 1, StartedAt: w.now()}
+		return w.settle(ctx, d, a, journal.StatusDead, 0, "not sent: "+off)
+	}
 	return w.attempt(ctx, d, &m)
 }
 
@@ -182,6 +186,10 @@ func (w *Worker) conclude(
 	failure := o.describe()
 	if a.Number >= dest.MaxAttempts {
 		reason := fmt.Sprintf("gave up after %d attempts: %s", a.Number, failure)
+		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
+	}
+	if off := w.Routes().RetriesOff(d.Destination, d.Route); off != "" {
+		reason := fmt.Sprintf("%s, so not retried: %s", off, failure)
 		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
 	}
 	a.NextAttemptAt = w.now().Add(w.backoff(a.Number))

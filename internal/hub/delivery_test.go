@@ -188,3 +188,27 @@ func TestPoisonDoesNotStallOthers(t *testing.T) {
 		}
 	}
 }
+
+func TestRetriesOffDeadLettersAfterFirstFailure(t *testing.T) {
+	var hubURL atomicString
+	ag := startAgencies(t, hubURL.Load)
+	doc := strings.Replace(string(ag.routesFor(8)), "    max_attempts: 8\n",
+		"    max_attempts: 8\n    retries: false\n", 1)
+	h := startHub(t, Config{Routes: []byte(doc), DataDir: t.TempDir()})
+	url := "http://" + h.Addr()
+	hubURL.Store(url)
+
+	ag.court.FailNext(1, http.StatusServiceUnavailable)
+	_, res, _ := post(t, url, "police", sample(t, "chargesheet-2023-ipc"))
+	j := settledJourney(t, url, res.MessageID)
+	if j.Status != "dead" {
+		t.Fatalf("status = %s, want dead", j.Status)
+	}
+	d := j.Deliveries[0]
+	if len(d.Attempts) != 1 {
+		t.Errorf("%d attempts, want 1", len(d.Attempts))
+	}
+	if !strings.Contains(d.Reason, "automatic retries are off") {
+		t.Errorf("reason = %q", d.Reason)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -234,4 +235,14 @@ func sample(t *testing.T, name string) []byte {
 	}
 	t.Fatalf("no police sample %q", name)
 	return nil
+}
+
+// atomicString is a string safe to share between goroutines.
+type atomicString struct{ v atomic.Value }
+
+func (a *atomicString) Store(s string) { a.v.Store(s) }
+
+func (a *atomicString) Load() string {
+	s, _ := a.v.Load().(string)
+	return s
 }
