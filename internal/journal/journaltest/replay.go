@@ -49,14 +49,15 @@ func letterIDs(letters []journal.DeadLetter) []string {
 }
 
 func testDeadLetterFilters(t *testing.T, h Harness) {
-	one := newEntry(t, h, "fir-dl-1", "court", "prison")
-	two := newEntry(t, h, "fir-dl-2", "court", "prison")
-	accept(t, h, one)
-	accept(t, h, two)
+	oneDead := newEntry(t, h, "fir-dl-1", "court", "prison")
+	bothDead := newEntry(t, h, "fir-dl-2", "court", "prison")
+	accept(t, h, oneDead)
+	accept(t, h, bothDead)
 	accept(t, h, newEntry(t, h, "fir-dl-pending", "court"))
 
-	recordAttempt(t, h, attemptAt(one.Deliveries[1].ID, 0, time.Now(), journal.StatusDelivered))
-	rejected, gaveUp, removed := one.Deliveries[0].ID, two.Deliveries[0].ID, two.Deliveries[1].ID
+	recordAttempt(t, h, attemptAt(oneDead.Deliveries[1].ID, 0, time.Now(), journal.StatusDelivered))
+	rejected, gaveUp, removed := oneDead.Deliveries[0].ID, bothDead.Deliveries[0].ID,
+		bothDead.Deliveries[1].ID
 	rejectedAt := kill(t, h, rejected, "destination rejected the delivery: HTTP 422: bad CNR")
 	gaveUpAt := kill(t, h, gaveUp, "gave up after 5 attempts: HTTP 503: maintenance")
 	removedAt := kill(t, h, removed, "destination is no longer configured")
@@ -89,7 +90,7 @@ func testDeadLetterFilters(t *testing.T, h Harness) {
 	if len(letters) != 1 {
 		t.Fatalf("DeadLetters before %v = %d letters, want 1", gaveUpAt, len(letters))
 	}
-	checkDeadLetter(t, letters[0], one, rejectedAt)
+	checkDeadLetter(t, letters[0], oneDead, rejectedAt)
 }
 
 // checkDeadLetter checks l, the dead letter of e's first delivery, which

@@ -20,10 +20,10 @@ import (
 const topicRequeue = "journaltest_requeue"
 
 // RunScheduler runs the conformance test of journal.Scheduler against the
-// stores that open returns, one fresh store per subtest: when deliveries
-// are due and queued, case order, stale commands, concurrent requeues,
-// dead letters and replays, and that commands are published only with
-// the transaction that marks them.
+// stores that open returns, one fresh store per subtest. It covers when
+// deliveries are due and queued, case order, stale commands, concurrent
+// requeues, dead letters and replays. It also checks that commands are
+// published only with the transaction that marks them.
 func RunScheduler(t *testing.T, open Open) {
 	tests := []struct {
 		name string

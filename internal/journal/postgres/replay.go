@@ -96,7 +96,7 @@ func lockDeadDelivery(ctx context.Context, tx pgx.Tx, deliveryID string) error {
 
 // latestReplay returns the newest replay of the delivery, with its
 // attempts. It runs after the row lock is taken, in a statement of its
-// own, so under READ COMMITTED it sees a replay that the lock's previous
+// own, so under READ COMMITTED it reads a replay that the lock's previous
 // holder committed.
 func latestReplay(ctx context.Context, tx pgx.Tx, deliveryID string) (journal.Delivery, bool, error) {
 	rows, _ := tx.Query(ctx, selectDeliveries+`

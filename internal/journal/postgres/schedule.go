@@ -35,8 +35,8 @@ func (s *Store) Defer(ctx context.Context, deliveryID string, at time.Time) erro
 		return nil
 	}
 
-	// A settled delivery stays settled, so this read cannot race with a
-	// change that would have let the update succeed.
+	// No method changes a settled delivery's status, so a delivery that
+	// the update skipped and that exists is settled.
 	var status string
 	err = s.pool.QueryRow(ctx, "SELECT status FROM deliveries WHERE id = $1", deliveryID).
 		Scan(&status)

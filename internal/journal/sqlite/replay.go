@@ -116,13 +116,13 @@ func latestReplay(ctx context.Context, tx *sql.Tx, deliveryID string) (journal.D
 // it. It returns an error wrapping journal.ErrInvalid when r.NewID is
 // already a delivery's id.
 func insertReplay(ctx context.Context, tx *sql.Tx, r journal.ReplayRequest) (journal.Delivery, error) {
-	var taken bool
+	var idTaken bool
 	err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = ?)",
-		r.NewID).Scan(&taken)
+		r.NewID).Scan(&idTaken)
 	if err != nil {
 		return journal.Delivery{}, fmt.Errorf("checking replay id: %w", err)
 	}
-	if taken {
+	if idTaken {
 		return journal.Delivery{}, fmt.Errorf("%w replay new_id: %q is already a delivery's id",
 			journal.ErrInvalid, r.NewID)
 	}

@@ -77,7 +77,7 @@ func (s *Store) Blocked(ctx context.Context, deliveryID string) (string, bool, e
 
 // Requeue implements journal.Scheduler. Its transaction holds the
 // database's write lock, so calls from several goroutines or processes
-// take turns and each sees the deliveries the previous one queued. The
+// take turns and each reads what the previous one committed. The
 // Delivery passed to outgoing has QueuedAt set to now and no attempts.
 func (s *Store) Requeue(
 	ctx context.Context,
