@@ -22,7 +22,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
-//go:embed canonical police
+//go:embed canonical police prisons passport
 var files embed.FS
 
 // baseURL prefixes every embedded schema's path to form its id.
