@@ -1,0 +1,57 @@
+package prisons
+
+import (
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// movement maps a movement event. Its message occurred at the movement,
+// and its case is the prisoner's (see canonical.Prisoner.CaseKey).
+func (c *checker) movement(doc *movementDoc) canonical.Message {
+	c.dateTime("/sent_at", doc.SentAt)
+	at := c.dateTime("/at", doc.At)
+	p := c.prisoner("/prisoner", &doc.Prisoner)
+	c.notBefore("/at", at, "/prisoner/admitted_at", p.AdmittedAt)
+
+	mv := &canonical.Movement{
+		Prisoner:      p,
+		Kind:          canonical.MovementKind(doc.Kind),
+		At:            at,
+		From:          canonicalLocation(doc.From),
+		To:            canonicalLocation(doc.To),
+		Reason:        doc.Reason,
+		ReleaseGround: canonical.ReleaseGround(doc.ReleaseGround),
+	}
+	m := message(doc.envelope, canonical.TypeMovement, p.CaseKey())
+	m.OccurredAt = at
+	m.Movement = mv
+	return m
+}
+
+// courtOrder maps a court order. Its message occurred when the order was
+// issued, or at midnight IST of its date when issued_at is absent.
+func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
+	c.dateTime("/sent_at", doc.SentAt)
+	ordered := c.date("/ordered_on", doc.OrderedOn, true)
+	appear := c.date("/appear_on", doc.AppearOn, false)
+	issued := c.dateTime("/issued_at", doc.IssuedAt)
+	c.notBefore("/appear_on", appear, "/ordered_on", ordered)
+
+	order := &canonical.CourtOrder{
+		Kind:          canonical.CourtOrderKind(doc.Kind),
+		Number:        doc.Number,
+		Court:         canonicalCourt(doc.Court),
+		Prisoner:      c.prisoner("/prisoner", &doc.Prisoner),
+		Case:          canonicalCase(doc.Case),
+		AppearOn:      doc.AppearOn,
+		ReleaseGround: canonical.ReleaseGround(doc.ReleaseGround),
+		OrderedOn:     doc.OrderedOn,
+		Judge:         doc.Judge,
+	}
+	m := message(doc.envelope, canonical.TypeCourtOrder, order.CaseKey())
+	m.OccurredAt = issued
+	if issued.IsZero() {
+		m.OccurredAt = ordered
+	}
+	m.CourtOrder = order
+	return m
+}

@@ -1,0 +1,355 @@
+package prisons
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/xmlsafe"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Namespaces of the Open Justice Broker Consortium's booking report and
+// custody release report, which use NIEM 3.0 core and Justice 5.1.
+const (
+	nsBookingReport = "http://ojbc.org/IEPD/Exchange/BookingReport/1.0"
+	nsBookingExt    = "http://ojbc.org/IEPD/Extensions/BookingReportExtension/1.0"
+	nsReleaseReport = "http://ojbc.org/IEPD/Exchange/CustodyReleaseReport/1.0"
+	nsReleaseExt    = "http://ojbc.org/IEPD/Extensions/CustodyReleaseReportExtension/1.0"
+	nsNC            = "http://release.niem.gov/niem/niem-core/3.0/"
+	nsJ             = "http://release.niem.gov/niem/domains/jxdm/5.1/"
+)
+
+// actUnstated is the Act of a NIEM charge whose statute gives a section
+// but no code (j:StatuteCodeIdentification), such as "ARS13-1105".
+const actUnstated = "unstated"
+
+func nc(local string) xmlsafe.Name  { return xmlsafe.Name{Space: nsNC, Local: local} }
+func jx(local string) xmlsafe.Name  { return xmlsafe.Name{Space: nsJ, Local: local} }
+func bkx(local string) xmlsafe.Name { return xmlsafe.Name{Space: nsBookingExt, Local: local} }
+func crx(local string) xmlsafe.Name { return xmlsafe.Name{Space: nsReleaseExt, Local: local} }
+
+// idOf returns the nc:IdentificationID inside e's child named n, without
+// surrounding white space.
+func idOf(e *etree.Element, n xmlsafe.Name) string {
+	return canonical.NormalizeText(xmlsafe.PathText(e, n, nc("IdentificationID")))
+}
+
+// decodeNIEM reads a booking report into an admission and a custody
+// release report into a release.
+func (a *Adapter) decodeNIEM(body []byte) (adapters.Decoded, error) {
+	doc, err := xmlsafe.Parse(body, xmlsafe.Limits{})
+	if err != nil {
+		return adapters.Decoded{}, fmt.Errorf("decoding prison report: %w: %w",
+			adapters.ErrMalformed, err)
+	}
+	root := doc.Root()
+	refs, err := xmlsafe.IndexIDs(root)
+	if err != nil {
+		return adapters.Decoded{}, fmt.Errorf("decoding %s: %w: %w",
+			root.Tag, adapters.ErrMalformed, err)
+	}
+
+	n := &niemDecoder{adapter: a, root: root, content: root, refs: refs}
+	var m canonical.Message
+	switch {
+	case xmlsafe.Is(root, xmlsafe.Name{Space: nsBookingReport, Local: "BookingReport"}):
+		m = n.booking()
+	case xmlsafe.Is(root, xmlsafe.Name{Space: nsReleaseReport, Local: "CustodyReleaseReport"}):
+		if custody := xmlsafe.Child(root, crx("Custody")); custody != nil {
+			n.content = custody
+		}
+		m = n.release()
+	default:
+		return adapters.Decoded{}, fmt.Errorf("decoding prison report: %w: root element %s "+
+			"is neither a NIEM BookingReport nor a CustodyReleaseReport",
+			adapters.ErrMalformed, xmlsafe.NameOf(root))
+	}
+	if err := schemas.Invalid(n.problems...); err != nil {
+		return adapters.Decoded{}, fmt.Errorf("decoding %s: %w", root.Tag, err)
+	}
+
+	out := adapters.Decoded{Messages: []canonical.Message{m}}
+	if n.masked {
+		if out.Journal, err = doc.WriteToBytes(); err != nil {
+			return adapters.Decoded{}, fmt.Errorf("decoding %s: writing masked journal copy: %w",
+				root.Tag, err)
+		}
+	}
+	return out, nil
+}
+
+// niemDecoder carries the state of one NIEM report's decoding.
+type niemDecoder struct {
+	adapter *Adapter
+	root    *etree.Element
+	// content is the element holding the report's NIEM content: the root
+	// of a booking report, crr-ext:Custody of a release report.
+	content  *etree.Element
+	refs     *xmlsafe.Refs
+	problems []schemas.Violation
+	// masked is set when a clear Aadhaar number in the document was
+	// replaced by its masked form.
+	masked bool
+}
+
+// fail records a violation at the element path pointer.
+func (n *niemDecoder) fail(pointer, rule, format string, args ...any) {
+	n.problems = append(n.problems, schemas.Violation{
+		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// under returns the element path of a child named local of parent, for
+// reporting a missing child.
+func under(parent *etree.Element, local string) string {
+	return xmlsafe.Pointer(parent) + "/" + local
+}
+
+// follow returns the element e stands for, following its structures:ref,
+// or nil when e is nil or its ref is dangling, which it reports.
+func (n *niemDecoder) follow(e *etree.Element) *etree.Element {
+	if e == nil {
+		return nil
+	}
+	target, err := n.refs.Follow(e)
+	if err != nil {
+		n.fail(xmlsafe.Pointer(e), "reference", "%v", err)
+		return nil
+	}
+	return target
+}
+
+// booking maps a booking report to an admission into the booking's
+// facility, at the booking time.
+func (n *niemDecoder) booking() canonical.Message {
+	b := n.bookingElement()
+	p := n.prisoner(b)
+	if !hasDate(xmlsafe.Child(b, nc("ActivityDate"))) {
+		n.fail(under(b, "ActivityDate"), "required", "missing booking date and time")
+	}
+	mv := &canonical.Movement{
+		Prisoner: p, Kind: canonical.MoveAdmission, At: p.AdmittedAt,
+		To: prisonLocation(p), From: n.arrestingAgency(),
+	}
+	return n.message("BookingReport", p, p.AdmittedAt, mv)
+}
+
+// release maps a custody release report to a release from the booking's
+// facility. Its message occurred at the release (nc:Release), or when
+// the report omits it, at the report's creation or else the booking.
+//
+// NOTE: a report without nc:Release, such as the Pima County sample,
+// gives no release time: Movement.At stays zero and the message's
+// OccurredAt falls back to an earlier instant.
+func (n *niemDecoder) release() canonical.Message {
+	b := n.bookingElement()
+	p := n.prisoner(b)
+	rel := xmlsafe.Child(n.content, nc("Release"))
+	mv := &canonical.Movement{
+		Prisoner: p, Kind: canonical.MoveRelease, From: prisonLocation(p),
+		At: n.dateTime(xmlsafe.Child(rel, nc("ActivityDate"))), Reason: releaseReason(rel),
+	}
+	if loc := n.follow(xmlsafe.Child(rel, nc("ReleaseToLocation"))); loc != nil {
+		if line := addressLine(xmlsafe.Child(loc, nc("Address"))); line != "" {
+			mv.To = canonical.Location{Kind: canonical.LocationOther, Name: line}
+		}
+	}
+
+	occurred := mv.At
+	if occurred.IsZero() {
+		occurred = n.dateTime(xmlsafe.Child(n.root, nc("DocumentCreationDate")))
+	}
+	if occurred.IsZero() {
+		occurred = p.AdmittedAt
+	}
+	if occurred.IsZero() {
+		n.fail(under(n.content, "Release/ActivityDate"), "required",
+			"missing release time, report creation time and booking time: want at least one")
+	}
+	return n.message("CustodyReleaseReport", p, occurred, mv)
+}
+
+// message returns the movement message. Its sender id is the report's
+// nc:DocumentIdentification, or else the report kind, prison code and
+// booking number, which one booking repeats only in a resent report.
+func (n *niemDecoder) message(
+	kind string,
+	p canonical.Prisoner,
+	occurred time.Time,
+	mv *canonical.Movement,
+) canonical.Message {
+	id := xmlsafe.PathText(n.root, nc("DocumentIdentification"), nc("IdentificationID"))
+	if id == "" {
+		number := p.BookingNumber
+		if number == "" {
+			number = p.Number
+		}
+		id = kind + "/" + p.PrisonCode + "/" + number
+	}
+	return canonical.Message{
+		Type: canonical.TypeMovement, SenderMessageID: id, CaseKey: p.CaseKey(),
+		OccurredAt: occurred, SchemaVersion: canonical.SchemaVersion, Movement: mv,
+	}
+}
+
+func (n *niemDecoder) bookingElement() *etree.Element {
+	b := xmlsafe.Child(n.content, jx("Booking"))
+	if b == nil {
+		n.fail(under(n.content, "Booking"), "required", "missing j:Booking")
+	}
+	return b
+}
+
+// prisoner reads the booking's subject, facility, numbers and time, with
+// the charges and cases the report lists.
+func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
+	subject := xmlsafe.Child(b, jx("BookingSubject"))
+	p := canonical.Prisoner{
+		BookingNumber: idOf(b, jx("BookingAgencyRecordIdentification")),
+		Number:        idOf(subject, jx("SubjectIdentification")),
+		StatusDetail: canonical.NormalizeText(xmlsafe.PathText(subject,
+			bkx("SubjectLocationStatus"), nc("StatusDescriptionText"))),
+		AdmittedAt: n.dateTime(xmlsafe.Child(b, nc("ActivityDate"))),
+		Housing:    n.housing(),
+		Cases:      n.cases(),
+		Charges:    n.charges(),
+	}
+	n.facility(b, &p)
+	if p.Number == "" {
+		p.Number = p.BookingNumber
+	}
+	if p.Number == "" {
+		n.fail(under(b, "BookingAgencyRecordIdentification"), "required", "missing booking number "+
+			"and subject identification: want at least one to number the prisoner")
+	} else if strings.Contains(p.Number, "/") {
+		n.fail(under(b, "BookingAgencyRecordIdentification"), "code",
+			"prisoner number %q contains '/', which a case key cannot hold", p.Number)
+	}
+	p.Person = n.subject(subject)
+	return p
+}
+
+// facility sets the prison code and name: the detention facility's
+// identification and name, or the booking agency's when the report names
+// no facility.
+func (n *niemDecoder) facility(b *etree.Element, p *canonical.Prisoner) {
+	f := xmlsafe.Child(b, jx("BookingDetentionFacility"))
+	p.PrisonCode = idOf(f, nc("FacilityIdentification"))
+	p.PrisonName = canonical.NormalizeText(xmlsafe.PathText(f, nc("FacilityName")))
+	agency := xmlsafe.Child(b, jx("BookingAgency"))
+	if p.PrisonCode == "" {
+		p.PrisonCode = idOf(agency, nc("OrganizationIdentification"))
+	}
+	if p.PrisonCode == "" {
+		p.PrisonCode = canonical.NormalizeText(xmlsafe.PathText(agency, nc("OrganizationName")))
+	}
+	switch {
+	case p.PrisonCode == "":
+		n.fail(under(b, "BookingDetentionFacility"), "required",
+			"missing detention facility and booking agency: want one to name the prison")
+	case strings.Contains(p.PrisonCode, "/"):
+		n.fail(under(b, "BookingDetentionFacility"), "code",
+			"prison code %q contains '/', which a case key cannot hold", p.PrisonCode)
+	}
+}
+
+// subject reads the person the booking subject names, or else the
+// release's person, or else the report's only nc:Person.
+func (n *niemDecoder) subject(subject *etree.Element) canonical.Person {
+	e := n.follow(xmlsafe.Child(subject, nc("RoleOfPerson")))
+	if e == nil {
+		e = n.follow(xmlsafe.Path(n.content, nc("Release"), nc("ReleasePerson")))
+	}
+	if people := xmlsafe.Children(n.content, nc("Person")); e == nil && len(people) == 1 {
+		e = people[0]
+	}
+	if e == nil {
+		n.fail(under(subject, "RoleOfPerson"), "required", "missing the booked person")
+		return canonical.Person{}
+	}
+	p := n.person(e)
+	if len(p.Names) == 0 {
+		n.fail(under(e, "PersonName"), "required", "missing the booked person's name")
+	}
+	return p
+}
+
+// housing joins the supervision area, cell and bed of j:Detention.
+func (n *niemDecoder) housing() string {
+	aug := xmlsafe.Path(n.content, jx("Detention"), jx("SupervisionAugmentation"))
+	var parts []string
+	for _, local := range []string{"SupervisionAreaIdentification", "SupervisionCellIdentification",
+		"SupervisionBedIdentification"} {
+		if v := idOf(aug, jx(local)); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// cnrShape matches an e-Courts CNR.
+var cnrShape = regexp.MustCompile(`^[A-Z]{4}[0-9]{12}$`)
+
+// cases reads each nc:Case whose tracking or docket id is an FIR key or a
+// CNR. Cases with other numbers have no canonical reference and are left
+// out.
+func (n *niemDecoder) cases() []canonical.CaseRef {
+	var out []canonical.CaseRef
+	for _, c := range xmlsafe.Children(n.content, nc("Case")) {
+		var ref canonical.CaseRef
+		for _, local := range []string{"CaseTrackingID", "CaseDocketID"} {
+			v := xmlsafe.PathText(c, nc(local))
+			if f, err := canonical.ParseFIRKey(v); err == nil && ref.FIR == nil {
+				ref.FIR = &f
+			} else if cnrShape.MatchString(v) && ref.CNR == "" {
+				ref.CNR = v
+			}
+		}
+		if ref.Key() != "" {
+			out = append(out, ref)
+		}
+	}
+	return out
+}
+
+// arrestingAgency returns where an admitted person came from: the agency
+// of the report's arrest, when it names one.
+func (n *niemDecoder) arrestingAgency() canonical.Location {
+	for _, arrest := range xmlsafe.Children(n.content, jx("Arrest")) {
+		agency := xmlsafe.Child(arrest, jx("ArrestAgency"))
+		if name := canonical.NormalizeText(xmlsafe.PathText(agency, nc("OrganizationName"))); name != "" {
+			return canonical.Location{Kind: canonical.LocationOther, Name: name}
+		}
+	}
+	return canonical.Location{}
+}
+
+func prisonLocation(p canonical.Prisoner) canonical.Location {
+	if p.PrisonCode == "" {
+		return canonical.Location{}
+	}
+	return canonical.Location{
+		Kind: canonical.LocationPrison, Code: p.PrisonCode, Name: p.PrisonName,
+	}
+}
+
+// releaseReason reads why and on what condition a person was released.
+func releaseReason(rel *etree.Element) string {
+	reason := canonical.NormalizeText(xmlsafe.PathText(rel, nc("ActivityReasonText")))
+	if reason == "" {
+		reason = canonical.NormalizeText(xmlsafe.PathText(rel, nc("ActivityDescriptionText")))
+	}
+	for _, cond := range xmlsafe.Children(rel, crx("ReleaseCondition")) {
+		v := canonical.NormalizeText(xmlsafe.PathText(cond, nc("ActivityDescriptionText")))
+		if v != "" {
+			reason = strings.TrimPrefix(reason+"; release condition: "+v, "; ")
+		}
+	}
+	return reason
+}

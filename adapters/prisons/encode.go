@@ -1,0 +1,212 @@
+package prisons
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Encode turns a canonical message into a prison JSON document: a court
+// order (schemas/prisons/court_order.json) as the hub sends it to a
+// prison, or a movement event (schemas/prisons/movement.json). The
+// document is validated against the prisons schema before it is
+// returned.
+//
+// message_id is the message's SenderMessageID, so a prison receives the
+// original sender's id; hub_message_id carries the hub's id. sent_at is
+// when the hub received the message, or when it occurred if the hub has
+// not received it, so that encoding the same message twice gives the same
+// bytes. A court order's issued_at is the message's OccurredAt. Aadhaar
+// numbers leave only in masked form.
+func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
+	var doc any
+	var err error
+	switch m.Type {
+	case canonical.TypeMovement:
+		if err = m.CheckBody(); err == nil {
+			doc, err = movementDocument(m)
+		}
+	case canonical.TypeCourtOrder:
+		if err = m.CheckBody(); err == nil {
+			doc = courtOrderDocument(m)
+		}
+	default:
+		return adapters.Encoded{}, fmt.Errorf("encoding prison document: %w: %q",
+			adapters.ErrUnsupported, m.Type)
+	}
+	if err != nil {
+		return adapters.Encoded{}, fmt.Errorf("encoding prison %s: %w", m.Type, err)
+	}
+
+	body, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return adapters.Encoded{}, fmt.Errorf("encoding prison %s: %w", m.Type, err)
+	}
+	if err := schemas.Validate(documentSchema, body); err != nil {
+		return adapters.Encoded{}, fmt.Errorf("encoding prison %s: %w", m.Type, err)
+	}
+	return adapters.Encoded{Body: body, ContentType: ContentType}, nil
+}
+
+func envelopeOf(m *canonical.Message, docType string) envelope {
+	sent := m.ReceivedAt
+	if sent.IsZero() {
+		sent = m.OccurredAt
+	}
+	return envelope{
+		MessageID: m.SenderMessageID, DocumentType: docType, SentAt: formatTime(sent),
+		InReplyTo: m.CorrelationID, HubMessageID: m.ID, SourceAgency: m.Source,
+	}
+}
+
+// formatTime returns t in RFC 3339 with its own offset, or "" for the zero
+// time.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+func movementDocument(m *canonical.Message) (*movementDoc, error) {
+	mv := m.Movement
+	if mv.At.IsZero() {
+		return nil, errors.New("movement has no time, which the JSON movement event requires")
+	}
+	return &movementDoc{
+		envelope:      envelopeOf(m, docMovement),
+		Prisoner:      prisonerDocument(mv.Prisoner),
+		Kind:          string(mv.Kind),
+		At:            formatTime(mv.At),
+		From:          locationDocument(mv.From),
+		To:            locationDocument(mv.To),
+		Reason:        mv.Reason,
+		ReleaseGround: string(mv.ReleaseGround),
+	}, nil
+}
+
+func courtOrderDocument(m *canonical.Message) *courtOrderDoc {
+	o := m.CourtOrder
+	return &courtOrderDoc{
+		envelope:      envelopeOf(m, docCourtOrder),
+		Kind:          string(o.Kind),
+		Number:        o.Number,
+		Court:         courtDocument(o.Court),
+		Prisoner:      prisonerDocument(o.Prisoner),
+		Case:          caseDocument(o.Case),
+		AppearOn:      o.AppearOn,
+		ReleaseGround: string(o.ReleaseGround),
+		OrderedOn:     o.OrderedOn,
+		IssuedAt:      formatTime(m.OccurredAt),
+		Judge:         o.Judge,
+	}
+}
+
+func prisonerDocument(p canonical.Prisoner) prisoner {
+	out := prisoner{
+		PrisonCode: p.PrisonCode, PrisonName: p.PrisonName, Number: p.Number,
+		BookingNumber: p.BookingNumber, Person: personDocument(p.Person),
+		CustodyStatus: string(p.Status), StatusDetail: p.StatusDetail,
+		AdmittedAt: formatTime(p.AdmittedAt), Housing: p.Housing, Alerts: p.Alerts,
+	}
+	for _, c := range p.Cases {
+		out.Cases = append(out.Cases, caseDocument(c))
+	}
+	for _, c := range p.Charges {
+		out.Charges = append(out.Charges, charge{
+			Act: c.Act, Section: c.Section, Description: c.Description, OffenceCode: c.OffenseID,
+		})
+	}
+	return out
+}
+
+func caseDocument(c canonical.CaseRef) caseRef {
+	out := caseRef{CNR: c.CNR}
+	if c.FIR != nil {
+		f := firRef{
+			State: c.FIR.State, District: c.FIR.District, PoliceStation: c.FIR.PoliceStation,
+			Year: c.FIR.Year, Number: c.FIR.Number, NationalID: c.FIR.NationalID,
+		}
+		out.FIR = &f
+	}
+	if c.Court != (canonical.Court{}) {
+		ct := courtDocument(c.Court)
+		out.Court = &ct
+	}
+	return out
+}
+
+func courtDocument(c canonical.Court) court {
+	return court{EstablishmentCode: c.Code, Name: c.Name, District: c.District}
+}
+
+func locationDocument(l canonical.Location) *location {
+	if l == (canonical.Location{}) {
+		return nil
+	}
+	return &location{Kind: string(l.Kind), Code: l.Code, Name: l.Name}
+}
+
+func personDocument(p canonical.Person) person {
+	out := person{
+		Names: nameDocuments(p.Names), Aliases: nameDocuments(p.Aliases),
+		Sex: string(p.Sex), DateOfBirth: p.DateOfBirth, BirthYear: p.BirthYear,
+		Nationality: p.Nationality, Occupation: p.Occupation,
+	}
+	if p.Age != nil {
+		out.Age = &age{Years: p.Age.Years, AsOf: p.Age.AsOf}
+	}
+	for _, r := range p.Relatives {
+		out.Relatives = append(out.Relatives, relative{Relation: r.Relation, Name: r.Name})
+	}
+	for _, a := range p.Addresses {
+		out.Addresses = append(out.Addresses, address{
+			Kind: a.Kind, Line: a.Line, Locality: a.Locality, City: a.City,
+			District: a.District, State: a.State, PIN: a.PIN, Country: a.Country,
+		})
+	}
+	for _, id := range p.Identifiers {
+		out.Identifiers = append(out.Identifiers, identifierDocument(id))
+	}
+	return out
+}
+
+// jsonIDTypes are the identifier types the JSON documents name, as
+// schemas/police/common.json lists them.
+var jsonIDTypes = map[string]bool{
+	canonical.IDAadhaar: true, canonical.IDPassport: true, canonical.IDPAN: true,
+	canonical.IDVoter: true, canonical.IDDrivingLicence: true, canonical.IDRationCard: true,
+	canonical.IDTax: true, canonical.IDCCTNSPerson: true, canonical.IDOther: true,
+}
+
+// identifierDocument writes an identifier. A type the JSON documents do
+// not name, such as the "fbi_number" of a NIEM report, becomes "other"
+// and moves to the front of the issuer, so a reader still sees it.
+func identifierDocument(id canonical.Identifier) identifier {
+	out := identifier{Type: id.Type, Number: id.Value, Issuer: id.Issuer, Token: id.Token}
+	if !jsonIDTypes[id.Type] {
+		out.Type = canonical.IDOther
+		out.Issuer = strings.TrimSuffix(id.Type+", "+id.Issuer, ", ")
+	}
+	return out
+}
+
+func nameDocuments(ns []canonical.Name) []name {
+	if ns == nil {
+		return nil
+	}
+	out := make([]name, len(ns))
+	for i, n := range ns {
+		out[i] = name{
+			Full: n.Full, Given: n.Given, Middle: n.Middle, Family: n.Family,
+			Initials: n.Initials, Script: n.Script,
+		}
+	}
+	return out
+}

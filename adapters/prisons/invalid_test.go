@@ -1,0 +1,222 @@
+package prisons_test
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/prisons"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// edit returns the testdata document name with each pointer set to its
+// value, or removed when the value is nil.
+func edit(t *testing.T, name string, edits map[string]any) []byte {
+	t.Helper()
+	var doc any
+	if err := json.Unmarshal(inputs(t, ".json")[name], &doc); err != nil {
+		t.Fatal(err)
+	}
+	for pointer, value := range edits {
+		doc = set(t, doc, strings.Split(strings.TrimPrefix(pointer, "/"), "/"), value)
+	}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
+
+func set(t *testing.T, node any, path []string, value any) any {
+	t.Helper()
+	if len(path) == 0 {
+		return value
+	}
+	switch n := node.(type) {
+	case map[string]any:
+		if len(path) == 1 && value == nil {
+			delete(n, path[0])
+			return n
+		}
+		n[path[0]] = set(t, n[path[0]], path[1:], value)
+		return n
+	case []any:
+		i, err := strconv.Atoi(path[0])
+		if err != nil || i >= len(n) {
+			t.Fatalf("no index %s in %v", path[0], n)
+		}
+		n[i] = set(t, n[i], path[1:], value)
+		return n
+	}
+	t.Fatalf("cannot set %v below %v", path, node)
+	return nil
+}
+
+type violation struct{ pointer, rule string }
+
+func violationsOf(t *testing.T, err error) []violation {
+	t.Helper()
+	vs := schemas.Violations(err)
+	if vs == nil {
+		t.Fatalf("error = %v, want a validation error", err)
+	}
+	var out []violation
+	for _, v := range vs {
+		out = append(out, violation{v.Pointer, v.Rule})
+	}
+	return out
+}
+
+func TestDecodeViolations(t *testing.T) {
+	tests := []struct {
+		name  string
+		doc   string
+		edits map[string]any
+		want  []violation
+	}{
+		{"production to a prison", "court_production", map[string]any{"/to/kind": "prison"},
+			[]violation{{"/to/kind", "const"}}},
+		{"return without origin", "court_production", map[string]any{
+			"/kind": "court_production_return", "/from": nil,
+		}, []violation{{"", "required"}}},
+		{"ground of an escape", "release_bail", map[string]any{"/kind": "escape"},
+			[]violation{{"/release_ground", "not"}}},
+		{"place without kind", "release_bail", map[string]any{"/from/kind": nil},
+			[]violation{{"/from", "required"}}},
+		{"release before admission", "release_bail", map[string]any{"/at": "2025-09-20T10:00:00+05:30"},
+			[]violation{{"/at", "chronology"}}},
+		{"movement in the future", "release_bail", map[string]any{"/at": "2026-07-01T10:00:00+05:30"},
+			[]violation{{"/at", "future"}}},
+		{"invalid Aadhaar", "court_production", map[string]any{
+			"/prisoner/person/identifiers/0/number": "5863-0172-9437",
+		}, []violation{{"/prisoner/person/identifiers/0/number", "aadhaar"}}},
+		{"unknown BNS section", "court_production", map[string]any{"/prisoner/charges/0/section": "999"},
+			[]violation{{"/prisoner/charges/0/section", "section"}}},
+		{"number with a slash", "release_bail", map[string]any{"/prisoner/number": "UT/2231/2025"},
+			[]violation{{"/prisoner/number", "pattern"}}},
+		{"movement without number", "release_bail", map[string]any{"/prisoner/number": nil},
+			[]violation{{"/prisoner", "required"}}},
+		{"case without FIR or CNR", "death_in_custody", map[string]any{"/prisoner/cases/0/cnr": nil},
+			[]violation{{"/prisoner/cases/0", "required"}, {"/prisoner/cases/0", "required"}}},
+		{"warrant without date", "court_order_production", map[string]any{"/appear_on": nil},
+			[]violation{{"", "required"}}},
+		{"appearance before order", "court_order_production", map[string]any{"/appear_on": "2025-09-30"},
+			[]violation{{"/appear_on", "chronology"}}},
+		{"warrant without number", "court_order_production", map[string]any{"/prisoner/number": nil},
+			[]violation{{"/prisoner", "required"}}},
+		{"committal with ground", "court_order_committal", map[string]any{"/release_ground": "bail"},
+			[]violation{{"/release_ground", "not"}}},
+		{"unknown field", "death_in_custody", map[string]any{"/cause": "cardiac arrest"},
+			[]violation{{"/cause", "unevaluatedProperties"}}},
+	}
+	a := newAdapter(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := a.Decode(edit(t, tt.doc, tt.edits), prisons.ContentType)
+			if got := violationsOf(t, err); !slices.Equal(got, tt.want) {
+				t.Errorf("violations = %v, want %v\n%v", got, tt.want, err)
+			}
+		})
+	}
+}
+
+func TestDecodeNIEMViolations(t *testing.T) {
+	booking := string(inputs(t, ".xml")["booking_report"])
+	tests := []struct {
+		name, old, new string
+		want           []violation
+	}{
+		{"no booking time", "<core:DateTime>2025-09-21T19:10:00+05:30</core:DateTime>", "",
+			[]violation{{"/BookingReport/Booking/ActivityDate", "required"}}},
+		{"bad booking time", "2025-09-21T19:10:00+05:30", "21/09/2025 19:10",
+			[]violation{{"/BookingReport/Booking/ActivityDate/DateTime", "date-time"}}},
+		{"invalid Aadhaar", "2345 6789 0124", "2345 6789 0125",
+			[]violation{{"/BookingReport/Person/PersonOtherIdentification/IdentificationID", "aadhaar"}}},
+		{"dangling subject", `s:ref="subject"`, `s:ref="nobody"`,
+			[]violation{{"/BookingReport/Booking/BookingSubject/RoleOfPerson", "reference"}}},
+		{"unknown section", "317(2)", "999",
+			[]violation{{"/BookingReport/Charge[2]/ChargeStatute/StatuteCodeSectionIdentification", "section"}}},
+	}
+	a := newAdapter(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(booking, tt.old) {
+				t.Fatalf("booking report has no %q", tt.old)
+			}
+			body := strings.Replace(booking, tt.old, tt.new, 1)
+			_, err := a.Decode([]byte(body), prisons.XMLContentType)
+			if got := violationsOf(t, err); !slices.Equal(got, tt.want) {
+				t.Errorf("violations = %v, want %v\n%v", got, tt.want, err)
+			}
+		})
+	}
+}
+
+func TestDecodeContentTypes(t *testing.T) {
+	a := newAdapter(t)
+	booking := inputs(t, ".xml")["booking_report"]
+	for _, ct := range []string{"", "text/xml; charset=utf-8", "application/niem+xml"} {
+		if _, err := a.Decode(booking, ct); err != nil {
+			t.Errorf("content type %q: %v", ct, err)
+		}
+	}
+	_, err := a.Decode(booking, "text/csv")
+	if !errors.Is(err, adapters.ErrMalformed) {
+		t.Errorf("text/csv: error = %v, want ErrMalformed", err)
+	}
+}
+
+func TestJournalMasksAadhaar(t *testing.T) {
+	a := newAdapter(t)
+	tests := []struct{ name, ext, clear string }{
+		{"court_production", ".json", "5863-0172-9436"},
+		{"booking_report", ".xml", "2345 6789 0124"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := a.Decode(inputs(t, tt.ext)[tt.name], "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Journal == nil {
+				t.Fatal("Journal is nil for a body with a clear Aadhaar number")
+			}
+			if strings.Contains(string(d.Journal), tt.clear) {
+				t.Errorf("Journal keeps the clear number %s", tt.clear)
+			}
+			masked := d.Messages[0].Movement.Prisoner.Person.Identifiers[0].Value
+			if !strings.Contains(string(d.Journal), masked) {
+				t.Errorf("Journal does not have the masked number %s", masked)
+			}
+			again, err := a.Decode(d.Journal, "")
+			if err != nil {
+				t.Fatalf("decoding the journal copy: %v", err)
+			}
+			if again.Journal != nil {
+				t.Error("the journal copy still has a clear Aadhaar number")
+			}
+			// The JSON copy keeps the token as well; NIEM has no element
+			// for it, so only the masked value survives there.
+			if tt.ext == ".json" && !jsonEqual(comparable(again.Messages[0]), comparable(d.Messages[0])) {
+				t.Errorf("journal copy decodes to another message")
+			}
+		})
+	}
+	d, err := a.Decode(inputs(t, ".json")["release_bail"], prisons.ContentType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Journal != nil {
+		t.Error("Journal is set for a body without an Aadhaar number")
+	}
+}
+
+func jsonEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
