@@ -82,8 +82,9 @@ type DeadLetter struct {
 	Source          string `json:"source"`
 	SenderMessageID string `json:"sender_message_id"`
 	Type            string `json:"type"`
-	// ReplayedBy lists the ids of deliveries that replayed this one.
-	ReplayedBy []string `json:"replayed_by,omitempty"`
+	// Replays lists the ids of deliveries that replayed this one, oldest
+	// first.
+	Replays []string `json:"replays,omitempty"`
 }
 
 // ReplayRequest asks Replay for one new delivery.

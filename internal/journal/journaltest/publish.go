@@ -103,7 +103,7 @@ func testReplayPublishesOnCommit(t *testing.T, h Harness) {
 		t.Errorf("Delivery of a replay that failed to publish: error = %v, want ErrNotFound", err)
 	}
 	letters := deadLetters(t, h, journal.DeadLetterFilter{})
-	if len(letters) != 1 || len(letters[0].ReplayedBy) != 0 {
+	if len(letters) != 1 || len(letters[0].Replays) != 0 {
 		t.Errorf("DeadLetters after a failed Replay = %+v, want one letter without replays", letters)
 	}
 

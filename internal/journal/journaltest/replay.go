@@ -119,8 +119,8 @@ func checkDeadLetter(t *testing.T, l journal.DeadLetter, e journal.Entry, diedAt
 		t.Errorf("dead letter NextAttemptAt %v, QueuedAt %v, want both zero",
 			l.NextAttemptAt, l.QueuedAt)
 	}
-	if len(l.ReplayedBy) != 0 {
-		t.Errorf("dead letter ReplayedBy = %v before any replay, want none", l.ReplayedBy)
+	if len(l.Replays) != 0 {
+		t.Errorf("dead letter Replays = %v before any replay, want none", l.Replays)
 	}
 }
 
@@ -194,7 +194,7 @@ func testReplay(t *testing.T, h Harness) {
 	wantBlocked(t, h, forced.NewID, r.NewID)
 
 	letters := deadLetters(t, h, journal.DeadLetterFilter{})
-	if len(letters) != 1 || !slices.Equal(letters[0].ReplayedBy, []string{r.NewID, forced.NewID}) {
+	if len(letters) != 1 || !slices.Equal(letters[0].Replays, []string{r.NewID, forced.NewID}) {
 		t.Errorf("DeadLetters = %+v, want %s replayed by [%s %s]", letters, dead, r.NewID, forced.NewID)
 	}
 
@@ -223,8 +223,8 @@ func checkReplayOfReplay(t *testing.T, h Harness, e journal.Entry, replayID stri
 		t.Errorf("dead replay: Delivery.ReplayedBy %q, ReplayOf %q, want operator-7 and %s",
 			l.Delivery.ReplayedBy, l.Delivery.ReplayOf, e.Deliveries[0].ID)
 	}
-	if !slices.Equal(l.ReplayedBy, []string{r.NewID}) {
-		t.Errorf("dead replay ReplayedBy = %v, want [%s]", l.ReplayedBy, r.NewID)
+	if !slices.Equal(l.Replays, []string{r.NewID}) {
+		t.Errorf("dead replay Replays = %v, want [%s]", l.Replays, r.NewID)
 	}
 }
 
@@ -342,7 +342,7 @@ func testConcurrentReplays(t *testing.T, h Harness) {
 		t.Errorf("commands after concurrent replays = %v, want 1", got)
 	}
 	letters := deadLetters(t, h, journal.DeadLetterFilter{})
-	if len(letters) != 1 || len(letters[0].ReplayedBy) != 1 {
+	if len(letters) != 1 || len(letters[0].Replays) != 1 {
 		t.Errorf("DeadLetters = %+v, want one letter with one replay", letters)
 	}
 }

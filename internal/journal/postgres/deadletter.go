@@ -12,7 +12,7 @@ import (
 
 // DeadLetters implements journal.Scheduler. f.Reason matches case
 // sensitively. The dead letters come without their attempts, and their
-// ReplayedBy lists the replays oldest first.
+// Replays lists the replays oldest first.
 func (s *Store) DeadLetters(
 	ctx context.Context,
 	f journal.DeadLetterFilter,
@@ -46,7 +46,7 @@ func scanDeadLetter(row pgx.CollectableRow) (journal.DeadLetter, error) {
 	err := row.Scan(append(r.targets(), &l.Source, &l.SenderMessageID, &l.Type, &replays)...)
 	l.Delivery = r.delivery()
 	if len(replays) > 0 {
-		l.ReplayedBy = replays
+		l.Replays = replays
 	}
 	return l, err
 }

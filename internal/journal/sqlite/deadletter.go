@@ -12,7 +12,7 @@ import (
 
 // DeadLetters implements journal.Scheduler. f.Reason matches case
 // sensitively. The dead letters come without their attempts, and their
-// ReplayedBy lists the replays oldest first.
+// Replays lists the replays oldest first.
 func (s *Store) DeadLetters(
 	ctx context.Context,
 	f journal.DeadLetterFilter,
@@ -62,11 +62,11 @@ func scanDeadLetter(rows *sql.Rows) (journal.DeadLetter, error) {
 		return journal.DeadLetter{}, err
 	}
 	l.Delivery = r.delivery()
-	if err := json.Unmarshal([]byte(replays), &l.ReplayedBy); err != nil {
+	if err := json.Unmarshal([]byte(replays), &l.Replays); err != nil {
 		return journal.DeadLetter{}, fmt.Errorf("decoding replays of %s: %w", l.ID, err)
 	}
-	if len(l.ReplayedBy) == 0 {
-		l.ReplayedBy = nil
+	if len(l.Replays) == 0 {
+		l.Replays = nil
 	}
 	return l, nil
 }
