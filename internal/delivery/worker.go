@@ -10,7 +10,9 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/sony/gobreaker/v2"
@@ -34,7 +36,8 @@ type Worker struct {
 	Adapters *registry.Set
 	Breakers *Breakers
 	// Client sends the HTTP requests. Each attempt's deadline comes from
-	// the destination's timeout, so Client needs none of its own.
+	// the destination's timeout, so Client needs none of its own. Its
+	// CheckRedirect is not used: an attempt never follows a redirect.
 	Client *http.Client
 	Log    *slog.Logger
 	// RetryInterval is the wait after the first failed attempt; each
@@ -179,6 +182,11 @@ func (w *Worker) conclude(
 	switch {
 	case o.err == nil && o.status >= 200 && o.status < 300:
 		return w.settle(ctx, d, a, journal.StatusDelivered, o.status, "")
+	case o.err == nil && o.status >= 300 && o.status < 400:
+		reason := fmt.Sprintf("destination redirected the delivery with HTTP %d to %q. "+
+			"Deliveries do not follow redirects, so set the destination's url to the final address",
+			o.status, o.location)
+		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
 	case o.err == nil && !retryable(o.status):
 		reason := fmt.Sprintf("destination rejected the delivery: HTTP %d: %s", o.status, o.body)
 		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
@@ -210,8 +218,12 @@ func (w *Worker) backoff(attempt int) time.Duration {
 // outcome is what one HTTP attempt produced.
 type outcome struct {
 	status int
-	body   string
-	err    error
+	// body is the start of the response body, as journalText makes it.
+	body string
+	// location is the Location header of a redirect, as journalText
+	// makes it.
+	location string
+	err      error
 }
 
 // breakerError returns the error the circuit breaker counts: errFailed
@@ -260,14 +272,48 @@ func (w *Worker) post(
 	req.Header.Set("X-Sangam-Message-Id", d.MessageID)
 	req.Header.Set("X-Sangam-Attempt", strconv.Itoa(attempt))
 	req.Header.Set("User-Agent", "sangam-hub")
-	resp, err := w.Client.Do(req)
+	// The worker records a redirect and does not follow it: on 301, 302
+	// and 303 the client would resend the request as a GET without the
+	// body, and any redirect could take the body to a host that the
+	// routes never named.
+	client := *w.Client
+	client.CheckRedirect = func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return outcome{err: err}
 	}
 	defer resp.Body.Close()
 	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, maxReason))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	return outcome{status: resp.StatusCode, body: string(bytes.TrimSpace(excerpt))}
+	return outcome{
+		status:   resp.StatusCode,
+		body:     journalText(bytes.TrimSpace(dropPartialRune(excerpt))),
+		location: journalText([]byte(resp.Header.Get("Location"))),
+	}
+}
+
+// journalText returns b as text that every journal store accepts:
+// invalid UTF-8 becomes U+FFFD and NUL bytes are dropped, because
+// PostgreSQL text columns reject both.
+func journalText(b []byte) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(string(b), "\uFFFD"), "\x00", "")
+}
+
+// dropPartialRune returns b without a UTF-8 sequence cut short at its end,
+// such as a letter that a length limit split.
+func dropPartialRune(b []byte) []byte {
+	// Only the last UTFMax-1 bytes can start a sequence that is cut short.
+	for i := len(b) - 1; i >= 0 && i > len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
 }
 
 func (w *Worker) settle(

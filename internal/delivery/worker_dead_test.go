@@ -1,0 +1,138 @@
+package delivery_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+func TestHandleUnknownDestination(t *testing.T) {
+	dest := newDestination(t)
+	f := newFixture(t, target{agency: "police", url: dest.url})
+	d := f.acceptFIR(t)
+
+	// The routes now in force no longer name the destination "station".
+	f.table.Store(otherRoutes(t))
+	checkDeadUnsent(t, f, d, dest, "destination is no longer configured")
+}
+
+func TestHandleUnknownAgency(t *testing.T) {
+	dest := newDestination(t)
+	f := newFixture(t, target{agency: "prisons", url: dest.url})
+	d := f.acceptFIR(t)
+	checkDeadUnsent(t, f, d, dest, `no adapter for agency "prisons"`)
+}
+
+func TestHandleEncodeFailure(t *testing.T) {
+	dest := newDestination(t)
+	// The courts adapter encodes only chargesheets, not FIRs.
+	f := newFixture(t, target{agency: "courts", url: dest.url})
+	d := f.acceptFIR(t)
+	checkDeadUnsent(t, f, d, dest, "encoding failed: ")
+
+	if got := f.reload(t, d); !strings.Contains(got.Reason, "unsupported message type") {
+		t.Errorf("Reason = %q, want the adapter's error", got.Reason)
+	}
+}
+
+// checkDeadUnsent handles d and checks that it is dead with a reason
+// that starts with reason, after one attempt and without a request to
+// dest.
+func checkDeadUnsent(t *testing.T, f *fixture, d journal.Delivery, dest *destination, reason string) {
+	t.Helper()
+	f.mustHandle(t, d)
+	got := f.reload(t, d)
+	if got.Status != journal.StatusDead {
+		t.Errorf("status = %q, want dead", got.Status)
+	}
+	if !strings.HasPrefix(got.Reason, reason) {
+		t.Errorf("Reason = %q, want it to start with %q", got.Reason, reason)
+	}
+	if len(got.Attempts) != 1 || got.Attempts[0].StatusCode != 0 {
+		t.Errorf("attempts = %+v, want one without a status code", got.Attempts)
+	}
+	if n := len(dest.received()); n != 0 {
+		t.Errorf("destination received %d requests, want none", n)
+	}
+}
+
+func TestHandleRedirectNotFollowed(t *testing.T) {
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			var moved atomic.Int32
+			mux := http.NewServeMux()
+			mux.HandleFunc("/notifications", func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "/moved", status)
+			})
+			mux.HandleFunc("/moved", func(w http.ResponseWriter, r *http.Request) {
+				moved.Add(1)
+			})
+			srv := httptest.NewServer(mux)
+			t.Cleanup(srv.Close)
+			f := newFixture(t, target{agency: "police", url: srv.URL + "/notifications"})
+			d := f.acceptFIR(t)
+
+			f.mustHandle(t, d)
+
+			got := f.reload(t, d)
+			if got.Status != journal.StatusDead {
+				t.Errorf("status = %q, want dead: deliveries do not follow redirects", got.Status)
+			}
+			if !strings.Contains(got.Reason, "HTTP "+strconv.Itoa(status)) {
+				t.Errorf("Reason = %q, want it to name HTTP %d", got.Reason, status)
+			}
+			if !strings.Contains(got.Reason, "/moved") {
+				t.Errorf("Reason = %q, want it to name the redirect target", got.Reason)
+			}
+			if n := moved.Load(); n != 0 {
+				t.Errorf("redirect target received %d requests, want none", n)
+			}
+		})
+	}
+}
+
+func TestHandleReasonExcerpt(t *testing.T) {
+	// 300 Malayalam letters of 3 bytes each, so the 512-byte limit on
+	// the excerpt falls inside a letter.
+	body := strings.Repeat("മ", 300)
+	dest := newDestination(t, reply{http.StatusUnprocessableEntity, body})
+	f := newFixture(t, target{agency: "police", url: dest.url})
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+
+	reason := f.reload(t, d).Reason
+	prefix := "destination rejected the delivery: HTTP 422: "
+	if !strings.HasPrefix(reason, prefix+"മമമ") {
+		t.Fatalf("Reason = %.80q..., want it to start with %q and the body", reason, prefix)
+	}
+	if !utf8.ValidString(reason) {
+		t.Errorf("Reason is not valid UTF-8, it ends %q", reason[len(reason)-8:])
+	}
+	if kept := len(reason) - len(prefix); kept > 512 {
+		t.Errorf("Reason keeps %d bytes of the body, want at most 512", kept)
+	}
+}
+
+func TestHandleReasonBinaryBody(t *testing.T) {
+	dest := newDestination(t, reply{http.StatusBadRequest, "bad\x00field \xff\xfe"})
+	f := newFixture(t, target{agency: "police", url: dest.url})
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+
+	reason := f.reload(t, d).Reason
+	if strings.ContainsRune(reason, 0) {
+		t.Errorf("Reason = %q contains a NUL byte, which PostgreSQL text rejects", reason)
+	}
+	if !utf8.ValidString(reason) {
+		t.Errorf("Reason = %q is not valid UTF-8, which PostgreSQL text rejects", reason)
+	}
+	if !strings.Contains(reason, "bad") || !strings.Contains(reason, "field") {
+		t.Errorf("Reason = %q, want the readable parts of the body", reason)
+	}
+}
