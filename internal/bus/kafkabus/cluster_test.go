@@ -13,9 +13,17 @@ import (
 	"github.com/sangam-hub/sangam/internal/bus/kafkabus"
 )
 
-// testLogger writes watermill's error lines to stderr and drops the rest.
+// testLogger writes watermill's error lines to stderr and drops the rest,
+// or writes every line when SANGAM_TEST_LOG is "debug".
 var testLogger = watermill.NewSlogLogger(
-	slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
+	slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: testLogLevel()})))
+
+func testLogLevel() slog.Level {
+	if os.Getenv("SANGAM_TEST_LOG") == "debug" {
+		return slog.LevelDebug
+	}
+	return slog.LevelError
+}
 
 // startCluster starts an in-process kfake cluster of three brokers
 // listening on 127.0.0.1 and returns its bootstrap addresses. The cluster

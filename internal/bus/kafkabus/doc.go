@@ -10,7 +10,11 @@
 //
 // Publishing. The watermill metadata "case_key" is the Kafka message key,
 // so all messages of one case go to one partition and keep their publish
-// order there. The message UUID travels in the header
+// order there. Keys map to partitions by murmur2, as in the Java client and
+// librdkafka's "murmur2_random" partitioner; a producer with another
+// partitioner (librdkafka's default, for one) can put the same case on
+// another partition, and then the order between its messages and ours is
+// lost. The message UUID travels in the header
 // "_watermill_message_uuid" and each metadata entry in a header of its own
 // name. Publish returns after every in-sync replica stored the messages
 // (acks=all). Adding partitions to a topic moves keys to other partitions,

@@ -14,7 +14,7 @@ import (
 type subscription struct {
 	subscriber *Subscriber
 	topic      string
-	group      *kafka.ConsumerGroup
+	config     kafka.ConsumerGroupConfig
 	output     chan *message.Message
 	fields     watermill.LogFields
 
@@ -35,7 +35,7 @@ func (s *Subscriber) newSubscription(topic string) (*subscription, error) {
 		},
 	}
 
-	group, err := kafka.NewConsumerGroup(kafka.ConsumerGroupConfig{
+	sub.config = kafka.ConsumerGroupConfig{
 		ID:                     s.config.ConsumerGroup,
 		Brokers:                s.config.Brokers,
 		Dialer:                 s.config.dialer(),
@@ -50,11 +50,10 @@ func (s *Subscriber) newSubscription(topic string) (*subscription, error) {
 		Timeout:                s.config.CoordinatorTimeout,
 		Logger:                 kafka.LoggerFunc(sub.recordMemberID),
 		ErrorLogger:            kafkaLogger(s.logger, sub.fields),
-	})
-	if err != nil {
+	}
+	if err := sub.config.Validate(); err != nil {
 		return nil, err
 	}
-	sub.group = group
 	return sub, nil
 }
 
@@ -77,17 +76,50 @@ func (sub *subscription) recordMemberID(format string, args ...any) {
 	}
 }
 
-// run starts the partitions of each generation of the group until ctx
-// ends, then leaves the group and closes the output channel.
+// run waits until the topic exists, joins the group and starts the
+// partitions of each generation until ctx ends, then leaves the group and
+// closes the output channel.
 func (sub *subscription) run(ctx context.Context) {
 	logger := sub.subscriber.logger
 	logger.Info("subscribing", sub.fields)
+	defer close(sub.output)
 
+	// kafka-go's consumer group rejoins at once, in a loop without pause,
+	// while its topic is missing. When the topic appears between the
+	// leader's assignment and the start of the partition watcher, the
+	// member stays without partitions for good. Joining only once the
+	// topic exists avoids both.
+	if !awaitTopic(ctx, sub.subscriber.config.Config, sub.topic, sub.subscriber.logger, sub.fields) {
+		logger.Info("subscription ended", sub.fields)
+		return
+	}
+
+	group, err := kafka.NewConsumerGroup(sub.config)
+	if err != nil {
+		// NOTE: unreachable while newSubscription validates the same config.
+		logger.Error("creating consumer group failed", err, sub.fields)
+		return
+	}
+	sub.consume(ctx, group)
+
+	// Close ends the current generation, waits for its partition
+	// consumers and leaves the group.
+	if err := group.Close(); err != nil {
+		logger.Error("leaving consumer group failed", err, sub.fields)
+	}
+	sub.leave()
+	logger.Info("subscription ended", sub.fields)
+}
+
+// consume starts the partition consumers of each generation of group until
+// ctx ends.
+func (sub *subscription) consume(ctx context.Context, group *kafka.ConsumerGroup) {
+	logger := sub.subscriber.logger
 	for {
-		generation, err := sub.group.Next(ctx)
+		generation, err := group.Next(ctx)
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, kafka.ErrGroupClosed) {
-				break
+				return
 			}
 			sub.logJoinError(err)
 			continue
@@ -104,15 +136,6 @@ func (sub *subscription) run(ctx context.Context) {
 			})
 		}
 	}
-
-	// Close ends the current generation, waits for its partition
-	// consumers and leaves the group.
-	if err := sub.group.Close(); err != nil {
-		logger.Error("leaving consumer group failed", err, sub.fields)
-	}
-	sub.leave()
-	close(sub.output)
-	logger.Info("subscription ended", sub.fields)
 }
 
 // logJoinError logs an error that ended an attempt to join the group.

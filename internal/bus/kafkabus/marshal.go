@@ -19,7 +19,7 @@ const UUIDHeader = "_watermill_message_uuid"
 
 // toKafka returns the Kafka record of msg for topic. The record's key is the
 // message's case_key metadata, or nil when that is empty, in which case the
-// writer spreads such records over the partitions in turn.
+// writer picks a random partition.
 func toKafka(topic string, msg *message.Message) (kafka.Message, error) {
 	headers := make([]kafka.Header, 0, len(msg.Metadata)+1)
 	headers = append(headers, kafka.Header{Key: UUIDHeader, Value: []byte(msg.UUID)})

@@ -43,7 +43,7 @@ func NewPublisher(config PublisherConfig, logger watermill.LoggerAdapter) (*Publ
 	transport.MetadataTTL = config.MetadataTTL
 	writer := &kafka.Writer{
 		Addr:         kafka.TCP(config.Brokers...),
-		Balancer:     &kafka.Hash{},
+		Balancer:     kafka.Murmur2Balancer{},
 		MaxAttempts:  config.MaxAttempts,
 		BatchSize:    config.BatchSize,
 		BatchTimeout: config.BatchTimeout,
@@ -61,11 +61,13 @@ func NewPublisher(config PublisherConfig, logger watermill.LoggerAdapter) (*Publ
 // store duplicates.
 //
 // Each message's case_key metadata is its Kafka key: messages with the same
-// case_key go to one partition (FNV-1a hash of the key, as kafka-go's Hash
-// balancer and Sarama compute it), in the order of msgs and of successive
-// Publish calls. Messages without a case_key are spread over the partitions
-// in turn and have no order among them. The UUID and every metadata entry
-// travel as Kafka headers.
+// case_key go to one partition, in the order of msgs and of successive
+// Publish calls. The partition is the murmur2 hash of the key modulo the
+// partition count, as the Java client's default partitioner and
+// librdkafka's "murmur2_random" partitioner compute it, so producers of
+// those kinds agree with this one. Messages without a case_key go to a
+// random partition and have no order among them. The UUID and every
+// metadata entry travel as Kafka headers.
 //
 // The topic must exist (see InitializeTopic). Publish fails with
 // kafka.UnknownTopicOrPartition when the topic is still unknown after

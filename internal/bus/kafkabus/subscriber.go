@@ -55,6 +55,8 @@ func NewSubscriber(config SubscriberConfig, logger watermill.LoggerAdapter) (*Su
 // Subscribe joins the consumer group for topic and returns the channel of
 // its messages. The group's committed offsets say where each partition
 // starts; a partition without one starts at its earliest stored message.
+// When topic does not exist yet, the subscription waits for it and joins
+// the group once it does.
 //
 // Each partition assigned to this member hands out one message at a time:
 // the next message of that partition comes only after the handler acked
@@ -78,7 +80,6 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		_ = sub.group.Close()
 		return nil, fmt.Errorf("subscribing to %s: %w", topic, ErrSubscriberClosed)
 	}
 

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/segmentio/kafka-go"
 )
 
@@ -100,6 +101,47 @@ func waitForLeaders(ctx context.Context, client *kafka.Client, topic string) err
 		case <-time.After(topicPollInterval):
 		}
 	}
+}
+
+// awaitTopicInterval is the wait between checks while a subscription waits
+// for its topic to be created.
+const awaitTopicInterval = time.Second
+
+// awaitTopic returns true once topic exists with a leader for each
+// partition, or false when ctx ends first. Each check uses a new
+// connection, because a kafka-go transport answers metadata requests from
+// its cache.
+func awaitTopic(
+	ctx context.Context,
+	config Config,
+	topic string,
+	logger watermill.LoggerAdapter,
+	fields watermill.LogFields,
+) bool {
+	for attempt := 0; ; attempt++ {
+		ready, err := checkLeaders(ctx, config, topic)
+		switch {
+		case ready:
+			return true
+		case err != nil && ctx.Err() == nil:
+			logger.Error("checking that the topic exists failed", err, fields)
+		case attempt == 0:
+			logger.Info("topic does not exist yet, waiting for it", fields)
+		}
+
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(awaitTopicInterval):
+		}
+	}
+}
+
+func checkLeaders(ctx context.Context, config Config, topic string) (bool, error) {
+	transport := config.transport()
+	defer transport.CloseIdleConnections()
+	client := &kafka.Client{Addr: kafka.TCP(config.Brokers...), Transport: transport}
+	return hasLeaders(ctx, client, topic)
 }
 
 func hasLeaders(ctx context.Context, client *kafka.Client, topic string) (bool, error) {

@@ -1,0 +1,558 @@
+package kafkabus_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/segmentio/kafka-go"
+
+	"github.com/sangam-hub/sangam/internal/bus/kafkabus"
+)
+
+// receiveTimeout bounds the wait for one message in these tests.
+const receiveTimeout = 15 * time.Second
+
+// caseMessage returns a message of case caseKey with the given UUID.
+func caseMessage(uuid, caseKey string) *message.Message {
+	msg := message.NewMessage(uuid, []byte("payload of "+uuid))
+	msg.Metadata.Set(kafkabus.CaseKeyMetadata, caseKey)
+	return msg
+}
+
+// receive returns the next message of messages, failing the test when none
+// arrives within receiveTimeout or the channel is closed.
+func receive(t *testing.T, messages <-chan *message.Message) *message.Message {
+	t.Helper()
+
+	select {
+	case msg, ok := <-messages:
+		if !ok {
+			t.Fatal("messages channel closed, expected a message")
+		}
+		return msg
+	case <-time.After(receiveTimeout):
+		t.Fatalf("no message within %s", receiveTimeout)
+		return nil
+	}
+}
+
+// subscribe returns the channel of a new subscriber of group to topic. The
+// subscriber is closed when the test ends, and may be closed before.
+func subscribe(
+	t *testing.T,
+	brokers []string,
+	group, topic string,
+) (*kafkabus.Subscriber, <-chan *message.Message) {
+	t.Helper()
+
+	subscriber, err := kafkabus.NewSubscriber(subscriberConfig(brokers, group), testLogger)
+	if err != nil {
+		t.Fatalf("NewSubscriber: %v", err)
+	}
+	t.Cleanup(func() { _ = subscriber.Close() })
+
+	messages, err := subscriber.Subscribe(context.Background(), topic)
+	if err != nil {
+		t.Fatalf("Subscribe(%s): %v", topic, err)
+	}
+	return subscriber, messages
+}
+
+// adminClient returns a kafka-go client of the test cluster.
+func adminClient(brokers []string) *kafka.Client {
+	return &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+}
+
+// committedOffset returns the offset group committed for partition of topic,
+// or -1 when it committed none.
+func committedOffset(t *testing.T, brokers []string, group, topic string, partition int) int64 {
+	t.Helper()
+
+	response, err := adminClient(brokers).OffsetFetch(context.Background(), &kafka.OffsetFetchRequest{
+		GroupID: group,
+		Topics:  map[string][]int{topic: {partition}},
+	})
+	if err != nil {
+		t.Fatalf("OffsetFetch: %v", err)
+	}
+	if response.Error != nil {
+		t.Fatalf("OffsetFetch: %v", response.Error)
+	}
+	for _, p := range response.Topics[topic] {
+		if p.Partition == partition {
+			return p.CommittedOffset
+		}
+	}
+	t.Fatalf("OffsetFetch returned no offset for %s/%d", topic, partition)
+	return 0
+}
+
+// expectedPartition returns the partition kafka-go's murmur2 balancer picks
+// for caseKey among partitions.
+func expectedPartition(caseKey string, partitions int) int {
+	ids := make([]int, partitions)
+	for i := range ids {
+		ids[i] = i
+	}
+	return kafka.Murmur2Balancer{}.Balance(kafka.Message{Key: []byte(caseKey)}, ids...)
+}
+
+// readPartitions reads every stored message of topic with plain kafka-go
+// readers, without a consumer group, and returns the UUIDs per partition in
+// offset order.
+func readPartitions(t *testing.T, brokers []string, topic string, partitions int) map[int][]string {
+	t.Helper()
+
+	uuids := map[int][]string{}
+	for partition := range partitions {
+		conn, err := kafka.DialLeader(context.Background(), "tcp", brokers[0], topic, partition)
+		if err != nil {
+			t.Fatalf("dialing leader of %s/%d: %v", topic, partition, err)
+		}
+		last, err := conn.ReadLastOffset()
+		if err != nil {
+			t.Fatalf("reading last offset of %s/%d: %v", topic, partition, err)
+		}
+		_ = conn.Close()
+
+		reader := kafka.NewReader(kafka.ReaderConfig{
+			Brokers:   brokers,
+			Topic:     topic,
+			Partition: partition,
+			MaxWait:   500 * time.Millisecond,
+		})
+		for offset := int64(0); offset < last; offset++ {
+			ctx, cancel := context.WithTimeout(context.Background(), receiveTimeout)
+			record, err := reader.ReadMessage(ctx)
+			cancel()
+			if err != nil {
+				t.Fatalf("reading %s/%d at offset %d: %v", topic, partition, offset, err)
+			}
+			for _, header := range record.Headers {
+				if header.Key == kafkabus.UUIDHeader {
+					uuids[partition] = append(uuids[partition], string(header.Value))
+				}
+			}
+		}
+		_ = reader.Close()
+	}
+	return uuids
+}
+
+func TestPublishKeysByCase(t *testing.T) {
+	brokers := startCluster(t)
+	const topic, partitions = "keyed", 5
+	initializeTopic(t, brokers, topic, partitions)
+	publisher := newPublisher(t, brokers)
+
+	// Four cases, published interleaved, partly one message per call and
+	// partly in batches, so that order within a call and across calls
+	// both count.
+	cases := []string{"KL-TVM-2024-0001", "KL-TVM-2024-0002", "KL-EKM-2024-0117", "KL-KZD-2023-0420"}
+	published := map[string][]string{}
+	for round := range 6 {
+		var batch []*message.Message
+		for _, caseKey := range cases {
+			uuid := fmt.Sprintf("%s-%d", caseKey, round)
+			published[caseKey] = append(published[caseKey], uuid)
+			batch = append(batch, caseMessage(uuid, caseKey))
+		}
+		if round%2 == 0 {
+			if err := publisher.Publish(topic, batch...); err != nil {
+				t.Fatalf("Publish: %v", err)
+			}
+			continue
+		}
+		for _, msg := range batch {
+			if err := publisher.Publish(topic, msg); err != nil {
+				t.Fatalf("Publish: %v", err)
+			}
+		}
+	}
+
+	stored := readPartitions(t, brokers, topic, partitions)
+	used := map[int]bool{}
+	for _, caseKey := range cases {
+		partition := expectedPartition(caseKey, partitions)
+		used[partition] = true
+
+		var inPartition []string
+		for _, uuid := range stored[partition] {
+			if len(uuid) > len(caseKey) && uuid[:len(caseKey)] == caseKey {
+				inPartition = append(inPartition, uuid)
+			}
+		}
+		if fmt.Sprint(inPartition) != fmt.Sprint(published[caseKey]) {
+			t.Errorf("case %s in partition %d: stored %v, expected %v in publish order",
+				caseKey, partition, inPartition, published[caseKey])
+		}
+	}
+	if len(used) < 2 {
+		t.Errorf("the %d cases share one partition, expected them spread over %d partitions", len(cases), partitions)
+	}
+
+	total := 0
+	for _, uuids := range stored {
+		total += len(uuids)
+	}
+	if total != len(cases)*6 {
+		t.Errorf("stored %d messages, expected %d", total, len(cases)*6)
+	}
+}
+
+func TestSubscribeKeepsCaseOrder(t *testing.T) {
+	brokers := startCluster(t)
+	const topic, partitions = "ordered", 4
+	initializeTopic(t, brokers, topic, partitions)
+	publisher := newPublisher(t, brokers)
+
+	cases := []string{"case-a", "case-b", "case-c", "case-d", "case-e"}
+	published := map[string][]string{}
+	for i := range 40 {
+		caseKey := cases[i%len(cases)]
+		uuid := fmt.Sprintf("%s-%02d", caseKey, i)
+		published[caseKey] = append(published[caseKey], uuid)
+		if err := publisher.Publish(topic, caseMessage(uuid, caseKey)); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+	}
+
+	_, messages := subscribe(t, brokers, "order-check", topic)
+	received := map[string][]string{}
+	for range 40 {
+		msg := receive(t, messages)
+		caseKey := msg.Metadata.Get(kafkabus.CaseKeyMetadata)
+		received[caseKey] = append(received[caseKey], msg.UUID)
+
+		position, ok := kafkabus.PositionFromContext(msg.Context())
+		if !ok {
+			t.Fatalf("message %s has no Position in its context", msg.UUID)
+		}
+		if want := expectedPartition(caseKey, partitions); position.Partition != want {
+			t.Errorf("message %s came from partition %d, expected %d", msg.UUID, position.Partition, want)
+		}
+		msg.Ack()
+	}
+
+	for _, caseKey := range cases {
+		if fmt.Sprint(received[caseKey]) != fmt.Sprint(published[caseKey]) {
+			t.Errorf("case %s received %v, expected %v", caseKey, received[caseKey], published[caseKey])
+		}
+	}
+}
+
+// twoCasesOnTwoPartitions returns two case keys that the murmur2 balancer puts
+// on different partitions of a topic with partitions partitions.
+func twoCasesOnTwoPartitions(t *testing.T, partitions int) (string, string) {
+	t.Helper()
+
+	first := "case-0"
+	for i := 1; i < 100; i++ {
+		second := fmt.Sprintf("case-%d", i)
+		if expectedPartition(second, partitions) != expectedPartition(first, partitions) {
+			return first, second
+		}
+	}
+	t.Fatal("found no two case keys on different partitions")
+	return "", ""
+}
+
+func TestPartitionsProceedIndependently(t *testing.T) {
+	brokers := startCluster(t)
+	const topic, partitions = "independent", 3
+	initializeTopic(t, brokers, topic, partitions)
+	publisher := newPublisher(t, brokers)
+
+	blocked, free := twoCasesOnTwoPartitions(t, partitions)
+	for i := range 3 {
+		if err := publisher.Publish(topic,
+			caseMessage(fmt.Sprintf("%s-%d", blocked, i), blocked),
+			caseMessage(fmt.Sprintf("%s-%d", free, i), free),
+		); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+	}
+
+	_, messages := subscribe(t, brokers, "independent-check", topic)
+
+	// Hold the first message of the blocked case unacked. The other
+	// partition must still deliver all of its messages, and the blocked
+	// partition none.
+	var held *message.Message
+	var freeReceived []string
+	for held == nil || len(freeReceived) < 3 {
+		msg := receive(t, messages)
+		switch msg.Metadata.Get(kafkabus.CaseKeyMetadata) {
+		case blocked:
+			if held != nil {
+				t.Fatalf("received %s while %s was not acked", msg.UUID, held.UUID)
+			}
+			held = msg
+		case free:
+			freeReceived = append(freeReceived, msg.UUID)
+			msg.Ack()
+		}
+	}
+	if want := blocked + "-0"; held.UUID != want {
+		t.Errorf("first message of the blocked case is %s, expected %s", held.UUID, want)
+	}
+
+	held.Ack()
+	for i := 1; i < 3; i++ {
+		msg := receive(t, messages)
+		if want := fmt.Sprintf("%s-%d", blocked, i); msg.UUID != want {
+			t.Errorf("after the ack received %s, expected %s", msg.UUID, want)
+		}
+		msg.Ack()
+	}
+}
+
+func TestNackRedeliversAndCloseResumes(t *testing.T) {
+	brokers := startCluster(t)
+	const topic, group, caseKey = "redelivery", "redelivery-check", "KL-TVM-2024-0099"
+	initializeTopic(t, brokers, topic, 3)
+	partition := expectedPartition(caseKey, 3)
+	publisher := newPublisher(t, brokers)
+
+	uuids := []string{"m0", "m1", "m2", "m3"}
+	for _, uuid := range uuids {
+		if err := publisher.Publish(topic, caseMessage(uuid, caseKey)); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+	}
+
+	subscriber, messages := subscribe(t, brokers, group, topic)
+
+	// A nacked message comes again, and nothing of its partition comes
+	// before it.
+	first := receive(t, messages)
+	if first.UUID != "m0" {
+		t.Fatalf("first message is %s, expected m0", first.UUID)
+	}
+	first.Nack()
+	for attempt := range 2 {
+		again := receive(t, messages)
+		if again.UUID != "m0" {
+			t.Fatalf("after nack %d received %s, expected m0 again", attempt+1, again.UUID)
+		}
+		if string(again.Payload) != "payload of m0" {
+			t.Errorf("redelivered payload is %q, expected %q", again.Payload, "payload of m0")
+		}
+		if attempt == 0 {
+			again.Nack()
+			continue
+		}
+		if offset := committedOffset(t, brokers, group, topic, partition); offset != -1 {
+			t.Errorf("committed offset %d before m0 was acked, expected none (-1)", offset)
+		}
+		again.Ack()
+	}
+
+	second := receive(t, messages)
+	if second.UUID != "m1" {
+		t.Fatalf("after acking m0 received %s, expected m1", second.UUID)
+	}
+	if offset := committedOffset(t, brokers, group, topic, partition); offset != 1 {
+		t.Errorf("committed offset while m1 is delivered is %d, expected 1", offset)
+	}
+	second.Ack()
+
+	// m2 is in flight, neither acked nor nacked, when the subscriber
+	// closes.
+	inFlight := receive(t, messages)
+	if inFlight.UUID != "m2" {
+		t.Fatalf("after acking m1 received %s, expected m2", inFlight.UUID)
+	}
+	if err := subscriber.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if _, open := <-messages; open {
+		t.Error("messages channel still open after Close")
+	}
+	if offset := committedOffset(t, brokers, group, topic, partition); offset != 2 {
+		t.Errorf("committed offset after Close is %d, expected 2 (the in-flight m2)", offset)
+	}
+	if inFlight.Ack() != true {
+		t.Error("acking the in-flight message after Close returned false")
+	}
+
+	// A new subscriber of the group starts at the last committed offset:
+	// m2 again, then m3, and never m0 or m1.
+	_, resumed := subscribe(t, brokers, group, topic)
+	for _, want := range []string{"m2", "m3"} {
+		msg := receive(t, resumed)
+		if msg.UUID != want {
+			t.Fatalf("resumed subscriber received %s, expected %s", msg.UUID, want)
+		}
+		msg.Ack()
+	}
+}
+
+// groupMembers returns the members the coordinator lists for group.
+func groupMembers(t *testing.T, brokers []string, group string) []kafka.DescribeGroupsResponseMember {
+	t.Helper()
+
+	response, err := adminClient(brokers).DescribeGroups(context.Background(), &kafka.DescribeGroupsRequest{
+		GroupIDs: []string{group},
+	})
+	if err != nil {
+		t.Fatalf("DescribeGroups: %v", err)
+	}
+	for _, g := range response.Groups {
+		if g.GroupID == group {
+			if g.Error != nil {
+				t.Fatalf("DescribeGroups(%s): %v", group, g.Error)
+			}
+			return g.Members
+		}
+	}
+	t.Fatalf("DescribeGroups returned no group %s", group)
+	return nil
+}
+
+func TestCloseLeavesGroup(t *testing.T) {
+	brokers := startCluster(t)
+	const topic, group = "churn", "churn-check"
+	initializeTopic(t, brokers, topic, 3)
+
+	// Subscribers that join and close at once leave while the group is
+	// still forming, the case kafka-go's own Close does not cover.
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Go(func() {
+			subscriber, err := kafkabus.NewSubscriber(subscriberConfig(brokers, group), testLogger)
+			if err != nil {
+				t.Errorf("NewSubscriber: %v", err)
+				return
+			}
+			if _, err := subscriber.Subscribe(context.Background(), topic); err != nil {
+				t.Errorf("Subscribe: %v", err)
+			}
+			time.Sleep(time.Duration(i) * 20 * time.Millisecond)
+			if err := subscriber.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+
+	if members := groupMembers(t, brokers, group); len(members) != 0 {
+		ids := make([]string, len(members))
+		for i, member := range members {
+			ids[i] = member.MemberID
+		}
+		t.Errorf("group has %d members after every subscriber closed: %v", len(members), ids)
+	}
+}
+
+func TestContextCancelEndsSubscription(t *testing.T) {
+	brokers := startCluster(t)
+	const topic, group = "canceled", "cancel-check"
+	initializeTopic(t, brokers, topic, 3)
+	publisher := newPublisher(t, brokers)
+	if err := publisher.Publish(topic, caseMessage("only", "case-x")); err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+
+	subscriber, err := kafkabus.NewSubscriber(subscriberConfig(brokers, group), testLogger)
+	if err != nil {
+		t.Fatalf("NewSubscriber: %v", err)
+	}
+	defer func() { _ = subscriber.Close() }()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	messages, err := subscriber.Subscribe(ctx, topic)
+	if err != nil {
+		t.Fatalf("Subscribe: %v", err)
+	}
+	msg := receive(t, messages)
+	cancel()
+
+	select {
+	case <-msg.Context().Done():
+	case <-time.After(receiveTimeout):
+		t.Error("message context not canceled after the subscription context")
+	}
+	select {
+	case _, open := <-messages:
+		if open {
+			t.Error("received a message after cancel, expected the channel to close")
+		}
+	case <-time.After(receiveTimeout):
+		t.Fatal("messages channel not closed after cancel")
+	}
+	if members := groupMembers(t, brokers, group); len(members) != 0 {
+		t.Errorf("group has %d members after the only subscription ended", len(members))
+	}
+}
+
+func TestSubscribeBeforeTopicExists(t *testing.T) {
+	brokers := startCluster(t)
+	const topic = "late"
+
+	_, messages := subscribe(t, brokers, "late-check", topic)
+	time.Sleep(300 * time.Millisecond)
+	initializeTopic(t, brokers, topic, 3)
+	publisher := newPublisher(t, brokers)
+	if err := publisher.Publish(topic, caseMessage("late-1", "case-late")); err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+
+	msg := receive(t, messages)
+	if msg.UUID != "late-1" {
+		t.Errorf("received %s, expected late-1", msg.UUID)
+	}
+	msg.Ack()
+}
+
+func TestPublishErrors(t *testing.T) {
+	brokers := startCluster(t)
+	publisher := newPublisher(t, brokers)
+
+	err := publisher.Publish("missing-topic", caseMessage("m", "case"))
+	if !errors.Is(err, kafka.UnknownTopicOrPartition) {
+		t.Errorf("Publish to a missing topic: got %v, expected kafka.UnknownTopicOrPartition", err)
+	}
+
+	err = publisher.Publish("bad/topic", caseMessage("m", "case"))
+	if err == nil {
+		t.Error("Publish to an invalid topic name: got nil error")
+	}
+
+	initializeTopic(t, brokers, "reserved", 1)
+	msg := caseMessage("m", "case")
+	msg.Metadata.Set(kafkabus.UUIDHeader, "other")
+	if err := publisher.Publish("reserved", msg); err == nil {
+		t.Errorf("Publish with metadata %q: got nil error", kafkabus.UUIDHeader)
+	}
+
+	if err := publisher.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := publisher.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	err = publisher.Publish("reserved", caseMessage("late", "case"))
+	if !errors.Is(err, kafkabus.ErrPublisherClosed) {
+		t.Errorf("Publish after Close: got %v, expected ErrPublisherClosed", err)
+	}
+}
+
+func TestSubscribeAfterClose(t *testing.T) {
+	subscriber, err := kafkabus.NewSubscriber(subscriberConfig([]string{"127.0.0.1:1"}, "closed"), testLogger)
+	if err != nil {
+		t.Fatalf("NewSubscriber: %v", err)
+	}
+	if err := subscriber.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	_, err = subscriber.Subscribe(context.Background(), "any")
+	if !errors.Is(err, kafkabus.ErrSubscriberClosed) {
+		t.Errorf("Subscribe after Close: got %v, expected ErrSubscriberClosed", err)
+	}
+}
