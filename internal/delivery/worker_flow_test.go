@@ -1,0 +1,145 @@
+package delivery_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+func TestHandleSettledNotSent(t *testing.T) {
+	dest := newDestination(t, reply{http.StatusOK, ""})
+	f := newFixture(t, target{agency: "police", url: dest.url})
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+	f.later()
+
+	f.mustHandle(t, d)
+
+	if n := len(dest.received()); n != 1 {
+		t.Errorf("destination received %d requests, want 1: a delivered delivery was sent again", n)
+	}
+	if got := f.reload(t, d); len(got.Attempts) != 1 {
+		t.Errorf("delivered delivery has %d attempts, want 1", len(got.Attempts))
+	}
+}
+
+func TestHandleDeadNotSent(t *testing.T) {
+	dest := newDestination(t, reply{http.StatusUnprocessableEntity, "bad"}, reply{http.StatusOK, ""})
+	f := newFixture(t, target{agency: "police", url: dest.url})
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+	f.later()
+
+	f.mustHandle(t, d)
+
+	if n := len(dest.received()); n != 1 {
+		t.Errorf("destination received %d requests, want 1: a dead delivery was sent again", n)
+	}
+	if got := f.reload(t, d); got.Status != journal.StatusDead || len(got.Attempts) != 1 {
+		t.Errorf("delivery: %q with %d attempts, want dead with 1", got.Status, len(got.Attempts))
+	}
+}
+
+func TestHandleNotDueNotSent(t *testing.T) {
+	dest := newDestination(t, reply{http.StatusServiceUnavailable, "down"}, reply{http.StatusOK, ""})
+	f := newFixture(t, target{agency: "police", url: dest.url})
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+	due := f.reload(t, d).NextAttemptAt
+
+	// A command that arrives before the retry wait is over changes
+	// nothing but the queued mark.
+	f.mustHandle(t, d)
+
+	if n := len(dest.received()); n != 1 {
+		t.Errorf("destination received %d requests before the delivery was due, want 1", n)
+	}
+	got := f.reload(t, d)
+	if len(got.Attempts) != 1 || !got.NextAttemptAt.Equal(due) {
+		t.Errorf("delivery: %d attempts, due %v; want 1 attempt, due %v still",
+			len(got.Attempts), got.NextAttemptAt, due)
+	}
+
+	f.later()
+	f.mustHandle(t, d)
+	if got := f.reload(t, d); got.Status != journal.StatusDelivered {
+		t.Errorf("status once due = %q, want delivered", got.Status)
+	}
+}
+
+func TestHandleKeepsCaseOrder(t *testing.T) {
+	dest := newDestination(t, reply{http.StatusOK, ""})
+	f := newFixture(t, target{agency: "police", url: dest.url})
+	// Both FIRs have the same case key, so the second waits for the first.
+	first, second := f.acceptFIR(t), f.acceptFIR(t)
+
+	f.mustHandle(t, second)
+	if n := len(dest.received()); n != 0 {
+		t.Fatalf("destination received %d requests, want none while the first is pending", n)
+	}
+	if got := f.reload(t, second); got.Status != journal.StatusPending || len(got.Attempts) != 0 {
+		t.Errorf("second delivery: %q with %d attempts, want pending with none",
+			got.Status, len(got.Attempts))
+	}
+
+	f.mustHandle(t, first)
+	f.mustHandle(t, second)
+	reqs := dest.received()
+	if len(reqs) != 2 {
+		t.Fatalf("destination received %d requests, want 2", len(reqs))
+	}
+	for i, want := range []string{first.ID, second.ID} {
+		if key := reqs[i].header.Get("Idempotency-Key"); key != want {
+			t.Errorf("request %d Idempotency-Key = %q, want %q", i+1, key, want)
+		}
+	}
+}
+
+func TestHandleShutdown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The hub stops while the request is in flight.
+	dest := newHangingServer(t, cancel)
+	f := newFixture(t, target{agency: "police", url: dest.URL})
+	d := f.acceptFIR(t)
+
+	err := f.handle(ctx, d)
+	if err == nil {
+		t.Fatalf("Handle cut off by shutdown returned nil, want an error so the bus redelivers")
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Handle: error = %v, want one wrapping context.Canceled", err)
+	}
+	got := f.reload(t, d)
+	if got.Status != journal.StatusPending || len(got.Attempts) != 0 {
+		t.Errorf("delivery: %q with %d attempts, want pending with none recorded",
+			got.Status, len(got.Attempts))
+	}
+}
+
+func TestHandleUnusableCommand(t *testing.T) {
+	dest := newDestination(t)
+	f := newFixture(t, target{agency: "police", url: dest.url})
+	d := f.acceptFIR(t)
+
+	for name, payload := range map[string]string{
+		"not JSON":            "not json",
+		"without delivery_id": `{"message_id":"` + d.MessageID + `"}`,
+		"unknown delivery":    `{"delivery_id":"no-such-delivery"}`,
+	} {
+		if err := f.worker.Handle(message.NewMessage("cmd-1", []byte(payload))); err != nil {
+			t.Errorf("Handle of a command %s: error = %v, want nil so the bus drops it", name, err)
+		}
+	}
+	if n := len(dest.received()); n != 0 {
+		t.Errorf("destination received %d requests, want none", n)
+	}
+	if got := f.reload(t, d); got.Status != journal.StatusPending || len(got.Attempts) != 0 {
+		t.Errorf("delivery: %q with %d attempts, want untouched", got.Status, len(got.Attempts))
+	}
+}
