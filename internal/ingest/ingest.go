@@ -40,10 +40,12 @@ type Service struct {
 
 // Result is the hub's acknowledgement of one accepted message.
 type Result struct {
-	MessageID       string    `json:"message_id"`
-	SenderMessageID string    `json:"sender_message_id"`
-	Duplicate       bool      `json:"duplicate"`
-	ReceivedAt      time.Time `json:"received_at"`
+	MessageID       string `json:"message_id"`
+	SenderMessageID string `json:"sender_message_id"`
+	Duplicate       bool   `json:"duplicate"`
+	// ReceivedAt is when the hub accepted the message, the original's
+	// for a duplicate, in Service.Zone.
+	ReceivedAt time.Time `json:"received_at"`
 }
 
 // Accept decodes body as agency's format and journals every message in
@@ -133,7 +135,7 @@ func (s *Service) journal(ctx context.Context, m *canonical.Message, raw []byte,
 	s.log(m, receipt, len(entry.Deliveries))
 	return Result{
 		MessageID: receipt.MessageID, SenderMessageID: m.SenderMessageID,
-		Duplicate: receipt.Duplicate, ReceivedAt: receipt.ReceivedAt,
+		Duplicate: receipt.Duplicate, ReceivedAt: receipt.ReceivedAt.In(m.ReceivedAt.Location()),
 	}, nil
 }
 
