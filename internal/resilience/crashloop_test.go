@@ -1,0 +1,104 @@
+package resilience
+
+import (
+	"context"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestCrashLoopSQLite(t *testing.T) {
+	testCrashLoop(t, nil)
+}
+
+func TestCrashLoopPostgres(t *testing.T) {
+	testCrashLoop(t, []string{"--postgres", postgresSchema(t, nil)})
+}
+
+// testCrashLoop posts chargesheets at a steady rate while it kills the
+// hub with SIGKILL -kills times and starts it again on the same data.
+// One kill in four hits the hub while it starts, before it serves.
+// Afterwards every acknowledged chargesheet must be delivered once.
+func testCrashLoop(t *testing.T, store []string) {
+	p := newHubProcess(t, "hub")
+	ag := startAgencies(t, p.URL(), nil)
+	p.args = append(p.args, "--data", filepath.Join(t.TempDir(), "data"),
+		"--routes", ag.writeRoutes(t, 2*time.Second, 8))
+	p.args = append(p.args, store...)
+	p.start()
+
+	seed := *seedFlag
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	rng := rand.New(rand.NewPCG(seed, 0))
+	t.Logf("kill moments from seed %d (rerun with -seed %d)", seed, seed)
+
+	g := newGenerator(newChargesheets(t, "crash"), p.URL())
+	giveUp, stopRetries := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer stopRetries()
+	load, stopLoad := context.WithCancel(giveUp)
+	loadDone := make(chan struct{})
+	go func() {
+		defer close(loadDone)
+		g.steady(load, giveUp, *rateFlag)
+	}()
+
+	began := time.Now()
+	var downtimes []time.Duration
+	startupKills := 0
+	for k := range *killsFlag {
+		time.Sleep(randomDuration(rng, 150*time.Millisecond, 900*time.Millisecond))
+		p.kill()
+		down := time.Now()
+		if k%4 == 3 {
+			p.launch()
+			time.Sleep(randomDuration(rng, 0, 200*time.Millisecond))
+			p.kill()
+			startupKills++
+		}
+		p.start()
+		downtimes = append(downtimes, time.Since(down))
+	}
+	time.Sleep(time.Second) // load on a hub that runs
+	stopLoad()
+	<-loadDone
+	g.wait()
+	loadTime := time.Since(began)
+
+	_, ids := checkLoad(t, g)
+	report := verifyExactlyOnce(t, p.URL(), ag, ids, 90*time.Second)
+	t.Logf("%d SIGKILLs in %s (%d while the hub started); hub down %s on average, "+
+		"%s at most, per kill", *killsFlag, loadTime.Round(time.Millisecond), startupKills,
+		mean(downtimes).Round(time.Millisecond), longest(downtimes).Round(time.Millisecond))
+	t.Logf("delivery: %s; settled %s after the load ended", report,
+		time.Since(began.Add(loadTime)).Round(time.Millisecond))
+}
+
+// randomDuration returns a duration drawn evenly from [low, high).
+func randomDuration(rng *rand.Rand, low, high time.Duration) time.Duration {
+	if high <= low {
+		return low
+	}
+	return low + time.Duration(rng.Int64N(int64(high-low)))
+}
+
+func mean(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	var sum time.Duration
+	for _, d := range ds {
+		sum += d
+	}
+	return sum / time.Duration(len(ds))
+}
+
+func longest(ds []time.Duration) time.Duration {
+	var out time.Duration
+	for _, d := range ds {
+		out = max(out, d)
+	}
+	return out
+}

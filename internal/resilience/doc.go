@@ -1,0 +1,20 @@
+// Package resilience tests the hub's delivery promise under failures:
+// every message the hub acknowledges reaches each destination once, as
+// one distinct request per delivery id, and the journal records it
+// delivered. The tests kill the sangam process at random moments under
+// load, restart PostgreSQL under the hub, take a destination down, run
+// the journal on a small connection pool, run two replicas on one
+// database and stop the hub while deliveries are in flight.
+//
+// The package has tests only. They run on loopback with the mock court
+// and police station, and they build the sangam binary once per test
+// binary where a real process must be killed. The PostgreSQL tests use
+// $SANGAM_TEST_POSTGRES (default the local server's database test) and
+// skip with a message when it is unreachable. The PostgreSQL restart
+// test starts a private cluster with the server's initdb and skips when
+// none is installed.
+//
+// Flags lengthen a run: -kills sets the SIGKILLs per store in the crash
+// loop (default 20) and -rate the messages per second of the steady
+// load (default 20). `make resilience` runs a longer loop.
+package resilience

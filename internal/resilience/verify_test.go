@@ -1,0 +1,232 @@
+package resilience
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// deliveryReport is what the agencies and the journal hold after a run.
+type deliveryReport struct {
+	// Messages counts the acknowledged chargesheets.
+	Messages int
+	// Filings counts the court's distinct filings and FilingRepeats the
+	// requests that repeated an Idempotency-Key it had.
+	Filings, FilingRepeats int
+	// Attempts counts the journaled attempts of the chargesheet deliveries.
+	Attempts int
+	// CNRs counts the court's registrations.
+	CNRs int
+	// Notifications counts the station's distinct notifications and
+	// NotificationRepeats the repeated ones.
+	Notifications, NotificationRepeats int
+}
+
+func (r deliveryReport) String() string {
+	return fmt.Sprintf("%d chargesheets acknowledged; court: %d distinct filings, %d repeats, "+
+		"%d journaled attempts, %d CNRs; station: %d distinct notifications, %d repeats",
+		r.Messages, r.Filings, r.FilingRepeats, r.Attempts, r.CNRs,
+		r.Notifications, r.NotificationRepeats)
+}
+
+// verifyExactlyOnce waits up to limit for the journal to settle every
+// acknowledged chargesheet in ids (hub message id by sender message id)
+// and the CNR notification that answers it. It then checks that each
+// chargesheet is delivered, as one distinct filing at the court, and
+// that each CNR reached the station once.
+func verifyExactlyOnce(
+	t *testing.T,
+	hubURL string,
+	ag *agencies,
+	ids map[string]string,
+	limit time.Duration,
+) deliveryReport {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	report := deliveryReport{Messages: len(ids)}
+
+	deliveryIDs := map[string]string{} // hub message id by delivery id
+	for _, id := range sortedValues(ids) {
+		j := waitSettled(t, hubURL, id, deadline)
+		if j.Status != journal.StatusDelivered || len(j.Deliveries) != 1 {
+			t.Errorf("chargesheet %s: journey %s with %d deliveries, want 1 delivered: %s",
+				id, j.Status, len(j.Deliveries), describeDeliveries(j.Deliveries))
+			continue
+		}
+		deliveryIDs[j.Deliveries[0].ID] = id
+		report.Attempts += len(j.Deliveries[0].Attempts)
+	}
+	checkCourtFilings(t, ag, deliveryIDs, &report)
+
+	for _, id := range sortedValues(ids) {
+		waitRegistrationDelivered(t, hubURL, id, deadline)
+	}
+	checkNotifications(t, ag, &report)
+	return report
+}
+
+// checkCourtFilings checks that the court's distinct filings are exactly
+// the deliveries in deliveryIDs.
+func checkCourtFilings(
+	t *testing.T,
+	ag *agencies,
+	deliveryIDs map[string]string,
+	report *deliveryReport,
+) {
+	t.Helper()
+	filed := map[string]bool{}
+	for _, item := range ag.court.Received() {
+		filed[item.Key] = true
+		report.Filings++
+		report.FilingRepeats += item.Repeats
+		if _, ok := deliveryIDs[item.Key]; !ok {
+			t.Errorf("court holds filing %s, which is no acknowledged chargesheet's delivery",
+				item.Key)
+		}
+	}
+	for delivery, message := range deliveryIDs {
+		if !filed[delivery] {
+			t.Errorf("chargesheet %s is journaled delivered, but the court has no filing %s",
+				message, delivery)
+		}
+	}
+	if report.Filings != report.Messages {
+		t.Errorf("court has %d distinct filings, want one per acknowledged chargesheet: %d",
+			report.Filings, report.Messages)
+	}
+}
+
+// checkNotifications checks that every CNR the court assigned reached
+// the station in exactly one distinct notification.
+func checkNotifications(t *testing.T, ag *agencies, report *deliveryReport) {
+	t.Helper()
+	regs := ag.court.Registrations()
+	report.CNRs = len(regs)
+	if len(regs) != report.Filings {
+		t.Errorf("court assigned %d CNRs for %d distinct filings", len(regs), report.Filings)
+	}
+	byCNR := map[string]int{}
+	for _, item := range ag.station.Received() {
+		var note struct {
+			CNR string `json:"cnr"`
+		}
+		if err := json.Unmarshal(item.Body, &note); err != nil {
+			t.Errorf("station notification %s: %v", item.Key, err)
+		}
+		byCNR[note.CNR]++
+		report.Notifications++
+		report.NotificationRepeats += item.Repeats
+	}
+	for _, reg := range regs {
+		if n := byCNR[reg.CNR]; n != 1 {
+			t.Errorf("CNR %s of filing %s is in %d distinct station notifications, want 1",
+				reg.CNR, reg.FilingID, n)
+		}
+		delete(byCNR, reg.CNR)
+	}
+	for cnr, n := range byCNR {
+		t.Errorf("station holds %d notifications of CNR %q, which the court never assigned", n, cnr)
+	}
+}
+
+// waitSettled polls the journey of id until none of its deliveries is
+// pending or deadline passes.
+func waitSettled(t *testing.T, hubURL, id string, deadline time.Time) journal.Journey {
+	t.Helper()
+	var j journal.Journey
+	for {
+		err := getJSON(hubURL+"/api/v1/messages/"+id, &j)
+		if err == nil && j.Status != "in_progress" {
+			return j
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("chargesheet %s not settled in time (status %q, error %v): %s",
+				id, j.Status, err, describeDeliveries(j.Deliveries))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitRegistrationDelivered polls the journal until the court's
+// registration answering chargesheet id is journaled and delivered.
+func waitRegistrationDelivered(t *testing.T, hubURL, id string, deadline time.Time) {
+	t.Helper()
+	var found api.FindResponse
+	for {
+		found.Messages = nil
+		err := getJSON(hubURL+"/api/v1/messages?correlation_id="+url.QueryEscape(id), &found)
+		if err == nil && len(found.Messages) == 1 && found.Messages[0].Status == "delivered" {
+			return
+		}
+		if err == nil && len(found.Messages) > 1 {
+			t.Errorf("chargesheet %s has %d registrations journaled, want 1", id, len(found.Messages))
+			return
+		}
+		if err == nil && len(found.Messages) == 1 && found.Messages[0].Status == "dead" {
+			t.Errorf("registration answering %s is dead-lettered", id)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("registration answering chargesheet %s not delivered in time "+
+				"(%d journaled, error %v)", id, len(found.Messages), err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// getJSON reads url into v and fails unless the answer is 200.
+func getJSON(url string, v any) error {
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: HTTP %d", url, resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+func describeDeliveries(ds []journal.Delivery) string {
+	out := ""
+	for _, d := range ds {
+		out += fmt.Sprintf("[%s to %s: %s after %d attempts; reason %q] ",
+			d.ID, d.Destination, d.Status, len(d.Attempts), d.Reason)
+	}
+	return out
+}
+
+func sortedValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkLoad fails the test for answers the generator did not expect and
+// logs its counts.
+func checkLoad(t *testing.T, g *generator) (loadCounts, map[string]string) {
+	t.Helper()
+	counts, ids := g.results()
+	for _, e := range counts.Errors {
+		t.Errorf("unexpected answer: %s", e)
+	}
+	if n := g.started(); len(ids) != n {
+		t.Errorf("%d of %d messages were never acknowledged", n-len(ids), n)
+	}
+	t.Logf("load: %d messages; answers: %d accepted (202), %d duplicates (200), "+
+		"%d without answer (refused or reset), %d unavailable (503), %d unexpected",
+		g.started(), counts.Accepted, counts.Duplicates, counts.Refused, counts.Unavailable,
+		counts.Unexpected)
+	return counts, ids
+}
