@@ -4,7 +4,9 @@ import (
 	"fmt"
 
 	"github.com/sangam-hub/sangam/adapters/courts"
+	"github.com/sangam-hub/sangam/adapters/passport"
 	"github.com/sangam-hub/sangam/adapters/police"
+	"github.com/sangam-hub/sangam/adapters/prisons"
 )
 
 // Options configures the adapters that need configuration.
@@ -21,5 +23,13 @@ func Default(opts Options) (*Set, error) {
 		return nil, fmt.Errorf("police adapter: %w", err)
 	}
 	c := &courts.Adapter{AadhaarKey: opts.AadhaarKey}
-	return NewSet(p, c)
+	prisonAdapter, err := prisons.New(prisons.Config{AadhaarKey: opts.AadhaarKey})
+	if err != nil {
+		return nil, fmt.Errorf("prisons adapter: %w", err)
+	}
+	passportAdapter, err := passport.New(passport.Config{AadhaarKey: opts.AadhaarKey})
+	if err != nil {
+		return nil, fmt.Errorf("passport adapter: %w", err)
+	}
+	return NewSet(p, c, prisonAdapter, passportAdapter)
 }

@@ -1,0 +1,167 @@
+package passport
+
+import (
+	"errors"
+	"time"
+
+	"github.com/sangam-hub/sangam/adapters/passport/mrz"
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// request maps a verification request. Its message occurred when the
+// passport office raised it, and its case is the passport file.
+func (c *checker) request(doc *requestDoc) canonical.Message {
+	c.dateTime("/sent_at", doc.SentAt)
+	requested := c.dateTime("/requested_at", doc.RequestedAt)
+	due := c.date("/due_on", doc.DueOn, false)
+	if !requested.IsZero() && !due.IsZero() {
+		if day := requested.In(ist).Format(time.DateOnly); doc.DueOn < day {
+			c.add("/due_on", ruleChronology, "due date %s is before the request's date, %s (IST)",
+				doc.DueOn, day)
+		}
+	}
+
+	req := &canonical.VerificationRequest{
+		FileNumber:    doc.FileNumber,
+		Kind:          canonical.VerificationKind(doc.Kind),
+		Applicant:     c.applicant(&doc.Applicant),
+		DueOn:         doc.DueOn,
+		PoliceStation: doc.PoliceStation,
+	}
+	if doc.OldPassport != nil {
+		req.OldPassport = c.oldPassport(doc.OldPassport.MRZ, req.Applicant.DateOfBirth)
+	}
+	for _, mt := range doc.Matches {
+		req.Matches = append(req.Matches, canonical.CaseMatch{
+			Case: canonicalCases([]caseRef{mt.Case})[0], MatchedBy: mt.MatchedBy,
+		})
+	}
+
+	m := message(doc.envelope, canonical.TypeVerificationRequest, req.CaseKey())
+	m.OccurredAt = requested
+	m.VerificationRequest = req
+	return m
+}
+
+// applicant maps the applicant, with the present and permanent addresses
+// as canonical addresses of those kinds.
+func (c *checker) applicant(a *applicant) canonical.Person {
+	const at = "/applicant"
+	p := canonical.Person{
+		Names:       c.names(ptr(at, "names"), a.Names),
+		Sex:         canonical.Sex(a.Sex),
+		DateOfBirth: a.DateOfBirth,
+		Nationality: a.Nationality,
+		Occupation:  a.Occupation,
+		Addresses: []canonical.Address{
+			canonicalAddress("present", a.PresentAddress),
+			canonicalAddress("permanent", a.PermanentAddress),
+		},
+	}
+	if len(a.Aliases) > 0 {
+		p.Aliases = c.names(ptr(at, "aliases"), a.Aliases)
+	}
+	c.date(ptr(at, "date_of_birth"), a.DateOfBirth, true)
+	for i, r := range a.Relatives {
+		rel := canonical.Relative{Relation: r.Relation, Name: canonical.NormalizeText(r.Name)}
+		if rel.Name == "" && r.Name != "" {
+			c.add(ptr(at, "relatives", i, "name"), ruleBlank, "name is only white space")
+		}
+		p.Relatives = append(p.Relatives, rel)
+	}
+	for i := range a.Identifiers {
+		id := c.identifier(ptr(at, "identifiers", i), &a.Identifiers[i])
+		p.Identifiers = append(p.Identifiers, id)
+	}
+	return p
+}
+
+func canonicalAddress(kind string, a address) canonical.Address {
+	return canonical.Address{
+		Kind: kind, Line: a.Line, Locality: a.Locality, City: a.City,
+		District: a.District, State: a.State, PIN: a.PIN, Country: a.Country,
+	}
+}
+
+// mrzPointer is the pointer of every violation in the machine readable
+// zone. The message names the line and position.
+const mrzPointer = "/old_passport/mrz"
+
+// oldPassport parses the old passport's machine readable zone. When the
+// zone's date of birth has the applicant's day, month and two-digit year,
+// the applicant's date settles the century. Any other date contradicts
+// the application and is reported.
+func (c *checker) oldPassport(lines []string, birth string) *canonical.MRZ {
+	d, err := mrz.Parse(lines, c.cfg.Now())
+	var problems mrz.Errors
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			c.add(mrzPointer, mrzRule(p.Err), "%v", p)
+		}
+		return nil
+	}
+	if err != nil {
+		c.add(mrzPointer, ruleMRZFormat, "%v", err)
+		return nil
+	}
+
+	out := canonicalMRZ(d)
+	if birth != "" && birth != out.DateOfBirth {
+		if len(birth) == len(time.DateOnly) && birth[2:] == out.DateOfBirth[2:] {
+			out.DateOfBirth = birth
+		} else {
+			c.add(mrzPointer, ruleMRZMatch, "date of birth in the MRZ, %s, differs from "+
+				"the applicant's, %s", out.DateOfBirth, birth)
+		}
+	}
+	return out
+}
+
+func mrzRule(err error) string {
+	switch {
+	case errors.Is(err, mrz.ErrCheckDigit):
+		return ruleCheckDigit
+	case errors.Is(err, mrz.ErrDate):
+		return ruleMRZDate
+	}
+	return ruleMRZFormat
+}
+
+func canonicalMRZ(d mrz.Document) *canonical.MRZ {
+	return &canonical.MRZ{
+		Format: string(d.Format), DocumentCode: d.DocumentCode, IssuingState: d.IssuingState,
+		DocumentNumber: d.DocumentNumber, Nationality: d.Nationality,
+		DateOfBirth: d.DateOfBirth.Format(time.DateOnly), Sex: d.Sex,
+		ExpiresOn:         d.ExpiresOn.Format(time.DateOnly),
+		PrimaryIdentifier: d.PrimaryIdentifier, SecondaryIdentifier: d.SecondaryIdentifier,
+		OptionalData: d.OptionalData, OptionalData2: d.OptionalData2,
+	}
+}
+
+// report maps a verification report. Its message occurred when the
+// station made the report, and its CorrelationID is in_reply_to, the hub
+// message id of the request.
+func (c *checker) report(doc *reportDoc) canonical.Message {
+	c.dateTime("/sent_at", doc.SentAt)
+	reported := c.dateTime("/reported_at", doc.ReportedAt)
+	rep := &canonical.VerificationReport{
+		FileNumber:    doc.FileNumber,
+		Outcome:       canonical.VerificationOutcome(doc.Outcome),
+		Cases:         canonicalCases(doc.Cases),
+		Reason:        doc.Reason,
+		PoliceStation: doc.PoliceStation,
+		Officer: canonical.Officer{
+			Name: doc.Officer.Name, Rank: doc.Officer.Rank, ID: doc.Officer.ServiceNumber,
+			PoliceStation: doc.Officer.PoliceStation,
+		},
+		Late: doc.Late,
+	}
+	if !reported.IsZero() {
+		rep.ReportedOn = reported.Format(time.DateOnly)
+	}
+
+	m := message(doc.envelope, canonical.TypeVerificationReport, rep.CaseKey())
+	m.OccurredAt = reported
+	m.VerificationReport = rep
+	return m
+}

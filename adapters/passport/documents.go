@@ -1,0 +1,131 @@
+package passport
+
+// The types below are the verification documents, field for field as
+// schemas/passport describes them. Dates and times stay strings here:
+// decoding parses them and reports a value it cannot parse as a violation
+// rather than failing the whole document.
+
+// Document types, the values of the document_type field.
+const (
+	docRequest = "verification_request"
+	docReport  = "verification_report"
+)
+
+// envelope is the start of every verification document.
+type envelope struct {
+	MessageID    string `json:"message_id"`
+	DocumentType string `json:"document_type"`
+	SentAt       string `json:"sent_at"`
+	InReplyTo    string `json:"in_reply_to,omitempty"`
+	HubMessageID string `json:"hub_message_id,omitempty"`
+	SourceAgency string `json:"source_agency,omitempty"`
+}
+
+// requestDoc is a verification request.
+type requestDoc struct {
+	envelope
+	FileNumber    string       `json:"file_number"`
+	Kind          string       `json:"kind"`
+	RequestedAt   string       `json:"requested_at"`
+	DueOn         string       `json:"due_on"`
+	Applicant     applicant    `json:"applicant"`
+	OldPassport   *oldPassport `json:"old_passport,omitempty"`
+	PoliceStation string       `json:"police_station,omitempty"`
+	Matches       []match      `json:"matches,omitempty"`
+}
+
+type applicant struct {
+	Names            []name       `json:"names"`
+	Aliases          []name       `json:"aliases,omitempty"`
+	Sex              string       `json:"sex"`
+	DateOfBirth      string       `json:"date_of_birth"`
+	Relatives        []relative   `json:"relatives,omitempty"`
+	Identifiers      []identifier `json:"identifiers,omitempty"`
+	Nationality      string       `json:"nationality,omitempty"`
+	Occupation       string       `json:"occupation,omitempty"`
+	PresentAddress   address      `json:"present_address"`
+	PermanentAddress address      `json:"permanent_address"`
+}
+
+type oldPassport struct {
+	MRZ []string `json:"mrz"`
+}
+
+type match struct {
+	Case      caseRef `json:"case"`
+	MatchedBy string  `json:"matched_by"`
+}
+
+// reportDoc is a verification report.
+type reportDoc struct {
+	envelope
+	FileNumber    string    `json:"file_number"`
+	Outcome       string    `json:"outcome"`
+	Cases         []caseRef `json:"cases,omitempty"`
+	Reason        string    `json:"reason,omitempty"`
+	PoliceStation string    `json:"police_station"`
+	Officer       officer   `json:"officer"`
+	ReportedAt    string    `json:"reported_at"`
+	Late          bool      `json:"late,omitempty"`
+}
+
+type address struct {
+	Line     string `json:"line"`
+	Locality string `json:"locality,omitempty"`
+	City     string `json:"city,omitempty"`
+	District string `json:"district,omitempty"`
+	State    string `json:"state"`
+	PIN      string `json:"pin"`
+	Country  string `json:"country,omitempty"`
+}
+
+type caseRef struct {
+	FIR   *firRef `json:"fir,omitempty"`
+	CNR   string  `json:"cnr,omitempty"`
+	Court *court  `json:"court,omitempty"`
+}
+
+// The types below have the police documents' shape.
+
+type firRef struct {
+	State         string `json:"state"`
+	District      string `json:"district"`
+	PoliceStation string `json:"police_station"`
+	Year          int    `json:"year"`
+	Number        int    `json:"number"`
+	NationalID    string `json:"national_id,omitempty"`
+}
+
+type court struct {
+	EstablishmentCode string `json:"establishment_code"`
+	Name              string `json:"name,omitempty"`
+	District          string `json:"district,omitempty"`
+}
+
+type officer struct {
+	Name          string `json:"name"`
+	Rank          string `json:"rank,omitempty"`
+	ServiceNumber string `json:"service_number,omitempty"`
+	PoliceStation string `json:"police_station,omitempty"`
+}
+
+type name struct {
+	Full     string `json:"full"`
+	Given    string `json:"given,omitempty"`
+	Middle   string `json:"middle,omitempty"`
+	Family   string `json:"family,omitempty"`
+	Initials string `json:"initials,omitempty"`
+	Script   string `json:"script,omitempty"`
+}
+
+type relative struct {
+	Relation string `json:"relation"`
+	Name     string `json:"name"`
+}
+
+type identifier struct {
+	Type   string `json:"type"`
+	Number string `json:"number"`
+	Issuer string `json:"issuer,omitempty"`
+	Token  string `json:"token,omitempty"`
+}

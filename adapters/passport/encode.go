@@ -1,0 +1,212 @@
+package passport
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/passport/mrz"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Encode turns a verification request into the request a police station
+// receives, or a verification report into the report the passport office
+// receives. The document is validated against the passport schema before
+// it is returned.
+//
+// message_id is the message's SenderMessageID, the original sender's id.
+// hub_message_id carries the hub's id, which a station's report repeats
+// in in_reply_to. sent_at is when the hub received
+// the message, or when it occurred if the hub has not received it, so
+// that encoding the same message twice gives the same bytes. The old
+// passport's zone is written back as lines with fresh check digits.
+func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
+	var doc any
+	var err error
+	switch m.Type {
+	case canonical.TypeVerificationRequest:
+		if err = m.CheckBody(); err == nil {
+			doc, err = requestDocument(m)
+		}
+	case canonical.TypeVerificationReport:
+		if err = m.CheckBody(); err == nil {
+			doc = reportDocument(m)
+		}
+	default:
+		return adapters.Encoded{}, fmt.Errorf("encoding passport document: %w: %q",
+			adapters.ErrUnsupported, m.Type)
+	}
+	if err != nil {
+		return adapters.Encoded{}, fmt.Errorf("encoding passport %s: %w", m.Type, err)
+	}
+
+	body, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return adapters.Encoded{}, fmt.Errorf("encoding passport %s: %w", m.Type, err)
+	}
+	if err := schemas.Validate(documentSchema, body); err != nil {
+		return adapters.Encoded{}, fmt.Errorf("encoding passport %s: %w", m.Type, err)
+	}
+	return adapters.Encoded{Body: body, ContentType: ContentType}, nil
+}
+
+func envelopeOf(m *canonical.Message, docType string) envelope {
+	sent := m.ReceivedAt
+	if sent.IsZero() {
+		sent = m.OccurredAt
+	}
+	return envelope{
+		MessageID: m.SenderMessageID, DocumentType: docType, SentAt: formatTime(sent),
+		InReplyTo: m.CorrelationID, HubMessageID: m.ID, SourceAgency: m.Source,
+	}
+}
+
+// formatTime returns t in RFC 3339 with its own offset, or "" for the zero
+// time.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+func requestDocument(m *canonical.Message) (*requestDoc, error) {
+	r := m.VerificationRequest
+	doc := &requestDoc{
+		envelope:      envelopeOf(m, docRequest),
+		FileNumber:    r.FileNumber,
+		Kind:          string(r.Kind),
+		RequestedAt:   formatTime(m.OccurredAt),
+		DueOn:         r.DueOn,
+		Applicant:     applicantDocument(r.Applicant),
+		PoliceStation: r.PoliceStation,
+	}
+	if r.OldPassport != nil {
+		lines, err := mrzLines(*r.OldPassport)
+		if err != nil {
+			return nil, err
+		}
+		doc.OldPassport = &oldPassport{MRZ: lines}
+	}
+	for _, mt := range r.Matches {
+		doc.Matches = append(doc.Matches, match{
+			Case: caseDocument(mt.Case), MatchedBy: mt.MatchedBy,
+		})
+	}
+	return doc, nil
+}
+
+// applicantDocument writes the applicant. The first present and the first
+// permanent address fill their fields; addresses of other kinds have no
+// place in the request.
+func applicantDocument(p canonical.Person) applicant {
+	out := applicant{
+		Names: nameDocuments(p.Names), Aliases: nameDocuments(p.Aliases),
+		Sex: string(p.Sex), DateOfBirth: p.DateOfBirth,
+		Nationality: p.Nationality, Occupation: p.Occupation,
+	}
+	for _, r := range p.Relatives {
+		out.Relatives = append(out.Relatives, relative{Relation: r.Relation, Name: r.Name})
+	}
+	for _, id := range p.Identifiers {
+		out.Identifiers = append(out.Identifiers, identifier{
+			Type: id.Type, Number: id.Value, Issuer: id.Issuer, Token: id.Token,
+		})
+	}
+	var present, permanent bool
+	for _, a := range p.Addresses {
+		switch {
+		case a.Kind == "present" && !present:
+			out.PresentAddress, present = addressDocument(a), true
+		case a.Kind == "permanent" && !permanent:
+			out.PermanentAddress, permanent = addressDocument(a), true
+		}
+	}
+	return out
+}
+
+func addressDocument(a canonical.Address) address {
+	return address{
+		Line: a.Line, Locality: a.Locality, City: a.City, District: a.District,
+		State: a.State, PIN: a.PIN, Country: a.Country,
+	}
+}
+
+func nameDocuments(ns []canonical.Name) []name {
+	if ns == nil {
+		return nil
+	}
+	out := make([]name, len(ns))
+	for i, n := range ns {
+		out[i] = name{
+			Full: n.Full, Given: n.Given, Middle: n.Middle, Family: n.Family,
+			Initials: n.Initials, Script: n.Script,
+		}
+	}
+	return out
+}
+
+// mrzLines writes the zone of a parsed old passport back as its lines.
+func mrzLines(z canonical.MRZ) ([]string, error) {
+	birth, err1 := time.Parse(time.DateOnly, z.DateOfBirth)
+	expiry, err2 := time.Parse(time.DateOnly, z.ExpiresOn)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, fmt.Errorf("old passport: %w", err)
+	}
+	d := mrz.Document{
+		Format: mrz.Format(z.Format), DocumentCode: z.DocumentCode, IssuingState: z.IssuingState,
+		DocumentNumber: z.DocumentNumber, Nationality: z.Nationality, DateOfBirth: birth,
+		ExpiresOn: expiry, Sex: z.Sex, PrimaryIdentifier: z.PrimaryIdentifier,
+		SecondaryIdentifier: z.SecondaryIdentifier, OptionalData: z.OptionalData,
+		OptionalData2: z.OptionalData2,
+	}
+	lines, err := d.Lines()
+	if err != nil {
+		return nil, fmt.Errorf("old passport: %w", err)
+	}
+	return lines, nil
+}
+
+func reportDocument(m *canonical.Message) *reportDoc {
+	r := m.VerificationReport
+	reported := m.OccurredAt
+	if reported.IsZero() {
+		reported, _ = time.ParseInLocation(time.DateOnly, r.ReportedOn, ist)
+	}
+	doc := &reportDoc{
+		envelope:      envelopeOf(m, docReport),
+		FileNumber:    r.FileNumber,
+		Outcome:       string(r.Outcome),
+		Reason:        r.Reason,
+		PoliceStation: r.PoliceStation,
+		Officer: officer{
+			Name: r.Officer.Name, Rank: r.Officer.Rank, ServiceNumber: r.Officer.ID,
+			PoliceStation: r.Officer.PoliceStation,
+		},
+		ReportedAt: formatTime(reported),
+		Late:       r.Late,
+	}
+	for _, c := range r.Cases {
+		doc.Cases = append(doc.Cases, caseDocument(c))
+	}
+	return doc
+}
+
+func caseDocument(c canonical.CaseRef) caseRef {
+	out := caseRef{CNR: c.CNR}
+	if c.FIR != nil {
+		out.FIR = &firRef{
+			State: c.FIR.State, District: c.FIR.District, PoliceStation: c.FIR.PoliceStation,
+			Year: c.FIR.Year, Number: c.FIR.Number, NationalID: c.FIR.NationalID,
+		}
+	}
+	if c.Court != (canonical.Court{}) {
+		out.Court = &court{
+			EstablishmentCode: c.Court.Code, Name: c.Court.Name, District: c.Court.District,
+		}
+	}
+	return out
+}

@@ -1,0 +1,223 @@
+package passport_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/adapters/passport"
+	"github.com/sangam-hub/sangam/adapters/passport/mrz"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// edit returns the testdata document name with each pointer set to its
+// value, or removed when the value is nil.
+func edit(t *testing.T, name string, edits map[string]any) []byte {
+	t.Helper()
+	var doc any
+	if err := json.Unmarshal(inputs(t)[name], &doc); err != nil {
+		t.Fatal(err)
+	}
+	for pointer, value := range edits {
+		doc = set(t, doc, strings.Split(strings.TrimPrefix(pointer, "/"), "/"), value)
+	}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
+
+func set(t *testing.T, node any, path []string, value any) any {
+	t.Helper()
+	if len(path) == 0 {
+		return value
+	}
+	switch n := node.(type) {
+	case map[string]any:
+		if len(path) == 1 && value == nil {
+			delete(n, path[0])
+			return n
+		}
+		n[path[0]] = set(t, n[path[0]], path[1:], value)
+		return n
+	case []any:
+		i, err := strconv.Atoi(path[0])
+		if err != nil || i >= len(n) {
+			t.Fatalf("no index %s in %v", path[0], n)
+		}
+		n[i] = set(t, n[i], path[1:], value)
+		return n
+	}
+	t.Fatalf("cannot set %v below %v", path, node)
+	return nil
+}
+
+type violation struct{ pointer, rule string }
+
+func violationsOf(t *testing.T, err error) []violation {
+	t.Helper()
+	vs := schemas.Violations(err)
+	if vs == nil {
+		t.Fatalf("error = %v, want a validation error", err)
+	}
+	var out []violation
+	for _, v := range vs {
+		out = append(out, violation{v.Pointer, v.Rule})
+	}
+	return out
+}
+
+// The old passport's zone in testdata/request_reissue.json.
+const (
+	reissueLine1 = "P<INDMENON<<ANJALI<<<<<<<<<<<<<<<<<<<<<<<<<<"
+	reissueLine2 = "K4821906<4IND9007149F2503099<<<<<<<<<<<<<<02"
+)
+
+func TestDecodeViolations(t *testing.T) {
+	tests := []struct {
+		name  string
+		doc   string
+		edits map[string]any
+		want  []violation
+	}{
+		{"missing permanent address", "request_fresh", map[string]any{"/applicant/permanent_address": nil},
+			[]violation{{"/applicant", "required"}}},
+		{"five-digit PIN", "request_fresh", map[string]any{"/applicant/present_address/pin": "68201"},
+			[]violation{{"/applicant/present_address/pin", "pattern"}}},
+		{"PIN with a letter", "request_fresh", map[string]any{"/applicant/permanent_address/pin": "6865O7"},
+			[]violation{{"/applicant/permanent_address/pin", "pattern"}}},
+		{"invalid Aadhaar", "request_fresh", map[string]any{
+			"/applicant/identifiers/0/number": "2345 6789 0125",
+		}, []violation{{"/applicant/identifiers/0/number", "aadhaar"}}},
+		{"born in the future", "request_fresh", map[string]any{"/applicant/date_of_birth": "2026-07-01"},
+			[]violation{{"/applicant/date_of_birth", "future"}}},
+		{"due before request", "request_fresh", map[string]any{"/due_on": "2025-09-29"},
+			[]violation{{"/due_on", "chronology"}}},
+		{"fresh with old passport", "request_reissue", map[string]any{"/kind": "fresh"},
+			[]violation{{"/old_passport", "not"}}},
+		{"reissue without old passport", "request_reissue", map[string]any{"/old_passport": nil},
+			[]violation{{"", "required"}}},
+		{"MRZ of one line", "request_reissue", map[string]any{"/old_passport/mrz": []any{reissueLine2}},
+			[]violation{{"/old_passport/mrz", "minItems"}, {"/old_passport/mrz", "mrz-format"}}},
+		{"MRZ date of birth differs", "request_reissue", map[string]any{"/applicant/date_of_birth": "1990-07-15"},
+			[]violation{{"/old_passport/mrz", "mrz-mismatch"}}},
+		{"adverse without cases", "report_adverse", map[string]any{"/cases": nil},
+			[]violation{{"", "required"}}},
+		{"clear with cases", "report_adverse", map[string]any{"/outcome": "clear"},
+			[]violation{{"/cases", "not"}}},
+		{"not verified without reason", "report_not_verified", map[string]any{"/reason": nil},
+			[]violation{{"", "required"}}},
+		{"report in the future", "report_clear", map[string]any{"/reported_at": "2026-07-01T10:00:00+05:30"},
+			[]violation{{"/reported_at", "future"}}},
+		{"file number with a slash", "report_clear", map[string]any{"/file_number": "CO1075/118204525"},
+			[]violation{{"/file_number", "pattern"}}},
+	}
+	a := newAdapter(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := a.Decode(edit(t, tt.doc, tt.edits), passport.ContentType)
+			if got := violationsOf(t, err); !slices.Equal(got, tt.want) {
+				t.Errorf("violations = %v, want %v\n%v", got, tt.want, err)
+			}
+		})
+	}
+}
+
+// TestDecodeMRZCheckDigits breaks each check digit of the old passport's
+// zone in turn. Each gives a violation at /old_passport/mrz with rule
+// mrz-check-digit that names the field and position, and every one but
+// the composite also breaks the composite.
+func TestDecodeMRZCheckDigits(t *testing.T) {
+	tests := []struct {
+		field    string
+		position int
+	}{
+		{"document number", 10}, {"date of birth", 20}, {"date of expiry", 28},
+		{"optional data", 43}, {"composite", 44},
+	}
+	a := newAdapter(t)
+	for _, tt := range tests {
+		t.Run(tt.field, func(t *testing.T) {
+			line := []byte(reissueLine2)
+			line[tt.position-1] = '7'
+			body := edit(t, "request_reissue", map[string]any{
+				"/old_passport/mrz": []any{reissueLine1, string(line)},
+			})
+			_, err := a.Decode(body, passport.ContentType)
+			vs := schemas.Violations(err)
+			if vs == nil {
+				t.Fatalf("error = %v, want a validation error", err)
+			}
+			want := "line 2, position " + strconv.Itoa(tt.position) + ": " + tt.field + ": check digit is 7"
+			found := false
+			for _, v := range vs {
+				if v.Pointer != "/old_passport/mrz" || v.Rule != "mrz-check-digit" {
+					t.Errorf("violation %v, want only mrz-check-digit at /old_passport/mrz", v)
+				}
+				found = found || strings.HasPrefix(v.Message, want)
+			}
+			if !found {
+				t.Errorf("violations %v do not name %q", vs, want)
+			}
+		})
+	}
+}
+
+func TestDecodeMRZCenturyFromApplicant(t *testing.T) {
+	// The zone of a man born in 1925: the two-digit year 25 alone reads
+	// as 2025, and the applicant's date of birth settles the century.
+	zone := mrz.Document{
+		Format: mrz.TD3, DocumentCode: "P", IssuingState: "IND", DocumentNumber: "Z1234567",
+		Nationality: "IND", DateOfBirth: time.Date(1925, 5, 17, 0, 0, 0, 0, time.UTC),
+		ExpiresOn: time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC), Sex: "M",
+		PrimaryIdentifier: "KURIAN", SecondaryIdentifier: "MATHEW",
+	}
+	lines, err := zone.Lines()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := edit(t, "request_reissue", map[string]any{
+		"/old_passport/mrz":        []any{lines[0], lines[1]},
+		"/applicant/date_of_birth": "1925-05-17",
+		"/applicant/sex":           "male",
+		"/applicant/names/0":       map[string]any{"full": "Mathew Kurian"},
+	})
+	d, err := newAdapter(t).Decode(body, passport.ContentType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Messages[0].VerificationRequest.OldPassport.DateOfBirth; got != "1925-05-17" {
+		t.Errorf("DateOfBirth = %s, want the applicant's 1925-05-17", got)
+	}
+}
+
+func TestJournalMasksAadhaar(t *testing.T) {
+	a := newAdapter(t)
+	d, err := a.Decode(inputs(t)["request_fresh"], passport.ContentType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Journal == nil || strings.Contains(string(d.Journal), "2345 6789 0124") {
+		t.Fatalf("Journal = %s, want the document with the Aadhaar number masked", d.Journal)
+	}
+	again, err := a.Decode(d.Journal, passport.ContentType)
+	if err != nil {
+		t.Fatalf("decoding the journal copy: %v", err)
+	}
+	got, _ := json.Marshal(comparable(again.Messages[0]))
+	want, _ := json.Marshal(comparable(d.Messages[0]))
+	if string(got) != string(want) {
+		t.Errorf("journal copy decodes to another message\ngot  %s\nwant %s", got, want)
+	}
+	d, err = a.Decode(inputs(t)["request_reissue"], passport.ContentType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Journal != nil {
+		t.Error("Journal is set for a body without an Aadhaar number")
+	}
+}

@@ -1,0 +1,92 @@
+// Package passport is the adapter for the passport office's police
+// verification. The passport office asks the police to verify an
+// applicant (a verification request); the police station that verified
+// answers (a verification report). Both travel as the JSON documents that
+// schemas/passport describes, and the adapter reads and writes both: the
+// request from the passport office and on to the police station, the
+// report from the station and on to the passport office.
+//
+// A reissue's request carries the old passport's machine readable zone
+// as its lines. Decode parses it with package mrz and reports a bad check
+// digit, date or layout as a violation at "/old_passport/mrz" with rule
+// "mrz-check-digit", "mrz-date" or "mrz-format" and a message naming the
+// field, line and position. An Aadhaar number is never kept in clear:
+// Decode validates it and replaces it with its masked form and a keyed
+// token (see canonical.MaskAadhaar).
+package passport
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Agency is the agency name the adapter speaks for.
+const Agency = "passport"
+
+// ContentType is the media type of every verification document.
+const ContentType = "application/json"
+
+// minKeyLength is the shortest Aadhaar key Config.Validate accepts, in
+// bytes: the output size of HMAC-SHA256.
+const minKeyLength = 32
+
+// defaultClockSkew is Config.ClockSkew's default.
+const defaultClockSkew = 10 * time.Minute
+
+// Config configures the adapter.
+type Config struct {
+	// AadhaarKey is the HMAC key of the tokens that represent Aadhaar
+	// numbers, at least 32 bytes. Every adapter of one hub must use the
+	// same key, or tokens of one number will not match. Required.
+	AadhaarKey []byte
+	// Now returns the current time, for rejecting dates in the future and
+	// for choosing the century of the two-digit years in a machine
+	// readable zone. Default time.Now.
+	Now func() time.Time
+	// ClockSkew is how far past Now a time may lie before it counts as in
+	// the future, to allow for senders' clocks. Default 10 minutes.
+	ClockSkew time.Duration
+}
+
+// Validate returns an error when c cannot build an adapter.
+func (c Config) Validate() error {
+	if len(c.AadhaarKey) < minKeyLength {
+		return fmt.Errorf("invalid passport adapter config: AadhaarKey has %d bytes, want at least %d",
+			len(c.AadhaarKey), minKeyLength)
+	}
+	if c.ClockSkew < 0 {
+		return errors.New("invalid passport adapter config: ClockSkew is negative")
+	}
+	return nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.ClockSkew == 0 {
+		c.ClockSkew = defaultClockSkew
+	}
+	c.AadhaarKey = bytes.Clone(c.AadhaarKey)
+	return c
+}
+
+// Adapter translates verification documents to canonical messages and
+// back. It keeps no state between calls and is safe for concurrent use.
+type Adapter struct {
+	cfg Config
+}
+
+// New returns an adapter configured by cfg, or an error when cfg is
+// invalid.
+func New(cfg Config) (*Adapter, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Adapter{cfg: cfg.withDefaults()}, nil
+}
+
+// Agency returns "passport".
+func (a *Adapter) Agency() string { return Agency }
