@@ -22,8 +22,8 @@ build:
 # Each decoder's fuzz target for a short run; FUZZTIME sets the length.
 FUZZTIME ?= 20s
 fuzz:
-	$(GO) test ./adapters/police -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
-	$(GO) test ./adapters/courts -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+	$(GO) test ./adapters/police -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./adapters/courts -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 
 clean:
 	rm -rf bin data

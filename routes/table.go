@@ -33,7 +33,9 @@ type Decision struct {
 	Matched bool
 	// Reason is the condition's value, or the error that stopped its
 	// evaluation; such a route does not match.
-	Reason       string
+	Reason string
+	// Failed is true when the condition could not be evaluated.
+	Failed       bool
 	Destinations []string
 }
 
@@ -182,6 +184,7 @@ func decide(r compiledRoute, m *canonical.Message) Decision {
 	val, _, err := r.program.Eval(map[string]any{"message": m})
 	if err != nil {
 		d.Reason = "condition failed: " + err.Error()
+		d.Failed = true
 		return d
 	}
 	matched, ok := val.(types.Bool)

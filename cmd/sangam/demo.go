@@ -44,7 +44,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp
 		}
-		return err
+		return errFlags
 	}
 	cfg, err := config()
 	if err != nil {

@@ -9,6 +9,7 @@
 //	sangam decode --agency NAME FILE       print FILE's canonical JSON or its errors
 //	sangam encode --agency NAME FILE       print canonical JSON FILE in NAME's format
 //	sangam replay [flags] DELIVERY_ID...   replay dead letters on a running hub
+//	sangam bench  [flags]                  measure a hub under load on loopback
 //
 // FILE may be "-" for standard input. Exit status: 0 success, 1 invalid
 // input, 2 usage or setup error.
@@ -44,6 +45,7 @@ var commands = []command{
 	{"decode", "print a file's canonical JSON or its validation errors", runDecode},
 	{"encode", "print canonical JSON in an agency's format", runEncode},
 	{"replay", "replay dead-lettered deliveries on a running hub", runReplay},
+	{"bench", "measure a hub under load on loopback and print a report", runBench},
 }
 
 func main() {
@@ -71,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitInvalid
 		case errors.Is(err, errHelp):
 			return exitOK
+		case errors.Is(err, errFlags):
+			return exitSetup
 		default:
 			fmt.Fprintf(stderr, "sangam %s: %v\n", c.name, err)
 			return exitSetup

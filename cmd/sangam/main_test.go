@@ -143,3 +143,28 @@ func TestDemoShowsChargesheetToCNR(t *testing.T) {
 		t.Errorf("demo does not show the invalid chargesheet rejected:\n%s", out)
 	}
 }
+
+func TestDecodeOutputEncodesDirectly(t *testing.T) {
+	_, out, _ := runCLI(t, "decode", "--agency", "police", writeSample(t, "chargesheet-2023-ipc"))
+	path := filepath.Join(t.TempDir(), "decoded.json")
+	if err := os.WriteFile(path, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, xml, errOut := runCLI(t, "encode", "--agency", "courts", path)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(xml, "CoreFilingMessage") {
+		t.Errorf("output is not a court filing:\n%.300s", xml)
+	}
+}
+
+func TestUnknownFlagReportedOnce(t *testing.T) {
+	code, _, errOut := runCLI(t, "decode", "--bogus", "x")
+	if code != exitSetup {
+		t.Errorf("exit %d, want %d", code, exitSetup)
+	}
+	if n := strings.Count(errOut, "flag provided but not defined"); n != 1 {
+		t.Errorf("the flag error appears %d times, want once:\n%s", n, errOut)
+	}
+}

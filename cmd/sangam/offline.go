@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/google/uuid"
 
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/registry"
@@ -17,6 +20,10 @@ import (
 // errHelp is returned after a command printed its help on request.
 var errHelp = errors.New("help requested")
 
+// errFlags is returned after the flag package printed a flag error and
+// the usage, so the caller does not print the error again.
+var errFlags = errors.New("invalid flags")
+
 // parseFlags parses a command's flags and returns its single FILE
 // argument.
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (string, error) {
@@ -25,7 +32,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (string, erro
 		if errors.Is(err, flag.ErrHelp) {
 			return "", errHelp
 		}
-		return "", err
+		return "", errFlags
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -98,6 +105,8 @@ func validateAll(ms []canonical.Message) error {
 func runEncode(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("encode", flag.ContinueOnError)
 	agency := fs.String("agency", "", "agency whose format to write, such as police or courts")
+	id := fs.String("id", uuid.Must(uuid.NewV7()).String(),
+		"hub message id to write when the message has none, as decode's output has not")
 	file, err := parseFlags(fs, args, stderr)
 	if err != nil {
 		return err
@@ -110,6 +119,10 @@ func runEncode(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	body, err = singleMessage(body)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errInvalid, err)
+	}
 	if err := schemas.Validate("canonical/message.json", body); err != nil {
 		printViolations(stderr, err)
 		return fmt.Errorf("%w: %s", errInvalid, summary(err))
@@ -117,6 +130,9 @@ func runEncode(args []string, stdout, stderr io.Writer) error {
 	var m canonical.Message
 	if err := json.Unmarshal(body, &m); err != nil {
 		return fmt.Errorf("%w: reading canonical JSON: %v", errInvalid, err)
+	}
+	if m.ID == "" {
+		m.ID = *id
 	}
 	enc, err := a.Encode(&m)
 	if err != nil {
@@ -144,4 +160,21 @@ func printJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// singleMessage returns the one message of a JSON array of one, as
+// decode prints, or body itself when it is not an array.
+func singleMessage(body []byte) ([]byte, error) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '[' {
+		return body, nil
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(trimmed, &list); err != nil {
+		return nil, fmt.Errorf("reading canonical JSON: %v", err)
+	}
+	if len(list) != 1 {
+		return nil, fmt.Errorf("the file holds %d messages; encode takes one", len(list))
+	}
+	return list[0], nil
 }

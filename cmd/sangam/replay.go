@@ -35,7 +35,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp
 		}
-		return err
+		return errFlags
 	}
 	who := *by
 	if who == "" {

@@ -65,6 +65,9 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 	for _, v := range p.Errors {
 		fmt.Fprintln(stderr, v.String())
 	}
+	if strings.HasSuffix(p.Type, ":unknown-agency") {
+		return fmt.Errorf("hub responded with HTTP %d (%s)", status, p.Type)
+	}
 	if status >= 400 && status < 500 && !p.Retryable {
 		return fmt.Errorf("%w: hub responded with HTTP %d (%s)", errInvalid, status, p.Type)
 	}

@@ -53,7 +53,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		if err == flag.ErrHelp {
 			return errHelp
 		}
-		return err
+		return errFlags
 	}
 	cfg, err := config()
 	if err != nil {

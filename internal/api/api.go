@@ -47,7 +47,49 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	return mux
+	return problemForUnmatched(mux)
+}
+
+// problemForUnmatched answers requests that match no route, which
+// ServeMux would answer in plain text, with problem details instead.
+func problemForUnmatched(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(&unmatchedWriter{ResponseWriter: w, r: r}, r)
+	})
+}
+
+// unmatchedWriter replaces ServeMux's plain-text 404 and 405 answers.
+type unmatchedWriter struct {
+	http.ResponseWriter
+	r        *http.Request
+	replaced bool
+}
+
+func (u *unmatchedWriter) WriteHeader(code int) {
+	switch code {
+	case http.StatusNotFound:
+		u.replaced = true
+		problem.Write(u.ResponseWriter, problem.New(problem.NotFound,
+			"no such endpoint: "+u.r.Method+" "+u.r.URL.Path))
+	case http.StatusMethodNotAllowed:
+		u.replaced = true
+		p := problem.New(problem.MethodNotAllowed, u.r.Method+" is not allowed on "+
+			u.r.URL.Path+"; allowed: "+u.Header().Get("Allow"))
+		problem.Write(u.ResponseWriter, p)
+	default:
+		u.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (u *unmatchedWriter) Write(b []byte) (int, error) {
+	if u.replaced {
+		return len(b), nil
+	}
+	return u.ResponseWriter.Write(b)
 }
 
 // InboundResponse is the body of a 202 or 200 response to an inbound post.

@@ -22,6 +22,9 @@ import (
 	"github.com/sangam-hub/sangam/internal/sqlite"
 )
 
+// journalFile is the embedded default's SQLite file in the data folder.
+const journalFile = "sangam.db"
+
 // deliveryGroup is the consumer group of the delivery handlers on
 // SQLite. The PostgreSQL bus has one implicit group per topic, which all
 // hubs on one database share, so each command is handled by one of them.
@@ -55,7 +58,7 @@ func openSQLite(ctx context.Context, cfg Config) (*backend, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data folder: %w", err)
 	}
-	path := filepath.Join(cfg.DataDir, "sangam.db")
+	path := filepath.Join(cfg.DataDir, journalFile)
 	db, err := sqlite.Open(path)
 	if err != nil {
 		return nil, err

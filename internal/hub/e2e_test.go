@@ -261,4 +261,24 @@ func TestUnknownAgencyAndMissingMessage(t *testing.T) {
 	if code := getJSON(t, w.url, "/api/v1/messages/nope", &j); code != http.StatusNotFound {
 		t.Errorf("missing message: status %d, want 404", code)
 	}
+	for _, c := range []struct {
+		method, path string
+		status       int
+	}{
+		{http.MethodGet, "/no/such/endpoint", http.StatusNotFound},
+		{http.MethodDelete, "/api/v1/messages/x", http.StatusMethodNotAllowed},
+	} {
+		req, _ := http.NewRequest(c.method, w.url+c.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.status {
+			t.Errorf("%s %s: status %d, want %d", c.method, c.path, resp.StatusCode, c.status)
+		}
+		if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+			t.Errorf("%s %s: Content-Type %q, want problem details", c.method, c.path, ct)
+		}
+	}
 }

@@ -117,6 +117,11 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	h.server = &http.Server{
 		Handler:           apiServer.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
+		// A client that stalls while sending its body is cut off rather
+		// than holding a connection.
+		ReadTimeout:  time.Minute,
+		WriteTimeout: time.Minute,
+		IdleTimeout:  2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	ln, err := net.Listen("tcp", h.cfg.Listen)

@@ -14,7 +14,7 @@ import (
 // loadOrCreateKey returns the Aadhaar masking key kept in dir, creating a
 // random 32-byte key readable only by its owner on first use. The key
 // must outlive restarts, or tokens written before and after would not
-// match.
+// match, so a missing key beside an existing journal is an error.
 func loadOrCreateKey(dir string) ([]byte, error) {
 	path := filepath.Join(dir, "aadhaar.key")
 	data, err := os.ReadFile(path)
@@ -27,6 +27,11 @@ func loadOrCreateKey(dir string) ([]byte, error) {
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("reading Aadhaar key: %w", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, journalFile)); err == nil {
+		return nil, fmt.Errorf("%s is missing but the journal in %s exists: tokens made with "+
+			"a new key would not match the journal's; restore the key file or set "+
+			"SANGAM_AADHAAR_KEY to the key the journal was written with", path, dir)
 	}
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {

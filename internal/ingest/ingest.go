@@ -115,6 +115,10 @@ func (s *Service) journal(ctx context.Context, m *canonical.Message, raw []byte,
 		RoutesVersion: table.Version(),
 	}
 	for _, d := range decisions {
+		if d.Failed && s.Log != nil {
+			s.Log.Warn("route condition failed; the route does not match", "route", d.Route,
+				"message_id", m.ID, "case_id", m.CaseKey, "error", d.Reason)
+		}
 		entry.Routing = append(entry.Routing, journal.RouteDecision{
 			Route: d.Route, Matched: d.Matched, Reason: d.Reason, Destinations: d.Destinations,
 		})

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -46,6 +47,16 @@ func Open(path string) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	// SQLite creates a missing file with the process's umask, usually
+	// readable by everyone, and gives the -wal and -shm files the main
+	// file's mode. The journal holds personal data, so the file is made
+	// private before SQLite sees it. An empty file is an empty database.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
+	}
+	_ = f.Close()
 
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {

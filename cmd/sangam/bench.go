@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/sangam-hub/sangam/internal/bench"
+)
+
+// benchPostgres is the server --store postgres uses when neither
+// --postgres nor $SANGAM_POSTGRES names one.
+const benchPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+func runBench(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	store := fs.String("store", bench.StoreSQLite, "where the hub keeps its journal and bus: sqlite or postgres")
+	pg := fs.String("postgres", envOr("SANGAM_POSTGRES", benchPostgres),
+		"PostgreSQL URL for --store postgres, on a loopback host; the bench uses a schema of its "+
+			"own and drops it (default $SANGAM_POSTGRES, else the local test database)")
+	rates := fs.String("rates", "250,500,1000,2000", "open-loop steps, comma-separated messages per second")
+	cfg := bench.Config{}
+	fs.DurationVar(&cfg.Duration, "duration", bench.DefaultDuration, "how long each step sends")
+	fs.IntVar(&cfg.Senders, "senders", bench.DefaultSenders, "closed-loop concurrent senders")
+	fs.IntVar(&cfg.SteadyRate, "steady", bench.DefaultSteadyRate,
+		"messages per second sent while the receiver is paused, to build the backlog")
+	fs.IntVar(&cfg.MaxMessages, "max-messages", 0, "cap on the documents of one step (0: no cap)")
+	fs.DurationVar(&cfg.DrainTimeout, "drain-timeout", bench.DefaultDrainTimeout,
+		"how long to wait for a step's deliveries after it stops sending")
+	fs.StringVar(&cfg.DataDir, "data", "", "folder for the SQLite files (default: a temporary folder)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	verbose := fs.Bool("v", false, "show the hub's info log")
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return err
+	}
+
+	cfg.Store = *store
+	if cfg.Store == bench.StorePostgres {
+		cfg.PostgresDSN = *pg
+	}
+	var err error
+	if cfg.Rates, err = parseRates(*rates); err != nil {
+		return err
+	}
+	cfg.Log = slog.New(slog.NewTextHandler(stderr, nil))
+	if *verbose {
+		cfg.HubLog = cfg.Log
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	report, err := bench.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(report)
+	}
+	report.WriteText(stdout)
+	return nil
+}
+
+// parseRates reads a comma-separated list of positive integers.
+func parseRates(list string) ([]int, error) {
+	var rates []int
+	for _, field := range strings.Split(list, ",") {
+		r, err := strconv.Atoi(strings.TrimSpace(field))
+		if err != nil || r <= 0 {
+			return nil, fmt.Errorf("--rates: invalid rate %q, expected a positive integer", field)
+		}
+		rates = append(rates, r)
+	}
+	return rates, nil
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
