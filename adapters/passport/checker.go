@@ -21,6 +21,8 @@ const (
 	ruleMRZDate    = "mrz-date"        // an MRZ date that is no calendar date
 	ruleMRZFormat  = "mrz-format"      // MRZ lines of the wrong count, length or characters
 	ruleMRZMatch   = "mrz-mismatch"    // an MRZ field that contradicts the application
+	ruleFresh      = "fresh"           // an old passport on a fresh application
+	ruleCases      = "cases"           // cases on a report that is not adverse
 )
 
 // ist is India Standard Time, the zone of dates without a time.

@@ -28,7 +28,11 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 		DueOn:         doc.DueOn,
 		PoliceStation: doc.PoliceStation,
 	}
-	if doc.OldPassport != nil {
+	switch {
+	case doc.OldPassport != nil && doc.Kind == string(canonical.VerificationFresh):
+		c.add("/old_passport", ruleFresh, "a fresh application has no old passport: "+
+			"set kind to reissue or leave out old_passport")
+	case doc.OldPassport != nil:
 		req.OldPassport = c.oldPassport(doc.OldPassport.MRZ, req.Applicant.DateOfBirth)
 	}
 	for _, mt := range doc.Matches {
@@ -144,6 +148,10 @@ func canonicalMRZ(d mrz.Document) *canonical.MRZ {
 func (c *checker) report(doc *reportDoc) canonical.Message {
 	c.dateTime("/sent_at", doc.SentAt)
 	reported := c.dateTime("/reported_at", doc.ReportedAt)
+	if len(doc.Cases) > 0 && doc.Outcome != string(canonical.VerificationAdverse) {
+		c.add("/cases", ruleCases, "only an adverse report lists cases, not one with outcome %s",
+			doc.Outcome)
+	}
 	rep := &canonical.VerificationReport{
 		FileNumber:    doc.FileNumber,
 		Outcome:       canonical.VerificationOutcome(doc.Outcome),

@@ -18,6 +18,7 @@ const (
 	ruleChronology = "chronology" // events out of order, such as a release before admission
 	ruleAadhaar    = "aadhaar"    // not a valid Aadhaar number
 	ruleBlank      = "blank"      // a name of white space only
+	ruleGround     = "ground"     // a release ground on something other than a release
 )
 
 // ist is India Standard Time, the zone of dates without a time.

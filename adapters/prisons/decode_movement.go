@@ -11,6 +11,10 @@ func (c *checker) movement(doc *movementDoc) canonical.Message {
 	at := c.dateTime("/at", doc.At)
 	p := c.prisoner("/prisoner", &doc.Prisoner)
 	c.notBefore("/at", at, "/prisoner/admitted_at", p.AdmittedAt)
+	if doc.ReleaseGround != "" && doc.Kind != string(canonical.MoveRelease) {
+		c.add("/release_ground", ruleGround, "release_ground is only for kind release, "+
+			"not %s: leave it out", doc.Kind)
+	}
 
 	mv := &canonical.Movement{
 		Prisoner:      p,
@@ -35,6 +39,10 @@ func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
 	appear := c.date("/appear_on", doc.AppearOn, false)
 	issued := c.dateTime("/issued_at", doc.IssuedAt)
 	c.notBefore("/appear_on", appear, "/ordered_on", ordered)
+	if doc.ReleaseGround != "" && doc.Kind != string(canonical.OrderRelease) {
+		c.add("/release_ground", ruleGround, "release_ground is only for kind release_order, "+
+			"not %s: leave it out", doc.Kind)
+	}
 
 	order := &canonical.CourtOrder{
 		Kind:          canonical.CourtOrderKind(doc.Kind),

@@ -84,7 +84,7 @@ func TestDecodeViolations(t *testing.T) {
 			"/kind": "court_production_return", "/from": nil,
 		}, []violation{{"", "required"}}},
 		{"ground of an escape", "release_bail", map[string]any{"/kind": "escape"},
-			[]violation{{"/release_ground", "not"}}},
+			[]violation{{"/release_ground", "ground"}}},
 		{"place without kind", "release_bail", map[string]any{"/from/kind": nil},
 			[]violation{{"/from", "required"}}},
 		{"release before admission", "release_bail", map[string]any{"/at": "2025-09-20T10:00:00+05:30"},
@@ -109,7 +109,7 @@ func TestDecodeViolations(t *testing.T) {
 		{"warrant without number", "court_order_production", map[string]any{"/prisoner/number": nil},
 			[]violation{{"/prisoner", "required"}}},
 		{"committal with ground", "court_order_committal", map[string]any{"/release_ground": "bail"},
-			[]violation{{"/release_ground", "not"}}},
+			[]violation{{"/release_ground", "ground"}}},
 		{"unknown field", "death_in_custody", map[string]any{"/cause": "cardiac arrest"},
 			[]violation{{"/cause", "unevaluatedProperties"}}},
 	}
