@@ -25,6 +25,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	from := fs.String("from", "", "replay dead letters that died at or after this RFC 3339 time")
 	to := fs.String("to", "", "replay dead letters that died before this RFC 3339 time")
 	limit := fs.Int("limit", 0, "replay at most this many dead letters (default 100)")
+	token := tokenFlag(fs)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam replay [flags] DELIVERY_ID...")
@@ -49,7 +50,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	case fs.NArg() > 0:
 		for _, id := range fs.Args() {
 			body, _ := json.Marshal(api.ReplayRequest{Force: *force, By: who})
-			if err := postReplay(base+"/api/v1/deliveries/"+id+"/replay", body, stdout); err != nil {
+			if err := postReplay(base+"/api/v1/deliveries/"+id+"/replay", body, *token, stdout); err != nil {
 				return err
 			}
 		}
@@ -71,14 +72,20 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			*t.dst = parsed
 		}
 		body, _ := json.Marshal(req)
-		return postReplay(base+"/api/v1/deadletters/replay", body, stdout)
+		return postReplay(base+"/api/v1/deadletters/replay", body, *token, stdout)
 	}
 	fs.Usage()
 	return errors.New("give delivery ids or a filter")
 }
 
-func postReplay(url string, body []byte, stdout io.Writer) error {
-	resp, err := demoHTTP.Post(url, "application/json", bytes.NewReader(body))
+func postReplay(url string, body []byte, token string, stdout io.Writer) error {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	authorize(req, token)
+	resp, err := demoHTTP.Do(req)
 	if err != nil {
 		return fmt.Errorf("posting to %s: %w", url, err)
 	}

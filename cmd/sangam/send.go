@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	contentType := fs.String("content-type", "",
 		"media type of FILE (default: application/xml for .xml files, else application/json)")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for the hub's answer")
+	token := tokenFlag(fs)
 	file, err := parseFlags(fs, args, stderr)
 	if err != nil {
 		return err
@@ -40,7 +42,13 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	}
 	url := strings.TrimRight(*hub, "/") + "/api/v1/inbound/" + *agency
 	client := &http.Client{Timeout: *timeout}
-	resp, err := client.Post(url, ct, bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", ct)
+	authorize(req, *token)
+	resp, err := client.Do(req)
 	if err != nil {
 		return fmt.Errorf("posting to %s: %w", url, err)
 	}
@@ -72,4 +80,17 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: hub responded with HTTP %d (%s)", errInvalid, status, p.Type)
 	}
 	return fmt.Errorf("hub responded with HTTP %d (%s)", status, p.Type)
+}
+
+// tokenFlag registers --token, the bearer token sent to the hub.
+func tokenFlag(fs *flag.FlagSet) *string {
+	return fs.String("token", os.Getenv("SANGAM_TOKEN"),
+		"bearer token for the hub's API (default $SANGAM_TOKEN)")
+}
+
+// authorize adds the bearer token to req when there is one.
+func authorize(req *http.Request, token string) {
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/hub"
 )
 
@@ -23,6 +24,9 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		"PostgreSQL connection URL; when set, the journal and bus use it instead of SQLite "+
 			"(default $SANGAM_POSTGRES)")
 	routesFile := fs.String("routes", "", "routes file (YAML); default: the embedded default routes")
+	tokens := fs.String("tokens", os.Getenv("SANGAM_TOKENS"),
+		"token file (YAML) of agencies and operators allowed to call the API; "+
+			"without it the API is open (default $SANGAM_TOKENS)")
 	verbose := fs.Bool("v", false, "log each message at debug level")
 	return func() (hub.Config, error) {
 		cfg := hub.Config{Listen: *listen, DataDir: *data, PostgresDSN: *pg}
@@ -32,6 +36,15 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 				return cfg, fmt.Errorf("reading routes: %w", err)
 			}
 			cfg.Routes = doc
+		}
+		if *tokens != "" {
+			doc, err := os.ReadFile(*tokens)
+			if err != nil {
+				return cfg, fmt.Errorf("reading token file: %w", err)
+			}
+			if cfg.Tokens, err = auth.Parse(doc); err != nil {
+				return cfg, err
+			}
 		}
 		if k := os.Getenv("SANGAM_AADHAAR_KEY"); k != "" {
 			cfg.AadhaarKey = []byte(k)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
@@ -32,18 +33,21 @@ type Server struct {
 	Log      *slog.Logger
 	// MaxBody is the largest inbound body in bytes; DefaultMaxBody when 0.
 	MaxBody int64
+	// Tokens authenticates callers. Nil leaves the API open to anyone who
+	// can reach it, for development on loopback only.
+	Tokens *auth.Tokens
 }
 
 // Handler returns the API's routes.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/v1/inbound/{agency}", s.inbound)
-	mux.HandleFunc("GET /api/v1/messages/{id}", s.journey)
-	mux.HandleFunc("GET /api/v1/messages", s.find)
-	mux.HandleFunc("GET /api/v1/deadletters", s.deadLetters)
-	mux.HandleFunc("POST /api/v1/deadletters/replay", s.replayMany)
-	mux.HandleFunc("POST /api/v1/deliveries/{id}/replay", s.replayOne)
-	mux.HandleFunc("GET /api/v1/destinations", s.destinations)
+	mux.HandleFunc("POST /api/v1/inbound/{agency}", s.agencyOnly(s.inbound))
+	mux.HandleFunc("GET /api/v1/messages/{id}", s.operatorOnly(s.journey))
+	mux.HandleFunc("GET /api/v1/messages", s.operatorOnly(s.find))
+	mux.HandleFunc("GET /api/v1/deadletters", s.operatorOnly(s.deadLetters))
+	mux.HandleFunc("POST /api/v1/deadletters/replay", s.operatorOnly(s.replayMany))
+	mux.HandleFunc("POST /api/v1/deliveries/{id}/replay", s.operatorOnly(s.replayOne))
+	mux.HandleFunc("GET /api/v1/destinations", s.operatorOnly(s.destinations))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

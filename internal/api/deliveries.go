@@ -156,6 +156,14 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) replay(r *http.Request, id string, req ReplayRequest) (ReplayResult, error) {
 	by := req.By
+	if p, ok := principal(r); ok {
+		// The authenticated name is what the journal keeps; a name in the
+		// body is only a note beside it.
+		by = p.Name
+		if req.By != "" && req.By != p.Name {
+			by = p.Name + " (for " + req.By + ")"
+		}
+	}
 	if by == "" {
 		by = "api"
 	}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/delivery"
 )
 
@@ -30,6 +31,9 @@ type Config struct {
 	// DataDir/aadhaar.key, created at first start. Hubs that must match
 	// each other's tokens share one key.
 	AadhaarKey []byte
+	// Tokens authenticates API callers. Nil leaves the API open, which
+	// the hub logs as a warning at start-up.
+	Tokens *auth.Tokens
 	// TimeZone is the offset the hub writes received times in. Default
 	// Asia/Kolkata.
 	TimeZone *time.Location

@@ -112,7 +112,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	}
 	apiServer := &api.Server{
 		Ingest: svc, Store: h.backend.store, Routes: h.table.Load,
-		Breakers: h.breakers, Log: log,
+		Breakers: h.breakers, Log: log, Tokens: h.cfg.Tokens,
 	}
 	h.server = &http.Server{
 		Handler:           apiServer.Handler(),
@@ -195,6 +195,10 @@ func (h *Hub) Run(ctx context.Context) error {
 	}()
 	log.Info("hub started", "listen", h.Addr(), "store", h.backend.name,
 		"routes_version", h.Routes().Version())
+	if h.cfg.Tokens == nil {
+		log.Warn("API authentication is off: anyone who can reach " + h.Addr() +
+			" may post as any agency; give serve a token file with --tokens")
+	}
 
 	var runErr error
 	select {

@@ -29,7 +29,10 @@ var (
 	TooLarge      = Kind{"too-large", "Message is too large", http.StatusRequestEntityTooLarge, false}
 	Unavailable   = Kind{"unavailable", "Hub cannot store the message now",
 		http.StatusServiceUnavailable, true}
-	BadRequest       = Kind{"bad-request", "Request is invalid", http.StatusBadRequest, false}
+	BadRequest      = Kind{"bad-request", "Request is invalid", http.StatusBadRequest, false}
+	Unauthenticated = Kind{"unauthenticated", "Authentication required",
+		http.StatusUnauthorized, false}
+	Forbidden        = Kind{"forbidden", "Not allowed", http.StatusForbidden, false}
 	MethodNotAllowed = Kind{"method-not-allowed", "Method not allowed",
 		http.StatusMethodNotAllowed, false}
 	Conflict = Kind{"conflict", "Request conflicts with the resource's state",

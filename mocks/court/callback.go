@@ -92,6 +92,9 @@ func (s *Server) post(reg Registration, body []byte) (int, error) {
 	}
 	req.Header.Set("Content-Type", courts.ContentType)
 	req.Header.Set("Idempotency-Key", reg.CallbackID)
+	if s.cfg.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.cfg.Token)
+	}
 	resp, err := s.cfg.Client.Do(req)
 	if err != nil {
 		return 0, err

@@ -65,6 +65,9 @@ type Config struct {
 	// DefaultRetryMax.
 	RetryBase time.Duration
 	RetryMax  time.Duration
+	// Token is the bearer token the court sends with its callbacks, for a
+	// hub that requires one. Default none.
+	Token string
 	// Logger receives the mock's log. Default slog.Default().
 	Logger *slog.Logger
 }

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/sangam-hub/sangam/internal/auth"
+)
+
+func runToken(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	name := fs.String("name", "", "who will hold the token, such as cctns-kerala")
+	agency := fs.String("agency", "", "agency the token may post messages as")
+	operator := fs.Bool("operator", false, "let the token read journeys and replay deliveries")
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return errFlags
+	}
+	if *name == "" || (*agency == "" && !*operator) {
+		fs.Usage()
+		return errors.New("give --name and --agency or --operator")
+	}
+	token, digest, err := auth.NewToken()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "# token for %s: give it to its holder and keep it nowhere else\n", *name)
+	fmt.Fprintf(stdout, "# %s\n", token)
+	fmt.Fprintf(stdout, "# entry for the hub's token file:\n")
+	entry := fmt.Sprintf("  - {name: %s", *name)
+	if *agency != "" {
+		entry += ", agency: " + *agency
+	}
+	if *operator {
+		entry += ", operator: true"
+	}
+	fmt.Fprintf(stdout, "%s, sha256: %s}\n", entry, digest)
+	return nil
+}

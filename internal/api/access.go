@@ -1,0 +1,73 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/sangam-hub/sangam/internal/auth"
+	"github.com/sangam-hub/sangam/internal/problem"
+)
+
+type principalKey struct{}
+
+// principal returns the authenticated caller of r, and false when the
+// API runs without tokens.
+func principal(r *http.Request) (auth.Principal, bool) {
+	p, ok := r.Context().Value(principalKey{}).(auth.Principal)
+	return p, ok
+}
+
+// authenticate identifies r's caller, or answers 401 and returns false.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
+	if s.Tokens == nil {
+		return r, true
+	}
+	p, err := s.Tokens.Identify(r)
+	if err != nil {
+		detail := "send the token your administrator issued as Authorization: Bearer TOKEN"
+		if errors.Is(err, auth.ErrUnknownToken) {
+			detail = "the bearer token is not known to this hub"
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="sangam"`)
+		problem.Write(w, problem.New(problem.Unauthenticated, detail))
+		s.Log.Warn("request without a valid token", "path", r.URL.Path, "error", err)
+		return r, false
+	}
+	return r.WithContext(context.WithValue(r.Context(), principalKey{}, p)), true
+}
+
+// agencyOnly lets through callers whose token belongs to the agency in
+// the path.
+func (s *Server) agencyOnly(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r, ok := s.authenticate(w, r)
+		if !ok {
+			return
+		}
+		if p, known := principal(r); known && p.Agency != r.PathValue("agency") {
+			s.Log.Warn("token used for another agency", "principal", p.Name,
+				"agency", r.PathValue("agency"))
+			problem.Write(w, problem.New(problem.Forbidden,
+				"this token may not post messages as agency "+r.PathValue("agency")))
+			return
+		}
+		next(w, r)
+	}
+}
+
+// operatorOnly lets through callers whose token is an operator's.
+func (s *Server) operatorOnly(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r, ok := s.authenticate(w, r)
+		if !ok {
+			return
+		}
+		if p, known := principal(r); known && !p.Operator {
+			problem.Write(w, problem.New(problem.Forbidden,
+				"this endpoint needs an operator's token"))
+			return
+		}
+		next(w, r)
+	}
+}

@@ -1,0 +1,117 @@
+// Package auth identifies who calls the hub's API. Each agency system and
+// each operator holds a bearer token; the hub keeps only the tokens'
+// SHA-256 digests, in a YAML file such as:
+//
+//	tokens:
+//	  - name: cctns-kerala      # who holds the token, for the journal
+//	    agency: police          # may post to /api/v1/inbound/police
+//	    sha256: 9f86d08...
+//	  - name: oncall-operator
+//	    operator: true          # may read journeys and replay deliveries
+//	    sha256: 2c26b46...
+//
+// `sangam token` makes a token and its digest line.
+package auth
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Principal is the holder of a token.
+type Principal struct {
+	Name string `yaml:"name"`
+	// Agency is the agency whose messages the holder may post; empty for
+	// an operator.
+	Agency string `yaml:"agency,omitempty"`
+	// Operator may read journeys and dead letters and replay deliveries.
+	Operator bool `yaml:"operator,omitempty"`
+	// SHA256 is the hex SHA-256 digest of the token.
+	SHA256 string `yaml:"sha256"`
+}
+
+// Tokens is a loaded token file. It is read-only and safe for concurrent
+// use.
+type Tokens struct {
+	principals []Principal
+	digests    [][]byte // digests[i] belongs to principals[i]
+}
+
+// Parse reads a token file and checks every entry.
+func Parse(doc []byte) (*Tokens, error) {
+	var file struct {
+		Tokens []Principal `yaml:"tokens"`
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(doc))
+	dec.KnownFields(true)
+	if err := dec.Decode(&file); err != nil {
+		return nil, fmt.Errorf("parsing token file: %w", err)
+	}
+	t := &Tokens{}
+	var errs []error
+	for i, p := range file.Tokens {
+		digest, err := hex.DecodeString(p.SHA256)
+		switch {
+		case p.Name == "":
+			errs = append(errs, fmt.Errorf("tokens[%d]: missing name", i))
+		case err != nil || len(digest) != sha256.Size:
+			errs = append(errs, fmt.Errorf("tokens[%d] %q: sha256: want 64 hex digits", i, p.Name))
+		case p.Agency == "" && !p.Operator:
+			errs = append(errs, fmt.Errorf("tokens[%d] %q: grants nothing: set agency or operator",
+				i, p.Name))
+		}
+		t.principals = append(t.principals, p)
+		t.digests = append(t.digests, digest)
+	}
+	if len(t.principals) == 0 {
+		errs = append(errs, errors.New("token file lists no tokens"))
+	}
+	return t, errors.Join(errs...)
+}
+
+// ErrNoToken is returned for a request without a bearer token.
+var ErrNoToken = errors.New("missing bearer token")
+
+// ErrUnknownToken is returned for a token the file does not list.
+var ErrUnknownToken = errors.New("unknown bearer token")
+
+// Identify returns the principal whose token r carries in its
+// Authorization header. Digests are compared in constant time.
+func (t *Tokens) Identify(r *http.Request) (Principal, error) {
+	h := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || token == "" {
+		return Principal{}, ErrNoToken
+	}
+	sum := sha256.Sum256([]byte(token))
+	found := -1
+	for i, d := range t.digests {
+		if subtle.ConstantTimeCompare(sum[:], d) == 1 {
+			found = i
+		}
+	}
+	if found < 0 {
+		return Principal{}, ErrUnknownToken
+	}
+	return t.principals[found], nil
+}
+
+// NewToken returns a random token and the token file line for it.
+func NewToken() (token, digest string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", err
+	}
+	token = hex.EncodeToString(b)
+	sum := sha256.Sum256([]byte(token))
+	return token, hex.EncodeToString(sum[:]), nil
+}
