@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -39,12 +40,14 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.DataDir, "data", "", "folder for the SQLite files (default: a temporary folder)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "show the hub's info log")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the run to this file")
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp
 		}
-		return err
+		return errFlags
 	}
 
 	cfg.Store = *store
@@ -62,7 +65,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	report, err := bench.Run(ctx, cfg)
+	report, err := profiled(*cpuProfile, *memProfile, func() (*bench.Report, error) {
+		return bench.Run(ctx, cfg)
+	})
 	if err != nil {
 		return err
 	}
@@ -73,6 +78,38 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	}
 	report.WriteText(stdout)
 	return nil
+}
+
+// profiled runs fn with the CPU profile written to cpuFile and a heap
+// profile, which also holds the allocations of the whole run, written to
+// memFile afterwards. An empty name skips that profile.
+func profiled(cpuFile, memFile string, fn func() (*bench.Report, error)) (*bench.Report, error) {
+	if cpuFile != "" {
+		f, err := os.Create(cpuFile)
+		if err != nil {
+			return nil, fmt.Errorf("creating CPU profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, fmt.Errorf("starting CPU profile: %w", err)
+		}
+	}
+	report, err := fn()
+	if cpuFile != "" {
+		pprof.StopCPUProfile()
+	}
+	if err != nil || memFile == "" {
+		return report, err
+	}
+	f, err := os.Create(memFile)
+	if err != nil {
+		return nil, fmt.Errorf("creating heap profile: %w", err)
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		return nil, fmt.Errorf("writing heap profile: %w", err)
+	}
+	return report, nil
 }
 
 // parseRates reads a comma-separated list of positive integers.

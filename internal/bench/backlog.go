@@ -1,0 +1,92 @@
+package bench
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// backlog pauses the receiver, sends at cfg.SteadyRate for cfg.Duration
+// while sampling the heap, then resumes the receiver and measures how
+// fast the waiting deliveries drain.
+func (b *bench) backlog(ctx context.Context) Backlog {
+	rate := b.cfg.SteadyRate
+	b.cfg.Log.Info("backlog step", "rate", rate, "duration", b.cfg.Duration)
+	runtime.GC()
+	base := heapInuse()
+
+	b.receiver.pause()
+	sampler := startHeapSampler(100 * time.Millisecond)
+	rec := newRecorder()
+	start, end := b.schedule(ctx, rec, rate, b.cfg.Duration)
+	peak := sampler.stop()
+	runtime.GC()
+	after := heapInuse()
+
+	resumed := time.Now()
+	b.receiver.resume()
+	step, last := b.finish(ctx, rec, start, end)
+	step.Mode, step.OfferedRate = "backlog", rate
+
+	out := Backlog{
+		Step: step, Backlog: step.Counts.Accepted,
+		HeapBaseMiB: mib(base), HeapPeakMiB: mib(peak), HeapAfterMiB: mib(after),
+	}
+	if out.Backlog > 0 {
+		thousands := float64(out.Backlog) / 1000
+		out.MiBPer1000 = round3(mib(peak-min(base, peak)) / thousands)
+		out.LiveMiBPer1000 = round3(mib(after-min(base, after)) / thousands)
+	}
+	if step.Drained && last.After(resumed) {
+		drain := last.Sub(resumed)
+		out.DrainSeconds = round3(drain.Seconds())
+		out.DrainRate = perSecond(step.Delivered, drain)
+		out.DrainMultiple = ratio(out.DrainRate, float64(rate))
+	}
+	return out
+}
+
+// heapInuse returns runtime.MemStats.HeapInuse: bytes in heap spans that
+// hold at least one object.
+func heapInuse() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
+}
+
+func mib(b uint64) float64 {
+	return round3(float64(b) / (1 << 20))
+}
+
+// heapSampler records the largest heapInuse of its samples.
+type heapSampler struct {
+	done chan struct{}
+	wg   sync.WaitGroup
+	peak uint64 // written by the sampling goroutine, read after it ends
+}
+
+func startHeapSampler(every time.Duration) *heapSampler {
+	s := &heapSampler{done: make(chan struct{}), peak: heapInuse()}
+	s.wg.Go(func() {
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-s.done:
+				return
+			case <-tick.C:
+				s.peak = max(s.peak, heapInuse())
+			}
+		}
+	})
+	return s
+}
+
+// stop ends the sampling and returns the peak, including one last
+// sample.
+func (s *heapSampler) stop() uint64 {
+	close(s.done)
+	s.wg.Wait()
+	return max(s.peak, heapInuse())
+}

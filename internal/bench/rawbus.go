@@ -1,0 +1,228 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sangam-hub/sangam/internal/bus"
+	"github.com/sangam-hub/sangam/internal/bus/pgbus"
+	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
+	"github.com/sangam-hub/sangam/internal/hub"
+	"github.com/sangam-hub/sangam/internal/sqlite"
+	"github.com/sangam-hub/sangam/routes"
+)
+
+// rawTopic is the topic of the raw bus step.
+const rawTopic = "bench-raw"
+
+// rawPubSub is one bus opened as the hub opens it, without the hub.
+type rawPubSub struct {
+	publisher     message.Publisher
+	newSubscriber func() (message.Subscriber, error)
+	close         func()
+}
+
+// runRawBus publishes documents on the bus alone for cfg.Duration, one
+// message per transaction from cfg.Senders publishers, then consumes them
+// with as many subscribers as the hub gives a destination.
+func runRawBus(ctx context.Context, cfg Config, e *env, gen *generator) (RawBus, error) {
+	cfg.Log.Info("raw bus step", "store", cfg.Store, "duration", cfg.Duration)
+	payload := gen.render(gen.valid[0], 0)
+	out := RawBus{PayloadBytes: len(payload), Publishers: cfg.Senders,
+		Subscribers: routes.DefaultConcurrency}
+	ps, err := openRawBus(ctx, e)
+	if err != nil {
+		return out, fmt.Errorf("raw bus: %w", err)
+	}
+	defer ps.close()
+
+	published, took, err := rawPublish(ctx, cfg, ps.publisher, payload)
+	if err != nil {
+		return out, fmt.Errorf("raw bus: %w", err)
+	}
+	out.Messages, out.PublishRate = published, perSecond(published, took)
+	consumed, took, err := rawConsume(ctx, cfg, ps, out.Subscribers, published)
+	if err != nil {
+		return out, fmt.Errorf("raw bus: %w", err)
+	}
+	out.SubscribeRate = perSecond(consumed, took)
+	out.Rate = min(out.PublishRate, out.SubscribeRate)
+	return out, nil
+}
+
+func rawPublish(
+	ctx context.Context,
+	cfg Config,
+	pub message.Publisher,
+	payload []byte,
+) (int, time.Duration, error) {
+	sendCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
+	defer cancel()
+	var issued, published atomic.Int64
+	var firstErr error
+	var errOnce sync.Once
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range cfg.Senders {
+		wg.Go(func() {
+			for sendCtx.Err() == nil {
+				if n := issued.Add(1); cfg.MaxMessages > 0 && n > int64(cfg.MaxMessages) {
+					return
+				}
+				msg := message.NewMessage(watermill.NewUUID(), payload)
+				msg.SetContext(ctx)
+				if err := pub.Publish(rawTopic, msg); err != nil {
+					errOnce.Do(func() { firstErr = fmt.Errorf("publishing: %w", err) })
+					return
+				}
+				published.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	return int(published.Load()), time.Since(start), firstErr
+}
+
+// rawConsume subscribes subscribers to the raw topic and acknowledges
+// messages until want have arrived or cfg.DrainTimeout passes.
+func rawConsume(
+	ctx context.Context,
+	cfg Config,
+	ps rawPubSub,
+	subscribers, want int,
+) (int, time.Duration, error) {
+	if want == 0 {
+		return 0, 0, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.DrainTimeout)
+	defer cancel()
+	var consumed atomic.Int64
+	var last atomic.Int64 // UnixNano of the last acknowledgement
+	done := make(chan struct{})
+	var doneOnce sync.Once
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range subscribers {
+		sub, err := ps.newSubscriber()
+		if err != nil {
+			return 0, 0, err
+		}
+		defer sub.Close()
+		msgs, err := sub.Subscribe(ctx, rawTopic)
+		if err != nil {
+			return 0, 0, fmt.Errorf("subscribing: %w", err)
+		}
+		wg.Go(func() {
+			for msg := range msgs {
+				msg.Ack()
+				last.Store(time.Now().UnixNano())
+				if consumed.Add(1) >= int64(want) {
+					doneOnce.Do(func() { close(done) })
+				}
+			}
+		})
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	cancel()
+	wg.Wait()
+	n := int(consumed.Load())
+	if n < want {
+		return n, time.Since(start), fmt.Errorf("consumed %d of %d messages within %s",
+			n, want, cfg.DrainTimeout)
+	}
+	return n, time.Unix(0, last.Load()).Sub(start), nil
+}
+
+func openRawBus(ctx context.Context, e *env) (rawPubSub, error) {
+	subCfg := bus.SubscriberConfig{PollInterval: hub.DefaultPollInterval}
+	if e.store == StorePostgres {
+		return openRawPostgres(ctx, e.dsn, subCfg)
+	}
+	return openRawSQLite(ctx, filepath.Join(e.dataDir, "raw-bus.db"), subCfg)
+}
+
+func openRawSQLite(ctx context.Context, path string, subCfg bus.SubscriberConfig) (rawPubSub, error) {
+	removeDatabase(path)
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return rawPubSub{}, err
+	}
+	if err := sqlitebus.InitializeTopic(ctx, db, rawTopic); err != nil {
+		db.Close()
+		return rawPubSub{}, err
+	}
+	pub, err := sqlitebus.NewPublisher(db, nil)
+	if err != nil {
+		db.Close()
+		return rawPubSub{}, err
+	}
+	subCfg.ConsumerGroup = "delivery"
+	return rawPubSub{
+		publisher: pub,
+		newSubscriber: func() (message.Subscriber, error) {
+			return sqlitebus.NewSubscriber(db, subCfg, nil)
+		},
+		close: func() {
+			db.Close()
+			removeDatabase(path)
+		},
+	}, nil
+}
+
+// removeDatabase removes a SQLite file with its WAL and shared memory
+// files.
+func removeDatabase(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		_ = os.Remove(path + suffix)
+	}
+}
+
+// openRawPostgres opens the pools as the hub does: the publisher on a
+// pool of pgxpool's default size, as the journal's, and the subscribers
+// on one of their own.
+func openRawPostgres(ctx context.Context, dsn string, subCfg bus.SubscriberConfig) (rawPubSub, error) {
+	pubPool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		return rawPubSub{}, err
+	}
+	poolCfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		pubPool.Close()
+		return rawPubSub{}, err
+	}
+	poolCfg.MaxConns = int32(routes.DefaultConcurrency + 2)
+	subPool, err := pgxpool.NewWithConfig(ctx, poolCfg)
+	if err != nil {
+		pubPool.Close()
+		return rawPubSub{}, err
+	}
+	closeAll := func() { subPool.Close(); pubPool.Close() }
+	if err := pgbus.InitializeTopic(ctx, pubPool, rawTopic); err != nil {
+		closeAll()
+		return rawPubSub{}, err
+	}
+	pub, err := pgbus.NewPublisher(pubPool, nil)
+	if err != nil {
+		closeAll()
+		return rawPubSub{}, err
+	}
+	return rawPubSub{
+		publisher: pub,
+		newSubscriber: func() (message.Subscriber, error) {
+			return pgbus.NewSubscriber(subPool, subCfg, nil)
+		},
+		close: closeAll,
+	}, nil
+}

@@ -1,0 +1,159 @@
+package bench
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// closedLoop runs cfg.Senders senders, each posting its next document
+// as soon as the hub responds to the last, for cfg.Duration or until
+// cfg.MaxMessages are sent.
+func (b *bench) closedLoop(ctx context.Context) Step {
+	b.cfg.Log.Info("closed-loop step", "senders", b.cfg.Senders, "duration", b.cfg.Duration)
+	rec := newRecorder()
+	sendCtx, cancel := context.WithTimeout(ctx, b.cfg.Duration)
+	defer cancel()
+	var issued atomic.Int64
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range b.cfg.Senders {
+		wg.Go(func() {
+			for sendCtx.Err() == nil && b.mayIssue(&issued) {
+				rec.send(ctx, b.sender, b.gen.next(), time.Now())
+			}
+		})
+	}
+	wg.Wait()
+	step, _ := b.finish(ctx, rec, start, time.Now())
+	step.Mode, step.Senders = "closed", b.cfg.Senders
+	return step
+}
+
+// mayIssue counts one more document and reports whether the step's
+// MaxMessages allows it.
+func (b *bench) mayIssue(issued *atomic.Int64) bool {
+	n := issued.Add(1)
+	return b.cfg.MaxMessages == 0 || n <= int64(b.cfg.MaxMessages)
+}
+
+// openLoop posts documents at fixed times, rate per second, for
+// duration or until cfg.MaxMessages are sent, however slowly the hub
+// responds. Each post runs on its own goroutine, at most cfg.MaxInFlight
+// at once.
+func (b *bench) openLoop(ctx context.Context, rate int, duration time.Duration) Step {
+	b.cfg.Log.Info("open-loop step", "rate", rate, "duration", duration)
+	rec := newRecorder()
+	start, end := b.schedule(ctx, rec, rate, duration)
+	step, _ := b.finish(ctx, rec, start, end)
+	step.Mode, step.OfferedRate = "open", rate
+	return step
+}
+
+// schedule sends documents at start + i/rate and returns once the hub
+// has responded to every post, with the start and end of sending.
+func (b *bench) schedule(
+	ctx context.Context,
+	rec *recorder,
+	rate int,
+	duration time.Duration,
+) (start, end time.Time) {
+	total := int(float64(rate) * duration.Seconds())
+	if b.cfg.MaxMessages > 0 {
+		total = min(total, b.cfg.MaxMessages)
+	}
+	slots := make(chan struct{}, b.cfg.MaxInFlight)
+	interval := time.Second / time.Duration(rate)
+	start = time.Now()
+	var wg sync.WaitGroup
+	for i := 0; i < total && ctx.Err() == nil; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		if wait := time.Until(due); wait > 0 {
+			time.Sleep(wait)
+		}
+		slots <- struct{}{}
+		doc := b.gen.next()
+		wg.Go(func() {
+			defer func() { <-slots }()
+			rec.send(ctx, b.sender, doc, due)
+		})
+	}
+	end = time.Now()
+	wg.Wait()
+	return start, end
+}
+
+// finish waits until the step's accepted messages are delivered or
+// cfg.DrainTimeout passes, and summarises the step. start and end bound
+// the sending. It also returns when the last delivery arrived, or start
+// when none did.
+func (b *bench) finish(
+	ctx context.Context,
+	rec *recorder,
+	start, end time.Time,
+) (Step, time.Time) {
+	ids := rec.accepted()
+	drained := b.waitDelivered(ctx, ids)
+
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	step := Step{
+		SendSeconds: round3(end.Sub(start).Seconds()),
+		Counts:      rec.counts, Drained: drained,
+		AckRate:      perSecond(rec.counts.Accepted, end.Sub(start)),
+		DeliveryRate: perSecond(b.receiver.deliveredBetween(start, end), end.Sub(start)),
+		Ack:          summarize(rec.acks),
+		MaxLagMs:     millis(rec.maxLag),
+	}
+	if rec.firstErr != nil {
+		step.FirstError = rec.firstErr.Error()
+	}
+	var e2e []time.Duration
+	last := start
+	for id, sent := range rec.sentAt {
+		got, ok := b.receiver.receivedAt(id)
+		if !ok {
+			continue
+		}
+		e2e = append(e2e, got.Sub(sent))
+		if got.After(last) {
+			last = got
+		}
+	}
+	step.Delivered = len(e2e)
+	step.EndToEnd = summarize(e2e)
+	if step.Delivered > 0 {
+		step.EndToEndRate = perSecond(rec.counts.Accepted, last.Sub(start))
+	}
+	return step, last
+}
+
+// waitDelivered reports whether every message of ids reached the
+// receiver within cfg.DrainTimeout.
+func (b *bench) waitDelivered(ctx context.Context, ids []string) bool {
+	deadline := time.Now().Add(b.cfg.DrainTimeout)
+	pending := ids
+	for {
+		rest := pending[:0]
+		for _, id := range pending {
+			if _, ok := b.receiver.receivedAt(id); !ok {
+				rest = append(rest, id)
+			}
+		}
+		pending = rest
+		if len(pending) == 0 {
+			return true
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			b.cfg.Log.Warn("deliveries still pending after the drain timeout",
+				"pending", len(pending), "drain_timeout", b.cfg.DrainTimeout)
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func round3(v float64) float64 {
+	return float64(int64(v*1000+0.5)) / 1000
+}
