@@ -24,9 +24,9 @@ func TestHandleUnknownDestination(t *testing.T) {
 
 func TestHandleUnknownAgency(t *testing.T) {
 	dest := newDestination(t)
-	f := newFixture(t, target{agency: "prisons", url: dest.url})
+	f := newFixture(t, target{agency: "no-such-agency", url: dest.url})
 	d := f.acceptFIR(t)
-	checkDeadUnsent(t, f, d, dest, `no adapter for agency "prisons"`)
+	checkDeadUnsent(t, f, d, dest, `no adapter for agency "no-such-agency"`)
 }
 
 func TestHandleEncodeFailure(t *testing.T) {

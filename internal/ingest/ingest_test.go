@@ -294,11 +294,11 @@ func TestAcceptReceivedInUTC(t *testing.T) {
 
 func TestAcceptUnknownAgency(t *testing.T) {
 	f := newFixture(t)
-	_, err := f.service.Accept(context.Background(), "passport-office", []byte(`{}`), "application/json")
+	_, err := f.service.Accept(context.Background(), "no-such-agency", []byte(`{}`), "application/json")
 	if !errors.Is(err, ingest.ErrUnknownAgency) {
 		t.Fatalf("Accept for an unknown agency: error = %v, want ErrUnknownAgency", err)
 	}
-	if !strings.Contains(err.Error(), `"passport-office"`) {
+	if !strings.Contains(err.Error(), `"no-such-agency"`) {
 		t.Errorf("error %q does not name the agency", err)
 	}
 	if ingest.IsInvalid(err) {
