@@ -49,8 +49,10 @@ type Result struct {
 }
 
 // Accept decodes body as agency's format and journals every message in
-// it. Invalid input returns an error wrapping a *schemas.ValidationError
-// or adapters.ErrMalformed, and nothing is stored. Messages of one body
+// it, returning one result per message and at least one when err is nil.
+// Invalid input returns an error wrapping a *schemas.ValidationError
+// or adapters.ErrMalformed, and nothing is stored. A body from which the
+// adapter decodes no message counts as malformed. Messages of one body
 // are journaled one by one. A store failure part way returns the error
 // with the results of those already journaled, so a retry finds them as
 // duplicates.
@@ -62,6 +64,10 @@ func (s *Service) Accept(ctx context.Context, agency string, body []byte, conten
 	decoded, err := a.Decode(body, contentType)
 	if err != nil {
 		return nil, fmt.Errorf("decoding %s message: %w", agency, err)
+	}
+	if len(decoded.Messages) == 0 {
+		return nil, fmt.Errorf("decoding %s message: %w: the body contains no message",
+			agency, adapters.ErrMalformed)
 	}
 	raw := decoded.Journal
 	if raw == nil {

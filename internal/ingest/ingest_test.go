@@ -15,6 +15,7 @@ import (
 
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
@@ -395,5 +396,39 @@ func TestIsInvalid(t *testing.T) {
 		if got := ingest.IsInvalid(tc.err); got != tc.want {
 			t.Errorf("IsInvalid(%s) = %t, want %t", tc.name, got, tc.want)
 		}
+	}
+}
+
+// emptyAdapter decodes every body into no message.
+type emptyAdapter struct{}
+
+func (emptyAdapter) Agency() string { return "empty" }
+
+func (emptyAdapter) Decode([]byte, string) (adapters.Decoded, error) {
+	return adapters.Decoded{}, nil
+}
+
+func (emptyAdapter) Encode(*canonical.Message) (adapters.Encoded, error) {
+	return adapters.Encoded{}, adapters.ErrUnsupported
+}
+
+func TestAcceptNoMessage(t *testing.T) {
+	f := newFixture(t)
+	set, err := registry.NewSet(emptyAdapter{})
+	if err != nil {
+		t.Fatalf("building adapters: %v", err)
+	}
+	f.service.Adapters = set
+
+	results, err := f.service.Accept(context.Background(), "empty", []byte(`{}`), "application/json")
+	if !errors.Is(err, adapters.ErrMalformed) {
+		t.Fatalf("Accept of a body without messages: results %v, error %v; want ErrMalformed",
+			results, err)
+	}
+	if !strings.Contains(err.Error(), "no message") {
+		t.Errorf("error %q does not say the body has no message", err)
+	}
+	if found := f.find(t, journal.Query{}); len(found) != 0 {
+		t.Errorf("journal has %d messages, want none", len(found))
 	}
 }
