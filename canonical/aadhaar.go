@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Verhoeff tables for the Aadhaar check digit (UIDAI uses the Verhoeff
@@ -99,3 +101,75 @@ func MaskAadhaar(s string, key []byte) (Identifier, error) {
 		Token: hex.EncodeToString(mac.Sum(nil)),
 	}, nil
 }
+
+// MaskAadhaarInText returns s with every Aadhaar number in it replaced by
+// its masked form, "XXXXXXXX" and the last four digits, and whether it
+// replaced any. A number is twelve ASCII digits in three groups of four,
+// the groups joined directly, by one hyphen or by a run of white space,
+// not adjoining another digit, that pass ValidAadhaar. Runs that fail the
+// check digit are left as they are: they are not Aadhaar numbers.
+func MaskAadhaarInText(s string) (string, bool) {
+	var b strings.Builder
+	last, masked := 0, false
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) || (i > 0 && isDigit(s[i-1])) {
+			continue
+		}
+		end, digits, ok := aadhaarRunAt(s, i)
+		if !ok || !ValidAadhaar(digits) {
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString("XXXXXXXX" + digits[8:])
+		last, masked = end, true
+		i = end - 1
+	}
+	if !masked {
+		return s, false
+	}
+	b.WriteString(s[last:])
+	return b.String(), true
+}
+
+// aadhaarRunAt reads three groups of four digits starting at s[i], with
+// the separators MaskAadhaarInText allows. It returns the end of the run,
+// its twelve digits, and false when s[i:] does not start with one or the
+// run is followed by another digit.
+func aadhaarRunAt(s string, i int) (end int, digits string, ok bool) {
+	var b [12]byte
+	pos := i
+	for group := 0; group < 3; group++ {
+		if group > 0 {
+			pos = skipSeparator(s, pos)
+		}
+		for k := 0; k < 4; k++ {
+			if pos >= len(s) || !isDigit(s[pos]) {
+				return 0, "", false
+			}
+			b[group*4+k] = s[pos]
+			pos++
+		}
+	}
+	if pos < len(s) && isDigit(s[pos]) {
+		return 0, "", false
+	}
+	return pos, string(b[:]), true
+}
+
+// skipSeparator returns the position after the separator at s[pos]: one
+// hyphen, or a run of white space, or nothing.
+func skipSeparator(s string, pos int) int {
+	if pos < len(s) && s[pos] == '-' {
+		return pos + 1
+	}
+	for pos < len(s) {
+		r, size := utf8.DecodeRuneInString(s[pos:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		pos += size
+	}
+	return pos
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

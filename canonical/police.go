@@ -99,6 +99,10 @@ type Arrest struct {
 	Place     string    `json:"place"`
 	By        Officer   `json:"by"`
 	Charges   []Charge  `json:"charges,omitempty"`
+	// OccurredFrom and OccurredTo bound when the offence occurred, when
+	// the memo states it.
+	OccurredFrom time.Time `json:"occurred_from,omitzero"`
+	OccurredTo   time.Time `json:"occurred_to,omitzero"`
 	// RelativeInformed is the person informed of the arrest, empty when
 	// no one was informed.
 	RelativeInformed  string     `json:"relative_informed,omitempty"`
@@ -124,13 +128,17 @@ type Chargesheet struct {
 	Kind FinalReportKind `json:"kind"`
 	// Supplementary is 0 for the original report and n for the nth
 	// supplementary one.
-	Supplementary        int        `json:"supplementary,omitempty"`
-	InvestigatingOfficer Officer    `json:"investigating_officer,omitzero"`
-	Court                Court      `json:"court,omitzero"`
-	Accused              []Accused  `json:"accused"`
-	Charges              []Charge   `json:"charges"`
-	Witnesses            []Person   `json:"witnesses,omitempty"`
-	PropertySeized       []Property `json:"property_seized,omitempty"`
+	Supplementary        int       `json:"supplementary,omitempty"`
+	InvestigatingOfficer Officer   `json:"investigating_officer,omitzero"`
+	Court                Court     `json:"court,omitzero"`
+	Accused              []Accused `json:"accused"`
+	Charges              []Charge  `json:"charges"`
+	// OccurredFrom and OccurredTo bound when the offence occurred, when
+	// the report states it.
+	OccurredFrom   time.Time  `json:"occurred_from,omitzero"`
+	OccurredTo     time.Time  `json:"occurred_to,omitzero"`
+	Witnesses      []Person   `json:"witnesses,omitempty"`
+	PropertySeized []Property `json:"property_seized,omitempty"`
 	// LabResults are forensic results as the report summarises them.
 	LabResults []string `json:"lab_results,omitempty"`
 	BriefFacts string   `json:"brief_facts,omitempty"`
