@@ -244,7 +244,7 @@ func TestCanonicalViolations(t *testing.T) {
 		}, canonical.TypeFIR, []wantViolation{{"/arrest", "not"}}},
 		{"body of another type", func(m *canonical.Message) {
 			m.Type = canonical.TypeChargesheet
-		}, canonical.TypeFIR, []wantViolation{{"", "required"}, {"/fir", "not"}}},
+		}, canonical.TypeFIR, []wantViolation{{"/chargesheet", "required"}, {"/fir", "not"}}},
 		{"unknown type", func(m *canonical.Message) {
 			m.Type = "warrant"
 		}, canonical.TypeArrest, []wantViolation{{"/type", "enum"}}},
@@ -265,15 +265,15 @@ func TestCanonicalViolations(t *testing.T) {
 		}, canonical.TypeMovement, []wantViolation{{"/prisoner_movement/kind", "const"}}},
 		{"production warrant without a date", func(m *canonical.Message) {
 			m.CourtOrder.AppearOn = ""
-		}, canonical.TypeCourtOrder, []wantViolation{{"/court_order", "required"}}},
+		}, canonical.TypeCourtOrder, []wantViolation{{"/court_order/appear_on", "required"}}},
 		{"case without FIR or CNR", func(m *canonical.Message) {
 			m.CourtOrder.Case = canonical.CaseRef{Court: m.CourtOrder.Court}
 		}, canonical.TypeCourtOrder, []wantViolation{
-			{"/court_order/case", "required"}, {"/court_order/case", "required"},
+			{"/court_order/case/cnr", "required"}, {"/court_order/case/fir", "required"},
 		}},
 		{"adverse report without cases", func(m *canonical.Message) {
 			m.VerificationReport.Cases = nil
-		}, canonical.TypeVerificationReport, []wantViolation{{"/verification_report", "required"}}},
+		}, canonical.TypeVerificationReport, []wantViolation{{"/verification_report/cases", "required"}}},
 		{"MRZ with a lower-case name", func(m *canonical.Message) {
 			m.VerificationRequest.OldPassport.PrimaryIdentifier = "k p"
 			m.VerificationRequest.OldPassport.Sex = "<"

@@ -46,10 +46,21 @@ func TestPoliceDocumentType(t *testing.T) {
 	if want := []wantViolation{{"/document_type", "enum"}}; !slices.Equal(got, want) {
 		t.Errorf("violations = %v, want %v", got, want)
 	}
-	// One violation lists the envelope's missing fields, the other the
-	// FIR's.
+	// Each missing field of the envelope and of the FIR is reported at
+	// its own pointer.
 	got = violationsOf(t, schemas.Validate("police/document.json", []byte(`{"document_type":"fir"}`)))
-	if want := []wantViolation{{"", "required"}, {"", "required"}}; !slices.Equal(got, want) {
+	want := []wantViolation{
+		{"/accused", "required"}, {"/complainant", "required"}, {"/fir", "required"},
+		{"/first_information", "required"}, {"/information_received", "required"},
+		{"/message_id", "required"}, {"/occurrence", "required"}, {"/registered_at", "required"},
+		{"/sections", "required"}, {"/sent_at", "required"},
+	}
+	if !slices.Equal(got, want) {
 		t.Errorf("FIR with only its type: violations = %v, want %v", got, want)
+	}
+	got = violationsOf(t, schemas.Validate("police/document.json",
+		[]byte(`{"document_type":"court_registration"}`)))
+	if want := []wantViolation{{"/document_type", "enum"}}; !slices.Equal(got, want) {
+		t.Errorf("court registration: violations = %v, want %v", got, want)
 	}
 }

@@ -3,23 +3,39 @@ package schemas
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"path"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
+// MaxViolations is the most violations a ValidationError lists. Past it,
+// one last violation with rule RuleTooManyErrors counts the rest, so
+// that a document with thousands of faults gets a short answer.
+const MaxViolations = 100
+
+// RuleTooManyErrors is the rule of the violation that stands for the
+// violations left out past MaxViolations.
+const RuleTooManyErrors = "too-many-errors"
+
 // Violation is one broken rule in a document.
 type Violation struct {
 	// Pointer is the JSON pointer (RFC 6901) of the offending value, ""
-	// for the whole document. For XML input it is the element path.
+	// for the whole document. A missing field is reported at the pointer
+	// it would have. For XML input it is the element path.
 	Pointer string `json:"pointer"`
 	// Rule names the rule: a JSON Schema keyword such as "required" or
 	// "format", or a hub rule such as "section".
 	Rule string `json:"rule"`
 	// Message says what is wrong, in words.
 	Message string `json:"message"`
+	// Omitted is, on a violation with rule RuleTooManyErrors, the number
+	// of violations it stands for. It is 0 on every other violation.
+	Omitted int `json:"omitted,omitempty"`
 }
 
 func (v Violation) String() string {
@@ -30,26 +46,38 @@ func (v Violation) String() string {
 	return fmt.Sprintf("%s: %s (%s)", p, v.Message, v.Rule)
 }
 
-// ValidationError lists every violation found in one document.
+// ValidationError lists the violations found in one document, at most
+// MaxViolations of them and then one with rule RuleTooManyErrors.
 type ValidationError struct {
 	Violations []Violation
 }
 
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Violations))
+	found := 0
 	for i, v := range e.Violations {
 		parts[i] = v.String()
+		found++
+		if v.Rule == RuleTooManyErrors {
+			found += v.Omitted - 1
+		}
 	}
-	return fmt.Sprintf("%d validation errors: %s", len(parts), strings.Join(parts, "; "))
+	noun := "validation errors"
+	if found == 1 {
+		noun = "validation error"
+	}
+	return fmt.Sprintf("%d %s: %s", found, noun, strings.Join(parts, "; "))
 }
 
 // Invalid returns a *ValidationError of the given violations, or nil when
-// there are none.
+// there are none. It keeps the first MaxViolations and counts the rest
+// in a final violation with rule RuleTooManyErrors; such a violation
+// among vs adds its own count to that total.
 func Invalid(vs ...Violation) error {
 	if len(vs) == 0 {
 		return nil
 	}
-	return &ValidationError{Violations: vs}
+	return &ValidationError{Violations: capViolations(vs)}
 }
 
 // Violations returns the violations err carries when it wraps a
@@ -62,23 +90,45 @@ func Violations(err error) []Violation {
 	return nil
 }
 
+// capViolations keeps the first MaxViolations of vs and appends one
+// violation that counts the others.
+func capViolations(vs []Violation) []Violation {
+	kept := make([]Violation, 0, min(len(vs), MaxViolations+1))
+	omitted := 0
+	for _, v := range vs {
+		switch {
+		case v.Rule == RuleTooManyErrors:
+			omitted += v.Omitted
+		case len(kept) < MaxViolations:
+			kept = append(kept, v)
+		default:
+			omitted++
+		}
+	}
+	if omitted > 0 {
+		kept = append(kept, Violation{
+			Rule:    RuleTooManyErrors,
+			Message: fmt.Sprintf("%d more violations were found and not listed; fix these first", omitted),
+			Omitted: omitted,
+		})
+	}
+	return kept
+}
+
 func asValidationError(err error, target **jsonschema.ValidationError) bool {
 	return errors.As(err, target)
 }
 
 // leaves flattens the library's error tree into the innermost causes,
 // which name the offending value; the outer nodes only repeat "doesn't
-// validate with ...".
+// validate with ...". The result is sorted by pointer and capped as
+// Invalid caps it.
 func leaves(ve *jsonschema.ValidationError) []Violation {
 	var out []Violation
 	var walk func(*jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
-			out = append(out, Violation{
-				Pointer: e.InstanceLocation,
-				Rule:    path.Base(e.KeywordLocation),
-				Message: e.Message,
-			})
+			out = append(out, leafViolations(e)...)
 			return
 		}
 		for _, c := range e.Causes {
@@ -87,7 +137,78 @@ func leaves(ve *jsonschema.ValidationError) []Violation {
 	}
 	walk(ve)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
-	return dedupe(out)
+	return capViolations(dedupe(out))
+}
+
+// leafViolations turns one leaf of the library's tree into violations.
+// A "required" leaf becomes one violation per missing property, at the
+// pointer the property would have.
+func leafViolations(e *jsonschema.ValidationError) []Violation {
+	pointer := unescapePointer(e.InstanceLocation)
+	rule := path.Base(e.KeywordLocation)
+	if rule != "required" {
+		return []Violation{{Pointer: pointer, Rule: rule, Message: e.Message}}
+	}
+	names := missingProperties(e.Message)
+	if len(names) == 0 {
+		return []Violation{{Pointer: pointer, Rule: rule, Message: e.Message}}
+	}
+	message := "missing required field"
+	if strings.Contains(e.KeywordLocation, "/anyOf/") || strings.Contains(e.KeywordLocation, "/oneOf/") {
+		message = "missing field: this field or one of its alternatives is required"
+	}
+	out := make([]Violation, len(names))
+	for i, name := range names {
+		out[i] = Violation{Pointer: pointer + "/" + escapeToken(name), Rule: rule, Message: message}
+	}
+	return out
+}
+
+// quotedName matches one property name as the library quotes it in its
+// "missing properties: 'a', 'b'" message: Go string escapes inside
+// single quotes, with a single quote escaped as \'.
+var quotedName = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
+
+// missingProperties returns the property names of a "required" message,
+// or nil when the message has another form.
+func missingProperties(message string) []string {
+	rest, ok := strings.CutPrefix(message, "missing properties: ")
+	if !ok {
+		return nil
+	}
+	var names []string
+	for _, m := range quotedName.FindAllStringSubmatch(rest, -1) {
+		inner := strings.ReplaceAll(m[1], `\'`, `'`)
+		inner = strings.ReplaceAll(inner, `"`, `\"`)
+		name, err := strconv.Unquote(`"` + inner + `"`)
+		if err != nil {
+			return nil
+		}
+		names = append(names, name)
+	}
+	return names
+}
+
+// escapeToken escapes one JSON pointer reference token (RFC 6901).
+func escapeToken(token string) string {
+	token = strings.ReplaceAll(token, "~", "~0")
+	return strings.ReplaceAll(token, "/", "~1")
+}
+
+// unescapePointer undoes the URL path escaping that the schema library
+// adds to each token of an instance location, leaving the RFC 6901
+// pointer. A token that does not unescape is kept as it is.
+func unescapePointer(p string) string {
+	if !strings.Contains(p, "%") {
+		return p
+	}
+	tokens := strings.Split(p, "/")
+	for i, t := range tokens {
+		if u, err := url.PathUnescape(t); err == nil {
+			tokens[i] = u
+		}
+	}
+	return strings.Join(tokens, "/")
 }
 
 func dedupe(vs []Violation) []Violation {
