@@ -116,6 +116,14 @@ func Load(doc []byte) (*Table, error) {
 	return Compile(c)
 }
 
+// Labeled returns a copy of t whose Version is label, for a document
+// whose version the store numbers.
+func (t *Table) Labeled(label string) *Table {
+	c := *t
+	c.config.Version = label
+	return &c
+}
+
 // Version returns the routes document's version label.
 func (t *Table) Version() string { return t.config.Version }
 

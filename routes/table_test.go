@@ -187,3 +187,35 @@ func TestRetriesOff(t *testing.T) {
 		t.Errorf("RetriesOff(on) = %q, want empty", got)
 	}
 }
+
+func TestExplainAppliesPolicy(t *testing.T) {
+	doc := strings.Replace(testRoutes, "    timeout: 3s\n", `    timeout: 3s
+    policy:
+      name: cctns-minimal
+      types: [chargesheet, court_registration]
+      allow: [chargesheet.charges]
+`, 1)
+	tab, err := Load([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := chargesheet()
+	m.Chargesheet.BriefFacts = "the accused snatched a chain"
+	ex := tab.Explain(m)
+	if len(ex.Deliveries) != 2 {
+		t.Fatalf("%d deliveries, want ecourts and cctns", len(ex.Deliveries))
+	}
+	cctns := ex.Deliveries[1]
+	if cctns.Destination != "cctns" || cctns.Policy != "cctns-minimal" {
+		t.Fatalf("second delivery = %+v", cctns)
+	}
+	if cctns.Message == nil || cctns.Message.Chargesheet.BriefFacts != "" {
+		t.Error("the policy did not remove brief_facts")
+	}
+	if len(cctns.Message.Chargesheet.Charges) != 1 {
+		t.Error("the policy removed the allowed charges")
+	}
+	if ex.Deliveries[0].Message.Chargesheet.BriefFacts == "" {
+		t.Error("the allow-all destination lost brief_facts")
+	}
+}

@@ -11,11 +11,13 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/internal/routestore"
 	"github.com/sangam-hub/sangam/routes"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -30,6 +32,10 @@ type Server struct {
 	Store    journal.Store
 	Routes   func() *routes.Table
 	Breakers *delivery.Breakers
+	// Versions stores the routes versions the admin API edits.
+	Versions routestore.Store
+	// Adapters decode bodies for explain.
+	Adapters *registry.Set
 	Log      *slog.Logger
 	// MaxBody is the largest inbound body in bytes; DefaultMaxBody when 0.
 	MaxBody int64
@@ -48,6 +54,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/deadletters/replay", s.operatorOnly(s.replayMany))
 	mux.HandleFunc("POST /api/v1/deliveries/{id}/replay", s.operatorOnly(s.replayOne))
 	mux.HandleFunc("GET /api/v1/destinations", s.operatorOnly(s.destinations))
+	mux.HandleFunc("GET /api/v1/routes", s.operatorOnly(s.currentRoutes))
+	mux.HandleFunc("PUT /api/v1/routes", s.operatorOnly(s.putRoutes))
+	mux.HandleFunc("GET /api/v1/routes/versions", s.operatorOnly(s.listRoutes))
+	mux.HandleFunc("GET /api/v1/routes/versions/{n}", s.operatorOnly(s.getRoutes))
+	mux.HandleFunc("POST /api/v1/routes/versions/{n}/restore", s.operatorOnly(s.restoreRoutes))
+	mux.HandleFunc("POST /api/v1/routes/explain", s.operatorOnly(s.explain))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

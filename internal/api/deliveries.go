@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -192,14 +191,10 @@ func readOptionalJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	if len(body) == 0 {
 		return true
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		problem.Write(w, problem.New(problem.BadRequest, "invalid JSON body: "+err.Error()))
-		return false
-	}
-	return true
+	return readOptionalJSONBytes(w, body, v)
 }
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 // DestinationStatus is one destination with its breaker, as GET
 // /api/v1/destinations lists it.

@@ -19,8 +19,15 @@ import (
 	"github.com/sangam-hub/sangam/internal/journal"
 	jpostgres "github.com/sangam-hub/sangam/internal/journal/postgres"
 	jsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	"github.com/sangam-hub/sangam/internal/routestore"
+	rpostgres "github.com/sangam-hub/sangam/internal/routestore/postgres"
+	rsqlite "github.com/sangam-hub/sangam/internal/routestore/sqlite"
 	"github.com/sangam-hub/sangam/internal/sqlite"
 )
+
+// busPoolHeadroom is how many bus connections beyond the start-up
+// subscribers the PostgreSQL bus pool allows.
+const busPoolHeadroom = 32
 
 // journalFile is the embedded default's SQLite file in the data folder.
 const journalFile = "sangam.db"
@@ -36,6 +43,7 @@ const deliveryGroup = "delivery"
 type backend struct {
 	name       string
 	store      journal.Store
+	routes     routestore.Store
 	initTopic  func(ctx context.Context, topic string) error
 	subscriber func(ackDeadline time.Duration) (message.Subscriber, error)
 	close      func() error
@@ -68,11 +76,17 @@ func openSQLite(ctx context.Context, cfg Config) (*backend, error) {
 		db.Close()
 		return nil, err
 	}
+	versions, err := rsqlite.New(ctx, db, rsqlite.Config{Logger: cfg.Log})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	wlog := watermillLogger(cfg.Log)
 	var subs []message.Subscriber
 	return &backend{
-		name:  "sqlite:" + path,
-		store: store,
+		name:   "sqlite:" + path,
+		store:  store,
+		routes: versions,
 		initTopic: func(ctx context.Context, topic string) error {
 			return sqlitebus.InitializeTopic(ctx, db, topic)
 		},
@@ -102,12 +116,19 @@ func openPostgres(ctx context.Context, cfg Config, subscribers int) (*backend, e
 	if err != nil {
 		return nil, err
 	}
+	versions, err := rpostgres.New(ctx, store.Pool(), rpostgres.Config{Logger: cfg.Log})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
 	poolCfg, err := pgxpool.ParseConfig(cfg.PostgresDSN)
 	if err != nil {
 		store.Close()
 		return nil, errors.New("opening bus pool: invalid PostgreSQL connection string")
 	}
-	poolCfg.MaxConns = int32(subscribers + 2)
+	// Destinations added at run time get subscribers too, so the pool
+	// leaves room beyond those the routes at start-up need.
+	poolCfg.MaxConns = int32(subscribers + busPoolHeadroom)
 	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		store.Close()
@@ -116,8 +137,9 @@ func openPostgres(ctx context.Context, cfg Config, subscribers int) (*backend, e
 	wlog := watermillLogger(cfg.Log)
 	var subs []message.Subscriber
 	return &backend{
-		name:  "postgres",
-		store: store,
+		name:   "postgres",
+		store:  store,
+		routes: versions,
 		initTopic: func(ctx context.Context, topic string) error {
 			return pgbus.InitializeTopic(ctx, store.Pool(), topic)
 		},

@@ -52,6 +52,9 @@ type Config struct {
 	// StaleAfter is how long a queued delivery may go unhandled before
 	// its command is published again. Default 5 minutes.
 	StaleAfter time.Duration
+	// RoutesInterval is how often the hub looks for a new routes version
+	// in the store. Default 2s.
+	RoutesInterval time.Duration
 	// Breaker configures each destination's circuit breaker.
 	Breaker delivery.BreakerConfig
 	// ShutdownTimeout bounds how long Run waits for in-flight requests

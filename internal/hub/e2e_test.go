@@ -59,8 +59,8 @@ func testChargesheetToCNR(t *testing.T, cfg Config) {
 	if !j.Routing[0].Matched || j.Routing[0].Route != "final-report-to-court" {
 		t.Errorf("routing = %+v, want final-report-to-court matched", j.Routing)
 	}
-	if j.RoutesVersion != "test" {
-		t.Errorf("routes version = %q, want test", j.RoutesVersion)
+	if j.RoutesVersion != "v1" {
+		t.Errorf("routes version = %q, want v1", j.RoutesVersion)
 	}
 
 	regs := w.agency.court.Registrations()
@@ -163,7 +163,7 @@ func TestInvalidChargesheetRejectedAndNothingStored(t *testing.T) {
 		t.Errorf("problem type = %q", p.Type)
 	}
 	want := map[string]string{ // pointer -> rule
-		"":                    "required",
+		"/accused":            "required",
 		"/report_date":        "format",
 		"/sections/0/section": "section",
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/routestore"
 	"github.com/sangam-hub/sangam/routes"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -28,10 +30,19 @@ type Hub struct {
 	backend  *backend
 	table    atomic.Pointer[routes.Table]
 	router   *message.Router
-	breakers *delivery.Breakers
-	requeuer *delivery.Requeuer
-	server   *http.Server
-	listener net.Listener
+	worker   *delivery.Worker
+	adapters *registry.Set
+	// applied is the routes version in force at Open; the watcher
+	// starts from it.
+	applied int
+	// handlersMu guards running, the destinations with delivery
+	// handlers.
+	handlersMu sync.Mutex
+	running    map[string]bool
+	breakers   *delivery.Breakers
+	requeuer   *delivery.Requeuer
+	server     *http.Server
+	listener   net.Listener
 }
 
 // Open checks the configuration, opens the journal and bus, compiles the
@@ -65,8 +76,7 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 		return nil, err
 	}
 
-	h := &Hub{cfg: cfg}
-	h.table.Store(table)
+	h := &Hub{cfg: cfg, adapters: set, running: map[string]bool{}}
 	subscribers := 0
 	for _, d := range table.Config().Destinations {
 		subscribers += d.Concurrency
@@ -74,11 +84,57 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	if h.backend, err = openBackend(ctx, cfg, subscribers); err != nil {
 		return nil, err
 	}
+	if err := h.seedRoutes(ctx, doc); err != nil {
+		h.backend.close()
+		return nil, err
+	}
 	if err := h.build(ctx, set); err != nil {
 		h.backend.close()
 		return nil, err
 	}
 	return h, nil
+}
+
+// seedRoutes stores doc as the first routes version of an empty store and
+// puts the store's current version in force. A doc that differs from a
+// stored version is not applied: the store is the record, and changes go
+// through the admin API or sangam routes apply.
+func (h *Hub) seedRoutes(ctx context.Context, doc []byte) error {
+	v, differs, err := routestore.Seed(ctx, h.backend.routes, doc, "hub start-up")
+	if err != nil {
+		return fmt.Errorf("seeding routes: %w", err)
+	}
+	if differs {
+		h.cfg.Log.Warn("the routes file differs from the stored routes, which stay in force; "+
+			"apply the file with sangam routes apply to change them", "routes_version", v.Number)
+	}
+	table, err := routes.Load(v.Document)
+	if err != nil {
+		return fmt.Errorf("stored routes version %d: %w", v.Number, err)
+	}
+	h.table.Store(table.Labeled(versionLabel(v.Number)))
+	h.applied = v.Number
+	return nil
+}
+
+func versionLabel(n int) string { return fmt.Sprintf("v%d", n) }
+
+// applyRoutes puts a new routes version in force: it starts handlers for
+// destinations the hub has no handler for yet and swaps the table, so the
+// next message is routed by the new version. Messages already routed keep
+// their deliveries.
+func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *routes.Table) {
+	if err := checkAgencies(table, h.adapters); err != nil {
+		h.cfg.Log.Error("routes version not applied", "routes_version", v.Number, "error", err)
+		return
+	}
+	if err := h.startHandlers(ctx, table); err != nil {
+		h.cfg.Log.Error("routes version not applied", "routes_version", v.Number, "error", err)
+		return
+	}
+	h.table.Store(table.Labeled(versionLabel(v.Number)))
+	h.cfg.Log.Info("routes version applied", "routes_version", v.Number, "by", v.By,
+		"comment", v.Comment)
 }
 
 func checkAgencies(t *routes.Table, set *registry.Set) error {
@@ -113,6 +169,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	apiServer := &api.Server{
 		Ingest: svc, Store: h.backend.store, Routes: h.table.Load,
 		Breakers: h.breakers, Log: log, Tokens: h.cfg.Tokens,
+		Versions: h.backend.routes, Adapters: set,
 	}
 	h.server = &http.Server{
 		Handler:           apiServer.Handler(),
@@ -122,7 +179,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		ReadTimeout:  time.Minute,
 		WriteTimeout: time.Minute,
 		IdleTimeout:  2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	ln, err := net.Listen("tcp", h.cfg.Listen)
 	if err != nil {
@@ -132,11 +189,8 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	return nil
 }
 
-// buildRouter adds the delivery handlers of every destination, each
-// destination on its own topic with its own subscribers, so one agency's
-// backlog never holds up another's. Concurrency handlers share a
-// destination's topic, which caps the attempts in flight to it from this
-// replica.
+// buildRouter creates the router with the delivery handlers of every
+// destination in force.
 func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
 	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: h.cfg.ShutdownTimeout},
 		watermillLogger(h.cfg.Log))
@@ -144,7 +198,23 @@ func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
 		return fmt.Errorf("creating router: %w", err)
 	}
 	router.AddMiddleware(middleware.Recoverer)
-	for _, dest := range h.table.Load().Config().Destinations {
+	h.router, h.worker = router, worker
+	return h.addHandlers(ctx, h.table.Load())
+}
+
+// addHandlers adds handlers for the destinations of t that have none.
+// Each destination has its own topic and subscribers, so one agency's
+// backlog never holds up another's. Concurrency handlers share a
+// destination's topic, which caps the attempts in flight to it from this
+// replica. Handlers of a removed destination keep running; its pending
+// deliveries are dead-lettered when they are tried.
+func (h *Hub) addHandlers(ctx context.Context, t *routes.Table) error {
+	h.handlersMu.Lock()
+	defer h.handlersMu.Unlock()
+	for _, dest := range t.Config().Destinations {
+		if h.running[dest.Name] {
+			continue
+		}
 		topic := delivery.Topic(dest.Name)
 		if err := h.backend.initTopic(ctx, topic); err != nil {
 			return err
@@ -157,11 +227,20 @@ func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
 				return err
 			}
 			name := fmt.Sprintf("deliver-%s-%d", dest.Name, i+1)
-			router.AddNoPublisherHandler(name, topic, sub, worker.Handle)
+			h.router.AddNoPublisherHandler(name, topic, sub, h.worker.Handle)
 		}
+		h.running[dest.Name] = true
 	}
-	h.router = router
 	return nil
+}
+
+// startHandlers adds and starts handlers for destinations of t that a
+// running router does not serve yet.
+func (h *Hub) startHandlers(ctx context.Context, t *routes.Table) error {
+	if err := h.addHandlers(ctx, t); err != nil {
+		return err
+	}
+	return h.router.RunHandlers(ctx)
 }
 
 // Addr returns the API's bound address, useful when Listen ends in ":0".
@@ -193,6 +272,22 @@ func (h *Hub) Run(ctx context.Context) error {
 		defer close(requeueDone)
 		h.requeuer.Run(requeueCtx)
 	}()
+	watcher, err := routestore.NewWatcher(routestore.WatcherConfig{
+		Store: h.backend.routes, Applied: h.applied, Interval: h.cfg.RoutesInterval,
+		Logger: log,
+		OnChange: func(ctx context.Context, v routestore.Version, t *routes.Table) {
+			h.applyRoutes(ctx, v, t)
+		},
+	})
+	if err != nil {
+		stopRequeue()
+		return err
+	}
+	watchDone := make(chan struct{})
+	go func() {
+		defer close(watchDone)
+		watcher.Run(requeueCtx)
+	}()
 	log.Info("hub started", "listen", h.Addr(), "store", h.backend.name,
 		"routes_version", h.Routes().Version())
 	if h.cfg.Tokens == nil {
@@ -208,9 +303,10 @@ func (h *Hub) Run(ctx context.Context) error {
 	log.Info("hub stopping")
 	stopRequeue()
 	<-requeueDone
+	<-watchDone
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), h.cfg.ShutdownTimeout)
 	defer cancel()
-	err := errors.Join(runErr,
+	err = errors.Join(runErr,
 		h.server.Shutdown(shutdownCtx),
 		h.router.Close(),
 		h.backend.close(),

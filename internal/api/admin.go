@@ -1,0 +1,339 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/internal/routestore"
+	"github.com/sangam-hub/sangam/routes"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// RoutesVersion is a stored routes version as the admin API returns it.
+type RoutesVersion struct {
+	routestore.Info
+	// Document is the routes document (YAML).
+	Document string `json:"document"`
+	// InForce is true for the version this replica routes with.
+	InForce bool `json:"in_force"`
+}
+
+// RoutesChange is the body of PUT /api/v1/routes and of a restore.
+type RoutesChange struct {
+	// Document is the new routes document (YAML); unused by a restore.
+	Document string `json:"document"`
+	Comment  string `json:"comment"`
+	// Expect is the version the change was based on; a newer current
+	// version makes the change fail with 409 Conflict.
+	Expect int `json:"expect"`
+	// DryRun validates and shows the difference without saving.
+	DryRun bool `json:"dry_run"`
+	// By names who made the change when the API runs without tokens; with
+	// tokens the token's holder is recorded.
+	By string `json:"by"`
+}
+
+// RoutesChangeResult answers a change: the difference it makes and, unless
+// it was a dry run, the version saved.
+type RoutesChangeResult struct {
+	Diff    string         `json:"diff"`
+	Summary []string       `json:"summary"`
+	Saved   *RoutesVersion `json:"saved,omitempty"`
+}
+
+func (s *Server) currentRoutes(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Versions.Current(r.Context())
+	if err != nil {
+		s.storeProblem(w, "reading routes", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.routesVersion(v))
+}
+
+func (s *Server) routesVersion(v routestore.Version) RoutesVersion {
+	return RoutesVersion{Info: v.Info, Document: string(v.Document),
+		InForce: s.Routes().Version() == fmt.Sprintf("v%d", v.Number)}
+}
+
+func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
+	limit := 100
+	if l := r.URL.Query().Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > routestore.MaxListLimit {
+			problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(
+				"limit: invalid value %q: want 1 to %d", l, routestore.MaxListLimit)))
+			return
+		}
+		limit = n
+	}
+	list, err := s.Versions.List(r.Context(), limit)
+	if err != nil {
+		s.storeProblem(w, "listing routes versions", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"versions": list})
+}
+
+func (s *Server) getRoutes(w http.ResponseWriter, r *http.Request) {
+	n, ok := versionNumber(w, r)
+	if !ok {
+		return
+	}
+	v, err := s.Versions.Get(r.Context(), n)
+	if err != nil {
+		s.storeProblem(w, "reading routes version", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.routesVersion(v))
+}
+
+func versionNumber(w http.ResponseWriter, r *http.Request) (int, bool) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		problem.Write(w, problem.New(problem.BadRequest,
+			"version: invalid number "+strconv.Quote(r.PathValue("n"))))
+		return 0, false
+	}
+	return n, true
+}
+
+func (s *Server) putRoutes(w http.ResponseWriter, r *http.Request) {
+	var c RoutesChange
+	if !readJSON(w, r, &c) {
+		return
+	}
+	s.change(w, r, c, []byte(c.Document), 0)
+}
+
+func (s *Server) restoreRoutes(w http.ResponseWriter, r *http.Request) {
+	n, ok := versionNumber(w, r)
+	if !ok {
+		return
+	}
+	var c RoutesChange
+	if !readOptionalJSON(w, r, &c) {
+		return
+	}
+	old, err := s.Versions.Get(r.Context(), n)
+	if err != nil {
+		s.storeProblem(w, "reading routes version", err)
+		return
+	}
+	if c.Comment == "" {
+		c.Comment = fmt.Sprintf("restore version %d", n)
+	}
+	s.change(w, r, c, old.Document, n)
+}
+
+// change validates doc, shows its difference from the current version
+// and, unless c is a dry run, saves it.
+func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, doc []byte, restoredFrom int) {
+	if _, err := routes.Load(doc); err != nil {
+		p := problem.New(problem.Invalid, "the routes document is invalid; nothing changed")
+		p.Errors = routeViolations(err)
+		problem.Write(w, p)
+		return
+	}
+	cur, err := s.Versions.Current(r.Context())
+	if err != nil {
+		s.storeProblem(w, "reading routes", err)
+		return
+	}
+	res := RoutesChangeResult{Diff: routestore.Diff(cur.Document, doc,
+		fmt.Sprintf("v%d", cur.Number), "proposed")}
+	if sum, err := routestore.Summarize(cur.Document, doc); err == nil {
+		res.Summary = sum.Lines()
+	}
+	if c.DryRun {
+		writeJSON(w, http.StatusOK, res)
+		return
+	}
+	by := c.By
+	if p, ok := principal(r); ok {
+		by = p.Name
+	}
+	if by == "" {
+		by = "api"
+	}
+	v, err := s.Versions.Save(r.Context(), routestore.Change{Document: doc, By: by,
+		Comment: c.Comment, Expect: c.Expect, RestoredFrom: restoredFrom})
+	if err != nil {
+		s.storeProblem(w, "saving routes", err)
+		return
+	}
+	s.Log.Info("routes version saved", "routes_version", v.Number, "by", by)
+	saved := s.routesVersion(v)
+	res.Saved = &saved
+	writeJSON(w, http.StatusCreated, res)
+}
+
+// routeViolations lists each error of a routes document as a violation.
+func routeViolations(err error) []schemas.Violation {
+	var out []schemas.Violation
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		for _, e := range joined.Unwrap() {
+			out = append(out, schemas.Violation{Rule: "routes", Message: e.Error()})
+		}
+		return out
+	}
+	return []schemas.Violation{{Rule: "routes", Message: err.Error()}}
+}
+
+func (s *Server) storeProblem(w http.ResponseWriter, doing string, err error) {
+	var conflict *routestore.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		problem.Write(w, problem.New(problem.Conflict, err.Error()+
+			"; read the current version, review its difference and try again"))
+	case errors.Is(err, routestore.ErrUnchanged):
+		problem.Write(w, problem.New(problem.Conflict, "the document is the current version"))
+	case errors.Is(err, routestore.ErrInvalid):
+		p := problem.New(problem.Invalid, "the change is invalid; nothing changed")
+		p.Errors = routeViolations(err)
+		problem.Write(w, p)
+	case errors.Is(err, routestore.ErrNotFound), errors.Is(err, routestore.ErrEmpty),
+		errors.Is(err, journal.ErrNotFound):
+		problem.Write(w, problem.New(problem.NotFound, err.Error()))
+	default:
+		s.Log.Error(doing+" failed", "error", err)
+		problem.Write(w, problem.New(problem.Unavailable, doing+" failed"))
+	}
+}
+
+// ExplainRequest names a stored message, or carries a message to
+// explain: canonical JSON, or an agency's own body with the agency's
+// name.
+type ExplainRequest struct {
+	MessageID   string             `json:"message_id,omitempty"`
+	Message     *canonical.Message `json:"message,omitempty"`
+	Agency      string             `json:"agency,omitempty"`
+	Body        string             `json:"body,omitempty"`
+	ContentType string             `json:"content_type,omitempty"`
+}
+
+// ExplainResponse is the explanation, and for a stored message the
+// decision journaled when it was routed and whether the two agree.
+type ExplainResponse struct {
+	routes.Explanation
+	Journaled     []journal.RouteDecision `json:"journaled,omitempty"`
+	SameAsJournal *bool                   `json:"same_as_journal,omitempty"`
+}
+
+func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
+	var req ExplainRequest
+	if !readJSON(w, r, &req) {
+		return
+	}
+	switch {
+	case req.MessageID != "":
+		s.explainStored(w, r, req.MessageID)
+	case req.Message != nil:
+		if err := schemas.ValidateValue("canonical/message.json", req.Message); err != nil {
+			s.invalid(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, ExplainResponse{Explanation: s.Routes().Explain(req.Message)})
+	case req.Agency != "":
+		s.explainBody(w, req)
+	default:
+		problem.Write(w, problem.New(problem.BadRequest,
+			"give message_id, message, or agency with body"))
+	}
+}
+
+// explainStored explains a journaled message with the routes version that
+// routed it, so the answer can be checked against the journal.
+func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string) {
+	j, err := s.Store.Journey(r.Context(), id)
+	if err != nil {
+		s.storeProblem(w, "reading journey", err)
+		return
+	}
+	table := s.Routes()
+	var n int
+	if _, err := fmt.Sscanf(j.RoutesVersion, "v%d", &n); err == nil {
+		v, err := s.Versions.Get(r.Context(), n)
+		if err == nil {
+			if t, err := routes.Load(v.Document); err == nil {
+				table = t.Labeled(j.RoutesVersion)
+			}
+		}
+	}
+	ex := table.Explain(&j.Message)
+	same := sameDecisions(ex.Decisions, j.Routing)
+	writeJSON(w, http.StatusOK, ExplainResponse{Explanation: ex, Journaled: j.Routing,
+		SameAsJournal: &same})
+}
+
+func sameDecisions(ds []routes.Decision, js []journal.RouteDecision) bool {
+	if len(ds) != len(js) {
+		return false
+	}
+	for i := range ds {
+		if ds[i].Route != js[i].Route || ds[i].Matched != js[i].Matched ||
+			fmt.Sprint(ds[i].Destinations) != fmt.Sprint(js[i].Destinations) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) explainBody(w http.ResponseWriter, req ExplainRequest) {
+	a, ok := s.Adapters.Adapter(req.Agency)
+	if !ok {
+		problem.Write(w, problem.New(problem.UnknownAgency, "unknown agency "+req.Agency))
+		return
+	}
+	d, err := a.Decode([]byte(req.Body), req.ContentType)
+	if err != nil {
+		s.invalid(w, err)
+		return
+	}
+	out := make([]routes.Explanation, 0, len(d.Messages))
+	for i := range d.Messages {
+		d.Messages[i].Source = req.Agency
+		out = append(out, s.Routes().Explain(&d.Messages[i]))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"explanations": out})
+}
+
+func (s *Server) invalid(w http.ResponseWriter, err error) {
+	p := problem.New(problem.Invalid, "the message is invalid")
+	p.Errors = schemas.Violations(err)
+	if p.Errors == nil {
+		p = problem.New(problem.Malformed, err.Error())
+	}
+	problem.Write(w, p)
+}
+
+// readJSON decodes a required JSON body into v, rejecting unknown fields.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 2<<20))
+	if err != nil {
+		problem.Write(w, problem.New(problem.BadRequest, "reading body: "+err.Error()))
+		return false
+	}
+	if len(body) == 0 {
+		problem.Write(w, problem.New(problem.BadRequest, "missing JSON body"))
+		return false
+	}
+	return readOptionalJSONBytes(w, body, v)
+}
+
+func readOptionalJSONBytes(w http.ResponseWriter, body []byte, v any) bool {
+	dec := json.NewDecoder(bytesReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		problem.Write(w, problem.New(problem.BadRequest, "invalid JSON body: "+err.Error()))
+		return false
+	}
+	return true
+}

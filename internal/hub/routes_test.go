@@ -1,0 +1,167 @@
+package hub
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// putJSON sends v to path with method and decodes the answer into out.
+func sendJSON(t *testing.T, method, url string, v, out any) int {
+	t.Helper()
+	body, _ := json.Marshal(v)
+	req, _ := http.NewRequest(method, url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		_ = json.NewDecoder(resp.Body).Decode(out)
+	}
+	return resp.StatusCode
+}
+
+func TestRouteChangeAppliesOnTwoReplicas(t *testing.T) {
+	dsn := postgresDSN(t)
+	var hubURL atomicString
+	ag := startAgencies(t, hubURL.Load)
+	cfg := Config{PostgresDSN: dsn, Routes: ag.routesFor(5), RoutesInterval: 50 * time.Millisecond}
+	replicas := []*Hub{startHub(t, cfg), startHub(t, cfg)}
+	urls := []string{"http://" + replicas[0].Addr(), "http://" + replicas[1].Addr()}
+	hubURL.Store(urls[0])
+
+	var mu sync.Mutex
+	var accepted []string
+	send := func(i int) {
+		doc := withMessageID(t, "chargesheet-2023-ipc", fmt.Sprintf("traffic-%03d", i))
+		doc = editJSON(t, doc, func(m map[string]any) {
+			m["fir"].(map[string]any)["number"] = 3000 + i
+		})
+		status, res, body := post(t, urls[i%2], "police", doc)
+		if status != http.StatusAccepted {
+			t.Errorf("message %d: status %d: %s", i, status, body)
+			return
+		}
+		mu.Lock()
+		accepted = append(accepted, res.MessageID)
+		mu.Unlock()
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			send(i)
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+
+	time.Sleep(200 * time.Millisecond)
+	var current api.RoutesVersion
+	getJSON(t, urls[0], "/api/v1/routes", &current)
+	changed := strings.Replace(current.Document, "    to: [ecourts-kerala]",
+		"    to: [ecourts-kerala, cctns-kerala]", 1)
+	var res api.RoutesChangeResult
+	status := sendJSON(t, http.MethodPut, urls[1]+"/api/v1/routes", api.RoutesChange{
+		Document: changed, Comment: "copy chargesheets to the police", Expect: current.Number,
+		By: "test",
+	}, &res)
+	if status != http.StatusCreated || res.Saved == nil {
+		t.Fatalf("PUT /api/v1/routes: status %d %+v", status, res)
+	}
+	if len(res.Summary) == 0 || !strings.Contains(strings.Join(res.Summary, "\n"), "final-report-to-court") {
+		t.Errorf("summary %v does not name the changed route", res.Summary)
+	}
+	waitFor(t, "both replicas to apply v2", func() bool {
+		for _, u := range urls {
+			var v api.RoutesVersion
+			getJSON(t, u, "/api/v1/routes", &v)
+			if !v.InForce {
+				return false
+			}
+		}
+		return true
+	})
+	time.Sleep(200 * time.Millisecond)
+	close(stop)
+	<-done
+
+	mu.Lock()
+	defer mu.Unlock()
+	before, after := 0, 0
+	for _, id := range accepted {
+		j := settledJourney(t, urls[0], id)
+		if j.Status != "delivered" {
+			t.Errorf("message %s: status %s", id, j.Status)
+		}
+		want := map[string]int{"v1": 1, "v2": 2}[j.RoutesVersion]
+		if len(j.Deliveries) != want {
+			t.Errorf("message %s routed by %s has %d deliveries, want %d",
+				id, j.RoutesVersion, len(j.Deliveries), want)
+		}
+		if j.RoutesVersion == "v1" {
+			before++
+		} else {
+			after++
+		}
+	}
+	if before == 0 || after == 0 {
+		t.Fatalf("%d messages before the change and %d after; want some of each", before, after)
+	}
+	if n := len(ag.court.Received()); n != len(accepted) {
+		t.Errorf("court received %d distinct filings for %d messages", n, len(accepted))
+	}
+	var copies int
+	for _, it := range ag.station.Received() {
+		if bytes.Contains(it.Body, []byte(`"final_report"`)) {
+			copies++
+		}
+	}
+	if copies != after {
+		t.Errorf("police station received %d chargesheet copies, want %d", copies, after)
+	}
+	t.Logf("%d messages routed by v1, %d by v2", before, after)
+}
+
+func TestExplainMatchesJournal(t *testing.T) {
+	w := newWorld(t, Config{}, 5)
+	_, res, _ := post(t, w.url, "police", sample(t, "chargesheet-2023-ipc"))
+	settledJourney(t, w.url, res.MessageID)
+	var ex api.ExplainResponse
+	status := sendJSON(t, http.MethodPost, w.url+"/api/v1/routes/explain",
+		api.ExplainRequest{MessageID: res.MessageID}, &ex)
+	if status != http.StatusOK {
+		t.Fatalf("explain status %d", status)
+	}
+	if ex.SameAsJournal == nil || !*ex.SameAsJournal {
+		t.Errorf("explain disagrees with the journal: %+v vs %+v", ex.Decisions, ex.Journaled)
+	}
+	if len(ex.Deliveries) != 1 || ex.Deliveries[0].Destination != "ecourts-kerala" ||
+		ex.Deliveries[0].Message == nil {
+		t.Errorf("deliveries = %+v", ex.Deliveries)
+	}
+	var bad struct {
+		Errors []journal.RouteDecision `json:"errors"`
+	}
+	status = sendJSON(t, http.MethodPut, w.url+"/api/v1/routes", api.RoutesChange{
+		Document: "destinations: []\nroutes:\n  - {name: x, when: 'message.nope', to: []}\n",
+	}, &bad)
+	if status != http.StatusBadRequest {
+		t.Errorf("invalid routes document: status %d, want 400", status)
+	}
+}

@@ -1,0 +1,56 @@
+package routes
+
+import (
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/policy"
+)
+
+// Explanation is why a message goes where it goes: every route's
+// decision, and what each selected destination would receive after its
+// policy.
+type Explanation struct {
+	RoutesVersion string          `json:"routes_version"`
+	Decisions     []Decision      `json:"decisions"`
+	Deliveries    []SharedMessage `json:"deliveries"`
+}
+
+// SharedMessage is what one destination would receive.
+type SharedMessage struct {
+	Destination string `json:"destination"`
+	Route       string `json:"route"`
+	Policy      string `json:"policy"`
+	// Removed and Masked are the field paths the policy removes and
+	// masks.
+	Removed []string           `json:"removed,omitempty"`
+	Masked  []policy.MaskRule  `json:"masked,omitempty"`
+	Message *canonical.Message `json:"message,omitempty"`
+	// Error is why nothing would be delivered, such as a policy failure.
+	Error string `json:"error,omitempty"`
+}
+
+// Explain evaluates t for m, as Decide does, and applies each selected
+// destination's policy.
+func (t *Table) Explain(m *canonical.Message) Explanation {
+	ex := Explanation{RoutesVersion: t.Version(), Decisions: t.Decide(m)}
+	for _, target := range Targets(ex.Decisions) {
+		s := SharedMessage{Destination: target.Destination, Route: target.Route}
+		p, ok := t.Policy(target.Destination)
+		if !ok {
+			s.Error = "destination has no compiled policy"
+			ex.Deliveries = append(ex.Deliveries, s)
+			continue
+		}
+		s.Policy = p.Name()
+		out, decision, err := p.Apply(m)
+		switch {
+		case err != nil:
+			s.Error = err.Error()
+		case !decision.Allowed:
+			s.Error = "the policy does not accept " + string(m.Type) + " messages"
+		default:
+			s.Removed, s.Masked, s.Message = decision.Removed, decision.Masked, &out
+		}
+		ex.Deliveries = append(ex.Deliveries, s)
+	}
+	return ex
+}
