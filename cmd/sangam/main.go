@@ -9,6 +9,7 @@
 //	sangam decode --agency NAME FILE       print FILE's canonical JSON or its errors
 //	sangam encode --agency NAME FILE       print canonical JSON FILE in NAME's format
 //	sangam replay [flags] DELIVERY_ID...   replay dead letters on a running hub
+//	sangam routes COMMAND [flags]          export, apply, history, diff, restore, explain
 //	sangam token --name NAME --agency A    make an API token and its token-file entry
 //	sangam bench  [flags]                  measure a hub under load on loopback
 //
@@ -46,6 +47,7 @@ var commands = []command{
 	{"decode", "print a file's canonical JSON or its validation errors", runDecode},
 	{"encode", "print canonical JSON in an agency's format", runEncode},
 	{"replay", "replay dead-lettered deliveries on a running hub", runReplay},
+	{"routes", "read, change, restore and explain the routes of a running hub", runRoutes},
 	{"token", "make an API token and its token-file entry", runToken},
 	{"bench", "measure a hub under load on loopback and print a report", runBench},
 }

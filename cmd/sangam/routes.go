@@ -1,0 +1,299 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/internal/routestore"
+)
+
+const routesUsage = `Usage: sangam routes COMMAND [flags]
+
+Commands:
+  export [--version N]                  print the routes document in force, or version N
+  apply FILE [--dry-run] [--comment T]  show the difference FILE makes, then save it as a new version
+  history [--limit N]                   list the versions, newest first
+  diff N [M]                            show the difference from version N to M (default: current)
+  restore N [--comment T]               save version N again as the newest version
+  explain --message ID                  explain a stored message with the version that routed it
+  explain --agency NAME FILE            explain an agency body with the routes in force
+
+Every command takes --hub URL (default http://127.0.0.1:8400) and --token.`
+
+// adminClient calls a hub's admin API.
+type adminClient struct {
+	base, token string
+}
+
+func (c *adminClient) do(method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	authorize(req, c.token)
+	resp, err := demoHTTP.Do(req)
+	if err != nil {
+		return fmt.Errorf("calling the hub: %w", err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return fmt.Errorf("reading the hub's response: %w", err)
+	}
+	if resp.StatusCode >= 300 {
+		return hubProblem(resp.StatusCode, data)
+	}
+	return json.Unmarshal(data, out)
+}
+
+// hubProblem turns a problem details response into an error that lists
+// every violation; a 400 or 409 is the input's fault.
+func hubProblem(status int, data []byte) error {
+	var p problem.Problem
+	if json.Unmarshal(data, &p) != nil || p.Title == "" {
+		return fmt.Errorf("hub responded with HTTP %d: %s", status, bytes.TrimSpace(data))
+	}
+	msg := fmt.Sprintf("%s: %s", p.Title, p.Detail)
+	for _, v := range p.Errors {
+		msg += "\n  " + v.String()
+	}
+	if status == http.StatusBadRequest || status == http.StatusConflict {
+		return fmt.Errorf("%w: %s", errInvalid, msg)
+	}
+	return errors.New(msg)
+}
+
+func runRoutes(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(stderr, routesUsage)
+		if len(args) == 0 {
+			return errFlags
+		}
+		return errHelp
+	}
+	fs := flag.NewFlagSet("routes "+args[0], flag.ContinueOnError)
+	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
+	token := tokenFlag(fs)
+	version := fs.Int("version", 0, "version to export (default: the current one)")
+	dryRun := fs.Bool("dry-run", false, "show the difference without saving")
+	comment := fs.String("comment", "", "why the change is made, kept with the version")
+	limit := fs.Int("limit", 20, "how many versions to list")
+	message := fs.String("message", "", "id of a stored message to explain")
+	agency := fs.String("agency", "", "agency whose body FILE is, to explain")
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return errFlags
+	}
+	c := &adminClient{base: strings.TrimRight(*hub, "/"), token: *token}
+	switch args[0] {
+	case "export":
+		return routesExport(c, *version, stdout)
+	case "apply":
+		return routesApply(c, fs.Args(), *dryRun, *comment, stdout)
+	case "history":
+		return routesHistory(c, *limit, stdout)
+	case "diff":
+		return routesDiff(c, fs.Args(), stdout)
+	case "restore":
+		return routesRestore(c, fs.Args(), *comment, stdout)
+	case "explain":
+		return routesExplain(c, *message, *agency, fs.Args(), stdout)
+	}
+	fmt.Fprintln(stderr, routesUsage)
+	return fmt.Errorf("unknown routes command %q", args[0])
+}
+
+func getVersion(c *adminClient, n int) (api.RoutesVersion, error) {
+	var v api.RoutesVersion
+	path := "/api/v1/routes"
+	if n > 0 {
+		path = "/api/v1/routes/versions/" + strconv.Itoa(n)
+	}
+	return v, c.do(http.MethodGet, path, nil, &v)
+}
+
+func routesExport(c *adminClient, n int, stdout io.Writer) error {
+	v, err := getVersion(c, n)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "# routes version %d, saved %s by %s\n", v.Number,
+		v.CreatedAt.Format("2006-01-02 15:04:05 MST"), v.By)
+	_, err = io.WriteString(stdout, v.Document)
+	return err
+}
+
+func routesApply(c *adminClient, files []string, dryRun bool, comment string, stdout io.Writer) error {
+	if len(files) != 1 {
+		return errors.New("apply needs exactly one FILE")
+	}
+	doc, err := readInput(files[0])
+	if err != nil {
+		return err
+	}
+	cur, err := getVersion(c, 0)
+	if err != nil {
+		return err
+	}
+	change := api.RoutesChange{Document: string(doc), Comment: comment, Expect: cur.Number}
+	change.DryRun = true
+	var preview api.RoutesChangeResult
+	if err := c.do(http.MethodPut, "/api/v1/routes", change, &preview); err != nil {
+		return err
+	}
+	printChange(stdout, preview)
+	if preview.Diff == "" {
+		fmt.Fprintln(stdout, "no change: the file is the current version")
+		return nil
+	}
+	if dryRun {
+		fmt.Fprintln(stdout, "dry run: nothing saved")
+		return nil
+	}
+	change.DryRun = false
+	var res api.RoutesChangeResult
+	if err := c.do(http.MethodPut, "/api/v1/routes", change, &res); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "saved as version %d\n", res.Saved.Number)
+	return nil
+}
+
+func printChange(w io.Writer, r api.RoutesChangeResult) {
+	for _, line := range r.Summary {
+		fmt.Fprintln(w, line)
+	}
+	if r.Diff != "" {
+		fmt.Fprintln(w)
+		fmt.Fprint(w, r.Diff)
+	}
+}
+
+func routesHistory(c *adminClient, limit int, stdout io.Writer) error {
+	var out struct {
+		Versions []routestore.Info `json:"versions"`
+	}
+	if err := c.do(http.MethodGet, "/api/v1/routes/versions?limit="+strconv.Itoa(limit), nil, &out); err != nil {
+		return err
+	}
+	for _, v := range out.Versions {
+		line := fmt.Sprintf("v%-4d %s  %-20s %s", v.Number,
+			v.CreatedAt.Format("2006-01-02 15:04:05"), v.By, v.Comment)
+		if v.RestoredFrom > 0 {
+			line += fmt.Sprintf(" (restores v%d)", v.RestoredFrom)
+		}
+		fmt.Fprintln(stdout, strings.TrimRight(line, " "))
+	}
+	return nil
+}
+
+func versionArgs(args []string, want string) ([]int, error) {
+	var ns []int
+	for _, a := range args {
+		n, err := strconv.Atoi(strings.TrimPrefix(a, "v"))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("invalid version %q: want a number such as 3", a)
+		}
+		ns = append(ns, n)
+	}
+	if len(ns) == 0 {
+		return nil, fmt.Errorf("%s needs a version number", want)
+	}
+	return ns, nil
+}
+
+func routesDiff(c *adminClient, args []string, stdout io.Writer) error {
+	ns, err := versionArgs(args, "diff")
+	if err != nil {
+		return err
+	}
+	from, err := getVersion(c, ns[0])
+	if err != nil {
+		return err
+	}
+	to, err := getVersion(c, 0)
+	if len(ns) > 1 {
+		to, err = getVersion(c, ns[1])
+	}
+	if err != nil {
+		return err
+	}
+	a, b := fmt.Sprintf("v%d", from.Number), fmt.Sprintf("v%d", to.Number)
+	if sum, err := routestore.Summarize([]byte(from.Document), []byte(to.Document)); err == nil {
+		for _, line := range sum.Lines() {
+			fmt.Fprintln(stdout, line)
+		}
+	}
+	fmt.Fprint(stdout, routestore.Diff([]byte(from.Document), []byte(to.Document), a, b))
+	return nil
+}
+
+func routesRestore(c *adminClient, args []string, comment string, stdout io.Writer) error {
+	ns, err := versionArgs(args, "restore")
+	if err != nil {
+		return err
+	}
+	cur, err := getVersion(c, 0)
+	if err != nil {
+		return err
+	}
+	var res api.RoutesChangeResult
+	err = c.do(http.MethodPost, fmt.Sprintf("/api/v1/routes/versions/%d/restore", ns[0]),
+		api.RoutesChange{Comment: comment, Expect: cur.Number}, &res)
+	if err != nil {
+		return err
+	}
+	printChange(stdout, res)
+	fmt.Fprintf(stdout, "version %d restored as version %d\n", ns[0], res.Saved.Number)
+	return nil
+}
+
+func routesExplain(c *adminClient, message, agency string, files []string, stdout io.Writer) error {
+	req := api.ExplainRequest{MessageID: message, Agency: agency}
+	if agency != "" {
+		if len(files) != 1 {
+			return errors.New("explain --agency needs exactly one FILE")
+		}
+		body, err := readInput(files[0])
+		if err != nil {
+			return err
+		}
+		req.Body = string(body)
+		if strings.HasSuffix(strings.ToLower(files[0]), ".xml") {
+			req.ContentType = "application/xml"
+		}
+	} else if message == "" {
+		return errors.New("explain needs --message ID or --agency NAME FILE")
+	}
+	var out json.RawMessage
+	if err := c.do(http.MethodPost, "/api/v1/routes/explain", req, &out); err != nil {
+		return err
+	}
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, out, "", "  "); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(stdout, pretty.String())
+	return err
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/internal/hub"
+)
+
+func startTestHub(t *testing.T) string {
+	t.Helper()
+	h, err := hub.Open(context.Background(), hub.Config{
+		Listen: "127.0.0.1:0", DataDir: t.TempDir(),
+		AadhaarKey: []byte("routes command test key of 32 bytes!!"),
+		Log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return "http://" + h.Addr()
+}
+
+func TestRoutesCommandLifecycle(t *testing.T) {
+	url := startTestHub(t)
+	code, doc, errOut := runCLI(t, "routes", "export", "--hub", url)
+	if code != exitOK || !strings.Contains(doc, "final-report-to-court") {
+		t.Fatalf("export: exit %d, stderr %s\n%s", code, errOut, doc)
+	}
+	changed := strings.Replace(doc, "description: The court's case number (CNR) goes back to the police.",
+		"description: The CNR goes back to the police station.", 1)
+	file := filepath.Join(t.TempDir(), "routes.yaml")
+	if err := os.WriteFile(file, []byte(changed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, _ := runCLI(t, "routes", "apply", "--hub", url, "--dry-run", file)
+	if code != exitOK || !strings.Contains(out, "dry run: nothing saved") ||
+		!strings.Contains(out, `route "court-registration-to-police"`) {
+		t.Errorf("apply --dry-run: exit %d\n%s", code, out)
+	}
+	code, out, errOut = runCLI(t, "routes", "apply", "--hub", url, "--comment", "reword", file)
+	if code != exitOK || !strings.Contains(out, "saved as version 2") {
+		t.Fatalf("apply: exit %d %s\n%s", code, errOut, out)
+	}
+	_, out, _ = runCLI(t, "routes", "history", "--hub", url)
+	if !strings.Contains(out, "v2") || !strings.Contains(out, "reword") || !strings.Contains(out, "v1") {
+		t.Errorf("history:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "routes", "diff", "--hub", url, "1", "2")
+	if !strings.Contains(out, "-    description: The court's case number") {
+		t.Errorf("diff:\n%s", out)
+	}
+	code, out, _ = runCLI(t, "routes", "restore", "--hub", url, "1")
+	if code != exitOK || !strings.Contains(out, "version 1 restored as version 3") {
+		t.Errorf("restore: exit %d\n%s", code, out)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	badDoc := strings.Replace(doc, `message.type == "court_registration"`, `message.typo == 1`, 1)
+	if err := os.WriteFile(bad, []byte(badDoc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "routes", "apply", "--hub", url, bad)
+	if code != exitInvalid || !strings.Contains(errOut, `route "court-registration-to-police"`) {
+		t.Errorf("invalid apply: exit %d, stderr %s", code, errOut)
+	}
+	_, doc3, _ := runCLI(t, "routes", "export", "--hub", url)
+	if !strings.Contains(doc3, "routes version 3") {
+		t.Errorf("an invalid apply changed the routes:\n%s", doc3)
+	}
+}
+
+func TestRoutesExplainStoredMessage(t *testing.T) {
+	url := startTestHub(t)
+	code, out, errOut := runCLI(t, "send", "--agency", "police", "--hub", url,
+		writeSample(t, "chargesheet-2023-ipc"))
+	if code != exitOK {
+		t.Fatalf("send: exit %d %s", code, errOut)
+	}
+	id := between(out, `"message_id": "`, `"`)
+	code, out, errOut = runCLI(t, "routes", "explain", "--hub", url, "--message", id)
+	if code != exitOK {
+		t.Fatalf("explain: exit %d %s", code, errOut)
+	}
+	if !strings.Contains(out, `"same_as_journal": true`) {
+		t.Errorf("explain does not agree with the journal:\n%s", out)
+	}
+	if !strings.Contains(out, `"destination": "ecourts-kerala"`) {
+		t.Errorf("explain lacks the court delivery:\n%s", out)
+	}
+}
+
+func between(s, start, end string) string {
+	_, after, ok := strings.Cut(s, start)
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(after, end)
+	return v
+}
