@@ -36,6 +36,27 @@ type Service struct {
 	Now func() time.Time
 	// Zone is the offset received times are written in; UTC when nil.
 	Zone *time.Location
+	// Enrichers run in order on each valid message before it is routed.
+	Enrichers []Enricher
+	// Observers learn of each newly journaled message after its
+	// transaction commits.
+	Observers []Observer
+}
+
+// Enricher adds what the hub knows to a message before it is routed,
+// such as the police station that serves an address. An error wrapping
+// a *schemas.ValidationError rejects the message as invalid, naming the
+// field; any other error fails the request with 503 and stores nothing.
+type Enricher interface {
+	Enrich(ctx context.Context, m *canonical.Message) error
+}
+
+// Observer learns of each message the hub journaled, after the commit and
+// never for a duplicate. A crash between commit and Observe loses the
+// call, so an observer that keeps state must be able to rebuild it from
+// the journal.
+type Observer interface {
+	Observe(ctx context.Context, m *canonical.Message)
 }
 
 // Result is the hub's acknowledgement of one accepted message.
@@ -79,6 +100,11 @@ func (s *Service) Accept(ctx context.Context, agency string, body []byte, conten
 		stamp(&msgs[i], agency, received)
 		if err := schemas.ValidateValue("canonical/message.json", &msgs[i]); err != nil {
 			return nil, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
+		}
+		for _, e := range s.Enrichers {
+			if err := e.Enrich(ctx, &msgs[i]); err != nil {
+				return nil, fmt.Errorf("enriching %s message %d: %w", agency, i+1, err)
+			}
 		}
 	}
 	var results []Result
@@ -143,6 +169,11 @@ func (s *Service) journal(ctx context.Context, m *canonical.Message, raw []byte,
 		return Result{}, fmt.Errorf("journaling message %s: %w", m.ID, err)
 	}
 	s.log(m, receipt, len(entry.Deliveries))
+	if !receipt.Duplicate {
+		for _, o := range s.Observers {
+			o.Observe(ctx, m)
+		}
+	}
 	return Result{
 		MessageID: receipt.MessageID, SenderMessageID: m.SenderMessageID,
 		Duplicate: receipt.Duplicate, ReceivedAt: receipt.ReceivedAt.In(m.ReceivedAt.Location()),
