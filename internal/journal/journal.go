@@ -197,6 +197,9 @@ type Query struct {
 	SenderMessageID string
 	CaseKey         string
 	CorrelationID   string
+	Type            canonical.Type
+	// ReceivedBefore, when set, keeps messages received before it.
+	ReceivedBefore time.Time
 	// Limit caps the number of results. Default DefaultLimit, at most
 	// MaxLimit.
 	Limit int

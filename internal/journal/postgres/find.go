@@ -21,9 +21,12 @@ func (s *Store) Find(ctx context.Context, q journal.Query) ([]journal.Summary, e
 			AND ($2 = '' OR m.sender_message_id = $2)
 			AND ($3 = '' OR m.case_key = $3)
 			AND ($4 = '' OR m.correlation_id = $4)
+			AND ($5 = '' OR m.type = $5)
+			AND ($6::timestamptz IS NULL OR m.received_at < $6)
 		ORDER BY m.received_at DESC, m.id DESC
-		LIMIT $5`,
-		q.Source, q.SenderMessageID, q.CaseKey, q.CorrelationID, q.EffectiveLimit())
+		LIMIT $7`,
+		q.Source, q.SenderMessageID, q.CaseKey, q.CorrelationID, string(q.Type),
+		nullTime(q.ReceivedBefore), q.EffectiveLimit())
 	if err != nil {
 		return nil, fmt.Errorf("finding messages: %w", err)
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/journal"
@@ -21,9 +22,12 @@ func (s *Store) Find(ctx context.Context, q journal.Query) ([]journal.Summary, e
 			AND (?2 = '' OR m.sender_message_id = ?2)
 			AND (?3 = '' OR m.case_key = ?3)
 			AND (?4 = '' OR m.correlation_id = ?4)
+			AND (?5 = '' OR m.type = ?5)
+			AND (?6 = 0 OR m.received_at < ?6)
 		ORDER BY m.received_at DESC, m.id DESC
-		LIMIT ?5`,
-		q.Source, q.SenderMessageID, q.CaseKey, q.CorrelationID, q.EffectiveLimit())
+		LIMIT ?7`,
+		q.Source, q.SenderMessageID, q.CaseKey, q.CorrelationID, string(q.Type),
+		beforeMicros(q.ReceivedBefore), q.EffectiveLimit())
 	if err != nil {
 		return nil, fmt.Errorf("finding messages: %w", err)
 	}
@@ -50,4 +54,13 @@ func (s *Store) Find(ctx context.Context, q journal.Query) ([]journal.Summary, e
 		return nil, fmt.Errorf("finding messages: %w", err)
 	}
 	return out, nil
+}
+
+// beforeMicros returns t in the journal's microseconds, or 0 for the zero
+// time, which the query reads as no bound.
+func beforeMicros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
 }
