@@ -117,7 +117,8 @@ func (w *Worker) deferUntil(ctx context.Context, d journal.Delivery, at time.Tim
 
 func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.Message) error {
 	a := journal.Attempt{DeliveryID: d.ID, Number: len(d.Attempts) + 1, StartedAt: w.now()}
-	dest, ok := w.Routes().Destination(d.Destination)
+	table := w.Routes()
+	dest, ok := table.Destination(d.Destination)
 	if !ok {
 		return w.settle(ctx, d, a, journal.StatusDead, 0, "destination is no longer configured")
 	}
@@ -126,9 +127,12 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 		return w.settle(ctx, d, a, journal.StatusDead, 0,
 			fmt.Sprintf("no adapter for agency %q", dest.Agency))
 	}
-	shared, reason := w.share(d, m)
+	shared, reason := share(table, d, m)
 	if reason != "" {
 		return w.settle(ctx, d, a, journal.StatusDead, 0, reason)
+	}
+	if p, ok := table.Policy(d.Destination); ok {
+		a.Policy = table.Version() + "/" + p.Name()
 	}
 	enc, err := adapter.Encode(&shared)
 	if err != nil {
@@ -152,10 +156,10 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 	return w.conclude(ctx, d, dest, a, out)
 }
 
-// share applies the destination's policy to m and returns what the
-// destination may receive, or the reason it may receive nothing.
-func (w *Worker) share(d journal.Delivery, m *canonical.Message) (canonical.Message, string) {
-	p, ok := w.Routes().Policy(d.Destination)
+// share applies the destination's policy in table to m and returns what
+// the destination may receive, or the reason it may receive nothing.
+func share(table *routes.Table, d journal.Delivery, m *canonical.Message) (canonical.Message, string) {
+	p, ok := table.Policy(d.Destination)
 	if !ok {
 		return canonical.Message{}, "destination has no compiled policy"
 	}

@@ -59,6 +59,9 @@ func testChargesheetToCNR(t *testing.T, cfg Config) {
 	if !j.Routing[0].Matched || j.Routing[0].Route != "final-report-to-court" {
 		t.Errorf("routing = %+v, want final-report-to-court matched", j.Routing)
 	}
+	if got := j.Deliveries[0].Attempts[0].Policy; !strings.HasPrefix(got, "v1/") {
+		t.Errorf("attempt policy = %q, want the routes version and policy applied", got)
+	}
 	if j.RoutesVersion != "v1" {
 		t.Errorf("routes version = %q, want v1", j.RoutesVersion)
 	}

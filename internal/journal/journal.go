@@ -170,6 +170,10 @@ type Attempt struct {
 	// NextAttemptAt is when a pending delivery is due again. RecordAttempt
 	// stores it on the delivery and clears the delivery's queued mark.
 	NextAttemptAt time.Time `json:"next_attempt_at,omitzero"`
+	// Policy names the routes version and destination policy applied to
+	// what was sent, such as "v3/cctns-minimal"; empty when nothing was
+	// sent.
+	Policy string `json:"policy,omitempty"`
 }
 
 // Journey is a message with everything that happened to it.

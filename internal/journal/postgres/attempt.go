@@ -104,11 +104,11 @@ func insertAttempt(ctx context.Context, tx pgx.Tx, a journal.Attempt) error {
 	_, err := tx.Exec(ctx, `
 		INSERT INTO attempts (
 			delivery_id, number, started_at, finished_at, status_code, error, result,
-			next_attempt_at
-		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			next_attempt_at, policy
+		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		a.DeliveryID, a.Number, a.StartedAt.Truncate(time.Microsecond),
 		a.FinishedAt.Truncate(time.Microsecond), a.StatusCode, a.Error, a.Result,
-		nextAttemptAt(a))
+		nextAttemptAt(a), a.Policy)
 	if err != nil {
 		return fmt.Errorf("inserting attempt %d: %w", a.Number, err)
 	}

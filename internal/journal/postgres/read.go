@@ -184,7 +184,7 @@ func (r *deliveryRow) delivery() journal.Delivery {
 
 const selectAttempts = `
 	SELECT a.delivery_id, a.number, a.started_at, a.finished_at, a.status_code,
-		a.error, a.result, a.next_attempt_at
+		a.error, a.result, a.next_attempt_at, a.policy
 	FROM attempts a`
 
 func scanAttempt(row pgx.CollectableRow) (journal.Attempt, error) {
@@ -193,7 +193,7 @@ func scanAttempt(row pgx.CollectableRow) (journal.Attempt, error) {
 		next *time.Time
 	)
 	err := row.Scan(&a.DeliveryID, &a.Number, &a.StartedAt, &a.FinishedAt, &a.StatusCode,
-		&a.Error, &a.Result, &next)
+		&a.Error, &a.Result, &next, &a.Policy)
 	a.StartedAt, a.FinishedAt = a.StartedAt.UTC(), a.FinishedAt.UTC()
 	a.NextAttemptAt = utcOrZero(next)
 	return a, err

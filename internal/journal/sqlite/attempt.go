@@ -93,10 +93,10 @@ func insertAttempt(ctx context.Context, tx *sql.Tx, a journal.Attempt) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO attempts (
 			delivery_id, number, started_at, finished_at, status_code, error, result,
-			next_attempt_at
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			next_attempt_at, policy
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.DeliveryID, a.Number, micros(a.StartedAt), micros(a.FinishedAt),
-		a.StatusCode, a.Error, a.Result, nextAttemptAt(a))
+		a.StatusCode, a.Error, a.Result, nextAttemptAt(a), a.Policy)
 	if err != nil {
 		return fmt.Errorf("inserting attempt %d: %w", a.Number, err)
 	}
