@@ -84,15 +84,21 @@ func (s *loopServer) restart(t *testing.T) {
 type agencies struct {
 	court   *court.Server
 	station *police.Station
-	// courtServer serves court, through the wrapper given to
-	// startAgencies when there is one.
+	// courtServer and stationServer serve court and station, through the
+	// wrappers in agencyOptions when there are some.
 	courtServer   *loopServer
 	stationServer *loopServer
 }
 
+// agencyOptions wraps the mocks' handlers, as a slow or broken network
+// would change what the hub sees. A nil wrapper serves the mock as it
+// is.
+type agencyOptions struct {
+	wrapCourt, wrapStation func(http.Handler) http.Handler
+}
+
 // startAgencies starts the mocks with the court calling back hubURL.
-// wrap, when not nil, wraps the court's handler.
-func startAgencies(t *testing.T, hubURL string, wrap func(http.Handler) http.Handler) *agencies {
+func startAgencies(t *testing.T, hubURL string, opts agencyOptions) *agencies {
 	t.Helper()
 	c, err := court.New(court.Config{
 		HubURL: hubURL, RetryBase: 50 * time.Millisecond, RetryMax: 500 * time.Millisecond,
@@ -104,41 +110,67 @@ func startAgencies(t *testing.T, hubURL string, wrap func(http.Handler) http.Han
 	}
 	t.Cleanup(c.Close)
 	var courtHandler http.Handler = c
-	if wrap != nil {
-		courtHandler = wrap(c)
+	if opts.wrapCourt != nil {
+		courtHandler = opts.wrapCourt(c)
 	}
 	station := police.New(quietLog())
+	var stationHandler http.Handler = station
+	if opts.wrapStation != nil {
+		stationHandler = opts.wrapStation(station)
+	}
 	return &agencies{
 		court: c, station: station,
 		courtServer:   startLoopServer(t, courtHandler),
-		stationServer: startLoopServer(t, station),
+		stationServer: startLoopServer(t, stationHandler),
 	}
 }
 
+// routeLimits are the settings of both destinations in a routes
+// document. A zero field takes the routes package's default.
+type routeLimits struct {
+	// timeout bounds one attempt.
+	timeout time.Duration
+	// maxAttempts is how many attempts a delivery gets before it is
+	// dead-lettered.
+	maxAttempts int
+	// concurrency caps the attempts in flight to a destination.
+	concurrency int
+}
+
 // routes returns a routes document sending chargesheets to the court and
-// court registrations to the station, each attempt bounded by timeout.
-func (a *agencies) routes(timeout time.Duration, maxAttempts int) []byte {
-	return []byte(fmt.Sprintf(`
-version: resilience
-destinations:
-  - {name: ecourts-kerala, agency: courts, url: %s/ecf, timeout: %s, max_attempts: %d}
-  - {name: cctns-kerala, agency: police, url: %s/notifications, timeout: %s, max_attempts: %d}
-routes:
+// court registrations to the station.
+func (a *agencies) routes(l routeLimits) []byte {
+	dest := func(name, agency, url string) string {
+		out := fmt.Sprintf("  - name: %s\n    agency: %s\n    url: %s\n", name, agency, url)
+		if l.timeout > 0 {
+			out += fmt.Sprintf("    timeout: %s\n", l.timeout)
+		}
+		if l.maxAttempts > 0 {
+			out += fmt.Sprintf("    max_attempts: %d\n", l.maxAttempts)
+		}
+		if l.concurrency > 0 {
+			out += fmt.Sprintf("    concurrency: %d\n", l.concurrency)
+		}
+		return out
+	}
+	return []byte("version: resilience\ndestinations:\n" +
+		dest("ecourts-kerala", "courts", a.courtServer.URL()+"/ecf") +
+		dest("cctns-kerala", "police", a.stationServer.URL()+"/notifications") + `routes:
   - name: final-report-to-court
     when: message.type == "chargesheet" && message.source == "police"
     to: [ecourts-kerala]
   - name: court-registration-to-police
     when: message.type == "court_registration" && message.source == "courts"
     to: [cctns-kerala]
-`, a.courtServer.URL(), timeout, maxAttempts, a.stationServer.URL(), timeout, maxAttempts))
+`)
 }
 
 // writeRoutes writes a.routes to a file in the test's temporary folder
 // and returns its path.
-func (a *agencies) writeRoutes(t *testing.T, timeout time.Duration, maxAttempts int) string {
+func (a *agencies) writeRoutes(t *testing.T, l routeLimits) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "routes.yaml")
-	if err := os.WriteFile(path, a.routes(timeout, maxAttempts), 0o600); err != nil {
+	if err := os.WriteFile(path, a.routes(l), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path

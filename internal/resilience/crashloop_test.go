@@ -22,9 +22,9 @@ func TestCrashLoopPostgres(t *testing.T) {
 // Afterwards every acknowledged chargesheet must be delivered once.
 func testCrashLoop(t *testing.T, store []string) {
 	p := newHubProcess(t, "hub")
-	ag := startAgencies(t, p.URL(), nil)
+	ag := startAgencies(t, p.URL(), agencyOptions{})
 	p.args = append(p.args, "--data", filepath.Join(t.TempDir(), "data"),
-		"--routes", ag.writeRoutes(t, 2*time.Second, 8))
+		"--routes", ag.writeRoutes(t, routeLimits{timeout: 2 * time.Second}))
 	p.args = append(p.args, store...)
 	p.start()
 

@@ -93,6 +93,7 @@ type generator struct {
 	mu       sync.Mutex        // guards the fields below
 	ids      map[string]string // hub message id by sender message id
 	postedAt map[string]time.Time
+	ackedAt  []time.Time
 	counts   loadCounts
 	next     int
 	wg       sync.WaitGroup
@@ -177,6 +178,7 @@ func (g *generator) acknowledged(sender, id string, postedAt time.Time, status i
 	defer g.mu.Unlock()
 	g.ids[sender] = id
 	g.postedAt[sender] = postedAt
+	g.ackedAt = append(g.ackedAt, time.Now())
 	if status == http.StatusAccepted {
 		g.counts.Accepted++
 		return
@@ -247,4 +249,17 @@ func (g *generator) postedAtOf(sender string) time.Time {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.postedAt[sender]
+}
+
+// firstAckAfter returns how long after at the first acknowledgement
+// arrived, or -1 when none did.
+func (g *generator) firstAckAfter(at time.Time) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, acked := range g.ackedAt {
+		if !acked.Before(at) {
+			return acked.Sub(at)
+		}
+	}
+	return -1
 }

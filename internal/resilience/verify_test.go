@@ -20,8 +20,9 @@ type deliveryReport struct {
 	// Filings counts the court's distinct filings and FilingRepeats the
 	// requests that repeated an Idempotency-Key it had.
 	Filings, FilingRepeats int
-	// Attempts counts the journaled attempts of the chargesheet deliveries.
-	Attempts int
+	// Attempts counts the journaled attempts of the chargesheet
+	// deliveries, and FailedAttempts those that did not deliver.
+	Attempts, FailedAttempts int
 	// CNRs counts the court's registrations.
 	CNRs int
 	// Notifications counts the station's distinct notifications and
@@ -31,8 +32,8 @@ type deliveryReport struct {
 
 func (r deliveryReport) String() string {
 	return fmt.Sprintf("%d chargesheets acknowledged; court: %d distinct filings, %d repeats, "+
-		"%d journaled attempts, %d CNRs; station: %d distinct notifications, %d repeats",
-		r.Messages, r.Filings, r.FilingRepeats, r.Attempts, r.CNRs,
+		"%d journaled attempts (%d failed), %d CNRs; station: %d distinct notifications, "+
+		"%d repeats", r.Messages, r.Filings, r.FilingRepeats, r.Attempts, r.FailedAttempts, r.CNRs,
 		r.Notifications, r.NotificationRepeats)
 }
 
@@ -61,7 +62,13 @@ func verifyExactlyOnce(
 			continue
 		}
 		deliveryIDs[j.Deliveries[0].ID] = id
-		report.Attempts += len(j.Deliveries[0].Attempts)
+		for _, a := range j.Deliveries[0].Attempts {
+			report.Attempts++
+			if a.Result != journal.StatusDelivered {
+				report.FailedAttempts++
+				t.Logf("chargesheet %s: attempt %d failed: %s", id, a.Number, a.Error)
+			}
+		}
 	}
 	checkCourtFilings(t, ag, deliveryIDs, &report)
 

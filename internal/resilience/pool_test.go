@@ -1,0 +1,164 @@
+package resilience
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sangam-hub/sangam/internal/hub"
+)
+
+// TestSmallPoolNoHangNoLeak runs the hub on a journal pool of four
+// connections (pool_max_conns=4 in the DSN) and posts 50 chargesheets
+// at once. Eight handlers per destination, held by a court that answers
+// after 100ms, need the journal's connections while the posts do. Every
+// chargesheet must be acknowledged and delivered within bounded waits,
+// the hub's connections must stay within its pools' sizes, and none may
+// remain after the hub stops.
+func TestSmallPoolNoHangNoLeak(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads PostgreSQL through a small pool; skipped in -short mode")
+	}
+	const journalConns, burst = 4, 50
+	app := fmt.Sprintf("resilience_pool_%d", time.Now().UnixNano())
+	dsn := postgresSchema(t, url.Values{
+		"pool_max_conns":   {fmt.Sprint(journalConns)},
+		"application_name": {app},
+	})
+	addr := freeAddr(t)
+	hubURL := "http://" + addr
+	slow := func(next http.Handler) http.Handler {
+		return &slowCourt{next: next, delay: 100 * time.Millisecond}
+	}
+	ag := startAgencies(t, hubURL, agencyOptions{wrapCourt: slow})
+	h, stop := startHub(t, hub.Config{Listen: addr, PostgresDSN: dsn,
+		Routes: ag.routes(routeLimits{timeout: 2 * time.Second, concurrency: 8})})
+	// The bus subscribers have a pool of their own: one connection per
+	// handler and two more.
+	subscribers := 0
+	for _, d := range h.Routes().Config().Destinations {
+		subscribers += d.Concurrency
+	}
+	limit := journalConns + subscribers + 2
+
+	watcher := watchConnections(t, app)
+	g := newGenerator(newChargesheets(t, "pool"), hubURL)
+	giveUp, stopRetries := context.WithTimeout(context.Background(), time.Minute)
+	defer stopRetries()
+	began := time.Now()
+	g.burst(giveUp, burst)
+	g.wait()
+	acknowledged := time.Since(began)
+	_, ids := checkLoad(t, g)
+	report := verifyExactlyOnce(t, hubURL, ag, ids, time.Minute)
+	settled := time.Since(began)
+	peak := watcher.stop()
+
+	if peak > limit {
+		t.Errorf("the hub held %d connections at once, more than its pools' %d", peak, limit)
+	}
+	idle := countConnections(t, app)
+	if idle > limit {
+		t.Errorf("%d connections after the load, more than the pools' %d", idle, limit)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("hub Run: %v", err)
+	}
+	left := waitConnections(t, app, 0, 10*time.Second)
+	if left != 0 {
+		t.Errorf("%d connections remain after the hub stopped", left)
+	}
+	t.Logf("%d chargesheets at once: acknowledged in %s, settled in %s; connections: "+
+		"peak %d, %d after the load, pools' limit %d (journal %d, bus %d)",
+		burst, acknowledged.Round(time.Millisecond), settled.Round(time.Millisecond),
+		peak, idle, limit, journalConns, subscribers+2)
+	t.Logf("delivery: %s", report)
+}
+
+// connectionWatcher samples the connections of one application name
+// until stopped and keeps the largest count.
+type connectionWatcher struct {
+	peak atomic.Int64
+	done chan struct{}
+	quit chan struct{}
+}
+
+func watchConnections(t *testing.T, app string) *connectionWatcher {
+	t.Helper()
+	w := &connectionWatcher{done: make(chan struct{}), quit: make(chan struct{})}
+	conn := adminConn(t)
+	go func() {
+		defer close(w.done)
+		for {
+			var n int64
+			err := conn.QueryRow(context.Background(),
+				"SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", app).Scan(&n)
+			if err == nil && n > w.peak.Load() {
+				w.peak.Store(n)
+			}
+			select {
+			case <-w.quit:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	return w
+}
+
+// stop ends the sampling and returns the largest count seen.
+func (w *connectionWatcher) stop() int {
+	close(w.quit)
+	<-w.done
+	return int(w.peak.Load())
+}
+
+// countConnections returns how many server sessions carry the
+// application name app.
+func countConnections(t *testing.T, app string) int {
+	t.Helper()
+	var n int
+	err := adminConn(t).QueryRow(context.Background(),
+		"SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", app).Scan(&n)
+	if err != nil {
+		t.Fatalf("counting connections: %v", err)
+	}
+	return n
+}
+
+// waitConnections polls until at most want sessions carry app or limit
+// passes, and returns the last count.
+func waitConnections(t *testing.T, app string, want int, limit time.Duration) int {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		n := countConnections(t, app)
+		if n <= want || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// adminConn opens a connection to the test server that the test's
+// cleanup closes.
+func adminConn(t *testing.T) *pgx.Conn {
+	t.Helper()
+	base := os.Getenv("SANGAM_TEST_POSTGRES")
+	if base == "" {
+		base = defaultPostgres
+	}
+	conn, err := pgx.Connect(context.Background(), base)
+	if err != nil {
+		t.Fatalf("connecting to count sessions: %v", err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
