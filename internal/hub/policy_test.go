@@ -1,0 +1,53 @@
+package hub
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCourtPolicyWithholdsFields(t *testing.T) {
+	var hubURL atomicString
+	ag := startAgencies(t, hubURL.Load)
+	doc := strings.Replace(string(ag.routesFor(3)), "    max_attempts: 3\n", `    max_attempts: 3
+    policy:
+      name: court-filing
+      types: [chargesheet]
+      allow:
+        - chargesheet.fir
+        - chargesheet.title
+        - chargesheet.kind
+        - chargesheet.court
+        - chargesheet.accused
+        - chargesheet.charges
+        - chargesheet.filed_on
+      mask:
+        - {path: "chargesheet.accused[].person.date_of_birth", kind: year-only}
+`, 1)
+	h := startHub(t, Config{Routes: []byte(doc), DataDir: t.TempDir()})
+	url := "http://" + h.Addr()
+	hubURL.Store(url)
+
+	_, res, body := post(t, url, "police", sample(t, "chargesheet-2023-ipc"))
+	if res.MessageID == "" {
+		t.Fatalf("not accepted: %s", body)
+	}
+	j := settledJourney(t, url, res.MessageID)
+	if j.Status != "delivered" {
+		t.Fatalf("status = %s: %+v", j.Status, j.Deliveries)
+	}
+	filing := string(ag.court.Received()[0].Body)
+	if strings.Contains(filing, "iron rod") {
+		t.Error("the court received brief facts its policy withholds")
+	}
+	if !strings.Contains(j.Message.Chargesheet.BriefFacts, "iron rod") {
+		t.Error("the journal lost the brief facts the policy withheld from the court")
+	}
+	if got := j.Deliveries[0].Attempts[0].Policy; got != "v1/court-filing" {
+		t.Errorf("attempt policy = %q, want v1/court-filing", got)
+	}
+	for _, a := range j.Message.Chargesheet.Accused {
+		if dob := a.Person.DateOfBirth; dob != "" && strings.Contains(filing, dob) {
+			t.Errorf("the court received the full date of birth %s", dob)
+		}
+	}
+}
