@@ -15,14 +15,24 @@ type VerificationRequest struct {
 	// OldPassport is the machine readable zone of the passport a reissue
 	// replaces, as parsed fields.
 	OldPassport *MRZ `json:"old_passport,omitempty"`
-	// DueOn is the date the police report is due, YYYY-MM-DD.
-	DueOn string `json:"due_on"`
+	// DueOn is the date the police report is due, YYYY-MM-DD. When the
+	// passport office leaves it out, the hub sets it from its own
+	// deadline before routing.
+	DueOn string `json:"due_on,omitempty"`
 	// PoliceStation is the CCTNS code of the station that must verify
 	// the applicant. The passport office leaves it empty and the hub
 	// assigns it.
 	PoliceStation string `json:"police_station,omitempty"`
+	// DistrictOffice is the code of the district police office over
+	// PoliceStation, which the hub assigns with it. An escalation goes
+	// there.
+	DistrictOffice string `json:"district_office,omitempty"`
 	// Matches are the cases the hub found that may name the applicant.
 	Matches []CaseMatch `json:"matches,omitempty"`
+	// Escalated is true on the hub's escalation of a request whose due
+	// date passed with no report: a copy of the request, sent by source
+	// "hub" to the district police office.
+	Escalated bool `json:"escalated,omitempty"`
 }
 
 // CaseKey returns the case key of a verification: "PASSPORT/file number".

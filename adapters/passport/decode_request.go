@@ -22,11 +22,13 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 	}
 
 	req := &canonical.VerificationRequest{
-		FileNumber:    doc.FileNumber,
-		Kind:          canonical.VerificationKind(doc.Kind),
-		Applicant:     c.applicant(&doc.Applicant),
-		DueOn:         doc.DueOn,
-		PoliceStation: doc.PoliceStation,
+		FileNumber:     doc.FileNumber,
+		Kind:           canonical.VerificationKind(doc.Kind),
+		Applicant:      c.applicant(&doc.Applicant),
+		DueOn:          doc.DueOn,
+		PoliceStation:  doc.PoliceStation,
+		DistrictOffice: doc.DistrictOffice,
+		Escalated:      doc.Escalated,
 	}
 	switch {
 	case doc.OldPassport != nil && doc.Kind == string(canonical.VerificationFresh):

@@ -24,14 +24,16 @@ type envelope struct {
 // requestDoc is a verification request.
 type requestDoc struct {
 	envelope
-	FileNumber    string       `json:"file_number"`
-	Kind          string       `json:"kind"`
-	RequestedAt   string       `json:"requested_at"`
-	DueOn         string       `json:"due_on"`
-	Applicant     applicant    `json:"applicant"`
-	OldPassport   *oldPassport `json:"old_passport,omitempty"`
-	PoliceStation string       `json:"police_station,omitempty"`
-	Matches       []match      `json:"matches,omitempty"`
+	FileNumber     string       `json:"file_number"`
+	Kind           string       `json:"kind"`
+	RequestedAt    string       `json:"requested_at"`
+	DueOn          string       `json:"due_on,omitempty"`
+	Applicant      applicant    `json:"applicant"`
+	OldPassport    *oldPassport `json:"old_passport,omitempty"`
+	PoliceStation  string       `json:"police_station,omitempty"`
+	DistrictOffice string       `json:"district_office,omitempty"`
+	Matches        []match      `json:"matches,omitempty"`
+	Escalated      bool         `json:"escalated,omitempty"`
 }
 
 type applicant struct {

@@ -76,13 +76,15 @@ func formatTime(t time.Time) string {
 func requestDocument(m *canonical.Message) (*requestDoc, error) {
 	r := m.VerificationRequest
 	doc := &requestDoc{
-		envelope:      envelopeOf(m, docRequest),
-		FileNumber:    r.FileNumber,
-		Kind:          string(r.Kind),
-		RequestedAt:   formatTime(m.OccurredAt),
-		DueOn:         r.DueOn,
-		Applicant:     applicantDocument(r.Applicant),
-		PoliceStation: r.PoliceStation,
+		envelope:       envelopeOf(m, docRequest),
+		FileNumber:     r.FileNumber,
+		Kind:           string(r.Kind),
+		RequestedAt:    formatTime(m.OccurredAt),
+		DueOn:          r.DueOn,
+		Applicant:      applicantDocument(r.Applicant),
+		PoliceStation:  r.PoliceStation,
+		DistrictOffice: r.DistrictOffice,
+		Escalated:      r.Escalated,
 	}
 	if r.OldPassport != nil {
 		lines, err := mrzLines(*r.OldPassport)
