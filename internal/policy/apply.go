@@ -157,6 +157,7 @@ func (w *walker) message(doc map[string]any, body string) error {
 // nil when no rule names anything below it. allowed is true when a path
 // at or above obj is allowed.
 func (w *walker) object(obj map[string]any, r *rule, allowed bool, path string) error {
+	birthYear := ""
 	for key, v := range obj {
 		var kid *rule
 		if r != nil {
@@ -174,6 +175,18 @@ func (w *walker) object(obj map[string]any, r *rule, allowed bool, path string) 
 			return err
 		}
 		obj[key] = nv
+		if key == "date_of_birth" && kid != nil && kid.mask == MaskYearOnly {
+			birthYear, _ = nv.(string)
+		}
+	}
+	if birthYear != "" {
+		// A person's masked date of birth travels as birth_year, the field
+		// that holds a year alone, so the result stays a valid message.
+		delete(obj, "date_of_birth")
+		delete(w.masked, path+".date_of_birth")
+		obj["birth_year"] = json.Number(birthYear)
+		w.masked[path+".birth_year"] = MaskYearOnly
+		delete(w.removed, path+".birth_year")
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -174,7 +175,8 @@ func TestApplyMasks(t *testing.T) {
 		{"name initials", person.Names[0].Initials, "K."},
 		{"name script", person.Names[0].Script, "Latn"},
 		{"Malayalam name", person.Names[1].Full, "ര. ക. പ."},
-		{"date of birth", person.DateOfBirth, "1984"},
+		{"date of birth, moved to birth_year", person.DateOfBirth, ""},
+		{"birth year", fmt.Sprint(person.BirthYear), "1984"},
 		{"Aadhaar value", person.Identifiers[0].Value, "XXXXXXXX0124"},
 		{"passport value", person.Identifiers[1].Value, "XXXX4567"},
 		{"address line", person.Addresses[0].Line, "REDACTED"},

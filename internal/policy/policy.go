@@ -44,7 +44,9 @@ const (
 	MaskLast4 MaskKind = "last4"
 	// MaskRedact replaces a text with "REDACTED".
 	MaskRedact MaskKind = "redact"
-	// MaskYearOnly cuts a date written YYYY-MM-DD to its year, YYYY.
+	// MaskYearOnly cuts a date written YYYY-MM-DD to its year, YYYY. A
+	// person's date_of_birth masked so is delivered as birth_year, the
+	// field that holds a year alone, and date_of_birth is left out.
 	MaskYearOnly MaskKind = "year-only"
 	// MaskInitials replaces each word of a name with its first letter and
 	// a dot: "Rajan Kumar" becomes "R. K.".
