@@ -19,6 +19,7 @@ func (b *bench) backlog(ctx context.Context) Backlog {
 	b.receiver.pause()
 	sampler := startHeapSampler(100 * time.Millisecond)
 	rec := newRecorder()
+	cpu := processCPU()
 	start, end := b.schedule(ctx, rec, rate, b.cfg.Duration)
 	peak := sampler.stop()
 	runtime.GC()
@@ -28,6 +29,7 @@ func (b *bench) backlog(ctx context.Context) Backlog {
 	b.receiver.resume()
 	step, last := b.finish(ctx, rec, start, end)
 	step.Mode, step.OfferedRate = "backlog", rate
+	step.CPUMsPerMessage = cpuPerMessage(processCPU()-cpu, step.Counts.Accepted)
 
 	out := Backlog{
 		Step: step, Backlog: step.Counts.Accepted,

@@ -50,11 +50,14 @@ type Settings struct {
 // Counts are the posts of one step by the hub's response, and the
 // invalid and duplicate documents the generator produced among them.
 type Counts struct {
-	Sent                int `json:"sent"`
-	Accepted            int `json:"accepted"`
-	Duplicates          int `json:"duplicates"`
-	Invalid             int `json:"invalid"`
-	Failed              int `json:"failed"`
+	Sent       int `json:"sent"`
+	Accepted   int `json:"accepted"`
+	Duplicates int `json:"duplicates"`
+	Invalid    int `json:"invalid"`
+	Failed     int `json:"failed"`
+	// Skipped counts open-loop posts that were due but not sent by the
+	// end of the step, because MaxInFlight posts awaited a response.
+	Skipped             int `json:"skipped"`
 	GeneratedInvalid    int `json:"generated_invalid"`
 	GeneratedDuplicates int `json:"generated_duplicates"`
 }
@@ -81,7 +84,11 @@ type Step struct {
 	Ack          Latency `json:"ack_latency"`
 	EndToEnd     Latency `json:"ingest_to_delivered_latency"`
 	MaxLagMs     float64 `json:"max_sender_lag_ms"`
-	FirstError   string  `json:"first_error,omitempty"`
+	// CPUMsPerMessage is the CPU time of the whole bench process (hub,
+	// senders and receiver, not the database server) from the start of
+	// the step to the end of its drain, per accepted message.
+	CPUMsPerMessage float64 `json:"cpu_ms_per_message"`
+	FirstError      string  `json:"first_error,omitempty"`
 }
 
 // Backlog is the paused-receiver step: memory while deliveries wait, and
@@ -90,10 +97,10 @@ type Backlog struct {
 	Step
 	// Backlog is the number of accepted messages waiting at resume.
 	Backlog int `json:"backlog"`
-	// Heap figures are runtime heap in use (runtime.MemStats.HeapInuse)
-	// of the whole bench process, in MiB: before the step after a GC,
-	// the peak sampled every 100ms while the backlog grew, and after a GC
-	// with the backlog in place.
+	// Heap figures are runtime.MemStats.HeapInuse of the whole bench
+	// process, in MiB. The base is read after a GC before the step, the
+	// peak is sampled every 100ms while the backlog grows, and the last is
+	// read after a GC with the backlog in place.
 	HeapBaseMiB  float64 `json:"heap_base_mib"`
 	HeapPeakMiB  float64 `json:"heap_peak_mib"`
 	HeapAfterMiB float64 `json:"heap_after_gc_mib"`
@@ -145,8 +152,8 @@ func (r *Report) WriteText(w io.Writer) {
 		"subscribe %.0f/s (%d subscribers)\n\n", rb.Messages, rb.PayloadBytes,
 		rb.PublishRate, rb.Publishers, rb.SubscribeRate, rb.Subscribers)
 
-	fmt.Fprintln(w, "step          sent  acc  dup  inv fail  deliv  ack/s   dlv/s   e2e/s"+
-		"   ack p50/p90/p99/max ms       ingest->delivered p50/p90/p99/max ms")
+	fmt.Fprintln(w, "step          sent  acc  dup  inv fail  skip  deliv  ack/s   dlv/s   e2e/s"+
+		"  cpu ms   ack p50/p90/p99/max ms       ingest->delivered p50/p90/p99/max ms")
 	writeStep(w, "closed", r.Closed)
 	for _, s := range r.Open {
 		writeStep(w, fmt.Sprintf("open %d/s", s.OfferedRate), s)
@@ -170,9 +177,9 @@ func writeStep(w io.Writer, name string, s Step) {
 	if !s.Drained {
 		drained = " (not drained)"
 	}
-	fmt.Fprintf(w, "%-12s %5d %4d %4d %4d %4d %6d %6.0f %7.0f %7.0f   %-28s %s%s\n",
-		name, c.Sent, c.Accepted, c.Duplicates, c.Invalid, c.Failed, s.Delivered,
-		s.AckRate, s.DeliveryRate, s.EndToEndRate, latencyText(s.Ack),
+	fmt.Fprintf(w, "%-12s %5d %4d %4d %4d %4d %5d %6d %6.0f %7.0f %7.0f %7.2f   %-28s %s%s\n",
+		name, c.Sent, c.Accepted, c.Duplicates, c.Invalid, c.Failed, c.Skipped, s.Delivered,
+		s.AckRate, s.DeliveryRate, s.EndToEndRate, s.CPUMsPerMessage, latencyText(s.Ack),
 		latencyText(s.EndToEnd), drained)
 	if s.FirstError != "" {
 		fmt.Fprintf(w, "%12s first error: %s\n", "", s.FirstError)

@@ -13,6 +13,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sangam-hub/sangam/internal/hub"
 )
@@ -184,7 +186,13 @@ func openEnv(ctx context.Context, cfg Config) (*env, error) {
 }
 
 func (e *env) openSchema(ctx context.Context, dsn string) error {
-	conn, err := pgx.Connect(ctx, dsn)
+	// pgxpool's parser accepts the pool settings a DSN may carry, such as
+	// pool_max_conns, which pgx.Connect would send to the server.
+	poolCfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return errors.New("connecting to PostgreSQL: invalid connection string")
+	}
+	conn, err := pgx.ConnectConfig(ctx, poolCfg.ConnConfig)
 	if err != nil {
 		return fmt.Errorf("connecting to PostgreSQL: %w", err)
 	}

@@ -113,6 +113,13 @@ func (r *recorder) send(ctx context.Context, s *sender, doc document, scheduled 
 	}
 }
 
+// skip counts n scheduled posts that were never sent.
+func (r *recorder) skip(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.counts.Skipped += n
+}
+
 // fail counts a failed post. The caller holds r.mu.
 func (r *recorder) fail(err error) {
 	r.counts.Failed++

@@ -16,6 +16,7 @@ func (b *bench) closedLoop(ctx context.Context) Step {
 	sendCtx, cancel := context.WithTimeout(ctx, b.cfg.Duration)
 	defer cancel()
 	var issued atomic.Int64
+	cpu := processCPU()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range b.cfg.Senders {
@@ -28,6 +29,7 @@ func (b *bench) closedLoop(ctx context.Context) Step {
 	wg.Wait()
 	step, _ := b.finish(ctx, rec, start, time.Now())
 	step.Mode, step.Senders = "closed", b.cfg.Senders
+	step.CPUMsPerMessage = cpuPerMessage(processCPU()-cpu, step.Counts.Accepted)
 	return step
 }
 
@@ -45,14 +47,18 @@ func (b *bench) mayIssue(issued *atomic.Int64) bool {
 func (b *bench) openLoop(ctx context.Context, rate int, duration time.Duration) Step {
 	b.cfg.Log.Info("open-loop step", "rate", rate, "duration", duration)
 	rec := newRecorder()
+	cpu := processCPU()
 	start, end := b.schedule(ctx, rec, rate, duration)
 	step, _ := b.finish(ctx, rec, start, end)
 	step.Mode, step.OfferedRate = "open", rate
+	step.CPUMsPerMessage = cpuPerMessage(processCPU()-cpu, step.Counts.Accepted)
 	return step
 }
 
 // schedule sends documents at start + i/rate and returns once the hub
-// has responded to every post, with the start and end of sending.
+// has responded to every post, with the start and end of sending. A post
+// still waiting for a free slot when the step's time is up is skipped
+// and counted, so a hub slower than the schedule cannot stretch the step.
 func (b *bench) schedule(
 	ctx context.Context,
 	rec *recorder,
@@ -66,13 +72,17 @@ func (b *bench) schedule(
 	slots := make(chan struct{}, b.cfg.MaxInFlight)
 	interval := time.Second / time.Duration(rate)
 	start = time.Now()
+	timeUp := time.After(duration + interval)
 	var wg sync.WaitGroup
-	for i := 0; i < total && ctx.Err() == nil; i++ {
-		due := start.Add(time.Duration(i) * interval)
+	sent := 0
+	for ; sent < total && ctx.Err() == nil; sent++ {
+		due := start.Add(time.Duration(sent) * interval)
 		if wait := time.Until(due); wait > 0 {
 			time.Sleep(wait)
 		}
-		slots <- struct{}{}
+		if !acquire(slots, timeUp) {
+			break
+		}
 		doc := b.gen.next()
 		wg.Go(func() {
 			defer func() { <-slots }()
@@ -80,8 +90,24 @@ func (b *bench) schedule(
 		})
 	}
 	end = time.Now()
+	rec.skip(total - sent)
 	wg.Wait()
 	return start, end
+}
+
+// acquire takes a slot, or reports false when timeUp fires first.
+func acquire(slots chan struct{}, timeUp <-chan time.Time) bool {
+	select {
+	case slots <- struct{}{}:
+		return true
+	default:
+	}
+	select {
+	case slots <- struct{}{}:
+		return true
+	case <-timeUp:
+		return false
+	}
 }
 
 // finish waits until the step's accepted messages are delivered or
@@ -152,6 +178,14 @@ func (b *bench) waitDelivered(ctx context.Context, ids []string) bool {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// cpuPerMessage returns cpu per message in milliseconds, 0 for none.
+func cpuPerMessage(cpu time.Duration, messages int) float64 {
+	if messages == 0 {
+		return 0
+	}
+	return round3(millis(cpu) / float64(messages))
 }
 
 func round3(v float64) float64 {
