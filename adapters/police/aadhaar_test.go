@@ -159,3 +159,77 @@ func decodeOne(t *testing.T, a *police.Adapter, body []byte) canonical.Message {
 	}
 	return d.Messages[0]
 }
+
+func TestAadhaarInFreeTextMasked(t *testing.T) {
+	a := newAdapter(t)
+	body := editDocument(t, "final_report_bns", []edit{
+		{"/brief_facts", "The accused gave his Aadhaar as 5863 0172 9436 at the station."},
+		{"/witnesses/1/names/0/full", "Joseph 4918-7362-5403 Varghese"},
+		{"/witnesses/1/identifiers", []any{
+			map[string]any{"type": "other", "number": "4918 7362 5403"},
+			map[string]any{"type": "ration_card", "number": "586301729436"},
+		}},
+	})
+	d, err := a.Decode(body, police.ContentType)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	sheet := d.Messages[0].Chargesheet
+	if want := "The accused gave his Aadhaar as XXXXXXXX9436 at the station."; sheet.BriefFacts != want {
+		t.Errorf("BriefFacts = %q, want %q", sheet.BriefFacts, want)
+	}
+	if got := sheet.Witnesses[1].Names[0].Full; got != "Joseph XXXXXXXX5403 Varghese" {
+		t.Errorf("witness name = %q, want the number masked", got)
+	}
+	ids := sheet.Witnesses[1].Identifiers
+	if ids[0].Value != "XXXXXXXX5403" || ids[1].Value != "XXXXXXXX9436" {
+		t.Errorf("identifiers = %+v, want both values masked", ids)
+	}
+	if ids[0].Type != "other" || ids[1].Type != canonical.IDRationCard {
+		t.Errorf("identifier types = %q, %q, want them kept", ids[0].Type, ids[1].Type)
+	}
+	decoded, _ := json.Marshal(d.Messages)
+	for _, n := range []string{"5863 0172 9436", "4918 7362 5403"} {
+		for _, form := range digitForms(n) {
+			if bytes.Contains(decoded, []byte(form)) {
+				t.Errorf("decoded message contains Aadhaar %q", form)
+			}
+			if bytes.Contains(d.Journal, []byte(form)) {
+				t.Errorf("Journal contains Aadhaar %q", form)
+			}
+		}
+	}
+	if !json.Valid(d.Journal) {
+		t.Error("Journal is not valid JSON")
+	}
+}
+
+func TestAadhaarCheckOnlyForAadhaarType(t *testing.T) {
+	a := newAdapter(t)
+	// 4918 7362 5404 fails the check digit, so it is no Aadhaar number:
+	// in free text and under another type it is kept.
+	body := editDocument(t, "fir", []edit{
+		{"/first_information", "Receipt 4918 7362 5404 was torn."},
+		{"/complainant/identifiers/1", map[string]any{"type": "other", "number": "491873625404"}},
+	})
+	m := decodeOne(t, a, body)
+	if got := m.FIR.FirstInformation; got != "Receipt 4918 7362 5404 was torn." {
+		t.Errorf("FirstInformation = %q, want it unchanged", got)
+	}
+	if got := m.FIR.Complainant.Identifiers[1].Value; got != "491873625404" {
+		t.Errorf("identifier value = %q, want it unchanged", got)
+	}
+}
+
+func TestAadhaarMaskingSparesMessageIDs(t *testing.T) {
+	// 586301729436 passes the Aadhaar check but, inside the sender's
+	// message id, is part of the key the hub deduplicates by.
+	body := editDocument(t, "arrest", []edit{{"/message_id", "EKM0412-586301729436"}})
+	d, err := newAdapter(t).Decode(body, police.ContentType)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if got := d.Messages[0].SenderMessageID; got != "EKM0412-586301729436" {
+		t.Errorf("SenderMessageID = %q, want it as sent", got)
+	}
+}

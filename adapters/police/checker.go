@@ -21,6 +21,9 @@ const (
 	ruleAadhaar     = "aadhaar"       // not a valid Aadhaar number
 	ruleBlank       = "blank"         // a name of white space only
 	ruleCharged     = "charged"       // a chargesheet that charges no one
+	ruleAct         = "act"           // an act that canonical.Acts does not list
+	ruleState       = "state"         // not the code of an Indian state or union territory
+	ruleBirthDate   = "date-of-birth" // born before 1900 or after the document's date
 )
 
 // ist is India Standard Time, the zone of dates without a time.
@@ -31,6 +34,9 @@ var ist = time.FixedZone("IST", 5*3600+1800)
 type checker struct {
 	cfg        Config
 	violations []schemas.Violation
+	// documentDay is the day, in IST, of the event the document records,
+	// or zero when unknown. No one named in it can be born later.
+	documentDay time.Time
 }
 
 func (c *checker) add(pointer, rule, format string, args ...any) {
@@ -104,6 +110,38 @@ func (c *checker) notBefore(pointer string, later time.Time, earlierPointer stri
 		later.Format(time.RFC3339), earlierPointer, earlier.Format(time.RFC3339))
 }
 
+// setDocumentTime records when the event the document reports happened.
+func (c *checker) setDocumentTime(t time.Time) {
+	if !t.IsZero() {
+		y, m, d := t.In(ist).Date()
+		c.documentDay = time.Date(y, m, d, 0, 0, 0, 0, ist)
+	}
+}
+
+// sentNotBefore reports a chronology violation at /sent_at when the
+// document was sent before the event it reports, at eventPointer, by
+// more than the allowed clock skew. An event in the future is reported
+// as such already, and is skipped here.
+func (c *checker) sentNotBefore(sent time.Time, eventPointer string, event time.Time) {
+	if sent.IsZero() || event.IsZero() || !sent.Add(c.cfg.ClockSkew).Before(event) {
+		return
+	}
+	if event.After(c.cfg.Now().Add(c.cfg.ClockSkew)) {
+		return
+	}
+	c.add("/sent_at", ruleChronology, "%s is before %s, %s, by more than the allowed clock skew of %s",
+		sent.Format(time.RFC3339), eventPointer, event.Format(time.RFC3339), c.cfg.ClockSkew)
+}
+
+// firRef maps the FIR reference at pointer and checks its state code.
+func (c *checker) firRef(pointer string, f firRef) canonical.FIRRef {
+	if f.State != "" && !canonical.ValidState(f.State) {
+		c.add(ptr(pointer, "state"), ruleState, "unknown state code %q: want the two-letter code of "+
+			"an Indian state or union territory, such as KL (canonical.States lists them)", f.State)
+	}
+	return canonicalFIR(f)
+}
+
 func canonicalFIR(f firRef) canonical.FIRRef {
 	return canonical.FIRRef{
 		State: f.State, District: f.District, PoliceStation: f.PoliceStation,
@@ -141,39 +179,61 @@ func (c *checker) window(pointer string, o *occurrence, firYear int) offenceWind
 	return w
 }
 
-// charges maps the sections at pointer and checks each IPC or BNS
-// section against the code and the code against when the offence
-// occurred.
+// charges maps the sections at pointer. It replaces each act by its code
+// in canonical.Acts, checks each IPC or BNS section against the code,
+// and the code against when the offence occurred.
 func (c *checker) charges(pointer string, sections []section, w offenceWindow) []canonical.Charge {
 	out := make([]canonical.Charge, 0, len(sections))
 	for i, s := range sections {
 		at := ptr(pointer, i)
-		if s.Section != "" {
-			if err := canonical.CheckSection(s.Act, s.Section); err != nil {
+		act := c.act(ptr(at, "act"), s.Act)
+		if s.Section != "" && act != "" {
+			if err := canonical.CheckSection(act, s.Section); err != nil {
 				c.add(ptr(at, "section"), ruleSection, "%v", err)
 			}
 		}
-		c.codeInForce(ptr(at, "act"), s.Act, w)
+		c.codeInForce(ptr(at, "act"), act, w)
 		out = append(out, canonical.Charge{
-			Sequence: i + 1, Act: s.Act, Section: s.Section,
+			Sequence: i + 1, Act: act, Section: s.Section,
 			OffenseID: s.OffenceCode, Description: s.Description,
 		}.WithEquivalent())
 	}
 	return out
 }
 
+// act returns the code of the act named at pointer, or "" after
+// reporting a name that canonical.Acts lacks.
+func (c *checker) act(pointer, name string) string {
+	if name == "" {
+		return "" // The schema reports a missing act.
+	}
+	code, ok := canonical.NormalizeAct(name)
+	if !ok {
+		c.add(pointer, ruleAct, "unknown act %q: want one of the codes %s, or the act's name, "+
+			"such as Indian Penal Code (canonical.Acts lists the names)",
+			name, strings.Join(canonical.ActCodes(), ", "))
+	}
+	return code
+}
+
 func (c *checker) codeInForce(pointer, act string, w offenceWindow) {
 	start := canonical.BNSCommencement
 	switch {
 	case act == canonical.ActIPC && !w.earliest.IsZero() && !w.earliest.Before(start):
-		c.add(pointer, ruleCodeInForce, "IPC cited for an offence that occurred on %s, "+
-			"on or after the BNS came into force on 1 July 2024: cite the BNS section",
-			w.earliest.Format(time.DateOnly))
+		c.add(pointer, ruleCodeInForce, "IPC cited for an offence that occurred at %s, "+
+			"on or after the BNS came into force on 1 July 2024 IST: cite the BNS section",
+			formatIST(w.earliest))
 	case act == canonical.ActBNS && !w.latest.IsZero() && w.latest.Before(start):
 		c.add(pointer, ruleCodeInForce, "BNS cited for an offence that occurred by %s, "+
-			"before the BNS came into force on 1 July 2024: cite the IPC section",
-			w.latest.Format(time.DateOnly))
+			"before the BNS came into force on 1 July 2024 IST: cite the IPC section",
+			formatIST(w.latest))
 	}
+}
+
+// formatIST writes t as India Standard Time, the zone in which the hub
+// decides which penal code was in force.
+func formatIST(t time.Time) string {
+	return t.In(ist).Format("2006-01-02 15:04 IST")
 }
 
 func canonicalOfficer(o officer) canonical.Officer {

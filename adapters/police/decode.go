@@ -5,45 +5,60 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
-// documentSchema is the schema every input is validated against first.
+// documentSchema is the schema of every document a station sends.
 const documentSchema = "police/document.json"
 
 // Decode turns one police document into one canonical message. It reads
-// FIRs, arrest memos, final reports and court registration
-// notifications, as document_type names them.
+// the documents a police station sends, as document_type names them:
+// FIRs, arrest memos and final reports. A court registration
+// notification is rejected: only the hub sends those, to stations.
 //
-// The document is checked against the police schema and then by rules a
-// schema cannot express: IPC and BNS sections, the code in force when
-// the offence occurred, dates in the future or out of order, and Aadhaar
-// numbers. Every violation found is returned at once, each with a JSON
-// pointer into body. On a validation error Decode still returns
-// Decoded.Journal, so the hub can keep the rejected body without its
-// Aadhaar numbers.
+// A UTF-8 byte order mark before the document is skipped. Input that is
+// not one JSON object returns an error wrapping adapters.ErrMalformed
+// that gives the byte offset. Otherwise the document is checked in three
+// passes. A token scan rejects repeated keys and oversized lists and
+// strings. The police schema follows. Last come the rules a schema
+// cannot express: acts and their IPC and BNS sections, the code in force
+// when the offence occurred, state codes, dates in the future or out of
+// order, and Aadhaar numbers. Every violation found is returned at once,
+// each with a JSON pointer into body, up to schemas.MaxViolations.
+//
+// An Aadhaar number never leaves Decode in clear. In an identifier of
+// type aadhaar it must be valid, and is replaced by its masked form and
+// token. Anywhere else in a string value, a number that passes the
+// Aadhaar check is replaced by its masked form, except in the fields
+// that identify the message and its FIR. Decoded.Journal is the body
+// with the same replacements; it is set even on a validation error, and
+// nil when the body needed none.
 func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, error) {
 	if err := checkContentType(contentType); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding police document: %w", err)
 	}
-	if err := checkWellFormed(body); err != nil {
-		return adapters.Decoded{}, fmt.Errorf("decoding police document: %w: %v",
-			adapters.ErrMalformed, err)
-	}
-	journal, err := maskJournal(body, a.cfg.AadhaarKey)
+	body, hadBOM := bytes.CutPrefix(body, utf8BOM)
+	scan, err := scanDocument(body, a.cfg.AadhaarKey)
 	if err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding police document: %w: %v",
 			adapters.ErrMalformed, err)
 	}
 
-	d := adapters.Decoded{Journal: journal}
+	d := adapters.Decoded{Journal: apply(body, scan.text, scan.identifiers)}
+	if d.Journal == nil && hadBOM {
+		d.Journal = body
+	}
+	if len(scan.violations) > 0 {
+		return d, fmt.Errorf("decoding police document: %w", schemas.Invalid(scan.violations...))
+	}
+	if masked := apply(body, scan.text); masked != nil {
+		body = masked
+	}
 	m, violations := a.decodeDocument(body)
 	if len(violations) > 0 {
 		return d, fmt.Errorf("decoding police document: %w", schemas.Invalid(violations...))
@@ -63,36 +78,23 @@ func checkContentType(contentType string) error {
 	return fmt.Errorf("%w: content type %q is not JSON", adapters.ErrMalformed, contentType)
 }
 
-// checkWellFormed reports an error unless body is valid UTF-8 holding
-// exactly one JSON object.
-func checkWellFormed(body []byte) error {
-	if !utf8.Valid(body) {
-		return errors.New("body is not valid UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	var v json.RawMessage
-	if err := dec.Decode(&v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("unexpected data after the JSON object")
-	}
-	if trimmed := bytes.TrimLeft(v, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' {
-		return errors.New("body is not a JSON object")
-	}
-	return nil
-}
-
 // decodeDocument validates body against the police schema, then maps it
 // to canonical form with the semantic checks. The message is only
 // meaningful when there are no violations.
 func (a *Adapter) decodeDocument(body []byte) (canonical.Message, []schemas.Violation) {
+	var env envelope
+	_ = json.Unmarshal(body, &env) // A wrong type is among the schema's violations.
+	if env.DocumentType == docCourtRegistration {
+		return canonical.Message{}, []schemas.Violation{{
+			Pointer: "/document_type", Rule: "enum",
+			Message: "a court_registration is sent by the hub to police stations, never " +
+				"accepted from them: send fir, arrest or final_report",
+		}}
+	}
 	schemaViolations, err := validateSchema(body)
 	if err != nil {
 		return canonical.Message{}, []schemas.Violation{{Rule: "schema", Message: err.Error()}}
 	}
-	var env envelope
-	_ = json.Unmarshal(body, &env) // A wrong type is among schemaViolations.
 
 	c := &checker{cfg: a.cfg}
 	var m canonical.Message
@@ -103,8 +105,6 @@ func (a *Adapter) decodeDocument(body []byte) (canonical.Message, []schemas.Viol
 		m = decodeAs(c, body, schemaViolations, (*checker).arrest)
 	case docFinalReport:
 		m = decodeAs(c, body, schemaViolations, (*checker).finalReport)
-	case docCourtRegistration:
-		m = decodeAs(c, body, schemaViolations, (*checker).notification)
 	default:
 		return m, schemaViolations // The schema rejects the document type.
 	}

@@ -8,17 +8,19 @@ import (
 
 // fir maps an FIR. Its message occurred when the FIR was registered.
 func (c *checker) fir(doc *firDoc) canonical.Message {
-	c.dateTime("/sent_at", doc.SentAt)
-	ref := canonicalFIR(doc.FIR)
+	sent := c.dateTime("/sent_at", doc.SentAt)
+	ref := c.firRef("/fir", doc.FIR)
 	registered := c.dateTime("/registered_at", doc.RegisteredAt)
+	c.setDocumentTime(registered)
+	c.sentNotBefore(sent, "/registered_at", registered)
 	w := c.window("/occurrence", &doc.Occurrence, doc.FIR.Year)
 	received := c.dateTime("/information_received/at", doc.InformationReceived.At)
-	sent := c.dateTime("/sent_to_court_at", doc.SentToCourtAt)
+	sentToCourt := c.dateTime("/sent_to_court_at", doc.SentToCourtAt)
 
 	c.notBefore("/registered_at", registered, "/occurrence/from", w.earliest)
 	c.notBefore("/information_received/at", received, "/occurrence/from", w.earliest)
 	c.notBefore("/registered_at", registered, "/information_received/at", received)
-	c.notBefore("/sent_to_court_at", sent, "/registered_at", registered)
+	c.notBefore("/sent_to_court_at", sentToCourt, "/registered_at", registered)
 	if !registered.IsZero() && doc.FIR.Year != 0 && registered.Year() != doc.FIR.Year {
 		c.add("/fir/year", ruleFIRYear, "FIR year %d differs from the year of registered_at, %d",
 			doc.FIR.Year, registered.Year())
@@ -37,7 +39,7 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 		Property:              canonicalProperties(doc.Property),
 		FirstInformation:      doc.FirstInformation,
 		ActionTaken:           doc.ActionTaken,
-		SentToCourtAt:         sent,
+		SentToCourtAt:         sentToCourt,
 	}
 	if doc.Place != nil {
 		fir.Place = canonicalPlace(*doc.Place)
@@ -74,9 +76,11 @@ func canonicalPlace(p place) canonical.Place {
 // arrest maps an arrest or court surrender memo. Its message occurred at
 // the arrest.
 func (c *checker) arrest(doc *arrestDoc) canonical.Message {
-	c.dateTime("/sent_at", doc.SentAt)
-	ref := canonicalFIR(doc.FIR)
+	sent := c.dateTime("/sent_at", doc.SentAt)
+	ref := c.firRef("/fir", doc.FIR)
 	at := c.dateTime("/arrested_at", doc.ArrestedAt)
+	c.setDocumentTime(at)
+	c.sentNotBefore(sent, "/arrested_at", at)
 	w := c.window("/occurrence", doc.Occurrence, doc.FIR.Year)
 	c.notBefore("/arrested_at", at, "/occurrence/from", w.earliest)
 
@@ -88,6 +92,8 @@ func (c *checker) arrest(doc *arrestDoc) canonical.Message {
 		Place:             doc.Place,
 		By:                canonicalOfficer(doc.ArrestedBy),
 		PropertyRecovered: canonicalProperties(doc.PropertyRecovered),
+		OccurredFrom:      w.earliest,
+		OccurredTo:        w.to,
 	}
 	if len(doc.Sections) > 0 {
 		arrest.Charges = c.charges("/sections", doc.Sections, w)
@@ -105,9 +111,11 @@ func (c *checker) arrest(doc *arrestDoc) canonical.Message {
 // finalReport maps a final report. Its message occurred on the report's
 // date, at midnight IST.
 func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
-	c.dateTime("/sent_at", doc.SentAt)
-	ref := canonicalFIR(doc.FIR)
+	sent := c.dateTime("/sent_at", doc.SentAt)
+	ref := c.firRef("/fir", doc.FIR)
 	reported := c.date("/report_date", doc.ReportDate)
+	c.setDocumentTime(reported)
+	c.sentNotBefore(sent, "/report_date", reported)
 	w := c.window("/occurrence", doc.Occurrence, doc.FIR.Year)
 	if !w.earliest.IsZero() {
 		y, mo, d := w.earliest.In(ist).Date()
@@ -128,6 +136,8 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 		Court:                canonicalCourt(doc.Court),
 		Accused:              c.reportAccused(doc),
 		Charges:              c.charges("/sections", doc.Sections, w),
+		OccurredFrom:         w.earliest,
+		OccurredTo:           w.to,
 		PropertySeized:       canonicalProperties(doc.PropertySeized),
 		LabResults:           doc.LabResults,
 		BriefFacts:           doc.BriefFacts,
@@ -171,29 +181,4 @@ func (c *checker) reportAccused(doc *finalReportDoc) []canonical.Accused {
 
 func canonicalCourt(ct court) canonical.Court {
 	return canonical.Court{Code: ct.EstablishmentCode, Name: ct.Name, District: ct.District}
-}
-
-// notification maps a court registration notification. Its case is the
-// FIR's, or the court case's CNR when the court returned no FIR.
-func (c *checker) notification(doc *notificationDoc) canonical.Message {
-	c.dateTime("/sent_at", doc.SentAt)
-	registered := c.dateTime("/registered_at", doc.RegisteredAt)
-	c.date("/filed_on", doc.FiledOn)
-
-	reg := &canonical.CourtRegistration{
-		CNR: doc.CNR, Court: canonicalCourt(doc.Court), FilingNumber: doc.FilingNumber,
-		FiledOn: doc.FiledOn, NextHearing: doc.NextHearing, TrackingID: doc.TrackingID,
-		Title: doc.CaseTitle, Status: doc.Status, Reason: doc.Reason,
-	}
-	caseKey := canonical.CNRKey(doc.CNR)
-	if doc.FIR != nil {
-		ref := canonicalFIR(*doc.FIR)
-		reg.FIR = &ref
-		caseKey = ref.Key()
-	}
-
-	m := message(doc.envelope, canonical.TypeCourtRegistration, caseKey)
-	m.OccurredAt = registered
-	m.CourtRegistration = reg
-	return m
 }

@@ -13,8 +13,9 @@ import (
 
 // Encode turns a canonical message into a police document: an FIR,
 // arrest memo or final report as a station would send it, or a court
-// registration notification (schemas/police/notification.json). The
-// document is validated against the police schema before it is returned.
+// registration notification (schemas/police/notification.json), which
+// only the hub sends. The document is validated against its police
+// schema before it is returned.
 //
 // message_id is the message's SenderMessageID, so a station receives
 // the original sender's id; hub_message_id carries the hub's id. sent_at is
@@ -22,7 +23,7 @@ import (
 // not received it, so that encoding the same message twice gives the
 // same bytes. Aadhaar numbers leave only in masked form.
 func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
-	write, ok := writers[m.Type]
+	w, ok := writers[m.Type]
 	if !ok {
 		return adapters.Encoded{}, fmt.Errorf("encoding police document: %w: %q",
 			adapters.ErrUnsupported, m.Type)
@@ -32,7 +33,7 @@ func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 	}
 
 	e := &encoder{key: a.cfg.AadhaarKey}
-	doc, err := write(e, m)
+	doc, err := w.write(e, m)
 	if err == nil {
 		err = e.err
 	}
@@ -44,18 +45,25 @@ func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 	if err != nil {
 		return adapters.Encoded{}, fmt.Errorf("encoding police %s: %w", m.Type, err)
 	}
-	if err := schemas.Validate(documentSchema, body); err != nil {
+	if err := schemas.Validate(w.schema, body); err != nil {
 		return adapters.Encoded{}, fmt.Errorf("encoding police %s: %w", m.Type, err)
 	}
 	return adapters.Encoded{Body: body, ContentType: ContentType}, nil
 }
 
+// writer writes one type of message as a police document, valid against
+// schema.
+type writer struct {
+	write  func(*encoder, *canonical.Message) (any, error)
+	schema string
+}
+
 // writers maps each message type the adapter encodes to its document.
-var writers = map[canonical.Type]func(*encoder, *canonical.Message) (any, error){
-	canonical.TypeFIR:               (*encoder).fir,
-	canonical.TypeArrest:            (*encoder).arrest,
-	canonical.TypeChargesheet:       (*encoder).finalReport,
-	canonical.TypeCourtRegistration: (*encoder).notification,
+var writers = map[canonical.Type]writer{
+	canonical.TypeFIR:               {(*encoder).fir, "police/fir.json"},
+	canonical.TypeArrest:            {(*encoder).arrest, "police/arrest.json"},
+	canonical.TypeChargesheet:       {(*encoder).finalReport, "police/final_report.json"},
+	canonical.TypeCourtRegistration: {(*encoder).notification, "police/notification.json"},
 }
 
 // encoder writes police documents. It keeps the first error it encounters so
@@ -140,6 +148,7 @@ func (e *encoder) arrest(m *canonical.Message) (any, error) {
 	if len(a.Charges) > 0 {
 		doc.Sections = policeSections(a.Charges)
 	}
+	doc.Occurrence = policeOccurrence(a.OccurredFrom, a.OccurredTo)
 	return doc, nil
 }
 
@@ -163,6 +172,7 @@ func (e *encoder) finalReport(m *canonical.Message) (any, error) {
 		PropertySeized:       policeProperties(s.PropertySeized),
 		LabResults:           s.LabResults,
 		BriefFacts:           s.BriefFacts,
+		Occurrence:           policeOccurrence(s.OccurredFrom, s.OccurredTo),
 	}
 	if s.Supplementary > 0 {
 		doc.ReportType, doc.SupplementaryNumber = reportSupplementary, s.Supplementary
@@ -216,6 +226,15 @@ func policeSections(charges []canonical.Charge) []section {
 		}
 	}
 	return out
+}
+
+// policeOccurrence returns the occurrence from and to, or nil when from
+// is unknown.
+func policeOccurrence(from, to time.Time) *occurrence {
+	if from.IsZero() {
+		return nil
+	}
+	return &occurrence{From: formatTime(from), To: formatTime(to)}
 }
 
 func policeOfficer(o canonical.Officer) officer {

@@ -1,8 +1,11 @@
 package police_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +18,7 @@ import (
 
 // handBuiltMessages are canonical messages written in Go rather than
 // decoded, for shapes the testdata lacks: a surrender with no relative
-// informed, and a registration that names its case by tracking id only.
+// informed.
 func handBuiltMessages() []canonical.Message {
 	ref := canonical.FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 1190}
 	at := time.Date(2025, 10, 3, 11, 15, 0, 0, ist)
@@ -28,24 +31,80 @@ func handBuiltMessages() []canonical.Message {
 			By:     canonical.Officer{Name: "Anil Kumar P."},
 		},
 	}
-	registration := canonical.Message{
+	return []canonical.Message{surrender}
+}
+
+// registrationMessages are court registrations as the hub receives them
+// from a court: one for an FIR with every field the notification
+// carries, and one that names its case by tracking id only.
+func registrationMessages() []canonical.Message {
+	ref := canonical.FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 1187}
+	registered := time.Date(2025, 12, 2, 10, 40, 0, 0, ist)
+	full := canonical.Message{
+		ID: "01JD3K8Q", Type: canonical.TypeCourtRegistration, Source: "courts",
+		SenderMessageID: "KLER10-REG-2025-004512", CorrelationID: "EKM0412-FR-2025-000089",
+		CaseKey: ref.Key(), OccurredAt: registered,
+		ReceivedAt:    time.Date(2025, 12, 2, 5, 31, 0, 0, time.UTC),
+		SchemaVersion: canonical.SchemaVersion,
+		CourtRegistration: &canonical.CourtRegistration{
+			CNR: "KLER100011872025",
+			Court: canonical.Court{
+				Code: "KLER10", Name: "Judicial First Class Magistrate Court II, Ernakulam",
+			},
+			FilingNumber: "CC 1187/2025", FiledOn: "2025-12-01", NextHearing: "2026-01-15",
+			FIR: &ref, Title: "State of Kerala v. Shibu K. R. and another", Status: "accepted",
+		},
+	}
+	tracked := canonical.Message{
 		ID: "hub-3", Type: canonical.TypeCourtRegistration, Source: "courts",
 		SenderMessageID: "KLER10-REG-2025-004513", CorrelationID: "EXT-77",
-		CaseKey: canonical.CNRKey("KLER100011902025"), OccurredAt: at, SchemaVersion: canonical.SchemaVersion,
+		CaseKey: canonical.CNRKey("KLER100011902025"), OccurredAt: registered, SchemaVersion: canonical.SchemaVersion,
 		CourtRegistration: &canonical.CourtRegistration{
 			CNR: "KLER100011902025", Court: canonical.Court{Code: "KLER10"},
 			TrackingID: "EXT-77", Status: "rejected", Reason: "copy of the seizure mahazar missing",
 		},
 	}
-	return []canonical.Message{surrender, registration}
+	return []canonical.Message{full, tracked}
+}
+
+// TestEncodeNotificationGolden compares the encoded registration with
+// testdata/encoded/court_registration.json. Run with -update to rewrite
+// it after a deliberate change, and review the diff.
+func TestEncodeNotificationGolden(t *testing.T) {
+	m := registrationMessages()[0]
+	enc, err := newAdapter(t).Encode(&m)
+	if err != nil {
+		t.Fatalf("Encode: %v", err)
+	}
+	const path = "testdata/encoded/court_registration.json"
+	if *update {
+		if err := os.WriteFile(path, append(enc.Body, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := readFile(t, path); !bytes.Equal(append(enc.Body, '\n'), want) {
+		t.Errorf("encoded registration differs from %s\ngot:\n%s", path, enc.Body)
+	}
+}
+
+func TestDecodeRejectsNotification(t *testing.T) {
+	a := newAdapter(t)
+	for _, m := range registrationMessages() {
+		enc, err := a.Encode(&m)
+		if err != nil {
+			t.Fatalf("Encode: %v", err)
+		}
+		_, err = a.Decode(enc.Body, police.ContentType)
+		got := sortedViolations(schemas.Violations(err))
+		if want := []violation{{"/document_type", "enum"}}; !slices.Equal(got, want) {
+			t.Errorf("Decode of a notification: violations = %v, want %v (error %v)", got, want, err)
+		}
+	}
 }
 
 func TestEncodeNotification(t *testing.T) {
 	a := newAdapter(t)
-	m := decodeOne(t, a, inputs(t)["court_registration"])
-	m.ID, m.Source = "01JD3K8Q", "courts"
-	m.ReceivedAt = time.Date(2025, 12, 2, 5, 31, 0, 0, time.UTC)
-
+	m := registrationMessages()[0]
 	enc, err := a.Encode(&m)
 	if err != nil {
 		t.Fatalf("Encode: %v", err)
@@ -81,19 +140,23 @@ func TestEncodeNotification(t *testing.T) {
 
 func TestEncodeHandBuiltValid(t *testing.T) {
 	a := newAdapter(t)
-	for _, m := range handBuiltMessages() {
+	schemaOf := map[canonical.Type]string{
+		canonical.TypeArrest:            "police/document.json",
+		canonical.TypeCourtRegistration: "police/notification.json",
+	}
+	for _, m := range append(handBuiltMessages(), registrationMessages()...) {
 		enc, err := a.Encode(&m)
 		if err != nil {
 			t.Fatalf("Encode %s: %v", m.Type, err)
 		}
-		if err := schemas.Validate("police/document.json", enc.Body); err != nil {
+		if err := schemas.Validate(schemaOf[m.Type], enc.Body); err != nil {
 			t.Errorf("%s: %v", m.Type, err)
 		}
 	}
 }
 
 func TestEncodeRegistrationWithoutCase(t *testing.T) {
-	m := handBuiltMessages()[1]
+	m := registrationMessages()[1]
 	m.CourtRegistration.TrackingID = ""
 	_, err := newAdapter(t).Encode(&m)
 	if schemas.Violations(err) == nil {

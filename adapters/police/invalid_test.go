@@ -33,7 +33,7 @@ func TestDecodeInvalid(t *testing.T) {
 		want  []violation
 	}{
 		{"missing accused", "final_report_bns", []edit{{"/accused", deleteValue}},
-			[]violation{{"", "required"}}},
+			[]violation{{"/accused", "required"}}},
 		{"chargesheet without accused", "final_report_bns", []edit{{"/accused", []any{}}},
 			[]violation{{"/accused", "minItems"}}},
 		{"chargesheet charging no one", "final_report_bns", []edit{
@@ -82,18 +82,64 @@ func TestDecodeInvalid(t *testing.T) {
 		{"blank name", "arrest", []edit{{"/accused/names/1/full", " \t "}},
 			[]violation{{"/accused/names/1/full", "blank"}}},
 		{"unknown accused without description", "fir", []edit{{"/accused/0/description", deleteValue}},
-			[]violation{{"/accused/0", "required"}}},
+			[]violation{{"/accused/0/description", "required"}}},
 		{"informed relative unnamed", "arrest", []edit{{"/relative_informed/name", deleteValue}},
-			[]violation{{"/relative_informed", "required"}}},
+			[]violation{{"/relative_informed/name", "required"}}},
 		{"supplementary without number", "final_report_untraced", []edit{
 			{"/supplementary_number", deleteValue},
-		}, []violation{{"", "required"}}},
+		}, []violation{{"/supplementary_number", "required"}}},
 		{"bad envelope fields", "arrest", []edit{{"/sent_at", "20 Sept 2025"}, {"/message_id", ""}},
 			[]violation{{"/message_id", "minLength"}, {"/sent_at", "format"}}},
-		{"sent in the future", "court_registration", []edit{{"/sent_at", "2026-06-30T13:00:00+05:30"}},
+		{"sent in the future", "arrest", []edit{{"/sent_at", "2026-06-30T13:00:00+05:30"}},
 			[]violation{{"/sent_at", "future"}}},
 		{"unknown field", "arrest", []edit{{"/arrest_time", "16:30"}},
 			[]violation{{"/arrest_time", "unevaluatedProperties"}}},
+		{"unknown act", "fir", []edit{{"/sections/0/act", "XYZ"}},
+			[]violation{{"/sections/0/act", "act"}}},
+		{"IPC by name for a 2025 offence", "fir", []edit{{"/sections/0/act", "Indian Penal Code"},
+			{"/sections/0/section", "379"}},
+			[]violation{{"/sections/0/act", "code-in-force"}}},
+		{"lower-case ipc with unknown section", "final_report_ipc", []edit{{"/sections/0/act", " ipc"},
+			{"/sections/0/section", "602"}},
+			[]violation{{"/sections/0/section", "section"}}},
+		{"message id with NUL", "fir", []edit{{"/message_id", "EKM0412-FIR\x00-1"}},
+			[]violation{{"/message_id", "pattern"}}},
+		{"message id with newline", "fir", []edit{{"/message_id", "EKM0412-FIR\n-1"}},
+			[]violation{{"/message_id", "pattern"}}},
+		{"message id of 129 characters", "fir", []edit{{"/message_id", strings.Repeat("m", 129)}},
+			[]violation{{"/message_id", "maxLength"}}},
+		{"in_reply_to with a space", "arrest", []edit{{"/in_reply_to", "EKM0412 FIR"}},
+			[]violation{{"/in_reply_to", "pattern"}}},
+		{"unknown state", "arrest", []edit{{"/fir/state", "XX"}},
+			[]violation{{"/fir/state", "state"}}},
+		{"born before 1900", "arrest", []edit{{"/accused/date_of_birth", "1899-12-31"}},
+			[]violation{{"/accused/date_of_birth", "date-of-birth"}}},
+		{"born after the arrest", "arrest", []edit{{"/accused/date_of_birth", "2025-09-21"}},
+			[]violation{{"/accused/date_of_birth", "date-of-birth"}}},
+		{"witness born after the report", "final_report_bns", []edit{
+			{"/witnesses/1/date_of_birth", "2025-12-02"},
+		}, []violation{{"/witnesses/1/date_of_birth", "date-of-birth"}}},
+		{"birth year before 1900", "fir", []edit{{"/complainant/birth_year", 1899}},
+			[]violation{{"/complainant/birth_year", "minimum"}}},
+		{"arrest sent before the arrest", "arrest", []edit{{"/sent_at", "2025-09-20T16:00:00+05:30"}},
+			[]violation{{"/sent_at", "chronology"}}},
+		{"FIR sent before registration", "fir", []edit{{"/sent_at", "2025-09-14T10:00:00+05:30"}},
+			[]violation{{"/sent_at", "chronology"}}},
+		{"national FIR id with a space", "fir", []edit{{"/fir/national_id", "32EKM0412 202501187"}},
+			[]violation{{"/fir/national_id", "pattern"}}},
+		{"passport number with a hyphen", "fir", []edit{{"/complainant/identifiers/1/number", "T82-34561"}},
+			[]violation{{"/complainant/identifiers/1/number", "pattern"}}},
+		{"chargesheet without report number", "final_report_bns", []edit{{"/report_number", deleteValue}},
+			[]violation{{"/report_number", "required"}}},
+		{"unknown kind", "final_report_bns", []edit{{"/kind", "closed"}},
+			[]violation{{"/kind", "enum"}}},
+		{"missing kind", "final_report_bns", []edit{{"/kind", deleteValue}},
+			[]violation{{"/kind", "required"}}},
+		{"201 sections", "fir", []edit{{"/sections", manySections(201)}},
+			[]violation{{"/sections", "maxItems"}}},
+		{"brief facts over 100,000 characters", "final_report_bns", []edit{
+			{"/brief_facts", strings.Repeat("a", 100_001)},
+		}, []violation{{"/brief_facts", "maxLength"}}},
 		{"several errors at once", "final_report_bns", []edit{
 			{"/accused/0/person/identifiers/0/number", "586301729437"},
 			{"/sections/2/section", "999"},
@@ -127,6 +173,15 @@ func TestDecodeInvalid(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manySections returns n valid BNS sections.
+func manySections(n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = map[string]any{"act": "BNS", "section": "303(2)"}
+	}
+	return out
 }
 
 func sortedViolations(vs []schemas.Violation) []violation {

@@ -1,6 +1,8 @@
 package police
 
 import (
+	"time"
+
 	"github.com/sangam-hub/sangam/canonical"
 )
 
@@ -18,7 +20,7 @@ func (c *checker) person(pointer string, p person) canonical.Person {
 	if len(p.Aliases) > 0 {
 		out.Aliases = c.names(ptr(pointer, "aliases"), p.Aliases)
 	}
-	c.date(ptr(pointer, "date_of_birth"), p.DateOfBirth)
+	c.birthDate(ptr(pointer, "date_of_birth"), p.DateOfBirth)
 	if p.Age != nil {
 		c.date(ptr(pointer, "age", "as_of"), p.Age.AsOf)
 		out.Age = &canonical.Age{Years: p.Age.Years, AsOf: p.Age.AsOf}
@@ -76,5 +78,22 @@ func canonicalAddress(a address) canonical.Address {
 	return canonical.Address{
 		Kind: a.Kind, Line: a.Line, Locality: a.Locality, City: a.City,
 		District: a.District, State: a.State, PIN: a.PIN, Country: a.Country,
+	}
+}
+
+// earliestBirth is the earliest date of birth the adapter accepts.
+var earliestBirth = time.Date(1900, time.January, 1, 0, 0, 0, 0, ist)
+
+// birthDate checks the date of birth at pointer: a valid date from 1900
+// to the day of the event the document records.
+func (c *checker) birthDate(pointer, s string) {
+	born := c.date(pointer, s)
+	switch {
+	case born.IsZero():
+	case born.Before(earliestBirth):
+		c.add(pointer, ruleBirthDate, "date of birth %s is before 1900", s)
+	case !c.documentDay.IsZero() && born.After(c.documentDay):
+		c.add(pointer, ruleBirthDate, "date of birth %s is after the document's date, %s",
+			s, c.documentDay.Format(time.DateOnly))
 	}
 }

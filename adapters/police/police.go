@@ -2,12 +2,14 @@
 // send JSON documents after the NCRB integrated investigation forms: the
 // FIR (form 1), the arrest or court surrender memo (form 3) and the final
 // report (form 5). The hub sends stations notifications as JSON, such as
-// a court's registration of a case. schemas/police describes every
-// document.
+// a court's registration of a case, and rejects them from stations.
+// schemas/police describes every document.
 //
-// An Aadhaar number is never kept in clear: Decode validates it and
-// replaces it, in the canonical message and in the journal body, with
-// its masked form and a keyed token (see canonical.MaskAadhaar).
+// An Aadhaar number is never kept in clear: Decode validates one in an
+// Aadhaar identifier and replaces it, in the canonical message and in
+// the journal body, with its masked form and a keyed token (see
+// canonical.MaskAadhaar). One found anywhere else in the text is masked
+// too (see canonical.MaskAadhaarInText).
 package police
 
 import (

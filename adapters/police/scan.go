@@ -1,0 +1,395 @@
+package police
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Limits of the token scan that runs before any other check. Each lies
+// at or above what any police schema allows (a test holds the schemas
+// to them), so a document they stop is one the schema would reject.
+// They bound the work the schema validator and the mapping do.
+const (
+	// maxScanItems is the most elements a JSON array may have.
+	maxScanItems = 1000
+	// maxScanMembers is the most members a JSON object may have.
+	maxScanMembers = 64
+	// maxScanString is the most characters a JSON string may have.
+	maxScanString = 100_000
+	// maxScanDepth is the deepest nesting of objects and arrays.
+	maxScanDepth = 16
+)
+
+// Rules of the violations the scan reports.
+const (
+	ruleDuplicateKey = "duplicate-key" // an object names one member twice
+	ruleNesting      = "nesting"       // objects and arrays nested too deep
+)
+
+// utf8BOM is the byte order mark that some systems write before JSON.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// replacement is a JSON value literal in the input, body[start:end], and
+// the literal that replaces it.
+type replacement struct {
+	start, end int
+	with       []byte
+}
+
+// scanned is the result of scanning one document.
+type scanned struct {
+	// violations are duplicate keys and breaches of the scan limits.
+	violations []schemas.Violation
+	// text replaces string values that contain an Aadhaar number with
+	// their masked text. It applies to the body that is decoded and to
+	// the journal copy.
+	text []replacement
+	// identifiers replaces the values of Aadhaar identifiers, for the
+	// journal copy only: decoding needs them in clear to check and
+	// tokenise them.
+	identifiers []replacement
+}
+
+// scanDocument reads body token by token. It returns an error, to be
+// reported as malformed input, unless body is valid UTF-8 holding exactly
+// one JSON object. Otherwise it reports duplicate keys and breaches of
+// the scan limits, and collects the replacements that mask Aadhaar
+// numbers.
+func scanDocument(body []byte, key []byte) (*scanned, error) {
+	if !utf8.Valid(body) {
+		return nil, errors.New("body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	s := &scanner{body: body, key: key, out: &scanned{}}
+	for {
+		before := int(dec.InputOffset())
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("invalid JSON at byte %d: the body is empty", len(body))
+		}
+		if err != nil {
+			return nil, s.syntaxError(err)
+		}
+		if len(s.stack) == 0 && tok != json.Delim('{') {
+			return nil, fmt.Errorf("invalid JSON at byte %d: the body is not a JSON object", before)
+		}
+		s.step(tok, before, int(dec.InputOffset()))
+		if len(s.stack) == 0 {
+			break
+		}
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("invalid JSON at byte %d: unexpected data after the JSON object",
+			dec.InputOffset())
+	}
+	return s.out, nil
+}
+
+// frame is one open object or array.
+type frame struct {
+	// parent is the enclosing frame, nil for the document, and token is
+	// the reference token of this value in it.
+	parent   *frame
+	token    string
+	isObject bool
+	wantKey  bool
+	key      string   // the member being read, in an object
+	keys     []string // the members seen, in an object
+	index    int      // the next element's index, in an array
+	// exempt is set under fields that identify a message or case, whose
+	// values are never masked: see exemptField.
+	exempt bool
+	// aadhaar is set when a member "type" is "aadhaar".
+	aadhaar bool
+	// numbers are the values of members named "number", decided on when
+	// the object closes.
+	numbers []numberValue
+}
+
+type numberValue struct {
+	start, end int
+	value      string
+	isString   bool
+}
+
+// scanner keeps the state of scanDocument.
+type scanner struct {
+	body  []byte
+	key   []byte
+	stack []*frame
+	out   *scanned
+	// tooDeep is set once the nesting violation has been reported.
+	tooDeep bool
+}
+
+func (s *scanner) top() *frame {
+	if len(s.stack) == 0 {
+		return nil
+	}
+	return s.stack[len(s.stack)-1]
+}
+
+func (s *scanner) fail(pointer, rule, format string, args ...any) {
+	s.out.violations = append(s.out.violations, schemas.Violation{
+		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// syntaxError words a decoder error with the byte offset and, when the
+// scan has it, the pointer of the value being read.
+func (s *scanner) syntaxError(err error) error {
+	offset := len(s.body)
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		offset = int(syntax.Offset)
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		msg = "the body ends before the JSON object does"
+	}
+	if at := s.valuePointer(); at != "" {
+		return fmt.Errorf("invalid JSON at byte %d, in %s: %s", offset, at, msg)
+	}
+	return fmt.Errorf("invalid JSON at byte %d: %s", offset, msg)
+}
+
+// pointer returns the JSON pointer of the container f.
+func (f *frame) pointer() string {
+	if f.parent == nil {
+		return ""
+	}
+	return f.parent.pointer() + "/" + escapeToken(f.token)
+}
+
+// childToken returns the reference token of the value the scan reads
+// next in f, and false when f expects a key.
+func (f *frame) childToken() (string, bool) {
+	switch {
+	case f.isObject && !f.wantKey:
+		return f.key, true
+	case !f.isObject:
+		return strconv.Itoa(f.index), true
+	}
+	return "", false
+}
+
+// valuePointer returns the pointer of the value the scan reads next, or
+// of the innermost open container when that is not known.
+func (s *scanner) valuePointer() string {
+	f := s.top()
+	if f == nil {
+		return ""
+	}
+	if token, ok := f.childToken(); ok {
+		return f.pointer() + "/" + escapeToken(token)
+	}
+	return f.pointer()
+}
+
+// step takes one token, which ends at byte offset end and starts after
+// offset before.
+func (s *scanner) step(tok json.Token, before, end int) {
+	f := s.top()
+	if str, ok := tok.(string); ok && f != nil && f.isObject && f.wantKey {
+		s.member(f, str)
+		return
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		if t == '{' || t == '[' {
+			s.open(t == '{')
+			return
+		}
+		s.close()
+	case string:
+		s.stringValue(f, t, valueStart(s.body, before, end), end)
+	case json.Number:
+		if f != nil && f.isObject && strings.EqualFold(f.key, "number") {
+			f.numbers = append(f.numbers,
+				numberValue{start: valueStart(s.body, before, end), end: end, value: t.String()})
+		}
+	}
+	s.valueDone()
+}
+
+// member reads the key of the next member of the object f.
+func (s *scanner) member(f *frame, key string) {
+	f.key, f.wantKey = key, false
+	if slices.Contains(f.keys, key) {
+		s.fail(f.pointer()+"/"+escapeToken(key), ruleDuplicateKey,
+			"the object has two members named %q: send each member once", key)
+		return
+	}
+	if len(f.keys) == maxScanMembers {
+		s.fail(f.pointer(), "maxProperties", "the object has more than %d members", maxScanMembers)
+	}
+	if len(f.keys) <= maxScanMembers {
+		f.keys = append(f.keys, key)
+	}
+}
+
+// open starts an object or array as the value being read.
+func (s *scanner) open(isObject bool) {
+	parent := s.top()
+	f := &frame{parent: parent, isObject: isObject, wantKey: isObject}
+	if parent != nil {
+		f.token, _ = parent.childToken()
+		f.exempt = parent.exempt || exemptField(len(s.stack), parent.key)
+	}
+	s.stack = append(s.stack, f)
+	if len(s.stack) > maxScanDepth && !s.tooDeep {
+		s.tooDeep = true
+		s.fail(f.pointer(), ruleNesting, "objects and arrays are nested more than %d deep", maxScanDepth)
+	}
+}
+
+// close ends the innermost object or array, and decides on its Aadhaar
+// identifier values.
+func (s *scanner) close() {
+	f := s.top()
+	s.stack = s.stack[:len(s.stack)-1]
+	for _, n := range f.numbers {
+		switch {
+		case f.aadhaar:
+			s.out.identifiers = append(s.out.identifiers, s.identifierReplacement(n))
+		case f.exempt:
+		case n.isString:
+			s.maskText(n.start, n.end, n.value)
+		default:
+			// A JSON number where a string belongs: the schema rejects it,
+			// and the journal copy must not keep its digits.
+			if masked, ok := canonical.MaskAadhaarInText(n.value); ok {
+				s.out.identifiers = append(s.out.identifiers,
+					replacement{start: n.start, end: n.end, with: quote(masked)})
+			}
+		}
+	}
+}
+
+// valueDone moves past a complete value in the enclosing container.
+func (s *scanner) valueDone() {
+	f := s.top()
+	switch {
+	case f == nil:
+	case f.isObject:
+		f.wantKey = true
+	default:
+		f.index++
+		if f.index == maxScanItems+1 {
+			s.fail(f.pointer(), "maxItems", "the list has more than %d items", maxScanItems)
+		}
+	}
+}
+
+// stringValue takes a string value literal, body[start:end].
+func (s *scanner) stringValue(f *frame, value string, start, end int) {
+	if n := utf8.RuneCountInString(value); n > maxScanString {
+		s.fail(s.valuePointer(), "maxLength", "the string has %d characters, more than %d", n, maxScanString)
+	}
+	if f == nil || !f.isObject {
+		s.maskText(start, end, value)
+		return
+	}
+	switch {
+	case strings.EqualFold(f.key, "type") && strings.EqualFold(value, canonical.IDAadhaar):
+		f.aadhaar = true
+	case strings.EqualFold(f.key, "number"):
+		f.numbers = append(f.numbers, numberValue{start: start, end: end, value: value, isString: true})
+		return
+	}
+	if !f.exempt && !exemptField(len(s.stack), f.key) {
+		s.maskText(start, end, value)
+	}
+}
+
+// maskText records the replacement of a string value that contains an
+// Aadhaar number.
+func (s *scanner) maskText(start, end int, value string) {
+	if masked, ok := canonical.MaskAadhaarInText(value); ok {
+		s.out.text = append(s.out.text, replacement{start: start, end: end, with: quote(masked)})
+	}
+}
+
+// identifierReplacement masks the value of an Aadhaar identifier: a valid
+// number to its masked form, anything else to redactedAadhaar.
+func (s *scanner) identifierReplacement(n numberValue) replacement {
+	return replacement{start: n.start, end: n.end, with: quote(maskedValue(n.value, s.key))}
+}
+
+// exemptField reports whether the member key of an object depth levels
+// deep identifies a message or case: the envelope's ids, the document's
+// FIR, and an identifier's token. Masking them would change the keys by
+// which the hub matches messages, so they are left as sent.
+func exemptField(depth int, key string) bool {
+	if key == "token" {
+		return true
+	}
+	if depth != 1 {
+		return false
+	}
+	switch key {
+	case "message_id", "in_reply_to", "hub_message_id", "fir":
+		return true
+	}
+	return false
+}
+
+// valueStart locates the start of the value literal that ends at end.
+// Between before and the literal there is only white space, a comma or
+// a colon.
+func valueStart(body []byte, before, end int) int {
+	start := before
+	for start < end && strings.IndexByte(" \t\r\n,:", body[start]) >= 0 {
+		start++
+	}
+	return start
+}
+
+// quote returns s as a JSON string literal, leaving <, > and & as they
+// are.
+func quote(s string) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // A string always encodes.
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
+
+// escapeToken escapes one JSON pointer reference token (RFC 6901).
+func escapeToken(token string) string {
+	token = strings.ReplaceAll(token, "~", "~0")
+	return strings.ReplaceAll(token, "/", "~1")
+}
+
+// apply returns body with every replacement made, or nil when there are
+// none. Replacements must not overlap.
+func apply(body []byte, rs ...[]replacement) []byte {
+	var all []replacement
+	for _, r := range rs {
+		all = append(all, r...)
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	sortReplacements(all)
+	var out bytes.Buffer
+	last := 0
+	for _, r := range all {
+		out.Write(body[last:r.start])
+		out.Write(r.with)
+		last = r.end
+	}
+	out.Write(body[last:])
+	return out.Bytes()
+}
