@@ -66,15 +66,21 @@ func checkCallback(m *canonical.Message) error {
 	return schemas.Invalid(vs...)
 }
 
-// registeredCase writes the court's case: CNR (or, without one, the
-// filing number) as CaseTrackingID, the filing number as CaseDocketID,
-// the court, the next hearing, and the police case it came from.
+// registeredCase writes the court's case: the CNR as CaseTrackingID and
+// the filing number as CaseDocketID, or, without a CNR, the court's own
+// tracking id and the filing number, or the filing number alone. Then
+// come the court, the next hearing, and the police case it came from.
 func registeredCase(c *etree.Element, reg *canonical.CourtRegistration) {
 	addText(c, "nc:CaseTitleText", reg.Title)
-	if reg.CNR != "" {
+	switch {
+	case reg.CNR != "":
 		addText(c, "nc:CaseTrackingID", reg.CNR)
 		addText(c, "nc:CaseDocketID", reg.FilingNumber)
-	} else {
+	case reg.FIR != nil && reg.TrackingID != "":
+		// The lineage names the FIR, so TrackingID is the court's own.
+		addText(c, "nc:CaseTrackingID", reg.TrackingID)
+		addText(c, "nc:CaseDocketID", reg.FilingNumber)
+	default:
 		addText(c, "nc:CaseTrackingID", reg.FilingNumber)
 	}
 

@@ -27,8 +27,13 @@
 //	            the court's filing number in CriminalCase/CaseDocketID
 //
 // A callback whose CaseTrackingID is not shaped like a CNR (16 letters and
-// digits), such as a court outside India's e-Courts, keeps that value as
-// the registration's FilingNumber and leaves CNR empty.
+// digits), such as one from a court outside India's e-Courts, leaves CNR
+// empty. The registration's FilingNumber is then CaseDocketID and its
+// TrackingID the court's CaseTrackingID; without a CaseDocketID the
+// CaseTrackingID is the court's only number and becomes FilingNumber.
+//
+// The offence date travels as the nc:ActivityDate of each charge's
+// criminal:ChargeOffense.
 //
 // Element names are matched by namespace URI, never by prefix, and NIEM
 // structures:ref attributes are followed in either direction. Parsing is
@@ -36,6 +41,8 @@
 package courts
 
 import (
+	"time"
+
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/xmlsafe"
 )
@@ -99,9 +106,34 @@ type Adapter struct {
 	// SendingMDELocationID. Default DefaultLocationID.
 	LocationID string
 	// AadhaarKey is the key for canonical.MaskAadhaar. Decode masks a
-	// clear Aadhaar number with it. When it is empty, input with a clear
-	// Aadhaar number is rejected.
+	// clear Aadhaar number in an Aadhaar identification with it. When it
+	// is empty, such input is rejected.
 	AadhaarKey []byte
+	// Now returns the current time, for rejecting dates in the future.
+	// Default time.Now.
+	Now func() time.Time
+	// ClockSkew is how far past Now a document, filing, birth or offence
+	// date may lie before Decode rejects it as in the future. Zero or
+	// less means the default, 24 hours, because courts write many dates
+	// without a time or zone.
+	ClockSkew time.Duration
+}
+
+// defaultClockSkew is Adapter.ClockSkew's default.
+const defaultClockSkew = 24 * time.Hour
+
+func (a *Adapter) now() time.Time {
+	if a.Now == nil {
+		return time.Now()
+	}
+	return a.Now()
+}
+
+func (a *Adapter) clockSkew() time.Duration {
+	if a.ClockSkew <= 0 {
+		return defaultClockSkew
+	}
+	return a.ClockSkew
 }
 
 // Agency returns "courts".

@@ -21,8 +21,14 @@ import (
 //
 // Input that is not XML, carries a DTD, or has another root element
 // returns an error wrapping adapters.ErrMalformed. Missing or invalid
-// content returns a *schemas.ValidationError whose pointers are element
-// paths such as "/RecordDocketingCallbackMessage/AppellateCase/CaseTrackingID".
+// content, and a document, filing, birth or offence date later than
+// Adapter.ClockSkew past now, returns a *schemas.ValidationError whose
+// pointers are element paths such as
+// "/RecordDocketingCallbackMessage/AppellateCase/CaseTrackingID".
+//
+// Aadhaar numbers are masked before the content is read: see maskText
+// and maskAadhaar. Decoded.Journal is then the document with the same
+// replacements, and nil when it needed none.
 func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, error) {
 	if err := checkContentType(contentType); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding court message: %w: %w", adapters.ErrMalformed, err)
@@ -37,7 +43,8 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 		return adapters.Decoded{}, fmt.Errorf("decoding %s: %w: %w", root.Tag, adapters.ErrMalformed, err)
 	}
 
-	d := &decoder{adapter: a, root: root, refs: refs}
+	d := &decoder{adapter: a, root: root, refs: refs, latest: a.now().Add(a.clockSkew())}
+	d.masked = maskText(root)
 	var m canonical.Message
 	switch {
 	case xmlsafe.Is(root, name(nsCore, "CoreFilingMessage")):
@@ -86,6 +93,16 @@ type decoder struct {
 	// masked is set when a clear Aadhaar number in the document was
 	// replaced by its masked form.
 	masked bool
+	// latest is the latest date-time a document may carry before it
+	// counts as in the future.
+	latest time.Time
+}
+
+// notFuture records a violation at e when t lies past d.latest.
+func (d *decoder) notFuture(e *etree.Element, t time.Time) {
+	if !t.IsZero() && t.After(d.latest) {
+		d.fail(xmlsafe.Pointer(e), "future", "%s is in the future", t.Format(time.RFC3339))
+	}
 }
 
 // fail records a violation at the element path pointer.
@@ -133,6 +150,7 @@ func (d *decoder) documentTime() time.Time {
 			d.fail(xmlsafe.Pointer(e), "date-time", "%v", err)
 			return time.Time{}
 		}
+		d.notFuture(e, t)
 		return t
 	}
 	d.fail(under(d.root, "DocumentPostDate"), "required", "missing document post date")
@@ -251,6 +269,17 @@ func (d *decoder) date(e *etree.Element) string {
 	v, err := dateOf(e)
 	if err != nil {
 		d.fail(xmlsafe.Pointer(e), "date", "%v", err)
+	}
+	return v
+}
+
+// pastDate reads the date inside e, a date that has happened, and
+// records a violation when it is invalid or in the future.
+func (d *decoder) pastDate(e *etree.Element) string {
+	v := d.date(e)
+	if v != "" {
+		day, _ := time.ParseInLocation(time.DateOnly, v, india) // dateOf checked it.
+		d.notFuture(e, day)
 	}
 	return v
 }

@@ -18,8 +18,11 @@ var cnrShape = regexp.MustCompile(`^[A-Za-z0-9]{16}$`)
 // court_registration message.
 //
 // The case's CaseTrackingID is the court's case number. When it has the
-// shape of a CNR it must be a valid one and becomes CNR; otherwise it is
-// kept as FilingNumber. CaseDocketID, when present, is the filing number.
+// shape of a CNR it must be a valid one and becomes CNR. CaseDocketID,
+// when present, is the filing number, and a tracking id that is not a
+// CNR is then kept as TrackingID unless the lineage case names the
+// filer's own tracking id. Without a CaseDocketID, such a tracking id is
+// the filing number.
 func (d *decoder) callback() canonical.Message {
 	m := canonical.Message{Type: canonical.TypeCourtRegistration}
 	d.header(&m)
@@ -33,7 +36,7 @@ func (d *decoder) callback() canonical.Message {
 		return m
 	}
 	reg.Title = canonical.NormalizeText(xmlsafe.PathText(c, nc("CaseTitleText")))
-	d.caseNumbers(c, reg)
+	courtTracking := d.caseNumbers(c, reg)
 	reg.Court = court(c)
 	if reg.Court.Code == "" && reg.CNR != "" {
 		// The first six characters of a CNR are the establishment code.
@@ -43,10 +46,16 @@ func (d *decoder) callback() canonical.Message {
 		d.fail(under(c, "CaseAugmentation/CaseCourt/OrganizationIdentification/IdentificationID"),
 			"required", "missing court: no CaseCourt identification and no CNR")
 	}
-	reg.FiledOn = d.date(xmlsafe.Child(d.root, nc("DocumentFiledDate")))
+	reg.FiledOn = d.pastDate(xmlsafe.Child(d.root, nc("DocumentFiledDate")))
 	reg.NextHearing = d.nextHearing(c)
 	if lineage := xmlsafe.Path(c, jx("CaseAugmentation"), jx("CaseLineageCase")); lineage != nil {
 		reg.FIR, reg.TrackingID = d.fir(lineage)
+	}
+	if reg.TrackingID == "" {
+		// NOTE: a callback that has a filer's tracking id in its lineage
+		// as well as a court's own tracking id and a docket id loses the
+		// court's tracking id, as the registration has one TrackingID.
+		reg.TrackingID = courtTracking
 	}
 
 	status := xmlsafe.Child(d.root, ecf("FilingStatus"))
@@ -61,9 +70,9 @@ func (d *decoder) callback() canonical.Message {
 	return m
 }
 
-// caseNumbers reads the CNR or the court's case number, and the filing
-// number.
-func (d *decoder) caseNumbers(c *etree.Element, reg *canonical.CourtRegistration) {
+// caseNumbers reads the CNR and the filing number. It returns the
+// court's tracking id when that is neither a CNR nor the filing number.
+func (d *decoder) caseNumbers(c *etree.Element, reg *canonical.CourtRegistration) (courtTracking string) {
 	tracking := xmlsafe.Child(c, nc("CaseTrackingID"))
 	number := xmlsafe.Text(tracking)
 	docket := xmlsafe.PathText(c, nc("CaseDocketID"))
@@ -74,15 +83,17 @@ func (d *decoder) caseNumbers(c *etree.Element, reg *canonical.CourtRegistration
 		cnr, err := canonical.ParseCNR(number)
 		if err != nil {
 			d.fail(xmlsafe.Pointer(tracking), "cnr", "%v", err)
-			return
+			return ""
 		}
 		reg.CNR = cnr.String()
 		reg.FilingNumber = docket
-	case number != "":
-		reg.FilingNumber = number
-	default:
+	case docket != "":
 		reg.FilingNumber = docket
+		return number
+	default:
+		reg.FilingNumber = number
 	}
+	return ""
 }
 
 // nextHearing returns the first scheduled date among the case's

@@ -3,6 +3,7 @@ package courts
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/beevik/etree"
 
@@ -37,7 +38,7 @@ func (d *decoder) filing() canonical.Message {
 			"missing defendant: a chargesheet charges at least one person")
 	}
 	cs.InvestigatingOfficer = d.officer(c)
-	cs.Charges = d.charges(c)
+	cs.Charges, cs.OccurredFrom, cs.OccurredTo = d.charges(c)
 
 	m.CaseKey = caseKey(cs.FIR, "", cs.TrackingID)
 	return m
@@ -161,18 +162,50 @@ func (d *decoder) employer(aug, person *etree.Element) string {
 }
 
 // charges reads every criminal:CaseCharge of the case, and any
-// j:CaseCharge of its justice augmentation.
-func (d *decoder) charges(c *etree.Element) []canonical.Charge {
+// j:CaseCharge of its justice augmentation. It returns the earliest
+// offence date and the latest offence end date among them, each zero
+// when no charge states one.
+func (d *decoder) charges(c *etree.Element) (charges []canonical.Charge, from, to time.Time) {
 	elems := xmlsafe.Children(c, name(nsCriminal, "CaseCharge"))
 	elems = append(elems, xmlsafe.Children(xmlsafe.Child(c, jx("CaseAugmentation")), jx("CaseCharge"))...)
 	if len(elems) == 0 {
 		d.fail(under(c, "CaseCharge"), "required", "missing charge: a final report names at least one")
 	}
-	out := make([]canonical.Charge, 0, len(elems))
+	charges = make([]canonical.Charge, 0, len(elems))
 	for i, e := range elems {
-		out = append(out, d.charge(e, i))
+		charges = append(charges, d.charge(e, i))
+		start, end := d.offenceDates(xmlsafe.Child(e, name(nsCriminal, "ChargeOffense")))
+		if !start.IsZero() && (from.IsZero() || start.Before(from)) {
+			from = start
+		}
+		if end.After(to) {
+			to = end
+		}
 	}
-	return out
+	return charges, from, to
+}
+
+// offenceDates reads when the offence of a criminal:ChargeOffense
+// occurred: its nc:ActivityDate, or the start and end of its
+// nc:ActivityDateRange.
+func (d *decoder) offenceDates(offense *etree.Element) (start, end time.Time) {
+	read := func(e *etree.Element) time.Time {
+		if e == nil {
+			return time.Time{}
+		}
+		t, err := dateTimeOf(e)
+		if err != nil {
+			d.fail(xmlsafe.Pointer(e), "date-time", "%v", err)
+			return time.Time{}
+		}
+		d.notFuture(e, t)
+		return t
+	}
+	if e := xmlsafe.Child(offense, nc("ActivityDate")); e != nil {
+		return read(e), time.Time{}
+	}
+	r := xmlsafe.Child(offense, nc("ActivityDateRange"))
+	return read(xmlsafe.Child(r, nc("StartDate"))), read(xmlsafe.Child(r, nc("EndDate")))
 }
 
 func (d *decoder) charge(e *etree.Element, i int) canonical.Charge {
@@ -218,7 +251,7 @@ func (d *decoder) leadDocument(cs *canonical.Chargesheet) {
 		}
 	}
 	cs.ReportNumber = xmlsafe.PathText(doc, nc("DocumentIdentification"), nc("IdentificationID"))
-	cs.FiledOn = d.date(xmlsafe.Child(doc, nc("DocumentFiledDate")))
+	cs.FiledOn = d.pastDate(xmlsafe.Child(doc, nc("DocumentFiledDate")))
 
 	action := xmlsafe.Path(doc, ecf("DocumentMetadata"), jx("RegisterActionDescriptionText"))
 	rest, ok := strings.CutPrefix(strings.ToLower(xmlsafe.Text(action)), registerSupplementary)

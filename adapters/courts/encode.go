@@ -113,7 +113,7 @@ func criminalCase(c *etree.Element, cs *canonical.Chargesheet) {
 	officerAssociation(ecfAug, cs.InvestigatingOfficer)
 
 	for i, ch := range cs.Charges {
-		addCharge(c.CreateElement("criminal:CaseCharge"), i, ch)
+		addCharge(c.CreateElement("criminal:CaseCharge"), i, ch, cs.OccurredFrom)
 	}
 }
 
@@ -127,8 +127,14 @@ func addCourt(aug *etree.Element, court canonical.Court) {
 }
 
 // addCharge writes one charge. The sequence is the charge's own, or its
-// position from 1 when it has none.
-func addCharge(e *etree.Element, i int, ch canonical.Charge) {
+// position from 1 when it has none. The offence date, when known, is
+// the nc:ActivityDate of the charge's offence.
+//
+// NOTE: only when the offence began is written. The chargesheet's
+// OccurredTo is left out of the filing: ECF 4.0's sample filings date an
+// offence with nc:ActivityDate alone, and whether its NIEM subset
+// admits nc:ActivityDateRange there has not been checked.
+func addCharge(e *etree.Element, i int, ch canonical.Charge, occurred time.Time) {
 	seq := ch.Sequence
 	if seq == 0 {
 		seq = i + 1
@@ -141,7 +147,10 @@ func addCharge(e *etree.Element, i int, ch canonical.Charge) {
 	addID(st, "j:StatuteOffenseIdentification", ch.OffenseID, "")
 	// ECF requires both: the offence details travel in the statute, and
 	// a charge filed by the police is never an amendment.
-	e.CreateElement("criminal:ChargeOffense")
+	offense := e.CreateElement("criminal:ChargeOffense")
+	if !occurred.IsZero() {
+		addDateTime(offense, "nc:ActivityDate", occurred)
+	}
 	addText(e, "criminal:ChargeAmendedIndicator", "false")
 }
 

@@ -72,8 +72,10 @@ func kochiChargesheet() canonical.Message {
 				{Sequence: 3, Act: "Arms Act", Section: "27", OffenseID: "ARMS-27",
 					Description: "using arms"},
 			},
-			Witnesses:  []canonical.Person{{Names: []canonical.Name{{Full: "Mary Joseph"}}}},
-			LabResults: []string{"Blood on the knife matches the victim (FSL Thiruvananthapuram)."},
+			OccurredFrom: time.Date(2024, 8, 1, 21, 15, 0, 0, ist),
+			OccurredTo:   time.Date(2024, 8, 1, 21, 40, 0, 0, ist),
+			Witnesses:    []canonical.Person{{Names: []canonical.Name{{Full: "Mary Joseph"}}}},
+			LabResults:   []string{"Blood on the knife matches the victim (FSL Thiruvananthapuram)."},
 			BriefFacts: "On 1 August 2024 the accused attacked the victim near MG Road.\n" +
 				"He was arrested on 3 August 2024.",
 		},
@@ -143,6 +145,7 @@ func comparable(m canonical.Message) canonical.Message {
 	}
 	cs := *m.Chargesheet
 	cs.Witnesses, cs.PropertySeized, cs.LabResults = nil, nil, nil
+	cs.OccurredTo = time.Time{} // The filing carries only when the offence began.
 	cs.Court.District = ""
 
 	var accused []canonical.Accused

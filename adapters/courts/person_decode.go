@@ -62,7 +62,7 @@ func joinName(e *etree.Element) string {
 // nc:PersonAgeMeasure.
 func (d *decoder) birth(p *canonical.Person, e *etree.Element) {
 	if b := xmlsafe.Child(e, nc("PersonBirthDate")); b != nil {
-		p.DateOfBirth = d.date(b)
+		p.DateOfBirth = d.pastDate(b)
 		if y := xmlsafe.Child(b, nc("Year")); y != nil && p.DateOfBirth == "" {
 			year, err := strconv.Atoi(xmlsafe.Text(y))
 			if err != nil || year < 1800 || year > 9999 {
