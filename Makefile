@@ -27,3 +27,11 @@ fuzz:
 
 clean:
 	rm -rf bin data
+
+# The resilience tests with a longer crash loop: KILLS SIGKILLs of the
+# hub per store, under RATE chargesheets a second.
+KILLS ?= 200
+RATE ?= 20
+.PHONY: resilience
+resilience:
+	$(GO) test ./internal/resilience -count=1 -timeout 60m -v -kills $(KILLS) -rate $(RATE)

@@ -90,9 +90,8 @@ type agencies struct {
 	stationServer *loopServer
 }
 
-// agencyOptions wraps the mocks' handlers, as a slow or broken network
-// would change what the hub sees. A nil wrapper serves the mock as it
-// is.
+// agencyOptions wraps the mocks' handlers to make them slow or broken.
+// A nil wrapper serves the mock as it is.
 type agencyOptions struct {
 	wrapCourt, wrapStation func(http.Handler) http.Handler
 }
@@ -177,8 +176,8 @@ func (a *agencies) writeRoutes(t *testing.T, l routeLimits) string {
 }
 
 // slowCourt hands each filing to the court at once and holds the court's
-// response for delay, as a court whose answers are slow. The court has
-// recorded the filing before the hub sees the response.
+// response for delay, as a court that responds slowly. The court has
+// recorded the filing before the hub receives the response.
 type slowCourt struct {
 	next     http.Handler
 	delay    time.Duration

@@ -22,8 +22,8 @@ func TestDestinationConcurrencyPostgres(t *testing.T) {
 }
 
 // testDestinationConcurrency posts eight chargesheets at once to a hub
-// whose court destination has concurrency 4, while the court answers
-// each filing after 300ms. More than one attempt must be in flight to
+// whose court destination has concurrency 4, while the court responds
+// to each filing after 300ms. More than one attempt must be in flight to
 // the court at a time.
 //
 // NOTE: it fails. Each destination's concurrency handlers subscribe to

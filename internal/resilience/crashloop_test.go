@@ -17,9 +17,10 @@ func TestCrashLoopPostgres(t *testing.T) {
 }
 
 // testCrashLoop posts chargesheets at a steady rate while it kills the
-// hub with SIGKILL -kills times and starts it again on the same data.
-// One kill in four hits the hub while it starts, before it serves.
-// Afterwards every acknowledged chargesheet must be delivered once.
+// serving hub with SIGKILL -kills times and starts it again on the same
+// data. After every fourth of those kills it also kills the new process
+// within 200ms of its start, often before it serves. Afterwards every
+// acknowledged chargesheet must be delivered once.
 func testCrashLoop(t *testing.T, store []string) {
 	p := newHubProcess(t, "hub")
 	ag := startAgencies(t, p.URL(), agencyOptions{})
@@ -36,7 +37,10 @@ func testCrashLoop(t *testing.T, store []string) {
 	t.Logf("kill moments from seed %d (rerun with -seed %d)", seed, seed)
 
 	g := newGenerator(newChargesheets(t, "crash"), p.URL())
-	giveUp, stopRetries := context.WithTimeout(context.Background(), 5*time.Minute)
+	// Each kill cycle takes about a second; a message is posted again
+	// until then and two minutes more.
+	retryFor := time.Duration(*killsFlag)*2*time.Second + 2*time.Minute
+	giveUp, stopRetries := context.WithTimeout(context.Background(), retryFor)
 	defer stopRetries()
 	load, stopLoad := context.WithCancel(giveUp)
 	loadDone := make(chan struct{})
@@ -69,10 +73,11 @@ func testCrashLoop(t *testing.T, store []string) {
 
 	_, ids := checkLoad(t, g)
 	report := verifyExactlyOnce(t, p.URL(), ag, ids, 90*time.Second)
-	t.Logf("%d SIGKILLs in %s (%d while the hub started); hub down %s on average, "+
-		"%s at most, per kill", *killsFlag, loadTime.Round(time.Millisecond), startupKills,
+	t.Logf("%d SIGKILLs of the serving hub and %d more as it started, in %s; hub down "+
+		"%s on average, %s at most, per kill", *killsFlag, startupKills,
+		loadTime.Round(time.Millisecond),
 		mean(downtimes).Round(time.Millisecond), longest(downtimes).Round(time.Millisecond))
-	t.Logf("delivery: %s; settled %s after the load ended", report,
+	t.Logf("delivery: %s; verified %s after the load ended", report,
 		time.Since(began.Add(loadTime)).Round(time.Millisecond))
 }
 

@@ -2,9 +2,9 @@
 // every message the hub acknowledges reaches each destination once, as
 // one distinct request per delivery id, and the journal records it
 // delivered. The tests kill the sangam process at random moments under
-// load, restart PostgreSQL under the hub, take a destination down, run
-// the journal on a small connection pool, run two replicas on one
-// database and stop the hub while deliveries are in flight.
+// load and restart PostgreSQL under the hub. They take a destination
+// down, run the journal on a small connection pool, run two replicas on
+// one database and stop the hub while deliveries are in flight.
 //
 // The package has tests only. They run on loopback with the mock court
 // and police station, and they build the sangam binary once per test

@@ -12,9 +12,9 @@ import (
 // startHub opens a hub in this process with short polling and retry
 // intervals where cfg leaves them zero, and runs it until the test ends.
 // cfg.Listen must be set, because the mock court calls back that
-// address. The hub logs into a file that the test prints the end of when
-// it fails. The returned function stops the hub and returns Run's
-// error; the test's cleanup calls it too.
+// address. The hub logs into a file whose end the test prints when it
+// fails. The returned function stops the hub and returns Run's error,
+// and the test's cleanup calls it too.
 func startHub(t *testing.T, cfg hub.Config) (*hub.Hub, func() error) {
 	t.Helper()
 	if cfg.DataDir == "" {
@@ -32,10 +32,12 @@ func startHub(t *testing.T, cfg hub.Config) (*hub.Hub, func() error) {
 		cfg.RetryInterval = 100 * time.Millisecond
 		cfg.MaxRetryInterval = time.Second
 	}
+
 	h, err := hub.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("opening hub: %v", err)
 	}
+
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- h.Run(ctx) }()

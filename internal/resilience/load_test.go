@@ -65,24 +65,24 @@ func (c *chargesheets) body(n int) []byte {
 	return out
 }
 
-// loadCounts counts the hub's answers to a load generator.
+// loadCounts counts the hub's responses to a load generator.
 type loadCounts struct {
-	// Accepted counts 202 answers. Duplicates counts 200 answers, each
-	// to a message posted again because the hub journaled an earlier post
-	// but its answer never reached the sender.
+	// Accepted counts 202 responses. Duplicates counts 200 responses,
+	// each to a message posted again because the hub journaled an earlier
+	// post but its response never reached the sender.
 	Accepted, Duplicates int
-	// Refused counts posts that got no answer: connection refused or
-	// reset while the hub was down.
-	Refused int
-	// Unavailable counts 503 answers.
+	// NoResponse counts posts that got no response: connection refused
+	// or reset while the hub was down.
+	NoResponse int
+	// Unavailable counts 503 responses.
 	Unavailable int
-	// Unexpected counts any other answer, each listed in Errors.
+	// Unexpected counts any other response, each listed in Errors.
 	Unexpected int
 	Errors     []string
 }
 
 // generator posts chargesheets to one or more hubs, in turn, and posts a
-// message again with the same message_id until a hub answers 202 or 200.
+// message again with the same message_id until a hub responds 202 or 200.
 type generator struct {
 	docs   *chargesheets
 	hubs   []string
@@ -152,7 +152,7 @@ func (g *generator) deliver(ctx context.Context, n int) {
 		status, id, err := g.post(ctx, hub, body)
 		switch {
 		case err != nil:
-			g.count(func(c *loadCounts) { c.Refused++ })
+			g.count(func(c *loadCounts) { c.NoResponse++ })
 		case status == http.StatusAccepted || status == http.StatusOK:
 			g.acknowledged(sender, id, start, status, first)
 			return
@@ -187,7 +187,7 @@ func (g *generator) acknowledged(sender, id string, postedAt time.Time, status i
 	if first {
 		// A message's first post cannot be a duplicate of an earlier one.
 		g.counts.Unexpected++
-		g.counts.Errors = append(g.counts.Errors, sender+": first post answered as a duplicate")
+		g.counts.Errors = append(g.counts.Errors, sender+": first post got 200 for a duplicate")
 	}
 }
 
@@ -217,7 +217,7 @@ func (g *generator) post(ctx context.Context, hub string, body []byte) (int, str
 	var out api.InboundResponse
 	if resp.StatusCode == http.StatusAccepted || resp.StatusCode == http.StatusOK {
 		if err := json.Unmarshal(data, &out); err != nil || out.MessageID == "" {
-			return 0, "", fmt.Errorf("decoding answer %q: %v", data, err)
+			return 0, "", fmt.Errorf("decoding response %q: %v", data, err)
 		}
 	}
 	return resp.StatusCode, out.MessageID, nil

@@ -27,7 +27,7 @@ func TestStationOutageSQLite(t *testing.T) {
 }
 
 // TestStationHangsPostgres keeps the station's connections open without
-// an answer, so each notification attempt runs into its timeout.
+// a response, so each notification attempt runs into its timeout.
 func TestStationHangsPostgres(t *testing.T) {
 	testStationOutage(t, postgresSchema(t, nil), true)
 }
@@ -151,7 +151,7 @@ func courtDelays(t *testing.T, ag *agencies, g *generator) map[string]time.Durat
 }
 
 // stationGate passes requests to the station while open. While closed it
-// holds each request without an answer until the gate opens again or
+// holds each request without a response until the gate opens again or
 // the client gives up.
 type stationGate struct {
 	mu     sync.Mutex    // guards opened

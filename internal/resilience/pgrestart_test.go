@@ -10,7 +10,7 @@ import (
 
 // TestPostgresRestartMidLoad stops the hub's PostgreSQL server in fast
 // mode while chargesheets flow, keeps it down for two seconds and starts
-// it again. The hub answers 503 while the database is down and the
+// it again. The hub responds 503 while the database is down and the
 // generator posts again; everything acknowledged must be delivered once.
 func TestPostgresRestartMidLoad(t *testing.T) {
 	if testing.Short() {

@@ -17,7 +17,7 @@ import (
 
 // TestSmallPoolNoHangNoLeak runs the hub on a journal pool of four
 // connections (pool_max_conns=4 in the DSN) and posts 50 chargesheets
-// at once. Eight handlers per destination, held by a court that answers
+// at once. Eight handlers per destination, held by a court that responds
 // after 100ms, need the journal's connections while the posts do. Every
 // chargesheet must be acknowledged and delivered within bounded waits,
 // the hub's connections must stay within its pools' sizes, and none may

@@ -172,7 +172,7 @@ func (p *hubProcess) stop() {
 	}
 }
 
-// waitHealthy polls url's /healthz until it answers 200, exited closes or
+// waitHealthy polls url's /healthz until it responds 200, exited closes or
 // limit passes.
 func waitHealthy(url string, exited <-chan struct{}, limit time.Duration) error {
 	client := &http.Client{Timeout: time.Second}
@@ -191,7 +191,7 @@ func waitHealthy(url string, exited <-chan struct{}, limit time.Duration) error 
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("no healthy answer within %s: %v", limit, err)
+			return fmt.Errorf("no 200 response within %s: %v", limit, err)
 		}
 	}
 }

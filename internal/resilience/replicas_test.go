@@ -14,6 +14,12 @@ import (
 // crash, each delivery must be sent once, by one replica: one distinct
 // filing per chargesheet, no repeated request and one journaled attempt
 // each.
+//
+// Repeats can still happen without a crash when an attempt outlives its
+// command's acknowledgement deadline (the destination's timeout plus
+// 30s), or when a queued delivery waits longer than the hub's
+// StaleAfter (5 minutes) and is queued again. This test stays far from
+// both.
 func TestTwoReplicasShareDeliveries(t *testing.T) {
 	dsn := postgresSchema(t, nil)
 	a := newHubProcess(t, "replica-a")
@@ -40,9 +46,9 @@ func TestTwoReplicasShareDeliveries(t *testing.T) {
 
 	counts, ids := checkLoad(t, g)
 	report := verifyExactlyOnce(t, a.URL(), ag, ids, time.Minute)
-	if counts.Refused+counts.Unavailable > 0 {
+	if counts.NoResponse+counts.Unavailable > 0 {
 		t.Errorf("%d posts failed although no replica stopped",
-			counts.Refused+counts.Unavailable)
+			counts.NoResponse+counts.Unavailable)
 	}
 	if report.FilingRepeats != 0 || report.NotificationRepeats != 0 {
 		t.Errorf("%d filings and %d notifications were sent again although nothing failed",

@@ -19,7 +19,7 @@ func TestGracefulShutdownPostgres(t *testing.T) {
 }
 
 // testGracefulShutdown sends SIGTERM to the hub while it waits for a
-// court that answers each filing after two seconds. The hub must exit
+// court that responds to each filing after two seconds. The hub must exit
 // cleanly within its shutdown timeout, record no failed attempt for the
 // deliveries it cut off, and deliver everything once after a restart.
 func testGracefulShutdown(t *testing.T, store []string) {

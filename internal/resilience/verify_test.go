@@ -39,7 +39,7 @@ func (r deliveryReport) String() string {
 
 // verifyExactlyOnce waits up to limit for the journal to settle every
 // acknowledged chargesheet in ids (hub message id by sender message id)
-// and the CNR notification that answers it. It then checks that each
+// and the CNR notification that follows from it. It then checks that each
 // chargesheet is delivered, as one distinct filing at the court, and
 // that each CNR reached the station once.
 func verifyExactlyOnce(
@@ -162,7 +162,7 @@ func waitSettled(t *testing.T, hubURL, id string, deadline time.Time) journal.Jo
 }
 
 // waitRegistrationDelivered polls the journal until the court's
-// registration answering chargesheet id is journaled and delivered.
+// registration of chargesheet id is journaled and delivered.
 func waitRegistrationDelivered(t *testing.T, hubURL, id string, deadline time.Time) {
 	t.Helper()
 	var found api.FindResponse
@@ -177,18 +177,19 @@ func waitRegistrationDelivered(t *testing.T, hubURL, id string, deadline time.Ti
 			return
 		}
 		if err == nil && len(found.Messages) == 1 && found.Messages[0].Status == "dead" {
-			t.Errorf("registration answering %s is dead-lettered", id)
+			t.Errorf("registration of chargesheet %s is dead-lettered", id)
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("registration answering chargesheet %s not delivered in time "+
+			t.Fatalf("registration of chargesheet %s not delivered in time "+
 				"(%d journaled, error %v)", id, len(found.Messages), err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
-// getJSON reads url into v and fails unless the answer is 200.
+// getJSON reads url into v. It returns an error unless the response
+// status is 200.
 func getJSON(url string, v any) error {
 	client := &http.Client{Timeout: 10 * time.Second}
 	resp, err := client.Get(url)
@@ -220,20 +221,20 @@ func sortedValues(m map[string]string) []string {
 	return out
 }
 
-// checkLoad fails the test for answers the generator did not expect and
+// checkLoad fails the test for responses the generator did not expect and
 // logs its counts.
 func checkLoad(t *testing.T, g *generator) (loadCounts, map[string]string) {
 	t.Helper()
 	counts, ids := g.results()
 	for _, e := range counts.Errors {
-		t.Errorf("unexpected answer: %s", e)
+		t.Errorf("unexpected response: %s", e)
 	}
 	if n := g.started(); len(ids) != n {
 		t.Errorf("%d of %d messages were never acknowledged", n-len(ids), n)
 	}
-	t.Logf("load: %d messages; answers: %d accepted (202), %d duplicates (200), "+
-		"%d without answer (refused or reset), %d unavailable (503), %d unexpected",
-		g.started(), counts.Accepted, counts.Duplicates, counts.Refused, counts.Unavailable,
+	t.Logf("load: %d messages; responses: %d accepted (202), %d duplicates (200), "+
+		"%d without response (refused or reset), %d unavailable (503), %d unexpected",
+		g.started(), counts.Accepted, counts.Duplicates, counts.NoResponse, counts.Unavailable,
 		counts.Unexpected)
 	return counts, ids
 }
