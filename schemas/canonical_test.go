@@ -1,7 +1,10 @@
 package schemas_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -239,6 +242,15 @@ func TestCanonicalViolations(t *testing.T) {
 		{"clear aadhaar", func(m *canonical.Message) {
 			m.FIR.Complainant.Identifiers[0].Value = "234567890124"
 		}, canonical.TypeFIR, []wantViolation{{"/fir/complainant/identifiers/0/value", "pattern"}}},
+		{"too many charges and a long name", func(m *canonical.Message) {
+			m.FIR.Charges = make([]canonical.Charge, 1001)
+			for i := range m.FIR.Charges {
+				m.FIR.Charges[i] = canonical.Charge{Act: canonical.ActBNS, Section: "303(2)"}
+			}
+			m.FIR.Complainant.Names[0].Full = strings.Repeat("a", 513)
+		}, canonical.TypeFIR, []wantViolation{
+			{"/fir/charges", "maxItems"}, {"/fir/complainant/names/0/full", "maxLength"},
+		}},
 		{"second body", func(m *canonical.Message) {
 			m.Arrest = testMessages(t)[canonical.TypeArrest].Arrest
 		}, canonical.TypeFIR, []wantViolation{{"/arrest", "not"}}},
@@ -311,4 +323,53 @@ func violationsOf(t *testing.T, err error) []wantViolation {
 		out = append(out, wantViolation{v.Pointer, v.Rule})
 	}
 	return out
+}
+
+// TestCanonicalCaseSchemasBounded requires a maxItems on every array and
+// a maxLength on every free string of the canonical case and person
+// schemas. Strings bounded by a pattern, a format or an enum need none.
+func TestCanonicalCaseSchemasBounded(t *testing.T) {
+	for _, file := range []string{"arrest", "case", "charge", "chargesheet", "court_registration",
+		"fir", "message", "person"} {
+		name := "canonical/" + file + ".json"
+		src, err := schemas.Source(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var root any
+		if err := json.Unmarshal(src, &root); err != nil {
+			t.Fatal(err)
+		}
+		walkSchema(root, "", func(at string, s map[string]any) {
+			var types string
+			switch typ := s["type"].(type) {
+			case string, []any: // Not a "type" member of a properties map.
+				types = fmt.Sprint(typ)
+			}
+			_, length := s["maxLength"]
+			_, items := s["maxItems"]
+			_, pattern := s["pattern"]
+			_, format := s["format"]
+			if strings.Contains(types, "array") && !items {
+				t.Errorf("%s%s: array without maxItems", name, at)
+			}
+			if strings.Contains(types, "string") && !length && !pattern && !format {
+				t.Errorf("%s%s: string without maxLength", name, at)
+			}
+		})
+	}
+}
+
+func walkSchema(node any, at string, visit func(string, map[string]any)) {
+	switch n := node.(type) {
+	case map[string]any:
+		visit(at, n)
+		for k, child := range n {
+			walkSchema(child, at+"/"+k, visit)
+		}
+	case []any:
+		for _, child := range n {
+			walkSchema(child, at, visit)
+		}
+	}
 }
