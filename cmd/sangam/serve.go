@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/sangam-hub/sangam/internal/auth"
@@ -24,12 +25,18 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		"PostgreSQL connection URL; when set, the journal and bus use it instead of SQLite "+
 			"(default $SANGAM_POSTGRES)")
 	routesFile := fs.String("routes", "", "routes file (YAML); default: the embedded default routes")
+	kafka := fs.String("kafka", os.Getenv("SANGAM_KAFKA"),
+		"comma-separated Kafka brokers (host:port); when set, delivery topics run on Kafka "+
+			"(default $SANGAM_KAFKA)")
 	tokens := fs.String("tokens", os.Getenv("SANGAM_TOKENS"),
 		"token file (YAML) of agencies and operators allowed to call the API; "+
 			"without it the API is open (default $SANGAM_TOKENS)")
 	verbose := fs.Bool("v", false, "log each message at debug level")
 	return func() (hub.Config, error) {
 		cfg := hub.Config{Listen: *listen, DataDir: *data, PostgresDSN: *pg}
+		if *kafka != "" {
+			cfg.KafkaBrokers = strings.Split(*kafka, ",")
+		}
 		if *routesFile != "" {
 			doc, err := os.ReadFile(*routesFile)
 			if err != nil {

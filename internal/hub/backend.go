@@ -45,24 +45,42 @@ type backend struct {
 	store      journal.Store
 	routes     routestore.Store
 	initTopic  func(ctx context.Context, topic string) error
-	subscriber func(ackDeadline time.Duration) (message.Subscriber, error)
-	close      func() error
+	subscriber func(topic string, ackDeadline time.Duration) (message.Subscriber, error)
+	// start runs the backend's background work, such as the outbox
+	// forwarder, until ctx ends; nil when there is none.
+	start func(ctx context.Context)
+	close func() error
 }
 
 // openBackend opens the journal and bus. subscribers is how many bus
 // subscribers the hub will create.
 func openBackend(ctx context.Context, cfg Config, subscribers int) (*backend, error) {
-	if cfg.PostgresDSN != "" {
-		return openPostgres(ctx, cfg, subscribers)
+	var wrap func(message.Publisher) message.Publisher
+	if len(cfg.KafkaBrokers) > 0 {
+		wrap = outboxEnvelope
 	}
-	return openSQLite(ctx, cfg)
+	var b *backend
+	var err error
+	if cfg.PostgresDSN != "" {
+		b, err = openPostgres(ctx, cfg, subscribers, wrap)
+	} else {
+		b, err = openSQLite(ctx, cfg, wrap)
+	}
+	if err != nil || len(cfg.KafkaBrokers) == 0 {
+		return b, err
+	}
+	if err := b.moveToKafka(ctx, cfg); err != nil {
+		b.close()
+		return nil, err
+	}
+	return b, nil
 }
 
 func subscriberConfig(cfg Config, ackDeadline time.Duration) bus.SubscriberConfig {
 	return bus.SubscriberConfig{PollInterval: cfg.PollInterval, AckDeadline: ackDeadline}
 }
 
-func openSQLite(ctx context.Context, cfg Config) (*backend, error) {
+func openSQLite(ctx context.Context, cfg Config, wrap func(message.Publisher) message.Publisher) (*backend, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data folder: %w", err)
 	}
@@ -71,7 +89,7 @@ func openSQLite(ctx context.Context, cfg Config) (*backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := jsqlite.New(ctx, db, jsqlite.Config{Logger: cfg.Log})
+	store, err := jsqlite.New(ctx, db, jsqlite.Config{Logger: cfg.Log, WrapPublisher: wrap})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -90,7 +108,7 @@ func openSQLite(ctx context.Context, cfg Config) (*backend, error) {
 		initTopic: func(ctx context.Context, topic string) error {
 			return sqlitebus.InitializeTopic(ctx, db, topic)
 		},
-		subscriber: func(ackDeadline time.Duration) (message.Subscriber, error) {
+		subscriber: func(_ string, ackDeadline time.Duration) (message.Subscriber, error) {
 			sc := subscriberConfig(cfg, ackDeadline)
 			sc.ConsumerGroup = deliveryGroup
 			sub, err := sqlitebus.NewSubscriber(db, sc, wlog)
@@ -111,8 +129,15 @@ func openSQLite(ctx context.Context, cfg Config) (*backend, error) {
 // and the handler needs another connection for the journal, so on one
 // shared pool busy subscribers could take every connection and wait
 // forever for their handlers.
-func openPostgres(ctx context.Context, cfg Config, subscribers int) (*backend, error) {
-	store, err := jpostgres.Open(ctx, jpostgres.Config{DSN: cfg.PostgresDSN, Logger: cfg.Log})
+func openPostgres(
+	ctx context.Context,
+	cfg Config,
+	subscribers int,
+	wrap func(message.Publisher) message.Publisher,
+) (*backend, error) {
+	store, err := jpostgres.Open(ctx, jpostgres.Config{
+		DSN: cfg.PostgresDSN, Logger: cfg.Log, WrapPublisher: wrap,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +168,7 @@ func openPostgres(ctx context.Context, cfg Config, subscribers int) (*backend, e
 		initTopic: func(ctx context.Context, topic string) error {
 			return pgbus.InitializeTopic(ctx, store.Pool(), topic)
 		},
-		subscriber: func(ackDeadline time.Duration) (message.Subscriber, error) {
+		subscriber: func(_ string, ackDeadline time.Duration) (message.Subscriber, error) {
 			sub, err := pgbus.NewSubscriber(pool, subscriberConfig(cfg, ackDeadline), wlog)
 			if err != nil {
 				return nil, err

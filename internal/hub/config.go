@@ -24,6 +24,13 @@ type Config struct {
 	// PostgresDSN, when set, puts the journal and the bus on PostgreSQL
 	// instead of the SQLite file.
 	PostgresDSN string
+	// KafkaBrokers, when set, puts the delivery topics on this Kafka
+	// cluster (host:port each). The journal stays on SQLite or
+	// PostgreSQL and forwards its outbox to Kafka.
+	KafkaBrokers []string
+	// KafkaPartitions is the partition count of delivery topics the hub
+	// creates. Default 3.
+	KafkaPartitions int
 	// Routes is the routes document (YAML). Default: the embedded
 	// default routes.
 	Routes []byte

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/api"
@@ -40,6 +43,16 @@ func TestChargesheetReachesCourtAndCNRReturnsSQLite(t *testing.T) {
 
 func TestChargesheetReachesCourtAndCNRReturnsPostgres(t *testing.T) {
 	testChargesheetToCNR(t, Config{PostgresDSN: postgresDSN(t)})
+}
+
+func TestChargesheetReachesCourtAndCNRReturnsKafka(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1),
+		kfake.GroupMinSessionTimeout(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Close)
+	testChargesheetToCNR(t, Config{PostgresDSN: postgresDSN(t), KafkaBrokers: cluster.ListenAddrs()})
 }
 
 func testChargesheetToCNR(t *testing.T, cfg Config) {

@@ -222,7 +222,7 @@ func (h *Hub) addHandlers(ctx context.Context, t *routes.Table) error {
 		for i := range dest.Concurrency {
 			// An attempt never waits between retries, so a command is
 			// acknowledged within one attempt's timeout.
-			sub, err := h.backend.subscriber(time.Duration(dest.Timeout) + 30*time.Second)
+			sub, err := h.backend.subscriber(topic, time.Duration(dest.Timeout)+30*time.Second)
 			if err != nil {
 				return err
 			}
@@ -282,6 +282,9 @@ func (h *Hub) Run(ctx context.Context) error {
 	if err != nil {
 		stopRequeue()
 		return err
+	}
+	if h.backend.start != nil {
+		go h.backend.start(requeueCtx)
 	}
 	watchDone := make(chan struct{})
 	go func() {

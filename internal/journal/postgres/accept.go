@@ -104,7 +104,7 @@ func (s *Store) insertEntry(ctx context.Context, tx pgx.Tx, row messageRow) erro
 	if err := insertDeliveries(ctx, tx, row); err != nil {
 		return err
 	}
-	return publishOutbox(ctx, tx, row.entry.Outbox, s.logger)
+	return publishOutbox(ctx, tx, row.entry.Outbox, s.logger, s.wrap)
 }
 
 // insertMessage reports false when a message from the same source with

@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ThreeDotsLabs/watermill/message"
 	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -36,6 +37,11 @@ type Config struct {
 	MaxConns int32
 	// Logger receives the store's logs. Default slog.Default().
 	Logger *slog.Logger
+	// WrapPublisher, when set, wraps the publisher that writes outbox
+	// messages inside the store's transactions, for example in a
+	// watermill forwarder envelope that moves them to Kafka after the
+	// commit. Default nil: messages stay on this database's bus.
+	WrapPublisher func(message.Publisher) message.Publisher
 }
 
 // Validate returns an error naming the field and the rule unless c can be
@@ -61,6 +67,7 @@ func (c Config) withDefaults() Config {
 type Store struct {
 	pool   *pgxpool.Pool
 	logger *slog.Logger
+	wrap   func(message.Publisher) message.Publisher
 }
 
 var _ journal.Store = (*Store)(nil)
@@ -89,7 +96,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening postgres journal: %w", err)
 	}
-	s := &Store{pool: pool, logger: cfg.Logger}
+	s := &Store{pool: pool, logger: cfg.Logger, wrap: cfg.WrapPublisher}
 
 	applied, err := migrate(ctx, pool)
 	if err != nil {

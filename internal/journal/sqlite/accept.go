@@ -97,7 +97,7 @@ func (s *Store) insertEntry(ctx context.Context, tx *sql.Tx, row messageRow) err
 	if err := insertDeliveries(ctx, tx, row); err != nil {
 		return err
 	}
-	return publishOutbox(ctx, tx, row.entry.Outbox, s.logger)
+	return publishOutbox(ctx, tx, row.entry.Outbox, s.logger, s.wrap)
 }
 
 // insertMessage reports false when a message from the same source with

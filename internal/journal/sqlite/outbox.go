@@ -21,6 +21,7 @@ func publishOutbox(
 	tx *sql.Tx,
 	outbox []journal.Outgoing,
 	logger *slog.Logger,
+	wrap func(message.Publisher) message.Publisher,
 ) error {
 	if len(outbox) == 0 {
 		return nil
@@ -29,6 +30,9 @@ func publishOutbox(
 	pub, err := sqlitebus.NewPublisher(tx, watermill.NewSlogLogger(logger))
 	if err != nil {
 		return fmt.Errorf("publishing outbox: %w", err)
+	}
+	if wrap != nil {
+		pub = wrap(pub)
 	}
 
 	for i, o := range outbox {

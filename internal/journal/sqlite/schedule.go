@@ -148,7 +148,7 @@ func (s *Store) publishCommands(
 		if err := validateOutgoing(d.ID, o); err != nil {
 			return err
 		}
-		if err := publishOutbox(ctx, tx, []journal.Outgoing{o}, s.logger); err != nil {
+		if err := publishOutbox(ctx, tx, []journal.Outgoing{o}, s.logger, s.wrap); err != nil {
 			return fmt.Errorf("publishing command for delivery %s: %w", d.ID, err)
 		}
 	}

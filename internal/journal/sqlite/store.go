@@ -27,6 +27,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/ThreeDotsLabs/watermill/message"
 	"log/slog"
 
 	"github.com/sangam-hub/sangam/internal/journal"
@@ -37,6 +38,11 @@ import (
 type Config struct {
 	// Logger receives the store's logs. Default slog.Default().
 	Logger *slog.Logger
+	// WrapPublisher, when set, wraps the publisher that writes outbox
+	// messages inside the store's transactions, for example in a
+	// watermill forwarder envelope that moves them to Kafka after the
+	// commit. Default nil: messages stay on this database's bus.
+	WrapPublisher func(message.Publisher) message.Publisher
 }
 
 // Store is the SQLite journal. It is safe for concurrent use.
@@ -44,6 +50,7 @@ type Store struct {
 	db        *sql.DB
 	writeLock *hubsqlite.WriteLock
 	logger    *slog.Logger
+	wrap      func(message.Publisher) message.Publisher
 }
 
 var _ journal.Store = (*Store)(nil)
@@ -73,7 +80,7 @@ func New(ctx context.Context, db *sql.DB, cfg Config) (*Store, error) {
 	if len(applied) > 0 {
 		cfg.Logger.Info("journal migrations applied", "versions", applied)
 	}
-	return &Store{db: db, writeLock: lock, logger: cfg.Logger}, nil
+	return &Store{db: db, writeLock: lock, logger: cfg.Logger, wrap: cfg.WrapPublisher}, nil
 }
 
 // Close does nothing, because the caller owns the database handle.
