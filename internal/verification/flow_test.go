@@ -1,0 +1,264 @@
+package verification
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+const day = 24 * time.Hour
+
+// stationReport is a clear report on the fresh request's file, dated by
+// the clock and correlated with requestID.
+func (e *env) stationReport(requestID string) canonical.Message {
+	now := e.clock.Now()
+	return canonical.Message{
+		Type: canonical.TypeVerificationReport, Source: "police",
+		SenderMessageID: "EKM0420-PVR-" + now.Format("20060102150405"),
+		CorrelationID:   requestID, CaseKey: canonical.PassportCaseKey("CO1075120411325"),
+		OccurredAt: now,
+		VerificationReport: &canonical.VerificationReport{
+			FileNumber: "CO1075120411325", Outcome: canonical.VerificationClear,
+			PoliceStation: "EKM0420", Officer: canonical.Officer{Name: "Deepa S."},
+			ReportedOn: dateOf(now, IST),
+		},
+	}
+}
+
+// tracker returns a tracker over e whose submitter journals through the
+// same enrichers as the passport office's requests.
+func (e *env) tracker() (*Tracker, *submitter) {
+	sub := &submitter{e: e, enrichers: []ingest.Enricher{e.requestEnricher(), e.reportEnricher()}}
+	return &Tracker{
+		Index: e.index, Journal: e.store, Submitter: sub, Now: e.clock.Now,
+		Interval: time.Millisecond, Log: quietLog(),
+	}, sub
+}
+
+func (e *env) reportEnricher() *ReportEnricher {
+	return &ReportEnricher{Journal: e.store}
+}
+
+func TestReportLinkedAndMarkedLate(t *testing.T) {
+	cases := []struct {
+		name        string
+		after       time.Duration // from the request, received 5 November
+		dated       time.Duration // how long before receipt the report is dated
+		correlation string        // "request", "escalation" or ""
+		late        bool
+	}{
+		{"on time", 15 * day, 0, "request", false},
+		{"on the due date", 21 * day, 0, "request", false},
+		{"by file number", 15 * day, 0, "", false},
+		{"after the due date", 23 * day, 0, "request", true},
+		{"dated in time, received late", 23 * day, 3 * day, "request", true},
+		{"answering the escalation", 30 * day, 0, "escalation", true},
+	}
+	backends(t, func(t *testing.T, e *env) {
+		for i, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				req := freshRequest(t)
+				req.SenderMessageID += string(rune('a' + i))
+				req = e.accept(t, req, e.requestEnricher())
+				start := e.clock.Now()
+				defer func() { e.clock.now = start }()
+				correlation := map[string]string{"request": req.ID, "": ""}[c.correlation]
+				if c.correlation == "escalation" {
+					esc := e.accept(t, Escalation(req, e.clock.Now()), e.requestEnricher())
+					correlation = esc.ID
+				}
+				e.clock.Advance(c.after - c.dated)
+				rep := e.stationReport(correlation)
+				e.clock.Advance(c.dated)
+				rep = e.accept(t, rep, e.reportEnricher())
+				if rep.CorrelationID != req.ID {
+					t.Errorf("report correlated with %q, want the request %s", rep.CorrelationID, req.ID)
+				}
+				if rep.VerificationReport.Late != c.late {
+					t.Errorf("late = %v, want %v", rep.VerificationReport.Late, c.late)
+				}
+			})
+		}
+	})
+}
+
+func TestReportForUnknownFileRejected(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		_, err := e.tryAccept(e.stationReport(""), e.reportEnricher())
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Rule != RuleUnknownRequest ||
+			vs[0].Pointer != "/verification_report/file_number" {
+			t.Fatalf("err = %v, want %s at /verification_report/file_number", err, RuleUnknownRequest)
+		}
+	})
+}
+
+func TestTrackerEscalatesOverdueRequestOnce(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.loadRecords(t)
+		req := e.accept(t, freshRequest(t), e.requestEnricher())
+		tr, sub := e.tracker()
+
+		e.clock.Advance(21 * day) // 26 November, the due date
+		if n, err := tr.Pass(ctx); err != nil || n != 0 {
+			t.Fatalf("pass on the due date: %d escalations, err %v; want none", n, err)
+		}
+		e.clock.Advance(day)
+		if n, err := tr.Pass(ctx); err != nil || n != 1 {
+			t.Fatalf("pass after the due date: %d escalations, err %v; want 1", n, err)
+		}
+		esc := sub.submitted[0]
+		if esc.Source != EscalationSource || esc.SenderMessageID != EscalationPrefix+req.ID {
+			t.Errorf("escalation from %s as %s, want hub as escalation/%s",
+				esc.Source, esc.SenderMessageID, req.ID)
+		}
+		r := esc.VerificationRequest
+		if !r.Escalated || esc.CorrelationID != req.ID || esc.CaseKey != req.CaseKey {
+			t.Errorf("escalation = %+v, want escalated and correlated with %s", esc, req.ID)
+		}
+		if r.DistrictOffice != "KOCHI-CITY" || len(r.Matches) != 1 || r.DueOn != "2025-11-26" {
+			t.Errorf("escalation lost the request's data: %+v", r)
+		}
+
+		if n, err := tr.Pass(ctx); err != nil || n != 0 {
+			t.Errorf("second pass: %d escalations, err %v; want none", n, err)
+		}
+		// Another replica whose index still saw the request open
+		// submits the same escalation, which the journal deduplicates.
+		reopen(t, e, req.ID)
+		if n, err := tr.Pass(ctx); err != nil || n != 0 {
+			t.Errorf("pass of a replica with a stale index: %d escalations, err %v; want none", n, err)
+		}
+		found, err := e.store.Find(ctx, journal.Query{Source: EscalationSource})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) != 1 {
+			t.Errorf("journal holds %d escalations, want 1", len(found))
+		}
+	})
+}
+
+// reopen sets a request's tracked state back to open.
+func reopen(t *testing.T, e *env, id string) {
+	t.Helper()
+	_, err := e.index.db.ExecContext(context.Background(),
+		"UPDATE verification_requests SET state = $1 WHERE message_id = $2", stateOpen, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTrackerLeavesReportedRequests(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		req := e.accept(t, freshRequest(t), e.requestEnricher())
+		e.clock.Advance(10 * day)
+		// The report reaches the journal but not the index, as after a
+		// crash between commit and Observe.
+		idx := e.index
+		e.index = nil
+		e.accept(t, e.stationReport(req.ID), &ReportEnricher{Journal: e.store})
+		e.index = idx
+
+		e.clock.Advance(20 * day)
+		tr, sub := e.tracker()
+		if n, err := tr.Pass(ctx); err != nil || n != 0 {
+			t.Fatalf("pass: %d escalations, err %v; want none for a reported request", n, err)
+		}
+		if sub.count() != 0 {
+			t.Errorf("tracker submitted %d messages, want none", sub.count())
+		}
+		due, err := e.index.overdue(ctx, "2099-01-01", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(due) != 0 {
+			t.Errorf("request still open after its report was found: %+v", due)
+		}
+	})
+}
+
+func TestTrackerRunEscalates(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		e.accept(t, freshRequest(t), e.requestEnricher())
+		tr, sub := e.tracker()
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); tr.Run(ctx) }()
+		defer func() { cancel(); <-done }()
+
+		e.clock.Advance(30 * day)
+		deadline := time.Now().Add(10 * time.Second)
+		for sub.count() == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("Run did not escalate the overdue request")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	})
+}
+
+func TestRequestStatus(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		const file = "CO1075120411325"
+		if _, err := RequestStatus(ctx, e.store, file); !errors.Is(err, journal.ErrNotFound) {
+			t.Fatalf("status of an unknown file: err = %v, want ErrNotFound", err)
+		}
+		req := e.accept(t, freshRequest(t), e.requestEnricher())
+		want := func(state string) Status {
+			t.Helper()
+			s, err := RequestStatus(ctx, e.store, file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.State != state {
+				t.Errorf("status = %s, want %s", s.State, state)
+			}
+			return s
+		}
+		s := want(StatePending)
+		if s.RequestID != req.ID || s.PoliceStation != "EKM0420" || s.DueOn != "2025-11-26" {
+			t.Errorf("pending status = %+v", s)
+		}
+
+		e.clock.Advance(22 * day)
+		tr, sub := e.tracker()
+		if _, err := tr.Pass(ctx); err != nil {
+			t.Fatal(err)
+		}
+		s = want(StateEscalated)
+		if s.EscalationID != sub.submitted[0].ID {
+			t.Errorf("escalation id = %q, want %s", s.EscalationID, sub.submitted[0].ID)
+		}
+
+		rep := e.accept(t, e.stationReport(req.ID), e.reportEnricher())
+		s = want(StateReportedLate)
+		if s.ReportID != rep.ID || s.Outcome != "clear" {
+			t.Errorf("reported status = %+v, want report %s, clear", s, rep.ID)
+		}
+	})
+}
+
+func TestRequestStatusReportedInTime(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		req := e.accept(t, freshRequest(t), e.requestEnricher())
+		e.clock.Advance(3 * day)
+		e.accept(t, e.stationReport(req.ID), e.reportEnricher())
+		s, err := RequestStatus(context.Background(), e.store, "CO1075120411325")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.State != StateReported {
+			t.Errorf("status = %s, want %s", s.State, StateReported)
+		}
+	})
+}

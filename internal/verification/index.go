@@ -1,0 +1,182 @@
+package verification
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/journal"
+	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
+)
+
+// Dialect names the SQL database an Index is kept in.
+type Dialect string
+
+// Dialects, which are also the names of the migrations folders.
+const (
+	SQLite     Dialect = "sqlite"
+	PostgreSQL Dialect = "postgres"
+)
+
+// IndexConfig configures an Index.
+type IndexConfig struct {
+	// Journal is read by Rebuild. Required.
+	Journal journal.Store
+	// Logger receives the index's logs. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Index records the persons each journaled message names, by the keys
+// Match compares, and the verification requests with the state of each.
+// Its tables live in the journal's database, beside the journal's own.
+// It is safe for concurrent use, and several hub replicas may share one
+// database: every write is idempotent.
+type Index struct {
+	db      *sql.DB
+	ownDB   bool
+	dialect Dialect
+	// writeLock queues this process's SQLite writers; nil on PostgreSQL.
+	writeLock *hubsqlite.WriteLock
+	journal   journal.Store
+	log       *slog.Logger
+	// pageSize is the journal page Rebuild reads; journal.MaxLimit
+	// except in tests.
+	pageSize int
+}
+
+// NewSQLiteIndex applies the index's migrations to db and returns an
+// index over it. db must come from internal/sqlite.Open, whose write
+// transactions begin IMMEDIATE. The caller owns db and closes it after
+// the index.
+func NewSQLiteIndex(ctx context.Context, db *sql.DB, cfg IndexConfig) (*Index, error) {
+	if db == nil {
+		return nil, errors.New("opening verification index: db: missing")
+	}
+	lock, err := hubsqlite.WriteLockFor(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("opening verification index: %w", err)
+	}
+	return newIndex(ctx, &Index{db: db, dialect: SQLite, writeLock: lock}, cfg)
+}
+
+// NewPostgresIndex applies the index's migrations through pool and
+// returns an index over it. The caller closes pool after the index.
+func NewPostgresIndex(ctx context.Context, pool *pgxpool.Pool, cfg IndexConfig) (*Index, error) {
+	if pool == nil {
+		return nil, errors.New("opening verification index: pool: missing")
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	x, err := newIndex(ctx, &Index{db: db, ownDB: true, dialect: PostgreSQL}, cfg)
+	if err != nil {
+		db.Close()
+	}
+	return x, err
+}
+
+func newIndex(ctx context.Context, x *Index, cfg IndexConfig) (*Index, error) {
+	if cfg.Journal == nil {
+		return nil, errors.New("opening verification index: journal: missing")
+	}
+	x.journal = cfg.Journal
+	x.pageSize = journal.MaxLimit
+	x.log = cfg.Logger
+	if x.log == nil {
+		x.log = slog.Default()
+	}
+	applied, err := x.migrate(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("opening verification index: %w", err)
+	}
+	if len(applied) > 0 {
+		x.log.Info("verification index migrations applied", "versions", applied)
+	}
+	return x, nil
+}
+
+// Close releases the index's handle on a PostgreSQL pool. It leaves a
+// SQLite handle, which the caller owns, open.
+func (x *Index) Close() error {
+	if x.ownDB {
+		return x.db.Close()
+	}
+	return nil
+}
+
+// write runs fn in a write transaction, after taking the SQLite write
+// lock when there is one.
+func (x *Index) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if x.writeLock != nil {
+		if err := x.writeLock.Lock(ctx); err != nil {
+			return err
+		}
+		defer x.writeLock.Unlock()
+	}
+	tx, err := x.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Observe adds m to the index. It implements ingest.Observer: an error
+// is logged, and Rebuild at the next start adds what was missed.
+func (x *Index) Observe(ctx context.Context, m *canonical.Message) {
+	if err := x.Add(ctx, m); err != nil {
+		x.log.Error("indexing message failed; the next start adds it", "message_id", m.ID,
+			"case_id", m.CaseKey, "error", err)
+	}
+}
+
+// Add records the persons m names and, for verification messages, the
+// request m makes or the change in a request's state. A message
+// already added changes nothing. m must have its hub id.
+func (x *Index) Add(ctx context.Context, m *canonical.Message) error {
+	if m.ID == "" {
+		return errors.New("indexing message: missing hub message id")
+	}
+	rows, err := keyRows(m)
+	if err != nil {
+		return err
+	}
+	err = x.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO verification_indexed (message_id, indexed_at)
+			VALUES ($1, $2) ON CONFLICT DO NOTHING`, m.ID, time.Now().UnixMicro())
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // Already indexed.
+		}
+		if err := insertKeys(ctx, tx, m.ID, rows); err != nil {
+			return err
+		}
+		return trackRequest(ctx, tx, m)
+	})
+	if err != nil {
+		return fmt.Errorf("indexing message %s: %w", m.ID, err)
+	}
+	return nil
+}
+
+func insertKeys(ctx context.Context, tx *sql.Tx, messageID string, rows []keyRow) error {
+	for _, r := range rows {
+		_, err := tx.ExecContext(ctx, `INSERT INTO verification_person_keys
+			(match_key, role, case_key, case_ref, message_id) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT DO NOTHING`, r.key, r.role, r.caseKey, r.caseRef, messageID)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

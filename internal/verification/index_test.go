@@ -1,0 +1,191 @@
+package verification
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// matchesByCase returns how each case matched, by case key.
+func matchesByCase(ms []canonical.CaseMatch) map[string]string {
+	out := map[string]string{}
+	for _, m := range ms {
+		out[m.Case.Key()] = m.MatchedBy
+	}
+	return out
+}
+
+const (
+	kaloorFIR      = "FIR/KL/EKM/EKM0412/2025/1187"
+	kalamasseryFIR = "FIR/KL/EKM/EKM0420/2023/402"
+)
+
+func TestMatchFindsArrestByAadhaar(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		e.loadRecords(t)
+		req := freshRequest(t)
+		got, err := e.index.Match(context.Background(), req.VerificationRequest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 {
+			t.Fatalf("matches = %+v, want one case", got)
+		}
+		if got[0].Case.Key() != kaloorFIR {
+			t.Errorf("matched case %s, want %s", got[0].Case.Key(), kaloorFIR)
+		}
+		if got[0].MatchedBy != MatchedByAadhaar {
+			t.Errorf("matched by %s, want %s", got[0].MatchedBy, MatchedByAadhaar)
+		}
+		if got[0].Case.Court.Code != "KLER10" {
+			t.Errorf("case court = %+v, want KLER10 from the chargesheet", got[0].Case.Court)
+		}
+	})
+}
+
+func TestMatchRanksAndFallsBack(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		e.loadRecords(t)
+		ctx := context.Background()
+		base := freshRequest(t).VerificationRequest
+
+		noID := *base
+		noID.Applicant.Identifiers = nil
+		got, err := e.index.Match(ctx, &noID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if by := matchesByCase(got)[kaloorFIR]; by != MatchedByNameBirth {
+			t.Errorf("without Aadhaar: matched by %q, want %s", by, MatchedByNameBirth)
+		}
+
+		noBirth := noID
+		noBirth.Applicant.DateOfBirth = "1999-02-12"
+		got, err = e.index.Match(ctx, &noBirth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if by := matchesByCase(got)[kaloorFIR]; by != MatchedByNameFatherName {
+			t.Errorf("other birth date: matched by %q, want %s", by, MatchedByNameFatherName)
+		}
+
+		stranger := noBirth
+		stranger.Applicant.Relatives = []canonical.Relative{{Relation: "father", Name: "Someone Else"}}
+		got, err = e.index.Match(ctx, &stranger)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 0 {
+			t.Errorf("other birth date and father: matches = %+v, want none", got)
+		}
+	})
+}
+
+func TestMatchByPassportOfPrisoner(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		e.loadRecords(t)
+		req := freshRequest(t).VerificationRequest
+		req.Applicant = canonical.Person{
+			Names:       []canonical.Name{{Full: "Sohel Rana"}},
+			Identifiers: []canonical.Identifier{{Type: canonical.IDPassport, Value: "a0123 4567"}},
+		}
+		got, err := e.index.Match(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].MatchedBy != MatchedByPassport {
+			t.Fatalf("matches = %+v, want one by passport number", got)
+		}
+		if got[0].Case.CNR != "KLER120004022023" {
+			t.Errorf("case CNR = %q, want the prisoner's KLER120004022023", got[0].Case.CNR)
+		}
+	})
+}
+
+func TestMatchIgnoresComplainant(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		e.loadRecords(t)
+		req := freshRequest(t).VerificationRequest
+		req.Applicant = canonical.Person{
+			Names:       []canonical.Name{{Full: "Anitha Menon"}},
+			Identifiers: []canonical.Identifier{{Type: canonical.IDPassport, Value: "T8234561"}},
+		}
+		got, err := e.index.Match(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 0 {
+			t.Errorf("the FIR's complainant matched: %+v", got)
+		}
+	})
+}
+
+func TestAddIsIdempotent(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		m := e.accept(t, withSource(decode(t, "police", "arrest-kaloor-snatching"), "police"))
+		if err := e.index.Add(ctx, &m); err != nil {
+			t.Fatalf("second Add: %v", err)
+		}
+		var n int
+		err := e.index.db.QueryRowContext(ctx,
+			"SELECT count(*) FROM verification_person_keys WHERE message_id = $1", m.ID).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The Aadhaar token, and two names and an alias each with the
+		// birth date and the father's name.
+		if n != 7 {
+			t.Errorf("arrest indexed under %d keys, want 7", n)
+		}
+	})
+}
+
+func TestRebuildAddsMissedMessages(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		// Journal without indexing, as a crash between commit and
+		// Observe would leave it. Two movements share a received time
+		// across the boundary of pages of three.
+		live := e.index
+		e.index = nil
+		for _, name := range []string{"fir-kaloor-snatching", "arrest-kaloor-snatching",
+			"chargesheet-2023-ipc", "chargesheet-2025-bns-malayalam"} {
+			e.clock.Advance(time.Second)
+			e.accept(t, withSource(decode(t, "police", name), "police"))
+		}
+		for _, name := range []string{"release-foreign-national", "death-in-custody",
+			"admission-undertrial", "court-production-undertrial", "release-on-bail"} {
+			if name != "admission-undertrial" {
+				e.clock.Advance(time.Second)
+			}
+			e.accept(t, withSource(decode(t, "prisons", name), "prisons"))
+		}
+		e.index = live
+		e.index.pageSize = 3
+
+		n, err := e.index.Rebuild(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 9 {
+			t.Errorf("Rebuild added %d messages, want 9", n)
+		}
+		again, err := e.index.Rebuild(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again != 0 {
+			t.Errorf("second Rebuild added %d messages, want 0", again)
+		}
+		got, err := e.index.Match(ctx, freshRequest(t).VerificationRequest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if matchesByCase(got)[kaloorFIR] != MatchedByAadhaar {
+			t.Errorf("after rebuild: matches = %+v, want the Kaloor FIR by Aadhaar", got)
+		}
+	})
+}

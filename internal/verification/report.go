@@ -1,0 +1,118 @@
+package verification
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// RuleUnknownRequest is the violation rule of a verification report for
+// a file whose request never reached the hub.
+const RuleUnknownRequest = "unknown-request"
+
+// ReportEnricher links each verification report to its request and
+// marks it late when that request's due date has passed.
+// Its fields are set once before use.
+type ReportEnricher struct {
+	// Journal holds the requests. Required.
+	Journal journal.Store
+	// Zone is the zone of due dates and of the day a report is received.
+	// Default IST.
+	Zone *time.Location
+}
+
+// Enrich implements ingest.Enricher. It finds the report's request by
+// the report's correlation id, the hub id of the request,
+// else as the newest request with the report's file number. It sets the
+// report's correlation id to the passport office's original request, so
+// a report that answers the hub's escalation, or that named no request,
+// is found by it too. It sets Late when the report is dated, or reaches
+// the hub, after the request's due date. A report that answers no
+// request returns an error wrapping a *schemas.ValidationError at its
+// file number.
+func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error {
+	rep := m.VerificationReport
+	if m.Type != canonical.TypeVerificationReport || rep == nil {
+		return nil
+	}
+	req, found, err := findRequest(ctx, e.Journal, m.CorrelationID, rep.FileNumber)
+	if err != nil {
+		return fmt.Errorf("finding the request of report for file %s: %w", rep.FileNumber, err)
+	}
+	if !found {
+		return schemas.Invalid(schemas.Violation{
+			Pointer: "/verification_report/file_number", Rule: RuleUnknownRequest,
+			Message: fmt.Sprintf("no verification request for passport file %s has reached "+
+				"the hub, so the report answers nothing", rep.FileNumber)})
+	}
+	m.CorrelationID = req.ID
+	zone := e.Zone
+	if zone == nil {
+		zone = IST
+	}
+	due := req.VerificationRequest.DueOn
+	rep.Late = rep.ReportedOn > due || dateOf(m.ReceivedAt, zone) > due
+	return nil
+}
+
+// findRequest returns the passport office's request that a report for
+// fileNumber answers: the request correlationID names, or the original
+// of the escalation it names, else the newest request for fileNumber.
+func findRequest(
+	ctx context.Context,
+	store journal.Store,
+	correlationID, fileNumber string,
+) (canonical.Message, bool, error) {
+	if correlationID != "" {
+		m, found, err := readRequest(ctx, store, correlationID, fileNumber, true)
+		if err != nil || found {
+			return m, found, err
+		}
+	}
+	found, err := store.Find(ctx, journal.Query{
+		CaseKey: canonical.PassportCaseKey(fileNumber),
+		Type:    canonical.TypeVerificationRequest,
+	})
+	if err != nil {
+		return canonical.Message{}, false, err
+	}
+	for _, s := range found {
+		if s.Source != EscalationSource {
+			return readRequest(ctx, store, s.MessageID, fileNumber, false)
+		}
+	}
+	return canonical.Message{}, false, nil
+}
+
+// readRequest reads message id when it is a request for fileNumber. When
+// follow is set, it reads an escalation's original request instead.
+func readRequest(
+	ctx context.Context,
+	store journal.Store,
+	id, fileNumber string,
+	follow bool,
+) (canonical.Message, bool, error) {
+	j, err := store.Journey(ctx, id)
+	if errors.Is(err, journal.ErrNotFound) {
+		return canonical.Message{}, false, nil
+	}
+	if err != nil {
+		return canonical.Message{}, false, err
+	}
+	r := j.Message.VerificationRequest
+	if r == nil || r.FileNumber != fileNumber {
+		return canonical.Message{}, false, nil
+	}
+	if r.Escalated {
+		if !follow {
+			return canonical.Message{}, false, nil
+		}
+		return readRequest(ctx, store, j.Message.CorrelationID, fileNumber, false)
+	}
+	return j.Message, true, nil
+}

@@ -1,0 +1,90 @@
+package verification
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// States of a tracked verification request.
+const (
+	stateOpen      = "open"
+	stateReported  = "reported"
+	stateEscalated = "escalated"
+)
+
+// trackRequest records a verification request as open, an escalation as
+// escalating its request, and a report as settling the request it is
+// correlated with. A request without a due date, which the hub never
+// routes, and other messages change nothing.
+func trackRequest(ctx context.Context, tx *sql.Tx, m *canonical.Message) error {
+	now := time.Now().UnixMicro()
+	var err error
+	switch {
+	case m.VerificationRequest != nil && m.VerificationRequest.Escalated:
+		_, err = tx.ExecContext(ctx, `UPDATE verification_requests
+			SET state = $1, escalation_id = $2, updated_at = $3
+			WHERE message_id = $4 AND state = $5`,
+			stateEscalated, m.ID, now, m.CorrelationID, stateOpen)
+	case m.VerificationRequest != nil && m.VerificationRequest.DueOn != "":
+		_, err = tx.ExecContext(ctx, `INSERT INTO verification_requests
+			(message_id, file_number, due_on, state, updated_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT DO NOTHING`,
+			m.ID, m.VerificationRequest.FileNumber, m.VerificationRequest.DueOn, stateOpen, now)
+	case m.VerificationReport != nil && m.CorrelationID != "":
+		_, err = tx.ExecContext(ctx, `UPDATE verification_requests
+			SET state = $1, updated_at = $2 WHERE message_id = $3`,
+			stateReported, now, m.CorrelationID)
+	}
+	return err
+}
+
+// overdueRequest is an open request whose due date has passed.
+type overdueRequest struct {
+	messageID  string
+	fileNumber string
+	dueOn      string
+}
+
+// overdue returns at most limit open requests due before today
+// (YYYY-MM-DD), earliest due first.
+func (x *Index) overdue(ctx context.Context, today string, limit int) ([]overdueRequest, error) {
+	rows, err := x.db.QueryContext(ctx, `SELECT message_id, file_number, due_on
+		FROM verification_requests WHERE state = $1 AND due_on < $2
+		ORDER BY due_on, message_id LIMIT $3`, stateOpen, today, limit)
+	if err != nil {
+		return nil, fmt.Errorf("listing overdue requests: %w", err)
+	}
+	defer rows.Close()
+	var out []overdueRequest
+	for rows.Next() {
+		var r overdueRequest
+		if err := rows.Scan(&r.messageID, &r.fileNumber, &r.dueOn); err != nil {
+			return nil, fmt.Errorf("listing overdue requests: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing overdue requests: %w", err)
+	}
+	return out, nil
+}
+
+// setState moves an open request to state, with the escalation's id when
+// state is escalated. A request no longer open keeps its state.
+func (x *Index) setState(ctx context.Context, messageID, state, escalationID string) error {
+	err := x.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE verification_requests
+			SET state = $1, escalation_id = $2, updated_at = $3
+			WHERE message_id = $4 AND state = $5`,
+			state, escalationID, time.Now().UnixMicro(), messageID, stateOpen)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("marking request %s %s: %w", messageID, state, err)
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package verification
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// Request states that RequestStatus returns.
+const (
+	// StatePending is a request with no report, not yet escalated.
+	StatePending = "pending"
+	// StateEscalated is a request the hub escalated, with no report yet.
+	StateEscalated = "escalated"
+	// StateReported is a request with a report made by its due date.
+	StateReported = "reported"
+	// StateReportedLate is a request with a report made after its due
+	// date.
+	StateReportedLate = "reported_late"
+)
+
+// Status is the state of a passport file's police verification.
+type Status struct {
+	FileNumber string `json:"file_number"`
+	// State is one of the State constants.
+	State string `json:"status"`
+	// RequestID is the hub id of the passport office's newest request
+	// for the file.
+	RequestID      string `json:"request_message_id"`
+	PoliceStation  string `json:"police_station,omitempty"`
+	DistrictOffice string `json:"district_office,omitempty"`
+	DueOn          string `json:"due_on,omitempty"`
+	// EscalationID is the hub id of the request's escalation, when the
+	// hub escalated it.
+	EscalationID string `json:"escalation_message_id,omitempty"`
+	// ReportID, Outcome and ReportedOn describe the newest report on the
+	// request, when one came.
+	ReportID   string `json:"report_message_id,omitempty"`
+	Outcome    string `json:"outcome,omitempty"`
+	ReportedOn string `json:"reported_on,omitempty"`
+}
+
+// RequestStatus returns the status of the newest verification request
+// the passport office sent for fileNumber, from the journal. A file with
+// no request returns an error wrapping journal.ErrNotFound.
+func RequestStatus(ctx context.Context, store journal.Store, fileNumber string) (Status, error) {
+	found, err := store.Find(ctx, journal.Query{
+		CaseKey: canonical.PassportCaseKey(fileNumber), Limit: journal.MaxLimit,
+	})
+	if err != nil {
+		return Status{}, fmt.Errorf("reading verification of file %s: %w", fileNumber, err)
+	}
+	request, ok := newestRequest(found)
+	if !ok {
+		return Status{}, fmt.Errorf("verification request for file %s: %w", fileNumber,
+			journal.ErrNotFound)
+	}
+	j, err := store.Journey(ctx, request.MessageID)
+	if err != nil {
+		return Status{}, fmt.Errorf("reading verification request %s: %w", request.MessageID, err)
+	}
+	r := j.Message.VerificationRequest
+	if r == nil {
+		return Status{}, fmt.Errorf("message %s is not a verification request", request.MessageID)
+	}
+	s := Status{
+		FileNumber: fileNumber, State: StatePending, RequestID: request.MessageID,
+		PoliceStation: r.PoliceStation, DistrictOffice: r.DistrictOffice, DueOn: r.DueOn,
+	}
+	for _, m := range found {
+		if m.Source == EscalationSource && m.SenderMessageID == EscalationPrefix+request.MessageID {
+			s.EscalationID, s.State = m.MessageID, StateEscalated
+		}
+	}
+	return s, s.addReport(ctx, store, found)
+}
+
+// newestRequest returns the newest request in found, newest first, that
+// the hub did not send itself.
+func newestRequest(found []journal.Summary) (journal.Summary, bool) {
+	for _, m := range found {
+		if m.Type == canonical.TypeVerificationRequest && m.Source != EscalationSource {
+			return m, true
+		}
+	}
+	return journal.Summary{}, false
+}
+
+// addReport fills s from the newest report correlated with s's request.
+func (s *Status) addReport(ctx context.Context, store journal.Store, found []journal.Summary) error {
+	for _, m := range found {
+		if m.Type != canonical.TypeVerificationReport || m.CorrelationID != s.RequestID {
+			continue
+		}
+		j, err := store.Journey(ctx, m.MessageID)
+		if err != nil {
+			return fmt.Errorf("reading verification report %s: %w", m.MessageID, err)
+		}
+		rep := j.Message.VerificationReport
+		if rep == nil {
+			return fmt.Errorf("message %s is not a verification report", m.MessageID)
+		}
+		s.ReportID, s.Outcome, s.ReportedOn = m.MessageID, string(rep.Outcome), rep.ReportedOn
+		s.State = StateReported
+		if rep.Late {
+			s.State = StateReportedLate
+		}
+		return nil
+	}
+	return nil
+}

@@ -1,0 +1,155 @@
+package verification
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// DefaultInterval is the pause between a Tracker's passes.
+const DefaultInterval = time.Minute
+
+// passLimit is the most overdue requests one pass escalates; the next
+// pass takes the rest.
+const passLimit = 100
+
+// Tracker escalates verification requests whose due date has passed with
+// no report. Its fields are set once before use. Several replicas may
+// run trackers on one journal: the journal keeps one escalation per
+// request.
+type Tracker struct {
+	// Index lists the open requests. Required.
+	Index *Index
+	// Journal is read for reports and for the requests' data. Required.
+	Journal journal.Store
+	// Submitter journals and routes each escalation. Required.
+	Submitter Submitter
+	// Now returns the current time. Default time.Now.
+	Now func() time.Time
+	// Zone is the zone of due dates. Default IST.
+	Zone *time.Location
+	// Interval is the pause between passes. Default DefaultInterval.
+	Interval time.Duration
+	// Log receives the tracker's logs. Default slog.Default().
+	Log *slog.Logger
+}
+
+// Run makes a pass at once and then one every Interval, until ctx ends.
+// A failed pass is logged and the next one tries again.
+func (t *Tracker) Run(ctx context.Context) {
+	interval := t.Interval
+	if interval <= 0 {
+		interval = DefaultInterval
+	}
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+		if _, err := t.Pass(ctx); err != nil && ctx.Err() == nil {
+			t.log().Error("verification deadline pass failed", "error", err)
+		}
+		timer.Reset(interval)
+	}
+}
+
+// Pass escalates the open requests due before today, up to passLimit,
+// and returns how many escalations it submitted. A request with a report
+// correlated to it in the journal is marked reported instead.
+func (t *Tracker) Pass(ctx context.Context) (int, error) {
+	today := dateOf(t.now(), t.zone())
+	due, err := t.Index.overdue(ctx, today, passLimit)
+	if err != nil {
+		return 0, err
+	}
+	escalated := 0
+	var errs []error
+	for _, r := range due {
+		sent, err := t.settle(ctx, r)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("request %s: %w", r.messageID, err))
+		}
+		if sent {
+			escalated++
+		}
+	}
+	return escalated, errors.Join(errs...)
+}
+
+// settle marks r reported when the journal has its report, and else
+// submits its escalation and marks it escalated. It reports whether it
+// submitted an escalation.
+func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
+	reports, err := t.Journal.Find(ctx, journal.Query{
+		CorrelationID: r.messageID, Type: canonical.TypeVerificationReport, Limit: 1,
+	})
+	if err != nil {
+		return false, err
+	}
+	if len(reports) > 0 {
+		return false, t.Index.setState(ctx, r.messageID, stateReported, "")
+	}
+	j, err := t.Journal.Journey(ctx, r.messageID)
+	if err != nil {
+		return false, fmt.Errorf("reading request: %w", err)
+	}
+	if j.Message.VerificationRequest == nil {
+		return false, errors.New("message is not a verification request")
+	}
+	res, err := t.Submitter.Submit(ctx, Escalation(j.Message, t.now()))
+	if err != nil {
+		return false, fmt.Errorf("submitting escalation: %w", err)
+	}
+	if !res.Duplicate {
+		t.log().Info("verification request escalated", "message_id", r.messageID,
+			"case_id", j.CaseKey, "escalation_id", res.MessageID, "due_on", r.dueOn)
+	}
+	return !res.Duplicate, t.Index.setState(ctx, r.messageID, stateEscalated, res.MessageID)
+}
+
+// Escalation returns the hub's escalation of request at time now: a copy
+// of the request with Escalated set, from EscalationSource, correlated
+// with the request.
+func Escalation(request canonical.Message, now time.Time) canonical.Message {
+	r := *request.VerificationRequest
+	r.Escalated = true
+	return canonical.Message{
+		Type:                canonical.TypeVerificationRequest,
+		Source:              EscalationSource,
+		SenderMessageID:     EscalationPrefix + request.ID,
+		CorrelationID:       request.ID,
+		CaseKey:             request.CaseKey,
+		OccurredAt:          now,
+		SchemaVersion:       canonical.SchemaVersion,
+		VerificationRequest: &r,
+	}
+}
+
+func (t *Tracker) now() time.Time {
+	if t.Now != nil {
+		return t.Now()
+	}
+	return time.Now()
+}
+
+func (t *Tracker) zone() *time.Location {
+	if t.Zone != nil {
+		return t.Zone
+	}
+	return IST
+}
+
+func (t *Tracker) log() *slog.Logger {
+	if t.Log != nil {
+		return t.Log
+	}
+	return slog.Default()
+}
