@@ -91,6 +91,9 @@ func (a *Adapter) decodeDocument(body []byte) (canonical.Message, []schemas.Viol
 				"accepted from them: send fir, arrest or final_report",
 		}}
 	}
+	if env.DocumentType == docVerificationReport {
+		return a.verificationReport(body)
+	}
 	schemaViolations, err := validateSchema(body)
 	if err != nil {
 		return canonical.Message{}, []schemas.Violation{{Rule: "schema", Message: err.Error()}}

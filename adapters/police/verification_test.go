@@ -1,0 +1,77 @@
+package police_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// stationReport is a station's adverse report on a verification request.
+const stationReport = `{
+  "message_id": "EKM0420-PVR-2025-000219",
+  "document_type": "verification_report",
+  "sent_at": "2025-10-25T12:40:00+05:30",
+  "in_reply_to": "01K6H9B2WQ",
+  "file_number": "CO1075118391125",
+  "outcome": "adverse",
+  "cases": [{"fir": {"state": "KL", "district": "EKM", "police_station": "EKM0420",
+    "year": 2023, "number": 402}, "cnr": "KLER120004022023"}],
+  "police_station": "EKM0420",
+  "officer": {"name": "Deepa S.", "rank": "Inspector of Police", "service_number": "KP-2209"},
+  "reported_at": "2025-10-25T12:30:00+05:30"
+}`
+
+func TestDecodeVerificationReport(t *testing.T) {
+	d, err := newAdapter(t).Decode([]byte(stationReport), "application/json")
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	m := d.Messages[0]
+	if m.Type != canonical.TypeVerificationReport {
+		t.Fatalf("type = %s, want verification_report", m.Type)
+	}
+	if m.CorrelationID != "01K6H9B2WQ" {
+		t.Errorf("correlation id = %q, want in_reply_to", m.CorrelationID)
+	}
+	if m.CaseKey != "PASSPORT/CO1075118391125" {
+		t.Errorf("case key = %q", m.CaseKey)
+	}
+	r := m.VerificationReport
+	if r.Outcome != canonical.VerificationAdverse || len(r.Cases) != 1 || r.Cases[0].CNR == "" {
+		t.Errorf("report = %+v, want adverse with the case", r)
+	}
+	if r.ReportedOn != "2025-10-25" || r.Officer.ID != "KP-2209" {
+		t.Errorf("report = %+v, want dated 2025-10-25 by KP-2209", r)
+	}
+}
+
+func TestDecodeVerificationReportInvalid(t *testing.T) {
+	cases := map[string]struct {
+		from, to      string
+		pointer, rule string
+	}{
+		"adverse without cases": {`"cases": [{"fir": {"state": "KL", "district": "EKM", "police_station": "EKM0420",
+    "year": 2023, "number": 402}, "cnr": "KLER120004022023"}],`, ``, "/cases", "required"},
+		"future report": {`"reported_at": "2025-10-25T12:30:00+05:30"`,
+			`"reported_at": "2027-10-25T12:30:00+05:30"`, "/reported_at", "future"},
+		"bad file number": {`"file_number": "CO1075118391125"`, `"file_number": "co/1"`,
+			"/file_number", "pattern"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			body := strings.Replace(stationReport, c.from, c.to, 1)
+			if body == stationReport {
+				t.Fatal("edit changed nothing")
+			}
+			_, err := newAdapter(t).Decode([]byte(body), "application/json")
+			for _, v := range schemas.Violations(err) {
+				if v.Pointer == c.pointer && v.Rule == c.rule {
+					return
+				}
+			}
+			t.Errorf("err = %v, want %s at %s", err, c.rule, c.pointer)
+		})
+	}
+}
