@@ -2,6 +2,11 @@
 // demo. Its handler receives the hub's notifications as a station would,
 // and Send files a station's document with the hub. samples/ holds
 // documents a station sends, one of them invalid on purpose.
+//
+// The station also receives passport verification requests and, once
+// Answer configures it, reports on each to the hub after a delay. It
+// receives escalated requests as the district police office would, and
+// prisoner movements.
 package police
 
 import (
@@ -10,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/sangam-hub/sangam/mocks/inbox"
 	"github.com/sangam-hub/sangam/schemas"
@@ -28,23 +34,57 @@ const maxBody = 8 << 20
 //	                     reason when the key is missing or the body is
 //	                     not a valid police notification
 //	GET  /received       list the distinct deliveries, oldest first
+//	POST /verifications  accept a verification request, answered as
+//	                     Answer configures
+//	GET  /verifications  list the distinct requests
+//	POST /escalations    accept an escalated request, as the district
+//	                     police office
+//	GET  /escalations    list the distinct escalations
+//	POST /movements      accept a prisoner movement
+//	GET  /movements      list the distinct movements
+//	GET  /reports        list the reports the station sent the hub
 //
-// It is safe for concurrent use.
+// Every POST answers as /notifications does, after checking the body
+// against its own schema. It is safe for concurrent use.
 type Station struct {
-	inbox *inbox.Inbox
-	log   *slog.Logger
-	mux   *http.ServeMux
+	inbox         *inbox.Inbox
+	verifications *inbox.Inbox
+	escalations   *inbox.Inbox
+	movements     *inbox.Inbox
+	log           *slog.Logger
+	mux           *http.ServeMux
+
+	// mu guards answering and reports.
+	mu        sync.Mutex
+	answering Answering
+	reports   []SentReport
+	// pending counts answers not yet sent; stop ends their waits.
+	pending  sync.WaitGroup
+	stop     chan struct{}
+	stopOnce sync.Once
 }
 
-// New returns a station with an empty inbox. A nil log means
-// slog.Default().
+// New returns a station with empty inboxes that answers no verification
+// request until Answer is called. A nil log means slog.Default().
 func New(log *slog.Logger) *Station {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Station{inbox: inbox.New("police", log), log: log, mux: http.NewServeMux()}
+	s := &Station{
+		inbox: inbox.New("police", log), verifications: inbox.New("police-verifications", log),
+		escalations: inbox.New("police-escalations", log), movements: inbox.New("police-movements", log),
+		log: log, mux: http.NewServeMux(), stop: make(chan struct{}),
+		answering: Answering{Outcome: AnswerSilent},
+	}
 	s.mux.HandleFunc("POST /notifications", s.receive)
 	s.mux.Handle("GET /received", s.inbox)
+	s.mux.HandleFunc("POST /verifications", s.receiveRequest)
+	s.mux.Handle("GET /verifications", s.verifications)
+	s.mux.HandleFunc("POST /escalations", s.receiveInto(s.escalations, requestSchema))
+	s.mux.Handle("GET /escalations", s.escalations)
+	s.mux.HandleFunc("POST /movements", s.receiveInto(s.movements, movementSchema))
+	s.mux.Handle("GET /movements", s.movements)
+	s.mux.HandleFunc("GET /reports", s.listReports)
 	return s
 }
 
@@ -99,7 +139,7 @@ func (s *Station) receive(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Station) reject(w http.ResponseWriter, reason rejection) {
-	s.log.Info("notification rejected", "mock", "police", "error", reason.Error,
+	s.log.Info("delivery rejected", "mock", "police", "error", reason.Error,
 		"violations", len(reason.Violations))
 	writeJSON(w, http.StatusBadRequest, reason)
 }
