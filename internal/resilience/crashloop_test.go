@@ -63,7 +63,12 @@ func testCrashLoop(t *testing.T, store []string) {
 			startupKills++
 		}
 		p.start()
-		downtimes = append(downtimes, time.Since(down))
+		downtime := time.Since(down)
+		downtimes = append(downtimes, downtime)
+		if downtime > slowRestart {
+			t.Logf("restart %d took %s; the hub's last log lines:\n%s", k+1,
+				downtime.Round(time.Millisecond), tail(p.logPath, 10))
+		}
 	}
 	time.Sleep(time.Second) // load on a hub that runs
 	stopLoad()
@@ -80,6 +85,10 @@ func testCrashLoop(t *testing.T, store []string) {
 	t.Logf("delivery: %s; verified %s after the load ended", report,
 		time.Since(began.Add(loadTime)).Round(time.Millisecond))
 }
+
+// slowRestart is the downtime after which the crash loop logs what the
+// restarted hub was doing.
+const slowRestart = 3 * time.Second
 
 // randomDuration returns a duration drawn evenly from [low, high).
 func randomDuration(rng *rand.Rand, low, high time.Duration) time.Duration {

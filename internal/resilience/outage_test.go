@@ -101,6 +101,9 @@ func testStationOutage(t *testing.T, dsn string, hang bool) {
 		ids[k] = v
 	}
 	report := verifyExactlyOnce(t, hubURL, ag, ids, 60*time.Second)
+	if report.FailedNotificationAttempts == 0 {
+		t.Error("no notification attempt failed, so the hub never met the outage")
+	}
 	t.Logf("delivery: %s; station down %s, notifications settled %s after it was back",
 		report, restored.Sub(down).Round(time.Millisecond),
 		time.Since(restored).Round(time.Millisecond))

@@ -63,8 +63,12 @@ func testGracefulShutdown(t *testing.T, store []string) {
 	_, ids := checkLoad(t, g)
 	report := verifyExactlyOnce(t, p.URL(), ag, ids, time.Minute)
 	if report.FailedAttempts != 0 {
-		t.Errorf("%d failed attempts journaled; a shutdown must not count as a failure",
+		t.Errorf("%d failed filing attempts journaled; a shutdown must not count as a failure",
 			report.FailedAttempts)
+	}
+	if report.FailedNotificationAttempts != 0 {
+		t.Errorf("%d failed notification attempts journaled; a shutdown must not count as a "+
+			"failure", report.FailedNotificationAttempts)
 	}
 	t.Logf("SIGTERM with %d filing(s) in flight, %d filed so far: exited in %s",
 		inFlight, filedBefore, took.Round(time.Millisecond))

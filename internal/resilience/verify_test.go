@@ -25,6 +25,10 @@ type deliveryReport struct {
 	Attempts, FailedAttempts int
 	// CNRs counts the court's registrations.
 	CNRs int
+	// NotificationAttempts counts the journaled attempts of the
+	// registrations' deliveries to the station, and
+	// FailedNotificationAttempts those that did not deliver.
+	NotificationAttempts, FailedNotificationAttempts int
 	// Notifications counts the station's distinct notifications and
 	// NotificationRepeats the repeated ones.
 	Notifications, NotificationRepeats int
@@ -33,8 +37,9 @@ type deliveryReport struct {
 func (r deliveryReport) String() string {
 	return fmt.Sprintf("%d chargesheets acknowledged; court: %d distinct filings, %d repeats, "+
 		"%d journaled attempts (%d failed), %d CNRs; station: %d distinct notifications, "+
-		"%d repeats", r.Messages, r.Filings, r.FilingRepeats, r.Attempts, r.FailedAttempts, r.CNRs,
-		r.Notifications, r.NotificationRepeats)
+		"%d repeats, %d journaled attempts (%d failed)", r.Messages, r.Filings, r.FilingRepeats,
+		r.Attempts, r.FailedAttempts, r.CNRs, r.Notifications, r.NotificationRepeats,
+		r.NotificationAttempts, r.FailedNotificationAttempts)
 }
 
 // verifyExactlyOnce waits up to limit for the journal to settle every
@@ -73,7 +78,19 @@ func verifyExactlyOnce(
 	checkCourtFilings(t, ag, deliveryIDs, &report)
 
 	for _, id := range sortedValues(ids) {
-		waitRegistrationDelivered(t, hubURL, id, deadline)
+		registration := waitRegistrationDelivered(t, hubURL, id, deadline)
+		if registration == "" {
+			continue
+		}
+		j := waitSettled(t, hubURL, registration, deadline)
+		for _, d := range j.Deliveries {
+			for _, a := range d.Attempts {
+				report.NotificationAttempts++
+				if a.Result != journal.StatusDelivered {
+					report.FailedNotificationAttempts++
+				}
+			}
+		}
 	}
 	checkNotifications(t, ag, &report)
 	return report
@@ -143,8 +160,8 @@ func checkNotifications(t *testing.T, ag *agencies, report *deliveryReport) {
 	}
 }
 
-// waitSettled polls the journey of id until none of its deliveries is
-// pending or deadline passes.
+// waitSettled polls the journey of message id until none of its
+// deliveries is pending or deadline passes.
 func waitSettled(t *testing.T, hubURL, id string, deadline time.Time) journal.Journey {
 	t.Helper()
 	var j journal.Journey
@@ -154,7 +171,7 @@ func waitSettled(t *testing.T, hubURL, id string, deadline time.Time) journal.Jo
 			return j
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("chargesheet %s not settled in time (status %q, error %v): %s",
+			t.Fatalf("message %s not settled in time (status %q, error %v): %s",
 				id, j.Status, err, describeDeliveries(j.Deliveries))
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -162,23 +179,25 @@ func waitSettled(t *testing.T, hubURL, id string, deadline time.Time) journal.Jo
 }
 
 // waitRegistrationDelivered polls the journal until the court's
-// registration of chargesheet id is journaled and delivered.
-func waitRegistrationDelivered(t *testing.T, hubURL, id string, deadline time.Time) {
+// registration of chargesheet id is journaled and delivered, and returns
+// the registration's message id. It returns "" after reporting an error
+// when the registration is dead or journaled twice.
+func waitRegistrationDelivered(t *testing.T, hubURL, id string, deadline time.Time) string {
 	t.Helper()
 	var found api.FindResponse
 	for {
 		found.Messages = nil
 		err := getJSON(hubURL+"/api/v1/messages?correlation_id="+url.QueryEscape(id), &found)
 		if err == nil && len(found.Messages) == 1 && found.Messages[0].Status == "delivered" {
-			return
+			return found.Messages[0].MessageID
 		}
 		if err == nil && len(found.Messages) > 1 {
 			t.Errorf("chargesheet %s has %d registrations journaled, want 1", id, len(found.Messages))
-			return
+			return ""
 		}
 		if err == nil && len(found.Messages) == 1 && found.Messages[0].Status == "dead" {
 			t.Errorf("registration of chargesheet %s is dead-lettered", id)
-			return
+			return ""
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("registration of chargesheet %s not delivered in time "+
