@@ -171,6 +171,40 @@ func (s *Station) receiveRequest(w http.ResponseWriter, r *http.Request) {
 	go s.answer(a, item.Body)
 }
 
+// Report reports with outcome on the received request whose hub id is
+// hubMessageID, now, as an officer filing a report by hand would, and
+// returns the report made. The hub, reason and clock are those Answer
+// last set. It returns an error when no such request was received, the
+// station has no hub, or the hub did not accept the report.
+func (s *Station) Report(hubMessageID string, outcome Outcome) (SentReport, error) {
+	s.mu.Lock()
+	a := s.answering
+	s.mu.Unlock()
+	a.Outcome = outcome
+	if a.HubURL == "" {
+		return SentReport{}, errors.New("reporting: no hub URL; call Answer first")
+	}
+	for _, item := range s.verifications.Items() {
+		var req requestFields
+		if json.Unmarshal(item.Body, &req) != nil || req.HubMessageID != hubMessageID {
+			continue
+		}
+		sent := SentReport{Outcome: string(outcome)}
+		doc, err := reportOn(a, item.Body, &sent)
+		if err == nil {
+			sent.HubMessageID, err = s.send(a.HubURL, doc)
+		}
+		if err != nil {
+			sent.Error = err.Error()
+		}
+		s.mu.Lock()
+		s.reports = append(s.reports, sent)
+		s.mu.Unlock()
+		return sent, err
+	}
+	return SentReport{}, fmt.Errorf("reporting: no request with hub id %q was received", hubMessageID)
+}
+
 func (s *Station) listReports(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.Reports())
 }

@@ -242,3 +242,22 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+func TestStationReportsByHand(t *testing.T) {
+	hub := &reportHub{}
+	station, url := answeringStation(t, hub, police.Answering{Outcome: police.AnswerSilent})
+	postTo(t, url+"/verifications", "d-1", request(t, "hub-1"))
+	if _, err := station.Report("hub-9", police.AnswerClear); err == nil {
+		t.Error("Report on an unknown request succeeded")
+	}
+	sent, err := station.Report("hub-1", police.AnswerClear)
+	if err != nil {
+		t.Fatalf("Report: %v", err)
+	}
+	if sent.HubMessageID != "report-1" || sent.InReplyTo != "hub-1" {
+		t.Errorf("report = %+v, want accepted in reply to hub-1", sent)
+	}
+	if got := hub.reports(); len(got) != 1 || got[0]["outcome"] != "clear" {
+		t.Errorf("hub received %v, want one clear report", got)
+	}
+}
