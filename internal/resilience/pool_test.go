@@ -48,6 +48,7 @@ func TestSmallPoolNoHangNoLeak(t *testing.T) {
 	}
 	limit := journalConns + subscribers + 2
 
+	admin := adminConn(t)
 	watcher := watchConnections(t, app)
 	g := newGenerator(newChargesheets(t, "pool"), hubURL)
 	giveUp, stopRetries := context.WithTimeout(context.Background(), time.Minute)
@@ -64,14 +65,14 @@ func TestSmallPoolNoHangNoLeak(t *testing.T) {
 	if peak > limit {
 		t.Errorf("the hub held %d connections at once, more than its pools' %d", peak, limit)
 	}
-	idle := countConnections(t, app)
+	idle := countConnections(t, admin, app)
 	if idle > limit {
 		t.Errorf("%d connections after the load, more than the pools' %d", idle, limit)
 	}
 	if err := stop(); err != nil {
 		t.Errorf("hub Run: %v", err)
 	}
-	left := waitConnections(t, app, 0, 10*time.Second)
+	left := waitConnections(t, admin, app, 0, 10*time.Second)
 	if left != 0 {
 		t.Errorf("%d connections remain after the hub stopped", left)
 	}
@@ -122,10 +123,10 @@ func (w *connectionWatcher) stop() int {
 
 // countConnections returns how many server sessions carry the
 // application name app.
-func countConnections(t *testing.T, app string) int {
+func countConnections(t *testing.T, conn *pgx.Conn, app string) int {
 	t.Helper()
 	var n int
-	err := adminConn(t).QueryRow(context.Background(),
+	err := conn.QueryRow(context.Background(),
 		"SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", app).Scan(&n)
 	if err != nil {
 		t.Fatalf("counting connections: %v", err)
@@ -135,11 +136,17 @@ func countConnections(t *testing.T, app string) int {
 
 // waitConnections polls until at most want sessions carry app or limit
 // passes, and returns the last count.
-func waitConnections(t *testing.T, app string, want int, limit time.Duration) int {
+func waitConnections(
+	t *testing.T,
+	conn *pgx.Conn,
+	app string,
+	want int,
+	limit time.Duration,
+) int {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for {
-		n := countConnections(t, app)
+		n := countConnections(t, conn, app)
 		if n <= want || time.Now().After(deadline) {
 			return n
 		}

@@ -28,6 +28,11 @@ var binDir string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	if *killsFlag < 0 || *rateFlag < 1 {
+		fmt.Fprintf(os.Stderr, "invalid flags: -kills %d must be 0 or more and -rate %d "+
+			"at least 1\n", *killsFlag, *rateFlag)
+		os.Exit(2)
+	}
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)
