@@ -42,7 +42,7 @@ func (e *env) tracker() (*Tracker, *submitter) {
 }
 
 func (e *env) reportEnricher() *ReportEnricher {
-	return &ReportEnricher{Journal: e.store}
+	return &ReportEnricher{Journal: e.store, Now: e.clock.Now}
 }
 
 func TestReportLinkedAndMarkedLate(t *testing.T) {
@@ -165,7 +165,7 @@ func TestTrackerLeavesReportedRequests(t *testing.T) {
 		// crash between commit and Observe.
 		idx := e.index
 		e.index = nil
-		e.accept(t, e.stationReport(req.ID), &ReportEnricher{Journal: e.store})
+		e.accept(t, e.stationReport(req.ID), e.reportEnricher())
 		e.index = idx
 
 		e.clock.Advance(20 * day)

@@ -21,20 +21,24 @@ const RuleUnknownRequest = "unknown-request"
 type ReportEnricher struct {
 	// Journal holds the requests. Required.
 	Journal journal.Store
-	// Zone is the zone of due dates and of the day a report is received.
+	// Now returns the current time, which dates the report's arrival.
+	// Default time.Now. Enrich runs as the hub receives a report, so this
+	// is the received time unless a test moves the clock.
+	Now func() time.Time
+	// Zone is the zone of due dates and of the day a report arrives.
 	// Default IST.
 	Zone *time.Location
 }
 
 // Enrich implements ingest.Enricher. It finds the report's request by
-// the report's correlation id, the hub id of the request,
-// else as the newest request with the report's file number. It sets the
-// report's correlation id to the passport office's original request, so
-// a report that answers the hub's escalation, or that named no request,
-// is found by it too. It sets Late when the report is dated, or reaches
-// the hub, after the request's due date. A report that answers no
-// request returns an error wrapping a *schemas.ValidationError at its
-// file number.
+// the report's correlation id, the hub id of the request, else as the
+// newest request with the report's file number. It sets the report's
+// correlation id to the passport office's original request, so that
+// request finds the report even when the report replied to the hub's
+// escalation or named no request. It sets Late when the report is dated,
+// or reaches the hub by Now, after the request's due date. A report for
+// a file whose request never reached the hub returns an error wrapping a
+// *schemas.ValidationError at its file number.
 func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error {
 	rep := m.VerificationReport
 	if m.Type != canonical.TypeVerificationReport || rep == nil {
@@ -55,13 +59,17 @@ func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error
 	if zone == nil {
 		zone = IST
 	}
+	now := time.Now
+	if e.Now != nil {
+		now = e.Now
+	}
 	due := req.VerificationRequest.DueOn
-	rep.Late = rep.ReportedOn > due || dateOf(m.ReceivedAt, zone) > due
+	rep.Late = rep.ReportedOn > due || dateOf(now(), zone) > due
 	return nil
 }
 
 // findRequest returns the passport office's request that a report for
-// fileNumber answers: the request correlationID names, or the original
+// fileNumber replies to: the request correlationID names, or the original
 // of the escalation it names, else the newest request for fileNumber.
 func findRequest(
 	ctx context.Context,
