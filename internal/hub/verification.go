@@ -1,0 +1,254 @@
+package hub
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/auth"
+	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
+	jpostgres "github.com/sangam-hub/sangam/internal/journal/postgres"
+	"github.com/sangam-hub/sangam/internal/jurisdiction"
+	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/internal/sqlite"
+	"github.com/sangam-hub/sangam/internal/verification"
+)
+
+// VerificationConfig configures passport police verification. The zero
+// value uses the defaults.
+type VerificationConfig struct {
+	// Jurisdiction maps applicants' present addresses to police
+	// stations. Default jurisdiction.Default(), the Ernakulam table.
+	Jurisdiction *jurisdiction.Table
+	// Deadline is how long after the hub receives a request without a
+	// due date its report is due. Default 21 days.
+	Deadline time.Duration
+	// Interval is the pause between passes over overdue requests.
+	// Default 1 minute.
+	Interval time.Duration
+	// Now returns the current time by which requests are overdue and
+	// reports late. Default time.Now. Received times, from which due
+	// dates are set, come from the ingest service's clock.
+	Now func() time.Time
+}
+
+// hubVerification is passport verification's part of a hub: the person
+// index in the journal's database, the enrichers that run on each
+// verification message, the deadline tracker and the status endpoint.
+type hubVerification struct {
+	index    *verification.Index
+	requests *verification.RequestEnricher
+	reports  *verification.ReportEnricher
+	tracker  *verification.Tracker
+	store    journal.Store
+	log      *slog.Logger
+	closeDB  func() error
+}
+
+// openVerification opens the person index in the hub's journal database
+// and brings it up to date with the journal, so a message whose
+// observation a crash cut off is indexed before any request is matched.
+func openVerification(ctx context.Context, h *Hub, cfg VerificationConfig) (*hubVerification, error) {
+	v := &hubVerification{store: h.backend.store, log: h.cfg.Log, closeDB: func() error { return nil }}
+	icfg := verification.IndexConfig{Journal: h.backend.store, Logger: h.cfg.Log}
+
+	var err error
+	if pg, ok := h.backend.store.(*jpostgres.Store); ok {
+		v.index, err = verification.NewPostgresIndex(ctx, pg.Pool(), icfg)
+	} else {
+		v.index, err = openSQLiteIndex(ctx, h.cfg.DataDir, icfg, v)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := v.index.Rebuild(ctx); err != nil {
+		v.close()
+		return nil, err
+	}
+
+	table := cfg.Jurisdiction
+	if table == nil {
+		table = jurisdiction.Default()
+	}
+	v.requests = &verification.RequestEnricher{
+		Index: v.index, Jurisdiction: table, Deadline: cfg.Deadline, Zone: h.cfg.TimeZone,
+	}
+	v.reports = &verification.ReportEnricher{
+		Journal: h.backend.store, Now: cfg.Now, Zone: h.cfg.TimeZone,
+	}
+	v.tracker = &verification.Tracker{
+		Index: v.index, Journal: h.backend.store, Now: cfg.Now, Zone: h.cfg.TimeZone,
+		Interval: cfg.Interval, Log: h.cfg.Log,
+	}
+	return v, nil
+}
+
+// openSQLiteIndex opens the index on a handle of its own to the journal's
+// SQLite file, which v closes.
+func openSQLiteIndex(
+	ctx context.Context,
+	dataDir string,
+	cfg verification.IndexConfig,
+	v *hubVerification,
+) (*verification.Index, error) {
+	db, err := sqlite.Open(filepath.Join(dataDir, journalFile))
+	if err != nil {
+		return nil, err
+	}
+	x, err := verification.NewSQLiteIndex(ctx, db, cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	v.closeDB = db.Close
+	return x, nil
+}
+
+// install adds the enrichers and the index's observer to svc, and gives
+// the tracker a submitter that journals escalations through a copy of
+// svc. Call it once svc has every other enricher and observer.
+func (v *hubVerification) install(svc *ingest.Service) error {
+	svc.Enrichers = append(svc.Enrichers, v.requests, v.reports)
+	svc.Observers = append(svc.Observers, v.index)
+	sub, err := newHubSubmitter(svc)
+	if err != nil {
+		return err
+	}
+	v.tracker.Submitter = sub
+	return nil
+}
+
+// run escalates overdue requests until ctx ends.
+func (v *hubVerification) run(ctx context.Context) { v.tracker.Run(ctx) }
+
+// close releases the index and its database handle.
+func (v *hubVerification) close() error {
+	return errors.Join(v.index.Close(), v.closeDB())
+}
+
+// hubSubmitter journals the messages the hub originates, such as
+// escalations, through ingest with the source verification.EscalationSource.
+// It is an ingest.Service like the API's, with the same store, routes,
+// enrichers and observers, whose only adapter reads canonical JSON as
+// that source. The API's service has no such adapter, so no agency can
+// post as the hub.
+type hubSubmitter struct {
+	svc *ingest.Service
+}
+
+func newHubSubmitter(svc *ingest.Service) (*hubSubmitter, error) {
+	set, err := registry.NewSet(canonicalAdapter{})
+	if err != nil {
+		return nil, err
+	}
+	own := *svc
+	own.Adapters = set
+	return &hubSubmitter{svc: &own}, nil
+}
+
+// Submit implements verification.Submitter.
+func (s *hubSubmitter) Submit(ctx context.Context, m canonical.Message) (ingest.Result, error) {
+	body, err := json.Marshal(m)
+	if err != nil {
+		return ingest.Result{}, fmt.Errorf("encoding %s: %w", m.SenderMessageID, err)
+	}
+	results, err := s.svc.Accept(ctx, verification.EscalationSource, body, "application/json")
+	if err != nil {
+		return ingest.Result{}, err
+	}
+	return results[0], nil
+}
+
+// canonicalAdapter decodes one canonical message in its JSON form. The
+// hub sets its Source to the adapter's agency, the hub's own.
+type canonicalAdapter struct{}
+
+func (canonicalAdapter) Agency() string { return verification.EscalationSource }
+
+func (canonicalAdapter) Decode(body []byte, _ string) (adapters.Decoded, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	var m canonical.Message
+	if err := dec.Decode(&m); err != nil {
+		return adapters.Decoded{}, fmt.Errorf("%w: %v", adapters.ErrMalformed, err)
+	}
+	return adapters.Decoded{Messages: []canonical.Message{m}}, nil
+}
+
+func (canonicalAdapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
+	return adapters.Encoded{}, fmt.Errorf("encoding for the hub: %w", adapters.ErrUnsupported)
+}
+
+// fileNumberPattern is a passport file number, as schemas/passport
+// describes it.
+var fileNumberPattern = regexp.MustCompile(`^[A-Z0-9]{8,20}$`)
+
+// handler returns api with GET /api/v1/verifications/{file_number}
+// added, which returns the file's verification.Status as JSON. Operators
+// and the passport office may call it; with tokens nil, anyone may.
+func (v *hubVerification) handler(api http.Handler, tokens *auth.Tokens) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", api)
+	mux.HandleFunc("GET /api/v1/verifications/{file_number}", func(w http.ResponseWriter, r *http.Request) {
+		if !v.allowed(w, r, tokens) {
+			return
+		}
+		v.status(w, r)
+	})
+	return mux
+}
+
+// allowed lets through operators and the passport office, or writes a
+// 401 or 403 problem and returns false.
+func (v *hubVerification) allowed(w http.ResponseWriter, r *http.Request, tokens *auth.Tokens) bool {
+	if tokens == nil {
+		return true
+	}
+	p, err := tokens.Identify(r)
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="sangam"`)
+		problem.Write(w, problem.New(problem.Unauthenticated,
+			"send the token your administrator issued as Authorization: Bearer TOKEN"))
+		return false
+	}
+	if !p.Operator && p.Agency != "passport" {
+		problem.Write(w, problem.New(problem.Forbidden,
+			"verification status needs an operator's or the passport office's token"))
+		return false
+	}
+	return true
+}
+
+func (v *hubVerification) status(w http.ResponseWriter, r *http.Request) {
+	file := r.PathValue("file_number")
+	if !fileNumberPattern.MatchString(file) {
+		problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf("file_number: invalid "+
+			"value %q: want 8 to 20 capital letters and digits", file)))
+		return
+	}
+	s, err := verification.RequestStatus(r.Context(), v.store, file)
+	if errors.Is(err, journal.ErrNotFound) {
+		problem.Write(w, problem.New(problem.NotFound,
+			"no verification request for passport file "+file))
+		return
+	}
+	if err != nil {
+		v.log.Error("reading verification status failed", "case_id",
+			canonical.PassportCaseKey(file), "error", err)
+		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(s)
+}

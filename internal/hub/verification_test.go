@@ -1,0 +1,274 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/internal/verification"
+	mpassport "github.com/sangam-hub/sangam/mocks/passport"
+	"github.com/sangam-hub/sangam/mocks/police"
+	mprison "github.com/sangam-hub/sangam/mocks/prison"
+)
+
+const day = 24 * time.Hour
+
+// passportSample returns the mock passport office's sample name.
+func passportSample(t *testing.T, name string) []byte {
+	t.Helper()
+	for _, s := range mpassport.Samples() {
+		if s.Name == name {
+			return s.Body
+		}
+	}
+	t.Fatalf("no passport sample %q", name)
+	return nil
+}
+
+func prisonSample(t *testing.T, name string) []byte {
+	t.Helper()
+	for _, s := range mprison.Samples() {
+		if s.Name == name {
+			return s.Body
+		}
+	}
+	t.Fatalf("no prison sample %q", name)
+	return nil
+}
+
+// freshRequest is the office's fresh request for Shibu K. R. of
+// Edappally (PIN 682024), made now, with message id and file number of
+// its own and no due date, so the hub sets one.
+func freshRequest(t *testing.T, id, file string) []byte {
+	t.Helper()
+	now := time.Now().Format(time.RFC3339)
+	return editJSON(t, passportSample(t, "request-fresh"), func(m map[string]any) {
+		m["message_id"], m["file_number"] = id, file
+		m["sent_at"], m["requested_at"] = now, now
+		delete(m, "due_on")
+	})
+}
+
+// document decodes the JSON of a delivered body.
+func document(t *testing.T, body []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func (w *vworld) status(t *testing.T, file string) verification.Status {
+	t.Helper()
+	var s verification.Status
+	if code := getJSON(t, w.url, "/api/v1/verifications/"+file, &s); code != http.StatusOK {
+		t.Fatalf("GET verification status of %s: %d", file, code)
+	}
+	return s
+}
+
+func TestVerificationReachesStationAndReportReturnsSQLite(t *testing.T) {
+	testVerificationRoundTrip(t, Config{})
+}
+
+func TestVerificationReachesStationAndReportReturnsPostgres(t *testing.T) {
+	testVerificationRoundTrip(t, Config{PostgresDSN: postgresDSN(t)})
+}
+
+func testVerificationRoundTrip(t *testing.T, cfg Config) {
+	w := newVerificationWorld(t, cfg)
+	if code, _, body := post(t, w.url, "police", sample(t, "arrest-kaloor-snatching")); code != 202 {
+		t.Fatalf("arrest: status %d, %s", code, body)
+	}
+	w.ekm0420.Answer(police.Answering{HubURL: w.url, Outcome: police.AnswerAdverse})
+	code, res, body := post(t, w.url, "passport", freshRequest(t, "RPO-1", "CO1075120411325"))
+	if code != http.StatusAccepted {
+		t.Fatalf("request: status %d, %s", code, body)
+	}
+
+	waitFor(t, "the request at station EKM0420", func() bool { return len(w.ekm0420.Verifications()) == 1 })
+	req := document(t, w.ekm0420.Verifications()[0].Body)
+	if req["police_station"] != "EKM0420" || req["district_office"] != "KOCHI-CITY" {
+		t.Errorf("request assigned to %v of %v, want EKM0420 of KOCHI-CITY",
+			req["police_station"], req["district_office"])
+	}
+	wantDue := w.clock.Now().In(w.hub.cfg.TimeZone).Add(21 * day).Format(time.DateOnly)
+	if req["due_on"] != wantDue {
+		t.Errorf("due_on = %v, want %s", req["due_on"], wantDue)
+	}
+	matches, _ := req["matches"].([]any)
+	if len(matches) != 1 {
+		t.Fatalf("matches = %v, want the arrest's case", req["matches"])
+	}
+	match := matches[0].(map[string]any)
+	fir := match["case"].(map[string]any)["fir"].(map[string]any)
+	if match["matched_by"] != "aadhaar_token" || fir["number"] != 1187.0 {
+		t.Errorf("match = %v, want FIR 1187 by aadhaar_token", match)
+	}
+	if n := len(w.ekm0412.Verifications()); n != 0 {
+		t.Errorf("station EKM0412 received %d requests for a PIN it does not serve", n)
+	}
+
+	waitFor(t, "the report at the passport office", func() bool { return len(w.passport.Received()) == 1 })
+	rep := document(t, w.passport.Received()[0].Body)
+	if rep["in_reply_to"] != res.MessageID || rep["outcome"] != "adverse" {
+		t.Errorf("report = %v, want adverse in reply to %s", rep, res.MessageID)
+	}
+	if cases, _ := rep["cases"].([]any); len(cases) != 1 {
+		t.Errorf("report cases = %v, want the matched case", rep["cases"])
+	}
+	if rep["late"] == true {
+		t.Error("a report on time is marked late")
+	}
+	if s := w.status(t, "CO1075120411325"); s.State != verification.StateReported {
+		t.Errorf("status = %+v, want reported", s)
+	}
+}
+
+func TestUnansweredRequestEscalatedOnceAndLateReportMarked(t *testing.T) {
+	w := newVerificationWorld(t, Config{})
+	code, res, body := post(t, w.url, "passport", freshRequest(t, "RPO-2", "CO1075120499925"))
+	if code != http.StatusAccepted {
+		t.Fatalf("request: status %d, %s", code, body)
+	}
+	waitFor(t, "the request at station EKM0420", func() bool { return len(w.ekm0420.Verifications()) == 1 })
+	if s := w.status(t, "CO1075120499925"); s.State != verification.StatePending {
+		t.Errorf("status = %s, want pending", s.State)
+	}
+
+	w.clock.Advance(22 * day)
+	waitFor(t, "the escalation at the district office", func() bool { return len(w.district.Escalations()) == 1 })
+	esc := document(t, w.district.Escalations()[0].Body)
+	if esc["escalated"] != true || esc["in_reply_to"] != res.MessageID || esc["source_agency"] != "hub" {
+		t.Errorf("escalation = %v, want escalated by the hub in reply to %s", esc, res.MessageID)
+	}
+	if esc["file_number"] != "CO1075120499925" || esc["police_station"] != "EKM0420" {
+		t.Errorf("escalation lost the request's data: %v", esc)
+	}
+	if n, err := w.v.tracker.Pass(context.Background()); err != nil || n != 0 {
+		t.Errorf("another pass: %d escalations, err %v; want none", n, err)
+	}
+	var found api.FindResponse
+	getJSON(t, w.url, "/api/v1/messages?source=hub", &found)
+	if len(found.Messages) != 1 {
+		t.Errorf("journal holds %d escalations, want 1", len(found.Messages))
+	}
+	if s := w.status(t, "CO1075120499925"); s.State != verification.StateEscalated {
+		t.Errorf("status = %s, want escalated", s.State)
+	}
+
+	w.ekm0420.Answer(police.Answering{HubURL: w.url, Outcome: police.AnswerSilent})
+	if _, err := w.ekm0420.Report(res.MessageID, police.AnswerClear); err != nil {
+		t.Fatalf("station report: %v", err)
+	}
+	waitFor(t, "the late report at the passport office", func() bool { return len(w.passport.Received()) == 1 })
+	rep := document(t, w.passport.Received()[0].Body)
+	if rep["late"] != true || rep["in_reply_to"] != res.MessageID {
+		t.Errorf("report = %v, want late in reply to %s", rep, res.MessageID)
+	}
+	if s := w.status(t, "CO1075120499925"); s.State != verification.StateReportedLate {
+		t.Errorf("status = %s, want reported_late", s.State)
+	}
+	if n := len(w.district.Escalations()); n != 1 {
+		t.Errorf("district office received %d escalations, want 1", n)
+	}
+}
+
+func TestMalformedRequestsRejectedAndNotRouted(t *testing.T) {
+	w := newVerificationWorld(t, Config{})
+	noAddress := editJSON(t, freshRequest(t, "RPO-4", "CO1075120400001"), func(m map[string]any) {
+		delete(m["applicant"].(map[string]any), "present_address")
+	})
+	unknownPIN := editJSON(t, freshRequest(t, "RPO-5", "CO1075120400002"), func(m map[string]any) {
+		m["applicant"].(map[string]any)["present_address"].(map[string]any)["pin"] = "110001"
+	})
+	cases := []struct {
+		name, pointer, rule string
+		body                []byte
+	}{
+		{"bad MRZ check digit", "/old_passport/mrz", "mrz-check-digit",
+			passportSample(t, "invalid-reissue-mrz")},
+		{"missing present address", "/applicant/present_address", "required", noAddress},
+		{"PIN outside the jurisdiction", "/verification_request/applicant/addresses/0/pin",
+			verification.RuleJurisdiction, unknownPIN},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, body := post(t, w.url, "passport", c.body)
+			if code != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400; %s", code, body)
+			}
+			var p problem.Problem
+			if err := json.Unmarshal(body, &p); err != nil {
+				t.Fatal(err)
+			}
+			if !hasViolation(p, c.pointer, c.rule) {
+				t.Errorf("no %s violation at %s in %+v", c.rule, c.pointer, p.Errors)
+			}
+		})
+	}
+	var found api.FindResponse
+	getJSON(t, w.url, "/api/v1/messages?source=passport", &found)
+	if len(found.Messages) != 0 {
+		t.Errorf("journal holds %d passport messages after rejections", len(found.Messages))
+	}
+	if n := len(w.ekm0420.Verifications()) + len(w.ekm0412.Verifications()); n != 0 {
+		t.Errorf("stations received %d requests after rejections", n)
+	}
+}
+
+func TestPrisonMovementsReachCourtPoliceAndImmigration(t *testing.T) {
+	w := newVerificationWorld(t, Config{})
+	for _, name := range []string{"court-production-undertrial", "release-foreign-national",
+		"death-in-custody"} {
+		code, res, body := post(t, w.url, "prisons", prisonSample(t, name))
+		if code != http.StatusAccepted {
+			t.Fatalf("%s: status %d, %s", name, code, body)
+		}
+		if j := settledJourney(t, w.url, res.MessageID); j.Status != "delivered" {
+			t.Errorf("%s: journey %s, deliveries %+v", name, j.Status, j.Deliveries)
+		}
+	}
+	want := []struct {
+		receiver string
+		got      int
+		want     int
+	}{
+		// The production and the death.
+		{"court", w.courtMovements.Len(), 2},
+		// The production, of an FIR of EKM0412.
+		{"station EKM0412", len(w.ekm0412.Movements()), 1},
+		// The release, of an FIR of EKM0420.
+		{"station EKM0420", len(w.ekm0420.Movements()), 1},
+		{"immigration", w.immigration.Len(), 1},
+		{"district office", len(w.district.Movements()), 1},
+	}
+	for _, c := range want {
+		if c.got != c.want {
+			t.Errorf("%s received %d movements, want %d", c.receiver, c.got, c.want)
+		}
+	}
+	production := document(t, w.courtMovements.Items()[0].Body)
+	if production["kind"] != "court_production_out" {
+		t.Errorf("court's first movement = %v, want the court production", production["kind"])
+	}
+}
+
+func TestVerificationStatusErrors(t *testing.T) {
+	w := newVerificationWorld(t, Config{})
+	var p problem.Problem
+	if code := getJSON(t, w.url, "/api/v1/verifications/CO1075129999999", &p); code != http.StatusNotFound {
+		t.Errorf("unknown file: status %d, want 404", code)
+	}
+	if code := getJSON(t, w.url, "/api/v1/verifications/co-1", &p); code != http.StatusBadRequest {
+		t.Errorf("invalid file number: status %d, want 400", code)
+	}
+	if code := getJSON(t, w.url, "/healthz", &map[string]string{}); code != http.StatusOK {
+		t.Errorf("the API behind the verification endpoint: /healthz status %d", code)
+	}
+}
