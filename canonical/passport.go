@@ -110,8 +110,8 @@ type VerificationReport struct {
 	Officer Officer `json:"officer"`
 	// ReportedOn is the date of the report, YYYY-MM-DD.
 	ReportedOn string `json:"reported_on"`
-	// Late is set by the hub when ReportedOn is after the request's due
-	// date.
+	// Late is set by the hub when the report is dated, or reaches the
+	// hub, after the request's due date.
 	Late bool `json:"late,omitempty"`
 }
 
