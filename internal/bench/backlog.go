@@ -13,8 +13,7 @@ import (
 func (b *bench) backlog(ctx context.Context) Backlog {
 	rate := b.cfg.SteadyRate
 	b.cfg.Log.Info("backlog step", "rate", rate, "duration", b.cfg.Duration)
-	runtime.GC()
-	base := heapInuse()
+	base := settledHeap(b.sender)
 
 	b.receiver.pause()
 	sampler := startHeapSampler(100 * time.Millisecond)
@@ -22,8 +21,7 @@ func (b *bench) backlog(ctx context.Context) Backlog {
 	cpu := processCPU()
 	start, end := b.schedule(ctx, rec, rate, b.cfg.Duration)
 	peak := sampler.stop()
-	runtime.GC()
-	after := heapInuse()
+	after := settledHeap(b.sender)
 
 	resumed := time.Now()
 	b.receiver.resume()
@@ -47,6 +45,16 @@ func (b *bench) backlog(ctx context.Context) Backlog {
 		out.DrainMultiple = ratio(out.DrainRate, float64(rate))
 	}
 	return out
+}
+
+// settledHeap closes the idle connections to the hub, whose buffers
+// would otherwise count as backlog, waits for the hub's side of them to
+// close, runs a GC and returns heapInuse.
+func settledHeap(s *sender) uint64 {
+	s.closeIdle()
+	time.Sleep(200 * time.Millisecond)
+	runtime.GC()
+	return heapInuse()
 }
 
 // heapInuse returns runtime.MemStats.HeapInuse: bytes in heap spans that
