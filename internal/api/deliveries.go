@@ -169,7 +169,7 @@ func (s *Server) replay(r *http.Request, id string, req ReplayRequest) (ReplayRe
 	res, err := s.Store.Replay(r.Context(), journal.ReplayRequest{
 		DeliveryID: id, Force: req.Force, By: by, At: time.Now(),
 		NewID: uuid.Must(uuid.NewV7()).String(),
-	}, delivery.Outgoing)
+	}, delivery.NewOutgoing(s.shards))
 	if err != nil {
 		return ReplayResult{}, err
 	}
@@ -217,4 +217,13 @@ func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
 		out = append(out, DestinationStatus{Destination: d, Breaker: st})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"destinations": out})
+}
+
+// shards returns a destination's shard count, its concurrency, or 1 for a
+// destination no longer configured.
+func (s *Server) shards(destination string) int {
+	if d, ok := s.Routes().Destination(destination); ok {
+		return d.Concurrency
+	}
+	return 1
 }

@@ -6,6 +6,7 @@ package delivery
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -14,8 +15,27 @@ import (
 // TopicPrefix starts the bus topic of every destination.
 const TopicPrefix = "deliveries."
 
-// Topic returns the bus topic that carries deliveries to destination.
-func Topic(destination string) string { return TopicPrefix + destination }
+// Topic returns the bus topic that carries shard of the deliveries to
+// destination. A destination has one shard per unit of its concurrency,
+// because each topic hands out one command at a time; shard 0 is
+// "deliveries.<destination>".
+func Topic(destination string, shard int) string {
+	if shard == 0 {
+		return TopicPrefix + destination
+	}
+	return fmt.Sprintf("%s%s.%d", TopicPrefix, destination, shard)
+}
+
+// Shard returns which of n shards carries the deliveries of caseKey, so a
+// case always lands on one shard.
+func Shard(caseKey string, n int) int {
+	if n <= 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(caseKey))
+	return int(h.Sum32() % uint32(n))
+}
 
 // Command is the bus message that requests one delivery. The journal
 // holds the delivery itself; the command only names it.

@@ -1,6 +1,7 @@
 package delivery_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -66,7 +67,31 @@ func TestParseCommandInvalid(t *testing.T) {
 }
 
 func TestTopic(t *testing.T) {
-	if got := delivery.Topic("cctns-kerala"); got != "deliveries.cctns-kerala" {
-		t.Errorf("Topic = %q, want deliveries.cctns-kerala", got)
+	if got := delivery.Topic("cctns-kerala", 0); got != "deliveries.cctns-kerala" {
+		t.Errorf("Topic(0) = %q, want deliveries.cctns-kerala", got)
+	}
+	if got := delivery.Topic("cctns-kerala", 3); got != "deliveries.cctns-kerala.3" {
+		t.Errorf("Topic(3) = %q, want deliveries.cctns-kerala.3", got)
+	}
+}
+
+func TestShardKeepsCaseTogether(t *testing.T) {
+	seen := map[int]bool{}
+	for i := range 200 {
+		key := fmt.Sprintf("FIR/KL/EKM/EKM0412/2025/%d", i)
+		s := delivery.Shard(key, 4)
+		if s < 0 || s >= 4 {
+			t.Fatalf("Shard(%s, 4) = %d, out of range", key, s)
+		}
+		if again := delivery.Shard(key, 4); again != s {
+			t.Fatalf("Shard(%s) changed from %d to %d", key, s, again)
+		}
+		seen[s] = true
+	}
+	if len(seen) != 4 {
+		t.Errorf("200 cases used %d of 4 shards", len(seen))
+	}
+	if got := delivery.Shard("any", 1); got != 0 {
+		t.Errorf("Shard with one shard = %d, want 0", got)
 	}
 }

@@ -106,6 +106,7 @@ version: test
 destinations:
   - name: station
     agency: %s
+    concurrency: 1
     url: %s
     timeout: %s
     max_attempts: %d
@@ -150,7 +151,7 @@ func newFixture(t *testing.T, to target) *fixture {
 	if err != nil {
 		t.Fatalf("opening journal: %v", err)
 	}
-	if err := sqlitebus.InitializeTopic(ctx, db, delivery.Topic("station")); err != nil {
+	if err := sqlitebus.InitializeTopic(ctx, db, delivery.Topic("station", 0)); err != nil {
 		t.Fatalf("initializing topic: %v", err)
 	}
 	set, err := registry.Default(registry.Options{AadhaarKey: testKey})
@@ -195,6 +196,7 @@ func otherRoutes(t *testing.T) *routes.Table {
 destinations:
   - name: other
     agency: police
+    concurrency: 1
     url: http://127.0.0.1:9/notifications
 routes:
   - name: fir-to-other
@@ -228,7 +230,7 @@ func (f *fixture) acceptFIR(t *testing.T) journal.Delivery {
 
 // handle runs the worker on a command for d with ctx.
 func (f *fixture) handle(ctx context.Context, d journal.Delivery) error {
-	msg := delivery.Outgoing(d).Message
+	msg := delivery.Outgoing(d, 1).Message
 	msg.SetContext(ctx)
 	return f.worker.Handle(msg)
 }

@@ -22,6 +22,8 @@ type Requeuer struct {
 	StaleAfter time.Duration
 	// Batch caps the deliveries one pass queues. Default 500.
 	Batch int
+	// Outgoing builds the command of a due delivery; see NewOutgoing.
+	Outgoing func(journal.Delivery) journal.Outgoing
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
 }
@@ -66,7 +68,7 @@ func (r *Requeuer) Pass(ctx context.Context) (int, error) {
 	if stale <= 0 {
 		stale = 5 * time.Minute
 	}
-	n, err := r.Store.Requeue(ctx, now, now.Add(-stale), r.batch(), Outgoing)
+	n, err := r.Store.Requeue(ctx, now, now.Add(-stale), r.batch(), r.Outgoing)
 	if n > 0 {
 		r.Log.Debug("requeued due deliveries", "count", n)
 	}
@@ -80,12 +82,22 @@ func (r *Requeuer) batch() int {
 	return r.Batch
 }
 
-// Outgoing returns the bus message that commands delivery d, on d's
-// destination topic. Each command has its own watermill UUID, so a
-// delivery queued twice is two messages on the bus.
-func Outgoing(d journal.Delivery) journal.Outgoing {
+// NewOutgoing returns the function that builds the bus message commanding
+// a delivery, on the shard of its destination that its case maps to.
+// shards returns a destination's shard count, its concurrency. Each
+// command has its own watermill UUID, so a delivery queued twice is two
+// messages on the bus.
+func NewOutgoing(shards func(destination string) int) func(journal.Delivery) journal.Outgoing {
+	return func(d journal.Delivery) journal.Outgoing {
+		return Outgoing(d, shards(d.Destination))
+	}
+}
+
+// Outgoing returns the bus message that commands delivery d, on the shard
+// of d's destination, of n, that d's case maps to.
+func Outgoing(d journal.Delivery, n int) journal.Outgoing {
 	return journal.Outgoing{
-		Topic: Topic(d.Destination),
+		Topic: Topic(d.Destination, Shard(d.CaseKey, n)),
 		Message: NewMessage(Command{
 			DeliveryID: d.ID, MessageID: d.MessageID,
 			Destination: d.Destination, CaseKey: d.CaseKey,

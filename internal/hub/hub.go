@@ -35,8 +35,7 @@ type Hub struct {
 	// applied is the routes version in force at Open; the watcher
 	// starts from it.
 	applied int
-	// handlersMu guards running, the destinations with delivery
-	// handlers.
+	// handlersMu guards running, the delivery topics with handlers.
 	handlersMu sync.Mutex
 	running    map[string]bool
 	breakers   *delivery.Breakers
@@ -160,7 +159,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		RetryInterval: h.cfg.RetryInterval, MaxRetryInterval: h.cfg.MaxRetryInterval,
 	}
 	h.requeuer = &delivery.Requeuer{
-		Store: h.backend.store, Log: log,
+		Store: h.backend.store, Log: log, Outgoing: delivery.NewOutgoing(h.shards),
 		Interval: h.cfg.RequeueInterval, StaleAfter: h.cfg.StaleAfter,
 	}
 	if err := h.buildRouter(ctx, worker); err != nil {
@@ -202,36 +201,44 @@ func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
 	return h.addHandlers(ctx, h.table.Load())
 }
 
-// addHandlers adds handlers for the destinations of t that have none.
-// Each destination has its own topic and subscribers, so one agency's
-// backlog never holds up another's. Concurrency handlers share a
-// destination's topic, which caps the attempts in flight to it from this
-// replica. Handlers of a removed destination keep running; its pending
-// deliveries are dead-lettered when they are tried.
+// addHandlers adds handlers for the destination topics of t that have
+// none. Each destination has its own topics, so one agency's backlog never
+// holds up another's. A topic hands out one command at a time, so a
+// destination has one topic, a shard, per unit of its concurrency, and a
+// case always maps to one shard. Handlers of a removed destination keep
+// running; its pending deliveries are dead-lettered when they are tried.
 func (h *Hub) addHandlers(ctx context.Context, t *routes.Table) error {
 	h.handlersMu.Lock()
 	defer h.handlersMu.Unlock()
 	for _, dest := range t.Config().Destinations {
-		if h.running[dest.Name] {
-			continue
-		}
-		topic := delivery.Topic(dest.Name)
-		if err := h.backend.initTopic(ctx, topic); err != nil {
-			return err
-		}
-		for i := range dest.Concurrency {
+		for shard := range dest.Concurrency {
+			topic := delivery.Topic(dest.Name, shard)
+			if h.running[topic] {
+				continue
+			}
+			if err := h.backend.initTopic(ctx, topic); err != nil {
+				return err
+			}
 			// An attempt never waits between retries, so a command is
 			// acknowledged within one attempt's timeout.
 			sub, err := h.backend.subscriber(topic, time.Duration(dest.Timeout)+30*time.Second)
 			if err != nil {
 				return err
 			}
-			name := fmt.Sprintf("deliver-%s-%d", dest.Name, i+1)
-			h.router.AddNoPublisherHandler(name, topic, sub, h.worker.Handle)
+			h.router.AddNoPublisherHandler("deliver-"+topic, topic, sub, h.worker.Handle)
+			h.running[topic] = true
 		}
-		h.running[dest.Name] = true
 	}
 	return nil
+}
+
+// shards returns a destination's shard count in the routes in force: its
+// concurrency, or 1 for a destination no longer configured.
+func (h *Hub) shards(destination string) int {
+	if d, ok := h.table.Load().Destination(destination); ok {
+		return d.Concurrency
+	}
+	return 1
 }
 
 // startHandlers adds and starts handlers for destinations of t that a

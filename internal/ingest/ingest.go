@@ -160,9 +160,13 @@ func (s *Service) journal(ctx context.Context, m *canonical.Message, raw []byte,
 		entry.Deliveries = append(entry.Deliveries, journal.NewDelivery{
 			ID: id, Destination: t.Destination, Route: t.Route,
 		})
+		shards := 1
+		if dest, ok := table.Destination(t.Destination); ok {
+			shards = dest.Concurrency
+		}
 		entry.Outbox = append(entry.Outbox, delivery.Outgoing(journal.Delivery{
 			ID: id, MessageID: m.ID, Destination: t.Destination, CaseKey: m.CaseKey,
-		}))
+		}, shards))
 	}
 	receipt, err := s.Store.Accept(ctx, entry)
 	if err != nil {

@@ -42,9 +42,11 @@ version: ingest-test
 destinations:
   - name: station
     agency: police
+    concurrency: 1
     url: http://127.0.0.1:9/notifications
   - name: court
     agency: courts
+    concurrency: 1
     url: http://127.0.0.1:9/ecf
 routes:
   - name: fir-to-station
@@ -85,7 +87,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatalf("loading routes: %v", err)
 	}
 	for _, d := range table.Config().Destinations {
-		if err := sqlitebus.InitializeTopic(ctx, db, delivery.Topic(d.Name)); err != nil {
+		if err := sqlitebus.InitializeTopic(ctx, db, delivery.Topic(d.Name, 0)); err != nil {
 			t.Fatalf("initializing topic: %v", err)
 		}
 	}
@@ -131,7 +133,7 @@ func (f *fixture) find(t *testing.T, q journal.Query) []journal.Summary {
 func (f *fixture) outboxCount(t *testing.T, destination string) int {
 	t.Helper()
 	var n int
-	table := sqlitebus.Schema{}.MessagesTable(delivery.Topic(destination))
+	table := sqlitebus.Schema{}.MessagesTable(delivery.Topic(destination, 0))
 	if err := f.db.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
 		t.Fatalf("counting the outbox of %s: %v", destination, err)
 	}

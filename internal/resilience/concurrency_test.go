@@ -2,16 +2,12 @@ package resilience
 
 import (
 	"context"
-	"flag"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/hub"
 )
-
-var knownBugsFlag = flag.Bool("known-bugs", false,
-	"run the tests of known bugs that are not fixed yet; they fail")
 
 func TestDestinationConcurrencySQLite(t *testing.T) {
 	testDestinationConcurrency(t, "")
@@ -24,19 +20,10 @@ func TestDestinationConcurrencyPostgres(t *testing.T) {
 // testDestinationConcurrency posts eight chargesheets at once to a hub
 // whose court destination has concurrency 4, while the court responds
 // to each filing after 300ms. More than one attempt must be in flight to
-// the court at a time.
-//
-// NOTE: it fails. Each destination's concurrency handlers subscribe to
-// one topic, and both buses hand a topic's messages out one at a time:
-// sqlitebus holds the consumer group's lock until the acknowledgement is
-// stored, and pgbus's SELECT ... FOR UPDATE (no SKIP LOCKED) makes the
-// other subscribers wait for the row lock. One slow destination thus
-// gets one attempt at a time from all replicas together.
+// the court at a time. Both buses hand out one message of a topic at a
+// time, so the hub gives each destination one topic per unit of its
+// concurrency; without that the peak is one.
 func testDestinationConcurrency(t *testing.T, dsn string) {
-	if !*knownBugsFlag {
-		t.Skip("known bug: a destination gets one attempt at a time whatever its " +
-			"concurrency; run with -known-bugs to see this test fail")
-	}
 	const concurrency, burst = 4, 8
 	addr := freeAddr(t)
 	hubURL := "http://" + addr
