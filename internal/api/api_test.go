@@ -38,6 +38,7 @@ version: api-test
 destinations:
   - name: station
     agency: police
+    concurrency: 1
     url: http://127.0.0.1:9/notifications
 routes:
   - name: fir-to-station
@@ -72,7 +73,7 @@ func newFixture(t *testing.T, maxBody int64) *fixture {
 	if err != nil {
 		t.Fatalf("loading routes: %v", err)
 	}
-	if err := sqlitebus.InitializeTopic(ctx, db, delivery.Topic("station")); err != nil {
+	if err := sqlitebus.InitializeTopic(ctx, db, delivery.Topic("station", 0)); err != nil {
 		t.Fatalf("initializing topic: %v", err)
 	}
 	set, err := registry.Default(registry.Options{AadhaarKey: testKey})
