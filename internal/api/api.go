@@ -44,26 +44,72 @@ type Server struct {
 	Tokens *auth.Tokens
 }
 
+// access is the kind of caller an endpoint admits when the API has tokens.
+type access int
+
+const (
+	// accessPublic endpoints need no token.
+	accessPublic access = iota
+	// accessAgency endpoints need the token of the agency named in the path.
+	accessAgency
+	// accessOperator endpoints need an operator's token.
+	accessOperator
+)
+
+// endpoint is one route of the API.
+type endpoint struct {
+	method  string
+	path    string
+	access  access
+	handler http.HandlerFunc
+}
+
+// endpoints lists every route of the API. The OpenAPI document in
+// openapi.yaml describes the same routes, as its test checks.
+func (s *Server) endpoints() []endpoint {
+	return []endpoint{
+		{"POST", "/api/v1/inbound/{agency}", accessAgency, s.inbound},
+		{"GET", "/api/v1/messages/{id}", accessOperator, s.journey},
+		{"GET", "/api/v1/messages", accessOperator, s.find},
+		{"GET", "/api/v1/deadletters", accessOperator, s.deadLetters},
+		{"POST", "/api/v1/deadletters/replay", accessOperator, s.replayMany},
+		{"POST", "/api/v1/deliveries/{id}/replay", accessOperator, s.replayOne},
+		{"GET", "/api/v1/destinations", accessOperator, s.destinations},
+		{"GET", "/api/v1/routes", accessOperator, s.currentRoutes},
+		{"PUT", "/api/v1/routes", accessOperator, s.putRoutes},
+		{"GET", "/api/v1/routes/versions", accessOperator, s.listRoutes},
+		{"GET", "/api/v1/routes/versions/{n}", accessOperator, s.getRoutes},
+		{"POST", "/api/v1/routes/versions/{n}/restore", accessOperator, s.restoreRoutes},
+		{"POST", "/api/v1/routes/explain", accessOperator, s.explain},
+		{"GET", "/api/v1/openapi.json", accessPublic, serveOpenAPIJSON},
+		{"GET", "/api/v1/openapi.yaml", accessPublic, serveOpenAPIYAML},
+		{"GET", "/healthz", accessPublic, health},
+	}
+}
+
 // Handler returns the API's routes.
 func (s *Server) Handler() http.Handler {
+	return problemForUnmatched(s.mux())
+}
+
+// mux registers every endpoint, each behind the check of its access.
+func (s *Server) mux() *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/v1/inbound/{agency}", s.agencyOnly(s.inbound))
-	mux.HandleFunc("GET /api/v1/messages/{id}", s.operatorOnly(s.journey))
-	mux.HandleFunc("GET /api/v1/messages", s.operatorOnly(s.find))
-	mux.HandleFunc("GET /api/v1/deadletters", s.operatorOnly(s.deadLetters))
-	mux.HandleFunc("POST /api/v1/deadletters/replay", s.operatorOnly(s.replayMany))
-	mux.HandleFunc("POST /api/v1/deliveries/{id}/replay", s.operatorOnly(s.replayOne))
-	mux.HandleFunc("GET /api/v1/destinations", s.operatorOnly(s.destinations))
-	mux.HandleFunc("GET /api/v1/routes", s.operatorOnly(s.currentRoutes))
-	mux.HandleFunc("PUT /api/v1/routes", s.operatorOnly(s.putRoutes))
-	mux.HandleFunc("GET /api/v1/routes/versions", s.operatorOnly(s.listRoutes))
-	mux.HandleFunc("GET /api/v1/routes/versions/{n}", s.operatorOnly(s.getRoutes))
-	mux.HandleFunc("POST /api/v1/routes/versions/{n}/restore", s.operatorOnly(s.restoreRoutes))
-	mux.HandleFunc("POST /api/v1/routes/explain", s.operatorOnly(s.explain))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	return problemForUnmatched(mux)
+	for _, e := range s.endpoints() {
+		h := e.handler
+		switch e.access {
+		case accessAgency:
+			h = s.agencyOnly(h)
+		case accessOperator:
+			h = s.operatorOnly(h)
+		}
+		mux.HandleFunc(e.method+" "+e.path, h)
+	}
+	return mux
+}
+
+func health(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // problemForUnmatched answers requests that match no route, which
