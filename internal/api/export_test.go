@@ -1,0 +1,27 @@
+package api
+
+import "net/http"
+
+// Route is a registered endpoint as tests see it.
+type Route struct {
+	Method string
+	Path   string
+	// Access is "public", "agency" or "operator".
+	Access string
+}
+
+// Routes lists every endpoint that Handler registers, in order.
+func Routes() []Route {
+	names := map[access]string{
+		accessPublic: "public", accessAgency: "agency", accessOperator: "operator",
+	}
+	var out []Route
+	for _, e := range (&Server{}).endpoints() {
+		out = append(out, Route{Method: e.method, Path: e.path, Access: names[e.access]})
+	}
+	return out
+}
+
+// Mux returns the ServeMux that Handler wraps, to look up the pattern
+// that serves a request.
+func (s *Server) Mux() *http.ServeMux { return s.mux() }

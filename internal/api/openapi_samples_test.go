@@ -1,0 +1,453 @@
+package api_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/auth"
+	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
+	"github.com/sangam-hub/sangam/internal/delivery"
+	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
+	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	"github.com/sangam-hub/sangam/internal/routestore"
+	routesqlite "github.com/sangam-hub/sangam/internal/routestore/sqlite"
+	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
+	"github.com/sangam-hub/sangam/routes"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Bearer tokens of the sample hub.
+const (
+	policeToken   = "police-token"
+	prisonsToken  = "prisons-token"
+	strangerToken = "stranger-token"
+	operatorToken = "operator-token"
+)
+
+// sampleRoutes sends each FIR to a station and, under a narrow policy,
+// to a registry, and each prisoner movement to the station.
+const sampleRoutes = `
+version: openapi-samples
+destinations:
+  - name: station
+    agency: police
+    concurrency: 1
+    url: http://127.0.0.1:9/notifications
+  - name: registry
+    agency: police
+    concurrency: 1
+    url: http://127.0.0.1:9/registry
+    retries: false
+    policy:
+      name: fir-summary
+      types: [fir]
+      allow: [fir.ref, fir.registered_at, fir.charges, fir.complainant]
+      mask:
+        - {path: fir.complainant.names, kind: initials}
+routes:
+  - name: fir-to-station
+    when: message.type == "fir"
+    to: [station, registry]
+  - name: movement-to-station
+    when: message.type == "prisoner_movement"
+    to: [station]
+`
+
+// sampleHub is the API with tokens over a SQLite journal and routes
+// store, served on loopback.
+type sampleHub struct {
+	url   string
+	db    *sql.DB
+	store journal.Store
+}
+
+func digestOf(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func sampleTokens(t *testing.T) *auth.Tokens {
+	t.Helper()
+	doc := "tokens:\n" +
+		"  - {name: cctns, agency: police, sha256: " + digestOf(policeToken) + "}\n" +
+		"  - {name: eprisons, agency: prisons, sha256: " + digestOf(prisonsToken) + "}\n" +
+		"  - {name: stranger, agency: no-such-agency, sha256: " + digestOf(strangerToken) + "}\n" +
+		"  - {name: ops, operator: true, sha256: " + digestOf(operatorToken) + "}\n"
+	tokens, err := auth.Parse([]byte(doc))
+	if err != nil {
+		t.Fatalf("parsing tokens: %v", err)
+	}
+	return tokens
+}
+
+// newSampleHub starts the API, with the routes store holding sampleRoutes
+// as version 1 when seed is set and empty otherwise.
+func newSampleHub(t *testing.T, seed bool) *sampleHub {
+	t.Helper()
+	ctx := context.Background()
+	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatalf("opening database: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	log := slog.New(slog.DiscardHandler)
+	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
+	if err != nil {
+		t.Fatalf("opening journal: %v", err)
+	}
+	versions, err := routesqlite.New(ctx, db, routesqlite.Config{Logger: log})
+	if err != nil {
+		t.Fatalf("opening routes store: %v", err)
+	}
+	if seed {
+		if _, _, err := routestore.Seed(ctx, versions, []byte(sampleRoutes), "test"); err != nil {
+			t.Fatalf("seeding routes: %v", err)
+		}
+	}
+	table, err := routes.Load([]byte(sampleRoutes))
+	if err != nil {
+		t.Fatalf("loading routes: %v", err)
+	}
+	table = table.Labeled("v1")
+	for _, dest := range table.Config().Destinations {
+		for shard := range dest.Concurrency {
+			topic := delivery.Topic(dest.Name, shard)
+			if err := sqlitebus.InitializeTopic(ctx, db, topic); err != nil {
+				t.Fatalf("initializing topic %s: %v", topic, err)
+			}
+		}
+	}
+	set, err := registry.Default(registry.Options{AadhaarKey: testKey})
+	if err != nil {
+		t.Fatalf("building adapters: %v", err)
+	}
+	routesInForce := func() *routes.Table { return table }
+
+	server := &api.Server{
+		Ingest:   &ingest.Service{Adapters: set, Store: store, Log: log, Routes: routesInForce},
+		Store:    store,
+		Routes:   routesInForce,
+		Breakers: delivery.NewBreakers(delivery.BreakerConfig{}, log),
+		Versions: versions,
+		Adapters: set,
+		Log:      log,
+		MaxBody:  64 << 10,
+		Tokens:   sampleTokens(t),
+	}
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+	return &sampleHub{url: srv.URL, db: db, store: store}
+}
+
+func readTestdata(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading %s: %v", path, err)
+	}
+	return b
+}
+
+func jsonBody(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("encoding request: %v", err)
+	}
+	return b
+}
+
+// post is a call with a JSON body.
+func post(method, target, token string, body []byte) call {
+	return call{method: method, target: target, token: token,
+		contentType: "application/json", body: body}
+}
+
+func get(target, token string) call {
+	return call{method: http.MethodGet, target: target, token: token}
+}
+
+// TestOpenAPIResponsesConform sends sample requests to a hub and checks
+// every response against the document, then checks that the samples
+// reached every operation.
+func TestOpenAPIResponsesConform(t *testing.T) {
+	h := newSampleHub(t, true)
+	c := newConformance(t, h.url)
+
+	sampleAccess(t, c, h)
+	firID := sampleInbound(t, c, h)
+	deliveries := sampleMessages(t, c, h, firID)
+	sampleReplays(t, c, h, deliveries)
+	sampleRoutesVersions(t, c, h)
+	sampleExplain(t, c, h, firID)
+	sampleService(t, c, h)
+
+	sampleEmptyRoutes(t, c, newSampleHub(t, false))
+	down := newSampleHub(t, true)
+	if err := down.db.Close(); err != nil {
+		t.Fatalf("closing database: %v", err)
+	}
+	sampleUnavailable(t, c, down)
+
+	c.wantCoverage(t)
+}
+
+// sampleAccess calls every endpoint that needs a token without one and
+// with a token of the other kind.
+func sampleAccess(t *testing.T, c *conformance, h *sampleHub) {
+	wrongToken := map[string]string{"agency": operatorToken, "operator": policeToken}
+	for _, r := range api.Routes() {
+		if r.Access == "public" {
+			continue
+		}
+		target := fillPathParams(r.Path)
+		c.do(t, h.url, call{method: r.Method, target: target}, http.StatusUnauthorized)
+		c.do(t, h.url, call{method: r.Method, target: target, token: wrongToken[r.Access]},
+			http.StatusForbidden)
+	}
+}
+
+// sampleInbound posts agency bodies and returns the id of the FIR.
+func sampleInbound(t *testing.T, c *conformance, h *sampleHub) string {
+	const inbound = "/api/v1/inbound/police"
+	fir := firBody(t, "OPENAPI-FIR-1", nil)
+	r := c.do(t, h.url, post(http.MethodPost, inbound, policeToken, fir), http.StatusAccepted)
+	var in api.InboundResponse
+	if err := json.Unmarshal(r.body, &in); err != nil {
+		t.Fatalf("decoding inbound response: %v", err)
+	}
+	c.do(t, h.url, post(http.MethodPost, inbound, policeToken, fir), http.StatusOK)
+
+	xml := call{method: http.MethodPost, target: "/api/v1/inbound/prisons", token: prisonsToken,
+		contentType: "application/xml",
+		body:        readTestdata(t, "../../adapters/prisons/testdata/booking_report.xml")}
+	c.do(t, h.url, xml, http.StatusAccepted)
+
+	other := firBody(t, "OPENAPI-FIR-2", nil)
+	c.do(t, h.url, post(http.MethodPost, inbound, "not-a-token", other), http.StatusUnauthorized)
+	c.do(t, h.url, post(http.MethodPost, "/api/v1/inbound/prisons", policeToken, other),
+		http.StatusForbidden)
+	c.do(t, h.url, post(http.MethodPost, "/api/v1/inbound/no-such-agency", strangerToken, other),
+		http.StatusNotFound)
+	c.do(t, h.url, post(http.MethodPost, inbound, policeToken, []byte(`{"message_id": "x",`)),
+		http.StatusBadRequest)
+	invalid := firBody(t, "OPENAPI-FIR-3", func(doc map[string]any) {
+		doc["fir"].(map[string]any)["year"] = 1800
+	})
+	c.do(t, h.url, post(http.MethodPost, inbound, policeToken, invalid), http.StatusBadRequest)
+	huge := append(firBody(t, "OPENAPI-FIR-4", nil), strings.Repeat(" ", 64<<10)...)
+	c.do(t, h.url, post(http.MethodPost, inbound, policeToken, huge),
+		http.StatusRequestEntityTooLarge)
+	return in.MessageID
+}
+
+// sampleMessages reads journeys and lists, checks the journeyed message
+// against the canonical schema, and returns the FIR's deliveries by
+// destination.
+func sampleMessages(t *testing.T, c *conformance, h *sampleHub, id string) map[string]string {
+	r := c.do(t, h.url, get("/api/v1/messages/"+id, operatorToken), http.StatusOK)
+	var j struct {
+		Message    json.RawMessage
+		Deliveries []journal.Delivery
+	}
+	if err := json.Unmarshal(r.body, &j); err != nil {
+		t.Fatalf("decoding journey: %v", err)
+	}
+	if err := schemas.Validate("canonical/message.json", j.Message); err != nil {
+		t.Errorf("the journey's message breaks the canonical schema: %v", err)
+	}
+	byDestination := map[string]string{}
+	for _, d := range j.Deliveries {
+		byDestination[d.Destination] = d.ID
+	}
+
+	c.do(t, h.url, get("/api/v1/messages/no-such-message", operatorToken), http.StatusNotFound)
+	c.do(t, h.url, get("/api/v1/messages?source=police&sender_message_id=OPENAPI-FIR-1"+
+		"&case_key=x&correlation_id=y&limit=5", operatorToken), http.StatusOK)
+	c.do(t, h.url, get("/api/v1/messages?limit=5", operatorToken), http.StatusOK)
+	c.do(t, h.url, get("/api/v1/messages?limit=0", operatorToken), http.StatusBadRequest)
+	return byDestination
+}
+
+// sampleReplays kills the FIR's station delivery, lists it and replays
+// it; the registry delivery stays pending.
+func sampleReplays(t *testing.T, c *conformance, h *sampleHub, deliveries map[string]string) {
+	dead, pending := deliveries["station"], deliveries["registry"]
+	if dead == "" || pending == "" {
+		t.Fatalf("the FIR's deliveries are %v, want station and registry", deliveries)
+	}
+	now := time.Now()
+	err := h.store.RecordAttempt(context.Background(), journal.Attempt{
+		DeliveryID: dead, StartedAt: now, FinishedAt: now, StatusCode: 500,
+		Error: "destination answered 500", Result: journal.StatusDead,
+	})
+	if err != nil {
+		t.Fatalf("recording a dead attempt: %v", err)
+	}
+
+	c.do(t, h.url, get("/api/v1/deadletters", operatorToken), http.StatusOK)
+	c.do(t, h.url, get("/api/v1/deadletters?destination=station&route=fir-to-station&reason=500"+
+		"&from=2020-01-01T00:00:00Z&to=2099-01-01T00:00:00%2B05:30&limit=10", operatorToken),
+		http.StatusOK)
+	c.do(t, h.url, get("/api/v1/deadletters?from=yesterday", operatorToken), http.StatusBadRequest)
+
+	replay := "/api/v1/deliveries/" + dead + "/replay"
+	c.do(t, h.url, post(http.MethodPost, replay, operatorToken, []byte(`{"by": "duty officer"}`)),
+		http.StatusCreated)
+	c.do(t, h.url, call{method: http.MethodPost, target: replay, token: operatorToken},
+		http.StatusOK)
+	c.do(t, h.url, post(http.MethodPost, replay, operatorToken, []byte(`{"force": "yes"}`)),
+		http.StatusBadRequest)
+	c.do(t, h.url, post(http.MethodPost, "/api/v1/deliveries/"+pending+"/replay", operatorToken,
+		nil), http.StatusConflict)
+	c.do(t, h.url, post(http.MethodPost, "/api/v1/deliveries/no-such-delivery/replay",
+		operatorToken, nil), http.StatusNotFound)
+
+	many := "/api/v1/deadletters/replay"
+	c.do(t, h.url, post(http.MethodPost, many, operatorToken, []byte(`{"force": true, `+
+		`"destination": "station", "from": "2020-01-01T00:00:00Z", "limit": 10}`)), http.StatusOK)
+	c.do(t, h.url, post(http.MethodPost, many, operatorToken, []byte(`{"destinatio": "station"}`)),
+		http.StatusBadRequest)
+}
+
+// sampleRoutesVersions reads, changes and restores the routes.
+func sampleRoutesVersions(t *testing.T, c *conformance, h *sampleHub) {
+	c.do(t, h.url, get("/api/v1/destinations", operatorToken), http.StatusOK)
+	c.do(t, h.url, get("/api/v1/routes", operatorToken), http.StatusOK)
+
+	changed := sampleRoutes + `  - name: arrest-to-station
+    when: message.type == "arrest"
+    to: [station]
+`
+	change := func(doc string, expect int, dryRun bool) []byte {
+		return jsonBody(t, api.RoutesChange{Document: doc, Comment: "add arrests",
+			Expect: expect, DryRun: dryRun})
+	}
+	const put = http.MethodPut
+	c.do(t, h.url, post(put, "/api/v1/routes", operatorToken, change(changed, 1, true)),
+		http.StatusOK)
+	c.do(t, h.url, post(put, "/api/v1/routes", operatorToken, change(changed, 1, false)),
+		http.StatusCreated)
+	c.do(t, h.url, post(put, "/api/v1/routes", operatorToken, change(sampleRoutes, 1, false)),
+		http.StatusConflict)
+	c.do(t, h.url, post(put, "/api/v1/routes", operatorToken, change(changed, 2, false)),
+		http.StatusConflict)
+	broken := strings.Replace(changed, `"arrest"`, `"arrest" &&`, 1)
+	c.do(t, h.url, post(put, "/api/v1/routes", operatorToken, change(broken, 2, false)),
+		http.StatusBadRequest)
+	c.do(t, h.url, post(put, "/api/v1/routes", operatorToken, nil), http.StatusBadRequest)
+
+	c.do(t, h.url, get("/api/v1/routes/versions", operatorToken), http.StatusOK)
+	c.do(t, h.url, get("/api/v1/routes/versions?limit=1", operatorToken), http.StatusOK)
+	c.do(t, h.url, get("/api/v1/routes/versions?limit=0", operatorToken), http.StatusBadRequest)
+	c.do(t, h.url, get("/api/v1/routes/versions/1", operatorToken), http.StatusOK)
+	c.do(t, h.url, get("/api/v1/routes/versions/99", operatorToken), http.StatusNotFound)
+	c.do(t, h.url, get("/api/v1/routes/versions/one", operatorToken), http.StatusBadRequest)
+
+	restore := "/api/v1/routes/versions/1/restore"
+	c.do(t, h.url, post(http.MethodPost, restore, operatorToken,
+		[]byte(`{"expect": 2, "dry_run": true}`)), http.StatusOK)
+	c.do(t, h.url, post(http.MethodPost, restore, operatorToken,
+		[]byte(`{"expect": 2, "comment": "undo arrests"}`)), http.StatusCreated)
+	c.do(t, h.url, post(http.MethodPost, restore, operatorToken, []byte(`{"expect": 3}`)),
+		http.StatusConflict)
+	c.do(t, h.url, post(http.MethodPost, "/api/v1/routes/versions/99/restore", operatorToken,
+		[]byte(`{"expect": 3}`)), http.StatusNotFound)
+	c.do(t, h.url, post(http.MethodPost, "/api/v1/routes/versions/0/restore", operatorToken,
+		[]byte(`{"expect": 3}`)), http.StatusBadRequest)
+}
+
+// sampleExplain explains a stored message, a canonical message and an
+// agency's body.
+func sampleExplain(t *testing.T, c *conformance, h *sampleHub, id string) {
+	const explain = "/api/v1/routes/explain"
+	r := c.do(t, h.url, get("/api/v1/messages/"+id, operatorToken), http.StatusOK)
+	var j struct{ Message json.RawMessage }
+	if err := json.Unmarshal(r.body, &j); err != nil {
+		t.Fatalf("decoding journey: %v", err)
+	}
+	fir := string(firBody(t, "OPENAPI-FIR-5", nil))
+	arrest := string(readTestdata(t, "../../adapters/police/testdata/arrest.json"))
+
+	ok := []string{
+		`{"message_id": "` + id + `"}`,
+		`{"message": ` + string(j.Message) + `}`,
+		string(jsonBody(t, map[string]string{"agency": "police", "body": fir,
+			"content_type": "application/json"})),
+		string(jsonBody(t, map[string]string{"agency": "police", "body": arrest})),
+	}
+	for _, body := range ok {
+		c.do(t, h.url, post(http.MethodPost, explain, operatorToken, []byte(body)), http.StatusOK)
+	}
+	bad := []string{`{}`, `{"message_id": 7}`, `{"agency": "police", "body": "{"}`,
+		`{"message": {"type": "fir"}}`}
+	for _, body := range bad {
+		c.do(t, h.url, post(http.MethodPost, explain, operatorToken, []byte(body)),
+			http.StatusBadRequest)
+	}
+	c.do(t, h.url, post(http.MethodPost, explain, operatorToken,
+		[]byte(`{"message_id": "no-such-message"}`)), http.StatusNotFound)
+	c.do(t, h.url, post(http.MethodPost, explain, operatorToken,
+		[]byte(`{"agency": "no-such-agency", "body": "x"}`)), http.StatusNotFound)
+}
+
+// sampleService reads the public endpoints and requests no route
+// serves.
+func sampleService(t *testing.T, c *conformance, h *sampleHub) {
+	c.do(t, h.url, get("/healthz", ""), http.StatusOK)
+	c.do(t, h.url, get("/api/v1/openapi.json", ""), http.StatusOK)
+	c.do(t, h.url, get("/api/v1/openapi.yaml", ""), http.StatusOK)
+	c.do(t, h.url, call{method: http.MethodDelete, target: "/api/v1/routes",
+		token: operatorToken}, http.StatusMethodNotAllowed)
+	c.do(t, h.url, get("/api/v1/inbound/police", policeToken), http.StatusMethodNotAllowed)
+	c.do(t, h.url, get("/api/v1/no-such-endpoint", operatorToken), http.StatusNotFound)
+}
+
+// sampleEmptyRoutes reads and changes the routes of a hub whose routes
+// store has no version.
+func sampleEmptyRoutes(t *testing.T, c *conformance, h *sampleHub) {
+	c.do(t, h.url, get("/api/v1/routes", operatorToken), http.StatusNotFound)
+	c.do(t, h.url, get("/api/v1/routes/versions", operatorToken), http.StatusOK)
+	change := jsonBody(t, api.RoutesChange{Document: sampleRoutes, Expect: 0})
+	c.do(t, h.url, post(http.MethodPut, "/api/v1/routes", operatorToken, change),
+		http.StatusNotFound)
+}
+
+// sampleUnavailable sends requests to a hub whose database is closed.
+func sampleUnavailable(t *testing.T, c *conformance, h *sampleHub) {
+	const status = http.StatusServiceUnavailable
+	fir := firBody(t, "OPENAPI-FIR-6", nil)
+	c.do(t, h.url, post(http.MethodPost, "/api/v1/inbound/police", policeToken, fir), status)
+	for _, target := range []string{
+		"/api/v1/messages", "/api/v1/messages/some-id", "/api/v1/deadletters",
+		"/api/v1/routes", "/api/v1/routes/versions", "/api/v1/routes/versions/1",
+	} {
+		c.do(t, h.url, get(target, operatorToken), status)
+	}
+	change := jsonBody(t, api.RoutesChange{Document: sampleRoutes + "# changed\n", Expect: 1})
+	for _, k := range []call{
+		post(http.MethodPost, "/api/v1/deadletters/replay", operatorToken, nil),
+		post(http.MethodPost, "/api/v1/deliveries/some-id/replay", operatorToken, nil),
+		post(http.MethodPut, "/api/v1/routes", operatorToken, change),
+		post(http.MethodPost, "/api/v1/routes/versions/1/restore", operatorToken,
+			[]byte(`{"expect": 1}`)),
+		post(http.MethodPost, "/api/v1/routes/explain", operatorToken,
+			[]byte(`{"message_id": "some-id"}`)),
+	} {
+		c.do(t, h.url, k, status)
+	}
+}
