@@ -62,6 +62,9 @@ type Config struct {
 	// RoutesInterval is how often the hub looks for a new routes version
 	// in the store. Default 2s.
 	RoutesInterval time.Duration
+	// Verification configures passport police verification: the
+	// jurisdiction table, the deadline and the tracker's clock.
+	Verification VerificationConfig
 	// Breaker configures each destination's circuit breaker.
 	Breaker delivery.BreakerConfig
 	// ShutdownTimeout bounds how long Run waits for in-flight requests

@@ -40,8 +40,10 @@ type Hub struct {
 	running    map[string]bool
 	breakers   *delivery.Breakers
 	requeuer   *delivery.Requeuer
-	server     *http.Server
-	listener   net.Listener
+	// verification is passport verification: index, enrichers, tracker.
+	verification *hubVerification
+	server       *http.Server
+	listener     net.Listener
 }
 
 // Open checks the configuration, opens the journal and bus, compiles the
@@ -165,13 +167,22 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	if err := h.buildRouter(ctx, worker); err != nil {
 		return err
 	}
+	v, err := openVerification(ctx, h, h.cfg.Verification)
+	if err != nil {
+		return fmt.Errorf("opening passport verification: %w", err)
+	}
+	if err := v.install(svc); err != nil {
+		v.close()
+		return err
+	}
+	h.verification = v
 	apiServer := &api.Server{
 		Ingest: svc, Store: h.backend.store, Routes: h.table.Load,
 		Breakers: h.breakers, Log: log, Tokens: h.cfg.Tokens,
 		Versions: h.backend.routes, Adapters: set,
 	}
 	h.server = &http.Server{
-		Handler:           apiServer.Handler(),
+		Handler:           v.handler(apiServer.Handler(), h.cfg.Tokens),
 		ReadHeaderTimeout: 10 * time.Second,
 		// A client that stalls while sending its body is cut off rather
 		// than holding a connection.
@@ -182,6 +193,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	}
 	ln, err := net.Listen("tcp", h.cfg.Listen)
 	if err != nil {
+		v.close()
 		return fmt.Errorf("listening on %s: %w", h.cfg.Listen, err)
 	}
 	h.listener = ln
@@ -293,6 +305,11 @@ func (h *Hub) Run(ctx context.Context) error {
 	if h.backend.start != nil {
 		go h.backend.start(requeueCtx)
 	}
+	trackDone := make(chan struct{})
+	go func() {
+		defer close(trackDone)
+		h.verification.run(requeueCtx)
+	}()
 	watchDone := make(chan struct{})
 	go func() {
 		defer close(watchDone)
@@ -314,11 +331,13 @@ func (h *Hub) Run(ctx context.Context) error {
 	stopRequeue()
 	<-requeueDone
 	<-watchDone
+	<-trackDone
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), h.cfg.ShutdownTimeout)
 	defer cancel()
 	err = errors.Join(runErr,
 		h.server.Shutdown(shutdownCtx),
 		h.router.Close(),
+		h.verification.close(),
 		h.backend.close(),
 	)
 	log.Info("hub stopped")
