@@ -1,22 +1,14 @@
 package passport
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
-
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
-	"github.com/sangam-hub/sangam/schemas"
 )
 
-// Rules of the checks that JSON Schema cannot express, as they appear in
-// schemas.Violation.Rule.
+// Rules of the passport checks that JSON Schema cannot express, as they
+// appear in schemas.Violation.Rule. The jsondoc.Rule constants name the
+// rules every JSON adapter shares.
 const (
-	ruleFuture     = "future"          // a date or time after now
-	ruleChronology = "chronology"      // dates out of order, such as a due date before the request
-	ruleAadhaar    = "aadhaar"         // not a valid Aadhaar number
-	ruleBlank      = "blank"           // a name of white space only
 	ruleCheckDigit = "mrz-check-digit" // an MRZ check digit that does not match its field
 	ruleMRZDate    = "mrz-date"        // an MRZ date that is no calendar date
 	ruleMRZFormat  = "mrz-format"      // MRZ lines of the wrong count, length or characters
@@ -25,82 +17,22 @@ const (
 	ruleCases      = "cases"           // cases on a report that is not adverse
 )
 
-// ist is India Standard Time, the zone of dates without a time.
-var ist = time.FixedZone("IST", 5*3600+1800)
-
 // redactedAadhaar replaces an Aadhaar value that is not a valid number,
 // so that not even a mistyped number is kept.
 const redactedAadhaar = "XXXXXXXXXXXX"
 
+// dateTimeExample is the date-time that the message about an invalid
+// one offers.
+const dateTimeExample = "2025-09-30T11:20:00+05:30"
+
 // checker maps one document to canonical form and collects every
 // violation it finds on the way, each with a JSON pointer into the input.
 type checker struct {
-	cfg        Config
-	violations []schemas.Violation
-	// masked is set when a clear Aadhaar number in the document was
-	// replaced by its masked form.
-	masked bool
+	jsondoc.Checker
 }
 
-func (c *checker) add(pointer, rule, format string, args ...any) {
-	c.violations = append(c.violations, schemas.Violation{
-		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
-	})
-}
-
-// ptr joins a JSON pointer from its reference tokens. Tokens are the
-// document's own snake_case keys and array indexes, which need no
-// escaping.
-func ptr(tokens ...any) string {
-	var b strings.Builder
-	for _, t := range tokens {
-		b.WriteByte('/')
-		switch t := t.(type) {
-		case int:
-			b.WriteString(strconv.Itoa(t))
-		case string:
-			b.WriteString(strings.TrimPrefix(t, "/"))
-		}
-	}
-	return b.String()
-}
-
-// dateTime parses an RFC 3339 date-time at pointer. It returns the zero
-// time for an empty or invalid value, and reports invalid and future
-// values.
-func (c *checker) dateTime(pointer, s string) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		c.add(pointer, "format",
-			"invalid date-time %q: want RFC 3339, such as 2025-09-30T11:20:00+05:30", s)
-		return time.Time{}
-	}
-	if limit := c.cfg.Now().Add(c.cfg.ClockSkew); t.After(limit) {
-		c.add(pointer, ruleFuture, "%s is in the future", s)
-	}
-	return t
-}
-
-// date parses a YYYY-MM-DD date at pointer as midnight in IST. It returns
-// the zero time for an empty or invalid value. When pastOnly is set, a
-// date after today in IST is reported too.
-func (c *checker) date(pointer, s string, pastOnly bool) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	t, err := time.ParseInLocation(time.DateOnly, s, ist)
-	if err != nil {
-		c.add(pointer, "format", "invalid date %q: want YYYY-MM-DD", s)
-		return time.Time{}
-	}
-	y, m, d := c.cfg.Now().In(ist).Date()
-	if today := time.Date(y, m, d, 0, 0, 0, 0, ist); pastOnly && t.After(today) {
-		c.add(pointer, ruleFuture, "%s is in the future", s)
-	}
-	return t
+func newChecker(cfg jsondoc.Config) *checker {
+	return &checker{Checker: jsondoc.Checker{Config: cfg, DateTimeExample: dateTimeExample}}
 }
 
 func (c *checker) names(pointer string, ns []name) []canonical.Name {
@@ -114,7 +46,7 @@ func (c *checker) names(pointer string, ns []name) []canonical.Name {
 			Initials: n.Initials, Script: n.Script,
 		})
 		if out[i].Full == "" && n.Full != "" {
-			c.add(ptr(pointer, i, "full"), ruleBlank, "name is only white space")
+			c.Add(jsondoc.Pointer(pointer, i, "full"), jsondoc.RuleBlank, "name is only white space")
 		}
 	}
 	return out
@@ -128,11 +60,11 @@ func (c *checker) identifier(pointer string, id *identifier) canonical.Identifie
 	if id.Type != canonical.IDAadhaar || canonical.IsMaskedAadhaar(id.Number) {
 		return out
 	}
-	c.masked = true
-	masked, err := canonical.MaskAadhaar(id.Number, c.cfg.AadhaarKey)
+	c.Masked = true
+	masked, err := canonical.MaskAadhaar(id.Number, c.Config.AadhaarKey)
 	if err != nil {
 		// The error names no digits, so the violation can be logged.
-		c.add(ptr(pointer, "number"), ruleAadhaar, "%v", err)
+		c.Add(jsondoc.Pointer(pointer, "number"), jsondoc.RuleAadhaar, "%v", err)
 		id.Number = redactedAadhaar
 		return canonical.Identifier{Type: id.Type, Value: redactedAadhaar, Issuer: id.Issuer}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/adapters/passport/mrz"
 	"github.com/sangam-hub/sangam/canonical"
 )
@@ -11,12 +12,12 @@ import (
 // request maps a verification request. Its message occurred when the
 // passport office raised it, and its case is the passport file.
 func (c *checker) request(doc *requestDoc) canonical.Message {
-	c.dateTime("/sent_at", doc.SentAt)
-	requested := c.dateTime("/requested_at", doc.RequestedAt)
-	due := c.date("/due_on", doc.DueOn, false)
+	c.DateTime("/sent_at", doc.SentAt)
+	requested := c.DateTime("/requested_at", doc.RequestedAt)
+	due := c.Date("/due_on", doc.DueOn, false)
 	if !requested.IsZero() && !due.IsZero() {
-		if day := requested.In(ist).Format(time.DateOnly); doc.DueOn < day {
-			c.add("/due_on", ruleChronology, "due date %s is before the request's date, %s (IST)",
+		if day := requested.In(jsondoc.IST).Format(time.DateOnly); doc.DueOn < day {
+			c.Add("/due_on", jsondoc.RuleChronology, "due date %s is before the request's date, %s (IST)",
 				doc.DueOn, day)
 		}
 	}
@@ -32,7 +33,7 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 	}
 	switch {
 	case doc.OldPassport != nil && doc.Kind == string(canonical.VerificationFresh):
-		c.add("/old_passport", ruleFresh, "a fresh application has no old passport: "+
+		c.Add("/old_passport", ruleFresh, "a fresh application has no old passport: "+
 			"set kind to reissue or leave out old_passport")
 	case doc.OldPassport != nil:
 		req.OldPassport = c.oldPassport(doc.OldPassport.MRZ, req.Applicant.DateOfBirth)
@@ -54,7 +55,7 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 func (c *checker) applicant(a *applicant) canonical.Person {
 	const at = "/applicant"
 	p := canonical.Person{
-		Names:       c.names(ptr(at, "names"), a.Names),
+		Names:       c.names(jsondoc.Pointer(at, "names"), a.Names),
 		Sex:         canonical.Sex(a.Sex),
 		DateOfBirth: a.DateOfBirth,
 		Nationality: a.Nationality,
@@ -65,18 +66,18 @@ func (c *checker) applicant(a *applicant) canonical.Person {
 		},
 	}
 	if len(a.Aliases) > 0 {
-		p.Aliases = c.names(ptr(at, "aliases"), a.Aliases)
+		p.Aliases = c.names(jsondoc.Pointer(at, "aliases"), a.Aliases)
 	}
-	c.date(ptr(at, "date_of_birth"), a.DateOfBirth, true)
+	c.Date(jsondoc.Pointer(at, "date_of_birth"), a.DateOfBirth, true)
 	for i, r := range a.Relatives {
 		rel := canonical.Relative{Relation: r.Relation, Name: canonical.NormalizeText(r.Name)}
 		if rel.Name == "" && r.Name != "" {
-			c.add(ptr(at, "relatives", i, "name"), ruleBlank, "name is only white space")
+			c.Add(jsondoc.Pointer(at, "relatives", i, "name"), jsondoc.RuleBlank, "name is only white space")
 		}
 		p.Relatives = append(p.Relatives, rel)
 	}
 	for i := range a.Identifiers {
-		id := c.identifier(ptr(at, "identifiers", i), &a.Identifiers[i])
+		id := c.identifier(jsondoc.Pointer(at, "identifiers", i), &a.Identifiers[i])
 		p.Identifiers = append(p.Identifiers, id)
 	}
 	return p
@@ -98,16 +99,16 @@ const mrzPointer = "/old_passport/mrz"
 // the applicant's date settles the century. Any other date contradicts
 // the application and is reported.
 func (c *checker) oldPassport(lines []string, birth string) *canonical.MRZ {
-	d, err := mrz.Parse(lines, c.cfg.Now())
+	d, err := mrz.Parse(lines, c.Config.Now())
 	var problems mrz.Errors
 	if errors.As(err, &problems) {
 		for _, p := range problems {
-			c.add(mrzPointer, mrzRule(p.Err), "%v", p)
+			c.Add(mrzPointer, mrzRule(p.Err), "%v", p)
 		}
 		return nil
 	}
 	if err != nil {
-		c.add(mrzPointer, ruleMRZFormat, "%v", err)
+		c.Add(mrzPointer, ruleMRZFormat, "%v", err)
 		return nil
 	}
 
@@ -116,7 +117,7 @@ func (c *checker) oldPassport(lines []string, birth string) *canonical.MRZ {
 		if len(birth) == len(time.DateOnly) && birth[2:] == out.DateOfBirth[2:] {
 			out.DateOfBirth = birth
 		} else {
-			c.add(mrzPointer, ruleMRZMatch, "date of birth in the MRZ, %s, differs from "+
+			c.Add(mrzPointer, ruleMRZMatch, "date of birth in the MRZ, %s, differs from "+
 				"the applicant's, %s", out.DateOfBirth, birth)
 		}
 	}
@@ -148,10 +149,10 @@ func canonicalMRZ(d mrz.Document) *canonical.MRZ {
 // station made the report, and its CorrelationID is in_reply_to, the hub
 // message id of the request.
 func (c *checker) report(doc *reportDoc) canonical.Message {
-	c.dateTime("/sent_at", doc.SentAt)
-	reported := c.dateTime("/reported_at", doc.ReportedAt)
+	c.DateTime("/sent_at", doc.SentAt)
+	reported := c.DateTime("/reported_at", doc.ReportedAt)
 	if len(doc.Cases) > 0 && doc.Outcome != string(canonical.VerificationAdverse) {
-		c.add("/cases", ruleCases, "only an adverse report lists cases, not one with outcome %s",
+		c.Add("/cases", ruleCases, "only an adverse report lists cases, not one with outcome %s",
 			doc.Outcome)
 	}
 	rep := &canonical.VerificationReport{

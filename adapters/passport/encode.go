@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/adapters/passport/mrz"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
@@ -176,7 +177,7 @@ func reportDocument(m *canonical.Message) *reportDoc {
 	r := m.VerificationReport
 	reported := m.OccurredAt
 	if reported.IsZero() {
-		reported, _ = time.ParseInLocation(time.DateOnly, r.ReportedOn, ist)
+		reported, _ = time.ParseInLocation(time.DateOnly, r.ReportedOn, jsondoc.IST)
 	}
 	doc := &reportDoc{
 		envelope:      envelopeOf(m, docReport),

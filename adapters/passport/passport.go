@@ -16,10 +16,10 @@
 package passport
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"time"
+
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 )
 
 // Agency is the agency name the adapter speaks for.
@@ -27,13 +27,6 @@ const Agency = "passport"
 
 // ContentType is the media type of every verification document.
 const ContentType = "application/json"
-
-// minKeyLength is the shortest Aadhaar key Config.Validate accepts, in
-// bytes: the output size of HMAC-SHA256.
-const minKeyLength = 32
-
-// defaultClockSkew is Config.ClockSkew's default.
-const defaultClockSkew = 10 * time.Minute
 
 // Config configures the adapter.
 type Config struct {
@@ -52,31 +45,16 @@ type Config struct {
 
 // Validate returns an error when c cannot build an adapter.
 func (c Config) Validate() error {
-	if len(c.AadhaarKey) < minKeyLength {
-		return fmt.Errorf("invalid passport adapter config: AadhaarKey has %d bytes, want at least %d",
-			len(c.AadhaarKey), minKeyLength)
-	}
-	if c.ClockSkew < 0 {
-		return errors.New("invalid passport adapter config: ClockSkew is negative")
+	if err := jsondoc.Config(c).Validate(); err != nil {
+		return fmt.Errorf("invalid passport adapter config: %w", err)
 	}
 	return nil
-}
-
-func (c Config) withDefaults() Config {
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-	if c.ClockSkew == 0 {
-		c.ClockSkew = defaultClockSkew
-	}
-	c.AadhaarKey = bytes.Clone(c.AadhaarKey)
-	return c
 }
 
 // Adapter translates verification documents to canonical messages and
 // back. It keeps no state between calls and is safe for concurrent use.
 type Adapter struct {
-	cfg Config
+	cfg jsondoc.Config
 }
 
 // New returns an adapter configured by cfg, or an error when cfg is
@@ -85,7 +63,7 @@ func New(cfg Config) (*Adapter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Adapter{cfg: cfg.withDefaults()}, nil
+	return &Adapter{cfg: jsondoc.Config(cfg).WithDefaults()}, nil
 }
 
 // Agency returns "passport".

@@ -1,120 +1,48 @@
 package police
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
-	"github.com/sangam-hub/sangam/schemas"
 )
 
-// Rules of the checks that JSON Schema cannot express, as they appear in
-// schemas.Violation.Rule.
+// Rules of the police checks that JSON Schema cannot express, as they
+// appear in schemas.Violation.Rule. The jsondoc.Rule constants name the
+// rules every JSON adapter shares.
 const (
 	ruleSection     = "section"       // not a section of the IPC or BNS
 	ruleCodeInForce = "code-in-force" // IPC cited for an offence from 1 July 2024, or BNS before
-	ruleFuture      = "future"        // a date or time after now
-	ruleChronology  = "chronology"    // events out of order, such as an FIR before its offence
 	ruleFIRYear     = "fir-year"      // FIR year differs from the year of its registration
-	ruleAadhaar     = "aadhaar"       // not a valid Aadhaar number
-	ruleBlank       = "blank"         // a name of white space only
 	ruleCharged     = "charged"       // a chargesheet that charges no one
 	ruleAct         = "act"           // an act that canonical.Acts does not list
 	ruleState       = "state"         // not the code of an Indian state or union territory
 	ruleBirthDate   = "date-of-birth" // born before 1900 or after the document's date
 )
 
-// ist is India Standard Time, the zone of dates without a time.
-var ist = time.FixedZone("IST", 5*3600+1800)
+// dateTimeExample is the date-time that the message about an invalid
+// one offers.
+const dateTimeExample = "2025-09-14T10:45:00+05:30"
 
 // checker maps one police document to canonical form and collects every
 // violation it finds on the way, each with a JSON pointer into the input.
 type checker struct {
-	cfg        Config
-	violations []schemas.Violation
+	jsondoc.Checker
 	// documentDay is the day, in IST, of the event the document records,
 	// or zero when unknown. No one named in it can be born later.
 	documentDay time.Time
 }
 
-func (c *checker) add(pointer, rule, format string, args ...any) {
-	c.violations = append(c.violations, schemas.Violation{
-		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
-	})
-}
-
-// ptr joins a JSON pointer from its reference tokens. Tokens are the
-// document's own snake_case keys and array indexes, which need no
-// escaping.
-func ptr(tokens ...any) string {
-	var b strings.Builder
-	for _, t := range tokens {
-		b.WriteByte('/')
-		switch t := t.(type) {
-		case int:
-			b.WriteString(strconv.Itoa(t))
-		case string:
-			b.WriteString(strings.TrimPrefix(t, "/"))
-		}
-	}
-	return b.String()
-}
-
-// dateTime parses an RFC 3339 date-time at pointer. It returns the zero
-// time for an empty or invalid value, and reports invalid and future
-// values.
-func (c *checker) dateTime(pointer, s string) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		c.add(pointer, "format", "invalid date-time %q: want RFC 3339, such as 2025-09-14T10:45:00+05:30", s)
-		return time.Time{}
-	}
-	if limit := c.cfg.Now().Add(c.cfg.ClockSkew); t.After(limit) {
-		c.add(pointer, ruleFuture, "%s is in the future", s)
-	}
-	return t
-}
-
-// date parses a YYYY-MM-DD date at pointer as midnight in IST. It returns
-// the zero time for an empty or invalid value, and reports invalid dates
-// and dates after today in IST.
-func (c *checker) date(pointer, s string) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	t, err := time.ParseInLocation(time.DateOnly, s, ist)
-	if err != nil {
-		c.add(pointer, "format", "invalid date %q: want YYYY-MM-DD", s)
-		return time.Time{}
-	}
-	y, m, d := c.cfg.Now().In(ist).Date()
-	if today := time.Date(y, m, d, 0, 0, 0, 0, ist); t.After(today) {
-		c.add(pointer, ruleFuture, "%s is in the future", s)
-	}
-	return t
-}
-
-// notBefore reports a chronology violation at pointer when later is
-// before earlier, the value at earlierPointer. Zero times are unknown and
-// pass.
-func (c *checker) notBefore(pointer string, later time.Time, earlierPointer string, earlier time.Time) {
-	if later.IsZero() || earlier.IsZero() || !later.Before(earlier) {
-		return
-	}
-	c.add(pointer, ruleChronology, "%s is before %s, %s",
-		later.Format(time.RFC3339), earlierPointer, earlier.Format(time.RFC3339))
+func newChecker(cfg jsondoc.Config) *checker {
+	return &checker{Checker: jsondoc.Checker{Config: cfg, DateTimeExample: dateTimeExample}}
 }
 
 // setDocumentTime records when the event the document reports happened.
 func (c *checker) setDocumentTime(t time.Time) {
 	if !t.IsZero() {
-		y, m, d := t.In(ist).Date()
-		c.documentDay = time.Date(y, m, d, 0, 0, 0, 0, ist)
+		y, m, d := t.In(jsondoc.IST).Date()
+		c.documentDay = time.Date(y, m, d, 0, 0, 0, 0, jsondoc.IST)
 	}
 }
 
@@ -123,20 +51,20 @@ func (c *checker) setDocumentTime(t time.Time) {
 // more than the allowed clock skew. An event in the future is reported
 // as such already, and is skipped here.
 func (c *checker) sentNotBefore(sent time.Time, eventPointer string, event time.Time) {
-	if sent.IsZero() || event.IsZero() || !sent.Add(c.cfg.ClockSkew).Before(event) {
+	if sent.IsZero() || event.IsZero() || !sent.Add(c.Config.ClockSkew).Before(event) {
 		return
 	}
-	if event.After(c.cfg.Now().Add(c.cfg.ClockSkew)) {
+	if event.After(c.Config.Now().Add(c.Config.ClockSkew)) {
 		return
 	}
-	c.add("/sent_at", ruleChronology, "%s is before %s, %s, by more than the allowed clock skew of %s",
-		sent.Format(time.RFC3339), eventPointer, event.Format(time.RFC3339), c.cfg.ClockSkew)
+	c.Add("/sent_at", jsondoc.RuleChronology, "%s is before %s, %s, by more than the allowed clock skew of %s",
+		sent.Format(time.RFC3339), eventPointer, event.Format(time.RFC3339), c.Config.ClockSkew)
 }
 
 // firRef maps the FIR reference at pointer and checks its state code.
 func (c *checker) firRef(pointer string, f firRef) canonical.FIRRef {
 	if f.State != "" && !canonical.ValidState(f.State) {
-		c.add(ptr(pointer, "state"), ruleState, "unknown state code %q: want the two-letter code of "+
+		c.Add(jsondoc.Pointer(pointer, "state"), ruleState, "unknown state code %q: want the two-letter code of "+
 			"an Indian state or union territory, such as KL (canonical.States lists them)", f.State)
 	}
 	return canonicalFIR(f)
@@ -165,13 +93,13 @@ type offenceWindow struct {
 func (c *checker) window(pointer string, o *occurrence, firYear int) offenceWindow {
 	var w offenceWindow
 	if o != nil {
-		w.earliest = c.dateTime(ptr(pointer, "from"), o.From)
-		w.to = c.dateTime(ptr(pointer, "to"), o.To)
-		c.notBefore(ptr(pointer, "to"), w.to, ptr(pointer, "from"), w.earliest)
+		w.earliest = c.DateTime(jsondoc.Pointer(pointer, "from"), o.From)
+		w.to = c.DateTime(jsondoc.Pointer(pointer, "to"), o.To)
+		c.NotBefore(jsondoc.Pointer(pointer, "to"), w.to, jsondoc.Pointer(pointer, "from"), w.earliest)
 		w.latest = w.earliest
 	}
 	if firYear > 0 {
-		yearEnd := time.Date(firYear+1, time.January, 1, 0, 0, 0, 0, ist).Add(-time.Nanosecond)
+		yearEnd := time.Date(firYear+1, time.January, 1, 0, 0, 0, 0, jsondoc.IST).Add(-time.Nanosecond)
 		if w.latest.IsZero() || yearEnd.Before(w.latest) {
 			w.latest = yearEnd
 		}
@@ -185,14 +113,14 @@ func (c *checker) window(pointer string, o *occurrence, firYear int) offenceWind
 func (c *checker) charges(pointer string, sections []section, w offenceWindow) []canonical.Charge {
 	out := make([]canonical.Charge, 0, len(sections))
 	for i, s := range sections {
-		at := ptr(pointer, i)
-		act := c.act(ptr(at, "act"), s.Act)
+		at := jsondoc.Pointer(pointer, i)
+		act := c.act(jsondoc.Pointer(at, "act"), s.Act)
 		if s.Section != "" && act != "" {
 			if err := canonical.CheckSection(act, s.Section); err != nil {
-				c.add(ptr(at, "section"), ruleSection, "%v", err)
+				c.Add(jsondoc.Pointer(at, "section"), ruleSection, "%v", err)
 			}
 		}
-		c.codeInForce(ptr(at, "act"), act, w)
+		c.codeInForce(jsondoc.Pointer(at, "act"), act, w)
 		out = append(out, canonical.Charge{
 			Sequence: i + 1, Act: act, Section: s.Section,
 			OffenseID: s.OffenceCode, Description: s.Description,
@@ -209,7 +137,7 @@ func (c *checker) act(pointer, name string) string {
 	}
 	code, ok := canonical.NormalizeAct(name)
 	if !ok {
-		c.add(pointer, ruleAct, "unknown act %q: want one of the codes %s, or the act's name, "+
+		c.Add(pointer, ruleAct, "unknown act %q: want one of the codes %s, or the act's name, "+
 			"such as Indian Penal Code (canonical.Acts lists the names)",
 			name, strings.Join(canonical.ActCodes(), ", "))
 	}
@@ -220,11 +148,11 @@ func (c *checker) codeInForce(pointer, act string, w offenceWindow) {
 	start := canonical.BNSCommencement
 	switch {
 	case act == canonical.ActIPC && !w.earliest.IsZero() && !w.earliest.Before(start):
-		c.add(pointer, ruleCodeInForce, "IPC cited for an offence that occurred at %s, "+
+		c.Add(pointer, ruleCodeInForce, "IPC cited for an offence that occurred at %s, "+
 			"on or after the BNS came into force on 1 July 2024 IST: cite the BNS section",
 			formatIST(w.earliest))
 	case act == canonical.ActBNS && !w.latest.IsZero() && w.latest.Before(start):
-		c.add(pointer, ruleCodeInForce, "BNS cited for an offence that occurred by %s, "+
+		c.Add(pointer, ruleCodeInForce, "BNS cited for an offence that occurred by %s, "+
 			"before the BNS came into force on 1 July 2024 IST: cite the IPC section",
 			formatIST(w.latest))
 	}
@@ -233,7 +161,7 @@ func (c *checker) codeInForce(pointer, act string, w offenceWindow) {
 // formatIST writes t as India Standard Time, the zone in which the hub
 // decides which penal code was in force.
 func formatIST(t time.Time) string {
-	return t.In(ist).Format("2006-01-02 15:04 IST")
+	return t.In(jsondoc.IST).Format("2006-01-02 15:04 IST")
 }
 
 func canonicalOfficer(o officer) canonical.Officer {

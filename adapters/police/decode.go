@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -99,7 +100,7 @@ func (a *Adapter) decodeDocument(body []byte) (canonical.Message, []schemas.Viol
 		return canonical.Message{}, []schemas.Violation{{Rule: "schema", Message: err.Error()}}
 	}
 
-	c := &checker{cfg: a.cfg}
+	c := newChecker(a.cfg)
 	var m canonical.Message
 	switch env.DocumentType {
 	case docFIR:
@@ -111,7 +112,7 @@ func (a *Adapter) decodeDocument(body []byte) (canonical.Message, []schemas.Viol
 	default:
 		return m, schemaViolations // The schema rejects the document type.
 	}
-	return m, merge(schemaViolations, c.violations)
+	return m, merge(schemaViolations, c.Violations)
 }
 
 func validateSchema(body []byte) ([]schemas.Violation, error) {
@@ -141,9 +142,9 @@ func decodeAs[T any](
 	case err == nil:
 	case errors.As(err, &typeErr) && len(schemaViolations) > 0:
 	case errors.As(err, &typeErr):
-		c.add(ptr(strings.ReplaceAll(typeErr.Field, ".", "/")), "type", "%v", err)
+		c.Add(jsondoc.Pointer(strings.ReplaceAll(typeErr.Field, ".", "/")), "type", "%v", err)
 	default:
-		c.add("", "json", "%v", err)
+		c.Add("", "json", "%v", err)
 		return canonical.Message{}
 	}
 	return toMessage(c, doc)

@@ -3,26 +3,27 @@ package police
 import (
 	"time"
 
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
 )
 
 // fir maps an FIR. Its message occurred when the FIR was registered.
 func (c *checker) fir(doc *firDoc) canonical.Message {
-	sent := c.dateTime("/sent_at", doc.SentAt)
+	sent := c.DateTime("/sent_at", doc.SentAt)
 	ref := c.firRef("/fir", doc.FIR)
-	registered := c.dateTime("/registered_at", doc.RegisteredAt)
+	registered := c.DateTime("/registered_at", doc.RegisteredAt)
 	c.setDocumentTime(registered)
 	c.sentNotBefore(sent, "/registered_at", registered)
 	w := c.window("/occurrence", &doc.Occurrence, doc.FIR.Year)
-	received := c.dateTime("/information_received/at", doc.InformationReceived.At)
-	sentToCourt := c.dateTime("/sent_to_court_at", doc.SentToCourtAt)
+	received := c.DateTime("/information_received/at", doc.InformationReceived.At)
+	sentToCourt := c.DateTime("/sent_to_court_at", doc.SentToCourtAt)
 
-	c.notBefore("/registered_at", registered, "/occurrence/from", w.earliest)
-	c.notBefore("/information_received/at", received, "/occurrence/from", w.earliest)
-	c.notBefore("/registered_at", registered, "/information_received/at", received)
-	c.notBefore("/sent_to_court_at", sentToCourt, "/registered_at", registered)
+	c.NotBefore("/registered_at", registered, "/occurrence/from", w.earliest)
+	c.NotBefore("/information_received/at", received, "/occurrence/from", w.earliest)
+	c.NotBefore("/registered_at", registered, "/information_received/at", received)
+	c.NotBefore("/sent_to_court_at", sentToCourt, "/registered_at", registered)
 	if !registered.IsZero() && doc.FIR.Year != 0 && registered.Year() != doc.FIR.Year {
-		c.add("/fir/year", ruleFIRYear, "FIR year %d differs from the year of registered_at, %d",
+		c.Add("/fir/year", ruleFIRYear, "FIR year %d differs from the year of registered_at, %d",
 			doc.FIR.Year, registered.Year())
 	}
 
@@ -45,7 +46,7 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 		fir.Place = canonicalPlace(*doc.Place)
 	}
 	for i, acc := range doc.Accused {
-		fir.Accused = append(fir.Accused, c.firAccused(ptr("accused", i), acc))
+		fir.Accused = append(fir.Accused, c.firAccused(jsondoc.Pointer("accused", i), acc))
 	}
 	if doc.RegisteredBy != nil {
 		fir.Officer = canonicalOfficer(*doc.RegisteredBy)
@@ -60,7 +61,7 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 func (c *checker) firAccused(pointer string, a firAccused) canonical.Accused {
 	out := canonical.Accused{Status: canonical.AccusedStatus(a.Status), Description: a.Description}
 	if a.Person != nil {
-		out.Person = c.person(ptr(pointer, "person"), *a.Person)
+		out.Person = c.person(jsondoc.Pointer(pointer, "person"), *a.Person)
 	}
 	return out
 }
@@ -76,13 +77,13 @@ func canonicalPlace(p place) canonical.Place {
 // arrest maps an arrest or court surrender memo. Its message occurred at
 // the arrest.
 func (c *checker) arrest(doc *arrestDoc) canonical.Message {
-	sent := c.dateTime("/sent_at", doc.SentAt)
+	sent := c.DateTime("/sent_at", doc.SentAt)
 	ref := c.firRef("/fir", doc.FIR)
-	at := c.dateTime("/arrested_at", doc.ArrestedAt)
+	at := c.DateTime("/arrested_at", doc.ArrestedAt)
 	c.setDocumentTime(at)
 	c.sentNotBefore(sent, "/arrested_at", at)
 	w := c.window("/occurrence", doc.Occurrence, doc.FIR.Year)
-	c.notBefore("/arrested_at", at, "/occurrence/from", w.earliest)
+	c.NotBefore("/arrested_at", at, "/occurrence/from", w.earliest)
 
 	arrest := &canonical.Arrest{
 		FIR:               ref,
@@ -111,18 +112,18 @@ func (c *checker) arrest(doc *arrestDoc) canonical.Message {
 // finalReport maps a final report. Its message occurred on the report's
 // date, at midnight IST.
 func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
-	sent := c.dateTime("/sent_at", doc.SentAt)
+	sent := c.DateTime("/sent_at", doc.SentAt)
 	ref := c.firRef("/fir", doc.FIR)
-	reported := c.date("/report_date", doc.ReportDate)
+	reported := c.Date("/report_date", doc.ReportDate, true)
 	c.setDocumentTime(reported)
 	c.sentNotBefore(sent, "/report_date", reported)
 	w := c.window("/occurrence", doc.Occurrence, doc.FIR.Year)
 	if !w.earliest.IsZero() {
-		y, mo, d := w.earliest.In(ist).Date()
-		c.notBefore("/report_date", reported, "/occurrence/from", time.Date(y, mo, d, 0, 0, 0, 0, ist))
+		y, mo, d := w.earliest.In(jsondoc.IST).Date()
+		c.NotBefore("/report_date", reported, "/occurrence/from", time.Date(y, mo, d, 0, 0, 0, 0, jsondoc.IST))
 	}
 	if !reported.IsZero() && doc.FIR.Year != 0 && reported.Year() < doc.FIR.Year {
-		c.add("/report_date", ruleChronology, "report date %s is before the FIR's year, %d",
+		c.Add("/report_date", jsondoc.RuleChronology, "report date %s is before the FIR's year, %d",
 			doc.ReportDate, doc.FIR.Year)
 	}
 
@@ -146,7 +147,7 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 		sheet.Supplementary = doc.SupplementaryNumber
 	}
 	for i, p := range doc.Witnesses {
-		sheet.Witnesses = append(sheet.Witnesses, c.person(ptr("witnesses", i), p))
+		sheet.Witnesses = append(sheet.Witnesses, c.person(jsondoc.Pointer("witnesses", i), p))
 	}
 
 	m := message(doc.envelope, canonical.TypeChargesheet, ref.Key())
@@ -162,7 +163,7 @@ func (c *checker) reportAccused(doc *finalReportDoc) []canonical.Accused {
 	charged := 0
 	for i, a := range doc.Accused {
 		out = append(out, canonical.Accused{
-			Person:              c.person(ptr("accused", i, "person"), a.Person),
+			Person:              c.person(jsondoc.Pointer("accused", i, "person"), a.Person),
 			Description:         a.Description,
 			Status:              canonical.AccusedStatus(a.Status),
 			Charged:             a.Charged,
@@ -173,7 +174,7 @@ func (c *checker) reportAccused(doc *finalReportDoc) []canonical.Accused {
 		}
 	}
 	if doc.Kind == string(canonical.FinalChargesheet) && len(doc.Accused) > 0 && charged == 0 {
-		c.add("/accused", ruleCharged, "a final report of kind chargesheet charges no accused: "+
+		c.Add("/accused", ruleCharged, "a final report of kind chargesheet charges no accused: "+
 			"set charged to true for at least one")
 	}
 	return out

@@ -3,6 +3,7 @@ package police
 import (
 	"time"
 
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
 )
 
@@ -10,7 +11,7 @@ import (
 // Aadhaar number is validated and replaced by its masked form and token.
 func (c *checker) person(pointer string, p person) canonical.Person {
 	out := canonical.Person{
-		Names:       c.names(ptr(pointer, "names"), p.Names),
+		Names:       c.names(jsondoc.Pointer(pointer, "names"), p.Names),
 		Sex:         canonical.Sex(p.Sex),
 		DateOfBirth: p.DateOfBirth,
 		BirthYear:   p.BirthYear,
@@ -18,17 +19,17 @@ func (c *checker) person(pointer string, p person) canonical.Person {
 		Occupation:  p.Occupation,
 	}
 	if len(p.Aliases) > 0 {
-		out.Aliases = c.names(ptr(pointer, "aliases"), p.Aliases)
+		out.Aliases = c.names(jsondoc.Pointer(pointer, "aliases"), p.Aliases)
 	}
-	c.birthDate(ptr(pointer, "date_of_birth"), p.DateOfBirth)
+	c.birthDate(jsondoc.Pointer(pointer, "date_of_birth"), p.DateOfBirth)
 	if p.Age != nil {
-		c.date(ptr(pointer, "age", "as_of"), p.Age.AsOf)
+		c.Date(jsondoc.Pointer(pointer, "age", "as_of"), p.Age.AsOf, true)
 		out.Age = &canonical.Age{Years: p.Age.Years, AsOf: p.Age.AsOf}
 	}
 	for i, r := range p.Relatives {
 		rel := canonical.Relative{Relation: r.Relation, Name: canonical.NormalizeText(r.Name)}
 		if rel.Name == "" && r.Name != "" {
-			c.add(ptr(pointer, "relatives", i, "name"), ruleBlank, "name is only white space")
+			c.Add(jsondoc.Pointer(pointer, "relatives", i, "name"), jsondoc.RuleBlank, "name is only white space")
 		}
 		out.Relatives = append(out.Relatives, rel)
 	}
@@ -36,7 +37,7 @@ func (c *checker) person(pointer string, p person) canonical.Person {
 		out.Addresses = append(out.Addresses, canonicalAddress(a))
 	}
 	for i, id := range p.Identifiers {
-		out.Identifiers = append(out.Identifiers, c.identifier(ptr(pointer, "identifiers", i), id))
+		out.Identifiers = append(out.Identifiers, c.identifier(jsondoc.Pointer(pointer, "identifiers", i), id))
 	}
 	return out
 }
@@ -49,7 +50,7 @@ func (c *checker) names(pointer string, ns []name) []canonical.Name {
 			Initials: n.Initials, Script: n.Script,
 		})
 		if out[i].Full == "" && n.Full != "" {
-			c.add(ptr(pointer, i, "full"), ruleBlank, "name is only white space")
+			c.Add(jsondoc.Pointer(pointer, i, "full"), jsondoc.RuleBlank, "name is only white space")
 		}
 	}
 	return out
@@ -63,11 +64,11 @@ func (c *checker) identifier(pointer string, id identifier) canonical.Identifier
 	if id.Type != canonical.IDAadhaar || canonical.IsMaskedAadhaar(id.Number) {
 		return out
 	}
-	masked, err := canonical.MaskAadhaar(id.Number, c.cfg.AadhaarKey)
+	masked, err := canonical.MaskAadhaar(id.Number, c.Config.AadhaarKey)
 	if err != nil {
 		// ErrInvalidAadhaar's text does not repeat the number, so the
 		// violation can be logged.
-		c.add(ptr(pointer, "number"), ruleAadhaar, "%v", err)
+		c.Add(jsondoc.Pointer(pointer, "number"), jsondoc.RuleAadhaar, "%v", err)
 		return canonical.Identifier{Type: id.Type, Value: redactedAadhaar, Issuer: id.Issuer}
 	}
 	masked.Issuer = id.Issuer
@@ -82,18 +83,18 @@ func canonicalAddress(a address) canonical.Address {
 }
 
 // earliestBirth is the earliest date of birth the adapter accepts.
-var earliestBirth = time.Date(1900, time.January, 1, 0, 0, 0, 0, ist)
+var earliestBirth = time.Date(1900, time.January, 1, 0, 0, 0, 0, jsondoc.IST)
 
 // birthDate checks the date of birth at pointer: a valid date from 1900
 // to the day of the event the document records.
 func (c *checker) birthDate(pointer, s string) {
-	born := c.date(pointer, s)
+	born := c.Date(pointer, s, true)
 	switch {
 	case born.IsZero():
 	case born.Before(earliestBirth):
-		c.add(pointer, ruleBirthDate, "date of birth %s is before 1900", s)
+		c.Add(pointer, ruleBirthDate, "date of birth %s is before 1900", s)
 	case !c.documentDay.IsZero() && born.After(c.documentDay):
-		c.add(pointer, ruleBirthDate, "date of birth %s is after the document's date, %s",
+		c.Add(pointer, ruleBirthDate, "date of birth %s is after the document's date, %s",
 			s, c.documentDay.Format(time.DateOnly))
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -74,7 +75,7 @@ func (a *Adapter) decodeJSON(body []byte) (adapters.Decoded, error) {
 	var env envelope
 	_ = json.Unmarshal(body, &env) // A wrong type is among schemaViolations.
 
-	c := &checker{cfg: a.cfg}
+	c := newChecker(a.cfg)
 	var m canonical.Message
 	var doc any
 	switch env.DocumentType {
@@ -87,12 +88,12 @@ func (a *Adapter) decodeJSON(body []byte) (adapters.Decoded, error) {
 		return adapters.Decoded{}, fmt.Errorf("decoding prison document: %w",
 			schemas.Invalid(schemaViolations...))
 	}
-	if err := schemas.Invalid(merge(schemaViolations, c.violations)...); err != nil {
+	if err := schemas.Invalid(merge(schemaViolations, c.Violations)...); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding prison %s: %w", env.DocumentType, err)
 	}
 
 	d := adapters.Decoded{Messages: []canonical.Message{m}}
-	if c.masked {
+	if c.Masked {
 		if d.Journal, err = json.Marshal(doc); err != nil {
 			return adapters.Decoded{}, fmt.Errorf("decoding prison %s: writing masked journal copy: %w",
 				env.DocumentType, err)
@@ -149,9 +150,9 @@ func decodeAs[T any](
 	case err == nil:
 	case errors.As(err, &typeErr) && len(schemaViolations) > 0:
 	case errors.As(err, &typeErr):
-		c.add(ptr(strings.ReplaceAll(typeErr.Field, ".", "/")), "type", "%v", err)
+		c.Add(jsondoc.Pointer(strings.ReplaceAll(typeErr.Field, ".", "/")), "type", "%v", err)
 	default:
-		c.add("", "json", "%v", err)
+		c.Add("", "json", "%v", err)
 		return canonical.Message{}, doc
 	}
 	return toMessage(c, doc), doc

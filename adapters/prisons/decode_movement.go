@@ -7,12 +7,12 @@ import (
 // movement maps a movement event. Its message occurred at the movement,
 // and its case is the prisoner's (see canonical.Prisoner.CaseKey).
 func (c *checker) movement(doc *movementDoc) canonical.Message {
-	c.dateTime("/sent_at", doc.SentAt)
-	at := c.dateTime("/at", doc.At)
+	c.DateTime("/sent_at", doc.SentAt)
+	at := c.DateTime("/at", doc.At)
 	p := c.prisoner("/prisoner", &doc.Prisoner)
-	c.notBefore("/at", at, "/prisoner/admitted_at", p.AdmittedAt)
+	c.NotBefore("/at", at, "/prisoner/admitted_at", p.AdmittedAt)
 	if doc.ReleaseGround != "" && doc.Kind != string(canonical.MoveRelease) {
-		c.add("/release_ground", ruleGround, "release_ground is only for kind release, "+
+		c.Add("/release_ground", ruleGround, "release_ground is only for kind release, "+
 			"not %s: leave it out", doc.Kind)
 	}
 
@@ -34,13 +34,13 @@ func (c *checker) movement(doc *movementDoc) canonical.Message {
 // courtOrder maps a court order. Its message occurred when the order was
 // issued, or at midnight IST of its date when issued_at is absent.
 func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
-	c.dateTime("/sent_at", doc.SentAt)
-	ordered := c.date("/ordered_on", doc.OrderedOn, true)
-	appear := c.date("/appear_on", doc.AppearOn, false)
-	issued := c.dateTime("/issued_at", doc.IssuedAt)
-	c.notBefore("/appear_on", appear, "/ordered_on", ordered)
+	c.DateTime("/sent_at", doc.SentAt)
+	ordered := c.Date("/ordered_on", doc.OrderedOn, true)
+	appear := c.Date("/appear_on", doc.AppearOn, false)
+	issued := c.DateTime("/issued_at", doc.IssuedAt)
+	c.NotBefore("/appear_on", appear, "/ordered_on", ordered)
 	if doc.ReleaseGround != "" && doc.Kind != string(canonical.OrderRelease) {
-		c.add("/release_ground", ruleGround, "release_ground is only for kind release_order, "+
+		c.Add("/release_ground", ruleGround, "release_ground is only for kind release_order, "+
 			"not %s: leave it out", doc.Kind)
 	}
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/xmlsafe"
 )
@@ -195,7 +196,7 @@ func (n *niemDecoder) maskAadhaar(e *etree.Element, id canonical.Identifier) can
 	masked, err := canonical.MaskAadhaar(id.Value, n.adapter.cfg.AadhaarKey)
 	if err != nil {
 		// The error names no digits, so the number reaches no log.
-		n.fail(xmlsafe.Pointer(value), ruleAadhaar, "%v", err)
+		n.fail(xmlsafe.Pointer(value), jsondoc.RuleAadhaar, "%v", err)
 		value.SetText(redactedAadhaar)
 		return canonical.Identifier{Type: id.Type, Value: redactedAadhaar, Issuer: id.Issuer}
 	}
@@ -263,7 +264,7 @@ func (n *niemDecoder) charge(e *etree.Element, sequence int) (canonical.Charge, 
 func (n *niemDecoder) dateTime(e *etree.Element) time.Time {
 	if v := xmlsafe.PathText(e, nc("DateTime")); v != "" {
 		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
-			if t, err := time.ParseInLocation(layout, v, ist); err == nil {
+			if t, err := time.ParseInLocation(layout, v, jsondoc.IST); err == nil {
 				return t
 			}
 		}
@@ -272,7 +273,7 @@ func (n *niemDecoder) dateTime(e *etree.Element) time.Time {
 		return time.Time{}
 	}
 	if day := n.date(e); day != "" {
-		t, _ := time.ParseInLocation(time.DateOnly, day, ist)
+		t, _ := time.ParseInLocation(time.DateOnly, day, jsondoc.IST)
 		return t
 	}
 	return time.Time{}

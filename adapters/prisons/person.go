@@ -1,6 +1,9 @@
 package prisons
 
-import "github.com/sangam-hub/sangam/canonical"
+import (
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
+	"github.com/sangam-hub/sangam/canonical"
+)
 
 // redactedAadhaar replaces an Aadhaar value that is not a valid number,
 // so that not even a mistyped number is kept.
@@ -11,7 +14,7 @@ const redactedAadhaar = "XXXXXXXXXXXX"
 // form and token.
 func (c *checker) person(pointer string, p *person) canonical.Person {
 	out := canonical.Person{
-		Names:       c.names(ptr(pointer, "names"), p.Names),
+		Names:       c.names(jsondoc.Pointer(pointer, "names"), p.Names),
 		Sex:         canonical.Sex(p.Sex),
 		DateOfBirth: p.DateOfBirth,
 		BirthYear:   p.BirthYear,
@@ -19,17 +22,17 @@ func (c *checker) person(pointer string, p *person) canonical.Person {
 		Occupation:  p.Occupation,
 	}
 	if len(p.Aliases) > 0 {
-		out.Aliases = c.names(ptr(pointer, "aliases"), p.Aliases)
+		out.Aliases = c.names(jsondoc.Pointer(pointer, "aliases"), p.Aliases)
 	}
-	c.date(ptr(pointer, "date_of_birth"), p.DateOfBirth, true)
+	c.Date(jsondoc.Pointer(pointer, "date_of_birth"), p.DateOfBirth, true)
 	if p.Age != nil {
-		c.date(ptr(pointer, "age", "as_of"), p.Age.AsOf, true)
+		c.Date(jsondoc.Pointer(pointer, "age", "as_of"), p.Age.AsOf, true)
 		out.Age = &canonical.Age{Years: p.Age.Years, AsOf: p.Age.AsOf}
 	}
 	for i, r := range p.Relatives {
 		rel := canonical.Relative{Relation: r.Relation, Name: canonical.NormalizeText(r.Name)}
 		if rel.Name == "" && r.Name != "" {
-			c.add(ptr(pointer, "relatives", i, "name"), ruleBlank, "name is only white space")
+			c.Add(jsondoc.Pointer(pointer, "relatives", i, "name"), jsondoc.RuleBlank, "name is only white space")
 		}
 		out.Relatives = append(out.Relatives, rel)
 	}
@@ -41,7 +44,7 @@ func (c *checker) person(pointer string, p *person) canonical.Person {
 	}
 	for i := range p.Identifiers {
 		out.Identifiers = append(out.Identifiers,
-			c.identifier(ptr(pointer, "identifiers", i), &p.Identifiers[i]))
+			c.identifier(jsondoc.Pointer(pointer, "identifiers", i), &p.Identifiers[i]))
 	}
 	return out
 }
@@ -54,7 +57,7 @@ func (c *checker) names(pointer string, ns []name) []canonical.Name {
 			Initials: n.Initials, Script: n.Script,
 		})
 		if out[i].Full == "" && n.Full != "" {
-			c.add(ptr(pointer, i, "full"), ruleBlank, "name is only white space")
+			c.Add(jsondoc.Pointer(pointer, i, "full"), jsondoc.RuleBlank, "name is only white space")
 		}
 	}
 	return out
@@ -68,11 +71,11 @@ func (c *checker) identifier(pointer string, id *identifier) canonical.Identifie
 	if id.Type != canonical.IDAadhaar || canonical.IsMaskedAadhaar(id.Number) {
 		return out
 	}
-	c.masked = true
-	masked, err := canonical.MaskAadhaar(id.Number, c.cfg.AadhaarKey)
+	c.Masked = true
+	masked, err := canonical.MaskAadhaar(id.Number, c.Config.AadhaarKey)
 	if err != nil {
 		// The error names no digits, so the violation can be logged.
-		c.add(ptr(pointer, "number"), ruleAadhaar, "%v", err)
+		c.Add(jsondoc.Pointer(pointer, "number"), jsondoc.RuleAadhaar, "%v", err)
 		id.Number = redactedAadhaar
 		return canonical.Identifier{Type: id.Type, Value: redactedAadhaar, Issuer: id.Issuer}
 	}

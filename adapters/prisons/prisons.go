@@ -20,10 +20,10 @@
 package prisons
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"time"
+
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 )
 
 // Agency is the agency name the adapter speaks for.
@@ -36,13 +36,6 @@ const (
 	// XMLContentType is the media type of NIEM reports.
 	XMLContentType = "application/xml"
 )
-
-// minKeyLength is the shortest Aadhaar key Config.Validate accepts, in
-// bytes: the output size of HMAC-SHA256.
-const minKeyLength = 32
-
-// defaultClockSkew is Config.ClockSkew's default.
-const defaultClockSkew = 10 * time.Minute
 
 // Config configures the adapter.
 type Config struct {
@@ -60,31 +53,16 @@ type Config struct {
 
 // Validate returns an error when c cannot build an adapter.
 func (c Config) Validate() error {
-	if len(c.AadhaarKey) < minKeyLength {
-		return fmt.Errorf("invalid prisons adapter config: AadhaarKey has %d bytes, want at least %d",
-			len(c.AadhaarKey), minKeyLength)
-	}
-	if c.ClockSkew < 0 {
-		return errors.New("invalid prisons adapter config: ClockSkew is negative")
+	if err := jsondoc.Config(c).Validate(); err != nil {
+		return fmt.Errorf("invalid prisons adapter config: %w", err)
 	}
 	return nil
-}
-
-func (c Config) withDefaults() Config {
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-	if c.ClockSkew == 0 {
-		c.ClockSkew = defaultClockSkew
-	}
-	c.AadhaarKey = bytes.Clone(c.AadhaarKey)
-	return c
 }
 
 // Adapter translates prison documents to canonical messages and back. It
 // keeps no state between calls and is safe for concurrent use.
 type Adapter struct {
-	cfg Config
+	cfg jsondoc.Config
 }
 
 // New returns an adapter configured by cfg, or an error when cfg is
@@ -93,7 +71,7 @@ func New(cfg Config) (*Adapter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Adapter{cfg: cfg.withDefaults()}, nil
+	return &Adapter{cfg: jsondoc.Config(cfg).WithDefaults()}, nil
 }
 
 // Agency returns "prisons".

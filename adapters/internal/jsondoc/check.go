@@ -1,0 +1,115 @@
+package jsondoc
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Rules of the checks every JSON adapter makes that JSON Schema cannot
+// express, as they appear in schemas.Violation.Rule.
+const (
+	RuleFuture     = "future"     // a date or time after now
+	RuleChronology = "chronology" // events out of order
+	RuleAadhaar    = "aadhaar"    // not a valid Aadhaar number
+	RuleBlank      = "blank"      // a name of white space only
+)
+
+// Checker maps one JSON document to canonical form and collects every
+// violation it finds on the way, each with a JSON pointer into the
+// input. An adapter's checker embeds it and adds its agency's rules.
+type Checker struct {
+	// Config is the adapter's configuration, with defaults filled in.
+	Config Config
+	// DateTimeExample is the valid date-time that the message about an
+	// invalid one offers, such as "2025-09-14T10:45:00+05:30".
+	DateTimeExample string
+	// Violations are the violations found so far, in order.
+	Violations []schemas.Violation
+	// Masked is set when a clear Aadhaar number in the document was
+	// replaced by its masked form.
+	Masked bool
+}
+
+// Add records a violation of rule at pointer, with a message formatted
+// as by fmt.Sprintf.
+func (c *Checker) Add(pointer, rule, format string, args ...any) {
+	c.Violations = append(c.Violations, schemas.Violation{
+		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// Pointer joins a JSON pointer from its reference tokens: strings, with
+// any leading slash dropped, and ints, the indexes of array elements.
+// Tokens are a document's own snake_case keys, which need no escaping.
+func Pointer(tokens ...any) string {
+	var b strings.Builder
+	for _, t := range tokens {
+		b.WriteByte('/')
+		switch t := t.(type) {
+		case int:
+			b.WriteString(strconv.Itoa(t))
+		case string:
+			b.WriteString(strings.TrimPrefix(t, "/"))
+		}
+	}
+	return b.String()
+}
+
+// DateTime parses an RFC 3339 date-time at pointer. It returns the zero
+// time for an empty or invalid value, and reports invalid values and
+// values more than Config.ClockSkew after Config.Now.
+func (c *Checker) DateTime(pointer, s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		c.Add(pointer, "format", "invalid date-time %q: want RFC 3339, such as %s",
+			s, c.DateTimeExample)
+		return time.Time{}
+	}
+	if limit := c.Config.Now().Add(c.Config.ClockSkew); t.After(limit) {
+		c.Add(pointer, RuleFuture, "%s is in the future", s)
+	}
+	return t
+}
+
+// Date parses a YYYY-MM-DD date at pointer as midnight in IST. It
+// returns the zero time for an empty or invalid value, and reports
+// invalid values. When pastOnly is set, it reports a date after today in
+// IST too.
+func (c *Checker) Date(pointer, s string, pastOnly bool) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation(time.DateOnly, s, IST)
+	if err != nil {
+		c.Add(pointer, "format", "invalid date %q: want YYYY-MM-DD", s)
+		return time.Time{}
+	}
+	y, m, d := c.Config.Now().In(IST).Date()
+	if today := time.Date(y, m, d, 0, 0, 0, 0, IST); pastOnly && t.After(today) {
+		c.Add(pointer, RuleFuture, "%s is in the future", s)
+	}
+	return t
+}
+
+// NotBefore reports a chronology violation at pointer when later is
+// before earlier, the value at earlierPointer. Zero times are unknown
+// and pass.
+func (c *Checker) NotBefore(
+	pointer string,
+	later time.Time,
+	earlierPointer string,
+	earlier time.Time,
+) {
+	if later.IsZero() || earlier.IsZero() || !later.Before(earlier) {
+		return
+	}
+	c.Add(pointer, RuleChronology, "%s is before %s, %s",
+		later.Format(time.RFC3339), earlierPointer, earlier.Format(time.RFC3339))
+}
