@@ -82,7 +82,7 @@ func (c *hubClient) get(ctx context.Context, path string, v any) error {
 // settled polls a message's journey until no delivery is pending.
 func (c *hubClient) settled(ctx context.Context, id string) (journal.Journey, error) {
 	var j journal.Journey
-	err := poll(ctx, func() (bool, error) {
+	err := poll(ctx, settleTimeout, func() (bool, error) {
 		if err := c.get(ctx, "/api/v1/messages/"+id, &j); err != nil {
 			return false, err
 		}
@@ -96,9 +96,9 @@ func (c *hubClient) settled(ctx context.Context, id string) (journal.Journey, er
 
 // waitReplies polls for messages that reply to id, such as a court's
 // registration of a chargesheet.
-func (c *hubClient) waitReplies(ctx context.Context, id string) ([]journal.Summary, error) {
+func (c *hubClient) waitReplies(ctx context.Context, id string, timeout time.Duration) ([]journal.Summary, error) {
 	var found api.FindResponse
-	err := poll(ctx, func() (bool, error) {
+	err := poll(ctx, timeout, func() (bool, error) {
 		if err := c.get(ctx, "/api/v1/messages?correlation_id="+url.QueryEscape(id), &found); err != nil {
 			return false, err
 		}
@@ -111,9 +111,9 @@ func (c *hubClient) waitReplies(ctx context.Context, id string) ([]journal.Summa
 }
 
 // poll calls check every 100ms until it returns true or an error, or
-// settleTimeout passes.
-func poll(ctx context.Context, check func() (bool, error)) error {
-	ctx, cancel := context.WithTimeout(ctx, settleTimeout)
+// timeout passes.
+func poll(ctx context.Context, timeout time.Duration, check func() (bool, error)) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
@@ -124,7 +124,7 @@ func poll(ctx context.Context, check func() (bool, error)) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("gave up after %s", settleTimeout)
+			return fmt.Errorf("gave up after %s", timeout)
 		case <-tick.C:
 		}
 	}

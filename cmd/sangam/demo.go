@@ -19,16 +19,22 @@ import (
 	"github.com/sangam-hub/sangam/internal/hub"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/mocks/court"
+	"github.com/sangam-hub/sangam/mocks/inbox"
+	"github.com/sangam-hub/sangam/mocks/passport"
 	"github.com/sangam-hub/sangam/mocks/police"
+	"github.com/sangam-hub/sangam/mocks/prison"
 	"github.com/sangam-hub/sangam/routes"
 )
 
-// Addresses of the mock agencies, as the embedded default routes name
-// them.
-const (
-	demoCourtAddr  = "127.0.0.1:8401"
-	demoPoliceAddr = "127.0.0.1:8402"
-)
+// The mock agencies, in the order of their ports in the embedded default
+// routes: 127.0.0.1:8401 for the first, 8402 for the next, and so on.
+var demoAgencies = []string{
+	"e-Courts", "police station EKM0412", "passport office", "police station EKM0420",
+	"district police office Kochi City", "immigration FRRO Kochi",
+}
+
+// demoBasePort is the first mock agency's port in the default routes.
+const demoBasePort = 8401
 
 // settleTimeout bounds the wait for one journey to finish.
 const settleTimeout = 60 * time.Second
@@ -37,8 +43,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	config := hubFlags(fs)
 	once := fs.Bool("once", false, "stop after the sample traffic instead of serving until interrupted")
-	courtAddr := fs.String("court-listen", demoCourtAddr, "address of the mock e-Courts system")
-	policeAddr := fs.String("police-listen", demoPoliceAddr, "address of the mock police station")
+	mockPort := fs.Int("mock-port", demoBasePort,
+		"first port of the six mock agencies on 127.0.0.1; 0 picks free ports")
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -52,12 +58,11 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return demo(ctx, cfg, *courtAddr, *policeAddr, *once, stdout)
+	return demo(ctx, cfg, *mockPort, *once, stdout)
 }
 
-func demo(ctx context.Context, cfg hub.Config, courtAddr, policeAddr string, once bool,
-	out io.Writer) error {
-	mocks, err := listenMocks(courtAddr, policeAddr)
+func demo(ctx context.Context, cfg hub.Config, mockPort int, once bool, out io.Writer) error {
+	mocks, err := listenMocks(mockPort)
 	if err != nil {
 		return err
 	}
@@ -73,8 +78,11 @@ func demo(ctx context.Context, cfg hub.Config, courtAddr, policeAddr string, onc
 	if err := mocks.serve(hubURL, cfg.Log); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Sangam demo: hub on %s, mock e-Courts on %s, mock police station on %s\n\n",
-		h.Addr(), mocks.listeners[0].Addr(), mocks.listeners[1].Addr())
+	fmt.Fprintf(out, "Sangam demo: hub on %s\n", h.Addr())
+	for i, ln := range mocks.listeners {
+		fmt.Fprintf(out, "  mock %s on %s\n", demoAgencies[i], ln.Addr())
+	}
+	fmt.Fprintln(out)
 
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
 	hubDone := make(chan error, 1)
@@ -93,21 +101,28 @@ func demo(ctx context.Context, cfg hub.Config, courtAddr, policeAddr string, onc
 }
 
 type demoMocks struct {
-	listeners []net.Listener // the court's, then the police station's
+	listeners []net.Listener // in the order of demoAgencies
 	court     *court.Server
-	station   *police.Station
+	stations  []*police.Station // EKM0412, EKM0420, the district office
+	passport  *passport.Office
+	recorders []*inbox.Inbox // the court's movements, immigration
 	servers   []*http.Server
 }
 
-// listenMocks binds the mock agencies' addresses, before the hub starts,
-// so the routes can name them.
-func listenMocks(courtAddr, policeAddr string) (*demoMocks, error) {
+// listenMocks binds the mock agencies' addresses before the hub starts,
+// so the routes can name them: ports from firstPort up, or free ports
+// when firstPort is 0.
+func listenMocks(firstPort int) (*demoMocks, error) {
 	m := &demoMocks{}
-	for _, addr := range []string{courtAddr, policeAddr} {
+	for i := range demoAgencies {
+		addr := "127.0.0.1:0"
+		if firstPort != 0 {
+			addr = fmt.Sprintf("127.0.0.1:%d", firstPort+i)
+		}
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
 			m.close()
-			return nil, fmt.Errorf("starting mock agency on %s: %w", addr, err)
+			return nil, fmt.Errorf("starting mock %s on %s: %w", demoAgencies[i], addr, err)
 		}
 		m.listeners = append(m.listeners, ln)
 	}
@@ -118,19 +133,38 @@ func listenMocks(courtAddr, policeAddr string) (*demoMocks, error) {
 // addresses in place of the default ones.
 func (m *demoMocks) routes() []byte {
 	doc := string(routes.DefaultDocument())
-	doc = strings.ReplaceAll(doc, "http://"+demoCourtAddr, "http://"+m.listeners[0].Addr().String())
-	doc = strings.ReplaceAll(doc, "http://"+demoPoliceAddr, "http://"+m.listeners[1].Addr().String())
+	for i, ln := range m.listeners {
+		from := fmt.Sprintf("http://127.0.0.1:%d/", demoBasePort+i)
+		doc = strings.ReplaceAll(doc, from, "http://"+ln.Addr().String()+"/")
+	}
 	return []byte(doc)
 }
 
-// serve starts the mocks; the court calls back the hub at hubURL.
+// serve starts the mocks. The court calls back the hub at hubURL, and
+// the police stations answer verification requests there: EKM0412
+// reports the cases the hub matched, EKM0420 reports applicants clear.
 func (m *demoMocks) serve(hubURL string, log *slog.Logger) error {
 	c, err := court.New(court.Config{HubURL: hubURL, Logger: log})
 	if err != nil {
 		return err
 	}
-	m.court, m.station = c, police.New(log)
-	for i, handler := range []http.Handler{c, m.station} {
+	m.court = c
+	for range 3 {
+		m.stations = append(m.stations, police.New(log))
+	}
+	m.stations[0].Answer(police.Answering{HubURL: hubURL, Outcome: police.AnswerAdverse,
+		Delay: 200 * time.Millisecond})
+	m.stations[1].Answer(police.Answering{HubURL: hubURL, Outcome: police.AnswerClear,
+		Delay: 200 * time.Millisecond})
+	m.passport = passport.New(log)
+	m.recorders = []*inbox.Inbox{inbox.New("court movements", log), inbox.New("immigration", log)}
+
+	courtMux := http.NewServeMux()
+	courtMux.Handle("/movements", m.recorders[0].Recorder())
+	courtMux.Handle("/", c)
+	handlers := []http.Handler{courtMux, m.stations[0], m.passport, m.stations[1],
+		m.stations[2], m.recorders[1].Recorder()}
+	for i, handler := range handlers {
 		srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 		m.servers = append(m.servers, srv)
 		ln := m.listeners[i]
@@ -143,6 +177,9 @@ func (m *demoMocks) close() {
 	if m.court != nil {
 		m.court.Close()
 	}
+	for _, st := range m.stations {
+		st.Close()
+	}
 	for _, s := range m.servers {
 		_ = s.Close()
 	}
@@ -153,31 +190,84 @@ func (m *demoMocks) close() {
 
 func sendSamples(ctx context.Context, hubURL string, mocks *demoMocks, out io.Writer) error {
 	client := &hubClient{base: hubURL}
-	for _, s := range storyOrder(police.Samples()) {
-		fmt.Fprintf(out, "police station sends %s\n", s.Name)
-		res, err := client.send(ctx, "police", s.Body)
-		if err != nil {
-			return err
-		}
-		if res.problem != nil {
-			fmt.Fprintf(out, "  hub rejected it (HTTP %d): %s\n", res.status, res.problem.Detail)
-			for _, v := range res.problem.Errors {
-				fmt.Fprintf(out, "    %s\n", v)
-			}
-			continue
-		}
-		how := "accepted"
-		if res.duplicate {
-			how = "already had it (duplicate), original"
-		}
-		fmt.Fprintf(out, "  hub %s: message %s\n", how, res.messageID)
-		if err := followJourney(ctx, client, res.messageID, out); err != nil {
-			return err
-		}
+	flows := []struct {
+		title, agency string
+		samples       []namedDoc
+	}{
+		{"A case from FIR to court", "police", policeDocs()},
+		{"Prisoner movements", "prisons", prisonDocs()},
+		{"Passport police verification", "passport", passportDocs()},
 	}
-	fmt.Fprintf(out, "\nmock police station received %d notifications, mock court %d filings\n",
-		len(mocks.station.Received()), len(mocks.court.Received()))
+	for _, f := range flows {
+		fmt.Fprintf(out, "== %s ==\n", f.title)
+		for _, d := range f.samples {
+			if err := sendOne(ctx, client, f.agency, d, out); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintln(out)
+	}
+	fmt.Fprintf(out, "mock court: %d filings, %d movements; station EKM0412: %d notifications, "+
+		"%d verification requests; station EKM0420: %d verification requests; "+
+		"passport office: %d reports; immigration: %d movements\n",
+		len(mocks.court.Received()), mocks.recorders[0].Len(), len(mocks.stations[0].Received()),
+		len(mocks.stations[0].Verifications()), len(mocks.stations[1].Verifications()),
+		len(mocks.passport.Received()), mocks.recorders[1].Len())
 	return nil
+}
+
+// namedDoc is one sample document an agency sends.
+type namedDoc struct {
+	name    string
+	body    []byte
+	invalid bool
+}
+
+func policeDocs() []namedDoc {
+	var out []namedDoc
+	for _, s := range storyOrder(police.Samples()) {
+		out = append(out, namedDoc{s.Name, s.Body, s.Invalid})
+	}
+	return out
+}
+
+func prisonDocs() []namedDoc {
+	var out []namedDoc
+	for _, s := range prison.Samples() {
+		out = append(out, namedDoc{s.Name, s.Body, s.Invalid})
+	}
+	return out
+}
+
+func passportDocs() []namedDoc {
+	var out []namedDoc
+	for _, s := range passport.Samples() {
+		out = append(out, namedDoc{s.Name, s.Body, s.Invalid})
+	}
+	return out
+}
+
+// sendOne posts one document as agency and follows what the hub does
+// with it.
+func sendOne(ctx context.Context, client *hubClient, agency string, d namedDoc, out io.Writer) error {
+	fmt.Fprintf(out, "%s sends %s\n", agency, d.name)
+	res, err := client.send(ctx, agency, d.body)
+	if err != nil {
+		return err
+	}
+	if res.problem != nil {
+		fmt.Fprintf(out, "  hub rejected it (HTTP %d): %s\n", res.status, res.problem.Detail)
+		for _, v := range res.problem.Errors {
+			fmt.Fprintf(out, "    %s\n", v)
+		}
+		return nil
+	}
+	how := "accepted"
+	if res.duplicate {
+		how = "already had it (duplicate), original"
+	}
+	fmt.Fprintf(out, "  hub %s: message %s\n", how, res.messageID)
+	return followJourney(ctx, client, res.messageID, out)
 }
 
 // followJourney waits for a message's deliveries to settle, prints them,
@@ -188,10 +278,24 @@ func followJourney(ctx context.Context, c *hubClient, id string, out io.Writer) 
 		return err
 	}
 	printJourney(out, j, "  ")
-	if j.Type != "chargesheet" || j.Status != "delivered" {
+	if vr := j.Message.VerificationRequest; vr != nil {
+		fmt.Fprintf(out, "  hub assigned police station %s, due on %s, %d matching record(s)\n",
+			vr.PoliceStation, vr.DueOn, len(vr.Matches))
+	}
+	answered := j.Type == "chargesheet" || j.Type == "verification_request"
+	if !answered || j.Status != "delivered" {
 		return nil
 	}
-	replies, err := c.waitReplies(ctx, id)
+	wait := settleTimeout
+	if j.Type == "verification_request" {
+		wait = 5 * time.Second
+	}
+	replies, err := c.waitReplies(ctx, id, wait)
+	if err != nil && j.Type == "verification_request" {
+		// A station may be silent; the hub escalates after the deadline.
+		fmt.Fprintln(out, "  the police station has not reported yet")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -200,11 +304,14 @@ func followJourney(ctx context.Context, c *hubClient, id string, out io.Writer) 
 		if err != nil {
 			return err
 		}
-		cnr := ""
-		if reg := rj.Message.CourtRegistration; reg != nil {
-			cnr = reg.CNR
+		switch {
+		case rj.Message.CourtRegistration != nil:
+			fmt.Fprintf(out, "  court answered with CNR %s: message %s\n",
+				rj.Message.CourtRegistration.CNR, rj.MessageID)
+		case rj.Message.VerificationReport != nil:
+			fmt.Fprintf(out, "  police station reported %s: message %s\n",
+				rj.Message.VerificationReport.Outcome, rj.MessageID)
 		}
-		fmt.Fprintf(out, "  court answered with CNR %s: message %s\n", cnr, rj.MessageID)
 		printJourney(out, rj, "    ")
 	}
 	return nil

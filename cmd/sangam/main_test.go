@@ -128,7 +128,7 @@ func TestEncodeInvalidCanonicalExitsOne(t *testing.T) {
 
 func TestDemoShowsChargesheetToCNR(t *testing.T) {
 	code, out, errOut := runCLI(t, "demo", "--once", "--listen", "127.0.0.1:0",
-		"--court-listen", "127.0.0.1:0", "--police-listen", "127.0.0.1:0",
+		"--mock-port", "0",
 		"--data", t.TempDir())
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
@@ -141,6 +141,18 @@ func TestDemoShowsChargesheetToCNR(t *testing.T) {
 	}
 	if !strings.Contains(out, "hub rejected it (HTTP 400)") {
 		t.Errorf("demo does not show the invalid chargesheet rejected:\n%s", out)
+	}
+	for _, want := range []string{
+		"-> ecourts-kerala-prisons: delivered",
+		"-> immigration-frro-kochi: delivered",
+		"hub assigned police station EKM0420",
+		"police station reported clear",
+		"-> passport-office: delivered",
+		"(mrz-check-digit)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
 	}
 }
 

@@ -105,3 +105,28 @@ type inboxError string
 func (e inboxError) Error() string { return string(e) }
 
 const errMissingKey = inboxError("missing Idempotency-Key header")
+
+// Recorder returns a handler for a mock that only records: POST records
+// the body (400 without an Idempotency-Key, 200 for new and repeated
+// keys) and GET lists what was received.
+func (b *Inbox) Recorder() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			b.ServeHTTP(w, r)
+			return
+		}
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", "GET, POST")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		item, fresh, err := b.Receive(r)
+		w.Header().Set("Content-Type", "application/json")
+		if err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			_ = json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"idempotency_key": item.Key, "repeat": !fresh})
+	})
+}

@@ -239,3 +239,32 @@ func TestServeHTTPListsItems(t *testing.T) {
 			items[0].Key, items[0].Body, items[0].Repeats)
 	}
 }
+
+func TestRecorderRecordsOnce(t *testing.T) {
+	box := New("recorder", nil)
+	srv := httptest.NewServer(box.Recorder())
+	defer srv.Close()
+	for range 2 {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(`{"a":1}`))
+		req.Header.Set("Idempotency-Key", "k1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("status %d, want 200", resp.StatusCode)
+		}
+	}
+	resp, err := http.Post(srv.URL, "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("without a key: status %d, want 400", resp.StatusCode)
+	}
+	if box.Len() != 1 {
+		t.Errorf("recorded %d items, want 1", box.Len())
+	}
+}
