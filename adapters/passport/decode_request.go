@@ -44,7 +44,7 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 		})
 	}
 
-	m := message(doc.envelope, canonical.TypeVerificationRequest, req.CaseKey())
+	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeVerificationRequest, req.CaseKey())
 	m.OccurredAt = requested
 	m.VerificationRequest = req
 	return m
@@ -171,7 +171,7 @@ func (c *checker) report(doc *reportDoc) canonical.Message {
 		rep.ReportedOn = reported.Format(time.DateOnly)
 	}
 
-	m := message(doc.envelope, canonical.TypeVerificationReport, rep.CaseKey())
+	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeVerificationReport, rep.CaseKey())
 	m.OccurredAt = reported
 	m.VerificationReport = rep
 	return m

@@ -1,5 +1,7 @@
 package passport
 
+import "github.com/sangam-hub/sangam/adapters/internal/jsondoc"
+
 // The types below are the verification documents, field for field as
 // schemas/passport describes them. Dates and times stay strings here:
 // decoding parses them and reports a value it cannot parse as a violation
@@ -11,19 +13,9 @@ const (
 	docReport  = "verification_report"
 )
 
-// envelope is the start of every verification document.
-type envelope struct {
-	MessageID    string `json:"message_id"`
-	DocumentType string `json:"document_type"`
-	SentAt       string `json:"sent_at"`
-	InReplyTo    string `json:"in_reply_to,omitempty"`
-	HubMessageID string `json:"hub_message_id,omitempty"`
-	SourceAgency string `json:"source_agency,omitempty"`
-}
-
 // requestDoc is a verification request.
 type requestDoc struct {
-	envelope
+	jsondoc.Envelope
 	FileNumber     string       `json:"file_number"`
 	Kind           string       `json:"kind"`
 	RequestedAt    string       `json:"requested_at"`
@@ -60,7 +52,7 @@ type match struct {
 
 // reportDoc is a verification report.
 type reportDoc struct {
-	envelope
+	jsondoc.Envelope
 	FileNumber    string    `json:"file_number"`
 	Outcome       string    `json:"outcome"`
 	Cases         []caseRef `json:"cases,omitempty"`

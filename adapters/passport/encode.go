@@ -54,33 +54,13 @@ func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 	return adapters.Encoded{Body: body, ContentType: ContentType}, nil
 }
 
-func envelopeOf(m *canonical.Message, docType string) envelope {
-	sent := m.ReceivedAt
-	if sent.IsZero() {
-		sent = m.OccurredAt
-	}
-	return envelope{
-		MessageID: m.SenderMessageID, DocumentType: docType, SentAt: formatTime(sent),
-		InReplyTo: m.CorrelationID, HubMessageID: m.ID, SourceAgency: m.Source,
-	}
-}
-
-// formatTime returns t in RFC 3339 with its own offset, or "" for the zero
-// time.
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.RFC3339Nano)
-}
-
 func requestDocument(m *canonical.Message) (*requestDoc, error) {
 	r := m.VerificationRequest
 	doc := &requestDoc{
-		envelope:       envelopeOf(m, docRequest),
+		Envelope:       jsondoc.NewEnvelope(m, docRequest),
 		FileNumber:     r.FileNumber,
 		Kind:           string(r.Kind),
-		RequestedAt:    formatTime(m.OccurredAt),
+		RequestedAt:    jsondoc.FormatTime(m.OccurredAt),
 		DueOn:          r.DueOn,
 		Applicant:      applicantDocument(r.Applicant),
 		PoliceStation:  r.PoliceStation,
@@ -180,7 +160,7 @@ func reportDocument(m *canonical.Message) *reportDoc {
 		reported, _ = time.ParseInLocation(time.DateOnly, r.ReportedOn, jsondoc.IST)
 	}
 	doc := &reportDoc{
-		envelope:      envelopeOf(m, docReport),
+		Envelope:      jsondoc.NewEnvelope(m, docReport),
 		FileNumber:    r.FileNumber,
 		Outcome:       string(r.Outcome),
 		Reason:        r.Reason,
@@ -189,7 +169,7 @@ func reportDocument(m *canonical.Message) *reportDoc {
 			Name: r.Officer.Name, Rank: r.Officer.Rank, ServiceNumber: r.Officer.ID,
 			PoliceStation: r.Officer.PoliceStation,
 		},
-		ReportedAt: formatTime(reported),
+		ReportedAt: jsondoc.FormatTime(reported),
 		Late:       r.Late,
 	}
 	for _, c := range r.Cases {

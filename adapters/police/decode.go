@@ -2,11 +2,7 @@ package police
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"mime"
-	"strings"
 
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
@@ -40,7 +36,7 @@ const documentSchema = "police/document.json"
 // with the same replacements and without a byte order mark. It is set
 // even on a validation error, and nil when the body needed no change.
 func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, error) {
-	if err := checkContentType(contentType); err != nil {
+	if err := jsondoc.CheckContentType(contentType); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding police document: %w", err)
 	}
 	body, hadBOM := bytes.CutPrefix(body, utf8BOM)
@@ -68,23 +64,19 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 	return d, nil
 }
 
-func checkContentType(contentType string) error {
-	if contentType == "" {
-		return nil
-	}
-	mediaType, _, err := mime.ParseMediaType(contentType)
-	if err == nil && (mediaType == ContentType || strings.HasSuffix(mediaType, "+json")) {
-		return nil
-	}
-	return fmt.Errorf("%w: content type %q is not JSON", adapters.ErrMalformed, contentType)
+// kinds maps each document type a station sends to the code that reads
+// it.
+var kinds = map[string]jsondoc.Kind[*checker]{
+	docFIR:         jsondoc.As((*checker).fir),
+	docArrest:      jsondoc.As((*checker).arrest),
+	docFinalReport: jsondoc.As((*checker).finalReport),
 }
 
 // decodeDocument validates body against the police schema, then maps it
 // to canonical form with the semantic checks. The message is only
 // meaningful when there are no violations.
 func (a *Adapter) decodeDocument(body []byte) (canonical.Message, []schemas.Violation) {
-	var env envelope
-	_ = json.Unmarshal(body, &env) // A wrong type is among the schema's violations.
+	env := jsondoc.ReadEnvelope(body)
 	if env.DocumentType == docCourtRegistration {
 		return canonical.Message{}, []schemas.Violation{{
 			Pointer: "/document_type", Rule: "enum",
@@ -95,85 +87,16 @@ func (a *Adapter) decodeDocument(body []byte) (canonical.Message, []schemas.Viol
 	if env.DocumentType == docVerificationReport {
 		return a.verificationReport(body)
 	}
-	schemaViolations, err := validateSchema(body)
+	schemaViolations, err := jsondoc.ValidateSchema(documentSchema, body)
 	if err != nil {
 		return canonical.Message{}, []schemas.Violation{{Rule: "schema", Message: err.Error()}}
 	}
 
+	kind, ok := kinds[env.DocumentType]
+	if !ok {
+		return canonical.Message{}, schemaViolations // The schema rejects the document type.
+	}
 	c := newChecker(a.cfg)
-	var m canonical.Message
-	switch env.DocumentType {
-	case docFIR:
-		m = decodeAs(c, body, schemaViolations, (*checker).fir)
-	case docArrest:
-		m = decodeAs(c, body, schemaViolations, (*checker).arrest)
-	case docFinalReport:
-		m = decodeAs(c, body, schemaViolations, (*checker).finalReport)
-	default:
-		return m, schemaViolations // The schema rejects the document type.
-	}
-	return m, merge(schemaViolations, c.Violations)
-}
-
-func validateSchema(body []byte) ([]schemas.Violation, error) {
-	err := schemas.Validate(documentSchema, body)
-	if err == nil {
-		return nil, nil
-	}
-	if vs := schemas.Violations(err); vs != nil {
-		return vs, nil
-	}
-	return nil, err
-}
-
-// decodeAs unmarshals body into a document of type T and maps it with
-// toMessage. A field of the wrong JSON type is left at its zero value:
-// the schema has reported it, and the checks still run on the rest.
-func decodeAs[T any](
-	c *checker,
-	body []byte,
-	schemaViolations []schemas.Violation,
-	toMessage func(*checker, *T) canonical.Message,
-) canonical.Message {
-	doc := new(T)
-	err := json.Unmarshal(body, doc)
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-	case errors.As(err, &typeErr) && len(schemaViolations) > 0:
-	case errors.As(err, &typeErr):
-		c.Add(jsondoc.Pointer(strings.ReplaceAll(typeErr.Field, ".", "/")), "type", "%v", err)
-	default:
-		c.Add("", "json", "%v", err)
-		return canonical.Message{}
-	}
-	return toMessage(c, doc)
-}
-
-// merge appends the semantic violations to the schema's, leaving out any
-// that repeats a schema violation's pointer and rule.
-func merge(schemaViolations, semantic []schemas.Violation) []schemas.Violation {
-	type key struct{ pointer, rule string }
-	seen := map[key]bool{}
-	for _, v := range schemaViolations {
-		seen[key{v.Pointer, v.Rule}] = true
-	}
-	out := schemaViolations
-	for _, v := range semantic {
-		if !seen[key{v.Pointer, v.Rule}] {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// message fills the envelope fields every police document carries.
-func message(env envelope, typ canonical.Type, caseKey string) canonical.Message {
-	return canonical.Message{
-		Type:            typ,
-		SenderMessageID: env.MessageID,
-		CorrelationID:   env.InReplyTo,
-		CaseKey:         caseKey,
-		SchemaVersion:   canonical.SchemaVersion,
-	}
+	m, _ := kind(c, body, schemaViolations)
+	return m, jsondoc.Merge(schemaViolations, c.Violations)
 }

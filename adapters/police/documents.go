@@ -52,7 +52,7 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 		fir.Officer = canonicalOfficer(*doc.RegisteredBy)
 	}
 
-	m := message(doc.envelope, canonical.TypeFIR, ref.Key())
+	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeFIR, ref.Key())
 	m.OccurredAt = registered
 	m.FIR = fir
 	return m
@@ -103,7 +103,7 @@ func (c *checker) arrest(doc *arrestDoc) canonical.Message {
 		arrest.RelativeInformed = doc.RelativeInformed.Name
 	}
 
-	m := message(doc.envelope, canonical.TypeArrest, ref.Key())
+	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeArrest, ref.Key())
 	m.OccurredAt = at
 	m.Arrest = arrest
 	return m
@@ -150,7 +150,7 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 		sheet.Witnesses = append(sheet.Witnesses, c.person(jsondoc.Pointer("witnesses", i), p))
 	}
 
-	m := message(doc.envelope, canonical.TypeChargesheet, ref.Key())
+	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeChargesheet, ref.Key())
 	m.OccurredAt = reported
 	m.Chargesheet = sheet
 	return m

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -73,43 +74,23 @@ type encoder struct {
 	err error
 }
 
-func (e *encoder) envelope(m *canonical.Message, docType string) envelope {
-	sent := m.ReceivedAt
-	if sent.IsZero() {
-		sent = m.OccurredAt
-	}
-	return envelope{
-		MessageID: m.SenderMessageID, DocumentType: docType, SentAt: formatTime(sent),
-		InReplyTo: m.CorrelationID, HubMessageID: m.ID, SourceAgency: m.Source,
-	}
-}
-
-// formatTime returns t in RFC 3339 with its own offset, or "" for the zero
-// time.
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.RFC3339Nano)
-}
-
 func (e *encoder) fir(m *canonical.Message) (any, error) {
 	f := m.FIR
 	doc := &firDoc{
-		envelope:     e.envelope(m, docFIR),
+		Envelope:     jsondoc.NewEnvelope(m, docFIR),
 		FIR:          policeFIR(f.Ref),
-		RegisteredAt: formatTime(f.RegisteredAt),
+		RegisteredAt: jsondoc.FormatTime(f.RegisteredAt),
 		Sections:     policeSections(f.Charges),
-		Occurrence:   occurrence{From: formatTime(f.OccurredFrom), To: formatTime(f.OccurredTo)},
+		Occurrence:   occurrence{From: jsondoc.FormatTime(f.OccurredFrom), To: jsondoc.FormatTime(f.OccurredTo)},
 		InformationReceived: informationReceived{
-			At: formatTime(f.InformationReceivedAt), GeneralDiaryRef: f.GeneralDiaryRef,
+			At: jsondoc.FormatTime(f.InformationReceivedAt), GeneralDiaryRef: f.GeneralDiaryRef,
 		},
 		Complainant:      e.person(f.Complainant),
 		DelayReason:      f.DelayReason,
 		Property:         policeProperties(f.Property),
 		FirstInformation: f.FirstInformation,
 		ActionTaken:      f.ActionTaken,
-		SentToCourtAt:    formatTime(f.SentToCourtAt),
+		SentToCourtAt:    jsondoc.FormatTime(f.SentToCourtAt),
 	}
 	if f.Place != (canonical.Place{}) {
 		doc.Place = policePlace(f.Place)
@@ -132,11 +113,11 @@ func (e *encoder) fir(m *canonical.Message) (any, error) {
 func (e *encoder) arrest(m *canonical.Message) (any, error) {
 	a := m.Arrest
 	doc := &arrestDoc{
-		envelope:          e.envelope(m, docArrest),
+		Envelope:          jsondoc.NewEnvelope(m, docArrest),
 		FIR:               policeFIR(a.FIR),
 		MemoType:          memoArrest,
 		Accused:           e.person(a.Person),
-		ArrestedAt:        formatTime(a.At),
+		ArrestedAt:        jsondoc.FormatTime(a.At),
 		Place:             a.Place,
 		ArrestedBy:        policeOfficer(a.By),
 		RelativeInformed:  relativeInformed{Informed: a.RelativeInformed != "", Name: a.RelativeInformed},
@@ -158,7 +139,7 @@ func (e *encoder) finalReport(m *canonical.Message) (any, error) {
 		return nil, errors.New("chargesheet has no FIR, which a police final report requires")
 	}
 	doc := &finalReportDoc{
-		envelope:             e.envelope(m, docFinalReport),
+		Envelope:             jsondoc.NewEnvelope(m, docFinalReport),
 		FIR:                  policeFIR(*s.FIR),
 		ReportNumber:         s.ReportNumber,
 		ReportDate:           s.FiledOn,
@@ -192,8 +173,8 @@ func (e *encoder) finalReport(m *canonical.Message) (any, error) {
 func (e *encoder) notification(m *canonical.Message) (any, error) {
 	r := m.CourtRegistration
 	doc := &notificationDoc{
-		envelope:     e.envelope(m, docCourtRegistration),
-		RegisteredAt: formatTime(m.OccurredAt),
+		Envelope:     jsondoc.NewEnvelope(m, docCourtRegistration),
+		RegisteredAt: jsondoc.FormatTime(m.OccurredAt),
 		CNR:          r.CNR,
 		Court:        policeCourt(r.Court),
 		FilingNumber: r.FilingNumber,
@@ -234,7 +215,7 @@ func policeOccurrence(from, to time.Time) *occurrence {
 	if from.IsZero() {
 		return nil
 	}
-	return &occurrence{From: formatTime(from), To: formatTime(to)}
+	return &occurrence{From: jsondoc.FormatTime(from), To: jsondoc.FormatTime(to)}
 }
 
 func policeOfficer(o canonical.Officer) officer {

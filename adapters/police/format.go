@@ -1,5 +1,7 @@
 package police
 
+import "github.com/sangam-hub/sangam/adapters/internal/jsondoc"
+
 // The types below are the police station's JSON documents, field for
 // field as schemas/police describes them. Dates and times stay strings
 // here: decoding parses them and reports a value it cannot parse as a
@@ -12,16 +14,6 @@ const (
 	docFinalReport       = "final_report"
 	docCourtRegistration = "court_registration"
 )
-
-// envelope is the start of every police document.
-type envelope struct {
-	MessageID    string `json:"message_id"`
-	DocumentType string `json:"document_type"`
-	SentAt       string `json:"sent_at"`
-	InReplyTo    string `json:"in_reply_to,omitempty"`
-	HubMessageID string `json:"hub_message_id,omitempty"`
-	SourceAgency string `json:"source_agency,omitempty"`
-}
 
 type firRef struct {
 	State         string `json:"state"`
@@ -116,7 +108,7 @@ type identifier struct {
 
 // firDoc is an FIR, NCRB integrated investigation form 1.
 type firDoc struct {
-	envelope
+	jsondoc.Envelope
 	FIR                 firRef              `json:"fir"`
 	RegisteredAt        string              `json:"registered_at"`
 	Sections            []section           `json:"sections"`
@@ -160,7 +152,7 @@ const (
 // arrestDoc is an arrest or court surrender memo, NCRB integrated
 // investigation form 3.
 type arrestDoc struct {
-	envelope
+	jsondoc.Envelope
 	FIR               firRef           `json:"fir"`
 	MemoType          string           `json:"memo_type"`
 	Accused           person           `json:"accused"`
@@ -187,7 +179,7 @@ const (
 
 // finalReportDoc is a final report, NCRB integrated investigation form 5.
 type finalReportDoc struct {
-	envelope
+	jsondoc.Envelope
 	FIR                  firRef          `json:"fir"`
 	ReportNumber         string          `json:"report_number,omitempty"`
 	ReportDate           string          `json:"report_date"`
@@ -217,7 +209,7 @@ type reportAccused struct {
 // notificationDoc notifies a police station that a court registered a
 // case.
 type notificationDoc struct {
-	envelope
+	jsondoc.Envelope
 	RegisteredAt string  `json:"registered_at"`
 	CNR          string  `json:"cnr"`
 	Court        court   `json:"court"`

@@ -1,6 +1,7 @@
 package prisons
 
 import (
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
 )
 
@@ -25,7 +26,7 @@ func (c *checker) movement(doc *movementDoc) canonical.Message {
 		Reason:        doc.Reason,
 		ReleaseGround: canonical.ReleaseGround(doc.ReleaseGround),
 	}
-	m := message(doc.envelope, canonical.TypeMovement, p.CaseKey())
+	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeMovement, p.CaseKey())
 	m.OccurredAt = at
 	m.Movement = mv
 	return m
@@ -55,7 +56,7 @@ func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
 		OrderedOn:     doc.OrderedOn,
 		Judge:         doc.Judge,
 	}
-	m := message(doc.envelope, canonical.TypeCourtOrder, order.CaseKey())
+	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeCourtOrder, order.CaseKey())
 	m.OccurredAt = issued
 	if issued.IsZero() {
 		m.OccurredAt = ordered

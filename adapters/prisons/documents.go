@@ -1,5 +1,7 @@
 package prisons
 
+import "github.com/sangam-hub/sangam/adapters/internal/jsondoc"
+
 // The types below are the prison JSON documents, field for field as
 // schemas/prisons describes them. Dates and times stay strings here:
 // decoding parses them and reports a value it cannot parse as a violation
@@ -11,19 +13,9 @@ const (
 	docCourtOrder = "court_order"
 )
 
-// envelope is the start of every prison document.
-type envelope struct {
-	MessageID    string `json:"message_id"`
-	DocumentType string `json:"document_type"`
-	SentAt       string `json:"sent_at"`
-	InReplyTo    string `json:"in_reply_to,omitempty"`
-	HubMessageID string `json:"hub_message_id,omitempty"`
-	SourceAgency string `json:"source_agency,omitempty"`
-}
-
 // movementDoc is a movement event.
 type movementDoc struct {
-	envelope
+	jsondoc.Envelope
 	Prisoner      prisoner  `json:"prisoner"`
 	Kind          string    `json:"kind"`
 	At            string    `json:"at"`
@@ -35,7 +27,7 @@ type movementDoc struct {
 
 // courtOrderDoc is a court order for a prison.
 type courtOrderDoc struct {
-	envelope
+	jsondoc.Envelope
 	Kind          string   `json:"kind"`
 	Number        string   `json:"number,omitempty"`
 	Court         court    `json:"court"`

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -54,36 +54,16 @@ func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 	return adapters.Encoded{Body: body, ContentType: ContentType}, nil
 }
 
-func envelopeOf(m *canonical.Message, docType string) envelope {
-	sent := m.ReceivedAt
-	if sent.IsZero() {
-		sent = m.OccurredAt
-	}
-	return envelope{
-		MessageID: m.SenderMessageID, DocumentType: docType, SentAt: formatTime(sent),
-		InReplyTo: m.CorrelationID, HubMessageID: m.ID, SourceAgency: m.Source,
-	}
-}
-
-// formatTime returns t in RFC 3339 with its own offset, or "" for the zero
-// time.
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.RFC3339Nano)
-}
-
 func movementDocument(m *canonical.Message) (*movementDoc, error) {
 	mv := m.Movement
 	if mv.At.IsZero() {
 		return nil, errors.New("movement has no time, which the JSON movement event requires")
 	}
 	return &movementDoc{
-		envelope:      envelopeOf(m, docMovement),
+		Envelope:      jsondoc.NewEnvelope(m, docMovement),
 		Prisoner:      prisonerDocument(mv.Prisoner),
 		Kind:          string(mv.Kind),
-		At:            formatTime(mv.At),
+		At:            jsondoc.FormatTime(mv.At),
 		From:          locationDocument(mv.From),
 		To:            locationDocument(mv.To),
 		Reason:        mv.Reason,
@@ -94,7 +74,7 @@ func movementDocument(m *canonical.Message) (*movementDoc, error) {
 func courtOrderDocument(m *canonical.Message) *courtOrderDoc {
 	o := m.CourtOrder
 	return &courtOrderDoc{
-		envelope:      envelopeOf(m, docCourtOrder),
+		Envelope:      jsondoc.NewEnvelope(m, docCourtOrder),
 		Kind:          string(o.Kind),
 		Number:        o.Number,
 		Court:         courtDocument(o.Court),
@@ -103,7 +83,7 @@ func courtOrderDocument(m *canonical.Message) *courtOrderDoc {
 		AppearOn:      o.AppearOn,
 		ReleaseGround: string(o.ReleaseGround),
 		OrderedOn:     o.OrderedOn,
-		IssuedAt:      formatTime(m.OccurredAt),
+		IssuedAt:      jsondoc.FormatTime(m.OccurredAt),
 		Judge:         o.Judge,
 	}
 }
@@ -113,7 +93,7 @@ func prisonerDocument(p canonical.Prisoner) prisoner {
 		PrisonCode: p.PrisonCode, PrisonName: p.PrisonName, Number: p.Number,
 		BookingNumber: p.BookingNumber, Person: personDocument(p.Person),
 		CustodyStatus: string(p.Status), StatusDetail: p.StatusDetail,
-		AdmittedAt: formatTime(p.AdmittedAt), Housing: p.Housing, Alerts: p.Alerts,
+		AdmittedAt: jsondoc.FormatTime(p.AdmittedAt), Housing: p.Housing, Alerts: p.Alerts,
 	}
 	for _, c := range p.Cases {
 		out.Cases = append(out.Cases, caseDocument(c))

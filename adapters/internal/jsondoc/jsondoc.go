@@ -1,8 +1,11 @@
 // Package jsondoc holds what the adapters of agencies that exchange JSON
-// documents share: the police, prisons and passport adapters. Config is
-// their configuration. Checker collects the violations found while
-// mapping one document, each with a JSON pointer into the input, and
-// parses the dates and times the documents carry.
+// documents share: the police, prisons and passport adapters. It checks
+// a body's media type and well-formedness, validates it against an
+// agency's schema, maps its document_type to the Kind that reads it, and
+// merges the schema's violations with those of the rules a schema cannot
+// express. Checker collects those violations, each with a JSON pointer
+// into the input, and parses the dates and times the documents carry.
+// Envelope is the start every document shares.
 //
 // Rules that belong to one agency stay in its adapter.
 package jsondoc

@@ -1,0 +1,56 @@
+package jsondoc
+
+import (
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// Envelope is the start of every JSON document: who sent which document
+// when, and which message it replies to. Document types embed it.
+type Envelope struct {
+	MessageID    string `json:"message_id"`
+	DocumentType string `json:"document_type"`
+	SentAt       string `json:"sent_at"`
+	InReplyTo    string `json:"in_reply_to,omitempty"`
+	HubMessageID string `json:"hub_message_id,omitempty"`
+	SourceAgency string `json:"source_agency,omitempty"`
+}
+
+// NewMessage returns a message of type typ and case caseKey with the
+// fields that env fills: the sender's message id and, from in_reply_to,
+// the correlation id.
+func NewMessage(env Envelope, typ canonical.Type, caseKey string) canonical.Message {
+	return canonical.Message{
+		Type:            typ,
+		SenderMessageID: env.MessageID,
+		CorrelationID:   env.InReplyTo,
+		CaseKey:         caseKey,
+		SchemaVersion:   canonical.SchemaVersion,
+	}
+}
+
+// NewEnvelope returns the envelope of m written as a document of type
+// docType. message_id is the original sender's id and hub_message_id the
+// hub's. sent_at is when the hub received m, or when m occurred if the
+// hub has not received it, so that writing one message twice gives the
+// same bytes.
+func NewEnvelope(m *canonical.Message, docType string) Envelope {
+	sent := m.ReceivedAt
+	if sent.IsZero() {
+		sent = m.OccurredAt
+	}
+	return Envelope{
+		MessageID: m.SenderMessageID, DocumentType: docType, SentAt: FormatTime(sent),
+		InReplyTo: m.CorrelationID, HubMessageID: m.ID, SourceAgency: m.Source,
+	}
+}
+
+// FormatTime returns t in RFC 3339 with its own offset and any fraction
+// of a second, or "" for the zero time.
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
+}

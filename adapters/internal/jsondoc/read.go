@@ -1,0 +1,181 @@
+package jsondoc
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// IsJSON reports whether mediaType, without parameters, names JSON:
+// application/json or a type with the +json suffix.
+func IsJSON(mediaType string) bool {
+	return mediaType == ContentType || strings.HasSuffix(mediaType, "+json")
+}
+
+// CheckContentType returns an error wrapping adapters.ErrMalformed
+// unless contentType is empty or names JSON.
+func CheckContentType(contentType string) error {
+	if contentType == "" {
+		return nil
+	}
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	if err == nil && IsJSON(mediaType) {
+		return nil
+	}
+	return fmt.Errorf("%w: content type %q is not JSON", adapters.ErrMalformed, contentType)
+}
+
+// CheckWellFormed returns an error unless body is valid UTF-8 holding
+// exactly one JSON object.
+func CheckWellFormed(body []byte) error {
+	if !utf8.Valid(body) {
+		return errors.New("body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var v json.RawMessage
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("unexpected data after the JSON object")
+	}
+	if trimmed := bytes.TrimLeft(v, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' {
+		return errors.New("body is not a JSON object")
+	}
+	return nil
+}
+
+// ValidateSchema validates body against the named schema. It returns the
+// violations found, and an error only when the validation itself
+// failed.
+func ValidateSchema(schema string, body []byte) ([]schemas.Violation, error) {
+	err := schemas.Validate(schema, body)
+	if err == nil {
+		return nil, nil
+	}
+	if vs := schemas.Violations(err); vs != nil {
+		return vs, nil
+	}
+	return nil, err
+}
+
+// Merge appends the semantic violations to the schema's, leaving out
+// any that repeats a schema violation's pointer and rule.
+func Merge(schemaViolations, semantic []schemas.Violation) []schemas.Violation {
+	type key struct{ pointer, rule string }
+	seen := map[key]bool{}
+	for _, v := range schemaViolations {
+		seen[key{v.Pointer, v.Rule}] = true
+	}
+	out := schemaViolations
+	for _, v := range semantic {
+		if !seen[key{v.Pointer, v.Rule}] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// ReadEnvelope returns the envelope fields of body. A field of the wrong
+// JSON type is left empty: schema validation reports it.
+func ReadEnvelope(body []byte) Envelope {
+	var env Envelope
+	_ = json.Unmarshal(body, &env)
+	return env
+}
+
+// Mapper is an adapter's checker: a type that embeds Checker, which is
+// what gives it the unexported method.
+type Mapper interface {
+	checker() *Checker
+}
+
+func (c *Checker) checker() *Checker { return c }
+
+// Kind reads one document type with the checker c. It returns the
+// message, meaningful only when c found no violations, and the document
+// it unmarshalled, which the mapping may have masked.
+type Kind[C Mapper] func(c C, body []byte, schemaViolations []schemas.Violation) (canonical.Message, any)
+
+// As returns the Kind that unmarshals a document into a T and maps it
+// with toMessage. A field of the wrong JSON type is left at its zero
+// value: the schema has reported it, and the checks still run on the
+// rest. A type error the schema missed is reported at the field's
+// pointer with rule "type". Any other unmarshalling error is reported
+// with rule "json", and the document is not mapped.
+func As[T any, C Mapper](toMessage func(C, *T) canonical.Message) Kind[C] {
+	return func(c C, body []byte, schemaViolations []schemas.Violation) (canonical.Message, any) {
+		doc := new(T)
+		err := json.Unmarshal(body, doc)
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case err == nil:
+		case errors.As(err, &typeErr) && len(schemaViolations) > 0:
+		case errors.As(err, &typeErr):
+			c.checker().Add(Pointer(strings.ReplaceAll(typeErr.Field, ".", "/")), "type", "%v", err)
+		default:
+			c.checker().Add("", "json", "%v", err)
+			return canonical.Message{}, doc
+		}
+		return toMessage(c, doc), doc
+	}
+}
+
+// Reader decodes the JSON documents of one agency, each checked against
+// one schema and then mapped by the Kind its document_type names.
+type Reader[C Mapper] struct {
+	// Noun names the agency's documents in errors, such as "prison" in
+	// "decoding prison movement: ...".
+	Noun string
+	// Schema names the schema every document is validated against.
+	Schema string
+	// Kinds maps each document_type the reader accepts to its Kind.
+	Kinds map[string]Kind[C]
+}
+
+// Decode turns body into one canonical message, mapped with the fresh
+// checker c. Input that is not one JSON object returns an error wrapping
+// adapters.ErrMalformed. Every violation of the schema and of c's checks
+// is returned at once, in a *schemas.ValidationError. Decoded.Journal is
+// set when c masked an Aadhaar number, and is then the document with
+// that number masked.
+func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
+	if err := CheckWellFormed(body); err != nil {
+		return adapters.Decoded{}, fmt.Errorf("decoding %s document: %w: %v",
+			r.Noun, adapters.ErrMalformed, err)
+	}
+	schemaViolations, err := ValidateSchema(r.Schema, body)
+	if err != nil {
+		return adapters.Decoded{}, fmt.Errorf("decoding %s document: %w", r.Noun, err)
+	}
+	env := ReadEnvelope(body)
+	kind, ok := r.Kinds[env.DocumentType]
+	if !ok {
+		// The schema has rejected the document type.
+		return adapters.Decoded{}, fmt.Errorf("decoding %s document: %w",
+			r.Noun, schemas.Invalid(schemaViolations...))
+	}
+
+	m, doc := kind(c, body, schemaViolations)
+	checked := c.checker()
+	if err := schemas.Invalid(Merge(schemaViolations, checked.Violations)...); err != nil {
+		return adapters.Decoded{}, fmt.Errorf("decoding %s %s: %w", r.Noun, env.DocumentType, err)
+	}
+	d := adapters.Decoded{Messages: []canonical.Message{m}}
+	if checked.Masked {
+		if d.Journal, err = json.Marshal(doc); err != nil {
+			return adapters.Decoded{}, fmt.Errorf("decoding %s %s: writing masked journal copy: %w",
+				r.Noun, env.DocumentType, err)
+		}
+	}
+	return d, nil
+}
