@@ -109,8 +109,9 @@ func checkStep(t *testing.T, name string, s Step) {
 	if c.Sent != 24 {
 		t.Errorf("%s: sent %d, want 24", name, c.Sent)
 	}
-	if c.Failed != 0 {
-		t.Errorf("%s: %d posts failed, first: %s", name, c.Failed, s.FirstError)
+	if c.Failed != 0 || c.Unavailable != 0 {
+		t.Errorf("%s: %d posts failed and %d were answered 503, first: %s", name, c.Failed,
+			c.Unavailable, s.FirstError)
 	}
 	if c.Accepted+c.Duplicates+c.Invalid != c.Sent {
 		t.Errorf("%s: accepted %d + duplicates %d + invalid %d != sent %d",

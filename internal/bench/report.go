@@ -54,7 +54,11 @@ type Counts struct {
 	Accepted   int `json:"accepted"`
 	Duplicates int `json:"duplicates"`
 	Invalid    int `json:"invalid"`
-	Failed     int `json:"failed"`
+	// Unavailable counts 503 responses: the hub stored nothing and asks
+	// the sender to try again later.
+	Unavailable int `json:"unavailable"`
+	// Failed counts other statuses and transport errors.
+	Failed int `json:"failed"`
 	// Skipped counts open-loop posts that were due but not sent by the
 	// end of the step, because MaxInFlight posts awaited a response.
 	Skipped             int `json:"skipped"`
@@ -152,7 +156,7 @@ func (r *Report) WriteText(w io.Writer) {
 		"subscribe %.0f/s (%d subscribers)\n\n", rb.Messages, rb.PayloadBytes,
 		rb.PublishRate, rb.Publishers, rb.SubscribeRate, rb.Subscribers)
 
-	fmt.Fprintln(w, "step          sent  acc  dup  inv fail  skip  deliv  ack/s   dlv/s   e2e/s"+
+	fmt.Fprintln(w, "step          sent  acc  dup  inv  503 fail  skip  deliv  ack/s   dlv/s   e2e/s"+
 		"  cpu ms   ack p50/p90/p99/max ms       ingest->delivered p50/p90/p99/max ms")
 	writeStep(w, "closed", r.Closed)
 	for _, s := range r.Open {
@@ -177,8 +181,9 @@ func writeStep(w io.Writer, name string, s Step) {
 	if !s.Drained {
 		drained = " (not drained)"
 	}
-	fmt.Fprintf(w, "%-12s %5d %4d %4d %4d %4d %5d %6d %6.0f %7.0f %7.0f %7.2f   %-28s %s%s\n",
-		name, c.Sent, c.Accepted, c.Duplicates, c.Invalid, c.Failed, c.Skipped, s.Delivered,
+	fmt.Fprintf(w, "%-12s %5d %4d %4d %4d %4d %4d %5d %6d %6.0f %7.0f %7.0f %7.2f   %-28s %s%s\n",
+		name, c.Sent, c.Accepted, c.Duplicates, c.Invalid, c.Unavailable, c.Failed, c.Skipped,
+		s.Delivered,
 		s.AckRate, s.DeliveryRate, s.EndToEndRate, s.CPUMsPerMessage, latencyText(s.Ack),
 		latencyText(s.EndToEnd), drained)
 	if s.FirstError != "" {

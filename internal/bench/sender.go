@@ -114,6 +114,8 @@ func (r *recorder) send(ctx context.Context, s *sender, doc document, scheduled 
 		r.counts.Duplicates++
 	case status == http.StatusBadRequest:
 		r.counts.Invalid++
+	case status == http.StatusServiceUnavailable:
+		r.counts.Unavailable++
 	default:
 		r.fail(fmt.Errorf("posting %s document: hub responded with HTTP %d", doc.kind, status))
 	}

@@ -57,8 +57,9 @@ func (b *bench) openLoop(ctx context.Context, rate int, duration time.Duration) 
 
 // schedule sends documents at start + i/rate and returns once the hub
 // has responded to every post, with the start and end of sending. A post
-// still waiting for a free slot when the step's time is up is skipped
-// and counted, so a hub slower than the schedule cannot stretch the step.
+// not started when the step's time is up, because cfg.MaxInFlight posts
+// await a response, is skipped and counted, so a hub slower than the
+// schedule cannot stretch the step.
 func (b *bench) schedule(
 	ctx context.Context,
 	rec *recorder,
@@ -72,7 +73,7 @@ func (b *bench) schedule(
 	slots := make(chan struct{}, b.cfg.MaxInFlight)
 	interval := time.Second / time.Duration(rate)
 	start = time.Now()
-	timeUp := time.After(duration + interval)
+	deadline := start.Add(duration + interval)
 	var wg sync.WaitGroup
 	sent := 0
 	for ; sent < total && ctx.Err() == nil; sent++ {
@@ -80,7 +81,7 @@ func (b *bench) schedule(
 		if wait := time.Until(due); wait > 0 {
 			time.Sleep(wait)
 		}
-		if !acquire(slots, timeUp) {
+		if !acquire(slots, deadline) {
 			break
 		}
 		doc := b.gen.next()
@@ -95,17 +96,22 @@ func (b *bench) schedule(
 	return start, end
 }
 
-// acquire takes a slot, or reports false when timeUp fires first.
-func acquire(slots chan struct{}, timeUp <-chan time.Time) bool {
+// acquire takes a slot, or reports false when the deadline passes first.
+func acquire(slots chan struct{}, deadline time.Time) bool {
+	if time.Now().After(deadline) {
+		return false
+	}
 	select {
 	case slots <- struct{}{}:
 		return true
 	default:
 	}
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
 	select {
 	case slots <- struct{}{}:
 		return true
-	case <-timeUp:
+	case <-timer.C:
 		return false
 	}
 }
