@@ -40,7 +40,7 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 	}
 	for _, mt := range doc.Matches {
 		req.Matches = append(req.Matches, canonical.CaseMatch{
-			Case: canonicalCases([]caseRef{mt.Case})[0], MatchedBy: mt.MatchedBy,
+			Case: mt.Case.Canonical(), MatchedBy: mt.MatchedBy,
 		})
 	}
 
@@ -55,7 +55,7 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 func (c *checker) applicant(a *applicant) canonical.Person {
 	const at = "/applicant"
 	p := canonical.Person{
-		Names:       c.names(jsondoc.Pointer(at, "names"), a.Names),
+		Names:       c.Names(jsondoc.Pointer(at, "names"), a.Names),
 		Sex:         canonical.Sex(a.Sex),
 		DateOfBirth: a.DateOfBirth,
 		Nationality: a.Nationality,
@@ -66,18 +66,12 @@ func (c *checker) applicant(a *applicant) canonical.Person {
 		},
 	}
 	if len(a.Aliases) > 0 {
-		p.Aliases = c.names(jsondoc.Pointer(at, "aliases"), a.Aliases)
+		p.Aliases = c.Names(jsondoc.Pointer(at, "aliases"), a.Aliases)
 	}
 	c.Date(jsondoc.Pointer(at, "date_of_birth"), a.DateOfBirth, true)
-	for i, r := range a.Relatives {
-		rel := canonical.Relative{Relation: r.Relation, Name: canonical.NormalizeText(r.Name)}
-		if rel.Name == "" && r.Name != "" {
-			c.Add(jsondoc.Pointer(at, "relatives", i, "name"), jsondoc.RuleBlank, "name is only white space")
-		}
-		p.Relatives = append(p.Relatives, rel)
-	}
+	p.Relatives = c.Relatives(jsondoc.Pointer(at, "relatives"), a.Relatives)
 	for i := range a.Identifiers {
-		id := c.identifier(jsondoc.Pointer(at, "identifiers", i), &a.Identifiers[i])
+		id := c.Identifier(jsondoc.Pointer(at, "identifiers", i), &a.Identifiers[i])
 		p.Identifiers = append(p.Identifiers, id)
 	}
 	return p
@@ -161,11 +155,8 @@ func (c *checker) report(doc *reportDoc) canonical.Message {
 		Cases:         canonicalCases(doc.Cases),
 		Reason:        doc.Reason,
 		PoliceStation: doc.PoliceStation,
-		Officer: canonical.Officer{
-			Name: doc.Officer.Name, Rank: doc.Officer.Rank, ID: doc.Officer.ServiceNumber,
-			PoliceStation: doc.Officer.PoliceStation,
-		},
-		Late: doc.Late,
+		Officer:       doc.Officer.Canonical(),
+		Late:          doc.Late,
 	}
 	if !reported.IsZero() {
 		rep.ReportedOn = reported.Format(time.DateOnly)

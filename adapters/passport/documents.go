@@ -29,16 +29,16 @@ type requestDoc struct {
 }
 
 type applicant struct {
-	Names            []name       `json:"names"`
-	Aliases          []name       `json:"aliases,omitempty"`
-	Sex              string       `json:"sex"`
-	DateOfBirth      string       `json:"date_of_birth"`
-	Relatives        []relative   `json:"relatives,omitempty"`
-	Identifiers      []identifier `json:"identifiers,omitempty"`
-	Nationality      string       `json:"nationality,omitempty"`
-	Occupation       string       `json:"occupation,omitempty"`
-	PresentAddress   address      `json:"present_address"`
-	PermanentAddress address      `json:"permanent_address"`
+	Names            []jsondoc.Name       `json:"names"`
+	Aliases          []jsondoc.Name       `json:"aliases,omitempty"`
+	Sex              string               `json:"sex"`
+	DateOfBirth      string               `json:"date_of_birth"`
+	Relatives        []jsondoc.Relative   `json:"relatives,omitempty"`
+	Identifiers      []jsondoc.Identifier `json:"identifiers,omitempty"`
+	Nationality      string               `json:"nationality,omitempty"`
+	Occupation       string               `json:"occupation,omitempty"`
+	PresentAddress   address              `json:"present_address"`
+	PermanentAddress address              `json:"permanent_address"`
 }
 
 type oldPassport struct {
@@ -46,21 +46,21 @@ type oldPassport struct {
 }
 
 type match struct {
-	Case      caseRef `json:"case"`
-	MatchedBy string  `json:"matched_by"`
+	Case      jsondoc.CaseRef `json:"case"`
+	MatchedBy string          `json:"matched_by"`
 }
 
 // reportDoc is a verification report.
 type reportDoc struct {
 	jsondoc.Envelope
-	FileNumber    string    `json:"file_number"`
-	Outcome       string    `json:"outcome"`
-	Cases         []caseRef `json:"cases,omitempty"`
-	Reason        string    `json:"reason,omitempty"`
-	PoliceStation string    `json:"police_station"`
-	Officer       officer   `json:"officer"`
-	ReportedAt    string    `json:"reported_at"`
-	Late          bool      `json:"late,omitempty"`
+	FileNumber    string            `json:"file_number"`
+	Outcome       string            `json:"outcome"`
+	Cases         []jsondoc.CaseRef `json:"cases,omitempty"`
+	Reason        string            `json:"reason,omitempty"`
+	PoliceStation string            `json:"police_station"`
+	Officer       jsondoc.Officer   `json:"officer"`
+	ReportedAt    string            `json:"reported_at"`
+	Late          bool              `json:"late,omitempty"`
 }
 
 type address struct {
@@ -71,55 +71,4 @@ type address struct {
 	State    string `json:"state"`
 	PIN      string `json:"pin"`
 	Country  string `json:"country,omitempty"`
-}
-
-type caseRef struct {
-	FIR   *firRef `json:"fir,omitempty"`
-	CNR   string  `json:"cnr,omitempty"`
-	Court *court  `json:"court,omitempty"`
-}
-
-// The types below have the police documents' shape.
-
-type firRef struct {
-	State         string `json:"state"`
-	District      string `json:"district"`
-	PoliceStation string `json:"police_station"`
-	Year          int    `json:"year"`
-	Number        int    `json:"number"`
-	NationalID    string `json:"national_id,omitempty"`
-}
-
-type court struct {
-	EstablishmentCode string `json:"establishment_code"`
-	Name              string `json:"name,omitempty"`
-	District          string `json:"district,omitempty"`
-}
-
-type officer struct {
-	Name          string `json:"name"`
-	Rank          string `json:"rank,omitempty"`
-	ServiceNumber string `json:"service_number,omitempty"`
-	PoliceStation string `json:"police_station,omitempty"`
-}
-
-type name struct {
-	Full     string `json:"full"`
-	Given    string `json:"given,omitempty"`
-	Middle   string `json:"middle,omitempty"`
-	Family   string `json:"family,omitempty"`
-	Initials string `json:"initials,omitempty"`
-	Script   string `json:"script,omitempty"`
-}
-
-type relative struct {
-	Relation string `json:"relation"`
-	Name     string `json:"name"`
-}
-
-type identifier struct {
-	Type   string `json:"type"`
-	Number string `json:"number"`
-	Issuer string `json:"issuer,omitempty"`
-	Token  string `json:"token,omitempty"`
 }

@@ -1,7 +1,6 @@
 package passport
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/adapters/passport/mrz"
 	"github.com/sangam-hub/sangam/canonical"
-	"github.com/sangam-hub/sangam/schemas"
 )
 
 // Encode turns a verification request into the request a police station
@@ -44,11 +42,8 @@ func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 		return adapters.Encoded{}, fmt.Errorf("encoding passport %s: %w", m.Type, err)
 	}
 
-	body, err := json.MarshalIndent(doc, "", "  ")
+	body, err := jsondoc.Marshal(doc, documentSchema)
 	if err != nil {
-		return adapters.Encoded{}, fmt.Errorf("encoding passport %s: %w", m.Type, err)
-	}
-	if err := schemas.Validate(documentSchema, body); err != nil {
 		return adapters.Encoded{}, fmt.Errorf("encoding passport %s: %w", m.Type, err)
 	}
 	return adapters.Encoded{Body: body, ContentType: ContentType}, nil
@@ -76,7 +71,7 @@ func requestDocument(m *canonical.Message) (*requestDoc, error) {
 	}
 	for _, mt := range r.Matches {
 		doc.Matches = append(doc.Matches, match{
-			Case: caseDocument(mt.Case), MatchedBy: mt.MatchedBy,
+			Case: jsondoc.CaseRefOf(mt.Case), MatchedBy: mt.MatchedBy,
 		})
 	}
 	return doc, nil
@@ -87,17 +82,13 @@ func requestDocument(m *canonical.Message) (*requestDoc, error) {
 // place in the request.
 func applicantDocument(p canonical.Person) applicant {
 	out := applicant{
-		Names: nameDocuments(p.Names), Aliases: nameDocuments(p.Aliases),
+		Names: jsondoc.NamesOf(p.Names), Aliases: jsondoc.NamesOf(p.Aliases),
 		Sex: string(p.Sex), DateOfBirth: p.DateOfBirth,
 		Nationality: p.Nationality, Occupation: p.Occupation,
-	}
-	for _, r := range p.Relatives {
-		out.Relatives = append(out.Relatives, relative{Relation: r.Relation, Name: r.Name})
+		Relatives: jsondoc.RelativesOf(p.Relatives),
 	}
 	for _, id := range p.Identifiers {
-		out.Identifiers = append(out.Identifiers, identifier{
-			Type: id.Type, Number: id.Value, Issuer: id.Issuer, Token: id.Token,
-		})
+		out.Identifiers = append(out.Identifiers, jsondoc.IdentifierOf(id))
 	}
 	var present, permanent bool
 	for _, a := range p.Addresses {
@@ -116,20 +107,6 @@ func addressDocument(a canonical.Address) address {
 		Line: a.Line, Locality: a.Locality, City: a.City, District: a.District,
 		State: a.State, PIN: a.PIN, Country: a.Country,
 	}
-}
-
-func nameDocuments(ns []canonical.Name) []name {
-	if ns == nil {
-		return nil
-	}
-	out := make([]name, len(ns))
-	for i, n := range ns {
-		out[i] = name{
-			Full: n.Full, Given: n.Given, Middle: n.Middle, Family: n.Family,
-			Initials: n.Initials, Script: n.Script,
-		}
-	}
-	return out
 }
 
 // mrzLines writes the zone of a parsed old passport back as its lines.
@@ -165,31 +142,12 @@ func reportDocument(m *canonical.Message) *reportDoc {
 		Outcome:       string(r.Outcome),
 		Reason:        r.Reason,
 		PoliceStation: r.PoliceStation,
-		Officer: officer{
-			Name: r.Officer.Name, Rank: r.Officer.Rank, ServiceNumber: r.Officer.ID,
-			PoliceStation: r.Officer.PoliceStation,
-		},
-		ReportedAt: jsondoc.FormatTime(reported),
-		Late:       r.Late,
+		Officer:       jsondoc.OfficerOf(r.Officer),
+		ReportedAt:    jsondoc.FormatTime(reported),
+		Late:          r.Late,
 	}
 	for _, c := range r.Cases {
-		doc.Cases = append(doc.Cases, caseDocument(c))
+		doc.Cases = append(doc.Cases, jsondoc.CaseRefOf(c))
 	}
 	return doc
-}
-
-func caseDocument(c canonical.CaseRef) caseRef {
-	out := caseRef{CNR: c.CNR}
-	if c.FIR != nil {
-		out.FIR = &firRef{
-			State: c.FIR.State, District: c.FIR.District, PoliceStation: c.FIR.PoliceStation,
-			Year: c.FIR.Year, Number: c.FIR.Number, NationalID: c.FIR.NationalID,
-		}
-	}
-	if c.Court != (canonical.Court{}) {
-		out.Court = &court{
-			EstablishmentCode: c.Court.Code, Name: c.Court.Name, District: c.Court.District,
-		}
-	}
-	return out
 }

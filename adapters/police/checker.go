@@ -62,19 +62,12 @@ func (c *checker) sentNotBefore(sent time.Time, eventPointer string, event time.
 }
 
 // firRef maps the FIR reference at pointer and checks its state code.
-func (c *checker) firRef(pointer string, f firRef) canonical.FIRRef {
+func (c *checker) firRef(pointer string, f jsondoc.FIRRef) canonical.FIRRef {
 	if f.State != "" && !canonical.ValidState(f.State) {
 		c.Add(jsondoc.Pointer(pointer, "state"), ruleState, "unknown state code %q: want the two-letter code of "+
 			"an Indian state or union territory, such as KL (canonical.States lists them)", f.State)
 	}
-	return canonicalFIR(f)
-}
-
-func canonicalFIR(f firRef) canonical.FIRRef {
-	return canonical.FIRRef{
-		State: f.State, District: f.District, PoliceStation: f.PoliceStation,
-		Year: f.Year, Number: f.Number, NationalID: f.NationalID,
-	}
+	return f.Canonical()
 }
 
 // offenceWindow bounds when an offence occurred, for choosing between
@@ -162,12 +155,6 @@ func (c *checker) codeInForce(pointer, act string, w offenceWindow) {
 // decides which penal code was in force.
 func formatIST(t time.Time) string {
 	return t.In(jsondoc.IST).Format("2006-01-02 15:04 IST")
-}
-
-func canonicalOfficer(o officer) canonical.Officer {
-	return canonical.Officer{
-		Name: o.Name, Rank: o.Rank, ID: o.ServiceNumber, PoliceStation: o.PoliceStation,
-	}
 }
 
 func canonicalProperties(ps []property) []canonical.Property {

@@ -35,7 +35,7 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 		OccurredTo:            w.to,
 		InformationReceivedAt: received,
 		GeneralDiaryRef:       doc.InformationReceived.GeneralDiaryRef,
-		Complainant:           c.person("/complainant", doc.Complainant),
+		Complainant:           c.person("/complainant", &doc.Complainant),
 		DelayReason:           doc.DelayReason,
 		Property:              canonicalProperties(doc.Property),
 		FirstInformation:      doc.FirstInformation,
@@ -49,7 +49,7 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 		fir.Accused = append(fir.Accused, c.firAccused(jsondoc.Pointer("accused", i), acc))
 	}
 	if doc.RegisteredBy != nil {
-		fir.Officer = canonicalOfficer(*doc.RegisteredBy)
+		fir.Officer = doc.RegisteredBy.Canonical()
 	}
 
 	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeFIR, ref.Key())
@@ -61,7 +61,7 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 func (c *checker) firAccused(pointer string, a firAccused) canonical.Accused {
 	out := canonical.Accused{Status: canonical.AccusedStatus(a.Status), Description: a.Description}
 	if a.Person != nil {
-		out.Person = c.person(jsondoc.Pointer(pointer, "person"), *a.Person)
+		out.Person = c.person(jsondoc.Pointer(pointer, "person"), a.Person)
 	}
 	return out
 }
@@ -69,7 +69,7 @@ func (c *checker) firAccused(pointer string, a firAccused) canonical.Accused {
 func canonicalPlace(p place) canonical.Place {
 	out := canonical.Place{DistanceKm: p.DistanceKm, Direction: p.Direction, Beat: p.Beat}
 	if p.Address != nil {
-		out.Address = canonicalAddress(*p.Address)
+		out.Address = p.Address.Canonical()
 	}
 	return out
 }
@@ -87,11 +87,11 @@ func (c *checker) arrest(doc *arrestDoc) canonical.Message {
 
 	arrest := &canonical.Arrest{
 		FIR:               ref,
-		Person:            c.person("/accused", doc.Accused),
+		Person:            c.person("/accused", &doc.Accused),
 		Surrender:         doc.MemoType == memoSurrender,
 		At:                at,
 		Place:             doc.Place,
-		By:                canonicalOfficer(doc.ArrestedBy),
+		By:                doc.ArrestedBy.Canonical(),
 		PropertyRecovered: canonicalProperties(doc.PropertyRecovered),
 		OccurredFrom:      w.earliest,
 		OccurredTo:        w.to,
@@ -120,7 +120,8 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 	w := c.window("/occurrence", doc.Occurrence, doc.FIR.Year)
 	if !w.earliest.IsZero() {
 		y, mo, d := w.earliest.In(jsondoc.IST).Date()
-		c.NotBefore("/report_date", reported, "/occurrence/from", time.Date(y, mo, d, 0, 0, 0, 0, jsondoc.IST))
+		day := time.Date(y, mo, d, 0, 0, 0, 0, jsondoc.IST)
+		c.NotBefore("/report_date", reported, "/occurrence/from", day)
 	}
 	if !reported.IsZero() && doc.FIR.Year != 0 && reported.Year() < doc.FIR.Year {
 		c.Add("/report_date", jsondoc.RuleChronology, "report date %s is before the FIR's year, %d",
@@ -133,8 +134,8 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 		ReportNumber:         doc.ReportNumber,
 		FiledOn:              doc.ReportDate,
 		Kind:                 canonical.FinalReportKind(doc.Kind),
-		InvestigatingOfficer: canonicalOfficer(doc.InvestigatingOfficer),
-		Court:                canonicalCourt(doc.Court),
+		InvestigatingOfficer: doc.InvestigatingOfficer.Canonical(),
+		Court:                doc.Court.Canonical(),
 		Accused:              c.reportAccused(doc),
 		Charges:              c.charges("/sections", doc.Sections, w),
 		OccurredFrom:         w.earliest,
@@ -146,8 +147,9 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 	if doc.ReportType == reportSupplementary {
 		sheet.Supplementary = doc.SupplementaryNumber
 	}
-	for i, p := range doc.Witnesses {
-		sheet.Witnesses = append(sheet.Witnesses, c.person(jsondoc.Pointer("witnesses", i), p))
+	for i := range doc.Witnesses {
+		witness := c.person(jsondoc.Pointer("witnesses", i), &doc.Witnesses[i])
+		sheet.Witnesses = append(sheet.Witnesses, witness)
 	}
 
 	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeChargesheet, ref.Key())
@@ -163,7 +165,7 @@ func (c *checker) reportAccused(doc *finalReportDoc) []canonical.Accused {
 	charged := 0
 	for i, a := range doc.Accused {
 		out = append(out, canonical.Accused{
-			Person:              c.person(jsondoc.Pointer("accused", i, "person"), a.Person),
+			Person:              c.person(jsondoc.Pointer("accused", i, "person"), &doc.Accused[i].Person),
 			Description:         a.Description,
 			Status:              canonical.AccusedStatus(a.Status),
 			Charged:             a.Charged,
@@ -178,8 +180,4 @@ func (c *checker) reportAccused(doc *finalReportDoc) []canonical.Accused {
 			"set charged to true for at least one")
 	}
 	return out
-}
-
-func canonicalCourt(ct court) canonical.Court {
-	return canonical.Court{Code: ct.EstablishmentCode, Name: ct.Name, District: ct.District}
 }

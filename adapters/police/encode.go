@@ -1,7 +1,6 @@
 package police
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
-	"github.com/sangam-hub/sangam/schemas"
 )
 
 // Encode turns a canonical message into a police document: an FIR,
@@ -42,11 +40,8 @@ func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 		return adapters.Encoded{}, fmt.Errorf("encoding police %s: %w", m.Type, err)
 	}
 
-	body, err := json.MarshalIndent(doc, "", "  ")
+	body, err := jsondoc.Marshal(doc, w.schema)
 	if err != nil {
-		return adapters.Encoded{}, fmt.Errorf("encoding police %s: %w", m.Type, err)
-	}
-	if err := schemas.Validate(w.schema, body); err != nil {
 		return adapters.Encoded{}, fmt.Errorf("encoding police %s: %w", m.Type, err)
 	}
 	return adapters.Encoded{Body: body, ContentType: ContentType}, nil
@@ -78,10 +73,12 @@ func (e *encoder) fir(m *canonical.Message) (any, error) {
 	f := m.FIR
 	doc := &firDoc{
 		Envelope:     jsondoc.NewEnvelope(m, docFIR),
-		FIR:          policeFIR(f.Ref),
+		FIR:          jsondoc.FIRRefOf(f.Ref),
 		RegisteredAt: jsondoc.FormatTime(f.RegisteredAt),
 		Sections:     policeSections(f.Charges),
-		Occurrence:   occurrence{From: jsondoc.FormatTime(f.OccurredFrom), To: jsondoc.FormatTime(f.OccurredTo)},
+		Occurrence: occurrence{
+			From: jsondoc.FormatTime(f.OccurredFrom), To: jsondoc.FormatTime(f.OccurredTo),
+		},
 		InformationReceived: informationReceived{
 			At: jsondoc.FormatTime(f.InformationReceivedAt), GeneralDiaryRef: f.GeneralDiaryRef,
 		},
@@ -104,7 +101,7 @@ func (e *encoder) fir(m *canonical.Message) (any, error) {
 		doc.Accused = append(doc.Accused, acc)
 	}
 	if f.Officer != (canonical.Officer{}) {
-		o := policeOfficer(f.Officer)
+		o := jsondoc.OfficerOf(f.Officer)
 		doc.RegisteredBy = &o
 	}
 	return doc, nil
@@ -114,12 +111,12 @@ func (e *encoder) arrest(m *canonical.Message) (any, error) {
 	a := m.Arrest
 	doc := &arrestDoc{
 		Envelope:          jsondoc.NewEnvelope(m, docArrest),
-		FIR:               policeFIR(a.FIR),
+		FIR:               jsondoc.FIRRefOf(a.FIR),
 		MemoType:          memoArrest,
 		Accused:           e.person(a.Person),
 		ArrestedAt:        jsondoc.FormatTime(a.At),
 		Place:             a.Place,
-		ArrestedBy:        policeOfficer(a.By),
+		ArrestedBy:        jsondoc.OfficerOf(a.By),
 		RelativeInformed:  relativeInformed{Informed: a.RelativeInformed != "", Name: a.RelativeInformed},
 		PropertyRecovered: policeProperties(a.PropertyRecovered),
 	}
@@ -140,14 +137,14 @@ func (e *encoder) finalReport(m *canonical.Message) (any, error) {
 	}
 	doc := &finalReportDoc{
 		Envelope:             jsondoc.NewEnvelope(m, docFinalReport),
-		FIR:                  policeFIR(*s.FIR),
+		FIR:                  jsondoc.FIRRefOf(*s.FIR),
 		ReportNumber:         s.ReportNumber,
 		ReportDate:           s.FiledOn,
 		ReportType:           reportOriginal,
 		Kind:                 string(s.Kind),
 		CaseTitle:            s.Title,
-		InvestigatingOfficer: policeOfficer(s.InvestigatingOfficer),
-		Court:                policeCourt(s.Court),
+		InvestigatingOfficer: jsondoc.OfficerOf(s.InvestigatingOfficer),
+		Court:                jsondoc.CourtOf(s.Court),
 		Accused:              []reportAccused{},
 		Sections:             policeSections(s.Charges),
 		PropertySeized:       policeProperties(s.PropertySeized),
@@ -176,7 +173,7 @@ func (e *encoder) notification(m *canonical.Message) (any, error) {
 		Envelope:     jsondoc.NewEnvelope(m, docCourtRegistration),
 		RegisteredAt: jsondoc.FormatTime(m.OccurredAt),
 		CNR:          r.CNR,
-		Court:        policeCourt(r.Court),
+		Court:        jsondoc.CourtOf(r.Court),
 		FilingNumber: r.FilingNumber,
 		FiledOn:      r.FiledOn,
 		NextHearing:  r.NextHearing,
@@ -186,17 +183,10 @@ func (e *encoder) notification(m *canonical.Message) (any, error) {
 		Reason:       r.Reason,
 	}
 	if r.FIR != nil {
-		ref := policeFIR(*r.FIR)
+		ref := jsondoc.FIRRefOf(*r.FIR)
 		doc.FIR = &ref
 	}
 	return doc, nil
-}
-
-func policeFIR(f canonical.FIRRef) firRef {
-	return firRef{
-		State: f.State, District: f.District, PoliceStation: f.PoliceStation,
-		Year: f.Year, Number: f.Number, NationalID: f.NationalID,
-	}
 }
 
 func policeSections(charges []canonical.Charge) []section {
@@ -218,18 +208,10 @@ func policeOccurrence(from, to time.Time) *occurrence {
 	return &occurrence{From: jsondoc.FormatTime(from), To: jsondoc.FormatTime(to)}
 }
 
-func policeOfficer(o canonical.Officer) officer {
-	return officer{Name: o.Name, Rank: o.Rank, ServiceNumber: o.ID, PoliceStation: o.PoliceStation}
-}
-
-func policeCourt(c canonical.Court) court {
-	return court{EstablishmentCode: c.Code, Name: c.Name, District: c.District}
-}
-
 func policePlace(p canonical.Place) *place {
 	out := &place{DistanceKm: p.DistanceKm, Direction: p.Direction, Beat: p.Beat}
 	if p.Address != (canonical.Address{}) {
-		a := policeAddress(p.Address)
+		a := jsondoc.AddressOf(p.Address)
 		out.Address = &a
 	}
 	return out

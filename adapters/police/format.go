@@ -15,15 +15,6 @@ const (
 	docCourtRegistration = "court_registration"
 )
 
-type firRef struct {
-	State         string `json:"state"`
-	District      string `json:"district"`
-	PoliceStation string `json:"police_station"`
-	Year          int    `json:"year"`
-	Number        int    `json:"number"`
-	NationalID    string `json:"national_id,omitempty"`
-}
-
 type section struct {
 	Act         string `json:"act"`
 	Section     string `json:"section"`
@@ -36,93 +27,29 @@ type occurrence struct {
 	To   string `json:"to,omitempty"`
 }
 
-type officer struct {
-	Name          string `json:"name"`
-	Rank          string `json:"rank,omitempty"`
-	ServiceNumber string `json:"service_number,omitempty"`
-	PoliceStation string `json:"police_station,omitempty"`
-}
-
 type property struct {
 	Description string  `json:"description"`
 	Category    string  `json:"category,omitempty"`
 	ValueINR    float64 `json:"value_inr,omitempty"`
 }
 
-type court struct {
-	EstablishmentCode string `json:"establishment_code"`
-	Name              string `json:"name,omitempty"`
-	District          string `json:"district,omitempty"`
-}
-
-type person struct {
-	Names       []name       `json:"names"`
-	Aliases     []name       `json:"aliases,omitempty"`
-	Sex         string       `json:"sex,omitempty"`
-	DateOfBirth string       `json:"date_of_birth,omitempty"`
-	BirthYear   int          `json:"birth_year,omitempty"`
-	Age         *age         `json:"age,omitempty"`
-	Relatives   []relative   `json:"relatives,omitempty"`
-	Addresses   []address    `json:"addresses,omitempty"`
-	Identifiers []identifier `json:"identifiers,omitempty"`
-	Nationality string       `json:"nationality,omitempty"`
-	Occupation  string       `json:"occupation,omitempty"`
-}
-
-type name struct {
-	Full     string `json:"full"`
-	Given    string `json:"given,omitempty"`
-	Middle   string `json:"middle,omitempty"`
-	Family   string `json:"family,omitempty"`
-	Initials string `json:"initials,omitempty"`
-	Script   string `json:"script,omitempty"`
-}
-
-type age struct {
-	Years int    `json:"years"`
-	AsOf  string `json:"as_of,omitempty"`
-}
-
-type relative struct {
-	Relation string `json:"relation"`
-	Name     string `json:"name"`
-}
-
-type address struct {
-	Kind     string `json:"kind,omitempty"`
-	Line     string `json:"line,omitempty"`
-	Locality string `json:"locality,omitempty"`
-	City     string `json:"city,omitempty"`
-	District string `json:"district,omitempty"`
-	State    string `json:"state,omitempty"`
-	PIN      string `json:"pin,omitempty"`
-	Country  string `json:"country,omitempty"`
-}
-
-type identifier struct {
-	Type   string `json:"type"`
-	Number string `json:"number"`
-	Issuer string `json:"issuer,omitempty"`
-	Token  string `json:"token,omitempty"`
-}
-
 // firDoc is an FIR, NCRB integrated investigation form 1.
 type firDoc struct {
 	jsondoc.Envelope
-	FIR                 firRef              `json:"fir"`
+	FIR                 jsondoc.FIRRef      `json:"fir"`
 	RegisteredAt        string              `json:"registered_at"`
 	Sections            []section           `json:"sections"`
 	Occurrence          occurrence          `json:"occurrence"`
 	InformationReceived informationReceived `json:"information_received"`
 	Place               *place              `json:"place,omitempty"`
-	Complainant         person              `json:"complainant"`
+	Complainant         jsondoc.Person      `json:"complainant"`
 	Accused             []firAccused        `json:"accused"`
 	DelayReason         string              `json:"delay_reason,omitempty"`
 	Property            []property          `json:"property,omitempty"`
 	FirstInformation    string              `json:"first_information"`
 	ActionTaken         string              `json:"action_taken,omitempty"`
 	SentToCourtAt       string              `json:"sent_to_court_at,omitempty"`
-	RegisteredBy        *officer            `json:"registered_by,omitempty"`
+	RegisteredBy        *jsondoc.Officer    `json:"registered_by,omitempty"`
 }
 
 type informationReceived struct {
@@ -131,16 +58,16 @@ type informationReceived struct {
 }
 
 type place struct {
-	DistanceKm float64  `json:"distance_km,omitempty"`
-	Direction  string   `json:"direction,omitempty"`
-	Beat       string   `json:"beat,omitempty"`
-	Address    *address `json:"address,omitempty"`
+	DistanceKm float64          `json:"distance_km,omitempty"`
+	Direction  string           `json:"direction,omitempty"`
+	Beat       string           `json:"beat,omitempty"`
+	Address    *jsondoc.Address `json:"address,omitempty"`
 }
 
 type firAccused struct {
-	Status      string  `json:"status"`
-	Person      *person `json:"person,omitempty"`
-	Description string  `json:"description,omitempty"`
+	Status      string          `json:"status"`
+	Person      *jsondoc.Person `json:"person,omitempty"`
+	Description string          `json:"description,omitempty"`
 }
 
 // Memo types of an arrest document.
@@ -153,12 +80,12 @@ const (
 // investigation form 3.
 type arrestDoc struct {
 	jsondoc.Envelope
-	FIR               firRef           `json:"fir"`
+	FIR               jsondoc.FIRRef   `json:"fir"`
 	MemoType          string           `json:"memo_type"`
-	Accused           person           `json:"accused"`
+	Accused           jsondoc.Person   `json:"accused"`
 	ArrestedAt        string           `json:"arrested_at"`
 	Place             string           `json:"place"`
-	ArrestedBy        officer          `json:"arrested_by"`
+	ArrestedBy        jsondoc.Officer  `json:"arrested_by"`
 	Sections          []section        `json:"sections,omitempty"`
 	Occurrence        *occurrence      `json:"occurrence,omitempty"`
 	RelativeInformed  relativeInformed `json:"relative_informed"`
@@ -180,45 +107,45 @@ const (
 // finalReportDoc is a final report, NCRB integrated investigation form 5.
 type finalReportDoc struct {
 	jsondoc.Envelope
-	FIR                  firRef          `json:"fir"`
-	ReportNumber         string          `json:"report_number,omitempty"`
-	ReportDate           string          `json:"report_date"`
-	ReportType           string          `json:"report_type"`
-	SupplementaryNumber  int             `json:"supplementary_number,omitempty"`
-	Kind                 string          `json:"kind"`
-	CaseTitle            string          `json:"case_title,omitempty"`
-	InvestigatingOfficer officer         `json:"investigating_officer"`
-	Court                court           `json:"court"`
-	Occurrence           *occurrence     `json:"occurrence,omitempty"`
-	Accused              []reportAccused `json:"accused"`
-	Sections             []section       `json:"sections"`
-	Witnesses            []person        `json:"witnesses,omitempty"`
-	PropertySeized       []property      `json:"property_seized,omitempty"`
-	LabResults           []string        `json:"lab_results,omitempty"`
-	BriefFacts           string          `json:"brief_facts"`
+	FIR                  jsondoc.FIRRef   `json:"fir"`
+	ReportNumber         string           `json:"report_number,omitempty"`
+	ReportDate           string           `json:"report_date"`
+	ReportType           string           `json:"report_type"`
+	SupplementaryNumber  int              `json:"supplementary_number,omitempty"`
+	Kind                 string           `json:"kind"`
+	CaseTitle            string           `json:"case_title,omitempty"`
+	InvestigatingOfficer jsondoc.Officer  `json:"investigating_officer"`
+	Court                jsondoc.Court    `json:"court"`
+	Occurrence           *occurrence      `json:"occurrence,omitempty"`
+	Accused              []reportAccused  `json:"accused"`
+	Sections             []section        `json:"sections"`
+	Witnesses            []jsondoc.Person `json:"witnesses,omitempty"`
+	PropertySeized       []property       `json:"property_seized,omitempty"`
+	LabResults           []string         `json:"lab_results,omitempty"`
+	BriefFacts           string           `json:"brief_facts"`
 }
 
 type reportAccused struct {
-	Person              person   `json:"person"`
-	Status              string   `json:"status"`
-	Charged             bool     `json:"charged"`
-	PreviousConvictions []string `json:"previous_convictions,omitempty"`
-	Description         string   `json:"description,omitempty"`
+	Person              jsondoc.Person `json:"person"`
+	Status              string         `json:"status"`
+	Charged             bool           `json:"charged"`
+	PreviousConvictions []string       `json:"previous_convictions,omitempty"`
+	Description         string         `json:"description,omitempty"`
 }
 
 // notificationDoc notifies a police station that a court registered a
 // case.
 type notificationDoc struct {
 	jsondoc.Envelope
-	RegisteredAt string  `json:"registered_at"`
-	CNR          string  `json:"cnr"`
-	Court        court   `json:"court"`
-	FilingNumber string  `json:"filing_number,omitempty"`
-	FiledOn      string  `json:"filed_on,omitempty"`
-	NextHearing  string  `json:"next_hearing,omitempty"`
-	FIR          *firRef `json:"fir,omitempty"`
-	TrackingID   string  `json:"tracking_id,omitempty"`
-	CaseTitle    string  `json:"case_title,omitempty"`
-	Status       string  `json:"status,omitempty"`
-	Reason       string  `json:"reason,omitempty"`
+	RegisteredAt string          `json:"registered_at"`
+	CNR          string          `json:"cnr"`
+	Court        jsondoc.Court   `json:"court"`
+	FilingNumber string          `json:"filing_number,omitempty"`
+	FiledOn      string          `json:"filed_on,omitempty"`
+	NextHearing  string          `json:"next_hearing,omitempty"`
+	FIR          *jsondoc.FIRRef `json:"fir,omitempty"`
+	TrackingID   string          `json:"tracking_id,omitempty"`
+	CaseTitle    string          `json:"case_title,omitempty"`
+	Status       string          `json:"status,omitempty"`
+	Reason       string          `json:"reason,omitempty"`
 }

@@ -3,23 +3,20 @@ package police
 import (
 	"slices"
 
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
 )
 
-// redactedAadhaar replaces an Aadhaar value that is not a valid number,
-// so that not even a mistyped number is kept.
-const redactedAadhaar = "XXXXXXXXXXXX"
-
 // maskedValue returns what replaces the value of an Aadhaar identifier
 // in the journal copy: the masked form of a valid number, a masked value
-// as it is, and redactedAadhaar for anything else.
+// as it is, and jsondoc.RedactedAadhaar for anything else.
 func maskedValue(v string, key []byte) string {
 	if canonical.IsMaskedAadhaar(v) {
 		return v
 	}
 	id, err := canonical.MaskAadhaar(v, key)
 	if err != nil {
-		return redactedAadhaar
+		return jsondoc.RedactedAadhaar
 	}
 	return id.Value
 }

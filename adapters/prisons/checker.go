@@ -34,7 +34,7 @@ func (c *checker) prisoner(pointer string, p *prisoner) canonical.Prisoner {
 		PrisonName:    p.PrisonName,
 		Number:        p.Number,
 		BookingNumber: p.BookingNumber,
-		Person:        c.person(jsondoc.Pointer(pointer, "person"), &p.Person),
+		Person:        c.Person(jsondoc.Pointer(pointer, "person"), &p.Person, nil),
 		Status:        canonical.CustodyStatus(p.CustodyStatus),
 		StatusDetail:  p.StatusDetail,
 		AdmittedAt:    c.DateTime(jsondoc.Pointer(pointer, "admitted_at"), p.AdmittedAt),
@@ -42,7 +42,7 @@ func (c *checker) prisoner(pointer string, p *prisoner) canonical.Prisoner {
 		Alerts:        p.Alerts,
 	}
 	for _, k := range p.Cases {
-		out.Cases = append(out.Cases, canonicalCase(k))
+		out.Cases = append(out.Cases, k.Canonical())
 	}
 	for i, ch := range p.Charges {
 		at := jsondoc.Pointer(pointer, "charges", i)
@@ -57,29 +57,6 @@ func (c *checker) prisoner(pointer string, p *prisoner) canonical.Prisoner {
 		}.WithEquivalent())
 	}
 	return out
-}
-
-func canonicalCase(k caseRef) canonical.CaseRef {
-	out := canonical.CaseRef{CNR: k.CNR}
-	if k.FIR != nil {
-		f := canonicalFIR(*k.FIR)
-		out.FIR = &f
-	}
-	if k.Court != nil {
-		out.Court = canonicalCourt(*k.Court)
-	}
-	return out
-}
-
-func canonicalFIR(f firRef) canonical.FIRRef {
-	return canonical.FIRRef{
-		State: f.State, District: f.District, PoliceStation: f.PoliceStation,
-		Year: f.Year, Number: f.Number, NationalID: f.NationalID,
-	}
-}
-
-func canonicalCourt(ct court) canonical.Court {
-	return canonical.Court{Code: ct.EstablishmentCode, Name: ct.Name, District: ct.District}
 }
 
 func canonicalLocation(l *location) canonical.Location {

@@ -48,9 +48,9 @@ func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
 	order := &canonical.CourtOrder{
 		Kind:          canonical.CourtOrderKind(doc.Kind),
 		Number:        doc.Number,
-		Court:         canonicalCourt(doc.Court),
+		Court:         doc.Court.Canonical(),
 		Prisoner:      c.prisoner("/prisoner", &doc.Prisoner),
-		Case:          canonicalCase(doc.Case),
+		Case:          doc.Case.Canonical(),
 		AppearOn:      doc.AppearOn,
 		ReleaseGround: canonical.ReleaseGround(doc.ReleaseGround),
 		OrderedOn:     doc.OrderedOn,

@@ -1,7 +1,6 @@
 package prisons
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
-	"github.com/sangam-hub/sangam/schemas"
 )
 
 // Encode turns a canonical message into a prison JSON document: a court
@@ -44,11 +42,8 @@ func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 		return adapters.Encoded{}, fmt.Errorf("encoding prison %s: %w", m.Type, err)
 	}
 
-	body, err := json.MarshalIndent(doc, "", "  ")
+	body, err := jsondoc.Marshal(doc, documentSchema)
 	if err != nil {
-		return adapters.Encoded{}, fmt.Errorf("encoding prison %s: %w", m.Type, err)
-	}
-	if err := schemas.Validate(documentSchema, body); err != nil {
 		return adapters.Encoded{}, fmt.Errorf("encoding prison %s: %w", m.Type, err)
 	}
 	return adapters.Encoded{Body: body, ContentType: ContentType}, nil
@@ -77,9 +72,9 @@ func courtOrderDocument(m *canonical.Message) *courtOrderDoc {
 		Envelope:      jsondoc.NewEnvelope(m, docCourtOrder),
 		Kind:          string(o.Kind),
 		Number:        o.Number,
-		Court:         courtDocument(o.Court),
+		Court:         jsondoc.CourtOf(o.Court),
 		Prisoner:      prisonerDocument(o.Prisoner),
-		Case:          caseDocument(o.Case),
+		Case:          jsondoc.CaseRefOf(o.Case),
 		AppearOn:      o.AppearOn,
 		ReleaseGround: string(o.ReleaseGround),
 		OrderedOn:     o.OrderedOn,
@@ -91,12 +86,12 @@ func courtOrderDocument(m *canonical.Message) *courtOrderDoc {
 func prisonerDocument(p canonical.Prisoner) prisoner {
 	out := prisoner{
 		PrisonCode: p.PrisonCode, PrisonName: p.PrisonName, Number: p.Number,
-		BookingNumber: p.BookingNumber, Person: personDocument(p.Person),
+		BookingNumber: p.BookingNumber, Person: jsondoc.PersonOf(p.Person, identifierDocument),
 		CustodyStatus: string(p.Status), StatusDetail: p.StatusDetail,
 		AdmittedAt: jsondoc.FormatTime(p.AdmittedAt), Housing: p.Housing, Alerts: p.Alerts,
 	}
 	for _, c := range p.Cases {
-		out.Cases = append(out.Cases, caseDocument(c))
+		out.Cases = append(out.Cases, jsondoc.CaseRefOf(c))
 	}
 	for _, c := range p.Charges {
 		out.Charges = append(out.Charges, charge{
@@ -106,55 +101,11 @@ func prisonerDocument(p canonical.Prisoner) prisoner {
 	return out
 }
 
-func caseDocument(c canonical.CaseRef) caseRef {
-	out := caseRef{CNR: c.CNR}
-	if c.FIR != nil {
-		f := firRef{
-			State: c.FIR.State, District: c.FIR.District, PoliceStation: c.FIR.PoliceStation,
-			Year: c.FIR.Year, Number: c.FIR.Number, NationalID: c.FIR.NationalID,
-		}
-		out.FIR = &f
-	}
-	if c.Court != (canonical.Court{}) {
-		ct := courtDocument(c.Court)
-		out.Court = &ct
-	}
-	return out
-}
-
-func courtDocument(c canonical.Court) court {
-	return court{EstablishmentCode: c.Code, Name: c.Name, District: c.District}
-}
-
 func locationDocument(l canonical.Location) *location {
 	if l == (canonical.Location{}) {
 		return nil
 	}
 	return &location{Kind: string(l.Kind), Code: l.Code, Name: l.Name}
-}
-
-func personDocument(p canonical.Person) person {
-	out := person{
-		Names: nameDocuments(p.Names), Aliases: nameDocuments(p.Aliases),
-		Sex: string(p.Sex), DateOfBirth: p.DateOfBirth, BirthYear: p.BirthYear,
-		Nationality: p.Nationality, Occupation: p.Occupation,
-	}
-	if p.Age != nil {
-		out.Age = &age{Years: p.Age.Years, AsOf: p.Age.AsOf}
-	}
-	for _, r := range p.Relatives {
-		out.Relatives = append(out.Relatives, relative{Relation: r.Relation, Name: r.Name})
-	}
-	for _, a := range p.Addresses {
-		out.Addresses = append(out.Addresses, address{
-			Kind: a.Kind, Line: a.Line, Locality: a.Locality, City: a.City,
-			District: a.District, State: a.State, PIN: a.PIN, Country: a.Country,
-		})
-	}
-	for _, id := range p.Identifiers {
-		out.Identifiers = append(out.Identifiers, identifierDocument(id))
-	}
-	return out
 }
 
 // jsonIDTypes are the identifier types the JSON documents name, as
@@ -168,25 +119,11 @@ var jsonIDTypes = map[string]bool{
 // identifierDocument writes an identifier. A type the JSON documents do
 // not name, such as the "fbi_number" of a NIEM report, becomes "other"
 // and moves to the front of the issuer, so a reader still sees it.
-func identifierDocument(id canonical.Identifier) identifier {
-	out := identifier{Type: id.Type, Number: id.Value, Issuer: id.Issuer, Token: id.Token}
+func identifierDocument(_ int, id canonical.Identifier) jsondoc.Identifier {
+	out := jsondoc.IdentifierOf(id)
 	if !jsonIDTypes[id.Type] {
 		out.Type = canonical.IDOther
 		out.Issuer = strings.TrimSuffix(id.Type+", "+id.Issuer, ", ")
-	}
-	return out
-}
-
-func nameDocuments(ns []canonical.Name) []name {
-	if ns == nil {
-		return nil
-	}
-	out := make([]name, len(ns))
-	for i, n := range ns {
-		out[i] = name{
-			Full: n.Full, Given: n.Given, Middle: n.Middle, Family: n.Family,
-			Initials: n.Initials, Script: n.Script,
-		}
 	}
 	return out
 }

@@ -197,8 +197,8 @@ func (n *niemDecoder) maskAadhaar(e *etree.Element, id canonical.Identifier) can
 	if err != nil {
 		// The error names no digits, so the number reaches no log.
 		n.fail(xmlsafe.Pointer(value), jsondoc.RuleAadhaar, "%v", err)
-		value.SetText(redactedAadhaar)
-		return canonical.Identifier{Type: id.Type, Value: redactedAadhaar, Issuer: id.Issuer}
+		value.SetText(jsondoc.RedactedAadhaar)
+		return canonical.Identifier{Type: id.Type, Value: jsondoc.RedactedAadhaar, Issuer: id.Issuer}
 	}
 	masked.Issuer = id.Issuer
 	value.SetText(masked.Value)

@@ -4,8 +4,11 @@
 // agency's schema, maps its document_type to the Kind that reads it, and
 // merges the schema's violations with those of the rules a schema cannot
 // express. Checker collects those violations, each with a JSON pointer
-// into the input, and parses the dates and times the documents carry.
-// Envelope is the start every document shares.
+// into the input. It parses the dates and times the documents carry,
+// maps people and their names, and validates and masks Aadhaar numbers.
+// The types the agencies' schemas share (Envelope, Person, FIRRef,
+// Court, Officer, CaseRef) are here with their mapping to and from
+// canonical form, and Marshal writes a document that its schema accepts.
 //
 // Rules that belong to one agency stay in its adapter.
 package jsondoc

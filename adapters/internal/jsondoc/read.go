@@ -104,7 +104,11 @@ func (c *Checker) checker() *Checker { return c }
 // Kind reads one document type with the checker c. It returns the
 // message, meaningful only when c found no violations, and the document
 // it unmarshalled, which the mapping may have masked.
-type Kind[C Mapper] func(c C, body []byte, schemaViolations []schemas.Violation) (canonical.Message, any)
+type Kind[C Mapper] func(
+	c C,
+	body []byte,
+	schemaViolations []schemas.Violation,
+) (canonical.Message, any)
 
 // As returns the Kind that unmarshals a document into a T and maps it
 // with toMessage. A field of the wrong JSON type is left at its zero
