@@ -29,14 +29,14 @@ type compiledRoute struct {
 
 // Decision is one route's verdict on a message.
 type Decision struct {
-	Route   string
-	Matched bool
+	Route   string `json:"route"`
+	Matched bool   `json:"matched"`
 	// Reason is the condition's value, or the error that stopped its
 	// evaluation; such a route does not match.
-	Reason string
+	Reason string `json:"reason"`
 	// Failed is true when the condition could not be evaluated.
-	Failed       bool
-	Destinations []string
+	Failed       bool     `json:"failed"`
+	Destinations []string `json:"destinations"`
 }
 
 // newEnv declares `message` as the canonical Message, with fields named

@@ -108,7 +108,7 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	c := &adminClient{base: strings.TrimRight(*hub, "/"), token: *token}
 	switch args[0] {
 	case "export":
-		return routesExport(c, *version, stdout)
+		return routesExport(c, *version, stdout, stderr)
 	case "apply":
 		return routesApply(c, fs.Args(), *dryRun, *comment, stdout)
 	case "history":
@@ -133,12 +133,14 @@ func getVersion(c *adminClient, n int) (api.RoutesVersion, error) {
 	return v, c.do(http.MethodGet, path, nil, &v)
 }
 
-func routesExport(c *adminClient, n int, stdout io.Writer) error {
+// routesExport prints the document byte for byte, so that applying the
+// exported file changes nothing; the version's details go to stderr.
+func routesExport(c *adminClient, n int, stdout, stderr io.Writer) error {
 	v, err := getVersion(c, n)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "# routes version %d, saved %s by %s\n", v.Number,
+	fmt.Fprintf(stderr, "routes version %d, saved %s by %s\n", v.Number,
 		v.CreatedAt.Format("2006-01-02 15:04:05 MST"), v.By)
 	_, err = io.WriteString(stdout, v.Document)
 	return err

@@ -35,8 +35,11 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 	if code != exitOK || !strings.Contains(doc, "final-report-to-court") {
 		t.Fatalf("export: exit %d, stderr %s\n%s", code, errOut, doc)
 	}
-	changed := strings.Replace(doc, "description: The court's case number (CNR) goes back to the police.",
-		"description: The CNR goes back to the police station.", 1)
+	const oldWhen = `message.type == "court_registration" && message.source == "courts"`
+	changed := strings.Replace(doc, oldWhen, oldWhen+` && message.court_registration.cnr != ""`, 1)
+	if changed == doc {
+		t.Fatalf("the default routes lack the condition %s", oldWhen)
+	}
 	file := filepath.Join(t.TempDir(), "routes.yaml")
 	if err := os.WriteFile(file, []byte(changed), 0o600); err != nil {
 		t.Fatal(err)
@@ -56,7 +59,7 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 		t.Errorf("history:\n%s", out)
 	}
 	_, out, _ = runCLI(t, "routes", "diff", "--hub", url, "1", "2")
-	if !strings.Contains(out, "-    description: The court's case number") {
+	if !strings.Contains(out, `+    when: message.type == "court_registration"`) {
 		t.Errorf("diff:\n%s", out)
 	}
 	code, out, _ = runCLI(t, "routes", "restore", "--hub", url, "1")
@@ -73,9 +76,13 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 	if code != exitInvalid || !strings.Contains(errOut, `route "court-registration-to-police"`) {
 		t.Errorf("invalid apply: exit %d, stderr %s", code, errOut)
 	}
-	_, doc3, _ := runCLI(t, "routes", "export", "--hub", url)
-	if !strings.Contains(doc3, "routes version 3") {
-		t.Errorf("an invalid apply changed the routes:\n%s", doc3)
+	_, _, info := runCLI(t, "routes", "export", "--hub", url)
+	if !strings.Contains(info, "routes version 3") {
+		t.Errorf("an invalid apply changed the routes: %s", info)
+	}
+	code, out, _ = runCLI(t, "routes", "apply", "--hub", url, file)
+	if code != exitOK || !strings.Contains(out, "saved as version 4") {
+		t.Errorf("re-applying after the restore: exit %d\n%s", code, out)
 	}
 }
 

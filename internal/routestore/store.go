@@ -53,18 +53,18 @@ type Store interface {
 // Info describes one version of the routes document.
 type Info struct {
 	// Number is the version's position in the history, from 1.
-	Number int
+	Number int `json:"number"`
 	// By identifies who saved the version, such as an administrator's
 	// user name.
-	By string
+	By string `json:"by"`
 	// Comment is the reason for the version, as its author gave it. It
 	// may be empty.
-	Comment string
+	Comment string `json:"comment"`
 	// CreatedAt is when the version was saved, in UTC, to the microsecond.
-	CreatedAt time.Time
+	CreatedAt time.Time `json:"created_at"`
 	// RestoredFrom is the number of the earlier version whose document
 	// this version restored, or 0.
-	RestoredFrom int
+	RestoredFrom int `json:"restored_from"`
 }
 
 // Version is one version of the routes document.
@@ -81,7 +81,7 @@ type Change struct {
 	Document []byte
 	// By identifies who makes the change. Required, at most MaxByBytes
 	// of UTF-8 without control characters.
-	By string
+	By string `json:"by"`
 	// Comment is the reason for the change. Optional, at most
 	// MaxCommentBytes of UTF-8.
 	Comment string
