@@ -47,6 +47,12 @@ type Worker struct {
 	MaxRetryInterval time.Duration
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
+	// Drain, when set, is the context of every attempt instead of the bus
+	// message's. The bus cancels a message's context as soon as the hub
+	// starts to shut down; Drain ends later, so an attempt in flight can
+	// finish within the shutdown deadline instead of being sent again
+	// after the restart.
+	Drain context.Context
 }
 
 // maxReason is how much of a destination's response body a dead-letter
@@ -64,6 +70,9 @@ func (w *Worker) Handle(msg *message.Message) error {
 		return nil
 	}
 	ctx := msg.Context()
+	if w.Drain != nil {
+		ctx = w.Drain
+	}
 	d, m, err := w.Store.Delivery(ctx, cmd.DeliveryID)
 	if errors.Is(err, journal.ErrNotFound) {
 		w.Log.Error("dropping command for unknown delivery", "delivery_id", cmd.DeliveryID,

@@ -39,7 +39,11 @@ type Hub struct {
 	handlersMu sync.Mutex
 	running    map[string]bool
 	breakers   *delivery.Breakers
-	requeuer   *delivery.Requeuer
+	// drain is the context of delivery attempts; Run cancels it with
+	// stopDrain once the router has waited for them at shutdown.
+	drain     context.Context
+	stopDrain context.CancelFunc
+	requeuer  *delivery.Requeuer
 	// verification is passport verification: index, enrichers, tracker.
 	verification *hubVerification
 	server       *http.Server
@@ -155,7 +159,9 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Log: log, Zone: h.cfg.TimeZone,
 	}
 	h.breakers = delivery.NewBreakers(h.cfg.Breaker, log)
+	h.drain, h.stopDrain = context.WithCancel(context.Background())
 	worker := &delivery.Worker{
+		Drain: h.drain,
 		Store: h.backend.store, Routes: h.table.Load, Adapters: set,
 		Breakers: h.breakers, Client: &http.Client{}, Log: log,
 		RetryInterval: h.cfg.RetryInterval, MaxRetryInterval: h.cfg.MaxRetryInterval,
@@ -334,9 +340,13 @@ func (h *Hub) Run(ctx context.Context) error {
 	<-trackDone
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), h.cfg.ShutdownTimeout)
 	defer cancel()
-	err = errors.Join(runErr,
-		h.server.Shutdown(shutdownCtx),
-		h.router.Close(),
+	serverErr := h.server.Shutdown(shutdownCtx)
+	// Close waits up to ShutdownTimeout for the attempts in flight, which
+	// run on h.drain; what is still running after that is cancelled and
+	// sent again after the restart.
+	routerErr := h.router.Close()
+	h.stopDrain()
+	err = errors.Join(runErr, serverErr, routerErr,
 		h.verification.close(),
 		h.backend.close(),
 	)
