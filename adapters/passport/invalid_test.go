@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/passport"
 	"github.com/sangam-hub/sangam/adapters/passport/mrz"
 	"github.com/sangam-hub/sangam/schemas"
@@ -17,59 +18,17 @@ import (
 // value, or removed when the value is nil.
 func edit(t *testing.T, name string, edits map[string]any) []byte {
 	t.Helper()
-	var doc any
-	if err := json.Unmarshal(inputs(t)[name], &doc); err != nil {
-		t.Fatal(err)
-	}
+	var list []jsondoctest.Edit
 	for pointer, value := range edits {
-		doc = set(t, doc, strings.Split(strings.TrimPrefix(pointer, "/"), "/"), value)
-	}
-	body, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
-}
-
-func set(t *testing.T, node any, path []string, value any) any {
-	t.Helper()
-	if len(path) == 0 {
-		return value
-	}
-	switch n := node.(type) {
-	case map[string]any:
-		if len(path) == 1 && value == nil {
-			delete(n, path[0])
-			return n
+		if value == nil {
+			value = jsondoctest.Delete
 		}
-		n[path[0]] = set(t, n[path[0]], path[1:], value)
-		return n
-	case []any:
-		i, err := strconv.Atoi(path[0])
-		if err != nil || i >= len(n) {
-			t.Fatalf("no index %s in %v", path[0], n)
-		}
-		n[i] = set(t, n[i], path[1:], value)
-		return n
+		list = append(list, jsondoctest.Edit{Pointer: pointer, Value: value})
 	}
-	t.Fatalf("cannot set %v below %v", path, node)
-	return nil
+	return jsondoctest.Apply(t, inputs(t)[name], list...)
 }
 
-type violation struct{ pointer, rule string }
-
-func violationsOf(t *testing.T, err error) []violation {
-	t.Helper()
-	vs := schemas.Violations(err)
-	if vs == nil {
-		t.Fatalf("error = %v, want a validation error", err)
-	}
-	var out []violation
-	for _, v := range vs {
-		out = append(out, violation{v.Pointer, v.Rule})
-	}
-	return out
-}
+type violation = jsondoctest.Violation
 
 // The old passport's zone in testdata/request_reissue.json.
 const (
@@ -120,7 +79,7 @@ func TestDecodeViolations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := a.Decode(edit(t, tt.doc, tt.edits), passport.ContentType)
-			if got := violationsOf(t, err); !slices.Equal(got, tt.want) {
+			if got := jsondoctest.ViolationsOf(t, err); !slices.Equal(got, tt.want) {
 				t.Errorf("violations = %v, want %v\n%v", got, tt.want, err)
 			}
 		})
@@ -208,8 +167,8 @@ func TestJournalMasksAadhaar(t *testing.T) {
 	if err != nil {
 		t.Fatalf("decoding the journal copy: %v", err)
 	}
-	got, _ := json.Marshal(comparable(again.Messages[0]))
-	want, _ := json.Marshal(comparable(d.Messages[0]))
+	got, _ := json.Marshal(jsondoctest.Comparable(again.Messages[0]))
+	want, _ := json.Marshal(jsondoctest.Comparable(d.Messages[0]))
 	if string(got) != string(want) {
 		t.Errorf("journal copy decodes to another message\ngot  %s\nwant %s", got, want)
 	}

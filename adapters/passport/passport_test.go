@@ -1,33 +1,18 @@
 package passport_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters/adaptertest"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/passport"
 	"github.com/sangam-hub/sangam/canonical"
 )
 
-// testKey is the Aadhaar key of the tests' adapter.
-var testKey = []byte("sangam test key, 32 bytes long!!")
-
-// testNow is the tests' current time, so that future dates stay future.
-var testNow = time.Date(2026, time.June, 30, 12, 0, 0, 0, ist)
-
-var ist = time.FixedZone("IST", 5*3600+1800)
-
-var update = flag.Bool("update", false, "rewrite the testdata/*.golden.json files from the current decoder")
-
 func newAdapter(t testing.TB) *passport.Adapter {
 	t.Helper()
-	a, err := passport.New(passport.Config{AadhaarKey: testKey, Now: func() time.Time { return testNow }})
+	a, err := passport.New(passport.Config{AadhaarKey: jsondoctest.Key, Now: jsondoctest.Clock})
 	if err != nil {
 		t.Fatalf("passport.New: %v", err)
 	}
@@ -37,25 +22,7 @@ func newAdapter(t testing.TB) *passport.Adapter {
 // inputs returns the valid documents in testdata by file name.
 func inputs(t testing.TB) map[string][]byte {
 	t.Helper()
-	paths, err := filepath.Glob("testdata/*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, p := range paths {
-		if strings.HasSuffix(p, ".golden.json") {
-			continue
-		}
-		body, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[strings.TrimSuffix(filepath.Base(p), ".json")] = body
-	}
-	if len(out) == 0 {
-		t.Fatal("no inputs in testdata")
-	}
-	return out
+	return jsondoctest.Inputs(t, ".json")
 }
 
 func TestConformance(t *testing.T) {
@@ -70,7 +37,7 @@ func TestConformance(t *testing.T) {
 		ContentType: passport.ContentType,
 		Inputs:      inputs(t),
 		Messages:    roundTripMessages(t, a),
-		Comparable:  comparable,
+		Comparable:  jsondoctest.Comparable,
 		Hostile: map[string][]byte{
 			"array of documents": []byte(`[{"document_type":"verification_request"}]`),
 			"unknown type":       []byte(`{"document_type":"passport"}`),
@@ -102,25 +69,8 @@ func roundTripMessages(t *testing.T, a *passport.Adapter) []canonical.Message {
 	return out
 }
 
-// comparable clears the fields the hub sets and normalizes times through
-// JSON, so that equal instants with equal offsets compare equal.
-func comparable(m canonical.Message) canonical.Message {
-	m.ID, m.Source, m.ReceivedAt = "", "", time.Time{}
-	b, err := json.Marshal(m)
-	if err != nil {
-		panic(err)
-	}
-	var out canonical.Message
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return out
-}
-
 // TestDecodeGolden decodes every testdata input and compares the
-// canonical messages with testdata/NAME.golden.json. Run with -update to
-// rewrite the golden files after a deliberate change, and review the
-// diff.
+// canonical messages with testdata/NAME.golden.json.
 func TestDecodeGolden(t *testing.T) {
 	a := newAdapter(t)
 	for name, body := range inputs(t) {
@@ -129,25 +79,7 @@ func TestDecodeGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}
-			got, err := json.MarshalIndent(d.Messages, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("decoded %s differs from %s\ngot:\n%s", name, path, got)
-			}
+			jsondoctest.Golden(t, name, d.Messages)
 		})
 	}
 }
@@ -165,7 +97,7 @@ func TestConfigValidate(t *testing.T) {
 	if _, err := passport.New(passport.Config{AadhaarKey: []byte("short")}); err == nil {
 		t.Error("New accepted a 5-byte Aadhaar key")
 	}
-	if _, err := passport.New(passport.Config{AadhaarKey: testKey, ClockSkew: -time.Second}); err == nil {
+	if _, err := passport.New(passport.Config{AadhaarKey: jsondoctest.Key, ClockSkew: -time.Second}); err == nil {
 		t.Error("New accepted a negative clock skew")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/police"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
@@ -67,7 +68,7 @@ func TestJournalChangesOnlyAadhaar(t *testing.T) {
 		}
 		restored := d.Journal
 		for _, n := range numbers {
-			id, err := canonical.MaskAadhaar(n, testKey)
+			id, err := canonical.MaskAadhaar(n, jsondoctest.Key)
 			if err != nil {
 				t.Fatal(err)
 			}

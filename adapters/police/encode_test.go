@@ -1,16 +1,16 @@
 package police_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/police"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
@@ -21,7 +21,7 @@ import (
 // informed.
 func handBuiltMessages() []canonical.Message {
 	ref := canonical.FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 1190}
-	at := time.Date(2025, 10, 3, 11, 15, 0, 0, ist)
+	at := time.Date(2025, 10, 3, 11, 15, 0, 0, jsondoc.IST)
 	surrender := canonical.Message{
 		ID: "hub-2", Type: canonical.TypeArrest, Source: "police", SenderMessageID: "EKM0412-ARR-2025-000320",
 		CaseKey: ref.Key(), OccurredAt: at, SchemaVersion: canonical.SchemaVersion,
@@ -39,7 +39,7 @@ func handBuiltMessages() []canonical.Message {
 // carries, and one that names its case by tracking id only.
 func registrationMessages() []canonical.Message {
 	ref := canonical.FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 1187}
-	registered := time.Date(2025, 12, 2, 10, 40, 0, 0, ist)
+	registered := time.Date(2025, 12, 2, 10, 40, 0, 0, jsondoc.IST)
 	full := canonical.Message{
 		ID: "01JD3K8Q", Type: canonical.TypeCourtRegistration, Source: "courts",
 		SenderMessageID: "KLER10-REG-2025-004512", CorrelationID: "EKM0412-FR-2025-000089",
@@ -76,15 +76,8 @@ func TestEncodeNotificationGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Encode: %v", err)
 	}
-	const path = "testdata/encoded/court_registration.json"
-	if *update {
-		if err := os.WriteFile(path, append(enc.Body, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if want := readFile(t, path); !bytes.Equal(append(enc.Body, '\n'), want) {
-		t.Errorf("encoded registration differs from %s\ngot:\n%s", path, enc.Body)
-	}
+	jsondoctest.CompareFile(t, "encoded registration",
+		"testdata/encoded/court_registration.json", append(enc.Body, '\n'))
 }
 
 func TestDecodeRejectsNotification(t *testing.T) {
@@ -95,7 +88,7 @@ func TestDecodeRejectsNotification(t *testing.T) {
 			t.Fatalf("Encode: %v", err)
 		}
 		_, err = a.Decode(enc.Body, police.ContentType)
-		got := sortedViolations(schemas.Violations(err))
+		got := jsondoctest.Sorted(schemas.Violations(err))
 		if want := []violation{{"/document_type", "enum"}}; !slices.Equal(got, want) {
 			t.Errorf("Decode of a notification: violations = %v, want %v (error %v)", got, want, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/police"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -36,7 +37,7 @@ func FuzzDecodeField(f *testing.F) {
 		if n, err := strconv.ParseFloat(value, 64); asNumber && err == nil {
 			v = n
 		}
-		tree = applyEdit(t, tree, splitPointer(leaves[int(leaf)%len(leaves)]), v)
+		tree = jsondoctest.Set(t, tree, leaves[int(leaf)%len(leaves)], v)
 		body, err := json.Marshal(tree)
 		if err != nil {
 			return
@@ -69,17 +70,5 @@ func leafPointers(v any, at string) []string {
 		out = append(out, at)
 	}
 	sort.Strings(out)
-	return out
-}
-
-func splitPointer(p string) []string {
-	var out []string
-	start := 1
-	for i := 1; i <= len(p); i++ {
-		if i == len(p) || p[i] == '/' {
-			out = append(out, p[start:i])
-			start = i + 1
-		}
-	}
 	return out
 }

@@ -1,22 +1,14 @@
 package police_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/police"
 )
 
-var update = flag.Bool("update", false, "rewrite the testdata/*.golden.json files from the current decoder")
-
 // TestDecodeGolden decodes every testdata input and compares the
-// canonical messages with testdata/NAME.golden.json. Run with -update to
-// rewrite the golden files after a deliberate change, and review the
-// diff.
+// canonical messages with testdata/NAME.golden.json.
 func TestDecodeGolden(t *testing.T) {
 	a := newAdapter(t)
 	for name, body := range inputs(t) {
@@ -25,25 +17,7 @@ func TestDecodeGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Decode: %v", err)
 			}
-			got, err := json.MarshalIndent(d.Messages, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("decoded %s differs from %s\ngot:\n%s", name, path, got)
-			}
+			jsondoctest.Golden(t, name, d.Messages)
 		})
 	}
 }

@@ -1,15 +1,13 @@
 package police_test
 
 import (
-	"encoding/json"
 	"errors"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/police"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -21,9 +19,9 @@ type edit struct {
 	value   any
 }
 
-var deleteValue = new(int)
+var deleteValue = jsondoctest.Delete
 
-type violation struct{ pointer, rule string }
+type violation = jsondoctest.Violation
 
 func TestDecodeInvalid(t *testing.T) {
 	tests := []struct {
@@ -167,7 +165,7 @@ func TestDecodeInvalid(t *testing.T) {
 			if errors.Is(err, adapters.ErrMalformed) {
 				t.Fatalf("Decode error = %v, want a validation error", err)
 			}
-			got := sortedViolations(schemas.Violations(err))
+			got := jsondoctest.Sorted(schemas.Violations(err))
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("violations = %v\nwant %v\nerror: %v", got, tt.want, err)
 			}
@@ -184,59 +182,12 @@ func manySections(n int) []any {
 	return out
 }
 
-func sortedViolations(vs []schemas.Violation) []violation {
-	out := make([]violation, len(vs))
-	for i, v := range vs {
-		out[i] = violation{v.Pointer, v.Rule}
-	}
-	slices.SortFunc(out, func(a, b violation) int {
-		return strings.Compare(a.pointer+"\x00"+a.rule, b.pointer+"\x00"+b.rule)
-	})
-	return out
-}
-
 // editDocument reads testdata/NAME.json and applies edits.
 func editDocument(t *testing.T, name string, edits []edit) []byte {
 	t.Helper()
-	src, err := os.ReadFile("testdata/" + name + ".json")
-	if err != nil {
-		t.Fatal(err)
+	list := make([]jsondoctest.Edit, len(edits))
+	for i, e := range edits {
+		list[i] = jsondoctest.Edit{Pointer: e.pointer, Value: e.value}
 	}
-	var doc any
-	if err := json.Unmarshal(src, &doc); err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range edits {
-		doc = applyEdit(t, doc, strings.Split(e.pointer, "/")[1:], e.value)
-	}
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func applyEdit(t *testing.T, node any, tokens []string, value any) any {
-	t.Helper()
-	if len(tokens) == 0 {
-		return value
-	}
-	switch n := node.(type) {
-	case map[string]any:
-		if len(tokens) == 1 && value == deleteValue {
-			delete(n, tokens[0])
-			return n
-		}
-		n[tokens[0]] = applyEdit(t, n[tokens[0]], tokens[1:], value)
-		return n
-	case []any:
-		i, err := strconv.Atoi(tokens[0])
-		if err != nil || i >= len(n) {
-			t.Fatalf("edit: no array element %q", tokens[0])
-		}
-		n[i] = applyEdit(t, n[i], tokens[1:], value)
-		return n
-	}
-	t.Fatalf("edit: cannot descend into %T at %q", node, tokens[0])
-	return nil
+	return jsondoctest.Apply(t, readFile(t, "testdata/"+name+".json"), list...)
 }

@@ -3,28 +3,19 @@ package police_test
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters/adaptertest"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/police"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
-// testKey is the Aadhaar key of the tests' adapter.
-var testKey = []byte("sangam test key, 32 bytes long!!")
-
-// testNow is the tests' current time, so that future dates stay future.
-var testNow = time.Date(2026, time.June, 30, 12, 0, 0, 0, ist)
-
-var ist = time.FixedZone("IST", 5*3600+1800)
-
 func newAdapter(t testing.TB) *police.Adapter {
 	t.Helper()
-	a, err := police.New(police.Config{AadhaarKey: testKey, Now: func() time.Time { return testNow }})
+	a, err := police.New(police.Config{AadhaarKey: jsondoctest.Key, Now: jsondoctest.Clock})
 	if err != nil {
 		t.Fatalf("police.New: %v", err)
 	}
@@ -34,25 +25,7 @@ func newAdapter(t testing.TB) *police.Adapter {
 // inputs returns the valid documents in testdata by file name.
 func inputs(t testing.TB) map[string][]byte {
 	t.Helper()
-	paths, err := filepath.Glob("testdata/*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, p := range paths {
-		if strings.HasSuffix(p, ".golden.json") {
-			continue
-		}
-		body, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[strings.TrimSuffix(filepath.Base(p), ".json")] = body
-	}
-	if len(out) == 0 {
-		t.Fatal("no inputs in testdata")
-	}
-	return out
+	return jsondoctest.Inputs(t, ".json")
 }
 
 // TestConformance runs the suite twice. Stations send FIRs, arrests and
@@ -88,7 +61,7 @@ func TestConformance(t *testing.T) {
 			Features:    adaptertest.Features{RoundTrip: true},
 			ContentType: police.ContentType,
 			Messages:    roundTripMessages(t, a),
-			Comparable:  comparable,
+			Comparable:  jsondoctest.Comparable,
 		})
 	})
 }
@@ -118,21 +91,6 @@ func roundTripMessages(t *testing.T, a *police.Adapter) []canonical.Message {
 		out = append(out, m)
 	}
 	return append(out, handBuiltMessages()...)
-}
-
-// comparable clears the fields the hub sets and normalizes times through
-// JSON, so that equal instants with equal offsets compare equal.
-func comparable(m canonical.Message) canonical.Message {
-	m.ID, m.Source, m.ReceivedAt = "", "", time.Time{}
-	b, err := json.Marshal(m)
-	if err != nil {
-		panic(err)
-	}
-	var out canonical.Message
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return out
 }
 
 func FuzzDecode(f *testing.F) {

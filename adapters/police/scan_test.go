@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/police"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -20,7 +21,7 @@ func TestDecodeDuplicateKeys(t *testing.T) {
 		[]byte(`"memo_type": "arrest", "memo_type": "court_surrender",`), 1)
 	body = bytes.Replace(body, []byte(`"year": 2025,`), []byte(`"year": 2025, "year": 2024,`), 1)
 	_, err := newAdapter(t).Decode(body, police.ContentType)
-	got := sortedViolations(schemas.Violations(err))
+	got := jsondoctest.Sorted(schemas.Violations(err))
 	want := []violation{{"/fir/year", "duplicate-key"}, {"/memo_type", "duplicate-key"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("violations = %v, want %v (error %v)", got, want, err)
@@ -30,7 +31,7 @@ func TestDecodeDuplicateKeys(t *testing.T) {
 func TestDecodeDuplicateKeyEscaped(t *testing.T) {
 	body := []byte(`{"document_type": "fir", "a/b": 1, "a\/b": 2}`)
 	_, err := newAdapter(t).Decode(body, police.ContentType)
-	got := sortedViolations(schemas.Violations(err))
+	got := jsondoctest.Sorted(schemas.Violations(err))
 	if want := []violation{{"/a~1b", "duplicate-key"}}; !slices.Equal(got, want) {
 		t.Errorf("violations = %v, want %v", got, want)
 	}
@@ -86,7 +87,7 @@ func TestDecodeHugeListRejectedEarly(t *testing.T) {
 	_, err := newAdapter(t).Decode(body, police.ContentType)
 	vs := schemas.Violations(err)
 	want := []violation{{"/sections", "maxItems"}}
-	if got := sortedViolations(vs); !slices.Equal(got, want) {
+	if got := jsondoctest.Sorted(vs); !slices.Equal(got, want) {
 		t.Errorf("violations = %v, want %v", got, want)
 	}
 	if len(err.Error()) > 1000 {
@@ -116,7 +117,7 @@ func TestDecodeScanLimits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			body := editDocument(t, "final_report_bns", tt.edits)
 			_, err := newAdapter(t).Decode(body, police.ContentType)
-			if got := sortedViolations(schemas.Violations(err)); !slices.Equal(got, tt.want) {
+			if got := jsondoctest.Sorted(schemas.Violations(err)); !slices.Equal(got, tt.want) {
 				t.Errorf("violations = %v, want %v (error %.300v)", got, tt.want, err)
 			}
 		})

@@ -4,72 +4,29 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/prisons"
-	"github.com/sangam-hub/sangam/schemas"
 )
 
 // edit returns the testdata document name with each pointer set to its
 // value, or removed when the value is nil.
 func edit(t *testing.T, name string, edits map[string]any) []byte {
 	t.Helper()
-	var doc any
-	if err := json.Unmarshal(inputs(t, ".json")[name], &doc); err != nil {
-		t.Fatal(err)
-	}
+	var list []jsondoctest.Edit
 	for pointer, value := range edits {
-		doc = set(t, doc, strings.Split(strings.TrimPrefix(pointer, "/"), "/"), value)
-	}
-	body, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
-}
-
-func set(t *testing.T, node any, path []string, value any) any {
-	t.Helper()
-	if len(path) == 0 {
-		return value
-	}
-	switch n := node.(type) {
-	case map[string]any:
-		if len(path) == 1 && value == nil {
-			delete(n, path[0])
-			return n
+		if value == nil {
+			value = jsondoctest.Delete
 		}
-		n[path[0]] = set(t, n[path[0]], path[1:], value)
-		return n
-	case []any:
-		i, err := strconv.Atoi(path[0])
-		if err != nil || i >= len(n) {
-			t.Fatalf("no index %s in %v", path[0], n)
-		}
-		n[i] = set(t, n[i], path[1:], value)
-		return n
+		list = append(list, jsondoctest.Edit{Pointer: pointer, Value: value})
 	}
-	t.Fatalf("cannot set %v below %v", path, node)
-	return nil
+	return jsondoctest.Apply(t, inputs(t, ".json")[name], list...)
 }
 
-type violation struct{ pointer, rule string }
-
-func violationsOf(t *testing.T, err error) []violation {
-	t.Helper()
-	vs := schemas.Violations(err)
-	if vs == nil {
-		t.Fatalf("error = %v, want a validation error", err)
-	}
-	var out []violation
-	for _, v := range vs {
-		out = append(out, violation{v.Pointer, v.Rule})
-	}
-	return out
-}
+type violation = jsondoctest.Violation
 
 func TestDecodeViolations(t *testing.T) {
 	tests := []struct {
@@ -117,7 +74,7 @@ func TestDecodeViolations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := a.Decode(edit(t, tt.doc, tt.edits), prisons.ContentType)
-			if got := violationsOf(t, err); !slices.Equal(got, tt.want) {
+			if got := jsondoctest.ViolationsOf(t, err); !slices.Equal(got, tt.want) {
 				t.Errorf("violations = %v, want %v\n%v", got, tt.want, err)
 			}
 		})
@@ -149,7 +106,7 @@ func TestDecodeNIEMViolations(t *testing.T) {
 			}
 			body := strings.Replace(booking, tt.old, tt.new, 1)
 			_, err := a.Decode([]byte(body), prisons.XMLContentType)
-			if got := violationsOf(t, err); !slices.Equal(got, tt.want) {
+			if got := jsondoctest.ViolationsOf(t, err); !slices.Equal(got, tt.want) {
 				t.Errorf("violations = %v, want %v\n%v", got, tt.want, err)
 			}
 		})
@@ -201,7 +158,7 @@ func TestJournalMasksAadhaar(t *testing.T) {
 			}
 			// The JSON copy keeps the token as well; NIEM has no element
 			// for it, so only the masked value survives there.
-			if tt.ext == ".json" && !jsonEqual(comparable(again.Messages[0]), comparable(d.Messages[0])) {
+			if tt.ext == ".json" && !jsonEqual(jsondoctest.Comparable(again.Messages[0]), jsondoctest.Comparable(d.Messages[0])) {
 				t.Errorf("journal copy decodes to another message")
 			}
 		})

@@ -1,29 +1,18 @@
 package prisons_test
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters/adaptertest"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/prisons"
 	"github.com/sangam-hub/sangam/canonical"
 )
 
-// testKey is the Aadhaar key of the tests' adapter.
-var testKey = []byte("sangam test key, 32 bytes long!!")
-
-// testNow is the tests' current time, so that future dates stay future.
-var testNow = time.Date(2026, time.June, 30, 12, 0, 0, 0, ist)
-
-var ist = time.FixedZone("IST", 5*3600+1800)
-
 func newAdapter(t testing.TB) *prisons.Adapter {
 	t.Helper()
-	a, err := prisons.New(prisons.Config{AadhaarKey: testKey, Now: func() time.Time { return testNow }})
+	a, err := prisons.New(prisons.Config{AadhaarKey: jsondoctest.Key, Now: jsondoctest.Clock})
 	if err != nil {
 		t.Fatalf("prisons.New: %v", err)
 	}
@@ -34,25 +23,7 @@ func newAdapter(t testing.TB) *prisons.Adapter {
 // (".json" or ".xml") by file name.
 func inputs(t testing.TB, ext string) map[string][]byte {
 	t.Helper()
-	paths, err := filepath.Glob("testdata/*" + ext)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, p := range paths {
-		if strings.HasSuffix(p, ".golden.json") {
-			continue
-		}
-		body, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[strings.TrimSuffix(filepath.Base(p), ext)] = body
-	}
-	if len(out) == 0 {
-		t.Fatalf("no %s inputs in testdata", ext)
-	}
-	return out
+	return jsondoctest.Inputs(t, ext)
 }
 
 func TestConformanceJSON(t *testing.T) {
@@ -67,7 +38,7 @@ func TestConformanceJSON(t *testing.T) {
 		ContentType: prisons.ContentType,
 		Inputs:      inputs(t, ".json"),
 		Messages:    roundTripMessages(t, a),
-		Comparable:  comparable,
+		Comparable:  jsondoctest.Comparable,
 		Hostile: map[string][]byte{
 			"array of documents": []byte(`[{"document_type":"movement"}]`),
 			"unknown type":       []byte(`{"document_type":"warrant"}`),
@@ -111,21 +82,6 @@ func roundTripMessages(t *testing.T, a *prisons.Adapter) []canonical.Message {
 	return out
 }
 
-// comparable clears the fields the hub sets and normalizes times through
-// JSON, so that equal instants with equal offsets compare equal.
-func comparable(m canonical.Message) canonical.Message {
-	m.ID, m.Source, m.ReceivedAt = "", "", time.Time{}
-	b, err := json.Marshal(m)
-	if err != nil {
-		panic(err)
-	}
-	var out canonical.Message
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return out
-}
-
 func FuzzDecodeJSON(f *testing.F) {
 	a := newAdapter(f)
 	var seeds [][]byte
@@ -148,7 +104,7 @@ func TestConfigValidate(t *testing.T) {
 	if _, err := prisons.New(prisons.Config{AadhaarKey: []byte("short")}); err == nil {
 		t.Error("New accepted a 5-byte Aadhaar key")
 	}
-	if _, err := prisons.New(prisons.Config{AadhaarKey: testKey, ClockSkew: -time.Second}); err == nil {
+	if _, err := prisons.New(prisons.Config{AadhaarKey: jsondoctest.Key, ClockSkew: -time.Second}); err == nil {
 		t.Error("New accepted a negative clock skew")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters/adaptertest"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/prisons"
 	"github.com/sangam-hub/sangam/canonical"
 )
@@ -118,9 +119,9 @@ func TestSampleBooking(t *testing.T) {
 		t.Errorf("Identifiers after JSON encode and decode = %+v, want %+v", got, wantIDs)
 	}
 	again.Movement.Prisoner.Person.Identifiers = p.Person.Identifiers
-	if !jsonEqual(comparable(again), comparable(m)) {
+	if !jsonEqual(jsondoctest.Comparable(again), jsondoctest.Comparable(m)) {
 		t.Errorf("JSON encode and decode changed the booking\ngot  %s\nwant %s",
-			jsonOf(comparable(again)), jsonOf(comparable(m)))
+			jsonOf(jsondoctest.Comparable(again)), jsonOf(jsondoctest.Comparable(m)))
 	}
 }
 

@@ -1,0 +1,203 @@
+// Package jsondoctest holds the test helpers of the JSON adapters:
+// police, prisons and passport. Tests run with the package folder as
+// their working directory, so testdata is that adapter's own.
+package jsondoctest
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Key is the Aadhaar key of the tests' adapters.
+var Key = []byte("sangam test key, 32 bytes long!!")
+
+// Now is the tests' current time, so that future dates stay future.
+var Now = time.Date(2026, time.June, 30, 12, 0, 0, 0, jsondoc.IST)
+
+// Clock returns Now. It is the tests' Config.Now.
+func Clock() time.Time { return Now }
+
+var update = flag.Bool("update", false,
+	"rewrite the golden files in testdata from the current decoder and encoder")
+
+// Inputs returns the documents in testdata whose names end in ext, such
+// as ".json", keyed by name without ext. Golden files are left out.
+func Inputs(t testing.TB, ext string) map[string][]byte {
+	t.Helper()
+	paths, err := filepath.Glob("testdata/*" + ext)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, p := range paths {
+		if strings.HasSuffix(p, ".golden.json") {
+			continue
+		}
+		body, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[strings.TrimSuffix(filepath.Base(p), ext)] = body
+	}
+	if len(out) == 0 {
+		t.Fatalf("no %s inputs in testdata", ext)
+	}
+	return out
+}
+
+// Comparable clears the fields the hub sets and normalizes times through
+// JSON, so that equal instants with equal offsets compare equal.
+func Comparable(m canonical.Message) canonical.Message {
+	m.ID, m.Source, m.ReceivedAt = "", "", time.Time{}
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic(err)
+	}
+	var out canonical.Message
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// Golden compares the messages decoded from input name with
+// testdata/NAME.golden.json, written as indented JSON.
+func Golden(t *testing.T, name string, messages []canonical.Message) {
+	t.Helper()
+	got, err := json.MarshalIndent(messages, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", name+".golden.json")
+	CompareFile(t, "decoded "+name, path, append(got, '\n'))
+}
+
+// CompareFile fails the test when got differs from the file at path,
+// naming got by label in the message. Run the tests with -update to
+// rewrite the files from got after a deliberate change, and review the
+// diff.
+func CompareFile(t *testing.T, label, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from %s\ngot:\n%s", label, path, got)
+	}
+}
+
+// Delete is the Edit value that removes the member at the pointer.
+var Delete = new(int)
+
+// Edit changes one value of a JSON document: it sets the value at
+// Pointer, or removes the object member there when Value is Delete.
+type Edit struct {
+	Pointer string
+	Value   any
+}
+
+// Apply returns the JSON document body with edits made in order.
+func Apply(t testing.TB, body []byte, edits ...Edit) []byte {
+	t.Helper()
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range edits {
+		doc = Set(t, doc, e.Pointer, e.Value)
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Set sets the value at pointer in the decoded JSON node, or removes the
+// object member there when value is Delete, and returns the node. Its
+// reference tokens are used as they are, without unescaping.
+func Set(t testing.TB, node any, pointer string, value any) any {
+	t.Helper()
+	return set(t, node, strings.Split(pointer, "/")[1:], value)
+}
+
+func set(t testing.TB, node any, tokens []string, value any) any {
+	t.Helper()
+	if len(tokens) == 0 {
+		return value
+	}
+	switch n := node.(type) {
+	case map[string]any:
+		if len(tokens) == 1 && value == Delete {
+			delete(n, tokens[0])
+			return n
+		}
+		n[tokens[0]] = set(t, n[tokens[0]], tokens[1:], value)
+		return n
+	case []any:
+		i, err := strconv.Atoi(tokens[0])
+		if err != nil || i >= len(n) {
+			t.Fatalf("edit: no array element %q", tokens[0])
+		}
+		n[i] = set(t, n[i], tokens[1:], value)
+		return n
+	}
+	t.Fatalf("edit: cannot descend into %T at %q", node, tokens[0])
+	return nil
+}
+
+// Violation is the pointer and the rule of a schemas.Violation, which
+// are what tests compare. It is an array rather than a struct, so that
+// tables in other packages can list violations as {pointer, rule}
+// without go vet asking for field names.
+type Violation [2]string
+
+// String returns v as {pointer rule}.
+func (v Violation) String() string { return "{" + v[0] + " " + v[1] + "}" }
+
+// ViolationsOf returns the violations err carries, in order, and fails
+// the test when err is no validation error.
+func ViolationsOf(t testing.TB, err error) []Violation {
+	t.Helper()
+	vs := schemas.Violations(err)
+	if vs == nil {
+		t.Fatalf("error = %v, want a validation error", err)
+	}
+	var out []Violation
+	for _, v := range vs {
+		out = append(out, Violation{v.Pointer, v.Rule})
+	}
+	return out
+}
+
+// Sorted returns the locations and rules of vs sorted by pointer, then
+// rule.
+func Sorted(vs []schemas.Violation) []Violation {
+	out := make([]Violation, len(vs))
+	for i, v := range vs {
+		out[i] = Violation{v.Pointer, v.Rule}
+	}
+	slices.SortFunc(out, func(a, b Violation) int {
+		return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1])
+	})
+	return out
+}
