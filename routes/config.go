@@ -24,9 +24,20 @@ import (
 type Config struct {
 	// Version labels this set of routes in the journal. Empty means the
 	// first 12 hex digits of the document's SHA-256.
-	Version      string        `yaml:"version,omitempty" json:"version,omitempty"`
+	Version string `yaml:"version,omitempty" json:"version,omitempty"`
+	// Agencies lists the agencies that may send messages to the hub. Empty
+	// lets every agency the hub has an adapter for send.
+	Agencies     []Agency      `yaml:"agencies,omitempty" json:"agencies,omitempty"`
 	Destinations []Destination `yaml:"destinations" json:"destinations"`
 	Routes       []Route       `yaml:"routes" json:"routes"`
+}
+
+// Agency is an agency system that may send messages to the hub, at
+// POST /api/v1/inbound/{name}. Its name is also the adapter that decodes
+// its messages and the source that routes see.
+type Agency struct {
+	Name        string `yaml:"name" json:"name"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
 }
 
 // Destination is an agency system the hub delivers to.
@@ -143,6 +154,17 @@ func Parse(doc []byte) (Config, error) {
 // found, each naming its destination or route.
 func (c Config) Validate() error {
 	var errs []error
+	agencies := map[string]bool{}
+	for i, a := range c.Agencies {
+		if !namePattern.MatchString(a.Name) {
+			errs = append(errs, fmt.Errorf("agency %d: invalid name %q: want lowercase letters, "+
+				"digits, '.', '_' or '-'", i+1, a.Name))
+		}
+		if agencies[a.Name] {
+			errs = append(errs, fmt.Errorf("agency %q: listed twice", a.Name))
+		}
+		agencies[a.Name] = true
+	}
 	dests := map[string]bool{}
 	for i, d := range c.Destinations {
 		errs = append(errs, d.validate(i, dests)...)

@@ -124,6 +124,20 @@ func (t *Table) Labeled(label string) *Table {
 	return &c
 }
 
+// AcceptsAgency reports whether agency may send messages: it is listed in
+// the document's agencies, or the document lists none.
+func (t *Table) AcceptsAgency(agency string) bool {
+	if len(t.config.Agencies) == 0 {
+		return true
+	}
+	for _, a := range t.config.Agencies {
+		if a.Name == agency {
+			return true
+		}
+	}
+	return false
+}
+
 // Version returns the routes document's version label.
 func (t *Table) Version() string { return t.config.Version }
 

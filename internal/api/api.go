@@ -162,6 +162,11 @@ type InboundResponse struct {
 }
 
 func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
+	if agency := r.PathValue("agency"); !s.Routes().AcceptsAgency(agency) {
+		problem.Write(w, problem.New(problem.UnknownAgency, fmt.Sprintf(
+			"agency %q is not listed in the routes in force", agency)))
+		return
+	}
 	agency := r.PathValue("agency")
 	limit := s.MaxBody
 	if limit == 0 {

@@ -143,6 +143,12 @@ func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *rout
 }
 
 func checkAgencies(t *routes.Table, set *registry.Set) error {
+	for _, a := range t.Config().Agencies {
+		if _, ok := set.Adapter(a.Name); !ok {
+			return fmt.Errorf("agency %q: no adapter of that name: known agencies are %v",
+				a.Name, set.Agencies())
+		}
+	}
 	for _, d := range t.Config().Destinations {
 		if _, ok := set.Adapter(d.Agency); !ok {
 			return fmt.Errorf("destination %q: unknown agency %q: known agencies are %v",

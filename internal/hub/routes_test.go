@@ -167,3 +167,28 @@ func TestExplainMatchesJournal(t *testing.T) {
 		t.Errorf("invalid routes document: status %d, want 400", status)
 	}
 }
+
+func TestAgencyListGuardsInbound(t *testing.T) {
+	w := newWorld(t, Config{RoutesInterval: 20 * time.Millisecond}, 3)
+	var current api.RoutesVersion
+	getJSON(t, w.url, "/api/v1/routes", &current)
+	doc := "agencies:\n  - {name: police}\n" + current.Document
+	status := sendJSON(t, http.MethodPut, w.url+"/api/v1/routes", api.RoutesChange{
+		Document: doc, Expect: current.Number, Comment: "only the police may send",
+	}, nil)
+	if status != http.StatusCreated {
+		t.Fatalf("PUT /api/v1/routes: status %d", status)
+	}
+	waitFor(t, "v2 in force", func() bool {
+		var v api.RoutesVersion
+		getJSON(t, w.url, "/api/v1/routes", &v)
+		return v.InForce && v.Number == 2
+	})
+	status, _, body := post(t, w.url, "courts", []byte("<x/>"))
+	if status != http.StatusNotFound || !strings.Contains(string(body), "not listed") {
+		t.Errorf("courts after the change: status %d %s, want 404 naming the list", status, body)
+	}
+	if status, _, body := post(t, w.url, "police", sample(t, "chargesheet-2023-ipc")); status != http.StatusAccepted {
+		t.Errorf("police after the change: status %d %s", status, body)
+	}
+}
