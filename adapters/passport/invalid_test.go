@@ -18,14 +18,7 @@ import (
 // value, or removed when the value is nil.
 func edit(t *testing.T, name string, edits map[string]any) []byte {
 	t.Helper()
-	var list []jsondoctest.Edit
-	for pointer, value := range edits {
-		if value == nil {
-			value = jsondoctest.Delete
-		}
-		list = append(list, jsondoctest.Edit{Pointer: pointer, Value: value})
-	}
-	return jsondoctest.Apply(t, inputs(t)[name], list...)
+	return jsondoctest.ApplyEdits(t, inputs(t)[name], edits)
 }
 
 type violation = jsondoctest.Violation

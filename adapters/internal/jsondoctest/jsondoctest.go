@@ -132,6 +132,21 @@ func Apply(t testing.TB, body []byte, edits ...Edit) []byte {
 	return out
 }
 
+// ApplyEdits returns the JSON document body with each pointer in edits
+// set to its value, or its object member removed when the value is nil.
+// The pointers must not overlap, because a map has no order.
+func ApplyEdits(t testing.TB, body []byte, edits map[string]any) []byte {
+	t.Helper()
+	var list []Edit
+	for pointer, value := range edits {
+		if value == nil {
+			value = Delete
+		}
+		list = append(list, Edit{Pointer: pointer, Value: value})
+	}
+	return Apply(t, body, list...)
+}
+
 // Set sets the value at pointer in the decoded JSON node, or removes the
 // object member there when value is Delete, and returns the node. Its
 // reference tokens are used as they are, without unescaping.
