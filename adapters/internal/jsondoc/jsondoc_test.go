@@ -1,0 +1,115 @@
+package jsondoc
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+var testConfig = Config{
+	AadhaarKey: []byte("sangam test key, 32 bytes long!!"),
+	Now:        func() time.Time { return time.Date(2026, time.June, 30, 12, 0, 0, 0, IST) },
+}.WithDefaults()
+
+func TestConfigValidate(t *testing.T) {
+	if err := testConfig.Validate(); err != nil {
+		t.Errorf("Validate of a good config: %v", err)
+	}
+	short := Config{AadhaarKey: []byte("short")}
+	if err := short.Validate(); err == nil || !strings.Contains(err.Error(), "AadhaarKey") {
+		t.Errorf("Validate of a 5-byte key = %v, want an error naming AadhaarKey", err)
+	}
+	negative := Config{AadhaarKey: testConfig.AadhaarKey, ClockSkew: -time.Second}
+	if err := negative.Validate(); err == nil || !strings.Contains(err.Error(), "ClockSkew") {
+		t.Errorf("Validate of a negative skew = %v, want an error naming ClockSkew", err)
+	}
+}
+
+func TestPointer(t *testing.T) {
+	if got := Pointer("/accused", 2, "person", "names"); got != "/accused/2/person/names" {
+		t.Errorf("Pointer = %q", got)
+	}
+}
+
+func TestCheckContentType(t *testing.T) {
+	for _, ct := range []string{"", "application/json", "application/ld+json; charset=utf-8"} {
+		if err := CheckContentType(ct); err != nil {
+			t.Errorf("CheckContentType(%q) = %v, want nil", ct, err)
+		}
+	}
+	for _, ct := range []string{"application/xml", "text/plain", "bad/;;"} {
+		if err := CheckContentType(ct); !errors.Is(err, adapters.ErrMalformed) {
+			t.Errorf("CheckContentType(%q) = %v, want ErrMalformed", ct, err)
+		}
+	}
+}
+
+func TestCheckWellFormed(t *testing.T) {
+	if err := CheckWellFormed([]byte(" {\"a\": [1]}\n")); err != nil {
+		t.Errorf("CheckWellFormed of an object: %v", err)
+	}
+	for _, body := range []string{"", "[]", `"x"`, `{} {}`, `{"a":`, "{\"a\": \"\xff\"}"} {
+		if err := CheckWellFormed([]byte(body)); err == nil {
+			t.Errorf("CheckWellFormed(%q) accepted the body", body)
+		}
+	}
+}
+
+func TestMergeDropsRepeats(t *testing.T) {
+	schema := []schemas.Violation{{Pointer: "/a", Rule: "format"}}
+	semantic := []schemas.Violation{{Pointer: "/a", Rule: "format"}, {Pointer: "/a", Rule: "future"}}
+	got := Merge(schema, semantic)
+	want := []schemas.Violation{{Pointer: "/a", Rule: "format"}, {Pointer: "/a", Rule: "future"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("Merge = %v, want %v", got, want)
+	}
+}
+
+func TestDateTimeFuture(t *testing.T) {
+	c := &Checker{Config: testConfig, DateTimeExample: "2025-09-14T10:45:00+05:30"}
+	c.DateTime("/ok", "2026-06-30T12:09:00+05:30")
+	c.DateTime("/late", "2026-06-30T12:11:00+05:30")
+	c.DateTime("/bad", "30 June 2026")
+	c.Date("/tomorrow", "2026-07-01", false)
+	c.Date("/born", "2026-07-01", true)
+	var got []string
+	for _, v := range c.Violations {
+		got = append(got, v.Pointer+" "+v.Rule)
+	}
+	want := []string{"/late future", "/bad format", "/born future"}
+	if !slices.Equal(got, want) {
+		t.Errorf("violations = %v, want %v", got, want)
+	}
+	if msg := c.Violations[1].Message; !strings.Contains(msg, "such as 2025-09-14T10:45:00+05:30") {
+		t.Errorf("message %q lacks the example", msg)
+	}
+}
+
+func TestIdentifierMasksAadhaar(t *testing.T) {
+	c := &Checker{Config: testConfig}
+	id := Identifier{Type: canonical.IDAadhaar, Number: "2345 6789 0124", Issuer: "UIDAI"}
+	got := c.Identifier("/id", &id)
+	if got.Value != "XXXXXXXX0124" || got.Token == "" || got.Issuer != "UIDAI" {
+		t.Errorf("Identifier = %+v, want the masked number, a token and the issuer", got)
+	}
+	if id.Number != got.Value || id.Token != got.Token {
+		t.Errorf("document identifier = %+v, want it masked in place", id)
+	}
+	if !c.Masked || len(c.Violations) != 0 {
+		t.Errorf("Masked = %v, violations = %v, want masked and none", c.Masked, c.Violations)
+	}
+
+	bad := Identifier{Type: canonical.IDAadhaar, Number: "2345 6789 0125"}
+	if got := c.Identifier("/bad", &bad); got.Value != RedactedAadhaar || bad.Number != RedactedAadhaar {
+		t.Errorf("invalid number mapped to %q and kept as %q, want it redacted", got.Value, bad.Number)
+	}
+	if len(c.Violations) != 1 || c.Violations[0].Pointer != "/bad/number" {
+		t.Errorf("violations = %v, want one at /bad/number", c.Violations)
+	}
+}
