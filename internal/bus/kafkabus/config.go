@@ -26,7 +26,7 @@ const (
 	DefaultSessionTimeout     = 30 * time.Second
 	DefaultRebalanceTimeout   = 30 * time.Second
 	DefaultJoinGroupBackoff   = 5 * time.Second
-	DefaultMaxWait            = 500 * time.Millisecond
+	DefaultMaxWait            = 2 * time.Second
 	DefaultMaxBytes           = 1 << 20
 	DefaultResendInterval     = time.Second
 	DefaultCoordinatorTimeout = 5 * time.Second
@@ -233,11 +233,12 @@ type SubscriberConfig struct {
 	JoinGroupBackoff time.Duration
 
 	// MaxWait bounds one fetch request, which waits at the broker for new
-	// messages. kafka-go gives the broker 3/4 of it below 1 s and MaxWait
-	// minus 1 s above, and keeps the rest for the round trip, so values
-	// from 1 s to 1.25 s leave the broker no time to wait at all. It is
-	// also about the longest a partition takes to stop when its
-	// subscription ends or the group rebalances. Default 500 ms.
+	// messages. kafka-go v0.4.51 asks the broker to wait MaxWait minus 1 s
+	// and keeps 1 s for the round trip; below 1.25 s it keeps a quarter
+	// of MaxWait, and at 1 s to 1.25 s it leaves the broker no time to
+	// wait at all. A broker that answers later than that costs a
+	// reconnect. A partition takes up to the broker's wait to stop when
+	// its subscription ends or the group rebalances. Default 2 s.
 	MaxWait time.Duration
 
 	// MaxBytes is the maximum size of one fetch response per partition, in

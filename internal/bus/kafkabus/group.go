@@ -4,11 +4,17 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/segmentio/kafka-go"
 )
+
+// partitionWatchInterval is how often a member checks its topic's partition
+// count; a change makes the group rebalance, so that added partitions get
+// read. It is kafka-go's default.
+const partitionWatchInterval = 5 * time.Second
 
 // subscription is one Subscribe call: one member of the consumer group.
 type subscription struct {
@@ -45,7 +51,7 @@ func (s *Subscriber) newSubscription(topic string) (*subscription, error) {
 		RebalanceTimeout:       s.config.RebalanceTimeout,
 		JoinGroupBackoff:       s.config.JoinGroupBackoff,
 		WatchPartitionChanges:  true,
-		PartitionWatchInterval: s.config.HeartbeatInterval,
+		PartitionWatchInterval: partitionWatchInterval,
 		StartOffset:            kafka.FirstOffset,
 		Timeout:                s.config.CoordinatorTimeout,
 		Logger:                 kafka.LoggerFunc(sub.recordMemberID),
