@@ -162,7 +162,7 @@ type InboundResponse struct {
 }
 
 func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
-	if agency := r.PathValue("agency"); !s.Routes().AcceptsAgency(agency) {
+	if agency := r.PathValue("agency"); s.Routes != nil && !s.Routes().AcceptsAgency(agency) {
 		problem.Write(w, problem.New(problem.UnknownAgency, fmt.Sprintf(
 			"agency %q is not listed in the routes in force", agency)))
 		return
