@@ -17,8 +17,8 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 	due := c.Date("/due_on", doc.DueOn, false)
 	if !requested.IsZero() && !due.IsZero() {
 		if day := requested.In(jsondoc.IST).Format(time.DateOnly); doc.DueOn < day {
-			c.Add("/due_on", jsondoc.RuleChronology, "due date %s is before the request's date, %s (IST)",
-				doc.DueOn, day)
+			c.Add("/due_on", jsondoc.RuleChronology,
+				"due date %s is before the request's date, %s (IST)", doc.DueOn, day)
 		}
 	}
 

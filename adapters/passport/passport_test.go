@@ -97,7 +97,8 @@ func TestConfigValidate(t *testing.T) {
 	if _, err := passport.New(passport.Config{AadhaarKey: []byte("short")}); err == nil {
 		t.Error("New accepted a 5-byte Aadhaar key")
 	}
-	if _, err := passport.New(passport.Config{AadhaarKey: jsondoctest.Key, ClockSkew: -time.Second}); err == nil {
+	negative := passport.Config{AadhaarKey: jsondoctest.Key, ClockSkew: -time.Second}
+	if _, err := passport.New(negative); err == nil {
 		t.Error("New accepted a negative clock skew")
 	}
 }

@@ -57,15 +57,17 @@ func (c *checker) sentNotBefore(sent time.Time, eventPointer string, event time.
 	if event.After(c.Config.Now().Add(c.Config.ClockSkew)) {
 		return
 	}
-	c.Add("/sent_at", jsondoc.RuleChronology, "%s is before %s, %s, by more than the allowed clock skew of %s",
+	c.Add("/sent_at", jsondoc.RuleChronology,
+		"%s is before %s, %s, by more than the allowed clock skew of %s",
 		sent.Format(time.RFC3339), eventPointer, event.Format(time.RFC3339), c.Config.ClockSkew)
 }
 
 // firRef maps the FIR reference at pointer and checks its state code.
 func (c *checker) firRef(pointer string, f jsondoc.FIRRef) canonical.FIRRef {
 	if f.State != "" && !canonical.ValidState(f.State) {
-		c.Add(jsondoc.Pointer(pointer, "state"), ruleState, "unknown state code %q: want the two-letter code of "+
-			"an Indian state or union territory, such as KL (canonical.States lists them)", f.State)
+		c.Add(jsondoc.Pointer(pointer, "state"), ruleState,
+			"unknown state code %q: want the two-letter code of an Indian state or union "+
+				"territory, such as KL (canonical.States lists them)", f.State)
 	}
 	return f.Canonical()
 }
@@ -86,13 +88,15 @@ type offenceWindow struct {
 func (c *checker) window(pointer string, o *occurrence, firYear int) offenceWindow {
 	var w offenceWindow
 	if o != nil {
-		w.earliest = c.DateTime(jsondoc.Pointer(pointer, "from"), o.From)
-		w.to = c.DateTime(jsondoc.Pointer(pointer, "to"), o.To)
-		c.NotBefore(jsondoc.Pointer(pointer, "to"), w.to, jsondoc.Pointer(pointer, "from"), w.earliest)
+		from, to := jsondoc.Pointer(pointer, "from"), jsondoc.Pointer(pointer, "to")
+		w.earliest = c.DateTime(from, o.From)
+		w.to = c.DateTime(to, o.To)
+		c.NotBefore(to, w.to, from, w.earliest)
 		w.latest = w.earliest
 	}
 	if firYear > 0 {
-		yearEnd := time.Date(firYear+1, time.January, 1, 0, 0, 0, 0, jsondoc.IST).Add(-time.Nanosecond)
+		nextYear := time.Date(firYear+1, time.January, 1, 0, 0, 0, 0, jsondoc.IST)
+		yearEnd := nextYear.Add(-time.Nanosecond)
 		if w.latest.IsZero() || yearEnd.Before(w.latest) {
 			w.latest = yearEnd
 		}

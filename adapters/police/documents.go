@@ -164,8 +164,9 @@ func (c *checker) reportAccused(doc *finalReportDoc) []canonical.Accused {
 	out := make([]canonical.Accused, 0, len(doc.Accused))
 	charged := 0
 	for i, a := range doc.Accused {
+		at := jsondoc.Pointer("accused", i, "person")
 		out = append(out, canonical.Accused{
-			Person:              c.person(jsondoc.Pointer("accused", i, "person"), &doc.Accused[i].Person),
+			Person:              c.person(at, &doc.Accused[i].Person),
 			Description:         a.Description,
 			Status:              canonical.AccusedStatus(a.Status),
 			Charged:             a.Charged,

@@ -198,7 +198,9 @@ func (n *niemDecoder) maskAadhaar(e *etree.Element, id canonical.Identifier) can
 		// The error names no digits, so the number reaches no log.
 		n.fail(xmlsafe.Pointer(value), jsondoc.RuleAadhaar, "%v", err)
 		value.SetText(jsondoc.RedactedAadhaar)
-		return canonical.Identifier{Type: id.Type, Value: jsondoc.RedactedAadhaar, Issuer: id.Issuer}
+		return canonical.Identifier{
+			Type: id.Type, Value: jsondoc.RedactedAadhaar, Issuer: id.Issuer,
+		}
 	}
 	masked.Issuer = id.Issuer
 	value.SetText(masked.Value)

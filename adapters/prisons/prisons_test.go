@@ -104,7 +104,8 @@ func TestConfigValidate(t *testing.T) {
 	if _, err := prisons.New(prisons.Config{AadhaarKey: []byte("short")}); err == nil {
 		t.Error("New accepted a 5-byte Aadhaar key")
 	}
-	if _, err := prisons.New(prisons.Config{AadhaarKey: jsondoctest.Key, ClockSkew: -time.Second}); err == nil {
+	negative := prisons.Config{AadhaarKey: jsondoctest.Key, ClockSkew: -time.Second}
+	if _, err := prisons.New(negative); err == nil {
 		t.Error("New accepted a negative clock skew")
 	}
 }

@@ -63,7 +63,9 @@ func TestCheckWellFormed(t *testing.T) {
 
 func TestMergeDropsRepeats(t *testing.T) {
 	schema := []schemas.Violation{{Pointer: "/a", Rule: "format"}}
-	semantic := []schemas.Violation{{Pointer: "/a", Rule: "format"}, {Pointer: "/a", Rule: "future"}}
+	semantic := []schemas.Violation{
+		{Pointer: "/a", Rule: "format"}, {Pointer: "/a", Rule: "future"},
+	}
 	got := Merge(schema, semantic)
 	want := []schemas.Violation{{Pointer: "/a", Rule: "format"}, {Pointer: "/a", Rule: "future"}}
 	if !slices.Equal(got, want) {
@@ -106,8 +108,10 @@ func TestIdentifierMasksAadhaar(t *testing.T) {
 	}
 
 	bad := Identifier{Type: canonical.IDAadhaar, Number: "2345 6789 0125"}
-	if got := c.Identifier("/bad", &bad); got.Value != RedactedAadhaar || bad.Number != RedactedAadhaar {
-		t.Errorf("invalid number mapped to %q and kept as %q, want it redacted", got.Value, bad.Number)
+	got = c.Identifier("/bad", &bad)
+	if got.Value != RedactedAadhaar || bad.Number != RedactedAadhaar {
+		t.Errorf("invalid number mapped to %q and kept as %q, want both redacted",
+			got.Value, bad.Number)
 	}
 	if len(c.Violations) != 1 || c.Violations[0].Pointer != "/bad/number" {
 		t.Errorf("violations = %v, want one at /bad/number", c.Violations)
