@@ -113,6 +113,10 @@ type Movement struct {
 	Reason string `json:"reason,omitempty"`
 	// ReleaseGround is set on releases.
 	ReleaseGround ReleaseGround `json:"release_ground,omitempty"`
+	// HomePoliceStation is the police station of the prisoner's home
+	// address, which the hub fills on releases and escapes so that station
+	// learns of them too.
+	HomePoliceStation string `json:"home_police_station,omitempty"`
 }
 
 // MovementKind names what happened to a prisoner. Kinds ending in _out

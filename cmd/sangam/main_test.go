@@ -145,6 +145,7 @@ func TestDemoShowsChargesheetToCNR(t *testing.T) {
 	for _, want := range []string{
 		"-> ecourts-kerala-prisons: delivered",
 		"-> immigration-frro-kochi: delivered",
+		"release-or-escape-to-ekm0412, release-or-escape-to-ekm0420",
 		"hub assigned police station EKM0420",
 		"police station reported clear",
 		"-> passport-office: delivered",

@@ -18,6 +18,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/jurisdiction"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	"github.com/sangam-hub/sangam/routes"
 	"github.com/sangam-hub/sangam/schemas"
@@ -187,6 +188,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		v.close()
 		return err
 	}
+	svc.Enrichers = append(svc.Enrichers, jurisdiction.HomeStation{Table: v.jurisdiction})
 	h.verification = v
 	apiServer := &api.Server{
 		Ingest: svc, Store: h.backend.store, Routes: h.table.Load,

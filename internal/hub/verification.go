@@ -54,6 +54,8 @@ type hubVerification struct {
 	store    journal.Store
 	log      *slog.Logger
 	closeDB  func() error
+	// jurisdiction maps addresses to police stations.
+	jurisdiction *jurisdiction.Table
 }
 
 // openVerification opens the person index in the hub's journal database
@@ -81,6 +83,7 @@ func openVerification(ctx context.Context, h *Hub, cfg VerificationConfig) (*hub
 	if table == nil {
 		table = jurisdiction.Default()
 	}
+	v.jurisdiction = table
 	v.requests = &verification.RequestEnricher{
 		Index: v.index, Jurisdiction: table, Deadline: cfg.Deadline, Zone: h.cfg.TimeZone,
 	}
