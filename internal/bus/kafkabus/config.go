@@ -32,8 +32,9 @@ const (
 	DefaultCoordinatorTimeout = 5 * time.Second
 )
 
-// Config is how the bus reaches the Kafka cluster. Publishers, subscribers
-// and InitializeTopic share it.
+// Config contains the connection settings of the Kafka cluster and the
+// settings of topics that the bus creates. Publishers, subscribers and
+// InitializeTopic share it.
 type Config struct {
 	// Brokers are the bootstrap addresses, each host:port. Required.
 	Brokers []string
@@ -60,7 +61,7 @@ type Config struct {
 	Partitions int
 
 	// ReplicationFactor is the replica count of a topic that InitializeTopic
-	// creates. Default 0, which asks the broker for its
+	// creates. Default 0, which requests the broker's
 	// default.replication.factor.
 	ReplicationFactor int
 }
@@ -205,17 +206,17 @@ type SubscriberConfig struct {
 	Config
 
 	// ConsumerGroup is the Kafka consumer group id. Every group receives
-	// every message of a topic; subscribers that share a group split the
-	// topic's partitions between them. Required.
+	// every message of a topic, and subscribers that share a group split
+	// the topic's partitions between them. Required.
 	//
 	// Kafka rebalances a group as a whole: a subscriber that joins or
 	// leaves pauses the group's subscriptions on every topic for one
 	// rebalance. Prefer one group per topic where that matters.
 	ConsumerGroup string
 
-	// HeartbeatInterval is how often a subscription tells the group
-	// coordinator it is alive, and so also the longest a subscription takes
-	// to notice that its group is rebalancing. Default 3 s.
+	// HeartbeatInterval is the time between heartbeats that a subscription
+	// sends the group coordinator. It is also the longest a subscription
+	// takes to notice that its group is rebalancing. Default 3 s.
 	HeartbeatInterval time.Duration
 
 	// SessionTimeout is how long the coordinator waits for a heartbeat
@@ -233,12 +234,12 @@ type SubscriberConfig struct {
 	JoinGroupBackoff time.Duration
 
 	// MaxWait bounds one fetch request, which waits at the broker for new
-	// messages. kafka-go v0.4.51 asks the broker to wait MaxWait minus 1 s
-	// and keeps 1 s for the round trip; below 1.25 s it keeps a quarter
-	// of MaxWait, and at 1 s to 1.25 s it leaves the broker no time to
-	// wait at all. A broker that answers later than that costs a
-	// reconnect. A partition takes up to the broker's wait to stop when
-	// its subscription ends or the group rebalances. Default 2 s.
+	// messages. kafka-go v0.4.51 keeps 1 s of it for the round trip, or a
+	// quarter of it when MaxWait is below 1 s, and gives the broker the
+	// rest: 1 s of the default 2 s, and almost nothing at 1 s. A response
+	// later than the round trip allows costs a reconnect. A partition takes
+	// up to the broker's share to stop when its subscription ends or the
+	// group rebalances. Default 2 s.
 	MaxWait time.Duration
 
 	// MaxBytes is the maximum size of one fetch response per partition, in
@@ -263,7 +264,7 @@ func (c SubscriberConfig) Validate() error {
 		return err
 	}
 	if strings.TrimSpace(c.ConsumerGroup) == "" {
-		return errors.New("invalid subscriber config: ConsumerGroup is empty, Kafka needs a group id")
+		return errors.New("invalid subscriber config: ConsumerGroup is empty, set the Kafka consumer group id")
 	}
 
 	durations := []struct {

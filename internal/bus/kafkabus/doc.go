@@ -3,10 +3,11 @@
 // reads with a kafka.ConsumerGroup and one kafka.Reader per assigned
 // partition.
 //
-// Topics. Neither side creates topics on its own. InitializeTopic, also
-// reached through Subscriber.SubscribeInitialize, creates a missing topic
-// with Config.Partitions partitions (default 3) and waits for its partition
-// leaders; call it for each topic at start-up.
+// Topics. Neither side creates topics on its own. InitializeTopic, which
+// Subscriber.SubscribeInitialize also calls, creates a missing topic with
+// Config.Partitions partitions (default 3) and waits for its partition
+// leaders. Call it for each topic at start-up. A subscription of a topic
+// that does not exist yet waits for it.
 //
 // Publishing. The watermill metadata "case_key" is the Kafka message key,
 // so all messages of one case go to one partition and keep their publish

@@ -12,7 +12,7 @@ import (
 )
 
 // partitionWatchInterval is how often a member checks its topic's partition
-// count; a change makes the group rebalance, so that added partitions get
+// count. A change makes the group rebalance, so that added partitions get
 // read. It is kafka-go's default.
 const partitionWatchInterval = 5 * time.Second
 
@@ -63,9 +63,8 @@ func (s *Subscriber) newSubscription(topic string) (*subscription, error) {
 	return sub, nil
 }
 
-// joinedFormat is the format of the line kafka-go v0.4.51 logs when the
-// coordinator answers a JoinGroup request; its second argument is the
-// member id.
+// joinedFormat is the format of the line kafka-go v0.4.51 logs after each
+// JoinGroup response. The second argument of that line is the member id.
 const joinedFormat = "joined group %s as member %s in generation %d"
 
 // recordMemberID is the consumer group's logger. It keeps the member id
@@ -102,7 +101,8 @@ func (sub *subscription) run(ctx context.Context) {
 
 	group, err := kafka.NewConsumerGroup(sub.config)
 	if err != nil {
-		// NOTE: unreachable while newSubscription validates the same config.
+		// newSubscription validated the same config, so only a change in
+		// kafka-go's validation can lead here.
 		logger.Error("creating consumer group failed", err, sub.fields)
 		return
 	}
@@ -158,9 +158,9 @@ func (sub *subscription) logJoinError(err error) {
 // leave sends the group coordinator a LeaveGroup request for the member id
 // this subscription last had. kafka-go v0.4.51's ConsumerGroup.Close skips
 // that request when the last JoinGroup or SyncGroup failed, for example
-// because another member joined meanwhile; the coordinator then waits up
-// to SessionTimeout for the member at the next rebalance. A member that
-// already left gets UNKNOWN_MEMBER_ID, which leave ignores.
+// because another member joined meanwhile. The coordinator would then wait
+// up to SessionTimeout for the departed member at the next rebalance. A
+// member that already left gets UNKNOWN_MEMBER_ID, which leave ignores.
 func (sub *subscription) leave() {
 	sub.memberMu.Lock()
 	memberID := sub.memberID

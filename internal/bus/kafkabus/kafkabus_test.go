@@ -283,26 +283,26 @@ func TestPartitionsProceedIndependently(t *testing.T) {
 	// Hold the first message of the blocked case unacked. The other
 	// partition must still deliver all of its messages, and the blocked
 	// partition none.
-	var held *message.Message
+	var unacked *message.Message
 	var freeReceived []string
-	for held == nil || len(freeReceived) < 3 {
+	for unacked == nil || len(freeReceived) < 3 {
 		msg := receive(t, messages)
 		switch msg.Metadata.Get(kafkabus.CaseKeyMetadata) {
 		case blocked:
-			if held != nil {
-				t.Fatalf("received %s while %s was not acked", msg.UUID, held.UUID)
+			if unacked != nil {
+				t.Fatalf("received %s while %s was not acked", msg.UUID, unacked.UUID)
 			}
-			held = msg
+			unacked = msg
 		case free:
 			freeReceived = append(freeReceived, msg.UUID)
 			msg.Ack()
 		}
 	}
-	if want := blocked + "-0"; held.UUID != want {
-		t.Errorf("first message of the blocked case is %s, expected %s", held.UUID, want)
+	if want := blocked + "-0"; unacked.UUID != want {
+		t.Errorf("first message of the blocked case is %s, expected %s", unacked.UUID, want)
 	}
 
-	held.Ack()
+	unacked.Ack()
 	for i := 1; i < 3; i++ {
 		msg := receive(t, messages)
 		if want := fmt.Sprintf("%s-%d", blocked, i); msg.UUID != want {

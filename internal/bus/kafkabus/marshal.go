@@ -73,7 +73,7 @@ func fromKafka(ctx context.Context, record kafka.Message) *message.Message {
 	return msg
 }
 
-// Position is where a received message is stored in Kafka.
+// Position is the topic, partition and offset of a received message.
 type Position struct {
 	Topic     string
 	Partition int

@@ -2,6 +2,7 @@ package kafkabus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -50,20 +51,8 @@ func (c *partitionConsumer) run(ctx, generationCtx context.Context) {
 	stop := context.AfterFunc(generationCtx, cancel)
 	defer stop()
 
-	config := c.subscription.subscriber.config
 	logger := c.subscription.subscriber.logger
-	reader := kafka.NewReader(kafka.ReaderConfig{
-		Brokers:     config.Brokers,
-		Topic:       c.subscription.topic,
-		Partition:   c.partition,
-		Dialer:      config.dialer(),
-		MaxBytes:    config.MaxBytes,
-		MaxWait:     config.MaxWait,
-		ErrorLogger: kafkaLogger(logger, c.fields),
-		// ReadLagInterval -1 turns off the reader's lag polling, which opens a
-		// connection of its own every minute.
-		ReadLagInterval: -1,
-	})
+	reader := c.newReader()
 	defer func() {
 		if err := reader.Close(); err != nil {
 			logger.Error("closing partition reader failed", err, c.fields)
@@ -90,11 +79,27 @@ func (c *partitionConsumer) run(ctx, generationCtx context.Context) {
 			return
 		}
 		if err := c.commit(record.Offset + 1); err != nil {
-			logger.Error("committing offset failed, rejoining the group", err,
-				c.fields.Add(watermill.LogFields{"offset": record.Offset + 1}))
+			c.logCommitError(err, record.Offset+1)
 			return
 		}
 	}
+}
+
+// newReader returns a reader of the partition outside any consumer group.
+func (c *partitionConsumer) newReader() *kafka.Reader {
+	config := c.subscription.subscriber.config
+	return kafka.NewReader(kafka.ReaderConfig{
+		Brokers:     config.Brokers,
+		Topic:       c.subscription.topic,
+		Partition:   c.partition,
+		Dialer:      config.dialer(),
+		MaxBytes:    config.MaxBytes,
+		MaxWait:     config.MaxWait,
+		ErrorLogger: kafkaLogger(c.subscription.subscriber.logger, c.fields),
+		// ReadLagInterval -1 turns off the reader's lag polling, which opens
+		// a connection of its own every minute.
+		ReadLagInterval: -1,
+	})
 }
 
 // deliver sends record to the output channel until the handler acks it,
@@ -145,6 +150,19 @@ func (c *partitionConsumer) await(ctx context.Context, msg *message.Message) (ac
 	case <-ctx.Done():
 		return false, ctx.Err()
 	}
+}
+
+// logCommitError logs a failed commit of offset next. A commit that a
+// rebalance overtook is routine and logged at info level.
+func (c *partitionConsumer) logCommitError(err error, next int64) {
+	logger := c.subscription.subscriber.logger
+	fields := c.fields.Add(watermill.LogFields{"offset": next})
+	if errors.Is(err, kafka.RebalanceInProgress) || errors.Is(err, kafka.IllegalGeneration) ||
+		errors.Is(err, kafka.UnknownMemberId) {
+		logger.Info("group rebalanced before the offset commit, the message comes again", fields)
+		return
+	}
+	logger.Error("committing offset failed, rejoining the group", err, fields)
 }
 
 // commit stores next as the group's offset of the partition: the offset of

@@ -20,11 +20,11 @@ import (
 //   - Persistent: messages and committed offsets stay in the cluster after
 //     subscribers close.
 //
-// RestartServiceCommand stays empty, so the suite skips its TestReconnect:
-// that test of watermill v1.5.1 appends to its list of published messages
+// RestartServiceCommand stays empty, so the suite skips its TestReconnect.
+// That test of watermill v1.5.1 appends to its list of published messages
 // in one goroutine and compares the list with the received messages in
-// another without waiting for it, which the race detector reports and which
-// fails at random when the last messages arrive quickly. TestRestart
+// another without waiting for it. The race detector reports this, and the
+// test fails at random when the last messages arrive quickly. TestRestart
 // covers a broker restart instead.
 //
 // ExactlyOnceDelivery is false: a message acked but not yet committed when

@@ -53,8 +53,8 @@ func NewSubscriber(config SubscriberConfig, logger watermill.LoggerAdapter) (*Su
 }
 
 // Subscribe joins the consumer group for topic and returns the channel of
-// its messages. The group's committed offsets say where each partition
-// starts; a partition without one starts at its earliest stored message.
+// its messages. Each partition starts at the group's committed offset, or
+// at its earliest stored message when the group has committed none.
 // When topic does not exist yet, the subscription waits for it and joins
 // the group once it does.
 //

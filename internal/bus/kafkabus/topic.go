@@ -109,7 +109,7 @@ const awaitTopicInterval = time.Second
 
 // awaitTopic returns true once topic exists with a leader for each
 // partition, or false when ctx ends first. Each check uses a new
-// connection, because a kafka-go transport answers metadata requests from
+// connection, because a kafka-go transport serves metadata requests from
 // its cache.
 func awaitTopic(
 	ctx context.Context,
@@ -156,7 +156,7 @@ func hasLeaders(ctx context.Context, client *kafka.Client, topic string) (bool, 
 		}
 		if t.Error != nil {
 			// A topic created a moment ago can still be unknown to the
-			// broker that answered.
+			// broker that returned this metadata.
 			return false, nil
 		}
 		for _, p := range t.Partitions {
