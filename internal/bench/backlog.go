@@ -31,12 +31,13 @@ func (b *bench) backlog(ctx context.Context) Backlog {
 
 	out := Backlog{
 		Step: step, Backlog: step.Counts.Accepted,
-		HeapBaseMiB: mib(base), HeapPeakMiB: mib(peak), HeapAfterMiB: mib(after),
+		HeapBaseMiB: mib(base.inuse), HeapPeakMiB: mib(peak),
+		LiveBaseMiB: mib(base.live), LiveAfterMiB: mib(after.live),
 	}
 	if out.Backlog > 0 {
 		thousands := float64(out.Backlog) / 1000
-		out.MiBPer1000 = round3(mib(peak-min(base, peak)) / thousands)
-		out.LiveMiBPer1000 = round3(mib(after-min(base, after)) / thousands)
+		out.MiBPer1000 = round3(mib(peak-min(base.inuse, peak)) / thousands)
+		out.LiveMiBPer1000 = round3(mib(after.live-min(base.live, after.live)) / thousands)
 	}
 	if step.Drained && last.After(resumed) {
 		drain := last.Sub(resumed)
@@ -47,29 +48,36 @@ func (b *bench) backlog(ctx context.Context) Backlog {
 	return out
 }
 
+// heapReading is one reading of the runtime's heap statistics, in bytes:
+// runtime.MemStats.HeapInuse, the spans that hold at least one object,
+// and HeapAlloc, the objects themselves.
+type heapReading struct {
+	inuse, live uint64
+}
+
+func readHeap() heapReading {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return heapReading{inuse: m.HeapInuse, live: m.HeapAlloc}
+}
+
 // settledHeap closes the idle connections to the hub, whose buffers
-// would otherwise count as backlog, waits for the hub's side of them to
-// close, runs a GC and returns heapInuse.
-func settledHeap(s *sender) uint64 {
+// would otherwise count as backlog, and waits for the hub's side of them
+// to close. It then runs two GCs, the second to free what sync.Pools
+// kept through the first, and reads the heap.
+func settledHeap(s *sender) heapReading {
 	s.closeIdle()
 	time.Sleep(200 * time.Millisecond)
 	runtime.GC()
-	return heapInuse()
-}
-
-// heapInuse returns runtime.MemStats.HeapInuse: bytes in heap spans that
-// hold at least one object.
-func heapInuse() uint64 {
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapInuse
+	runtime.GC()
+	return readHeap()
 }
 
 func mib(b uint64) float64 {
 	return round3(float64(b) / (1 << 20))
 }
 
-// heapSampler records the largest heapInuse of its samples.
+// heapSampler records the largest HeapInuse of its samples.
 type heapSampler struct {
 	done chan struct{}
 	wg   sync.WaitGroup
@@ -77,7 +85,7 @@ type heapSampler struct {
 }
 
 func startHeapSampler(every time.Duration) *heapSampler {
-	s := &heapSampler{done: make(chan struct{}), peak: heapInuse()}
+	s := &heapSampler{done: make(chan struct{}), peak: readHeap().inuse}
 	s.wg.Go(func() {
 		tick := time.NewTicker(every)
 		defer tick.Stop()
@@ -86,7 +94,7 @@ func startHeapSampler(every time.Duration) *heapSampler {
 			case <-s.done:
 				return
 			case <-tick.C:
-				s.peak = max(s.peak, heapInuse())
+				s.peak = max(s.peak, readHeap().inuse)
 			}
 		}
 	})
@@ -98,5 +106,5 @@ func startHeapSampler(every time.Duration) *heapSampler {
 func (s *heapSampler) stop() uint64 {
 	close(s.done)
 	s.wg.Wait()
-	return max(s.peak, heapInuse())
+	return max(s.peak, readHeap().inuse)
 }

@@ -54,8 +54,8 @@ type Counts struct {
 	Accepted   int `json:"accepted"`
 	Duplicates int `json:"duplicates"`
 	Invalid    int `json:"invalid"`
-	// Unavailable counts 503 responses: the hub stored nothing and asks
-	// the sender to try again later.
+	// Unavailable counts 503 responses, which mean that the hub stored
+	// nothing and the sender should try again later.
 	Unavailable int `json:"unavailable"`
 	// Failed counts other statuses and transport errors.
 	Failed int `json:"failed"`
@@ -101,16 +101,19 @@ type Backlog struct {
 	Step
 	// Backlog is the number of accepted messages waiting at resume.
 	Backlog int `json:"backlog"`
-	// Heap figures are runtime.MemStats.HeapInuse of the whole bench
-	// process, in MiB. The base is read after a GC before the step, the
-	// peak is sampled every 100ms while the backlog grows, and the last is
-	// read after a GC with the backlog in place.
-	HeapBaseMiB  float64 `json:"heap_base_mib"`
-	HeapPeakMiB  float64 `json:"heap_peak_mib"`
-	HeapAfterMiB float64 `json:"heap_after_gc_mib"`
-	// MiBPer1000 is (peak - base) per 1,000 waiting messages, and
-	// LiveMiBPer1000 the same after a GC.
-	MiBPer1000     float64 `json:"mib_per_1000_in_flight"`
+	// HeapBaseMiB is runtime.MemStats.HeapInuse of the whole bench
+	// process in MiB, read after two GCs before the step. HeapPeakMiB is
+	// the largest HeapInuse sampled every 100ms while the backlog grew,
+	// which counts garbage and the posts in flight too.
+	HeapBaseMiB float64 `json:"heap_inuse_base_mib"`
+	HeapPeakMiB float64 `json:"heap_inuse_peak_mib"`
+	// LiveBaseMiB and LiveAfterMiB are runtime.MemStats.HeapAlloc after
+	// two GCs, before the step and with the backlog in place, in MiB.
+	LiveBaseMiB  float64 `json:"live_heap_base_mib"`
+	LiveAfterMiB float64 `json:"live_heap_after_mib"`
+	// MiBPer1000 is (HeapPeakMiB - HeapBaseMiB) per 1,000 waiting
+	// messages, and LiveMiBPer1000 (LiveAfterMiB - LiveBaseMiB) per 1,000.
+	MiBPer1000     float64 `json:"peak_mib_per_1000_in_flight"`
 	LiveMiBPer1000 float64 `json:"live_mib_per_1000_in_flight"`
 	DrainSeconds   float64 `json:"drain_s"`
 	DrainRate      float64 `json:"drain_rate"`
@@ -165,9 +168,10 @@ func (r *Report) WriteText(w io.Writer) {
 	writeStep(w, "backlog", r.Backlog.Step)
 
 	b := r.Backlog
-	fmt.Fprintf(w, "\nbacklog: %d messages; heap in use %.1f -> peak %.1f MiB, %.1f after GC: "+
-		"%.2f MiB per 1,000 in flight (%.2f live)\n", b.Backlog, b.HeapBaseMiB, b.HeapPeakMiB,
-		b.HeapAfterMiB, b.MiBPer1000, b.LiveMiBPer1000)
+	fmt.Fprintf(w, "\nbacklog: %d messages; live heap %.1f -> %.1f MiB: %.2f MiB per 1,000 "+
+		"in flight; heap in use %.1f -> peak %.1f MiB: %.2f MiB per 1,000\n", b.Backlog,
+		b.LiveBaseMiB, b.LiveAfterMiB, b.LiveMiBPer1000, b.HeapBaseMiB, b.HeapPeakMiB,
+		b.MiBPer1000)
 	fmt.Fprintf(w, "drain: %.1f s at %.0f/s, %.2fx the steady rate of %d/s\n",
 		b.DrainSeconds, b.DrainRate, b.DrainMultiple, r.Settings.SteadyRate)
 	fmt.Fprintf(w, "hub end to end / raw bus: %.2f\n", r.HubToRawRatio)
