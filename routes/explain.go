@@ -5,16 +5,16 @@ import (
 	"github.com/sangam-hub/sangam/internal/policy"
 )
 
-// Explanation is why a message goes where it goes: every route's
-// decision, and what each selected destination would receive after its
-// policy.
+// Explanation is the reasoning behind a message's deliveries: every
+// route's decision, and the message each selected destination would
+// receive after its policy.
 type Explanation struct {
 	RoutesVersion string          `json:"routes_version"`
 	Decisions     []Decision      `json:"decisions"`
 	Deliveries    []SharedMessage `json:"deliveries"`
 }
 
-// SharedMessage is what one destination would receive.
+// SharedMessage is the message one destination would receive.
 type SharedMessage struct {
 	Destination string `json:"destination"`
 	Route       string `json:"route"`
@@ -24,7 +24,8 @@ type SharedMessage struct {
 	Removed []string           `json:"removed,omitempty"`
 	Masked  []policy.MaskRule  `json:"masked,omitempty"`
 	Message *canonical.Message `json:"message,omitempty"`
-	// Error is why nothing would be delivered, such as a policy failure.
+	// Error is the reason nothing would be delivered, such as a policy
+	// failure.
 	Error string `json:"error,omitempty"`
 }
 

@@ -18,7 +18,7 @@ func principal(r *http.Request) (auth.Principal, bool) {
 	return p, ok
 }
 
-// authenticate identifies r's caller, or answers 401 and returns false.
+// authenticate identifies r's caller, or writes 401 and returns false.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
 	if s.Tokens == nil {
 		return r, true

@@ -40,8 +40,8 @@ type RoutesChange struct {
 	By string `json:"by"`
 }
 
-// RoutesChangeResult answers a change: the difference it makes and, unless
-// it was a dry run, the version saved.
+// RoutesChangeResult is the response to a change: the difference it makes
+// and, unless it was a dry run, the version saved.
 type RoutesChangeResult struct {
 	Diff    string         `json:"diff"`
 	Summary []string       `json:"summary"`
@@ -250,7 +250,7 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 }
 
 // explainStored explains a journaled message with the routes version that
-// routed it, so the answer can be checked against the journal.
+// routed it, so the result can be checked against the journal.
 func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string) {
 	j, err := s.Store.Journey(r.Context(), id)
 	if err != nil {

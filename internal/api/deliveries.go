@@ -91,7 +91,7 @@ type ReplayManyRequest struct {
 	Limit       int       `json:"limit"`
 }
 
-// ReplayResponse is the body of a replay's answer.
+// ReplayResponse is the body of a replay's response.
 type ReplayResponse struct {
 	Replays []ReplayResult `json:"replays"`
 }

@@ -228,7 +228,7 @@ func (w *Worker) backoff(attempt int) time.Duration {
 	return time.Duration(float64(wait) * jitter)
 }
 
-// outcome is what one HTTP attempt produced.
+// outcome is the result of one HTTP attempt.
 type outcome struct {
 	status int
 	// body is the start of the response body, as journalText makes it.

@@ -25,9 +25,9 @@ func outboxEnvelope(p message.Publisher) message.Publisher {
 
 // moveToKafka puts the delivery topics on Kafka. The journal keeps
 // writing commands into its own database in the same transaction as the
-// message (the transactional outbox), and watermill's forwarder moves them
-// to Kafka after the commit, so a command is on Kafka only if its message
-// was journaled, and is never lost between the two.
+// message: the transactional outbox. Watermill's forwarder moves them to
+// Kafka after the commit. A command is therefore on Kafka only if its
+// message was journaled, and is never lost between the two.
 func (b *backend) moveToKafka(ctx context.Context, cfg Config) error {
 	kcfg := kafkabus.Config{Brokers: cfg.KafkaBrokers, Partitions: cfg.KafkaPartitions}
 	if err := kcfg.Validate(); err != nil {
