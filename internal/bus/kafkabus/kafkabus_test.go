@@ -556,3 +556,110 @@ func TestSubscribeAfterClose(t *testing.T) {
 		t.Errorf("Subscribe after Close: got %v, expected ErrSubscriberClosed", err)
 	}
 }
+
+// taggedMessage is a message and whether the second subscriber of a merge
+// delivered it.
+type taggedMessage struct {
+	msg        *message.Message
+	fromSecond bool
+}
+
+// merge returns one channel with the messages of both inputs. It stops
+// forwarding when the test ends.
+func merge(t *testing.T, first, second <-chan *message.Message) <-chan taggedMessage {
+	merged := make(chan taggedMessage)
+	for i, input := range []<-chan *message.Message{first, second} {
+		go func() {
+			for msg := range input {
+				select {
+				case merged <- taggedMessage{msg: msg, fromSecond: i == 1}:
+				case <-t.Context().Done():
+					return
+				}
+			}
+		}()
+	}
+	return merged
+}
+
+func TestRebalanceKeepsCaseOrder(t *testing.T) {
+	brokers := startCluster(t)
+	const topic, group, cases, perCase = "rebalanced", "rebalance-check", 6, 20
+	initializeTopic(t, brokers, topic, 3)
+	publisher := newPublisher(t, brokers)
+
+	partitions := map[int]bool{}
+	for c := range cases {
+		partitions[expectedPartition(fmt.Sprintf("case-%d", c), 3)] = true
+	}
+	if len(partitions) != 3 {
+		t.Fatalf("the %d cases use partitions %v, the test needs all 3", cases, partitions)
+	}
+
+	published := map[string][]string{}
+	for i := range perCase {
+		for c := range cases {
+			caseKey := fmt.Sprintf("case-%d", c)
+			uuid := fmt.Sprintf("%s-%02d", caseKey, i)
+			published[caseKey] = append(published[caseKey], uuid)
+			if err := publisher.Publish(topic, caseMessage(uuid, caseKey)); err != nil {
+				t.Fatalf("Publish: %v", err)
+			}
+		}
+	}
+
+	received := map[string][]string{}
+	seen := map[string]bool{}
+	record := func(msg *message.Message) {
+		if !seen[msg.UUID] {
+			seen[msg.UUID] = true
+			caseKey := msg.Metadata.Get(kafkabus.CaseKeyMetadata)
+			received[caseKey] = append(received[caseKey], msg.UUID)
+		}
+	}
+
+	// The first member reads a third of the messages alone.
+	_, firstMessages := subscribe(t, brokers, group, topic)
+	for len(seen) < cases*perCase/3 {
+		msg := receive(t, firstMessages)
+		record(msg)
+		msg.Ack()
+	}
+
+	// A second member joins. Until it delivers its first message, nothing
+	// is acked, so the first member holds an unacked message on each of
+	// its partitions while the rebalance moves some of them away.
+	_, secondMessages := subscribe(t, brokers, group, topic)
+	messages := merge(t, firstMessages, secondMessages)
+	var unacked []*message.Message
+	secondDelivered := false
+	for len(seen) < cases*perCase {
+		var tagged taggedMessage
+		select {
+		case tagged = <-messages:
+		case <-time.After(receiveTimeout):
+			t.Fatalf("no message within %s, %d of %d received", receiveTimeout, len(seen), cases*perCase)
+		}
+		record(tagged.msg)
+
+		if !secondDelivered && !tagged.fromSecond {
+			unacked = append(unacked, tagged.msg)
+			continue
+		}
+		secondDelivered = true
+		for _, msg := range unacked {
+			msg.Ack()
+		}
+		unacked = nil
+		tagged.msg.Ack()
+	}
+
+	for caseKey, uuids := range published {
+		if fmt.Sprint(received[caseKey]) != fmt.Sprint(uuids) {
+			t.Errorf("case %s first arrived as %v, published as %v", caseKey, received[caseKey], uuids)
+		}
+	}
+	if !secondDelivered {
+		t.Error("the second member delivered no message, so no partition moved")
+	}
+}
