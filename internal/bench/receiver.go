@@ -21,8 +21,12 @@ type receiver struct {
 	keys     map[string]struct{}
 	received map[string]time.Time // by X-Sangam-Message-Id
 	repeats  int
-	missing  int           // requests without an Idempotency-Key
-	gate     chan struct{} // nil, or open while paused: requests wait for it to close
+	missing  int // requests without an Idempotency-Key
+	// active counts the requests being served, and maxActive the most
+	// at once: how many deliveries the hub had in flight to this
+	// destination.
+	active, maxActive int
+	gate              chan struct{} // nil, or open while paused: requests wait for it to close
 }
 
 func startReceiver() (*receiver, error) {
@@ -50,7 +54,14 @@ func (r *receiver) url() string {
 func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.mu.Lock()
 	gate := r.gate
+	r.active++
+	r.maxActive = max(r.maxActive, r.active)
 	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.active--
+		r.mu.Unlock()
+	}()
 	if gate != nil {
 		select {
 		case <-gate:
@@ -108,12 +119,12 @@ func (r *receiver) receivedAt(id string) (time.Time, bool) {
 	return t, ok
 }
 
-// counts returns the distinct deliveries, the repeated ones and the
-// requests that carried no Idempotency-Key.
-func (r *receiver) counts() (distinct, repeats, missing int) {
+// counts returns the receiver's totals.
+func (r *receiver) counts() ReceiverCounts {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.keys), r.repeats, r.missing
+	return ReceiverCounts{Distinct: len(r.keys), Repeats: r.repeats, Missing: r.missing,
+		MaxConcurrent: r.maxActive}
 }
 
 // deliveredBetween counts distinct messages first received in [from, to).

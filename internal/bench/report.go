@@ -141,6 +141,8 @@ type ReceiverCounts struct {
 	Distinct int `json:"distinct"`
 	Repeats  int `json:"repeats"`
 	Missing  int `json:"missing_idempotency_key"`
+	// MaxConcurrent is the most deliveries the receiver served at once.
+	MaxConcurrent int `json:"max_concurrent"`
 }
 
 // WriteText writes r as a table for people.
@@ -175,8 +177,8 @@ func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "drain: %.1f s at %.0f/s, %.2fx the steady rate of %d/s\n",
 		b.DrainSeconds, b.DrainRate, b.DrainMultiple, r.Settings.SteadyRate)
 	fmt.Fprintf(w, "hub end to end / raw bus: %.2f\n", r.HubToRawRatio)
-	fmt.Fprintf(w, "receiver: %d distinct deliveries, %d repeats\n",
-		r.Receiver.Distinct, r.Receiver.Repeats)
+	fmt.Fprintf(w, "receiver: %d distinct deliveries, %d repeats, at most %d at once\n",
+		r.Receiver.Distinct, r.Receiver.Repeats, r.Receiver.MaxConcurrent)
 }
 
 func writeStep(w io.Writer, name string, s Step) {

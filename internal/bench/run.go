@@ -118,8 +118,7 @@ func (b *bench) steps(ctx context.Context) error {
 	}
 	r.Backlog = b.backlog(ctx)
 	r.HubToRawRatio = ratio(r.Closed.EndToEndRate, r.RawBus.Rate)
-	distinct, repeats, missing := b.receiver.counts()
-	r.Receiver = ReceiverCounts{Distinct: distinct, Repeats: repeats, Missing: missing}
+	r.Receiver = b.receiver.counts()
 	return ctx.Err()
 }
 
