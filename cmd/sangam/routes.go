@@ -99,7 +99,8 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	message := fs.String("message", "", "id of a stored message to explain")
 	agency := fs.String("agency", "", "agency whose body FILE is, to explain")
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args[1:]); err != nil {
+	positional, err := parseInterspersed(fs, args[1:])
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp
 		}
@@ -110,15 +111,15 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	case "export":
 		return routesExport(c, *version, stdout, stderr)
 	case "apply":
-		return routesApply(c, fs.Args(), *dryRun, *comment, stdout)
+		return routesApply(c, positional, *dryRun, *comment, stdout)
 	case "history":
 		return routesHistory(c, *limit, stdout)
 	case "diff":
-		return routesDiff(c, fs.Args(), stdout)
+		return routesDiff(c, positional, stdout)
 	case "restore":
-		return routesRestore(c, fs.Args(), *comment, stdout)
+		return routesRestore(c, positional, *comment, stdout)
 	case "explain":
-		return routesExplain(c, *message, *agency, fs.Args(), stdout)
+		return routesExplain(c, *message, *agency, positional, stdout)
 	}
 	fmt.Fprintln(stderr, routesUsage)
 	return fmt.Errorf("unknown routes command %q", args[0])
@@ -298,4 +299,22 @@ func routesExplain(c *adminClient, message, agency string, files []string, stdou
 	}
 	_, err := fmt.Fprintln(stdout, pretty.String())
 	return err
+}
+
+// parseInterspersed parses flags that may stand before, between or after
+// the positional arguments, as the usage text writes them, and returns
+// the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
 }

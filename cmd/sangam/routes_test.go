@@ -4,11 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/hub"
 )
 
@@ -45,7 +47,7 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	code, out, _ := runCLI(t, "routes", "apply", "--hub", url, "--dry-run", file)
+	code, out, _ := runCLI(t, "routes", "apply", file, "--hub", url, "--dry-run")
 	if code != exitOK || !strings.Contains(out, "dry run: nothing saved") ||
 		!strings.Contains(out, `route "court-registration-to-police"`) {
 		t.Errorf("apply --dry-run: exit %d\n%s", code, out)
@@ -113,4 +115,22 @@ func between(s, start, end string) string {
 	}
 	v, _, _ := strings.Cut(after, end)
 	return v
+}
+
+func TestTokenOutputIsATokenFile(t *testing.T) {
+	code, out, errOut := runCLI(t, "token", "--name", "cctns-kerala", "--agency", "police")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	tokens, err := auth.Parse([]byte(out))
+	if err != nil {
+		t.Fatalf("the printed lines are not a token file: %v\n%s", err, out)
+	}
+	token := strings.TrimPrefix(strings.Split(out, "\n")[1], "# ")
+	req := httptest.NewRequest("POST", "/", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	p, err := tokens.Identify(req)
+	if err != nil || p.Agency != "police" {
+		t.Errorf("the printed token identifies %+v, %v; want the police agency", p, err)
+	}
 }

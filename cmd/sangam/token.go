@@ -31,7 +31,8 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "# token for %s: give it to its holder and keep it nowhere else\n", *name)
 	fmt.Fprintf(stdout, "# %s\n", token)
-	fmt.Fprintf(stdout, "# entry for the hub's token file:\n")
+	fmt.Fprintf(stdout, "# entry for the hub's token file, a YAML list under its top-level key:\n")
+	fmt.Fprintf(stdout, "tokens:\n")
 	entry := fmt.Sprintf("  - {name: %s", *name)
 	if *agency != "" {
 		entry += ", agency: " + *agency

@@ -87,9 +87,9 @@ var ErrUnknownToken = errors.New("unknown bearer token")
 // Identify returns the principal whose token r carries in its
 // Authorization header. Digests are compared in constant time.
 func (t *Tokens) Identify(r *http.Request) (Principal, error) {
-	h := r.Header.Get("Authorization")
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || token == "" {
+	// The scheme name is case-insensitive (RFC 9110, section 11.1).
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return Principal{}, ErrNoToken
 	}
 	sum := sha256.Sum256([]byte(token))

@@ -29,6 +29,7 @@ func TestIdentify(t *testing.T) {
 	}{
 		{"Bearer police-secret", "cctns", nil},
 		{"Bearer ops-secret", "ops", nil},
+		{"bearer ops-secret", "ops", nil},
 		{"Bearer nope", "", ErrUnknownToken},
 		{"", "", ErrNoToken},
 		{"Basic cG9saWNl", "", ErrNoToken},
