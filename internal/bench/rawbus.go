@@ -21,8 +21,15 @@ import (
 	"github.com/sangam-hub/sangam/routes"
 )
 
-// rawTopic is the topic of the raw bus step.
-const rawTopic = "bench-raw"
+// rawTopics returns the topics of the raw bus step: one per subscriber,
+// as the hub gives each destination one topic per unit of concurrency.
+func rawTopics(n int) []string {
+	topics := make([]string, n)
+	for i := range topics {
+		topics[i] = fmt.Sprintf("bench-raw-%d", i)
+	}
+	return topics
+}
 
 // rawPubSub is one bus opened as the hub opens it, without the hub.
 type rawPubSub struct {
@@ -32,25 +39,27 @@ type rawPubSub struct {
 }
 
 // runRawBus publishes documents on the bus alone for cfg.Duration, one
-// message per transaction from cfg.Senders publishers, then consumes them
-// with as many subscribers as the hub gives a destination.
+// message per transaction from cfg.Senders publishers, spread over as
+// many topics as the hub gives a destination by default. Then it
+// consumes them with one subscriber per topic, as the hub does.
 func runRawBus(ctx context.Context, cfg Config, e *env, gen *generator) (RawBus, error) {
 	cfg.Log.Info("raw bus step", "store", cfg.Store, "duration", cfg.Duration)
 	payload := gen.render(gen.valid[0], 0)
 	out := RawBus{PayloadBytes: len(payload), Publishers: cfg.Senders,
 		Subscribers: routes.DefaultConcurrency}
-	ps, err := openRawBus(ctx, e)
+	topics := rawTopics(out.Subscribers)
+	ps, err := openRawBus(ctx, e, topics)
 	if err != nil {
 		return out, fmt.Errorf("raw bus: %w", err)
 	}
 	defer ps.close()
 
-	published, took, err := rawPublish(ctx, cfg, ps.publisher, payload)
+	published, took, err := rawPublish(ctx, cfg, ps.publisher, topics, payload)
 	if err != nil {
 		return out, fmt.Errorf("raw bus: %w", err)
 	}
 	out.Messages, out.PublishRate = published, perSecond(published, took)
-	consumed, took, err := rawConsume(ctx, cfg, ps, out.Subscribers, published)
+	consumed, took, err := rawConsume(ctx, cfg, ps, topics, published)
 	if err != nil {
 		return out, fmt.Errorf("raw bus: %w", err)
 	}
@@ -63,6 +72,7 @@ func rawPublish(
 	ctx context.Context,
 	cfg Config,
 	pub message.Publisher,
+	topics []string,
 	payload []byte,
 ) (int, time.Duration, error) {
 	sendCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
@@ -75,12 +85,13 @@ func rawPublish(
 	for range cfg.Senders {
 		wg.Go(func() {
 			for sendCtx.Err() == nil {
-				if n := issued.Add(1); cfg.MaxMessages > 0 && n > int64(cfg.MaxMessages) {
+				n := issued.Add(1)
+				if cfg.MaxMessages > 0 && n > int64(cfg.MaxMessages) {
 					return
 				}
 				msg := message.NewMessage(watermill.NewUUID(), payload)
 				msg.SetContext(ctx)
-				if err := pub.Publish(rawTopic, msg); err != nil {
+				if err := pub.Publish(topics[n%int64(len(topics))], msg); err != nil {
 					errOnce.Do(func() { firstErr = fmt.Errorf("publishing: %w", err) })
 					return
 				}
@@ -92,13 +103,14 @@ func rawPublish(
 	return int(published.Load()), time.Since(start), firstErr
 }
 
-// rawConsume subscribes subscribers to the raw topic and acknowledges
+// rawConsume subscribes one subscriber to each topic and acknowledges
 // messages until want have arrived or cfg.DrainTimeout passes.
 func rawConsume(
 	ctx context.Context,
 	cfg Config,
 	ps rawPubSub,
-	subscribers, want int,
+	topics []string,
+	want int,
 ) (int, time.Duration, error) {
 	if want == 0 {
 		return 0, 0, nil
@@ -111,13 +123,13 @@ func rawConsume(
 	var doneOnce sync.Once
 	start := time.Now()
 	var wg sync.WaitGroup
-	for range subscribers {
+	for _, topic := range topics {
 		sub, err := ps.newSubscriber()
 		if err != nil {
 			return 0, 0, err
 		}
 		defer sub.Close()
-		msgs, err := sub.Subscribe(ctx, rawTopic)
+		msgs, err := sub.Subscribe(ctx, topic)
 		if err != nil {
 			return 0, 0, fmt.Errorf("subscribing: %w", err)
 		}
@@ -145,23 +157,30 @@ func rawConsume(
 	return n, time.Unix(0, last.Load()).Sub(start), nil
 }
 
-func openRawBus(ctx context.Context, e *env) (rawPubSub, error) {
+func openRawBus(ctx context.Context, e *env, topics []string) (rawPubSub, error) {
 	subCfg := bus.SubscriberConfig{PollInterval: hub.DefaultPollInterval}
 	if e.store == StorePostgres {
-		return openRawPostgres(ctx, e.dsn, subCfg)
+		return openRawPostgres(ctx, e.dsn, topics, subCfg)
 	}
-	return openRawSQLite(ctx, filepath.Join(e.dataDir, "raw-bus.db"), subCfg)
+	return openRawSQLite(ctx, filepath.Join(e.dataDir, "raw-bus.db"), topics, subCfg)
 }
 
-func openRawSQLite(ctx context.Context, path string, subCfg bus.SubscriberConfig) (rawPubSub, error) {
+func openRawSQLite(
+	ctx context.Context,
+	path string,
+	topics []string,
+	subCfg bus.SubscriberConfig,
+) (rawPubSub, error) {
 	removeDatabase(path)
 	db, err := sqlite.Open(path)
 	if err != nil {
 		return rawPubSub{}, err
 	}
-	if err := sqlitebus.InitializeTopic(ctx, db, rawTopic); err != nil {
-		db.Close()
-		return rawPubSub{}, err
+	for _, topic := range topics {
+		if err := sqlitebus.InitializeTopic(ctx, db, topic); err != nil {
+			db.Close()
+			return rawPubSub{}, err
+		}
 	}
 	pub, err := sqlitebus.NewPublisher(db, nil)
 	if err != nil {
@@ -192,7 +211,12 @@ func removeDatabase(path string) {
 // openRawPostgres opens the pools as the hub does: the publisher on a
 // pool of pgxpool's default size, as the journal's, and the subscribers
 // on one of their own.
-func openRawPostgres(ctx context.Context, dsn string, subCfg bus.SubscriberConfig) (rawPubSub, error) {
+func openRawPostgres(
+	ctx context.Context,
+	dsn string,
+	topics []string,
+	subCfg bus.SubscriberConfig,
+) (rawPubSub, error) {
 	pubPool, err := pgxpool.New(ctx, dsn)
 	if err != nil {
 		return rawPubSub{}, err
@@ -209,9 +233,11 @@ func openRawPostgres(ctx context.Context, dsn string, subCfg bus.SubscriberConfi
 		return rawPubSub{}, err
 	}
 	closeAll := func() { subPool.Close(); pubPool.Close() }
-	if err := pgbus.InitializeTopic(ctx, pubPool, rawTopic); err != nil {
-		closeAll()
-		return rawPubSub{}, err
+	for _, topic := range topics {
+		if err := pgbus.InitializeTopic(ctx, pubPool, topic); err != nil {
+			closeAll()
+			return rawPubSub{}, err
+		}
 	}
 	pub, err := pgbus.NewPublisher(pubPool, nil)
 	if err != nil {
