@@ -13,7 +13,115 @@ type Report struct {
 	Store    string    `json:"store"`
 	Machine  Machine   `json:"machine"`
 	Settings Settings  `json:"settings"`
-	// RawBus is the bus alone: Messages published one per transaction by
+	// RawBus is the bus alone, publishing then subscribing.
+	RawBus RawBus `json:"raw_bus"`
+	// Closed is the closed-loop step, which finds the saturation rate.
+	Closed Step `json:"closed_loop"`
+	// Open are the open-loop steps, one per rate.
+	Open    []Step  `json:"open_loop"`
+	Backlog Backlog `json:"backlog"`
+	// HubToRawRatio is Closed.EndToEndRate divided by RawBus.Rate: the
+	// share of the bare bus's rate the hub keeps.
+	HubToRawRatio float64 `json:"hub_to_raw_ratio"`
+	// Receiver counts what the receiver got over the whole run.
+	Receiver ReceiverCounts `json:"receiver"`
+}
+
+// Machine describes where the bench ran.
+type Machine struct {
+	GoVersion       string `json:"go_version"`
+	NumCPU          int    `json:"num_cpu"`
+	GOMAXPROCS      int    `json:"gomaxprocs"`
+	PostgresVersion string `json:"postgres_version,omitempty"`
+	SynchronousMode string `json:"synchronous_commit,omitempty"`
+}
+
+// Settings are the parameters the run used.
+type Settings struct {
+	DurationSeconds   float64 `json:"duration_s"`
+	Senders           int     `json:"senders"`
+	MaxInFlight       int     `json:"max_in_flight"`
+	SteadyRate        int     `json:"steady_rate"`
+	MeanDocumentBytes int     `json:"mean_document_bytes"`
+	InvalidEvery      int     `json:"invalid_every"`
+	DuplicateEvery    int     `json:"duplicate_every"`
+}
+
+// Counts are the posts of one step by the hub's response, and the
+// invalid and duplicate documents the generator produced among them.
+type Counts struct {
+	Sent       int `json:"sent"`
+	Accepted   int `json:"accepted"`
+	Duplicates int `json:"duplicates"`
+	Invalid    int `json:"invalid"`
+	// Unavailable counts 503 responses, which mean that the hub stored
+	// nothing and the sender should try again later.
+	Unavailable int `json:"unavailable"`
+	// Failed counts other statuses and transport errors.
+	Failed int `json:"failed"`
+	// Skipped counts open-loop posts that were due but not sent by the
+	// end of the step, because MaxInFlight posts awaited a response.
+	Skipped             int `json:"skipped"`
+	GeneratedInvalid    int `json:"generated_invalid"`
+	GeneratedDuplicates int `json:"generated_duplicates"`
+}
+
+// Step is one load step.
+type Step struct {
+	Mode string `json:"mode"`
+	// OfferedRate is the open-loop schedule; 0 for the closed loop.
+	OfferedRate int     `json:"offered_rate,omitempty"`
+	Senders     int     `json:"senders,omitempty"`
+	SendSeconds float64 `json:"send_s"`
+	Counts      Counts  `json:"counts"`
+	// Delivered counts the step's accepted messages that reached the
+	// receiver before the drain timeout.
+	Delivered int  `json:"delivered"`
+	Drained   bool `json:"drained"`
+	// AckRate is 202 responses per second of sending, and DeliveryRate the
+	// messages first received in the same window per second.
+	AckRate      float64 `json:"ack_rate"`
+	DeliveryRate float64 `json:"delivery_rate"`
+	// EndToEndRate is Accepted divided by the time from the first send
+	// to the last delivery.
+	EndToEndRate float64 `json:"end_to_end_rate"`
+	Ack          Latency `json:"ack_latency"`
+	EndToEnd     Latency `json:"ingest_to_delivered_latency"`
+	MaxLagMs     float64 `json:"max_sender_lag_ms"`
+	// CPUMsPerMessage is the CPU time of the whole bench process (hub,
+	// senders and receiver, not the database server) from the start of
+	// the step to the end of its drain, per accepted message.
+	CPUMsPerMessage float64 `json:"cpu_ms_per_message"`
+	FirstError      string  `json:"first_error,omitempty"`
+}
+
+// Backlog is the paused-receiver step: memory while deliveries wait, and
+// the rate at which the backlog drains after the receiver resumes.
+type Backlog struct {
+	Step
+	// Backlog is the number of accepted messages waiting at resume.
+	Backlog int `json:"backlog"`
+	// HeapBaseMiB is runtime.MemStats.HeapInuse of the whole bench
+	// process in MiB, read after two GCs before the step. HeapPeakMiB is
+	// the largest HeapInuse sampled every 100ms while the backlog grew,
+	// which counts garbage and the posts in flight too.
+	HeapBaseMiB float64 `json:"heap_inuse_base_mib"`
+	HeapPeakMiB float64 `json:"heap_inuse_peak_mib"`
+	// LiveBaseMiB and LiveAfterMiB are runtime.MemStats.HeapAlloc after
+	// two GCs, before the step and with the backlog in place, in MiB.
+	LiveBaseMiB  float64 `json:"live_heap_base_mib"`
+	LiveAfterMiB float64 `json:"live_heap_after_mib"`
+	// MiBPer1000 is (HeapPeakMiB - HeapBaseMiB) per 1,000 waiting
+	// messages, and LiveMiBPer1000 (LiveAfterMiB - LiveBaseMiB) per 1,000.
+	MiBPer1000     float64 `json:"peak_mib_per_1000_in_flight"`
+	LiveMiBPer1000 float64 `json:"live_mib_per_1000_in_flight"`
+	DrainSeconds   float64 `json:"drain_s"`
+	DrainRate      float64 `json:"drain_rate"`
+	// DrainMultiple is DrainRate divided by the steady rate.
+	DrainMultiple float64 `json:"drain_multiple"`
+}
+
+// RawBus is the bus alone: Messages published one per transaction by
 // Publishers over Subscribers topics, then consumed by one subscriber per
 // topic, as the hub lays out a destination of the default concurrency.
 type RawBus struct {
