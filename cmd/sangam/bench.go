@@ -24,11 +24,15 @@ const benchPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
 func runBench(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	store := fs.String("store", bench.StoreSQLite, "where the hub keeps its journal and bus: sqlite or postgres")
-	pg := fs.String("postgres", envOr("SANGAM_POSTGRES", benchPostgres),
+	store := fs.String("store", bench.StoreSQLite,
+		"where the hub keeps its journal and bus: sqlite or postgres")
+	// The default stays out of the flag, so -h never prints a password
+	// that $SANGAM_POSTGRES may contain.
+	pg := fs.String("postgres", "",
 		"PostgreSQL URL for --store postgres, on a loopback host; the bench uses a schema of its "+
-			"own and drops it (default $SANGAM_POSTGRES, else the local test database)")
-	rates := fs.String("rates", "250,500,1000,2000", "open-loop steps, comma-separated messages per second")
+			"own and drops it (default $SANGAM_POSTGRES, else "+benchPostgres+")")
+	rates := fs.String("rates", "250,500,1000,2000",
+		"open-loop steps, comma-separated messages per second")
 	cfg := bench.Config{}
 	fs.DurationVar(&cfg.Duration, "duration", bench.DefaultDuration, "how long each step sends")
 	fs.IntVar(&cfg.Senders, "senders", bench.DefaultSenders, "closed-loop concurrent senders")
@@ -52,7 +56,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 
 	cfg.Store = *store
 	if cfg.Store == bench.StorePostgres {
-		cfg.PostgresDSN = *pg
+		cfg.PostgresDSN = firstNonEmpty(*pg, os.Getenv("SANGAM_POSTGRES"), benchPostgres)
 	}
 	var err error
 	if cfg.Rates, err = parseRates(*rates); err != nil {
@@ -125,9 +129,12 @@ func parseRates(list string) ([]int, error) {
 	return rates, nil
 }
 
-func envOr(name, fallback string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
+// firstNonEmpty returns the first of values that is not empty.
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
 	}
-	return fallback
+	return ""
 }
