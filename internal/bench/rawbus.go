@@ -117,10 +117,7 @@ func rawConsume(
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.DrainTimeout)
 	defer cancel()
-	var consumed atomic.Int64
-	var last atomic.Int64 // UnixNano of the last acknowledgement
-	done := make(chan struct{})
-	var doneOnce sync.Once
+	counter := &ackCounter{want: int64(want), done: make(chan struct{})}
 	start := time.Now()
 	var wg sync.WaitGroup
 	for _, topic := range topics {
@@ -133,28 +130,42 @@ func rawConsume(
 		if err != nil {
 			return 0, 0, fmt.Errorf("subscribing: %w", err)
 		}
-		wg.Go(func() {
-			for msg := range msgs {
-				msg.Ack()
-				last.Store(time.Now().UnixNano())
-				if consumed.Add(1) >= int64(want) {
-					doneOnce.Do(func() { close(done) })
-				}
-			}
-		})
+		wg.Go(func() { counter.drain(msgs) })
 	}
+
 	select {
-	case <-done:
+	case <-counter.done:
 	case <-ctx.Done():
 	}
 	cancel()
 	wg.Wait()
-	n := int(consumed.Load())
+	n := int(counter.consumed.Load())
 	if n < want {
 		return n, time.Since(start), fmt.Errorf("consumed %d of %d messages within %s",
 			n, want, cfg.DrainTimeout)
 	}
-	return n, time.Unix(0, last.Load()).Sub(start), nil
+	return n, time.Unix(0, counter.last.Load()).Sub(start), nil
+}
+
+// ackCounter acknowledges messages and closes done once want of them
+// have arrived. It is safe for concurrent use.
+type ackCounter struct {
+	want     int64
+	consumed atomic.Int64
+	last     atomic.Int64 // UnixNano of the last acknowledgement
+	done     chan struct{}
+	once     sync.Once
+}
+
+// drain acknowledges every message of msgs until the channel closes.
+func (c *ackCounter) drain(msgs <-chan *message.Message) {
+	for msg := range msgs {
+		msg.Ack()
+		c.last.Store(time.Now().UnixNano())
+		if c.consumed.Add(1) >= c.want {
+			c.once.Do(func() { close(c.done) })
+		}
+	}
 }
 
 func openRawBus(ctx context.Context, e *env, topics []string) (rawPubSub, error) {

@@ -141,9 +141,22 @@ func (b *bench) finish(
 	if rec.firstErr != nil {
 		step.FirstError = rec.firstErr.Error()
 	}
+	e2e, last := b.endToEnd(rec.sentAt, start)
+	step.Delivered = len(e2e)
+	step.EndToEnd = summarize(e2e)
+	if step.Delivered > 0 {
+		step.EndToEndRate = perSecond(rec.counts.Accepted, last.Sub(start))
+	}
+	return step, last
+}
+
+// endToEnd returns the ingest-to-delivered latency of each delivered
+// message of sentAt, and when the last of them arrived, or start when
+// none did.
+func (b *bench) endToEnd(sentAt map[string]time.Time, start time.Time) ([]time.Duration, time.Time) {
 	var e2e []time.Duration
 	last := start
-	for id, sent := range rec.sentAt {
+	for id, sent := range sentAt {
 		got, ok := b.receiver.receivedAt(id)
 		if !ok {
 			continue
@@ -153,12 +166,7 @@ func (b *bench) finish(
 			last = got
 		}
 	}
-	step.Delivered = len(e2e)
-	step.EndToEnd = summarize(e2e)
-	if step.Delivered > 0 {
-		step.EndToEndRate = perSecond(rec.counts.Accepted, last.Sub(start))
-	}
-	return step, last
+	return e2e, last
 }
 
 // waitDelivered reports whether every message of ids reached the
