@@ -8,21 +8,14 @@
 package passport
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 
 	"github.com/sangam-hub/sangam/mocks/inbox"
-	"github.com/sangam-hub/sangam/schemas"
 )
 
 // reportSchema is the schema a delivered report must pass.
 const reportSchema = "passport/verification_report.json"
-
-// maxBody is the largest report the office reads, in bytes.
-const maxBody = 8 << 20
 
 // Office is a mock passport office. It serves:
 //
@@ -46,7 +39,7 @@ func New(log *slog.Logger) *Office {
 		log = slog.Default()
 	}
 	o := &Office{inbox: inbox.New("passport", log), log: log, mux: http.NewServeMux()}
-	o.mux.HandleFunc("POST /reports", o.receive)
+	o.mux.HandleFunc("POST /reports", o.inbox.Validated(reportSchema, "verification report"))
 	o.mux.Handle("GET /received", o.inbox)
 	return o
 }
@@ -59,58 +52,4 @@ func (o *Office) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Received returns the distinct deliveries, oldest first.
 func (o *Office) Received() []inbox.Item {
 	return o.inbox.Items()
-}
-
-// rejection is the JSON body of a 400 response.
-type rejection struct {
-	Error      string              `json:"error"`
-	Violations []schemas.Violation `json:"violations,omitempty"`
-}
-
-// receipt is the JSON body of a 200 response.
-type receipt struct {
-	IdempotencyKey string `json:"idempotency_key"`
-	// Repeat is true when the key was received before.
-	Repeat bool `json:"repeat"`
-}
-
-func (o *Office) receive(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Idempotency-Key") == "" {
-		o.reject(w, rejection{Error: "missing Idempotency-Key header"})
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		o.reject(w, rejection{Error: "reading body: " + err.Error()})
-		return
-	}
-	if err := schemas.Validate(reportSchema, body); err != nil {
-		o.reject(w, rejection{
-			Error:      "body is not a valid verification report",
-			Violations: schemas.Violations(err),
-		})
-		return
-	}
-
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	item, fresh, err := o.inbox.Receive(r)
-	if err != nil {
-		o.reject(w, rejection{Error: err.Error()})
-		return
-	}
-	writeJSON(w, http.StatusOK, receipt{IdempotencyKey: item.Key, Repeat: !fresh})
-}
-
-func (o *Office) reject(w http.ResponseWriter, reason rejection) {
-	o.log.Info("verification report rejected", "mock", "passport", "error", reason.Error,
-		"violations", len(reason.Violations))
-	writeJSON(w, http.StatusBadRequest, reason)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	if err := json.NewEncoder(w).Encode(v); err != nil {
-		slog.Debug("writing response failed", "mock", "passport", "error", err)
-	}
 }

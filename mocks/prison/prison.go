@@ -5,21 +5,14 @@
 package prison
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 
 	"github.com/sangam-hub/sangam/mocks/inbox"
-	"github.com/sangam-hub/sangam/schemas"
 )
 
 // orderSchema is the schema a delivered court order must pass.
 const orderSchema = "prisons/court_order.json"
-
-// maxBody is the largest court order the prison reads, in bytes.
-const maxBody = 8 << 20
 
 // Prison is a mock prison. It serves:
 //
@@ -42,7 +35,7 @@ func New(log *slog.Logger) *Prison {
 		log = slog.Default()
 	}
 	p := &Prison{inbox: inbox.New("prison", log), log: log, mux: http.NewServeMux()}
-	p.mux.HandleFunc("POST /orders", p.receive)
+	p.mux.HandleFunc("POST /orders", p.inbox.Validated(orderSchema, "court order"))
 	p.mux.Handle("GET /received", p.inbox)
 	return p
 }
@@ -55,58 +48,4 @@ func (p *Prison) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Received returns the distinct deliveries, oldest first.
 func (p *Prison) Received() []inbox.Item {
 	return p.inbox.Items()
-}
-
-// rejection is the JSON body of a 400 response.
-type rejection struct {
-	Error      string              `json:"error"`
-	Violations []schemas.Violation `json:"violations,omitempty"`
-}
-
-// receipt is the JSON body of a 200 response.
-type receipt struct {
-	IdempotencyKey string `json:"idempotency_key"`
-	// Repeat is true when the key was received before.
-	Repeat bool `json:"repeat"`
-}
-
-func (p *Prison) receive(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Idempotency-Key") == "" {
-		p.reject(w, rejection{Error: "missing Idempotency-Key header"})
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		p.reject(w, rejection{Error: "reading body: " + err.Error()})
-		return
-	}
-	if err := schemas.Validate(orderSchema, body); err != nil {
-		p.reject(w, rejection{
-			Error:      "body is not a valid court order",
-			Violations: schemas.Violations(err),
-		})
-		return
-	}
-
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	item, fresh, err := p.inbox.Receive(r)
-	if err != nil {
-		p.reject(w, rejection{Error: err.Error()})
-		return
-	}
-	writeJSON(w, http.StatusOK, receipt{IdempotencyKey: item.Key, Repeat: !fresh})
-}
-
-func (p *Prison) reject(w http.ResponseWriter, reason rejection) {
-	p.log.Info("court order rejected", "mock", "prison", "error", reason.Error,
-		"violations", len(reason.Violations))
-	writeJSON(w, http.StatusBadRequest, reason)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	if err := json.NewEncoder(w).Encode(v); err != nil {
-		slog.Debug("writing response failed", "mock", "prison", "error", err)
-	}
 }
