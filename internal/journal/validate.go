@@ -3,6 +3,7 @@ package journal
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // ErrInvalid is wrapped by the errors that Entry.Validate and
@@ -98,4 +99,47 @@ func (a Attempt) Validate() error {
 
 func invalidf(format string, args ...any) error {
 	return fmt.Errorf("%w "+format, append([]any{ErrInvalid}, args...)...)
+}
+
+// ValidateRequeue returns an error wrapping ErrInvalid unless Requeue's
+// arguments can be used: now set, limit positive, outgoing not nil.
+func ValidateRequeue(now time.Time, limit int, outgoing func(Delivery) Outgoing) error {
+	switch {
+	case now.IsZero():
+		return invalidf("requeue now: missing")
+	case limit <= 0:
+		return invalidf("requeue limit: %d, expected a positive number", limit)
+	case outgoing == nil:
+		return invalidf("requeue outgoing: missing")
+	}
+	return nil
+}
+
+// ValidateOutgoing returns an error wrapping ErrInvalid unless o, the
+// command of delivery deliveryID, has a message and a topic.
+func ValidateOutgoing(deliveryID string, o Outgoing) error {
+	switch {
+	case o.Message == nil:
+		return invalidf("outgoing message for delivery %s: missing", deliveryID)
+	case o.Topic == "":
+		return invalidf("outgoing topic for delivery %s: missing", deliveryID)
+	}
+	return nil
+}
+
+// Validate returns an error wrapping ErrInvalid unless a replay of r
+// can be made: the delivery, the new id, who requested it and outgoing
+// are all set.
+func (r ReplayRequest) Validate(outgoing func(Delivery) Outgoing) error {
+	switch {
+	case r.DeliveryID == "":
+		return invalidf("replay delivery_id: missing")
+	case r.NewID == "":
+		return invalidf("replay new_id: missing")
+	case r.By == "":
+		return invalidf("replay by: missing, expected who requested the replay")
+	case outgoing == nil:
+		return invalidf("replay outgoing: missing")
+	}
+	return nil
 }

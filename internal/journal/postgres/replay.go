@@ -25,7 +25,7 @@ func (s *Store) Replay(
 	r journal.ReplayRequest,
 	outgoing func(journal.Delivery) journal.Outgoing,
 ) (journal.Replayed, error) {
-	if err := validateReplay(r, outgoing); err != nil {
+	if err := r.Validate(outgoing); err != nil {
 		return journal.Replayed{}, err
 	}
 	if r.At.IsZero() {
@@ -144,19 +144,4 @@ func insertReplay(ctx context.Context, tx pgx.Tx, r journal.ReplayRequest) (jour
 		return journal.Delivery{}, fmt.Errorf("inserting replay %s: %w", r.NewID, err)
 	}
 	return d, nil
-}
-
-func validateReplay(r journal.ReplayRequest, outgoing func(journal.Delivery) journal.Outgoing) error {
-	switch {
-	case r.DeliveryID == "":
-		return fmt.Errorf("%w replay delivery_id: missing", journal.ErrInvalid)
-	case r.NewID == "":
-		return fmt.Errorf("%w replay new_id: missing", journal.ErrInvalid)
-	case r.By == "":
-		return fmt.Errorf("%w replay by: missing, expected who requested the replay",
-			journal.ErrInvalid)
-	case outgoing == nil:
-		return fmt.Errorf("%w replay outgoing: missing", journal.ErrInvalid)
-	}
-	return nil
 }

@@ -23,7 +23,7 @@ func (s *Store) Replay(
 	r journal.ReplayRequest,
 	outgoing func(journal.Delivery) journal.Outgoing,
 ) (journal.Replayed, error) {
-	if err := validateReplay(r, outgoing); err != nil {
+	if err := r.Validate(outgoing); err != nil {
 		return journal.Replayed{}, err
 	}
 	if r.At.IsZero() {
@@ -150,19 +150,4 @@ func insertReplay(ctx context.Context, tx *sql.Tx, r journal.ReplayRequest) (jou
 			r.NewID, len(ds))
 	}
 	return ds[0], nil
-}
-
-func validateReplay(r journal.ReplayRequest, outgoing func(journal.Delivery) journal.Outgoing) error {
-	switch {
-	case r.DeliveryID == "":
-		return fmt.Errorf("%w replay delivery_id: missing", journal.ErrInvalid)
-	case r.NewID == "":
-		return fmt.Errorf("%w replay new_id: missing", journal.ErrInvalid)
-	case r.By == "":
-		return fmt.Errorf("%w replay by: missing, expected who requested the replay",
-			journal.ErrInvalid)
-	case outgoing == nil:
-		return fmt.Errorf("%w replay outgoing: missing", journal.ErrInvalid)
-	}
-	return nil
 }

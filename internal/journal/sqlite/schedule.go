@@ -85,7 +85,7 @@ func (s *Store) Requeue(
 	limit int,
 	outgoing func(journal.Delivery) journal.Outgoing,
 ) (int, error) {
-	if err := validateRequeue(now, limit, outgoing); err != nil {
+	if err := journal.ValidateRequeue(now, limit, outgoing); err != nil {
 		return 0, err
 	}
 
@@ -145,34 +145,12 @@ func (s *Store) publishCommands(
 ) error {
 	for _, d := range ds {
 		o := outgoing(d)
-		if err := validateOutgoing(d.ID, o); err != nil {
+		if err := journal.ValidateOutgoing(d.ID, o); err != nil {
 			return err
 		}
 		if err := publishOutbox(ctx, tx, []journal.Outgoing{o}, s.logger, s.wrap); err != nil {
 			return fmt.Errorf("publishing command for delivery %s: %w", d.ID, err)
 		}
-	}
-	return nil
-}
-
-func validateRequeue(now time.Time, limit int, outgoing func(journal.Delivery) journal.Outgoing) error {
-	switch {
-	case now.IsZero():
-		return fmt.Errorf("%w requeue now: missing", journal.ErrInvalid)
-	case limit <= 0:
-		return fmt.Errorf("%w requeue limit: %d, expected a positive number", journal.ErrInvalid, limit)
-	case outgoing == nil:
-		return fmt.Errorf("%w requeue outgoing: missing", journal.ErrInvalid)
-	}
-	return nil
-}
-
-func validateOutgoing(deliveryID string, o journal.Outgoing) error {
-	switch {
-	case o.Message == nil:
-		return fmt.Errorf("%w outgoing message for delivery %s: missing", journal.ErrInvalid, deliveryID)
-	case o.Topic == "":
-		return fmt.Errorf("%w outgoing topic for delivery %s: missing", journal.ErrInvalid, deliveryID)
 	}
 	return nil
 }
