@@ -23,10 +23,10 @@ const (
 	// TypeCourtOrder is a court's order about a prisoner: production
 	// warrant, release order or committal order.
 	TypeCourtOrder Type = "court_order"
-	// TypeVerificationRequest asks the police to verify a passport
+	// TypeVerificationRequest requests the police to verify a passport
 	// applicant.
 	TypeVerificationRequest Type = "verification_request"
-	// TypeVerificationReport is the police's answer to a verification
+	// TypeVerificationReport is the police's report on a verification
 	// request.
 	TypeVerificationReport Type = "verification_report"
 )
@@ -52,7 +52,7 @@ type Message struct {
 	// SenderMessageID is the sender's own id for the message. The pair
 	// (Source, SenderMessageID) is unique: a repeat is the same message.
 	SenderMessageID string `json:"sender_message_id"`
-	// CorrelationID links a reply to the message it answers, such as a
+	// CorrelationID links a reply to the message it replies to, such as a
 	// court's docketing callback to the chargesheet it registers.
 	CorrelationID string `json:"correlation_id,omitempty"`
 	// CaseKey identifies the case so one case's messages stay in order.

@@ -47,7 +47,7 @@ var scripts = []struct {
 }
 
 // DetectScript returns the ISO 15924 code of the first letter of s whose
-// script it knows, or "" when s has none.
+// script is in its table, or "" when s has none.
 func DetectScript(s string) string {
 	for _, r := range s {
 		if !unicode.IsLetter(r) {

@@ -1,6 +1,6 @@
 package canonical
 
-// VerificationRequest asks the police to verify a passport applicant:
+// VerificationRequest requests the police to verify a passport applicant:
 // that the applicant lives at the stated addresses and has no criminal
 // case that bars a passport.
 type VerificationRequest struct {
@@ -87,21 +87,21 @@ type MRZ struct {
 // CaseMatch is a case the hub found that may name a passport applicant.
 type CaseMatch struct {
 	Case CaseRef `json:"case"`
-	// MatchedBy says how the case matched, such as "passport_number",
+	// MatchedBy names how the case matched, such as "passport_number",
 	// "aadhaar_token" or "name_and_date_of_birth".
 	MatchedBy string `json:"matched_by"`
 }
 
-// VerificationReport is a police station's answer to a verification
+// VerificationReport is a police station's report on a verification
 // request.
 type VerificationReport struct {
-	// FileNumber is the passport file number of the request answered.
+	// FileNumber is the passport file number of the request reported on.
 	FileNumber string `json:"file_number"`
 	// Outcome is one of the VerificationOutcome constants.
 	Outcome VerificationOutcome `json:"outcome"`
 	// Cases are the cases against the applicant, for an adverse report.
 	Cases []CaseRef `json:"cases,omitempty"`
-	// Reason says why the applicant could not be verified, for a
+	// Reason is the reason the applicant could not be verified, for a
 	// not_verified report, such as "not residing at the present address".
 	Reason string `json:"reason,omitempty"`
 	// PoliceStation is the CCTNS code of the reporting station.

@@ -37,7 +37,7 @@ type Person struct {
 type Name struct {
 	// Full is the name as written.
 	Full string `json:"full"`
-	// Given, Middle and Family are the parts when the sender knows them.
+	// Given, Middle and Family are the parts when the sender gives them.
 	Given  string `json:"given,omitempty"`
 	Middle string `json:"middle,omitempty"`
 	Family string `json:"family,omitempty"`

@@ -141,7 +141,7 @@ func (m *demoMocks) routes() []byte {
 }
 
 // serve starts the mocks. The court calls back the hub at hubURL, and
-// the police stations answer verification requests there: EKM0412
+// the police stations send their verification reports there: EKM0412
 // reports the cases the hub matched, EKM0420 reports applicants clear.
 func (m *demoMocks) serve(hubURL string, log *slog.Logger) error {
 	c, err := court.New(court.Config{HubURL: hubURL, Logger: log})

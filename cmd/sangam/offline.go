@@ -174,7 +174,7 @@ func singleMessage(body []byte) ([]byte, error) {
 		return nil, fmt.Errorf("reading canonical JSON: %v", err)
 	}
 	if len(list) != 1 {
-		return nil, fmt.Errorf("the file holds %d messages; encode takes one", len(list))
+		return nil, fmt.Errorf("the file contains %d messages; encode takes one", len(list))
 	}
 	return list[0], nil
 }

@@ -112,8 +112,8 @@ func health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// problemForUnmatched answers requests that match no route, which
-// ServeMux would answer in plain text, with problem details instead.
+// problemForUnmatched responds to requests that match no route, which
+// ServeMux would respond to in plain text, with problem details instead.
 func problemForUnmatched(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern != "" {
@@ -124,7 +124,7 @@ func problemForUnmatched(mux *http.ServeMux) http.Handler {
 	})
 }
 
-// unmatchedWriter replaces ServeMux's plain-text 404 and 405 answers.
+// unmatchedWriter replaces ServeMux's plain-text 404 and 405 responses.
 type unmatchedWriter struct {
 	http.ResponseWriter
 	r        *http.Request

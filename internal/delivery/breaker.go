@@ -92,7 +92,7 @@ func (b *Breakers) get(dest string) *gobreaker.CircuitBreaker[outcome] {
 			return c.ConsecutiveFailures >= b.cfg.Failures
 		},
 		IsSuccessful: func(err error) bool { return !errors.Is(err, errFailed) },
-		// The hub's own shutdown tells nothing about the destination.
+		// The hub's own shutdown is no failure of the destination.
 		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
 		OnStateChange: func(name string, from, to gobreaker.State) {
 			b.changedMu.Lock()

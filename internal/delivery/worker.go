@@ -60,9 +60,9 @@ type Worker struct {
 const maxReason = 512
 
 // Handle is a watermill handler for delivery commands. It returns nil
-// once it has acted on the command, and an error only when the journal
-// cannot be read or written or the hub is shutting down; the bus then
-// hands the command out again.
+// once it has acted on the command. It returns an error only when the
+// journal cannot be read or written, or when shutdown cut an attempt
+// short, so that the bus hands the command out again.
 func (w *Worker) Handle(msg *message.Message) error {
 	cmd, err := ParseCommand(msg)
 	if err != nil {
@@ -241,7 +241,7 @@ type outcome struct {
 
 // breakerError returns the error the circuit breaker counts: errFailed
 // for failures of the destination, the context's error when the hub cut
-// the attempt short, and nil otherwise, 4xx answers included.
+// the attempt short, and nil otherwise, 4xx responses included.
 func (o outcome) breakerError() error {
 	switch {
 	case errors.Is(o.err, context.Canceled):

@@ -350,7 +350,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	defer cancel()
 	serverErr := h.server.Shutdown(shutdownCtx)
 	// Close waits up to ShutdownTimeout for the attempts in flight, which
-	// run on h.drain; what is still running after that is cancelled and
+	// run on h.drain. Attempts still running after that are cancelled and
 	// sent again after the restart.
 	routerErr := h.router.Close()
 	h.stopDrain()

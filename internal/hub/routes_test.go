@@ -14,7 +14,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/journal"
 )
 
-// putJSON sends v to path with method and decodes the answer into out.
+// sendJSON sends v to url with method and decodes the response into out.
 func sendJSON(t *testing.T, method, url string, v, out any) int {
 	t.Helper()
 	body, _ := json.Marshal(v)

@@ -43,7 +43,7 @@ type Service struct {
 	Observers []Observer
 }
 
-// Enricher adds what the hub knows to a message before it is routed,
+// Enricher adds the hub's own records to a message before it is routed,
 // such as the police station that serves an address. An error wrapping
 // a *schemas.ValidationError rejects the message as invalid, naming the
 // field; any other error fails the request with 503 and stores nothing.

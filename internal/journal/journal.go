@@ -20,7 +20,7 @@ var ErrNotFound = errors.New("not found")
 // Store is the journal.
 //
 // Every method is safe for concurrent use. Times are stored as instants
-// and come back in UTC unless a field says otherwise.
+// and come back in UTC unless a field's comment states otherwise.
 type Store interface {
 	// Accept journals a message, its routing decision and its pending
 	// deliveries, and publishes e.Outbox, all in one transaction: after

@@ -87,7 +87,7 @@ type DeadLetter struct {
 	Replays []string `json:"replays,omitempty"`
 }
 
-// ReplayRequest asks Replay for one new delivery.
+// ReplayRequest is the input of Replay: one new delivery.
 type ReplayRequest struct {
 	DeliveryID string
 	// Force replays even when the delivery was replayed before.

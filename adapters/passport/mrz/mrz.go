@@ -79,7 +79,7 @@ type FieldError struct {
 	Line, Position int
 	// Err is ErrFormat, ErrCheckDigit or ErrDate.
 	Err error
-	// Detail says what is wrong, such as "check digit is 5, want 6".
+	// Detail describes what is wrong, such as "check digit is 5, want 6".
 	Detail string
 }
 
