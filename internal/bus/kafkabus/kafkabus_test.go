@@ -17,6 +17,13 @@ import (
 // receiveTimeout bounds the wait for one message in these tests.
 const receiveTimeout = 15 * time.Second
 
+// rebalanceReceiveTimeout bounds the wait for a message while the group
+// rebalances. A rebalance may wait the test's RebalanceTimeout (10s) for
+// members to rejoin and then a SessionTimeout (6s) for one that left
+// without saying so, plus a fetch's MaxWait, which under CPU load exceeds
+// receiveTimeout.
+const rebalanceReceiveTimeout = 40 * time.Second
+
 // caseMessage returns a message of case caseKey with the given UUID.
 func caseMessage(uuid, caseKey string) *message.Message {
 	msg := message.NewMessage(uuid, []byte("payload of "+uuid))
@@ -638,8 +645,9 @@ func TestRebalanceKeepsCaseOrder(t *testing.T) {
 		var tagged taggedMessage
 		select {
 		case tagged = <-messages:
-		case <-time.After(receiveTimeout):
-			t.Fatalf("no message within %s, %d of %d received", receiveTimeout, len(seen), cases*perCase)
+		case <-time.After(rebalanceReceiveTimeout):
+			t.Fatalf("no message within %s, %d of %d received",
+				rebalanceReceiveTimeout, len(seen), cases*perCase)
 		}
 		record(tagged.msg)
 
