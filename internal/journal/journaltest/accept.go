@@ -3,6 +3,7 @@ package journaltest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"sync"
@@ -269,5 +270,75 @@ func testMissingTopicRollsBack(t *testing.T, h Harness) {
 	accept(t, h, fixed)
 	if got := outboxIDs(t, h, topicCourt); !slices.Equal(got, []string{fixed.Deliveries[0].ID}) {
 		t.Errorf("outbox on %s = %v, want [%s]", topicCourt, got, fixed.Deliveries[0].ID)
+	}
+}
+
+// testConcurrentAcceptsIsolateFailures sends many entries at once, among
+// them one that cannot be published and one that repeats another's sender
+// id, as a store that commits concurrent entries together would see them.
+// Each entry's outcome must be its own.
+func testConcurrentAcceptsIsolateFailures(t *testing.T, h Harness) {
+	const n = 40
+	entries := make([]journal.Entry, n)
+	for i := range entries {
+		entries[i] = newEntry(t, h, fmt.Sprintf("fir-burst-%02d", i), "court")
+	}
+	const broken, repeat, original = 7, 23, 3
+	entries[broken].Outbox[0].Topic = topicMissing
+	entries[repeat].Message.SenderMessageID = entries[original].Message.SenderMessageID
+
+	receipts := make([]journal.Receipt, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range entries {
+		wg.Go(func() {
+			receipts[i], errs[i] = h.Store.Accept(context.Background(), entries[i])
+		})
+	}
+	wg.Wait()
+
+	if errs[broken] == nil {
+		t.Errorf("Accept of the entry on a missing topic succeeded, want an error")
+	}
+	wantNotFound(t, h, entries[broken].Message.ID, entries[broken].Deliveries)
+
+	// Either of the two with one sender id may win; the other is its
+	// duplicate.
+	winner, loser := original, repeat
+	if receipts[original].Duplicate {
+		winner, loser = repeat, original
+	}
+	if receipts[winner].Duplicate || !receipts[loser].Duplicate {
+		t.Errorf("entries %d and %d share a sender id: Duplicate = %v and %v, want exactly one",
+			original, repeat, receipts[original].Duplicate, receipts[repeat].Duplicate)
+	}
+	if receipts[loser].MessageID != entries[winner].Message.ID {
+		t.Errorf("duplicate's receipt names %s, want the winner's %s",
+			receipts[loser].MessageID, entries[winner].Message.ID)
+	}
+	wantNotFound(t, h, entries[loser].Message.ID, entries[loser].Deliveries)
+
+	var want []string
+	for i, e := range entries {
+		if i == broken || i == loser {
+			continue
+		}
+		if errs[i] != nil {
+			t.Errorf("Accept %d: %v", i, errs[i])
+			continue
+		}
+		if receipts[i].Duplicate || receipts[i].MessageID != e.Message.ID {
+			t.Errorf("Accept %d: receipt %+v, want message %s as new", i, receipts[i], e.Message.ID)
+		}
+		j := journey(t, h, e.Message.ID)
+		checkPendingDeliveries(t, j, e)
+		want = append(want, e.Deliveries[0].ID)
+	}
+	got := outboxIDs(t, h, topicCourt)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("outbox on %s has %d commands, want the %d of the journaled entries:\n got %v\nwant %v",
+			topicCourt, len(got), len(want), got, want)
 	}
 }

@@ -58,6 +58,7 @@ func Run(t *testing.T, open Open) {
 		{"AcceptInvalidEntry", testAcceptInvalidEntry},
 		{"DuplicateChangesNothing", testDuplicateChangesNothing},
 		{"ConcurrentDuplicates", testConcurrentDuplicates},
+		{"ConcurrentAcceptsIsolateFailures", testConcurrentAcceptsIsolateFailures},
 		{"DeliveryIDCollisionRollsBack", testDeliveryIDCollisionRollsBack},
 		{"MissingTopicRollsBack", testMissingTopicRollsBack},
 		{"AttemptsUntilDelivered", testAttemptsUntilDelivered},

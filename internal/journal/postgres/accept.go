@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sangam-hub/sangam/internal/journal"
 )
@@ -29,7 +30,8 @@ type messageRow struct {
 
 // Accept implements journal.Store. It stamps Message.ReceivedAt with the
 // current time when it is zero, truncates it to the microsecond and stores
-// it in the canonical JSON too.
+// it in the canonical JSON too. Concurrent calls share transactions (see
+// group.go); each call's result is still all or nothing for its entry.
 func (s *Store) Accept(ctx context.Context, e journal.Entry) (journal.Receipt, error) {
 	if err := e.Validate(); err != nil {
 		return journal.Receipt{}, err
@@ -38,18 +40,21 @@ func (s *Store) Accept(ctx context.Context, e journal.Entry) (journal.Receipt, e
 	if err != nil {
 		return journal.Receipt{}, err
 	}
+	return s.submit(ctx, row)
+}
 
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+// acceptOne journals row in a transaction of its own.
+func (s *Store) acceptOne(ctx context.Context, row messageRow) (journal.Receipt, error) {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		return s.insertEntry(ctx, tx, row)
 	})
 	if errors.Is(err, errDuplicate) {
-		return s.original(ctx, e.Message.Source, e.Message.SenderMessageID)
+		return s.original(ctx, row)
 	}
 	if err != nil {
-		return journal.Receipt{}, fmt.Errorf("accepting message %s: %w", e.Message.ID, err)
+		return journal.Receipt{}, fmt.Errorf("accepting message %s: %w", row.entry.Message.ID, err)
 	}
-
-	return journal.Receipt{MessageID: e.Message.ID, ReceivedAt: row.receivedAt.UTC()}, nil
+	return journal.Receipt{MessageID: row.entry.Message.ID, ReceivedAt: row.receivedAt.UTC()}, nil
 }
 
 func newMessageRow(e journal.Entry, now time.Time) (messageRow, error) {
@@ -93,26 +98,36 @@ func newMessageRow(e journal.Entry, now time.Time) (messageRow, error) {
 // insertEntry writes the message, its deliveries and its outbox messages,
 // or returns errDuplicate when the message is already journaled.
 func (s *Store) insertEntry(ctx context.Context, tx pgx.Tx, row messageRow) error {
-	inserted, err := insertMessage(ctx, tx, row)
-	if err != nil {
-		return err
+	inserted := false
+	b := &pgx.Batch{}
+	queueMessage(b, row).Exec(func(tag pgconn.CommandTag) error {
+		inserted = tag.RowsAffected() == 1
+		return nil
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("inserting message: %w", err)
 	}
 	if !inserted {
 		return errDuplicate
 	}
 
-	if err := insertDeliveries(ctx, tx, row); err != nil {
-		return err
+	b = &pgx.Batch{}
+	queueDeliveries(b, row)
+	if b.Len() > 0 {
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("inserting deliveries: %w", err)
+		}
 	}
 	return publishOutbox(ctx, tx, row.entry.Outbox, s.logger, s.wrap)
 }
 
-// insertMessage reports false when a message from the same source with
-// the same sender id exists. A concurrent insert of that pair waits for
-// the other transaction and then reports false once it commits.
-func insertMessage(ctx context.Context, tx pgx.Tx, row messageRow) (bool, error) {
+// queueMessage queues the insert of row's message. It affects no row when
+// a message from the same source with the same sender id exists; a
+// concurrent insert of that pair waits for the other transaction and then
+// affects no row once it commits.
+func queueMessage(b *pgx.Batch, row messageRow) *pgx.QueuedQuery {
 	m := row.entry.Message
-	tag, err := tx.Exec(ctx, `
+	return b.Queue(`
 		INSERT INTO messages (
 			id, source, sender_message_id, type, case_key, correlation_id,
 			raw, content_type, canonical, occurred_at, occurred_offset,
@@ -123,41 +138,38 @@ func insertMessage(ctx context.Context, tx pgx.Tx, row messageRow) (bool, error)
 		nonNil(row.entry.Raw), row.entry.ContentType, row.canonical,
 		row.occurredAt, row.occurredOffset,
 		row.receivedAt, row.entry.RoutesVersion, row.routing)
-	if err != nil {
-		return false, fmt.Errorf("inserting message: %w", err)
-	}
-	return tag.RowsAffected() == 1, nil
 }
 
-// insertDeliveries writes the entry's deliveries, due and queued at the
-// message's ReceivedAt, because the entry's Outbox carries their commands.
-func insertDeliveries(ctx context.Context, tx pgx.Tx, row messageRow) error {
+// queueDeliveries queues the inserts of row's deliveries, due and queued
+// at the message's ReceivedAt, because the entry's Outbox carries their
+// commands.
+func queueDeliveries(b *pgx.Batch, row messageRow) {
 	for i, d := range row.entry.Deliveries {
-		_, err := tx.Exec(ctx, `
+		b.Queue(`
 			INSERT INTO deliveries (
 				id, message_id, position, destination, route, case_key, status,
 				next_attempt_at, queued_at, created_at, updated_at
 			) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8, $8)`,
 			d.ID, row.entry.Message.ID, i, d.Destination, d.Route, row.entry.Message.CaseKey,
 			journal.StatusPending, row.receivedAt)
-		if err != nil {
-			return fmt.Errorf("inserting delivery %s: %w", d.ID, err)
-		}
 	}
-	return nil
 }
 
-// original returns the receipt of the journaled message from source with
-// senderID.
-func (s *Store) original(ctx context.Context, source, senderID string) (journal.Receipt, error) {
-	r := journal.Receipt{Duplicate: true}
+// original returns the receipt for row when its source and sender id are
+// already journaled. When the journaled message is row's own, stored by a
+// transaction whose commit reported an error after it took effect, the
+// receipt is not a duplicate's.
+func (s *Store) original(ctx context.Context, row messageRow) (journal.Receipt, error) {
+	m := row.entry.Message
+	var r journal.Receipt
 	err := s.pool.QueryRow(ctx, `
 		SELECT id, received_at FROM messages
 		WHERE source = $1 AND sender_message_id = $2`,
-		source, senderID).Scan(&r.MessageID, &r.ReceivedAt)
+		m.Source, m.SenderMessageID).Scan(&r.MessageID, &r.ReceivedAt)
 	if err != nil {
 		return journal.Receipt{}, fmt.Errorf("reading original of duplicate message: %w", err)
 	}
+	r.Duplicate = r.MessageID != m.ID
 	r.ReceivedAt = r.ReceivedAt.UTC()
 	return r, nil
 }

@@ -15,7 +15,8 @@ import (
 
 // publishOutbox inserts each message into its topic's table through tx, so
 // the messages are published when tx commits and never when it rolls
-// back. A topic whose table does not exist fails the insert.
+// back. Messages of one topic go in one insert, in their order in outbox.
+// A topic whose table does not exist fails the insert.
 func publishOutbox(
 	ctx context.Context,
 	tx pgx.Tx,
@@ -35,9 +36,18 @@ func publishOutbox(
 		pub = wrap(pub)
 	}
 
-	for i, o := range outbox {
-		if err := pub.Publish(o.Topic, withContext(ctx, o.Message)); err != nil {
-			return fmt.Errorf("publishing outbox[%d] on topic %s: %w", i, o.Topic, err)
+	var topics []string
+	byTopic := make(map[string][]*message.Message)
+	for _, o := range outbox {
+		if _, ok := byTopic[o.Topic]; !ok {
+			topics = append(topics, o.Topic)
+		}
+		byTopic[o.Topic] = append(byTopic[o.Topic], withContext(ctx, o.Message))
+	}
+	for _, topic := range topics {
+		if err := pub.Publish(topic, byTopic[topic]...); err != nil {
+			return fmt.Errorf("publishing %d outbox messages on topic %s: %w",
+				len(byTopic[topic]), topic, err)
 		}
 	}
 	return nil

@@ -87,57 +87,60 @@ func readMessage(ctx context.Context, tx pgx.Tx, messageID string) (journal.Jour
 	return j, nil
 }
 
-// Delivery implements journal.Store.
+// Delivery implements journal.Store. One statement reads the delivery,
+// its attempts and its message, so they come from one snapshot in one
+// round trip.
 func (s *Store) Delivery(
 	ctx context.Context,
 	deliveryID string,
 ) (journal.Delivery, canonical.Message, error) {
 	var (
-		d   journal.Delivery
-		msg canonical.Message
+		r                  deliveryRow
+		attempts, document []byte
 	)
-	err := pgx.BeginTxFunc(ctx, s.pool, snapshot, func(tx pgx.Tx) error {
-		var err error
-		d, msg, err = readDelivery(ctx, tx, deliveryID)
-		return err
-	})
+	err := s.pool.QueryRow(ctx, `
+		SELECT `+deliveryColumns+`, a.attempts, m.canonical
+		FROM deliveries d
+		JOIN messages m ON m.id = d.message_id
+		CROSS JOIN LATERAL (
+			SELECT json_agg(json_build_object(
+				'number', a.number, 'started_at', a.started_at,
+				'finished_at', a.finished_at, 'status_code', a.status_code,
+				'error', a.error, 'result', a.result,
+				'next_attempt_at', a.next_attempt_at, 'policy', a.policy
+			) ORDER BY a.number) AS attempts
+			FROM attempts a WHERE a.delivery_id = d.id
+		) a
+		WHERE d.id = $1`,
+		deliveryID).Scan(append(r.targets(), &attempts, &document)...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return journal.Delivery{}, canonical.Message{},
+			fmt.Errorf("reading delivery %s: %w", deliveryID, journal.ErrNotFound)
+	}
 	if err != nil {
 		return journal.Delivery{}, canonical.Message{},
 			fmt.Errorf("reading delivery %s: %w", deliveryID, err)
 	}
-	return d, msg, nil
-}
 
-func readDelivery(
-	ctx context.Context,
-	tx pgx.Tx,
-	deliveryID string,
-) (journal.Delivery, canonical.Message, error) {
-	rows, _ := tx.Query(ctx, selectDeliveries+` WHERE id = $1`, deliveryID)
-	d, err := pgx.CollectExactlyOneRow(rows, scanDelivery)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return journal.Delivery{}, canonical.Message{}, journal.ErrNotFound
+	d := r.delivery()
+	if attempts != nil {
+		if err := json.Unmarshal(attempts, &d.Attempts); err != nil {
+			return journal.Delivery{}, canonical.Message{},
+				fmt.Errorf("reading delivery %s: decoding attempts: %w", deliveryID, err)
+		}
 	}
-	if err != nil {
-		return journal.Delivery{}, canonical.Message{}, err
-	}
-
-	rows, _ = tx.Query(ctx, selectAttempts+`
-		WHERE a.delivery_id = $1 ORDER BY a.number`, deliveryID)
-	attempts, err := pgx.CollectRows(rows, scanAttempt)
-	if err != nil {
-		return journal.Delivery{}, canonical.Message{}, fmt.Errorf("reading attempts: %w", err)
-	}
-	d.Attempts = append(d.Attempts, attempts...)
-
-	var body []byte
-	err = tx.QueryRow(ctx, "SELECT canonical FROM messages WHERE id = $1", d.MessageID).Scan(&body)
-	if err != nil {
-		return journal.Delivery{}, canonical.Message{}, fmt.Errorf("reading message: %w", err)
+	for i := range d.Attempts {
+		a := &d.Attempts[i]
+		a.DeliveryID = d.ID
+		a.StartedAt, a.FinishedAt = a.StartedAt.UTC(), a.FinishedAt.UTC()
+		if !a.NextAttemptAt.IsZero() {
+			a.NextAttemptAt = a.NextAttemptAt.UTC()
+		}
 	}
 	var msg canonical.Message
-	if err := json.Unmarshal(body, &msg); err != nil {
-		return journal.Delivery{}, canonical.Message{}, fmt.Errorf("decoding canonical message: %w", err)
+	if err := json.Unmarshal(document, &msg); err != nil {
+		return journal.Delivery{}, canonical.Message{},
+			fmt.Errorf("reading delivery %s: decoding canonical message: %w", deliveryID, err)
 	}
 	return d, msg, nil
 }

@@ -17,8 +17,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ThreeDotsLabs/watermill/message"
 	"log/slog"
+	"sync"
+
+	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -68,6 +70,14 @@ type Store struct {
 	pool   *pgxpool.Pool
 	logger *slog.Logger
 	wrap   func(message.Publisher) message.Publisher
+
+	// Group commit (group.go).
+	queue      chan *pendingRow
+	stop       chan struct{}
+	stopOnce   sync.Once
+	committing sync.WaitGroup
+	// onGroup, when set, learns the size of each group before its commit.
+	onGroup func(n int)
 }
 
 var _ journal.Store = (*Store)(nil)
@@ -106,11 +116,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if len(applied) > 0 {
 		s.logger.Info("journal migrations applied", "versions", applied)
 	}
+	s.startCommitters()
 	return s, nil
 }
 
-// Close closes the pool, waiting for connections in use to be released.
+// Close stops accepting messages once the groups being committed are
+// done, and closes the pool, waiting for connections in use to be
+// released.
 func (s *Store) Close() error {
+	s.stopCommitters()
 	s.pool.Close()
 	return nil
 }
