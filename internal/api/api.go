@@ -210,6 +210,12 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		problem.Write(w, p)
 		return
 	}
+	if errors.Is(err, ingest.ErrBusy) {
+		w.Header().Set("Retry-After", "1")
+		problem.Write(w, problem.New(problem.Unavailable,
+			"the hub is busy and the message was not stored; send it again in a second"))
+		return
+	}
 	if ingest.IsInvalid(err) {
 		s.Log.Info("malformed message rejected", "agency", agency)
 		problem.Write(w, problem.New(problem.Malformed, err.Error()))

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -23,6 +25,13 @@ import (
 
 // ErrUnknownAgency is returned for an agency with no adapter.
 var ErrUnknownAgency = errors.New("unknown agency")
+
+// ErrBusy is returned when a message waited MaxWait for its turn to be
+// decoded. Nothing of it was stored; the sender may send it again later.
+var ErrBusy = errors.New("hub busy")
+
+// Defaults of Service's admission fields.
+const DefaultMaxWait = 2 * time.Second
 
 // Service accepts inbound messages. Its fields are set once before use.
 type Service struct {
@@ -41,6 +50,18 @@ type Service struct {
 	// Observers learn of each newly journaled message after its
 	// transaction commits.
 	Observers []Observer
+
+	// MaxDecoding caps the bodies being decoded, validated and enriched
+	// at once; runtime.GOMAXPROCS when 0. The cap keeps a burst of
+	// inbound requests from taking every core from delivery, and bounds
+	// the memory of bodies in work. Requests beyond it wait their turn.
+	MaxDecoding int
+	// MaxWait is how long a request waits for its turn before Accept
+	// gives up with ErrBusy; DefaultMaxWait when 0.
+	MaxWait time.Duration
+
+	admitOnce sync.Once
+	admit     chan struct{}
 }
 
 // Enricher adds the hub's own records to a message before it is routed,
@@ -76,18 +97,49 @@ type Result struct {
 // adapter decodes no message counts as malformed. Messages of one body
 // are journaled one by one. A store failure part way returns the error
 // with the results of those already journaled, so a retry finds them as
-// duplicates.
+// duplicates. A request that cannot get its turn within MaxWait returns
+// an error wrapping ErrBusy.
 func (s *Service) Accept(ctx context.Context, agency string, body []byte, contentType string) ([]Result, error) {
 	a, ok := s.Adapters.Adapter(agency)
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownAgency, agency)
 	}
+	msgs, raw, err := s.prepare(ctx, a, agency, body, contentType)
+	if err != nil {
+		return nil, err
+	}
+	var results []Result
+	for i := range msgs {
+		r, err := s.journal(ctx, &msgs[i], raw, contentType)
+		if err != nil {
+			return results, err
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+// prepare decodes, validates and enriches body once it has its turn,
+// returning the messages and the body to journal.
+func (s *Service) prepare(
+	ctx context.Context,
+	a adapters.Adapter,
+	agency string,
+	body []byte,
+	contentType string,
+) ([]canonical.Message, []byte, error) {
+	release, err := s.wait(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer release()
+
 	decoded, err := a.Decode(body, contentType)
 	if err != nil {
-		return nil, fmt.Errorf("decoding %s message: %w", agency, err)
+		return nil, nil, fmt.Errorf("decoding %s message: %w", agency, err)
 	}
 	if len(decoded.Messages) == 0 {
-		return nil, fmt.Errorf("decoding %s message: %w: the body contains no message",
+		return nil, nil, fmt.Errorf("decoding %s message: %w: the body contains no message",
 			agency, adapters.ErrMalformed)
 	}
 	raw := decoded.Journal
@@ -99,23 +151,48 @@ func (s *Service) Accept(ctx context.Context, agency string, body []byte, conten
 	for i := range msgs {
 		stamp(&msgs[i], agency, received)
 		if err := schemas.ValidateValue("canonical/message.json", &msgs[i]); err != nil {
-			return nil, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
+			return nil, nil, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
 		}
 		for _, e := range s.Enrichers {
 			if err := e.Enrich(ctx, &msgs[i]); err != nil {
-				return nil, fmt.Errorf("enriching %s message %d: %w", agency, i+1, err)
+				return nil, nil, fmt.Errorf("enriching %s message %d: %w", agency, i+1, err)
 			}
 		}
 	}
-	var results []Result
-	for i := range msgs {
-		r, err := s.journal(ctx, &msgs[i], raw, contentType)
-		if err != nil {
-			return results, err
+	return msgs, raw, nil
+}
+
+// wait blocks until the request may be decoded, and returns the function
+// that ends its turn. It returns ErrBusy after MaxWait, or the context's
+// error when ctx ends first.
+func (s *Service) wait(ctx context.Context) (func(), error) {
+	s.admitOnce.Do(func() {
+		n := s.MaxDecoding
+		if n <= 0 {
+			n = runtime.GOMAXPROCS(0)
 		}
-		results = append(results, r)
+		s.admit = make(chan struct{}, n)
+	})
+	release := func() { <-s.admit }
+	select {
+	case s.admit <- struct{}{}:
+		return release, nil
+	default:
 	}
-	return results, nil
+	wait := s.MaxWait
+	if wait <= 0 {
+		wait = DefaultMaxWait
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case s.admit <- struct{}{}:
+		return release, nil
+	case <-timer.C:
+		return nil, fmt.Errorf("%w: waited %s for a turn to decode the message", ErrBusy, wait)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 func (s *Service) now() time.Time {

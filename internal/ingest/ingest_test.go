@@ -434,3 +434,52 @@ func TestAcceptNoMessage(t *testing.T) {
 		t.Errorf("journal has %d messages, want none", len(found))
 	}
 }
+
+// holdEnricher blocks in Enrich until release is closed, after telling
+// entered.
+type holdEnricher struct {
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (h holdEnricher) Enrich(context.Context, *canonical.Message) error {
+	h.entered <- struct{}{}
+	<-h.release
+	return nil
+}
+
+func TestAcceptBusyWhenEveryTurnIsTaken(t *testing.T) {
+	f := newFixture(t)
+	hold := holdEnricher{entered: make(chan struct{}, 1), release: make(chan struct{})}
+	f.service.Enrichers = []ingest.Enricher{hold}
+	f.service.MaxDecoding = 1
+	f.service.MaxWait = 50 * time.Millisecond
+
+	first := make(chan error, 1)
+	go func() {
+		_, err := f.service.Accept(context.Background(), "police",
+			firBody(t, "EKM0412-FIR-20", nil), "application/json")
+		first <- err
+	}()
+	<-hold.entered
+
+	_, err := f.service.Accept(context.Background(), "police",
+		firBody(t, "EKM0412-FIR-21", nil), "application/json")
+	if !errors.Is(err, ingest.ErrBusy) {
+		t.Fatalf("Accept while the only turn is taken: error = %v, want ErrBusy", err)
+	}
+	if ingest.IsInvalid(err) {
+		t.Errorf("IsInvalid(%v) = true, want false: the sender is not at fault", err)
+	}
+	if got := f.find(t, journal.Query{SenderMessageID: "EKM0412-FIR-21"}); len(got) != 0 {
+		t.Errorf("the busy request journaled %d messages, want none", len(got))
+	}
+
+	close(hold.release)
+	if err := <-first; err != nil {
+		t.Fatalf("first Accept: %v", err)
+	}
+	// The turn is free again, so the same message is now accepted.
+	go func() { <-hold.entered }()
+	f.accept(t, firBody(t, "EKM0412-FIR-21", nil))
+}

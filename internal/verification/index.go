@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -49,6 +50,12 @@ type Index struct {
 	// pageSize is the journal page Rebuild reads; journal.MaxLimit
 	// except in tests.
 	pageSize int
+
+	// The writer (writer.go) adds observed messages in batches.
+	queue   chan indexItem
+	stop    chan struct{}
+	stopped sync.WaitGroup
+	closing sync.Once
 }
 
 // NewSQLiteIndex applies the index's migrations to db and returns an
@@ -97,12 +104,15 @@ func newIndex(ctx context.Context, x *Index, cfg IndexConfig) (*Index, error) {
 	if len(applied) > 0 {
 		x.log.Info("verification index migrations applied", "versions", applied)
 	}
+	x.startWriter()
 	return x, nil
 }
 
-// Close releases the index's handle on a PostgreSQL pool. It leaves a
-// SQLite handle, which the caller owns, open.
+// Close adds the messages still queued by Observe, then releases the
+// index's handle on a PostgreSQL pool. It leaves a SQLite handle, which
+// the caller owns, open.
 func (x *Index) Close() error {
+	x.stopWriter()
 	if x.ownDB {
 		return x.db.Close()
 	}
@@ -129,44 +139,52 @@ func (x *Index) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// Observe adds m to the index. It implements ingest.Observer: an error
-// is logged, and Rebuild at the next start adds what was missed.
-func (x *Index) Observe(ctx context.Context, m *canonical.Message) {
-	if err := x.Add(ctx, m); err != nil {
-		x.log.Error("indexing message failed; the next start adds it", "message_id", m.ID,
-			"case_id", m.CaseKey, "error", err)
-	}
-}
-
 // Add records the persons m names and, for verification messages, the
 // request m makes or the change in a request's state. A message
 // already added changes nothing. m must have its hub id.
 func (x *Index) Add(ctx context.Context, m *canonical.Message) error {
-	if m.ID == "" {
-		return errors.New("indexing message: missing hub message id")
+	return x.addAll(ctx, []*canonical.Message{m})
+}
+
+// addAll adds msgs in one transaction.
+func (x *Index) addAll(ctx context.Context, msgs []*canonical.Message) error {
+	rows := make([][]keyRow, len(msgs))
+	for i, m := range msgs {
+		if m.ID == "" {
+			return errors.New("indexing message: missing hub message id")
+		}
+		var err error
+		if rows[i], err = keyRows(m); err != nil {
+			return fmt.Errorf("indexing message %s: %w", m.ID, err)
+		}
 	}
-	rows, err := keyRows(m)
+	err := x.write(ctx, func(tx *sql.Tx) error {
+		for i, m := range msgs {
+			if err := addOne(ctx, tx, m, rows[i]); err != nil {
+				return fmt.Errorf("indexing message %s: %w", m.ID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil && len(msgs) > 1 {
+		return fmt.Errorf("indexing %d messages: %w", len(msgs), err)
+	}
+	return err
+}
+
+func addOne(ctx context.Context, tx *sql.Tx, m *canonical.Message, rows []keyRow) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO verification_indexed (message_id, indexed_at)
+		VALUES ($1, $2) ON CONFLICT DO NOTHING`, m.ID, time.Now().UnixMicro())
 	if err != nil {
 		return err
 	}
-	err = x.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO verification_indexed (message_id, indexed_at)
-			VALUES ($1, $2) ON CONFLICT DO NOTHING`, m.ID, time.Now().UnixMicro())
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err // Already indexed.
-		}
-		if err := insertKeys(ctx, tx, m.ID, rows); err != nil {
-			return err
-		}
-		return trackRequest(ctx, tx, m)
-	})
-	if err != nil {
-		return fmt.Errorf("indexing message %s: %w", m.ID, err)
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err // Already indexed.
 	}
-	return nil
+	if err := insertKeys(ctx, tx, m.ID, rows); err != nil {
+		return err
+	}
+	return trackRequest(ctx, tx, m)
 }
 
 func insertKeys(ctx context.Context, tx *sql.Tx, messageID string, rows []keyRow) error {

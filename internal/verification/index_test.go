@@ -2,6 +2,7 @@ package verification
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -186,6 +187,50 @@ func TestRebuildAddsMissedMessages(t *testing.T) {
 		}
 		if matchesByCase(got)[kaloorFIR] != MatchedByAadhaar {
 			t.Errorf("after rebuild: matches = %+v, want the Kaloor FIR by Aadhaar", got)
+		}
+	})
+}
+
+// indexedCount returns how many messages the index holds.
+func indexedCount(t *testing.T, e *env) int {
+	t.Helper()
+	var n int
+	if err := e.index.db.QueryRow("SELECT count(*) FROM verification_indexed").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestObservedMessagesAreReadableAndNotLostAtClose(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		arrest := withSource(decode(t, "police", "arrest-kaloor-snatching"), "police")
+		observe := func(n int, prefix string) {
+			for i := range n {
+				m := arrest
+				m.ID = fmt.Sprintf("%s-%03d", prefix, i)
+				e.index.Observe(ctx, &m)
+			}
+		}
+
+		// A read waits for every message observed before it.
+		observe(50, "observed")
+		got, err := e.index.Match(ctx, freshRequest(t).VerificationRequest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 {
+			t.Errorf("Match right after Observe found nothing, want the arrest's case")
+		}
+		if n := indexedCount(t, e); n != 50 {
+			t.Errorf("after Match the index holds %d messages, want the 50 observed", n)
+		}
+
+		// Stopping the writer writes what is still queued.
+		observe(30, "queued")
+		e.index.stopWriter()
+		if n := indexedCount(t, e); n != 80 {
+			t.Errorf("after the writer stopped the index holds %d messages, want 80", n)
 		}
 	})
 }

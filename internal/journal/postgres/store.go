@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -34,8 +35,7 @@ type Config struct {
 	// holds the journal's tables.
 	DSN string
 	// MaxConns is the pool's maximum number of connections. Default 0
-	// keeps pgxpool's default, the greater of 4 and the number of CPUs,
-	// or the DSN's pool_max_conns.
+	// takes the DSN's pool_max_conns, else DefaultMaxConns.
 	MaxConns int32
 	// Logger receives the store's logs. Default slog.Default().
 	Logger *slog.Logger
@@ -45,6 +45,12 @@ type Config struct {
 	// commit. Default nil: messages stay on this database's bus.
 	WrapPublisher func(message.Publisher) message.Publisher
 }
+
+// DefaultMaxConns is the pool size when neither Config nor the DSN sets
+// one. Accept's committers hold up to four connections while inbound
+// traffic lasts, and delivery workers need their own meanwhile, so the
+// pool is well above pgxpool's default of four on a small machine.
+const DefaultMaxConns = 16
 
 // Validate returns an error naming the field and the rule unless c can be
 // used, after defaults apply.
@@ -98,8 +104,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, errors.New("opening postgres journal: dsn: invalid connection string, " +
 			"expected a postgres:// URL or key=value pairs")
 	}
-	if cfg.MaxConns > 0 {
+	switch {
+	case cfg.MaxConns > 0:
 		poolCfg.MaxConns = cfg.MaxConns
+	case !strings.Contains(cfg.DSN, "pool_max_conns"):
+		poolCfg.MaxConns = DefaultMaxConns
 	}
 
 	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
