@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/sangam-hub/sangam/internal/bench"
+	"github.com/sangam-hub/sangam/routes"
 )
 
 // benchPostgres is the server --store postgres uses when neither
@@ -36,6 +37,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	cfg := bench.Config{}
 	fs.DurationVar(&cfg.Duration, "duration", bench.DefaultDuration, "how long each step sends")
 	fs.IntVar(&cfg.Senders, "senders", bench.DefaultSenders, "closed-loop concurrent senders")
+	fs.IntVar(&cfg.Concurrency, "concurrency", routes.DefaultConcurrency,
+		"the receiver's concurrency in the generated routes: deliveries in flight at once and bus topics")
 	fs.IntVar(&cfg.SteadyRate, "steady", bench.DefaultSteadyRate,
 		"messages per second sent while the receiver is paused, to build the backlog")
 	fs.IntVar(&cfg.MaxMessages, "max-messages", 0, "cap on the documents of one step (0: no cap)")

@@ -222,6 +222,7 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		return
 	}
 	s.Log.Error("storing inbound message failed", "agency", agency, "error", err)
+	w.Header().Set("Retry-After", "1")
 	problem.Write(w, problem.New(problem.Unavailable,
 		"the message was not stored; send it again later"))
 }

@@ -13,8 +13,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
 	"github.com/sangam-hub/sangam/internal/delivery"
@@ -49,9 +51,10 @@ routes:
 // fixture is the API over a SQLite journal in a temporary folder, served
 // on loopback.
 type fixture struct {
-	db    *sql.DB
-	store journal.Store
-	url   string
+	db     *sql.DB
+	store  journal.Store
+	ingest *ingest.Service
+	url    string
 }
 
 // newFixture starts the API with the given body limit, DefaultMaxBody
@@ -81,16 +84,14 @@ func newFixture(t *testing.T, maxBody int64) *fixture {
 		t.Fatalf("building adapters: %v", err)
 	}
 
-	server := &api.Server{
-		Ingest: &ingest.Service{
-			Adapters: set, Store: store, Log: log,
-			Routes: func() *routes.Table { return table },
-		},
-		Store: store, Log: log, MaxBody: maxBody,
+	svc := &ingest.Service{
+		Adapters: set, Store: store, Log: log,
+		Routes: func() *routes.Table { return table },
 	}
+	server := &api.Server{Ingest: svc, Store: store, Log: log, MaxBody: maxBody}
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
-	return &fixture{db: db, store: store, url: srv.URL}
+	return &fixture{db: db, store: store, ingest: svc, url: srv.URL}
 }
 
 // response is an HTTP response with its body read.
@@ -98,6 +99,7 @@ type response struct {
 	status      int
 	contentType string
 	body        []byte
+	header      http.Header
 }
 
 func (f *fixture) post(t *testing.T, path string, body []byte) response {
@@ -125,7 +127,7 @@ func readResponse(t *testing.T, resp *http.Response) response {
 	if err != nil {
 		t.Fatalf("reading response: %v", err)
 	}
-	return response{resp.StatusCode, resp.Header.Get("Content-Type"), body}
+	return response{resp.StatusCode, resp.Header.Get("Content-Type"), body, resp.Header}
 }
 
 // wantProblem decodes r as problem details and fails t unless it has
@@ -311,6 +313,47 @@ func TestInboundStoreFailure(t *testing.T) {
 	p := wantProblem(t, r, problem.Unavailable)
 	if !p.Retryable {
 		t.Errorf("retryable = false, want true: the sender should send it again")
+	}
+}
+
+// holdEnricher blocks in Enrich until release is closed, after telling
+// entered.
+type holdEnricher struct {
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (h holdEnricher) Enrich(context.Context, *canonical.Message) error {
+	h.entered <- struct{}{}
+	<-h.release
+	return nil
+}
+
+func TestInboundBusy(t *testing.T) {
+	f := newFixture(t, 0)
+	hold := holdEnricher{entered: make(chan struct{}, 1), release: make(chan struct{})}
+	f.ingest.Enrichers = []ingest.Enricher{hold}
+	f.ingest.Admission = ingest.NewAdmission(1, 20*time.Millisecond)
+
+	first := make(chan response, 1)
+	go func() { first <- f.post(t, "/api/v1/inbound/police", firBody(t, "EKM0412-FIR-30", nil)) }()
+	<-hold.entered
+
+	r := f.post(t, "/api/v1/inbound/police", firBody(t, "EKM0412-FIR-31", nil))
+	p := wantProblem(t, r, problem.Unavailable)
+	if !p.Retryable {
+		t.Errorf("retryable = false, want true")
+	}
+	if got := r.header.Get("Retry-After"); got != "1" {
+		t.Errorf("Retry-After = %q, want 1", got)
+	}
+	close(hold.release)
+	if r := <-first; r.status != http.StatusAccepted {
+		t.Errorf("the first message got %d, want 202: %s", r.status, r.body)
+	}
+	if found, err := f.store.Find(context.Background(),
+		journal.Query{SenderMessageID: "EKM0412-FIR-31"}); err != nil || len(found) != 0 {
+		t.Errorf("the busy message: Find = %v, %v; want nothing journaled", found, err)
 	}
 }
 

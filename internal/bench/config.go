@@ -3,6 +3,7 @@ package bench
 import (
 	"errors"
 	"fmt"
+	"github.com/sangam-hub/sangam/routes"
 	"log/slog"
 	"net"
 	"strings"
@@ -38,6 +39,10 @@ type Config struct {
 	// next document as soon as the hub responds to the previous one.
 	// Default 32.
 	Senders int
+	// Concurrency is the receiver's concurrency in the generated routes:
+	// the deliveries in flight to it at once, and its number of bus
+	// topics. Default routes.DefaultConcurrency.
+	Concurrency int
 	// MaxInFlight caps the open-loop posts awaiting a response. A post due
 	// while the cap is reached starts late, and its latency counts the
 	// delay. Default 2048.
@@ -89,6 +94,7 @@ func (c Config) withDefaults() (Config, error) {
 	c.Duration = orDefault(c.Duration, DefaultDuration)
 	c.DrainTimeout = orDefault(c.DrainTimeout, DefaultDrainTimeout)
 	c.Senders = orDefault(c.Senders, DefaultSenders)
+	c.Concurrency = orDefault(c.Concurrency, routes.DefaultConcurrency)
 	c.MaxInFlight = orDefault(c.MaxInFlight, DefaultMaxInFlight)
 	c.SteadyRate = orDefault(c.SteadyRate, DefaultSteadyRate)
 	c.DocumentBytes = orDefault(c.DocumentBytes, DefaultDocumentBytes)
@@ -121,6 +127,10 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("bench config: store: invalid value %q, expected %q or %q",
 			c.Store, StoreSQLite, StorePostgres)
+	}
+	if c.Concurrency < 0 || c.Concurrency > routes.MaxConcurrency {
+		return fmt.Errorf("bench config: concurrency: %d is outside 1 to %d",
+			c.Concurrency, routes.MaxConcurrency)
 	}
 	for _, r := range c.Rates {
 		if r <= 0 {

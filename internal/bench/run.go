@@ -84,7 +84,7 @@ func (b *bench) withHub(ctx context.Context, env *env) error {
 		Listen:      "127.0.0.1:0",
 		DataDir:     env.dataDir,
 		PostgresDSN: env.dsn,
-		Routes:      routesDocument(b.receiver.url()),
+		Routes:      routesDocument(b.receiver.url(), b.cfg.Concurrency),
 		AadhaarKey:  aadhaarKey,
 		Log:         b.cfg.HubLog,
 	})
@@ -125,7 +125,7 @@ func (b *bench) steps(ctx context.Context) error {
 // routesDocument routes every police message to the receiver. The
 // timeout is long because the backlog step holds a delivery at the
 // paused receiver for a whole step.
-func routesDocument(url string) []byte {
+func routesDocument(url string, concurrency int) []byte {
 	return []byte(fmt.Sprintf(`version: bench
 destinations:
   - name: bench-receiver
@@ -133,11 +133,12 @@ destinations:
     url: %s
     timeout: 5m
     max_attempts: 8
+    concurrency: %d
 routes:
   - name: police-to-bench-receiver
     when: message.source == "police"
     to: [bench-receiver]
-`, url))
+`, url, concurrency))
 }
 
 func settings(cfg Config, gen *generator) Settings {

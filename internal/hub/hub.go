@@ -164,6 +164,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	svc := &ingest.Service{
 		Adapters: set, Store: h.backend.store, Routes: h.table.Load,
 		Log: log, Zone: h.cfg.TimeZone,
+		Admission: ingest.NewAdmission(0, 0),
 	}
 	h.breakers = delivery.NewBreakers(h.cfg.Breaker, log)
 	h.drain, h.stopDrain = context.WithCancel(context.Background())

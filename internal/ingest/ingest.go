@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,11 +25,11 @@ import (
 // ErrUnknownAgency is returned for an agency with no adapter.
 var ErrUnknownAgency = errors.New("unknown agency")
 
-// ErrBusy is returned when a message waited MaxWait for its turn to be
-// decoded. Nothing of it was stored; the sender may send it again later.
+// ErrBusy is returned when a message waited too long for its turn to be
+// decoded (see Admission). Nothing of it was stored; the sender may send it again later.
 var ErrBusy = errors.New("hub busy")
 
-// Defaults of Service's admission fields.
+// DefaultMaxWait is how long a request waits for its turn by default.
 const DefaultMaxWait = 2 * time.Second
 
 // Service accepts inbound messages. Its fields are set once before use.
@@ -51,17 +50,9 @@ type Service struct {
 	// transaction commits.
 	Observers []Observer
 
-	// MaxDecoding caps the bodies being decoded, validated and enriched
-	// at once; runtime.GOMAXPROCS when 0. The cap keeps a burst of
-	// inbound requests from taking every core from delivery, and bounds
-	// the memory of bodies in work. Requests beyond it wait their turn.
-	MaxDecoding int
-	// MaxWait is how long a request waits for its turn before Accept
-	// gives up with ErrBusy; DefaultMaxWait when 0.
-	MaxWait time.Duration
-
-	admitOnce sync.Once
-	admit     chan struct{}
+	// Admission, when set, bounds the bodies being decoded, validated
+	// and enriched at once; nil leaves them unbounded.
+	Admission *Admission
 }
 
 // Enricher adds the hub's own records to a message before it is routed,
@@ -97,8 +88,8 @@ type Result struct {
 // adapter decodes no message counts as malformed. Messages of one body
 // are journaled one by one. A store failure part way returns the error
 // with the results of those already journaled, so a retry finds them as
-// duplicates. A request that cannot get its turn within MaxWait returns
-// an error wrapping ErrBusy.
+// duplicates. A request that cannot get its turn from s.Admission in
+// time returns an error wrapping ErrBusy.
 func (s *Service) Accept(ctx context.Context, agency string, body []byte, contentType string) ([]Result, error) {
 	a, ok := s.Adapters.Adapter(agency)
 	if !ok {
@@ -128,7 +119,7 @@ func (s *Service) prepare(
 	body []byte,
 	contentType string,
 ) ([]canonical.Message, []byte, error) {
-	release, err := s.wait(ctx)
+	release, err := s.Admission.wait(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -162,34 +153,50 @@ func (s *Service) prepare(
 	return msgs, raw, nil
 }
 
+// Admission caps the inbound bodies being decoded, validated and
+// enriched at once. The cap keeps a burst of inbound requests from taking
+// every core from delivery, and bounds the memory of bodies in work.
+// Requests beyond it wait their turn, for at most a set time. An
+// Admission is safe for concurrent use, and services may share one.
+type Admission struct {
+	slots   chan struct{}
+	maxWait time.Duration
+}
+
+// NewAdmission returns an Admission of n turns, runtime.GOMAXPROCS when n
+// is 0 or less, whose requests wait at most maxWait, DefaultMaxWait when
+// maxWait is 0 or less.
+func NewAdmission(n int, maxWait time.Duration) *Admission {
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	if maxWait <= 0 {
+		maxWait = DefaultMaxWait
+	}
+	return &Admission{slots: make(chan struct{}, n), maxWait: maxWait}
+}
+
 // wait blocks until the request may be decoded, and returns the function
-// that ends its turn. It returns ErrBusy after MaxWait, or the context's
-// error when ctx ends first.
-func (s *Service) wait(ctx context.Context) (func(), error) {
-	s.admitOnce.Do(func() {
-		n := s.MaxDecoding
-		if n <= 0 {
-			n = runtime.GOMAXPROCS(0)
-		}
-		s.admit = make(chan struct{}, n)
-	})
-	release := func() { <-s.admit }
+// that ends its turn. It returns ErrBusy after the Admission's wait, or
+// the context's error when ctx ends first. A nil Admission admits at
+// once.
+func (a *Admission) wait(ctx context.Context) (func(), error) {
+	if a == nil {
+		return func() {}, nil
+	}
+	release := func() { <-a.slots }
 	select {
-	case s.admit <- struct{}{}:
+	case a.slots <- struct{}{}:
 		return release, nil
 	default:
 	}
-	wait := s.MaxWait
-	if wait <= 0 {
-		wait = DefaultMaxWait
-	}
-	timer := time.NewTimer(wait)
+	timer := time.NewTimer(a.maxWait)
 	defer timer.Stop()
 	select {
-	case s.admit <- struct{}{}:
+	case a.slots <- struct{}{}:
 		return release, nil
 	case <-timer.C:
-		return nil, fmt.Errorf("%w: waited %s for a turn to decode the message", ErrBusy, wait)
+		return nil, fmt.Errorf("%w: waited %s for a turn to decode the message", ErrBusy, a.maxWait)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

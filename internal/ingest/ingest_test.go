@@ -452,8 +452,7 @@ func TestAcceptBusyWhenEveryTurnIsTaken(t *testing.T) {
 	f := newFixture(t)
 	hold := holdEnricher{entered: make(chan struct{}, 1), release: make(chan struct{})}
 	f.service.Enrichers = []ingest.Enricher{hold}
-	f.service.MaxDecoding = 1
-	f.service.MaxWait = 50 * time.Millisecond
+	f.service.Admission = ingest.NewAdmission(1, 50*time.Millisecond)
 
 	first := make(chan error, 1)
 	go func() {
