@@ -88,6 +88,30 @@ type Outgoing struct {
 	Message *message.Message
 }
 
+// TopicMessages are the messages of an outbox bound for one topic.
+type TopicMessages struct {
+	Topic    string
+	Messages []*message.Message
+}
+
+// ByTopic groups outbox by topic, in the order each topic first appears,
+// keeping the messages of a topic in their order in outbox, so that a
+// store can publish each topic's messages in one insert.
+func ByTopic(outbox []Outgoing) []TopicMessages {
+	var out []TopicMessages
+	index := map[string]int{}
+	for _, o := range outbox {
+		i, ok := index[o.Topic]
+		if !ok {
+			i = len(out)
+			index[o.Topic] = i
+			out = append(out, TopicMessages{Topic: o.Topic})
+		}
+		out[i].Messages = append(out[i].Messages, o.Message)
+	}
+	return out
+}
+
 // RouteDecision is one route's verdict on a message.
 type RouteDecision struct {
 	Route   string `json:"route"`

@@ -31,7 +31,8 @@ type messageRow struct {
 // Accept implements journal.Store. It stamps Message.ReceivedAt with the
 // current time when it is zero, truncates it to the microsecond and stores
 // it in the canonical JSON too. Concurrent calls share transactions (see
-// group.go); each call's result is still all or nothing for its entry.
+// package groupcommit); each call's result is still all or nothing for
+// its entry.
 func (s *Store) Accept(ctx context.Context, e journal.Entry) (journal.Receipt, error) {
 	if err := e.Validate(); err != nil {
 		return journal.Receipt{}, err
@@ -40,7 +41,11 @@ func (s *Store) Accept(ctx context.Context, e journal.Entry) (journal.Receipt, e
 	if err != nil {
 		return journal.Receipt{}, err
 	}
-	return s.submit(ctx, row)
+	receipt, err := s.committer.Submit(ctx, row)
+	if err != nil {
+		return journal.Receipt{}, fmt.Errorf("accepting message %s: %w", e.Message.ID, err)
+	}
+	return receipt, nil
 }
 
 // acceptOne journals row in a transaction of its own.
@@ -52,9 +57,9 @@ func (s *Store) acceptOne(ctx context.Context, row messageRow) (journal.Receipt,
 		return s.original(ctx, row)
 	}
 	if err != nil {
-		return journal.Receipt{}, fmt.Errorf("accepting message %s: %w", row.entry.Message.ID, err)
+		return journal.Receipt{}, err
 	}
-	return journal.Receipt{MessageID: row.entry.Message.ID, ReceivedAt: row.receivedAt.UTC()}, nil
+	return newReceipt(row), nil
 }
 
 func newMessageRow(e journal.Entry, now time.Time) (messageRow, error) {

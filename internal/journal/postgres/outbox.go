@@ -36,18 +36,13 @@ func publishOutbox(
 		pub = wrap(pub)
 	}
 
-	var topics []string
-	byTopic := make(map[string][]*message.Message)
-	for _, o := range outbox {
-		if _, ok := byTopic[o.Topic]; !ok {
-			topics = append(topics, o.Topic)
+	for _, t := range journal.ByTopic(outbox) {
+		msgs := make([]*message.Message, len(t.Messages))
+		for i, m := range t.Messages {
+			msgs[i] = withContext(ctx, m)
 		}
-		byTopic[o.Topic] = append(byTopic[o.Topic], withContext(ctx, o.Message))
-	}
-	for _, topic := range topics {
-		if err := pub.Publish(topic, byTopic[topic]...); err != nil {
-			return fmt.Errorf("publishing %d outbox messages on topic %s: %w",
-				len(byTopic[topic]), topic, err)
+		if err := pub.Publish(t.Topic, msgs...); err != nil {
+			return fmt.Errorf("publishing %d outbox messages on topic %s: %w", len(msgs), t.Topic, err)
 		}
 	}
 	return nil

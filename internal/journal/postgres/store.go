@@ -19,13 +19,13 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/journal/groupcommit"
 )
 
 // Config configures Open.
@@ -77,11 +77,8 @@ type Store struct {
 	logger *slog.Logger
 	wrap   func(message.Publisher) message.Publisher
 
-	// Group commit (group.go).
-	queue      chan *pendingRow
-	stop       chan struct{}
-	stopOnce   sync.Once
-	committing sync.WaitGroup
+	// committer groups concurrent Accept calls (group.go).
+	committer *groupcommit.Committer[messageRow]
 	// onGroup, when set, learns the size of each group before its commit.
 	onGroup func(n int)
 }
@@ -133,7 +130,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 // done, and closes the pool, waiting for connections in use to be
 // released.
 func (s *Store) Close() error {
-	s.stopCommitters()
+	s.committer.Stop()
 	s.pool.Close()
 	return nil
 }

@@ -27,7 +27,9 @@ type messageRow struct {
 
 // Accept implements journal.Store. It stamps Message.ReceivedAt with the
 // current time when it is zero, truncates it to the microsecond and stores
-// it in the canonical JSON too.
+// it in the canonical JSON too. Concurrent calls share transactions (see
+// package groupcommit); each call's result is still all or nothing for
+// its entry.
 func (s *Store) Accept(ctx context.Context, e journal.Entry) (journal.Receipt, error) {
 	if err := e.Validate(); err != nil {
 		return journal.Receipt{}, err
@@ -37,17 +39,29 @@ func (s *Store) Accept(ctx context.Context, e journal.Entry) (journal.Receipt, e
 		return journal.Receipt{}, err
 	}
 
-	err = inTx(ctx, s.db, s.writeLock, func(tx *sql.Tx) error {
-		return s.insertEntry(ctx, tx, row)
-	})
-	if errors.Is(err, errDuplicate) {
-		return s.original(ctx, e.Message.Source, e.Message.SenderMessageID)
-	}
+	receipt, err := s.committer.Submit(ctx, row)
 	if err != nil {
 		return journal.Receipt{}, fmt.Errorf("accepting message %s: %w", e.Message.ID, err)
 	}
+	return receipt, nil
+}
 
-	return journal.Receipt{MessageID: e.Message.ID, ReceivedAt: row.receivedAt.UTC()}, nil
+// acceptOne journals row in a transaction of its own.
+func (s *Store) acceptOne(ctx context.Context, row messageRow) (journal.Receipt, error) {
+	err := inTx(ctx, s.db, s.writeLock, func(tx *sql.Tx) error {
+		return s.insertEntry(ctx, tx, row)
+	})
+	if errors.Is(err, errDuplicate) {
+		return s.original(ctx, row)
+	}
+	if err != nil {
+		return journal.Receipt{}, err
+	}
+	return newReceipt(row), nil
+}
+
+func newReceipt(row messageRow) journal.Receipt {
+	return journal.Receipt{MessageID: row.entry.Message.ID, ReceivedAt: row.receivedAt.UTC()}
 }
 
 func newMessageRow(e journal.Entry, now time.Time) (messageRow, error) {
@@ -146,18 +160,24 @@ func insertDeliveries(ctx context.Context, tx *sql.Tx, row messageRow) error {
 	return nil
 }
 
-// original returns the receipt of the journaled message from source with
-// senderID.
-func (s *Store) original(ctx context.Context, source, senderID string) (journal.Receipt, error) {
-	r := journal.Receipt{Duplicate: true}
-	var received int64
+// original returns the receipt for row when its source and sender id are
+// already journaled. When the journaled message is row's own, stored by a
+// transaction whose commit reported an error after it took effect, the
+// receipt is not a duplicate's.
+func (s *Store) original(ctx context.Context, row messageRow) (journal.Receipt, error) {
+	m := row.entry.Message
+	var (
+		r        journal.Receipt
+		received int64
+	)
 	err := s.db.QueryRowContext(ctx, `
 		SELECT id, received_at FROM messages
 		WHERE source = ? AND sender_message_id = ?`,
-		source, senderID).Scan(&r.MessageID, &received)
+		m.Source, m.SenderMessageID).Scan(&r.MessageID, &received)
 	if err != nil {
 		return journal.Receipt{}, fmt.Errorf("reading original of duplicate message: %w", err)
 	}
+	r.Duplicate = r.MessageID != m.ID
 	r.ReceivedAt = fromMicros(received)
 	return r, nil
 }

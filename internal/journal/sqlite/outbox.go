@@ -35,9 +35,13 @@ func publishOutbox(
 		pub = wrap(pub)
 	}
 
-	for i, o := range outbox {
-		if err := pub.Publish(o.Topic, withContext(ctx, o.Message)); err != nil {
-			return fmt.Errorf("publishing outbox[%d] on topic %s: %w", i, o.Topic, err)
+	for _, t := range journal.ByTopic(outbox) {
+		msgs := make([]*message.Message, len(t.Messages))
+		for i, m := range t.Messages {
+			msgs[i] = withContext(ctx, m)
+		}
+		if err := pub.Publish(t.Topic, msgs...); err != nil {
+			return fmt.Errorf("publishing %d outbox messages on topic %s: %w", len(msgs), t.Topic, err)
 		}
 	}
 	return nil

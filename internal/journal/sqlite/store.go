@@ -31,6 +31,7 @@ import (
 	"log/slog"
 
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/journal/groupcommit"
 	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
 )
 
@@ -51,6 +52,8 @@ type Store struct {
 	writeLock *hubsqlite.WriteLock
 	logger    *slog.Logger
 	wrap      func(message.Publisher) message.Publisher
+	// committer groups concurrent Accept calls (group.go).
+	committer *groupcommit.Committer[messageRow]
 }
 
 var _ journal.Store = (*Store)(nil)
@@ -80,10 +83,14 @@ func New(ctx context.Context, db *sql.DB, cfg Config) (*Store, error) {
 	if len(applied) > 0 {
 		cfg.Logger.Info("journal migrations applied", "versions", applied)
 	}
-	return &Store{db: db, writeLock: lock, logger: cfg.Logger, wrap: cfg.WrapPublisher}, nil
+	s := &Store{db: db, writeLock: lock, logger: cfg.Logger, wrap: cfg.WrapPublisher}
+	s.startCommitter()
+	return s, nil
 }
 
-// Close does nothing, because the caller owns the database handle.
+// Close stops accepting messages once the group being committed is done.
+// It leaves the database handle open, because the caller owns it.
 func (s *Store) Close() error {
+	s.committer.Stop()
 	return nil
 }
