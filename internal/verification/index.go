@@ -54,6 +54,7 @@ type Index struct {
 	// The writer (writer.go) adds observed messages in batches.
 	queue   chan indexItem
 	stop    chan struct{}
+	exited  chan struct{} // closed when the writer returns
 	stopped sync.WaitGroup
 	closing sync.Once
 }

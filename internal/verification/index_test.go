@@ -232,5 +232,11 @@ func TestObservedMessagesAreReadableAndNotLostAtClose(t *testing.T) {
 		if n := indexedCount(t, e); n != 80 {
 			t.Errorf("after the writer stopped the index holds %d messages, want 80", n)
 		}
+
+		// With the writer stopped, Observe adds the message itself.
+		observe(1, "late")
+		if n := indexedCount(t, e); n != 81 {
+			t.Errorf("after a late Observe the index holds %d messages, want 81", n)
+		}
 	})
 }

@@ -35,7 +35,11 @@ type indexItem struct {
 func (x *Index) startWriter() {
 	x.queue = make(chan indexItem, queueLength)
 	x.stop = make(chan struct{})
-	x.stopped.Go(x.writeLoop)
+	x.exited = make(chan struct{})
+	x.stopped.Go(func() {
+		defer close(x.exited)
+		x.writeLoop()
+	})
 }
 
 // stopWriter writes what is queued and stops the writer.
@@ -44,13 +48,18 @@ func (x *Index) stopWriter() {
 	x.stopped.Wait()
 }
 
-// Observe queues m for the index. It implements ingest.Observer: an error
+// Observe queues m for the index, or adds it at once when the queue is
+// full or the writer has stopped. It implements ingest.Observer: an error
 // is logged, and Rebuild at the next start adds what was missed.
 func (x *Index) Observe(ctx context.Context, m *canonical.Message) {
 	select {
-	case x.queue <- indexItem{m: m}:
-		return
+	case <-x.exited:
 	default:
+		select {
+		case x.queue <- indexItem{m: m}:
+			return
+		default:
+		}
 	}
 	if err := x.Add(ctx, m); err != nil {
 		x.logFailure(err, m)
@@ -67,18 +76,20 @@ func (x *Index) logFailure(err error, msgs ...*canonical.Message) {
 }
 
 // flush waits until every message queued before the call is written, or
-// ctx ends.
+// ctx ends. After the writer exits there is nothing left to wait for.
 func (x *Index) flush(ctx context.Context) error {
 	done := make(chan struct{})
 	select {
 	case x.queue <- indexItem{done: done}:
-	case <-x.stop:
+	case <-x.exited:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	select {
 	case <-done:
+		return nil
+	case <-x.exited:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
