@@ -87,6 +87,20 @@ type DeadLetter struct {
 	Replays []string `json:"replays,omitempty"`
 }
 
+// AttachLetterAttempts appends each attempt to its dead letter's
+// Attempts, in the order of attempts.
+func AttachLetterAttempts(letters []DeadLetter, attempts []Attempt) {
+	index := make(map[string]int, len(letters))
+	for i, l := range letters {
+		index[l.ID] = i
+	}
+	for _, a := range attempts {
+		if i, ok := index[a.DeliveryID]; ok {
+			letters[i].Attempts = append(letters[i].Attempts, a)
+		}
+	}
+}
+
 // ReplayRequest is the input of Replay: one new delivery.
 type ReplayRequest struct {
 	DeliveryID string

@@ -59,6 +59,7 @@ func testDeadLetterFilters(t *testing.T, h Harness) {
 	rejected, gaveUp, removed := oneDead.Deliveries[0].ID, bothDead.Deliveries[0].ID,
 		bothDead.Deliveries[1].ID
 	rejectedAt := kill(t, h, rejected, "destination rejected the delivery: HTTP 422: bad CNR")
+	recordAttempt(t, h, attemptAt(gaveUp, 0, time.Now(), journal.StatusPending))
 	gaveUpAt := kill(t, h, gaveUp, "gave up after 5 attempts: HTTP 503: maintenance")
 	removedAt := kill(t, h, removed, "destination is no longer configured")
 
@@ -91,6 +92,25 @@ func testDeadLetterFilters(t *testing.T, h Harness) {
 		t.Fatalf("DeadLetters before %v = %d letters, want 1", gaveUpAt, len(letters))
 	}
 	checkDeadLetter(t, letters[0], oneDead, rejectedAt)
+
+	// Each letter lists its attempts in order.
+	for _, l := range deadLetters(t, h, journal.DeadLetterFilter{Destination: "court"}) {
+		var results []string
+		for _, a := range l.Attempts {
+			results = append(results, fmt.Sprintf("%d:%s", a.Number, a.Result))
+		}
+		want := []string{"1:dead"}
+		if l.ID == gaveUp {
+			want = []string{"1:pending", "2:dead"}
+		}
+		if !slices.Equal(results, want) {
+			t.Errorf("dead letter %s attempts = %v, want %v", l.ID, results, want)
+		}
+		if n := len(l.Attempts); n > 0 && l.Attempts[n-1].Error != l.Reason {
+			t.Errorf("dead letter %s: last attempt's error %q, want the reason %q",
+				l.ID, l.Attempts[n-1].Error, l.Reason)
+		}
+	}
 }
 
 // checkDeadLetter checks l, the dead letter of e's first delivery, which

@@ -11,8 +11,8 @@ import (
 )
 
 // DeadLetters implements journal.Scheduler. f.Reason matches case
-// sensitively. The dead letters come without their attempts, and their
-// Replays lists the replays oldest first.
+// sensitively. Each dead letter comes with its attempts, and its Replays
+// lists the replays oldest first.
 func (s *Store) DeadLetters(
 	ctx context.Context,
 	f journal.DeadLetterFilter,
@@ -34,6 +34,21 @@ func (s *Store) DeadLetters(
 	if err != nil {
 		return nil, fmt.Errorf("reading dead letters: %w", err)
 	}
+	if len(letters) == 0 {
+		return letters, nil
+	}
+
+	ids := make([]string, len(letters))
+	for i, l := range letters {
+		ids[i] = l.ID
+	}
+	rows, _ = s.pool.Query(ctx, selectAttempts+`
+		WHERE a.delivery_id = ANY($1) ORDER BY a.delivery_id, a.number`, ids)
+	attempts, err := pgx.CollectRows(rows, scanAttempt)
+	if err != nil {
+		return nil, fmt.Errorf("reading attempts of dead letters: %w", err)
+	}
+	journal.AttachLetterAttempts(letters, attempts)
 	return letters, nil
 }
 

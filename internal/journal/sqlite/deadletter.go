@@ -11,8 +11,8 @@ import (
 )
 
 // DeadLetters implements journal.Scheduler. f.Reason matches case
-// sensitively. The dead letters come without their attempts, and their
-// Replays lists the replays oldest first.
+// sensitively. Each dead letter comes with its attempts, and its Replays
+// lists the replays oldest first.
 func (s *Store) DeadLetters(
 	ctx context.Context,
 	f journal.DeadLetterFilter,
@@ -48,7 +48,40 @@ func (s *Store) DeadLetters(
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading dead letters: %w", err)
 	}
+	if err := s.attachLetterAttempts(ctx, letters); err != nil {
+		return nil, fmt.Errorf("reading dead letters: %w", err)
+	}
 	return letters, nil
+}
+
+// attachLetterAttempts reads the attempts of letters in one query and
+// adds each to its letter.
+func (s *Store) attachLetterAttempts(ctx context.Context, letters []journal.DeadLetter) error {
+	if len(letters) == 0 {
+		return nil
+	}
+	ids, err := json.Marshal(letterIDs(letters))
+	if err != nil {
+		return err
+	}
+	return inReadTx(ctx, s.db, func(tx *sql.Tx) error {
+		attempts, err := queryAttempts(ctx, tx, selectAttempts+`
+			WHERE a.delivery_id IN (SELECT value FROM json_each(?))
+			ORDER BY a.delivery_id, a.number`, string(ids))
+		if err != nil {
+			return err
+		}
+		journal.AttachLetterAttempts(letters, attempts)
+		return nil
+	})
+}
+
+func letterIDs(letters []journal.DeadLetter) []string {
+	ids := make([]string, len(letters))
+	for i, l := range letters {
+		ids[i] = l.ID
+	}
+	return ids
 }
 
 func scanDeadLetter(rows *sql.Rows) (journal.DeadLetter, error) {
