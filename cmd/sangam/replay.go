@@ -25,11 +25,12 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	from := fs.String("from", "", "replay dead letters that died at or after this RFC 3339 time")
 	to := fs.String("to", "", "replay dead letters that died before this RFC 3339 time")
 	limit := fs.Int("limit", 0, "replay at most this many dead letters (default 100)")
+	all := fs.Bool("all", false, "replay the dead letters of every destination and route")
 	token := tokenFlag(fs)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam replay [flags] DELIVERY_ID...")
-		fmt.Fprintln(stderr, "       sangam replay [flags] --destination NAME|--route NAME|--reason TEXT|--from T|--to T")
+		fmt.Fprintln(stderr, "       sangam replay [flags] --destination NAME|--route NAME|--reason TEXT|--from T|--to T|--all")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -43,7 +44,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		who = "cli"
 	}
 	base := strings.TrimRight(*hub, "/")
-	filtered := *dest != "" || *route != "" || *reason != "" || *from != "" || *to != ""
+	filtered := *dest != "" || *route != "" || *reason != "" || *from != "" || *to != "" || *all
 	switch {
 	case fs.NArg() > 0 && filtered:
 		return errors.New("give delivery ids or a filter, not both")
@@ -57,7 +58,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		return nil
 	case filtered:
 		req := api.ReplayManyRequest{ReplayRequest: api.ReplayRequest{Force: *force, By: who},
-			Destination: *dest, Route: *route, Reason: *reason, Limit: *limit}
+			Destination: *dest, Route: *route, Reason: *reason, Limit: *limit, All: *all}
 		for _, t := range []struct {
 			flag, value string
 			dst         *time.Time

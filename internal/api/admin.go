@@ -314,11 +314,30 @@ func (s *Server) invalid(w http.ResponseWriter, err error) {
 	problem.Write(w, p)
 }
 
-// readJSON decodes a required JSON body into v, rejecting unknown fields.
-func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 2<<20))
+// maxJSONBody is the largest JSON body the admin endpoints read.
+const maxJSONBody = 2 << 20
+
+// readBody reads r's body up to limit bytes. It writes a problem, 413 for
+// a longer body, and returns false when the body cannot be read.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		problem.Write(w, problem.New(problem.TooLarge, "the body exceeds the limit of "+
+			humanBytes(limit)))
+		return nil, false
+	}
 	if err != nil {
 		problem.Write(w, problem.New(problem.BadRequest, "reading body: "+err.Error()))
+		return nil, false
+	}
+	return body, true
+}
+
+// readJSON decodes a required JSON body into v, rejecting unknown fields.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	body, ok := readBody(w, r, maxJSONBody)
+	if !ok {
 		return false
 	}
 	if len(body) == 0 {

@@ -435,3 +435,39 @@ func TestJourneyNotFound(t *testing.T) {
 		t.Errorf("detail = %q, want it to name the id", p.Detail)
 	}
 }
+
+func TestReplayManyNeedsAFilter(t *testing.T) {
+	f := newFixture(t, 0)
+	const many = "/api/v1/deadletters/replay"
+	tests := []struct {
+		name, body, field string
+	}{
+		{"no body", ``, "filter"},
+		{"empty object", `{}`, "filter"},
+		{"only force", `{"force": true}`, "filter"},
+		{"limit above the maximum", `{"destination": "station", "limit": 5000}`, "limit"},
+		{"negative limit", `{"all": true, "limit": -1}`, "limit"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := wantProblem(t, f.post(t, many, []byte(tc.body)), problem.BadRequest)
+			if !strings.HasPrefix(p.Detail, tc.field+":") {
+				t.Errorf("detail = %q, want it to start with %q", p.Detail, tc.field+":")
+			}
+		})
+	}
+
+	r := f.post(t, many, []byte(`{"all": true}`))
+	if r.status != http.StatusOK {
+		t.Errorf("replay of all: status %d, want 200: %s", r.status, r.body)
+	}
+}
+
+func TestAdminBodyTooLarge(t *testing.T) {
+	f := newFixture(t, 0)
+	body := []byte(`{"destination": "` + strings.Repeat("x", 3<<20) + `"}`)
+	p := wantProblem(t, f.post(t, "/api/v1/deadletters/replay", body), problem.TooLarge)
+	if !strings.Contains(p.Detail, "2 MiB") {
+		t.Errorf("detail = %q, want it to state the limit of 2 MiB", p.Detail)
+	}
+}

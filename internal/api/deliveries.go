@@ -89,6 +89,25 @@ type ReplayManyRequest struct {
 	From        time.Time `json:"from,omitzero"`
 	To          time.Time `json:"to,omitzero"`
 	Limit       int       `json:"limit"`
+	// All replays the dead letters of every destination and route. It is
+	// required when no filter field is set, so that an empty request
+	// never replays everything by accident.
+	All bool `json:"all,omitempty"`
+}
+
+// check returns an error naming the field and the rule that req breaks.
+func (req ReplayManyRequest) check() error {
+	filtered := req.Destination != "" || req.Route != "" || req.Reason != "" ||
+		!req.From.IsZero() || !req.To.IsZero()
+	if !filtered && !req.All {
+		return errors.New("filter: missing: set destination, route, reason, from or to, " +
+			"or all: true to replay the dead letters of every destination")
+	}
+	if req.Limit < 0 || req.Limit > journal.MaxLimit {
+		return fmt.Errorf("limit: invalid value %d: want a whole number from 1 to %d, "+
+			"or 0 for %d", req.Limit, journal.MaxLimit, journal.DefaultLimit)
+	}
+	return nil
 }
 
 // ReplayResponse is the body of a replay's response.
@@ -128,6 +147,10 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 	var req ReplayManyRequest
 	if !readOptionalJSON(w, r, &req) {
+		return
+	}
+	if err := req.check(); err != nil {
+		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 		return
 	}
 	f := journal.DeadLetterFilter{Destination: req.Destination, Route: req.Route,
@@ -183,9 +206,8 @@ func (s *Server) replay(r *http.Request, id string, req ReplayRequest) (ReplayRe
 // readOptionalJSON decodes a JSON body into v when there is one. It
 // writes a problem and returns false when the body is not valid JSON.
 func readOptionalJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-	if err != nil {
-		problem.Write(w, problem.New(problem.BadRequest, "reading body: "+err.Error()))
+	body, ok := readBody(w, r, maxJSONBody)
+	if !ok {
 		return false
 	}
 	if len(body) == 0 {

@@ -322,6 +322,8 @@ func sampleReplays(t *testing.T, c *conformance, h *sampleHub, deliveries map[st
 		`"destination": "station", "from": "2020-01-01T00:00:00Z", "limit": 10}`)), http.StatusOK)
 	c.do(t, h.url, post(http.MethodPost, many, operatorToken, []byte(`{"destinatio": "station"}`)),
 		http.StatusBadRequest)
+	c.do(t, h.url, post(http.MethodPost, many, operatorToken, []byte(`{"all": true, "limit": 5}`)),
+		http.StatusOK)
 }
 
 // sampleRoutesVersions reads, changes and restores the routes.
@@ -440,7 +442,7 @@ func sampleUnavailable(t *testing.T, c *conformance, h *sampleHub) {
 	}
 	change := jsonBody(t, api.RoutesChange{Document: sampleRoutes + "# changed\n", Expect: 1})
 	for _, k := range []call{
-		post(http.MethodPost, "/api/v1/deadletters/replay", operatorToken, nil),
+		post(http.MethodPost, "/api/v1/deadletters/replay", operatorToken, []byte(`{"all": true}`)),
 		post(http.MethodPost, "/api/v1/deliveries/some-id/replay", operatorToken, nil),
 		post(http.MethodPut, "/api/v1/routes", operatorToken, change),
 		post(http.MethodPost, "/api/v1/routes/versions/1/restore", operatorToken,

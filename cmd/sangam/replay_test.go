@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/internal/api"
+)
+
+// replayHub records the replay requests it gets and answers with no
+// replays.
+type replayHub struct {
+	paths  []string
+	bodies []api.ReplayManyRequest
+}
+
+func (h *replayHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	var req api.ReplayManyRequest
+	_ = json.Unmarshal(body, &req)
+	h.paths = append(h.paths, r.URL.Path)
+	h.bodies = append(h.bodies, req)
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"replays": []}`))
+}
+
+func TestReplayAllSendsAllFlag(t *testing.T) {
+	hub := &replayHub{}
+	srv := httptest.NewServer(hub)
+	defer srv.Close()
+
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"replay", "--hub", srv.URL, "--all", "--limit", "7"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit code %d, want %d; stderr: %s", code, exitOK, stderr.String())
+	}
+	if len(hub.bodies) != 1 || hub.paths[0] != "/api/v1/deadletters/replay" {
+		t.Fatalf("requests %v, want one to /api/v1/deadletters/replay", hub.paths)
+	}
+	if got := hub.bodies[0]; !got.All || got.Limit != 7 || got.Destination != "" {
+		t.Errorf("request body %+v, want all with limit 7 and no destination", got)
+	}
+	if !strings.Contains(stdout.String(), "no dead letters matched") {
+		t.Errorf("stdout = %q, want it to say no dead letters matched", stdout.String())
+	}
+}
+
+func TestReplayWithoutFilterSendsNothing(t *testing.T) {
+	hub := &replayHub{}
+	srv := httptest.NewServer(hub)
+	defer srv.Close()
+
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"replay", "--hub", srv.URL}, &stdout, &stderr); code == exitOK {
+		t.Errorf("exit code %d without ids or a filter, want an error", code)
+	}
+	if len(hub.paths) != 0 {
+		t.Errorf("requests %v, want none", hub.paths)
+	}
+	if !strings.Contains(stderr.String(), "--all") {
+		t.Errorf("stderr = %q, want the usage to mention --all", stderr.String())
+	}
+}
