@@ -210,6 +210,12 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		problem.Write(w, p)
 		return
 	}
+	if conflict := (*journal.ConflictError)(nil); errors.As(err, &conflict) {
+		s.Log.Info("reused sender message id rejected", "agency", agency,
+			"sender_message_id", conflict.SenderMessageID, "message_id", conflict.MessageID)
+		problem.Write(w, problem.New(problem.Conflict, conflict.Error()+"; nothing was stored"))
+		return
+	}
 	if errors.Is(err, ingest.ErrBusy) {
 		w.Header().Set("Retry-After", "1")
 		problem.Write(w, problem.New(problem.Unavailable,

@@ -242,6 +242,38 @@ func TestInboundDuplicate(t *testing.T) {
 	}
 }
 
+func TestInboundReusedIDWithOtherContent(t *testing.T) {
+	f := newFixture(t, 0)
+	first := decodeInbound(t, f.post(t, "/api/v1/inbound/police", firBody(t, "EKM0412-FIR-40", nil)))
+
+	changed := firBody(t, "EKM0412-FIR-40", func(doc map[string]any) {
+		doc["delay_reason"] = "The complainant was in hospital."
+	})
+	p := wantProblem(t, f.post(t, "/api/v1/inbound/police", changed), problem.Conflict)
+	for _, want := range []string{"EKM0412-FIR-40", first.MessageID} {
+		if !strings.Contains(p.Detail, want) {
+			t.Errorf("detail = %q, want it to name %s", p.Detail, want)
+		}
+	}
+	found, err := f.store.Find(context.Background(), journal.Query{SenderMessageID: "EKM0412-FIR-40"})
+	if err != nil || len(found) != 1 || found[0].MessageID != first.MessageID {
+		t.Errorf("Find = %+v, %v; want only the first message", found, err)
+	}
+
+	// The same document sent again, as after a lost response, is a
+	// resend, even with a new sent_at.
+	resent := firBody(t, "EKM0412-FIR-40", func(doc map[string]any) {
+		doc["sent_at"] = "2026-03-15T10:00:00+05:30"
+	})
+	r := f.post(t, "/api/v1/inbound/police", resent)
+	if r.status != http.StatusOK {
+		t.Fatalf("resend: status %d, want 200: %s", r.status, r.body)
+	}
+	if again := decodeInbound(t, r); again.MessageID != first.MessageID {
+		t.Errorf("resend message_id = %q, want the original's %q", again.MessageID, first.MessageID)
+	}
+}
+
 func TestInboundTooLarge(t *testing.T) {
 	for _, tc := range []struct {
 		limit int64

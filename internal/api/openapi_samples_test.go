@@ -231,6 +231,10 @@ func sampleInbound(t *testing.T, c *conformance, h *sampleHub) string {
 		t.Fatalf("decoding inbound response: %v", err)
 	}
 	c.do(t, h.url, post(http.MethodPost, inbound, policeToken, fir), http.StatusOK)
+	reused := firBody(t, "OPENAPI-FIR-1", func(doc map[string]any) {
+		doc["delay_reason"] = "The complainant was in hospital."
+	})
+	c.do(t, h.url, post(http.MethodPost, inbound, policeToken, reused), http.StatusConflict)
 
 	xml := call{method: http.MethodPost, target: "/api/v1/inbound/prisons", token: prisonsToken,
 		contentType: "application/xml",

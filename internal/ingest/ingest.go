@@ -5,6 +5,9 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -53,6 +56,10 @@ type Service struct {
 	// Admission, when set, bounds the bodies being decoded, validated
 	// and enriched at once; nil leaves them unbounded.
 	Admission *Admission
+	// NoContentCheck journals messages without a content hash, so that
+	// a repeated sender message id always counts as a resend. The hub's
+	// own messages set it, because a resend of one carries a new time.
+	NoContentCheck bool
 }
 
 // Enricher adds the hub's own records to a message before it is routed,
@@ -95,13 +102,13 @@ func (s *Service) Accept(ctx context.Context, agency string, body []byte, conten
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownAgency, agency)
 	}
-	msgs, raw, err := s.prepare(ctx, a, agency, body, contentType)
+	msgs, hashes, raw, err := s.prepare(ctx, a, agency, body, contentType)
 	if err != nil {
 		return nil, err
 	}
 	var results []Result
 	for i := range msgs {
-		r, err := s.journal(ctx, &msgs[i], raw, contentType)
+		r, err := s.journal(ctx, &msgs[i], hashes[i], raw, contentType)
 		if err != nil {
 			return results, err
 		}
@@ -111,26 +118,26 @@ func (s *Service) Accept(ctx context.Context, agency string, body []byte, conten
 }
 
 // prepare decodes, validates and enriches body once it has its turn,
-// returning the messages and the body to journal.
+// returning the messages, their content hashes and the body to journal.
 func (s *Service) prepare(
 	ctx context.Context,
 	a adapters.Adapter,
 	agency string,
 	body []byte,
 	contentType string,
-) ([]canonical.Message, []byte, error) {
+) ([]canonical.Message, []string, []byte, error) {
 	release, err := s.Admission.wait(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer release()
 
 	decoded, err := a.Decode(body, contentType)
 	if err != nil {
-		return nil, nil, fmt.Errorf("decoding %s message: %w", agency, err)
+		return nil, nil, nil, fmt.Errorf("decoding %s message: %w", agency, err)
 	}
 	if len(decoded.Messages) == 0 {
-		return nil, nil, fmt.Errorf("decoding %s message: %w: the body contains no message",
+		return nil, nil, nil, fmt.Errorf("decoding %s message: %w: the body contains no message",
 			agency, adapters.ErrMalformed)
 	}
 	raw := decoded.Journal
@@ -139,18 +146,35 @@ func (s *Service) prepare(
 	}
 	received := s.now()
 	msgs := decoded.Messages
+	hashes := make([]string, len(msgs))
 	for i := range msgs {
+		if !s.NoContentCheck {
+			if hashes[i], err = contentHash(&msgs[i]); err != nil {
+				return nil, nil, nil, fmt.Errorf("hashing %s message %d: %w", agency, i+1, err)
+			}
+		}
 		stamp(&msgs[i], agency, received)
 		if err := schemas.ValidateValue("canonical/message.json", &msgs[i]); err != nil {
-			return nil, nil, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
+			return nil, nil, nil, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
 		}
 		for _, e := range s.Enrichers {
 			if err := e.Enrich(ctx, &msgs[i]); err != nil {
-				return nil, nil, fmt.Errorf("enriching %s message %d: %w", agency, i+1, err)
+				return nil, nil, nil, fmt.Errorf("enriching %s message %d: %w", agency, i+1, err)
 			}
 		}
 	}
-	return msgs, raw, nil
+	return msgs, hashes, raw, nil
+}
+
+// contentHash returns a digest of m as its adapter decoded it, before the
+// hub's own fields and enrichment.
+func contentHash(m *canonical.Message) (string, error) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:]), nil
 }
 
 // Admission caps the inbound bodies being decoded, validated and
@@ -223,12 +247,18 @@ func stamp(m *canonical.Message, agency string, received time.Time) {
 	}
 }
 
-func (s *Service) journal(ctx context.Context, m *canonical.Message, raw []byte, contentType string) (Result, error) {
+func (s *Service) journal(
+	ctx context.Context,
+	m *canonical.Message,
+	hash string,
+	raw []byte,
+	contentType string,
+) (Result, error) {
 	table := s.Routes()
 	decisions := table.Decide(m)
 	entry := journal.Entry{
 		Message: *m, Raw: raw, ContentType: contentType,
-		RoutesVersion: table.Version(),
+		RoutesVersion: table.Version(), ContentHash: hash,
 	}
 	for _, d := range decisions {
 		if d.Failed && s.Log != nil {

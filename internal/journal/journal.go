@@ -7,6 +7,7 @@ package journal
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -29,7 +30,10 @@ type Store interface {
 	//
 	// When (e.Message.Source, e.Message.SenderMessageID) is already
 	// journaled, Accept changes nothing and returns the original
-	// message's id with Duplicate set.
+	// message's id with Duplicate set. When both messages have a
+	// ContentHash and the two differ, the sender reused its id for
+	// another message: Accept changes nothing and returns a
+	// *ConflictError naming the original.
 	//
 	// Each Outgoing message is published on its own topic, whose tables
 	// the caller has created beforehand (see the bus packages'
@@ -75,6 +79,11 @@ type Entry struct {
 	Routing []RouteDecision
 	// RoutesVersion is the version of the routes that made the decision.
 	RoutesVersion string
+	// ContentHash is a digest of the message as its sender sent it,
+	// before the hub's own fields and enrichment. It distinguishes a
+	// resend from a reused sender id with other content. Empty means
+	// unknown, and such a repeat counts as a duplicate.
+	ContentHash string
 	// Deliveries are the deliveries the decision created: all pending,
 	// due at once and queued, since Outbox carries their commands.
 	Deliveries []NewDelivery
@@ -139,6 +148,32 @@ type Receipt struct {
 	// ReceivedAt is when the hub accepted the message (the original's
 	// for a duplicate).
 	ReceivedAt time.Time
+}
+
+// ErrConflict is wrapped by the error Accept returns for a sender
+// message id already used for a message with other content.
+var ErrConflict = errors.New("sender message id already used for another message")
+
+// ConflictError is Accept's error for a sender message id already used
+// for a message with other content.
+type ConflictError struct {
+	Source, SenderMessageID string
+	// MessageID is the hub's id of the message first sent with the id.
+	MessageID string
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%s sent message id %q before with other content, as hub message %s; "+
+		"give the new message an id of its own", e.Source, e.SenderMessageID, e.MessageID)
+}
+
+// Unwrap returns ErrConflict.
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// ContentDiffers reports whether two content hashes show different
+// messages. An empty hash is unknown and differs from nothing.
+func ContentDiffers(journaled, sent string) bool {
+	return journaled != "" && sent != "" && journaled != sent
 }
 
 // Status of a delivery.

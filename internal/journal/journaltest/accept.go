@@ -342,3 +342,35 @@ func testConcurrentAcceptsIsolateFailures(t *testing.T, h Harness) {
 			topicCourt, len(got), len(want), got, want)
 	}
 }
+
+func testReusedIDWithOtherContent(t *testing.T, h Harness) {
+	first := newEntry(t, h, "fir-reused", "court")
+	first.ContentHash = "sha256:aaaa"
+	accept(t, h, first)
+
+	other := newEntry(t, h, "fir-reused", "court")
+	other.ContentHash = "sha256:bbbb"
+	_, err := h.Store.Accept(context.Background(), other)
+	var conflict *journal.ConflictError
+	if !errors.As(err, &conflict) || !errors.Is(err, journal.ErrConflict) {
+		t.Fatalf("Accept of another message with a used sender id: error = %v, want a ConflictError", err)
+	}
+	if conflict.MessageID != first.Message.ID || conflict.SenderMessageID != "fir-reused" {
+		t.Errorf("conflict names message %s and sender id %s, want %s and fir-reused",
+			conflict.MessageID, conflict.SenderMessageID, first.Message.ID)
+	}
+	wantNotFound(t, h, other.Message.ID, other.Deliveries)
+
+	for _, hash := range []string{"sha256:aaaa", ""} {
+		resend := newEntry(t, h, "fir-reused", "court")
+		resend.ContentHash = hash
+		r, err := h.Store.Accept(context.Background(), resend)
+		if err != nil || !r.Duplicate || r.MessageID != first.Message.ID {
+			t.Errorf("resend with content hash %q: %+v, %v; want a duplicate of %s",
+				hash, r, err, first.Message.ID)
+		}
+	}
+	if got := outboxIDs(t, h, topicCourt); !slices.Equal(got, []string{first.Deliveries[0].ID}) {
+		t.Errorf("outbox on %s = %v, want only the first message's delivery", topicCourt, got)
+	}
+}

@@ -59,6 +59,7 @@ func Run(t *testing.T, open Open) {
 		{"DuplicateChangesNothing", testDuplicateChangesNothing},
 		{"ConcurrentDuplicates", testConcurrentDuplicates},
 		{"ConcurrentAcceptsIsolateFailures", testConcurrentAcceptsIsolateFailures},
+		{"ReusedIDWithOtherContent", testReusedIDWithOtherContent},
 		{"DeliveryIDCollisionRollsBack", testDeliveryIDCollisionRollsBack},
 		{"MissingTopicRollsBack", testMissingTopicRollsBack},
 		{"AttemptsUntilDelivered", testAttemptsUntilDelivered},

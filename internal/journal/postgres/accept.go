@@ -136,13 +136,13 @@ func queueMessage(b *pgx.Batch, row messageRow) *pgx.QueuedQuery {
 		INSERT INTO messages (
 			id, source, sender_message_id, type, case_key, correlation_id,
 			raw, content_type, canonical, occurred_at, occurred_offset,
-			received_at, routes_version, routing
-		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+			received_at, routes_version, routing, content_hash
+		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		ON CONFLICT (source, sender_message_id) DO NOTHING`,
 		m.ID, m.Source, m.SenderMessageID, string(m.Type), m.CaseKey, m.CorrelationID,
 		nonNil(row.entry.Raw), row.entry.ContentType, row.canonical,
 		row.occurredAt, row.occurredOffset,
-		row.receivedAt, row.entry.RoutesVersion, row.routing)
+		row.receivedAt, row.entry.RoutesVersion, row.routing, row.entry.ContentHash)
 }
 
 // queueDeliveries queues the inserts of row's deliveries, due and queued
@@ -163,19 +163,27 @@ func queueDeliveries(b *pgx.Batch, row messageRow) {
 // original returns the receipt for row when its source and sender id are
 // already journaled. When the journaled message is row's own, stored by a
 // transaction whose commit reported an error after it took effect, the
-// receipt is not a duplicate's.
+// receipt is not a duplicate's. When its content differs from row's, it
+// returns a *journal.ConflictError.
 func (s *Store) original(ctx context.Context, row messageRow) (journal.Receipt, error) {
 	m := row.entry.Message
-	var r journal.Receipt
+	var (
+		r    journal.Receipt
+		hash string
+	)
 	err := s.pool.QueryRow(ctx, `
-		SELECT id, received_at FROM messages
+		SELECT id, received_at, content_hash FROM messages
 		WHERE source = $1 AND sender_message_id = $2`,
-		m.Source, m.SenderMessageID).Scan(&r.MessageID, &r.ReceivedAt)
+		m.Source, m.SenderMessageID).Scan(&r.MessageID, &r.ReceivedAt, &hash)
 	if err != nil {
 		return journal.Receipt{}, fmt.Errorf("reading original of duplicate message: %w", err)
 	}
 	r.Duplicate = r.MessageID != m.ID
 	r.ReceivedAt = r.ReceivedAt.UTC()
+	if r.Duplicate && journal.ContentDiffers(hash, row.entry.ContentHash) {
+		return journal.Receipt{}, &journal.ConflictError{Source: m.Source,
+			SenderMessageID: m.SenderMessageID, MessageID: r.MessageID}
+	}
 	return r, nil
 }
 

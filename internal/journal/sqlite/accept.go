@@ -123,13 +123,14 @@ func insertMessage(ctx context.Context, tx *sql.Tx, row messageRow) (bool, error
 		INSERT INTO messages (
 			id, source, sender_message_id, type, case_key, correlation_id,
 			raw, content_type, canonical, occurred_at, occurred_offset,
-			received_at, routes_version, routing
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			received_at, routes_version, routing, content_hash
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (source, sender_message_id) DO NOTHING`,
 		m.ID, m.Source, m.SenderMessageID, string(m.Type), m.CaseKey, m.CorrelationID,
 		nonNil(row.entry.Raw), row.entry.ContentType, string(row.canonical),
 		micros(row.occurredAt), row.occurredOffset,
-		micros(row.receivedAt), row.entry.RoutesVersion, string(row.routing))
+		micros(row.receivedAt), row.entry.RoutesVersion, string(row.routing),
+		row.entry.ContentHash)
 	if err != nil {
 		return false, fmt.Errorf("inserting message: %w", err)
 	}
@@ -163,22 +164,28 @@ func insertDeliveries(ctx context.Context, tx *sql.Tx, row messageRow) error {
 // original returns the receipt for row when its source and sender id are
 // already journaled. When the journaled message is row's own, stored by a
 // transaction whose commit reported an error after it took effect, the
-// receipt is not a duplicate's.
+// receipt is not a duplicate's. When its content differs from row's, it
+// returns a *journal.ConflictError.
 func (s *Store) original(ctx context.Context, row messageRow) (journal.Receipt, error) {
 	m := row.entry.Message
 	var (
 		r        journal.Receipt
 		received int64
+		hash     string
 	)
 	err := s.db.QueryRowContext(ctx, `
-		SELECT id, received_at FROM messages
+		SELECT id, received_at, content_hash FROM messages
 		WHERE source = ? AND sender_message_id = ?`,
-		m.Source, m.SenderMessageID).Scan(&r.MessageID, &received)
+		m.Source, m.SenderMessageID).Scan(&r.MessageID, &received, &hash)
 	if err != nil {
 		return journal.Receipt{}, fmt.Errorf("reading original of duplicate message: %w", err)
 	}
 	r.Duplicate = r.MessageID != m.ID
 	r.ReceivedAt = fromMicros(received)
+	if r.Duplicate && journal.ContentDiffers(hash, row.entry.ContentHash) {
+		return journal.Receipt{}, &journal.ConflictError{Source: m.Source,
+			SenderMessageID: m.SenderMessageID, MessageID: r.MessageID}
+	}
 	return r, nil
 }
 
