@@ -19,6 +19,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -48,15 +49,9 @@ func Open(path string) (*sql.DB, error) {
 		return nil, err
 	}
 
-	// SQLite creates a missing file with the process's umask, usually
-	// readable by everyone, and gives the -wal and -shm files the main
-	// file's mode. The journal holds personal data, so the file is made
-	// private before SQLite sees it. An empty file is an empty database.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
+	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
 	}
-	_ = f.Close()
 
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -69,6 +64,30 @@ func Open(path string) (*sql.DB, error) {
 	}
 
 	return db, nil
+}
+
+// createPrivate creates path, empty and readable by its owner only, when
+// it does not exist. SQLite would create it with the process's umask,
+// usually readable by everyone, and gives the -wal and -shm files the
+// main file's mode; the journal holds personal data. An empty file is an
+// empty database.
+//
+// An existing file is left alone and never opened here: closing any
+// descriptor of a file releases every POSIX lock the process holds on
+// it, including those of SQLite connections already open, and another
+// process could then checkpoint and delete the WAL under them.
+func createPrivate(path string) error {
+	if _, err := os.Stat(path); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // dataSourceName builds the modernc.org/sqlite DSN for path. The driver

@@ -5,7 +5,11 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -217,4 +221,65 @@ func TestOpenCreatesPrivateFile(t *testing.T) {
 	if mode := info.Mode().Perm(); mode != 0o600 {
 		t.Errorf("mode = %o, want 600", mode)
 	}
+}
+
+// TestSecondOpenKeepsLocks opens a database twice in this process, as the
+// hub does for its journal and its person index. The first handle's lock
+// on the database file must survive the second Open: without it, another
+// program that reads the file, such as the sqlite3 shell, takes itself
+// for the last user when it closes and deletes the WAL, which holds this
+// process's uncheckpointed writes.
+func TestSecondOpenKeepsLocks(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads the process's locks from /proc/locks, which only Linux has")
+	}
+	path := filepath.Join(t.TempDir(), "shared.db")
+	first, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer first.Close()
+	if _, err := first.Exec("CREATE TABLE notes (body TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	if !holdsLock(t, path) {
+		t.Fatalf("no lock on %s after the first Open and a write", path)
+	}
+
+	second, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatalf("second Open: %v", err)
+	}
+	defer second.Close()
+	if !holdsLock(t, path) {
+		t.Errorf("the second Open released the first handle's lock on %s", path)
+	}
+}
+
+// holdsLock reports whether this process holds a POSIX lock on path,
+// according to /proc/locks.
+func holdsLock(t *testing.T, path string) bool {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inode := info.Sys().(*syscall.Stat_t).Ino
+	locks, err := os.ReadFile("/proc/locks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := strconv.Itoa(os.Getpid())
+	for _, line := range strings.Split(string(locks), "\n") {
+		f := strings.Fields(line)
+		// 1: POSIX  ADVISORY  READ 17114 fe:00:9978900 1073741826 1073742335
+		if len(f) < 6 || f[4] != pid {
+			continue
+		}
+		parts := strings.Split(f[5], ":")
+		if parts[len(parts)-1] == strconv.FormatUint(inode, 10) {
+			return true
+		}
+	}
+	return false
 }
