@@ -6,6 +6,15 @@
 // down, run the journal on a small connection pool, run two replicas on
 // one database and stop the hub while deliveries are in flight.
 //
+// The crash loop runs on each bus: SQLite, PostgreSQL, and Kafka with
+// the journal on PostgreSQL (TestCrashLoopKafka). Two replicas share
+// deliveries on the PostgreSQL bus and on Kafka
+// (TestTwoReplicasShareDeliveriesKafka). The Kafka tests start a kfake
+// cluster of three brokers on loopback in the test process, so it
+// outlives the killed hubs. kfake keeps some members of killed hubs in
+// their consumer groups for good, so the crash loop removes them after
+// each kill, as Kafka would after their session timeout.
+//
 // The package has tests only. They run on loopback with the mock court
 // and police station, and they build the sangam binary once per test
 // binary where a real process must be killed. The PostgreSQL tests use

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/sangam-hub/sangam/routes"
 )
 
 // TestTwoReplicasShareDeliveries runs two sangam serve processes on one
@@ -21,7 +23,33 @@ import (
 // StaleAfter (5 minutes) and is queued again. This test stays far from
 // both.
 func TestTwoReplicasShareDeliveries(t *testing.T) {
-	dsn := postgresSchema(t, nil)
+	testTwoReplicas(t, []string{"--postgres", postgresSchema(t, nil)}, nil)
+}
+
+// TestTwoReplicasShareDeliveriesKafka runs the replicas with the
+// delivery topics on one kfake cluster, so that the replicas split each
+// topic's partitions in its consumer group.
+//
+// On Kafka a rebalance is one more way to repeat a delivery without a
+// crash. A replica that loses a partition while one of its attempts is
+// in flight does not commit the command's offset. The replica that gets
+// the partition then sends the delivery again, unless the attempt was
+// journaled first. The test therefore posts only once both replicas are
+// members of every delivery topic's group.
+func TestTwoReplicasShareDeliveriesKafka(t *testing.T) {
+	kafka := startKafka(t)
+	store := []string{"--postgres", postgresSchema(t, nil), "--kafka", kafka.Brokers()}
+	testTwoReplicas(t, store, func() {
+		// Each of the two destinations has DefaultConcurrency topics, and
+		// each topic a consumer group of its own.
+		kafka.waitForMembers(2*routes.DefaultConcurrency, 2, 30*time.Second)
+	})
+}
+
+// testTwoReplicas runs the replicas with store as their serve flags that
+// choose the journal and bus. ready, when set, runs after both replicas
+// serve and before the load starts.
+func testTwoReplicas(t *testing.T, store []string, ready func()) {
 	a := newHubProcess(t, "replica-a")
 	b := newHubProcess(t, "replica-b")
 	// The court calls back replica a; its registrations reach the
@@ -29,11 +57,14 @@ func TestTwoReplicasShareDeliveries(t *testing.T) {
 	ag := startAgencies(t, a.URL(), agencyOptions{})
 	routesFile := ag.writeRoutes(t, routeLimits{timeout: 2 * time.Second})
 	for _, p := range []*hubProcess{a, b} {
-		p.args = append(p.args, "--postgres", dsn, "--routes", routesFile,
-			"--data", t.TempDir())
+		p.args = append(p.args, "--routes", routesFile, "--data", t.TempDir())
+		p.args = append(p.args, store...)
 	}
 	a.start()
 	b.start()
+	if ready != nil {
+		ready()
+	}
 
 	g := newGenerator(newChargesheets(t, "replicas"), a.URL(), b.URL())
 	giveUp, stopRetries := context.WithTimeout(context.Background(), time.Minute)
