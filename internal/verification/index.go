@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/journal/groupcommit"
 	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
 )
 
@@ -51,12 +51,8 @@ type Index struct {
 	// except in tests.
 	pageSize int
 
-	// The writer (writer.go) adds observed messages in batches.
-	queue   chan indexItem
-	stop    chan struct{}
-	exited  chan struct{} // closed when the writer returns
-	stopped sync.WaitGroup
-	closing sync.Once
+	// writer adds observed messages in shared transactions (writer.go).
+	writer *groupcommit.Committer[*canonical.Message]
 }
 
 // NewSQLiteIndex applies the index's migrations to db and returns an
@@ -109,8 +105,8 @@ func newIndex(ctx context.Context, x *Index, cfg IndexConfig) (*Index, error) {
 	return x, nil
 }
 
-// Close adds the messages still queued by Observe, then releases the
-// index's handle on a PostgreSQL pool. It leaves a SQLite handle, which
+// Close lets the writes in progress finish, then releases the index's
+// handle on a PostgreSQL pool. It leaves a SQLite handle, which
 // the caller owns, open.
 func (x *Index) Close() error {
 	x.stopWriter()

@@ -52,9 +52,6 @@ func (x *Index) Match(ctx context.Context, r *canonical.VerificationRequest) (
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	if err := x.flush(ctx); err != nil {
-		return nil, fmt.Errorf("waiting for the index writer: %w", err)
-	}
 	args := []any{RoleComplainant}
 	marks := make([]string, len(keys))
 	for i, k := range keys {

@@ -52,9 +52,6 @@ type overdueRequest struct {
 // overdue returns at most limit open requests due before today
 // (YYYY-MM-DD), earliest due first.
 func (x *Index) overdue(ctx context.Context, today string, limit int) ([]overdueRequest, error) {
-	if err := x.flush(ctx); err != nil {
-		return nil, fmt.Errorf("listing overdue requests: waiting for the index writer: %w", err)
-	}
 	rows, err := x.db.QueryContext(ctx, `SELECT message_id, file_number, due_on
 		FROM verification_requests WHERE state = $1 AND due_on < $2
 		ORDER BY due_on, message_id LIMIT $3`, stateOpen, today, limit)
@@ -79,9 +76,6 @@ func (x *Index) overdue(ctx context.Context, today string, limit int) ([]overdue
 // setState moves an open request to state, with the escalation's id when
 // state is escalated. A request no longer open keeps its state.
 func (x *Index) setState(ctx context.Context, messageID, state, escalationID string) error {
-	if err := x.flush(ctx); err != nil {
-		return fmt.Errorf("marking request %s %s: waiting for the index writer: %w", messageID, state, err)
-	}
 	err := x.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE verification_requests
 			SET state = $1, escalation_id = $2, updated_at = $3

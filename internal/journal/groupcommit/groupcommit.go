@@ -1,5 +1,5 @@
-// Package groupcommit lets a journal store commit concurrent Accept calls
-// in shared transactions. A Committer hands each submitted row to one of
+// Package groupcommit lets a store commit concurrent writes, such as the
+// journal's Accept calls, in shared transactions. A Committer hands each submitted row to one of
 // a few goroutines. Each takes every row waiting at that moment, up to a
 // maximum, and writes them in one transaction. Under load, many messages
 // thus share one commit with its disk flush and round trips. A lone
