@@ -3,6 +3,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -217,9 +218,16 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		return
 	}
 	if errors.Is(err, ingest.ErrBusy) {
+		s.Log.Warn("inbound message rejected because the hub is busy", "agency", agency,
+			"error", err)
 		w.Header().Set("Retry-After", "1")
-		problem.Write(w, problem.New(problem.Unavailable,
+		problem.Write(w, problem.New(problem.Busy,
 			"the hub is busy and the message was not stored; send it again in a second"))
+		return
+	}
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		s.Log.Info("sender closed the connection before its message was stored",
+			"agency", agency)
 		return
 	}
 	if ingest.IsInvalid(err) {

@@ -372,7 +372,7 @@ func TestInboundBusy(t *testing.T) {
 	<-hold.entered
 
 	r := f.post(t, "/api/v1/inbound/police", firBody(t, "EKM0412-FIR-31", nil))
-	p := wantProblem(t, r, problem.Unavailable)
+	p := wantProblem(t, r, problem.Busy)
 	if !p.Retryable {
 		t.Errorf("retryable = false, want true")
 	}

@@ -29,6 +29,7 @@ var (
 	TooLarge      = Kind{"too-large", "Message is too large", http.StatusRequestEntityTooLarge, false}
 	Unavailable   = Kind{"unavailable", "Hub cannot store the message now",
 		http.StatusServiceUnavailable, true}
+	Busy            = Kind{"busy", "Hub is busy", http.StatusServiceUnavailable, true}
 	BadRequest      = Kind{"bad-request", "Request is invalid", http.StatusBadRequest, false}
 	Unauthenticated = Kind{"unauthenticated", "Authentication required",
 		http.StatusUnauthorized, false}

@@ -23,6 +23,7 @@ func TestNew(t *testing.T) {
 		{NotFound, "urn:sangam:problem:not-found", http.StatusNotFound, false},
 		{TooLarge, "urn:sangam:problem:too-large", http.StatusRequestEntityTooLarge, false},
 		{Unavailable, "urn:sangam:problem:unavailable", http.StatusServiceUnavailable, true},
+		{Busy, "urn:sangam:problem:busy", http.StatusServiceUnavailable, true},
 		{BadRequest, "urn:sangam:problem:bad-request", http.StatusBadRequest, false},
 	}
 	for _, tc := range tests {
