@@ -14,7 +14,8 @@
 //	sangam bench  [flags]                  measure a hub under load on loopback
 //
 // FILE may be "-" for standard input. Exit status: 0 success, 1 invalid
-// input, 2 usage or setup error.
+// input, 2 usage or setup error, 3 the hub did not store the message now
+// (send it again later).
 package main
 
 import (
@@ -26,13 +27,18 @@ import (
 
 // Exit statuses.
 const (
-	exitOK      = 0
-	exitInvalid = 1
-	exitSetup   = 2
+	exitOK        = 0
+	exitInvalid   = 1
+	exitSetup     = 2
+	exitNotStored = 3
 )
 
 // errInvalid marks a failure caused by the input rather than the setup.
 var errInvalid = errors.New("invalid input")
+
+// errNotStored marks a message the hub did not store for now, such as
+// when it is busy: sending it again later may succeed.
+var errNotStored = errors.New("not stored")
 
 type command struct {
 	name    string
@@ -75,6 +81,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case errors.Is(err, errInvalid):
 			fmt.Fprintf(stderr, "sangam %s: %v\n", c.name, err)
 			return exitInvalid
+		case errors.Is(err, errNotStored):
+			fmt.Fprintf(stderr, "sangam %s: %v\n", c.name, err)
+			return exitNotStored
 		case errors.Is(err, errHelp):
 			return exitOK
 		case errors.Is(err, errFlags):
@@ -96,7 +105,8 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'sangam COMMAND -h' for a command's flags.")
-	fmt.Fprintln(w, "Exit status: 0 success, 1 invalid input, 2 usage or setup error.")
+	fmt.Fprintln(w, "Exit status: 0 success, 1 invalid input, 2 usage or setup error,")
+	fmt.Fprintln(w, "3 not stored by the hub for now (send again later).")
 }
 
 // readInput reads the named file, or standard input for "-".

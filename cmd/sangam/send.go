@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,8 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	contentType := fs.String("content-type", "",
 		"media type of FILE (default: application/xml for .xml files, else application/json)")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for the hub's answer")
+	retries := fs.Int("retries", 3,
+		"how many times to send again when the hub answers 503, after its Retry-After")
 	token := tokenFlag(fs)
 	file, err := parseFlags(fs, args, stderr)
 	if err != nil {
@@ -40,24 +43,54 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 			ct = "application/xml"
 		}
 	}
+	if *retries < 0 {
+		return fmt.Errorf("--retries: %d is negative", *retries)
+	}
 	url := strings.TrimRight(*hub, "/") + "/api/v1/inbound/" + *agency
 	client := &http.Client{Timeout: *timeout}
+	for try := 0; ; try++ {
+		status, answer, wait, err := post(client, url, ct, *token, body)
+		if err != nil {
+			return err
+		}
+		if status != http.StatusServiceUnavailable || try == *retries {
+			return reportSend(status, answer, stdout, stderr)
+		}
+		// The hub stored nothing, and a message it did store before
+		// comes back as a duplicate, so sending again is safe.
+		fmt.Fprintf(stderr, "hub answered 503; sending again in %s\n", wait)
+		time.Sleep(wait)
+	}
+}
+
+// maxRetryAfter caps the wait that a Retry-After header asks for.
+const maxRetryAfter = 30 * time.Second
+
+// post sends body to url and returns the status, the body of the answer
+// and the wait its Retry-After header asks for (1 s when it has none).
+func post(client *http.Client, url, contentType, token string, body []byte) (
+	int, []byte, time.Duration, error,
+) {
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return 0, nil, 0, err
 	}
-	req.Header.Set("Content-Type", ct)
-	authorize(req, *token)
+	req.Header.Set("Content-Type", contentType)
+	authorize(req, token)
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("posting to %s: %w", url, err)
+		return 0, nil, 0, fmt.Errorf("posting to %s: %w", url, err)
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
-		return fmt.Errorf("reading the hub's response: %w", err)
+		return 0, nil, 0, fmt.Errorf("reading the hub's response: %w", err)
 	}
-	return reportSend(resp.StatusCode, answer, stdout, stderr)
+	wait := time.Second
+	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
+		wait = min(time.Duration(s)*time.Second, maxRetryAfter)
+	}
+	return resp.StatusCode, answer, wait, nil
 }
 
 func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
@@ -78,6 +111,9 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 	}
 	if status >= 400 && status < 500 && !p.Retryable {
 		return fmt.Errorf("%w: hub responded with HTTP %d (%s)", errInvalid, status, p.Type)
+	}
+	if status == http.StatusServiceUnavailable {
+		return fmt.Errorf("%w: hub responded with HTTP %d (%s)", errNotStored, status, p.Type)
 	}
 	return fmt.Errorf("hub responded with HTTP %d (%s)", status, p.Type)
 }

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// busyHub answers 503 busy to the first busy posts and 202 after.
+type busyHub struct {
+	busy  int
+	posts int
+}
+
+func (h *busyHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.posts++
+	if h.posts <= h.busy {
+		w.Header().Set("Retry-After", "0")
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"type":"urn:sangam:problem:busy","title":"Hub is busy",` +
+			`"status":503,"detail":"send it again in a second","retryable":true}`))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusAccepted)
+	_, _ = w.Write([]byte(`{"message_id":"m-1"}`))
+}
+
+func sendTo(t *testing.T, url string, extra ...string) (int, string) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "fir.json")
+	if err := os.WriteFile(file, []byte(`{"message_id":"x"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	args := append([]string{"send", "--agency", "police", "--hub", url}, extra...)
+	code := run(append(args, file), &stdout, &stderr)
+	return code, stdout.String() + stderr.String()
+}
+
+func TestSendRetriesWhileHubBusy(t *testing.T) {
+	hub := &busyHub{busy: 2}
+	srv := httptest.NewServer(hub)
+	defer srv.Close()
+
+	if code, out := sendTo(t, srv.URL); code != exitOK {
+		t.Fatalf("exit code %d, want %d: %s", code, exitOK, out)
+	}
+	if hub.posts != 3 {
+		t.Errorf("the hub got %d posts, want 3: two busy answers and the accepted one", hub.posts)
+	}
+}
+
+func TestSendGivesUpWithNotStored(t *testing.T) {
+	hub := &busyHub{busy: 100}
+	srv := httptest.NewServer(hub)
+	defer srv.Close()
+
+	if code, out := sendTo(t, srv.URL, "--retries", "2"); code != exitNotStored {
+		t.Fatalf("exit code %d, want %d: %s", code, exitNotStored, out)
+	}
+	if hub.posts != 3 {
+		t.Errorf("the hub got %d posts, want 3: the first and two retries", hub.posts)
+	}
+}
