@@ -129,8 +129,8 @@ func (c Config) Validate() error {
 			c.Store, StoreSQLite, StorePostgres)
 	}
 	if c.Concurrency < 0 || c.Concurrency > routes.MaxConcurrency {
-		return fmt.Errorf("bench config: concurrency: %d is outside 1 to %d",
-			c.Concurrency, routes.MaxConcurrency)
+		return fmt.Errorf("bench config: concurrency: invalid value %d: want 1 to %d, or 0 for %d",
+			c.Concurrency, routes.MaxConcurrency, routes.DefaultConcurrency)
 	}
 	for _, r := range c.Rates {
 		if r <= 0 {

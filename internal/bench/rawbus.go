@@ -17,8 +17,8 @@ import (
 	"github.com/sangam-hub/sangam/internal/bus/pgbus"
 	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
 	"github.com/sangam-hub/sangam/internal/hub"
+	jpostgres "github.com/sangam-hub/sangam/internal/journal/postgres"
 	"github.com/sangam-hub/sangam/internal/sqlite"
-	"github.com/sangam-hub/sangam/routes"
 )
 
 // rawTopics returns the topics of the raw bus step: one per subscriber,
@@ -40,13 +40,13 @@ type rawPubSub struct {
 
 // runRawBus publishes documents on the bus alone for cfg.Duration, one
 // message per transaction from cfg.Senders publishers, spread over as
-// many topics as the hub gives a destination by default. Then it
+// many topics as the hub gives the receiver (cfg.Concurrency). Then it
 // consumes them with one subscriber per topic, as the hub does.
 func runRawBus(ctx context.Context, cfg Config, e *env, gen *generator) (RawBus, error) {
 	cfg.Log.Info("raw bus step", "store", cfg.Store, "duration", cfg.Duration)
 	payload := gen.render(gen.valid[0], 0)
 	out := RawBus{PayloadBytes: len(payload), Publishers: cfg.Senders,
-		Subscribers: routes.DefaultConcurrency}
+		Subscribers: cfg.Concurrency}
 	topics := rawTopics(out.Subscribers)
 	ps, err := openRawBus(ctx, e, topics)
 	if err != nil {
@@ -220,15 +220,20 @@ func removeDatabase(path string) {
 }
 
 // openRawPostgres opens the pools as the hub does: the publisher on a
-// pool of pgxpool's default size, as the journal's, and the subscribers
-// on one of their own.
+// pool of the journal's default size, and the subscribers on one of
+// their own.
 func openRawPostgres(
 	ctx context.Context,
 	dsn string,
 	topics []string,
 	subCfg bus.SubscriberConfig,
 ) (rawPubSub, error) {
-	pubPool, err := pgxpool.New(ctx, dsn)
+	pubCfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return rawPubSub{}, err
+	}
+	pubCfg.MaxConns = jpostgres.DefaultMaxConns
+	pubPool, err := pgxpool.NewWithConfig(ctx, pubCfg)
 	if err != nil {
 		return rawPubSub{}, err
 	}
@@ -237,7 +242,7 @@ func openRawPostgres(
 		pubPool.Close()
 		return rawPubSub{}, err
 	}
-	poolCfg.MaxConns = int32(routes.DefaultConcurrency + 2)
+	poolCfg.MaxConns = int32(len(topics) + 2)
 	subPool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		pubPool.Close()

@@ -40,6 +40,7 @@ type Machine struct {
 type Settings struct {
 	DurationSeconds   float64 `json:"duration_s"`
 	Senders           int     `json:"senders"`
+	Concurrency       int     `json:"concurrency"`
 	MaxInFlight       int     `json:"max_in_flight"`
 	SteadyRate        int     `json:"steady_rate"`
 	MeanDocumentBytes int     `json:"mean_document_bytes"`
@@ -153,8 +154,10 @@ func (r *Report) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "PostgreSQL %s, synchronous_commit=%s\n", r.Machine.PostgresVersion,
 			r.Machine.SynchronousMode)
 	}
-	fmt.Fprintf(w, "documents: mean %d bytes; 1 in %d invalid, 1 in %d duplicate\n\n",
-		r.Settings.MeanDocumentBytes, r.Settings.InvalidEvery, r.Settings.DuplicateEvery)
+	fmt.Fprintf(w, "documents: mean %d bytes; 1 in %d invalid, 1 in %d duplicate; "+
+		"receiver concurrency %d\n\n",
+		r.Settings.MeanDocumentBytes, r.Settings.InvalidEvery, r.Settings.DuplicateEvery,
+		r.Settings.Concurrency)
 
 	rb := r.RawBus
 	fmt.Fprintf(w, "raw bus: %d messages of %d bytes: publish %.0f/s (%d publishers), "+

@@ -148,6 +148,7 @@ func settings(cfg Config, gen *generator) Settings {
 	}
 	return Settings{
 		DurationSeconds: cfg.Duration.Seconds(), Senders: cfg.Senders,
+		Concurrency: cfg.Concurrency,
 		MaxInFlight: cfg.MaxInFlight, SteadyRate: cfg.SteadyRate,
 		MeanDocumentBytes: total / len(gen.valid),
 		InvalidEvery:      cfg.InvalidEvery, DuplicateEvery: cfg.DuplicateEvery,
