@@ -97,28 +97,29 @@ type Outgoing struct {
 	Message *message.Message
 }
 
-// TopicMessages are the messages of an outbox bound for one topic.
-type TopicMessages struct {
-	Topic    string
-	Messages []*message.Message
-}
-
-// ByTopic groups outbox by topic, in the order each topic first appears,
-// keeping the messages of a topic in their order in outbox, so that a
-// store can publish each topic's messages in one insert.
-func ByTopic(outbox []Outgoing) []TopicMessages {
-	var out []TopicMessages
-	index := map[string]int{}
+// Publish publishes outbox through pub, with one Publish call per topic
+// holding that topic's messages in their order in outbox, so that a SQL
+// publisher inserts them in one statement. Each message is published as
+// a copy that carries ctx, because publishers run their inserts under
+// the message's context; outbox stays unchanged.
+func Publish(ctx context.Context, pub message.Publisher, outbox []Outgoing) error {
+	var topics []string
+	byTopic := map[string][]*message.Message{}
 	for _, o := range outbox {
-		i, ok := index[o.Topic]
-		if !ok {
-			i = len(out)
-			index[o.Topic] = i
-			out = append(out, TopicMessages{Topic: o.Topic})
+		if _, ok := byTopic[o.Topic]; !ok {
+			topics = append(topics, o.Topic)
 		}
-		out[i].Messages = append(out[i].Messages, o.Message)
+		c := o.Message.Copy()
+		c.SetContext(ctx)
+		byTopic[o.Topic] = append(byTopic[o.Topic], c)
 	}
-	return out
+	for _, topic := range topics {
+		if err := pub.Publish(topic, byTopic[topic]...); err != nil {
+			return fmt.Errorf("publishing %d outbox messages on topic %s: %w",
+				len(byTopic[topic]), topic, err)
+		}
+	}
+	return nil
 }
 
 // RouteDecision is one route's verdict on a message.

@@ -87,18 +87,36 @@ type DeadLetter struct {
 	Replays []string `json:"replays,omitempty"`
 }
 
-// AttachLetterAttempts appends each attempt to its dead letter's
-// Attempts, in the order of attempts.
-func AttachLetterAttempts(letters []DeadLetter, attempts []Attempt) {
-	index := make(map[string]int, len(letters))
-	for i, l := range letters {
-		index[l.ID] = i
+// AttachAttempts appends each attempt to the Attempts of the delivery
+// in ds with its DeliveryID, in the order of attempts.
+func AttachAttempts(ds []*Delivery, attempts []Attempt) {
+	index := make(map[string]*Delivery, len(ds))
+	for _, d := range ds {
+		index[d.ID] = d
 	}
 	for _, a := range attempts {
-		if i, ok := index[a.DeliveryID]; ok {
-			letters[i].Attempts = append(letters[i].Attempts, a)
+		if d, ok := index[a.DeliveryID]; ok {
+			d.Attempts = append(d.Attempts, a)
 		}
 	}
+}
+
+// AttachLetterAttempts is AttachAttempts for dead letters.
+func AttachLetterAttempts(letters []DeadLetter, attempts []Attempt) {
+	ds := make([]*Delivery, len(letters))
+	for i := range letters {
+		ds[i] = &letters[i].Delivery
+	}
+	AttachAttempts(ds, attempts)
+}
+
+// Deliveries returns pointers to the elements of ds, for AttachAttempts.
+func Deliveries(ds []Delivery) []*Delivery {
+	out := make([]*Delivery, len(ds))
+	for i := range ds {
+		out[i] = &ds[i]
+	}
+	return out
 }
 
 // ReplayRequest is the input of Replay: one new delivery.

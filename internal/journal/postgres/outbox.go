@@ -36,23 +36,5 @@ func publishOutbox(
 		pub = wrap(pub)
 	}
 
-	for _, t := range journal.ByTopic(outbox) {
-		msgs := make([]*message.Message, len(t.Messages))
-		for i, m := range t.Messages {
-			msgs[i] = withContext(ctx, m)
-		}
-		if err := pub.Publish(t.Topic, msgs...); err != nil {
-			return fmt.Errorf("publishing %d outbox messages on topic %s: %w", len(msgs), t.Topic, err)
-		}
-	}
-	return nil
-}
-
-// withContext returns a copy of msg that carries ctx, because the
-// publisher runs its insert under the message's context. The caller's
-// message stays unchanged.
-func withContext(ctx context.Context, msg *message.Message) *message.Message {
-	c := msg.Copy()
-	c.SetContext(ctx)
-	return c
+	return journal.Publish(ctx, pub, outbox)
 }

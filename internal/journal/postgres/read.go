@@ -52,7 +52,7 @@ func readJourney(ctx context.Context, tx pgx.Tx, messageID string) (journal.Jour
 		return journal.Journey{}, fmt.Errorf("reading attempts: %w", err)
 	}
 
-	attachAttempts(j.Deliveries, attempts)
+	journal.AttachAttempts(journal.Deliveries(j.Deliveries), attempts)
 	j.Status = journal.Summarize(j.Deliveries)
 	return j, nil
 }
@@ -208,17 +208,4 @@ func utcOrZero(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
-}
-
-// attachAttempts appends each attempt to its delivery's Attempts.
-func attachAttempts(ds []journal.Delivery, attempts []journal.Attempt) {
-	index := make(map[string]int, len(ds))
-	for i, d := range ds {
-		index[d.ID] = i
-	}
-	for _, a := range attempts {
-		if i, ok := index[a.DeliveryID]; ok {
-			ds[i].Attempts = append(ds[i].Attempts, a)
-		}
-	}
 }

@@ -44,7 +44,7 @@ func readJourney(ctx context.Context, tx *sql.Tx, messageID string) (journal.Jou
 		return journal.Journey{}, err
 	}
 
-	attachAttempts(j.Deliveries, attempts)
+	journal.AttachAttempts(journal.Deliveries(j.Deliveries), attempts)
 	j.Status = journal.Summarize(j.Deliveries)
 	return j, nil
 }

@@ -102,16 +102,3 @@ func queryAttempts(ctx context.Context, tx *sql.Tx, query string, args ...any) (
 	}
 	return attempts, nil
 }
-
-// attachAttempts appends each attempt to its delivery's Attempts.
-func attachAttempts(ds []journal.Delivery, attempts []journal.Attempt) {
-	index := make(map[string]int, len(ds))
-	for i, d := range ds {
-		index[d.ID] = i
-	}
-	for _, a := range attempts {
-		if i, ok := index[a.DeliveryID]; ok {
-			ds[i].Attempts = append(ds[i].Attempts, a)
-		}
-	}
-}
