@@ -41,11 +41,19 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 }
 
 // deadLetterFilter reads a filter from the query string: destination,
-// route, reason, from and to (RFC 3339) and limit.
+// route, reason, from and to (RFC 3339), replayed=false and limit.
 func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
 	v := r.URL.Query()
 	f := journal.DeadLetterFilter{
 		Destination: v.Get("destination"), Route: v.Get("route"), Reason: v.Get("reason"),
+	}
+	switch replayed := v.Get("replayed"); replayed {
+	case "":
+	case "false":
+		f.Unreplayed = true
+	default:
+		return f, fmt.Errorf("replayed: invalid value %q: want false, to list only "+
+			"dead letters not replayed yet", replayed)
 	}
 	for _, t := range []struct {
 		name string
@@ -153,8 +161,10 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 		return
 	}
+	// Without force, dead letters replayed before would only list their
+	// earlier replays, and could fill the limit before the others.
 	f := journal.DeadLetterFilter{Destination: req.Destination, Route: req.Route,
-		Reason: req.Reason, From: req.From, To: req.To, Limit: req.Limit}
+		Reason: req.Reason, From: req.From, To: req.To, Limit: req.Limit, Unreplayed: !req.Force}
 	found, err := s.Store.DeadLetters(r.Context(), f)
 	if err != nil {
 		s.Log.Error("listing dead letters failed", "error", err)

@@ -328,6 +328,8 @@ func sampleReplays(t *testing.T, c *conformance, h *sampleHub, deliveries map[st
 		http.StatusBadRequest)
 	c.do(t, h.url, post(http.MethodPost, many, operatorToken, []byte(`{"all": true, "limit": 5}`)),
 		http.StatusOK)
+	huge := []byte(`{"reason": "` + strings.Repeat("x", 3<<20) + `"}`)
+	c.do(t, h.url, post(http.MethodPost, many, operatorToken, huge), http.StatusRequestEntityTooLarge)
 }
 
 // sampleRoutesVersions reads, changes and restores the routes.

@@ -71,6 +71,8 @@ type DeadLetterFilter struct {
 	From, To time.Time
 	// Limit caps the results: DefaultLimit when zero, at most MaxLimit.
 	Limit int
+	// Unreplayed leaves out dead deliveries that were replayed before.
+	Unreplayed bool
 }
 
 // EffectiveLimit returns f.Limit bounded as Query.EffectiveLimit does.

@@ -190,6 +190,13 @@ func testReplay(t *testing.T, h Harness) {
 	if j.Status != "in_progress" {
 		t.Errorf("journey status with a pending replay = %q, want in_progress", j.Status)
 	}
+	if got := letterIDs(deadLetters(t, h, journal.DeadLetterFilter{})); !slices.Equal(got, []string{dead}) {
+		t.Errorf("dead letters after the replay = %v, want [%s] still listed", got, dead)
+	}
+	unreplayed := journal.DeadLetterFilter{Unreplayed: true}
+	if got := letterIDs(deadLetters(t, h, unreplayed)); len(got) != 0 {
+		t.Errorf("dead letters not yet replayed = %v, want none", got)
+	}
 
 	again := replayRequest(dead)
 	second := replay(t, h, again)

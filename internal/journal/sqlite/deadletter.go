@@ -29,9 +29,11 @@ func (s *Store) DeadLetters(
 			AND (?3 = '' OR instr(d.reason, ?3) > 0)
 			AND (?4 IS NULL OR d.updated_at >= ?4)
 			AND (?5 IS NULL OR d.updated_at < ?5)
+			AND (NOT ?7 OR NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of = d.id))
 		ORDER BY d.updated_at DESC, d.seq DESC
 		LIMIT ?6`,
-		f.Destination, f.Route, f.Reason, nullMicros(f.From), nullMicros(f.To), f.EffectiveLimit())
+		f.Destination, f.Route, f.Reason, nullMicros(f.From), nullMicros(f.To), f.EffectiveLimit(),
+		f.Unreplayed)
 	if err != nil {
 		return nil, fmt.Errorf("reading dead letters: %w", err)
 	}
