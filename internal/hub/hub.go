@@ -18,6 +18,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/jurisdiction"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	"github.com/sangam-hub/sangam/routes"
@@ -89,6 +90,12 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	}
 	if h.backend, err = openBackend(ctx, cfg, subscribers); err != nil {
 		return nil, err
+	}
+	if checker, ok := h.backend.store.(journal.KeyChecker); ok {
+		if err := checker.CheckKey(ctx, keyFingerprint(cfg.AadhaarKey)); err != nil {
+			h.backend.close()
+			return nil, err
+		}
 	}
 	if err := h.seedRoutes(ctx, doc); err != nil {
 		h.backend.close()

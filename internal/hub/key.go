@@ -1,7 +1,9 @@
 package hub
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -49,4 +51,12 @@ func loadOrCreateKey(dir string) ([]byte, error) {
 		return nil, fmt.Errorf("writing Aadhaar key: %w", err)
 	}
 	return key, f.Sync()
+}
+
+// keyFingerprint identifies key without revealing it: the start of an
+// HMAC of a fixed text under the key.
+func keyFingerprint(key []byte) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("sangam Aadhaar key fingerprint"))
+	return hex.EncodeToString(mac.Sum(nil)[:8])
 }

@@ -2,10 +2,13 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sangam-hub/sangam/internal/journal"
 )
 
 func TestKeyCreatedOnceAndKept(t *testing.T) {
@@ -44,5 +47,43 @@ func TestMissingKeyBesideJournalStopsHub(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "aadhaar.key is missing") {
 		t.Errorf("error %q does not name the missing key", err)
+	}
+}
+
+func TestOtherKeyOnSameJournalStopsHub(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{DataDir: dir, Listen: "127.0.0.1:0", Log: quietLog(),
+		AadhaarKey: []byte(strings.Repeat("a", 32))}
+	h, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("Open with the first key: %v", err)
+	}
+	stop(t, h)
+
+	cfg.AadhaarKey = []byte(strings.Repeat("b", 32))
+	_, err = Open(context.Background(), cfg)
+	if !errors.Is(err, journal.ErrKeyMismatch) {
+		t.Fatalf("Open with another key: error = %v, want ErrKeyMismatch", err)
+	}
+	if !strings.Contains(err.Error(), "SANGAM_AADHAAR_KEY") {
+		t.Errorf("error %q does not say how to give the key", err)
+	}
+
+	cfg.AadhaarKey = []byte(strings.Repeat("a", 32))
+	h, err = Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("Open with the first key again: %v", err)
+	}
+	stop(t, h)
+}
+
+// stop runs h with a context that has already ended, which shuts it down
+// and closes its journal.
+func stop(t *testing.T, h *Hub) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := h.Run(ctx); err != nil {
+		t.Fatalf("stopping the hub: %v", err)
 	}
 }

@@ -4,6 +4,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -167,14 +168,38 @@ func (s *Service) prepare(
 }
 
 // contentHash returns a digest of m as its adapter decoded it, before the
-// hub's own fields and enrichment.
+// hub's own fields and enrichment. Identifier tokens are left out: they
+// depend on the hub's key, not on what the sender sent.
 func contentHash(m *canonical.Message) (string, error) {
 	b, err := json.Marshal(m)
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(b)
+	sum := sha256.Sum256(withoutTokens(b))
 	return "sha256:" + hex.EncodeToString(sum[:]), nil
+}
+
+// tokenKey starts a token member in canonical JSON. Quotes inside JSON
+// strings are escaped, so the sequence occurs only as a member name.
+var tokenKey = []byte(`"token":"`)
+
+// withoutTokens returns the JSON text b without the values of its token
+// members.
+func withoutTokens(b []byte) []byte {
+	var out []byte
+	for {
+		i := bytes.Index(b, tokenKey)
+		if i < 0 {
+			return append(out, b...)
+		}
+		out = append(out, b[:i+len(tokenKey)]...)
+		b = b[i+len(tokenKey):]
+		end := bytes.IndexByte(b, '"')
+		if end < 0 {
+			return append(out, b...)
+		}
+		b = b[end:]
+	}
 }
 
 // Admission caps the inbound bodies being decoded, validated and

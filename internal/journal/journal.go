@@ -325,3 +325,30 @@ func Summarize(ds []Delivery) string {
 	}
 	return SummarizeCounts(len(ds), pending, dead)
 }
+
+// ErrKeyMismatch is wrapped by CheckKey's error when the journal was
+// written with another key.
+var ErrKeyMismatch = errors.New("key differs from the journal's")
+
+// CheckKey is implemented by both stores. It records fingerprint as the
+// fingerprint of the key that makes the journal's Aadhaar tokens, the
+// first time, and afterwards returns an error wrapping ErrKeyMismatch
+// unless fingerprint is the recorded one. Tokens made with two keys never
+// match, so every replica and every restart must use one key.
+type KeyChecker interface {
+	CheckKey(ctx context.Context, fingerprint string) error
+}
+
+// KeySetting names the journal setting that holds the key's fingerprint.
+const KeySetting = "aadhaar_key_fingerprint"
+
+// CompareKey returns an error wrapping ErrKeyMismatch unless the
+// fingerprint in use is the recorded one.
+func CompareKey(recorded, inUse string) error {
+	if recorded == inUse {
+		return nil
+	}
+	return fmt.Errorf("%w: the Aadhaar key in use has fingerprint %s, but the journal's "+
+		"tokens were made with the key of fingerprint %s; give every replica and every "+
+		"restart that key (SANGAM_AADHAAR_KEY or DATA/aadhaar.key)", ErrKeyMismatch, inUse, recorded)
+}

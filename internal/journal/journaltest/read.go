@@ -55,3 +55,21 @@ func testNotFound(t *testing.T, h Harness) {
 		t.Errorf("Delivery of an unknown id: error = %v, want ErrNotFound", err)
 	}
 }
+
+func testCheckKey(t *testing.T, h Harness) {
+	checker, ok := h.Store.(journal.KeyChecker)
+	if !ok {
+		t.Fatalf("%T does not implement journal.KeyChecker", h.Store)
+	}
+	ctx := context.Background()
+	if err := checker.CheckKey(ctx, "fp-first"); err != nil {
+		t.Fatalf("first CheckKey: %v", err)
+	}
+	if err := checker.CheckKey(ctx, "fp-first"); err != nil {
+		t.Errorf("CheckKey with the same fingerprint: %v", err)
+	}
+	err := checker.CheckKey(ctx, "fp-other")
+	if !errors.Is(err, journal.ErrKeyMismatch) {
+		t.Errorf("CheckKey with another fingerprint: error = %v, want ErrKeyMismatch", err)
+	}
+}

@@ -70,6 +70,7 @@ func Run(t *testing.T, open Open) {
 		{"AttemptInvalid", testAttemptInvalid},
 		{"DeliveryKeepsOffsets", testDeliveryKeepsOffsets},
 		{"NotFound", testNotFound},
+		{"CheckKey", testCheckKey},
 		{"FindFilters", testFindFilters},
 		{"FindSummary", testFindSummary},
 		{"FindNothing", testFindNothing},
