@@ -28,6 +28,11 @@ var errFlags = errors.New("invalid flags")
 // argument.
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (string, error) {
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: sangam %s [flags] FILE\nFILE may be - for standard input.\n",
+			fs.Name())
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return "", errHelp

@@ -23,7 +23,7 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 		"media type of FILE (default: application/xml for .xml files, else application/json)")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for the hub's answer")
 	retries := fs.Int("retries", 3,
-		"how many times to send again when the hub answers 503, after its Retry-After")
+		"how many times to send again when the hub answers 503 or 429, after its Retry-After (at most 30s)")
 	token := tokenFlag(fs)
 	file, err := parseFlags(fs, args, stderr)
 	if err != nil {
@@ -51,14 +51,17 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	for try := 0; ; try++ {
 		status, answer, wait, err := post(client, url, ct, *token, body)
 		if err != nil {
-			return err
+			// The hub may or may not have stored the message; sending
+			// it again later is safe, because the hub deduplicates.
+			return fmt.Errorf("%w: %w", errNotStored, err)
 		}
-		if status != http.StatusServiceUnavailable || try == *retries {
+		again := status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests
+		if !again || try == *retries {
 			return reportSend(status, answer, stdout, stderr)
 		}
 		// The hub stored nothing, and a message it did store before
 		// comes back as a duplicate, so sending again is safe.
-		fmt.Fprintf(stderr, "hub answered 503; sending again in %s\n", wait)
+		fmt.Fprintf(stderr, "hub answered %d; sending again in %s\n", status, wait)
 		time.Sleep(wait)
 	}
 }
@@ -100,7 +103,11 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 	}
 	var p problem.Problem
 	if json.Unmarshal(answer, &p) != nil || p.Title == "" {
-		return fmt.Errorf("hub responded with HTTP %d: %s", status, bytes.TrimSpace(answer))
+		err := fmt.Errorf("hub responded with HTTP %d: %s", status, bytes.TrimSpace(answer))
+		if status >= 500 || status == http.StatusTooManyRequests {
+			return fmt.Errorf("%w: %w", errNotStored, err)
+		}
+		return err
 	}
 	fmt.Fprintf(stderr, "%s: %s\n", p.Title, p.Detail)
 	for _, v := range p.Errors {
@@ -109,10 +116,13 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 	if strings.HasSuffix(p.Type, ":unknown-agency") {
 		return fmt.Errorf("hub responded with HTTP %d (%s)", status, p.Type)
 	}
-	if status >= 400 && status < 500 && !p.Retryable {
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return fmt.Errorf("hub responded with HTTP %d (%s): check --token and --agency",
+			status, p.Type)
+	case status >= 400 && status < 500 && !p.Retryable:
 		return fmt.Errorf("%w: hub responded with HTTP %d (%s)", errInvalid, status, p.Type)
-	}
-	if status == http.StatusServiceUnavailable {
+	case status >= 500 || p.Retryable:
 		return fmt.Errorf("%w: hub responded with HTTP %d (%s)", errNotStored, status, p.Type)
 	}
 	return fmt.Errorf("hub responded with HTTP %d (%s)", status, p.Type)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -66,4 +67,43 @@ func TestSendGivesUpWithNotStored(t *testing.T) {
 	if hub.posts != 3 {
 		t.Errorf("the hub got %d posts, want 3: the first and two retries", hub.posts)
 	}
+}
+
+func TestSendExitStatusByAnswer(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		want   int
+	}{
+		{"bad token", http.StatusUnauthorized, exitSetup},
+		{"wrong agency", http.StatusForbidden, exitSetup},
+		{"invalid", http.StatusBadRequest, exitInvalid},
+		{"proxy error", http.StatusBadGateway, exitNotStored},
+		{"rate limited", http.StatusTooManyRequests, exitNotStored},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				retryable := tc.status >= 500 || tc.status == http.StatusTooManyRequests
+				w.Header().Set("Retry-After", "0")
+				w.Header().Set("Content-Type", "application/problem+json")
+				w.WriteHeader(tc.status)
+				_, _ = fmt.Fprintf(w, `{"type":"urn:sangam:problem:test","title":"Test",`+
+					`"status":%d,"detail":"test answer","retryable":%t}`, tc.status, retryable)
+			}))
+			defer srv.Close()
+			if code, out := sendTo(t, srv.URL, "--retries", "1"); code != tc.want {
+				t.Errorf("HTTP %d: exit code %d, want %d: %s", tc.status, code, tc.want, out)
+			}
+		})
+	}
+
+	t.Run("hub down", func(t *testing.T) {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		url := srv.URL
+		srv.Close()
+		if code, out := sendTo(t, url); code != exitNotStored {
+			t.Errorf("exit code %d, want %d: %s", code, exitNotStored, out)
+		}
+	})
 }
