@@ -29,6 +29,10 @@ import (
 // subscribers the PostgreSQL bus pool allows.
 const busPoolHeadroom = 32
 
+// busIdleTime is how long the PostgreSQL bus pool keeps an unused
+// connection.
+const busIdleTime = 30 * time.Second
+
 // journalFile is the embedded default's SQLite file in the data folder.
 const journalFile = "sangam.db"
 
@@ -154,6 +158,10 @@ func openPostgres(
 	// Destinations added at run time get subscribers too, so the pool
 	// leaves room beyond those the routes at start-up need.
 	poolCfg.MaxConns = int32(subscribers + busPoolHeadroom)
+	// Each subscriber takes a connection for every poll, so an idle hub
+	// would otherwise keep one per subscriber open for pgxpool's default
+	// of 30 minutes.
+	poolCfg.MaxConnIdleTime = busIdleTime
 	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		store.Close()
