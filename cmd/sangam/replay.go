@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/problem"
 )
 
 func runReplay(args []string, stdout, stderr io.Writer) error {
@@ -96,6 +97,10 @@ func postReplay(url string, body []byte, token string, stdout io.Writer) error {
 		return fmt.Errorf("reading the hub's response: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
+		var p problem.Problem
+		if json.Unmarshal(data, &p) == nil && p.Title != "" {
+			return fmt.Errorf("hub responded with HTTP %d: %s: %s", resp.StatusCode, p.Title, p.Detail)
+		}
 		return fmt.Errorf("hub responded with HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(data))
 	}
 	var out api.ReplayResponse
