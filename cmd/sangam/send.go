@@ -66,11 +66,11 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-// maxRetryAfter caps the wait that a Retry-After header asks for.
+// maxRetryAfter caps the wait that a Retry-After header requests.
 const maxRetryAfter = 30 * time.Second
 
-// post sends body to url and returns the status, the body of the answer
-// and the wait its Retry-After header asks for (1 s when it has none).
+// post sends body to url and returns the response's status and body and
+// the wait its Retry-After header requests (1 s when it has none).
 func post(client *http.Client, url, contentType, token string, body []byte) (
 	int, []byte, time.Duration, error,
 ) {

@@ -158,8 +158,8 @@ func newHubSubmitter(svc *ingest.Service) (*hubSubmitter, error) {
 	own := *svc
 	own.Adapters = set
 	own.NoContentCheck = true
-	// The hub's own messages are few and must not be answered busy,
-	// which would put an escalation off to the tracker's next pass.
+	// The hub's own messages are few, and a busy rejection would put an
+	// escalation off to the tracker's next pass.
 	own.Admission = nil
 	return &hubSubmitter{svc: &own}, nil
 }

@@ -67,10 +67,10 @@ func Open(path string) (*sql.DB, error) {
 }
 
 // createPrivate creates path, empty and readable by its owner only, when
-// it does not exist. SQLite would create it with the process's umask,
-// usually readable by everyone, and gives the -wal and -shm files the
-// main file's mode; the journal holds personal data. An empty file is an
-// empty database.
+// it does not exist, because the journal holds personal data. SQLite
+// would create it with the process's umask, usually readable by
+// everyone, and gives the -wal and -shm files the main file's mode. An
+// empty file is an empty database.
 //
 // An existing file is left alone and never opened here: closing any
 // descriptor of a file releases every POSIX lock the process holds on

@@ -127,9 +127,9 @@ func (s *Store) insertEntry(ctx context.Context, tx pgx.Tx, row messageRow) erro
 }
 
 // queueMessage queues the insert of row's message. It affects no row when
-// a message from the same source with the same sender id exists; a
-// concurrent insert of that pair waits for the other transaction and then
-// affects no row once it commits.
+// a message from the same source with the same sender id exists. A
+// concurrent insert of that pair waits for the other transaction, and
+// affects no row once that one commits.
 func queueMessage(b *pgx.Batch, row messageRow) *pgx.QueuedQuery {
 	m := row.entry.Message
 	return b.Queue(`

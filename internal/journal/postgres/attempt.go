@@ -79,9 +79,9 @@ func lockPendingDelivery(ctx context.Context, tx pgx.Tx, deliveryID string) (int
 	// FOR UPDATE makes concurrent attempts on one delivery take turns and
 	// returns the latest committed status. The count is a statement of
 	// its own, because under READ COMMITTED it takes a new snapshot, which
-	// includes the attempts of the transaction that held the lock before;
-	// a subquery of the locking statement would miss them. Both go in
-	// one batch, which runs them in order in one round trip.
+	// includes the attempts of the transaction that held the lock before.
+	// A subquery of the locking statement would miss them. Both go in one
+	// batch, which runs them in order in one round trip.
 	var (
 		status string
 		found  bool

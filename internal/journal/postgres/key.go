@@ -11,7 +11,7 @@ var _ journal.KeyChecker = (*Store)(nil)
 
 // CheckKey implements journal.KeyChecker.
 func (s *Store) CheckKey(ctx context.Context, fingerprint string) error {
-	// Two statements, so the select sees a value that another replica
+	// Two statements, so that the select reads a value another replica
 	// committed while the insert waited for it.
 	_, err := s.pool.Exec(ctx, `INSERT INTO journal_settings (name, value) VALUES ($1, $2)
 		ON CONFLICT (name) DO NOTHING`, journal.KeySetting, fingerprint)
