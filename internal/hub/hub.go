@@ -357,6 +357,15 @@ func (h *Hub) Run(ctx context.Context) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), h.cfg.ShutdownTimeout)
 	defer cancel()
 	serverErr := h.server.Shutdown(shutdownCtx)
+	// A router closed before its handlers started waits for them until
+	// its close timeout, so a stop right after the start lets it start.
+	if runErr == nil {
+		select {
+		case <-h.router.Running():
+		case runErr = <-errc:
+		case <-shutdownCtx.Done():
+		}
+	}
 	// Close waits up to ShutdownTimeout for the attempts in flight, which
 	// run on h.drain. Attempts still running after that are cancelled and
 	// sent again after the restart.
