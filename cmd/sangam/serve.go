@@ -28,12 +28,16 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 	kafka := fs.String("kafka", os.Getenv("SANGAM_KAFKA"),
 		"comma-separated Kafka brokers (host:port); when set, delivery topics run on Kafka "+
 			"(default $SANGAM_KAFKA)")
+	kafkaSession := fs.Duration("kafka-session-timeout", 0,
+		"how long Kafka waits for a silent replica before giving its partitions to the others; "+
+			"the broker bounds it (default 30s)")
 	tokens := fs.String("tokens", os.Getenv("SANGAM_TOKENS"),
 		"token file (YAML) of agencies and operators allowed to call the API; "+
 			"without it the API is open (default $SANGAM_TOKENS)")
 	verbose := fs.Bool("v", false, "log each message at debug level")
 	return func() (hub.Config, error) {
-		cfg := hub.Config{Listen: *listen, DataDir: *data, PostgresDSN: *pg}
+		cfg := hub.Config{Listen: *listen, DataDir: *data, PostgresDSN: *pg,
+			KafkaSessionTimeout: *kafkaSession}
 		if *kafka != "" {
 			cfg.KafkaBrokers = strings.Split(*kafka, ",")
 		}

@@ -31,6 +31,12 @@ type Config struct {
 	// KafkaPartitions is the partition count of delivery topics the hub
 	// creates. Default 3.
 	KafkaPartitions int
+	// KafkaSessionTimeout is how long the Kafka group coordinator waits
+	// for a heartbeat before it gives a silent replica's partitions to
+	// the others: after a replica crashes, its partitions wait this long.
+	// The broker bounds it (group.min.session.timeout.ms, 6 s by
+	// default). Default kafkabus.DefaultSessionTimeout, 30 s.
+	KafkaSessionTimeout time.Duration
 	// Routes is the routes document (YAML). Default: the embedded
 	// default routes.
 	Routes []byte
@@ -141,6 +147,7 @@ func (c Config) Validate() error {
 		{"shutdown_timeout", c.ShutdownTimeout},
 		{"requeue_interval", c.RequeueInterval},
 		{"stale_after", c.StaleAfter},
+		{"kafka_session_timeout", c.KafkaSessionTimeout},
 	} {
 		if d.value < 0 {
 			return fmt.Errorf("hub config: %s: %s is negative", d.name, d.value)

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/api"
@@ -52,7 +54,29 @@ func TestChargesheetReachesCourtAndCNRReturnsKafka(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(cluster.Close)
-	testChargesheetToCNR(t, Config{PostgresDSN: postgresDSN(t), KafkaBrokers: cluster.ListenAddrs()})
+	var (
+		mu       sync.Mutex
+		sessions = map[int32]int{}
+	)
+	cluster.Fault(kfake.Fault{
+		Keys: []kmsg.Key{kmsg.JoinGroup}, Observe: true, Count: -1,
+		When: func(req kmsg.Request) bool {
+			if join, ok := req.(*kmsg.JoinGroupRequest); ok {
+				mu.Lock()
+				sessions[join.SessionTimeoutMillis]++
+				mu.Unlock()
+			}
+			return true
+		},
+	})
+	testChargesheetToCNR(t, Config{PostgresDSN: postgresDSN(t), KafkaBrokers: cluster.ListenAddrs(),
+		KafkaSessionTimeout: 10 * time.Second})
+
+	mu.Lock()
+	defer mu.Unlock()
+	if len(sessions) != 1 || sessions[10000] == 0 {
+		t.Errorf("JoinGroup session timeouts (ms: requests) = %v, want only 10000", sessions)
+	}
 }
 
 func testChargesheetToCNR(t *testing.T, cfg Config) {

@@ -59,9 +59,14 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config) error {
 	b.subscriber = func(topic string, _ time.Duration) (message.Subscriber, error) {
 		// One consumer group per topic, so a rebalance of one destination's
 		// group never pauses another destination.
-		return kafkabus.NewSubscriber(kafkabus.SubscriberConfig{
-			Config: kcfg, ConsumerGroup: "sangam." + topic,
-		}, watermillLogger(cfg.Log))
+		sc := kafkabus.SubscriberConfig{Config: kcfg, ConsumerGroup: "sangam." + topic}
+		if t := cfg.KafkaSessionTimeout; t > 0 {
+			// Heartbeats well within the session, as Kafka recommends
+			// (a third of it at most).
+			sc.SessionTimeout = t
+			sc.HeartbeatInterval = min(kafkabus.DefaultHeartbeatInterval, t/3)
+		}
+		return kafkabus.NewSubscriber(sc, watermillLogger(cfg.Log))
 	}
 	b.start = func(ctx context.Context) {
 		if err := fwd.Run(ctx); err != nil && ctx.Err() == nil {

@@ -38,7 +38,8 @@ func TestTwoReplicasShareDeliveries(t *testing.T) {
 // members of every delivery topic's group.
 func TestTwoReplicasShareDeliveriesKafka(t *testing.T) {
 	kafka := startKafka(t)
-	store := []string{"--postgres", postgresSchema(t, nil), "--kafka", kafka.Brokers()}
+	store := []string{"--postgres", postgresSchema(t, nil), "--kafka", kafka.Brokers(),
+		"--kafka-session-timeout", "10s"}
 	testTwoReplicas(t, store, func() {
 		// Each of the two destinations has DefaultConcurrency topics, and
 		// each topic a consumer group of its own.
