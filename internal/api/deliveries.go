@@ -162,9 +162,12 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Without force, dead letters replayed before would only list their
-	// earlier replays, and could fill the limit before the others.
+	// earlier replays, and could fill the limit before the others. Oldest
+	// first, so that runs with a limit reach every letter even while the
+	// destination keeps failing and the replays die again.
 	f := journal.DeadLetterFilter{Destination: req.Destination, Route: req.Route,
-		Reason: req.Reason, From: req.From, To: req.To, Limit: req.Limit, Unreplayed: !req.Force}
+		Reason: req.Reason, From: req.From, To: req.To, Limit: req.Limit,
+		Unreplayed: !req.Force, OldestFirst: true}
 	found, err := s.Store.DeadLetters(r.Context(), f)
 	if err != nil {
 		s.Log.Error("listing dead letters failed", "error", err)

@@ -44,7 +44,8 @@ type Scheduler interface {
 	Requeue(ctx context.Context, now, staleBefore time.Time, limit int,
 		outgoing func(Delivery) Outgoing) (int, error)
 
-	// DeadLetters returns dead deliveries matching f, newest first.
+	// DeadLetters returns dead deliveries matching f, newest first unless
+	// f.OldestFirst is set.
 	DeadLetters(ctx context.Context, f DeadLetterFilter) ([]DeadLetter, error)
 
 	// Replay creates a pending delivery of a dead delivery's message to
@@ -73,6 +74,9 @@ type DeadLetterFilter struct {
 	Limit int
 	// Unreplayed leaves out dead deliveries that were replayed before.
 	Unreplayed bool
+	// OldestFirst orders the results by the time they died, oldest
+	// first, instead of newest first.
+	OldestFirst bool
 }
 
 // EffectiveLimit returns f.Limit bounded as Query.EffectiveLimit does.

@@ -28,10 +28,12 @@ func (s *Store) DeadLetters(
 			AND ($4::timestamptz IS NULL OR d.updated_at >= $4)
 			AND ($5::timestamptz IS NULL OR d.updated_at < $5)
 			AND (NOT $7 OR NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of = d.id))
-		ORDER BY d.updated_at DESC, d.seq DESC
+		ORDER BY
+			CASE WHEN $8 THEN d.updated_at END ASC, CASE WHEN $8 THEN d.seq END ASC,
+			d.updated_at DESC, d.seq DESC
 		LIMIT $6`,
 		f.Destination, f.Route, f.Reason, nullTime(f.From), nullTime(f.To), f.EffectiveLimit(),
-		f.Unreplayed)
+		f.Unreplayed, f.OldestFirst)
 	letters, err := pgx.CollectRows(rows, scanDeadLetter)
 	if err != nil {
 		return nil, fmt.Errorf("reading dead letters: %w", err)

@@ -30,10 +30,12 @@ func (s *Store) DeadLetters(
 			AND (?4 IS NULL OR d.updated_at >= ?4)
 			AND (?5 IS NULL OR d.updated_at < ?5)
 			AND (NOT ?7 OR NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of = d.id))
-		ORDER BY d.updated_at DESC, d.seq DESC
+		ORDER BY
+			CASE WHEN ?8 THEN d.updated_at END ASC, CASE WHEN ?8 THEN d.seq END ASC,
+			d.updated_at DESC, d.seq DESC
 		LIMIT ?6`,
 		f.Destination, f.Route, f.Reason, nullMicros(f.From), nullMicros(f.To), f.EffectiveLimit(),
-		f.Unreplayed)
+		f.Unreplayed, f.OldestFirst)
 	if err != nil {
 		return nil, fmt.Errorf("reading dead letters: %w", err)
 	}
