@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -46,6 +47,9 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	if *retries < 0 {
 		return fmt.Errorf("--retries: %d is negative", *retries)
 	}
+	if u, err := neturl.Parse(*hub); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--hub: invalid URL %q: want http://HOST:PORT", *hub)
+	}
 	url := strings.TrimRight(*hub, "/") + "/api/v1/inbound/" + *agency
 	client := &http.Client{Timeout: *timeout}
 	for try := 0; ; try++ {
@@ -53,7 +57,8 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			// The hub may or may not have stored the message; sending
 			// it again later is safe, because the hub deduplicates.
-			return fmt.Errorf("%w: %w", errNotStored, err)
+			return fmt.Errorf("%w: %v; check that the hub runs at --hub, then send the "+
+				"message again: the hub deduplicates resends", errNotStored, err)
 		}
 		again := status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests
 		if !again || try == *retries {
@@ -113,17 +118,18 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 	for _, v := range p.Errors {
 		fmt.Fprintln(stderr, v.String())
 	}
-	if strings.HasSuffix(p.Type, ":unknown-agency") {
-		return fmt.Errorf("hub responded with HTTP %d (%s)", status, p.Type)
-	}
 	switch {
+	case status == http.StatusNotFound:
+		return fmt.Errorf("hub responded with HTTP %d (%s): check --hub and --agency",
+			status, p.Type)
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return fmt.Errorf("hub responded with HTTP %d (%s): check --token and --agency",
 			status, p.Type)
-	case status >= 400 && status < 500 && !p.Retryable:
+	case status >= 500 || status == http.StatusTooManyRequests || p.Retryable:
+		return fmt.Errorf("%w: hub responded with HTTP %d (%s); send the message again "+
+			"later: the hub deduplicates resends", errNotStored, status, p.Type)
+	case status >= 400 && status < 500:
 		return fmt.Errorf("%w: hub responded with HTTP %d (%s)", errInvalid, status, p.Type)
-	case status >= 500 || p.Retryable:
-		return fmt.Errorf("%w: hub responded with HTTP %d (%s)", errNotStored, status, p.Type)
 	}
 	return fmt.Errorf("hub responded with HTTP %d (%s)", status, p.Type)
 }

@@ -78,13 +78,15 @@ func TestSendExitStatusByAnswer(t *testing.T) {
 		{"bad token", http.StatusUnauthorized, exitSetup},
 		{"wrong agency", http.StatusForbidden, exitSetup},
 		{"invalid", http.StatusBadRequest, exitInvalid},
+		{"conflict", http.StatusConflict, exitInvalid},
+		{"wrong path", http.StatusNotFound, exitSetup},
 		{"proxy error", http.StatusBadGateway, exitNotStored},
 		{"rate limited", http.StatusTooManyRequests, exitNotStored},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-				retryable := tc.status >= 500 || tc.status == http.StatusTooManyRequests
+				retryable := tc.status >= 500
 				w.Header().Set("Retry-After", "0")
 				w.Header().Set("Content-Type", "application/problem+json")
 				w.WriteHeader(tc.status)
@@ -97,6 +99,12 @@ func TestSendExitStatusByAnswer(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("hub without scheme", func(t *testing.T) {
+		if code, out := sendTo(t, "127.0.0.1:1"); code != exitSetup {
+			t.Errorf("exit code %d, want %d: %s", code, exitSetup, out)
+		}
+	})
 
 	t.Run("hub down", func(t *testing.T) {
 		srv := httptest.NewServer(http.NotFoundHandler())
