@@ -73,6 +73,13 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	config := hubFlags(fs)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: sangam serve [flags]")
+		fmt.Fprintln(stderr, "$SANGAM_AADHAAR_KEY (at least 32 characters) is the key that masks Aadhaar")
+		fmt.Fprintln(stderr, "numbers; without it the key is DIR/aadhaar.key, created at first start.")
+		fmt.Fprintln(stderr, "Every replica and every restart on one journal must use the same key.")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return errHelp

@@ -154,7 +154,7 @@ func (c Config) Validate() error {
 		}
 	}
 	if len(c.AadhaarKey) > 0 && len(c.AadhaarKey) < 32 {
-		return errors.New("hub config: aadhaar_key: shorter than 32 bytes")
+		return errors.New("hub config: aadhaar_key (SANGAM_AADHAAR_KEY): shorter than 32 bytes")
 	}
 	return nil
 }

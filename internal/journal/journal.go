@@ -350,5 +350,6 @@ func CompareKey(recorded, inUse string) error {
 	}
 	return fmt.Errorf("%w: the Aadhaar key in use has fingerprint %s, but the journal's "+
 		"tokens were made with the key of fingerprint %s; give every replica and every "+
-		"restart that key (SANGAM_AADHAAR_KEY or DATA/aadhaar.key)", ErrKeyMismatch, inUse, recorded)
+		"restart that key, as the same SANGAM_AADHAAR_KEY or the same aadhaar.key file "+
+		"in the data folder", ErrKeyMismatch, inUse, recorded)
 }
