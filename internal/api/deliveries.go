@@ -161,6 +161,15 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 		return
 	}
+	if req.Destination != "" && s.Routes != nil {
+		// A replay to a destination the routes no longer name would die
+		// at once, and a misspelt name would match nothing unnoticed.
+		if _, ok := s.Routes().Destination(req.Destination); !ok {
+			problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(
+				"destination: %q is not a destination of the routes in force", req.Destination)))
+			return
+		}
+	}
 	// Without force, dead letters replayed before would only list their
 	// earlier replays, and could fill the limit before the others. Oldest
 	// first, so that runs with a limit reach every letter even while the

@@ -328,6 +328,11 @@ func sampleReplays(t *testing.T, c *conformance, h *sampleHub, deliveries map[st
 		http.StatusBadRequest)
 	c.do(t, h.url, post(http.MethodPost, many, operatorToken, []byte(`{"all": true, "limit": 5}`)),
 		http.StatusOK)
+	r := c.do(t, h.url, post(http.MethodPost, many, operatorToken,
+		[]byte(`{"destination": "no-such-destination"}`)), http.StatusBadRequest)
+	if !strings.Contains(string(r.body), "no-such-destination") {
+		t.Errorf("replay to an unknown destination: body %s, want it to name the destination", r.body)
+	}
 	huge := []byte(`{"reason": "` + strings.Repeat("x", 3<<20) + `"}`)
 	c.do(t, h.url, post(http.MethodPost, many, operatorToken, huge), http.StatusRequestEntityTooLarge)
 }
