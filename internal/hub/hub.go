@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -70,9 +72,15 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
+	keyFile := ""
 	if len(cfg.AadhaarKey) == 0 {
+		keyFile = filepath.Join(cfg.DataDir, "aadhaar.key")
+		_, statErr := os.Stat(keyFile)
 		if cfg.AadhaarKey, err = loadOrCreateKey(cfg.DataDir); err != nil {
 			return nil, err
+		}
+		if statErr == nil {
+			keyFile = "" // not created by this start
 		}
 	}
 	set, err := registry.Default(registry.Options{AadhaarKey: cfg.AadhaarKey})
@@ -94,6 +102,11 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	if checker, ok := h.backend.store.(journal.KeyChecker); ok {
 		if err := checker.CheckKey(ctx, keyFingerprint(cfg.AadhaarKey)); err != nil {
 			h.backend.close()
+			if keyFile != "" {
+				// A key this start created for a journal that has
+				// another one would only refuse the next start too.
+				_ = os.Remove(keyFile)
+			}
 			return nil, err
 		}
 	}

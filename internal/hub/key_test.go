@@ -77,6 +77,27 @@ func TestOtherKeyOnSameJournalStopsHub(t *testing.T) {
 	stop(t, h)
 }
 
+// TestRefusedNewKeyNotLeftBehind starts a second replica of a PostgreSQL
+// journal with an empty data folder and no key: the key it makes is
+// refused, and must not stay in the folder to be refused again.
+func TestRefusedNewKeyNotLeftBehind(t *testing.T) {
+	cfg := Config{PostgresDSN: postgresDSN(t), DataDir: t.TempDir(), Listen: "127.0.0.1:0",
+		Log: quietLog(), AadhaarKey: []byte(strings.Repeat("a", 32))}
+	h, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("Open with the first key: %v", err)
+	}
+	stop(t, h)
+
+	cfg.AadhaarKey, cfg.DataDir = nil, t.TempDir()
+	if _, err := Open(context.Background(), cfg); !errors.Is(err, journal.ErrKeyMismatch) {
+		t.Fatalf("Open with a new key file: error = %v, want ErrKeyMismatch", err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.DataDir, "aadhaar.key")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the refused key file: Stat error = %v, want it removed", err)
+	}
+}
+
 // stop runs h with a context that has already ended, which shuts it down
 // and closes its journal.
 func stop(t *testing.T, h *Hub) {
