@@ -4,19 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sangam-hub/sangam/internal/journal"
 )
-
-// errDuplicate rolls back Accept's transaction when the message is already
-// journaled.
-var errDuplicate = errors.New("duplicate message")
 
 // messageRow is a messages row as Accept writes it.
 type messageRow struct {
@@ -50,14 +44,12 @@ func (s *Store) Accept(ctx context.Context, e journal.Entry) (journal.Receipt, e
 
 // acceptOne journals row in a transaction of its own.
 func (s *Store) acceptOne(ctx context.Context, row messageRow) (journal.Receipt, error) {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return s.insertEntry(ctx, tx, row)
-	})
-	if errors.Is(err, errDuplicate) {
-		return s.original(ctx, row)
-	}
+	inserted, err := s.insertGroup(ctx, []messageRow{row})
 	if err != nil {
 		return journal.Receipt{}, err
+	}
+	if !inserted[0] {
+		return s.original(ctx, row)
 	}
 	return newReceipt(row), nil
 }
@@ -98,32 +90,6 @@ func newMessageRow(e journal.Entry, now time.Time) (messageRow, error) {
 		occurredOffset: offset,
 		receivedAt:     received,
 	}, nil
-}
-
-// insertEntry writes the message, its deliveries and its outbox messages,
-// or returns errDuplicate when the message is already journaled.
-func (s *Store) insertEntry(ctx context.Context, tx pgx.Tx, row messageRow) error {
-	inserted := false
-	b := &pgx.Batch{}
-	queueMessage(b, row).Exec(func(tag pgconn.CommandTag) error {
-		inserted = tag.RowsAffected() == 1
-		return nil
-	})
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("inserting message: %w", err)
-	}
-	if !inserted {
-		return errDuplicate
-	}
-
-	b = &pgx.Batch{}
-	queueDeliveries(b, row)
-	if b.Len() > 0 {
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
-			return fmt.Errorf("inserting deliveries: %w", err)
-		}
-	}
-	return publishOutbox(ctx, tx, row.entry.Outbox, s.logger, s.wrap)
 }
 
 // queueMessage queues the insert of row's message. It affects no row when

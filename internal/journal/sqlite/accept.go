@@ -4,16 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/journal"
 )
-
-// errDuplicate rolls back Accept's transaction when the message is already
-// journaled.
-var errDuplicate = errors.New("duplicate message")
 
 // messageRow is a messages row as Accept writes it.
 type messageRow struct {
@@ -48,14 +43,12 @@ func (s *Store) Accept(ctx context.Context, e journal.Entry) (journal.Receipt, e
 
 // acceptOne journals row in a transaction of its own.
 func (s *Store) acceptOne(ctx context.Context, row messageRow) (journal.Receipt, error) {
-	err := inTx(ctx, s.db, s.writeLock, func(tx *sql.Tx) error {
-		return s.insertEntry(ctx, tx, row)
-	})
-	if errors.Is(err, errDuplicate) {
-		return s.original(ctx, row)
-	}
+	inserted, err := s.insertGroup(ctx, []messageRow{row})
 	if err != nil {
 		return journal.Receipt{}, err
+	}
+	if !inserted[0] {
+		return s.original(ctx, row)
 	}
 	return newReceipt(row), nil
 }
@@ -95,23 +88,6 @@ func newMessageRow(e journal.Entry, now time.Time) (messageRow, error) {
 		occurredOffset: offset,
 		receivedAt:     received,
 	}, nil
-}
-
-// insertEntry writes the message, its deliveries and its outbox messages,
-// or returns errDuplicate when the message is already journaled.
-func (s *Store) insertEntry(ctx context.Context, tx *sql.Tx, row messageRow) error {
-	inserted, err := insertMessage(ctx, tx, row)
-	if err != nil {
-		return err
-	}
-	if !inserted {
-		return errDuplicate
-	}
-
-	if err := insertDeliveries(ctx, tx, row); err != nil {
-		return err
-	}
-	return publishOutbox(ctx, tx, row.entry.Outbox, s.logger, s.wrap)
 }
 
 // insertMessage reports false when a message from the same source with
