@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -72,15 +71,16 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	keyFile := ""
+	// createdKey is the key file this start made, removed again if the
+	// journal turns out to have another key.
+	createdKey := ""
 	if len(cfg.AadhaarKey) == 0 {
-		keyFile = filepath.Join(cfg.DataDir, "aadhaar.key")
-		_, statErr := os.Stat(keyFile)
-		if cfg.AadhaarKey, err = loadOrCreateKey(cfg.DataDir); err != nil {
+		var created bool
+		if cfg.AadhaarKey, created, err = loadOrCreateKey(cfg.DataDir); err != nil {
 			return nil, err
 		}
-		if statErr == nil {
-			keyFile = "" // not created by this start
+		if created {
+			createdKey = keyPath(cfg.DataDir)
 		}
 	}
 	set, err := registry.Default(registry.Options{AadhaarKey: cfg.AadhaarKey})
@@ -102,10 +102,9 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	if checker, ok := h.backend.store.(journal.KeyChecker); ok {
 		if err := checker.CheckKey(ctx, keyFingerprint(cfg.AadhaarKey)); err != nil {
 			h.backend.close()
-			if keyFile != "" {
-				// A key this start created for a journal that has
-				// another one would only refuse the next start too.
-				_ = os.Remove(keyFile)
+			if createdKey != "" {
+				// Left behind, it would make the next start fail too.
+				_ = os.Remove(createdKey)
 			}
 			return nil, err
 		}

@@ -13,9 +13,12 @@ import (
 
 func TestKeyCreatedOnceAndKept(t *testing.T) {
 	dir := t.TempDir()
-	first, err := loadOrCreateKey(dir)
+	first, created, err := loadOrCreateKey(dir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !created {
+		t.Error("the first call did not report the key as created")
 	}
 	if len(first) != 32 {
 		t.Errorf("key has %d bytes, want 32", len(first))
@@ -27,9 +30,12 @@ func TestKeyCreatedOnceAndKept(t *testing.T) {
 	if mode := info.Mode().Perm(); mode != 0o600 {
 		t.Errorf("key file mode = %o, want 600", mode)
 	}
-	second, err := loadOrCreateKey(dir)
+	second, created, err := loadOrCreateKey(dir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if created {
+		t.Error("the second call reported the key as created")
 	}
 	if string(first) != string(second) {
 		t.Error("a second start read a different key")
