@@ -12,8 +12,8 @@ import (
 	"github.com/sangam-hub/sangam/internal/api"
 )
 
-// replayHub records the replay requests it gets and answers with no
-// replays.
+// replayHub records the replay requests it receives and responds with
+// no replays.
 type replayHub struct {
 	paths  []string
 	bodies []api.ReplayManyRequest

@@ -66,7 +66,7 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 		}
 		// The hub stored nothing, and a message it did store before
 		// comes back as a duplicate, so sending again is safe.
-		fmt.Fprintf(stderr, "hub answered %d; sending again in %s\n", status, wait)
+		fmt.Fprintf(stderr, "hub responded with HTTP %d; sending again in %s\n", status, wait)
 		time.Sleep(wait)
 	}
 }

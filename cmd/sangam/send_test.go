@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// busyHub answers 503 busy to the first busy posts and 202 after.
+// busyHub responds 503 busy to its first busy posts and 202 after.
 type busyHub struct {
 	busy  int
 	posts int

@@ -20,12 +20,12 @@ func TestContentHashIgnoresTokens(t *testing.T) {
 		}
 		return h
 	}
-	one := hash(message("tok-made-with-key-a", "1990-01-01"))
-	if other := hash(message("tok-made-with-key-b", "1990-01-01")); other != one {
-		t.Errorf("hashes differ by the token alone: %s and %s", one, other)
+	base := hash(message("tok-made-with-key-a", "1990-01-01"))
+	if other := hash(message("tok-made-with-key-b", "1990-01-01")); other != base {
+		t.Errorf("hashes differ by the token alone: %s and %s", base, other)
 	}
-	if renamed := hash(message("tok-made-with-key-a", "1990-01-02")); renamed == one {
-		t.Errorf("a changed date of birth kept the hash %s", one)
+	if renamed := hash(message("tok-made-with-key-a", "1990-01-02")); renamed == base {
+		t.Errorf("a changed date of birth kept the hash %s", base)
 	}
 }
 

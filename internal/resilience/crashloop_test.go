@@ -23,7 +23,7 @@ func TestCrashLoopPostgres(t *testing.T) {
 // and the delivery topics on a kfake cluster that outlives the hub.
 // After each kill the test takes the killed hub's members out of the
 // consumer groups, as Kafka would after their session timeout.
-// kafkaCluster.removeMembers says why kfake cannot be left to do it.
+// kafkaCluster.removeMembers explains why kfake cannot be left to do it.
 // The restarted hub thus reads its partitions at once, and the next kill
 // can land while it delivers. Restarts take about as long as on the
 // other stores, so the loop runs the full -kills.

@@ -132,7 +132,7 @@ func (k *kafkaCluster) recordGroup(req kmsg.Request) bool {
 // member's JoinGroup response reaches the client. A hub killed while its
 // JoinGroup waits for a rebalance therefore leaves a member that never
 // times out. Once the group's leader syncs, that member stays in the
-// stable group with the partitions it was assigned, and nobody reads
+// stable group with the partitions it was assigned, and no member reads
 // them again. kfake also times out a live member that waits in a
 // JoinGroup for longer than its session timeout, which Kafka does not.
 // So any rebalance that waits 30 s for a dead member can drop the live

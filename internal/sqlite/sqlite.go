@@ -72,9 +72,9 @@ func Open(path string) (*sql.DB, error) {
 // everyone, and gives the -wal and -shm files the main file's mode. An
 // empty file is an empty database.
 //
-// An existing file is left alone and never opened here: closing any
+// An existing file is left alone and never opened here. Closing any
 // descriptor of a file releases every POSIX lock the process holds on
-// it, including those of SQLite connections already open, and another
+// it, including those of SQLite connections already open. Another
 // process could then checkpoint and delete the WAL under them.
 func createPrivate(path string) error {
 	if _, err := os.Stat(path); err == nil || !errors.Is(err, fs.ErrNotExist) {

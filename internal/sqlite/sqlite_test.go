@@ -225,10 +225,10 @@ func TestOpenCreatesPrivateFile(t *testing.T) {
 
 // TestSecondOpenKeepsLocks opens a database twice in this process, as the
 // hub does for its journal and its person index. The first handle's lock
-// on the database file must survive the second Open: without it, another
+// on the database file must survive the second Open. Without it, another
 // program that reads the file, such as the sqlite3 shell, takes itself
-// for the last user when it closes and deletes the WAL, which holds this
-// process's uncheckpointed writes.
+// for the last user when it closes. It then deletes the WAL, which holds
+// this process's uncheckpointed writes.
 func TestSecondOpenKeepsLocks(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads the process's locks from /proc/locks, which only Linux has")

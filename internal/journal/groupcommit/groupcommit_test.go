@@ -12,7 +12,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/journal"
 )
 
-// fakeStore records what the committer asks of it. A row named "dup"
+// fakeStore records the committer's calls. A row named "dup"
 // is a duplicate; a group holding a row named "bad" fails, and so does
 // that row alone.
 type fakeStore struct {
