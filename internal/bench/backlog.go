@@ -18,7 +18,7 @@ func (b *bench) backlog(ctx context.Context) Backlog {
 	b.receiver.pause()
 	sampler := startHeapSampler(100 * time.Millisecond)
 	rec := newRecorder()
-	cpu := processCPU()
+	cpu := sampleCPU()
 	start, end := b.schedule(ctx, rec, rate, b.cfg.Duration)
 	peak := sampler.stop()
 	after := settledHeap(b.sender)
@@ -27,7 +27,7 @@ func (b *bench) backlog(ctx context.Context) Backlog {
 	b.receiver.resume()
 	step, last := b.finish(ctx, rec, start, end)
 	step.Mode, step.OfferedRate = "backlog", rate
-	step.CPUMsPerMessage = cpuPerMessage(processCPU()-cpu, step.Counts.Accepted)
+	cpu.until(sampleCPU()).record(&step, step.Counts.Accepted, b.cfg.Store == StorePostgres)
 
 	out := Backlog{
 		Step: step, Backlog: step.Counts.Accepted,

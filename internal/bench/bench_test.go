@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -63,11 +64,25 @@ func TestRunPostgres(t *testing.T) {
 	if report.Machine.PostgresVersion == "" {
 		t.Error("report has no PostgreSQL version")
 	}
+	if runtime.GOOS == "linux" && postgresCPU() > 0 {
+		// The server runs on this machine, so its work shows.
+		if report.Closed.PostgresCPUMsPerMessage <= 0 {
+			t.Errorf("closed step: PostgreSQL CPU per message %v, want above 0",
+				report.Closed.PostgresCPUMsPerMessage)
+		}
+	}
 }
 
 func checkReport(t *testing.T, r *Report) {
 	t.Helper()
 	steps := map[string]Step{"closed": r.Closed, "backlog": r.Backlog.Step}
+	if runtime.GOOS == "linux" {
+		for name, s := range steps {
+			if s.MachineBusyPercent <= 0 || s.MachineBusyPercent > 100 {
+				t.Errorf("%s step: machine busy %v%%, want within (0, 100]", name, s.MachineBusyPercent)
+			}
+		}
+	}
 	if len(r.Open) != 1 {
 		t.Fatalf("got %d open-loop steps, want 1", len(r.Open))
 	}

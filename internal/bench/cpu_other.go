@@ -2,8 +2,5 @@
 
 package bench
 
-import "time"
-
-// processCPU returns 0, because the process's CPU time is read only on
-// Unix systems.
-func processCPU() time.Duration { return 0 }
+// sampleCPU returns zero times: CPU time is read on Unix systems only.
+func sampleCPU() cpuSample { return cpuSample{} }

@@ -1,4 +1,4 @@
-//go:build unix
+//go:build unix && !linux
 
 package bench
 
@@ -7,11 +7,12 @@ import (
 	"time"
 )
 
-// processCPU returns the user and system CPU time this process has used.
-func processCPU() time.Duration {
+// sampleCPU reads this process's CPU time from getrusage. The PostgreSQL
+// server's time and the machine's are read on Linux only.
+func sampleCPU() cpuSample {
 	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		return 0
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &u) != nil {
+		return cpuSample{}
 	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+	return cpuSample{self: time.Duration(u.Utime.Nano() + u.Stime.Nano())}
 }

@@ -93,7 +93,14 @@ type Step struct {
 	// senders and receiver, not the database server) from the start of
 	// the step to the end of its drain, per accepted message.
 	CPUMsPerMessage float64 `json:"cpu_ms_per_message"`
-	FirstError      string  `json:"first_error,omitempty"`
+	// PostgresCPUMsPerMessage is the CPU time of the PostgreSQL server's
+	// processes on this machine over the same span, per accepted message;
+	// zero on SQLite or when the server's processes cannot be seen.
+	PostgresCPUMsPerMessage float64 `json:"postgres_cpu_ms_per_message,omitempty"`
+	// MachineBusyPercent is the share of all cores' time that went to
+	// anything but idling over the same span: 100 is saturation.
+	MachineBusyPercent float64 `json:"machine_busy_percent"`
+	FirstError         string  `json:"first_error,omitempty"`
 }
 
 // Backlog is the paused-receiver step: memory while deliveries wait, and
@@ -165,7 +172,7 @@ func (r *Report) WriteText(w io.Writer) {
 		rb.PublishRate, rb.Publishers, rb.SubscribeRate, rb.Subscribers)
 
 	fmt.Fprintln(w, "step          sent  acc  dup  inv  503 fail  skip  deliv  ack/s   dlv/s   e2e/s"+
-		"  cpu ms   ack p50/p90/p99/max ms       ingest->delivered p50/p90/p99/max ms")
+		"  cpu ms   pg ms  busy%   ack p50/p90/p99/max ms       ingest->delivered p50/p90/p99/max ms")
 	writeStep(w, "closed", r.Closed)
 	for _, s := range r.Open {
 		writeStep(w, fmt.Sprintf("open %d/s", s.OfferedRate), s)
@@ -190,10 +197,11 @@ func writeStep(w io.Writer, name string, s Step) {
 	if !s.Drained {
 		drained = " (not drained)"
 	}
-	fmt.Fprintf(w, "%-12s %5d %4d %4d %4d %4d %4d %5d %6d %6.0f %7.0f %7.0f %7.2f   %-28s %s%s\n",
+	fmt.Fprintf(w, "%-12s %5d %4d %4d %4d %4d %4d %5d %6d %6.0f %7.0f %7.0f %7.2f %7.2f %6.1f   %-28s %s%s\n",
 		name, c.Sent, c.Accepted, c.Duplicates, c.Invalid, c.Unavailable, c.Failed, c.Skipped,
 		s.Delivered,
-		s.AckRate, s.DeliveryRate, s.EndToEndRate, s.CPUMsPerMessage, latencyText(s.Ack),
+		s.AckRate, s.DeliveryRate, s.EndToEndRate, s.CPUMsPerMessage, s.PostgresCPUMsPerMessage,
+		s.MachineBusyPercent, latencyText(s.Ack),
 		latencyText(s.EndToEnd), drained)
 	if s.FirstError != "" {
 		fmt.Fprintf(w, "%12s first error: %s\n", "", s.FirstError)

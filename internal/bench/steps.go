@@ -16,7 +16,7 @@ func (b *bench) closedLoop(ctx context.Context) Step {
 	sendCtx, cancel := context.WithTimeout(ctx, b.cfg.Duration)
 	defer cancel()
 	var issued atomic.Int64
-	cpu := processCPU()
+	cpu := sampleCPU()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range b.cfg.Senders {
@@ -29,7 +29,7 @@ func (b *bench) closedLoop(ctx context.Context) Step {
 	wg.Wait()
 	step, _ := b.finish(ctx, rec, start, time.Now())
 	step.Mode, step.Senders = "closed", b.cfg.Senders
-	step.CPUMsPerMessage = cpuPerMessage(processCPU()-cpu, step.Counts.Accepted)
+	cpu.until(sampleCPU()).record(&step, step.Counts.Accepted, b.cfg.Store == StorePostgres)
 	return step
 }
 
@@ -47,11 +47,11 @@ func (b *bench) mayIssue(issued *atomic.Int64) bool {
 func (b *bench) openLoop(ctx context.Context, rate int, duration time.Duration) Step {
 	b.cfg.Log.Info("open-loop step", "rate", rate, "duration", duration)
 	rec := newRecorder()
-	cpu := processCPU()
+	cpu := sampleCPU()
 	start, end := b.schedule(ctx, rec, rate, duration)
 	step, _ := b.finish(ctx, rec, start, end)
 	step.Mode, step.OfferedRate = "open", rate
-	step.CPUMsPerMessage = cpuPerMessage(processCPU()-cpu, step.Counts.Accepted)
+	cpu.until(sampleCPU()).record(&step, step.Counts.Accepted, b.cfg.Store == StorePostgres)
 	return step
 }
 
