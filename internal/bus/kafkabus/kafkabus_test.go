@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -670,5 +672,30 @@ func TestRebalanceKeepsCaseOrder(t *testing.T) {
 	}
 	if !secondDelivered {
 		t.Error("the second member delivered no message, so no partition moved")
+	}
+}
+
+func TestInitializeTopicNamesUnreachableBrokers(t *testing.T) {
+	// A listener that is closed at once leaves a port that refuses
+	// connections.
+	addrs := make([]string, 2)
+	for i := range addrs {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addrs[i] = l.Addr().String()
+		l.Close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := kafkabus.InitializeTopic(ctx, kafkabus.Config{Brokers: addrs}, "deliveries")
+	if err == nil {
+		t.Fatal("InitializeTopic with no broker listening: got nil error")
+	}
+	for _, want := range append(addrs, "no Kafka broker", "refused") {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
 	}
 }

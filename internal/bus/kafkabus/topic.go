@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -71,6 +72,9 @@ func InitializeTopic(ctx context.Context, config Config, topic string) error {
 		}},
 	})
 	if err != nil {
+		if unreachable := reach(ctx, config); unreachable != nil {
+			return fmt.Errorf("initializing topic %s: %w", topic, unreachable)
+		}
 		return fmt.Errorf("initializing topic %s: creating: %w", topic, err)
 	}
 	if err := response.Errors[topic]; err != nil && !errors.Is(err, kafka.TopicAlreadyExists) {
@@ -81,6 +85,26 @@ func InitializeTopic(ctx context.Context, config Config, topic string) error {
 		return fmt.Errorf("initializing topic %s: %w", topic, err)
 	}
 	return nil
+}
+
+// reach opens a connection to each broker of config in turn, with its TLS
+// and SASL settings, and returns nil at the first that answers. Otherwise
+// it returns an error that names every broker with its failure. kafka-go
+// reports a cluster it cannot reach as "Broker Not Available", which does
+// not say which address failed or why.
+func reach(ctx context.Context, config Config) error {
+	dialer := config.dialer()
+	var failures []string
+	for _, broker := range config.Brokers {
+		conn, err := dialer.DialContext(ctx, "tcp", broker)
+		if err == nil {
+			conn.Close()
+			return nil
+		}
+		failures = append(failures, err.Error())
+	}
+	return fmt.Errorf("no Kafka broker of %s answered: %s",
+		strings.Join(config.Brokers, ","), strings.Join(failures, "; "))
 }
 
 // waitForLeaders returns when the metadata of topic lists at least one
