@@ -10,7 +10,9 @@
 //	    operator: true          # may read journeys and replay deliveries
 //	    sha256: 2c26b46...
 //
-// `sangam token` makes a token and its digest line.
+// Each entry needs its own token, because a caller holding a token that
+// two entries list would match both. `sangam token` makes a token and its
+// digest line.
 package auth
 
 import (
@@ -58,6 +60,8 @@ func Parse(doc []byte) (*Tokens, error) {
 	}
 	t := &Tokens{}
 	var errs []error
+	// firstEntry maps each well-formed digest to the first entry with it.
+	firstEntry := map[string]int{}
 	for i, p := range file.Tokens {
 		digest, err := hex.DecodeString(p.SHA256)
 		switch {
@@ -68,6 +72,15 @@ func Parse(doc []byte) (*Tokens, error) {
 		case p.Agency == "" && !p.Operator:
 			errs = append(errs, fmt.Errorf("tokens[%d] %q: grants nothing: set agency or operator",
 				i, p.Name))
+		}
+		if err == nil && len(digest) == sha256.Size {
+			if earlier, seen := firstEntry[string(digest)]; seen {
+				errs = append(errs, fmt.Errorf("tokens[%d] %q: sha256: same digest as tokens[%d] %q: "+
+					"each entry needs its own token; make a new one with sangam token",
+					i, p.Name, earlier, file.Tokens[earlier].Name))
+			} else {
+				firstEntry[string(digest)] = i
+			}
 		}
 		t.principals = append(t.principals, p)
 		t.digests = append(t.digests, digest)

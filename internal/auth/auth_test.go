@@ -73,3 +73,19 @@ func TestNewTokenMatchesDigest(t *testing.T) {
 		t.Errorf("token %q digest %q do not match", token, d)
 	}
 }
+
+func TestParseRejectsDuplicateDigest(t *testing.T) {
+	// Upper-case hex is the same digest as lower-case.
+	doc := "tokens:\n" +
+		"  - {name: ops, operator: true, sha256: " + digest("shared") + "}\n" +
+		"  - {name: other, agency: courts, sha256: " + digest("other") + "}\n" +
+		"  - {name: cctns, agency: police, sha256: " + strings.ToUpper(digest("shared")) + "}\n"
+	_, err := Parse([]byte(doc))
+	if err == nil {
+		t.Fatal("Parse accepted two entries with one digest")
+	}
+	want := `tokens[2] "cctns": sha256: same digest as tokens[0] "ops": each entry needs its own token`
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks %q", err, want)
+	}
+}
