@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -89,6 +90,20 @@ func Parse(doc []byte) (*Tokens, error) {
 		errs = append(errs, errors.New("token file lists no tokens"))
 	}
 	return t, errors.Join(errs...)
+}
+
+// CheckAgencies returns an error for each entry whose agency is not in
+// known, the agencies the hub has adapters for, naming the entry and the
+// known agencies. Such a token could post nothing.
+func (t *Tokens) CheckAgencies(known []string) error {
+	var errs []error
+	for i, p := range t.principals {
+		if p.Agency != "" && !slices.Contains(known, p.Agency) {
+			errs = append(errs, fmt.Errorf("tokens[%d] %q: unknown agency %q: known agencies are %s",
+				i, p.Name, p.Agency, strings.Join(known, ", ")))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // ErrNoToken is returned for a request without a bearer token.

@@ -89,3 +89,22 @@ func TestParseRejectsDuplicateDigest(t *testing.T) {
 		t.Errorf("error %q lacks %q", err, want)
 	}
 }
+
+func TestCheckAgencies(t *testing.T) {
+	doc := "tokens:\n" +
+		"  - {name: cctns, agency: police, sha256: " + digest("a") + "}\n" +
+		"  - {name: ops, operator: true, sha256: " + digest("b") + "}\n" +
+		"  - {name: stray, agency: nosuch, sha256: " + digest("c") + "}\n"
+	tokens, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = tokens.CheckAgencies([]string{"courts", "police"})
+	want := `tokens[2] "stray": unknown agency "nosuch": known agencies are courts, police`
+	if err == nil || err.Error() != want {
+		t.Errorf("CheckAgencies error = %v, want %q", err, want)
+	}
+	if err := tokens.CheckAgencies([]string{"nosuch", "police"}); err != nil {
+		t.Errorf("CheckAgencies with every agency known: %v", err)
+	}
+}

@@ -2,10 +2,12 @@ package hub
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +85,26 @@ func TestTokensGuardTheAPI(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	if regs := ag.court.Registrations(); len(regs) != 1 || regs[0].Callback == court.CallbackDelivered {
 		t.Errorf("an unauthenticated callback was accepted: %+v", regs)
+	}
+}
+
+func TestTokenForUnknownAgencyStopsHub(t *testing.T) {
+	tokens, err := auth.Parse([]byte(fmt.Sprintf(`tokens:
+  - {name: cctns, agency: police, sha256: %s}
+  - {name: stray, agency: nosuch, sha256: %s}
+`, digestOf("police-token"), digestOf("stray-token"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(context.Background(), Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0",
+		Tokens: tokens, Log: quietLog()})
+	if err == nil {
+		t.Fatal("Open accepted a token for an agency with no adapter")
+	}
+	for _, want := range []string{`tokens[1] "stray": unknown agency "nosuch"`,
+		"known agencies are courts, passport, police, prisons"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
 	}
 }

@@ -90,6 +90,11 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	if err := checkAgencies(table, set); err != nil {
 		return nil, err
 	}
+	if cfg.Tokens != nil {
+		if err := cfg.Tokens.CheckAgencies(set.Agencies()); err != nil {
+			return nil, fmt.Errorf("token file: %w", err)
+		}
+	}
 
 	h := &Hub{cfg: cfg, adapters: set, running: map[string]bool{}}
 	subscribers := 0
