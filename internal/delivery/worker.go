@@ -281,7 +281,11 @@ func (w *Worker) post(
 		return outcome{err: fmt.Errorf("building request: %w", err)}
 	}
 	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("Idempotency-Key", d.ID)
+	key := d.IdempotencyKey
+	if key == "" {
+		key = d.ID
+	}
+	req.Header.Set("Idempotency-Key", key)
 	req.Header.Set("X-Sangam-Message-Id", d.MessageID)
 	req.Header.Set("X-Sangam-Attempt", strconv.Itoa(attempt))
 	req.Header.Set("User-Agent", "sangam-hub")

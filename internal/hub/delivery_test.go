@@ -131,6 +131,27 @@ func TestDeadLetterReplayedOnce(t *testing.T) {
 	if j.Deliveries[1].ReplayedBy != "test operator" {
 		t.Errorf("replayed_by = %q", j.Deliveries[1].ReplayedBy)
 	}
+	if j.Status != "delivered" {
+		t.Errorf("message status after the replays were delivered = %q, want delivered", j.Status)
+	}
+	var found []journal.Summary
+	getJSON(t, w.url, "/api/v1/messages?sender_message_id="+j.SenderMessageID, &struct {
+		Messages *[]journal.Summary `json:"messages"`
+	}{&found})
+	if len(found) != 1 || found[0].Status != "delivered" {
+		t.Errorf("message list = %+v, want one delivered message", found)
+	}
+	// The court rejected the first attempt, so it holds the replay under
+	// the dead delivery's key, and the forced replay under a key of its
+	// own.
+	keys := map[string]int{}
+	for _, item := range w.agency.court.Received() {
+		keys[item.Key] += 1 + item.Repeats
+	}
+	if len(keys) != 2 || keys[dead] != 1 || keys[forced.Delivery.ID] != 1 {
+		t.Errorf("court keys = %v, want %s for the replay and %s for the forced one",
+			keys, dead, forced.Delivery.ID)
+	}
 	replay(t, w.url, first.Delivery.ID, ``, http.StatusConflict)
 }
 

@@ -204,6 +204,10 @@ type Delivery struct {
 	ReplayOf string `json:"replay_of,omitempty"`
 	// ReplayedBy names who requested the replay.
 	ReplayedBy string `json:"replayed_by,omitempty"`
+	// IdempotencyKey is what every attempt of the delivery carries in its
+	// Idempotency-Key header: the delivery's own id, or for a replay the
+	// key of the delivery it replays, unless the replay was forced.
+	IdempotencyKey string `json:"idempotency_key"`
 	// Reason is why a dead delivery was dead-lettered.
 	Reason    string    `json:"reason,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
@@ -249,8 +253,9 @@ type Journey struct {
 	Routing         []RouteDecision `json:"routing"`
 	Deliveries      []Delivery      `json:"deliveries"`
 	// Status summarises the deliveries: "unrouted" when none was made,
-	// "delivered" when all are, "dead" when any is dead and none pending,
-	// and "in_progress" otherwise.
+	// "in_progress" when any is pending, "dead" when any is dead and was
+	// never replayed, and "delivered" otherwise. A replayed dead delivery
+	// counts as its replays do.
 	Status  string            `json:"status"`
 	Message canonical.Message `json:"message"`
 }
@@ -298,7 +303,8 @@ type Summary struct {
 }
 
 // SummarizeCounts returns the journey status of a message with total
-// deliveries, of which pending are pending and dead are dead.
+// deliveries, of which pending are pending and dead are dead and never
+// replayed.
 func SummarizeCounts(total, pending, dead int) string {
 	switch {
 	case total == 0:
@@ -314,12 +320,18 @@ func SummarizeCounts(total, pending, dead int) string {
 // Summarize returns the journey status for a set of deliveries, as
 // described on Journey.Status.
 func Summarize(ds []Delivery) string {
+	replayed := map[string]bool{}
+	for _, d := range ds {
+		if d.ReplayOf != "" {
+			replayed[d.ReplayOf] = true
+		}
+	}
 	pending, dead := 0, 0
 	for _, d := range ds {
-		switch d.Status {
-		case StatusPending:
+		switch {
+		case d.Status == StatusPending:
 			pending++
-		case StatusDead:
+		case d.Status == StatusDead && !replayed[d.ID]:
 			dead++
 		}
 	}

@@ -47,6 +47,30 @@ func TestSummarize(t *testing.T) {
 	}
 }
 
+func TestSummarizeReplays(t *testing.T) {
+	dead := Delivery{ID: "d1", Status: StatusDead}
+	tests := []struct {
+		name string
+		ds   []Delivery
+		want string
+	}{
+		{"replay delivered", []Delivery{dead, {ID: "d2", Status: StatusDelivered, ReplayOf: "d1"}}, "delivered"},
+		{"replay pending", []Delivery{dead, {ID: "d2", Status: StatusPending, ReplayOf: "d1"}}, "in_progress"},
+		{"replay dead", []Delivery{dead, {ID: "d2", Status: StatusDead, ReplayOf: "d1"}}, "dead"},
+		{"replay of a dead replay delivered", []Delivery{dead,
+			{ID: "d2", Status: StatusDead, ReplayOf: "d1"},
+			{ID: "d3", Status: StatusDelivered, ReplayOf: "d2"}}, "delivered"},
+		{"another delivery dead", []Delivery{dead,
+			{ID: "d2", Status: StatusDelivered, ReplayOf: "d1"},
+			{ID: "d3", Status: StatusDead}}, "dead"},
+	}
+	for _, tc := range tests {
+		if got := Summarize(tc.ds); got != tc.want {
+			t.Errorf("Summarize(%s) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
 func TestEffectiveLimit(t *testing.T) {
 	tests := []struct{ limit, want int }{
 		{-1, DefaultLimit},

@@ -183,6 +183,16 @@ func testReplay(t *testing.T, h Harness) {
 	checkReplay(t, first.Delivery, e, r)
 	stored, _ := delivery(t, h, r.NewID)
 	checkReplay(t, stored, e, r)
+	original, _ := delivery(t, h, dead)
+	if original.IdempotencyKey != dead {
+		t.Errorf("IdempotencyKey of %s = %q, want its own id", dead, original.IdempotencyKey)
+	}
+	for _, d := range []journal.Delivery{first.Delivery, stored} {
+		if d.IdempotencyKey != dead {
+			t.Errorf("IdempotencyKey of replay %s = %q, want the replayed delivery's key %s",
+				d.ID, d.IdempotencyKey, dead)
+		}
+	}
 	if got := queuedIDs(t, h); !slices.Equal(got, []string{r.NewID}) {
 		t.Errorf("commands after Replay = %v, want [%s]", got, r.NewID)
 	}
@@ -222,6 +232,10 @@ func testReplay(t *testing.T, h Harness) {
 		t.Errorf("commands after the forced Replay = %v, want %v", got, want)
 	}
 	wantBlocked(t, h, forced.NewID, r.NewID)
+	if third.Delivery.IdempotencyKey != forced.NewID {
+		t.Errorf("IdempotencyKey of forced replay %s = %q, want its own id",
+			forced.NewID, third.Delivery.IdempotencyKey)
+	}
 
 	letters := deadLetters(t, h, journal.DeadLetterFilter{})
 	if len(letters) != 1 || !slices.Equal(letters[0].Replays, []string{r.NewID, forced.NewID}) {
@@ -242,6 +256,10 @@ func checkReplayOfReplay(t *testing.T, h Harness, e journal.Entry, replayID stri
 	if out.Existing || out.Delivery.ReplayOf != replayID {
 		t.Errorf("Replay of a dead replay = %s of %s, Existing %v, want new of %s",
 			out.Delivery.ID, out.Delivery.ReplayOf, out.Existing, replayID)
+	}
+	if root := e.Deliveries[0].ID; out.Delivery.IdempotencyKey != root {
+		t.Errorf("IdempotencyKey of a replay of a replay = %q, want the first delivery's %s",
+			out.Delivery.IdempotencyKey, root)
 	}
 
 	letters := deadLetters(t, h, journal.DeadLetterFilter{Reason: "again"})

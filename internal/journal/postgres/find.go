@@ -15,7 +15,8 @@ func (s *Store) Find(ctx context.Context, q journal.Query) ([]journal.Summary, e
 			m.received_at,
 			(SELECT count(*) FROM deliveries d WHERE d.message_id = m.id),
 			(SELECT count(*) FROM deliveries d WHERE d.message_id = m.id AND d.status = 'pending'),
-			(SELECT count(*) FROM deliveries d WHERE d.message_id = m.id AND d.status = 'dead')
+			(SELECT count(*) FROM deliveries d WHERE d.message_id = m.id AND d.status = 'dead'
+				AND NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of = d.id))
 		FROM messages m
 		WHERE ($1 = '' OR m.source = $1)
 			AND ($2 = '' OR m.sender_message_id = $2)

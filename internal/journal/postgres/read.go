@@ -149,7 +149,7 @@ func (s *Store) Delivery(
 // the alias d.
 const deliveryColumns = `d.id, d.message_id, d.destination, d.route, d.case_key, d.status,
 	d.reason, d.next_attempt_at, d.queued_at, d.replay_of, d.replayed_by,
-	d.created_at, d.updated_at`
+	d.created_at, d.updated_at, d.idempotency_key`
 
 const selectDeliveries = `SELECT ` + deliveryColumns + ` FROM deliveries d`
 
@@ -170,7 +170,7 @@ type deliveryRow struct {
 func (r *deliveryRow) targets() []any {
 	return []any{&r.d.ID, &r.d.MessageID, &r.d.Destination, &r.d.Route, &r.d.CaseKey,
 		&r.d.Status, &r.d.Reason, &r.next, &r.queued, &r.replayOf, &r.d.ReplayedBy,
-		&r.d.CreatedAt, &r.d.UpdatedAt}
+		&r.d.CreatedAt, &r.d.UpdatedAt, &r.d.IdempotencyKey}
 }
 
 // delivery returns the scanned delivery, with times in UTC and no attempts.
@@ -180,6 +180,9 @@ func (r *deliveryRow) delivery() journal.Delivery {
 	d.NextAttemptAt, d.QueuedAt = utcOrZero(r.next), utcOrZero(r.queued)
 	if r.replayOf != nil {
 		d.ReplayOf = *r.replayOf
+	}
+	if d.IdempotencyKey == "" {
+		d.IdempotencyKey = d.ID
 	}
 	d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
 	return d

@@ -126,14 +126,16 @@ func insertReplay(ctx context.Context, tx pgx.Tx, r journal.ReplayRequest) (jour
 	rows, _ := tx.Query(ctx, `
 		INSERT INTO deliveries AS d (
 			id, message_id, position, destination, route, case_key, status,
-			next_attempt_at, queued_at, replay_of, replayed_by, created_at, updated_at
+			next_attempt_at, queued_at, replay_of, replayed_by, created_at, updated_at,
+			idempotency_key
 		)
 		SELECT $2, o.message_id,
 			(SELECT max(p.position) + 1 FROM deliveries p WHERE p.message_id = o.message_id),
-			o.destination, o.route, o.case_key, 'pending', $3, $3, o.id, $4, $3, $3
+			o.destination, o.route, o.case_key, 'pending', $3, $3, o.id, $4, $3, $3,
+			CASE WHEN $5 THEN '' WHEN o.idempotency_key = '' THEN o.id ELSE o.idempotency_key END
 		FROM deliveries o WHERE o.id = $1
 		RETURNING `+deliveryColumns,
-		r.DeliveryID, r.NewID, r.At, r.By)
+		r.DeliveryID, r.NewID, r.At, r.By, r.Force)
 	d, err := pgx.CollectExactlyOneRow(rows, scanDelivery)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.ConstraintName == "deliveries_pkey" {

@@ -130,13 +130,15 @@ func insertReplay(ctx context.Context, tx *sql.Tx, r journal.ReplayRequest) (jou
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO deliveries (
 			id, message_id, position, destination, route, case_key, status,
-			next_attempt_at, queued_at, replay_of, replayed_by, created_at, updated_at, seq
+			next_attempt_at, queued_at, replay_of, replayed_by, created_at, updated_at, seq,
+			idempotency_key
 		)
 		SELECT ?2, o.message_id,
 			(SELECT max(p.position) + 1 FROM deliveries p WHERE p.message_id = o.message_id),
-			o.destination, o.route, o.case_key, 'pending', ?3, ?3, o.id, ?4, ?3, ?3, `+nextSeq+`
+			o.destination, o.route, o.case_key, 'pending', ?3, ?3, o.id, ?4, ?3, ?3, `+nextSeq+`,
+			CASE WHEN ?5 THEN '' WHEN o.idempotency_key = '' THEN o.id ELSE o.idempotency_key END
 		FROM deliveries o WHERE o.id = ?1`,
-		r.DeliveryID, r.NewID, micros(r.At), r.By)
+		r.DeliveryID, r.NewID, micros(r.At), r.By, r.Force)
 	if err != nil {
 		return journal.Delivery{}, fmt.Errorf("inserting replay %s: %w", r.NewID, err)
 	}

@@ -12,7 +12,7 @@ import (
 // alias d.
 const deliveryColumns = `d.id, d.message_id, d.destination, d.route, d.case_key, d.status,
 	d.reason, d.next_attempt_at, d.queued_at, d.replay_of, d.replayed_by,
-	d.created_at, d.updated_at`
+	d.created_at, d.updated_at, d.idempotency_key`
 
 const selectDeliveries = `SELECT ` + deliveryColumns + ` FROM deliveries d`
 
@@ -56,7 +56,7 @@ type deliveryRow struct {
 func (r *deliveryRow) targets() []any {
 	return []any{&r.d.ID, &r.d.MessageID, &r.d.Destination, &r.d.Route, &r.d.CaseKey,
 		&r.d.Status, &r.d.Reason, &r.next, &r.queued, &r.replayOf, &r.d.ReplayedBy,
-		&r.created, &r.updated}
+		&r.created, &r.updated, &r.d.IdempotencyKey}
 }
 
 // delivery returns the scanned delivery, with times in UTC and no attempts.
@@ -65,6 +65,9 @@ func (r *deliveryRow) delivery() journal.Delivery {
 	d.Attempts = []journal.Attempt{}
 	d.NextAttemptAt, d.QueuedAt = fromNullMicros(r.next), fromNullMicros(r.queued)
 	d.ReplayOf = r.replayOf.String
+	if d.IdempotencyKey == "" {
+		d.IdempotencyKey = d.ID
+	}
 	d.CreatedAt, d.UpdatedAt = fromMicros(r.created), fromMicros(r.updated)
 	return d
 }
