@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/problem"
@@ -38,11 +40,15 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Req
 }
 
 // agencyOnly lets through callers whose token belongs to the agency in
-// the path.
+// the path. An agency without an adapter gets 404 before the token's
+// grant is checked, because the names of the hub's agencies are not secret.
 func (s *Server) agencyOnly(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r, ok := s.authenticate(w, r)
 		if !ok {
+			return
+		}
+		if !s.knownAgency(w, r.PathValue("agency")) {
 			return
 		}
 		if p, known := principal(r); known && p.Agency != r.PathValue("agency") {
@@ -70,4 +76,24 @@ func (s *Server) operatorOnly(next http.HandlerFunc) http.HandlerFunc {
 		}
 		next(w, r)
 	}
+}
+
+// knownAgency reports whether the hub has an adapter for agency, or
+// writes a 404 problem that lists the known agencies and returns false.
+func (s *Server) knownAgency(w http.ResponseWriter, agency string) bool {
+	set := s.Adapters
+	if set == nil && s.Ingest != nil {
+		set = s.Ingest.Adapters
+	}
+	if set == nil {
+		return true
+	}
+	if _, ok := set.Adapter(agency); ok {
+		return true
+	}
+	s.Log.Info("inbound message for an unknown agency rejected", "agency", agency)
+	problem.Write(w, problem.New(problem.UnknownAgency, fmt.Sprintf(
+		"unknown agency %q: the hub has no adapter for it; known agencies are %s",
+		agency, strings.Join(set.Agencies(), ", "))))
+	return false
 }

@@ -333,6 +333,9 @@ func TestInboundUnknownAgency(t *testing.T) {
 	if !strings.Contains(p.Detail, "no-such-agency") {
 		t.Errorf("detail = %q, want it to name the agency", p.Detail)
 	}
+	if !strings.Contains(p.Detail, "known agencies are courts, passport, police, prisons") {
+		t.Errorf("detail = %q, want it to list the known agencies", p.Detail)
+	}
 	f.wantNothingJournaled(t)
 }
 
