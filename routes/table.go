@@ -164,6 +164,22 @@ func (t *Table) RetriesOff(destination, route string) string {
 	return ""
 }
 
+// RetriesOffFor returns the destinations and the routes whose automatic
+// retries are off, each in document order.
+func (t *Table) RetriesOffFor() (destinations, routes []string) {
+	for _, d := range t.config.Destinations {
+		if d.Retries != nil && !*d.Retries {
+			destinations = append(destinations, d.Name)
+		}
+	}
+	for _, r := range t.routes {
+		if r.Retries != nil && !*r.Retries {
+			routes = append(routes, r.Name)
+		}
+	}
+	return destinations, routes
+}
+
 // Policy returns the compiled policy of the named destination.
 func (t *Table) Policy(destination string) (*policy.Compiled, bool) {
 	p, ok := t.policies[destination]

@@ -233,3 +233,39 @@ func TestRetriesOffDeadLettersAfterFirstFailure(t *testing.T) {
 		t.Errorf("reason = %q", d.Reason)
 	}
 }
+
+func TestRetriesOffDeadLettersWaitingDeliveries(t *testing.T) {
+	w := newWorld(t, Config{
+		RetryInterval: time.Hour, MaxRetryInterval: time.Hour,
+		RoutesInterval: 20 * time.Millisecond,
+	}, 8)
+	w.agency.court.FailNext(1, http.StatusServiceUnavailable)
+	_, res, _ := post(t, w.url, "police", sample(t, "chargesheet-2023-ipc"))
+	waitFor(t, "the first attempt to fail", func() bool {
+		var j journal.Journey
+		getJSON(t, w.url, "/api/v1/messages/"+res.MessageID, &j)
+		return len(j.Deliveries) == 1 && len(j.Deliveries[0].Attempts) == 1
+	})
+
+	var current api.RoutesVersion
+	getJSON(t, w.url, "/api/v1/routes", &current)
+	doc := strings.Replace(current.Document, "    max_attempts: 8\n",
+		"    max_attempts: 8\n    retries: false\n", 1)
+	status := sendJSON(t, http.MethodPut, w.url+"/api/v1/routes", api.RoutesChange{
+		Document: doc, Expect: current.Number, Comment: "the court's system is being replaced",
+	}, nil)
+	if status != http.StatusCreated {
+		t.Fatalf("PUT /api/v1/routes: status %d", status)
+	}
+
+	// The retry was due in an hour; switching retries off dead-letters
+	// the delivery now, without another request to the court.
+	j := settledJourney(t, w.url, res.MessageID)
+	d := j.Deliveries[0]
+	if j.Status != "dead" || !strings.Contains(d.Reason, "not sent: automatic retries are off") {
+		t.Fatalf("status %s, reason %q; want dead, not sent because retries are off", j.Status, d.Reason)
+	}
+	if n := len(w.agency.court.Received()); n != 0 {
+		t.Errorf("the court received %d filings, want none", n)
+	}
+}

@@ -165,6 +165,29 @@ func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *rout
 	h.table.Store(table.Labeled(versionLabel(v.Number)))
 	h.cfg.Log.Info("routes version applied", "routes_version", v.Number, "by", v.By,
 		"comment", v.Comment)
+	h.expediteRetriesOff(ctx, table)
+}
+
+// expediteRetriesOff makes the deliveries that wait for a retry to a
+// destination or on a route whose retries table switches off due now,
+// so that the requeuer's next pass hands them to the worker, which
+// dead-letters them without another attempt. A failure is logged: the
+// deliveries are then dead-lettered when they come due.
+func (h *Hub) expediteRetriesOff(ctx context.Context, table *routes.Table) {
+	dests, rts := table.RetriesOffFor()
+	if len(dests) == 0 && len(rts) == 0 {
+		return
+	}
+	n, err := h.backend.store.Expedite(ctx, time.Now(), dests, rts)
+	if err != nil {
+		h.cfg.Log.Error("deliveries waiting for a retry stay until they are due",
+			"destinations", dests, "routes", rts, "error", err)
+		return
+	}
+	if n > 0 {
+		h.cfg.Log.Info("retries are off: deliveries waiting for one are due now, to be dead-lettered",
+			"deliveries", n, "destinations", dests, "routes", rts)
+	}
 }
 
 func checkAgencies(t *routes.Table, set *registry.Set) error {
@@ -349,6 +372,8 @@ func (h *Hub) Run(ctx context.Context) error {
 		defer close(trackDone)
 		h.verification.run(requeueCtx)
 	}()
+	// Retries may have been switched off while no replica ran.
+	h.expediteRetriesOff(requeueCtx, h.Routes())
 	watchDone := make(chan struct{})
 	go func() {
 		defer close(watchDone)

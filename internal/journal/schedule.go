@@ -44,6 +44,14 @@ type Scheduler interface {
 	Requeue(ctx context.Context, now, staleBefore time.Time, limit int,
 		outgoing func(Delivery) Outgoing) (int, error)
 
+	// Expedite makes due at now every pending delivery that has at least
+	// one attempt, is due later, and goes to one of destinations or
+	// follows one of routes, and returns how many it changed. The hub
+	// calls it when automatic retries are switched off, so that the
+	// deliveries waiting for a retry are dead-lettered at the requeuer's
+	// next pass instead of when they would have come due.
+	Expedite(ctx context.Context, now time.Time, destinations, routes []string) (int, error)
+
 	// DeadLetters returns dead deliveries matching f, newest first unless
 	// f.OldestFirst is set.
 	DeadLetters(ctx context.Context, f DeadLetterFilter) ([]DeadLetter, error)

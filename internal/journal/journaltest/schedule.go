@@ -37,6 +37,7 @@ func RunScheduler(t *testing.T, open Open) {
 		{"ConcurrentRequeue", testConcurrentRequeue},
 		{"RequeueInvalid", testRequeueInvalid},
 		{"Defer", testDefer},
+		{"Expedite", testExpedite},
 		{"DeadLetterFilters", testDeadLetterFilters},
 		{"Replay", testReplay},
 		{"ReplayNotDead", testReplayNotDead},
@@ -427,5 +428,50 @@ func testDefer(t *testing.T, h Harness) {
 	}
 	if err := h.Store.Defer(ctx, id, time.Time{}); !errors.Is(err, journal.ErrInvalid) {
 		t.Errorf("Defer to the zero time: error = %v, want ErrInvalid", err)
+	}
+}
+
+func testExpedite(t *testing.T, h Harness) {
+	ctx := context.Background()
+	e1 := entryForCase(t, h, "fir-expedite-1", "case-expedite-1", "court", "prison")
+	r := accept(t, h, e1)
+	e2 := entryForCase(t, h, "fir-expedite-2", "case-expedite-2", "court")
+	accept(t, h, e2)
+	later := r.ReceivedAt.Add(time.Hour)
+	court, prison, unsent := e1.Deliveries[0].ID, e1.Deliveries[1].ID, e2.Deliveries[0].ID
+	wait(t, h, court, later)
+	wait(t, h, prison, later)
+	// Deferred without an attempt, as an open breaker does before the
+	// first one: no retry waits, so Expedite leaves it.
+	if err := h.Store.Defer(ctx, unsent, later); err != nil {
+		t.Fatalf("Defer: %v", err)
+	}
+
+	now := r.ReceivedAt.Add(time.Minute)
+	n, err := h.Store.Expedite(ctx, now, []string{"court"}, nil)
+	if err != nil {
+		t.Fatalf("Expedite: %v", err)
+	}
+	if n != 1 {
+		t.Errorf("Expedite by destination changed %d deliveries, want 1", n)
+	}
+	for id, want := range map[string]time.Time{court: now, prison: later, unsent: later} {
+		if d, _ := delivery(t, h, id); !d.NextAttemptAt.Equal(want) {
+			t.Errorf("delivery %s to %s: NextAttemptAt %v, want %v", id, d.Destination, d.NextAttemptAt, want)
+		}
+	}
+	if n := requeue(t, h, now, r.ReceivedAt, 10); n != 1 {
+		t.Errorf("Requeue after Expedite = %d, want the 1 expedited", n)
+	}
+
+	n, err = h.Store.Expedite(ctx, now, []string{"court"}, []string{"fir-to-prison"})
+	if err != nil || n != 1 {
+		t.Errorf("Expedite by route = %d, %v, want 1: the prison's delivery", n, err)
+	}
+	if d, _ := delivery(t, h, prison); !d.NextAttemptAt.Equal(now) {
+		t.Errorf("delivery to prison: NextAttemptAt %v, want %v", d.NextAttemptAt, now)
+	}
+	if n, err := h.Store.Expedite(ctx, now, nil, nil); err != nil || n != 0 {
+		t.Errorf("Expedite of nothing = %d, %v, want 0, nil", n, err)
 	}
 }

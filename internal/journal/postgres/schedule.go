@@ -49,6 +49,24 @@ func (s *Store) Defer(ctx context.Context, deliveryID string, at time.Time) erro
 	return fmt.Errorf("deferring delivery %s: %w", deliveryID, journal.ErrSettled)
 }
 
+// Expedite implements journal.Scheduler.
+func (s *Store) Expedite(ctx context.Context, now time.Time, destinations, routes []string) (int, error) {
+	if len(destinations) == 0 && len(routes) == 0 {
+		return 0, nil
+	}
+	now = now.Truncate(time.Microsecond)
+	tag, err := s.pool.Exec(ctx, `
+		UPDATE deliveries d SET next_attempt_at = $1, updated_at = $1
+		WHERE d.status = 'pending' AND d.next_attempt_at > $1
+			AND (d.destination = ANY($2) OR d.route = ANY($3))
+			AND EXISTS (SELECT 1 FROM attempts a WHERE a.delivery_id = d.id)`,
+		now, destinations, routes)
+	if err != nil {
+		return 0, fmt.Errorf("expediting deliveries: %w", err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // Blocked implements journal.Scheduler. When several earlier deliveries
 // are pending, it returns the earliest.
 func (s *Store) Blocked(ctx context.Context, deliveryID string) (string, bool, error) {

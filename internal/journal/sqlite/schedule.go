@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -30,6 +31,48 @@ func (s *Store) Defer(ctx context.Context, deliveryID string, at time.Time) erro
 		return fmt.Errorf("deferring delivery %s: %w", deliveryID, err)
 	}
 	return nil
+}
+
+// Expedite implements journal.Scheduler.
+func (s *Store) Expedite(ctx context.Context, now time.Time, destinations, routes []string) (int, error) {
+	if len(destinations) == 0 && len(routes) == 0 {
+		return 0, nil
+	}
+	dests, err := jsonList(destinations)
+	if err != nil {
+		return 0, fmt.Errorf("expediting deliveries: %w", err)
+	}
+	rts, err := jsonList(routes)
+	if err != nil {
+		return 0, fmt.Errorf("expediting deliveries: %w", err)
+	}
+	var changed int64
+	err = inTx(ctx, s.db, s.writeLock, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE deliveries SET next_attempt_at = ?1, updated_at = ?1
+			WHERE status = 'pending' AND next_attempt_at > ?1
+				AND (destination IN (SELECT value FROM json_each(?2))
+					OR route IN (SELECT value FROM json_each(?3)))
+				AND EXISTS (SELECT 1 FROM attempts a WHERE a.delivery_id = deliveries.id)`,
+			micros(now), string(dests), string(rts))
+		if err != nil {
+			return err
+		}
+		changed, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("expediting deliveries: %w", err)
+	}
+	return int(changed), nil
+}
+
+// jsonList returns s as a JSON array, [] for nil.
+func jsonList(s []string) ([]byte, error) {
+	if s == nil {
+		s = []string{}
+	}
+	return json.Marshal(s)
 }
 
 func deferDelivery(ctx context.Context, tx *sql.Tx, deliveryID string, at, now time.Time) error {
