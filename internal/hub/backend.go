@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -200,10 +198,3 @@ func closeAll(subs []message.Subscriber) error {
 	return errors.Join(errs...)
 }
 
-// watermillLogger adapts log for watermill, whose Info lines (each
-// subscription and poll) belong at Debug in the hub's log.
-func watermillLogger(log *slog.Logger) watermill.LoggerAdapter {
-	return watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{
-		slog.LevelInfo: slog.LevelDebug,
-	})
-}

@@ -1,0 +1,81 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+)
+
+// busErrorInterval is the shortest time between two error lines with
+// the same message from the bus libraries. During a database outage every
+// subscription logs each failed poll, hundreds of lines a second.
+const busErrorInterval = 5 * time.Second
+
+// watermillLogger adapts log for watermill and the bus libraries. Their
+// Info lines (each subscription and poll) belong at Debug in the hub's
+// log. An error that is a cancellation comes from the hub's own shutdown,
+// so it is logged at Debug too. Other errors with one message are logged
+// at most once per busErrorInterval by the returned logger and those
+// derived from it by With, the next line counting those left out.
+func watermillLogger(log *slog.Logger) watermill.LoggerAdapter {
+	inner := watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{
+		slog.LevelInfo: slog.LevelDebug,
+	})
+	return &busLogger{LoggerAdapter: inner, limit: &errorLimit{last: map[string]limitState{}}, now: time.Now}
+}
+
+type busLogger struct {
+	watermill.LoggerAdapter
+	limit *errorLimit
+	now   func() time.Time
+}
+
+func (l *busLogger) Error(msg string, err error, fields watermill.LogFields) {
+	if errors.Is(err, context.Canceled) {
+		l.LoggerAdapter.Debug(msg, fields.Add(watermill.LogFields{"error": err}))
+		return
+	}
+	left, ok := l.limit.allow(msg, l.now())
+	if !ok {
+		return
+	}
+	if left > 0 {
+		fields = fields.Add(watermill.LogFields{"similar_lines_left_out": left})
+	}
+	l.LoggerAdapter.Error(msg, err, fields)
+}
+
+func (l *busLogger) With(fields watermill.LogFields) watermill.LoggerAdapter {
+	return &busLogger{LoggerAdapter: l.LoggerAdapter.With(fields), limit: l.limit, now: l.now}
+}
+
+// errorLimit remembers, per message, when it was last logged and how
+// many lines were left out since. It is safe for concurrent use.
+type errorLimit struct {
+	mu   sync.Mutex
+	last map[string]limitState
+}
+
+type limitState struct {
+	at   time.Time
+	left int
+}
+
+// allow reports whether a line with msg may be logged at now, and how
+// many lines with msg were left out before it.
+func (e *errorLimit) allow(msg string, now time.Time) (left int, ok bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, seen := e.last[msg]
+	if seen && now.Sub(s.at) < busErrorInterval {
+		s.left++
+		e.last[msg] = s
+		return 0, false
+	}
+	e.last[msg] = limitState{at: now}
+	return s.left, true
+}
