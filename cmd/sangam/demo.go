@@ -46,6 +46,10 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	mockPort := fs.Int("mock-port", demoBasePort,
 		"first port of the six mock agencies on 127.0.0.1; 0 picks free ports")
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: sangam demo [flags]")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp

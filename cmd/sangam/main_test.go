@@ -182,3 +182,19 @@ func TestUnknownFlagReportedOnce(t *testing.T) {
 		t.Errorf("the flag error appears %d times, want once:\n%s", n, errOut)
 	}
 }
+
+func TestHelpStartsWithUsage(t *testing.T) {
+	for _, c := range commands {
+		args := []string{c.name, "-h"}
+		if c.name == "routes" {
+			args = []string{"routes", "export", "-h"}
+		}
+		code, _, errOut := runCLI(t, args...)
+		if code != exitOK {
+			t.Errorf("%v: exit %d, want %d", args, code, exitOK)
+		}
+		if want := "Usage: sangam " + c.name + " "; !strings.HasPrefix(errOut, want) {
+			t.Errorf("%v: help does not start with %q:\n%s", args, want, errOut)
+		}
+	}
+}

@@ -99,6 +99,11 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	message := fs.String("message", "", "id of a stored message to explain")
 	agency := fs.String("agency", "", "agency whose body FILE is, to explain")
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, routesUsage)
+		fmt.Fprintln(stderr, "\nFlags:")
+		fs.PrintDefaults()
+	}
 	positional, err := parseInterspersed(fs, args[1:])
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -15,6 +15,11 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	agency := fs.String("agency", "", "agency the token may post messages as")
 	operator := fs.Bool("operator", false, "let the token read journeys and replay deliveries")
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: sangam token --name NAME --agency AGENCY [--operator]")
+		fmt.Fprintln(stderr, "       sangam token --name NAME --operator")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp

@@ -274,6 +274,7 @@ func (w *Worker) post(
 	body []byte,
 	contentType string,
 ) outcome {
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(dest.Timeout))
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, dest.URL, bytes.NewReader(body))
@@ -298,6 +299,10 @@ func (w *Worker) post(
 		return http.ErrUseLastResponse
 	}
 	resp, err := client.Do(req)
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && parent.Err() == nil {
+		err = fmt.Errorf("no response within the destination's timeout of %s: %w",
+			time.Duration(dest.Timeout), err)
+	}
 	if err != nil {
 		return outcome{err: err}
 	}

@@ -198,8 +198,8 @@ func TestHandleTimeout(t *testing.T) {
 	f.mustHandle(t, d)
 
 	a := checkRetried(t, f, d)
-	if !strings.Contains(a.Error, "deadline exceeded") {
-		t.Errorf("attempt Error = %q, want a deadline error", a.Error)
+	if !strings.Contains(a.Error, "no response within the destination's timeout of 100ms") {
+		t.Errorf("attempt Error = %q, want it to name the destination's timeout", a.Error)
 	}
 }
 
