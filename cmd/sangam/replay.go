@@ -52,7 +52,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	case fs.NArg() > 0:
 		for _, id := range fs.Args() {
 			body, _ := json.Marshal(api.ReplayRequest{Force: *force, By: who})
-			if err := postReplay(base+"/api/v1/deliveries/"+id+"/replay", body, *token, stdout); err != nil {
+			if err := postReplay(base+"/api/v1/deliveries/"+id+"/replay", body, token(), stdout); err != nil {
 				return err
 			}
 		}
@@ -74,7 +74,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			*t.dst = parsed
 		}
 		body, _ := json.Marshal(req)
-		return postReplay(base+"/api/v1/deadletters/replay", body, *token, stdout)
+		return postReplay(base+"/api/v1/deadletters/replay", body, token(), stdout)
 	}
 	fs.Usage()
 	return errors.New("give delivery ids or a filter")

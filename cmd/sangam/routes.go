@@ -111,7 +111,7 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 		}
 		return errFlags
 	}
-	c := &adminClient{base: strings.TrimRight(*hub, "/"), token: *token}
+	c := &adminClient{base: strings.TrimRight(*hub, "/"), token: token()}
 	switch args[0] {
 	case "export":
 		return routesExport(c, *version, stdout, stderr)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	neturl "net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -53,7 +52,7 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	url := strings.TrimRight(*hub, "/") + "/api/v1/inbound/" + *agency
 	client := &http.Client{Timeout: *timeout}
 	for try := 0; ; try++ {
-		status, answer, wait, err := post(client, url, ct, *token, body)
+		status, answer, wait, err := post(client, url, ct, token(), body)
 		if err != nil {
 			// The hub may or may not have stored the message; sending
 			// it again later is safe, because the hub deduplicates.
@@ -134,10 +133,10 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 	return fmt.Errorf("hub responded with HTTP %d (%s)", status, p.Type)
 }
 
-// tokenFlag registers --token, the bearer token sent to the hub.
-func tokenFlag(fs *flag.FlagSet) *string {
-	return fs.String("token", os.Getenv("SANGAM_TOKEN"),
-		"bearer token for the hub's API (default $SANGAM_TOKEN)")
+// tokenFlag registers --token, the bearer token sent to the hub, and
+// returns a function that gives its value after parsing.
+func tokenFlag(fs *flag.FlagSet) func() string {
+	return envString(fs, "token", "SANGAM_TOKEN", "bearer token for the hub's API")
 }
 
 // authorize adds the bearer token to req when there is one.

@@ -21,25 +21,23 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 	listen := fs.String("listen", hub.DefaultListen, "address of the hub's HTTP API")
 	data := fs.String("data", hub.DefaultDataDir,
 		"folder for the embedded SQLite journal and the Aadhaar key")
-	pg := fs.String("postgres", os.Getenv("SANGAM_POSTGRES"),
-		"PostgreSQL connection URL; when set, the journal and bus use it instead of SQLite "+
-			"(default $SANGAM_POSTGRES)")
+	pg := envString(fs, "postgres", "SANGAM_POSTGRES",
+		"PostgreSQL connection URL; when set, the journal and bus use it instead of SQLite")
 	routesFile := fs.String("routes", "", "routes file (YAML); default: the embedded default routes")
-	kafka := fs.String("kafka", os.Getenv("SANGAM_KAFKA"),
-		"comma-separated Kafka brokers (host:port); when set, delivery topics run on Kafka "+
-			"(default $SANGAM_KAFKA)")
+	kafka := envString(fs, "kafka", "SANGAM_KAFKA",
+		"comma-separated Kafka brokers (host:port); when set, delivery topics run on Kafka")
 	kafkaSession := fs.Duration("kafka-session-timeout", 0,
 		"how long Kafka waits for a silent replica before giving its partitions to the others; "+
 			"the broker bounds it (default 30s)")
-	tokens := fs.String("tokens", os.Getenv("SANGAM_TOKENS"),
+	tokens := envString(fs, "tokens", "SANGAM_TOKENS",
 		"token file (YAML) of agencies and operators allowed to call the API; "+
-			"without it the API is open (default $SANGAM_TOKENS)")
+			"without it the API is open")
 	verbose := fs.Bool("v", false, "log each message at debug level")
 	return func() (hub.Config, error) {
-		cfg := hub.Config{Listen: *listen, DataDir: *data, PostgresDSN: *pg,
+		cfg := hub.Config{Listen: *listen, DataDir: *data, PostgresDSN: pg(),
 			KafkaSessionTimeout: *kafkaSession}
-		if *kafka != "" {
-			cfg.KafkaBrokers = strings.Split(*kafka, ",")
+		if brokers := kafka(); brokers != "" {
+			cfg.KafkaBrokers = strings.Split(brokers, ",")
 		}
 		if *routesFile != "" {
 			doc, err := os.ReadFile(*routesFile)
@@ -48,8 +46,8 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 			}
 			cfg.Routes = doc
 		}
-		if *tokens != "" {
-			doc, err := os.ReadFile(*tokens)
+		if file := tokens(); file != "" {
+			doc, err := os.ReadFile(file)
 			if err != nil {
 				return cfg, fmt.Errorf("reading token file: %w", err)
 			}
