@@ -68,7 +68,20 @@ func offlineKey() []byte {
 	if k := os.Getenv("SANGAM_AADHAAR_KEY"); k != "" {
 		return []byte(k)
 	}
-	return []byte("sangam offline decoding key, matches nothing stored")
+	return []byte(fixedKey)
+}
+
+// fixedKey masks Aadhaar numbers when no key is configured. Its tokens
+// match nothing the hub stores.
+const fixedKey = "sangam offline decoding key, matches nothing stored"
+
+// agencies returns the names of the agencies the hub has adapters for.
+func agencies() ([]string, error) {
+	set, err := registry.Default(registry.Options{AadhaarKey: []byte(fixedKey)})
+	if err != nil {
+		return nil, err
+	}
+	return set.Agencies(), nil
 }
 
 func runDecode(args []string, stdout, stderr io.Writer) error {

@@ -134,3 +134,18 @@ func TestTokenOutputIsATokenFile(t *testing.T) {
 		t.Errorf("the printed token identifies %+v, %v; want the police agency", p, err)
 	}
 }
+
+func TestTokenRejectsUnknownAgency(t *testing.T) {
+	code, out, errOut := runCLI(t, "token", "--name", "x", "--agency", "nosuch")
+	if code != exitSetup {
+		t.Errorf("exit %d, want %d", code, exitSetup)
+	}
+	if out != "" {
+		t.Errorf("printed a token for an unknown agency:\n%s", out)
+	}
+	for _, want := range []string{`"nosuch"`, "courts", "passport", "police", "prisons"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}

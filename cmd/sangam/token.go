@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/sangam-hub/sangam/internal/auth"
 )
@@ -29,6 +31,16 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	if *name == "" || (*agency == "" && !*operator) {
 		fs.Usage()
 		return errors.New("give --name and --agency or --operator")
+	}
+	if *agency != "" {
+		known, err := agencies()
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(known, *agency) {
+			return fmt.Errorf("--agency: unknown agency %q: known agencies are %s",
+				*agency, strings.Join(known, ", "))
+		}
 	}
 	token, digest, err := auth.NewToken()
 	if err != nil {
