@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -227,4 +229,26 @@ func (d Destination) validate(i int, seen map[string]bool) []error {
 			where, d.Concurrency, MaxConcurrency))
 	}
 	return errs
+}
+
+// CheckAgencies returns an error for each agency of c, in the agencies
+// list or a destination's agency field, that is not in known, the
+// agencies the hub has adapters for. Validate cannot check this, because
+// the adapters are the hub's, not the document's.
+func (c Config) CheckAgencies(known []string) error {
+	var errs []error
+	list := strings.Join(known, ", ")
+	for _, a := range c.Agencies {
+		if !slices.Contains(known, a.Name) {
+			errs = append(errs, fmt.Errorf("agency %q: no adapter of that name: known agencies are %s",
+				a.Name, list))
+		}
+	}
+	for _, d := range c.Destinations {
+		if !slices.Contains(known, d.Agency) {
+			errs = append(errs, fmt.Errorf("destination %q: agency: unknown agency %q: "+
+				"known agencies are %s", d.Name, d.Agency, list))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -219,3 +219,27 @@ func TestExplainAppliesPolicy(t *testing.T) {
 		t.Error("the allow-all destination lost brief_facts")
 	}
 }
+
+func TestCheckAgenciesNamesDestination(t *testing.T) {
+	doc := "agencies:\n  - {name: police}\n  - {name: astrologers}\n" +
+		strings.Replace(testRoutes, "agency: courts", "agency: nosuch", 1)
+	tab, err := Load([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = tab.Config().CheckAgencies([]string{"courts", "police"})
+	if err == nil {
+		t.Fatal("CheckAgencies accepted agencies without adapters")
+	}
+	for _, want := range []string{
+		`agency "astrologers": no adapter of that name: known agencies are courts, police`,
+		`destination "ecourts": agency: unknown agency "nosuch": known agencies are courts, police`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+	if err := tab.Config().CheckAgencies([]string{"astrologers", "nosuch", "police"}); err != nil {
+		t.Errorf("CheckAgencies with every agency known: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/problem"
 )
@@ -81,10 +82,7 @@ func (s *Server) operatorOnly(next http.HandlerFunc) http.HandlerFunc {
 // knownAgency reports whether the hub has an adapter for agency, or
 // writes a 404 problem that lists the known agencies and returns false.
 func (s *Server) knownAgency(w http.ResponseWriter, agency string) bool {
-	set := s.Adapters
-	if set == nil && s.Ingest != nil {
-		set = s.Ingest.Adapters
-	}
+	set := s.adapters()
 	if set == nil {
 		return true
 	}
@@ -96,4 +94,13 @@ func (s *Server) knownAgency(w http.ResponseWriter, agency string) bool {
 		"unknown agency %q: the hub has no adapter for it; known agencies are %s",
 		agency, strings.Join(set.Agencies(), ", "))))
 	return false
+}
+
+// adapters returns the hub's adapters: Adapters, else the ingest
+// service's, else nil.
+func (s *Server) adapters() *registry.Set {
+	if s.Adapters == nil && s.Ingest != nil {
+		return s.Ingest.Adapters
+	}
+	return s.Adapters
 }

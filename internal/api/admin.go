@@ -135,7 +135,11 @@ func (s *Server) restoreRoutes(w http.ResponseWriter, r *http.Request) {
 // change validates doc, shows its difference from the current version
 // and, unless c is a dry run, saves it.
 func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, doc []byte, restoredFrom int) {
-	if _, err := routes.Load(doc); err != nil {
+	table, err := routes.Load(doc)
+	if set := s.adapters(); err == nil && set != nil {
+		err = table.Config().CheckAgencies(set.Agencies())
+	}
+	if err != nil {
 		p := problem.New(problem.Invalid, "the routes document is invalid; nothing changed")
 		p.Errors = routeViolations(err)
 		problem.Write(w, p)

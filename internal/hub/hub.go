@@ -190,20 +190,10 @@ func (h *Hub) expediteRetriesOff(ctx context.Context, table *routes.Table) {
 	}
 }
 
+// checkAgencies returns an error for each agency of t that has no
+// adapter in set.
 func checkAgencies(t *routes.Table, set *registry.Set) error {
-	for _, a := range t.Config().Agencies {
-		if _, ok := set.Adapter(a.Name); !ok {
-			return fmt.Errorf("agency %q: no adapter of that name: known agencies are %v",
-				a.Name, set.Agencies())
-		}
-	}
-	for _, d := range t.Config().Destinations {
-		if _, ok := set.Adapter(d.Agency); !ok {
-			return fmt.Errorf("destination %q: unknown agency %q: known agencies are %v",
-				d.Name, d.Agency, set.Agencies())
-		}
-	}
-	return nil
+	return t.Config().CheckAgencies(set.Agencies())
 }
 
 func (h *Hub) build(ctx context.Context, set *registry.Set) error {
