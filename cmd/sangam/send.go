@@ -3,13 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	neturl "net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/problem"
@@ -23,7 +26,9 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 		"media type of FILE (default: application/xml for .xml files, else application/json)")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for the hub's answer")
 	retries := fs.Int("retries", 3,
-		"how many times to send again when the hub answers 503 or 429, after its Retry-After (at most 30s)")
+		"how many times in all to send again when the hub answers 503 or 429 (after its Retry-After) "+
+			"or cannot be reached: connection refused, reset or closed, or timed out (after 1s, "+
+			"then twice as long each time); each wait is at most 30s")
 	token := tokenFlag(fs)
 	file, err := parseFlags(fs, args, stderr)
 	if err != nil {
@@ -51,13 +56,20 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	}
 	url := strings.TrimRight(*hub, "/") + "/api/v1/inbound/" + *agency
 	client := &http.Client{Timeout: *timeout}
+	unreachableWait := time.Second
 	for try := 0; ; try++ {
 		status, answer, wait, err := post(client, url, ct, token(), body)
 		if err != nil {
 			// The hub may or may not have stored the message; sending
-			// it again later is safe, because the hub deduplicates.
-			return fmt.Errorf("%w: %v; check that the hub runs at --hub, then send the "+
-				"message again: the hub deduplicates resends", errNotStored, err)
+			// it again is safe, because the hub deduplicates.
+			if !unreachable(err) || try == *retries {
+				return fmt.Errorf("%w: %v; check that the hub runs at --hub, then send the "+
+					"message again: the hub deduplicates resends", errNotStored, err)
+			}
+			fmt.Fprintf(stderr, "%v; sending again in %s\n", err, unreachableWait)
+			time.Sleep(unreachableWait)
+			unreachableWait = min(2*unreachableWait, maxRetryAfter)
+			continue
 		}
 		again := status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests
 		if !again || try == *retries {
@@ -68,6 +80,16 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "hub responded with HTTP %d; sending again in %s\n", status, wait)
 		time.Sleep(wait)
 	}
+}
+
+// unreachable reports whether err shows that the hub could not be
+// reached or dropped the connection, such as while it restarts: the
+// connection was refused, reset or closed early, or timed out.
+func unreachable(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		(errors.As(err, &netErr) && netErr.Timeout())
 }
 
 // maxRetryAfter caps the wait that a Retry-After header requests.

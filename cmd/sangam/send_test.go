@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // busyHub responds 503 busy to its first busy posts and 202 after.
@@ -110,8 +113,57 @@ func TestSendExitStatusByAnswer(t *testing.T) {
 		srv := httptest.NewServer(http.NotFoundHandler())
 		url := srv.URL
 		srv.Close()
-		if code, out := sendTo(t, url); code != exitNotStored {
+		start := time.Now()
+		if code, out := sendTo(t, url, "--retries", "0"); code != exitNotStored {
 			t.Errorf("exit code %d, want %d: %s", code, exitNotStored, out)
 		}
+		if d := time.Since(start); d > 500*time.Millisecond {
+			t.Errorf("with --retries 0, send took %s to give up", d)
+		}
 	})
+}
+
+func TestSendRetriesWhileHubUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+
+	type result struct {
+		code int
+		out  string
+	}
+	file := filepath.Join(t.TempDir(), "fir.json")
+	if err := os.WriteFile(file, []byte(`{"message_id":"x"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan result, 1)
+	start := time.Now()
+	go func() {
+		var out bytes.Buffer
+		code := run([]string{"send", "--agency", "police", "--hub", "http://" + addr, file}, &out, &out)
+		done <- result{code, out.String()}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	ln, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("listening again on %s: %v", addr, err)
+	}
+	hub := &busyHub{}
+	srv := &http.Server{Handler: hub, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+
+	r := <-done
+	if r.code != exitOK {
+		t.Fatalf("exit code %d, want %d: %s", r.code, exitOK, r.out)
+	}
+	if !strings.Contains(r.out, "sending again in 1s") {
+		t.Errorf("send did not say it waits 1s before sending again:\n%s", r.out)
+	}
+	if d := time.Since(start); d < time.Second || d > 3*time.Second {
+		t.Errorf("send succeeded after %s, want about 1s: one refused post and one retry", d)
+	}
 }
