@@ -50,13 +50,16 @@ type Destination struct {
 	Agency string `yaml:"agency" json:"agency"`
 	// URL receives each delivery as an HTTP POST.
 	URL string `yaml:"url" json:"url"`
-	// Timeout bounds one delivery attempt. Default 10s.
+	// Timeout bounds one delivery attempt, at most MaxTimeout. Zero or
+	// absent means DefaultTimeout, 10s.
 	Timeout Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
 	// MaxAttempts is how many times a delivery is tried before it is
-	// dead-lettered. Default 8.
+	// dead-lettered, at most MaxAttemptsLimit. Zero or absent means
+	// DefaultMaxAttempts, 8.
 	MaxAttempts int `yaml:"max_attempts,omitempty" json:"max_attempts,omitempty"`
 	// Concurrency caps the attempts in flight to this destination from
-	// one hub replica. Default 4, at most MaxConcurrency.
+	// one hub replica, at most MaxConcurrency. Zero or absent means
+	// DefaultConcurrency, 4.
 	Concurrency int `yaml:"concurrency,omitempty" json:"concurrency,omitempty"`
 	// Policy is what the destination may receive: message types, fields
 	// and masks. Default policy.AllowAll, which still never passes an
@@ -81,12 +84,18 @@ type Route struct {
 	Retries *bool `yaml:"retries,omitempty" json:"retries,omitempty"`
 }
 
-// Defaults for Destination fields left at zero.
+// Defaults for Destination fields left at zero, and the largest values
+// the fields accept.
 const (
 	DefaultTimeout     = 10 * time.Second
 	DefaultMaxAttempts = 8
 	DefaultConcurrency = 4
 	MaxConcurrency     = 64
+	// MaxAttemptsLimit is the largest max_attempts. With the hub's default
+	// waits, 1s doubling up to a minute, 100 attempts take about 94 minutes.
+	MaxAttemptsLimit = 100
+	// MaxTimeout is the longest timeout of one attempt.
+	MaxTimeout = 5 * time.Minute
 )
 
 // Duration is a time.Duration written as "10s" in YAML and JSON.
@@ -218,11 +227,15 @@ func (d Destination) validate(i int, seen map[string]bool) []error {
 		errs = append(errs, fmt.Errorf("%s: invalid url %q: want an absolute http or https URL",
 			where, d.URL))
 	}
-	if d.Timeout < 0 {
-		errs = append(errs, fmt.Errorf("%s: timeout must not be negative", where))
+	if d.Timeout < 0 || time.Duration(d.Timeout) > MaxTimeout {
+		errs = append(errs, fmt.Errorf("%s: timeout %s is out of range: want more than 0s "+
+			"and at most %s, or leave it out for the default %s",
+			where, time.Duration(d.Timeout), MaxTimeout, DefaultTimeout))
 	}
-	if d.MaxAttempts < 0 {
-		errs = append(errs, fmt.Errorf("%s: max_attempts must not be negative", where))
+	if d.MaxAttempts < 0 || d.MaxAttempts > MaxAttemptsLimit {
+		errs = append(errs, fmt.Errorf("%s: max_attempts %d is out of range: want 1 to %d, "+
+			"or leave it out for the default %d",
+			where, d.MaxAttempts, MaxAttemptsLimit, DefaultMaxAttempts))
 	}
 	if d.Concurrency < 0 || d.Concurrency > MaxConcurrency {
 		errs = append(errs, fmt.Errorf("%s: concurrency %d is out of range: want 1 to %d",

@@ -220,6 +220,65 @@ func TestExplainAppliesPolicy(t *testing.T) {
 	}
 }
 
+func TestDestinationBounds(t *testing.T) {
+	for _, tc := range []struct {
+		name, old, new, want string
+	}{
+		{"attempts too many", "max_attempts: 2", "max_attempts: 100000000",
+			`destination "cctns": max_attempts 100000000 is out of range: want 1 to 100`},
+		{"attempts one over", "max_attempts: 2", "max_attempts: 101",
+			`destination "cctns": max_attempts 101 is out of range: want 1 to 100`},
+		{"attempts negative", "max_attempts: 2", "max_attempts: -1",
+			`destination "cctns": max_attempts -1 is out of range: want 1 to 100`},
+		{"timeout too long", "timeout: 3s", "timeout: 5m1s",
+			`destination "cctns": timeout 5m1s is out of range: want more than 0s and at most 5m0s`},
+		{"timeout negative", "timeout: 3s", "timeout: -1s",
+			`destination "cctns": timeout -1s is out of range`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load([]byte(strings.Replace(testRoutes, tc.old, tc.new, 1)))
+			if err == nil {
+				t.Fatalf("Load accepted %s", tc.new)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDestinationBoundsInclusive(t *testing.T) {
+	doc := strings.Replace(testRoutes, "max_attempts: 2", "max_attempts: 100", 1)
+	doc = strings.Replace(doc, "timeout: 3s", "timeout: 5m", 1)
+	tab, err := Load([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := tab.Destination("cctns")
+	if d.MaxAttempts != MaxAttemptsLimit {
+		t.Errorf("MaxAttempts = %d, want %d", d.MaxAttempts, MaxAttemptsLimit)
+	}
+	if time.Duration(d.Timeout) != MaxTimeout {
+		t.Errorf("Timeout = %s, want %s", time.Duration(d.Timeout), MaxTimeout)
+	}
+}
+
+func TestDestinationZeroMeansDefault(t *testing.T) {
+	doc := strings.Replace(testRoutes, "max_attempts: 2", "max_attempts: 0", 1)
+	doc = strings.Replace(doc, "timeout: 3s", "timeout: 0s", 1)
+	tab, err := Load([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := tab.Destination("cctns")
+	if d.MaxAttempts != DefaultMaxAttempts {
+		t.Errorf("MaxAttempts = %d, want %d", d.MaxAttempts, DefaultMaxAttempts)
+	}
+	if time.Duration(d.Timeout) != DefaultTimeout {
+		t.Errorf("Timeout = %s, want %s", time.Duration(d.Timeout), DefaultTimeout)
+	}
+}
+
 func TestCheckAgenciesNamesDestination(t *testing.T) {
 	doc := "agencies:\n  - {name: police}\n  - {name: astrologers}\n" +
 		strings.Replace(testRoutes, "agency: courts", "agency: nosuch", 1)

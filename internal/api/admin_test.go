@@ -48,6 +48,27 @@ func TestRoutesChangeRejectsUnknownAgency(t *testing.T) {
 	wantOneVersion(t, h.url)
 }
 
+func TestRoutesChangeRejectsOutOfRange(t *testing.T) {
+	h := newSampleHub(t, true)
+	doc := strings.Replace(sampleRoutes, "name: station\n    agency: police",
+		"name: station\n    agency: police\n    max_attempts: 100000000\n    timeout: 1h", 1)
+	r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: true})
+	p := wantProblem(t, r, problem.Invalid)
+	var messages []string
+	for _, v := range p.Errors {
+		messages = append(messages, v.Message)
+	}
+	for _, want := range []string{
+		`destination "station": max_attempts 100000000 is out of range: want 1 to 100`,
+		`destination "station": timeout 1h0m0s is out of range: want more than 0s and at most 5m0s`,
+	} {
+		if !strings.Contains(strings.Join(messages, "\n"), want) {
+			t.Errorf("errors %q lack %q", messages, want)
+		}
+	}
+	wantOneVersion(t, h.url)
+}
+
 // wantOneVersion fails t unless the routes store still has only version 1.
 func wantOneVersion(t *testing.T, base string) {
 	t.Helper()
