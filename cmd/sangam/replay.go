@@ -18,7 +18,7 @@ import (
 func runReplay(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
-	force := fs.Bool("force", false, "replay even deliveries that were replayed before")
+	force := fs.Bool("force", false, "replay even deliveries that were replayed before; a forced replay carries an Idempotency-Key of its own, so a deduplicating destination processes it again")
 	by := fs.String("by", "", "your name, recorded with each replay (default: cli)")
 	dest := fs.String("destination", "", "replay the dead letters of this destination")
 	route := fs.String("route", "", "replay the dead letters of this route")
