@@ -75,8 +75,13 @@ func scanDocument(body []byte, key []byte) (*scanned, error) {
 	for {
 		before := int(dec.InputOffset())
 		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
+		if errors.Is(err, io.EOF) && len(s.stack) == 0 {
 			return nil, fmt.Errorf("invalid JSON at byte %d: the body is empty", len(body))
+		}
+		if errors.Is(err, io.EOF) {
+			// Token returns io.EOF, not io.ErrUnexpectedEOF, when the
+			// body ends between two tokens of an open object or array.
+			return nil, s.syntaxError(io.ErrUnexpectedEOF)
 		}
 		if err != nil {
 			return nil, s.syntaxError(err)

@@ -35,23 +35,47 @@ func CheckContentType(contentType string) error {
 }
 
 // CheckWellFormed returns an error unless body is valid UTF-8 holding
-// exactly one JSON object.
+// exactly one JSON object. The error names the byte offset where decoding
+// stopped and distinguishes an empty body from one that ends too soon.
 func CheckWellFormed(body []byte) error {
 	if !utf8.Valid(body) {
 		return errors.New("body is not valid UTF-8")
 	}
+	start := len(body) - len(bytes.TrimLeft(body, jsonSpace))
+	if start == len(body) {
+		return fmt.Errorf("invalid JSON at byte %d: the body is empty", len(body))
+	}
+	// A body that starts with another JSON value is not an object,
+	// whatever follows.
+	if strings.IndexByte(`["-0123456789tfn`, body[start]) >= 0 {
+		return fmt.Errorf("invalid JSON at byte %d: the body is not a JSON object", start)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	var v json.RawMessage
 	if err := dec.Decode(&v); err != nil {
-		return err
+		return syntaxError(err, len(body))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("unexpected data after the JSON object")
-	}
-	if trimmed := bytes.TrimLeft(v, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' {
-		return errors.New("body is not a JSON object")
+		return fmt.Errorf("invalid JSON at byte %d: unexpected data after the JSON object",
+			dec.InputOffset())
 	}
 	return nil
+}
+
+// jsonSpace is the whitespace JSON allows between tokens.
+const jsonSpace = " \t\r\n"
+
+// syntaxError formats a decoder error with the byte offset where decoding
+// stopped, which is end when the body ends inside the object.
+func syntaxError(err error, end int) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("invalid JSON at byte %d: the body ends before the JSON object does", end)
+	}
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return fmt.Errorf("invalid JSON at byte %d: %s", syntax.Offset, syntax.Error())
+	}
+	return fmt.Errorf("invalid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
 }
 
 // ValidateSchema validates body against the named schema. It returns the
