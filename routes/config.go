@@ -258,7 +258,8 @@ func (c Config) CheckAgencies(known []string) error {
 		}
 	}
 	for _, d := range c.Destinations {
-		if !slices.Contains(known, d.Agency) {
+		// Validate reports a missing agency.
+		if d.Agency != "" && !slices.Contains(known, d.Agency) {
 			errs = append(errs, fmt.Errorf("destination %q: agency: unknown agency %q: "+
 				"known agencies are %s", d.Name, d.Agency, list))
 		}

@@ -302,3 +302,13 @@ func TestCheckAgenciesNamesDestination(t *testing.T) {
 		t.Errorf("CheckAgencies with every agency known: %v", err)
 	}
 }
+
+func TestCheckAgenciesLeavesMissingToValidate(t *testing.T) {
+	c := Config{Destinations: []Destination{{Name: "cctns", URL: "http://127.0.0.1:9/x"}}}
+	if err := c.CheckAgencies([]string{"police"}); err != nil {
+		t.Errorf("CheckAgencies reported a missing agency: %v", err)
+	}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "missing agency") {
+		t.Errorf("Validate error = %v, want it to report the missing agency", err)
+	}
+}

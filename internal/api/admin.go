@@ -135,13 +135,21 @@ func (s *Server) restoreRoutes(w http.ResponseWriter, r *http.Request) {
 // change validates doc, shows its difference from the current version
 // and, unless c is a dry run, saves it.
 func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, doc []byte, restoredFrom int) {
-	table, err := routes.Load(doc)
-	if set := s.adapters(); err == nil && set != nil {
-		err = table.Config().CheckAgencies(set.Agencies())
+	var violations []schemas.Violation
+	if _, err := routes.Load(doc); err != nil {
+		violations = routeViolations(err)
 	}
-	if err != nil {
+	if set := s.adapters(); set != nil {
+		// Parse returns the decoded document even when it breaks other
+		// rules, so one response lists every problem.
+		config, _ := routes.Parse(doc)
+		if err := config.CheckAgencies(set.Agencies()); err != nil {
+			violations = append(violations, routeViolations(err)...)
+		}
+	}
+	if len(violations) > 0 {
 		p := problem.New(problem.Invalid, "the routes document is invalid; nothing changed")
-		p.Errors = routeViolations(err)
+		p.Errors = violations
 		problem.Write(w, p)
 		return
 	}

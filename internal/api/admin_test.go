@@ -48,10 +48,10 @@ func TestRoutesChangeRejectsUnknownAgency(t *testing.T) {
 	wantOneVersion(t, h.url)
 }
 
-func TestRoutesChangeRejectsOutOfRange(t *testing.T) {
+func TestRoutesChangeListsEveryProblem(t *testing.T) {
 	h := newSampleHub(t, true)
 	doc := strings.Replace(sampleRoutes, "name: station\n    agency: police",
-		"name: station\n    agency: police\n    max_attempts: 100000000\n    timeout: 1h", 1)
+		"name: station\n    agency: nosuch\n    max_attempts: 100000000\n    timeout: 1h", 1)
 	r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: true})
 	p := wantProblem(t, r, problem.Invalid)
 	var messages []string
@@ -61,6 +61,7 @@ func TestRoutesChangeRejectsOutOfRange(t *testing.T) {
 	for _, want := range []string{
 		`destination "station": max_attempts 100000000 is out of range: want 1 to 100`,
 		`destination "station": timeout 1h0m0s is out of range: want more than 0s and at most 5m0s`,
+		`destination "station": agency: unknown agency "nosuch"`,
 	} {
 		if !strings.Contains(strings.Join(messages, "\n"), want) {
 			t.Errorf("errors %q lack %q", messages, want)
