@@ -197,4 +197,3 @@ func closeAll(subs []message.Subscriber) error {
 	}
 	return errors.Join(errs...)
 }
-
