@@ -52,7 +52,7 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 				return cfg, fmt.Errorf("reading token file: %w", err)
 			}
 			if cfg.Tokens, err = auth.Parse(doc); err != nil {
-				return cfg, err
+				return cfg, fmt.Errorf("token file %s: %w", file, err)
 			}
 		}
 		if k := os.Getenv("SANGAM_AADHAAR_KEY"); k != "" {

@@ -57,7 +57,7 @@ func Parse(doc []byte) (*Tokens, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(doc))
 	dec.KnownFields(true)
 	if err := dec.Decode(&file); err != nil {
-		return nil, fmt.Errorf("parsing token file: %w", err)
+		return nil, fmt.Errorf("not YAML of the token file's form: %w", err)
 	}
 	t := &Tokens{}
 	var errs []error
