@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/auth"
@@ -85,6 +86,7 @@ func (s *Server) endpoints() []endpoint {
 		{"GET", "/api/v1/openapi.json", accessPublic, serveOpenAPIJSON},
 		{"GET", "/api/v1/openapi.yaml", accessPublic, serveOpenAPIYAML},
 		{"GET", "/healthz", accessPublic, health},
+		{"GET", "/readyz", accessPublic, s.ready},
 	}
 }
 
@@ -111,6 +113,32 @@ func (s *Server) mux() *http.ServeMux {
 
 func health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// Pinger is the part of a journal store that checks its database answers.
+// Both stores implement it.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// readyTimeout bounds the readiness check's query.
+const readyTimeout = 2 * time.Second
+
+// ready answers 200 when the journal answers a query within readyTimeout,
+// and 503 otherwise: a hub whose journal does not answer can store no
+// message, so a load balancer should send posts to another replica.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.Store.(Pinger); ok {
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		if err := p.Ping(ctx); err != nil {
+			s.Log.Warn("not ready: the journal does not answer", "error", err)
+			w.Header().Set("Retry-After", "1")
+			problem.Write(w, problem.New(problem.Unavailable, "the journal does not answer"))
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
 // problemForUnmatched responds to requests that match no route, which

@@ -506,3 +506,23 @@ func TestAdminBodyTooLarge(t *testing.T) {
 		t.Errorf("detail = %q, want it to state the limit of 2 MiB", p.Detail)
 	}
 }
+
+func TestReadyFollowsTheJournal(t *testing.T) {
+	f := newFixture(t, 0)
+	if r := f.get(t, "/readyz"); r.status != http.StatusOK || !strings.Contains(string(r.body), `"ready"`) {
+		t.Fatalf("GET /readyz with the journal open: %d %s", r.status, r.body)
+	}
+	if err := f.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := f.get(t, "/readyz")
+	if r.status != http.StatusServiceUnavailable || !strings.Contains(string(r.body), "the journal does not answer") {
+		t.Errorf("GET /readyz with the journal closed: %d %s, want 503 naming the journal", r.status, r.body)
+	}
+	if r.header.Get("Retry-After") == "" {
+		t.Error("503 from /readyz has no Retry-After")
+	}
+	if r := f.get(t, "/healthz"); r.status != http.StatusOK {
+		t.Errorf("GET /healthz with the journal closed: %d, want 200: the server still runs", r.status)
+	}
+}

@@ -426,6 +426,7 @@ func sampleExplain(t *testing.T, c *conformance, h *sampleHub, id string) {
 // serves.
 func sampleService(t *testing.T, c *conformance, h *sampleHub) {
 	c.do(t, h.url, get("/healthz", ""), http.StatusOK)
+	c.do(t, h.url, get("/readyz", ""), http.StatusOK)
 	c.do(t, h.url, get("/api/v1/openapi.json", ""), http.StatusOK)
 	c.do(t, h.url, get("/api/v1/openapi.yaml", ""), http.StatusOK)
 	c.do(t, h.url, call{method: http.MethodDelete, target: "/api/v1/routes",
@@ -449,6 +450,7 @@ func sampleUnavailable(t *testing.T, c *conformance, h *sampleHub) {
 	const status = http.StatusServiceUnavailable
 	fir := firBody(t, "OPENAPI-FIR-6", nil)
 	c.do(t, h.url, post(http.MethodPost, "/api/v1/inbound/police", policeToken, fir), status)
+	c.do(t, h.url, get("/readyz", ""), status)
 	for _, target := range []string{
 		"/api/v1/messages", "/api/v1/messages/some-id", "/api/v1/deadletters",
 		"/api/v1/routes", "/api/v1/routes/versions", "/api/v1/routes/versions/1",

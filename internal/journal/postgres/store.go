@@ -134,3 +134,11 @@ func (s *Store) Close() error {
 	s.pool.Close()
 	return nil
 }
+
+// Ping checks that the journal's database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("pinging the journal: %w", err)
+	}
+	return nil
+}

@@ -94,3 +94,12 @@ func (s *Store) Close() error {
 	s.committer.Stop()
 	return nil
 }
+
+// Ping checks that the journal's file can be read.
+func (s *Store) Ping(ctx context.Context) error {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+		return fmt.Errorf("pinging the journal: %w", err)
+	}
+	return nil
+}
