@@ -67,13 +67,32 @@ func (h *holdingCourt) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.Error(w, "held", http.StatusServiceUnavailable)
 }
 
+// syncBuffer is a bytes.Buffer that a process may write while a test
+// reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // hubProcess runs the sangam binary's serve command.
 type hubProcess struct {
 	t    *testing.T
 	args []string
 	cmd  *exec.Cmd
 	url  string
-	log  bytes.Buffer
+	log  syncBuffer
 }
 
 func (p *hubProcess) start() {

@@ -54,6 +54,7 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 			if cfg.Tokens, err = auth.Parse(doc); err != nil {
 				return cfg, fmt.Errorf("token file %s: %w", file, err)
 			}
+			cfg.TokenFile = file
 		}
 		if k := os.Getenv("SANGAM_AADHAAR_KEY"); k != "" {
 			cfg.AadhaarKey = []byte(k)
@@ -94,5 +95,34 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	hangup := make(chan os.Signal, 1)
+	signal.Notify(hangup, syscall.SIGHUP)
+	defer signal.Stop(hangup)
+	go reloadOnHangup(ctx, hangup, h, cfg.TokenFile, cfg.Log)
 	return h.Run(ctx)
+}
+
+// reloadOnHangup reloads the token file into h at each signal on hangup,
+// until ctx ends. A failed reload is logged and leaves the tokens as
+// they were.
+func reloadOnHangup(ctx context.Context, hangup <-chan os.Signal, h *hub.Hub, file string, log *slog.Logger) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hangup:
+		}
+		if file == "" {
+			log.Error("SIGHUP ignored", "error", hub.ErrNoTokenFile)
+			continue
+		}
+		doc, err := os.ReadFile(file)
+		if err == nil {
+			err = h.ReloadTokens(doc)
+		}
+		if err != nil {
+			log.Error("token file not reloaded, the earlier tokens stay in force",
+				"file", file, "error", err)
+		}
+	}
 }

@@ -26,6 +26,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 )
@@ -42,9 +43,14 @@ type Principal struct {
 	SHA256 string `yaml:"sha256"`
 }
 
-// Tokens is a loaded token file. It is read-only and safe for concurrent
-// use.
+// Tokens is a loaded token file. It is safe for concurrent use, and
+// Replace swaps its entries for those of another file at once.
 type Tokens struct {
+	entries atomic.Pointer[entries]
+}
+
+// entries are the principals of one token file with their digests.
+type entries struct {
 	principals []Principal
 	digests    [][]byte // digests[i] belongs to principals[i]
 }
@@ -57,9 +63,9 @@ func Parse(doc []byte) (*Tokens, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(doc))
 	dec.KnownFields(true)
 	if err := dec.Decode(&file); err != nil {
-		return nil, fmt.Errorf("not YAML of the token file's form: %w", err)
+		return nil, fmt.Errorf("invalid token file: want YAML with a tokens list: %w", err)
 	}
-	t := &Tokens{}
+	t := &entries{}
 	var errs []error
 	// firstEntry maps each well-formed digest to the first entry with it.
 	firstEntry := map[string]int{}
@@ -89,15 +95,26 @@ func Parse(doc []byte) (*Tokens, error) {
 	if len(t.principals) == 0 {
 		errs = append(errs, errors.New("token file lists no tokens"))
 	}
-	return t, errors.Join(errs...)
+	tokens := &Tokens{}
+	tokens.entries.Store(t)
+	return tokens, errors.Join(errs...)
 }
+
+// Replace makes t identify callers by from's entries. A request being
+// identified keeps the entries it started with.
+func (t *Tokens) Replace(from *Tokens) {
+	t.entries.Store(from.entries.Load())
+}
+
+// Len returns the number of entries.
+func (t *Tokens) Len() int { return len(t.entries.Load().principals) }
 
 // CheckAgencies returns an error for each entry whose agency is not in
 // known, the agencies the hub has adapters for, naming the entry and the
 // known agencies. Such a token could post nothing.
 func (t *Tokens) CheckAgencies(known []string) error {
 	var errs []error
-	for i, p := range t.principals {
+	for i, p := range t.entries.Load().principals {
 		if p.Agency != "" && !slices.Contains(known, p.Agency) {
 			errs = append(errs, fmt.Errorf("tokens[%d] %q: unknown agency %q: known agencies are %s",
 				i, p.Name, p.Agency, strings.Join(known, ", ")))
@@ -121,8 +138,9 @@ func (t *Tokens) Identify(r *http.Request) (Principal, error) {
 		return Principal{}, ErrNoToken
 	}
 	sum := sha256.Sum256([]byte(token))
+	e := t.entries.Load()
 	found := -1
-	for i, d := range t.digests {
+	for i, d := range e.digests {
 		if subtle.ConstantTimeCompare(sum[:], d) == 1 {
 			found = i
 		}
@@ -130,7 +148,7 @@ func (t *Tokens) Identify(r *http.Request) (Principal, error) {
 	if found < 0 {
 		return Principal{}, ErrUnknownToken
 	}
-	return t.principals[found], nil
+	return e.principals[found], nil
 }
 
 // NewToken returns a random token and the token file line for it.

@@ -47,6 +47,9 @@ type Config struct {
 	// Tokens authenticates API callers. Nil leaves the API open, which
 	// the hub logs as a warning at start-up.
 	Tokens *auth.Tokens
+	// TokenFile is the file Tokens was read from, which serve reads
+	// again on SIGHUP; empty when the hub has no token file.
+	TokenFile string
 	// TimeZone is the offset the hub writes received times in. Default
 	// Asia/Kolkata.
 	TimeZone *time.Location

@@ -1,0 +1,33 @@
+package hub
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sangam-hub/sangam/internal/auth"
+)
+
+// ErrNoTokenFile is returned by ReloadTokens on a hub started without a
+// token file, whose API is open: a reload cannot close it while it runs.
+var ErrNoTokenFile = errors.New("the hub started without a token file, so its API is open; " +
+	"restart it with --tokens to require tokens")
+
+// ReloadTokens replaces the hub's tokens with those of doc, a token file,
+// so that a token can be revoked or added without a restart. A file that
+// Parse rejects, or with an agency the hub has no adapter for, changes
+// nothing and returns the error.
+func (h *Hub) ReloadTokens(doc []byte) error {
+	if h.cfg.Tokens == nil {
+		return ErrNoTokenFile
+	}
+	tokens, err := auth.Parse(doc)
+	if err == nil {
+		err = tokens.CheckAgencies(h.adapters.Agencies())
+	}
+	if err != nil {
+		return fmt.Errorf("token file not reloaded, the earlier tokens stay in force: %w", err)
+	}
+	h.cfg.Tokens.Replace(tokens)
+	h.cfg.Log.Info("token file reloaded", "entries", tokens.Len())
+	return nil
+}
