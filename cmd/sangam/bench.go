@@ -60,6 +60,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		}
 		return errFlags
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 
 	cfg.Store = *store
 	if cfg.Store == bench.StorePostgres {

@@ -56,6 +56,9 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		}
 		return errFlags
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	cfg, err := config()
 	if err != nil {
 		return err

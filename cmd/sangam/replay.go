@@ -34,7 +34,8 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "       sangam replay [flags] --destination NAME|--route NAME|--reason TEXT|--from T|--to T|--all")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	ids, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp
 		}
@@ -47,10 +48,10 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	base := strings.TrimRight(*hub, "/")
 	filtered := *dest != "" || *route != "" || *reason != "" || *from != "" || *to != "" || *all
 	switch {
-	case fs.NArg() > 0 && filtered:
+	case len(ids) > 0 && filtered:
 		return errors.New("give delivery ids or a filter, not both")
-	case fs.NArg() > 0:
-		for _, id := range fs.Args() {
+	case len(ids) > 0:
+		for _, id := range ids {
 			body, _ := json.Marshal(api.ReplayRequest{Force: *force, By: who})
 			if err := postReplay(base+"/api/v1/deliveries/"+id+"/replay", body, token(), stdout); err != nil {
 				return err

@@ -305,21 +305,3 @@ func routesExplain(c *adminClient, message, agency string, files []string, stdou
 	_, err := fmt.Fprintln(stdout, pretty.String())
 	return err
 }
-
-// parseInterspersed parses flags that may stand before, between or after
-// the positional arguments, as the usage text writes them, and returns
-// the positional ones.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return positional, nil
-		}
-		positional = append(positional, args[0])
-		args = args[1:]
-	}
-}

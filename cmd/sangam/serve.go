@@ -85,6 +85,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		}
 		return errFlags
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	cfg, err := config()
 	if err != nil {
 		return err

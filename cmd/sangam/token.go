@@ -28,6 +28,9 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 		}
 		return errFlags
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	if *name == "" || (*agency == "" && !*operator) {
 		fs.Usage()
 		return errors.New("give --name and --agency or --operator")
