@@ -28,8 +28,15 @@ type Requeuer struct {
 	Now func() time.Time
 }
 
-// Run makes passes until ctx ends. A failed pass is logged and retried
-// at the next interval.
+// failureLogInterval is the shortest time between two error lines of a
+// requeuer whose passes keep failing, as they do through a database
+// outage.
+const failureLogInterval = 30 * time.Second
+
+// Run makes passes until ctx ends. A failed pass is retried at the next
+// interval. The first failure is logged at once, further ones at most
+// once per failureLogInterval with their count, and the first pass that
+// works again is logged too.
 func (r *Requeuer) Run(ctx context.Context) {
 	interval := r.Interval
 	if interval <= 0 {
@@ -37,6 +44,7 @@ func (r *Requeuer) Run(ctx context.Context) {
 	}
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
+	var failing failureLog
 	for {
 		select {
 		case <-ctx.Done():
@@ -47,10 +55,11 @@ func (r *Requeuer) Run(ctx context.Context) {
 			n, err := r.Pass(ctx)
 			if err != nil {
 				if ctx.Err() == nil {
-					r.Log.Error("requeuing due deliveries failed", "error", err)
+					failing.failed(r.Log, r.now(), err)
 				}
 				break
 			}
+			failing.worked(r.Log, r.now())
 			if n < r.batch() {
 				break
 			}
@@ -58,12 +67,44 @@ func (r *Requeuer) Run(ctx context.Context) {
 	}
 }
 
+// failureLog counts a requeuer's failed passes since the last one that
+// worked.
+type failureLog struct {
+	since, logged time.Time
+	count         int
+}
+
+func (f *failureLog) failed(log *slog.Logger, now time.Time, err error) {
+	f.count++
+	if f.count == 1 {
+		f.since = now
+	} else if now.Sub(f.logged) < failureLogInterval {
+		return
+	}
+	f.logged = now
+	log.Error("requeuing due deliveries failed; retrying at each interval", "error", err,
+		"failed_passes", f.count, "failing_since", f.since)
+}
+
+func (f *failureLog) worked(log *slog.Logger, now time.Time) {
+	if f.count == 0 {
+		return
+	}
+	log.Info("requeuing due deliveries works again", "failed_passes", f.count,
+		"failed_for", now.Sub(f.since).Round(time.Millisecond))
+	*f = failureLog{}
+}
+
+func (r *Requeuer) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
 // Pass queues one batch of due deliveries and returns how many.
 func (r *Requeuer) Pass(ctx context.Context) (int, error) {
-	now := time.Now()
-	if r.Now != nil {
-		now = r.Now()
-	}
+	now := r.now()
 	stale := r.StaleAfter
 	if stale <= 0 {
 		stale = 5 * time.Minute

@@ -1,0 +1,76 @@
+package delivery
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// outageStore fails every Requeue until its passes reach failures, then
+// works, and ends the run after the first pass that works.
+type outageStore struct {
+	journal.Store
+	failures int
+	passes   int
+	stop     context.CancelFunc
+	clock    *fakeClock
+}
+
+func (s *outageStore) Requeue(context.Context, time.Time, time.Time, int,
+	func(journal.Delivery) journal.Outgoing) (int, error) {
+	s.passes++
+	s.clock.advance(time.Second)
+	if s.passes <= s.failures {
+		return 0, errors.New("connection refused")
+	}
+	s.stop()
+	return 0, nil
+}
+
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func TestRequeuerLogsAnOutageBriefly(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clock := &fakeClock{now: time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)}
+	// 100 failed passes, one a second: a 100-second outage.
+	store := &outageStore{failures: 100, stop: cancel, clock: clock}
+	var out bytes.Buffer
+	r := &Requeuer{Store: store, Interval: time.Millisecond, Now: clock.Now,
+		Log: slog.New(slog.NewTextHandler(&out, nil))}
+	r.Run(ctx)
+
+	if store.passes != 101 {
+		t.Fatalf("%d passes, want 101", store.passes)
+	}
+	log := out.String()
+	// The first failure, then one line per 30 s: at 30, 60 and 90 s.
+	if n := strings.Count(log, "level=ERROR"); n != 4 {
+		t.Errorf("%d error lines for a 100 s outage, want 4:\n%s", n, log)
+	}
+	if !strings.Contains(log, "failed_passes=100") || !strings.Contains(log, "works again") {
+		t.Errorf("no line saying requeuing works again after 100 failed passes:\n%s", log)
+	}
+}
