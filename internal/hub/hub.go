@@ -92,7 +92,7 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	}
 	if cfg.Tokens != nil {
 		if err := cfg.Tokens.CheckAgencies(set.Agencies()); err != nil {
-			return nil, fmt.Errorf("token file: %w", err)
+			return nil, fmt.Errorf("token file %s: %w", cfg.TokenFile, err)
 		}
 	}
 
@@ -134,7 +134,10 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte) error {
 	if err != nil {
 		return fmt.Errorf("seeding routes: %w", err)
 	}
-	if differs {
+	if differs && len(h.cfg.Routes) == 0 {
+		h.cfg.Log.Info("the stored routes, which stay in force, differ from the embedded default routes",
+			"routes_version", v.Number)
+	} else if differs {
 		h.cfg.Log.Warn("the routes file differs from the stored routes, which stay in force; "+
 			"apply the file with sangam routes apply to change them", "routes_version", v.Number)
 	}

@@ -139,7 +139,7 @@ func (w *Watcher) poll(ctx context.Context) {
 			"version", v.Number, "applied", w.Applied(), "error", err)
 		return
 	}
-	w.cfg.Logger.Info("routes version applied",
+	w.cfg.Logger.Debug("routes version compiled, handing it to the hub",
 		"version", v.Number, "previous", w.Applied(), "label", table.Version())
 	w.applied.Store(int64(v.Number))
 	w.cfg.OnChange(ctx, v, table)
