@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -94,9 +95,10 @@ func scanDocument(body []byte, key []byte) (*scanned, error) {
 			break
 		}
 	}
+	end := int(dec.InputOffset())
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("invalid JSON at byte %d: unexpected data after the JSON object",
-			dec.InputOffset())
+			jsondoc.TrailingOffset(body, end))
 	}
 	return s.out, nil
 }
@@ -157,7 +159,14 @@ func (s *scanner) syntaxError(err error) error {
 	offset := len(s.body)
 	var syntax *json.SyntaxError
 	if errors.As(err, &syntax) {
-		offset = int(syntax.Offset)
+		// The streaming decoder reports some errors at the start of the
+		// token it was reading. Decoding the body whole gives the byte
+		// the message names, as the other JSON adapters report it.
+		var whole json.RawMessage
+		if errors.As(json.Unmarshal(s.body, &whole), &syntax) {
+			err = syntax
+		}
+		offset = jsondoc.ErrorOffset(syntax)
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
 	if errors.Is(err, io.ErrUnexpectedEOF) {

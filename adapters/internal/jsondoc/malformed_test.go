@@ -14,7 +14,8 @@ import (
 
 // TestMalformedBodyWording decodes bodies that are not one JSON object
 // with every JSON adapter and checks that the error names the byte offset
-// and distinguishes an empty body from one cut short.
+// of the byte at fault, the same in each adapter, and distinguishes an
+// empty body from one cut short.
 func TestMalformedBodyWording(t *testing.T) {
 	policeAdapter, err := police.New(police.Config{AadhaarKey: jsondoctest.Key, Now: jsondoctest.Clock})
 	if err != nil {
@@ -43,6 +44,11 @@ func TestMalformedBodyWording(t *testing.T) {
 		{"cut in an array", `{"a": [1, 2`, "at byte 11", cut},
 		{"only a brace", `{`, "at byte 1", cut},
 		{"empty", ``, "at byte 0", empty},
+		{"two commas", `{"a":1,,}`, "at byte 7", "invalid character ','"},
+		{"cut literal", `{"a":tru}`, "at byte 8", "invalid character '}'"},
+		{"bad escape", `{"a":"x\q"}`, "at byte 8", "invalid character 'q'"},
+		{"comma before a bracket", `{"a":[1,]}`, "at byte 8", "invalid character ']'"},
+		{"second object", `{"a":1} {"b":2}`, "at byte 8", "unexpected data after the JSON object"},
 		{"whitespace", " \n\t", "at byte 3", empty},
 	}
 	for _, adapter := range jsonAdapters {

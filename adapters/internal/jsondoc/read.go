@@ -55,11 +55,24 @@ func CheckWellFormed(body []byte) error {
 	if err := dec.Decode(&v); err != nil {
 		return syntaxError(err, len(body))
 	}
+	end := int(dec.InputOffset())
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return fmt.Errorf("invalid JSON at byte %d: unexpected data after the JSON object",
-			dec.InputOffset())
+			TrailingOffset(body, end))
 	}
 	return nil
+}
+
+// TrailingOffset returns the offset of the first byte after end in body
+// that is not JSON whitespace: where data after a JSON value starts.
+func TrailingOffset(body []byte, end int) int {
+	return end + len(body[end:]) - len(bytes.TrimLeft(body[end:], jsonSpace))
+}
+
+// ErrorOffset returns the offset of the byte that a *json.SyntaxError
+// names. The error's Offset counts the bytes read, that byte included.
+func ErrorOffset(err *json.SyntaxError) int {
+	return max(int(err.Offset)-1, 0)
 }
 
 // jsonSpace is the whitespace JSON allows between tokens.
@@ -73,7 +86,7 @@ func syntaxError(err error, end int) error {
 	}
 	var syntax *json.SyntaxError
 	if errors.As(err, &syntax) {
-		return fmt.Errorf("invalid JSON at byte %d: %s", syntax.Offset, syntax.Error())
+		return fmt.Errorf("invalid JSON at byte %d: %s", ErrorOffset(syntax), syntax.Error())
 	}
 	return fmt.Errorf("invalid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
 }
