@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/components/forwarder"
@@ -68,12 +69,20 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config) error {
 		}
 		return kafkabus.NewSubscriber(sc, watermillLogger(cfg.Log))
 	}
+	var started atomic.Bool
 	b.start = func(ctx context.Context) {
+		started.Store(true)
 		if err := fwd.Run(ctx); err != nil && ctx.Err() == nil {
 			cfg.Log.Error("outbox forwarder stopped", "error", err)
 		}
 	}
 	b.close = func() error {
+		// The forwarder's router waits its whole close timeout (30 s)
+		// when it never ran, as after a failed start, so close only
+		// what it would have closed.
+		if !started.Load() {
+			return errors.Join(outbox.Close(), kpub.Close(), sqlClose())
+		}
 		return errors.Join(fwd.Close(), kpub.Close(), sqlClose())
 	}
 	return nil

@@ -55,6 +55,11 @@ func InitializeTopic(ctx context.Context, config Config, topic string) error {
 		return fmt.Errorf("initializing topic: %w", err)
 	}
 	config = config.withDefaults()
+	// kafka-go's client retries an unreachable cluster until ctx ends,
+	// and then names neither the address nor the cause.
+	if err := reach(ctx, config); err != nil {
+		return fmt.Errorf("initializing topic %s: %w", topic, err)
+	}
 
 	transport := config.transport()
 	defer transport.CloseIdleConnections()
@@ -72,9 +77,6 @@ func InitializeTopic(ctx context.Context, config Config, topic string) error {
 		}},
 	})
 	if err != nil {
-		if unreachable := reach(ctx, config); unreachable != nil {
-			return fmt.Errorf("initializing topic %s: %w", topic, unreachable)
-		}
 		return fmt.Errorf("initializing topic %s: creating: %w", topic, err)
 	}
 	if err := response.Errors[topic]; err != nil && !errors.Is(err, kafka.TopicAlreadyExists) {
