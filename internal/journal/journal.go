@@ -253,9 +253,8 @@ type Journey struct {
 	Routing         []RouteDecision `json:"routing"`
 	Deliveries      []Delivery      `json:"deliveries"`
 	// Status summarises the deliveries: "unrouted" when none was made,
-	// "in_progress" when any is pending, "dead" when any is dead and was
-	// never replayed, and "delivered" otherwise. A replayed dead delivery
-	// counts as its replays do.
+	// "in_progress" when any is pending, "dead" when a delivery and every
+	// replay of it are dead, and "delivered" otherwise (see Summarize).
 	Status  string            `json:"status"`
 	Message canonical.Message `json:"message"`
 }
@@ -302,40 +301,56 @@ type Summary struct {
 	Status string `json:"status"`
 }
 
-// SummarizeCounts returns the journey status of a message with total
-// deliveries, of which pending are pending and dead are dead and never
-// replayed.
-func SummarizeCounts(total, pending, dead int) string {
-	switch {
-	case total == 0:
+// Summarize returns the journey status for a set of deliveries, as
+// described on Journey.Status. A dead letter and its replays, forced or
+// not, form one chain: delivered once any of them was delivered, pending
+// while any is pending, and dead otherwise. A replay whose original is
+// not in ds starts a chain of its own.
+func Summarize(ds []Delivery) string {
+	if len(ds) == 0 {
 		return "unrouted"
-	case pending > 0:
-		return "in_progress"
-	case dead > 0:
+	}
+	replayOf := make(map[string]string, len(ds))
+	for _, d := range ds {
+		replayOf[d.ID] = d.ReplayOf
+	}
+	root := func(id string) string {
+		// A chain is at most as long as ds; the bound also ends a loop.
+		for range ds {
+			parent, ok := replayOf[id]
+			if !ok || parent == "" {
+				return id
+			}
+			if _, known := replayOf[parent]; !known {
+				return id
+			}
+			id = parent
+		}
+		return id
+	}
+	type chain struct{ pending, delivered bool }
+	chains := map[string]*chain{}
+	for _, d := range ds {
+		r := root(d.ID)
+		c := chains[r]
+		if c == nil {
+			c = &chain{}
+			chains[r] = c
+		}
+		c.pending = c.pending || d.Status == StatusPending
+		c.delivered = c.delivered || d.Status == StatusDelivered
+	}
+	dead := false
+	for _, c := range chains {
+		if c.pending {
+			return "in_progress"
+		}
+		dead = dead || !c.delivered
+	}
+	if dead {
 		return "dead"
 	}
 	return "delivered"
-}
-
-// Summarize returns the journey status for a set of deliveries, as
-// described on Journey.Status.
-func Summarize(ds []Delivery) string {
-	replayed := map[string]bool{}
-	for _, d := range ds {
-		if d.ReplayOf != "" {
-			replayed[d.ReplayOf] = true
-		}
-	}
-	pending, dead := 0, 0
-	for _, d := range ds {
-		switch {
-		case d.Status == StatusPending:
-			pending++
-		case d.Status == StatusDead && !replayed[d.ID]:
-			dead++
-		}
-	}
-	return SummarizeCounts(len(ds), pending, dead)
 }
 
 // ErrKeyMismatch is wrapped by CheckKey's error when the journal was

@@ -1,28 +1,9 @@
 package journal
 
-import "testing"
-
-func TestSummarizeCounts(t *testing.T) {
-	tests := []struct {
-		total, pending, dead int
-		want                 string
-	}{
-		{0, 0, 0, "unrouted"},
-		{1, 1, 0, "in_progress"},
-		{3, 1, 1, "in_progress"},
-		{2, 0, 1, "dead"},
-		{2, 0, 2, "dead"},
-		{1, 0, 0, "delivered"},
-		{4, 0, 0, "delivered"},
-	}
-	for _, tc := range tests {
-		got := SummarizeCounts(tc.total, tc.pending, tc.dead)
-		if got != tc.want {
-			t.Errorf("SummarizeCounts(%d, %d, %d) = %q, want %q",
-				tc.total, tc.pending, tc.dead, got, tc.want)
-		}
-	}
-}
+import (
+	"strconv"
+	"testing"
+)
 
 func TestSummarize(t *testing.T) {
 	tests := []struct {
@@ -38,8 +19,8 @@ func TestSummarize(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var ds []Delivery
-		for _, s := range tc.statuses {
-			ds = append(ds, Delivery{Status: s})
+		for i, s := range tc.statuses {
+			ds = append(ds, Delivery{ID: "d" + strconv.Itoa(i), Status: s})
 		}
 		if got := Summarize(ds); got != tc.want {
 			t.Errorf("Summarize(%s) = %q, want %q", tc.name, got, tc.want)
@@ -60,6 +41,14 @@ func TestSummarizeReplays(t *testing.T) {
 		{"replay of a dead replay delivered", []Delivery{dead,
 			{ID: "d2", Status: StatusDead, ReplayOf: "d1"},
 			{ID: "d3", Status: StatusDelivered, ReplayOf: "d2"}}, "delivered"},
+		{"forced replay dead after a delivered one", []Delivery{dead,
+			{ID: "d2", Status: StatusDelivered, ReplayOf: "d1"},
+			{ID: "d3", Status: StatusDead, ReplayOf: "d1"}}, "delivered"},
+		{"forced replay pending after a delivered one", []Delivery{dead,
+			{ID: "d2", Status: StatusDelivered, ReplayOf: "d1"},
+			{ID: "d3", Status: StatusPending, ReplayOf: "d1"}}, "in_progress"},
+		{"replay without its original", []Delivery{
+			{ID: "d2", Status: StatusDead, ReplayOf: "gone"}}, "dead"},
 		{"another delivery dead", []Delivery{dead,
 			{ID: "d2", Status: StatusDelivered, ReplayOf: "d1"},
 			{ID: "d3", Status: StatusDead}}, "dead"},

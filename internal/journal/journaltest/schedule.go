@@ -38,6 +38,7 @@ func RunScheduler(t *testing.T, open Open) {
 		{"RequeueInvalid", testRequeueInvalid},
 		{"Defer", testDefer},
 		{"Expedite", testExpedite},
+		{"StatusFollowsReplays", testStatusFollowsReplays},
 		{"DeadLetterFilters", testDeadLetterFilters},
 		{"Replay", testReplay},
 		{"ReplayNotDead", testReplayNotDead},
@@ -474,4 +475,40 @@ func testExpedite(t *testing.T, h Harness) {
 	if n, err := h.Store.Expedite(ctx, now, nil, nil); err != nil || n != 0 {
 		t.Errorf("Expedite of nothing = %d, %v, want 0, nil", n, err)
 	}
+}
+
+// testStatusFollowsReplays checks the status Journey and Find give a
+// message whose dead delivery was replayed: delivered once a replay is,
+// even when a later forced replay dies.
+func testStatusFollowsReplays(t *testing.T, h Harness) {
+	e := newEntry(t, h, "fir-status", "court")
+	accept(t, h, e)
+	dead := e.Deliveries[0].ID
+	kill(t, h, dead, "HTTP 503")
+	status := func() (string, string) {
+		t.Helper()
+		found, err := h.Store.Find(context.Background(), journal.Query{SenderMessageID: "fir-status"})
+		if err != nil || len(found) != 1 {
+			t.Fatalf("Find = %v, %v, want one message", found, err)
+		}
+		return journey(t, h, e.Message.ID).Status, found[0].Status
+	}
+	check := func(when, want string) {
+		t.Helper()
+		if j, f := status(); j != want || f != want {
+			t.Errorf("%s: Journey status %q, Find status %q, want %q", when, j, f, want)
+		}
+	}
+	check("dead letter", "dead")
+
+	first := replay(t, h, replayRequest(dead))
+	check("replay pending", "in_progress")
+	recordAttempt(t, h, attemptAt(first.Delivery.ID, 0, time.Now(), journal.StatusDelivered))
+	check("replay delivered", "delivered")
+
+	forced := replayRequest(dead)
+	forced.Force = true
+	again := replay(t, h, forced)
+	kill(t, h, again.Delivery.ID, "HTTP 400")
+	check("forced replay dead after a delivered one", "delivered")
 }

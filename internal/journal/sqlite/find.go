@@ -13,11 +13,7 @@ import (
 func (s *Store) Find(ctx context.Context, q journal.Query) ([]journal.Summary, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT m.id, m.source, m.sender_message_id, m.type, m.case_key, m.correlation_id,
-			m.received_at,
-			(SELECT count(*) FROM deliveries d WHERE d.message_id = m.id),
-			(SELECT count(*) FROM deliveries d WHERE d.message_id = m.id AND d.status = 'pending'),
-			(SELECT count(*) FROM deliveries d WHERE d.message_id = m.id AND d.status = 'dead'
-				AND NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of = d.id))
+			m.received_at
 		FROM messages m
 		WHERE (?1 = '' OR m.source = ?1)
 			AND (?2 = '' OR m.sender_message_id = ?2)
@@ -36,25 +32,63 @@ func (s *Store) Find(ctx context.Context, q journal.Query) ([]journal.Summary, e
 	var out []journal.Summary
 	for rows.Next() {
 		var (
-			sum                  journal.Summary
-			typ                  string
-			received             int64
-			total, pending, dead int
+			sum      journal.Summary
+			typ      string
+			received int64
 		)
 		err := rows.Scan(&sum.MessageID, &sum.Source, &sum.SenderMessageID, &typ, &sum.CaseKey,
-			&sum.CorrelationID, &received, &total, &pending, &dead)
+			&sum.CorrelationID, &received)
 		if err != nil {
 			return nil, fmt.Errorf("finding messages: %w", err)
 		}
 		sum.Type = canonical.Type(typ)
 		sum.ReceivedAt = fromMicros(received)
-		sum.Status = journal.SummarizeCounts(total, pending, dead)
 		out = append(out, sum)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("finding messages: %w", err)
 	}
+	rows.Close()
+	if err := s.summarize(ctx, out); err != nil {
+		return nil, fmt.Errorf("finding messages: %w", err)
+	}
 	return out, nil
+}
+
+// summarize sets the status of each summary from its message's
+// deliveries, read in one query.
+func (s *Store) summarize(ctx context.Context, sums []journal.Summary) error {
+	ids := make([]string, len(sums))
+	for i, sum := range sums {
+		ids[i] = sum.MessageID
+	}
+	list, err := jsonList(ids)
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT message_id, id, coalesce(replay_of, ''), status
+		FROM deliveries WHERE message_id IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return fmt.Errorf("reading deliveries: %w", err)
+	}
+	defer rows.Close()
+	byMessage := map[string][]journal.Delivery{}
+	for rows.Next() {
+		var messageID string
+		var d journal.Delivery
+		if err := rows.Scan(&messageID, &d.ID, &d.ReplayOf, &d.Status); err != nil {
+			return fmt.Errorf("reading deliveries: %w", err)
+		}
+		byMessage[messageID] = append(byMessage[messageID], d)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading deliveries: %w", err)
+	}
+	for i := range sums {
+		sums[i].Status = journal.Summarize(byMessage[sums[i].MessageID])
+	}
+	return nil
 }
 
 // beforeMicros returns t in the journal's microseconds, or 0 for the zero
