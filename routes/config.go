@@ -136,6 +136,16 @@ var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 // Parse decodes a routes document, fills defaults and checks it, but does
 // not compile conditions: Compile does.
 func Parse(doc []byte) (Config, error) {
+	c, err := decode(doc)
+	if err != nil {
+		return Config{}, err
+	}
+	return c, c.Validate()
+}
+
+// decode reads doc into a Config with defaults filled in, without
+// checking its rules.
+func decode(doc []byte) (Config, error) {
 	var c Config
 	dec := yaml.NewDecoder(bytes.NewReader(doc))
 	dec.KnownFields(true)
@@ -158,7 +168,7 @@ func Parse(doc []byte) (Config, error) {
 			d.Concurrency = DefaultConcurrency
 		}
 	}
-	return c, c.Validate()
+	return c, nil
 }
 
 // Validate checks names, references and URLs, and returns every problem

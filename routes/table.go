@@ -52,18 +52,20 @@ func newEnv() (*cel.Env, error) {
 	)
 }
 
-// Compile parses and type-checks every route's condition. The error names
-// each route whose condition is invalid, with the position in it.
+// Compile validates c, then compiles every destination's policy and
+// type-checks every route's condition. The error lists every problem
+// at once: each rule c breaks, and each route whose condition is
+// invalid, with the position in it.
 func Compile(c Config) (*Table, error) {
+	var errs []error
 	if err := c.Validate(); err != nil {
-		return nil, err
+		errs = append(errs, err)
 	}
 	env, err := newEnv()
 	if err != nil {
 		return nil, fmt.Errorf("building CEL environment: %w", err)
 	}
 	t := &Table{config: c, dests: map[string]Destination{}, policies: map[string]*policy.Compiled{}}
-	var errs []error
 	for _, d := range c.Destinations {
 		t.dests[d.Name] = d
 		p := policy.AllowAll
@@ -78,6 +80,9 @@ func Compile(c Config) (*Table, error) {
 		t.policies[d.Name] = compiled
 	}
 	for _, r := range c.Routes {
+		if r.When == "" {
+			continue // Validate reports it.
+		}
 		prg, err := compileCondition(env, r)
 		if err != nil {
 			errs = append(errs, err)
@@ -107,9 +112,11 @@ func compileCondition(env *cel.Env, r Route) (cel.Program, error) {
 	return prg, nil
 }
 
-// Load parses and compiles a routes document.
+// Load parses and compiles a routes document. Unless the document is
+// not YAML of the routes' form, the error lists every problem, as
+// Compile does.
 func Load(doc []byte) (*Table, error) {
-	c, err := Parse(doc)
+	c, err := decode(doc)
 	if err != nil {
 		return nil, err
 	}
