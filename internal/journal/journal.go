@@ -353,6 +353,46 @@ func Summarize(ds []Delivery) string {
 	return "delivered"
 }
 
+// DeliveryLink is what the status of a message needs of one of its
+// deliveries.
+type DeliveryLink struct {
+	MessageID string
+	Delivery  Delivery // ID, ReplayOf and Status
+}
+
+// Rows is what ScanLinks reads: *sql.Rows and pgx.Rows both have it.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ScanLinks reads rows of message id, delivery id, replayed delivery id
+// (” for none) and status.
+func ScanLinks(rows Rows) ([]DeliveryLink, error) {
+	var links []DeliveryLink
+	for rows.Next() {
+		var l DeliveryLink
+		if err := rows.Scan(&l.MessageID, &l.Delivery.ID, &l.Delivery.ReplayOf, &l.Delivery.Status); err != nil {
+			return nil, err
+		}
+		links = append(links, l)
+	}
+	return links, rows.Err()
+}
+
+// SetStatuses sets the Status of each summary by Summarize over the
+// links of its message.
+func SetStatuses(sums []Summary, links []DeliveryLink) {
+	byMessage := map[string][]Delivery{}
+	for _, l := range links {
+		byMessage[l.MessageID] = append(byMessage[l.MessageID], l.Delivery)
+	}
+	for i := range sums {
+		sums[i].Status = Summarize(byMessage[sums[i].MessageID])
+	}
+}
+
 // ErrKeyMismatch is wrapped by CheckKey's error when the journal was
 // written with another key.
 var ErrKeyMismatch = errors.New("key differs from the journal's")

@@ -66,20 +66,10 @@ func (s *Store) summarize(ctx context.Context, sums []journal.Summary) error {
 		return fmt.Errorf("reading deliveries: %w", err)
 	}
 	defer rows.Close()
-	byMessage := map[string][]journal.Delivery{}
-	for rows.Next() {
-		var messageID string
-		var d journal.Delivery
-		if err := rows.Scan(&messageID, &d.ID, &d.ReplayOf, &d.Status); err != nil {
-			return fmt.Errorf("reading deliveries: %w", err)
-		}
-		byMessage[messageID] = append(byMessage[messageID], d)
-	}
-	if err := rows.Err(); err != nil {
+	links, err := journal.ScanLinks(rows)
+	if err != nil {
 		return fmt.Errorf("reading deliveries: %w", err)
 	}
-	for i := range sums {
-		sums[i].Status = journal.Summarize(byMessage[sums[i].MessageID])
-	}
+	journal.SetStatuses(sums, links)
 	return nil
 }
