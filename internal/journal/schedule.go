@@ -80,7 +80,10 @@ type DeadLetterFilter struct {
 	From, To time.Time
 	// Limit caps the results: DefaultLimit when zero, at most MaxLimit.
 	Limit int
-	// Unreplayed leaves out dead deliveries that were replayed before.
+	// Unreplayed leaves out dead deliveries that were replayed before,
+	// and those whose message reached the destination by the same route
+	// in another delivery, such as a forced replay that died after an
+	// earlier replay was delivered.
 	Unreplayed bool
 	// OldestFirst orders the results by the time they died, oldest
 	// first, instead of newest first.

@@ -511,4 +511,10 @@ func testStatusFollowsReplays(t *testing.T, h Harness) {
 	again := replay(t, h, forced)
 	kill(t, h, again.Delivery.ID, "HTTP 400")
 	check("forced replay dead after a delivered one", "delivered")
+
+	// The message reached the destination, so neither dead letter waits
+	// for a replay.
+	if got := letterIDs(deadLetters(t, h, journal.DeadLetterFilter{Unreplayed: true})); len(got) != 0 {
+		t.Errorf("dead letters not yet replayed = %v, want none: the message was delivered", got)
+	}
 }

@@ -29,7 +29,9 @@ func (s *Store) DeadLetters(
 			AND (?3 = '' OR instr(d.reason, ?3) > 0)
 			AND (?4 IS NULL OR d.updated_at >= ?4)
 			AND (?5 IS NULL OR d.updated_at < ?5)
-			AND (NOT ?7 OR NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of = d.id))
+			AND (NOT ?7 OR NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of = d.id
+				OR (r.message_id = d.message_id AND r.destination = d.destination
+					AND r.route = d.route AND r.status = 'delivered')))
 		ORDER BY
 			CASE WHEN ?8 THEN d.updated_at END ASC, CASE WHEN ?8 THEN d.seq END ASC,
 			d.updated_at DESC, d.seq DESC
