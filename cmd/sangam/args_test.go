@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -34,6 +35,29 @@ func TestReplayReadsFlagsAfterIDs(t *testing.T) {
 	for i, body := range hub.bodies {
 		if !body.Force {
 			t.Errorf("request %d: force not set", i+1)
+		}
+	}
+}
+
+func TestAdminCommandsExitNotNowWhenHubUnavailable(t *testing.T) {
+	busy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"type":"urn:sangam:problem:unavailable","title":"Journal unavailable","status":503}`))
+	}))
+	defer busy.Close()
+	closed := "http://" + freeAddr(t)
+
+	for _, hub := range []string{busy.URL, closed} {
+		for _, args := range [][]string{
+			{"replay", "--hub", hub, "delivery-1"},
+			{"replay", "--hub", hub, "--all"},
+			{"routes", "history", "--hub", hub},
+		} {
+			var stdout, stderr bytes.Buffer
+			if code := run(args, &stdout, &stderr); code != exitNotStored {
+				t.Errorf("%v: exit code %d, want %d; stderr: %s", args, code, exitNotStored, stderr.String())
+			}
 		}
 	}
 }

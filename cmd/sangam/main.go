@@ -40,6 +40,10 @@ var errInvalid = errors.New("invalid input")
 // when it is busy: sending it again later may succeed.
 var errNotStored = errors.New("not stored")
 
+// errUnavailable marks a request the hub could not act on for now: it
+// was unreachable, busy or failing. Trying again later may succeed.
+var errUnavailable = errors.New("hub unavailable")
+
 type command struct {
 	name    string
 	summary string
@@ -81,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case errors.Is(err, errInvalid):
 			fmt.Fprintf(stderr, "sangam %s: %v\n", c.name, err)
 			return exitInvalid
-		case errors.Is(err, errNotStored):
+		case errors.Is(err, errNotStored), errors.Is(err, errUnavailable):
 			fmt.Fprintf(stderr, "sangam %s: %v\n", c.name, err)
 			return exitNotStored
 		case errors.Is(err, errHelp):

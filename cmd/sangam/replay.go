@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/api"
-	"github.com/sangam-hub/sangam/internal/problem"
 )
 
 func runReplay(args []string, stdout, stderr io.Writer) error {
@@ -90,7 +89,7 @@ func postReplay(url string, body []byte, token string, stdout io.Writer) error {
 	authorize(req, token)
 	resp, err := demoHTTP.Do(req)
 	if err != nil {
-		return fmt.Errorf("posting to %s: %w", url, err)
+		return fmt.Errorf("%w: posting to %s: %w", errUnavailable, url, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
@@ -98,11 +97,7 @@ func postReplay(url string, body []byte, token string, stdout io.Writer) error {
 		return fmt.Errorf("reading the hub's response: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
-		var p problem.Problem
-		if json.Unmarshal(data, &p) == nil && p.Title != "" {
-			return fmt.Errorf("hub responded with HTTP %d: %s: %s", resp.StatusCode, p.Title, p.Detail)
-		}
-		return fmt.Errorf("hub responded with HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(data))
+		return hubProblem(resp.StatusCode, data)
 	}
 	var out api.ReplayResponse
 	if err := json.Unmarshal(data, &out); err != nil {

@@ -51,7 +51,7 @@ func (c *adminClient) do(method, path string, in, out any) error {
 	authorize(req, c.token)
 	resp, err := demoHTTP.Do(req)
 	if err != nil {
-		return fmt.Errorf("calling the hub: %w", err)
+		return fmt.Errorf("%w: calling the hub: %w", errUnavailable, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
@@ -65,11 +65,16 @@ func (c *adminClient) do(method, path string, in, out any) error {
 }
 
 // hubProblem turns a problem details response into an error that lists
-// every violation; a 400 or 409 is the input's fault.
+// every violation; a 400 or 409 is the input's fault, and a 429 or 5xx
+// makes the error wrap errUnavailable.
 func hubProblem(status int, data []byte) error {
 	var p problem.Problem
 	if json.Unmarshal(data, &p) != nil || p.Title == "" {
-		return fmt.Errorf("hub responded with HTTP %d: %s", status, bytes.TrimSpace(data))
+		err := fmt.Errorf("hub responded with HTTP %d: %s", status, bytes.TrimSpace(data))
+		if status == http.StatusTooManyRequests || status >= 500 {
+			return fmt.Errorf("%w: %w", errUnavailable, err)
+		}
+		return err
 	}
 	msg := fmt.Sprintf("%s: %s", p.Title, p.Detail)
 	for _, v := range p.Errors {
@@ -77,6 +82,9 @@ func hubProblem(status int, data []byte) error {
 	}
 	if status == http.StatusBadRequest || status == http.StatusConflict {
 		return fmt.Errorf("%w: %s", errInvalid, msg)
+	}
+	if status == http.StatusTooManyRequests || status >= 500 {
+		return fmt.Errorf("%w: HTTP %d: %s", errUnavailable, status, msg)
 	}
 	return errors.New(msg)
 }
