@@ -132,7 +132,9 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
 		if err := p.Ping(ctx); err != nil {
-			s.Log.Warn("not ready: the journal does not answer", "error", err)
+			// Load balancers probe often, and the requeuer already logs
+			// the outage, so this line is for debugging only.
+			s.Log.Debug("not ready: the journal does not answer", "error", err)
 			w.Header().Set("Retry-After", "1")
 			problem.Write(w, problem.New(problem.Unavailable, "the journal does not answer"))
 			return

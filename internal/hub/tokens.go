@@ -2,7 +2,6 @@ package hub
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/sangam-hub/sangam/internal/auth"
 )
@@ -25,7 +24,7 @@ func (h *Hub) ReloadTokens(doc []byte) error {
 		err = tokens.CheckAgencies(h.adapters.Agencies())
 	}
 	if err != nil {
-		return fmt.Errorf("token file not reloaded, the earlier tokens stay in force: %w", err)
+		return err
 	}
 	h.cfg.Tokens.Replace(tokens)
 	h.cfg.Log.Info("token file reloaded", "entries", tokens.Len())
