@@ -70,6 +70,9 @@ func scanDocument(body []byte, key []byte) (*scanned, error) {
 	if !utf8.Valid(body) {
 		return nil, errors.New("body is not valid UTF-8")
 	}
+	if err := jsondoc.CheckStart(body); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	s := &scanner{body: body, key: key, out: &scanned{}}

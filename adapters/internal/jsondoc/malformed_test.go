@@ -49,6 +49,9 @@ func TestMalformedBodyWording(t *testing.T) {
 		{"bad escape", `{"a":"x\q"}`, "at byte 8", "invalid character 'q'"},
 		{"comma before a bracket", `{"a":[1,]}`, "at byte 8", "invalid character ']'"},
 		{"second object", `{"a":1} {"b":2}`, "at byte 8", "unexpected data after the JSON object"},
+		{"cut literal at the start", `nul`, "at byte 0", "the body is not a JSON object"},
+		{"array after spaces", `  [`, "at byte 2", "the body is not a JSON object"},
+		{"string", `"str`, "at byte 0", "the body is not a JSON object"},
 		{"whitespace", " \n\t", "at byte 3", empty},
 	}
 	for _, adapter := range jsonAdapters {

@@ -41,14 +41,8 @@ func CheckWellFormed(body []byte) error {
 	if !utf8.Valid(body) {
 		return errors.New("body is not valid UTF-8")
 	}
-	start := len(body) - len(bytes.TrimLeft(body, jsonSpace))
-	if start == len(body) {
-		return fmt.Errorf("invalid JSON at byte %d: the body is empty", len(body))
-	}
-	// A body that starts with another JSON value is not an object,
-	// whatever follows.
-	if strings.IndexByte(`["-0123456789tfn`, body[start]) >= 0 {
-		return fmt.Errorf("invalid JSON at byte %d: the body is not a JSON object", start)
+	if err := CheckStart(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	var v json.RawMessage
@@ -73,6 +67,22 @@ func TrailingOffset(body []byte, end int) int {
 // names. The error's Offset counts the bytes read, that byte included.
 func ErrorOffset(err *json.SyntaxError) int {
 	return max(int(err.Offset)-1, 0)
+}
+
+// CheckStart returns an error when body holds only whitespace, or when its
+// first other byte starts a JSON value that is not an object, naming the
+// offset of that byte.
+func CheckStart(body []byte) error {
+	start := len(body) - len(bytes.TrimLeft(body, jsonSpace))
+	if start == len(body) {
+		return fmt.Errorf("invalid JSON at byte %d: the body is empty", len(body))
+	}
+	// A body that starts with another JSON value is not an object,
+	// whatever follows.
+	if strings.IndexByte(`["-0123456789tfn`, body[start]) >= 0 {
+		return fmt.Errorf("invalid JSON at byte %d: the body is not a JSON object", start)
+	}
+	return nil
 }
 
 // jsonSpace is the whitespace JSON allows between tokens.
