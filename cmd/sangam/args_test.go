@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -58,6 +60,30 @@ func TestAdminCommandsExitNotNowWhenHubUnavailable(t *testing.T) {
 			if code := run(args, &stdout, &stderr); code != exitNotStored {
 				t.Errorf("%v: exit code %d, want %d; stderr: %s", args, code, exitNotStored, stderr.String())
 			}
+		}
+	}
+}
+
+func TestFileCommandsReadFlagsAfterFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "cut.json")
+	if err := os.WriteFile(file, []byte(`{"message_id": "X"`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"decode", file, "--agency", "police"}, &stdout, &stderr)
+	// Exit 1 with the adapter's error shows --agency was read; without it
+	// decode stops at a usage error.
+	if code != exitInvalid || !strings.Contains(stderr.String(), "the body ends before the JSON object does") {
+		t.Errorf("decode FILE --agency police: exit %d, stderr %q; want the police adapter's error", code, stderr.String())
+	}
+}
+
+func TestRoutesListingsRejectArguments(t *testing.T) {
+	for _, sub := range []string{"export", "history"} {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"routes", sub, "extra"}, &stdout, &stderr)
+		if code != exitSetup || !strings.Contains(stderr.String(), `unexpected argument "extra"`) {
+			t.Errorf("routes %s extra: exit %d, stderr %q; want 2 naming the argument", sub, code, stderr.String())
 		}
 	}
 }

@@ -33,17 +33,18 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (string, erro
 			fs.Name())
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return "", errHelp
 		}
 		return "", errFlags
 	}
-	if fs.NArg() != 1 {
+	if len(files) != 1 {
 		fs.Usage()
-		return "", fmt.Errorf("want exactly one FILE argument, got %d", fs.NArg())
+		return "", fmt.Errorf("want exactly one FILE argument, got %d", len(files))
 	}
-	return fs.Arg(0), nil
+	return files[0], nil
 }
 
 func offlineAdapter(agency string) (adapters.Adapter, error) {

@@ -119,6 +119,9 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 		}
 		return errFlags
 	}
+	if (args[0] == "export" || args[0] == "history") && len(positional) > 0 {
+		return fmt.Errorf("unexpected argument %q: routes %s takes flags only", positional[0], args[0])
+	}
 	c := &adminClient{base: strings.TrimRight(*hub, "/"), token: token()}
 	switch args[0] {
 	case "export":
