@@ -105,8 +105,8 @@ func MaskAadhaar(s string, key []byte) (Identifier, error) {
 // MaskAadhaarInText returns s with every Aadhaar number in it replaced by
 // its masked form, "XXXXXXXX" and the last four digits, and whether it
 // replaced any. A number is twelve ASCII digits in three groups of four,
-// the groups joined directly, by one hyphen or by a run of white space,
-// not adjoining another digit, that pass ValidAadhaar. Runs that fail the
+// the groups joined directly, by one hyphen, dot or slash, or by a run
+// of white space, not adjoining another digit, that pass ValidAadhaar. Runs that fail the
 // check digit are left as they are: they are not Aadhaar numbers.
 func MaskAadhaarInText(s string) (string, bool) {
 	var b strings.Builder
@@ -157,9 +157,9 @@ func aadhaarRunAt(s string, i int) (end int, digits string, ok bool) {
 }
 
 // skipSeparator returns the position after the separator at s[pos]: one
-// hyphen, or a run of white space, or nothing.
+// hyphen, dot or slash, or a run of white space, or nothing.
 func skipSeparator(s string, pos int) int {
-	if pos < len(s) && s[pos] == '-' {
+	if pos < len(s) && (s[pos] == '-' || s[pos] == '.' || s[pos] == '/') {
 		return pos + 1
 	}
 	for pos < len(s) {

@@ -88,6 +88,8 @@ func TestMaskAadhaarInText(t *testing.T) {
 		{"5863\u00a0\u00a00172\n9436", "XXXXXXXX9436"},
 		{"two: 5863 0172 9436 and 4918-7362-5403", "two: XXXXXXXX9436 and XXXXXXXX5403"},
 		{"ref" + clear + "x", "refXXXXXXXX9436x"},
+		{"5863.0172.9436", "XXXXXXXX9436"},
+		{"5863/0172/9436", "XXXXXXXX9436"},
 	}
 	for _, c := range cases {
 		got, masked := MaskAadhaarInText(c.in)
@@ -101,6 +103,7 @@ func TestMaskAadhaarInText(t *testing.T) {
 		"1" + clear,            // thirteen digits
 		clear + "0",            // thirteen digits
 		"5863--0172--9436",     // two hyphens
+		"5863./0172./9436",     // two separators
 		"58630 1729436",        // groups not of four
 		"phone 9846012345",     // ten digits
 		"XXXXXXXX9436 already", // masked

@@ -269,3 +269,17 @@ func TestRetriesOffDeadLettersWaitingDeliveries(t *testing.T) {
 		t.Errorf("the court received %d filings, want none", n)
 	}
 }
+
+func TestNULCharacterRejectedAsInvalid(t *testing.T) {
+	w := newWorld(t, Config{}, 8)
+	doc := editJSON(t, sample(t, "chargesheet-2023-ipc"), func(m map[string]any) {
+		m["brief_facts"] = "facts\u0000hidden"
+	})
+	status, _, body := post(t, w.url, "police", doc)
+	if status != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400: %s", status, body)
+	}
+	if !strings.Contains(string(body), "/chargesheet/brief_facts") || !strings.Contains(string(body), "NUL") {
+		t.Errorf("body %s does not name the field and the NUL character", body)
+	}
+}

@@ -1,9 +1,14 @@
 package hub
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -270,5 +275,50 @@ func TestVerificationStatusErrors(t *testing.T) {
 	}
 	if code := getJSON(t, w.url, "/healthz", &map[string]string{}); code != http.StatusOK {
 		t.Errorf("the API behind the verification endpoint: /healthz status %d", code)
+	}
+}
+
+func TestAadhaarInPrisonTextNeverLeavesInClear(t *testing.T) {
+	dir := t.TempDir()
+	w := newVerificationWorld(t, Config{DataDir: dir})
+	// Verhoeff-valid, written three ways a clerk might write it.
+	clearForms := []string{"5863 0172 9436", "5863.0172.9436", "586301729436"}
+	doc := editJSON(t, prisonSample(t, "court-production-undertrial"), func(m map[string]any) {
+		m["reason"] = "Production warrant; Aadhaar " + clearForms[0] + " and " + clearForms[1] +
+			" verified, " + clearForms[2] + " on file"
+	})
+	code, res, body := post(t, w.url, "prisons", doc)
+	if code != http.StatusAccepted {
+		t.Fatalf("status %d, %s", code, body)
+	}
+	if j := settledJourney(t, w.url, res.MessageID); j.Status != "delivered" {
+		t.Fatalf("journey %s", j.Status)
+	}
+	resp, err := http.Get(w.url + "/api/v1/messages/" + res.MessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	journey, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	places := map[string][]byte{"the journey": journey}
+	for i, item := range w.courtMovements.Items() {
+		places[fmt.Sprintf("court movement %d", i+1)] = item.Body
+	}
+	// The journal's own files, the raw body included.
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	for _, f := range files {
+		if data, err := os.ReadFile(f); err == nil {
+			places[f] = data
+		}
+	}
+	if !bytes.Contains(journey, []byte("XXXXXXXX9436")) {
+		t.Errorf("the journey lacks the masked form: %s", journey)
+	}
+	for where, data := range places {
+		for _, form := range clearForms {
+			if bytes.Contains(data, []byte(form)) {
+				t.Errorf("%s holds the Aadhaar number in clear (%q)", where, form)
+			}
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -143,12 +144,23 @@ func (s *Service) prepare(
 	}
 	raw := decoded.Journal
 	if raw == nil {
+		// The adapter kept no masked copy of the body, so the journal
+		// keeps one with every Aadhaar number in its text masked.
 		raw = body
+		if masked, ok := canonical.MaskAadhaarInText(string(body)); ok {
+			raw = []byte(masked)
+		}
 	}
 	received := s.now()
 	msgs := decoded.Messages
 	hashes := make([]string, len(msgs))
 	for i := range msgs {
+		// Adapters mask Aadhaar numbers in identifiers; this masks any
+		// left in free text, whichever adapter decoded the message.
+		canonical.MaskAadhaarInMessage(&msgs[i])
+		if err := checkNoNUL(&msgs[i]); err != nil {
+			return nil, nil, nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
+		}
 		if !s.NoContentCheck {
 			if hashes[i], err = contentHash(&msgs[i]); err != nil {
 				return nil, nil, nil, fmt.Errorf("hashing %s message %d: %w", agency, i+1, err)
@@ -165,6 +177,23 @@ func (s *Service) prepare(
 		}
 	}
 	return msgs, hashes, raw, nil
+}
+
+// checkNoNUL returns a validation error naming each string of m that
+// holds the NUL character, which the PostgreSQL journal cannot store.
+func checkNoNUL(m *canonical.Message) error {
+	var violations []schemas.Violation
+	canonical.EachString(m, func(pointer, s string) (string, bool) {
+		if strings.ContainsRune(s, 0) {
+			violations = append(violations, schemas.Violation{Pointer: pointer, Rule: "no-nul",
+				Message: "contains the NUL character U+0000, which no field may hold"})
+		}
+		return "", false
+	})
+	if len(violations) > 0 {
+		return &schemas.ValidationError{Violations: violations}
+	}
+	return nil
 }
 
 // contentHash returns a digest of m as its adapter decoded it, before the

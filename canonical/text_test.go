@@ -1,0 +1,59 @@
+package canonical
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMaskAadhaarInMessage(t *testing.T) {
+	const clear = "5863 0172 9436" // passes the Verhoeff check
+	m := Message{
+		ID: "586301729436", Type: TypeMovement, Source: "prisons",
+		SenderMessageID: "586301729436", CaseKey: "case-1", OccurredAt: time.Now(),
+		Movement: &Movement{
+			Reason: "produced; Aadhaar " + clear + " verified",
+			Prisoner: Prisoner{Housing: "Block B " + clear, Person: Person{
+				Names:       []Name{{Full: "Ravi " + clear}},
+				Identifiers: []Identifier{{Type: IDAadhaar, Value: "XXXXXXXX9436", Token: "586301729436"}},
+			}},
+		},
+	}
+	if !MaskAadhaarInMessage(&m) {
+		t.Fatal("MaskAadhaarInMessage reported nothing masked")
+	}
+	if m.Movement.Reason != "produced; Aadhaar XXXXXXXX9436 verified" {
+		t.Errorf("reason = %q", m.Movement.Reason)
+	}
+	if got := m.Movement.Prisoner.Person.Names[0].Full; strings.Contains(got, "0172") {
+		t.Errorf("name in a slice kept the number: %q", got)
+	}
+	if got := m.Movement.Prisoner.Housing; got != "Block B XXXXXXXX9436" {
+		t.Errorf("housing = %q", got)
+	}
+	if m.ID != "586301729436" || m.SenderMessageID != "586301729436" {
+		t.Errorf("envelope ids changed: %q, %q", m.ID, m.SenderMessageID)
+	}
+	if tok := m.Movement.Prisoner.Person.Identifiers[0].Token; tok != "586301729436" {
+		t.Errorf("identifier token changed: %q", tok)
+	}
+	if MaskAadhaarInMessage(&m) {
+		t.Error("a second pass masked something again")
+	}
+}
+
+func TestEachStringPointers(t *testing.T) {
+	m := Message{Type: TypeMovement, Movement: &Movement{
+		Prisoner: Prisoner{Person: Person{Names: []Name{{Full: "a"}, {Full: "b"}}}},
+	}}
+	var pointers []string
+	EachString(&m, func(pointer, s string) (string, bool) {
+		if s == "b" {
+			pointers = append(pointers, pointer)
+		}
+		return "", false
+	})
+	if len(pointers) != 1 || pointers[0] != "/prisoner_movement/prisoner/person/names/1/full" {
+		t.Errorf("pointers of %q = %v, want [/prisoner_movement/prisoner/person/names/1/full]", "b", pointers)
+	}
+}
