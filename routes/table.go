@@ -1,11 +1,13 @@
 package routes
 
 import (
+	"math"
 	"errors"
 	"fmt"
 	"reflect"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/ext"
 
@@ -96,6 +98,14 @@ func Compile(c Config) (*Table, error) {
 	return t, nil
 }
 
+// MaxConditionCost caps the work of evaluating one route's condition for
+// one message, in CEL's cost units (about one per operation or list
+// element visited). Conditions run while a message is accepted, so one
+// that loops over large lists would hold up every message. Evaluation
+// stops at the cap and the route does not match, and a condition whose
+// literals alone can take it above the cap is rejected when it is saved.
+const MaxConditionCost = 1_000_000
+
 func compileCondition(env *cel.Env, r Route) (cel.Program, error) {
 	ast, iss := env.Compile(r.When)
 	if iss.Err() != nil {
@@ -105,7 +115,15 @@ func compileCondition(env *cel.Env, r Route) (cel.Program, error) {
 		return nil, fmt.Errorf("route %q: condition %q has type %s, want bool",
 			r.Name, r.When, ast.OutputType())
 	}
-	prg, err := env.Program(ast)
+	// A condition that loops over the message's own lists has no bound
+	// before it sees a message (math.MaxUint64); one whose bound the
+	// literals alone set above the cap would fail for every message.
+	est, err := env.EstimateCost(ast, defaultSizes{})
+	if err == nil && est.Max > MaxConditionCost && est.Max < math.MaxUint64 {
+		return nil, fmt.Errorf("route %q: condition may cost %d units per message, "+
+			"more than the limit of %d: loop over fewer or smaller lists", r.Name, est.Max, MaxConditionCost)
+	}
+	prg, err := env.Program(ast, cel.CostLimit(MaxConditionCost))
 	if err != nil {
 		return nil, fmt.Errorf("route %q: %w", r.Name, err)
 	}
@@ -223,6 +241,16 @@ func (t *Table) excludeByPolicy(d Decision, typ canonical.Type) Decision {
 	d.Destinations = kept
 	return d
 }
+
+// defaultSizes is a cost estimator that leaves every size and call cost
+// to CEL's own rules.
+type defaultSizes struct{}
+
+func (defaultSizes) EstimateCallCost(string, string, *cost.AstNode, []cost.AstNode) *cost.CallEstimate {
+	return nil
+}
+
+func (defaultSizes) EstimateSize(cost.AstNode) *cost.SizeEstimate { return nil }
 
 func decide(r compiledRoute, m *canonical.Message) Decision {
 	d := Decision{Route: r.Name}

@@ -1,0 +1,74 @@
+package routes
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+func TestLoadListsEveryProblem(t *testing.T) {
+	doc := `
+destinations:
+  - name: court
+    agency: courts
+    url: http://127.0.0.1:9/ecf
+    max_attempts: 100000000
+routes:
+  - name: broken
+    when: message.type ==
+    to: [court]
+  - name: unknown-field
+    when: message.nosuch == "x"
+    to: [court]
+`
+	_, err := Load([]byte(doc))
+	if err == nil {
+		t.Fatal("Load accepted a document with three problems")
+	}
+	for _, want := range []string{"max_attempts", `route "broken"`, `route "unknown-field"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s:\n%v", want, err)
+		}
+	}
+}
+
+func TestConditionCostIsBounded(t *testing.T) {
+	const list = "[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29," +
+		"30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49]"
+	doc := func(when string) string {
+		return `
+destinations:
+  - name: court
+    agency: courts
+    url: http://127.0.0.1:9/ecf
+routes:
+  - name: heavy
+    when: '` + when + `'
+    to: [court]
+`
+	}
+	// Four nested loops over 50 literals: 6.25 million iterations at the
+	// least, rejected on save.
+	nested := list + ".all(a, " + list + ".all(b, " + list + ".all(c, " + list + ".all(d, true))))"
+	_, err := Load([]byte(doc(nested)))
+	if err == nil || !strings.Contains(err.Error(), "more than the limit") {
+		t.Errorf("Load of a condition with 6.25 million iterations: error %v, want the cost limit", err)
+	}
+
+	// A loop over the message's own list passes the save, and is
+	// stopped at run time when it grows too costly.
+	heavy := `message.fir.complainant.names.all(n, ` + list + `.all(a, ` + list + `.all(b, ` + list +
+		`.all(c, ` + list + `.all(d, true)))))`
+	table, err := Load([]byte(doc(heavy)))
+	if err != nil {
+		t.Fatalf("Load of a condition whose cost depends on the message: %v", err)
+	}
+	m := canonical.Message{Type: canonical.TypeFIR, FIR: &canonical.FIR{
+		Complainant: canonical.Person{Names: []canonical.Name{{Full: "x"}}}}}
+	decisions := table.Decide(&m)
+	if len(decisions) != 1 || decisions[0].Matched || !decisions[0].Failed ||
+		!strings.Contains(decisions[0].Reason, "cost") {
+		t.Errorf("decisions = %+v, want the route failed on the cost limit", decisions)
+	}
+}
