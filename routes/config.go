@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -236,6 +237,11 @@ func (d Destination) validate(i int, seen map[string]bool) []error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("%s: invalid url %q: want an absolute http or https URL",
 			where, d.URL))
+	} else if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			errs = append(errs, fmt.Errorf("%s: invalid url %q: port %s is out of range 1 to 65535",
+				where, d.URL, p))
+		}
 	}
 	if d.Timeout < 0 || time.Duration(d.Timeout) > MaxTimeout {
 		errs = append(errs, fmt.Errorf("%s: timeout %s is out of range: want more than 0s "+
