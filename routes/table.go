@@ -116,7 +116,7 @@ func compileCondition(env *cel.Env, r Route) (cel.Program, error) {
 			r.Name, r.When, ast.OutputType())
 	}
 	// A condition that loops over the message's own lists has no bound
-	// before it sees a message (math.MaxUint64); one whose bound the
+	// before a message arrives (math.MaxUint64). One whose bound the
 	// literals alone set above the cap would fail for every message.
 	est, err := env.EstimateCost(ast, defaultSizes{})
 	if err == nil && est.Max > MaxConditionCost && est.Max < math.MaxUint64 {

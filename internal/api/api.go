@@ -115,8 +115,8 @@ func health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// Pinger is the part of a journal store that checks its database answers.
-// Both stores implement it.
+// Pinger is the part of a journal store that checks that its database
+// responds. Both stores implement it.
 type Pinger interface {
 	Ping(ctx context.Context) error
 }
@@ -124,9 +124,10 @@ type Pinger interface {
 // readyTimeout bounds the readiness check's query.
 const readyTimeout = 2 * time.Second
 
-// ready answers 200 when the journal answers a query within readyTimeout,
-// and 503 otherwise: a hub whose journal does not answer can store no
-// message, so a load balancer should send posts to another replica.
+// ready responds 200 when the journal responds to a query within
+// readyTimeout, and 503 otherwise. A hub whose journal does not respond
+// can store no message, so a load balancer should send posts to another
+// replica.
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	if p, ok := s.Store.(Pinger); ok {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)

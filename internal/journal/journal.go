@@ -204,9 +204,9 @@ type Delivery struct {
 	ReplayOf string `json:"replay_of,omitempty"`
 	// ReplayedBy names who requested the replay.
 	ReplayedBy string `json:"replayed_by,omitempty"`
-	// IdempotencyKey is what every attempt of the delivery carries in its
-	// Idempotency-Key header: the delivery's own id, or for a replay the
-	// key of the delivery it replays, unless the replay was forced.
+	// IdempotencyKey is the Idempotency-Key header of every attempt of
+	// the delivery: the delivery's own id, or for a replay the key of the
+	// delivery it replays, unless the replay was forced.
 	IdempotencyKey string `json:"idempotency_key"`
 	// Reason is why a dead delivery was dead-lettered.
 	Reason    string    `json:"reason,omitempty"`
@@ -353,14 +353,15 @@ func Summarize(ds []Delivery) string {
 	return "delivered"
 }
 
-// DeliveryLink is what the status of a message needs of one of its
-// deliveries.
+// DeliveryLink is the part of one delivery that its message's status
+// depends on.
 type DeliveryLink struct {
 	MessageID string
 	Delivery  Delivery // ID, ReplayOf and Status
 }
 
-// Rows is what ScanLinks reads: *sql.Rows and pgx.Rows both have it.
+// Rows is the row iterator ScanLinks reads, which *sql.Rows and
+// pgx.Rows both implement.
 type Rows interface {
 	Next() bool
 	Scan(dest ...any) error

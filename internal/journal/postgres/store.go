@@ -135,7 +135,7 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Ping checks that the journal's database answers a query.
+// Ping checks that the journal's database responds to a query.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.pool.Ping(ctx); err != nil {
 		return fmt.Errorf("pinging the journal: %w", err)
