@@ -1,9 +1,9 @@
 package routes
 
 import (
-	"math"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 
 	"cel.dev/cel-go/cel"
