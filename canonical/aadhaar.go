@@ -106,13 +106,14 @@ func MaskAadhaar(s string, key []byte) (Identifier, error) {
 // its masked form, "XXXXXXXX" and the last four digits, and whether it
 // replaced any. A number is twelve ASCII digits in three groups of four,
 // the groups joined directly, by one hyphen, dot or slash, or by a run
-// of white space, not adjoining another digit, that pass ValidAadhaar. Runs that fail the
+// of white space, not adjoining an ASCII letter or digit, that pass
+// ValidAadhaar. Runs that fail the
 // check digit are left as they are: they are not Aadhaar numbers.
 func MaskAadhaarInText(s string) (string, bool) {
 	var b strings.Builder
 	last, masked := 0, false
 	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) || (i > 0 && isDigit(s[i-1])) {
+		if !isDigit(s[i]) || (i > 0 && isAlnum(s[i-1])) {
 			continue
 		}
 		end, digits, ok := aadhaarRunAt(s, i)
@@ -150,7 +151,7 @@ func aadhaarRunAt(s string, i int) (end int, digits string, ok bool) {
 			pos++
 		}
 	}
-	if pos < len(s) && isDigit(s[pos]) {
+	if pos < len(s) && isAlnum(s[pos]) {
 		return 0, "", false
 	}
 	return pos, string(b[:]), true
@@ -173,3 +174,10 @@ func skipSeparator(s string, pos int) int {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// isAlnum reports whether c is an ASCII letter or digit. A run of digits
+// that touches one is part of a longer identifier, such as a CNR
+// (KLER250010052025) or a passport file number, not an Aadhaar number.
+func isAlnum(c byte) bool {
+	return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}

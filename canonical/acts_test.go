@@ -87,7 +87,8 @@ func TestMaskAadhaarInText(t *testing.T) {
 		{"5863-0172-9436", "XXXXXXXX9436"},
 		{"5863\u00a0\u00a00172\n9436", "XXXXXXXX9436"},
 		{"two: 5863 0172 9436 and 4918-7362-5403", "two: XXXXXXXX9436 and XXXXXXXX5403"},
-		{"ref" + clear + "x", "refXXXXXXXX9436x"},
+		{"(" + clear + ")", "(XXXXXXXX9436)"},
+		{"no:" + clear + ";", "no:XXXXXXXX9436;"},
 		{"5863.0172.9436", "XXXXXXXX9436"},
 		{"5863/0172/9436", "XXXXXXXX9436"},
 	}
@@ -107,6 +108,9 @@ func TestMaskAadhaarInText(t *testing.T) {
 		"58630 1729436",        // groups not of four
 		"phone 9846012345",     // ten digits
 		"XXXXXXXX9436 already", // masked
+		"ref" + clear + "x",    // part of a longer identifier
+		"KLER" + clear,         // the digits of a CNR
+		"COK" + clear,          // a passport file number
 	}
 	for _, in := range unchanged {
 		if got, masked := MaskAadhaarInText(in); got != in || masked {

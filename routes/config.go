@@ -237,6 +237,9 @@ func (d Destination) validate(i int, seen map[string]bool) []error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("%s: invalid url %q: want an absolute http or https URL",
 			where, d.URL))
+	} else if strings.HasSuffix(u.Host, ":") {
+		errs = append(errs, fmt.Errorf("%s: invalid url %q: empty port: give one or drop the colon",
+			where, d.URL))
 	} else if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
 			errs = append(errs, fmt.Errorf("%s: invalid url %q: port %s is out of range 1 to 65535",

@@ -77,13 +77,14 @@ func TestDestinationPortInRange(t *testing.T) {
 	for url, wantErr := range map[string]bool{
 		"http://127.0.0.1:99999/x": true,
 		"http://127.0.0.1:0/x":     true,
+		"http://127.0.0.1:/x":      true,
 		"http://127.0.0.1:8401/x":  false,
 		"https://courts.example/x": false,
 	} {
 		doc := "destinations:\n  - name: court\n    agency: courts\n    url: " + url +
 			"\nroutes:\n  - name: r\n    when: 'true'\n    to: [court]\n"
 		_, err := Load([]byte(doc))
-		if got := err != nil && strings.Contains(err.Error(), "out of range 1 to 65535"); got != wantErr {
+		if got := err != nil && strings.Contains(err.Error(), "port"); got != wantErr {
 			t.Errorf("url %s: error %v, want a port error: %v", url, err, wantErr)
 		}
 	}

@@ -252,6 +252,8 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 			s.invalid(w, err)
 			return
 		}
+		// As ingest does, so the preview shows what destinations get.
+		canonical.MaskAadhaarInMessage(req.Message)
 		writeJSON(w, http.StatusOK, ExplainResponse{Explanation: s.Routes().Explain(req.Message)})
 	case req.Agency != "":
 		s.explainBody(w, req)
@@ -312,6 +314,7 @@ func (s *Server) explainBody(w http.ResponseWriter, req ExplainRequest) {
 	out := make([]routes.Explanation, 0, len(d.Messages))
 	for i := range d.Messages {
 		d.Messages[i].Source = req.Agency
+		canonical.MaskAadhaarInMessage(&d.Messages[i])
 		out = append(out, s.Routes().Explain(&d.Messages[i]))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"explanations": out})

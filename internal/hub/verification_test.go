@@ -286,7 +286,12 @@ func TestAadhaarInPrisonTextNeverLeavesInClear(t *testing.T) {
 	doc := editJSON(t, prisonSample(t, "court-production-undertrial"), func(m map[string]any) {
 		m["reason"] = "Production warrant; Aadhaar " + clearForms[0] + " and " + clearForms[1] +
 			" verified, " + clearForms[2] + " on file"
+		// With an Aadhaar identifier, the adapter keeps its own masked
+		// copy of the body, whose text the hub must mask too.
+		person := m["prisoner"].(map[string]any)["person"].(map[string]any)
+		person["identifiers"] = []any{map[string]any{"type": "aadhaar", "number": "4918-7362-5403"}}
 	})
+	clearForms = append(clearForms, "4918-7362-5403")
 	code, res, body := post(t, w.url, "prisons", doc)
 	if code != http.StatusAccepted {
 		t.Fatalf("status %d, %s", code, body)
@@ -301,6 +306,16 @@ func TestAadhaarInPrisonTextNeverLeavesInClear(t *testing.T) {
 	journey, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	places := map[string][]byte{"the journey": journey}
+	var explained json.RawMessage
+	status := sendJSON(t, http.MethodPost, w.url+"/api/v1/routes/explain",
+		api.ExplainRequest{Agency: "prisons", Body: string(doc), ContentType: "application/json"}, &explained)
+	if status != http.StatusOK {
+		t.Fatalf("explain: status %d", status)
+	}
+	if !bytes.Contains(explained, []byte("XXXXXXXX9436")) {
+		t.Errorf("the explanation lacks the masked form: %s", explained)
+	}
+	places["the explanation of the body"] = explained
 	for i, item := range w.courtMovements.Items() {
 		places[fmt.Sprintf("court movement %d", i+1)] = item.Body
 	}

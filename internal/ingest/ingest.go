@@ -144,12 +144,18 @@ func (s *Service) prepare(
 	}
 	raw := decoded.Journal
 	if raw == nil {
-		// The adapter kept no masked copy of the body, so the journal
-		// keeps one with every Aadhaar number in its text masked.
 		raw = body
-		if masked, ok := canonical.MaskAadhaarInText(string(body)); ok {
-			raw = []byte(masked)
-		}
+	}
+	// Adapters mask the identifiers in their copy of the body, and some
+	// its text too; the journal's copy has every Aadhaar number masked,
+	// whichever adapter decoded it.
+	if masked, ok := canonical.MaskAadhaarInText(string(raw)); ok {
+		raw = []byte(masked)
+	}
+	if at := nulEscape(raw); at >= 0 {
+		return nil, nil, nil, fmt.Errorf("%s message: %w", agency, &schemas.ValidationError{
+			Violations: []schemas.Violation{{Rule: "no-nul",
+				Message: fmt.Sprintf("the body holds the NUL character U+0000 at byte %d, which no field may hold", at)}}})
 	}
 	received := s.now()
 	msgs := decoded.Messages
@@ -177,6 +183,29 @@ func (s *Service) prepare(
 		}
 	}
 	return msgs, hashes, raw, nil
+}
+
+// nulEscape returns the offset in body of a NUL byte or of a JSON escape
+// \u0000 (a backslash that is not itself escaped), or -1 for none.
+func nulEscape(body []byte) int {
+	if i := bytes.IndexByte(body, 0); i >= 0 {
+		return i
+	}
+	for from := 0; ; {
+		i := bytes.Index(body[from:], []byte(`\u0000`))
+		if i < 0 {
+			return -1
+		}
+		at := from + i
+		backslashes := 0
+		for j := at - 1; j >= 0 && body[j] == '\\'; j-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return at
+		}
+		from = at + 1
+	}
 }
 
 // checkNoNUL returns a validation error naming each string of m that
