@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -87,5 +88,40 @@ func TestDestinationPortInRange(t *testing.T) {
 		if got := err != nil && strings.Contains(err.Error(), "port"); got != wantErr {
 			t.Errorf("url %s: error %v, want a port error: %v", url, err, wantErr)
 		}
+	}
+}
+
+func TestMessageCostBudgetSkipsLaterRoutes(t *testing.T) {
+	const list = "[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29," +
+		"30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49]"
+	heavy := `message.fir.complainant.names.all(n, ` + list + `.all(a, ` + list + `.all(b, ` + list +
+		`.all(c, ` + list + `.all(d, true)))))`
+	var doc strings.Builder
+	doc.WriteString("destinations:\n  - name: court\n    agency: courts\n    url: http://127.0.0.1:9/ecf\nroutes:\n")
+	for i := range 8 {
+		fmt.Fprintf(&doc, "  - name: heavy-%d\n    when: '%s'\n    to: [court]\n", i, heavy)
+	}
+	doc.WriteString("  - name: cheap\n    when: message.type == \"fir\"\n    to: [court]\n")
+	table, err := Load([]byte(doc.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := canonical.Message{Type: canonical.TypeFIR, FIR: &canonical.FIR{
+		Complainant: canonical.Person{Names: []canonical.Name{{Full: "x"}}}}}
+	decisions := table.Decide(&m)
+	if len(decisions) != 9 {
+		t.Fatalf("%d decisions, want 9", len(decisions))
+	}
+	evaluated := 0
+	for _, d := range decisions[:8] {
+		if strings.Contains(d.Reason, "cost limit exceeded") {
+			evaluated++
+		}
+	}
+	if evaluated != MaxMessageCost/MaxConditionCost {
+		t.Errorf("%d heavy conditions ran to the cap, want %d", evaluated, MaxMessageCost/MaxConditionCost)
+	}
+	if last := decisions[8]; last.Matched || !strings.Contains(last.Reason, "budget") {
+		t.Errorf("the route after the budget ran out = %+v, want not evaluated", last)
 	}
 }

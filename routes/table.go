@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/cost"
@@ -211,14 +212,29 @@ func (t *Table) Policy(destination string) (*policy.Compiled, bool) {
 	return p, ok
 }
 
+// MaxMessageCost caps the work of all of one message's conditions
+// together, in CEL's cost units. Once the conditions evaluated so far
+// have spent it, the later routes are not evaluated and do not match, so
+// a few costly routes cannot hold up every message.
+const MaxMessageCost = 5 * MaxConditionCost
+
 // Decide evaluates every route against m, in document order, and returns
 // each route's decision. A condition that fails at run time, for example
 // by reading a body the message does not have, does not match, and its
 // Reason explains why.
 func (t *Table) Decide(m *canonical.Message) []Decision {
 	out := make([]Decision, 0, len(t.routes))
+	var spent uint64
 	for _, r := range t.routes {
-		out = append(out, t.excludeByPolicy(decide(r, m), m.Type))
+		if spent >= MaxMessageCost {
+			out = append(out, Decision{Route: r.Name, Failed: true, Reason: fmt.Sprintf(
+				"condition not evaluated: the conditions before it spent the message's "+
+					"budget of %d cost units", MaxMessageCost)})
+			continue
+		}
+		d, cost := decide(r, m)
+		spent += cost
+		out = append(out, t.excludeByPolicy(d, m.Type))
 	}
 	return out
 }
@@ -252,18 +268,28 @@ func (defaultSizes) EstimateCallCost(string, string, *cost.AstNode, []cost.AstNo
 
 func (defaultSizes) EstimateSize(cost.AstNode) *cost.SizeEstimate { return nil }
 
-func decide(r compiledRoute, m *canonical.Message) Decision {
+// decide evaluates r's condition on m and returns the decision and the
+// condition's cost in CEL's units.
+func decide(r compiledRoute, m *canonical.Message) (Decision, uint64) {
 	d := Decision{Route: r.Name}
-	val, _, err := r.program.Eval(map[string]any{"message": m})
+	val, details, err := r.program.Eval(map[string]any{"message": m})
+	var spent uint64
+	if details != nil && details.ActualCost() != nil {
+		spent = *details.ActualCost()
+	}
+	if err != nil && strings.Contains(err.Error(), "cost limit exceeded") {
+		// A condition stopped at the cap may report less than it spent.
+		spent = max(spent, MaxConditionCost)
+	}
 	if err != nil {
 		d.Reason = "condition failed: " + err.Error()
 		d.Failed = true
-		return d
+		return d, spent
 	}
 	matched, ok := val.(types.Bool)
 	if !ok {
 		d.Reason = fmt.Sprintf("condition returned %v, not a bool", val)
-		return d
+		return d, spent
 	}
 	d.Matched = bool(matched)
 	if d.Matched {
@@ -272,7 +298,7 @@ func decide(r compiledRoute, m *canonical.Message) Decision {
 	} else {
 		d.Reason = "condition false: " + r.When
 	}
-	return d
+	return d, spent
 }
 
 // Targets returns the destinations of the matched decisions, each once,
