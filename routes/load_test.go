@@ -125,3 +125,17 @@ func TestMessageCostBudgetSkipsLaterRoutes(t *testing.T) {
 		t.Errorf("the route after the budget ran out = %+v, want not evaluated", last)
 	}
 }
+
+func TestConditionMayNotCallReplace(t *testing.T) {
+	for _, when := range []string{
+		`message.type.replace("f", "ff") == "ffir"`,
+		`message.type.replace("f", "ff", 1) == "ffir"`,
+	} {
+		doc := "destinations:\n  - name: court\n    agency: courts\n    url: http://127.0.0.1:9/ecf\n" +
+			"routes:\n  - name: r\n    when: '" + when + "'\n    to: [court]\n"
+		_, err := Load([]byte(doc))
+		if err == nil || !strings.Contains(err.Error(), "which conditions may not") {
+			t.Errorf("condition %s: error %v, want replace refused", when, err)
+		}
+	}
+}

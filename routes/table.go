@@ -116,6 +116,15 @@ func compileCondition(env *cel.Env, r Route) (cel.Program, error) {
 		return nil, fmt.Errorf("route %q: condition %q has type %s, want bool",
 			r.Name, r.When, ast.OutputType())
 	}
+	for _, ref := range ast.NativeRep().ReferenceMap() {
+		for _, id := range ref.OverloadIDs {
+			if forbiddenOverloads[id] {
+				return nil, fmt.Errorf("route %q: condition %q calls %s, which conditions may not: "+
+					"one call can build a string large enough to exhaust memory before the cost cap "+
+					"stops it", r.Name, r.When, ref.Name)
+			}
+		}
+	}
 	// A condition that loops over the message's own lists has no bound
 	// before a message arrives (math.MaxUint64). One whose bound the
 	// literals alone set above the cap would fail for every message.
@@ -256,6 +265,14 @@ func (t *Table) excludeByPolicy(d Decision, typ canonical.Type) Decision {
 	}
 	d.Destinations = kept
 	return d
+}
+
+// forbiddenOverloads are the functions conditions may not call. CEL
+// counts a call's cost after it returns, and replace can return a string
+// quadratic in its arguments' length.
+var forbiddenOverloads = map[string]bool{
+	"string_replace_string_string":     true,
+	"string_replace_string_string_int": true,
 }
 
 // defaultSizes is a cost estimator that leaves every size and call cost
