@@ -113,7 +113,7 @@ func MaskAadhaarInText(s string) (string, bool) {
 	var b strings.Builder
 	last, masked := 0, false
 	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) || (i > 0 && isAlnum(s[i-1])) {
+		if !isDigit(s[i]) || precededByAlnum(s, i) {
 			continue
 		}
 		end, digits, ok := aadhaarRunAt(s, i)
@@ -157,13 +157,32 @@ func aadhaarRunAt(s string, i int) (end int, digits string, ok bool) {
 	return pos, string(b[:]), true
 }
 
+// precededByAlnum reports whether s[i] follows an ASCII letter or digit
+// that is not the letter of a JSON escape such as \n.
+func precededByAlnum(s string, i int) bool {
+	if i == 0 || !isAlnum(s[i-1]) {
+		return false
+	}
+	return !(i >= 2 && s[i-2] == '\\' && strings.IndexByte("tnr", s[i-1]) >= 0)
+}
+
 // skipSeparator returns the position after the separator at s[pos]: one
-// hyphen, dot or slash, or a run of white space, or nothing.
+// hyphen, dot or slash, or a run of white space, or nothing. The JSON
+// escapes \/ and \t, \n and \r count as the characters they stand for,
+// so that a journaled JSON body is masked as its decoded text is.
 func skipSeparator(s string, pos int) int {
 	if pos < len(s) && (s[pos] == '-' || s[pos] == '.' || s[pos] == '/') {
 		return pos + 1
 	}
+	if strings.HasPrefix(s[pos:], `\/`) {
+		return pos + 2
+	}
 	for pos < len(s) {
+		if strings.HasPrefix(s[pos:], `\t`) || strings.HasPrefix(s[pos:], `\n`) ||
+			strings.HasPrefix(s[pos:], `\r`) {
+			pos += 2
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[pos:])
 		if !unicode.IsSpace(r) {
 			break

@@ -91,6 +91,10 @@ func TestMaskAadhaarInText(t *testing.T) {
 		{"no:" + clear + ";", "no:XXXXXXXX9436;"},
 		{"5863.0172.9436", "XXXXXXXX9436"},
 		{"5863/0172/9436", "XXXXXXXX9436"},
+		// As a journaled JSON body writes separators: \t, \n and \/.
+		{`"R 5863\t0172\t9436 E"`, `"R XXXXXXXX9436 E"`},
+		{`"a\n5863\n0172\r\n9436"`, `"a\nXXXXXXXX9436"`},
+		{`"5863\/0172\/9436"`, `"XXXXXXXX9436"`},
 	}
 	for _, c := range cases {
 		got, masked := MaskAadhaarInText(c.in)
@@ -109,6 +113,7 @@ func TestMaskAadhaarInText(t *testing.T) {
 		"phone 9846012345",     // ten digits
 		"XXXXXXXX9436 already", // masked
 		"ref" + clear + "x",    // part of a longer identifier
+		`\x` + clear,           // after a letter that is no JSON escape
 		"KLER" + clear,         // the digits of a CNR
 		"COK" + clear,          // a passport file number
 	}

@@ -237,6 +237,8 @@ func (d Destination) validate(i int, seen map[string]bool) []error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("%s: invalid url %q: want an absolute http or https URL",
 			where, d.URL))
+	} else if u.Hostname() == "" {
+		errs = append(errs, fmt.Errorf("%s: invalid url %q: missing host", where, d.URL))
 	} else if strings.HasSuffix(u.Host, ":") {
 		errs = append(errs, fmt.Errorf("%s: invalid url %q: empty port: give one or drop the colon",
 			where, d.URL))

@@ -79,13 +79,14 @@ func TestDestinationPortInRange(t *testing.T) {
 		"http://127.0.0.1:99999/x": true,
 		"http://127.0.0.1:0/x":     true,
 		"http://127.0.0.1:/x":      true,
+		"http://:8080/x":           true,
 		"http://127.0.0.1:8401/x":  false,
 		"https://courts.example/x": false,
 	} {
 		doc := "destinations:\n  - name: court\n    agency: courts\n    url: " + url +
 			"\nroutes:\n  - name: r\n    when: 'true'\n    to: [court]\n"
 		_, err := Load([]byte(doc))
-		if got := err != nil && strings.Contains(err.Error(), "port"); got != wantErr {
+		if got := err != nil && strings.Contains(err.Error(), "invalid url"); got != wantErr {
 			t.Errorf("url %s: error %v, want a port error: %v", url, err, wantErr)
 		}
 	}
@@ -130,12 +131,15 @@ func TestConditionMayNotCallReplace(t *testing.T) {
 	for _, when := range []string{
 		`message.type.replace("f", "ff") == "ffir"`,
 		`message.type.replace("f", "ff", 1) == "ffir"`,
+		`[message.type, message.type].join() == "firfir"`,
+		`[message.type].join(",") == "fir"`,
 	} {
 		doc := "destinations:\n  - name: court\n    agency: courts\n    url: http://127.0.0.1:9/ecf\n" +
 			"routes:\n  - name: r\n    when: '" + when + "'\n    to: [court]\n"
 		_, err := Load([]byte(doc))
-		if err == nil || !strings.Contains(err.Error(), "which conditions may not") {
-			t.Errorf("condition %s: error %v, want replace refused", when, err)
+		if err == nil || !strings.Contains(err.Error(), "which conditions may not") ||
+			strings.Contains(err.Error(), "calls ,") {
+			t.Errorf("condition %s: error %v, want the call refused by name", when, err)
 		}
 	}
 }

@@ -118,10 +118,10 @@ func compileCondition(env *cel.Env, r Route) (cel.Program, error) {
 	}
 	for _, ref := range ast.NativeRep().ReferenceMap() {
 		for _, id := range ref.OverloadIDs {
-			if forbiddenOverloads[id] {
+			if name, ok := forbiddenOverloads[id]; ok {
 				return nil, fmt.Errorf("route %q: condition %q calls %s, which conditions may not: "+
 					"one call can build a string large enough to exhaust memory before the cost cap "+
-					"stops it", r.Name, r.When, ref.Name)
+					"stops it", r.Name, r.When, name)
 			}
 		}
 	}
@@ -133,7 +133,9 @@ func compileCondition(env *cel.Env, r Route) (cel.Program, error) {
 		return nil, fmt.Errorf("route %q: condition may cost %d units per message, "+
 			"more than the limit of %d: loop over fewer or smaller lists", r.Name, est.Max, MaxConditionCost)
 	}
-	prg, err := env.Program(ast, cel.CostLimit(MaxConditionCost))
+	// OptOptimize compiles constant regular expressions once, here, not
+	// on every call, where their work escapes the cost count.
+	prg, err := env.Program(ast, cel.CostLimit(MaxConditionCost), cel.EvalOptions(cel.OptOptimize))
 	if err != nil {
 		return nil, fmt.Errorf("route %q: %w", r.Name, err)
 	}
@@ -267,12 +269,15 @@ func (t *Table) excludeByPolicy(d Decision, typ canonical.Type) Decision {
 	return d
 }
 
-// forbiddenOverloads are the functions conditions may not call. CEL
-// counts a call's cost after it returns, and replace can return a string
-// quadratic in its arguments' length.
-var forbiddenOverloads = map[string]bool{
-	"string_replace_string_string":     true,
-	"string_replace_string_string_int": true,
+// forbiddenOverloads are the functions conditions may not call, by
+// overload id, with the name an error gives them. CEL counts a call's
+// cost after it returns: replace can return a string quadratic in its
+// arguments' length, and join one as long as a list of any size.
+var forbiddenOverloads = map[string]string{
+	"string_replace_string_string":     "replace",
+	"string_replace_string_string_int": "replace",
+	"list_join":                        "join",
+	"list_join_string":                 "join",
 }
 
 // defaultSizes is a cost estimator that leaves every size and call cost
