@@ -147,8 +147,8 @@ func (s *Service) prepare(
 		raw = body
 	}
 	// Adapters mask the identifiers in their copy of the body, and some
-	// its text too; the journal's copy has every Aadhaar number masked,
-	// whichever adapter decoded it.
+	// mask its text too. The journal's copy has every Aadhaar number
+	// masked, whichever adapter decoded it.
 	if masked, ok := canonical.MaskAadhaarInText(string(raw)); ok {
 		raw = []byte(masked)
 	}
