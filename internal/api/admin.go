@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/routestore"
@@ -256,7 +257,7 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 		canonical.MaskAadhaarInMessage(req.Message)
 		writeJSON(w, http.StatusOK, ExplainResponse{Explanation: s.Routes().Explain(req.Message)})
 	case req.Agency != "":
-		s.explainBody(w, req)
+		s.explainBody(w, r, req)
 	default:
 		problem.Write(w, problem.New(problem.BadRequest,
 			"give message_id, message, or agency with body"))
@@ -300,22 +301,32 @@ func sameDecisions(ds []routes.Decision, js []journal.RouteDecision) bool {
 	return true
 }
 
-func (s *Server) explainBody(w http.ResponseWriter, req ExplainRequest) {
-	a, ok := s.Adapters.Adapter(req.Agency)
-	if !ok {
+func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req ExplainRequest) {
+	if _, ok := s.Adapters.Adapter(req.Agency); !ok {
 		problem.Write(w, problem.New(problem.UnknownAgency, "unknown agency "+req.Agency))
 		return
 	}
-	d, err := a.Decode([]byte(req.Body), req.ContentType)
-	if err != nil {
+	// As Accept would prepare the body: decoded, checked, masked and
+	// enriched, such as with the police station a passport request goes to.
+	msgs, err := s.Ingest.Prepare(r.Context(), req.Agency, []byte(req.Body), req.ContentType)
+	switch {
+	case err == nil:
+	case ingest.IsInvalid(err):
 		s.invalid(w, err)
 		return
+	case errors.Is(err, ingest.ErrBusy):
+		w.Header().Set("Retry-After", "2")
+		problem.Write(w, problem.New(problem.Busy, "the hub is busy; explain the body again later"))
+		return
+	default:
+		s.Log.Error("preparing a body to explain failed", "agency", req.Agency, "error", err)
+		w.Header().Set("Retry-After", "1")
+		problem.Write(w, problem.New(problem.Unavailable, "the body could not be prepared; try again later"))
+		return
 	}
-	out := make([]routes.Explanation, 0, len(d.Messages))
-	for i := range d.Messages {
-		d.Messages[i].Source = req.Agency
-		canonical.MaskAadhaarInMessage(&d.Messages[i])
-		out = append(out, s.Routes().Explain(&d.Messages[i]))
+	out := make([]routes.Explanation, 0, len(msgs))
+	for i := range msgs {
+		out = append(out, s.Routes().Explain(&msgs[i]))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"explanations": out})
 }

@@ -13,11 +13,13 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/verification"
 	mpassport "github.com/sangam-hub/sangam/mocks/passport"
 	"github.com/sangam-hub/sangam/mocks/police"
 	mprison "github.com/sangam-hub/sangam/mocks/prison"
+	"github.com/sangam-hub/sangam/routes"
 )
 
 const day = 24 * time.Hour
@@ -335,5 +337,36 @@ func TestAadhaarInPrisonTextNeverLeavesInClear(t *testing.T) {
 				t.Errorf("%s holds the Aadhaar number in clear (%q)", where, form)
 			}
 		}
+	}
+}
+
+func TestExplainedBodyGoesWhereThePostGoes(t *testing.T) {
+	w := newVerificationWorld(t, Config{})
+	body := passportSample(t, "request-fresh")
+	var explained struct {
+		Explanations []routes.Explanation `json:"explanations"`
+	}
+	status := sendJSON(t, http.MethodPost, w.url+"/api/v1/routes/explain",
+		api.ExplainRequest{Agency: "passport", Body: string(body), ContentType: "application/json"}, &explained)
+	if status != http.StatusOK || len(explained.Explanations) != 1 {
+		t.Fatalf("explain: status %d, %d explanations", status, len(explained.Explanations))
+	}
+	var previewed []string
+	for _, d := range explained.Explanations[0].Deliveries {
+		previewed = append(previewed, d.Destination)
+	}
+
+	code, res, out := post(t, w.url, "passport", body)
+	if code != http.StatusAccepted {
+		t.Fatalf("post: status %d, %s", code, out)
+	}
+	var j journal.Journey
+	getJSON(t, w.url, "/api/v1/messages/"+res.MessageID, &j)
+	var delivered []string
+	for _, d := range j.Deliveries {
+		delivered = append(delivered, d.Destination)
+	}
+	if len(delivered) == 0 || fmt.Sprint(previewed) != fmt.Sprint(delivered) {
+		t.Errorf("explained destinations %v, posted message's %v; want the same", previewed, delivered)
 	}
 }

@@ -119,6 +119,20 @@ func (s *Service) Accept(ctx context.Context, agency string, body []byte, conten
 	return results, nil
 }
 
+// Prepare decodes, validates, masks and enriches body as Accept does,
+// and returns the messages Accept would journal, without storing
+// anything. Explanations of a body use it, so that they show what the
+// hub would route. Its errors are those of Accept.
+func (s *Service) Prepare(ctx context.Context, agency string, body []byte, contentType string) (
+	[]canonical.Message, error) {
+	a, ok := s.Adapters.Adapter(agency)
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownAgency, agency)
+	}
+	msgs, _, _, err := s.prepare(ctx, a, agency, body, contentType)
+	return msgs, err
+}
+
 // prepare decodes, validates and enriches body once it has its turn,
 // returning the messages, their content hashes and the body to journal.
 func (s *Service) prepare(
