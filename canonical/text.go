@@ -69,17 +69,24 @@ var envelopeIDs = map[string]bool{
 	"/correlation_id": true, "/case_key": true, "/schema_version": true,
 }
 
+// MaskAadhaarAt masks s, the string at pointer in a message, as
+// MaskAadhaarInText does, unless pointer is one of the envelope's
+// identifiers or an identifier token. It reports whether it replaced
+// anything, and suits EachString.
+func MaskAadhaarAt(pointer, s string) (string, bool) {
+	if envelopeIDs[pointer] || strings.HasSuffix(pointer, "/token") {
+		return "", false
+	}
+	return MaskAadhaarInText(s)
+}
+
 // MaskAadhaarInMessage replaces every Aadhaar number in the text of m by
-// its masked form, as MaskAadhaarInText does, whichever adapter decoded
-// m, and reports whether it replaced any. It leaves the envelope's
-// identifiers and identifier tokens as they are.
+// its masked form (see MaskAadhaarAt), whichever adapter decoded m, and
+// reports whether it replaced any.
 func MaskAadhaarInMessage(m *Message) bool {
 	masked := false
 	EachString(m, func(pointer, s string) (string, bool) {
-		if envelopeIDs[pointer] || strings.HasSuffix(pointer, "/token") {
-			return "", false
-		}
-		out, ok := MaskAadhaarInText(s)
+		out, ok := MaskAadhaarAt(pointer, s)
 		masked = masked || ok
 		return out, ok
 	})

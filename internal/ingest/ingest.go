@@ -166,21 +166,22 @@ func (s *Service) prepare(
 	if masked, ok := canonical.MaskAadhaarInText(string(raw)); ok {
 		raw = []byte(masked)
 	}
-	if at := nulEscape(raw); at >= 0 {
-		return nil, nil, nil, fmt.Errorf("%s message: %w", agency, &schemas.ValidationError{
-			Violations: []schemas.Violation{{Rule: "no-nul",
-				Message: fmt.Sprintf("the body holds the NUL character U+0000 at byte %d, which no field may hold", at)}}})
-	}
 	received := s.now()
 	msgs := decoded.Messages
-	hashes := make([]string, len(msgs))
 	for i := range msgs {
-		// Adapters mask Aadhaar numbers in identifiers; this masks any
-		// left in free text, whichever adapter decoded the message.
-		canonical.MaskAadhaarInMessage(&msgs[i])
-		if err := checkNoNUL(&msgs[i]); err != nil {
+		if err := scrub(&msgs[i]); err != nil {
 			return nil, nil, nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 		}
+	}
+	// An adapter may normalise a NUL away, as from an act's name, while
+	// the journal's copy of the body keeps it.
+	if at := nulEscape(raw); at >= 0 {
+		return nil, nil, nil, fmt.Errorf("%s message: %w", agency, &schemas.ValidationError{
+			Violations: []schemas.Violation{{Rule: "no-nul", Message: fmt.Sprintf(
+				"the body contains the NUL character U+0000 at byte %d, which no field may contain", at)}}})
+	}
+	hashes := make([]string, len(msgs))
+	for i := range msgs {
 		if !s.NoContentCheck {
 			if hashes[i], err = contentHash(&msgs[i]); err != nil {
 				return nil, nil, nil, fmt.Errorf("hashing %s message %d: %w", agency, i+1, err)
@@ -222,16 +223,18 @@ func nulEscape(body []byte) int {
 	}
 }
 
-// checkNoNUL returns a validation error naming each string of m that
-// holds the NUL character, which the PostgreSQL journal cannot store.
-func checkNoNUL(m *canonical.Message) error {
+// scrub masks, in one walk over m's strings, every Aadhaar number left in
+// its text, whichever adapter decoded it (adapters mask identifiers).
+// It returns a validation error naming each string that contains the
+// NUL character, which the PostgreSQL journal cannot store.
+func scrub(m *canonical.Message) error {
 	var violations []schemas.Violation
 	canonical.EachString(m, func(pointer, s string) (string, bool) {
 		if strings.ContainsRune(s, 0) {
 			violations = append(violations, schemas.Violation{Pointer: pointer, Rule: "no-nul",
-				Message: "contains the NUL character U+0000, which no field may hold"})
+				Message: "contains the NUL character U+0000, which no field may contain"})
 		}
-		return "", false
+		return canonical.MaskAadhaarAt(pointer, s)
 	})
 	if len(violations) > 0 {
 		return &schemas.ValidationError{Violations: violations}
