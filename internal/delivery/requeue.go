@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/throttle"
 )
 
 // Requeuer publishes commands for deliveries that are due: retries whose
@@ -44,7 +45,7 @@ func (r *Requeuer) Run(ctx context.Context) {
 	}
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
-	var failing failureLog
+	failing := throttle.Failures{Interval: failureLogInterval}
 	for {
 		select {
 		case <-ctx.Done():
@@ -53,46 +54,30 @@ func (r *Requeuer) Run(ctx context.Context) {
 		}
 		for {
 			n, err := r.Pass(ctx)
-			if err != nil {
-				if ctx.Err() == nil {
-					failing.failed(r.Log, r.now(), err)
-				}
-				break
-			}
-			failing.worked(r.Log, r.now())
-			if n < r.batch() {
+			r.report(ctx, &failing, err)
+			if err != nil || n < r.batch() {
 				break
 			}
 		}
 	}
 }
 
-// failureLog counts a requeuer's failed passes since the last one that
-// worked.
-type failureLog struct {
-	since, logged time.Time
-	count         int
-}
-
-func (f *failureLog) failed(log *slog.Logger, now time.Time, err error) {
-	f.count++
-	if f.count == 1 {
-		f.since = now
-	} else if now.Sub(f.logged) < failureLogInterval {
-		return
+// report logs the outcome of a pass through failing: a failure, unless
+// ctx's end caused it, and the first pass that works after failures.
+func (r *Requeuer) report(ctx context.Context, failing *throttle.Failures, err error) {
+	switch {
+	case err != nil && ctx.Err() != nil:
+	case err != nil:
+		if ok, run := failing.Failed(r.now()); ok {
+			r.Log.Error("requeuing due deliveries failed, retrying at each interval",
+				"error", err, "failed_passes", run.Count, "failing_since", run.Since)
+		}
+	default:
+		if ok, run := failing.Recovered(); ok {
+			r.Log.Info("requeuing due deliveries works again", "failed_passes", run.Count,
+				"failed_for", r.now().Sub(run.Since).Round(time.Millisecond))
+		}
 	}
-	f.logged = now
-	log.Error("requeuing due deliveries failed; retrying at each interval", "error", err,
-		"failed_passes", f.count, "failing_since", f.since)
-}
-
-func (f *failureLog) worked(log *slog.Logger, now time.Time) {
-	if f.count == 0 {
-		return
-	}
-	log.Info("requeuing due deliveries works again", "failed_passes", f.count,
-		"failed_for", now.Sub(f.since).Round(time.Millisecond))
-	*f = failureLog{}
 }
 
 func (r *Requeuer) now() time.Time {

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sangam-hub/sangam/internal/throttle"
 	"github.com/sangam-hub/sangam/routes"
 )
 
@@ -73,10 +74,9 @@ type Watcher struct {
 	// seen is the number of the version last read, compiled or not. Only
 	// Run's goroutine uses it.
 	seen int
-	// failing and lastFailureLog rate-limit the logs of failed reads.
-	// Only Run's goroutine uses them.
-	failing        bool
-	lastFailureLog time.Time
+	// failing rate-limits the logs of failed reads. Only Run's goroutine
+	// uses it.
+	failing throttle.Failures
 }
 
 // NewWatcher returns a watcher for cfg, after defaults apply.
@@ -90,7 +90,8 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	w := &Watcher{cfg: cfg, seen: cfg.Applied}
+	w := &Watcher{cfg: cfg, seen: cfg.Applied,
+		failing: throttle.Failures{Interval: failureLogInterval}}
 	w.applied.Store(int64(cfg.Applied))
 	return w, nil
 }
@@ -151,19 +152,14 @@ func (w *Watcher) readFailed(ctx context.Context, err error) {
 	if ctx.Err() != nil {
 		return
 	}
-	now := time.Now()
-	if w.failing && now.Sub(w.lastFailureLog) < failureLogInterval {
-		return
+	if ok, _ := w.failing.Failed(time.Now()); ok {
+		w.cfg.Logger.Warn("reading current routes failed, retrying",
+			"interval", w.cfg.Interval, "error", err)
 	}
-	w.failing = true
-	w.lastFailureLog = now
-	w.cfg.Logger.Warn("reading current routes failed, retrying",
-		"interval", w.cfg.Interval, "error", err)
 }
 
 func (w *Watcher) readSucceeded() {
-	if w.failing {
-		w.failing = false
+	if ok, _ := w.failing.Recovered(); ok {
 		w.cfg.Logger.Info("reading current routes recovered")
 	}
 }
