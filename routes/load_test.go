@@ -34,9 +34,28 @@ routes:
 	}
 }
 
+// fifty is a CEL list literal of 50 numbers.
+const fifty = "[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29," +
+	"30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49]"
+
+// fourLoops nests four loops over fifty around body: 6.25 million
+// iterations, since body never ends a loop early.
+func fourLoops(body string) string {
+	return fifty + ".all(a, " + fifty + ".all(b, " + fifty + ".all(c, " + fifty + ".all(d, " +
+		body + "))))"
+}
+
+// heavyOnMessage loops over the complainant's names around fourLoops, so
+// its cost is unbounded until a message arrives.
+var heavyOnMessage = "message.fir.complainant.names.all(n, " + fourLoops("true") + ")"
+
+// firNamed returns an FIR message whose complainant has one name.
+func firNamed() canonical.Message {
+	return canonical.Message{Type: canonical.TypeFIR, FIR: &canonical.FIR{
+		Complainant: canonical.Person{Names: []canonical.Name{{Full: "x"}}}}}
+}
+
 func TestConditionCostIsBounded(t *testing.T) {
-	const list = "[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29," +
-		"30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49]"
 	doc := func(when string) string {
 		return `
 destinations:
@@ -49,24 +68,20 @@ routes:
     to: [court]
 `
 	}
-	// Four nested loops over 50 literals: 6.25 million iterations at the
-	// least, rejected on save.
-	nested := list + ".all(a, " + list + ".all(b, " + list + ".all(c, " + list + ".all(d, true))))"
-	_, err := Load([]byte(doc(nested)))
+
+	// The literals alone set the cost, so the save rejects it.
+	_, err := Load([]byte(doc(fourLoops("true"))))
 	if err == nil || !strings.Contains(err.Error(), "more than the limit") {
 		t.Errorf("Load of a condition with 6.25 million iterations: error %v, want the cost limit", err)
 	}
 
 	// A loop over the message's own list passes the save, and is
 	// stopped at run time when it grows too costly.
-	heavy := `message.fir.complainant.names.all(n, ` + list + `.all(a, ` + list + `.all(b, ` + list +
-		`.all(c, ` + list + `.all(d, true)))))`
-	table, err := Load([]byte(doc(heavy)))
+	table, err := Load([]byte(doc(heavyOnMessage)))
 	if err != nil {
 		t.Fatalf("Load of a condition whose cost depends on the message: %v", err)
 	}
-	m := canonical.Message{Type: canonical.TypeFIR, FIR: &canonical.FIR{
-		Complainant: canonical.Person{Names: []canonical.Name{{Full: "x"}}}}}
+	m := firNamed()
 	decisions := table.Decide(&m)
 	if len(decisions) != 1 || decisions[0].Matched || !decisions[0].Failed ||
 		!strings.Contains(decisions[0].Reason, "cost") {
@@ -93,26 +108,23 @@ func TestDestinationPortInRange(t *testing.T) {
 }
 
 func TestMessageCostBudgetSkipsLaterRoutes(t *testing.T) {
-	const list = "[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29," +
-		"30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49]"
-	heavy := `message.fir.complainant.names.all(n, ` + list + `.all(a, ` + list + `.all(b, ` + list +
-		`.all(c, ` + list + `.all(d, true)))))`
 	var doc strings.Builder
 	doc.WriteString("destinations:\n  - name: court\n    agency: courts\n    url: http://127.0.0.1:9/ecf\nroutes:\n")
 	for i := range 8 {
-		fmt.Fprintf(&doc, "  - name: heavy-%d\n    when: '%s'\n    to: [court]\n", i, heavy)
+		fmt.Fprintf(&doc, "  - name: heavy-%d\n    when: '%s'\n    to: [court]\n", i, heavyOnMessage)
 	}
 	doc.WriteString("  - name: cheap\n    when: message.type == \"fir\"\n    to: [court]\n")
 	table, err := Load([]byte(doc.String()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := canonical.Message{Type: canonical.TypeFIR, FIR: &canonical.FIR{
-		Complainant: canonical.Person{Names: []canonical.Name{{Full: "x"}}}}}
+
+	m := firNamed()
 	decisions := table.Decide(&m)
 	if len(decisions) != 9 {
 		t.Fatalf("%d decisions, want 9", len(decisions))
 	}
+
 	evaluated := 0
 	for _, d := range decisions[:8] {
 		if strings.Contains(d.Reason, "cost limit exceeded") {

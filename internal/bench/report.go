@@ -94,8 +94,8 @@ type Step struct {
 	// the step to the end of its drain, per accepted message.
 	CPUMsPerMessage float64 `json:"cpu_ms_per_message"`
 	// PostgresCPUMsPerMessage is the CPU time of the PostgreSQL server's
-	// processes on this machine over the same span, per accepted message;
-	// zero on SQLite or when the server's processes cannot be seen.
+	// processes on this machine over the same span, per accepted message.
+	// It is zero on SQLite, or when the server's processes are not visible.
 	PostgresCPUMsPerMessage float64 `json:"postgres_cpu_ms_per_message,omitempty"`
 	// MachineBusyPercent is the share of all cores' time that went to
 	// anything but idling over the same span: 100 is saturation.

@@ -13,9 +13,9 @@ import (
 )
 
 // TestMalformedBodyWording decodes bodies that are not one JSON object
-// with every JSON adapter and checks that the error names the byte offset
-// of the byte at fault, the same in each adapter, and distinguishes an
-// empty body from one cut short.
+// with every JSON adapter. Each error must name the offset of the byte at
+// fault, the same in every adapter, and tell an empty body from one cut
+// short.
 func TestMalformedBodyWording(t *testing.T) {
 	policeAdapter, err := police.New(police.Config{AadhaarKey: jsondoctest.Key, Now: jsondoctest.Clock})
 	if err != nil {

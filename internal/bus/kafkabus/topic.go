@@ -90,7 +90,7 @@ func InitializeTopic(ctx context.Context, config Config, topic string) error {
 }
 
 // reach opens a connection to each broker of config in turn, with its TLS
-// and SASL settings, and returns nil at the first that answers. Otherwise
+// and SASL settings, and returns nil at the first that accepts it. Otherwise
 // it returns an error that names every broker with its failure. kafka-go
 // reports a cluster it cannot reach as "Broker Not Available", which does
 // not say which address failed or why.
@@ -105,7 +105,7 @@ func reach(ctx context.Context, config Config) error {
 		}
 		failures = append(failures, err.Error())
 	}
-	return fmt.Errorf("no Kafka broker of %s answered: %s",
+	return fmt.Errorf("no Kafka broker of %s could be reached: %s",
 		strings.Join(config.Brokers, ","), strings.Join(failures, "; "))
 }
 
