@@ -151,7 +151,7 @@ func TestConditionMayNotCallReplace(t *testing.T) {
 		_, err := Load([]byte(doc))
 		if err == nil || !strings.Contains(err.Error(), "which conditions may not") ||
 			strings.Contains(err.Error(), "calls ,") {
-			t.Errorf("condition %s: error %v, want the call refused by name", when, err)
+			t.Errorf("condition %s: error %v, want the call rejected by name", when, err)
 		}
 	}
 }

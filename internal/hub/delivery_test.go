@@ -141,7 +141,7 @@ func TestDeadLetterReplayedOnce(t *testing.T) {
 	if len(found) != 1 || found[0].Status != "delivered" {
 		t.Errorf("message list = %+v, want one delivered message", found)
 	}
-	// The court rejected the first attempt, so it holds the replay under
+	// The court rejected the first attempt, so it stores the replay under
 	// the dead delivery's key, and the forced replay under a key of its
 	// own.
 	keys := map[string]int{}

@@ -69,7 +69,7 @@ func ErrorOffset(err *json.SyntaxError) int {
 	return max(int(err.Offset)-1, 0)
 }
 
-// CheckStart returns an error when body holds only whitespace, or when its
+// CheckStart returns an error when body contains only whitespace, or when its
 // first other byte starts a JSON value that is not an object, naming the
 // offset of that byte.
 func CheckStart(body []byte) error {
