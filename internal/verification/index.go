@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -143,54 +145,129 @@ func (x *Index) Add(ctx context.Context, m *canonical.Message) error {
 	return x.addAll(ctx, []*canonical.Message{m})
 }
 
-// addAll adds msgs in one transaction.
+// addAll adds msgs in one transaction. Each statement is a round trip
+// to the database, so it marks all of msgs indexed in one statement and
+// inserts the person keys of the new ones in one per maxRowsPerInsert.
 func (x *Index) addAll(ctx context.Context, msgs []*canonical.Message) error {
-	rows := make([][]keyRow, len(msgs))
-	for i, m := range msgs {
+	rows := make(map[string][]keyRow, len(msgs))
+	for _, m := range msgs {
 		if m.ID == "" {
 			return errors.New("indexing message: missing hub message id")
 		}
-		var err error
-		if rows[i], err = keyRows(m); err != nil {
+		r, err := keyRows(m)
+		if err != nil {
 			return fmt.Errorf("indexing message %s: %w", m.ID, err)
 		}
+		rows[m.ID] = r
 	}
 	err := x.write(ctx, func(tx *sql.Tx) error {
-		for i, m := range msgs {
-			if err := addOne(ctx, tx, m, rows[i]); err != nil {
+		added, err := markIndexed(ctx, tx, msgs)
+		if err != nil {
+			return err
+		}
+		var keys []messageKey
+		for _, m := range msgs {
+			if added[m.ID] {
+				for _, r := range rows[m.ID] {
+					keys = append(keys, messageKey{messageID: m.ID, keyRow: r})
+				}
+			}
+		}
+		if err := insertKeys(ctx, tx, keys); err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			if !added[m.ID] {
+				continue
+			}
+			if err := trackRequest(ctx, tx, m); err != nil {
 				return fmt.Errorf("indexing message %s: %w", m.ID, err)
 			}
+			added[m.ID] = false // A message twice in msgs is tracked once.
 		}
 		return nil
 	})
 	if err != nil && len(msgs) > 1 {
 		return fmt.Errorf("indexing %d messages: %w", len(msgs), err)
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("indexing message %s: %w", msgs[0].ID, err)
+	}
+	return nil
 }
 
-func addOne(ctx context.Context, tx *sql.Tx, m *canonical.Message, rows []keyRow) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO verification_indexed (message_id, indexed_at)
-		VALUES ($1, $2) ON CONFLICT DO NOTHING`, m.ID, time.Now().UnixMicro())
+// maxRowsPerInsert bounds the rows of one INSERT, so that its parameters
+// stay well under SQLite's limit of 32,766 and PostgreSQL's of 65,535.
+const maxRowsPerInsert = 1000
+
+// markIndexed records msgs as indexed and returns the ids of those that
+// were not already.
+func markIndexed(ctx context.Context, tx *sql.Tx, msgs []*canonical.Message) (map[string]bool, error) {
+	added := make(map[string]bool, len(msgs))
+	now := time.Now().UnixMicro()
+	for chunk := range slices.Chunk(msgs, maxRowsPerInsert) {
+		var (
+			stmt strings.Builder
+			args []any
+		)
+		stmt.WriteString("INSERT INTO verification_indexed (message_id, indexed_at) VALUES ")
+		for i, m := range chunk {
+			if i > 0 {
+				stmt.WriteString(", ")
+			}
+			fmt.Fprintf(&stmt, "($%d, $%d)", len(args)+1, len(args)+2)
+			args = append(args, m.ID, now)
+		}
+		stmt.WriteString(" ON CONFLICT DO NOTHING RETURNING message_id")
+		if err := collectIDs(ctx, tx, stmt.String(), args, added); err != nil {
+			return nil, fmt.Errorf("marking messages indexed: %w", err)
+		}
+	}
+	return added, nil
+}
+
+// collectIDs runs query and adds the id in each row it returns to into.
+func collectIDs(ctx context.Context, tx *sql.Tx, query string, args []any, into map[string]bool) error {
+	result, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return err // Already indexed.
+	defer result.Close()
+	for result.Next() {
+		var id string
+		if err := result.Scan(&id); err != nil {
+			return err
+		}
+		into[id] = true
 	}
-	if err := insertKeys(ctx, tx, m.ID, rows); err != nil {
-		return err
-	}
-	return trackRequest(ctx, tx, m)
+	return result.Err()
 }
 
-func insertKeys(ctx context.Context, tx *sql.Tx, messageID string, rows []keyRow) error {
-	for _, r := range rows {
-		_, err := tx.ExecContext(ctx, `INSERT INTO verification_person_keys
-			(match_key, role, case_key, case_ref, message_id) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT DO NOTHING`, r.key, r.role, r.caseKey, r.caseRef, messageID)
-		if err != nil {
-			return err
+// messageKey is a person-key row of one message.
+type messageKey struct {
+	messageID string
+	keyRow
+}
+
+func insertKeys(ctx context.Context, tx *sql.Tx, keys []messageKey) error {
+	for chunk := range slices.Chunk(keys, maxRowsPerInsert) {
+		var (
+			stmt strings.Builder
+			args []any
+		)
+		stmt.WriteString(`INSERT INTO verification_person_keys
+			(match_key, role, case_key, case_ref, message_id) VALUES `)
+		for i, k := range chunk {
+			if i > 0 {
+				stmt.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&stmt, "($%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5)
+			args = append(args, k.key, k.role, k.caseKey, k.caseRef, k.messageID)
+		}
+		stmt.WriteString(" ON CONFLICT DO NOTHING")
+		if _, err := tx.ExecContext(ctx, stmt.String(), args...); err != nil {
+			return fmt.Errorf("inserting person keys: %w", err)
 		}
 	}
 	return nil

@@ -145,6 +145,38 @@ func TestAddIsIdempotent(t *testing.T) {
 	})
 }
 
+func TestAddAllWritesGroupOnce(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		first := e.accept(t, withSource(decode(t, "police", "arrest-kaloor-snatching"), "police"))
+		// 150 arrests of seven keys each need two inserts of keys. The
+		// group also holds the message already indexed and one message
+		// twice.
+		group := []*canonical.Message{&first}
+		for i := range 150 {
+			m := first
+			m.ID = fmt.Sprintf("grouped-%03d", i)
+			group = append(group, &m)
+		}
+		group = append(group, group[1])
+		if err := e.index.addAll(ctx, group); err != nil {
+			t.Fatal(err)
+		}
+		if n := indexedCount(t, e); n != 151 {
+			t.Errorf("index holds %d messages, want 151", n)
+		}
+		var keys, perMessage int
+		err := e.index.db.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT message_id)
+			FROM verification_person_keys`).Scan(&keys, &perMessage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if keys != 151*7 || perMessage != 151 {
+			t.Errorf("%d keys of %d messages, want %d of 151", keys, perMessage, 151*7)
+		}
+	})
+}
+
 func TestRebuildAddsMissedMessages(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
