@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -25,91 +26,61 @@ func (s *Store) RecordAttempt(ctx context.Context, a journal.Attempt) error {
 			"a pending attempt needs the time the delivery is due again", journal.ErrInvalid)
 	}
 
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return recordAttempt(ctx, tx, a, time.Now())
-	})
+	reason := ""
+	if a.Result == journal.StatusDead {
+		reason = a.Error
+	}
+	// Under READ COMMITTED the UPDATE waits for a concurrent attempt's
+	// lock on the row and then checks its conditions against the
+	// committed row, so two attempts on one delivery take turns and the
+	// second reads the first's count and status.
+	tag, err := s.pool.Exec(ctx, `
+		WITH d AS (
+			UPDATE deliveries SET status = $3, reason = $4, updated_at = $5,
+				next_attempt_at = $6, queued_at = NULL, attempt_count = attempt_count + 1
+			WHERE id = $1 AND status = 'pending' AND ($2 = 0 OR attempt_count = $2 - 1)
+			RETURNING id, attempt_count
+		)
+		INSERT INTO attempts (
+			delivery_id, number, started_at, finished_at, status_code, error, result,
+			next_attempt_at, policy
+		)
+		SELECT d.id, d.attempt_count, $7, $8, $9, $10, $3, $6, $11 FROM d`,
+		a.DeliveryID, a.Number, a.Result, reason, time.Now().Truncate(time.Microsecond),
+		nextAttemptAt(a), a.StartedAt.Truncate(time.Microsecond),
+		a.FinishedAt.Truncate(time.Microsecond), a.StatusCode, a.Error, a.Policy)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = s.whyNotRecorded(ctx, a)
+	}
 	if err != nil {
 		return fmt.Errorf("recording attempt for delivery %s: %w", a.DeliveryID, err)
 	}
 	return nil
 }
 
-func recordAttempt(ctx context.Context, tx pgx.Tx, a journal.Attempt, now time.Time) error {
-	last, err := lockPendingDelivery(ctx, tx, a.DeliveryID)
-	if err != nil {
-		return err
-	}
-
-	if a.Number == 0 {
-		a.Number = last + 1
-	}
-	if a.Number != last+1 {
-		return fmt.Errorf("%w attempt number: %d, expected %d", journal.ErrInvalid, a.Number, last+1)
-	}
-
-	reason := ""
-	if a.Result == journal.StatusDead {
-		reason = a.Error
-	}
-	b := &pgx.Batch{}
-	b.Queue(`
-		INSERT INTO attempts (
-			delivery_id, number, started_at, finished_at, status_code, error, result,
-			next_attempt_at, policy
-		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		a.DeliveryID, a.Number, a.StartedAt.Truncate(time.Microsecond),
-		a.FinishedAt.Truncate(time.Microsecond), a.StatusCode, a.Error, a.Result,
-		nextAttemptAt(a), a.Policy)
-	b.Queue(`
-		UPDATE deliveries SET status = $2, reason = $3, updated_at = $4,
-			next_attempt_at = $5, queued_at = NULL
-		WHERE id = $1`,
-		a.DeliveryID, a.Result, reason, now.Truncate(time.Microsecond), nextAttemptAt(a))
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("inserting attempt %d and updating its delivery: %w", a.Number, err)
-	}
-	return nil
-}
-
-// lockPendingDelivery locks the delivery's row until tx ends and returns
-// the number of its last attempt, 0 when it has none. It returns
-// journal.ErrNotFound or journal.ErrSettled when the delivery is missing
-// or no longer pending.
-func lockPendingDelivery(ctx context.Context, tx pgx.Tx, deliveryID string) (int, error) {
-	// FOR UPDATE makes concurrent attempts on one delivery take turns and
-	// returns the latest committed status. The count is a statement of
-	// its own, because under READ COMMITTED it takes a new snapshot, which
-	// includes the attempts of the transaction that held the lock before.
-	// A subquery of the locking statement would miss them. Both go in one
-	// batch, which runs them in order in one round trip.
+// whyNotRecorded returns why RecordAttempt changed no row: the delivery
+// is missing, settled, or has a different number of attempts than
+// a.Number implies.
+func (s *Store) whyNotRecorded(ctx context.Context, a journal.Attempt) error {
 	var (
 		status string
-		found  bool
-		last   int
+		count  int
 	)
-	b := &pgx.Batch{}
-	b.Queue("SELECT status FROM deliveries WHERE id = $1 FOR UPDATE", deliveryID).
-		Query(func(rows pgx.Rows) error {
-			for rows.Next() {
-				found = true
-				if err := rows.Scan(&status); err != nil {
-					return err
-				}
-			}
-			return rows.Err()
-		})
-	b.Queue("SELECT coalesce(max(number), 0) FROM attempts WHERE delivery_id = $1", deliveryID).
-		QueryRow(func(row pgx.Row) error { return row.Scan(&last) })
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return 0, fmt.Errorf("locking delivery: %w", err)
+	err := s.pool.QueryRow(ctx, "SELECT status, attempt_count FROM deliveries WHERE id = $1",
+		a.DeliveryID).Scan(&status, &count)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return journal.ErrNotFound
+	case err != nil:
+		return fmt.Errorf("reading delivery: %w", err)
+	case status != journal.StatusPending:
+		return journal.ErrSettled
+	case a.Number != count+1:
+		return fmt.Errorf("%w attempt number: %d, expected %d", journal.ErrInvalid, a.Number, count+1)
 	}
-	if !found {
-		return 0, journal.ErrNotFound
-	}
-	if status != journal.StatusPending {
-		return 0, journal.ErrSettled
-	}
-	return last, nil
+	// Another attempt was recorded between the two statements.
+	return fmt.Errorf("%w attempt number: %d, the delivery's attempts changed meanwhile",
+		journal.ErrInvalid, a.Number)
 }
 
 // nextAttemptAt returns the next_attempt_at column of a and of its

@@ -46,6 +46,15 @@ func TestMigrationBackfillsSchedule(t *testing.T) {
 	insertOldDelivery(t, conn, "d-later", "m-old-2", 0, "pending", t0.Add(time.Hour), t0.Add(time.Hour))
 	insertOldDelivery(t, conn, "d-first", "m-old-1", 0, "pending", t0, t0.Add(5*time.Minute))
 	insertOldDelivery(t, conn, "d-done", "m-old-1", 1, "delivered", t0, t0.Add(time.Minute))
+	for n := 1; n <= 2; n++ {
+		_, err := conn.Exec(ctx, `INSERT INTO attempts
+			(delivery_id, number, started_at, finished_at, status_code, error, result)
+			VALUES ('d-first', $1, $2, $2, 503, 'unavailable', 'pending')`,
+			n, t0.Add(time.Duration(n)*time.Minute))
+		if err != nil {
+			t.Fatalf("inserting attempt %d: %v", n, err)
+		}
+	}
 
 	store, err := Open(ctx, Config{DSN: dsn})
 	if err != nil {
@@ -69,6 +78,20 @@ func TestMigrationBackfillsSchedule(t *testing.T) {
 	}
 	if blocker, _, err := store.Blocked(ctx, e.Deliveries[0].ID); err != nil || blocker != "d-first" {
 		t.Errorf("Blocked(new delivery) = %q, %v, want d-first", blocker, err)
+	}
+
+	// The attempt count starts from the attempts journaled before it.
+	a := journal.Attempt{DeliveryID: "d-first", StartedAt: t0.Add(time.Hour),
+		FinishedAt: t0.Add(time.Hour), StatusCode: 200, Result: journal.StatusDelivered}
+	if err := store.RecordAttempt(ctx, a); err != nil {
+		t.Fatalf("RecordAttempt after the migration: %v", err)
+	}
+	d, _, err := store.Delivery(ctx, "d-first")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(d.Attempts); n != 3 || d.Attempts[n-1].Number != 3 {
+		t.Errorf("attempts after the migration: %+v, want the new one numbered 3", d.Attempts)
 	}
 }
 
