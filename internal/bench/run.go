@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -62,7 +63,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	report := &Report{Date: time.Now(), Store: cfg.Store, Machine: env.machine()}
 	report.Settings = settings(cfg, gen)
-	if report.RawBus, err = runRawBus(ctx, cfg, env, gen); err != nil {
+	// The raw step's goroutines carry the profiler label step=raw, so a
+	// CPU profile of the run can leave them out (pprof -tagignore).
+	pprof.Do(ctx, pprof.Labels("step", "raw"), func(ctx context.Context) {
+		report.RawBus, err = runRawBus(ctx, cfg, env, gen)
+	})
+	if err != nil {
 		return nil, err
 	}
 
