@@ -60,6 +60,7 @@ func Run(t *testing.T, s Suite) {
 	}
 	if s.Features.Decodes {
 		t.Run("decode", func(t *testing.T) { testDecode(t, s) })
+		t.Run("byte order mark", func(t *testing.T) { testByteOrderMark(t, s) })
 		t.Run("truncated", func(t *testing.T) { testTruncated(t, s) })
 		t.Run("hostile", func(t *testing.T) { testHostile(t, s) })
 	}
@@ -90,6 +91,34 @@ func testDecode(t *testing.T, s Suite) {
 			}
 			if d.Journal != nil && bytes.Contains(d.Journal, []byte("\x00")) {
 				t.Error("Journal body contains NUL bytes")
+			}
+		})
+	}
+}
+
+// utf8BOM is the byte order mark that some systems write before JSON
+// and XML.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// testByteOrderMark requires each valid input with a UTF-8 byte order
+// mark in front to decode to the same messages as without it, and the
+// journal copy, when the adapter sets one, to be without the mark.
+func testByteOrderMark(t *testing.T, s Suite) {
+	for name, body := range s.Inputs {
+		t.Run(name, func(t *testing.T) {
+			want, err := s.Adapter.Decode(body, s.ContentType)
+			if err != nil {
+				t.Fatalf("Decode without the mark: %v", err)
+			}
+			got, err := s.Adapter.Decode(append(bytes.Clone(utf8BOM), body...), s.ContentType)
+			if err != nil {
+				t.Fatalf("Decode with the mark: %v", err)
+			}
+			if !reflect.DeepEqual(got.Messages, want.Messages) {
+				t.Errorf("messages with the mark differ from those without it")
+			}
+			if bytes.HasPrefix(got.Journal, utf8BOM) {
+				t.Error("journal copy keeps the byte order mark")
 			}
 		})
 	}

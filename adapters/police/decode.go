@@ -1,7 +1,6 @@
 package police
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/sangam-hub/sangam/adapters"
@@ -39,7 +38,7 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 	if err := jsondoc.CheckContentType(contentType); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding police document: %w", err)
 	}
-	body, hadBOM := bytes.CutPrefix(body, utf8BOM)
+	body, hadBOM := jsondoc.CutBOM(body)
 	scan, err := scanDocument(body, a.cfg.AadhaarKey)
 	if err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding police document: %w: %v",

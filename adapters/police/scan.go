@@ -37,9 +37,6 @@ const (
 	ruleNesting      = "nesting"       // objects and arrays nested too deep
 )
 
-// utf8BOM is the byte order mark that some systems write before JSON.
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 // replacement is a JSON value literal in the input, body[start:end], and
 // the literal that replaces it.
 type replacement struct {

@@ -193,13 +193,25 @@ type Reader[C Mapper] struct {
 	Kinds map[string]Kind[C]
 }
 
+// utf8BOM is the byte order mark that some systems write before JSON.
+// RFC 8259 lets a parser ignore it.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// CutBOM returns body without a leading UTF-8 byte order mark, and
+// whether it had one.
+func CutBOM(body []byte) ([]byte, bool) {
+	return bytes.CutPrefix(body, utf8BOM)
+}
+
 // Decode turns body into one canonical message, mapped with the fresh
 // checker c. Input that is not one JSON object returns an error wrapping
 // adapters.ErrMalformed. Every violation of the schema and of c's checks
 // is returned at once, in a *schemas.ValidationError. Decoded.Journal is
 // set when c masked an Aadhaar number, and is then the document with
-// that number masked.
+// that number masked. A UTF-8 byte order mark before the document is
+// ignored, and Decoded.Journal is then the document without it.
 func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
+	body, hadBOM := CutBOM(body)
 	if err := CheckWellFormed(body); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s document: %w: %v",
 			r.Noun, adapters.ErrMalformed, err)
@@ -222,6 +234,9 @@ func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s %s: %w", r.Noun, env.DocumentType, err)
 	}
 	d := adapters.Decoded{Messages: []canonical.Message{m}}
+	if hadBOM {
+		d.Journal = body
+	}
 	if checked.Masked {
 		if d.Journal, err = json.Marshal(doc); err != nil {
 			return adapters.Decoded{}, fmt.Errorf("decoding %s %s: writing masked journal copy: %w",
