@@ -155,20 +155,20 @@ func versionLabel(n int) string { return fmt.Sprintf("v%d", n) }
 // applyRoutes puts a new routes version in force: it starts handlers for
 // destinations the hub has no handler for yet and swaps the table, so the
 // next message is routed by the new version. Messages already routed keep
-// their deliveries.
-func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *routes.Table) {
+// their deliveries. It returns why it could not, and the watcher, which
+// logs the error, tries again at its next read.
+func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *routes.Table) error {
 	if err := checkAgencies(table, h.adapters); err != nil {
-		h.cfg.Log.Error("routes version not applied", "routes_version", v.Number, "error", err)
-		return
+		return err
 	}
 	if err := h.startHandlers(ctx, table); err != nil {
-		h.cfg.Log.Error("routes version not applied", "routes_version", v.Number, "error", err)
-		return
+		return err
 	}
 	h.table.Store(table.Labeled(versionLabel(v.Number)))
 	h.cfg.Log.Info("routes version applied", "routes_version", v.Number, "by", v.By,
 		"comment", v.Comment)
 	h.expediteRetriesOff(ctx, table)
+	return nil
 }
 
 // expediteRetriesOff makes the deliveries that wait for a retry to a
@@ -348,10 +348,8 @@ func (h *Hub) Run(ctx context.Context) error {
 	}()
 	watcher, err := routestore.NewWatcher(routestore.WatcherConfig{
 		Store: h.backend.routes, Applied: h.applied, Interval: h.cfg.RoutesInterval,
-		Logger: log,
-		OnChange: func(ctx context.Context, v routestore.Version, t *routes.Table) {
-			h.applyRoutes(ctx, v, t)
-		},
+		Logger:   log,
+		OnChange: h.applyRoutes,
 	})
 	if err != nil {
 		stopRequeue()

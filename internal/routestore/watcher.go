@@ -25,8 +25,10 @@ type WatcherConfig struct {
 	// Store is the store to watch. Required.
 	Store Store
 	// OnChange receives each new version with its compiled table, on
-	// Run's goroutine, one call at a time. Required.
-	OnChange func(ctx context.Context, v Version, t *routes.Table)
+	// Run's goroutine, one call at a time. It returns an error when it
+	// could not put the version in force, and the watcher then hands the
+	// version over again at the next read. Required.
+	OnChange func(ctx context.Context, v Version, t *routes.Table) error
 	// Interval is how often Run reads the current version. Default
 	// DefaultInterval, 2s.
 	Interval time.Duration
@@ -63,20 +65,26 @@ func (c WatcherConfig) Validate() error {
 // Watcher reads a Store's current version every Interval and hands each
 // new one to OnChange, so a hub replica follows changes that any replica
 // saves. A version counts as new when its number differs from the last
-// one the watcher saw. When several versions are saved between two reads,
+// one put in force. When several versions are saved between two reads,
 // only the latest is handed over. A version whose document fails
-// routes.Load is logged once and skipped, so the caller keeps the last
-// table it received.
+// routes.Load, or that OnChange rejects, is tried again at every read
+// until it is in force or a newer version replaces it. A version that
+// failed for a passing reason, such as a database error, thus still
+// comes into force, and the caller keeps its last table meanwhile.
+// These failures are logged when they start, then at most once per
+// failureLogInterval.
 type Watcher struct {
 	cfg WatcherConfig
-	// applied is the number of the version last handed to OnChange.
+	// applied is the number of the version last put in force.
 	applied atomic.Int64
-	// seen is the number of the version last read, compiled or not. Only
-	// Run's goroutine uses it.
-	seen int
 	// failing rate-limits the logs of failed reads. Only Run's goroutine
 	// uses it.
 	failing throttle.Failures
+	// rejected is the version that last failed to compile or apply, and
+	// rejecting rate-limits the logs of its failures. Only Run's
+	// goroutine uses them.
+	rejected  int
+	rejecting throttle.Failures
 }
 
 // NewWatcher returns a watcher for cfg, after defaults apply.
@@ -90,14 +98,15 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	w := &Watcher{cfg: cfg, seen: cfg.Applied,
-		failing: throttle.Failures{Interval: failureLogInterval}}
+	w := &Watcher{cfg: cfg,
+		failing:   throttle.Failures{Interval: failureLogInterval},
+		rejecting: throttle.Failures{Interval: failureLogInterval}}
 	w.applied.Store(int64(cfg.Applied))
 	return w, nil
 }
 
-// Applied returns the number of the version last handed to OnChange, or
-// WatcherConfig.Applied before the first. It is safe to call from any
+// Applied returns the number of the version OnChange last put in force,
+// or WatcherConfig.Applied before the first. It is safe to call from any
 // goroutine.
 func (w *Watcher) Applied() int { return int(w.applied.Load()) }
 
@@ -116,8 +125,8 @@ func (w *Watcher) Run(ctx context.Context) {
 	}
 }
 
-// poll reads the current version once and hands it over when it is new
-// and compiles.
+// poll reads the current version once and hands it over when it is not
+// the one in force and it compiles.
 func (w *Watcher) poll(ctx context.Context) {
 	v, err := w.cfg.Store.Current(ctx)
 	if errors.Is(err, ErrEmpty) {
@@ -128,22 +137,45 @@ func (w *Watcher) poll(ctx context.Context) {
 		return
 	}
 	w.readSucceeded()
-	if v.Number == 0 || v.Number == w.seen {
+	if v.Number == 0 || v.Number == w.Applied() {
 		return
 	}
-	w.seen = v.Number
 
 	table, err := routes.Load(v.Document)
 	if err != nil {
-		w.cfg.Logger.Error("routes version skipped: it does not compile, "+
-			"the last good routes stay in use",
-			"version", v.Number, "applied", w.Applied(), "error", err)
+		w.reject(v.Number, "routes version does not compile, the last good routes stay in use", err)
 		return
 	}
 	w.cfg.Logger.Debug("routes version compiled, handing it to the hub",
 		"version", v.Number, "previous", w.Applied(), "label", table.Version())
+	if err := w.cfg.OnChange(ctx, v, table); err != nil {
+		if ctx.Err() == nil {
+			w.reject(v.Number, "routes version not applied, the last good routes stay in use", err)
+		}
+		return
+	}
 	w.applied.Store(int64(v.Number))
-	w.cfg.OnChange(ctx, v, table)
+	if v.Number == w.rejected {
+		if ok, run := w.rejecting.Recovered(); ok {
+			w.cfg.Logger.Info("routes version applied after failed tries",
+				"version", v.Number, "tries", run.Count+1, "since", run.Since)
+		}
+		w.rejected = 0
+	}
+}
+
+// reject logs that version could not be put in force: at once for a
+// version that had not failed before, then at most once per
+// failureLogInterval.
+func (w *Watcher) reject(version int, msg string, err error) {
+	if version != w.rejected {
+		w.rejected = version
+		w.rejecting = throttle.Failures{Interval: failureLogInterval}
+	}
+	if ok, run := w.rejecting.Failed(time.Now()); ok {
+		w.cfg.Logger.Error(msg, "version", version, "applied", w.Applied(),
+			"tries", run.Count, "retry_interval", w.cfg.Interval, "error", err)
+	}
 }
 
 // readFailed logs a failed read when failures start and then at most once

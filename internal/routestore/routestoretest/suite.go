@@ -60,6 +60,7 @@ func Run(t *testing.T, open Open) {
 		{"WatcherFirstRead", testWatcherFirstRead},
 		{"WatcherSeesOtherInstance", testWatcherSeesOtherInstance},
 		{"WatcherSkipsInvalid", testWatcherSkipsInvalid},
+		{"WatcherRetriesRejected", testWatcherRetriesRejected},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,8 +2,10 @@ package routestoretest
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,14 +26,32 @@ func startWatcher(t *testing.T, s routestore.Store, after int, logs *logBuffer) 
 	<-chan applied,
 ) {
 	t.Helper()
+	return startWatcherRejecting(t, s, after, logs, func(routestore.Version) error { return nil })
+}
+
+// startWatcherRejecting is startWatcher with an OnChange that first
+// calls reject and, when it returns an error, returns that error instead
+// of handing the version over.
+func startWatcherRejecting(
+	t *testing.T,
+	s routestore.Store,
+	after int,
+	logs *logBuffer,
+	reject func(routestore.Version) error,
+) (*routestore.Watcher, <-chan applied) {
+	t.Helper()
 	changes := make(chan applied, 16)
 	w, err := routestore.NewWatcher(routestore.WatcherConfig{
 		Store:    s,
 		Interval: pollInterval,
 		Applied:  after,
 		Logger:   slog.New(slog.NewTextHandler(logs, nil)),
-		OnChange: func(_ context.Context, v routestore.Version, table *routes.Table) {
+		OnChange: func(_ context.Context, v routestore.Version, table *routes.Table) error {
+			if err := reject(v); err != nil {
+				return err
+			}
 			changes <- applied{version: v, table: table}
+			return nil
 		},
 	})
 	if err != nil {
@@ -75,9 +95,7 @@ func testWatcherFirstRead(t *testing.T, h Harness, _ Open) {
 	if a.table.Version() != "test-2" {
 		t.Errorf("table label = %q, want test-2", a.table.Version())
 	}
-	if w.Applied() != 2 {
-		t.Errorf("Applied = %d, want 2", w.Applied())
-	}
+	checkApplied(t, w, 2)
 }
 
 // testWatcherSeesOtherInstance saves through a second store instance, as
@@ -95,9 +113,7 @@ func testWatcherSeesOtherInstance(t *testing.T, h Harness, open Open) {
 	if a.table.Version() != "test-2" {
 		t.Errorf("table label = %q, want test-2", a.table.Version())
 	}
-	if w.Applied() != 2 {
-		t.Errorf("Applied = %d, want 2", w.Applied())
-	}
+	checkApplied(t, w, 2)
 }
 
 // testWatcherSkipsInvalid stores a version that does not compile and
@@ -124,16 +140,58 @@ func testWatcherSkipsInvalid(t *testing.T, h Harness, open Open) {
 		t.Fatalf("watcher handed over version %d, which does not compile", a.version.Number)
 	default:
 	}
-	if w.Applied() != 1 {
-		t.Errorf("Applied after the invalid version = %d, want 1", w.Applied())
-	}
+	checkApplied(t, w, 1)
 
 	save(t, other.Store, routestore.Change{Document: documentN(3), Expect: 2})
 	if a := next(t, changes); a.version.Number != 3 {
 		t.Errorf("watcher handed over version %d, want 3", a.version.Number)
 	}
-	if w.Applied() != 3 {
-		t.Errorf("Applied = %d, want 3", w.Applied())
+	checkApplied(t, w, 3)
+}
+
+// checkApplied waits until the watcher reports want as the version in
+// force, which it records once OnChange has returned, or fails t after
+// waitTimeout.
+func checkApplied(t *testing.T, w *routestore.Watcher, want int) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for w.Applied() != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("Applied = %d after %s, want %d", w.Applied(), waitTimeout, want)
+		}
+		time.Sleep(pollInterval)
+	}
+}
+
+// testWatcherRetriesRejected has OnChange fail twice for version 2, as a
+// database error while starting its handlers would, and checks that the
+// watcher tries it again without a new save, logs the first failure
+// only, and logs the recovery.
+func testWatcherRetriesRejected(t *testing.T, h Harness, _ Open) {
+	saveN(t, h.Store, 2)
+	logs := &logBuffer{}
+	var tries atomic.Int32
+	w, changes := startWatcherRejecting(t, h.Store, 1, logs, func(routestore.Version) error {
+		if tries.Add(1) <= 2 {
+			return errors.New("creating the bus topic failed")
+		}
+		return nil
+	})
+
+	if a := next(t, changes); a.version.Number != 2 {
+		t.Errorf("watcher handed over version %d, want 2", a.version.Number)
+	}
+	checkApplied(t, w, 2)
+	waitForLog(t, logs, "routes version applied after failed tries")
+	out := logs.String()
+	if n := strings.Count(out, "routes version not applied"); n != 1 {
+		t.Errorf("%d lines say the version was not applied, want 1: %s", n, out)
+	}
+	if !strings.Contains(out, "creating the bus topic failed") {
+		t.Errorf("log does not give the failure: %s", out)
+	}
+	if !strings.Contains(out, "tries=3") {
+		t.Errorf("recovery line does not count three tries: %s", out)
 	}
 }
 
