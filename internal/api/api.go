@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
@@ -44,6 +45,12 @@ type Server struct {
 	// Tokens authenticates callers. Nil leaves the API open to anyone who
 	// can reach it, for development on loopback only.
 	Tokens *auth.Tokens
+
+	// now returns the current time for the failure logs; time.Now when
+	// nil.
+	now          func() time.Time
+	failuresOnce sync.Once
+	failures     failureLogs
 }
 
 // access is the kind of caller an endpoint admits when the API has tokens.
@@ -97,6 +104,7 @@ func (s *Server) Handler() http.Handler {
 
 // mux registers every endpoint, each behind the check of its access.
 func (s *Server) mux() *http.ServeMux {
+	s.failuresOnce.Do(s.newFailureLogs)
 	mux := http.NewServeMux()
 	for _, e := range s.endpoints() {
 		h := e.handler
@@ -220,6 +228,7 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 		s.inboundError(w, r, agency, err)
 		return
 	}
+	s.failures.store.Succeeded()
 	status := http.StatusOK
 	for _, res := range results {
 		if !res.Duplicate {
@@ -266,7 +275,7 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		problem.Write(w, problem.New(problem.Malformed, err.Error()))
 		return
 	}
-	s.Log.Error("storing inbound message failed", "agency", agency, "error", err)
+	s.failures.store.Failed(err, "agency", agency)
 	w.Header().Set("Retry-After", "1")
 	problem.Write(w, problem.New(problem.Unavailable,
 		"the message was not stored; send it again later"))
@@ -275,13 +284,15 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 func (s *Server) journey(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	j, err := s.Store.Journey(r.Context(), id)
-	if errors.Is(err, journal.ErrNotFound) {
-		problem.Write(w, problem.New(problem.NotFound, "no message with id "+id))
+	if err != nil && !errors.Is(err, journal.ErrNotFound) {
+		s.failures.journey.Failed(err, "message_id", id)
+		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
 		return
 	}
+	// A not-found result shows that the journal responds.
+	s.failures.journey.Succeeded()
 	if err != nil {
-		s.Log.Error("reading journey failed", "message_id", id, "error", err)
-		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
+		problem.Write(w, problem.New(problem.NotFound, "no message with id "+id))
 		return
 	}
 	writeJSON(w, http.StatusOK, j)
@@ -309,10 +320,11 @@ func (s *Server) find(w http.ResponseWriter, r *http.Request) {
 	}
 	found, err := s.Store.Find(r.Context(), q)
 	if err != nil {
-		s.Log.Error("finding messages failed", "error", err)
+		s.failures.find.Failed(err)
 		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
 		return
 	}
+	s.failures.find.Succeeded()
 	if found == nil {
 		found = []journal.Summary{}
 	}

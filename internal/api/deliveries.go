@@ -30,10 +30,11 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 	}
 	found, err := s.Store.DeadLetters(r.Context(), f)
 	if err != nil {
-		s.Log.Error("listing dead letters failed", "error", err)
+		s.failures.deadLetters.Failed(err)
 		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
 		return
 	}
+	s.failures.deadLetters.Succeeded()
 	if found == nil {
 		found = []journal.DeadLetter{}
 	}
@@ -135,14 +136,17 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.replay(r, r.PathValue("id"), req)
+	if err != nil && !errors.Is(err, journal.ErrNotFound) && !errors.Is(err, journal.ErrNotDead) {
+		s.failures.replay.Failed(err, "delivery_id", r.PathValue("id"))
+		problem.Write(w, problem.New(problem.Unavailable, "the replay was not stored"))
+		return
+	}
+	s.failures.replay.Succeeded()
 	switch {
 	case errors.Is(err, journal.ErrNotFound):
 		problem.Write(w, problem.New(problem.NotFound, "no delivery with id "+r.PathValue("id")))
 	case errors.Is(err, journal.ErrNotDead):
 		problem.Write(w, problem.New(problem.Conflict, err.Error()))
-	case err != nil:
-		s.Log.Error("replay failed", "delivery_id", r.PathValue("id"), "error", err)
-		problem.Write(w, problem.New(problem.Unavailable, "the replay was not stored"))
 	default:
 		status := http.StatusCreated
 		if res.Existing {
@@ -179,20 +183,22 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		Unreplayed: !req.Force, OldestFirst: true}
 	found, err := s.Store.DeadLetters(r.Context(), f)
 	if err != nil {
-		s.Log.Error("listing dead letters failed", "error", err)
+		s.failures.deadLetters.Failed(err)
 		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
 		return
 	}
+	s.failures.deadLetters.Succeeded()
 	out := ReplayResponse{Replays: []ReplayResult{}}
 	for _, dl := range found {
 		res, err := s.replay(r, dl.ID, req.ReplayRequest)
 		if err != nil {
-			s.Log.Error("replay failed", "delivery_id", dl.ID, "error", err)
+			s.failures.replay.Failed(err, "delivery_id", dl.ID)
 			problem.Write(w, problem.New(problem.Unavailable, fmt.Sprintf(
 				"replay of delivery %s failed after %d replays; send the request again",
 				dl.ID, len(out.Replays))))
 			return
 		}
+		s.failures.replay.Succeeded()
 		out.Replays = append(out.Replays, res)
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -1,6 +1,9 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+	"time"
+)
 
 // Route is a registered endpoint as tests see it.
 type Route struct {
@@ -25,3 +28,7 @@ func Routes() []Route {
 // Mux returns the ServeMux that Handler wraps, to look up the pattern
 // that serves a request.
 func (s *Server) Mux() *http.ServeMux { return s.mux() }
+
+// SetClock makes s rate-limit its failure logs by now. Call it before
+// Handler.
+func (s *Server) SetClock(now func() time.Time) { s.now = now }

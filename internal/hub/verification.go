@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -22,6 +21,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/jurisdiction"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/sqlite"
+	"github.com/sangam-hub/sangam/internal/throttle"
 	"github.com/sangam-hub/sangam/internal/verification"
 )
 
@@ -52,17 +52,23 @@ type hubVerification struct {
 	reports  *verification.ReportEnricher
 	tracker  *verification.Tracker
 	store    journal.Store
-	log      *slog.Logger
 	closeDB  func() error
 	// jurisdiction maps addresses to police stations.
 	jurisdiction *jurisdiction.Table
+	// statusFailures rate-limits the error lines of status requests that
+	// fail because the journal is unavailable.
+	statusFailures *throttle.FailureLog
 }
 
 // openVerification opens the person index in the hub's journal database
 // and brings it up to date with the journal, so a message whose
 // observation a crash cut off is indexed before any request is matched.
 func openVerification(ctx context.Context, h *Hub, cfg VerificationConfig) (*hubVerification, error) {
-	v := &hubVerification{store: h.backend.store, log: h.cfg.Log, closeDB: func() error { return nil }}
+	v := &hubVerification{store: h.backend.store, closeDB: func() error { return nil }}
+	v.statusFailures = throttle.NewFailureLog(throttle.FailureLogConfig{
+		Logger: h.cfg.Log, Failed: "reading verification status failed",
+		Recovered: "reading verification status recovered", CountKey: "failed_requests",
+	})
 	icfg := verification.IndexConfig{Journal: h.backend.store, Logger: h.cfg.Log}
 
 	var err error
@@ -245,15 +251,16 @@ func (v *hubVerification) status(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s, err := verification.RequestStatus(r.Context(), v.store, file)
-	if errors.Is(err, journal.ErrNotFound) {
-		problem.Write(w, problem.New(problem.NotFound,
-			"no verification request for passport file "+file))
+	if err != nil && !errors.Is(err, journal.ErrNotFound) {
+		v.statusFailures.Failed(err, "case_id", canonical.PassportCaseKey(file))
+		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
 		return
 	}
+	// A not-found result shows that the journal responds.
+	v.statusFailures.Succeeded()
 	if err != nil {
-		v.log.Error("reading verification status failed", "case_id",
-			canonical.PassportCaseKey(file), "error", err)
-		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
+		problem.Write(w, problem.New(problem.NotFound,
+			"no verification request for passport file "+file))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

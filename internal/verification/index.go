@@ -17,6 +17,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/journal/groupcommit"
 	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
+	"github.com/sangam-hub/sangam/internal/throttle"
 )
 
 // Dialect names the SQL database an Index is kept in.
@@ -55,6 +56,8 @@ type Index struct {
 
 	// writer adds observed messages in shared transactions (writer.go).
 	writer *groupcommit.Committer[*canonical.Message]
+	// failures rate-limits the error lines of Observe.
+	failures *throttle.FailureLog
 }
 
 // NewSQLiteIndex applies the index's migrations to db and returns an
@@ -96,6 +99,7 @@ func newIndex(ctx context.Context, x *Index, cfg IndexConfig) (*Index, error) {
 	if x.log == nil {
 		x.log = slog.Default()
 	}
+	x.failures = newFailureLog(x.log, time.Now)
 	applied, err := x.migrate(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("opening verification index: %w", err)

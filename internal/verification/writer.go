@@ -3,11 +3,13 @@ package verification
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/journal/groupcommit"
+	"github.com/sangam-hub/sangam/internal/throttle"
 )
 
 // Observe adds each message before it returns, so the message's persons
@@ -54,9 +56,10 @@ func (x *Index) startWriter() {
 func (x *Index) stopWriter() { x.writer.Stop() }
 
 // Observe adds m to the index, with the messages observed at the same
-// moment. It implements ingest.Observer: an error is logged, and Rebuild
-// at the next start adds what was missed. The sender's context does not
-// cut the write short, because the message is already journaled.
+// moment. It implements ingest.Observer: an error is logged through
+// x.failures, and Rebuild at the next start adds what was missed. The
+// sender's context does not cut the write short, because the message is
+// already journaled.
 func (x *Index) Observe(ctx context.Context, m *canonical.Message) {
 	ctx = context.WithoutCancel(ctx)
 	_, err := x.writer.Submit(ctx, m)
@@ -64,9 +67,19 @@ func (x *Index) Observe(ctx context.Context, m *canonical.Message) {
 		err = x.addRetrying(ctx, m)
 	}
 	if err != nil {
-		x.log.Error("indexing message failed; the next start adds it", "message_id", m.ID,
-			"case_id", m.CaseKey, "error", err)
+		x.failures.Failed(err, "message_id", m.ID, "case_id", m.CaseKey)
+		return
 	}
+	x.failures.Succeeded()
+}
+
+// newFailureLog returns the log of Observe's failures, which come for
+// every message while the database is down.
+func newFailureLog(log *slog.Logger, now func() time.Time) *throttle.FailureLog {
+	return throttle.NewFailureLog(throttle.FailureLogConfig{
+		Logger: log, Failed: "indexing message failed; the next start adds it",
+		Recovered: "indexing messages recovered", CountKey: "failed_messages", Now: now,
+	})
 }
 
 // addRetrying adds m in a transaction of its own, trying again after

@@ -1,0 +1,27 @@
+package api
+
+import "github.com/sangam-hub/sangam/internal/throttle"
+
+// failureLogs rate-limits the error lines of requests that fail one after
+// another while the journal is down. It has one throttle.FailureLog per
+// operation, each counting failed requests.
+type failureLogs struct {
+	store, journey, find, deadLetters, replay *throttle.FailureLog
+}
+
+// newFailureLogs builds s.failures. mux calls it once.
+func (s *Server) newFailureLogs() {
+	log := func(failed, recovered string) *throttle.FailureLog {
+		return throttle.NewFailureLog(throttle.FailureLogConfig{
+			Logger: s.Log, Failed: failed, Recovered: recovered,
+			CountKey: "failed_requests", Now: s.now,
+		})
+	}
+	s.failures = failureLogs{
+		store:       log("storing inbound message failed", "storing inbound messages recovered"),
+		journey:     log("reading journey failed", "reading journeys recovered"),
+		find:        log("finding messages failed", "finding messages recovered"),
+		deadLetters: log("listing dead letters failed", "listing dead letters recovered"),
+		replay:      log("replay failed", "replays recovered"),
+	}
+}
