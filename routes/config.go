@@ -70,6 +70,16 @@ type Destination struct {
 	// When off, a delivery gets its first attempt only, and a failed or
 	// waiting delivery is dead-lettered instead of tried again. Default on.
 	Retries *bool `yaml:"retries,omitempty" json:"retries,omitempty"`
+	// BearerTokenFile is the absolute path, on the hub's machine, of a
+	// file whose content, without surrounding white space, each attempt
+	// sends as "Authorization: Bearer <token>". The document contains the
+	// path only, never the token.
+	BearerTokenFile string `yaml:"bearer_token_file,omitempty" json:"bearer_token_file,omitempty"`
+	// BasicAuth sends HTTP basic authentication with each attempt. At
+	// most one of BearerTokenFile and BasicAuth may be set.
+	BasicAuth *BasicAuth `yaml:"basic_auth,omitempty" json:"basic_auth,omitempty"`
+	// TLS is the private CA and the client certificate of an https url.
+	TLS *TLS `yaml:"tls,omitempty" json:"tls,omitempty"`
 }
 
 // Route sends the messages its condition selects to its destinations.
@@ -172,9 +182,13 @@ func decode(doc []byte) (Config, error) {
 	return c, nil
 }
 
-// Validate checks names, references and URLs, and returns every problem
-// found, each naming its destination or route.
-func (c Config) Validate() error {
+// Validate checks names, references, URLs and credential settings, and
+// returns every problem found, each naming its destination or route.
+func (c Config) Validate() error { return c.validate(false) }
+
+// validate is Validate, except that urlCredentials lets a destination's
+// url contain user information, for LoadStored.
+func (c Config) validate(urlCredentials bool) error {
 	var errs []error
 	agencies := map[string]bool{}
 	for i, a := range c.Agencies {
@@ -189,7 +203,7 @@ func (c Config) Validate() error {
 	}
 	dests := map[string]bool{}
 	for i, d := range c.Destinations {
-		errs = append(errs, d.validate(i, dests)...)
+		errs = append(errs, d.validate(i, dests, urlCredentials)...)
 		dests[d.Name] = true
 	}
 	routes := map[string]bool{}
@@ -219,7 +233,7 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-func (d Destination) validate(i int, seen map[string]bool) []error {
+func (d Destination) validate(i int, seen map[string]bool, urlCredentials bool) []error {
 	var errs []error
 	where := fmt.Sprintf("destination %q", d.Name)
 	if !namePattern.MatchString(d.Name) {
@@ -234,20 +248,27 @@ func (d Destination) validate(i int, seen map[string]bool) []error {
 		errs = append(errs, fmt.Errorf("%s: missing agency", where))
 	}
 	u, err := url.Parse(d.URL)
+	masked := maskedURL(d.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("%s: invalid url %q: want an absolute http or https URL",
-			where, d.URL))
+			where, masked))
+		u = nil
 	} else if u.Hostname() == "" {
-		errs = append(errs, fmt.Errorf("%s: invalid url %q: missing host", where, d.URL))
+		errs = append(errs, fmt.Errorf("%s: invalid url %q: missing host", where, masked))
 	} else if strings.HasSuffix(u.Host, ":") {
 		errs = append(errs, fmt.Errorf("%s: invalid url %q: empty port: give one or drop the colon",
-			where, d.URL))
+			where, masked))
 	} else if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
 			errs = append(errs, fmt.Errorf("%s: invalid url %q: port %s is out of range 1 to 65535",
-				where, d.URL, p))
+				where, masked, p))
 		}
 	}
+	if u != nil && u.User != nil && !urlCredentials {
+		errs = append(errs, fmt.Errorf("%s: url must not contain credentials; "+
+			"use bearer_token_file or basic_auth", where))
+	}
+	errs = append(errs, d.validateCredentials(where, u)...)
 	if d.Timeout < 0 || time.Duration(d.Timeout) > MaxTimeout {
 		errs = append(errs, fmt.Errorf("%s: timeout %s is out of range: want more than 0s "+
 			"and at most %s, or leave it out for the default %s",

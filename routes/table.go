@@ -59,9 +59,13 @@ func newEnv() (*cel.Env, error) {
 // type-checks every route's condition. The error lists every problem
 // at once: each rule c breaks, and each route whose condition is
 // invalid, with the position in it.
-func Compile(c Config) (*Table, error) {
+func Compile(c Config) (*Table, error) { return compile(c, false) }
+
+// compile is Compile, except that urlCredentials lets a destination's url
+// contain user information, for LoadStored.
+func compile(c Config, urlCredentials bool) (*Table, error) {
 	var errs []error
-	if err := c.Validate(); err != nil {
+	if err := c.validate(urlCredentials); err != nil {
 		errs = append(errs, err)
 	}
 	env, err := newEnv()
@@ -151,6 +155,20 @@ func Load(doc []byte) (*Table, error) {
 		return nil, err
 	}
 	return Compile(c)
+}
+
+// LoadStored compiles a document that the routes store holds, as Load
+// does, except that a destination's url may contain credentials.
+// Versions saved before that rule keep loading, so a hub whose current
+// version has them still starts, and its administrators can apply a
+// version that moves them to files. Destination.URLHasCredentials finds
+// such destinations.
+func LoadStored(doc []byte) (*Table, error) {
+	c, err := decode(doc)
+	if err != nil {
+		return nil, err
+	}
+	return compile(c, true)
 }
 
 // Labeled returns a copy of t whose Version is label, for a document

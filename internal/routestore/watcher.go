@@ -67,7 +67,7 @@ func (c WatcherConfig) Validate() error {
 // saves. A version counts as new when its number differs from the last
 // one put in force. When several versions are saved between two reads,
 // only the latest is handed over. A version whose document fails
-// routes.Load, or that OnChange rejects, is tried again at every read
+// routes.LoadStored, or that OnChange rejects, is tried again at every read
 // until it is in force or a newer version replaces it. A version that
 // failed for a passing reason, such as a database error, thus still
 // comes into force, and the caller keeps its last table meanwhile.
@@ -141,7 +141,7 @@ func (w *Watcher) poll(ctx context.Context) {
 		return
 	}
 
-	table, err := routes.Load(v.Document)
+	table, err := routes.LoadStored(v.Document)
 	if err != nil {
 		w.reject(v.Number, "routes version does not compile, the last good routes stay in use", err)
 		return

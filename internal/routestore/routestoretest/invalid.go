@@ -46,6 +46,12 @@ func testInvalidRejected(t *testing.T, h Harness, _ Open) {
 				"to: [cctns]", "to: [nowhere]", 1))},
 			want: []string{`route "cnr-to-police"`, `unknown destination "nowhere"`},
 		},
+		"url with credentials": {
+			change: routestore.Change{Document: []byte(strings.Replace(string(valid),
+				"http://127.0.0.1:9/ecf", "http://hub:pw@127.0.0.1:9/ecf", 1))},
+			want: []string{`destination "ecourts": url must not contain credentials; ` +
+				"use bearer_token_file or basic_auth"},
+		},
 		"missing document": {
 			change: routestore.Change{},
 			want:   []string{"document: missing"},
