@@ -1,0 +1,100 @@
+package outbound
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+)
+
+// maxFileBytes caps the size of a secret, key or certificate file. Real
+// ones take a few kilobytes, and the cap stops a path that names the
+// wrong, large file from being read into memory at every change.
+const maxFileBytes = 1 << 20
+
+// file is a file that a destination's routes entry names.
+type file struct {
+	// field is the entry's field that names the file, such as
+	// "bearer_token_file", for error messages.
+	field string
+	path  string
+}
+
+// reloader caches a value parsed from files, and reads and parses them
+// again when one of them changes: another file at the path, another size
+// or another modification time. It is safe for concurrent use.
+type reloader[T any] struct {
+	files []file
+	parse func(contents [][]byte) (T, error)
+
+	mu    sync.Mutex
+	stats []os.FileInfo // nil until the first successful load
+	value T
+}
+
+// load returns the value, read again when a file changed since the last
+// successful load. The error names the field and the path, and never
+// repeats a file's content.
+func (r *reloader[T]) load() (T, error) {
+	var zero T
+	stats := make([]os.FileInfo, len(r.files))
+	for i, f := range r.files {
+		st, err := os.Stat(f.path)
+		if err != nil {
+			return zero, fmt.Errorf("%s: %w", f.field, err)
+		}
+		stats[i] = st
+	}
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stats != nil && sameFiles(r.stats, stats) {
+		return r.value, nil
+	}
+
+	contents := make([][]byte, len(r.files))
+	for i, f := range r.files {
+		b, err := readFile(f.path)
+		if err != nil {
+			return zero, fmt.Errorf("%s: %w", f.field, err)
+		}
+		contents[i] = b
+	}
+
+	v, err := r.parse(contents)
+	if err != nil {
+		return zero, err
+	}
+	// A file replaced between Stat and the read makes the next load read
+	// it again, which costs one read and loses nothing.
+	r.stats, r.value = stats, v
+	return v, nil
+}
+
+func sameFiles(a, b []os.FileInfo) bool {
+	for i := range a {
+		if !os.SameFile(a[i], b[i]) || !a[i].ModTime().Equal(b[i].ModTime()) ||
+			a[i].Size() != b[i].Size() {
+			return false
+		}
+	}
+	return true
+}
+
+// readFile reads path, up to maxFileBytes.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if len(b) > maxFileBytes {
+		return nil, fmt.Errorf("%s is larger than %d bytes, too large for a secret, key or "+
+			"certificate: check the path", path, maxFileBytes)
+	}
+	return b, nil
+}

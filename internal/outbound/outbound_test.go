@@ -1,0 +1,284 @@
+package outbound_test
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/outbound"
+	"github.com/sangam-hub/sangam/internal/outbound/outboundtest"
+	"github.com/sangam-hub/sangam/routes"
+)
+
+// table compiles a routes document whose destinations are the given YAML
+// list items, each with a name, and one route to all of them.
+func table(t *testing.T, destinations ...string) *routes.Table {
+	t.Helper()
+	var doc strings.Builder
+	doc.WriteString("destinations:\n")
+	var names []string
+	for i, d := range destinations {
+		name := fmt.Sprintf("d%d", i+1)
+		names = append(names, name)
+		fmt.Fprintf(&doc, "  - name: %s\n    agency: courts\n%s", name, d)
+	}
+	fmt.Fprintf(&doc, "routes:\n  - name: r\n    when: 'true'\n    to: [%s]\n", strings.Join(names, ", "))
+	tbl, err := routes.Load([]byte(doc.String()))
+	if err != nil {
+		t.Fatalf("loading routes: %v\n%s", err, doc.String())
+	}
+	return tbl
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// authorize returns the Authorization header that the endpoint of
+// destination d1 in set sets, and the endpoint's redact function.
+func authorize(t *testing.T, set *outbound.Set) (string, func(string) string) {
+	t.Helper()
+	e, ok := set.Endpoint("d1")
+	if !ok {
+		t.Fatal("no endpoint for d1")
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:9/", nil)
+	redact, err := e.Authorize(req)
+	if err != nil {
+		t.Fatalf("Authorize: %v", err)
+	}
+	return req.Header.Get("Authorization"), redact
+}
+
+func TestBuildNamesEveryMissingFile(t *testing.T) {
+	dir := t.TempDir()
+	missing := func(name string) string { return filepath.Join(dir, name) }
+	_, err := outbound.Build(table(t,
+		"    url: http://127.0.0.1:9/\n    bearer_token_file: "+missing("token")+"\n",
+		"    url: http://127.0.0.1:9/\n    basic_auth: {username: hub, password_file: "+
+			missing("password")+"}\n",
+		"    url: https://127.0.0.1:9/\n    tls: {ca_file: "+missing("ca.pem")+"}\n",
+		"    url: https://127.0.0.1:9/\n    tls: {cert_file: "+missing("c.pem")+
+			", key_file: "+missing("k.pem")+"}\n",
+	))
+	if err == nil {
+		t.Fatal("Build accepted four destinations whose files are missing")
+	}
+	for _, want := range []string{
+		`destination "d1": bearer_token_file: stat ` + missing("token") + ": no such file",
+		`destination "d2": basic_auth.password_file: stat ` + missing("password") + ": no such file",
+		`destination "d3": tls.ca_file: open ` + missing("ca.pem") + ": no such file",
+		`destination "d4": tls.cert_file: stat ` + missing("c.pem") + ": no such file",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not contain %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestBuildRejectsInvalidFiles(t *testing.T) {
+	dir := t.TempDir()
+	pki := outboundtest.NewPKI(t)
+	for name, tc := range map[string]struct {
+		destination string
+		want        string
+	}{
+		"empty token": {
+			"    bearer_token_file: " + writeFile(t, dir, "empty", " \n") + "\n",
+			"bearer_token_file: " + filepath.Join(dir, "empty") + " is empty",
+		},
+		"token of two lines": {
+			"    bearer_token_file: " + writeFile(t, dir, "two", "abc\ndef\n") + "\n",
+			"contains a control character",
+		},
+		"CA file without certificates": {
+			"    tls: {ca_file: " + writeFile(t, dir, "ca.pem", "not PEM") + "}\n",
+			"tls.ca_file: " + filepath.Join(dir, "ca.pem") + " contains no PEM certificate",
+		},
+		"key of another certificate": {
+			"    tls: {cert_file: " + pki.CertFile + ", key_file: " +
+				writeFile(t, dir, "k.pem", "not a key") + "}\n",
+			"tls.cert_file " + pki.CertFile + " and tls.key_file " + filepath.Join(dir, "k.pem"),
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := outbound.Build(table(t, "    url: https://127.0.0.1:9/\n"+tc.destination))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Build error %v, want %q", err, tc.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "def") {
+				t.Errorf("error repeats the file's content: %v", err)
+			}
+		})
+	}
+}
+
+func TestBearerTokenRereadWhenChanged(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "token", "  first-token\n")
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+path+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := authorize(t, set); got != "Bearer first-token" {
+		t.Errorf("Authorization = %q, want %q", got, "Bearer first-token")
+	}
+
+	if err := os.WriteFile(path, []byte("second-token\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The new modification time must differ even on a coarse clock.
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(path, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := authorize(t, set); got != "Bearer second-token" {
+		t.Errorf("Authorization after the file changed = %q, want %q", got, "Bearer second-token")
+	}
+
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := set.Endpoint("d1")
+	req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:9/", nil)
+	_, err = e.Authorize(req)
+	if err == nil || !strings.Contains(err.Error(), "bearer_token_file: stat "+path) {
+		t.Errorf("Authorize after the file was removed: error %v, want the field and path", err)
+	}
+	if req.Header.Get("Authorization") != "" {
+		t.Errorf("Authorization = %q after a failed read, want none", req.Header.Get("Authorization"))
+	}
+}
+
+func TestBasicAuthHeader(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "password", "pa55:word\n")
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n"+
+		"    basic_auth: {username: hub, password_file: "+path+"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, redact := authorize(t, set)
+	req := &http.Request{Header: http.Header{"Authorization": {header}}}
+	user, password, ok := req.BasicAuth()
+	if !ok || user != "hub" || password != "pa55:word" {
+		t.Errorf("basic credentials = %q, %q, %v; want hub, pa55:word", user, password, ok)
+	}
+
+	encoded := base64.StdEncoding.EncodeToString([]byte("hub:pa55:word"))
+	got := redact("echo: pa55:word " + encoded)
+	if strings.Contains(got, "pa55") || strings.Contains(got, encoded) {
+		t.Errorf("redact left a secret: %q", got)
+	}
+	// A body excerpt cut short may end with the start of a secret.
+	got = redact("echo: " + encoded[:10])
+	if got != "echo: [redacted]" {
+		t.Errorf("redact of a text that ends with the start of a secret = %q", got)
+	}
+	e, _ := set.Endpoint("d1")
+	if want := `basic authentication as "hub" with the password in ` + path; e.Credentials() != want {
+		t.Errorf("Credentials = %q, want %q", e.Credentials(), want)
+	}
+}
+
+func TestNoCredentials(t *testing.T) {
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, redact := authorize(t, set)
+	if header != "" {
+		t.Errorf("Authorization = %q, want none", header)
+	}
+	if got := redact("body"); got != "body" {
+		t.Errorf("redact changed a text without secrets: %q", got)
+	}
+	e, _ := set.Endpoint("d1")
+	if e.Transport() != nil || e.Credentials() != "" {
+		t.Errorf("endpoint without settings has transport %v and credentials %q",
+			e.Transport(), e.Credentials())
+	}
+}
+
+func TestMutualTLSTransport(t *testing.T) {
+	pki := outboundtest.NewPKI(t)
+	srv := pki.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, r.TLS.PeerCertificates[0].Subject.CommonName)
+	}))
+	get := func(transport http.RoundTripper) (*http.Response, error) {
+		client := &http.Client{Transport: transport, Timeout: 10 * time.Second}
+		return client.Get(srv.URL)
+	}
+
+	set, err := outbound.Build(table(t,
+		"    url: "+srv.URL+"\n    tls: {ca_file: "+pki.CAFile+", cert_file: "+pki.CertFile+
+			", key_file: "+pki.KeyFile+"}\n",
+		"    url: "+srv.URL+"\n    tls: {ca_file: "+pki.CAFile+"}\n",
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	withCert, _ := set.Endpoint("d1")
+	if got := commonName(t, get, withCert.Transport()); got != "sangam-hub" {
+		t.Errorf("server saw client %q, want sangam-hub", got)
+	}
+
+	// A renewed certificate at the same paths is used from the next
+	// connection on.
+	renewedCert, renewedKey := pki.IssueClient(t, "sangam-hub-renewed")
+	later := time.Now().Add(time.Minute)
+	for from, to := range map[string]string{renewedCert: pki.CertFile, renewedKey: pki.KeyFile} {
+		if err := os.Rename(from, to); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(to, later, later); err != nil {
+			t.Fatal(err)
+		}
+	}
+	withCert.Transport().CloseIdleConnections()
+	if got := commonName(t, get, withCert.Transport()); got != "sangam-hub-renewed" {
+		t.Errorf("server saw client %q after the renewal, want sangam-hub-renewed", got)
+	}
+
+	caOnly, _ := set.Endpoint("d2")
+	if resp, err := get(caOnly.Transport()); err == nil {
+		resp.Body.Close()
+		t.Errorf("request without a client certificate: status %d, want a TLS error", resp.StatusCode)
+	}
+	if resp, err := get(http.DefaultTransport); err == nil ||
+		!strings.Contains(err.Error(), "certificate") {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		t.Errorf("request with the system's roots: error %v, want an unknown authority", err)
+	}
+}
+
+// commonName sends a request with transport through get and returns the
+// response body: the common name of the client certificate the server saw.
+func commonName(
+	t *testing.T,
+	get func(http.RoundTripper) (*http.Response, error),
+	transport http.RoundTripper,
+) string {
+	t.Helper()
+	resp, err := get(transport)
+	if err != nil {
+		t.Fatalf("request with the client certificate: %v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("status with the client certificate = %d, want 200", resp.StatusCode)
+	}
+	return string(body)
+}
