@@ -21,6 +21,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	"github.com/sangam-hub/sangam/internal/outbound"
 	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
 	"github.com/sangam-hub/sangam/routes"
 )
@@ -91,6 +92,9 @@ type target struct {
 	url         string
 	timeout     string
 	maxAttempts int
+	// settings are more YAML lines of the destination, each indented by
+	// four spaces, such as its bearer_token_file.
+	settings string
 }
 
 // routesDocument returns a routes document that sends FIRs to t.
@@ -110,11 +114,11 @@ destinations:
     url: %s
     timeout: %s
     max_attempts: %d
-routes:
+%sroutes:
   - name: fir-to-station
     when: message.type == "fir"
     to: [station]
-`, t.agency, t.url, t.timeout, t.maxAttempts)
+`, t.agency, t.url, t.timeout, t.maxAttempts, t.settings)
 }
 
 // Retry waits of the fixture's worker.
@@ -129,8 +133,10 @@ type fixture struct {
 	store    journal.Store
 	adapters *registry.Set
 	table    atomic.Pointer[routes.Table]
-	ingest   *ingest.Service
-	worker   *delivery.Worker
+	// endpoints is built from table by setRoutes.
+	endpoints atomic.Pointer[outbound.Set]
+	ingest    *ingest.Service
+	worker    *delivery.Worker
 	// clock is the worker's current time. Only the test goroutine reads
 	// and moves it.
 	clock time.Time
@@ -168,7 +174,7 @@ func newFixture(t *testing.T, to target) *fixture {
 	f.worker = &delivery.Worker{
 		Store: store, Routes: f.table.Load, Adapters: set,
 		Breakers: delivery.NewBreakers(delivery.BreakerConfig{}, log),
-		Client:   &http.Client{}, Log: log,
+		Client:   &http.Client{}, Endpoints: f.endpoints.Load, Log: log,
 		RetryInterval: retryInterval, MaxRetryInterval: maxRetryInterval,
 		Now: func() time.Time { return f.clock },
 	}
@@ -179,13 +185,20 @@ func newFixture(t *testing.T, to target) *fixture {
 // due again.
 func (f *fixture) later() { f.clock = f.clock.Add(time.Hour) }
 
-// setRoutes replaces the routes in force with ones that send FIRs to to.
+// setRoutes replaces the routes in force with ones that send FIRs to to,
+// and their endpoints, as the hub does.
 func (f *fixture) setRoutes(t *testing.T, to target) {
 	t.Helper()
 	table, err := routes.Load(routesDocument(to))
 	if err != nil {
 		t.Fatalf("loading routes: %v", err)
 	}
+	set, err := outbound.Build(table)
+	if err != nil {
+		t.Fatalf("building endpoints: %v", err)
+	}
+	t.Cleanup(set.Close)
+	f.endpoints.Store(set)
 	f.table.Store(table)
 }
 

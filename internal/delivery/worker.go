@@ -20,6 +20,7 @@ import (
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/outbound"
 	"github.com/sangam-hub/sangam/routes"
 )
 
@@ -37,9 +38,19 @@ type Worker struct {
 	Breakers *Breakers
 	// Client sends the HTTP requests. Each attempt's deadline comes from
 	// the destination's timeout, so Client needs none of its own. Its
-	// CheckRedirect is not used: an attempt never follows a redirect.
+	// CheckRedirect is not used: an attempt never follows a redirect. A
+	// destination with tls settings uses its endpoint's transport in
+	// place of Client's.
 	Client *http.Client
-	Log    *slog.Logger
+	// Endpoints returns the endpoints built from the routes in force: each
+	// destination's credentials and TLS transport. Nil, or a set without
+	// a destination, sends to it without either, unless its routes entry
+	// has such settings: then the attempt fails without being sent. The
+	// hub puts a new set in force before the table it was built from, so
+	// a worker that reads Routes first and Endpoints second never gets a
+	// set older than its table.
+	Endpoints func() *outbound.Set
+	Log       *slog.Logger
 	// RetryInterval is the wait after the first failed attempt; each
 	// later wait doubles, up to MaxRetryInterval. Waits vary by up to a
 	// fifth either way so that failed deliveries do not return in step.
@@ -148,8 +159,13 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 		return w.settle(ctx, d, a, journal.StatusDead, 0, "encoding failed: "+err.Error())
 	}
 
+	endpoint, endpointErr := w.endpoint(dest)
 	out, err := w.Breakers.get(dest.Name).Execute(func() (outcome, error) {
-		o := w.post(ctx, dest, d, a.Number, enc.Body, enc.ContentType)
+		if endpointErr != nil {
+			o := outcome{err: endpointErr}
+			return o, o.breakerError()
+		}
+		o := w.post(ctx, dest, endpoint, d, a.Number, enc.Body, enc.ContentType)
 		return o, o.breakerError()
 	})
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
@@ -162,7 +178,24 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 		// failure, so record nothing and let the bus redeliver later.
 		return fmt.Errorf("delivery %s interrupted: %w", d.ID, ctx.Err())
 	}
-	return w.conclude(ctx, d, dest, a, out)
+	return w.conclude(ctx, d, dest, endpoint, a, out)
+}
+
+// endpoint returns dest's endpoint in the set in force, nil when dest
+// needs none, or an error when dest needs one that the set lacks.
+func (w *Worker) endpoint(dest routes.Destination) (*outbound.Endpoint, error) {
+	if w.Endpoints != nil {
+		if set := w.Endpoints(); set != nil {
+			if e, ok := set.Endpoint(dest.Name); ok {
+				return e, nil
+			}
+		}
+	}
+	if outbound.Needed(dest) {
+		return nil, fmt.Errorf("not sent: the credentials and TLS settings of destination %q "+
+			"are not loaded yet", dest.Name)
+	}
+	return nil, nil
 }
 
 // share applies the destination's policy in table to m and returns what
@@ -189,6 +222,7 @@ func (w *Worker) conclude(
 	ctx context.Context,
 	d journal.Delivery,
 	dest routes.Destination,
+	endpoint *outbound.Endpoint,
 	a journal.Attempt,
 	o outcome,
 ) error {
@@ -200,6 +234,8 @@ func (w *Worker) conclude(
 			"Deliveries do not follow redirects, so set the destination's url to the final address",
 			o.status, o.location)
 		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
+	case o.err == nil && (o.status == http.StatusUnauthorized || o.status == http.StatusForbidden):
+		return w.settle(ctx, d, a, journal.StatusDead, o.status, unauthorizedReason(endpoint, o))
 	case o.err == nil && !retryable(o.status):
 		reason := fmt.Sprintf("destination rejected the delivery: HTTP %d: %s", o.status, o.body)
 		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
@@ -215,6 +251,19 @@ func (w *Worker) conclude(
 	}
 	a.NextAttemptAt = w.now().Add(w.backoff(a.Number))
 	return w.settle(ctx, d, a, journal.StatusPending, o.status, failure)
+}
+
+// unauthorizedReason returns the dead-letter reason of a 401 or 403
+// response. It names the credentials the hub sent, or states that the
+// request carried none.
+func unauthorizedReason(endpoint *outbound.Endpoint, o outcome) string {
+	if sent := endpoint.Credentials(); sent != "" {
+		return fmt.Sprintf("destination rejected the hub's credentials (%s): HTTP %d: %s",
+			sent, o.status, o.body)
+	}
+	return fmt.Sprintf("destination rejected the delivery, which carried no credentials: "+
+		"give the destination bearer_token_file, basic_auth or a tls client certificate "+
+		"in the routes: HTTP %d: %s", o.status, o.body)
 }
 
 // backoff returns the wait after the given failed attempt.
@@ -269,6 +318,7 @@ func retryable(status int) bool {
 func (w *Worker) post(
 	ctx context.Context,
 	dest routes.Destination,
+	endpoint *outbound.Endpoint,
 	d journal.Delivery,
 	attempt int,
 	body []byte,
@@ -290,6 +340,10 @@ func (w *Worker) post(
 	req.Header.Set("X-Sangam-Message-Id", d.MessageID)
 	req.Header.Set("X-Sangam-Attempt", strconv.Itoa(attempt))
 	req.Header.Set("User-Agent", "sangam-hub")
+	redact, err := endpoint.Authorize(req)
+	if err != nil {
+		return outcome{err: fmt.Errorf("not sent: destination %q: %w", dest.Name, err)}
+	}
 	// The worker records a redirect and does not follow it: on 301, 302
 	// and 303 the client would resend the request as a GET without the
 	// body, and any redirect could take the body to a host that the
@@ -297,6 +351,9 @@ func (w *Worker) post(
 	client := *w.Client
 	client.CheckRedirect = func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
+	}
+	if t := endpoint.Transport(); t != nil {
+		client.Transport = t
 	}
 	resp, err := client.Do(req)
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && parent.Err() == nil {
@@ -309,10 +366,12 @@ func (w *Worker) post(
 	defer resp.Body.Close()
 	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, maxReason))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	// A destination may repeat the request's headers in its response, and
+	// the journal must not keep the secrets among them.
 	return outcome{
 		status:   resp.StatusCode,
-		body:     journalText(bytes.TrimSpace(dropPartialRune(excerpt))),
-		location: journalText([]byte(resp.Header.Get("Location"))),
+		body:     redact(journalText(bytes.TrimSpace(dropPartialRune(excerpt)))),
+		location: redact(journalText([]byte(resp.Header.Get("Location")))),
 	}
 }
 

@@ -146,7 +146,9 @@ func checkRetried(t *testing.T, f *fixture, d journal.Delivery) journal.Attempt 
 }
 
 func TestHandleRejectedStatus(t *testing.T) {
-	for _, status := range []int{400, 401, 403, 404, 409, 410, 413, 415, 422} {
+	// 401 and 403 are rejections too, with a reason of their own:
+	// TestHandleUnauthorizedWithoutCredentials checks it.
+	for _, status := range []int{400, 404, 409, 410, 413, 415, 422} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
 			dest := newDestination(t, reply{status, "bad CNR\n"}, reply{http.StatusOK, ""})
 			f := newFixture(t, target{agency: "police", url: dest.url})

@@ -1,0 +1,252 @@
+package delivery_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/outbound/outboundtest"
+)
+
+// testToken is the bearer token of these tests, long enough to find in
+// any text that repeats it.
+const testToken = "tok-7f3a9c1e5b2d4a6c8e0f"
+
+// guardedDestination is an agency server on loopback that accepts a
+// request only with the Authorization header want. It rejects any other
+// with 401 and a body that repeats the header it got, as some servers'
+// error pages do.
+type guardedDestination struct {
+	url  string
+	want string
+
+	mu       sync.Mutex // guards received
+	received []string   // each request's Authorization header
+}
+
+func newGuardedDestination(t *testing.T, want string) *guardedDestination {
+	t.Helper()
+	g := &guardedDestination{want: want}
+	srv := httptest.NewServer(http.HandlerFunc(g.serve))
+	t.Cleanup(srv.Close)
+	g.url = srv.URL + "/notifications"
+	return g
+}
+
+func (g *guardedDestination) serve(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	got := r.Header.Get("Authorization")
+	g.mu.Lock()
+	g.received = append(g.received, got)
+	g.mu.Unlock()
+	if got != g.want {
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, "invalid credentials: Authorization: %s", got)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (g *guardedDestination) headers() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]string(nil), g.received...)
+}
+
+// secretFile writes content to a new file and returns its path.
+func secretFile(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// captureLog makes f's worker log to a buffer at every level, and
+// returns the buffer.
+func captureLog(f *fixture) *bytes.Buffer {
+	var buf bytes.Buffer
+	f.worker.Log = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return &buf
+}
+
+func TestHandleSendsBearerToken(t *testing.T) {
+	dest := newGuardedDestination(t, "Bearer "+testToken)
+	f := newFixture(t, target{agency: "police", url: dest.url,
+		settings: "    bearer_token_file: " + secretFile(t, testToken+"\n") + "\n"})
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+
+	if got := f.reload(t, d); got.Status != journal.StatusDelivered {
+		t.Errorf("status = %q (%s), want delivered", got.Status, got.Reason)
+	}
+	if h := dest.headers(); len(h) != 1 || h[0] != "Bearer "+testToken {
+		t.Errorf("destination received Authorization headers %q, want the bearer token once", h)
+	}
+}
+
+func TestHandleSendsBasicAuth(t *testing.T) {
+	req := &http.Request{Header: http.Header{}}
+	req.SetBasicAuth("kochi-hub", "s3cret pass")
+	dest := newGuardedDestination(t, req.Header.Get("Authorization"))
+	f := newFixture(t, target{agency: "police", url: dest.url,
+		settings: "    basic_auth: {username: kochi-hub, password_file: " +
+			secretFile(t, "s3cret pass\n") + "}\n"})
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+
+	if got := f.reload(t, d); got.Status != journal.StatusDelivered {
+		t.Errorf("status = %q (%s), want delivered", got.Status, got.Reason)
+	}
+	if n := len(dest.headers()); n != 1 {
+		t.Errorf("destination received %d requests, want 1", n)
+	}
+}
+
+func TestHandleRejectedCredentialsHidesSecret(t *testing.T) {
+	dest := newGuardedDestination(t, "Bearer another-token")
+	path := secretFile(t, testToken)
+	f := newFixture(t, target{agency: "police", url: dest.url,
+		settings: "    bearer_token_file: " + path + "\n"})
+	logs := captureLog(f)
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+
+	got := f.reload(t, d)
+	if got.Status != journal.StatusDead {
+		t.Errorf("status = %q, want dead", got.Status)
+	}
+	want := "destination rejected the hub's credentials (the bearer token in " + path + "): HTTP 401: " +
+		"invalid credentials: Authorization: Bearer [redacted]"
+	if got.Reason != want {
+		t.Errorf("Reason = %q, want %q", got.Reason, want)
+	}
+	if len(got.Attempts) != 1 || got.Attempts[0].StatusCode != http.StatusUnauthorized {
+		t.Errorf("attempts = %+v, want one with HTTP 401", got.Attempts)
+	}
+	for _, a := range got.Attempts {
+		if strings.Contains(a.Error, testToken) {
+			t.Errorf("attempt %d's error repeats the token: %q", a.Number, a.Error)
+		}
+	}
+	if strings.Contains(logs.String(), testToken) {
+		t.Errorf("the worker's log repeats the token:\n%s", logs)
+	}
+	if !strings.Contains(logs.String(), "dead-lettered") {
+		t.Errorf("the worker's log has no dead letter, so the check above saw nothing:\n%s", logs)
+	}
+}
+
+func TestHandleUnauthorizedWithoutCredentials(t *testing.T) {
+	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+		dest := newDestination(t, reply{status, "sign in first"})
+		f := newFixture(t, target{agency: "police", url: dest.url})
+		d := f.acceptFIR(t)
+		f.mustHandle(t, d)
+
+		got := f.reload(t, d)
+		if got.Status != journal.StatusDead {
+			t.Errorf("HTTP %d: status = %q, want dead", status, got.Status)
+		}
+		want := fmt.Sprintf("destination rejected the delivery, which carried no credentials: "+
+			"give the destination bearer_token_file, basic_auth or a tls client certificate "+
+			"in the routes: HTTP %d: sign in first", status)
+		if got.Reason != want {
+			t.Errorf("HTTP %d: Reason = %q, want %q", status, got.Reason, want)
+		}
+	}
+}
+
+func TestHandleTokenFileRemoved(t *testing.T) {
+	dest := newGuardedDestination(t, "Bearer "+testToken)
+	path := secretFile(t, testToken)
+	f := newFixture(t, target{agency: "police", url: dest.url, maxAttempts: 3,
+		settings: "    bearer_token_file: " + path + "\n"})
+	d := f.acceptFIR(t)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	f.mustHandle(t, d)
+
+	got := f.reload(t, d)
+	if got.Status != journal.StatusPending {
+		t.Errorf("status = %q, want pending, to try again once the file is back", got.Status)
+	}
+	want := `not sent: destination "station": bearer_token_file: stat ` + path
+	if len(got.Attempts) != 1 || !strings.HasPrefix(got.Attempts[0].Error, want) {
+		t.Errorf("attempts = %+v, want one whose error starts with %q", got.Attempts, want)
+	}
+	if n := len(dest.headers()); n != 0 {
+		t.Errorf("destination received %d requests, want none", n)
+	}
+
+	// The file is back: the next attempt reads it and is delivered.
+	if err := os.WriteFile(path, []byte(testToken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f.later()
+	f.mustHandle(t, d)
+	if got := f.reload(t, d); got.Status != journal.StatusDelivered {
+		t.Errorf("status after the file came back = %q (%s), want delivered", got.Status, got.Reason)
+	}
+}
+
+func TestHandleMutualTLS(t *testing.T) {
+	pki := outboundtest.NewPKI(t)
+	var mu sync.Mutex
+	var clients []string
+	srv := pki.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		clients = append(clients, r.TLS.PeerCertificates[0].Subject.CommonName)
+		mu.Unlock()
+	}))
+
+	f := newFixture(t, target{agency: "police", url: srv.URL + "/notifications",
+		settings: "    tls: {ca_file: " + pki.CAFile + ", cert_file: " + pki.CertFile +
+			", key_file: " + pki.KeyFile + "}\n"})
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+	if got := f.reload(t, d); got.Status != journal.StatusDelivered {
+		t.Errorf("with the client certificate: status = %q (%v), want delivered",
+			got.Status, got.Attempts)
+	}
+	mu.Lock()
+	if len(clients) != 1 || clients[0] != "sangam-hub" {
+		t.Errorf("server saw clients %q, want sangam-hub once", clients)
+	}
+	mu.Unlock()
+
+	// Without the client certificate the server ends the handshake, so
+	// the attempt fails and waits for a retry. With TLS 1.3 the client
+	// learns it only once it writes the request, so the error may be a
+	// broken connection instead of a TLS alert.
+	f = newFixture(t, target{agency: "police", url: srv.URL + "/notifications",
+		settings: "    tls: {ca_file: " + pki.CAFile + "}\n"})
+	d = f.acceptFIR(t)
+	f.mustHandle(t, d)
+	got := f.reload(t, d)
+	if got.Status != journal.StatusPending || len(got.Attempts) != 1 {
+		t.Fatalf("without the client certificate: status %q with %d attempts, want pending with 1",
+			got.Status, len(got.Attempts))
+	}
+	if got.Attempts[0].StatusCode != 0 || got.Attempts[0].Error == "" {
+		t.Errorf("attempt = HTTP %d, error %q; want no response and an error",
+			got.Attempts[0].StatusCode, got.Attempts[0].Error)
+	}
+	mu.Lock()
+	if len(clients) != 1 {
+		t.Errorf("server handled %d requests, want only the first one", len(clients))
+	}
+	mu.Unlock()
+}
