@@ -11,6 +11,7 @@ import (
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/outbound"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	"github.com/sangam-hub/sangam/routes"
@@ -137,7 +138,11 @@ func (s *Server) restoreRoutes(w http.ResponseWriter, r *http.Request) {
 // and, unless c is a dry run, saves it.
 func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, doc []byte, restoredFrom int) {
 	var violations []schemas.Violation
-	if _, err := routes.Load(doc); err != nil {
+	if table, err := routes.Load(doc); err != nil {
+		violations = routeViolations(err)
+	} else if err := outbound.Check(table); err != nil {
+		// The files live on the hub's machines, so the replica that saves
+		// a version checks them as each replica will when it applies it.
 		violations = routeViolations(err)
 	}
 	if set := s.adapters(); set != nil {
@@ -277,7 +282,7 @@ func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string
 	if _, err := fmt.Sscanf(j.RoutesVersion, "v%d", &n); err == nil {
 		v, err := s.Versions.Get(r.Context(), n)
 		if err == nil {
-			if t, err := routes.Load(v.Document); err == nil {
+			if t, err := routes.LoadStored(v.Document); err == nil {
 				table = t.Labeled(j.RoutesVersion)
 			}
 		}

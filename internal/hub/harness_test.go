@@ -112,7 +112,8 @@ func quietLog() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
-// startHub opens and runs a hub; the test's cleanup stops it.
+// startHub opens and runs a hub; the test's cleanup stops it. The hub
+// logs to cfg.Log, or to quietLog when it is nil.
 func startHub(t *testing.T, cfg Config) *Hub {
 	t.Helper()
 	cfg.Listen = "127.0.0.1:0"
@@ -123,7 +124,9 @@ func startHub(t *testing.T, cfg Config) *Hub {
 	}
 	cfg.PollInterval = 20 * time.Millisecond
 	cfg.RequeueInterval = 20 * time.Millisecond
-	cfg.Log = quietLog()
+	if cfg.Log == nil {
+		cfg.Log = quietLog()
+	}
 	h, err := Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

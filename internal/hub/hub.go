@@ -21,6 +21,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/jurisdiction"
+	"github.com/sangam-hub/sangam/internal/outbound"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	"github.com/sangam-hub/sangam/routes"
 	"github.com/sangam-hub/sangam/schemas"
@@ -51,6 +52,9 @@ type Hub struct {
 	verification *hubVerification
 	server       *http.Server
 	listener     net.Listener
+	// endpoints is built from table: each destination's credentials and
+	// TLS transport. A new set is stored before its table.
+	endpoints atomic.Pointer[outbound.Set]
 }
 
 // Open checks the configuration, opens the journal and bus, compiles the
@@ -141,13 +145,32 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte) error {
 		h.cfg.Log.Warn("the routes file differs from the stored routes, which stay in force; "+
 			"apply the file with sangam routes apply to change them", "routes_version", v.Number)
 	}
-	table, err := routes.Load(v.Document)
+	table, err := routes.LoadStored(v.Document)
 	if err != nil {
 		return fmt.Errorf("stored routes version %d: %w", v.Number, err)
 	}
+	set, err := outbound.Build(table)
+	if err != nil {
+		return fmt.Errorf("stored routes version %d: %w", v.Number, err)
+	}
+	h.endpoints.Store(set)
 	h.table.Store(table.Labeled(versionLabel(v.Number)))
 	h.applied = v.Number
+	h.warnURLCredentials(v.Number, table)
 	return nil
+}
+
+// warnURLCredentials logs each destination of t whose url contains
+// credentials, which only versions saved before the rule against them
+// may have. The log names the destination, never the url.
+func (h *Hub) warnURLCredentials(version int, t *routes.Table) {
+	for _, d := range t.Config().Destinations {
+		if d.URLHasCredentials() {
+			h.cfg.Log.Warn("destination url contains credentials, which every reader of the "+
+				"routes can see; move them to a bearer_token_file or basic_auth file and apply "+
+				"a new routes version", "routes_version", version, "destination", d.Name)
+		}
+	}
 }
 
 func versionLabel(n int) string { return fmt.Sprintf("v%d", n) }
@@ -161,12 +184,24 @@ func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *rout
 	if err := checkAgencies(table, h.adapters); err != nil {
 		return err
 	}
-	if err := h.startHandlers(ctx, table); err != nil {
+	// The files live on this replica's machine, so each replica reads
+	// them, and one that cannot keeps the routes in force.
+	set, err := outbound.Build(table)
+	if err != nil {
 		return err
 	}
+	if err := h.startHandlers(ctx, table); err != nil {
+		set.Close()
+		return err
+	}
+	old := h.endpoints.Swap(set)
 	h.table.Store(table.Labeled(versionLabel(v.Number)))
+	// Attempts in flight on the old transports finish. Without Close,
+	// their idle connections would stay open until each server closed them.
+	old.Close()
 	h.cfg.Log.Info("routes version applied", "routes_version", v.Number, "by", v.By,
 		"comment", v.Comment)
+	h.warnURLCredentials(v.Number, table)
 	h.expediteRetriesOff(ctx, table)
 	return nil
 }
@@ -211,7 +246,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	worker := &delivery.Worker{
 		Drain: h.drain,
 		Store: h.backend.store, Routes: h.table.Load, Adapters: set,
-		Breakers: h.breakers, Client: &http.Client{}, Log: log,
+		Breakers: h.breakers, Client: &http.Client{}, Endpoints: h.endpoints.Load, Log: log,
 		RetryInterval: h.cfg.RetryInterval, MaxRetryInterval: h.cfg.MaxRetryInterval,
 	}
 	h.requeuer = &delivery.Requeuer{
@@ -404,6 +439,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	// sent again after the restart.
 	routerErr := h.router.Close()
 	h.stopDrain()
+	h.endpoints.Load().Close()
 	err = errors.Join(runErr, serverErr, routerErr,
 		h.verification.close(),
 		h.backend.close(),

@@ -1,0 +1,345 @@
+package hub
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/routestore"
+)
+
+// credentialRoutes returns routes that send every police chargesheet to
+// one court destination at url, with settings, more YAML lines of the
+// destination, each indented by four spaces.
+func credentialRoutes(url, settings string) []byte {
+	return []byte(`version: test
+destinations:
+  - name: ecourts-kerala
+    agency: courts
+    url: ` + url + `
+    timeout: 2s
+    max_attempts: 2
+` + settings + `routes:
+  - name: final-report-to-court
+    when: message.type == "chargesheet" && message.source == "police"
+    to: [ecourts-kerala]
+`)
+}
+
+// guardedCourt is a court on loopback that accepts a filing only with
+// the Authorization header want. It rejects any other with 401 and a
+// body that repeats the header it got, as some servers' error pages do.
+type guardedCourt struct {
+	url  string
+	want string
+
+	mu       sync.Mutex // guards received
+	received []string   // each request's Authorization header
+}
+
+func newGuardedCourt(t *testing.T, want string) *guardedCourt {
+	t.Helper()
+	c := &guardedCourt{want: want}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		got := r.Header.Get("Authorization")
+		c.mu.Lock()
+		c.received = append(c.received, got)
+		c.mu.Unlock()
+		if got != c.want {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintf(w, "invalid credentials: Authorization: %s", got)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(srv.Close)
+	c.url = srv.URL + "/ecf"
+	return c
+}
+
+func (c *guardedCourt) headers() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.received...)
+}
+
+// logBuffer is a log destination that the hub's goroutines may share.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// capturedLog returns a logger that keeps every record, debug included,
+// and the buffer it keeps them in.
+func capturedLog() (*slog.Logger, *logBuffer) {
+	buf := &logBuffer{}
+	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})), buf
+}
+
+// writeSecret writes content to path and moves its modification time on,
+// so that the change is seen even on a file system with a coarse clock.
+func writeSecret(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(path, later, later); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// getText returns the body of GET url, failing t unless it is 200.
+func getText(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: status %d: %s", url, resp.StatusCode, body)
+	}
+	return string(body)
+}
+
+// chargesheet returns the sample chargesheet as a new message, n, of a
+// case of its own.
+func chargesheet(t *testing.T, n int) []byte {
+	t.Helper()
+	doc := withMessageID(t, "chargesheet-2023-ipc", fmt.Sprintf("credentials-%d", n))
+	return editJSON(t, doc, func(m map[string]any) {
+		m["fir"].(map[string]any)["number"] = 5000 + n
+	})
+}
+
+func TestDestinationTokenSentAndNeverShown(t *testing.T) {
+	const first, second = "tok-first-5d1c9e8a7b", "tok-second-3f6a2b4c9d"
+	tokenPath := filepath.Join(t.TempDir(), "court-token")
+	writeSecret(t, tokenPath, first+"\n")
+	court := newGuardedCourt(t, "Bearer "+first)
+	log, logs := capturedLog()
+	h := startHub(t, Config{PostgresDSN: postgresDSN(t), Log: log,
+		Routes: credentialRoutes(court.url, "    bearer_token_file: "+tokenPath+"\n")})
+	url := "http://" + h.Addr()
+
+	_, delivered, body := post(t, url, "police", chargesheet(t, 1))
+	if delivered.MessageID == "" {
+		t.Fatalf("first chargesheet not accepted: %s", body)
+	}
+	if j := settledJourney(t, url, delivered.MessageID); j.Status != "delivered" {
+		t.Fatalf("first chargesheet: status %s, want delivered: %+v", j.Status, j.Deliveries)
+	}
+
+	// A new token in the file is sent from the next attempt on, and the
+	// court, which still expects the first, rejects it.
+	writeSecret(t, tokenPath, second+"\n")
+	_, rejected, body := post(t, url, "police", chargesheet(t, 2))
+	if rejected.MessageID == "" {
+		t.Fatalf("second chargesheet not accepted: %s", body)
+	}
+	j := settledJourney(t, url, rejected.MessageID)
+	if j.Status != "dead" || len(j.Deliveries) != 1 {
+		t.Fatalf("second chargesheet: status %s with %d deliveries, want dead with 1",
+			j.Status, len(j.Deliveries))
+	}
+	want := "destination rejected the hub's credentials (the bearer token in " + tokenPath +
+		"): HTTP 401: invalid credentials: Authorization: Bearer [redacted]"
+	if got := j.Deliveries[0].Reason; got != want {
+		t.Errorf("dead-letter reason = %q, want %q", got, want)
+	}
+	if got := court.headers(); len(got) != 2 || got[0] != "Bearer "+first || got[1] != "Bearer "+second {
+		t.Errorf("court received Authorization headers %q, want the first token, then the second", got)
+	}
+
+	pages := map[string]string{}
+	for _, path := range []string{
+		"/api/v1/routes", "/api/v1/routes/versions", "/api/v1/routes/versions/1",
+		"/api/v1/destinations", "/api/v1/messages/" + delivered.MessageID,
+		"/api/v1/messages/" + rejected.MessageID, "/api/v1/deadletters",
+	} {
+		pages[path] = getText(t, url+path)
+	}
+	pages["the hub's log"] = logs.String()
+	for where, text := range pages {
+		for _, secret := range []string{first, second} {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s contains the token %s:\n%s", where, secret, text)
+			}
+		}
+	}
+	var listed struct {
+		Destinations []struct {
+			BearerTokenFile string `json:"bearer_token_file"`
+		} `json:"destinations"`
+	}
+	getJSON(t, url, "/api/v1/destinations", &listed)
+	if len(listed.Destinations) != 1 || listed.Destinations[0].BearerTokenFile != tokenPath {
+		t.Errorf("GET /api/v1/destinations = %+v, want the one destination with the token's path",
+			listed.Destinations)
+	}
+	if !strings.Contains(pages["the hub's log"], "dead-lettered") {
+		t.Errorf("the captured log has no dead letter, so its check saw nothing:\n%s", logs)
+	}
+}
+
+func TestMissingTokenFileKeepsRoutes(t *testing.T) {
+	court := newGuardedCourt(t, "")
+	log, logs := capturedLog()
+	h := startHub(t, Config{PostgresDSN: postgresDSN(t), Log: log,
+		RoutesInterval: 20 * time.Millisecond, Routes: credentialRoutes(court.url, "")})
+	url := "http://" + h.Addr()
+	tokenPath := filepath.Join(t.TempDir(), "court-token")
+	doc := string(credentialRoutes(court.url, "    bearer_token_file: "+tokenPath+"\n"))
+
+	// The replica that saves a version checks its files, so the API
+	// rejects the change and nothing is saved.
+	var rejected struct {
+		Errors []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	status := sendJSON(t, http.MethodPut, url+"/api/v1/routes",
+		api.RoutesChange{Document: doc, Expect: 1, By: "test"}, &rejected)
+	if status != http.StatusBadRequest {
+		t.Fatalf("PUT with a missing token file: status %d, want 400", status)
+	}
+	want := `destination "ecourts-kerala": bearer_token_file: stat ` + tokenPath + ": no such file"
+	if len(rejected.Errors) != 1 || !strings.Contains(rejected.Errors[0].Message, want) {
+		t.Errorf("PUT errors = %+v, want one containing %q", rejected.Errors, want)
+	}
+
+	// A version saved where the file exists, as another replica may, is
+	// not applied here, and the routes in force stay.
+	v, err := h.backend.routes.Save(context.Background(), routestore.Change{
+		Document: []byte(doc), By: "another replica", Expect: 1})
+	if err != nil {
+		t.Fatalf("saving version 2: %v", err)
+	}
+	waitFor(t, "the hub to reject version 2", func() bool {
+		return strings.Contains(logs.String(), "routes version not applied")
+	})
+	if got := h.Routes().Version(); got != "v1" {
+		t.Errorf("routes in force = %s, want v1", got)
+	}
+	// The text handler quotes the error, so its own quotes are escaped.
+	logged := strings.ReplaceAll(want, `"`, `\"`)
+	if !strings.Contains(logs.String(), logged) {
+		t.Errorf("the log does not name the destination, field and path %q:\n%s", logged, logs)
+	}
+	var current api.RoutesVersion
+	getJSON(t, url, "/api/v1/routes", &current)
+	if current.Number != v.Number || current.InForce {
+		t.Errorf("GET /api/v1/routes = version %d, in force %v; want version %d not in force",
+			current.Number, current.InForce, v.Number)
+	}
+
+	// Once the file is there, the watcher's next try applies the version.
+	writeSecret(t, tokenPath, "tok-9c2e4f6a8b")
+	waitFor(t, "version 2 in force", func() bool { return h.Routes().Version() == "v2" })
+}
+
+func TestURLCredentialsRejectedOnSave(t *testing.T) {
+	court := newGuardedCourt(t, "")
+	h := startHub(t, Config{PostgresDSN: postgresDSN(t), Routes: credentialRoutes(court.url, "")})
+	url := "http://" + h.Addr()
+	withPassword := strings.Replace(court.url, "http://", "http://hub:pw-8e1f3a@", 1)
+
+	var rejected struct {
+		Errors []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	status := sendJSON(t, http.MethodPut, url+"/api/v1/routes", api.RoutesChange{
+		Document: string(credentialRoutes(withPassword, "")), Expect: 1, By: "test"}, &rejected)
+	if status != http.StatusBadRequest {
+		t.Fatalf("PUT with a password in the url: status %d, want 400", status)
+	}
+	want := `destination "ecourts-kerala": url must not contain credentials; ` +
+		"use bearer_token_file or basic_auth"
+	if len(rejected.Errors) != 1 || rejected.Errors[0].Message != want {
+		t.Errorf("PUT errors = %+v, want one: %q", rejected.Errors, want)
+	}
+	var list struct {
+		Versions []routestore.Info `json:"versions"`
+	}
+	getJSON(t, url, "/api/v1/routes/versions", &list)
+	if len(list.Versions) != 1 {
+		t.Errorf("%d versions after the rejected change, want 1", len(list.Versions))
+	}
+}
+
+func TestStoredURLCredentialsStillApply(t *testing.T) {
+	req := &http.Request{Header: http.Header{}}
+	req.SetBasicAuth("hub", "pw-4b7d2c")
+	court := newGuardedCourt(t, req.Header.Get("Authorization"))
+	dsn := postgresDSN(t)
+	log, logs := capturedLog()
+	first := startHub(t, Config{PostgresDSN: dsn, Log: log, RoutesInterval: 20 * time.Millisecond,
+		Routes: credentialRoutes(court.url, "")})
+
+	// Version 2 has the password in its url, as a hub without the rule
+	// against it could save. Save rejects it now, so it goes in by SQL.
+	legacy := credentialRoutes(strings.Replace(court.url, "http://", "http://hub:pw-4b7d2c@", 1), "")
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `INSERT INTO route_versions
+		(number, document, created_by, comment, created_at)
+		VALUES (2, $1, 'an older hub', 'password in the url', now())`, string(legacy)); err != nil {
+		t.Fatalf("inserting version 2: %v", err)
+	}
+
+	// The running replica applies it, and a replica that starts now
+	// starts with it.
+	waitFor(t, "version 2 in force", func() bool { return first.Routes().Version() == "v2" })
+	second := startHub(t, Config{PostgresDSN: dsn, Log: log})
+	if got := second.Routes().Version(); got != "v2" {
+		t.Errorf("a replica started on version 2 routes with %s", got)
+	}
+	if n := strings.Count(logs.String(), "destination url contains credentials"); n < 2 {
+		t.Errorf("%d warnings about the url's credentials, want one from each replica:\n%s", n, logs)
+	}
+
+	url := "http://" + second.Addr()
+	_, res, body := post(t, url, "police", chargesheet(t, 1))
+	if res.MessageID == "" {
+		t.Fatalf("chargesheet not accepted: %s", body)
+	}
+	if j := settledJourney(t, url, res.MessageID); j.Status != "delivered" {
+		t.Errorf("status %s, want delivered with the url's credentials: %+v", j.Status, j.Deliveries)
+	}
+	if strings.Contains(logs.String(), "pw-4b7d2c") {
+		t.Errorf("the log repeats the password:\n%s", logs)
+	}
+}
