@@ -64,6 +64,10 @@ type Worker struct {
 	// finish within the shutdown deadline instead of being sent again
 	// after the restart.
 	Drain context.Context
+	// Observe, when set, is called with each attempt once the journal has
+	// recorded it, such as to count attempts by result. An attempt that
+	// finds its delivery already settled is not recorded and not observed.
+	Observe func(d journal.Delivery, a journal.Attempt)
 }
 
 // maxReason is how much of a destination's response body a dead-letter
@@ -414,6 +418,9 @@ func (w *Worker) settle(
 		return fmt.Errorf("recording attempt %d of delivery %s: %w", a.Number, d.ID, err)
 	}
 	w.logAttempt(d, a)
+	if w.Observe != nil {
+		w.Observe(d, a)
+	}
 	return nil
 }
 
