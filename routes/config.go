@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -112,7 +111,9 @@ const (
 // Duration is a time.Duration written as "10s" in YAML and JSON.
 type Duration time.Duration
 
-// UnmarshalYAML parses a Go duration string.
+// UnmarshalYAML parses a Go duration string. An invalid one is a
+// *yaml.TypeError, so that decoding goes on and reports it with its line
+// among the document's other type errors.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	var s string
 	if err := n.Decode(&s); err != nil {
@@ -120,7 +121,8 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("invalid duration %q: %w", s, err)
+		return &yaml.TypeError{Errors: []string{
+			fmt.Sprintf("line %d: invalid duration %q: %v", n.Line, s, err)}}
 	}
 	*d = Duration(v)
 	return nil
@@ -161,7 +163,7 @@ func decode(doc []byte) (Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(doc))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
-		return Config{}, fmt.Errorf("parsing routes: %w", err)
+		return Config{}, decodeProblems(doc, err)
 	}
 	if c.Version == "" {
 		sum := sha256.Sum256(doc)
@@ -182,129 +184,157 @@ func decode(doc []byte) (Config, error) {
 	return c, nil
 }
 
-// Validate checks names, references, URLs and credential settings, and
-// returns every problem found, each naming its destination or route.
-func (c Config) Validate() error { return c.validate(false) }
+// Validate checks names, references, URLs and credential settings. The
+// error is an *InvalidError that lists every problem found, each naming
+// its destination or route.
+func (c Config) Validate() error { return Invalid(c.validate(false)...) }
 
-// validate is Validate, except that urlCredentials lets a destination's
-// url contain user information, for LoadStored.
-func (c Config) validate(urlCredentials bool) error {
-	var errs []error
+// validate returns Validate's problems, except that urlCredentials lets
+// a destination's url contain user information, for LoadStored.
+func (c Config) validate(urlCredentials bool) []Problem {
+	var ps []Problem
 	agencies := map[string]bool{}
 	for i, a := range c.Agencies {
+		at := entryPointer("agencies", i, "name")
 		if !namePattern.MatchString(a.Name) {
-			errs = append(errs, fmt.Errorf("agency %d: invalid name %q: want lowercase letters, "+
-				"digits, '.', '_' or '-'", i+1, a.Name))
+			ps = append(ps, Problem{at, RuleName, fmt.Sprintf("agency %d: invalid name %q: "+
+				"want lowercase letters, digits, '.', '_' or '-'", i+1, a.Name)})
 		}
 		if agencies[a.Name] {
-			errs = append(errs, fmt.Errorf("agency %q: listed twice", a.Name))
+			ps = append(ps, Problem{at, RuleDuplicateName, fmt.Sprintf("agency %q: listed twice", a.Name)})
 		}
 		agencies[a.Name] = true
 	}
 	dests := map[string]bool{}
 	for i, d := range c.Destinations {
-		errs = append(errs, d.validate(i, dests, urlCredentials)...)
+		ps = append(ps, d.validate(i, dests, urlCredentials)...)
 		dests[d.Name] = true
 	}
 	routes := map[string]bool{}
 	for i, r := range c.Routes {
-		where := fmt.Sprintf("route %q", r.Name)
-		if !namePattern.MatchString(r.Name) {
-			where = fmt.Sprintf("route %d", i+1)
-			errs = append(errs, fmt.Errorf("%s: invalid name %q: want lowercase letters, "+
-				"digits, '.', '_' or '-'", where, r.Name))
-		}
-		if routes[r.Name] {
-			errs = append(errs, fmt.Errorf("%s: duplicate route name", where))
-		}
+		ps = append(ps, r.validate(i, routes, dests)...)
 		routes[r.Name] = true
-		if r.When == "" {
-			errs = append(errs, fmt.Errorf("%s: missing condition (when)", where))
-		}
-		if len(r.To) == 0 {
-			errs = append(errs, fmt.Errorf("%s: no destinations (to)", where))
-		}
-		for _, to := range r.To {
-			if !dests[to] {
-				errs = append(errs, fmt.Errorf("%s: unknown destination %q", where, to))
-			}
-		}
 	}
-	return errors.Join(errs...)
+	return ps
 }
 
-func (d Destination) validate(i int, seen map[string]bool, urlCredentials bool) []error {
-	var errs []error
+// validate returns the problems of r, entry i of the document's routes.
+// seen holds the names of the routes before it, and dests the names of
+// the document's destinations.
+func (r Route) validate(i int, seen, dests map[string]bool) []Problem {
+	var ps []Problem
+	where := fmt.Sprintf("route %q", r.Name)
+	if !namePattern.MatchString(r.Name) {
+		where = fmt.Sprintf("route %d", i+1)
+		ps = append(ps, Problem{routePointer(i, "name"), RuleName, fmt.Sprintf("%s: invalid name %q: "+
+			"want lowercase letters, digits, '.', '_' or '-'", where, r.Name)})
+	}
+	if seen[r.Name] {
+		ps = append(ps, Problem{routePointer(i, "name"), RuleDuplicateName,
+			where + ": duplicate route name"})
+	}
+	if r.When == "" {
+		ps = append(ps, Problem{routePointer(i, "when"), RuleRequired,
+			where + ": missing condition (when)"})
+	}
+	if len(r.To) == 0 {
+		ps = append(ps, Problem{routePointer(i, "to"), RuleRequired, where + ": no destinations (to)"})
+	}
+	for j, to := range r.To {
+		if !dests[to] {
+			ps = append(ps, Problem{routePointer(i, "to."+strconv.Itoa(j)), RuleUnknownDestination,
+				fmt.Sprintf("%s: unknown destination %q", where, to)})
+		}
+	}
+	return ps
+}
+
+// validate returns the problems of d, entry i of the document's
+// destinations. seen holds the names of the destinations before it.
+func (d Destination) validate(i int, seen map[string]bool, urlCredentials bool) []Problem {
+	var ps []Problem
+	at := func(field string) string { return DestinationPointer(i, field) }
 	where := fmt.Sprintf("destination %q", d.Name)
 	if !namePattern.MatchString(d.Name) {
 		where = fmt.Sprintf("destination %d", i+1)
-		errs = append(errs, fmt.Errorf("%s: invalid name %q: want lowercase letters, "+
-			"digits, '.', '_' or '-'", where, d.Name))
+		ps = append(ps, Problem{at("name"), RuleName, fmt.Sprintf("%s: invalid name %q: "+
+			"want lowercase letters, digits, '.', '_' or '-'", where, d.Name)})
 	}
 	if seen[d.Name] {
-		errs = append(errs, fmt.Errorf("%s: duplicate destination name", where))
+		ps = append(ps, Problem{at("name"), RuleDuplicateName, where + ": duplicate destination name"})
 	}
 	if d.Agency == "" {
-		errs = append(errs, fmt.Errorf("%s: missing agency", where))
+		ps = append(ps, Problem{at("agency"), RuleRequired, where + ": missing agency"})
 	}
-	u, err := url.Parse(d.URL)
-	masked := maskedURL(d.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("%s: invalid url %q: want an absolute http or https URL",
-			where, masked))
-		u = nil
-	} else if u.Hostname() == "" {
-		errs = append(errs, fmt.Errorf("%s: invalid url %q: missing host", where, masked))
-	} else if strings.HasSuffix(u.Host, ":") {
-		errs = append(errs, fmt.Errorf("%s: invalid url %q: empty port: give one or drop the colon",
-			where, masked))
-	} else if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			errs = append(errs, fmt.Errorf("%s: invalid url %q: port %s is out of range 1 to 65535",
-				where, masked, p))
-		}
+	u, p := parseURL(d.URL)
+	if p != "" {
+		ps = append(ps, Problem{at("url"), RuleURL, fmt.Sprintf("%s: invalid url %q: %s",
+			where, maskedURL(d.URL), p)})
 	}
 	if u != nil && u.User != nil && !urlCredentials {
-		errs = append(errs, fmt.Errorf("%s: url must not contain credentials; "+
-			"use bearer_token_file or basic_auth", where))
+		ps = append(ps, Problem{at("url"), RuleCredentials, where + ": url must not contain " +
+			"credentials; use bearer_token_file or basic_auth"})
 	}
-	errs = append(errs, d.validateCredentials(where, u)...)
+	ps = append(ps, d.validateCredentials(i, where, u)...)
 	if d.Timeout < 0 || time.Duration(d.Timeout) > MaxTimeout {
-		errs = append(errs, fmt.Errorf("%s: timeout %s is out of range: want more than 0s "+
-			"and at most %s, or leave it out for the default %s",
-			where, time.Duration(d.Timeout), MaxTimeout, DefaultTimeout))
+		ps = append(ps, Problem{at("timeout"), RuleRange, fmt.Sprintf("%s: timeout %s is out "+
+			"of range: want more than 0s and at most %s, or leave it out for the default %s",
+			where, time.Duration(d.Timeout), MaxTimeout, DefaultTimeout)})
 	}
 	if d.MaxAttempts < 0 || d.MaxAttempts > MaxAttemptsLimit {
-		errs = append(errs, fmt.Errorf("%s: max_attempts %d is out of range: want 1 to %d, "+
-			"or leave it out for the default %d",
-			where, d.MaxAttempts, MaxAttemptsLimit, DefaultMaxAttempts))
+		ps = append(ps, Problem{at("max_attempts"), RuleRange, fmt.Sprintf("%s: max_attempts %d "+
+			"is out of range: want 1 to %d, or leave it out for the default %d",
+			where, d.MaxAttempts, MaxAttemptsLimit, DefaultMaxAttempts)})
 	}
 	if d.Concurrency < 0 || d.Concurrency > MaxConcurrency {
-		errs = append(errs, fmt.Errorf("%s: concurrency %d is out of range: want 1 to %d",
-			where, d.Concurrency, MaxConcurrency))
+		ps = append(ps, Problem{at("concurrency"), RuleRange, fmt.Sprintf("%s: concurrency %d "+
+			"is out of range: want 1 to %d", where, d.Concurrency, MaxConcurrency)})
 	}
-	return errs
+	return ps
 }
 
-// CheckAgencies returns an error for each agency of c, in the agencies
-// list or a destination's agency field, that is not in known, the
-// agencies the hub has adapters for. Validate cannot check this, because
-// the adapters are the hub's, not the document's.
-func (c Config) CheckAgencies(known []string) error {
-	var errs []error
-	list := strings.Join(known, ", ")
-	for _, a := range c.Agencies {
-		if !slices.Contains(known, a.Name) {
-			errs = append(errs, fmt.Errorf("agency %q: no adapter of that name: known agencies are %s",
-				a.Name, list))
+// parseURL parses a destination's url. It returns the URL, nil when it
+// is not an absolute http or https URL, and what is wrong with it, ""
+// when nothing is.
+func parseURL(raw string) (*url.URL, string) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, "want an absolute http or https URL"
+	}
+	if u.Hostname() == "" {
+		return u, "missing host"
+	}
+	if strings.HasSuffix(u.Host, ":") {
+		return u, "empty port: give one or drop the colon"
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return u, fmt.Sprintf("port %s is out of range 1 to 65535", port)
 		}
 	}
-	for _, d := range c.Destinations {
+	return u, ""
+}
+
+// CheckAgencies returns an *InvalidError with a problem for each agency
+// of c, in the agencies list or a destination's agency field, that is
+// not in known, the agencies the hub has adapters for. Validate cannot
+// check this, because the adapters are the hub's, not the document's.
+func (c Config) CheckAgencies(known []string) error {
+	var ps []Problem
+	list := strings.Join(known, ", ")
+	for i, a := range c.Agencies {
+		if !slices.Contains(known, a.Name) {
+			ps = append(ps, Problem{entryPointer("agencies", i, "name"), RuleUnknownAgency,
+				fmt.Sprintf("agency %q: no adapter of that name: known agencies are %s", a.Name, list)})
+		}
+	}
+	for i, d := range c.Destinations {
 		// Validate reports a missing agency.
 		if d.Agency != "" && !slices.Contains(known, d.Agency) {
-			errs = append(errs, fmt.Errorf("destination %q: agency: unknown agency %q: "+
-				"known agencies are %s", d.Name, d.Agency, list))
+			ps = append(ps, Problem{DestinationPointer(i, "agency"), RuleUnknownAgency,
+				fmt.Sprintf("destination %q: agency: unknown agency %q: known agencies are %s",
+					d.Name, d.Agency, list)})
 		}
 	}
-	return errors.Join(errs...)
+	return Invalid(ps...)
 }

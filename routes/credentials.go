@@ -39,61 +39,64 @@ func (d Destination) URLHasCredentials() bool {
 	return err == nil && u.User != nil
 }
 
-// validateCredentials checks the paths and the combination of d's
-// credential settings. u is d's parsed url, or nil when it is invalid.
-// Whether the files exist is for the hub to check, because they live on
-// its machine.
-func (d Destination) validateCredentials(where string, u *url.URL) []error {
-	var errs []error
+// validateCredentials checks the paths and the combination of the
+// credential settings of d, entry i of the document's destinations. u is
+// d's parsed url, or nil when it is invalid. Whether the files exist is
+// for the hub to check, because they live on its machine.
+func (d Destination) validateCredentials(i int, where string, u *url.URL) []Problem {
+	var ps []Problem
+	report := func(field, rule, format string, args ...any) {
+		ps = append(ps, Problem{DestinationPointer(i, field), rule,
+			where + ": " + fmt.Sprintf(format, args...)})
+	}
 	absolute := func(field, path string) {
 		if path != "" && !filepath.IsAbs(path) {
-			errs = append(errs, fmt.Errorf("%s: %s: %q is not an absolute path: "+
-				"give the full path of the file on the hub's machine", where, field, path))
+			report(field, RuleAbsolutePath, "%s: %q is not an absolute path: "+
+				"give the full path of the file on the hub's machine", field, path)
 		}
 	}
 	absolute("bearer_token_file", d.BearerTokenFile)
 	if d.BearerTokenFile != "" && d.BasicAuth != nil {
-		errs = append(errs, fmt.Errorf("%s: bearer_token_file and basic_auth are both set: "+
-			"keep one of them", where))
+		report("", RuleCredentials, "bearer_token_file and basic_auth are both set: keep one of them")
 	}
 	if b := d.BasicAuth; b != nil {
 		switch {
 		case b.Username == "":
-			errs = append(errs, fmt.Errorf("%s: basic_auth.username: missing", where))
+			report("basic_auth.username", RuleRequired, "basic_auth.username: missing")
 		case strings.Contains(b.Username, ":"):
-			errs = append(errs, fmt.Errorf("%s: basic_auth.username: invalid %q: "+
-				"basic authentication allows no colon in a user name", where, b.Username))
+			report("basic_auth.username", RuleCredentials, "basic_auth.username: invalid %q: "+
+				"basic authentication allows no colon in a user name", b.Username)
 		case strings.ContainsFunc(b.Username, unicode.IsControl):
-			errs = append(errs, fmt.Errorf("%s: basic_auth.username: invalid %q: "+
-				"contains a control character", where, b.Username))
+			report("basic_auth.username", RuleCredentials, "basic_auth.username: invalid %q: "+
+				"contains a control character", b.Username)
 		}
 		if b.PasswordFile == "" {
-			errs = append(errs, fmt.Errorf("%s: basic_auth.password_file: missing", where))
+			report("basic_auth.password_file", RuleRequired, "basic_auth.password_file: missing")
 		}
 		absolute("basic_auth.password_file", b.PasswordFile)
 	}
 	if t := d.TLS; t != nil {
 		if t.CAFile == "" && t.CertFile == "" && t.KeyFile == "" {
-			errs = append(errs, fmt.Errorf("%s: tls: empty: give ca_file, or cert_file "+
-				"with key_file, or leave tls out", where))
+			report("tls", RuleRequired, "tls: empty: give ca_file, or cert_file with key_file, "+
+				"or leave tls out")
 		}
 		absolute("tls.ca_file", t.CAFile)
 		absolute("tls.cert_file", t.CertFile)
 		absolute("tls.key_file", t.KeyFile)
 		if t.CertFile != "" && t.KeyFile == "" {
-			errs = append(errs, fmt.Errorf("%s: tls.key_file: missing: "+
-				"tls.cert_file needs the private key of its certificate", where))
+			report("tls.key_file", RuleRequired, "tls.key_file: missing: "+
+				"tls.cert_file needs the private key of its certificate")
 		}
 		if t.KeyFile != "" && t.CertFile == "" {
-			errs = append(errs, fmt.Errorf("%s: tls.cert_file: missing: "+
-				"tls.key_file needs the certificate it belongs to", where))
+			report("tls.cert_file", RuleRequired, "tls.cert_file: missing: "+
+				"tls.key_file needs the certificate it belongs to")
 		}
 		if u != nil && u.Scheme != "https" {
-			errs = append(errs, fmt.Errorf("%s: tls: the url is %s, so tls would not apply: "+
-				"use an https url or leave tls out", where, u.Scheme))
+			report("tls", RuleCredentials, "tls: the url is %s, so tls would not apply: "+
+				"use an https url or leave tls out", u.Scheme)
 		}
 	}
-	return errs
+	return ps
 }
 
 // maskedURL returns raw with any user information replaced by "xxxxx",

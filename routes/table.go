@@ -56,24 +56,21 @@ func newEnv() (*cel.Env, error) {
 }
 
 // Compile validates c, then compiles every destination's policy and
-// type-checks every route's condition. The error lists every problem
-// at once: each rule c breaks, and each route whose condition is
-// invalid, with the position in it.
+// type-checks every route's condition. The error is an *InvalidError
+// that lists every problem at once: each rule c breaks, and each route
+// whose condition is invalid, with the position in it.
 func Compile(c Config) (*Table, error) { return compile(c, false) }
 
 // compile is Compile, except that urlCredentials lets a destination's url
 // contain user information, for LoadStored.
 func compile(c Config, urlCredentials bool) (*Table, error) {
-	var errs []error
-	if err := c.validate(urlCredentials); err != nil {
-		errs = append(errs, err)
-	}
+	ps := c.validate(urlCredentials)
 	env, err := newEnv()
 	if err != nil {
 		return nil, fmt.Errorf("building CEL environment: %w", err)
 	}
 	t := &Table{config: c, dests: map[string]Destination{}, policies: map[string]*policy.Compiled{}}
-	for _, d := range c.Destinations {
+	for i, d := range c.Destinations {
 		t.dests[d.Name] = d
 		p := policy.AllowAll
 		if d.Policy != nil {
@@ -81,26 +78,46 @@ func compile(c Config, urlCredentials bool) (*Table, error) {
 		}
 		compiled, err := policy.Compile(p)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("destination %q: %w", d.Name, err))
+			ps = append(ps, policyProblems(i, d.Name, err)...)
 			continue
 		}
 		t.policies[d.Name] = compiled
 	}
-	for _, r := range c.Routes {
+	for i, r := range c.Routes {
 		if r.When == "" {
 			continue // Validate reports it.
 		}
-		prg, err := compileCondition(env, r)
-		if err != nil {
-			errs = append(errs, err)
+		prg, p := compileCondition(env, r)
+		if p != nil {
+			p.Pointer = routePointer(i, "when")
+			ps = append(ps, *p)
 			continue
 		}
 		t.routes = append(t.routes, compiledRoute{Route: r, program: prg})
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if len(ps) > 0 {
+		return nil, Invalid(ps...)
 	}
 	return t, nil
+}
+
+// policyProblems returns a problem for each error of the policy of
+// destination i, named name.
+func policyProblems(i int, name string, err error) []Problem {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	ps := make([]Problem, len(errs))
+	for j, e := range errs {
+		pointer := DestinationPointer(i, "policy")
+		var field *policy.FieldError
+		if errors.As(e, &field) {
+			pointer += field.Pointer
+		}
+		ps[j] = Problem{pointer, RulePolicy, fmt.Sprintf("destination %q: %v", name, e)}
+	}
+	return ps
 }
 
 // MaxConditionCost caps the work of evaluating one route's condition for
@@ -111,21 +128,30 @@ func compile(c Config, urlCredentials bool) (*Table, error) {
 // literals alone can take it above the cap is rejected when it is saved.
 const MaxConditionCost = 1_000_000
 
-func compileCondition(env *cel.Env, r Route) (cel.Program, error) {
-	ast, iss := env.Compile(r.When)
+// compileCondition returns r's condition compiled, or the problem with
+// it, without its pointer.
+func compileCondition(env *cel.Env, r Route) (cel.Program, *Problem) {
+	invalid := func(rule, format string, args ...any) (cel.Program, *Problem) {
+		return nil, &Problem{Rule: rule, Message: fmt.Sprintf(format, args...)}
+	}
+	parsed, iss := env.Parse(r.When)
 	if iss.Err() != nil {
-		return nil, fmt.Errorf("route %q: invalid condition %q: %w", r.Name, r.When, iss.Err())
+		return invalid(RuleCELSyntax, "route %q: invalid condition %q: %v", r.Name, r.When, iss.Err())
+	}
+	ast, iss := env.Check(parsed)
+	if iss.Err() != nil {
+		return invalid(RuleCELType, "route %q: invalid condition %q: %v", r.Name, r.When, iss.Err())
 	}
 	if ast.OutputType() != cel.BoolType {
-		return nil, fmt.Errorf("route %q: condition %q has type %s, want bool",
+		return invalid(RuleCELType, "route %q: condition %q has type %s, want bool",
 			r.Name, r.When, ast.OutputType())
 	}
 	for _, ref := range ast.NativeRep().ReferenceMap() {
 		for _, id := range ref.OverloadIDs {
 			if name, ok := forbiddenOverloads[id]; ok {
-				return nil, fmt.Errorf("route %q: condition %q calls %s, which conditions may not: "+
-					"one call can build a string large enough to exhaust memory before the cost cap "+
-					"stops it", r.Name, r.When, name)
+				return invalid(RuleCELCost, "route %q: condition %q calls %s, which conditions "+
+					"may not: one call can build a string large enough to exhaust memory before "+
+					"the cost cap stops it", r.Name, r.When, name)
 			}
 		}
 	}
@@ -134,20 +160,21 @@ func compileCondition(env *cel.Env, r Route) (cel.Program, error) {
 	// literals alone set above the cap would fail for every message.
 	est, err := env.EstimateCost(ast, defaultSizes{})
 	if err == nil && est.Max > MaxConditionCost && est.Max < math.MaxUint64 {
-		return nil, fmt.Errorf("route %q: condition may cost %d units per message, "+
+		return invalid(RuleCELCost, "route %q: condition may cost %d units per message, "+
 			"more than the limit of %d: loop over fewer or smaller lists", r.Name, est.Max, MaxConditionCost)
 	}
 	// OptOptimize compiles constant regular expressions once, here, not
 	// on every call, where their work escapes the cost count.
 	prg, err := env.Program(ast, cel.CostLimit(MaxConditionCost), cel.EvalOptions(cel.OptOptimize))
 	if err != nil {
-		return nil, fmt.Errorf("route %q: %w", r.Name, err)
+		return invalid(RuleCELProgram, "route %q: %v", r.Name, err)
 	}
 	return prg, nil
 }
 
-// Load parses and compiles a routes document. Unless the document is
-// not YAML of the routes' form, the error lists every problem, as
+// Load parses and compiles a routes document. The error is an
+// *InvalidError. When the document is not YAML of the routes' form, it
+// lists the YAML problems only. Otherwise it lists every problem, as
 // Compile does.
 func Load(doc []byte) (*Table, error) {
 	c, err := decode(doc)

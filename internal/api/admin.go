@@ -137,23 +137,17 @@ func (s *Server) restoreRoutes(w http.ResponseWriter, r *http.Request) {
 // change validates doc, shows its difference from the current version
 // and, unless c is a dry run, saves it.
 func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, doc []byte, restoredFrom int) {
-	var violations []schemas.Violation
-	if table, err := routes.Load(doc); err != nil {
-		violations = routeViolations(err)
-	} else if err := outbound.Check(table); err != nil {
-		// The files live on the hub's machines, so the replica that saves
-		// a version checks them as each replica will when it applies it.
-		violations = routeViolations(err)
-	}
+	_, err := routes.Load(doc)
+	// Parse returns the decoded document even when it breaks other rules,
+	// so one response lists every problem.
+	config, _ := routes.Parse(doc)
+	// The files live on the hub's machines, so the replica that saves a
+	// version checks them as each replica will when it applies it.
+	errs := []error{err, outbound.Check(config)}
 	if set := s.adapters(); set != nil {
-		// Parse returns the decoded document even when it breaks other
-		// rules, so one response lists every problem.
-		config, _ := routes.Parse(doc)
-		if err := config.CheckAgencies(set.Agencies()); err != nil {
-			violations = append(violations, routeViolations(err)...)
-		}
+		errs = append(errs, config.CheckAgencies(set.Agencies()))
 	}
-	if len(violations) > 0 {
+	if violations := routeViolations(errors.Join(errs...)); len(violations) > 0 {
 		p := problem.New(problem.Invalid, "the routes document is invalid; nothing changed")
 		p.Errors = violations
 		problem.Write(w, p)
@@ -192,17 +186,38 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	writeJSON(w, http.StatusCreated, res)
 }
 
-// routeViolations lists each error of a routes document as a violation.
+// ruleChange is the rule of a violation about a field of a routes change
+// other than its document, such as comment or expect. Its pointer is ""
+// because the pointers of a change's violations point into the document.
+const ruleChange = "change"
+
+// routeViolations returns a violation for each problem of a routes
+// document in err's tree, with the problem's pointer and rule, and one
+// with rule ruleChange for each other error. Like the violations of a
+// message, they are capped at schemas.MaxViolations.
 func routeViolations(err error) []schemas.Violation {
 	var out []schemas.Violation
-	var joined interface{ Unwrap() []error }
-	if errors.As(err, &joined) {
-		for _, e := range joined.Unwrap() {
-			out = append(out, schemas.Violation{Rule: "routes", Message: e.Error()})
+	var add func(error)
+	add = func(err error) {
+		if err == nil || err == routestore.ErrInvalid {
+			return
 		}
-		return out
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range joined.Unwrap() {
+				add(e)
+			}
+			return
+		}
+		problems := routes.Problems(err)
+		for _, p := range problems {
+			out = append(out, schemas.Violation{Pointer: p.Pointer, Rule: p.Rule, Message: p.Message})
+		}
+		if problems == nil {
+			out = append(out, schemas.Violation{Rule: ruleChange, Message: err.Error()})
+		}
 	}
-	return []schemas.Violation{{Rule: "routes", Message: err.Error()}}
+	add(err)
+	return schemas.Violations(schemas.Invalid(out...))
 }
 
 func (s *Server) storeProblem(w http.ResponseWriter, doing string, err error) {

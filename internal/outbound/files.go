@@ -12,6 +12,26 @@ import (
 // wrong, large file from being read into memory at every change.
 const maxFileBytes = 1 << 20
 
+// fileError is an error about the file that a field of a destination's
+// routes entry names.
+type fileError struct {
+	// field is the entry's field, such as "tls.ca_file".
+	field string
+	// err names the field and the path, and never repeats the file's
+	// content.
+	err error
+}
+
+// fieldError returns a *fileError about field whose message starts with
+// the field.
+func fieldError(field string, err error) error {
+	return &fileError{field: field, err: fmt.Errorf("%s: %w", field, err)}
+}
+
+func (e *fileError) Error() string { return e.err.Error() }
+
+func (e *fileError) Unwrap() error { return e.err }
+
 // file is a file that a destination's routes entry names.
 type file struct {
 	// field is the entry's field that names the file, such as
@@ -41,7 +61,7 @@ func (r *reloader[T]) load() (T, error) {
 	for i, f := range r.files {
 		st, err := os.Stat(f.path)
 		if err != nil {
-			return zero, fmt.Errorf("%s: %w", f.field, err)
+			return zero, fieldError(f.field, err)
 		}
 		stats[i] = st
 	}
@@ -56,7 +76,7 @@ func (r *reloader[T]) load() (T, error) {
 	for i, f := range r.files {
 		b, err := readFile(f.path)
 		if err != nil {
-			return zero, fmt.Errorf("%s: %w", f.field, err)
+			return zero, fieldError(f.field, err)
 		}
 		contents[i] = b
 	}

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 
 	"github.com/sangam-hub/sangam/routes"
@@ -29,34 +30,85 @@ type Set struct {
 }
 
 // Build reads the files of every destination of t and returns their
-// endpoints. The error lists every problem, each with the destination,
-// the field and the path.
+// endpoints. The error is a *routes.InvalidError that lists every
+// problem, each with rule routes.RuleFile, the pointer of the field, and
+// a message that names the destination, the field and the path.
 func Build(t *routes.Table) (*Set, error) {
 	s := &Set{endpoints: map[string]*Endpoint{}}
-	var errs []error
-	for _, d := range t.Config().Destinations {
+	var problems []routes.Problem
+	for i, d := range t.Config().Destinations {
 		e, err := newEndpoint(d)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("destination %q: %w", d.Name, err))
+			problems = append(problems, fileProblems(i, d.Name, err)...)
 			continue
 		}
 		s.endpoints[d.Name] = e
 	}
-	if len(errs) > 0 {
+	if len(problems) > 0 {
 		s.Close()
-		return nil, errors.Join(errs...)
+		return nil, routes.Invalid(problems...)
 	}
 	return s, nil
 }
 
-// Check returns Build's error for t, without keeping the endpoints.
-func Check(t *routes.Table) error {
-	s, err := Build(t)
-	if err != nil {
-		return err
+// Check reads the files of every destination of c as Build does, without
+// keeping the endpoints, and returns an *routes.InvalidError with a
+// problem for each file that is missing or invalid. c need not be valid:
+// Check skips a destination with a path that is not absolute, which
+// Validate reports.
+func Check(c routes.Config) error {
+	var problems []routes.Problem
+	for i, d := range c.Destinations {
+		if !absolutePaths(d) {
+			continue
+		}
+		e, err := newEndpoint(d)
+		if err != nil {
+			problems = append(problems, fileProblems(i, d.Name, err)...)
+			continue
+		}
+		if e.transport != nil {
+			e.transport.CloseIdleConnections()
+		}
 	}
-	s.Close()
-	return nil
+	return routes.Invalid(problems...)
+}
+
+// absolutePaths reports whether every file path of d is absolute.
+func absolutePaths(d routes.Destination) bool {
+	paths := []string{d.BearerTokenFile}
+	if d.BasicAuth != nil {
+		paths = append(paths, d.BasicAuth.PasswordFile)
+	}
+	if d.TLS != nil {
+		paths = append(paths, d.TLS.CAFile, d.TLS.CertFile, d.TLS.KeyFile)
+	}
+	for _, p := range paths {
+		if p != "" && !filepath.IsAbs(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// fileProblems returns a problem for each error of newEndpoint about
+// destination i, named name, at the field that names the file.
+func fileProblems(i int, name string, err error) []routes.Problem {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	problems := make([]routes.Problem, len(errs))
+	for j, e := range errs {
+		field := ""
+		var fe *fileError
+		if errors.As(e, &fe) {
+			field = fe.field
+		}
+		problems[j] = routes.Problem{Pointer: routes.DestinationPointer(i, field), Rule: routes.RuleFile,
+			Message: fmt.Sprintf("destination %q: %v", name, e)}
+	}
+	return problems
 }
 
 // Endpoint returns the named destination's endpoint.
@@ -101,8 +153,12 @@ type credentials struct {
 	secrets []string
 }
 
+// newEndpoint reads d's files and returns its endpoint. The error joins
+// one *fileError for the credentials and one for the TLS files, each
+// when they are missing or invalid.
 func newEndpoint(d routes.Destination) (*Endpoint, error) {
 	e := &Endpoint{}
+	var errs []error
 	var described []string
 	switch {
 	case d.BearerTokenFile != "":
@@ -138,18 +194,25 @@ func newEndpoint(d routes.Destination) (*Endpoint, error) {
 	}
 	if e.secret != nil {
 		if _, err := e.secret(); err != nil {
-			return nil, err
+			errs = append(errs, err)
 		}
 	}
 	if d.TLS != nil {
 		t, err := newTransport(*d.TLS)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+		} else {
+			e.transport = t
 		}
-		e.transport = t
 		if d.TLS.CertFile != "" {
 			described = append(described, "the client certificate in "+d.TLS.CertFile)
 		}
+	}
+	if len(errs) > 0 {
+		if e.transport != nil {
+			e.transport.CloseIdleConnections()
+		}
+		return nil, errors.Join(errs...)
 	}
 	e.describe = strings.Join(described, " and ")
 	return e, nil
@@ -161,11 +224,11 @@ func newEndpoint(d routes.Destination) (*Endpoint, error) {
 func secretText(field, path string, content []byte) (string, error) {
 	s := strings.TrimSpace(string(content))
 	if s == "" {
-		return "", fmt.Errorf("%s: %s is empty", field, path)
+		return "", fieldError(field, fmt.Errorf("%s is empty", path))
 	}
 	if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return "", fmt.Errorf("%s: %s contains a control character, such as a line break "+
-			"inside the secret: put the secret alone on one line", field, path)
+		return "", fieldError(field, fmt.Errorf("%s contains a control character, such as a "+
+			"line break inside the secret: put the secret alone on one line", path))
 	}
 	return s, nil
 }

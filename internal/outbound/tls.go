@@ -17,11 +17,11 @@ func newTransport(c routes.TLS) (*http.Transport, error) {
 	if c.CAFile != "" {
 		pem, err := readFile(c.CAFile)
 		if err != nil {
-			return nil, fmt.Errorf("tls.ca_file: %w", err)
+			return nil, fieldError("tls.ca_file", err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("tls.ca_file: %s contains no PEM certificate", c.CAFile)
+			return nil, fieldError("tls.ca_file", fmt.Errorf("%s contains no PEM certificate", c.CAFile))
 		}
 		config.RootCAs = pool
 	}
@@ -32,9 +32,11 @@ func newTransport(c routes.TLS) (*http.Transport, error) {
 				cert, err := tls.X509KeyPair(contents[0], contents[1])
 				if err != nil {
 					// X509KeyPair's error names neither file, so this one
-					// adds their paths. It repeats no key material.
-					return tls.Certificate{}, fmt.Errorf("tls.cert_file %s and tls.key_file %s: %w",
-						c.CertFile, c.KeyFile, err)
+					// adds their paths. It repeats no key material. Either
+					// file may be at fault, and the error is reported at
+					// cert_file, the first of the pair.
+					return tls.Certificate{}, &fileError{field: "tls.cert_file", err: fmt.Errorf(
+						"tls.cert_file %s and tls.key_file %s: %w", c.CertFile, c.KeyFile, err)}
 				}
 				return cert, nil
 			},

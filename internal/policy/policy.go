@@ -85,9 +85,24 @@ type checked struct {
 	mask  []resolvedRule
 }
 
+// FieldError is one problem of a policy.
+type FieldError struct {
+	// Pointer is the JSON pointer (RFC 6901) of the offending value
+	// within the policy, such as "/allow/2".
+	Pointer string
+	// Err names the policy, the entry with its path, and the rule the
+	// entry breaks.
+	Err error
+}
+
+func (e *FieldError) Error() string { return e.Err.Error() }
+
+func (e *FieldError) Unwrap() error { return e.Err }
+
 // Validate checks the policy against the canonical model. The error
-// lists every problem; each names the policy, the entry (such as
-// "allow[2]") with its path, and the rule the entry breaks.
+// joins a *FieldError for every problem; each names the policy, the
+// entry (such as "allow[2]") with its path, and the rule the entry
+// breaks.
 func (p Policy) Validate() error {
 	_, err := p.check()
 	return err
@@ -96,25 +111,30 @@ func (p Policy) Validate() error {
 func (p Policy) check() (checked, error) {
 	c := checked{types: map[canonical.Type]bool{}}
 	var errs []error
-	report := func(entry string, err error) {
-		errs = append(errs, fmt.Errorf("policy %q: %s: %w", p.Name, entry, err))
+	report := func(entry, pointer string, err error) {
+		errs = append(errs, &FieldError{Pointer: pointer,
+			Err: fmt.Errorf("policy %q: %s: %w", p.Name, entry, err)})
 	}
 	if strings.TrimSpace(p.Name) == "" {
-		report("name", errors.New("missing name"))
+		report("name", "/name", errors.New("missing name"))
 	}
 	p.checkTypes(c.types, report)
 	for i, path := range p.Allow {
 		entry := fmt.Sprintf("allow[%d] %q", i, path)
 		if r, err := p.checkPath(path, c.types); err != nil {
-			report(entry, err)
+			report(entry, fmt.Sprintf("/allow/%d", i), err)
 		} else {
 			c.allow = append(c.allow, r)
 		}
 	}
 	for i, m := range p.Mask {
 		entry := fmt.Sprintf("mask[%d] %q (%s)", i, m.Path, m.Kind)
+		pointer := fmt.Sprintf("/mask/%d/path", i)
+		if !slices.Contains(maskKinds, m.Kind) {
+			pointer = fmt.Sprintf("/mask/%d/kind", i)
+		}
 		if r, err := p.checkMask(m, c.types, c.mask); err != nil {
-			report(entry, err)
+			report(entry, pointer, err)
 		} else {
 			c.mask = append(c.mask, r)
 		}
@@ -122,14 +142,14 @@ func (p Policy) check() (checked, error) {
 	return c, errors.Join(errs...)
 }
 
-func (p Policy) checkTypes(types map[canonical.Type]bool, report func(string, error)) {
+func (p Policy) checkTypes(types map[canonical.Type]bool, report func(entry, pointer string, err error)) {
 	if len(p.Types) == 0 {
-		report("types", errors.New("no message types: list the types the destination receives"))
+		report("types", "/types", errors.New("no message types: list the types the destination receives"))
 	}
 	for i, t := range p.Types {
 		_, hasBody := bodyName(canonical.Type(t))
 		if !hasBody || !slices.Contains(canonical.Types, canonical.Type(t)) {
-			report(fmt.Sprintf("types[%d] %q", i, t),
+			report(fmt.Sprintf("types[%d] %q", i, t), fmt.Sprintf("/types/%d", i),
 				fmt.Errorf("unknown message type: known types are %s", knownTypes()))
 			continue
 		}

@@ -1,0 +1,168 @@
+package routes
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Problem is one broken rule of a routes document.
+type Problem struct {
+	// Pointer is the JSON pointer (RFC 6901) of the offending value in
+	// the document's structure, such as "/destinations/0/url", or "" for
+	// the whole document. For the YAML document that a routes document
+	// is, a pointer names the value that the same path would reach in
+	// the JSON form of the document. Indexes count from 0 in the
+	// document's lists, and a missing field is reported at the pointer it
+	// would have.
+	Pointer string `json:"pointer"`
+	// Rule is one of the Rule constants.
+	Rule string `json:"rule"`
+	// Message says what is wrong, naming the destination or route and
+	// the field.
+	Message string `json:"message"`
+}
+
+// String formats p as one line of an error: the pointer, unless p is
+// about the whole document, the message and the rule.
+func (p Problem) String() string {
+	if p.Pointer == "" {
+		return fmt.Sprintf("%s (%s)", p.Message, p.Rule)
+	}
+	return fmt.Sprintf("%s: %s (%s)", p.Pointer, p.Message, p.Rule)
+}
+
+// The rules a Problem names.
+const (
+	// RuleYAML: the document is not YAML, such as a syntax error. The
+	// pointer is "" and the message gives the line.
+	RuleYAML = "yaml"
+	// RuleUnknownField: a key that the routes document does not have,
+	// such as a misspelt field name.
+	RuleUnknownField = "unknown-field"
+	// RuleType: a value of the wrong type, such as text for a number, a
+	// list for a text or an invalid duration.
+	RuleType = "type"
+	// RuleRequired: a missing field, or a list that must not be empty.
+	RuleRequired = "required"
+	// RuleName: a name that is not lowercase letters, digits, '.', '_'
+	// or '-'.
+	RuleName = "name"
+	// RuleDuplicateName: an agency, destination or route whose name an
+	// earlier entry of the same list has.
+	RuleDuplicateName = "duplicate-name"
+	// RuleURL: a destination url that is not an absolute http or https
+	// URL with a host and a valid port.
+	RuleURL = "url"
+	// RuleRange: a number or duration out of its range.
+	RuleRange = "range"
+	// RuleCredentials: a credential or TLS setting that is invalid or
+	// conflicts with another field, such as a url that contains
+	// credentials or a destination with both bearer_token_file and
+	// basic_auth.
+	RuleCredentials = "credentials"
+	// RuleAbsolutePath: a file path that is not absolute.
+	RuleAbsolutePath = "absolute-path"
+	// RuleFile: a file that a destination names is missing, unreadable
+	// or invalid on the hub's machine. Only the hub can check this, when
+	// a version is saved or put in force.
+	RuleFile = "file"
+	// RuleUnknownDestination: a route sends to a destination that the
+	// document does not list.
+	RuleUnknownDestination = "unknown-destination"
+	// RuleUnknownAgency: an agency that the hub has no adapter for.
+	RuleUnknownAgency = "unknown-agency"
+	// RulePolicy: a destination's policy breaks a rule of policies, such
+	// as a field path that the canonical model does not have.
+	RulePolicy = "policy"
+	// RuleCELSyntax: a route's condition does not parse as CEL.
+	RuleCELSyntax = "cel-syntax"
+	// RuleCELType: a route's condition does not type-check against the
+	// canonical message, such as an unknown field, or its type is not
+	// bool.
+	RuleCELType = "cel-type"
+	// RuleCELCost: a route's condition calls a function that conditions
+	// may not call, or may cost more than MaxConditionCost.
+	RuleCELCost = "cel-cost"
+	// RuleCELProgram: a route's condition cannot be prepared for
+	// evaluation, such as a constant regular expression that does not
+	// compile.
+	RuleCELProgram = "cel-program"
+)
+
+// InvalidError is every problem found in a routes document, or in the
+// files its destinations name.
+type InvalidError struct {
+	problems []Problem
+}
+
+// Invalid returns an *InvalidError of problems, or nil when there are
+// none.
+func Invalid(problems ...Problem) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	return &InvalidError{problems: slices.Clone(problems)}
+}
+
+// Problems returns the problems, in the order they were found.
+func (e *InvalidError) Problems() []Problem { return slices.Clone(e.problems) }
+
+// Error lists the problems, one a line.
+func (e *InvalidError) Error() string {
+	lines := make([]string, len(e.problems))
+	for i, p := range e.problems {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Problems returns the problems of every *InvalidError in err's tree,
+// such as the errors that errors.Join joined, or nil when it has none.
+func Problems(err error) []Problem {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case *InvalidError:
+		return e.Problems()
+	case interface{ Unwrap() []error }:
+		var out []Problem
+		for _, inner := range e.Unwrap() {
+			out = append(out, Problems(inner)...)
+		}
+		return out
+	default:
+		return Problems(errors.Unwrap(err))
+	}
+}
+
+// Pointer returns the JSON pointer (RFC 6901) of the reference tokens,
+// each escaped.
+func Pointer(tokens ...string) string {
+	var b strings.Builder
+	for _, t := range tokens {
+		b.WriteByte('/')
+		t = strings.ReplaceAll(t, "~", "~0")
+		b.WriteString(strings.ReplaceAll(t, "/", "~1"))
+	}
+	return b.String()
+}
+
+// DestinationPointer returns the pointer of destination i's field,
+// where field may be dotted, such as "tls.cert_file", or "" for the
+// destination itself.
+func DestinationPointer(i int, field string) string {
+	return entryPointer("destinations", i, field)
+}
+
+func routePointer(i int, field string) string { return entryPointer("routes", i, field) }
+
+func entryPointer(list string, i int, field string) string {
+	tokens := []string{list, strconv.Itoa(i)}
+	if field != "" {
+		tokens = append(tokens, strings.Split(field, ".")...)
+	}
+	return Pointer(tokens...)
+}
