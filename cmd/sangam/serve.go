@@ -56,7 +56,7 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 			}
 			cfg.TokenFile = file
 		}
-		if k := os.Getenv("SANGAM_AADHAAR_KEY"); k != "" {
+		if k := os.Getenv(aadhaarKeyEnv); k != "" {
 			cfg.AadhaarKey = []byte(k)
 		}
 		level := slog.LevelInfo
@@ -68,9 +68,19 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 	}
 }
 
-func runServe(args []string, stdout, stderr io.Writer) error {
+// aadhaarKeyEnv is the environment variable that contains the key
+// masking Aadhaar numbers. Serve has no flag for the key.
+const aadhaarKeyEnv = "SANGAM_AADHAAR_KEY"
+
+// serveFlags returns serve's flag set, and the function that builds the
+// hub configuration from it once it is parsed.
+func serveFlags() (*flag.FlagSet, func() (hub.Config, error)) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	config := hubFlags(fs)
+	return fs, hubFlags(fs)
+}
+
+func runServe(args []string, stdout, stderr io.Writer) error {
+	fs, config := serveFlags()
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam serve [flags]")
