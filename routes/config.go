@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -147,23 +148,39 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
 // Parse decodes a routes document, fills defaults and checks it, but does
-// not compile conditions: Compile does.
+// not compile conditions: Compile does. The error is an *InvalidError.
+// Unless the document is not YAML, Parse returns what it decoded, and
+// the error lists every problem that it found.
 func Parse(doc []byte) (Config, error) {
-	c, err := decode(doc)
+	c, typeProblems, err := decode(doc)
 	if err != nil {
 		return Config{}, err
 	}
-	return c, c.Validate()
+	return c, Invalid(mergeProblems(typeProblems, c.validate(false))...)
 }
 
 // decode reads doc into a Config with defaults filled in, without
-// checking its rules.
-func decode(doc []byte) (Config, error) {
+// checking its rules. A value of the wrong type or an unknown field is
+// one of the returned problems, and the rest of the document is still
+// decoded. The error is an *InvalidError of a YAML syntax error, or of
+// the type problems when the decoder had to leave out a list item, and
+// then nothing is decoded.
+func decode(doc []byte) (Config, []Problem, error) {
 	var c Config
 	dec := yaml.NewDecoder(bytes.NewReader(doc))
 	dec.KnownFields(true)
+	var typeProblems []Problem
 	if err := dec.Decode(&c); err != nil {
-		return Config{}, decodeProblems(doc, err)
+		var typeErr *yaml.TypeError
+		if !errors.As(err, &typeErr) {
+			return Config{}, nil, Invalid(Problem{Pointer: "", Rule: RuleYAML,
+				Message: "parsing routes: " + err.Error()})
+		}
+		var complete bool
+		typeProblems, complete = typeProblemsOf(doc, c, typeErr)
+		if !complete {
+			return Config{}, nil, Invalid(typeProblems...)
+		}
 	}
 	if c.Version == "" {
 		sum := sha256.Sum256(doc)
@@ -181,7 +198,21 @@ func decode(doc []byte) (Config, error) {
 			d.Concurrency = DefaultConcurrency
 		}
 	}
-	return c, nil
+	return c, typeProblems, nil
+}
+
+// mergeProblems returns typeProblems, followed by each of others that is
+// not about the value of a type problem or a value inside it. A value
+// that could not be decoded was left empty, and others would report it
+// missing or invalid again.
+func mergeProblems(typeProblems, others []Problem) []Problem {
+	out := slices.Clone(typeProblems)
+	for _, o := range others {
+		if !covered(o.Pointer, typeProblems) {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // Validate checks names, references, URLs and credential settings. The

@@ -12,16 +12,15 @@ import (
 type Problem struct {
 	// Pointer is the JSON pointer (RFC 6901) of the offending value in
 	// the document's structure, such as "/destinations/0/url", or "" for
-	// the whole document. For the YAML document that a routes document
-	// is, a pointer names the value that the same path would reach in
-	// the JSON form of the document. Indexes count from 0 in the
-	// document's lists, and a missing field is reported at the pointer it
-	// would have.
+	// the whole document. A routes document is YAML, so a pointer names
+	// the value that the same path reaches in the document's JSON form.
+	// Indexes count from 0 in the document's lists, and a missing field
+	// is reported at the pointer it would have.
 	Pointer string `json:"pointer"`
 	// Rule is one of the Rule constants.
 	Rule string `json:"rule"`
-	// Message says what is wrong, naming the destination or route and
-	// the field.
+	// Message describes the problem, naming the destination or route
+	// and the field.
 	Message string `json:"message"`
 }
 
@@ -36,8 +35,9 @@ func (p Problem) String() string {
 
 // The rules a Problem names.
 const (
-	// RuleYAML: the document is not YAML, such as a syntax error. The
-	// pointer is "" and the message gives the line.
+	// RuleYAML: the document is not valid YAML. A syntax error has the
+	// pointer "" and the line in the message, and a key that its
+	// mapping repeats has the pointer of the later key.
 	RuleYAML = "yaml"
 	// RuleUnknownField: a key that the routes document does not have,
 	// such as a misspelt field name.

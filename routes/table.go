@@ -59,11 +59,12 @@ func newEnv() (*cel.Env, error) {
 // type-checks every route's condition. The error is an *InvalidError
 // that lists every problem at once: each rule c breaks, and each route
 // whose condition is invalid, with the position in it.
-func Compile(c Config) (*Table, error) { return compile(c, false) }
+func Compile(c Config) (*Table, error) { return compile(c, false, nil) }
 
 // compile is Compile, except that urlCredentials lets a destination's url
-// contain user information, for LoadStored.
-func compile(c Config, urlCredentials bool) (*Table, error) {
+// contain user information, for LoadStored, and that the error lists
+// typeProblems, decode's problems, first.
+func compile(c Config, urlCredentials bool, typeProblems []Problem) (*Table, error) {
 	ps := c.validate(urlCredentials)
 	env, err := newEnv()
 	if err != nil {
@@ -95,7 +96,7 @@ func compile(c Config, urlCredentials bool) (*Table, error) {
 		}
 		t.routes = append(t.routes, compiledRoute{Route: r, program: prg})
 	}
-	if len(ps) > 0 {
+	if ps = mergeProblems(typeProblems, ps); len(ps) > 0 {
 		return nil, Invalid(ps...)
 	}
 	return t, nil
@@ -173,15 +174,16 @@ func compileCondition(env *cel.Env, r Route) (cel.Program, *Problem) {
 }
 
 // Load parses and compiles a routes document. The error is an
-// *InvalidError. When the document is not YAML of the routes' form, it
-// lists the YAML problems only. Otherwise it lists every problem, as
-// Compile does.
+// *InvalidError. For a document that is not YAML it has one problem,
+// with the line of the syntax error. Otherwise it lists every problem:
+// each value of the wrong type and each unknown field, then what
+// Compile finds in the rest of the document.
 func Load(doc []byte) (*Table, error) {
-	c, err := decode(doc)
+	c, typeProblems, err := decode(doc)
 	if err != nil {
 		return nil, err
 	}
-	return Compile(c)
+	return compile(c, false, typeProblems)
 }
 
 // LoadStored compiles a document that the routes store holds, as Load
@@ -191,11 +193,11 @@ func Load(doc []byte) (*Table, error) {
 // version that moves them to files. Destination.URLHasCredentials finds
 // such destinations.
 func LoadStored(doc []byte) (*Table, error) {
-	c, err := decode(doc)
+	c, typeProblems, err := decode(doc)
 	if err != nil {
 		return nil, err
 	}
-	return compile(c, true)
+	return compile(c, true, typeProblems)
 }
 
 // Labeled returns a copy of t whose Version is label, for a document

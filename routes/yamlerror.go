@@ -1,33 +1,64 @@
 package routes
 
 import (
-	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 )
 
-// decodeProblems turns the error of decoding doc into problems. A YAML
-// syntax error is one problem about the whole document, and its message
-// gives the line: gopkg.in/yaml.v3 reports no column. Each type error
-// is a problem at the value or key its line names.
-func decodeProblems(doc []byte, err error) error {
-	var typeErr *yaml.TypeError
-	if !errors.As(err, &typeErr) {
-		return Invalid(Problem{Pointer: "", Rule: RuleYAML, Message: "parsing routes: " + err.Error()})
-	}
+// typeProblemsOf returns a problem for each of typeErr's errors, at the
+// value or key of doc that its line names. c is what doc decoded into,
+// and complete reports whether it has every list item of doc. The
+// decoder leaves out an item that it cannot decode, which shifts the
+// indexes of the items after it, so without them the pointers of c's
+// other problems would be wrong.
+func typeProblemsOf(doc []byte, c Config, typeErr *yaml.TypeError) (ps []Problem, complete bool) {
 	// The syntax is valid, since the decoder got as far as the types.
 	var root yaml.Node
 	_ = yaml.Unmarshal(doc, &root)
 	nodes := positions(&root)
-	ps := make([]Problem, len(typeErr.Errors))
+	ps = make([]Problem, len(typeErr.Errors))
 	for i, msg := range typeErr.Errors {
 		ps[i] = locate(nodes, msg)
 		ps[i].Message = "parsing routes: " + msg
 	}
-	return Invalid(ps...)
+	return ps, sameLists(nodes, c, ps)
+}
+
+// sameLists reports whether each list of the document, whose nodes are
+// nodes, has as many items in c, apart from the lists at or under the
+// pointer of one of ps, whose values did not decode.
+func sameLists(nodes []positioned, c Config, ps []Problem) bool {
+	var decoded yaml.Node
+	if b, err := yaml.Marshal(c); err != nil || yaml.Unmarshal(b, &decoded) != nil {
+		return false
+	}
+	lengths := map[string]int{}
+	for _, p := range positions(&decoded) {
+		if !p.key && p.node.Kind == yaml.SequenceNode {
+			lengths[p.pointer] = len(p.node.Content)
+		}
+	}
+	for _, n := range nodes {
+		if n.key || n.node.Kind != yaml.SequenceNode || covered(n.pointer, ps) {
+			continue
+		}
+		if lengths[n.pointer] != len(n.node.Content) {
+			return false
+		}
+	}
+	return true
+}
+
+// covered reports whether pointer is the pointer of one of ps or inside
+// its value.
+func covered(pointer string, ps []Problem) bool {
+	return slices.ContainsFunc(ps, func(p Problem) bool {
+		return pointer == p.Pointer || strings.HasPrefix(pointer, p.Pointer+"/")
+	})
 }
 
 // positioned is a node of the document with its pointer.
@@ -79,6 +110,10 @@ var (
 	// unknownField matches the type error of a key that KnownFields
 	// rejects.
 	unknownField = regexp.MustCompile(`^field (.*) not found in type \S+$`)
+	// duplicateKey matches the type errors of a key that its mapping
+	// repeats: a map's key, in Go syntax, or a struct's field.
+	duplicateKey = regexp.MustCompile(`^(?:mapping key (".*") already defined at line \d+|` +
+		`field (.*) already set in type \S+)$`)
 	// cannotUnmarshal matches the type error of a value of another type,
 	// with its tag and, for a scalar, its value, cut to 7 bytes and "..."
 	// when longer than 10.
@@ -96,12 +131,14 @@ func locate(nodes []positioned, msg string) Problem {
 	}
 	line, _ := strconv.Atoi(m[1])
 	if f := unknownField.FindStringSubmatch(m[2]); f != nil {
-		for _, p := range nodes {
-			if p.key && p.node.Line == line && p.node.Value == f[1] {
-				return Problem{Pointer: p.pointer, Rule: RuleUnknownField}
-			}
+		return Problem{Pointer: keyPointer(nodes, line, f[1]), Rule: RuleUnknownField}
+	}
+	if f := duplicateKey.FindStringSubmatch(m[2]); f != nil {
+		key := f[2]
+		if f[1] != "" {
+			key, _ = strconv.Unquote(f[1])
 		}
-		return Problem{Rule: RuleUnknownField}
+		return Problem{Pointer: keyPointer(nodes, line, key), Rule: RuleYAML}
 	}
 	var onLine []positioned
 	for _, p := range nodes {
@@ -130,6 +167,17 @@ func locate(nodes []positioned, msg string) Problem {
 		}
 	}
 	return Problem{Pointer: best.pointer, Rule: RuleType}
+}
+
+// keyPointer returns the pointer of the mapping key on line whose
+// value is key, or "" when there is none.
+func keyPointer(nodes []positioned, line int, key string) string {
+	for _, p := range nodes {
+		if p.key && p.node.Line == line && p.node.Value == key {
+			return p.pointer
+		}
+	}
+	return ""
 }
 
 // fitsTypeError reports whether n may be the node of a "cannot

@@ -65,8 +65,10 @@ func (c *adminClient) do(method, path string, in, out any) error {
 }
 
 // hubProblem turns a problem details response into an error that lists
-// every violation; a 400 or 409 is the input's fault, and a 429 or 5xx
-// makes the error wrap errUnavailable.
+// every violation, each on a line of its own with its pointer and rule.
+// The later lines of a violation's message, such as the caret under a
+// CEL error, are indented below it. A 400 or 409 is the input's fault,
+// and a 429 or 5xx makes the error wrap errUnavailable.
 func hubProblem(status int, data []byte) error {
 	var p problem.Problem
 	if json.Unmarshal(data, &p) != nil || p.Title == "" {
@@ -78,7 +80,7 @@ func hubProblem(status int, data []byte) error {
 	}
 	msg := fmt.Sprintf("%s: %s", p.Title, p.Detail)
 	for _, v := range p.Errors {
-		msg += "\n  " + v.String()
+		msg += "\n  " + strings.ReplaceAll(v.String(), "\n", "\n    ")
 	}
 	if status == http.StatusBadRequest || status == http.StatusConflict {
 		return fmt.Errorf("%w: %s", errInvalid, msg)

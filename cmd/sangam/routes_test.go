@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -75,8 +76,15 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errOut = runCLI(t, "routes", "apply", "--hub", url, bad)
-	if code != exitInvalid || !strings.Contains(errOut, `route "court-registration-to-police"`) {
-		t.Errorf("invalid apply: exit %d, stderr %s", code, errOut)
+	if code != exitInvalid {
+		t.Errorf("invalid apply: exit %d, want %d", code, exitInvalid)
+	}
+	// The problem's line starts with its pointer and ends, before the
+	// CEL error's indented caret lines, with its rule.
+	wantLine := regexp.MustCompile(`(?m)^  /routes/1/when: route "court-registration-to-police": ` +
+		`invalid condition .*(\n    .*)* \(cel-type\)$`)
+	if !wantLine.MatchString(errOut) {
+		t.Errorf("invalid apply: stderr lacks the problem with its pointer and rule:\n%s", errOut)
 	}
 	_, _, info := runCLI(t, "routes", "export", "--hub", url)
 	if !strings.Contains(info, "routes version 3") {

@@ -199,25 +199,42 @@ func routeViolations(err error) []schemas.Violation {
 	var out []schemas.Violation
 	var add func(error)
 	add = func(err error) {
-		if err == nil || err == routestore.ErrInvalid {
-			return
-		}
-		if joined, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range joined.Unwrap() {
-				add(e)
+		switch e := err.(type) {
+		case nil:
+		case *routes.InvalidError:
+			for _, p := range e.Problems() {
+				out = append(out, schemas.Violation{Pointer: p.Pointer, Rule: p.Rule, Message: p.Message})
 			}
-			return
-		}
-		problems := routes.Problems(err)
-		for _, p := range problems {
-			out = append(out, schemas.Violation{Pointer: p.Pointer, Rule: p.Rule, Message: p.Message})
-		}
-		if problems == nil {
+		case interface{ Unwrap() []error }:
+			for _, inner := range e.Unwrap() {
+				if inner != routestore.ErrInvalid {
+					add(inner)
+				}
+			}
+		default:
+			// A store wraps the joined errors of a change in its own
+			// words, which the violations need not repeat.
+			if inner := errors.Unwrap(err); branches(inner) {
+				add(inner)
+				return
+			}
 			out = append(out, schemas.Violation{Rule: ruleChange, Message: err.Error()})
 		}
 	}
 	add(err)
 	return schemas.Violations(schemas.Invalid(out...))
+}
+
+// branches reports whether err's chain of wrapped errors has an error
+// that joins several or a *routes.InvalidError.
+func branches(err error) bool {
+	for ; err != nil; err = errors.Unwrap(err) {
+		switch err.(type) {
+		case *routes.InvalidError, interface{ Unwrap() []error }:
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) storeProblem(w http.ResponseWriter, doing string, err error) {

@@ -3,12 +3,17 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/schemas"
 )
 
 // putRoutes sends change to PUT /api/v1/routes with the operator's token.
@@ -41,8 +46,12 @@ func TestRoutesChangeRejectsUnknownAgency(t *testing.T) {
 		for _, v := range p.Errors {
 			messages = append(messages, v.Message)
 		}
-		if !strings.Contains(strings.Join(messages, "\n"), want) {
+		if !slices.Contains(messages, want) {
 			t.Errorf("dry run %v: errors %q lack %q", dryRun, messages, want)
+		}
+		wantAt := []string{"/destinations/1/agency unknown-agency"}
+		if got := pointersAndRules(p.Errors); !slices.Equal(got, wantAt) {
+			t.Errorf("dry run %v: errors at %q, want %q", dryRun, got, wantAt)
 		}
 	}
 	wantOneVersion(t, h.url)
@@ -63,11 +72,153 @@ func TestRoutesChangeListsEveryProblem(t *testing.T) {
 		`destination "station": timeout 1h0m0s is out of range: want more than 0s and at most 5m0s`,
 		`destination "station": agency: unknown agency "nosuch"`,
 	} {
-		if !strings.Contains(strings.Join(messages, "\n"), want) {
-			t.Errorf("errors %q lack %q", messages, want)
+		if !slices.ContainsFunc(messages, func(m string) bool { return strings.HasPrefix(m, want) }) {
+			t.Errorf("no error starts with %q; errors %q", want, messages)
+		}
+	}
+	// Each problem is an entry of its own.
+	for _, m := range messages {
+		if strings.Contains(m, "\n") {
+			t.Errorf("error %q has several lines", m)
+		}
+	}
+	wantAt := []string{"/destinations/0/agency unknown-agency", "/destinations/0/max_attempts range",
+		"/destinations/0/timeout range"}
+	if got := pointersAndRules(p.Errors); !slices.Equal(got, wantAt) {
+		t.Errorf("errors at %q, want %q", got, wantAt)
+	}
+	wantOneVersion(t, h.url)
+}
+
+// restoreRoutes sends change to POST /api/v1/routes/versions/{n}/restore
+// with the operator's token.
+func restoreRoutes(t *testing.T, base string, n int, change api.RoutesChange) response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost,
+		fmt.Sprintf("%s/api/v1/routes/versions/%d/restore", base, n),
+		bytes.NewReader(jsonBody(t, change)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+operatorToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST restore of version %d: %v", n, err)
+	}
+	return readResponse(t, resp)
+}
+
+// pointersAndRules returns each violation's pointer and rule, sorted.
+func pointersAndRules(vs []schemas.Violation) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.Pointer + " " + v.Rule
+	}
+	slices.Sort(out)
+	return out
+}
+
+// replaceAll applies each old, new pair of replacements to s once, and
+// fails t when s lacks an old string.
+func replaceAll(t *testing.T, s string, replacements ...string) string {
+	t.Helper()
+	for i := 0; i+1 < len(replacements); i += 2 {
+		if !strings.Contains(s, replacements[i]) {
+			t.Fatalf("the document lacks %q", replacements[i])
+		}
+		s = strings.Replace(s, replacements[i], replacements[i+1], 1)
+	}
+	return s
+}
+
+func TestRoutesChangeProblemPointers(t *testing.T) {
+	h := newSampleHub(t, true)
+	token := filepath.Join(t.TempDir(), "missing-token")
+	doc := replaceAll(t, sampleRoutes,
+		"url: http://127.0.0.1:9/notifications", "url: ftp://x\n    max_attempts: 500",
+		"url: http://127.0.0.1:9/registry", "url: http://hub:pw@127.0.0.1:9/registry\n"+
+			"    bearer_token_file: "+token,
+		"to: [station, registry]", "to: [station, nowhere]",
+		`when: message.type == "prisoner_movement"`, `when: message.type ==`,
+	)
+	want := []string{
+		"/destinations/0/max_attempts range",
+		"/destinations/0/url url",
+		"/destinations/1/bearer_token_file file",
+		"/destinations/1/url credentials",
+		"/routes/0/to/1 unknown-destination",
+		"/routes/1/when cel-syntax",
+	}
+	for _, dryRun := range []bool{true, false} {
+		r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})
+		p := wantProblem(t, r, problem.Invalid)
+		if got := pointersAndRules(p.Errors); !slices.Equal(got, want) {
+			t.Errorf("dry run %v: errors at %q, want %q", dryRun, got, want)
+		}
+		for _, v := range p.Errors {
+			if !strings.Contains(v.Message, `destination "`) && !strings.Contains(v.Message, `route "`) {
+				t.Errorf("dry run %v: message %q names no destination or route", dryRun, v.Message)
+			}
+			if strings.Contains(v.Message, "pw@") {
+				t.Errorf("dry run %v: message %q repeats the url's password", dryRun, v.Message)
+			}
 		}
 	}
 	wantOneVersion(t, h.url)
+}
+
+func TestRoutesChangeYAMLProblem(t *testing.T) {
+	h := newSampleHub(t, true)
+	r := putRoutes(t, h.url, api.RoutesChange{Document: sampleRoutes + "  - name: [\n", Expect: 1})
+	p := wantProblem(t, r, problem.Invalid)
+	if got, want := pointersAndRules(p.Errors), []string{" yaml"}; !slices.Equal(got, want) {
+		t.Fatalf("errors at %q, want %q", got, want)
+	}
+	if !strings.Contains(p.Errors[0].Message, "line ") {
+		t.Errorf("message %q does not give the line", p.Errors[0].Message)
+	}
+	wantOneVersion(t, h.url)
+}
+
+func TestRoutesChangeFieldProblem(t *testing.T) {
+	h := newSampleHub(t, true)
+	doc := strings.Replace(sampleRoutes, "version: openapi-samples", "version: changed", 1)
+	r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: -1})
+	p := wantProblem(t, r, problem.Invalid)
+	if got, want := pointersAndRules(p.Errors), []string{" change"}; !slices.Equal(got, want) {
+		t.Fatalf("errors at %q, want %q", got, want)
+	}
+	if want := "expect: -1 is negative"; p.Errors[0].Message != want {
+		t.Errorf("message %q, want %q", p.Errors[0].Message, want)
+	}
+	wantOneVersion(t, h.url)
+}
+
+func TestRoutesRestoreMissingFile(t *testing.T) {
+	h := newSampleHub(t, true)
+	token := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(token, []byte("registry-token\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	withToken := replaceAll(t, sampleRoutes, "url: http://127.0.0.1:9/registry",
+		"url: http://127.0.0.1:9/registry\n    bearer_token_file: "+token)
+	if r := putRoutes(t, h.url, api.RoutesChange{Document: withToken, Expect: 1}); r.status != http.StatusCreated {
+		t.Fatalf("saving version 2: status %d, body %s", r.status, r.body)
+	}
+	if r := putRoutes(t, h.url, api.RoutesChange{Document: sampleRoutes, Expect: 2}); r.status != http.StatusCreated {
+		t.Fatalf("saving version 3: status %d, body %s", r.status, r.body)
+	}
+	if err := os.Remove(token); err != nil {
+		t.Fatal(err)
+	}
+
+	r := restoreRoutes(t, h.url, 2, api.RoutesChange{Expect: 3})
+	p := wantProblem(t, r, problem.Invalid)
+	want := []string{"/destinations/1/bearer_token_file file"}
+	if got := pointersAndRules(p.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors at %q, want %q", got, want)
+	}
 }
 
 // wantOneVersion fails t unless the routes store still has only version 1.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +85,58 @@ func TestBuildNamesEveryMissingFile(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not contain %q:\n%v", want, err)
 		}
+	}
+}
+
+func TestBuildProblemPointers(t *testing.T) {
+	dir := t.TempDir()
+	missing := func(name string) string { return filepath.Join(dir, name) }
+	_, err := outbound.Build(table(t,
+		"    url: http://127.0.0.1:9/\n",
+		"    url: https://127.0.0.1:9/\n    bearer_token_file: "+missing("token")+
+			"\n    tls: {ca_file: "+missing("ca.pem")+"}\n",
+		"    url: http://127.0.0.1:9/\n    basic_auth: {username: hub, password_file: "+
+			writeFile(t, dir, "empty", "\n")+"}\n",
+		"    url: https://127.0.0.1:9/\n    tls: {cert_file: "+missing("c.pem")+
+			", key_file: "+missing("k.pem")+"}\n",
+	))
+	var got []string
+	for _, p := range routes.Problems(err) {
+		got = append(got, p.Pointer+" "+p.Rule)
+	}
+	want := []string{
+		"/destinations/1/bearer_token_file file",
+		"/destinations/1/tls/ca_file file",
+		"/destinations/2/basic_auth/password_file file",
+		"/destinations/3/tls/cert_file file",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems = %q, want %q\n%v", got, want, err)
+	}
+}
+
+func TestCheckReadsFilesOfInvalidDocument(t *testing.T) {
+	dir := t.TempDir()
+	doc := "destinations:\n" +
+		"  - name: relative\n    agency: courts\n    url: ftp://x\n    bearer_token_file: token\n" +
+		"  - name: absolute\n    agency: courts\n    url: ftp://x\n    bearer_token_file: " +
+		filepath.Join(dir, "token") + "\n" +
+		"routes:\n  - name: r\n    when: 'true'\n    to: [nowhere]\n"
+	c, err := routes.Parse([]byte(doc))
+	if err == nil {
+		t.Fatal("Parse accepted an invalid document")
+	}
+	problems := routes.Problems(outbound.Check(c))
+	if len(problems) != 1 {
+		t.Fatalf("Check found %d problems, want 1 for the absolute path: %v", len(problems), problems)
+	}
+	if p := problems[0]; p.Pointer != "/destinations/1/bearer_token_file" || p.Rule != routes.RuleFile {
+		t.Errorf("problem at %q with rule %q, want /destinations/1/bearer_token_file and file",
+			p.Pointer, p.Rule)
+	}
+	if !strings.Contains(problems[0].Message, `destination "absolute": bearer_token_file: stat `) {
+		t.Errorf("message %q does not name the destination, the field and the path",
+			problems[0].Message)
 	}
 }
 

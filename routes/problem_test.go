@@ -1,0 +1,229 @@
+package routes
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// located is a problem's pointer and rule.
+type located struct{ pointer, rule string }
+
+func (l located) String() string { return fmt.Sprintf("%q %s", l.pointer, l.rule) }
+
+// locatedProblems returns the pointer and rule of each problem of err,
+// and fails t unless err is an *InvalidError.
+func locatedProblems(t *testing.T, err error) []located {
+	t.Helper()
+	var invalid *InvalidError
+	if !errors.As(err, &invalid) {
+		t.Fatalf("error %v (%T) is not an *InvalidError", err, err)
+	}
+	var out []located
+	for _, p := range invalid.Problems() {
+		out = append(out, located{p.Pointer, p.Rule})
+	}
+	return out
+}
+
+// problemRoutes has two destinations and two routes, so each case can
+// spoil a field whose index is not 0.
+const problemRoutes = `
+destinations:
+  - name: ecourts
+    agency: courts
+    url: http://127.0.0.1:9/ecf
+  - name: cctns
+    agency: police
+    url: https://127.0.0.1:9/notifications
+routes:
+  - name: to-court
+    when: message.type == "chargesheet"
+    to: [ecourts]
+  - name: to-police
+    when: message.type == "court_registration"
+    to: [ecourts, cctns]
+`
+
+func TestLoadProblemPointers(t *testing.T) {
+	cases := map[string]struct {
+		old, new string
+		want     []located
+	}{
+		"invalid url": {"url: http://127.0.0.1:9/ecf", "url: ftp://x",
+			[]located{{"/destinations/0/url", RuleURL}}},
+		"port out of range": {"url: http://127.0.0.1:9/ecf", "url: http://h:70000/",
+			[]located{{"/destinations/0/url", RuleURL}}},
+		"credentials in url": {"url: https://127.0.0.1:9/notifications", "url: https://u:pw@h/",
+			[]located{{"/destinations/1/url", RuleCredentials}}},
+		"ranges": {"agency: police\n", "agency: police\n    max_attempts: 500\n    timeout: 1h\n" +
+			"    concurrency: 65\n",
+			[]located{{"/destinations/1/timeout", RuleRange}, {"/destinations/1/max_attempts", RuleRange},
+				{"/destinations/1/concurrency", RuleRange}}},
+		"missing agency": {"    agency: police\n", "",
+			[]located{{"/destinations/1/agency", RuleRequired}}},
+		"invalid name": {"name: cctns", "name: CCTNS",
+			[]located{{"/destinations/1/name", RuleName}, {"/routes/1/to/1", RuleUnknownDestination}}},
+		"duplicate destination": {"name: cctns", "name: ecourts",
+			[]located{{"/destinations/1/name", RuleDuplicateName}, {"/routes/1/to/1", RuleUnknownDestination}}},
+		"duplicate route": {"name: to-police", "name: to-court",
+			[]located{{"/routes/1/name", RuleDuplicateName}}},
+		"unknown destination": {"to: [ecourts, cctns]", "to: [ecourts, nowhere]",
+			[]located{{"/routes/1/to/1", RuleUnknownDestination}}},
+		"no destinations": {"to: [ecourts, cctns]", "to: []",
+			[]located{{"/routes/1/to", RuleRequired}}},
+		"missing condition": {`when: message.type == "court_registration"`, `when: ""`,
+			[]located{{"/routes/1/when", RuleRequired}}},
+		"CEL syntax": {`message.type == "court_registration"`, `message.type ==`,
+			[]located{{"/routes/1/when", RuleCELSyntax}}},
+		"CEL unknown field": {`message.type == "court_registration"`, `message.verdict == "x"`,
+			[]located{{"/routes/1/when", RuleCELType}}},
+		"CEL not bool": {`message.type == "court_registration"`, `message.type`,
+			[]located{{"/routes/1/when", RuleCELType}}},
+		"CEL replace": {`message.type == "court_registration"`, `message.type.replace("a", "b") == ""`,
+			[]located{{"/routes/1/when", RuleCELCost}}},
+		"CEL invalid regular expression": {`message.type == "court_registration"`,
+			`message.type.matches("[")`,
+			[]located{{"/routes/1/when", RuleCELProgram}}},
+		"bearer and basic": {"agency: police\n", "agency: police\n    bearer_token_file: /run/t\n" +
+			"    basic_auth: {username: hub, password_file: /run/p}\n",
+			[]located{{"/destinations/1", RuleCredentials}}},
+		"basic auth without password": {"agency: police\n", "agency: police\n" +
+			"    basic_auth: {username: 'a:b'}\n",
+			[]located{{"/destinations/1/basic_auth/username", RuleCredentials},
+				{"/destinations/1/basic_auth/password_file", RuleRequired}}},
+		"relative paths": {"agency: police\n", "agency: police\n    bearer_token_file: token\n" +
+			"    tls: {cert_file: c.pem}\n",
+			[]located{{"/destinations/1/bearer_token_file", RuleAbsolutePath},
+				{"/destinations/1/tls/cert_file", RuleAbsolutePath},
+				{"/destinations/1/tls/key_file", RuleRequired}}},
+		"tls over http": {"agency: courts\n", "agency: courts\n    tls: {ca_file: /run/ca.pem}\n",
+			[]located{{"/destinations/0/tls", RuleCredentials}}},
+		"policy": {"agency: police\n", "agency: police\n    policy: {name: p, types: [fir, nope], " +
+			"allow: [fir.nothing], mask: [{path: fir.ref, kind: odd}]}\n",
+			[]located{{"/destinations/1/policy/types/1", RulePolicy},
+				{"/destinations/1/policy/allow/0", RulePolicy},
+				{"/destinations/1/policy/mask/0/kind", RulePolicy}}},
+		"unknown field": {"agency: police\n", "agency: police\n    max_atempts: 3\n",
+			[]located{{"/destinations/1/max_atempts", RuleUnknownField}}},
+		"unknown field with a slash": {"agency: police\n", "agency: police\n    a/b~c: 3\n",
+			[]located{{"/destinations/1/a~1b~0c", RuleUnknownField}}},
+		"version of the wrong type": {"destinations:", "version: [v1]\ndestinations:",
+			[]located{{"/version", RuleType}}},
+		"invalid duration": {"agency: police\n", "agency: police\n    timeout: 1x\n",
+			[]located{{"/destinations/1/timeout", RuleType}}},
+		"text for a number": {"agency: police\n", "agency: police\n    concurrency: lots\n",
+			[]located{{"/destinations/1/concurrency", RuleType}}},
+		"object in a list of names": {"to: [ecourts, cctns]", "to: [ecourts, {name: cctns}]",
+			[]located{{"/routes/1/to/1", RuleType}}},
+		"type problems and others": {"agency: police\n", "agency: [police]\n    max_attempts: many\n" +
+			"    timeout: 1h\n",
+			[]located{{"/destinations/1/agency", RuleType}, {"/destinations/1/max_attempts", RuleType},
+				{"/destinations/1/timeout", RuleRange}}},
+		"item left out": {"to: [ecourts, cctns]", "to: [{name: cctns}, nowhere]",
+			[]located{{"/routes/1/to/0", RuleType}}},
+		"duplicate key": {"agency: police\n", "agency: police\n    agency: courts\n",
+			[]located{{"/destinations/1/agency", RuleYAML}}},
+		"duplicate key at the top": {"routes:", "version: a\nversion: b\nroutes:",
+			[]located{{"/version", RuleYAML}}},
+		"not a mapping": {problemRoutes, "- a\n- b\n",
+			[]located{{"", RuleType}}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			doc := strings.Replace(problemRoutes, tc.old, tc.new, 1)
+			if doc == problemRoutes {
+				t.Fatalf("the document lacks %q", tc.old)
+			}
+			_, err := Load([]byte(doc))
+			got := locatedProblems(t, err)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("problems = %v, want %v\n%v", got, tc.want, err)
+			}
+		})
+	}
+}
+
+func TestLoadYAMLSyntaxProblem(t *testing.T) {
+	_, err := Load([]byte(problemRoutes + "  - name: [\n"))
+	got := locatedProblems(t, err)
+	if want := []located{{"", RuleYAML}}; !slices.Equal(got, want) {
+		t.Fatalf("problems = %v, want %v", got, want)
+	}
+	msg := Problems(err)[0].Message
+	if !strings.Contains(msg, "line 16") {
+		t.Errorf("message %q does not give the line of the error, 16", msg)
+	}
+}
+
+func TestProblemMessagesNameEntry(t *testing.T) {
+	doc := strings.Replace(problemRoutes, "url: http://127.0.0.1:9/ecf", "url: ftp://x", 1)
+	doc = strings.Replace(doc, "to: [ecourts, cctns]", "to: [ecourts, nowhere]", 1)
+	_, err := Load([]byte(doc))
+	ps := Problems(err)
+	want := []Problem{
+		{"/destinations/0/url", RuleURL,
+			`destination "ecourts": invalid url "ftp://x": want an absolute http or https URL`},
+		{"/routes/1/to/1", RuleUnknownDestination, `route "to-police": unknown destination "nowhere"`},
+	}
+	if !slices.Equal(ps, want) {
+		t.Errorf("problems = %v, want %v", ps, want)
+	}
+}
+
+func TestInvalidErrorListsProblemPerLine(t *testing.T) {
+	err := Invalid(
+		Problem{"/destinations/0/url", RuleURL, `destination "a": invalid url "ftp://x"`},
+		Problem{"", RuleYAML, "parsing routes: yaml: line 2: mapping values are not allowed"},
+	)
+	want := `/destinations/0/url: destination "a": invalid url "ftp://x" (url)` + "\n" +
+		"parsing routes: yaml: line 2: mapping values are not allowed (yaml)"
+	if err.Error() != want {
+		t.Errorf("Error() = %q, want %q", err.Error(), want)
+	}
+	if Invalid() != nil {
+		t.Error("Invalid() of no problems is not nil")
+	}
+}
+
+func TestProblemsFindsWrappedErrors(t *testing.T) {
+	first := Invalid(Problem{"/routes/0/when", RuleCELSyntax, "a"})
+	second := Invalid(Problem{"/destinations/1/bearer_token_file", RuleFile, "b"})
+	err := fmt.Errorf("saving: %w", errors.Join(first, errors.New("other"), second))
+	got := Problems(err)
+	if len(got) != 2 || got[0].Rule != RuleCELSyntax || got[1].Rule != RuleFile {
+		t.Errorf("Problems = %v, want the problems of both errors", got)
+	}
+	if Problems(errors.New("plain")) != nil {
+		t.Error("Problems of an error without problems is not nil")
+	}
+}
+
+func TestCheckAgenciesPointers(t *testing.T) {
+	doc := "agencies:\n  - name: police\n  - name: nosuch\n" + problemRoutes
+	c, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := locatedProblems(t, c.CheckAgencies([]string{"courts"}))
+	want := []located{{"/agencies/1/name", RuleUnknownAgency}, {"/agencies/0/name", RuleUnknownAgency},
+		{"/destinations/1/agency", RuleUnknownAgency}}
+	slices.SortFunc(got, func(a, b located) int { return strings.Compare(a.pointer, b.pointer) })
+	slices.SortFunc(want, func(a, b located) int { return strings.Compare(a.pointer, b.pointer) })
+	if !slices.Equal(got, want) {
+		t.Errorf("problems = %v, want %v", got, want)
+	}
+}
+
+func TestParseKeepsDecodedDocument(t *testing.T) {
+	doc := strings.Replace(problemRoutes, "agency: police\n", "agency: police\n    timeout: 1x\n", 1)
+	c, err := Parse([]byte(doc))
+	if got := locatedProblems(t, err); !slices.Equal(got, []located{{"/destinations/1/timeout", RuleType}}) {
+		t.Errorf("problems = %v, want the timeout's", got)
+	}
+	if len(c.Destinations) != 2 || c.Destinations[1].Agency != "police" {
+		t.Errorf("Parse returned %+v, want the decoded destinations", c.Destinations)
+	}
+}
