@@ -223,6 +223,8 @@ func TestMissingTokenFileKeepsRoutes(t *testing.T) {
 	// rejects the change and nothing is saved.
 	var rejected struct {
 		Errors []struct {
+			Pointer string `json:"pointer"`
+			Rule    string `json:"rule"`
 			Message string `json:"message"`
 		} `json:"errors"`
 	}
@@ -231,9 +233,13 @@ func TestMissingTokenFileKeepsRoutes(t *testing.T) {
 	if status != http.StatusBadRequest {
 		t.Fatalf("PUT with a missing token file: status %d, want 400", status)
 	}
+	const pointer = "/destinations/0/bearer_token_file"
 	want := `destination "ecourts-kerala": bearer_token_file: stat ` + tokenPath + ": no such file"
 	if len(rejected.Errors) != 1 || !strings.Contains(rejected.Errors[0].Message, want) {
-		t.Errorf("PUT errors = %+v, want one containing %q", rejected.Errors, want)
+		t.Fatalf("PUT errors = %+v, want one containing %q", rejected.Errors, want)
+	}
+	if e := rejected.Errors[0]; e.Pointer != pointer || e.Rule != "file" {
+		t.Errorf("PUT error at %q with rule %q, want %q and file", e.Pointer, e.Rule, pointer)
 	}
 
 	// A version saved where the file exists, as another replica may, is
@@ -250,9 +256,9 @@ func TestMissingTokenFileKeepsRoutes(t *testing.T) {
 		t.Errorf("routes in force = %s, want v1", got)
 	}
 	// The text handler quotes the error, so its own quotes are escaped.
-	logged := strings.ReplaceAll(want, `"`, `\"`)
+	logged := strings.ReplaceAll(pointer+": "+want, `"`, `\"`)
 	if !strings.Contains(logs.String(), logged) {
-		t.Errorf("the log does not name the destination, field and path %q:\n%s", logged, logs)
+		t.Errorf("the log does not give the pointer, destination, field and path %q:\n%s", logged, logs)
 	}
 	var current api.RoutesVersion
 	getJSON(t, url, "/api/v1/routes", &current)
