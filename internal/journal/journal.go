@@ -56,6 +56,12 @@ type Store interface {
 	// nothing and returns ErrSettled.
 	RecordAttempt(ctx context.Context, a Attempt) error
 
+	// Backlog returns the deliveries that wait, per destination, for
+	// every destination with a pending delivery or a dead letter, sorted
+	// by destination. It reads them in one statement, so the figures are
+	// consistent with each other.
+	Backlog(ctx context.Context) ([]Backlog, error)
+
 	Scheduler
 
 	// Close releases the store's connections.

@@ -45,6 +45,7 @@ func RunScheduler(t *testing.T, open Open) {
 		{"ConcurrentReplays", testConcurrentReplays},
 		{"RequeuePublishesOnCommit", testRequeuePublishesOnCommit},
 		{"ReplayPublishesOnCommit", testReplayPublishesOnCommit},
+		{"Backlog", testBacklog},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

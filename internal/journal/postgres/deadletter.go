@@ -10,6 +10,13 @@ import (
 	"github.com/sangam-hub/sangam/internal/journal"
 )
 
+// unreplayed is the condition that d, a dead deliveries row, was not
+// replayed, and that its message did not reach its destination by the
+// same route in another delivery: journal.DeadLetterFilter.Unreplayed.
+const unreplayed = `NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of = d.id
+	OR (r.message_id = d.message_id AND r.destination = d.destination
+		AND r.route = d.route AND r.status = 'delivered'))`
+
 // DeadLetters implements journal.Scheduler. f.Reason matches case
 // sensitively. Each dead letter comes with its attempts, and its Replays
 // lists the replays oldest first.
@@ -27,9 +34,7 @@ func (s *Store) DeadLetters(
 			AND ($3 = '' OR strpos(d.reason, $3) > 0)
 			AND ($4::timestamptz IS NULL OR d.updated_at >= $4)
 			AND ($5::timestamptz IS NULL OR d.updated_at < $5)
-			AND (NOT $7 OR NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of = d.id
-				OR (r.message_id = d.message_id AND r.destination = d.destination
-					AND r.route = d.route AND r.status = 'delivered')))
+			AND (NOT $7 OR `+unreplayed+`)
 		ORDER BY
 			CASE WHEN $8 THEN d.updated_at END ASC, CASE WHEN $8 THEN d.seq END ASC,
 			d.updated_at DESC, d.seq DESC

@@ -10,6 +10,20 @@ import (
 	"github.com/sangam-hub/sangam/internal/journal"
 )
 
+// unreplayed is the condition that d, a dead deliveries row, was not
+// replayed, and that its message did not reach its destination by the
+// same route in another delivery: journal.DeadLetterFilter.Unreplayed.
+//
+// The unary plus on r.destination and r.status keeps SQLite from looking
+// the other deliveries up by the index on (destination, status), which
+// its planner prefers without statistics and which reads every delivered
+// row of the destination for each dead one. By message_id, each dead
+// delivery reads only its own message's deliveries.
+const unreplayed = `(NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of = d.id)
+	AND NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.message_id = d.message_id
+		AND +r.destination = d.destination AND r.route = d.route
+		AND +r.status = 'delivered'))`
+
 // DeadLetters implements journal.Scheduler. f.Reason matches case
 // sensitively. Each dead letter comes with its attempts, and its Replays
 // lists the replays oldest first.
@@ -29,9 +43,7 @@ func (s *Store) DeadLetters(
 			AND (?3 = '' OR instr(d.reason, ?3) > 0)
 			AND (?4 IS NULL OR d.updated_at >= ?4)
 			AND (?5 IS NULL OR d.updated_at < ?5)
-			AND (NOT ?7 OR NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of = d.id
-				OR (r.message_id = d.message_id AND r.destination = d.destination
-					AND r.route = d.route AND r.status = 'delivered')))
+			AND (NOT ?7 OR `+unreplayed+`)
 		ORDER BY
 			CASE WHEN ?8 THEN d.updated_at END ASC, CASE WHEN ?8 THEN d.seq END ASC,
 			d.updated_at DESC, d.seq DESC
