@@ -182,6 +182,7 @@ func decode(doc []byte) (Config, []Problem, error) {
 			return Config{}, nil, Invalid(typeProblems...)
 		}
 	}
+	typeProblems = append(typeProblems, fractionProblems(doc)...)
 	if c.Version == "" {
 		sum := sha256.Sum256(doc)
 		c.Version = hex.EncodeToString(sum[:6])

@@ -62,6 +62,10 @@ func TestLoadProblemPointers(t *testing.T) {
 			"    concurrency: 65\n",
 			[]located{{"/destinations/1/timeout", RuleRange}, {"/destinations/1/max_attempts", RuleRange},
 				{"/destinations/1/concurrency", RuleRange}}},
+		"fractions": {"agency: police\n", "agency: police\n    max_attempts: 0.5\n" +
+			"    concurrency: 2.7\n",
+			[]located{{"/destinations/1/max_attempts", RuleType},
+				{"/destinations/1/concurrency", RuleType}}},
 		"missing agency": {"    agency: police\n", "",
 			[]located{{"/destinations/1/agency", RuleRequired}}},
 		"invalid name": {"name: cctns", "name: CCTNS",

@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -197,4 +198,52 @@ func fitsTypeError(n *yaml.Node, tag, value string) bool {
 		return strings.HasPrefix(n.Value, cut)
 	}
 	return n.Value == value
+}
+
+// wholeNumberFields are the destination fields that hold whole numbers.
+var wholeNumberFields = []string{"max_attempts", "concurrency"}
+
+// fractionProblems returns a problem for each whole-number field of a
+// destination whose value in doc is a number with a fraction. The YAML
+// decoder drops the fraction, so max_attempts: 0.5 would read as 0 and
+// then as the default, without a word.
+func fractionProblems(doc []byte) []Problem {
+	var root yaml.Node
+	if yaml.Unmarshal(doc, &root) != nil || len(root.Content) == 0 {
+		return nil
+	}
+	dests := mappingValue(root.Content[0], "destinations")
+	if dests == nil || dests.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var ps []Problem
+	for i, d := range dests.Content {
+		for _, field := range wholeNumberFields {
+			v := mappingValue(d, field)
+			if v == nil || v.Kind != yaml.ScalarNode || v.ShortTag() != "!!float" {
+				continue
+			}
+			where := fmt.Sprintf("destination %d", i+1)
+			if name := mappingValue(d, "name"); name != nil && name.Value != "" {
+				where = fmt.Sprintf("destination %q", name.Value)
+			}
+			ps = append(ps, Problem{entryPointer("destinations", i, field), RuleType,
+				fmt.Sprintf("%s: %s %s: want a whole number written in digits",
+					where, field, v.Value)})
+		}
+	}
+	return ps
+}
+
+// mappingValue returns the value of key in the mapping node n, or nil.
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }
