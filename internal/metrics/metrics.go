@@ -1,0 +1,237 @@
+// Package metrics exports the hub's figures in the Prometheus text
+// format, through github.com/prometheus/client_golang:
+//
+//   - sangam_inbound_messages_total{agency,outcome}: inbound messages by
+//     the agency that posted them and the outcome (see the Inbound
+//     constants). A post that is rejected counts once, whatever it holds.
+//     Posts rejected before the inbound handler, for a missing or wrong
+//     token or an agency without an adapter, are not counted.
+//   - sangam_delivery_attempts_total{destination,result}: recorded
+//     delivery attempts by result: delivered, retry or dead.
+//   - sangam_delivery_attempt_duration_seconds{destination}: the time
+//     from an attempt's start to its record, as a histogram.
+//   - sangam_breaker_state{destination}: this replica's circuit breaker,
+//     0 closed, 1 half-open, 2 open.
+//   - sangam_pending_deliveries, sangam_retrying_deliveries,
+//     sangam_dead_letters and
+//     sangam_oldest_pending_delivery_timestamp_seconds{destination}: the
+//     journal's backlog (journal.Backlog), read at most once per
+//     Config.CacheFor.
+//   - sangam_journal_up: 1 when the journal responded to the last read,
+//     0 otherwise.
+//   - the Go runtime's go_* and the process's process_* figures.
+//
+// The hub adds the bus router's figures (sangam_bus_*) through
+// watermill's components/metrics, on Registerer.
+package metrics
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	wmetrics "github.com/ThreeDotsLabs/watermill/components/metrics"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/sangam-hub/sangam/internal/delivery"
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// namespace prefixes the name of every metric of the hub's own.
+const namespace = "sangam"
+
+// Outcomes of an inbound post, the values of the outcome label.
+const (
+	InboundAccepted      = "accepted"
+	InboundDuplicate     = "duplicate"
+	InboundInvalid       = "invalid"
+	InboundMalformed     = "malformed"
+	InboundConflict      = "conflict"
+	InboundUnknownAgency = "unknown_agency"
+	InboundTooLarge      = "too_large"
+	InboundUnreadable    = "unreadable"
+	InboundBusy          = "busy"
+	InboundCanceled      = "canceled"
+	InboundUnavailable   = "unavailable"
+)
+
+// Results of a delivery attempt, the values of the result label.
+const (
+	AttemptDelivered = "delivered"
+	AttemptRetry     = "retry"
+	AttemptDead      = "dead"
+)
+
+// Config configures New.
+type Config struct {
+	// Journal is read for the backlog figures. Required.
+	Journal Journal
+	// Breakers are this replica's circuit breakers. Required.
+	Breakers *delivery.Breakers
+	// Destinations returns the destinations of the routes in force, which
+	// get backlog and breaker figures even when nothing waits for them.
+	// Nil reports only destinations with a backlog or a breaker.
+	Destinations func() []string
+	// CacheFor is how long one read of the journal serves scrapes, so
+	// that frequent scrapes and several Prometheus servers do not load
+	// the database. Default DefaultCacheFor.
+	CacheFor time.Duration
+	// ReadTimeout bounds one read of the journal. Default
+	// DefaultReadTimeout.
+	ReadTimeout time.Duration
+	// Log receives failed journal reads, rate-limited, and failed
+	// scrapes. Default slog.Default().
+	Log *slog.Logger
+}
+
+// Defaults of Config.
+const (
+	DefaultCacheFor    = 5 * time.Second
+	DefaultReadTimeout = 5 * time.Second
+)
+
+// Metrics is the hub's registry of metrics. Its methods are safe for
+// concurrent use, and those that record do nothing on a nil *Metrics.
+type Metrics struct {
+	registry        *prometheus.Registry
+	log             *slog.Logger
+	inbound         *prometheus.CounterVec
+	attempts        *prometheus.CounterVec
+	attemptDuration *prometheus.HistogramVec
+	backlog         *backlogCollector
+}
+
+// New returns the registry with the hub's metrics and the Go runtime and
+// process collectors.
+func New(cfg Config) (*Metrics, error) {
+	if cfg.Journal == nil {
+		return nil, errors.New("metrics config: journal: missing")
+	}
+	if cfg.Breakers == nil {
+		return nil, errors.New("metrics config: breakers: missing")
+	}
+	if cfg.CacheFor <= 0 {
+		cfg.CacheFor = DefaultCacheFor
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Destinations == nil {
+		cfg.Destinations = func() []string { return nil }
+	}
+
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		log:      cfg.Log,
+		backlog:  newBacklogCollector(cfg),
+		inbound: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace,
+			Name:      "inbound_messages_total",
+			Help:      "Inbound messages by agency and outcome. A rejected post counts once.",
+		}, []string{"agency", "outcome"}),
+		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace,
+			Name:      "delivery_attempts_total",
+			Help:      "Recorded delivery attempts by destination and result: delivered, retry or dead.",
+		}, []string{"destination", "result"}),
+		attemptDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: namespace,
+			Name:      "delivery_attempt_duration_seconds",
+			Help:      "Time from the start of a delivery attempt to its record, by destination.",
+			Buckets:   prometheus.DefBuckets,
+		}, []string{"destination"}),
+	}
+	err := registerAll(m.registry,
+		m.inbound, m.attempts, m.attemptDuration,
+		m.backlog,
+		&breakerCollector{breakers: cfg.Breakers, destinations: cfg.Destinations},
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func registerAll(r *prometheus.Registry, cs ...prometheus.Collector) error {
+	for _, c := range cs {
+		if err := r.Register(c); err != nil {
+			return fmt.Errorf("registering metrics: %w", err)
+		}
+	}
+	return nil
+}
+
+// Registerer returns the registry, for collectors of other packages
+// such as watermill's.
+func (m *Metrics) Registerer() prometheus.Registerer { return m.registry }
+
+// Handler returns the handler that serves every metric in the
+// Prometheus text format. A collector that fails is logged and left out
+// of the response, and the others are still served.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{
+		ErrorLog:      errorLog{m.log},
+		ErrorHandling: promhttp.ContinueOnError,
+	})
+}
+
+// CountInbound counts an inbound message of agency with outcome, one of
+// the Inbound constants.
+func (m *Metrics) CountInbound(agency, outcome string) {
+	if m == nil {
+		return
+	}
+	m.inbound.WithLabelValues(agency, outcome).Inc()
+}
+
+// ObserveAttempt counts a recorded delivery attempt and its duration. Its
+// signature is that of delivery.Worker's Observe.
+func (m *Metrics) ObserveAttempt(d journal.Delivery, a journal.Attempt) {
+	if m == nil {
+		return
+	}
+	m.attempts.WithLabelValues(d.Destination, attemptResult(a.Result)).Inc()
+	took := max(a.FinishedAt.Sub(a.StartedAt), 0)
+	m.attemptDuration.WithLabelValues(d.Destination).Observe(took.Seconds())
+}
+
+// attemptResult returns the result label of an attempt that left its
+// delivery in status.
+func attemptResult(status string) string {
+	switch status {
+	case journal.StatusDelivered:
+		return AttemptDelivered
+	case journal.StatusPending:
+		return AttemptRetry
+	}
+	return AttemptDead
+}
+
+// errorLog passes promhttp's errors to slog.
+type errorLog struct{ log *slog.Logger }
+
+func (l errorLog) Println(v ...any) {
+	l.log.Error("serving metrics failed", "error", fmt.Sprint(v...))
+}
+
+// AddRouterMetrics adds watermill's figures of r's handlers and of their
+// subscribers and publishers to the registry, named sangam_bus_*. Call it
+// before adding other middleware, so that the handler figures see the
+// errors that later middleware returns, such as a recovered panic. The
+// handlers' time buckets reach 10 s, because a delivery handler waits
+// for the destination's response.
+func (m *Metrics) AddRouterMetrics(r *message.Router) {
+	builder := wmetrics.NewPrometheusMetricsBuilder(m.registry, namespace, "bus")
+	builder.HandlerBuckets = prometheus.DefBuckets
+	builder.AddPrometheusRouterMetrics(r)
+}

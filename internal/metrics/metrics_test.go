@@ -1,0 +1,180 @@
+package metrics
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/delivery"
+	"github.com/sangam-hub/sangam/internal/journal"
+	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	"github.com/sangam-hub/sangam/internal/metrics/metricstest"
+	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
+)
+
+// countingJournal is a journal store that counts its backlog reads.
+type countingJournal struct {
+	Journal
+	reads atomic.Int32
+}
+
+func (j *countingJournal) Backlog(ctx context.Context) ([]journal.Backlog, error) {
+	j.reads.Add(1)
+	return j.Journal.Backlog(ctx)
+}
+
+// openJournal opens a SQLite journal in a temporary folder and returns
+// it with its database.
+func openJournal(t *testing.T) (*countingJournal, *sql.DB) {
+	t.Helper()
+	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatalf("opening database: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	store, err := journalsqlite.New(context.Background(), db,
+		journalsqlite.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatalf("opening journal: %v", err)
+	}
+	return &countingJournal{Journal: store}, db
+}
+
+// fakeClock is a clock that moves only when the test moves it.
+type fakeClock struct{ now time.Time }
+
+func (c *fakeClock) Now() time.Time { return c.now }
+
+// newTestMetrics returns metrics over j for the destination station,
+// served on loopback, with the backlog's clock.
+func newTestMetrics(t *testing.T, j Journal) (*Metrics, string, *fakeClock) {
+	t.Helper()
+	log := slog.New(slog.DiscardHandler)
+	clock := &fakeClock{now: time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)}
+	m, err := New(Config{
+		Journal: j, Breakers: delivery.NewBreakers(delivery.BreakerConfig{}, log),
+		Destinations: func() []string { return []string{"station"} }, Log: log,
+	})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	m.backlog.now = clock.Now
+	srv := httptest.NewServer(m.Handler())
+	t.Cleanup(srv.Close)
+	return m, srv.URL, clock
+}
+
+func wantValue(t *testing.T, s metricstest.Scrape, want float64, name string, labels ...string) {
+	t.Helper()
+	got, ok := s.Value(name, labels...)
+	if !ok {
+		t.Errorf("%s%v is missing", name, labels)
+		return
+	}
+	if got != want {
+		t.Errorf("%s%v = %v, want %v", name, labels, got, want)
+	}
+}
+
+func TestBacklogReadOncePerCacheFor(t *testing.T) {
+	j, _ := openJournal(t)
+	_, url, clock := newTestMetrics(t, j)
+
+	first := metricstest.Get(t, url, "")
+	metricstest.Get(t, url, "")
+	if n := j.reads.Load(); n != 1 {
+		t.Errorf("two scrapes within the cache's lifetime read the backlog %d times, want 1", n)
+	}
+	// A configured destination with nothing waiting has zeros, and no
+	// oldest pending time.
+	wantValue(t, first, 0, "sangam_pending_deliveries", "destination", "station")
+	wantValue(t, first, 0, "sangam_retrying_deliveries", "destination", "station")
+	wantValue(t, first, 0, "sangam_dead_letters", "destination", "station")
+	wantValue(t, first, 1, "sangam_journal_up")
+	if _, ok := first.Value("sangam_oldest_pending_delivery_timestamp_seconds"); ok {
+		t.Errorf("sangam_oldest_pending_delivery_timestamp_seconds is present with nothing pending")
+	}
+
+	clock.now = clock.now.Add(DefaultCacheFor)
+	metricstest.Get(t, url, "")
+	if n := j.reads.Load(); n != 2 {
+		t.Errorf("a scrape after the cache expired: %d backlog reads in all, want 2", n)
+	}
+}
+
+func TestBacklogLeftOutWhileJournalDown(t *testing.T) {
+	j, db := openJournal(t)
+	_, url, clock := newTestMetrics(t, j)
+	if err := db.Close(); err != nil {
+		t.Fatalf("closing database: %v", err)
+	}
+
+	s := metricstest.Get(t, url, "")
+	wantValue(t, s, 0, "sangam_journal_up")
+	for _, name := range []string{"sangam_pending_deliveries", "sangam_retrying_deliveries",
+		"sangam_dead_letters"} {
+		if _, ok := s.Value(name); ok {
+			t.Errorf("%s is present while the journal is down, want it left out", name)
+		}
+	}
+	// The breaker figures do not need the journal.
+	wantValue(t, s, 0, "sangam_breaker_state", "destination", "station")
+
+	metricstest.Get(t, url, "")
+	if n := j.reads.Load(); n != 0 {
+		t.Errorf("the backlog was read %d times after Ping failed, want 0", n)
+	}
+	clock.now = clock.now.Add(time.Second)
+	wantValue(t, metricstest.Get(t, url, ""), 0, "sangam_journal_up")
+}
+
+func TestObserveAttemptByResult(t *testing.T) {
+	j, _ := openJournal(t)
+	m, url, _ := newTestMetrics(t, j)
+	start := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	d := journal.Delivery{Destination: "station"}
+	for _, result := range []string{journal.StatusPending, journal.StatusPending,
+		journal.StatusDelivered, journal.StatusDead} {
+		m.ObserveAttempt(d, journal.Attempt{StartedAt: start, FinishedAt: start.Add(time.Second),
+			Result: result})
+	}
+	m.CountInbound("police", InboundAccepted)
+	var none *Metrics
+	none.ObserveAttempt(d, journal.Attempt{Result: journal.StatusDead})
+	none.CountInbound("police", InboundAccepted)
+
+	s := metricstest.Get(t, url, "")
+	wantValue(t, s, 2, "sangam_delivery_attempts_total", "destination", "station", "result", "retry")
+	wantValue(t, s, 1, "sangam_delivery_attempts_total", "destination", "station", "result", "delivered")
+	wantValue(t, s, 1, "sangam_delivery_attempts_total", "destination", "station", "result", "dead")
+	wantValue(t, s, 4, "sangam_delivery_attempt_duration_seconds", "destination", "station")
+	wantValue(t, s, 1, "sangam_inbound_messages_total", "agency", "police", "outcome", "accepted")
+	sum := s["sangam_delivery_attempt_duration_seconds"].GetMetric()[0].GetHistogram().GetSampleSum()
+	if sum != 4 {
+		t.Errorf("attempt durations add up to %v s, want 4", sum)
+	}
+}
+
+func TestNewMissingConfig(t *testing.T) {
+	j, _ := openJournal(t)
+	breakers := delivery.NewBreakers(delivery.BreakerConfig{}, slog.New(slog.DiscardHandler))
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"without a journal", Config{Breakers: breakers}, "journal: missing"},
+		{"without breakers", Config{Journal: j}, "breakers: missing"},
+	} {
+		_, err := New(tc.cfg)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("New %s: error %v, want one containing %q", tc.name, err, tc.want)
+		}
+	}
+}
