@@ -19,6 +19,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/metrics"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	"github.com/sangam-hub/sangam/routes"
@@ -45,12 +46,17 @@ type Server struct {
 	// Tokens authenticates callers. Nil leaves the API open to anyone who
 	// can reach it, for development on loopback only.
 	Tokens *auth.Tokens
+	// Metrics counts inbound messages and is served at GET /metrics. Nil
+	// counts nothing, and GET /metrics responds 404.
+	Metrics *metrics.Metrics
 
 	// now returns the current time for the failure logs; time.Now when
 	// nil.
 	now          func() time.Time
 	failuresOnce sync.Once
 	failures     failureLogs
+	// metricsHandler serves Metrics; mux sets it.
+	metricsHandler http.Handler
 }
 
 // access is the kind of caller an endpoint admits when the API has tokens.
@@ -94,6 +100,7 @@ func (s *Server) endpoints() []endpoint {
 		{"GET", "/api/v1/openapi.yaml", accessPublic, serveOpenAPIYAML},
 		{"GET", "/healthz", accessPublic, health},
 		{"GET", "/readyz", accessPublic, s.ready},
+		{"GET", "/metrics", accessOperator, s.serveMetrics},
 	}
 }
 
@@ -105,6 +112,9 @@ func (s *Server) Handler() http.Handler {
 // mux registers every endpoint, each behind the check of its access.
 func (s *Server) mux() *http.ServeMux {
 	s.failuresOnce.Do(s.newFailureLogs)
+	if s.Metrics != nil {
+		s.metricsHandler = s.Metrics.Handler()
+	}
 	mux := http.NewServeMux()
 	for _, e := range s.endpoints() {
 		h := e.handler
@@ -150,6 +160,15 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// serveMetrics serves the hub's metrics in the Prometheus text format.
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if s.metricsHandler == nil {
+		problem.Write(w, problem.New(problem.NotFound, "this server exports no metrics"))
+		return
+	}
+	s.metricsHandler.ServeHTTP(w, r)
 }
 
 // problemForUnmatched responds to requests that match no route, which
@@ -202,12 +221,13 @@ type InboundResponse struct {
 }
 
 func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
-	if agency := r.PathValue("agency"); s.Routes != nil && !s.Routes().AcceptsAgency(agency) {
+	agency := r.PathValue("agency")
+	if s.Routes != nil && !s.Routes().AcceptsAgency(agency) {
+		s.Metrics.CountInbound(agency, metrics.InboundUnknownAgency)
 		problem.Write(w, problem.New(problem.UnknownAgency, fmt.Sprintf(
 			"agency %q is not listed in the routes in force", agency)))
 		return
 	}
-	agency := r.PathValue("agency")
 	limit := s.MaxBody
 	if limit == 0 {
 		limit = DefaultMaxBody
@@ -215,11 +235,13 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
+		s.Metrics.CountInbound(agency, metrics.InboundTooLarge)
 		problem.Write(w, problem.New(problem.TooLarge, "the body exceeds the limit of "+
 			humanBytes(limit)))
 		return
 	}
 	if err != nil {
+		s.Metrics.CountInbound(agency, metrics.InboundUnreadable)
 		problem.Write(w, problem.New(problem.BadRequest, "reading body: "+err.Error()))
 		return
 	}
@@ -231,7 +253,10 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 	s.failures.store.Succeeded()
 	status := http.StatusOK
 	for _, res := range results {
-		if !res.Duplicate {
+		if res.Duplicate {
+			s.Metrics.CountInbound(agency, metrics.InboundDuplicate)
+		} else {
+			s.Metrics.CountInbound(agency, metrics.InboundAccepted)
 			status = http.StatusAccepted
 		}
 	}
@@ -240,10 +265,12 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency string, err error) {
 	if errors.Is(err, ingest.ErrUnknownAgency) {
+		s.Metrics.CountInbound(agency, metrics.InboundUnknownAgency)
 		problem.Write(w, problem.New(problem.UnknownAgency, err.Error()))
 		return
 	}
 	if vs := schemas.Violations(err); vs != nil {
+		s.Metrics.CountInbound(agency, metrics.InboundInvalid)
 		p := problem.New(problem.Invalid, "the message breaks the rules listed in errors; "+
 			"nothing was stored")
 		p.Errors = vs
@@ -252,12 +279,14 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		return
 	}
 	if conflict := (*journal.ConflictError)(nil); errors.As(err, &conflict) {
+		s.Metrics.CountInbound(agency, metrics.InboundConflict)
 		s.Log.Info("reused sender message id rejected", "agency", agency,
 			"sender_message_id", conflict.SenderMessageID, "message_id", conflict.MessageID)
 		problem.Write(w, problem.New(problem.Conflict, conflict.Error()+"; nothing was stored"))
 		return
 	}
 	if errors.Is(err, ingest.ErrBusy) {
+		s.Metrics.CountInbound(agency, metrics.InboundBusy)
 		s.Log.Warn("inbound message rejected because the hub is busy", "agency", agency,
 			"error", err)
 		w.Header().Set("Retry-After", "1")
@@ -266,15 +295,18 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		return
 	}
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		s.Metrics.CountInbound(agency, metrics.InboundCanceled)
 		s.Log.Info("sender closed the connection before its message was stored",
 			"agency", agency)
 		return
 	}
 	if ingest.IsInvalid(err) {
+		s.Metrics.CountInbound(agency, metrics.InboundMalformed)
 		s.Log.Info("malformed message rejected", "agency", agency)
 		problem.Write(w, problem.New(problem.Malformed, err.Error()))
 		return
 	}
+	s.Metrics.CountInbound(agency, metrics.InboundUnavailable)
 	s.failures.store.Failed(err, "agency", agency)
 	w.Header().Set("Retry-After", "1")
 	problem.Write(w, problem.New(problem.Unavailable,

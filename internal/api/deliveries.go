@@ -246,14 +246,26 @@ func readOptionalJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
-// DestinationStatus is one destination with its breaker, as GET
-// /api/v1/destinations lists it.
+// DestinationStatus is one destination with its breaker and the
+// journal's backlog for it, as GET /api/v1/destinations lists it.
 type DestinationStatus struct {
 	routes.Destination
 	Breaker delivery.BreakerState `json:"breaker"`
+	journal.Backlog
 }
 
 func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
+	backlog, err := s.Store.Backlog(r.Context())
+	if err != nil {
+		s.failures.backlog.Failed(err)
+		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
+		return
+	}
+	s.failures.backlog.Succeeded()
+	backlogs := map[string]journal.Backlog{}
+	for _, b := range backlog {
+		backlogs[b.Destination] = b
+	}
 	states := map[string]delivery.BreakerState{}
 	for _, st := range s.Breakers.States() {
 		states[st.Destination] = st
@@ -264,7 +276,7 @@ func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			st = delivery.BreakerState{Destination: d.Name, State: "closed"}
 		}
-		out = append(out, DestinationStatus{Destination: d, Breaker: st})
+		out = append(out, DestinationStatus{Destination: d, Breaker: st, Backlog: backlogs[d.Name]})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"destinations": out})
 }

@@ -6,7 +6,7 @@ import "github.com/sangam-hub/sangam/internal/throttle"
 // another while the journal is down. It has one throttle.FailureLog per
 // operation, each counting failed requests.
 type failureLogs struct {
-	store, journey, find, deadLetters, replay *throttle.FailureLog
+	store, journey, find, deadLetters, replay, backlog *throttle.FailureLog
 }
 
 // newFailureLogs builds s.failures. mux calls it once.
@@ -23,5 +23,6 @@ func (s *Server) newFailureLogs() {
 		find:        log("finding messages failed", "finding messages recovered"),
 		deadLetters: log("listing dead letters failed", "listing dead letters recovered"),
 		replay:      log("replay failed", "replays recovered"),
+		backlog:     log("reading the backlog failed", "reading the backlog recovered"),
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	"github.com/sangam-hub/sangam/internal/metrics"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	routesqlite "github.com/sangam-hub/sangam/internal/routestore/sqlite"
 	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
@@ -136,17 +137,23 @@ func newSampleHub(t *testing.T, seed bool) *sampleHub {
 		t.Fatalf("building adapters: %v", err)
 	}
 	routesInForce := func() *routes.Table { return table }
+	breakers := delivery.NewBreakers(delivery.BreakerConfig{}, log)
+	m, err := metrics.New(metrics.Config{Journal: store, Breakers: breakers, Log: log})
+	if err != nil {
+		t.Fatalf("creating metrics: %v", err)
+	}
 
 	server := &api.Server{
 		Ingest:   &ingest.Service{Adapters: set, Store: store, Log: log, Routes: routesInForce},
 		Store:    store,
 		Routes:   routesInForce,
-		Breakers: delivery.NewBreakers(delivery.BreakerConfig{}, log),
+		Breakers: breakers,
 		Versions: versions,
 		Adapters: set,
 		Log:      log,
 		MaxBody:  64 << 10,
 		Tokens:   sampleTokens(t),
+		Metrics:  m,
 	}
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
@@ -427,6 +434,7 @@ func sampleExplain(t *testing.T, c *conformance, h *sampleHub, id string) {
 func sampleService(t *testing.T, c *conformance, h *sampleHub) {
 	c.do(t, h.url, get("/healthz", ""), http.StatusOK)
 	c.do(t, h.url, get("/readyz", ""), http.StatusOK)
+	c.do(t, h.url, get("/metrics", operatorToken), http.StatusOK)
 	c.do(t, h.url, get("/api/v1/openapi.json", ""), http.StatusOK)
 	c.do(t, h.url, get("/api/v1/openapi.yaml", ""), http.StatusOK)
 	c.do(t, h.url, call{method: http.MethodDelete, target: "/api/v1/routes",
@@ -451,8 +459,11 @@ func sampleUnavailable(t *testing.T, c *conformance, h *sampleHub) {
 	fir := firBody(t, "OPENAPI-FIR-6", nil)
 	c.do(t, h.url, post(http.MethodPost, "/api/v1/inbound/police", policeToken, fir), status)
 	c.do(t, h.url, get("/readyz", ""), status)
+	// The metrics report the journal as down instead of failing.
+	c.do(t, h.url, get("/metrics", operatorToken), http.StatusOK)
 	for _, target := range []string{
 		"/api/v1/messages", "/api/v1/messages/some-id", "/api/v1/deadletters",
+		"/api/v1/destinations",
 		"/api/v1/routes", "/api/v1/routes/versions", "/api/v1/routes/versions/1",
 	} {
 		c.do(t, h.url, get(target, operatorToken), status)

@@ -1,0 +1,262 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/bus/pgbus"
+	"github.com/sangam-hub/sangam/internal/delivery"
+	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/journal/postgres"
+	"github.com/sangam-hub/sangam/internal/metrics"
+	"github.com/sangam-hub/sangam/internal/metrics/metricstest"
+	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/routes"
+)
+
+// newBacklogFixture starts the API, with metrics, over a PostgreSQL
+// journal in a fresh schema.
+func newBacklogFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	dsn := withSearchPath(t, postgresDSN(), postgresSchema(t))
+	log := slog.New(slog.DiscardHandler)
+	store, err := postgres.Open(ctx, postgres.Config{DSN: dsn, Logger: log})
+	if err != nil {
+		t.Fatalf("opening journal: %v", err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+
+	if err := pgbus.InitializeTopic(ctx, store.Pool(), delivery.Topic("station", 0)); err != nil {
+		t.Fatalf("initializing topic: %v", err)
+	}
+	table, err := routes.Load([]byte(testRoutes))
+	if err != nil {
+		t.Fatalf("loading routes: %v", err)
+	}
+	set, err := registry.Default(registry.Options{AadhaarKey: testKey})
+	if err != nil {
+		t.Fatalf("building adapters: %v", err)
+	}
+
+	routesInForce := func() *routes.Table { return table }
+	breakers := delivery.NewBreakers(delivery.BreakerConfig{}, log)
+	m, err := metrics.New(metrics.Config{Journal: store, Breakers: breakers, Log: log})
+	if err != nil {
+		t.Fatalf("creating metrics: %v", err)
+	}
+
+	svc := &ingest.Service{Adapters: set, Store: store, Log: log, Routes: routesInForce}
+	server := &api.Server{Ingest: svc, Store: store, Routes: routesInForce, Breakers: breakers,
+		Log: log, Metrics: m}
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+	return &fixture{store: store, ingest: svc, url: srv.URL}
+}
+
+// withSearchPath returns dsn, a URL or key=value pairs, with search_path
+// set to schema.
+func withSearchPath(t *testing.T, dsn, schema string) string {
+	t.Helper()
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		return dsn + " search_path=" + schema
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("parsing SANGAM_TEST_POSTGRES: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// postFIR posts a FIR with sender id sender and returns the id of its
+// one delivery.
+func (f *fixture) postFIR(t *testing.T, sender string) string {
+	t.Helper()
+	r := f.post(t, "/api/v1/inbound/police", firBody(t, sender, nil))
+	if r.status != http.StatusAccepted {
+		t.Fatalf("posting %s: status %d, want 202; body %s", sender, r.status, r.body)
+	}
+	in := decodeInbound(t, r)
+	j, err := f.store.Journey(context.Background(), in.MessageID)
+	if err != nil {
+		t.Fatalf("reading journey of %s: %v", sender, err)
+	}
+	if len(j.Deliveries) != 1 {
+		t.Fatalf("FIR %s has %d deliveries, want 1", sender, len(j.Deliveries))
+	}
+	return j.Deliveries[0].ID
+}
+
+// settle records one attempt of delivery id that leaves it in result.
+func (f *fixture) settle(t *testing.T, id, result string) {
+	t.Helper()
+	now := time.Now()
+	a := journal.Attempt{DeliveryID: id, StartedAt: now, FinishedAt: now, StatusCode: 503,
+		Error: "HTTP 503: maintenance", Result: result}
+	if result == journal.StatusPending {
+		a.NextAttemptAt = now.Add(time.Hour)
+	}
+	if err := f.store.RecordAttempt(context.Background(), a); err != nil {
+		t.Fatalf("recording a %s attempt of %s: %v", result, id, err)
+	}
+}
+
+func TestDestinationsShowBacklog(t *testing.T) {
+	f := newBacklogFixture(t)
+	retrying := f.postFIR(t, "EKM0412-FIR-601")
+	dead := f.postFIR(t, "EKM0412-FIR-602")
+	f.postFIR(t, "EKM0412-FIR-603")
+	delivered := f.postFIR(t, "EKM0412-FIR-604")
+	replayed := f.postFIR(t, "EKM0412-FIR-605")
+	f.settle(t, retrying, journal.StatusPending)
+	f.settle(t, dead, journal.StatusDead)
+	f.settle(t, delivered, journal.StatusDelivered)
+	f.settle(t, replayed, journal.StatusDead)
+	if r := f.post(t, "/api/v1/deliveries/"+replayed+"/replay", nil); r.status != http.StatusCreated {
+		t.Fatalf("replay: status %d, want 201; body %s", r.status, r.body)
+	}
+	oldest, _, err := f.store.Delivery(context.Background(), retrying)
+	if err != nil {
+		t.Fatalf("reading delivery %s: %v", retrying, err)
+	}
+
+	r := f.get(t, "/api/v1/destinations")
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /api/v1/destinations: status %d, want 200; body %s", r.status, r.body)
+	}
+	var body struct {
+		Destinations []struct {
+			Name            string    `json:"name"`
+			Pending         int       `json:"pending"`
+			Retrying        int       `json:"retrying"`
+			OldestPendingAt time.Time `json:"oldest_pending_at"`
+			DeadLetters     int       `json:"dead_letters"`
+		} `json:"destinations"`
+	}
+	if err := json.Unmarshal(r.body, &body); err != nil {
+		t.Fatalf("decoding destinations: %v; body %s", err, r.body)
+	}
+	if len(body.Destinations) != 1 || body.Destinations[0].Name != "station" {
+		t.Fatalf("destinations = %s, want station only", r.body)
+	}
+	station := body.Destinations[0]
+	if station.Pending != 3 {
+		t.Errorf("pending = %d, want 3: the retrying one, the untried one and the replay", station.Pending)
+	}
+	if station.Retrying != 1 {
+		t.Errorf("retrying = %d, want 1", station.Retrying)
+	}
+	if !station.OldestPendingAt.Equal(oldest.CreatedAt) {
+		t.Errorf("oldest_pending_at = %v, want %v, the creation of the first FIR's delivery",
+			station.OldestPendingAt, oldest.CreatedAt)
+	}
+	if station.DeadLetters != 1 {
+		t.Errorf("dead_letters = %d, want 1: the replayed one does not count", station.DeadLetters)
+	}
+}
+
+func TestMetricsCountInboundAndBacklog(t *testing.T) {
+	f := newBacklogFixture(t)
+	first := f.postFIR(t, "EKM0412-FIR-701")
+	f.postFIR(t, "EKM0412-FIR-702")
+	f.settle(t, first, journal.StatusDead)
+	if r := f.post(t, "/api/v1/inbound/police", firBody(t, "EKM0412-FIR-702", nil)); r.status != http.StatusOK {
+		t.Fatalf("posting a duplicate: status %d, want 200; body %s", r.status, r.body)
+	}
+	if r := f.post(t, "/api/v1/inbound/police", []byte(`{"message_id": "x",`)); r.status != http.StatusBadRequest {
+		t.Fatalf("posting a malformed body: status %d, want 400; body %s", r.status, r.body)
+	}
+	invalid := firBody(t, "EKM0412-FIR-703", func(doc map[string]any) {
+		doc["fir"].(map[string]any)["year"] = 1800
+	})
+	if r := f.post(t, "/api/v1/inbound/police", invalid); r.status != http.StatusBadRequest {
+		t.Fatalf("posting an invalid FIR: status %d, want 400; body %s", r.status, r.body)
+	}
+	reused := firBody(t, "EKM0412-FIR-702", func(doc map[string]any) {
+		doc["delay_reason"] = "The complainant was in hospital."
+	})
+	if r := f.post(t, "/api/v1/inbound/police", reused); r.status != http.StatusConflict {
+		t.Fatalf("posting a reused id: status %d, want 409; body %s", r.status, r.body)
+	}
+
+	scrape := metricstest.Get(t, f.url+"/metrics", "")
+	for _, tc := range []struct {
+		name   string
+		labels []string
+		want   float64
+	}{
+		{"sangam_inbound_messages_total", []string{"agency", "police", "outcome", "accepted"}, 2},
+		{"sangam_inbound_messages_total", []string{"agency", "police", "outcome", "duplicate"}, 1},
+		{"sangam_inbound_messages_total", []string{"agency", "police", "outcome", "malformed"}, 1},
+		{"sangam_inbound_messages_total", []string{"agency", "police", "outcome", "invalid"}, 1},
+		{"sangam_inbound_messages_total", []string{"agency", "police", "outcome", "conflict"}, 1},
+		{"sangam_pending_deliveries", []string{"destination", "station"}, 1},
+		{"sangam_retrying_deliveries", []string{"destination", "station"}, 0},
+		{"sangam_dead_letters", []string{"destination", "station"}, 1},
+		{"sangam_journal_up", nil, 1},
+	} {
+		got, ok := scrape.Value(tc.name, tc.labels...)
+		if !ok {
+			t.Errorf("%s%v is missing", tc.name, tc.labels)
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("%s%v = %v, want %v", tc.name, tc.labels, got, tc.want)
+		}
+	}
+	if n := len(scrape.Names("go_")); n == 0 {
+		t.Errorf("no go_ metrics, want the Go runtime's")
+	}
+}
+
+func TestMetricsNeedOperatorToken(t *testing.T) {
+	h := newSampleHub(t, true)
+	for _, tc := range []struct {
+		name, token string
+		want        problem.Kind
+	}{
+		{"no token", "", problem.Unauthenticated},
+		{"agency token", policeToken, problem.Forbidden},
+		{"unknown token", "not-a-token", problem.Unauthenticated},
+	} {
+		req, err := http.NewRequest(http.MethodGet, h.url+"/metrics", nil)
+		if err != nil {
+			t.Fatalf("building request: %v", err)
+		}
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("GET /metrics with %s: %v", tc.name, err)
+		}
+		t.Run(tc.name, func(t *testing.T) { wantProblem(t, readResponse(t, resp), tc.want) })
+	}
+	scrape := metricstest.Get(t, h.url+"/metrics", operatorToken)
+	if _, ok := scrape.Value("sangam_journal_up"); !ok {
+		t.Errorf("the operator's scrape lacks sangam_journal_up")
+	}
+}
+
+func TestMetricsWithoutRegistryNotFound(t *testing.T) {
+	srv := httptest.NewServer((&api.Server{}).Handler())
+	t.Cleanup(srv.Close)
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatalf("GET /metrics: %v", err)
+	}
+	wantProblem(t, readResponse(t, resp), problem.NotFound)
+}
