@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sangam-hub/sangam/internal/bus"
+	"github.com/sangam-hub/sangam/internal/bus/kafkabus"
 	"github.com/sangam-hub/sangam/internal/bus/pgbus"
 	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
 	"github.com/sangam-hub/sangam/internal/journal"
@@ -54,11 +55,12 @@ type backend struct {
 	close func() error
 }
 
-// openBackend opens the journal and bus. subscribers is how many bus
+// openBackend opens the journal and bus, with the delivery topics on
+// Kafka when kafka names brokers. subscribers is how many bus
 // subscribers the hub will create.
-func openBackend(ctx context.Context, cfg Config, subscribers int) (*backend, error) {
+func openBackend(ctx context.Context, cfg Config, kafka kafkabus.Config, subscribers int) (*backend, error) {
 	var wrap func(message.Publisher) message.Publisher
-	if len(cfg.KafkaBrokers) > 0 {
+	if len(kafka.Brokers) > 0 {
 		wrap = outboxEnvelope
 	}
 	var b *backend
@@ -68,10 +70,10 @@ func openBackend(ctx context.Context, cfg Config, subscribers int) (*backend, er
 	} else {
 		b, err = openSQLite(ctx, cfg, wrap)
 	}
-	if err != nil || len(cfg.KafkaBrokers) == 0 {
+	if err != nil || len(kafka.Brokers) == 0 {
 		return b, err
 	}
-	if err := b.moveToKafka(ctx, cfg); err != nil {
+	if err := b.moveToKafka(ctx, cfg, kafka); err != nil {
 		b.close()
 		return nil, err
 	}

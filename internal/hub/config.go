@@ -29,8 +29,36 @@ type Config struct {
 	// PostgreSQL and forwards its outbox to Kafka.
 	KafkaBrokers []string
 	// KafkaPartitions is the partition count of delivery topics the hub
-	// creates. Default 3.
+	// creates. Existing topics keep theirs. Default 3.
 	KafkaPartitions int
+	// KafkaReplicationFactor is the replica count of delivery topics the
+	// hub creates. Existing topics keep theirs. Default 0, which takes
+	// the broker's default.replication.factor.
+	KafkaReplicationFactor int
+	// KafkaTLS puts every connection to Kafka on TLS, verified against
+	// the system's roots unless KafkaCAFile is set. Any of KafkaCAFile,
+	// KafkaCertFile and KafkaKeyFile turns TLS on too.
+	KafkaTLS bool
+	// KafkaCAFile contains the PEM certificates of the CAs that the
+	// brokers' certificates must chain to, in place of the system's
+	// roots. The hub reads it at start.
+	KafkaCAFile string
+	// KafkaCertFile is the PEM client certificate, followed by its
+	// intermediate certificates, that the hub presents to brokers that
+	// request one, and KafkaKeyFile is its private key. Each needs the
+	// other. The hub reads them again when they change.
+	KafkaCertFile string
+	KafkaKeyFile  string
+	// KafkaSASL is the SASL mechanism the hub authenticates to Kafka
+	// with: "plain", "scram-sha-256" or "scram-sha-512", in any case.
+	// Empty for none. It needs KafkaSASLUsername and
+	// KafkaSASLPasswordFile.
+	KafkaSASL         string
+	KafkaSASLUsername string
+	// KafkaSASLPasswordFile contains the SASL password alone on one line.
+	// The hub reads it again when it changes, and a new connection uses
+	// the password read last.
+	KafkaSASLPasswordFile string
 	// KafkaSessionTimeout is how long the Kafka group coordinator waits
 	// for a heartbeat before it gives a silent replica's partitions to
 	// the others: after a replica crashes, its partitions wait this long.
@@ -159,5 +187,5 @@ func (c Config) Validate() error {
 	if len(c.AadhaarKey) > 0 && len(c.AadhaarKey) < 32 {
 		return errors.New("hub config: aadhaar_key (SANGAM_AADHAAR_KEY): shorter than 32 bytes")
 	}
-	return nil
+	return c.validateKafka()
 }

@@ -64,6 +64,12 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Read before anything is created, so that a missing or invalid file
+	// leaves no trace.
+	kafka, err := cfg.kafkaConfig()
+	if err != nil {
+		return nil, err
+	}
 	if err := schemas.Check(); err != nil {
 		return nil, err
 	}
@@ -105,7 +111,7 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	for _, d := range table.Config().Destinations {
 		subscribers += d.Concurrency
 	}
-	if h.backend, err = openBackend(ctx, cfg, subscribers); err != nil {
+	if h.backend, err = openBackend(ctx, cfg, kafka, subscribers); err != nil {
 		return nil, err
 	}
 	if checker, ok := h.backend.store.(journal.KeyChecker); ok {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -11,6 +13,8 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/sangam-hub/sangam/internal/bus/kafkabus"
+	"github.com/sangam-hub/sangam/internal/outbound"
+	"github.com/sangam-hub/sangam/routes"
 )
 
 // outboxTopic is the SQL topic that holds delivery commands, each in a
@@ -29,11 +33,7 @@ func outboxEnvelope(p message.Publisher) message.Publisher {
 // message: the transactional outbox. Watermill's forwarder moves them to
 // Kafka after the commit. A command is therefore on Kafka only if its
 // message was journaled, and is never lost between the two.
-func (b *backend) moveToKafka(ctx context.Context, cfg Config) error {
-	kcfg := kafkabus.Config{Brokers: cfg.KafkaBrokers, Partitions: cfg.KafkaPartitions}
-	if err := kcfg.Validate(); err != nil {
-		return err
-	}
+func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Config) error {
 	if err := b.initTopic(ctx, outboxTopic); err != nil {
 		return err
 	}
@@ -86,4 +86,146 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config) error {
 		return errors.Join(fwd.Close(), kpub.Close(), sqlClose())
 	}
 	return nil
+}
+
+// The Kafka settings of Config as errors name them: the field, and the
+// serve flag that sets it.
+const (
+	kafkaBrokersField           = "kafka_brokers (--kafka)"
+	kafkaPartitionsField        = "kafka_partitions (--kafka-partitions)"
+	kafkaReplicationFactorField = "kafka_replication_factor (--kafka-replication-factor)"
+	kafkaSessionTimeoutField    = "kafka_session_timeout (--kafka-session-timeout)"
+	kafkaTLSField               = "kafka_tls (--kafka-tls)"
+	kafkaCAFileField            = "kafka_ca_file (--kafka-ca-file)"
+	kafkaCertFileField          = "kafka_cert_file (--kafka-cert-file)"
+	kafkaKeyFileField           = "kafka_key_file (--kafka-key-file)"
+	kafkaSASLField              = "kafka_sasl (--kafka-sasl)"
+	kafkaSASLUsernameField      = "kafka_sasl_username (--kafka-sasl-username)"
+	kafkaSASLPasswordFileField  = "kafka_sasl_password_file (--kafka-sasl-password-file)"
+)
+
+// kafkaSASLMechanisms are the values KafkaSASL accepts, in lower case.
+var kafkaSASLMechanisms = []string{"plain", "scram-sha-256", "scram-sha-512"}
+
+// maxReplicationFactor is the largest replica count a Kafka topic can
+// have: the field is a 16-bit signed integer in CreateTopics requests.
+const maxReplicationFactor = 32767
+
+// validateKafka returns an error naming the first Kafka setting of c that
+// is invalid, without reading any file.
+func (c Config) validateKafka() error {
+	if len(c.KafkaBrokers) == 0 {
+		// A setting without brokers would be silently ignored, which
+		// hides a missing $SANGAM_KAFKA.
+		for _, s := range []struct {
+			field string
+			set   bool
+		}{
+			{kafkaPartitionsField, c.KafkaPartitions != 0},
+			{kafkaReplicationFactorField, c.KafkaReplicationFactor != 0},
+			{kafkaSessionTimeoutField, c.KafkaSessionTimeout != 0},
+			{kafkaTLSField, c.KafkaTLS},
+			{kafkaCAFileField, c.KafkaCAFile != ""},
+			{kafkaCertFileField, c.KafkaCertFile != ""},
+			{kafkaKeyFileField, c.KafkaKeyFile != ""},
+			{kafkaSASLField, c.KafkaSASL != ""},
+			{kafkaSASLUsernameField, c.KafkaSASLUsername != ""},
+			{kafkaSASLPasswordFileField, c.KafkaSASLPasswordFile != ""},
+		} {
+			if s.set {
+				return fmt.Errorf("hub config: %s is set, but %s is empty: "+
+					"Kafka settings need the brokers", s.field, kafkaBrokersField)
+			}
+		}
+		return nil
+	}
+
+	if c.KafkaPartitions < 0 {
+		return fmt.Errorf("hub config: %s: %d is negative; use 1 or more, or 0 for the default %d",
+			kafkaPartitionsField, c.KafkaPartitions, kafkabus.DefaultPartitions)
+	}
+	if c.KafkaReplicationFactor < 0 || c.KafkaReplicationFactor > maxReplicationFactor {
+		return fmt.Errorf("hub config: %s: %d is out of range; use 1 to %d, "+
+			"or 0 for the broker's default.replication.factor",
+			kafkaReplicationFactorField, c.KafkaReplicationFactor, maxReplicationFactor)
+	}
+
+	if c.KafkaCertFile != "" && c.KafkaKeyFile == "" {
+		return fmt.Errorf("hub config: %s is missing: %s needs the key of its certificate",
+			kafkaKeyFileField, kafkaCertFileField)
+	}
+	if c.KafkaKeyFile != "" && c.KafkaCertFile == "" {
+		return fmt.Errorf("hub config: %s is missing: %s needs the certificate of its key",
+			kafkaCertFileField, kafkaKeyFileField)
+	}
+
+	switch {
+	case c.KafkaSASL == "" && c.KafkaSASLUsername != "":
+		return fmt.Errorf("hub config: %s is missing: %s needs a mechanism, one of %s",
+			kafkaSASLField, kafkaSASLUsernameField, strings.Join(kafkaSASLMechanisms, ", "))
+	case c.KafkaSASL == "" && c.KafkaSASLPasswordFile != "":
+		return fmt.Errorf("hub config: %s is missing: %s needs a mechanism, one of %s",
+			kafkaSASLField, kafkaSASLPasswordFileField, strings.Join(kafkaSASLMechanisms, ", "))
+	case c.KafkaSASL == "":
+		return nil
+	case !slices.Contains(kafkaSASLMechanisms, strings.ToLower(c.KafkaSASL)):
+		return fmt.Errorf("hub config: %s: %q is not a supported SASL mechanism; use one of %s",
+			kafkaSASLField, c.KafkaSASL, strings.Join(kafkaSASLMechanisms, ", "))
+	case c.KafkaSASLUsername == "":
+		return fmt.Errorf("hub config: %s is missing: SASL %s needs a username",
+			kafkaSASLUsernameField, c.KafkaSASL)
+	case c.KafkaSASLPasswordFile == "":
+		return fmt.Errorf("hub config: %s is missing: SASL %s needs the file of the password of user %q",
+			kafkaSASLPasswordFileField, c.KafkaSASL, c.KafkaSASLUsername)
+	}
+	return nil
+}
+
+// kafkaTLS reports whether the hub connects to Kafka over TLS.
+func (c Config) kafkaTLS() bool {
+	return c.KafkaTLS || c.KafkaCAFile != "" || c.KafkaCertFile != "" || c.KafkaKeyFile != ""
+}
+
+// kafkaConfig returns the Kafka bus configuration of c, with its TLS
+// files and SASL password file read, or the zero configuration when c
+// has no brokers. c must be valid. It logs a warning when SASL PLAIN
+// would send the password without TLS.
+func (c Config) kafkaConfig() (kafkabus.Config, error) {
+	if len(c.KafkaBrokers) == 0 {
+		return kafkabus.Config{}, nil
+	}
+	kcfg := kafkabus.Config{
+		Brokers:           c.KafkaBrokers,
+		Partitions:        c.KafkaPartitions,
+		ReplicationFactor: c.KafkaReplicationFactor,
+	}
+	if err := kcfg.Validate(); err != nil {
+		return kcfg, fmt.Errorf("hub config: %s: %w", kafkaBrokersField, err)
+	}
+
+	if c.kafkaTLS() {
+		files := routes.TLS{CAFile: c.KafkaCAFile, CertFile: c.KafkaCertFile, KeyFile: c.KafkaKeyFile}
+		fields := outbound.TLSFields{CAFile: kafkaCAFileField, CertFile: kafkaCertFileField,
+			KeyFile: kafkaKeyFileField}
+		tlsConfig, err := outbound.ClientTLS(files, fields)
+		if err != nil {
+			return kcfg, fmt.Errorf("hub config: %w", err)
+		}
+		kcfg.TLS = tlsConfig
+	}
+
+	if c.KafkaSASL != "" {
+		password := outbound.SecretFile(kafkaSASLPasswordFileField, c.KafkaSASLPasswordFile)
+		mechanism, err := kafkabus.NewSASL(c.KafkaSASL, c.KafkaSASLUsername, password)
+		if err != nil {
+			return kcfg, fmt.Errorf("hub config: %w", err)
+		}
+		kcfg.SASL = mechanism
+		if mechanism.Name() == kafkabus.SASLPlain && kcfg.TLS == nil {
+			c.Log.Warn("SASL PLAIN without TLS sends the Kafka password in clear to every broker; "+
+				"turn on TLS with --kafka-tls unless the network is trusted",
+				"user", c.KafkaSASLUsername, "brokers", strings.Join(c.KafkaBrokers, ","))
+		}
+	}
+	return kcfg, nil
 }

@@ -118,3 +118,19 @@ func readFile(path string) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// SecretFile returns a function that returns the secret in the file at
+// path, without surrounding white space. The function reads the file
+// again when it changes, so a rotated secret takes effect at the next
+// call. Its error starts with field, the setting that names the file,
+// and never repeats the file's content. An empty file, or a secret with
+// a control character such as a line break inside it, is an error.
+func SecretFile(field, path string) func() (string, error) {
+	r := &reloader[string]{
+		files: []file{{field, path}},
+		parse: func(contents [][]byte) (string, error) {
+			return secretText(field, path, contents[0])
+		},
+	}
+	return r.load
+}

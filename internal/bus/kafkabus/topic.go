@@ -2,10 +2,14 @@ package kafkabus
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"regexp"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -66,8 +70,10 @@ func InitializeTopic(ctx context.Context, config Config, topic string) error {
 	client := &kafka.Client{Addr: kafka.TCP(config.Brokers...), Transport: transport}
 
 	replicationFactor := config.ReplicationFactor
+	replicas := fmt.Sprintf("replication factor %d", replicationFactor)
 	if replicationFactor == 0 {
 		replicationFactor = -1
+		replicas = "the broker's default replication factor"
 	}
 	response, err := client.CreateTopics(ctx, &kafka.CreateTopicsRequest{
 		Topics: []kafka.TopicConfig{{
@@ -76,11 +82,12 @@ func InitializeTopic(ctx context.Context, config Config, topic string) error {
 			ReplicationFactor: replicationFactor,
 		}},
 	})
-	if err != nil {
-		return fmt.Errorf("initializing topic %s: creating: %w", topic, err)
+	if err == nil {
+		err = response.Errors[topic]
 	}
-	if err := response.Errors[topic]; err != nil && !errors.Is(err, kafka.TopicAlreadyExists) {
-		return fmt.Errorf("initializing topic %s: creating: %w", topic, err)
+	if err != nil && !errors.Is(err, kafka.TopicAlreadyExists) {
+		return fmt.Errorf("initializing topic %s: creating it with %d partitions and %s: %w",
+			topic, config.Partitions, replicas, err)
 	}
 
 	if err := waitForLeaders(ctx, client, topic); err != nil {
@@ -90,23 +97,120 @@ func InitializeTopic(ctx context.Context, config Config, topic string) error {
 }
 
 // reach opens a connection to each broker of config in turn, with its TLS
-// and SASL settings, and returns nil at the first that accepts it. Otherwise
-// it returns an error that names every broker with its failure. kafka-go
-// reports a cluster it cannot reach as "Broker Not Available", which does
-// not say which address failed or why.
+// and SASL settings, sends a metadata request on it, and returns nil at
+// the first broker that responds. Otherwise it returns an error that names
+// every broker with the step that failed: the TCP connection, the TLS
+// handshake, SASL authentication or the request. kafka-go reports a
+// cluster it cannot reach as "Broker Not Available", which does not say
+// which address failed or why.
 func reach(ctx context.Context, config Config) error {
-	dialer := config.dialer()
 	var failures []string
 	for _, broker := range config.Brokers {
-		conn, err := dialer.DialContext(ctx, "tcp", broker)
+		err := reachBroker(ctx, config, broker)
 		if err == nil {
-			conn.Close()
 			return nil
 		}
 		failures = append(failures, err.Error())
 	}
-	return fmt.Errorf("no Kafka broker of %s could be reached: %s",
+	return fmt.Errorf("no Kafka broker of %s accepted a connection: %s",
 		strings.Join(config.Brokers, ","), strings.Join(failures, "; "))
+}
+
+// reachBroker opens a connection to broker as reach does and returns why
+// it failed, or nil.
+func reachBroker(ctx context.Context, config Config, broker string) error {
+	// The dialer's own TLS step moves into DialFunc, so that the step at
+	// which the dial failed is known: DialFunc returns only after the
+	// TCP connection and the TLS handshake, and SASL follows it.
+	step := "tcp"
+	dialer := config.dialer()
+	dialer.TLS = nil
+	dialer.DialFunc = func(ctx context.Context, network, address string) (net.Conn, error) {
+		conn, err := (&net.Dialer{}).DialContext(ctx, network, address)
+		if err != nil {
+			return nil, err
+		}
+		if config.TLS == nil {
+			step = "sasl"
+			return conn, nil
+		}
+		step = "tls"
+		tlsConn := tls.Client(conn, serverTLS(config.TLS, address))
+		if err := tlsConn.HandshakeContext(ctx); err != nil {
+			_ = conn.Close()
+			return nil, err
+		}
+		step = "sasl"
+		return tlsConn, nil
+	}
+
+	conn, err := dialer.DialContext(ctx, "tcp", broker)
+	if err != nil {
+		switch {
+		case step == "tls":
+			return fmt.Errorf("TLS handshake with broker %s failed: %w", broker, err)
+		case step == "sasl" && config.SASL != nil:
+			user := ""
+			if name := saslUsername(config.SASL); name != "" {
+				user = fmt.Sprintf(" for user %q", name)
+			}
+			return fmt.Errorf("SASL authentication failed%s on broker %s (mechanism %s): %w%s",
+				user, broker, config.SASL.Name(), err, closedHint(config, err))
+		default:
+			return fmt.Errorf("connecting to broker %s: %w", broker, err)
+		}
+	}
+	defer conn.Close()
+
+	// A broker that requires TLS or SASL accepts the TCP connection of a
+	// client without them, and fails its first request.
+	if err := conn.SetDeadline(time.Now().Add(config.DialTimeout)); err != nil {
+		return fmt.Errorf("connecting to broker %s: %w", broker, err)
+	}
+	if _, err := conn.Brokers(); err != nil {
+		return fmt.Errorf("metadata request to broker %s failed: %w%s",
+			broker, err, closedHint(config, err))
+	}
+	return nil
+}
+
+// serverTLS returns config with the host of address as the server name
+// to verify, unless config names one, as kafka-go's dialer does.
+func serverTLS(config *tls.Config, address string) *tls.Config {
+	if config.ServerName != "" {
+		return config
+	}
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		host = address
+	}
+	config = config.Clone()
+	config.ServerName = host
+	return config
+}
+
+// closedHint returns a note to append to err when err shows that the
+// broker closed the connection, which is what a broker does to a client
+// that lacks the TLS or SASL its listener requires. It returns "" for
+// other errors.
+func closedHint(config Config, err error) string {
+	closed := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, kafka.SASLAuthenticationFailed)
+	if !closed {
+		return ""
+	}
+	switch {
+	case config.TLS == nil && config.SASL == nil:
+		return " (the broker closed the connection: its listener may require TLS or SASL authentication)"
+	case config.TLS == nil:
+		return " (the broker rejected the credentials or closed the connection: check the username " +
+			"and password, and whether its listener requires TLS)"
+	case config.SASL == nil:
+		return " (the broker closed the connection: its listener may require SASL authentication)"
+	default:
+		return " (the broker rejected the credentials or closed the connection: check the username " +
+			"and password)"
+	}
 }
 
 // waitForLeaders returns when the metadata of topic lists at least one

@@ -97,15 +97,22 @@ func (p *PKI) NewServer(t *testing.T, h http.Handler) *httptest.Server {
 	// A client without a certificate is a case the tests make on purpose,
 	// so its handshake errors are not logged.
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.TLS = &tls.Config{
-		Certificates: []tls.Certificate{p.server},
-		ClientCAs:    p.caPool,
-		ClientAuth:   tls.RequireAndVerifyClientCert,
-		MinVersion:   tls.VersionTLS12,
-	}
+	srv.TLS = p.ServerConfig(tls.RequireAndVerifyClientCert)
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// ServerConfig returns the TLS configuration of a server on 127.0.0.1
+// with the server certificate. It requests and verifies client
+// certificates signed by the CA according to clientAuth.
+func (p *PKI) ServerConfig(clientAuth tls.ClientAuthType) *tls.Config {
+	return &tls.Config{
+		Certificates: []tls.Certificate{p.server},
+		ClientCAs:    p.caPool,
+		ClientAuth:   clientAuth,
+		MinVersion:   tls.VersionTLS12,
+	}
 }
 
 func (p *PKI) issue(t *testing.T, name string, usage x509.ExtKeyUsage) tls.Certificate {
