@@ -104,6 +104,9 @@ type Config struct {
 	Verification VerificationConfig
 	// Breaker configures each destination's circuit breaker.
 	Breaker delivery.BreakerConfig
+	// MetricsCacheFor is how long one read of the journal's backlog
+	// serves scrapes of GET /metrics. Default metrics.DefaultCacheFor, 5s.
+	MetricsCacheFor time.Duration
 	// ShutdownTimeout bounds how long Run waits for in-flight requests
 	// and deliveries when its context ends. Default 15s.
 	ShutdownTimeout time.Duration
@@ -179,6 +182,7 @@ func (c Config) Validate() error {
 		{"requeue_interval", c.RequeueInterval},
 		{"stale_after", c.StaleAfter},
 		{"kafka_session_timeout", c.KafkaSessionTimeout},
+		{"metrics_cache_for", c.MetricsCacheFor},
 	} {
 		if d.value < 0 {
 			return fmt.Errorf("hub config: %s: %s is negative", d.name, d.value)

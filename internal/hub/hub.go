@@ -21,6 +21,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/jurisdiction"
+	"github.com/sangam-hub/sangam/internal/metrics"
 	"github.com/sangam-hub/sangam/internal/outbound"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	"github.com/sangam-hub/sangam/routes"
@@ -43,6 +44,8 @@ type Hub struct {
 	handlersMu sync.Mutex
 	running    map[string]bool
 	breakers   *delivery.Breakers
+	// metrics is served at GET /metrics.
+	metrics *metrics.Metrics
 	// drain is the context of delivery attempts; Run cancels it with
 	// stopDrain once the router has waited for them at shutdown.
 	drain     context.Context
@@ -248,12 +251,16 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Admission: ingest.NewAdmission(0, 0),
 	}
 	h.breakers = delivery.NewBreakers(h.cfg.Breaker, log)
+	if err := h.buildMetrics(); err != nil {
+		return err
+	}
 	h.drain, h.stopDrain = context.WithCancel(context.Background())
 	worker := &delivery.Worker{
 		Drain: h.drain,
 		Store: h.backend.store, Routes: h.table.Load, Adapters: set,
 		Breakers: h.breakers, Client: &http.Client{}, Endpoints: h.endpoints.Load, Log: log,
 		RetryInterval: h.cfg.RetryInterval, MaxRetryInterval: h.cfg.MaxRetryInterval,
+		Observe: h.metrics.ObserveAttempt,
 	}
 	h.requeuer = &delivery.Requeuer{
 		Store: h.backend.store, Log: log, Outgoing: delivery.NewOutgoing(h.shards),
@@ -275,7 +282,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	apiServer := &api.Server{
 		Ingest: svc, Store: h.backend.store, Routes: h.table.Load,
 		Breakers: h.breakers, Log: log, Tokens: h.cfg.Tokens,
-		Versions: h.backend.routes, Adapters: set,
+		Versions: h.backend.routes, Adapters: set, Metrics: h.metrics,
 	}
 	h.server = &http.Server{
 		Handler:           v.handler(apiServer.Handler(), h.cfg.Tokens),
@@ -296,6 +303,33 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	return nil
 }
 
+// buildMetrics creates the metrics that GET /metrics serves.
+func (h *Hub) buildMetrics() error {
+	j, ok := h.backend.store.(metrics.Journal)
+	if !ok {
+		return fmt.Errorf("the journal store %T cannot report its backlog for metrics",
+			h.backend.store)
+	}
+	m, err := metrics.New(metrics.Config{
+		Journal: j, Breakers: h.breakers, Destinations: h.destinationNames,
+		CacheFor: h.cfg.MetricsCacheFor, Log: h.cfg.Log,
+	})
+	if err != nil {
+		return err
+	}
+	h.metrics = m
+	return nil
+}
+
+// destinationNames returns the names of the destinations in force.
+func (h *Hub) destinationNames() []string {
+	var names []string
+	for _, d := range h.table.Load().Config().Destinations {
+		names = append(names, d.Name)
+	}
+	return names
+}
+
 // buildRouter creates the router with the delivery handlers of every
 // destination in force.
 func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
@@ -304,6 +338,9 @@ func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
 	if err != nil {
 		return fmt.Errorf("creating router: %w", err)
 	}
+	// Before Recoverer, so that a recovered panic counts as a failed
+	// handling.
+	h.metrics.AddRouterMetrics(router)
 	router.AddMiddleware(middleware.Recoverer)
 	h.router, h.worker = router, worker
 	return h.addHandlers(ctx, h.table.Load())
