@@ -124,7 +124,12 @@ func hubEnv(t *testing.T) map[string]bool {
 			env[m[1]] = true
 		}
 	})
-	for _, name := range []string{"SANGAM_POSTGRES", "SANGAM_KAFKA", "SANGAM_TOKENS"} {
+	for _, name := range []string{
+		"SANGAM_POSTGRES", "SANGAM_KAFKA", "SANGAM_TOKENS",
+		"SANGAM_KAFKA_TLS", "SANGAM_KAFKA_CA_FILE", "SANGAM_KAFKA_CERT_FILE", "SANGAM_KAFKA_KEY_FILE",
+		"SANGAM_KAFKA_SASL", "SANGAM_KAFKA_SASL_USERNAME", "SANGAM_KAFKA_SASL_PASSWORD_FILE",
+		"SANGAM_KAFKA_PARTITIONS", "SANGAM_KAFKA_REPLICATION_FACTOR",
+	} {
 		if !env[name] {
 			t.Fatalf("no serve flag names $%s in its usage; the test reads the variables from the usage text", name)
 		}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
+	"strconv"
 )
 
 // envString registers a string flag that defaults to the environment
@@ -12,15 +14,65 @@ import (
 func envString(fs *flag.FlagSet, name, env, usage string) func() string {
 	value := fs.String(name, "", usage+" (default $"+env+")")
 	return func() string {
-		set := false
-		fs.Visit(func(f *flag.Flag) {
-			if f.Name == name {
-				set = true
-			}
-		})
-		if set {
+		if flagSet(fs, name) {
 			return *value
 		}
 		return os.Getenv(env)
 	}
+}
+
+// envBool registers a boolean flag that defaults to the environment
+// variable env, as envString does, and returns a function that gives its
+// value after parsing. The variable takes the values that
+// strconv.ParseBool accepts, such as true, false, 1 and 0, and an empty or
+// unset variable is false.
+func envBool(fs *flag.FlagSet, name, env, usage string) func() (bool, error) {
+	value := fs.Bool(name, false, usage+" (default $"+env+")")
+	return func() (bool, error) {
+		if flagSet(fs, name) {
+			return *value, nil
+		}
+		s := os.Getenv(env)
+		if s == "" {
+			return false, nil
+		}
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return false, fmt.Errorf("$%s (default of --%s): %q is not a boolean; use true or false",
+				env, name, s)
+		}
+		return b, nil
+	}
+}
+
+// envInt registers an integer flag that defaults to the environment
+// variable env, as envString does, and returns a function that gives its
+// value after parsing. Empty or unset is 0.
+func envInt(fs *flag.FlagSet, name, env, usage string) func() (int, error) {
+	value := fs.Int(name, 0, usage+" (default $"+env+")")
+	return func() (int, error) {
+		if flagSet(fs, name) {
+			return *value, nil
+		}
+		s := os.Getenv(env)
+		if s == "" {
+			return 0, nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return 0, fmt.Errorf("$%s (default of --%s): %q is not an integer", env, name, s)
+		}
+		return n, nil
+	}
+}
+
+// flagSet reports whether the command line of fs set the flag name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
 }

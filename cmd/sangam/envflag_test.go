@@ -18,6 +18,8 @@ const (
 	markPostgres = "postgres://u:" + markPassword + "@127.0.0.1:5432/x"
 	markKafka    = "MARKKAFKA7f3a:9092"
 	markTokens   = "/MARKTOKENS7f3a.yaml"
+	markUser     = "MARKUSER7f3a"
+	markPassFile = "/MARKPASSWORD7f3a"
 )
 
 func setMarkers(t *testing.T) {
@@ -25,12 +27,14 @@ func setMarkers(t *testing.T) {
 	t.Setenv("SANGAM_POSTGRES", markPostgres)
 	t.Setenv("SANGAM_KAFKA", markKafka)
 	t.Setenv("SANGAM_TOKENS", markTokens)
+	t.Setenv("SANGAM_KAFKA_SASL_USERNAME", markUser)
+	t.Setenv("SANGAM_KAFKA_SASL_PASSWORD_FILE", markPassFile)
 }
 
 // checkNoMarkers fails the test when output contains a marker value.
 func checkNoMarkers(t *testing.T, args []string, output string) {
 	t.Helper()
-	for _, mark := range []string{markToken, markPassword, markKafka, markTokens} {
+	for _, mark := range []string{markToken, markPassword, markKafka, markTokens, markUser, markPassFile} {
 		if strings.Contains(output, mark) {
 			t.Errorf("%v printed the environment value %s:\n%s", args, mark, output)
 		}

@@ -29,6 +29,7 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 	kafkaSession := fs.Duration("kafka-session-timeout", 0,
 		"how long Kafka waits for a silent replica before giving its partitions to the others; "+
 			"the broker bounds it (default 30s)")
+	kafkaSettings := kafkaFlags(fs)
 	tokens := envString(fs, "tokens", "SANGAM_TOKENS",
 		"token file (YAML) of agencies and operators allowed to call the API; "+
 			"without it the API is open")
@@ -38,6 +39,9 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 			KafkaSessionTimeout: *kafkaSession}
 		if brokers := kafka(); brokers != "" {
 			cfg.KafkaBrokers = strings.Split(brokers, ",")
+		}
+		if err := kafkaSettings(&cfg); err != nil {
+			return cfg, err
 		}
 		if *routesFile != "" {
 			doc, err := os.ReadFile(*routesFile)
