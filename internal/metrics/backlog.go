@@ -23,7 +23,7 @@ var (
 	journalUpDesc = prometheus.NewDesc(namespace+"_journal_up",
 		"1 when the journal responded to the last read for these metrics, 0 otherwise.", nil, nil)
 	pendingDesc = prometheus.NewDesc(namespace+"_pending_deliveries",
-		"Pending deliveries to each destination, in the journal of every replica.",
+		"Pending deliveries to each destination in the shared journal, the same on every replica.",
 		[]string{"destination"}, nil)
 	retryingDesc = prometheus.NewDesc(namespace+"_retrying_deliveries",
 		"Pending deliveries with at least one failed attempt, which wait for a retry.",
