@@ -251,20 +251,25 @@ func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 type DestinationStatus struct {
 	routes.Destination
 	Breaker delivery.BreakerState `json:"breaker"`
-	journal.Backlog
+	// Backlog is nil, and its fields left out, when the journal did not
+	// answer.
+	*journal.Backlog
 }
 
+// destinations lists the destinations with their breakers and backlogs.
+// While the journal does not answer it still lists them with their
+// breakers, which an operator needs most during an outage, and says in
+// backlog_unavailable why the backlogs are missing.
 func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
+	backlogs := map[string]journal.Backlog{}
 	backlog, err := s.Store.Backlog(r.Context())
 	if err != nil {
 		s.failures.backlog.Failed(err)
-		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
-		return
-	}
-	s.failures.backlog.Succeeded()
-	backlogs := map[string]journal.Backlog{}
-	for _, b := range backlog {
-		backlogs[b.Destination] = b
+	} else {
+		s.failures.backlog.Succeeded()
+		for _, b := range backlog {
+			backlogs[b.Destination] = b
+		}
 	}
 	states := map[string]delivery.BreakerState{}
 	for _, st := range s.Breakers.States() {
@@ -276,9 +281,18 @@ func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			st = delivery.BreakerState{Destination: d.Name, State: "closed"}
 		}
-		out = append(out, DestinationStatus{Destination: d, Breaker: st, Backlog: backlogs[d.Name]})
+		status := DestinationStatus{Destination: d, Breaker: st}
+		if err == nil {
+			b := backlogs[d.Name]
+			status.Backlog = &b
+		}
+		out = append(out, status)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"destinations": out})
+	body := map[string]any{"destinations": out}
+	if err != nil {
+		body["backlog_unavailable"] = "reading the journal failed, so the backlogs are left out"
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 // shards returns a destination's shard count, its concurrency, or 1 for a

@@ -260,3 +260,37 @@ func TestMetricsWithoutRegistryNotFound(t *testing.T) {
 	}
 	wantProblem(t, readResponse(t, resp), problem.NotFound)
 }
+
+func TestDestinationsListedWhileJournalDown(t *testing.T) {
+	f := newBacklogFixture(t)
+	f.postFIR(t, "EKM0412-FIR-801")
+	if err := f.store.Close(); err != nil {
+		t.Fatalf("closing the journal: %v", err)
+	}
+
+	r := f.get(t, "/api/v1/destinations")
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /api/v1/destinations with the journal down: status %d, want 200; body %s",
+			r.status, r.body)
+	}
+	var body struct {
+		Destinations []map[string]any `json:"destinations"`
+		Unavailable  string           `json:"backlog_unavailable"`
+	}
+	if err := json.Unmarshal(r.body, &body); err != nil {
+		t.Fatalf("decoding destinations: %v; body %s", err, r.body)
+	}
+	if body.Unavailable == "" {
+		t.Errorf("backlog_unavailable is missing: %s", r.body)
+	}
+	if len(body.Destinations) != 1 {
+		t.Fatalf("destinations = %s, want station", r.body)
+	}
+	station := body.Destinations[0]
+	if _, ok := station["breaker"]; !ok {
+		t.Errorf("station has no breaker: %s", r.body)
+	}
+	if _, ok := station["pending"]; ok {
+		t.Errorf("station shows a pending count the journal could not give: %s", r.body)
+	}
+}
