@@ -257,7 +257,7 @@ type DestinationStatus struct {
 }
 
 // destinations lists the destinations with their breakers and backlogs.
-// While the journal does not answer it still lists them with their
+// While the journal does not respond it still lists them with their
 // breakers, which an operator needs most during an outage, and says in
 // backlog_unavailable why the backlogs are missing.
 func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
