@@ -349,3 +349,32 @@ func TestStoredURLCredentialsStillApply(t *testing.T) {
 		t.Errorf("the log repeats the password:\n%s", logs)
 	}
 }
+
+func TestFirstStartWithMissingFileSavesNothing(t *testing.T) {
+	court := newGuardedCourt(t, "Bearer first-token")
+	tokenFile := filepath.Join(t.TempDir(), "court-token")
+	doc := credentialRoutes(court.url, "    bearer_token_file: "+tokenFile+"\n")
+	cfg := Config{Listen: "127.0.0.1:0", AadhaarKey: testKey, PostgresDSN: postgresDSN(t),
+		Routes: doc, Log: quietLog()}
+
+	_, err := Open(context.Background(), cfg)
+	if err == nil {
+		t.Fatal("Open with a routes file naming a missing token file succeeded")
+	}
+	if !strings.Contains(err.Error(), "/destinations/0/bearer_token_file") ||
+		!strings.Contains(err.Error(), "nothing was saved") {
+		t.Errorf("Open error = %v, want the field's pointer and that nothing was saved", err)
+	}
+
+	// The store is still empty, so the same file seeds it once the token
+	// file is in place.
+	writeSecret(t, tokenFile, "first-token\n")
+	h := startHub(t, cfg)
+	v, err := h.backend.routes.Current(context.Background())
+	if err != nil {
+		t.Fatalf("reading the seeded version: %v", err)
+	}
+	if v.Number != 1 || v.Comment != routestore.SeedComment {
+		t.Errorf("current version = %d %q, want the seed as version 1", v.Number, v.Comment)
+	}
+}

@@ -143,6 +143,9 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 // stored version is not applied: the store is the record, and changes go
 // through the admin API or sangam routes apply.
 func (h *Hub) seedRoutes(ctx context.Context, doc []byte) error {
+	if err := h.checkSeedFiles(ctx, doc); err != nil {
+		return err
+	}
 	v, differs, err := routestore.Seed(ctx, h.backend.routes, doc, "hub start-up")
 	if err != nil {
 		return fmt.Errorf("seeding routes: %w", err)
@@ -166,6 +169,26 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte) error {
 	h.table.Store(table.Labeled(versionLabel(v.Number)))
 	h.applied = v.Number
 	h.warnURLCredentials(v.Number, table)
+	return nil
+}
+
+// checkSeedFiles reads the destinations' secret and TLS files that doc
+// names when the store is empty, so Seed would save doc. A file missing
+// then would be saved into a first version that the hub cannot start on
+// and that only a running hub can replace.
+func (h *Hub) checkSeedFiles(ctx context.Context, doc []byte) error {
+	_, err := h.backend.routes.Current(ctx)
+	if !errors.Is(err, routestore.ErrEmpty) {
+		return nil // Seed keeps the stored version, or reports the error.
+	}
+	config, err := routes.Parse(doc)
+	if err != nil {
+		return fmt.Errorf("routes file: %w; nothing was saved", err)
+	}
+	if err := outbound.Check(config); err != nil {
+		return fmt.Errorf("routes file: %w; nothing was saved, so the hub starts with "+
+			"this file once the files it names are in place", err)
+	}
 	return nil
 }
 
