@@ -49,6 +49,10 @@ func (c BreakerConfig) withDefaults() BreakerConfig {
 // or 429 response, a timeout or a connection error.
 var errFailed = errors.New("destination failed")
 
+// errNotSent marks an attempt that the hub could not send, such as for a
+// missing secret file. The breaker leaves it out of its counts.
+var errNotSent = errors.New("request not sent")
+
 // Breakers holds one circuit breaker per destination. It is safe for
 // concurrent use.
 type Breakers struct {
@@ -92,8 +96,11 @@ func (b *Breakers) get(dest string) *gobreaker.CircuitBreaker[outcome] {
 			return c.ConsecutiveFailures >= b.cfg.Failures
 		},
 		IsSuccessful: func(err error) bool { return !errors.Is(err, errFailed) },
-		// The hub's own shutdown is no failure of the destination.
-		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
+		// The hub's own shutdown, and a request it could not send, are no
+		// failures of the destination.
+		IsExcluded: func(err error) bool {
+			return errors.Is(err, context.Canceled) || errors.Is(err, errNotSent)
+		},
 		OnStateChange: func(name string, from, to gobreaker.State) {
 			b.changedMu.Lock()
 			b.changed[name] = time.Now()

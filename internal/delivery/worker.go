@@ -166,7 +166,7 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 	endpoint, endpointErr := w.endpoint(dest)
 	out, err := w.Breakers.get(dest.Name).Execute(func() (outcome, error) {
 		if endpointErr != nil {
-			o := outcome{err: endpointErr}
+			o := outcome{err: endpointErr, notSent: true}
 			return o, o.breakerError()
 		}
 		o := w.post(ctx, dest, endpoint, d, a.Number, enc.Body, enc.ContentType)
@@ -290,13 +290,20 @@ type outcome struct {
 	// makes it.
 	location string
 	err      error
+	// notSent is true when the hub could not send the request, such as
+	// when a secret file of the destination is missing: a fault of the
+	// hub's machine, which the circuit breaker does not count.
+	notSent bool
 }
 
 // breakerError returns the error the circuit breaker counts: errFailed
-// for failures of the destination, the context's error when the hub cut
-// the attempt short, and nil otherwise, 4xx responses included.
+// for failures of the destination, errNotSent when nothing was sent, the
+// context's error when the hub cut the attempt short, and nil otherwise,
+// 4xx responses included.
 func (o outcome) breakerError() error {
 	switch {
+	case o.notSent:
+		return errNotSent
 	case errors.Is(o.err, context.Canceled):
 		return o.err
 	case o.err != nil, retryable(o.status):
@@ -346,7 +353,7 @@ func (w *Worker) post(
 	req.Header.Set("User-Agent", "sangam-hub")
 	redact, err := endpoint.Authorize(req)
 	if err != nil {
-		return outcome{err: fmt.Errorf("not sent: destination %q: %w", dest.Name, err)}
+		return outcome{err: fmt.Errorf("not sent: destination %q: %w", dest.Name, err), notSent: true}
 	}
 	// The worker records a redirect and does not follow it: on 301, 302
 	// and 303 the client would resend the request as a GET without the

@@ -201,6 +201,33 @@ func TestHandleTokenFileRemoved(t *testing.T) {
 	}
 }
 
+func TestMissingTokenFileLeavesBreakerClosed(t *testing.T) {
+	dest := newGuardedDestination(t, "Bearer "+testToken)
+	path := secretFile(t, testToken)
+	f := newFixture(t, target{agency: "police", url: dest.url, maxAttempts: 20,
+		settings: "    bearer_token_file: " + path + "\n"})
+	d := f.acceptFIR(t)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	// More attempts than the five consecutive failures that open a
+	// breaker, none of them sent.
+	for range 8 {
+		f.mustHandle(t, d)
+		f.later()
+	}
+	if got := f.reload(t, d); len(got.Attempts) != 8 {
+		t.Fatalf("%d attempts recorded, want 8", len(got.Attempts))
+	}
+	for _, st := range f.worker.Breakers.States() {
+		if st.State != "closed" || st.ConsecutiveFailures != 0 {
+			t.Errorf("breaker %s is %s after %d failures, want closed with none: "+
+				"a missing file on the hub's machine is no failure of the destination",
+				st.Destination, st.State, st.ConsecutiveFailures)
+		}
+	}
+}
+
 func TestHandleMutualTLS(t *testing.T) {
 	pki := outboundtest.NewPKI(t)
 	var mu sync.Mutex
