@@ -163,10 +163,6 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	if sum, err := routestore.Summarize(cur.Document, doc); err == nil {
 		res.Summary = sum.Lines()
 	}
-	if c.DryRun {
-		writeJSON(w, http.StatusOK, res)
-		return
-	}
 	by := c.By
 	if p, ok := principal(r); ok {
 		by = p.Name
@@ -174,8 +170,19 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	if by == "" {
 		by = "api"
 	}
-	v, err := s.Versions.Save(r.Context(), routestore.Change{Document: doc, By: by,
-		Comment: c.Comment, Expect: c.Expect, RestoredFrom: restoredFrom})
+	change := routestore.Change{Document: doc, By: by,
+		Comment: c.Comment, Expect: c.Expect, RestoredFrom: restoredFrom}
+	if c.DryRun {
+		// A dry run rejects what a save would, such as a document over
+		// the size limit, whose rules compile.
+		if err := change.Validate(); err != nil {
+			s.storeProblem(w, "saving routes", err)
+			return
+		}
+		writeJSON(w, http.StatusOK, res)
+		return
+	}
+	v, err := s.Versions.Save(r.Context(), change)
 	if err != nil {
 		s.storeProblem(w, "saving routes", err)
 		return

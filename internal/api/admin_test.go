@@ -13,6 +13,7 @@ import (
 
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/internal/routestore"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -243,4 +244,23 @@ func wantOneVersion(t *testing.T, base string) {
 	if len(list.Versions) != 1 {
 		t.Errorf("%d routes versions, want 1: %s", len(list.Versions), r.body)
 	}
+}
+
+func TestRoutesDryRunRejectsWhatSaveRejects(t *testing.T) {
+	h := newSampleHub(t, true)
+	// Comment lines keep the document valid while it grows past the
+	// store's limit.
+	pad := strings.Repeat("# "+strings.Repeat("x", 98)+"\n", routestore.MaxDocumentBytes/100+1)
+	doc := sampleRoutes + pad
+	for _, dryRun := range []bool{true, false} {
+		r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})
+		if r.status != http.StatusBadRequest {
+			t.Errorf("dry run %v: status %d, want 400; body %.300s", dryRun, r.status, r.body)
+			continue
+		}
+		if !strings.Contains(string(r.body), "over the maximum") {
+			t.Errorf("dry run %v: body %.300s does not name the size limit", dryRun, r.body)
+		}
+	}
+	wantOneVersion(t, h.url)
 }
