@@ -54,12 +54,12 @@ func Build(t *routes.Table) (*Set, error) {
 // Check reads the files of every destination of c as Build does, without
 // keeping the endpoints, and returns an *routes.InvalidError with a
 // problem for each file that is missing or invalid. c need not be valid:
-// Check skips a destination with a path that is not absolute, which
-// Validate reports.
+// Check skips a destination with a path that is not absolute, or with a
+// client certificate and no key or the reverse, which Validate reports.
 func Check(c routes.Config) error {
 	var problems []routes.Problem
 	for i, d := range c.Destinations {
-		if !absolutePaths(d) {
+		if !absolutePaths(d) || !pairedKey(d) {
 			continue
 		}
 		e, err := newEndpoint(d)
@@ -75,6 +75,13 @@ func Check(c routes.Config) error {
 }
 
 // absolutePaths reports whether every file path of d is absolute.
+// pairedKey reports whether d's tls, if any, names both a client
+// certificate and its key or neither. Validate reports one without the
+// other, so Check does not read the files and report the empty path too.
+func pairedKey(d routes.Destination) bool {
+	return d.TLS == nil || (d.TLS.CertFile == "") == (d.TLS.KeyFile == "")
+}
+
 func absolutePaths(d routes.Destination) bool {
 	paths := []string{d.BearerTokenFile}
 	if d.BasicAuth != nil {

@@ -140,6 +140,21 @@ func TestCheckReadsFilesOfInvalidDocument(t *testing.T) {
 	}
 }
 
+func TestCheckLeavesUnpairedKeyToValidate(t *testing.T) {
+	dir := t.TempDir()
+	doc := "destinations:\n" +
+		"  - name: court\n    agency: courts\n    url: https://127.0.0.1:9/ecf\n" +
+		"    tls: {cert_file: " + filepath.Join(dir, "client.pem") + "}\n" +
+		"routes: []\n"
+	c, err := routes.Parse([]byte(doc))
+	if err == nil {
+		t.Fatal("Parse accepted a client certificate without its key")
+	}
+	if problems := routes.Problems(outbound.Check(c)); len(problems) != 0 {
+		t.Errorf("Check found %v, want none: Validate reports the missing key_file", problems)
+	}
+}
+
 func TestBuildRejectsInvalidFiles(t *testing.T) {
 	dir := t.TempDir()
 	pki := outboundtest.NewPKI(t)
