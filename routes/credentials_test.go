@@ -125,7 +125,7 @@ func TestCredentialRules(t *testing.T) {
 		},
 		"password in the document": {
 			https + "    basic_auth: {username: hub, password: s3cret}\n",
-			"field password not found",
+			`unknown field "password"`,
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

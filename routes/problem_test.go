@@ -231,3 +231,15 @@ func TestParseKeepsDecodedDocument(t *testing.T) {
 		t.Errorf("Parse returned %+v, want the decoded destinations", c.Destinations)
 	}
 }
+
+func TestTypeErrorsNameNoGoTypes(t *testing.T) {
+	doc := strings.Replace(problemRoutes, "agency: police\n", "agency: police\n    max_atempts: 3\n", 1)
+	_, err := Load([]byte(doc))
+	if err == nil {
+		t.Fatal("Load accepted an unknown field")
+	}
+	if msg := err.Error(); !strings.Contains(msg, `line 8: unknown field "max_atempts"`) ||
+		strings.Contains(msg, "routes.Destination") {
+		t.Errorf("error %q, want the unknown field by line and name, without the Go type", msg)
+	}
+}

@@ -24,7 +24,7 @@ func typeProblemsOf(doc []byte, c Config, typeErr *yaml.TypeError) (ps []Problem
 	ps = make([]Problem, len(typeErr.Errors))
 	for i, msg := range typeErr.Errors {
 		ps[i] = locate(nodes, msg)
-		ps[i].Message = "parsing routes: " + msg
+		ps[i].Message = "parsing routes: " + plainTypeError(msg)
 	}
 	return ps, sameLists(nodes, c, ps)
 }
@@ -120,6 +120,23 @@ var (
 	// when longer than 10.
 	cannotUnmarshal = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: `(.*)`)? into ")
 )
+
+// plainTypeError rewords the errors of gopkg.in/yaml.v3 that name Go
+// types, which a reader of the routes document does not know, such as
+// "field x not found in type routes.Destination".
+func plainTypeError(msg string) string {
+	m := typeErrorLine.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	if f := unknownField.FindStringSubmatch(m[2]); f != nil {
+		return fmt.Sprintf("line %s: unknown field %q", m[1], f[1])
+	}
+	if f := duplicateKey.FindStringSubmatch(m[2]); f != nil && f[2] != "" {
+		return fmt.Sprintf("line %s: field %q appears twice", m[1], f[2])
+	}
+	return msg
+}
 
 // locate returns a problem with the pointer and the rule of msg, one
 // type error that gopkg.in/yaml.v3 found in the document whose nodes
