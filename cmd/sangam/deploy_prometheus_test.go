@@ -41,7 +41,7 @@ func TestDeployPrometheusJobs(t *testing.T) {
 			checkNeedsToken(t, where, hubURL+path)
 			authorization := mapOf(job["authorization"])
 			if f, _ := authorization["credentials_file"].(string); f == "" {
-				t.Errorf("%s: authorization.credentials_file is missing; the hub's /metrics needs an operator token", where)
+				t.Errorf("%s: authorization.credentials_file is missing; the hub's /metrics needs a metrics token", where)
 			}
 			if authorization["credentials"] != nil || job["bearer_token"] != nil {
 				t.Errorf("%s: the token is written in prometheus.yml; put it in the file that "+

@@ -11,6 +11,7 @@
 //	sangam replay [flags] DELIVERY_ID...   replay dead letters on a running hub
 //	sangam routes COMMAND [flags]          export, apply, history, diff, restore, explain
 //	sangam token --name NAME --agency A    make an API token and its token-file entry
+//	                                       (--operator or --metrics for other grants)
 //	sangam bench  [flags]                  measure a hub under load on loopback
 //
 // FILE may be "-" for standard input. Exit status: 0 success, 1 invalid

@@ -15,11 +15,15 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
 	name := fs.String("name", "", "who will hold the token, such as cctns-kerala")
 	agency := fs.String("agency", "", "agency the token may post messages as")
-	operator := fs.Bool("operator", false, "let the token read journeys and replay deliveries")
+	operator := fs.Bool("operator", false,
+		"let the token read journeys, replay deliveries, change routes and read metrics")
+	metrics := fs.Bool("metrics", false,
+		"let the token read GET /metrics and nothing else, for a scraper such as Prometheus")
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam token --name NAME --agency AGENCY [--operator]")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --operator")
+		fmt.Fprintln(stderr, "       sangam token --name NAME --metrics")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -31,9 +35,14 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if *name == "" || (*agency == "" && !*operator) {
+	if *name == "" || (*agency == "" && !*operator && !*metrics) {
 		fs.Usage()
-		return errors.New("give --name and --agency or --operator")
+		return errors.New("give --name and one of --agency, --operator or --metrics")
+	}
+	if *metrics && (*agency != "" || *operator) {
+		fs.Usage()
+		return errors.New("--metrics may not be combined with --agency or --operator, " +
+			"because a metrics token may read /metrics only; make a separate token for the other grant")
 	}
 	if *agency != "" {
 		known, err := agencies()
@@ -59,6 +68,9 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	}
 	if *operator {
 		entry += ", operator: true"
+	}
+	if *metrics {
+		entry += ", metrics: true"
 	}
 	fmt.Fprintf(stdout, "%s, sha256: %s}\n", entry, digest)
 	return nil

@@ -63,7 +63,8 @@ func (s *Server) agencyOnly(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// operatorOnly lets through callers whose token is an operator's.
+// operatorOnly lets through callers whose token is an operator's. An
+// agency's or a metrics scraper's token gets 403.
 func (s *Server) operatorOnly(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r, ok := s.authenticate(w, r)
@@ -71,8 +72,31 @@ func (s *Server) operatorOnly(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if p, known := principal(r); known && !p.Operator {
+			if p.MetricsOnly() {
+				s.Log.Warn("metrics token used for an operator endpoint", "principal", p.Name,
+					"method", r.Method, "path", r.URL.Path)
+			}
 			problem.Write(w, problem.New(problem.Forbidden,
 				"this endpoint needs an operator's token"))
+			return
+		}
+		next(w, r)
+	}
+}
+
+// metricsReaders lets through callers whose token is an operator's or a
+// metrics scraper's.
+func (s *Server) metricsReaders(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r, ok := s.authenticate(w, r)
+		if !ok {
+			return
+		}
+		if p, known := principal(r); known && !p.MayReadMetrics() {
+			s.Log.Warn("token without the metrics grant used for metrics", "principal", p.Name,
+				"path", r.URL.Path)
+			problem.Write(w, problem.New(problem.Forbidden,
+				"this endpoint needs an operator's or a metrics token"))
 			return
 		}
 		next(w, r)

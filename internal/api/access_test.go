@@ -2,10 +2,12 @@ package api_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/problem"
 )
 
@@ -59,4 +61,88 @@ func TestInboundUnknownAgencyNeedsToken(t *testing.T) {
 	h := newSampleHub(t, true)
 	r := postAs(t, h.url, "nosuch", "", firBody(t, "ACCESS-FIR-3", nil))
 	wantProblem(t, r, problem.Unauthenticated)
+}
+
+// send makes a request to the hub with token and an optional JSON body.
+func send(t *testing.T, method, url, token string, body []byte) response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	return readResponse(t, resp)
+}
+
+func TestMetricsTokenReadsMetrics(t *testing.T) {
+	h := newSampleHub(t, true)
+	for _, token := range []string{metricsToken, operatorToken} {
+		r := send(t, http.MethodGet, h.url+"/metrics", token, nil)
+		if r.status != http.StatusOK {
+			t.Errorf("GET /metrics with %s: status %d, want 200; body %s", token, r.status, r.body)
+		}
+		if !strings.Contains(string(r.body), "sangam_journal_up") {
+			t.Errorf("GET /metrics with %s: body lacks sangam_journal_up", token)
+		}
+	}
+}
+
+func TestMetricsTokenRejectedElsewhere(t *testing.T) {
+	h := newSampleHub(t, true)
+	change := jsonBody(t, api.RoutesChange{Document: sampleRoutes, Comment: "by a scraper", Expect: 1})
+	for _, tc := range []struct {
+		method, path string
+		body         []byte
+		detail       string
+	}{
+		{http.MethodGet, "/api/v1/destinations", nil, "this endpoint needs an operator's token"},
+		{http.MethodGet, "/api/v1/routes", nil, "this endpoint needs an operator's token"},
+		{http.MethodPut, "/api/v1/routes", change, "this endpoint needs an operator's token"},
+		{http.MethodPost, "/api/v1/routes/versions/1/restore", change,
+			"this endpoint needs an operator's token"},
+		{http.MethodPost, "/api/v1/deliveries/1/replay", nil, "this endpoint needs an operator's token"},
+		{http.MethodPost, "/api/v1/deadletters/replay", []byte(`{}`),
+			"this endpoint needs an operator's token"},
+		{http.MethodGet, "/api/v1/messages", nil, "this endpoint needs an operator's token"},
+		{http.MethodPost, "/api/v1/inbound/police", firBody(t, "ACCESS-FIR-4", nil),
+			"this token may not post messages as agency police"},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			r := send(t, tc.method, h.url+tc.path, metricsToken, tc.body)
+			p := wantProblem(t, r, problem.Forbidden)
+			if p.Detail != tc.detail {
+				t.Errorf("detail %q, want %q", p.Detail, tc.detail)
+			}
+		})
+	}
+
+	// The rejected PUT and restore saved no routes version.
+	r := send(t, http.MethodGet, h.url+"/api/v1/routes", operatorToken, nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /api/v1/routes with the operator's token: status %d; body %s", r.status, r.body)
+	}
+	var current api.RoutesVersion
+	if err := json.Unmarshal(r.body, &current); err != nil {
+		t.Fatalf("decoding routes: %v", err)
+	}
+	if current.Number != 1 {
+		t.Errorf("routes version %d after the metrics token's change, want 1", current.Number)
+	}
+}
+
+func TestAgencyTokenMetricsForbidden(t *testing.T) {
+	h := newSampleHub(t, true)
+	p := wantProblem(t, send(t, http.MethodGet, h.url+"/metrics", policeToken, nil), problem.Forbidden)
+	if want := "this endpoint needs an operator's or a metrics token"; p.Detail != want {
+		t.Errorf("detail %q, want %q", p.Detail, want)
+	}
 }

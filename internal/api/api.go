@@ -69,6 +69,8 @@ const (
 	accessAgency
 	// accessOperator endpoints need an operator's token.
 	accessOperator
+	// accessMetrics endpoints need an operator's or a metrics token.
+	accessMetrics
 )
 
 // endpoint is one route of the API.
@@ -100,7 +102,7 @@ func (s *Server) endpoints() []endpoint {
 		{"GET", "/api/v1/openapi.yaml", accessPublic, serveOpenAPIYAML},
 		{"GET", "/healthz", accessPublic, health},
 		{"GET", "/readyz", accessPublic, s.ready},
-		{"GET", "/metrics", accessOperator, s.serveMetrics},
+		{"GET", "/metrics", accessMetrics, s.serveMetrics},
 	}
 }
 
@@ -123,6 +125,8 @@ func (s *Server) mux() *http.ServeMux {
 			h = s.agencyOnly(h)
 		case accessOperator:
 			h = s.operatorOnly(h)
+		case accessMetrics:
+			h = s.metricsReaders(h)
 		}
 		mux.HandleFunc(e.method+" "+e.path, h)
 	}

@@ -9,7 +9,7 @@ import (
 type Route struct {
 	Method string
 	Path   string
-	// Access is "public", "agency" or "operator".
+	// Access is "public", "agency", "operator" or "metrics".
 	Access string
 }
 
@@ -17,6 +17,7 @@ type Route struct {
 func Routes() []Route {
 	names := map[access]string{
 		accessPublic: "public", accessAgency: "agency", accessOperator: "operator",
+		accessMetrics: "metrics",
 	}
 	var out []Route
 	for _, e := range (&Server{}).endpoints() {

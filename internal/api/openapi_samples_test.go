@@ -37,6 +37,7 @@ const (
 	prisonsToken  = "prisons-token"
 	strangerToken = "stranger-token"
 	operatorToken = "operator-token"
+	metricsToken  = "metrics-token"
 )
 
 // sampleRoutes sends each FIR to a station and, under a narrow policy,
@@ -87,7 +88,8 @@ func sampleTokens(t *testing.T) *auth.Tokens {
 		"  - {name: cctns, agency: police, sha256: " + digestOf(policeToken) + "}\n" +
 		"  - {name: eprisons, agency: prisons, sha256: " + digestOf(prisonsToken) + "}\n" +
 		"  - {name: stranger, agency: no-such-agency, sha256: " + digestOf(strangerToken) + "}\n" +
-		"  - {name: ops, operator: true, sha256: " + digestOf(operatorToken) + "}\n"
+		"  - {name: ops, operator: true, sha256: " + digestOf(operatorToken) + "}\n" +
+		"  - {name: prometheus, metrics: true, sha256: " + digestOf(metricsToken) + "}\n"
 	tokens, err := auth.Parse([]byte(doc))
 	if err != nil {
 		t.Fatalf("parsing tokens: %v", err)
@@ -216,7 +218,9 @@ func TestOpenAPIResponsesConform(t *testing.T) {
 // sampleAccess calls every endpoint that needs a token without one and
 // with a token of the other kind.
 func sampleAccess(t *testing.T, c *conformance, h *sampleHub) {
-	wrongToken := map[string]string{"agency": operatorToken, "operator": policeToken}
+	wrongToken := map[string]string{
+		"agency": operatorToken, "operator": policeToken, "metrics": policeToken,
+	}
 	for _, r := range api.Routes() {
 		if r.Access == "public" {
 			continue
@@ -227,6 +231,10 @@ func sampleAccess(t *testing.T, c *conformance, h *sampleHub) {
 		c.do(t, h.url, call{method: r.Method, target: target}, http.StatusUnauthorized)
 		c.do(t, h.url, call{method: r.Method, target: target, token: wrongToken[r.Access]},
 			http.StatusForbidden)
+		if r.Access != "metrics" {
+			c.do(t, h.url, call{method: r.Method, target: target, token: metricsToken},
+				http.StatusForbidden)
+		}
 	}
 }
 
@@ -435,6 +443,7 @@ func sampleService(t *testing.T, c *conformance, h *sampleHub) {
 	c.do(t, h.url, get("/healthz", ""), http.StatusOK)
 	c.do(t, h.url, get("/readyz", ""), http.StatusOK)
 	c.do(t, h.url, get("/metrics", operatorToken), http.StatusOK)
+	c.do(t, h.url, get("/metrics", metricsToken), http.StatusOK)
 	c.do(t, h.url, get("/api/v1/openapi.json", ""), http.StatusOK)
 	c.do(t, h.url, get("/api/v1/openapi.yaml", ""), http.StatusOK)
 	c.do(t, h.url, call{method: http.MethodDelete, target: "/api/v1/routes",

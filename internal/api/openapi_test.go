@@ -30,6 +30,7 @@ var securityByAccess = map[string][]string{
 	"public":   {},
 	"agency":   {"agencyToken"},
 	"operator": {"operatorToken"},
+	"metrics":  {"operatorToken", "metricsToken"},
 }
 
 // buildModel parses doc with libopenapi and builds its OpenAPI 3 model,

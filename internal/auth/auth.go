@@ -1,6 +1,6 @@
-// Package auth identifies who calls the hub's API. Each agency system and
-// each operator holds a bearer token; the hub keeps only the tokens'
-// SHA-256 digests, in a YAML file such as:
+// Package auth identifies who calls the hub's API. Each agency system,
+// each operator and each metrics scraper holds a bearer token. The hub
+// keeps only the tokens' SHA-256 digests, in a YAML file such as:
 //
 //	tokens:
 //	  - name: cctns-kerala      # who holds the token, for the journal
@@ -9,6 +9,13 @@
 //	  - name: oncall-operator
 //	    operator: true          # may read journeys and replay deliveries
 //	    sha256: 2c26b46...
+//	  - name: prometheus
+//	    metrics: true           # may read /metrics and nothing else
+//	    sha256: 5e88489...
+//
+// A metrics entry grants nothing besides /metrics, so it may not also set
+// agency or operator. A scraper's token then cannot change routes or
+// replay deliveries.
 //
 // Each entry needs its own token, because a caller holding a token that
 // two entries list would match both. `sangam token` makes a token and its
@@ -35,13 +42,25 @@ import (
 type Principal struct {
 	Name string `yaml:"name"`
 	// Agency is the agency whose messages the holder may post; empty for
-	// an operator.
+	// an operator and for a metrics scraper.
 	Agency string `yaml:"agency,omitempty"`
-	// Operator may read journeys and dead letters and replay deliveries.
+	// Operator may read journeys and dead letters, replay deliveries,
+	// change routes and read metrics.
 	Operator bool `yaml:"operator,omitempty"`
+	// Metrics may read the hub's metrics and nothing else. Parse rejects
+	// an entry that sets it together with Agency or Operator.
+	Metrics bool `yaml:"metrics,omitempty"`
 	// SHA256 is the hex SHA-256 digest of the token.
 	SHA256 string `yaml:"sha256"`
 }
+
+// MayReadMetrics reports whether the holder may read the hub's metrics:
+// an operator or a metrics scraper.
+func (p Principal) MayReadMetrics() bool { return p.Operator || p.Metrics }
+
+// MetricsOnly reports whether the holder may read the hub's metrics and
+// nothing else.
+func (p Principal) MetricsOnly() bool { return p.Metrics && !p.Operator && p.Agency == "" }
 
 // Tokens is a loaded token file. It is safe for concurrent use, and
 // Replace swaps its entries for those of another file at once.
@@ -76,8 +95,12 @@ func Parse(doc []byte) (*Tokens, error) {
 			errs = append(errs, fmt.Errorf("tokens[%d]: missing name", i))
 		case err != nil || len(digest) != sha256.Size:
 			errs = append(errs, fmt.Errorf("tokens[%d] %q: sha256: want 64 hex digits", i, p.Name))
-		case p.Agency == "" && !p.Operator:
-			errs = append(errs, fmt.Errorf("tokens[%d] %q: grants nothing: set agency or operator",
+		case p.Metrics && (p.Agency != "" || p.Operator):
+			errs = append(errs, fmt.Errorf("tokens[%d] %q: metrics: true may not be combined with "+
+				"agency or operator, because a metrics token may read /metrics only; "+
+				"give the other grant its own entry and token", i, p.Name))
+		case p.Agency == "" && !p.Operator && !p.Metrics:
+			errs = append(errs, fmt.Errorf("tokens[%d] %q: grants nothing: set agency, operator or metrics",
 				i, p.Name))
 		}
 		if err == nil && len(digest) == sha256.Size {

@@ -108,3 +108,93 @@ func TestCheckAgencies(t *testing.T) {
 		t.Errorf("CheckAgencies with every agency known: %v", err)
 	}
 }
+
+func TestParseMetricsEntry(t *testing.T) {
+	doc := "tokens:\n" +
+		"  - {name: ops, operator: true, sha256: " + digest("ops-secret") + "}\n" +
+		"  - {name: prometheus, metrics: true, sha256: " + digest("scrape-secret") + "}\n"
+	tokens, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatalf("Parse rejected a metrics entry: %v", err)
+	}
+	r := httptest.NewRequest("GET", "/metrics", nil)
+	r.Header.Set("Authorization", "Bearer scrape-secret")
+	p, err := tokens.Identify(r)
+	if err != nil {
+		t.Fatalf("Identify with the metrics token: %v", err)
+	}
+	if p.Name != "prometheus" {
+		t.Errorf("principal %q, want prometheus", p.Name)
+	}
+	if !p.Metrics {
+		t.Error("the metrics entry's principal has Metrics false")
+	}
+	if !p.MetricsOnly() {
+		t.Error("the metrics entry's principal is not MetricsOnly")
+	}
+	if !p.MayReadMetrics() {
+		t.Error("the metrics entry's principal may not read metrics")
+	}
+	if p.Operator || p.Agency != "" {
+		t.Errorf("the metrics entry's principal has operator %v, agency %q", p.Operator, p.Agency)
+	}
+}
+
+func TestPrincipalMayReadMetrics(t *testing.T) {
+	cases := []struct {
+		principal   Principal
+		mayRead     bool
+		metricsOnly bool
+	}{
+		{Principal{Name: "ops", Operator: true}, true, false},
+		{Principal{Name: "prometheus", Metrics: true}, true, true},
+		{Principal{Name: "cctns", Agency: "police"}, false, false},
+	}
+	for _, c := range cases {
+		if got := c.principal.MayReadMetrics(); got != c.mayRead {
+			t.Errorf("%s: MayReadMetrics = %v, want %v", c.principal.Name, got, c.mayRead)
+		}
+		if got := c.principal.MetricsOnly(); got != c.metricsOnly {
+			t.Errorf("%s: MetricsOnly = %v, want %v", c.principal.Name, got, c.metricsOnly)
+		}
+	}
+}
+
+func TestParseRejectsMetricsWithOtherGrant(t *testing.T) {
+	cases := []struct {
+		name  string
+		entry string
+	}{
+		{"with operator", "{name: both, metrics: true, operator: true, sha256: " + digest("a") + "}"},
+		{"with agency", "{name: both, metrics: true, agency: police, sha256: " + digest("a") + "}"},
+		{"with agency and operator",
+			"{name: both, metrics: true, agency: police, operator: true, sha256: " + digest("a") + "}"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc := "tokens:\n" +
+				"  - {name: ops, operator: true, sha256: " + digest("ops") + "}\n" +
+				"  - " + c.entry + "\n"
+			_, err := Parse([]byte(doc))
+			if err == nil {
+				t.Fatal("Parse accepted a metrics entry that grants more")
+			}
+			want := `tokens[1] "both": metrics: true may not be combined with agency or operator`
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q lacks %q", err, want)
+			}
+			if strings.Contains(err.Error(), "tokens[0]") {
+				t.Errorf("error %q names the valid operator entry", err)
+			}
+		})
+	}
+}
+
+func TestParseGrantsNothingNamesMetrics(t *testing.T) {
+	doc := "tokens:\n  - {name: idle, metrics: false, sha256: " + digest("x") + "}\n"
+	_, err := Parse([]byte(doc))
+	want := `tokens[0] "idle": grants nothing: set agency, operator or metrics`
+	if err == nil || err.Error() != want {
+		t.Errorf("Parse error = %v, want %q", err, want)
+	}
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/internal/auth"
+)
+
+func TestTokenMetricsEntry(t *testing.T) {
+	code, out, errOut := runCLI(t, "token", "--metrics", "--name", "prometheus")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "  - {name: prometheus, metrics: true, sha256: ") {
+		t.Errorf("output lacks the metrics entry:\n%s", out)
+	}
+	tokens, err := auth.Parse([]byte(out))
+	if err != nil {
+		t.Fatalf("the printed lines are not a token file: %v\n%s", err, out)
+	}
+	token := strings.TrimPrefix(strings.Split(out, "\n")[1], "# ")
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	p, err := tokens.Identify(req)
+	if err != nil {
+		t.Fatalf("the printed token is not identified: %v", err)
+	}
+	if p.Name != "prometheus" {
+		t.Errorf("principal %q, want prometheus", p.Name)
+	}
+	if !p.MetricsOnly() {
+		t.Errorf("principal %+v may do more than read metrics", p)
+	}
+}
+
+func TestTokenMetricsWithOtherGrantRejected(t *testing.T) {
+	for _, args := range [][]string{
+		{"--metrics", "--operator"},
+		{"--metrics", "--agency", "police"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			all := append([]string{"token", "--name", "both"}, args...)
+			code, out, errOut := runCLI(t, all...)
+			if code != exitSetup {
+				t.Errorf("exit %d, want %d", code, exitSetup)
+			}
+			if out != "" {
+				t.Errorf("printed a token:\n%s", out)
+			}
+			want := "--metrics may not be combined with --agency or --operator"
+			if !strings.Contains(errOut, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, errOut)
+			}
+		})
+	}
+}
+
+func TestTokenHelpNamesMetrics(t *testing.T) {
+	code, _, errOut := runCLI(t, "token", "-h")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"sangam token --name NAME --metrics", "-metrics"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("help lacks %q:\n%s", want, errOut)
+		}
+	}
+}
