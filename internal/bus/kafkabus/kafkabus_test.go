@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -697,5 +699,23 @@ func TestInitializeTopicNamesUnreachableBrokers(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not contain %q", err, want)
 		}
+	}
+}
+
+func TestInitializeTopicHintsAtServiceThatIsNotKafka(t *testing.T) {
+	// An HTTP server accepts the connection and never answers a Kafka
+	// request.
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := kafkabus.InitializeTopic(ctx, kafkabus.Config{Brokers: []string{addr},
+		DialTimeout: 300 * time.Millisecond}, "deliveries")
+	if err == nil {
+		t.Fatal("InitializeTopic against an HTTP server: got nil error")
+	}
+	if want := "check that " + addr + " is the listener of a Kafka broker"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not contain %q", err, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"regexp"
 	"strings"
 	"syscall"
@@ -168,8 +169,12 @@ func reachBroker(ctx context.Context, config Config, broker string) error {
 		return fmt.Errorf("connecting to broker %s: %w", broker, err)
 	}
 	if _, err := conn.Brokers(); err != nil {
-		return fmt.Errorf("metadata request to broker %s failed: %w%s",
-			broker, err, closedHint(config, err))
+		hint := closedHint(config, err)
+		if hint == "" && errors.Is(err, os.ErrDeadlineExceeded) {
+			hint = fmt.Sprintf(" (no response within %s: check that %s is the listener of a "+
+				"Kafka broker and not another service)", config.DialTimeout, broker)
+		}
+		return fmt.Errorf("metadata request to broker %s failed: %w%s", broker, err, hint)
 	}
 	return nil
 }
