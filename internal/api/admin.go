@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -417,7 +418,11 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	return readOptionalJSONBytes(w, body, v)
 }
 
+// readOptionalJSONBytes decodes body into v, ignoring a UTF-8 byte order
+// mark before it, as the agencies' JSON endpoints do. It writes a problem
+// and returns false when body is not one JSON value that fits v.
 func readOptionalJSONBytes(w http.ResponseWriter, body []byte, v any) bool {
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	dec := json.NewDecoder(bytesReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -264,3 +264,22 @@ func TestRoutesDryRunRejectsWhatSaveRejects(t *testing.T) {
 	}
 	wantOneVersion(t, h.url)
 }
+
+func TestRoutesChangeIgnoresByteOrderMark(t *testing.T) {
+	h := newSampleHub(t, true)
+	body := append([]byte("\xef\xbb\xbf"), jsonBody(t, api.RoutesChange{Document: sampleRoutes,
+		Expect: 1, DryRun: true})...)
+	req, err := http.NewRequest(http.MethodPut, h.url+"/api/v1/routes", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+operatorToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("PUT /api/v1/routes: %v", err)
+	}
+	if r := readResponse(t, resp); r.status != http.StatusOK {
+		t.Errorf("dry run with a byte order mark: status %d, want 200; body %s", r.status, r.body)
+	}
+}

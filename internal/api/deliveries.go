@@ -252,7 +252,7 @@ type DestinationStatus struct {
 	routes.Destination
 	Breaker delivery.BreakerState `json:"breaker"`
 	// Backlog is nil, and its fields left out, when the journal did not
-	// answer.
+	// respond.
 	*journal.Backlog
 }
 
