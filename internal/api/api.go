@@ -143,27 +143,45 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// readyTimeout bounds the readiness check's query.
+// WriteProber is the part of a journal store that checks that its
+// database accepts writes, without changing anything. Both stores
+// implement it.
+type WriteProber interface {
+	ProbeWrite(ctx context.Context) error
+}
+
+// readyTimeout bounds the readiness check's queries.
 const readyTimeout = 2 * time.Second
 
-// ready responds 200 when the journal responds to a query within
-// readyTimeout, and 503 otherwise. A hub whose journal does not respond
-// can store no message, so a load balancer should send posts to another
-// replica.
+// ready responds 200 when, within readyTimeout, the journal responds to a
+// query and accepts a write that is rolled back, and 503 otherwise. A hub
+// whose journal cannot be written can store no message, so a load
+// balancer should send posts to another replica.
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+	defer cancel()
 	if p, ok := s.Store.(Pinger); ok {
-		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
-		defer cancel()
 		if err := p.Ping(ctx); err != nil {
-			// Load balancers probe often, and the requeuer already logs
-			// the outage, so this line is for debugging only.
-			s.Log.Debug("not ready: the journal does not answer", "error", err)
-			w.Header().Set("Retry-After", "1")
-			problem.Write(w, problem.New(problem.Unavailable, "the journal does not answer"))
+			s.notReady(w, "the journal does not answer", err)
+			return
+		}
+	}
+	if p, ok := s.Store.(WriteProber); ok {
+		if err := p.ProbeWrite(ctx); err != nil {
+			s.notReady(w, "the journal cannot be written", err)
 			return
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// notReady responds 503 with reason as the problem's detail.
+func (s *Server) notReady(w http.ResponseWriter, reason string, err error) {
+	// Load balancers probe often, and the requeuer already logs the
+	// outage, so this line is for debugging only.
+	s.Log.Debug("not ready: "+reason, "error", err)
+	w.Header().Set("Retry-After", "1")
+	problem.Write(w, problem.New(problem.Unavailable, reason))
 }
 
 // serveMetrics serves the hub's metrics in the Prometheus text format.

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -17,11 +18,15 @@ type Journal interface {
 	Backlog(ctx context.Context) ([]journal.Backlog, error)
 	// Ping checks that the journal's database responds to a query.
 	Ping(ctx context.Context) error
+	// ProbeWrite checks that the journal's database accepts a write,
+	// without changing anything.
+	ProbeWrite(ctx context.Context) error
 }
 
 var (
 	journalUpDesc = prometheus.NewDesc(namespace+"_journal_up",
-		"1 when the journal responded to the last read for these metrics, 0 otherwise.", nil, nil)
+		"1 when the journal responded to the last read for these metrics and "+
+			"accepted a write that was rolled back, 0 otherwise.", nil, nil)
 	pendingDesc = prometheus.NewDesc(namespace+"_pending_deliveries",
 		"Pending deliveries to each destination in the shared journal, the same on every replica.",
 		[]string{"destination"}, nil)
@@ -57,7 +62,8 @@ type backlogCollector struct {
 
 // backlogRead is the result of one read of the journal.
 type backlogRead struct {
-	// up is true when the journal responded to Ping.
+	// up is true when the journal responded to Ping and ProbeWrite
+	// succeeded.
 	up bool
 	// backlog is valid when ok is set.
 	backlog []journal.Backlog
@@ -127,16 +133,26 @@ func (c *backlogCollector) read() backlogRead {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
-	c.last = backlogRead{}
-	if err := c.journal.Ping(ctx); err != nil {
-		c.failures.Failed(err)
-	} else if backlog, err := c.journal.Backlog(ctx); err != nil {
-		c.last.up = true
-		c.failures.Failed(err)
-	} else {
-		c.last = backlogRead{up: true, backlog: backlog, ok: true}
-		c.failures.Succeeded()
-	}
+	c.last = c.readJournal(ctx)
 	c.readAt = c.now()
 	return c.last
+}
+
+// readJournal pings the journal, probes a write and reads the backlog.
+// The backlog is read even when the write probe fails, because the
+// journal can then still be read.
+func (c *backlogCollector) readJournal(ctx context.Context) backlogRead {
+	if err := c.journal.Ping(ctx); err != nil {
+		c.failures.Failed(err)
+		return backlogRead{}
+	}
+	probeErr := c.journal.ProbeWrite(ctx)
+	backlog, err := c.journal.Backlog(ctx)
+	r := backlogRead{up: probeErr == nil, backlog: backlog, ok: err == nil}
+	if err := errors.Join(probeErr, err); err != nil {
+		c.failures.Failed(err)
+	} else {
+		c.failures.Succeeded()
+	}
+	return r
 }

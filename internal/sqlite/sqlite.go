@@ -27,7 +27,7 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	moderncsqlite "modernc.org/sqlite"
 )
 
 // BusyTimeout is how long a statement waits for a lock held by another
@@ -39,7 +39,11 @@ const BusyTimeout = 5 * time.Second
 // Open opens, or creates, the SQLite database file at path. Every connection
 // of the returned handle uses the WAL journal, synchronous=FULL, foreign
 // keys, a busy timeout of BusyTimeout and BEGIN IMMEDIATE transactions.
-// Open checks that the file is in WAL mode before returning.
+// Open checks that the file is in WAL mode before returning. The handle
+// closes a connection, instead of reusing it, after a statement on it
+// failed with an I/O, read-only or cannot-open error, because SQLite
+// keeps such a connection unable to write after the file becomes
+// writable again.
 //
 // The caller closes the handle. The path must name a file: an empty path
 // or ":memory:" is rejected, because WAL mode needs a file on disk.
@@ -53,10 +57,11 @@ func Open(path string) (*sql.DB, error) {
 		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
 	}
 
-	db, err := sql.Open("sqlite", dsn)
+	base, err := moderncsqlite.NewConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
 	}
+	db := sql.OpenDB(connector{base: base})
 
 	if err := checkWAL(db); err != nil {
 		_ = db.Close()

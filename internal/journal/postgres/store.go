@@ -142,3 +142,36 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// ProbeWrite checks that the journal can be written, and changes nothing.
+// In a transaction that it rolls back, it checks that the server is not a
+// standby in recovery and updates no row of journal_settings. The update
+// fails on a read-only transaction, and when the table cannot be found on
+// the search_path, for example after its schema was renamed.
+func (s *Store) ProbeWrite(ctx context.Context) error {
+	if err := s.probeWriteTx(ctx); err != nil {
+		return fmt.Errorf("probing a journal write: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) probeWriteTx(ctx context.Context) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	// After the Rollback below, this one returns pgx.ErrTxClosed.
+	defer func() { _ = tx.Rollback(ctx) }()
+
+	var inRecovery bool
+	if err := tx.QueryRow(ctx, "SELECT pg_is_in_recovery()").Scan(&inRecovery); err != nil {
+		return err
+	}
+	if inRecovery {
+		return errors.New("the PostgreSQL server is in recovery, so it accepts no writes")
+	}
+	if _, err := tx.Exec(ctx, "UPDATE journal_settings SET value = value WHERE false"); err != nil {
+		return err
+	}
+	return tx.Rollback(ctx)
+}

@@ -103,3 +103,31 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// ProbeWrite checks that the journal can be written, and changes nothing.
+// It takes the write lock in a transaction that updates no row of
+// journal_settings and is rolled back, so a connection that can only
+// read fails it. It then checks that the database files are writable,
+// which open connections learn only when they commit pages.
+func (s *Store) ProbeWrite(ctx context.Context) error {
+	if err := s.probeWriteTx(ctx); err != nil {
+		return fmt.Errorf("probing a journal write: %w", err)
+	}
+	if err := hubsqlite.CheckFilesWritable(ctx, s.db); err != nil {
+		return fmt.Errorf("probing a journal write: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) probeWriteTx(ctx context.Context) error {
+	if err := s.writeLock.Lock(ctx); err != nil {
+		return err
+	}
+	defer s.writeLock.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE journal_settings SET value = value WHERE 0")
+	return errors.Join(err, ignoreDone(tx.Rollback()))
+}

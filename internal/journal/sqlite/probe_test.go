@@ -1,0 +1,57 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/sangam-hub/sangam/internal/sqlite/sqlitetest"
+)
+
+// TestProbeWriteAndWritesRecover makes the journal's file unwritable
+// while the store is open, then writable again. The write probe must fail
+// meanwhile and pass after, and the store must write again without being
+// reopened, also on the connection opened during the fault.
+func TestProbeWriteAndWritesRecover(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.db")
+	db := openDB(t, path)
+	ctx := context.Background()
+	store, err := New(ctx, db, Config{})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	if err := store.ProbeWrite(ctx); err != nil {
+		t.Fatalf("ProbeWrite before the fault: %v", err)
+	}
+	// held keeps the database open, with its WAL, and leaves room in the
+	// pool for one connection only, which the store opens during the
+	// fault. A connection opened before it would keep its file open for
+	// writing.
+	held, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	db.SetMaxOpenConns(2)
+
+	restore := sqlitetest.MakeUnwritable(t, path)
+	if err := store.ProbeWrite(ctx); err == nil {
+		t.Error("ProbeWrite with the file unwritable returned nil, want an error")
+	}
+	const fingerprint = "probe-test-key"
+	if err := store.CheckKey(ctx, fingerprint); err == nil {
+		t.Error("CheckKey with the file unwritable stored the key, want an error")
+	}
+	restore()
+
+	if err := store.ProbeWrite(ctx); err != nil {
+		t.Errorf("ProbeWrite after the fault: %v", err)
+	}
+	if err := store.CheckKey(ctx, fingerprint); err != nil {
+		t.Errorf("CheckKey after the fault: %v", err)
+	}
+	if err := store.CheckKey(ctx, "another-key"); err == nil {
+		t.Error("CheckKey with another key after the fault passed, want the stored key to differ")
+	}
+}

@@ -1,0 +1,35 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"syscall"
+)
+
+// accessWrite is W_OK of access(2).
+const accessWrite = 0x2
+
+// CheckFilesWritable returns an error unless this process may write db's
+// main database file and, when they exist, its -wal and -shm files. A
+// connection that is already open learns that a file has become
+// unwritable only when it next writes pages, at commit, so a write
+// transaction that is rolled back cannot tell. access(2) opens no file,
+// so it releases none of the process's POSIX locks on the database.
+// A database without a file always passes.
+func CheckFilesWritable(ctx context.Context, db *sql.DB) error {
+	file, err := MainFile(ctx, db)
+	if err != nil || file == "" {
+		return err
+	}
+	for _, path := range []string{file, file + "-wal", file + "-shm"} {
+		err := syscall.Access(path, accessWrite)
+		if err == nil || (path != file && errors.Is(err, fs.ErrNotExist)) {
+			continue
+		}
+		return fmt.Errorf("database file %s is not writable: %w", path, err)
+	}
+	return nil
+}
