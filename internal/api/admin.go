@@ -67,6 +67,10 @@ func (s *Server) routesVersion(v routestore.Version) RoutesVersion {
 
 func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
 	limit := 100
+	if err := knownParams(r.URL.Query(), "limit"); err != nil {
+		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
+		return
+	}
 	if l := r.URL.Query().Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > routestore.MaxListLimit {

@@ -283,3 +283,26 @@ func TestRoutesChangeIgnoresByteOrderMark(t *testing.T) {
 		t.Errorf("dry run with a byte order mark: status %d, want 200; body %s", r.status, r.body)
 	}
 }
+
+func TestListsRejectUnknownQueryParameters(t *testing.T) {
+	h := newSampleHub(t, true)
+	for path, param := range map[string]string{
+		"/api/v1/deadletters?case_key=FIR/KL/EKM/EKM0420/2023/402": "case_key",
+		"/api/v1/messages?status=dead":                             "status",
+		"/api/v1/routes/versions?limit=5&page=2":                   "page",
+	} {
+		req, err := http.NewRequest(http.MethodGet, h.url+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+operatorToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		p := wantProblem(t, readResponse(t, resp), problem.BadRequest)
+		if !strings.HasPrefix(p.Detail, param+": unknown query parameter") {
+			t.Errorf("GET %s: detail %q, want it to name %s as unknown", path, p.Detail, param)
+		}
+	}
+}

@@ -359,6 +359,11 @@ type FindResponse struct {
 
 func (s *Server) find(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
+	if err := knownParams(v, "source", "sender_message_id", "case_key", "correlation_id",
+		"limit"); err != nil {
+		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
+		return
+	}
 	q := journal.Query{
 		Source: v.Get("source"), SenderMessageID: v.Get("sender_message_id"),
 		CaseKey: v.Get("case_key"), CorrelationID: v.Get("correlation_id"),

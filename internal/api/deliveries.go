@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -45,6 +49,10 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 // route, reason, from and to (RFC 3339), replayed=false and limit.
 func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
 	v := r.URL.Query()
+	if err := knownParams(v, "destination", "route", "reason", "from", "to", "replayed",
+		"limit"); err != nil {
+		return journal.DeadLetterFilter{}, err
+	}
 	f := journal.DeadLetterFilter{
 		Destination: v.Get("destination"), Route: v.Get("route"), Reason: v.Get("reason"),
 	}
@@ -78,6 +86,21 @@ func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
 		f.Limit = n
 	}
 	return f, nil
+}
+
+// knownParams returns an error naming the first parameter of v, in
+// sorted order, that is not one of known, so that a filter the endpoint
+// does not have, such as case_key on dead letters, is not dropped
+// without a word and every item listed.
+func knownParams(v url.Values, known ...string) error {
+	names := slices.Sorted(maps.Keys(v))
+	for _, name := range names {
+		if !slices.Contains(known, name) {
+			return fmt.Errorf("%s: unknown query parameter: this endpoint takes %s",
+				name, strings.Join(known, ", "))
+		}
+	}
+	return nil
 }
 
 // ReplayRequest is the optional JSON body of a replay request.
