@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest"
@@ -430,6 +431,11 @@ func readOptionalJSONBytes(w http.ResponseWriter, body []byte, v any) bool {
 	dec := json.NewDecoder(bytesReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var timeErr *time.ParseError
+		if errors.As(err, &timeErr) {
+			err = fmt.Errorf("invalid time %q: want RFC 3339, such as "+
+				"\"2025-12-01T00:00:00+05:30\"", timeErr.Value)
+		}
 		problem.Write(w, problem.New(problem.BadRequest, "invalid JSON body: "+err.Error()))
 		return false
 	}

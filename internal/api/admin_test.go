@@ -306,3 +306,28 @@ func TestListsRejectUnknownQueryParameters(t *testing.T) {
 		}
 	}
 }
+
+func TestReplayManyRejectsBadFilter(t *testing.T) {
+	h := newSampleHub(t, true)
+	for body, want := range map[string]string{
+		`{"from": "bad"}`: `invalid JSON body: invalid time "bad": want RFC 3339`,
+		`{"all": true, "destination": "registry"}`: "all: true replays every dead letter, " +
+			"so it may not be set with destination",
+	} {
+		req, err := http.NewRequest(http.MethodPost, h.url+"/api/v1/deadletters/replay",
+			strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+operatorToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("POST %s: %v", body, err)
+		}
+		p := wantProblem(t, readResponse(t, resp), problem.BadRequest)
+		if !strings.HasPrefix(p.Detail, want) {
+			t.Errorf("POST %s: detail %q, want it to start with %q", body, p.Detail, want)
+		}
+	}
+}

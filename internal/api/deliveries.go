@@ -135,6 +135,10 @@ func (req ReplayManyRequest) check() error {
 		return errors.New("filter: missing: set destination, route, reason, from or to, " +
 			"or all: true to replay the dead letters of every destination")
 	}
+	if filtered && req.All {
+		return errors.New("all: true replays every dead letter, so it may not be set " +
+			"with destination, route, reason, from or to; leave it out to replay by the filter")
+	}
 	if req.Limit < 0 || req.Limit > journal.MaxLimit {
 		return fmt.Errorf("limit: invalid value %d: want a whole number from 1 to %d, "+
 			"or 0 for %d", req.Limit, journal.MaxLimit, journal.DefaultLimit)
