@@ -75,7 +75,10 @@ func demo(ctx context.Context, cfg hub.Config, mockPort int, once bool, out io.W
 	}
 	defer mocks.close()
 	if len(cfg.Routes) == 0 {
+		// The routes name this run's mock ports, so they replace the
+		// routes that an earlier run on the same data folder stored.
 		cfg.Routes = mocks.routes()
+		cfg.ReplaceRoutes = true
 	}
 	h, err := hub.Open(ctx, cfg)
 	if err != nil {
@@ -99,8 +102,8 @@ func demo(ctx context.Context, cfg hub.Config, mockPort int, once bool, out io.W
 	if err == nil && !once {
 		fmt.Fprintf(out, "\nThe hub and the mock agencies keep running; press Ctrl-C to stop.\n"+
 			"  curl -s %s/api/v1/messages/MESSAGE_ID   a message's journey\n"+
-			"  go run ./cmd/sangam send --agency police FILE   send a police document\n",
-			hubURL)
+			"  go run ./cmd/sangam send --hub %s --agency police FILE   send a police document\n",
+			hubURL, hubURL)
 		<-ctx.Done()
 	}
 	stopHub()

@@ -68,6 +68,11 @@ type Config struct {
 	// Routes is the routes document (YAML). Default: the embedded
 	// default routes.
 	Routes []byte
+	// ReplaceRoutes saves Routes as a new version at start when the
+	// store's current version differs, instead of keeping the stored
+	// one. The demo sets it, because its routes name the ports its mock
+	// agencies listen on in this run.
+	ReplaceRoutes bool
 	// AadhaarKey is the HMAC key for Aadhaar tokens. Default: the key in
 	// DataDir/aadhaar.key, created at first start. Hubs that must match
 	// each other's tokens share one key.

@@ -140,8 +140,9 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 
 // seedRoutes stores doc as the first routes version of an empty store and
 // puts the store's current version in force. A doc that differs from a
-// stored version is not applied: the store is the record, and changes go
-// through the admin API or sangam routes apply.
+// stored version is not applied, unless Config.ReplaceRoutes is set: the
+// store is the record, and changes go through the admin API or sangam
+// routes apply.
 func (h *Hub) seedRoutes(ctx context.Context, doc []byte) error {
 	if err := h.checkSeedFiles(ctx, doc); err != nil {
 		return err
@@ -150,7 +151,15 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte) error {
 	if err != nil {
 		return fmt.Errorf("seeding routes: %w", err)
 	}
-	if differs && len(h.cfg.Routes) == 0 {
+	if differs && h.cfg.ReplaceRoutes {
+		v, err = h.backend.routes.Save(ctx, routestore.Change{Document: doc, By: "hub start-up",
+			Comment: "routes of this start, in place of the stored ones", Expect: v.Number})
+		if err != nil {
+			return fmt.Errorf("replacing the stored routes: %w", err)
+		}
+		h.cfg.Log.Info("the stored routes differed from this start's, which replace them",
+			"routes_version", v.Number)
+	} else if differs && len(h.cfg.Routes) == 0 {
 		h.cfg.Log.Info("the stored routes, which stay in force, differ from the embedded default routes",
 			"routes_version", v.Number)
 	} else if differs {

@@ -192,3 +192,25 @@ func TestAgencyListGuardsInbound(t *testing.T) {
 		t.Errorf("police after the change: status %d %s", status, body)
 	}
 }
+
+func TestReplaceRoutesSavesThisStartsRoutes(t *testing.T) {
+	dsn := postgresDSN(t)
+	first := credentialRoutes("http://127.0.0.1:18401/ecf", "")
+	if v := startHub(t, Config{PostgresDSN: dsn, Routes: first}).Routes().Version(); v != "v1" {
+		t.Fatalf("first start: routes %s in force, want v1", v)
+	}
+
+	// Later starts on the same store, with routes for other ports.
+	second := credentialRoutes("http://127.0.0.1:18441/ecf", "")
+	kept := startHub(t, Config{PostgresDSN: dsn, Routes: second})
+	if d, _ := kept.Routes().Destination("ecourts-kerala"); d.URL != "http://127.0.0.1:18401/ecf" {
+		t.Errorf("without ReplaceRoutes the court's url is %q, want the stored one", d.URL)
+	}
+	replaced := startHub(t, Config{PostgresDSN: dsn, Routes: second, ReplaceRoutes: true})
+	if v := replaced.Routes().Version(); v != "v2" {
+		t.Errorf("routes in force %s, want v2, the replacing version", v)
+	}
+	if d, _ := replaced.Routes().Destination("ecourts-kerala"); d.URL != "http://127.0.0.1:18441/ecf" {
+		t.Errorf("with ReplaceRoutes the court's url is %q, want this start's", d.URL)
+	}
+}
