@@ -25,7 +25,8 @@ type SharedMessage struct {
 	Masked  []policy.MaskRule  `json:"masked,omitempty"`
 	Message *canonical.Message `json:"message,omitempty"`
 	// Error is the reason nothing would be delivered, such as a policy
-	// failure.
+	// failure. The API also encodes Message for the destination's agency
+	// and gives the encoding error here, as the delivery would.
 	Error string `json:"error,omitempty"`
 }
 

@@ -305,7 +305,9 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 		}
 		// As ingest does, so the preview shows what destinations get.
 		canonical.MaskAadhaarInMessage(req.Message)
-		writeJSON(w, http.StatusOK, ExplainResponse{Explanation: s.Routes().Explain(req.Message)})
+		table := s.Routes()
+		writeJSON(w, http.StatusOK, ExplainResponse{Explanation: s.encodeShared(table,
+			table.Explain(req.Message))})
 	case req.Agency != "":
 		s.explainBody(w, r, req)
 	default:
@@ -332,10 +334,38 @@ func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string
 			}
 		}
 	}
-	ex := table.Explain(&j.Message)
+	ex := s.encodeShared(table, table.Explain(&j.Message))
 	same := sameDecisions(ex.Decisions, j.Routing)
 	writeJSON(w, http.StatusOK, ExplainResponse{Explanation: ex, Journaled: j.Routing,
 		SameAsJournal: &same})
+}
+
+// encodeShared encodes each message of ex that a destination would
+// receive, with the adapter of the destination's agency in table, as the
+// delivery would. A message that does not encode, such as one whose
+// policy removes a field the agency's format requires, gets the reason
+// its delivery would be dead-lettered.
+func (s *Server) encodeShared(table *routes.Table, ex routes.Explanation) routes.Explanation {
+	set := s.adapters()
+	for i := range ex.Deliveries {
+		d := &ex.Deliveries[i]
+		if d.Message == nil || d.Error != "" || set == nil {
+			continue
+		}
+		dest, ok := table.Destination(d.Destination)
+		if !ok {
+			continue
+		}
+		adapter, ok := set.Adapter(dest.Agency)
+		if !ok {
+			d.Error = fmt.Sprintf("no adapter for agency %q", dest.Agency)
+			continue
+		}
+		if _, err := adapter.Encode(d.Message); err != nil {
+			d.Error = "encoding failed: " + err.Error()
+		}
+	}
+	return ex
 }
 
 func sameDecisions(ds []routes.Decision, js []journal.RouteDecision) bool {
@@ -374,9 +404,10 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 		problem.Write(w, problem.New(problem.Unavailable, "the body could not be prepared; try again later"))
 		return
 	}
+	table := s.Routes()
 	out := make([]routes.Explanation, 0, len(msgs))
 	for i := range msgs {
-		out = append(out, s.Routes().Explain(&msgs[i]))
+		out = append(out, s.encodeShared(table, table.Explain(&msgs[i])))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"explanations": out})
 }

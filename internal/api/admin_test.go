@@ -14,6 +14,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/routestore"
+	"github.com/sangam-hub/sangam/routes"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -328,6 +329,58 @@ func TestReplayManyRejectsBadFilter(t *testing.T) {
 		p := wantProblem(t, readResponse(t, resp), problem.BadRequest)
 		if !strings.HasPrefix(p.Detail, want) {
 			t.Errorf("POST %s: detail %q, want it to start with %q", body, p.Detail, want)
+		}
+	}
+}
+
+func TestExplainShowsEncodingFailure(t *testing.T) {
+	h := newSampleHub(t, true)
+	// The sample routes send prisoner movements to the station, whose
+	// police format has no movements, so those deliveries could never be
+	// encoded; its FIRs encode.
+	movement := string(readTestdata(t, "../../adapters/prisons/testdata/court_production.json"))
+	fir := string(firBody(t, "EXPLAIN-FIR-1", nil))
+	for agency, want := range map[string]struct{ body, errPrefix string }{
+		"prisons": {movement, "encoding failed: encoding police document: unsupported message type"},
+		"police":  {fir, ""},
+	} {
+		body := jsonBody(t, map[string]string{"agency": agency, "body": want.body,
+			"content_type": "application/json"})
+		req, err := http.NewRequest(http.MethodPost, h.url+"/api/v1/routes/explain",
+			bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+operatorToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := readResponse(t, resp)
+		if r.status != http.StatusOK {
+			t.Fatalf("explain %s: status %d; body %s", agency, r.status, r.body)
+		}
+		var out struct {
+			Explanations []routes.Explanation `json:"explanations"`
+		}
+		if err := json.Unmarshal(r.body, &out); err != nil {
+			t.Fatalf("decoding explanation: %v; body %s", err, r.body)
+		}
+		var station *routes.SharedMessage
+		for i, d := range out.Explanations[0].Deliveries {
+			if d.Destination == "station" {
+				station = &out.Explanations[0].Deliveries[i]
+			}
+		}
+		switch {
+		case station == nil:
+			t.Errorf("explain %s: no delivery to the station; body %s", agency, r.body)
+		case want.errPrefix == "" && station.Error != "":
+			t.Errorf("explain %s: station error %q, want none", agency, station.Error)
+		case !strings.HasPrefix(station.Error, want.errPrefix):
+			t.Errorf("explain %s: station error %q, want it to start with %q",
+				agency, station.Error, want.errPrefix)
 		}
 	}
 }
