@@ -179,8 +179,8 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	change := routestore.Change{Document: doc, By: by,
 		Comment: c.Comment, Expect: c.Expect, RestoredFrom: restoredFrom}
 	if c.DryRun {
-		// A dry run rejects what a save would, such as a document over
-		// the size limit, whose rules compile.
+		// A dry run rejects what a save would, such as a valid document
+		// over the size limit.
 		if err := change.Validate(); err != nil {
 			s.storeProblem(w, "saving routes", err)
 			return

@@ -89,9 +89,9 @@ func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
 }
 
 // knownParams returns an error naming the first parameter of v, in
-// sorted order, that is not one of known, so that a filter the endpoint
-// does not have, such as case_key on dead letters, is not dropped
-// without a word and every item listed.
+// sorted order, that is not one of known. Otherwise a filter that the
+// endpoint does not have, such as case_key on dead letters, would be
+// dropped without a word and every item listed.
 func knownParams(v url.Values, known ...string) error {
 	names := slices.Sorted(maps.Keys(v))
 	for _, name := range names {
@@ -285,8 +285,8 @@ type DestinationStatus struct {
 
 // destinations lists the destinations with their breakers and backlogs.
 // While the journal does not respond it still lists them with their
-// breakers, which an operator needs most during an outage, and says in
-// backlog_unavailable why the backlogs are missing.
+// breakers, which an operator needs most during an outage, and gives in
+// backlog_unavailable the reason the backlogs are missing.
 func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
 	backlogs := map[string]journal.Backlog{}
 	backlog, err := s.Store.Backlog(r.Context())
