@@ -10,8 +10,48 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"github.com/sangam-hub/sangam/internal/hub"
 	"github.com/sangam-hub/sangam/internal/outbound/outboundtest"
 )
+
+// kafkaSettings is the part of hub.Config that kafkaFlags sets.
+type kafkaSettings struct {
+	tls               bool
+	caFile            string
+	certFile          string
+	keyFile           string
+	sasl              string
+	saslUsername      string
+	saslPasswordFile  string
+	partitions        int
+	replicationFactor int
+}
+
+// checkKafkaSettings reports each Kafka field of cfg that differs from want.
+func checkKafkaSettings(t *testing.T, cfg hub.Config, want kafkaSettings) {
+	t.Helper()
+	if cfg.KafkaTLS != want.tls {
+		t.Errorf("KafkaTLS = %t, want %t", cfg.KafkaTLS, want.tls)
+	}
+	for _, c := range []struct{ field, got, want string }{
+		{"KafkaCAFile", cfg.KafkaCAFile, want.caFile},
+		{"KafkaCertFile", cfg.KafkaCertFile, want.certFile},
+		{"KafkaKeyFile", cfg.KafkaKeyFile, want.keyFile},
+		{"KafkaSASL", cfg.KafkaSASL, want.sasl},
+		{"KafkaSASLUsername", cfg.KafkaSASLUsername, want.saslUsername},
+		{"KafkaSASLPasswordFile", cfg.KafkaSASLPasswordFile, want.saslPasswordFile},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.field, c.got, c.want)
+		}
+	}
+	if cfg.KafkaPartitions != want.partitions {
+		t.Errorf("KafkaPartitions = %d, want %d", cfg.KafkaPartitions, want.partitions)
+	}
+	if cfg.KafkaReplicationFactor != want.replicationFactor {
+		t.Errorf("KafkaReplicationFactor = %d, want %d", cfg.KafkaReplicationFactor, want.replicationFactor)
+	}
+}
 
 func TestKafkaFlagsSetHubConfig(t *testing.T) {
 	cfg, err := parseHubFlags(t,
@@ -29,27 +69,17 @@ func TestKafkaFlagsSetHubConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !cfg.KafkaTLS {
-		t.Error("KafkaTLS = false, want true")
-	}
-	for _, c := range []struct{ field, got, want string }{
-		{"KafkaCAFile", cfg.KafkaCAFile, "/etc/kafka/ca.pem"},
-		{"KafkaCertFile", cfg.KafkaCertFile, "/etc/kafka/hub.pem"},
-		{"KafkaKeyFile", cfg.KafkaKeyFile, "/etc/kafka/hub-key.pem"},
-		{"KafkaSASL", cfg.KafkaSASL, "scram-sha-512"},
-		{"KafkaSASLUsername", cfg.KafkaSASLUsername, "sangam"},
-		{"KafkaSASLPasswordFile", cfg.KafkaSASLPasswordFile, "/etc/kafka/password"},
-	} {
-		if c.got != c.want {
-			t.Errorf("%s = %q, want %q", c.field, c.got, c.want)
-		}
-	}
-	if cfg.KafkaPartitions != 6 {
-		t.Errorf("KafkaPartitions = %d, want 6", cfg.KafkaPartitions)
-	}
-	if cfg.KafkaReplicationFactor != 3 {
-		t.Errorf("KafkaReplicationFactor = %d, want 3", cfg.KafkaReplicationFactor)
-	}
+	checkKafkaSettings(t, cfg, kafkaSettings{
+		tls:               true,
+		caFile:            "/etc/kafka/ca.pem",
+		certFile:          "/etc/kafka/hub.pem",
+		keyFile:           "/etc/kafka/hub-key.pem",
+		sasl:              "scram-sha-512",
+		saslUsername:      "sangam",
+		saslPasswordFile:  "/etc/kafka/password",
+		partitions:        6,
+		replicationFactor: 3,
+	})
 	if err := cfg.Validate(); err != nil {
 		t.Errorf("Validate: %v", err)
 	}
@@ -76,28 +106,17 @@ func TestKafkaFlagsFromEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !cfg.KafkaTLS {
-		t.Error("KafkaTLS = false, want $SANGAM_KAFKA_TLS true")
-	}
-	for _, c := range []struct{ field, got, want string }{
-		{"KafkaCAFile", cfg.KafkaCAFile, "/env/ca.pem"},
-		{"KafkaCertFile", cfg.KafkaCertFile, "/env/hub.pem"},
-		{"KafkaKeyFile", cfg.KafkaKeyFile, "/env/hub-key.pem"},
-		{"KafkaSASL", cfg.KafkaSASL, "plain"},
-		{"KafkaSASLUsername", cfg.KafkaSASLUsername, "env-user"},
-		{"KafkaSASLPasswordFile", cfg.KafkaSASLPasswordFile, "/env/password"},
-	} {
-		if c.got != c.want {
-			t.Errorf("%s = %q, want %q", c.field, c.got, c.want)
-		}
-	}
-	if cfg.KafkaPartitions != 4 {
-		t.Errorf("KafkaPartitions = %d, want $SANGAM_KAFKA_PARTITIONS 4", cfg.KafkaPartitions)
-	}
-	if cfg.KafkaReplicationFactor != 2 {
-		t.Errorf("KafkaReplicationFactor = %d, want $SANGAM_KAFKA_REPLICATION_FACTOR 2",
-			cfg.KafkaReplicationFactor)
-	}
+	checkKafkaSettings(t, cfg, kafkaSettings{
+		tls:               true,
+		caFile:            "/env/ca.pem",
+		certFile:          "/env/hub.pem",
+		keyFile:           "/env/hub-key.pem",
+		sasl:              "plain",
+		saslUsername:      "env-user",
+		saslPasswordFile:  "/env/password",
+		partitions:        4,
+		replicationFactor: 2,
+	})
 
 	// A flag on the command line wins over its variable, even when it
 	// sets the zero value.
