@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -21,18 +20,7 @@ import (
 // putRoutes sends change to PUT /api/v1/routes with the operator's token.
 func putRoutes(t *testing.T, base string, change api.RoutesChange) response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPut, base+"/api/v1/routes",
-		bytes.NewReader(jsonBody(t, change)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+operatorToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("PUT /api/v1/routes: %v", err)
-	}
-	return readResponse(t, resp)
+	return send(t, http.MethodPut, base+"/api/v1/routes", operatorToken, jsonBody(t, change))
 }
 
 func TestRoutesChangeRejectsUnknownAgency(t *testing.T) {
@@ -96,19 +84,8 @@ func TestRoutesChangeListsEveryProblem(t *testing.T) {
 // with the operator's token.
 func restoreRoutes(t *testing.T, base string, n int, change api.RoutesChange) response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost,
-		fmt.Sprintf("%s/api/v1/routes/versions/%d/restore", base, n),
-		bytes.NewReader(jsonBody(t, change)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+operatorToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("POST restore of version %d: %v", n, err)
-	}
-	return readResponse(t, resp)
+	return send(t, http.MethodPost, fmt.Sprintf("%s/api/v1/routes/versions/%d/restore", base, n),
+		operatorToken, jsonBody(t, change))
 }
 
 // pointersAndRules returns each violation's pointer and rule, sorted.
@@ -226,16 +203,7 @@ func TestRoutesRestoreMissingFile(t *testing.T) {
 // wantOneVersion fails t unless the routes store still has only version 1.
 func wantOneVersion(t *testing.T, base string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, base+"/api/v1/routes/versions", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+operatorToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("GET /api/v1/routes/versions: %v", err)
-	}
-	r := readResponse(t, resp)
+	r := send(t, http.MethodGet, base+"/api/v1/routes/versions", operatorToken, nil)
 	var list struct {
 		Versions []json.RawMessage `json:"versions"`
 	}
@@ -270,17 +238,7 @@ func TestRoutesChangeIgnoresByteOrderMark(t *testing.T) {
 	h := newSampleHub(t, true)
 	body := append([]byte("\xef\xbb\xbf"), jsonBody(t, api.RoutesChange{Document: sampleRoutes,
 		Expect: 1, DryRun: true})...)
-	req, err := http.NewRequest(http.MethodPut, h.url+"/api/v1/routes", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+operatorToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("PUT /api/v1/routes: %v", err)
-	}
-	if r := readResponse(t, resp); r.status != http.StatusOK {
+	if r := send(t, http.MethodPut, h.url+"/api/v1/routes", operatorToken, body); r.status != http.StatusOK {
 		t.Errorf("dry run with a byte order mark: status %d, want 200; body %s", r.status, r.body)
 	}
 }
@@ -292,16 +250,8 @@ func TestListsRejectUnknownQueryParameters(t *testing.T) {
 		"/api/v1/messages?status=dead":                             "status",
 		"/api/v1/routes/versions?limit=5&page=2":                   "page",
 	} {
-		req, err := http.NewRequest(http.MethodGet, h.url+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer "+operatorToken)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatalf("GET %s: %v", path, err)
-		}
-		p := wantProblem(t, readResponse(t, resp), problem.BadRequest)
+		r := send(t, http.MethodGet, h.url+path, operatorToken, nil)
+		p := wantProblem(t, r, problem.BadRequest)
 		if !strings.HasPrefix(p.Detail, param+": unknown query parameter") {
 			t.Errorf("GET %s: detail %q, want it to name %s as unknown", path, p.Detail, param)
 		}
@@ -315,18 +265,9 @@ func TestReplayManyRejectsBadFilter(t *testing.T) {
 		`{"all": true, "destination": "registry"}`: "all: true replays every dead letter, " +
 			"so it may not be set with destination",
 	} {
-		req, err := http.NewRequest(http.MethodPost, h.url+"/api/v1/deadletters/replay",
-			strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+operatorToken)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatalf("POST %s: %v", body, err)
-		}
-		p := wantProblem(t, readResponse(t, resp), problem.BadRequest)
+		r := send(t, http.MethodPost, h.url+"/api/v1/deadletters/replay", operatorToken,
+			[]byte(body))
+		p := wantProblem(t, r, problem.BadRequest)
 		if !strings.HasPrefix(p.Detail, want) {
 			t.Errorf("POST %s: detail %q, want it to start with %q", body, p.Detail, want)
 		}
@@ -346,18 +287,7 @@ func TestExplainShowsEncodingFailure(t *testing.T) {
 	} {
 		body := jsonBody(t, map[string]string{"agency": agency, "body": want.body,
 			"content_type": "application/json"})
-		req, err := http.NewRequest(http.MethodPost, h.url+"/api/v1/routes/explain",
-			bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+operatorToken)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := readResponse(t, resp)
+		r := send(t, http.MethodPost, h.url+"/api/v1/routes/explain", operatorToken, body)
 		if r.status != http.StatusOK {
 			t.Fatalf("explain %s: status %d; body %s", agency, r.status, r.body)
 		}

@@ -28,9 +28,26 @@ import (
 // journal in a fresh schema.
 func newBacklogFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	dsn := withSearchPath(t, postgresDSN(), postgresSchema(t))
 	log := slog.New(slog.DiscardHandler)
+	store, svc := postgresIngest(t, withSearchPath(t, postgresDSN(), postgresSchema(t)), log)
+	breakers := delivery.NewBreakers(delivery.BreakerConfig{}, log)
+	m, err := metrics.New(metrics.Config{Journal: store, Breakers: breakers, Log: log})
+	if err != nil {
+		t.Fatalf("creating metrics: %v", err)
+	}
+
+	server := &api.Server{Ingest: svc, Store: store, Routes: svc.Routes, Breakers: breakers,
+		Log: log, Metrics: m}
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+	return &fixture{store: store, ingest: svc, url: srv.URL}
+}
+
+// postgresIngest opens a PostgreSQL journal at dsn, with the station's
+// bus topic, and an ingest service over it that routes by testRoutes.
+func postgresIngest(t *testing.T, dsn string, log *slog.Logger) (*postgres.Store, *ingest.Service) {
+	t.Helper()
+	ctx := context.Background()
 	store, err := postgres.Open(ctx, postgres.Config{DSN: dsn, Logger: log})
 	if err != nil {
 		t.Fatalf("opening journal: %v", err)
@@ -48,20 +65,9 @@ func newBacklogFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatalf("building adapters: %v", err)
 	}
-
-	routesInForce := func() *routes.Table { return table }
-	breakers := delivery.NewBreakers(delivery.BreakerConfig{}, log)
-	m, err := metrics.New(metrics.Config{Journal: store, Breakers: breakers, Log: log})
-	if err != nil {
-		t.Fatalf("creating metrics: %v", err)
-	}
-
-	svc := &ingest.Service{Adapters: set, Store: store, Log: log, Routes: routesInForce}
-	server := &api.Server{Ingest: svc, Store: store, Routes: routesInForce, Breakers: breakers,
-		Log: log, Metrics: m}
-	srv := httptest.NewServer(server.Handler())
-	t.Cleanup(srv.Close)
-	return &fixture{store: store, ingest: svc, url: srv.URL}
+	svc := &ingest.Service{Adapters: set, Store: store, Log: log,
+		Routes: func() *routes.Table { return table }}
+	return store, svc
 }
 
 // withSearchPath returns dsn, a URL or key=value pairs, with search_path

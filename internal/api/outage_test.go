@@ -22,14 +22,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/api"
-	"github.com/sangam-hub/sangam/internal/bus/pgbus"
-	"github.com/sangam-hub/sangam/internal/delivery"
-	"github.com/sangam-hub/sangam/internal/ingest"
-	"github.com/sangam-hub/sangam/internal/journal/postgres"
 	"github.com/sangam-hub/sangam/internal/problem"
-	"github.com/sangam-hub/sangam/routes"
 )
 
 // postgresDSN returns the server to test against, from
@@ -232,31 +226,8 @@ func (b *lockedBuffer) lines(t *testing.T, msg string) []map[string]any {
 // buffer.
 func newPostgresFixture(t *testing.T, clock *stoppedClock) (*fixture, *cutProxy, *lockedBuffer) {
 	t.Helper()
-	ctx := context.Background()
-	schema := postgresSchema(t)
-	dsn, proxy := throughProxy(t, postgresDSN(), schema)
-	quiet := slog.New(slog.DiscardHandler)
-	store, err := postgres.Open(ctx, postgres.Config{DSN: dsn, Logger: quiet})
-	if err != nil {
-		t.Fatalf("opening journal: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-
-	if err := pgbus.InitializeTopic(ctx, store.Pool(), delivery.Topic("station", 0)); err != nil {
-		t.Fatalf("initializing topic: %v", err)
-	}
-	table, err := routes.Load([]byte(testRoutes))
-	if err != nil {
-		t.Fatalf("loading routes: %v", err)
-	}
-	set, err := registry.Default(registry.Options{AadhaarKey: testKey})
-	if err != nil {
-		t.Fatalf("building adapters: %v", err)
-	}
-	svc := &ingest.Service{
-		Adapters: set, Store: store, Log: quiet,
-		Routes: func() *routes.Table { return table },
-	}
+	dsn, proxy := throughProxy(t, postgresDSN(), postgresSchema(t))
+	store, svc := postgresIngest(t, dsn, slog.New(slog.DiscardHandler))
 
 	logs := &lockedBuffer{}
 	server := &api.Server{Ingest: svc, Store: store,
