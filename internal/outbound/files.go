@@ -126,10 +126,22 @@ func readFile(path string) ([]byte, error) {
 // and never repeats the file's content. An empty file, or a secret with
 // a control character such as a line break inside it, is an error.
 func SecretFile(field, path string) func() (string, error) {
-	r := &reloader[string]{
+	return secretFile(field, path, func(secret string) string { return secret })
+}
+
+// secretFile returns a function that returns the value that convert
+// makes of the secret in the file at path, as SecretFile reads it.
+// convert runs once per change of the file, not once per call.
+func secretFile[T any](field, path string, convert func(secret string) T) func() (T, error) {
+	r := &reloader[T]{
 		files: []file{{field, path}},
-		parse: func(contents [][]byte) (string, error) {
-			return secretText(field, path, contents[0])
+		parse: func(contents [][]byte) (T, error) {
+			secret, err := secretText(field, path, contents[0])
+			if err != nil {
+				var zero T
+				return zero, err
+			}
+			return convert(secret), nil
 		},
 	}
 	return r.load

@@ -45,7 +45,6 @@ func Build(t *routes.Table) (*Set, error) {
 		s.endpoints[d.Name] = e
 	}
 	if len(problems) > 0 {
-		s.Close()
 		return nil, routes.Invalid(problems...)
 	}
 	return s, nil
@@ -62,19 +61,13 @@ func Check(c routes.Config) error {
 		if !absolutePaths(d) || !pairedKey(d) {
 			continue
 		}
-		e, err := newEndpoint(d)
-		if err != nil {
+		if _, err := newEndpoint(d); err != nil {
 			problems = append(problems, fileProblems(i, d.Name, err)...)
-			continue
-		}
-		if e.transport != nil {
-			e.transport.CloseIdleConnections()
 		}
 	}
 	return routes.Invalid(problems...)
 }
 
-// absolutePaths reports whether every file path of d is absolute.
 // pairedKey reports whether d's tls, if any, names both a client
 // certificate and its key or neither. Validate reports one without the
 // other, so Check does not read the files and report the empty path too.
@@ -82,6 +75,7 @@ func pairedKey(d routes.Destination) bool {
 	return d.TLS == nil || (d.TLS.CertFile == "") == (d.TLS.KeyFile == "")
 }
 
+// absolutePaths reports whether every file path of d is absolute.
 func absolutePaths(d routes.Destination) bool {
 	paths := []string{d.BearerTokenFile}
 	if d.BasicAuth != nil {
@@ -149,8 +143,9 @@ type Endpoint struct {
 	// secret returns the Authorization header's credentials, or is nil
 	// when the destination has none.
 	secret func() (credentials, error)
-	// describe names what the endpoint authenticates with, for messages.
-	describe string
+	// description names what the endpoint authenticates with, for
+	// messages.
+	description string
 }
 
 // credentials is the Authorization header of one attempt and the secret
@@ -169,33 +164,16 @@ func newEndpoint(d routes.Destination) (*Endpoint, error) {
 	var described []string
 	switch {
 	case d.BearerTokenFile != "":
-		r := &reloader[credentials]{
-			files: []file{{"bearer_token_file", d.BearerTokenFile}},
-			parse: func(contents [][]byte) (credentials, error) {
-				token, err := secretText("bearer_token_file", d.BearerTokenFile, contents[0])
-				if err != nil {
-					return credentials{}, err
-				}
-				return credentials{header: "Bearer " + token, secrets: []string{token}}, nil
-			},
-		}
-		e.secret = r.load
+		e.secret = secretFile("bearer_token_file", d.BearerTokenFile, func(token string) credentials {
+			return credentials{header: "Bearer " + token, secrets: []string{token}}
+		})
 		described = append(described, "the bearer token in "+d.BearerTokenFile)
 	case d.BasicAuth != nil:
 		user, path := d.BasicAuth.Username, d.BasicAuth.PasswordFile
-		r := &reloader[credentials]{
-			files: []file{{"basic_auth.password_file", path}},
-			parse: func(contents [][]byte) (credentials, error) {
-				password, err := secretText("basic_auth.password_file", path, contents[0])
-				if err != nil {
-					return credentials{}, err
-				}
-				encoded := base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
-				return credentials{header: "Basic " + encoded,
-					secrets: []string{password, encoded}}, nil
-			},
-		}
-		e.secret = r.load
+		e.secret = secretFile("basic_auth.password_file", path, func(password string) credentials {
+			encoded := base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
+			return credentials{header: "Basic " + encoded, secrets: []string{password, encoded}}
+		})
 		described = append(described, fmt.Sprintf("basic authentication as %q with the password in %s",
 			user, path))
 	}
@@ -216,12 +194,9 @@ func newEndpoint(d routes.Destination) (*Endpoint, error) {
 		}
 	}
 	if len(errs) > 0 {
-		if e.transport != nil {
-			e.transport.CloseIdleConnections()
-		}
 		return nil, errors.Join(errs...)
 	}
-	e.describe = strings.Join(described, " and ")
+	e.description = strings.Join(described, " and ")
 	return e, nil
 }
 
@@ -295,5 +270,5 @@ func (e *Endpoint) Credentials() string {
 	if e == nil {
 		return ""
 	}
-	return e.describe
+	return e.description
 }

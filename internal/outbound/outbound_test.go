@@ -228,6 +228,32 @@ func TestBearerTokenRereadWhenChanged(t *testing.T) {
 	}
 }
 
+func TestBearerTokenCachedUntilChanged(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "token", "first-token\n")
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+path+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The same file with the same size and modification time counts as
+	// unchanged, so the endpoint keeps the token it read and does not
+	// read the file at every attempt.
+	if err := os.WriteFile(path, []byte("other-token\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(path, before.ModTime(), before.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := authorize(t, set); got != "Bearer first-token" {
+		t.Errorf("Authorization with the file unchanged by stat = %q, want the cached %q",
+			got, "Bearer first-token")
+	}
+}
+
 func TestBasicAuthHeader(t *testing.T) {
 	path := writeFile(t, t.TempDir(), "password", "pa55:word\n")
 	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n"+
@@ -258,7 +284,7 @@ func TestBasicAuthHeader(t *testing.T) {
 	}
 }
 
-func TestNoCredentials(t *testing.T) {
+func TestEndpointWithoutCredentials(t *testing.T) {
 	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n"))
 	if err != nil {
 		t.Fatal(err)
