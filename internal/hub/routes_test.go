@@ -202,8 +202,8 @@ func TestReplaceRoutesSavesThisStartsRoutes(t *testing.T) {
 
 	// Later starts on the same store, with routes for other ports.
 	second := credentialRoutes("http://127.0.0.1:18441/ecf", "")
-	kept := startHub(t, Config{PostgresDSN: dsn, Routes: second})
-	if d, _ := kept.Routes().Destination("ecourts-kerala"); d.URL != "http://127.0.0.1:18401/ecf" {
+	withoutReplace := startHub(t, Config{PostgresDSN: dsn, Routes: second})
+	if d, _ := withoutReplace.Routes().Destination("ecourts-kerala"); d.URL != "http://127.0.0.1:18401/ecf" {
 		t.Errorf("without ReplaceRoutes the court's url is %q, want the stored one", d.URL)
 	}
 	replaced := startHub(t, Config{PostgresDSN: dsn, Routes: second, ReplaceRoutes: true})
