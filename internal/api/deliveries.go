@@ -284,9 +284,9 @@ type DestinationStatus struct {
 }
 
 // destinations lists the destinations with their breakers and backlogs.
-// While the journal does not respond it still lists them with their
-// breakers, which an operator needs most during an outage, and gives in
-// backlog_unavailable the reason the backlogs are missing.
+// While the journal does not respond, it still lists the breakers, which
+// an operator needs most during an outage. backlog_unavailable then gives
+// the reason the backlogs are missing.
 func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
 	backlogs := map[string]journal.Backlog{}
 	backlog, err := s.Store.Backlog(r.Context())
