@@ -50,8 +50,8 @@ type Server struct {
 	// counts nothing, and GET /metrics responds 404.
 	Metrics *metrics.Metrics
 
-	// now returns the current time for the failure logs; time.Now when
-	// nil.
+	// now returns the current time for the failure logs. Nil means
+	// time.Now.
 	now          func() time.Time
 	failuresOnce sync.Once
 	failures     failureLogs
