@@ -5,6 +5,7 @@ package sqlitetest
 import (
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 )
 
@@ -18,27 +19,39 @@ import (
 func MakeUnwritable(t testing.TB, paths ...string) (restore func()) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		return chmod(t, paths)
+		restore = clearWriteBits(t, paths)
+	} else {
+		restore = setImmutable(t, paths)
 	}
-	if out, err := exec.Command("chattr", append([]string{"+i"}, paths...)...).CombinedOutput(); err != nil {
-		t.Skipf("making %v immutable needs chattr and a file system with the immutable attribute: %v: %s",
-			paths, err, out)
-	}
-	done := false
-	restore = func() {
-		if done {
-			return
-		}
-		done = true
-		if out, err := exec.Command("chattr", append([]string{"-i"}, paths...)...).CombinedOutput(); err != nil {
-			t.Errorf("making %v mutable again: %v: %s", paths, err, out)
-		}
-	}
+	restore = sync.OnceFunc(restore)
 	t.Cleanup(restore)
 	return restore
 }
 
-func chmod(t testing.TB, paths []string) func() {
+// setImmutable sets the immutable attribute of paths and returns the
+// function that clears it.
+func setImmutable(t testing.TB, paths []string) func() {
+	t.Helper()
+	chattr := func(flag string) ([]byte, error) {
+		return exec.Command("chattr", append([]string{flag}, paths...)...).CombinedOutput()
+	}
+	if out, err := chattr("+i"); err != nil {
+		// chattr may have set the attribute on some of the paths, which
+		// would keep t.TempDir from removing them.
+		_, _ = chattr("-i")
+		t.Skipf("making %v immutable needs chattr and a file system with the immutable attribute: %v: %s",
+			paths, err, out)
+	}
+	return func() {
+		if out, err := chattr("-i"); err != nil {
+			t.Errorf("making %v mutable again: %v: %s", paths, err, out)
+		}
+	}
+}
+
+// clearWriteBits clears the write permission of paths and returns the
+// function that restores their modes.
+func clearWriteBits(t testing.TB, paths []string) func() {
 	t.Helper()
 	modes := make([]os.FileMode, len(paths))
 	for i, path := range paths {
@@ -51,18 +64,11 @@ func chmod(t testing.TB, paths []string) func() {
 			t.Fatal(err)
 		}
 	}
-	done := false
-	restore := func() {
-		if done {
-			return
-		}
-		done = true
+	return func() {
 		for i, path := range paths {
 			if err := os.Chmod(path, modes[i]); err != nil {
 				t.Errorf("making %s writable again: %v", path, err)
 			}
 		}
 	}
-	t.Cleanup(restore)
-	return restore
 }
