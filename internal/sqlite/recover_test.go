@@ -39,15 +39,15 @@ func TestWritesRecoverAfterFileWritableAgain(t *testing.T) {
 	if _, err := db.ExecContext(ctx, "CREATE TABLE t (x INTEGER)"); err != nil {
 		t.Fatal(err)
 	}
-	// held keeps the database open, with its WAL, and leaves room in the
-	// pool for one connection only, which the insert below opens while
-	// the file is unwritable. A connection opened before the fault would
-	// keep its file open for writing.
-	held, err := db.Conn(ctx)
+	// reservedConn keeps the database open, with its WAL, and leaves room
+	// in the pool for one connection only, which the insert below opens
+	// while the file is unwritable. A connection opened before the fault
+	// would keep its file open for writing.
+	reservedConn, err := db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer held.Close()
+	defer reservedConn.Close()
 	db.SetMaxOpenConns(2)
 
 	restore := sqlitetest.MakeUnwritable(t, path)

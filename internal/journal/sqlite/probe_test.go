@@ -24,15 +24,15 @@ func TestProbeWriteAndWritesRecover(t *testing.T) {
 	if err := store.ProbeWrite(ctx); err != nil {
 		t.Fatalf("ProbeWrite before the fault: %v", err)
 	}
-	// held keeps the database open, with its WAL, and leaves room in the
-	// pool for one connection only, which the store opens during the
-	// fault. A connection opened before it would keep its file open for
-	// writing.
-	held, err := db.Conn(ctx)
+	// reservedConn keeps the database open, with its WAL, and leaves room
+	// in the pool for one connection only, which the store opens during
+	// the fault. A connection opened before the fault would keep its file
+	// open for writing.
+	reservedConn, err := db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer held.Close()
+	defer reservedConn.Close()
 	db.SetMaxOpenConns(2)
 
 	restore := sqlitetest.MakeUnwritable(t, path)
