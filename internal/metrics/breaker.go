@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/sony/gobreaker/v2"
 
 	"github.com/sangam-hub/sangam/internal/delivery"
 )
@@ -37,12 +38,12 @@ func (c *breakerCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 // breakerValue returns the gauge value of a breaker state as
-// delivery.BreakerState names it.
+// delivery.BreakerState names it, with gobreaker's State.String.
 func breakerValue(state string) float64 {
 	switch state {
-	case "half-open":
+	case gobreaker.StateHalfOpen.String():
 		return 1
-	case "open":
+	case gobreaker.StateOpen.String():
 		return 2
 	}
 	return 0

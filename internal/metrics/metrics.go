@@ -3,7 +3,7 @@
 //
 //   - sangam_inbound_messages_total{agency,outcome}: inbound messages by
 //     the agency that posted them and the outcome (see the Inbound
-//     constants). A post that is rejected counts once, whatever it holds.
+//     constants). A rejected post counts once, whatever its body contains.
 //     Posts rejected before the inbound handler, for a missing or wrong
 //     token or an agency without an adapter, are not counted.
 //   - sangam_delivery_attempts_total{destination,result}: recorded
@@ -17,8 +17,8 @@
 //     sangam_oldest_pending_delivery_timestamp_seconds{destination}: the
 //     journal's backlog (journal.Backlog), read at most once per
 //     Config.CacheFor.
-//   - sangam_journal_up: 1 when the journal responded to the last read,
-//     0 otherwise.
+//   - sangam_journal_up: 1 when the journal responded to the last read
+//     and accepted a write probe, 0 otherwise.
 //   - the Go runtime's go_* and the process's process_* figures.
 //
 // The hub adds the bus router's figures (sangam_bus_*) through

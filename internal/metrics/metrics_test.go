@@ -178,3 +178,18 @@ func TestNewMissingConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestBreakerValueByState(t *testing.T) {
+	for _, tc := range []struct {
+		state string
+		want  float64
+	}{
+		{"closed", 0},
+		{"half-open", 1},
+		{"open", 2},
+	} {
+		if got := breakerValue(tc.state); got != tc.want {
+			t.Errorf("breakerValue(%q) = %v, want %v", tc.state, got, tc.want)
+		}
+	}
+}
