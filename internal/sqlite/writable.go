@@ -13,12 +13,12 @@ import (
 const accessWrite = 0x2
 
 // CheckFilesWritable returns an error unless this process may write db's
-// main database file and, when they exist, its -wal and -shm files. A
-// connection that is already open learns that a file has become
-// unwritable only when it next writes pages, at commit, so a write
-// transaction that is rolled back cannot tell. access(2) opens no file,
-// so it releases none of the process's POSIX locks on the database.
-// A database without a file always passes.
+// main database file and, when they exist, its -wal and -shm files. An
+// open connection finds out that a file became unwritable only when it
+// next writes pages at commit, so a rolled-back write transaction cannot
+// detect it. access(2) opens no file, so the check releases none of the
+// process's POSIX locks on the database. A database without a file
+// always passes.
 func CheckFilesWritable(ctx context.Context, db *sql.DB) error {
 	file, err := MainFile(ctx, db)
 	if err != nil || file == "" {

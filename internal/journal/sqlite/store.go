@@ -27,8 +27,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/ThreeDotsLabs/watermill/message"
 	"log/slog"
+
+	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/journal/groupcommit"
