@@ -702,9 +702,9 @@ func TestInitializeTopicNamesUnreachableBrokers(t *testing.T) {
 	}
 }
 
-func TestInitializeTopicHintsAtServiceThatIsNotKafka(t *testing.T) {
-	// An HTTP server accepts the connection and never answers a Kafka
-	// request.
+func TestInitializeTopicNonKafkaListener(t *testing.T) {
+	// An HTTP server accepts the connection and never responds to a
+	// Kafka request.
 	srv := httptest.NewServer(http.NotFoundHandler())
 	defer srv.Close()
 	addr := strings.TrimPrefix(srv.URL, "http://")

@@ -26,7 +26,7 @@ const (
 // NewSASL calls password once and returns its error, so that a missing
 // password fails at start.
 //
-// Errors of a connection that the broker rejects name the username.
+// InitializeTopic names the username when the broker rejects a connection.
 func NewSASL(name, username string, password func() (string, error)) (sasl.Mechanism, error) {
 	canonical := strings.ToUpper(name)
 	switch canonical {
@@ -61,8 +61,7 @@ type passwordMechanism struct {
 
 func (m *passwordMechanism) Name() string { return m.name }
 
-// Username returns the user the mechanism authenticates as, which
-// errors name.
+// Username returns the user that the mechanism authenticates as.
 func (m *passwordMechanism) Username() string { return m.username }
 
 func (m *passwordMechanism) Start(ctx context.Context) (sasl.StateMachine, []byte, error) {

@@ -113,16 +113,16 @@ func reach(ctx context.Context, config Config) error {
 		}
 		failures = append(failures, err.Error())
 	}
-	return fmt.Errorf("no Kafka broker of %s accepted a connection: %s",
+	return fmt.Errorf("no Kafka broker of %s responded to a metadata request: %s",
 		strings.Join(config.Brokers, ","), strings.Join(failures, "; "))
 }
 
 // reachBroker opens a connection to broker as reach does and returns why
 // it failed, or nil.
 func reachBroker(ctx context.Context, config Config, broker string) error {
-	// The dialer's own TLS step moves into DialFunc, so that the step at
-	// which the dial failed is known: DialFunc returns only after the
-	// TCP connection and the TLS handshake, and SASL follows it.
+	// kafka-go's dialer wraps a failed TCP connection and a failed TLS
+	// handshake in the same "failed to dial" error, so both run in
+	// DialFunc, which records in step how far it got. SASL follows it.
 	step := "tcp"
 	dialer := config.dialer()
 	dialer.TLS = nil
