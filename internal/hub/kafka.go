@@ -107,10 +107,6 @@ const (
 // kafkaSASLMechanisms are the values KafkaSASL accepts, in lower case.
 var kafkaSASLMechanisms = []string{"plain", "scram-sha-256", "scram-sha-512"}
 
-// maxReplicationFactor is the largest replica count a Kafka topic can
-// have: the field is a 16-bit signed integer in CreateTopics requests.
-const maxReplicationFactor = 32767
-
 // validateKafka returns an error naming the first Kafka setting of c that
 // is invalid, without reading any file.
 func (c Config) validateKafka() error {
@@ -144,10 +140,10 @@ func (c Config) validateKafka() error {
 		return fmt.Errorf("hub config: %s: %d is negative; use 1 or more, or 0 for the default %d",
 			kafkaPartitionsField, c.KafkaPartitions, kafkabus.DefaultPartitions)
 	}
-	if c.KafkaReplicationFactor < 0 || c.KafkaReplicationFactor > maxReplicationFactor {
+	if c.KafkaReplicationFactor < 0 || c.KafkaReplicationFactor > kafkabus.MaxReplicationFactor {
 		return fmt.Errorf("hub config: %s: %d is out of range; use 1 to %d, "+
 			"or 0 for the broker's default.replication.factor",
-			kafkaReplicationFactorField, c.KafkaReplicationFactor, maxReplicationFactor)
+			kafkaReplicationFactorField, c.KafkaReplicationFactor, kafkabus.MaxReplicationFactor)
 	}
 
 	if c.KafkaCertFile != "" && c.KafkaKeyFile == "" {

@@ -32,6 +32,10 @@ const (
 	DefaultCoordinatorTimeout = 5 * time.Second
 )
 
+// MaxReplicationFactor is the largest replica count of a Kafka topic,
+// because CreateTopics requests carry it as a 16-bit signed integer.
+const MaxReplicationFactor = 32767
+
 // Config contains the connection settings of the Kafka cluster and the
 // settings of topics that the bus creates. Publishers, subscribers and
 // InitializeTopic share it.
@@ -85,9 +89,9 @@ func (c Config) Validate() error {
 	if c.Partitions < 0 {
 		return fmt.Errorf("invalid kafka config: Partitions is %d, must not be negative", c.Partitions)
 	}
-	if c.ReplicationFactor < 0 || c.ReplicationFactor > 32767 {
-		return fmt.Errorf("invalid kafka config: ReplicationFactor is %d, must be 0 to 32767",
-			c.ReplicationFactor)
+	if c.ReplicationFactor < 0 || c.ReplicationFactor > MaxReplicationFactor {
+		return fmt.Errorf("invalid kafka config: ReplicationFactor is %d, must be 0 to %d",
+			c.ReplicationFactor, MaxReplicationFactor)
 	}
 	return nil
 }
