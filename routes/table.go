@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"strings"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/ext"
+	"cel.dev/cel-go/interpreter"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/policy"
@@ -346,7 +346,8 @@ func decide(r compiledRoute, m *canonical.Message) (Decision, uint64) {
 	if details != nil && details.ActualCost() != nil {
 		spent = *details.ActualCost()
 	}
-	if err != nil && strings.Contains(err.Error(), "cost limit exceeded") {
+	var cancelled interpreter.EvalCancelledError
+	if errors.As(err, &cancelled) && cancelled.Cause == interpreter.CostLimitExceeded {
 		// A condition stopped at the cap may report less than it spent.
 		spent = max(spent, MaxConditionCost)
 	}
