@@ -115,7 +115,7 @@ func (s *Server) knownAgency(w http.ResponseWriter, agency string) bool {
 	}
 	s.Log.Info("inbound message for an unknown agency rejected", "agency", agency)
 	problem.Write(w, problem.New(problem.UnknownAgency, fmt.Sprintf(
-		"unknown agency %q: the hub has no adapter for it; known agencies are %s",
+		"unknown agency %q: no adapter of that name: known agencies are %s",
 		agency, strings.Join(set.Agencies(), ", "))))
 	return false
 }

@@ -90,23 +90,24 @@ func Parse(doc []byte) (*Tokens, error) {
 	firstEntry := map[string]int{}
 	for i, p := range file.Tokens {
 		digest, err := hex.DecodeString(p.SHA256)
+		validDigest := err == nil && len(digest) == sha256.Size
 		switch {
 		case p.Name == "":
 			errs = append(errs, fmt.Errorf("tokens[%d]: missing name", i))
-		case err != nil || len(digest) != sha256.Size:
+		case !validDigest:
 			errs = append(errs, fmt.Errorf("tokens[%d] %q: sha256: want 64 hex digits", i, p.Name))
 		case p.Metrics && (p.Agency != "" || p.Operator):
 			errs = append(errs, fmt.Errorf("tokens[%d] %q: metrics: true may not be combined with "+
-				"agency or operator, because a metrics token may read /metrics only; "+
+				"agency or operator, because a metrics token may read /metrics only: "+
 				"give the other grant its own entry and token", i, p.Name))
 		case p.Agency == "" && !p.Operator && !p.Metrics:
 			errs = append(errs, fmt.Errorf("tokens[%d] %q: grants nothing: set agency, operator or metrics",
 				i, p.Name))
 		}
-		if err == nil && len(digest) == sha256.Size {
+		if validDigest {
 			if earlier, seen := firstEntry[string(digest)]; seen {
 				errs = append(errs, fmt.Errorf("tokens[%d] %q: sha256: same digest as tokens[%d] %q: "+
-					"each entry needs its own token; make a new one with sangam token",
+					"each entry needs its own token: make a new one with sangam token",
 					i, p.Name, earlier, file.Tokens[earlier].Name))
 			} else {
 				firstEntry[string(digest)] = i
