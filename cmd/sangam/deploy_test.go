@@ -25,7 +25,7 @@ import (
 // deployDir is the folder of the Compose and Kubernetes files.
 const deployDir = "../../deploy"
 
-// hubImage is the image name the Kubernetes manifests give the hub;
+// hubImage is the image name that the Kubernetes manifests give the hub.
 // kustomization.yaml replaces it with the operator's registry and tag.
 const hubImage = "sangam"
 
@@ -171,7 +171,7 @@ func TestDeployCompose(t *testing.T) {
 	graceSet := map[string]bool{}
 	for _, s := range services {
 		where := fmt.Sprintf("deploy/%s: service %s", s.file, s.name)
-		for dep := range mapOf(s.spec["depends_on"]) {
+		for _, dep := range composeDependencies(s.spec["depends_on"]) {
 			if !defined[dep] {
 				t.Errorf("%s: depends_on names %q, which no Compose file defines", where, dep)
 			}
@@ -220,6 +220,15 @@ func isComposeHub(spec map[string]any) bool {
 	}
 	argv := stringList(spec["command"])
 	return len(argv) > 0 && argv[0] == "serve"
+}
+
+// composeDependencies returns the service names of a Compose depends_on,
+// given as a map (long syntax) or as a list (short syntax).
+func composeDependencies(v any) []string {
+	if m, ok := v.(map[string]any); ok {
+		return sortedKeys(m)
+	}
+	return stringList(v)
 }
 
 // composeEnvNames returns the variable names of a Compose environment,
