@@ -6,17 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"syscall"
 )
-
-// accessWrite is W_OK of access(2).
-const accessWrite = 0x2
 
 // CheckFilesWritable returns an error unless this process may write db's
 // main database file and, when they exist, its -wal and -shm files. An
 // open connection finds out that a file became unwritable only when it
 // next writes pages at commit, so a rolled-back write transaction cannot
-// detect it. access(2) opens no file, so the check releases none of the
+// detect it. The check opens no file, so it releases none of the
 // process's POSIX locks on the database. A database without a file
 // always passes.
 func CheckFilesWritable(ctx context.Context, db *sql.DB) error {
@@ -25,7 +21,7 @@ func CheckFilesWritable(ctx context.Context, db *sql.DB) error {
 		return err
 	}
 	for _, path := range []string{file, file + "-wal", file + "-shm"} {
-		err := syscall.Access(path, accessWrite)
+		err := checkWritable(path)
 		if err == nil || (path != file && errors.Is(err, fs.ErrNotExist)) {
 			continue
 		}
