@@ -62,8 +62,8 @@ type SubscriberConfig struct {
 
 	// BatchSize is the maximum number of messages one query reads. The
 	// subscriber records acknowledgements once per batch, so a crash can
-	// deliver again up to BatchSize messages that were already acked. pgbus
-	// reads one message per query and accepts only 0 or 1. Default 10.
+	// deliver again up to BatchSize messages that were already acked.
+	// Default 10.
 	BatchSize int
 }
 

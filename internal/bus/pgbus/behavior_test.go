@@ -163,6 +163,43 @@ func TestRedeliveryAfterClose(t *testing.T) {
 	}
 }
 
+// TestCloseInBatchKeepsRest closes a subscriber after it acknowledged two
+// messages of a batch of five and while it held the third. The next
+// subscriber gets the third, fourth and fifth, in order, and not the
+// first two.
+func TestCloseInBatchKeepsRest(t *testing.T) {
+	pool := openTestPool(t, 5)
+	initTopic(t, pool, "court")
+	var sent []*message.Message
+	for _, payload := range []string{"1", "2", "3", "4", "5"} {
+		sent = append(sent, publish(t, pool, "court", payload))
+	}
+
+	subscriber, messages := subscribe(t, pool, "court")
+	for _, want := range sent[:2] {
+		got := receive(t, messages)
+		if got.UUID != want.UUID {
+			t.Fatalf("received %q, want %q", got.Payload, want.Payload)
+		}
+		got.Ack()
+	}
+	if got := receive(t, messages); got.UUID != sent[2].UUID {
+		t.Fatalf("received %q, want %q", got.Payload, sent[2].Payload)
+	}
+	if err := subscriber.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	_, messages = subscribe(t, pool, "court")
+	for _, want := range sent[2:] {
+		got := receive(t, messages)
+		if got.UUID != want.UUID {
+			t.Fatalf("after Close received %q, want %q", got.Payload, want.Payload)
+		}
+		got.Ack()
+	}
+}
+
 // TestTopicsIndependent holds a message of one topic unacknowledged and
 // checks that another topic's message is still delivered. With
 // watermill-sql's default PostgreSQL schema it is not, until the first
@@ -194,7 +231,7 @@ func TestNewSubscriberInvalidConfig(t *testing.T) {
 		field  string
 	}{
 		"consumer group":     {pgbus.SubscriberConfig{ConsumerGroup: "delivery"}, "ConsumerGroup"},
-		"batch size":         {pgbus.SubscriberConfig{BatchSize: 10}, "BatchSize"},
+		"negative batch":     {pgbus.SubscriberConfig{BatchSize: -1}, "BatchSize"},
 		"negative deadline":  {pgbus.SubscriberConfig{AckDeadline: -time.Second}, "AckDeadline"},
 		"negative resending": {pgbus.SubscriberConfig{ResendInterval: -time.Second}, "ResendInterval"},
 	}

@@ -6,14 +6,15 @@
 // Transaction contract. A publisher over a pgx.Tx inserts its messages in
 // that transaction, so the hub commits a journal entry and its outbox
 // messages together: subscribers see the messages if and only if the
-// transaction commits. A subscriber locks the oldest pending message of the
-// topic in a REPEATABLE READ transaction, delivers it, and deletes it in
-// the same transaction once the handler acknowledges it. Subscribers of the
-// topic in any number of hub processes therefore take turns, and each
-// query takes the committed message with the lowest offset. A message
-// whose subscriber closed or crashed before that transaction committed is
-// delivered again.
+// transaction commits. A subscriber locks the oldest pending messages of
+// the topic, up to its batch size, in a REPEATABLE READ transaction,
+// delivers them one at a time, and deletes the acknowledged ones in the
+// same transaction when the batch ends. Subscribers of the topic in any
+// number of hub processes therefore take turns, and each query takes the
+// committed messages with the lowest offsets. A message whose subscriber
+// closed or crashed before that transaction committed is delivered again;
+// after a crash that includes messages of the batch already acknowledged.
 //
-// A message waiting for its acknowledgement holds a row lock and keeps its
+// A batch waiting for an acknowledgement holds its row locks and keeps its
 // transaction open; other topics are not affected.
 package pgbus

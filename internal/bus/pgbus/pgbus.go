@@ -36,23 +36,50 @@ const MaxTopicLength = maxIdentifierLength - len("watermill_")
 // subscribers of a topic share its messages, as the hub's delivery
 // subscribers do.
 //
-// The queue schema reads one message per query (SubscribeBatchSize 1).
-// With larger batches, the subscriber of watermill-sql v4.1.2 passes every
-// row of the batch to the acknowledgement query, so the queue adapter
-// deletes messages that were never delivered when a subscription ends in
-// the middle of a batch.
+// A subscriber reads up to config.BatchSize messages per query and
+// deletes the acknowledged ones in one statement when the batch ends, so
+// a batch costs one commit instead of one per message. watermill-sql
+// v4.1.2's subscriber passes every row of the batch to that statement.
+// When a subscription ends in the middle of a batch, that includes rows it
+// never delivered, and ackedOnly keeps those.
 //
 // Acknowledged messages are deleted, because the queue schema finds
 // pending messages by scanning for acked = false, which slows down as the
 // table grows. The journal keeps the history.
-var offsets = wsql.PostgreSQLQueueOffsetsAdapter{DeleteOnAck: true}
+var offsets = ackedOnly{wsql.PostgreSQLQueueOffsetsAdapter{DeleteOnAck: true}}
 
-// schema is the queue schema with payloads stored as BYTEA, because
-// payloads are bytes in any format, not necessarily JSON.
-var schema = wsql.PostgreSQLQueueSchema{
-	GeneratePayloadType: func(string) string { return "BYTEA" },
-	SubscribeBatchSize:  1,
+// ackedOnly is the queue offsets adapter whose acknowledgement query
+// covers only the rows up to the last acknowledged one. The subscriber
+// hands messages of a batch over in offset order and stops at the first
+// that is not acknowledged, so those are exactly the delivered rows.
+type ackedOnly struct {
+	wsql.PostgreSQLQueueOffsetsAdapter
 }
+
+func (a ackedOnly) AckMessageQuery(params wsql.AckMessageQueryParams) (wsql.Query, error) {
+	delivered := make([]wsql.Row, 0, len(params.Rows))
+	for _, row := range params.Rows {
+		if row.Offset <= params.LastRow.Offset {
+			delivered = append(delivered, row)
+		}
+	}
+	params.Rows = delivered
+	return a.PostgreSQLQueueOffsetsAdapter.AckMessageQuery(params)
+}
+
+// queueSchema is the queue schema reading up to batch messages per query.
+// Payloads are stored as BYTEA, because they are bytes in any format, not
+// necessarily JSON.
+func queueSchema(batch int) wsql.PostgreSQLQueueSchema {
+	return wsql.PostgreSQLQueueSchema{
+		GeneratePayloadType: func(string) string { return "BYTEA" },
+		SubscribeBatchSize:  batch,
+	}
+}
+
+// schema is the queue schema the publisher and InitializeTopic use; the
+// batch size matters only to subscribers.
+var schema = queueSchema(1)
 
 // initializeLock is the transaction-level advisory lock InitializeTopic
 // takes, because concurrent CREATE TABLE IF NOT EXISTS of one table can
@@ -151,14 +178,12 @@ type SubscriberConfig = bus.SubscriberConfig
 // logger discards log lines.
 //
 // All subscribers of a topic, in any number of processes, share its
-// messages: config.ConsumerGroup must be empty, and config.BatchSize must
-// be 0 or 1 because each query reads one message (see the offsets
-// variable for why).
+// messages, so config.ConsumerGroup must be empty.
 //
 // Each poll of a subscription holds one pool connection from its query
-// until the message is acknowledged, and other subscribers of the topic
-// wait on the message's row lock meanwhile, each on a connection of its
-// own. Size the pool above the number of subscriptions plus the
+// until the last message of its batch is acknowledged, and other
+// subscribers of the topic wait on the batch's row locks meanwhile, each
+// on a connection of its own. Size the pool above the number of subscriptions plus the
 // connections publishers and the journal need.
 func NewSubscriber(pool *pgxpool.Pool, config SubscriberConfig, logger watermill.LoggerAdapter) (*bus.Subscriber, error) {
 	if pool == nil {
@@ -172,13 +197,9 @@ func NewSubscriber(pool *pgxpool.Pool, config SubscriberConfig, logger watermill
 			"the PostgreSQL bus has one group per topic, shared by all subscribers, so leave it empty",
 			config.ConsumerGroup)
 	}
-	if config.BatchSize > 1 {
-		return nil, fmt.Errorf("creating subscriber: invalid BatchSize %d: "+
-			"the PostgreSQL bus reads one message per query, so use 0 or 1", config.BatchSize)
-	}
 	config = config.WithDefaults()
 
-	wconfig := config.Watermill(schema, offsets)
+	wconfig := config.Watermill(queueSchema(config.BatchSize), offsets)
 	inner, err := wsql.NewSubscriber(wsql.BeginnerFromPgx(pool), wconfig, logger)
 	if err != nil {
 		return nil, fmt.Errorf("creating subscriber: %w", err)

@@ -20,11 +20,11 @@ var testLogger = watermill.NewSlogLogger(
 
 // features are what the PostgreSQL bus supports, as the universal suite of
 // watermill declares them:
-//   - ExactlyOnceDelivery: a subscriber locks the message row it delivers
-//     and deletes it in the same transaction when the handler acknowledges
-//     it, so no other subscriber receives it unless that transaction fails.
-//   - GuaranteedOrder: every query takes the pending message with the
-//     lowest offset, and the row lock makes subscribers take turns.
+//   - ExactlyOnceDelivery: a subscriber locks the message rows of its
+//     batch and deletes the acknowledged ones in the same transaction, so
+//     no other subscriber receives them unless that transaction fails.
+//   - GuaranteedOrder: every query takes the pending messages with the
+//     lowest offsets, and the row locks make subscribers take turns.
 //   - Persistent: messages are rows in PostgreSQL.
 //
 // ConsumerGroups is false: the queue schema has one group per topic, so
