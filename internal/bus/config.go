@@ -65,6 +65,10 @@ type SubscriberConfig struct {
 	// deliver again up to BatchSize messages that were already acked.
 	// Default 10.
 	BatchSize int
+
+	// Wakeups, when set, ends an idle subscription's wait for its next
+	// poll as soon as its topic is woken. Nil: subscriptions poll only.
+	Wakeups *Wakeups
 }
 
 // Validate returns an error naming the first field that holds an invalid

@@ -4,44 +4,66 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
+	"github.com/ThreeDotsLabs/watermill"
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/ThreeDotsLabs/watermill/message"
 )
 
-// Subscriber is a watermill message.Subscriber over a watermill-sql
-// Subscriber. It validates topics before use, and it stores a Subscription
-// in the context that watermill-sql passes to the Beginner, so that a
-// Beginner can learn the topic and stop waiting for a lock when the
-// subscriber closes.
+// Subscriber is a watermill message.Subscriber over watermill-sql
+// Subscribers, one per subscription. It validates topics before use, and
+// it stores a Subscription in the context that watermill-sql passes to the
+// Beginner, so that a Beginner can learn the topic and stop waiting for a
+// lock when the subscriber closes. With config.Wakeups set, an idle
+// subscription queries again as soon as its topic is woken.
 //
 // Subscribe, SubscribeInitialize and Close are safe for concurrent use.
 type Subscriber struct {
-	inner      *wsql.Subscriber
-	validate   func(topic string) error
-	initialize func(topic string) error
+	backend SQL
+	config  SubscriberConfig
 
 	// closing is canceled at the start of Close.
 	closing context.Context
 	stop    context.CancelFunc
+
+	mu       sync.Mutex
+	closed   bool
+	inners   []*wsql.Subscriber
+	unwatchs []func()
 }
 
-// NewSubscriber wraps inner. Subscribe and SubscribeInitialize reject a topic
-// for which validate returns an error, and SubscribeInitialize calls
-// initialize to create the topic's tables.
-func NewSubscriber(
-	inner *wsql.Subscriber,
-	validate func(topic string) error,
-	initialize func(topic string) error,
-) *Subscriber {
+// SQL is what a SQL bus gives NewSubscriber.
+type SQL struct {
+	Beginner wsql.Beginner
+	Schema   wsql.SchemaAdapter
+	Offsets  wsql.OffsetsAdapter
+	// Logger receives watermill-sql's log lines; nil discards them.
+	Logger watermill.LoggerAdapter
+	// Validate returns an error for a topic the bus cannot hold.
+	Validate func(topic string) error
+	// Initialize creates the tables of a topic.
+	Initialize func(topic string) error
+}
+
+// NewSubscriber returns a subscriber over backend. Subscribe and
+// SubscribeInitialize reject a topic for which backend.Validate returns an
+// error, and SubscribeInitialize calls backend.Initialize. Defaults apply
+// to the zero fields of config.
+func NewSubscriber(backend SQL, config SubscriberConfig) (*Subscriber, error) {
+	if err := config.Validate(); err != nil {
+		return nil, fmt.Errorf("creating subscriber: %w", err)
+	}
+	if backend.Logger == nil {
+		backend.Logger = watermill.NopLogger{}
+	}
 	closing, stop := context.WithCancel(context.Background())
 	return &Subscriber{
-		inner:      inner,
-		validate:   validate,
-		initialize: initialize,
-		closing:    closing,
-		stop:       stop,
-	}
+		backend: backend,
+		config:  config.WithDefaults(),
+		closing: closing,
+		stop:    stop,
+	}, nil
 }
 
 // Subscribe returns the channel of messages of topic for the subscriber's
@@ -50,14 +72,40 @@ func NewSubscriber(
 // when ctx is canceled or the subscriber is closed, and an unacknowledged
 // message is then delivered again to the next subscriber of the group.
 func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
-	if err := s.validate(topic); err != nil {
+	if err := s.backend.Validate(topic); err != nil {
 		return nil, fmt.Errorf("subscribing: %w", err)
 	}
+
+	wconfig := s.config.Watermill(s.backend.Schema, s.backend.Offsets)
+	wake, unwatch := s.config.Wakeups.watch(topic)
+	if wake != nil {
+		wconfig.BackoffManager = wakingBackoff{
+			backoff: wconfig.BackoffManager.(backoff),
+			poll:    s.config.PollInterval,
+			wake:    wake,
+			closing: s.closing.Done(),
+			ended:   ctx.Done(),
+		}
+	}
+	inner, err := wsql.NewSubscriber(s.backend.Beginner, wconfig, s.backend.Logger)
+	if err != nil {
+		unwatch()
+		return nil, fmt.Errorf("subscribing to %s: %w", topic, err)
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		unwatch()
+		return nil, fmt.Errorf("subscribing to %s: %w", topic, ErrClosed)
+	}
+	s.inners = append(s.inners, inner)
+	s.unwatchs = append(s.unwatchs, unwatch)
+	s.mu.Unlock()
 
 	subscription := Subscription{Topic: topic, Closing: s.closing.Done()}
 	ctx = context.WithValue(ctx, subscriptionKey{}, subscription)
 
-	messages, err := s.inner.Subscribe(ctx, topic)
+	messages, err := inner.Subscribe(ctx, topic)
 	if err != nil {
 		return nil, fmt.Errorf("subscribing to %s: %w", topic, err)
 	}
@@ -66,10 +114,10 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 
 // SubscribeInitialize creates the tables of topic if they do not exist.
 func (s *Subscriber) SubscribeInitialize(topic string) error {
-	if err := s.validate(topic); err != nil {
+	if err := s.backend.Validate(topic); err != nil {
 		return fmt.Errorf("initializing topic: %w", err)
 	}
-	return s.initialize(topic)
+	return s.backend.Initialize(topic)
 }
 
 // Close ends every subscription and waits until their goroutines return.
@@ -78,7 +126,20 @@ func (s *Subscriber) SubscribeInitialize(topic string) error {
 // more than once.
 func (s *Subscriber) Close() error {
 	s.stop()
-	return s.inner.Close()
+	s.mu.Lock()
+	s.closed = true
+	inners, unwatchs := s.inners, s.unwatchs
+	s.inners, s.unwatchs = nil, nil
+	s.mu.Unlock()
+
+	var errs []error
+	for _, inner := range inners {
+		errs = append(errs, inner.Close())
+	}
+	for _, unwatch := range unwatchs {
+		unwatch()
+	}
+	return errors.Join(errs...)
 }
 
 // ErrClosed is returned by a Beginner that stopped waiting because the

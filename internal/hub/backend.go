@@ -80,8 +80,8 @@ func openBackend(ctx context.Context, cfg Config, kafka kafkabus.Config, subscri
 	return b, nil
 }
 
-func subscriberConfig(cfg Config, ackDeadline time.Duration) bus.SubscriberConfig {
-	return bus.SubscriberConfig{PollInterval: cfg.PollInterval, AckDeadline: ackDeadline}
+func subscriberConfig(cfg Config, ackDeadline time.Duration, wakeups *bus.Wakeups) bus.SubscriberConfig {
+	return bus.SubscriberConfig{PollInterval: cfg.PollInterval, AckDeadline: ackDeadline, Wakeups: wakeups}
 }
 
 func openSQLite(ctx context.Context, cfg Config, wrap func(message.Publisher) message.Publisher) (*backend, error) {
@@ -93,7 +93,8 @@ func openSQLite(ctx context.Context, cfg Config, wrap func(message.Publisher) me
 	if err != nil {
 		return nil, err
 	}
-	store, err := jsqlite.New(ctx, db, jsqlite.Config{Logger: cfg.Log, WrapPublisher: wrap})
+	wakeups := &bus.Wakeups{}
+	store, err := jsqlite.New(ctx, db, jsqlite.Config{Logger: cfg.Log, WrapPublisher: wrap, Published: wakeups.Wake})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -113,7 +114,7 @@ func openSQLite(ctx context.Context, cfg Config, wrap func(message.Publisher) me
 			return sqlitebus.InitializeTopic(ctx, db, topic)
 		},
 		subscriber: func(_ string, ackDeadline time.Duration) (message.Subscriber, error) {
-			sc := subscriberConfig(cfg, ackDeadline)
+			sc := subscriberConfig(cfg, ackDeadline, wakeups)
 			sc.ConsumerGroup = deliveryGroup
 			sub, err := sqlitebus.NewSubscriber(db, sc, wlog)
 			if err != nil {
@@ -139,8 +140,9 @@ func openPostgres(
 	subscribers int,
 	wrap func(message.Publisher) message.Publisher,
 ) (*backend, error) {
+	wakeups := &bus.Wakeups{}
 	store, err := jpostgres.Open(ctx, jpostgres.Config{
-		DSN: cfg.PostgresDSN, Logger: cfg.Log, WrapPublisher: wrap,
+		DSN: cfg.PostgresDSN, Logger: cfg.Log, WrapPublisher: wrap, Published: wakeups.Wake,
 	})
 	if err != nil {
 		return nil, err
@@ -177,7 +179,7 @@ func openPostgres(
 			return pgbus.InitializeTopic(ctx, store.Pool(), topic)
 		},
 		subscriber: func(_ string, ackDeadline time.Duration) (message.Subscriber, error) {
-			sub, err := pgbus.NewSubscriber(pool, subscriberConfig(cfg, ackDeadline), wlog)
+			sub, err := pgbus.NewSubscriber(pool, subscriberConfig(cfg, ackDeadline, wakeups), wlog)
 			if err != nil {
 				return nil, err
 			}

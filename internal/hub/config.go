@@ -87,7 +87,9 @@ type Config struct {
 	// Asia/Kolkata.
 	TimeZone *time.Location
 	// PollInterval is how often an idle bus subscriber looks for new
-	// messages. Default 100ms.
+	// messages. A subscriber also looks at once when this hub's journal
+	// commits messages for its topic, so the interval bounds the wait
+	// only for messages that other processes published. Default 100ms.
 	PollInterval time.Duration
 	// RetryInterval is the first wait before a failed delivery is tried
 	// again; each later wait doubles, up to MaxRetryInterval. Default 1s.

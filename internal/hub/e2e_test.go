@@ -79,6 +79,22 @@ func TestChargesheetReachesCourtAndCNRReturnsKafka(t *testing.T) {
 	}
 }
 
+// The idle tests poll the bus once an hour, so that messages move only
+// because the journal wakes the subscribers of the topics it published
+// to after each commit.
+func TestIdleHubWakesSubscribersSQLite(t *testing.T) {
+	testChargesheetToCNR(t, Config{PollInterval: time.Hour})
+}
+
+func TestIdleHubWakesSubscribersPostgres(t *testing.T) {
+	testChargesheetToCNR(t, Config{PostgresDSN: postgresDSN(t), PollInterval: time.Hour})
+}
+
+func TestIdleHubWakesSubscribersKafka(t *testing.T) {
+	testChargesheetToCNR(t, Config{PostgresDSN: postgresDSN(t), KafkaBrokers: startKafka(t),
+		KafkaSessionTimeout: 10 * time.Second, PollInterval: time.Hour})
+}
+
 func testChargesheetToCNR(t *testing.T, cfg Config) {
 	w := newWorld(t, cfg, 5)
 	status, res, body := post(t, w.url, "police", sample(t, "chargesheet-2025-bns-malayalam"))

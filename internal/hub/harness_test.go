@@ -122,7 +122,9 @@ func startHub(t *testing.T, cfg Config) *Hub {
 		cfg.RetryInterval = 20 * time.Millisecond
 		cfg.MaxRetryInterval = 100 * time.Millisecond
 	}
-	cfg.PollInterval = 20 * time.Millisecond
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = 20 * time.Millisecond
+	}
 	cfg.RequeueInterval = 20 * time.Millisecond
 	if cfg.Log == nil {
 		cfg.Log = quietLog()

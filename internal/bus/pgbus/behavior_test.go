@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sangam-hub/sangam/internal/bus"
+	"github.com/sangam-hub/sangam/internal/bus/bustest"
 	"github.com/sangam-hub/sangam/internal/bus/pgbus"
 )
 
@@ -265,4 +266,18 @@ func TestNewPublisherUnsupportedExecutor(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "unsupported executor") {
 		t.Errorf("NewPublisher(nil): error = %v, want unsupported executor", err)
 	}
+}
+
+// TestWakeupEndsIdleWait runs bustest.WakeupEndsIdleWait.
+func TestWakeupEndsIdleWait(t *testing.T) {
+	pool := openTestPool(t, 5)
+	initTopic(t, pool, "warrants")
+	bustest.WakeupEndsIdleWait(t, bustest.Bus{
+		NewSubscriber: func(config bus.SubscriberConfig) (*bus.Subscriber, error) {
+			return pgbus.NewSubscriber(pool, config, nil)
+		},
+		Publish: func(t *testing.T, topic, payload string) *message.Message {
+			return publish(t, pool, topic, payload)
+		},
+	}, "warrants")
 }

@@ -199,14 +199,14 @@ func NewSubscriber(pool *pgxpool.Pool, config SubscriberConfig, logger watermill
 	}
 	config = config.WithDefaults()
 
-	wconfig := config.Watermill(queueSchema(config.BatchSize), offsets)
-	inner, err := wsql.NewSubscriber(wsql.BeginnerFromPgx(pool), wconfig, logger)
-	if err != nil {
-		return nil, fmt.Errorf("creating subscriber: %w", err)
-	}
-
-	initialize := func(topic string) error {
-		return InitializeTopic(context.Background(), pool, topic)
-	}
-	return bus.NewSubscriber(inner, ValidateTopic, initialize), nil
+	return bus.NewSubscriber(bus.SQL{
+		Beginner: wsql.BeginnerFromPgx(pool),
+		Schema:   queueSchema(config.BatchSize),
+		Offsets:  offsets,
+		Logger:   logger,
+		Validate: ValidateTopic,
+		Initialize: func(topic string) error {
+			return InitializeTopic(context.Background(), pool, topic)
+		},
+	}, config)
 }

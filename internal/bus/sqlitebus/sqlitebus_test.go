@@ -15,6 +15,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/sangam-hub/sangam/internal/bus"
+	"github.com/sangam-hub/sangam/internal/bus/bustest"
 	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
 	"github.com/sangam-hub/sangam/internal/sqlite"
 )
@@ -464,4 +465,18 @@ func TestCloseWhileWaitingForGroup(t *testing.T) {
 	if msg, ok := <-waiterMessages; ok {
 		t.Errorf("closed subscriber delivered %s, want a closed channel", msg.UUID)
 	}
+}
+
+// TestWakeupEndsIdleWait runs bustest.WakeupEndsIdleWait.
+func TestWakeupEndsIdleWait(t *testing.T) {
+	db := openTestDB(t)
+	initTopic(t, db, "warrants")
+	bustest.WakeupEndsIdleWait(t, bustest.Bus{
+		NewSubscriber: func(config bus.SubscriberConfig) (*bus.Subscriber, error) {
+			return sqlitebus.NewSubscriber(db, config, nil)
+		},
+		Publish: func(t *testing.T, topic, payload string) *message.Message {
+			return publish(t, db, topic, payload)
+		},
+	}, "warrants")
 }

@@ -56,14 +56,14 @@ func NewSubscriber(db *sql.DB, config SubscriberConfig, logger watermill.LoggerA
 		writeLock: writeLock,
 		logger:    logger,
 	}
-	schema := Schema{SubscribeBatchSize: config.BatchSize}
-	inner, err := wsql.NewSubscriber(beginner, config.Watermill(schema, Offsets{}), logger)
-	if err != nil {
-		return nil, fmt.Errorf("creating subscriber: %w", err)
-	}
-
-	initialize := func(topic string) error {
-		return InitializeTopic(context.Background(), db, topic)
-	}
-	return bus.NewSubscriber(inner, bus.ValidateTopic, initialize), nil
+	return bus.NewSubscriber(bus.SQL{
+		Beginner: beginner,
+		Schema:   Schema{SubscribeBatchSize: config.BatchSize},
+		Offsets:  Offsets{},
+		Logger:   logger,
+		Validate: bus.ValidateTopic,
+		Initialize: func(topic string) error {
+			return InitializeTopic(context.Background(), db, topic)
+		},
+	}, config)
 }

@@ -374,3 +374,38 @@ func testReusedIDWithOtherContent(t *testing.T, h Harness) {
 		t.Errorf("outbox on %s = %v, want only the first message's delivery", topicCourt, got)
 	}
 }
+
+// testAnnouncesCommittedTopics checks that Accept names the topics of a
+// committed entry's outbox to the Published hook, once, and names nothing
+// for a duplicate, an unrouted entry or a rollback.
+func testAnnouncesCommittedTopics(t *testing.T, h Harness) {
+	e := newEntry(t, h, "fir-announce", "court", "prison")
+	accept(t, h, e)
+	want := [][]string{{topicCourt, topicPrison}}
+	checkAnnounced(t, h, want)
+
+	again := newEntry(t, h, "fir-announce", "court")
+	if r, err := h.Store.Accept(context.Background(), again); err != nil || !r.Duplicate {
+		t.Fatalf("Accept duplicate = %+v, %v, want a duplicate", r, err)
+	}
+	accept(t, h, newEntry(t, h, "fir-announce-unrouted"))
+	failing := newEntry(t, h, "fir-announce-missing", "court", "prison")
+	failing.Outbox[1].Topic = topicMissing
+	if _, err := h.Store.Accept(context.Background(), failing); err == nil {
+		t.Fatalf("Accept publishing on a topic without a table succeeded, want an error")
+	}
+	checkAnnounced(t, h, want)
+}
+
+// checkAnnounced fails t unless the Published hook got want so far, each
+// call's topics in any order.
+func checkAnnounced(t *testing.T, h Harness, want [][]string) {
+	t.Helper()
+	got := h.Announced.Calls()
+	for _, call := range got {
+		slices.Sort(call)
+	}
+	if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+		t.Errorf("Published calls = %v, want %v", got, want)
+	}
+}

@@ -66,6 +66,7 @@ func testRequeuePublishesOnCommit(t *testing.T, h Harness) {
 	if got := queuedIDs(t, h); len(got) != 0 {
 		t.Errorf("commands after a failed Requeue = %v, want none", got)
 	}
+	announced := h.Announced.Calls()
 
 	ok := &commandsSeen{t: t, h: h}
 	if n, err := h.Store.Requeue(context.Background(), due, r.ReceivedAt, 10, ok.outgoing); n != 2 || err != nil {
@@ -75,6 +76,7 @@ func testRequeuePublishesOnCommit(t *testing.T, h Harness) {
 	if got := queuedIDs(t, h); !slices.Equal(got, []string{first, second}) {
 		t.Errorf("commands after Requeue = %v, want [%s %s]", got, first, second)
 	}
+	checkAnnounced(t, h, append(announced, []string{topicRequeue}))
 }
 
 func testReplayPublishesOnCommit(t *testing.T, h Harness) {
@@ -106,6 +108,7 @@ func testReplayPublishesOnCommit(t *testing.T, h Harness) {
 	if len(letters) != 1 || len(letters[0].Replays) != 0 {
 		t.Errorf("DeadLetters after a failed Replay = %+v, want one letter without replays", letters)
 	}
+	announced := h.Announced.Calls()
 
 	out := replay(t, h, r)
 	if out.Existing || out.Delivery.ID != r.NewID {
@@ -115,4 +118,5 @@ func testReplayPublishesOnCommit(t *testing.T, h Harness) {
 	if got := queuedIDs(t, h); !slices.Equal(got, []string{r.NewID}) {
 		t.Errorf("commands after Replay = %v, want [%s]", got, r.NewID)
 	}
+	checkAnnounced(t, h, append(announced, []string{topicRequeue}))
 }

@@ -16,6 +16,8 @@
 package journaltest
 
 import (
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -37,6 +39,31 @@ type Harness struct {
 	// Outbox returns every message published on topic, oldest first,
 	// with UUID, Payload and Metadata as published.
 	Outbox func(t *testing.T, topic string) []*message.Message
+	// Announced records what the store passes to its Published hook,
+	// which the store's Config sets to Announced.Published.
+	Announced *Announcements
+}
+
+// Announcements records the calls of a store's Published hook. It is safe
+// for concurrent use.
+type Announcements struct {
+	mu    sync.Mutex
+	calls [][]string
+}
+
+// Published records one call. A store's Config takes it as its Published
+// hook.
+func (a *Announcements) Published(topics []string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.calls = append(a.calls, slices.Clone(topics))
+}
+
+// Calls returns the recorded calls, oldest first.
+func (a *Announcements) Calls() [][]string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.calls)
 }
 
 // Open returns a Harness over fresh, empty storage when storage is empty,
@@ -62,6 +89,7 @@ func Run(t *testing.T, open Open) {
 		{"ReusedIDWithOtherContent", testReusedIDWithOtherContent},
 		{"DeliveryIDCollisionRollsBack", testDeliveryIDCollisionRollsBack},
 		{"MissingTopicRollsBack", testMissingTopicRollsBack},
+		{"AnnouncesCommittedTopics", testAnnouncesCommittedTopics},
 		{"AttemptsUntilDelivered", testAttemptsUntilDelivered},
 		{"AttemptDeadWithReason", testAttemptDeadWithReason},
 		{"AttemptNumbering", testAttemptNumbering},

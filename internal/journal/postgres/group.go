@@ -41,8 +41,10 @@ func newReceipt(row messageRow) journal.Receipt {
 // insert per outbox topic. It reports which rows were new.
 func (s *Store) insertGroup(ctx context.Context, rows []messageRow) ([]bool, error) {
 	inserted := make([]bool, len(rows))
+	var topics journal.Topics
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		clear(inserted)
+		topics = journal.Topics{}
 		messages := &pgx.Batch{}
 		for i, r := range rows {
 			queueMessage(messages, r).Exec(func(tag pgconn.CommandTag) error {
@@ -67,7 +69,10 @@ func (s *Store) insertGroup(ctx context.Context, rows []messageRow) ([]bool, err
 				return fmt.Errorf("inserting deliveries: %w", err)
 			}
 		}
-		return publishOutbox(ctx, tx, outbox, s.logger, s.wrap)
+		return publishOutbox(ctx, tx, outbox, &topics, s.logger, s.wrap)
 	})
+	if err == nil {
+		topics.Announce(s.published)
+	}
 	return inserted, err
 }

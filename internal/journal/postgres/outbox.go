@@ -16,11 +16,13 @@ import (
 // publishOutbox inserts each message into its topic's table through tx, so
 // the messages are published when tx commits and never when it rolls
 // back. Messages of one topic go in one insert, in their order in outbox.
-// A topic whose table does not exist fails the insert.
+// A topic whose table does not exist fails the insert. topics records
+// the topics published to, for Announce once tx has committed.
 func publishOutbox(
 	ctx context.Context,
 	tx pgx.Tx,
 	outbox []journal.Outgoing,
+	topics *journal.Topics,
 	logger *slog.Logger,
 	wrap func(message.Publisher) message.Publisher,
 ) error {
@@ -32,6 +34,7 @@ func publishOutbox(
 	if err != nil {
 		return fmt.Errorf("publishing outbox: %w", err)
 	}
+	pub = topics.Record(pub)
 	if wrap != nil {
 		pub = wrap(pub)
 	}

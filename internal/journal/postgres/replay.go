@@ -34,14 +34,17 @@ func (s *Store) Replay(
 	r.At = r.At.UTC().Truncate(time.Microsecond)
 
 	var out journal.Replayed
+	var topics journal.Topics
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
-		out, err = s.replay(ctx, tx, r, outgoing)
+		topics = journal.Topics{}
+		out, err = s.replay(ctx, tx, r, outgoing, &topics)
 		return err
 	})
 	if err != nil {
 		return journal.Replayed{}, fmt.Errorf("replaying delivery %s: %w", r.DeliveryID, err)
 	}
+	topics.Announce(s.published)
 	return out, nil
 }
 
@@ -50,6 +53,7 @@ func (s *Store) replay(
 	tx pgx.Tx,
 	r journal.ReplayRequest,
 	outgoing func(journal.Delivery) journal.Outgoing,
+	topics *journal.Topics,
 ) (journal.Replayed, error) {
 	if err := lockDeadDelivery(ctx, tx, r.DeliveryID); err != nil {
 		return journal.Replayed{}, err
@@ -69,7 +73,7 @@ func (s *Store) replay(
 	if err != nil {
 		return journal.Replayed{}, err
 	}
-	if err := s.publishCommands(ctx, tx, []journal.Delivery{d}, outgoing); err != nil {
+	if err := s.publishCommands(ctx, tx, []journal.Delivery{d}, outgoing, topics); err != nil {
 		return journal.Replayed{}, err
 	}
 	return journal.Replayed{Delivery: d}, nil

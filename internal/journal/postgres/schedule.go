@@ -105,6 +105,7 @@ func (s *Store) Requeue(
 	}
 
 	var queued int
+	var topics journal.Topics
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		ds, err := markQueued(ctx, tx, now.Truncate(time.Microsecond),
 			staleBefore.Truncate(time.Microsecond), limit)
@@ -112,11 +113,13 @@ func (s *Store) Requeue(
 			return err
 		}
 		queued = len(ds)
-		return s.publishCommands(ctx, tx, ds, outgoing)
+		topics = journal.Topics{}
+		return s.publishCommands(ctx, tx, ds, outgoing, &topics)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("requeuing deliveries: %w", err)
 	}
+	topics.Announce(s.published)
 	return queued, nil
 }
 
@@ -158,13 +161,14 @@ func (s *Store) publishCommands(
 	tx pgx.Tx,
 	ds []journal.Delivery,
 	outgoing func(journal.Delivery) journal.Outgoing,
+	topics *journal.Topics,
 ) error {
 	for _, d := range ds {
 		o := outgoing(d)
 		if err := journal.ValidateOutgoing(d.ID, o); err != nil {
 			return err
 		}
-		if err := publishOutbox(ctx, tx, []journal.Outgoing{o}, s.logger, s.wrap); err != nil {
+		if err := publishOutbox(ctx, tx, []journal.Outgoing{o}, topics, s.logger, s.wrap); err != nil {
 			return fmt.Errorf("publishing command for delivery %s: %w", d.ID, err)
 		}
 	}

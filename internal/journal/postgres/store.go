@@ -44,6 +44,11 @@ type Config struct {
 	// watermill forwarder envelope that moves them to Kafka after the
 	// commit. Default nil: messages stay on this database's bus.
 	WrapPublisher func(message.Publisher) message.Publisher
+	// Published, when set, is called after each commit that published
+	// outbox messages, with the topics they landed on (after
+	// WrapPublisher), so that idle subscribers of those topics in this
+	// process look at once instead of at their next poll.
+	Published func(topics []string)
 }
 
 // DefaultMaxConns is the pool size when neither Config nor the DSN sets
@@ -76,6 +81,8 @@ type Store struct {
 	pool   *pgxpool.Pool
 	logger *slog.Logger
 	wrap   func(message.Publisher) message.Publisher
+	// published is Config.Published.
+	published func(topics []string)
 
 	// committer groups concurrent Accept calls (group.go).
 	committer *groupcommit.Committer[messageRow]
@@ -112,7 +119,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening postgres journal: %w", err)
 	}
-	s := &Store{pool: pool, logger: cfg.Logger, wrap: cfg.WrapPublisher}
+	s := &Store{pool: pool, logger: cfg.Logger, wrap: cfg.WrapPublisher, published: cfg.Published}
 
 	applied, err := migrate(ctx, pool)
 	if err != nil {

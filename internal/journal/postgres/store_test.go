@@ -35,13 +35,17 @@ func openHarness(t *testing.T, schema string) journaltest.Harness {
 	if schema == "" {
 		schema = freshSchema(t)
 	}
-	store, err := Open(context.Background(), Config{DSN: withSearchPath(t, testDSN(), schema)})
+	announced := &journaltest.Announcements{}
+	store, err := Open(context.Background(), Config{
+		DSN: withSearchPath(t, testDSN(), schema), Published: announced.Published,
+	})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { _ = store.Close() })
 
 	return journaltest.Harness{
+		Announced:       announced,
 		Store:           store,
 		Storage:         schema,
 		InitializeTopic: func(t *testing.T, topic string) { initializeTopic(t, store.pool, topic) },

@@ -23,8 +23,10 @@ func (s *Store) startCommitter() {
 // insertGroup writes rows in one transaction and reports which were new.
 func (s *Store) insertGroup(ctx context.Context, rows []messageRow) ([]bool, error) {
 	inserted := make([]bool, len(rows))
+	var topics journal.Topics
 	err := inTx(ctx, s.db, s.writeLock, func(tx *sql.Tx) error {
 		clear(inserted)
+		topics = journal.Topics{}
 		var outbox []journal.Outgoing
 		for i, r := range rows {
 			ok, err := insertMessage(ctx, tx, r)
@@ -40,7 +42,10 @@ func (s *Store) insertGroup(ctx context.Context, rows []messageRow) ([]bool, err
 			}
 			outbox = append(outbox, r.entry.Outbox...)
 		}
-		return publishOutbox(ctx, tx, outbox, s.logger, s.wrap)
+		return publishOutbox(ctx, tx, outbox, &topics, s.logger, s.wrap)
 	})
+	if err == nil {
+		topics.Announce(s.published)
+	}
 	return inserted, err
 }

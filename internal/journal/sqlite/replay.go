@@ -31,14 +31,17 @@ func (s *Store) Replay(
 	}
 
 	var out journal.Replayed
+	var topics journal.Topics
 	err := inTx(ctx, s.db, s.writeLock, func(tx *sql.Tx) error {
 		var err error
-		out, err = s.replay(ctx, tx, r, outgoing)
+		topics = journal.Topics{}
+		out, err = s.replay(ctx, tx, r, outgoing, &topics)
 		return err
 	})
 	if err != nil {
 		return journal.Replayed{}, fmt.Errorf("replaying delivery %s: %w", r.DeliveryID, err)
 	}
+	topics.Announce(s.published)
 	return out, nil
 }
 
@@ -47,6 +50,7 @@ func (s *Store) replay(
 	tx *sql.Tx,
 	r journal.ReplayRequest,
 	outgoing func(journal.Delivery) journal.Outgoing,
+	topics *journal.Topics,
 ) (journal.Replayed, error) {
 	if err := checkDead(ctx, tx, r.DeliveryID); err != nil {
 		return journal.Replayed{}, err
@@ -66,7 +70,7 @@ func (s *Store) replay(
 	if err != nil {
 		return journal.Replayed{}, err
 	}
-	if err := s.publishCommands(ctx, tx, []journal.Delivery{d}, outgoing); err != nil {
+	if err := s.publishCommands(ctx, tx, []journal.Delivery{d}, outgoing, topics); err != nil {
 		return journal.Replayed{}, err
 	}
 	return journal.Replayed{Delivery: d}, nil

@@ -133,17 +133,20 @@ func (s *Store) Requeue(
 	}
 
 	var queued int
+	var topics journal.Topics
 	err := inTx(ctx, s.db, s.writeLock, func(tx *sql.Tx) error {
 		ds, err := markQueued(ctx, tx, now, staleBefore, limit)
 		if err != nil {
 			return err
 		}
 		queued = len(ds)
-		return s.publishCommands(ctx, tx, ds, outgoing)
+		topics = journal.Topics{}
+		return s.publishCommands(ctx, tx, ds, outgoing, &topics)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("requeuing deliveries: %w", err)
 	}
+	topics.Announce(s.published)
 	return queued, nil
 }
 
@@ -185,13 +188,14 @@ func (s *Store) publishCommands(
 	tx *sql.Tx,
 	ds []journal.Delivery,
 	outgoing func(journal.Delivery) journal.Outgoing,
+	topics *journal.Topics,
 ) error {
 	for _, d := range ds {
 		o := outgoing(d)
 		if err := journal.ValidateOutgoing(d.ID, o); err != nil {
 			return err
 		}
-		if err := publishOutbox(ctx, tx, []journal.Outgoing{o}, s.logger, s.wrap); err != nil {
+		if err := publishOutbox(ctx, tx, []journal.Outgoing{o}, topics, s.logger, s.wrap); err != nil {
 			return fmt.Errorf("publishing command for delivery %s: %w", d.ID, err)
 		}
 	}

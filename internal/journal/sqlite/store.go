@@ -45,6 +45,11 @@ type Config struct {
 	// watermill forwarder envelope that moves them to Kafka after the
 	// commit. Default nil: messages stay on this database's bus.
 	WrapPublisher func(message.Publisher) message.Publisher
+	// Published, when set, is called after each commit that published
+	// outbox messages, with the topics they landed on (after
+	// WrapPublisher), so that idle subscribers of those topics in this
+	// process look at once instead of at their next poll.
+	Published func(topics []string)
 }
 
 // Store is the SQLite journal. It is safe for concurrent use.
@@ -53,6 +58,8 @@ type Store struct {
 	writeLock *hubsqlite.WriteLock
 	logger    *slog.Logger
 	wrap      func(message.Publisher) message.Publisher
+	// published is Config.Published.
+	published func(topics []string)
 	// committer groups concurrent Accept calls (group.go).
 	committer *groupcommit.Committer[messageRow]
 }
@@ -84,7 +91,7 @@ func New(ctx context.Context, db *sql.DB, cfg Config) (*Store, error) {
 	if len(applied) > 0 {
 		cfg.Logger.Info("journal migrations applied", "versions", applied)
 	}
-	s := &Store{db: db, writeLock: lock, logger: cfg.Logger, wrap: cfg.WrapPublisher}
+	s := &Store{db: db, writeLock: lock, logger: cfg.Logger, wrap: cfg.WrapPublisher, published: cfg.Published}
 	s.startCommitter()
 	return s, nil
 }

@@ -30,15 +30,17 @@ func openHarness(t *testing.T, path string) journaltest.Harness {
 		path = filepath.Join(t.TempDir(), "journal.db")
 	}
 	db := openDB(t, path)
-	store, err := New(context.Background(), db, Config{})
+	announced := &journaltest.Announcements{}
+	store, err := New(context.Background(), db, Config{Published: announced.Published})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	t.Cleanup(func() { _ = store.Close() })
 
 	return journaltest.Harness{
-		Store:   store,
-		Storage: path,
+		Announced: announced,
+		Store:     store,
+		Storage:   path,
 		InitializeTopic: func(t *testing.T, topic string) {
 			if err := sqlitebus.InitializeTopic(context.Background(), db, topic); err != nil {
 				t.Fatalf("initializing topic %s: %v", topic, err)

@@ -1,0 +1,96 @@
+package bus
+
+import (
+	"sync"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+)
+
+// Wakeups signals idle subscriptions that their topic has new messages,
+// so that they query at once instead of after their poll interval. A wake-up
+// only shortens a wait: a subscription that misses one finds the messages
+// at its next poll. The zero value is ready to use, and a nil *Wakeups
+// wakes nothing.
+type Wakeups struct {
+	mu      sync.Mutex
+	waiting map[string]map[chan struct{}]struct{}
+}
+
+// Wake signals every subscription of each topic.
+func (w *Wakeups) Wake(topics []string) {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, topic := range topics {
+		for ch := range w.waiting[topic] {
+			signal(ch)
+		}
+	}
+}
+
+// watch returns the channel on which a subscription of topic is signaled,
+// and the function that stops the signals. A signal sent while no wait
+// runs is kept, one at most, so the next wait ends at once. A nil
+// *Wakeups returns a nil channel.
+func (w *Wakeups) watch(topic string) (<-chan struct{}, func()) {
+	if w == nil {
+		return nil, func() {}
+	}
+	ch := make(chan struct{}, 1)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.waiting == nil {
+		w.waiting = make(map[string]map[chan struct{}]struct{})
+	}
+	if w.waiting[topic] == nil {
+		w.waiting[topic] = make(map[chan struct{}]struct{})
+	}
+	w.waiting[topic][ch] = struct{}{}
+	return ch, func() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		delete(w.waiting[topic], ch)
+		if len(w.waiting[topic]) == 0 {
+			delete(w.waiting, topic)
+		}
+	}
+}
+
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// wakingBackoff is the backoff of a subscription with wake-ups. After a
+// query that found no message it waits for a wake-up, the poll interval,
+// the subscriber's closing or the end of the subscription's context,
+// whichever comes first, and then lets the next query run at once.
+type wakingBackoff struct {
+	backoff
+	poll    time.Duration
+	wake    <-chan struct{}
+	closing <-chan struct{}
+	ended   <-chan struct{}
+}
+
+// HandleError returns how long the subscriber waits before its next query,
+// after waiting itself when the query found no message.
+func (b wakingBackoff) HandleError(logger watermill.LoggerAdapter, noMsg bool, err error) time.Duration {
+	if err != nil || !noMsg {
+		return b.backoff.HandleError(logger, noMsg, err)
+	}
+	timer := time.NewTimer(b.poll)
+	defer timer.Stop()
+	select {
+	case <-b.wake:
+	case <-timer.C:
+	case <-b.closing:
+	case <-b.ended:
+	}
+	return 0
+}

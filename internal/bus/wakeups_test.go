@@ -1,0 +1,91 @@
+package bus
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+)
+
+// TestWakeupKeptUntilWait wakes a topic before its subscription waits:
+// the wait then ends at once instead of after the poll interval.
+func TestWakeupKeptUntilWait(t *testing.T) {
+	var w Wakeups
+	wake, unwatch := w.watch("courts")
+	defer unwatch()
+	b := wakingBackoff{backoff: newBackoff(time.Hour, time.Second), poll: time.Hour, wake: wake}
+
+	w.Wake([]string{"courts", "courts"})
+	done := make(chan time.Duration, 1)
+	go func() { done <- b.HandleError(watermill.NopLogger{}, true, nil) }()
+	select {
+	case d := <-done:
+		if d != 0 {
+			t.Errorf("HandleError after a wake-up = %s, want 0", d)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("wait did not end after a wake-up sent before it")
+	}
+
+	// Two wake-ups before the wait count as one.
+	select {
+	case <-wake:
+		t.Error("a second signal was kept")
+	default:
+	}
+}
+
+// TestWakeAndUnwatch checks that Wake reaches each named topic and that an
+// unwatched subscription gets nothing.
+func TestWakeAndUnwatch(t *testing.T) {
+	var w Wakeups
+	courts, unwatchCourts := w.watch("courts")
+	prisons, unwatchPrisons := w.watch("prisons")
+	defer unwatchPrisons()
+	unwatchCourts()
+
+	w.Wake([]string{"courts", "prisons"})
+	select {
+	case <-prisons:
+	default:
+		t.Error("Wake did not signal prisons")
+	}
+	select {
+	case <-courts:
+		t.Error("an unwatched subscription was signaled")
+	default:
+	}
+	if len(w.waiting) != 1 {
+		t.Errorf("%d topics watched, want 1", len(w.waiting))
+	}
+}
+
+// TestNilWakeups checks that a nil *Wakeups is safe and watches nothing.
+func TestNilWakeups(t *testing.T) {
+	var w *Wakeups
+	w.Wake([]string{"courts"})
+	if wake, unwatch := w.watch("courts"); wake != nil {
+		t.Error("nil Wakeups returned a channel")
+	} else {
+		unwatch()
+	}
+}
+
+// TestWaitEnds checks that a closing subscriber and the end of the
+// subscription's context each end the wait.
+func TestWaitEnds(t *testing.T) {
+	for _, which := range []string{"closing", "ended"} {
+		done := make(chan struct{})
+		b := wakingBackoff{backoff: newBackoff(time.Hour, time.Second), poll: time.Hour,
+			wake: make(chan struct{})}
+		if which == "closing" {
+			b.closing = done
+		} else {
+			b.ended = done
+		}
+		close(done)
+		if d := b.HandleError(watermill.NopLogger{}, true, nil); d != 0 {
+			t.Errorf("HandleError when %s = %s, want 0", which, d)
+		}
+	}
+}
