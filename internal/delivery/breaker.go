@@ -62,19 +62,30 @@ type Breakers struct {
 	mu     sync.Mutex // guards byDest
 	byDest map[string]*gobreaker.CircuitBreaker[outcome]
 
-	// changedMu guards changed. It is separate from mu because gobreaker
-	// calls OnStateChange with its own lock held, and States takes mu
-	// before reading a breaker: one lock for both would invert the order.
-	changedMu sync.Mutex
-	changed   map[string]time.Time // last state change by destination
+	// changedMu guards changed, trippedAfter and lastFailure. It is
+	// separate from mu because gobreaker calls ReadyToTrip and
+	// OnStateChange with its own lock held, and States takes mu before
+	// reading a breaker: one lock for both would invert the order.
+	changedMu    sync.Mutex
+	changed      map[string]time.Time // last state change by destination
+	trippedAfter map[string]uint32    // consecutive failures when it last opened
+	lastFailure  map[string]failure
+}
+
+// failure is an attempt the breaker counted as a failure.
+type failure struct {
+	reason string
+	at     time.Time
 }
 
 // NewBreakers returns an empty set of breakers.
 func NewBreakers(cfg BreakerConfig, log *slog.Logger) *Breakers {
 	return &Breakers{
 		cfg: cfg.withDefaults(), log: log,
-		byDest:  map[string]*gobreaker.CircuitBreaker[outcome]{},
-		changed: map[string]time.Time{},
+		byDest:       map[string]*gobreaker.CircuitBreaker[outcome]{},
+		changed:      map[string]time.Time{},
+		trippedAfter: map[string]uint32{},
+		lastFailure:  map[string]failure{},
 	}
 }
 
@@ -93,7 +104,15 @@ func (b *Breakers) get(dest string) *gobreaker.CircuitBreaker[outcome] {
 		Interval:    b.cfg.Window,
 		Timeout:     b.cfg.OpenFor,
 		ReadyToTrip: func(c gobreaker.Counts) bool {
-			return c.ConsecutiveFailures >= b.cfg.Failures
+			if c.ConsecutiveFailures < b.cfg.Failures {
+				return false
+			}
+			// gobreaker resets its counts when the state changes, so keep
+			// how many failures opened the breaker.
+			b.changedMu.Lock()
+			b.trippedAfter[dest] = c.ConsecutiveFailures
+			b.changedMu.Unlock()
+			return true
 		},
 		IsSuccessful: func(err error) bool { return !errors.Is(err, errFailed) },
 		// The hub's own shutdown, and a request it could not send, are no
@@ -113,14 +132,30 @@ func (b *Breakers) get(dest string) *gobreaker.CircuitBreaker[outcome] {
 	return cb
 }
 
+// failed records the reason of an attempt to dest that the breaker
+// counted as a failure.
+func (b *Breakers) failed(dest, reason string, at time.Time) {
+	b.changedMu.Lock()
+	defer b.changedMu.Unlock()
+	b.lastFailure[dest] = failure{reason: reason, at: at}
+}
+
 // BreakerState is one destination's breaker as the API shows it.
 type BreakerState struct {
 	Destination string `json:"destination"`
 	// State is closed, half-open or open.
-	State               string    `json:"state"`
+	State string `json:"state"`
+	// ConsecutiveFailures and Requests count since the last state change.
 	ConsecutiveFailures uint32    `json:"consecutive_failures"`
 	Requests            uint32    `json:"requests"`
 	ChangedAt           time.Time `json:"changed_at,omitzero"`
+	// OpenedAfter is how many failures in a row last opened the breaker;
+	// zero when it never opened in this process.
+	OpenedAfter uint32 `json:"opened_after_failures,omitempty"`
+	// LastFailure is the last failure the breaker counted, such as
+	// "HTTP 503: ..." or a connection error, and LastFailureAt its time.
+	LastFailure   string    `json:"last_failure,omitempty"`
+	LastFailureAt time.Time `json:"last_failure_at,omitzero"`
 }
 
 // States returns the state of every destination's breaker that has seen
@@ -137,12 +172,13 @@ func (b *Breakers) States() []BreakerState {
 	for name, cb := range breakers {
 		c := cb.Counts()
 		b.changedMu.Lock()
-		changed := b.changed[name]
+		changed, opened, last := b.changed[name], b.trippedAfter[name], b.lastFailure[name]
 		b.changedMu.Unlock()
 		out = append(out, BreakerState{
 			Destination: name, State: cb.State().String(),
 			ConsecutiveFailures: c.ConsecutiveFailures, Requests: c.Requests,
-			ChangedAt: changed,
+			ChangedAt: changed, OpenedAfter: opened,
+			LastFailure: last.reason, LastFailureAt: last.at,
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Destination < out[j].Destination })

@@ -172,6 +172,9 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 		o := w.post(ctx, dest, endpoint, d, a.Number, enc.Body, enc.ContentType)
 		return o, o.breakerError()
 	})
+	if errors.Is(err, errFailed) {
+		w.Breakers.failed(dest.Name, out.describe(), w.now())
+	}
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
 		w.Log.Debug("breaker open, delivery deferred", "delivery_id", d.ID,
 			"destination", d.Destination)

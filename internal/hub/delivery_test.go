@@ -70,7 +70,7 @@ func TestBreakerOpensAndShowsInAPI(t *testing.T) {
 	w := newWorld(t, Config{Breaker: delivery.BreakerConfig{Failures: 2, OpenFor: time.Hour}}, 8)
 	w.agency.court.FailNext(100, http.StatusBadGateway)
 	_, res, _ := post(t, w.url, "police", sample(t, "chargesheet-2023-ipc"))
-	var state string
+	var breaker delivery.BreakerState
 	waitFor(t, "the court's breaker to open", func() bool {
 		var out struct {
 			Destinations []api.DestinationStatus `json:"destinations"`
@@ -78,11 +78,16 @@ func TestBreakerOpensAndShowsInAPI(t *testing.T) {
 		getJSON(t, w.url, "/api/v1/destinations", &out)
 		for _, d := range out.Destinations {
 			if d.Name == "ecourts-kerala" {
-				state = d.Breaker.State
+				breaker = d.Breaker
 			}
 		}
-		return state == "open"
+		return breaker.State == "open"
 	})
+	if breaker.OpenedAfter != 2 || !strings.HasPrefix(breaker.LastFailure, "HTTP 502") ||
+		breaker.LastFailureAt.IsZero() {
+		t.Errorf("open breaker = %+v, want opened after 2 failures, the last an HTTP 502 with its time",
+			breaker)
+	}
 	time.Sleep(200 * time.Millisecond) // several requeue passes while open
 	var j journal.Journey
 	getJSON(t, w.url, "/api/v1/messages/"+res.MessageID, &j)
