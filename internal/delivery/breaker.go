@@ -123,6 +123,10 @@ func (b *Breakers) get(dest string) *gobreaker.CircuitBreaker[outcome] {
 		OnStateChange: func(name string, from, to gobreaker.State) {
 			b.changedMu.Lock()
 			b.changed[name] = time.Now()
+			if from == gobreaker.StateHalfOpen && to == gobreaker.StateOpen {
+				// One failed probe reopens it, without ReadyToTrip.
+				b.trippedAfter[name] = 1
+			}
 			b.changedMu.Unlock()
 			b.log.Warn("circuit breaker state changed", "destination", name,
 				"from", from.String(), "to", to.String())
@@ -170,12 +174,15 @@ func (b *Breakers) States() []BreakerState {
 
 	out := make([]BreakerState, 0, len(breakers))
 	for name, cb := range breakers {
+		// State first: it moves an open breaker whose time is up to
+		// half-open, which resets the counts and the change time.
+		state := cb.State()
 		c := cb.Counts()
 		b.changedMu.Lock()
 		changed, opened, last := b.changed[name], b.trippedAfter[name], b.lastFailure[name]
 		b.changedMu.Unlock()
 		out = append(out, BreakerState{
-			Destination: name, State: cb.State().String(),
+			Destination: name, State: state.String(),
 			ConsecutiveFailures: c.ConsecutiveFailures, Requests: c.Requests,
 			ChangedAt: changed, OpenedAfter: opened,
 			LastFailure: last.reason, LastFailureAt: last.at,
