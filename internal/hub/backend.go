@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -57,8 +58,15 @@ type backend struct {
 
 // openBackend opens the journal and bus, with the delivery topics on
 // Kafka when kafka names brokers. subscribers is how many bus
-// subscribers the hub will create.
-func openBackend(ctx context.Context, cfg Config, kafka kafkabus.Config, subscribers int) (*backend, error) {
+// subscribers the hub will create, and wlog receives the bus libraries'
+// lines.
+func openBackend(
+	ctx context.Context,
+	cfg Config,
+	kafka kafkabus.Config,
+	subscribers int,
+	wlog watermill.LoggerAdapter,
+) (*backend, error) {
 	var wrap func(message.Publisher) message.Publisher
 	if len(kafka.Brokers) > 0 {
 		wrap = outboxEnvelope
@@ -66,14 +74,14 @@ func openBackend(ctx context.Context, cfg Config, kafka kafkabus.Config, subscri
 	var b *backend
 	var err error
 	if cfg.PostgresDSN != "" {
-		b, err = openPostgres(ctx, cfg, subscribers, wrap)
+		b, err = openPostgres(ctx, cfg, subscribers, wrap, wlog)
 	} else {
-		b, err = openSQLite(ctx, cfg, wrap)
+		b, err = openSQLite(ctx, cfg, wrap, wlog)
 	}
 	if err != nil || len(kafka.Brokers) == 0 {
 		return b, err
 	}
-	if err := b.moveToKafka(ctx, cfg, kafka); err != nil {
+	if err := b.moveToKafka(ctx, cfg, kafka, wlog); err != nil {
 		b.close()
 		return nil, err
 	}
@@ -84,7 +92,12 @@ func subscriberConfig(cfg Config, ackDeadline time.Duration, wakeups *bus.Wakeup
 	return bus.SubscriberConfig{PollInterval: cfg.PollInterval, AckDeadline: ackDeadline, Wakeups: wakeups}
 }
 
-func openSQLite(ctx context.Context, cfg Config, wrap func(message.Publisher) message.Publisher) (*backend, error) {
+func openSQLite(
+	ctx context.Context,
+	cfg Config,
+	wrap func(message.Publisher) message.Publisher,
+	wlog watermill.LoggerAdapter,
+) (*backend, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data folder: %w", err)
 	}
@@ -104,7 +117,6 @@ func openSQLite(ctx context.Context, cfg Config, wrap func(message.Publisher) me
 		db.Close()
 		return nil, err
 	}
-	wlog := watermillLogger(cfg.Log)
 	var subs []message.Subscriber
 	return &backend{
 		name:   "sqlite:" + path,
@@ -139,6 +151,7 @@ func openPostgres(
 	cfg Config,
 	subscribers int,
 	wrap func(message.Publisher) message.Publisher,
+	wlog watermill.LoggerAdapter,
 ) (*backend, error) {
 	wakeups := &bus.Wakeups{}
 	store, err := jpostgres.Open(ctx, jpostgres.Config{
@@ -169,7 +182,6 @@ func openPostgres(
 		store.Close()
 		return nil, fmt.Errorf("opening bus pool: %w", err)
 	}
-	wlog := watermillLogger(cfg.Log)
 	var subs []message.Subscriber
 	return &backend{
 		name:   "postgres",

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -15,27 +16,43 @@ import (
 // subscription logs each failed poll, hundreds of lines a second.
 const busErrorInterval = 5 * time.Second
 
+// batchEndMessages are watermill-sql's lines for a subscriber's
+// transaction that could not commit or roll back. When the hub stops in
+// the middle of a batch, the stop cancels the transaction's context, so
+// they follow from the stop and not from a fault: the batch's messages
+// are handed out again after the restart and skipped as settled.
+var batchEndMessages = map[string]bool{
+	"could not commit tx for querying message":   true,
+	"could not rollback tx for querying message": true,
+}
+
 // watermillLogger adapts log for watermill and the bus libraries. Their
 // Info lines (each subscription and poll) belong at Debug in the hub's
 // log. An error that is a cancellation comes from the hub's own shutdown,
-// so it is logged at Debug too. Other errors with one message are logged
-// at most once per busErrorInterval by the returned logger and those
-// derived from it by With, the next line counting those left out.
-func watermillLogger(log *slog.Logger) watermill.LoggerAdapter {
+// so it is logged at Debug too, and so are batchEndMessages once stopping
+// is set (nil: never). Other errors with one message are logged at most
+// once per busErrorInterval by the returned logger and those derived from
+// it by With, the next line counting those left out.
+func watermillLogger(log *slog.Logger, stopping *atomic.Bool) watermill.LoggerAdapter {
 	inner := watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{
 		slog.LevelInfo: slog.LevelDebug,
 	})
-	return &busLogger{LoggerAdapter: inner, limit: &errorLimit{last: map[string]limitState{}}, now: time.Now}
+	if stopping == nil {
+		stopping = &atomic.Bool{}
+	}
+	return &busLogger{LoggerAdapter: inner, limit: &errorLimit{last: map[string]limitState{}},
+		stopping: stopping, now: time.Now}
 }
 
 type busLogger struct {
 	watermill.LoggerAdapter
-	limit *errorLimit
-	now   func() time.Time
+	limit    *errorLimit
+	stopping *atomic.Bool
+	now      func() time.Time
 }
 
 func (l *busLogger) Error(msg string, err error, fields watermill.LogFields) {
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) || (l.stopping.Load() && batchEndMessages[msg]) {
 		l.LoggerAdapter.Debug(msg, fields.Add(watermill.LogFields{"error": err}))
 		return
 	}
@@ -50,7 +67,8 @@ func (l *busLogger) Error(msg string, err error, fields watermill.LogFields) {
 }
 
 func (l *busLogger) With(fields watermill.LogFields) watermill.LoggerAdapter {
-	return &busLogger{LoggerAdapter: l.LoggerAdapter.With(fields), limit: l.limit, now: l.now}
+	return &busLogger{LoggerAdapter: l.LoggerAdapter.With(fields), limit: l.limit,
+		stopping: l.stopping, now: l.now}
 }
 
 // errorLimit remembers, per message, when it was last logged and how

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,7 +18,8 @@ func TestWatermillLoggerQuietsShutdownAndRepeats(t *testing.T) {
 	var out bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	clock := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
-	l := watermillLogger(log).(*busLogger)
+	var stopping atomic.Bool
+	l := watermillLogger(log, &stopping).(*busLogger)
 	l.now = func() time.Time { return clock }
 	sub := l.With(watermill.LogFields{"topic": "deliveries.court"})
 
@@ -45,5 +47,28 @@ func TestWatermillLoggerQuietsShutdownAndRepeats(t *testing.T) {
 	line := out.String()
 	if !strings.Contains(line, "similar_lines_left_out=99") || !strings.Contains(line, "topic=deliveries.court") {
 		t.Errorf("line after the interval = %q, want the 99 left out counted and the topic kept", line)
+	}
+}
+
+// TestWatermillLoggerQuietsBatchEndWhileStopping checks that a batch
+// transaction that fails to end logs an error while the hub runs, and
+// only at Debug once it is stopping.
+func TestWatermillLoggerQuietsBatchEndWhileStopping(t *testing.T) {
+	var out bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	var stopping atomic.Bool
+	sub := watermillLogger(log, &stopping).With(watermill.LogFields{"topic": "deliveries.court"})
+	closed := errors.New("failed to deallocate cached statement(s): conn closed")
+
+	sub.Error("could not commit tx for querying message", closed, nil)
+	if !strings.Contains(out.String(), "level=ERROR") {
+		t.Errorf("a failed commit while running was not logged as an error: %q", out.String())
+	}
+	out.Reset()
+	stopping.Store(true)
+	sub.Error("could not rollback tx for querying message", closed, nil)
+	sub.Error("could not query message", closed, nil)
+	if n := strings.Count(out.String(), "level=ERROR"); n != 1 || !strings.Contains(out.String(), "could not query") {
+		t.Errorf("while stopping: %d error lines, want only the failed query:\n%s", n, out.String())
 	}
 }

@@ -50,6 +50,9 @@ type Hub struct {
 	// stopDrain once the router has waited for them at shutdown.
 	drain     context.Context
 	stopDrain context.CancelFunc
+	// stopping is set when Run starts to stop. The bus logger then logs
+	// the failed end of a batch's transaction at Debug.
+	stopping atomic.Bool
 	requeuer  *delivery.Requeuer
 	// verification is passport verification: index, enrichers, tracker.
 	verification *hubVerification
@@ -114,7 +117,7 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	for _, d := range table.Config().Destinations {
 		subscribers += d.Concurrency
 	}
-	if h.backend, err = openBackend(ctx, cfg, kafka, subscribers); err != nil {
+	if h.backend, err = openBackend(ctx, cfg, kafka, subscribers, watermillLogger(cfg.Log, &h.stopping)); err != nil {
 		return nil, err
 	}
 	if checker, ok := h.backend.store.(journal.KeyChecker); ok {
@@ -366,7 +369,7 @@ func (h *Hub) destinationNames() []string {
 // destination in force.
 func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
 	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: h.cfg.ShutdownTimeout},
-		watermillLogger(h.cfg.Log))
+		watermillLogger(h.cfg.Log, &h.stopping))
 	if err != nil {
 		return fmt.Errorf("creating router: %w", err)
 	}
@@ -493,6 +496,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	case runErr = <-errc:
 	}
 	log.Info("hub stopping")
+	h.stopping.Store(true)
 	stopRequeue()
 	<-requeueDone
 	<-watchDone

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/components/forwarder"
 	"github.com/ThreeDotsLabs/watermill/message"
 
@@ -33,7 +34,7 @@ func outboxEnvelope(p message.Publisher) message.Publisher {
 // message: the transactional outbox. Watermill's forwarder moves them to
 // Kafka after the commit. A command is therefore on Kafka only if its
 // message was journaled, and is never lost between the two.
-func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Config) error {
+func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Config, wlog watermill.LoggerAdapter) error {
 	if err := b.initTopic(ctx, outboxTopic); err != nil {
 		return err
 	}
@@ -41,11 +42,11 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Con
 	if err != nil {
 		return err
 	}
-	kpub, err := kafkabus.NewPublisher(kafkabus.PublisherConfig{Config: kcfg}, watermillLogger(cfg.Log))
+	kpub, err := kafkabus.NewPublisher(kafkabus.PublisherConfig{Config: kcfg}, wlog)
 	if err != nil {
 		return fmt.Errorf("connecting to Kafka: %w", err)
 	}
-	fwd, err := forwarder.NewForwarder(outbox, kpub, watermillLogger(cfg.Log),
+	fwd, err := forwarder.NewForwarder(outbox, kpub, wlog,
 		forwarder.Config{ForwarderTopic: outboxTopic})
 	if err != nil {
 		_ = kpub.Close()
@@ -67,7 +68,7 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Con
 			sc.SessionTimeout = t
 			sc.HeartbeatInterval = min(kafkabus.DefaultHeartbeatInterval, t/3)
 		}
-		return kafkabus.NewSubscriber(sc, watermillLogger(cfg.Log))
+		return kafkabus.NewSubscriber(sc, wlog)
 	}
 	var started atomic.Bool
 	b.start = func(ctx context.Context) {
