@@ -1,9 +1,17 @@
 package delivery_test
 
 import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/sangam-hub/sangam/internal/journal"
 )
@@ -44,4 +52,64 @@ func TestHandleObservesRecordedAttempts(t *testing.T) {
 		t.Errorf("second attempt finished at %v, before it started at %v",
 			seen[1].FinishedAt, seen[1].StartedAt)
 	}
+}
+
+// TestHandleLogsUnrecordedRepeat hands one command to two handlers at
+// once, as two replicas get it after a bus connection broke. The
+// destination answers only once both requests arrived, so both are sent:
+// the journal keeps one attempt, and the other is logged.
+func TestHandleLogsUnrecordedRepeat(t *testing.T) {
+	arrived := make(chan struct{}, 2)
+	both := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-both
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(srv.Close)
+	f := newFixture(t, target{agency: "police", url: srv.URL + "/notifications"})
+	var logged bytes.Buffer
+	var logMu sync.Mutex
+	f.worker.Log = slog.New(slog.NewTextHandler(&lockedWriter{w: &logged, mu: &logMu}, nil))
+	d := f.acceptFIR(t)
+
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() { errs <- f.handle(context.Background(), d) }()
+	}
+	for range 2 {
+		select {
+		case <-arrived:
+		case <-time.After(15 * time.Second):
+			t.Fatal("the destination did not get both requests")
+		}
+	}
+	close(both)
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("Handle: %v", err)
+		}
+	}
+
+	if got := f.reload(t, d); got.Status != journal.StatusDelivered || len(got.Attempts) != 1 {
+		t.Errorf("delivery %s with %d attempts, want delivered with 1", got.Status, len(got.Attempts))
+	}
+	logMu.Lock()
+	defer logMu.Unlock()
+	line := logged.String()
+	if !strings.Contains(line, "attempt not recorded") || !strings.Contains(line, "delivery_id="+d.ID) {
+		t.Errorf("log = %q, want the unrecorded attempt with its delivery id", line)
+	}
+}
+
+// lockedWriter serialises writes from concurrent handlers.
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
