@@ -375,7 +375,9 @@ func (w *Worker) post(
 			time.Duration(dest.Timeout), err)
 	}
 	if err != nil {
-		return outcome{err: err}
+		// Some transport errors quote what the destination sent, such as
+		// a malformed header line that repeats the request's token.
+		return outcome{err: redactedError{text: redact(journalText([]byte(err.Error()))), err: err}}
 	}
 	defer resp.Body.Close()
 	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, maxReason))
@@ -388,6 +390,16 @@ func (w *Worker) post(
 		location: redact(journalText([]byte(resp.Header.Get("Location")))),
 	}
 }
+
+// redactedError is err with the text that the journal, logs and API may
+// show. Unwrap keeps err for errors.Is, but its text is for no one.
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e redactedError) Error() string { return e.text }
+func (e redactedError) Unwrap() error { return e.err }
 
 // journalText returns b as text that every journal store accepts:
 // invalid UTF-8 becomes U+FFFD and NUL bytes are dropped, because

@@ -147,6 +147,47 @@ func TestHandleRejectedCredentialsHidesSecret(t *testing.T) {
 	}
 }
 
+// TestHandleTransportErrorHidesSecret has the destination answer with a
+// malformed header line that repeats the request's Authorization header.
+// Go's client quotes that line in its error, which the journal, the log
+// and the breaker then show without the token.
+func TestHandleTransportErrorHidesSecret(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("Hijack: %v", err)
+			return
+		}
+		defer conn.Close()
+		fmt.Fprintf(buf, "HTTP/1.1 503 Service Unavailable\r\n%s\r\nContent-Length: 0\r\n\r\n",
+			r.Header.Get("Authorization"))
+		_ = buf.Flush()
+	}))
+	t.Cleanup(srv.Close)
+	f := newFixture(t, target{agency: "police", url: srv.URL + "/notifications", maxAttempts: 3,
+		settings: "    bearer_token_file: " + secretFile(t, testToken) + "\n"})
+	logs := captureLog(f)
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+
+	got := f.reload(t, d)
+	if len(got.Attempts) != 1 || !strings.Contains(got.Attempts[0].Error, "Bearer [redacted]") {
+		t.Fatalf("attempts = %+v, want one whose error quotes the redacted header", got.Attempts)
+	}
+	if strings.Contains(got.Attempts[0].Error, testToken) {
+		t.Errorf("the attempt's error repeats the token: %q", got.Attempts[0].Error)
+	}
+	if strings.Contains(logs.String(), testToken) {
+		t.Errorf("the worker's log repeats the token:\n%s", logs)
+	}
+	for _, st := range f.worker.Breakers.States() {
+		if st.LastFailure == "" || strings.Contains(st.LastFailure, testToken) {
+			t.Errorf("breaker %s last failure = %q, want it without the token", st.Destination, st.LastFailure)
+		}
+	}
+}
+
 func TestHandleUnauthorizedWithoutCredentials(t *testing.T) {
 	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
 		dest := newDestination(t, reply{status, "sign in first"})
