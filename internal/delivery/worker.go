@@ -433,13 +433,15 @@ func (w *Worker) settle(
 ) error {
 	a.FinishedAt, a.StatusCode, a.Error, a.Result = w.now(), status, failure, result
 	err := w.Store.RecordAttempt(ctx, a)
-	if errors.Is(err, journal.ErrSettled) {
-		// Another handler settled it meanwhile, as when two replicas got
-		// one command after a bus connection broke. The journal keeps the
-		// first outcome, so this line is the only record of this one.
-		w.Log.Warn("attempt not recorded: the delivery was settled by another attempt meanwhile",
-			"delivery_id", d.ID, "message_id", d.MessageID, "destination", d.Destination,
-			"attempt", a.Number, "result", a.Result, "status_code", a.StatusCode, "error", a.Error)
+	if errors.Is(err, journal.ErrSettled) || errors.Is(err, journal.ErrAttemptTaken) {
+		// Another handler recorded an attempt meanwhile, as when two
+		// replicas got one command after a bus connection broke. The
+		// journal keeps that one, so this line is the only record of
+		// this one.
+		w.Log.Warn("attempt not recorded: another attempt of the delivery was recorded meanwhile",
+			"delivery_id", d.ID, "message_id", d.MessageID, "case_id", d.CaseKey,
+			"destination", d.Destination, "route", d.Route, "attempt", a.Number,
+			"result", a.Result, "status_code", a.StatusCode, "error", a.Error, "journal", err)
 		return nil
 	}
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,17 +58,42 @@ func TestHandleObservesRecordedAttempts(t *testing.T) {
 // TestHandleLogsUnrecordedRepeat hands one command to two handlers at
 // once, as two replicas get it after a bus connection broke. The
 // destination answers only once both requests arrived, so both are sent:
-// the journal keeps one attempt, and the other is logged.
+// the journal keeps one attempt, and the other is logged. In the first
+// case both get 200, so the second finds the delivery settled. In the
+// second the first gets 503 and is recorded before the second gets 200,
+// so the second finds its attempt number taken.
 func TestHandleLogsUnrecordedRepeat(t *testing.T) {
+	cases := []struct {
+		name   string
+		first  int
+		status string
+	}{
+		{"settled", http.StatusOK, journal.StatusDelivered},
+		{"number taken", http.StatusServiceUnavailable, journal.StatusPending},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			testUnrecordedRepeat(t, c.first, c.status)
+		})
+	}
+}
+
+func testUnrecordedRepeat(t *testing.T, first int, wantStatus string) {
 	arrived := make(chan struct{}, 2)
-	both := make(chan struct{})
+	both, second := make(chan struct{}), make(chan struct{})
+	var answered atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		arrived <- struct{}{}
 		<-both
+		if answered.Add(1) == 1 {
+			w.WriteHeader(first)
+			return
+		}
+		<-second
 		w.WriteHeader(http.StatusOK)
 	}))
 	t.Cleanup(srv.Close)
-	f := newFixture(t, target{agency: "police", url: srv.URL + "/notifications"})
+	f := newFixture(t, target{agency: "police", url: srv.URL + "/notifications", maxAttempts: 5})
 	var logged bytes.Buffer
 	var logMu sync.Mutex
 	f.worker.Log = slog.New(slog.NewTextHandler(&lockedWriter{w: &logged, mu: &logMu}, nil))
@@ -85,20 +111,24 @@ func TestHandleLogsUnrecordedRepeat(t *testing.T) {
 		}
 	}
 	close(both)
-	for range 2 {
-		if err := <-errs; err != nil {
-			t.Errorf("Handle: %v", err)
-		}
+	// The second answer waits until the first attempt is in the journal.
+	if err := <-errs; err != nil {
+		t.Errorf("Handle: %v", err)
+	}
+	close(second)
+	if err := <-errs; err != nil {
+		t.Errorf("Handle: %v", err)
 	}
 
-	if got := f.reload(t, d); got.Status != journal.StatusDelivered || len(got.Attempts) != 1 {
-		t.Errorf("delivery %s with %d attempts, want delivered with 1", got.Status, len(got.Attempts))
+	if got := f.reload(t, d); got.Status != wantStatus || len(got.Attempts) != 1 {
+		t.Errorf("delivery %s with %d attempts, want %s with 1", got.Status, len(got.Attempts), wantStatus)
 	}
 	logMu.Lock()
 	defer logMu.Unlock()
 	line := logged.String()
-	if !strings.Contains(line, "attempt not recorded") || !strings.Contains(line, "delivery_id="+d.ID) {
-		t.Errorf("log = %q, want the unrecorded attempt with its delivery id", line)
+	if !strings.Contains(line, "attempt not recorded") || !strings.Contains(line, "delivery_id="+d.ID) ||
+		!strings.Contains(line, "status_code=200") {
+		t.Errorf("log = %q, want the unrecorded attempt with its delivery id and HTTP 200", line)
 	}
 }
 

@@ -53,7 +53,7 @@ type Hub struct {
 	// stopping is set when Run starts to stop. The bus logger then logs
 	// the failed end of a batch's transaction at Debug.
 	stopping atomic.Bool
-	requeuer  *delivery.Requeuer
+	requeuer *delivery.Requeuer
 	// verification is passport verification: index, enrichers, tracker.
 	verification *hubVerification
 	server       *http.Server

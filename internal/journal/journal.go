@@ -53,7 +53,8 @@ type Store interface {
 	// RecordAttempt stores the outcome of one delivery attempt and moves
 	// the delivery to the attempt's resulting status. Recording an
 	// attempt for a delivery that is already delivered or dead changes
-	// nothing and returns ErrSettled.
+	// nothing and returns ErrSettled, and one whose number another
+	// attempt already has returns ErrAttemptTaken.
 	RecordAttempt(ctx context.Context, a Attempt) error
 
 	// Backlog returns the deliveries that wait, per destination, for
@@ -71,6 +72,11 @@ type Store interface {
 // ErrSettled is returned by RecordAttempt for a delivery that is already
 // delivered or dead-lettered.
 var ErrSettled = errors.New("delivery already settled")
+
+// ErrAttemptTaken is returned by RecordAttempt for an attempt whose
+// number another attempt of the delivery already has, as when two
+// handlers got one delivery command at once. It wraps ErrInvalid.
+var ErrAttemptTaken = fmt.Errorf("%w attempt number: taken by another attempt", ErrInvalid)
 
 // Entry is what Accept journals.
 type Entry struct {

@@ -143,10 +143,13 @@ func testAttemptNumbering(t *testing.T, h Harness) {
 	if !errors.Is(err, journal.ErrInvalid) {
 		t.Errorf("RecordAttempt number 4 after 2: error = %v, want ErrInvalid", err)
 	}
+	if errors.Is(err, journal.ErrAttemptTaken) {
+		t.Errorf("RecordAttempt number 4 after 2: error = %v, want no ErrAttemptTaken", err)
+	}
 	repeated := attemptAt(id, 2, start, journal.StatusDelivered)
 	err = h.Store.RecordAttempt(context.Background(), repeated)
-	if !errors.Is(err, journal.ErrInvalid) {
-		t.Errorf("RecordAttempt number 2 again: error = %v, want ErrInvalid", err)
+	if !errors.Is(err, journal.ErrAttemptTaken) || !errors.Is(err, journal.ErrInvalid) {
+		t.Errorf("RecordAttempt number 2 again: error = %v, want ErrAttemptTaken, an ErrInvalid", err)
 	}
 
 	d, _ := delivery(t, h, id)

@@ -75,12 +75,14 @@ func (s *Store) whyNotRecorded(ctx context.Context, a journal.Attempt) error {
 		return fmt.Errorf("reading delivery: %w", err)
 	case status != journal.StatusPending:
 		return journal.ErrSettled
+	case a.Number <= count:
+		return fmt.Errorf("%w: %d, the delivery has %d", journal.ErrAttemptTaken, a.Number, count)
 	case a.Number != count+1:
 		return fmt.Errorf("%w attempt number: %d, expected %d", journal.ErrInvalid, a.Number, count+1)
 	}
 	// Another attempt was recorded between the two statements.
-	return fmt.Errorf("%w attempt number: %d, the delivery's attempts changed meanwhile",
-		journal.ErrInvalid, a.Number)
+	return fmt.Errorf("%w: %d, the delivery's attempts changed meanwhile",
+		journal.ErrAttemptTaken, a.Number)
 }
 
 // nextAttemptAt returns the next_attempt_at column of a and of its

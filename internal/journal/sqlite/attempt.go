@@ -43,6 +43,9 @@ func recordAttempt(ctx context.Context, tx *sql.Tx, a journal.Attempt, now time.
 	if a.Number == 0 {
 		a.Number = last + 1
 	}
+	if a.Number <= last {
+		return fmt.Errorf("%w: %d, the delivery has %d", journal.ErrAttemptTaken, a.Number, last)
+	}
 	if a.Number != last+1 {
 		return fmt.Errorf("%w attempt number: %d, expected %d", journal.ErrInvalid, a.Number, last+1)
 	}
