@@ -89,7 +89,7 @@ type Config struct {
 	// PollInterval is how often an idle bus subscriber looks for new
 	// messages. A subscriber also looks at once when this hub's journal
 	// commits messages for its topic, so the interval bounds the wait
-	// only for messages that other processes published. Default 100ms.
+	// only for messages that other processes published. Default 1s.
 	PollInterval time.Duration
 	// RetryInterval is the first wait before a failed delivery is tried
 	// again; each later wait doubles, up to MaxRetryInterval. Default 1s.
@@ -125,7 +125,7 @@ type Config struct {
 const (
 	DefaultListen           = "127.0.0.1:8400"
 	DefaultDataDir          = "data"
-	DefaultPollInterval     = 100 * time.Millisecond
+	DefaultPollInterval     = time.Second
 	DefaultRetryInterval    = time.Second
 	DefaultMaxRetryInterval = time.Minute
 	DefaultShutdownTimeout  = 15 * time.Second
