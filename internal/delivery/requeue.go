@@ -52,6 +52,11 @@ func (r *Requeuer) Run(ctx context.Context) {
 			return
 		case <-tick.C:
 		}
+		// select picks at random when the tick and the end are both
+		// ready, and no pass starts after the end.
+		if ctx.Err() != nil {
+			return
+		}
 		for {
 			n, err := r.Pass(ctx)
 			r.report(ctx, &failing, err)
