@@ -33,7 +33,8 @@ type Subscriber struct {
 	unwatchs []func()
 }
 
-// SQL is what a SQL bus gives NewSubscriber.
+// SQL is the database, adapters and topic checks of a SQL bus, which
+// NewSubscriber builds its subscriptions on.
 type SQL struct {
 	Beginner wsql.Beginner
 	Schema   wsql.SchemaAdapter

@@ -19,8 +19,9 @@ const busErrorInterval = 5 * time.Second
 // batchEndMessages are watermill-sql's lines for a subscriber's
 // transaction that could not commit or roll back. When the hub stops in
 // the middle of a batch, the stop cancels the transaction's context, so
-// they follow from the stop and not from a fault: the batch's messages
-// are handed out again after the restart and skipped as settled.
+// these lines follow from the stop and not from a fault. The batch's
+// messages are handed out again after the restart and skipped as
+// settled.
 var batchEndMessages = map[string]bool{
 	"could not commit tx for querying message":   true,
 	"could not rollback tx for querying message": true,
