@@ -154,18 +154,22 @@ func ValidateTopic(topic string) error {
 
 // backoff is watermill-sql's default backoff, except that a query ended by
 // a closing subscriber or a canceled context is not logged as an error.
+// It then returns the poll interval, not zero: watermill-sql's loop picks
+// at random among its ready cases, and a zero wait would let it query
+// again instead of seeing the end.
 type backoff struct {
 	fallback wsql.BackoffManager
+	poll     time.Duration
 }
 
 func newBackoff(pollInterval, retryInterval time.Duration) backoff {
-	return backoff{fallback: wsql.NewDefaultBackoffManager(pollInterval, retryInterval)}
+	return backoff{fallback: wsql.NewDefaultBackoffManager(pollInterval, retryInterval), poll: pollInterval}
 }
 
 // HandleError returns how long the subscriber waits before its next query.
 func (b backoff) HandleError(logger watermill.LoggerAdapter, noMsg bool, err error) time.Duration {
 	if errors.Is(err, ErrClosed) || errors.Is(err, context.Canceled) {
-		return 0
+		return b.poll
 	}
 	return b.fallback.HandleError(logger, noMsg, err)
 }

@@ -104,7 +104,9 @@ func TestValidateTopic(t *testing.T) {
 }
 
 // TestBackoffQuietOnClose checks that the backoff logs no error for a query
-// ended by a closing subscriber, and waits RetryInterval after other errors.
+// ended by a closing subscriber and waits the poll interval then, so the
+// subscriber's loop sees the end, and waits RetryInterval after other
+// errors.
 func TestBackoffQuietOnClose(t *testing.T) {
 	config := bus.SubscriberConfig{RetryInterval: 7 * time.Millisecond}.Watermill(nil, nil)
 	logger := watermill.NewCaptureLogger()
@@ -113,8 +115,8 @@ func TestBackoffQuietOnClose(t *testing.T) {
 		fmt.Errorf("waiting for group: %w", bus.ErrClosed),
 		fmt.Errorf("querying: %w", context.Canceled),
 	} {
-		if wait := config.BackoffManager.HandleError(logger, false, err); wait != 0 {
-			t.Errorf("HandleError(%v) = %s, want 0", err, wait)
+		if wait := config.BackoffManager.HandleError(logger, false, err); wait != bus.DefaultPollInterval {
+			t.Errorf("HandleError(%v) = %s, want the poll interval %s", err, wait, bus.DefaultPollInterval)
 		}
 	}
 	if logged := logger.Captured()[watermill.ErrorLogLevel]; len(logged) > 0 {

@@ -69,7 +69,8 @@ func signal(ch chan struct{}) {
 // wakingBackoff is the backoff of a subscription with wake-ups. After a
 // query that found no message it waits for a wake-up, the poll interval,
 // the subscriber's closing or the end of the subscription's context,
-// whichever comes first, and then lets the next query run at once.
+// whichever comes first. After a wake-up or the poll interval the next
+// query runs at once.
 type wakingBackoff struct {
 	backoff
 	poll    time.Duration
@@ -92,5 +93,22 @@ func (b wakingBackoff) HandleError(logger watermill.LoggerAdapter, noMsg bool, e
 	case <-b.closing:
 	case <-b.ended:
 	}
+	// At the end, a wait lets watermill-sql's loop see it, even when a
+	// wake-up came at the same time. With none, the loop picks at random
+	// between the end and its next query, and that query could hand a
+	// message out again while its first handler still runs.
+	if done(b.closing) || done(b.ended) {
+		return b.poll
+	}
 	return 0
+}
+
+// done reports whether ch is closed. A nil ch never is.
+func done(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }

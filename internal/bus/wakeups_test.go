@@ -72,20 +72,23 @@ func TestNilWakeups(t *testing.T) {
 }
 
 // TestWaitEnds checks that a closing subscriber and the end of the
-// subscription's context each end the wait.
+// subscription's context each end the wait, and that the subscriber then
+// waits the poll interval, so that its loop sees the end before another
+// query, also when a wake-up is pending.
 func TestWaitEnds(t *testing.T) {
 	for _, which := range []string{"closing", "ended"} {
-		done := make(chan struct{})
-		b := wakingBackoff{backoff: newBackoff(time.Hour, time.Second), poll: time.Hour,
-			wake: make(chan struct{})}
+		end := make(chan struct{})
+		wake := make(chan struct{}, 1)
+		wake <- struct{}{}
+		b := wakingBackoff{backoff: newBackoff(time.Hour, time.Second), poll: time.Hour, wake: wake}
 		if which == "closing" {
-			b.closing = done
+			b.closing = end
 		} else {
-			b.ended = done
+			b.ended = end
 		}
-		close(done)
-		if d := b.HandleError(watermill.NopLogger{}, true, nil); d != 0 {
-			t.Errorf("HandleError when %s = %s, want 0", which, d)
+		close(end)
+		if d := b.HandleError(watermill.NopLogger{}, true, nil); d != time.Hour {
+			t.Errorf("HandleError when %s = %s, want the poll interval, 1h", which, d)
 		}
 	}
 }
