@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +18,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/journal/postgres"
 	"github.com/sangam-hub/sangam/internal/metrics"
 	"github.com/sangam-hub/sangam/internal/metrics/metricstest"
+	"github.com/sangam-hub/sangam/internal/pgtest"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/routes"
 )
@@ -29,7 +28,7 @@ import (
 func newBacklogFixture(t *testing.T) *fixture {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
-	store, svc := postgresIngest(t, withSearchPath(t, postgresDSN(), postgresSchema(t)), log)
+	store, svc := postgresIngest(t, pgtest.WithSearchPath(t, postgresDSN(), postgresSchema(t)), log)
 	breakers := delivery.NewBreakers(delivery.BreakerConfig{}, log)
 	m, err := metrics.New(metrics.Config{Journal: store, Breakers: breakers, Log: log})
 	if err != nil {
@@ -68,23 +67,6 @@ func postgresIngest(t *testing.T, dsn string, log *slog.Logger) (*postgres.Store
 	svc := &ingest.Service{Adapters: set, Store: store, Log: log,
 		Routes: func() *routes.Table { return table }}
 	return store, svc
-}
-
-// withSearchPath returns dsn, a URL or key=value pairs, with search_path
-// set to schema.
-func withSearchPath(t *testing.T, dsn, schema string) string {
-	t.Helper()
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return dsn + " search_path=" + schema
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("parsing SANGAM_TEST_POSTGRES: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // postFIR posts a FIR with sender id sender and returns the id of its

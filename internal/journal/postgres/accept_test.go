@@ -8,6 +8,7 @@ import (
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/pgtest"
 )
 
 func TestHasNULEscape(t *testing.T) {
@@ -32,7 +33,7 @@ func TestHasNULEscape(t *testing.T) {
 }
 
 func TestAcceptRejectsNULCharacter(t *testing.T) {
-	dsn := withSearchPath(t, testDSN(), freshSchema(t))
+	dsn := pgtest.WithSearchPath(t, testDSN(), freshSchema(t))
 	store, err := Open(context.Background(), Config{DSN: dsn})
 	if err != nil {
 		t.Fatalf("Open: %v", err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/pgtest"
 )
 
 // TestMigrationBackfillsSchedule journals rows as the first migration's
@@ -19,7 +20,7 @@ import (
 // migrations, and checks what they filled in.
 func TestMigrationBackfillsSchedule(t *testing.T) {
 	ctx := context.Background()
-	dsn := withSearchPath(t, testDSN(), freshSchema(t))
+	dsn := pgtest.WithSearchPath(t, testDSN(), freshSchema(t))
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		t.Fatalf("connecting: %v", err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/pgtest"
 )
 
 // TestAcceptsWaitingTogetherShareACommit holds the messages table locked
@@ -19,7 +20,7 @@ import (
 // journaled all the same.
 func TestAcceptsWaitingTogetherShareACommit(t *testing.T) {
 	ctx := context.Background()
-	dsn := withSearchPath(t, testDSN(), freshSchema(t))
+	dsn := pgtest.WithSearchPath(t, testDSN(), freshSchema(t))
 	store, err := Open(ctx, Config{DSN: dsn})
 	if err != nil {
 		t.Fatalf("Open: %v", err)

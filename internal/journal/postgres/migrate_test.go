@@ -5,10 +5,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/sangam-hub/sangam/internal/pgtest"
 )
 
 func TestOpenConcurrentMigrations(t *testing.T) {
-	dsn := withSearchPath(t, testDSN(), freshSchema(t))
+	dsn := pgtest.WithSearchPath(t, testDSN(), freshSchema(t))
 	migrations, err := loadMigrations()
 	if err != nil {
 		t.Fatalf("loadMigrations: %v", err)
@@ -44,7 +46,7 @@ func TestOpenConcurrentMigrations(t *testing.T) {
 }
 
 func TestOpenAppliesNothingTwice(t *testing.T) {
-	dsn := withSearchPath(t, testDSN(), freshSchema(t))
+	dsn := pgtest.WithSearchPath(t, testDSN(), freshSchema(t))
 	first, err := Open(context.Background(), Config{DSN: dsn})
 	if err != nil {
 		t.Fatalf("first Open: %v", err)

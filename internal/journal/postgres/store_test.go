@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"net/url"
 	"os"
-	"strings"
 	"testing"
 
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/sangam-hub/sangam/internal/bus/pgbus"
 	"github.com/sangam-hub/sangam/internal/journal/journaltest"
+	"github.com/sangam-hub/sangam/internal/pgtest"
 )
 
 const defaultTestDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
@@ -37,7 +37,7 @@ func openHarness(t *testing.T, schema string) journaltest.Harness {
 	}
 	announced := &journaltest.Announcements{}
 	store, err := Open(context.Background(), Config{
-		DSN: withSearchPath(t, testDSN(), schema), Published: announced.Published,
+		DSN: pgtest.WithSearchPath(t, testDSN(), schema), Published: announced.Published,
 	})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
@@ -91,22 +91,6 @@ func freshSchema(t *testing.T) string {
 		}
 	})
 	return schema
-}
-
-// withSearchPath adds a search_path parameter to dsn, a URL or key=value
-// pairs.
-func withSearchPath(t *testing.T, dsn, schema string) string {
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return dsn + " search_path=" + schema
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("parsing SANGAM_TEST_POSTGRES: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func redact(dsn string) string {

@@ -6,13 +6,13 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sangam-hub/sangam/internal/pgtest"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	"github.com/sangam-hub/sangam/internal/routestore/routestoretest"
 )
@@ -50,7 +50,7 @@ func openHarness(t *testing.T, schema string) routestoretest.Harness {
 
 func openPool(t *testing.T, schema string) *pgxpool.Pool {
 	t.Helper()
-	pool, err := pgxpool.New(context.Background(), withSearchPath(t, testDSN(), schema))
+	pool, err := pgxpool.New(context.Background(), pgtest.WithSearchPath(t, testDSN(), schema))
 	if err != nil {
 		t.Fatalf("opening pool: %v", err)
 	}
@@ -96,22 +96,6 @@ func freshSchema(t *testing.T) string {
 		}
 	})
 	return schema
-}
-
-// withSearchPath adds a search_path parameter to dsn, a URL or key=value
-// pairs.
-func withSearchPath(t *testing.T, dsn, schema string) string {
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return dsn + " search_path=" + schema
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("parsing SANGAM_TEST_POSTGRES: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func redact(dsn string) string {
