@@ -82,7 +82,6 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	if wake != nil {
 		wconfig.BackoffManager = wakingBackoff{
 			backoff: wconfig.BackoffManager.(backoff),
-			poll:    s.config.PollInterval,
 			wake:    wake,
 			closing: s.closing.Done(),
 			ended:   ctx.Done(),

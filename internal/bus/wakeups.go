@@ -73,7 +73,6 @@ func signal(ch chan struct{}) {
 // query runs at once.
 type wakingBackoff struct {
 	backoff
-	poll    time.Duration
 	wake    <-chan struct{}
 	closing <-chan struct{}
 	ended   <-chan struct{}

@@ -13,7 +13,7 @@ func TestWakeupKeptUntilWait(t *testing.T) {
 	var w Wakeups
 	wake, unwatch := w.watch("courts")
 	defer unwatch()
-	b := wakingBackoff{backoff: newBackoff(time.Hour, time.Second), poll: time.Hour, wake: wake}
+	b := wakingBackoff{backoff: newBackoff(time.Hour, time.Second), wake: wake}
 
 	w.Wake([]string{"courts", "courts"})
 	done := make(chan time.Duration, 1)
@@ -73,22 +73,22 @@ func TestNilWakeups(t *testing.T) {
 
 // TestWaitEnds checks that a closing subscriber and the end of the
 // subscription's context each end the wait, and that the subscriber then
-// waits the poll interval, so that its loop sees the end before another
+// waits the poll interval, so that its loop reaches the end before another
 // query, also when a wake-up is pending.
 func TestWaitEnds(t *testing.T) {
-	for _, which := range []string{"closing", "ended"} {
+	for _, cause := range []string{"closing", "ended"} {
 		end := make(chan struct{})
 		wake := make(chan struct{}, 1)
 		wake <- struct{}{}
-		b := wakingBackoff{backoff: newBackoff(time.Hour, time.Second), poll: time.Hour, wake: wake}
-		if which == "closing" {
+		b := wakingBackoff{backoff: newBackoff(time.Hour, time.Second), wake: wake}
+		if cause == "closing" {
 			b.closing = end
 		} else {
 			b.ended = end
 		}
 		close(end)
 		if d := b.HandleError(watermill.NopLogger{}, true, nil); d != time.Hour {
-			t.Errorf("HandleError when %s = %s, want the poll interval, 1h", which, d)
+			t.Errorf("HandleError when %s = %s, want the poll interval, 1h", cause, d)
 		}
 	}
 }
