@@ -105,7 +105,7 @@ func TestValidateTopic(t *testing.T) {
 
 // TestBackoffQuietOnClose checks that the backoff logs no error for a query
 // ended by a closing subscriber and waits the poll interval then, so the
-// subscriber's loop sees the end, and waits RetryInterval after other
+// subscriber's loop reaches the end, and waits RetryInterval after other
 // errors.
 func TestBackoffQuietOnClose(t *testing.T) {
 	config := bus.SubscriberConfig{RetryInterval: 7 * time.Millisecond}.Watermill(nil, nil)

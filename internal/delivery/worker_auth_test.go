@@ -147,7 +147,7 @@ func TestHandleRejectedCredentialsHidesSecret(t *testing.T) {
 	}
 }
 
-// TestHandleTransportErrorHidesSecret has the destination answer with a
+// TestHandleTransportErrorHidesSecret has the destination respond with a
 // malformed header line that repeats the request's Authorization header.
 // Go's client quotes that line in its error, which the journal, the log
 // and the breaker then show without the token.

@@ -57,7 +57,7 @@ func TestHandleObservesRecordedAttempts(t *testing.T) {
 
 // TestHandleLogsUnrecordedRepeat hands one command to two handlers at
 // once, as two replicas get it after a bus connection broke. The
-// destination answers only once both requests arrived, so both are sent:
+// destination responds only once both requests arrived, so both are sent:
 // the journal keeps one attempt, and the other is logged. In the first
 // case both get 200, so the second finds the delivery settled. In the
 // second the first gets 503 and is recorded before the second gets 200,
@@ -111,7 +111,7 @@ func testUnrecordedRepeat(t *testing.T, first int, wantStatus string) {
 		}
 	}
 	close(both)
-	// The second answer waits until the first attempt is in the journal.
+	// The second response waits until the first attempt is in the journal.
 	if err := <-errs; err != nil {
 		t.Errorf("Handle: %v", err)
 	}

@@ -32,8 +32,9 @@ var batchEndMessages = map[string]bool{
 // log. An error that is a cancellation comes from the hub's own shutdown,
 // so it is logged at Debug too, and so are batchEndMessages once stopping
 // is set (nil: never). Other errors with one message are logged at most
-// once per busErrorInterval by the returned logger and those derived from
-// it by With, the next line counting those left out.
+// once per busErrorInterval across the returned logger and those derived
+// from it by With (errorLimit is shared), and the next line counts those
+// left out.
 func watermillLogger(log *slog.Logger, stopping *atomic.Bool) watermill.LoggerAdapter {
 	inner := watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{
 		slog.LevelInfo: slog.LevelDebug,
