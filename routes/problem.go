@@ -77,6 +77,12 @@ const (
 	// RulePolicy: a destination's policy breaks a rule of policies, such
 	// as a field path that the canonical model does not have.
 	RulePolicy = "policy"
+	// RulePolicyEncoding: a destination's policy removes or masks what
+	// the destination agency's format needs, so a sample message of a
+	// type the policy accepts encodes without the policy but not with
+	// it. Only the hub can check this, with its adapters, when a version
+	// is saved.
+	RulePolicyEncoding = "policy-encoding"
 	// RuleCELSyntax: a route's condition does not parse as CEL.
 	RuleCELSyntax = "cel-syntax"
 	// RuleCELType: a route's condition does not type-check against the

@@ -14,6 +14,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/outbound"
+	"github.com/sangam-hub/sangam/internal/policycheck"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	"github.com/sangam-hub/sangam/routes"
@@ -143,7 +144,7 @@ func (s *Server) restoreRoutes(w http.ResponseWriter, r *http.Request) {
 // change validates doc, shows its difference from the current version
 // and, unless c is a dry run, saves it.
 func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, doc []byte, restoredFrom int) {
-	_, err := routes.Load(doc)
+	table, err := routes.Load(doc)
 	// Parse returns the decoded document even when it breaks other rules,
 	// so one response lists every problem.
 	config, _ := routes.Parse(doc)
@@ -152,6 +153,9 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	errs := []error{err, outbound.Check(config)}
 	if set := s.adapters(); set != nil {
 		errs = append(errs, config.CheckAgencies(set.Agencies()))
+		if table != nil {
+			errs = append(errs, policycheck.Check(table, set.Adapter))
+		}
 	}
 	if violations := routeViolations(errors.Join(errs...)); len(violations) > 0 {
 		p := problem.New(problem.Invalid, "the routes document is invalid; nothing changed")

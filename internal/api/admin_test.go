@@ -234,6 +234,29 @@ func TestRoutesDryRunRejectsWhatSaveRejects(t *testing.T) {
 	wantOneVersion(t, h.url)
 }
 
+func TestRoutesRejectPolicyTheFormatCannotEncode(t *testing.T) {
+	h := newSampleHub(t, true)
+	// The registry speaks the police format, whose FIR needs the first
+	// information that this policy would withhold.
+	doc := replaceAll(t, sampleRoutes, "fir.complainant, fir.accused,\n        fir.first_information,",
+		"fir.complainant, fir.accused,")
+	for _, dryRun := range []bool{true, false} {
+		r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})
+		p := wantProblem(t, r, problem.Invalid)
+		if got, want := pointersAndRules(p.Errors), []string{"/destinations/1/policy policy-encoding"}; !slices.Equal(got, want) {
+			t.Errorf("dry run %v: errors at %q, want %q", dryRun, got, want)
+			continue
+		}
+		for _, part := range []string{`policy "fir-summary"`, "fir.first_information, ",
+			"/first_information"} {
+			if !strings.Contains(p.Errors[0].Message, part) {
+				t.Errorf("dry run %v: message lacks %q: %s", dryRun, part, p.Errors[0].Message)
+			}
+		}
+	}
+	wantOneVersion(t, h.url)
+}
+
 func TestRoutesChangeIgnoresByteOrderMark(t *testing.T) {
 	h := newSampleHub(t, true)
 	body := append([]byte("\xef\xbb\xbf"), jsonBody(t, api.RoutesChange{Document: sampleRoutes,

@@ -57,7 +57,8 @@ destinations:
     policy:
       name: fir-summary
       types: [fir]
-      allow: [fir.ref, fir.registered_at, fir.charges, fir.complainant]
+      allow: [fir.ref, fir.registered_at, fir.charges, fir.complainant, fir.accused,
+        fir.first_information, fir.information_received_at, fir.occurred_from]
       mask:
         - {path: fir.complainant.names, kind: initials}
 routes:

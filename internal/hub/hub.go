@@ -23,6 +23,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/jurisdiction"
 	"github.com/sangam-hub/sangam/internal/metrics"
 	"github.com/sangam-hub/sangam/internal/outbound"
+	"github.com/sangam-hub/sangam/internal/policycheck"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	"github.com/sangam-hub/sangam/routes"
 	"github.com/sangam-hub/sangam/schemas"
@@ -155,6 +156,9 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte) error {
 		return fmt.Errorf("seeding routes: %w", err)
 	}
 	if differs && h.cfg.ReplaceRoutes {
+		if err := h.checkPolicies(doc); err != nil {
+			return err
+		}
 		v, err = h.backend.routes.Save(ctx, routestore.Change{Document: doc, By: "hub start-up",
 			Comment: "routes of this start, in place of the stored ones", Expect: v.Number})
 		if err != nil {
@@ -200,6 +204,21 @@ func (h *Hub) checkSeedFiles(ctx context.Context, doc []byte) error {
 	if err := outbound.Check(config); err != nil {
 		return fmt.Errorf("routes file: %w; nothing was saved, so the hub starts with "+
 			"this file once the files it names are in place", err)
+	}
+	return h.checkPolicies(doc)
+}
+
+// checkPolicies returns an error when a destination's policy in doc
+// keeps a sample message from encoding in the destination's format. The
+// hub checks a document it is about to save at start-up, as the admin
+// API checks one it saves.
+func (h *Hub) checkPolicies(doc []byte) error {
+	table, err := routes.Load(doc)
+	if err != nil {
+		return fmt.Errorf("routes file: %w", err)
+	}
+	if err := policycheck.Check(table, h.adapters.Adapter); err != nil {
+		return fmt.Errorf("routes file: %w; nothing was saved", err)
 	}
 	return nil
 }

@@ -1,8 +1,11 @@
 package hub
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/sangam-hub/sangam/routes"
 )
 
 func TestCourtPolicyWithholdsFields(t *testing.T) {
@@ -20,6 +23,7 @@ func TestCourtPolicyWithholdsFields(t *testing.T) {
         - chargesheet.accused
         - chargesheet.charges
         - chargesheet.filed_on
+        - chargesheet.tracking_id
       mask:
         - {path: "chargesheet.accused[].person.date_of_birth", kind: year-only}
 `, 1)
@@ -57,5 +61,40 @@ func TestCourtPolicyWithholdsFields(t *testing.T) {
 	}
 	if births == 0 {
 		t.Fatal("the sample has no date of birth to mask")
+	}
+}
+
+func TestStartRejectsPolicyTheFormatCannotEncode(t *testing.T) {
+	ag := startAgencies(t, func() string { return "http://127.0.0.1:9" })
+	// The court's filing names the case by the FIR or the tracking id;
+	// this policy withholds both.
+	doc := strings.Replace(string(ag.routesFor(3)), "    max_attempts: 3\n", `    max_attempts: 3
+    policy:
+      name: charges-only
+      types: [chargesheet]
+      allow: [chargesheet.charges, chargesheet.accused, chargesheet.court, chargesheet.kind]
+`, 1)
+	cfg := Config{Listen: "127.0.0.1:0", DataDir: t.TempDir(), AadhaarKey: testKey, Routes: []byte(doc),
+		Log: quietLog()}
+	_, err := Open(context.Background(), cfg)
+	if err == nil {
+		t.Fatal("Open with a policy that the court's format cannot encode succeeded")
+	}
+	for _, want := range []string{"/destinations/0/policy", "policy-encoding", `policy "charges-only"`,
+		"missing FIR or tracking id", "nothing was saved"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Open error lacks %q: %v", want, err)
+		}
+	}
+
+	// Nothing was saved, so the embedded default seeds the same folder.
+	cfg.Routes = nil
+	h := startHub(t, cfg)
+	v, err := h.backend.routes.Current(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Number != 1 || string(v.Document) != string(routes.DefaultDocument()) {
+		t.Errorf("current version %d is not the default routes", v.Number)
 	}
 }

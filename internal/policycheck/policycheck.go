@@ -1,0 +1,202 @@
+// Package policycheck tries each destination's policy on sample messages
+// before a routes document is saved. A policy that removes or masks what
+// the destination agency's format needs would send every delivery of that
+// type to dead letter, because none of them encodes. The check finds
+// such a policy when the document is saved instead.
+//
+// The samples, in the samples folder, are canonical messages as the hub
+// holds them after accepting them, decoded from the agencies' documents
+// of the adapters' tests. A policy passes a message type when each
+// sample of that type that the agency's adapter encodes as it is still
+// encodes once the policy has been applied. Samples cannot show every
+// field a format needs in every case, so a policy that passes may still
+// fail on a message unlike them; routes explain shows what one message
+// would give.
+package policycheck
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/policy"
+	"github.com/sangam-hub/sangam/routes"
+)
+
+//go:embed samples/*.json
+var files embed.FS
+
+// Sample is one sample message and the name of its file.
+type Sample struct {
+	Name    string
+	Message canonical.Message
+}
+
+var (
+	loadOnce sync.Once
+	loaded   []Sample
+	loadErr  error
+)
+
+// Samples returns the sample messages, sorted by file name. Each call
+// returns fresh copies, so a caller may change them.
+func Samples() ([]Sample, error) {
+	loadOnce.Do(func() { loaded, loadErr = load() })
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	out := make([]Sample, len(loaded))
+	for i, s := range loaded {
+		m, err := copyMessage(&s.Message)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = Sample{Name: s.Name, Message: m}
+	}
+	return out, nil
+}
+
+func load() ([]Sample, error) {
+	names, err := fs.Glob(files, "samples/*.json")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	out := make([]Sample, 0, len(names))
+	for _, name := range names {
+		data, err := files.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		var m canonical.Message
+		if err := json.Unmarshal(data, &m); err != nil {
+			return nil, fmt.Errorf("sample %s: %w", name, err)
+		}
+		out = append(out, Sample{Name: strings.TrimSuffix(path.Base(name), ".json"), Message: m})
+	}
+	return out, nil
+}
+
+// copyMessage returns a deep copy of m by way of its JSON form.
+func copyMessage(m *canonical.Message) (canonical.Message, error) {
+	data, err := json.Marshal(m)
+	if err != nil {
+		return canonical.Message{}, err
+	}
+	var out canonical.Message
+	err = json.Unmarshal(data, &out)
+	return out, err
+}
+
+// Check applies each destination's policy in t to every sample of a type
+// the policy accepts and encodes the result with the adapter of the
+// destination's agency, found by adapterFor. It returns an
+// *routes.InvalidError with one problem, at the destination's policy and
+// with rule routes.RulePolicyEncoding, for each destination and message
+// type whose samples encode without the policy but not with it. The
+// message names the sample, the fields the policy removed or masked and
+// the adapter's error. Destinations whose agency has no adapter are left
+// to routes.Config.CheckAgencies.
+func Check(t *routes.Table, adapterFor func(agency string) (adapters.Adapter, bool)) error {
+	samples, err := Samples()
+	if err != nil {
+		return fmt.Errorf("reading the policy check's samples: %w", err)
+	}
+	var problems []routes.Problem
+	for i, dest := range t.Config().Destinations {
+		adapter, ok := adapterFor(dest.Agency)
+		if !ok {
+			continue
+		}
+		p, ok := t.Policy(dest.Name)
+		if !ok {
+			continue
+		}
+		failed := map[canonical.Type]bool{}
+		for j := range samples {
+			s := &samples[j]
+			if failed[s.Message.Type] {
+				continue
+			}
+			msg, broken := tryPolicy(p, adapter, s)
+			if !broken {
+				continue
+			}
+			failed[s.Message.Type] = true
+			problems = append(problems, routes.Problem{
+				Pointer: routes.DestinationPointer(i, "policy"),
+				Rule:    routes.RulePolicyEncoding,
+				Message: fmt.Sprintf("destination %q: policy %q: %s", dest.Name, p.Name(), msg),
+			})
+		}
+	}
+	return routes.Invalid(problems...)
+}
+
+// tryPolicy applies p to the sample s and encodes the result with
+// adapter. It reports broken, with a message saying why, when the sample
+// encodes as it is but the policy's result does not, or when the policy
+// cannot be applied to it.
+func tryPolicy(p *policy.Compiled, adapter adapters.Adapter, s *Sample) (string, bool) {
+	if !p.AllowsType(s.Message.Type) {
+		return "", false
+	}
+	if _, err := adapter.Encode(&s.Message); err != nil {
+		// The format does not take this type, or not this sample of it:
+		// whatever fails here fails without the policy too.
+		return "", false
+	}
+	shared, decision, err := p.Apply(&s.Message)
+	if err != nil {
+		return fmt.Sprintf("cannot be applied to the sample %s message %s: %v",
+			s.Message.Type, s.Name, err), true
+	}
+	_, err = adapter.Encode(&shared)
+	if err == nil {
+		return "", false
+	}
+	if errors.Is(err, adapters.ErrUnsupported) {
+		err = fmt.Errorf("the adapter no longer takes it: %w", err)
+	}
+	return fmt.Sprintf("the %s format cannot encode the sample %s message %s once the policy "+
+		"has %s: %v; allow the fields the format needs, or leave %s out of the policy's types",
+		adapter.Agency(), s.Message.Type, s.Name, changes(decision), err, s.Message.Type), true
+}
+
+// changes describes what a policy did to a message: the fields it
+// removed and those it masked, at most maxListed of each.
+func changes(d policy.Decision) string {
+	var parts []string
+	if len(d.Removed) > 0 {
+		parts = append(parts, "removed "+list(d.Removed))
+	}
+	if len(d.Masked) > 0 {
+		masked := make([]string, 0, len(d.Masked))
+		for _, m := range d.Masked {
+			masked = append(masked, fmt.Sprintf("%s (%s)", m.Path, m.Kind))
+		}
+		parts = append(parts, "masked "+list(masked))
+	}
+	if len(parts) == 0 {
+		return "been applied"
+	}
+	return strings.Join(parts, " and ")
+}
+
+// maxListed caps the fields that a problem's message lists.
+const maxListed = 8
+
+func list(items []string) string {
+	if len(items) <= maxListed {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:maxListed], ", "), len(items)-maxListed)
+}
