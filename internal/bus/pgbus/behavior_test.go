@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
+	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -198,6 +199,74 @@ func TestCloseInBatchKeepsRest(t *testing.T) {
 			t.Fatalf("after Close received %q, want %q", got.Payload, want.Payload)
 		}
 		got.Ack()
+	}
+}
+
+// TestConnectionLossEndsBatch terminates the backend of a subscriber's
+// transaction while the first message of a batch is being handled. The
+// rest of the batch was locked by that transaction and is free for any
+// subscriber once it ends, so the subscriber must not hand it out from
+// the rows it fetched: each message after the first arrives once.
+func TestConnectionLossEndsBatch(t *testing.T) {
+	pool := openTestPool(t, 5)
+	initTopic(t, pool, "court")
+	var sent []*message.Message
+	for _, payload := range []string{"1", "2", "3", "4", "5"} {
+		sent = append(sent, publish(t, pool, "court", payload))
+	}
+
+	_, messages := subscribe(t, pool, "court")
+	first := receive(t, messages)
+	if first.UUID != sent[0].UUID {
+		t.Fatalf("received %q, want %q", first.Payload, sent[0].Payload)
+	}
+	tx, ok := wsql.TxFromContext(first.Context())
+	if !ok {
+		t.Fatal("the message's context has no transaction")
+	}
+	rows, err := tx.QueryContext(first.Context(), "SELECT pg_backend_pid()")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	if !rows.Next() {
+		t.Fatal("no backend pid")
+	}
+	if err := rows.Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var terminated bool
+	err = pool.QueryRow(context.Background(), "SELECT pg_terminate_backend($1)", pid).Scan(&terminated)
+	if err != nil || !terminated {
+		t.Fatalf("terminating backend %d: %v, %v", pid, terminated, err)
+	}
+	first.Ack()
+
+	// The first message's acknowledgement died with the transaction, so
+	// it may come again; every other message comes once.
+	received := map[string]int{}
+	for {
+		var msg *message.Message
+		select {
+		case msg = <-messages:
+		case <-time.After(500 * time.Millisecond):
+		}
+		if msg == nil {
+			break
+		}
+		received[string(msg.Payload)]++
+		msg.Ack()
+	}
+	for _, payload := range []string{"2", "3", "4", "5"} {
+		if n := received[payload]; n != 1 {
+			t.Errorf("message %s received %d times after the connection loss, want once", payload, n)
+		}
+	}
+	if n := received["1"]; n > 1 {
+		t.Errorf("message 1 received %d more times, want at most once", n)
 	}
 }
 

@@ -52,8 +52,25 @@ var offsets = ackedOnly{wsql.PostgreSQLQueueOffsetsAdapter{DeleteOnAck: true}}
 // covers only the rows up to the last acknowledged one. The subscriber
 // hands messages of a batch over in offset order and stops at the first
 // that is not acknowledged, so those are exactly the delivered rows.
+//
+// Its consumed-message query, which the subscriber runs in the batch's
+// transaction before it hands over each message, checks that the
+// transaction is still alive. The batch's rows are locked only while it
+// is: once its connection is gone (a terminated backend, a restart, an
+// idle_in_transaction_session_timeout), another subscriber may take
+// them. Without the check the subscriber would hand over every row it
+// had fetched all the same, so up to a batch of messages could be
+// handled twice at once. With it, the query fails, the batch ends, and
+// only the message in hand at the loss can be handled twice.
 type ackedOnly struct {
 	wsql.PostgreSQLQueueOffsetsAdapter
+}
+
+// ConsumedMessageQuery returns the query that checks the batch's
+// transaction before each message. It costs one round trip, without a
+// commit.
+func (a ackedOnly) ConsumedMessageQuery(wsql.ConsumedMessageQueryParams) (wsql.Query, error) {
+	return wsql.Query{Query: "SELECT 1"}, nil
 }
 
 func (a ackedOnly) AckMessageQuery(params wsql.AckMessageQueryParams) (wsql.Query, error) {
