@@ -165,17 +165,25 @@ func TestRedeliveryAfterClose(t *testing.T) {
 	}
 }
 
+// publishFive initializes topic and publishes the payloads 1 to 5 to it,
+// in order.
+func publishFive(t *testing.T, pool *pgxpool.Pool, topic string) []*message.Message {
+	t.Helper()
+	initTopic(t, pool, topic)
+	var sent []*message.Message
+	for _, payload := range []string{"1", "2", "3", "4", "5"} {
+		sent = append(sent, publish(t, pool, topic, payload))
+	}
+	return sent
+}
+
 // TestCloseInBatchKeepsRest closes a subscriber after it acknowledged two
 // messages of a batch of five and while it held the third. The next
 // subscriber gets the third, fourth and fifth, in order, and not the
 // first two.
 func TestCloseInBatchKeepsRest(t *testing.T) {
 	pool := openTestPool(t, 5)
-	initTopic(t, pool, "court")
-	var sent []*message.Message
-	for _, payload := range []string{"1", "2", "3", "4", "5"} {
-		sent = append(sent, publish(t, pool, "court", payload))
-	}
+	sent := publishFive(t, pool, "court")
 
 	subscriber, messages := subscribe(t, pool, "court")
 	for _, want := range sent[:2] {
@@ -209,11 +217,7 @@ func TestCloseInBatchKeepsRest(t *testing.T) {
 // the rows it fetched: each message after the first arrives once.
 func TestConnectionLossEndsBatch(t *testing.T) {
 	pool := openTestPool(t, 5)
-	initTopic(t, pool, "court")
-	var sent []*message.Message
-	for _, payload := range []string{"1", "2", "3", "4", "5"} {
-		sent = append(sent, publish(t, pool, "court", payload))
-	}
+	sent := publishFive(t, pool, "court")
 
 	_, messages := subscribe(t, pool, "court")
 	first := receive(t, messages)
