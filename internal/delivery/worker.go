@@ -377,18 +377,45 @@ func (w *Worker) post(
 	if err != nil {
 		// Some transport errors quote what the destination sent, such as
 		// a malformed header line that repeats the request's token.
-		return outcome{err: redactedError{text: redact(journalText([]byte(err.Error()))), err: err}}
+		text := maskAadhaar(redact(journalText([]byte(err.Error()))))
+		return outcome{err: redactedError{text: text, err: err}}
 	}
 	defer resp.Body.Close()
-	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, maxReason))
+	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, maxReason+aadhaarSlack))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	// A destination may repeat the request's headers in its response, and
 	// the journal must not keep the secrets among them.
 	return outcome{
 		status:   resp.StatusCode,
-		body:     redact(journalText(bytes.TrimSpace(dropPartialRune(excerpt)))),
-		location: redact(journalText([]byte(resp.Header.Get("Location")))),
+		body:     reasonExcerpt(excerpt, redact),
+		location: maskAadhaar(redact(journalText([]byte(resp.Header.Get("Location"))))),
 	}
+}
+
+// aadhaarSlack is how many bytes past maxReason the worker reads of a
+// response body, so that an Aadhaar number that straddles the limit is
+// masked whole before the excerpt is cut.
+const aadhaarSlack = 32
+
+// reasonExcerpt returns at most maxReason bytes of a response body as
+// journal text, without secrets and with every Aadhaar number masked.
+// Secrets are redacted before Aadhaar numbers are masked, so that a
+// secret with twelve digits in it is still found whole, and again after
+// the cut, which may leave the start of a secret at the end.
+func reasonExcerpt(body []byte, redact func(string) string) string {
+	text := maskAadhaar(redact(journalText(bytes.TrimSpace(dropPartialRune(body)))))
+	if len(text) > maxReason {
+		text = string(bytes.TrimSpace(dropPartialRune([]byte(text[:maxReason]))))
+	}
+	return redact(text)
+}
+
+// maskAadhaar returns s with every Aadhaar number in it masked, because
+// a destination's response or error may quote one, and the journal, the
+// logs and the API keep none in clear.
+func maskAadhaar(s string) string {
+	masked, _ := canonical.MaskAadhaarInText(s)
+	return masked
 }
 
 // redactedError is err with the text that the journal, logs and API may

@@ -147,6 +147,28 @@ func TestHandleRejectedCredentialsHidesSecret(t *testing.T) {
 	}
 }
 
+func TestHandleRejectedTokenWithDigitsHidden(t *testing.T) {
+	// The token contains 234567890124, which passes the Aadhaar check
+	// digit, so masking it first would hide it from redaction.
+	token := "tok-234567890124-" + testToken
+	dest := newGuardedDestination(t, "Bearer another-token")
+	path := secretFile(t, token)
+	f := newFixture(t, target{agency: "police", url: dest.url,
+		settings: "    bearer_token_file: " + path + "\n"})
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+
+	got := f.reload(t, d)
+	if !strings.HasSuffix(got.Reason, "Authorization: Bearer [redacted]") {
+		t.Errorf("Reason = %q, want the token replaced by [redacted]", got.Reason)
+	}
+	for _, part := range []string{"tok-", testToken} {
+		if strings.Contains(got.Reason, part) {
+			t.Errorf("Reason repeats %q of the token: %q", part, got.Reason)
+		}
+	}
+}
+
 // TestHandleTransportErrorHidesSecret has the destination respond with a
 // malformed header line that repeats the request's Authorization header.
 // Go's client quotes that line in its error, which the journal, the log

@@ -119,6 +119,32 @@ func TestHandleReasonExcerpt(t *testing.T) {
 	}
 }
 
+func TestHandleReasonMasksAadhaar(t *testing.T) {
+	// 234567890124 and 586301729436 pass the Aadhaar check digit. The
+	// second starts 5 bytes before the excerpt's limit of 512 bytes.
+	head := "applicant 2345 6789 0124 does not match; "
+	pad := strings.Repeat("x", 512-5-len(head)-1)
+	body := head + pad + " 5863-0172-9436 and more text after the limit"
+	dest := newDestination(t, reply{http.StatusBadRequest, body})
+	f := newFixture(t, target{agency: "police", url: dest.url})
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+
+	reason := f.reload(t, d).Reason
+	if !strings.Contains(reason, "applicant XXXXXXXX0124 does not match") {
+		t.Errorf("Reason = %.80q..., want the Aadhaar number masked as XXXXXXXX0124", reason)
+	}
+	for _, clear := range []string{"2345 6789", "5863", "0172"} {
+		if strings.Contains(reason, clear) {
+			t.Errorf("Reason contains %q of an Aadhaar number in clear: %q", clear, reason)
+		}
+	}
+	prefix := "destination rejected the delivery: HTTP 400: "
+	if kept := len(reason) - len(prefix); kept > 512 {
+		t.Errorf("Reason keeps %d bytes of the body, want at most 512", kept)
+	}
+}
+
 func TestHandleReasonBinaryBody(t *testing.T) {
 	dest := newDestination(t, reply{http.StatusBadRequest, "bad\x00field \xff\xfe"})
 	f := newFixture(t, target{agency: "police", url: dest.url})
