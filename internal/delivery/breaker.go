@@ -23,10 +23,6 @@ type BreakerConfig struct {
 	// Probes is how many attempts a half-open breaker lets through; that
 	// many successes close it. Default 1.
 	Probes uint32
-	// Window is the period over which failures are counted while the
-	// breaker is closed. It must exceed every destination's per-attempt
-	// timeout. Default 1 minute.
-	Window time.Duration
 }
 
 func (c BreakerConfig) withDefaults() BreakerConfig {
@@ -38,9 +34,6 @@ func (c BreakerConfig) withDefaults() BreakerConfig {
 	}
 	if c.Probes == 0 {
 		c.Probes = 1
-	}
-	if c.Window == 0 {
-		c.Window = time.Minute
 	}
 	return c
 }
@@ -98,10 +91,14 @@ func (b *Breakers) get(dest string) *gobreaker.CircuitBreaker[outcome] {
 	if cb, ok := b.byDest[dest]; ok {
 		return cb
 	}
+	// No Interval: a closed breaker keeps its counts until a success
+	// resets the consecutive failures. With one, gobreaker clears them
+	// each interval and drops the outcome of an attempt that started in
+	// an earlier one, so failures slower than the interval, or attempts
+	// longer than it, could never open the breaker.
 	cb := gobreaker.NewCircuitBreaker[outcome](gobreaker.Settings{
 		Name:        dest,
 		MaxRequests: b.cfg.Probes,
-		Interval:    b.cfg.Window,
 		Timeout:     b.cfg.OpenFor,
 		ReadyToTrip: func(c gobreaker.Counts) bool {
 			if c.ConsecutiveFailures < b.cfg.Failures {

@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -48,5 +49,50 @@ func TestBreakerStateTellsWhyItOpened(t *testing.T) {
 	reopened := state()
 	if reopened.State != "open" || reopened.OpenedAfter != 1 || reopened.LastFailure != "HTTP 503: probe" {
 		t.Errorf("after a failed probe: %+v, want open after 1, last failure HTTP 503: probe", reopened)
+	}
+}
+
+// TestBreakerCountsSlowFailures fails attempts one after another, spread
+// over time or each taking long. Whatever their pace, the configured
+// number of failures in a row opens the breaker.
+func TestBreakerCountsSlowFailures(t *testing.T) {
+	for name, took := range map[string]time.Duration{
+		"quick failures": time.Millisecond,
+		"slow failures":  300 * time.Millisecond,
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := NewBreakers(BreakerConfig{Failures: 3, OpenFor: time.Hour},
+				slog.New(slog.NewTextHandler(io.Discard, nil)))
+			for i := range 3 {
+				if got := b.get("court").State().String(); got != "closed" {
+					t.Fatalf("before failure %d: state %s, want closed", i+1, got)
+				}
+				_, err := b.get("court").Execute(func() (outcome, error) {
+					time.Sleep(took)
+					o := outcome{err: context.DeadlineExceeded}
+					return o, o.breakerError()
+				})
+				if err != errFailed {
+					t.Fatalf("Execute = %v, want errFailed", err)
+				}
+			}
+			if got := b.get("court").State().String(); got != "open" {
+				t.Errorf("after 3 failures in a row: state %s, want open", got)
+			}
+		})
+	}
+}
+
+// TestBreakerSuccessResetsFailures checks that a success between failures
+// starts the count again.
+func TestBreakerSuccessResetsFailures(t *testing.T) {
+	b := NewBreakers(BreakerConfig{Failures: 2, OpenFor: time.Hour},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for _, status := range []int{http.StatusBadGateway, http.StatusOK, http.StatusBadGateway} {
+		o := outcome{status: status}
+		_, _ = b.get("court").Execute(func() (outcome, error) { return o, o.breakerError() })
+	}
+	if got := b.get("court").State().String(); got != "closed" {
+		t.Errorf("after failure, success, failure: state %s, want closed", got)
 	}
 }
