@@ -150,7 +150,7 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	config, _ := routes.Parse(doc)
 	// The files live on the hub's machines, so the replica that saves a
 	// version checks them as each replica will when it applies it.
-	errs := []error{err, outbound.Check(config)}
+	errs := []error{err, outbound.Check(config, s.Reserved)}
 	if set := s.adapters(); set != nil {
 		errs = append(errs, config.CheckAgencies(set.Agencies()))
 		if table != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/metrics"
+	"github.com/sangam-hub/sangam/internal/outbound"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	"github.com/sangam-hub/sangam/routes"
@@ -49,6 +50,9 @@ type Server struct {
 	// Metrics counts inbound messages and is served at GET /metrics. Nil
 	// counts nothing, and GET /metrics responds 404.
 	Metrics *metrics.Metrics
+	// Reserved is the hub's own secret files, which a routes version
+	// saved through the API may not name as a destination's credentials.
+	Reserved *outbound.Reserved
 
 	// now returns the current time for the failure logs. Nil means
 	// time.Now.

@@ -21,6 +21,15 @@ import (
 	"github.com/sangam-hub/sangam/internal/routestore"
 )
 
+// rejectedChange is the problem document of a rejected routes change.
+type rejectedChange struct {
+	Errors []struct {
+		Pointer string `json:"pointer"`
+		Rule    string `json:"rule"`
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
 // credentialRoutes returns routes that send every police chargesheet to
 // one court destination at url, with settings, more YAML lines of the
 // destination, each indented by four spaces.
@@ -221,13 +230,7 @@ func TestMissingTokenFileKeepsRoutes(t *testing.T) {
 
 	// The replica that saves a version checks its files, so the API
 	// rejects the change and nothing is saved.
-	var rejected struct {
-		Errors []struct {
-			Pointer string `json:"pointer"`
-			Rule    string `json:"rule"`
-			Message string `json:"message"`
-		} `json:"errors"`
-	}
+	var rejected rejectedChange
 	status := sendJSON(t, http.MethodPut, url+"/api/v1/routes",
 		api.RoutesChange{Document: doc, Expect: 1, By: "test"}, &rejected)
 	if status != http.StatusBadRequest {
@@ -376,5 +379,46 @@ func TestFirstStartWithMissingFileSavesNothing(t *testing.T) {
 	}
 	if v.Number != 1 || v.Comment != routestore.SeedComment {
 		t.Errorf("current version = %d %q, want the seed as version 1", v.Number, v.Comment)
+	}
+}
+
+// TestHubSecretsNotDestinationCredentials saves, through the admin API, a
+// destination whose bearer token is the hub's Aadhaar key file, which
+// would send the key to any URL an operator names. The save is rejected,
+// nothing reaches the destination, and the key is in no response.
+func TestHubSecretsNotDestinationCredentials(t *testing.T) {
+	court := newGuardedCourt(t, "")
+	dataDir := t.TempDir()
+	// The key file of a hub started without a key in its configuration.
+	key := []byte("4672e512c0a94f3b8d17e6a25b9c0d3f1e8a7b6c5d4e3f2a1b0c9d8e7f6a6714")
+	writeSecret(t, filepath.Join(dataDir, "aadhaar.key"), string(key))
+	h := startHub(t, Config{DataDir: dataDir, Routes: credentialRoutes(court.url, "")})
+	url := "http://" + h.Addr()
+
+	var rejected rejectedChange
+	doc := credentialRoutes(court.url, "    bearer_token_file: "+filepath.Join(dataDir, "aadhaar.key")+"\n")
+	status := sendJSON(t, http.MethodPut, url+"/api/v1/routes", api.RoutesChange{
+		Document: string(doc), Expect: 1, By: "test"}, &rejected)
+	if status != http.StatusBadRequest {
+		t.Fatalf("PUT naming the key file: status %d, want 400", status)
+	}
+	if len(rejected.Errors) != 1 || rejected.Errors[0].Pointer != "/destinations/0/bearer_token_file" ||
+		rejected.Errors[0].Rule != "file" ||
+		!strings.Contains(rejected.Errors[0].Message, "the hub's Aadhaar key file") {
+		t.Errorf("PUT errors = %+v, want one file problem at the bearer_token_file naming the key file",
+			rejected.Errors)
+	}
+	if strings.Contains(fmt.Sprint(rejected), strings.TrimSpace(string(key))) {
+		t.Error("the response repeats the Aadhaar key")
+	}
+	var list struct {
+		Versions []routestore.Info `json:"versions"`
+	}
+	getJSON(t, url, "/api/v1/routes/versions", &list)
+	if len(list.Versions) != 1 {
+		t.Errorf("%d versions after the rejected change, want 1", len(list.Versions))
+	}
+	if got := court.headers(); len(got) != 0 {
+		t.Errorf("the court received %d requests, want none", len(got))
 	}
 }

@@ -177,7 +177,7 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte) error {
 	if err != nil {
 		return fmt.Errorf("stored routes version %d: %w", v.Number, err)
 	}
-	set, err := outbound.Build(table)
+	set, err := outbound.Build(table, h.reserved())
 	if err != nil {
 		return fmt.Errorf("stored routes version %d: %w", v.Number, err)
 	}
@@ -201,7 +201,7 @@ func (h *Hub) checkSeedFiles(ctx context.Context, doc []byte) error {
 	if err != nil {
 		return fmt.Errorf("routes file: %w; nothing was saved", err)
 	}
-	if err := outbound.Check(config); err != nil {
+	if err := outbound.Check(config, h.reserved()); err != nil {
 		return fmt.Errorf("routes file: %w; nothing was saved, so the hub starts with "+
 			"this file once the files it names are in place", err)
 	}
@@ -221,6 +221,27 @@ func (h *Hub) checkPolicies(doc []byte) error {
 		return fmt.Errorf("routes file: %w; nothing was saved", err)
 	}
 	return nil
+}
+
+// reserved returns the hub's own secret files and its data folder, which
+// no destination may name as its credentials: the Aadhaar key file, the
+// token file and the Kafka client key and SASL password files.
+func (h *Hub) reserved() *outbound.Reserved {
+	r := &outbound.Reserved{
+		Files:   map[string]string{},
+		Folders: map[string]string{"the hub's data folder": h.cfg.DataDir},
+	}
+	for description, path := range map[string]string{
+		"the hub's Aadhaar key file":         keyPath(h.cfg.DataDir),
+		"the hub's token file":               h.cfg.TokenFile,
+		"the hub's Kafka client key file":    h.cfg.KafkaKeyFile,
+		"the hub's Kafka SASL password file": h.cfg.KafkaSASLPasswordFile,
+	} {
+		if path != "" {
+			r.Files[description] = path
+		}
+	}
+	return r
 }
 
 // warnURLCredentials logs each destination of t whose url contains
@@ -249,7 +270,7 @@ func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *rout
 	}
 	// The files live on this replica's machine, so each replica reads
 	// them, and one that cannot keeps the routes in force.
-	set, err := outbound.Build(table)
+	set, err := outbound.Build(table, h.reserved())
 	if err != nil {
 		return err
 	}
@@ -337,6 +358,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Ingest: svc, Store: h.backend.store, Routes: h.table.Load,
 		Breakers: h.breakers, Log: log, Tokens: h.cfg.Tokens,
 		Versions: h.backend.routes, Adapters: set, Metrics: h.metrics,
+		Reserved: h.reserved(),
 	}
 	h.server = &http.Server{
 		Handler:           v.handler(apiServer.Handler(), h.cfg.Tokens),

@@ -46,6 +46,9 @@ type file struct {
 type reloader[T any] struct {
 	files []file
 	parse func(contents [][]byte) (T, error)
+	// reserved, when set, is the files that files may not be, checked
+	// each time one of them changes.
+	reserved *Reserved
 
 	mu    sync.Mutex
 	stats []os.FileInfo // nil until the first successful load
@@ -74,6 +77,9 @@ func (r *reloader[T]) load() (T, error) {
 
 	contents := make([][]byte, len(r.files))
 	for i, f := range r.files {
+		if err := r.reserved.check(f.path, stats[i]); err != nil {
+			return zero, fieldError(f.field, err)
+		}
 		b, err := readFile(f.path)
 		if err != nil {
 			return zero, fieldError(f.field, err)
@@ -126,15 +132,17 @@ func readFile(path string) ([]byte, error) {
 // and never repeats the file's content. An empty file, or a secret with
 // a control character such as a line break inside it, is an error.
 func SecretFile(field, path string) func() (string, error) {
-	return secretFile(field, path, func(secret string) string { return secret })
+	return secretFile(field, path, nil, func(secret string) string { return secret })
 }
 
 // secretFile returns a function that returns the value that convert
-// makes of the secret in the file at path, as SecretFile reads it.
-// convert runs once per change of the file, not once per call.
-func secretFile[T any](field, path string, convert func(secret string) T) func() (T, error) {
+// makes of the secret in the file at path, as SecretFile reads it, and
+// an error when the file is one of reserved. convert runs once per
+// change of the file, not once per call.
+func secretFile[T any](field, path string, reserved *Reserved, convert func(secret string) T) func() (T, error) {
 	r := &reloader[T]{
-		files: []file{{field, path}},
+		reserved: reserved,
+		files:    []file{{field, path}},
 		parse: func(contents [][]byte) (T, error) {
 			secret, err := secretText(field, path, contents[0])
 			if err != nil {

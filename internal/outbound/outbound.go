@@ -30,14 +30,16 @@ type Set struct {
 }
 
 // Build reads the files of every destination of t and returns their
-// endpoints. The error is a *routes.InvalidError that lists every
-// problem, each with rule routes.RuleFile, the pointer of the field, and
-// a message that names the destination, the field and the path.
-func Build(t *routes.Table) (*Set, error) {
+// endpoints. A bearer_token_file or password_file that is one of
+// reserved is a problem. The error is a *routes.InvalidError that lists
+// every problem, each with rule routes.RuleFile, the pointer of the
+// field, and a message that names the destination, the field and the
+// path.
+func Build(t *routes.Table, reserved *Reserved) (*Set, error) {
 	s := &Set{endpoints: map[string]*Endpoint{}}
 	var problems []routes.Problem
 	for i, d := range t.Config().Destinations {
-		e, err := newEndpoint(d)
+		e, err := newEndpoint(d, reserved)
 		if err != nil {
 			problems = append(problems, fileProblems(i, d.Name, err)...)
 			continue
@@ -55,13 +57,13 @@ func Build(t *routes.Table) (*Set, error) {
 // problem for each file that is missing or invalid. c need not be valid:
 // Check skips a destination with a path that is not absolute, or with a
 // client certificate and no key or the reverse, which Validate reports.
-func Check(c routes.Config) error {
+func Check(c routes.Config, reserved *Reserved) error {
 	var problems []routes.Problem
 	for i, d := range c.Destinations {
 		if !absolutePaths(d) || !pairedKey(d) {
 			continue
 		}
-		if _, err := newEndpoint(d); err != nil {
+		if _, err := newEndpoint(d, reserved); err != nil {
 			problems = append(problems, fileProblems(i, d.Name, err)...)
 		}
 	}
@@ -157,20 +159,21 @@ type credentials struct {
 
 // newEndpoint reads d's files and returns its endpoint. The error joins
 // one *fileError for the credentials and one for the TLS files, each
-// when they are missing or invalid.
-func newEndpoint(d routes.Destination) (*Endpoint, error) {
+// when they are missing or invalid, or the credentials file is one of
+// reserved.
+func newEndpoint(d routes.Destination, reserved *Reserved) (*Endpoint, error) {
 	e := &Endpoint{}
 	var errs []error
 	var described []string
 	switch {
 	case d.BearerTokenFile != "":
-		e.secret = secretFile("bearer_token_file", d.BearerTokenFile, func(token string) credentials {
+		e.secret = secretFile("bearer_token_file", d.BearerTokenFile, reserved, func(token string) credentials {
 			return credentials{header: "Bearer " + token, secrets: []string{token}}
 		})
 		described = append(described, "the bearer token in "+d.BearerTokenFile)
 	case d.BasicAuth != nil:
 		user, path := d.BasicAuth.Username, d.BasicAuth.PasswordFile
-		e.secret = secretFile("basic_auth.password_file", path, func(password string) credentials {
+		e.secret = secretFile("basic_auth.password_file", path, reserved, func(password string) credentials {
 			encoded := base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
 			return credentials{header: "Basic " + encoded, secrets: []string{password, encoded}}
 		})

@@ -72,7 +72,7 @@ func TestBuildNamesEveryMissingFile(t *testing.T) {
 		"    url: https://127.0.0.1:9/\n    tls: {ca_file: "+missing("ca.pem")+"}\n",
 		"    url: https://127.0.0.1:9/\n    tls: {cert_file: "+missing("c.pem")+
 			", key_file: "+missing("k.pem")+"}\n",
-	))
+	), nil)
 	if err == nil {
 		t.Fatal("Build accepted four destinations whose files are missing")
 	}
@@ -99,7 +99,7 @@ func TestBuildProblemPointers(t *testing.T) {
 			writeFile(t, dir, "empty", "\n")+"}\n",
 		"    url: https://127.0.0.1:9/\n    tls: {cert_file: "+missing("c.pem")+
 			", key_file: "+missing("k.pem")+"}\n",
-	))
+	), nil)
 	var got []string
 	for _, p := range routes.Problems(err) {
 		got = append(got, p.Pointer+" "+p.Rule)
@@ -126,7 +126,7 @@ func TestCheckReadsFilesOfInvalidDocument(t *testing.T) {
 	if err == nil {
 		t.Fatal("Parse accepted an invalid document")
 	}
-	problems := routes.Problems(outbound.Check(c))
+	problems := routes.Problems(outbound.Check(c, nil))
 	if len(problems) != 1 {
 		t.Fatalf("Check found %d problems, want 1 for the absolute path: %v", len(problems), problems)
 	}
@@ -150,7 +150,7 @@ func TestCheckLeavesUnpairedKeyToValidate(t *testing.T) {
 	if err == nil {
 		t.Fatal("Parse accepted a client certificate without its key")
 	}
-	if problems := routes.Problems(outbound.Check(c)); len(problems) != 0 {
+	if problems := routes.Problems(outbound.Check(c, nil)); len(problems) != 0 {
 		t.Errorf("Check found %v, want none: Validate reports the missing key_file", problems)
 	}
 }
@@ -181,7 +181,7 @@ func TestBuildRejectsInvalidFiles(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := outbound.Build(table(t, "    url: https://127.0.0.1:9/\n"+tc.destination))
+			_, err := outbound.Build(table(t, "    url: https://127.0.0.1:9/\n"+tc.destination), nil)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Build error %v, want %q", err, tc.want)
 			}
@@ -194,7 +194,7 @@ func TestBuildRejectsInvalidFiles(t *testing.T) {
 
 func TestBearerTokenRereadWhenChanged(t *testing.T) {
 	path := writeFile(t, t.TempDir(), "token", "  first-token\n")
-	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+path+"\n"))
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+path+"\n"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestBearerTokenRereadWhenChanged(t *testing.T) {
 
 func TestBearerTokenCachedUntilChanged(t *testing.T) {
 	path := writeFile(t, t.TempDir(), "token", "first-token\n")
-	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+path+"\n"))
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+path+"\n"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +257,7 @@ func TestBearerTokenCachedUntilChanged(t *testing.T) {
 func TestBasicAuthHeader(t *testing.T) {
 	path := writeFile(t, t.TempDir(), "password", "pa55:word\n")
 	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n"+
-		"    basic_auth: {username: hub, password_file: "+path+"}\n"))
+		"    basic_auth: {username: hub, password_file: "+path+"}\n"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func TestBasicAuthHeader(t *testing.T) {
 }
 
 func TestEndpointWithoutCredentials(t *testing.T) {
-	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n"))
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +317,7 @@ func TestMutualTLSTransport(t *testing.T) {
 		"    url: "+srv.URL+"\n    tls: {ca_file: "+pki.CAFile+", cert_file: "+pki.CertFile+
 			", key_file: "+pki.KeyFile+"}\n",
 		"    url: "+srv.URL+"\n    tls: {ca_file: "+pki.CAFile+"}\n",
-	))
+	), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,68 @@
+package outbound
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Reserved is the hub's own secret files and folders. A destination's
+// bearer_token_file or basic_auth password_file may name none of them:
+// the hub sends that file's content to the destination, so a routes
+// version naming the Aadhaar key file would send the key to any URL an
+// operator chooses.
+type Reserved struct {
+	// Files maps a description, such as "the hub's Aadhaar key file", to
+	// a path. A hard link or symbolic link to the file is the file.
+	Files map[string]string
+	// Folders maps a description, such as "the hub's data folder", to a
+	// folder whose files, at any depth, are the hub's own.
+	Folders map[string]string
+}
+
+// check returns an error when the file at path, which st describes, is
+// one of r's files or lies in one of r's folders. A nil r reserves
+// nothing.
+func (r *Reserved) check(path string, st os.FileInfo) error {
+	if r == nil {
+		return nil
+	}
+	for _, description := range sortedKeys(r.Files) {
+		other, err := os.Stat(r.Files[description])
+		if err == nil && os.SameFile(st, other) {
+			return reservedError(path, description)
+		}
+	}
+	resolved, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return nil // The read that follows reports it.
+	}
+	for _, description := range sortedKeys(r.Folders) {
+		folder, err := filepath.EvalSymlinks(r.Folders[description])
+		if err != nil {
+			continue
+		}
+		rel, err := filepath.Rel(folder, resolved)
+		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return fmt.Errorf("%s is in %s, whose files are the hub's own and must not be sent "+
+				"to a destination: name a file that contains only this destination's secret", path, description)
+		}
+	}
+	return nil
+}
+
+func reservedError(path, description string) error {
+	return fmt.Errorf("%s is %s, whose content must not be sent to a destination: name a file "+
+		"that contains only this destination's secret", path, description)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
