@@ -99,6 +99,33 @@ func TestReportForUnknownFileRejected(t *testing.T) {
 	})
 }
 
+func TestReportFromOtherStationRejected(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		req := e.accept(t, freshRequest(t), e.requestEnricher())
+		if r := req.VerificationRequest; r.PoliceStation != "EKM0420" || r.DistrictOffice == "" {
+			t.Fatalf("request assigned to %q of %q, want EKM0420 and its district office",
+				r.PoliceStation, r.DistrictOffice)
+		}
+		rep := e.stationReport(req.ID)
+		rep.VerificationReport.PoliceStation = "EKM0412"
+		_, err := e.tryAccept(rep, e.reportEnricher())
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Rule != RuleOtherStation ||
+			vs[0].Pointer != "/verification_report/police_station" {
+			t.Fatalf("err = %v, want %s at /verification_report/police_station", err, RuleOtherStation)
+		}
+
+		// The district police office that an overdue request goes to
+		// may report on it.
+		rep = e.stationReport(req.ID)
+		rep.SenderMessageID += "-dpo"
+		rep.VerificationReport.PoliceStation = req.VerificationRequest.DistrictOffice
+		if _, err := e.tryAccept(rep, e.reportEnricher()); err != nil {
+			t.Errorf("report from district office %s: %v", req.VerificationRequest.DistrictOffice, err)
+		}
+	})
+}
+
 func TestTrackerEscalatesOverdueRequestOnce(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		ctx := context.Background()

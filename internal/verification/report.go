@@ -15,6 +15,11 @@ import (
 // a file whose request never reached the hub.
 const RuleUnknownRequest = "unknown-request"
 
+// RuleOtherStation is the violation rule of a verification report from a
+// police station other than the one the hub assigned the request to, or
+// its district police office.
+const RuleOtherStation = "other-station"
+
 // ReportEnricher links each verification report to its request and
 // marks it late when that request's due date has passed.
 // Its fields are set once before use.
@@ -38,7 +43,8 @@ type ReportEnricher struct {
 // escalation or named no request. It sets Late when the report is dated,
 // or reaches the hub by Now, after the request's due date. A report for
 // a file whose request never reached the hub returns an error wrapping a
-// *schemas.ValidationError at its file number.
+// *schemas.ValidationError at its file number, and one from a station the
+// request was not assigned to an error at its police station.
 func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error {
 	rep := m.VerificationReport
 	if m.Type != canonical.TypeVerificationReport || rep == nil {
@@ -54,6 +60,9 @@ func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error
 			Message: fmt.Sprintf("no verification request for passport file %s has reached "+
 				"the hub, so the report answers nothing", rep.FileNumber)})
 	}
+	if err := checkStation(rep, req.VerificationRequest); err != nil {
+		return err
+	}
 	m.CorrelationID = req.ID
 	zone := e.Zone
 	if zone == nil {
@@ -66,6 +75,27 @@ func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error
 	due := req.VerificationRequest.DueOn
 	rep.Late = rep.ReportedOn > due || dateOf(now(), zone) > due
 	return nil
+}
+
+// checkStation returns an error wrapping a *schemas.ValidationError at the
+// report's police station unless rep comes from the station that req was
+// assigned to or from that station's district police office, which an
+// overdue request is escalated to. Tokens are per agency, so this is
+// what keeps one station from settling another station's applicant. A
+// request assigned to no station takes a report from any.
+func checkStation(rep *canonical.VerificationReport, req *canonical.VerificationRequest) error {
+	if req.PoliceStation == "" || rep.PoliceStation == req.PoliceStation ||
+		(req.DistrictOffice != "" && rep.PoliceStation == req.DistrictOffice) {
+		return nil
+	}
+	assigned := "station " + req.PoliceStation
+	if req.DistrictOffice != "" {
+		assigned += " or district police office " + req.DistrictOffice
+	}
+	return schemas.Invalid(schemas.Violation{
+		Pointer: "/verification_report/police_station", Rule: RuleOtherStation,
+		Message: fmt.Sprintf("the request for passport file %s was assigned to %s, not %s: "+
+			"only they report on it", rep.FileNumber, assigned, rep.PoliceStation)})
 }
 
 // findRequest returns the passport office's request that a report for
