@@ -63,6 +63,13 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if cfg.TokenFile != "" {
+		// The token file keeps digests only, so the demo has no token to
+		// send its samples and the mocks' replies with.
+		return fmt.Errorf("demo: the sample traffic and the mock agencies call the hub without "+
+			"tokens, so the demo does not take a token file (--tokens or $SANGAM_TOKENS, here %s); "+
+			"run sangam serve --tokens for a hub that requires them", cfg.TokenFile)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return demo(ctx, cfg, *mockPort, *once, stdout)

@@ -158,6 +158,26 @@ func TestDemoShowsChargesheetToCNR(t *testing.T) {
 	}
 }
 
+func TestDemoRejectsTokenFile(t *testing.T) {
+	_, printed, _ := runCLI(t, "token", "--name", "clerk", "--agency", "police")
+	tokens := filepath.Join(t.TempDir(), "tokens.yaml")
+	if err := os.WriteFile(tokens, []byte(printed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	code, out, errOut := runCLI(t, "demo", "--once", "--listen", "127.0.0.1:0", "--mock-port", "0",
+		"--data", data, "--tokens", tokens)
+	if code == exitOK {
+		t.Fatalf("demo with a token file succeeded:\n%s", out)
+	}
+	if !strings.Contains(errOut, "does not take a token file") || !strings.Contains(errOut, tokens) {
+		t.Errorf("error does not say the demo takes no token file:\n%s", errOut)
+	}
+	if entries, _ := os.ReadDir(data); len(entries) != 0 {
+		t.Errorf("the rejected demo left %d files in its data folder", len(entries))
+	}
+}
+
 func TestDecodeOutputEncodesDirectly(t *testing.T) {
 	_, out, _ := runCLI(t, "decode", "--agency", "police", writeSample(t, "chargesheet-2023-ipc"))
 	path := filepath.Join(t.TempDir(), "decoded.json")
