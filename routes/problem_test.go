@@ -118,6 +118,14 @@ func TestLoadProblemPointers(t *testing.T) {
 			[]located{{"/version", RuleType}}},
 		"invalid duration": {"agency: police\n", "agency: police\n    timeout: 1x\n",
 			[]located{{"/destinations/1/timeout", RuleType}}},
+		"invalid duration in a flow mapping": {
+			"- name: cctns\n    agency: police\n    url: https://127.0.0.1:9/notifications\n",
+			"- {name: cctns, agency: police, url: \"https://127.0.0.1:9/notifications\", timeout: 5x}\n",
+			[]located{{"/destinations/1/timeout", RuleType}}},
+		"empty duration in a flow mapping": {
+			"- name: cctns\n    agency: police\n    url: https://127.0.0.1:9/notifications\n",
+			"- {name: cctns, agency: police, url: \"https://127.0.0.1:9/notifications\", timeout: \"\"}\n",
+			[]located{{"/destinations/1/timeout", RuleType}}},
 		"text for a number": {"agency: police\n", "agency: police\n    concurrency: lots\n",
 			[]located{{"/destinations/1/concurrency", RuleType}}},
 		"object in a list of names": {"to: [ecourts, cctns]", "to: [ecourts, {name: cctns}]",

@@ -176,15 +176,45 @@ func locate(nodes []positioned, msg string) Problem {
 			}
 		}
 	} else {
-		// Duration.UnmarshalYAML's error, about a scalar.
-		for _, p := range onLine {
-			if p.node.Kind == yaml.ScalarNode {
-				best = p
-				break
-			}
-		}
+		// Duration.UnmarshalYAML's error, about a scalar. A flow mapping
+		// puts all its values on one line, so the value that the error
+		// quotes picks the scalar.
+		best = durationNode(onLine, m[2])
 	}
 	return Problem{Pointer: best.pointer, Rule: RuleType}
+}
+
+// invalidDuration matches the error of Duration.UnmarshalYAML after its
+// line, with the value it quotes.
+var invalidDuration = regexp.MustCompile(`^invalid duration ("(?:[^"\\]|\\.)*")`)
+
+// durationNode returns the node that msg, an error of
+// Duration.UnmarshalYAML, is about, from onLine, the nodes on its line:
+// the scalar whose value msg quotes, else the first scalar, else the
+// first node.
+func durationNode(onLine []positioned, msg string) positioned {
+	var quoted string
+	known := false
+	if d := invalidDuration.FindStringSubmatch(msg); d != nil {
+		v, err := strconv.Unquote(d[1])
+		quoted, known = v, err == nil
+	}
+	first := -1
+	for i, p := range onLine {
+		if p.node.Kind != yaml.ScalarNode {
+			continue
+		}
+		if known && p.node.Value == quoted {
+			return p
+		}
+		if first < 0 {
+			first = i
+		}
+	}
+	if first < 0 {
+		return onLine[0]
+	}
+	return onLine[first]
 }
 
 // keyPointer returns the pointer of the mapping key on line whose
