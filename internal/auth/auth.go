@@ -31,6 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -74,6 +75,29 @@ type entries struct {
 	digests    [][]byte // digests[i] belongs to principals[i]
 }
 
+// unknownTokenField matches the error of gopkg.in/yaml.v3 for a key that
+// a token entry does not have, which names a Go type.
+var unknownTokenField = regexp.MustCompile(`^line (\d+): field (.*) not found in type auth\.Principal$`)
+
+// plainYAMLError returns err with the lines about unknown keys of a token
+// entry reworded to name the key and the keys an entry has, in place of
+// the Go type that gopkg.in/yaml.v3 names.
+func plainYAMLError(err error) error {
+	var typeErr *yaml.TypeError
+	if !errors.As(err, &typeErr) {
+		return err
+	}
+	lines := make([]string, len(typeErr.Errors))
+	for i, line := range typeErr.Errors {
+		lines[i] = line
+		if m := unknownTokenField.FindStringSubmatch(line); m != nil {
+			lines[i] = fmt.Sprintf("line %s: unknown field %q in a token entry, which has name, "+
+				"sha256, agency, operator and metrics", m[1], m[2])
+		}
+	}
+	return errors.New(strings.Join(lines, "; "))
+}
+
 // Parse reads a token file and checks every entry.
 func Parse(doc []byte) (*Tokens, error) {
 	var file struct {
@@ -82,7 +106,7 @@ func Parse(doc []byte) (*Tokens, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(doc))
 	dec.KnownFields(true)
 	if err := dec.Decode(&file); err != nil {
-		return nil, fmt.Errorf("invalid token file: want YAML with a tokens list: %w", err)
+		return nil, fmt.Errorf("invalid token file: want YAML with a tokens list: %w", plainYAMLError(err))
 	}
 	t := &entries{}
 	var errs []error

@@ -64,6 +64,20 @@ func TestParseErrorsNameEntry(t *testing.T) {
 	}
 }
 
+func TestParseUnknownFieldNamesKey(t *testing.T) {
+	doc := "tokens:\n  - {name: a, agenc: police, sha256: " + digest("x") + "}\n"
+	_, err := Parse([]byte(doc))
+	if err == nil {
+		t.Fatal("Parse accepted an unknown field")
+	}
+	if !strings.Contains(err.Error(), `line 2: unknown field "agenc" in a token entry`) {
+		t.Errorf("error %q does not name the line and the unknown field", err)
+	}
+	if strings.Contains(err.Error(), "auth.Principal") {
+		t.Errorf("error %q names a Go type", err)
+	}
+}
+
 func TestNewTokenMatchesDigest(t *testing.T) {
 	token, d, err := NewToken()
 	if err != nil {
