@@ -57,11 +57,14 @@ var offsets = ackedOnly{wsql.PostgreSQLQueueOffsetsAdapter{DeleteOnAck: true}}
 // transaction before it hands over each message, checks that the
 // transaction is still alive. The batch's rows are locked only while it
 // is: once its connection is gone (a terminated backend, a restart, an
-// idle_in_transaction_session_timeout), another subscriber may take
-// them. Without the check the subscriber would hand over every row it
-// had fetched all the same, so up to a batch of messages could be
-// handled twice at once. With it, the query fails, the batch ends, and
-// only the message in hand at the loss can be handled twice.
+// idle_in_transaction_session_timeout) or its query failed after
+// returning rows (a serialization failure against another replica's
+// delete, which watermill-sql v4.1.2 does not check for), another
+// subscriber may take them. Without the check the subscriber would hand
+// over every row it had fetched all the same, so up to a batch of
+// messages could be handled twice at once. With it, the check fails, the
+// batch ends, and only the message in hand at a connection loss can be
+// handled twice.
 type ackedOnly struct {
 	wsql.PostgreSQLQueueOffsetsAdapter
 }
