@@ -275,6 +275,31 @@ func TestRequestStatus(t *testing.T) {
 	})
 }
 
+func TestRequestStatusListsEarlierReports(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		req := e.accept(t, freshRequest(t), e.requestEnricher())
+		e.clock.Advance(3 * day)
+		first := e.accept(t, e.stationReport(req.ID), e.reportEnricher())
+		e.clock.Advance(day)
+		second := e.stationReport(req.ID)
+		second.VerificationReport.Outcome = canonical.VerificationNotVerified
+		second.VerificationReport.Reason = "not residing at the present address"
+		second = e.accept(t, second, e.reportEnricher())
+
+		s, err := RequestStatus(context.Background(), e.store, "CO1075120411325")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.ReportID != second.ID || s.Outcome != "not_verified" {
+			t.Errorf("newest report = %s %s, want %s not_verified", s.ReportID, s.Outcome, second.ID)
+		}
+		if len(s.EarlierReports) != 1 || s.EarlierReports[0].ReportID != first.ID ||
+			s.EarlierReports[0].Outcome != "clear" || s.EarlierReports[0].PoliceStation != "EKM0420" {
+			t.Errorf("earlier reports = %+v, want the clear report %s from EKM0420", s.EarlierReports, first.ID)
+		}
+	})
+}
+
 func TestRequestStatusReportedInTime(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		req := e.accept(t, freshRequest(t), e.requestEnricher())

@@ -40,6 +40,18 @@ type Status struct {
 	ReportID   string `json:"report_message_id,omitempty"`
 	Outcome    string `json:"outcome,omitempty"`
 	ReportedOn string `json:"reported_on,omitempty"`
+	// EarlierReports are the reports on the request before the newest,
+	// newest first. The routes delivered each of them like the newest, so
+	// an outcome that a later report changed shows here.
+	EarlierReports []Report `json:"earlier_reports,omitempty"`
+}
+
+// Report is one police report on a verification request.
+type Report struct {
+	ReportID      string `json:"report_message_id"`
+	Outcome       string `json:"outcome"`
+	ReportedOn    string `json:"reported_on"`
+	PoliceStation string `json:"police_station"`
 }
 
 // RequestStatus returns the status of the newest verification request
@@ -88,7 +100,8 @@ func newestRequest(found []journal.Summary) (journal.Summary, bool) {
 	return journal.Summary{}, false
 }
 
-// addReport fills s from the newest report correlated with s's request.
+// addReport fills s from the newest report correlated with s's request,
+// and lists the others, found newest first, in s.EarlierReports.
 func (s *Status) addReport(ctx context.Context, store journal.Store, found []journal.Summary) error {
 	for _, m := range found {
 		if m.Type != canonical.TypeVerificationReport || m.CorrelationID != s.RequestID {
@@ -102,12 +115,16 @@ func (s *Status) addReport(ctx context.Context, store journal.Store, found []jou
 		if rep == nil {
 			return fmt.Errorf("message %s is not a verification report", m.MessageID)
 		}
+		if s.ReportID != "" {
+			s.EarlierReports = append(s.EarlierReports, Report{ReportID: m.MessageID,
+				Outcome: string(rep.Outcome), ReportedOn: rep.ReportedOn, PoliceStation: rep.PoliceStation})
+			continue
+		}
 		s.ReportID, s.Outcome, s.ReportedOn = m.MessageID, string(rep.Outcome), rep.ReportedOn
 		s.State = StateReported
 		if rep.Late {
 			s.State = StateReportedLate
 		}
-		return nil
 	}
 	return nil
 }
