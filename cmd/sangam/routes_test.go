@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -155,5 +157,20 @@ func TestTokenRejectsUnknownAgency(t *testing.T) {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}
+	}
+}
+
+func TestHubProblemShowsDetail(t *testing.T) {
+	body := `{"type":"urn:sangam:problem:invalid-message","title":"Message is invalid","status":400,` +
+		`"detail":"the routes document is invalid; nothing changed",` +
+		`"errors":[{"pointer":"/destinations/0/url","rule":"url","message":"destination \"court\": url: missing host"}]}`
+	err := hubProblem(http.StatusBadRequest, []byte(body))
+	if !errors.Is(err, errInvalid) {
+		t.Errorf("error %v does not wrap errInvalid", err)
+	}
+	want := "invalid input: the routes document is invalid; nothing changed\n" +
+		`  /destinations/0/url: destination "court": url: missing host (url)`
+	if err.Error() != want {
+		t.Errorf("error =\n%s\nwant\n%s", err, want)
 	}
 }
