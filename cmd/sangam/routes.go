@@ -67,8 +67,8 @@ func (c *adminClient) do(method, path string, in, out any) error {
 // hubProblem turns a problem details response into an error with its
 // detail that lists every violation, each on a line of its own with its pointer and rule.
 // The later lines of a violation's message, such as the caret under a
-// CEL error, are indented below it. A 400 or 409 is the input's fault,
-// and a 429 or 5xx makes the error wrap errUnavailable.
+// CEL error, are indented below it. A 400, 404 or 409 is the input's
+// fault, and a 429 or 5xx makes the error wrap errUnavailable.
 func hubProblem(status int, data []byte) error {
 	var p problem.Problem
 	if json.Unmarshal(data, &p) != nil || p.Title == "" {
@@ -87,7 +87,9 @@ func hubProblem(status int, data []byte) error {
 	for _, v := range p.Errors {
 		msg += "\n  " + strings.ReplaceAll(v.String(), "\n", "\n    ")
 	}
-	if status == http.StatusBadRequest || status == http.StatusConflict {
+	// A 404 in the hub's problem form names what the command was given:
+	// a message id, a routes version or an agency that the hub lacks.
+	if status == http.StatusBadRequest || status == http.StatusConflict || status == http.StatusNotFound {
 		return fmt.Errorf("%w: %s", errInvalid, msg)
 	}
 	if status == http.StatusTooManyRequests || status >= 500 {

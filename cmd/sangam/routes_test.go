@@ -174,3 +174,12 @@ func TestHubProblemShowsDetail(t *testing.T) {
 		t.Errorf("error =\n%s\nwant\n%s", err, want)
 	}
 }
+
+func TestHubProblemNotFoundIsInput(t *testing.T) {
+	body := `{"type":"urn:sangam:problem:not-found","title":"Not found","status":404,` +
+		`"detail":"message nosuch: not found"}`
+	err := hubProblem(http.StatusNotFound, []byte(body))
+	if !errors.Is(err, errInvalid) {
+		t.Errorf("error %v does not wrap errInvalid, so the command would not exit 1", err)
+	}
+}
