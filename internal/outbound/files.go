@@ -76,24 +76,23 @@ func (r *reloader[T]) load() (T, error) {
 	}
 
 	contents := make([][]byte, len(r.files))
+	read := make([]os.FileInfo, len(r.files))
 	for i, f := range r.files {
-		if err := r.reserved.check(f.path, stats[i]); err != nil {
-			return zero, fieldError(f.field, err)
-		}
-		b, err := readFile(f.path)
+		b, st, err := readFile(f.path, r.reserved)
 		if err != nil {
 			return zero, fieldError(f.field, err)
 		}
-		contents[i] = b
+		contents[i], read[i] = b, st
 	}
 
 	v, err := r.parse(contents)
 	if err != nil {
 		return zero, err
 	}
-	// A file replaced between Stat and the read makes the next load read
-	// it again, which costs one read and loses nothing.
-	r.stats, r.value = stats, v
+	// The cache keeps the os.FileInfo of each file as it was opened, so
+	// a file replaced after the read differs from it at the next load,
+	// which reads and checks it again.
+	r.stats, r.value = read, v
 	return v, nil
 }
 
@@ -107,22 +106,32 @@ func sameFiles(a, b []os.FileInfo) bool {
 	return true
 }
 
-// readFile reads path, up to maxFileBytes.
-func readFile(path string) ([]byte, error) {
+// readFile reads path, up to maxFileBytes, and returns the os.FileInfo
+// of the file it opened. It checks that file against reserved after
+// opening it, so a path that is switched to a reserved file between a
+// check and the read still gets an error, never the reserved content.
+func readFile(path string, reserved *Reserved) ([]byte, os.FileInfo, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if err := reserved.check(path, st); err != nil {
+		return nil, nil, err
+	}
 	b, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, nil, fmt.Errorf("reading %s: %w", path, err)
 	}
 	if len(b) > maxFileBytes {
-		return nil, fmt.Errorf("%s is larger than %d bytes, too large for a secret, key or "+
+		return nil, nil, fmt.Errorf("%s is larger than %d bytes, too large for a secret, key or "+
 			"certificate: check the path", path, maxFileBytes)
 	}
-	return b, nil
+	return b, st, nil
 }
 
 // SecretFile returns a function that returns the secret in the file at

@@ -2,6 +2,7 @@ package outbound
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -35,22 +36,49 @@ func (r *Reserved) check(path string, st os.FileInfo) error {
 			return reservedError(path, description)
 		}
 	}
-	resolved, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		return nil // The read that follows reports it.
-	}
+	resolved, resolveErr := filepath.EvalSymlinks(path)
 	for _, description := range sortedKeys(r.Folders) {
 		folder, err := filepath.EvalSymlinks(r.Folders[description])
 		if err != nil {
 			continue
 		}
-		rel, err := filepath.Rel(folder, resolved)
-		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return fmt.Errorf("%s is in %s, whose files are the hub's own and must not be sent "+
-				"to a destination: name a file that contains only this destination's secret", path, description)
+		if resolveErr == nil {
+			rel, err := filepath.Rel(folder, resolved)
+			if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return inFolderError(path, description)
+			}
+		}
+		// A hard link outside the folder to a file in it has a path of its
+		// own, so only the folder's files themselves can show it.
+		if holdsFile(folder, st) {
+			return inFolderError(path, description)
 		}
 	}
 	return nil
+}
+
+// holdsFile reports whether st is one of the regular files in folder, at
+// any depth. It reads the folder at each call, because a data folder contains
+// a few files and the check runs only when a credentials file changes.
+func holdsFile(folder string, st os.FileInfo) bool {
+	found := false
+	_ = filepath.WalkDir(folder, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return nil // The walk skips an entry it cannot read and goes on.
+		}
+		info, err := d.Info()
+		if err == nil && os.SameFile(st, info) {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
+}
+
+func inFolderError(path, description string) error {
+	return fmt.Errorf("%s is in %s, whose files are the hub's own and must not be sent "+
+		"to a destination: name a file that contains only this destination's secret", path, description)
 }
 
 func reservedError(path, description string) error {

@@ -1,6 +1,7 @@
 package outbound_test
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,6 +31,10 @@ func TestReservedFilesNotSent(t *testing.T) {
 	if err := os.Symlink(key, symlink); err != nil {
 		t.Fatal(err)
 	}
+	inDataLink := filepath.Join(elsewhere, "note-link")
+	if err := os.Link(inData, inDataLink); err != nil {
+		t.Fatal(err)
+	}
 	reserved := &outbound.Reserved{
 		Files:   map[string]string{"the Aadhaar key file": key, "the token file": tokens},
 		Folders: map[string]string{"the data folder": data},
@@ -38,12 +43,13 @@ func TestReservedFilesNotSent(t *testing.T) {
 	for name, c := range map[string]struct {
 		setting, want string
 	}{
-		"key file":      {"    bearer_token_file: " + key + "\n", "is the Aadhaar key file"},
-		"hard link":     {"    bearer_token_file: " + hardLink + "\n", "is the Aadhaar key file"},
-		"symbolic link": {"    bearer_token_file: " + symlink + "\n", "is the Aadhaar key file"},
-		"token file":    {"    bearer_token_file: " + tokens + "\n", "is the token file"},
-		"data folder":   {"    bearer_token_file: " + inData + "\n", "is in the data folder"},
-		"basic auth":    {"    basic_auth: {username: u, password_file: " + key + "}\n", "is the Aadhaar key file"},
+		"key file":              {"    bearer_token_file: " + key + "\n", "is the Aadhaar key file"},
+		"hard link":             {"    bearer_token_file: " + hardLink + "\n", "is the Aadhaar key file"},
+		"symbolic link":         {"    bearer_token_file: " + symlink + "\n", "is the Aadhaar key file"},
+		"token file":            {"    bearer_token_file: " + tokens + "\n", "is the token file"},
+		"data folder":           {"    bearer_token_file: " + inData + "\n", "is in the data folder"},
+		"data folder hard link": {"    bearer_token_file: " + inDataLink + "\n", "is in the data folder"},
+		"basic auth":            {"    basic_auth: {username: u, password_file: " + key + "}\n", "is the Aadhaar key file"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			tbl := table(t, "    url: http://127.0.0.1:9/\n"+c.setting)
@@ -79,6 +85,48 @@ func TestReservedLeavesOtherFiles(t *testing.T) {
 	}
 	if got, _ := authorize(t, set); got != "Bearer court-secret" {
 		t.Errorf("Authorization = %q, want the token of the file outside the data folder", got)
+	}
+}
+
+// TestReservedFileLinkedAfterBuild replaces an accepted token file with
+// a symbolic link to the Aadhaar key file and expects the next attempt
+// to fail without the key in its header or error.
+func TestReservedFileLinkedAfterBuild(t *testing.T) {
+	data := t.TempDir()
+	key := writeFile(t, data, "aadhaar.key", strings.Repeat("k", 64))
+	token := writeFile(t, t.TempDir(), "court-token", "court-secret")
+	reserved := &outbound.Reserved{
+		Files:   map[string]string{"the Aadhaar key file": key},
+		Folders: map[string]string{"the data folder": data},
+	}
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+token+"\n"), reserved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := authorize(t, set); got != "Bearer court-secret" {
+		t.Fatalf("Authorization = %q before the change, want the court's token", got)
+	}
+
+	if err := os.Remove(token); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(key, token); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := set.Endpoint("d1")
+	req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:9/", nil)
+	_, err = e.Authorize(req)
+	if err == nil {
+		t.Fatal("Authorize succeeded with the token file linked to the Aadhaar key file")
+	}
+	if !strings.Contains(err.Error(), "is the Aadhaar key file") {
+		t.Errorf("error %q does not say the file is the Aadhaar key file", err)
+	}
+	if strings.Contains(err.Error(), "kkkk") {
+		t.Errorf("error repeats the key: %v", err)
+	}
+	if got := req.Header.Get("Authorization"); got != "" {
+		t.Errorf("Authorization = %q, want none", got)
 	}
 }
 

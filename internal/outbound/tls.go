@@ -40,7 +40,7 @@ type TLSFields struct {
 func ClientTLS(c routes.TLS, fields TLSFields) (*tls.Config, error) {
 	config := &tls.Config{MinVersion: tls.VersionTLS12}
 	if c.CAFile != "" {
-		pem, err := readFile(c.CAFile)
+		pem, _, err := readFile(c.CAFile, nil)
 		if err != nil {
 			return nil, fieldError(fields.CAFile, err)
 		}
