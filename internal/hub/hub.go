@@ -185,6 +185,7 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte) error {
 	h.table.Store(table.Labeled(versionLabel(v.Number)))
 	h.applied = v.Number
 	h.warnURLCredentials(v.Number, table)
+	h.warnPolicyEncoding(v.Number, table)
 	return nil
 }
 
@@ -257,6 +258,29 @@ func (h *Hub) warnURLCredentials(version int, t *routes.Table) {
 	}
 }
 
+// warnPolicyEncoding logs each problem of a destination's policy in t
+// that keeps sample messages from encoding in the destination's format,
+// which only versions saved before that check may have. Deliveries of
+// such a type are dead-lettered, because they cannot be encoded.
+func (h *Hub) warnPolicyEncoding(version int, t *routes.Table) {
+	err := policycheck.Check(t, h.adapters.Adapter)
+	if err == nil {
+		return
+	}
+	problems := routes.Problems(err)
+	if len(problems) == 0 {
+		h.cfg.Log.Warn("destination policies could not be checked against sample messages",
+			"routes_version", version, "error", err)
+		return
+	}
+	for _, p := range problems {
+		h.cfg.Log.Warn("destination policy keeps its format from encoding sample messages; "+
+			"deliveries of that type will be dead-lettered until a new routes version allows "+
+			"the fields the format needs", "routes_version", version, "pointer", p.Pointer,
+			"rule", p.Rule, "problem", p.Message)
+	}
+}
+
 func versionLabel(n int) string { return fmt.Sprintf("v%d", n) }
 
 // applyRoutes puts a new routes version in force: it starts handlers for
@@ -286,6 +310,7 @@ func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *rout
 	h.cfg.Log.Info("routes version applied", "routes_version", v.Number, "by", v.By,
 		"comment", v.Comment)
 	h.warnURLCredentials(v.Number, table)
+	h.warnPolicyEncoding(v.Number, table)
 	h.expediteRetriesOff(ctx, table)
 	return nil
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/sangam-hub/sangam/routes"
 )
@@ -96,5 +99,50 @@ func TestStartRejectsPolicyTheFormatCannotEncode(t *testing.T) {
 	}
 	if v.Number != 1 || string(v.Document) != string(routes.DefaultDocument()) {
 		t.Errorf("current version %d is not the default routes", v.Number)
+	}
+}
+
+func TestStoredPolicyThatCannotEncodeWarns(t *testing.T) {
+	ag := startAgencies(t, func() string { return "http://127.0.0.1:9" })
+	dsn := postgresDSN(t)
+	log, logs := capturedLog()
+	first := startHub(t, Config{PostgresDSN: dsn, Log: log, RoutesInterval: 20 * time.Millisecond,
+		Routes: ag.routesFor(3)})
+
+	// Version 2 withholds what the court's filing needs, as a hub without
+	// the policy check could save. Save rejects it now, so it goes in by SQL.
+	legacy := strings.Replace(string(ag.routesFor(3)), "    max_attempts: 3\n", `    max_attempts: 3
+    policy:
+      name: charges-only
+      types: [chargesheet]
+      allow: [chargesheet.charges, chargesheet.accused, chargesheet.court, chargesheet.kind]
+`, 1)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `INSERT INTO route_versions
+		(number, document, created_by, comment, created_at)
+		VALUES (2, $1, 'an older hub', 'policy without the FIR', now())`, legacy); err != nil {
+		t.Fatalf("inserting version 2: %v", err)
+	}
+
+	// The running replica applies it, and a replica that starts now
+	// starts with it, each with a warning.
+	waitFor(t, "version 2 in force", func() bool { return first.Routes().Version() == "v2" })
+	second := startHub(t, Config{PostgresDSN: dsn, Log: log})
+	if got := second.Routes().Version(); got != "v2" {
+		t.Errorf("a replica started on version 2 routes with %s", got)
+	}
+	out := logs.String()
+	if n := strings.Count(out, "destination policy keeps its format from encoding"); n < 2 {
+		t.Errorf("%d warnings about the policy, want one from each replica:\n%s", n, out)
+	}
+	for _, want := range []string{`policy \"charges-only\"`, "/destinations/0/policy", "missing FIR or tracking id"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the log lacks %s:\n%s", want, out)
+		}
 	}
 }
