@@ -59,16 +59,21 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
+	// The token file keeps digests only, so the demo has no token to send
+	// its samples and the mocks' replies with. The check comes before
+	// config reads the file, so a missing or invalid one gets this error.
+	tokens := os.Getenv("SANGAM_TOKENS")
+	if flagSet(fs, "tokens") {
+		tokens = fs.Lookup("tokens").Value.String()
+	}
+	if tokens != "" {
+		return fmt.Errorf("the sample traffic and the mock agencies call the hub without "+
+			"tokens, so the demo does not take a token file (--tokens or $SANGAM_TOKENS, here %s); "+
+			"run sangam serve --tokens for a hub that requires them", tokens)
+	}
 	cfg, err := config()
 	if err != nil {
 		return err
-	}
-	if cfg.TokenFile != "" {
-		// The token file keeps digests only, so the demo has no token to
-		// send its samples and the mocks' replies with.
-		return fmt.Errorf("demo: the sample traffic and the mock agencies call the hub without "+
-			"tokens, so the demo does not take a token file (--tokens or $SANGAM_TOKENS, here %s); "+
-			"run sangam serve --tokens for a hub that requires them", cfg.TokenFile)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -176,6 +176,21 @@ func TestDemoRejectsTokenFile(t *testing.T) {
 	if entries, _ := os.ReadDir(data); len(entries) != 0 {
 		t.Errorf("the rejected demo left %d files in its data folder", len(entries))
 	}
+
+	// A token file that does not exist gets the same error, not one
+	// about reading it.
+	missing := filepath.Join(t.TempDir(), "missing-tokens.yaml")
+	_, _, errOut = runCLI(t, "demo", "--once", "--listen", "127.0.0.1:0", "--mock-port", "0",
+		"--data", data, "--tokens", missing)
+	if !strings.Contains(errOut, "does not take a token file") || !strings.Contains(errOut, missing) {
+		t.Errorf("error for a missing token file does not say the demo takes none:\n%s", errOut)
+	}
+	t.Setenv("SANGAM_TOKENS", missing)
+	_, _, errOut = runCLI(t, "demo", "--once", "--listen", "127.0.0.1:0", "--mock-port", "0",
+		"--data", data)
+	if !strings.Contains(errOut, "does not take a token file") || !strings.Contains(errOut, missing) {
+		t.Errorf("error for $SANGAM_TOKENS does not say the demo takes no token file:\n%s", errOut)
+	}
 }
 
 func TestDecodeOutputEncodesDirectly(t *testing.T) {
