@@ -422,3 +422,39 @@ func TestHubSecretsNotDestinationCredentials(t *testing.T) {
 		t.Errorf("the court received %d requests, want none", len(got))
 	}
 }
+
+// TestPostgresPasswordFileNotDestinationCredentials names, as a
+// destination's bearer token, the one-line password file that pgx reads
+// through $PGPASSFILE. The save is rejected as for the hub's own files.
+func TestPostgresPasswordFileNotDestinationCredentials(t *testing.T) {
+	passfile := filepath.Join(t.TempDir(), "pgpass")
+	writeSecret(t, passfile, "127.0.0.1:5432:*:sangam:pg-secret-pw\n")
+	t.Setenv("PGPASSFILE", passfile)
+	court := newGuardedCourt(t, "")
+	h := startHub(t, Config{DataDir: t.TempDir(), Routes: credentialRoutes(court.url, "")})
+
+	var rejected rejectedChange
+	doc := credentialRoutes(court.url, "    bearer_token_file: "+passfile+"\n")
+	status := sendJSON(t, http.MethodPut, "http://"+h.Addr()+"/api/v1/routes", api.RoutesChange{
+		Document: string(doc), Expect: 1, By: "test", DryRun: true}, &rejected)
+	if status != http.StatusBadRequest {
+		t.Fatalf("dry run naming $PGPASSFILE: status %d, want 400", status)
+	}
+	if len(rejected.Errors) != 1 || !strings.Contains(rejected.Errors[0].Message, "$PGPASSFILE") {
+		t.Errorf("errors = %+v, want one naming the PostgreSQL password file", rejected.Errors)
+	}
+}
+
+func TestPostgresPasswordFilesFromURL(t *testing.T) {
+	t.Setenv("PGPASSFILE", "")
+	for dsn, want := range map[string]string{
+		"postgres://sangam@db:5432/sangam?passfile=/etc/sangam/pgpass&sslmode=disable": "/etc/sangam/pgpass",
+		"host=db user=sangam passfile='/etc/sangam/pgpass' dbname=sangam":              "/etc/sangam/pgpass",
+		"postgres://sangam@db:5432/sangam":                                             "",
+	} {
+		got := postgresPasswordFiles(dsn)["the PostgreSQL password file of the hub's URL"]
+		if got != want {
+			t.Errorf("%s: passfile %q, want %q", dsn, got, want)
+		}
+	}
+}

@@ -7,7 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -242,7 +245,36 @@ func (h *Hub) reserved() *outbound.Reserved {
 			r.Files[description] = path
 		}
 	}
+	for description, path := range postgresPasswordFiles(h.cfg.PostgresDSN) {
+		r.Files[description] = path
+	}
 	return r
+}
+
+// postgresPasswordFiles returns the password files that pgx may read a
+// PostgreSQL password from: the URL's passfile, $PGPASSFILE and
+// ~/.pgpass, each that is set. With no PostgreSQL URL it still returns
+// the last two, because they are the machine's secrets all the same.
+func postgresPasswordFiles(dsn string) map[string]string {
+	files := map[string]string{}
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		if p := u.Query().Get("passfile"); p != "" {
+			files["the PostgreSQL password file of the hub's URL"] = p
+		}
+	} else {
+		for _, field := range strings.Fields(dsn) {
+			if p, ok := strings.CutPrefix(field, "passfile="); ok && p != "" {
+				files["the PostgreSQL password file of the hub's URL"] = strings.Trim(p, "'")
+			}
+		}
+	}
+	if p := os.Getenv("PGPASSFILE"); p != "" {
+		files["the PostgreSQL password file in $PGPASSFILE"] = p
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		files["the PostgreSQL password file ~/.pgpass"] = filepath.Join(home, ".pgpass")
+	}
+	return files
 }
 
 // warnURLCredentials logs each destination of t whose url contains
