@@ -78,11 +78,14 @@ func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error
 }
 
 // checkStation returns an error wrapping a *schemas.ValidationError at the
-// report's police station unless rep comes from the station that req was
-// assigned to or from that station's district police office, which an
-// overdue request is escalated to. Tokens are per agency, so this is
-// what keeps one station from settling another station's applicant. A
-// request assigned to no station takes a report from any.
+// report's police station unless rep names the station that req was
+// assigned to or that station's district police office, which an overdue
+// request is escalated to. A request assigned to no station takes a
+// report from any.
+//
+// NOTE: the station is what the report says. Tokens are per agency, so
+// this catches a station answering another's request by mistake, not a
+// holder of the police token who names the assigned station.
 func checkStation(rep *canonical.VerificationReport, req *canonical.VerificationRequest) error {
 	if req.PoliceStation == "" || rep.PoliceStation == req.PoliceStation ||
 		(req.DistrictOffice != "" && rep.PoliceStation == req.DistrictOffice) {
