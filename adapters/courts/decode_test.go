@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -308,6 +309,21 @@ func TestEncodeRequiresMessageID(t *testing.T) {
 	vs := schemas.Violations(err)
 	if len(vs) != 1 || vs[0].Pointer != "/id" {
 		t.Errorf("Encode error = %v, want a violation at /id", err)
+	}
+}
+
+func TestEncodeRequiresCourtAndCharges(t *testing.T) {
+	m := kochiChargesheet()
+	m.Chargesheet.Court = canonical.Court{}
+	m.Chargesheet.Charges = nil
+	_, err := (&Adapter{}).Encode(&m)
+	var pointers []string
+	for _, v := range schemas.Violations(err) {
+		pointers = append(pointers, v.Pointer+" "+v.Rule)
+	}
+	want := []string{"/chargesheet/court/code required", "/chargesheet/charges required"}
+	if !slices.Equal(pointers, want) {
+		t.Errorf("Encode violations at %q, want %q; error %v", pointers, want, err)
 	}
 }
 

@@ -53,6 +53,14 @@ func checkFiling(m *canonical.Message) error {
 		vs = append(vs, schemas.Violation{Pointer: "/chargesheet/fir", Rule: "required",
 			Message: "missing FIR or tracking id: the filing needs a case to name"})
 	}
+	if cs.Court.Code == "" {
+		vs = append(vs, schemas.Violation{Pointer: "/chargesheet/court/code", Rule: "required",
+			Message: "missing court code: the filing must name the court it is filed in"})
+	}
+	if len(cs.Charges) == 0 {
+		vs = append(vs, schemas.Violation{Pointer: "/chargesheet/charges", Rule: "required",
+			Message: "missing charges: the filing must list at least one section"})
+	}
 	return schemas.Invalid(vs...)
 }
 

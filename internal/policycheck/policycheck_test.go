@@ -149,6 +149,22 @@ func TestPolicyRemovingWhatTheFormatNeeds(t *testing.T) {
 	}
 }
 
+func TestPolicyEmptyingCourtFiling(t *testing.T) {
+	problems := check(t, routesWith(`    policy:
+      name: case-only
+      types: [chargesheet]
+      allow: [chargesheet.fir, chargesheet.tracking_id, chargesheet.kind]
+`))
+	if len(problems) != 1 {
+		t.Fatalf("problems = %v, want one", problems)
+	}
+	for _, want := range []string{"/chargesheet/court/code", "/chargesheet/charges"} {
+		if !strings.Contains(problems[0].Message, want) {
+			t.Errorf("message lacks %q: %s", want, problems[0].Message)
+		}
+	}
+}
+
 func TestPolicyMaskingWhatTheFormatNeeds(t *testing.T) {
 	// A police notification of a court registration needs the whole
 	// CNR, which a last4 mask leaves as XXXXXXXXXXXX2024.
