@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -456,5 +457,24 @@ func TestPostgresPasswordFilesFromURL(t *testing.T) {
 		if got != want {
 			t.Errorf("%s: passfile %q, want %q", dsn, got, want)
 		}
+	}
+}
+
+// TestAddressInUseLeavesNoTrace starts a hub on an address another
+// listener holds. The start fails before it creates a key file or a
+// journal in the data folder.
+func TestAddressInUseLeavesNoTrace(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	data := t.TempDir()
+	_, err = Open(context.Background(), Config{Listen: taken.Addr().String(), DataDir: data, Log: quietLog()})
+	if err == nil || !strings.Contains(err.Error(), "listening on "+taken.Addr().String()) {
+		t.Fatalf("Open on a taken address: err = %v, want it to name the address", err)
+	}
+	if entries, _ := os.ReadDir(data); len(entries) != 0 {
+		t.Errorf("the failed start left %d files in the data folder", len(entries))
 	}
 }

@@ -74,6 +74,23 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Bound first, so that an address in use stops the start before it
+	// creates a key file or migrates a journal.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("listening on %s: %w", cfg.Listen, err)
+	}
+	h, err := open(ctx, cfg, ln)
+	if err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	return h, nil
+}
+
+// open is Open with cfg's defaults applied and the API's address bound
+// to ln.
+func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	// Read before anything is created, so that a missing or invalid file
 	// leaves no trace.
 	kafka, err := cfg.kafkaConfig()
@@ -116,7 +133,7 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 		}
 	}
 
-	h := &Hub{cfg: cfg, adapters: set, running: map[string]bool{}}
+	h := &Hub{cfg: cfg, adapters: set, running: map[string]bool{}, listener: ln}
 	subscribers := 0
 	for _, d := range table.Config().Destinations {
 		subscribers += d.Concurrency
@@ -229,7 +246,8 @@ func (h *Hub) checkPolicies(doc []byte) error {
 
 // reserved returns the hub's own secret files and its data folder, which
 // no destination may name as its credentials: the Aadhaar key file, the
-// token file and the Kafka client key and SASL password files.
+// token file, the Kafka client key and SASL password files and the
+// PostgreSQL password files.
 func (h *Hub) reserved() *outbound.Reserved {
 	r := &outbound.Reserved{
 		Files:   map[string]string{},
@@ -427,12 +445,6 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", h.cfg.Listen)
-	if err != nil {
-		v.close()
-		return fmt.Errorf("listening on %s: %w", h.cfg.Listen, err)
-	}
-	h.listener = ln
 	return nil
 }
 
