@@ -181,6 +181,13 @@ func changes(d policy.Decision) string {
 	if len(d.Masked) > 0 {
 		masked := make([]string, 0, len(d.Masked))
 		for _, m := range d.Masked {
+			// A person's date_of_birth masked year-only is delivered as
+			// birth_year; the policy names the first.
+			if parent, ok := strings.CutSuffix(m.Path, ".birth_year"); ok && m.Kind == policy.MaskYearOnly {
+				masked = append(masked, fmt.Sprintf("%s.date_of_birth (%s, delivered as birth_year)",
+					parent, m.Kind))
+				continue
+			}
 			masked = append(masked, fmt.Sprintf("%s (%s)", m.Path, m.Kind))
 		}
 		parts = append(parts, "masked "+list(masked))

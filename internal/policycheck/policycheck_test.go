@@ -193,6 +193,33 @@ routes:
 	}
 }
 
+func TestYearOnlyMaskNamedAsWritten(t *testing.T) {
+	// The passport office's request to a station needs the applicant's
+	// full date of birth.
+	problems := check(t, []byte(`version: t
+agencies: [{name: passport}]
+destinations:
+  - name: station
+    agency: passport
+    url: "http://127.0.0.1:9/n"
+    policy:
+      name: dob-year
+      types: [verification_request]
+      allow: [verification_request]
+      mask:
+        - {path: verification_request.applicant.date_of_birth, kind: year-only}
+routes:
+  - {name: r, when: 'message.type == "verification_request"', to: [station]}
+`))
+	if len(problems) != 1 {
+		t.Fatalf("problems = %v, want one", problems)
+	}
+	want := "masked verification_request.applicant.date_of_birth (year-only, delivered as birth_year)"
+	if !strings.Contains(problems[0].Message, want) {
+		t.Errorf("message lacks %q: %s", want, problems[0].Message)
+	}
+}
+
 func TestPolicyKeepingWhatTheFormatNeeds(t *testing.T) {
 	// A filing names its case by the FIR or, before the court has one,
 	// by the tracking id. A year-only date of birth is delivered as the
