@@ -38,12 +38,14 @@ type Violation struct {
 	Omitted int `json:"omitted,omitempty"`
 }
 
+// String formats v as "pointer: message (rule)", or without the pointer
+// when v is about the whole document: its pointer is "", and "/" would
+// be the pointer of a member named "".
 func (v Violation) String() string {
-	p := v.Pointer
-	if p == "" {
-		p = "/"
+	if v.Pointer == "" {
+		return fmt.Sprintf("%s (%s)", v.Message, v.Rule)
 	}
-	return fmt.Sprintf("%s: %s (%s)", p, v.Message, v.Rule)
+	return fmt.Sprintf("%s: %s (%s)", v.Pointer, v.Message, v.Rule)
 }
 
 // ValidationError lists the violations found in one document, at most

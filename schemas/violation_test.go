@@ -117,3 +117,14 @@ func TestValidateCapsViolations(t *testing.T) {
 		t.Errorf("got %d violations, want %d ending with %s", len(vs), MaxViolations+1, RuleTooManyErrors)
 	}
 }
+
+func TestViolationStringOfWholeDocument(t *testing.T) {
+	v := Violation{Rule: "json", Message: "invalid JSON at byte 0"}
+	if got, want := v.String(), "invalid JSON at byte 0 (json)"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	v.Pointer = "/fir/ref"
+	if got, want := v.String(), "/fir/ref: invalid JSON at byte 0 (json)"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
