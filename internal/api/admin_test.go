@@ -257,6 +257,22 @@ func TestRoutesRejectPolicyTheFormatCannotEncode(t *testing.T) {
 	wantOneVersion(t, h.url)
 }
 
+func TestJSONKeepsAmpersands(t *testing.T) {
+	h := newSampleHub(t, true)
+	doc := replaceAll(t, sampleRoutes, `when: message.type == "fir"`,
+		`when: message.type == "fir" && message.source != "<hub>"`)
+	r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: true})
+	if r.status != http.StatusOK {
+		t.Fatalf("dry run: status %d, body %s", r.status, r.body)
+	}
+	if !strings.Contains(string(r.body), `&& message.source != \"<hub>\"`) {
+		t.Errorf("the difference does not show the condition as written: %s", r.body)
+	}
+	if got := r.header.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("X-Content-Type-Options = %q, want nosniff", got)
+	}
+}
+
 func TestRoutesChangeIgnoresByteOrderMark(t *testing.T) {
 	h := newSampleHub(t, true)
 	body := append([]byte("\xef\xbb\xbf"), jsonBody(t, api.RoutesChange{Document: sampleRoutes,
