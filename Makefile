@@ -19,11 +19,20 @@ test:
 build:
 	$(GO) build -o bin/sangam ./cmd/sangam
 
-# Each decoder's fuzz target for a short run; FUZZTIME sets the length.
+# Every fuzz target of the decoders and parsers, one after another, each
+# for FUZZTIME.
 FUZZTIME ?= 20s
+FUZZ_TARGETS = \
+	./adapters/police:FuzzDecode ./adapters/police:FuzzDecodeCanonical \
+	./adapters/police:FuzzDecodeField ./adapters/courts:FuzzDecode \
+	./adapters/prisons:FuzzDecodeJSON ./adapters/prisons:FuzzDecodeNIEM \
+	./adapters/passport:FuzzDecode ./adapters/passport/mrz:FuzzParse \
+	./internal/xmlsafe:FuzzParse
 fuzz:
-	$(GO) test ./adapters/police -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./adapters/courts -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $$t"; \
+		$(GO) test $${t%%:*} -run '^$$' -fuzz "^$${t##*:}\$$" -fuzztime $(FUZZTIME); \
+	done
 
 clean:
 	rm -rf bin data
