@@ -37,6 +37,18 @@ type Adapter interface {
 	Encode(m *canonical.Message) (Encoded, error)
 }
 
+// BodyPointers is implemented by an adapter that can tell where, in the
+// document it decoded a message from, a canonical field of the message
+// is. The hub checks some rules on the canonical message after Decode,
+// such as that a verification report replies to a known request, and
+// points their violations into the agency's document with it.
+type BodyPointers interface {
+	// BodyPointer returns the JSON pointer into the document that m was
+	// decoded from of the canonical field at pointer, and false when the
+	// adapter cannot tell.
+	BodyPointer(m *canonical.Message, pointer string) (string, bool)
+}
+
 // Decoded is the result of Decode.
 type Decoded struct {
 	Messages []canonical.Message

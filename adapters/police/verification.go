@@ -34,3 +34,14 @@ func (a *Adapter) verificationReport(body []byte) (canonical.Message, []schemas.
 	}
 	return d.Messages[0], nil
 }
+
+// BodyPointer returns the pointer, in a station's verification report,
+// of the report's canonical field at pointer. It implements
+// adapters.BodyPointers for reports; the station's other documents are
+// not mapped.
+func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, bool) {
+	if m.Type != canonical.TypeVerificationReport {
+		return "", false
+	}
+	return passport.BodyPointer(m, pointer)
+}

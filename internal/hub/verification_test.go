@@ -201,7 +201,7 @@ func TestMalformedRequestsRejectedAndNotRouted(t *testing.T) {
 		{"bad MRZ check digit", "/old_passport/mrz", "mrz-check-digit",
 			passportSample(t, "invalid-reissue-mrz")},
 		{"missing present address", "/applicant/present_address", "required", noAddress},
-		{"PIN outside the jurisdiction", "/verification_request/applicant/addresses/0/pin",
+		{"PIN outside the jurisdiction", "/applicant/present_address/pin",
 			verification.RuleJurisdiction, unknownPIN},
 	}
 	for _, c := range cases {
@@ -226,6 +226,41 @@ func TestMalformedRequestsRejectedAndNotRouted(t *testing.T) {
 	}
 	if n := len(w.ekm0420.Verifications()) + len(w.ekm0412.Verifications()); n != 0 {
 		t.Errorf("stations received %d requests after rejections", n)
+	}
+}
+
+// TestReportFromOtherStationPointsIntoBody posts a report on a request
+// assigned to EKM0420 in the name of EKM0412. The hub rejects it, and
+// the violation points at the report document's police_station, not at
+// the canonical field.
+func TestReportFromOtherStationPointsIntoBody(t *testing.T) {
+	w := newVerificationWorld(t, Config{})
+	w.ekm0420.Answer(police.Answering{HubURL: w.url, Outcome: police.AnswerSilent})
+	code, res, body := post(t, w.url, "passport", freshRequest(t, "RPO-6", "CO1075120400006"))
+	if code != http.StatusAccepted {
+		t.Fatalf("request: status %d, %s", code, body)
+	}
+	now := time.Now().Format(time.RFC3339)
+	sampleReport, err := os.ReadFile("../../adapters/passport/testdata/report_clear.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := editJSON(t, sampleReport,
+		func(m map[string]any) {
+			m["message_id"], m["in_reply_to"] = "EKM0412-PVR-6", res.MessageID
+			m["file_number"], m["police_station"] = "CO1075120400006", "EKM0412"
+			m["sent_at"], m["reported_at"] = now, now
+		})
+	code, _, body = post(t, w.url, "police", report)
+	if code != http.StatusBadRequest {
+		t.Fatalf("report from EKM0412: status %d, want 400; %s", code, body)
+	}
+	var p problem.Problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if !hasViolation(p, "/police_station", verification.RuleOtherStation) {
+		t.Errorf("no %s violation at /police_station in %+v", verification.RuleOtherStation, p.Errors)
 	}
 }
 

@@ -193,11 +193,29 @@ func (s *Service) prepare(
 		}
 		for _, e := range s.Enrichers {
 			if err := e.Enrich(ctx, &msgs[i]); err != nil {
+				pointIntoBody(a, &msgs[i], err)
 				return nil, nil, nil, fmt.Errorf("enriching %s message %d: %w", agency, i+1, err)
 			}
 		}
 	}
 	return msgs, hashes, raw, nil
+}
+
+// pointIntoBody rewrites, when a implements adapters.BodyPointers, the
+// pointers of the violations in err, made on the canonical message m,
+// to point into the agency's document. A violation that a cannot place
+// keeps its canonical pointer.
+func pointIntoBody(a adapters.Adapter, m *canonical.Message, err error) {
+	mapper, ok := a.(adapters.BodyPointers)
+	var invalid *schemas.ValidationError
+	if !ok || !errors.As(err, &invalid) {
+		return
+	}
+	for i, v := range invalid.Violations {
+		if p, ok := mapper.BodyPointer(m, v.Pointer); ok {
+			invalid.Violations[i].Pointer = p
+		}
+	}
 }
 
 // nulEscape returns the offset in body of a NUL byte or of a JSON escape

@@ -1,0 +1,73 @@
+package passport
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// BodyPointer returns the JSON pointer, in the passport office's
+// document that m was decoded from, of the canonical field at pointer,
+// for the fields of a verification request or report that the document
+// holds under another pointer. It implements adapters.BodyPointers.
+func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, bool) {
+	return BodyPointer(m, pointer)
+}
+
+// reportFields are the members of a canonical verification report that
+// a report document holds at its top level under the same name.
+var reportFields = []string{"file_number", "outcome", "cases", "reason", "police_station", "officer"}
+
+// BodyPointer is Adapter.BodyPointer, for the police adapter too, whose
+// stations report in this package's document.
+func BodyPointer(m *canonical.Message, pointer string) (string, bool) {
+	switch m.Type {
+	case canonical.TypeVerificationReport:
+		rest, ok := strings.CutPrefix(pointer, "/verification_report/")
+		if !ok {
+			return "", false
+		}
+		field, _, _ := strings.Cut(rest, "/")
+		for _, f := range reportFields {
+			if f == field {
+				return "/" + rest, true
+			}
+		}
+	case canonical.TypeVerificationRequest:
+		return requestPointer(m.VerificationRequest, pointer)
+	}
+	return "", false
+}
+
+// requestPointer maps the pointers of a request's canonical fields that
+// differ in the document: the top-level ones, and the applicant's
+// addresses, which the document keeps as present_address and
+// permanent_address.
+func requestPointer(r *canonical.VerificationRequest, pointer string) (string, bool) {
+	rest, ok := strings.CutPrefix(pointer, "/verification_request/")
+	if !ok || r == nil {
+		return "", false
+	}
+	if rest == "applicant/addresses" {
+		return "/applicant/present_address", true
+	}
+	if after, ok := strings.CutPrefix(rest, "applicant/addresses/"); ok {
+		index, field, _ := strings.Cut(after, "/")
+		i, err := strconv.Atoi(index)
+		if err != nil || i < 0 || i >= len(r.Applicant.Addresses) {
+			return "", false
+		}
+		p := "/applicant/" + r.Applicant.Addresses[i].Kind + "_address"
+		if field != "" {
+			p += "/" + field
+		}
+		return p, true
+	}
+	field, _, _ := strings.Cut(rest, "/")
+	switch field {
+	case "file_number", "kind", "due_on", "police_station":
+		return "/" + rest, true
+	}
+	return "", false
+}
