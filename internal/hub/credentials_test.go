@@ -22,6 +22,23 @@ import (
 	"github.com/sangam-hub/sangam/internal/routestore"
 )
 
+// insertVersion2 stores doc as routes version 2 by SQL, as a hub without
+// the rules that reject it now could have saved it.
+func insertVersion2(t *testing.T, dsn, doc, comment string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `INSERT INTO route_versions
+		(number, document, created_by, comment, created_at)
+		VALUES (2, $1, 'an older hub', $2, now())`, doc, comment); err != nil {
+		t.Fatalf("inserting version 2: %v", err)
+	}
+}
+
 // rejectedChange is the problem document of a rejected routes change.
 type rejectedChange struct {
 	Errors []struct {
@@ -318,17 +335,7 @@ func TestStoredURLCredentialsStillApply(t *testing.T) {
 	// Version 2 has the password in its url, as a hub without the rule
 	// against it could save. Save rejects it now, so it goes in by SQL.
 	legacy := credentialRoutes(strings.Replace(court.url, "http://", "http://hub:pw-4b7d2c@", 1), "")
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `INSERT INTO route_versions
-		(number, document, created_by, comment, created_at)
-		VALUES (2, $1, 'an older hub', 'password in the url', now())`, string(legacy)); err != nil {
-		t.Fatalf("inserting version 2: %v", err)
-	}
+	insertVersion2(t, dsn, string(legacy), "password in the url")
 
 	// The running replica applies it, and a replica that starts now
 	// starts with it.

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/sangam-hub/sangam/routes"
 )
 
@@ -67,16 +65,22 @@ func TestCourtPolicyWithholdsFields(t *testing.T) {
 	}
 }
 
-func TestStartRejectsPolicyTheFormatCannotEncode(t *testing.T) {
-	ag := startAgencies(t, func() string { return "http://127.0.0.1:9" })
-	// The court's filing names the case by the FIR or the tracking id;
-	// this policy withholds both.
-	doc := strings.Replace(string(ag.routesFor(3)), "    max_attempts: 3\n", `    max_attempts: 3
+// chargesOnlyRoutes returns the agencies' routes with a court policy that
+// withholds the FIR and the tracking id, which the court's filing needs.
+func chargesOnlyRoutes(ag *agencies) string {
+	return strings.Replace(string(ag.routesFor(3)), "    max_attempts: 3\n", `    max_attempts: 3
     policy:
       name: charges-only
       types: [chargesheet]
       allow: [chargesheet.charges, chargesheet.accused, chargesheet.court, chargesheet.kind]
 `, 1)
+}
+
+func TestStartRejectsPolicyTheFormatCannotEncode(t *testing.T) {
+	ag := startAgencies(t, func() string { return "http://127.0.0.1:9" })
+	// The court's filing names the case by the FIR or the tracking id;
+	// this policy withholds both.
+	doc := chargesOnlyRoutes(ag)
 	cfg := Config{Listen: "127.0.0.1:0", DataDir: t.TempDir(), AadhaarKey: testKey, Routes: []byte(doc),
 		Log: quietLog()}
 	_, err := Open(context.Background(), cfg)
@@ -111,23 +115,7 @@ func TestStoredPolicyThatCannotEncodeWarns(t *testing.T) {
 
 	// Version 2 withholds what the court's filing needs, as a hub without
 	// the policy check could save. Save rejects it now, so it goes in by SQL.
-	legacy := strings.Replace(string(ag.routesFor(3)), "    max_attempts: 3\n", `    max_attempts: 3
-    policy:
-      name: charges-only
-      types: [chargesheet]
-      allow: [chargesheet.charges, chargesheet.accused, chargesheet.court, chargesheet.kind]
-`, 1)
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `INSERT INTO route_versions
-		(number, document, created_by, comment, created_at)
-		VALUES (2, $1, 'an older hub', 'policy without the FIR', now())`, legacy); err != nil {
-		t.Fatalf("inserting version 2: %v", err)
-	}
+	insertVersion2(t, dsn, chargesOnlyRoutes(ag), "policy without the FIR")
 
 	// The running replica applies it, and a replica that starts now
 	// starts with it, each with a warning.
