@@ -35,6 +35,7 @@ func mustYAMLToJSON(doc []byte) []byte {
 
 func serveOpenAPIJSON(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(openAPIJSON)
 }
 

@@ -72,9 +72,20 @@ func document(t *testing.T, body []byte) map[string]any {
 
 func (w *vworld) status(t *testing.T, file string) verification.Status {
 	t.Helper()
+	resp, err := http.Get(w.url + "/api/v1/verifications/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET verification status of %s: %d", file, resp.StatusCode)
+	}
+	if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("verification status of %s: X-Content-Type-Options = %q, want nosniff", file, got)
+	}
 	var s verification.Status
-	if code := getJSON(t, w.url, "/api/v1/verifications/"+file, &s); code != http.StatusOK {
-		t.Fatalf("GET verification status of %s: %d", file, code)
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		t.Fatalf("decoding verification status of %s: %v", file, err)
 	}
 	return s
 }

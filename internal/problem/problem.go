@@ -66,9 +66,15 @@ func New(k Kind, detail string) Problem {
 	}
 }
 
-// Write sends p as application/problem+json with p.Status.
+// Write sends p as application/problem+json with p.Status. It keeps <, >
+// and & unescaped, because details quote route conditions and agencies'
+// values, and sets X-Content-Type-Options: nosniff so that no browser
+// reads the body as HTML.
 func Write(w http.ResponseWriter, p Problem) {
 	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(p.Status)
-	_ = json.NewEncoder(w).Encode(p)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(p)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/sangam-hub/sangam/schemas"
@@ -66,6 +67,18 @@ func TestWrite(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, p) {
 		t.Errorf("body = %+v, want %+v", got, p)
+	}
+}
+
+func TestWriteKeepsHTMLCharacters(t *testing.T) {
+	rec := httptest.NewRecorder()
+	Write(rec, New(Invalid, `invalid condition "a < 3 && b > 4"`))
+
+	if got := rec.Header().Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("X-Content-Type-Options = %q, want nosniff", got)
+	}
+	if want := `a < 3 && b > 4`; !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("body %s does not contain %s unescaped", rec.Body, want)
 	}
 }
 
