@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"regexp"
 	"slices"
@@ -171,6 +172,10 @@ func decode(doc []byte) (Config, []Problem, error) {
 	dec.KnownFields(true)
 	var typeProblems []Problem
 	if err := dec.Decode(&c); err != nil {
+		if errors.Is(err, io.EOF) {
+			return Config{}, nil, Invalid(Problem{Pointer: "", Rule: RuleYAML,
+				Message: "the routes document is empty: it needs destinations and routes"})
+		}
 		var typeErr *yaml.TypeError
 		if !errors.As(err, &typeErr) {
 			return Config{}, nil, Invalid(Problem{Pointer: "", Rule: RuleYAML,

@@ -251,3 +251,14 @@ func TestTypeErrorsNameNoGoTypes(t *testing.T) {
 		t.Errorf("error %q, want the unknown field by line and name, without the Go type", msg)
 	}
 }
+
+func TestEmptyDocumentSaysEmpty(t *testing.T) {
+	for _, doc := range []string{"", "# routes to come\n", "\n\n"} {
+		_, err := Load([]byte(doc))
+		problems := Problems(err)
+		if len(problems) != 1 || problems[0].Rule != RuleYAML ||
+			!strings.Contains(problems[0].Message, "the routes document is empty") {
+			t.Errorf("%q: problems = %v, want one saying the document is empty", doc, problems)
+		}
+	}
+}
