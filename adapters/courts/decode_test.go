@@ -327,16 +327,6 @@ func TestEncodeRequiresCourtAndCharges(t *testing.T) {
 	}
 }
 
-func TestEncodeRejectsMaskedCourtCode(t *testing.T) {
-	m := kochiChargesheet()
-	m.Chargesheet.Court.Code = "REDACTED"
-	_, err := (&Adapter{}).Encode(&m)
-	vs := schemas.Violations(err)
-	if len(vs) != 1 || vs[0].Pointer != "/chargesheet/court/code" || vs[0].Rule != "pattern" {
-		t.Errorf("Encode error = %v, want a pattern violation at /chargesheet/court/code", err)
-	}
-}
-
 func TestEncodeSkipsUnchargedAccused(t *testing.T) {
 	m := kochiChargesheet()
 	enc, err := (&Adapter{}).Encode(&m)

@@ -2,7 +2,6 @@ package courts
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -32,11 +31,6 @@ func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 	return adapters.Encoded{Body: body, ContentType: ContentType}, nil
 }
 
-// establishmentCode matches an e-Courts establishment code: state and
-// district (two letters each) and the establishment's number (two
-// digits), such as KLER01.
-var establishmentCode = regexp.MustCompile(`^[A-Z]{4}[0-9]{2}$`)
-
 // checkFiling reports what a filing cannot do without, by JSON pointer
 // into the canonical message.
 func checkFiling(m *canonical.Message) error {
@@ -59,14 +53,9 @@ func checkFiling(m *canonical.Message) error {
 		vs = append(vs, schemas.Violation{Pointer: "/chargesheet/fir", Rule: "required",
 			Message: "missing FIR or tracking id: the filing needs a case to name"})
 	}
-	switch {
-	case cs.Court.Code == "":
+	if cs.Court.Code == "" {
 		vs = append(vs, schemas.Violation{Pointer: "/chargesheet/court/code", Rule: "required",
 			Message: "missing court code: the filing must name the court it is filed in"})
-	case !establishmentCode.MatchString(cs.Court.Code):
-		vs = append(vs, schemas.Violation{Pointer: "/chargesheet/court/code", Rule: "pattern",
-			Message: fmt.Sprintf("court code %q is not an e-Courts establishment code, such as KLER01",
-				cs.Court.Code)})
 	}
 	if len(cs.Charges) == 0 {
 		vs = append(vs, schemas.Violation{Pointer: "/chargesheet/charges", Rule: "required",

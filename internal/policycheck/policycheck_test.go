@@ -165,19 +165,6 @@ func TestPolicyEmptyingCourtFiling(t *testing.T) {
 	}
 }
 
-func TestPolicyRedactingCourtCode(t *testing.T) {
-	problems := check(t, routesWith(`    policy:
-      name: court-hidden
-      types: [chargesheet]
-      allow: [chargesheet]
-      mask:
-        - {path: chargesheet.court.code, kind: redact}
-`))
-	if len(problems) != 1 || !strings.Contains(problems[0].Message, `court code "REDACTED"`) {
-		t.Errorf("problems = %v, want one naming the redacted court code", problems)
-	}
-}
-
 func TestPolicyMaskingWhatTheFormatNeeds(t *testing.T) {
 	// A police notification of a court registration needs the whole
 	// CNR, which a last4 mask leaves as XXXXXXXXXXXX2024.
