@@ -262,3 +262,17 @@ func TestEmptyDocumentSaysEmpty(t *testing.T) {
 		}
 	}
 }
+
+func TestDocumentNotMappingNamesNoGoType(t *testing.T) {
+	for doc, kind := range map[string]string{"- a\n- b\n": "a list", "just text\n": "a text"} {
+		_, err := Load([]byte(doc))
+		problems := Problems(err)
+		if len(problems) != 1 || !strings.Contains(problems[0].Message,
+			"the routes document must be a mapping with agencies, destinations and routes, not "+kind) {
+			t.Errorf("%q: problems = %v, want one saying the document is %s", doc, problems, kind)
+		}
+		if strings.Contains(err.Error(), "routes.Config") {
+			t.Errorf("%q: error names a Go type: %v", doc, err)
+		}
+	}
+}

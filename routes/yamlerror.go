@@ -135,7 +135,26 @@ func plainTypeError(msg string) string {
 	if f := duplicateKey.FindStringSubmatch(m[2]); f != nil && f[2] != "" {
 		return fmt.Sprintf("line %s: field %q appears twice", m[1], f[2])
 	}
+	if f := cannotUnmarshal.FindStringSubmatch(m[2]); f != nil && strings.HasSuffix(m[2], " into routes.Config") {
+		return fmt.Sprintf("line %s: the routes document must be a mapping with agencies, "+
+			"destinations and routes, not %s", m[1], yamlKind(f[1]))
+	}
 	return msg
+}
+
+// yamlKind names the kind of value that a YAML tag such as !!seq marks.
+func yamlKind(tag string) string {
+	switch tag {
+	case "!!seq":
+		return "a list"
+	case "!!str":
+		return "a text"
+	case "!!int", "!!float":
+		return "a number"
+	case "!!bool":
+		return "a true or false"
+	}
+	return "a value of tag " + tag
 }
 
 // locate returns a problem with the pointer and the rule of msg, one
