@@ -53,6 +53,13 @@ func WakeupEndsIdleWait(t *testing.T, b Bus, topic string) {
 	receiveAck(t, messages, second)
 
 	time.Sleep(idleAfter)
+	CloseWithin(t, subscriber, receiveTimeout)
+}
+
+// CloseWithin closes subscriber and fails t unless Close returns, without
+// an error, within timeout.
+func CloseWithin(t *testing.T, subscriber *bus.Subscriber, timeout time.Duration) {
+	t.Helper()
 	closed := make(chan error, 1)
 	go func() { closed <- subscriber.Close() }()
 	select {
@@ -60,8 +67,8 @@ func WakeupEndsIdleWait(t *testing.T, b Bus, topic string) {
 		if err != nil {
 			t.Errorf("Close: %v", err)
 		}
-	case <-time.After(receiveTimeout):
-		t.Fatalf("Close still waiting after %s", receiveTimeout)
+	case <-time.After(timeout):
+		t.Fatalf("Close still waiting after %s", timeout)
 	}
 }
 

@@ -451,16 +451,7 @@ func TestCloseWhileWaitingForGroup(t *testing.T) {
 	// got there, Close returns early and the test checks less.
 	time.Sleep(200 * time.Millisecond)
 
-	closed := make(chan error, 1)
-	go func() { closed <- waiter.Close() }()
-	select {
-	case err := <-closed:
-		if err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	case <-time.After(receiveTimeout):
-		t.Fatalf("Close did not return within %s", receiveTimeout)
-	}
+	bustest.CloseWithin(t, waiter, receiveTimeout)
 
 	if msg, ok := <-waiterMessages; ok {
 		t.Errorf("closed subscriber delivered %s, want a closed channel", msg.UUID)
