@@ -151,7 +151,7 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 			return nil, err
 		}
 	}
-	if err := h.seedRoutes(ctx, doc); err != nil {
+	if err := h.seedRoutes(ctx, doc, table); err != nil {
 		h.backend.close()
 		return nil, err
 	}
@@ -162,13 +162,14 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	return h, nil
 }
 
-// seedRoutes stores doc as the first routes version of an empty store and
-// puts the store's current version in force. A doc that differs from a
+// seedRoutes stores doc, compiled as docTable, as the first routes
+// version of an empty store and puts the store's current version in
+// force. A doc that differs from a
 // stored version is not applied, unless Config.ReplaceRoutes is set: the
 // store is the record, and changes go through the admin API or sangam
 // routes apply.
-func (h *Hub) seedRoutes(ctx context.Context, doc []byte) error {
-	if err := h.checkSeedFiles(ctx, doc); err != nil {
+func (h *Hub) seedRoutes(ctx context.Context, doc []byte, docTable *routes.Table) error {
+	if err := h.checkSeedFiles(ctx, docTable); err != nil {
 		return err
 	}
 	v, differs, err := routestore.Seed(ctx, h.backend.routes, doc, "hub start-up")
@@ -176,7 +177,7 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte) error {
 		return fmt.Errorf("seeding routes: %w", err)
 	}
 	if differs && h.cfg.ReplaceRoutes {
-		if err := h.checkPolicies(doc); err != nil {
+		if err := h.checkPolicies(docTable); err != nil {
 			return err
 		}
 		v, err = h.backend.routes.Save(ctx, routestore.Change{Document: doc, By: "hub start-up",
@@ -209,35 +210,28 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte) error {
 	return nil
 }
 
-// checkSeedFiles reads the destinations' secret and TLS files that doc
-// names when the store is empty, so Seed would save doc. A file missing
+// checkSeedFiles reads the destinations' secret and TLS files that the
+// routes file, compiled as docTable, names when the store is empty, so
+// Seed would save the file. A file missing
 // then would be saved into a first version that the hub cannot start on
 // and that only a running hub can replace.
-func (h *Hub) checkSeedFiles(ctx context.Context, doc []byte) error {
+func (h *Hub) checkSeedFiles(ctx context.Context, docTable *routes.Table) error {
 	_, err := h.backend.routes.Current(ctx)
 	if !errors.Is(err, routestore.ErrEmpty) {
 		return nil // Seed keeps the stored version, or reports the error.
 	}
-	config, err := routes.Parse(doc)
-	if err != nil {
-		return fmt.Errorf("routes file: %w; nothing was saved", err)
-	}
-	if err := outbound.Check(config, h.reserved()); err != nil {
+	if err := outbound.Check(docTable.Config(), h.reserved()); err != nil {
 		return fmt.Errorf("routes file: %w; nothing was saved, so the hub starts with "+
 			"this file once the files it names are in place", err)
 	}
-	return h.checkPolicies(doc)
+	return h.checkPolicies(docTable)
 }
 
-// checkPolicies returns an error when a destination's policy in doc
-// keeps a sample message from encoding in the destination's format. The
-// hub checks a document it is about to save at start-up, as the admin
-// API checks one it saves.
-func (h *Hub) checkPolicies(doc []byte) error {
-	table, err := routes.Load(doc)
-	if err != nil {
-		return fmt.Errorf("routes file: %w", err)
-	}
+// checkPolicies returns an error when a destination's policy in table,
+// compiled from the routes file, keeps a sample message from encoding in
+// the destination's format. The hub checks a document it is about to
+// save at start-up, as the admin API checks one it saves.
+func (h *Hub) checkPolicies(table *routes.Table) error {
 	if err := policycheck.Check(table, h.adapters.Adapter); err != nil {
 		return fmt.Errorf("routes file: %w; nothing was saved", err)
 	}
