@@ -377,8 +377,7 @@ func (w *Worker) post(
 	if err != nil {
 		// Some transport errors quote what the destination sent, such as
 		// a malformed header line that repeats the request's token.
-		text := maskAadhaar(redact(journalText([]byte(err.Error()))))
-		return outcome{err: redactedError{text: text, err: err}}
+		return outcome{err: redactedError{text: shownText([]byte(err.Error()), redact), err: err}}
 	}
 	defer resp.Body.Close()
 	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, maxReason+aadhaarSlack))
@@ -388,7 +387,7 @@ func (w *Worker) post(
 	return outcome{
 		status:   resp.StatusCode,
 		body:     reasonExcerpt(excerpt, redact),
-		location: maskAadhaar(redact(journalText([]byte(resp.Header.Get("Location"))))),
+		location: shownText([]byte(resp.Header.Get("Location")), redact),
 	}
 }
 
@@ -403,11 +402,18 @@ const aadhaarSlack = 32
 // secret with twelve digits in it is still found whole, and again after
 // the cut, which may leave the start of a secret at the end.
 func reasonExcerpt(body []byte, redact func(string) string) string {
-	text := maskAadhaar(redact(journalText(bytes.TrimSpace(dropPartialRune(body)))))
+	text := shownText(bytes.TrimSpace(dropPartialRune(body)), redact)
 	if len(text) > maxReason {
 		text = string(bytes.TrimSpace(dropPartialRune([]byte(text[:maxReason]))))
 	}
 	return redact(text)
+}
+
+// shownText returns what a destination sent as journal text without
+// secrets, which redact removes, and with every Aadhaar number masked.
+// The journal, the logs and the API show only such text.
+func shownText(b []byte, redact func(string) string) string {
+	return maskAadhaar(redact(journalText(b)))
 }
 
 // maskAadhaar returns s with every Aadhaar number in it masked, because
