@@ -27,10 +27,16 @@ type Subscriber struct {
 	closing context.Context
 	stop    context.CancelFunc
 
-	mu       sync.Mutex
-	closed   bool
-	inners   []*wsql.Subscriber
-	unwatchs []func()
+	mu     sync.Mutex
+	closed bool
+	active []subscribed
+}
+
+// subscribed is the watermill-sql subscriber of one Subscribe call and
+// the function that stops its wake-ups.
+type subscribed struct {
+	inner   *wsql.Subscriber
+	unwatch func()
 }
 
 // SQL is the database, adapters and topic checks of a SQL bus, which
@@ -98,8 +104,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 		unwatch()
 		return nil, fmt.Errorf("subscribing to %s: %w", topic, ErrClosed)
 	}
-	s.inners = append(s.inners, inner)
-	s.unwatchs = append(s.unwatchs, unwatch)
+	s.active = append(s.active, subscribed{inner: inner, unwatch: unwatch})
 	s.mu.Unlock()
 
 	subscription := Subscription{Topic: topic, Closing: s.closing.Done()}
@@ -128,16 +133,16 @@ func (s *Subscriber) Close() error {
 	s.stop()
 	s.mu.Lock()
 	s.closed = true
-	inners, unwatchs := s.inners, s.unwatchs
-	s.inners, s.unwatchs = nil, nil
+	active := s.active
+	s.active = nil
 	s.mu.Unlock()
 
 	var errs []error
-	for _, inner := range inners {
-		errs = append(errs, inner.Close())
+	for _, sub := range active {
+		errs = append(errs, sub.inner.Close())
 	}
-	for _, unwatch := range unwatchs {
-		unwatch()
+	for _, sub := range active {
+		sub.unwatch()
 	}
 	return errors.Join(errs...)
 }
