@@ -3,10 +3,10 @@ package outbound
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 )
 
 // Reserved is the hub's own secret files and folders. A destination's
@@ -30,27 +30,18 @@ func (r *Reserved) check(path string, st os.FileInfo) error {
 	if r == nil {
 		return nil
 	}
-	for _, description := range sortedKeys(r.Files) {
+	for _, description := range slices.Sorted(maps.Keys(r.Files)) {
 		other, err := os.Stat(r.Files[description])
 		if err == nil && os.SameFile(st, other) {
 			return reservedError(path, description)
 		}
 	}
-	resolved, resolveErr := filepath.EvalSymlinks(path)
-	for _, description := range sortedKeys(r.Folders) {
+	// The folder's files are compared with the opened file itself, not
+	// by path, because a hard link outside the folder to a file in it has
+	// a path of its own.
+	for _, description := range slices.Sorted(maps.Keys(r.Folders)) {
 		folder, err := filepath.EvalSymlinks(r.Folders[description])
-		if err != nil {
-			continue
-		}
-		if resolveErr == nil {
-			rel, err := filepath.Rel(folder, resolved)
-			if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-				return inFolderError(path, description)
-			}
-		}
-		// A hard link outside the folder to a file in it has a path of its
-		// own, so only the folder's files themselves can show it.
-		if holdsFile(folder, st) {
+		if err == nil && holdsFile(folder, st) {
 			return inFolderError(path, description)
 		}
 	}
@@ -84,13 +75,4 @@ func inFolderError(path, description string) error {
 func reservedError(path, description string) error {
 	return fmt.Errorf("%s is %s, whose content must not be sent to a destination: name a file "+
 		"that contains only this destination's secret", path, description)
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
