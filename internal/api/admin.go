@@ -59,7 +59,7 @@ func (s *Server) currentRoutes(w http.ResponseWriter, r *http.Request) {
 		s.storeProblem(w, "reading routes", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.routesVersion(v))
+	WriteJSON(w, http.StatusOK, s.routesVersion(v))
 }
 
 func (s *Server) routesVersion(v routestore.Version) RoutesVersion {
@@ -87,7 +87,7 @@ func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
 		s.storeProblem(w, "listing routes versions", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"versions": list})
+	WriteJSON(w, http.StatusOK, map[string]any{"versions": list})
 }
 
 func (s *Server) getRoutes(w http.ResponseWriter, r *http.Request) {
@@ -100,7 +100,7 @@ func (s *Server) getRoutes(w http.ResponseWriter, r *http.Request) {
 		s.storeProblem(w, "reading routes version", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.routesVersion(v))
+	WriteJSON(w, http.StatusOK, s.routesVersion(v))
 }
 
 func versionNumber(w http.ResponseWriter, r *http.Request) (int, bool) {
@@ -189,7 +189,7 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 			s.storeProblem(w, "saving routes", err)
 			return
 		}
-		writeJSON(w, http.StatusOK, res)
+		WriteJSON(w, http.StatusOK, res)
 		return
 	}
 	v, err := s.Versions.Save(r.Context(), change)
@@ -200,7 +200,7 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	s.Log.Info("routes version saved", "routes_version", v.Number, "by", by)
 	saved := s.routesVersion(v)
 	res.Saved = &saved
-	writeJSON(w, http.StatusCreated, res)
+	WriteJSON(w, http.StatusCreated, res)
 }
 
 // ruleChange is the rule of a violation about a field of a routes change
@@ -310,7 +310,7 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 		// As ingest does, so the preview shows what destinations get.
 		canonical.MaskAadhaarInMessage(req.Message)
 		table := s.Routes()
-		writeJSON(w, http.StatusOK, ExplainResponse{Explanation: s.encodeShared(table,
+		WriteJSON(w, http.StatusOK, ExplainResponse{Explanation: s.encodeShared(table,
 			table.Explain(req.Message))})
 	case req.Agency != "":
 		s.explainBody(w, r, req)
@@ -340,7 +340,7 @@ func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string
 	}
 	ex := s.encodeShared(table, table.Explain(&j.Message))
 	same := sameDecisions(ex.Decisions, j.Routing)
-	writeJSON(w, http.StatusOK, ExplainResponse{Explanation: ex, Journaled: j.Routing,
+	WriteJSON(w, http.StatusOK, ExplainResponse{Explanation: ex, Journaled: j.Routing,
 		SameAsJournal: &same})
 }
 
@@ -413,7 +413,7 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 	for i := range msgs {
 		out = append(out, s.encodeShared(table, table.Explain(&msgs[i])))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"explanations": out})
+	WriteJSON(w, http.StatusOK, map[string]any{"explanations": out})
 }
 
 func (s *Server) invalid(w http.ResponseWriter, err error) {

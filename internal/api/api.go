@@ -138,7 +138,7 @@ func (s *Server) mux() *http.ServeMux {
 }
 
 func health(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // Pinger is the part of a journal store that checks that its database
@@ -176,7 +176,7 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
 // notReady responds 503 with reason as the problem's detail.
@@ -286,7 +286,7 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusAccepted
 		}
 	}
-	writeJSON(w, status, InboundResponse{MessageID: results[0].MessageID, Messages: results})
+	WriteJSON(w, status, InboundResponse{MessageID: results[0].MessageID, Messages: results})
 }
 
 func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency string, err error) {
@@ -353,7 +353,7 @@ func (s *Server) journey(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, problem.New(problem.NotFound, "no message with id "+id))
 		return
 	}
-	writeJSON(w, http.StatusOK, j)
+	WriteJSON(w, http.StatusOK, j)
 }
 
 // FindResponse is the body of GET /api/v1/messages.
@@ -391,10 +391,11 @@ func (s *Server) find(w http.ResponseWriter, r *http.Request) {
 	if found == nil {
 		found = []journal.Summary{}
 	}
-	writeJSON(w, http.StatusOK, FindResponse{Messages: found})
+	WriteJSON(w, http.StatusOK, FindResponse{Messages: found})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON sends v as indented application/json with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	// Browsers must not read a response as HTML, so the encoder need not
 	// escape <, > and &, which route conditions and messages contain.

@@ -42,7 +42,7 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 	if found == nil {
 		found = []journal.DeadLetter{}
 	}
-	writeJSON(w, http.StatusOK, DeadLettersResponse{DeadLetters: found})
+	WriteJSON(w, http.StatusOK, DeadLettersResponse{DeadLetters: found})
 }
 
 // deadLetterFilter reads a filter from the query string: destination,
@@ -179,7 +179,7 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 		if res.Existing {
 			status = http.StatusOK
 		}
-		writeJSON(w, status, ReplayResponse{Replays: []ReplayResult{res}})
+		WriteJSON(w, status, ReplayResponse{Replays: []ReplayResult{res}})
 	}
 }
 
@@ -228,7 +228,7 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		s.failures.replay.Succeeded()
 		out.Replays = append(out.Replays, res)
 	}
-	writeJSON(w, http.StatusOK, out)
+	WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) replay(r *http.Request, id string, req ReplayRequest) (ReplayResult, error) {
@@ -319,7 +319,7 @@ func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		body["backlog_unavailable"] = "reading the journal failed, so the backlogs are left out"
 	}
-	writeJSON(w, http.StatusOK, body)
+	WriteJSON(w, http.StatusOK, body)
 }
 
 // shards returns a destination's shard count, its concurrency, or 1 for a
