@@ -64,8 +64,8 @@ func (c *adminClient) do(method, path string, in, out any) error {
 	return json.Unmarshal(data, out)
 }
 
-// hubProblem turns a problem details response into an error with its
-// detail that lists every violation, each on a line of its own with its pointer and rule.
+// hubProblem turns a problem details response into an error: its detail,
+// then every violation on a line of its own with its pointer and rule.
 // The later lines of a violation's message, such as the caret under a
 // CEL error, are indented below it. A 400, 404 or 409 is the input's
 // fault, and a 429 or 5xx makes the error wrap errUnavailable.
@@ -78,8 +78,8 @@ func hubProblem(status int, data []byte) error {
 		}
 		return err
 	}
-	// The detail says what failed; the title is the problem type's, such
-	// as "Message is invalid" for a routes document too.
+	// The detail describes what failed. The title is the problem type's,
+	// such as "Message is invalid" for a routes document too.
 	msg := p.Detail
 	if msg == "" {
 		msg = p.Title

@@ -243,7 +243,9 @@ func TestRoutesRejectPolicyTheFormatCannotEncode(t *testing.T) {
 	for _, dryRun := range []bool{true, false} {
 		r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})
 		p := wantProblem(t, r, problem.Invalid)
-		if got, want := pointersAndRules(p.Errors), []string{"/destinations/1/policy policy-encoding"}; !slices.Equal(got, want) {
+		got := pointersAndRules(p.Errors)
+		want := []string{"/destinations/1/policy policy-encoding"}
+		if !slices.Equal(got, want) {
 			t.Errorf("dry run %v: errors at %q, want %q", dryRun, got, want)
 			continue
 		}

@@ -140,8 +140,8 @@ func TestHandleReasonMasksAadhaar(t *testing.T) {
 		}
 	}
 	prefix := "destination rejected the delivery: HTTP 400: "
-	if kept := len(reason) - len(prefix); kept > 512 {
-		t.Errorf("Reason keeps %d bytes of the body, want at most 512", kept)
+	if excerpt := len(reason) - len(prefix); excerpt > 512 {
+		t.Errorf("Reason keeps %d bytes of the body, want at most 512", excerpt)
 	}
 }
 

@@ -471,15 +471,19 @@ func TestPostgresPasswordFilesFromURL(t *testing.T) {
 // listener holds. The start fails before it creates a key file or a
 // journal in the data folder.
 func TestAddressInUseLeavesNoTrace(t *testing.T) {
-	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	holder, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer taken.Close()
+	defer holder.Close()
 	data := t.TempDir()
-	_, err = Open(context.Background(), Config{Listen: taken.Addr().String(), DataDir: data, Log: quietLog()})
-	if err == nil || !strings.Contains(err.Error(), "listening on "+taken.Addr().String()) {
-		t.Fatalf("Open on a taken address: err = %v, want it to name the address", err)
+	addr := holder.Addr().String()
+	_, err = Open(context.Background(), Config{Listen: addr, DataDir: data, Log: quietLog()})
+	if err == nil {
+		t.Fatal("Open on an address in use succeeded")
+	}
+	if !strings.Contains(err.Error(), "listening on "+addr) {
+		t.Errorf("Open on an address in use: err = %v, want it to name the address", err)
 	}
 	if entries, _ := os.ReadDir(data); len(entries) != 0 {
 		t.Errorf("the failed start left %d files in the data folder", len(entries))

@@ -46,8 +46,8 @@ type file struct {
 type reloader[T any] struct {
 	files []file
 	parse func(contents [][]byte) (T, error)
-	// reserved, when set, is the files that files may not be, checked
-	// each time one of them changes.
+	// reserved, when set, lists what the files may not be. Each file is
+	// checked against it whenever it changes.
 	reserved *Reserved
 
 	mu    sync.Mutex

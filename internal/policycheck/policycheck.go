@@ -5,13 +5,14 @@
 // such a policy when the document is saved instead.
 //
 // The samples, in the samples folder, are canonical messages as the hub
-// holds them after accepting them, decoded from the agencies' documents
+// keeps them after accepting them, decoded from the agencies' documents
 // of the adapters' tests. A policy passes a message type when each
 // sample of that type that the agency's adapter encodes as it is still
-// encodes once the policy has been applied. Samples cannot show every
-// field a format needs in every case, so a policy that passes may still
-// fail on a message unlike them; routes explain shows what one message
-// would give.
+// encodes once the policy has been applied.
+//
+// NOTE: samples cannot show every field a format needs in every case. A
+// policy that passes may still fail on a message unlike them, and routes
+// explain shows what one message would give.
 package policycheck
 
 import (
@@ -98,7 +99,7 @@ func copyMessage(m *canonical.Message) (canonical.Message, error) {
 
 // Check applies each destination's policy in t to every sample of a type
 // the policy accepts and encodes the result with the adapter of the
-// destination's agency, found by adapterFor. It returns an
+// destination's agency, found by adapterFor. It returns a
 // *routes.InvalidError with one problem, at the destination's policy and
 // with rule routes.RulePolicyEncoding, for each destination and message
 // type whose samples encode without the policy but not with it. The
@@ -150,8 +151,8 @@ func tryPolicy(p *policy.Compiled, adapter adapters.Adapter, s *Sample) (string,
 		return "", false
 	}
 	if _, err := adapter.Encode(&s.Message); err != nil {
-		// The format does not take this type, or not this sample of it:
-		// whatever fails here fails without the policy too.
+		// The format does not take this type, or not this sample of it,
+		// so the policy is not at fault.
 		return "", false
 	}
 	shared, decision, err := p.Apply(&s.Message)

@@ -61,7 +61,7 @@ func TestSamplesAreCopies(t *testing.T) {
 
 // Each adapter must encode at least one sample of every type it takes,
 // or the check could not test a policy on that type.
-func TestEveryAdapterEncodesASampleOfEachTypeItTakes(t *testing.T) {
+func TestAdaptersEncodeSamplesOfTheirTypes(t *testing.T) {
 	set := adapterSet(t)
 	samples, err := Samples()
 	if err != nil {
@@ -238,7 +238,7 @@ func TestPolicyKeepingWhatTheFormatNeeds(t *testing.T) {
 	}
 }
 
-func TestTypeTheFormatDoesNotTakeIsNotChecked(t *testing.T) {
+func TestUnsupportedTypeNotChecked(t *testing.T) {
 	// Courts encode no FIRs, so a policy that empties one breaks
 	// nothing that worked.
 	problems := check(t, routesWith(`    policy:

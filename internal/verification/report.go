@@ -83,7 +83,7 @@ func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error
 // request is escalated to. A request assigned to no station takes a
 // report from any.
 //
-// NOTE: the station is what the report says. Tokens are per agency, so
+// NOTE: the station is the one the report names. Tokens are per agency, so
 // this catches a station answering another's request by mistake, not a
 // holder of the police token who names the assigned station.
 func checkStation(rep *canonical.VerificationReport, req *canonical.VerificationRequest) error {
