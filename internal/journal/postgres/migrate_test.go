@@ -2,10 +2,12 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sangam-hub/sangam/internal/pgtest"
 )
 
@@ -107,5 +109,51 @@ func TestOpenInvalidDSNHidesPassword(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "dsn") {
 		t.Errorf("Open error = %v, want it to name the dsn", err)
+	}
+}
+
+func TestBodiesCompressedWithLZ4(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.WithSearchPath(t, testDSN(), freshSchema(t))
+	store, err := Open(ctx, Config{DSN: dsn})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer store.Close()
+
+	// The server tells whether it has lz4: a temporary table asking for
+	// it fails with feature_not_supported when it has not. A column that
+	// keeps the default method has a NUL attcompression.
+	want := "l"
+	_, err = store.pool.Exec(ctx, "CREATE TEMP TABLE lz4_probe (b bytea COMPRESSION lz4)")
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "0A000" {
+		want = "\x00"
+	} else if err != nil {
+		t.Fatalf("probing lz4: %v", err)
+	}
+
+	rows, err := store.pool.Query(ctx, `
+		SELECT attname, attcompression FROM pg_attribute
+		WHERE attrelid = 'messages'::regclass AND attname IN ('raw', 'canonical')
+		ORDER BY attname`)
+	if err != nil {
+		t.Fatalf("reading column compression: %v", err)
+	}
+	got := map[string]string{}
+	for rows.Next() {
+		var name, method string
+		if err := rows.Scan(&name, &method); err != nil {
+			t.Fatalf("scanning: %v", err)
+		}
+		got[name] = method
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("reading column compression: %v", err)
+	}
+	for _, column := range []string{"canonical", "raw"} {
+		if got[column] != want {
+			t.Errorf("messages.%s compression = %q, want %q", column, got[column], want)
+		}
 	}
 }
