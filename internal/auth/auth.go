@@ -6,12 +6,22 @@
 //	  - name: cctns-kerala      # who holds the token, for the journal
 //	    agency: police          # may post to /api/v1/inbound/police
 //	    sha256: 9f86d08...
+//	  - name: station-ekm0412
+//	    agency: police
+//	    stations: [EKM0412]     # may post only these stations' documents
+//	    sha256: 4e07408...
 //	  - name: oncall-operator
 //	    operator: true          # may read journeys and replay deliveries
 //	    sha256: 2c26b46...
 //	  - name: prometheus
 //	    metrics: true           # may read /metrics and nothing else
 //	    sha256: 5e88489...
+//
+// A police entry without stations may post the documents of every
+// station, as a state records bureau or a CCTNS gateway does. One with
+// stations may post only documents that name one of them: an FIR, arrest
+// memo or final report whose FIR is the station's, and a passport
+// verification report that the station makes.
 //
 // A metrics entry grants nothing besides /metrics, so it may not also set
 // agency or operator. A scraper's token then cannot change routes or
@@ -45,6 +55,11 @@ type Principal struct {
 	// Agency is the agency whose messages the holder may post; empty for
 	// an operator and for a metrics scraper.
 	Agency string `yaml:"agency,omitempty"`
+	// Stations are the CCTNS codes of the police stations whose documents
+	// the holder may post. It is empty for a token of every station, and
+	// only an entry of agency police sets it. Parse reads it from the
+	// entry's stations key by way of tokenEntry.
+	Stations []string `yaml:"-"`
 	// Operator may read journeys and dead letters, replay deliveries,
 	// change routes and read metrics.
 	Operator bool `yaml:"operator,omitempty"`
@@ -63,6 +78,13 @@ func (p Principal) MayReadMetrics() bool { return p.Operator || p.Metrics }
 // nothing else.
 func (p Principal) MetricsOnly() bool { return p.Metrics && !p.Operator && p.Agency == "" }
 
+// MayPostForStation reports whether the holder may post the documents of
+// the police station with CCTNS code station: any station unless
+// Stations lists some.
+func (p Principal) MayPostForStation(station string) bool {
+	return len(p.Stations) == 0 || slices.Contains(p.Stations, station)
+}
+
 // Tokens is a loaded token file. It is safe for concurrent use, and
 // Replace swaps its entries for those of another file at once.
 type Tokens struct {
@@ -75,9 +97,17 @@ type entries struct {
 	digests    [][]byte // digests[i] belongs to principals[i]
 }
 
+// tokenEntry is one entry of a token file as written. Its stations stay a
+// YAML node until Parse checks them, so that an error names the line of
+// each code, and a stations key without a value is not taken for none.
+type tokenEntry struct {
+	Principal `yaml:",inline"`
+	Stations  yaml.Node `yaml:"stations"`
+}
+
 // unknownTokenField matches the error of gopkg.in/yaml.v3 for a key that
 // a token entry does not have, which names a Go type.
-var unknownTokenField = regexp.MustCompile(`^line (\d+): field (.*) not found in type auth\.Principal$`)
+var unknownTokenField = regexp.MustCompile(`^line (\d+): field (.*) not found in type auth\.tokenEntry$`)
 
 // plainYAMLError returns err with the lines about unknown keys of a token
 // entry reworded to name the key and the keys an entry has, in place of
@@ -92,7 +122,7 @@ func plainYAMLError(err error) error {
 		lines[i] = line
 		if m := unknownTokenField.FindStringSubmatch(line); m != nil {
 			lines[i] = fmt.Sprintf("line %s: unknown field %q in a token entry, which has name, "+
-				"sha256, agency, operator and metrics", m[1], m[2])
+				"sha256, agency, stations, operator and metrics", m[1], m[2])
 		}
 	}
 	return errors.New(strings.Join(lines, "; "))
@@ -101,7 +131,7 @@ func plainYAMLError(err error) error {
 // Parse reads a token file and checks every entry.
 func Parse(doc []byte) (*Tokens, error) {
 	var file struct {
-		Tokens []Principal `yaml:"tokens"`
+		Tokens []tokenEntry `yaml:"tokens"`
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(doc))
 	dec.KnownFields(true)
@@ -112,7 +142,8 @@ func Parse(doc []byte) (*Tokens, error) {
 	var errs []error
 	// firstEntry maps each well-formed digest to the first entry with it.
 	firstEntry := map[string]int{}
-	for i, p := range file.Tokens {
+	for i, entry := range file.Tokens {
+		p := entry.Principal
 		digest, err := hex.DecodeString(p.SHA256)
 		validDigest := err == nil && len(digest) == sha256.Size
 		switch {
@@ -137,6 +168,9 @@ func Parse(doc []byte) (*Tokens, error) {
 				firstEntry[string(digest)] = i
 			}
 		}
+		var stationErrs []error
+		p.Stations, stationErrs = parseStations(i, p, &entry.Stations)
+		errs = append(errs, stationErrs...)
 		t.principals = append(t.principals, p)
 		t.digests = append(t.digests, digest)
 	}
@@ -146,6 +180,73 @@ func Parse(doc []byte) (*Tokens, error) {
 	tokens := &Tokens{}
 	tokens.entries.Store(t)
 	return tokens, errors.Join(errs...)
+}
+
+// stationCode is the format of a CCTNS code in the police documents,
+// $defs/code of schemas/police/common.json, which a test keeps equal.
+var stationCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
+// CheckStationCode returns an error unless code has the format of a
+// police station's CCTNS code in the police documents.
+func CheckStationCode(code string) error {
+	if !stationCode.MatchString(code) {
+		return fmt.Errorf("invalid station code %q: want 1 to 32 letters, digits, hyphens "+
+			"or underscores, as a CCTNS code in a police document", code)
+	}
+	return nil
+}
+
+// parseStations returns the station codes of node, the stations key of
+// token entry i, whose other fields are p, with an error for each rule
+// that the key breaks, naming its line. A node of kind 0 is a missing
+// key, and it returns no codes and no errors.
+func parseStations(i int, p Principal, node *yaml.Node) ([]string, []error) {
+	if node.Kind == 0 {
+		return nil, nil
+	}
+	at := func(line int) string {
+		return fmt.Sprintf("line %d: tokens[%d] %q: stations", line, i, p.Name)
+	}
+	if p.Agency != "police" {
+		agency := "no agency"
+		if p.Agency != "" {
+			agency = fmt.Sprintf("agency %q", p.Agency)
+		}
+		return nil, []error{fmt.Errorf("%s: only an entry of agency police may list stations, "+
+			"and this one has %s: remove stations or give it agency: police", at(node.Line), agency)}
+	}
+	if node.Kind != yaml.SequenceNode {
+		if node.Tag == "!!null" {
+			return nil, []error{fmt.Errorf("%s: missing value: list at least one station code, "+
+				"or remove stations to let the token post for every station", at(node.Line))}
+		}
+		return nil, []error{fmt.Errorf("%s: want a list of station codes, such as [EKM0412]",
+			at(node.Line))}
+	}
+	if len(node.Content) == 0 {
+		return nil, []error{fmt.Errorf("%s: empty list: list at least one station code, "+
+			"or remove stations to let the token post for every station", at(node.Line))}
+	}
+	var codes []string
+	var errs []error
+	for _, item := range node.Content {
+		if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
+			errs = append(errs, fmt.Errorf("%s: want a station code, such as EKM0412, "+
+				"in place of this item", at(item.Line)))
+			continue
+		}
+		if err := CheckStationCode(item.Value); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", at(item.Line), err))
+			continue
+		}
+		if slices.Contains(codes, item.Value) {
+			errs = append(errs, fmt.Errorf("%s: %s is listed twice: list each station once",
+				at(item.Line), item.Value))
+			continue
+		}
+		codes = append(codes, item.Value)
+	}
+	return codes, errs
 }
 
 // Replace makes t identify callers by from's entries. A request being

@@ -3,10 +3,14 @@ package auth
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sangam-hub/sangam/schemas"
 )
 
 func digest(token string) string {
@@ -210,5 +214,141 @@ func TestParseGrantsNothingNamesMetrics(t *testing.T) {
 	want := `tokens[0] "idle": grants nothing: set agency, operator or metrics`
 	if err == nil || err.Error() != want {
 		t.Errorf("Parse error = %v, want %q", err, want)
+	}
+}
+
+func TestParseStations(t *testing.T) {
+	doc := "tokens:\n" +
+		"  - {name: bureau, agency: police, sha256: " + digest("bureau") + "}\n" +
+		"  - name: ekm\n" +
+		"    agency: police\n" +
+		"    stations: [EKM0412, ekm_0420-b]\n" +
+		"    sha256: " + digest("ekm") + "\n"
+	tokens, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatalf("Parse rejected a police entry with stations: %v", err)
+	}
+	identify := func(token string) Principal {
+		r := httptest.NewRequest("POST", "/api/v1/inbound/police", nil)
+		r.Header.Set("Authorization", "Bearer "+token)
+		p, err := tokens.Identify(r)
+		if err != nil {
+			t.Fatalf("Identify %s: %v", token, err)
+		}
+		return p
+	}
+	bureau, ekm := identify("bureau"), identify("ekm")
+	if len(bureau.Stations) != 0 {
+		t.Errorf("entry without stations has Stations %q", bureau.Stations)
+	}
+	if want := []string{"EKM0412", "ekm_0420-b"}; !slices.Equal(ekm.Stations, want) {
+		t.Errorf("Stations = %q, want %q", ekm.Stations, want)
+	}
+	for _, c := range []struct {
+		principal Principal
+		station   string
+		want      bool
+	}{
+		{bureau, "EKM0412", true},
+		{bureau, "TVM0101", true},
+		{ekm, "EKM0412", true},
+		{ekm, "ekm_0420-b", true},
+		{ekm, "EKM0420", false},
+		{ekm, "ekm0412", false},
+		{ekm, "", false},
+	} {
+		if got := c.principal.MayPostForStation(c.station); got != c.want {
+			t.Errorf("%s: MayPostForStation(%q) = %v, want %v", c.principal.Name, c.station, got, c.want)
+		}
+	}
+}
+
+func TestParseRejectsBadStations(t *testing.T) {
+	cases := []struct {
+		name  string
+		entry string
+		want  string
+	}{
+		{"empty list", "agency: police\n    stations: []",
+			`line 5: tokens[1] "e": stations: empty list: list at least one station code`},
+		{"no value", "agency: police\n    stations:",
+			`line 5: tokens[1] "e": stations: missing value: list at least one station code`},
+		{"code with a space", "agency: police\n    stations: [EKM0412, \"EKM 0420\"]",
+			`line 5: tokens[1] "e": stations: invalid station code "EKM 0420": want 1 to 32 letters`},
+		{"code too long", "agency: police\n    stations: [" + strings.Repeat("A", 33) + "]",
+			`line 5: tokens[1] "e": stations: invalid station code "` + strings.Repeat("A", 33) + `"`},
+		{"empty code", "agency: police\n    stations: [\"\"]",
+			`line 5: tokens[1] "e": stations: invalid station code ""`},
+		{"list in the list", "agency: police\n    stations:\n      - EKM0412\n      - [EKM0420]",
+			`line 7: tokens[1] "e": stations: want a station code, such as EKM0412`},
+		{"duplicate", "agency: police\n    stations:\n      - EKM0412\n      - EKM0420\n      - EKM0412",
+			`line 8: tokens[1] "e": stations: EKM0412 is listed twice`},
+		{"one code, not a list", "agency: police\n    stations: EKM0412",
+			`line 5: tokens[1] "e": stations: want a list of station codes`},
+		{"courts", "agency: courts\n    stations: [EKM0412]",
+			`line 5: tokens[1] "e": stations: only an entry of agency police may list stations, ` +
+				`and this one has agency "courts"`},
+		{"operator", "operator: true\n    stations: [EKM0412]",
+			`line 5: tokens[1] "e": stations: only an entry of agency police may list stations, ` +
+				`and this one has no agency`},
+		{"metrics", "metrics: true\n    stations: [EKM0412]",
+			`line 5: tokens[1] "e": stations: only an entry of agency police may list stations`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc := "tokens:\n" +
+				"  - {name: ops, operator: true, sha256: " + digest("ops") + "}\n" +
+				"  - name: e\n" +
+				"    " + c.entry + "\n" +
+				"    sha256: " + digest("e") + "\n"
+			_, err := Parse([]byte(doc))
+			if err == nil {
+				t.Fatal("Parse accepted the entry")
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %q lacks %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), "tokens[0]") {
+				t.Errorf("error %q names the valid operator entry", err)
+			}
+		})
+	}
+}
+
+func TestParseUnknownFieldListsStations(t *testing.T) {
+	doc := "tokens:\n  - {name: a, agency: police, station: [EKM0412], sha256: " + digest("x") + "}\n"
+	_, err := Parse([]byte(doc))
+	if err == nil {
+		t.Fatal("Parse accepted an unknown field")
+	}
+	want := `line 2: unknown field "station" in a token entry, which has name, sha256, agency, ` +
+		`stations, operator and metrics`
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks %q", err, want)
+	}
+}
+
+// TestStationCodeMatchesPoliceSchema keeps the token file's station codes
+// in the format of the police documents' CCTNS codes.
+func TestStationCodeMatchesPoliceSchema(t *testing.T) {
+	src, err := schemas.Source("police/common.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var common struct {
+		Defs struct {
+			Code struct {
+				Pattern string `json:"pattern"`
+			} `json:"code"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(src, &common); err != nil {
+		t.Fatal(err)
+	}
+	if common.Defs.Code.Pattern == "" {
+		t.Fatal("police/common.json has no $defs/code/pattern")
+	}
+	if got := stationCode.String(); got != common.Defs.Code.Pattern {
+		t.Errorf("station code pattern %q, police schema's %q", got, common.Defs.Code.Pattern)
 	}
 }
