@@ -181,3 +181,22 @@ type CourtRegistration struct {
 	Status string `json:"status,omitempty"`
 	Reason string `json:"reason,omitempty"`
 }
+
+// FilingStation returns the CCTNS code of the police station that a police
+// message comes from, and the JSON pointer of that code in m. An FIR, an
+// arrest memo and a final report with an FIR come from the FIR's station,
+// and a verification report from the reporting station. ok is false for
+// any other message, which names no such station.
+func (m *Message) FilingStation() (station, pointer string, ok bool) {
+	switch {
+	case m.Type == TypeFIR && m.FIR != nil:
+		return m.FIR.Ref.PoliceStation, "/fir/ref/police_station", true
+	case m.Type == TypeArrest && m.Arrest != nil:
+		return m.Arrest.FIR.PoliceStation, "/arrest/fir/police_station", true
+	case m.Type == TypeChargesheet && m.Chargesheet != nil && m.Chargesheet.FIR != nil:
+		return m.Chargesheet.FIR.PoliceStation, "/chargesheet/fir/police_station", true
+	case m.Type == TypeVerificationReport && m.VerificationReport != nil:
+		return m.VerificationReport.PoliceStation, "/verification_report/police_station", true
+	}
+	return "", "", false
+}

@@ -2,6 +2,7 @@ package police
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/sangam-hub/sangam/adapters/passport"
 	"github.com/sangam-hub/sangam/canonical"
@@ -35,13 +36,29 @@ func (a *Adapter) verificationReport(body []byte) (canonical.Message, []schemas.
 	return d.Messages[0], nil
 }
 
-// BodyPointer returns the pointer, in a station's verification report,
-// of the report's canonical field at pointer. It implements
-// adapters.BodyPointers for reports; the station's other documents are
-// not mapped.
+// BodyPointer returns the pointer, in the station's document that m was
+// decoded from, of the canonical field at pointer. It implements
+// adapters.BodyPointers for a verification report's fields and for the
+// FIR that an FIR, arrest memo or final report names, which every police
+// document has as its fir object. Other fields are not mapped.
 func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, bool) {
-	if m.Type != canonical.TypeVerificationReport {
+	if m.Type == canonical.TypeVerificationReport {
+		return passport.BodyPointer(m, pointer)
+	}
+	prefix, ok := firRefPointers[m.Type]
+	if !ok {
 		return "", false
 	}
-	return passport.BodyPointer(m, pointer)
+	if rest, ok := strings.CutPrefix(pointer, prefix); ok && (rest == "" || rest[0] == '/') {
+		return "/fir" + rest, true
+	}
+	return "", false
+}
+
+// firRefPointers maps each type of a police document with an FIR to the
+// pointer of the FIR's canonical.FIRRef in the canonical message.
+var firRefPointers = map[canonical.Type]string{
+	canonical.TypeFIR:         "/fir/ref",
+	canonical.TypeArrest:      "/arrest/fir",
+	canonical.TypeChargesheet: "/chargesheet/fir",
 }

@@ -1,6 +1,7 @@
 package police_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -73,5 +74,67 @@ func TestDecodeVerificationReportInvalid(t *testing.T) {
 			}
 			t.Errorf("err = %v, want %s at %s", err, c.rule, c.pointer)
 		})
+	}
+}
+
+// TestFilingStationPointsIntoDocument maps the pointer of each document's
+// filing station to the document, where it must find the same code.
+func TestFilingStationPointsIntoDocument(t *testing.T) {
+	a := newAdapter(t)
+	docs := inputs(t)
+	docs["station_report.json"] = []byte(stationReport)
+	for name, body := range docs {
+		d, err := a.Decode(body, "application/json")
+		if err != nil {
+			t.Fatalf("%s: Decode: %v", name, err)
+		}
+		m := &d.Messages[0]
+		station, pointer, ok := m.FilingStation()
+		if !ok {
+			t.Errorf("%s: %s names no filing station", name, m.Type)
+			continue
+		}
+		bodyPointer, ok := a.BodyPointer(m, pointer)
+		if !ok {
+			t.Errorf("%s: BodyPointer(%s) found nothing", name, pointer)
+			continue
+		}
+		var doc any
+		if err := json.Unmarshal(body, &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, key := range strings.Split(strings.TrimPrefix(bodyPointer, "/"), "/") {
+			obj, _ := doc.(map[string]any)
+			doc = obj[key]
+		}
+		if doc != station {
+			t.Errorf("%s: the document has %v at %s, want the filing station %q",
+				name, doc, bodyPointer, station)
+		}
+	}
+}
+
+func TestBodyPointerOfFIR(t *testing.T) {
+	a := newAdapter(t)
+	for _, c := range []struct {
+		typ      canonical.Type
+		pointer  string
+		want     string
+		resolved bool
+	}{
+		{canonical.TypeFIR, "/fir/ref/police_station", "/fir/police_station", true},
+		{canonical.TypeFIR, "/fir/ref", "/fir", true},
+		{canonical.TypeFIR, "/fir/registered_at", "", false},
+		{canonical.TypeFIR, "/fir/reference", "", false},
+		{canonical.TypeArrest, "/arrest/fir/year", "/fir/year", true},
+		{canonical.TypeArrest, "/arrest/person", "", false},
+		{canonical.TypeChargesheet, "/chargesheet/fir/police_station", "/fir/police_station", true},
+		{canonical.TypeChargesheet, "/arrest/fir/police_station", "", false},
+		{canonical.TypeCourtRegistration, "/court_registration/fir/police_station", "", false},
+	} {
+		got, ok := a.BodyPointer(&canonical.Message{Type: c.typ}, c.pointer)
+		if got != c.want || ok != c.resolved {
+			t.Errorf("BodyPointer(%s, %s) = %q, %v; want %q, %v", c.typ, c.pointer, got, ok, c.want, c.resolved)
+		}
 	}
 }
