@@ -80,6 +80,28 @@ type Observer interface {
 	Observe(ctx context.Context, m *canonical.Message)
 }
 
+// Check decides whether the sender may post m, a message decoded from its
+// body that is valid and masked but not yet enriched. It returns nil, or
+// a *ForbiddenError that rejects the whole body.
+type Check func(m *canonical.Message) error
+
+// ForbiddenError rejects a message that its sender may not post, such as
+// a police document of a station that the sender's token does not list.
+type ForbiddenError struct {
+	// Violations name the fields that decided, by JSON pointer into the
+	// sender's document when its adapter implements adapters.BodyPointers
+	// and into the canonical message otherwise.
+	Violations []schemas.Violation
+}
+
+func (e *ForbiddenError) Error() string {
+	parts := make([]string, len(e.Violations))
+	for i, v := range e.Violations {
+		parts[i] = v.String()
+	}
+	return "forbidden: " + strings.Join(parts, "; ")
+}
+
 // Result is the hub's acknowledgement of one accepted message.
 type Result struct {
 	MessageID       string `json:"message_id"`
@@ -100,11 +122,24 @@ type Result struct {
 // duplicates. A request that cannot get its turn from s.Admission in
 // time returns an error wrapping ErrBusy.
 func (s *Service) Accept(ctx context.Context, agency string, body []byte, contentType string) ([]Result, error) {
+	return s.AcceptChecked(ctx, agency, body, contentType, nil)
+}
+
+// AcceptChecked is Accept with check, when not nil, run on each message
+// of the body before it is enriched. An error from check rejects the
+// whole body before any enricher runs, and nothing of it is stored.
+func (s *Service) AcceptChecked(
+	ctx context.Context,
+	agency string,
+	body []byte,
+	contentType string,
+	check Check,
+) ([]Result, error) {
 	a, ok := s.Adapters.Adapter(agency)
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownAgency, agency)
 	}
-	msgs, hashes, raw, err := s.prepare(ctx, a, agency, body, contentType)
+	msgs, hashes, raw, err := s.prepare(ctx, a, agency, body, contentType, check)
 	if err != nil {
 		return nil, err
 	}
@@ -129,18 +164,20 @@ func (s *Service) Prepare(ctx context.Context, agency string, body []byte, conte
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownAgency, agency)
 	}
-	msgs, _, _, err := s.prepare(ctx, a, agency, body, contentType)
+	msgs, _, _, err := s.prepare(ctx, a, agency, body, contentType, nil)
 	return msgs, err
 }
 
-// prepare decodes, validates and enriches body once it has its turn,
-// returning the messages, their content hashes and the body to journal.
+// prepare decodes, validates, checks with check (when not nil) and
+// enriches body once it has its turn, returning the messages, their
+// content hashes and the body to journal.
 func (s *Service) prepare(
 	ctx context.Context,
 	a adapters.Adapter,
 	agency string,
 	body []byte,
 	contentType string,
+	check Check,
 ) ([]canonical.Message, []string, []byte, error) {
 	release, err := s.Admission.wait(ctx)
 	if err != nil {
@@ -191,6 +228,12 @@ func (s *Service) prepare(
 		if err := schemas.ValidateValue("canonical/message.json", &msgs[i]); err != nil {
 			return nil, nil, nil, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
 		}
+		if check != nil {
+			if err := check(&msgs[i]); err != nil {
+				pointIntoBody(a, &msgs[i], err)
+				return nil, nil, nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
+			}
+		}
 		for _, e := range s.Enrichers {
 			if err := e.Enrich(ctx, &msgs[i]); err != nil {
 				pointIntoBody(a, &msgs[i], err)
@@ -202,18 +245,27 @@ func (s *Service) prepare(
 }
 
 // pointIntoBody rewrites, when a implements adapters.BodyPointers, the
-// pointers of the violations in err, made on the canonical message m,
-// to point into the agency's document. A violation that a cannot place
-// keeps its canonical pointer.
+// pointers of the violations in err, a *schemas.ValidationError or a
+// *ForbiddenError made on the canonical message m, to point into the
+// agency's document. A violation that a cannot place keeps its canonical
+// pointer.
 func pointIntoBody(a adapters.Adapter, m *canonical.Message, err error) {
 	mapper, ok := a.(adapters.BodyPointers)
-	var invalid *schemas.ValidationError
-	if !ok || !errors.As(err, &invalid) {
+	if !ok {
 		return
 	}
-	for i, v := range invalid.Violations {
+	var violations []schemas.Violation
+	var invalid *schemas.ValidationError
+	var forbidden *ForbiddenError
+	switch {
+	case errors.As(err, &invalid):
+		violations = invalid.Violations
+	case errors.As(err, &forbidden):
+		violations = forbidden.Violations
+	}
+	for i, v := range violations {
 		if p, ok := mapper.BodyPointer(m, v.Pointer); ok {
-			invalid.Violations[i].Pointer = p
+			violations[i].Pointer = p
 		}
 	}
 }

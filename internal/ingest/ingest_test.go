@@ -482,3 +482,70 @@ func TestAcceptBusyWhenEveryTurnIsTaken(t *testing.T) {
 	go func() { <-hold.entered }()
 	f.accept(t, firBody(t, "EKM0412-FIR-21", nil))
 }
+
+// countEnricher counts the messages it enriches.
+type countEnricher struct{ calls *int }
+
+func (c countEnricher) Enrich(context.Context, *canonical.Message) error {
+	*c.calls++
+	return nil
+}
+
+func TestAcceptCheckedRejects(t *testing.T) {
+	f := newFixture(t)
+	enriched := 0
+	f.service.Enrichers = []ingest.Enricher{countEnricher{&enriched}}
+	var checked []canonical.Type
+	check := func(m *canonical.Message) error {
+		checked = append(checked, m.Type)
+		return &ingest.ForbiddenError{Violations: []schemas.Violation{{
+			Pointer: "/fir/ref/police_station", Rule: "station-scope", Message: "not this station",
+		}}}
+	}
+
+	_, err := f.service.AcceptChecked(context.Background(), "police",
+		firBody(t, "EKM0412-FIR-9", nil), "application/json", check)
+	var forbidden *ingest.ForbiddenError
+	if !errors.As(err, &forbidden) {
+		t.Fatalf("AcceptChecked error = %v, want a *ForbiddenError", err)
+	}
+	if len(checked) != 1 || checked[0] != canonical.TypeFIR {
+		t.Errorf("check saw %v, want one fir", checked)
+	}
+	if got := forbidden.Violations[0].Pointer; got != "/fir/police_station" {
+		t.Errorf("violation pointer %q, want the document's /fir/police_station", got)
+	}
+	if ingest.IsInvalid(err) {
+		t.Error("IsInvalid reports a forbidden message as invalid")
+	}
+
+	if enriched != 0 {
+		t.Errorf("enrichers ran %d times on a rejected message, want 0", enriched)
+	}
+	if found := f.find(t, journal.Query{Source: "police", SenderMessageID: "EKM0412-FIR-9"}); len(found) != 0 {
+		t.Errorf("the rejected message was journaled: %+v", found)
+	}
+	if n := f.outboxCount(t, "station"); n != 0 {
+		t.Errorf("outbox of station has %d commands, want 0", n)
+	}
+}
+
+func TestAcceptCheckedAccepts(t *testing.T) {
+	f := newFixture(t)
+	calls := 0
+	check := func(m *canonical.Message) error {
+		calls++
+		return nil
+	}
+	results, err := f.service.AcceptChecked(context.Background(), "police",
+		firBody(t, "EKM0412-FIR-10", nil), "application/json", check)
+	if err != nil {
+		t.Fatalf("AcceptChecked: %v", err)
+	}
+	if calls != 1 {
+		t.Errorf("check ran %d times, want 1", calls)
+	}
+	if len(results) != 1 || results[0].Duplicate {
+		t.Errorf("results %+v, want one new message", results)
+	}
+}
