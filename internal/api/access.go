@@ -8,8 +8,11 @@ import (
 	"strings"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/auth"
+	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/schemas"
 )
 
 type principalKey struct{}
@@ -60,6 +63,38 @@ func (s *Server) agencyOnly(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		next(w, r)
+	}
+}
+
+// RuleStationScope is the rule of the violation that rejects, with 403, a
+// police document from a station that the sender's token does not list.
+const RuleStationScope = "station-scope"
+
+// stationCheck returns the check that lets p post only the documents of
+// p's stations (see canonical.Message.FilingStation), or nil when p may
+// post for every station.
+func stationCheck(p auth.Principal) ingest.Check {
+	if len(p.Stations) == 0 {
+		return nil
+	}
+	allowed := strings.Join(p.Stations, ", ")
+	return func(m *canonical.Message) error {
+		station, pointer, ok := m.FilingStation()
+		if !ok {
+			return &ingest.ForbiddenError{Violations: []schemas.Violation{{
+				Rule: RuleStationScope,
+				Message: fmt.Sprintf("a %s names no police station, and this token may post "+
+					"only for stations %s", m.Type, allowed),
+			}}}
+		}
+		if p.MayPostForStation(station) {
+			return nil
+		}
+		return &ingest.ForbiddenError{Violations: []schemas.Violation{{
+			Pointer: pointer, Rule: RuleStationScope,
+			Message: fmt.Sprintf("this token may not post for police station %q, "+
+				"only for %s", station, allowed),
+		}}}
 	}
 }
 

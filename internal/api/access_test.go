@@ -2,12 +2,15 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/metrics/metricstest"
 	"github.com/sangam-hub/sangam/internal/problem"
 )
 
@@ -144,5 +147,52 @@ func TestAgencyTokenMetricsForbidden(t *testing.T) {
 	p := wantProblem(t, send(t, http.MethodGet, h.url+"/metrics", policeToken, nil), problem.Forbidden)
 	if want := "this endpoint needs an operator's or a metrics token"; p.Detail != want {
 		t.Errorf("detail %q, want %q", p.Detail, want)
+	}
+}
+
+func TestInboundStationTokenOtherStation(t *testing.T) {
+	h := newSampleHub(t, true)
+	r := postAs(t, h.url, "police", stationToken, firBody(t, "ACCESS-FIR-4", nil))
+	p := wantProblem(t, r, problem.Forbidden)
+	if len(p.Errors) != 1 {
+		t.Fatalf("errors %+v, want one", p.Errors)
+	}
+	v := p.Errors[0]
+	if v.Pointer != "/fir/police_station" {
+		t.Errorf("pointer %q, want /fir/police_station", v.Pointer)
+	}
+	if v.Rule != api.RuleStationScope {
+		t.Errorf("rule %q, want %s", v.Rule, api.RuleStationScope)
+	}
+	want := `/fir/police_station: this token may not post for police station "EKM0412", ` +
+		`only for EKM0420; nothing was stored`
+	if p.Detail != want {
+		t.Errorf("detail %q, want %q", p.Detail, want)
+	}
+
+	found, err := h.store.Find(context.Background(),
+		journal.Query{Source: "police", SenderMessageID: "ACCESS-FIR-4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 0 {
+		t.Errorf("the rejected FIR was journaled: %+v", found)
+	}
+
+	scrape := metricstest.Get(t, h.url+"/metrics", operatorToken)
+	labels := []string{"agency", "police", "outcome", "forbidden"}
+	if got, ok := scrape.Value("sangam_inbound_messages_total", labels...); got != 1 || !ok {
+		t.Errorf("sangam_inbound_messages_total%v = %v (present %v), want 1", labels, got, ok)
+	}
+}
+
+func TestInboundStationTokenOwnStation(t *testing.T) {
+	h := newSampleHub(t, true)
+	fir := firBody(t, "ACCESS-FIR-5", func(doc map[string]any) {
+		doc["fir"].(map[string]any)["police_station"] = "EKM0420"
+	})
+	r := postAs(t, h.url, "police", stationToken, fir)
+	if r.status != http.StatusAccepted {
+		t.Errorf("status %d, want 202; body %s", r.status, r.body)
 	}
 }

@@ -271,7 +271,11 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, problem.New(problem.BadRequest, "reading body: "+err.Error()))
 		return
 	}
-	results, err := s.Ingest.Accept(r.Context(), agency, body, r.Header.Get("Content-Type"))
+	var check ingest.Check
+	if p, ok := principal(r); ok {
+		check = stationCheck(p)
+	}
+	results, err := s.Ingest.AcceptChecked(r.Context(), agency, body, r.Header.Get("Content-Type"), check)
 	if err != nil {
 		s.inboundError(w, r, agency, err)
 		return
@@ -293,6 +297,21 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 	if errors.Is(err, ingest.ErrUnknownAgency) {
 		s.Metrics.CountInbound(agency, metrics.InboundUnknownAgency)
 		problem.Write(w, problem.New(problem.UnknownAgency, err.Error()))
+		return
+	}
+	if forbidden := (*ingest.ForbiddenError)(nil); errors.As(err, &forbidden) {
+		s.Metrics.CountInbound(agency, metrics.InboundForbidden)
+		caller, _ := principal(r)
+		s.Log.Warn("message from a station the token does not list rejected",
+			"agency", agency, "principal", caller.Name, "error", forbidden)
+		v := forbidden.Violations[0]
+		detail := v.Message + "; nothing was stored"
+		if v.Pointer != "" {
+			detail = v.Pointer + ": " + detail
+		}
+		p := problem.New(problem.Forbidden, detail)
+		p.Errors = forbidden.Violations
+		problem.Write(w, p)
 		return
 	}
 	if vs := schemas.Violations(err); vs != nil {

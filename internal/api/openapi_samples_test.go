@@ -33,7 +33,9 @@ import (
 
 // Bearer tokens of the sample hub.
 const (
-	policeToken   = "police-token"
+	policeToken = "police-token"
+	// stationToken may post only the documents of station EKM0420.
+	stationToken  = "station-token"
 	prisonsToken  = "prisons-token"
 	strangerToken = "stranger-token"
 	operatorToken = "operator-token"
@@ -87,6 +89,8 @@ func sampleTokens(t *testing.T) *auth.Tokens {
 	t.Helper()
 	doc := "tokens:\n" +
 		"  - {name: cctns, agency: police, sha256: " + digestOf(policeToken) + "}\n" +
+		"  - {name: ekm0420, agency: police, stations: [EKM0420], sha256: " +
+		digestOf(stationToken) + "}\n" +
 		"  - {name: eprisons, agency: prisons, sha256: " + digestOf(prisonsToken) + "}\n" +
 		"  - {name: stranger, agency: no-such-agency, sha256: " + digestOf(strangerToken) + "}\n" +
 		"  - {name: ops, operator: true, sha256: " + digestOf(operatorToken) + "}\n" +
@@ -261,6 +265,7 @@ func sampleInbound(t *testing.T, c *conformance, h *sampleHub) string {
 
 	other := firBody(t, "OPENAPI-FIR-2", nil)
 	c.do(t, h.url, post(http.MethodPost, inbound, "not-a-token", other), http.StatusUnauthorized)
+	c.do(t, h.url, post(http.MethodPost, inbound, stationToken, other), http.StatusForbidden)
 	c.do(t, h.url, post(http.MethodPost, "/api/v1/inbound/prisons", policeToken, other),
 		http.StatusForbidden)
 	c.do(t, h.url, post(http.MethodPost, "/api/v1/inbound/no-such-agency", strangerToken, other),

@@ -52,6 +52,7 @@ const (
 	InboundInvalid       = "invalid"
 	InboundMalformed     = "malformed"
 	InboundConflict      = "conflict"
+	InboundForbidden     = "forbidden"
 	InboundUnknownAgency = "unknown_agency"
 	InboundTooLarge      = "too_large"
 	InboundUnreadable    = "unreadable"
