@@ -49,6 +49,31 @@ type BodyPointers interface {
 	BodyPointer(m *canonical.Message, pointer string) (string, bool)
 }
 
+// KeyFields is implemented by an adapter whose receivers need some
+// canonical fields exactly as the hub holds them. Such a field is a value
+// that the receiver quotes back in a reply, which the hub matches to the
+// original by it, or a value that the receiver routes or files the
+// document on. A destination's policy that removes or masks one leaves
+// the document encodable but useless to its receiver, so the hub rejects
+// the policy when a routes version is saved.
+type KeyFields interface {
+	// KeyFields returns the fields of messages of type t that the
+	// receivers need unchanged, or nil when there are none.
+	KeyFields(t canonical.Type) []KeyField
+}
+
+// KeyField is one canonical field that a receiver needs unchanged.
+type KeyField struct {
+	// Path is the field path in the policy package's syntax and normal
+	// form, such as "chargesheet.court.code" or
+	// "verification_request.matches[].case". The field and everything
+	// below it must arrive unchanged.
+	Path string
+	// Reason is what the receiver does with the value, written to follow
+	// "the receiver needs it because".
+	Reason string
+}
+
 // Decoded is the result of Decode.
 type Decoded struct {
 	Messages []canonical.Message
