@@ -83,6 +83,13 @@ const (
 	// it. Only the hub can check this, with its adapters, when a version
 	// is saved.
 	RulePolicyEncoding = "policy-encoding"
+	// RulePolicyKeyField: a destination's policy removes or masks a field
+	// that the destination's receiver needs exactly as the hub holds it,
+	// such as a file number it quotes back in its reply or a court code
+	// it files on. The adapter of the destination's agency declares these
+	// fields, and the hub checks them on sample messages when a version
+	// is saved.
+	RulePolicyKeyField = "policy-key-field"
 	// RuleCELSyntax: a route's condition does not parse as CEL.
 	RuleCELSyntax = "cel-syntax"
 	// RuleCELType: a route's condition does not type-check against the

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/problem"
@@ -257,6 +258,79 @@ func TestRoutesRejectPolicyTheFormatCannotEncode(t *testing.T) {
 		}
 	}
 	wantOneVersion(t, h.url)
+}
+
+// keyFieldRoutes are the sample routes with a registry policy that
+// masks the station code of each FIR's reference, by which a station
+// files the FIR. The masked FIR still encodes.
+func keyFieldRoutes(t *testing.T) string {
+	t.Helper()
+	return replaceAll(t, sampleRoutes, "        - {path: fir.complainant.names, kind: initials}\n",
+		"        - {path: fir.complainant.names, kind: initials}\n"+
+			"        - {path: fir.ref.police_station, kind: redact}\n")
+}
+
+// wantKeyFieldProblem fails t unless r rejects the routes of
+// keyFieldRoutes for the masked FIR reference alone.
+func wantKeyFieldProblem(t *testing.T, r response) {
+	t.Helper()
+	p := wantProblem(t, r, problem.Invalid)
+	got := pointersAndRules(p.Errors)
+	want := []string{"/destinations/1/policy policy-key-field"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("errors at %q, want %q", got, want)
+	}
+	for _, part := range []string{`destination "registry"`, `policy "fir-summary"`,
+		"in fir messages", "masks fir.ref.police_station (redact) in fir.ref",
+		"the station files the FIR under the case's FIR reference"} {
+		if !strings.Contains(p.Errors[0].Message, part) {
+			t.Errorf("message lacks %q: %s", part, p.Errors[0].Message)
+		}
+	}
+}
+
+func TestRoutesRejectPolicyMaskingKeyField(t *testing.T) {
+	h := newSampleHub(t, true)
+	doc := keyFieldRoutes(t)
+	for _, dryRun := range []bool{true, false} {
+		t.Run(fmt.Sprintf("dry run %v", dryRun), func(t *testing.T) {
+			wantKeyFieldProblem(t, putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1,
+				DryRun: dryRun}))
+		})
+	}
+	wantOneVersion(t, h.url)
+	r := send(t, http.MethodGet, h.url+"/api/v1/routes", operatorToken, nil)
+	var current struct {
+		Number   int    `json:"number"`
+		Document string `json:"document"`
+	}
+	if err := json.Unmarshal(r.body, &current); err != nil {
+		t.Fatalf("decoding current routes: %v; body %s", err, r.body)
+	}
+	if current.Number != 1 || current.Document != sampleRoutes {
+		t.Errorf("current routes are version %d, want version 1 with the sample routes", current.Number)
+	}
+}
+
+func TestRoutesRestoreRejectsPolicyMaskingKeyField(t *testing.T) {
+	h := newSampleHub(t, true)
+	// Version 2 is as a hub without the key field check could have saved it.
+	_, err := h.db.Exec("INSERT INTO route_versions "+
+		"(number, document, created_by, comment, created_at, restored_from) VALUES (?, ?, ?, ?, ?, NULL)",
+		2, keyFieldRoutes(t), "an older hub", "mask the FIR's station", time.Now().UnixMicro())
+	if err != nil {
+		t.Fatalf("inserting version 2: %v", err)
+	}
+	if _, err := h.db.Exec("INSERT INTO route_versions "+
+		"(number, document, created_by, comment, created_at, restored_from) VALUES (?, ?, ?, ?, ?, NULL)",
+		3, sampleRoutes, "an older hub", "back to version 1", time.Now().UnixMicro()); err != nil {
+		t.Fatalf("inserting version 3: %v", err)
+	}
+	wantKeyFieldProblem(t, restoreRoutes(t, h.url, 2, api.RoutesChange{Expect: 3}))
+	r := send(t, http.MethodGet, h.url+"/api/v1/routes/versions", operatorToken, nil)
+	if n := strings.Count(string(r.body), `"number"`); n != 3 {
+		t.Errorf("%d routes versions after the rejected restore, want 3: %s", n, r.body)
+	}
 }
 
 func TestJSONKeepsAmpersands(t *testing.T) {

@@ -302,10 +302,12 @@ func (h *Hub) warnURLCredentials(version int, t *routes.Table) {
 	}
 }
 
-// warnPolicyEncoding logs each problem of a destination's policy in t
-// that keeps sample messages from encoding in the destination's format,
-// which only versions saved before that check may have. Deliveries of
-// such a type are dead-lettered, because they cannot be encoded.
+// warnPolicyEncoding logs each problem that policycheck finds with a
+// destination's policy in t, which only versions saved before those
+// checks may have. A policy that keeps sample messages from encoding in
+// the destination's format gets their deliveries dead-lettered. One that
+// removes or masks a field the receiver needs unchanged gets them
+// delivered, but the receiver cannot match or file them.
 func (h *Hub) warnPolicyEncoding(version int, t *routes.Table) {
 	err := policycheck.Check(t, h.adapters.Adapter)
 	if err == nil {
@@ -318,9 +320,15 @@ func (h *Hub) warnPolicyEncoding(version int, t *routes.Table) {
 		return
 	}
 	for _, p := range problems {
-		h.cfg.Log.Warn("destination policy keeps its format from encoding sample messages; "+
-			"deliveries of that type will be dead-lettered until a new routes version allows "+
-			"the fields the format needs", "routes_version", version, "pointer", p.Pointer,
+		msg := "destination policy keeps its format from encoding sample messages; " +
+			"deliveries of that type will be dead-lettered until a new routes version allows " +
+			"the fields the format needs"
+		if p.Rule == routes.RulePolicyKeyField {
+			msg = "destination policy removes or masks a field that the receiver needs " +
+				"unchanged; deliveries of that type reach a receiver that cannot match or file " +
+				"them until a new routes version allows the field without a mask"
+		}
+		h.cfg.Log.Warn(msg, "routes_version", version, "pointer", p.Pointer,
 			"rule", p.Rule, "problem", p.Message)
 	}
 }

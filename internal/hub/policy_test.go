@@ -134,3 +134,64 @@ func TestStoredPolicyThatCannotEncodeWarns(t *testing.T) {
 		}
 	}
 }
+
+// courtCodeMaskedRoutes returns the agencies' routes with a court policy
+// that redacts the court code, which the court dockets the filing by.
+// The filing still encodes.
+func courtCodeMaskedRoutes(ag *agencies) string {
+	return strings.Replace(string(ag.routesFor(3)), "    max_attempts: 3\n", `    max_attempts: 3
+    policy:
+      name: court-code-hidden
+      types: [chargesheet]
+      allow: [chargesheet]
+      mask:
+        - {path: chargesheet.court.code, kind: redact}
+`, 1)
+}
+
+func TestStartRejectsPolicyMaskingKeyField(t *testing.T) {
+	ag := startAgencies(t, func() string { return "http://127.0.0.1:9" })
+	cfg := Config{Listen: "127.0.0.1:0", DataDir: t.TempDir(), AadhaarKey: testKey,
+		Routes: []byte(courtCodeMaskedRoutes(ag)), Log: quietLog()}
+	_, err := Open(context.Background(), cfg)
+	if err == nil {
+		t.Fatal("Open with a policy that masks the court code succeeded")
+	}
+	for _, want := range []string{"/destinations/0/policy", "policy-key-field",
+		`policy "court-code-hidden"`, "masks chargesheet.court.code (redact)", "nothing was saved"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Open error lacks %q: %v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "policy-encoding") {
+		t.Errorf("Open error reports an encoding problem, but the filing encodes: %v", err)
+	}
+}
+
+func TestStoredPolicyMaskingKeyFieldWarns(t *testing.T) {
+	ag := startAgencies(t, func() string { return "http://127.0.0.1:9" })
+	dsn := postgresDSN(t)
+	log, logs := capturedLog()
+	first := startHub(t, Config{PostgresDSN: dsn, Log: log, RoutesInterval: 20 * time.Millisecond,
+		Routes: ag.routesFor(3)})
+
+	// Save rejects version 2 now, so it goes in by SQL, as a hub without
+	// the key field check could have saved it.
+	insertVersion2(t, dsn, courtCodeMaskedRoutes(ag), "court code hidden")
+
+	waitFor(t, "version 2 in force", func() bool { return first.Routes().Version() == "v2" })
+	second := startHub(t, Config{PostgresDSN: dsn, Log: log})
+	if got := second.Routes().Version(); got != "v2" {
+		t.Errorf("a replica started on version 2 routes with %s", got)
+	}
+	out := logs.String()
+	if n := strings.Count(out, "destination policy removes or masks a field that the receiver needs"); n < 2 {
+		t.Errorf("%d warnings about the policy, want one from each replica:\n%s", n, out)
+	}
+	for _, want := range []string{`policy \"court-code-hidden\"`, "/destinations/0/policy",
+		"policy-key-field", "chargesheet.court.code"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the log lacks %s:\n%s", want, out)
+		}
+	}
+}

@@ -10,6 +10,11 @@
 // sample of that type that the agency's adapter encodes as it is still
 // encodes once the policy has been applied.
 //
+// An adapter may also declare, through adapters.KeyFields, fields that
+// its receivers need exactly as the hub holds them, such as a file number
+// that a reply quotes back. A policy fails a message type when it removes
+// or changes such a field in a sample of that type that has it.
+//
 // NOTE: samples cannot show every field a format needs in every case. A
 // policy that passes may still fail on a message unlike them, and routes
 // explain shows what one message would give.
@@ -98,14 +103,21 @@ func copyMessage(m *canonical.Message) (canonical.Message, error) {
 }
 
 // Check applies each destination's policy in t to every sample of a type
-// the policy accepts and encodes the result with the adapter of the
-// destination's agency, found by adapterFor. It returns a
-// *routes.InvalidError with one problem, at the destination's policy and
-// with rule routes.RulePolicyEncoding, for each destination and message
-// type whose samples encode without the policy but not with it. The
-// message names the sample, the fields the policy removed or masked and
-// the adapter's error. Destinations whose agency has no adapter are left
-// to routes.Config.CheckAgencies.
+// the policy accepts and that the adapter of the destination's agency,
+// found by adapterFor, encodes as it is. It returns a
+// *routes.InvalidError that lists, each at the destination's policy:
+//
+//   - with rule routes.RulePolicyEncoding, each destination and message
+//     type whose samples no longer encode once the policy has been
+//     applied. The message names the sample, the fields the policy removed
+//     or masked and the adapter's error.
+//   - with rule routes.RulePolicyKeyField, each destination, message type
+//     and field that the adapter declares in adapters.KeyFields whose
+//     value the policy removes or changes in a sample. The message names
+//     the field, what the policy does to it and why the receiver needs it.
+//
+// Destinations whose agency has no adapter are left to
+// routes.Config.CheckAgencies.
 func Check(t *routes.Table, adapterFor func(agency string) (adapters.Adapter, bool)) error {
 	samples, err := Samples()
 	if err != nil {
@@ -121,46 +133,79 @@ func Check(t *routes.Table, adapterFor func(agency string) (adapters.Adapter, bo
 		if !ok {
 			continue
 		}
-		failed := map[canonical.Type]bool{}
+		d := destinationCheck{index: i, name: dest.Name, policy: p, adapter: adapter,
+			reported: map[string]bool{}}
 		for j := range samples {
-			s := &samples[j]
-			if failed[s.Message.Type] {
-				continue
+			found, err := d.check(&samples[j])
+			if err != nil {
+				return err
 			}
-			msg, broken := tryPolicy(p, adapter, s)
-			if !broken {
-				continue
-			}
-			failed[s.Message.Type] = true
-			problems = append(problems, routes.Problem{
-				Pointer: routes.DestinationPointer(i, "policy"),
-				Rule:    routes.RulePolicyEncoding,
-				Message: fmt.Sprintf("destination %q: policy %q: %s", dest.Name, p.Name(), msg),
-			})
+			problems = append(problems, found...)
 		}
 	}
 	return routes.Invalid(problems...)
 }
 
-// tryPolicy applies p to the sample s and encodes the result with
-// adapter. It reports broken, with a message saying why, when the sample
-// encodes as it is but the policy's result does not, or when the policy
-// cannot be applied to it.
-func tryPolicy(p *policy.Compiled, adapter adapters.Adapter, s *Sample) (string, bool) {
-	if !p.AllowsType(s.Message.Type) {
-		return "", false
+// destinationCheck is the check of one destination's policy.
+type destinationCheck struct {
+	index   int
+	name    string
+	policy  *policy.Compiled
+	adapter adapters.Adapter
+	// reported contains the message types whose encoding failed and the
+	// type and path of each key field found changed, so each is reported
+	// once.
+	reported map[string]bool
+}
+
+// check tries the policy on the sample s and returns its problems. The
+// error reports a key field that the adapter declares with an invalid
+// path.
+func (d *destinationCheck) check(s *Sample) ([]routes.Problem, error) {
+	if !d.policy.AllowsType(s.Message.Type) {
+		return nil, nil
 	}
-	if _, err := adapter.Encode(&s.Message); err != nil {
+	if _, err := d.adapter.Encode(&s.Message); err != nil {
 		// The format does not take this type, or not this sample of it,
 		// so the policy is not at fault.
-		return "", false
+		return nil, nil
 	}
-	shared, decision, err := p.Apply(&s.Message)
+	shared, decision, err := d.policy.Apply(&s.Message)
 	if err != nil {
-		return fmt.Sprintf("cannot be applied to the sample %s message %s: %v",
-			s.Message.Type, s.Name, err), true
+		msg := fmt.Sprintf("cannot be applied to the sample %s message %s: %v",
+			s.Message.Type, s.Name, err)
+		return d.encodingProblem(s, msg), nil
 	}
-	_, err = adapter.Encode(&shared)
+	var problems []routes.Problem
+	if msg, broken := encodingFailure(d.adapter, s, &shared, decision); broken {
+		problems = d.encodingProblem(s, msg)
+	}
+	keyProblems, err := d.keyFields(s, &shared, decision)
+	return append(problems, keyProblems...), err
+}
+
+// encodingProblem returns the problem with rule routes.RulePolicyEncoding
+// and message msg for the type of s, unless that type already has one.
+func (d *destinationCheck) encodingProblem(s *Sample, msg string) []routes.Problem {
+	key := string(s.Message.Type)
+	if d.reported[key] {
+		return nil
+	}
+	d.reported[key] = true
+	return []routes.Problem{{
+		Pointer: routes.DestinationPointer(d.index, "policy"),
+		Rule:    routes.RulePolicyEncoding,
+		Message: fmt.Sprintf("destination %q: policy %q: %s", d.name, d.policy.Name(), msg),
+	}}
+}
+
+// encodingFailure encodes shared, the result of applying the policy to
+// the sample s, with adapter. When that fails, it returns a message that
+// says why, and true.
+func encodingFailure(adapter adapters.Adapter, s *Sample, shared *canonical.Message, decision policy.Decision) (
+	string, bool,
+) {
+	_, err := adapter.Encode(shared)
 	if err == nil {
 		return "", false
 	}

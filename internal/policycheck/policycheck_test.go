@@ -127,8 +127,26 @@ func check(t *testing.T, doc []byte) []routes.Problem {
 	return routes.Problems(Check(table, adapterSet(t).Adapter))
 }
 
+// withRule returns the problems of problems with rule.
+func withRule(problems []routes.Problem, rule string) []routes.Problem {
+	var out []routes.Problem
+	for _, p := range problems {
+		if p.Rule == rule {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// checkEncoding returns the problems of doc with rule
+// routes.RulePolicyEncoding.
+func checkEncoding(t *testing.T, doc []byte) []routes.Problem {
+	t.Helper()
+	return withRule(check(t, doc), routes.RulePolicyEncoding)
+}
+
 func TestPolicyRemovingWhatTheFormatNeeds(t *testing.T) {
-	problems := check(t, routesWith(`    policy:
+	problems := checkEncoding(t, routesWith(`    policy:
       name: charges-only
       types: [chargesheet]
       allow: [chargesheet.charges]
@@ -150,7 +168,7 @@ func TestPolicyRemovingWhatTheFormatNeeds(t *testing.T) {
 }
 
 func TestPolicyEmptyingCourtFiling(t *testing.T) {
-	problems := check(t, routesWith(`    policy:
+	problems := checkEncoding(t, routesWith(`    policy:
       name: case-only
       types: [chargesheet]
       allow: [chargesheet.fir, chargesheet.tracking_id, chargesheet.kind]
@@ -168,7 +186,7 @@ func TestPolicyEmptyingCourtFiling(t *testing.T) {
 func TestPolicyMaskingWhatTheFormatNeeds(t *testing.T) {
 	// A police notification of a court registration needs the whole
 	// CNR, which a last4 mask leaves as XXXXXXXXXXXX2024.
-	problems := check(t, []byte(`version: t
+	problems := checkEncoding(t, []byte(`version: t
 agencies: [{name: police}, {name: courts}]
 destinations:
   - name: station
@@ -262,7 +280,7 @@ destinations:
 routes:
   - {name: r, when: 'message.type == "fir"', to: [station]}
 `)
-	problems := check(t, doc)
+	problems := checkEncoding(t, doc)
 	got := map[string]bool{}
 	for _, p := range problems {
 		for _, typ := range []string{"fir", "arrest", "court_registration"} {
