@@ -19,9 +19,13 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 		"let the token read journeys, replay deliveries, change routes and read metrics")
 	metrics := fs.Bool("metrics", false,
 		"let the token read GET /metrics and nothing else, for a scraper such as Prometheus")
+	stationList := fs.String("stations", "",
+		"comma-separated CCTNS codes of the police stations whose documents the token may post, "+
+			"such as EKM0412,EKM0420; with --agency police only; every station when left out")
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam token --name NAME --agency AGENCY [--operator]")
+		fmt.Fprintln(stderr, "       sangam token --name NAME --agency police --stations CODE,...")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --operator")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --metrics")
 		fs.PrintDefaults()
@@ -54,6 +58,11 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 				*agency, strings.Join(known, ", "))
 		}
 	}
+	stations, err := parseStationList(*stationList, *agency)
+	if err != nil {
+		fs.Usage()
+		return err
+	}
 	token, digest, err := auth.NewToken()
 	if err != nil {
 		return err
@@ -66,6 +75,9 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	if *agency != "" {
 		entry += ", agency: " + *agency
 	}
+	if len(stations) > 0 {
+		entry += ", stations: [" + strings.Join(stations, ", ") + "]"
+	}
 	if *operator {
 		entry += ", operator: true"
 	}
@@ -74,4 +86,28 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%s, sha256: %s}\n", entry, digest)
 	return nil
+}
+
+// parseStationList returns the codes of --stations, list, which only a
+// token of agency police may have, or an error naming the rule broken.
+func parseStationList(list, agency string) ([]string, error) {
+	if list == "" {
+		return nil, nil
+	}
+	if agency != "police" {
+		return nil, errors.New("--stations needs --agency police, because station codes " +
+			"limit the police documents a token may post")
+	}
+	var codes []string
+	for _, code := range strings.Split(list, ",") {
+		code = strings.TrimSpace(code)
+		if err := auth.CheckStationCode(code); err != nil {
+			return nil, fmt.Errorf("--stations: %w", err)
+		}
+		if slices.Contains(codes, code) {
+			return nil, fmt.Errorf("--stations: %s is listed twice: list each station once", code)
+		}
+		codes = append(codes, code)
+	}
+	return codes, nil
 }

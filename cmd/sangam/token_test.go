@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,5 +67,59 @@ func TestTokenHelpNamesMetrics(t *testing.T) {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("help lacks %q:\n%s", want, errOut)
 		}
+	}
+}
+
+func TestTokenStationsEntry(t *testing.T) {
+	code, out, errOut := runCLI(t, "token", "--name", "station-ekm", "--agency", "police",
+		"--stations", "EKM0412, EKM0420")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := "  - {name: station-ekm, agency: police, stations: [EKM0412, EKM0420], sha256: "
+	if !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+	tokens, err := auth.Parse([]byte(out))
+	if err != nil {
+		t.Fatalf("the printed lines are not a token file: %v\n%s", err, out)
+	}
+	token := strings.TrimPrefix(strings.Split(out, "\n")[1], "# ")
+	req := httptest.NewRequest("POST", "/api/v1/inbound/police", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	p, err := tokens.Identify(req)
+	if err != nil {
+		t.Fatalf("the printed token is not identified: %v", err)
+	}
+	if !slices.Equal(p.Stations, []string{"EKM0412", "EKM0420"}) {
+		t.Errorf("principal's stations %q, want EKM0412 and EKM0420", p.Stations)
+	}
+}
+
+func TestTokenStationsRejected(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--agency", "courts", "--stations", "EKM0412"}, "--stations needs --agency police"},
+		{[]string{"--operator", "--stations", "EKM0412"}, "--stations needs --agency police"},
+		{[]string{"--agency", "police", "--stations", "EKM 0412"},
+			`--stations: invalid station code "EKM 0412"`},
+		{[]string{"--agency", "police", "--stations", "EKM0412,"}, `--stations: invalid station code ""`},
+		{[]string{"--agency", "police", "--stations", "EKM0412,EKM0420,EKM0412"},
+			"--stations: EKM0412 is listed twice"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, errOut := runCLI(t, append([]string{"token", "--name", "e"}, tc.args...)...)
+			if code != exitSetup {
+				t.Errorf("exit %d, want %d", code, exitSetup)
+			}
+			if out != "" {
+				t.Errorf("printed a token:\n%s", out)
+			}
+			if !strings.Contains(errOut, tc.want) {
+				t.Errorf("stderr lacks %q:\n%s", tc.want, errOut)
+			}
+		})
 	}
 }

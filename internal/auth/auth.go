@@ -230,7 +230,9 @@ func parseStations(i int, p Principal, node *yaml.Node) ([]string, []error) {
 	var codes []string
 	var errs []error
 	for _, item := range node.Content {
-		if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
+		// A scalar's code is its text as written, so 0412 and null are
+		// codes too, whatever YAML type their tag resolves to.
+		if item.Kind != yaml.ScalarNode {
 			errs = append(errs, fmt.Errorf("%s: want a station code, such as EKM0412, "+
 				"in place of this item", at(item.Line)))
 			continue

@@ -222,7 +222,7 @@ func TestParseStations(t *testing.T) {
 		"  - {name: bureau, agency: police, sha256: " + digest("bureau") + "}\n" +
 		"  - name: ekm\n" +
 		"    agency: police\n" +
-		"    stations: [EKM0412, ekm_0420-b]\n" +
+		"    stations: [EKM0412, ekm_0420-b, 0412]\n" +
 		"    sha256: " + digest("ekm") + "\n"
 	tokens, err := Parse([]byte(doc))
 	if err != nil {
@@ -241,7 +241,7 @@ func TestParseStations(t *testing.T) {
 	if len(bureau.Stations) != 0 {
 		t.Errorf("entry without stations has Stations %q", bureau.Stations)
 	}
-	if want := []string{"EKM0412", "ekm_0420-b"}; !slices.Equal(ekm.Stations, want) {
+	if want := []string{"EKM0412", "ekm_0420-b", "0412"}; !slices.Equal(ekm.Stations, want) {
 		t.Errorf("Stations = %q, want %q", ekm.Stations, want)
 	}
 	for _, c := range []struct {
@@ -279,6 +279,8 @@ func TestParseRejectsBadStations(t *testing.T) {
 			`line 5: tokens[1] "e": stations: invalid station code "` + strings.Repeat("A", 33) + `"`},
 		{"empty code", "agency: police\n    stations: [\"\"]",
 			`line 5: tokens[1] "e": stations: invalid station code ""`},
+		{"item without a value", "agency: police\n    stations:\n      - EKM0412\n      -",
+			`line 7: tokens[1] "e": stations: invalid station code ""`},
 		{"list in the list", "agency: police\n    stations:\n      - EKM0412\n      - [EKM0420]",
 			`line 7: tokens[1] "e": stations: want a station code, such as EKM0412`},
 		{"duplicate", "agency: police\n    stations:\n      - EKM0412\n      - EKM0420\n      - EKM0412",
