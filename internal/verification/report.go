@@ -83,9 +83,9 @@ func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error
 // request is escalated to. A request assigned to no station takes a
 // report from any.
 //
-// NOTE: the station is the one the report names. Tokens are per agency, so
-// this catches a station answering another's request by mistake, not a
-// holder of the police token who names the assigned station.
+// NOTE: the station is the one the report names. The API rejects, before
+// this check, a report from a token that does not list the station it
+// names, but a police token without a stations list may name any station.
 func checkStation(rep *canonical.VerificationReport, req *canonical.VerificationRequest) error {
 	if req.PoliceStation == "" || rep.PoliceStation == req.PoliceStation ||
 		(req.DistrictOffice != "" && rep.PoliceStation == req.DistrictOffice) {
