@@ -24,6 +24,7 @@ import (
 const benchPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
 func runBench(args []string, stdout, stderr io.Writer) error {
+	tuneGC()
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	store := fs.String("store", bench.StoreSQLite,
 		"where the hub keeps its journal and bus: sqlite or postgres")

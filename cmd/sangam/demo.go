@@ -40,6 +40,7 @@ const demoBasePort = 8401
 const settleTimeout = 60 * time.Second
 
 func runDemo(args []string, stdout, stderr io.Writer) error {
+	tuneGC()
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	config := hubFlags(fs)
 	once := fs.Bool("once", false, "stop after the sample traffic instead of serving until interrupted")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -231,5 +232,32 @@ func TestHelpStartsWithUsage(t *testing.T) {
 		if want := "Usage: sangam " + c.name + " "; !strings.HasPrefix(errOut, want) {
 			t.Errorf("%v: help does not start with %q:\n%s", args, want, errOut)
 		}
+	}
+}
+
+func TestHubCommandsTuneGC(t *testing.T) {
+	t.Setenv("GOGC", "")
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+
+	for _, name := range []string{"serve", "demo", "bench"} {
+		debug.SetGCPercent(100)
+		if code, _, stderr := runCLI(t, name, "--help"); code != exitOK {
+			t.Fatalf("sangam %s --help exit status = %d, want %d; stderr:\n%s", name, code, exitOK, stderr)
+		}
+		if got := debug.SetGCPercent(100); got != hubGCPercent {
+			t.Errorf("GC percent after sangam %s = %d, want %d", name, got, hubGCPercent)
+		}
+	}
+}
+
+func TestTuneGCKeepsOperatorGOGC(t *testing.T) {
+	t.Setenv("GOGC", "50")
+	before := debug.SetGCPercent(50)
+	defer debug.SetGCPercent(before)
+
+	tuneGC()
+	if got := debug.SetGCPercent(50); got != 50 {
+		t.Errorf("GC percent after tuneGC with GOGC=50 = %d, want 50", got)
 	}
 }

@@ -84,6 +84,7 @@ func serveFlags() (*flag.FlagSet, func() (hub.Config, error)) {
 }
 
 func runServe(args []string, stdout, stderr io.Writer) error {
+	tuneGC()
 	fs, config := serveFlags()
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
