@@ -112,20 +112,17 @@ func (w *Worker) Handle(msg *message.Message) error {
 }
 
 // mustWait defers d instead of sending it when it is not due yet or an
-// earlier delivery of its case to the same destination is pending. The
-// Requeuer sends a new command once d is due and unblocked.
+// earlier delivery of its case to the same destination is pending
+// (d.BlockedBy, read with d). The Requeuer sends a new command once d is
+// due and unblocked.
 func (w *Worker) mustWait(ctx context.Context, d journal.Delivery) (bool, error) {
 	now := w.now()
 	if d.NextAttemptAt.After(now) {
 		return true, w.deferUntil(ctx, d, d.NextAttemptAt)
 	}
-	blocker, blocked, err := w.Store.Blocked(ctx, d.ID)
-	if err != nil {
-		return true, fmt.Errorf("checking order of delivery %s: %w", d.ID, err)
-	}
-	if blocked {
+	if d.BlockedBy != "" {
 		w.Log.Debug("delivery waits for an earlier one of its case", "delivery_id", d.ID,
-			"case_id", d.CaseKey, "destination", d.Destination, "blocked_by", blocker)
+			"case_id", d.CaseKey, "destination", d.Destination, "blocked_by", d.BlockedBy)
 		return true, w.deferUntil(ctx, d, now)
 	}
 	return false, nil

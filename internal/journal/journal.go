@@ -221,7 +221,12 @@ type Delivery struct {
 	// delivery it replays, unless the replay was forced.
 	IdempotencyKey string `json:"idempotency_key"`
 	// Reason is why a dead delivery was dead-lettered.
-	Reason    string    `json:"reason,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	// BlockedBy is the id of the earliest pending delivery of the same
+	// case to the same destination that is older than this one, which
+	// this one waits for (as Scheduler.Blocked reports). Only
+	// Store.Delivery sets it: the listings leave it empty.
+	BlockedBy string    `json:"-"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }

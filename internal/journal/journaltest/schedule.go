@@ -268,6 +268,13 @@ func wantBlocked(t *testing.T, h Harness, id, blocker string) {
 	if got != blocker || blocked != (blocker != "") {
 		t.Errorf("Blocked(%s) = %q, %v, want %q, %v", id, got, blocked, blocker, blocker != "")
 	}
+	d, _, err := h.Store.Delivery(context.Background(), id)
+	if err != nil {
+		t.Fatalf("Delivery(%s): %v", id, err)
+	}
+	if d.BlockedBy != blocker {
+		t.Errorf("Delivery(%s).BlockedBy = %q, want %q", id, d.BlockedBy, blocker)
+	}
 }
 
 func testRequeueStaleCommands(t *testing.T, h Harness) {

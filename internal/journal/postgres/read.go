@@ -97,9 +97,13 @@ func (s *Store) Delivery(
 	var (
 		r                  deliveryRow
 		attempts, document []byte
+		blocker            *string
 	)
 	err := s.pool.QueryRow(ctx, `
-		SELECT `+deliveryColumns+`, a.attempts, m.canonical
+		SELECT `+deliveryColumns+`, a.attempts, m.canonical, (
+			SELECT e.id FROM deliveries e WHERE `+earlierPending+`
+			ORDER BY e.seq LIMIT 1
+		)
 		FROM deliveries d
 		JOIN messages m ON m.id = d.message_id
 		CROSS JOIN LATERAL (
@@ -112,7 +116,7 @@ func (s *Store) Delivery(
 			FROM attempts a WHERE a.delivery_id = d.id
 		) a
 		WHERE d.id = $1`,
-		deliveryID).Scan(append(r.targets(), &attempts, &document)...)
+		deliveryID).Scan(append(r.targets(), &attempts, &document, &blocker)...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return journal.Delivery{}, canonical.Message{},
 			fmt.Errorf("reading delivery %s: %w", deliveryID, journal.ErrNotFound)
@@ -123,6 +127,9 @@ func (s *Store) Delivery(
 	}
 
 	d := r.delivery()
+	if blocker != nil {
+		d.BlockedBy = *blocker
+	}
 	if attempts != nil {
 		if err := json.Unmarshal(attempts, &d.Attempts); err != nil {
 			return journal.Delivery{}, canonical.Message{},

@@ -122,6 +122,16 @@ func readDelivery(
 	}
 	d.Attempts = append(d.Attempts, attempts...)
 
+	var blocker sql.NullString
+	err = tx.QueryRowContext(ctx, `
+		SELECT e.id FROM deliveries e, deliveries d
+		WHERE d.id = ? AND `+earlierPending+`
+		ORDER BY e.seq LIMIT 1`, deliveryID).Scan(&blocker)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return journal.Delivery{}, canonical.Message{}, fmt.Errorf("checking order: %w", err)
+	}
+	d.BlockedBy = blocker.String
+
 	var body []byte
 	err = tx.QueryRowContext(ctx, "SELECT canonical FROM messages WHERE id = ?", d.MessageID).
 		Scan(&body)
