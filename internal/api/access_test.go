@@ -96,6 +96,9 @@ func TestMetricsTokenReadsMetrics(t *testing.T) {
 		if !strings.Contains(string(r.body), "sangam_journal_up") {
 			t.Errorf("GET /metrics with %s: body lacks sangam_journal_up", token)
 		}
+		if got := r.header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("GET /metrics with %s: X-Content-Type-Options = %q, want nosniff", token, got)
+		}
 	}
 }
 

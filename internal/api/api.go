@@ -194,6 +194,9 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, problem.New(problem.NotFound, "this server exports no metrics"))
 		return
 	}
+	// The exposition quotes label values, such as destination names, as
+	// written, so no browser may read it as HTML.
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	s.metricsHandler.ServeHTTP(w, r)
 }
 
