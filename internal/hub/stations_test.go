@@ -197,6 +197,23 @@ func testStationReport(t *testing.T, w *vworld) {
 			status.State, status.ReportID)
 	}
 
+	// The passport adapter reads reports, but the passport office may
+	// not post a station's report itself.
+	code, body = postAs(t, w.url, "passport", "passport-token", report)
+	var p problem.Problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatalf("EKM0420's report with the passport office's token: decoding %s: %v", body, err)
+	}
+	if code != http.StatusBadRequest || !hasViolation(p, "/type", verification.RuleReportSource) {
+		t.Errorf("EKM0420's report with the passport office's token: status %d, errors %+v; "+
+			"want 400 with %s at /type", code, p.Errors, verification.RuleReportSource)
+	}
+	getAsOperator(t, w.url, "/api/v1/verifications/"+file, &status)
+	if status.State != verification.StatePending || status.ReportID != "" {
+		t.Errorf("after the passport office's report: status %s, report %q; want pending, none",
+			status.State, status.ReportID)
+	}
+
 	code, body = postAs(t, w.url, "police", "ekm0420-token", report)
 	if code != http.StatusAccepted {
 		t.Fatalf("EKM0420's report with EKM0420's token: status %d, want 202; %s", code, body)

@@ -3,6 +3,7 @@ package verification
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,6 +96,22 @@ func TestReportForUnknownFileRejected(t *testing.T) {
 		if len(vs) != 1 || vs[0].Rule != RuleUnknownRequest ||
 			vs[0].Pointer != "/verification_report/file_number" {
 			t.Fatalf("err = %v, want %s at /verification_report/file_number", err, RuleUnknownRequest)
+		}
+	})
+}
+
+func TestReportFromPassportOfficeRejected(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		req := e.accept(t, freshRequest(t), e.requestEnricher())
+		rep := e.stationReport(req.ID)
+		rep.Source = "passport"
+		_, err := e.tryAccept(rep, e.reportEnricher())
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Rule != RuleReportSource || vs[0].Pointer != "/type" {
+			t.Fatalf("err = %v, want %s at /type", err, RuleReportSource)
+		}
+		if !strings.Contains(vs[0].Message, "agency passport may not post one") {
+			t.Errorf("message %q does not name agency passport", vs[0].Message)
 		}
 	})
 }

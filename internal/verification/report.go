@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sangam-hub/sangam/adapters/police"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/schemas"
@@ -19,6 +20,12 @@ const RuleUnknownRequest = "unknown-request"
 // police station other than the one the hub assigned the request to, or
 // its district police office.
 const RuleOtherStation = "other-station"
+
+// RuleReportSource is the violation rule of a verification report posted
+// by an agency other than the police. The passport adapter reads reports,
+// which the passport office receives in its format, so without this rule
+// the passport office could post a station's report itself.
+const RuleReportSource = "report-source"
 
 // ReportEnricher links each verification report to its request and
 // marks it late when that request's due date has passed.
@@ -44,11 +51,19 @@ type ReportEnricher struct {
 // or reaches the hub by Now, after the request's due date. A report for
 // a file whose request never reached the hub returns an error wrapping a
 // *schemas.ValidationError at its file number, and one from a station the
-// request was not assigned to an error at its police station.
+// request was not assigned to an error at its police station. A report
+// posted by an agency other than the police returns an error at its type
+// before any request is looked up.
 func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error {
 	rep := m.VerificationReport
 	if m.Type != canonical.TypeVerificationReport || rep == nil {
 		return nil
+	}
+	if m.Source != police.Agency {
+		return schemas.Invalid(schemas.Violation{
+			Pointer: "/type", Rule: RuleReportSource,
+			Message: fmt.Sprintf("a verification report comes from a police station, posted as "+
+				"agency %s, and agency %s may not post one", police.Agency, m.Source)})
 	}
 	req, found, err := findRequest(ctx, e.Journal, m.CorrelationID, rep.FileNumber)
 	if err != nil {
