@@ -58,7 +58,9 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 				*agency, strings.Join(known, ", "))
 		}
 	}
-	stations, err := parseStationList(*stationList, *agency)
+	stationsGiven := false
+	fs.Visit(func(f *flag.Flag) { stationsGiven = stationsGiven || f.Name == "stations" })
+	stations, err := parseStationList(*stationList, stationsGiven, *agency)
 	if err != nil {
 		fs.Usage()
 		return err
@@ -90,8 +92,15 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 
 // parseStationList returns the codes of --stations, list, which only a
 // token of agency police may have, or an error naming the rule broken.
-func parseStationList(list, agency string) ([]string, error) {
+// given is true when --stations appeared on the command line. An empty
+// value there, such as an unset shell variable, is rejected, because a
+// token without stations may post for every station.
+func parseStationList(list string, given bool, agency string) ([]string, error) {
 	if list == "" {
+		if given {
+			return nil, errors.New("--stations: empty list: list at least one station code, " +
+				"or leave --stations out to let the token post for every station")
+		}
 		return nil, nil
 	}
 	if agency != "police" {

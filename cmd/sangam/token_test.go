@@ -106,6 +106,8 @@ func TestTokenStationsRejected(t *testing.T) {
 		{[]string{"--agency", "police", "--stations", "EKM 0412"},
 			`--stations: invalid station code "EKM 0412"`},
 		{[]string{"--agency", "police", "--stations", "EKM0412,"}, `--stations: invalid station code ""`},
+		{[]string{"--agency", "police", "--stations", ""}, "--stations: empty list"},
+		{[]string{"--agency", "police", "--stations="}, "--stations: empty list"},
 		{[]string{"--agency", "police", "--stations", "EKM0412,EKM0420,EKM0412"},
 			"--stations: EKM0412 is listed twice"},
 	} {
