@@ -99,7 +99,22 @@ func applyMigrations(ctx context.Context, tx pgx.Tx, migrations []migration) ([]
 		return nil, fmt.Errorf("taking migration lock: %w", err)
 	}
 
-	_, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	// current_schema() is NULL when no schema that search_path names
+	// exists, and then CREATE TABLE fails with a message that names
+	// neither the search_path nor the fix.
+	var schema *string
+	var searchPath string
+	err := tx.QueryRow(ctx, "SELECT current_schema(), current_setting('search_path')").
+		Scan(&schema, &searchPath)
+	if err != nil {
+		return nil, fmt.Errorf("reading the search_path: %w", err)
+	}
+	if schema == nil {
+		return nil, fmt.Errorf("no schema of search_path %q exists: create the schema "+
+			"(CREATE SCHEMA name) or correct search_path in the PostgreSQL URL", searchPath)
+	}
+
+	_, err = tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    integer PRIMARY KEY,
 		name       text NOT NULL,
 		applied_at timestamptz NOT NULL DEFAULT now()

@@ -47,6 +47,22 @@ func TestOpenConcurrentMigrations(t *testing.T) {
 	}
 }
 
+func TestOpenMissingSchemaNamed(t *testing.T) {
+	missing := freshSchema(t) + "_missing"
+	dsn := pgtest.WithSearchPath(t, testDSN(), missing)
+	store, err := Open(context.Background(), Config{DSN: dsn})
+	if err == nil {
+		store.Close()
+		t.Fatalf("Open with search_path %s succeeded, want an error", missing)
+	}
+	if !strings.Contains(err.Error(), missing) {
+		t.Errorf("error does not name the search_path %s: %v", missing, err)
+	}
+	if !strings.Contains(err.Error(), "CREATE SCHEMA") {
+		t.Errorf("error does not say to create the schema: %v", err)
+	}
+}
+
 func TestOpenAppliesNothingTwice(t *testing.T) {
 	dsn := pgtest.WithSearchPath(t, testDSN(), freshSchema(t))
 	first, err := Open(context.Background(), Config{DSN: dsn})
