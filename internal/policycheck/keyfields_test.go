@@ -210,6 +210,52 @@ func TestKeyFieldMaskedMemberNamed(t *testing.T) {
 	}
 }
 
+// A mask or removal below a declared field is rejected even where no
+// sample shows it: the sample lacks the member, or keeps its value.
+func TestKeyFieldMemberWithoutSampleRejected(t *testing.T) {
+	cases := []struct {
+		name   string
+		agency string
+		typ    canonical.Type
+		allow  []string
+		mask   map[string]policy.MaskKind
+		field  string
+		want   string
+	}{
+		{"member no sample has", "police", canonical.TypeArrest, []string{"arrest"},
+			map[string]policy.MaskKind{"arrest.fir.national_id": policy.MaskRedact},
+			"arrest.fir", "masks arrest.fir.national_id (redact) in arrest.fir"},
+		{"member in an array element", "passport", canonical.TypeVerificationRequest,
+			[]string{"verification_request"},
+			map[string]policy.MaskKind{"verification_request.matches[].case.court.district": policy.MaskRedact},
+			"verification_request.matches[].case",
+			"masks verification_request.matches[].case.court.district (redact) in " +
+				"verification_request.matches[].case"},
+		{"court of a case", "prisons", canonical.TypeCourtOrder, []string{"court_order"},
+			map[string]policy.MaskKind{"court_order.case.court.code": policy.MaskLast4},
+			"court_order.case", "masks court_order.case.court.code (last4) in court_order.case"},
+		{"mask that keeps short sample values", "courts", canonical.TypeChargesheet,
+			[]string{"chargesheet"}, map[string]policy.MaskKind{"chargesheet.fir.district": policy.MaskLast4},
+			"chargesheet.fir", "masks chargesheet.fir.district (last4) in chargesheet.fir"},
+		{"member left out of the allow-list", "police", canonical.TypeArrest,
+			append(allowAllBut(t, "arrest.fir"), "arrest.fir.state", "arrest.fir.district",
+				"arrest.fir.police_station", "arrest.fir.year", "arrest.fir.number"),
+			nil, "arrest.fir", "removes arrest.fir.national_id from arrest.fir"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc := policyRoutes(c.agency, c.typ, c.allow, c.mask)
+			p := keyFieldProblem(t, check(t, doc), c.field)
+			if !strings.Contains(p.Message, c.want) {
+				t.Errorf("message lacks %q: %s", c.want, p.Message)
+			}
+			if strings.Contains(p.Message, "seen in the sample") {
+				t.Errorf("message names a sample that does not show the change: %s", p.Message)
+			}
+		})
+	}
+}
+
 // Every declared field has a case above, is a valid path in normal form,
 // and has a value in a sample that its adapter encodes, so the check can
 // find a policy that changes it.

@@ -13,7 +13,8 @@
 // An adapter may also declare, through adapters.KeyFields, fields that
 // its receivers need exactly as the hub holds them, such as a file number
 // that a reply quotes back. A policy fails a message type when it removes
-// or changes such a field in a sample of that type that has it.
+// or masks such a field, or any member below it, whether or not a sample
+// of that type has the member.
 //
 // NOTE: samples cannot show every field a format needs in every case. A
 // policy that passes may still fail on a message unlike them, and routes
@@ -112,8 +113,8 @@ func copyMessage(m *canonical.Message) (canonical.Message, error) {
 //     applied. The message names the sample, the fields the policy removed
 //     or masked and the adapter's error.
 //   - with rule routes.RulePolicyKeyField, each destination, message type
-//     and field that the adapter declares in adapters.KeyFields whose
-//     value the policy removes or changes in a sample. The message names
+//     and field that the adapter declares in adapters.KeyFields that the
+//     policy removes or masks, at the field or below it. The message names
 //     the field, what the policy does to it and why the receiver needs it.
 //
 // Destinations whose agency has no adapter are left to
