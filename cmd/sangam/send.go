@@ -143,6 +143,11 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 	case status == http.StatusNotFound:
 		return fmt.Errorf("hub responded with HTTP %d (%s): check --hub and --agency",
 			status, p.Type)
+	case status == http.StatusForbidden && len(p.Errors) > 0:
+		// The token is valid for the agency, but the errors name a field
+		// of the document that it may not post, such as another station.
+		return fmt.Errorf("%w: hub responded with HTTP %d (%s): the token may not post "+
+			"this document", errInvalid, status, p.Type)
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return fmt.Errorf("hub responded with HTTP %d (%s): check --token and --agency",
 			status, p.Type)

@@ -103,6 +103,27 @@ func TestSendExitStatusByAnswer(t *testing.T) {
 		})
 	}
 
+	t.Run("document outside the token's scope", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = fmt.Fprint(w, `{"type":"urn:sangam:problem:forbidden","title":"Not allowed",`+
+				`"status":403,"detail":"test answer","retryable":false,"errors":[`+
+				`{"pointer":"/fir/police_station","rule":"station-scope","message":"not this station"}]}`)
+		}))
+		defer srv.Close()
+		code, out := sendTo(t, srv.URL, "--retries", "0")
+		if code != exitInvalid {
+			t.Errorf("exit code %d, want %d: %s", code, exitInvalid, out)
+		}
+		if !strings.Contains(out, "/fir/police_station") {
+			t.Errorf("output does not name the field:\n%s", out)
+		}
+		if strings.Contains(out, "check --token") {
+			t.Errorf("output blames the token for the document:\n%s", out)
+		}
+	})
+
 	t.Run("hub without scheme", func(t *testing.T) {
 		if code, out := sendTo(t, "127.0.0.1:1"); code != exitSetup {
 			t.Errorf("exit code %d, want %d: %s", code, exitSetup, out)
