@@ -66,6 +66,29 @@ func (s *Server) agencyOnly(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// identifyAgain identifies r's caller by the tokens in force once r's
+// body has been read, because a body can take as long as the server's
+// read timeout to arrive and a token reload in the meantime may revoke
+// the token or narrow its stations. It writes 401 or 403 and returns
+// false when the caller may no longer post as agency.
+func (s *Server) identifyAgain(w http.ResponseWriter, r *http.Request, agency string) (auth.Principal, bool) {
+	p, err := s.Tokens.Identify(r)
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="sangam"`)
+		problem.Write(w, problem.New(problem.Unauthenticated,
+			"the bearer token was withdrawn while the body was being sent"))
+		s.Log.Warn("token withdrawn during a post", "agency", agency, "error", err)
+		return auth.Principal{}, false
+	}
+	if p.Agency != agency {
+		problem.Write(w, problem.New(problem.Forbidden,
+			"this token may not post messages as agency "+agency))
+		s.Log.Warn("token used for another agency", "principal", p.Name, "agency", agency)
+		return auth.Principal{}, false
+	}
+	return p, true
+}
+
 // RuleStationScope is the rule of the violation that rejects, with 403, a
 // police document from a station that the sender's token does not list.
 const RuleStationScope = "station-scope"

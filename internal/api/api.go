@@ -275,7 +275,11 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var check ingest.Check
-	if p, ok := principal(r); ok {
+	if s.Tokens != nil {
+		p, ok := s.identifyAgain(w, r, agency)
+		if !ok {
+			return
+		}
 		check = stationCheck(p)
 	}
 	results, err := s.Ingest.AcceptChecked(r.Context(), agency, body, r.Header.Get("Content-Type"), check)

@@ -1,10 +1,12 @@
 package hub
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -254,5 +256,66 @@ func TestStationTokensReloaded(t *testing.T) {
 	code, body = postAs(t, w.url, "police", "ekm0412-token", second)
 	if code != http.StatusAccepted {
 		t.Errorf("after a rejected reload: status %d, want 202 by the tokens in force; %s", code, body)
+	}
+}
+
+// TestReloadNarrowsPostInFlight narrows a token's stations while its post
+// waits to send the body. The post asks for 100 Continue, which the hub
+// sends when its handler first reads the body, after it identified the
+// caller, so the reload comes between the two.
+func TestReloadNarrowsPostInFlight(t *testing.T) {
+	tokens, err := auth.Parse(stationTokenFile("[EKM0412, EKM0420]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newVerificationWorld(t, Config{Tokens: tokens})
+	fir := editJSON(t, sample(t, "fir-kaloor-snatching"), func(m map[string]any) {
+		m["message_id"] = "EKM0420-FIR-2025-000412"
+		m["fir"].(map[string]any)["police_station"] = "EKM0420"
+		delete(m["fir"].(map[string]any), "national_id")
+	})
+
+	conn, err := net.Dial("tcp", strings.TrimPrefix(w.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(30 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = fmt.Fprintf(conn, "POST /api/v1/inbound/police HTTP/1.1\r\nHost: hub\r\n"+
+		"Authorization: Bearer ekm0412-token\r\nContent-Type: application/json\r\n"+
+		"Content-Length: %d\r\nExpect: 100-continue\r\n\r\n", len(fir))
+	if err != nil {
+		t.Fatalf("sending the headers: %v", err)
+	}
+	reader := bufio.NewReader(conn)
+	status, err := reader.ReadString('\n')
+	if err != nil || !strings.Contains(status, " 100 ") {
+		t.Fatalf("waiting for 100 Continue: got %q, %v", status, err)
+	}
+	if _, err := reader.ReadString('\n'); err != nil { // the blank line after it
+		t.Fatalf("reading 100 Continue: %v", err)
+	}
+
+	if err := w.hub.ReloadTokens(stationTokenFile("[EKM0412]")); err != nil {
+		t.Fatalf("ReloadTokens: %v", err)
+	}
+	if _, err := conn.Write(fir); err != nil {
+		t.Fatalf("sending the body: %v", err)
+	}
+	resp, err := http.ReadResponse(reader, nil)
+	if err != nil {
+		t.Fatalf("reading the response: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStationRejected(t, "after a reload during the post", resp.StatusCode, body,
+		"/fir/police_station", "EKM0420")
+	if n := journaledPolice(t, w.url, "EKM0420-FIR-2025-000412"); n != 0 {
+		t.Errorf("the journal has %d messages with the rejected id, want 0", n)
 	}
 }
