@@ -96,6 +96,10 @@ const RuleStationScope = "station-scope"
 // stationCheck returns the check that lets p post only the documents of
 // p's stations (see canonical.Message.FilingStation), or nil when p may
 // post for every station.
+//
+// NOTE: the journal deduplicates by agency and message id, not by
+// station, so a station token can take a message id that another
+// station's document will carry later, which then gets 409.
 func stationCheck(p auth.Principal) ingest.Check {
 	if len(p.Stations) == 0 {
 		return nil
