@@ -67,8 +67,13 @@ func verhoeffValid(digits string) bool {
 	return c == 0
 }
 
+// aadhaarSeparators removes the spaces and hyphens that group an Aadhaar
+// number's digits. A Replacer builds its tables on first use and is safe
+// for concurrent use, so one serves every call.
+var aadhaarSeparators = strings.NewReplacer(" ", "", "-", "")
+
 func aadhaarDigits(s string) string {
-	return strings.NewReplacer(" ", "", "-", "").Replace(s)
+	return aadhaarSeparators.Replace(s)
 }
 
 // IsMaskedAadhaar reports whether s has the form MaskAadhaar writes.
