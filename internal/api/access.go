@@ -67,10 +67,10 @@ func (s *Server) agencyOnly(next http.HandlerFunc) http.HandlerFunc {
 }
 
 // identifyAgain identifies r's caller by the tokens in force once r's
-// body has been read, because a body can take as long as the server's
-// read timeout to arrive and a token reload in the meantime may revoke
-// the token or narrow its stations. It writes 401 or 403 and returns
-// false when the caller may no longer post as agency.
+// body has been read. A body can take as long as the server's read
+// timeout to arrive, and a token reload in the meantime may revoke the
+// token or narrow its stations. It writes 401 or 403 and returns false
+// when the caller may no longer post as agency.
 func (s *Server) identifyAgain(w http.ResponseWriter, r *http.Request, agency string) (auth.Principal, bool) {
 	p, err := s.Tokens.Identify(r)
 	if err != nil {
