@@ -40,15 +40,13 @@ func (c *Compiled) Changes(path string) (removed []string, masked []MaskRule, er
 			kid = node.kids[f.name]
 		}
 		at += "." + f.name
-		if s.droppedToken(chain[i], f.name, at) {
+		switch fate, kidAllowed := s.fate(chain[i], f, kid, allowed, at); fate {
+		case removedMember:
 			return []string{at}, nil, nil
-		}
-		if kid != nil && kid.mask != "" {
+		case maskedMember:
 			return nil, []MaskRule{{Path: at, Kind: kid.mask}}, nil
-		}
-		allowed = allowed || (kid != nil && kid.allow)
-		if !allowed && (kid == nil || f.kids == nil) {
-			return []string{at}, nil, nil
+		default:
+			allowed = kidAllowed
 		}
 		if f.array && i < len(chain)-2 {
 			at += "[]"
@@ -83,17 +81,13 @@ func (s *changeScan) members(f *field, r *rule, allowed bool, path string) {
 			kid = r.kids[name]
 		}
 		p := path + "." + name
-		if s.droppedToken(f, name, p) {
+		fate, kidAllowed := s.fate(f, kf, kid, allowed, p)
+		switch fate {
+		case removedMember:
 			s.removed = append(s.removed, p)
 			continue
-		}
-		if kid != nil && kid.mask != "" {
+		case maskedMember:
 			s.masked = append(s.masked, MaskRule{Path: p, Kind: kid.mask})
-			continue
-		}
-		kidAllowed := allowed || (kid != nil && kid.allow)
-		if !kidAllowed && (kid == nil || kf.kids == nil) {
-			s.removed = append(s.removed, p)
 			continue
 		}
 		if kf.kids != nil {
@@ -104,6 +98,33 @@ func (s *changeScan) members(f *field, r *rule, allowed bool, path string) {
 			s.members(kf, kid, kidAllowed, next)
 		}
 	}
+}
+
+// memberFate is what Apply's walker does with one member of a message.
+type memberFate int
+
+const (
+	keptMember    memberFate = iota // delivered, with its members judged one by one
+	removedMember                   // left out with everything below it
+	maskedMember                    // delivered masked by its rule's kind
+)
+
+// fate returns what Apply does with f, the member of parent at path
+// whose rule is kid (nil when no rule names it). allowed is true when a
+// path above f is allowed, and the second result is true when f or a
+// path above it is.
+func (s *changeScan) fate(parent, f *field, kid *rule, allowed bool, path string) (memberFate, bool) {
+	if s.droppedToken(parent, f.name, path) {
+		return removedMember, false
+	}
+	if kid != nil && kid.mask != "" {
+		return maskedMember, false
+	}
+	allowed = allowed || (kid != nil && kid.allow)
+	if !allowed && (kid == nil || f.kids == nil) {
+		return removedMember, false
+	}
+	return keptMember, allowed
 }
 
 // droppedToken reports whether name, a member of parent at path, is an
