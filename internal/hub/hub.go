@@ -169,17 +169,23 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 // store is the record, and changes go through the admin API or sangam
 // routes apply.
 func (h *Hub) seedRoutes(ctx context.Context, doc []byte, docTable *routes.Table) error {
-	if err := h.checkSeedFiles(ctx, docTable); err != nil {
+	// policiesChecked is set when the version put in force is doc and
+	// its policies passed policycheck during this start.
+	policiesChecked, err := h.checkSeedFiles(ctx, docTable)
+	if err != nil {
 		return err
 	}
 	v, differs, err := routestore.Seed(ctx, h.backend.routes, doc, "hub start-up")
 	if err != nil {
 		return fmt.Errorf("seeding routes: %w", err)
 	}
+	// Another replica may have seeded its own file first.
+	policiesChecked = policiesChecked && !differs
 	if differs && h.cfg.ReplaceRoutes {
 		if err := h.checkPolicies(docTable); err != nil {
 			return err
 		}
+		policiesChecked = true
 		v, err = h.backend.routes.Save(ctx, routestore.Change{Document: doc, By: "hub start-up",
 			Comment: "routes of this start, in place of the stored ones", Expect: v.Number})
 		if err != nil {
@@ -206,7 +212,9 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte, docTable *routes.Table
 	h.table.Store(table.Labeled(versionLabel(v.Number)))
 	h.applied = v.Number
 	h.warnURLCredentials(v.Number, table)
-	h.warnPolicyEncoding(v.Number, table)
+	if !policiesChecked {
+		h.warnPolicyEncoding(v.Number, table)
+	}
 	return nil
 }
 
@@ -214,17 +222,18 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte, docTable *routes.Table
 // routes file, compiled as docTable, names when the store is empty, so
 // Seed would save the file. A file missing
 // then would be saved into a first version that the hub cannot start on
-// and that only a running hub can replace.
-func (h *Hub) checkSeedFiles(ctx context.Context, docTable *routes.Table) error {
+// and that only a running hub can replace. It also checks the file's
+// policies then, and returns true when it did.
+func (h *Hub) checkSeedFiles(ctx context.Context, docTable *routes.Table) (bool, error) {
 	_, err := h.backend.routes.Current(ctx)
 	if !errors.Is(err, routestore.ErrEmpty) {
-		return nil // Seed keeps the stored version, or reports the error.
+		return false, nil // Seed keeps the stored version, or reports the error.
 	}
 	if err := outbound.Check(docTable.Config(), h.reserved()); err != nil {
-		return fmt.Errorf("routes file: %w; nothing was saved, so the hub starts with "+
+		return false, fmt.Errorf("routes file: %w; nothing was saved, so the hub starts with "+
 			"this file once the files it names are in place", err)
 	}
-	return h.checkPolicies(docTable)
+	return true, h.checkPolicies(docTable)
 }
 
 // checkPolicies returns an error when a destination's policy in table,
