@@ -35,12 +35,29 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Req
 		if errors.Is(err, auth.ErrUnknownToken) {
 			detail = "the bearer token is not known to this hub"
 		}
-		w.Header().Set("WWW-Authenticate", `Bearer realm="sangam"`)
-		problem.Write(w, problem.New(problem.Unauthenticated, detail))
+		writeUnauthenticated(w, detail)
 		s.Log.Warn("request without a valid token", "path", r.URL.Path, "error", err)
 		return r, false
 	}
 	return r.WithContext(context.WithValue(r.Context(), principalKey{}, p)), true
+}
+
+// writeUnauthenticated responds 401 with detail and the challenge for a
+// bearer token.
+func writeUnauthenticated(w http.ResponseWriter, detail string) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="sangam"`)
+	problem.Write(w, problem.New(problem.Unauthenticated, detail))
+}
+
+// forbidOtherAgency responds 403 and returns true when p, a caller known
+// by its token, belongs to an agency other than agency.
+func (s *Server) forbidOtherAgency(w http.ResponseWriter, p auth.Principal, agency string) bool {
+	if p.Agency == agency {
+		return false
+	}
+	s.Log.Warn("token used for another agency", "principal", p.Name, "agency", agency)
+	problem.Write(w, problem.New(problem.Forbidden, "this token may not post messages as agency "+agency))
+	return true
 }
 
 // agencyOnly lets through callers whose token belongs to the agency in
@@ -55,11 +72,7 @@ func (s *Server) agencyOnly(next http.HandlerFunc) http.HandlerFunc {
 		if !s.knownAgency(w, r.PathValue("agency")) {
 			return
 		}
-		if p, known := principal(r); known && p.Agency != r.PathValue("agency") {
-			s.Log.Warn("token used for another agency", "principal", p.Name,
-				"agency", r.PathValue("agency"))
-			problem.Write(w, problem.New(problem.Forbidden,
-				"this token may not post messages as agency "+r.PathValue("agency")))
+		if p, known := principal(r); known && s.forbidOtherAgency(w, p, r.PathValue("agency")) {
 			return
 		}
 		next(w, r)
@@ -74,16 +87,11 @@ func (s *Server) agencyOnly(next http.HandlerFunc) http.HandlerFunc {
 func (s *Server) identifyAgain(w http.ResponseWriter, r *http.Request, agency string) (auth.Principal, bool) {
 	p, err := s.Tokens.Identify(r)
 	if err != nil {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="sangam"`)
-		problem.Write(w, problem.New(problem.Unauthenticated,
-			"the bearer token was withdrawn while the body was being sent"))
+		writeUnauthenticated(w, "the bearer token was withdrawn while the body was being sent")
 		s.Log.Warn("token withdrawn during a post", "agency", agency, "error", err)
 		return auth.Principal{}, false
 	}
-	if p.Agency != agency {
-		problem.Write(w, problem.New(problem.Forbidden,
-			"this token may not post messages as agency "+agency))
-		s.Log.Warn("token used for another agency", "principal", p.Name, "agency", agency)
+	if s.forbidOtherAgency(w, p, agency) {
 		return auth.Principal{}, false
 	}
 	return p, true
