@@ -224,8 +224,8 @@ type Delivery struct {
 	Reason string `json:"reason,omitempty"`
 	// BlockedBy is the id of the earliest pending delivery of the same
 	// case to the same destination that is older than this one, which
-	// this one waits for (as Scheduler.Blocked reports). Only
-	// Store.Delivery sets it: the listings leave it empty.
+	// this one waits for. Only Store.Delivery sets it: the listings leave
+	// it empty.
 	BlockedBy string    `json:"-"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

@@ -30,10 +30,6 @@ type Scheduler interface {
 	// the queued mark. Deferring a settled delivery returns ErrSettled.
 	Defer(ctx context.Context, deliveryID string, at time.Time) error
 
-	// Blocked reports whether an earlier delivery of the same case to the
-	// same destination is still pending, and returns its id.
-	Blocked(ctx context.Context, deliveryID string) (blocker string, blocked bool, err error)
-
 	// Requeue publishes a command for up to limit deliveries that are
 	// pending, due at now (NextAttemptAt not after now), not blocked, and
 	// either not queued or queued before staleBefore (a command that was

@@ -250,24 +250,12 @@ func testRequeueKeepsCaseOrder(t *testing.T, h Harness) {
 	if got := queuedIDs(t, h); !slices.Equal(got, append(want, secondCourt)) {
 		t.Errorf("commands = %v, want %v", got, append(want, secondCourt))
 	}
-
-	_, _, err := h.Store.Blocked(context.Background(), "no-such-delivery")
-	if !errors.Is(err, journal.ErrNotFound) {
-		t.Errorf("Blocked of an unknown delivery: error = %v, want ErrNotFound", err)
-	}
 }
 
-// wantBlocked fails t unless Blocked(id) returns blocker, or reports no
-// blocker when blocker is empty.
+// wantBlocked fails t unless Delivery(id) has blocker as its BlockedBy,
+// which is empty when nothing blocks it.
 func wantBlocked(t *testing.T, h Harness, id, blocker string) {
 	t.Helper()
-	got, blocked, err := h.Store.Blocked(context.Background(), id)
-	if err != nil {
-		t.Fatalf("Blocked(%s): %v", id, err)
-	}
-	if got != blocker || blocked != (blocker != "") {
-		t.Errorf("Blocked(%s) = %q, %v, want %q, %v", id, got, blocked, blocker, blocker != "")
-	}
 	d, _, err := h.Store.Delivery(context.Background(), id)
 	if err != nil {
 		t.Fatalf("Delivery(%s): %v", id, err)

@@ -67,29 +67,6 @@ func (s *Store) Expedite(ctx context.Context, now time.Time, destinations, route
 	return int(tag.RowsAffected()), nil
 }
 
-// Blocked implements journal.Scheduler. When several earlier deliveries
-// are pending, it returns the earliest.
-func (s *Store) Blocked(ctx context.Context, deliveryID string) (string, bool, error) {
-	var blocker *string
-	err := s.pool.QueryRow(ctx, `
-		SELECT (
-			SELECT e.id FROM deliveries e WHERE `+earlierPending+`
-			ORDER BY e.seq LIMIT 1
-		)
-		FROM deliveries d WHERE d.id = $1`, deliveryID).Scan(&blocker)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", false, fmt.Errorf("checking order of delivery %s: %w",
-			deliveryID, journal.ErrNotFound)
-	}
-	if err != nil {
-		return "", false, fmt.Errorf("checking order of delivery %s: %w", deliveryID, err)
-	}
-	if blocker == nil {
-		return "", false, nil
-	}
-	return *blocker, true, nil
-}
-
 // Requeue implements journal.Scheduler. It locks the deliveries it picks
 // with FOR UPDATE SKIP LOCKED, so replicas that call it at once pick
 // different deliveries instead of waiting for each other. The Delivery

@@ -56,8 +56,9 @@ func TestMigrationBackfillsSchedule(t *testing.T) {
 	checkBackfill(t, store, "d-first", caseKey, t0.Add(5*time.Minute))
 	checkBackfill(t, store, "d-later", caseKey, t0.Add(time.Hour))
 	checkBackfill(t, store, "d-done", caseKey, time.Time{})
-	if blocker, _, err := store.Blocked(ctx, "d-later"); err != nil || blocker != "d-first" {
-		t.Errorf("Blocked(d-later) = %q, %v, want d-first, the earlier pending delivery", blocker, err)
+	if d, _, err := store.Delivery(ctx, "d-later"); err != nil || d.BlockedBy != "d-first" {
+		t.Errorf("Delivery(d-later).BlockedBy = %q, %v, want d-first, the earlier pending delivery",
+			d.BlockedBy, err)
 	}
 
 	// A new delivery's seq follows the backfilled ones.
@@ -69,8 +70,8 @@ func TestMigrationBackfillsSchedule(t *testing.T) {
 	if _, err := store.Accept(ctx, e); err != nil {
 		t.Fatalf("Accept after the migration: %v", err)
 	}
-	if blocker, _, err := store.Blocked(ctx, e.Deliveries[0].ID); err != nil || blocker != "d-first" {
-		t.Errorf("Blocked(new delivery) = %q, %v, want d-first", blocker, err)
+	if d, _, err := store.Delivery(ctx, e.Deliveries[0].ID); err != nil || d.BlockedBy != "d-first" {
+		t.Errorf("Delivery(new delivery).BlockedBy = %q, %v, want d-first", d.BlockedBy, err)
 	}
 }
 

@@ -98,26 +98,6 @@ func deferDelivery(ctx context.Context, tx *sql.Tx, deliveryID string, at, now t
 	return nil
 }
 
-// Blocked implements journal.Scheduler. When several earlier deliveries
-// are pending, it returns the earliest.
-func (s *Store) Blocked(ctx context.Context, deliveryID string) (string, bool, error) {
-	var blocker sql.NullString
-	err := s.db.QueryRowContext(ctx, `
-		SELECT (
-			SELECT e.id FROM deliveries e WHERE `+earlierPending+`
-			ORDER BY e.seq LIMIT 1
-		)
-		FROM deliveries d WHERE d.id = ?`, deliveryID).Scan(&blocker)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, fmt.Errorf("checking order of delivery %s: %w",
-			deliveryID, journal.ErrNotFound)
-	}
-	if err != nil {
-		return "", false, fmt.Errorf("checking order of delivery %s: %w", deliveryID, err)
-	}
-	return blocker.String, blocker.Valid, nil
-}
-
 // Requeue implements journal.Scheduler. Its transaction holds the
 // database's write lock, so calls from several goroutines or processes
 // take turns and each reads what the previous one committed. The

@@ -17,7 +17,7 @@ DROP INDEX deliveries_case_order;
 -- Requeue: pending deliveries that are due.
 CREATE INDEX deliveries_pending_due ON deliveries (next_attempt_at)
     WHERE status = 'pending';
--- Blocked, Delivery and Requeue: earlier pending deliveries of one case
+-- Delivery and Requeue: earlier pending deliveries of one case
 -- to one destination. Backlog counts pending deliveries per destination.
 CREATE INDEX deliveries_pending_case ON deliveries (destination, case_key, seq)
     WHERE status = 'pending';
