@@ -69,7 +69,7 @@ type KeyField struct {
 	// "verification_request.matches[].case". The field and everything
 	// below it must arrive unchanged.
 	Path string
-	// Reason is what the receiver does with the value, written to follow
+	// Reason is the receiver's use of the value, a clause that follows
 	// "the receiver needs it because".
 	Reason string
 }

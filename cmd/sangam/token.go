@@ -92,12 +92,12 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 
 // parseStationList returns the codes of --stations, list, which only a
 // token of agency police may have, or an error naming the rule broken.
-// given is true when --stations appeared on the command line. An empty
-// value there, such as an unset shell variable, is rejected, because a
-// token without stations may post for every station.
-func parseStationList(list string, given bool, agency string) ([]string, error) {
+// stationsSet is true when --stations appeared on the command line. An
+// empty value there, such as an unset shell variable, is rejected,
+// because a token without stations may post for every station.
+func parseStationList(list string, stationsSet bool, agency string) ([]string, error) {
 	if list == "" {
-		if given {
+		if stationsSet {
 			return nil, errors.New("--stations: empty list: list at least one station code, " +
 				"or leave --stations out to let the token post for every station")
 		}

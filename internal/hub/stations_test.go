@@ -260,9 +260,9 @@ func TestStationTokensReloaded(t *testing.T) {
 }
 
 // TestReloadNarrowsPostInFlight narrows a token's stations while its post
-// waits to send the body. The post asks for 100 Continue, which the hub
-// sends when its handler first reads the body, after it identified the
-// caller, so the reload comes between the two.
+// waits to send the body. The post sends Expect: 100-continue, and the
+// hub responds 100 Continue when its handler first reads the body, after
+// it identified the caller, so the reload comes between the two.
 func TestReloadNarrowsPostInFlight(t *testing.T) {
 	tokens, err := auth.Parse(stationTokenFile("[EKM0412, EKM0420]"))
 	if err != nil {

@@ -179,15 +179,15 @@ func decisionAt(d Decision, path string) ([]string, []MaskRule) {
 // leaves out each birth_year next to a date of birth that p masks
 // year-only, because the masked year replaces it.
 func withoutBirthYear(p Policy, removed []string, masked []MaskRule) ([]string, []MaskRule) {
-	var kept []string
+	var removedKept []string
 	for _, r := range removed {
 		parent, ok := strings.CutSuffix(r, ".birth_year")
 		if ok && slices.Contains(p.Mask, MaskRule{Path: parent + ".date_of_birth", Kind: MaskYearOnly}) {
 			continue
 		}
-		kept = append(kept, r)
+		removedKept = append(removedKept, r)
 	}
-	slices.Sort(kept)
+	slices.Sort(removedKept)
 	slices.SortFunc(masked, func(a, b MaskRule) int { return strings.Compare(a.Path, b.Path) })
-	return kept, masked
+	return removedKept, masked
 }

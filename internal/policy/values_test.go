@@ -107,15 +107,15 @@ func TestValuesShowsMask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	held, _ := Values(&m, "verification_request.file_number")
+	original, _ := Values(&m, "verification_request.file_number")
 	sent, _ := Values(&shared, "verification_request.file_number")
-	if reflect.DeepEqual(held, sent) {
-		t.Errorf("masked value %v equals the held value %v", sent, held)
+	if reflect.DeepEqual(original, sent) {
+		t.Errorf("masked value %v equals the original value %v", sent, original)
 	}
-	heldMatches, _ := Values(&m, "verification_request.matches")
+	originalMatches, _ := Values(&m, "verification_request.matches")
 	sentMatches, _ := Values(&shared, "verification_request.matches")
-	if !reflect.DeepEqual(heldMatches, sentMatches) {
-		t.Errorf("unmasked matches changed: %v, want %v", sentMatches, heldMatches)
+	if !reflect.DeepEqual(originalMatches, sentMatches) {
+		t.Errorf("unmasked matches changed: %v, want %v", sentMatches, originalMatches)
 	}
 }
 

@@ -219,7 +219,7 @@ func (d *destinationCheck) encodingProblem(s *Sample, msg string) []routes.Probl
 
 // encodingFailure encodes shared, the result of applying the policy to
 // the sample s, with adapter. When that fails, it returns a message that
-// says why, and true.
+// explains why, and true.
 func encodingFailure(adapter adapters.Adapter, s *Sample, shared *canonical.Message, decision policy.Decision) (
 	string, bool,
 ) {

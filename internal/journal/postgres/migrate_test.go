@@ -137,8 +137,8 @@ func TestBodiesCompressedWithLZ4(t *testing.T) {
 	}
 	defer store.Close()
 
-	// The server tells whether it has lz4: a temporary table asking for
-	// it fails with feature_not_supported when it has not. A column that
+	// A temporary table with an lz4 column fails with
+	// feature_not_supported on a server built without lz4. A column that
 	// keeps the default method has a NUL attcompression.
 	want := "l"
 	_, err = store.pool.Exec(ctx, "CREATE TEMP TABLE lz4_probe (b bytea COMPRESSION lz4)")
