@@ -8,7 +8,6 @@ import (
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/journal"
-	"github.com/sangam-hub/sangam/internal/pgtest"
 )
 
 func TestHasNULEscape(t *testing.T) {
@@ -33,19 +32,14 @@ func TestHasNULEscape(t *testing.T) {
 }
 
 func TestAcceptRejectsNULCharacter(t *testing.T) {
-	dsn := pgtest.WithSearchPath(t, testDSN(), freshSchema(t))
-	store, err := Open(context.Background(), Config{DSN: dsn})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	defer store.Close()
+	store := openFreshStore(t)
 
 	e := journal.Entry{Message: canonical.Message{
 		ID: "m-nul", Type: canonical.TypeFIR, Source: "kerala-police",
 		SenderMessageID: "fir-nul", OccurredAt: time.Now(),
 		FIR: &canonical.FIR{FirstInformation: "before\x00after"},
 	}}
-	_, err = store.Accept(context.Background(), e)
+	_, err := store.Accept(context.Background(), e)
 	if !errors.Is(err, journal.ErrInvalid) {
 		t.Fatalf("Accept with a NUL character: error = %v, want ErrInvalid", err)
 	}

@@ -130,18 +130,13 @@ func TestOpenInvalidDSNHidesPassword(t *testing.T) {
 
 func TestBodiesCompressedWithLZ4(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.WithSearchPath(t, testDSN(), freshSchema(t))
-	store, err := Open(ctx, Config{DSN: dsn})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	defer store.Close()
+	store := openFreshStore(t)
 
 	// A temporary table with an lz4 column fails with
 	// feature_not_supported on a server built without lz4. A column that
 	// keeps the default method has a NUL attcompression.
 	want := "l"
-	_, err = store.pool.Exec(ctx, "CREATE TEMP TABLE lz4_probe (b bytea COMPRESSION lz4)")
+	_, err := store.pool.Exec(ctx, "CREATE TEMP TABLE lz4_probe (b bytea COMPRESSION lz4)")
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "0A000" {
 		want = "\x00"

@@ -54,6 +54,19 @@ func openHarness(t *testing.T, schema string) journaltest.Harness {
 }
 
 // testDSN returns the server to test against, from SANGAM_TEST_POSTGRES.
+// openFreshStore opens a Store on a schema of its own, which it closes
+// when t ends.
+func openFreshStore(t *testing.T) *Store {
+	t.Helper()
+	dsn := pgtest.WithSearchPath(t, testDSN(), freshSchema(t))
+	store, err := Open(context.Background(), Config{DSN: dsn})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	return store
+}
+
 func testDSN() string {
 	if dsn := os.Getenv("SANGAM_TEST_POSTGRES"); dsn != "" {
 		return dsn
