@@ -145,6 +145,7 @@ func TestConditionMayNotCallReplace(t *testing.T) {
 		`message.type.replace("f", "ff", 1) == "ffir"`,
 		`[message.type, message.type].join() == "firfir"`,
 		`[message.type].join(",") == "fir"`,
+		`"%s%s".format([message.type, message.type]) == "firfir"`,
 	} {
 		doc := "destinations:\n  - name: court\n    agency: courts\n    url: http://127.0.0.1:9/ecf\n" +
 			"routes:\n  - name: r\n    when: '" + when + "'\n    to: [court]\n"

@@ -319,12 +319,16 @@ func (t *Table) excludeByPolicy(d Decision, typ canonical.Type) Decision {
 // forbiddenOverloads are the functions conditions may not call, by
 // overload id, with the name an error gives them. CEL counts a call's
 // cost after it returns: replace can return a string quadratic in its
-// arguments' length, and join one as long as a list of any size.
+// arguments' length, and join one as long as a list of any size. format
+// has no cost model in cel-go v0.33, so a format string of n clauses
+// returns n copies of the longest text in the message at the cost of one
+// call.
 var forbiddenOverloads = map[string]string{
 	"string_replace_string_string":     "replace",
 	"string_replace_string_string_int": "replace",
 	"list_join":                        "join",
 	"list_join_string":                 "join",
+	"string_format":                    "format",
 }
 
 // defaultSizes is a cost estimator that leaves every size and call cost
