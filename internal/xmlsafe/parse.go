@@ -3,8 +3,8 @@
 //
 // Parse rejects every document type declaration, so no DTD is read and no
 // internal or external entity is ever expanded. It also caps the input
-// size and the element depth, and requires UTF-8, a single root element
-// and a declaration for every namespace prefix. The finders (Child,
+// size, the element depth and the number of nodes, and requires UTF-8, a
+// single root element and a declaration for every namespace prefix. The finders (Child,
 // Children, Path, Descendants) match elements by namespace URI and local
 // name, Text trims the padding that real documents carry, and Refs
 // resolves NIEM structures:ref attributes to the element with the matching
@@ -29,6 +29,12 @@ const (
 	// DefaultMaxDepth is the deepest accepted element nesting. The root
 	// element is at depth 1.
 	DefaultMaxDepth = 256
+	// DefaultMaxNodes is the largest accepted number of nodes: elements,
+	// attributes, text runs, comments and processing instructions. The
+	// tree that etree builds keeps about 150 bytes per empty element, so
+	// DefaultMaxBytes of <a/> would keep about 300 MB. The real samples
+	// that the tests read have fewer than 2,000 nodes each.
+	DefaultMaxNodes = 100_000
 )
 
 // Errors that Parse wraps. The message of each returned error adds what
@@ -41,6 +47,8 @@ var (
 	ErrDoctype = errors.New("xml document type declarations are not accepted")
 	// ErrTooDeep marks element nesting deeper than Limits.MaxDepth.
 	ErrTooDeep = errors.New("xml elements nested too deeply")
+	// ErrTooManyNodes marks input with more nodes than Limits.MaxNodes.
+	ErrTooManyNodes = errors.New("xml input has too many nodes")
 	// ErrEncoding marks input that is not UTF-8 or declares another
 	// encoding.
 	ErrEncoding = errors.New("xml input is not UTF-8")
@@ -57,6 +65,9 @@ type Limits struct {
 	// MaxDepth is the deepest accepted element nesting. Default
 	// DefaultMaxDepth.
 	MaxDepth int
+	// MaxNodes is the largest accepted number of nodes. Default
+	// DefaultMaxNodes.
+	MaxNodes int
 }
 
 func (l Limits) maxBytes() int {
@@ -73,14 +84,21 @@ func (l Limits) maxDepth() int {
 	return l.MaxDepth
 }
 
+func (l Limits) maxNodes() int {
+	if l.MaxNodes <= 0 {
+		return DefaultMaxNodes
+	}
+	return l.MaxNodes
+}
+
 // utf8BOM is the byte order mark some producers write before the XML
 // declaration.
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // Parse parses data as one XML document within lim. It returns an error
-// wrapping ErrTooLarge, ErrDoctype, ErrTooDeep, ErrEncoding or
-// ErrNotWellFormed when the input breaks a rule. Parse never reads
-// anything but data.
+// wrapping ErrTooLarge, ErrDoctype, ErrTooDeep, ErrTooManyNodes,
+// ErrEncoding or ErrNotWellFormed when the input breaks a rule. Parse
+// never reads anything but data.
 func Parse(data []byte, lim Limits) (*etree.Document, error) {
 	if len(data) > lim.maxBytes() {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), lim.maxBytes())
@@ -90,6 +108,9 @@ func Parse(data []byte, lim Limits) (*etree.Document, error) {
 		return nil, fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrEncoding, invalidUTF8At(data))
 	}
 	if err := checkProlog(data); err != nil {
+		return nil, err
+	}
+	if err := checkNodeCount(data, lim.maxNodes()); err != nil {
 		return nil, err
 	}
 
@@ -137,6 +158,34 @@ func checkProlog(data []byte) error {
 			return nil
 		case xml.Directive:
 			return fmt.Errorf("%w: found <!%s>", ErrDoctype, firstWord(string(t)))
+		}
+	}
+}
+
+// checkNodeCount returns an error wrapping ErrTooManyNodes when data has
+// more than limit nodes. It reads the tokens without keeping them, so a
+// document that etree would expand to hundreds of megabytes is rejected
+// before the tree is built. It leaves syntax errors to etree, which
+// reports them with the same decoder's messages.
+func checkNodeCount(data []byte, limit int) error {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.CharsetReader = rejectCharset
+	nodes := 0
+	for {
+		tok, err := dec.RawToken()
+		if err != nil {
+			return nil
+		}
+		nodes++
+		if start, ok := tok.(xml.StartElement); ok {
+			nodes += len(start.Attr)
+		}
+		if _, end := tok.(xml.EndElement); end {
+			nodes--
+		}
+		if nodes > limit {
+			return fmt.Errorf("%w: more than %d elements, attributes, text runs, comments "+
+				"and processing instructions, at byte %d", ErrTooManyNodes, limit, dec.InputOffset())
 		}
 	}
 }

@@ -66,6 +66,37 @@ func TestParseDepthLimit(t *testing.T) {
 	}
 }
 
+func TestParseNodeLimit(t *testing.T) {
+	cases := map[string]string{
+		"elements":   "<a>" + strings.Repeat("<b/>", 5) + "</a>",
+		"attributes": `<a b="1" c="2" d="3" e="4" f="5"/>`,
+		"text runs":  "<a>" + strings.Repeat("x<b/>", 2) + "y</a>",
+		"comments":   "<a>" + strings.Repeat("<!--c-->", 5) + "</a>",
+	}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) {
+			if _, err := Parse([]byte(in), Limits{MaxNodes: 6}); err != nil {
+				t.Fatalf("6 nodes with limit 6: %v", err)
+			}
+			_, err := Parse([]byte(in), Limits{MaxNodes: 5})
+			if !errors.Is(err, ErrTooManyNodes) {
+				t.Fatalf("6 nodes with limit 5: error = %v, want ErrTooManyNodes", err)
+			}
+			if !strings.Contains(err.Error(), "more than 5 ") {
+				t.Errorf("error %q does not state the limit", err)
+			}
+		})
+	}
+}
+
+func TestParseNodeLimitDefault(t *testing.T) {
+	in := "<a>" + strings.Repeat("<b/>", DefaultMaxNodes) + "</a>"
+	if _, err := Parse([]byte(in), Limits{}); !errors.Is(err, ErrTooManyNodes) {
+		t.Fatalf("%d elements with the default limit: error = %v, want ErrTooManyNodes",
+			DefaultMaxNodes+1, err)
+	}
+}
+
 func TestParseAccepts(t *testing.T) {
 	cases := map[string]string{
 		"declaration":        `<?xml version="1.0" encoding="UTF-8"?><a/>`,
