@@ -28,6 +28,10 @@ func BodyPointer(m *canonical.Message, pointer string) (string, bool) {
 		if !ok {
 			return "", false
 		}
+		if rest == "reported_on" {
+			// The document dates the report with a time.
+			return "/reported_at", true
+		}
 		field, _, _ := strings.Cut(rest, "/")
 		for _, f := range reportFields {
 			if f == field {

@@ -116,6 +116,37 @@ func TestReportFromPassportOfficeRejected(t *testing.T) {
 	})
 }
 
+func TestReportDatedBeforeRequestRejected(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		req := e.accept(t, freshRequest(t), e.requestEnricher())
+		requested := dateOf(req.OccurredAt, IST)
+
+		// A report dated the day before the request was made replies to a
+		// request that did not exist yet.
+		rep := e.stationReport(req.ID)
+		rep.OccurredAt = req.OccurredAt.Add(-day)
+		rep.VerificationReport.ReportedOn = dateOf(rep.OccurredAt, IST)
+		_, err := e.tryAccept(rep, e.reportEnricher())
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Rule != RuleReportBeforeRequest ||
+			vs[0].Pointer != "/verification_report/reported_on" {
+			t.Fatalf("err = %v, want %s at /verification_report/reported_on", err, RuleReportBeforeRequest)
+		}
+		if !strings.Contains(vs[0].Message, requested) {
+			t.Errorf("message %q does not name the request's date %s", vs[0].Message, requested)
+		}
+
+		// One dated the day the request was made is accepted.
+		rep = e.stationReport(req.ID)
+		rep.SenderMessageID += "-same-day"
+		rep.OccurredAt = req.OccurredAt
+		rep.VerificationReport.ReportedOn = requested
+		if _, err := e.tryAccept(rep, e.reportEnricher()); err != nil {
+			t.Errorf("report dated the request's day %s: %v", requested, err)
+		}
+	})
+}
+
 func TestReportFromOtherStationRejected(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		req := e.accept(t, freshRequest(t), e.requestEnricher())

@@ -21,6 +21,10 @@ const RuleUnknownRequest = "unknown-request"
 // its district police office.
 const RuleOtherStation = "other-station"
 
+// RuleReportBeforeRequest is the violation rule of a verification report
+// dated before the day the request it replies to was made.
+const RuleReportBeforeRequest = "chronology"
+
 // RuleReportSource is the violation rule of a verification report posted
 // by an agency other than the police. The passport adapter reads reports,
 // which the passport office receives in its format, so without this rule
@@ -50,8 +54,9 @@ type ReportEnricher struct {
 // escalation or named no request. It sets Late when the report is dated,
 // or reaches the hub by Now, after the request's due date. A report for
 // a file whose request never reached the hub returns an error wrapping a
-// *schemas.ValidationError at its file number, and one from a station the
-// request was not assigned to an error at its police station. A report
+// *schemas.ValidationError at its file number, one from a station the
+// request was not assigned to an error at its police station, and one
+// dated before the request was made an error at its date. A report
 // posted by an agency other than the police returns an error at its type
 // before any request is looked up.
 func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error {
@@ -78,11 +83,14 @@ func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error
 	if err := checkStation(rep, req.VerificationRequest); err != nil {
 		return err
 	}
-	m.CorrelationID = req.ID
 	zone := e.Zone
 	if zone == nil {
 		zone = IST
 	}
+	if err := checkDate(rep, req, zone); err != nil {
+		return err
+	}
+	m.CorrelationID = req.ID
 	now := time.Now
 	if e.Now != nil {
 		now = e.Now
@@ -114,6 +122,24 @@ func checkStation(rep *canonical.VerificationReport, req *canonical.Verification
 		Pointer: "/verification_report/police_station", Rule: RuleOtherStation,
 		Message: fmt.Sprintf("the request for passport file %s was assigned to %s, not %s: "+
 			"only they report on it", rep.FileNumber, assigned, rep.PoliceStation)})
+}
+
+// checkDate returns an error wrapping a *schemas.ValidationError at the
+// report's date when rep is dated before the day, in zone, that req was
+// made. Such a report would otherwise pass as the newest one and as
+// made in time.
+func checkDate(rep *canonical.VerificationReport, req canonical.Message, zone *time.Location) error {
+	if rep.ReportedOn == "" || req.OccurredAt.IsZero() {
+		return nil
+	}
+	requested := dateOf(req.OccurredAt, zone)
+	if rep.ReportedOn >= requested {
+		return nil
+	}
+	return schemas.Invalid(schemas.Violation{
+		Pointer: "/verification_report/reported_on", Rule: RuleReportBeforeRequest,
+		Message: fmt.Sprintf("the report is dated %s, before the request for passport file %s "+
+			"was made on %s (%s)", rep.ReportedOn, rep.FileNumber, requested, zone)})
 }
 
 // findRequest returns the passport office's request that a report for
