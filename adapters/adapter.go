@@ -49,6 +49,17 @@ type BodyPointers interface {
 	BodyPointer(m *canonical.Message, pointer string) (string, bool)
 }
 
+// Authorship is implemented by an adapter that also decodes documents
+// that its agency receives from the hub, so that the agency's systems,
+// its mock and `sangam decode` can read them. The hub accepts from the
+// agency only the message types that the agency writes itself, so that a
+// prison, for example, cannot post a court's release order.
+type Authorship interface {
+	// Authors reports whether the adapter's agency writes messages of
+	// type t.
+	Authors(t canonical.Type) bool
+}
+
 // KeyFields is implemented by an adapter whose receivers need some
 // canonical fields exactly as the hub holds them. Such a field is a value
 // that the receiver quotes back in a reply, which the hub matches to the

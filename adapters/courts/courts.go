@@ -139,6 +139,27 @@ func (a *Adapter) clockSkew() time.Duration {
 // Agency returns "courts".
 func (a *Adapter) Agency() string { return "courts" }
 
+// Authors reports whether a court writes messages of type t: docketing
+// callbacks, but not the chargesheets that the hub files with it. It
+// implements adapters.Authorship.
+func (a *Adapter) Authors(t canonical.Type) bool { return t == canonical.TypeCourtRegistration }
+
+// BodyPointer returns the path of the root element, which names the
+// document and so its message type, for the canonical field /type. It
+// implements adapters.BodyPointers and places no other field.
+func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, bool) {
+	if pointer != "/type" {
+		return "", false
+	}
+	switch m.Type {
+	case canonical.TypeChargesheet:
+		return "/CoreFilingMessage", true
+	case canonical.TypeCourtRegistration:
+		return "/RecordDocketingCallbackMessage", true
+	}
+	return "", false
+}
+
 func (a *Adapter) locationID() string {
 	if a.LocationID == "" {
 		return DefaultLocationID

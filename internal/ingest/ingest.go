@@ -193,6 +193,9 @@ func (s *Service) prepare(
 		return nil, nil, nil, fmt.Errorf("decoding %s message: %w: the body contains no message",
 			agency, adapters.ErrMalformed)
 	}
+	if err := checkAuthorship(a, agency, decoded.Messages); err != nil {
+		return nil, nil, nil, err
+	}
 	raw := decoded.Journal
 	if raw == nil {
 		raw = body
@@ -242,6 +245,36 @@ func (s *Service) prepare(
 		}
 	}
 	return msgs, hashes, raw, nil
+}
+
+// RuleDocumentSource is the violation rule of a message whose type the
+// sender's agency receives from the hub but does not write, such as a
+// court order that a prison posts.
+const RuleDocumentSource = "document-source"
+
+// checkAuthorship returns an error wrapping a *schemas.ValidationError
+// for the first of msgs, decoded from agency's body by a, whose type the
+// agency does not write (see adapters.Authorship). It returns nil when
+// the agency writes them all or a does not implement adapters.Authorship.
+func checkAuthorship(a adapters.Adapter, agency string, msgs []canonical.Message) error {
+	authorship, ok := a.(adapters.Authorship)
+	if !ok {
+		return nil
+	}
+	for i := range msgs {
+		m := &msgs[i]
+		if authorship.Authors(m.Type) {
+			continue
+		}
+		err := &schemas.ValidationError{Violations: []schemas.Violation{{
+			Pointer: "/type", Rule: RuleDocumentSource,
+			Message: fmt.Sprintf("agency %s receives %s messages from the hub and may not post one",
+				agency, m.Type),
+		}}}
+		pointIntoBody(a, m, err)
+		return fmt.Errorf("%s message %d: %w", agency, i+1, err)
+	}
+	return nil
 }
 
 // pointIntoBody rewrites, when a implements adapters.BodyPointers, the

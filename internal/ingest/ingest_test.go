@@ -365,6 +365,41 @@ func TestAcceptInvalid(t *testing.T) {
 	}
 }
 
+func TestAcceptRejectsDocumentsAgencyReceives(t *testing.T) {
+	cases := []struct {
+		agency, path, contentType, pointer string
+	}{
+		{"prisons", "../../adapters/prisons/testdata/court_order_production.json",
+			"application/json", "/document_type"},
+		{"courts", "../../adapters/courts/testdata/kochi_chargesheet.xml",
+			"application/xml", "/CoreFilingMessage"},
+	}
+	for _, c := range cases {
+		t.Run(c.agency, func(t *testing.T) {
+			f := newFixture(t)
+			body, err := os.ReadFile(c.path)
+			if err != nil {
+				t.Fatalf("reading %s: %v", c.path, err)
+			}
+			_, err = f.service.Accept(context.Background(), c.agency, body, c.contentType)
+
+			vs := schemas.Violations(err)
+			if len(vs) != 1 {
+				t.Fatalf("Accept: error = %v, want one violation", err)
+			}
+			if vs[0].Rule != ingest.RuleDocumentSource {
+				t.Errorf("rule %q, want %q", vs[0].Rule, ingest.RuleDocumentSource)
+			}
+			if vs[0].Pointer != c.pointer {
+				t.Errorf("pointer %q, want %q", vs[0].Pointer, c.pointer)
+			}
+			if found := f.find(t, journal.Query{Source: c.agency}); len(found) != 0 {
+				t.Errorf("journal has %d messages from %s, want none", len(found), c.agency)
+			}
+		})
+	}
+}
+
 func TestAcceptStoreFailure(t *testing.T) {
 	f := newFixture(t)
 	if err := f.db.Close(); err != nil {
