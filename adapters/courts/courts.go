@@ -140,9 +140,11 @@ func (a *Adapter) clockSkew() time.Duration {
 func (a *Adapter) Agency() string { return "courts" }
 
 // Authors reports whether a court writes messages of type t: docketing
-// callbacks, but not the chargesheets that the hub files with it. It
-// implements adapters.Authorship.
-func (a *Adapter) Authors(t canonical.Type) bool { return t == canonical.TypeCourtRegistration }
+// callbacks and court orders, but not the chargesheets that the hub
+// files with it. It implements adapters.Authorship.
+func (a *Adapter) Authors(t canonical.Type) bool {
+	return t == canonical.TypeCourtRegistration || t == canonical.TypeCourtOrder
+}
 
 // BodyPointer returns the path of the root element, which names the
 // document and so its message type, for the canonical field /type. It

@@ -16,7 +16,9 @@ import (
 )
 
 // Decode reads an ECF 4.0 CoreFilingMessage into a chargesheet message,
-// or a RecordDocketingCallbackMessage into a court_registration message.
+// a RecordDocketingCallbackMessage into a court_registration message, and
+// a NIEM document with a j:Warrant or j:CourtOrder child of its root into
+// a court_order message (see decoder.order).
 // contentType may be empty or any XML media type.
 //
 // Input that is not XML, carries a DTD, or has another root element
@@ -52,9 +54,14 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 	case xmlsafe.Is(root, name(nsCallback, "RecordDocketingCallbackMessage")):
 		m = d.callback()
 	default:
-		return adapters.Decoded{}, fmt.Errorf("decoding court message: %w: root element %s "+
-			"is neither an ECF 4.0 CoreFilingMessage nor a RecordDocketingCallbackMessage",
-			adapters.ErrMalformed, xmlsafe.NameOf(root))
+		order, v := orderElement(root)
+		if order == nil {
+			return adapters.Decoded{}, fmt.Errorf("decoding court message: %w: root element %s "+
+				"is neither an ECF 4.0 CoreFilingMessage nor a RecordDocketingCallbackMessage, "+
+				"and has no NIEM j:Warrant or j:CourtOrder child",
+				adapters.ErrMalformed, xmlsafe.NameOf(root))
+		}
+		m = d.order(order, v)
 	}
 	if err := schemas.Invalid(d.problems...); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s: %w", root.Tag, err)

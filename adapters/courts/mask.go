@@ -17,7 +17,9 @@ import (
 // Text that identifies the message or case is left as sent, because the
 // hub matches messages by it: document and activity identifications and
 // case tracking and docket ids. So is the number of an identification
-// whose category is Aadhaar, which maskAadhaar checks and masks.
+// whose category is Aadhaar, which maskAadhaar checks and masks. These
+// elements are matched in the NIEM core namespace of every release the
+// adapter reads.
 func maskText(e *etree.Element) bool {
 	masked := false
 	for _, c := range e.Child {
@@ -77,15 +79,21 @@ func maskCharData(e *etree.Element) bool {
 // keepsText reports whether e is text that maskText leaves as sent.
 func keepsText(e *etree.Element) bool {
 	switch {
-	case xmlsafe.Is(e, nc("CaseTrackingID")), xmlsafe.Is(e, nc("CaseDocketID")):
+	case isCore(e, "CaseTrackingID"), isCore(e, "CaseDocketID"):
 		return true
-	case !xmlsafe.Is(e, nc("IdentificationID")):
+	case !isCore(e, "IdentificationID"):
 		return false
 	}
 	parent := e.Parent()
-	if xmlsafe.Is(parent, nc("DocumentIdentification")) || xmlsafe.Is(parent, nc("ActivityIdentification")) {
+	if isCore(parent, "DocumentIdentification") || isCore(parent, "ActivityIdentification") {
 		return true
 	}
-	category := strings.ToLower(canonical.NormalizeText(xmlsafe.PathText(parent, nc("IdentificationCategoryText"))))
+	category := ""
+	for _, c := range parent.ChildElements() {
+		if isCore(c, "IdentificationCategoryText") {
+			category = strings.ToLower(canonical.NormalizeText(xmlsafe.Text(c)))
+			break
+		}
+	}
 	return idCategories[category] == canonical.IDAadhaar
 }

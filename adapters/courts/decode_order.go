@@ -1,0 +1,453 @@
+package courts
+
+import (
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/xmlsafe"
+)
+
+// maxCodeLength is the longest prison code, prisoner number, court code
+// or order number that the prison documents hold.
+const maxCodeLength = 64
+
+// maxJudgeLength is the longest judge's name and designation that the
+// prison documents hold.
+const maxJudgeLength = 256
+
+// orderDecoder reads one NIEM warrant or court order. It records its
+// violations, masking and clock in the decoder of the Decode call.
+type orderDecoder struct {
+	*decoder
+	v vocabulary
+	// order is the j:Warrant or j:CourtOrder element.
+	order *etree.Element
+}
+
+// orderKind is the canonical kind of an order category, with the custody
+// status that the category gives the prisoner, empty when it gives none.
+type orderKind struct {
+	kind   canonical.CourtOrderKind
+	status canonical.CustodyStatus
+}
+
+// orderKinds maps the nc:ActivityCategoryText of an order, in lower case
+// with underscores read as spaces, to its kind.
+var orderKinds = map[string]orderKind{
+	"production warrant":                {canonical.OrderProductionWarrant, ""},
+	"warrant of production":             {canonical.OrderProductionWarrant, ""},
+	"release order":                     {canonical.OrderRelease, ""},
+	"release warrant":                   {canonical.OrderRelease, ""},
+	"order of release":                  {canonical.OrderRelease, ""},
+	"committal order":                   {canonical.OrderCommittal, ""},
+	"commitment order":                  {canonical.OrderCommittal, ""},
+	"committal warrant":                 {canonical.OrderCommittal, ""},
+	"warrant of commitment":             {canonical.OrderCommittal, ""},
+	"remand order":                      {canonical.OrderCommittal, canonical.CustodyUndertrial},
+	"remand warrant":                    {canonical.OrderCommittal, canonical.CustodyUndertrial},
+	"warrant of remand":                 {canonical.OrderCommittal, canonical.CustodyUndertrial},
+	"sentence warrant":                  {canonical.OrderCommittal, canonical.CustodyConvict},
+	"warrant of commitment on sentence": {canonical.OrderCommittal, canonical.CustodyConvict},
+}
+
+// orderKindsWanted lists the categories in the message of an unknown one.
+const orderKindsWanted = "want production warrant, release order, committal order, remand warrant " +
+	"or sentence warrant"
+
+// releaseGrounds are the grounds a release order may give, by their
+// canonical value with underscores read as spaces.
+var releaseGrounds = []canonical.ReleaseGround{
+	canonical.ReleaseBail, canonical.ReleaseAcquittal, canonical.ReleaseDischarge,
+	canonical.ReleaseSentenceServed, canonical.ReleaseFinePaid, canonical.ReleaseRemission,
+	canonical.ReleaseParole, canonical.ReleaseDeportation, canonical.ReleaseOther,
+}
+
+// categoryKey returns text in lower case with underscores read as spaces
+// and white space collapsed, the form orderKinds and releaseGrounds use.
+func categoryKey(text string) string {
+	return canonical.NormalizeText(strings.ReplaceAll(strings.ToLower(text), "_", " "))
+}
+
+// order decodes a NIEM j:Warrant or j:CourtOrder, with the nc:Case and
+// nc:Person it names, into a court_order message.
+//
+// The order's nc:ActivityCategoryText gives its kind (orderKinds),
+// nc:ActivityIdentification its number and j:CourtOrderIssuingDate its
+// date. j:CourtOrderIssuingCourt is the court, j:CourtOrderEnforcementAgency
+// the prison that holds the prisoner or, on a committal order, is to hold
+// them, and j:CourtOrderDesignatedSubject the prisoner: the person that
+// its nc:RoleOfPerson names and the prisoner number in its
+// j:SubjectCorrectionsIdentification. A production warrant gives the
+// day of production in j:CourtAppearance/j:CourtAppearanceDate, and a
+// release order its ground in nc:ActivityReasonText.
+func (d *decoder) order(e *etree.Element, v vocabulary) canonical.Message {
+	o := &orderDecoder{decoder: d, v: v, order: e}
+	co := &canonical.CourtOrder{}
+	m := canonical.Message{
+		Type: canonical.TypeCourtOrder, SchemaVersion: canonical.SchemaVersion, CourtOrder: co,
+	}
+
+	kind := o.kind()
+	co.Kind = kind.kind
+	co.Number = o.code(xmlsafe.Path(e, v.nc("ActivityIdentification"), v.nc("IdentificationID")),
+		"order number", false)
+	issued := xmlsafe.Child(e, v.j("CourtOrderIssuingDate"))
+	co.OrderedOn = o.orderDate(issued)
+	co.Case = o.caseRef()
+	co.Court = o.issuingCourt(co.Case)
+	co.Judge = o.judge()
+	co.Prisoner = o.prisoner(kind)
+	co.AppearOn = o.appearance(co.Kind, co.OrderedOn)
+	co.ReleaseGround = o.releaseGround(co.Kind)
+
+	m.SenderMessageID = o.documentID(co)
+	m.OccurredAt = o.occurred(issued)
+	m.CaseKey = co.CaseKey()
+	return m
+}
+
+// kind reads the order's category.
+func (o *orderDecoder) kind() orderKind {
+	cat := xmlsafe.Child(o.order, o.v.nc("ActivityCategoryText"))
+	text := xmlsafe.Text(cat)
+	if text == "" {
+		o.fail(under(o.order, "ActivityCategoryText"), "required", "missing order kind: %s", orderKindsWanted)
+		return orderKind{}
+	}
+	k, ok := orderKinds[categoryKey(text)]
+	if !ok {
+		o.fail(xmlsafe.Pointer(cat), "enum", "unknown order kind %q: %s", text, orderKindsWanted)
+	}
+	return k
+}
+
+// code reads the identification in e, which the prison documents hold
+// as a code: at most maxCodeLength characters, and no slash when it is
+// part of a case key. It records a violation for a value that breaks
+// either rule.
+func (o *orderDecoder) code(e *etree.Element, what string, keySegment bool) string {
+	value := canonical.NormalizeText(xmlsafe.Text(e))
+	switch {
+	case len(value) > maxCodeLength:
+		o.fail(xmlsafe.Pointer(e), "max-length", "%s is %d bytes long: want at most %d",
+			what, len(value), maxCodeLength)
+	case keySegment && strings.Contains(value, "/"):
+		o.fail(xmlsafe.Pointer(e), "code", "%s %q contains '/', which a case key cannot hold", what, value)
+	}
+	return value
+}
+
+// orderDate reads j:CourtOrderIssuingDate as the date of the order.
+func (o *orderDecoder) orderDate(issued *etree.Element) string {
+	if xmlsafe.Child(issued, o.v.nc("Date")) == nil && xmlsafe.Child(issued, o.v.nc("DateTime")) == nil {
+		o.fail(under(o.order, "CourtOrderIssuingDate/Date"), "required", "missing the date of the order")
+		return ""
+	}
+	return o.pastDate(issued)
+}
+
+// occurred returns when the order was made: the document's
+// nc:DocumentCreationDate, or else the issuing date-time or date.
+func (o *orderDecoder) occurred(issued *etree.Element) time.Time {
+	if created := xmlsafe.Child(o.root, o.v.nc("DocumentCreationDate")); created != nil {
+		if t := o.dateTime(created); !t.IsZero() {
+			o.notFuture(created, t)
+			return t
+		}
+	}
+	return o.dateTime(issued)
+}
+
+// documentID returns the sender's id of the order: the document's
+// nc:DocumentIdentification, or else the court code and order number,
+// which a court gives one order only.
+func (o *orderDecoder) documentID(co *canonical.CourtOrder) string {
+	if id := xmlsafe.PathText(o.root, o.v.nc("DocumentIdentification"), o.v.nc("IdentificationID")); id != "" {
+		return id
+	}
+	if co.Court.Code != "" && co.Number != "" {
+		return "ORDER/" + co.Court.Code + "/" + co.Number
+	}
+	o.fail(under(o.root, "DocumentIdentification/IdentificationID"), "required",
+		"missing document identification, and no court code and order number to identify the order by")
+	return ""
+}
+
+// follow returns the element e stands for, following its structures:ref,
+// or nil when e is nil or its ref matches no structures:id, which it
+// records.
+func (o *orderDecoder) follow(e *etree.Element) *etree.Element {
+	if e == nil {
+		return nil
+	}
+	target, err := o.refs.Follow(e)
+	if err != nil {
+		o.fail(xmlsafe.Pointer(e), "reference", "%v", err)
+		return nil
+	}
+	return target
+}
+
+// caseElement returns the nc:Case the order is made in: the one that an
+// association among the root's children links to the order, or else the
+// root's only nc:Case. It records a violation and returns nil when there
+// is none, or several and no association picks one.
+func (o *orderDecoder) caseElement() *etree.Element {
+	for _, assoc := range o.root.ChildElements() {
+		if !strings.HasSuffix(assoc.Tag, "Association") {
+			continue
+		}
+		var linksOrder bool
+		var linked *etree.Element
+		for _, member := range assoc.ChildElements() {
+			switch target := o.follow(member); {
+			case target == o.order:
+				linksOrder = true
+			case isCore(target, "Case"):
+				linked = target
+			}
+		}
+		if linksOrder && linked != nil {
+			return linked
+		}
+	}
+	cases := xmlsafe.Children(o.root, o.v.nc("Case"))
+	switch len(cases) {
+	case 0:
+		o.fail(under(o.root, "Case"), "required",
+			"missing nc:Case: an order names the case it is made in by its CNR or FIR")
+		return nil
+	case 1:
+		return cases[0]
+	}
+	o.fail(xmlsafe.Pointer(cases[1]), "ambiguous",
+		"%d nc:Case elements and no association links one of them to the order: send one, "+
+			"or link it with an association of the case and the order", len(cases))
+	return nil
+}
+
+// caseRef reads the case the order is made in. Its nc:CaseTrackingID is
+// the CNR or, before the court has numbered the case, the FIR key. The
+// FIR of a case with a CNR is the nc:CaseTrackingID of its
+// j:CaseLineageCase, with the CCTNS national id as in a callback.
+func (o *orderDecoder) caseRef() canonical.CaseRef {
+	c := o.caseElement()
+	if c == nil {
+		return canonical.CaseRef{}
+	}
+	var ref canonical.CaseRef
+	before := len(o.problems)
+	tracking := xmlsafe.Child(c, o.v.nc("CaseTrackingID"))
+	value := xmlsafe.Text(tracking)
+	switch {
+	case strings.HasPrefix(value, "FIR/"):
+		ref.FIR = o.fir(c, tracking)
+	case cnrShape.MatchString(value):
+		cnr, err := canonical.ParseCNR(value)
+		if err != nil {
+			o.fail(xmlsafe.Pointer(tracking), "cnr", "%v", err)
+		} else {
+			ref.CNR = cnr.String()
+		}
+	case value != "":
+		o.fail(xmlsafe.Pointer(tracking), "case-number", "case tracking id %q is neither a CNR "+
+			"(16 letters and digits, such as KLER100011872025) nor an FIR key "+
+			"(FIR/state/district/station/year/number)", value)
+	}
+
+	aug := xmlsafe.Child(c, o.v.j("CaseAugmentation"))
+	if lineage := xmlsafe.Child(aug, o.v.j("CaseLineageCase")); lineage != nil && ref.FIR == nil {
+		lineageTracking := xmlsafe.Child(lineage, o.v.nc("CaseTrackingID"))
+		if v := xmlsafe.Text(lineageTracking); strings.HasPrefix(v, "FIR/") {
+			ref.FIR = o.fir(lineage, lineageTracking)
+		} else if v != "" {
+			o.fail(xmlsafe.Pointer(lineageTracking), "fir_key",
+				"lineage case tracking id %q is not an FIR key: want FIR/state/district/station/year/number", v)
+		}
+	}
+	if ref.Key() == "" && len(o.problems) == before {
+		o.fail(under(c, "CaseTrackingID"), "required", "missing case number: want the CNR or the FIR key")
+	}
+
+	court := xmlsafe.Child(aug, o.v.j("CaseCourt"))
+	ref.Court = o.court(court)
+	return ref
+}
+
+// fir reads the FIR key in tracking, with the CCTNS national id from the
+// nc:ActivityIdentification of c whose category is CategoryFIRNationalID.
+func (o *orderDecoder) fir(c, tracking *etree.Element) *canonical.FIRRef {
+	ref, err := canonical.ParseFIRKey(xmlsafe.Text(tracking))
+	if err != nil {
+		o.fail(xmlsafe.Pointer(tracking), "fir_key", "%v", err)
+		return nil
+	}
+	for _, id := range xmlsafe.Children(c, o.v.nc("ActivityIdentification")) {
+		category := xmlsafe.PathText(id, o.v.nc("IdentificationCategoryText"))
+		if strings.EqualFold(category, CategoryFIRNationalID) {
+			ref.NationalID = xmlsafe.PathText(id, o.v.nc("IdentificationID"))
+		}
+	}
+	return &ref
+}
+
+// court reads a j:CourtType element: the establishment code in
+// nc:OrganizationIdentification and the name in j:CourtName or
+// nc:OrganizationName.
+func (o *orderDecoder) court(e *etree.Element) canonical.Court {
+	if e == nil {
+		return canonical.Court{}
+	}
+	c := canonical.Court{
+		Code: o.code(xmlsafe.Path(e, o.v.nc("OrganizationIdentification"), o.v.nc("IdentificationID")),
+			"court code", false),
+		Name: canonical.NormalizeText(xmlsafe.PathText(e, o.v.j("CourtName"))),
+	}
+	if c.Name == "" {
+		c.Name = canonical.NormalizeText(xmlsafe.PathText(e, o.v.nc("OrganizationName")))
+	}
+	return c
+}
+
+// issuingCourt reads j:CourtOrderIssuingCourt. Without an identification
+// the court is the one the CNR names in its first six characters, or
+// else the case's court. A court without a name takes the case court's
+// name when their codes match.
+func (o *orderDecoder) issuingCourt(ref canonical.CaseRef) canonical.Court {
+	c := o.court(xmlsafe.Child(o.order, o.v.j("CourtOrderIssuingCourt")))
+	switch {
+	case c.Code != "":
+	case ref.CNR != "":
+		c.Code = ref.CNR[:6]
+	case ref.Court.Code != "":
+		c.Code = ref.Court.Code
+		if c.Name == "" {
+			c.Name = ref.Court.Name
+		}
+	default:
+		o.fail(under(o.order, "CourtOrderIssuingCourt/OrganizationIdentification/IdentificationID"),
+			"required", "missing issuing court: no court identification, no CNR and no case court")
+	}
+	if c.Name == "" && c.Code == ref.Court.Code {
+		c.Name = ref.Court.Name
+	}
+	return c
+}
+
+// judge reads j:CourtOrderIssuingJudicialOfficial: the name of the
+// person its nc:RoleOfPerson names and its j:JudicialOfficialCategoryText,
+// the designation, joined by a comma.
+func (o *orderDecoder) judge() string {
+	official := xmlsafe.Child(o.order, o.v.j("CourtOrderIssuingJudicialOfficial"))
+	if official == nil {
+		return ""
+	}
+	var parts []string
+	person := o.follow(xmlsafe.Child(official, o.v.nc("RoleOfPerson")))
+	if n, ok := o.personName(xmlsafe.Child(person, o.v.nc("PersonName"))); ok {
+		parts = append(parts, n.Full)
+	}
+	if designation := canonical.NormalizeText(xmlsafe.PathText(official, o.v.j("JudicialOfficialCategoryText"))); designation != "" {
+		parts = append(parts, designation)
+	}
+	judge := strings.Join(parts, ", ")
+	if len(judge) > maxJudgeLength {
+		o.fail(xmlsafe.Pointer(official), "max-length", "judge's name and designation are %d bytes long: want at most %d",
+			len(judge), maxJudgeLength)
+	}
+	return judge
+}
+
+// prisoner reads the person the order concerns, the prisoner number and
+// the prison.
+func (o *orderDecoder) prisoner(kind orderKind) canonical.Prisoner {
+	p := canonical.Prisoner{Status: kind.status}
+	subject := xmlsafe.Child(o.order, o.v.j("CourtOrderDesignatedSubject"))
+	if subject == nil {
+		o.fail(under(o.order, "CourtOrderDesignatedSubject"), "required", "missing the person the order concerns")
+	} else {
+		p.Person = o.subject(subject)
+		number := xmlsafe.Path(subject, o.v.j("SubjectCorrectionsIdentification"), o.v.nc("IdentificationID"))
+		p.Number = o.code(number, "prisoner number", true)
+		if p.Number == "" && kind.kind != canonical.OrderCommittal && kind.kind != "" {
+			o.fail(under(subject, "SubjectCorrectionsIdentification/IdentificationID"), "required",
+				"missing prisoner number: a %s names the prisoner by the number the prison assigned",
+				strings.ReplaceAll(string(kind.kind), "_", " "))
+		}
+	}
+
+	agency := xmlsafe.Child(o.order, o.v.j("CourtOrderEnforcementAgency"))
+	code := xmlsafe.Path(agency, o.v.nc("OrganizationIdentification"), o.v.nc("IdentificationID"))
+	p.PrisonCode = o.code(code, "prison code", true)
+	p.PrisonName = canonical.NormalizeText(xmlsafe.PathText(agency, o.v.nc("OrganizationName")))
+	if p.PrisonCode == "" {
+		o.fail(under(o.order, "CourtOrderEnforcementAgency/OrganizationIdentification/IdentificationID"),
+			"required", "missing prison: the enforcement agency's identification is the code of the "+
+				"prison that holds the prisoner or, on a committal order, is to hold them")
+	}
+	return p
+}
+
+// subject reads the person that the subject's nc:RoleOfPerson contains
+// or refers to.
+func (o *orderDecoder) subject(subject *etree.Element) canonical.Person {
+	role := xmlsafe.Child(subject, o.v.nc("RoleOfPerson"))
+	if role == nil {
+		o.fail(under(subject, "RoleOfPerson"), "required", "missing the person the order concerns")
+		return canonical.Person{}
+	}
+	e := o.follow(role)
+	if e == nil {
+		return canonical.Person{}
+	}
+	p := o.person(e)
+	if len(p.Names) == 0 {
+		o.fail(under(e, "PersonName"), "required", "missing the name of the person the order concerns")
+	}
+	return p
+}
+
+// appearance reads the day a production warrant requires the prisoner
+// in court, which may not precede the order.
+func (o *orderDecoder) appearance(kind canonical.CourtOrderKind, orderedOn string) string {
+	e := xmlsafe.Path(o.order, o.v.j("CourtAppearance"), o.v.j("CourtAppearanceDate"))
+	before := len(o.problems)
+	day := o.date(e)
+	switch {
+	case day == "" && kind == canonical.OrderProductionWarrant && len(o.problems) == before:
+		o.fail(under(o.order, "CourtAppearance/CourtAppearanceDate/Date"), "required",
+			"missing the date the prisoner must be produced in court")
+	case day != "" && orderedOn != "" && day < orderedOn:
+		o.fail(xmlsafe.Pointer(e), "chronology",
+			"appearance date %s is before the order date %s", day, orderedOn)
+	}
+	return day
+}
+
+// releaseGround reads the nc:ActivityReasonText of a release order.
+// Other orders have no ground.
+func (o *orderDecoder) releaseGround(kind canonical.CourtOrderKind) canonical.ReleaseGround {
+	if kind != canonical.OrderRelease {
+		return ""
+	}
+	reason := xmlsafe.Child(o.order, o.v.nc("ActivityReasonText"))
+	text := xmlsafe.Text(reason)
+	if text == "" {
+		o.fail(under(o.order, "ActivityReasonText"), "required",
+			"missing release ground: a release order gives bail, acquittal, discharge, sentence served, "+
+				"fine paid, remission, parole, deportation or other")
+		return ""
+	}
+	key := categoryKey(text)
+	for _, g := range releaseGrounds {
+		if key == categoryKey(string(g)) {
+			return g
+		}
+	}
+	o.fail(xmlsafe.Pointer(reason), "enum", "unknown release ground %q: want bail, acquittal, discharge, "+
+		"sentence served, fine paid, remission, parole, deportation or other", text)
+	return ""
+}
