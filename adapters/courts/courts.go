@@ -4,9 +4,12 @@
 //
 // Encode turns a canonical chargesheet into an ECF CoreFilingMessage with
 // a criminal case. Decode reads a CoreFilingMessage back into a
-// chargesheet, and a RecordDocketingCallbackMessage into a
-// court_registration. EncodeCallback writes the callback that a court
-// (or the mock court) sends after docketing a filing.
+// chargesheet, a RecordDocketingCallbackMessage into a
+// court_registration, and a NIEM 3 or NIEM 5 document whose root element
+// has a j:Warrant or j:CourtOrder child (a production warrant, release
+// order or committal order) into a court_order. EncodeCallback writes
+// the callback that a court (or the mock court) sends after docketing a
+// filing.
 //
 // Where the identifiers travel, in both directions:
 //
