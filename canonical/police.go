@@ -180,6 +180,11 @@ type CourtRegistration struct {
 	// rejected, with Reason when it gives one.
 	Status string `json:"status,omitempty"`
 	Reason string `json:"reason,omitempty"`
+	// UnknownFiling is set by the hub when the message's CorrelationID,
+	// the filing id the court quoted, names no final report that the hub
+	// journaled, as for a filing made on the court's own portal. Courts
+	// never set it.
+	UnknownFiling bool `json:"unknown_filing,omitempty"`
 }
 
 // FilingStation returns the CCTNS code of the police station that a police

@@ -3,6 +3,7 @@ package courts
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/beevik/etree"
 
@@ -18,11 +19,13 @@ var cnrShape = regexp.MustCompile(`^[A-Za-z0-9]{16}$`)
 // court_registration message.
 //
 // The case's CaseTrackingID is the court's case number. When it has the
-// shape of a CNR it must be a valid one and becomes CNR. CaseDocketID,
+// shape of a CNR, or starts with the court's e-Courts establishment code
+// as every CNR does, it must be a valid CNR and becomes CNR. CaseDocketID,
 // when present, is the filing number, and a tracking id that is not a
 // CNR is then kept as TrackingID unless the lineage case names the
 // filer's own tracking id. Without a CaseDocketID, such a tracking id is
-// the filing number.
+// the filing number. A j:CaseLineageCase, when present, must name the
+// police case: a FIR key within the CCTNS limits or the filer's case id.
 func (d *decoder) callback() canonical.Message {
 	m := canonical.Message{Type: canonical.TypeCourtRegistration}
 	d.header(&m)
@@ -36,8 +39,8 @@ func (d *decoder) callback() canonical.Message {
 		return m
 	}
 	reg.Title = canonical.NormalizeText(xmlsafe.PathText(c, nc("CaseTitleText")))
-	courtTracking := d.caseNumbers(c, reg)
 	reg.Court = court(c)
+	courtTracking := d.caseNumbers(c, reg)
 	if reg.Court.Code == "" && reg.CNR != "" {
 		// The first six characters of a CNR are the establishment code.
 		reg.Court.Code = reg.CNR[:6]
@@ -49,7 +52,7 @@ func (d *decoder) callback() canonical.Message {
 	reg.FiledOn = d.pastDate(xmlsafe.Child(d.root, nc("DocumentFiledDate")))
 	reg.NextHearing = d.nextHearing(c)
 	if lineage := xmlsafe.Path(c, jx("CaseAugmentation"), jx("CaseLineageCase")); lineage != nil {
-		reg.FIR, reg.TrackingID = d.fir(lineage)
+		reg.FIR, reg.TrackingID = d.lineage(lineage)
 	}
 	if reg.TrackingID == "" {
 		// NOTE: a callback that has a filer's tracking id in its lineage
@@ -62,6 +65,8 @@ func (d *decoder) callback() canonical.Message {
 	reg.Status = xmlsafe.PathText(status, ecf("FilingStatusCode"))
 	reg.Reason = canonical.NormalizeText(xmlsafe.PathText(status, nc("StatusDescriptionText")))
 
+	d.callbackLengths(c, status, reg)
+
 	number := reg.TrackingID
 	if number == "" {
 		number = reg.FilingNumber
@@ -70,8 +75,64 @@ func (d *decoder) callback() canonical.Message {
 	return m
 }
 
-// caseNumbers reads the CNR and the filing number. It returns the
-// court's tracking id when that is neither a CNR nor the filing number.
+// Limits of a court registration's fields, in characters, as the
+// canonical form has them (schemas/canonical/court_registration.json,
+// case.json and message.json).
+const (
+	maxDocumentID   = 256
+	maxTitle        = 1024
+	maxFilingNumber = 128
+	maxTrackingID   = 256
+	maxCourtCode    = 64
+	maxCourtName    = 512
+	maxStatus       = 64
+	maxReason       = 4000
+)
+
+// callbackLengths records a violation at each element of a callback
+// whose value is longer than the canonical form allows, so that the
+// court learns which of its elements is too long.
+func (d *decoder) callbackLengths(c, status *etree.Element, reg *canonical.CourtRegistration) {
+	for _, id := range xmlsafe.Children(d.root, nc("DocumentIdentification")) {
+		e := xmlsafe.Child(id, nc("IdentificationID"))
+		d.maxLength(e, xmlsafe.Text(e), maxDocumentID)
+	}
+	d.maxLength(xmlsafe.Child(c, nc("CaseTitleText")), reg.Title, maxTitle)
+
+	docket := xmlsafe.Child(c, nc("CaseDocketID"))
+	d.maxLength(docket, xmlsafe.Text(docket), maxFilingNumber)
+	// Without a docket id, a court's tracking id is the filing number.
+	trackingLimit := maxTrackingID
+	if xmlsafe.Text(docket) == "" {
+		trackingLimit = maxFilingNumber
+	}
+	tracking := xmlsafe.Child(c, nc("CaseTrackingID"))
+	d.maxLength(tracking, xmlsafe.Text(tracking), trackingLimit)
+	if reg.FIR == nil {
+		lineage := xmlsafe.Path(c, jx("CaseAugmentation"), jx("CaseLineageCase"), nc("CaseTrackingID"))
+		d.maxLength(lineage, xmlsafe.Text(lineage), maxTrackingID)
+	}
+
+	courtElement := xmlsafe.Path(c, jx("CaseAugmentation"), jx("CaseCourt"))
+	d.maxLength(xmlsafe.Path(courtElement, nc("OrganizationIdentification"), nc("IdentificationID")),
+		reg.Court.Code, maxCourtCode)
+	d.maxLength(xmlsafe.Child(courtElement, jx("CourtName")), reg.Court.Name, maxCourtName)
+
+	d.maxLength(xmlsafe.Child(status, ecf("FilingStatusCode")), reg.Status, maxStatus)
+	d.maxLength(xmlsafe.Child(status, nc("StatusDescriptionText")), reg.Reason, maxReason)
+}
+
+// maxLength records a violation at e when value, read from e, has more
+// than limit characters.
+func (d *decoder) maxLength(e *etree.Element, value string, limit int) {
+	if n := utf8.RuneCountInString(value); e != nil && n > limit {
+		d.fail(xmlsafe.Pointer(e), "maxLength", "%d characters, want at most %d", n, limit)
+	}
+}
+
+// caseNumbers reads the CNR and the filing number, after reg.Court. It
+// returns the court's tracking id when that is neither a CNR nor the
+// filing number.
 func (d *decoder) caseNumbers(c *etree.Element, reg *canonical.CourtRegistration) (courtTracking string) {
 	tracking := xmlsafe.Child(c, nc("CaseTrackingID"))
 	number := xmlsafe.Text(tracking)
@@ -87,6 +148,13 @@ func (d *decoder) caseNumbers(c *etree.Element, reg *canonical.CourtRegistration
 		}
 		reg.CNR = cnr.String()
 		reg.FilingNumber = docket
+	case startsWithCode(number, reg.Court.Code):
+		// Every CNR starts with its court's establishment code, so such a
+		// tracking id is a CNR, here one of the wrong form.
+		_, err := canonical.ParseCNR(number)
+		d.fail(xmlsafe.Pointer(tracking), "cnr", "%v; a CaseTrackingID that starts with "+
+			"the court's establishment code %s is read as the CNR", err, reg.Court.Code)
+		return ""
 	case docket != "":
 		reg.FilingNumber = docket
 		return number
@@ -114,4 +182,91 @@ func (d *decoder) nextHearing(c *etree.Element) string {
 // names the filing a callback replies to.
 func hasFilingID(id *etree.Element) bool {
 	return strings.EqualFold(xmlsafe.PathText(id, nc("IdentificationCategoryText")), CategoryFilingID)
+}
+
+// establishmentCode is an e-Courts establishment code, such as KLER01:
+// state (2 letters), district (2 letters), establishment (2 digits).
+var establishmentCode = regexp.MustCompile(`^[A-Z]{4}[0-9]{2}$`)
+
+// startsWithCode reports whether number starts with courtCode, ignoring
+// case, when courtCode is an e-Courts establishment code.
+func startsWithCode(number, courtCode string) bool {
+	return establishmentCode.MatchString(courtCode) && len(number) >= len(courtCode) &&
+		strings.EqualFold(number[:len(courtCode)], courtCode)
+}
+
+// lineage reads the police case a callback's j:CaseLineageCase names, as
+// fir does, and records a violation when it names none or names a FIR
+// that CCTNS could not have registered. A court that has no police case
+// to name leaves the element out.
+func (d *decoder) lineage(lineage *etree.Element) (fir *canonical.FIRRef, trackingID string) {
+	tracking := xmlsafe.Child(lineage, nc("CaseTrackingID"))
+	if xmlsafe.Text(tracking) == "" {
+		d.fail(under(lineage, "CaseTrackingID"), "required", "the lineage case names no police "+
+			"case: want nc:CaseTrackingID with the FIR key, such as FIR/KL/EKM/1234/2024/123, "+
+			"or the filer's case id, or no j:CaseLineageCase")
+		return nil, ""
+	}
+	fir, trackingID = d.fir(lineage)
+	if fir != nil {
+		d.checkFIR(lineage, tracking, *fir)
+	}
+	return fir, trackingID
+}
+
+// CCTNS limits on the parts of a FIR, as police documents carry them
+// (schemas/police/common.json, fir_ref).
+var (
+	firState      = regexp.MustCompile(`^[A-Z]{2}$`)
+	firCode       = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+	firNationalID = regexp.MustCompile(`^[A-Za-z0-9/._-]{1,64}$`)
+)
+
+// Bounds of a FIR's year and number in police documents.
+const (
+	minFIRYear   = 1860
+	maxFIRYear   = 9999
+	maxFIRNumber = 99999999
+)
+
+// checkFIR records a violation at tracking, the element with the FIR key
+// of lineage, for each part of fir outside the CCTNS limits, and one at
+// the national id's element when that is outside them.
+func (d *decoder) checkFIR(lineage, tracking *etree.Element, fir canonical.FIRRef) {
+	pointer := xmlsafe.Pointer(tracking)
+	if !firState.MatchString(fir.State) {
+		d.fail(pointer, "fir_key", "invalid state %q in FIR key: want a two-letter code such as KL", fir.State)
+	}
+	for _, part := range []struct{ name, value string }{
+		{"district", fir.District}, {"police station", fir.PoliceStation},
+	} {
+		if !firCode.MatchString(part.value) {
+			d.fail(pointer, "fir_key", "invalid %s code %q in FIR key: want 1 to 32 letters, "+
+				"digits, hyphens or underscores, as CCTNS codes are", part.name, part.value)
+		}
+	}
+	if fir.Year < minFIRYear || fir.Year > maxFIRYear {
+		d.fail(pointer, "fir_key", "invalid year %d in FIR key: want %d to %d", fir.Year, minFIRYear, maxFIRYear)
+	}
+	if fir.Number < 1 || fir.Number > maxFIRNumber {
+		d.fail(pointer, "fir_key", "invalid number %d in FIR key: want 1 to %d", fir.Number, maxFIRNumber)
+	}
+	if fir.NationalID != "" && !firNationalID.MatchString(fir.NationalID) {
+		d.fail(xmlsafe.Pointer(nationalIDElement(lineage)), "fir_national_id", "invalid CCTNS "+
+			"national FIR id %q: want 1 to 64 letters, digits, hyphens, slashes, dots and underscores",
+			fir.NationalID)
+	}
+}
+
+// nationalIDElement returns the IdentificationID of the last
+// ActivityIdentification in c of category CategoryFIRNationalID, the one
+// fir reads, or nil.
+func nationalIDElement(c *etree.Element) *etree.Element {
+	var found *etree.Element
+	for _, id := range xmlsafe.Children(c, nc("ActivityIdentification")) {
+		if strings.EqualFold(xmlsafe.PathText(id, nc("IdentificationCategoryText")), CategoryFIRNationalID) {
+			found = xmlsafe.Child(id, nc("IdentificationID"))
+		}
+	}
+	return found
 }

@@ -182,6 +182,9 @@ func (e *encoder) notification(m *canonical.Message) (any, error) {
 		Status:       r.Status,
 		Reason:       r.Reason,
 	}
+	if r.UnknownFiling {
+		doc.CourtFilingID, doc.InReplyTo = m.CorrelationID, ""
+	}
 	if r.FIR != nil {
 		ref := jsondoc.FIRRefOf(*r.FIR)
 		doc.FIR = &ref

@@ -148,15 +148,6 @@ func TestEncodeHandBuiltValid(t *testing.T) {
 	}
 }
 
-func TestEncodeRegistrationWithoutCase(t *testing.T) {
-	m := registrationMessages()[1]
-	m.CourtRegistration.TrackingID = ""
-	_, err := newAdapter(t).Encode(&m)
-	if schemas.Violations(err) == nil {
-		t.Errorf("Encode error = %v, want a validation error", err)
-	}
-}
-
 func TestEncodeChargesheetWithoutFIR(t *testing.T) {
 	a := newAdapter(t)
 	m := decodeOne(t, a, inputs(t)["final_report_bns"])

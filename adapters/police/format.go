@@ -137,15 +137,18 @@ type reportAccused struct {
 // case.
 type notificationDoc struct {
 	jsondoc.Envelope
-	RegisteredAt string          `json:"registered_at"`
-	CNR          string          `json:"cnr"`
-	Court        jsondoc.Court   `json:"court"`
-	FilingNumber string          `json:"filing_number,omitempty"`
-	FiledOn      string          `json:"filed_on,omitempty"`
-	NextHearing  string          `json:"next_hearing,omitempty"`
-	FIR          *jsondoc.FIRRef `json:"fir,omitempty"`
-	TrackingID   string          `json:"tracking_id,omitempty"`
-	CaseTitle    string          `json:"case_title,omitempty"`
-	Status       string          `json:"status,omitempty"`
-	Reason       string          `json:"reason,omitempty"`
+	// CourtFilingID is the filing id the court quoted when it names no
+	// final report the hub filed; in_reply_to is then empty.
+	CourtFilingID string          `json:"court_filing_id,omitempty"`
+	RegisteredAt  string          `json:"registered_at"`
+	CNR           string          `json:"cnr,omitempty"`
+	Court         jsondoc.Court   `json:"court"`
+	FilingNumber  string          `json:"filing_number,omitempty"`
+	FiledOn       string          `json:"filed_on,omitempty"`
+	NextHearing   string          `json:"next_hearing,omitempty"`
+	FIR           *jsondoc.FIRRef `json:"fir,omitempty"`
+	TrackingID    string          `json:"tracking_id,omitempty"`
+	CaseTitle     string          `json:"case_title,omitempty"`
+	Status        string          `json:"status,omitempty"`
+	Reason        string          `json:"reason,omitempty"`
 }

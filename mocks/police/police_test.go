@@ -134,7 +134,7 @@ func TestStationRejectsBadDeliveries(t *testing.T) {
 	if err := json.Unmarshal(notification(t), &doc); err != nil {
 		t.Fatal(err)
 	}
-	delete(doc, "cnr")
+	delete(doc, "court")
 	doc["next_hearing"] = "15-01-2026"
 	bad, _ := json.Marshal(doc)
 	status, reply = post(t, srv.URL, "delivery-2", bad)
