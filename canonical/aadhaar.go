@@ -113,22 +113,75 @@ func MaskAadhaar(s string, key []byte) (Identifier, error) {
 // the groups joined directly, by one hyphen, dot or slash, or by a run
 // of white space, not adjoining an ASCII letter or digit, that pass
 // ValidAadhaar. Runs that fail the
-// check digit are left as they are: they are not Aadhaar numbers.
+// check digit are left as they are: they are not Aadhaar numbers. The
+// JSON escapes \/ and \t, \n and \r count as the characters they stand
+// for. MaskAadhaarInBody also reads the other escapes.
 func MaskAadhaarInText(s string) (string, bool) {
+	return maskAadhaar(s, textEscapes)
+}
+
+// MaskAadhaarInBody returns body with every Aadhaar number masked as
+// MaskAadhaarInText masks it, and whether it masked any, reading body
+// both as JSON text and as XML text. In the first reading every JSON
+// string escape, such as \u0035, is read as its character. In the second
+// every XML character reference, such as &#53; or &#x35;, is. A body
+// in either format thus keeps no number that decodes to one in clear.
+// A number is replaced, escapes included, by plain "XXXXXXXX" and its
+// last four digits.
+func MaskAadhaarInBody(body []byte) ([]byte, bool) {
+	s, jsonMasked := maskAadhaar(string(body), jsonEscapes)
+	xmlMasked := false
+	// Each reading runs on its own, because an escape of one format is
+	// plain text in the other: the JSON string "&#53;586301729436" contains
+	// a number in clear that the XML reading joins into thirteen digits.
+	if strings.Contains(s, "&#") {
+		s, xmlMasked = maskAadhaar(s, xmlEscapes)
+	}
+	if !jsonMasked && !xmlMasked {
+		return body, false
+	}
+	return []byte(s), true
+}
+
+// escapes selects the escapes that a masking pass decodes.
+type escapes int
+
+const (
+	// textEscapes are \t, \n, \r and \/, so that text masking reads a
+	// JSON body's separators as its decoded text has them.
+	textEscapes escapes = iota
+	// jsonEscapes are all JSON string escapes (RFC 8259, section 7).
+	jsonEscapes
+	// xmlEscapes are XML character references, decimal and hex.
+	xmlEscapes
+)
+
+// maskAadhaar masks the Aadhaar numbers in s, reading the escapes e.
+func maskAadhaar(s string, e escapes) (string, bool) {
 	var b strings.Builder
 	last, masked := 0, false
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) || precededByAlnum(s, i) {
+	// previous is the character before pos, as decoded.
+	previous := rune(0)
+	for pos := 0; pos < len(s); {
+		c := s[pos]
+		if c < utf8.RuneSelf && !isDigit(c) && c != '\\' && c != '&' {
+			previous = rune(c)
+			pos++
 			continue
 		}
-		end, digits, ok := aadhaarRunAt(s, i)
-		if !ok || !ValidAadhaar(digits) {
-			continue
+		r, size := e.charAt(s, pos)
+		if r < utf8.RuneSelf && isDigit(byte(r)) && !isAlnum(previous) {
+			end, digits, ok := e.runAt(s, pos)
+			if ok && ValidAadhaar(digits) {
+				b.WriteString(s[last:pos])
+				b.WriteString("XXXXXXXX" + digits[8:])
+				last, masked = end, true
+				pos, previous = end, rune(digits[11])
+				continue
+			}
 		}
-		b.WriteString(s[last:i])
-		b.WriteString("XXXXXXXX" + digits[8:])
-		last, masked = end, true
-		i = end - 1
+		previous = r
+		pos += size
 	}
 	if !masked {
 		return s, false
@@ -137,58 +190,150 @@ func MaskAadhaarInText(s string) (string, bool) {
 	return b.String(), true
 }
 
-// aadhaarRunAt reads three groups of four digits starting at s[i], with
-// the separators MaskAadhaarInText allows. It returns the end of the run,
-// its twelve digits, and false when s[i:] does not start with one or the
-// run is followed by another digit.
-func aadhaarRunAt(s string, i int) (end int, digits string, ok bool) {
+// charAt decodes the character at s[pos], which must be in s, and
+// returns it with the number of bytes it takes. An escape that e does not
+// decode, or an invalid one, is read as its first byte.
+func (e escapes) charAt(s string, pos int) (rune, int) {
+	switch {
+	case s[pos] == '\\' && e != xmlEscapes:
+		if r, size, ok := e.backslashEscape(s[pos:]); ok {
+			return r, size
+		}
+		return '\\', 1
+	case s[pos] == '&' && e == xmlEscapes:
+		if r, size, ok := characterReference(s[pos:]); ok {
+			return r, size
+		}
+		return '&', 1
+	}
+	return utf8.DecodeRuneInString(s[pos:])
+}
+
+// backslashEscape decodes the JSON escape at the start of s.
+func (e escapes) backslashEscape(s string) (rune, int, bool) {
+	if len(s) < 2 {
+		return 0, 0, false
+	}
+	switch s[1] {
+	case 't':
+		return '\t', 2, true
+	case 'n':
+		return '\n', 2, true
+	case 'r':
+		return '\r', 2, true
+	case '/':
+		return '/', 2, true
+	}
+	if e != jsonEscapes {
+		return 0, 0, false
+	}
+	switch s[1] {
+	case '"', '\\':
+		return rune(s[1]), 2, true
+	case 'b':
+		return '\b', 2, true
+	case 'f':
+		return '\f', 2, true
+	case 'u':
+		if len(s) < 6 {
+			return 0, 0, false
+		}
+		var r rune
+		for _, c := range []byte(s[2:6]) {
+			v, ok := hexValue(c)
+			if !ok {
+				return 0, 0, false
+			}
+			r = r<<4 | v
+		}
+		return r, 6, true
+	}
+	return 0, 0, false
+}
+
+// characterReference decodes the XML character reference, "&#53;" or
+// "&#x35;", at the start of s. Leading zeros are allowed, as XML allows
+// them, so the reference may be of any length.
+func characterReference(s string) (rune, int, bool) {
+	if !strings.HasPrefix(s, "&#") {
+		return 0, 0, false
+	}
+	base, pos := rune(10), 2
+	if pos < len(s) && s[pos] == 'x' {
+		base, pos = 16, 3
+	}
+	var r rune
+	digits := 0
+	for ; pos < len(s) && s[pos] != ';'; pos++ {
+		v, ok := hexValue(s[pos])
+		if !ok || v >= base {
+			return 0, 0, false
+		}
+		if r = r*base + v; r > unicode.MaxRune {
+			return 0, 0, false
+		}
+		digits++
+	}
+	if pos == len(s) || digits == 0 {
+		return 0, 0, false
+	}
+	return r, pos + 1, true
+}
+
+// hexValue returns the value of the hex digit c.
+func hexValue(c byte) (rune, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return rune(c - '0'), true
+	case c >= 'a' && c <= 'f':
+		return rune(c-'a') + 10, true
+	case c >= 'A' && c <= 'F':
+		return rune(c-'A') + 10, true
+	}
+	return 0, false
+}
+
+// runAt reads three groups of four digits starting at s[pos], with the
+// separators MaskAadhaarInText allows. It returns the end of the run,
+// its twelve digits, and false when s[pos:] does not start with one or
+// the run is followed by an ASCII letter or digit.
+func (e escapes) runAt(s string, pos int) (end int, digits string, ok bool) {
 	var b [12]byte
-	pos := i
 	for group := 0; group < 3; group++ {
 		if group > 0 {
-			pos = skipSeparator(s, pos)
+			pos = e.skipSeparator(s, pos)
 		}
 		for k := 0; k < 4; k++ {
-			if pos >= len(s) || !isDigit(s[pos]) {
+			if pos >= len(s) {
 				return 0, "", false
 			}
-			b[group*4+k] = s[pos]
-			pos++
+			r, size := e.charAt(s, pos)
+			if r >= utf8.RuneSelf || !isDigit(byte(r)) {
+				return 0, "", false
+			}
+			b[group*4+k] = byte(r)
+			pos += size
 		}
 	}
-	if pos < len(s) && isAlnum(s[pos]) {
-		return 0, "", false
+	if pos < len(s) {
+		if r, _ := e.charAt(s, pos); isAlnum(r) {
+			return 0, "", false
+		}
 	}
 	return pos, string(b[:]), true
 }
 
-// precededByAlnum reports whether s[i] follows an ASCII letter or digit
-// that is not the letter of a JSON escape such as \n.
-func precededByAlnum(s string, i int) bool {
-	if i == 0 || !isAlnum(s[i-1]) {
-		return false
-	}
-	return !(i >= 2 && s[i-2] == '\\' && strings.IndexByte("tnr", s[i-1]) >= 0)
-}
-
 // skipSeparator returns the position after the separator at s[pos]: one
-// hyphen, dot or slash, or a run of white space, or nothing. The JSON
-// escapes \/ and \t, \n and \r count as the characters they stand for,
-// so that a journaled JSON body is masked as its decoded text is.
-func skipSeparator(s string, pos int) int {
-	if pos < len(s) && (s[pos] == '-' || s[pos] == '.' || s[pos] == '/') {
-		return pos + 1
+// hyphen, dot or slash, or a run of white space, or nothing.
+func (e escapes) skipSeparator(s string, pos int) int {
+	if pos >= len(s) {
+		return pos
 	}
-	if strings.HasPrefix(s[pos:], `\/`) {
-		return pos + 2
+	if r, size := e.charAt(s, pos); r == '-' || r == '.' || r == '/' {
+		return pos + size
 	}
 	for pos < len(s) {
-		if strings.HasPrefix(s[pos:], `\t`) || strings.HasPrefix(s[pos:], `\n`) ||
-			strings.HasPrefix(s[pos:], `\r`) {
-			pos += 2
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[pos:])
+		r, size := e.charAt(s, pos)
 		if !unicode.IsSpace(r) {
 			break
 		}
@@ -199,9 +344,9 @@ func skipSeparator(s string, pos int) int {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// isAlnum reports whether c is an ASCII letter or digit. A run of digits
+// isAlnum reports whether r is an ASCII letter or digit. A run of digits
 // that touches one is part of a longer identifier, such as a CNR
 // (KLER250010052025) or a passport file number, not an Aadhaar number.
-func isAlnum(c byte) bool {
-	return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+func isAlnum(r rune) bool {
+	return (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
 }

@@ -202,23 +202,15 @@ func (s *Service) prepare(
 	}
 	// Adapters mask the identifiers in their copy of the body, and some
 	// mask its text too. The journal's copy has every Aadhaar number
-	// masked, whichever adapter decoded it.
-	if masked, ok := canonical.MaskAadhaarInText(string(raw)); ok {
-		raw = []byte(masked)
-	}
+	// masked, whichever adapter decoded it, escaped digits included.
+	raw, _ = canonical.MaskAadhaarInBody(raw)
 	received := s.now()
 	msgs := decoded.Messages
 	for i := range msgs {
 		if err := scrub(&msgs[i]); err != nil {
+			pointIntoBody(a, &msgs[i], err)
 			return nil, nil, nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 		}
-	}
-	// An adapter may normalise a NUL away, as from an act's name, while
-	// the journal's copy of the body keeps it.
-	if at := nulEscape(raw); at >= 0 {
-		return nil, nil, nil, fmt.Errorf("%s message: %w", agency, &schemas.ValidationError{
-			Violations: []schemas.Violation{{Rule: "no-nul", Message: fmt.Sprintf(
-				"the body contains the NUL character U+0000 at byte %d, which no field may contain", at)}}})
 	}
 	hashes := make([]string, len(msgs))
 	for i := range msgs {

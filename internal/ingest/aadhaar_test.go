@@ -1,0 +1,167 @@
+package ingest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// escapedAadhaarCase is a sample document of one agency and format with
+// the Aadhaar number 586301729436 written with escapes. The samples lose
+// their Aadhaar identifiers, so that no adapter rewrites the body for
+// them.
+type escapedAadhaarCase struct {
+	name, agency, contentType, path string
+	// edits are pairs of a text in the sample and its replacement.
+	edits []string
+}
+
+var escapedAadhaarCases = []escapedAadhaarCase{
+	{
+		name: "police JSON", agency: "police", contentType: "application/json", path: firPath,
+		edits: []string{"walking home", `walking home (Aadhaar \u00358630172943\u0036)`},
+	},
+	{
+		name: "passport JSON", agency: "passport", contentType: "application/json",
+		path: "../../mocks/passport/samples/request-fresh.json",
+		edits: []string{
+			`"mechanic"`, `"mechanic, Aadhaar \u0035\u0038\u0036\u0033 0172 943\u0036"`,
+			`"identifiers": [{"type": "aadhaar", "number": "5863-0172-9436", "issuer": "UIDAI"}],`, "",
+		},
+	},
+	{
+		name: "prisons JSON", agency: "prisons", contentType: "application/json",
+		path:  "../../mocks/prison/samples/court-production-undertrial.json",
+		edits: []string{"escort by", `Aadhaar \u00358630172943\u0036, escort by`},
+	},
+	{
+		name: "prisons XML", agency: "prisons", contentType: "application/xml",
+		path: "../../adapters/prisons/testdata/booking_report.xml",
+		edits: []string{
+			">snatching<", ">snatching, Aadhaar &#53;8630172943&#x36;<",
+			"<jx:Charge s:id=\"charge2\">", "<jx:Charge s:id=\"charge2\" note=\"&#53;8630172943&#54;\">",
+			"<core:IdentificationCategoryText>Aadhaar<", "<core:IdentificationCategoryText>Ration card<",
+		},
+	},
+	{
+		name: "courts XML", agency: "courts", contentType: "application/xml",
+		path: "../../adapters/courts/testdata/kochi_callback.xml",
+		edits: []string{
+			"<nc:CaseTitleText>", "<nc:CaseTitleText note=\"Aadhaar &#x35;863&#32;0172&#x20;943&#54;\">",
+		},
+	},
+}
+
+func TestJournaledBodyMasksEscapedAadhaar(t *testing.T) {
+	for _, c := range escapedAadhaarCases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			sample, err := os.ReadFile(c.path)
+			if err != nil {
+				t.Fatalf("reading sample: %v", err)
+			}
+			body := string(sample)
+			for i := 0; i < len(c.edits); i += 2 {
+				if !strings.Contains(body, c.edits[i]) {
+					t.Fatalf("the sample lacks %q", c.edits[i])
+				}
+				body = strings.Replace(body, c.edits[i], c.edits[i+1], 1)
+			}
+
+			results, err := f.service.Accept(context.Background(), c.agency, []byte(body), c.contentType)
+			if err != nil {
+				t.Fatalf("Accept: %v", err)
+			}
+			var raw []byte
+			err = f.db.QueryRow("SELECT raw FROM messages WHERE id = ?", results[0].MessageID).Scan(&raw)
+			if err != nil {
+				t.Fatalf("reading the journaled body: %v", err)
+			}
+			if !bytes.Contains(raw, []byte("XXXXXXXX9436")) {
+				t.Errorf("the journaled body lacks the masked number XXXXXXXX9436:\n%s", raw)
+			}
+			for _, text := range decodedText(t, raw, c.contentType) {
+				if _, clear := canonical.MaskAadhaarInText(text); clear {
+					t.Errorf("the journaled body decodes to an Aadhaar number in clear: %q", text)
+				}
+			}
+		})
+	}
+}
+
+// decodedText returns every string of the JSON body, or the character
+// data, attribute values and comments of the XML body, as decoded.
+func decodedText(t *testing.T, body []byte, contentType string) []string {
+	t.Helper()
+	if contentType == "application/json" {
+		var doc any
+		if err := json.Unmarshal(body, &doc); err != nil {
+			t.Fatalf("the journaled body is not JSON: %v", err)
+		}
+		return jsonStrings(doc, nil)
+	}
+	var texts []string
+	dec := xml.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return texts
+		}
+		if err != nil {
+			t.Fatalf("the journaled body is not XML: %v", err)
+		}
+		switch tok := tok.(type) {
+		case xml.CharData:
+			texts = append(texts, string(tok))
+		case xml.Comment:
+			texts = append(texts, string(tok))
+		case xml.StartElement:
+			for _, a := range tok.Attr {
+				texts = append(texts, a.Value)
+			}
+		}
+	}
+}
+
+// jsonStrings appends the keys and string values in v to out.
+func jsonStrings(v any, out []string) []string {
+	switch v := v.(type) {
+	case string:
+		out = append(out, v)
+	case []any:
+		for _, e := range v {
+			out = jsonStrings(e, out)
+		}
+	case map[string]any:
+		for k, e := range v {
+			out = append(out, k)
+			out = jsonStrings(e, out)
+		}
+	}
+	return out
+}
+
+func TestEscapedAadhaarCasesCoverAgencies(t *testing.T) {
+	set, err := registry.Default(registry.Options{AadhaarKey: testKey})
+	if err != nil {
+		t.Fatalf("building adapters: %v", err)
+	}
+	covered := map[string]bool{}
+	for _, c := range escapedAadhaarCases {
+		covered[c.agency] = true
+	}
+	for _, agency := range set.Agencies() {
+		if !covered[agency] {
+			t.Errorf("no escaped Aadhaar case for agency %s", agency)
+		}
+	}
+}
