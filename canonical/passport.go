@@ -27,6 +27,13 @@ type VerificationRequest struct {
 	// PoliceStation, which the hub assigns with it. An escalation goes
 	// there.
 	DistrictOffice string `json:"district_office,omitempty"`
+	// HeldBy are the CCTNS codes of the stations and district police
+	// offices that the hub delivered this request to, from the
+	// police_unit of each destination. The hub sets it after routing, so
+	// route conditions do not see it. Each holder may report on the
+	// request, also one that is neither PoliceStation nor DistrictOffice,
+	// such as an office that a catch-all route sent it to.
+	HeldBy []string `json:"held_by,omitempty"`
 	// Matches are the cases the hub found that may name the applicant.
 	Matches []CaseMatch `json:"matches,omitempty"`
 	// Escalated is true on the hub's escalation of a request whose due

@@ -81,6 +81,12 @@ type Destination struct {
 	BasicAuth *BasicAuth `yaml:"basic_auth,omitempty" json:"basic_auth,omitempty"`
 	// TLS is the private CA and the client certificate of an https url.
 	TLS *TLS `yaml:"tls,omitempty" json:"tls,omitempty"`
+	// PoliceUnit is the CCTNS code of the police station or district
+	// police office that reads this destination's passport verification
+	// requests, such as EKM0412 or KOCHI-CITY. The hub records the units
+	// that received a request as its holders, and a holder may report on
+	// it. Empty for other destinations.
+	PoliceUnit string `yaml:"police_unit,omitempty" json:"police_unit,omitempty"`
 }
 
 // Route sends the messages its condition selects to its destinations.
@@ -327,8 +333,17 @@ func (d Destination) validate(i int, seen map[string]bool, urlCredentials bool) 
 		ps = append(ps, Problem{at("concurrency"), RuleRange, fmt.Sprintf("%s: concurrency %d "+
 			"is out of range: want 1 to %d", where, d.Concurrency, MaxConcurrency)})
 	}
+	if d.PoliceUnit != "" && !policeUnitPattern.MatchString(d.PoliceUnit) {
+		ps = append(ps, Problem{at("police_unit"), RulePoliceUnit, fmt.Sprintf("%s: invalid "+
+			"police_unit %q: want a CCTNS code of 1 to 32 letters, digits, '-' or '_'",
+			where, d.PoliceUnit)})
+	}
 	return ps
 }
+
+// policeUnitPattern is a CCTNS police station or office code, as the
+// police documents write police_station.
+var policeUnitPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 
 // parseURL parses a destination's url. It returns the URL, nil when it
 // is not an absolute http or https URL, and what is wrong with it, ""

@@ -29,6 +29,7 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 		DueOn:          doc.DueOn,
 		PoliceStation:  doc.PoliceStation,
 		DistrictOffice: doc.DistrictOffice,
+		HeldBy:         doc.HeldBy,
 		Escalated:      doc.Escalated,
 	}
 	switch {

@@ -24,6 +24,7 @@ type requestDoc struct {
 	OldPassport    *oldPassport `json:"old_passport,omitempty"`
 	PoliceStation  string       `json:"police_station,omitempty"`
 	DistrictOffice string       `json:"district_office,omitempty"`
+	HeldBy         []string     `json:"held_by,omitempty"`
 	Matches        []match      `json:"matches,omitempty"`
 	Escalated      bool         `json:"escalated,omitempty"`
 }

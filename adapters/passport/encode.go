@@ -60,6 +60,7 @@ func requestDocument(m *canonical.Message) (*requestDoc, error) {
 		Applicant:      applicantDocument(r.Applicant),
 		PoliceStation:  r.PoliceStation,
 		DistrictOffice: r.DistrictOffice,
+		HeldBy:         r.HeldBy,
 		Escalated:      r.Escalated,
 	}
 	if r.OldPassport != nil {

@@ -130,6 +130,7 @@ func openSQLiteIndex(
 // svc. Call it once svc has every other enricher and observer.
 func (v *hubVerification) install(svc *ingest.Service) error {
 	svc.Enrichers = append(svc.Enrichers, v.requests, v.reports)
+	svc.RoutedEnrichers = append(svc.RoutedEnrichers, verification.Holders{})
 	svc.Observers = append(svc.Observers, v.index)
 	sub, err := newHubSubmitter(svc)
 	if err != nil {

@@ -69,7 +69,7 @@ func newVerificationWorld(t *testing.T, cfg Config) *vworld {
 	t.Cleanup(lazy.Close)
 	urls := w.startAgencies(t, lazy.URL)
 
-	cfg.Routes = verificationRoutes(t, urls)
+	cfg.Routes = verificationRoutes(t, cfg.Routes, urls)
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
 	}
@@ -129,13 +129,16 @@ func movementSink(box *inbox.Inbox) http.Handler {
 	})
 }
 
-// verificationRoutes returns testdata/verification-routes.yaml with each
-// loopback port replaced by the URL of the mock serving it.
-func verificationRoutes(t *testing.T, urls map[string]string) []byte {
+// verificationRoutes returns doc, or testdata/verification-routes.yaml
+// when doc is nil, with each loopback port replaced by the URL of the
+// mock serving it.
+func verificationRoutes(t *testing.T, doc []byte, urls map[string]string) []byte {
 	t.Helper()
-	doc, err := os.ReadFile("testdata/verification-routes.yaml")
-	if err != nil {
-		t.Fatal(err)
+	if doc == nil {
+		var err error
+		if doc, err = os.ReadFile("testdata/verification-routes.yaml"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	s := string(doc)
 	for port, url := range urls {

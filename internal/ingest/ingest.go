@@ -51,6 +51,9 @@ type Service struct {
 	Zone *time.Location
 	// Enrichers run in order on each valid message before it is routed.
 	Enrichers []Enricher
+	// RoutedEnrichers run in order on each message once the routes have
+	// chosen its destinations, before it is journaled.
+	RoutedEnrichers []RoutedEnricher
 	// Observers learn of each newly journaled message after its
 	// transaction commits.
 	Observers []Observer
@@ -70,6 +73,15 @@ type Service struct {
 // field; any other error fails the request with 503 and stores nothing.
 type Enricher interface {
 	Enrich(ctx context.Context, m *canonical.Message) error
+}
+
+// RoutedEnricher adds to a message what follows from its routing, such
+// as the police units that receive a verification request. It runs after
+// the routes decide and before the message is journaled, so route
+// conditions do not see what it adds. targets are the destinations that
+// get a delivery, and table is the routes table that chose them.
+type RoutedEnricher interface {
+	EnrichRouted(m *canonical.Message, table *routes.Table, targets []routes.Target)
 }
 
 // Observer learns of each message the hub journaled, after the commit and
@@ -202,15 +214,23 @@ func (s *Service) prepare(
 	}
 	// Adapters mask the identifiers in their copy of the body, and some
 	// mask its text too. The journal's copy has every Aadhaar number
-	// masked, whichever adapter decoded it, escaped digits included.
-	raw, _ = canonical.MaskAadhaarInBody(raw)
+	// masked, whichever adapter decoded it.
+	if masked, ok := canonical.MaskAadhaarInText(string(raw)); ok {
+		raw = []byte(masked)
+	}
 	received := s.now()
 	msgs := decoded.Messages
 	for i := range msgs {
 		if err := scrub(&msgs[i]); err != nil {
-			pointIntoBody(a, &msgs[i], err)
 			return nil, nil, nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 		}
+	}
+	// An adapter may normalise a NUL away, as from an act's name, while
+	// the journal's copy of the body keeps it.
+	if at := nulEscape(raw); at >= 0 {
+		return nil, nil, nil, fmt.Errorf("%s message: %w", agency, &schemas.ValidationError{
+			Violations: []schemas.Violation{{Rule: "no-nul", Message: fmt.Sprintf(
+				"the body contains the NUL character U+0000 at byte %d, which no field may contain", at)}}})
 	}
 	hashes := make([]string, len(msgs))
 	for i := range msgs {
@@ -464,7 +484,12 @@ func (s *Service) journal(
 			Route: d.Route, Matched: d.Matched, Reason: d.Reason, Destinations: d.Destinations,
 		})
 	}
-	for _, t := range routes.Targets(decisions) {
+	targets := routes.Targets(decisions)
+	for _, e := range s.RoutedEnrichers {
+		e.EnrichRouted(m, table, targets)
+	}
+	entry.Message = *m
+	for _, t := range targets {
 		id := uuid.Must(uuid.NewV7()).String()
 		entry.Deliveries = append(entry.Deliveries, journal.NewDelivery{
 			ID: id, Destination: t.Destination, Route: t.Route,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters/police"
@@ -17,8 +19,8 @@ import (
 const RuleUnknownRequest = "unknown-request"
 
 // RuleOtherStation is the violation rule of a verification report from a
-// police station other than the one the hub assigned the request to, or
-// its district police office.
+// police unit other than the station the hub assigned the request to, its
+// district police office, or a unit the hub delivered the request to.
 const RuleOtherStation = "other-station"
 
 // RuleReportBeforeRequest is the violation rule of a verification report
@@ -80,7 +82,7 @@ func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error
 			Message: fmt.Sprintf("no verification request for passport file %s has reached "+
 				"the hub, so the report answers nothing", rep.FileNumber)})
 	}
-	if err := checkStation(rep, req.VerificationRequest); err != nil {
+	if err := e.checkStation(ctx, rep, req); err != nil {
 		return err
 	}
 	zone := e.Zone
@@ -101,27 +103,43 @@ func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error
 }
 
 // checkStation returns an error wrapping a *schemas.ValidationError at the
-// report's police station unless rep names the station that req was
-// assigned to or that station's district police office, which an overdue
-// request is escalated to. A request assigned to no station takes a
-// report from any.
+// report's police station unless rep names a unit that may report on
+// req. Those are the station req was assigned to, that station's
+// district police office, which an overdue request is escalated to, and
+// the holders, the units that the request or its escalation was
+// delivered to. A request assigned to no station takes a report from any.
 //
 // NOTE: the station is the one the report names. The API rejects, before
 // this check, a report from a token that does not list the station it
 // names, but a police token without a stations list may name any station.
-func checkStation(rep *canonical.VerificationReport, req *canonical.VerificationRequest) error {
-	if req.PoliceStation == "" || rep.PoliceStation == req.PoliceStation ||
-		(req.DistrictOffice != "" && rep.PoliceStation == req.DistrictOffice) {
+func (e *ReportEnricher) checkStation(
+	ctx context.Context,
+	rep *canonical.VerificationReport,
+	req canonical.Message,
+) error {
+	r := req.VerificationRequest
+	if r.PoliceStation == "" || rep.PoliceStation == r.PoliceStation ||
+		(r.DistrictOffice != "" && rep.PoliceStation == r.DistrictOffice) {
 		return nil
 	}
-	assigned := "station " + req.PoliceStation
-	if req.DistrictOffice != "" {
-		assigned += " or district police office " + req.DistrictOffice
+	units, err := holders(ctx, e.Journal, req)
+	if err != nil {
+		return fmt.Errorf("reading the holders of the request for file %s: %w", rep.FileNumber, err)
+	}
+	if slices.Contains(units, rep.PoliceStation) {
+		return nil
+	}
+	allowed := "station " + r.PoliceStation
+	if r.DistrictOffice != "" {
+		allowed += ", district police office " + r.DistrictOffice
+	}
+	if len(units) > 0 {
+		allowed += " and its holders " + strings.Join(units, ", ")
 	}
 	return schemas.Invalid(schemas.Violation{
 		Pointer: "/verification_report/police_station", Rule: RuleOtherStation,
 		Message: fmt.Sprintf("the request for passport file %s was assigned to %s, not %s: "+
-			"only they report on it", rep.FileNumber, assigned, rep.PoliceStation)})
+			"only they report on it", rep.FileNumber, allowed, rep.PoliceStation)})
 }
 
 // checkDate returns an error wrapping a *schemas.ValidationError at the

@@ -55,6 +55,8 @@ func (e *RequestEnricher) Enrich(ctx context.Context, m *canonical.Message) erro
 	}
 	r.PoliceStation = station.Code
 	r.DistrictOffice = station.DistrictOffice.Code
+	// Holders sets the units that receive the request once it is routed.
+	r.HeldBy = nil
 	if r.DueOn == "" {
 		r.DueOn = dateOf(m.ReceivedAt.Add(e.deadline()), e.zone())
 	}

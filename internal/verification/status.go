@@ -31,7 +31,10 @@ type Status struct {
 	RequestID      string `json:"request_message_id"`
 	PoliceStation  string `json:"police_station,omitempty"`
 	DistrictOffice string `json:"district_office,omitempty"`
-	DueOn          string `json:"due_on,omitempty"`
+	// HeldBy are the police units that the hub delivered the request
+	// or its escalation to, each of which may report on it.
+	HeldBy []string `json:"held_by,omitempty"`
+	DueOn  string   `json:"due_on,omitempty"`
 	// EscalationID is the hub id of the request's escalation, when the
 	// hub escalated it.
 	EscalationID string `json:"escalation_message_id,omitempty"`
@@ -85,6 +88,10 @@ func RequestStatus(ctx context.Context, store journal.Store, fileNumber string) 
 		if m.Source == EscalationSource && m.SenderMessageID == EscalationPrefix+request.MessageID {
 			s.EscalationID, s.State = m.MessageID, StateEscalated
 		}
+	}
+	if s.HeldBy, err = holders(ctx, store, j.Message); err != nil {
+		return Status{}, fmt.Errorf("reading the holders of verification request %s: %w",
+			request.MessageID, err)
 	}
 	return s, s.addReport(ctx, store, found)
 }

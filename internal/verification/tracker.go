@@ -121,6 +121,8 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 func Escalation(request canonical.Message, now time.Time) canonical.Message {
 	r := *request.VerificationRequest
 	r.Escalated = true
+	// The routing of the escalation decides its own holders.
+	r.HeldBy = nil
 	return canonical.Message{
 		Type:                canonical.TypeVerificationRequest,
 		Source:              EscalationSource,

@@ -1,0 +1,149 @@
+package verification
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/routes"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// routedBy is an enricher that routes a message with table and records
+// its holders, as ingest does after its enrichers.
+type routedBy struct{ table *routes.Table }
+
+func (r routedBy) Enrich(_ context.Context, m *canonical.Message) error {
+	Holders{}.EnrichRouted(m, r.table, routes.Targets(r.table.Decide(m)))
+	return nil
+}
+
+func defaultRoutes(t *testing.T) *routes.Table {
+	t.Helper()
+	table, err := routes.Load(routes.DefaultDocument())
+	if err != nil {
+		t.Fatalf("loading the default routes: %v", err)
+	}
+	return table
+}
+
+// reissueRequest is the passport office's reissue request for an
+// applicant at Aluva, PIN 683101, which station EKR0501 of district
+// office EKM-RURAL serves.
+func reissueRequest(t *testing.T) canonical.Message {
+	return withSource(decode(t, "passport", "request-reissue"), "passport")
+}
+
+// reportOn returns a clear report on req's file from unit, dated by the
+// clock and correlated with req.
+func (e *env) reportOn(req canonical.Message, unit string) canonical.Message {
+	rep := e.stationReport(req.ID)
+	rep.SenderMessageID = unit + "-PVR-" + req.VerificationRequest.FileNumber
+	rep.CaseKey = req.CaseKey
+	rep.VerificationReport.FileNumber = req.VerificationRequest.FileNumber
+	rep.VerificationReport.PoliceStation = unit
+	return rep
+}
+
+func TestHoldersAreDestinationsPoliceUnits(t *testing.T) {
+	e := sqliteEnv(t)
+	table := defaultRoutes(t)
+	cases := []struct {
+		name    string
+		request canonical.Message
+		station string
+		want    []string
+	}{
+		{"station with a destination", freshRequest(t), "EKM0420", []string{"EKM0420"}},
+		{"station without a destination", reissueRequest(t), "EKR0501", []string{"KOCHI-CITY"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := c.request
+			// A sender's held_by never survives: the hub sets it.
+			m.VerificationRequest.HeldBy = []string{"EKM0412"}
+			req := e.accept(t, m, e.requestEnricher(), routedBy{table})
+			r := req.VerificationRequest
+			if r.PoliceStation != c.station {
+				t.Errorf("police station = %q, want %q", r.PoliceStation, c.station)
+			}
+			if !slices.Equal(r.HeldBy, c.want) {
+				t.Errorf("held by %v, want %v", r.HeldBy, c.want)
+			}
+			status, err := RequestStatus(context.Background(), e.store, r.FileNumber)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(status.HeldBy, c.want) {
+				t.Errorf("status held by %v, want %v", status.HeldBy, c.want)
+			}
+		})
+	}
+}
+
+func TestReportFromHolderAccepted(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		req := e.accept(t, reissueRequest(t), e.requestEnricher(), routedBy{defaultRoutes(t)})
+		if r := req.VerificationRequest; r.PoliceStation != "EKR0501" || r.DistrictOffice != "EKM-RURAL" {
+			t.Fatalf("request assigned to %q of %q, want EKR0501 of EKM-RURAL",
+				r.PoliceStation, r.DistrictOffice)
+		}
+		e.clock.Advance(2 * day) // after the request, made on 6 November
+
+		// Another station may not report, even when the office that
+		// holds the request is its own district office.
+		_, err := e.tryAccept(e.reportOn(req, "EKM0420"), e.reportEnricher())
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Rule != RuleOtherStation {
+			t.Errorf("report from EKM0420: err = %v, want %s", err, RuleOtherStation)
+		}
+		for _, unit := range []string{"KOCHI-CITY", "EKR0501", "EKM-RURAL"} {
+			if _, err := e.tryAccept(e.reportOn(req, unit), e.reportEnricher()); err != nil {
+				t.Errorf("report from %s: %v", unit, err)
+			}
+		}
+	})
+}
+
+func TestReportFromEscalationHolderAccepted(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		// The request reaches its station, and the escalation, routed
+		// elsewhere, an office that is not its district office.
+		unrouted, err := routes.Load([]byte(`
+destinations:
+  - {name: ekm0420, agency: passport, url: "http://127.0.0.1:8404/v", police_unit: EKM0420}
+  - {name: state-office, agency: passport, url: "http://127.0.0.1:8405/e", police_unit: SCRB}
+routes:
+  - name: request
+    when: message.type == "verification_request" && !message.verification_request.escalated
+    to: [ekm0420]
+  - name: escalation
+    when: message.type == "verification_request" && message.verification_request.escalated
+    to: [state-office]
+`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := e.accept(t, freshRequest(t), e.requestEnricher(), routedBy{unrouted})
+		_, err = e.tryAccept(e.reportOn(req, "SCRB"), e.reportEnricher())
+		if vs := schemas.Violations(err); len(vs) != 1 || vs[0].Rule != RuleOtherStation {
+			t.Errorf("report from SCRB before the escalation: err = %v, want %s", err, RuleOtherStation)
+		}
+
+		e.clock.Advance(22 * day)
+		e.accept(t, Escalation(req, e.clock.Now()), e.requestEnricher(), routedBy{unrouted})
+		status, err := RequestStatus(context.Background(), e.store, "CO1075120411325")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"EKM0420", "SCRB"}; !slices.Equal(status.HeldBy, want) {
+			t.Errorf("status held by %v, want %v", status.HeldBy, want)
+		}
+		rep := e.reportOn(req, "SCRB")
+		rep.SenderMessageID += "-escalated"
+		if _, err := e.tryAccept(rep, e.reportEnricher()); err != nil {
+			t.Errorf("report from SCRB after the escalation: %v", err)
+		}
+	})
+}
