@@ -36,6 +36,12 @@ const busIdleTime = 30 * time.Second
 // journalFile is the embedded default's SQLite file in the data folder.
 const journalFile = "sangam.db"
 
+// lockFile is the file in the data folder that the hub on its SQLite
+// journal holds an exclusive lock on while it runs.
+const lockFile = "sangam.lock"
+
+func lockPath(dir string) string { return filepath.Join(dir, lockFile) }
+
 // deliveryGroup is the consumer group of the delivery handlers on
 // SQLite. The PostgreSQL bus has one implicit group per topic, which all
 // hubs on one database share, so each command is handled by one of them.
@@ -101,20 +107,35 @@ func openSQLite(
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data folder: %w", err)
 	}
+	unlock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
 	path := filepath.Join(cfg.DataDir, journalFile)
 	db, err := sqlite.Open(path)
 	if err != nil {
+		unlock()
 		return nil, err
+	}
+	closeDB := func() {
+		db.Close()
+		unlock()
+	}
+	// A read-only journal file opens and migrates without a write, and
+	// would fail only at the first write with SQLite's own message.
+	if err := sqlite.CheckFilesWritable(ctx, db); err != nil {
+		closeDB()
+		return nil, fmt.Errorf("%w; the hub's user needs to write the data folder and its files", err)
 	}
 	wakeups := &bus.Wakeups{}
 	store, err := jsqlite.New(ctx, db, jsqlite.Config{Logger: cfg.Log, WrapPublisher: wrap, Published: wakeups.Wake})
 	if err != nil {
-		db.Close()
+		closeDB()
 		return nil, err
 	}
 	versions, err := rsqlite.New(ctx, db, rsqlite.Config{Logger: cfg.Log})
 	if err != nil {
-		db.Close()
+		closeDB()
 		return nil, err
 	}
 	var subs []message.Subscriber
@@ -136,7 +157,7 @@ func openSQLite(
 			return sub, nil
 		},
 		close: func() error {
-			return errors.Join(closeAll(subs), store.Close(), db.Close())
+			return errors.Join(closeAll(subs), store.Close(), db.Close(), unlock())
 		},
 	}, nil
 }
