@@ -48,7 +48,7 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 			if err != nil {
 				return cfg, fmt.Errorf("reading routes: %w", err)
 			}
-			cfg.Routes = doc
+			cfg.Routes, cfg.RoutesFile = doc, *routesFile
 		}
 		if file := tokens(); file != "" {
 			doc, err := os.ReadFile(file)

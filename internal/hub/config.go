@@ -68,6 +68,9 @@ type Config struct {
 	// Routes is the routes document (YAML). Default: the embedded
 	// default routes.
 	Routes []byte
+	// RoutesFile is the path that Routes was read from, which start-up
+	// errors name. It is empty when Routes was not read from a file.
+	RoutesFile string
 	// ReplaceRoutes saves Routes as a new version at start when the
 	// store's current version differs, instead of keeping the stored
 	// one. The demo sets it, because its routes name the ports its mock

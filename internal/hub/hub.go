@@ -106,7 +106,7 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	}
 	table, err := routes.Load(doc)
 	if err != nil {
-		return nil, err
+		return nil, invalidRoutesError{file: cfg.RoutesFile, err: err}
 	}
 	// createdKey is the key file this start made, removed again if the
 	// journal turns out to have another key.
@@ -162,6 +162,25 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	return h, nil
 }
 
+// invalidRoutesError is the error of a routes document that does not
+// load at start-up. It names the file and puts each problem on an
+// indented line, as sangam routes apply prints them.
+type invalidRoutesError struct {
+	file string
+	err  error
+}
+
+func (e invalidRoutesError) Error() string {
+	name := "the routes document"
+	if e.file != "" {
+		name = "routes file " + e.file
+	}
+	return fmt.Sprintf("%s is invalid; nothing was stored, so correct it and start again:\n  %s",
+		name, strings.ReplaceAll(e.err.Error(), "\n", "\n  "))
+}
+
+func (e invalidRoutesError) Unwrap() error { return e.err }
+
 // seedRoutes stores doc, compiled as docTable, as the first routes
 // version of an empty store and puts the store's current version in
 // force. A doc that differs from a
@@ -212,6 +231,7 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte, docTable *routes.Table
 	h.table.Store(table.Labeled(versionLabel(v.Number)))
 	h.applied = v.Number
 	h.warnURLCredentials(v.Number, table)
+	h.logRetriesSwitch(v.Number, nil, table)
 	if !policiesChecked {
 		h.warnPolicyEncoding(v.Number, table)
 	}
@@ -364,7 +384,7 @@ func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *rout
 		return err
 	}
 	old := h.endpoints.Swap(set)
-	h.table.Store(table.Labeled(versionLabel(v.Number)))
+	before := h.table.Swap(table.Labeled(versionLabel(v.Number)))
 	// Attempts in flight on the old transports finish. Without Close,
 	// their idle connections would stay open until each server closed them.
 	old.Close()
@@ -372,6 +392,7 @@ func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *rout
 		"comment", v.Comment)
 	h.warnURLCredentials(v.Number, table)
 	h.warnPolicyEncoding(v.Number, table)
+	h.logRetriesSwitch(v.Number, before, table)
 	h.expediteRetriesOff(ctx, table)
 	return nil
 }

@@ -2,9 +2,13 @@ package hub
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/routes"
 )
 
 // sendJSON sends v to url with method and decodes the response into out.
@@ -212,5 +217,35 @@ func TestReplaceRoutesSavesThisStartsRoutes(t *testing.T) {
 	}
 	if d, _ := replaced.Routes().Destination("ecourts-kerala"); d.URL != "http://127.0.0.1:18441/ecf" {
 		t.Errorf("with ReplaceRoutes the court's url is %q, want this start's", d.URL)
+	}
+}
+
+func TestInvalidRoutesFileNamedAtStart(t *testing.T) {
+	doc := []byte(`destinations:
+  - {name: court, agency: courts, url: "http://127.0.0.1:18401/ecf"}
+routes:
+  - {name: to-court, when: 'message.typo == "x"', to: [court]}
+  - {name: to-nowhere, when: 'true', to: [nowhere]}
+`)
+	dir := t.TempDir()
+	_, err := Open(context.Background(), Config{DataDir: dir, Listen: "127.0.0.1:0", Log: quietLog(),
+		Routes: doc, RoutesFile: "/etc/sangam/routes.yaml"})
+	if err == nil {
+		t.Fatal("Open started on an invalid routes file")
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "routes file /etc/sangam/routes.yaml is invalid") {
+		t.Errorf("error %q does not start with the file's name", msg)
+	}
+	for _, pointer := range []string{"\n  /routes/0/when: ", "\n  /routes/1/to/0: "} {
+		if !strings.Contains(msg, pointer) {
+			t.Errorf("error %q has no indented line starting %q", msg, pointer)
+		}
+	}
+	if problems := routes.Problems(err); len(problems) != 2 {
+		t.Errorf("routes.Problems of the error returned %d problems, want 2", len(problems))
+	}
+	if _, statErr := os.Stat(filepath.Join(dir, journalFile)); !errors.Is(statErr, os.ErrNotExist) {
+		t.Errorf("the journal file: Stat error = %v, want none created", statErr)
 	}
 }
