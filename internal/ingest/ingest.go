@@ -214,10 +214,8 @@ func (s *Service) prepare(
 	}
 	// Adapters mask the identifiers in their copy of the body, and some
 	// mask its text too. The journal's copy has every Aadhaar number
-	// masked, whichever adapter decoded it.
-	if masked, ok := canonical.MaskAadhaarInText(string(raw)); ok {
-		raw = []byte(masked)
-	}
+	// masked, whichever adapter decoded it, escaped digits included.
+	raw, _ = canonical.MaskAadhaarInBody(raw)
 	received := s.now()
 	msgs := decoded.Messages
 	for i := range msgs {
