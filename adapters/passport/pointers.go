@@ -9,8 +9,9 @@ import (
 
 // BodyPointer returns the JSON pointer, in the passport office's
 // document that m was decoded from, of the canonical field at pointer,
-// for the fields of a verification request or report that the document
-// holds under another pointer. It implements adapters.BodyPointers.
+// for the message type and the fields of a verification request or
+// report that the document holds under another pointer. It implements
+// adapters.BodyPointers.
 func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, bool) {
 	return BodyPointer(m, pointer)
 }
@@ -22,6 +23,9 @@ var reportFields = []string{"file_number", "outcome", "cases", "reason", "police
 // BodyPointer is Adapter.BodyPointer, for the police adapter too, whose
 // stations report in this package's document.
 func BodyPointer(m *canonical.Message, pointer string) (string, bool) {
+	if pointer == "/type" {
+		return "/document_type", true
+	}
 	switch m.Type {
 	case canonical.TypeVerificationReport:
 		rest, ok := strings.CutPrefix(pointer, "/verification_report/")
@@ -70,7 +74,7 @@ func requestPointer(r *canonical.VerificationRequest, pointer string) (string, b
 	}
 	field, _, _ := strings.Cut(rest, "/")
 	switch field {
-	case "file_number", "kind", "due_on", "police_station":
+	case "file_number", "kind", "due_on", "police_station", "district_office", "escalated":
 		return "/" + rest, true
 	}
 	return "", false

@@ -28,7 +28,10 @@ func TestBodyPointer(t *testing.T) {
 		{request, "/verification_request/applicant/addresses/1/pin", "/applicant/permanent_address/pin", true},
 		{request, "/verification_request/applicant/addresses/2/pin", "", false},
 		{request, "/verification_request/applicant/addresses", "/applicant/present_address", true},
-		{request, "/verification_request/escalated", "", false},
+		{request, "/verification_request/escalated", "/escalated", true},
+		{request, "/verification_request/old_passport/document_number", "", false},
+		{request, "/type", "/document_type", true},
+		{report, "/type", "/document_type", true},
 		{request, "/verification_request/file_number", "/file_number", true},
 	} {
 		got, ok := BodyPointer(c.m, c.pointer)

@@ -38,27 +38,53 @@ func (a *Adapter) verificationReport(body []byte) (canonical.Message, []schemas.
 
 // BodyPointer returns the pointer, in the station's document that m was
 // decoded from, of the canonical field at pointer. It implements
-// adapters.BodyPointers for a verification report's fields and for the
-// FIR that an FIR, arrest memo or final report names, which every police
-// document has as its fir object. Other fields are not mapped.
+// adapters.BodyPointers for a verification report's fields, for the
+// message type, and for the fields of an FIR, arrest memo or final
+// report that the document holds whole under another pointer, such as
+// the FIR that every police document has as its fir object. Other
+// fields, such as people and charges, are not mapped.
 func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, bool) {
+	if pointer == "/type" {
+		return "/document_type", true
+	}
 	if m.Type == canonical.TypeVerificationReport {
 		return passport.BodyPointer(m, pointer)
 	}
-	prefix, ok := firRefPointers[m.Type]
-	if !ok {
-		return "", false
-	}
-	if rest, ok := strings.CutPrefix(pointer, prefix); ok && (rest == "" || rest[0] == '/') {
-		return "/fir" + rest, true
+	for _, f := range documentFields[m.Type] {
+		if rest, ok := strings.CutPrefix(pointer, f.canonical); ok && (rest == "" || rest[0] == '/') {
+			return f.document + rest, true
+		}
 	}
 	return "", false
 }
 
-// firRefPointers maps each type of a police document with an FIR to the
-// pointer of the FIR's canonical.FIRRef in the canonical message.
-var firRefPointers = map[canonical.Type]string{
-	canonical.TypeFIR:         "/fir/ref",
-	canonical.TypeArrest:      "/arrest/fir",
-	canonical.TypeChargesheet: "/chargesheet/fir",
+// fieldPointers pairs the pointer of a canonical field with the pointer
+// of the document member that holds the same value.
+type fieldPointers struct{ canonical, document string }
+
+// documentFields lists, for each type of a police document with an FIR,
+// the canonical fields that its document holds whole.
+var documentFields = map[canonical.Type][]fieldPointers{
+	canonical.TypeFIR: {
+		{"/fir/ref", "/fir"},
+		{"/fir/registered_at", "/registered_at"},
+		{"/fir/general_diary_ref", "/information_received/general_diary_ref"},
+		{"/fir/delay_reason", "/delay_reason"},
+		{"/fir/first_information", "/first_information"},
+		{"/fir/action_taken", "/action_taken"},
+	},
+	canonical.TypeArrest: {
+		{"/arrest/fir", "/fir"},
+		{"/arrest/at", "/arrested_at"},
+		{"/arrest/place", "/place"},
+		{"/arrest/relative_informed", "/relative_informed/name"},
+	},
+	canonical.TypeChargesheet: {
+		{"/chargesheet/fir", "/fir"},
+		{"/chargesheet/title", "/case_title"},
+		{"/chargesheet/report_number", "/report_number"},
+		{"/chargesheet/filed_on", "/report_date"},
+		{"/chargesheet/lab_results", "/lab_results"},
+		{"/chargesheet/brief_facts", "/brief_facts"},
+	},
 }

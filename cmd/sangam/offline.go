@@ -14,6 +14,7 @@ import (
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/textcheck"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -102,7 +103,10 @@ func runDecode(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	d, err := a.Decode(body, *contentType)
-	if err == nil {
+	if rejected := textcheck.Check(body, *contentType); len(rejected) > 0 {
+		// The hub rejects these characters before it decodes a body.
+		err = schemas.Invalid(append(rejected, schemas.Violations(err)...)...)
+	} else if err == nil {
 		err = validateAll(d.Messages)
 	}
 	if err != nil {

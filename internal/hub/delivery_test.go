@@ -287,8 +287,8 @@ func TestNULCharacterRejectedAsInvalid(t *testing.T) {
 	if !strings.Contains(string(body), "NUL") {
 		t.Errorf("body %s does not name the NUL character", body)
 	}
-	if !strings.Contains(string(body), "/chargesheet/brief_facts") {
-		t.Errorf("body %s does not name the field", body)
+	if !strings.Contains(string(body), `"pointer":"/brief_facts"`) {
+		t.Errorf("body %s does not name the field of the police document", body)
 	}
 
 	// The act's name is normalised away from the canonical form, but the

@@ -23,6 +23,7 @@ import (
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/textcheck"
 	"github.com/sangam-hub/sangam/routes"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -197,6 +198,10 @@ func (s *Service) prepare(
 	}
 	defer release()
 
+	if rejected := textcheck.Check(body, contentType); len(rejected) > 0 {
+		return nil, nil, nil, fmt.Errorf("decoding %s message: %w", agency,
+			rejectText(a, body, contentType, rejected))
+	}
 	decoded, err := a.Decode(body, contentType)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("decoding %s message: %w", agency, err)
@@ -220,15 +225,9 @@ func (s *Service) prepare(
 	msgs := decoded.Messages
 	for i := range msgs {
 		if err := scrub(&msgs[i]); err != nil {
+			pointIntoBody(a, &msgs[i], err)
 			return nil, nil, nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 		}
-	}
-	// An adapter may normalise a NUL away, as from an act's name, while
-	// the journal's copy of the body keeps it.
-	if at := nulEscape(raw); at >= 0 {
-		return nil, nil, nil, fmt.Errorf("%s message: %w", agency, &schemas.ValidationError{
-			Violations: []schemas.Violation{{Rule: "no-nul", Message: fmt.Sprintf(
-				"the body contains the NUL character U+0000 at byte %d, which no field may contain", at)}}})
 	}
 	hashes := make([]string, len(msgs))
 	for i := range msgs {
@@ -239,6 +238,7 @@ func (s *Service) prepare(
 		}
 		stamp(&msgs[i], agency, received)
 		if err := schemas.ValidateValue("canonical/message.json", &msgs[i]); err != nil {
+			pointIntoBody(a, &msgs[i], err)
 			return nil, nil, nil, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
 		}
 		if check != nil {
@@ -287,16 +287,14 @@ func checkAuthorship(a adapters.Adapter, agency string, msgs []canonical.Message
 	return nil
 }
 
-// pointIntoBody rewrites, when a implements adapters.BodyPointers, the
-// pointers of the violations in err, a *schemas.ValidationError or a
-// *ForbiddenError made on the canonical message m, to point into the
-// agency's document. A violation that a cannot place keeps its canonical
-// pointer.
+// pointIntoBody rewrites the pointers of the violations in err, a
+// *schemas.ValidationError or a *ForbiddenError made on the canonical
+// message m, to point into the agency's document, by a's
+// adapters.BodyPointers. A violation that a cannot place gets the
+// pointer "" of the whole document, and its message names the
+// canonical field, so that no pointer sent back names a field of a
+// document that the sender did not write.
 func pointIntoBody(a adapters.Adapter, m *canonical.Message, err error) {
-	mapper, ok := a.(adapters.BodyPointers)
-	if !ok {
-		return
-	}
 	var violations []schemas.Violation
 	var invalid *schemas.ValidationError
 	var forbidden *ForbiddenError
@@ -306,40 +304,38 @@ func pointIntoBody(a adapters.Adapter, m *canonical.Message, err error) {
 	case errors.As(err, &forbidden):
 		violations = forbidden.Violations
 	}
+	mapper, _ := a.(adapters.BodyPointers)
 	for i, v := range violations {
-		if p, ok := mapper.BodyPointer(m, v.Pointer); ok {
-			violations[i].Pointer = p
+		if v.Pointer == "" {
+			continue
 		}
+		if mapper != nil {
+			if p, ok := mapper.BodyPointer(m, v.Pointer); ok {
+				violations[i].Pointer = p
+				continue
+			}
+		}
+		violations[i].Pointer = ""
+		violations[i].Message = fmt.Sprintf("%s (at %s in the hub's canonical form of the message)",
+			v.Message, v.Pointer)
 	}
 }
 
-// nulEscape returns the offset in body of a NUL byte or of a JSON escape
-// \u0000 (a backslash that is not itself escaped), or -1 for none.
-func nulEscape(body []byte) int {
-	if i := bytes.IndexByte(body, 0); i >= 0 {
-		return i
-	}
-	for from := 0; ; {
-		i := bytes.Index(body[from:], []byte(`\u0000`))
-		if i < 0 {
-			return -1
-		}
-		at := from + i
-		backslashes := 0
-		for j := at - 1; j >= 0 && body[j] == '\\'; j-- {
-			backslashes++
-		}
-		if backslashes%2 == 0 {
-			return at
-		}
-		from = at + 1
-	}
+// rejectText returns the *schemas.ValidationError that rejects body for
+// the characters no field may contain, rejected as textcheck.Check found
+// them. The violations of decoding body follow, when a finds any, so
+// that the sender learns of every fault at once.
+func rejectText(a adapters.Adapter, body []byte, contentType string, rejected []schemas.Violation) error {
+	_, err := a.Decode(body, contentType)
+	return schemas.Invalid(append(rejected, schemas.Violations(err)...)...)
 }
 
 // scrub masks, in one walk over m's strings, every Aadhaar number left in
 // its text, whichever adapter decoded it (adapters mask identifiers).
 // It returns a validation error naming each string that contains the
-// NUL character, which the PostgreSQL journal cannot store.
+// NUL character, which the PostgreSQL journal cannot store. The body
+// check rejects every NUL before decoding, so this one guards only
+// against an adapter that makes a NUL itself.
 func scrub(m *canonical.Message) error {
 	var violations []schemas.Violation
 	canonical.EachString(m, func(pointer, s string) (string, bool) {
