@@ -46,22 +46,6 @@ func (c *checker) setDocumentTime(t time.Time) {
 	}
 }
 
-// sentNotBefore reports a chronology violation at /sent_at when the
-// document was sent before the event it reports, at eventPointer, by
-// more than the allowed clock skew. An event in the future is reported
-// as such already, and is skipped here.
-func (c *checker) sentNotBefore(sent time.Time, eventPointer string, event time.Time) {
-	if sent.IsZero() || event.IsZero() || !sent.Add(c.Config.ClockSkew).Before(event) {
-		return
-	}
-	if event.After(c.Config.Now().Add(c.Config.ClockSkew)) {
-		return
-	}
-	c.Add("/sent_at", jsondoc.RuleChronology,
-		"%s is before %s, %s, by more than the allowed clock skew of %s",
-		sent.Format(time.RFC3339), eventPointer, event.Format(time.RFC3339), c.Config.ClockSkew)
-}
-
 // firRef maps the FIR reference at pointer and checks its state code.
 func (c *checker) firRef(pointer string, f jsondoc.FIRRef) canonical.FIRRef {
 	if f.State != "" && !canonical.ValidState(f.State) {

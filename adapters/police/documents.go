@@ -13,7 +13,7 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 	ref := c.firRef("/fir", doc.FIR)
 	registered := c.DateTime("/registered_at", doc.RegisteredAt)
 	c.setDocumentTime(registered)
-	c.sentNotBefore(sent, "/registered_at", registered)
+	c.SentNotBefore(sent, "/registered_at", registered)
 	w := c.window("/occurrence", &doc.Occurrence, doc.FIR.Year)
 	received := c.DateTime("/information_received/at", doc.InformationReceived.At)
 	sentToCourt := c.DateTime("/sent_to_court_at", doc.SentToCourtAt)
@@ -81,7 +81,7 @@ func (c *checker) arrest(doc *arrestDoc) canonical.Message {
 	ref := c.firRef("/fir", doc.FIR)
 	at := c.DateTime("/arrested_at", doc.ArrestedAt)
 	c.setDocumentTime(at)
-	c.sentNotBefore(sent, "/arrested_at", at)
+	c.SentNotBefore(sent, "/arrested_at", at)
 	w := c.window("/occurrence", doc.Occurrence, doc.FIR.Year)
 	c.NotBefore("/arrested_at", at, "/occurrence/from", w.earliest)
 
@@ -116,7 +116,7 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 	ref := c.firRef("/fir", doc.FIR)
 	reported := c.Date("/report_date", doc.ReportDate, true)
 	c.setDocumentTime(reported)
-	c.sentNotBefore(sent, "/report_date", reported)
+	c.SentNotBefore(sent, "/report_date", reported)
 	w := c.window("/occurrence", doc.Occurrence, doc.FIR.Year)
 	if !w.earliest.IsZero() {
 		y, mo, d := w.earliest.In(jsondoc.IST).Date()

@@ -8,8 +8,9 @@ import (
 // movement maps a movement event. Its message occurred at the movement,
 // and its case is the prisoner's (see canonical.Prisoner.CaseKey).
 func (c *checker) movement(doc *movementDoc) canonical.Message {
-	c.DateTime("/sent_at", doc.SentAt)
+	sent := c.DateTime("/sent_at", doc.SentAt)
 	at := c.DateTime("/at", doc.At)
+	c.SentNotBefore(sent, "/at", at)
 	p := c.prisoner("/prisoner", &doc.Prisoner)
 	c.NotBefore("/at", at, "/prisoner/admitted_at", p.AdmittedAt)
 	if doc.ReleaseGround != "" && doc.Kind != string(canonical.MoveRelease) {

@@ -39,6 +39,8 @@ func TestDecodeViolations(t *testing.T) {
 			[]violation{{"/from/kind", "required"}}},
 		{"release before admission", "release_bail", map[string]any{"/at": "2025-09-20T10:00:00+05:30"},
 			[]violation{{"/at", "chronology"}}},
+		{"sent before the movement", "release_bail", map[string]any{"/sent_at": "2025-10-18T17:30:00+05:30"},
+			[]violation{{"/sent_at", "chronology"}}},
 		{"movement in the future", "release_bail", map[string]any{"/at": "2026-07-01T10:00:00+05:30"},
 			[]violation{{"/at", "future"}}},
 		{"invalid Aadhaar", "court_production", map[string]any{
@@ -71,6 +73,15 @@ func TestDecodeViolations(t *testing.T) {
 				t.Errorf("violations = %v, want %v\n%v", got, tt.want, err)
 			}
 		})
+	}
+}
+
+func TestDecodeSentWithinClockSkew(t *testing.T) {
+	// Sent 5 minutes before the movement, within the 10 minutes of
+	// clock skew that the adapter allows by default.
+	body := edit(t, "release_bail", map[string]any{"/sent_at": "2025-10-18T17:40:00+05:30"})
+	if _, err := newAdapter(t).Decode(body, prisons.ContentType); err != nil {
+		t.Errorf("Decode: %v", err)
 	}
 }
 

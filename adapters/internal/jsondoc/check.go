@@ -113,3 +113,19 @@ func (c *Checker) NotBefore(
 	c.Add(pointer, RuleChronology, "%s is before %s, %s",
 		later.Format(time.RFC3339), earlierPointer, earlier.Format(time.RFC3339))
 }
+
+// SentNotBefore reports a chronology violation at /sent_at when the
+// document was sent before the event it reports, at eventPointer, by
+// more than Config.ClockSkew. An event in the future is reported as
+// such already, and is skipped here.
+func (c *Checker) SentNotBefore(sent time.Time, eventPointer string, event time.Time) {
+	if sent.IsZero() || event.IsZero() || !sent.Add(c.Config.ClockSkew).Before(event) {
+		return
+	}
+	if event.After(c.Config.Now().Add(c.Config.ClockSkew)) {
+		return
+	}
+	c.Add("/sent_at", RuleChronology,
+		"%s is before %s, %s, by more than the allowed clock skew of %s",
+		sent.Format(time.RFC3339), eventPointer, event.Format(time.RFC3339), c.Config.ClockSkew)
+}
