@@ -95,6 +95,12 @@ func hubProblem(status int, data []byte) error {
 	if status == http.StatusTooManyRequests || status >= 500 {
 		return fmt.Errorf("%w: HTTP %d: %s", errUnavailable, status, msg)
 	}
+	if status == http.StatusUnauthorized || status == http.StatusForbidden {
+		// The hub's detail names the Authorization header, which the
+		// command sets from its flag.
+		return fmt.Errorf("%s: check --token, which defaults to $SANGAM_TOKEN, "+
+			"and that the token file grants it operator rights", msg)
+	}
 	return errors.New(msg)
 }
 

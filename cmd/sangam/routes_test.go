@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -181,5 +182,19 @@ func TestHubProblemNotFoundIsInput(t *testing.T) {
 	err := hubProblem(http.StatusNotFound, []byte(body))
 	if !errors.Is(err, errInvalid) {
 		t.Errorf("error %v does not wrap errInvalid, so the command would not exit 1", err)
+	}
+}
+
+func TestHubProblemRejectedTokenNamesFlag(t *testing.T) {
+	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+		body := fmt.Sprintf(`{"type":"urn:sangam:problem:unauthenticated","title":"Authentication required",`+
+			`"status":%d,"detail":"send the token your administrator issued as Authorization: Bearer TOKEN"}`, status)
+		err := hubProblem(status, []byte(body))
+		if !strings.Contains(err.Error(), "check --token") {
+			t.Errorf("HTTP %d: error %q does not name the --token flag", status, err)
+		}
+		if errors.Is(err, errInvalid) || errors.Is(err, errUnavailable) {
+			t.Errorf("HTTP %d: error %v wraps errInvalid or errUnavailable, want a setup error", status, err)
+		}
 	}
 }
