@@ -44,6 +44,7 @@
 package courts
 
 import (
+	"strings"
 	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
@@ -150,9 +151,17 @@ func (a *Adapter) Authors(t canonical.Type) bool {
 }
 
 // BodyPointer returns the path of the root element, which names the
-// document and so its message type, for the canonical field /type. It
-// implements adapters.BodyPointers and places no other field.
+// document and so its message type, for the canonical field /type, and
+// the path of the lineage case's CaseTrackingID for a court
+// registration's FIR. It implements adapters.BodyPointers and places no
+// other field.
+//
+// NOTE: the FIR's path names a criminal:CriminalCase, the case element
+// of a callback for a final report, even when the callback used another.
 func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, bool) {
+	if m.Type == canonical.TypeCourtRegistration && isUnder(pointer, "/court_registration/fir") {
+		return "/RecordDocketingCallbackMessage/CriminalCase/CaseAugmentation/CaseLineageCase/CaseTrackingID", true
+	}
 	if pointer != "/type" {
 		return "", false
 	}
@@ -163,6 +172,12 @@ func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, boo
 		return "/RecordDocketingCallbackMessage", true
 	}
 	return "", false
+}
+
+// isUnder reports whether pointer is prefix or a pointer below it.
+func isUnder(pointer, prefix string) bool {
+	rest, ok := strings.CutPrefix(pointer, prefix)
+	return ok && (rest == "" || rest[0] == '/')
 }
 
 func (a *Adapter) locationID() string {

@@ -110,7 +110,7 @@ func (s *Server) endpoints() []endpoint {
 	}
 }
 
-// Handler returns the API's routes.
+// Handler returns the API's routes. No response may be cached.
 func (s *Server) Handler() http.Handler {
 	return problemForUnmatched(s.mux())
 }
@@ -318,6 +318,16 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		}
 		p := problem.New(problem.Forbidden, detail)
 		p.Errors = forbidden.Violations
+		problem.Write(w, p)
+		return
+	}
+	if conflict := (*ingest.ConflictError)(nil); errors.As(err, &conflict) {
+		s.Metrics.CountInbound(agency, metrics.InboundConflict)
+		s.Log.Info("message that contradicts the journal rejected", "agency", agency,
+			"violations", len(conflict.Invalid.Violations))
+		p := problem.New(problem.Conflict, "the message contradicts messages the hub has "+
+			"journaled, as errors list; nothing was stored")
+		p.Errors = conflict.Invalid.Violations
 		problem.Write(w, p)
 		return
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/courtfiling"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
@@ -431,6 +432,10 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Adapters: set, Store: h.backend.store, Routes: h.table.Load,
 		Log: log, Zone: h.cfg.TimeZone,
 		Admission: ingest.NewAdmission(0, 0),
+		Enrichers: []ingest.Enricher{
+			&courtfiling.OriginalReports{Journal: h.backend.store},
+			&courtfiling.Callbacks{Journal: h.backend.store},
+		},
 	}
 	h.breakers = delivery.NewBreakers(h.cfg.Breaker, log)
 	if err := h.buildMetrics(); err != nil {
@@ -468,7 +473,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Reserved: h.reserved(),
 	}
 	h.server = &http.Server{
-		Handler:           v.handler(apiServer.Handler(), h.cfg.Tokens),
+		Handler:           api.NoStore(v.handler(apiServer.Handler(), h.cfg.Tokens)),
 		ReadHeaderTimeout: 10 * time.Second,
 		// A client that stalls while sending its body is cut off rather
 		// than holding a connection.

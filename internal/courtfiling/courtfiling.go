@@ -1,0 +1,165 @@
+// Package courtfiling keeps a police case's final reports and a court's
+// replies to them consistent with the journal. A FIR has one original
+// final report, which supplementary reports follow, and a docketing
+// callback that names a final report the hub filed names that report's
+// FIR. Both checks are ingest enrichers.
+package courtfiling
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// RuleOriginalReportExists is the violation rule of an original final
+// report for a FIR that already has one.
+const RuleOriginalReportExists = "original-report-exists"
+
+// RuleFilingFIR is the violation rule of a docketing callback that names
+// a final report of the hub but another FIR than that report's.
+const RuleFilingFIR = "filing-fir"
+
+// OriginalReports rejects a second original final report for a FIR: a
+// police station files one original report, and any later report on the
+// same FIR is supplementary. Its field is set once before use.
+type OriginalReports struct {
+	// Journal holds the reports already filed. Required.
+	Journal journal.Store
+}
+
+// Enrich implements ingest.Enricher. For an original final report with a
+// FIR, it returns an *ingest.ConflictError at /chargesheet/fir
+// when the journal holds an original final report for the same FIR under
+// another sender message id. A resend of the journaled report passes, so
+// that the journal answers it as a duplicate.
+//
+// NOTE: two originals for one FIR that arrive at the same moment may both
+// pass, because nothing locks the FIR between this check and the
+// journal's commit.
+func (e *OriginalReports) Enrich(ctx context.Context, m *canonical.Message) error {
+	report := m.Chargesheet
+	if m.Type != canonical.TypeChargesheet || report == nil || report.FIR == nil || report.Supplementary > 0 {
+		return nil
+	}
+	key := report.FIR.Key()
+	filed, err := e.Journal.Find(ctx, journal.Query{
+		CaseKey: key, Type: canonical.TypeChargesheet, Limit: journal.MaxLimit,
+	})
+	if err != nil {
+		return fmt.Errorf("finding the final reports of %s: %w", key, err)
+	}
+	for _, s := range filed {
+		if s.Source == m.Source && s.SenderMessageID == m.SenderMessageID {
+			continue
+		}
+		original, err := e.originalOf(ctx, s.MessageID, key)
+		if err != nil {
+			return err
+		}
+		if original == nil {
+			continue
+		}
+		return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
+			Pointer: "/chargesheet/fir", Rule: RuleOriginalReportExists,
+			Message: fmt.Sprintf("%s already has an original final report, hub message %s "+
+				"(sender message id %s%s): file this one as a supplementary report, with the "+
+				"next supplementary number", report.FIR, s.MessageID, s.SenderMessageID,
+				reportNumber(original)),
+		}}}}
+	}
+	return nil
+}
+
+// originalOf returns the final report journaled as id when it is an
+// original one for the FIR of case key key, and nil otherwise.
+func (e *OriginalReports) originalOf(ctx context.Context, id, key string) (*canonical.Chargesheet, error) {
+	j, err := e.Journal.Journey(ctx, id)
+	if errors.Is(err, journal.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading final report %s: %w", id, err)
+	}
+	report := j.Message.Chargesheet
+	if report == nil || report.Supplementary > 0 || report.FIR == nil || report.FIR.Key() != key {
+		return nil, nil
+	}
+	return report, nil
+}
+
+func reportNumber(report *canonical.Chargesheet) string {
+	if report.ReportNumber == "" {
+		return ""
+	}
+	return ", report number " + report.ReportNumber
+}
+
+// Callbacks links a court's docketing callback to the final report it
+// names. Its field is set once before use.
+type Callbacks struct {
+	// Journal holds the final reports the hub filed. Required.
+	Journal journal.Store
+}
+
+// Enrich implements ingest.Enricher for a court registration whose
+// correlation id, the filing id that the court quoted, is set.
+//
+// When that id is the hub's message id of a final report with a FIR, the
+// registration must name the same FIR: one that names another returns
+// an error wrapping a *schemas.ValidationError at /court_registration/fir.
+// One that names no FIR gets the report's FIR and case key, so that the
+// police station learns which of its cases the court registered.
+//
+// When the id names no final report in the journal, as for a filing the
+// station made on the court's own portal, Enrich sets UnknownFiling and
+// the registration is accepted.
+func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
+	reg := m.CourtRegistration
+	if m.Type != canonical.TypeCourtRegistration || reg == nil || m.CorrelationID == "" {
+		return nil
+	}
+	j, err := e.Journal.Journey(ctx, m.CorrelationID)
+	if errors.Is(err, journal.ErrNotFound) {
+		reg.UnknownFiling = true
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading filing %s that the court's callback names: %w", m.CorrelationID, err)
+	}
+	report := j.Message.Chargesheet
+	if j.Type != canonical.TypeChargesheet || report == nil {
+		reg.UnknownFiling = true
+		return nil
+	}
+	if report.FIR == nil {
+		return nil
+	}
+	if reg.FIR == nil {
+		fir := *report.FIR
+		reg.FIR = &fir
+		m.CaseKey = j.CaseKey
+		return nil
+	}
+	if sameFIR(*reg.FIR, *report.FIR) {
+		return nil
+	}
+	return schemas.Invalid(schemas.Violation{
+		Pointer: "/court_registration/fir", Rule: RuleFilingFIR,
+		Message: fmt.Sprintf("the callback names %s, but the filing it replies to, hub message %s, "+
+			"is the final report of %s: correct the FIR or the filing id", reg.FIR, m.CorrelationID, report.FIR),
+	})
+}
+
+// sameFIR reports whether a and b are one FIR: the same key, and the
+// same national id when both have one.
+func sameFIR(a, b canonical.FIRRef) bool {
+	if a.Key() != b.Key() {
+		return false
+	}
+	return a.NationalID == "" || b.NationalID == "" || a.NationalID == b.NationalID
+}

@@ -1,0 +1,290 @@
+package courtfiling_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
+	"github.com/sangam-hub/sangam/internal/courtfiling"
+	"github.com/sangam-hub/sangam/internal/delivery"
+	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
+	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
+	"github.com/sangam-hub/sangam/routes"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// testRoutes sends final reports to the court and registrations to the
+// station, as the default routes do.
+const testRoutes = `
+version: courtfiling-test
+destinations:
+  - {name: court, agency: courts, concurrency: 1, url: "http://127.0.0.1:9/ecf"}
+  - {name: station, agency: police, concurrency: 1, url: "http://127.0.0.1:9/notifications"}
+routes:
+  - name: final-report-to-court
+    when: message.type == "chargesheet"
+    to: [court]
+  - name: court-registration-to-police
+    when: message.type == "court_registration"
+    to: [station]
+`
+
+// newService returns an ingest service over a SQLite journal in a
+// temporary folder, with the shipped adapters and both enrichers.
+func newService(t *testing.T) *ingest.Service {
+	t.Helper()
+	ctx := context.Background()
+	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	log := slog.New(slog.DiscardHandler)
+	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := routes.Load([]byte(testRoutes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range table.Config().Destinations {
+		if err := sqlitebus.InitializeTopic(ctx, db, delivery.Topic(d.Name, 0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set, err := registry.Default(registry.Options{AadhaarKey: []byte("courtfiling test key, 32 bytes!!")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &ingest.Service{
+		Adapters: set, Store: store, Log: log,
+		Routes: func() *routes.Table { return table },
+		Enrichers: []ingest.Enricher{
+			&courtfiling.OriginalReports{Journal: store}, &courtfiling.Callbacks{Journal: store},
+		},
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// finalReport is a police station's original final report on FIR
+// KL/EKM/EKM0412/2025/1187, with its message id set to id.
+func finalReport(t *testing.T, id string) []byte {
+	t.Helper()
+	body := readFile(t, "../../adapters/police/testdata/final_report_bns.json")
+	return replace(t, body, `"EKM0412-FR-2025-000089"`, `"`+id+`"`)
+}
+
+// replace returns body with the first old replaced by new, failing t
+// when body lacks old.
+func replace(t *testing.T, body []byte, old, new string) []byte {
+	t.Helper()
+	if !bytes.Contains(body, []byte(old)) {
+		t.Fatalf("body lacks %q", old)
+	}
+	return bytes.Replace(body, []byte(old), []byte(new), 1)
+}
+
+// reportFIR is the FIR key of finalReport.
+const reportFIR = "FIR/KL/EKM/EKM0412/2025/1187"
+
+// filingIDOfCallback is the filing id that kochi_callback.xml quotes.
+const filingIDOfCallback = "01J6ZK8Q5V3S7T9X1Y4B6N8M0A"
+
+// callback is kochi_callback.xml with its id set to id, quoting filing
+// id filing and naming the FIR key fir in its lineage case.
+func callback(t *testing.T, id, filing, fir string) []byte {
+	t.Helper()
+	body := readFile(t, "../../adapters/courts/testdata/kochi_callback.xml")
+	body = replace(t, body, "KLER01-CB-000123", id)
+	body = replace(t, body, filingIDOfCallback, filing)
+	return replace(t, body, "FIR/KL/EKM/1234/2024/123", fir)
+}
+
+func accept(t *testing.T, s *ingest.Service, agency string, body []byte) ingest.Result {
+	t.Helper()
+	results, err := s.Accept(context.Background(), agency, body, "")
+	if err != nil {
+		t.Fatalf("Accept: %v", err)
+	}
+	return results[0]
+}
+
+func journaled(t *testing.T, s *ingest.Service, q journal.Query) []journal.Summary {
+	t.Helper()
+	found, err := s.Store.Find(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
+func hasViolation(vs []schemas.Violation, pointer, rule string) bool {
+	for _, v := range vs {
+		if v.Pointer == pointer && v.Rule == rule {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSecondOriginalReportRejected(t *testing.T) {
+	s := newService(t)
+	first := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+
+	_, err := s.Accept(context.Background(), "police", finalReport(t, "EKM0412-FR-2"), "")
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) {
+		t.Fatalf("Accept error = %v, want an *ingest.ConflictError", err)
+	}
+	if !hasViolation(conflict.Invalid.Violations, "/fir", courtfiling.RuleOriginalReportExists) {
+		t.Errorf("violations = %v, want %s at the document's /fir", conflict.Invalid.Violations,
+			courtfiling.RuleOriginalReportExists)
+	}
+	if !bytes.Contains([]byte(err.Error()), []byte(first.MessageID)) {
+		t.Errorf("error %q does not name the original report %s", err, first.MessageID)
+	}
+	if got := journaled(t, s, journal.Query{CaseKey: reportFIR}); len(got) != 1 {
+		t.Errorf("journal holds %d messages of the FIR, want the first report only", len(got))
+	}
+}
+
+func TestSupplementaryReportAccepted(t *testing.T) {
+	s := newService(t)
+	accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	supplementary := replace(t, finalReport(t, "EKM0412-FR-2"),
+		`"report_type": "original"`, `"report_type": "supplementary", "supplementary_number": 1`)
+	if r := accept(t, s, "police", supplementary); r.Duplicate {
+		t.Error("supplementary report taken as a duplicate")
+	}
+	if got := journaled(t, s, journal.Query{CaseKey: reportFIR}); len(got) != 2 {
+		t.Errorf("journal holds %d reports of the FIR, want 2", len(got))
+	}
+}
+
+func TestResentOriginalIsDuplicate(t *testing.T) {
+	s := newService(t)
+	first := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	again := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	if !again.Duplicate || again.MessageID != first.MessageID {
+		t.Errorf("resend = %+v, want a duplicate of %s", again, first.MessageID)
+	}
+}
+
+func TestOriginalReportsOfTwoFIRs(t *testing.T) {
+	s := newService(t)
+	accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	other := replace(t, finalReport(t, "EKM0412-FR-2"), `"number": 1187`, `"number": 1188`)
+	accept(t, s, "police", other)
+}
+
+func TestCallbackNamingOtherFIRRejected(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+
+	_, err := s.Accept(context.Background(), "courts",
+		callback(t, "KLER10-CB-1", report.MessageID, "FIR/KL/EKM/EKM0412/2025/1190"), "")
+	vs := schemas.Violations(err)
+	const lineage = "/RecordDocketingCallbackMessage/CriminalCase/CaseAugmentation/CaseLineageCase/CaseTrackingID"
+	if !hasViolation(vs, lineage, courtfiling.RuleFilingFIR) {
+		t.Errorf("Accept error = %v, want %s at %s", err, courtfiling.RuleFilingFIR, lineage)
+	}
+	if got := journaled(t, s, journal.Query{Source: "courts"}); len(got) != 0 {
+		t.Errorf("journal holds %d court messages after a rejected one", len(got))
+	}
+}
+
+func TestCallbackNamingItsFIRLinked(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	r := accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
+	reg := journey(t, s, r.MessageID).Message.CourtRegistration
+	if reg.UnknownFiling {
+		t.Error("UnknownFiling is set for a filing the hub sent")
+	}
+}
+
+func TestCallbackWithoutLineageGetsFIR(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	body := callback(t, "KLER10-CB-1", report.MessageID, reportFIR)
+	body = regexp.MustCompile(`(?s)<j:CaseLineageCase>.*</j:CaseLineageCase>`).ReplaceAll(body, nil)
+
+	j := journey(t, s, accept(t, s, "courts", body).MessageID)
+	reg := j.Message.CourtRegistration
+	if reg.FIR == nil || reg.FIR.Key() != reportFIR {
+		t.Errorf("FIR = %v, want the final report's %s", reg.FIR, reportFIR)
+	}
+	if j.CaseKey != reportFIR {
+		t.Errorf("case key = %q, want the final report's %s", j.CaseKey, reportFIR)
+	}
+}
+
+func TestCallbackForUnknownFilingAccepted(t *testing.T) {
+	s := newService(t)
+	r := accept(t, s, "courts", callback(t, "KLER10-CB-1", "EF-KLER01-2024-0099", "FIR/KL/EKM/1234/2024/123"))
+	j := journey(t, s, r.MessageID)
+	if !j.Message.CourtRegistration.UnknownFiling {
+		t.Error("UnknownFiling is not set for a filing the hub never sent")
+	}
+	if j.CorrelationID != "EF-KLER01-2024-0099" {
+		t.Errorf("correlation id = %q, want the filing id as the court quoted it", j.CorrelationID)
+	}
+
+	station, _ := s.Adapters.Adapter("police")
+	enc, err := station.Encode(&j.Message)
+	if err != nil {
+		t.Fatalf("police notification: %v", err)
+	}
+	var note map[string]any
+	if err := json.Unmarshal(enc.Body, &note); err != nil {
+		t.Fatal(err)
+	}
+	if note["court_filing_id"] != "EF-KLER01-2024-0099" {
+		t.Errorf("court_filing_id = %v, want the filing id as the court quoted it", note["court_filing_id"])
+	}
+	if v, ok := note["in_reply_to"]; ok {
+		t.Errorf("in_reply_to = %v, want it absent for a filing the hub never sent", v)
+	}
+}
+
+func TestCallbackNamingAnFIRMessage(t *testing.T) {
+	s := newService(t)
+	fir := accept(t, s, "police", readFile(t, "../../adapters/police/testdata/fir.json"))
+	r := accept(t, s, "courts", callback(t, "KLER10-CB-1", fir.MessageID, "FIR/KL/EKM/1234/2024/123"))
+	if !journey(t, s, r.MessageID).Message.CourtRegistration.UnknownFiling {
+		t.Error("UnknownFiling is not set for a filing id that names an FIR, not a final report")
+	}
+}
+
+func journey(t *testing.T, s *ingest.Service, id string) journal.Journey {
+	t.Helper()
+	j, err := s.Store.Journey(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Message.CourtRegistration == nil && j.Type == canonical.TypeCourtRegistration {
+		t.Fatalf("journey of %s has no court registration", id)
+	}
+	return j
+}
+

@@ -1,0 +1,18 @@
+package ingest
+
+import "github.com/sangam-hub/sangam/schemas"
+
+// ConflictError rejects a valid message that contradicts a message the
+// hub has journaled, such as a second original final report for one
+// FIR. An Enricher returns it. It wraps the *schemas.ValidationError
+// whose violations name the deciding fields, so that ingest points them
+// into the sender's document as it does for an invalid message, and the
+// API answers it with 409 Conflict rather than 400.
+type ConflictError struct {
+	Invalid *schemas.ValidationError
+}
+
+func (e *ConflictError) Error() string { return "conflict: " + e.Invalid.Error() }
+
+// Unwrap returns the validation error with the violations.
+func (e *ConflictError) Unwrap() error { return e.Invalid }
