@@ -157,7 +157,13 @@ func checkDate(rep *canonical.VerificationReport, req canonical.Message, zone *t
 	return schemas.Invalid(schemas.Violation{
 		Pointer: "/verification_report/reported_on", Rule: RuleReportBeforeRequest,
 		Message: fmt.Sprintf("the report is dated %s, before the request for passport file %s "+
-			"was made on %s (%s)", rep.ReportedOn, rep.FileNumber, requested, zone)})
+			"was made on %s (%s)", rep.ReportedOn, rep.FileNumber, requested, zoneName(req.OccurredAt, zone))})
+}
+
+// zoneName returns the abbreviation of zone at t, such as "IST" for
+// Asia/Kolkata, which the passport adapter's messages use too.
+func zoneName(t time.Time, zone *time.Location) string {
+	return t.In(zone).Format("MST")
 }
 
 // findRequest returns the passport office's request that a report for
