@@ -292,3 +292,38 @@ func TestSampleForeignNational(t *testing.T) {
 	}
 	t.Fatal("no release-foreign-national sample")
 }
+
+func TestPrisonChecksAddressee(t *testing.T) {
+	p := prison.New(nil)
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	body := order(t)
+
+	status, reply := post(t, srv.URL+"/prisons/KLSJEKM", "delivery-1", body)
+	if status != http.StatusOK {
+		t.Fatalf("order to its prison: status %d, reply %v", status, reply)
+	}
+	status, reply = post(t, srv.URL+"/prisons/KLSJEKM", "delivery-1", body)
+	if status != http.StatusOK || reply["repeat"] != true {
+		t.Errorf("repeat delivery: status %d, reply %v; want 200 and repeat true", status, reply)
+	}
+
+	status, reply = post(t, srv.URL+"/prisons/KLCJVIY", "delivery-2", body)
+	if status != http.StatusBadRequest {
+		t.Fatalf("order to another prison: status %d, want 400", status)
+	}
+	reason, _ := reply["error"].(string)
+	if !strings.Contains(reason, `"KLSJEKM"`) || !strings.Contains(reason, `"KLCJVIY"`) {
+		t.Errorf("rejection %q does not name both prisons", reason)
+	}
+
+	if got := len(p.Received()); got != 1 {
+		t.Errorf("Received has %d items, want 1", got)
+	}
+	if got := len(p.OrdersFor("KLSJEKM")); got != 1 {
+		t.Errorf("OrdersFor(KLSJEKM) has %d items, want 1", got)
+	}
+	if got := len(p.OrdersFor("KLCJVIY")); got != 0 {
+		t.Errorf("OrdersFor(KLCJVIY) has %d items, want 0", got)
+	}
+}
