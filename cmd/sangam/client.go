@@ -35,7 +35,11 @@ func (c *hubClient) send(ctx context.Context, agency string, body []byte) (sendR
 	if err != nil {
 		return sendResult{}, err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	contentType := "application/json"
+	if bytes.HasPrefix(bytes.TrimSpace(body), []byte("<")) {
+		contentType = "application/xml"
+	}
+	req.Header.Set("Content-Type", contentType)
 	resp, err := demoHTTP.Do(req)
 	if err != nil {
 		return sendResult{}, fmt.Errorf("sending to the hub: %w", err)

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/hub"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/mocks/court"
@@ -30,7 +31,7 @@ import (
 // routes: 127.0.0.1:8401 for the first, 8402 for the next, and so on.
 var demoAgencies = []string{
 	"e-Courts", "police station EKM0412", "passport office", "police station EKM0420",
-	"district police office Kochi City", "immigration FRRO Kochi",
+	"district police office Kochi City", "immigration FRRO Kochi", "prisons (e-Prisons Kerala)",
 }
 
 // demoBasePort is the first mock agency's port in the default routes.
@@ -45,7 +46,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	config := hubFlags(fs)
 	once := fs.Bool("once", false, "stop after the sample traffic instead of serving until interrupted")
 	mockPort := fs.Int("mock-port", demoBasePort,
-		"first port of the six mock agencies on 127.0.0.1; 0 picks free ports")
+		"first port of the seven mock agencies on 127.0.0.1; 0 picks free ports")
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam demo [flags]")
@@ -128,6 +129,7 @@ type demoMocks struct {
 	court     *court.Server
 	stations  []*police.Station // EKM0412, EKM0420, the district office
 	passport  *passport.Office
+	prison    *prison.Prison
 	recorders []*inbox.Inbox // the court's movements, immigration
 	servers   []*http.Server
 }
@@ -180,13 +182,14 @@ func (m *demoMocks) serve(hubURL string, log *slog.Logger) error {
 	m.stations[1].Answer(police.Answering{HubURL: hubURL, Outcome: police.AnswerClear,
 		Delay: 200 * time.Millisecond})
 	m.passport = passport.New(log)
+	m.prison = prison.New(log)
 	m.recorders = []*inbox.Inbox{inbox.New("court movements", log), inbox.New("immigration", log)}
 
 	courtMux := http.NewServeMux()
 	courtMux.Handle("/movements", m.recorders[0].Recorder())
 	courtMux.Handle("/", c)
 	handlers := []http.Handler{courtMux, m.stations[0], m.passport, m.stations[1],
-		m.stations[2], m.recorders[1].Recorder()}
+		m.stations[2], m.recorders[1].Recorder(), m.prison}
 	for i, handler := range handlers {
 		srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 		m.servers = append(m.servers, srv)
@@ -218,6 +221,7 @@ func sendSamples(ctx context.Context, hubURL string, mocks *demoMocks, out io.Wr
 		samples       []namedDoc
 	}{
 		{"A case from FIR to court", "police", policeDocs()},
+		{"Court orders to prisons", "courts", courtDocs()},
 		{"Prisoner movements", "prisons", prisonDocs()},
 		{"Passport police verification", "passport", passportDocs()},
 	}
@@ -232,10 +236,10 @@ func sendSamples(ctx context.Context, hubURL string, mocks *demoMocks, out io.Wr
 	}
 	fmt.Fprintf(out, "mock court: %d filings, %d movements; station EKM0412: %d notifications, "+
 		"%d verification requests; station EKM0420: %d verification requests; "+
-		"passport office: %d reports; immigration: %d movements\n",
+		"passport office: %d reports; immigration: %d movements; prisons: %d court orders\n",
 		len(mocks.court.Received()), mocks.recorders[0].Len(), len(mocks.stations[0].Received()),
 		len(mocks.stations[0].Verifications()), len(mocks.stations[1].Verifications()),
-		len(mocks.passport.Received()), mocks.recorders[1].Len())
+		len(mocks.passport.Received()), mocks.recorders[1].Len(), len(mocks.prison.Received()))
 	return nil
 }
 
@@ -251,6 +255,16 @@ func policeDocs() []namedDoc {
 	for _, s := range storyOrder(police.Samples()) {
 		out = append(out, namedDoc{s.Name, s.Body, s.Invalid})
 	}
+	return out
+}
+
+// courtDocs returns the court's orders, the invalid one last.
+func courtDocs() []namedDoc {
+	var out []namedDoc
+	for _, s := range court.Samples() {
+		out = append(out, namedDoc{s.Name, s.Body, s.Invalid})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return !out[i].invalid && out[j].invalid })
 	return out
 }
 
@@ -301,6 +315,9 @@ func followJourney(ctx context.Context, c *hubClient, id string, out io.Writer) 
 		return err
 	}
 	printJourney(out, j, "  ")
+	if o := j.Message.CourtOrder; o != nil {
+		printOrder(out, o)
+	}
 	if vr := j.Message.VerificationRequest; vr != nil {
 		fmt.Fprintf(out, "  hub assigned police station %s, due on %s, %d matching record(s)\n",
 			vr.PoliceStation, vr.DueOn, len(vr.Matches))
@@ -338,6 +355,19 @@ func followJourney(ctx context.Context, c *hubClient, id string, out io.Writer) 
 		printJourney(out, rj, "    ")
 	}
 	return nil
+}
+
+// printOrder prints what a court order requires of which prison.
+func printOrder(out io.Writer, o *canonical.CourtOrder) {
+	who := "the person named"
+	if names := o.Prisoner.Person.Names; len(names) > 0 {
+		who = names[0].Full
+	}
+	if o.Prisoner.Number != "" {
+		who += " (prisoner " + o.Prisoner.Number + ")"
+	}
+	fmt.Fprintf(out, "  court %s issued a %s for %s, prison %s\n", o.Court.Code,
+		strings.ReplaceAll(string(o.Kind), "_", " "), who, o.Prisoner.PrisonCode)
 }
 
 func printJourney(out io.Writer, j journal.Journey, indent string) {

@@ -143,7 +143,20 @@ func TestDemoShowsChargesheetToCNR(t *testing.T) {
 	if !strings.Contains(out, "hub rejected it (HTTP 400)") {
 		t.Errorf("demo does not show the invalid chargesheet rejected:\n%s", out)
 	}
+	if n := strings.Count(out, "-> prison-klsjekm: delivered"); n != 2 {
+		t.Errorf("demo shows %d court orders delivered to the Sub Jail, Ernakulam, want 2:\n%s", n, out)
+	}
+	if n := strings.Count(out, "hub rejected it (HTTP 400)"); n != 4 {
+		t.Errorf("demo shows %d rejections, want 4 (chargesheet, court order, movement, "+
+			"verification request):\n%s", n, out)
+	}
 	for _, want := range []string{
+		"court-order-to-klcjviy",
+		"-> prison-klcjviy: delivered",
+		"court KLER10 issued a production warrant for Shibu K. R. (prisoner UT-2231-2025), prison KLSJEKM",
+		"court KLER12 issued a committal order for Rajesh Nair, prison KLCJVIY",
+		"appearance date 2025-09-03 is before the order date 2025-10-01 (chronology)",
+		"prisons: 3 court orders",
 		"-> ecourts-kerala-prisons: delivered",
 		"-> immigration-frro-kochi: delivered",
 		"release-or-escape-to-ekm0412, release-or-escape-to-ekm0420",
