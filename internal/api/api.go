@@ -112,7 +112,7 @@ func (s *Server) endpoints() []endpoint {
 
 // Handler returns the API's routes. No response may be cached.
 func (s *Server) Handler() http.Handler {
-	return problemForUnmatched(s.mux())
+	return NoStore(problemForUnmatched(s.mux()))
 }
 
 // mux registers every endpoint, each behind the check of its access.

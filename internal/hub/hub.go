@@ -473,7 +473,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Reserved: h.reserved(),
 	}
 	h.server = &http.Server{
-		Handler:           api.NoStore(v.handler(apiServer.Handler(), h.cfg.Tokens)),
+		Handler:           v.handler(apiServer.Handler(), h.cfg.Tokens),
 		ReadHeaderTimeout: 10 * time.Second,
 		// A client that stalls while sending its body is cut off rather
 		// than holding a connection.

@@ -211,17 +211,18 @@ var fileNumberPattern = regexp.MustCompile(`^[A-Z0-9]{8,20}$`)
 
 // handler returns api with GET /api/v1/verifications/{file_number}
 // added, which returns the file's verification.Status as JSON. Operators
-// and the passport office may call it; with tokens nil, anyone may.
-func (v *hubVerification) handler(api http.Handler, tokens *auth.Tokens) http.Handler {
+// and the passport office may call it; with tokens nil, anyone may. No
+// response may be cached.
+func (v *hubVerification) handler(apiHandler http.Handler, tokens *auth.Tokens) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/", api)
+	mux.Handle("/", apiHandler)
 	mux.HandleFunc("GET /api/v1/verifications/{file_number}", func(w http.ResponseWriter, r *http.Request) {
 		if !v.allowed(w, r, tokens) {
 			return
 		}
 		v.status(w, r)
 	})
-	return mux
+	return api.NoStore(mux)
 }
 
 // allowed lets through operators and the passport office, or writes a
