@@ -67,6 +67,12 @@ type CaseRef struct {
 	// CNR is the 16-character e-Courts Case Number Record.
 	CNR   string `json:"cnr,omitempty"`
 	Court Court  `json:"court,omitzero"`
+	// FIRResolvedFrom is the hub id of the court registration from which
+	// the hub took FIR, for a case that its sender named by CNR alone.
+	FIRResolvedFrom string `json:"fir_resolved_from,omitempty"`
+	// FIRUnresolved is the reason the hub found no FIR for a case that
+	// its sender named by CNR alone.
+	FIRUnresolved string `json:"fir_unresolved,omitempty"`
 }
 
 // Key returns the case key of c: the FIR key, else the CNR key, else "".

@@ -129,7 +129,7 @@ func openSQLiteIndex(
 // the tracker a submitter that journals escalations through a copy of
 // svc. Call it once svc has every other enricher and observer.
 func (v *hubVerification) install(svc *ingest.Service) error {
-	svc.Enrichers = append(svc.Enrichers, v.requests, v.reports)
+	svc.Enrichers = append(svc.Enrichers, v.requests, v.reports, &verification.CaseResolver{Index: v.index})
 	svc.RoutedEnrichers = append(svc.RoutedEnrichers, verification.Holders{})
 	svc.Observers = append(svc.Observers, v.index)
 	sub, err := newHubSubmitter(svc)

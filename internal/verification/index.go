@@ -38,7 +38,8 @@ type IndexConfig struct {
 }
 
 // Index records the persons each journaled message names, by the keys
-// Match compares, and the verification requests with the state of each.
+// Match compares, the verification requests with the state of each, and
+// the FIR that each court registration ties to a CNR.
 // Its tables live in the journal's database, beside the journal's own.
 // It is safe for concurrent use, and several hub replicas may share one
 // database: every write is idempotent.
@@ -143,8 +144,9 @@ func (x *Index) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 // Add records the persons m names and, for verification messages, the
-// request m makes or the change in a request's state. A message
-// already added changes nothing. m must have its hub id.
+// request m makes or the change in a request's state, and for a court
+// registration its CNR and FIR. A message already added changes
+// nothing. m must have its hub id.
 func (x *Index) Add(ctx context.Context, m *canonical.Message) error {
 	return x.addAll(ctx, []*canonical.Message{m})
 }
@@ -185,6 +187,9 @@ func (x *Index) addAll(ctx context.Context, msgs []*canonical.Message) error {
 				continue
 			}
 			if err := trackRequest(ctx, tx, m); err != nil {
+				return fmt.Errorf("indexing message %s: %w", m.ID, err)
+			}
+			if err := recordRegistration(ctx, tx, m); err != nil {
 				return fmt.Errorf("indexing message %s: %w", m.ID, err)
 			}
 			added[m.ID] = false // A message twice in msgs is tracked once.

@@ -14,12 +14,14 @@ const (
 	RolePrisoner    = "prisoner"
 )
 
-// indexedTypes are the message types that name persons in cases, and the
-// verification messages whose requests the index tracks.
+// indexedTypes are the message types that name persons in cases, the
+// verification messages whose requests the index tracks, and the court
+// registrations that tie a CNR to an FIR.
 var indexedTypes = []canonical.Type{
 	canonical.TypeFIR, canonical.TypeArrest, canonical.TypeChargesheet,
 	canonical.TypeMovement, canonical.TypeCourtOrder,
 	canonical.TypeVerificationRequest, canonical.TypeVerificationReport,
+	canonical.TypeCourtRegistration,
 }
 
 // record is one person named in one case by one message.

@@ -12,10 +12,14 @@
 //     is routed.
 //   - ReportEnricher marks a verification report late and links it to
 //     the request it answers.
-//   - Index keeps the persons every journaled message names, and the
-//     requests still awaiting a report, in tables of the journal's own
-//     database. It observes each message after commit and catches up
-//     from the journal at start.
+//   - CaseResolver fills in the FIR of a prisoner movement's case that
+//     names only a CNR, from the court registrations in the Index.
+//   - Index keeps the persons every journaled message names, the
+//     requests still awaiting a report, and the FIR of each registered
+//     CNR, in tables of the journal's own database. It observes each
+//     message after commit and catches up from the journal at start.
+//   - Holders records, after routing, the police units that receive a
+//     verification request.
 //   - Tracker escalates overdue requests through a Submitter.
 //   - RequestStatus returns where a request stands.
 package verification
