@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,10 +22,17 @@ const chargesheetTemplate = "chargesheet-2023-ipc"
 
 // chargesheets builds valid police chargesheets that differ in their
 // message_id and FIR number, so each is a new message of its own case.
+// The hub takes one original final report per FIR, so each generator
+// numbers its FIRs from a base of its own.
 type chargesheets struct {
 	template map[string]any
 	prefix   string
+	firBase  int
 }
+
+// generators counts the chargesheet generators made in this test binary,
+// which gives each its own block of a million FIR numbers.
+var generators atomic.Int64
 
 func newChargesheets(t *testing.T, prefix string) *chargesheets {
 	t.Helper()
@@ -36,7 +44,8 @@ func newChargesheets(t *testing.T, prefix string) *chargesheets {
 		if err := json.Unmarshal(s.Body, &doc); err != nil {
 			t.Fatalf("decoding sample %s: %v", s.Name, err)
 		}
-		return &chargesheets{template: doc, prefix: prefix}
+		block := int(generators.Add(1) % 90)
+		return &chargesheets{template: doc, prefix: prefix, firBase: 100000 + block*1000000}
 	}
 	t.Fatalf("no police sample %q", chargesheetTemplate)
 	return nil
@@ -45,7 +54,8 @@ func newChargesheets(t *testing.T, prefix string) *chargesheets {
 // senderID returns the message_id of chargesheet n.
 func (c *chargesheets) senderID(n int) string { return fmt.Sprintf("%s-%06d", c.prefix, n) }
 
-// body returns chargesheet n as JSON. Its FIR number is 100000 + n.
+// body returns chargesheet n as JSON. Its FIR number is the
+// generator's base + n.
 func (c *chargesheets) body(n int) []byte {
 	doc := make(map[string]any, len(c.template))
 	for k, v := range c.template {
@@ -55,7 +65,7 @@ func (c *chargesheets) body(n int) []byte {
 	for k, v := range c.template["fir"].(map[string]any) {
 		fir[k] = v
 	}
-	fir["number"] = 100000 + n
+	fir["number"] = c.firBase + n
 	doc["fir"] = fir
 	doc["message_id"] = c.senderID(n)
 	out, err := json.Marshal(doc)
