@@ -1,0 +1,48 @@
+package hub
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/internal/verification"
+	"github.com/sangam-hub/sangam/mocks/police"
+)
+
+// TestSecondRequestForOpenFileConflicts posts a request, resends it, and
+// posts another request with a new message id for the same passport
+// file while the first has no report.
+func TestSecondRequestForOpenFileConflicts(t *testing.T) {
+	w := newVerificationWorld(t, Config{})
+	w.ekm0420.Answer(police.Answering{HubURL: w.url, Outcome: police.AnswerSilent})
+	first := freshRequest(t, "RPO-7", "CO1075120400007")
+	code, res, body := post(t, w.url, "passport", first)
+	if code != http.StatusAccepted {
+		t.Fatalf("request: status %d, %s", code, body)
+	}
+
+	code, resent, body := post(t, w.url, "passport", first)
+	if code != http.StatusOK {
+		t.Errorf("resent request: status %d, want 200; %s", code, body)
+	}
+	if resent.MessageID != res.MessageID {
+		t.Errorf("resent request answered as %s, want the original %s", resent.MessageID, res.MessageID)
+	}
+
+	code, _, body = post(t, w.url, "passport", freshRequest(t, "RPO-8", "CO1075120400007"))
+	if code != http.StatusConflict {
+		t.Fatalf("second request: status %d, want 409; %s", code, body)
+	}
+	var p problem.Problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if !hasViolation(p, "/file_number", verification.RuleOpenRequest) {
+		t.Errorf("no %s violation at /file_number in %+v", verification.RuleOpenRequest, p.Errors)
+	}
+	if !strings.Contains(string(body), "RPO-7") {
+		t.Errorf("body %s does not name the open request RPO-7", body)
+	}
+}
