@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/journal"
 )
 
 func runReplay(args []string, stdout, stderr io.Writer) error {
@@ -52,7 +53,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	case len(ids) > 0:
 		for _, id := range ids {
 			body, _ := json.Marshal(api.ReplayRequest{Force: *force, By: who})
-			if err := postReplay(base+"/api/v1/deliveries/"+id+"/replay", body, token(), stdout); err != nil {
+			if _, err := postReplay(base+"/api/v1/deliveries/"+id+"/replay", body, token(), stdout); err != nil {
 				return err
 			}
 		}
@@ -69,39 +70,67 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			}
 			parsed, err := time.Parse(time.RFC3339, t.value)
 			if err != nil {
-				return fmt.Errorf("--%s: invalid time %q: want RFC 3339", t.flag, t.value)
+				return fmt.Errorf("--%s: invalid time %q: want RFC 3339, such as 2025-12-01T00:00:00+05:30",
+					t.flag, t.value)
 			}
 			*t.dst = parsed
 		}
 		body, _ := json.Marshal(req)
-		return postReplay(base+"/api/v1/deadletters/replay", body, token(), stdout)
+		n, err := postReplay(base+"/api/v1/deadletters/replay", body, token(), stdout)
+		if err != nil {
+			return err
+		}
+		warnReplayLimit(stderr, n, req.Limit, req.Force)
+		return nil
 	}
 	fs.Usage()
 	return errors.New("give delivery ids or a filter")
 }
 
-func postReplay(url string, body []byte, token string, stdout io.Writer) error {
+// warnReplayLimit prints a warning when a filtered replay of n dead
+// letters stopped at its limit, because more may still match the filter. A
+// limit of 0 means the hub's default.
+func warnReplayLimit(stderr io.Writer, n, limit int, force bool) {
+	if limit == 0 {
+		limit = journal.DefaultLimit
+	}
+	if n < limit {
+		return
+	}
+	next := "run the same command again, which skips the dead letters replayed now"
+	if force {
+		// A forced replay starts again from the oldest dead letter.
+		next = fmt.Sprintf("narrow the filter with --from and --to, or raise --limit (at most %d)",
+			journal.MaxLimit)
+	}
+	fmt.Fprintf(stderr, "replayed %d dead letters, the limit of one command, so more may match: %s\n",
+		n, next)
+}
+
+// postReplay posts a replay request and prints each replay on stdout. It
+// returns how many deliveries the hub replayed or had replayed before.
+func postReplay(url string, body []byte, token string, stdout io.Writer) (int, error) {
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	authorize(req, token)
 	resp, err := demoHTTP.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w: posting to %s: %w", errUnavailable, url, err)
+		return 0, fmt.Errorf("%w: posting to %s: %w", errUnavailable, url, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
-		return fmt.Errorf("reading the hub's response: %w", err)
+		return 0, fmt.Errorf("reading the hub's response: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
-		return hubProblem(resp.StatusCode, data)
+		return 0, hubProblem(resp.StatusCode, data)
 	}
 	var out api.ReplayResponse
 	if err := json.Unmarshal(data, &out); err != nil {
-		return fmt.Errorf("reading the hub's response: %w", err)
+		return 0, fmt.Errorf("reading the hub's response: %w", err)
 	}
 	for _, r := range out.Replays {
 		state := "replayed as"
@@ -113,5 +142,5 @@ func postReplay(url string, body []byte, token string, stdout io.Writer) error {
 	if len(out.Replays) == 0 {
 		fmt.Fprintln(stdout, "no dead letters matched")
 	}
-	return nil
+	return len(out.Replays), nil
 }

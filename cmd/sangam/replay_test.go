@@ -65,3 +65,54 @@ func TestReplayWithoutFilterSendsNothing(t *testing.T) {
 		t.Errorf("stderr = %q, want the usage to mention --all", stderr.String())
 	}
 }
+
+// replaysHub responds to every replay request with two replays.
+func replaysHub(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"replays": [
+			{"of": "d1", "delivery": {"id": "r1", "destination": "court"}},
+			{"of": "d2", "delivery": {"id": "r2", "destination": "court"}}]}`))
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestReplayAtLimitSaysMoreMayMatch(t *testing.T) {
+	srv := replaysHub(t)
+	cases := []struct {
+		name string
+		args []string
+		want string // in stderr; "" for no warning
+	}{
+		{"limit reached", []string{"--limit", "2"}, "run the same command again"},
+		{"forced at limit", []string{"--limit", "2", "--force"}, "narrow the filter with --from and --to"},
+		{"below limit", []string{"--limit", "3"}, ""},
+		{"below default limit", nil, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"replay", "--hub", srv.URL, "--destination", "court"}, c.args...)
+			var stdout, stderr bytes.Buffer
+			if code := run(args, &stdout, &stderr); code != exitOK {
+				t.Fatalf("exit code %d, want %d; stderr: %s", code, exitOK, stderr.String())
+			}
+			if n := strings.Count(stdout.String(), " replayed as "); n != 2 {
+				t.Errorf("stdout lists %d replays, want 2:\n%s", n, stdout.String())
+			}
+			if c.want == "" {
+				if stderr.Len() != 0 {
+					t.Errorf("stderr = %q, want nothing below the limit", stderr.String())
+				}
+				return
+			}
+			if !strings.Contains(stderr.String(), "more may match") {
+				t.Errorf("stderr = %q, want it to say more dead letters may match", stderr.String())
+			}
+			if !strings.Contains(stderr.String(), c.want) {
+				t.Errorf("stderr = %q, want it to say %q", stderr.String(), c.want)
+			}
+		})
+	}
+}
