@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 
+	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/hub"
 )
@@ -33,10 +35,18 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 	tokens := envString(fs, "tokens", "SANGAM_TOKENS",
 		"token file (YAML) of agencies and operators allowed to call the API; "+
 			"without it the API is open")
+	inboundBudget := fs.Int64("inbound-budget", api.DefaultInboundBudget>>20,
+		"memory, in MiB, that the bodies of inbound posts in flight may take together; "+
+			"a post beyond it gets 503 with Retry-After (at least 8)")
 	verbose := fs.Bool("v", false, "log each message at debug level")
 	return func() (hub.Config, error) {
 		cfg := hub.Config{Listen: *listen, DataDir: *data, PostgresDSN: pg(),
 			KafkaSessionTimeout: *kafkaSession}
+		if *inboundBudget < api.DefaultMaxBody>>20 || *inboundBudget > math.MaxInt64>>20 {
+			return cfg, fmt.Errorf("--inbound-budget: %d MiB is invalid: want at least %d, "+
+				"the largest inbound body", *inboundBudget, api.DefaultMaxBody>>20)
+		}
+		cfg.InboundBudget = *inboundBudget << 20
 		if brokers := kafka(); brokers != "" {
 			cfg.KafkaBrokers = strings.Split(brokers, ",")
 		}

@@ -7,11 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
@@ -44,6 +44,11 @@ type Server struct {
 	Log      *slog.Logger
 	// MaxBody is the largest inbound body in bytes; DefaultMaxBody when 0.
 	MaxBody int64
+	// InboundBudget is the memory, in bytes, that the bodies of inbound
+	// posts being read, waiting for their decode turn or being decoded
+	// may take together; DefaultInboundBudget when 0. A post beyond it
+	// gets 503 with Retry-After and stores nothing.
+	InboundBudget int64
 	// Tokens authenticates callers. Nil leaves the API open to anyone who
 	// can reach it, for development on loopback only.
 	Tokens *auth.Tokens
@@ -61,6 +66,9 @@ type Server struct {
 	failures     failureLogs
 	// metricsHandler serves Metrics; mux sets it.
 	metricsHandler http.Handler
+	// inboundBytes is the memory that inbound bodies in flight have
+	// reserved from InboundBudget.
+	inboundBytes atomic.Int64
 }
 
 // access is the kind of caller an endpoint admits when the API has tokens.
@@ -261,7 +269,12 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 	if limit == 0 {
 		limit = DefaultMaxBody
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	body, release, err := s.readInbound(w, r, limit)
+	defer release()
+	if errors.Is(err, ingest.ErrBusy) {
+		s.inboundError(w, r, agency, err)
+		return
+	}
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		s.Metrics.CountInbound(agency, metrics.InboundTooLarge)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/delivery"
 )
@@ -120,6 +121,11 @@ type Config struct {
 	// ShutdownTimeout bounds how long Run waits for in-flight requests
 	// and deliveries when its context ends. Default 15s.
 	ShutdownTimeout time.Duration
+	// InboundBudget is the memory, in bytes, that the bodies of inbound
+	// posts in flight may take together; a post beyond it gets 503. It
+	// may not be less than api.DefaultMaxBody, the largest body. Default
+	// api.DefaultInboundBudget, 256 MiB.
+	InboundBudget int64
 	// Log receives the hub's logs. Default slog.Default().
 	Log *slog.Logger
 }
@@ -197,6 +203,10 @@ func (c Config) Validate() error {
 		if d.value < 0 {
 			return fmt.Errorf("hub config: %s: %s is negative", d.name, d.value)
 		}
+	}
+	if c.InboundBudget != 0 && c.InboundBudget < api.DefaultMaxBody {
+		return fmt.Errorf("hub config: inbound_budget: %d bytes is less than the largest "+
+			"inbound body, %d bytes", c.InboundBudget, api.DefaultMaxBody)
 	}
 	if len(c.AadhaarKey) > 0 && len(c.AadhaarKey) < 32 {
 		return errors.New("hub config: aadhaar_key (SANGAM_AADHAAR_KEY): shorter than 32 bytes")

@@ -470,7 +470,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Ingest: svc, Store: h.backend.store, Routes: h.table.Load,
 		Breakers: h.breakers, Log: log, Tokens: h.cfg.Tokens,
 		Versions: h.backend.routes, Adapters: set, Metrics: h.metrics,
-		Reserved: h.reserved(),
+		Reserved: h.reserved(), InboundBudget: h.cfg.InboundBudget,
 	}
 	h.server = &http.Server{
 		Handler:           v.handler(apiServer.Handler(), h.cfg.Tokens),
