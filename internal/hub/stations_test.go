@@ -206,9 +206,9 @@ func testStationReport(t *testing.T, w *vworld) {
 	if err := json.Unmarshal(body, &p); err != nil {
 		t.Fatalf("EKM0420's report with the passport office's token: decoding %s: %v", body, err)
 	}
-	if code != http.StatusBadRequest || !hasViolation(p, "/type", verification.RuleReportSource) {
+	if code != http.StatusBadRequest || !hasViolation(p, "/document_type", verification.RuleReportSource) {
 		t.Errorf("EKM0420's report with the passport office's token: status %d, errors %+v; "+
-			"want 400 with %s at /type", code, p.Errors, verification.RuleReportSource)
+			"want 400 with %s at the document's /document_type", code, p.Errors, verification.RuleReportSource)
 	}
 	getAsOperator(t, w.url, "/api/v1/verifications/"+file, &status)
 	if status.State != verification.StatePending || status.ReportID != "" {
