@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -69,5 +70,64 @@ func TestShutdownLetsAttemptFinish(t *testing.T) {
 	}
 	if c.Received()[0].Repeats != 0 {
 		t.Errorf("the filing was sent again %d times after the restart", c.Received()[0].Repeats)
+	}
+}
+
+// TestShutdownCutsOffHungAttempt stops a hub while its only attempt
+// waits for a court that never responds: Run cuts the attempt off at
+// the shutdown timeout and returns no error, and the next start
+// delivers the filing.
+func TestShutdownCutsOffHungAttempt(t *testing.T) {
+	c, err := court.New(court.Config{HubURL: "http://127.0.0.1:9", MaxAttempts: 1, Logger: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	var hang, canceled atomic.Bool
+	var hung atomic.Int32
+	hang.Store(true)
+	courtServer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && hang.Load() {
+			hung.Add(1)
+			// The server cancels r's context when the client closes the
+			// connection only once the body has been read.
+			_, _ = io.Copy(io.Discard, r.Body)
+			<-r.Context().Done()
+			canceled.Store(true)
+			return
+		}
+		c.ServeHTTP(w, r)
+	}))
+	t.Cleanup(courtServer.Close)
+	ag := &agencies{court: c, courtURL: courtServer.URL, stationURL: "http://127.0.0.1:9"}
+
+	cfg := Config{Routes: ag.routesFor(3), DataDir: t.TempDir(), ShutdownTimeout: 200 * time.Millisecond,
+		Listen: "127.0.0.1:0", AadhaarKey: testKey, Log: quietLog(),
+		PollInterval: 20 * time.Millisecond, RequeueInterval: 20 * time.Millisecond}
+	h, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.Run(ctx) }()
+	_, res, _ := post(t, "http://"+h.Addr(), "police", sample(t, "chargesheet-2023-ipc"))
+	waitFor(t, "the filing to be in flight", func() bool { return hung.Load() == 1 })
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run with an attempt cut off at shutdown: %v, want no error", err)
+	}
+
+	waitFor(t, "the cut-off attempt to be canceled", canceled.Load)
+
+	hang.Store(false)
+	h2 := startHub(t, cfg)
+	j := settledJourney(t, "http://"+h2.Addr(), res.MessageID)
+	if j.Status != "delivered" {
+		t.Errorf("after restart: status %s, want delivered", j.Status)
+	}
+	if n := len(c.Received()); n != 1 {
+		t.Errorf("court received %d filings, want 1", n)
 	}
 }
