@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -92,5 +95,37 @@ func TestServeReloadsTokensOnHangup(t *testing.T) {
 	}
 	if got := statusWith(t, p.url, second); got != http.StatusOK {
 		t.Errorf("second token after a rejected reload: status %d, want 200", got)
+	}
+}
+
+func TestHangupNamesRoutesFileNotReread(t *testing.T) {
+	var out bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&out, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	hangup := make(chan os.Signal)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		reloadOnHangup(ctx, hangup, nil, "", "/etc/sangam/routes.yaml", log)
+	}()
+	// The channel is unbuffered, so the second send returns only after
+	// the first signal has been handled.
+	hangup <- syscall.SIGHUP
+	hangup <- syscall.SIGHUP
+	cancel()
+	<-done
+
+	got := out.String()
+	if !strings.Contains(got, "SIGHUP does not read the routes file again") {
+		t.Errorf("log %q does not say that the routes file is not read again", got)
+	}
+	if !strings.Contains(got, "sangam routes apply") {
+		t.Errorf("log %q does not say how to change the routes", got)
+	}
+	if !strings.Contains(got, "file=/etc/sangam/routes.yaml") {
+		t.Errorf("log %q does not name the routes file", got)
+	}
+	if !strings.Contains(got, `msg="SIGHUP ignored"`) {
+		t.Errorf("log %q lacks the error of a hub without a token file", got)
 	}
 }

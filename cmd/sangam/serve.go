@@ -126,19 +126,25 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	hangup := make(chan os.Signal, 1)
 	signal.Notify(hangup, syscall.SIGHUP)
 	defer signal.Stop(hangup)
-	go reloadOnHangup(ctx, hangup, h, cfg.TokenFile, cfg.Log)
+	go reloadOnHangup(ctx, hangup, h, cfg.TokenFile, cfg.RoutesFile, cfg.Log)
 	return h.Run(ctx)
 }
 
 // reloadOnHangup reloads the token file into h at each signal on hangup,
 // until ctx ends. A failed reload is logged and leaves the tokens as
-// they were.
-func reloadOnHangup(ctx context.Context, hangup <-chan os.Signal, h *hub.Hub, file string, log *slog.Logger) {
+// they were. The routes file, which only seeds an empty routes store,
+// is not read again, and each signal logs that.
+func reloadOnHangup(ctx context.Context, hangup <-chan os.Signal, h *hub.Hub, file, routesFile string,
+	log *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-hangup:
+		}
+		if routesFile != "" {
+			log.Info("SIGHUP does not read the routes file again, so the routes in force stay; "+
+				"apply a changed file with sangam routes apply", "file", routesFile)
 		}
 		if file == "" {
 			log.Error("SIGHUP ignored", "error", hub.ErrNoTokenFile)
