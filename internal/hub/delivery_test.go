@@ -21,11 +21,21 @@ func withMessageID(t *testing.T, name, id string) []byte {
 	return editJSON(t, sample(t, name), func(m map[string]any) { m["message_id"] = id })
 }
 
+// supplementary returns the final report doc as its case's nth
+// supplementary report, which the hub takes after the original.
+func supplementary(t *testing.T, doc []byte, n int) []byte {
+	t.Helper()
+	return editJSON(t, doc, func(m map[string]any) {
+		m["report_type"], m["supplementary_number"] = "supplementary", n
+	})
+}
+
 func TestSameCaseDeliveredInOrder(t *testing.T) {
 	w := newWorld(t, Config{}, 8)
 	w.agency.court.FailNext(3, http.StatusServiceUnavailable)
 	_, first, _ := post(t, w.url, "police", withMessageID(t, "chargesheet-2023-ipc", "order-1"))
-	_, second, _ := post(t, w.url, "police", withMessageID(t, "chargesheet-2023-ipc", "order-2"))
+	_, second, _ := post(t, w.url, "police",
+		supplementary(t, withMessageID(t, "chargesheet-2023-ipc", "order-2"), 1))
 
 	j1 := settledJourney(t, w.url, first.MessageID)
 	j2 := settledJourney(t, w.url, second.MessageID)

@@ -78,6 +78,9 @@ func TestMetricsDuringDestinationOutage(t *testing.T) {
 
 	for i := range 3 {
 		doc := withMessageID(t, "chargesheet-2023-ipc", fmt.Sprintf("outage-%d", i))
+		if i > 0 {
+			doc = supplementary(t, doc, i)
+		}
 		req, _ := http.NewRequest(http.MethodPost, url+"/api/v1/inbound/police", strings.NewReader(string(doc)))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer police-token")
