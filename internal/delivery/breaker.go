@@ -23,6 +23,10 @@ type BreakerConfig struct {
 	// Probes is how many attempts a half-open breaker lets through; that
 	// many successes close it. Default 1.
 	Probes uint32
+	// OnClose, when set, is called in a goroutine of its own each time a
+	// destination's breaker closes after its probes succeeded. The hub
+	// makes the destination's put-off deliveries due then.
+	OnClose func(destination string)
 }
 
 func (c BreakerConfig) withDefaults() BreakerConfig {
@@ -127,10 +131,21 @@ func (b *Breakers) get(dest string) *gobreaker.CircuitBreaker[outcome] {
 			b.changedMu.Unlock()
 			b.log.Warn("circuit breaker state changed", "destination", name,
 				"from", from.String(), "to", to.String())
+			if to == gobreaker.StateClosed && b.cfg.OnClose != nil {
+				// gobreaker holds its lock while it calls this, and the
+				// probe's handler is waiting: let neither wait for the
+				// journal.
+				go b.cfg.OnClose(name)
+			}
 		},
 	})
 	b.byDest[dest] = cb
 	return cb
+}
+
+// closed reports whether dest's breaker is closed.
+func (b *Breakers) closed(dest string) bool {
+	return b.get(dest).State() == gobreaker.StateClosed
 }
 
 // failed records the reason of an attempt to dest that the breaker

@@ -96,3 +96,45 @@ func TestBreakerSuccessResetsFailures(t *testing.T) {
 		t.Errorf("after failure, success, failure: state %s, want closed", got)
 	}
 }
+
+// TestBreakerCallsOnCloseAfterProbe opens a breaker, lets its open time
+// pass and lets the probe succeed. OnClose learns the destination once,
+// when the breaker closes, and not when it opened or went half-open.
+func TestBreakerCallsOnCloseAfterProbe(t *testing.T) {
+	const openFor = 50 * time.Millisecond
+	closed := make(chan string, 4)
+	b := NewBreakers(BreakerConfig{Failures: 2, OpenFor: openFor,
+		OnClose: func(dest string) { closed <- dest }},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	try := func(status int) error {
+		o := outcome{status: status}
+		_, err := b.get("court").Execute(func() (outcome, error) { return o, o.breakerError() })
+		return err
+	}
+	for range 2 {
+		if err := try(http.StatusServiceUnavailable); err != errFailed {
+			t.Fatalf("failing attempt: %v, want errFailed", err)
+		}
+	}
+	if b.closed("court") {
+		t.Fatal("breaker closed after two failures, want open")
+	}
+	time.Sleep(openFor + 20*time.Millisecond)
+	if err := try(http.StatusOK); err != nil {
+		t.Fatalf("probe: %v", err)
+	}
+	select {
+	case dest := <-closed:
+		if dest != "court" {
+			t.Errorf("OnClose(%q), want court", dest)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("OnClose was not called after the probe closed the breaker")
+	}
+	if !b.closed("court") {
+		t.Error("breaker not closed after a successful probe")
+	}
+	if len(closed) != 0 {
+		t.Errorf("OnClose called %d more times, want once", len(closed))
+	}
+}

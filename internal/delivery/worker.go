@@ -175,7 +175,16 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
 		w.Log.Debug("breaker open, delivery deferred", "delivery_id", d.ID,
 			"destination", d.Destination)
-		return w.deferUntil(ctx, d, w.now().Add(w.Breakers.OpenFor()))
+		if err := w.deferUntil(ctx, d, w.now().Add(w.Breakers.OpenFor())); err != nil {
+			return err
+		}
+		// The breaker's OnClose makes the put-off deliveries due. When the
+		// breaker closed between its refusal and the deferral above, that
+		// may have run before the deferral, so make this one due itself.
+		if w.Breakers.closed(dest.Name) {
+			return w.deferUntil(ctx, d, w.now())
+		}
+		return nil
 	}
 	if ctx.Err() != nil {
 		// The hub is shutting down: the attempt is not the destination's

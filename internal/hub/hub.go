@@ -420,6 +420,25 @@ func (h *Hub) expediteRetriesOff(ctx context.Context, table *routes.Table) {
 	}
 }
 
+// wakeDestination makes due now the pending deliveries to destination
+// that wait for a later time: those its open breaker put off, and the
+// retries of attempts that failed while it was down. The breaker calls it
+// when it closes, so they go at the requeuer's next pass.
+func (h *Hub) wakeDestination(destination string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	n, err := h.backend.store.Wake(ctx, time.Now(), destination)
+	if err != nil {
+		h.cfg.Log.Error("deliveries put off while the breaker was open stay until they are due",
+			"destination", destination, "error", err)
+		return
+	}
+	if n > 0 {
+		h.cfg.Log.Info("breaker closed: deliveries put off while it was open are due now",
+			"destination", destination, "deliveries", n)
+	}
+}
+
 // checkAgencies returns an error for each agency of t that has no
 // adapter in set.
 func checkAgencies(t *routes.Table, set *registry.Set) error {
@@ -437,7 +456,9 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 			&courtfiling.Callbacks{Journal: h.backend.store},
 		},
 	}
-	h.breakers = delivery.NewBreakers(h.cfg.Breaker, log)
+	breaker := h.cfg.Breaker
+	breaker.OnClose = h.wakeDestination
+	h.breakers = delivery.NewBreakers(breaker, log)
 	if err := h.buildMetrics(); err != nil {
 		return err
 	}

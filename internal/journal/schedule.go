@@ -48,6 +48,14 @@ type Scheduler interface {
 	// next pass instead of when they would have come due.
 	Expedite(ctx context.Context, now time.Time, destinations, routes []string) (int, error)
 
+	// Wake makes due at now every pending delivery to destination that
+	// is due later, with or without attempts, and returns how many it
+	// changed. The hub calls it when the destination's circuit breaker
+	// closes, so that the deliveries the open breaker put off, and the
+	// retries of attempts that failed during the outage, go at the
+	// requeuer's next pass instead of when they would have come due.
+	Wake(ctx context.Context, now time.Time, destination string) (int, error)
+
 	// DeadLetters returns dead deliveries matching f, newest first unless
 	// f.OldestFirst is set.
 	DeadLetters(ctx context.Context, f DeadLetterFilter) ([]DeadLetter, error)

@@ -38,6 +38,7 @@ func RunScheduler(t *testing.T, open Open) {
 		{"RequeueInvalid", testRequeueInvalid},
 		{"Defer", testDefer},
 		{"Expedite", testExpedite},
+		{"Wake", testWake},
 		{"StatusFollowsReplays", testStatusFollowsReplays},
 		{"DeadLetterFilters", testDeadLetterFilters},
 		{"Replay", testReplay},
@@ -470,6 +471,59 @@ func testExpedite(t *testing.T, h Harness) {
 	}
 	if n, err := h.Store.Expedite(ctx, now, nil, nil); err != nil || n != 0 {
 		t.Errorf("Expedite of nothing = %d, %v, want 0, nil", n, err)
+	}
+}
+
+// testWake puts off three deliveries to the court, one after a failed
+// attempt and one without any, and one to the prison. Wake for the court
+// makes both of the court's due and leaves the prison's and a settled
+// one alone.
+func testWake(t *testing.T, h Harness) {
+	ctx := context.Background()
+	e1 := entryForCase(t, h, "fir-wake-1", "case-wake-1", "court", "prison")
+	r := accept(t, h, e1)
+	e2 := entryForCase(t, h, "fir-wake-2", "case-wake-2", "court")
+	accept(t, h, e2)
+	e3 := entryForCase(t, h, "fir-wake-3", "case-wake-3", "court")
+	accept(t, h, e3)
+	later := r.ReceivedAt.Add(time.Hour)
+	retried, prison, parked := e1.Deliveries[0].ID, e1.Deliveries[1].ID, e2.Deliveries[0].ID
+	wait(t, h, retried, later)
+	if err := h.Store.Defer(ctx, prison, later); err != nil {
+		t.Fatalf("Defer: %v", err)
+	}
+	if err := h.Store.Defer(ctx, parked, later); err != nil {
+		t.Fatalf("Defer: %v", err)
+	}
+	settled := e3.Deliveries[0].ID
+	err := h.Store.RecordAttempt(ctx, journal.Attempt{DeliveryID: settled, Number: 1,
+		StartedAt: r.ReceivedAt, FinishedAt: r.ReceivedAt, StatusCode: 200,
+		Result: journal.StatusDelivered})
+	if err != nil {
+		t.Fatalf("RecordAttempt: %v", err)
+	}
+
+	now := r.ReceivedAt.Add(time.Minute)
+	n, err := h.Store.Wake(ctx, now, "court")
+	if err != nil {
+		t.Fatalf("Wake: %v", err)
+	}
+	if n != 2 {
+		t.Errorf("Wake changed %d deliveries, want the court's 2 pending ones", n)
+	}
+	for id, want := range map[string]time.Time{retried: now, parked: now, prison: later} {
+		if d, _ := delivery(t, h, id); !d.NextAttemptAt.Equal(want) {
+			t.Errorf("delivery %s to %s: NextAttemptAt %v, want %v", id, d.Destination, d.NextAttemptAt, want)
+		}
+	}
+	if d, _ := delivery(t, h, settled); d.Status != journal.StatusDelivered {
+		t.Errorf("settled delivery: status %s, want delivered", d.Status)
+	}
+	if n := requeue(t, h, now, r.ReceivedAt, 10); n != 2 {
+		t.Errorf("Requeue after Wake = %d, want the 2 woken", n)
+	}
+	if n, err := h.Store.Wake(ctx, now, "court"); err != nil || n != 0 {
+		t.Errorf("second Wake = %d, %v, want 0, nil: nothing is due later", n, err)
 	}
 }
 

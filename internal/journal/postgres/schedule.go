@@ -67,6 +67,19 @@ func (s *Store) Expedite(ctx context.Context, now time.Time, destinations, route
 	return int(tag.RowsAffected()), nil
 }
 
+// Wake implements journal.Scheduler.
+func (s *Store) Wake(ctx context.Context, now time.Time, destination string) (int, error) {
+	now = now.Truncate(time.Microsecond)
+	tag, err := s.pool.Exec(ctx, `
+		UPDATE deliveries SET next_attempt_at = $1, updated_at = $1
+		WHERE status = 'pending' AND destination = $2 AND next_attempt_at > $1`,
+		now, destination)
+	if err != nil {
+		return 0, fmt.Errorf("waking deliveries to %s: %w", destination, err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // Requeue implements journal.Scheduler. It locks the deliveries it picks
 // with FOR UPDATE SKIP LOCKED, so replicas that call it at once pick
 // different deliveries instead of waiting for each other. The Delivery

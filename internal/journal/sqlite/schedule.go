@@ -67,6 +67,26 @@ func (s *Store) Expedite(ctx context.Context, now time.Time, destinations, route
 	return int(changed), nil
 }
 
+// Wake implements journal.Scheduler.
+func (s *Store) Wake(ctx context.Context, now time.Time, destination string) (int, error) {
+	var changed int64
+	err := inTx(ctx, s.db, s.writeLock, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE deliveries SET next_attempt_at = ?1, updated_at = ?1
+			WHERE status = 'pending' AND destination = ?2 AND next_attempt_at > ?1`,
+			micros(now), destination)
+		if err != nil {
+			return err
+		}
+		changed, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("waking deliveries to %s: %w", destination, err)
+	}
+	return int(changed), nil
+}
+
 // jsonList returns s as a JSON array, [] for nil.
 func jsonList(s []string) ([]byte, error) {
 	if s == nil {
