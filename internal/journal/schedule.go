@@ -51,9 +51,9 @@ type Scheduler interface {
 	// Wake makes due at now every pending delivery to destination that
 	// is due later, with or without attempts, and returns how many it
 	// changed. The hub calls it when the destination's circuit breaker
-	// closes, so that the deliveries the open breaker put off, and the
-	// retries of attempts that failed during the outage, go at the
-	// requeuer's next pass instead of when they would have come due.
+	// closes. The deliveries the open breaker put off then go at the
+	// requeuer's next pass, and so do the retries of attempts that failed
+	// during the outage.
 	Wake(ctx context.Context, now time.Time, destination string) (int, error)
 
 	// DeadLetters returns dead deliveries matching f, newest first unless
