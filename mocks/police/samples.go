@@ -2,23 +2,15 @@ package police
 
 import (
 	"embed"
-	"io/fs"
-	"path"
-	"strings"
+
+	"github.com/sangam-hub/sangam/mocks/internal/samples"
 )
 
 //go:embed samples/*.json
 var sampleFiles embed.FS
 
 // Sample is a document a police station sends.
-type Sample struct {
-	// Name is the file name without .json, such as
-	// "chargesheet-2023-ipc".
-	Name string
-	Body []byte
-	// Invalid is true for a document the hub must reject.
-	Invalid bool
-}
+type Sample = samples.Sample
 
 // Samples returns the embedded sample documents, sorted by name. They are
 // an FIR, an arrest memo and two chargesheets, one citing IPC sections
@@ -26,18 +18,5 @@ type Sample struct {
 // Malayalam and English names. The last, prefixed "invalid-", is a
 // chargesheet that breaks several rules.
 func Samples() []Sample {
-	entries, err := fs.ReadDir(sampleFiles, "samples")
-	if err != nil {
-		panic("police mock: reading embedded samples: " + err.Error())
-	}
-	var out []Sample
-	for _, e := range entries {
-		body, err := sampleFiles.ReadFile(path.Join("samples", e.Name()))
-		if err != nil {
-			panic("police mock: reading embedded sample: " + err.Error())
-		}
-		name := strings.TrimSuffix(e.Name(), ".json")
-		out = append(out, Sample{Name: name, Body: body, Invalid: strings.HasPrefix(name, "invalid-")})
-	}
-	return out
+	return samples.Read(sampleFiles, ".json", "police")
 }
