@@ -424,10 +424,12 @@ func shownText(b []byte, redact func(string) string) string {
 
 // maskAadhaar returns s with every Aadhaar number in it masked, because
 // a destination's response or error may quote one, and the journal, the
-// logs and the API keep none in clear.
+// logs and the API keep none in clear. A response is JSON or XML as often
+// as not, so numbers written with JSON escapes or XML character
+// references are masked too.
 func maskAadhaar(s string) string {
-	masked, _ := canonical.MaskAadhaarInText(s)
-	return masked
+	masked, _ := canonical.MaskAadhaarInBody([]byte(s))
+	return string(masked)
 }
 
 // redactedError is err with the text that the journal, logs and API may

@@ -145,6 +145,27 @@ func TestHandleReasonMasksAadhaar(t *testing.T) {
 	}
 }
 
+// TestHandleReasonMasksEscapedAadhaar has the destination quote an
+// Aadhaar number, 586301729436, once with JSON escapes and once with XML
+// character references. Neither is kept in a form that decodes to it.
+func TestHandleReasonMasksEscapedAadhaar(t *testing.T) {
+	body := `{"detail": "applicant \u00358630172943\u0036 or &#53;&#x38;6301729436 unknown"}`
+	dest := newDestination(t, reply{http.StatusBadRequest, body})
+	f := newFixture(t, target{agency: "police", url: dest.url})
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+
+	reason := f.reload(t, d).Reason
+	if strings.Count(reason, "XXXXXXXX9436") != 2 {
+		t.Errorf("Reason = %q, want both numbers masked as XXXXXXXX9436", reason)
+	}
+	for _, clear := range []string{"8630172943", "6301729436"} {
+		if strings.Contains(reason, clear) {
+			t.Errorf("Reason contains %q of an Aadhaar number: %q", clear, reason)
+		}
+	}
+}
+
 func TestHandleReasonBinaryBody(t *testing.T) {
 	dest := newDestination(t, reply{http.StatusBadRequest, "bad\x00field \xff\xfe"})
 	f := newFixture(t, target{agency: "police", url: dest.url})
