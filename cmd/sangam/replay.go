@@ -75,6 +75,10 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			}
 			*t.dst = parsed
 		}
+		if !req.From.IsZero() && !req.To.IsZero() && !req.To.After(req.From) {
+			return fmt.Errorf("--from %s is not before --to %s, so no dead letter can match: "+
+				"swap them or correct one", *from, *to)
+		}
 		body, _ := json.Marshal(req)
 		n, err := postReplay(base+"/api/v1/deadletters/replay", body, token(), stdout)
 		if err != nil {

@@ -116,3 +116,24 @@ func TestReplayAtLimitSaysMoreMayMatch(t *testing.T) {
 		})
 	}
 }
+
+func TestReplayRejectsFromAfterTo(t *testing.T) {
+	hub := &replayHub{}
+	srv := httptest.NewServer(hub)
+	defer srv.Close()
+
+	var stdout, stderr bytes.Buffer
+	args := []string{"replay", "--hub", srv.URL, "--from", "2025-12-02T00:00:00Z",
+		"--to", "2025-12-01T00:00:00Z"}
+	if code := run(args, &stdout, &stderr); code == exitOK {
+		t.Errorf("exit code %d with --from after --to, want an error", code)
+	}
+	if len(hub.paths) != 0 {
+		t.Errorf("requests %v, want none", hub.paths)
+	}
+	for _, flag := range []string{"--from", "--to"} {
+		if !strings.Contains(stderr.String(), flag) {
+			t.Errorf("stderr = %q, want it to name %s", stderr.String(), flag)
+		}
+	}
+}

@@ -379,6 +379,8 @@ func TestReplayManyRejectsBadFilter(t *testing.T) {
 		`{"from": "bad"}`: `invalid JSON body: invalid time "bad": want RFC 3339`,
 		`{"all": true, "destination": "registry"}`: "all: true replays every dead letter, " +
 			"so it may not be set with destination",
+		`{"from": "2025-12-02T00:00:00Z", "to": "2025-12-01T00:00:00Z"}`: "from, to: invalid range",
+		`{"from": "2025-12-01T00:00:00Z", "to": "2025-12-01T00:00:00Z"}`: "from, to: invalid range",
 	} {
 		r := send(t, http.MethodPost, h.url+"/api/v1/deadletters/replay", operatorToken,
 			[]byte(body))
@@ -386,6 +388,16 @@ func TestReplayManyRejectsBadFilter(t *testing.T) {
 		if !strings.HasPrefix(p.Detail, want) {
 			t.Errorf("POST %s: detail %q, want it to start with %q", body, p.Detail, want)
 		}
+	}
+}
+
+func TestDeadLettersRejectFromAfterTo(t *testing.T) {
+	h := newSampleHub(t, true)
+	r := send(t, http.MethodGet, h.url+"/api/v1/deadletters?from=2025-12-02T00:00:00Z&to=2025-12-01T00:00:00Z",
+		operatorToken, nil)
+	p := wantProblem(t, r, problem.BadRequest)
+	if !strings.HasPrefix(p.Detail, "from, to: invalid range") {
+		t.Errorf("detail %q, want it to name from and to", p.Detail)
 	}
 }
 

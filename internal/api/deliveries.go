@@ -77,6 +77,9 @@ func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
 			*t.dst = parsed
 		}
 	}
+	if err := checkTimeRange(f.From, f.To); err != nil {
+		return f, err
+	}
 	if l := v.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > journal.MaxLimit {
@@ -86,6 +89,17 @@ func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
 		f.Limit = n
 	}
 	return f, nil
+}
+
+// checkTimeRange returns an error when both from and to are set and to
+// is not after from, a range that no dead letter can fall in.
+func checkTimeRange(from, to time.Time) error {
+	if from.IsZero() || to.IsZero() || to.After(from) {
+		return nil
+	}
+	return fmt.Errorf("from, to: invalid range: from %s is not before to %s, so no dead "+
+		"letter can match; swap them or correct one", from.Format(time.RFC3339Nano),
+		to.Format(time.RFC3339Nano))
 }
 
 // knownParams returns an error naming the first parameter of v, in
@@ -138,6 +152,9 @@ func (req ReplayManyRequest) check() error {
 	if filtered && req.All {
 		return errors.New("all: true replays every dead letter, so it may not be set " +
 			"with destination, route, reason, from or to; leave it out to replay by the filter")
+	}
+	if err := checkTimeRange(req.From, req.To); err != nil {
+		return err
 	}
 	if req.Limit < 0 || req.Limit > journal.MaxLimit {
 		return fmt.Errorf("limit: invalid value %d: want a whole number from 1 to %d, "+
