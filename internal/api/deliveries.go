@@ -325,6 +325,10 @@ func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			st = delivery.BreakerState{Destination: d.Name, State: "closed"}
 		}
+		// The document leaves retries out when they are on, the default,
+		// but the listing shows the value in force either way.
+		retries := d.Retries == nil || *d.Retries
+		d.Retries = &retries
 		status := DestinationStatus{Destination: d, Breaker: st}
 		if err == nil {
 			b := backlogs[d.Name]

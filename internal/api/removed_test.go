@@ -1,0 +1,234 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
+	"github.com/sangam-hub/sangam/internal/delivery"
+	"github.com/sangam-hub/sangam/internal/ingest"
+	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	"github.com/sangam-hub/sangam/internal/metrics"
+	"github.com/sangam-hub/sangam/internal/routestore"
+	routesqlite "github.com/sangam-hub/sangam/internal/routestore/sqlite"
+	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
+	"github.com/sangam-hub/sangam/routes"
+)
+
+// twoDestinationRoutes send each FIR to the station and to the records
+// office.
+const twoDestinationRoutes = `
+version: two-destinations
+destinations:
+  - name: station
+    agency: police
+    concurrency: 1
+    url: http://127.0.0.1:9/notifications
+  - name: records
+    agency: police
+    concurrency: 1
+    url: http://127.0.0.1:9/records
+routes:
+  - name: fir-to-station
+    when: message.type == "fir"
+    to: [station]
+  - name: fir-to-records
+    when: message.type == "fir"
+    to: [records]
+`
+
+// stationOnlyRoutes are twoDestinationRoutes without the records office.
+const stationOnlyRoutes = `
+version: station-only
+destinations:
+  - name: station
+    agency: police
+    concurrency: 1
+    url: http://127.0.0.1:9/notifications
+routes:
+  - name: fir-to-station
+    when: message.type == "fir"
+    to: [station]
+`
+
+// routesFixture is the API over a SQLite journal and routes store, with
+// routes in force that a test can replace and a log it can read.
+type routesFixture struct {
+	*fixture
+	inForce atomic.Pointer[routes.Table]
+	logs    *recordingHandler
+}
+
+// newRoutesFixture starts the API with doc as the routes in force and
+// as the routes store's first version.
+func newRoutesFixture(t *testing.T, doc string) *routesFixture {
+	t.Helper()
+	ctx := context.Background()
+	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatalf("opening database: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	rf := &routesFixture{logs: &recordingHandler{}}
+	log := slog.New(rf.logs)
+	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
+	if err != nil {
+		t.Fatalf("opening journal: %v", err)
+	}
+	versions, err := routesqlite.New(ctx, db, routesqlite.Config{Logger: log})
+	if err != nil {
+		t.Fatalf("opening routes store: %v", err)
+	}
+	if _, _, err := routestore.Seed(ctx, versions, []byte(doc), "test"); err != nil {
+		t.Fatalf("seeding routes: %v", err)
+	}
+	rf.setRoutes(t, doc)
+	for _, name := range []string{"station", "records"} {
+		if err := sqlitebus.InitializeTopic(ctx, db, delivery.Topic(name, 0)); err != nil {
+			t.Fatalf("initializing topic of %s: %v", name, err)
+		}
+	}
+	set, err := registry.Default(registry.Options{AadhaarKey: testKey})
+	if err != nil {
+		t.Fatalf("building adapters: %v", err)
+	}
+	inForce := func() *routes.Table { return rf.inForce.Load() }
+	breakers := delivery.NewBreakers(delivery.BreakerConfig{}, log)
+	m, err := metrics.New(metrics.Config{Journal: store, Breakers: breakers, Log: log})
+	if err != nil {
+		t.Fatalf("creating metrics: %v", err)
+	}
+	svc := &ingest.Service{Adapters: set, Store: store, Log: log, Routes: inForce}
+	server := &api.Server{Ingest: svc, Store: store, Routes: inForce, Breakers: breakers,
+		Versions: versions, Adapters: set, Log: log, Metrics: m}
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+	rf.fixture = &fixture{db: db, store: store, ingest: svc, url: srv.URL}
+	return rf
+}
+
+// setRoutes puts doc in force, as a replica does once it applies a
+// saved version.
+func (rf *routesFixture) setRoutes(t *testing.T, doc string) {
+	t.Helper()
+	table, err := routes.Load([]byte(doc))
+	if err != nil {
+		t.Fatalf("loading routes: %v", err)
+	}
+	rf.inForce.Store(table)
+}
+
+// postFIRTo posts a FIR and returns the ids of its deliveries by
+// destination.
+func (rf *routesFixture) postFIRTo(t *testing.T, sender string) map[string]string {
+	t.Helper()
+	r := rf.post(t, "/api/v1/inbound/police", firBody(t, sender, nil))
+	if r.status != http.StatusAccepted {
+		t.Fatalf("posting %s: status %d, want 202; body %s", sender, r.status, r.body)
+	}
+	in := decodeInbound(t, r)
+	j, err := rf.store.Journey(context.Background(), in.MessageID)
+	if err != nil {
+		t.Fatalf("reading journey of %s: %v", sender, err)
+	}
+	ids := map[string]string{}
+	for _, d := range j.Deliveries {
+		ids[d.Destination] = d.ID
+	}
+	return ids
+}
+
+// recordingHandler is a slog.Handler that keeps every record.
+type recordingHandler struct {
+	mu      sync.Mutex
+	records []slog.Record
+}
+
+func (h *recordingHandler) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h *recordingHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.records = append(h.records, r.Clone())
+	return nil
+}
+
+func (h *recordingHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *recordingHandler) WithGroup(string) slog.Handler      { return h }
+
+// withMessage returns the attributes of each record with message msg.
+func (h *recordingHandler) withMessage(msg string) []map[string]string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []map[string]string
+	for _, r := range h.records {
+		if r.Message != msg {
+			continue
+		}
+		attrs := map[string]string{}
+		r.Attrs(func(a slog.Attr) bool {
+			attrs[a.Key] = a.Value.String()
+			return true
+		})
+		out = append(out, attrs)
+	}
+	return out
+}
+
+// destinationsByName reads GET /api/v1/destinations into maps by name.
+func (rf *routesFixture) destinationsByName(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	r := rf.get(t, "/api/v1/destinations")
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /api/v1/destinations: status %d; body %s", r.status, r.body)
+	}
+	var body struct {
+		Destinations []map[string]any `json:"destinations"`
+	}
+	if err := json.NewDecoder(bytes.NewReader(r.body)).Decode(&body); err != nil {
+		t.Fatalf("decoding destinations: %v; body %s", err, r.body)
+	}
+	out := map[string]map[string]any{}
+	for _, d := range body.Destinations {
+		out[d["name"].(string)] = d
+	}
+	return out
+}
+
+func TestDestinationsShowRetriesAlways(t *testing.T) {
+	for _, tc := range []struct {
+		name, line string
+		want       bool
+	}{
+		{"default", "", true},
+		{"on", "    retries: true\n", true},
+		{"off", "    retries: false\n", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := strings.Replace(stationOnlyRoutes, "    concurrency: 1\n", "    concurrency: 1\n"+tc.line, 1)
+			rf := newRoutesFixture(t, doc)
+			station, ok := rf.destinationsByName(t)["station"]
+			if !ok {
+				t.Fatal("station is not listed")
+			}
+			got, ok := station["retries"]
+			if !ok {
+				t.Fatalf("station has no retries field: %v", station)
+			}
+			if got != tc.want {
+				t.Errorf("retries = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
