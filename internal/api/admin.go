@@ -197,7 +197,6 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 		s.storeProblem(w, "saving routes", err)
 		return
 	}
-	s.Log.Info("routes version saved", "routes_version", v.Number, "by", by)
 	saved := s.routesVersion(v)
 	res.Saved = &saved
 	WriteJSON(w, http.StatusCreated, res)

@@ -80,6 +80,7 @@ func newRoutesFixture(t *testing.T, doc string) *routesFixture {
 		t.Fatalf("opening database: %v", err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
+
 	rf := &routesFixture{logs: &recordingHandler{}}
 	log := slog.New(rf.logs)
 	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
@@ -94,6 +95,7 @@ func newRoutesFixture(t *testing.T, doc string) *routesFixture {
 		t.Fatalf("seeding routes: %v", err)
 	}
 	rf.setRoutes(t, doc)
+
 	for _, name := range []string{"station", "records"} {
 		if err := sqlitebus.InitializeTopic(ctx, db, delivery.Topic(name, 0)); err != nil {
 			t.Fatalf("initializing topic of %s: %v", name, err)
@@ -103,6 +105,7 @@ func newRoutesFixture(t *testing.T, doc string) *routesFixture {
 	if err != nil {
 		t.Fatalf("building adapters: %v", err)
 	}
+
 	inForce := func() *routes.Table { return rf.inForce.Load() }
 	breakers := delivery.NewBreakers(delivery.BreakerConfig{}, log)
 	m, err := metrics.New(metrics.Config{Journal: store, Breakers: breakers, Log: log})
@@ -230,5 +233,36 @@ func TestDestinationsShowRetriesAlways(t *testing.T) {
 				t.Errorf("retries = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestRoutesSaveLoggedOnce(t *testing.T) {
+	rf := newRoutesFixture(t, twoDestinationRoutes)
+	change := api.RoutesChange{Document: stationOnlyRoutes, Expect: 1, By: "duty-officer"}
+	if r := putRoutes(t, rf.url, change); r.status != http.StatusCreated {
+		t.Fatalf("PUT /api/v1/routes: status %d, want 201; body %s", r.status, r.body)
+	}
+	if r := restoreRoutes(t, rf.url, 1, api.RoutesChange{Expect: 2, By: "duty-officer"}); r.status != http.StatusCreated {
+		t.Fatalf("restoring version 1: status %d, want 201; body %s", r.status, r.body)
+	}
+
+	saves := rf.logs.withMessage("routes version saved")
+	// The seed saved version 1 before the two changes.
+	if len(saves) != 3 {
+		t.Fatalf("logged %d saves, want 3, one per version: %v", len(saves), saves)
+	}
+	put, restore := saves[1], saves[2]
+	for key, want := range map[string]string{"version": "2", "by": "duty-officer"} {
+		if put[key] != want {
+			t.Errorf("save of version 2 logs %s=%q, want %q", key, put[key], want)
+		}
+	}
+	if v, ok := put["restored_from"]; ok {
+		t.Errorf("save of version 2 logs restored_from=%s, want none", v)
+	}
+	for key, want := range map[string]string{"version": "3", "by": "duty-officer", "restored_from": "1"} {
+		if restore[key] != want {
+			t.Errorf("restore logs %s=%q, want %q", key, restore[key], want)
+		}
 	}
 }

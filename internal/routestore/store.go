@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -219,4 +220,14 @@ func ValidateListLimit(limit int) error {
 		return fmt.Errorf("limit: %d is out of range: want 1 to %d", limit, MaxListLimit)
 	}
 	return nil
+}
+
+// LogSaved logs the save of version v once, with the version number, who
+// saved it and, for a restore, the version it restored.
+func LogSaved(log *slog.Logger, v Version) {
+	attrs := []any{"version", v.Number, "by", v.By}
+	if v.RestoredFrom > 0 {
+		attrs = append(attrs, "restored_from", v.RestoredFrom)
+	}
+	log.Info("routes version saved", attrs...)
 }

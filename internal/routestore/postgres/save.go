@@ -36,8 +36,7 @@ func (s *Store) Save(ctx context.Context, c routestore.Change) (routestore.Versi
 		return routestore.Version{}, fmt.Errorf("saving routes: %w", err)
 	}
 
-	s.logger.Info("routes version saved",
-		"version", saved.Number, "restored_from", saved.RestoredFrom)
+	routestore.LogSaved(s.logger, saved)
 	return saved, nil
 }
 
