@@ -3,6 +3,7 @@ package journal
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -65,13 +66,27 @@ type Scheduler interface {
 	// delivery's id, and publishes outgoing(new) in the same transaction.
 	// Unless force is set, a dead delivery that was replayed before is not
 	// replayed again: Replay returns the earlier replay with Existing set.
-	// Replaying a delivery that is not dead returns ErrNotDead.
+	// Replaying a delivery that is not dead returns ErrNotDead, and one
+	// whose destination ReplayRequest.Configured rejects returns an error
+	// wrapping ErrDestinationRemoved.
 	Replay(ctx context.Context, r ReplayRequest, outgoing func(Delivery) Outgoing) (Replayed, error)
 }
 
 // ErrNotDead is returned by Replay for a delivery that is pending or
 // delivered.
 var ErrNotDead = errors.New("delivery is not dead-lettered")
+
+// ErrDestinationRemoved is returned by Replay for a dead delivery whose
+// destination the routes in force no longer name, because its replay
+// would be dead-lettered at once.
+var ErrDestinationRemoved = errors.New("destination is not in the routes in force")
+
+// DestinationRemovedError returns an error wrapping ErrDestinationRemoved
+// that names destination and what to do before a replay.
+func DestinationRemovedError(destination string) error {
+	return fmt.Errorf("%w: destination %q; add it to the routes again before replaying its "+
+		"dead letters", ErrDestinationRemoved, destination)
+}
 
 // DeadLetterFilter selects dead deliveries. Empty fields match all.
 type DeadLetterFilter struct {
@@ -92,6 +107,12 @@ type DeadLetterFilter struct {
 	// OldestFirst orders the results by the time they died, oldest
 	// first, instead of newest first.
 	OldestFirst bool
+	// Destinations, when not nil, selects only dead letters of these
+	// destinations. An empty, non-nil slice selects none.
+	Destinations []string
+	// ExceptDestinations, when not nil, leaves out the dead letters of
+	// these destinations.
+	ExceptDestinations []string
 }
 
 // EffectiveLimit returns f.Limit bounded as Query.EffectiveLimit does.
@@ -151,6 +172,10 @@ type ReplayRequest struct {
 	By string
 	// At is when the replay was requested.
 	At time.Time
+	// Configured, when not nil, reports whether the routes in force name
+	// a destination. Replay rejects a delivery to a destination it
+	// reports false for with an error wrapping ErrDestinationRemoved.
+	Configured func(destination string) bool
 }
 
 // Replayed is Replay's result.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -83,6 +84,13 @@ func testDeadLetterFilters(t *testing.T, h Harness) {
 		{"destination and reason",
 			journal.DeadLetterFilter{Destination: "court", Reason: "HTTP"}, []string{gaveUp, rejected}},
 		{"unknown destination", journal.DeadLetterFilter{Destination: "passport"}, nil},
+		{"destinations", journal.DeadLetterFilter{Destinations: []string{"prison", "passport"}},
+			[]string{removed}},
+		{"no destinations", journal.DeadLetterFilter{Destinations: []string{}}, nil},
+		{"except destinations", journal.DeadLetterFilter{ExceptDestinations: []string{"prison"}},
+			[]string{gaveUp, rejected}},
+		{"except no destinations", journal.DeadLetterFilter{ExceptDestinations: []string{}},
+			[]string{removed, gaveUp, rejected}},
 	}
 	for _, tc := range tests {
 		if got := letterIDs(deadLetters(t, h, tc.filter)); !slices.Equal(got, tc.want) {
@@ -345,6 +353,18 @@ func testReplayNotDead(t *testing.T, h Harness) {
 	}
 	if _, err := h.Store.Replay(ctx, replayRequest(pending), nil); !errors.Is(err, journal.ErrInvalid) {
 		t.Errorf("Replay without outgoing: error = %v, want ErrInvalid", err)
+	}
+	removed := replayRequest(pending)
+	removed.Configured = func(destination string) bool { return destination != "court" }
+	_, err = h.Store.Replay(ctx, removed, outgoing)
+	if !errors.Is(err, journal.ErrDestinationRemoved) {
+		t.Errorf("Replay to a removed destination: error = %v, want ErrDestinationRemoved", err)
+	}
+	if err != nil && !strings.Contains(err.Error(), `"court"`) {
+		t.Errorf("Replay to a removed destination: error %q does not name court", err)
+	}
+	if got := letterIDs(deadLetters(t, h, journal.DeadLetterFilter{Unreplayed: true})); !slices.Equal(got, []string{pending}) {
+		t.Errorf("unreplayed dead letters after a rejected replay = %v, want %v", got, []string{pending})
 	}
 	if got := queuedIDs(t, h); len(got) != 0 {
 		t.Errorf("commands after rejected replays = %v, want none", got)

@@ -35,12 +35,14 @@ func (s *Store) DeadLetters(
 			AND ($4::timestamptz IS NULL OR d.updated_at >= $4)
 			AND ($5::timestamptz IS NULL OR d.updated_at < $5)
 			AND (NOT $7 OR `+unreplayed+`)
+			AND ($9::text[] IS NULL OR d.destination = ANY($9))
+			AND ($10::text[] IS NULL OR d.destination <> ALL($10))
 		ORDER BY
 			CASE WHEN $8 THEN d.updated_at END ASC, CASE WHEN $8 THEN d.seq END ASC,
 			d.updated_at DESC, d.seq DESC
 		LIMIT $6`,
 		f.Destination, f.Route, f.Reason, nullTime(f.From), nullTime(f.To), f.EffectiveLimit(),
-		f.Unreplayed, f.OldestFirst)
+		f.Unreplayed, f.OldestFirst, f.Destinations, f.ExceptDestinations)
 	letters, err := pgx.CollectRows(rows, scanDeadLetter)
 	if err != nil {
 		return nil, fmt.Errorf("reading dead letters: %w", err)

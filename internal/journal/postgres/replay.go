@@ -55,8 +55,12 @@ func (s *Store) replay(
 	outgoing func(journal.Delivery) journal.Outgoing,
 	topics *journal.Topics,
 ) (journal.Replayed, error) {
-	if err := lockDeadDelivery(ctx, tx, r.DeliveryID); err != nil {
+	destination, err := lockDeadDelivery(ctx, tx, r.DeliveryID)
+	if err != nil {
 		return journal.Replayed{}, err
+	}
+	if r.Configured != nil && !r.Configured(destination) {
+		return journal.Replayed{}, journal.DestinationRemovedError(destination)
 	}
 
 	if !r.Force {
@@ -79,23 +83,23 @@ func (s *Store) replay(
 	return journal.Replayed{Delivery: d}, nil
 }
 
-// lockDeadDelivery locks the delivery's row until tx ends. It returns
-// journal.ErrNotFound or journal.ErrNotDead when the delivery is missing
-// or not dead.
-func lockDeadDelivery(ctx context.Context, tx pgx.Tx, deliveryID string) error {
-	var status string
-	err := tx.QueryRow(ctx, "SELECT status FROM deliveries WHERE id = $1 FOR UPDATE",
-		deliveryID).Scan(&status)
+// lockDeadDelivery locks the delivery's row until tx ends and returns its
+// destination. It returns journal.ErrNotFound or journal.ErrNotDead when
+// the delivery is missing or not dead.
+func lockDeadDelivery(ctx context.Context, tx pgx.Tx, deliveryID string) (string, error) {
+	var status, destination string
+	err := tx.QueryRow(ctx, "SELECT status, destination FROM deliveries WHERE id = $1 FOR UPDATE",
+		deliveryID).Scan(&status, &destination)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return journal.ErrNotFound
+		return "", journal.ErrNotFound
 	}
 	if err != nil {
-		return fmt.Errorf("locking delivery: %w", err)
+		return "", fmt.Errorf("locking delivery: %w", err)
 	}
 	if status != journal.StatusDead {
-		return journal.ErrNotDead
+		return "", journal.ErrNotDead
 	}
-	return nil
+	return destination, nil
 }
 
 // latestReplay returns the newest replay of the delivery, with its

@@ -44,12 +44,14 @@ func (s *Store) DeadLetters(
 			AND (?4 IS NULL OR d.updated_at >= ?4)
 			AND (?5 IS NULL OR d.updated_at < ?5)
 			AND (NOT ?7 OR `+unreplayed+`)
+			AND (?9 IS NULL OR d.destination IN (SELECT value FROM json_each(?9)))
+			AND (?10 IS NULL OR d.destination NOT IN (SELECT value FROM json_each(?10)))
 		ORDER BY
 			CASE WHEN ?8 THEN d.updated_at END ASC, CASE WHEN ?8 THEN d.seq END ASC,
 			d.updated_at DESC, d.seq DESC
 		LIMIT ?6`,
 		f.Destination, f.Route, f.Reason, nullMicros(f.From), nullMicros(f.To), f.EffectiveLimit(),
-		f.Unreplayed, f.OldestFirst)
+		f.Unreplayed, f.OldestFirst, nullJSONList(f.Destinations), nullJSONList(f.ExceptDestinations))
 	if err != nil {
 		return nil, fmt.Errorf("reading dead letters: %w", err)
 	}
@@ -134,4 +136,14 @@ func nullMicros(t time.Time) sql.NullInt64 {
 		us++
 	}
 	return sql.NullInt64{Int64: us, Valid: true}
+}
+
+// nullJSONList returns names as a JSON array for json_each, or NULL for a nil
+// slice.
+func nullJSONList(names []string) sql.NullString {
+	if names == nil {
+		return sql.NullString{}
+	}
+	data, _ := json.Marshal(names) // a []string always marshals
+	return sql.NullString{String: string(data), Valid: true}
 }

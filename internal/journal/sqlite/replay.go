@@ -52,8 +52,12 @@ func (s *Store) replay(
 	outgoing func(journal.Delivery) journal.Outgoing,
 	topics *journal.Topics,
 ) (journal.Replayed, error) {
-	if err := checkDead(ctx, tx, r.DeliveryID); err != nil {
+	destination, err := checkDead(ctx, tx, r.DeliveryID)
+	if err != nil {
 		return journal.Replayed{}, err
+	}
+	if r.Configured != nil && !r.Configured(destination) {
+		return journal.Replayed{}, journal.DestinationRemovedError(destination)
 	}
 
 	if !r.Force {
@@ -76,22 +80,23 @@ func (s *Store) replay(
 	return journal.Replayed{Delivery: d}, nil
 }
 
-// checkDead returns journal.ErrNotFound or journal.ErrNotDead when the
-// delivery is missing or not dead.
-func checkDead(ctx context.Context, tx *sql.Tx, deliveryID string) error {
-	var status string
-	err := tx.QueryRowContext(ctx, "SELECT status FROM deliveries WHERE id = ?", deliveryID).
-		Scan(&status)
+// checkDead returns the destination of the dead delivery, or
+// journal.ErrNotFound or journal.ErrNotDead when the delivery is missing
+// or not dead.
+func checkDead(ctx context.Context, tx *sql.Tx, deliveryID string) (string, error) {
+	var status, destination string
+	err := tx.QueryRowContext(ctx, "SELECT status, destination FROM deliveries WHERE id = ?",
+		deliveryID).Scan(&status, &destination)
 	if errors.Is(err, sql.ErrNoRows) {
-		return journal.ErrNotFound
+		return "", journal.ErrNotFound
 	}
 	if err != nil {
-		return fmt.Errorf("reading delivery: %w", err)
+		return "", fmt.Errorf("reading delivery: %w", err)
 	}
 	if status != journal.StatusDead {
-		return journal.ErrNotDead
+		return "", journal.ErrNotDead
 	}
-	return nil
+	return destination, nil
 }
 
 // latestReplay returns the newest replay of the delivery, with its
