@@ -18,16 +18,28 @@ const DefaultInboundBudget = 32 * DefaultMaxBody
 const minReadBuffer = 512
 
 // readInbound reads r's body, at most limit bytes, into a buffer whose
-// every byte it reserves from the inbound budget. Once the reservations
-// of the bodies in flight would pass the budget, it stops reading and
-// returns an error that wraps ingest.ErrBusy. The caller must call
-// release, whatever the error, once it no longer holds the body.
+// every byte up to limit it reserves from the inbound budget. Once the
+// reservations of the bodies in flight would pass the budget, it stops
+// reading and returns an error that wraps ingest.ErrBusy. A body whose
+// Content-Length passes limit gets an *http.MaxBytesError at once, as
+// it can never be accepted, however free the budget. The caller must
+// call release, whatever the error, once it no longer holds the body.
 func (s *Server) readInbound(w http.ResponseWriter, r *http.Request, limit int64) (
 	body []byte, release func(), err error) {
 	var reserved int64
 	release = func() { s.inboundBytes.Add(-reserved) }
+	if r.ContentLength > limit {
+		return nil, release, &http.MaxBytesError{Limit: limit}
+	}
 	budget := s.inboundBudget()
 	reserve := func(n int64) error {
+		// The buffer's byte past limit only reads the body's end, and
+		// is not counted, so that a budget of limit bytes fits a body
+		// of limit bytes.
+		n = min(n, limit-reserved)
+		if n <= 0 {
+			return nil
+		}
 		if s.inboundBytes.Add(n) > budget {
 			s.inboundBytes.Add(-n)
 			return fmt.Errorf("%w: the bodies being read or decoded take the inbound memory "+

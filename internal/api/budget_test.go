@@ -139,3 +139,71 @@ func TestInboundBudgetAdmitsUnsizedBody(t *testing.T) {
 		t.Errorf("status %d, want 202: %s", r.status, r.body)
 	}
 }
+
+// startLimitedServer serves the API of f's ingest service and journal
+// on loopback with the given largest body and inbound budget.
+func startLimitedServer(t *testing.T, f *fixture, maxBody, budget int64) string {
+	t.Helper()
+	server := &api.Server{Ingest: f.ingest, Store: f.store, Log: slog.New(slog.DiscardHandler),
+		MaxBody: maxBody, InboundBudget: budget}
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestInboundBudgetTakesLargestBody(t *testing.T) {
+	f := newFixture(t, 0)
+	// The budget is the largest body, the least that serve allows.
+	url := startLimitedServer(t, f, paddedBodySize, paddedBodySize) + "/api/v1/inbound/police"
+
+	for i, body := range []io.Reader{
+		bytes.NewReader(paddedFIR(t, "EKM0412-FIR-610")),
+		unsized{bytes.NewReader(paddedFIR(t, "EKM0412-FIR-611"))},
+	} {
+		r, err := postBody(url, body)
+		if err != nil {
+			t.Fatalf("POST %d: %v", i, err)
+		}
+		if r.status != http.StatusAccepted {
+			t.Errorf("post %d of the largest body: status %d, want 202: %s", i, r.status, r.body)
+		}
+	}
+}
+
+func TestInboundOversizedBodyTooLarge(t *testing.T) {
+	f := newFixture(t, 0)
+	hold := holdEnricher{entered: make(chan struct{}, 1), release: make(chan struct{})}
+	f.ingest.Enrichers = []ingest.Enricher{hold}
+	url := startLimitedServer(t, f, paddedBodySize, paddedBodySize) + "/api/v1/inbound/police"
+
+	first := make(chan response, 1)
+	go func() {
+		r, err := postBody(url, bytes.NewReader(paddedFIR(t, "EKM0412-FIR-620")))
+		if err != nil {
+			r = response{status: -1, body: []byte(err.Error())}
+		}
+		first <- r
+	}()
+	select {
+	case <-hold.entered:
+	case r := <-first:
+		t.Fatalf("the first post of the largest body got %d before it was decoded: %s", r.status, r.body)
+	}
+
+	// A body longer than the limit never fits, so the hub returns 413, not
+	// a 503 that asks the sender to send it again.
+	over := append(paddedFIR(t, "EKM0412-FIR-621"), ' ')
+	r, err := postBody(url, bytes.NewReader(over))
+	if err != nil {
+		t.Fatalf("POST: %v", err)
+	}
+	p := wantProblem(t, r, problem.TooLarge)
+	if p.Retryable {
+		t.Errorf("retryable = true, want false")
+	}
+
+	close(hold.release)
+	if r := <-first; r.status != http.StatusAccepted {
+		t.Errorf("the held post got %d, want 202: %s", r.status, r.body)
+	}
+}
