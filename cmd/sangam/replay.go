@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -143,7 +144,14 @@ func postReplay(url string, body []byte, token string, stdout io.Writer) (int, e
 		}
 		fmt.Fprintf(stdout, "%s %s %s to %s\n", r.Of, state, r.Delivery.ID, r.Delivery.Destination)
 	}
-	if len(out.Replays) == 0 {
+	for _, sk := range out.Skipped {
+		count := strconv.Itoa(sk.DeadLetters)
+		if sk.AtLeast {
+			count = "at least " + count
+		}
+		fmt.Fprintf(stdout, "skipped %s dead letters to %s: %s\n", count, sk.Destination, sk.Reason)
+	}
+	if len(out.Replays) == 0 && len(out.Skipped) == 0 {
 		fmt.Fprintln(stdout, "no dead letters matched")
 	}
 	return len(out.Replays), nil

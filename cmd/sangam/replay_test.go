@@ -137,3 +137,24 @@ func TestReplayRejectsFromAfterTo(t *testing.T) {
 		}
 	}
 }
+
+func TestReplayPrintsSkippedDestinations(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"replays": [], "skipped": [{"destination": "records",
+			"dead_letters": 6, "reason": "the routes in force do not name the destination"}]}`))
+	}))
+	defer srv.Close()
+
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"replay", "--hub", srv.URL, "--all"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit code %d, want %d; stderr: %s", code, exitOK, stderr.String())
+	}
+	want := "skipped 6 dead letters to records: the routes in force do not name the destination"
+	if !strings.Contains(stdout.String(), want) {
+		t.Errorf("stdout = %q, want it to contain %q", stdout.String(), want)
+	}
+	if strings.Contains(stdout.String(), "no dead letters matched") {
+		t.Errorf("stdout = %q, want no claim that nothing matched", stdout.String())
+	}
+}

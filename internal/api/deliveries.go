@@ -166,6 +166,21 @@ func (req ReplayManyRequest) check() error {
 // ReplayResponse is the body of a replay's response.
 type ReplayResponse struct {
 	Replays []ReplayResult `json:"replays"`
+	// Skipped counts, by destination, the matching dead letters left
+	// alone because the routes in force do not name their destination.
+	// It is left out when none was skipped.
+	Skipped []ReplaySkipped `json:"skipped,omitempty"`
+}
+
+// ReplaySkipped is the number of matching dead letters of one
+// destination that a filtered replay skipped.
+type ReplaySkipped struct {
+	Destination string `json:"destination"`
+	DeadLetters int    `json:"dead_letters"`
+	// AtLeast is true when the count stopped at journal.MaxLimit, so
+	// more may be skipped.
+	AtLeast bool   `json:"at_least,omitempty"`
+	Reason  string `json:"reason"`
 }
 
 // ReplayResult is one dead delivery's replay.
@@ -180,7 +195,8 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.replay(r, r.PathValue("id"), req)
-	if err != nil && !errors.Is(err, journal.ErrNotFound) && !errors.Is(err, journal.ErrNotDead) {
+	if err != nil && !errors.Is(err, journal.ErrNotFound) && !errors.Is(err, journal.ErrNotDead) &&
+		!errors.Is(err, journal.ErrDestinationRemoved) {
 		s.failures.replay.Failed(err, "delivery_id", r.PathValue("id"))
 		problem.Write(w, problem.New(problem.Unavailable, "the replay was not stored"))
 		return
@@ -189,7 +205,7 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, journal.ErrNotFound):
 		problem.Write(w, problem.New(problem.NotFound, "no delivery with id "+r.PathValue("id")))
-	case errors.Is(err, journal.ErrNotDead):
+	case errors.Is(err, journal.ErrNotDead), errors.Is(err, journal.ErrDestinationRemoved):
 		problem.Write(w, problem.New(problem.Conflict, err.Error()))
 	default:
 		status := http.StatusCreated
@@ -214,7 +230,9 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		// at once, and a misspelt name would match nothing unnoticed.
 		if _, ok := s.Routes().Destination(req.Destination); !ok {
 			problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(
-				"destination: %q is not a destination of the routes in force", req.Destination)))
+				"destination: %q is not a destination of the routes in force: check the name, "+
+					"or add it to the routes again before replaying its dead letters",
+				req.Destination)))
 			return
 		}
 	}
@@ -222,9 +240,12 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 	// earlier replays, and could fill the limit before the others. Oldest
 	// first, so that runs with a limit reach every letter even while the
 	// destination keeps failing and the replays die again.
+	// Dead letters of destinations the routes no longer name are left
+	// out of the matches, so that they neither fill the limit nor get
+	// replays that die at once.
 	f := journal.DeadLetterFilter{Destination: req.Destination, Route: req.Route,
 		Reason: req.Reason, From: req.From, To: req.To, Limit: req.Limit,
-		Unreplayed: !req.Force, OldestFirst: true}
+		Unreplayed: !req.Force, OldestFirst: true, Destinations: s.configuredDestinations()}
 	found, err := s.Store.DeadLetters(r.Context(), f)
 	if err != nil {
 		s.failures.deadLetters.Failed(err)
@@ -233,8 +254,14 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 	}
 	s.failures.deadLetters.Succeeded()
 	out := ReplayResponse{Replays: []ReplayResult{}}
+	skipped := map[string]int{}
 	for _, dl := range found {
 		res, err := s.replay(r, dl.ID, req.ReplayRequest)
+		if errors.Is(err, journal.ErrDestinationRemoved) {
+			// The routes changed after the dead letters were read.
+			skipped[dl.Destination]++
+			continue
+		}
 		if err != nil {
 			s.failures.replay.Failed(err, "delivery_id", dl.ID)
 			problem.Write(w, problem.New(problem.Unavailable, fmt.Sprintf(
@@ -245,7 +272,67 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		s.failures.replay.Succeeded()
 		out.Replays = append(out.Replays, res)
 	}
+	out.Skipped, err = s.skippedReplays(r, f, skipped)
+	if err != nil {
+		s.failures.deadLetters.Failed(err)
+		problem.Write(w, problem.New(problem.Unavailable, fmt.Sprintf(
+			"reading the journal failed after %d replays, so the dead letters of removed "+
+				"destinations were not counted; send the request again", len(out.Replays))))
+		return
+	}
 	WriteJSON(w, http.StatusOK, out)
+}
+
+// configuredDestinations returns the names of the destinations of the
+// routes in force, or nil, selecting every destination, when the server
+// has no routes.
+func (s *Server) configuredDestinations() []string {
+	if s.Routes == nil {
+		return nil
+	}
+	names := []string{}
+	for _, d := range s.Routes().Config().Destinations {
+		names = append(names, d.Name)
+	}
+	return names
+}
+
+// configured reports whether the routes in force name destination. Every
+// destination counts as configured when the server has no routes.
+func (s *Server) configured(destination string) bool {
+	if s.Routes == nil {
+		return true
+	}
+	_, ok := s.Routes().Destination(destination)
+	return ok
+}
+
+// skippedReplays counts, by destination, the dead letters that match f
+// but whose destination f.Destinations leaves out, adding the counts in
+// raced, and returns them sorted by destination, or an empty slice.
+func (s *Server) skippedReplays(r *http.Request, f journal.DeadLetterFilter,
+	raced map[string]int) ([]ReplaySkipped, error) {
+	counts := maps.Clone(raced)
+	atLeast := false
+	if f.Destinations != nil {
+		f.ExceptDestinations, f.Destinations = f.Destinations, nil
+		f.Limit = journal.MaxLimit
+		found, err := s.Store.DeadLetters(r.Context(), f)
+		if err != nil {
+			return nil, err
+		}
+		for _, dl := range found {
+			counts[dl.Destination]++
+		}
+		atLeast = len(found) == journal.MaxLimit
+	}
+	out := []ReplaySkipped{}
+	for _, name := range slices.Sorted(maps.Keys(counts)) {
+		out = append(out, ReplaySkipped{Destination: name, DeadLetters: counts[name],
+			AtLeast: atLeast, Reason: "the routes in force do not name the destination; " +
+				"add it to the routes again to replay these dead letters"})
+	}
+	return out, nil
 }
 
 func (s *Server) replay(r *http.Request, id string, req ReplayRequest) (ReplayResult, error) {
@@ -263,7 +350,7 @@ func (s *Server) replay(r *http.Request, id string, req ReplayRequest) (ReplayRe
 	}
 	res, err := s.Store.Replay(r.Context(), journal.ReplayRequest{
 		DeliveryID: id, Force: req.Force, By: by, At: time.Now(),
-		NewID: uuid.Must(uuid.NewV7()).String(),
+		NewID: uuid.Must(uuid.NewV7()).String(), Configured: s.configured,
 	}, delivery.NewOutgoing(s.shards))
 	if err != nil {
 		return ReplayResult{}, err

@@ -18,8 +18,10 @@ import (
 	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
 	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
 	"github.com/sangam-hub/sangam/internal/metrics"
+	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	routesqlite "github.com/sangam-hub/sangam/internal/routestore/sqlite"
 	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
@@ -264,5 +266,95 @@ func TestRoutesSaveLoggedOnce(t *testing.T) {
 		if restore[key] != want {
 			t.Errorf("restore logs %s=%q, want %q", key, restore[key], want)
 		}
+	}
+}
+
+// killRecords posts FIRs, dead-letters their deliveries to the records
+// office and the first one's delivery to the station, and then removes
+// the records office from the routes in force. It returns the ids of the
+// dead deliveries to the records office and to the station.
+func killRecords(t *testing.T, rf *routesFixture) (records []string, station string) {
+	t.Helper()
+	for i, sender := range []string{"EKM0412-FIR-901", "EKM0412-FIR-902"} {
+		ids := rf.postFIRTo(t, sender)
+		rf.settle(t, ids["records"], journal.StatusDead)
+		records = append(records, ids["records"])
+		if i == 0 {
+			rf.settle(t, ids["station"], journal.StatusDead)
+			station = ids["station"]
+		}
+	}
+	rf.setRoutes(t, stationOnlyRoutes)
+	return records, station
+}
+
+// countDeliveries returns the number of deliveries in the journal.
+func (rf *routesFixture) countDeliveries(t *testing.T) int {
+	t.Helper()
+	var n int
+	if err := rf.db.QueryRow("SELECT count(*) FROM deliveries").Scan(&n); err != nil {
+		t.Fatalf("counting deliveries: %v", err)
+	}
+	return n
+}
+
+func TestReplayOneRejectsRemovedDestination(t *testing.T) {
+	rf := newRoutesFixture(t, twoDestinationRoutes)
+	records, _ := killRecords(t, rf)
+	before := rf.countDeliveries(t)
+
+	p := wantProblem(t, rf.post(t, "/api/v1/deliveries/"+records[0]+"/replay", nil), problem.Conflict)
+	for _, want := range []string{`"records"`, "add it to the routes again"} {
+		if !strings.Contains(p.Detail, want) {
+			t.Errorf("detail %q, want it to contain %q", p.Detail, want)
+		}
+	}
+	if after := rf.countDeliveries(t); after != before {
+		t.Errorf("deliveries = %d after a rejected replay, want %d", after, before)
+	}
+}
+
+func TestReplayManySkipsRemovedDestination(t *testing.T) {
+	rf := newRoutesFixture(t, twoDestinationRoutes)
+	_, station := killRecords(t, rf)
+	before := rf.countDeliveries(t)
+
+	for run, body := range []string{`{"all": true}`, `{"all": true}`, `{"reason": "HTTP 503"}`,
+		`{"route": "fir-to-records"}`, `{"all": true, "force": true}`} {
+		r := rf.post(t, "/api/v1/deadletters/replay", []byte(body))
+		if r.status != http.StatusOK {
+			t.Fatalf("run %d, %s: status %d, want 200; body %s", run, body, r.status, r.body)
+		}
+		var out api.ReplayResponse
+		if err := json.Unmarshal(r.body, &out); err != nil {
+			t.Fatalf("run %d: decoding %s: %v", run, r.body, err)
+		}
+		for _, res := range out.Replays {
+			if res.Of != station {
+				t.Errorf("run %d, %s: replayed %s to %s, want only the station's %s",
+					run, body, res.Of, res.Delivery.Destination, station)
+			}
+		}
+		if len(out.Skipped) != 1 {
+			t.Fatalf("run %d, %s: skipped %+v, want the records office only", run, body, out.Skipped)
+		}
+		if got := out.Skipped[0]; got.Destination != "records" || got.DeadLetters != 2 {
+			t.Errorf("run %d, %s: skipped %+v, want 2 dead letters of records", run, body, got)
+		}
+	}
+	// The first run replays the station's dead letter, the forced run
+	// replays it again, and no run replays a letter to the records office.
+	if after := rf.countDeliveries(t); after != before+2 {
+		t.Errorf("deliveries = %d after the runs, want %d", after, before+2)
+	}
+}
+
+func TestReplayManyRejectsRemovedDestinationFilter(t *testing.T) {
+	rf := newRoutesFixture(t, twoDestinationRoutes)
+	killRecords(t, rf)
+	p := wantProblem(t, rf.post(t, "/api/v1/deadletters/replay", []byte(`{"destination": "records"}`)),
+		problem.BadRequest)
+	if !strings.Contains(p.Detail, "add it to the routes again") {
+		t.Errorf("detail %q, want it to say how to replay the dead letters", p.Detail)
 	}
 }
