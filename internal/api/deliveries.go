@@ -381,7 +381,11 @@ func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 // journal's backlog for it, as GET /api/v1/destinations lists it.
 type DestinationStatus struct {
 	routes.Destination
-	Breaker delivery.BreakerState `json:"breaker"`
+	// Configured is false for a destination that the routes in force no
+	// longer name but whose pending deliveries or dead letters remain in
+	// the journal. Only its name, breaker and backlog are known.
+	Configured bool                  `json:"configured"`
+	Breaker    delivery.BreakerState `json:"breaker"`
 	// Backlog is nil, and its fields left out, when the journal did not
 	// respond.
 	*journal.Backlog
@@ -406,22 +410,33 @@ func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
 	for _, st := range s.Breakers.States() {
 		states[st.Destination] = st
 	}
+	breaker := func(name string) delivery.BreakerState {
+		if st, ok := states[name]; ok {
+			return st
+		}
+		return delivery.BreakerState{Destination: name, State: "closed"}
+	}
 	var out []DestinationStatus
 	for _, d := range s.Routes().Config().Destinations {
-		st, ok := states[d.Name]
-		if !ok {
-			st = delivery.BreakerState{Destination: d.Name, State: "closed"}
-		}
 		// The document leaves retries out when they are on, the default,
 		// but the listing shows the value in force either way.
 		retries := d.Retries == nil || *d.Retries
 		d.Retries = &retries
-		status := DestinationStatus{Destination: d, Breaker: st}
+		status := DestinationStatus{Destination: d, Configured: true, Breaker: breaker(d.Name)}
 		if err == nil {
 			b := backlogs[d.Name]
 			status.Backlog = &b
 		}
 		out = append(out, status)
+	}
+	// A removed destination stays listed, as the backlog metrics keep it,
+	// while the journal still has deliveries of it that wait.
+	for _, b := range backlog {
+		if s.configured(b.Destination) || (b.Pending == 0 && b.DeadLetters == 0) {
+			continue
+		}
+		out = append(out, DestinationStatus{Destination: routes.Destination{Name: b.Destination},
+			Breaker: breaker(b.Destination), Backlog: &b})
 	}
 	body := map[string]any{"destinations": out}
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/journal"
 	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
 	"github.com/sangam-hub/sangam/internal/metrics"
+	"github.com/sangam-hub/sangam/internal/metrics/metricstest"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	routesqlite "github.com/sangam-hub/sangam/internal/routestore/sqlite"
@@ -356,5 +357,46 @@ func TestReplayManyRejectsRemovedDestinationFilter(t *testing.T) {
 		problem.BadRequest)
 	if !strings.Contains(p.Detail, "add it to the routes again") {
 		t.Errorf("detail %q, want it to say how to replay the dead letters", p.Detail)
+	}
+}
+
+func TestDestinationsListRemovedWithDeadLetters(t *testing.T) {
+	rf := newRoutesFixture(t, twoDestinationRoutes)
+	killRecords(t, rf)
+
+	listed := rf.destinationsByName(t)
+	records, ok := listed["records"]
+	if !ok {
+		t.Fatalf("records is not listed although it has dead letters: %v", listed)
+	}
+	if records["configured"] != false {
+		t.Errorf("records configured = %v, want false", records["configured"])
+	}
+	if records["dead_letters"] != 2.0 {
+		t.Errorf("records dead_letters = %v, want 2", records["dead_letters"])
+	}
+	if _, ok := records["breaker"]; !ok {
+		t.Errorf("records has no breaker: %v", records)
+	}
+	if station := listed["station"]; station["configured"] != true {
+		t.Errorf("station configured = %v, want true", station["configured"])
+	}
+
+	scrape := metricstest.Get(t, rf.url+"/metrics", "")
+	got, ok := scrape.Value("sangam_dead_letters", "destination", "records")
+	if !ok || got != 2 {
+		t.Errorf("sangam_dead_letters{destination=records} = %v (present %v), want 2 as the API lists",
+			got, ok)
+	}
+}
+
+func TestDestinationsLeaveOutRemovedWithoutBacklog(t *testing.T) {
+	rf := newRoutesFixture(t, twoDestinationRoutes)
+	ids := rf.postFIRTo(t, "EKM0412-FIR-911")
+	rf.settle(t, ids["records"], journal.StatusDelivered)
+	rf.setRoutes(t, stationOnlyRoutes)
+
+	if _, ok := rf.destinationsByName(t)["records"]; ok {
+		t.Errorf("records is listed although it has nothing pending or dead")
 	}
 }
