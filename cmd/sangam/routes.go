@@ -218,6 +218,9 @@ func printChange(w io.Writer, r api.RoutesChangeResult) {
 	for _, line := range r.Summary {
 		fmt.Fprintln(w, line)
 	}
+	for _, d := range r.RemovedDestinations {
+		fmt.Fprintln(w, "warning: "+d.Warning)
+	}
 	if r.Diff != "" {
 		fmt.Fprintln(w)
 		fmt.Fprint(w, r.Diff)

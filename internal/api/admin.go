@@ -48,9 +48,24 @@ type RoutesChange struct {
 // RoutesChangeResult is the response to a change: the difference it makes
 // and, unless it was a dry run, the version saved.
 type RoutesChangeResult struct {
-	Diff    string         `json:"diff"`
-	Summary []string       `json:"summary"`
-	Saved   *RoutesVersion `json:"saved,omitempty"`
+	Diff    string   `json:"diff"`
+	Summary []string `json:"summary"`
+	// RemovedDestinations lists the destinations of the current version
+	// that the change removes, with the backlog of each in the journal.
+	RemovedDestinations []RemovedDestination `json:"removed_destinations,omitempty"`
+	Saved               *RoutesVersion       `json:"saved,omitempty"`
+}
+
+// RemovedDestination is a destination that a routes change removes. Once
+// a replica applies the change, the destination's pending deliveries are
+// dead-lettered, and its dead letters cannot be replayed until it is
+// added to the routes again.
+type RemovedDestination struct {
+	Name        string `json:"name"`
+	Pending     int    `json:"pending"`
+	DeadLetters int    `json:"dead_letters"`
+	// Warning states the consequence in a sentence for the operator.
+	Warning string `json:"warning"`
 }
 
 func (s *Server) currentRoutes(w http.ResponseWriter, r *http.Request) {
@@ -173,6 +188,7 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	if sum, err := routestore.Summarize(cur.Document, doc); err == nil {
 		res.Summary = sum.Lines()
 	}
+	res.RemovedDestinations = s.removedDestinations(r, cur.Document, config)
 	by := c.By
 	if p, ok := principal(r); ok {
 		by = p.Name
@@ -200,6 +216,51 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	saved := s.routesVersion(v)
 	res.Saved = &saved
 	WriteJSON(w, http.StatusCreated, res)
+}
+
+// removedDestinations returns the destinations of the document current
+// that next does not have, with their backlogs. When the journal does not
+// respond, each warning states that the counts are unknown.
+func (s *Server) removedDestinations(r *http.Request, current []byte, next routes.Config) []RemovedDestination {
+	// The current version passed validation when it was saved.
+	before, _ := routes.Parse(current)
+	nextNames := map[string]bool{}
+	for _, d := range next.Destinations {
+		nextNames[d.Name] = true
+	}
+	var removed []RemovedDestination
+	for _, d := range before.Destinations {
+		if !nextNames[d.Name] {
+			removed = append(removed, RemovedDestination{Name: d.Name})
+		}
+	}
+	if len(removed) == 0 {
+		return nil
+	}
+
+	backlog, err := s.Store.Backlog(r.Context())
+	if err != nil {
+		s.failures.backlog.Failed(err)
+		for i := range removed {
+			removed[i].Warning = fmt.Sprintf("destination %q is removed: its pending deliveries "+
+				"will be dead-lettered, but the journal did not respond, so their number is unknown",
+				removed[i].Name)
+		}
+		return removed
+	}
+	s.failures.backlog.Succeeded()
+	counts := map[string]journal.Backlog{}
+	for _, b := range backlog {
+		counts[b.Destination] = b
+	}
+	for i := range removed {
+		b := counts[removed[i].Name]
+		removed[i].Pending, removed[i].DeadLetters = b.Pending, b.DeadLetters
+		removed[i].Warning = fmt.Sprintf("destination %q is removed: its %d pending deliveries "+
+			"will be dead-lettered, and none of them or of its %d dead letters can be replayed "+
+			"until it is added to the routes again", removed[i].Name, b.Pending, b.DeadLetters)
+	}
+	return removed
 }
 
 // ruleChange is the rule of a violation about a field of a routes change

@@ -400,3 +400,45 @@ func TestDestinationsLeaveOutRemovedWithoutBacklog(t *testing.T) {
 		t.Errorf("records is listed although it has nothing pending or dead")
 	}
 }
+
+func TestRoutesChangeWarnsOfRemovedBacklog(t *testing.T) {
+	rf := newRoutesFixture(t, twoDestinationRoutes)
+	dead := rf.postFIRTo(t, "EKM0412-FIR-921")
+	rf.settle(t, dead["records"], journal.StatusDead)
+	rf.postFIRTo(t, "EKM0412-FIR-922")
+	rf.postFIRTo(t, "EKM0412-FIR-923")
+
+	for _, dryRun := range []bool{true, false} {
+		change := api.RoutesChange{Document: stationOnlyRoutes, Expect: 1, DryRun: dryRun}
+		r := putRoutes(t, rf.url, change)
+		if r.status != http.StatusOK && r.status != http.StatusCreated {
+			t.Fatalf("dry run %v: status %d; body %s", dryRun, r.status, r.body)
+		}
+		var res api.RoutesChangeResult
+		if err := json.Unmarshal(r.body, &res); err != nil {
+			t.Fatalf("dry run %v: decoding %s: %v", dryRun, r.body, err)
+		}
+		if len(res.RemovedDestinations) != 1 {
+			t.Fatalf("dry run %v: removed_destinations = %+v, want records", dryRun, res.RemovedDestinations)
+		}
+		got := res.RemovedDestinations[0]
+		if got.Name != "records" || got.Pending != 2 || got.DeadLetters != 1 {
+			t.Errorf("dry run %v: removed %+v, want records with 2 pending and 1 dead letter", dryRun, got)
+		}
+		if !strings.Contains(got.Warning, "2 pending deliveries will be dead-lettered") {
+			t.Errorf("dry run %v: warning %q, want it to count the pending deliveries", dryRun, got.Warning)
+		}
+	}
+}
+
+func TestRoutesChangeWithoutRemovalWarnsNothing(t *testing.T) {
+	rf := newRoutesFixture(t, stationOnlyRoutes)
+	rf.postFIRTo(t, "EKM0412-FIR-931")
+	r := putRoutes(t, rf.url, api.RoutesChange{Document: twoDestinationRoutes, Expect: 1, DryRun: true})
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d, want 200; body %s", r.status, r.body)
+	}
+	if strings.Contains(string(r.body), "removed_destinations") {
+		t.Errorf("body %s lists removed destinations for a change that adds one", r.body)
+	}
+}
