@@ -53,8 +53,8 @@ var orderKinds = map[string]orderKind{
 	"warrant of commitment on sentence": {canonical.OrderCommittal, canonical.CustodyConvict},
 }
 
-// orderKindsWanted lists the categories in the message of an unknown one.
-const orderKindsWanted = "want production warrant, release order, committal order, remand warrant " +
+// expectedOrderKinds lists the categories in the message of an unknown one.
+const expectedOrderKinds = "want production warrant, release order, committal order, remand warrant " +
 	"or sentence warrant"
 
 // releaseGrounds are the grounds a release order may give, by their
@@ -114,12 +114,12 @@ func (o *orderDecoder) kind() orderKind {
 	cat := xmlsafe.Child(o.order, o.v.nc("ActivityCategoryText"))
 	text := xmlsafe.Text(cat)
 	if text == "" {
-		o.fail(under(o.order, "ActivityCategoryText"), "required", "missing order kind: %s", orderKindsWanted)
+		o.fail(under(o.order, "ActivityCategoryText"), "required", "missing order kind: %s", expectedOrderKinds)
 		return orderKind{}
 	}
 	k, ok := orderKinds[categoryKey(text)]
 	if !ok {
-		o.fail(xmlsafe.Pointer(cat), "enum", "unknown order kind %q: %s", text, orderKindsWanted)
+		o.fail(xmlsafe.Pointer(cat), "enum", "unknown order kind %q: %s", text, expectedOrderKinds)
 	}
 	return k
 }

@@ -19,7 +19,7 @@ import (
 // orderKey is the Aadhaar masking key of the order tests.
 var orderKey = []byte("court order test key of 32 bytes")
 
-// orderAdapter returns an adapter whose clock stands on 1 December 2025,
+// orderAdapter returns an adapter whose clock is set to 1 December 2025,
 // after every order in testdata.
 func orderAdapter() *Adapter {
 	return &Adapter{

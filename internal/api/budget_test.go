@@ -191,7 +191,7 @@ func TestInboundOversizedBodyTooLarge(t *testing.T) {
 	}
 
 	// A body longer than the limit never fits, so the hub returns 413, not
-	// a 503 that asks the sender to send it again.
+	// a 503 that tells the sender to retry.
 	over := append(paddedFIR(t, "EKM0412-FIR-621"), ' ')
 	r, err := postBody(url, bytes.NewReader(over))
 	if err != nil {

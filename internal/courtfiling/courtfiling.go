@@ -36,7 +36,7 @@ type OriginalReports struct {
 // FIR, it returns an *ingest.ConflictError at /chargesheet/fir
 // when the journal holds an original final report for the same FIR under
 // another sender message id. A resend of the journaled report passes, so
-// that the journal answers it as a duplicate.
+// that the journal returns it as a duplicate.
 //
 // NOTE: two originals for one FIR that arrive at the same moment may both
 // pass, because nothing locks the FIR between this check and the

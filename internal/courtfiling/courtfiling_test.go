@@ -287,4 +287,3 @@ func journey(t *testing.T, s *ingest.Service, id string) journal.Journey {
 	}
 	return j
 }
-

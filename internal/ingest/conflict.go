@@ -7,7 +7,7 @@ import "github.com/sangam-hub/sangam/schemas"
 // FIR. An Enricher returns it. It wraps the *schemas.ValidationError
 // whose violations name the deciding fields, so that ingest points them
 // into the sender's document as it does for an invalid message, and the
-// API answers it with 409 Conflict rather than 400.
+// API responds with 409 Conflict rather than 400.
 type ConflictError struct {
 	Invalid *schemas.ValidationError
 }

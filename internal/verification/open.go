@@ -18,7 +18,7 @@ const RuleOpenRequest = "open-request"
 // file while the first is open: journaled, and with no report yet.
 // The station already has the first, so a second would send it the same
 // verification twice. A resend of the open request itself, with its
-// message id, passes, and the journal answers it as a duplicate. A
+// message id, passes, and the journal returns it as a duplicate. A
 // request for a file whose newest request has a report passes too,
 // because that verification is over. The request format has no field
 // that marks a deliberate re-verification, so none is let through.

@@ -14,11 +14,11 @@ var sampleFiles embed.FS
 type Sample = samples.Sample
 
 // Samples returns the embedded orders, sorted by name: NIEM documents
-// whose root has a j:Warrant or j:CourtOrder child. They are a
-// production warrant and a release order on bail for the undertrial of
-// FIR 1187/2025 of station EKM0412 in the Sub Jail, Ernakulam
-// (KLSJEKM), and a remand warrant committing the accused of FIR
-// 402/2023 of station EKM0420 to the Central Prison, Viyyur (KLCJVIY).
+// whose root has a j:Warrant or j:CourtOrder child. Two are for the
+// undertrial of FIR 1187/2025 of station EKM0412 in the Sub Jail,
+// Ernakulam (KLSJEKM): a production warrant and a release order on bail.
+// A remand warrant commits the accused of FIR 402/2023 of station
+// EKM0420 to the Central Prison, Viyyur (KLCJVIY).
 // The one named with the prefix "invalid-" breaks several rules.
 func Samples() []Sample {
 	return samples.Read(sampleFiles, ".xml", "court")
