@@ -35,6 +35,13 @@ type Store interface {
 	// another message: Accept changes nothing and returns a
 	// *ConflictError naming the original.
 	//
+	// When another message holds one of e.Claims, Accept changes
+	// nothing and returns a *ClaimedError naming it. A journaled message
+	// holds its claims until a later entry's Releases end them. Of two
+	// entries with one claim that Accept gets at once, one is journaled
+	// and the other gets the error. A duplicate takes no claim and ends
+	// none.
+	//
 	// Each Outgoing message is published on its own topic, whose tables
 	// the caller has created beforehand (see the bus packages'
 	// InitializeTopic).
@@ -101,7 +108,47 @@ type Entry struct {
 	Deliveries []NewDelivery
 	// Outbox are the bus messages to publish, one per delivery.
 	Outbox []Outgoing
+	// Claims are held by the message from its commit on, and by no
+	// other message at the same time.
+	Claims []Claim
+	// Releases end claims that earlier messages hold.
+	Releases []Release
 }
+
+// Claim is something that one journaled message at a time may hold, such
+// as being the original final report of a FIR. Kind names what is held
+// and Key of what.
+type Claim struct {
+	Kind, Key string
+}
+
+func (c Claim) String() string { return c.Kind + " " + c.Key }
+
+// Release ends Claim when the message Holder holds it, and does nothing
+// when another message or none holds it.
+type Release struct {
+	Claim
+	Holder string
+}
+
+// ErrClaimed is wrapped by Accept's error for an entry with a claim that
+// another message holds.
+var ErrClaimed = errors.New("claim held by another message")
+
+// ClaimedError is Accept's error for an entry with a claim that another
+// message holds.
+type ClaimedError struct {
+	Claim Claim
+	// Holder is the hub's id of the message that holds Claim.
+	Holder string
+}
+
+func (e *ClaimedError) Error() string {
+	return fmt.Sprintf("%s is held by message %s", e.Claim, e.Holder)
+}
+
+// Unwrap returns ErrClaimed.
+func (e *ClaimedError) Unwrap() error { return ErrClaimed }
 
 // Outgoing is a bus message and the topic to publish it on.
 type Outgoing struct {

@@ -1,8 +1,12 @@
 package journal
 
 import (
+	"errors"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/sangam-hub/sangam/canonical"
 )
 
 func TestSummarize(t *testing.T) {
@@ -73,5 +77,39 @@ func TestEffectiveLimit(t *testing.T) {
 		if got := (Query{Limit: tc.limit}).EffectiveLimit(); got != tc.want {
 			t.Errorf("Query{Limit: %d}.EffectiveLimit() = %d, want %d", tc.limit, got, tc.want)
 		}
+	}
+}
+
+func TestValidateClaims(t *testing.T) {
+	base := Entry{Message: canonical.Message{ID: "m1", Source: "police",
+		SenderMessageID: "s1", Type: canonical.TypeChargesheet}}
+	claim := Claim{Kind: "original-final-report", Key: "FIR/KL/TVM/0042/2026/117"}
+	tests := []struct {
+		name  string
+		edit  func(e *Entry)
+		field string
+	}{
+		{"claim without kind", func(e *Entry) { e.Claims = []Claim{{Key: claim.Key}} }, "claims[0].kind"},
+		{"claim without key", func(e *Entry) { e.Claims = []Claim{claim, {Kind: claim.Kind}} }, "claims[1].key"},
+		{"release without holder", func(e *Entry) { e.Releases = []Release{{Claim: claim}} }, "releases[0].holder"},
+		{"release without key", func(e *Entry) {
+			e.Releases = []Release{{Claim: Claim{Kind: claim.Kind}, Holder: "m0"}}
+		}, "releases[0].key"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := base
+			tc.edit(&e)
+			err := e.Validate()
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.field) {
+				t.Errorf("Validate() = %v, want ErrInvalid naming %s", err, tc.field)
+			}
+		})
+	}
+	ok := base
+	ok.Claims = []Claim{claim}
+	ok.Releases = []Release{{Claim: claim, Holder: "m0"}}
+	if err := ok.Validate(); err != nil {
+		t.Errorf("Validate(entry with a claim and a release) = %v", err)
 	}
 }

@@ -48,6 +48,29 @@ func (e Entry) Validate() error {
 			return invalidf("entry outbox[%d].topic: missing", i)
 		}
 	}
+	for i, c := range e.Claims {
+		if err := validateClaim(fmt.Sprintf("claims[%d]", i), c); err != nil {
+			return err
+		}
+	}
+	for i, r := range e.Releases {
+		if err := validateClaim(fmt.Sprintf("releases[%d]", i), r.Claim); err != nil {
+			return err
+		}
+		if r.Holder == "" {
+			return invalidf("entry releases[%d].holder: missing", i)
+		}
+	}
+	return nil
+}
+
+func validateClaim(field string, c Claim) error {
+	switch {
+	case c.Kind == "":
+		return invalidf("entry %s.kind: missing", field)
+	case c.Key == "":
+		return invalidf("entry %s.key: missing", field)
+	}
 	return nil
 }
 

@@ -37,8 +37,11 @@ func newReceipt(row messageRow) journal.Receipt {
 }
 
 // insertGroup writes rows in one transaction: one statement batch for
-// the messages, one for the deliveries of those that are new, and one
-// insert per outbox topic. It reports which rows were new.
+// the messages, one for the deliveries and claims of those that are new,
+// and one insert per outbox topic. It reports which rows were new. When
+// another message holds a claim of a new row, it writes nothing and
+// returns a *journal.ClaimedError; the committer then writes the rows
+// one by one, so that only that row's call gets the error.
 func (s *Store) insertGroup(ctx context.Context, rows []messageRow) ([]bool, error) {
 	inserted := make([]bool, len(rows))
 	var topics journal.Topics
@@ -57,10 +60,14 @@ func (s *Store) insertGroup(ctx context.Context, rows []messageRow) ([]bool, err
 		}
 
 		deliveries := &pgx.Batch{}
-		var outbox []journal.Outgoing
+		var (
+			outbox []journal.Outgoing
+			lost   []journal.Claim
+		)
 		for i, r := range rows {
 			if inserted[i] {
 				queueDeliveries(deliveries, r)
+				queueClaims(deliveries, r, &lost)
 				outbox = append(outbox, r.entry.Outbox...)
 			}
 		}
@@ -68,6 +75,9 @@ func (s *Store) insertGroup(ctx context.Context, rows []messageRow) ([]bool, err
 			if err := tx.SendBatch(ctx, deliveries).Close(); err != nil {
 				return fmt.Errorf("inserting deliveries: %w", err)
 			}
+		}
+		if len(lost) > 0 {
+			return claimedError(ctx, tx, lost[0])
 		}
 		return publishOutbox(ctx, tx, outbox, &topics, s.logger, s.wrap)
 	})

@@ -21,6 +21,8 @@ func (s *Store) startCommitter() {
 }
 
 // insertGroup writes rows in one transaction and reports which were new.
+// When another message holds a claim of a new row, it writes nothing and
+// returns a *journal.ClaimedError.
 func (s *Store) insertGroup(ctx context.Context, rows []messageRow) ([]bool, error) {
 	inserted := make([]bool, len(rows))
 	var topics journal.Topics
@@ -38,6 +40,9 @@ func (s *Store) insertGroup(ctx context.Context, rows []messageRow) ([]bool, err
 			}
 			inserted[i] = true
 			if err := insertDeliveries(ctx, tx, r); err != nil {
+				return err
+			}
+			if err := writeClaims(ctx, tx, r); err != nil {
 				return err
 			}
 			outbox = append(outbox, r.entry.Outbox...)

@@ -1,0 +1,73 @@
+package journaltest
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// ClaimRow is a row of a store's claims table.
+type ClaimRow struct {
+	Kind, Key, MessageID string
+}
+
+// ClaimsBackfill returns entries journaled before a store had claims, in
+// the order to accept them, and the claims that the migration adding the
+// claims table must fill in for them, sorted by kind and key.
+//
+// Two originals and a supplementary report are filed for one FIR, the
+// first original holding the claim; another FIR has only a
+// supplementary report. A passport file has two requests, the newer
+// open; another has a report on its request; a third has only the hub's
+// escalation.
+func ClaimsBackfill() ([]journal.Entry, []ClaimRow) {
+	t0 := time.Date(2026, time.March, 15, 3, 30, 0, 0, time.UTC)
+	var entries []journal.Entry
+	add := func(source string, m canonical.Message) string {
+		m.ID = uuid.NewString()
+		m.Source = source
+		m.SenderMessageID = fmt.Sprintf("old-%d", len(entries))
+		m.SchemaVersion = canonical.SchemaVersion
+		m.OccurredAt = t0
+		m.ReceivedAt = t0.Add(time.Duration(len(entries)) * time.Minute)
+		entries = append(entries, journal.Entry{Message: m, Raw: []byte("{}"),
+			ContentType: "application/json", RoutesVersion: "old"})
+		return m.ID
+	}
+	fir := canonical.FIRRef{State: "KL", District: "TVM", PoliceStation: "0042", Year: 2026, Number: 117}
+	other := fir
+	other.Number = 118
+	report := func(f canonical.FIRRef, supplementary int) canonical.Message {
+		return canonical.Message{Type: canonical.TypeChargesheet, CaseKey: f.Key(),
+			Chargesheet: &canonical.Chargesheet{FIR: &f, Kind: canonical.FinalChargesheet,
+				Supplementary: supplementary}}
+	}
+	request := func(file string, escalated bool) canonical.Message {
+		return canonical.Message{Type: canonical.TypeVerificationRequest,
+			CaseKey:             canonical.PassportCaseKey(file),
+			VerificationRequest: &canonical.VerificationRequest{FileNumber: file, Escalated: escalated}}
+	}
+
+	first := add("police", report(fir, 0))
+	add("police", report(fir, 1))
+	add("police", report(fir, 0))
+	add("police", report(other, 2))
+
+	add("passport", request("TV1076543210", false))
+	open := add("passport", request("TV1076543210", false))
+	answered := add("passport", request("TV2076543210", false))
+	reply := canonical.Message{Type: canonical.TypeVerificationReport, CorrelationID: answered,
+		CaseKey:            canonical.PassportCaseKey("TV2076543210"),
+		VerificationReport: &canonical.VerificationReport{FileNumber: "TV2076543210"}}
+	add("police", reply)
+	add("hub", request("TV3076543210", true))
+
+	return entries, []ClaimRow{
+		{"open-verification-request", "TV1076543210", open},
+		{"original-final-report", fir.Key(), first},
+	}
+}

@@ -1,0 +1,46 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// queueClaims queues the statements that end the claims that row's
+// entry releases and then take the ones it claims for its message. Once
+// the batch runs, *lost lists each claim that another message holds. An
+// insert that meets an uncommitted claim waits for that transaction and
+// takes the claim only if it rolls back.
+func queueClaims(b *pgx.Batch, row messageRow, lost *[]journal.Claim) {
+	for _, r := range row.entry.Releases {
+		b.Queue(`DELETE FROM claims WHERE kind = $1 AND key = $2 AND message_id = $3`,
+			r.Kind, r.Key, r.Holder)
+	}
+	for _, c := range row.entry.Claims {
+		b.Queue(`
+			INSERT INTO claims (kind, key, message_id) VALUES ($1, $2, $3)
+			ON CONFLICT (kind, key) DO NOTHING`,
+			c.Kind, c.Key, row.entry.Message.ID).Exec(func(tag pgconn.CommandTag) error {
+			if tag.RowsAffected() == 0 {
+				*lost = append(*lost, c)
+			}
+			return nil
+		})
+	}
+}
+
+// claimedError returns the *journal.ClaimedError for claim c, which tx
+// could not take, naming the message that holds it.
+func claimedError(ctx context.Context, tx pgx.Tx, c journal.Claim) error {
+	var holder string
+	err := tx.QueryRow(ctx, `SELECT message_id FROM claims WHERE kind = $1 AND key = $2`,
+		c.Kind, c.Key).Scan(&holder)
+	if err != nil {
+		return fmt.Errorf("reading the holder of %s: %w", c, err)
+	}
+	return &journal.ClaimedError{Claim: c, Holder: holder}
+}

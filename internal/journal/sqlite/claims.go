@@ -1,0 +1,45 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// writeClaims ends the claims that row's entry releases and then takes
+// the ones it claims for its message. For a claim that another message
+// holds it returns a *journal.ClaimedError, which rolls back tx.
+func writeClaims(ctx context.Context, tx *sql.Tx, row messageRow) error {
+	for _, r := range row.entry.Releases {
+		_, err := tx.ExecContext(ctx, `
+			DELETE FROM claims WHERE kind = ? AND key = ? AND message_id = ?`,
+			r.Kind, r.Key, r.Holder)
+		if err != nil {
+			return fmt.Errorf("releasing %s: %w", r.Claim, err)
+		}
+	}
+	for _, c := range row.entry.Claims {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO claims (kind, key, message_id) VALUES (?, ?, ?)
+			ON CONFLICT (kind, key) DO NOTHING`,
+			c.Kind, c.Key, row.entry.Message.ID)
+		if err != nil {
+			return fmt.Errorf("claiming %s: %w", c, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("claiming %s: %w", c, err)
+		} else if n == 1 {
+			continue
+		}
+		var holder string
+		err = tx.QueryRowContext(ctx, `SELECT message_id FROM claims WHERE kind = ? AND key = ?`,
+			c.Kind, c.Key).Scan(&holder)
+		if err != nil {
+			return fmt.Errorf("reading the holder of %s: %w", c, err)
+		}
+		return &journal.ClaimedError{Claim: c, Holder: holder}
+	}
+	return nil
+}
