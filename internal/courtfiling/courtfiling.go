@@ -2,7 +2,8 @@
 // replies to them consistent with the journal. A FIR has one original
 // final report, which supplementary reports follow, and a docketing
 // callback that names a final report the hub filed names that report's
-// FIR. Both checks are ingest enrichers.
+// FIR. The first check is an ingest claimer, the second an ingest
+// enricher.
 package courtfiling
 
 import (
@@ -24,72 +25,51 @@ const RuleOriginalReportExists = "original-report-exists"
 // a final report of the hub but another FIR than that report's.
 const RuleFilingFIR = "filing-fir"
 
+// ClaimOriginalReport is the kind of journal claim that the original
+// final report of a FIR holds, keyed by the FIR's case key.
+const ClaimOriginalReport = "original-final-report"
+
 // OriginalReports rejects a second original final report for a FIR: a
 // police station files one original report, and any later report on the
-// same FIR is supplementary. Its field is set once before use.
+// same FIR is supplementary. The first original holds a journal claim,
+// so of two that arrive at once, on one replica or two, one is
+// journaled. Its field is set once before use.
 type OriginalReports struct {
 	// Journal holds the reports already filed. Required.
 	Journal journal.Store
 }
 
-// Enrich implements ingest.Enricher. For an original final report with a
-// FIR, it returns an *ingest.ConflictError at /chargesheet/fir
-// when the journal holds an original final report for the same FIR under
-// another sender message id. A resend of the journaled report passes, so
-// that the journal returns it as a duplicate.
-//
-// NOTE: two originals for one FIR that arrive at the same moment may both
-// pass, because nothing locks the FIR between this check and the
-// journal's commit.
-func (e *OriginalReports) Enrich(ctx context.Context, m *canonical.Message) error {
+// Claims implements ingest.Claimer: an original final report with a FIR
+// claims to be that FIR's original.
+func (e *OriginalReports) Claims(m *canonical.Message) ([]journal.Claim, []journal.Release) {
 	report := m.Chargesheet
 	if m.Type != canonical.TypeChargesheet || report == nil || report.FIR == nil || report.Supplementary > 0 {
-		return nil
+		return nil, nil
 	}
-	key := report.FIR.Key()
-	filed, err := e.Journal.Find(ctx, journal.Query{
-		CaseKey: key, Type: canonical.TypeChargesheet, Limit: journal.MaxLimit,
-	})
-	if err != nil {
-		return fmt.Errorf("finding the final reports of %s: %w", key, err)
-	}
-	for _, s := range filed {
-		if s.Source == m.Source && s.SenderMessageID == m.SenderMessageID {
-			continue
-		}
-		original, err := e.originalOf(ctx, s.MessageID, key)
-		if err != nil {
-			return err
-		}
-		if original == nil {
-			continue
-		}
-		return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
-			Pointer: "/chargesheet/fir", Rule: RuleOriginalReportExists,
-			Message: fmt.Sprintf("%s already has an original final report, hub message %s "+
-				"(sender message id %s%s): file this one as a supplementary report, with the "+
-				"next supplementary number", report.FIR, s.MessageID, s.SenderMessageID,
-				reportNumber(original)),
-		}}}}
-	}
-	return nil
+	return []journal.Claim{{Kind: ClaimOriginalReport, Key: report.FIR.Key()}}, nil
 }
 
-// originalOf returns the final report journaled as id when it is an
-// original one for the FIR of case key key, and nil otherwise.
-func (e *OriginalReports) originalOf(ctx context.Context, id, key string) (*canonical.Chargesheet, error) {
-	j, err := e.Journal.Journey(ctx, id)
-	if errors.Is(err, journal.ErrNotFound) {
-		return nil, nil
-	}
+// Reject implements ingest.Claimer. It returns an *ingest.ConflictError
+// at /chargesheet/fir that names the FIR's original report.
+func (e *OriginalReports) Reject(ctx context.Context, m *canonical.Message, claimed *journal.ClaimedError) error {
+	j, err := e.Journal.Journey(ctx, claimed.Holder)
 	if err != nil {
-		return nil, fmt.Errorf("reading final report %s: %w", id, err)
+		return fmt.Errorf("reading the original final report %s: %w", claimed.Holder, err)
 	}
-	report := j.Message.Chargesheet
-	if report == nil || report.Supplementary > 0 || report.FIR == nil || report.FIR.Key() != key {
-		return nil, nil
+	number := ""
+	if original := j.Message.Chargesheet; original != nil {
+		number = reportNumber(original)
 	}
-	return report, nil
+	fir := claimed.Claim.Key
+	if m.Chargesheet != nil && m.Chargesheet.FIR != nil {
+		fir = m.Chargesheet.FIR.String()
+	}
+	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
+		Pointer: "/chargesheet/fir", Rule: RuleOriginalReportExists,
+		Message: fmt.Sprintf("%s already has an original final report, hub message %s "+
+			"(sender message id %s%s): file this one as a supplementary report, with the "+
+			"next supplementary number", fir, j.MessageID, j.SenderMessageID, number),
+	}}}}
 }
 
 func reportNumber(report *canonical.Chargesheet) string {

@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
@@ -70,10 +73,9 @@ func newService(t *testing.T) *ingest.Service {
 	}
 	return &ingest.Service{
 		Adapters: set, Store: store, Log: log,
-		Routes: func() *routes.Table { return table },
-		Enrichers: []ingest.Enricher{
-			&courtfiling.OriginalReports{Journal: store}, &courtfiling.Callbacks{Journal: store},
-		},
+		Routes:    func() *routes.Table { return table },
+		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: store}},
+		Claimers:  []ingest.Claimer{&courtfiling.OriginalReports{Journal: store}},
 	}
 }
 
@@ -165,6 +167,45 @@ func TestSecondOriginalReportRejected(t *testing.T) {
 	}
 	if got := journaled(t, s, journal.Query{CaseKey: reportFIR}); len(got) != 1 {
 		t.Errorf("journal holds %d messages of the FIR, want the first report only", len(got))
+	}
+}
+
+// TestConcurrentOriginalReports posts originals for one FIR at once,
+// each with its own message id: one is journaled and the others get 409.
+func TestConcurrentOriginalReports(t *testing.T) {
+	s := newService(t)
+	const reports = 8
+	results := make([][]ingest.Result, reports)
+	errs := make([]error, reports)
+	var wg sync.WaitGroup
+	for i := range reports {
+		wg.Go(func() {
+			body := finalReport(t, fmt.Sprintf("EKM0412-FR-%d", i))
+			results[i], errs[i] = s.Accept(context.Background(), "police", body, "")
+		})
+	}
+	wg.Wait()
+
+	var accepted []string
+	for i, err := range errs {
+		var conflict *ingest.ConflictError
+		switch {
+		case err == nil:
+			accepted = append(accepted, results[i][0].MessageID)
+		case !errors.As(err, &conflict):
+			t.Errorf("report %d: error = %v, want an *ingest.ConflictError", i, err)
+		}
+	}
+	if len(accepted) != 1 {
+		t.Fatalf("%d of %d originals accepted, want 1", len(accepted), reports)
+	}
+	for i, err := range errs {
+		if err != nil && !strings.Contains(err.Error(), accepted[0]) {
+			t.Errorf("report %d: error %q does not name the original %s", i, err, accepted[0])
+		}
+	}
+	if got := journaled(t, s, journal.Query{CaseKey: reportFIR}); len(got) != 1 {
+		t.Errorf("journal holds %d reports of the FIR, want 1", len(got))
 	}
 }
 

@@ -451,10 +451,8 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Adapters: set, Store: h.backend.store, Routes: h.table.Load,
 		Log: log, Zone: h.cfg.TimeZone,
 		Admission: ingest.NewAdmission(0, 0),
-		Enrichers: []ingest.Enricher{
-			&courtfiling.OriginalReports{Journal: h.backend.store},
-			&courtfiling.Callbacks{Journal: h.backend.store},
-		},
+		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: h.backend.store}},
+		Claimers:  []ingest.Claimer{&courtfiling.OriginalReports{Journal: h.backend.store}},
 	}
 	breaker := h.cfg.Breaker
 	breaker.OnClose = h.wakeDestination

@@ -125,13 +125,13 @@ func openSQLiteIndex(
 	return x, nil
 }
 
-// install adds the enrichers and the index's observer to svc, and gives
+// install adds the enrichers, the claimer and the index's observer to svc, and gives
 // the tracker a submitter that journals escalations through a copy of
 // svc. Call it once svc has every other enricher and observer.
 func (v *hubVerification) install(svc *ingest.Service) error {
-	// A second request for a file with an open one is rejected before
-	// the hub chooses its station.
-	svc.Enrichers = append(svc.Enrichers, &verification.OpenRequestCheck{Journal: v.reports.Journal})
+	// A second request for a file with an open one is rejected as the
+	// journal refuses its claim.
+	svc.Claimers = append(svc.Claimers, &verification.OpenRequestCheck{Journal: v.reports.Journal})
 	svc.Enrichers = append(svc.Enrichers, v.requests, v.reports, &verification.CaseResolver{Index: v.index})
 	svc.RoutedEnrichers = append(svc.RoutedEnrichers, verification.Holders{})
 	svc.Observers = append(svc.Observers, v.index)

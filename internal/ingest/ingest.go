@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +56,9 @@ type Service struct {
 	// RoutedEnrichers run in order on each message once the routes have
 	// chosen its destinations, before it is journaled.
 	RoutedEnrichers []RoutedEnricher
+	// Claimers name what each message holds alone in the journal. At
+	// most one Claimer may take claims of one kind.
+	Claimers []Claimer
 	// Observers learn of each newly journaled message after its
 	// transaction commits.
 	Observers []Observer
@@ -83,6 +87,22 @@ type Enricher interface {
 // get a delivery, and table is the routes table that chose them.
 type RoutedEnricher interface {
 	EnrichRouted(m *canonical.Message, table *routes.Table, targets []routes.Target)
+}
+
+// Claimer names what a message holds alone in the journal, such as
+// being the original final report of its FIR, and what it ends, such as
+// a passport file's open request that a report replies to. The journal
+// takes the claims in the transaction that journals the message, so of
+// two messages with one claim that arrive at once, on one replica or
+// two, only one is journaled.
+type Claimer interface {
+	// Claims returns what m takes and what it ends.
+	Claims(m *canonical.Message) ([]journal.Claim, []journal.Release)
+	// Reject returns the error for m, which the journal rejected because
+	// another message holds one of its claims. It is a *ConflictError
+	// naming the fields that decided, or another error when the holder
+	// cannot be read.
+	Reject(ctx context.Context, m *canonical.Message, claimed *journal.ClaimedError) error
 }
 
 // Observer learns of each message the hub journaled, after the commit and
@@ -158,7 +178,7 @@ func (s *Service) AcceptChecked(
 	}
 	var results []Result
 	for i := range msgs {
-		r, err := s.journal(ctx, &msgs[i], hashes[i], raw, contentType)
+		r, err := s.journal(ctx, a, &msgs[i], hashes[i], raw, contentType)
 		if err != nil {
 			return results, err
 		}
@@ -458,6 +478,7 @@ func stamp(m *canonical.Message, agency string, received time.Time) {
 
 func (s *Service) journal(
 	ctx context.Context,
+	a adapters.Adapter,
 	m *canonical.Message,
 	hash string,
 	raw []byte,
@@ -496,7 +517,20 @@ func (s *Service) journal(
 			ID: id, MessageID: m.ID, Destination: t.Destination, CaseKey: m.CaseKey,
 		}, shards))
 	}
+	for _, c := range s.Claimers {
+		claims, releases := c.Claims(m)
+		entry.Claims = append(entry.Claims, claims...)
+		entry.Releases = append(entry.Releases, releases...)
+	}
 	receipt, err := s.Store.Accept(ctx, entry)
+	var claimed *journal.ClaimedError
+	if errors.As(err, &claimed) {
+		if c := s.claimerOf(m, claimed.Claim); c != nil {
+			err = c.Reject(ctx, m, claimed)
+			pointIntoBody(a, m, err)
+			return Result{}, fmt.Errorf("%s message: %w", m.Source, err)
+		}
+	}
 	if err != nil {
 		return Result{}, fmt.Errorf("journaling message %s: %w", m.ID, err)
 	}
@@ -510,6 +544,17 @@ func (s *Service) journal(
 		MessageID: receipt.MessageID, SenderMessageID: m.SenderMessageID,
 		Duplicate: receipt.Duplicate, ReceivedAt: receipt.ReceivedAt.In(m.ReceivedAt.Location()),
 	}, nil
+}
+
+// claimerOf returns the Claimer whose claims for m include claim, or nil.
+func (s *Service) claimerOf(m *canonical.Message, claim journal.Claim) Claimer {
+	for _, c := range s.Claimers {
+		claims, _ := c.Claims(m)
+		if slices.Contains(claims, claim) {
+			return c
+		}
+	}
+	return nil
 }
 
 func (s *Service) log(m *canonical.Message, r journal.Receipt, deliveries int) {

@@ -3,6 +3,7 @@ package verification
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -29,6 +30,8 @@ type env struct {
 	store journal.Store
 	index *Index
 	clock *clock
+	// claimers name the claims of each message that accept journals.
+	claimers []ingest.Claimer
 }
 
 // backends runs test on SQLite and on PostgreSQL.
@@ -153,7 +156,17 @@ func (e *env) tryAccept(m canonical.Message, enrichers ...ingest.Enricher) (cano
 		}
 	}
 	raw, _ := json.Marshal(m)
-	r, err := e.store.Accept(ctx, journal.Entry{Message: m, Raw: raw, ContentType: "application/json"})
+	entry := journal.Entry{Message: m, Raw: raw, ContentType: "application/json"}
+	for _, c := range e.claimers {
+		claims, releases := c.Claims(&m)
+		entry.Claims = append(entry.Claims, claims...)
+		entry.Releases = append(entry.Releases, releases...)
+	}
+	r, err := e.store.Accept(ctx, entry)
+	var claimed *journal.ClaimedError
+	if errors.As(err, &claimed) && len(e.claimers) > 0 {
+		return m, e.claimers[0].Reject(ctx, &m, claimed)
+	}
 	if err != nil {
 		return m, err
 	}

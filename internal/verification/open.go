@@ -14,6 +14,10 @@ import (
 // passport file whose earlier request has no report yet.
 const RuleOpenRequest = "open-request"
 
+// ClaimOpenRequest is the kind of journal claim that a passport file's
+// open verification request holds, keyed by the file number.
+const ClaimOpenRequest = "open-verification-request"
+
 // OpenRequestCheck rejects a second verification request for a passport
 // file while the first is open: journaled, and with no report yet.
 // The station already has the first, so a second would send it the same
@@ -23,56 +27,44 @@ const RuleOpenRequest = "open-request"
 // because that verification is over. The request format has no field
 // that marks a deliberate re-verification, so none is let through.
 //
-// NOTE: two requests for one file that arrive at the same moment, on
-// one replica or two, may both pass, because the check reads the
-// journal before either is journaled.
+// The open request holds a journal claim on its file, which the first
+// report on it ends, so of two requests for one file that arrive at
+// once, on one replica or two, one is journaled.
 type OpenRequestCheck struct {
 	// Journal contains the requests and reports. Required.
 	Journal journal.Store
 }
 
-// Enrich implements ingest.Enricher. It returns an *ingest.ConflictError
-// at the request's file number when the file has an open request with
-// another message id, and leaves other messages, the hub's escalations
-// included, alone.
-func (c *OpenRequestCheck) Enrich(ctx context.Context, m *canonical.Message) error {
-	r := m.VerificationRequest
-	if m.Type != canonical.TypeVerificationRequest || r == nil || r.Escalated {
-		return nil
+// Claims implements ingest.Claimer. A request from the passport office
+// claims its file; the hub's escalations claim nothing. A report ends
+// the claim of the request it replies to, whose id the ReportEnricher
+// set as the report's correlation id.
+func (c *OpenRequestCheck) Claims(m *canonical.Message) ([]journal.Claim, []journal.Release) {
+	switch {
+	case m.Type == canonical.TypeVerificationRequest && m.VerificationRequest != nil &&
+		!m.VerificationRequest.Escalated:
+		return []journal.Claim{{Kind: ClaimOpenRequest, Key: m.VerificationRequest.FileNumber}}, nil
+	case m.Type == canonical.TypeVerificationReport && m.VerificationReport != nil && m.CorrelationID != "":
+		return nil, []journal.Release{{
+			Claim:  journal.Claim{Kind: ClaimOpenRequest, Key: m.VerificationReport.FileNumber},
+			Holder: m.CorrelationID,
+		}}
 	}
-	open, found, err := openRequest(ctx, c.Journal, r.FileNumber)
+	return nil, nil
+}
+
+// Reject implements ingest.Claimer. It returns an *ingest.ConflictError
+// at the request's file number that names the open request.
+func (c *OpenRequestCheck) Reject(ctx context.Context, m *canonical.Message, claimed *journal.ClaimedError) error {
+	open, err := c.Journal.Journey(ctx, claimed.Holder)
 	if err != nil {
-		return err
-	}
-	if !found || (open.Source == m.Source && open.SenderMessageID == m.SenderMessageID) {
-		return nil
+		return fmt.Errorf("reading the open request %s: %w", claimed.Holder, err)
 	}
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 		Pointer: "/verification_request/file_number", Rule: RuleOpenRequest,
 		Message: fmt.Sprintf("passport file %s has an open verification request, message id %q "+
 			"(hub message %s), which no police report has answered yet: wait for its report, "+
 			"or resend that request with its own message id",
-			r.FileNumber, open.SenderMessageID, open.MessageID),
+			claimed.Claim.Key, open.SenderMessageID, open.MessageID),
 	}}}}
-}
-
-// openRequest returns the newest request that the passport office sent
-// for fileNumber when no report is correlated with it.
-func openRequest(ctx context.Context, store journal.Store, fileNumber string) (journal.Summary, bool, error) {
-	found, err := store.Find(ctx, journal.Query{
-		CaseKey: canonical.PassportCaseKey(fileNumber), Limit: journal.MaxLimit,
-	})
-	if err != nil {
-		return journal.Summary{}, false, fmt.Errorf("reading the requests for file %s: %w", fileNumber, err)
-	}
-	request, ok := newestRequest(found)
-	if !ok {
-		return journal.Summary{}, false, nil
-	}
-	for _, m := range found {
-		if m.Type == canonical.TypeVerificationReport && m.CorrelationID == request.MessageID {
-			return journal.Summary{}, false, nil
-		}
-	}
-	return request, true, nil
 }

@@ -2,21 +2,24 @@ package verification
 
 import (
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
 func TestSecondOpenRequestConflicts(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
-		check := &OpenRequestCheck{Journal: e.store}
-		first := e.accept(t, freshRequest(t), check, e.requestEnricher())
+		e.claimers = []ingest.Claimer{&OpenRequestCheck{Journal: e.store}}
+		first := e.accept(t, freshRequest(t), e.requestEnricher())
 
 		second := freshRequest(t)
 		second.SenderMessageID += "-again"
-		_, err := e.tryAccept(second, check, e.requestEnricher())
+		_, err := e.tryAccept(second, e.requestEnricher())
 		var conflict *ingest.ConflictError
 		if !errors.As(err, &conflict) {
 			t.Fatalf("second request: error = %v, want an *ingest.ConflictError", err)
@@ -32,7 +35,7 @@ func TestSecondOpenRequestConflicts(t *testing.T) {
 
 		// A resend of the open request passes, and the journal finds it
 		// a duplicate.
-		resent, err := e.tryAccept(freshRequest(t), check, e.requestEnricher())
+		resent, err := e.tryAccept(freshRequest(t), e.requestEnricher())
 		if err != nil {
 			t.Fatalf("resending the open request: %v", err)
 		}
@@ -41,15 +44,48 @@ func TestSecondOpenRequestConflicts(t *testing.T) {
 		}
 
 		// The hub's escalation of the open request passes.
-		if _, err := e.tryAccept(Escalation(first, e.clock.Now()), check, e.requestEnricher()); err != nil {
+		if _, err := e.tryAccept(Escalation(first, e.clock.Now()), e.requestEnricher()); err != nil {
 			t.Errorf("escalating the open request: %v", err)
 		}
 
 		// Once a station reports, the file takes a new request.
 		e.clock.Advance(day)
 		e.accept(t, e.stationReport(first.ID), e.reportEnricher())
-		if _, err := e.tryAccept(second, check, e.requestEnricher()); err != nil {
+		if _, err := e.tryAccept(second, e.requestEnricher()); err != nil {
 			t.Errorf("request after the report: %v", err)
+		}
+	})
+}
+
+// TestConcurrentRequestsForOneFile sends requests for one file at once,
+// each with its own message id: one is journaled and the others conflict.
+func TestConcurrentRequestsForOneFile(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		e.claimers = []ingest.Claimer{&OpenRequestCheck{Journal: e.store}}
+		const requests = 8
+		accepted := make([]canonical.Message, requests)
+		errs := make([]error, requests)
+		var wg sync.WaitGroup
+		for i := range requests {
+			wg.Go(func() {
+				m := freshRequest(t)
+				m.SenderMessageID += fmt.Sprintf("-%d", i)
+				accepted[i], errs[i] = e.tryAccept(m, e.requestEnricher())
+			})
+		}
+		wg.Wait()
+		winners := 0
+		for i, err := range errs {
+			var conflict *ingest.ConflictError
+			switch {
+			case err == nil:
+				winners++
+			case !errors.As(err, &conflict):
+				t.Errorf("request %d: error = %v, want an *ingest.ConflictError", i, err)
+			}
+		}
+		if winners != 1 {
+			t.Errorf("%d of %d requests for one file journaled, want 1", winners, requests)
 		}
 	})
 }
