@@ -83,6 +83,7 @@ var documentFields = map[canonical.Type][]fieldPointers{
 		{"/chargesheet/fir", "/fir"},
 		{"/chargesheet/title", "/case_title"},
 		{"/chargesheet/report_number", "/report_number"},
+		{"/chargesheet/supplementary", "/supplementary_number"},
 		{"/chargesheet/filed_on", "/report_date"},
 		{"/chargesheet/lab_results", "/lab_results"},
 		{"/chargesheet/brief_facts", "/brief_facts"},

@@ -1,6 +1,6 @@
 // Package courtfiling keeps a police case's final reports and a court's
 // replies to them consistent with the journal. A FIR has one original
-// final report, which supplementary reports follow, and a docketing
+// final report, which numbered supplementary reports follow, and a docketing
 // callback that names a final report the hub filed names that report's
 // FIR. The first check is an ingest claimer, the second an ingest
 // enricher.
@@ -25,50 +25,74 @@ const RuleOriginalReportExists = "original-report-exists"
 // a final report of the hub but another FIR than that report's.
 const RuleFilingFIR = "filing-fir"
 
+// RuleSupplementaryReportExists is the violation rule of a supplementary
+// final report whose number the FIR already has.
+const RuleSupplementaryReportExists = "supplementary-report-exists"
+
 // ClaimOriginalReport is the kind of journal claim that the original
 // final report of a FIR holds, keyed by the FIR's case key.
 const ClaimOriginalReport = "original-final-report"
 
-// OriginalReports rejects a second original final report for a FIR: a
-// police station files one original report, and any later report on the
-// same FIR is supplementary. The first original holds a journal claim,
-// so of two that arrive at once, on one replica or two, one is
-// journaled. Its field is set once before use.
-type OriginalReports struct {
-	// Journal holds the reports already filed. Required.
+// ClaimSupplementaryReport is the kind of journal claim that the nth
+// supplementary report of a FIR holds, keyed by the FIR's case key and
+// n, as in "FIR/KL/EKM/EKM0412/2025/1187/2".
+const ClaimSupplementaryReport = "supplementary-final-report"
+
+// FinalReports rejects a second original final report for a FIR, and a
+// second supplementary report with one number: a police station files
+// one original report, and numbers the supplementary ones that follow
+// it. Each report holds a journal claim on its FIR and number, so of two
+// that arrive at once, on one replica or two, one is journaled. Its
+// field is set once before use.
+type FinalReports struct {
+	// Journal contains the reports already filed. Required.
 	Journal journal.Store
 }
 
-// Claims implements ingest.Claimer: an original final report with a FIR
-// claims to be that FIR's original.
-func (e *OriginalReports) Claims(m *canonical.Message) ([]journal.Claim, []journal.Release) {
+// Claims implements ingest.Claimer. A final report with a FIR claims to
+// be that FIR's original or its supplementary report with its number.
+func (e *FinalReports) Claims(m *canonical.Message) ([]journal.Claim, []journal.Release) {
 	report := m.Chargesheet
-	if m.Type != canonical.TypeChargesheet || report == nil || report.FIR == nil || report.Supplementary > 0 {
+	if m.Type != canonical.TypeChargesheet || report == nil || report.FIR == nil {
 		return nil, nil
+	}
+	if report.Supplementary > 0 {
+		return []journal.Claim{{Kind: ClaimSupplementaryReport,
+			Key: fmt.Sprintf("%s/%d", report.FIR.Key(), report.Supplementary)}}, nil
 	}
 	return []journal.Claim{{Kind: ClaimOriginalReport, Key: report.FIR.Key()}}, nil
 }
 
 // Reject implements ingest.Claimer. It returns an *ingest.ConflictError
-// at /chargesheet/fir that names the FIR's original report.
-func (e *OriginalReports) Reject(ctx context.Context, m *canonical.Message, claimed *journal.ClaimedError) error {
+// that names the report filed before: at /chargesheet/fir for an
+// original, at /chargesheet/supplementary for a supplementary report.
+func (e *FinalReports) Reject(ctx context.Context, m *canonical.Message, claimed *journal.ClaimedError) error {
 	j, err := e.Journal.Journey(ctx, claimed.Holder)
 	if err != nil {
-		return fmt.Errorf("reading the original final report %s: %w", claimed.Holder, err)
+		return fmt.Errorf("reading final report %s: %w", claimed.Holder, err)
 	}
 	number := ""
-	if original := j.Message.Chargesheet; original != nil {
-		number = reportNumber(original)
+	if earlier := j.Message.Chargesheet; earlier != nil {
+		number = reportNumber(earlier)
 	}
 	fir := claimed.Claim.Key
-	if m.Chargesheet != nil && m.Chargesheet.FIR != nil {
-		fir = m.Chargesheet.FIR.String()
+	supplementary := 0
+	if report := m.Chargesheet; report != nil && report.FIR != nil {
+		fir, supplementary = report.FIR.String(), report.Supplementary
+	}
+	filed := fmt.Sprintf("hub message %s (sender message id %s%s)", j.MessageID, j.SenderMessageID, number)
+	if claimed.Claim.Kind == ClaimSupplementaryReport {
+		return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
+			Pointer: "/chargesheet/supplementary", Rule: RuleSupplementaryReportExists,
+			Message: fmt.Sprintf("%s already has supplementary report %d, %s: give this one "+
+				"the next supplementary number, or resend that report with its own message id",
+				fir, supplementary, filed),
+		}}}}
 	}
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 		Pointer: "/chargesheet/fir", Rule: RuleOriginalReportExists,
-		Message: fmt.Sprintf("%s already has an original final report, hub message %s "+
-			"(sender message id %s%s): file this one as a supplementary report, with the "+
-			"next supplementary number", fir, j.MessageID, j.SenderMessageID, number),
+		Message: fmt.Sprintf("%s already has an original final report, %s: file this one as a "+
+			"supplementary report, with the next supplementary number", fir, filed),
 	}}}}
 }
 

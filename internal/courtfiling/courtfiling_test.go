@@ -75,7 +75,7 @@ func newService(t *testing.T) *ingest.Service {
 		Adapters: set, Store: store, Log: log,
 		Routes:    func() *routes.Table { return table },
 		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: store}},
-		Claimers:  []ingest.Claimer{&courtfiling.OriginalReports{Journal: store}},
+		Claimers:  []ingest.Claimer{&courtfiling.FinalReports{Journal: store}},
 	}
 }
 
@@ -219,6 +219,37 @@ func TestSupplementaryReportAccepted(t *testing.T) {
 	}
 	if got := journaled(t, s, journal.Query{CaseKey: reportFIR}); len(got) != 2 {
 		t.Errorf("journal holds %d reports of the FIR, want 2", len(got))
+	}
+}
+
+func TestRepeatedSupplementaryNumberRejected(t *testing.T) {
+	s := newService(t)
+	accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	supplementary := func(id string, number int) []byte {
+		return replace(t, finalReport(t, id), `"report_type": "original"`,
+			fmt.Sprintf(`"report_type": "supplementary", "supplementary_number": %d`, number))
+	}
+	first := accept(t, s, "police", supplementary("EKM0412-FR-2", 1))
+
+	_, err := s.Accept(context.Background(), "police", supplementary("EKM0412-FR-3", 1), "")
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) {
+		t.Fatalf("Accept error = %v, want an *ingest.ConflictError", err)
+	}
+	if !hasViolation(conflict.Invalid.Violations, "/supplementary_number",
+		courtfiling.RuleSupplementaryReportExists) {
+		t.Errorf("violations = %v, want %s at the document's /supplementary_number",
+			conflict.Invalid.Violations, courtfiling.RuleSupplementaryReportExists)
+	}
+	if !strings.Contains(err.Error(), first.MessageID) {
+		t.Errorf("error %q does not name supplementary report %s", err, first.MessageID)
+	}
+
+	if r := accept(t, s, "police", supplementary("EKM0412-FR-3", 2)); r.Duplicate {
+		t.Error("supplementary report 2 taken as a duplicate")
+	}
+	if got := journaled(t, s, journal.Query{CaseKey: reportFIR}); len(got) != 3 {
+		t.Errorf("journal holds %d reports of the FIR, want 3", len(got))
 	}
 }
 

@@ -452,7 +452,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Log: log, Zone: h.cfg.TimeZone,
 		Admission: ingest.NewAdmission(0, 0),
 		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: h.backend.store}},
-		Claimers:  []ingest.Claimer{&courtfiling.OriginalReports{Journal: h.backend.store}},
+		Claimers:  []ingest.Claimer{&courtfiling.FinalReports{Journal: h.backend.store}},
 	}
 	breaker := h.cfg.Breaker
 	breaker.OnClose = h.wakeDestination

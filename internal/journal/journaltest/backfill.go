@@ -19,8 +19,8 @@ type ClaimRow struct {
 // the order to accept them, and the claims that the migration adding the
 // claims table must fill in for them, sorted by kind and key.
 //
-// Two originals and a supplementary report are filed for one FIR, the
-// first original holding the claim; another FIR has only a
+// Two originals and two supplementary reports numbered 1 are filed for
+// one FIR, the first of each holding the claim; another FIR has only a
 // supplementary report. A passport file has two requests, the newer
 // open; another has a report on its request; a third has only the hub's
 // escalation.
@@ -53,9 +53,10 @@ func ClaimsBackfill() ([]journal.Entry, []ClaimRow) {
 	}
 
 	first := add("police", report(fir, 0))
-	add("police", report(fir, 1))
+	firstSupplementary := add("police", report(fir, 1))
 	add("police", report(fir, 0))
-	add("police", report(other, 2))
+	add("police", report(fir, 1))
+	secondSupplementary := add("police", report(other, 2))
 
 	add("passport", request("TV1076543210", false))
 	open := add("passport", request("TV1076543210", false))
@@ -69,5 +70,7 @@ func ClaimsBackfill() ([]journal.Entry, []ClaimRow) {
 	return entries, []ClaimRow{
 		{"open-verification-request", "TV1076543210", open},
 		{"original-final-report", fir.Key(), first},
+		{"supplementary-final-report", fir.Key() + "/1", firstSupplementary},
+		{"supplementary-final-report", other.Key() + "/2", secondSupplementary},
 	}
 }

@@ -26,6 +26,20 @@ FROM (
 ) AS originals
 ORDER BY key, received_at, id;
 
+-- The first supplementary report of each number for each FIR.
+INSERT INTO claims (kind, key, message_id)
+SELECT DISTINCT ON (key) 'supplementary-final-report', key, id
+FROM (
+    SELECT m.id, m.received_at, format('FIR/%s/%s/%s/%s/%s/%s',
+            f->>'state', f->>'district', f->>'police_station', f->>'year', f->>'number',
+            m.canonical->'chargesheet'->>'supplementary') AS key
+    FROM messages m, jsonb_extract_path(m.canonical, 'chargesheet', 'fir') AS f
+    WHERE m.type = 'chargesheet'
+        AND f IS NOT NULL
+        AND coalesce((m.canonical->'chargesheet'->>'supplementary')::integer, 0) > 0
+) AS supplementary
+ORDER BY key, received_at, id;
+
 -- The newest passport verification request of each file, when no report
 -- answers it. The hub's escalations (source hub) are copies of a request
 -- and hold nothing.

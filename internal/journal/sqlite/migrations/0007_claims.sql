@@ -32,6 +32,27 @@ FROM (
 )
 WHERE n = 1;
 
+-- The first supplementary report of each number for each FIR.
+INSERT INTO claims (kind, key, message_id)
+SELECT 'supplementary-final-report', key, id
+FROM (
+    SELECT id, key, row_number() OVER (PARTITION BY key ORDER BY received_at, id) AS n
+    FROM (
+        SELECT id, received_at, 'FIR/' ||
+            json_extract(canonical, '$.chargesheet.fir.state') || '/' ||
+            json_extract(canonical, '$.chargesheet.fir.district') || '/' ||
+            json_extract(canonical, '$.chargesheet.fir.police_station') || '/' ||
+            json_extract(canonical, '$.chargesheet.fir.year') || '/' ||
+            json_extract(canonical, '$.chargesheet.fir.number') || '/' ||
+            json_extract(canonical, '$.chargesheet.supplementary') AS key
+        FROM messages
+        WHERE type = 'chargesheet'
+            AND json_extract(canonical, '$.chargesheet.fir') IS NOT NULL
+            AND coalesce(json_extract(canonical, '$.chargesheet.supplementary'), 0) > 0
+    )
+)
+WHERE n = 1;
+
 -- The newest passport verification request of each file, when no report
 -- answers it. The hub's escalations (source hub) are copies of a request
 -- and hold nothing.
