@@ -45,7 +45,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.MaxMessages, "max-messages", 0, "cap on the documents of one step (0: no cap)")
 	fs.DurationVar(&cfg.DrainTimeout, "drain-timeout", bench.DefaultDrainTimeout,
 		"how long to wait for a step's deliveries after it stops sending")
-	fs.StringVar(&cfg.DataDir, "data", "", "folder for the SQLite files (default: a temporary folder)")
+	fs.StringVar(&cfg.DataDir, "data", "", "folder for the SQLite files, empty or new (default: a temporary folder)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "show the hub's info log")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -177,5 +178,16 @@ func checkOutput(t *testing.T, r *Report) {
 	if back.Closed.Counts != r.Closed.Counts {
 		t.Errorf("JSON round trip changed counts: %+v, want %+v", back.Closed.Counts,
 			r.Closed.Counts)
+	}
+}
+
+func TestRunRejectsUsedDataFolder(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "sangam.db"), []byte("earlier run"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Run(context.Background(), Config{Store: StoreSQLite, DataDir: dir})
+	if err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Fatalf("Run with a used data folder: error = %v, want one saying it is not empty", err)
 	}
 }

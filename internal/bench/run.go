@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -175,6 +176,11 @@ type env struct {
 
 func openEnv(ctx context.Context, cfg Config) (*env, error) {
 	e := &env{store: cfg.Store, dataDir: cfg.DataDir}
+	if e.dataDir != "" {
+		if err := checkEmpty(e.dataDir); err != nil {
+			return nil, err
+		}
+	}
 	if e.dataDir == "" {
 		dir, err := os.MkdirTemp("", "sangam-bench-")
 		if err != nil {
@@ -236,6 +242,24 @@ func (e *env) machine() Machine {
 		GOMAXPROCS:      runtime.GOMAXPROCS(0),
 		PostgresVersion: e.pgInfo[0], SynchronousMode: e.pgInfo[1],
 	}
+}
+
+// checkEmpty returns an error unless dir is missing or empty. Every run
+// numbers its FIRs alike, so in a journal of an earlier run the final
+// reports would conflict with the ones filed before.
+func checkEmpty(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading data folder: %w", err)
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("data folder %s is not empty: every run files final reports for the same "+
+			"FIR numbers, which a journal of an earlier run rejects, so give each run an empty or new folder", dir)
+	}
+	return nil
 }
 
 func (e *env) close() {
