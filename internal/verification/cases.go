@@ -10,45 +10,74 @@ import (
 	"github.com/sangam-hub/sangam/canonical"
 )
 
-// CaseResolver fills in the FIR of each case that a prisoner movement
-// names by CNR alone, from the newest court registration of that CNR.
-// The routes that look for the FIR's police station then match. The
-// case records that registration's hub id in FIRResolvedFrom. For a CNR
-// that no registration has tied to an FIR, it records the reason in
-// FIRUnresolved instead. A movement whose case key was its first CNR's
+// CaseResolver fills in the FIR of each case that a prisoner movement or
+// a court order names by CNR alone, from the newest court registration of
+// that CNR. The routes that look for the FIR's police station then match,
+// and the message joins the FIR's case. The case records that
+// registration's hub id in FIRResolvedFrom. For a CNR that no
+// registration has tied to an FIR, it records the reason in
+// FIRUnresolved instead. A message whose case key was its first CNR's
 // takes the FIR's key. Its fields are set once before use.
 type CaseResolver struct {
-	// Index holds the court registrations. Required.
+	// Index contains the court registrations. Required.
 	Index *Index
 }
 
 // Enrich implements ingest.Enricher. An index failure returns an error,
-// so the hub stores nothing and the prison may send the movement again.
+// so the hub stores nothing and the sender may send the message again.
 func (c *CaseResolver) Enrich(ctx context.Context, m *canonical.Message) error {
-	mv := m.Movement
-	if m.Type != canonical.TypeMovement || mv == nil {
+	var (
+		cases []*canonical.CaseRef
+		keyOf func() string
+	)
+	switch {
+	case m.Type == canonical.TypeMovement && m.Movement != nil:
+		p := &m.Movement.Prisoner
+		cases = refs(p.Cases)
+		keyOf = func() string { return p.CaseKey() }
+	case m.Type == canonical.TypeCourtOrder && m.CourtOrder != nil:
+		o := m.CourtOrder
+		cases = append(refs(o.Prisoner.Cases), &o.Case)
+		keyOf = func() string { return o.CaseKey() }
+	default:
 		return nil
 	}
-	keyBefore := mv.Prisoner.CaseKey()
-	for i := range mv.Prisoner.Cases {
-		ref := &mv.Prisoner.Cases[i]
-		if ref.FIR != nil || ref.CNR == "" {
-			continue
+	keyBefore := keyOf()
+	for _, ref := range cases {
+		if err := c.resolve(ctx, ref); err != nil {
+			return err
 		}
-		fir, from, found, err := c.Index.FIRByCNR(ctx, ref.CNR)
-		if err != nil {
-			return fmt.Errorf("finding the FIR of CNR %s: %w", ref.CNR, err)
-		}
-		if !found {
-			ref.FIRUnresolved = fmt.Sprintf("no court registration of CNR %s has reached the hub, "+
-				"so the case's FIR and police station are unknown", ref.CNR)
-			continue
-		}
-		ref.FIR, ref.FIRResolvedFrom = &fir, from
 	}
 	if m.CaseKey == keyBefore {
-		m.CaseKey = mv.Prisoner.CaseKey()
+		m.CaseKey = keyOf()
 	}
+	return nil
+}
+
+// refs returns a pointer to each of cases.
+func refs(cases []canonical.CaseRef) []*canonical.CaseRef {
+	out := make([]*canonical.CaseRef, len(cases))
+	for i := range cases {
+		out[i] = &cases[i]
+	}
+	return out
+}
+
+// resolve fills in the FIR of ref when ref names a CNR alone.
+func (c *CaseResolver) resolve(ctx context.Context, ref *canonical.CaseRef) error {
+	if ref.FIR != nil || ref.CNR == "" {
+		return nil
+	}
+	fir, from, found, err := c.Index.FIRByCNR(ctx, ref.CNR)
+	if err != nil {
+		return fmt.Errorf("finding the FIR of CNR %s: %w", ref.CNR, err)
+	}
+	if !found {
+		ref.FIRUnresolved = fmt.Sprintf("no court registration of CNR %s has reached the hub, "+
+			"so the case's FIR and police station are unknown", ref.CNR)
+		return nil
+	}
+	ref.FIR, ref.FIRResolvedFrom = &fir, from
 	return nil
 }
 

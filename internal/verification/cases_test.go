@@ -150,3 +150,64 @@ func TestRebuildRecordsMissedRegistrations(t *testing.T) {
 		}
 	})
 }
+
+// courtOrderByCNR decodes the courts adapter's bail order and removes
+// the FIR of its case, so that the order names the case by CNR alone.
+func courtOrderByCNR(t *testing.T) canonical.Message {
+	t.Helper()
+	body, err := os.ReadFile("../../adapters/courts/testdata/order_release_bail.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := registry.Default(registry.Options{AadhaarKey: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := set.Adapter("courts")
+	d, err := a.Decode(body, "application/xml")
+	if err != nil {
+		t.Fatalf("decoding the bail order: %v", err)
+	}
+	m := withSource(d.Messages[0], "courts")
+	m.CourtOrder.Case.FIR = nil
+	m.CaseKey = m.CourtOrder.CaseKey()
+	return m
+}
+
+func TestCourtOrderByCNRTakesRegisteredFIR(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		sent := courtOrderByCNR(t)
+		cnr := sent.CourtOrder.Case.CNR
+		if cnr == "" || sent.CaseKey != canonical.CNRKey(cnr) {
+			t.Fatalf("bail order case = %+v, key %s: want a case named by CNR alone",
+				sent.CourtOrder.Case, sent.CaseKey)
+		}
+		reg := e.accept(t, registration(cnr, firOfCNR, "KLER10-CB-1"))
+
+		m := e.accept(t, sent, e.caseResolver())
+		c := m.CourtOrder.Case
+		if c.FIR == nil || *c.FIR != firOfCNR {
+			t.Errorf("FIR = %+v, want %s of the registration", c.FIR, firOfCNR)
+		}
+		if c.FIRResolvedFrom != reg.ID {
+			t.Errorf("resolved from %q, want registration %s", c.FIRResolvedFrom, reg.ID)
+		}
+		if m.CaseKey != firOfCNR.Key() {
+			t.Errorf("case key = %s, want the FIR's %s", m.CaseKey, firOfCNR.Key())
+		}
+	})
+}
+
+func TestCourtOrderByUnknownCNRSaysWhy(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		sent := courtOrderByCNR(t)
+		m := e.accept(t, sent, e.caseResolver())
+		c := m.CourtOrder.Case
+		if c.FIR != nil || !strings.Contains(c.FIRUnresolved, c.CNR) {
+			t.Errorf("case = %+v, want no FIR and a reason naming CNR %s", c, c.CNR)
+		}
+		if m.CaseKey != sent.CaseKey {
+			t.Errorf("case key = %s, want the CNR's %s", m.CaseKey, sent.CaseKey)
+		}
+	})
+}
