@@ -153,7 +153,8 @@ func (a *Adapter) Authors(t canonical.Type) bool {
 // BodyPointer returns the path of the root element, which names the
 // document and so its message type, for the canonical field /type, and
 // the path of the lineage case's CaseTrackingID for a court
-// registration's FIR. It implements adapters.BodyPointers and places no
+// registration's FIR, and that of the callback's DocumentFiledDate for
+// its filing date. It implements adapters.BodyPointers and places no
 // other field.
 //
 // NOTE: the FIR's path names a criminal:CriminalCase, the case element
@@ -161,6 +162,9 @@ func (a *Adapter) Authors(t canonical.Type) bool {
 func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, bool) {
 	if m.Type == canonical.TypeCourtRegistration && isUnder(pointer, "/court_registration/fir") {
 		return "/RecordDocketingCallbackMessage/CriminalCase/CaseAugmentation/CaseLineageCase/CaseTrackingID", true
+	}
+	if m.Type == canonical.TypeCourtRegistration && pointer == "/court_registration/filed_on" {
+		return "/RecordDocketingCallbackMessage/DocumentFiledDate/Date", true
 	}
 	if pointer != "/type" {
 		return "", false

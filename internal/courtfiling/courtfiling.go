@@ -21,6 +21,10 @@ import (
 // report for a FIR that already has one.
 const RuleOriginalReportExists = "original-report-exists"
 
+// RuleChronology is the violation rule of a docketing callback whose
+// filing date is before the date of the final report it registers.
+const RuleChronology = "chronology"
+
 // RuleFilingFIR is the violation rule of a docketing callback that names
 // a final report of the hub but another FIR than that report's.
 const RuleFilingFIR = "filing-fir"
@@ -119,6 +123,10 @@ type Callbacks struct {
 // One that names no FIR gets the report's FIR and case key, so that the
 // police station learns which of its cases the court registered.
 //
+// A registration whose filing date is before the report's date returns
+// an error wrapping a *schemas.ValidationError at
+// /court_registration/filed_on.
+//
 // When the id names no final report in the journal, as for a filing the
 // station made on the court's own portal, Enrich sets UnknownFiling and
 // the registration is accepted.
@@ -139,6 +147,14 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 	if j.Type != canonical.TypeChargesheet || report == nil {
 		reg.UnknownFiling = true
 		return nil
+	}
+	if reg.FiledOn != "" && report.FiledOn != "" && reg.FiledOn < report.FiledOn {
+		return schemas.Invalid(schemas.Violation{
+			Pointer: "/court_registration/filed_on", Rule: RuleChronology,
+			Message: fmt.Sprintf("the court's filing date %s is before %s, the date of the final "+
+				"report it registers, hub message %s: correct the filing date or the filing id",
+				reg.FiledOn, report.FiledOn, m.CorrelationID),
+		})
 	}
 	if report.FIR == nil {
 		return nil

@@ -119,6 +119,8 @@ func callback(t *testing.T, id, filing, fir string) []byte {
 	body := readFile(t, "../../adapters/courts/testdata/kochi_callback.xml")
 	body = replace(t, body, "KLER01-CB-000123", id)
 	body = replace(t, body, filingIDOfCallback, filing)
+	// The court files after the final report's date, 2025-12-01.
+	body = replace(t, body, "<nc:Date>2024-09-03</nc:Date>", "<nc:Date>2025-12-03</nc:Date>")
 	return replace(t, body, "FIR/KL/EKM/1234/2024/123", fir)
 }
 
@@ -293,6 +295,27 @@ func TestCallbackNamingItsFIRLinked(t *testing.T) {
 	if reg.UnknownFiling {
 		t.Error("UnknownFiling is set for a filing the hub sent")
 	}
+}
+
+func TestCallbackFiledBeforeReportRejected(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	body := replace(t, callback(t, "KLER10-CB-1", report.MessageID, reportFIR),
+		"<nc:Date>2025-12-03</nc:Date>", "<nc:Date>2025-11-30</nc:Date>")
+
+	_, err := s.Accept(context.Background(), "courts", body, "")
+	if !hasViolation(schemas.Violations(err), "/RecordDocketingCallbackMessage/DocumentFiledDate/Date",
+		courtfiling.RuleChronology) {
+		t.Fatalf("Accept error = %v, want %s at the callback's DocumentFiledDate", err, courtfiling.RuleChronology)
+	}
+	if got := journaled(t, s, journal.Query{Type: canonical.TypeCourtRegistration}); len(got) != 0 {
+		t.Errorf("journal holds %d court registrations, want none", len(got))
+	}
+
+	// A filing on the report's own date is in order.
+	sameDay := replace(t, callback(t, "KLER10-CB-2", report.MessageID, reportFIR),
+		"<nc:Date>2025-12-03</nc:Date>", "<nc:Date>2025-12-01</nc:Date>")
+	accept(t, s, "courts", sameDay)
 }
 
 func TestCallbackWithoutLineageGetsFIR(t *testing.T) {
