@@ -3,10 +3,11 @@
 //
 // Parse rejects every document type declaration, so no DTD is read and no
 // internal or external entity is ever expanded. It also caps the input
-// size, the element depth and the number of nodes, and requires UTF-8, a
-// single root element and a declaration for every namespace prefix. The finders (Child,
-// Children, Path, Descendants) match elements by namespace URI and local
-// name, Text trims the padding that real documents carry, and Refs
+// size, the element depth, the number of nodes and the attributes of one
+// element, and requires UTF-8, a single root element and a declaration
+// for every namespace prefix. The finders (Child, Children, Path,
+// Descendants) match elements by namespace URI and local name, Text
+// trims the padding that real documents carry, and Refs
 // resolves NIEM structures:ref attributes to the element with the matching
 // structures:id.
 package xmlsafe
@@ -35,6 +36,13 @@ const (
 	// DefaultMaxBytes of <a/> would keep about 300 MB. The real samples
 	// that the tests read have fewer than 2,000 nodes each.
 	DefaultMaxNodes = 100_000
+	// DefaultMaxAttributes is the most attributes, namespace
+	// declarations included, that one element may have. The decoder
+	// builds a start tag's whole attribute list before any count can
+	// see it (a test measured 114 MB for a tag of 200,000), so this
+	// bounds what one tag costs. The XML files in this repository have
+	// at most six attributes on an element.
+	DefaultMaxAttributes = 1_000
 )
 
 // Errors that Parse wraps. The message of each returned error adds what
@@ -68,6 +76,9 @@ type Limits struct {
 	// MaxNodes is the largest accepted number of nodes. Default
 	// DefaultMaxNodes.
 	MaxNodes int
+	// MaxAttributes is the most attributes one element may have.
+	// Default DefaultMaxAttributes.
+	MaxAttributes int
 }
 
 func (l Limits) maxBytes() int {
@@ -82,6 +93,13 @@ func (l Limits) maxDepth() int {
 		return DefaultMaxDepth
 	}
 	return l.MaxDepth
+}
+
+func (l Limits) maxAttributes() int {
+	if l.MaxAttributes <= 0 {
+		return DefaultMaxAttributes
+	}
+	return l.MaxAttributes
 }
 
 func (l Limits) maxNodes() int {
@@ -106,6 +124,9 @@ func Parse(data []byte, lim Limits) (*etree.Document, error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrEncoding, invalidUTF8At(data))
+	}
+	if err := checkAttributeCount(data, lim.maxAttributes()); err != nil {
+		return nil, err
 	}
 	if err := checkProlog(data); err != nil {
 		return nil, err
@@ -188,6 +209,74 @@ func checkNodeCount(data []byte, limit int) error {
 				"and processing instructions, at byte %d", ErrTooManyNodes, limit, dec.InputOffset())
 		}
 	}
+}
+
+// checkAttributeCount returns an error wrapping ErrTooManyNodes when a
+// start tag in data has more than limit attributes. It scans the bytes
+// without decoding them, because the decoder allocates a tag's
+// attributes before it returns the tag. It counts the equals signs
+// outside quotes in each tag and skips comments, CDATA sections,
+// processing instructions, declarations and end tags. Syntax errors are
+// left to the decoder.
+func checkAttributeCount(data []byte, limit int) error {
+	for i := 0; i < len(data); i++ {
+		if data[i] != '<' {
+			continue
+		}
+		rest := data[i:]
+		var skip []byte
+		switch {
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			skip = []byte("-->")
+		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+			skip = []byte("]]>")
+		case bytes.HasPrefix(rest, []byte("<?")):
+			skip = []byte("?>")
+		case bytes.HasPrefix(rest, []byte("<!")), bytes.HasPrefix(rest, []byte("</")):
+			skip = []byte(">")
+		}
+		if skip != nil {
+			end := bytes.Index(rest, skip)
+			if end < 0 {
+				return nil
+			}
+			i += end + len(skip) - 1
+			continue
+		}
+		end, attributes := scanStartTag(rest)
+		if attributes > limit {
+			return fmt.Errorf("%w: the element at byte %d has more than %d attributes",
+				ErrTooManyNodes, i, limit)
+		}
+		if end < 0 {
+			return nil
+		}
+		i += end
+	}
+	return nil
+}
+
+// scanStartTag returns the offset of the '>' that ends the start tag at
+// the beginning of tag, or -1 for none, and the number of equals signs
+// outside quoted values before it.
+func scanStartTag(tag []byte) (end, attributes int) {
+	var quote byte
+	for j := 1; j < len(tag); j++ {
+		c := tag[j]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '=':
+			attributes++
+		case c == '>':
+			return j, attributes
+		}
+	}
+	return -1, attributes
 }
 
 // rejectCharset is the decoder's CharsetReader. The decoder calls it only

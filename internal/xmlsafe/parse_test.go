@@ -2,8 +2,10 @@ package xmlsafe
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -94,6 +96,46 @@ func TestParseNodeLimitDefault(t *testing.T) {
 	if _, err := Parse([]byte(in), Limits{}); !errors.Is(err, ErrTooManyNodes) {
 		t.Fatalf("%d elements with the default limit: error = %v, want ErrTooManyNodes",
 			DefaultMaxNodes+1, err)
+	}
+}
+
+func TestParseAttributeLimit(t *testing.T) {
+	in := `<a b="=" c='x=y' d="3"><!-- e=1 f=2 --><![CDATA[ g=h ]]>i=j<?p k="1" l="2"?></a>`
+	if _, err := Parse([]byte(in), Limits{MaxAttributes: 3}); err != nil {
+		t.Fatalf("3 attributes with limit 3: %v", err)
+	}
+	_, err := Parse([]byte(in), Limits{MaxAttributes: 2})
+	if !errors.Is(err, ErrTooManyNodes) {
+		t.Fatalf("3 attributes with limit 2: error = %v, want ErrTooManyNodes", err)
+	}
+	if !strings.Contains(err.Error(), "at byte 0 has more than 2 attributes") {
+		t.Errorf("error %q does not name the element's offset and the limit", err)
+	}
+}
+
+// TestParseManyAttributesCheap posts one start tag with 200,000
+// attributes, which the decoder would turn into an attribute list of
+// tens of megabytes before the node count could reject it.
+func TestParseManyAttributesCheap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<a")
+	for i := range 200_000 {
+		fmt.Fprintf(&b, ` a%d="1"`, i)
+	}
+	b.WriteString("/>")
+	in := []byte(b.String())
+
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := Parse(in, Limits{})
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrTooManyNodes) {
+		t.Fatalf("200,000 attributes: error = %v, want ErrTooManyNodes", err)
+	}
+	const budget = 4 << 20
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > budget {
+		t.Errorf("Parse allocated %d bytes to reject a %d-byte tag, want at most %d",
+			allocated, len(in), budget)
 	}
 }
 
