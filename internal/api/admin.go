@@ -453,8 +453,15 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 	// As Accept would prepare the body: decoded, checked, masked and
 	// enriched, such as with the police station a passport request goes to.
 	msgs, err := s.Ingest.Prepare(r.Context(), req.Agency, []byte(req.Body), req.ContentType)
+	var conflict *ingest.ConflictError
 	switch {
 	case err == nil:
+	case errors.As(err, &conflict):
+		p := problem.New(problem.Conflict, "the message contradicts messages the hub has "+
+			"journaled, as errors list, so the hub would reject it")
+		p.Errors = conflict.Invalid.Violations
+		problem.Write(w, p)
+		return
 	case ingest.IsInvalid(err):
 		s.invalid(w, err)
 		return

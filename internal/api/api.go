@@ -27,6 +27,10 @@ import (
 	"github.com/sangam-hub/sangam/schemas"
 )
 
+// RuleMessageIDReused is the violation rule of a message whose sender
+// message id the agency used before for a message with other content.
+const RuleMessageIDReused = "message-id-reused"
+
 // DefaultMaxBody is the largest inbound body accepted when
 // Server.MaxBody is zero, in bytes.
 const DefaultMaxBody = 8 << 20
@@ -336,8 +340,9 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 	}
 	if conflict := (*ingest.ConflictError)(nil); errors.As(err, &conflict) {
 		s.Metrics.CountInbound(agency, metrics.InboundConflict)
+		v := conflict.Invalid.Violations[0]
 		s.Log.Info("message that contradicts the journal rejected", "agency", agency,
-			"violations", len(conflict.Invalid.Violations))
+			"rule", v.Rule, "pointer", v.Pointer, "error", v.Message)
 		p := problem.New(problem.Conflict, "the message contradicts messages the hub has "+
 			"journaled, as errors list; nothing was stored")
 		p.Errors = conflict.Invalid.Violations
@@ -357,7 +362,9 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		s.Metrics.CountInbound(agency, metrics.InboundConflict)
 		s.Log.Info("reused sender message id rejected", "agency", agency,
 			"sender_message_id", conflict.SenderMessageID, "message_id", conflict.MessageID)
-		problem.Write(w, problem.New(problem.Conflict, conflict.Error()+"; nothing was stored"))
+		p := problem.New(problem.Conflict, conflict.Error()+"; nothing was stored")
+		p.Errors = []schemas.Violation{{Rule: RuleMessageIDReused, Message: conflict.Error()}}
+		problem.Write(w, p)
 		return
 	}
 	if errors.Is(err, ingest.ErrBusy) {

@@ -176,8 +176,16 @@ func TestMetricsCountInboundAndBacklog(t *testing.T) {
 	reused := firBody(t, "EKM0412-FIR-702", func(doc map[string]any) {
 		doc["delay_reason"] = "The complainant was in hospital."
 	})
-	if r := f.post(t, "/api/v1/inbound/police", reused); r.status != http.StatusConflict {
+	r := f.post(t, "/api/v1/inbound/police", reused)
+	if r.status != http.StatusConflict {
 		t.Fatalf("posting a reused id: status %d, want 409; body %s", r.status, r.body)
+	}
+	var conflict problem.Problem
+	if err := json.Unmarshal(r.body, &conflict); err != nil {
+		t.Fatalf("decoding the 409: %v; body %s", err, r.body)
+	}
+	if len(conflict.Errors) != 1 || conflict.Errors[0].Rule != api.RuleMessageIDReused {
+		t.Errorf("409 errors = %+v, want one with rule %s", conflict.Errors, api.RuleMessageIDReused)
 	}
 
 	scrape := metricstest.Get(t, f.url+"/metrics", "")

@@ -211,6 +211,29 @@ func TestConcurrentOriginalReports(t *testing.T) {
 	}
 }
 
+// TestPrepareReportsConflict checks what an explanation of a body sees:
+// the conflict with the journaled original, and none for its resend.
+func TestPrepareReportsConflict(t *testing.T) {
+	s := newService(t)
+	accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+
+	_, err := s.Prepare(context.Background(), "police", finalReport(t, "EKM0412-FR-2"), "")
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) {
+		t.Fatalf("Prepare(second original) error = %v, want an *ingest.ConflictError", err)
+	}
+	if !hasViolation(conflict.Invalid.Violations, "/fir", courtfiling.RuleOriginalReportExists) {
+		t.Errorf("violations = %v, want %s at /fir", conflict.Invalid.Violations,
+			courtfiling.RuleOriginalReportExists)
+	}
+	if _, err := s.Prepare(context.Background(), "police", finalReport(t, "EKM0412-FR-1"), ""); err != nil {
+		t.Errorf("Prepare(resend of the original): %v", err)
+	}
+	if got := journaled(t, s, journal.Query{CaseKey: reportFIR}); len(got) != 1 {
+		t.Errorf("journal holds %d reports of the FIR, want 1", len(got))
+	}
+}
+
 func TestSupplementaryReportAccepted(t *testing.T) {
 	s := newService(t)
 	accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/verification"
 	"github.com/sangam-hub/sangam/mocks/police"
@@ -44,5 +45,18 @@ func TestSecondRequestForOpenFileConflicts(t *testing.T) {
 	}
 	if !strings.Contains(string(body), "RPO-7") {
 		t.Errorf("body %s does not name the open request RPO-7", body)
+	}
+
+	// An explanation of the second request shows the same conflict.
+	var explained problem.Problem
+	status := sendJSON(t, http.MethodPost, w.url+"/api/v1/routes/explain", api.ExplainRequest{
+		Agency: "passport", Body: string(freshRequest(t, "RPO-8", "CO1075120400007")),
+		ContentType: "application/json"}, &explained)
+	if status != http.StatusConflict {
+		t.Fatalf("explaining the second request: status %d, want 409", status)
+	}
+	if !hasViolation(explained, "/file_number", verification.RuleOpenRequest) {
+		t.Errorf("no %s violation at /file_number in the explanation's %+v",
+			verification.RuleOpenRequest, explained.Errors)
 	}
 }

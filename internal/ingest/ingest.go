@@ -190,7 +190,8 @@ func (s *Service) AcceptChecked(
 // Prepare decodes, validates, masks and enriches body as Accept does,
 // and returns the messages Accept would journal, without storing
 // anything. Explanations of a body use it, so that they show what the
-// hub would route. Its errors are those of Accept.
+// hub would route. Its errors are those of Accept, the conflicts with
+// messages already journaled included.
 func (s *Service) Prepare(ctx context.Context, agency string, body []byte, contentType string) (
 	[]canonical.Message, error) {
 	a, ok := s.Adapters.Adapter(agency)
@@ -198,7 +199,45 @@ func (s *Service) Prepare(ctx context.Context, agency string, body []byte, conte
 		return nil, fmt.Errorf("%w %q", ErrUnknownAgency, agency)
 	}
 	msgs, _, _, err := s.prepare(ctx, a, agency, body, contentType, nil)
-	return msgs, err
+	if err != nil {
+		return nil, err
+	}
+	for i := range msgs {
+		if err := s.checkClaims(ctx, a, &msgs[i]); err != nil {
+			return nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
+		}
+	}
+	return msgs, nil
+}
+
+// checkClaims returns the error that Accept would return for m because
+// another message holds one of its claims, read from the journal
+// without taking them. A resend of the holder passes, because Accept
+// returns it as a duplicate.
+func (s *Service) checkClaims(ctx context.Context, a adapters.Adapter, m *canonical.Message) error {
+	for _, c := range s.Claimers {
+		claims, _ := c.Claims(m)
+		for _, claim := range claims {
+			holder, err := s.Store.ClaimHolder(ctx, claim)
+			if errors.Is(err, journal.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			j, err := s.Store.Journey(ctx, holder)
+			if err != nil {
+				return fmt.Errorf("reading message %s that holds %s: %w", holder, claim, err)
+			}
+			if j.Source == m.Source && j.SenderMessageID == m.SenderMessageID {
+				continue
+			}
+			err = c.Reject(ctx, m, &journal.ClaimedError{Claim: claim, Holder: holder})
+			pointIntoBody(a, m, err)
+			return err
+		}
+	}
+	return nil
 }
 
 // prepare decodes, validates, checks with check (when not nil) and

@@ -47,6 +47,10 @@ type Store interface {
 	// InitializeTopic).
 	Accept(ctx context.Context, e Entry) (Receipt, error)
 
+	// ClaimHolder returns the id of the message that holds c, or
+	// ErrNotFound when none does.
+	ClaimHolder(ctx context.Context, c Claim) (string, error)
+
 	// Journey returns a message with everything that happened to it.
 	Journey(ctx context.Context, messageID string) (Journey, error)
 

@@ -33,6 +33,14 @@ func testClaimHeldOnce(t *testing.T, h Harness) {
 	first.Claims = []journal.Claim{original}
 	accept(t, h, first)
 
+	if holder, err := h.Store.ClaimHolder(context.Background(), original); err != nil || holder != first.Message.ID {
+		t.Errorf("ClaimHolder = %q, %v, want %s", holder, err, first.Message.ID)
+	}
+	untaken := journal.Claim{Kind: original.Kind, Key: original.Key + "9"}
+	if _, err := h.Store.ClaimHolder(context.Background(), untaken); !errors.Is(err, journal.ErrNotFound) {
+		t.Errorf("ClaimHolder(a claim nobody took) error = %v, want ErrNotFound", err)
+	}
+
 	second := newEntry(t, h, "report-2", "court")
 	second.Claims = []journal.Claim{original}
 	_, err := h.Store.Accept(context.Background(), second)
@@ -76,6 +84,9 @@ func testClaimReleased(t *testing.T, h Harness) {
 	report := newEntry(t, h, "report-1")
 	report.Releases = []journal.Release{{Claim: original, Holder: request.Message.ID}}
 	accept(t, h, report)
+	if _, err := h.Store.ClaimHolder(context.Background(), original); !errors.Is(err, journal.ErrNotFound) {
+		t.Errorf("ClaimHolder after the release: error = %v, want ErrNotFound", err)
+	}
 	next := newEntry(t, h, "request-3")
 	next.Claims = []journal.Claim{original}
 	accept(t, h, next)

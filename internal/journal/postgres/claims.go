@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -43,4 +44,18 @@ func claimedError(ctx context.Context, tx pgx.Tx, c journal.Claim) error {
 		return fmt.Errorf("reading the holder of %s: %w", c, err)
 	}
 	return &journal.ClaimedError{Claim: c, Holder: holder}
+}
+
+// ClaimHolder implements journal.Store.
+func (s *Store) ClaimHolder(ctx context.Context, c journal.Claim) (string, error) {
+	var holder string
+	err := s.pool.QueryRow(ctx, `SELECT message_id FROM claims WHERE kind = $1 AND key = $2`,
+		c.Kind, c.Key).Scan(&holder)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", journal.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the holder of %s: %w", c, err)
+	}
+	return holder, nil
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/sangam-hub/sangam/internal/journal"
@@ -42,4 +43,18 @@ func writeClaims(ctx context.Context, tx *sql.Tx, row messageRow) error {
 		return &journal.ClaimedError{Claim: c, Holder: holder}
 	}
 	return nil
+}
+
+// ClaimHolder implements journal.Store.
+func (s *Store) ClaimHolder(ctx context.Context, c journal.Claim) (string, error) {
+	var holder string
+	err := s.db.QueryRowContext(ctx, `SELECT message_id FROM claims WHERE kind = ? AND key = ?`,
+		c.Kind, c.Key).Scan(&holder)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", journal.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the holder of %s: %w", c, err)
+	}
+	return holder, nil
 }
