@@ -20,29 +20,48 @@ type jsonFrame struct {
 	wantName bool
 }
 
+// maxJSONDepth is the deepest nesting of objects and arrays whose
+// strings get a pointer. The agencies' documents nest a few levels.
+const maxJSONDepth = 64
+
 // checkJSON checks every string of the JSON text body, member names
 // included, in one pass. It tracks the structure only as far as the
 // pointers need: a body that is not well-formed is read on, and its
-// adapter reports the syntax error.
+// adapter reports the syntax error. A string nested deeper than
+// maxJSONDepth is reported for the whole document, by its byte offset,
+// so that the memory this takes stays bounded.
 func checkJSON(body []byte, c *collector) {
 	var stack []jsonFrame
+	deeper := 0 // open objects and arrays below maxJSONDepth
 	for i := 0; i < len(body); {
 		switch body[i] {
-		case '{':
-			stack = append(stack, jsonFrame{wantName: true})
-		case '[':
-			stack = append(stack, jsonFrame{array: true})
+		case '{', '[':
+			if len(stack) == maxJSONDepth {
+				deeper++
+				break
+			}
+			stack = append(stack, jsonFrame{array: body[i] == '[', wantName: body[i] == '{'})
 		case '}', ']':
-			if len(stack) > 0 {
+			switch {
+			case deeper > 0:
+				deeper--
+			case len(stack) > 0:
 				stack = stack[:len(stack)-1]
 			}
 		case ',':
+			if deeper > 0 {
+				break
+			}
 			if n := len(stack); n > 0 && stack[n-1].array {
 				stack[n-1].index++
 			} else if n > 0 {
 				stack[n-1].wantName = true
 			}
 		case '"':
+			if deeper > 0 {
+				i = checkJSONString(body, i+1, nil, false, c)
+				continue
+			}
 			top := len(stack) - 1
 			inName := top >= 0 && !stack[top].array && stack[top].wantName
 			end := checkJSONString(body, i+1, stack, inName, c)
@@ -60,7 +79,8 @@ func checkJSON(body []byte, c *collector) {
 // checkJSONString checks the string whose content starts at body[start]
 // and returns the offset after its closing quote, or len(body) when it
 // has none. It reports the first rejected character at the pointer of
-// stack: the string's own, or its object's when inName is set.
+// stack: the string's own, or its object's when inName is set. A nil
+// stack reports it for the whole document.
 func checkJSONString(body []byte, start int, stack []jsonFrame, inName bool, c *collector) int {
 	reported := false
 	report := func(rule, what string, offset int) {
@@ -69,7 +89,7 @@ func checkJSONString(body []byte, start int, stack []jsonFrame, inName bool, c *
 		}
 		reported = true
 		pointer := ""
-		if !c.full() {
+		if !c.full() && stack != nil {
 			pointer = jsonPointer(stack, inName)
 		}
 		c.add(pointer, rule, what, offset, inName)
@@ -148,12 +168,16 @@ func hex4(p []byte) (rune, bool) {
 }
 
 // jsonPointer returns the JSON pointer of the value that stack is at, or
-// of the object whose member name is being read when inName is set.
+// of the object whose member name is being read when inName is set. It
+// returns "", the whole document, for a pointer longer than maxPointer.
 func jsonPointer(stack []jsonFrame, inName bool) string {
 	var b strings.Builder
 	for i, f := range stack {
 		if inName && i == len(stack)-1 {
 			break
+		}
+		if b.Len()+len(f.name) >= maxPointer {
+			return ""
 		}
 		b.WriteByte('/')
 		if f.array {

@@ -160,10 +160,18 @@ type collector struct {
 // that callers can skip building its pointer.
 func (c *collector) full() bool { return len(c.violations) >= schemas.MaxViolations }
 
+// maxPointer is the longest pointer a violation gets. A longer one, as
+// of a member name of a megabyte, is replaced by the pointer of the
+// whole document, and the message gives the byte offset.
+const maxPointer = 1024
+
 func (c *collector) add(pointer, rule, what string, offset int, inName bool) {
 	if c.full() {
 		c.omitted++
 		return
+	}
+	if len(pointer) > maxPointer {
+		pointer = ""
 	}
 	subject := "contains"
 	if inName {

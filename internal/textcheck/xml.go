@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sangam-hub/sangam/internal/xmlsafe"
+	"github.com/sangam-hub/sangam/schemas"
 )
 
 // xmlHit is a rejected character, or character reference, in an XML
@@ -25,12 +28,37 @@ type xmlHit struct {
 // "/@name" after it for an attribute's value. A rejected character in a
 // comment or processing instruction, which is in no field, is not
 // reported.
+//
+// A body beyond internal/xmlsafe's default limits is not checked, since
+// its adapter rejects it for them, and walking its elements would take
+// the memory that those limits guard. A body with more than
+// schemas.MaxViolations rejected characters is reported for the whole
+// document, by byte offset.
 func checkXML(body []byte, c *collector) {
-	hits := findXMLHits(body)
+	hits, more := findXMLHits(body, schemas.MaxViolations)
 	if len(hits) == 0 {
 		return
 	}
-	pointers, ok := xmlPointers(body, hits)
+	if more > 0 {
+		// The decoder stops at the first rejected character, and the
+		// ones past the first hits were not kept, so no element can be
+		// read: the hits are reported for the whole document.
+		for _, h := range hits {
+			c.add("", h.rule, h.what, h.start, false)
+		}
+		c.omitted += more
+		return
+	}
+	blank := bytes.Clone(body)
+	for _, h := range hits {
+		for i := h.start; i < h.end; i++ {
+			blank[i] = ' '
+		}
+	}
+	if xmlsafe.CheckLimits(blank, xmlsafe.Limits{}) != nil {
+		return
+	}
+	pointers, ok := xmlPointers(blank, hits)
 	for i, h := range hits {
 		switch {
 		case !ok:
@@ -41,14 +69,22 @@ func checkXML(body []byte, c *collector) {
 	}
 }
 
-func findXMLHits(body []byte) []xmlHit {
-	var hits []xmlHit
+// findXMLHits returns the first limit rejected characters of body and
+// counts the others in more.
+func findXMLHits(body []byte, limit int) (hits []xmlHit, more int) {
+	hit := func(h xmlHit) {
+		if len(hits) < limit {
+			hits = append(hits, h)
+			return
+		}
+		more++
+	}
 	for i := 0; i < len(body); {
 		b := body[i]
 		if b >= utf8.RuneSelf {
 			size, rule, what := checkUTF8(body[i:])
 			if rule != "" {
-				hits = append(hits, xmlHit{i, i + size, rule, what})
+				hit(xmlHit{i, i + size, rule, what})
 			}
 			i += size
 			continue
@@ -57,18 +93,18 @@ func findXMLHits(body []byte) []xmlHit {
 			if end, r, ok := charRef(body[i:]); ok {
 				if rule, what := classify(r); rule != "" {
 					ref := string(body[i : i+end])
-					hits = append(hits, xmlHit{i, i + end, rule, what + " (as " + ref + ")"})
+					hit(xmlHit{i, i + end, rule, what + " (as " + ref + ")"})
 				}
 				i += end
 				continue
 			}
 		}
 		if rule, what := classify(rune(b)); rule != "" {
-			hits = append(hits, xmlHit{i, i + 1, rule, what})
+			hit(xmlHit{i, i + 1, rule, what})
 		}
 		i++
 	}
-	return hits
+	return hits, more
 }
 
 // charRef parses the character reference that p starts with, such as
@@ -105,14 +141,8 @@ type xmlElement struct {
 }
 
 // xmlPointers returns the pointer of each hit, in order, or false when
-// the body, with its hits blanked, does not read as XML.
-func xmlPointers(body []byte, hits []xmlHit) ([]string, bool) {
-	blank := bytes.Clone(body)
-	for _, h := range hits {
-		for i := h.start; i < h.end; i++ {
-			blank[i] = ' '
-		}
-	}
+// blank, the body with its hits blanked, does not read as XML.
+func xmlPointers(blank []byte, hits []xmlHit) ([]string, bool) {
 	dec := xml.NewDecoder(bytes.NewReader(blank))
 	dec.CharsetReader = func(string, io.Reader) (io.Reader, error) {
 		return nil, fmt.Errorf("only UTF-8 is read")

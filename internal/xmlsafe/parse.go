@@ -118,20 +118,14 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // ErrEncoding or ErrNotWellFormed when the input breaks a rule. Parse
 // never reads anything but data.
 func Parse(data []byte, lim Limits) (*etree.Document, error) {
-	if len(data) > lim.maxBytes() {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), lim.maxBytes())
+	if err := CheckLimits(data, lim); err != nil {
+		return nil, err
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrEncoding, invalidUTF8At(data))
 	}
-	if err := checkAttributeCount(data, lim.maxAttributes()); err != nil {
-		return nil, err
-	}
 	if err := checkProlog(data); err != nil {
-		return nil, err
-	}
-	if err := checkNodeCount(data, lim.maxNodes()); err != nil {
 		return nil, err
 	}
 
@@ -183,15 +177,31 @@ func checkProlog(data []byte) error {
 	}
 }
 
+// CheckLimits returns an error wrapping ErrTooLarge, ErrTooManyNodes or
+// ErrTooDeep when data breaks lim, as Parse would. It keeps nothing of
+// what it reads, so a reader that must walk an untrusted document before
+// Parse does can first learn that the walk stays within lim. It leaves
+// syntax errors to the parser.
+func CheckLimits(data []byte, lim Limits) error {
+	if len(data) > lim.maxBytes() {
+		return fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), lim.maxBytes())
+	}
+	if err := checkAttributeCount(data, lim.maxAttributes()); err != nil {
+		return err
+	}
+	return checkNodeCount(data, lim.maxNodes(), lim.maxDepth())
+}
+
 // checkNodeCount returns an error wrapping ErrTooManyNodes when data has
-// more than limit nodes. It reads the tokens without keeping them, so a
-// document that etree would expand to hundreds of megabytes is rejected
-// before the tree is built. It leaves syntax errors to etree, which
-// reports them with the same decoder's messages.
-func checkNodeCount(data []byte, limit int) error {
+// more than limit nodes, or ErrTooDeep when its elements nest deeper
+// than depth. It reads the tokens without keeping them, so a document
+// that etree would expand to hundreds of megabytes is rejected before
+// the tree is built. It leaves syntax errors to etree, which reports
+// them with the same decoder's messages.
+func checkNodeCount(data []byte, limit, depth int) error {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.CharsetReader = rejectCharset
-	nodes := 0
+	nodes, open := 0, 0
 	for {
 		tok, err := dec.RawToken()
 		if err != nil {
@@ -200,9 +210,13 @@ func checkNodeCount(data []byte, limit int) error {
 		nodes++
 		if start, ok := tok.(xml.StartElement); ok {
 			nodes += len(start.Attr)
+			if open++; open > depth {
+				return fmt.Errorf("%w: deeper than %d levels", ErrTooDeep, depth)
+			}
 		}
 		if _, end := tok.(xml.EndElement); end {
 			nodes--
+			open--
 		}
 		if nodes > limit {
 			return fmt.Errorf("%w: more than %d elements, attributes, text runs, comments "+
