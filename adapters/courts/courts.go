@@ -164,7 +164,7 @@ func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, boo
 		return "/RecordDocketingCallbackMessage/CriminalCase/CaseAugmentation/CaseLineageCase/CaseTrackingID", true
 	}
 	if m.Type == canonical.TypeCourtRegistration && pointer == "/court_registration/filed_on" {
-		return "/RecordDocketingCallbackMessage/DocumentFiledDate/Date", true
+		return "/RecordDocketingCallbackMessage/DocumentFiledDate", true
 	}
 	if pointer != "/type" {
 		return "", false

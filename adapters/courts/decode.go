@@ -236,7 +236,8 @@ func dateTimeOf(e *etree.Element) (time.Time, error) {
 }
 
 // dateOf reads the calendar date inside e, YYYY-MM-DD, from nc:Date or
-// the date part of nc:DateTime. It returns "" and no error when e is nil.
+// from nc:DateTime as a date in India, where the courts sit. It returns
+// "" and no error when e is nil.
 func dateOf(e *etree.Element) (string, error) {
 	if e == nil {
 		return "", nil
@@ -249,7 +250,7 @@ func dateOf(e *etree.Element) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return t.Format(time.DateOnly), nil
+		return t.In(india).Format(time.DateOnly), nil
 	}
 	return "", nil
 }

@@ -74,6 +74,14 @@ func TestCallbackWithoutCNR(t *testing.T) {
 	}
 }
 
+func TestCallbackFiledDateTimeIsIndianDate(t *testing.T) {
+	body := bytes.Replace(readTestdata(t, "kochi_callback.xml"),
+		[]byte("<nc:Date>2024-09-03</nc:Date>"), []byte("<nc:DateTime>2024-09-03T20:00:00Z</nc:DateTime>"), 1)
+	if got := decodeOne(t, &Adapter{}, body).CourtRegistration.FiledOn; got != "2024-09-04" {
+		t.Errorf("FiledOn = %q, want 2024-09-04, the date in India at 20:00 UTC", got)
+	}
+}
+
 // minimalCallback is a callback in the layout of the OJBC sample: default
 // namespace, an appellate case, no CNR.
 const minimalCallback = `<RecordDocketingCallbackMessage

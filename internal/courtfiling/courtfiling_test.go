@@ -327,7 +327,7 @@ func TestCallbackFiledBeforeReportRejected(t *testing.T) {
 		"<nc:Date>2025-12-03</nc:Date>", "<nc:Date>2025-11-30</nc:Date>")
 
 	_, err := s.Accept(context.Background(), "courts", body, "")
-	if !hasViolation(schemas.Violations(err), "/RecordDocketingCallbackMessage/DocumentFiledDate/Date",
+	if !hasViolation(schemas.Violations(err), "/RecordDocketingCallbackMessage/DocumentFiledDate",
 		courtfiling.RuleChronology) {
 		t.Fatalf("Accept error = %v, want %s at the callback's DocumentFiledDate", err, courtfiling.RuleChronology)
 	}
