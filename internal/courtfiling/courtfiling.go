@@ -148,31 +148,32 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 		reg.UnknownFiling = true
 		return nil
 	}
+	var violations []schemas.Violation
 	if reg.FiledOn != "" && report.FiledOn != "" && reg.FiledOn < report.FiledOn {
-		return schemas.Invalid(schemas.Violation{
+		violations = append(violations, schemas.Violation{
 			Pointer: "/court_registration/filed_on", Rule: RuleChronology,
 			Message: fmt.Sprintf("the court's filing date %s is before %s, the date of the final "+
 				"report it registers, hub message %s: correct the filing date or the filing id",
 				reg.FiledOn, report.FiledOn, m.CorrelationID),
 		})
 	}
-	if report.FIR == nil {
-		return nil
-	}
-	if reg.FIR == nil {
+	switch {
+	case report.FIR == nil:
+	case reg.FIR == nil:
 		fir := *report.FIR
 		reg.FIR = &fir
 		m.CaseKey = j.CaseKey
-		return nil
+	case !sameFIR(*reg.FIR, *report.FIR):
+		violations = append(violations, schemas.Violation{
+			Pointer: "/court_registration/fir", Rule: RuleFilingFIR,
+			Message: fmt.Sprintf("the callback names %s, but the filing it replies to, hub message %s, "+
+				"is the final report of %s: correct the FIR or the filing id", reg.FIR, m.CorrelationID, report.FIR),
+		})
 	}
-	if sameFIR(*reg.FIR, *report.FIR) {
-		return nil
+	if len(violations) > 0 {
+		return schemas.Invalid(violations...)
 	}
-	return schemas.Invalid(schemas.Violation{
-		Pointer: "/court_registration/fir", Rule: RuleFilingFIR,
-		Message: fmt.Sprintf("the callback names %s, but the filing it replies to, hub message %s, "+
-			"is the final report of %s: correct the FIR or the filing id", reg.FIR, m.CorrelationID, report.FIR),
-	})
+	return nil
 }
 
 // sameFIR reports whether a and b are one FIR: the same key, and the

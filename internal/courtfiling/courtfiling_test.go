@@ -335,6 +335,15 @@ func TestCallbackFiledBeforeReportRejected(t *testing.T) {
 		t.Errorf("journal holds %d court registrations, want none", len(got))
 	}
 
+	// With the wrong FIR too, both faults are listed.
+	wrongFIR := replace(t, body, reportFIR, "FIR/KL/EKM/EKM0412/2025/1188")
+	_, err = s.Accept(context.Background(), "courts", wrongFIR, "")
+	if vs := schemas.Violations(err); len(vs) != 2 || !hasViolation(vs, "/RecordDocketingCallbackMessage/DocumentFiledDate",
+		courtfiling.RuleChronology) || vs[1].Rule != courtfiling.RuleFilingFIR {
+		t.Errorf("early filing for the wrong FIR: violations %v, want chronology and %s", vs,
+			courtfiling.RuleFilingFIR)
+	}
+
 	// A filing on the report's own date is in order.
 	sameDay := replace(t, callback(t, "KLER10-CB-2", report.MessageID, reportFIR),
 		"<nc:Date>2025-12-03</nc:Date>", "<nc:Date>2025-12-01</nc:Date>")
