@@ -21,7 +21,14 @@ var firOfCNR = canonical.FIRRef{State: "KL", District: "EKM", PoliceStation: "EK
 // report, whose only case is named by CNR.
 func niemRelease(t *testing.T) canonical.Message {
 	t.Helper()
-	body, err := os.ReadFile("../../adapters/prisons/testdata/release_report.xml")
+	return decodeXML(t, "prisons", "../../adapters/prisons/testdata/release_report.xml")
+}
+
+// decodeXML decodes the XML file at path with agency's adapter and
+// returns its message from that agency.
+func decodeXML(t *testing.T, agency, path string) canonical.Message {
+	t.Helper()
+	body, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,12 +36,12 @@ func niemRelease(t *testing.T) canonical.Message {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := set.Adapter("prisons")
+	a, _ := set.Adapter(agency)
 	d, err := a.Decode(body, "application/xml")
 	if err != nil {
-		t.Fatalf("decoding the release report: %v", err)
+		t.Fatalf("decoding %s: %v", path, err)
 	}
-	return withSource(d.Messages[0], "prisons")
+	return withSource(d.Messages[0], agency)
 }
 
 // registration is the court's registration of fir under cnr.
@@ -155,20 +162,7 @@ func TestRebuildRecordsMissedRegistrations(t *testing.T) {
 // the FIR of its case, so that the order names the case by CNR alone.
 func courtOrderByCNR(t *testing.T) canonical.Message {
 	t.Helper()
-	body, err := os.ReadFile("../../adapters/courts/testdata/order_release_bail.xml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := registry.Default(registry.Options{AadhaarKey: testKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, _ := set.Adapter("courts")
-	d, err := a.Decode(body, "application/xml")
-	if err != nil {
-		t.Fatalf("decoding the bail order: %v", err)
-	}
-	m := withSource(d.Messages[0], "courts")
+	m := decodeXML(t, "courts", "../../adapters/courts/testdata/order_release_bail.xml")
 	m.CourtOrder.Case.FIR = nil
 	m.CaseKey = m.CourtOrder.CaseKey()
 	return m
