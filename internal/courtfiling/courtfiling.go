@@ -79,25 +79,45 @@ func (e *FinalReports) Reject(ctx context.Context, m *canonical.Message, claimed
 	if earlier := j.Message.Chargesheet; earlier != nil {
 		number = reportNumber(earlier)
 	}
-	fir := claimed.Claim.Key
-	supplementary := 0
-	if report := m.Chargesheet; report != nil && report.FIR != nil {
-		fir, supplementary = report.FIR.String(), report.Supplementary
+	report := m.Chargesheet
+	if report == nil || report.FIR == nil {
+		return fmt.Errorf("message %s claims %s but is not a final report with a FIR", m.ID, claimed.Claim)
+	}
+	next, err := e.nextSupplementary(ctx, *report.FIR)
+	if err != nil {
+		return err
 	}
 	filed := fmt.Sprintf("hub message %s (sender message id %s%s)", j.MessageID, j.SenderMessageID, number)
 	if claimed.Claim.Kind == ClaimSupplementaryReport {
 		return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 			Pointer: "/chargesheet/supplementary", Rule: RuleSupplementaryReportExists,
 			Message: fmt.Sprintf("%s already has supplementary report %d, %s: give this one "+
-				"the next supplementary number, or resend that report with its own message id",
-				fir, supplementary, filed),
+				"the next supplementary number, %d, or resend that report with its own message id",
+				report.FIR, report.Supplementary, filed, next),
 		}}}}
 	}
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 		Pointer: "/chargesheet/fir", Rule: RuleOriginalReportExists,
 		Message: fmt.Sprintf("%s already has an original final report, %s: file this one as a "+
-			"supplementary report, with the next supplementary number", fir, filed),
+			"supplementary report, with the next supplementary number, %d", report.FIR, filed, next),
 	}}}}
+}
+
+// nextSupplementary returns the lowest supplementary number that no
+// report of fir holds, reading one claim per number from 1.
+func (e *FinalReports) nextSupplementary(ctx context.Context, fir canonical.FIRRef) (int, error) {
+	next := 1
+	for {
+		claim := journal.Claim{Kind: ClaimSupplementaryReport, Key: fmt.Sprintf("%s/%d", fir.Key(), next)}
+		_, err := e.Journal.ClaimHolder(ctx, claim)
+		if errors.Is(err, journal.ErrNotFound) {
+			return next, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		next++
+	}
 }
 
 func reportNumber(report *canonical.Chargesheet) string {

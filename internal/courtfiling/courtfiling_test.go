@@ -167,6 +167,9 @@ func TestSecondOriginalReportRejected(t *testing.T) {
 	if !bytes.Contains([]byte(err.Error()), []byte(first.MessageID)) {
 		t.Errorf("error %q does not name the original report %s", err, first.MessageID)
 	}
+	if !strings.Contains(err.Error(), "the next supplementary number, 1") {
+		t.Errorf("error %q does not give the next supplementary number, 1", err)
+	}
 	if got := journaled(t, s, journal.Query{CaseKey: reportFIR}); len(got) != 1 {
 		t.Errorf("journal holds %d messages of the FIR, want the first report only", len(got))
 	}
@@ -268,6 +271,9 @@ func TestRepeatedSupplementaryNumberRejected(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), first.MessageID) {
 		t.Errorf("error %q does not name supplementary report %s", err, first.MessageID)
+	}
+	if !strings.Contains(err.Error(), "the next supplementary number, 2") {
+		t.Errorf("error %q does not give the next supplementary number, 2", err)
 	}
 
 	if r := accept(t, s, "police", supplementary("EKM0412-FR-3", 2)); r.Duplicate {
