@@ -335,7 +335,7 @@ func (d Destination) validate(i int, seen map[string]bool, urlCredentials bool) 
 	}
 	if d.PoliceUnit != "" && !policeUnitPattern.MatchString(d.PoliceUnit) {
 		ps = append(ps, Problem{at("police_unit"), RulePoliceUnit, fmt.Sprintf("%s: invalid "+
-			"police_unit %q: want a CCTNS code of 1 to 32 letters, digits, '-' or '_'",
+			"police_unit %q: want a CCTNS code of 1 to 32 capital letters, digits, '-' or '_'",
 			where, d.PoliceUnit)})
 	}
 	return ps
@@ -343,7 +343,7 @@ func (d Destination) validate(i int, seen map[string]bool, urlCredentials bool) 
 
 // policeUnitPattern is a CCTNS police station or office code, as the
 // police documents write police_station.
-var policeUnitPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+var policeUnitPattern = regexp.MustCompile(`^[A-Z0-9_-]{1,32}$`)
 
 // parseURL parses a destination's url. It returns the URL, nil when it
 // is not an absolute http or https URL, and what is wrong with it, ""

@@ -59,7 +59,7 @@ const (
 	// RuleRange: a number or duration out of its range.
 	RuleRange = "range"
 	// RulePoliceUnit: a destination's police_unit that is not a CCTNS
-	// code of 1 to 32 letters, digits, '-' or '_'.
+	// code of 1 to 32 capital letters, digits, '-' or '_'.
 	RulePoliceUnit = "police-unit"
 	// RuleCredentials: a credential or TLS setting that is invalid or
 	// conflicts with another field, such as a url that contains

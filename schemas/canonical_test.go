@@ -251,6 +251,9 @@ func TestCanonicalViolations(t *testing.T) {
 		}, canonical.TypeFIR, []wantViolation{
 			{"/fir/charges", "maxItems"}, {"/fir/complainant/names/0/full", "maxLength"},
 		}},
+		{"lower-case station code", func(m *canonical.Message) {
+			m.Chargesheet.FIR.PoliceStation = "ekm0412"
+		}, canonical.TypeChargesheet, []wantViolation{{"/chargesheet/fir/police_station", "pattern"}}},
 		{"second body", func(m *canonical.Message) {
 			m.Arrest = testMessages(t)[canonical.TypeArrest].Arrest
 		}, canonical.TypeFIR, []wantViolation{{"/arrest", "not"}}},

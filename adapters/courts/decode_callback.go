@@ -218,7 +218,7 @@ func (d *decoder) lineage(lineage *etree.Element) (fir *canonical.FIRRef, tracki
 // (schemas/police/common.json, fir_ref).
 var (
 	firState      = regexp.MustCompile(`^[A-Z]{2}$`)
-	firCode       = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+	firCode       = regexp.MustCompile(`^[A-Z0-9_-]{1,32}$`)
 	firNationalID = regexp.MustCompile(`^[A-Za-z0-9/._-]{1,64}$`)
 )
 
@@ -241,7 +241,7 @@ func (d *decoder) checkFIR(lineage, tracking *etree.Element, fir canonical.FIRRe
 		{"district", fir.District}, {"police station", fir.PoliceStation},
 	} {
 		if !firCode.MatchString(part.value) {
-			d.fail(pointer, "fir_key", "invalid %s code %q in FIR key: want 1 to 32 letters, "+
+			d.fail(pointer, "fir_key", "invalid %s code %q in FIR key: want 1 to 32 capital letters, "+
 				"digits, hyphens or underscores, as CCTNS codes are", part.name, part.value)
 		}
 	}

@@ -40,6 +40,8 @@ func TestDecodeInvalid(t *testing.T) {
 		{"untraced report charging someone", "final_report_bns", []edit{
 			{"/kind", "untraced"},
 		}, []violation{{"/accused/0/charged", "const"}, {"/accused/1/charged", "const"}}},
+		{"lower-case district code", "final_report_bns", []edit{{"/fir/district", "ekm"}},
+			[]violation{{"/fir/district", "pattern"}}},
 		{"bad date", "final_report_bns", []edit{{"/report_date", "2025-02-30"}},
 			[]violation{{"/report_date", "format"}}},
 		{"date-time without offset", "fir", []edit{{"/registered_at", "2025-09-14T10:45:00"}},

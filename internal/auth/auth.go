@@ -184,13 +184,13 @@ func Parse(doc []byte) (*Tokens, error) {
 
 // stationCode is the format of a CCTNS code in the police documents,
 // $defs/code of schemas/police/common.json, which a test keeps equal.
-var stationCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+var stationCode = regexp.MustCompile(`^[A-Z0-9_-]{1,32}$`)
 
 // CheckStationCode returns an error unless code has the format of a
 // police station's CCTNS code in the police documents.
 func CheckStationCode(code string) error {
 	if !stationCode.MatchString(code) {
-		return fmt.Errorf("invalid station code %q: want 1 to 32 letters, digits, hyphens "+
+		return fmt.Errorf("invalid station code %q: want 1 to 32 capital letters, digits, hyphens "+
 			"or underscores, as a CCTNS code in a police document", code)
 	}
 	return nil

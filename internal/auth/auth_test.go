@@ -222,7 +222,7 @@ func TestParseStations(t *testing.T) {
 		"  - {name: bureau, agency: police, sha256: " + digest("bureau") + "}\n" +
 		"  - name: ekm\n" +
 		"    agency: police\n" +
-		"    stations: [EKM0412, ekm_0420-b, 0412]\n" +
+		"    stations: [EKM0412, EKM_0420-B, 0412]\n" +
 		"    sha256: " + digest("ekm") + "\n"
 	tokens, err := Parse([]byte(doc))
 	if err != nil {
@@ -241,7 +241,7 @@ func TestParseStations(t *testing.T) {
 	if len(bureau.Stations) != 0 {
 		t.Errorf("entry without stations has Stations %q", bureau.Stations)
 	}
-	if want := []string{"EKM0412", "ekm_0420-b", "0412"}; !slices.Equal(ekm.Stations, want) {
+	if want := []string{"EKM0412", "EKM_0420-B", "0412"}; !slices.Equal(ekm.Stations, want) {
 		t.Errorf("Stations = %q, want %q", ekm.Stations, want)
 	}
 	for _, c := range []struct {
@@ -252,7 +252,8 @@ func TestParseStations(t *testing.T) {
 		{bureau, "EKM0412", true},
 		{bureau, "TVM0101", true},
 		{ekm, "EKM0412", true},
-		{ekm, "ekm_0420-b", true},
+		{ekm, "EKM_0420-B", true},
+		{ekm, "ekm_0420-b", false},
 		{ekm, "EKM0420", false},
 		{ekm, "ekm0412", false},
 		{ekm, "", false},
@@ -274,7 +275,9 @@ func TestParseRejectsBadStations(t *testing.T) {
 		{"no value", "agency: police\n    stations:",
 			`line 5: tokens[1] "e": stations: missing value: list at least one station code`},
 		{"code with a space", "agency: police\n    stations: [EKM0412, \"EKM 0420\"]",
-			`line 5: tokens[1] "e": stations: invalid station code "EKM 0420": want 1 to 32 letters`},
+			`line 5: tokens[1] "e": stations: invalid station code "EKM 0420": want 1 to 32 capital letters`},
+		{"lower-case code", "agency: police\n    stations: [ekm0420]",
+			`line 5: tokens[1] "e": stations: invalid station code "ekm0420": want 1 to 32 capital letters`},
 		{"code too long", "agency: police\n    stations: [" + strings.Repeat("A", 33) + "]",
 			`line 5: tokens[1] "e": stations: invalid station code "` + strings.Repeat("A", 33) + `"`},
 		{"empty code", "agency: police\n    stations: [\"\"]",
