@@ -453,13 +453,21 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 	// As Accept would prepare the body: decoded, checked, masked and
 	// enriched, such as with the police station a passport request goes to.
 	msgs, err := s.Ingest.Prepare(r.Context(), req.Agency, []byte(req.Body), req.ContentType)
-	var conflict *ingest.ConflictError
+	var (
+		conflict *ingest.ConflictError
+		reused   *journal.ConflictError
+	)
 	switch {
 	case err == nil:
 	case errors.As(err, &conflict):
 		p := problem.New(problem.Conflict, "the message contradicts messages the hub has "+
 			"journaled, as errors list, so the hub would reject it")
 		p.Errors = conflict.Invalid.Violations
+		problem.Write(w, p)
+		return
+	case errors.As(err, &reused):
+		p := problem.New(problem.Conflict, reused.Error()+"; the hub would reject the message")
+		p.Errors = []schemas.Violation{{Rule: RuleMessageIDReused, Message: reused.Error()}}
 		problem.Write(w, p)
 		return
 	case ingest.IsInvalid(err):

@@ -232,6 +232,12 @@ func TestPrepareReportsConflict(t *testing.T) {
 	if _, err := s.Prepare(context.Background(), "police", finalReport(t, "EKM0412-FR-1"), ""); err != nil {
 		t.Errorf("Prepare(resend of the original): %v", err)
 	}
+	changed := replace(t, finalReport(t, "EKM0412-FR-1"), `"report_number": "FR 89/2025"`,
+		`"report_number": "FR 90/2025"`)
+	var reused *journal.ConflictError
+	if _, err := s.Prepare(context.Background(), "police", changed, ""); !errors.As(err, &reused) {
+		t.Errorf("Prepare(original's id with other content) error = %v, want a *journal.ConflictError", err)
+	}
 	if got := journaled(t, s, journal.Query{CaseKey: reportFIR}); len(got) != 1 {
 		t.Errorf("journal holds %d reports of the FIR, want 1", len(got))
 	}

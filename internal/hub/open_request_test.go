@@ -59,4 +59,19 @@ func TestSecondRequestForOpenFileConflicts(t *testing.T) {
 		t.Errorf("no %s violation at /file_number in the explanation's %+v",
 			verification.RuleOpenRequest, explained.Errors)
 	}
+
+	// The first request's message id with another file number is a
+	// reused id, in an explanation as in a post.
+	reused := freshRequest(t, "RPO-7", "CO1075120400008")
+	var explainedReuse problem.Problem
+	status = sendJSON(t, http.MethodPost, w.url+"/api/v1/routes/explain", api.ExplainRequest{
+		Agency: "passport", Body: string(reused), ContentType: "application/json"}, &explainedReuse)
+	if status != http.StatusConflict || len(explainedReuse.Errors) != 1 ||
+		explainedReuse.Errors[0].Rule != api.RuleMessageIDReused {
+		t.Errorf("explaining a reused id: status %d, errors %+v, want 409 with rule %s",
+			status, explainedReuse.Errors, api.RuleMessageIDReused)
+	}
+	if code, _, body := post(t, w.url, "passport", reused); code != http.StatusConflict {
+		t.Errorf("posting a reused id: status %d, want 409; %s", code, body)
+	}
 }

@@ -198,16 +198,37 @@ func (s *Service) Prepare(ctx context.Context, agency string, body []byte, conte
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownAgency, agency)
 	}
-	msgs, _, _, err := s.prepare(ctx, a, agency, body, contentType, nil)
+	msgs, hashes, _, err := s.prepare(ctx, a, agency, body, contentType, nil)
 	if err != nil {
 		return nil, err
 	}
 	for i := range msgs {
+		if err := s.checkReusedID(ctx, &msgs[i], hashes[i]); err != nil {
+			return nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
+		}
 		if err := s.checkClaims(ctx, a, &msgs[i]); err != nil {
 			return nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 		}
 	}
 	return msgs, nil
+}
+
+// checkReusedID returns the *journal.ConflictError that Accept would
+// return for m, whose content hash is hash, because its sender used its
+// message id before for other content.
+func (s *Service) checkReusedID(ctx context.Context, m *canonical.Message, hash string) error {
+	sent, err := s.Store.SenderMessage(ctx, m.Source, m.SenderMessageID)
+	if errors.Is(err, journal.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if journal.ContentDiffers(sent.ContentHash, hash) {
+		return &journal.ConflictError{Source: m.Source, SenderMessageID: m.SenderMessageID,
+			MessageID: sent.MessageID}
+	}
+	return nil
 }
 
 // checkClaims returns the error that Accept would return for m because

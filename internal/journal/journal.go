@@ -47,6 +47,10 @@ type Store interface {
 	// InitializeTopic).
 	Accept(ctx context.Context, e Entry) (Receipt, error)
 
+	// SenderMessage returns the message that source sent with
+	// senderMessageID, or ErrNotFound when none is journaled.
+	SenderMessage(ctx context.Context, source, senderMessageID string) (SenderMessage, error)
+
 	// ClaimHolder returns the id of the message that holds c, or
 	// ErrNotFound when none does.
 	ClaimHolder(ctx context.Context, c Claim) (string, error)
@@ -233,6 +237,16 @@ func (e *ConflictError) Error() string {
 
 // Unwrap returns ErrConflict.
 func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// SenderMessage is a journaled message found by its sender and sender
+// message id.
+type SenderMessage struct {
+	// MessageID is the hub's id of the message.
+	MessageID  string
+	ReceivedAt time.Time
+	// ContentHash is the Entry's ContentHash, empty when unknown.
+	ContentHash string
+}
 
 // ContentDiffers reports whether two content hashes show different
 // messages. An empty hash is unknown and differs from nothing.

@@ -90,6 +90,7 @@ func Run(t *testing.T, open Open) {
 		{"DeliveryIDCollisionRollsBack", testDeliveryIDCollisionRollsBack},
 		{"MissingTopicRollsBack", testMissingTopicRollsBack},
 		{"AnnouncesCommittedTopics", testAnnouncesCommittedTopics},
+		{"SenderMessage", testSenderMessage},
 		{"ClaimHeldOnce", testClaimHeldOnce},
 		{"ClaimReleased", testClaimReleased},
 		{"ConcurrentClaims", testConcurrentClaims},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -133,20 +134,13 @@ func queueDeliveries(b *pgx.Batch, row messageRow) {
 // returns a *journal.ConflictError.
 func (s *Store) original(ctx context.Context, row messageRow) (journal.Receipt, error) {
 	m := row.entry.Message
-	var (
-		r    journal.Receipt
-		hash string
-	)
-	err := s.pool.QueryRow(ctx, `
-		SELECT id, received_at, content_hash FROM messages
-		WHERE source = $1 AND sender_message_id = $2`,
-		m.Source, m.SenderMessageID).Scan(&r.MessageID, &r.ReceivedAt, &hash)
+	sent, err := s.SenderMessage(ctx, m.Source, m.SenderMessageID)
 	if err != nil {
 		return journal.Receipt{}, fmt.Errorf("reading original of duplicate message: %w", err)
 	}
-	r.Duplicate = r.MessageID != m.ID
-	r.ReceivedAt = r.ReceivedAt.UTC()
-	if r.Duplicate && journal.ContentDiffers(hash, row.entry.ContentHash) {
+	r := journal.Receipt{MessageID: sent.MessageID, ReceivedAt: sent.ReceivedAt,
+		Duplicate: sent.MessageID != m.ID}
+	if r.Duplicate && journal.ContentDiffers(sent.ContentHash, row.entry.ContentHash) {
 		return journal.Receipt{}, &journal.ConflictError{Source: m.Source,
 			SenderMessageID: m.SenderMessageID, MessageID: r.MessageID}
 	}
@@ -176,4 +170,21 @@ func nonNil(b []byte) []byte {
 		return []byte{}
 	}
 	return b
+}
+
+// SenderMessage implements journal.Store.
+func (s *Store) SenderMessage(ctx context.Context, source, senderMessageID string) (journal.SenderMessage, error) {
+	var sent journal.SenderMessage
+	err := s.pool.QueryRow(ctx, `
+		SELECT id, received_at, content_hash FROM messages
+		WHERE source = $1 AND sender_message_id = $2`,
+		source, senderMessageID).Scan(&sent.MessageID, &sent.ReceivedAt, &sent.ContentHash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return journal.SenderMessage{}, journal.ErrNotFound
+	}
+	if err != nil {
+		return journal.SenderMessage{}, fmt.Errorf("reading message %q of %s: %w", senderMessageID, source, err)
+	}
+	sent.ReceivedAt = sent.ReceivedAt.UTC()
+	return sent, nil
 }

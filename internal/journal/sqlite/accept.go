@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -144,21 +145,13 @@ func insertDeliveries(ctx context.Context, tx *sql.Tx, row messageRow) error {
 // returns a *journal.ConflictError.
 func (s *Store) original(ctx context.Context, row messageRow) (journal.Receipt, error) {
 	m := row.entry.Message
-	var (
-		r        journal.Receipt
-		received int64
-		hash     string
-	)
-	err := s.db.QueryRowContext(ctx, `
-		SELECT id, received_at, content_hash FROM messages
-		WHERE source = ? AND sender_message_id = ?`,
-		m.Source, m.SenderMessageID).Scan(&r.MessageID, &received, &hash)
+	sent, err := s.SenderMessage(ctx, m.Source, m.SenderMessageID)
 	if err != nil {
 		return journal.Receipt{}, fmt.Errorf("reading original of duplicate message: %w", err)
 	}
-	r.Duplicate = r.MessageID != m.ID
-	r.ReceivedAt = fromMicros(received)
-	if r.Duplicate && journal.ContentDiffers(hash, row.entry.ContentHash) {
+	r := journal.Receipt{MessageID: sent.MessageID, ReceivedAt: sent.ReceivedAt,
+		Duplicate: sent.MessageID != m.ID}
+	if r.Duplicate && journal.ContentDiffers(sent.ContentHash, row.entry.ContentHash) {
 		return journal.Receipt{}, &journal.ConflictError{Source: m.Source,
 			SenderMessageID: m.SenderMessageID, MessageID: r.MessageID}
 	}
@@ -196,4 +189,24 @@ func fromNullMicros(us sql.NullInt64) time.Time {
 		return time.Time{}
 	}
 	return fromMicros(us.Int64)
+}
+
+// SenderMessage implements journal.Store.
+func (s *Store) SenderMessage(ctx context.Context, source, senderMessageID string) (journal.SenderMessage, error) {
+	var (
+		sent     journal.SenderMessage
+		received int64
+	)
+	err := s.db.QueryRowContext(ctx, `
+		SELECT id, received_at, content_hash FROM messages
+		WHERE source = ? AND sender_message_id = ?`,
+		source, senderMessageID).Scan(&sent.MessageID, &received, &sent.ContentHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return journal.SenderMessage{}, journal.ErrNotFound
+	}
+	if err != nil {
+		return journal.SenderMessage{}, fmt.Errorf("reading message %q of %s: %w", senderMessageID, source, err)
+	}
+	sent.ReceivedAt = fromMicros(received)
+	return sent, nil
 }
