@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest"
@@ -54,8 +55,18 @@ type FinalReports struct {
 }
 
 // Claims implements ingest.Claimer. A final report with a FIR claims to
-// be that FIR's original or its supplementary report with its number.
+// be that FIR's original or its supplementary report with its number. A
+// court's callback that rejects the filing it replies to (see Rejected)
+// ends that report's claim, so the station may file a corrected report
+// in its place.
 func (e *FinalReports) Claims(m *canonical.Message) ([]journal.Claim, []journal.Release) {
+	if reg := m.CourtRegistration; m.Type == canonical.TypeCourtRegistration && reg != nil &&
+		m.CorrelationID != "" && Rejected(reg.Status) {
+		return nil, []journal.Release{
+			{Claim: journal.Claim{Kind: ClaimOriginalReport}, Holder: m.CorrelationID},
+			{Claim: journal.Claim{Kind: ClaimSupplementaryReport}, Holder: m.CorrelationID},
+		}
+	}
 	report := m.Chargesheet
 	if m.Type != canonical.TypeChargesheet || report == nil || report.FIR == nil {
 		return nil, nil
@@ -101,6 +112,17 @@ func (e *FinalReports) Reject(ctx context.Context, m *canonical.Message, claimed
 		Message: fmt.Sprintf("%s already has an original final report, %s: file this one as a "+
 			"supplementary report, with the next supplementary number, %d", report.FIR, filed, next),
 	}}}}
+}
+
+// Rejected reports whether a court's filing status, as a docketing
+// callback gives it, means that the court did not take the filing:
+// rejected, or returned to the police for its defects.
+func Rejected(status string) bool {
+	switch strings.ToLower(strings.TrimSpace(status)) {
+	case "rejected", "returned":
+		return true
+	}
+	return false
 }
 
 // nextSupplementary returns the lowest supplementary number that no

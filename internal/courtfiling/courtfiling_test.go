@@ -332,6 +332,34 @@ func TestCallbackNamingItsFIRLinked(t *testing.T) {
 	}
 }
 
+// TestCourtRejectionFreesOriginal files an original report, has the
+// court reject it, and files a corrected original with a new message
+// id. A callback that accepts a filing frees nothing.
+func TestCourtRejectionFreesOriginal(t *testing.T) {
+	s := newService(t)
+	first := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	accept(t, s, "courts", callback(t, "KLER10-CB-1", first.MessageID, reportFIR))
+	if _, err := s.Accept(context.Background(), "police", finalReport(t, "EKM0412-FR-2"), ""); err == nil {
+		t.Fatal("a second original after the court accepted the first was accepted")
+	}
+
+	rejected := replace(t, callback(t, "KLER10-CB-2", first.MessageID, reportFIR),
+		"<ecf:FilingStatusCode>accepted</ecf:FilingStatusCode>",
+		"<ecf:FilingStatusCode>Rejected</ecf:FilingStatusCode>")
+	accept(t, s, "courts", rejected)
+	corrected := accept(t, s, "police", finalReport(t, "EKM0412-FR-3"))
+	if corrected.Duplicate {
+		t.Fatal("the corrected original was taken as a duplicate")
+	}
+
+	// The corrected original holds the FIR in turn.
+	_, err := s.Accept(context.Background(), "police", finalReport(t, "EKM0412-FR-4"), "")
+	if err == nil || !strings.Contains(err.Error(), corrected.MessageID) {
+		t.Errorf("another original after the corrected one: error = %v, want one naming %s",
+			err, corrected.MessageID)
+	}
+}
+
 func TestCallbackFiledBeforeReportRejected(t *testing.T) {
 	s := newService(t)
 	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))

@@ -133,7 +133,8 @@ type Claim struct {
 func (c Claim) String() string { return c.Kind + " " + c.Key }
 
 // Release ends Claim when the message Holder holds it, and does nothing
-// when another message or none holds it.
+// when another message or none holds it. A Claim with an empty Key ends
+// every claim of its Kind that Holder holds.
 type Release struct {
 	Claim
 	Holder string

@@ -92,9 +92,9 @@ func TestValidateClaims(t *testing.T) {
 		{"claim without kind", func(e *Entry) { e.Claims = []Claim{{Key: claim.Key}} }, "claims[0].kind"},
 		{"claim without key", func(e *Entry) { e.Claims = []Claim{claim, {Kind: claim.Kind}} }, "claims[1].key"},
 		{"release without holder", func(e *Entry) { e.Releases = []Release{{Claim: claim}} }, "releases[0].holder"},
-		{"release without key", func(e *Entry) {
-			e.Releases = []Release{{Claim: Claim{Kind: claim.Kind}, Holder: "m0"}}
-		}, "releases[0].key"},
+		{"release without kind", func(e *Entry) {
+			e.Releases = []Release{{Claim: Claim{Key: claim.Key}, Holder: "m0"}}
+		}, "releases[0].kind"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,7 +108,7 @@ func TestValidateClaims(t *testing.T) {
 	}
 	ok := base
 	ok.Claims = []Claim{claim}
-	ok.Releases = []Release{{Claim: claim, Holder: "m0"}}
+	ok.Releases = []Release{{Claim: claim, Holder: "m0"}, {Claim: Claim{Kind: claim.Kind}, Holder: "m0"}}
 	if err := ok.Validate(); err != nil {
 		t.Errorf("Validate(entry with a claim and a release) = %v", err)
 	}

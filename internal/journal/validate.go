@@ -54,8 +54,8 @@ func (e Entry) Validate() error {
 		}
 	}
 	for i, r := range e.Releases {
-		if err := validateClaim(fmt.Sprintf("releases[%d]", i), r.Claim); err != nil {
-			return err
+		if r.Kind == "" {
+			return invalidf("entry releases[%d].kind: missing", i)
 		}
 		if r.Holder == "" {
 			return invalidf("entry releases[%d].holder: missing", i)

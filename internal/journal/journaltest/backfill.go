@@ -21,7 +21,8 @@ type ClaimRow struct {
 //
 // Two originals and two supplementary reports numbered 1 are filed for
 // one FIR, the first of each holding the claim; another FIR has only a
-// supplementary report. A passport file has two requests, the newer
+// supplementary report; a third has an original that a court returned,
+// and a corrected one, which holds the claim. A passport file has two requests, the newer
 // open; another has a report on its request; a third has only the hub's
 // escalation.
 func ClaimsBackfill() ([]journal.Entry, []ClaimRow) {
@@ -58,6 +59,16 @@ func ClaimsBackfill() ([]journal.Entry, []ClaimRow) {
 	add("police", report(fir, 1))
 	secondSupplementary := add("police", report(other, 2))
 
+	// A court returned the first original of a third FIR, and the
+	// station filed a corrected one.
+	third := fir
+	third.Number = 119
+	returned := add("police", report(third, 0))
+	add("courts", canonical.Message{Type: canonical.TypeCourtRegistration, CorrelationID: returned,
+		CaseKey:           third.Key(),
+		CourtRegistration: &canonical.CourtRegistration{FIR: &third, Status: " Returned"}})
+	corrected := add("police", report(third, 0))
+
 	add("passport", request("TV1076543210", false))
 	open := add("passport", request("TV1076543210", false))
 	answered := add("passport", request("TV2076543210", false))
@@ -70,6 +81,7 @@ func ClaimsBackfill() ([]journal.Entry, []ClaimRow) {
 	return entries, []ClaimRow{
 		{"open-verification-request", "TV1076543210", open},
 		{"original-final-report", fir.Key(), first},
+		{"original-final-report", third.Key(), corrected},
 		{"supplementary-final-report", fir.Key() + "/1", firstSupplementary},
 		{"supplementary-final-report", other.Key() + "/2", secondSupplementary},
 	}

@@ -101,6 +101,26 @@ func testClaimReleased(t *testing.T, h Harness) {
 	last.Claims = []journal.Claim{original}
 	_, err = h.Store.Accept(context.Background(), last)
 	wantClaimed(t, err, original, next.Message.ID)
+
+	// A release without a key ends every claim of its kind that the
+	// holder holds, and no other.
+	other := journal.Claim{Kind: "open-verification-request", Key: "TV1076543210"}
+	both := newEntry(t, h, "request-5")
+	both.Claims = []journal.Claim{{Kind: original.Kind, Key: original.Key + "7"}, other}
+	accept(t, h, both)
+	rejected := newEntry(t, h, "callback-1")
+	rejected.Releases = []journal.Release{{Claim: journal.Claim{Kind: original.Kind}, Holder: both.Message.ID}}
+	accept(t, h, rejected)
+	if _, err := h.Store.ClaimHolder(context.Background(), journal.Claim{Kind: original.Kind,
+		Key: original.Key + "7"}); !errors.Is(err, journal.ErrNotFound) {
+		t.Errorf("ClaimHolder after a release of its kind: error = %v, want ErrNotFound", err)
+	}
+	if holder, err := h.Store.ClaimHolder(context.Background(), other); err != nil || holder != both.Message.ID {
+		t.Errorf("ClaimHolder(claim of another kind) = %q, %v, want %s", holder, err, both.Message.ID)
+	}
+	if holder, err := h.Store.ClaimHolder(context.Background(), original); err != nil || holder != next.Message.ID {
+		t.Errorf("ClaimHolder(claim of another holder) = %q, %v, want %s", holder, err, next.Message.ID)
+	}
 }
 
 // testConcurrentClaims sends messages with one claim at once, each with

@@ -18,7 +18,7 @@ import (
 // takes the claim only if it rolls back.
 func queueClaims(b *pgx.Batch, row messageRow, lost *[]journal.Claim) {
 	for _, r := range row.entry.Releases {
-		b.Queue(`DELETE FROM claims WHERE kind = $1 AND key = $2 AND message_id = $3`,
+		b.Queue(`DELETE FROM claims WHERE kind = $1 AND ($2 = '' OR key = $2) AND message_id = $3`,
 			r.Kind, r.Key, r.Holder)
 	}
 	for _, c := range row.entry.Claims {

@@ -15,7 +15,7 @@ import (
 func writeClaims(ctx context.Context, tx *sql.Tx, row messageRow) error {
 	for _, r := range row.entry.Releases {
 		_, err := tx.ExecContext(ctx, `
-			DELETE FROM claims WHERE kind = ? AND key = ? AND message_id = ?`,
+			DELETE FROM claims WHERE kind = ?1 AND (?2 = '' OR key = ?2) AND message_id = ?3`,
 			r.Kind, r.Key, r.Holder)
 		if err != nil {
 			return fmt.Errorf("releasing %s: %w", r.Claim, err)

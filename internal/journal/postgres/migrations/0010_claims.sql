@@ -13,7 +13,8 @@ CREATE TABLE claims (
 -- The kinds are the ones the hub's checks take: see
 -- internal/courtfiling and internal/verification.
 
--- The first original final report of each FIR.
+-- The first original final report of each FIR that no court rejected
+-- or returned.
 INSERT INTO claims (kind, key, message_id)
 SELECT DISTINCT ON (key) 'original-final-report', key, id
 FROM (
@@ -23,10 +24,14 @@ FROM (
     WHERE m.type = 'chargesheet'
         AND f IS NOT NULL
         AND coalesce((m.canonical->'chargesheet'->>'supplementary')::integer, 0) = 0
+        AND NOT EXISTS (SELECT 1 FROM messages c
+            WHERE c.type = 'court_registration' AND c.correlation_id = m.id
+                AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned'))
 ) AS originals
 ORDER BY key, received_at, id;
 
--- The first supplementary report of each number for each FIR.
+-- The first supplementary report of each number for each FIR that no
+-- court rejected or returned.
 INSERT INTO claims (kind, key, message_id)
 SELECT DISTINCT ON (key) 'supplementary-final-report', key, id
 FROM (
@@ -37,6 +42,9 @@ FROM (
     WHERE m.type = 'chargesheet'
         AND f IS NOT NULL
         AND coalesce((m.canonical->'chargesheet'->>'supplementary')::integer, 0) > 0
+        AND NOT EXISTS (SELECT 1 FROM messages c
+            WHERE c.type = 'court_registration' AND c.correlation_id = m.id
+                AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned'))
 ) AS supplementary
 ORDER BY key, received_at, id;
 

@@ -12,7 +12,8 @@ CREATE TABLE claims (
 -- The kinds are the ones the hub's checks take: see
 -- internal/courtfiling and internal/verification.
 
--- The first original final report of each FIR.
+-- The first original final report of each FIR that no court rejected
+-- or returned.
 INSERT INTO claims (kind, key, message_id)
 SELECT 'original-final-report', key, id
 FROM (
@@ -28,11 +29,16 @@ FROM (
         WHERE type = 'chargesheet'
             AND json_extract(canonical, '$.chargesheet.fir') IS NOT NULL
             AND coalesce(json_extract(canonical, '$.chargesheet.supplementary'), 0) = 0
+            AND NOT EXISTS (SELECT 1 FROM messages c
+                WHERE c.type = 'court_registration' AND c.correlation_id = messages.id
+                    AND lower(trim(json_extract(c.canonical, '$.court_registration.status')))
+                        IN ('rejected', 'returned'))
     )
 )
 WHERE n = 1;
 
--- The first supplementary report of each number for each FIR.
+-- The first supplementary report of each number for each FIR that no
+-- court rejected or returned.
 INSERT INTO claims (kind, key, message_id)
 SELECT 'supplementary-final-report', key, id
 FROM (
@@ -49,6 +55,10 @@ FROM (
         WHERE type = 'chargesheet'
             AND json_extract(canonical, '$.chargesheet.fir') IS NOT NULL
             AND coalesce(json_extract(canonical, '$.chargesheet.supplementary'), 0) > 0
+            AND NOT EXISTS (SELECT 1 FROM messages c
+                WHERE c.type = 'court_registration' AND c.correlation_id = messages.id
+                    AND lower(trim(json_extract(c.canonical, '$.court_registration.status')))
+                        IN ('rejected', 'returned'))
     )
 )
 WHERE n = 1;
