@@ -352,6 +352,15 @@ func TestCourtRejectionFreesOriginal(t *testing.T) {
 		t.Fatal("the corrected original was taken as a duplicate")
 	}
 
+	// A resend of the rejected original is a duplicate, which an
+	// explanation shows as posting answers it.
+	if _, err := s.Prepare(context.Background(), "police", finalReport(t, "EKM0412-FR-1"), ""); err != nil {
+		t.Errorf("Prepare(resend of the rejected original): %v", err)
+	}
+	if r := accept(t, s, "police", finalReport(t, "EKM0412-FR-1")); !r.Duplicate {
+		t.Errorf("resend of the rejected original = %+v, want a duplicate", r)
+	}
+
 	// The corrected original holds the FIR in turn.
 	_, err := s.Accept(context.Background(), "police", finalReport(t, "EKM0412-FR-4"), "")
 	if err == nil || !strings.Contains(err.Error(), corrected.MessageID) {

@@ -203,8 +203,13 @@ func (s *Service) Prepare(ctx context.Context, agency string, body []byte, conte
 		return nil, err
 	}
 	for i := range msgs {
-		if err := s.checkReusedID(ctx, &msgs[i], hashes[i]); err != nil {
+		resend, err := s.checkReusedID(ctx, &msgs[i], hashes[i])
+		if err != nil {
 			return nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
+		}
+		if resend {
+			// Accept returns the journaled message, whatever its claims.
+			continue
 		}
 		if err := s.checkClaims(ctx, a, &msgs[i]); err != nil {
 			return nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
@@ -213,28 +218,28 @@ func (s *Service) Prepare(ctx context.Context, agency string, body []byte, conte
 	return msgs, nil
 }
 
-// checkReusedID returns the *journal.ConflictError that Accept would
-// return for m, whose content hash is hash, because its sender used its
-// message id before for other content.
-func (s *Service) checkReusedID(ctx context.Context, m *canonical.Message, hash string) error {
+// checkReusedID reports whether m, whose content hash is hash, is a
+// resend of a journaled message, which Accept returns as a duplicate. It
+// returns the *journal.ConflictError that Accept would return when m's
+// sender used its message id before for other content.
+func (s *Service) checkReusedID(ctx context.Context, m *canonical.Message, hash string) (bool, error) {
 	sent, err := s.Store.SenderMessage(ctx, m.Source, m.SenderMessageID)
 	if errors.Is(err, journal.ErrNotFound) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if journal.ContentDiffers(sent.ContentHash, hash) {
-		return &journal.ConflictError{Source: m.Source, SenderMessageID: m.SenderMessageID,
+		return false, &journal.ConflictError{Source: m.Source, SenderMessageID: m.SenderMessageID,
 			MessageID: sent.MessageID}
 	}
-	return nil
+	return true, nil
 }
 
-// checkClaims returns the error that Accept would return for m because
-// another message holds one of its claims, read from the journal
-// without taking them. A resend of the holder passes, because Accept
-// returns it as a duplicate.
+// checkClaims returns the error that Accept would return for m, which
+// is no resend, because another message holds one of its claims, read
+// from the journal without taking them.
 func (s *Service) checkClaims(ctx context.Context, a adapters.Adapter, m *canonical.Message) error {
 	for _, c := range s.Claimers {
 		claims, _ := c.Claims(m)
@@ -245,13 +250,6 @@ func (s *Service) checkClaims(ctx context.Context, a adapters.Adapter, m *canoni
 			}
 			if err != nil {
 				return err
-			}
-			j, err := s.Store.Journey(ctx, holder)
-			if err != nil {
-				return fmt.Errorf("reading message %s that holds %s: %w", holder, claim, err)
-			}
-			if j.Source == m.Source && j.SenderMessageID == m.SenderMessageID {
-				continue
 			}
 			err = c.Reject(ctx, m, &journal.ClaimedError{Claim: claim, Holder: holder})
 			pointIntoBody(a, m, err)
