@@ -26,6 +26,11 @@ const RuleOriginalReportExists = "original-report-exists"
 // filing date is before the date of the final report it registers.
 const RuleChronology = "chronology"
 
+// RuleFilingCourt is the violation rule of a docketing callback from
+// another court than the one the final report it replies to was filed
+// with. Its status could otherwise reject another court's filing.
+const RuleFilingCourt = "filing-court"
+
 // RuleFilingFIR is the violation rule of a docketing callback that names
 // a final report of the hub but another FIR than that report's.
 const RuleFilingFIR = "filing-fir"
@@ -167,7 +172,8 @@ type Callbacks struct {
 //
 // A registration whose filing date is before the report's date returns
 // an error wrapping a *schemas.ValidationError at
-// /court_registration/filed_on.
+// /court_registration/filed_on, and one from another court than the
+// report's, when both name one, an error at /court_registration/court/code.
 //
 // When the id names no final report in the journal, as for a filing the
 // station made on the court's own portal, Enrich sets UnknownFiling and
@@ -191,6 +197,14 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 		return nil
 	}
 	var violations []schemas.Violation
+	if reg.Court.Code != "" && report.Court.Code != "" && reg.Court.Code != report.Court.Code {
+		violations = append(violations, schemas.Violation{
+			Pointer: "/court_registration/court/code", Rule: RuleFilingCourt,
+			Message: fmt.Sprintf("the callback comes from court %s, but the filing it replies to, "+
+				"hub message %s, was filed with court %s: correct the court or the filing id",
+				reg.Court.Code, m.CorrelationID, report.Court.Code),
+		})
+	}
 	if reg.FiledOn != "" && report.FiledOn != "" && reg.FiledOn < report.FiledOn {
 		violations = append(violations, schemas.Violation{
 			Pointer: "/court_registration/filed_on", Rule: RuleChronology,

@@ -119,8 +119,11 @@ func callback(t *testing.T, id, filing, fir string) []byte {
 	body := readFile(t, "../../adapters/courts/testdata/kochi_callback.xml")
 	body = replace(t, body, "KLER01-CB-000123", id)
 	body = replace(t, body, filingIDOfCallback, filing)
-	// The court files after the final report's date, 2025-12-01.
+	// The court files after the final report's date, 2025-12-01, and is
+	// the court the report was filed with, KLER10.
 	body = replace(t, body, "<nc:Date>2024-09-03</nc:Date>", "<nc:Date>2025-12-03</nc:Date>")
+	body = replace(t, body, "<nc:OrganizationIdentification>\n          <nc:IdentificationID>KLER01<",
+		"<nc:OrganizationIdentification>\n          <nc:IdentificationID>KLER10<")
 	return replace(t, body, "FIR/KL/EKM/1234/2024/123", fir)
 }
 
@@ -366,6 +369,27 @@ func TestCourtRejectionFreesOriginal(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), corrected.MessageID) {
 		t.Errorf("another original after the corrected one: error = %v, want one naming %s",
 			err, corrected.MessageID)
+	}
+}
+
+// TestCallbackFromOtherCourtRejected has a court reject a filing made
+// with another court, which must not free the report's claim.
+func TestCallbackFromOtherCourtRejected(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	body := replace(t, callback(t, "KLER12-CB-1", report.MessageID, reportFIR),
+		"<nc:IdentificationID>KLER10<", "<nc:IdentificationID>KLER12<")
+	body = replace(t, body, "<ecf:FilingStatusCode>accepted</ecf:FilingStatusCode>",
+		"<ecf:FilingStatusCode>rejected</ecf:FilingStatusCode>")
+
+	_, err := s.Accept(context.Background(), "courts", body, "")
+	vs := schemas.Violations(err)
+	if len(vs) != 1 || vs[0].Rule != courtfiling.RuleFilingCourt {
+		t.Fatalf("callback from another court: error = %v, want one %s violation", err,
+			courtfiling.RuleFilingCourt)
+	}
+	if _, err := s.Accept(context.Background(), "police", finalReport(t, "EKM0412-FR-2"), ""); err == nil {
+		t.Error("a second original was accepted after another court's rejection")
 	}
 }
 
