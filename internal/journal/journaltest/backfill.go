@@ -17,7 +17,9 @@ type ClaimRow struct {
 
 // ClaimsBackfill returns entries journaled before a store had claims, in
 // the order to accept them, and the claims that the migration adding the
-// claims table must fill in for them, sorted by kind and key.
+// claims table must fill in for them, sorted by kind and key. stale are
+// the claims that an earlier build of that migration left, which the
+// migration that repairs them must turn into want.
 //
 // Two originals and two supplementary reports numbered 1 are filed for
 // one FIR, the first of each holding the claim; another FIR has only a
@@ -25,9 +27,8 @@ type ClaimRow struct {
 // and a corrected one, which holds the claim. A passport file has two requests, the newer
 // open; another has a report on its request; a third has only the hub's
 // escalation.
-func ClaimsBackfill() ([]journal.Entry, []ClaimRow) {
+func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 	t0 := time.Date(2026, time.March, 15, 3, 30, 0, 0, time.UTC)
-	var entries []journal.Entry
 	add := func(source string, m canonical.Message) string {
 		m.ID = uuid.NewString()
 		m.Source = source
@@ -78,11 +79,17 @@ func ClaimsBackfill() ([]journal.Entry, []ClaimRow) {
 	add("police", reply)
 	add("hub", request("TV3076543210", true))
 
-	return entries, []ClaimRow{
+	want = []ClaimRow{
 		{"open-verification-request", "TV1076543210", open},
 		{"original-final-report", fir.Key(), first},
 		{"original-final-report", third.Key(), corrected},
 		{"supplementary-final-report", fir.Key() + "/1", firstSupplementary},
 		{"supplementary-final-report", other.Key() + "/2", secondSupplementary},
 	}
+	stale = []ClaimRow{
+		{"open-verification-request", "TV1076543210", open},
+		{"original-final-report", fir.Key(), first},
+		{"original-final-report", third.Key(), returned},
+	}
+	return entries, want, stale
 }

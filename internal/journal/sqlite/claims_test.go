@@ -2,43 +2,82 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"reflect"
 	"testing"
 
+	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/journal/journaltest"
 )
 
 // TestMigrationBackfillsClaims journals messages without claims, removes
 // the claims table as if the journal predated it, and checks the claims
-// that the migration fills in when the store opens again.
+// that the migrations fill in when the store opens again.
 func TestMigrationBackfillsClaims(t *testing.T) {
+	entries, want, _ := journaltest.ClaimsBackfill()
+	got := claimsAfterReopen(t, entries, nil,
+		`DROP TABLE claims`,
+		`DELETE FROM schema_migrations WHERE name LIKE '%_claims%.sql'`)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("claims after the migrations =\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// TestMigrationRepairsClaims leaves the claims that an earlier build of
+// the claims migration made and checks that the repair turns them into
+// the claims of the build in force.
+func TestMigrationRepairsClaims(t *testing.T) {
+	entries, want, stale := journaltest.ClaimsBackfill()
+	got := claimsAfterReopen(t, entries, stale,
+		`DELETE FROM claims`,
+		`DELETE FROM schema_migrations WHERE name LIKE '%_claims_repair.sql'`)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("claims after the repair =\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// claimsAfterReopen journals entries in a new store, runs statements,
+// inserts rows into the claims table, opens the store again and returns
+// its claims, sorted by kind and key.
+func claimsAfterReopen(t *testing.T, entries []journal.Entry, rows []journaltest.ClaimRow,
+	statements ...string) []journaltest.ClaimRow {
+	t.Helper()
 	ctx := context.Background()
 	db := openDB(t, filepath.Join(t.TempDir(), "journal.db"))
 	store, err := New(ctx, db, Config{})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	entries, want := journaltest.ClaimsBackfill()
 	for _, e := range entries {
 		if _, err := store.Accept(ctx, e); err != nil {
 			t.Fatalf("Accept(%s): %v", e.Message.SenderMessageID, err)
 		}
 	}
 	_ = store.Close()
-	for _, stmt := range []string{
-		`DROP TABLE claims`,
-		`DELETE FROM schema_migrations WHERE name LIKE '%_claims.sql'`,
-	} {
+	for _, stmt := range statements {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}
+	for _, r := range rows {
+		_, err := db.ExecContext(ctx, `INSERT INTO claims (kind, key, message_id) VALUES (?, ?, ?)`,
+			r.Kind, r.Key, r.MessageID)
+		if err != nil {
+			t.Fatalf("inserting claim %+v: %v", r, err)
+		}
+	}
 
 	if _, err := New(ctx, db, Config{}); err != nil {
-		t.Fatalf("New after removing the claims: %v", err)
+		t.Fatalf("New after changing the claims: %v", err)
 	}
-	rows, err := db.QueryContext(ctx, `SELECT kind, key, message_id FROM claims ORDER BY kind, key`)
+	return readClaims(t, db)
+}
+
+func readClaims(t *testing.T, db *sql.DB) []journaltest.ClaimRow {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(),
+		`SELECT kind, key, message_id FROM claims ORDER BY kind, key`)
 	if err != nil {
 		t.Fatalf("reading claims: %v", err)
 	}
@@ -54,7 +93,5 @@ func TestMigrationBackfillsClaims(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatalf("reading claims: %v", err)
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("claims after the migration =\n%+v\nwant\n%+v", got, want)
-	}
+	return got
 }
