@@ -37,6 +37,18 @@ const (
 // errInvalid marks a failure caused by the input rather than the setup.
 var errInvalid = errors.New("invalid input")
 
+// errConflict marks input that conflicts with the hub's state, such as
+// a second original final report for a FIR or a routes change based on
+// an older version. It counts as invalid input for the exit status.
+var errConflict error = conflictError{}
+
+type conflictError struct{}
+
+func (conflictError) Error() string { return "conflict" }
+
+// Is makes errors.Is(err, errInvalid) true for a conflict.
+func (conflictError) Is(target error) bool { return target == errInvalid }
+
 // errNotStored marks a message the hub did not store for now, such as
 // when it is busy: sending it again later may succeed.
 var errNotStored = errors.New("not stored")

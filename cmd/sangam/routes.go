@@ -89,7 +89,10 @@ func hubProblem(status int, data []byte) error {
 	}
 	// A 404 in the hub's problem form names what the command was given:
 	// a message id, a routes version or an agency that the hub lacks.
-	if status == http.StatusBadRequest || status == http.StatusConflict || status == http.StatusNotFound {
+	if status == http.StatusConflict {
+		return fmt.Errorf("%w: %s", errConflict, msg)
+	}
+	if status == http.StatusBadRequest || status == http.StatusNotFound {
 		return fmt.Errorf("%w: %s", errInvalid, msg)
 	}
 	if status == http.StatusTooManyRequests || status >= 500 {

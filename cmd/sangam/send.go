@@ -154,6 +154,8 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 	case status >= 500 || status == http.StatusTooManyRequests || p.Retryable:
 		return fmt.Errorf("%w: hub responded with HTTP %d (%s); send the message again "+
 			"later: the hub deduplicates resends", errNotStored, status, p.Type)
+	case status == http.StatusConflict:
+		return fmt.Errorf("%w: hub responded with HTTP %d (%s)", errConflict, status, p.Type)
 	case status >= 400 && status < 500:
 		return fmt.Errorf("%w: hub responded with HTTP %d (%s)", errInvalid, status, p.Type)
 	}

@@ -97,8 +97,12 @@ func TestSendExitStatusByAnswer(t *testing.T) {
 					`"status":%d,"detail":"test answer","retryable":%t}`, tc.status, retryable)
 			}))
 			defer srv.Close()
-			if code, out := sendTo(t, srv.URL, "--retries", "1"); code != tc.want {
+			code, out := sendTo(t, srv.URL, "--retries", "1")
+			if code != tc.want {
 				t.Errorf("HTTP %d: exit code %d, want %d: %s", tc.status, code, tc.want, out)
+			}
+			if tc.status == http.StatusConflict && !strings.Contains(out, "sangam send: conflict: ") {
+				t.Errorf("HTTP 409: output %q does not name the conflict", out)
 			}
 		})
 	}
