@@ -2,6 +2,8 @@ package journaltest
 
 import (
 	"fmt"
+	"reflect"
+	"testing"
 	"time"
 
 	"github.com/google/uuid"
@@ -92,4 +94,34 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 		{"original-final-report", third.Key(), returned},
 	}
 	return entries, want, stale
+}
+
+// Reopen journals entries in a new store, runs statements on its
+// database, inserts rows into its claims table, opens the store again,
+// which applies the migrations that statements marked as not applied,
+// and returns its claims sorted by kind and key.
+type Reopen func(t *testing.T, entries []journal.Entry, rows []ClaimRow, statements ...string) []ClaimRow
+
+// RunClaimsMigrations checks the migrations that fill in and repair a
+// store's claims, through reopen.
+func RunClaimsMigrations(t *testing.T, reopen Reopen) {
+	entries, want, stale := ClaimsBackfill()
+	t.Run("Backfill", func(t *testing.T) {
+		// As if the journal predated the claims table.
+		got := reopen(t, entries, nil,
+			`DROP TABLE claims`,
+			`DELETE FROM schema_migrations WHERE name LIKE '%_claims%.sql'`)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("claims after the migrations =\n%+v\nwant\n%+v", got, want)
+		}
+	})
+	t.Run("Repair", func(t *testing.T) {
+		// As an earlier build of the claims migration left them.
+		got := reopen(t, entries, stale,
+			`DELETE FROM claims`,
+			`DELETE FROM schema_migrations WHERE name LIKE '%_claims_repair.sql'`)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("claims after the repair =\n%+v\nwant\n%+v", got, want)
+		}
+	})
 }

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"reflect"
 	"testing"
 
 	"github.com/sangam-hub/sangam/internal/journal"
@@ -10,30 +9,8 @@ import (
 	"github.com/sangam-hub/sangam/internal/pgtest"
 )
 
-// TestMigrationBackfillsClaims journals messages without claims, removes
-// the claims table as if the journal predated it, and checks the claims
-// that the migrations fill in when the store opens again.
-func TestMigrationBackfillsClaims(t *testing.T) {
-	entries, want, _ := journaltest.ClaimsBackfill()
-	got := claimsAfterReopen(t, entries, nil,
-		`DROP TABLE claims`,
-		`DELETE FROM schema_migrations WHERE name LIKE '%_claims%.sql'`)
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("claims after the migrations =\n%+v\nwant\n%+v", got, want)
-	}
-}
-
-// TestMigrationRepairsClaims leaves the claims that an earlier build of
-// the claims migration made and checks that the repair turns them into
-// the claims of the build in force.
-func TestMigrationRepairsClaims(t *testing.T) {
-	entries, want, stale := journaltest.ClaimsBackfill()
-	got := claimsAfterReopen(t, entries, stale,
-		`DELETE FROM claims`,
-		`DELETE FROM schema_migrations WHERE name LIKE '%_claims_repair.sql'`)
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("claims after the repair =\n%+v\nwant\n%+v", got, want)
-	}
+func TestClaimsMigrations(t *testing.T) {
+	journaltest.RunClaimsMigrations(t, claimsAfterReopen)
 }
 
 // claimsAfterReopen journals entries in a new store, runs statements,
