@@ -24,7 +24,8 @@ type ClaimRow struct {
 // migration that repairs them must turn into want.
 //
 // Two originals and two supplementary reports numbered 1 are filed for
-// one FIR, the first of each holding the claim; another FIR has only a
+// one FIR, the first of each holding the claim although another court
+// than its own claimed to reject the original; another FIR has only a
 // supplementary report; a third has an original that a court returned,
 // and a corrected one, which holds the claim. A passport file has two requests, the newer
 // open; another has a report on its request; a third has only the hub's
@@ -45,10 +46,16 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 	fir := canonical.FIRRef{State: "KL", District: "TVM", PoliceStation: "0042", Year: 2026, Number: 117}
 	other := fir
 	other.Number = 118
+	court := canonical.Court{Code: "KLER10"}
 	report := func(f canonical.FIRRef, supplementary int) canonical.Message {
 		return canonical.Message{Type: canonical.TypeChargesheet, CaseKey: f.Key(),
 			Chargesheet: &canonical.Chargesheet{FIR: &f, Kind: canonical.FinalChargesheet,
-				Supplementary: supplementary}}
+				Supplementary: supplementary, Court: court}}
+	}
+	callback := func(f canonical.FIRRef, report, courtCode, status string) canonical.Message {
+		return canonical.Message{Type: canonical.TypeCourtRegistration, CorrelationID: report,
+			CaseKey: f.Key(), CourtRegistration: &canonical.CourtRegistration{FIR: &f,
+				Court: canonical.Court{Code: courtCode}, Status: status}}
 	}
 	request := func(file string, escalated bool) canonical.Message {
 		return canonical.Message{Type: canonical.TypeVerificationRequest,
@@ -57,6 +64,8 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 	}
 
 	first := add("police", report(fir, 0))
+	// Another court's rejection counts for nothing.
+	add("courts", callback(fir, first, "KLER12", "rejected"))
 	firstSupplementary := add("police", report(fir, 1))
 	add("police", report(fir, 0))
 	add("police", report(fir, 1))
@@ -67,9 +76,7 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 	third := fir
 	third.Number = 119
 	returned := add("police", report(third, 0))
-	add("courts", canonical.Message{Type: canonical.TypeCourtRegistration, CorrelationID: returned,
-		CaseKey:           third.Key(),
-		CourtRegistration: &canonical.CourtRegistration{FIR: &third, Status: " Returned"}})
+	add("courts", callback(third, returned, court.Code, " Returned"))
 	corrected := add("police", report(third, 0))
 
 	add("passport", request("TV1076543210", false))

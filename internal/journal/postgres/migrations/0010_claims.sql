@@ -13,8 +13,8 @@ CREATE TABLE claims (
 -- The kinds are the ones the hub's checks take: see
 -- internal/courtfiling and internal/verification.
 
--- The first original final report of each FIR that no court rejected
--- or returned.
+-- The first original final report of each FIR that the court it
+-- was filed with did not reject or return.
 INSERT INTO claims (kind, key, message_id)
 SELECT DISTINCT ON (key) 'original-final-report', key, id
 FROM (
@@ -26,12 +26,16 @@ FROM (
         AND coalesce((m.canonical->'chargesheet'->>'supplementary')::integer, 0) = 0
         AND NOT EXISTS (SELECT 1 FROM messages c
             WHERE c.type = 'court_registration' AND c.correlation_id = m.id
-                AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned'))
+                AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned')
+                AND (coalesce(c.canonical->'court_registration'->'court'->>'code', '') = ''
+                    OR coalesce(m.canonical->'chargesheet'->'court'->>'code', '') = ''
+                    OR c.canonical->'court_registration'->'court'->>'code'
+                        = m.canonical->'chargesheet'->'court'->>'code'))
 ) AS originals
 ORDER BY key, received_at, id;
 
--- The first supplementary report of each number for each FIR that no
--- court rejected or returned.
+-- The first supplementary report of each number for each FIR that the
+-- court it was filed with did not reject or return.
 INSERT INTO claims (kind, key, message_id)
 SELECT DISTINCT ON (key) 'supplementary-final-report', key, id
 FROM (
@@ -44,7 +48,11 @@ FROM (
         AND coalesce((m.canonical->'chargesheet'->>'supplementary')::integer, 0) > 0
         AND NOT EXISTS (SELECT 1 FROM messages c
             WHERE c.type = 'court_registration' AND c.correlation_id = m.id
-                AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned'))
+                AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned')
+                AND (coalesce(c.canonical->'court_registration'->'court'->>'code', '') = ''
+                    OR coalesce(m.canonical->'chargesheet'->'court'->>'code', '') = ''
+                    OR c.canonical->'court_registration'->'court'->>'code'
+                        = m.canonical->'chargesheet'->'court'->>'code'))
 ) AS supplementary
 ORDER BY key, received_at, id;
 

@@ -1,18 +1,25 @@
 -- A journal that took the claims table from an earlier build of it may
 -- lack the claims of supplementary reports, and may give a FIR's claim
--- to a report that a court rejected or returned, which no longer counts.
+-- to a report that the court it was filed with rejected or returned,
+-- which no longer counts, or take it from a report that another court
+-- claimed to reject.
 -- Each statement below changes nothing in a journal whose claims the
 -- table's migration filled in as it is now.
 
--- Reports that a court rejected or returned hold nothing.
-DELETE FROM claims c
-WHERE c.kind IN ('original-final-report', 'supplementary-final-report')
-    AND EXISTS (SELECT 1 FROM messages r
-        WHERE r.type = 'court_registration' AND r.correlation_id = c.message_id
-            AND lower(trim(r.canonical->'court_registration'->>'status')) IN ('rejected', 'returned'));
+-- Reports that their court rejected or returned hold nothing.
+DELETE FROM claims cl
+WHERE cl.kind IN ('original-final-report', 'supplementary-final-report')
+    AND EXISTS (SELECT 1 FROM messages c, messages m
+        WHERE m.id = cl.message_id
+            AND c.type = 'court_registration' AND c.correlation_id = m.id
+            AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned')
+            AND (coalesce(c.canonical->'court_registration'->'court'->>'code', '') = ''
+                OR coalesce(m.canonical->'chargesheet'->'court'->>'code', '') = ''
+                OR c.canonical->'court_registration'->'court'->>'code'
+                    = m.canonical->'chargesheet'->'court'->>'code'));
 
--- The first original final report of each FIR without a claim that no
--- court rejected or returned.
+-- For each FIR without a claim, its first original final report that
+-- its court did not reject or return.
 INSERT INTO claims (kind, key, message_id)
 SELECT DISTINCT ON (key) 'original-final-report', key, id
 FROM (
@@ -24,13 +31,17 @@ FROM (
         AND coalesce((m.canonical->'chargesheet'->>'supplementary')::integer, 0) = 0
         AND NOT EXISTS (SELECT 1 FROM messages c
             WHERE c.type = 'court_registration' AND c.correlation_id = m.id
-                AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned'))
+                AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned')
+                AND (coalesce(c.canonical->'court_registration'->'court'->>'code', '') = ''
+                    OR coalesce(m.canonical->'chargesheet'->'court'->>'code', '') = ''
+                    OR c.canonical->'court_registration'->'court'->>'code'
+                        = m.canonical->'chargesheet'->'court'->>'code'))
 ) AS originals
 ORDER BY key, received_at, id
 ON CONFLICT (kind, key) DO NOTHING;
 
--- The first supplementary report of each number for each FIR without a
--- claim that no court rejected or returned.
+-- For each FIR and supplementary number without a claim, the first
+-- such report that its court did not reject or return.
 INSERT INTO claims (kind, key, message_id)
 SELECT DISTINCT ON (key) 'supplementary-final-report', key, id
 FROM (
@@ -43,7 +54,11 @@ FROM (
         AND coalesce((m.canonical->'chargesheet'->>'supplementary')::integer, 0) > 0
         AND NOT EXISTS (SELECT 1 FROM messages c
             WHERE c.type = 'court_registration' AND c.correlation_id = m.id
-                AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned'))
+                AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned')
+                AND (coalesce(c.canonical->'court_registration'->'court'->>'code', '') = ''
+                    OR coalesce(m.canonical->'chargesheet'->'court'->>'code', '') = ''
+                    OR c.canonical->'court_registration'->'court'->>'code'
+                        = m.canonical->'chargesheet'->'court'->>'code'))
 ) AS supplementary
 ORDER BY key, received_at, id
 ON CONFLICT (kind, key) DO NOTHING;

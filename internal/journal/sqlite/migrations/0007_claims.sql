@@ -12,8 +12,8 @@ CREATE TABLE claims (
 -- The kinds are the ones the hub's checks take: see
 -- internal/courtfiling and internal/verification.
 
--- The first original final report of each FIR that no court rejected
--- or returned.
+-- The first original final report of each FIR that the court it
+-- was filed with did not reject or return.
 INSERT INTO claims (kind, key, message_id)
 SELECT 'original-final-report', key, id
 FROM (
@@ -32,13 +32,17 @@ FROM (
             AND NOT EXISTS (SELECT 1 FROM messages c
                 WHERE c.type = 'court_registration' AND c.correlation_id = messages.id
                     AND lower(trim(json_extract(c.canonical, '$.court_registration.status')))
-                        IN ('rejected', 'returned'))
+                        IN ('rejected', 'returned')
+                    AND (coalesce(json_extract(c.canonical, '$.court_registration.court.code'), '') = ''
+                        OR coalesce(json_extract(messages.canonical, '$.chargesheet.court.code'), '') = ''
+                        OR json_extract(c.canonical, '$.court_registration.court.code')
+                            = json_extract(messages.canonical, '$.chargesheet.court.code')))
     )
 )
 WHERE n = 1;
 
--- The first supplementary report of each number for each FIR that no
--- court rejected or returned.
+-- The first supplementary report of each number for each FIR that the
+-- court it was filed with did not reject or return.
 INSERT INTO claims (kind, key, message_id)
 SELECT 'supplementary-final-report', key, id
 FROM (
@@ -58,7 +62,11 @@ FROM (
             AND NOT EXISTS (SELECT 1 FROM messages c
                 WHERE c.type = 'court_registration' AND c.correlation_id = messages.id
                     AND lower(trim(json_extract(c.canonical, '$.court_registration.status')))
-                        IN ('rejected', 'returned'))
+                        IN ('rejected', 'returned')
+                    AND (coalesce(json_extract(c.canonical, '$.court_registration.court.code'), '') = ''
+                        OR coalesce(json_extract(messages.canonical, '$.chargesheet.court.code'), '') = ''
+                        OR json_extract(c.canonical, '$.court_registration.court.code')
+                            = json_extract(messages.canonical, '$.chargesheet.court.code')))
     )
 )
 WHERE n = 1;

@@ -1,19 +1,26 @@
 -- A journal that took the claims table from an earlier build of it may
 -- lack the claims of supplementary reports, and may give a FIR's claim
--- to a report that a court rejected or returned, which no longer counts.
+-- to a report that the court it was filed with rejected or returned,
+-- which no longer counts, or take it from a report that another court
+-- claimed to reject.
 -- Each statement below changes nothing in a journal whose claims the
 -- table's migration filled in as it is now.
 
--- Reports that a court rejected or returned hold nothing.
+-- Reports that their court rejected or returned hold nothing.
 DELETE FROM claims
 WHERE kind IN ('original-final-report', 'supplementary-final-report')
-    AND EXISTS (SELECT 1 FROM messages r
-        WHERE r.type = 'court_registration' AND r.correlation_id = claims.message_id
-            AND lower(trim(json_extract(r.canonical, '$.court_registration.status')))
-                IN ('rejected', 'returned'));
+    AND EXISTS (SELECT 1 FROM messages c, messages m
+        WHERE m.id = claims.message_id
+            AND c.type = 'court_registration' AND c.correlation_id = m.id
+            AND lower(trim(json_extract(c.canonical, '$.court_registration.status')))
+                IN ('rejected', 'returned')
+            AND (coalesce(json_extract(c.canonical, '$.court_registration.court.code'), '') = ''
+                OR coalesce(json_extract(m.canonical, '$.chargesheet.court.code'), '') = ''
+                OR json_extract(c.canonical, '$.court_registration.court.code')
+                    = json_extract(m.canonical, '$.chargesheet.court.code')));
 
--- The first original final report of each FIR without a claim that no
--- court rejected or returned.
+-- For each FIR without a claim, its first original final report that
+-- its court did not reject or return.
 INSERT INTO claims (kind, key, message_id)
 SELECT 'original-final-report', key, id
 FROM (
@@ -32,14 +39,18 @@ FROM (
             AND NOT EXISTS (SELECT 1 FROM messages c
                 WHERE c.type = 'court_registration' AND c.correlation_id = messages.id
                     AND lower(trim(json_extract(c.canonical, '$.court_registration.status')))
-                        IN ('rejected', 'returned'))
+                        IN ('rejected', 'returned')
+                    AND (coalesce(json_extract(c.canonical, '$.court_registration.court.code'), '') = ''
+                        OR coalesce(json_extract(messages.canonical, '$.chargesheet.court.code'), '') = ''
+                        OR json_extract(c.canonical, '$.court_registration.court.code')
+                            = json_extract(messages.canonical, '$.chargesheet.court.code')))
     )
 )
 WHERE n = 1
 ON CONFLICT (kind, key) DO NOTHING;
 
--- The first supplementary report of each number for each FIR without a
--- claim that no court rejected or returned.
+-- For each FIR and supplementary number without a claim, the first
+-- such report that its court did not reject or return.
 INSERT INTO claims (kind, key, message_id)
 SELECT 'supplementary-final-report', key, id
 FROM (
@@ -59,7 +70,11 @@ FROM (
             AND NOT EXISTS (SELECT 1 FROM messages c
                 WHERE c.type = 'court_registration' AND c.correlation_id = messages.id
                     AND lower(trim(json_extract(c.canonical, '$.court_registration.status')))
-                        IN ('rejected', 'returned'))
+                        IN ('rejected', 'returned')
+                    AND (coalesce(json_extract(c.canonical, '$.court_registration.court.code'), '') = ''
+                        OR coalesce(json_extract(messages.canonical, '$.chargesheet.court.code'), '') = ''
+                        OR json_extract(c.canonical, '$.court_registration.court.code')
+                            = json_extract(messages.canonical, '$.chargesheet.court.code')))
     )
 )
 WHERE n = 1
