@@ -24,10 +24,10 @@ type ClaimRow struct {
 // migration that repairs them must turn into want.
 //
 // Two originals and two supplementary reports numbered 1 are filed for
-// one FIR, the first of each holding the claim although another court
-// than its own claimed to reject the original; another FIR has only a
-// supplementary report; a third has an original that a court returned,
-// and a corrected one, which holds the claim. A passport file has two requests, the newer
+// one FIR. The first of each holds the claim, although a court other
+// than its own claimed to reject the original. Another FIR has only a
+// supplementary report. A third has an original that its court
+// returned, and a corrected one, which holds the claim. A passport file has two requests, the newer
 // open; another has a report on its request; a third has only the hub's
 // escalation.
 func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
@@ -104,9 +104,9 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 }
 
 // Reopen journals entries in a new store, runs statements on its
-// database, inserts rows into its claims table, opens the store again,
-// which applies the migrations that statements marked as not applied,
-// and returns its claims sorted by kind and key.
+// database and inserts rows into its claims table. It then opens the
+// store again, which applies the migrations that statements marked as
+// not applied, and returns its claims sorted by kind and key.
 type Reopen func(t *testing.T, entries []journal.Entry, rows []ClaimRow, statements ...string) []ClaimRow
 
 // RunClaimsMigrations checks the migrations that fill in and repair a

@@ -40,7 +40,7 @@ func newReceipt(row messageRow) journal.Receipt {
 // the messages, one for the deliveries and claims of those that are new,
 // and one insert per outbox topic. It reports which rows were new. When
 // another message holds a claim of a new row, it writes nothing and
-// returns a *journal.ClaimedError; the committer then writes the rows
+// returns a *journal.ClaimedError. The committer then writes the rows
 // one by one, so that only that row's call gets the error.
 func (s *Store) insertGroup(ctx context.Context, rows []messageRow) ([]bool, error) {
 	inserted := make([]bool, len(rows))
