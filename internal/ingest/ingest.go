@@ -399,13 +399,25 @@ func pointIntoBody(a adapters.Adapter, m *canonical.Message, err error) {
 	}
 }
 
+// RuleMalformed is the violation rule, beside the characters that no
+// field may contain, of a body that its adapter cannot decode.
+const RuleMalformed = "malformed"
+
 // rejectText returns the *schemas.ValidationError that rejects body for
 // the characters no field may contain, rejected as textcheck.Check found
-// them. The violations of decoding body follow, when a finds any, so
-// that the sender learns of every fault at once.
+// them. The violations of decoding body follow, or one of rule
+// RuleMalformed when a cannot decode it at all, so that the sender
+// learns of every fault at once.
 func rejectText(a adapters.Adapter, body []byte, contentType string, rejected []schemas.Violation) error {
 	_, err := a.Decode(body, contentType)
-	return schemas.Invalid(append(rejected, schemas.Violations(err)...)...)
+	if vs := schemas.Violations(err); vs != nil {
+		return schemas.Invalid(append(rejected, vs...)...)
+	}
+	if err != nil {
+		rejected = append(rejected, schemas.Violation{Rule: RuleMalformed,
+			Message: "the body cannot be decoded: " + err.Error()})
+	}
+	return schemas.Invalid(rejected...)
 }
 
 // scrub masks, in one walk over m's strings, every Aadhaar number left in

@@ -107,6 +107,20 @@ func TestAcceptListsDecodingViolationsToo(t *testing.T) {
 	}
 }
 
+func TestAcceptListsMalformedBodyToo(t *testing.T) {
+	f := newFixture(t)
+	body := []byte(`<r>&#1;<a b="1" b="2"/></r>`)
+	_, err := f.service.Accept(context.Background(), "courts", body, "application/xml")
+	rules := map[string]bool{}
+	for _, v := range schemas.Violations(err) {
+		rules[v.Rule] = true
+	}
+	if !rules[textcheck.RuleControl] || !rules[ingest.RuleMalformed] {
+		t.Errorf("violations %v, want %s and %s", schemas.Violations(err), textcheck.RuleControl,
+			ingest.RuleMalformed)
+	}
+}
+
 // failEnricher rejects each message with violations at canonical
 // pointers.
 type failEnricher struct{ pointers []string }
