@@ -98,3 +98,20 @@ func TestXMLWithinLimitsPointed(t *testing.T) {
 		t.Errorf("one control among 1,000 elements: violations %v, want control-character at /r/b", got)
 	}
 }
+
+func TestIsRejectedMatchesClassify(t *testing.T) {
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		rule, _ := classify(r)
+		if isRejected(r) != (rule != "") {
+			t.Fatalf("isRejected(U+%04X) = %v, classify rule %q", r, isRejected(r), rule)
+		}
+	}
+}
+
+func TestLongStringOfControlsBounded(t *testing.T) {
+	body := []byte(`{"a": "` + strings.Repeat(`\u0001`, 1<<20) + `", "b": "` + strings.Repeat("\x02", 1<<20) + `"}`)
+	got := checkBounded(t, "strings of controls", body, "application/json", 1<<20)
+	if len(got) != 2 || got[0].Pointer != "/a" || got[1].Pointer != "/b" {
+		t.Errorf("strings of controls: violations %v, want one at /a and one at /b", got)
+	}
+}

@@ -96,6 +96,19 @@ func checkJSONString(body []byte, start int, stack []jsonFrame, inName bool, c *
 	}
 	for i := start; i < len(body); {
 		b := body[i]
+		if reported {
+			// Only the string's end matters now, so no character is
+			// classified and no phrase is built.
+			switch b {
+			case '"':
+				return i + 1
+			case '\\':
+				i += 2
+			default:
+				i++
+			}
+			continue
+		}
 		switch {
 		case b == '"':
 			return i + 1

@@ -133,6 +133,13 @@ func classify(r rune) (rule, what string) {
 	return "", ""
 }
 
+// isRejected reports whether classify rejects r, without building the
+// phrase that names it.
+func isRejected(r rune) bool {
+	return r == 0 || (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7F ||
+		(r >= 0x80 && r <= 0x9F) || (r >= 0xD800 && r <= 0xDFFF) || isNoncharacter(r)
+}
+
 func isNoncharacter(r rune) bool {
 	return (r >= 0xFDD0 && r <= 0xFDEF) || (r&0xFFFE == 0xFFFE && r <= utf8.MaxRune)
 }

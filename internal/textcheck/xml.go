@@ -81,6 +81,12 @@ func findXMLHits(body []byte, limit int) (hits []xmlHit, more int) {
 	}
 	for i := 0; i < len(body); {
 		b := body[i]
+		if len(hits) == limit {
+			// Past the limit only the count matters, so no phrase is built.
+			size := countRejected(body[i:], &more)
+			i += size
+			continue
+		}
 		if b >= utf8.RuneSelf {
 			size, rule, what := checkUTF8(body[i:])
 			if rule != "" {
@@ -105,6 +111,35 @@ func findXMLHits(body []byte, limit int) (hits []xmlHit, more int) {
 		i++
 	}
 	return hits, more
+}
+
+// countRejected adds one to *more when the character, or character
+// reference, that p starts with is rejected, and returns its length.
+func countRejected(p []byte, more *int) int {
+	var (
+		r    rune
+		size = 1
+	)
+	switch {
+	case p[0] >= utf8.RuneSelf:
+		r, size = utf8.DecodeRune(p)
+		if r == utf8.RuneError && size <= 1 {
+			*more++
+			return 1
+		}
+	case p[0] == '&':
+		end, ref, ok := charRef(p)
+		if !ok {
+			return 1
+		}
+		r, size = ref, end
+	default:
+		r = rune(p[0])
+	}
+	if isRejected(r) {
+		*more++
+	}
+	return size
 }
 
 // charRef parses the character reference that p starts with, such as
