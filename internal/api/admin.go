@@ -466,9 +466,7 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 		problem.Write(w, p)
 		return
 	case errors.As(err, &reused):
-		p := problem.New(problem.Conflict, reused.Error()+"; the hub would reject the message")
-		p.Errors = []schemas.Violation{{Rule: RuleMessageIDReused, Message: reused.Error()}}
-		problem.Write(w, p)
+		problem.Write(w, reusedIDProblem(reused, "the hub would reject the message"))
 		return
 	case ingest.IsInvalid(err):
 		s.invalid(w, err)

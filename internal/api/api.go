@@ -31,6 +31,14 @@ import (
 // message id the agency used before for a message with other content.
 const RuleMessageIDReused = "message-id-reused"
 
+// reusedIDProblem returns the 409 for reused, with outcome, such as
+// "nothing was stored", after its detail.
+func reusedIDProblem(reused *journal.ConflictError, outcome string) problem.Problem {
+	p := problem.New(problem.Conflict, reused.Error()+"; "+outcome)
+	p.Errors = []schemas.Violation{{Rule: RuleMessageIDReused, Message: reused.Error()}}
+	return p
+}
+
 // DefaultMaxBody is the largest inbound body accepted when
 // Server.MaxBody is zero, in bytes.
 const DefaultMaxBody = 8 << 20
@@ -362,9 +370,7 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		s.Metrics.CountInbound(agency, metrics.InboundConflict)
 		s.Log.Info("reused sender message id rejected", "agency", agency,
 			"sender_message_id", conflict.SenderMessageID, "message_id", conflict.MessageID)
-		p := problem.New(problem.Conflict, conflict.Error()+"; nothing was stored")
-		p.Errors = []schemas.Violation{{Rule: RuleMessageIDReused, Message: conflict.Error()}}
-		problem.Write(w, p)
+		problem.Write(w, reusedIDProblem(conflict, "nothing was stored"))
 		return
 	}
 	if errors.Is(err, ingest.ErrBusy) {

@@ -99,11 +99,11 @@ func TestXMLWithinLimitsPointed(t *testing.T) {
 	}
 }
 
-func TestIsRejectedMatchesClassify(t *testing.T) {
+func TestRuleOfMatchesClassify(t *testing.T) {
 	for r := rune(0); r <= 0x10FFFF; r++ {
-		rule, _ := classify(r)
-		if isRejected(r) != (rule != "") {
-			t.Fatalf("isRejected(U+%04X) = %v, classify rule %q", r, isRejected(r), rule)
+		rule, what := classify(r)
+		if ruleOf(r) != rule || (rule != "") != (what != "") {
+			t.Fatalf("U+%04X: ruleOf %q, classify %q %q", r, ruleOf(r), rule, what)
 		}
 	}
 }

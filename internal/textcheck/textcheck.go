@@ -113,31 +113,43 @@ func formatOf(body []byte, contentType string) format {
 	return formatOther
 }
 
+// ruleOf returns the rule that rejects r, or "" when r may appear in a
+// field. It builds no phrase, so counting costs nothing.
+func ruleOf(r rune) string {
+	switch {
+	case r == 0:
+		return RuleNUL
+	case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r == 0x7F, r >= 0x80 && r <= 0x9F:
+		return RuleControl
+	case r >= 0xD800 && r <= 0xDFFF:
+		return RuleSurrogate
+	case isNoncharacter(r):
+		return RuleNoncharacter
+	}
+	return ""
+}
+
 // classify returns the rule that rejects r and a phrase that names r,
 // or "" when r may appear in a field.
 func classify(r rune) (rule, what string) {
+	rule = ruleOf(r)
 	switch {
+	case rule == "":
+		return "", ""
 	case r == 0:
-		return RuleNUL, "the NUL character U+0000"
-	case r < 0x20 && r != '\t' && r != '\n' && r != '\r':
-		return RuleControl, fmt.Sprintf("the control character U+%04X", r)
+		what = "the NUL character U+0000"
 	case r == 0x7F:
-		return RuleControl, "the control character U+007F (DEL)"
+		what = "the control character U+007F (DEL)"
 	case r >= 0x80 && r <= 0x9F:
-		return RuleControl, fmt.Sprintf("the C1 control character U+%04X", r)
-	case r >= 0xD800 && r <= 0xDFFF:
-		return RuleSurrogate, fmt.Sprintf("the surrogate U+%04X outside a pair", r)
-	case isNoncharacter(r):
-		return RuleNoncharacter, fmt.Sprintf("the noncharacter U+%04X", r)
+		what = fmt.Sprintf("the C1 control character U+%04X", r)
+	case rule == RuleControl:
+		what = fmt.Sprintf("the control character U+%04X", r)
+	case rule == RuleSurrogate:
+		what = fmt.Sprintf("the surrogate U+%04X outside a pair", r)
+	default:
+		what = fmt.Sprintf("the noncharacter U+%04X", r)
 	}
-	return "", ""
-}
-
-// isRejected reports whether classify rejects r, without building the
-// phrase that names it.
-func isRejected(r rune) bool {
-	return r == 0 || (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7F ||
-		(r >= 0x80 && r <= 0x9F) || (r >= 0xD800 && r <= 0xDFFF) || isNoncharacter(r)
+	return rule, what
 }
 
 func isNoncharacter(r rune) bool {

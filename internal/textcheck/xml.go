@@ -72,13 +72,6 @@ func checkXML(body []byte, c *collector) {
 // findXMLHits returns the first limit rejected characters of body and
 // counts the others in more.
 func findXMLHits(body []byte, limit int) (hits []xmlHit, more int) {
-	hit := func(h xmlHit) {
-		if len(hits) < limit {
-			hits = append(hits, h)
-			return
-		}
-		more++
-	}
 	for i := 0; i < len(body); {
 		b := body[i]
 		if len(hits) == limit {
@@ -90,7 +83,7 @@ func findXMLHits(body []byte, limit int) (hits []xmlHit, more int) {
 		if b >= utf8.RuneSelf {
 			size, rule, what := checkUTF8(body[i:])
 			if rule != "" {
-				hit(xmlHit{i, i + size, rule, what})
+				hits = append(hits, xmlHit{i, i + size, rule, what})
 			}
 			i += size
 			continue
@@ -99,14 +92,14 @@ func findXMLHits(body []byte, limit int) (hits []xmlHit, more int) {
 			if end, r, ok := charRef(body[i:]); ok {
 				if rule, what := classify(r); rule != "" {
 					ref := string(body[i : i+end])
-					hit(xmlHit{i, i + end, rule, what + " (as " + ref + ")"})
+					hits = append(hits, xmlHit{i, i + end, rule, what + " (as " + ref + ")"})
 				}
 				i += end
 				continue
 			}
 		}
 		if rule, what := classify(rune(b)); rule != "" {
-			hit(xmlHit{i, i + 1, rule, what})
+			hits = append(hits, xmlHit{i, i + 1, rule, what})
 		}
 		i++
 	}
@@ -136,7 +129,7 @@ func countRejected(p []byte, more *int) int {
 	default:
 		r = rune(p[0])
 	}
-	if isRejected(r) {
+	if ruleOf(r) != "" {
 		*more++
 	}
 	return size

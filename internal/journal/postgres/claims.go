@@ -37,19 +37,28 @@ func queueClaims(b *pgx.Batch, row messageRow, lost *[]journal.Claim) {
 // claimedError returns the *journal.ClaimedError for claim c, which tx
 // could not take, naming the message that holds it.
 func claimedError(ctx context.Context, tx pgx.Tx, c journal.Claim) error {
-	var holder string
-	err := tx.QueryRow(ctx, `SELECT message_id FROM claims WHERE kind = $1 AND key = $2`,
-		c.Kind, c.Key).Scan(&holder)
+	holder, err := claimHolder(ctx, tx, c)
 	if err != nil {
-		return fmt.Errorf("reading the holder of %s: %w", c, err)
+		return err
 	}
 	return &journal.ClaimedError{Claim: c, Holder: holder}
 }
 
 // ClaimHolder implements journal.Store.
 func (s *Store) ClaimHolder(ctx context.Context, c journal.Claim) (string, error) {
+	return claimHolder(ctx, s.pool, c)
+}
+
+// rowQuerier is a pool or a transaction.
+type rowQuerier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// claimHolder returns the id of the message that holds c, read through
+// q, or journal.ErrNotFound.
+func claimHolder(ctx context.Context, q rowQuerier, c journal.Claim) (string, error) {
 	var holder string
-	err := s.pool.QueryRow(ctx, `SELECT message_id FROM claims WHERE kind = $1 AND key = $2`,
+	err := q.QueryRow(ctx, `SELECT message_id FROM claims WHERE kind = $1 AND key = $2`,
 		c.Kind, c.Key).Scan(&holder)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", journal.ErrNotFound

@@ -29,16 +29,16 @@ func writeClaims(ctx context.Context, tx *sql.Tx, row messageRow) error {
 		if err != nil {
 			return fmt.Errorf("claiming %s: %w", c, err)
 		}
-		if n, err := res.RowsAffected(); err != nil {
+		n, err := res.RowsAffected()
+		if err != nil {
 			return fmt.Errorf("claiming %s: %w", c, err)
-		} else if n == 1 {
+		}
+		if n == 1 {
 			continue
 		}
-		var holder string
-		err = tx.QueryRowContext(ctx, `SELECT message_id FROM claims WHERE kind = ? AND key = ?`,
-			c.Kind, c.Key).Scan(&holder)
+		holder, err := claimHolder(ctx, tx, c)
 		if err != nil {
-			return fmt.Errorf("reading the holder of %s: %w", c, err)
+			return err
 		}
 		return &journal.ClaimedError{Claim: c, Holder: holder}
 	}
@@ -47,8 +47,19 @@ func writeClaims(ctx context.Context, tx *sql.Tx, row messageRow) error {
 
 // ClaimHolder implements journal.Store.
 func (s *Store) ClaimHolder(ctx context.Context, c journal.Claim) (string, error) {
+	return claimHolder(ctx, s.db, c)
+}
+
+// rowQuerier is a *sql.DB or a *sql.Tx.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// claimHolder returns the id of the message that holds c, read through
+// q, or journal.ErrNotFound.
+func claimHolder(ctx context.Context, q rowQuerier, c journal.Claim) (string, error) {
 	var holder string
-	err := s.db.QueryRowContext(ctx, `SELECT message_id FROM claims WHERE kind = ? AND key = ?`,
+	err := q.QueryRowContext(ctx, `SELECT message_id FROM claims WHERE kind = ? AND key = ?`,
 		c.Kind, c.Key).Scan(&holder)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", journal.ErrNotFound
