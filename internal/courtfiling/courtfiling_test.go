@@ -217,8 +217,9 @@ func TestConcurrentOriginalReports(t *testing.T) {
 	}
 }
 
-// TestPrepareReportsConflict checks what an explanation of a body sees:
-// the conflict with the journaled original, and none for its resend.
+// TestPrepareReportsConflict checks what an explanation of a body
+// returns: the conflict with the journaled original, and none for its
+// resend.
 func TestPrepareReportsConflict(t *testing.T) {
 	s := newService(t)
 	accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
@@ -355,8 +356,8 @@ func TestCourtRejectionFreesOriginal(t *testing.T) {
 		t.Fatal("the corrected original was taken as a duplicate")
 	}
 
-	// A resend of the rejected original is a duplicate, which an
-	// explanation shows as posting answers it.
+	// A resend of the rejected original is a duplicate, so an
+	// explanation returns no error, as posting returns 200.
 	if _, err := s.Prepare(context.Background(), "police", finalReport(t, "EKM0412-FR-1"), ""); err != nil {
 		t.Errorf("Prepare(resend of the rejected original): %v", err)
 	}
