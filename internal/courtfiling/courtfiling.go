@@ -29,6 +29,10 @@ const RuleChronology = "chronology"
 // RuleFilingCourt is the violation rule of a docketing callback from
 // another court than the one the final report it replies to was filed
 // with. Its status could otherwise reject another court's filing.
+//
+// NOTE: the court is the callback's CaseCourt, else its CNR's. Court
+// tokens name no court, and ecf:SendingMDELocationID is not read, so a
+// court system that names another court passes this check.
 const RuleFilingCourt = "filing-court"
 
 // RuleFilingFIR is the violation rule of a docketing callback that names
@@ -197,7 +201,7 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 		return nil
 	}
 	var violations []schemas.Violation
-	if reg.Court.Code != "" && report.Court.Code != "" && reg.Court.Code != report.Court.Code {
+	if reg.Court.Code != "" && report.Court.Code != "" && !strings.EqualFold(reg.Court.Code, report.Court.Code) {
 		violations = append(violations, schemas.Violation{
 			Pointer: "/court_registration/court/code", Rule: RuleFilingCourt,
 			Message: fmt.Sprintf("the callback comes from court %s, but the filing it replies to, "+

@@ -392,6 +392,37 @@ func TestCallbackFromOtherCourtRejected(t *testing.T) {
 	if _, err := s.Accept(context.Background(), "police", finalReport(t, "EKM0412-FR-2"), ""); err == nil {
 		t.Error("a second original was accepted after another court's rejection")
 	}
+
+	// The report's own court, in lower case, is the same court.
+	ownCourt := replace(t, body, "<nc:IdentificationID>KLER12<", "<nc:IdentificationID>kler10<")
+	ownCourt = replace(t, ownCourt, "KLER12-CB-1", "KLER10-CB-1")
+	accept(t, s, "courts", ownCourt)
+	if r := accept(t, s, "police", finalReport(t, "EKM0412-FR-2")); r.Duplicate {
+		t.Error("the corrected original after the court's rejection was taken as a duplicate")
+	}
+}
+
+// TestResendOfCallbackJournaledUncheckedIsDuplicate journals a callback
+// from another court through a service without the callback check, as a
+// hub without it did, and resends it through one with the check: the
+// resend is the journaled message's duplicate, not a 400.
+func TestResendOfCallbackJournaledUncheckedIsDuplicate(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	body := replace(t, callback(t, "KLER12-CB-1", report.MessageID, reportFIR),
+		"<nc:IdentificationID>KLER10<", "<nc:IdentificationID>KLER12<")
+	unchecked := *s
+	unchecked.Enrichers = nil
+	first := accept(t, &unchecked, "courts", body)
+
+	again := accept(t, s, "courts", body)
+	if !again.Duplicate || again.MessageID != first.MessageID {
+		t.Errorf("resend = %+v, want a duplicate of %s", again, first.MessageID)
+	}
+	other := replace(t, body, "KLER12-CB-1", "KLER12-CB-2")
+	if _, err := s.Accept(context.Background(), "courts", other, ""); err == nil {
+		t.Error("a new callback from another court was accepted")
+	}
 }
 
 func TestCallbackFiledBeforeReportRejected(t *testing.T) {

@@ -326,10 +326,20 @@ func (s *Service) prepare(
 			}
 		}
 		for _, e := range s.Enrichers {
-			if err := e.Enrich(ctx, &msgs[i]); err != nil {
-				pointIntoBody(a, &msgs[i], err)
-				return nil, nil, nil, fmt.Errorf("enriching %s message %d: %w", agency, i+1, err)
+			err := e.Enrich(ctx, &msgs[i])
+			if err == nil {
+				continue
 			}
+			// A message journaled before a check that it now fails, such as
+			// one that a hub without the check took, is still a resend, and
+			// Accept returns the journaled one.
+			if IsInvalid(err) {
+				if resend, _ := s.checkReusedID(ctx, &msgs[i], hashes[i]); resend {
+					break
+				}
+			}
+			pointIntoBody(a, &msgs[i], err)
+			return nil, nil, nil, fmt.Errorf("enriching %s message %d: %w", agency, i+1, err)
 		}
 	}
 	return msgs, hashes, raw, nil

@@ -3,6 +3,7 @@ package journaltest
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,7 +77,7 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 	third := fir
 	third.Number = 119
 	returned := add("police", report(third, 0))
-	add("courts", callback(third, returned, court.Code, " Returned"))
+	add("courts", callback(third, returned, strings.ToLower(court.Code), " Returned"))
 	corrected := add("police", report(third, 0))
 
 	add("passport", request("TV1076543210", false))

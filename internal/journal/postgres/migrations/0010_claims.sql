@@ -29,8 +29,8 @@ FROM (
                 AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned')
                 AND (coalesce(c.canonical->'court_registration'->'court'->>'code', '') = ''
                     OR coalesce(m.canonical->'chargesheet'->'court'->>'code', '') = ''
-                    OR c.canonical->'court_registration'->'court'->>'code'
-                        = m.canonical->'chargesheet'->'court'->>'code'))
+                    OR upper(c.canonical->'court_registration'->'court'->>'code')
+                        = upper(m.canonical->'chargesheet'->'court'->>'code')))
 ) AS originals
 ORDER BY key, received_at, id;
 
@@ -51,8 +51,8 @@ FROM (
                 AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned')
                 AND (coalesce(c.canonical->'court_registration'->'court'->>'code', '') = ''
                     OR coalesce(m.canonical->'chargesheet'->'court'->>'code', '') = ''
-                    OR c.canonical->'court_registration'->'court'->>'code'
-                        = m.canonical->'chargesheet'->'court'->>'code'))
+                    OR upper(c.canonical->'court_registration'->'court'->>'code')
+                        = upper(m.canonical->'chargesheet'->'court'->>'code')))
 ) AS supplementary
 ORDER BY key, received_at, id;
 

@@ -15,8 +15,8 @@ WHERE cl.kind IN ('original-final-report', 'supplementary-final-report')
             AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned')
             AND (coalesce(c.canonical->'court_registration'->'court'->>'code', '') = ''
                 OR coalesce(m.canonical->'chargesheet'->'court'->>'code', '') = ''
-                OR c.canonical->'court_registration'->'court'->>'code'
-                    = m.canonical->'chargesheet'->'court'->>'code'));
+                OR upper(c.canonical->'court_registration'->'court'->>'code')
+                    = upper(m.canonical->'chargesheet'->'court'->>'code')));
 
 -- For each FIR without a claim, its first original final report that
 -- its court did not reject or return.
@@ -34,8 +34,8 @@ FROM (
                 AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned')
                 AND (coalesce(c.canonical->'court_registration'->'court'->>'code', '') = ''
                     OR coalesce(m.canonical->'chargesheet'->'court'->>'code', '') = ''
-                    OR c.canonical->'court_registration'->'court'->>'code'
-                        = m.canonical->'chargesheet'->'court'->>'code'))
+                    OR upper(c.canonical->'court_registration'->'court'->>'code')
+                        = upper(m.canonical->'chargesheet'->'court'->>'code')))
 ) AS originals
 ORDER BY key, received_at, id
 ON CONFLICT (kind, key) DO NOTHING;
@@ -57,8 +57,8 @@ FROM (
                 AND lower(trim(c.canonical->'court_registration'->>'status')) IN ('rejected', 'returned')
                 AND (coalesce(c.canonical->'court_registration'->'court'->>'code', '') = ''
                     OR coalesce(m.canonical->'chargesheet'->'court'->>'code', '') = ''
-                    OR c.canonical->'court_registration'->'court'->>'code'
-                        = m.canonical->'chargesheet'->'court'->>'code'))
+                    OR upper(c.canonical->'court_registration'->'court'->>'code')
+                        = upper(m.canonical->'chargesheet'->'court'->>'code')))
 ) AS supplementary
 ORDER BY key, received_at, id
 ON CONFLICT (kind, key) DO NOTHING;

@@ -35,8 +35,8 @@ FROM (
                         IN ('rejected', 'returned')
                     AND (coalesce(json_extract(c.canonical, '$.court_registration.court.code'), '') = ''
                         OR coalesce(json_extract(messages.canonical, '$.chargesheet.court.code'), '') = ''
-                        OR json_extract(c.canonical, '$.court_registration.court.code')
-                            = json_extract(messages.canonical, '$.chargesheet.court.code')))
+                        OR upper(json_extract(c.canonical, '$.court_registration.court.code'))
+                            = upper(json_extract(messages.canonical, '$.chargesheet.court.code'))))
     )
 )
 WHERE n = 1;
@@ -65,8 +65,8 @@ FROM (
                         IN ('rejected', 'returned')
                     AND (coalesce(json_extract(c.canonical, '$.court_registration.court.code'), '') = ''
                         OR coalesce(json_extract(messages.canonical, '$.chargesheet.court.code'), '') = ''
-                        OR json_extract(c.canonical, '$.court_registration.court.code')
-                            = json_extract(messages.canonical, '$.chargesheet.court.code')))
+                        OR upper(json_extract(c.canonical, '$.court_registration.court.code'))
+                            = upper(json_extract(messages.canonical, '$.chargesheet.court.code'))))
     )
 )
 WHERE n = 1;

@@ -16,8 +16,8 @@ WHERE kind IN ('original-final-report', 'supplementary-final-report')
                 IN ('rejected', 'returned')
             AND (coalesce(json_extract(c.canonical, '$.court_registration.court.code'), '') = ''
                 OR coalesce(json_extract(m.canonical, '$.chargesheet.court.code'), '') = ''
-                OR json_extract(c.canonical, '$.court_registration.court.code')
-                    = json_extract(m.canonical, '$.chargesheet.court.code')));
+                OR upper(json_extract(c.canonical, '$.court_registration.court.code'))
+                    = upper(json_extract(m.canonical, '$.chargesheet.court.code'))));
 
 -- For each FIR without a claim, its first original final report that
 -- its court did not reject or return.
@@ -42,8 +42,8 @@ FROM (
                         IN ('rejected', 'returned')
                     AND (coalesce(json_extract(c.canonical, '$.court_registration.court.code'), '') = ''
                         OR coalesce(json_extract(messages.canonical, '$.chargesheet.court.code'), '') = ''
-                        OR json_extract(c.canonical, '$.court_registration.court.code')
-                            = json_extract(messages.canonical, '$.chargesheet.court.code')))
+                        OR upper(json_extract(c.canonical, '$.court_registration.court.code'))
+                            = upper(json_extract(messages.canonical, '$.chargesheet.court.code'))))
     )
 )
 WHERE n = 1
@@ -73,8 +73,8 @@ FROM (
                         IN ('rejected', 'returned')
                     AND (coalesce(json_extract(c.canonical, '$.court_registration.court.code'), '') = ''
                         OR coalesce(json_extract(messages.canonical, '$.chargesheet.court.code'), '') = ''
-                        OR json_extract(c.canonical, '$.court_registration.court.code')
-                            = json_extract(messages.canonical, '$.chargesheet.court.code')))
+                        OR upper(json_extract(c.canonical, '$.court_registration.court.code'))
+                            = upper(json_extract(messages.canonical, '$.chargesheet.court.code'))))
     )
 )
 WHERE n = 1
