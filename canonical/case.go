@@ -90,6 +90,46 @@ func (c CNR) String() string {
 // CNRKey returns the case key for a court case known only by its CNR.
 func CNRKey(cnr string) string { return "CNR/" + cnr }
 
+// CNRCourt returns the e-Courts establishment code in the first six
+// characters of a CNR, such as KLER01 of KLER010001232024, and false when
+// cnr is not a CNR.
+func CNRCourt(cnr string) (string, bool) {
+	if !cnrPattern.MatchString(cnr) {
+		return "", false
+	}
+	return cnr[:6], true
+}
+
+// CourtCode is a court's code as a message names it, with the JSON
+// pointer of the field that holds it.
+type CourtCode struct {
+	Code    string
+	Pointer string
+}
+
+// IssuingCourts returns the courts that a court message comes from: a
+// court registration's court and the court whose establishment code
+// starts its CNR, or the court that issued a court order. A court
+// registration whose court and CNR agree names its court once. It
+// returns nil for any other message.
+func (m *Message) IssuingCourts() []CourtCode {
+	switch {
+	case m.Type == TypeCourtRegistration && m.CourtRegistration != nil:
+		reg := m.CourtRegistration
+		var courts []CourtCode
+		if reg.Court.Code != "" {
+			courts = append(courts, CourtCode{reg.Court.Code, "/court_registration/court/code"})
+		}
+		if code, ok := CNRCourt(reg.CNR); ok && !strings.EqualFold(code, reg.Court.Code) {
+			courts = append(courts, CourtCode{code, "/court_registration/cnr"})
+		}
+		return courts
+	case m.Type == TypeCourtOrder && m.CourtOrder != nil && m.CourtOrder.Court.Code != "":
+		return []CourtCode{{m.CourtOrder.Court.Code, "/court_order/court/code"}}
+	}
+	return nil
+}
+
 // Court is a court establishment.
 type Court struct {
 	// Code is the e-Courts establishment code, such as KLER01.

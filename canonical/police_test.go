@@ -2,6 +2,7 @@ package canonical
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -76,5 +77,42 @@ func TestFilingStationNone(t *testing.T) {
 		if station, pointer, ok := m.FilingStation(); ok {
 			t.Errorf("%s: FilingStation = %q at %q, want none", m.Type, station, pointer)
 		}
+	}
+}
+
+func TestIssuingCourts(t *testing.T) {
+	cases := []struct {
+		name string
+		m    Message
+		want []CourtCode
+	}{
+		{"registration by court and CNR of one court", Message{Type: TypeCourtRegistration,
+			CourtRegistration: &CourtRegistration{CNR: "KLER010011872025", Court: Court{Code: "KLER01"}}},
+			[]CourtCode{{"KLER01", "/court_registration/court/code"}}},
+		{"registration whose CNR is another court's", Message{Type: TypeCourtRegistration,
+			CourtRegistration: &CourtRegistration{CNR: "KLER020011872025", Court: Court{Code: "KLER01"}}},
+			[]CourtCode{{"KLER01", "/court_registration/court/code"}, {"KLER02", "/court_registration/cnr"}}},
+		{"registration without a CNR", Message{Type: TypeCourtRegistration,
+			CourtRegistration: &CourtRegistration{FilingNumber: "CC 17/2025", Court: Court{Code: "TRIB7"}}},
+			[]CourtCode{{"TRIB7", "/court_registration/court/code"}}},
+		{"order", Message{Type: TypeCourtOrder, CourtOrder: &CourtOrder{Court: Court{Code: "KLER03"},
+			Case: CaseRef{CNR: "KLER010011872025"}}},
+			[]CourtCode{{"KLER03", "/court_order/court/code"}}},
+		{"final report", Message{Type: TypeChargesheet, Chargesheet: &Chargesheet{Court: Court{Code: "KLER01"}}},
+			nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := c.m.IssuingCourts()
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("IssuingCourts() = %v, want %v", got, c.want)
+			}
+			for _, cc := range got {
+				if v := valueAt(t, &c.m, cc.Pointer); !strings.HasPrefix(v, cc.Code) {
+					t.Errorf("the message's JSON has %q at %s, which does not start with %s",
+						v, cc.Pointer, cc.Code)
+				}
+			}
+		})
 	}
 }

@@ -22,10 +22,14 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	stationList := fs.String("stations", "",
 		"comma-separated CCTNS codes of the police stations whose documents the token may post, "+
 			"such as EKM0412,EKM0420; with --agency police only; every station when left out")
+	courtList := fs.String("courts", "",
+		"comma-separated e-Courts establishment codes of the courts whose messages the token may post, "+
+			"such as KLER01,KLER10; with --agency courts only; every court when left out")
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam token --name NAME --agency AGENCY [--operator]")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --agency police --stations CODE,...")
+		fmt.Fprintln(stderr, "       sangam token --name NAME --agency courts --courts CODE,...")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --operator")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --metrics")
 		fs.PrintDefaults()
@@ -58,9 +62,12 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 				*agency, strings.Join(known, ", "))
 		}
 	}
-	stationsGiven := false
-	fs.Visit(func(f *flag.Flag) { stationsGiven = stationsGiven || f.Name == "stations" })
-	stations, err := parseStationList(*stationList, stationsGiven, *agency)
+	stations, err := parseCodeList(fs, *stationList, stationCodes, *agency)
+	if err != nil {
+		fs.Usage()
+		return err
+	}
+	courts, err := parseCodeList(fs, *courtList, courtCodes, *agency)
 	if err != nil {
 		fs.Usage()
 		return err
@@ -80,6 +87,9 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	if len(stations) > 0 {
 		entry += ", stations: [" + strings.Join(stations, ", ") + "]"
 	}
+	if len(courts) > 0 {
+		entry += ", courts: [" + strings.Join(courts, ", ") + "]"
+	}
 	if *operator {
 		entry += ", operator: true"
 	}
@@ -90,31 +100,49 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// parseStationList returns the codes of --stations, list, which only a
-// token of agency police may have, or an error naming the rule broken.
-// stationsSet is true when --stations appeared on the command line. An
-// empty value there, such as an unset shell variable, is rejected,
-// because a token without stations may post for every station.
-func parseStationList(list string, stationsSet bool, agency string) ([]string, error) {
+// codeList describes a flag that limits a token to the documents of some
+// offices of one agency.
+type codeList struct {
+	flag   string // the flag's name, such as "stations"
+	agency string // the only agency whose tokens may have it
+	noun   string // the kind of office a code names, such as "station"
+	reason string // the reason only that agency's tokens may have the flag
+	check  func(code string) error
+}
+
+var (
+	stationCodes = codeList{flag: "stations", agency: "police", noun: "station",
+		reason: "station codes limit the police documents a token may post", check: auth.CheckStationCode}
+	courtCodes = codeList{flag: "courts", agency: "courts", noun: "court",
+		reason: "court codes limit the court messages a token may post", check: auth.CheckCourtCode}
+)
+
+// parseCodeList returns the codes of the flag that c describes, whose
+// value is list, or an error naming the rule broken. Only a token of
+// c.agency may have codes. An empty value given on the command line,
+// such as an unset shell variable, is rejected, because a token without
+// codes may post for every office.
+func parseCodeList(fs *flag.FlagSet, list string, c codeList, agency string) ([]string, error) {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == c.flag })
 	if list == "" {
-		if stationsSet {
-			return nil, errors.New("--stations: empty list: list at least one station code, " +
-				"or leave --stations out to let the token post for every station")
+		if given {
+			return nil, fmt.Errorf("--%s: empty list: list at least one %s code, "+
+				"or leave --%s out to let the token post for every %s", c.flag, c.noun, c.flag, c.noun)
 		}
 		return nil, nil
 	}
-	if agency != "police" {
-		return nil, errors.New("--stations needs --agency police, because station codes " +
-			"limit the police documents a token may post")
+	if agency != c.agency {
+		return nil, fmt.Errorf("--%s needs --agency %s, because %s", c.flag, c.agency, c.reason)
 	}
 	var codes []string
 	for _, code := range strings.Split(list, ",") {
 		code = strings.TrimSpace(code)
-		if err := auth.CheckStationCode(code); err != nil {
-			return nil, fmt.Errorf("--stations: %w", err)
+		if err := c.check(code); err != nil {
+			return nil, fmt.Errorf("--%s: %w", c.flag, err)
 		}
 		if slices.Contains(codes, code) {
-			return nil, fmt.Errorf("--stations: %s is listed twice: list each station once", code)
+			return nil, fmt.Errorf("--%s: %s is listed twice: list each %s once", c.flag, code, c.noun)
 		}
 		codes = append(codes, code)
 	}

@@ -70,15 +70,17 @@ func TestTokenHelpNamesMetrics(t *testing.T) {
 	}
 }
 
-func TestTokenStationsEntry(t *testing.T) {
-	code, out, errOut := runCLI(t, "token", "--name", "station-ekm", "--agency", "police",
-		"--stations", "EKM0412, EKM0420")
+// printedPrincipal runs sangam token with args, checks that its output
+// contains entry, and returns the principal that the printed token file
+// gives the printed token.
+func printedPrincipal(t *testing.T, entry string, args ...string) auth.Principal {
+	t.Helper()
+	code, out, errOut := runCLI(t, append([]string{"token"}, args...)...)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want := "  - {name: station-ekm, agency: police, stations: [EKM0412, EKM0420], sha256: "
-	if !strings.Contains(out, want) {
-		t.Errorf("output lacks %q:\n%s", want, out)
+	if !strings.Contains(out, entry) {
+		t.Errorf("output lacks %q:\n%s", entry, out)
 	}
 	tokens, err := auth.Parse([]byte(out))
 	if err != nil {
@@ -91,12 +93,26 @@ func TestTokenStationsEntry(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the printed token is not identified: %v", err)
 	}
+	return p
+}
+
+func TestTokenStationsEntry(t *testing.T) {
+	p := printedPrincipal(t, "  - {name: station-ekm, agency: police, stations: [EKM0412, EKM0420], sha256: ",
+		"--name", "station-ekm", "--agency", "police", "--stations", "EKM0412, EKM0420")
 	if !slices.Equal(p.Stations, []string{"EKM0412", "EKM0420"}) {
 		t.Errorf("principal's stations %q, want EKM0412 and EKM0420", p.Stations)
 	}
 }
 
-func TestTokenStationsRejected(t *testing.T) {
+func TestTokenCourtsEntry(t *testing.T) {
+	p := printedPrincipal(t, "  - {name: court-ekm, agency: courts, courts: [KLER01, KLER10], sha256: ",
+		"--name", "court-ekm", "--agency", "courts", "--courts", "KLER01, KLER10")
+	if !slices.Equal(p.Courts, []string{"KLER01", "KLER10"}) {
+		t.Errorf("principal's courts %q, want KLER01 and KLER10", p.Courts)
+	}
+}
+
+func TestTokenCodesRejected(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -110,6 +126,11 @@ func TestTokenStationsRejected(t *testing.T) {
 		{[]string{"--agency", "police", "--stations="}, "--stations: empty list"},
 		{[]string{"--agency", "police", "--stations", "EKM0412,EKM0420,EKM0412"},
 			"--stations: EKM0412 is listed twice"},
+		{[]string{"--agency", "police", "--courts", "KLER01"}, "--courts needs --agency courts"},
+		{[]string{"--operator", "--courts", "KLER01"}, "--courts needs --agency courts"},
+		{[]string{"--agency", "courts", "--courts", "kler01"}, `--courts: invalid court code "kler01"`},
+		{[]string{"--agency", "courts", "--courts="}, "--courts: empty list"},
+		{[]string{"--agency", "courts", "--courts", "KLER01,KLER01"}, "--courts: KLER01 is listed twice"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, out, errOut := runCLI(t, append([]string{"token", "--name", "e"}, tc.args...)...)

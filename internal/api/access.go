@@ -101,17 +101,29 @@ func (s *Server) identifyAgain(w http.ResponseWriter, r *http.Request, agency st
 // police document from a station that the sender's token does not list.
 const RuleStationScope = "station-scope"
 
+// RuleCourtScope is the rule of the violations that reject, with 403, a
+// court's message that names a court the sender's token does not list.
+const RuleCourtScope = "court-scope"
+
+// scopeCheck returns the check that lets p post only the messages of the
+// stations or courts that p's token lists, or nil when it lists none.
+func scopeCheck(p auth.Principal) ingest.Check {
+	switch {
+	case len(p.Stations) > 0:
+		return stationCheck(p)
+	case len(p.Courts) > 0:
+		return courtCheck(p)
+	}
+	return nil
+}
+
 // stationCheck returns the check that lets p post only the documents of
-// p's stations (see canonical.Message.FilingStation), or nil when p may
-// post for every station.
+// p's stations (see canonical.Message.FilingStation).
 //
 // NOTE: the journal deduplicates by agency and message id, not by
 // station, so a station token can take a message id that another
 // station's document will carry later, which then gets 409.
 func stationCheck(p auth.Principal) ingest.Check {
-	if len(p.Stations) == 0 {
-		return nil
-	}
 	allowed := strings.Join(p.Stations, ", ")
 	return func(m *canonical.Message) error {
 		station, pointer, ok := m.FilingStation()
@@ -130,6 +142,37 @@ func stationCheck(p auth.Principal) ingest.Check {
 			Message: fmt.Sprintf("this token may not post for police station %q, "+
 				"only for %s", station, allowed),
 		}}}
+	}
+}
+
+// courtCheck returns the check that lets p post only the messages of p's
+// courts (see canonical.Message.IssuingCourts). Every court that a
+// message names must be one of them.
+func courtCheck(p auth.Principal) ingest.Check {
+	allowed := strings.Join(p.Courts, ", ")
+	return func(m *canonical.Message) error {
+		courts := m.IssuingCourts()
+		if len(courts) == 0 {
+			return &ingest.ForbiddenError{Violations: []schemas.Violation{{
+				Rule: RuleCourtScope,
+				Message: fmt.Sprintf("a %s names no court, and this token may post "+
+					"only for courts %s", m.Type, allowed),
+			}}}
+		}
+		var violations []schemas.Violation
+		for _, c := range courts {
+			if !p.MayPostForCourt(c.Code) {
+				violations = append(violations, schemas.Violation{
+					Pointer: c.Pointer, Rule: RuleCourtScope,
+					Message: fmt.Sprintf("this token may not post for court %q, only for %s",
+						c.Code, allowed),
+				})
+			}
+		}
+		if violations != nil {
+			return &ingest.ForbiddenError{Violations: violations}
+		}
+		return nil
 	}
 }
 

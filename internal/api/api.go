@@ -305,7 +305,7 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		check = stationCheck(p)
+		check = scopeCheck(p)
 	}
 	results, err := s.Ingest.AcceptChecked(r.Context(), agency, body, r.Header.Get("Content-Type"), check)
 	if err != nil {
@@ -334,7 +334,7 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 	if forbidden := (*ingest.ForbiddenError)(nil); errors.As(err, &forbidden) {
 		s.Metrics.CountInbound(agency, metrics.InboundForbidden)
 		caller, _ := principal(r)
-		s.Log.Warn("message from a station the token does not list rejected",
+		s.Log.Warn("message outside the token's stations or courts rejected",
 			"agency", agency, "principal", caller.Name, "error", forbidden)
 		v := forbidden.Violations[0]
 		detail := v.Message + "; nothing was stored"

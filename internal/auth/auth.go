@@ -10,6 +10,10 @@
 //	    agency: police
 //	    stations: [EKM0412]     # may post only these stations' documents
 //	    sha256: 4e07408...
+//	  - name: court-kler01
+//	    agency: courts
+//	    courts: [KLER01]        # may post only these courts' messages
+//	    sha256: 7a1b2c3...
 //	  - name: oncall-operator
 //	    operator: true          # may read journeys and replay deliveries
 //	    sha256: 2c26b46...
@@ -22,6 +26,11 @@
 // stations may post only documents that name one of them: an FIR, arrest
 // memo or final report whose FIR is the station's, and a passport
 // verification report that the station makes.
+//
+// Likewise a courts entry without courts may post for every court, as an
+// e-Courts gateway does. One with courts, their e-Courts establishment
+// codes, may post only the messages of those courts: a docketing callback
+// whose court and CNR are the court's, and an order that the court issued.
 //
 // A metrics entry grants nothing besides /metrics, so it may not also set
 // agency or operator. A scraper's token then cannot change routes or
@@ -60,6 +69,11 @@ type Principal struct {
 	// only an entry of agency police sets it. Parse reads it from the
 	// entry's stations key by way of tokenEntry.
 	Stations []string `yaml:"-"`
+	// Courts are the e-Courts establishment codes of the courts whose
+	// messages the holder may post. It is empty for a token of every
+	// court, and only an entry of agency courts sets it. Parse reads it
+	// from the entry's courts key by way of tokenEntry.
+	Courts []string `yaml:"-"`
 	// Operator may read journeys and dead letters, replay deliveries,
 	// change routes and read metrics.
 	Operator bool `yaml:"operator,omitempty"`
@@ -97,12 +111,24 @@ type entries struct {
 	digests    [][]byte // digests[i] belongs to principals[i]
 }
 
-// tokenEntry is one entry of a token file as written. Its stations stay a
-// YAML node until Parse checks them, so that an error names the line of
-// each code, and a stations key without a value is not taken for none.
+// MayPostForCourt reports whether the holder may post the messages of
+// the court with e-Courts establishment code court: any court unless
+// Courts lists some. Codes are compared without case, as the hub
+// compares the court of a callback with the court of its filing.
+func (p Principal) MayPostForCourt(court string) bool {
+	if len(p.Courts) == 0 {
+		return true
+	}
+	return slices.ContainsFunc(p.Courts, func(c string) bool { return strings.EqualFold(c, court) })
+}
+
+// tokenEntry is one entry of a token file as written. Its stations and
+// courts stay YAML nodes until Parse checks them, so that an error names
+// the line of each code, and a key without a value is not taken for none.
 type tokenEntry struct {
 	Principal `yaml:",inline"`
 	Stations  yaml.Node `yaml:"stations"`
+	Courts    yaml.Node `yaml:"courts"`
 }
 
 // unknownTokenField matches the error of gopkg.in/yaml.v3 for a key that
@@ -122,7 +148,7 @@ func plainYAMLError(err error) error {
 		lines[i] = line
 		if m := unknownTokenField.FindStringSubmatch(line); m != nil {
 			lines[i] = fmt.Sprintf("line %s: unknown field %q in a token entry, which has name, "+
-				"sha256, agency, stations, operator and metrics", m[1], m[2])
+				"sha256, agency, stations, courts, operator and metrics", m[1], m[2])
 		}
 	}
 	return errors.New(strings.Join(lines, "; "))
@@ -168,9 +194,11 @@ func Parse(doc []byte) (*Tokens, error) {
 				firstEntry[string(digest)] = i
 			}
 		}
-		var stationErrs []error
-		p.Stations, stationErrs = parseStations(i, p, &entry.Stations)
-		errs = append(errs, stationErrs...)
+		var codeErrs []error
+		p.Stations, codeErrs = parseCodes(i, p, &entry.Stations, stationScope)
+		errs = append(errs, codeErrs...)
+		p.Courts, codeErrs = parseCodes(i, p, &entry.Courts, courtScope)
+		errs = append(errs, codeErrs...)
 		t.principals = append(t.principals, p)
 		t.digests = append(t.digests, digest)
 	}
@@ -196,36 +224,70 @@ func CheckStationCode(code string) error {
 	return nil
 }
 
-// parseStations returns the station codes of node, the stations key of
-// token entry i, whose other fields are p, with an error for each rule
-// that the key breaks, naming its line. A node of kind 0 is a missing
-// key, and it returns no codes and no errors.
-func parseStations(i int, p Principal, node *yaml.Node) ([]string, []error) {
+// courtCode is the format of a court's code in a token file: capital
+// letters and digits, such as the e-Courts establishment code KLER01
+// that starts each of the court's CNRs.
+var courtCode = regexp.MustCompile(`^[A-Z0-9]{1,64}$`)
+
+// CheckCourtCode returns an error unless code has the format of a
+// court's code in a token file.
+func CheckCourtCode(code string) error {
+	if !courtCode.MatchString(code) {
+		return fmt.Errorf("invalid court code %q: want 1 to 64 capital letters or digits, "+
+			"such as the e-Courts establishment code KLER01", code)
+	}
+	return nil
+}
+
+// scope describes a token entry's key that limits what its holder may
+// post to the documents of some offices of its agency.
+type scope struct {
+	key     string // the entry's key, such as "stations"
+	agency  string // the only agency whose entries may have the key
+	noun    string // the kind of office a code names, such as "station"
+	example string // a valid code
+	check   func(code string) error
+}
+
+var (
+	stationScope = scope{key: "stations", agency: "police", noun: "station",
+		example: "EKM0412", check: CheckStationCode}
+	courtScope = scope{key: "courts", agency: "courts", noun: "court",
+		example: "KLER01", check: CheckCourtCode}
+)
+
+// parseCodes returns the codes of node, the key of token entry i that sc
+// describes, whose other fields are p, with an error for each rule that
+// the key breaks, naming its line. A node of kind 0 is a missing key, and
+// it returns no codes and no errors.
+func parseCodes(i int, p Principal, node *yaml.Node, sc scope) ([]string, []error) {
 	if node.Kind == 0 {
 		return nil, nil
 	}
 	at := func(line int) string {
-		return fmt.Sprintf("line %d: tokens[%d] %q: stations", line, i, p.Name)
+		return fmt.Sprintf("line %d: tokens[%d] %q: %s", line, i, p.Name, sc.key)
 	}
-	if p.Agency != "police" {
+	if p.Agency != sc.agency {
 		agency := "no agency"
 		if p.Agency != "" {
 			agency = fmt.Sprintf("agency %q", p.Agency)
 		}
-		return nil, []error{fmt.Errorf("%s: only an entry of agency police may list stations, "+
-			"and this one has %s: remove stations or give it agency: police", at(node.Line), agency)}
+		return nil, []error{fmt.Errorf("%s: only an entry of agency %s may list %s, "+
+			"and this one has %s: remove %s or give it agency: %s",
+			at(node.Line), sc.agency, sc.key, agency, sc.key, sc.agency)}
 	}
 	if node.Kind != yaml.SequenceNode {
 		if node.Tag == "!!null" {
-			return nil, []error{fmt.Errorf("%s: missing value: list at least one station code, "+
-				"or remove stations to let the token post for every station", at(node.Line))}
+			return nil, []error{fmt.Errorf("%s: missing value: list at least one %s code, "+
+				"or remove %s to let the token post for every %s",
+				at(node.Line), sc.noun, sc.key, sc.noun)}
 		}
-		return nil, []error{fmt.Errorf("%s: want a list of station codes, such as [EKM0412]",
-			at(node.Line))}
+		return nil, []error{fmt.Errorf("%s: want a list of %s codes, such as [%s]",
+			at(node.Line), sc.noun, sc.example)}
 	}
 	if len(node.Content) == 0 {
-		return nil, []error{fmt.Errorf("%s: empty list: list at least one station code, "+
-			"or remove stations to let the token post for every station", at(node.Line))}
+		return nil, []error{fmt.Errorf("%s: empty list: list at least one %s code, "+
+			"or remove %s to let the token post for every %s", at(node.Line), sc.noun, sc.key, sc.noun)}
 	}
 	var codes []string
 	var errs []error
@@ -233,17 +295,17 @@ func parseStations(i int, p Principal, node *yaml.Node) ([]string, []error) {
 		// A scalar's code is its text as written, so 0412 and null are
 		// codes too, whatever YAML type their tag resolves to.
 		if item.Kind != yaml.ScalarNode {
-			errs = append(errs, fmt.Errorf("%s: want a station code, such as EKM0412, "+
-				"in place of this item", at(item.Line)))
+			errs = append(errs, fmt.Errorf("%s: want a %s code, such as %s, "+
+				"in place of this item", at(item.Line), sc.noun, sc.example))
 			continue
 		}
-		if err := CheckStationCode(item.Value); err != nil {
+		if err := sc.check(item.Value); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", at(item.Line), err))
 			continue
 		}
 		if slices.Contains(codes, item.Value) {
-			errs = append(errs, fmt.Errorf("%s: %s is listed twice: list each station once",
-				at(item.Line), item.Value))
+			errs = append(errs, fmt.Errorf("%s: %s is listed twice: list each %s once",
+				at(item.Line), item.Value, sc.noun))
 			continue
 		}
 		codes = append(codes, item.Value)

@@ -217,6 +217,18 @@ func TestParseGrantsNothingNamesMetrics(t *testing.T) {
 	}
 }
 
+// identifyAs returns the principal of token in tokens.
+func identifyAs(t *testing.T, tokens *Tokens, token string) Principal {
+	t.Helper()
+	r := httptest.NewRequest("POST", "/api/v1/inbound/police", nil)
+	r.Header.Set("Authorization", "Bearer "+token)
+	p, err := tokens.Identify(r)
+	if err != nil {
+		t.Fatalf("Identify %s: %v", token, err)
+	}
+	return p
+}
+
 func TestParseStations(t *testing.T) {
 	doc := "tokens:\n" +
 		"  - {name: bureau, agency: police, sha256: " + digest("bureau") + "}\n" +
@@ -228,16 +240,7 @@ func TestParseStations(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Parse rejected a police entry with stations: %v", err)
 	}
-	identify := func(token string) Principal {
-		r := httptest.NewRequest("POST", "/api/v1/inbound/police", nil)
-		r.Header.Set("Authorization", "Bearer "+token)
-		p, err := tokens.Identify(r)
-		if err != nil {
-			t.Fatalf("Identify %s: %v", token, err)
-		}
-		return p
-	}
-	bureau, ekm := identify("bureau"), identify("ekm")
+	bureau, ekm := identifyAs(t, tokens, "bureau"), identifyAs(t, tokens, "ekm")
 	if len(bureau.Stations) != 0 {
 		t.Errorf("entry without stations has Stations %q", bureau.Stations)
 	}
@@ -264,7 +267,7 @@ func TestParseStations(t *testing.T) {
 	}
 }
 
-func TestParseRejectsBadStations(t *testing.T) {
+func TestParseRejectsBadCodes(t *testing.T) {
 	cases := []struct {
 		name  string
 		entry string
@@ -298,6 +301,25 @@ func TestParseRejectsBadStations(t *testing.T) {
 				`and this one has no agency`},
 		{"metrics", "metrics: true\n    stations: [EKM0412]",
 			`line 5: tokens[1] "e": stations: only an entry of agency police may list stations`},
+		{"courts, empty list", "agency: courts\n    courts: []",
+			`line 5: tokens[1] "e": courts: empty list: list at least one court code, ` +
+				`or remove courts to let the token post for every court`},
+		{"courts, no value", "agency: courts\n    courts:",
+			`line 5: tokens[1] "e": courts: missing value: list at least one court code`},
+		{"courts, lower-case code", "agency: courts\n    courts: [kler01]",
+			`line 5: tokens[1] "e": courts: invalid court code "kler01": want 1 to 64 capital letters or digits`},
+		{"courts, code with a hyphen", "agency: courts\n    courts: [KLER-01]",
+			`line 5: tokens[1] "e": courts: invalid court code "KLER-01"`},
+		{"courts, duplicate", "agency: courts\n    courts: [KLER01, KLER01]",
+			`line 5: tokens[1] "e": courts: KLER01 is listed twice: list each court once`},
+		{"courts, one code, not a list", "agency: courts\n    courts: KLER01",
+			`line 5: tokens[1] "e": courts: want a list of court codes, such as [KLER01]`},
+		{"courts, police", "agency: police\n    courts: [KLER01]",
+			`line 5: tokens[1] "e": courts: only an entry of agency courts may list courts, ` +
+				`and this one has agency "police": remove courts or give it agency: courts`},
+		{"courts, operator", "operator: true\n    courts: [KLER01]",
+			`line 5: tokens[1] "e": courts: only an entry of agency courts may list courts, ` +
+				`and this one has no agency`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -320,6 +342,43 @@ func TestParseRejectsBadStations(t *testing.T) {
 	}
 }
 
+func TestParseCourts(t *testing.T) {
+	doc := "tokens:\n" +
+		"  - {name: ecourts, agency: courts, sha256: " + digest("ecourts") + "}\n" +
+		"  - name: ernakulam\n" +
+		"    agency: courts\n" +
+		"    courts: [KLER01, KLER02]\n" +
+		"    sha256: " + digest("ernakulam") + "\n"
+	tokens, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatalf("Parse rejected a courts entry with courts: %v", err)
+	}
+	gateway, ernakulam := identifyAs(t, tokens, "ecourts"), identifyAs(t, tokens, "ernakulam")
+	if len(gateway.Courts) != 0 || len(gateway.Stations) != 0 {
+		t.Errorf("entry without courts has Courts %q, Stations %q", gateway.Courts, gateway.Stations)
+	}
+	if want := []string{"KLER01", "KLER02"}; !slices.Equal(ernakulam.Courts, want) {
+		t.Errorf("Courts = %q, want %q", ernakulam.Courts, want)
+	}
+	for _, c := range []struct {
+		principal Principal
+		court     string
+		want      bool
+	}{
+		{gateway, "KLER01", true},
+		{gateway, "DLND01", true},
+		{ernakulam, "KLER01", true},
+		{ernakulam, "kler02", true},
+		{ernakulam, "KLER03", false},
+		{ernakulam, "KLER0", false},
+		{ernakulam, "", false},
+	} {
+		if got := c.principal.MayPostForCourt(c.court); got != c.want {
+			t.Errorf("%s: MayPostForCourt(%q) = %v, want %v", c.principal.Name, c.court, got, c.want)
+		}
+	}
+}
+
 func TestParseUnknownFieldListsStations(t *testing.T) {
 	doc := "tokens:\n  - {name: a, agency: police, station: [EKM0412], sha256: " + digest("x") + "}\n"
 	_, err := Parse([]byte(doc))
@@ -327,7 +386,7 @@ func TestParseUnknownFieldListsStations(t *testing.T) {
 		t.Fatal("Parse accepted an unknown field")
 	}
 	want := `line 2: unknown field "station" in a token entry, which has name, sha256, agency, ` +
-		`stations, operator and metrics`
+		`stations, courts, operator and metrics`
 	if !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q lacks %q", err, want)
 	}

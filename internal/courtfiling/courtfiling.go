@@ -30,9 +30,13 @@ const RuleChronology = "chronology"
 // another court than the one the final report it replies to was filed
 // with. Its status could otherwise reject another court's filing.
 //
-// NOTE: the court is the callback's CaseCourt, else its CNR's. Court
-// tokens name no court, and ecf:SendingMDELocationID is not read, so a
-// court system that names another court passes this check.
+// The court is the callback's CaseCourt, else its CNR's. A token that
+// lists courts may post only callbacks whose court and CNR are its
+// courts' (see internal/api).
+//
+// NOTE: ecf:SendingMDELocationID is not read, and a token without courts
+// may post for every court, so a court system holding such a token that
+// names another court passes this check.
 const RuleFilingCourt = "filing-court"
 
 // RuleFilingFIR is the violation rule of a docketing callback that names

@@ -37,15 +37,22 @@ func stationTokenFile(ekm0412Stations string) []byte {
 		digestOf("bureau-token"), digestOf("passport-token"), digestOf("ops-token")))
 }
 
-// postAs posts body to the hub as agency with token.
+// postAs posts a JSON body to the hub as agency with token.
 func postAs(t *testing.T, hubURL, agency, token string, body []byte) (int, []byte) {
+	t.Helper()
+	return postTypedAs(t, hubURL, agency, token, "application/json", body)
+}
+
+// postTypedAs posts body of media type contentType to the hub as agency
+// with token.
+func postTypedAs(t *testing.T, hubURL, agency, token, contentType string, body []byte) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, hubURL+"/api/v1/inbound/"+agency,
 		bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -93,9 +100,25 @@ func journaledPolice(t *testing.T, hubURL, senderID string) int {
 // station-scope violation at pointer, and that the detail names station.
 func wantStationRejected(t *testing.T, label string, code int, body []byte, pointer, station string) {
 	t.Helper()
+	p, ok := forbiddenProblem(t, label, code, body)
+	if !ok {
+		return
+	}
+	if !hasViolation(p, pointer, api.RuleStationScope) {
+		t.Errorf("%s: no %s violation at %s in %+v", label, api.RuleStationScope, pointer, p.Errors)
+	}
+	if !strings.Contains(p.Detail, pointer) || !strings.Contains(p.Detail, `police station "`+station+`"`) {
+		t.Errorf("%s: detail %q does not name %s and station %s", label, p.Detail, pointer, station)
+	}
+}
+
+// forbiddenProblem checks that the hub answered a post with a 403
+// forbidden problem and returns it, or false when the status is another.
+func forbiddenProblem(t *testing.T, label string, code int, body []byte) (problem.Problem, bool) {
+	t.Helper()
 	if code != http.StatusForbidden {
 		t.Errorf("%s: status %d, want 403; %s", label, code, body)
-		return
+		return problem.Problem{}, false
 	}
 	var p problem.Problem
 	if err := json.Unmarshal(body, &p); err != nil {
@@ -104,12 +127,7 @@ func wantStationRejected(t *testing.T, label string, code int, body []byte, poin
 	if p.Type != "urn:sangam:problem:forbidden" {
 		t.Errorf("%s: problem type %q, want forbidden", label, p.Type)
 	}
-	if !hasViolation(p, pointer, api.RuleStationScope) {
-		t.Errorf("%s: no %s violation at %s in %+v", label, api.RuleStationScope, pointer, p.Errors)
-	}
-	if !strings.Contains(p.Detail, pointer) || !strings.Contains(p.Detail, `police station "`+station+`"`) {
-		t.Errorf("%s: detail %q does not name %s and station %s", label, p.Detail, pointer, station)
-	}
+	return p, true
 }
 
 func TestStationTokensSQLite(t *testing.T) {

@@ -1,0 +1,130 @@
+package hub
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/auth"
+)
+
+// courtTokenFile is a token file with a token for each of courts KLER01
+// and KLER10, one for every court, and an operator's.
+func courtTokenFile() []byte {
+	return []byte(fmt.Sprintf(`tokens:
+  - {name: court-kler01, agency: courts, courts: [KLER01], sha256: %s}
+  - name: court-kler10
+    agency: courts
+    courts: [KLER10]
+    sha256: %s
+  - {name: ecourts-gateway, agency: courts, sha256: %s}
+  - {name: oncall, operator: true, sha256: %s}
+`, digestOf("kler01-token"), digestOf("kler10-token"), digestOf("gateway-token"),
+		digestOf("ops-token")))
+}
+
+// postXMLAs posts a court's XML body to the hub as courts with token.
+func postXMLAs(t *testing.T, hubURL, token string, body []byte) (int, []byte) {
+	t.Helper()
+	return postTypedAs(t, hubURL, "courts", token, "application/xml", body)
+}
+
+// journaledCourts returns how many court messages with sender id senderID
+// the journal contains.
+func journaledCourts(t *testing.T, hubURL, senderID string) int {
+	t.Helper()
+	var found api.FindResponse
+	getAsOperator(t, hubURL, "/api/v1/messages?source=courts&sender_message_id="+senderID, &found)
+	return len(found.Messages)
+}
+
+// wantCourtRejected checks that the hub rejected a post with 403 and one
+// court-scope violation for each of courts, at canonical pointer, and
+// that nothing with senderID was journaled.
+func wantCourtRejected(t *testing.T, label, hubURL string, code int, body []byte, senderID string,
+	courts map[string]string,
+) {
+	t.Helper()
+	p, ok := forbiddenProblem(t, label, code, body)
+	if !ok {
+		return
+	}
+	if len(p.Errors) != len(courts) {
+		t.Errorf("%s: %d violations, want %d: %+v", label, len(p.Errors), len(courts), p.Errors)
+	}
+	for court, pointer := range courts {
+		found := false
+		for _, v := range p.Errors {
+			found = found || (v.Rule == api.RuleCourtScope &&
+				strings.Contains(v.Message, `court "`+court+`"`) &&
+				strings.Contains(v.Message, "at "+pointer+" in the hub's canonical form"))
+		}
+		if !found {
+			t.Errorf("%s: no %s violation for court %s at %s in %+v", label, api.RuleCourtScope,
+				court, pointer, p.Errors)
+		}
+	}
+	if n := journaledCourts(t, hubURL, senderID); n != 0 {
+		t.Errorf("%s: the rejected message was journaled %d times", label, n)
+	}
+}
+
+// TestCourtTokens posts court orders and docketing callbacks with tokens
+// limited to one court, and with one for every court.
+func TestCourtTokens(t *testing.T) {
+	tokens, err := auth.Parse(courtTokenFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newOrderWorld(t, Config{Tokens: tokens})
+
+	// The production warrant is issued by KLER10.
+	warrant := courtSample(t, "production-warrant-undertrial")
+	code, body := postXMLAs(t, w.url, "kler01-token", warrant)
+	wantCourtRejected(t, "KLER10's warrant with KLER01's token", w.url, code, body,
+		"KLER10-ORD-2025-000451", map[string]string{"KLER10": "/court_order/court/code"})
+	if n := len(w.prison.Received()); n != 0 {
+		t.Errorf("the prison received %d orders after the rejection", n)
+	}
+	code, body = postXMLAs(t, w.url, "kler10-token", warrant)
+	if code != http.StatusAccepted {
+		t.Errorf("KLER10's warrant with KLER10's token: status %d, want 202; %s", code, body)
+	}
+
+	// The callback is KLER01's: its court and the court of its CNR.
+	code, body = postXMLAs(t, w.url, "kler10-token", kochiCallback(t, "KLER01-CB-1"))
+	wantCourtRejected(t, "KLER01's callback with KLER10's token", w.url, code, body,
+		"KLER01-CB-1", map[string]string{
+			"KLER01": "/court_registration/court/code",
+		})
+	otherCNR := kochiCallback(t, "KLER01-CB-2",
+		"<nc:CaseTrackingID>KLER010001232024</nc:CaseTrackingID>",
+		"<nc:CaseTrackingID>KLER020001232024</nc:CaseTrackingID>")
+	code, body = postXMLAs(t, w.url, "kler01-token", otherCNR)
+	wantCourtRejected(t, "KLER01's callback with KLER02's CNR", w.url, code, body,
+		"KLER01-CB-2", map[string]string{"KLER02": "/court_registration/cnr"})
+	code, body = postXMLAs(t, w.url, "kler10-token", otherCNR)
+	wantCourtRejected(t, "a callback of KLER01 and KLER02 with KLER10's token", w.url, code, body,
+		"KLER01-CB-2", map[string]string{
+			"KLER01": "/court_registration/court/code",
+			"KLER02": "/court_registration/cnr",
+		})
+
+	lowerCase := kochiCallback(t, "KLER01-CB-3",
+		"<nc:IdentificationID>KLER01</nc:IdentificationID>\n        </nc:OrganizationIdentification>",
+		"<nc:IdentificationID>kler01</nc:IdentificationID>\n        </nc:OrganizationIdentification>")
+	for label, post := range map[string]struct {
+		token string
+		body  []byte
+	}{
+		"KLER01's callback with KLER01's token":         {"kler01-token", kochiCallback(t, "KLER01-CB-4")},
+		"KLER01's callback with its code in lower case": {"kler01-token", lowerCase},
+		"a callback of two courts with the gateway's":   {"gateway-token", otherCNR},
+	} {
+		if code, body := postXMLAs(t, w.url, post.token, post.body); code != http.StatusAccepted {
+			t.Errorf("%s: status %d, want 202; %s", label, code, body)
+		}
+	}
+}
