@@ -243,3 +243,13 @@ const (
 	// or under a sentence.
 	OrderCommittal CourtOrderKind = "committal_order"
 )
+
+// HoldingPrison returns the code of the prison that holds the prisoner
+// of a movement, and the JSON pointer of that code in m. ok is false for
+// any other message.
+func (m *Message) HoldingPrison() (prison, pointer string, ok bool) {
+	if m.Type != TypeMovement || m.Movement == nil {
+		return "", "", false
+	}
+	return m.Movement.Prisoner.PrisonCode, "/prisoner_movement/prisoner/prison_code", true
+}

@@ -47,3 +47,20 @@ func TestPassportCaseKey(t *testing.T) {
 			req.CaseKey(), rep.CaseKey())
 	}
 }
+
+func TestHoldingPrison(t *testing.T) {
+	m := Message{Type: TypeMovement, Movement: &Movement{Prisoner: Prisoner{PrisonCode: "KLSJEKM"},
+		To: Location{Kind: LocationPrison, Code: "KLCJVIY"}}}
+	prison, pointer, ok := m.HoldingPrison()
+	if !ok || prison != "KLSJEKM" || pointer != "/prisoner_movement/prisoner/prison_code" {
+		t.Errorf("HoldingPrison() = %q, %q, %v, want KLSJEKM at /prisoner_movement/prisoner/prison_code",
+			prison, pointer, ok)
+	}
+	if got := valueAt(t, &m, pointer); got != "KLSJEKM" {
+		t.Errorf("the message's JSON has %q at %s, want KLSJEKM", got, pointer)
+	}
+	order := Message{Type: TypeCourtOrder, CourtOrder: &CourtOrder{Prisoner: Prisoner{PrisonCode: "KLSJEKM"}}}
+	if _, _, ok := order.HoldingPrison(); ok {
+		t.Error("a court order has a holding prison, want none")
+	}
+}

@@ -25,11 +25,15 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	courtList := fs.String("courts", "",
 		"comma-separated e-Courts establishment codes of the courts whose messages the token may post, "+
 			"such as KLER01,KLER10; with --agency courts only; every court when left out")
+	prisonList := fs.String("prisons", "",
+		"comma-separated codes of the prisons whose movements the token may post, "+
+			"such as KLSJEKM; with --agency prisons only; every prison when left out")
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam token --name NAME --agency AGENCY [--operator]")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --agency police --stations CODE,...")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --agency courts --courts CODE,...")
+		fmt.Fprintln(stderr, "       sangam token --name NAME --agency prisons --prisons CODE,...")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --operator")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --metrics")
 		fs.PrintDefaults()
@@ -72,6 +76,11 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return err
 	}
+	prisons, err := parseCodeList(fs, *prisonList, prisonCodes, *agency)
+	if err != nil {
+		fs.Usage()
+		return err
+	}
 	token, digest, err := auth.NewToken()
 	if err != nil {
 		return err
@@ -89,6 +98,9 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(courts) > 0 {
 		entry += ", courts: [" + strings.Join(courts, ", ") + "]"
+	}
+	if len(prisons) > 0 {
+		entry += ", prisons: [" + strings.Join(prisons, ", ") + "]"
 	}
 	if *operator {
 		entry += ", operator: true"
@@ -115,6 +127,8 @@ var (
 		reason: "station codes limit the police documents a token may post", check: auth.CheckStationCode}
 	courtCodes = codeList{flag: "courts", agency: "courts", noun: "court",
 		reason: "court codes limit the court messages a token may post", check: auth.CheckCourtCode}
+	prisonCodes = codeList{flag: "prisons", agency: "prisons", noun: "prison",
+		reason: "prison codes limit the movements a token may post", check: auth.CheckPrisonCode}
 )
 
 // parseCodeList returns the codes of the flag that c describes, whose

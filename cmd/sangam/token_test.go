@@ -112,6 +112,14 @@ func TestTokenCourtsEntry(t *testing.T) {
 	}
 }
 
+func TestTokenPrisonsEntry(t *testing.T) {
+	p := printedPrincipal(t, "  - {name: sub-jail, agency: prisons, prisons: [KLSJEKM], sha256: ",
+		"--name", "sub-jail", "--agency", "prisons", "--prisons", "KLSJEKM")
+	if !slices.Equal(p.Prisons, []string{"KLSJEKM"}) {
+		t.Errorf("principal's prisons %q, want KLSJEKM", p.Prisons)
+	}
+}
+
 func TestTokenCodesRejected(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
@@ -131,6 +139,8 @@ func TestTokenCodesRejected(t *testing.T) {
 		{[]string{"--agency", "courts", "--courts", "kler01"}, `--courts: invalid court code "kler01"`},
 		{[]string{"--agency", "courts", "--courts="}, "--courts: empty list"},
 		{[]string{"--agency", "courts", "--courts", "KLER01,KLER01"}, "--courts: KLER01 is listed twice"},
+		{[]string{"--agency", "courts", "--prisons", "KLSJEKM"}, "--prisons needs --agency prisons"},
+		{[]string{"--agency", "prisons", "--prisons", "KL/SJ"}, `--prisons: invalid prison code "KL/SJ"`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, out, errOut := runCLI(t, append([]string{"token", "--name", "e"}, tc.args...)...)

@@ -105,14 +105,21 @@ const RuleStationScope = "station-scope"
 // court's message that names a court the sender's token does not list.
 const RuleCourtScope = "court-scope"
 
+// RulePrisonScope is the rule of the violation that rejects, with 403, a
+// movement of a prisoner that no prison the sender's token lists holds.
+const RulePrisonScope = "prison-scope"
+
 // scopeCheck returns the check that lets p post only the messages of the
-// stations or courts that p's token lists, or nil when it lists none.
+// stations, courts or prisons that p's token lists, or nil when it lists
+// none.
 func scopeCheck(p auth.Principal) ingest.Check {
 	switch {
 	case len(p.Stations) > 0:
 		return stationCheck(p)
 	case len(p.Courts) > 0:
 		return courtCheck(p)
+	case len(p.Prisons) > 0:
+		return prisonCheck(p)
 	}
 	return nil
 }
@@ -173,6 +180,31 @@ func courtCheck(p auth.Principal) ingest.Check {
 			return &ingest.ForbiddenError{Violations: violations}
 		}
 		return nil
+	}
+}
+
+// prisonCheck returns the check that lets p post only the movements of
+// the prisoners that p's prisons hold (see
+// canonical.Message.HoldingPrison).
+func prisonCheck(p auth.Principal) ingest.Check {
+	allowed := strings.Join(p.Prisons, ", ")
+	return func(m *canonical.Message) error {
+		prison, pointer, ok := m.HoldingPrison()
+		if !ok {
+			return &ingest.ForbiddenError{Violations: []schemas.Violation{{
+				Rule: RulePrisonScope,
+				Message: fmt.Sprintf("a %s names no prison that holds its prisoner, and this "+
+					"token may post only for prisons %s", m.Type, allowed),
+			}}}
+		}
+		if p.MayPostForPrison(prison) {
+			return nil
+		}
+		return &ingest.ForbiddenError{Violations: []schemas.Violation{{
+			Pointer: pointer, Rule: RulePrisonScope,
+			Message: fmt.Sprintf("this token may not post for prison %q, only for %s",
+				prison, allowed),
+		}}}
 	}
 }
 

@@ -334,7 +334,7 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 	if forbidden := (*ingest.ForbiddenError)(nil); errors.As(err, &forbidden) {
 		s.Metrics.CountInbound(agency, metrics.InboundForbidden)
 		caller, _ := principal(r)
-		s.Log.Warn("message outside the token's stations or courts rejected",
+		s.Log.Warn("message outside the token's stations, courts or prisons rejected",
 			"agency", agency, "principal", caller.Name, "error", forbidden)
 		v := forbidden.Violations[0]
 		detail := v.Message + "; nothing was stored"

@@ -14,6 +14,10 @@
 //	    agency: courts
 //	    courts: [KLER01]        # may post only these courts' messages
 //	    sha256: 7a1b2c3...
+//	  - name: sub-jail-ernakulam
+//	    agency: prisons
+//	    prisons: [KLSJEKM]      # may post only these prisons' movements
+//	    sha256: 3d4e5f6...
 //	  - name: oncall-operator
 //	    operator: true          # may read journeys and replay deliveries
 //	    sha256: 2c26b46...
@@ -31,6 +35,8 @@
 // e-Courts gateway does. One with courts, their e-Courts establishment
 // codes, may post only the messages of those courts: a docketing callback
 // whose court and CNR are the court's, and an order that the court issued.
+// A prisons entry with prisons may post only the movements of prisoners
+// that those prisons hold.
 //
 // A metrics entry grants nothing besides /metrics, so it may not also set
 // agency or operator. A scraper's token then cannot change routes or
@@ -74,6 +80,10 @@ type Principal struct {
 	// court, and only an entry of agency courts sets it. Parse reads it
 	// from the entry's courts key by way of tokenEntry.
 	Courts []string `yaml:"-"`
+	// Prisons are the codes of the prisons whose movements the holder may
+	// post. It is empty for a token of every prison, and only an entry of
+	// agency prisons sets it.
+	Prisons []string `yaml:"-"`
 	// Operator may read journeys and dead letters, replay deliveries,
 	// change routes and read metrics.
 	Operator bool `yaml:"operator,omitempty"`
@@ -122,13 +132,21 @@ func (p Principal) MayPostForCourt(court string) bool {
 	return slices.ContainsFunc(p.Courts, func(c string) bool { return strings.EqualFold(c, court) })
 }
 
-// tokenEntry is one entry of a token file as written. Its stations and
-// courts stay YAML nodes until Parse checks them, so that an error names
+// MayPostForPrison reports whether the holder may post the movements of
+// the prison with code prison: any prison unless Prisons lists some.
+// Codes are compared as written, as routes compare them.
+func (p Principal) MayPostForPrison(prison string) bool {
+	return len(p.Prisons) == 0 || slices.Contains(p.Prisons, prison)
+}
+
+// tokenEntry is one entry of a token file as written. Its stations,
+// courts and prisons stay YAML nodes until Parse checks them, so that an error names
 // the line of each code, and a key without a value is not taken for none.
 type tokenEntry struct {
 	Principal `yaml:",inline"`
 	Stations  yaml.Node `yaml:"stations"`
 	Courts    yaml.Node `yaml:"courts"`
+	Prisons   yaml.Node `yaml:"prisons"`
 }
 
 // unknownTokenField matches the error of gopkg.in/yaml.v3 for a key that
@@ -148,7 +166,7 @@ func plainYAMLError(err error) error {
 		lines[i] = line
 		if m := unknownTokenField.FindStringSubmatch(line); m != nil {
 			lines[i] = fmt.Sprintf("line %s: unknown field %q in a token entry, which has name, "+
-				"sha256, agency, stations, courts, operator and metrics", m[1], m[2])
+				"sha256, agency, stations, courts, prisons, operator and metrics", m[1], m[2])
 		}
 	}
 	return errors.New(strings.Join(lines, "; "))
@@ -199,6 +217,8 @@ func Parse(doc []byte) (*Tokens, error) {
 		errs = append(errs, codeErrs...)
 		p.Courts, codeErrs = parseCodes(i, p, &entry.Courts, courtScope)
 		errs = append(errs, codeErrs...)
+		p.Prisons, codeErrs = parseCodes(i, p, &entry.Prisons, prisonScope)
+		errs = append(errs, codeErrs...)
 		t.principals = append(t.principals, p)
 		t.digests = append(t.digests, digest)
 	}
@@ -239,6 +259,21 @@ func CheckCourtCode(code string) error {
 	return nil
 }
 
+// prisonCode is the format of a prison's code in the prisons' documents,
+// $defs/code of schemas/prisons/common.json: no slash and no surrounding
+// space, at most 64 characters.
+var prisonCode = regexp.MustCompile(`^[^/\s]([^/]{0,62}[^/\s])?$`)
+
+// CheckPrisonCode returns an error unless code has the format of a
+// prison's code in the prisons' documents.
+func CheckPrisonCode(code string) error {
+	if !prisonCode.MatchString(code) {
+		return fmt.Errorf("invalid prison code %q: want 1 to 64 characters without a slash "+
+			"or surrounding space, such as KLSJEKM", code)
+	}
+	return nil
+}
+
 // scope describes a token entry's key that limits what its holder may
 // post to the documents of some offices of its agency.
 type scope struct {
@@ -254,6 +289,8 @@ var (
 		example: "EKM0412", check: CheckStationCode}
 	courtScope = scope{key: "courts", agency: "courts", noun: "court",
 		example: "KLER01", check: CheckCourtCode}
+	prisonScope = scope{key: "prisons", agency: "prisons", noun: "prison",
+		example: "KLSJEKM", check: CheckPrisonCode}
 )
 
 // parseCodes returns the codes of node, the key of token entry i that sc

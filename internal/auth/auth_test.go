@@ -267,6 +267,35 @@ func TestParseStations(t *testing.T) {
 	}
 }
 
+func TestParsePrisons(t *testing.T) {
+	doc := "tokens:\n" +
+		"  - {name: headquarters, agency: prisons, sha256: " + digest("hq") + "}\n" +
+		"  - {name: sub-jail, agency: prisons, prisons: [KLSJEKM], sha256: " + digest("sj") + "}\n"
+	tokens, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatalf("Parse rejected a prisons entry with prisons: %v", err)
+	}
+	hq, subJail := identifyAs(t, tokens, "hq"), identifyAs(t, tokens, "sj")
+	if want := []string{"KLSJEKM"}; !slices.Equal(subJail.Prisons, want) {
+		t.Errorf("Prisons = %q, want %q", subJail.Prisons, want)
+	}
+	for _, c := range []struct {
+		principal Principal
+		prison    string
+		want      bool
+	}{
+		{hq, "KLCJVIY", true},
+		{subJail, "KLSJEKM", true},
+		{subJail, "klsjekm", false},
+		{subJail, "KLCJVIY", false},
+		{subJail, "", false},
+	} {
+		if got := c.principal.MayPostForPrison(c.prison); got != c.want {
+			t.Errorf("%s: MayPostForPrison(%q) = %v, want %v", c.principal.Name, c.prison, got, c.want)
+		}
+	}
+}
+
 func TestParseRejectsBadCodes(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -317,6 +346,10 @@ func TestParseRejectsBadCodes(t *testing.T) {
 		{"courts, police", "agency: police\n    courts: [KLER01]",
 			`line 5: tokens[1] "e": courts: only an entry of agency courts may list courts, ` +
 				`and this one has agency "police": remove courts or give it agency: courts`},
+		{"prisons, code with a slash", "agency: prisons\n    prisons: [KL/SJ]",
+			`line 5: tokens[1] "e": prisons: invalid prison code "KL/SJ": want 1 to 64 characters without a slash`},
+		{"prisons, courts", "agency: courts\n    prisons: [KLSJEKM]",
+			`line 5: tokens[1] "e": prisons: only an entry of agency prisons may list prisons`},
 		{"courts, operator", "operator: true\n    courts: [KLER01]",
 			`line 5: tokens[1] "e": courts: only an entry of agency courts may list courts, ` +
 				`and this one has no agency`},
@@ -386,33 +419,38 @@ func TestParseUnknownFieldListsStations(t *testing.T) {
 		t.Fatal("Parse accepted an unknown field")
 	}
 	want := `line 2: unknown field "station" in a token entry, which has name, sha256, agency, ` +
-		`stations, courts, operator and metrics`
+		`stations, courts, prisons, operator and metrics`
 	if !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q lacks %q", err, want)
 	}
 }
 
-// TestStationCodeMatchesPoliceSchema keeps the token file's station codes
-// in the format of the police documents' CCTNS codes.
-func TestStationCodeMatchesPoliceSchema(t *testing.T) {
-	src, err := schemas.Source("police/common.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var common struct {
-		Defs struct {
-			Code struct {
-				Pattern string `json:"pattern"`
-			} `json:"code"`
-		} `json:"$defs"`
-	}
-	if err := json.Unmarshal(src, &common); err != nil {
-		t.Fatal(err)
-	}
-	if common.Defs.Code.Pattern == "" {
-		t.Fatal("police/common.json has no $defs/code/pattern")
-	}
-	if got := stationCode.String(); got != common.Defs.Code.Pattern {
-		t.Errorf("station code pattern %q, police schema's %q", got, common.Defs.Code.Pattern)
+// TestCodesMatchSchemas keeps the token file's station and prison codes
+// in the format of the codes in the police and prisons documents.
+func TestCodesMatchSchemas(t *testing.T) {
+	for schema, pattern := range map[string]string{
+		"police/common.json":  stationCode.String(),
+		"prisons/common.json": prisonCode.String(),
+	} {
+		src, err := schemas.Source(schema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var common struct {
+			Defs struct {
+				Code struct {
+					Pattern string `json:"pattern"`
+				} `json:"code"`
+			} `json:"$defs"`
+		}
+		if err := json.Unmarshal(src, &common); err != nil {
+			t.Fatal(err)
+		}
+		if common.Defs.Code.Pattern == "" {
+			t.Fatalf("%s has no $defs/code/pattern", schema)
+		}
+		if pattern != common.Defs.Code.Pattern {
+			t.Errorf("token file's code pattern %q, %s has %q", pattern, schema, common.Defs.Code.Pattern)
+		}
 	}
 }

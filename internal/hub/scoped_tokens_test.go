@@ -10,9 +10,10 @@ import (
 	"github.com/sangam-hub/sangam/internal/auth"
 )
 
-// courtTokenFile is a token file with a token for each of courts KLER01
-// and KLER10, one for every court, and an operator's.
-func courtTokenFile() []byte {
+// scopedTokenFile is a token file with a token for each of courts KLER01
+// and KLER10, one for every court, one for the Sub Jail, Ernakulam
+// (KLSJEKM), one for every prison, and an operator's.
+func scopedTokenFile() []byte {
 	return []byte(fmt.Sprintf(`tokens:
   - {name: court-kler01, agency: courts, courts: [KLER01], sha256: %s}
   - name: court-kler10
@@ -20,9 +21,11 @@ func courtTokenFile() []byte {
     courts: [KLER10]
     sha256: %s
   - {name: ecourts-gateway, agency: courts, sha256: %s}
+  - {name: sub-jail-ernakulam, agency: prisons, prisons: [KLSJEKM], sha256: %s}
+  - {name: prisons-headquarters, agency: prisons, sha256: %s}
   - {name: oncall, operator: true, sha256: %s}
 `, digestOf("kler01-token"), digestOf("kler10-token"), digestOf("gateway-token"),
-		digestOf("ops-token")))
+		digestOf("klsjekm-token"), digestOf("prisons-hq-token"), digestOf("ops-token")))
 }
 
 // postXMLAs posts a court's XML body to the hub as courts with token.
@@ -74,7 +77,7 @@ func wantCourtRejected(t *testing.T, label, hubURL string, code int, body []byte
 // TestCourtTokens posts court orders and docketing callbacks with tokens
 // limited to one court, and with one for every court.
 func TestCourtTokens(t *testing.T) {
-	tokens, err := auth.Parse(courtTokenFile())
+	tokens, err := auth.Parse(scopedTokenFile())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,5 +129,42 @@ func TestCourtTokens(t *testing.T) {
 		if code, body := postXMLAs(t, w.url, post.token, post.body); code != http.StatusAccepted {
 			t.Errorf("%s: status %d, want 202; %s", label, code, body)
 		}
+	}
+}
+
+// TestPrisonTokens posts movements with a token limited to one prison,
+// and with one for every prison.
+func TestPrisonTokens(t *testing.T) {
+	tokens, err := auth.Parse(scopedTokenFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newOrderWorld(t, Config{Tokens: tokens})
+
+	code, body := postAs(t, w.url, "prisons", "klsjekm-token", prisonSample(t, "admission-undertrial"))
+	if code != http.StatusAccepted {
+		t.Errorf("KLSJEKM's admission with KLSJEKM's token: status %d, want 202; %s", code, body)
+	}
+
+	death := prisonSample(t, "death-in-custody")
+	code, body = postAs(t, w.url, "prisons", "klsjekm-token", death)
+	label := "KLCJVIY's movement with KLSJEKM's token"
+	if p, ok := forbiddenProblem(t, label, code, body); ok {
+		if len(p.Errors) != 1 || p.Errors[0].Rule != api.RulePrisonScope ||
+			!strings.Contains(p.Errors[0].Message, `prison "KLCJVIY"`) ||
+			!strings.Contains(p.Errors[0].Message, "at /prisoner_movement/prisoner/prison_code") {
+			t.Errorf("%s: errors %+v, want one %s violation naming KLCJVIY and its field",
+				label, p.Errors, api.RulePrisonScope)
+		}
+	}
+	var found api.FindResponse
+	getAsOperator(t, w.url, "/api/v1/messages?source=prisons&sender_message_id=KLCJVIY-MV-2024-003310", &found)
+	if len(found.Messages) != 0 {
+		t.Errorf("%s: the rejected movement was journaled %d times", label, len(found.Messages))
+	}
+
+	code, body = postAs(t, w.url, "prisons", "prisons-hq-token", death)
+	if code != http.StatusAccepted {
+		t.Errorf("KLCJVIY's movement with the headquarters' token: status %d, want 202; %s", code, body)
 	}
 }
