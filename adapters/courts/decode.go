@@ -54,12 +54,18 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 	case xmlsafe.Is(root, name(nsCallback, "RecordDocketingCallbackMessage")):
 		m = d.callback()
 	default:
-		order, v := orderElement(root)
+		order, v, count := orderElement(root)
 		if order == nil {
 			return adapters.Decoded{}, fmt.Errorf("decoding court message: %w: root element %s "+
 				"is neither an ECF 4.0 CoreFilingMessage nor a RecordDocketingCallbackMessage, "+
 				"and has no NIEM j:Warrant or j:CourtOrder child",
 				adapters.ErrMalformed, xmlsafe.NameOf(root))
+		}
+		if count > 1 {
+			// The hub journals one message per document, so a second
+			// order would be lost.
+			d.fail(xmlsafe.Pointer(root), RuleOneOrder, "the document has %d j:Warrant or "+
+				"j:CourtOrder elements: send each order in a document of its own", count)
 		}
 		m = d.order(order, v)
 	}
@@ -75,6 +81,10 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 	}
 	return out, nil
 }
+
+// RuleOneOrder is the violation rule of an order document with more than
+// one j:Warrant or j:CourtOrder.
+const RuleOneOrder = "one-order"
 
 // checkContentType accepts an empty media type and any XML one.
 func checkContentType(contentType string) error {
@@ -117,6 +127,21 @@ func (d *decoder) fail(pointer, rule, format string, args ...any) {
 	d.problems = append(d.problems, schemas.Violation{
 		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
 	})
+}
+
+// follow returns the element e stands for, following its structures:ref,
+// or nil when e is nil or its ref matches no structures:id, which it
+// records.
+func (d *decoder) follow(e *etree.Element) *etree.Element {
+	if e == nil {
+		return nil
+	}
+	target, err := d.refs.Follow(e)
+	if err != nil {
+		d.fail(xmlsafe.Pointer(e), "reference", "%v", err)
+		return nil
+	}
+	return target
 }
 
 // under returns the element path of a child named local of parent, for
@@ -198,9 +223,10 @@ func (d *decoder) fir(c *etree.Element) (fir *canonical.FIRRef, trackingID strin
 	return &ref, ""
 }
 
-// court reads j:CaseAugmentation/j:CaseCourt of a case element.
-func court(c *etree.Element) canonical.Court {
-	e := xmlsafe.Path(c, jx("CaseAugmentation"), jx("CaseCourt"))
+// court reads j:CaseAugmentation/j:CaseCourt of a case element, or the
+// element its structures:ref names.
+func (d *decoder) court(c *etree.Element) canonical.Court {
+	e := d.follow(xmlsafe.Path(c, jx("CaseAugmentation"), jx("CaseCourt")))
 	return canonical.Court{
 		Code: xmlsafe.PathText(e, nc("OrganizationIdentification"), nc("IdentificationID")),
 		Name: canonical.NormalizeText(xmlsafe.PathText(e, jx("CourtName"))),

@@ -39,7 +39,7 @@ func (d *decoder) callback() canonical.Message {
 		return m
 	}
 	reg.Title = canonical.NormalizeText(xmlsafe.PathText(c, nc("CaseTitleText")))
-	reg.Court = court(c)
+	reg.Court = d.court(c)
 	courtTracking := d.caseNumbers(c, reg)
 	if reg.Court.Code == "" && reg.CNR != "" {
 		// The first six characters of a CNR are the establishment code.

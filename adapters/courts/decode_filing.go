@@ -31,7 +31,7 @@ func (d *decoder) filing() canonical.Message {
 	}
 	cs.Title = canonical.NormalizeText(xmlsafe.PathText(c, nc("CaseTitleText")))
 	cs.BriefFacts = xmlsafe.PathText(c, nc("ActivityDescriptionText"))
-	cs.Court = court(c)
+	cs.Court = d.court(c)
 	cs.Accused = d.defendants(c)
 	if len(cs.Accused) == 0 && cs.Kind == canonical.FinalChargesheet {
 		d.fail(under(c, "CaseAugmentation/CaseDefendantParty"), "required",

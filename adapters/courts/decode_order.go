@@ -176,21 +176,6 @@ func (o *orderDecoder) documentID(co *canonical.CourtOrder) string {
 	return ""
 }
 
-// follow returns the element e stands for, following its structures:ref,
-// or nil when e is nil or its ref matches no structures:id, which it
-// records.
-func (o *orderDecoder) follow(e *etree.Element) *etree.Element {
-	if e == nil {
-		return nil
-	}
-	target, err := o.refs.Follow(e)
-	if err != nil {
-		o.fail(xmlsafe.Pointer(e), "reference", "%v", err)
-		return nil
-	}
-	return target
-}
-
 // caseElement returns the nc:Case the order is made in: the one that an
 // association among the root's children links to the order, or else the
 // root's only nc:Case. It records a violation and returns nil when there
@@ -272,7 +257,7 @@ func (o *orderDecoder) caseRef() canonical.CaseRef {
 		o.fail(under(c, "CaseTrackingID"), "required", "missing case number: want the CNR or the FIR key")
 	}
 
-	court := xmlsafe.Child(aug, o.v.j("CaseCourt"))
+	court := o.follow(xmlsafe.Child(aug, o.v.j("CaseCourt")))
 	ref.Court = o.court(court)
 	return ref
 }
@@ -317,7 +302,7 @@ func (o *orderDecoder) court(e *etree.Element) canonical.Court {
 // else the case's court. A court without a name takes the case court's
 // name when their codes match.
 func (o *orderDecoder) issuingCourt(ref canonical.CaseRef) canonical.Court {
-	c := o.court(xmlsafe.Child(o.order, o.v.j("CourtOrderIssuingCourt")))
+	c := o.court(o.follow(xmlsafe.Child(o.order, o.v.j("CourtOrderIssuingCourt"))))
 	switch {
 	case c.Code != "":
 	case ref.CNR != "":
@@ -379,7 +364,7 @@ func (o *orderDecoder) prisoner(kind orderKind) canonical.Prisoner {
 		}
 	}
 
-	agency := xmlsafe.Child(o.order, o.v.j("CourtOrderEnforcementAgency"))
+	agency := o.follow(xmlsafe.Child(o.order, o.v.j("CourtOrderEnforcementAgency")))
 	code := xmlsafe.Path(agency, o.v.nc("OrganizationIdentification"), o.v.nc("IdentificationID"))
 	p.PrisonCode = o.code(code, "prison code", true)
 	p.PrisonName = canonical.NormalizeText(xmlsafe.PathText(agency, o.v.nc("OrganizationName")))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -330,5 +331,66 @@ func TestSampleWarrantIssuedReport(t *testing.T) {
 		if !hasOrderViolation(err, want.pointer, want.rule) {
 			t.Errorf("no violation %s (%s) in %v", want.pointer, want.rule, err)
 		}
+	}
+}
+
+// refWarrant returns the production warrant with its issuing court and
+// its enforcement agency given by structures:ref to elements of the root.
+func refWarrant(t *testing.T, courtRef, agencyRef string) []byte {
+	t.Helper()
+	body := string(readTestdata(t, "order_production_warrant.xml"))
+	inline := regexp.MustCompile(`(?s)<j:CourtOrderIssuingCourt>.*</j:CourtOrderIssuingCourt>`)
+	body = inline.ReplaceAllString(body, `<j:CourtOrderIssuingCourt structures:ref="`+courtRef+`"/>`)
+	inline = regexp.MustCompile(`(?s)<j:CourtOrderEnforcementAgency>.*</j:CourtOrderEnforcementAgency>`)
+	body = inline.ReplaceAllString(body, `<j:CourtOrderEnforcementAgency structures:ref="`+agencyRef+`"/>`)
+	return []byte(strings.Replace(body, "</ord:CourtOrderReport>", `  <j:Court structures:id="ct1">
+    <nc:OrganizationIdentification>
+      <nc:IdentificationID>KLTV01</nc:IdentificationID>
+    </nc:OrganizationIdentification>
+    <j:CourtName>Chief Judicial Magistrate Court, Thiruvananthapuram</j:CourtName>
+  </j:Court>
+  <nc:Organization structures:id="jail1">
+    <nc:OrganizationIdentification>
+      <nc:IdentificationID>KLDJEKM</nc:IdentificationID>
+    </nc:OrganizationIdentification>
+    <nc:OrganizationName>District Jail, Ernakulam</nc:OrganizationName>
+  </nc:Organization>
+</ord:CourtOrderReport>`, 1))
+}
+
+func TestOrderFollowsCourtAndPrisonRefs(t *testing.T) {
+	m := decodeOne(t, orderAdapter(), refWarrant(t, "ct1", "jail1"))
+	co := m.CourtOrder
+	if co.Court.Code != "KLTV01" || co.Court.Name != "Chief Judicial Magistrate Court, Thiruvananthapuram" {
+		t.Errorf("issuing court = %+v, want KLTV01 from the referenced j:Court", co.Court)
+	}
+	if co.Prisoner.PrisonCode != "KLDJEKM" || co.Prisoner.PrisonName != "District Jail, Ernakulam" {
+		t.Errorf("prison = %q %q, want KLDJEKM from the referenced organization",
+			co.Prisoner.PrisonCode, co.Prisoner.PrisonName)
+	}
+}
+
+func TestOrderDanglingCourtRefs(t *testing.T) {
+	_, err := orderAdapter().Decode(refWarrant(t, "ct9", "jail9"), ContentType)
+	for _, pointer := range []string{
+		"/CourtOrderReport/Warrant/CourtOrderIssuingCourt",
+		"/CourtOrderReport/Warrant/CourtOrderEnforcementAgency",
+	} {
+		if !hasOrderViolation(err, pointer, "reference") {
+			t.Errorf("no reference violation at %s in %v", pointer, err)
+		}
+	}
+}
+
+func TestOrderTwoOrdersRejected(t *testing.T) {
+	body := string(readTestdata(t, "order_production_warrant.xml"))
+	warrant := regexp.MustCompile(`(?s)  <j:Warrant .*</j:Warrant>\n`).FindString(body)
+	if warrant == "" {
+		t.Fatal("no j:Warrant in the production warrant")
+	}
+	second := strings.ReplaceAll(strings.ReplaceAll(warrant, ">KLER10<", ">KLTV01<"), "PW-45-2025", "PW-46-2025")
+	_, err := orderAdapter().Decode([]byte(strings.Replace(body, warrant, warrant+second, 1)), ContentType)
+	if !hasOrderViolation(err, "/CourtOrderReport", RuleOneOrder) {
+		t.Errorf("no %s violation at /CourtOrderReport in %v", RuleOneOrder, err)
 	}
 }

@@ -348,3 +348,31 @@ func TestEncodeSkipsUnchargedAccused(t *testing.T) {
 		t.Error("filing has a second defendant")
 	}
 }
+
+func TestCallbackFollowsCourtRef(t *testing.T) {
+	body := strings.Replace(string(readTestdata(t, "kochi_callback.xml")), `<j:CaseCourt>
+        <nc:OrganizationIdentification>
+          <nc:IdentificationID>KLER01</nc:IdentificationID>
+        </nc:OrganizationIdentification>
+        <j:CourtName>Judicial First Class Magistrate Court I, Ernakulam</j:CourtName>
+      </j:CaseCourt>`, `<j:CaseCourt s:ref="court-2"/>`, 1)
+	withCourt := strings.Replace(body, "</RecordDocketingCallbackMessage>", `  <j:Court s:id="court-2">
+    <nc:OrganizationIdentification>
+      <nc:IdentificationID>KLER02</nc:IdentificationID>
+    </nc:OrganizationIdentification>
+  </j:Court>
+</RecordDocketingCallbackMessage>`, 1)
+	m := decodeOne(t, &Adapter{}, []byte(withCourt))
+	if got := m.CourtRegistration.Court.Code; got != "KLER02" {
+		t.Errorf("court = %q, want KLER02 from the referenced j:Court", got)
+	}
+
+	_, err := (&Adapter{}).Decode([]byte(body), ContentType)
+	var found bool
+	for _, v := range schemas.Violations(err) {
+		found = found || v.Rule == "reference"
+	}
+	if !found {
+		t.Errorf("a dangling CaseCourt reference gave %v, want a reference violation", err)
+	}
+}

@@ -41,18 +41,26 @@ type vocabulary struct {
 func (v vocabulary) nc(local string) xmlsafe.Name { return name(v.core, local) }
 func (v vocabulary) j(local string) xmlsafe.Name  { return name(v.justice, local) }
 
-// orderElement returns the j:Warrant or j:CourtOrder child of root, with
-// the vocabulary its Justice namespace belongs to, or nil when root has
-// neither.
-func orderElement(root *etree.Element) (*etree.Element, vocabulary) {
+// orderElement returns the first j:Warrant or j:CourtOrder child of root,
+// with the vocabulary its Justice namespace belongs to, and the number of
+// such children. It returns nil when root has none.
+func orderElement(root *etree.Element) (*etree.Element, vocabulary, int) {
+	var (
+		first *etree.Element
+		v     vocabulary
+		count int
+	)
 	for _, c := range root.ChildElements() {
 		n := xmlsafe.NameOf(c)
 		core, ok := orderVocabularies[n.Space]
 		if ok && (n.Local == "Warrant" || n.Local == "CourtOrder") {
-			return c, vocabulary{core: core, justice: n.Space}
+			if first == nil {
+				first, v = c, vocabulary{core: core, justice: n.Space}
+			}
+			count++
 		}
 	}
-	return nil, vocabulary{}
+	return first, v, count
 }
 
 // isCore reports whether e is the NIEM core element local of any release

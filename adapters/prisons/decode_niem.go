@@ -237,12 +237,12 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 
 // facility sets the prison code and name: the detention facility's
 // identification and name, or the booking agency's when the report names
-// no facility.
+// no facility. Either may be given by structures:ref.
 func (n *niemDecoder) facility(b *etree.Element, p *canonical.Prisoner) {
-	f := xmlsafe.Child(b, jx("BookingDetentionFacility"))
+	f := n.follow(xmlsafe.Child(b, jx("BookingDetentionFacility")))
 	p.PrisonCode = idOf(f, nc("FacilityIdentification"))
 	p.PrisonName = canonical.NormalizeText(xmlsafe.PathText(f, nc("FacilityName")))
-	agency := xmlsafe.Child(b, jx("BookingAgency"))
+	agency := n.follow(xmlsafe.Child(b, jx("BookingAgency")))
 	if p.PrisonCode == "" {
 		p.PrisonCode = idOf(agency, nc("OrganizationIdentification"))
 	}

@@ -3,6 +3,7 @@ package prisons_test
 import (
 	"encoding/json"
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -101,6 +102,8 @@ func TestDecodeNIEMViolations(t *testing.T) {
 			[]violation{{"/BookingReport/Booking/BookingSubject/RoleOfPerson", "reference"}}},
 		{"unknown section", "317(2)", "999",
 			[]violation{{"/BookingReport/Charge[2]/ChargeStatute/StatuteCodeSectionIdentification", "section"}}},
+		{"dangling facility", "<jx:BookingDetentionFacility>", `<jx:BookingDetentionFacility s:ref="jail">`,
+			[]violation{{"/BookingReport/Booking/BookingDetentionFacility", "reference"}}},
 	}
 	a := newAdapter(t)
 	for _, tt := range tests {
@@ -114,6 +117,28 @@ func TestDecodeNIEMViolations(t *testing.T) {
 				t.Errorf("violations = %v, want %v\n%v", got, tt.want, err)
 			}
 		})
+	}
+}
+
+func TestDecodeNIEMFacilityRef(t *testing.T) {
+	booking := string(inputs(t, ".xml")["booking_report"])
+	facility := regexp.MustCompile(`(?s)<jx:BookingDetentionFacility>.*</jx:BookingDetentionFacility>`)
+	if !facility.MatchString(booking) {
+		t.Fatal("booking report has no detention facility")
+	}
+	body := facility.ReplaceAllString(booking, `<jx:BookingDetentionFacility s:ref="jail"/>`)
+	body = strings.Replace(body, "</BookingReport>", `  <core:Facility s:id="jail">
+    <core:FacilityIdentification><core:IdentificationID>KLCJVIY</core:IdentificationID></core:FacilityIdentification>
+    <core:FacilityName>Central Prison, Viyyur</core:FacilityName>
+  </core:Facility>
+</BookingReport>`, 1)
+	d, err := newAdapter(t).Decode([]byte(body), prisons.XMLContentType)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	p := d.Messages[0].Movement.Prisoner
+	if p.PrisonCode != "KLCJVIY" || p.PrisonName != "Central Prison, Viyyur" {
+		t.Errorf("prison = %q %q, want KLCJVIY from the referenced facility", p.PrisonCode, p.PrisonName)
 	}
 }
 
