@@ -100,6 +100,29 @@ func CNRCourt(cnr string) (string, bool) {
 	return cnr[:6], true
 }
 
+// SameCourt reports whether a and b are one court's code: equal but for
+// the case of ASCII letters. Other characters must be equal, so that a
+// look-alike such as the Kelvin sign (U+212A) is not taken for K, as
+// strings.EqualFold would take it.
+func SameCourt(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'a' <= x && x <= 'z' {
+			x -= 'a' - 'A'
+		}
+		if 'a' <= y && y <= 'z' {
+			y -= 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
 // CourtCode is a court's code as a message names it, with the JSON
 // pointer of the field that holds it.
 type CourtCode struct {
@@ -120,7 +143,7 @@ func (m *Message) IssuingCourts() []CourtCode {
 		if reg.Court.Code != "" {
 			courts = append(courts, CourtCode{reg.Court.Code, "/court_registration/court/code"})
 		}
-		if code, ok := CNRCourt(reg.CNR); ok && !strings.EqualFold(code, reg.Court.Code) {
+		if code, ok := CNRCourt(reg.CNR); ok && !SameCourt(code, reg.Court.Code) {
 			courts = append(courts, CourtCode{code, "/court_registration/cnr"})
 		}
 		return courts

@@ -116,3 +116,22 @@ func TestIssuingCourts(t *testing.T) {
 		})
 	}
 }
+
+func TestSameCourt(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"KLER01", "KLER01", true},
+		{"KLER01", "kler01", true},
+		{"JFCM-1 Ernakulam", "jfcm-1 ERNAKULAM", true},
+		{"KLER01", "KLER02", false},
+		{"KLER01", "KLER010", false},
+		{"KLER01", "\u212aLER01", false},
+		{"ÉKM01", "éKM01", false},
+	} {
+		if got := SameCourt(c.a, c.b); got != c.want {
+			t.Errorf("SameCourt(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}

@@ -68,17 +68,14 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	}
 	stations, err := parseCodeList(fs, *stationList, stationCodes, *agency)
 	if err != nil {
-		fs.Usage()
 		return err
 	}
 	courts, err := parseCodeList(fs, *courtList, courtCodes, *agency)
 	if err != nil {
-		fs.Usage()
 		return err
 	}
 	prisons, err := parseCodeList(fs, *prisonList, prisonCodes, *agency)
 	if err != nil {
-		fs.Usage()
 		return err
 	}
 	token, digest, err := auth.NewToken()

@@ -62,6 +62,8 @@ import (
 	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sangam-hub/sangam/canonical"
 )
 
 // Principal is the holder of a token.
@@ -123,13 +125,13 @@ type entries struct {
 
 // MayPostForCourt reports whether the holder may post the messages of
 // the court with e-Courts establishment code court: any court unless
-// Courts lists some. Codes are compared without case, as the hub
-// compares the court of a callback with the court of its filing.
+// Courts lists some. Codes are compared by canonical.SameCourt, as the
+// hub compares the court of a callback with the court of its filing.
 func (p Principal) MayPostForCourt(court string) bool {
 	if len(p.Courts) == 0 {
 		return true
 	}
-	return slices.ContainsFunc(p.Courts, func(c string) bool { return strings.EqualFold(c, court) })
+	return slices.ContainsFunc(p.Courts, func(c string) bool { return canonical.SameCourt(c, court) })
 }
 
 // MayPostForPrison reports whether the holder may post the movements of

@@ -404,6 +404,7 @@ func TestParseCourts(t *testing.T) {
 		{ernakulam, "kler02", true},
 		{ernakulam, "KLER03", false},
 		{ernakulam, "KLER0", false},
+		{ernakulam, "\u212aLER01", false},
 		{ernakulam, "", false},
 	} {
 		if got := c.principal.MayPostForCourt(c.court); got != c.want {

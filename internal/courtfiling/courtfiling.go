@@ -205,7 +205,7 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 		return nil
 	}
 	var violations []schemas.Violation
-	if reg.Court.Code != "" && report.Court.Code != "" && !strings.EqualFold(reg.Court.Code, report.Court.Code) {
+	if reg.Court.Code != "" && report.Court.Code != "" && !canonical.SameCourt(reg.Court.Code, report.Court.Code) {
 		violations = append(violations, schemas.Violation{
 			Pointer: "/court_registration/court/code", Rule: RuleFilingCourt,
 			Message: fmt.Sprintf("the callback comes from court %s, but the filing it replies to, "+
