@@ -225,6 +225,9 @@ func (s *Server) operatorOnly(next http.HandlerFunc) http.HandlerFunc {
 				"this endpoint needs an operator's token"))
 			return
 		}
+		if !checkRequestText(w, r) {
+			return
+		}
 		next(w, r)
 	}
 }

@@ -538,13 +538,23 @@ func readOptionalJSONBytes(w http.ResponseWriter, body []byte, v any) bool {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	dec := json.NewDecoder(bytesReader(body))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	err := dec.Decode(v)
+	if err == nil {
+		if _, next := dec.Token(); next != io.EOF {
+			err = errTrailingData
+		}
+	}
+	if err != nil {
 		var timeErr *time.ParseError
 		if errors.As(err, &timeErr) {
 			err = fmt.Errorf("invalid time %q: want RFC 3339, such as "+
 				"\"2025-12-01T00:00:00+05:30\"", timeErr.Value)
 		}
 		problem.Write(w, problem.New(problem.BadRequest, "invalid JSON body: "+err.Error()))
+		return false
+	}
+	if err := checkBodyText(v); err != nil {
+		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 		return false
 	}
 	return true

@@ -376,7 +376,12 @@ func TestListsRejectUnknownQueryParameters(t *testing.T) {
 func TestReplayManyRejectsBadFilter(t *testing.T) {
 	h := newSampleHub(t, true)
 	for body, want := range map[string]string{
-		`{"from": "bad"}`: `invalid JSON body: invalid time "bad": want RFC 3339`,
+		`{"from": "bad"}`: `invalid JSON body: from: invalid time "bad": want RFC 3339`,
+		`{"from": "2025-12-01T00:00:00Z", "to": "tomorrow"}`:                    `invalid JSON body: to: invalid time "tomorrow"`,
+		`{"destination": "registry"} {"force": true}`:                           "invalid JSON body: unexpected data after the JSON value",
+		`{"destination": "registry"},`:                                          "invalid JSON body: unexpected data after the JSON value",
+		`{"destination": "regi\u0000stry"}`:                                     "destination: contains a NUL character",
+		`{"destination": "registry", "by": "` + strings.Repeat("x", 201) + `"}`: "by: 201 characters, at most 200",
 		`{"all": true, "destination": "registry"}`: "all: true replays every dead letter, " +
 			"so it may not be set with destination",
 		`{"from": "2025-12-02T00:00:00Z", "to": "2025-12-01T00:00:00Z"}`: "from, to: invalid range",
@@ -388,6 +393,27 @@ func TestReplayManyRejectsBadFilter(t *testing.T) {
 		if !strings.HasPrefix(p.Detail, want) {
 			t.Errorf("POST %s: detail %q, want it to start with %q", body, p.Detail, want)
 		}
+	}
+}
+
+func TestOperatorInputRejectsUnstorableText(t *testing.T) {
+	h := newSampleHub(t, true)
+	for _, path := range []string{
+		"/api/v1/deadletters?reason=a%00b",
+		"/api/v1/deadletters?destination=%ff",
+		"/api/v1/messages?source=a%00",
+		"/api/v1/messages/a%00",
+	} {
+		r := send(t, http.MethodGet, h.url+path, operatorToken, nil)
+		p := wantProblem(t, r, problem.BadRequest)
+		if !strings.Contains(p.Detail, "NUL character") && !strings.Contains(p.Detail, "not valid UTF-8") {
+			t.Errorf("GET %s: detail %q, want it to name the NUL or the invalid UTF-8", path, p.Detail)
+		}
+	}
+	r := send(t, http.MethodPost, h.url+"/api/v1/deliveries/no-such/replay", operatorToken,
+		[]byte(`{"by": "a\u0000b"}`))
+	if p := wantProblem(t, r, problem.BadRequest); p.Detail != "by: contains a NUL character" {
+		t.Errorf("replay with a NUL in by: detail %q", p.Detail)
 	}
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -141,8 +143,55 @@ type ReplayManyRequest struct {
 	All bool `json:"all,omitempty"`
 }
 
+// UnmarshalJSON decodes req from a JSON object and names from or to in
+// the error for a time that is not RFC 3339.
+func (req *ReplayManyRequest) UnmarshalJSON(data []byte) error {
+	type fields ReplayManyRequest
+	var raw struct {
+		fields
+		From *string `json:"from"`
+		To   *string `json:"to"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	*req = ReplayManyRequest(raw.fields)
+	for _, t := range []struct {
+		name  string
+		text  *string
+		value *time.Time
+	}{{"from", raw.From, &req.From}, {"to", raw.To, &req.To}} {
+		if t.text == nil {
+			continue
+		}
+		v, err := time.Parse(time.RFC3339, *t.text)
+		if err != nil {
+			return fmt.Errorf("%s: invalid time %q: want RFC 3339, such as "+
+				"\"2025-12-01T00:00:00+05:30\"", t.name, *t.text)
+		}
+		*t.value = v
+	}
+	return nil
+}
+
+// maxBy is the most characters a replay request's by may have.
+const maxBy = 200
+
+// check returns an error naming the field and the rule that req breaks.
+func (req ReplayRequest) check() error {
+	if n := utf8.RuneCountInString(req.By); n > maxBy {
+		return fmt.Errorf("by: %d characters, at most %d: name the person or tool", n, maxBy)
+	}
+	return nil
+}
+
 // check returns an error naming the field and the rule that req breaks.
 func (req ReplayManyRequest) check() error {
+	if err := req.ReplayRequest.check(); err != nil {
+		return err
+	}
 	filtered := req.Destination != "" || req.Route != "" || req.Reason != "" ||
 		!req.From.IsZero() || !req.To.IsZero()
 	if !filtered && !req.All {
@@ -192,6 +241,10 @@ type ReplayResult struct {
 func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 	var req ReplayRequest
 	if !readOptionalJSON(w, r, &req) {
+		return
+	}
+	if err := req.check(); err != nil {
+		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 		return
 	}
 	res, err := s.replay(r, r.PathValue("id"), req)
