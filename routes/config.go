@@ -193,6 +193,13 @@ func decode(doc []byte) (Config, []Problem, error) {
 			return Config{}, nil, Invalid(typeProblems...)
 		}
 	}
+	var next yaml.Node
+	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
+		// A second document would be saved with the first but never read.
+		return Config{}, nil, Invalid(Problem{Pointer: "", Rule: RuleYAML,
+			Message: "the file holds more than one YAML document: remove the --- line " +
+				"and what follows it, or put it in a file of its own"})
+	}
 	typeProblems = append(typeProblems, fractionProblems(doc)...)
 	if c.Version == "" {
 		sum := sha256.Sum256(doc)

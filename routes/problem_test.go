@@ -263,6 +263,23 @@ func TestEmptyDocumentSaysEmpty(t *testing.T) {
 	}
 }
 
+func TestSecondDocumentRejected(t *testing.T) {
+	first := string(DefaultDocument())
+	if _, err := Load([]byte("---\n" + first)); err != nil {
+		t.Fatalf("Load rejected one document that starts with ---: %v", err)
+	}
+	for name, doc := range map[string]string{
+		"valid second":  first + "---\n" + first,
+		"broken second": first + "---\nroutes: [oops\n",
+	} {
+		problems := Problems(func() error { _, err := Load([]byte(doc)); return err }())
+		if len(problems) != 1 || problems[0].Rule != RuleYAML ||
+			!strings.Contains(problems[0].Message, "more than one YAML document") {
+			t.Errorf("%s: problems = %v, want one saying there is more than one document", name, problems)
+		}
+	}
+}
+
 func TestDocumentNotMappingNamesNoGoType(t *testing.T) {
 	for doc, kind := range map[string]string{"- a\n- b\n": "a list", "just text\n": "a text"} {
 		_, err := Load([]byte(doc))

@@ -23,7 +23,7 @@ Commands:
   apply FILE [--dry-run] [--comment T]  show the difference FILE makes, then save it as a new version
   history [--limit N]                   list the versions, newest first
   diff N [M]                            show the difference from version N to M (default: current)
-  restore N [--comment T]               save version N again as the newest version
+  restore N [--dry-run] [--comment T]   show the difference, then save version N again as the newest
   explain --message ID                  explain a stored message with the version that routed it
   explain --agency NAME FILE            explain an agency body with the routes in force
 
@@ -140,6 +140,9 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	if (args[0] == "export" || args[0] == "history") && len(positional) > 0 {
 		return fmt.Errorf("unexpected argument %q: routes %s takes flags only", positional[0], args[0])
 	}
+	if flagSet(fs, "version") && *version < 1 {
+		return fmt.Errorf("--version: invalid value %d: want a version number such as 3", *version)
+	}
 	c := &adminClient{base: strings.TrimRight(*hub, "/"), token: token()}
 	switch args[0] {
 	case "export":
@@ -151,7 +154,7 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	case "diff":
 		return routesDiff(c, positional, stdout)
 	case "restore":
-		return routesRestore(c, positional, *comment, stdout)
+		return routesRestore(c, positional, *dryRun, *comment, stdout)
 	case "explain":
 		return routesExplain(c, *message, *agency, positional, stdout)
 	}
@@ -248,7 +251,13 @@ func routesHistory(c *adminClient, limit int, stdout io.Writer) error {
 	return nil
 }
 
-func versionArgs(args []string, want string) ([]int, error) {
+// versionArgs returns the version numbers of args, the arguments of the
+// command want, which takes at least one and at most most.
+func versionArgs(args []string, want string, most int) ([]int, error) {
+	if len(args) > most {
+		return nil, fmt.Errorf("unexpected argument %q: %s takes at most %d version numbers",
+			args[most], want, most)
+	}
 	var ns []int
 	for _, a := range args {
 		n, err := strconv.Atoi(strings.TrimPrefix(a, "v"))
@@ -264,7 +273,7 @@ func versionArgs(args []string, want string) ([]int, error) {
 }
 
 func routesDiff(c *adminClient, args []string, stdout io.Writer) error {
-	ns, err := versionArgs(args, "diff")
+	ns, err := versionArgs(args, "diff", 2)
 	if err != nil {
 		return err
 	}
@@ -289,8 +298,8 @@ func routesDiff(c *adminClient, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func routesRestore(c *adminClient, args []string, comment string, stdout io.Writer) error {
-	ns, err := versionArgs(args, "restore")
+func routesRestore(c *adminClient, args []string, dryRun bool, comment string, stdout io.Writer) error {
+	ns, err := versionArgs(args, "restore", 1)
 	if err != nil {
 		return err
 	}
@@ -300,17 +309,24 @@ func routesRestore(c *adminClient, args []string, comment string, stdout io.Writ
 	}
 	var res api.RoutesChangeResult
 	err = c.do(http.MethodPost, fmt.Sprintf("/api/v1/routes/versions/%d/restore", ns[0]),
-		api.RoutesChange{Comment: comment, Expect: cur.Number}, &res)
+		api.RoutesChange{Comment: comment, Expect: cur.Number, DryRun: dryRun}, &res)
 	if err != nil {
 		return err
 	}
 	printChange(stdout, res)
+	if dryRun {
+		fmt.Fprintln(stdout, "dry run: nothing saved")
+		return nil
+	}
 	fmt.Fprintf(stdout, "version %d restored as version %d\n", ns[0], res.Saved.Number)
 	return nil
 }
 
 func routesExplain(c *adminClient, message, agency string, files []string, stdout io.Writer) error {
 	req := api.ExplainRequest{MessageID: message, Agency: agency}
+	if message != "" && (agency != "" || len(files) > 0) {
+		return errors.New("explain takes either --message ID or --agency NAME FILE, not both")
+	}
 	if agency != "" {
 		if len(files) != 1 {
 			return errors.New("explain --agency needs exactly one FILE")

@@ -68,9 +68,22 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 	if !strings.Contains(out, `+    when: message.type == "court_registration"`) {
 		t.Errorf("diff:\n%s", out)
 	}
+	code, out, _ = runCLI(t, "routes", "restore", "--hub", url, "--dry-run", "1")
+	if code != exitOK || !strings.Contains(out, "dry run: nothing saved") || strings.Contains(out, "restored") {
+		t.Errorf("restore --dry-run: exit %d\n%s", code, out)
+	}
+	for _, args := range [][]string{
+		{"restore", "1", "2"}, {"diff", "1", "2", "3"}, {"export", "--version", "0"},
+		{"export", "--version", "-3"}, {"explain", "--message", "m1", "--agency", "police", "f.json"},
+	} {
+		code, _, errOut := runCLI(t, append(append([]string{"routes"}, args...), "--hub", url)...)
+		if code == exitOK {
+			t.Errorf("routes %s: exit 0, want an error; stderr %s", strings.Join(args, " "), errOut)
+		}
+	}
 	code, out, _ = runCLI(t, "routes", "restore", "--hub", url, "1")
 	if code != exitOK || !strings.Contains(out, "version 1 restored as version 3") {
-		t.Errorf("restore: exit %d\n%s", code, out)
+		t.Errorf("restore after the dry run and the rejected commands: exit %d\n%s", code, out)
 	}
 
 	bad := filepath.Join(t.TempDir(), "bad.yaml")

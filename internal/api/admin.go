@@ -450,6 +450,12 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 		problem.Write(w, problem.New(problem.UnknownAgency, "unknown agency "+req.Agency))
 		return
 	}
+	if s.Routes != nil && !s.Routes().AcceptsAgency(req.Agency) {
+		// Posting the body would get the same answer.
+		problem.Write(w, problem.New(problem.UnknownAgency, fmt.Sprintf(
+			"agency %q is not listed in the routes in force", req.Agency)))
+		return
+	}
 	// As Accept would prepare the body: decoded, checked, masked and
 	// enriched, such as with the police station a passport request goes to.
 	msgs, err := s.Ingest.Prepare(r.Context(), req.Agency, []byte(req.Body), req.ContentType)

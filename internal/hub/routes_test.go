@@ -16,6 +16,7 @@ import (
 
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/routes"
 )
 
@@ -192,6 +193,13 @@ func TestAgencyListGuardsInbound(t *testing.T) {
 	status, _, body := post(t, w.url, "courts", []byte("<x/>"))
 	if status != http.StatusNotFound || !strings.Contains(string(body), "not listed") {
 		t.Errorf("courts after the change: status %d %s, want 404 naming the list", status, body)
+	}
+	explain := api.ExplainRequest{Agency: "courts", Body: "<x/>", ContentType: "application/xml"}
+	var explained problem.Problem
+	if status := sendJSON(t, http.MethodPost, w.url+"/api/v1/routes/explain", explain, &explained); status != http.StatusNotFound ||
+		!strings.Contains(explained.Detail, "not listed") {
+		t.Errorf("explaining a courts body after the change: status %d %+v, want 404 naming the list",
+			status, explained)
 	}
 	if status, _, body := post(t, w.url, "police", sample(t, "chargesheet-2023-ipc")); status != http.StatusAccepted {
 		t.Errorf("police after the change: status %d %s", status, body)
