@@ -252,11 +252,11 @@ func routesHistory(c *adminClient, limit int, stdout io.Writer) error {
 }
 
 // versionArgs returns the version numbers of args, the arguments of the
-// command want, which takes at least one and at most most.
-func versionArgs(args []string, want string, most int) ([]int, error) {
-	if len(args) > most {
+// command want, which takes from one to limit of them.
+func versionArgs(args []string, want string, limit int) ([]int, error) {
+	if len(args) > limit {
 		return nil, fmt.Errorf("unexpected argument %q: %s takes at most %d version numbers",
-			args[most], want, most)
+			args[limit], want, limit)
 	}
 	var ns []int
 	for _, a := range args {
