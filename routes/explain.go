@@ -24,6 +24,11 @@ type SharedMessage struct {
 	Removed []string           `json:"removed,omitempty"`
 	Masked  []policy.MaskRule  `json:"masked,omitempty"`
 	Message *canonical.Message `json:"message,omitempty"`
+	// PolicyRoutes is the routes version whose policy Policy, Removed,
+	// Masked and Message show, when it is not the explanation's
+	// RoutesVersion: the version in force at the delivery's last attempt,
+	// or, for a delivery still pending, the version in force now.
+	PolicyRoutes string `json:"policy_routes,omitempty"`
 	// Error is the reason nothing would be delivered, such as a policy
 	// failure. The API also encodes Message for the destination's agency
 	// and gives the encoding error here, as the delivery would.
@@ -35,24 +40,29 @@ type SharedMessage struct {
 func (t *Table) Explain(m *canonical.Message) Explanation {
 	ex := Explanation{RoutesVersion: t.Version(), Decisions: t.Decide(m)}
 	for _, target := range Targets(ex.Decisions) {
-		s := SharedMessage{Destination: target.Destination, Route: target.Route}
-		p, ok := t.Policy(target.Destination)
-		if !ok {
-			s.Error = "destination has no compiled policy"
-			ex.Deliveries = append(ex.Deliveries, s)
-			continue
-		}
-		s.Policy = p.Name()
-		out, decision, err := p.Apply(m)
-		switch {
-		case err != nil:
-			s.Error = err.Error()
-		case !decision.Allowed:
-			s.Error = "the policy does not accept " + string(m.Type) + " messages"
-		default:
-			s.Removed, s.Masked, s.Message = decision.Removed, decision.Masked, &out
-		}
-		ex.Deliveries = append(ex.Deliveries, s)
+		ex.Deliveries = append(ex.Deliveries, t.Share(m, target.Destination, target.Route))
 	}
 	return ex
+}
+
+// Share applies the policy of destination in t to m, for a delivery by
+// route.
+func (t *Table) Share(m *canonical.Message, destination, route string) SharedMessage {
+	s := SharedMessage{Destination: destination, Route: route}
+	p, ok := t.Policy(destination)
+	if !ok {
+		s.Error = "destination has no compiled policy"
+		return s
+	}
+	s.Policy = p.Name()
+	out, decision, err := p.Apply(m)
+	switch {
+	case err != nil:
+		s.Error = err.Error()
+	case !decision.Allowed:
+		s.Error = "the policy does not accept " + string(m.Type) + " messages"
+	default:
+		s.Removed, s.Masked, s.Message = decision.Removed, decision.Masked, &out
+	}
+	return s
 }

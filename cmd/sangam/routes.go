@@ -25,6 +25,7 @@ Commands:
   diff N [M]                            show the difference from version N to M (default: current)
   restore N [--dry-run] [--comment T]   show the difference, then save version N again as the newest
   explain --message ID                  explain a stored message with the version that routed it
+                                        and each delivery's share with the policy its attempts apply
   explain --agency NAME FILE            explain an agency body with the routes in force
 
 Every command takes --hub URL (default http://127.0.0.1:8400) and --token.`

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
@@ -389,19 +390,83 @@ func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string
 		return
 	}
 	table := s.Routes()
-	var n int
-	if _, err := fmt.Sscanf(j.RoutesVersion, "v%d", &n); err == nil {
-		v, err := s.Versions.Get(r.Context(), n)
-		if err == nil {
-			if t, err := routes.LoadStored(v.Document); err == nil {
-				table = t.Labeled(j.RoutesVersion)
-			}
-		}
+	if t := s.storedTable(r, j.RoutesVersion); t != nil {
+		table = t
 	}
-	ex := s.encodeShared(table, table.Explain(&j.Message))
+	ex := table.Explain(&j.Message)
+	s.shareAsDelivered(r, &ex, j)
+	ex = s.encodeShared(table, ex)
 	same := sameDecisions(ex.Decisions, j.Routing)
 	WriteJSON(w, http.StatusOK, ExplainResponse{Explanation: ex, Journaled: j.Routing,
 		SameAsJournal: &same})
+}
+
+// shareAsDelivered applies to each delivery of ex the policy that its
+// attempts apply: delivery takes the policy in force at each attempt,
+// which a later routes version may have changed since j was routed. A
+// settled delivery shows the policy of its last attempt, and one still
+// pending the policy in force now.
+func (s *Server) shareAsDelivered(r *http.Request, ex *routes.Explanation, j journal.Journey) {
+	current := s.Routes()
+	tables := map[string]*routes.Table{ex.RoutesVersion: nil, current.Version(): current}
+	for i := range ex.Deliveries {
+		shared := &ex.Deliveries[i]
+		version := policyVersion(j.Deliveries, shared.Destination, shared.Route, current.Version())
+		if version == "" || version == ex.RoutesVersion {
+			continue
+		}
+		t, loaded := tables[version]
+		if !loaded {
+			t = s.storedTable(r, version)
+			tables[version] = t
+		}
+		if t == nil {
+			continue
+		}
+		*shared = t.Share(&j.Message, shared.Destination, shared.Route)
+		shared.PolicyRoutes = version
+	}
+}
+
+// policyVersion returns the routes version, such as "v14", whose policy
+// the newest of deliveries to destination by route applies: current for
+// a pending one, else the version named by its last attempt. It returns
+// "" when there is no such delivery or its attempts name no version.
+func policyVersion(deliveries []journal.Delivery, destination, route, current string) string {
+	var newest *journal.Delivery
+	for i := range deliveries {
+		if d := &deliveries[i]; d.Destination == destination && d.Route == route {
+			newest = d
+		}
+	}
+	switch {
+	case newest == nil:
+		return ""
+	case newest.Status == journal.StatusPending:
+		return current
+	case len(newest.Attempts) == 0:
+		return ""
+	}
+	version, _, _ := strings.Cut(newest.Attempts[len(newest.Attempts)-1].Policy, "/")
+	return version
+}
+
+// storedTable returns the routes of version, such as "v14", from the
+// versions store, or nil when they cannot be read.
+func (s *Server) storedTable(r *http.Request, version string) *routes.Table {
+	var n int
+	if _, err := fmt.Sscanf(version, "v%d", &n); err != nil {
+		return nil
+	}
+	v, err := s.Versions.Get(r.Context(), n)
+	if err != nil {
+		return nil
+	}
+	t, err := routes.LoadStored(v.Document)
+	if err != nil {
+		return nil
+	}
+	return t.Labeled(version)
 }
 
 // encodeShared encodes each message of ex that a destination would
@@ -451,7 +516,7 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 		return
 	}
 	if s.Routes != nil && !s.Routes().AcceptsAgency(req.Agency) {
-		// Posting the body would get the same answer.
+		// Posting the body would get the same response.
 		problem.Write(w, problem.New(problem.UnknownAgency, fmt.Sprintf(
 			"agency %q is not listed in the routes in force", req.Agency)))
 		return

@@ -2,10 +2,13 @@ package hub
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/routes"
 )
 
@@ -194,4 +197,87 @@ func TestStoredPolicyMaskingKeyFieldWarns(t *testing.T) {
 			t.Errorf("the log lacks %s:\n%s", want, out)
 		}
 	}
+}
+
+// TestExplainShowsPolicyOfDelivery changes a destination's policy while
+// its delivery is pending. The explanation of the stored message shows
+// the policy the next attempt applies, then the one the attempt applied.
+func TestExplainShowsPolicyOfDelivery(t *testing.T) {
+	var hubURL atomicString
+	ag := startAgencies(t, hubURL.Load)
+	open := string(ag.routesFor(20))
+	withheld := strings.Replace(open, ag.courtURL+"/ecf", "http://127.0.0.1:9/ecf", 1)
+	withheld = strings.Replace(withheld, "    max_attempts: 20\n", `    max_attempts: 20
+    policy:
+      name: charges-only
+      types: [chargesheet]
+      allow: [chargesheet.fir, chargesheet.charges, chargesheet.accused, chargesheet.court,
+        chargesheet.kind, chargesheet.tracking_id, chargesheet.filed_on]
+`, 1)
+	h := startHub(t, Config{Routes: []byte(withheld), DataDir: t.TempDir(),
+		RoutesInterval: 20 * time.Millisecond, RetryInterval: 200 * time.Millisecond,
+		MaxRetryInterval: 200 * time.Millisecond})
+	url := "http://" + h.Addr()
+	hubURL.Store(url)
+
+	_, res, body := post(t, url, "police", sample(t, "chargesheet-2025-bns-malayalam"))
+	if res.MessageID == "" {
+		t.Fatalf("not accepted: %s", body)
+	}
+	explain := func() routes.SharedMessage {
+		t.Helper()
+		var ex api.ExplainResponse
+		if status := sendJSON(t, http.MethodPost, url+"/api/v1/routes/explain",
+			api.ExplainRequest{MessageID: res.MessageID}, &ex); status != http.StatusOK {
+			t.Fatalf("explain status %d", status)
+		}
+		if len(ex.Deliveries) != 1 || ex.RoutesVersion != "v1" {
+			t.Fatalf("explanation of %s: version %s, deliveries %+v", res.MessageID,
+				ex.RoutesVersion, ex.Deliveries)
+		}
+		return ex.Deliveries[0]
+	}
+	if d := explain(); d.Policy != "charges-only" || d.PolicyRoutes != "" ||
+		d.Message == nil || d.Message.Chargesheet.BriefFacts != "" {
+		t.Errorf("while v1 is in force: %+v, want v1's charges-only policy without brief facts", d)
+	}
+
+	// v2 keeps the dead address and drops the policy: the pending
+	// delivery's next attempt sends everything.
+	var v1 api.RoutesVersion
+	getJSON(t, url, "/api/v1/routes", &v1)
+	deadOpen := strings.Replace(open, ag.courtURL+"/ecf", "http://127.0.0.1:9/ecf", 1)
+	applyRoutes(t, url, deadOpen, v1.Number)
+	if d := explain(); d.Policy != "allow-all" || d.PolicyRoutes != "v2" ||
+		d.Message == nil || d.Message.Chargesheet.BriefFacts == "" {
+		t.Errorf("while v2 is in force and the delivery pending: %+v, want v2's allow-all with brief facts", d)
+	}
+
+	// v3 sends to the court, which then holds what the attempt sent.
+	applyRoutes(t, url, open, v1.Number+1)
+	j := settledJourney(t, url, res.MessageID)
+	last := j.Deliveries[0].Attempts[len(j.Deliveries[0].Attempts)-1]
+	if j.Status != "delivered" || last.Policy != "v3/allow-all" {
+		t.Fatalf("journey: status %s, last attempt policy %q", j.Status, last.Policy)
+	}
+	applyRoutes(t, url, withheld, v1.Number+2)
+	if d := explain(); d.Policy != "allow-all" || d.PolicyRoutes != "v3" ||
+		d.Message == nil || d.Message.Chargesheet.BriefFacts == "" {
+		t.Errorf("after delivery by v3 and a change to v4: %+v, want v3's allow-all", d)
+	}
+}
+
+// applyRoutes saves doc as the version after expect and waits until it
+// is in force.
+func applyRoutes(t *testing.T, url, doc string, expect int) {
+	t.Helper()
+	if status := sendJSON(t, http.MethodPut, url+"/api/v1/routes",
+		api.RoutesChange{Document: doc, Expect: expect, Comment: "test"}, nil); status != http.StatusCreated {
+		t.Fatalf("PUT /api/v1/routes after v%d: status %d", expect, status)
+	}
+	waitFor(t, fmt.Sprintf("v%d in force", expect+1), func() bool {
+		var v api.RoutesVersion
+		getJSON(t, url, "/api/v1/routes", &v)
+		return v.InForce && v.Number == expect+1
+	})
 }
