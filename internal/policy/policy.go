@@ -231,6 +231,12 @@ func checkMaskTarget(kind MaskKind, f *field) error {
 		return fmt.Errorf("%s is not a date: year-only applies to dates written YYYY-MM-DD (%s)",
 			f.name, strings.Join(sortedKeys(dateFields()), ", "))
 	}
+	if kind != MaskYearOnly && dateFields()[f.name] {
+		// A date that another mask turned into text would no longer be a
+		// date, which the canonical form and the agencies' formats require.
+		return fmt.Errorf("%s is a date, which %s would not leave a date: mask it with "+
+			"year-only, or leave it out of the allow-list to withhold it", f.name, kind)
+	}
 	return nil
 }
 

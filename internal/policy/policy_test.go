@@ -56,6 +56,13 @@ func TestValidateErrorsNamePath(t *testing.T) {
 		{"year-only a text", func(p *Policy) {
 			p.Mask = []MaskRule{{Path: "chargesheet.title", Kind: MaskYearOnly}}
 		}, []string{`mask[0] "chargesheet.title"`, "title is not a date"}},
+		{"last4 a date", func(p *Policy) {
+			p.Mask = []MaskRule{{Path: "chargesheet.accused[].person.date_of_birth", Kind: MaskLast4}}
+		}, []string{`mask[0] "chargesheet.accused[].person.date_of_birth"`,
+			"date_of_birth is a date, which last4 would not leave a date"}},
+		{"initials a date", func(p *Policy) {
+			p.Mask = []MaskRule{{Path: "chargesheet.filed_on", Kind: MaskInitials}}
+		}, []string{`mask[0] "chargesheet.filed_on"`, "filed_on is a date, which initials"}},
 		{"last4 a name object", func(p *Policy) {
 			p.Mask = []MaskRule{{Path: "fir.complainant.names", Kind: MaskLast4}}
 		}, []string{`mask[0] "fir.complainant.names"`, "names is a name object"}},
