@@ -64,6 +64,11 @@ func escapePointer(s string) string {
 
 // envelopeIDs are the envelope's identifiers, which MaskAadhaarInMessage
 // leaves as the sender and the hub wrote them.
+//
+// NOTE: an Aadhaar number that a sender puts in its message id or reply
+// id reaches the destinations in clear. Masking would merge two ids that
+// differ in the first eight digits, and rejecting would also reject a
+// tenth of ids that end in a 12-digit time.
 var envelopeIDs = map[string]bool{
 	"/id": true, "/type": true, "/source": true, "/sender_message_id": true,
 	"/correlation_id": true, "/case_key": true, "/schema_version": true,

@@ -12,8 +12,9 @@ import (
 // request maps a verification request. Its message occurred when the
 // passport office raised it, and its case is the passport file.
 func (c *checker) request(doc *requestDoc) canonical.Message {
-	c.DateTime("/sent_at", doc.SentAt)
+	sent := c.DateTime("/sent_at", doc.SentAt)
 	requested := c.DateTime("/requested_at", doc.RequestedAt)
+	c.SentNotBefore(sent, "/requested_at", requested)
 	due := c.Date("/due_on", doc.DueOn, false)
 	if !requested.IsZero() && !due.IsZero() {
 		if day := requested.In(jsondoc.IST).Format(time.DateOnly); doc.DueOn < day {
@@ -144,8 +145,9 @@ func canonicalMRZ(d mrz.Document) *canonical.MRZ {
 // station made the report, and its CorrelationID is in_reply_to, the hub
 // message id of the request.
 func (c *checker) report(doc *reportDoc) canonical.Message {
-	c.DateTime("/sent_at", doc.SentAt)
+	sent := c.DateTime("/sent_at", doc.SentAt)
 	reported := c.DateTime("/reported_at", doc.ReportedAt)
+	c.SentNotBefore(sent, "/reported_at", reported)
 	if len(doc.Cases) > 0 && doc.Outcome != string(canonical.VerificationAdverse) {
 		c.Add("/cases", ruleCases, "only an adverse report lists cases, not one with outcome %s",
 			doc.Outcome)
@@ -160,7 +162,9 @@ func (c *checker) report(doc *reportDoc) canonical.Message {
 		Late:          doc.Late,
 	}
 	if !reported.IsZero() {
-		rep.ReportedOn = reported.Format(time.DateOnly)
+		// The report's date is its day in India, whatever offset the
+		// station wrote, as the request's date and the due date are.
+		rep.ReportedOn = reported.In(jsondoc.IST).Format(time.DateOnly)
 	}
 
 	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeVerificationReport, rep.CaseKey())

@@ -67,6 +67,10 @@ func TestDecodeViolations(t *testing.T) {
 			[]violation{{"/reported_at", "future"}}},
 		{"file number with a slash", "report_clear", map[string]any{"/file_number": "CO1075/118204525"},
 			[]violation{{"/file_number", "pattern"}}},
+		{"request sent before it was made", "request_fresh", map[string]any{"/sent_at": "2025-09-29T11:25:00+05:30"},
+			[]violation{{"/sent_at", "chronology"}}},
+		{"report sent before it was made", "report_clear", map[string]any{"/sent_at": "2025-10-14T08:00:00+05:30"},
+			[]violation{{"/sent_at", "chronology"}}},
 	}
 	a := newAdapter(t)
 	for _, tt := range tests {
@@ -76,6 +80,26 @@ func TestDecodeViolations(t *testing.T) {
 				t.Errorf("violations = %v, want %v\n%v", got, tt.want, err)
 			}
 		})
+	}
+}
+
+// TestReportDateInIndia checks that a report's date is its day in
+// India, whatever offset the station wrote its time in.
+func TestReportDateInIndia(t *testing.T) {
+	a := newAdapter(t)
+	for at, want := range map[string]string{
+		"2025-10-14T20:00:00Z":      "2025-10-15",
+		"2025-10-14T00:30:00+14:00": "2025-10-13",
+		"2025-10-14T16:00:00+05:30": "2025-10-14",
+	} {
+		body := edit(t, "report_clear", map[string]any{"/reported_at": at, "/sent_at": "2025-10-15T16:00:00+05:30"})
+		d, err := a.Decode(body, passport.ContentType)
+		if err != nil {
+			t.Fatalf("reported_at %s: %v", at, err)
+		}
+		if got := d.Messages[0].VerificationReport.ReportedOn; got != want {
+			t.Errorf("reported_at %s: reported_on %s, want %s", at, got, want)
+		}
 	}
 }
 
