@@ -1,7 +1,9 @@
 package passport_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -195,5 +197,35 @@ func TestJournalMasksAadhaar(t *testing.T) {
 	}
 	if d.Journal != nil {
 		t.Error("Journal is set for a body without an Aadhaar number")
+	}
+}
+
+// TestDecodeLimits checks that a document past the limits gets their
+// violations before the schema validator decodes it, and that rejecting
+// an array of a million numbers stays within a small allocation.
+func TestDecodeLimits(t *testing.T) {
+	a := newAdapter(t)
+	dup := bytes.Replace(inputs(t)["report_clear"], []byte(`"outcome"`),
+		[]byte(`"file_number": "CO1075118204525", "outcome"`), 1)
+	_, err := a.Decode(dup, passport.ContentType)
+	if got := jsondoctest.ViolationsOf(t, err); !slices.Equal(got, []violation{{"/file_number", "duplicate-key"}}) {
+		t.Errorf("duplicate file_number: violations = %v\n%v", got, err)
+	}
+
+	junk := bytes.Replace(inputs(t)["report_clear"], []byte(`"outcome"`),
+		[]byte(`"junk": [`+strings.Repeat("1,", 1_000_000)+`1], "outcome"`), 1)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = a.Decode(junk, passport.ContentType)
+	runtime.ReadMemStats(&after)
+	if got := jsondoctest.ViolationsOf(t, err); !slices.Equal(got, []violation{{"/junk", "maxItems"}}) {
+		t.Errorf("a million items: violations = %v", got)
+	}
+	// Decoding the body whole, as the schema validator does, allocates
+	// over 100 MB for it.
+	const budget = 16 << 20
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > budget {
+		t.Errorf("Decode allocated %d bytes to reject a %d-byte body, want at most %d",
+			allocated, len(junk), budget)
 	}
 }

@@ -16,25 +16,18 @@ import (
 	"github.com/sangam-hub/sangam/schemas"
 )
 
-// Limits of the token scan that runs before any other check. Each lies
-// at or above what any police schema allows (a test holds the schemas
-// to them), so a document they stop is one the schema would reject.
-// They bound the work the schema validator and the mapping do.
+// The token scan that runs before any other check applies the limits of
+// jsondoc.CheckLimits (jsondoc.MaxItems and the others) in the same pass
+// as it masks Aadhaar numbers, and reports their breaches by the same
+// rules.
 const (
-	// maxScanItems is the most elements a JSON array may have.
-	maxScanItems = 1000
-	// maxScanMembers is the most members a JSON object may have.
-	maxScanMembers = 64
-	// maxScanString is the most characters a JSON string may have.
-	maxScanString = 100_000
-	// maxScanDepth is the deepest nesting of objects and arrays.
-	maxScanDepth = 16
-)
+	maxScanItems   = jsondoc.MaxItems
+	maxScanMembers = jsondoc.MaxMembers
+	maxScanString  = jsondoc.MaxString
+	maxScanDepth   = jsondoc.MaxDepth
 
-// Rules of the violations the scan reports.
-const (
-	ruleDuplicateKey = "duplicate-key" // an object names one member twice
-	ruleNesting      = "nesting"       // objects and arrays nested too deep
+	ruleDuplicateKey = jsondoc.RuleDuplicateKey
+	ruleNesting      = jsondoc.RuleNesting
 )
 
 // replacement is a JSON value literal in the input, body[start:end], and
@@ -183,7 +176,7 @@ func (f *frame) pointer() string {
 	if f.parent == nil {
 		return ""
 	}
-	return f.parent.pointer() + "/" + escapeToken(f.token)
+	return f.parent.pointer() + "/" + jsondoc.EscapeToken(f.token)
 }
 
 // childToken returns the reference token of the value the scan reads
@@ -206,7 +199,7 @@ func (s *scanner) valuePointer() string {
 		return ""
 	}
 	if token, ok := f.childToken(); ok {
-		return f.pointer() + "/" + escapeToken(token)
+		return f.pointer() + "/" + jsondoc.EscapeToken(token)
 	}
 	return f.pointer()
 }
@@ -241,7 +234,7 @@ func (s *scanner) step(tok json.Token, before, end int) {
 func (s *scanner) member(f *frame, key string) {
 	f.key, f.wantKey = key, false
 	if slices.Contains(f.keys, key) {
-		s.fail(f.pointer()+"/"+escapeToken(key), ruleDuplicateKey,
+		s.fail(f.pointer()+"/"+jsondoc.EscapeToken(key), ruleDuplicateKey,
 			"the object has two members named %q: send each member once", key)
 		return
 	}
@@ -378,12 +371,6 @@ func quote(s string) []byte {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s) // A string always encodes.
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-}
-
-// escapeToken escapes one JSON pointer reference token (RFC 6901).
-func escapeToken(token string) string {
-	token = strings.ReplaceAll(token, "~", "~0")
-	return strings.ReplaceAll(token, "/", "~1")
 }
 
 // apply returns body with every replacement made, or nil when there are

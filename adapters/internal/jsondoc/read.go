@@ -216,6 +216,9 @@ func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s document: %w: %v",
 			r.Noun, adapters.ErrMalformed, err)
 	}
+	if vs := CheckLimits(body); len(vs) > 0 {
+		return adapters.Decoded{}, fmt.Errorf("decoding %s document: %w", r.Noun, schemas.Invalid(vs...))
+	}
 	schemaViolations, err := ValidateSchema(r.Schema, body)
 	if err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s document: %w", r.Noun, err)

@@ -1,0 +1,208 @@
+package jsondoc
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Limits of a JSON document, which CheckLimits applies before the schema
+// validator decodes it whole. Each lies at or above what the JSON
+// schemas of the adapters allow (their tests hold the schemas to them),
+// so a document they stop is one the schema would reject or one far
+// larger than any real document.
+const (
+	// MaxItems is the most elements a JSON array may have.
+	MaxItems = 1000
+	// MaxMembers is the most members a JSON object may have.
+	MaxMembers = 64
+	// MaxString is the most characters a JSON string may have.
+	MaxString = 100_000
+	// MaxDepth is the deepest nesting of objects and arrays.
+	MaxDepth = 16
+)
+
+// Rules of the violations that CheckLimits reports besides the schema
+// keywords maxItems, maxProperties and maxLength.
+const (
+	RuleDuplicateKey = "duplicate-key" // an object names one member twice
+	RuleNesting      = "nesting"       // objects and arrays nested too deep
+)
+
+// CheckLimits reads body, one JSON object that CheckWellFormed accepted,
+// byte by byte and returns its duplicate member names and its breaches
+// of the limits, each at the JSON pointer of the value. It allocates
+// for keys and containers but not for other values, so an 8 MiB array
+// of numbers costs one pass over it, where decoding it whole for the
+// schema validator would take hundreds of megabytes.
+func CheckLimits(body []byte) []schemas.Violation {
+	l := limitScan{}
+	for i := 0; i < len(body); {
+		switch c := body[i]; c {
+		case '{', '[':
+			l.open(l.top(), c == '{')
+			i++
+		case '}', ']':
+			l.stack = l.stack[:len(l.stack)-1]
+			l.valueDone()
+			i++
+		case '"':
+			end := stringEnd(body, i)
+			l.text(body[i:end])
+			i = end
+		case ':', ',', ' ', '\t', '\r', '\n':
+			i++
+		default:
+			// A number, true, false or null.
+			for i < len(body) && strings.IndexByte("{}[]:,\" \t\r\n", body[i]) < 0 {
+				i++
+			}
+			l.valueDone()
+		}
+	}
+	return l.violations
+}
+
+// stringEnd returns the offset after the string literal that starts at
+// body[start], a quote.
+func stringEnd(body []byte, start int) int {
+	for i := start + 1; i < len(body); i++ {
+		switch body[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(body)
+}
+
+// unquote returns the text of a string literal.
+func unquote(literal []byte) string {
+	inner := literal[1 : len(literal)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return string(inner)
+	}
+	var s string
+	_ = json.Unmarshal(literal, &s) // CheckWellFormed has accepted it.
+	return s
+}
+
+// container is one open object or array of a limitScan.
+type container struct {
+	pointer  string
+	isObject bool
+	wantKey  bool
+	key      string   // the member being read, in an object
+	keys     []string // the members seen, in an object, up to MaxMembers
+	index    int      // the next element's index, in an array
+}
+
+// childPointer returns the pointer of the value read next in c.
+func (c *container) childPointer() string {
+	if c.isObject {
+		return c.pointer + "/" + EscapeToken(c.key)
+	}
+	return c.pointer + "/" + strconv.Itoa(c.index)
+}
+
+// limitScan keeps the state of CheckLimits.
+type limitScan struct {
+	stack      []*container
+	violations []schemas.Violation
+	tooDeep    bool // the nesting violation has been reported
+}
+
+func (l *limitScan) add(pointer, rule, format string, args ...any) {
+	l.violations = append(l.violations, schemas.Violation{
+		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
+	})
+}
+
+func (l *limitScan) top() *container {
+	if len(l.stack) == 0 {
+		return nil
+	}
+	return l.stack[len(l.stack)-1]
+}
+
+// text reads a string literal: a member's key or a string value.
+func (l *limitScan) text(literal []byte) {
+	top := l.top()
+	if top != nil && top.isObject && top.wantKey {
+		l.member(top, unquote(literal))
+		return
+	}
+	inner := literal[1 : len(literal)-1]
+	// Escapes only shorten a string, so one whose literal is short enough
+	// needs no decoding.
+	if top != nil && utf8.RuneCount(inner) > MaxString {
+		if n := utf8.RuneCountInString(unquote(literal)); n > MaxString {
+			l.add(top.childPointer(), "maxLength", "the string has %d characters, more than %d",
+				n, MaxString)
+		}
+	}
+	l.valueDone()
+}
+
+// member reads the key of the next member of the object c.
+func (l *limitScan) member(c *container, key string) {
+	c.key, c.wantKey = key, false
+	if slices.Contains(c.keys, key) {
+		l.add(c.childPointer(), RuleDuplicateKey,
+			"the object has two members named %q: send each member once", key)
+		return
+	}
+	if len(c.keys) == MaxMembers {
+		l.add(c.pointer, "maxProperties", "the object has more than %d members", MaxMembers)
+	}
+	if len(c.keys) <= MaxMembers {
+		c.keys = append(c.keys, key)
+	}
+}
+
+// open starts an object or array as the value read next in parent.
+func (l *limitScan) open(parent *container, isObject bool) {
+	c := &container{isObject: isObject, wantKey: isObject}
+	switch {
+	case parent == nil:
+	case len(l.stack) >= MaxDepth:
+		// Past the limit the pointer stays that of the deepest container
+		// allowed, so that nesting a body deep does not grow it.
+		c.pointer = parent.pointer
+	default:
+		c.pointer = parent.childPointer()
+	}
+	l.stack = append(l.stack, c)
+	if len(l.stack) > MaxDepth && !l.tooDeep {
+		l.tooDeep = true
+		l.add(c.pointer, RuleNesting, "objects and arrays are nested more than %d deep", MaxDepth)
+	}
+}
+
+// valueDone moves past a complete value in the enclosing container.
+func (l *limitScan) valueDone() {
+	if len(l.stack) == 0 {
+		return
+	}
+	c := l.stack[len(l.stack)-1]
+	if c.isObject {
+		c.wantKey = true
+		return
+	}
+	c.index++
+	if c.index == MaxItems+1 {
+		l.add(c.pointer, "maxItems", "the list has more than %d items", MaxItems)
+	}
+}
+
+// EscapeToken escapes one JSON pointer reference token (RFC 6901).
+func EscapeToken(token string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(token)
+}
