@@ -137,6 +137,10 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "%s: %s\n", p.Title, p.Detail)
 	for _, v := range p.Errors {
+		if v.Pointer == "" && v.Message == p.Detail {
+			// A malformed body's one entry repeats the detail.
+			continue
+		}
 		fmt.Fprintln(stderr, v.String())
 	}
 	switch {

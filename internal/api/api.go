@@ -391,7 +391,11 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 	if ingest.IsInvalid(err) {
 		s.Metrics.CountInbound(agency, metrics.InboundMalformed)
 		s.Log.Info("malformed message rejected", "agency", agency)
-		problem.Write(w, problem.New(problem.Malformed, err.Error()))
+		p := problem.New(problem.Malformed, err.Error())
+		// One entry in errors, as an invalid body has, so that a client
+		// reads every 400 the same way.
+		p.Errors = []schemas.Violation{{Rule: ingest.RuleMalformed, Message: err.Error()}}
+		problem.Write(w, p)
 		return
 	}
 	s.Metrics.CountInbound(agency, metrics.InboundUnavailable)

@@ -300,6 +300,10 @@ func TestInboundMalformed(t *testing.T) {
 	if p.Detail == "" {
 		t.Errorf("detail is empty, want the parse error")
 	}
+	if len(p.Errors) != 1 || p.Errors[0].Rule != ingest.RuleMalformed || p.Errors[0].Pointer != "" ||
+		p.Errors[0].Message != p.Detail {
+		t.Errorf("errors = %+v, want one of rule %s that repeats the detail", p.Errors, ingest.RuleMalformed)
+	}
 	f.wantNothingJournaled(t)
 }
 
