@@ -19,7 +19,7 @@ import (
 const routesUsage = `Usage: sangam routes COMMAND [flags]
 
 Commands:
-  export [--version N]                  print the routes document in force, or version N
+  export [--version N]                  print the newest routes version, or version N, and say whether it is in force
   apply FILE [--dry-run] [--comment T]  show the difference FILE makes, then save it as a new version
   history [--limit N]                   list the versions, newest first
   diff N [M]                            show the difference from version N to M (default: current)
@@ -179,7 +179,14 @@ func routesExport(c *adminClient, n int, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "routes version %d, saved %s by %s\n", v.Number,
+	state := "in force on the hub that answered"
+	if !v.InForce {
+		state = "not yet in force on the hub that answered; if it stays so, its log says why"
+		if n > 0 {
+			state = "not in force"
+		}
+	}
+	fmt.Fprintf(stderr, "routes version %d (%s), saved %s by %s\n", v.Number, state,
 		v.CreatedAt.Format("2006-01-02 15:04:05 MST"), v.By)
 	_, err = io.WriteString(stdout, v.Document)
 	return err
