@@ -235,10 +235,11 @@ func sendSamples(ctx context.Context, hubURL string, mocks *demoMocks, out io.Wr
 		fmt.Fprintln(out)
 	}
 	fmt.Fprintf(out, "mock court: %d filings, %d movements; station EKM0412: %d notifications, "+
-		"%d verification requests; station EKM0420: %d verification requests; "+
+		"%d verification requests; station EKM0420: %d notifications, %d verification requests; "+
 		"passport office: %d reports; immigration: %d movements; prisons: %d court orders\n",
 		len(mocks.court.Received()), mocks.recorders[0].Len(), len(mocks.stations[0].Received()),
-		len(mocks.stations[0].Verifications()), len(mocks.stations[1].Verifications()),
+		len(mocks.stations[0].Verifications()), len(mocks.stations[1].Received()),
+		len(mocks.stations[1].Verifications()),
 		len(mocks.passport.Received()), mocks.recorders[1].Len(), len(mocks.prison.Received()))
 	return nil
 }

@@ -137,8 +137,15 @@ func TestDemoShowsChargesheetToCNR(t *testing.T) {
 	if n := strings.Count(out, "court answered with CNR KL"); n != 2 {
 		t.Errorf("demo shows %d CNRs, want 2:\n%s", n, out)
 	}
-	if n := strings.Count(out, "-> cctns-kerala: delivered"); n != 2 {
-		t.Errorf("demo shows %d notifications delivered to the police, want 2:\n%s", n, out)
+	for _, station := range []string{"cctns-ekm0412", "cctns-ekm0420"} {
+		if n := strings.Count(out, "-> "+station+": delivered"); n != 1 {
+			t.Errorf("demo shows %d notifications delivered to %s, want the one of its FIR:\n%s",
+				n, station, out)
+		}
+	}
+	if !strings.Contains(out, "station EKM0412: 1 notifications") ||
+		!strings.Contains(out, "station EKM0420: 1 notifications") {
+		t.Errorf("demo's counts do not give each station one notification:\n%s", out)
 	}
 	if !strings.Contains(out, "hub rejected it (HTTP 400)") {
 		t.Errorf("demo does not show the invalid chargesheet rejected:\n%s", out)

@@ -41,8 +41,8 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 	if code != exitOK || !strings.Contains(doc, "final-report-to-court") {
 		t.Fatalf("export: exit %d, stderr %s\n%s", code, errOut, doc)
 	}
-	const oldWhen = `message.type == "court_registration" && message.source == "courts"`
-	changed := strings.Replace(doc, oldWhen, oldWhen+` && message.court_registration.cnr != ""`, 1)
+	const oldWhen = `message.type == "chargesheet" && message.source == "police"`
+	changed := strings.Replace(doc, oldWhen, oldWhen+` && message.chargesheet.title != ""`, 1)
 	if changed == doc {
 		t.Fatalf("the default routes lack the condition %s", oldWhen)
 	}
@@ -53,7 +53,7 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 
 	code, out, _ := runCLI(t, "routes", "apply", file, "--hub", url, "--dry-run")
 	if code != exitOK || !strings.Contains(out, "dry run: nothing saved") ||
-		!strings.Contains(out, `route "court-registration-to-police"`) {
+		!strings.Contains(out, `route "final-report-to-court"`) {
 		t.Errorf("apply --dry-run: exit %d\n%s", code, out)
 	}
 	code, out, errOut = runCLI(t, "routes", "apply", "--hub", url, "--comment", "reword", file)
@@ -65,7 +65,7 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 		t.Errorf("history:\n%s", out)
 	}
 	_, out, _ = runCLI(t, "routes", "diff", "--hub", url, "1", "2")
-	if !strings.Contains(out, `+    when: message.type == "court_registration"`) {
+	if !strings.Contains(out, `+    when: message.type == "chargesheet"`) {
 		t.Errorf("diff:\n%s", out)
 	}
 	code, out, _ = runCLI(t, "routes", "restore", "--hub", url, "--dry-run", "1")
@@ -87,7 +87,7 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 	}
 
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
-	badDoc := strings.Replace(doc, `message.type == "court_registration"`, `message.typo == 1`, 1)
+	badDoc := strings.Replace(doc, `message.type == "chargesheet"`, `message.typo == 1`, 1)
 	if err := os.WriteFile(bad, []byte(badDoc), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 	}
 	// The problem's line starts with its pointer and ends, before the
 	// CEL error's indented caret lines, with its rule.
-	wantLine := regexp.MustCompile(`(?m)^  /routes/1/when: route "court-registration-to-police": ` +
+	wantLine := regexp.MustCompile(`(?m)^  /routes/0/when: route "final-report-to-court": ` +
 		`invalid condition .*(\n    .*)* \(cel-type\)$`)
 	if !wantLine.MatchString(errOut) {
 		t.Errorf("invalid apply: stderr lacks the problem with its pointer and rule:\n%s", errOut)
