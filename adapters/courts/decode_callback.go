@@ -50,7 +50,12 @@ func (d *decoder) callback() canonical.Message {
 			"required", "missing court: no CaseCourt identification and no CNR")
 	}
 	reg.FiledOn = d.pastDate(xmlsafe.Child(d.root, nc("DocumentFiledDate")))
-	reg.NextHearing = d.nextHearing(c)
+	var hearing *etree.Element
+	reg.NextHearing, hearing = d.nextHearing(c)
+	if reg.NextHearing != "" && reg.FiledOn != "" && reg.NextHearing < reg.FiledOn {
+		d.fail(xmlsafe.Pointer(hearing), "chronology",
+			"the next hearing, %s, is before the filing date, %s", reg.NextHearing, reg.FiledOn)
+	}
 	if lineage := xmlsafe.Path(c, jx("CaseAugmentation"), jx("CaseLineageCase")); lineage != nil {
 		reg.FIR, reg.TrackingID = d.lineage(lineage)
 	}
@@ -164,18 +169,44 @@ func (d *decoder) caseNumbers(c *etree.Element, reg *canonical.CourtRegistration
 	return ""
 }
 
-// nextHearing returns the first scheduled date among the case's
-// j:CaseCourtEvent elements.
-func (d *decoder) nextHearing(c *etree.Element) string {
+// nextHearing returns the next hearing among the case's
+// j:CaseCourtEvent elements, with the element of its date: the first
+// scheduled date of an event whose nc:ActivityDescriptionText names a
+// hearing, else of the first event that has no description. An event
+// described as something else, such as the date of filing, is no
+// hearing.
+func (d *decoder) nextHearing(c *etree.Element) (string, *etree.Element) {
 	aug := xmlsafe.Child(c, jx("CaseAugmentation"))
+	var undescribed []*etree.Element
 	for _, ev := range xmlsafe.Children(aug, jx("CaseCourtEvent")) {
-		for _, sched := range xmlsafe.Children(ev, jx("CourtEventSchedule")) {
-			if day := d.date(xmlsafe.Child(sched, nc("ScheduleDate"))); day != "" {
-				return day
+		text := strings.ToLower(xmlsafe.PathText(ev, nc("ActivityDescriptionText")))
+		switch {
+		case strings.Contains(text, "hearing"):
+			if day, e := d.scheduled(ev); day != "" {
+				return day, e
 			}
+		case text == "":
+			undescribed = append(undescribed, ev)
 		}
 	}
-	return ""
+	for _, ev := range undescribed {
+		if day, e := d.scheduled(ev); day != "" {
+			return day, e
+		}
+	}
+	return "", nil
+}
+
+// scheduled returns the first date of an event's j:CourtEventSchedule
+// elements, with its element.
+func (d *decoder) scheduled(ev *etree.Element) (string, *etree.Element) {
+	for _, sched := range xmlsafe.Children(ev, jx("CourtEventSchedule")) {
+		e := xmlsafe.Child(sched, nc("ScheduleDate"))
+		if day := d.date(e); day != "" {
+			return day, e
+		}
+	}
+	return "", nil
 }
 
 // hasFilingID reports whether a DocumentIdentification is the one that

@@ -376,3 +376,29 @@ func TestCallbackFollowsCourtRef(t *testing.T) {
 		t.Errorf("a dangling CaseCourt reference gave %v, want a reference violation", err)
 	}
 }
+
+func TestCallbackNextHearing(t *testing.T) {
+	const event = `<j:CaseCourtEvent>
+        <nc:ActivityDescriptionText>next hearing</nc:ActivityDescriptionText>`
+	filingEvent := `<j:CaseCourtEvent>
+        <nc:ActivityDescriptionText>date of filing</nc:ActivityDescriptionText>
+        <j:CourtEventSchedule>
+          <nc:ScheduleDate>
+            <nc:Date>2024-09-03</nc:Date>
+          </nc:ScheduleDate>
+        </j:CourtEventSchedule>
+      </j:CaseCourtEvent>
+      ` + event
+	m := decodeOne(t, &Adapter{}, replaced(t, "kochi_callback.xml", event, filingEvent))
+	if got := m.CourtRegistration.NextHearing; got != "2024-10-01" {
+		t.Errorf("next hearing = %s, want 2024-10-01 of the hearing, not the filing event's date", got)
+	}
+
+	early := replaced(t, "kochi_callback.xml", "<nc:Date>2024-10-01</nc:Date>", "<nc:Date>2024-08-01</nc:Date>")
+	_, err := (&Adapter{}).Decode(early, ContentType)
+	if !hasOrderViolation(err,
+		"/RecordDocketingCallbackMessage/CriminalCase/CaseAugmentation/CaseCourtEvent/CourtEventSchedule/ScheduleDate",
+		"chronology") {
+		t.Errorf("a hearing before the filing date gave %v, want chronology at its ScheduleDate", err)
+	}
+}

@@ -119,9 +119,11 @@ func callback(t *testing.T, id, filing, fir string) []byte {
 	body := readFile(t, "../../adapters/courts/testdata/kochi_callback.xml")
 	body = replace(t, body, "KLER01-CB-000123", id)
 	body = replace(t, body, filingIDOfCallback, filing)
-	// The court files after the final report's date, 2025-12-01, and is
-	// the court the report was filed with, KLER10.
+	// The court files after the final report's date, 2025-12-01, sets a
+	// hearing after that, and is the court the report was filed with,
+	// KLER10.
 	body = replace(t, body, "<nc:Date>2024-09-03</nc:Date>", "<nc:Date>2025-12-03</nc:Date>")
+	body = replace(t, body, "<nc:Date>2024-10-01</nc:Date>", "<nc:Date>2026-01-05</nc:Date>")
 	body = replace(t, body, "<nc:OrganizationIdentification>\n          <nc:IdentificationID>KLER01<",
 		"<nc:OrganizationIdentification>\n          <nc:IdentificationID>KLER10<")
 	return replace(t, body, "FIR/KL/EKM/1234/2024/123", fir)
