@@ -1,0 +1,84 @@
+package routes
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// targetsOf returns the destinations the default routes send m to,
+// failing t when a route cannot be evaluated.
+func targetsOf(t *testing.T, tab *Table, m *canonical.Message) []string {
+	t.Helper()
+	var out []string
+	decisions := tab.Decide(m)
+	for _, d := range decisions {
+		if d.Failed {
+			t.Errorf("route %s failed: %s", d.Route, d.Reason)
+		}
+	}
+	for _, target := range Targets(decisions) {
+		out = append(out, target.Destination)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestDefaultRoutesCallbacksReachTheFIRsStation(t *testing.T) {
+	tab, err := Load(DefaultDocument())
+	if err != nil {
+		t.Fatal(err)
+	}
+	callback := func(fir *canonical.FIRRef) *canonical.Message {
+		return &canonical.Message{
+			Type: canonical.TypeCourtRegistration, Source: "courts", CaseKey: "CNR/KLER010001232024",
+			OccurredAt: time.Date(2025, 12, 3, 10, 0, 0, 0, time.UTC),
+			CourtRegistration: &canonical.CourtRegistration{CNR: "KLER010001232024",
+				Court: canonical.Court{Code: "KLER01"}, FIR: fir},
+		}
+	}
+	firOf := func(station string) *canonical.FIRRef {
+		return &canonical.FIRRef{State: "KL", District: "EKM", PoliceStation: station, Year: 2025, Number: 7}
+	}
+	for name, c := range map[string]struct {
+		fir  *canonical.FIRRef
+		want []string
+	}{
+		"EKM0412's FIR":         {firOf("EKM0412"), []string{"cctns-ekm0412"}},
+		"EKM0420's FIR":         {firOf("EKM0420"), []string{"cctns-ekm0420"}},
+		"another station's FIR": {firOf("TVM0101"), []string{"dpo-kochi-city"}},
+		"no FIR":                {nil, []string{"dpo-kochi-city"}},
+	} {
+		if got := targetsOf(t, tab, callback(c.fir)); !slices.Equal(got, c.want) {
+			t.Errorf("%s: callback goes to %v, want %v", name, got, c.want)
+		}
+	}
+}
+
+func TestDefaultRoutesEveryDeathReachesDistrictAndCourt(t *testing.T) {
+	tab, err := Load(DefaultDocument())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"dpo-kochi-city-prisons", "ecourts-kerala-prisons"}
+	for name, cases := range map[string][]canonical.CaseRef{
+		"a case of district EKM": {{FIR: &canonical.FIRRef{State: "KL", District: "EKM",
+			PoliceStation: "EKM0420", Year: 2023, Number: 402}}},
+		"a case of district TVM": {{FIR: &canonical.FIRRef{State: "KL", District: "TVM",
+			PoliceStation: "TVM0101", Year: 2023, Number: 9}}},
+		"a case named by CNR only": {{CNR: "KLTR010001232023"}},
+		"no case":                  nil,
+	} {
+		m := &canonical.Message{
+			Type: canonical.TypeMovement, Source: "prisons", CaseKey: "PRISONER/KLCJVIY/C-1",
+			OccurredAt: time.Date(2025, 11, 2, 4, 0, 0, 0, time.UTC),
+			Movement: &canonical.Movement{Kind: canonical.MoveDeath,
+				Prisoner: canonical.Prisoner{PrisonCode: "KLCJVIY", Number: "C-1", Cases: cases}},
+		}
+		if got := targetsOf(t, tab, m); !slices.Equal(got, want) {
+			t.Errorf("death with %s goes to %v, want %v", name, got, want)
+		}
+	}
+}
