@@ -215,6 +215,13 @@ type CourtOrder struct {
 	ReleaseGround ReleaseGround `json:"release_ground,omitempty"`
 	// OrderedOn is the date of the order, YYYY-MM-DD.
 	OrderedOn string `json:"ordered_on"`
+	// IssuedAt is when the order was made, when the court gave the time
+	// and not only the date.
+	IssuedAt time.Time `json:"issued_at,omitzero"`
+	// Directions are the court's directions to the prison as the order
+	// words them, such as "release the prisoner unless required in any
+	// other case".
+	Directions string `json:"directions,omitempty"`
 	// Judge is the judge or judicial officer who signed the order, with
 	// their designation, such as "Judicial First Class Magistrate II".
 	Judge string `json:"judge,omitempty"`

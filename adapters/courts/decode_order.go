@@ -75,8 +75,9 @@ func categoryKey(text string) string {
 // nc:Person it names, into a court_order message.
 //
 // The order's nc:ActivityCategoryText gives its kind (orderKinds),
-// nc:ActivityIdentification its number and j:CourtOrderIssuingDate its
-// date. j:CourtOrderIssuingCourt is the court, j:CourtOrderEnforcementAgency
+// nc:ActivityIdentification its number, nc:ActivityDescriptionText the
+// court's directions and j:CourtOrderIssuingDate its date, with its time
+// when the date is an nc:DateTime. j:CourtOrderIssuingCourt is the court, j:CourtOrderEnforcementAgency
 // the prison that holds the prisoner or, on a committal order, is to hold
 // them, and j:CourtOrderDesignatedSubject the prisoner: the person that
 // its nc:RoleOfPerson names and the prisoner number in its
@@ -102,6 +103,11 @@ func (d *decoder) order(e *etree.Element, v vocabulary) canonical.Message {
 	co.Prisoner = o.prisoner(kind)
 	co.AppearOn = o.appearance(co.Kind, co.OrderedOn)
 	co.ReleaseGround = o.releaseGround(co.Kind)
+	if xmlsafe.Child(issued, v.nc("DateTime")) != nil {
+		// A date alone is no time of day: the prison gets ordered_on only.
+		co.IssuedAt = o.dateTime(issued)
+	}
+	co.Directions = canonical.NormalizeText(xmlsafe.PathText(e, v.nc("ActivityDescriptionText")))
 
 	m.SenderMessageID = o.documentID(co)
 	m.OccurredAt = o.occurred(issued)

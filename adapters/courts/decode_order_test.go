@@ -88,7 +88,29 @@ func TestOrderGolden(t *testing.T) {
 			if err := schemas.Validate("prisons/court_order.json", enc.Body); err != nil {
 				t.Errorf("encoded order fails the prison schema: %v", err)
 			}
+			checkOrderTimeAndDirections(t, readTestdata(t, file), enc.Body)
 		})
+	}
+}
+
+// checkOrderTimeAndDirections checks that the prison's copy of an order
+// has issued_at exactly when the order gave its time with nc:DateTime,
+// and the order's directions when it has an nc:ActivityDescriptionText.
+func checkOrderTimeAndDirections(t *testing.T, order, encoded []byte) {
+	t.Helper()
+	var doc struct {
+		IssuedAt   string `json:"issued_at"`
+		Directions string `json:"directions"`
+	}
+	if err := json.Unmarshal(encoded, &doc); err != nil {
+		t.Fatal(err)
+	}
+	issuing := regexp.MustCompile(`(?s)<(\w+:)?CourtOrderIssuingDate>.*?</(\w+:)?CourtOrderIssuingDate>`).Find(order)
+	if timed := bytes.Contains(issuing, []byte("DateTime>")); timed != (doc.IssuedAt != "") {
+		t.Errorf("issued_at %q, for an order whose issuing date gives a time: %v", doc.IssuedAt, timed)
+	}
+	if described := bytes.Contains(order, []byte("ActivityDescriptionText>")); described != (doc.Directions != "") {
+		t.Errorf("directions %q, for an order with directions: %v", doc.Directions, described)
 	}
 }
 

@@ -55,6 +55,8 @@ func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
 		AppearOn:      doc.AppearOn,
 		ReleaseGround: canonical.ReleaseGround(doc.ReleaseGround),
 		OrderedOn:     doc.OrderedOn,
+		IssuedAt:      issued,
+		Directions:    doc.Directions,
 		Judge:         doc.Judge,
 	}
 	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeCourtOrder, order.CaseKey())

@@ -37,6 +37,7 @@ type courtOrderDoc struct {
 	ReleaseGround string          `json:"release_ground,omitempty"`
 	OrderedOn     string          `json:"ordered_on"`
 	IssuedAt      string          `json:"issued_at,omitempty"`
+	Directions    string          `json:"directions,omitempty"`
 	Judge         string          `json:"judge,omitempty"`
 }
 

@@ -20,8 +20,8 @@ import (
 // original sender's id; hub_message_id carries the hub's id. sent_at is
 // when the hub received the message, or when it occurred if the hub has
 // not received it, so that encoding the same message twice gives the same
-// bytes. A court order's issued_at is the message's OccurredAt. Aadhaar
-// numbers leave only in masked form.
+// bytes. A court order has issued_at only when the court gave the time it
+// made the order. Aadhaar numbers leave only in masked form.
 func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 	var doc any
 	var err error
@@ -78,7 +78,8 @@ func courtOrderDocument(m *canonical.Message) *courtOrderDoc {
 		AppearOn:      o.AppearOn,
 		ReleaseGround: string(o.ReleaseGround),
 		OrderedOn:     o.OrderedOn,
-		IssuedAt:      jsondoc.FormatTime(m.OccurredAt),
+		IssuedAt:      jsondoc.FormatTime(o.IssuedAt),
+		Directions:    o.Directions,
 		Judge:         o.Judge,
 	}
 }
