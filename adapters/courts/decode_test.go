@@ -402,3 +402,34 @@ func TestCallbackNextHearing(t *testing.T) {
 		t.Errorf("a hearing before the filing date gave %v, want chronology at its ScheduleDate", err)
 	}
 }
+
+func TestFilingCarriesEquivalentSection(t *testing.T) {
+	m := decodeOne(t, &Adapter{}, readTestdata(t, "kochi_chargesheet.xml"))
+	var withEquivalent []canonical.Charge
+	for _, ch := range m.Chargesheet.Charges {
+		if ch.Equivalent != nil {
+			withEquivalent = append(withEquivalent, ch)
+		}
+	}
+	if len(withEquivalent) == 0 {
+		t.Fatal("the test chargesheet has no charge with an equivalent section")
+	}
+	m.ID = "hub-1"
+	enc, err := (&Adapter{}).Encode(&m)
+	if err != nil {
+		t.Fatalf("Encode: %v", err)
+	}
+	for _, ch := range withEquivalent {
+		want := "<j:StatuteCodeIdentification>\n          <nc:IdentificationID>" + ch.Equivalent.Act +
+			"</nc:IdentificationID>\n        </j:StatuteCodeIdentification>\n        " +
+			"<j:StatuteCodeSectionIdentification>\n          <nc:IdentificationID>" + ch.Equivalent.Section
+		if !strings.Contains(string(enc.Body), want) {
+			t.Errorf("the filing lacks %s %s, the equivalent of %s %s:\n%s",
+				ch.Equivalent.Act, ch.Equivalent.Section, ch.Act, ch.Section, enc.Body)
+		}
+	}
+	again := decodeOne(t, &Adapter{}, enc.Body)
+	if !reflect.DeepEqual(again.Chargesheet.Charges, m.Chargesheet.Charges) {
+		t.Errorf("charges after a round trip = %+v, want %+v", again.Chargesheet.Charges, m.Chargesheet.Charges)
+	}
+}

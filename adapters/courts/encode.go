@@ -138,6 +138,12 @@ func addCourt(aug *etree.Element, court canonical.Court) {
 // position from 1 when it has none. The offence date, when known, is
 // the nc:ActivityDate of the charge's offence.
 //
+// A charge whose section has an equivalent in the other penal code gets
+// a second j:ChargeStatute with it; decoding reads the first.
+//
+// NOTE: whether the NIEM subset shipped with ECF 4.0 admits a second
+// j:ChargeStatute has not been checked against its schema.
+//
 // NOTE: only when the offence began is written. The chargesheet's
 // OccurredTo is left out of the filing: ECF 4.0's sample filings date an
 // offence with nc:ActivityDate alone, and whether its NIEM subset
@@ -153,6 +159,13 @@ func addCharge(e *etree.Element, i int, ch canonical.Charge, occurred time.Time)
 	addID(st, "j:StatuteCodeSectionIdentification", ch.Section, "")
 	addText(st, "j:StatuteDescriptionText", ch.Description)
 	addID(st, "j:StatuteOffenseIdentification", ch.OffenseID, "")
+	if eq := ch.Equivalent; eq != nil {
+		// The same offence's section in the other penal code, for a court
+		// that reads one code: BNS replaced IPC on 1 July 2024.
+		alt := e.CreateElement("j:ChargeStatute")
+		addID(alt, "j:StatuteCodeIdentification", eq.Act, "")
+		addID(alt, "j:StatuteCodeSectionIdentification", eq.Section, "")
+	}
 	// ECF requires both: the offence details travel in the statute, and
 	// a charge filed by the police is never an amendment.
 	offense := e.CreateElement("criminal:ChargeOffense")
