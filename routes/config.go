@@ -260,10 +260,56 @@ func (c Config) validate(urlCredentials bool) []Problem {
 		ps = append(ps, d.validate(i, dests, urlCredentials)...)
 		dests[d.Name] = true
 	}
+	ps = append(ps, c.sharedQueues()...)
 	routes := map[string]bool{}
 	for i, r := range c.Routes {
 		ps = append(ps, r.validate(i, routes, dests)...)
 		routes[r.Name] = true
+	}
+	return ps
+}
+
+// QueueName returns the name of a destination's delivery queue number
+// shard, from 0 to its concurrency less one: the destination's name for
+// shard 0, and the name, a dot and the number for the others. The bus
+// topics are these names with a prefix.
+func QueueName(destination string, shard int) string {
+	if shard == 0 {
+		return destination
+	}
+	return destination + "." + strconv.Itoa(shard)
+}
+
+// sharedQueues returns a problem for each destination one of whose
+// queues would have the name of an earlier destination's queue. Kafka
+// takes '.' and '_' in a topic name as the same character, so names
+// are compared with '_' read as '.': destination a.1, or a_1, would
+// otherwise share a queue with the second queue of a destination a of
+// concurrency 2 or more.
+func (c Config) sharedQueues() []Problem {
+	var ps []Problem
+	owner := map[string]string{} // queue name, '_' read as '.', to destination
+	for i, d := range c.Destinations {
+		n := d.Concurrency
+		if n == 0 {
+			n = DefaultConcurrency
+		}
+		reported := false
+		for shard := range n {
+			queue := QueueName(d.Name, shard)
+			key := strings.ReplaceAll(queue, "_", ".")
+			other, taken := owner[key]
+			switch {
+			case taken && other != d.Name && !reported:
+				reported = true
+				ps = append(ps, Problem{entryPointer("destinations", i, "name"), RuleSharedQueue,
+					fmt.Sprintf("destination %q: its delivery queue %s would be the queue of "+
+						"destination %q (Kafka reads '.' and '_' in topic names alike): "+
+						"rename one of them", d.Name, queue, other)})
+			case !taken:
+				owner[key] = d.Name
+			}
+		}
 	}
 	return ps
 }

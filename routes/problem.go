@@ -53,6 +53,9 @@ const (
 	// RuleDuplicateName: an agency, destination or route whose name an
 	// earlier entry of the same list has.
 	RuleDuplicateName = "duplicate-name"
+	// RuleSharedQueue marks a destination whose delivery queues would
+	// have the name of another destination's (see QueueName).
+	RuleSharedQueue = "shared-queue"
 	// RuleURL: a destination url that is not an absolute http or https
 	// URL with a host and a valid port.
 	RuleURL = "url"

@@ -293,3 +293,28 @@ func TestDocumentNotMappingNamesNoGoType(t *testing.T) {
 		}
 	}
 }
+
+func TestSharedQueueRejected(t *testing.T) {
+	doc := func(second string) string {
+		return `destinations:
+  - {name: recv-a, agency: police, url: "http://127.0.0.1:9/a", concurrency: 2}
+  - {name: ` + second + `, agency: police, url: "http://127.0.0.1:9/b", concurrency: 1}
+routes:
+  - {name: r, when: "true", to: [recv-a]}
+`
+	}
+	for _, name := range []string{"recv-a.1", "recv-a_1"} {
+		problems := Problems(func() error { _, err := Load([]byte(doc(name))); return err }())
+		if len(problems) != 1 || problems[0].Rule != RuleSharedQueue ||
+			problems[0].Pointer != "/destinations/1/name" ||
+			!strings.Contains(problems[0].Message, `destination "recv-a"`) {
+			t.Errorf("destination %s: problems = %v, want one %s at /destinations/1/name naming recv-a",
+				name, problems, RuleSharedQueue)
+		}
+	}
+	for _, name := range []string{"recv-a.2", "recv-a_2", "recv-b"} {
+		if _, err := Load([]byte(doc(name))); err != nil {
+			t.Errorf("destination %s: %v, want no shared queue with recv-a's two", name, err)
+		}
+	}
+}

@@ -10,20 +10,19 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/sangam-hub/sangam/routes"
 )
 
 // TopicPrefix starts the bus topic of every destination.
 const TopicPrefix = "deliveries."
 
 // Topic returns the bus topic that carries shard of the deliveries to
-// destination. A destination has one shard per unit of its concurrency,
-// because each topic hands out one command at a time; shard 0 is
-// "deliveries.<destination>".
+// destination: TopicPrefix and routes.QueueName. A destination has one
+// shard per unit of its concurrency, because each topic hands out one
+// command at a time; shard 0 is "deliveries.<destination>".
 func Topic(destination string, shard int) string {
-	if shard == 0 {
-		return TopicPrefix + destination
-	}
-	return fmt.Sprintf("%s%s.%d", TopicPrefix, destination, shard)
+	return TopicPrefix + routes.QueueName(destination, shard)
 }
 
 // Shard returns which of n shards carries the deliveries of caseKey, so a
