@@ -59,7 +59,10 @@ type backend struct {
 	// start runs the backend's background work, such as the outbox
 	// forwarder, until ctx ends; nil when there is none.
 	start func(ctx context.Context)
-	close func() error
+	// keepTopics, when set, creates again until ctx ends any of the
+	// topics that topics lists which the bus has lost.
+	keepTopics func(ctx context.Context, topics func() []string)
+	close      func() error
 }
 
 // openBackend opens the journal and bus, with the delivery topics on

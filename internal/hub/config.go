@@ -66,6 +66,10 @@ type Config struct {
 	// The broker bounds it (group.min.session.timeout.ms, 6 s by
 	// default). Default kafkabus.DefaultSessionTimeout, 30 s.
 	KafkaSessionTimeout time.Duration
+	// KafkaTopicCheck is how often the hub checks that Kafka still has
+	// the delivery topics and creates again any it lost. Default
+	// DefaultKafkaTopicCheck.
+	KafkaTopicCheck time.Duration
 	// Routes is the routes document (YAML). Default: the embedded
 	// default routes.
 	Routes []byte
@@ -140,6 +144,7 @@ const (
 	DefaultShutdownTimeout  = 15 * time.Second
 	DefaultRequeueInterval  = 200 * time.Millisecond
 	DefaultStaleAfter       = 5 * time.Minute
+	DefaultKafkaTopicCheck  = 10 * time.Second
 )
 
 func (c Config) withDefaults() (Config, error) {
@@ -161,6 +166,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.RetryInterval == 0 {
 		c.RetryInterval = DefaultRetryInterval
+	}
+	if c.KafkaTopicCheck == 0 {
+		c.KafkaTopicCheck = DefaultKafkaTopicCheck
 	}
 	if c.MaxRetryInterval == 0 {
 		c.MaxRetryInterval = DefaultMaxRetryInterval

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -578,6 +580,13 @@ func (h *Hub) addHandlers(ctx context.Context, t *routes.Table) error {
 	return nil
 }
 
+// runningTopics returns the delivery topics that handlers consume.
+func (h *Hub) runningTopics() []string {
+	h.handlersMu.Lock()
+	defer h.handlersMu.Unlock()
+	return slices.Sorted(maps.Keys(h.running))
+}
+
 // shards returns a destination's shard count in the routes in force: its
 // concurrency, or 1 for a destination no longer configured.
 func (h *Hub) shards(destination string) int {
@@ -636,6 +645,9 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 	if h.backend.start != nil {
 		go h.backend.start(requeueCtx)
+	}
+	if h.backend.keepTopics != nil {
+		go h.backend.keepTopics(requeueCtx, h.runningTopics)
 	}
 	trackDone := make(chan struct{})
 	go func() {

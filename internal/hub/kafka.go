@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -70,6 +71,9 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Con
 		}
 		return kafkabus.NewSubscriber(sc, wlog)
 	}
+	b.keepTopics = func(ctx context.Context, topics func() []string) {
+		keepKafkaTopics(ctx, kcfg, cfg.KafkaTopicCheck, topics, cfg.Log)
+	}
 	var started atomic.Bool
 	b.start = func(ctx context.Context) {
 		started.Store(true)
@@ -87,6 +91,43 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Con
 		return errors.Join(fwd.Close(), kpub.Close(), sqlClose())
 	}
 	return nil
+}
+
+// keepKafkaTopics checks every interval until ctx ends that the cluster
+// of kcfg has each of topics, and creates again those it lost: a topic an
+// operator deleted, or every topic after the cluster lost its data.
+// Until then the outbox forwarder cannot publish a command for the
+// topic, which holds up every command behind it, and the topic's
+// consumers rejoin their group without pause.
+func keepKafkaTopics(ctx context.Context, kcfg kafkabus.Config, interval time.Duration,
+	topics func() []string, log *slog.Logger,
+) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		missing, err := kafkabus.MissingTopics(ctx, kcfg, topics())
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Warn("checking the Kafka topics failed; the next check tries again",
+					"error", err)
+			}
+			continue
+		}
+		for _, topic := range missing {
+			if err := kafkabus.InitializeTopic(ctx, kcfg, topic); err != nil {
+				log.Error("creating a lost Kafka topic failed; the next check tries again",
+					"topic", topic, "error", err)
+				continue
+			}
+			log.Warn("created a lost Kafka topic again: its deliveries resume, and the "+
+				"requeuer sends again the commands lost with it once they are stale", "topic", topic)
+		}
+	}
 }
 
 // The Kafka settings of Config as errors name them: the field, and the

@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"crypto/tls"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -343,4 +344,37 @@ func TestKafkaSettingsRejected(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKafkaLostTopicCreatedAgain deletes a delivery topic while the hub
+// runs, as an operator's mistake or a cluster that lost its data would.
+// The hub creates it again, and a final report posted after the deletion
+// still reaches the court.
+func TestKafkaLostTopicCreatedAgain(t *testing.T) {
+	brokers := startKafka(t)
+	log, logged := capturedLog()
+	w := newWorld(t, Config{PostgresDSN: postgresDSN(t), KafkaBrokers: brokers,
+		KafkaTopicCheck: 100 * time.Millisecond, Log: log}, 5)
+
+	topic := delivery.Topic("ecourts-kerala", 0)
+	client := &kafka.Client{Addr: kafka.TCP(brokers...)}
+	res, err := client.DeleteTopics(context.Background(), &kafka.DeleteTopicsRequest{Topics: []string{topic}})
+	if err == nil {
+		err = res.Errors[topic]
+	}
+	if err != nil {
+		t.Fatalf("deleting %s: %v", topic, err)
+	}
+
+	status, posted, body := post(t, w.url, "police", sample(t, "chargesheet-2025-bns-malayalam"))
+	if status != http.StatusAccepted {
+		t.Fatalf("inbound status = %d, body %s", status, body)
+	}
+	if j := settledJourney(t, w.url, posted.MessageID); j.Status != "delivered" {
+		t.Errorf("journey status %s after the topic was lost, want delivered: %+v", j.Status, j.Deliveries)
+	}
+	waitFor(t, "the log line of the topic created again", func() bool {
+		return strings.Contains(logged.String(), "created a lost Kafka topic again") &&
+			strings.Contains(logged.String(), topic)
+	})
 }

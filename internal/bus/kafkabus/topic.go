@@ -97,6 +97,37 @@ func InitializeTopic(ctx context.Context, config Config, topic string) error {
 	return nil
 }
 
+// MissingTopics returns those of topics that the cluster of config does
+// not have, such as a topic an operator deleted or one lost with the
+// cluster's data. It requests their metadata in one request, which does
+// not create them.
+func MissingTopics(ctx context.Context, config Config, topics []string) ([]string, error) {
+	if len(topics) == 0 {
+		return nil, nil
+	}
+	config = config.withDefaults()
+	transport := config.transport()
+	defer transport.CloseIdleConnections()
+	client := &kafka.Client{Addr: kafka.TCP(config.Brokers...), Transport: transport}
+	response, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: topics})
+	if err != nil {
+		return nil, fmt.Errorf("reading the metadata of %d topics: %w", len(topics), err)
+	}
+	present := map[string]bool{}
+	for _, t := range response.Topics {
+		if t.Error == nil {
+			present[t.Name] = true
+		}
+	}
+	var missing []string
+	for _, topic := range topics {
+		if !present[topic] {
+			missing = append(missing, topic)
+		}
+	}
+	return missing, nil
+}
+
 // reach opens a connection to each broker of config in turn, with its TLS
 // and SASL settings, sends a metadata request on it, and returns nil at
 // the first broker that responds. Otherwise it returns an error that names
