@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // busErrorInterval is the shortest time between two error lines with
@@ -25,6 +26,18 @@ const busErrorInterval = 5 * time.Second
 var batchEndMessages = map[string]bool{
 	"could not commit tx for querying message":   true,
 	"could not rollback tx for querying message": true,
+}
+
+// batchLost reports whether err is PostgreSQL's answer to a statement in
+// a transaction that had already failed (SQLSTATE 25P02), or a
+// serialization failure (40001). On the PostgreSQL bus these end a batch
+// whose rows another replica's delete raced with: the bus's liveness
+// check (internal/bus/pgbus) meets the failed transaction, and the
+// batch's messages are handed out again. Two replicas meet this in
+// normal work, so it is no error.
+func batchLost(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "25P02" || pgErr.Code == "40001")
 }
 
 // watermillLogger adapts log for watermill and the bus libraries. Their
@@ -56,6 +69,11 @@ type busLogger struct {
 func (l *busLogger) Error(msg string, err error, fields watermill.LogFields) {
 	if errors.Is(err, context.Canceled) || (l.stopping.Load() && batchEndMessages[msg]) {
 		l.LoggerAdapter.Debug(msg, fields.Add(watermill.LogFields{"error": err}))
+		return
+	}
+	if batchLost(err) {
+		l.LoggerAdapter.Debug(msg+"; the batch ended, and its messages are handed out again",
+			fields.Add(watermill.LogFields{"error": err}))
 		return
 	}
 	left, ok := l.limit.allow(msg, l.now())

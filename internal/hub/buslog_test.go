@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 func TestWatermillLoggerQuietsShutdownAndRepeats(t *testing.T) {
@@ -70,5 +71,24 @@ func TestWatermillLoggerQuietsBatchEndWhileStopping(t *testing.T) {
 	sub.Error("could not query message", closed, nil)
 	if n := strings.Count(out.String(), "level=ERROR"); n != 1 || !strings.Contains(out.String(), "could not query") {
 		t.Errorf("while stopping: %d error lines, want only the failed query:\n%s", n, out.String())
+	}
+}
+
+// TestWatermillLoggerQuietsLostBatch checks that a batch lost to a failed
+// transaction, as two replicas' race ends one, is logged at Debug, and
+// another database error still as an error.
+func TestWatermillLoggerQuietsLostBatch(t *testing.T) {
+	var out bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	sub := watermillLogger(log, nil).With(watermill.LogFields{"topic": "outbox"})
+	for _, code := range []string{"25P02", "40001"} {
+		sub.Error("Error querying for message", fmt.Errorf("query: %w", &pgconn.PgError{Code: code}), nil)
+	}
+	if out.Len() != 0 {
+		t.Errorf("a lost batch was logged above Debug: %s", out.String())
+	}
+	sub.Error("Error querying for message", &pgconn.PgError{Code: "42P01"}, nil)
+	if !strings.Contains(out.String(), "level=ERROR") {
+		t.Errorf("a missing table was not logged as an error: %q", out.String())
 	}
 }
