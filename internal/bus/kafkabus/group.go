@@ -3,6 +3,7 @@ package kafkabus
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -151,6 +152,14 @@ func (sub *subscription) logJoinError(err error) {
 	if errors.Is(err, kafka.RebalanceInProgress) {
 		sub.subscriber.logger.Debug("consumer group is rebalancing, joining again", sub.fields)
 		return
+	}
+	if errors.Is(err, kafka.InvalidSessionTimeout) {
+		// The broker bounds the session timeout by its
+		// group.min.session.timeout.ms and group.max.session.timeout.ms,
+		// and refuses every join outside them: nothing is consumed.
+		err = fmt.Errorf("%w: the session timeout of %s is outside the broker's "+
+			"group.min.session.timeout.ms and group.max.session.timeout.ms: set the "+
+			"subscriber's session timeout within them", err, sub.subscriber.config.SessionTimeout)
 	}
 	sub.subscriber.logger.Error("joining consumer group failed", err, sub.fields)
 }

@@ -1,9 +1,11 @@
 package kafkabus_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,8 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/sangam-hub/sangam/internal/bus/kafkabus"
 )
@@ -718,4 +722,58 @@ func TestInitializeTopicNonKafkaListener(t *testing.T) {
 	if want := "check that " + addr + " is the listener of a Kafka broker"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not contain %q", err, want)
 	}
+}
+
+// TestSessionTimeoutOutsideBrokerBoundsNamed subscribes with a session
+// timeout below the broker's group.min.session.timeout.ms. The broker
+// refuses every join, and the logged error says why.
+func TestSessionTimeoutOutsideBrokerBoundsNamed(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.GroupMinSessionTimeout(6*time.Second))
+	if err != nil {
+		t.Fatalf("starting kfake cluster: %v", err)
+	}
+	t.Cleanup(cluster.Close)
+	brokers := cluster.ListenAddrs()
+	topic := "session-bounds"
+	if err := kafkabus.InitializeTopic(context.Background(), testConfig(brokers), topic); err != nil {
+		t.Fatal(err)
+	}
+
+	var out syncBuffer
+	logger := watermill.NewSlogLogger(slog.New(slog.NewTextHandler(&out, nil)))
+	config := subscriberConfig(brokers, "session-bounds")
+	config.SessionTimeout = 3 * time.Second
+	subscriber, err := kafkabus.NewSubscriber(config, logger)
+	if err != nil {
+		t.Fatalf("NewSubscriber: %v", err)
+	}
+	t.Cleanup(func() { _ = subscriber.Close() })
+	if _, err := subscriber.Subscribe(context.Background(), topic); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "outside the broker's group.min.session.timeout.ms") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no error naming the session timeout's bounds was logged:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
