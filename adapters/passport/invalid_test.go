@@ -228,4 +228,20 @@ func TestDecodeLimits(t *testing.T) {
 		t.Errorf("Decode allocated %d bytes to reject a %d-byte body, want at most %d",
 			allocated, len(junk), budget)
 	}
+
+	repeats := bytes.Replace(inputs(t)["report_clear"], []byte(`"outcome"`),
+		[]byte(strings.Repeat(`"x": 1, `, 200_000)+`"outcome"`), 1)
+	runtime.ReadMemStats(&before)
+	_, err = a.Decode(repeats, passport.ContentType)
+	runtime.ReadMemStats(&after)
+	vs := schemas.Violations(err)
+	if len(vs) != schemas.MaxViolations+1 || vs[schemas.MaxViolations].Rule != schemas.RuleTooManyErrors ||
+		vs[schemas.MaxViolations].Omitted != 200_000-1-schemas.MaxViolations {
+		t.Errorf("200,000 members x: %d violations, want %d and one counting the rest",
+			len(vs), schemas.MaxViolations)
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > budget {
+		t.Errorf("Decode allocated %d bytes to reject %d repeated keys, want at most %d",
+			allocated, 200_000, budget)
+	}
 }

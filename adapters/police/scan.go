@@ -93,6 +93,7 @@ func scanDocument(body []byte, key []byte) (*scanned, error) {
 		return nil, fmt.Errorf("invalid JSON at byte %d: unexpected data after the JSON object",
 			jsondoc.TrailingOffset(body, end))
 	}
+	s.out.violations = s.violations.List()
 	return s.out, nil
 }
 
@@ -131,6 +132,8 @@ type scanner struct {
 	out   *scanned
 	// tooDeep is set once the nesting violation has been reported.
 	tooDeep bool
+	// violations collects the violations, which out gets at the end.
+	violations jsondoc.CappedViolations
 }
 
 func (s *scanner) top() *frame {
@@ -141,9 +144,7 @@ func (s *scanner) top() *frame {
 }
 
 func (s *scanner) fail(pointer, rule, format string, args ...any) {
-	s.out.violations = append(s.out.violations, schemas.Violation{
-		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
-	})
+	s.violations.Add(pointer, rule, format, args...)
 }
 
 // syntaxError words a decoder error with the byte offset and, when the

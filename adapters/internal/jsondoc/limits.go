@@ -66,7 +66,7 @@ func CheckLimits(body []byte) []schemas.Violation {
 			l.valueDone()
 		}
 	}
-	return l.violations
+	return l.violations.List()
 }
 
 // stringEnd returns the offset after the string literal that starts at
@@ -112,17 +112,49 @@ func (c *container) childPointer() string {
 	return c.pointer + "/" + strconv.Itoa(c.index)
 }
 
+// CappedViolations collects violations. Past schemas.MaxViolations it
+// only counts them, in a last violation of rule
+// schemas.RuleTooManyErrors, so that a body of a million repeated keys
+// costs no more memory than one of a hundred. The zero value is empty.
+type CappedViolations struct {
+	list []schemas.Violation
+}
+
+// Add records a violation of rule at pointer, with a message formatted
+// as by fmt.Sprintf.
+func (c *CappedViolations) Add(pointer, rule, format string, args ...any) {
+	if len(c.list) < schemas.MaxViolations {
+		c.list = append(c.list, schemas.Violation{
+			Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
+		})
+		return
+	}
+	if len(c.list) == schemas.MaxViolations {
+		c.list = append(c.list, schemas.Violation{Rule: schemas.RuleTooManyErrors})
+	}
+	c.list[schemas.MaxViolations].Omitted++
+}
+
+// List returns the violations recorded, with the count of those left
+// out in the last one.
+func (c *CappedViolations) List() []schemas.Violation {
+	if len(c.list) > schemas.MaxViolations {
+		last := &c.list[schemas.MaxViolations]
+		last.Message = fmt.Sprintf("%d more violations were found and not listed; fix these first",
+			last.Omitted)
+	}
+	return c.list
+}
+
 // limitScan keeps the state of CheckLimits.
 type limitScan struct {
 	stack      []*container
-	violations []schemas.Violation
+	violations CappedViolations
 	tooDeep    bool // the nesting violation has been reported
 }
 
 func (l *limitScan) add(pointer, rule, format string, args ...any) {
-	l.violations = append(l.violations, schemas.Violation{
-		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
-	})
+	l.violations.Add(pointer, rule, format, args...)
 }
 
 func (l *limitScan) top() *container {
@@ -204,5 +236,11 @@ func (l *limitScan) valueDone() {
 
 // EscapeToken escapes one JSON pointer reference token (RFC 6901).
 func EscapeToken(token string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(token)
+	if !strings.ContainsAny(token, "~/") {
+		return token
+	}
+	return tokenEscaper.Replace(token)
 }
+
+// tokenEscaper writes ~ as ~0 and / as ~1, in one pass.
+var tokenEscaper = strings.NewReplacer("~", "~0", "/", "~1")
