@@ -69,7 +69,7 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 		}
 		m = d.order(order, v)
 	}
-	if err := schemas.Invalid(d.problems...); err != nil {
+	if err := schemas.Invalid(distinct(d.problems)...); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s: %w", root.Tag, err)
 	}
 
@@ -81,6 +81,10 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 	}
 	return out, nil
 }
+
+// RuleCourtCode is the violation rule of an order whose issuing court's
+// code is not an e-Courts establishment code.
+const RuleCourtCode = "court-code"
 
 // RuleOneOrder is the violation rule of an order document with more than
 // one j:Warrant or j:CourtOrder.
@@ -127,6 +131,21 @@ func (d *decoder) fail(pointer, rule, format string, args ...any) {
 	d.problems = append(d.problems, schemas.Violation{
 		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
 	})
+}
+
+// distinct returns vs without repeats. The order decoder reads an
+// order's issuing date for its date, for when it was made and for its
+// time, and an invalid date-time would be listed three times.
+func distinct(vs []schemas.Violation) []schemas.Violation {
+	var out []schemas.Violation
+	seen := map[schemas.Violation]bool{}
+	for _, v := range vs {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // follow returns the element e stands for, following its structures:ref,

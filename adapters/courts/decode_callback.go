@@ -171,30 +171,45 @@ func (d *decoder) caseNumbers(c *etree.Element, reg *canonical.CourtRegistration
 
 // nextHearing returns the next hearing among the case's
 // j:CaseCourtEvent elements, with the element of its date: the first
-// scheduled date of an event whose nc:ActivityDescriptionText names a
-// hearing, else of the first event that has no description. An event
-// described as something else, such as the date of filing, is no
-// hearing.
+// scheduled date of an event whose nc:ActivityDescriptionText names the
+// next hearing, else of one that names a hearing that is not a past or
+// cancelled one, else of the first event without a description. An
+// event described as something else, such as the date of filing or the
+// last hearing, is not the next hearing.
 func (d *decoder) nextHearing(c *etree.Element) (string, *etree.Element) {
 	aug := xmlsafe.Child(c, jx("CaseAugmentation"))
-	var undescribed []*etree.Element
+	var next, hearings, undescribed []*etree.Element
 	for _, ev := range xmlsafe.Children(aug, jx("CaseCourtEvent")) {
 		text := strings.ToLower(xmlsafe.PathText(ev, nc("ActivityDescriptionText")))
 		switch {
-		case strings.Contains(text, "hearing"):
+		case text == "":
+			undescribed = append(undescribed, ev)
+		case !strings.Contains(text, "hearing") || notAHearingToCome(text):
+		case strings.Contains(text, "next"):
+			next = append(next, ev)
+		default:
+			hearings = append(hearings, ev)
+		}
+	}
+	for _, events := range [][]*etree.Element{next, hearings, undescribed} {
+		for _, ev := range events {
 			if day, e := d.scheduled(ev); day != "" {
 				return day, e
 			}
-		case text == "":
-			undescribed = append(undescribed, ev)
-		}
-	}
-	for _, ev := range undescribed {
-		if day, e := d.scheduled(ev); day != "" {
-			return day, e
 		}
 	}
 	return "", nil
+}
+
+// notAHearingToCome reports whether text, an event's description in
+// lower case, names a hearing that has been held or will not be.
+func notAHearingToCome(text string) bool {
+	for _, word := range []string{"last", "previous", "prior", "held", "no hearing", "cancel"} {
+		if strings.Contains(text, word) {
+			return true
+		}
+	}
+	return false
 }
 
 // scheduled returns the first date of an event's j:CourtEventSchedule

@@ -325,6 +325,13 @@ func (o *orderDecoder) issuingCourt(ref canonical.CaseRef) canonical.Court {
 	if c.Name == "" && c.Code == ref.Court.Code {
 		c.Name = ref.Court.Name
 	}
+	if c.Code != "" && !establishmentCode.MatchString(c.Code) {
+		// The prisons' format names the court by its e-Courts code, so an
+		// order from another code could never be delivered.
+		o.fail(under(o.order, "CourtOrderIssuingCourt/OrganizationIdentification/IdentificationID"),
+			RuleCourtCode, "issuing court %q is not an e-Courts establishment code: want 4 capital "+
+				"letters and 2 digits, such as KLER10", c.Code)
+	}
 	return c
 }
 

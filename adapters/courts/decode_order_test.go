@@ -233,6 +233,8 @@ func TestOrderViolations(t *testing.T) {
 			order + "/ActivityReasonText", "required"},
 		{"unknown release ground", release, ">Bail<", ">Good conduct<",
 			order + "/ActivityReasonText", "enum"},
+		{"issuing court not an e-Courts code", pw, ">KLER10<", ">kler10<",
+			warrant + "/CourtOrderIssuingCourt/OrganizationIdentification/IdentificationID", "court-code"},
 		{"release without court or CNR", release, "<nc:CaseTrackingID>KLER100011872025</nc:CaseTrackingID>", "",
 			order + "/CourtOrderIssuingCourt/OrganizationIdentification/IdentificationID", "required"},
 		{"dangling person reference", remand, `<RoleOfPerson s:ref="accused-1"/>`, `<RoleOfPerson s:ref="accused-9"/>`,
@@ -264,6 +266,15 @@ func TestOrderViolations(t *testing.T) {
 
 // TestOrderListsEveryViolation checks that one document with several
 // faults gets all of them in one error.
+func TestOrderListsAFaultOnce(t *testing.T) {
+	body := replaced(t, "order_remand_warrant.xml", "2023-11-02T13:05:00", "2023-11-02")
+	_, err := orderAdapter().Decode(body, ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 || vs[0].Rule != "date-time" {
+		t.Errorf("an issuing date-time without its time gave %v, want one date-time violation", vs)
+	}
+}
+
 func TestOrderListsEveryViolation(t *testing.T) {
 	body := replaced(t, "order_production_warrant.xml", ">Production warrant<", ">Search warrant<")
 	body = bytes.Replace(body, []byte(">KLSJEKM<"), []byte("><"), 1)

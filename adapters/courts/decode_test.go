@@ -433,3 +433,23 @@ func TestFilingCarriesEquivalentSection(t *testing.T) {
 		t.Errorf("charges after a round trip = %+v, want %+v", again.Chargesheet.Charges, m.Chargesheet.Charges)
 	}
 }
+
+func TestCallbackNextHearingSkipsPastHearings(t *testing.T) {
+	const event = `<j:CaseCourtEvent>
+        <nc:ActivityDescriptionText>next hearing</nc:ActivityDescriptionText>`
+	for _, description := range []string{"last hearing", "Adjourned; no hearing"} {
+		before := `<j:CaseCourtEvent>
+        <nc:ActivityDescriptionText>` + description + `</nc:ActivityDescriptionText>
+        <j:CourtEventSchedule>
+          <nc:ScheduleDate>
+            <nc:Date>2024-08-20</nc:Date>
+          </nc:ScheduleDate>
+        </j:CourtEventSchedule>
+      </j:CaseCourtEvent>
+      ` + event
+		m := decodeOne(t, &Adapter{}, replaced(t, "kochi_callback.xml", event, before))
+		if got := m.CourtRegistration.NextHearing; got != "2024-10-01" {
+			t.Errorf("an event %q listed first: next hearing = %s, want 2024-10-01", description, got)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest"
@@ -607,6 +608,12 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 // and returns false when body is not one JSON value that fits v.
 func readOptionalJSONBytes(w http.ResponseWriter, body []byte, v any) bool {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(body) {
+		// The decoder would replace the bytes with U+FFFD and store
+		// text the caller never sent.
+		problem.Write(w, problem.New(problem.BadRequest, "invalid JSON body: it is not valid UTF-8"))
+		return false
+	}
 	dec := json.NewDecoder(bytesReader(body))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)

@@ -381,6 +381,7 @@ func TestReplayManyRejectsBadFilter(t *testing.T) {
 		`{"destination": "registry"} {"force": true}`:                           "invalid JSON body: unexpected data after the JSON value",
 		`{"destination": "registry"},`:                                          "invalid JSON body: unexpected data after the JSON value",
 		`{"destination": "regi\u0000stry"}`:                                     "destination: contains a NUL character",
+		"{\"destination\": \"registry\", \"by\": \"a\xffb\"}":                   "invalid JSON body: it is not valid UTF-8",
 		`{"destination": "registry", "by": "` + strings.Repeat("x", 201) + `"}`: "by: 201 characters, at most 200",
 		`{"all": true, "destination": "registry"}`: "all: true replays every dead letter, " +
 			"so it may not be set with destination",

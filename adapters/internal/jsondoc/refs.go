@@ -1,6 +1,10 @@
 package jsondoc
 
-import "github.com/sangam-hub/sangam/canonical"
+import (
+	"regexp"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
 
 // The types below are fir_ref, court and officer of
 // schemas/police/common.json and the case of the prisons and passport
@@ -89,15 +93,22 @@ func OfficerOf(o canonical.Officer) Officer {
 	return Officer{Name: o.Name, Rank: o.Rank, ServiceNumber: o.ID, PoliceStation: o.PoliceStation}
 }
 
+// establishmentCode is an e-Courts establishment code, the form the
+// agencies' formats require of a court's establishment_code.
+var establishmentCode = regexp.MustCompile(`^[A-Z]{4}[0-9]{2}$`)
+
 // CaseRefOf writes a canonical case reference as a document's, leaving
-// out an FIR or court it lacks.
+// out an FIR or court it lacks. It leaves out a court whose code is not
+// an e-Courts establishment code too, such as one a callback from a court
+// outside e-Courts named as written: the formats allow no other code, and
+// the case is named by its FIR or CNR all the same.
 func CaseRefOf(c canonical.CaseRef) CaseRef {
 	out := CaseRef{CNR: c.CNR}
 	if c.FIR != nil {
 		f := FIRRefOf(*c.FIR)
 		out.FIR = &f
 	}
-	if c.Court != (canonical.Court{}) {
+	if c.Court != (canonical.Court{}) && establishmentCode.MatchString(c.Court.Code) {
 		ct := CourtOf(c.Court)
 		out.Court = &ct
 	}
