@@ -101,6 +101,23 @@ func TestRefsErrors(t *testing.T) {
 		t.Errorf("Follow error = %v, want ErrUnresolvedRef", err)
 	}
 
+	for _, body := range []string{
+		`<r xmlns:s="http://niem.gov/niem/structures/2.0"><t s:id="x"/><a s:ref="x"><c>KLER01</c></a></r>`,
+		`<r xmlns:s="http://niem.gov/niem/structures/2.0"><t s:id="x"/><a s:ref="x">KLER01</a></r>`,
+	} {
+		doc, err := Parse([]byte(body), Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs, err := IndexIDs(doc.Root())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := refs.Follow(doc.Root().SelectElement("a")); !errors.Is(err, ErrRefWithContent) {
+			t.Errorf("%s: Follow error = %v, want ErrRefWithContent", body, err)
+		}
+	}
+
 	dup := `<r xmlns:s="http://niem.gov/niem/structures/2.0"><a s:id="x"/><b s:id="x"/></r>`
 	doc, err = Parse([]byte(dup), Limits{})
 	if err != nil {

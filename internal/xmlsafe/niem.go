@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/beevik/etree"
 )
@@ -28,6 +29,10 @@ var (
 	// ErrUnresolvedRef marks a structures:ref that matches no
 	// structures:id in the document.
 	ErrUnresolvedRef = errors.New("NIEM structures:ref matches no structures:id")
+	// ErrRefWithContent marks an element that has a structures:ref and
+	// content of its own, which NIEM forbids: one of the two would be
+	// read and the other dropped without a word.
+	ErrRefWithContent = errors.New("NIEM element with a structures:ref has content of its own")
 )
 
 // IsStructures reports whether space is one of StructuresNamespaces.
@@ -101,11 +106,17 @@ func (r *Refs) Lookup(id string) *etree.Element {
 
 // Follow returns the element that e stands for: the target of its
 // structures:ref when it has one, or e itself when its content is inline.
-// A ref that matches no id returns an error wrapping ErrUnresolvedRef.
+// A ref that matches no id returns an error wrapping ErrUnresolvedRef,
+// and an element with a ref and child elements or text an error wrapping
+// ErrRefWithContent.
 func (r *Refs) Follow(e *etree.Element) (*etree.Element, error) {
 	ref := Ref(e)
 	if ref == "" {
 		return e, nil
+	}
+	if len(e.ChildElements()) > 0 || strings.TrimSpace(e.Text()) != "" {
+		return nil, fmt.Errorf("%w: %q on <%s>: remove the content or the reference",
+			ErrRefWithContent, ref, e.FullTag())
 	}
 	target := r.byID[ref]
 	if target == nil {
