@@ -62,7 +62,10 @@ type backend struct {
 	// keepTopics, when set, creates again until ctx ends any of the
 	// topics that topics lists which the bus has lost.
 	keepTopics func(ctx context.Context, topics func() []string)
-	close      func() error
+	// outbox counts what the outbox forwarder publishes; nil when the
+	// bus has no outbox.
+	outbox *outboxCounts
+	close  func() error
 }
 
 // openBackend opens the journal and bus, with the delivery topics on

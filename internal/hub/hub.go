@@ -19,6 +19,7 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/api"
@@ -519,6 +520,21 @@ func (h *Hub) buildMetrics() error {
 	})
 	if err != nil {
 		return err
+	}
+	if counts := h.backend.outbox; counts != nil {
+		err := errors.Join(
+			m.Registerer().Register(prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "sangam_outbox_published_total",
+				Help: "Delivery commands the outbox forwarder published to Kafka.",
+			}, func() float64 { return float64(counts.published.Load()) })),
+			m.Registerer().Register(prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "sangam_outbox_publish_failures_total",
+				Help: "Failed publishes of the outbox forwarder to Kafka; it tries each again.",
+			}, func() float64 { return float64(counts.failed.Load()) })),
+		)
+		if err != nil {
+			return fmt.Errorf("registering outbox metrics: %w", err)
+		}
 	}
 	h.metrics = m
 	return nil

@@ -47,7 +47,8 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Con
 	if err != nil {
 		return fmt.Errorf("connecting to Kafka: %w", err)
 	}
-	fwd, err := forwarder.NewForwarder(outbox, kpub, wlog,
+	b.outbox = &outboxCounts{}
+	fwd, err := forwarder.NewForwarder(outbox, &countingPublisher{Publisher: kpub, counts: b.outbox}, wlog,
 		forwarder.Config{ForwarderTopic: outboxTopic})
 	if err != nil {
 		_ = kpub.Close()
@@ -90,6 +91,28 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Con
 		}
 		return errors.Join(fwd.Close(), kpub.Close(), sqlClose())
 	}
+	return nil
+}
+
+// outboxCounts counts the commands the outbox forwarder published to
+// Kafka and the publishes that failed, which it retries.
+type outboxCounts struct {
+	published, failed atomic.Uint64
+}
+
+// countingPublisher counts what its Publisher publishes into counts.
+type countingPublisher struct {
+	message.Publisher
+	counts *outboxCounts
+}
+
+func (p *countingPublisher) Publish(topic string, msgs ...*message.Message) error {
+	err := p.Publisher.Publish(topic, msgs...)
+	if err != nil {
+		p.counts.failed.Add(1)
+		return err
+	}
+	p.counts.published.Add(uint64(len(msgs)))
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -377,4 +378,13 @@ func TestKafkaLostTopicCreatedAgain(t *testing.T) {
 		return strings.Contains(logged.String(), "created a lost Kafka topic again") &&
 			strings.Contains(logged.String(), topic)
 	})
+
+	metrics := getText(t, w.url+"/metrics")
+	published := regexp.MustCompile(`(?m)^sangam_outbox_published_total ([0-9.e+]+)$`).FindStringSubmatch(metrics)
+	if published == nil || published[1] == "0" {
+		t.Errorf("metrics lack a count of published outbox commands:\n%s", metrics)
+	}
+	if !strings.Contains(metrics, "sangam_outbox_publish_failures_total ") {
+		t.Errorf("metrics lack the count of failed outbox publishes")
+	}
 }
