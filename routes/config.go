@@ -282,8 +282,8 @@ func QueueName(destination string, shard int) string {
 
 // sharedQueues returns a problem for each destination one of whose
 // queues would have the name of an earlier destination's queue. Kafka
-// takes '.' and '_' in a topic name as the same character, so names
-// are compared with '_' read as '.': destination a.1, or a_1, would
+// takes '.' and '_' in a topic name as the same character, so names are
+// compared with '_' read as '.'. Destination a.1, or a_1, would
 // otherwise share a queue with the second queue of a destination a of
 // concurrency 2 or more.
 func (c Config) sharedQueues() []Problem {

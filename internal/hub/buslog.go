@@ -28,7 +28,7 @@ var batchEndMessages = map[string]bool{
 	"could not rollback tx for querying message": true,
 }
 
-// batchLost reports whether err is PostgreSQL's answer to a statement in
+// batchLost reports whether err is PostgreSQL's error for a statement in
 // a transaction that had already failed (SQLSTATE 25P02), or a
 // serialization failure (40001). On the PostgreSQL bus these end a batch
 // whose rows another replica's delete raced with: the bus's liveness

@@ -98,10 +98,10 @@ func OfficerOf(o canonical.Officer) Officer {
 var establishmentCode = regexp.MustCompile(`^[A-Z]{4}[0-9]{2}$`)
 
 // CaseRefOf writes a canonical case reference as a document's, leaving
-// out an FIR or court it lacks. It leaves out a court whose code is not
-// an e-Courts establishment code too, such as one a callback from a court
-// outside e-Courts named as written: the formats allow no other code, and
-// the case is named by its FIR or CNR all the same.
+// out an FIR or court it lacks. It also leaves out a court whose code is
+// not an e-Courts establishment code, such as the code as written of a
+// court outside e-Courts that sent a callback. The formats allow no
+// other code, and the case is named by its FIR or CNR all the same.
 func CaseRefOf(c canonical.CaseRef) CaseRef {
 	out := CaseRef{CNR: c.CNR}
 	if c.FIR != nil {
