@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	neturl "net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,7 +24,8 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	agency := fs.String("agency", "", "agency to send as, such as police or courts")
 	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
 	contentType := fs.String("content-type", "",
-		"media type of FILE (default: application/xml for .xml files, else application/json)")
+		"media type of FILE (default: application/xml for .xml files and for standard input "+
+			"that starts with <, else application/json)")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for the hub's answer")
 	retries := fs.Int("retries", 3,
 		"how many times in all to send again when the hub answers 503 or 429 (after its Retry-After) "+
@@ -37,6 +39,13 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	if *agency == "" {
 		return fmt.Errorf("missing --agency")
 	}
+	if *timeout <= 0 {
+		return fmt.Errorf("--timeout: %s is not positive", *timeout)
+	}
+	if !agencyName.MatchString(*agency) {
+		return fmt.Errorf("--agency: invalid name %q: want lowercase letters, digits, '.', '_' or '-'",
+			*agency)
+	}
 	body, err := readInput(file)
 	if err != nil {
 		return err
@@ -44,7 +53,9 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	ct := *contentType
 	if ct == "" {
 		ct = "application/json"
-		if strings.HasSuffix(strings.ToLower(file), ".xml") {
+		// Standard input has no name, so its first character tells.
+		if strings.HasSuffix(strings.ToLower(file), ".xml") ||
+			(file == "-" && bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n\xef\xbb\xbf"), []byte("<"))) {
 			ct = "application/xml"
 		}
 	}
@@ -97,6 +108,10 @@ const maxRetryAfter = 30 * time.Second
 
 // post sends body to url and returns the response's status and body and
 // the wait its Retry-After header requests (1 s when it has none).
+// agencyName is the form of an agency's name in the routes, which the
+// URL of a post carries as one path segment.
+var agencyName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
+
 func post(client *http.Client, url, contentType, token string, body []byte) (
 	int, []byte, time.Duration, error,
 ) {

@@ -195,3 +195,41 @@ func TestSendRetriesWhileHubUnreachable(t *testing.T) {
 		t.Errorf("the hub got %d posts, want 1", hub.posts)
 	}
 }
+
+func TestSendLabelsXMLOnStandardInput(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Get("Content-Type")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusAccepted)
+		_, _ = w.Write([]byte(`{"message_id":"m1","messages":[]}`))
+	}))
+	t.Cleanup(srv.Close)
+
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdin := os.Stdin
+	os.Stdin = r
+	t.Cleanup(func() { os.Stdin = stdin })
+	go func() {
+		_, _ = w.Write([]byte("\n  <CourtOrderReport/>"))
+		_ = w.Close()
+	}()
+	if code, _, errOut := runCLI(t, "send", "--agency", "courts", "--hub", srv.URL, "-"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if got != "application/xml" {
+		t.Errorf("Content-Type = %q, want application/xml for XML on standard input", got)
+	}
+}
+
+func TestSendRejectsAgencyThatIsNoName(t *testing.T) {
+	for _, agency := range []string{"police?x=1", "../v1/messages", "Police"} {
+		code, _, errOut := runCLI(t, "send", "--agency", agency, "--hub", "http://127.0.0.1:9", "f.json")
+		if code == exitOK || !strings.Contains(errOut, "--agency: invalid name") {
+			t.Errorf("--agency %q: exit %d, stderr %q, want it rejected", agency, code, errOut)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -86,7 +87,12 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "# %s\n", token)
 	fmt.Fprintf(stdout, "# entry for the hub's token file, a YAML list under its top-level key:\n")
 	fmt.Fprintf(stdout, "tokens:\n")
-	entry := fmt.Sprintf("  - {name: %s", *name)
+	// The name is quoted, so that no name can add keys to the entry.
+	quoted, err := json.Marshal(*name)
+	if err != nil {
+		return err
+	}
+	entry := fmt.Sprintf("  - {name: %s", quoted)
 	if *agency != "" {
 		entry += ", agency: " + *agency
 	}

@@ -14,7 +14,7 @@ func TestTokenMetricsEntry(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "  - {name: prometheus, metrics: true, sha256: ") {
+	if !strings.Contains(out, "  - {name: \"prometheus\", metrics: true, sha256: ") {
 		t.Errorf("output lacks the metrics entry:\n%s", out)
 	}
 	tokens, err := auth.Parse([]byte(out))
@@ -97,7 +97,7 @@ func printedPrincipal(t *testing.T, entry string, args ...string) auth.Principal
 }
 
 func TestTokenStationsEntry(t *testing.T) {
-	p := printedPrincipal(t, "  - {name: station-ekm, agency: police, stations: [EKM0412, EKM0420], sha256: ",
+	p := printedPrincipal(t, "  - {name: \"station-ekm\", agency: police, stations: [EKM0412, EKM0420], sha256: ",
 		"--name", "station-ekm", "--agency", "police", "--stations", "EKM0412, EKM0420")
 	if !slices.Equal(p.Stations, []string{"EKM0412", "EKM0420"}) {
 		t.Errorf("principal's stations %q, want EKM0412 and EKM0420", p.Stations)
@@ -105,7 +105,7 @@ func TestTokenStationsEntry(t *testing.T) {
 }
 
 func TestTokenCourtsEntry(t *testing.T) {
-	p := printedPrincipal(t, "  - {name: court-ekm, agency: courts, courts: [KLER01, KLER10], sha256: ",
+	p := printedPrincipal(t, "  - {name: \"court-ekm\", agency: courts, courts: [KLER01, KLER10], sha256: ",
 		"--name", "court-ekm", "--agency", "courts", "--courts", "KLER01, KLER10")
 	if !slices.Equal(p.Courts, []string{"KLER01", "KLER10"}) {
 		t.Errorf("principal's courts %q, want KLER01 and KLER10", p.Courts)
@@ -113,7 +113,7 @@ func TestTokenCourtsEntry(t *testing.T) {
 }
 
 func TestTokenPrisonsEntry(t *testing.T) {
-	p := printedPrincipal(t, "  - {name: sub-jail, agency: prisons, prisons: [KLSJEKM], sha256: ",
+	p := printedPrincipal(t, "  - {name: \"sub-jail\", agency: prisons, prisons: [KLSJEKM], sha256: ",
 		"--name", "sub-jail", "--agency", "prisons", "--prisons", "KLSJEKM")
 	if !slices.Equal(p.Prisons, []string{"KLSJEKM"}) {
 		t.Errorf("principal's prisons %q, want KLSJEKM", p.Prisons)
@@ -154,5 +154,13 @@ func TestTokenCodesRejected(t *testing.T) {
 				t.Errorf("stderr lacks %q:\n%s", tc.want, errOut)
 			}
 		})
+	}
+}
+
+func TestTokenNameCannotAddKeys(t *testing.T) {
+	p := printedPrincipal(t, `  - {name: "evil, operator: true", agency: police, sha256: `,
+		"--name", "evil, operator: true", "--agency", "police")
+	if p.Operator || p.Name != "evil, operator: true" || p.Agency != "police" {
+		t.Errorf("principal = %+v, want a police token named as given, not an operator", p)
 	}
 }
