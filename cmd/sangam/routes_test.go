@@ -75,6 +75,7 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 	for _, args := range [][]string{
 		{"restore", "1", "2"}, {"diff", "1", "2", "3"}, {"export", "--version", "0"},
 		{"export", "--version", "-3"}, {"explain", "--message", "m1", "--agency", "police", "f.json"},
+		{"history", "--limit", "0"},
 	} {
 		code, _, errOut := runCLI(t, append(append([]string{"routes"}, args...), "--hub", url)...)
 		if code == exitOK {

@@ -424,6 +424,12 @@ func (s *Server) shareAsDelivered(r *http.Request, ex *routes.Explanation, j jou
 		if t == nil {
 			continue
 		}
+		if _, ok := t.Destination(shared.Destination); !ok {
+			*shared = routes.SharedMessage{Destination: shared.Destination, Route: shared.Route,
+				PolicyRoutes: version, Error: "the destination is not in routes " + version +
+					", so its pending delivery is dead-lettered at its next attempt"}
+			continue
+		}
 		*shared = t.Share(&j.Message, shared.Destination, shared.Route)
 		shared.PolicyRoutes = version
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/routes"
 )
 
@@ -280,4 +281,49 @@ func applyRoutes(t *testing.T, url, doc string, expect int) {
 		getJSON(t, url, "/api/v1/routes", &v)
 		return v.InForce && v.Number == expect+1
 	})
+}
+
+// TestExplainShowsRemovedDestination removes a destination while its
+// delivery is pending. The explanation says the delivery will be
+// dead-lettered, not that the destination has no policy.
+func TestExplainShowsRemovedDestination(t *testing.T) {
+	var hubURL atomicString
+	ag := startAgencies(t, hubURL.Load)
+	dead := strings.Replace(string(ag.routesFor(20)), ag.courtURL+"/ecf", "http://127.0.0.1:9/ecf", 1)
+	// The pending delivery is not tried again during the test.
+	h := startHub(t, Config{Routes: []byte(dead), DataDir: t.TempDir(),
+		RoutesInterval: 20 * time.Millisecond, RetryInterval: time.Hour, MaxRetryInterval: time.Hour})
+	url := "http://" + h.Addr()
+	hubURL.Store(url)
+
+	_, res, body := post(t, url, "police", sample(t, "chargesheet-2025-bns-malayalam"))
+	if res.MessageID == "" {
+		t.Fatalf("not accepted: %s", body)
+	}
+	waitFor(t, "the first attempt", func() bool {
+		var j journal.Journey
+		getJSON(t, url, "/api/v1/messages/"+res.MessageID, &j)
+		return len(j.Deliveries) == 1 && len(j.Deliveries[0].Attempts) == 1
+	})
+	var v1 api.RoutesVersion
+	getJSON(t, url, "/api/v1/routes", &v1)
+	withoutCourt := strings.Replace(dead, "  - name: final-report-to-court\n", "  - name: final-report-to-none\n", 1)
+	withoutCourt = strings.Replace(withoutCourt, "    to: [ecourts-kerala]\n", "    to: [cctns-kerala]\n", 1)
+	start := strings.Index(withoutCourt, "  - name: ecourts-kerala\n")
+	end := strings.Index(withoutCourt, "  - name: cctns-kerala\n")
+	if start < 0 || end < start {
+		t.Fatalf("the routes lack the court destination:\n%s", withoutCourt)
+	}
+	applyRoutes(t, url, withoutCourt[:start]+withoutCourt[end:], v1.Number)
+
+	var ex api.ExplainResponse
+	if status := sendJSON(t, http.MethodPost, url+"/api/v1/routes/explain",
+		api.ExplainRequest{MessageID: res.MessageID}, &ex); status != http.StatusOK {
+		t.Fatalf("explain status %d", status)
+	}
+	if len(ex.Deliveries) != 1 || ex.Deliveries[0].PolicyRoutes != "v2" ||
+		!strings.Contains(ex.Deliveries[0].Error, "dead-lettered at its next attempt") {
+		t.Errorf("deliveries = %+v, want the court's, saying it is dead-lettered at its next attempt",
+			ex.Deliveries)
+	}
 }

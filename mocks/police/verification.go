@@ -206,7 +206,12 @@ func (s *Station) Report(hubMessageID string, outcome Outcome) (SentReport, erro
 }
 
 func (s *Station) listReports(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.Reports())
+	reports := s.Reports()
+	if reports == nil {
+		// An empty list, as the station's other lists are, not null.
+		reports = []SentReport{}
+	}
+	writeJSON(w, http.StatusOK, reports)
 }
 
 // answer waits a.Delay, then reports on request to the hub.

@@ -2,6 +2,8 @@ package police_test
 
 import (
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -259,5 +261,22 @@ func TestStationReportsByHand(t *testing.T) {
 	}
 	if got := hub.reports(); len(got) != 1 || got[0]["outcome"] != "clear" {
 		t.Errorf("hub received %v, want one clear report", got)
+	}
+}
+
+func TestStationListsNoReportsAsEmpty(t *testing.T) {
+	srv := httptest.NewServer(police.New(slog.New(slog.DiscardHandler)))
+	t.Cleanup(srv.Close)
+	resp, err := http.Get(srv.URL + "/reports")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(string(body)); got != "[]" {
+		t.Errorf("GET /reports of a new station = %s, want []", got)
 	}
 }
