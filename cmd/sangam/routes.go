@@ -141,8 +141,9 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	if (args[0] == "export" || args[0] == "history") && len(positional) > 0 {
 		return fmt.Errorf("unexpected argument %q: routes %s takes flags only", positional[0], args[0])
 	}
-	if *limit < 1 {
-		return fmt.Errorf("--limit: invalid value %d: want 1 or more versions to list", *limit)
+	if *limit < 1 || *limit > routestore.MaxListLimit {
+		return fmt.Errorf("--limit: invalid value %d: want 1 to %d versions to list",
+			*limit, routestore.MaxListLimit)
 	}
 	if flagSet(fs, "version") && *version < 1 {
 		return fmt.Errorf("--version: invalid value %d: want a version number such as 3", *version)

@@ -52,6 +52,9 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return errors.New("give --name and one of --agency, --operator or --metrics")
 	}
+	if err := auth.CheckName(*name); err != nil {
+		return fmt.Errorf("--name: %w", err)
+	}
 	if *metrics && (*agency != "" || *operator) {
 		fs.Usage()
 		return errors.New("--metrics may not be combined with --agency or --operator, " +
@@ -83,27 +86,32 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "# token for %s: give it to its holder and keep it nowhere else\n", *name)
-	fmt.Fprintf(stdout, "# %s\n", token)
-	fmt.Fprintf(stdout, "# entry for the hub's token file, a YAML list under its top-level key:\n")
-	fmt.Fprintf(stdout, "tokens:\n")
-	// The name is quoted, so that no name can add keys to the entry.
+	// The name is quoted here and in the entry, so that no name can add
+	// lines or keys to the token file.
 	quoted, err := json.Marshal(*name)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(stdout, "# token for %s: give it to its holder and keep it nowhere else\n", quoted)
+	fmt.Fprintf(stdout, "# %s\n", token)
+	fmt.Fprintf(stdout, "# entry for the hub's token file, a YAML list under its top-level key:\n")
+	fmt.Fprintf(stdout, "tokens:\n")
 	entry := fmt.Sprintf("  - {name: %s", quoted)
 	if *agency != "" {
 		entry += ", agency: " + *agency
 	}
-	if len(stations) > 0 {
-		entry += ", stations: [" + strings.Join(stations, ", ") + "]"
-	}
-	if len(courts) > 0 {
-		entry += ", courts: [" + strings.Join(courts, ", ") + "]"
-	}
-	if len(prisons) > 0 {
-		entry += ", prisons: [" + strings.Join(prisons, ", ") + "]"
+	for _, list := range []struct {
+		key   string
+		codes []string
+	}{{"stations", stations}, {"courts", courts}, {"prisons", prisons}} {
+		if len(list.codes) > 0 {
+			// Quoted as the name is: a prison code may hold ] or :.
+			codes, err := json.Marshal(list.codes)
+			if err != nil {
+				return err
+			}
+			entry += ", " + list.key + ": " + strings.ReplaceAll(string(codes), `","`, `", "`)
+		}
 	}
 	if *operator {
 		entry += ", operator: true"

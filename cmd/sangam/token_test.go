@@ -97,7 +97,7 @@ func printedPrincipal(t *testing.T, entry string, args ...string) auth.Principal
 }
 
 func TestTokenStationsEntry(t *testing.T) {
-	p := printedPrincipal(t, "  - {name: \"station-ekm\", agency: police, stations: [EKM0412, EKM0420], sha256: ",
+	p := printedPrincipal(t, "  - {name: \"station-ekm\", agency: police, stations: [\"EKM0412\", \"EKM0420\"], sha256: ",
 		"--name", "station-ekm", "--agency", "police", "--stations", "EKM0412, EKM0420")
 	if !slices.Equal(p.Stations, []string{"EKM0412", "EKM0420"}) {
 		t.Errorf("principal's stations %q, want EKM0412 and EKM0420", p.Stations)
@@ -105,7 +105,7 @@ func TestTokenStationsEntry(t *testing.T) {
 }
 
 func TestTokenCourtsEntry(t *testing.T) {
-	p := printedPrincipal(t, "  - {name: \"court-ekm\", agency: courts, courts: [KLER01, KLER10], sha256: ",
+	p := printedPrincipal(t, "  - {name: \"court-ekm\", agency: courts, courts: [\"KLER01\", \"KLER10\"], sha256: ",
 		"--name", "court-ekm", "--agency", "courts", "--courts", "KLER01, KLER10")
 	if !slices.Equal(p.Courts, []string{"KLER01", "KLER10"}) {
 		t.Errorf("principal's courts %q, want KLER01 and KLER10", p.Courts)
@@ -113,7 +113,7 @@ func TestTokenCourtsEntry(t *testing.T) {
 }
 
 func TestTokenPrisonsEntry(t *testing.T) {
-	p := printedPrincipal(t, "  - {name: \"sub-jail\", agency: prisons, prisons: [KLSJEKM], sha256: ",
+	p := printedPrincipal(t, "  - {name: \"sub-jail\", agency: prisons, prisons: [\"KLSJEKM\"], sha256: ",
 		"--name", "sub-jail", "--agency", "prisons", "--prisons", "KLSJEKM")
 	if !slices.Equal(p.Prisons, []string{"KLSJEKM"}) {
 		t.Errorf("principal's prisons %q, want KLSJEKM", p.Prisons)
@@ -162,5 +162,25 @@ func TestTokenNameCannotAddKeys(t *testing.T) {
 		"--name", "evil, operator: true", "--agency", "police")
 	if p.Operator || p.Name != "evil, operator: true" || p.Agency != "police" {
 		t.Errorf("principal = %+v, want a police token named as given, not an operator", p)
+	}
+}
+
+func TestTokenCodesCannotAddKeys(t *testing.T) {
+	// --prisons splits at the comma, so these are two codes, each of
+	// which the prisons' format allows.
+	p := printedPrincipal(t, `prisons: ["KLSJEKM]", "\u003c\u003c: [{operator: true}"], sha256: `,
+		"--name", "p", "--agency", "prisons", "--prisons", "KLSJEKM],<<: [{operator: true}")
+	if p.Operator || !slices.Equal(p.Prisons, []string{"KLSJEKM]", "<<: [{operator: true}"}) {
+		t.Errorf("principal = %+v, want a prisons token of the two codes given, not an operator", p)
+	}
+}
+
+func TestTokenNameRules(t *testing.T) {
+	for _, name := range []string{"x\ntokens:\n  - {name: evil, operator: true}", "del\x7f",
+		"nel\u0085x", strings.Repeat("n", 201), "a\xffb"} {
+		code, out, errOut := runCLI(t, "token", "--name", name, "--agency", "police")
+		if code != exitSetup || out != "" || !strings.Contains(errOut, "--name: ") {
+			t.Errorf("name %q: exit %d, stdout %q, stderr %q, want it rejected", name, code, out, errOut)
+		}
 	}
 }

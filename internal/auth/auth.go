@@ -55,11 +55,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -184,6 +187,13 @@ func Parse(doc []byte) (*Tokens, error) {
 	if err := dec.Decode(&file); err != nil {
 		return nil, fmt.Errorf("invalid token file: want YAML with a tokens list: %w", plainYAMLError(err))
 	}
+	var next yaml.Node
+	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
+		// What follows the first document would be ignored, entries
+		// included.
+		return nil, errors.New("invalid token file: it holds more than one YAML document: " +
+			"remove the --- or ... line and what follows it")
+	}
 	t := &entries{}
 	var errs []error
 	// firstEntry maps each well-formed digest to the first entry with it.
@@ -195,6 +205,8 @@ func Parse(doc []byte) (*Tokens, error) {
 		switch {
 		case p.Name == "":
 			errs = append(errs, fmt.Errorf("tokens[%d]: missing name", i))
+		case CheckName(p.Name) != nil:
+			errs = append(errs, fmt.Errorf("tokens[%d] %q: name: %w", i, p.Name, CheckName(p.Name)))
 		case !validDigest:
 			errs = append(errs, fmt.Errorf("tokens[%d] %q: sha256: want 64 hex digits", i, p.Name))
 		case p.Metrics && (p.Agency != "" || p.Operator):
@@ -230,6 +242,27 @@ func Parse(doc []byte) (*Tokens, error) {
 	tokens := &Tokens{}
 	tokens.entries.Store(t)
 	return tokens, errors.Join(errs...)
+}
+
+// MaxNameBytes is the longest name a token entry may have, in bytes: the
+// longest that the routes store records as who made a change.
+const MaxNameBytes = 200
+
+// CheckName returns an error unless name can name a token's holder in
+// the journal and the routes history: 1 to MaxNameBytes bytes of UTF-8
+// without control characters.
+func CheckName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("missing")
+	case len(name) > MaxNameBytes:
+		return fmt.Errorf("%d bytes, more than %d", len(name), MaxNameBytes)
+	case !utf8.ValidString(name):
+		return errors.New("not valid UTF-8")
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return errors.New("contains a control character, such as a line break")
+	}
+	return nil
 }
 
 // stationCode is the format of a CCTNS code in the police documents,

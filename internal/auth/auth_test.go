@@ -455,3 +455,17 @@ func TestCodesMatchSchemas(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRejectsBadNamesAndSecondDocument(t *testing.T) {
+	for name, doc := range map[string]string{
+		"control character": "tokens:\n  - {name: \"a\\u0085b\", operator: true, sha256: " + digest("a") + "}\n",
+		"long name": "tokens:\n  - {name: " + strings.Repeat("n", MaxNameBytes+1) +
+			", operator: true, sha256: " + digest("a") + "}\n",
+		"second document": "tokens:\n  - {name: a, agency: police, sha256: " + digest("a") + "}\n" +
+			"...\ntokens:\n  - {name: evil, operator: true, sha256: " + digest("b") + "}\n",
+	} {
+		if _, err := Parse([]byte(doc)); err == nil {
+			t.Errorf("%s: Parse accepted the file", name)
+		}
+	}
+}

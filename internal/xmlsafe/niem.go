@@ -114,7 +114,7 @@ func (r *Refs) Follow(e *etree.Element) (*etree.Element, error) {
 	if ref == "" {
 		return e, nil
 	}
-	if len(e.ChildElements()) > 0 || strings.TrimSpace(e.Text()) != "" {
+	if hasContent(e) {
 		return nil, fmt.Errorf("%w: %q on <%s>: remove the content or the reference",
 			ErrRefWithContent, ref, e.FullTag())
 	}
@@ -123,4 +123,21 @@ func (r *Refs) Follow(e *etree.Element) (*etree.Element, error) {
 		return nil, fmt.Errorf("%w: %q on <%s>", ErrUnresolvedRef, ref, e.FullTag())
 	}
 	return target, nil
+}
+
+// hasContent reports whether e has a child element or text other than
+// XML white space (space, tab, carriage return, line feed), wherever it
+// stands among e's comments and processing instructions.
+func hasContent(e *etree.Element) bool {
+	for _, tok := range e.Child {
+		switch t := tok.(type) {
+		case *etree.Element:
+			return true
+		case *etree.CharData:
+			if strings.Trim(t.Data, " \t\r\n") != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
