@@ -90,6 +90,15 @@ func (c CNR) String() string {
 // CNRKey returns the case key for a court case known only by its CNR.
 func CNRKey(cnr string) string { return "CNR/" + cnr }
 
+// establishmentCode is an e-Courts establishment code: state (2 letters),
+// district (2 letters) and establishment number (2 digits).
+var establishmentCode = regexp.MustCompile(`^[A-Z]{4}[0-9]{2}$`)
+
+// IsEstablishmentCode reports whether code is an e-Courts establishment
+// code, such as KLER01, the form the agencies' formats require of a
+// court's code.
+func IsEstablishmentCode(code string) bool { return establishmentCode.MatchString(code) }
+
 // CNRCourt returns the e-Courts establishment code in the first six
 // characters of a CNR, such as KLER01 of KLER010001232024, and false when
 // cnr is not a CNR.

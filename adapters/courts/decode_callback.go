@@ -230,14 +230,11 @@ func hasFilingID(id *etree.Element) bool {
 	return strings.EqualFold(xmlsafe.PathText(id, nc("IdentificationCategoryText")), CategoryFilingID)
 }
 
-// establishmentCode is an e-Courts establishment code, such as KLER01:
-// state (2 letters), district (2 letters), establishment (2 digits).
-var establishmentCode = regexp.MustCompile(`^[A-Z]{4}[0-9]{2}$`)
 
 // startsWithCode reports whether number starts with courtCode, ignoring
 // case, when courtCode is an e-Courts establishment code.
 func startsWithCode(number, courtCode string) bool {
-	return establishmentCode.MatchString(courtCode) && len(number) >= len(courtCode) &&
+	return canonical.IsEstablishmentCode(courtCode) && len(number) >= len(courtCode) &&
 		strings.EqualFold(number[:len(courtCode)], courtCode)
 }
 

@@ -325,7 +325,7 @@ func (o *orderDecoder) issuingCourt(ref canonical.CaseRef) canonical.Court {
 	if c.Name == "" && c.Code == ref.Court.Code {
 		c.Name = ref.Court.Name
 	}
-	if c.Code != "" && !establishmentCode.MatchString(c.Code) {
+	if c.Code != "" && !canonical.IsEstablishmentCode(c.Code) {
 		// The prisons' format names the court by its e-Courts code, so an
 		// order from another code could never be delivered.
 		o.fail(under(o.order, "CourtOrderIssuingCourt/OrganizationIdentification/IdentificationID"),

@@ -409,7 +409,7 @@ func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string
 // pending the policy in force now.
 func (s *Server) shareAsDelivered(r *http.Request, ex *routes.Explanation, j journal.Journey) {
 	current := s.Routes()
-	tables := map[string]*routes.Table{ex.RoutesVersion: nil, current.Version(): current}
+	tables := map[string]*routes.Table{current.Version(): current}
 	for i := range ex.Deliveries {
 		shared := &ex.Deliveries[i]
 		version := policyVersion(j.Deliveries, shared.Destination, shared.Route, current.Version())

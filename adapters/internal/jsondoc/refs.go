@@ -1,10 +1,6 @@
 package jsondoc
 
-import (
-	"regexp"
-
-	"github.com/sangam-hub/sangam/canonical"
-)
+import "github.com/sangam-hub/sangam/canonical"
 
 // The types below are fir_ref, court and officer of
 // schemas/police/common.json and the case of the prisons and passport
@@ -93,10 +89,6 @@ func OfficerOf(o canonical.Officer) Officer {
 	return Officer{Name: o.Name, Rank: o.Rank, ServiceNumber: o.ID, PoliceStation: o.PoliceStation}
 }
 
-// establishmentCode is an e-Courts establishment code, the form the
-// agencies' formats require of a court's establishment_code.
-var establishmentCode = regexp.MustCompile(`^[A-Z]{4}[0-9]{2}$`)
-
 // CaseRefOf writes a canonical case reference as a document's, leaving
 // out an FIR or court it lacks. It also leaves out a court whose code is
 // not an e-Courts establishment code, such as the code as written of a
@@ -108,7 +100,7 @@ func CaseRefOf(c canonical.CaseRef) CaseRef {
 		f := FIRRefOf(*c.FIR)
 		out.FIR = &f
 	}
-	if c.Court != (canonical.Court{}) && establishmentCode.MatchString(c.Court.Code) {
+	if c.Court != (canonical.Court{}) && canonical.IsEstablishmentCode(c.Court.Code) {
 		ct := CourtOf(c.Court)
 		out.Court = &ct
 	}
