@@ -132,9 +132,9 @@ func SameCourt(a, b string) bool {
 	return true
 }
 
-// CourtCode is a court's code as a message names it, with the JSON
-// pointer of the field that holds it.
-type CourtCode struct {
+// OfficeCode is the code of a court, police station or prison as a
+// message names it, with the JSON pointer of the field that contains it.
+type OfficeCode struct {
 	Code    string
 	Pointer string
 }
@@ -144,20 +144,20 @@ type CourtCode struct {
 // starts its CNR, or the court that issued a court order. A court
 // registration whose court and CNR agree names its court once. It
 // returns nil for any other message.
-func (m *Message) IssuingCourts() []CourtCode {
+func (m *Message) IssuingCourts() []OfficeCode {
 	switch {
 	case m.Type == TypeCourtRegistration && m.CourtRegistration != nil:
 		reg := m.CourtRegistration
-		var courts []CourtCode
+		var courts []OfficeCode
 		if reg.Court.Code != "" {
-			courts = append(courts, CourtCode{reg.Court.Code, "/court_registration/court/code"})
+			courts = append(courts, OfficeCode{reg.Court.Code, "/court_registration/court/code"})
 		}
 		if code, ok := CNRCourt(reg.CNR); ok && !SameCourt(code, reg.Court.Code) {
-			courts = append(courts, CourtCode{code, "/court_registration/cnr"})
+			courts = append(courts, OfficeCode{code, "/court_registration/cnr"})
 		}
 		return courts
 	case m.Type == TypeCourtOrder && m.CourtOrder != nil && m.CourtOrder.Court.Code != "":
-		return []CourtCode{{m.CourtOrder.Court.Code, "/court_order/court/code"}}
+		return []OfficeCode{{m.CourtOrder.Court.Code, "/court_order/court/code"}}
 	}
 	return nil
 }

@@ -84,20 +84,20 @@ func TestIssuingCourts(t *testing.T) {
 	cases := []struct {
 		name string
 		m    Message
-		want []CourtCode
+		want []OfficeCode
 	}{
 		{"registration by court and CNR of one court", Message{Type: TypeCourtRegistration,
 			CourtRegistration: &CourtRegistration{CNR: "KLER010011872025", Court: Court{Code: "KLER01"}}},
-			[]CourtCode{{"KLER01", "/court_registration/court/code"}}},
+			[]OfficeCode{{"KLER01", "/court_registration/court/code"}}},
 		{"registration whose CNR is another court's", Message{Type: TypeCourtRegistration,
 			CourtRegistration: &CourtRegistration{CNR: "KLER020011872025", Court: Court{Code: "KLER01"}}},
-			[]CourtCode{{"KLER01", "/court_registration/court/code"}, {"KLER02", "/court_registration/cnr"}}},
+			[]OfficeCode{{"KLER01", "/court_registration/court/code"}, {"KLER02", "/court_registration/cnr"}}},
 		{"registration without a CNR", Message{Type: TypeCourtRegistration,
 			CourtRegistration: &CourtRegistration{FilingNumber: "CC 17/2025", Court: Court{Code: "TRIB7"}}},
-			[]CourtCode{{"TRIB7", "/court_registration/court/code"}}},
+			[]OfficeCode{{"TRIB7", "/court_registration/court/code"}}},
 		{"order", Message{Type: TypeCourtOrder, CourtOrder: &CourtOrder{Court: Court{Code: "KLER03"},
 			Case: CaseRef{CNR: "KLER010011872025"}}},
-			[]CourtCode{{"KLER03", "/court_order/court/code"}}},
+			[]OfficeCode{{"KLER03", "/court_order/court/code"}}},
 		{"final report", Message{Type: TypeChargesheet, Chargesheet: &Chargesheet{Court: Court{Code: "KLER01"}}},
 			nil},
 	}

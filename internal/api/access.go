@@ -112,100 +112,80 @@ const RulePrisonScope = "prison-scope"
 // scopeCheck returns the check that lets p post only the messages of the
 // stations, courts or prisons that p's token lists, or nil when it lists
 // none.
+//
+// NOTE: the journal deduplicates by agency and message id, not by
+// office, so a scoped token can take a message id that another office's
+// message will carry later, which then gets 409.
 func scopeCheck(p auth.Principal) ingest.Check {
 	switch {
 	case len(p.Stations) > 0:
-		return stationCheck(p)
+		return scope{rule: RuleStationScope, noun: "police station", listed: p.Stations,
+			lacks: "names no police station", may: p.MayPostForStation,
+			offices: func(m *canonical.Message) []canonical.OfficeCode {
+				return single(m.FilingStation())
+			}}.check
 	case len(p.Courts) > 0:
-		return courtCheck(p)
+		return scope{rule: RuleCourtScope, noun: "court", listed: p.Courts,
+			lacks: "names no court", may: p.MayPostForCourt,
+			offices: (*canonical.Message).IssuingCourts}.check
 	case len(p.Prisons) > 0:
-		return prisonCheck(p)
+		return scope{rule: RulePrisonScope, noun: "prison", listed: p.Prisons,
+			lacks: "names no prison that holds its prisoner", may: p.MayPostForPrison,
+			offices: func(m *canonical.Message) []canonical.OfficeCode {
+				return single(m.HoldingPrison())
+			}}.check
 	}
 	return nil
 }
 
-// stationCheck returns the check that lets p post only the documents of
-// p's stations (see canonical.Message.FilingStation).
-//
-// NOTE: the journal deduplicates by agency and message id, not by
-// station, so a station token can take a message id that another
-// station's document will carry later, which then gets 409.
-func stationCheck(p auth.Principal) ingest.Check {
-	allowed := strings.Join(p.Stations, ", ")
-	return func(m *canonical.Message) error {
-		station, pointer, ok := m.FilingStation()
-		if !ok {
-			return &ingest.ForbiddenError{Violations: []schemas.Violation{{
-				Rule: RuleStationScope,
-				Message: fmt.Sprintf("a %s names no police station, and this token may post "+
-					"only for stations %s", m.Type, allowed),
-			}}}
-		}
-		if p.MayPostForStation(station) {
-			return nil
-		}
-		return &ingest.ForbiddenError{Violations: []schemas.Violation{{
-			Pointer: pointer, Rule: RuleStationScope,
-			Message: fmt.Sprintf("this token may not post for police station %q, "+
-				"only for %s", station, allowed),
-		}}}
-	}
+// scope is what a token that lists its offices may post: messages whose
+// every office, as offices finds them, is one that may accept.
+type scope struct {
+	rule    string   // the rule of the violations
+	noun    string   // the kind of office, such as "police station"
+	listed  []string // the token's offices
+	lacks   string   // what a message without an office lacks, such as "names no court"
+	may     func(code string) bool
+	offices func(m *canonical.Message) []canonical.OfficeCode
 }
 
-// courtCheck returns the check that lets p post only the messages of p's
-// courts (see canonical.Message.IssuingCourts). Every court that a
-// message names must be one of them.
-func courtCheck(p auth.Principal) ingest.Check {
-	allowed := strings.Join(p.Courts, ", ")
-	return func(m *canonical.Message) error {
-		courts := m.IssuingCourts()
-		if len(courts) == 0 {
-			return &ingest.ForbiddenError{Violations: []schemas.Violation{{
-				Rule: RuleCourtScope,
-				Message: fmt.Sprintf("a %s names no court, and this token may post "+
-					"only for courts %s", m.Type, allowed),
-			}}}
+// check implements ingest.Check: a ForbiddenError with one violation for
+// each office of m that the token does not list, or for m when it names
+// none (see canonical.Message.FilingStation, IssuingCourts and
+// HoldingPrison).
+func (sc scope) check(m *canonical.Message) error {
+	allowed := strings.Join(sc.listed, ", ")
+	offices := sc.offices(m)
+	if len(offices) == 0 {
+		return &ingest.ForbiddenError{Violations: []schemas.Violation{{
+			Rule: sc.rule,
+			Message: fmt.Sprintf("a %s %s, and this token may post only for %ss %s",
+				m.Type, sc.lacks, strings.TrimPrefix(sc.noun, "police "), allowed),
+		}}}
+	}
+	var violations []schemas.Violation
+	for _, o := range offices {
+		if !sc.may(o.Code) {
+			violations = append(violations, schemas.Violation{
+				Pointer: o.Pointer, Rule: sc.rule,
+				Message: fmt.Sprintf("this token may not post for %s %q, only for %s",
+					sc.noun, o.Code, allowed),
+			})
 		}
-		var violations []schemas.Violation
-		for _, c := range courts {
-			if !p.MayPostForCourt(c.Code) {
-				violations = append(violations, schemas.Violation{
-					Pointer: c.Pointer, Rule: RuleCourtScope,
-					Message: fmt.Sprintf("this token may not post for court %q, only for %s",
-						c.Code, allowed),
-				})
-			}
-		}
-		if violations != nil {
-			return &ingest.ForbiddenError{Violations: violations}
-		}
+	}
+	if violations != nil {
+		return &ingest.ForbiddenError{Violations: violations}
+	}
+	return nil
+}
+
+// single returns the one office that a message names, as FilingStation
+// and HoldingPrison return it, or none.
+func single(code, pointer string, ok bool) []canonical.OfficeCode {
+	if !ok {
 		return nil
 	}
-}
-
-// prisonCheck returns the check that lets p post only the movements of
-// the prisoners that p's prisons hold (see
-// canonical.Message.HoldingPrison).
-func prisonCheck(p auth.Principal) ingest.Check {
-	allowed := strings.Join(p.Prisons, ", ")
-	return func(m *canonical.Message) error {
-		prison, pointer, ok := m.HoldingPrison()
-		if !ok {
-			return &ingest.ForbiddenError{Violations: []schemas.Violation{{
-				Rule: RulePrisonScope,
-				Message: fmt.Sprintf("a %s names no prison that holds its prisoner, and this "+
-					"token may post only for prisons %s", m.Type, allowed),
-			}}}
-		}
-		if p.MayPostForPrison(prison) {
-			return nil
-		}
-		return &ingest.ForbiddenError{Violations: []schemas.Violation{{
-			Pointer: pointer, Rule: RulePrisonScope,
-			Message: fmt.Sprintf("this token may not post for prison %q, only for %s",
-				prison, allowed),
-		}}}
-	}
+	return []canonical.OfficeCode{{Code: code, Pointer: pointer}}
 }
 
 // operatorOnly lets through callers whose token is an operator's. An
