@@ -298,15 +298,15 @@ func (c Config) sharedQueues() []Problem {
 		for shard := range n {
 			queue := QueueName(d.Name, shard)
 			key := strings.ReplaceAll(queue, "_", ".")
-			other, taken := owner[key]
+			other, owned := owner[key]
 			switch {
-			case taken && other != d.Name && !reported:
+			case owned && other != d.Name && !reported:
 				reported = true
 				ps = append(ps, Problem{entryPointer("destinations", i, "name"), RuleSharedQueue,
 					fmt.Sprintf("destination %q: its delivery queue %s would be the queue of "+
 						"destination %q (Kafka reads '.' and '_' in topic names alike): "+
 						"rename one of them", d.Name, queue, other)})
-			case !taken:
+			case !owned:
 				owner[key] = d.Name
 			}
 		}

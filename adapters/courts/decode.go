@@ -148,9 +148,9 @@ func distinct(vs []schemas.Violation) []schemas.Violation {
 	return out
 }
 
-// follow returns the element e stands for, following its structures:ref,
-// or nil when e is nil or its ref matches no structures:id, which it
-// records.
+// follow returns the element that e refers to by its structures:ref, or
+// e itself without one. It returns nil when e is nil or Refs.Follow
+// rejects the reference, and then records why.
 func (d *decoder) follow(e *etree.Element) *etree.Element {
 	if e == nil {
 		return nil

@@ -170,10 +170,11 @@ func (d *decoder) caseNumbers(c *etree.Element, reg *canonical.CourtRegistration
 }
 
 // nextHearing returns the next hearing among the case's
-// j:CaseCourtEvent elements, with the element of its date: the first
-// scheduled date of an event whose nc:ActivityDescriptionText names the
-// next hearing, else of an event that names a hearing to come (not a
-// past or cancelled one), else of the first event without a description. An
+// j:CaseCourtEvent elements, with the element of its date. That is the
+// first scheduled date of an event whose nc:ActivityDescriptionText
+// names the next hearing, else of an event that names a hearing to come
+// (not a past or cancelled one), else of the first event without a
+// description. An
 // event described as something else, such as the date of filing or the
 // last hearing, is not the next hearing.
 func (d *decoder) nextHearing(c *etree.Element) (string, *etree.Element) {
@@ -229,7 +230,6 @@ func (d *decoder) scheduled(ev *etree.Element) (string, *etree.Element) {
 func hasFilingID(id *etree.Element) bool {
 	return strings.EqualFold(xmlsafe.PathText(id, nc("IdentificationCategoryText")), CategoryFilingID)
 }
-
 
 // startsWithCode reports whether number starts with courtCode, ignoring
 // case, when courtCode is an e-Courts establishment code.

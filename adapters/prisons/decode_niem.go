@@ -111,8 +111,9 @@ func under(parent *etree.Element, local string) string {
 	return xmlsafe.Pointer(parent) + "/" + local
 }
 
-// follow returns the element e stands for, following its structures:ref,
-// or nil when e is nil or its ref is dangling, which it reports.
+// follow returns the element that e refers to by its structures:ref, or
+// e itself without one. It returns nil when e is nil or Refs.Follow
+// rejects the reference, and then records why.
 func (n *niemDecoder) follow(e *etree.Element) *etree.Element {
 	if e == nil {
 		return nil

@@ -267,11 +267,11 @@ func routesHistory(c *adminClient, limit int, stdout io.Writer) error {
 // command want, which takes from one to limit of them.
 func versionArgs(args []string, want string, limit int) ([]int, error) {
 	if len(args) > limit {
-		most := "one version number"
+		allowed := "one version number"
 		if limit > 1 {
-			most = fmt.Sprintf("at most %d version numbers", limit)
+			allowed = fmt.Sprintf("at most %d version numbers", limit)
 		}
-		return nil, fmt.Errorf("unexpected argument %q: %s takes %s", args[limit], want, most)
+		return nil, fmt.Errorf("unexpected argument %q: %s takes %s", args[limit], want, allowed)
 	}
 	var ns []int
 	for _, a := range args {

@@ -53,7 +53,7 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	ct := *contentType
 	if ct == "" {
 		ct = "application/json"
-		// Standard input has no name, so its first character tells.
+		// Standard input has no file name, so its first character decides.
 		if strings.HasSuffix(strings.ToLower(file), ".xml") ||
 			(file == "-" && bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n\xef\xbb\xbf"), []byte("<"))) {
 			ct = "application/xml"

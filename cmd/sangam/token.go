@@ -105,7 +105,7 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 		codes []string
 	}{{"stations", stations}, {"courts", courts}, {"prisons", prisons}} {
 		if len(list.codes) > 0 {
-			// Quoted as the name is: a prison code may hold ] or :.
+			// Quoted as the name is, because a prison code may contain ] or :.
 			codes, err := json.Marshal(list.codes)
 			if err != nil {
 				return err
@@ -148,10 +148,10 @@ var (
 // such as an unset shell variable, is rejected, because a token without
 // codes may post for every office.
 func parseCodeList(fs *flag.FlagSet, list string, c codeList, agency string) ([]string, error) {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == c.flag })
+	onCommandLine := false
+	fs.Visit(func(f *flag.Flag) { onCommandLine = onCommandLine || f.Name == c.flag })
 	if list == "" {
-		if given {
+		if onCommandLine {
 			return nil, fmt.Errorf("--%s: empty list: list at least one %s code, "+
 				"or leave --%s out to let the token post for every %s", c.flag, c.noun, c.flag, c.noun)
 		}

@@ -191,7 +191,7 @@ func Parse(doc []byte) (*Tokens, error) {
 	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
 		// What follows the first document would be ignored, entries
 		// included.
-		return nil, errors.New("invalid token file: it holds more than one YAML document: " +
+		return nil, errors.New("invalid token file: it contains more than one YAML document: " +
 			"remove the --- or ... line and what follows it")
 	}
 	t := &entries{}

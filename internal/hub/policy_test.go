@@ -284,7 +284,7 @@ func applyRoutes(t *testing.T, url, doc string, expect int) {
 }
 
 // TestExplainShowsRemovedDestination removes a destination while its
-// delivery is pending. The explanation says the delivery will be
+// delivery is pending. The explanation states that the delivery will be
 // dead-lettered, not that the destination has no policy.
 func TestExplainShowsRemovedDestination(t *testing.T) {
 	var hubURL atomicString

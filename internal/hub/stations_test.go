@@ -112,8 +112,8 @@ func wantStationRejected(t *testing.T, label string, code int, body []byte, poin
 	}
 }
 
-// forbiddenProblem checks that the hub answered a post with a 403
-// forbidden problem and returns it, or false when the status is another.
+// forbiddenProblem checks that the hub rejected a post with a 403
+// forbidden problem and returns it, or false for another status.
 func forbiddenProblem(t *testing.T, label string, code int, body []byte) (problem.Problem, bool) {
 	t.Helper()
 	if code != http.StatusForbidden {

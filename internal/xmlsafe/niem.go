@@ -126,8 +126,8 @@ func (r *Refs) Follow(e *etree.Element) (*etree.Element, error) {
 }
 
 // hasContent reports whether e has a child element or text other than
-// XML white space (space, tab, carriage return, line feed), wherever it
-// stands among e's comments and processing instructions.
+// XML white space (space, tab, carriage return, line feed), before or
+// after any of e's comments and processing instructions.
 func hasContent(e *etree.Element) bool {
 	for _, tok := range e.Child {
 		switch t := tok.(type) {

@@ -120,10 +120,10 @@ func TestIdentifierMasksAadhaar(t *testing.T) {
 
 func TestCaseRefOfLeavesOutOtherCourtCodes(t *testing.T) {
 	fir := &canonical.FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 7}
-	for code, kept := range map[string]bool{"KLER01": true, "kler01": false, "JFCM-1 Ernakulam": false} {
+	for code, written := range map[string]bool{"KLER01": true, "kler01": false, "JFCM-1 Ernakulam": false} {
 		ref := CaseRefOf(canonical.CaseRef{FIR: fir, Court: canonical.Court{Code: code, Name: "JFCM I"}})
-		if (ref.Court != nil) != kept {
-			t.Errorf("court %q: written %v, want %v", code, ref.Court != nil, kept)
+		if (ref.Court != nil) != written {
+			t.Errorf("court %q: written %v, want %v", code, ref.Court != nil, written)
 		}
 		if ref.FIR == nil {
 			t.Errorf("court %q: the FIR was left out", code)

@@ -726,7 +726,7 @@ func TestInitializeTopicNonKafkaListener(t *testing.T) {
 
 // TestSessionTimeoutOutsideBrokerBoundsNamed subscribes with a session
 // timeout below the broker's group.min.session.timeout.ms. The broker
-// refuses every join, and the logged error says why.
+// rejects every join, and the logged error names the bounds.
 func TestSessionTimeoutOutsideBrokerBoundsNamed(t *testing.T) {
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.GroupMinSessionTimeout(6*time.Second))
 	if err != nil {
