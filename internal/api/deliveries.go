@@ -333,7 +333,26 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 				"destinations were not counted; send the request again", len(out.Replays))))
 		return
 	}
+	if len(out.Replays) == 0 && len(out.Skipped) == 0 && req.Route != "" && !s.routeInForce(req.Route) {
+		// Nothing was replayed, so the answer changes nothing; a misspelt
+		// route name would otherwise read as "no dead letters".
+		problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(
+			"route: %q is not a route of the routes in force and no dead letter "+
+				"matching the filter names it: check the name", req.Route)))
+		return
+	}
 	WriteJSON(w, http.StatusOK, out)
+}
+
+// routeInForce reports whether the routes in force name a route name.
+// Every name counts when the server has no routes.
+func (s *Server) routeInForce(name string) bool {
+	if s.Routes == nil {
+		return true
+	}
+	return slices.ContainsFunc(s.Routes().Config().Routes, func(r routes.Route) bool {
+		return r.Name == name
+	})
 }
 
 // configuredDestinations returns the names of the destinations of the

@@ -442,3 +442,24 @@ func TestRoutesChangeWithoutRemovalWarnsNothing(t *testing.T) {
 		t.Errorf("body %s lists removed destinations for a change that adds one", r.body)
 	}
 }
+
+func TestReplayManyRejectsUnknownRoute(t *testing.T) {
+	rf := newRoutesFixture(t, twoDestinationRoutes)
+	killRecords(t, rf)
+	before := rf.countDeliveries(t)
+	p := wantProblem(t, rf.post(t, "/api/v1/deadletters/replay", []byte(`{"route": "fir-to-statoin"}`)),
+		problem.BadRequest)
+	for _, want := range []string{"route", `"fir-to-statoin"`, "not a route of the routes in force"} {
+		if !strings.Contains(p.Detail, want) {
+			t.Errorf("detail %q, want it to contain %q", p.Detail, want)
+		}
+	}
+	// A route the routes in force name matches its dead letters as before.
+	r := rf.post(t, "/api/v1/deadletters/replay", []byte(`{"route": "fir-to-station"}`))
+	if r.status != http.StatusOK {
+		t.Fatalf("replay by a route in force: status %d, body %s", r.status, r.body)
+	}
+	if after := rf.countDeliveries(t); after != before+1 {
+		t.Errorf("deliveries = %d, want %d: only the replay by the route in force adds one", after, before+1)
+	}
+}
