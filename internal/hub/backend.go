@@ -65,7 +65,10 @@ type backend struct {
 	// outbox counts what the outbox forwarder publishes; nil when the
 	// bus has no outbox.
 	outbox *outboxCounts
-	close  func() error
+	// waiting reads what a topic of the SQL bus holds for the hub's
+	// subscribers.
+	waiting func(ctx context.Context, topic string) (bus.Waiting, error)
+	close   func() error
 }
 
 // openBackend opens the journal and bus, with the delivery topics on
@@ -152,6 +155,9 @@ func openSQLite(
 		initTopic: func(ctx context.Context, topic string) error {
 			return sqlitebus.InitializeTopic(ctx, db, topic)
 		},
+		waiting: func(ctx context.Context, topic string) (bus.Waiting, error) {
+			return sqlitebus.WaitingIn(ctx, db, topic, deliveryGroup)
+		},
 		subscriber: func(_ string, ackDeadline time.Duration) (message.Subscriber, error) {
 			sc := subscriberConfig(cfg, ackDeadline, wakeups)
 			sc.ConsumerGroup = deliveryGroup
@@ -216,6 +222,9 @@ func openPostgres(
 		routes: versions,
 		initTopic: func(ctx context.Context, topic string) error {
 			return pgbus.InitializeTopic(ctx, store.Pool(), topic)
+		},
+		waiting: func(ctx context.Context, topic string) (bus.Waiting, error) {
+			return pgbus.WaitingIn(ctx, store.Pool(), topic)
 		},
 		subscriber: func(_ string, ackDeadline time.Duration) (message.Subscriber, error) {
 			sub, err := pgbus.NewSubscriber(pool, subscriberConfig(cfg, ackDeadline, wakeups), wlog)

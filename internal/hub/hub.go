@@ -23,6 +23,7 @@ import (
 
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/bus"
 	"github.com/sangam-hub/sangam/internal/courtfiling"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
@@ -514,8 +515,14 @@ func (h *Hub) buildMetrics() error {
 		return fmt.Errorf("the journal store %T cannot report its backlog for metrics",
 			h.backend.store)
 	}
+	var outbox func(ctx context.Context) (bus.Waiting, error)
+	if h.backend.outbox != nil {
+		outbox = func(ctx context.Context) (bus.Waiting, error) {
+			return h.backend.waiting(ctx, outboxTopic)
+		}
+	}
 	m, err := metrics.New(metrics.Config{
-		Journal: j, Breakers: h.breakers, Destinations: h.destinationNames,
+		Journal: j, Outbox: outbox, Breakers: h.breakers, Destinations: h.destinationNames,
 		CacheFor: h.cfg.MetricsCacheFor, Log: h.cfg.Log,
 	})
 	if err != nil {

@@ -3,16 +3,20 @@ package hub
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/outbound/outboundtest"
@@ -387,4 +391,82 @@ func TestKafkaLostTopicCreatedAgain(t *testing.T) {
 	if !strings.Contains(metrics, "sangam_outbox_publish_failures_total ") {
 		t.Errorf("metrics lack the count of failed outbox publishes")
 	}
+}
+
+// TestKafkaOutboxBacklogInMetrics makes the cluster reject every produce
+// request, so that delivery commands stay in the outbox, and reads their
+// count and age in the metrics. Once Kafka takes them again the command
+// is delivered and the outbox is empty.
+func TestKafkaOutboxBacklogInMetrics(t *testing.T) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			var rejecting atomic.Bool
+			var rejected atomic.Int32
+			cluster, brokers := startKafkaCluster(t)
+			cluster.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
+				cluster.KeepControl()
+				if rejecting.Load() {
+					rejected.Add(1)
+					return nil, errors.New("rejected by the test"), true
+				}
+				return nil, nil, false
+			})
+			cfg := Config{KafkaBrokers: brokers, MetricsCacheFor: time.Millisecond}
+			if store == "postgres" {
+				cfg.PostgresDSN = postgresDSN(t)
+			}
+			w := newWorld(t, cfg, 5)
+			outbox := regexp.MustCompile(`(?m)^sangam_outbox_commands ([0-9.e+]+)$`)
+			oldest := regexp.MustCompile(`(?m)^sangam_outbox_oldest_command_timestamp_seconds ([0-9.e+]+)$`)
+
+			rejecting.Store(true)
+			before := time.Now()
+			status, posted, body := post(t, w.url, "police", sample(t, "chargesheet-2025-bns-malayalam"))
+			if status != http.StatusAccepted {
+				t.Fatalf("inbound status = %d, body %s", status, body)
+			}
+			waitFor(t, "a rejected produce request", func() bool { return rejected.Load() > 0 })
+			var metrics string
+			waitFor(t, "a command waiting in the outbox", func() bool {
+				metrics = getText(t, w.url+"/metrics")
+				m := outbox.FindStringSubmatch(metrics)
+				return m != nil && m[1] != "0"
+			})
+			m := oldest.FindStringSubmatch(metrics)
+			if m == nil {
+				t.Fatalf("metrics lack the oldest outbox command's time:\n%s", metrics)
+			}
+			at, err := strconv.ParseFloat(m[1], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if written := time.UnixMicro(int64(at * 1e6)); written.Before(before.Add(-time.Second)) ||
+				written.After(time.Now()) {
+				t.Errorf("oldest outbox command written at %s, want after %s", written, before)
+			}
+
+			rejecting.Store(false)
+			if j := settledJourney(t, w.url, posted.MessageID); j.Status != "delivered" {
+				t.Errorf("journey status %s once Kafka took commands again, want delivered", j.Status)
+			}
+			waitFor(t, "an empty outbox", func() bool {
+				metrics = getText(t, w.url+"/metrics")
+				m := outbox.FindStringSubmatch(metrics)
+				return m != nil && m[1] == "0" && !oldest.MatchString(metrics)
+			})
+		})
+	}
+}
+
+// startKafkaCluster starts a kfake cluster as startKafka does and
+// returns it with its bootstrap addresses.
+func startKafkaCluster(t *testing.T) (*kfake.Cluster, []string) {
+	t.Helper()
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1),
+		kfake.GroupMinSessionTimeout(100*time.Millisecond))
+	if err != nil {
+		t.Fatalf("starting kfake cluster: %v", err)
+	}
+	t.Cleanup(cluster.Close)
+	return cluster, cluster.ListenAddrs()
 }

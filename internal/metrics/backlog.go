@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/sangam-hub/sangam/internal/bus"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/throttle"
 )
@@ -40,6 +41,12 @@ var (
 	deadLettersDesc = prometheus.NewDesc(namespace+"_dead_letters",
 		"Dead deliveries not replayed yet, as GET /api/v1/deadletters?replayed=false lists them.",
 		[]string{"destination"}, nil)
+	outboxCommandsDesc = prometheus.NewDesc(namespace+"_outbox_commands",
+		"Delivery commands in the journal's outbox that the forwarder has not moved to Kafka yet, "+
+			"the same on every replica.", nil, nil)
+	outboxOldestDesc = prometheus.NewDesc(namespace+"_outbox_oldest_command_timestamp_seconds",
+		"When the oldest command in the outbox was written, in seconds since the Unix epoch; "+
+			"absent when the outbox is empty.", nil, nil)
 )
 
 // backlogCollector reads the journal's backlog when a scrape comes and
@@ -48,6 +55,7 @@ var (
 // journal that is down gets no more queries than one that is up.
 type backlogCollector struct {
 	journal      Journal
+	outbox       func(ctx context.Context) (bus.Waiting, error)
 	destinations func() []string
 	cacheFor     time.Duration
 	timeout      time.Duration
@@ -68,11 +76,14 @@ type backlogRead struct {
 	// backlog is valid when ok is set.
 	backlog []journal.Backlog
 	ok      bool
+	// outbox is valid when outboxOK is set.
+	outbox   bus.Waiting
+	outboxOK bool
 }
 
 func newBacklogCollector(cfg Config) *backlogCollector {
 	return &backlogCollector{
-		journal: cfg.Journal, destinations: cfg.Destinations,
+		journal: cfg.Journal, outbox: cfg.Outbox, destinations: cfg.Destinations,
 		cacheFor: cfg.CacheFor, timeout: cfg.ReadTimeout, now: time.Now,
 		failures: throttle.NewFailureLog(throttle.FailureLogConfig{
 			Logger: cfg.Log, Failed: "reading the backlog for metrics failed",
@@ -85,6 +96,12 @@ func (c *backlogCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{
 		journalUpDesc, pendingDesc, retryingDesc, oldestPendingDesc, deadLettersDesc,
 	} {
+		ch <- d
+	}
+	if c.outbox == nil {
+		return
+	}
+	for _, d := range []*prometheus.Desc{outboxCommandsDesc, outboxOldestDesc} {
 		ch <- d
 	}
 }
@@ -100,6 +117,14 @@ func (c *backlogCollector) Collect(ch chan<- prometheus.Metric) {
 		up = 1
 	}
 	ch <- prometheus.MustNewConstMetric(journalUpDesc, prometheus.GaugeValue, up)
+	if r.outboxOK {
+		ch <- prometheus.MustNewConstMetric(outboxCommandsDesc, prometheus.GaugeValue,
+			float64(r.outbox.Messages))
+		if !r.outbox.Oldest.IsZero() {
+			ch <- prometheus.MustNewConstMetric(outboxOldestDesc, prometheus.GaugeValue,
+				float64(r.outbox.Oldest.UnixMicro())/1e6)
+		}
+	}
 	if !r.ok {
 		return
 	}
@@ -138,9 +163,9 @@ func (c *backlogCollector) read() backlogRead {
 	return c.last
 }
 
-// readJournal pings the journal, probes a write and reads the backlog.
-// The backlog is read even when the write probe fails, because the
-// journal can then still be read.
+// readJournal pings the journal, probes a write and reads the backlog
+// and the outbox. The backlog is read even when the write probe fails,
+// because the journal can then still be read.
 func (c *backlogCollector) readJournal(ctx context.Context) backlogRead {
 	if err := c.journal.Ping(ctx); err != nil {
 		c.failures.Failed(err)
@@ -149,7 +174,12 @@ func (c *backlogCollector) readJournal(ctx context.Context) backlogRead {
 	probeErr := c.journal.ProbeWrite(ctx)
 	backlog, err := c.journal.Backlog(ctx)
 	r := backlogRead{up: probeErr == nil, backlog: backlog, ok: err == nil}
-	if err := errors.Join(probeErr, err); err != nil {
+	var outboxErr error
+	if c.outbox != nil {
+		r.outbox, outboxErr = c.outbox(ctx)
+		r.outboxOK = outboxErr == nil
+	}
+	if err := errors.Join(probeErr, err, outboxErr); err != nil {
 		c.failures.Failed(err)
 	} else {
 		c.failures.Succeeded()

@@ -19,6 +19,10 @@
 //     Config.CacheFor.
 //   - sangam_journal_up: 1 when the journal responded to the last read
 //     and accepted a write probe, 0 otherwise.
+//   - sangam_outbox_commands and
+//     sangam_outbox_oldest_command_timestamp_seconds: the delivery
+//     commands waiting in the journal's outbox for Kafka, with the
+//     backlog, when Config.Outbox is set.
 //   - the Go runtime's go_* and the process's process_* figures.
 //
 // The hub adds the bus router's figures (sangam_bus_*) through
@@ -26,6 +30,7 @@
 package metrics
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -38,6 +43,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/sangam-hub/sangam/internal/bus"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/journal"
 )
@@ -72,6 +78,9 @@ const (
 type Config struct {
 	// Journal is read for the backlog figures. Required.
 	Journal Journal
+	// Outbox, when set, reads the commands that wait in the journal's
+	// outbox for the forwarder to move them to Kafka, with the backlog.
+	Outbox func(ctx context.Context) (bus.Waiting, error)
 	// Breakers are this replica's circuit breakers. Required.
 	Breakers *delivery.Breakers
 	// Destinations returns the destinations of the routes in force, which

@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sangam-hub/sangam/internal/bus"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/journal"
 	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
@@ -191,5 +193,61 @@ func TestBreakerValueByState(t *testing.T) {
 		if got := breakerValue(tc.state); got != tc.want {
 			t.Errorf("breakerValue(%q) = %v, want %v", tc.state, got, tc.want)
 		}
+	}
+}
+
+func TestOutboxFigures(t *testing.T) {
+	j, _ := openJournal(t)
+	log := slog.New(slog.DiscardHandler)
+	oldest := time.Date(2026, 12, 4, 9, 59, 30, 250_000_000, time.UTC)
+	var waiting atomic.Pointer[bus.Waiting]
+	waiting.Store(&bus.Waiting{Messages: 7, Oldest: oldest})
+	readErr := errors.New("outbox table gone")
+	var failing atomic.Bool
+	m, err := New(Config{
+		Journal: j, Breakers: delivery.NewBreakers(delivery.BreakerConfig{}, log), Log: log,
+		Outbox: func(context.Context) (bus.Waiting, error) {
+			if failing.Load() {
+				return bus.Waiting{}, readErr
+			}
+			return *waiting.Load(), nil
+		},
+	})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	clock := &fakeClock{now: time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)}
+	m.backlog.now = clock.Now
+	srv := httptest.NewServer(m.Handler())
+	t.Cleanup(srv.Close)
+
+	s := metricstest.Get(t, srv.URL, "")
+	wantValue(t, s, 7, "sangam_outbox_commands")
+	wantValue(t, s, float64(oldest.UnixMicro())/1e6, "sangam_outbox_oldest_command_timestamp_seconds")
+
+	// An empty outbox has a count of zero and no oldest command.
+	waiting.Store(&bus.Waiting{})
+	clock.now = clock.now.Add(DefaultCacheFor)
+	s = metricstest.Get(t, srv.URL, "")
+	wantValue(t, s, 0, "sangam_outbox_commands")
+	if _, ok := s.Value("sangam_outbox_oldest_command_timestamp_seconds"); ok {
+		t.Error("sangam_outbox_oldest_command_timestamp_seconds is present with an empty outbox")
+	}
+
+	// A failed read leaves the figures out rather than reporting zero.
+	failing.Store(true)
+	clock.now = clock.now.Add(DefaultCacheFor)
+	s = metricstest.Get(t, srv.URL, "")
+	if _, ok := s.Value("sangam_outbox_commands"); ok {
+		t.Error("sangam_outbox_commands is present after a failed read")
+	}
+	wantValue(t, s, 1, "sangam_journal_up")
+}
+
+func TestNoOutboxFiguresWithoutOutbox(t *testing.T) {
+	j, _ := openJournal(t)
+	_, url, _ := newTestMetrics(t, j)
+	if _, ok := metricstest.Get(t, url, "").Value("sangam_outbox_commands"); ok {
+		t.Error("sangam_outbox_commands is present on a hub without an outbox")
 	}
 }
