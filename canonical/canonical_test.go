@@ -119,7 +119,8 @@ func TestFIRKeyRoundTrip(t *testing.T) {
 func TestCheckSection(t *testing.T) {
 	ok := []struct{ act, section string }{
 		{ActIPC, "302"}, {ActIPC, "498A"}, {ActIPC, "376DA"}, {ActIPC, "511"},
-		{ActBNS, "103(1)"}, {ActBNS, "326(f)"}, {ActBNS, "358"},
+		{ActIPC, "376(2)(n)"}, {ActIPC, "354A(1)(i)"}, {ActIPC, "304B(1)"},
+		{ActBNS, "103(1)"}, {ActBNS, "326(f)"}, {ActBNS, "358"}, {ActBNS, "75(1)(iv)"},
 		{"NDPS Act", "20(b)(ii)(A)"},
 	}
 	for _, c := range ok {
@@ -129,6 +130,7 @@ func TestCheckSection(t *testing.T) {
 	}
 	bad := []struct{ act, section string }{
 		{ActIPC, "512"}, {ActIPC, "0"}, {ActIPC, "302(x)"}, {ActIPC, ""},
+		{ActIPC, "420ZZ"}, {ActIPC, "1A"}, {ActIPC, "302A"}, {ActIPC, "376(2)(N)"},
 		{ActBNS, "359"}, {ActBNS, "103A"}, {ActBNS, "section 5"},
 	}
 	for _, c := range bad {

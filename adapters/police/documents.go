@@ -22,9 +22,12 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 	c.NotBefore("/information_received/at", received, "/occurrence/from", w.earliest)
 	c.NotBefore("/registered_at", registered, "/information_received/at", received)
 	c.NotBefore("/sent_to_court_at", sentToCourt, "/registered_at", registered)
-	if !registered.IsZero() && doc.FIR.Year != 0 && registered.Year() != doc.FIR.Year {
-		c.Add("/fir/year", ruleFIRYear, "FIR year %d differs from the year of registered_at, %d",
-			doc.FIR.Year, registered.Year())
+	// A station numbers its FIRs by the year in India, whatever offset
+	// registered_at is written with.
+	if year := registered.In(jsondoc.IST).Year(); !registered.IsZero() && doc.FIR.Year != 0 &&
+		year != doc.FIR.Year {
+		c.Add("/fir/year", ruleFIRYear, "FIR year %d differs from the year of registered_at "+
+			"in India Standard Time, %d", doc.FIR.Year, year)
 	}
 
 	fir := &canonical.FIR{

@@ -75,6 +75,10 @@ func TestDecodeInvalid(t *testing.T) {
 		}, []violation{{"/occurrence/to", "chronology"}}},
 		{"FIR year differs from registration", "fir", []edit{{"/fir/year", 2024}},
 			[]violation{{"/fir/year", "fir-year"}}},
+		{"FIR year is the UTC year of registration", "fir", []edit{
+			{"/registered_at", "2025-12-31T20:00:00Z"}, {"/sent_at", "2025-12-31T20:05:00Z"},
+			{"/sent_to_court_at", deleteValue},
+		}, []violation{{"/fir/year", "fir-year"}}},
 		{"future dates", "fir", []edit{
 			{"/sent_to_court_at", "2027-01-01T10:00:00+05:30"},
 			{"/complainant/age/as_of", "2026-07-01"},
