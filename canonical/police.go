@@ -128,7 +128,11 @@ type Chargesheet struct {
 	Kind FinalReportKind `json:"kind"`
 	// Supplementary is 0 for the original report and n for the nth
 	// supplementary one.
-	Supplementary        int       `json:"supplementary,omitempty"`
+	Supplementary int `json:"supplementary,omitempty"`
+	// CNR is the e-Courts case that the FIR's original report opened. The
+	// hub adds it to a supplementary report once the court has registered
+	// the original, so that the court files the report in that case.
+	CNR                  string    `json:"cnr,omitempty"`
 	InvestigatingOfficer Officer   `json:"investigating_officer,omitzero"`
 	Court                Court     `json:"court,omitzero"`
 	Accused              []Accused `json:"accused"`

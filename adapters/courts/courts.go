@@ -26,6 +26,8 @@
 //	            CaseLineageCase/CaseTrackingID, with the national id in
 //	            CaseLineageCase/ActivityIdentification as above
 //	CNR
+//	  filing:   /CoreFilingMessage/CriminalCase/CaseDocketID, in a
+//	            supplementary report whose original the court registered
 //	  callback: /RecordDocketingCallbackMessage/CriminalCase/CaseTrackingID;
 //	            the court's filing number in CriminalCase/CaseDocketID
 //

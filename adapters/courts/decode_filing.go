@@ -30,6 +30,7 @@ func (d *decoder) filing() canonical.Message {
 		d.fail(under(c, "CaseTrackingID"), "required", "missing case tracking id (FIR key or case number)")
 	}
 	cs.Title = canonical.NormalizeText(xmlsafe.PathText(c, nc("CaseTitleText")))
+	cs.CNR = d.filingCNR(c, cs.Supplementary)
 	cs.BriefFacts = xmlsafe.PathText(c, nc("ActivityDescriptionText"))
 	cs.Court = d.court(c)
 	cs.Accused = d.defendants(c)
@@ -42,6 +43,27 @@ func (d *decoder) filing() canonical.Message {
 
 	m.CaseKey = caseKey(cs.FIR, "", cs.TrackingID)
 	return m
+}
+
+// filingCNR reads the CNR that a supplementary report's CaseDocketID
+// gives. An original report opens a case, so it may not name one.
+func (d *decoder) filingCNR(c *etree.Element, supplementary int) string {
+	docket := xmlsafe.Child(c, nc("CaseDocketID"))
+	if docket == nil {
+		return ""
+	}
+	cnr := strings.ToUpper(xmlsafe.Text(docket))
+	if supplementary == 0 {
+		d.fail(xmlsafe.Pointer(docket), "original-report",
+			"an original final report opens a court case, so it names no CaseDocketID; "+
+				"a supplementary report names its case's CNR there")
+		return ""
+	}
+	if _, err := canonical.ParseCNR(cnr); err != nil {
+		d.fail(xmlsafe.Pointer(docket), "cnr", "%v", err)
+		return ""
+	}
+	return cnr
 }
 
 // defendants reads the persons that j:CaseDefendantParty and

@@ -453,3 +453,28 @@ func TestCallbackNextHearingSkipsPastHearings(t *testing.T) {
 		}
 	}
 }
+
+func TestSupplementaryFilingNamesCase(t *testing.T) {
+	m := kochiChargesheet()
+	m.Chargesheet.Supplementary = 2
+	m.Chargesheet.CNR = "KLER100000122025"
+	enc, err := (&Adapter{}).Encode(&m)
+	if err != nil {
+		t.Fatalf("Encode: %v", err)
+	}
+	got := decodeOne(t, &Adapter{}, enc.Body)
+	if got.Chargesheet.CNR != m.Chargesheet.CNR || got.Chargesheet.Supplementary != 2 {
+		t.Errorf("decoded CNR %q, supplementary %d; want %q, 2",
+			got.Chargesheet.CNR, got.Chargesheet.Supplementary, m.Chargesheet.CNR)
+	}
+
+	const docket = "/CoreFilingMessage/CriminalCase/CaseDocketID"
+	bad := bytes.Replace(enc.Body, []byte(">KLER100000122025<"), []byte(">KLER1000001<"), 1)
+	if _, err := (&Adapter{}).Decode(bad, ContentType); !hasViolation(schemas.Violations(err), docket, "cnr") {
+		t.Errorf("a CaseDocketID that is no CNR gave %v, want cnr at %s", err, docket)
+	}
+	original := bytes.Replace(enc.Body, []byte("supplementary final report 2"), []byte(registerFinalReport), 1)
+	if _, err := (&Adapter{}).Decode(original, ContentType); !hasViolation(schemas.Violations(err), docket, "original-report") {
+		t.Errorf("an original report naming a case gave %v, want original-report at %s", err, docket)
+	}
+}

@@ -104,6 +104,7 @@ func criminalCase(c *etree.Element, cs *canonical.Chargesheet) {
 	addText(c, "nc:ActivityDescriptionText", cs.BriefFacts)
 	addText(c, "nc:CaseTitleText", cs.Title)
 	addText(c, "nc:CaseTrackingID", trackingID)
+	addText(c, "nc:CaseDocketID", cs.CNR)
 
 	parties := participants(cs)
 	aug := c.CreateElement("j:CaseAugmentation")

@@ -347,8 +347,12 @@ func followJourney(ctx context.Context, c *hubClient, id string, out io.Writer) 
 		}
 		switch {
 		case rj.Message.CourtRegistration != nil:
-			fmt.Fprintf(out, "  court answered with CNR %s: message %s\n",
-				rj.Message.CourtRegistration.CNR, rj.MessageID)
+			reg := rj.Message.CourtRegistration
+			reason := ""
+			if reg.Reason != "" {
+				reason = " (" + reg.Reason + ")"
+			}
+			fmt.Fprintf(out, "  court answered with CNR %s%s: message %s\n", reg.CNR, reason, rj.MessageID)
 		case rj.Message.VerificationReport != nil:
 			fmt.Fprintf(out, "  police station reported %s: message %s\n",
 				rj.Message.VerificationReport.Outcome, rj.MessageID)

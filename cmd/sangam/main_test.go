@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -134,16 +135,26 @@ func TestDemoShowsChargesheetToCNR(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
 	}
-	if n := strings.Count(out, "court answered with CNR KL"); n != 2 {
-		t.Errorf("demo shows %d CNRs, want 2:\n%s", n, out)
+	if n := strings.Count(out, "court answered with CNR KL"); n != 3 {
+		t.Errorf("demo shows %d CNRs, want 3:\n%s", n, out)
 	}
-	for _, station := range []string{"cctns-ekm0412", "cctns-ekm0420"} {
-		if n := strings.Count(out, "-> "+station+": delivered"); n != 1 {
-			t.Errorf("demo shows %d notifications delivered to %s, want the one of its FIR:\n%s",
-				n, station, out)
+	// The supplementary chargesheet joins the case of the original.
+	original := regexp.MustCompile(`court answered with CNR (KLER10[0-9]{10}) \(Registered as a new case\)`).
+		FindStringSubmatch(out)
+	if original == nil {
+		t.Fatalf("demo does not show the court registering the EKM0412 case:\n%s", out)
+	}
+	if want := "court answered with CNR " + original[1] + " (Supplementary report 1 filed in case " +
+		original[1] + ")"; !strings.Contains(out, want) {
+		t.Errorf("demo output lacks %q:\n%s", want, out)
+	}
+	for station, want := range map[string]int{"cctns-ekm0412": 2, "cctns-ekm0420": 1} {
+		if n := strings.Count(out, "-> "+station+": delivered"); n != want {
+			t.Errorf("demo shows %d notifications delivered to %s, want %d, one per report of its FIR:\n%s",
+				n, station, want, out)
 		}
 	}
-	if !strings.Contains(out, "station EKM0412: 1 notifications") ||
+	if !strings.Contains(out, "station EKM0412: 2 notifications") ||
 		!strings.Contains(out, "station EKM0420: 1 notifications") {
 		t.Errorf("demo's counts do not give each station one notification:\n%s", out)
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest"
@@ -46,6 +47,15 @@ const RuleFilingFIR = "filing-fir"
 // RuleSupplementaryReportExists is the violation rule of a supplementary
 // final report whose number the FIR already has.
 const RuleSupplementaryReportExists = "supplementary-report-exists"
+
+// RuleOriginalReportMissing is the violation rule of a supplementary
+// final report for a FIR whose original report the hub has not filed, or
+// the court rejected.
+const RuleOriginalReportMissing = "original-report-missing"
+
+// RuleSupplementaryOrder is the violation rule of the nth supplementary
+// report of a FIR that has no report numbered n-1.
+const RuleSupplementaryOrder = "supplementary-order"
 
 // ClaimOriginalReport is the kind of journal claim that the original
 // final report of a FIR holds, keyed by the FIR's case key.
@@ -124,6 +134,111 @@ func (e *FinalReports) Reject(ctx context.Context, m *canonical.Message, claimed
 		Pointer: "/chargesheet/fir", Rule: RuleOriginalReportExists,
 		Message: fmt.Sprintf("%s already has an original final report, %s: file this one as a "+
 			"supplementary report, with the next supplementary number, %d", report.FIR, filed, next),
+	}}}}
+}
+
+// Enrich implements ingest.Enricher for a supplementary final report
+// with a FIR. The FIR's original report and, from the second
+// supplementary report on, the one numbered before it must be in the
+// journal: otherwise Enrich returns an *ingest.ConflictError at
+// /chargesheet/supplementary, since the court would open a new case for
+// it. A report dated before the original gets a validation error at
+// /chargesheet/filed_on. When the court registered the original, Enrich
+// sets the report's CNR to that case's.
+func (e *FinalReports) Enrich(ctx context.Context, m *canonical.Message) error {
+	report := m.Chargesheet
+	if m.Type != canonical.TypeChargesheet || report == nil || report.FIR == nil ||
+		report.Supplementary == 0 {
+		return nil
+	}
+	original, err := e.followed(ctx, report)
+	if err != nil {
+		return err
+	}
+
+	j, err := e.Journal.Journey(ctx, original)
+	if err != nil {
+		return fmt.Errorf("reading final report %s: %w", original, err)
+	}
+	if first := j.Message.Chargesheet; first != nil && first.FiledOn != "" && report.FiledOn != "" &&
+		report.FiledOn < first.FiledOn {
+		return schemas.Invalid(schemas.Violation{
+			Pointer: "/chargesheet/filed_on", Rule: RuleChronology,
+			Message: fmt.Sprintf("the report date %s is before %s, the date of the original final "+
+				"report of %s, hub message %s: correct the date", report.FiledOn, first.FiledOn,
+				report.FIR, original),
+		})
+	}
+
+	report.CNR, err = e.registeredCNR(ctx, original)
+	return err
+}
+
+// followed returns the hub message id of the original report of the
+// supplementary report's FIR, after checking that the report numbered
+// before it is in the journal too.
+func (e *FinalReports) followed(ctx context.Context, report *canonical.Chargesheet) (string, error) {
+	n := report.Supplementary
+	original, err := e.Journal.ClaimHolder(ctx, journal.Claim{Kind: ClaimOriginalReport, Key: report.FIR.Key()})
+	if errors.Is(err, journal.ErrNotFound) {
+		return "", supplementaryConflict(RuleOriginalReportMissing, fmt.Sprintf(
+			"%s has no original final report that the court took: file the original report "+
+				"first, and supplementary report %d after it", report.FIR, n))
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the original final report of %s: %w", report.FIR, err)
+	}
+	if n == 1 {
+		return original, nil
+	}
+
+	claim := journal.Claim{Kind: ClaimSupplementaryReport, Key: fmt.Sprintf("%s/%d", report.FIR.Key(), n-1)}
+	_, err = e.Journal.ClaimHolder(ctx, claim)
+	if errors.Is(err, journal.ErrNotFound) {
+		next, err := e.nextSupplementary(ctx, *report.FIR)
+		if err != nil {
+			return "", err
+		}
+		return "", supplementaryConflict(RuleSupplementaryOrder, fmt.Sprintf(
+			"%s has no supplementary report %d: file that one first, or give this one "+
+				"the next supplementary number, %d", report.FIR, n-1, next))
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading supplementary report %d of %s: %w", n-1, report.FIR, err)
+	}
+	return original, nil
+}
+
+// registeredCNR returns the CNR of the court's latest registration of
+// the final report filingID that did not reject it, or "" when there is
+// none.
+func (e *FinalReports) registeredCNR(ctx context.Context, filingID string) (string, error) {
+	found, err := e.Journal.Find(ctx, journal.Query{CorrelationID: filingID,
+		Type: canonical.TypeCourtRegistration, Limit: journal.MaxLimit})
+	if err != nil {
+		return "", fmt.Errorf("reading the court's registrations of %s: %w", filingID, err)
+	}
+	cnr := ""
+	var latest time.Time
+	for _, s := range found {
+		j, err := e.Journal.Journey(ctx, s.MessageID)
+		if err != nil {
+			return "", fmt.Errorf("reading registration %s: %w", s.MessageID, err)
+		}
+		reg := j.Message.CourtRegistration
+		if reg == nil || reg.CNR == "" || Rejected(reg.Status) || s.ReceivedAt.Before(latest) {
+			continue
+		}
+		cnr, latest = reg.CNR, s.ReceivedAt
+	}
+	return cnr, nil
+}
+
+// supplementaryConflict returns the *ingest.ConflictError of a
+// supplementary report that the journal's reports do not allow.
+func supplementaryConflict(rule, message string) error {
+	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
+		Pointer: "/chargesheet/supplementary", Rule: rule, Message: message,
 	}}}}
 }
 

@@ -71,11 +71,12 @@ func newService(t *testing.T) *ingest.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
+	reports := &courtfiling.FinalReports{Journal: store}
 	return &ingest.Service{
 		Adapters: set, Store: store, Log: log,
 		Routes:    func() *routes.Table { return table },
-		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: store}},
-		Claimers:  []ingest.Claimer{&courtfiling.FinalReports{Journal: store}},
+		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: store}, reports},
+		Claimers:  []ingest.Claimer{reports},
 	}
 }
 
@@ -520,4 +521,101 @@ func journey(t *testing.T, s *ingest.Service, id string) journal.Journey {
 		t.Fatalf("journey of %s has no court registration", id)
 	}
 	return j
+}
+
+// supplementaryReport is finalReport filed as supplementary report n.
+func supplementaryReport(t *testing.T, id string, n int) []byte {
+	t.Helper()
+	return replace(t, finalReport(t, id), `"report_type": "original"`,
+		fmt.Sprintf(`"report_type": "supplementary", "supplementary_number": %d`, n))
+}
+
+// wantConflict checks that err is an *ingest.ConflictError with rule at
+// the document's /supplementary_number whose message contains each of
+// want, and that the journal holds only kept reports of the FIR.
+func wantConflict(t *testing.T, s *ingest.Service, err error, rule string, kept int, want ...string) {
+	t.Helper()
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) {
+		t.Fatalf("Accept error = %v, want an *ingest.ConflictError", err)
+	}
+	if !hasViolation(conflict.Invalid.Violations, "/supplementary_number", rule) {
+		t.Errorf("violations = %v, want %s at /supplementary_number", conflict.Invalid.Violations, rule)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not contain %q", err, w)
+		}
+	}
+	q := journal.Query{CaseKey: reportFIR, Type: canonical.TypeChargesheet}
+	if got := journaled(t, s, q); len(got) != kept {
+		t.Errorf("journal holds %d reports of the FIR, want %d", len(got), kept)
+	}
+}
+
+func TestSupplementaryWithoutOriginalRejected(t *testing.T) {
+	s := newService(t)
+	_, err := s.Accept(context.Background(), "police", supplementaryReport(t, "EKM0412-FR-2", 1), "")
+	wantConflict(t, s, err, courtfiling.RuleOriginalReportMissing, 0, "file the original report first")
+}
+
+func TestSupplementaryAfterRejectedOriginalRejected(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	rejection := replace(t, callback(t, "KLER10-CB-1", report.MessageID, reportFIR),
+		"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>rejected<")
+	accept(t, s, "courts", rejection)
+
+	_, err := s.Accept(context.Background(), "police", supplementaryReport(t, "EKM0412-FR-2", 1), "")
+	wantConflict(t, s, err, courtfiling.RuleOriginalReportMissing, 1)
+}
+
+func TestSupplementaryOutOfOrderRejected(t *testing.T) {
+	s := newService(t)
+	accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	_, err := s.Accept(context.Background(), "police", supplementaryReport(t, "EKM0412-FR-3", 2), "")
+	wantConflict(t, s, err, courtfiling.RuleSupplementaryOrder, 1,
+		"no supplementary report 1", "the next supplementary number, 1")
+}
+
+func TestSupplementaryBeforeOriginalRejected(t *testing.T) {
+	s := newService(t)
+	accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	early := replace(t, supplementaryReport(t, "EKM0412-FR-2", 1),
+		`"report_date": "2025-12-01"`, `"report_date": "2025-11-20"`)
+	_, err := s.Accept(context.Background(), "police", early, "")
+	if vs := schemas.Violations(err); !hasViolation(vs, "/report_date", courtfiling.RuleChronology) {
+		t.Errorf("Accept error = %v, want %s at /report_date", err, courtfiling.RuleChronology)
+	}
+	if got := journaled(t, s, journal.Query{CaseKey: reportFIR}); len(got) != 1 {
+		t.Errorf("journal holds %d reports of the FIR, want the original only", len(got))
+	}
+}
+
+// TestSupplementaryNamesRegisteredCase files a supplementary report
+// before and after the court registers the original: only the second
+// carries the case's CNR, which the court filing then names.
+func TestSupplementaryNamesRegisteredCase(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	first := accept(t, s, "police", supplementaryReport(t, "EKM0412-FR-2", 1))
+	if cnr := journey(t, s, first.MessageID).Message.Chargesheet.CNR; cnr != "" {
+		t.Errorf("supplementary report before the registration has CNR %q, want none", cnr)
+	}
+
+	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
+	second := accept(t, s, "police", supplementaryReport(t, "EKM0412-FR-3", 2))
+	m := journey(t, s, second.MessageID).Message
+	if m.Chargesheet.CNR != "KLER010001232024" {
+		t.Errorf("supplementary report after the registration has CNR %q, want KLER010001232024",
+			m.Chargesheet.CNR)
+	}
+	a, _ := s.Adapters.Adapter("courts")
+	enc, err := a.Encode(&m)
+	if err != nil {
+		t.Fatalf("encoding the filing: %v", err)
+	}
+	if !bytes.Contains(enc.Body, []byte("<nc:CaseDocketID>KLER010001232024</nc:CaseDocketID>")) {
+		t.Errorf("the court filing does not name the case's CNR:\n%s", enc.Body)
+	}
 }

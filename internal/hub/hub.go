@@ -451,12 +451,13 @@ func checkAgencies(t *routes.Table, set *registry.Set) error {
 
 func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	log := h.cfg.Log
+	reports := &courtfiling.FinalReports{Journal: h.backend.store}
 	svc := &ingest.Service{
 		Adapters: set, Store: h.backend.store, Routes: h.table.Load,
 		Log: log, Zone: h.cfg.TimeZone,
 		Admission: ingest.NewAdmission(0, 0),
-		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: h.backend.store}},
-		Claimers:  []ingest.Claimer{&courtfiling.FinalReports{Journal: h.backend.store}},
+		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: h.backend.store}, reports},
+		Claimers:  []ingest.Claimer{reports},
 	}
 	breaker := h.cfg.Breaker
 	breaker.OnClose = h.wakeDestination

@@ -119,6 +119,9 @@ type Registration struct {
 	CaseKey      string `json:"case_key"`
 	FiledOn      string `json:"filed_on"`
 	NextHearing  string `json:"next_hearing"`
+	// Reason is the status text of the callback: a new case, or a
+	// supplementary report filed in an existing one.
+	Reason string `json:"reason"`
 	// CallbackID is the DocumentIdentification of the callback, also sent
 	// as its Idempotency-Key.
 	CallbackID string `json:"callback_id"`

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -460,5 +461,49 @@ func TestConfigValidate(t *testing.T) {
 		if _, err := New(c); err == nil {
 			t.Errorf("New(%+v) accepted an invalid config", c)
 		}
+	}
+}
+
+// supplementaryBody is filingBody as supplementary report n of the case
+// cnr.
+func supplementaryBody(t *testing.T, id, court, cnr string, n int) []byte {
+	t.Helper()
+	d, err := (&courts.Adapter{}).Decode(filingBody(t, id, court), "application/xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := d.Messages[0]
+	m.ID = id
+	m.Chargesheet.Supplementary, m.Chargesheet.CNR = n, cnr
+	enc, err := (&courts.Adapter{}).Encode(&m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return enc.Body
+}
+
+func TestSupplementaryJoinsItsCase(t *testing.T) {
+	hub := newHub(t)
+	s := newCourt(t, hub)
+	original := receipt(t, post(t, s, "delivery-1", filingBody(t, "msg-1", "KLER01")))
+	hub.next(t)
+
+	r := receipt(t, post(t, s, "delivery-2", supplementaryBody(t, "msg-2", "KLER01", original.CNR, 1)))
+	if r.CNR != original.CNR {
+		t.Errorf("supplementary report's CNR = %q, want its case's %q", r.CNR, original.CNR)
+	}
+	d, err := (&courts.Adapter{}).Decode(hub.next(t).body, "application/xml")
+	if err != nil {
+		t.Fatalf("decoding callback: %v", err)
+	}
+	reg := d.Messages[0].CourtRegistration
+	if reg.CNR != original.CNR || !strings.Contains(reg.Reason, "Supplementary report 1 filed in case") {
+		t.Errorf("callback CNR %q, reason %q; want %q and the supplementary report filed in it",
+			reg.CNR, reg.Reason, original.CNR)
+	}
+
+	rec := post(t, s, "delivery-3", supplementaryBody(t, "msg-3", "KLER01", "KLER010000992024", 2))
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "names no case") {
+		t.Errorf("a supplementary report of an unknown case: status %d, body %s; want 400", rec.Code, rec.Body)
 	}
 }

@@ -97,6 +97,11 @@ func (s *Server) register(body []byte, contentType string) response {
 
 	s.mu.Lock()
 	reg, seen := s.byFiling[m.SenderMessageID]
+	if !seen && m.Chargesheet.CNR != "" && !s.hasCase(m.Chargesheet.CNR) {
+		s.mu.Unlock()
+		return s.invalid(fmt.Errorf("CNR %s names no case of this court: a supplementary "+
+			"report names the CNR of its original report's case", m.Chargesheet.CNR))
+	}
 	if !seen {
 		reg = s.assign(m)
 	}
@@ -137,19 +142,37 @@ func (s *Server) assign(m canonical.Message) *Registration {
 	serial := s.serials[counter]
 
 	cnr := fmt.Sprintf("%s%06d%04d", cs.Court.Code, serial, now.Year())
+	reason, callbackID := "Registered as a new case", "CB-"+cnr
+	if cs.CNR != "" {
+		// A supplementary report joins the case of its original.
+		cnr = cs.CNR
+		reason = fmt.Sprintf("Supplementary report %d filed in case %s", cs.Supplementary, cnr)
+		callbackID = fmt.Sprintf("CB-%s-S%d", cnr, cs.Supplementary)
+	}
 	reg := &Registration{
-		CNR: cnr, FilingID: m.SenderMessageID, CourtCode: cs.Court.Code,
+		CNR: cnr, FilingID: m.SenderMessageID, CourtCode: cs.Court.Code, Reason: reason,
 		FilingNumber: fmt.Sprintf("FN/%06d/%d", serial, now.Year()),
 		CaseKey:      m.CaseKey,
 		FiledOn:      now.Format(time.DateOnly),
 		NextHearing:  now.AddDate(0, 0, s.cfg.NextHearingDays).Format(time.DateOnly),
-		CallbackID:   "CB-" + cnr,
+		CallbackID:   callbackID,
 		Callback:     CallbackPending,
 	}
 	s.byFiling[m.SenderMessageID] = reg
 	s.registrations = append(s.registrations, reg)
 	s.log.Info("filing registered", "message_id", m.SenderMessageID, "case_id", m.CaseKey, "cnr", cnr)
 	return reg
+}
+
+// hasCase reports whether the court registered a case with cnr. The
+// caller holds s.mu.
+func (s *Server) hasCase(cnr string) bool {
+	for _, reg := range s.registrations {
+		if reg.CNR == cnr {
+			return true
+		}
+	}
+	return false
 }
 
 // screen applies RejectWhen's rule to the filing's body. It answers and
