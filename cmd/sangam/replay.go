@@ -20,7 +20,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
 	force := fs.Bool("force", false, "replay even deliveries that were replayed before; a forced replay carries an Idempotency-Key of its own, so a deduplicating destination processes it again")
-	by := fs.String("by", "", "your name, recorded with each replay (default: cli)")
+	by := fs.String("by", "", "your name, recorded with each replay beside the token's holder (default without a token: cli)")
 	dest := fs.String("destination", "", "replay the dead letters of this destination")
 	route := fs.String("route", "", "replay the dead letters of this route")
 	reason := fs.String("reason", "", "replay the dead letters whose reason contains this text")
@@ -43,7 +43,9 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		return errFlags
 	}
 	who := *by
-	if who == "" {
+	if who == "" && token() == "" {
+		// With a token the hub records its holder, and "cli" beside it
+		// would read as a person the holder acted for.
 		who = "cli"
 	}
 	base := strings.TrimRight(*hub, "/")

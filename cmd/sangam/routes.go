@@ -14,6 +14,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/routestore"
+	"github.com/sangam-hub/sangam/internal/textcheck"
 )
 
 const routesUsage = `Usage: sangam routes COMMAND [flags]
@@ -191,7 +192,7 @@ func routesExport(c *adminClient, n int, stdout, stderr io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stderr, "routes version %d (%s), saved %s by %s\n", v.Number, state,
-		v.CreatedAt.Format("2006-01-02 15:04:05 MST"), v.By)
+		v.CreatedAt.Format("2006-01-02 15:04:05 MST"), shownLine(v.By))
 	_, err = io.WriteString(stdout, v.Document)
 	return err
 }
@@ -254,7 +255,7 @@ func routesHistory(c *adminClient, limit int, stdout io.Writer) error {
 	}
 	for _, v := range out.Versions {
 		line := fmt.Sprintf("v%-4d %s  %-20s %s", v.Number,
-			v.CreatedAt.Format("2006-01-02 15:04:05"), v.By, v.Comment)
+			v.CreatedAt.Format("2006-01-02 15:04:05"), shownLine(v.By), shownLine(v.Comment))
 		if v.RestoredFrom > 0 {
 			line += fmt.Sprintf(" (restores v%d)", v.RestoredFrom)
 		}
@@ -367,4 +368,20 @@ func routesExplain(c *adminClient, message, agency string, files []string, stdou
 	}
 	_, err := fmt.Fprintln(stdout, pretty.String())
 	return err
+}
+
+// shownLine returns s with each character that textcheck.Line rejects
+// written as its code point, such as <U+000A>. The hub saves no such
+// comment or name, but versions saved before it checked them may hold
+// some, and a terminal would act on them.
+func shownLine(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		if textcheck.Line(string(r)) != nil {
+			fmt.Fprintf(&b, "<%U>", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -212,3 +212,14 @@ func TestHubProblemRejectedTokenNamesFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestShownLineEscapesControls(t *testing.T) {
+	got := shownLine("routine\nv99 op-alice \x1b[31m\u202eevil")
+	want := "routine<U+000A>v99 op-alice <U+001B>[31m<U+202E>evil"
+	if got != want {
+		t.Errorf("shownLine = %q, want %q", got, want)
+	}
+	if got := shownLine("റൂട്ട് മാറ്റം"); got != "റൂട്ട് മാറ്റം" {
+		t.Errorf("shownLine changed plain text to %q", got)
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/internal/textcheck"
 	"github.com/sangam-hub/sangam/routes"
 )
 
@@ -183,6 +184,9 @@ const maxBy = 200
 func (req ReplayRequest) check() error {
 	if n := utf8.RuneCountInString(req.By); n > maxBy {
 		return fmt.Errorf("by: %d characters, at most %d: name the person or tool", n, maxBy)
+	}
+	if err := textcheck.Line(req.By); err != nil {
+		return fmt.Errorf("by: invalid: %w", err)
 	}
 	return nil
 }

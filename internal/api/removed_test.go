@@ -463,3 +463,19 @@ func TestReplayManyRejectsUnknownRoute(t *testing.T) {
 		t.Errorf("deliveries = %d, want %d: only the replay by the route in force adds one", after, before+1)
 	}
 }
+
+func TestReplayByMustBeOneLine(t *testing.T) {
+	rf := newRoutesFixture(t, twoDestinationRoutes)
+	_, station := killRecords(t, rf)
+	before := rf.countDeliveries(t)
+	for _, body := range []string{`{"by": "op-alice\n\u001b[2K\rop-alice"}`, `{"by": "op\u202eecila"}`} {
+		p := wantProblem(t, rf.post(t, "/api/v1/deliveries/"+station+"/replay", []byte(body)),
+			problem.BadRequest)
+		if !strings.Contains(p.Detail, "by: invalid") {
+			t.Errorf("%s: detail %q, want it to name by", body, p.Detail)
+		}
+	}
+	if after := rf.countDeliveries(t); after != before {
+		t.Errorf("deliveries = %d after rejected replays, want %d", after, before)
+	}
+}

@@ -61,12 +61,11 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
-	"unicode"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/textcheck"
 )
 
 // Principal is the holder of a token.
@@ -257,12 +256,8 @@ func CheckName(name string) error {
 		return errors.New("missing")
 	case len(name) > MaxNameBytes:
 		return fmt.Errorf("%d bytes, more than %d", len(name), MaxNameBytes)
-	case !utf8.ValidString(name):
-		return errors.New("not valid UTF-8")
-	case strings.ContainsFunc(name, unicode.IsControl):
-		return errors.New("contains a control character, such as a line break")
 	}
-	return nil
+	return textcheck.Line(name)
 }
 
 // stationCode is the format of a CCTNS code in the police documents,

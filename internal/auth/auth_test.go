@@ -459,6 +459,8 @@ func TestCodesMatchSchemas(t *testing.T) {
 func TestParseRejectsBadNamesAndSecondDocument(t *testing.T) {
 	for name, doc := range map[string]string{
 		"control character": "tokens:\n  - {name: \"a\\u0085b\", operator: true, sha256: " + digest("a") + "}\n",
+		"reordering character": "tokens:\n  - {name: \"a\\u202eb\", operator: true, sha256: " +
+			digest("a") + "}\n",
 		"long name": "tokens:\n  - {name: " + strings.Repeat("n", MaxNameBytes+1) +
 			", operator: true, sha256: " + digest("a") + "}\n",
 		"second document": "tokens:\n  - {name: a, agency: police, sha256: " + digest("a") + "}\n" +

@@ -21,9 +21,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/sangam-hub/sangam/internal/textcheck"
 	"github.com/sangam-hub/sangam/routes"
 )
 
@@ -158,15 +157,19 @@ func (c Change) validateFields() error {
 		errs = append(errs, errors.New("by: missing"))
 	case len(c.By) > MaxByBytes:
 		errs = append(errs, fmt.Errorf("by: %d bytes is over the maximum of %d", len(c.By), MaxByBytes))
-	case !utf8.ValidString(c.By) || hasControl(c.By):
-		errs = append(errs, errors.New("by: invalid: must be UTF-8 without control characters"))
+	default:
+		if err := textcheck.Line(c.By); err != nil {
+			errs = append(errs, fmt.Errorf("by: invalid: %w", err))
+		}
 	}
 	if len(c.Comment) > MaxCommentBytes {
 		errs = append(errs, fmt.Errorf("comment: %d bytes is over the maximum of %d",
 			len(c.Comment), MaxCommentBytes))
 	}
-	if !utf8.ValidString(c.Comment) {
-		errs = append(errs, errors.New("comment: invalid: must be UTF-8"))
+	// The history lists comments one per line, so a line break or an
+	// escape could forge an entry.
+	if err := textcheck.Line(c.Comment); err != nil {
+		errs = append(errs, fmt.Errorf("comment: invalid: %w", err))
 	}
 	if c.RestoredFrom < 0 {
 		errs = append(errs, fmt.Errorf("restored_from: %d is negative", c.RestoredFrom))
@@ -175,15 +178,6 @@ func (c Change) validateFields() error {
 		errs = append(errs, fmt.Errorf("expect: %d is negative", c.Expect))
 	}
 	return errors.Join(errs...)
-}
-
-func hasControl(s string) bool {
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return true
-		}
-	}
-	return false
 }
 
 // Admit checks c against the state of the store, for Store

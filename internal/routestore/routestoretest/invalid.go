@@ -68,6 +68,19 @@ func testInvalidRejected(t *testing.T, h Harness, _ Open) {
 			change: routestore.Change{Document: valid, By: "admin\n"},
 			want:   []string{"by: invalid"},
 		},
+		"line break in comment": {
+			change: routestore.Change{Document: valid,
+				Comment: "routine\nv99   2026-12-05 13:50:00  op-alice  approved"},
+			want: []string{"comment: invalid", "U+000A"},
+		},
+		"escape in comment": {
+			change: routestore.Change{Document: valid, Comment: "ok\x1b[2K\rapproved"},
+			want:   []string{"comment: invalid", "U+001B"},
+		},
+		"reordering character in comment": {
+			change: routestore.Change{Document: valid, Comment: "approved\u202eevil"},
+			want:   []string{"comment: invalid", "U+202E"},
+		},
 		"negative expect": {
 			change: routestore.Change{Document: valid, Expect: -1},
 			want:   []string{"expect: -1 is negative"},

@@ -1,0 +1,30 @@
+package textcheck
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestLine(t *testing.T) {
+	for _, ok := range []string{"", "restore version 3", "റൂട്ട് മാറ്റം", "op-alice (for duty officer)"} {
+		if err := Line(ok); err != nil {
+			t.Errorf("Line(%q): %v", ok, err)
+		}
+	}
+	bad := map[string]string{
+		"routine\nv99 op-alice": "U+000A",
+		"\x1b[31mred":           "U+001B",
+		"line\rover":            "U+000D",
+		"tab\there":             "U+0009",
+		"C1 \u0085 next line":   "U+0085",
+		"evil\u202etxt.exe":     "U+202E",
+		"isolate \u2067 it":     "U+2067",
+		"invalid \xff byte":     "UTF-8",
+	}
+	for s, want := range bad {
+		err := Line(s)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Line(%q) = %v, want an error naming %s", s, err, want)
+		}
+	}
+}
