@@ -478,3 +478,21 @@ func TestSupplementaryFilingNamesCase(t *testing.T) {
 		t.Errorf("an original report naming a case gave %v, want original-report at %s", err, docket)
 	}
 }
+
+// TestSplitTextRejected posts brief facts that a processing instruction
+// or a child element splits. Reading only the first part would drop the
+// rest, and an Aadhaar number split so would escape masking.
+func TestSplitTextRejected(t *testing.T) {
+	const facts = "On 1 August 2024 the accused attacked the victim near MG Road."
+	for _, split := range []string{
+		"On 1 August 2024<?pdf-page 2?> the accused attacked the victim near MG Road.",
+		"On 1 August 2024<nc:Extra>z</nc:Extra> the accused attacked the victim near MG Road.",
+		"Aadhaar 5863<?x y?>0172<?x y?>9436. the accused attacked the victim near MG Road.",
+	} {
+		body := replaced(t, "kochi_chargesheet.xml", facts, split)
+		_, err := (&Adapter{}).Decode(body, ContentType)
+		if !errors.Is(err, adapters.ErrMalformed) {
+			t.Errorf("%s: error = %v, want a malformed document", split, err)
+		}
+	}
+}

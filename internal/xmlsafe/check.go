@@ -45,15 +45,24 @@ func checkElement(e *etree.Element) error {
 				ErrNotWellFormed, a.Space, a.FullKey(), e.FullTag())
 		}
 	}
+	text, elements := false, false
 	for _, tok := range e.Child {
 		switch t := tok.(type) {
 		case *etree.Element:
 			if err := checkElement(t); err != nil {
 				return err
 			}
+			elements = true
+		case *etree.CharData:
+			text = text || strings.TrimSpace(t.Data) != ""
+		case *etree.ProcInst:
+			return fmt.Errorf("%w: found <?%s?> inside <%s>", ErrInstruction, t.Target, e.FullTag())
 		case *etree.Directive:
 			return fmt.Errorf("%w: found <!%s> inside <%s>", ErrDoctype, firstWord(t.Data), e.FullTag())
 		}
+	}
+	if text && elements {
+		return fmt.Errorf("%w: <%s> has text beside its child elements", ErrMixedContent, e.FullTag())
 	}
 	return nil
 }

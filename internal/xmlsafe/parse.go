@@ -63,6 +63,15 @@ var (
 	// ErrNotWellFormed marks input that is not one well-formed XML
 	// document with namespaces.
 	ErrNotWellFormed = errors.New("xml input is not well-formed")
+	// ErrInstruction marks a processing instruction inside the root
+	// element. The documents the hub reads have none there, and one
+	// inside a text would split it, so that part of the text would be
+	// read and the rest dropped.
+	ErrInstruction = errors.New("xml processing instructions are not accepted inside elements")
+	// ErrMixedContent marks an element with both text and child
+	// elements. The documents the hub reads give an element one or the
+	// other, and the text after a child would be dropped.
+	ErrMixedContent = errors.New("xml elements with both text and child elements are not accepted")
 )
 
 // Limits bounds what Parse accepts. The zero value uses the defaults.
@@ -115,7 +124,8 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // Parse parses data as one XML document within lim. It returns an error
 // wrapping ErrTooLarge, ErrDoctype, ErrTooDeep, ErrTooManyNodes,
-// ErrEncoding or ErrNotWellFormed when the input breaks a rule. Parse
+// ErrEncoding, ErrNotWellFormed, ErrInstruction or ErrMixedContent when
+// the input breaks a rule. Parse
 // never reads anything but data.
 func Parse(data []byte, lim Limits) (*etree.Document, error) {
 	if err := CheckLimits(data, lim); err != nil {

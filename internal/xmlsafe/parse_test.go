@@ -72,7 +72,7 @@ func TestParseNodeLimit(t *testing.T) {
 	cases := map[string]string{
 		"elements":   "<a>" + strings.Repeat("<b/>", 5) + "</a>",
 		"attributes": `<a b="1" c="2" d="3" e="4" f="5"/>`,
-		"text runs":  "<a>" + strings.Repeat("x<b/>", 2) + "y</a>",
+		"text runs":  "<a><b>x</b><b>y</b><c/></a>",
 		"comments":   "<a>" + strings.Repeat("<!--c-->", 5) + "</a>",
 	}
 	for name, in := range cases {
@@ -100,7 +100,7 @@ func TestParseNodeLimitDefault(t *testing.T) {
 }
 
 func TestParseAttributeLimit(t *testing.T) {
-	in := `<a b="=" c='x=y' d="3"><!-- e=1 f=2 --><![CDATA[ g=h ]]>i=j<?p k="1" l="2"?></a>`
+	in := `<?p k="1" l="2"?><a b="=" c='x=y' d="3"><!-- e=1 f=2 --><![CDATA[ g=h ]]>i=j</a>`
 	if _, err := Parse([]byte(in), Limits{MaxAttributes: 3}); err != nil {
 		t.Fatalf("3 attributes with limit 3: %v", err)
 	}
@@ -108,7 +108,7 @@ func TestParseAttributeLimit(t *testing.T) {
 	if !errors.Is(err, ErrTooManyNodes) {
 		t.Fatalf("3 attributes with limit 2: error = %v, want ErrTooManyNodes", err)
 	}
-	if !strings.Contains(err.Error(), "at byte 0 has more than 2 attributes") {
+	if !strings.Contains(err.Error(), "at byte 17 has more than 2 attributes") {
 		t.Errorf("error %q does not name the element's offset and the limit", err)
 	}
 }
@@ -197,4 +197,39 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("IndexIDs: %v", err)
 		}
 	})
+}
+
+// TestParseRejectsSplitText parses documents whose text a reader of one
+// element's text would cut short: a processing instruction inside an
+// element, and text beside child elements.
+func TestParseRejectsSplitText(t *testing.T) {
+	cases := []struct {
+		in   string
+		want error
+		text string
+	}{
+		{`<a>keep him<?pdf-page 2?> in solitary confinement</a>`, ErrInstruction, "<?pdf-page?> inside <a>"},
+		{`<r><a>5863<?x y?>0172</a></r>`, ErrInstruction, "inside <a>"},
+		{`<a>Produce the accused<b>z</b> and keep him</a>`, ErrMixedContent, "<a> has text"},
+		{`<r><a><b/>text after</a></r>`, ErrMixedContent, "<a> has text"},
+	}
+	for _, c := range cases {
+		_, err := Parse([]byte(c.in), Limits{})
+		if !errors.Is(err, c.want) {
+			t.Errorf("%s: error = %v, want %v", c.in, err, c.want)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.text) {
+			t.Errorf("%s: error %q does not contain %q", c.in, err, c.text)
+		}
+	}
+	for _, ok := range []string{
+		`<?xml-stylesheet href="s.xsl"?><a>text<!-- note --> more</a>`,
+		"<a>\n  <b>x</b>\n  <c/>\n</a>",
+		`<a>split <![CDATA[by]]> CDATA</a>`,
+	} {
+		if _, err := Parse([]byte(ok), Limits{}); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
 }
