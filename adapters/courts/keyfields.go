@@ -15,6 +15,9 @@ var keyFields = map[canonical.Type][]adapters.KeyField{
 			Reason: "the court returns the FIR in its docketing callback, by which the hub files " +
 				"the court's registration under the case and the police station's notification " +
 				"names it"},
+		{Path: "chargesheet.accused[].charged",
+			Reason: "the filing names only the charged accused as defendants, and a court " +
+				"rejects a chargesheet that names none"},
 		{Path: "chargesheet.tracking_id",
 			Reason: "the court returns the tracking id of a case without an FIR in its docketing " +
 				"callback, and the notification of the court's registration names the case by it"},

@@ -13,7 +13,8 @@ import (
 
 // keyFieldCase is one field that an adapter declares its receivers need
 // unchanged. mask is a text field at or below it that a redact mask
-// changes in a sample.
+// changes in a sample, or "" for a field that no mask can change, such
+// as a boolean.
 type keyFieldCase struct {
 	agency string
 	typ    canonical.Type
@@ -41,6 +42,7 @@ var keyFieldCases = []keyFieldCase{
 	{"courts", canonical.TypeChargesheet, "chargesheet.court.code", "chargesheet.court.code"},
 	{"courts", canonical.TypeChargesheet, "chargesheet.fir", "chargesheet.fir.police_station"},
 	{"courts", canonical.TypeChargesheet, "chargesheet.tracking_id", "chargesheet.tracking_id"},
+	{"courts", canonical.TypeChargesheet, "chargesheet.accused[].charged", ""},
 	{"prisons", canonical.TypeCourtOrder, "court_order.prisoner.prison_code",
 		"court_order.prisoner.prison_code"},
 	{"prisons", canonical.TypeCourtOrder, "court_order.prisoner.number", "court_order.prisoner.number"},
@@ -147,6 +149,9 @@ func reasonOf(t *testing.T, agency string, typ canonical.Type, field string) str
 
 func TestKeyFieldMaskedRejected(t *testing.T) {
 	for _, c := range keyFieldCases {
+		if c.mask == "" {
+			continue
+		}
 		t.Run(c.agency+"/"+c.field, func(t *testing.T) {
 			doc := policyRoutes(c.agency, c.typ, []string{string(c.typ)},
 				map[string]policy.MaskKind{c.mask: policy.MaskRedact})
