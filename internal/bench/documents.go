@@ -58,6 +58,11 @@ func newGenerator(run string, targetBytes, invalidEvery, dupEvery int) (*generat
 		if err := json.Unmarshal(s.Body, &doc); err != nil {
 			return nil, fmt.Errorf("reading police sample %s: %w", s.Name, err)
 		}
+		if doc["report_type"] == "supplementary" {
+			// Each document has a FIR of its own, with no original report
+			// for a supplementary one to follow.
+			continue
+		}
 		t := template{name: s.Name, doc: doc}
 		if s.Invalid {
 			g.invalid = t
