@@ -199,3 +199,35 @@ func TestInboundStationTokenOwnStation(t *testing.T) {
 		t.Errorf("status %d, want 202; body %s", r.status, r.body)
 	}
 }
+
+// TestInboundRecordsTokenHolder posts a FIR with the all-stations token,
+// whose holder the journey names, and then the same message id with
+// other content from the EKM0420 station's token. The 409 does not give
+// the station the hub id of the other holder's message.
+func TestInboundRecordsTokenHolder(t *testing.T) {
+	h := newSampleHub(t, true)
+	r := postAs(t, h.url, "police", policeToken, firBody(t, "ACCESS-FIR-6", nil))
+	if r.status != http.StatusAccepted {
+		t.Fatalf("status %d, want 202; body %s", r.status, r.body)
+	}
+	var accepted api.InboundResponse
+	if err := json.Unmarshal(r.body, &accepted); err != nil {
+		t.Fatal(err)
+	}
+	j, err := h.store.Journey(context.Background(), accepted.MessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.PostedBy != "cctns" {
+		t.Errorf("journey posted_by = %q, want cctns, the token's holder", j.PostedBy)
+	}
+
+	squat := firBody(t, "ACCESS-FIR-6", func(doc map[string]any) {
+		doc["fir"].(map[string]any)["police_station"] = "EKM0420"
+	})
+	p := wantProblem(t, postAs(t, h.url, "police", stationToken, squat), problem.Conflict)
+	if strings.Contains(p.Detail, accepted.MessageID) || !strings.Contains(p.Detail, "another token holder") {
+		t.Errorf("detail %q, want it to say another holder used the id without naming %s",
+			p.Detail, accepted.MessageID)
+	}
+}

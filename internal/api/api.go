@@ -300,14 +300,16 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var check ingest.Check
+	ctx := r.Context()
 	if s.Tokens != nil {
 		p, ok := s.identifyAgain(w, r, agency)
 		if !ok {
 			return
 		}
 		check = scopeCheck(p)
+		ctx = ingest.WithPoster(ctx, p.Name)
 	}
-	results, err := s.Ingest.AcceptChecked(r.Context(), agency, body, r.Header.Get("Content-Type"), check)
+	results, err := s.Ingest.AcceptChecked(ctx, agency, body, r.Header.Get("Content-Type"), check)
 	if err != nil {
 		s.inboundError(w, r, agency, err)
 		return

@@ -231,8 +231,7 @@ func (s *Service) checkReusedID(ctx context.Context, m *canonical.Message, hash 
 		return false, err
 	}
 	if journal.ContentDiffers(sent.ContentHash, hash) {
-		return false, &journal.ConflictError{Source: m.Source, SenderMessageID: m.SenderMessageID,
-			MessageID: sent.MessageID}
+		return false, journal.NewConflictError(m.Source, m.SenderMessageID, posterOf(ctx), sent)
 	}
 	return true, nil
 }
@@ -568,7 +567,7 @@ func (s *Service) journal(
 	decisions := table.Decide(m)
 	entry := journal.Entry{
 		Message: *m, Raw: raw, ContentType: contentType,
-		RoutesVersion: table.Version(), ContentHash: hash,
+		RoutesVersion: table.Version(), ContentHash: hash, PostedBy: posterOf(ctx),
 	}
 	for _, d := range decisions {
 		if d.Failed && s.Log != nil {

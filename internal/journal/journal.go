@@ -121,6 +121,9 @@ type Entry struct {
 	Claims []Claim
 	// Releases end claims that earlier messages hold.
 	Releases []Release
+	// PostedBy is the name of the token holder who posted the message,
+	// empty on a hub without tokens.
+	PostedBy string
 }
 
 // Claim is something that one journaled message at a time may hold, such
@@ -229,11 +232,26 @@ type ConflictError struct {
 	Source, SenderMessageID string
 	// MessageID is the hub's id of the message first sent with the id.
 	MessageID string
+	// OtherPoster is set when another token holder than the one posting
+	// now posted that message. The error then leaves out its hub id,
+	// which the poster has no need to know.
+	OtherPoster bool
 }
 
 func (e *ConflictError) Error() string {
+	if e.OtherPoster {
+		return fmt.Sprintf("%s sent message id %q before with other content, from another "+
+			"token holder; give the new message an id of its own", e.Source, e.SenderMessageID)
+	}
 	return fmt.Sprintf("%s sent message id %q before with other content, as hub message %s; "+
 		"give the new message an id of its own", e.Source, e.SenderMessageID, e.MessageID)
+}
+
+// NewConflictError returns the error for a message from the token holder
+// poster whose sender id was used before by sent, with other content.
+func NewConflictError(source, senderMessageID, poster string, sent SenderMessage) *ConflictError {
+	return &ConflictError{Source: source, SenderMessageID: senderMessageID, MessageID: sent.MessageID,
+		OtherPoster: poster != "" && sent.PostedBy != "" && poster != sent.PostedBy}
 }
 
 // Unwrap returns ErrConflict.
@@ -247,6 +265,8 @@ type SenderMessage struct {
 	ReceivedAt time.Time
 	// ContentHash is the Entry's ContentHash, empty when unknown.
 	ContentHash string
+	// PostedBy is the Entry's PostedBy.
+	PostedBy string
 }
 
 // ContentDiffers reports whether two content hashes show different
@@ -325,16 +345,19 @@ type Attempt struct {
 
 // Journey is a message with everything that happened to it.
 type Journey struct {
-	MessageID       string          `json:"message_id"`
-	Source          string          `json:"source"`
-	SenderMessageID string          `json:"sender_message_id"`
-	Type            canonical.Type  `json:"type"`
-	CaseKey         string          `json:"case_key"`
-	CorrelationID   string          `json:"correlation_id,omitempty"`
-	ReceivedAt      time.Time       `json:"received_at"`
-	RoutesVersion   string          `json:"routes_version"`
-	Routing         []RouteDecision `json:"routing"`
-	Deliveries      []Delivery      `json:"deliveries"`
+	MessageID       string         `json:"message_id"`
+	Source          string         `json:"source"`
+	SenderMessageID string         `json:"sender_message_id"`
+	Type            canonical.Type `json:"type"`
+	CaseKey         string         `json:"case_key"`
+	CorrelationID   string         `json:"correlation_id,omitempty"`
+	ReceivedAt      time.Time      `json:"received_at"`
+	RoutesVersion   string         `json:"routes_version"`
+	// PostedBy is the name of the token holder who posted the message,
+	// left out on a hub without tokens.
+	PostedBy   string          `json:"posted_by,omitempty"`
+	Routing    []RouteDecision `json:"routing"`
+	Deliveries []Delivery      `json:"deliveries"`
 	// Status summarises the deliveries: "unrouted" when none was made,
 	// "in_progress" when any is pending, "dead" when a delivery and every
 	// replay of it are dead, and "delivered" otherwise (see Summarize).

@@ -11,11 +11,15 @@ import (
 // attempt that breaks the journal's rules.
 var ErrInvalid = errors.New("invalid")
 
+// MaxPostedByBytes is the longest Entry.PostedBy: auth.MaxNameBytes, the
+// longest token holder's name.
+const MaxPostedByBytes = 200
+
 // Validate returns an error wrapping ErrInvalid, naming the field and the
 // rule, unless e can be journaled. The message's ID, Source,
 // SenderMessageID and Type must be set. Every delivery needs an ID unique
 // within e, a Destination and a Route. Outbox needs one message per
-// delivery, each with a Topic.
+// delivery, each with a Topic. PostedBy is at most MaxPostedByBytes.
 func (e Entry) Validate() error {
 	m := e.Message
 	for _, f := range []struct{ name, value string }{
@@ -27,6 +31,10 @@ func (e Entry) Validate() error {
 		if f.value == "" {
 			return invalidf("entry %s: missing", f.name)
 		}
+	}
+
+	if len(e.PostedBy) > MaxPostedByBytes {
+		return invalidf("entry posted_by: %d bytes, at most %d", len(e.PostedBy), MaxPostedByBytes)
 	}
 
 	seen := make(map[string]bool, len(e.Deliveries))

@@ -91,6 +91,7 @@ func Run(t *testing.T, open Open) {
 		{"MissingTopicRollsBack", testMissingTopicRollsBack},
 		{"AnnouncesCommittedTopics", testAnnouncesCommittedTopics},
 		{"SenderMessage", testSenderMessage},
+		{"PostedBy", testPostedBy},
 		{"ClaimHeldOnce", testClaimHeldOnce},
 		{"ClaimReleased", testClaimReleased},
 		{"ConcurrentClaims", testConcurrentClaims},

@@ -103,13 +103,14 @@ func queueMessage(b *pgx.Batch, row messageRow) *pgx.QueuedQuery {
 		INSERT INTO messages (
 			id, source, sender_message_id, type, case_key, correlation_id,
 			raw, content_type, canonical, occurred_at, occurred_offset,
-			received_at, routes_version, routing, content_hash
-		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+			received_at, routes_version, routing, content_hash, posted_by
+		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 		ON CONFLICT (source, sender_message_id) DO NOTHING`,
 		m.ID, m.Source, m.SenderMessageID, string(m.Type), m.CaseKey, m.CorrelationID,
 		nonNil(row.entry.Raw), row.entry.ContentType, row.canonical,
 		row.occurredAt, row.occurredOffset,
-		row.receivedAt, row.entry.RoutesVersion, row.routing, row.entry.ContentHash)
+		row.receivedAt, row.entry.RoutesVersion, row.routing, row.entry.ContentHash,
+		row.entry.PostedBy)
 }
 
 // queueDeliveries queues the inserts of row's deliveries, due and queued
@@ -141,8 +142,8 @@ func (s *Store) original(ctx context.Context, row messageRow) (journal.Receipt, 
 	r := journal.Receipt{MessageID: sent.MessageID, ReceivedAt: sent.ReceivedAt,
 		Duplicate: sent.MessageID != m.ID}
 	if r.Duplicate && journal.ContentDiffers(sent.ContentHash, row.entry.ContentHash) {
-		return journal.Receipt{}, &journal.ConflictError{Source: m.Source,
-			SenderMessageID: m.SenderMessageID, MessageID: r.MessageID}
+		return journal.Receipt{}, journal.NewConflictError(m.Source, m.SenderMessageID,
+			row.entry.PostedBy, sent)
 	}
 	return r, nil
 }
@@ -176,9 +177,9 @@ func nonNil(b []byte) []byte {
 func (s *Store) SenderMessage(ctx context.Context, source, senderMessageID string) (journal.SenderMessage, error) {
 	var sent journal.SenderMessage
 	err := s.pool.QueryRow(ctx, `
-		SELECT id, received_at, content_hash FROM messages
+		SELECT id, received_at, content_hash, posted_by FROM messages
 		WHERE source = $1 AND sender_message_id = $2`,
-		source, senderMessageID).Scan(&sent.MessageID, &sent.ReceivedAt, &sent.ContentHash)
+		source, senderMessageID).Scan(&sent.MessageID, &sent.ReceivedAt, &sent.ContentHash, &sent.PostedBy)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return journal.SenderMessage{}, journal.ErrNotFound
 	}

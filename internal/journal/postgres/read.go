@@ -65,10 +65,10 @@ func readMessage(ctx context.Context, tx pgx.Tx, messageID string) (journal.Jour
 	)
 	err := tx.QueryRow(ctx, `
 		SELECT id, source, sender_message_id, type, case_key, correlation_id,
-			received_at, routes_version, routing, canonical
+			received_at, routes_version, routing, canonical, posted_by
 		FROM messages WHERE id = $1`, messageID).Scan(
 		&j.MessageID, &j.Source, &j.SenderMessageID, &typ, &j.CaseKey, &j.CorrelationID,
-		&j.ReceivedAt, &j.RoutesVersion, &routing, &body)
+		&j.ReceivedAt, &j.RoutesVersion, &routing, &body, &j.PostedBy)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return journal.Journey{}, journal.ErrNotFound
 	}

@@ -100,14 +100,14 @@ func insertMessage(ctx context.Context, tx *sql.Tx, row messageRow) (bool, error
 		INSERT INTO messages (
 			id, source, sender_message_id, type, case_key, correlation_id,
 			raw, content_type, canonical, occurred_at, occurred_offset,
-			received_at, routes_version, routing, content_hash
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			received_at, routes_version, routing, content_hash, posted_by
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (source, sender_message_id) DO NOTHING`,
 		m.ID, m.Source, m.SenderMessageID, string(m.Type), m.CaseKey, m.CorrelationID,
 		nonNil(row.entry.Raw), row.entry.ContentType, string(row.canonical),
 		micros(row.occurredAt), row.occurredOffset,
 		micros(row.receivedAt), row.entry.RoutesVersion, string(row.routing),
-		row.entry.ContentHash)
+		row.entry.ContentHash, row.entry.PostedBy)
 	if err != nil {
 		return false, fmt.Errorf("inserting message: %w", err)
 	}
@@ -152,8 +152,8 @@ func (s *Store) original(ctx context.Context, row messageRow) (journal.Receipt, 
 	r := journal.Receipt{MessageID: sent.MessageID, ReceivedAt: sent.ReceivedAt,
 		Duplicate: sent.MessageID != m.ID}
 	if r.Duplicate && journal.ContentDiffers(sent.ContentHash, row.entry.ContentHash) {
-		return journal.Receipt{}, &journal.ConflictError{Source: m.Source,
-			SenderMessageID: m.SenderMessageID, MessageID: r.MessageID}
+		return journal.Receipt{}, journal.NewConflictError(m.Source, m.SenderMessageID,
+			row.entry.PostedBy, sent)
 	}
 	return r, nil
 }
@@ -198,9 +198,9 @@ func (s *Store) SenderMessage(ctx context.Context, source, senderMessageID strin
 		received int64
 	)
 	err := s.db.QueryRowContext(ctx, `
-		SELECT id, received_at, content_hash FROM messages
+		SELECT id, received_at, content_hash, posted_by FROM messages
 		WHERE source = ? AND sender_message_id = ?`,
-		source, senderMessageID).Scan(&sent.MessageID, &received, &sent.ContentHash)
+		source, senderMessageID).Scan(&sent.MessageID, &received, &sent.ContentHash, &sent.PostedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return journal.SenderMessage{}, journal.ErrNotFound
 	}

@@ -58,10 +58,10 @@ func readMessage(ctx context.Context, tx *sql.Tx, messageID string) (journal.Jou
 	)
 	err := tx.QueryRowContext(ctx, `
 		SELECT id, source, sender_message_id, type, case_key, correlation_id,
-			received_at, routes_version, routing, canonical
+			received_at, routes_version, routing, canonical, posted_by
 		FROM messages WHERE id = ?`, messageID).Scan(
 		&j.MessageID, &j.Source, &j.SenderMessageID, &typ, &j.CaseKey, &j.CorrelationID,
-		&received, &j.RoutesVersion, &routing, &body)
+		&received, &j.RoutesVersion, &routing, &body, &j.PostedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return journal.Journey{}, journal.ErrNotFound
 	}
