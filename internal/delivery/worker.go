@@ -161,7 +161,11 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 	}
 
 	endpoint, endpointErr := w.endpoint(dest)
-	out, err := w.Breakers.get(dest.Name).Execute(func() (outcome, error) {
+	breaker := w.Breakers.get(dest.Name)
+	// A half-open breaker lets this attempt through to find out whether
+	// the destination is back.
+	trial := breaker.State() == gobreaker.StateHalfOpen
+	out, err := breaker.Execute(func() (outcome, error) {
 		if endpointErr != nil {
 			o := outcome{err: endpointErr, notSent: true}
 			return o, o.breakerError()
@@ -191,7 +195,7 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 		// failure, so record nothing and let the bus redeliver later.
 		return fmt.Errorf("delivery %s interrupted: %w", d.ID, ctx.Err())
 	}
-	return w.conclude(ctx, d, dest, endpoint, a, out)
+	return w.conclude(ctx, d, dest, endpoint, a, out, trial)
 }
 
 // endpoint returns dest's endpoint in the set in force, nil when dest
@@ -230,7 +234,11 @@ func share(table *routes.Table, d journal.Delivery, m *canonical.Message) (canon
 }
 
 // conclude records an attempt's outcome: delivered, dead, or pending
-// with the time of the next attempt.
+// with the time of the next attempt. trial is set for an attempt that a
+// half-open breaker let through. Such an attempt that fails leaves the
+// delivery pending even after max_attempts, because its destination is
+// still down and the delivery would have been parked had another one
+// been picked for the trial.
 func (w *Worker) conclude(
 	ctx context.Context,
 	d journal.Delivery,
@@ -238,6 +246,7 @@ func (w *Worker) conclude(
 	endpoint *outbound.Endpoint,
 	a journal.Attempt,
 	o outcome,
+	trial bool,
 ) error {
 	switch {
 	case o.err == nil && o.status >= 200 && o.status < 300:
@@ -254,7 +263,7 @@ func (w *Worker) conclude(
 		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
 	}
 	failure := o.describe()
-	if a.Number >= dest.MaxAttempts {
+	if a.Number >= dest.MaxAttempts && !trial {
 		reason := fmt.Sprintf("gave up after %d attempts: %s", a.Number, failure)
 		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
 	}

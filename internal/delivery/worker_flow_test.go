@@ -3,11 +3,14 @@ package delivery_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
+	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/journal"
 )
 
@@ -141,5 +144,41 @@ func TestHandleUnusableCommand(t *testing.T) {
 	}
 	if got := f.reload(t, d); got.Status != journal.StatusPending || len(got.Attempts) != 0 {
 		t.Errorf("delivery: %q with %d attempts, want untouched", got.Status, len(got.Attempts))
+	}
+}
+
+// TestTrialAttemptsDoNotDeadLetter fails every attempt of a delivery
+// whose destination's breaker opens after one failure. The attempts
+// that the half-open breaker lets through do not use up max_attempts,
+// and the delivery is delivered once the destination is back.
+func TestTrialAttemptsDoNotDeadLetter(t *testing.T) {
+	dest := newDestination(t, reply{http.StatusServiceUnavailable, "down"},
+		reply{http.StatusServiceUnavailable, "down"}, reply{http.StatusServiceUnavailable, "down"},
+		reply{http.StatusOK, "ok"})
+	f := newFixture(t, target{agency: "police", url: dest.url, maxAttempts: 2})
+	const openFor = 10 * time.Millisecond
+	f.worker.Breakers = delivery.NewBreakers(delivery.BreakerConfig{Failures: 1, OpenFor: openFor},
+		slog.New(slog.DiscardHandler))
+	d := f.acceptFIR(t)
+
+	for attempt := 1; attempt <= 4; attempt++ {
+		if attempt > 1 {
+			// Past the breaker's open time, so it lets one attempt through.
+			time.Sleep(2 * openFor)
+		}
+		f.later()
+		f.mustHandle(t, d)
+		got := f.reload(t, d)
+		if len(got.Attempts) != attempt {
+			t.Fatalf("after handling %d: %d attempts, want %d", attempt, len(got.Attempts), attempt)
+		}
+		want := journal.StatusPending
+		if attempt == 4 {
+			want = journal.StatusDelivered
+		}
+		if got.Status != want {
+			t.Fatalf("after attempt %d (max_attempts 2): status %s (%s), want %s",
+				attempt, got.Status, got.Reason, want)
+		}
 	}
 }
