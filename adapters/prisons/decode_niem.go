@@ -142,12 +142,10 @@ func (n *niemDecoder) booking() canonical.Message {
 }
 
 // release maps a custody release report to a release from the booking's
-// facility. Its message occurred at the release (nc:Release), or when
-// the report omits it, at the report's creation or else the booking.
-//
-// NOTE: a report without nc:Release, such as the Pima County sample,
-// gives no release time: Movement.At stays zero and the message's
-// OccurredAt falls back to an earlier instant.
+// facility. Its message occurred at the release (nc:Release), which the
+// report must give: every movement the hub forwards says when it
+// happened, and a release notice without its time would leave the police
+// and the court to guess it.
 func (n *niemDecoder) release() canonical.Message {
 	b := n.bookingElement()
 	p := n.prisoner(b)
@@ -161,19 +159,12 @@ func (n *niemDecoder) release() canonical.Message {
 			mv.To = canonical.Location{Kind: canonical.LocationOther, Name: line}
 		}
 	}
-
-	occurred := mv.At
-	if occurred.IsZero() {
-		occurred = n.dateTime(xmlsafe.Child(n.root, nc("DocumentCreationDate")))
-	}
-	if occurred.IsZero() {
-		occurred = p.AdmittedAt
-	}
-	if occurred.IsZero() {
+	if mv.At.IsZero() && !hasDate(xmlsafe.Child(rel, nc("ActivityDate"))) {
 		n.fail(under(n.content, "Release/ActivityDate"), "required",
-			"missing release time, report creation time and booking time: want at least one")
+			"missing release date and time (nc:Release/nc:ActivityDate/nc:DateTime): "+
+				"the movement the hub forwards says when the prisoner was released")
 	}
-	return n.message("CustodyReleaseReport", p, occurred, mv)
+	return n.message("CustodyReleaseReport", p, mv.At, mv)
 }
 
 // message returns the movement message. Its sender id is the report's

@@ -1,6 +1,7 @@
 package prisons_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/prisons"
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
 )
 
 const (
@@ -46,6 +48,24 @@ func decodeSample(t *testing.T, file string) canonical.Message {
 	return d.Messages[0]
 }
 
+// releasedAt is the release time that releasedSample adds to the Pima
+// County release report, which gives none.
+var releasedAt = time.Date(2016, 1, 2, 10, 0, 0, 0, time.UTC)
+
+// releasedSample returns the Pima County release report with the
+// nc:Release, and its time, that the hub requires.
+func releasedSample(t *testing.T) []byte {
+	t.Helper()
+	body := readSample(t, releaseSample)
+	const custody = "<crr-ext:Custody>"
+	if !bytes.Contains(body, []byte(custody)) {
+		t.Fatalf("%s lacks %s", releaseSample, custody)
+	}
+	release := custody + "<nc:Release><nc:ActivityDate><nc:DateTime>" +
+		releasedAt.Format(time.RFC3339) + "</nc:DateTime></nc:ActivityDate></nc:Release>"
+	return bytes.Replace(body, []byte(custody), []byte(release), 1)
+}
+
 func TestSamplesConformance(t *testing.T) {
 	adaptertest.Run(t, adaptertest.Suite{
 		Adapter:     newAdapter(t),
@@ -53,7 +73,7 @@ func TestSamplesConformance(t *testing.T) {
 		ContentType: prisons.XMLContentType,
 		Inputs: map[string][]byte{
 			bookingSample: readSample(t, bookingSample),
-			releaseSample: readSample(t, releaseSample),
+			releaseSample: releasedSample(t),
 		},
 	})
 }
@@ -130,8 +150,20 @@ func jsonOf(v any) string {
 	return string(b)
 }
 
+func TestSampleReleaseWithoutTimeRejected(t *testing.T) {
+	_, err := newAdapter(t).Decode(readSample(t, releaseSample), prisons.XMLContentType)
+	const want = "/CustodyReleaseReport/Custody/Release/ActivityDate"
+	if !hasViolation(schemas.Violations(err), want, "required") {
+		t.Errorf("Decode of a release report without nc:Release: %v, want required at %s", err, want)
+	}
+}
+
 func TestSampleRelease(t *testing.T) {
-	m := decodeSample(t, releaseSample)
+	d, err := newAdapter(t).Decode(releasedSample(t), prisons.XMLContentType)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	m := d.Messages[0]
 	mv := m.Movement
 	booked := time.Date(2015, 12, 23, 3, 2, 0, 0, time.UTC)
 	if mv.Kind != canonical.MoveRelease {
@@ -140,10 +172,8 @@ func TestSampleRelease(t *testing.T) {
 	if !mv.Prisoner.AdmittedAt.Equal(booked) {
 		t.Errorf("AdmittedAt = %s, want the booking time %s", mv.Prisoner.AdmittedAt, booked)
 	}
-	// The report has no nc:Release, so the release time is unknown and
-	// the message dates from the booking.
-	if !mv.At.IsZero() || !m.OccurredAt.Equal(booked) {
-		t.Errorf("At, OccurredAt = %s, %s; want zero and %s", mv.At, m.OccurredAt, booked)
+	if !mv.At.Equal(releasedAt) || !m.OccurredAt.Equal(releasedAt) {
+		t.Errorf("At, OccurredAt = %s, %s; want the release time %s", mv.At, m.OccurredAt, releasedAt)
 	}
 
 	p := mv.Prisoner
@@ -166,8 +196,8 @@ func TestSampleRelease(t *testing.T) {
 	if len(p.Charges) != 0 {
 		t.Errorf("Charges = %+v, want none: the report lists none", p.Charges)
 	}
-	if _, err := newAdapter(t).Encode(&m); err == nil {
-		t.Error("Encode wrote a JSON movement event without a time")
+	if _, err := newAdapter(t).Encode(&m); err != nil {
+		t.Errorf("Encode: %v", err)
 	}
 }
 
@@ -185,4 +215,13 @@ func reencode(t *testing.T, m canonical.Message) canonical.Message {
 		t.Fatalf("Decode of encoded body: %v\n%s", err, enc.Body)
 	}
 	return d.Messages[0]
+}
+
+func hasViolation(vs []schemas.Violation, pointer, rule string) bool {
+	for _, v := range vs {
+		if v.Pointer == pointer && v.Rule == rule {
+			return true
+		}
+	}
+	return false
 }
