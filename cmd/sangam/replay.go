@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/api"
@@ -48,7 +47,10 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		// would read as a person the holder acted for.
 		who = "cli"
 	}
-	base := strings.TrimRight(*hub, "/")
+	base, err := hubBase(*hub)
+	if err != nil {
+		return err
+	}
 	filtered := *dest != "" || *route != "" || *reason != "" || *from != "" || *to != "" || *all
 	switch {
 	case len(ids) > 0 && filtered:
@@ -140,11 +142,18 @@ func postReplay(url string, body []byte, token string, stdout io.Writer) (int, e
 		return 0, fmt.Errorf("reading the hub's response: %w", err)
 	}
 	for _, r := range out.Replays {
-		state := "replayed as"
-		if r.Existing {
-			state = "already replayed as"
+		if !r.Existing {
+			fmt.Fprintf(stdout, "%s replayed as %s to %s\n", r.Of, r.Delivery.ID, r.Delivery.Destination)
+			continue
 		}
-		fmt.Fprintf(stdout, "%s %s %s to %s\n", r.Of, state, r.Delivery.ID, r.Delivery.Destination)
+		// The earlier replay may have died too; say so, or an operator
+		// would take the letter for handled.
+		status := r.Delivery.Status
+		if status == journal.StatusDead && r.Delivery.Reason != "" {
+			status += ": " + r.Delivery.Reason
+		}
+		fmt.Fprintf(stdout, "%s already replayed as %s to %s (%s); --force replays it again\n",
+			r.Of, r.Delivery.ID, r.Delivery.Destination, status)
 	}
 	for _, sk := range out.Skipped {
 		count := strconv.Itoa(sk.DeadLetters)

@@ -158,3 +158,38 @@ func TestReplayPrintsSkippedDestinations(t *testing.T) {
 		t.Errorf("stdout = %q, want no claim that nothing matched", stdout.String())
 	}
 }
+
+func TestReplayShowsStatusOfEarlierReplay(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"replays": [{"of": "d1", "existing": true, "delivery": {"id": "r1",
+			"destination": "dpo", "status": "dead", "reason": "encoding failed: movement has no time"}}]}`))
+	}))
+	defer srv.Close()
+
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"replay", "--hub", srv.URL, "d1"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit code %d; stderr: %s", code, stderr.String())
+	}
+	want := "d1 already replayed as r1 to dpo (dead: encoding failed: movement has no time); " +
+		"--force replays it again"
+	if !strings.Contains(stdout.String(), want) {
+		t.Errorf("stdout = %q, want %q", stdout.String(), want)
+	}
+}
+
+func TestInvalidHubIsUsageError(t *testing.T) {
+	for _, args := range [][]string{
+		{"replay", "--hub", "", "--destination", "court"},
+		{"routes", "history", "--hub", "127.0.0.1:8400"},
+		{"send", "--hub", "ftp://127.0.0.1", "--agency", "police", "-"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, &stdout, &stderr); code != exitSetup {
+			t.Errorf("%v: exit code %d, want %d", args, code, exitSetup)
+		}
+		if !strings.Contains(stderr.String(), "--hub: invalid URL") {
+			t.Errorf("%v: stderr %q, want it to name --hub", args, stderr.String())
+		}
+	}
+}

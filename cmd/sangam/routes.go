@@ -149,7 +149,11 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	if flagSet(fs, "version") && *version < 1 {
 		return fmt.Errorf("--version: invalid value %d: want a version number such as 3", *version)
 	}
-	c := &adminClient{base: strings.TrimRight(*hub, "/"), token: token()}
+	base, err := hubBase(*hub)
+	if err != nil {
+		return err
+	}
+	c := &adminClient{base: base, token: token()}
 	switch args[0] {
 	case "export":
 		return routesExport(c, *version, stdout, stderr)

@@ -62,10 +62,11 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	if *retries < 0 {
 		return fmt.Errorf("--retries: %d is negative", *retries)
 	}
-	if u, err := neturl.Parse(*hub); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("--hub: invalid URL %q: want http://HOST:PORT", *hub)
+	base, err := hubBase(*hub)
+	if err != nil {
+		return err
 	}
-	url := strings.TrimRight(*hub, "/") + "/api/v1/inbound/" + *agency
+	url := base + "/api/v1/inbound/" + *agency
 	client := &http.Client{Timeout: *timeout}
 	unreachableWait := time.Second
 	for try := 0; ; try++ {
@@ -192,4 +193,13 @@ func authorize(req *http.Request, token string) {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+}
+
+// hubBase returns the --hub URL without a trailing slash, or an error
+// naming the flag when it is not an http or https URL with a host.
+func hubBase(raw string) (string, error) {
+	if u, err := neturl.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("--hub: invalid URL %q: want http://HOST:PORT", raw)
+	}
+	return strings.TrimRight(raw, "/"), nil
 }
