@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sangam-hub/sangam/internal/sqlite/sqlitetest"
@@ -53,5 +54,31 @@ func TestProbeWriteAndWritesRecover(t *testing.T) {
 	}
 	if err := store.CheckKey(ctx, "another-key"); err == nil {
 		t.Error("CheckKey with another key after the fault passed, want the stored key to differ")
+	}
+}
+
+// TestProbeWriteNeedsFreeSpace asks for more free space than any file
+// system has: the probe fails naming the shortfall, because a write of a
+// message could then fail with "database or disk is full", and passes
+// once the store asks for a byte.
+func TestProbeWriteNeedsFreeSpace(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		min  uint64
+		pass bool
+	}{{1 << 62, false}, {1, true}} {
+		path := filepath.Join(t.TempDir(), "journal.db")
+		store, err := New(ctx, openDB(t, path), Config{MinFreeBytes: c.min})
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		err = store.ProbeWrite(ctx)
+		switch {
+		case c.pass && err != nil:
+			t.Errorf("ProbeWrite asking for %d bytes free: %v", c.min, err)
+		case !c.pass && (err == nil || !strings.Contains(err.Error(), "bytes free")):
+			t.Errorf("ProbeWrite asking for %d bytes free: %v, want an error about the free space", c.min, err)
+		}
+		_ = store.Close()
 	}
 }

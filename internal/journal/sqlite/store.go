@@ -50,6 +50,9 @@ type Config struct {
 	// WrapPublisher), so that idle subscribers of those topics in this
 	// process look at once instead of at their next poll.
 	Published func(topics []string)
+	// MinFreeBytes is the free space on the journal's file system below
+	// which ProbeWrite fails. Default hubsqlite.MinFreeBytes.
+	MinFreeBytes uint64
 }
 
 // Store is the SQLite journal. It is safe for concurrent use.
@@ -62,6 +65,8 @@ type Store struct {
 	published func(topics []string)
 	// committer groups concurrent Accept calls (group.go).
 	committer *groupcommit.Committer[messageRow]
+	// minFree is Config.MinFreeBytes.
+	minFree uint64
 }
 
 var _ journal.Store = (*Store)(nil)
@@ -78,6 +83,9 @@ func New(ctx context.Context, db *sql.DB, cfg Config) (*Store, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.MinFreeBytes == 0 {
+		cfg.MinFreeBytes = hubsqlite.MinFreeBytes
+	}
 
 	lock, err := hubsqlite.WriteLockFor(ctx, db)
 	if err != nil {
@@ -91,7 +99,8 @@ func New(ctx context.Context, db *sql.DB, cfg Config) (*Store, error) {
 	if len(applied) > 0 {
 		cfg.Logger.Info("journal migrations applied", "versions", applied)
 	}
-	s := &Store{db: db, writeLock: lock, logger: cfg.Logger, wrap: cfg.WrapPublisher, published: cfg.Published}
+	s := &Store{db: db, writeLock: lock, logger: cfg.Logger, wrap: cfg.WrapPublisher,
+		published: cfg.Published, minFree: cfg.MinFreeBytes}
 	s.startCommitter()
 	return s, nil
 }
@@ -116,12 +125,16 @@ func (s *Store) Ping(ctx context.Context) error {
 // It takes the write lock in a transaction that updates no row of
 // journal_settings and is rolled back, so a connection that can only
 // read fails it. It then checks that the database files are writable,
-// which open connections learn only when they commit pages.
+// which open connections learn only when they commit pages, and that
+// their file system has Config.MinFreeBytes free.
 func (s *Store) ProbeWrite(ctx context.Context) error {
 	if err := s.probeWriteTx(ctx); err != nil {
 		return fmt.Errorf("probing a journal write: %w", err)
 	}
 	if err := hubsqlite.CheckFilesWritable(ctx, s.db); err != nil {
+		return fmt.Errorf("probing a journal write: %w", err)
+	}
+	if err := hubsqlite.CheckFreeSpace(ctx, s.db, s.minFree); err != nil {
 		return fmt.Errorf("probing a journal write: %w", err)
 	}
 	return nil
