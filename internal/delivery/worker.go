@@ -68,6 +68,11 @@ type Worker struct {
 	// recorded it, such as to count attempts by result. An attempt that
 	// finds its delivery already settled is not recorded and not observed.
 	Observe func(d journal.Delivery, a journal.Attempt)
+
+	// unrecorded holds attempts made but not recorded, because the
+	// journal failed, so that the command's redelivery records them
+	// instead of sending the delivery again.
+	unrecorded unrecordedAttempts
 }
 
 // maxReason is how much of a destination's response body a dead-letter
@@ -98,7 +103,13 @@ func (w *Worker) Handle(msg *message.Message) error {
 		return fmt.Errorf("loading delivery %s: %w", cmd.DeliveryID, err)
 	}
 	if d.Status != journal.StatusPending {
+		w.unrecorded.take(d.ID)
 		return nil
+	}
+	if a, ok := w.unrecorded.take(d.ID); ok && a.Number == len(d.Attempts)+1 {
+		// The destination has had this attempt; record it rather than
+		// send the delivery again.
+		return w.record(ctx, d, a)
 	}
 	wait, err := w.mustWait(ctx, d)
 	if err != nil || wait {
@@ -482,6 +493,12 @@ func (w *Worker) settle(
 	failure string,
 ) error {
 	a.FinishedAt, a.StatusCode, a.Error, a.Result = w.now(), status, failure, result
+	return w.record(ctx, d, a)
+}
+
+// record records the finished attempt a of d. When the journal fails, it
+// keeps a for the command's redelivery and returns the error.
+func (w *Worker) record(ctx context.Context, d journal.Delivery, a journal.Attempt) error {
 	err := w.Store.RecordAttempt(ctx, a)
 	if errors.Is(err, journal.ErrSettled) || errors.Is(err, journal.ErrAttemptTaken) {
 		// Another handler recorded an attempt meanwhile, as when two
@@ -495,6 +512,7 @@ func (w *Worker) settle(
 		return nil
 	}
 	if err != nil {
+		w.unrecorded.keep(d.ID, a)
 		return fmt.Errorf("recording attempt %d of delivery %s: %w", a.Number, d.ID, err)
 	}
 	w.logAttempt(d, a)

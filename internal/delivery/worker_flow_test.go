@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -180,5 +181,47 @@ func TestTrialAttemptsDoNotDeadLetter(t *testing.T) {
 			t.Fatalf("after attempt %d (max_attempts 2): status %s (%s), want %s",
 				attempt, got.Status, got.Reason, want)
 		}
+	}
+}
+
+// failingRecords is a journal store whose RecordAttempt fails while
+// failing is set, as a store on a full disk does.
+type failingRecords struct {
+	journal.Store
+	failing atomic.Bool
+}
+
+func (s *failingRecords) RecordAttempt(ctx context.Context, a journal.Attempt) error {
+	if s.failing.Load() {
+		return errors.New("database or disk is full")
+	}
+	return s.Store.RecordAttempt(ctx, a)
+}
+
+// TestUnrecordedAttemptNotSentAgain has the journal fail to record a
+// delivered attempt. The command's redeliveries record it once the
+// journal works again, without sending the delivery a second time.
+func TestUnrecordedAttemptNotSentAgain(t *testing.T) {
+	dest := newDestination(t, reply{http.StatusOK, "ok"})
+	f := newFixture(t, target{agency: "police", url: dest.url})
+	store := &failingRecords{Store: f.store}
+	store.failing.Store(true)
+	f.worker.Store = store
+	d := f.acceptFIR(t)
+
+	for range 3 {
+		if err := f.handle(context.Background(), d); err == nil {
+			t.Fatal("Handle with the journal failing returned nil, want the error for a redelivery")
+		}
+	}
+	store.failing.Store(false)
+	f.mustHandle(t, d)
+
+	got := f.reload(t, d)
+	if got.Status != journal.StatusDelivered || len(got.Attempts) != 1 {
+		t.Errorf("status %s with %d attempts, want delivered after one", got.Status, len(got.Attempts))
+	}
+	if n := len(dest.received()); n != 1 {
+		t.Errorf("destination received %d requests, want 1: redeliveries sent it again", n)
 	}
 }
