@@ -1,8 +1,10 @@
 package police_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,4 +125,24 @@ func FuzzDecodeCanonical(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestWholeNumberWithFractionPointed posts a birth year written 1978.0,
+// which JSON Schema counts as an integer. The violation points at the
+// accused it belongs to, by index, and speaks of JSON, not of Go.
+func TestWholeNumberWithFractionPointed(t *testing.T) {
+	body := readFile(t, "testdata/final_report_ipc.json")
+	body = bytes.Replace(body, []byte(`"birth_year": 1978,`), []byte(`"birth_year": 1978.0,`), 1)
+	_, err := newAdapter(t).Decode(body, police.ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 {
+		t.Fatalf("Decode: %v, want one violation", err)
+	}
+	v := vs[0]
+	if v.Pointer != "/accused/0/person/birth_year" || v.Rule != "type" {
+		t.Errorf("violation at %s (%s), want /accused/0/person/birth_year (type)", v.Pointer, v.Rule)
+	}
+	if !strings.Contains(v.Message, "1978.0") || strings.Contains(v.Message, "Go struct") {
+		t.Errorf("message %q, want it to quote the number and no Go type", v.Message)
+	}
 }

@@ -172,7 +172,11 @@ func As[T any, C Mapper](toMessage func(C, *T) canonical.Message) Kind[C] {
 		case err == nil:
 		case errors.As(err, &typeErr) && len(schemaViolations) > 0:
 		case errors.As(err, &typeErr):
-			c.checker().Add(Pointer(strings.ReplaceAll(typeErr.Field, ".", "/")), "type", "%v", err)
+			pointer, ok := pointerAt(body, typeErr.Offset)
+			if !ok {
+				pointer = Pointer(strings.ReplaceAll(typeErr.Field, ".", "/"))
+			}
+			c.checker().Add(pointer, "type", "%s", typeMessage(typeErr))
 		default:
 			c.checker().Add("", "json", "%v", err)
 			return canonical.Message{}, doc
