@@ -110,9 +110,8 @@ func MaskAadhaar(s string, key []byte) (Identifier, error) {
 // MaskAadhaarInText returns s with every Aadhaar number in it replaced by
 // its masked form, "XXXXXXXX" and the last four digits, and whether it
 // replaced any. A number is twelve ASCII digits in three groups of four,
-// the groups joined directly, by one hyphen, dot or slash, or by a run
-// of white space, not adjoining an ASCII letter or digit, that pass
-// ValidAadhaar. Runs that fail the
+// the groups joined directly or by a separator (see skipSeparator), not
+// adjoining an ASCII letter or digit, that pass ValidAadhaar. Runs that fail the
 // check digit are left as they are: they are not Aadhaar numbers. The
 // JSON escapes \/ and \t, \n and \r count as the characters they stand
 // for. MaskAadhaarInBody also reads the other escapes.
@@ -323,23 +322,40 @@ func (e escapes) runAt(s string, pos int) (end int, digits string, ok bool) {
 	return pos, string(b[:]), true
 }
 
-// skipSeparator returns the position after the separator at s[pos]: one
-// hyphen, dot or slash, or a run of white space, or nothing.
+// maxSeparatorMarks is the most characters other than white space that
+// a separator between two groups of an Aadhaar number may have.
+const maxSeparatorMarks = 3
+
+// skipSeparator returns the position after the separator at s[pos], or
+// pos when there is none. A separator is a run of white space and at
+// most maxSeparatorMarks marks: dashes of any kind (an en dash as typed
+// text has them, or "--"), the minus sign, dots, slashes, commas,
+// underscores, and invisible format characters such as a zero-width
+// space, which would otherwise hide a number that shows in clear.
 func (e escapes) skipSeparator(s string, pos int) int {
-	if pos >= len(s) {
-		return pos
-	}
-	if r, size := e.charAt(s, pos); r == '-' || r == '.' || r == '/' {
-		return pos + size
-	}
+	marks := 0
 	for pos < len(s) {
 		r, size := e.charAt(s, pos)
-		if !unicode.IsSpace(r) {
-			break
+		switch {
+		case unicode.IsSpace(r):
+		case isSeparatorMark(r) && marks < maxSeparatorMarks:
+			marks++
+		default:
+			return pos
 		}
 		pos += size
 	}
 	return pos
+}
+
+// isSeparatorMark reports whether r may join the groups of an Aadhaar
+// number beside white space.
+func isSeparatorMark(r rune) bool {
+	switch r {
+	case '.', '/', ',', '_', '\u2212':
+		return true
+	}
+	return unicode.Is(unicode.Pd, r) || unicode.Is(unicode.Cf, r)
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

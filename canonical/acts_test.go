@@ -95,6 +95,15 @@ func TestMaskAadhaarInText(t *testing.T) {
 		{`"R 5863\t0172\t9436 E"`, `"R XXXXXXXX9436 E"`},
 		{`"a\n5863\n0172\r\n9436"`, `"a\nXXXXXXXX9436"`},
 		{`"5863\/0172\/9436"`, `"XXXXXXXX9436"`},
+		// Separators as typed text and copied text have them.
+		{"5863--0172--9436", "XXXXXXXX9436"},
+		{"5863./0172./9436", "XXXXXXXX9436"},
+		{"5863\u20130172\u20139436", "XXXXXXXX9436"},
+		{"5863 \u2014 0172 \u2014 9436", "XXXXXXXX9436"},
+		{"5863\u200b0172\u200b9436", "XXXXXXXX9436"},
+		{"5863, 0172, 9436", "XXXXXXXX9436"},
+		{"5863_0172_9436", "XXXXXXXX9436"},
+		{"5863\u22120172\u22129436", "XXXXXXXX9436"},
 	}
 	for _, c := range cases {
 		got, masked := MaskAadhaarInText(c.in)
@@ -107,8 +116,8 @@ func TestMaskAadhaarInText(t *testing.T) {
 		"586301729437",         // check digit wrong
 		"1" + clear,            // thirteen digits
 		clear + "0",            // thirteen digits
-		"5863--0172--9436",     // two hyphens
-		"5863./0172./9436",     // two separators
+		"5863----0172----9436", // four marks between groups
+		"5863:0172:9436",       // a colon, as in a time
 		"58630 1729436",        // groups not of four
 		"phone 9846012345",     // ten digits
 		"XXXXXXXX9436 already", // masked

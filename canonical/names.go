@@ -1,6 +1,7 @@
 package canonical
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -81,4 +82,30 @@ func (p *Person) PrimaryName() string {
 		return ""
 	}
 	return p.Names[0].Full
+}
+
+// NameFault returns why s cannot be a person's name, or "" when it can.
+// A name has a letter, so that one of only zero-width or combining
+// characters, which shows as blank, is refused. It has none of the
+// characters that reorder the text around them (U+202A to U+202E, U+2066
+// to U+2069) or that show nothing between letters (U+200B, U+2060,
+// U+FEFF): two names that look alike would then differ, and one could be
+// shown as another. The joiners U+200C and U+200D, which Malayalam and
+// Devanagari spelling uses, are allowed.
+func NameFault(s string) string {
+	letter := false
+	for _, r := range s {
+		switch {
+		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+			return fmt.Sprintf("contains %U, which reorders the text shown around it", r)
+		case r == 0x200B, r == 0x2060, r == 0xFEFF:
+			return fmt.Sprintf("contains the invisible character %U", r)
+		case unicode.IsLetter(r):
+			letter = true
+		}
+	}
+	if !letter {
+		return "has no letter: it would show as blank or as marks alone"
+	}
+	return ""
 }

@@ -57,3 +57,24 @@ func TestEachStringPointers(t *testing.T) {
 		t.Errorf("pointers of %q = %v, want [/prisoner_movement/prisoner/person/names/1/full]", "b", pointers)
 	}
 }
+
+func TestNameFault(t *testing.T) {
+	for _, ok := range []string{"Shibu K. R.", "ഷിബു കെ. ആർ.", "ശ്രീ\u200dകുമാർ", "राम\u200c", "O'Brien"} {
+		if f := NameFault(ok); f != "" {
+			t.Errorf("NameFault(%q) = %q, want none", ok, f)
+		}
+	}
+	for s, want := range map[string]string{
+		"\u200b\u200b":      "U+200B",
+		"\u200d":            "no letter",
+		"\u0301\u0308":      "no letter",
+		"Rajan\u202eevil":   "U+202E",
+		"\ufeffRajan":       "U+FEFF",
+		"...":               "no letter",
+		"Ra\u2066jan\u2069": "U+2066",
+	} {
+		if f := NameFault(s); !strings.Contains(f, want) {
+			t.Errorf("NameFault(%q) = %q, want it to contain %q", s, f, want)
+		}
+	}
+}

@@ -496,3 +496,18 @@ func TestSplitTextRejected(t *testing.T) {
 		}
 	}
 }
+
+func TestInvisibleNameRejected(t *testing.T) {
+	for _, name := range []string{"\u200b\u200b", "Kuttan\u202eevil"} {
+		body := replaced(t, "kochi_chargesheet.xml", "<nc:PersonFullName>Kuttan<",
+			"<nc:PersonFullName>"+name+"<")
+		_, err := (&Adapter{}).Decode(body, ContentType)
+		found := false
+		for _, v := range schemas.Violations(err) {
+			found = found || (v.Rule == "name-text" && strings.HasSuffix(v.Pointer, "/PersonAlternateName"))
+		}
+		if !found {
+			t.Errorf("name %q: %v, want name-text at the PersonAlternateName", name, err)
+		}
+	}
+}

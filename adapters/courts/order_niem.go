@@ -139,6 +139,9 @@ func (o *orderDecoder) personName(e *etree.Element) (canonical.Name, bool) {
 		n.Full = strings.Join(parts, " ")
 	}
 	n = canonical.NormalizeName(n)
+	if n.Full != "" {
+		o.checkName(e, n)
+	}
 	return n, n.Full != ""
 }
 

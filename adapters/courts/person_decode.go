@@ -17,11 +17,13 @@ func (d *decoder) person(e *etree.Element) canonical.Person {
 	p := canonical.Person{}
 	for _, n := range xmlsafe.Children(e, nc("PersonName")) {
 		if name, ok := personName(n); ok {
+			d.checkName(n, name)
 			p.Names = append(p.Names, name)
 		}
 	}
 	for _, n := range xmlsafe.Children(e, nc("PersonAlternateName")) {
 		if name, ok := personName(n); ok {
+			d.checkName(n, name)
 			p.Aliases = append(p.Aliases, name)
 		}
 	}
@@ -45,6 +47,14 @@ func personName(e *etree.Element) (canonical.Name, bool) {
 		n.Full = joinName(e)
 	}
 	return n, strings.TrimSpace(n.Full) != ""
+}
+
+// checkName records a violation at e, a PersonNameType, when
+// canonical.NameFault refuses its name.
+func (d *decoder) checkName(e *etree.Element, name canonical.Name) {
+	if fault := canonical.NameFault(name.Full); fault != "" {
+		d.fail(xmlsafe.Pointer(e), "name-text", "name %s", fault)
+	}
 }
 
 // joinName joins the given, middle and surname of a PersonNameType.

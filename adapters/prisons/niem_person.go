@@ -17,11 +17,13 @@ func (n *niemDecoder) person(e *etree.Element) canonical.Person {
 	p := canonical.Person{}
 	for _, pn := range xmlsafe.Children(e, nc("PersonName")) {
 		if name, ok := personName(pn); ok {
+			n.checkName(pn, name)
 			p.Names = append(p.Names, name)
 		}
 	}
 	for _, pn := range xmlsafe.Children(e, nc("PersonAlternateName")) {
 		if name, ok := personName(pn); ok {
+			n.checkName(pn, name)
 			p.Aliases = append(p.Aliases, name)
 		}
 	}
@@ -62,6 +64,14 @@ func personName(e *etree.Element) (canonical.Name, bool) {
 	return n, n.Full != ""
 }
 
+// checkName records a violation at e, a PersonNameType, when
+// canonical.NameFault refuses its name.
+func (n *niemDecoder) checkName(e *etree.Element, name canonical.Name) {
+	if fault := canonical.NameFault(name.Full); fault != "" {
+		n.fail(xmlsafe.Pointer(e), "name-text", "name %s", fault)
+	}
+}
+
 // aliasIdentities reads the names of the nc:Identity elements that an
 // nc:PersonAliasIdentityAssociation links to person.
 func (n *niemDecoder) aliasIdentities(person *etree.Element) []canonical.Name {
@@ -74,6 +84,7 @@ func (n *niemDecoder) aliasIdentities(person *etree.Element) []canonical.Name {
 			rep := xmlsafe.Child(n.follow(ref), nc("IdentityPersonRepresentation"))
 			for _, pn := range xmlsafe.Children(rep, nc("PersonName")) {
 				if name, ok := personName(pn); ok {
+					n.checkName(pn, name)
 					out = append(out, name)
 				}
 			}

@@ -16,6 +16,7 @@ const (
 	RuleChronology = "chronology" // events out of order
 	RuleAadhaar    = "aadhaar"    // not a valid Aadhaar number
 	RuleBlank      = "blank"      // a name of white space only
+	RuleNameText   = "name-text"  // a name that canonical.NameFault refuses
 )
 
 // Checker maps one JSON document to canonical form and collects every

@@ -110,7 +110,7 @@ func (c *Checker) Person(
 }
 
 // Names maps the names at pointer, normalized to NFC, and reports a name
-// of white space only. It returns nil for nil names.
+// of white space only or one that canonical.NameFault refuses. It returns nil for nil names.
 func (c *Checker) Names(pointer string, ns []Name) []canonical.Name {
 	if ns == nil {
 		return nil
@@ -121,21 +121,27 @@ func (c *Checker) Names(pointer string, ns []Name) []canonical.Name {
 			Full: n.Full, Given: n.Given, Middle: n.Middle, Family: n.Family,
 			Initials: n.Initials, Script: n.Script,
 		})
-		if out[i].Full == "" && n.Full != "" {
+		switch fault := canonical.NameFault(out[i].Full); {
+		case out[i].Full == "" && n.Full != "":
 			c.Add(Pointer(pointer, i, "full"), RuleBlank, "name is only white space")
+		case out[i].Full != "" && fault != "":
+			c.Add(Pointer(pointer, i, "full"), RuleNameText, "name %s", fault)
 		}
 	}
 	return out
 }
 
-// Relatives maps the relatives at pointer, and reports a name of white
-// space only.
+// Relatives maps the relatives at pointer, and reports a name as Names
+// does.
 func (c *Checker) Relatives(pointer string, rs []Relative) []canonical.Relative {
 	var out []canonical.Relative
 	for i, r := range rs {
 		rel := canonical.Relative{Relation: r.Relation, Name: canonical.NormalizeText(r.Name)}
-		if rel.Name == "" && r.Name != "" {
+		switch fault := canonical.NameFault(rel.Name); {
+		case rel.Name == "" && r.Name != "":
 			c.Add(Pointer(pointer, i, "name"), RuleBlank, "name is only white space")
+		case rel.Name != "" && fault != "":
+			c.Add(Pointer(pointer, i, "name"), RuleNameText, "name %s", fault)
 		}
 		out = append(out, rel)
 	}
