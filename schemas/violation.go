@@ -142,13 +142,24 @@ func leaves(ve *jsonschema.ValidationError) []Violation {
 	return capViolations(dedupe(out))
 }
 
+// RuleNotAllowed is the rule of a field that a schema forbids where it
+// is, by a false schema.
+const RuleNotAllowed = "not-allowed"
+
 // leafViolations turns one leaf of the library's tree into violations.
 // A "required" leaf becomes one violation per missing property, at the
 // pointer the property would have.
 func leafViolations(e *jsonschema.ValidationError) []Violation {
 	pointer := unescapePointer(e.InstanceLocation)
 	rule := path.Base(e.KeywordLocation)
-	if rule != "required" {
+	switch {
+	case e.Message == "not allowed" && path.Base(path.Dir(e.KeywordLocation)) == "properties":
+		// A false schema, which names no keyword: the location ends
+		// with the property's name.
+		return []Violation{{Pointer: pointer, Rule: RuleNotAllowed, Message: "field not allowed here"}}
+	case rule == "not":
+		return []Violation{{Pointer: pointer, Rule: rule, Message: "value not allowed here"}}
+	case rule != "required":
 		return []Violation{{Pointer: pointer, Rule: rule, Message: e.Message}}
 	}
 	names := missingProperties(e.Message)

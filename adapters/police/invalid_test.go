@@ -95,6 +95,8 @@ func TestDecodeInvalid(t *testing.T) {
 			[]violation{{"/accused/0/description", "required"}}},
 		{"informed relative unnamed", "arrest", []edit{{"/relative_informed/name", deleteValue}},
 			[]violation{{"/relative_informed/name", "required"}}},
+		{"relative named but not informed", "arrest", []edit{{"/relative_informed/informed", false}},
+			[]violation{{"/relative_informed/name", "not-allowed"}}},
 		{"supplementary without number", "final_report_untraced", []edit{
 			{"/supplementary_number", deleteValue},
 		}, []violation{{"/supplementary_number", "required"}}},
