@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -229,5 +230,33 @@ func TestInboundRecordsTokenHolder(t *testing.T) {
 	if strings.Contains(p.Detail, accepted.MessageID) || !strings.Contains(p.Detail, "another token holder") {
 		t.Errorf("detail %q, want it to say another holder used the id without naming %s",
 			p.Detail, accepted.MessageID)
+	}
+}
+
+func TestInboundCompressedBodyRejected(t *testing.T) {
+	h := newSampleHub(t, true)
+	for _, enc := range []string{"gzip", "br"} {
+		req, err := http.NewRequest(http.MethodPost, h.url+"/api/v1/inbound/police",
+			bytes.NewReader(firBody(t, "ACCESS-FIR-GZ-"+enc, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Encoding", enc)
+		req.Header.Set("Authorization", "Bearer "+policeToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnsupportedMediaType || !strings.Contains(string(body), enc) {
+			t.Errorf("Content-Encoding %s: status %d, body %s; want 415 naming it", enc, resp.StatusCode, body)
+		}
+		found, err := h.store.Find(context.Background(),
+			journal.Query{Source: "police", SenderMessageID: "ACCESS-FIR-GZ-" + enc})
+		if err != nil || len(found) != 0 {
+			t.Errorf("Content-Encoding %s: journal holds %d messages (%v), want none", enc, len(found), err)
+		}
 	}
 }

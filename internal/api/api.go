@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -275,6 +276,14 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 		s.Metrics.CountInbound(agency, metrics.InboundUnknownAgency)
 		problem.Write(w, problem.New(problem.UnknownAgency, fmt.Sprintf(
 			"agency %q is not listed in the routes in force", agency)))
+		return
+	}
+	if enc := r.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+		// The body would be read as if it were not encoded, and its
+		// compressed bytes reported as invalid text.
+		s.Metrics.CountInbound(agency, metrics.InboundUnreadable)
+		problem.Write(w, problem.New(problem.Encoded, fmt.Sprintf(
+			"Content-Encoding: %q is not accepted: send the body uncompressed", enc)))
 		return
 	}
 	limit := s.MaxBody

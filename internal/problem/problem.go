@@ -27,7 +27,9 @@ var (
 	UnknownAgency = Kind{"unknown-agency", "Agency is not configured", http.StatusNotFound, false}
 	NotFound      = Kind{"not-found", "Resource not found", http.StatusNotFound, false}
 	TooLarge      = Kind{"too-large", "Message is too large", http.StatusRequestEntityTooLarge, false}
-	Unavailable   = Kind{"unavailable", "Hub cannot use its journal now",
+	Encoded       = Kind{"content-encoding", "Message is compressed",
+		http.StatusUnsupportedMediaType, false}
+	Unavailable = Kind{"unavailable", "Hub cannot use its journal now",
 		http.StatusServiceUnavailable, true}
 	Busy            = Kind{"busy", "Hub is busy", http.StatusServiceUnavailable, true}
 	BadRequest      = Kind{"bad-request", "Request is invalid", http.StatusBadRequest, false}
