@@ -26,6 +26,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/bus"
 	"github.com/sangam-hub/sangam/internal/courtfiling"
 	"github.com/sangam-hub/sangam/internal/delivery"
+	"github.com/sangam-hub/sangam/internal/firclaim"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/jurisdiction"
@@ -457,7 +458,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Log: log, Zone: h.cfg.TimeZone,
 		Admission: ingest.NewAdmission(0, 0),
 		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: h.backend.store}, reports},
-		Claimers:  []ingest.Claimer{reports},
+		Claimers:  []ingest.Claimer{reports, &firclaim.FIRs{Journal: h.backend.store}},
 	}
 	breaker := h.cfg.Breaker
 	breaker.OnClose = h.wakeDestination

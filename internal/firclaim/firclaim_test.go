@@ -1,0 +1,101 @@
+package firclaim_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/internal/firclaim"
+	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
+	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
+	"github.com/sangam-hub/sangam/routes"
+)
+
+// newService returns an ingest service over a SQLite journal in a
+// temporary folder, with the shipped adapters, routes that send nothing
+// anywhere, and the FIR claimer.
+func newService(t *testing.T) *ingest.Service {
+	t.Helper()
+	ctx := context.Background()
+	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	log := slog.New(slog.DiscardHandler)
+	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := routes.Load([]byte("version: firclaim-test\ndestinations: []\nroutes: []\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := registry.Default(registry.Options{AadhaarKey: []byte("firclaim test key, 32 bytes long")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &ingest.Service{
+		Adapters: set, Store: store, Log: log,
+		Routes:   func() *routes.Table { return table },
+		Claimers: []ingest.Claimer{&firclaim.FIRs{Journal: store}},
+	}
+}
+
+// fir is the police station's FIR sample with its message id set to id
+// and, when complainant is set, another complainant.
+func fir(t *testing.T, id, complainant string) []byte {
+	t.Helper()
+	body, err := os.ReadFile("../../adapters/police/testdata/fir.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sampleID = `"EKM0412-FIR-2025-001187"`
+	if !bytes.Contains(body, []byte(sampleID)) {
+		t.Fatalf("the FIR sample lacks %s", sampleID)
+	}
+	body = bytes.Replace(body, []byte(sampleID), []byte(`"`+id+`"`), 1)
+	if complainant != "" {
+		body = bytes.Replace(body, []byte(`"Anitha Menon"`), []byte(`"`+complainant+`"`), 1)
+	}
+	return body
+}
+
+func TestSecondFIRDocumentRejected(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	first, err := s.Accept(ctx, "police", fir(t, "EKM0412-FIR-A", ""), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A resend with the same message id stays a duplicate.
+	again, err := s.Accept(ctx, "police", fir(t, "EKM0412-FIR-A", ""), "")
+	if err != nil || !again[0].Duplicate {
+		t.Fatalf("resend: %+v, %v; want a duplicate", again, err)
+	}
+
+	_, err = s.Accept(ctx, "police", fir(t, "EKM0412-FIR-B", "Someone Else"), "")
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) {
+		t.Fatalf("second FIR document: error %v, want an *ingest.ConflictError", err)
+	}
+	v := conflict.Invalid.Violations[0]
+	if v.Pointer != "/fir" || v.Rule != firclaim.RuleFIRExists {
+		t.Errorf("violation at %s (%s), want /fir (%s)", v.Pointer, v.Rule, firclaim.RuleFIRExists)
+	}
+	if !strings.Contains(v.Message, first[0].MessageID) {
+		t.Errorf("message %q does not name the first document %s", v.Message, first[0].MessageID)
+	}
+	found, err := s.Store.Find(ctx, journal.Query{Source: "police", SenderMessageID: "EKM0412-FIR-B"})
+	if err != nil || len(found) != 0 {
+		t.Errorf("the rejected FIR document was journaled: %v, %v", found, err)
+	}
+}
