@@ -24,8 +24,9 @@ type ClaimRow struct {
 // the claims that an earlier build of that migration left, which the
 // migration that repairs them must turn into want.
 //
-// Two originals and two supplementary reports numbered 1 are filed for
-// one FIR. The first of each holds the claim, although a court other
+// Two FIR documents are filed for one FIR, of which the first holds it,
+// and one for another. Two originals and two supplementary reports
+// numbered 1 are filed for the first FIR. The first of each holds the claim, although a court other
 // than its own claimed to reject the original. Another FIR has only a
 // supplementary report. A third has an original that its court
 // returned, and a corrected one, which holds the claim. A passport file has two requests, the newer
@@ -64,6 +65,14 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 			VerificationRequest: &canonical.VerificationRequest{FileNumber: file, Escalated: escalated}}
 	}
 
+	firDocument := func(f canonical.FIRRef) canonical.Message {
+		return canonical.Message{Type: canonical.TypeFIR, CaseKey: f.Key(),
+			FIR: &canonical.FIR{Ref: f, RegisteredAt: t0}}
+	}
+	firstFIR := add("police", firDocument(fir))
+	add("police", firDocument(fir))
+	otherFIR := add("police", firDocument(other))
+
 	first := add("police", report(fir, 0))
 	// Another court's rejection counts for nothing.
 	add("courts", callback(fir, first, "KLER12", "rejected"))
@@ -90,6 +99,8 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 	add("hub", request("TV3076543210", true))
 
 	want = []ClaimRow{
+		{"fir-document", fir.Key(), firstFIR},
+		{"fir-document", other.Key(), otherFIR},
 		{"open-verification-request", "TV1076543210", open},
 		{"original-final-report", fir.Key(), first},
 		{"original-final-report", third.Key(), corrected},
@@ -97,6 +108,8 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 		{"supplementary-final-report", other.Key() + "/2", secondSupplementary},
 	}
 	stale = []ClaimRow{
+		{"fir-document", fir.Key(), firstFIR},
+		{"fir-document", other.Key(), otherFIR},
 		{"open-verification-request", "TV1076543210", open},
 		{"original-final-report", fir.Key(), first},
 		{"original-final-report", third.Key(), returned},
