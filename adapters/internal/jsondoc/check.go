@@ -17,6 +17,7 @@ const (
 	RuleAadhaar    = "aadhaar"    // not a valid Aadhaar number
 	RuleBlank      = "blank"      // a name of white space only
 	RuleNameText   = "name-text"  // a name that canonical.NameFault refuses
+	RuleBirthYear  = "birth-year" // a birth year other than the date of birth's
 )
 
 // Checker maps one JSON document to canonical form and collects every

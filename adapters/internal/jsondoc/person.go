@@ -1,6 +1,10 @@
 package jsondoc
 
-import "github.com/sangam-hub/sangam/canonical"
+import (
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
 
 // RedactedAadhaar replaces an Aadhaar value that is not a valid number,
 // so that not even a mistyped number is kept.
@@ -59,6 +63,22 @@ type Address struct {
 	Country  string `json:"country,omitempty"`
 }
 
+// birthYear reports a birth year after this year in IST, and one that
+// differs from the year of a valid date of birth beside it.
+func (c *Checker) birthYear(pointer string, year int, dateOfBirth string) {
+	if year == 0 {
+		return
+	}
+	if now := c.Config.Now().In(IST).Year(); year > now {
+		c.Add(pointer, RuleFuture, "birth year %d is in the future", year)
+	}
+	born, err := time.Parse(time.DateOnly, dateOfBirth)
+	if err == nil && born.Year() != year {
+		c.Add(pointer, RuleBirthYear, "birth year %d differs from the year of date_of_birth, %s: "+
+			"correct one, or leave birth_year out", year, dateOfBirth)
+	}
+}
+
 // Identifier is an identity document's number, such as an Aadhaar or
 // passport number. Token is set only beside a masked Aadhaar number.
 type Identifier struct {
@@ -94,6 +114,7 @@ func (c *Checker) Person(
 	} else {
 		birthDate(Pointer(pointer, "date_of_birth"), p.DateOfBirth)
 	}
+	c.birthYear(Pointer(pointer, "birth_year"), p.BirthYear, p.DateOfBirth)
 	if p.Age != nil {
 		c.Date(Pointer(pointer, "age", "as_of"), p.Age.AsOf, true)
 		out.Age = &canonical.Age{Years: p.Age.Years, AsOf: p.Age.AsOf}
