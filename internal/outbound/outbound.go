@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/sangam-hub/sangam/routes"
@@ -168,14 +169,15 @@ func newEndpoint(d routes.Destination, reserved *Reserved) (*Endpoint, error) {
 	switch {
 	case d.BearerTokenFile != "":
 		e.secret = secretFile("bearer_token_file", d.BearerTokenFile, reserved, func(token string) credentials {
-			return credentials{header: "Bearer " + token, secrets: []string{token}}
+			return credentials{header: "Bearer " + token, secrets: secretForms(token)}
 		})
 		described = append(described, "the bearer token in "+d.BearerTokenFile)
 	case d.BasicAuth != nil:
 		user, path := d.BasicAuth.Username, d.BasicAuth.PasswordFile
 		e.secret = secretFile("basic_auth.password_file", path, reserved, func(password string) credentials {
 			encoded := base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
-			return credentials{header: "Basic " + encoded, secrets: []string{password, encoded}}
+			return credentials{header: "Basic " + encoded,
+				secrets: append(secretForms(password), secretForms(encoded)...)}
 		})
 		described = append(described, fmt.Sprintf("basic authentication as %q with the password in %s",
 			user, path))
@@ -248,12 +250,26 @@ func (e *Endpoint) Authorize(req *http.Request) (redact func(string) string, err
 // often to be worth hiding.
 const minCutSecret = 4
 
-// redactSecrets replaces each of secrets in s with "[redacted]", and
-// also the start of one at the end of s, where a length limit on s may
-// have cut it.
+// secretForms returns secret and the forms in which a destination that
+// echoes its request may write it: base64, with and without padding and
+// in the URL alphabet. redactSecrets also matches each in any case.
+func secretForms(secret string) []string {
+	forms := []string{secret}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding,
+		base64.URLEncoding, base64.RawURLEncoding} {
+		if form := enc.EncodeToString([]byte(secret)); !slices.Contains(forms, form) {
+			forms = append(forms, form)
+		}
+	}
+	return forms
+}
+
+// redactSecrets replaces each of secrets in s with "[redacted]", in any
+// case of ASCII letters, and also the start of one at the end of s,
+// where a length limit on s may have cut it.
 func redactSecrets(s string, secrets []string) string {
 	for _, secret := range secrets {
-		s = strings.ReplaceAll(s, secret, "[redacted]")
+		s = replaceFold(s, secret, "[redacted]")
 	}
 	for _, secret := range secrets {
 		for n := len(secret) - 1; n >= minCutSecret; n-- {
@@ -264,6 +280,41 @@ func redactSecrets(s string, secrets []string) string {
 		}
 	}
 	return s
+}
+
+// replaceFold replaces every match of old in s, ignoring the case of
+// ASCII letters, with new.
+func replaceFold(s, old, new string) string {
+	if old == "" {
+		return s
+	}
+	lower, target := asciiLower(s), asciiLower(old)
+	if !strings.Contains(lower, target) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(lower, target)
+		if i < 0 {
+			break
+		}
+		b.WriteString(s[:i])
+		b.WriteString(new)
+		s, lower = s[i+len(old):], lower[i+len(target):]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// asciiLower returns s with its ASCII capitals in lower case, byte for
+// byte, so that offsets into it are offsets into s.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
 }
 
 // Credentials names what the endpoint authenticates with, such as "the

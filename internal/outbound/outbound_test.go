@@ -376,3 +376,29 @@ func commonName(
 	}
 	return string(body)
 }
+
+// TestRedactEchoedTokenForms has a destination echo the bearer token as
+// its base64 and in upper case, as servers that log their requests do.
+func TestRedactEchoedTokenForms(t *testing.T) {
+	const token = "S3cr3t-Bearer-Token-abcdefg123456"
+	path := writeFile(t, t.TempDir(), "token", token+"\n")
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n"+
+		"    bearer_token_file: "+path+"\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, redact := authorize(t, set)
+	for _, echoed := range []string{
+		token,
+		strings.ToUpper(token),
+		base64.StdEncoding.EncodeToString([]byte(token)),
+		base64.RawURLEncoding.EncodeToString([]byte(token)),
+	} {
+		if got := redact("echo: " + echoed + " done"); got != "echo: [redacted] done" {
+			t.Errorf("redact(%q) = %q, want the token redacted", echoed, got)
+		}
+	}
+	if got := redact("Ärger über the body"); got != "Ärger über the body" {
+		t.Errorf("redact changed a text without the token: %q", got)
+	}
+}
