@@ -170,8 +170,18 @@ func (e *FinalReports) Enrich(ctx context.Context, m *canonical.Message) error {
 		})
 	}
 
-	report.CNR, err = e.registeredCNR(ctx, original)
-	return err
+	cnr, err := registeredCNR(ctx, e.Journal, original)
+	if err != nil {
+		return err
+	}
+	// A report to another court than the case's, as after a committal
+	// to the court of session, does not name the case: its court has
+	// none of that number.
+	if court, ok := canonical.CNRCourt(cnr); ok && (report.Court.Code == "" ||
+		canonical.SameCourt(court, report.Court.Code)) {
+		report.CNR = cnr
+	}
+	return nil
 }
 
 // followed returns the hub message id of the original report of the
@@ -212,8 +222,8 @@ func (e *FinalReports) followed(ctx context.Context, report *canonical.Chargeshe
 // registeredCNR returns the CNR of the court's latest registration of
 // the final report filingID that did not reject it, or "" when there is
 // none.
-func (e *FinalReports) registeredCNR(ctx context.Context, filingID string) (string, error) {
-	found, err := e.Journal.Find(ctx, journal.Query{CorrelationID: filingID,
+func registeredCNR(ctx context.Context, store journal.Store, filingID string) (string, error) {
+	found, err := store.Find(ctx, journal.Query{CorrelationID: filingID,
 		Type: canonical.TypeCourtRegistration, Limit: journal.MaxLimit})
 	if err != nil {
 		return "", fmt.Errorf("reading the court's registrations of %s: %w", filingID, err)
@@ -221,7 +231,7 @@ func (e *FinalReports) registeredCNR(ctx context.Context, filingID string) (stri
 	cnr := ""
 	var latest time.Time
 	for _, s := range found {
-		j, err := e.Journal.Journey(ctx, s.MessageID)
+		j, err := store.Journey(ctx, s.MessageID)
 		if err != nil {
 			return "", fmt.Errorf("reading registration %s: %w", s.MessageID, err)
 		}
@@ -319,7 +329,19 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 		reg.UnknownFiling = true
 		return nil
 	}
+	if err := e.checkRegisteredOnce(ctx, m); err != nil {
+		return err
+	}
 	var violations []schemas.Violation
+	if court, ok := canonical.CNRCourt(reg.CNR); ok && report.Court.Code != "" &&
+		!canonical.SameCourt(court, report.Court.Code) {
+		violations = append(violations, schemas.Violation{
+			Pointer: "/court_registration/cnr", Rule: RuleFilingCourt,
+			Message: fmt.Sprintf("the CNR %s is a case of court %s, but the filing it registers, "+
+				"hub message %s, was filed with court %s: correct the CNR or the filing id",
+				reg.CNR, court, m.CorrelationID, report.Court.Code),
+		})
+	}
 	if reg.Court.Code != "" && report.Court.Code != "" && !canonical.SameCourt(reg.Court.Code, report.Court.Code) {
 		violations = append(violations, schemas.Violation{
 			Pointer: "/court_registration/court/code", Rule: RuleFilingCourt,
@@ -353,6 +375,32 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 		return schemas.Invalid(violations...)
 	}
 	return nil
+}
+
+// RuleRegisteredElsewhere is the violation rule of a court's callback
+// that registers a filing under another CNR than an earlier callback of
+// the court registered it.
+const RuleRegisteredElsewhere = "registered-elsewhere"
+
+// checkRegisteredOnce returns an *ingest.ConflictError when m, a
+// callback that does not reject its filing, gives another CNR than the
+// one the court registered the filing under before. Supplementary
+// reports name the case by that CNR, so a second one would send them to
+// another case.
+func (e *Callbacks) checkRegisteredOnce(ctx context.Context, m *canonical.Message) error {
+	reg := m.CourtRegistration
+	if reg.CNR == "" || Rejected(reg.Status) {
+		return nil
+	}
+	earlier, err := registeredCNR(ctx, e.Journal, m.CorrelationID)
+	if err != nil || earlier == "" || earlier == reg.CNR {
+		return err
+	}
+	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
+		Pointer: "/court_registration/cnr", Rule: RuleRegisteredElsewhere,
+		Message: fmt.Sprintf("filing %s is registered as case %s already: a filing has one case; "+
+			"send the callback with that CNR, or reject the filing first", m.CorrelationID, earlier),
+	}}}}
 }
 
 // sameFIR reports whether a and b are one FIR: the same key, and the

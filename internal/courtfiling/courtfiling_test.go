@@ -110,6 +110,9 @@ func replace(t *testing.T, body []byte, old, new string) []byte {
 // reportFIR is the FIR key of finalReport.
 const reportFIR = "FIR/KL/EKM/EKM0412/2025/1187"
 
+// callbackCNR is the CNR that callback gives, a case of court KLER10.
+const callbackCNR = "KLER100001232024"
+
 // filingIDOfCallback is the filing id that kochi_callback.xml quotes.
 const filingIDOfCallback = "01J6ZK8Q5V3S7T9X1Y4B6N8M0A"
 
@@ -127,6 +130,7 @@ func callback(t *testing.T, id, filing, fir string) []byte {
 	body = replace(t, body, "<nc:Date>2024-10-01</nc:Date>", "<nc:Date>2026-01-05</nc:Date>")
 	body = replace(t, body, "<nc:OrganizationIdentification>\n          <nc:IdentificationID>KLER01<",
 		"<nc:OrganizationIdentification>\n          <nc:IdentificationID>KLER10<")
+	body = replace(t, body, ">KLER010001232024<", ">"+callbackCNR+"<")
 	return replace(t, body, "FIR/KL/EKM/1234/2024/123", fir)
 }
 
@@ -606,16 +610,67 @@ func TestSupplementaryNamesRegisteredCase(t *testing.T) {
 	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
 	second := accept(t, s, "police", supplementaryReport(t, "EKM0412-FR-3", 2))
 	m := journey(t, s, second.MessageID).Message
-	if m.Chargesheet.CNR != "KLER010001232024" {
-		t.Errorf("supplementary report after the registration has CNR %q, want KLER010001232024",
-			m.Chargesheet.CNR)
+	if m.Chargesheet.CNR != callbackCNR {
+		t.Errorf("supplementary report after the registration has CNR %q, want %s",
+			m.Chargesheet.CNR, callbackCNR)
 	}
 	a, _ := s.Adapters.Adapter("courts")
 	enc, err := a.Encode(&m)
 	if err != nil {
 		t.Fatalf("encoding the filing: %v", err)
 	}
-	if !bytes.Contains(enc.Body, []byte("<nc:CaseDocketID>KLER010001232024</nc:CaseDocketID>")) {
+	if !bytes.Contains(enc.Body, []byte("<nc:CaseDocketID>"+callbackCNR+"</nc:CaseDocketID>")) {
 		t.Errorf("the court filing does not name the case's CNR:\n%s", enc.Body)
+	}
+}
+
+func TestCallbackWithOtherCourtsCNRRejected(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	// CaseCourt is KLER10, the report's court, but the CNR is a case of
+	// KLER12.
+	body := replace(t, callback(t, "KLER10-CB-1", report.MessageID, reportFIR),
+		">"+callbackCNR+"<", ">KLER120000992026<")
+	_, err := s.Accept(context.Background(), "courts", body, "")
+	found := false
+	for _, v := range schemas.Violations(err) {
+		found = found || (v.Rule == courtfiling.RuleFilingCourt && strings.Contains(v.Message, "KLER12"))
+	}
+	if !found {
+		t.Errorf("Accept error = %v, want filing-court naming the CNR's court KLER12", err)
+	}
+}
+
+func TestSecondCNRForOneFilingRejected(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
+
+	other := replace(t, callback(t, "KLER10-CB-2", report.MessageID, reportFIR),
+		">"+callbackCNR+"<", ">KLER100000992026<")
+	_, err := s.Accept(context.Background(), "courts", other, "")
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) || conflict.Invalid.Violations[0].Rule != courtfiling.RuleRegisteredElsewhere {
+		t.Fatalf("Accept error = %v, want a %s conflict", err, courtfiling.RuleRegisteredElsewhere)
+	}
+	if !strings.Contains(err.Error(), callbackCNR) {
+		t.Errorf("error %q does not name the case the filing has, %s", err, callbackCNR)
+	}
+	// The same CNR again, in a callback of its own, is taken.
+	accept(t, s, "courts", callback(t, "KLER10-CB-3", report.MessageID, reportFIR))
+}
+
+// TestSupplementaryToOtherCourtNamesNoCase files a supplementary report
+// with another court than the original's, as after a committal: its
+// filing names no case of the first court.
+func TestSupplementaryToOtherCourtNamesNoCase(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
+	body := replace(t, supplementaryReport(t, "EKM0412-FR-2", 1),
+		`"establishment_code": "KLER10"`, `"establishment_code": "KLER12"`)
+	r := accept(t, s, "police", body)
+	if cnr := journey(t, s, r.MessageID).Message.Chargesheet.CNR; cnr != "" {
+		t.Errorf("supplementary report to KLER12 names case %s of KLER10, want none", cnr)
 	}
 }

@@ -507,3 +507,21 @@ func TestSupplementaryJoinsItsCase(t *testing.T) {
 		t.Errorf("a supplementary report of an unknown case: status %d, body %s; want 400", rec.Code, rec.Body)
 	}
 }
+
+// TestSupplementaryWithoutCNRJoinsByFIR files a supplementary report
+// that names no CNR, as one sent before the hub learnt it: the court
+// finds the case by the FIR it tracks.
+func TestSupplementaryWithoutCNRJoinsByFIR(t *testing.T) {
+	hub := newHub(t)
+	s := newCourt(t, hub)
+	original := receipt(t, post(t, s, "delivery-1", filingBody(t, "msg-1", "KLER01")))
+	r := receipt(t, post(t, s, "delivery-2", supplementaryBody(t, "msg-2", "KLER01", "", 1)))
+	if r.CNR != original.CNR {
+		t.Errorf("supplementary report's CNR = %q, want its case's %q", r.CNR, original.CNR)
+	}
+	// At another court the FIR has no case yet.
+	other := receipt(t, post(t, s, "delivery-3", supplementaryBody(t, "msg-3", "KLER02", "", 2)))
+	if other.CNR == original.CNR {
+		t.Errorf("a supplementary report to KLER02 joined KLER01's case %s", other.CNR)
+	}
+}

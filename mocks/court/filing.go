@@ -143,9 +143,15 @@ func (s *Server) assign(m canonical.Message) *Registration {
 
 	cnr := fmt.Sprintf("%s%06d%04d", cs.Court.Code, serial, now.Year())
 	reason, callbackID := "Registered as a new case", "CB-"+cnr
-	if cs.CNR != "" {
+	joins := cs.CNR
+	if joins == "" && cs.Supplementary > 0 {
+		// Filed before the hub learnt the case's CNR: the court finds
+		// the case by the FIR that the filing tracks.
+		joins = s.caseOf(cs.Court.Code, m.CaseKey)
+	}
+	if joins != "" {
 		// A supplementary report joins the case of its original.
-		cnr = cs.CNR
+		cnr = joins
 		reason = fmt.Sprintf("Supplementary report %d filed in case %s", cs.Supplementary, cnr)
 		callbackID = fmt.Sprintf("CB-%s-S%d", cnr, cs.Supplementary)
 	}
@@ -173,6 +179,17 @@ func (s *Server) hasCase(cnr string) bool {
 		}
 	}
 	return false
+}
+
+// caseOf returns the CNR of the first case that court registered for
+// the tracked case key, or "". The caller holds s.mu.
+func (s *Server) caseOf(court, caseKey string) string {
+	for _, reg := range s.registrations {
+		if reg.CourtCode == court && reg.CaseKey == caseKey && caseKey != "" {
+			return reg.CNR
+		}
+	}
+	return ""
 }
 
 // screen applies RejectWhen's rule to the filing's body. It answers and
