@@ -133,6 +133,14 @@ func TestCheckSection(t *testing.T) {
 		{ActIPC, "420ZZ"}, {ActIPC, "1A"}, {ActIPC, "302A"}, {ActIPC, "376(2)(N)"},
 		{ActBNS, "359"}, {ActBNS, "103A"}, {ActBNS, "section 5"},
 	}
+	for _, c := range []struct{ section, written string }{
+		{"498-A", "498A"}, {"498a", "498A"}, {"376 (2)(n)", "376(2)(n)"},
+	} {
+		err := CheckSection(ActIPC, c.section)
+		if err == nil || !strings.Contains(err.Error(), `writes it "`+c.written+`"`) {
+			t.Errorf("CheckSection(IPC, %q) = %v, want it to give the code's form %s", c.section, err, c.written)
+		}
+	}
 	for _, c := range bad {
 		err := CheckSection(c.act, c.section)
 		if err == nil {

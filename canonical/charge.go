@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -94,6 +95,10 @@ func CheckSection(act, section string) error {
 	}
 	m := pattern.FindStringSubmatch(section)
 	if m == nil {
+		if written := codeForm(section); written != section && CheckSection(act, written) == nil {
+			return fmt.Errorf("invalid %s section %q: the code writes it %q; send it so", act,
+				section, written)
+		}
 		return fmt.Errorf("unknown %s section %q: want a number with optional "+
 			"sub-section and clause, such as %s", act, section, sectionExample(act))
 	}
@@ -105,6 +110,20 @@ func CheckSection(act, section string) error {
 		return fmt.Errorf("unknown IPC section %q: the IPC has no section %s%s", section, m[1], m[2])
 	}
 	return nil
+}
+
+// codeForm returns section as the penal codes write it, as far as the
+// notations common in records allow: without spaces, without a hyphen
+// before a letter suffix, and with the suffix in capitals, as in
+// "498-a" for 498A or "376 (2)(n)" for 376(2)(n).
+func codeForm(section string) string {
+	s := strings.ReplaceAll(section, " ", "")
+	number, rest, _ := strings.Cut(s, "(")
+	number = strings.ToUpper(strings.ReplaceAll(number, "-", ""))
+	if rest != "" {
+		return number + "(" + rest
+	}
+	return number
 }
 
 func sectionExample(act string) string {

@@ -126,8 +126,9 @@ func (e *FinalReports) Reject(ctx context.Context, m *canonical.Message, claimed
 		return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 			Pointer: "/chargesheet/supplementary", Rule: RuleSupplementaryReportExists,
 			Message: fmt.Sprintf("%s already has supplementary report %d, %s: give this one "+
-				"the next supplementary number, %d, or resend that report with its own message id",
-				report.FIR, report.Supplementary, filed, next),
+				"the next supplementary number, %d; if this is that report sent again, send it "+
+				"with the message id it had, %s", report.FIR, report.Supplementary, filed, next,
+				j.SenderMessageID),
 		}}}}
 	}
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
