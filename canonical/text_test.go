@@ -70,6 +70,9 @@ func TestNameFault(t *testing.T) {
 		"\u0301\u0308":      "no letter",
 		"Rajan\u202eevil":   "U+202E",
 		"\ufeffRajan":       "U+FEFF",
+		"\u3164":            "U+3164",
+		"\u115f\u1160":      "U+115F",
+		"Raj\u200fan":       "U+200F",
 		"...":               "no letter",
 		"Ra\u2066jan\u2069": "U+2066",
 	} {

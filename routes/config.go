@@ -18,10 +18,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/sangam-hub/sangam/internal/policy"
+
+	"github.com/sangam-hub/sangam/internal/textcheck"
 )
 
 // Config is the routes document.
@@ -159,11 +162,36 @@ var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 // Unless the document is not YAML, Parse returns what it decoded, and
 // the error lists every problem that it found.
 func Parse(doc []byte) (Config, error) {
+	if err := checkText(doc); err != nil {
+		return Config{}, err
+	}
 	c, typeProblems, err := decode(doc)
 	if err != nil {
 		return Config{}, err
 	}
 	return c, Invalid(mergeProblems(typeProblems, c.validate(false))...)
+}
+
+// checkText returns an *InvalidError naming the line of the first
+// character of doc that textcheck.Unsafe names, other than the tab and
+// the line breaks of YAML. A character that reorders text or moves the
+// cursor shows a reviewer of a diff or an export a condition other than
+// the one the hub evaluates. Versions stored before this rule still
+// load (LoadStored).
+func checkText(doc []byte) error {
+	line := 1
+	for _, r := range string(doc) {
+		switch {
+		case r == '\n':
+			line++
+		case r == '\t' || r == '\r':
+		case r == utf8.RuneError || textcheck.Unsafe(r):
+			return Invalid(Problem{Pointer: "", Rule: RuleText, Message: fmt.Sprintf(
+				"line %d: contains %U, which shows the document otherwise than the hub reads it: "+
+					"remove it", line, r)})
+		}
+	}
+	return nil
 }
 
 // decode reads doc into a Config with defaults filled in, without

@@ -156,3 +156,21 @@ func TestConditionMayNotCallReplace(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadRejectsReorderingCharacters(t *testing.T) {
+	const doc = "version: v1\ndestinations:\n  - {name: court, agency: courts, url: \"http://127.0.0.1:9/ecf\"}\n" +
+		"routes:\n  - name: r\n    when: message.type == \"arrest\" # \u202e\"fir\" == message.type ||\n    to: [court]\n"
+	for name, load := range map[string]func([]byte) error{
+		"Load":  func(b []byte) error { _, err := Load(b); return err },
+		"Parse": func(b []byte) error { _, err := Parse(b); return err },
+	} {
+		err := load([]byte(doc))
+		if err == nil || !strings.Contains(err.Error(), "line 6") || !strings.Contains(err.Error(), "U+202E") {
+			t.Errorf("%s: %v, want a text problem naming line 6 and U+202E", name, err)
+		}
+	}
+	// Versions stored before the rule still load.
+	if _, err := LoadStored([]byte(doc)); err != nil {
+		t.Errorf("LoadStored: %v", err)
+	}
+}

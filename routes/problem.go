@@ -39,6 +39,10 @@ const (
 	// pointer "" and the line in the message, and a key that its
 	// mapping repeats has the pointer of the later key.
 	RuleYAML = "yaml"
+	// RuleText: a character that shows the document otherwise than the
+	// hub reads it, such as one that reorders text; pointer "" and the
+	// line in the message.
+	RuleText = "text"
 	// RuleUnknownField: a key that the routes document does not have,
 	// such as a misspelt field name.
 	RuleUnknownField = "unknown-field"

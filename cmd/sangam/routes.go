@@ -374,14 +374,14 @@ func routesExplain(c *adminClient, message, agency string, files []string, stdou
 	return err
 }
 
-// shownLine returns s with each character that textcheck.Line rejects
+// shownLine returns s with each character that textcheck.Unsafe names
 // written as its code point, such as <U+000A>. The hub saves no such
 // comment or name, but versions saved before it checked them may hold
 // some, and a terminal would act on them.
 func shownLine(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if textcheck.Line(string(r)) != nil {
+		if textcheck.Unsafe(r) {
 			fmt.Fprintf(&b, "<%U>", r)
 			continue
 		}

@@ -20,6 +20,10 @@ func TestLine(t *testing.T) {
 		"evil\u202etxt.exe":     "U+202E",
 		"isolate \u2067 it":     "U+2067",
 		"invalid \xff byte":     "UTF-8",
+		"line\u2028separator":   "U+2028",
+		"mark \u200f here":      "U+200F",
+		"\u200b\u200c":          "no character that shows",
+		"\u3164":                "no character that shows",
 	}
 	for s, want := range bad {
 		err := Line(s)
