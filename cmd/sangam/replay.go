@@ -152,8 +152,14 @@ func postReplay(url string, body []byte, token string, stdout io.Writer) (int, e
 		if status == journal.StatusDead && r.Delivery.Reason != "" {
 			status += ": " + r.Delivery.Reason
 		}
-		fmt.Fprintf(stdout, "%s already replayed as %s to %s (%s); --force replays it again\n",
-			r.Of, r.Delivery.ID, r.Delivery.Destination, status)
+		hint := ""
+		if r.Delivery.Status == journal.StatusDead {
+			// Replaying the replay follows any later replays of it, where
+			// --force would send the message again with a key of its own.
+			hint = "; to try again, replay " + r.Delivery.ID
+		}
+		fmt.Fprintf(stdout, "%s already replayed as %s to %s (%s)%s\n",
+			r.Of, r.Delivery.ID, r.Delivery.Destination, status, hint)
 	}
 	for _, sk := range out.Skipped {
 		count := strconv.Itoa(sk.DeadLetters)

@@ -172,7 +172,7 @@ func TestReplayShowsStatusOfEarlierReplay(t *testing.T) {
 		t.Fatalf("exit code %d; stderr: %s", code, stderr.String())
 	}
 	want := "d1 already replayed as r1 to dpo (dead: encoding failed: movement has no time); " +
-		"--force replays it again"
+		"to try again, replay r1"
 	if !strings.Contains(stdout.String(), want) {
 		t.Errorf("stdout = %q, want %q", stdout.String(), want)
 	}
@@ -183,6 +183,9 @@ func TestInvalidHubIsUsageError(t *testing.T) {
 		{"replay", "--hub", "", "--destination", "court"},
 		{"routes", "history", "--hub", "127.0.0.1:8400"},
 		{"send", "--hub", "ftp://127.0.0.1", "--agency", "police", "-"},
+		{"routes", "history", "--hub", "http://127.0.0.1:8400/api"},
+		{"routes", "history", "--hub", "http://127.0.0.1:8400?x=1"},
+		{"replay", "--hub", "http://127.0.0.1:99999", "--destination", "court"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(args, &stdout, &stderr); code != exitSetup {

@@ -198,8 +198,16 @@ func authorize(req *http.Request, token string) {
 // hubBase returns the --hub URL without a trailing slash, or an error
 // naming the flag when it is not an http or https URL with a host.
 func hubBase(raw string) (string, error) {
-	if u, err := neturl.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("--hub: invalid URL %q: want http://HOST:PORT", raw)
+	u, err := neturl.Parse(raw)
+	valid := err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		(u.Path == "" || u.Path == "/") && u.RawQuery == "" && u.Fragment == "" && u.User == nil
+	if valid && u.Port() != "" {
+		port, err := strconv.Atoi(u.Port())
+		valid = err == nil && port >= 1 && port <= 65535
+	}
+	if !valid {
+		return "", fmt.Errorf("--hub: invalid URL %q: want http://HOST:PORT, without a path "+
+			"or query", raw)
 	}
 	return strings.TrimRight(raw, "/"), nil
 }

@@ -192,7 +192,13 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if p, ok := s.Store.(WriteProber); ok {
-		if err := p.ProbeWrite(ctx); err != nil {
+		err := p.ProbeWrite(ctx)
+		switch {
+		case errors.Is(err, journal.ErrLowSpace):
+			s.notReady(w, "the journal's disk has less free space than the hub keeps for a "+
+				"message; the log names the free bytes", err)
+			return
+		case err != nil:
 			s.notReady(w, "the journal cannot be written", err)
 			return
 		}
@@ -263,6 +269,19 @@ func (u *unmatchedWriter) Write(b []byte) (int, error) {
 	return u.ResponseWriter.Write(b)
 }
 
+// contentEncoding returns the first coding other than identity that the
+// Content-Encoding header lines of h name, or "" when there is none.
+func contentEncoding(h http.Header) string {
+	for _, line := range h.Values("Content-Encoding") {
+		for _, coding := range strings.Split(line, ",") {
+			if c := strings.TrimSpace(coding); c != "" && !strings.EqualFold(c, "identity") {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
 // InboundResponse is the body of a 202 or 200 response to an inbound post.
 // MessageID is the first message's id, for the common one-message body.
 type InboundResponse struct {
@@ -278,7 +297,7 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 			"agency %q is not listed in the routes in force", agency)))
 		return
 	}
-	if enc := r.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+	if enc := contentEncoding(r.Header); enc != "" {
 		// The body would be read as if it were not encoded, and its
 		// compressed bytes reported as invalid text.
 		s.Metrics.CountInbound(agency, metrics.InboundUnreadable)

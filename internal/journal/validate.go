@@ -11,6 +11,10 @@ import (
 // attempt that breaks the journal's rules.
 var ErrInvalid = errors.New("invalid")
 
+// ErrLowSpace is wrapped by a store's ProbeWrite error when the
+// journal's disk has less free space than a message may need.
+var ErrLowSpace = errors.New("the journal's disk is nearly full")
+
 // MaxPostedByBytes is the longest Entry.PostedBy: auth.MaxNameBytes, the
 // longest token holder's name.
 const MaxPostedByBytes = 200

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 )
@@ -24,8 +25,11 @@ func CheckFreeSpace(ctx context.Context, db *sql.DB, want uint64) error {
 	}
 	free, ok := freeBytes(filepath.Dir(file))
 	if ok && free < want {
-		return fmt.Errorf("the file system of %s has %d bytes free, less than the %d the hub keeps "+
-			"for a message: free some space", file, free, want)
+		return fmt.Errorf("%w: the file system of %s has %d bytes free, less than the %d the hub "+
+			"keeps for a message: free some space", ErrLowSpace, file, free, want)
 	}
 	return nil
 }
+
+// ErrLowSpace is wrapped by the error of CheckFreeSpace.
+var ErrLowSpace = errors.New("too little free space for the journal")

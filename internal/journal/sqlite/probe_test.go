@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/sqlite/sqlitetest"
 )
 
@@ -80,5 +82,17 @@ func TestProbeWriteNeedsFreeSpace(t *testing.T) {
 			t.Errorf("ProbeWrite asking for %d bytes free: %v, want an error about the free space", c.min, err)
 		}
 		_ = store.Close()
+	}
+}
+
+func TestProbeWriteLowSpaceIsNamed(t *testing.T) {
+	ctx := context.Background()
+	store, err := New(ctx, openDB(t, filepath.Join(t.TempDir(), "journal.db")), Config{MinFreeBytes: 1 << 62})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	defer store.Close()
+	if err := store.ProbeWrite(ctx); !errors.Is(err, journal.ErrLowSpace) {
+		t.Errorf("ProbeWrite = %v, want journal.ErrLowSpace", err)
 	}
 }

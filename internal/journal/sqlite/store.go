@@ -135,7 +135,7 @@ func (s *Store) ProbeWrite(ctx context.Context) error {
 		return fmt.Errorf("probing a journal write: %w", err)
 	}
 	if err := hubsqlite.CheckFreeSpace(ctx, s.db, s.minFree); err != nil {
-		return fmt.Errorf("probing a journal write: %w", err)
+		return fmt.Errorf("probing a journal write: %w: %w", journal.ErrLowSpace, err)
 	}
 	return nil
 }
