@@ -1,6 +1,9 @@
 package canonical
 
-import "time"
+import (
+	"regexp"
+	"time"
+)
 
 // Prisoner is a person held in a prison, as the prison records them.
 type Prisoner struct {
@@ -260,3 +263,17 @@ func (m *Message) HoldingPrison() (prison, pointer string, ok bool) {
 	}
 	return m.Movement.Prisoner.PrisonCode, "/prisoner_movement/prisoner/prison_code", true
 }
+
+// PrisonCodePattern is the format of a prison's code and of a prisoner
+// number: 1 to 64 characters without a slash, which a case key cannot
+// hold, without surrounding white space, and without control or format
+// characters (such as a line break or a zero-width space), which would
+// make two codes that look alike differ. $defs/code of
+// schemas/prisons/common.json has it too.
+const PrisonCodePattern = `^[^/\s\p{Cc}\p{Cf}\x{2028}\x{2029}]` +
+	`([^/\p{Cc}\p{Cf}\x{2028}\x{2029}]{0,62}[^/\s\p{Cc}\p{Cf}\x{2028}\x{2029}])?$`
+
+var prisonCode = regexp.MustCompile(PrisonCodePattern)
+
+// ValidPrisonCode reports whether s has the format of PrisonCodePattern.
+func ValidPrisonCode(s string) bool { return prisonCode.MatchString(s) }

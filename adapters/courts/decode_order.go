@@ -140,8 +140,9 @@ func (o *orderDecoder) code(e *etree.Element, what string, keySegment bool) stri
 	case len(value) > maxCodeLength:
 		o.fail(xmlsafe.Pointer(e), "max-length", "%s is %d bytes long: want at most %d",
 			what, len(value), maxCodeLength)
-	case keySegment && strings.Contains(value, "/"):
-		o.fail(xmlsafe.Pointer(e), "code", "%s %q contains '/', which a case key cannot hold", what, value)
+	case keySegment && value != "" && !canonical.ValidPrisonCode(value):
+		o.fail(xmlsafe.Pointer(e), "code", "invalid %s %q: want no slash, which a case key "+
+			"cannot hold, and no control characters", what, value)
 	}
 	return value
 }

@@ -213,15 +213,17 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 		Charges:    n.charges(),
 	}
 	n.facility(b, &p)
+	numbered := under(subject, "SubjectIdentification")
 	if p.Number == "" {
 		p.Number = p.BookingNumber
+		numbered = under(b, "BookingAgencyRecordIdentification")
 	}
 	if p.Number == "" {
 		n.fail(under(b, "BookingAgencyRecordIdentification"), "required", "missing booking number "+
 			"and subject identification: want at least one to number the prisoner")
-	} else if strings.Contains(p.Number, "/") {
-		n.fail(under(b, "BookingAgencyRecordIdentification"), "code",
-			"prisoner number %q contains '/', which a case key cannot hold", p.Number)
+	} else if !canonical.ValidPrisonCode(p.Number) {
+		n.fail(numbered, "code", "invalid prisoner number %q: want at most 64 characters without "+
+			"a slash, which a case key cannot hold, or control characters", p.Number)
 	}
 	p.Person = n.subject(subject)
 	return p
@@ -245,9 +247,10 @@ func (n *niemDecoder) facility(b *etree.Element, p *canonical.Prisoner) {
 	case p.PrisonCode == "":
 		n.fail(under(b, "BookingDetentionFacility"), "required",
 			"missing detention facility and booking agency: want one to name the prison")
-	case strings.Contains(p.PrisonCode, "/"):
-		n.fail(under(b, "BookingDetentionFacility"), "code",
-			"prison code %q contains '/', which a case key cannot hold", p.PrisonCode)
+	case !canonical.ValidPrisonCode(p.PrisonCode):
+		n.fail(under(b, "BookingDetentionFacility"), "code", "invalid prison code %q: want at most "+
+			"64 characters without a slash, which a case key cannot hold, or control characters",
+			p.PrisonCode)
 	}
 }
 

@@ -289,17 +289,12 @@ func CheckCourtCode(code string) error {
 	return nil
 }
 
-// prisonCode is the format of a prison's code in the prisons' documents,
-// $defs/code of schemas/prisons/common.json: no slash and no surrounding
-// space, at most 64 characters.
-var prisonCode = regexp.MustCompile(`^[^/\s]([^/]{0,62}[^/\s])?$`)
-
 // CheckPrisonCode returns an error unless code has the format of a
 // prison's code in the prisons' documents.
 func CheckPrisonCode(code string) error {
-	if !prisonCode.MatchString(code) {
-		return fmt.Errorf("invalid prison code %q: want 1 to 64 characters without a slash "+
-			"or surrounding space, such as KLSJEKM", code)
+	if !canonical.ValidPrisonCode(code) {
+		return fmt.Errorf("invalid prison code %q: want 1 to 64 characters without a slash, "+
+			"surrounding space or control characters, such as KLSJEKM", code)
 	}
 	return nil
 }

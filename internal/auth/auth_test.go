@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -431,7 +432,7 @@ func TestParseUnknownFieldListsStations(t *testing.T) {
 func TestCodesMatchSchemas(t *testing.T) {
 	for schema, pattern := range map[string]string{
 		"police/common.json":  stationCode.String(),
-		"prisons/common.json": prisonCode.String(),
+		"prisons/common.json": canonical.PrisonCodePattern,
 	} {
 		src, err := schemas.Source(schema)
 		if err != nil {
