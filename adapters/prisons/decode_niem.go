@@ -9,6 +9,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/xmlsafe"
 	"github.com/sangam-hub/sangam/schemas"
@@ -98,6 +99,16 @@ type niemDecoder struct {
 	masked bool
 }
 
+// notFuture records a violation at pointer when t, read there, lies
+// further in the future than the adapter's clock skew allows, as a JSON
+// movement's time would.
+func (n *niemDecoder) notFuture(pointer string, t time.Time) {
+	cfg := n.adapter.cfg
+	if !t.IsZero() && t.After(cfg.Now().Add(cfg.ClockSkew)) {
+		n.fail(pointer, jsondoc.RuleFuture, "%s is in the future", t.Format(time.RFC3339))
+	}
+}
+
 // fail records a violation at the element path pointer.
 func (n *niemDecoder) fail(pointer, rule, format string, args ...any) {
 	n.problems = append(n.problems, schemas.Violation{
@@ -159,10 +170,16 @@ func (n *niemDecoder) release() canonical.Message {
 			mv.To = canonical.Location{Kind: canonical.LocationOther, Name: line}
 		}
 	}
+	released := under(n.content, "Release/ActivityDate")
 	if mv.At.IsZero() && !hasDate(xmlsafe.Child(rel, nc("ActivityDate"))) {
-		n.fail(under(n.content, "Release/ActivityDate"), "required",
+		n.fail(released, "required",
 			"missing release date and time (nc:Release/nc:ActivityDate/nc:DateTime): "+
 				"the movement the hub forwards says when the prisoner was released")
+	}
+	n.notFuture(released, mv.At)
+	if !mv.At.IsZero() && !p.AdmittedAt.IsZero() && mv.At.Before(p.AdmittedAt) {
+		n.fail(released, jsondoc.RuleChronology, "the release, %s, is before the booking, %s",
+			mv.At.Format(time.RFC3339), p.AdmittedAt.Format(time.RFC3339))
 	}
 	return n.message("CustodyReleaseReport", p, mv.At, mv)
 }
@@ -212,6 +229,7 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 		Cases:      n.cases(),
 		Charges:    n.charges(),
 	}
+	n.notFuture(under(b, "ActivityDate"), p.AdmittedAt)
 	n.facility(b, &p)
 	numbered := under(subject, "SubjectIdentification")
 	if p.Number == "" {

@@ -11,6 +11,7 @@ import (
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/prisons"
+	"github.com/sangam-hub/sangam/schemas"
 )
 
 // edit returns the testdata document name with each pointer set to its
@@ -213,4 +214,30 @@ func jsonEqual(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
+}
+
+// TestNIEMTimesChecked gives a NIEM release report a release before its
+// booking and a booking in the future, which a JSON movement may not
+// have either.
+func TestNIEMTimesChecked(t *testing.T) {
+	a := newAdapter(t)
+	body := inputs(t, ".xml")["release_report"]
+	const release = "<n:ActivityDate><n:DateTime>2025-10-18T17:45:00+05:30</n:DateTime></n:ActivityDate>"
+	const booking = "<n:ActivityDate><n:DateTime>2025-09-21T19:10:00+05:30</n:DateTime></n:ActivityDate>"
+	for name, c := range map[string]struct{ old, new, rule string }{
+		"release before booking": {release, strings.Replace(release, "2025-10-18", "2025-09-01", 1), "chronology"},
+		"booking in the future":  {booking, strings.Replace(booking, "2025-09-21", "2099-09-21", 1), "future"},
+	} {
+		if !strings.Contains(string(body), c.old) {
+			t.Fatalf("%s: the release report lacks %s", name, c.old)
+		}
+		_, err := a.Decode([]byte(strings.Replace(string(body), c.old, c.new, 1)), prisons.XMLContentType)
+		found := false
+		for _, v := range schemas.Violations(err) {
+			found = found || v.Rule == c.rule
+		}
+		if !found {
+			t.Errorf("%s: %v, want a %s violation", name, err, c.rule)
+		}
+	}
 }
