@@ -111,8 +111,8 @@ type Movement struct {
 	// Kind is one of the MovementKind constants.
 	Kind MovementKind `json:"kind"`
 	// At is when the movement happened, in the prison's offset. It is
-	// zero only when the sender did not state it, as a NIEM custody
-	// release report without nc:Release may.
+	// zero only in a movement journaled before the hub required it, from
+	// a NIEM custody release report without nc:Release.
 	At time.Time `json:"at,omitzero"`
 	// From and To are where the prisoner moved from and to, when known.
 	From Location `json:"from,omitzero"`

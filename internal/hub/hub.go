@@ -31,6 +31,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/jurisdiction"
 	"github.com/sangam-hub/sangam/internal/metrics"
+	"github.com/sangam-hub/sangam/internal/movementclaim"
 	"github.com/sangam-hub/sangam/internal/outbound"
 	"github.com/sangam-hub/sangam/internal/policycheck"
 	"github.com/sangam-hub/sangam/internal/routestore"
@@ -458,7 +459,8 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Log: log, Zone: h.cfg.TimeZone,
 		Admission: ingest.NewAdmission(0, 0),
 		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: h.backend.store}, reports},
-		Claimers:  []ingest.Claimer{reports, &firclaim.FIRs{Journal: h.backend.store}},
+		Claimers: []ingest.Claimer{reports, &firclaim.FIRs{Journal: h.backend.store},
+			&movementclaim.Movements{Journal: h.backend.store}},
 	}
 	breaker := h.cfg.Breaker
 	breaker.OnClose = h.wakeDestination

@@ -24,8 +24,9 @@ type ClaimRow struct {
 // the claims that an earlier build of that migration left, which the
 // migration that repairs them must turn into want.
 //
-// Two FIR documents are filed for one FIR, of which the first holds it,
-// and one for another. Two originals and two supplementary reports
+// Two reports of one release and one of another are journaled, and two
+// FIR documents for one FIR, of which the first holds it, and one for
+// another. Two originals and two supplementary reports
 // numbered 1 are filed for the first FIR. The first of each holds the claim, although a court other
 // than its own claimed to reject the original. Another FIR has only a
 // supplementary report. A third has an original that its court
@@ -69,6 +70,18 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 		return canonical.Message{Type: canonical.TypeFIR, CaseKey: f.Key(),
 			FIR: &canonical.FIR{Ref: f, RegisteredAt: t0}}
 	}
+	movement := func(number string) canonical.Message {
+		p := canonical.Prisoner{PrisonCode: "KLSJEKM", Number: number}
+		return canonical.Message{Type: canonical.TypeMovement, CaseKey: p.CaseKey(),
+			Movement: &canonical.Movement{Prisoner: p, Kind: canonical.MoveRelease}}
+	}
+	firstRelease := add("prisons", movement("UT-1"))
+	add("prisons", movement("UT-1"))
+	otherRelease := add("prisons", movement("UT-2"))
+	releaseKey := func(number string) string {
+		return fmt.Sprintf("KLSJEKM/%s/%s/%d", number, canonical.MoveRelease, t0.UnixMicro())
+	}
+
 	firstFIR := add("police", firDocument(fir))
 	add("police", firDocument(fir))
 	otherFIR := add("police", firDocument(other))
@@ -104,6 +117,8 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 		{"open-verification-request", "TV1076543210", open},
 		{"original-final-report", fir.Key(), first},
 		{"original-final-report", third.Key(), corrected},
+		{"prisoner-movement", releaseKey("UT-1"), firstRelease},
+		{"prisoner-movement", releaseKey("UT-2"), otherRelease},
 		{"supplementary-final-report", fir.Key() + "/1", firstSupplementary},
 		{"supplementary-final-report", other.Key() + "/2", secondSupplementary},
 	}
@@ -113,6 +128,8 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 		{"open-verification-request", "TV1076543210", open},
 		{"original-final-report", fir.Key(), first},
 		{"original-final-report", third.Key(), returned},
+		{"prisoner-movement", releaseKey("UT-1"), firstRelease},
+		{"prisoner-movement", releaseKey("UT-2"), otherRelease},
 	}
 	return entries, want, stale
 }

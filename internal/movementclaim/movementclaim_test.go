@@ -1,0 +1,95 @@
+package movementclaim_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
+	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	"github.com/sangam-hub/sangam/internal/movementclaim"
+	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
+	"github.com/sangam-hub/sangam/routes"
+)
+
+// newService returns an ingest service over a SQLite journal in a
+// temporary folder, with the shipped adapters, routes that send nothing
+// anywhere, and the movement claimer.
+func newService(t *testing.T) *ingest.Service {
+	t.Helper()
+	ctx := context.Background()
+	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	log := slog.New(slog.DiscardHandler)
+	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := routes.Load([]byte("version: movementclaim-test\ndestinations: []\nroutes: []\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := registry.Default(registry.Options{AadhaarKey: []byte("movementclaim test key, 32 bytes")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &ingest.Service{
+		Adapters: set, Store: store, Log: log,
+		Routes:   func() *routes.Table { return table },
+		Claimers: []ingest.Claimer{&movementclaim.Movements{Journal: store}},
+	}
+}
+
+// release is the prisons' release sample with its message id set to id
+// and, when at is set, another release time.
+func release(t *testing.T, id, at string) []byte {
+	t.Helper()
+	body, err := os.ReadFile("../../adapters/prisons/testdata/release_bail.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sampleID = `"KLSJEKM-MV-2025-000467"`
+	if !bytes.Contains(body, []byte(sampleID)) {
+		t.Fatalf("the release sample lacks %s", sampleID)
+	}
+	body = bytes.Replace(body, []byte(sampleID), []byte(`"`+id+`"`), 1)
+	if at != "" {
+		body = bytes.Replace(body, []byte(`"at": "2025-10-18T17:45:00+05:30"`), []byte(`"at": "`+at+`"`), 1)
+	}
+	return body
+}
+
+func TestSecondReportOfMovementRejected(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	first, err := s.Accept(ctx, "prisons", release(t, "MV-A", ""), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Accept(ctx, "prisons", release(t, "MV-B", ""), "")
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) || conflict.Invalid.Violations[0].Rule != movementclaim.RuleMovementExists {
+		t.Fatalf("second report of the release: error %v, want a %s conflict", err, movementclaim.RuleMovementExists)
+	}
+	if !strings.Contains(err.Error(), first[0].MessageID) {
+		t.Errorf("error %q does not name the first report %s", err, first[0].MessageID)
+	}
+	found, err := s.Store.Find(ctx, journal.Query{Source: "prisons", SenderMessageID: "MV-B"})
+	if err != nil || len(found) != 0 {
+		t.Errorf("the second report was journaled: %v, %v", found, err)
+	}
+	// The same prisoner released at another time is another movement.
+	if _, err := s.Accept(ctx, "prisons", release(t, "MV-C", "2025-10-18T17:50:00+05:30"), ""); err != nil {
+		t.Errorf("a release at another time: %v", err)
+	}
+}
