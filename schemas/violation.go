@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/sangam-hub/sangam/canonical"
 )
 
 // MaxViolations is the most violations a ValidationError lists. Past it,
@@ -159,6 +161,8 @@ func leafViolations(e *jsonschema.ValidationError) []Violation {
 		return []Violation{{Pointer: pointer, Rule: RuleNotAllowed, Message: "field not allowed here"}}
 	case rule == "not":
 		return []Violation{{Pointer: pointer, Rule: rule, Message: "value not allowed here"}}
+	case rule == "pattern":
+		return []Violation{{Pointer: pointer, Rule: rule, Message: patternMessage(e.Message)}}
 	case rule != "required":
 		return []Violation{{Pointer: pointer, Rule: rule, Message: e.Message}}
 	}
@@ -175,6 +179,36 @@ func leafViolations(e *jsonschema.ValidationError) []Violation {
 		out[i] = Violation{Pointer: pointer + "/" + escapeToken(name), Rule: rule, Message: message}
 	}
 	return out
+}
+
+// patternWants describes, for the patterns that the schemas share, what
+// a value must look like, in words a clerk can follow.
+var patternWants = map[string]string{
+	`^[A-Z]{2}$`:          "two capital letters, such as IN for a country or KL for a state",
+	`^[A-Z]{4}[0-9]{12}$`: "a 16-character CNR: four capital letters and twelve digits, such as KLER100001232024",
+	`^[A-Z]{4}[0-9]{2}$`:  "an e-Courts establishment code: four capital letters and two digits, such as KLER10",
+	`^[A-Z0-9_-]{1,32}$`:  "1 to 32 capital letters, digits, hyphens or underscores, such as EKM0412",
+	`^[1-9][0-9]{5}$`:     "a six-digit PIN code that does not start with 0, such as 682017",
+	`^[0-9a-f]{64}$`:      "64 lower-case hexadecimal digits",
+	`^XXXXXXXX[0-9]{4}$`:  "a masked Aadhaar number: XXXXXXXX and the last four digits",
+	canonical.PrisonCodePattern: "at most 64 characters without a slash, surrounding space or " +
+		"control characters, such as KLSJEKM or UT-2231-2025",
+}
+
+// patternMessage returns the library's message for a value that does
+// not match a pattern, with the pattern described in words when
+// patternWants has it.
+func patternMessage(message string) string {
+	pattern, ok := strings.CutPrefix(message, "does not match pattern ")
+	if !ok {
+		return message
+	}
+	// The library writes the pattern with its backslashes doubled.
+	want, ok := patternWants[strings.ReplaceAll(strings.Trim(pattern, "'"), `\\`, `\`)]
+	if !ok {
+		return message
+	}
+	return "does not match: want " + want
 }
 
 // quotedName matches one property name as the library quotes it in its

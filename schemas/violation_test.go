@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/sangam-hub/sangam/canonical"
 )
 
 // validateWith compiles schema and returns the violations of doc.
@@ -126,5 +128,20 @@ func TestViolationStringOfWholeDocument(t *testing.T) {
 	v.Pointer = "/fir/ref"
 	if got, want := v.String(), "/fir/ref: invalid JSON at byte 0 (json)"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
+
+func TestPatternMessageInWords(t *testing.T) {
+	got := patternMessage(`does not match pattern '^[A-Z0-9_-]{1,32}$'`)
+	if !strings.Contains(got, "capital letters") || strings.Contains(got, "^[") {
+		t.Errorf("station code pattern: %q, want it in words", got)
+	}
+	escaped := strings.ReplaceAll(canonical.PrisonCodePattern, `\`, `\\`)
+	if got := patternMessage("does not match pattern '" + escaped + "'"); !strings.Contains(got, "slash") {
+		t.Errorf("prison code pattern: %q, want it in words", got)
+	}
+	other := `does not match pattern '^[A-Z0-9<]+$'`
+	if got := patternMessage(other); got != other {
+		t.Errorf("a pattern without words: %q, want the library's message", got)
 	}
 }

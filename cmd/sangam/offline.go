@@ -172,7 +172,9 @@ func printViolations(w io.Writer, err error) {
 }
 
 func summary(err error) string {
-	if vs := schemas.Violations(err); vs != nil {
+	if vs := schemas.Violations(err); len(vs) == 1 {
+		return "1 validation error"
+	} else if vs != nil {
 		return fmt.Sprintf("%d validation errors", len(vs))
 	}
 	return err.Error()
