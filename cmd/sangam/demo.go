@@ -102,7 +102,7 @@ func demo(ctx context.Context, cfg hub.Config, mockPort int, once bool, out io.W
 	if err := mocks.serve(hubURL, cfg.Log); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Sangam demo: hub on %s\n", h.Addr())
+	fmt.Fprintf(out, "Sangam demo: hub on http://%s\n", h.Addr())
 	for i, ln := range mocks.listeners {
 		fmt.Fprintf(out, "  mock %s on %s\n", demoAgencies[i], ln.Addr())
 	}
@@ -356,6 +356,9 @@ func followJourney(ctx context.Context, c *hubClient, id string, out io.Writer) 
 		case rj.Message.VerificationReport != nil:
 			fmt.Fprintf(out, "  police station reported %s: message %s\n",
 				rj.Message.VerificationReport.Outcome, rj.MessageID)
+		case rj.Message.VerificationRequest != nil && rj.Message.VerificationRequest.Escalated:
+			fmt.Fprintf(out, "  the request is overdue, so the hub escalated it: message %s\n",
+				rj.MessageID)
 		}
 		printJourney(out, rj, "    ")
 	}

@@ -28,7 +28,7 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 			"that starts with <, else application/json)")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for the hub's answer")
 	retries := fs.Int("retries", 3,
-		"how many times in all to send again when the hub answers 503 or 429 (after its Retry-After) "+
+		"how many more times to send when the hub answers 503 or 429 (after its Retry-After) "+
 			"or cannot be reached: connection refused, reset or closed, or timed out (after 1s, "+
 			"then twice as long each time); each wait is at most 30s")
 	token := tokenFlag(fs)
