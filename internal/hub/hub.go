@@ -25,6 +25,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/bus"
 	"github.com/sangam-hub/sangam/internal/courtfiling"
+	"github.com/sangam-hub/sangam/internal/custody"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/firclaim"
 	"github.com/sangam-hub/sangam/internal/ingest"
@@ -458,7 +459,8 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Adapters: set, Store: h.backend.store, Routes: h.table.Load,
 		Log: log, Zone: h.cfg.TimeZone,
 		Admission: ingest.NewAdmission(0, 0),
-		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: h.backend.store}, reports},
+		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: h.backend.store}, reports,
+			&custody.History{Journal: h.backend.store}},
 		Claimers: []ingest.Claimer{reports, &firclaim.FIRs{Journal: h.backend.store},
 			&movementclaim.Movements{Journal: h.backend.store}},
 	}

@@ -1,0 +1,129 @@
+// Package custody checks a prisoner movement against the movements of
+// the same prisoner that the journal holds: nothing follows a death, a
+// prisoner who left custody by release, escape or transfer is not
+// released, produced or moved again before being admitted again, and
+// nothing is dated before the prisoner's admission. It is an ingest
+// enricher. It reads the movements of the message's case, so a history
+// reported under another case key, such as one movement naming the FIR
+// and another only the CNR, is not compared.
+package custody
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// Rules of the conflicts History returns.
+const (
+	RuleAfterDeath      = "after-death"
+	RuleNotInCustody    = "not-in-custody"
+	RuleBeforeAdmission = "before-admission"
+)
+
+// needsCustody lists the movements that the prison can report only of a
+// prisoner it holds.
+var needsCustody = []canonical.MovementKind{
+	canonical.MoveCourtProductionOut, canonical.MoveTransferOut, canonical.MoveHospitalOut,
+	canonical.MoveParoleOut, canonical.MoveFurloughOut, canonical.MoveRelease, canonical.MoveEscape,
+}
+
+// endsCustody lists the movements after which the prison holds the
+// prisoner no longer, until an admission or a transfer in.
+var endsCustody = []canonical.MovementKind{
+	canonical.MoveRelease, canonical.MoveEscape, canonical.MoveTransferOut,
+}
+
+// History rejects a movement that the prisoner's journaled movements
+// rule out. Its field is set once before use.
+type History struct {
+	// Journal holds the movements already journaled. Required.
+	Journal journal.Store
+}
+
+// event is one journaled movement of the prisoner.
+type event struct {
+	kind      canonical.MovementKind
+	at        time.Time
+	messageID string
+}
+
+// Enrich implements ingest.Enricher for a movement with a prisoner
+// number and a time. It returns an *ingest.ConflictError at
+// /prisoner_movement/at naming the movement that rules it out.
+func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
+	mv := m.Movement
+	if m.Type != canonical.TypeMovement || mv == nil || mv.Prisoner.Number == "" || mv.At.IsZero() {
+		return nil
+	}
+	events, err := h.events(ctx, m)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		if e.kind == canonical.MoveDeath && !e.at.After(mv.At) {
+			return conflict(RuleAfterDeath, "prisoner %s of %s died at %s (hub message %s): no "+
+				"movement follows", mv.Prisoner.Number, mv.Prisoner.PrisonCode, e.at.Format(time.RFC3339),
+				e.messageID)
+		}
+	}
+	if !slices.Contains(needsCustody, mv.Kind) {
+		return nil
+	}
+	var last *event
+	for i := range events {
+		if events[i].at.Before(mv.At) {
+			last = &events[i]
+		}
+	}
+	switch {
+	case last != nil && slices.Contains(endsCustody, last.kind):
+		return conflict(RuleNotInCustody, "prisoner %s left the custody of %s by %s at %s (hub "+
+			"message %s), and no admission follows: report the admission first",
+			mv.Prisoner.Number, mv.Prisoner.PrisonCode, last.kind, last.at.Format(time.RFC3339),
+			last.messageID)
+	case last == nil && len(events) > 0 && events[0].kind == canonical.MoveAdmission:
+		return conflict(RuleBeforeAdmission, "the %s at %s is before the admission of prisoner "+
+			"%s at %s (hub message %s): correct the time", mv.Kind, mv.At.Format(time.RFC3339),
+			mv.Prisoner.Number, events[0].at.Format(time.RFC3339), events[0].messageID)
+	}
+	return nil
+}
+
+// events returns the journaled movements of m's prisoner in its case,
+// oldest first.
+func (h *History) events(ctx context.Context, m *canonical.Message) ([]event, error) {
+	found, err := h.Journal.Find(ctx, journal.Query{CaseKey: m.CaseKey, Type: canonical.TypeMovement,
+		Limit: journal.MaxLimit})
+	if err != nil {
+		return nil, fmt.Errorf("reading the movements of case %s: %w", m.CaseKey, err)
+	}
+	p := m.Movement.Prisoner
+	var events []event
+	for _, s := range found {
+		j, err := h.Journal.Journey(ctx, s.MessageID)
+		if err != nil {
+			return nil, fmt.Errorf("reading movement %s: %w", s.MessageID, err)
+		}
+		other := j.Message.Movement
+		if other == nil || other.At.IsZero() || other.Prisoner.PrisonCode != p.PrisonCode ||
+			other.Prisoner.Number != p.Number {
+			continue
+		}
+		events = append(events, event{kind: other.Kind, at: other.At, messageID: j.MessageID})
+	}
+	slices.SortFunc(events, func(a, b event) int { return a.at.Compare(b.at) })
+	return events, nil
+}
+
+func conflict(rule, format string, args ...any) error {
+	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
+		Pointer: "/prisoner_movement/at", Rule: rule, Message: fmt.Sprintf(format, args...),
+	}}}}
+}

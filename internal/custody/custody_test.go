@@ -1,0 +1,123 @@
+package custody_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/internal/custody"
+	"github.com/sangam-hub/sangam/internal/ingest"
+	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
+	"github.com/sangam-hub/sangam/routes"
+)
+
+// newService returns an ingest service over a SQLite journal in a
+// temporary folder, with the shipped adapters, routes that send nothing
+// anywhere, and the custody check.
+func newService(t *testing.T) *ingest.Service {
+	t.Helper()
+	ctx := context.Background()
+	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	log := slog.New(slog.DiscardHandler)
+	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := routes.Load([]byte("version: custody-test\ndestinations: []\nroutes: []\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := registry.Default(registry.Options{AadhaarKey: []byte("custody test key, 32 bytes long!")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &ingest.Service{
+		Adapters: set, Store: store, Log: log,
+		Routes:    func() *routes.Table { return table },
+		Enrichers: []ingest.Enricher{&custody.History{Journal: store}},
+	}
+}
+
+// movement is the prisons' release sample as movement id of kind at the
+// given time on 18 October 2025, in IST, sent at 18:02.
+func movement(t *testing.T, id, kind, clock string) []byte {
+	t.Helper()
+	body, err := os.ReadFile("../../adapters/prisons/testdata/release_bail.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["message_id"], doc["kind"] = id, kind
+	doc["at"] = "2025-10-18T" + clock + ":00+05:30"
+	switch kind {
+	case "release":
+	case "admission":
+		delete(doc, "release_ground")
+		doc["from"] = map[string]any{"kind": "court", "code": "KLER10"}
+		doc["to"] = map[string]any{"kind": "prison", "code": "KLSJEKM"}
+	case "court_production_out":
+		delete(doc, "release_ground")
+		doc["to"] = map[string]any{"kind": "court", "code": "KLER10"}
+	default:
+		delete(doc, "release_ground")
+		delete(doc, "to")
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func wantRule(t *testing.T, err error, rule string) {
+	t.Helper()
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) || conflict.Invalid.Violations[0].Rule != rule {
+		t.Errorf("error %v, want a %s conflict", err, rule)
+	}
+}
+
+func TestMovementsAfterLeavingCustodyOrDeath(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	post := func(id, kind, clock string) error {
+		_, err := s.Accept(ctx, "prisons", movement(t, id, kind, clock), "")
+		return err
+	}
+	if err := post("MV-1", "release", "17:00"); err != nil {
+		t.Fatalf("release: %v", err)
+	}
+	wantRule(t, post("MV-2", "escape", "17:10"), custody.RuleNotInCustody)
+	wantRule(t, post("MV-3", "release", "17:20"), custody.RuleNotInCustody)
+	if err := post("MV-4", "death", "17:30"); err != nil {
+		t.Fatalf("death of a released prisoner: %v", err)
+	}
+	wantRule(t, post("MV-5", "death", "17:40"), custody.RuleAfterDeath)
+	wantRule(t, post("MV-6", "court_production_out", "17:50"), custody.RuleAfterDeath)
+}
+
+func TestMovementBeforeAdmission(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-A", "admission", "12:00"), ""); err != nil {
+		t.Fatalf("admission: %v", err)
+	}
+	_, err := s.Accept(ctx, "prisons", movement(t, "MV-B", "release", "11:00"), "")
+	wantRule(t, err, custody.RuleBeforeAdmission)
+	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-C", "release", "13:00"), ""); err != nil {
+		t.Errorf("release after the admission: %v", err)
+	}
+}
