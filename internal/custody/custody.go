@@ -1,9 +1,8 @@
 // Package custody checks a prisoner movement against the movements of
-// the same prisoner that the journal holds: nothing follows a death, a
-// prisoner who left custody by release, escape or transfer is not
-// released, produced or moved again before being admitted again, and
-// nothing is dated before the prisoner's admission. It is an ingest
-// enricher. It reads the movements of the message's case, so a history
+// the same prisoner that the journal holds, as an ingest enricher.
+// Nothing follows a death. A prisoner who left custody by release,
+// escape or transfer is not released, produced or moved again before
+// an admission. Nothing is dated before the prisoner's admission. It reads the movements of the message's case, so a history
 // reported under another case key, such as one movement naming the FIR
 // and another only the CNR, is not compared.
 package custody
