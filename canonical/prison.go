@@ -267,11 +267,12 @@ func (m *Message) HoldingPrison() (prison, pointer string, ok bool) {
 // PrisonCodePattern is the format of a prison's code and of a prisoner
 // number: 1 to 64 characters without a slash, which a case key cannot
 // hold, without surrounding white space, and without control or format
-// characters (such as a line break or a zero-width space), which would
-// make two codes that look alike differ. $defs/code of
+// characters (such as a line break or a zero-width space) or spaces
+// other than U+0020 (such as a no-break space), which would make two
+// codes that look alike differ. $defs/code of
 // schemas/prisons/common.json has it too.
-const PrisonCodePattern = `^[^/\s\p{Cc}\p{Cf}\x{2028}\x{2029}]` +
-	`([^/\p{Cc}\p{Cf}\x{2028}\x{2029}]{0,62}[^/\s\p{Cc}\p{Cf}\x{2028}\x{2029}])?$`
+const PrisonCodePattern = `^[^/\s\p{Z}\p{Cc}\p{Cf}]((?:[^/\p{Z}\p{Cc}\p{Cf}]| ){0,62}` +
+	`[^/\s\p{Z}\p{Cc}\p{Cf}])?$`
 
 var prisonCode = regexp.MustCompile(PrisonCodePattern)
 

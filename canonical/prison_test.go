@@ -1,6 +1,9 @@
 package canonical
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestPrisonerCaseKey(t *testing.T) {
 	fir := FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 1187}
@@ -62,5 +65,19 @@ func TestHoldingPrison(t *testing.T) {
 	order := Message{Type: TypeCourtOrder, CourtOrder: &CourtOrder{Prisoner: Prisoner{PrisonCode: "KLSJEKM"}}}
 	if _, _, ok := order.HoldingPrison(); ok {
 		t.Error("a court order has a holding prison, want none")
+	}
+}
+
+func TestValidPrisonCode(t *testing.T) {
+	for _, ok := range []string{"KLSJEKM", "UT-2231-2025", "Pima County Adult Detention Complex", "A"} {
+		if !ValidPrisonCode(ok) {
+			t.Errorf("ValidPrisonCode(%q) = false, want true", ok)
+		}
+	}
+	for _, bad := range []string{"", "UT/2231", " KLSJEKM", "KLSJEKM\u00a0", "\u3000KLSJEKM", "UT-9100-2025\u202f",
+		"KLSJ\u00a0EKM", "UT\n2231", "UT\u200b2231", "KL\u2028SJ", strings.Repeat("A", 65)} {
+		if ValidPrisonCode(bad) {
+			t.Errorf("ValidPrisonCode(%q) = true, want false", bad)
+		}
 	}
 }

@@ -2,9 +2,9 @@
 // the same prisoner that the journal holds, as an ingest enricher.
 // Nothing follows a death. A prisoner who left custody by release,
 // escape or transfer is not released, produced or moved again before
-// an admission. Nothing is dated before the prisoner's admission. It reads the movements of the message's case, so a history
-// reported under another case key, such as one movement naming the FIR
-// and another only the CNR, is not compared.
+// an admission. Nothing is dated before the prisoner's admission. It
+// reads the movements of every case key the prisoner's cases give, so a
+// movement journaled under none of them is not compared.
 package custody
 
 import (
@@ -27,10 +27,12 @@ const (
 )
 
 // needsCustody lists the movements that the prison can report only of a
-// prisoner it holds.
+// prisoner it holds, or whom it let out for a while and takes back.
 var needsCustody = []canonical.MovementKind{
 	canonical.MoveCourtProductionOut, canonical.MoveTransferOut, canonical.MoveHospitalOut,
 	canonical.MoveParoleOut, canonical.MoveFurloughOut, canonical.MoveRelease, canonical.MoveEscape,
+	canonical.MoveCourtProductionReturn, canonical.MoveHospitalReturn, canonical.MoveParoleReturn,
+	canonical.MoveFurloughReturn,
 }
 
 // endsCustody lists the movements after which the prison holds the
@@ -66,22 +68,34 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 		return err
 	}
 	for _, e := range events {
-		if e.kind == canonical.MoveDeath && !e.at.After(mv.At) {
+		// A prisoner dies once, and nothing follows.
+		if e.kind == canonical.MoveDeath && (!e.at.After(mv.At) || mv.Kind == canonical.MoveDeath) {
 			return conflict(RuleAfterDeath, "prisoner %s of %s died at %s (hub message %s): no "+
-				"movement follows", mv.Prisoner.Number, mv.Prisoner.PrisonCode, e.at.Format(time.RFC3339),
-				e.messageID)
+				"movement follows, and no other death", mv.Prisoner.Number, mv.Prisoner.PrisonCode,
+				e.at.Format(time.RFC3339), e.messageID)
 		}
 	}
 	if !slices.Contains(needsCustody, mv.Kind) {
 		return nil
 	}
-	var last *event
+	var last, next *event
 	for i := range events {
-		if events[i].at.Before(mv.At) {
+		switch {
+		case events[i].at.Before(mv.At):
 			last = &events[i]
+		case events[i].at.After(mv.At) && next == nil:
+			next = &events[i]
 		}
 	}
 	switch {
+	case slices.Contains(endsCustody, mv.Kind) && next != nil && slices.Contains(endsCustody, next.kind):
+		// A release, escape or transfer dated before one the journal
+		// holds, with no admission between, would have the prisoner
+		// leave twice.
+		return conflict(RuleNotInCustody, "prisoner %s left the custody of %s by %s at %s (hub "+
+			"message %s), after this %s with no admission between: the prisoner leaves once",
+			mv.Prisoner.Number, mv.Prisoner.PrisonCode, next.kind, next.at.Format(time.RFC3339),
+			next.messageID, mv.Kind)
 	case last != nil && slices.Contains(endsCustody, last.kind):
 		return conflict(RuleNotInCustody, "prisoner %s left the custody of %s by %s at %s (hub "+
 			"message %s), and no admission follows: report the admission first",
@@ -98,14 +112,38 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 // events returns the journaled movements of m's prisoner in its case,
 // oldest first.
 func (h *History) events(ctx context.Context, m *canonical.Message) ([]event, error) {
-	found, err := h.Journal.Find(ctx, journal.Query{CaseKey: m.CaseKey, Type: canonical.TypeMovement,
-		Limit: journal.MaxLimit})
-	if err != nil {
-		return nil, fmt.Errorf("reading the movements of case %s: %w", m.CaseKey, err)
-	}
 	p := m.Movement.Prisoner
+	keys := []string{m.CaseKey}
+	for _, c := range p.Cases {
+		if c.FIR != nil {
+			keys = append(keys, c.FIR.Key())
+		}
+		if c.CNR != "" {
+			keys = append(keys, canonical.CNRKey(c.CNR))
+		}
+	}
+	keys = append(keys, p.CaseKey())
+	seen := map[string]bool{}
+	var found []journal.Summary
+	for _, key := range keys {
+		if key == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		of, err := h.Journal.Find(ctx, journal.Query{CaseKey: key, Type: canonical.TypeMovement,
+			Limit: journal.MaxLimit})
+		if err != nil {
+			return nil, fmt.Errorf("reading the movements of case %s: %w", key, err)
+		}
+		found = append(found, of...)
+	}
+	read := map[string]bool{}
 	var events []event
 	for _, s := range found {
+		if read[s.MessageID] {
+			continue
+		}
+		read[s.MessageID] = true
 		j, err := h.Journal.Journey(ctx, s.MessageID)
 		if err != nil {
 			return nil, fmt.Errorf("reading movement %s: %w", s.MessageID, err)

@@ -71,6 +71,10 @@ func movement(t *testing.T, id, kind, clock string) []byte {
 	case "court_production_out":
 		delete(doc, "release_ground")
 		doc["to"] = map[string]any{"kind": "court", "code": "KLER10"}
+	case "court_production_return":
+		delete(doc, "release_ground")
+		doc["from"] = map[string]any{"kind": "court", "code": "KLER10"}
+		doc["to"] = map[string]any{"kind": "prison", "code": "KLSJEKM"}
 	default:
 		delete(doc, "release_ground")
 		delete(doc, "to")
@@ -120,4 +124,36 @@ func TestMovementBeforeAdmission(t *testing.T) {
 	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-C", "release", "13:00"), ""); err != nil {
 		t.Errorf("release after the admission: %v", err)
 	}
+}
+
+// TestMovementsDatedBeforeOnesHeld reports, after a release and a death,
+// a death and a release dated before them.
+func TestMovementsDatedBeforeOnesHeld(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	post := func(id, kind, clock string) error {
+		_, err := s.Accept(ctx, "prisons", movement(t, id, kind, clock), "")
+		return err
+	}
+	if err := post("MV-1", "release", "17:00"); err != nil {
+		t.Fatalf("release: %v", err)
+	}
+	wantRule(t, post("MV-2", "release", "16:00"), custody.RuleNotInCustody)
+	wantRule(t, post("MV-3", "escape", "15:00"), custody.RuleNotInCustody)
+	if err := post("MV-4", "death", "17:30"); err != nil {
+		t.Fatalf("death: %v", err)
+	}
+	wantRule(t, post("MV-5", "death", "12:00"), custody.RuleAfterDeath)
+}
+
+// TestReturnAfterRelease reports a return from court production of a
+// prisoner the prison released.
+func TestReturnAfterRelease(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-1", "release", "10:00"), ""); err != nil {
+		t.Fatalf("release: %v", err)
+	}
+	_, err := s.Accept(ctx, "prisons", movement(t, "MV-2", "court_production_return", "11:00"), "")
+	wantRule(t, err, custody.RuleNotInCustody)
 }

@@ -459,8 +459,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Adapters: set, Store: h.backend.store, Routes: h.table.Load,
 		Log: log, Zone: h.cfg.TimeZone,
 		Admission: ingest.NewAdmission(0, 0),
-		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: h.backend.store}, reports,
-			&custody.History{Journal: h.backend.store}},
+		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: h.backend.store}, reports},
 		Claimers: []ingest.Claimer{reports, &firclaim.FIRs{Journal: h.backend.store},
 			&movementclaim.Movements{Journal: h.backend.store}},
 	}
@@ -493,7 +492,10 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		v.close()
 		return err
 	}
-	svc.Enrichers = append(svc.Enrichers, jurisdiction.HomeStation{Table: v.jurisdiction})
+	// The custody check reads the prisoner's case, which a CNR-only
+	// movement has once verification's case resolver gave it its FIR.
+	svc.Enrichers = append(svc.Enrichers, jurisdiction.HomeStation{Table: v.jurisdiction},
+		&custody.History{Journal: h.backend.store})
 	h.verification = v
 	apiServer := &api.Server{
 		Ingest: svc, Store: h.backend.store, Routes: h.table.Load,
