@@ -221,8 +221,8 @@ func (e *FinalReports) followed(ctx context.Context, report *canonical.Chargeshe
 }
 
 // registeredCNR returns the CNR of the court's latest registration of
-// the final report filingID that did not reject it, or "" when there is
-// none.
+// the final report filingID, or "" when there is none or the latest
+// callback rejected or returned the filing.
 func registeredCNR(ctx context.Context, store journal.Store, filingID string) (string, error) {
 	found, err := store.Find(ctx, journal.Query{CorrelationID: filingID,
 		Type: canonical.TypeCourtRegistration, Limit: journal.MaxLimit})
@@ -237,10 +237,17 @@ func registeredCNR(ctx context.Context, store journal.Store, filingID string) (s
 			return "", fmt.Errorf("reading registration %s: %w", s.MessageID, err)
 		}
 		reg := j.Message.CourtRegistration
-		if reg == nil || reg.CNR == "" || Rejected(reg.Status) || s.ReceivedAt.Before(latest) {
+		if reg == nil || s.ReceivedAt.Before(latest) {
 			continue
 		}
-		cnr, latest = reg.CNR, s.ReceivedAt
+		latest = s.ReceivedAt
+		if Rejected(reg.Status) {
+			cnr = ""
+			continue
+		}
+		if reg.CNR != "" {
+			cnr = reg.CNR
+		}
 	}
 	return cnr, nil
 }
@@ -330,9 +337,6 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 		reg.UnknownFiling = true
 		return nil
 	}
-	if err := e.checkRegisteredOnce(ctx, m); err != nil {
-		return err
-	}
 	var violations []schemas.Violation
 	if court, ok := canonical.CNRCourt(reg.CNR); ok && report.Court.Code != "" &&
 		!canonical.SameCourt(court, report.Court.Code) {
@@ -375,7 +379,9 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 	if len(violations) > 0 {
 		return schemas.Invalid(violations...)
 	}
-	return nil
+	// After the court checks, so that another court learns nothing of
+	// this filing's case.
+	return e.checkRegisteredOnce(ctx, m)
 }
 
 // RuleRegisteredElsewhere is the violation rule of a court's callback

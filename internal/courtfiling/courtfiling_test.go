@@ -674,3 +674,43 @@ func TestSupplementaryToOtherCourtNamesNoCase(t *testing.T) {
 		t.Errorf("supplementary report to KLER12 names case %s of KLER10, want none", cnr)
 	}
 }
+
+// TestRegistrationAfterRejectionTaken registers a filing, rejects it,
+// and registers it under another CNR, which a court may do once it
+// rejected its first registration.
+func TestRegistrationAfterRejectionTaken(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
+	rejection := replace(t, callback(t, "KLER10-CB-2", report.MessageID, reportFIR),
+		"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>rejected<")
+	accept(t, s, "courts", rejection)
+	again := replace(t, callback(t, "KLER10-CB-3", report.MessageID, reportFIR),
+		">"+callbackCNR+"<", ">KLER100000992026<")
+	accept(t, s, "courts", again)
+}
+
+// TestOtherCourtLearnsNoCase has another court's callback, with its own
+// CNR, name a registered filing: it gets filing-court, not a conflict
+// that would tell it the filing's case.
+func TestOtherCourtLearnsNoCase(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
+	other := replace(t, callback(t, "KLER12-CB-1", report.MessageID, reportFIR),
+		">"+callbackCNR+"<", ">KLER120000992026<")
+	_, err := s.Accept(context.Background(), "courts", other, "")
+	if vs := schemas.Violations(err); !hasViolationRule(vs, courtfiling.RuleFilingCourt) ||
+		strings.Contains(err.Error(), callbackCNR) {
+		t.Errorf("Accept error = %v, want filing-court without the filing's CNR %s", err, callbackCNR)
+	}
+}
+
+func hasViolationRule(vs []schemas.Violation, rule string) bool {
+	for _, v := range vs {
+		if v.Rule == rule {
+			return true
+		}
+	}
+	return false
+}
