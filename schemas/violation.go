@@ -184,13 +184,17 @@ func leafViolations(e *jsonschema.ValidationError) []Violation {
 // patternWants describes, for the patterns that the schemas share, what
 // a value must look like, in words a clerk can follow.
 var patternWants = map[string]string{
-	`^[A-Z]{2}$`:          "two capital letters, such as IN for a country or KL for a state",
-	`^[A-Z]{4}[0-9]{12}$`: "a 16-character CNR: four capital letters and twelve digits, such as KLER100001232024",
-	`^[A-Z]{4}[0-9]{2}$`:  "an e-Courts establishment code: four capital letters and two digits, such as KLER10",
-	`^[A-Z0-9_-]{1,32}$`:  "1 to 32 capital letters, digits, hyphens or underscores, such as EKM0412",
-	`^[1-9][0-9]{5}$`:     "a six-digit PIN code that does not start with 0, such as 682017",
-	`^[0-9a-f]{64}$`:      "64 lower-case hexadecimal digits",
-	`^XXXXXXXX[0-9]{4}$`:  "a masked Aadhaar number: XXXXXXXX and the last four digits",
+	`^[A-Z]{2}$`:              "two capital letters, such as IN for a country or KL for a state",
+	`^[A-Z]{4}[0-9]{12}$`:     "a 16-character CNR: four capital letters and twelve digits, such as KLER100001232024",
+	`^[A-Z]{4}[0-9]{2}$`:      "an e-Courts establishment code: four capital letters and two digits, such as KLER10",
+	`^[A-Z0-9_-]{1,32}$`:      "1 to 32 capital letters, digits, hyphens or underscores, such as EKM0412",
+	`^[1-9][0-9]{5}$`:         "a six-digit PIN code that does not start with 0, such as 682017",
+	`^[0-9a-f]{64}$`:          "64 lower-case hexadecimal digits",
+	`^XXXXXXXX[0-9]{4}$`:      "a masked Aadhaar number: XXXXXXXX and the last four digits",
+	`^[!-~]*$`:                "printable ASCII characters without spaces",
+	`^[A-Z][a-z]{3}$`:         "an ISO 15924 script code: a capital and three small letters, such as Mlym or Latn",
+	`^[A-Za-z0-9/._-]{1,64}$`: "1 to 64 letters, digits, slashes, dots, hyphens or underscores",
+	`^[A-Z0-9]{8,20}$`:        "8 to 20 capital letters and digits, such as a passport file number CO1075118204525",
 	canonical.PrisonCodePattern: "at most 64 characters without a slash, surrounding space or " +
 		"control characters, such as KLSJEKM or UT-2231-2025",
 }
