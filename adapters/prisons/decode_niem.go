@@ -142,8 +142,12 @@ func (n *niemDecoder) follow(e *etree.Element) *etree.Element {
 func (n *niemDecoder) booking() canonical.Message {
 	b := n.bookingElement()
 	p := n.prisoner(b)
-	if !hasDate(xmlsafe.Child(b, nc("ActivityDate"))) {
+	switch date := xmlsafe.Child(b, nc("ActivityDate")); {
+	case !hasDate(date):
 		n.fail(under(b, "ActivityDate"), "required", "missing booking date and time")
+	case xmlsafe.PathText(date, nc("DateTime")) == "":
+		n.fail(under(b, "ActivityDate"), "date-time", "the booking has a date but no time: give "+
+			"nc:DateTime, since a date alone would be read as midnight")
 	}
 	mv := &canonical.Movement{
 		Prisoner: p, Kind: canonical.MoveAdmission, At: p.AdmittedAt,
@@ -171,10 +175,14 @@ func (n *niemDecoder) release() canonical.Message {
 		}
 	}
 	released := under(n.content, "Release/ActivityDate")
-	if mv.At.IsZero() && !hasDate(xmlsafe.Child(rel, nc("ActivityDate"))) {
+	switch date := xmlsafe.Child(rel, nc("ActivityDate")); {
+	case mv.At.IsZero() && !hasDate(date):
 		n.fail(released, "required",
 			"missing release date and time (nc:Release/nc:ActivityDate/nc:DateTime): "+
 				"the movement the hub forwards says when the prisoner was released")
+	case xmlsafe.PathText(date, nc("DateTime")) == "":
+		n.fail(released, "date-time", "the release has a date but no time: give "+
+			"nc:DateTime, since a date alone would be read as midnight")
 	}
 	n.notFuture(released, mv.At)
 	if !mv.At.IsZero() && !p.AdmittedAt.IsZero() && mv.At.Before(p.AdmittedAt) {
@@ -199,7 +207,13 @@ func (n *niemDecoder) message(
 		if number == "" {
 			number = p.Number
 		}
+		// The time tells a readmission, or a second release, of a prison
+		// that numbers prisoners but not their periods of custody apart
+		// from a resend of the same report.
 		id = kind + "/" + p.PrisonCode + "/" + number
+		if !occurred.IsZero() {
+			id += "/" + occurred.UTC().Format("20060102T150405Z")
+		}
 	}
 	return canonical.Message{
 		Type: canonical.TypeMovement, SenderMessageID: id, CaseKey: p.CaseKey(),

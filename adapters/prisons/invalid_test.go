@@ -11,6 +11,7 @@ import (
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/prisons"
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -240,4 +241,50 @@ func TestNIEMTimesChecked(t *testing.T) {
 			t.Errorf("%s: %v, want a %s violation", name, err, c.rule)
 		}
 	}
+}
+
+// TestNIEMDateWithoutTime gives a NIEM release and booking a date
+// without a time, which would be read as midnight.
+func TestNIEMDateWithoutTime(t *testing.T) {
+	a := newAdapter(t)
+	body := string(inputs(t, ".xml")["release_report"])
+	const release = "<n:ActivityDate><n:DateTime>2025-10-18T17:45:00+05:30</n:DateTime></n:ActivityDate>"
+	if !strings.Contains(body, release) {
+		t.Fatalf("the release report lacks %s", release)
+	}
+	_, err := a.Decode([]byte(strings.Replace(body, release,
+		"<n:ActivityDate><n:Date>2025-10-18</n:Date></n:ActivityDate>", 1)), prisons.XMLContentType)
+	found := false
+	for _, v := range schemas.Violations(err) {
+		found = found || (v.Rule == "date-time" && strings.HasSuffix(v.Pointer, "Release/ActivityDate"))
+	}
+	if !found {
+		t.Errorf("a release with a date only: %v, want date-time at Release/ActivityDate", err)
+	}
+}
+
+// TestNIEMReadmissionGetsItsOwnID decodes two releases of one prisoner,
+// on different days, from reports without a document id: each gets a
+// sender id of its own, so the second is no reuse of the first's.
+func TestNIEMReadmissionGetsItsOwnID(t *testing.T) {
+	a := newAdapter(t)
+	body := string(inputs(t, ".xml")["release_report"])
+	ids := map[string]bool{}
+	for _, day := range []string{"2025-10-18", "2025-11-02"} {
+		doc := strings.Replace(body, "2025-10-18T17:45", day+"T17:45", 1)
+		m := decodeOneNIEM(t, a, doc)
+		ids[m.SenderMessageID] = true
+	}
+	if len(ids) != 2 {
+		t.Errorf("sender ids %v, want one for each release", ids)
+	}
+}
+
+func decodeOneNIEM(t *testing.T, a *prisons.Adapter, body string) canonical.Message {
+	t.Helper()
+	d, err := a.Decode([]byte(body), prisons.XMLContentType)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	return d.Messages[0]
 }

@@ -183,7 +183,7 @@ func TestSampleRelease(t *testing.T) {
 	if p.Number != "151223012" || p.BookingNumber != "151223012" {
 		t.Errorf("Number, BookingNumber = %q, %q; want the booking number twice", p.Number, p.BookingNumber)
 	}
-	if m.SenderMessageID != "CustodyReleaseReport/PCSD/151223012" {
+	if m.SenderMessageID != "CustodyReleaseReport/PCSD/151223012/20160102T100000Z" {
 		t.Errorf("SenderMessageID = %q", m.SenderMessageID)
 	}
 	wantName := canonical.Name{Full: "bill a smith", Given: "bill", Middle: "a", Family: "smith", Script: "Latn"}
