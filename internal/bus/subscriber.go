@@ -32,11 +32,13 @@ type Subscriber struct {
 	active []subscribed
 }
 
-// subscribed is the watermill-sql subscriber of one Subscribe call and
-// the function that stops its wake-ups.
+// subscribed is the watermill-sql subscriber of one Subscribe call, the
+// function that stops its wake-ups and, once Subscribe returned it, the
+// channel of its messages.
 type subscribed struct {
-	inner   *wsql.Subscriber
-	unwatch func()
+	inner    *wsql.Subscriber
+	unwatch  func()
+	messages <-chan *message.Message
 }
 
 // SQL is the database, adapters and topic checks of a SQL bus, which
@@ -105,6 +107,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 		return nil, fmt.Errorf("subscribing to %s: %w", topic, ErrClosed)
 	}
 	s.active = append(s.active, subscribed{inner: inner, unwatch: unwatch})
+	index := len(s.active) - 1
 	s.mu.Unlock()
 
 	subscription := Subscription{Topic: topic, Closing: s.closing.Done()}
@@ -114,6 +117,11 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	if err != nil {
 		return nil, fmt.Errorf("subscribing to %s: %w", topic, err)
 	}
+	s.mu.Lock()
+	if !s.closed && index < len(s.active) && s.active[index].inner == inner {
+		s.active[index].messages = messages
+	}
+	s.mu.Unlock()
 	return messages, nil
 }
 
@@ -143,6 +151,14 @@ func (s *Subscriber) Close() error {
 	}
 	for _, sub := range active {
 		sub.unwatch()
+		// watermill-sql v4.1.2 lets Close return once a subscription's
+		// goroutine is done sending, a moment before it closes the
+		// channel. Nothing is sent any more, so reading only waits for
+		// the close, and the channel is closed when Close returns.
+		if sub.messages != nil {
+			for range sub.messages {
+			}
+		}
 	}
 	return errors.Join(errs...)
 }
