@@ -2,9 +2,9 @@
 // the same prisoner that the journal holds, as an ingest enricher.
 // Nothing follows a death. A prisoner who left custody by release,
 // escape or transfer is not released, produced or moved again before
-// an admission. Nothing is dated before the prisoner's admission. It
-// reads the movements of every case key the prisoner's cases give, so a
-// movement journaled under none of them is not compared.
+// an admission. Nothing is dated before the prisoner's admission. The
+// prisoner's movements are those that internal/movementclaim claimed,
+// in every case.
 package custody
 
 import (
@@ -16,6 +16,7 @@ import (
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/movementclaim"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -67,9 +68,13 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 	if err != nil {
 		return err
 	}
+	// Claims keep microseconds; a report of the same movement again is
+	// left to internal/movementclaim, which names it a duplicate.
+	at := time.UnixMicro(mv.At.UnixMicro())
+	events = slices.DeleteFunc(events, func(e event) bool { return e.kind == mv.Kind && e.at.Equal(at) })
 	for _, e := range events {
 		// A prisoner dies once, and nothing follows.
-		if e.kind == canonical.MoveDeath && (!e.at.After(mv.At) || mv.Kind == canonical.MoveDeath) {
+		if e.kind == canonical.MoveDeath && (!e.at.After(at) || mv.Kind == canonical.MoveDeath) {
 			return conflict(RuleAfterDeath, "prisoner %s of %s died at %s (hub message %s): no "+
 				"movement follows, and no other death", mv.Prisoner.Number, mv.Prisoner.PrisonCode,
 				e.at.Format(time.RFC3339), e.messageID)
@@ -81,9 +86,9 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 	var last, next *event
 	for i := range events {
 		switch {
-		case events[i].at.Before(mv.At):
+		case !events[i].at.After(at):
 			last = &events[i]
-		case events[i].at.After(mv.At) && next == nil:
+		case next == nil:
 			next = &events[i]
 		}
 	}
@@ -98,7 +103,7 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 			next.messageID, mv.Kind)
 	case last != nil && slices.Contains(endsCustody, last.kind):
 		return conflict(RuleNotInCustody, "prisoner %s left the custody of %s by %s at %s (hub "+
-			"message %s), and no admission follows: report the admission first",
+			"message %s), and no admission or transfer in follows: report that first",
 			mv.Prisoner.Number, mv.Prisoner.PrisonCode, last.kind, last.at.Format(time.RFC3339),
 			last.messageID)
 	case last == nil && len(events) > 0 && events[0].kind == canonical.MoveAdmission:
@@ -109,54 +114,42 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 	return nil
 }
 
-// events returns the journaled movements of m's prisoner in its case,
-// oldest first.
+// events returns the journaled movements of m's prisoner, oldest first,
+// from the claims that internal/movementclaim gives each movement, so
+// that the movements of every case of the prisoner count. At one instant
+// a departure comes before an arrival: a prisoner released and
+// re-arrested at the gate is in custody after both.
 func (h *History) events(ctx context.Context, m *canonical.Message) ([]event, error) {
 	p := m.Movement.Prisoner
-	keys := []string{m.CaseKey}
-	for _, c := range p.Cases {
-		if c.FIR != nil {
-			keys = append(keys, c.FIR.Key())
-		}
-		if c.CNR != "" {
-			keys = append(keys, canonical.CNRKey(c.CNR))
-		}
+	prefix := movementclaim.PrisonerPrefix(p.PrisonCode, p.Number)
+	claims, err := h.Journal.ClaimsUnder(ctx, movementclaim.ClaimMovement, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("reading the movements of prisoner %s of %s: %w", p.Number, p.PrisonCode, err)
 	}
-	keys = append(keys, p.CaseKey())
-	seen := map[string]bool{}
-	var found []journal.Summary
-	for _, key := range keys {
-		if key == "" || seen[key] {
-			continue
-		}
-		seen[key] = true
-		of, err := h.Journal.Find(ctx, journal.Query{CaseKey: key, Type: canonical.TypeMovement,
-			Limit: journal.MaxLimit})
-		if err != nil {
-			return nil, fmt.Errorf("reading the movements of case %s: %w", key, err)
-		}
-		found = append(found, of...)
-	}
-	read := map[string]bool{}
 	var events []event
-	for _, s := range found {
-		if read[s.MessageID] {
+	for _, c := range claims {
+		kind, at, ok := movementclaim.ParseKey(c.Key, prefix)
+		if !ok {
 			continue
 		}
-		read[s.MessageID] = true
-		j, err := h.Journal.Journey(ctx, s.MessageID)
-		if err != nil {
-			return nil, fmt.Errorf("reading movement %s: %w", s.MessageID, err)
-		}
-		other := j.Message.Movement
-		if other == nil || other.At.IsZero() || other.Prisoner.PrisonCode != p.PrisonCode ||
-			other.Prisoner.Number != p.Number {
-			continue
-		}
-		events = append(events, event{kind: other.Kind, at: other.At, messageID: j.MessageID})
+		events = append(events, event{kind: kind, at: at, messageID: c.Holder})
 	}
-	slices.SortFunc(events, func(a, b event) int { return a.at.Compare(b.at) })
+	slices.SortStableFunc(events, func(a, b event) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return departureFirst(a.kind) - departureFirst(b.kind)
+	})
 	return events, nil
+}
+
+// departureFirst orders movements of one instant: those that take the
+// prisoner out before the others.
+func departureFirst(k canonical.MovementKind) int {
+	if slices.Contains(needsCustody, k) {
+		return 0
+	}
+	return 1
 }
 
 func conflict(rule, format string, args ...any) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/custody"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	"github.com/sangam-hub/sangam/internal/movementclaim"
 	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
 	"github.com/sangam-hub/sangam/routes"
 )
@@ -45,12 +46,20 @@ func newService(t *testing.T) *ingest.Service {
 		Adapters: set, Store: store, Log: log,
 		Routes:    func() *routes.Table { return table },
 		Enrichers: []ingest.Enricher{&custody.History{Journal: store}},
+		Claimers:  []ingest.Claimer{&movementclaim.Movements{Journal: store}},
 	}
 }
 
 // movement is the prisons' release sample as movement id of kind at the
 // given time on 18 October 2025, in IST, sent at 18:02.
 func movement(t *testing.T, id, kind, clock string) []byte {
+	t.Helper()
+	return movementOfFIR(t, id, kind, clock, 0)
+}
+
+// movementOfFIR is movement in the case of FIR number fir, or of the
+// sample's FIR when fir is 0.
+func movementOfFIR(t *testing.T, id, kind, clock string, fir int) []byte {
 	t.Helper()
 	body, err := os.ReadFile("../../adapters/prisons/testdata/release_bail.json")
 	if err != nil {
@@ -61,6 +70,12 @@ func movement(t *testing.T, id, kind, clock string) []byte {
 		t.Fatal(err)
 	}
 	doc["message_id"], doc["kind"] = id, kind
+	if fir != 0 {
+		prisoner := doc["prisoner"].(map[string]any)
+		c := prisoner["cases"].([]any)[0].(map[string]any)
+		c["fir"].(map[string]any)["number"] = fir
+		delete(c, "cnr")
+	}
 	doc["at"] = "2025-10-18T" + clock + ":00+05:30"
 	switch kind {
 	case "release":
@@ -156,4 +171,55 @@ func TestReturnAfterRelease(t *testing.T) {
 	}
 	_, err := s.Accept(ctx, "prisons", movement(t, "MV-2", "court_production_return", "11:00"), "")
 	wantRule(t, err, custody.RuleNotInCustody)
+}
+
+// TestHistoryAcrossCases admits a prisoner again in another case after
+// a release: a production in the first case is then legitimate.
+func TestHistoryAcrossCases(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	for _, m := range []struct {
+		id, kind, clock string
+		fir             int
+	}{
+		{"MV-1", "release", "10:00", 8001},
+		{"MV-2", "admission", "11:00", 8002},
+		{"MV-3", "court_production_out", "12:00", 8001},
+	} {
+		if _, err := s.Accept(ctx, "prisons", movementOfFIR(t, m.id, m.kind, m.clock, m.fir), ""); err != nil {
+			t.Fatalf("%s %s in the case of FIR %d: %v", m.id, m.kind, m.fir, err)
+		}
+	}
+}
+
+// TestSameInstantMovements has a prisoner released and re-arrested at
+// the gate in one minute, in either order of arrival, then produced in
+// court; and a second report of a death.
+func TestSameInstantMovements(t *testing.T) {
+	for _, order := range [][]string{{"release", "admission"}, {"admission", "release"}} {
+		s := newService(t)
+		ctx := context.Background()
+		for i, kind := range order {
+			if _, err := s.Accept(ctx, "prisons", movement(t, "MV-"+kind, kind, "10:00"), ""); err != nil {
+				t.Fatalf("%v, movement %d: %v", order, i, err)
+			}
+		}
+		if _, err := s.Accept(ctx, "prisons", movement(t, "MV-court", "court_production_out", "12:00"), ""); err != nil {
+			t.Errorf("%v then a production: %v", order, err)
+		}
+	}
+
+	s := newService(t)
+	ctx := context.Background()
+	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-A", "admission", "10:00"), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-H", "court_production_out", "10:00"), ""); err != nil {
+		t.Errorf("a production in the minute of the admission: %v", err)
+	}
+	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-D", "death", "11:00"), ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Accept(ctx, "prisons", movement(t, "MV-D2", "death", "11:00"), "")
+	wantRule(t, err, movementclaim.RuleMovementExists)
 }

@@ -55,6 +55,11 @@ type Store interface {
 	// ErrNotFound when none does.
 	ClaimHolder(ctx context.Context, c Claim) (string, error)
 
+	// ClaimsUnder returns the claims of kind whose key starts with
+	// prefix, in byte order of their keys, with their holders: at most
+	// MaxLimit.
+	ClaimsUnder(ctx context.Context, kind, prefix string) ([]HeldClaim, error)
+
 	// Journey returns a message with everything that happened to it.
 	Journey(ctx context.Context, messageID string) (Journey, error)
 
@@ -134,6 +139,24 @@ type Claim struct {
 }
 
 func (c Claim) String() string { return c.Kind + " " + c.Key }
+
+// HeldClaim is a claim and the id of the message that holds it.
+type HeldClaim struct {
+	Claim
+	Holder string
+}
+
+// PrefixEnd returns the least string above every string that starts
+// with prefix, for a range query on keys, when prefix ends with an ASCII
+// character below DEL; "" otherwise, and the query then filters the
+// keys itself.
+func PrefixEnd(prefix string) string {
+	n := len(prefix)
+	if n == 0 || prefix[n-1] >= 0x7f {
+		return ""
+	}
+	return prefix[:n-1] + string(prefix[n-1]+1)
+}
 
 // Release ends Claim when the message Holder holds it, and does nothing
 // when another message or none holds it. A Claim with an empty Key ends

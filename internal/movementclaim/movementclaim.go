@@ -8,6 +8,8 @@ package movementclaim
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
@@ -30,6 +32,32 @@ const ClaimMovement = "prisoner-movement"
 // the journal stores a message's time.
 func Key(prisonCode, number string, kind canonical.MovementKind, at time.Time) string {
 	return fmt.Sprintf("%s/%s/%s/%d", prisonCode, number, kind, at.UnixMicro())
+}
+
+// PrisonerPrefix returns the start of the claim keys of every movement
+// of one prisoner of one prison, as Key makes them: neither a prison
+// code nor a prisoner number holds a slash.
+func PrisonerPrefix(prisonCode, number string) string {
+	return prisonCode + "/" + number + "/"
+}
+
+// ParseKey returns the kind and instant of a movement's claim key under
+// prefix, the key's PrisonerPrefix, and false when key is not one that
+// Key makes.
+func ParseKey(key, prefix string) (canonical.MovementKind, time.Time, bool) {
+	rest, ok := strings.CutPrefix(key, prefix)
+	if !ok {
+		return "", time.Time{}, false
+	}
+	kind, micros, ok := strings.Cut(rest, "/")
+	if !ok {
+		return "", time.Time{}, false
+	}
+	n, err := strconv.ParseInt(micros, 10, 64)
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	return canonical.MovementKind(kind), time.UnixMicro(n), true
 }
 
 // Movements rejects a second report of one movement. Its field is set

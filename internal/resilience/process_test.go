@@ -130,10 +130,29 @@ func (p *hubProcess) launch() {
 }
 
 // start launches the process and waits until GET /healthz succeeds.
+//
+// At the first start, another test's process may have taken the free
+// address between freeAddr and the bind; the process then exits at once,
+// and start tries again on another address, since no caller has used
+// this one yet.
 func (p *hubProcess) start() {
 	p.t.Helper()
-	p.launch()
-	if err := waitHealthy(p.URL(), p.exited, 30*time.Second); err != nil {
+	for retry := 0; ; retry++ {
+		p.launch()
+		err := waitHealthy(p.URL(), p.exited, 30*time.Second)
+		if err == nil {
+			return
+		}
+		if p.starts-retry == 1 && retry < 3 && strings.Contains(tail(p.logPath, 5), "address already in use") {
+			old := p.addr
+			p.addr = freeAddr(p.t)
+			for i, arg := range p.args {
+				if arg == old {
+					p.args[i] = p.addr
+				}
+			}
+			continue
+		}
 		p.t.Fatalf("%s did not start: %v\n%s", p.name, err, tail(p.logPath, 40))
 	}
 }

@@ -178,3 +178,33 @@ func testConcurrentClaims(t *testing.T, h Harness) {
 		t.Errorf("outbox on %s has %d messages, want %d", topicCourt, len(got), 1+bystanders)
 	}
 }
+
+// testClaimsUnder journals claims whose keys share prefixes and reads
+// those under one prefix, in byte order, with their holders.
+func testClaimsUnder(t *testing.T, h Harness) {
+	holders := map[string]string{}
+	for i, key := range []string{"KLSJ/UT-1/release/2", "KLSJ/UT-1/admission/1", "KLSJ/UT-10/release/3",
+		"KLSJ/UT-1/death/4", "KLSJ/UT-1_/escape/5"} {
+		e := newEntry(t, h, fmt.Sprintf("movement-%d", i), "court")
+		e.Claims = []journal.Claim{{Kind: "prisoner-movement", Key: key}}
+		accept(t, h, e)
+		holders[key] = e.Message.ID
+	}
+	other := newEntry(t, h, "other-kind", "court")
+	other.Claims = []journal.Claim{{Kind: "another-kind", Key: "KLSJ/UT-1/release/9"}}
+	accept(t, h, other)
+
+	got, err := h.Store.ClaimsUnder(context.Background(), "prisoner-movement", "KLSJ/UT-1/")
+	if err != nil {
+		t.Fatalf("ClaimsUnder: %v", err)
+	}
+	want := []string{"KLSJ/UT-1/admission/1", "KLSJ/UT-1/death/4", "KLSJ/UT-1/release/2"}
+	if len(got) != len(want) {
+		t.Fatalf("ClaimsUnder = %+v, want the keys %v", got, want)
+	}
+	for i, c := range got {
+		if c.Key != want[i] || c.Holder != holders[want[i]] || c.Kind != "prisoner-movement" {
+			t.Errorf("claim %d = %+v, want %s held by %s", i, c, want[i], holders[want[i]])
+		}
+	}
+}

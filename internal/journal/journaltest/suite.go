@@ -93,6 +93,7 @@ func Run(t *testing.T, open Open) {
 		{"SenderMessage", testSenderMessage},
 		{"PostedBy", testPostedBy},
 		{"ClaimHeldOnce", testClaimHeldOnce},
+		{"ClaimsUnder", testClaimsUnder},
 		{"ClaimReleased", testClaimReleased},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"AttemptsUntilDelivered", testAttemptsUntilDelivered},

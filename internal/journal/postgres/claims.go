@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -47,6 +49,34 @@ func claimedError(ctx context.Context, tx pgx.Tx, c journal.Claim) error {
 // ClaimHolder implements journal.Store.
 func (s *Store) ClaimHolder(ctx context.Context, c journal.Claim) (string, error) {
 	return claimHolder(ctx, s.pool, c)
+}
+
+// ClaimsUnder implements journal.Store. Keys compare in byte order
+// (COLLATE "C"), as the prefix range needs, whatever the database's
+// collation.
+func (s *Store) ClaimsUnder(ctx context.Context, kind, prefix string) ([]journal.HeldClaim, error) {
+	query := `SELECT key, message_id FROM claims WHERE kind = $1 AND key COLLATE "C" >= $2`
+	args := []any{kind, prefix}
+	if end := journal.PrefixEnd(prefix); end != "" {
+		query += ` AND key COLLATE "C" < $3`
+		args = append(args, end)
+	}
+	query += fmt.Sprintf(` ORDER BY key COLLATE "C" LIMIT %d`, journal.MaxLimit)
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading the claims of %s under %q: %w", kind, prefix, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (journal.HeldClaim, error) {
+		c := journal.HeldClaim{Claim: journal.Claim{Kind: kind}}
+		err := row.Scan(&c.Key, &c.Holder)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the claims of %s under %q: %w", kind, prefix, err)
+	}
+	return slices.DeleteFunc(out, func(c journal.HeldClaim) bool {
+		return !strings.HasPrefix(c.Key, prefix)
+	}), nil
 }
 
 // rowQuerier is a pool or a transaction.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sangam-hub/sangam/internal/journal"
 )
@@ -48,6 +49,35 @@ func writeClaims(ctx context.Context, tx *sql.Tx, row messageRow) error {
 // ClaimHolder implements journal.Store.
 func (s *Store) ClaimHolder(ctx context.Context, c journal.Claim) (string, error) {
 	return claimHolder(ctx, s.db, c)
+}
+
+// ClaimsUnder implements journal.Store.
+func (s *Store) ClaimsUnder(ctx context.Context, kind, prefix string) ([]journal.HeldClaim, error) {
+	query := `SELECT key, message_id FROM claims WHERE kind = ? AND key >= ?`
+	args := []any{kind, prefix}
+	if end := journal.PrefixEnd(prefix); end != "" {
+		query += ` AND key < ?`
+		args = append(args, end)
+	}
+	rows, err := s.db.QueryContext(ctx, query+` ORDER BY key LIMIT ?`, append(args, journal.MaxLimit)...)
+	if err != nil {
+		return nil, fmt.Errorf("reading the claims of %s under %q: %w", kind, prefix, err)
+	}
+	defer rows.Close()
+	var out []journal.HeldClaim
+	for rows.Next() {
+		c := journal.HeldClaim{Claim: journal.Claim{Kind: kind}}
+		if err := rows.Scan(&c.Key, &c.Holder); err != nil {
+			return nil, fmt.Errorf("reading the claims of %s under %q: %w", kind, prefix, err)
+		}
+		if strings.HasPrefix(c.Key, prefix) {
+			out = append(out, c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the claims of %s under %q: %w", kind, prefix, err)
+	}
+	return out, nil
 }
 
 // rowQuerier is a *sql.DB or a *sql.Tx.
