@@ -4,18 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/custody"
 	"github.com/sangam-hub/sangam/internal/ingest"
-	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	"github.com/sangam-hub/sangam/internal/ingest/ingesttest"
 	"github.com/sangam-hub/sangam/internal/movementclaim"
-	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
-	"github.com/sangam-hub/sangam/routes"
 )
 
 // newService returns an ingest service over a SQLite journal in a
@@ -23,31 +18,10 @@ import (
 // anywhere, and the custody check.
 func newService(t *testing.T) *ingest.Service {
 	t.Helper()
-	ctx := context.Background()
-	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	log := slog.New(slog.DiscardHandler)
-	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	table, err := routes.Load([]byte("version: custody-test\ndestinations: []\nroutes: []\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := registry.Default(registry.Options{AadhaarKey: []byte("custody test key, 32 bytes long!")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &ingest.Service{
-		Adapters: set, Store: store, Log: log,
-		Routes:    func() *routes.Table { return table },
-		Enrichers: []ingest.Enricher{&custody.History{Journal: store}},
-		Claimers:  []ingest.Claimer{&movementclaim.Movements{Journal: store}},
-	}
+	s, store := ingesttest.Service(t, ingesttest.NoRoutes)
+	s.Enrichers = []ingest.Enricher{&custody.History{Journal: store}}
+	s.Claimers = []ingest.Claimer{&movementclaim.Movements{Journal: store}}
+	return s
 }
 
 // movement is the prisons' release sample as movement id of kind at the

@@ -4,19 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/firclaim"
 	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/ingest/ingesttest"
 	"github.com/sangam-hub/sangam/internal/journal"
-	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
-	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
-	"github.com/sangam-hub/sangam/routes"
 )
 
 // newService returns an ingest service over a SQLite journal in a
@@ -24,30 +19,9 @@ import (
 // anywhere, and the FIR claimer.
 func newService(t *testing.T) *ingest.Service {
 	t.Helper()
-	ctx := context.Background()
-	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	log := slog.New(slog.DiscardHandler)
-	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	table, err := routes.Load([]byte("version: firclaim-test\ndestinations: []\nroutes: []\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := registry.Default(registry.Options{AadhaarKey: []byte("firclaim test key, 32 bytes long")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &ingest.Service{
-		Adapters: set, Store: store, Log: log,
-		Routes:   func() *routes.Table { return table },
-		Claimers: []ingest.Claimer{&firclaim.FIRs{Journal: store}},
-	}
+	s, store := ingesttest.Service(t, ingesttest.NoRoutes)
+	s.Claimers = []ingest.Claimer{&firclaim.FIRs{Journal: store}}
+	return s
 }
 
 // fir is the police station's FIR sample with its message id set to id

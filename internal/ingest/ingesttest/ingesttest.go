@@ -1,0 +1,51 @@
+// Package ingesttest builds the ingest service that the tests of the
+// hub's checks post documents to: the shipped adapters over a SQLite
+// journal in a temporary folder.
+package ingesttest
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
+	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
+	"github.com/sangam-hub/sangam/routes"
+)
+
+// NoRoutes is a routes document that sends nothing anywhere.
+const NoRoutes = "version: no-routes\ndestinations: []\nroutes: []\n"
+
+// Service returns an ingest service with the shipped adapters, routing
+// by routesDoc, over a SQLite journal in a temporary folder of t, and
+// that journal. The caller adds its enrichers and claimers.
+func Service(t *testing.T, routesDoc string) (*ingest.Service, journal.Store) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	log := slog.New(slog.DiscardHandler)
+	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := routes.Load([]byte(routesDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := registry.Default(registry.Options{AadhaarKey: []byte("ingest test key of 32 bytes, ok!")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &ingest.Service{
+		Adapters: set, Store: store, Log: log,
+		Routes: func() *routes.Table { return table },
+	}, store
+}
