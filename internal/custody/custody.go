@@ -2,9 +2,12 @@
 // the same prisoner that the journal holds, as an ingest enricher.
 // Nothing follows a death. A prisoner who left custody by release,
 // escape or transfer is not released, produced or moved again before
-// an admission. Nothing is dated before the prisoner's admission. The
-// prisoner's movements are those that internal/movementclaim claimed,
-// in every case.
+// an admission, and no movement of the custody the journal holds comes
+// after a newly reported departure. A movement dated before the first
+// admission the journal holds passes: it may be of an earlier custody
+// that the hub never heard of, and its own admitted_at is checked in
+// the document. The prisoner's movements are those that
+// internal/movementclaim claimed, in every case.
 package custody
 
 import (
@@ -22,9 +25,8 @@ import (
 
 // Rules of the conflicts History returns.
 const (
-	RuleAfterDeath      = "after-death"
-	RuleNotInCustody    = "not-in-custody"
-	RuleBeforeAdmission = "before-admission"
+	RuleAfterDeath   = "after-death"
+	RuleNotInCustody = "not-in-custody"
 )
 
 // needsCustody lists the movements that the prison can report only of a
@@ -57,8 +59,9 @@ type event struct {
 }
 
 // Enrich implements ingest.Enricher for a movement with a prisoner
-// number and a time. It returns an *ingest.ConflictError at
-// /prisoner_movement/at naming the movement that rules it out.
+// number and a time. It places the movement among the prisoner's
+// journaled movements and returns an *ingest.ConflictError at
+// /prisoner_movement/at naming the neighbour that rules it out.
 func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 	mv := m.Movement
 	if m.Type != canonical.TypeMovement || mv == nil || mv.Prisoner.Number == "" || mv.At.IsZero() {
@@ -70,55 +73,74 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 	}
 	// Claims keep microseconds; a report of the same movement again is
 	// left to internal/movementclaim, which names it a duplicate.
-	at := time.UnixMicro(mv.At.UnixMicro())
-	events = slices.DeleteFunc(events, func(e event) bool { return e.kind == mv.Kind && e.at.Equal(at) })
+	self := event{kind: mv.Kind, at: time.UnixMicro(mv.At.UnixMicro())}
+	events = slices.DeleteFunc(events, func(e event) bool { return e.kind == self.kind && e.at.Equal(self.at) })
+	p := mv.Prisoner
 	for _, e := range events {
 		// A prisoner dies once, and nothing follows.
-		if e.kind == canonical.MoveDeath && (!e.at.After(at) || mv.Kind == canonical.MoveDeath) {
+		if e.kind == canonical.MoveDeath && (self.kind == canonical.MoveDeath || before(e, self)) {
 			return conflict(RuleAfterDeath, "prisoner %s of %s died at %s (hub message %s): no "+
-				"movement follows, and no other death", mv.Prisoner.Number, mv.Prisoner.PrisonCode,
-				e.at.Format(time.RFC3339), e.messageID)
+				"movement follows, and no other death", p.Number, p.PrisonCode, e.at.Format(time.RFC3339),
+				e.messageID)
 		}
-	}
-	if !slices.Contains(needsCustody, mv.Kind) {
-		return nil
 	}
 	var last, next *event
 	for i := range events {
-		switch {
-		case !events[i].at.After(at):
+		if before(events[i], self) {
 			last = &events[i]
-		case next == nil:
+		} else if next == nil {
 			next = &events[i]
 		}
 	}
 	switch {
-	case slices.Contains(endsCustody, mv.Kind) && next != nil && slices.Contains(endsCustody, next.kind):
-		// A release, escape or transfer dated before one the journal
-		// holds, with no admission between, would have the prisoner
-		// leave twice.
+	case slices.Contains(needsCustody, self.kind) && last != nil && slices.Contains(endsCustody, last.kind):
 		return conflict(RuleNotInCustody, "prisoner %s left the custody of %s by %s at %s (hub "+
-			"message %s), after this %s with no admission between: the prisoner leaves once",
-			mv.Prisoner.Number, mv.Prisoner.PrisonCode, next.kind, next.at.Format(time.RFC3339),
-			next.messageID, mv.Kind)
-	case last != nil && slices.Contains(endsCustody, last.kind):
-		return conflict(RuleNotInCustody, "prisoner %s left the custody of %s by %s at %s (hub "+
-			"message %s), and no admission or transfer in follows: report that first",
-			mv.Prisoner.Number, mv.Prisoner.PrisonCode, last.kind, last.at.Format(time.RFC3339),
+			"message %s), and no admission or transfer in comes between: report that first, and "+
+			"send this again", p.Number, p.PrisonCode, last.kind, last.at.Format(time.RFC3339),
 			last.messageID)
-	case last == nil && len(events) > 0 && events[0].kind == canonical.MoveAdmission:
-		return conflict(RuleBeforeAdmission, "the %s at %s is before the admission of prisoner "+
-			"%s at %s (hub message %s): correct the time", mv.Kind, mv.At.Format(time.RFC3339),
-			mv.Prisoner.Number, events[0].at.Format(time.RFC3339), events[0].messageID)
+	case slices.Contains(endsCustody, self.kind) && next != nil && slices.Contains(needsCustody, next.kind):
+		// The prisoner would have left before a movement of the custody
+		// that the journal holds.
+		return conflict(RuleNotInCustody, "the %s of prisoner %s of %s at %s (hub message %s) comes "+
+			"after this %s with no admission between: the prisoner was still held then; correct "+
+			"the time", next.kind, p.Number, p.PrisonCode, next.at.Format(time.RFC3339),
+			next.messageID, self.kind)
 	}
 	return nil
 }
 
+// before reports whether a comes before b in a prisoner's history: by
+// time, and at one instant by the order of rank.
+func before(a, b event) bool {
+	if c := a.at.Compare(b.at); c != 0 {
+		return c < 0
+	}
+	return rank(a.kind) < rank(b.kind)
+}
+
+// rank orders the movements of one instant as they happen at a prison
+// gate: a prisoner comes back from court, hospital or leave; leaves by
+// release, escape or transfer; is admitted or re-arrested; goes out to
+// court, hospital or leave; and a death ends the day.
+func rank(k canonical.MovementKind) int {
+	switch k {
+	case canonical.MoveCourtProductionReturn, canonical.MoveHospitalReturn,
+		canonical.MoveParoleReturn, canonical.MoveFurloughReturn:
+		return 0
+	case canonical.MoveRelease, canonical.MoveEscape, canonical.MoveTransferOut:
+		return 1
+	case canonical.MoveAdmission, canonical.MoveTransferIn:
+		return 2
+	case canonical.MoveDeath:
+		return 4
+	}
+	return 3
+}
+
 // events returns the journaled movements of m's prisoner, oldest first,
 // from the claims that internal/movementclaim gives each movement, so
-// that the movements of every case of the prisoner count. At one instant
-// a departure comes before an arrival: a prisoner released and
-// re-arrested at the gate is in custody after both.
+// that the movements of every case of the prisoner count, in the order
+// of before.
 func (h *History) events(ctx context.Context, m *canonical.Message) ([]event, error) {
 	p := m.Movement.Prisoner
 	prefix := movementclaim.PrisonerPrefix(p.PrisonCode, p.Number)
@@ -135,21 +157,15 @@ func (h *History) events(ctx context.Context, m *canonical.Message) ([]event, er
 		events = append(events, event{kind: kind, at: at, messageID: c.Holder})
 	}
 	slices.SortStableFunc(events, func(a, b event) int {
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
+		switch {
+		case before(a, b):
+			return -1
+		case before(b, a):
+			return 1
 		}
-		return departureFirst(a.kind) - departureFirst(b.kind)
+		return 0
 	})
 	return events, nil
-}
-
-// departureFirst orders movements of one instant: those that take the
-// prisoner out before the others.
-func departureFirst(k canonical.MovementKind) int {
-	if slices.Contains(needsCustody, k) {
-		return 0
-	}
-	return 1
 }
 
 func conflict(rule, format string, args ...any) error {

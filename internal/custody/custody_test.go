@@ -60,6 +60,9 @@ func movementOfFIR(t *testing.T, id, kind, clock string, fir int) []byte {
 	case "court_production_out":
 		delete(doc, "release_ground")
 		doc["to"] = map[string]any{"kind": "court", "code": "KLER10"}
+	case "hospital_out":
+		delete(doc, "release_ground")
+		doc["to"] = map[string]any{"kind": "hospital", "name": "General Hospital, Ernakulam"}
 	case "court_production_return":
 		delete(doc, "release_ground")
 		doc["from"] = map[string]any{"kind": "court", "code": "KLER10"}
@@ -102,16 +105,65 @@ func TestMovementsAfterLeavingCustodyOrDeath(t *testing.T) {
 	wantRule(t, post("MV-6", "court_production_out", "17:50"), custody.RuleAfterDeath)
 }
 
-func TestMovementBeforeAdmission(t *testing.T) {
+// TestMovementOfEarlierCustody reports, after an admission, a release
+// dated before it: it may be of a custody the hub never heard of.
+func TestMovementOfEarlierCustody(t *testing.T) {
 	s := newService(t)
 	ctx := context.Background()
 	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-A", "admission", "12:00"), ""); err != nil {
 		t.Fatalf("admission: %v", err)
 	}
-	_, err := s.Accept(ctx, "prisons", movement(t, "MV-B", "release", "11:00"), "")
-	wantRule(t, err, custody.RuleBeforeAdmission)
-	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-C", "release", "13:00"), ""); err != nil {
-		t.Errorf("release after the admission: %v", err)
+	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-B", "release", "11:00"), ""); err != nil {
+		t.Errorf("release of an earlier custody: %v", err)
+	}
+}
+
+// TestLateDepartureBeforeHeldMovements reports, after a production and
+// a return, a release dated before them, and a late release before a
+// re-arrest at the gate, which is consistent.
+func TestLateDepartureBeforeHeldMovements(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	post := func(id, kind, clock string) error {
+		_, err := s.Accept(ctx, "prisons", movement(t, id, kind, clock), "")
+		return err
+	}
+	for _, m := range [][3]string{{"MV-1", "admission", "08:00"}, {"MV-2", "court_production_out", "12:00"}} {
+		if err := post(m[0], m[1], m[2]); err != nil {
+			t.Fatalf("%s: %v", m[1], err)
+		}
+	}
+	wantRule(t, post("MV-3", "release", "10:00"), custody.RuleNotInCustody)
+
+	g := newService(t)
+	for _, m := range [][3]string{{"G-1", "admission", "08:00"}, {"G-2", "admission", "10:00"},
+		{"G-3", "release", "16:00"}, {"G-4", "release", "10:00"}} {
+		if _, err := g.Accept(ctx, "prisons", movement(t, m[0], m[1], m[2]), ""); err != nil {
+			t.Errorf("%s %s at %s: %v", m[0], m[1], m[2], err)
+		}
+	}
+}
+
+// TestSameInstantOrder reports pairs of one instant in both orders: a
+// return and a release, a hospital transfer and a death.
+func TestSameInstantOrder(t *testing.T) {
+	ctx := context.Background()
+	for _, pair := range [][2]string{{"court_production_return", "release"}, {"release", "court_production_return"},
+		{"hospital_out", "death"}, {"death", "hospital_out"}} {
+		s := newService(t)
+		if _, err := s.Accept(ctx, "prisons", movement(t, "MV-A", "admission", "08:00"), ""); err != nil {
+			t.Fatal(err)
+		}
+		if pair[0] == "court_production_return" || pair[1] == "court_production_return" {
+			if _, err := s.Accept(ctx, "prisons", movement(t, "MV-O", "court_production_out", "09:00"), ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, kind := range pair {
+			if _, err := s.Accept(ctx, "prisons", movement(t, "MV-"+kind, kind, "12:00"), ""); err != nil {
+				t.Errorf("%v: %s: %v", pair, kind, err)
+			}
+		}
 	}
 }
 
