@@ -59,9 +59,10 @@ type event struct {
 }
 
 // Enrich implements ingest.Enricher for a movement with a prisoner
-// number and a time. It places the movement among the prisoner's
-// journaled movements and returns an *ingest.ConflictError at
-// /prisoner_movement/at naming the neighbour that rules it out.
+// number and a time. It compares the movement with the prisoner's
+// journaled movements just before and just after it, and returns an
+// *ingest.ConflictError at /prisoner_movement/at naming the one that
+// rules it out.
 func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 	mv := m.Movement
 	if m.Type != canonical.TypeMovement || mv == nil || mv.Prisoner.Number == "" || mv.At.IsZero() {
@@ -76,29 +77,39 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 	self := event{kind: mv.Kind, at: time.UnixMicro(mv.At.UnixMicro())}
 	events = slices.DeleteFunc(events, func(e event) bool { return e.kind == self.kind && e.at.Equal(self.at) })
 	p := mv.Prisoner
-	for _, e := range events {
-		// A prisoner dies once, and nothing follows.
-		if e.kind == canonical.MoveDeath && (self.kind == canonical.MoveDeath || before(e, self)) {
-			return conflict(RuleAfterDeath, "prisoner %s of %s died at %s (hub message %s): no "+
-				"movement follows, and no other death", p.Number, p.PrisonCode, e.at.Format(time.RFC3339),
-				e.messageID)
-		}
-	}
+	// The order of movements of one instant is not known: re-arrested
+	// at the gate, or admitted and bailed in one minute, or released from
+	// court. A neighbour at the same instant therefore rules nothing out,
+	// and an admission at that instant may come before or after.
 	var last, next *event
-	for i := range events {
-		if before(events[i], self) {
+	arrival := false
+	for i, e := range events {
+		switch {
+		case e.kind == canonical.MoveDeath && (self.kind == canonical.MoveDeath || e.at.Before(self.at)):
+			// A prisoner dies once, and nothing follows.
+			return conflict(RuleAfterDeath, "prisoner %s of %s died at %s (hub message %s): no "+
+				"movement follows, and no other death", p.Number, p.PrisonCode,
+				e.at.Format(time.RFC3339), e.messageID)
+		case e.at.Before(self.at):
 			last = &events[i]
-		} else if next == nil {
-			next = &events[i]
+		case e.at.After(self.at):
+			if next == nil {
+				next = &events[i]
+			}
+		case e.kind == canonical.MoveAdmission || e.kind == canonical.MoveTransferIn:
+			arrival = true
 		}
 	}
 	switch {
-	case slices.Contains(needsCustody, self.kind) && last != nil && slices.Contains(endsCustody, last.kind):
+	case arrival:
+	case slices.Contains(needsCustody, self.kind) && last != nil && slices.Contains(endsCustody, last.kind) &&
+		!arrivesAt(events, last.at):
 		return conflict(RuleNotInCustody, "prisoner %s left the custody of %s by %s at %s (hub "+
 			"message %s), and no admission or transfer in comes between: report that first, and "+
 			"send this again", p.Number, p.PrisonCode, last.kind, last.at.Format(time.RFC3339),
 			last.messageID)
-	case slices.Contains(endsCustody, self.kind) && next != nil && slices.Contains(needsCustody, next.kind):
+	case slices.Contains(endsCustody, self.kind) && next != nil && slices.Contains(needsCustody, next.kind) &&
+		!arrivesAt(events, next.at):
 		// The prisoner would have left before a movement of the custody
 		// that the journal holds.
 		return conflict(RuleNotInCustody, "the %s of prisoner %s of %s at %s (hub message %s) comes "+
@@ -109,38 +120,17 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 	return nil
 }
 
-// before reports whether a comes before b in a prisoner's history: by
-// time, and at one instant by the order of rank.
-func before(a, b event) bool {
-	if c := a.at.Compare(b.at); c != 0 {
-		return c < 0
-	}
-	return rank(a.kind) < rank(b.kind)
-}
-
-// rank orders the movements of one instant as they happen at a prison
-// gate: a prisoner comes back from court, hospital or leave; leaves by
-// release, escape or transfer; is admitted or re-arrested; goes out to
-// court, hospital or leave; and a death ends the day.
-func rank(k canonical.MovementKind) int {
-	switch k {
-	case canonical.MoveCourtProductionReturn, canonical.MoveHospitalReturn,
-		canonical.MoveParoleReturn, canonical.MoveFurloughReturn:
-		return 0
-	case canonical.MoveRelease, canonical.MoveEscape, canonical.MoveTransferOut:
-		return 1
-	case canonical.MoveAdmission, canonical.MoveTransferIn:
-		return 2
-	case canonical.MoveDeath:
-		return 4
-	}
-	return 3
+// arrivesAt reports whether an admission or transfer in of events is at
+// t, which may come before or after the other movements at t.
+func arrivesAt(events []event, t time.Time) bool {
+	return slices.ContainsFunc(events, func(e event) bool {
+		return e.at.Equal(t) && (e.kind == canonical.MoveAdmission || e.kind == canonical.MoveTransferIn)
+	})
 }
 
 // events returns the journaled movements of m's prisoner, oldest first,
 // from the claims that internal/movementclaim gives each movement, so
-// that the movements of every case of the prisoner count, in the order
-// of before.
+// that the movements of every case of the prisoner count.
 func (h *History) events(ctx context.Context, m *canonical.Message) ([]event, error) {
 	p := m.Movement.Prisoner
 	prefix := movementclaim.PrisonerPrefix(p.PrisonCode, p.Number)
@@ -156,15 +146,7 @@ func (h *History) events(ctx context.Context, m *canonical.Message) ([]event, er
 		}
 		events = append(events, event{kind: kind, at: at, messageID: c.Holder})
 	}
-	slices.SortStableFunc(events, func(a, b event) int {
-		switch {
-		case before(a, b):
-			return -1
-		case before(b, a):
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(events, func(a, b event) int { return a.at.Compare(b.at) })
 	return events, nil
 }
 

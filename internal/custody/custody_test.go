@@ -249,3 +249,24 @@ func TestSameInstantMovements(t *testing.T) {
 	_, err := s.Accept(ctx, "prisons", movement(t, "MV-D2", "death", "11:00"), "")
 	wantRule(t, err, movementclaim.RuleMovementExists)
 }
+
+// TestAdmittedAndReleasedInOneMinute admits a prisoner released before
+// and releases him again at the same instant, as a remand bailed at once
+// is in a gate register kept to the minute.
+func TestAdmittedAndReleasedInOneMinute(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	for _, m := range []struct {
+		id, kind, clock string
+		fir             int
+	}{
+		{"MV-1", "admission", "08:00", 6001},
+		{"MV-2", "release", "09:00", 6001},
+		{"MV-3", "admission", "12:00", 6002},
+		{"MV-4", "release", "12:00", 6002},
+	} {
+		if _, err := s.Accept(ctx, "prisons", movementOfFIR(t, m.id, m.kind, m.clock, m.fir), ""); err != nil {
+			t.Errorf("%s %s at %s: %v", m.id, m.kind, m.clock, err)
+		}
+	}
+}
