@@ -102,8 +102,7 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 	}
 	switch {
 	case arrival:
-	case slices.Contains(needsCustody, self.kind) && last != nil && slices.Contains(endsCustody, last.kind) &&
-		!arrivesAt(events, last.at):
+	case slices.Contains(needsCustody, self.kind) && last != nil && outAfter(events, last.at):
 		return conflict(RuleNotInCustody, "prisoner %s left the custody of %s by %s at %s (hub "+
 			"message %s), and no admission or transfer in comes between: report that first, and "+
 			"send this again", p.Number, p.PrisonCode, last.kind, last.at.Format(time.RFC3339),
@@ -118,6 +117,33 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 			next.messageID, self.kind)
 	}
 	return nil
+}
+
+// outAfter reports whether the prisoner is known to be out of custody
+// after the movements of events at t. Those movements happen in an
+// order that the custody before t decides: a prisoner held before t who
+// leaves and is admitted at t was re-arrested and is held; one out
+// before t who is admitted and leaves at t is out again. With nothing
+// known before t, an arrival and a departure at t leave it open, and
+// outAfter reports false.
+func outAfter(events []event, t time.Time) bool {
+	arrives := arrivesAt(events, t)
+	departs := slices.ContainsFunc(events, func(e event) bool {
+		return e.at.Equal(t) && slices.Contains(endsCustody, e.kind)
+	})
+	switch {
+	case !departs:
+		return false
+	case !arrives:
+		return true
+	}
+	for i := len(events) - 1; i >= 0; i-- {
+		if e := events[i]; e.at.Before(t) {
+			// Out before t: admitted, then gone again at t.
+			return slices.Contains(endsCustody, e.kind)
+		}
+	}
+	return false
 }
 
 // arrivesAt reports whether an admission or transfer in of events is at

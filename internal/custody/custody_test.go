@@ -270,3 +270,19 @@ func TestAdmittedAndReleasedInOneMinute(t *testing.T) {
 		}
 	}
 }
+
+// TestOutAgainAfterOneMinute admits and releases in one minute a
+// prisoner released before: he is out again, so a later production is
+// impossible.
+func TestOutAgainAfterOneMinute(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	for _, m := range [][3]string{{"MV-1", "admission", "08:00"}, {"MV-2", "release", "09:00"},
+		{"MV-3", "admission", "12:00"}, {"MV-4", "release", "12:00"}} {
+		if _, err := s.Accept(ctx, "prisons", movement(t, m[0], m[1], m[2]), ""); err != nil {
+			t.Fatalf("%s %s: %v", m[0], m[1], err)
+		}
+	}
+	_, err := s.Accept(ctx, "prisons", movement(t, "MV-5", "court_production_out", "15:00"), "")
+	wantRule(t, err, custody.RuleNotInCustody)
+}
