@@ -23,12 +23,27 @@ import (
 	"github.com/sangam-hub/sangam/mocks/police"
 )
 
+// binDir holds the sangam binary that buildBinary compiles; TestMain
+// removes it.
+var binDir string
+
+// TestMain runs the tests and removes the binary they built, about 40
+// MB that each run would otherwise leave in the temporary folder.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
 // buildBinary compiles the sangam command once per test binary.
 var buildBinary = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "sangam-bin-")
 	if err != nil {
 		return "", err
 	}
+	binDir = dir
 	bin := filepath.Join(dir, "sangam")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
