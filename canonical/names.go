@@ -85,24 +85,18 @@ func (p *Person) PrimaryName() string {
 }
 
 // NameFault returns why s cannot be a person's name, or "" when it can.
-// A name has a letter that shows, so that one of only zero-width or
-// combining characters, or of Hangul fillers, which show as blank, is
-// refused. It has none of the characters that reorder the text around
-// them (U+202A to U+202E, U+2066 to U+2069, and the marks U+200E,
-// U+200F and U+061C) or that show nothing between letters (U+200B,
-// U+2060, U+FEFF and the Hangul fillers): two names that look alike
-// would then differ, and one could be shown as another. The joiners
-// U+200C and U+200D, which Malayalam and Devanagari spelling uses, are
-// allowed.
+// A name has a letter that shows, so a name of only zero-width or
+// combining characters, or of Hangul fillers, is rejected. It has no
+// character that Reorders and none that Invisible names, because two
+// names that look alike would then differ. The joiners U+200C and
+// U+200D, which Malayalam and Devanagari spelling use, are allowed.
 func NameFault(s string) string {
 	letter := false
 	for _, r := range s {
 		switch {
-		case (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) ||
-			r == 0x200E || r == 0x200F || r == 0x061C:
+		case Reorders(r):
 			return fmt.Sprintf("contains %U, which reorders the text shown around it", r)
-		case r == 0x200B, r == 0x2060, r == 0xFEFF, r == 0x115F, r == 0x1160, r == 0x3164,
-			r == 0xFFA0:
+		case Invisible(r):
 			return fmt.Sprintf("contains the invisible character %U", r)
 		case unicode.IsLetter(r):
 			letter = true
@@ -112,4 +106,23 @@ func NameFault(s string) string {
 		return "has no letter: it would show as blank or as marks alone"
 	}
 	return ""
+}
+
+// Reorders reports whether r changes the direction of the text shown
+// around it. These are the embeddings, overrides and isolates U+202A to
+// U+202E and U+2066 to U+2069, and the marks U+200E, U+200F and U+061C.
+func Reorders(r rune) bool {
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) ||
+		r == 0x200E || r == 0x200F || r == 0x061C
+}
+
+// Invisible reports whether r shows as nothing between other characters:
+// the zero-width space U+200B, the word joiner U+2060, the byte order
+// mark U+FEFF, the Hangul fillers and the blank Braille pattern U+2800.
+func Invisible(r rune) bool {
+	switch r {
+	case 0x200B, 0x2060, 0xFEFF, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800:
+		return true
+	}
+	return false
 }
