@@ -6,24 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/canonical"
-	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
 	"github.com/sangam-hub/sangam/internal/courtfiling"
-	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/ingest/ingesttest"
 	"github.com/sangam-hub/sangam/internal/journal"
-	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
-	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
-	"github.com/sangam-hub/sangam/routes"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -47,37 +40,11 @@ routes:
 // temporary folder, with the shipped adapters and both enrichers.
 func newService(t *testing.T) *ingest.Service {
 	t.Helper()
-	ctx := context.Background()
-	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	log := slog.New(slog.DiscardHandler)
-	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	table, err := routes.Load([]byte(testRoutes))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range table.Config().Destinations {
-		if err := sqlitebus.InitializeTopic(ctx, db, delivery.Topic(d.Name, 0)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	set, err := registry.Default(registry.Options{AadhaarKey: []byte("courtfiling test key, 32 bytes!!")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, store := ingesttest.Service(t, testRoutes)
 	reports := &courtfiling.FinalReports{Journal: store}
-	return &ingest.Service{
-		Adapters: set, Store: store, Log: log,
-		Routes:    func() *routes.Table { return table },
-		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: store}, reports},
-		Claimers:  []ingest.Claimer{reports},
-	}
+	s.Enrichers = []ingest.Enricher{&courtfiling.Callbacks{Journal: store}, reports}
+	s.Claimers = []ingest.Claimer{reports}
+	return s
 }
 
 func readFile(t *testing.T, path string) []byte {

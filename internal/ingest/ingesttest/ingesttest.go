@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
+	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
@@ -22,7 +24,9 @@ const NoRoutes = "version: no-routes\ndestinations: []\nroutes: []\n"
 
 // Service returns an ingest service with the shipped adapters, routing
 // by routesDoc, over a SQLite journal in a temporary folder of t, and
-// that journal. The caller adds its enrichers and claimers.
+// that journal. The bus topics of the routes' destinations exist, so a
+// routed message can be journaled. The caller adds its enrichers and
+// claimers.
 func Service(t *testing.T, routesDoc string) (*ingest.Service, journal.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -39,6 +43,13 @@ func Service(t *testing.T, routesDoc string) (*ingest.Service, journal.Store) {
 	table, err := routes.Load([]byte(routesDoc))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, d := range table.Config().Destinations {
+		for shard := range d.Concurrency {
+			if err := sqlitebus.InitializeTopic(ctx, db, delivery.Topic(d.Name, shard)); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	set, err := registry.Default(registry.Options{AadhaarKey: []byte("ingest test key of 32 bytes, ok!")})
 	if err != nil {
