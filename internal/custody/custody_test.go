@@ -86,6 +86,24 @@ func wantRule(t *testing.T, err error, rule string) {
 	}
 }
 
+// step is one movement of a test's history: its message id, kind, time
+// of day on 18 October 2025, and FIR number, 0 for the sample's FIR.
+type step struct {
+	id, kind, clock string
+	fir             int
+}
+
+// acceptAll posts each step and fails t at the first that is rejected.
+func acceptAll(t *testing.T, s *ingest.Service, steps ...step) {
+	t.Helper()
+	for _, st := range steps {
+		body := movementOfFIR(t, st.id, st.kind, st.clock, st.fir)
+		if _, err := s.Accept(context.Background(), "prisons", body, ""); err != nil {
+			t.Fatalf("%s %s at %s: %v", st.id, st.kind, st.clock, err)
+		}
+	}
+}
+
 func TestMovementsAfterLeavingCustodyOrDeath(t *testing.T) {
 	s := newService(t)
 	ctx := context.Background()
@@ -123,25 +141,12 @@ func TestMovementOfEarlierCustody(t *testing.T) {
 // re-arrest at the gate, which is consistent.
 func TestLateDepartureBeforeHeldMovements(t *testing.T) {
 	s := newService(t)
-	ctx := context.Background()
-	post := func(id, kind, clock string) error {
-		_, err := s.Accept(ctx, "prisons", movement(t, id, kind, clock), "")
-		return err
-	}
-	for _, m := range [][3]string{{"MV-1", "admission", "08:00"}, {"MV-2", "court_production_out", "12:00"}} {
-		if err := post(m[0], m[1], m[2]); err != nil {
-			t.Fatalf("%s: %v", m[1], err)
-		}
-	}
-	wantRule(t, post("MV-3", "release", "10:00"), custody.RuleNotInCustody)
+	acceptAll(t, s, step{"MV-1", "admission", "08:00", 0}, step{"MV-2", "court_production_out", "12:00", 0})
+	_, err := s.Accept(context.Background(), "prisons", movement(t, "MV-3", "release", "10:00"), "")
+	wantRule(t, err, custody.RuleNotInCustody)
 
-	g := newService(t)
-	for _, m := range [][3]string{{"G-1", "admission", "08:00"}, {"G-2", "admission", "10:00"},
-		{"G-3", "release", "16:00"}, {"G-4", "release", "10:00"}} {
-		if _, err := g.Accept(ctx, "prisons", movement(t, m[0], m[1], m[2]), ""); err != nil {
-			t.Errorf("%s %s at %s: %v", m[0], m[1], m[2], err)
-		}
-	}
+	acceptAll(t, newService(t), step{"G-1", "admission", "08:00", 0}, step{"G-2", "admission", "10:00", 0},
+		step{"G-3", "release", "16:00", 0}, step{"G-4", "release", "10:00", 0})
 }
 
 // TestSameInstantOrder reports pairs of one instant in both orders: a
@@ -202,25 +207,13 @@ func TestReturnAfterRelease(t *testing.T) {
 // TestHistoryAcrossCases admits a prisoner again in another case after
 // a release: a production in the first case is then legitimate.
 func TestHistoryAcrossCases(t *testing.T) {
-	s := newService(t)
-	ctx := context.Background()
-	for _, m := range []struct {
-		id, kind, clock string
-		fir             int
-	}{
-		{"MV-1", "release", "10:00", 8001},
-		{"MV-2", "admission", "11:00", 8002},
-		{"MV-3", "court_production_out", "12:00", 8001},
-	} {
-		if _, err := s.Accept(ctx, "prisons", movementOfFIR(t, m.id, m.kind, m.clock, m.fir), ""); err != nil {
-			t.Fatalf("%s %s in the case of FIR %d: %v", m.id, m.kind, m.fir, err)
-		}
-	}
+	acceptAll(t, newService(t), step{"MV-1", "release", "10:00", 8001},
+		step{"MV-2", "admission", "11:00", 8002}, step{"MV-3", "court_production_out", "12:00", 8001})
 }
 
-// TestSameInstantMovements has a prisoner released and re-arrested at
-// the gate in one minute, in either order of arrival, then produced in
-// court; and a second report of a death.
+// TestSameInstantMovements releases and re-arrests a prisoner at the
+// gate in one minute, in either order of arrival, then produces him in
+// court. It then reports one death twice.
 func TestSameInstantMovements(t *testing.T) {
 	for _, order := range [][]string{{"release", "admission"}, {"admission", "release"}} {
 		s := newService(t)
@@ -254,21 +247,8 @@ func TestSameInstantMovements(t *testing.T) {
 // and releases him again at the same instant, as a remand bailed at once
 // is in a gate register kept to the minute.
 func TestAdmittedAndReleasedInOneMinute(t *testing.T) {
-	s := newService(t)
-	ctx := context.Background()
-	for _, m := range []struct {
-		id, kind, clock string
-		fir             int
-	}{
-		{"MV-1", "admission", "08:00", 6001},
-		{"MV-2", "release", "09:00", 6001},
-		{"MV-3", "admission", "12:00", 6002},
-		{"MV-4", "release", "12:00", 6002},
-	} {
-		if _, err := s.Accept(ctx, "prisons", movementOfFIR(t, m.id, m.kind, m.clock, m.fir), ""); err != nil {
-			t.Errorf("%s %s at %s: %v", m.id, m.kind, m.clock, err)
-		}
-	}
+	acceptAll(t, newService(t), step{"MV-1", "admission", "08:00", 6001}, step{"MV-2", "release", "09:00", 6001},
+		step{"MV-3", "admission", "12:00", 6002}, step{"MV-4", "release", "12:00", 6002})
 }
 
 // TestOutAgainAfterOneMinute admits and releases in one minute a
@@ -276,13 +256,8 @@ func TestAdmittedAndReleasedInOneMinute(t *testing.T) {
 // impossible.
 func TestOutAgainAfterOneMinute(t *testing.T) {
 	s := newService(t)
-	ctx := context.Background()
-	for _, m := range [][3]string{{"MV-1", "admission", "08:00"}, {"MV-2", "release", "09:00"},
-		{"MV-3", "admission", "12:00"}, {"MV-4", "release", "12:00"}} {
-		if _, err := s.Accept(ctx, "prisons", movement(t, m[0], m[1], m[2]), ""); err != nil {
-			t.Fatalf("%s %s: %v", m[0], m[1], err)
-		}
-	}
-	_, err := s.Accept(ctx, "prisons", movement(t, "MV-5", "court_production_out", "15:00"), "")
+	acceptAll(t, s, step{"MV-1", "admission", "08:00", 0}, step{"MV-2", "release", "09:00", 0},
+		step{"MV-3", "admission", "12:00", 0}, step{"MV-4", "release", "12:00", 0})
+	_, err := s.Accept(context.Background(), "prisons", movement(t, "MV-5", "court_production_out", "15:00"), "")
 	wantRule(t, err, custody.RuleNotInCustody)
 }
