@@ -72,11 +72,13 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 	if err != nil {
 		return err
 	}
+
 	// Claims keep microseconds; a report of the same movement again is
 	// left to internal/movementclaim, which names it a duplicate.
 	self := event{kind: mv.Kind, at: time.UnixMicro(mv.At.UnixMicro())}
 	events = slices.DeleteFunc(events, func(e event) bool { return e.kind == self.kind && e.at.Equal(self.at) })
 	p := mv.Prisoner
+
 	// The order of movements of one instant is not known: re-arrested
 	// at the gate, or admitted and bailed in one minute, or released from
 	// court. A neighbour at the same instant therefore rules nothing out,
@@ -100,8 +102,11 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 			arrival = true
 		}
 	}
+
 	switch {
 	case arrival:
+		// An admission at this instant may come first, whatever the
+		// neighbours are.
 	case slices.Contains(needsCustody, self.kind) && last != nil && outAfter(events, last.at):
 		return conflict(RuleNotInCustody, "prisoner %s left the custody of %s by %s at %s (hub "+
 			"message %s), and no admission or transfer in comes between: report that first, and "+
@@ -109,8 +114,8 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 			last.messageID)
 	case slices.Contains(endsCustody, self.kind) && next != nil && slices.Contains(needsCustody, next.kind) &&
 		!arrivesAt(events, next.at):
-		// The prisoner would have left before a movement of the custody
-		// that the journal holds.
+		// The prisoner would have left before a recorded movement of
+		// the same custody.
 		return conflict(RuleNotInCustody, "the %s of prisoner %s of %s at %s (hub message %s) comes "+
 			"after this %s with no admission between: the prisoner was still held then; correct "+
 			"the time", next.kind, p.Number, p.PrisonCode, next.at.Format(time.RFC3339),
@@ -120,12 +125,10 @@ func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
 }
 
 // outAfter reports whether the prisoner is known to be out of custody
-// after the movements of events at t. Those movements happen in an
-// order that the custody before t decides: a prisoner held before t who
-// leaves and is admitted at t was re-arrested and is held; one out
-// before t who is admitted and leaves at t is out again. With nothing
-// known before t, an arrival and a departure at t leave it open, and
-// outAfter reports false.
+// after the movements of events at t. The custody before t decides their
+// order. A prisoner held before t who leaves and is admitted at t was
+// re-arrested, so is held. One out before t who is admitted and leaves
+// at t is out again. With nothing known before t, outAfter reports false.
 func outAfter(events []event, t time.Time) bool {
 	arrives := arrivesAt(events, t)
 	departs := slices.ContainsFunc(events, func(e event) bool {
