@@ -327,10 +327,10 @@ func (e escapes) runAt(s string, pos int) (end int, digits string, ok bool) {
 const maxSeparatorMarks = 3
 
 // skipSeparator returns the position after the separator at s[pos], or
-// pos when there is none. A separator is a run of white space and at
-// most maxSeparatorMarks marks: dashes of any kind (an en dash as typed
-// text has them, or "--"), the minus sign, dots, slashes, commas,
-// underscores, and invisible format characters such as a zero-width
+// pos when there is none. A separator is a run of white space with at
+// most maxSeparatorMarks marks. The marks are dashes of any kind (such as
+// an en dash or "--"), the minus sign, dots, slashes, commas,
+// underscores and invisible format characters such as a zero-width
 // space, which would otherwise hide a number that shows in clear.
 func (e escapes) skipSeparator(s string, pos int) int {
 	marks := 0

@@ -61,8 +61,8 @@ const (
 // ipcLettered lists the IPC's sections with a letter suffix, as Parliament
 // inserted them up to 2018. The BNS numbers its sections without letters.
 //
-// NOTE: compiled by hand from the IPC as amended; a section that a state
-// amendment inserted is not listed, and is rejected until it is added.
+// NOTE: compiled by hand from the IPC as amended. A section that a state
+// amendment inserted is not listed, so it is rejected until it is added.
 var ipcLettered = map[string]bool{
 	"29A": true, "52A": true, "53A": true, "55A": true, "108A": true,
 	"120A": true, "120B": true, "121A": true, "124A": true,
@@ -113,9 +113,9 @@ func CheckSection(act, section string) error {
 }
 
 // codeForm returns section as the penal codes write it, as far as the
-// notations common in records allow: without spaces, without a hyphen
-// before a letter suffix, and with the suffix in capitals, as in
-// "498-a" for 498A or "376 (2)(n)" for 376(2)(n).
+// notations common in records allow. It drops spaces and a hyphen before
+// a letter suffix and writes the suffix in capitals, so "498-a" becomes
+// 498A and "376 (2)(n)" becomes 376(2)(n).
 func codeForm(section string) string {
 	s := strings.ReplaceAll(section, " ", "")
 	number, rest, _ := strings.Cut(s, "(")

@@ -266,10 +266,10 @@ func (m *Message) HoldingPrison() (prison, pointer string, ok bool) {
 
 // PrisonCodePattern is the format of a prison's code and of a prisoner
 // number: 1 to 64 characters without a slash, which a case key cannot
-// hold, without surrounding white space, and without control or format
-// characters (such as a line break or a zero-width space) or spaces
-// other than U+0020 (such as a no-break space), which would make two
-// codes that look alike differ. $defs/code of
+// contain, and without surrounding white space. Control and format
+// characters (a line break, a zero-width space) and spaces other than
+// U+0020 (a no-break space) are excluded too, because two codes that
+// look alike would then differ. $defs/code of
 // schemas/prisons/common.json has it too.
 const PrisonCodePattern = `^[^/\s\p{Z}\p{Cc}\p{Cf}]((?:[^/\p{Z}\p{Cc}\p{Cf}]| ){0,62}` +
 	`[^/\s\p{Z}\p{Cc}\p{Cf}])?$`

@@ -40,8 +40,8 @@ const (
 	// mapping repeats has the pointer of the later key.
 	RuleYAML = "yaml"
 	// RuleText: a character that shows the document otherwise than the
-	// hub reads it, such as one that reorders text; pointer "" and the
-	// line in the message.
+	// hub reads it, such as one that reorders text. The pointer is "" and
+	// the message names the line.
 	RuleText = "text"
 	// RuleUnknownField: a key that the routes document does not have,
 	// such as a misspelt field name.

@@ -158,9 +158,8 @@ func (n *niemDecoder) booking() canonical.Message {
 
 // release maps a custody release report to a release from the booking's
 // facility. Its message occurred at the release (nc:Release), which the
-// report must give: every movement the hub forwards says when it
-// happened, and a release notice without its time would leave the police
-// and the court to guess it.
+// report must give, because every movement the hub forwards states when
+// it happened.
 func (n *niemDecoder) release() canonical.Message {
 	b := n.bookingElement()
 	p := n.prisoner(b)
@@ -207,9 +206,9 @@ func (n *niemDecoder) message(
 		if number == "" {
 			number = p.Number
 		}
-		// The time tells a readmission, or a second release, of a prison
-		// that numbers prisoners but not their periods of custody apart
-		// from a resend of the same report.
+		// With the time, a readmission or a second release differs from a
+		// resend of the same report, also at a prison that numbers its
+		// prisoners but not their periods of custody.
 		id = kind + "/" + p.PrisonCode + "/" + number
 		if !occurred.IsZero() {
 			id += "/" + occurred.UTC().Format("20060102T150405Z")

@@ -146,8 +146,8 @@ func postReplay(url string, body []byte, token string, stdout io.Writer) (int, e
 			fmt.Fprintf(stdout, "%s replayed as %s to %s\n", r.Of, r.Delivery.ID, r.Delivery.Destination)
 			continue
 		}
-		// The earlier replay may have died too; say so, or an operator
-		// would take the letter for handled.
+		// The earlier replay may have died too. Print its status, so that
+		// an operator does not take the letter for handled.
 		status := r.Delivery.Status
 		if status == journal.StatusDead && r.Delivery.Reason != "" {
 			status += ": " + r.Delivery.Reason

@@ -338,7 +338,7 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(out.Replays) == 0 && len(out.Skipped) == 0 && req.Route != "" && !s.routeInForce(req.Route) {
-		// Nothing was replayed, so the answer changes nothing; a misspelt
+		// Nothing was replayed, so this 400 changes nothing. A misspelt
 		// route name would otherwise read as "no dead letters".
 		problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(
 			"route: %q is not a route of the routes in force and no dead letter "+

@@ -503,8 +503,8 @@ func supplementaryReport(t *testing.T, id string, n int) []byte {
 
 // wantConflict checks that err is an *ingest.ConflictError with rule at
 // the document's /supplementary_number whose message contains each of
-// want, and that the journal holds only kept reports of the FIR.
-func wantConflict(t *testing.T, s *ingest.Service, err error, rule string, kept int, want ...string) {
+// want, and that the journal contains reports reports of the FIR.
+func wantConflict(t *testing.T, s *ingest.Service, err error, rule string, reports int, want ...string) {
 	t.Helper()
 	var conflict *ingest.ConflictError
 	if !errors.As(err, &conflict) {
@@ -519,8 +519,8 @@ func wantConflict(t *testing.T, s *ingest.Service, err error, rule string, kept 
 		}
 	}
 	q := journal.Query{CaseKey: reportFIR, Type: canonical.TypeChargesheet}
-	if got := journaled(t, s, q); len(got) != kept {
-		t.Errorf("journal holds %d reports of the FIR, want %d", len(got), kept)
+	if got := journaled(t, s, q); len(got) != reports {
+		t.Errorf("journal holds %d reports of the FIR, want %d", len(got), reports)
 	}
 }
 

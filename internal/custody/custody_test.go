@@ -44,33 +44,32 @@ func movementOfFIR(t *testing.T, id, kind, clock string, fir int) []byte {
 		t.Fatal(err)
 	}
 	doc["message_id"], doc["kind"] = id, kind
+	doc["at"] = "2025-10-18T" + clock + ":00+05:30"
 	if fir != 0 {
 		prisoner := doc["prisoner"].(map[string]any)
 		c := prisoner["cases"].([]any)[0].(map[string]any)
 		c["fir"].(map[string]any)["number"] = fir
 		delete(c, "cnr")
 	}
-	doc["at"] = "2025-10-18T" + clock + ":00+05:30"
+
+	// Only a release states a ground; each kind has its own places.
+	if kind != "release" {
+		delete(doc, "release_ground")
+	}
+	court := map[string]any{"kind": "court", "code": "KLER10"}
+	prison := map[string]any{"kind": "prison", "code": "KLSJEKM"}
 	switch kind {
 	case "release":
-	case "admission":
-		delete(doc, "release_ground")
-		doc["from"] = map[string]any{"kind": "court", "code": "KLER10"}
-		doc["to"] = map[string]any{"kind": "prison", "code": "KLSJEKM"}
+	case "admission", "court_production_return":
+		doc["from"], doc["to"] = court, prison
 	case "court_production_out":
-		delete(doc, "release_ground")
-		doc["to"] = map[string]any{"kind": "court", "code": "KLER10"}
+		doc["to"] = court
 	case "hospital_out":
-		delete(doc, "release_ground")
 		doc["to"] = map[string]any{"kind": "hospital", "name": "General Hospital, Ernakulam"}
-	case "court_production_return":
-		delete(doc, "release_ground")
-		doc["from"] = map[string]any{"kind": "court", "code": "KLER10"}
-		doc["to"] = map[string]any{"kind": "prison", "code": "KLSJEKM"}
 	default:
-		delete(doc, "release_ground")
 		delete(doc, "to")
 	}
+
 	out, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)

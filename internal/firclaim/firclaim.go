@@ -1,7 +1,7 @@
-// Package firclaim keeps one FIR document per FIR in the journal. A
-// police station registers an FIR once, under its number; a second FIR
-// document with that number and another message id would give the case
-// two versions of its first information. It is an ingest claimer.
+// Package firclaim keeps one FIR document per FIR in the journal, as an
+// ingest claimer. A police station registers an FIR once, under its
+// number. A second FIR document with that number and another message id
+// would give the case two versions of its first information.
 package firclaim
 
 import (

@@ -143,8 +143,8 @@ func openSQLite(
 		return nil, err
 	}
 	if err := sqlite.CheckFreeSpace(ctx, db, sqlite.MinFreeBytes); err != nil {
-		cfg.Log.Warn("the data folder's disk is nearly full: /readyz answers 503 and messages may "+
-			"be refused until space is freed", "error", err)
+		cfg.Log.Warn("the data folder's disk is nearly full: /readyz returns 503, and storing "+
+			"messages may fail until space is freed", "error", err)
 	}
 	versions, err := rsqlite.New(ctx, db, rsqlite.Config{Logger: cfg.Log})
 	if err != nil {

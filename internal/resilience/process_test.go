@@ -131,10 +131,9 @@ func (p *hubProcess) launch() {
 
 // start launches the process and waits until GET /healthz succeeds.
 //
-// At the first start, another test's process may have taken the free
-// address between freeAddr and the bind; the process then exits at once,
-// and start tries again on another address, since no caller has used
-// this one yet.
+// At the first start, another test's process may take the free address
+// between freeAddr and the bind, so the process exits at once. start
+// then tries another address, because no caller has used this one yet.
 func (p *hubProcess) start() {
 	p.t.Helper()
 	for retry := 0; ; retry++ {

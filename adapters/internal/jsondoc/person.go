@@ -170,13 +170,13 @@ func (c *Checker) Relatives(pointer string, rs []Relative) []canonical.Relative 
 }
 
 // Identifier maps the identifier at pointer. An Aadhaar number that is
-// already masked is kept as it is, without the token the document gives:
-// only the hub makes a token, from a clear number, and the passport
-// verification matches records by it, so a copied or made-up one would
-// tie a person to another's records. The journal copy keeps what was
-// sent. A clear number must be valid, and it is masked under
-// Config.AadhaarKey, in id as well, with its token, which sets Masked. An
-// invalid one is reported and replaced by RedactedAadhaar.
+// already masked is kept without the token the document gives. Only the
+// hub makes a token, from a clear number, and passport verification
+// matches records by it, so a copied one could tie a person to another's
+// records. The journal copy keeps what was sent. A clear number must be
+// valid, and it is masked under Config.AadhaarKey, in id as well, with
+// its token, which sets Masked. An invalid one is reported and replaced
+// by RedactedAadhaar.
 func (c *Checker) Identifier(pointer string, id *Identifier) canonical.Identifier {
 	out := canonical.Identifier{Type: id.Type, Value: id.Number, Issuer: id.Issuer}
 	if id.Type != canonical.IDAadhaar || canonical.IsMaskedAadhaar(id.Number) {

@@ -59,10 +59,9 @@ func TestProbeWriteAndWritesRecover(t *testing.T) {
 	}
 }
 
-// TestProbeWriteNeedsFreeSpace asks for more free space than any file
-// system has: the probe fails naming the shortfall, because a write of a
-// message could then fail with "database or disk is full", and passes
-// once the store asks for a byte.
+// TestProbeWriteNeedsFreeSpace configures more free space than any file
+// system has, so the probe fails and names the shortfall. With one byte
+// configured it passes.
 func TestProbeWriteNeedsFreeSpace(t *testing.T) {
 	ctx := context.Background()
 	for _, c := range []struct {
