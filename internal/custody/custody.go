@@ -8,12 +8,19 @@
 // that the hub never heard of, and its own admitted_at is checked in
 // the document. The prisoner's movements are those that
 // internal/movementclaim claimed, in every case.
+//
+// The check is an ingest guard. Each movement also takes a turn claim,
+// numbered one past the prisoner's movements the check read. Of two
+// movements of one prisoner checked at the same moment, on one replica
+// or two, the second to reach the journal finds its turn taken and is
+// checked again, against the first.
 package custody
 
 import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
@@ -44,6 +51,11 @@ var endsCustody = []canonical.MovementKind{
 	canonical.MoveRelease, canonical.MoveEscape, canonical.MoveTransferOut,
 }
 
+// ClaimTurn is the kind of journal claim that numbers the movements of
+// one prisoner of one prison in the order the journal took them. Its key
+// is the prisoner's movementclaim.PrisonerPrefix followed by the number.
+const ClaimTurn = "prisoner-movement-turn"
+
 // History rejects a movement that the prisoner's journaled movements
 // rule out. Its field is set once before use.
 type History struct {
@@ -58,21 +70,34 @@ type event struct {
 	messageID string
 }
 
-// Enrich implements ingest.Enricher for a movement with a prisoner
-// number and a time. It compares the movement with the prisoner's
-// journaled movements just before and just after it, and returns an
-// *ingest.ConflictError at /prisoner_movement/at naming the one that
-// rules it out.
-func (h *History) Enrich(ctx context.Context, m *canonical.Message) error {
-	mv := m.Movement
-	if m.Type != canonical.TypeMovement || mv == nil || mv.Prisoner.Number == "" || mv.At.IsZero() {
-		return nil
+// Guard implements ingest.Guard for a movement that claims its event
+// (see movementclaim.KeyOf). It returns the movement's turn claim, or,
+// when the movement has a time, an *ingest.ConflictError at
+// /prisoner_movement/at naming the journaled movement just before or
+// just after it that rules it out.
+func (h *History) Guard(ctx context.Context, m *canonical.Message) ([]journal.Claim, error) {
+	if _, ok := movementclaim.KeyOf(m); !ok {
+		return nil, nil
 	}
-	events, err := h.events(ctx, m)
+	events, held, err := h.events(ctx, m)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	p := m.Movement.Prisoner
+	turn := journal.Claim{Kind: ClaimTurn,
+		Key: movementclaim.PrisonerPrefix(p.PrisonCode, p.Number) + strconv.Itoa(held+1)}
+	if m.Movement.At.IsZero() {
+		return []journal.Claim{turn}, nil
+	}
+	if err := check(m.Movement, events); err != nil {
+		return nil, err
+	}
+	return []journal.Claim{turn}, nil
+}
 
+// check compares mv with events, the prisoner's journaled movements
+// oldest first.
+func check(mv *canonical.Movement, events []event) error {
 	// Claims keep microseconds; a report of the same movement again is
 	// left to internal/movementclaim, which names it a duplicate.
 	self := event{kind: mv.Kind, at: time.UnixMicro(mv.At.UnixMicro())}
@@ -159,13 +184,14 @@ func arrivesAt(events []event, t time.Time) bool {
 
 // events returns the journaled movements of m's prisoner, oldest first,
 // from the claims that internal/movementclaim gives each movement, so
-// that the movements of every case of the prisoner count.
-func (h *History) events(ctx context.Context, m *canonical.Message) ([]event, error) {
+// that the movements of every case of the prisoner count, and the number
+// of those claims.
+func (h *History) events(ctx context.Context, m *canonical.Message) ([]event, int, error) {
 	p := m.Movement.Prisoner
 	prefix := movementclaim.PrisonerPrefix(p.PrisonCode, p.Number)
 	claims, err := h.Journal.ClaimsUnder(ctx, movementclaim.ClaimMovement, prefix)
 	if err != nil {
-		return nil, fmt.Errorf("reading the movements of prisoner %s of %s: %w", p.Number, p.PrisonCode, err)
+		return nil, 0, fmt.Errorf("reading the movements of prisoner %s of %s: %w", p.Number, p.PrisonCode, err)
 	}
 	var events []event
 	for _, c := range claims {
@@ -176,7 +202,7 @@ func (h *History) events(ctx context.Context, m *canonical.Message) ([]event, er
 		events = append(events, event{kind: kind, at: at, messageID: c.Holder})
 	}
 	slices.SortStableFunc(events, func(a, b event) int { return a.at.Compare(b.at) })
-	return events, nil
+	return events, len(claims), nil
 }
 
 func conflict(rule, format string, args ...any) error {

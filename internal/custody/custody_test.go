@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/sangam-hub/sangam/internal/custody"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/ingest/ingesttest"
+	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/movementclaim"
 )
 
@@ -19,7 +23,7 @@ import (
 func newService(t *testing.T) *ingest.Service {
 	t.Helper()
 	s, store := ingesttest.Service(t, ingesttest.NoRoutes)
-	s.Enrichers = []ingest.Enricher{&custody.History{Journal: store}}
+	s.Guards = []ingest.Guard{&custody.History{Journal: store}}
 	s.Claimers = []ingest.Claimer{&movementclaim.Movements{Journal: store}}
 	return s
 }
@@ -259,4 +263,64 @@ func TestOutAgainAfterOneMinute(t *testing.T) {
 		step{"MV-3", "admission", "12:00", 0}, step{"MV-4", "release", "12:00", 0})
 	_, err := s.Accept(context.Background(), "prisons", movement(t, "MV-5", "court_production_out", "15:00"), "")
 	wantRule(t, err, custody.RuleNotInCustody)
+}
+
+// meetingStore is a journal whose first two reads of a prisoner's
+// movements wait for each other, so that two movements are checked
+// against the same history before either is journaled.
+type meetingStore struct {
+	journal.Store
+	met   chan struct{} // closed by the second read
+	reads atomic.Int32
+}
+
+func (s *meetingStore) ClaimsUnder(ctx context.Context, kind, prefix string) ([]journal.HeldClaim, error) {
+	claims, err := s.Store.ClaimsUnder(ctx, kind, prefix)
+	switch s.reads.Add(1) {
+	case 1:
+		select {
+		case <-s.met:
+		case <-time.After(10 * time.Second):
+			return nil, errors.New("the other movement was not checked within 10 s")
+		}
+	case 2:
+		close(s.met)
+	}
+	return claims, err
+}
+
+// TestMovementsCheckedAtOnce checks a release and a later production of
+// an admitted prisoner against the same history at the same moment. The
+// second to reach the journal is checked again, against the first, and
+// rejected, whichever it is.
+func TestMovementsCheckedAtOnce(t *testing.T) {
+	s, store := ingesttest.Service(t, ingesttest.NoRoutes)
+	s.Claimers = []ingest.Claimer{&movementclaim.Movements{Journal: store}}
+	s.Guards = []ingest.Guard{&custody.History{Journal: store}}
+	acceptAll(t, s, step{"MV-1", "admission", "08:00", 0})
+
+	meeting := &meetingStore{Store: store, met: make(chan struct{})}
+	s.Guards = []ingest.Guard{&custody.History{Journal: meeting}}
+	bodies := [][]byte{movement(t, "MV-2", "release", "10:00"), movement(t, "MV-3", "court_production_out", "12:00")}
+	errs := make([]error, len(bodies))
+	var wg sync.WaitGroup
+	for i, body := range bodies {
+		wg.Go(func() { _, errs[i] = s.Accept(context.Background(), "prisons", body, "") })
+	}
+	wg.Wait()
+
+	if errs[0] == nil && errs[1] == nil {
+		t.Fatal("both the release and the later production were accepted")
+	}
+	for i, err := range errs {
+		if err != nil {
+			wantRule(t, err, custody.RuleNotInCustody)
+			if errs[1-i] != nil {
+				t.Errorf("both rejected; the other: %v", errs[1-i])
+			}
+		}
+	}
+	if n := meeting.reads.Load(); n != 3 {
+		t.Errorf("the history was read %d times, want 3: once for each and again for the second", n)
+	}
 }

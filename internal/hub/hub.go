@@ -492,10 +492,8 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		v.close()
 		return err
 	}
-	// The custody check reads the prisoner's case, which a CNR-only
-	// movement has once verification's case resolver gave it its FIR.
-	svc.Enrichers = append(svc.Enrichers, jurisdiction.HomeStation{Table: v.jurisdiction},
-		&custody.History{Journal: h.backend.store})
+	svc.Enrichers = append(svc.Enrichers, jurisdiction.HomeStation{Table: v.jurisdiction})
+	svc.Guards = append(svc.Guards, &custody.History{Journal: h.backend.store})
 	h.verification = v
 	apiServer := &api.Server{
 		Ingest: svc, Store: h.backend.store, Routes: h.table.Load,

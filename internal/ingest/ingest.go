@@ -59,6 +59,9 @@ type Service struct {
 	// Claimers name what each message holds alone in the journal. At
 	// most one Claimer may take claims of one kind.
 	Claimers []Claimer
+	// Guards run in order on each message after the enrichers, and
+	// again while a message journaled meanwhile changed what they read.
+	Guards []Guard
 	// Observers learn of each newly journaled message after its
 	// transaction commits.
 	Observers []Observer
@@ -104,6 +107,23 @@ type Claimer interface {
 	// cannot be read.
 	Reject(ctx context.Context, m *canonical.Message, claimed *journal.ClaimedError) error
 }
+
+// Guard checks a message against journaled records, such as a
+// prisoner's earlier movements, that another message checked at the same
+// moment could change. An error rejects the message as an Enricher's
+// does. The claims returned name what the guard read, and the journal
+// takes them in the transaction that journals the message. No message
+// journaled when the guard read may hold them, and a message journaled
+// later that changes what the guard reads must take one of them. When
+// the journal finds one held, the Service runs the guards again, at most
+// MaxGuardRuns times in all, and then fails the request with ErrBusy.
+type Guard interface {
+	Guard(ctx context.Context, m *canonical.Message) ([]journal.Claim, error)
+}
+
+// MaxGuardRuns bounds the runs of a message's guards while messages
+// journaled at the same moment change what they read.
+const MaxGuardRuns = 4
 
 // Observer learns of each message the hub journaled, after the commit and
 // never for a duplicate. A crash between commit and Observe loses the
@@ -172,13 +192,13 @@ func (s *Service) AcceptChecked(
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownAgency, agency)
 	}
-	msgs, hashes, raw, err := s.prepare(ctx, a, agency, body, contentType, check)
+	p, err := s.prepare(ctx, a, agency, body, contentType, check)
 	if err != nil {
 		return nil, err
 	}
 	var results []Result
-	for i := range msgs {
-		r, err := s.journal(ctx, a, &msgs[i], hashes[i], raw, contentType)
+	for i := range p.msgs {
+		r, err := s.journal(ctx, a, &p.msgs[i], p.hashes[i], p.guarded[i], p.raw, contentType)
 		if err != nil {
 			return results, err
 		}
@@ -198,10 +218,11 @@ func (s *Service) Prepare(ctx context.Context, agency string, body []byte, conte
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownAgency, agency)
 	}
-	msgs, hashes, _, err := s.prepare(ctx, a, agency, body, contentType, nil)
+	p, err := s.prepare(ctx, a, agency, body, contentType, nil)
 	if err != nil {
 		return nil, err
 	}
+	msgs, hashes := p.msgs, p.hashes
 	for i := range msgs {
 		resend, err := s.checkReusedID(ctx, &msgs[i], hashes[i])
 		if err != nil {
@@ -258,9 +279,16 @@ func (s *Service) checkClaims(ctx context.Context, a adapters.Adapter, m *canoni
 	return nil
 }
 
-// prepare decodes, validates, checks with check (when not nil) and
-// enriches body once it has its turn, returning the messages, their
-// content hashes and the body to journal.
+// prepared is a body that prepare decoded, checked and enriched.
+type prepared struct {
+	msgs    []canonical.Message
+	hashes  []string          // content hash of each message
+	guarded [][]journal.Claim // guards' claims of each message
+	raw     []byte            // the body to journal
+}
+
+// prepare decodes, validates, checks with check (when not nil),
+// enriches and guards body once it has its turn.
 func (s *Service) prepare(
 	ctx context.Context,
 	a adapters.Adapter,
@@ -268,27 +296,27 @@ func (s *Service) prepare(
 	body []byte,
 	contentType string,
 	check Check,
-) ([]canonical.Message, []string, []byte, error) {
+) (prepared, error) {
 	release, err := s.Admission.wait(ctx)
 	if err != nil {
-		return nil, nil, nil, err
+		return prepared{}, err
 	}
 	defer release()
 
 	if rejected := textcheck.Check(body, contentType); len(rejected) > 0 {
-		return nil, nil, nil, fmt.Errorf("decoding %s message: %w", agency,
+		return prepared{}, fmt.Errorf("decoding %s message: %w", agency,
 			rejectText(a, body, contentType, rejected))
 	}
 	decoded, err := a.Decode(body, contentType)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("decoding %s message: %w", agency, err)
+		return prepared{}, fmt.Errorf("decoding %s message: %w", agency, err)
 	}
 	if len(decoded.Messages) == 0 {
-		return nil, nil, nil, fmt.Errorf("decoding %s message: %w: the body contains no message",
+		return prepared{}, fmt.Errorf("decoding %s message: %w: the body contains no message",
 			agency, adapters.ErrMalformed)
 	}
 	if err := checkAuthorship(a, agency, decoded.Messages); err != nil {
-		return nil, nil, nil, err
+		return prepared{}, err
 	}
 	raw := decoded.Journal
 	if raw == nil {
@@ -303,45 +331,88 @@ func (s *Service) prepare(
 	for i := range msgs {
 		if err := scrub(&msgs[i]); err != nil {
 			pointIntoBody(a, &msgs[i], err)
-			return nil, nil, nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
+			return prepared{}, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 		}
 	}
 	hashes := make([]string, len(msgs))
+	guarded := make([][]journal.Claim, len(msgs))
 	for i := range msgs {
 		if !s.NoContentCheck {
 			if hashes[i], err = contentHash(&msgs[i]); err != nil {
-				return nil, nil, nil, fmt.Errorf("hashing %s message %d: %w", agency, i+1, err)
+				return prepared{}, fmt.Errorf("hashing %s message %d: %w", agency, i+1, err)
 			}
 		}
 		stamp(&msgs[i], agency, received)
 		if err := schemas.ValidateValue("canonical/message.json", &msgs[i]); err != nil {
 			pointIntoBody(a, &msgs[i], err)
-			return nil, nil, nil, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
+			return prepared{}, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
 		}
 		if check != nil {
 			if err := check(&msgs[i]); err != nil {
 				pointIntoBody(a, &msgs[i], err)
-				return nil, nil, nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
+				return prepared{}, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 			}
 		}
-		for _, e := range s.Enrichers {
-			err := e.Enrich(ctx, &msgs[i])
-			if err == nil {
-				continue
-			}
-			// A message journaled before a check that it now fails, such as
-			// one that a hub without the check took, is still a resend, and
-			// Accept returns the journaled one.
-			if IsInvalid(err) {
-				if resend, _ := s.checkReusedID(ctx, &msgs[i], hashes[i]); resend {
-					break
-				}
-			}
-			pointIntoBody(a, &msgs[i], err)
-			return nil, nil, nil, fmt.Errorf("enriching %s message %d: %w", agency, i+1, err)
+		resend, err := s.enrich(ctx, a, &msgs[i], hashes[i])
+		if err != nil {
+			return prepared{}, fmt.Errorf("enriching %s message %d: %w", agency, i+1, err)
+		}
+		if resend {
+			continue
+		}
+		if guarded[i], err = s.guard(ctx, a, &msgs[i], hashes[i]); err != nil {
+			return prepared{}, fmt.Errorf("checking %s message %d: %w", agency, i+1, err)
 		}
 	}
-	return msgs, hashes, raw, nil
+	return prepared{msgs: msgs, hashes: hashes, guarded: guarded, raw: raw}, nil
+}
+
+// enrich runs the enrichers on m, whose content hash is hash. When one
+// rejects m but m resends a journaled message, such as one that a hub
+// without the check took, enrich reports the resend and runs no more
+// enrichers: Accept returns the journaled message.
+func (s *Service) enrich(ctx context.Context, a adapters.Adapter, m *canonical.Message, hash string) (
+	bool, error) {
+	for _, e := range s.Enrichers {
+		if err := e.Enrich(ctx, m); err != nil {
+			if s.resends(ctx, m, hash, err) {
+				return true, nil
+			}
+			pointIntoBody(a, m, err)
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+// guard runs the guards on m, whose content hash is hash, and returns
+// their claims. A message that fails one but resends a journaled message
+// passes without claims, as in enrich.
+func (s *Service) guard(ctx context.Context, a adapters.Adapter, m *canonical.Message, hash string) (
+	[]journal.Claim, error) {
+	var claims []journal.Claim
+	for _, g := range s.Guards {
+		c, err := g.Guard(ctx, m)
+		if err != nil {
+			if s.resends(ctx, m, hash, err) {
+				return nil, nil
+			}
+			pointIntoBody(a, m, err)
+			return nil, err
+		}
+		claims = append(claims, c...)
+	}
+	return claims, nil
+}
+
+// resends reports whether m, which a check rejected with err, resends a
+// journaled message.
+func (s *Service) resends(ctx context.Context, m *canonical.Message, hash string, err error) bool {
+	if !IsInvalid(err) {
+		return false
+	}
+	resend, _ := s.checkReusedID(ctx, m, hash)
+	return resend
 }
 
 // RuleDocumentSource is the violation rule of a message whose type the
@@ -560,6 +631,7 @@ func (s *Service) journal(
 	a adapters.Adapter,
 	m *canonical.Message,
 	hash string,
+	guarded []journal.Claim,
 	raw []byte,
 	contentType string,
 ) (Result, error) {
@@ -596,12 +668,13 @@ func (s *Service) journal(
 			ID: id, MessageID: m.ID, Destination: t.Destination, CaseKey: m.CaseKey,
 		}, shards))
 	}
+	var claims []journal.Claim
 	for _, c := range s.Claimers {
-		claims, releases := c.Claims(m)
-		entry.Claims = append(entry.Claims, claims...)
+		held, releases := c.Claims(m)
+		claims = append(claims, held...)
 		entry.Releases = append(entry.Releases, releases...)
 	}
-	receipt, err := s.Store.Accept(ctx, entry)
+	receipt, err := s.accept(ctx, a, entry, claims, guarded, hash)
 	var claimed *journal.ClaimedError
 	if errors.As(err, &claimed) {
 		if c := s.claimerOf(m, claimed.Claim); c != nil {
@@ -623,6 +696,34 @@ func (s *Service) journal(
 		MessageID: receipt.MessageID, SenderMessageID: m.SenderMessageID,
 		Duplicate: receipt.Duplicate, ReceivedAt: receipt.ReceivedAt.In(m.ReceivedAt.Location()),
 	}, nil
+}
+
+// accept journals entry with the claimers' claims and the guards' claims
+// guarded. While a message journaled since the guards ran holds one of
+// theirs, it runs them again, at most MaxGuardRuns times in all.
+func (s *Service) accept(
+	ctx context.Context,
+	a adapters.Adapter,
+	entry journal.Entry,
+	claims, guarded []journal.Claim,
+	hash string,
+) (journal.Receipt, error) {
+	m := &entry.Message
+	for run := 1; ; run++ {
+		entry.Claims = append(slices.Clip(claims), guarded...)
+		receipt, err := s.Store.Accept(ctx, entry)
+		var claimed *journal.ClaimedError
+		if !errors.As(err, &claimed) || !slices.Contains(guarded, claimed.Claim) {
+			return receipt, err
+		}
+		if run == MaxGuardRuns {
+			return journal.Receipt{}, fmt.Errorf("%w: messages journaled at the same moment changed "+
+				"what the checks of message %s read %d times", ErrBusy, m.ID, run)
+		}
+		if guarded, err = s.guard(ctx, a, m, hash); err != nil {
+			return journal.Receipt{}, fmt.Errorf("checking %s message again: %w", m.Source, err)
+		}
+	}
 }
 
 // claimerOf returns the Claimer whose claims for m include claim, or nil.

@@ -70,19 +70,29 @@ type Movements struct {
 // Claims implements ingest.Claimer: a movement with a prisoner number
 // and a time claims that event.
 func (c *Movements) Claims(m *canonical.Message) ([]journal.Claim, []journal.Release) {
+	key, ok := KeyOf(m)
+	if !ok {
+		return nil, nil
+	}
+	return []journal.Claim{{Kind: ClaimMovement, Key: key}}, nil
+}
+
+// KeyOf returns the claim key of movement m, and false when m is no
+// movement with a prisoner number and a time, which claims nothing. The
+// time is the movement's, or the message's when the movement has none.
+func KeyOf(m *canonical.Message) (string, bool) {
 	mv := m.Movement
 	if m.Type != canonical.TypeMovement || mv == nil || mv.Prisoner.Number == "" {
-		return nil, nil
+		return "", false
 	}
 	at := mv.At
 	if at.IsZero() {
 		at = m.OccurredAt
 	}
 	if at.IsZero() {
-		return nil, nil
+		return "", false
 	}
-	return []journal.Claim{{Kind: ClaimMovement,
-		Key: Key(mv.Prisoner.PrisonCode, mv.Prisoner.Number, mv.Kind, at)}}, nil
+	return Key(mv.Prisoner.PrisonCode, mv.Prisoner.Number, mv.Kind, at), true
 }
 
 // Reject implements ingest.Claimer. It returns an *ingest.ConflictError
