@@ -82,3 +82,34 @@ func TestDefaultRoutesEveryDeathReachesDistrictAndCourt(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultRoutesUndertrialWhereabouts moves undertrials and convicts
+// to another prison and to hospital: the court and the station of the
+// case's FIR learn of each move of an undertrial, and of no convict's.
+func TestDefaultRoutesUndertrialWhereabouts(t *testing.T) {
+	tab, err := Load(DefaultDocument())
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := func(kind canonical.MovementKind, status canonical.CustodyStatus) *canonical.Message {
+		return &canonical.Message{
+			Type: canonical.TypeMovement, Source: "prisons", CaseKey: "PRISONER/KLSJEKM/UT-7",
+			OccurredAt: time.Date(2025, 11, 2, 4, 0, 0, 0, time.UTC),
+			Movement: &canonical.Movement{Kind: kind, Prisoner: canonical.Prisoner{
+				PrisonCode: "KLSJEKM", Number: "UT-7", Status: status,
+				Cases: []canonical.CaseRef{{FIR: &canonical.FIRRef{State: "KL", District: "EKM",
+					PoliceStation: "EKM0420", Year: 2025, Number: 31}}},
+			}},
+		}
+	}
+	for _, kind := range []canonical.MovementKind{canonical.MoveTransferOut, canonical.MoveTransferIn,
+		canonical.MoveHospitalOut, canonical.MoveHospitalReturn} {
+		want := []string{"cctns-ekm0420-prisons", "ecourts-kerala-prisons"}
+		if got := targetsOf(t, tab, moved(kind, canonical.CustodyUndertrial)); !slices.Equal(got, want) {
+			t.Errorf("undertrial's %s goes to %v, want %v", kind, got, want)
+		}
+		if got := targetsOf(t, tab, moved(kind, canonical.CustodyConvict)); len(got) != 0 {
+			t.Errorf("convict's %s goes to %v, want nowhere", kind, got)
+		}
+	}
+}
