@@ -43,10 +43,18 @@ type Adapter interface {
 // such as that a verification report replies to a known request, and
 // points their violations into the agency's document with it.
 type BodyPointers interface {
-	// BodyPointer returns the JSON pointer into the document that m was
-	// decoded from of the canonical field at pointer, and false when the
+	// BodyPointer returns the pointer into doc, the document that m was
+	// decoded from, of the canonical field at pointer: a JSON pointer,
+	// or the element path of an XML document. It returns false when the
 	// adapter cannot tell.
-	BodyPointer(m *canonical.Message, pointer string) (string, bool)
+	BodyPointer(doc Document, m *canonical.Message, pointer string) (string, bool)
+}
+
+// Document is a body that an agency posted, as the hub journals it: with
+// every Aadhaar number masked.
+type Document struct {
+	Body        []byte
+	ContentType string // the Content-Type the body was posted with, possibly empty
 }
 
 // Authorship is implemented by an adapter that also decodes documents

@@ -49,6 +49,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/xmlsafe"
 )
@@ -153,20 +154,19 @@ func (a *Adapter) Authors(t canonical.Type) bool {
 }
 
 // BodyPointer returns the path of the root element, which names the
-// document and so its message type, for the canonical field /type, and
-// the path of the lineage case's CaseTrackingID for a court
-// registration's FIR, and that of the callback's DocumentFiledDate for
-// its filing date. It implements adapters.BodyPointers and places no
-// other field.
-//
-// NOTE: the FIR's path names a criminal:CriminalCase, the case element
-// of a callback for a final report, even when the callback used another.
-func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, bool) {
-	if m.Type == canonical.TypeCourtRegistration && isUnder(pointer, "/court_registration/fir") {
-		return "/RecordDocketingCallbackMessage/CriminalCase/CaseAugmentation/CaseLineageCase/CaseTrackingID", true
-	}
+// document and so its message type, for the canonical field /type. In a
+// docketing callback, it returns the path of the case's CaseTrackingID
+// for the CNR, of its court's identification for the court's code, of
+// the lineage case's CaseTrackingID for the FIR, and of
+// DocumentFiledDate for the filing date. It implements
+// adapters.BodyPointers and places no other field.
+func (a *Adapter) BodyPointer(doc adapters.Document, m *canonical.Message, pointer string) (string, bool) {
 	if m.Type == canonical.TypeCourtRegistration && pointer == "/court_registration/filed_on" {
 		return "/RecordDocketingCallbackMessage/DocumentFiledDate", true
+	}
+	if m.Type == canonical.TypeCourtRegistration && (pointer == "/court_registration/cnr" ||
+		pointer == "/court_registration/court/code" || isUnder(pointer, "/court_registration/fir")) {
+		return casePointer(doc.Body, pointer)
 	}
 	if pointer != "/type" {
 		return "", false
@@ -178,6 +178,27 @@ func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, boo
 		return "/RecordDocketingCallbackMessage", true
 	}
 	return "", false
+}
+
+// casePointer returns the path, in the docketing callback body, of the
+// element of the case that holds the CNR, the court's code or the FIR at
+// pointer.
+func casePointer(body []byte, pointer string) (string, bool) {
+	doc, err := xmlsafe.Parse(body, xmlsafe.Limits{})
+	if err != nil {
+		return "", false
+	}
+	c := caseElement(doc.Root())
+	if c == nil {
+		return "", false
+	}
+	switch pointer {
+	case "/court_registration/cnr":
+		return under(c, "CaseTrackingID"), true
+	case "/court_registration/court/code":
+		return under(c, "CaseAugmentation/CaseCourt/OrganizationIdentification/IdentificationID"), true
+	}
+	return under(c, "CaseAugmentation/CaseLineageCase/CaseTrackingID"), true
 }
 
 // isUnder reports whether pointer is prefix or a pointer below it.

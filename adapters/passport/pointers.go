@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/canonical"
 )
 
@@ -12,7 +13,7 @@ import (
 // for the message type and the fields of a verification request or
 // report that the document holds under another pointer. It implements
 // adapters.BodyPointers.
-func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, bool) {
+func (a *Adapter) BodyPointer(_ adapters.Document, m *canonical.Message, pointer string) (string, bool) {
 	return BodyPointer(m, pointer)
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/passport"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
@@ -43,7 +44,7 @@ func (a *Adapter) verificationReport(body []byte) (canonical.Message, []schemas.
 // report that the document holds whole under another pointer, such as
 // the FIR that every police document has as its fir object. Other
 // fields, such as people and charges, are not mapped.
-func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, bool) {
+func (a *Adapter) BodyPointer(_ adapters.Document, m *canonical.Message, pointer string) (string, bool) {
 	if pointer == "/type" {
 		return "/document_type", true
 	}

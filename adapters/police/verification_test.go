@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -94,7 +95,7 @@ func TestFilingStationPointsIntoDocument(t *testing.T) {
 			t.Errorf("%s: %s names no filing station", name, m.Type)
 			continue
 		}
-		bodyPointer, ok := a.BodyPointer(m, pointer)
+		bodyPointer, ok := a.BodyPointer(adapters.Document{}, m, pointer)
 		if !ok {
 			t.Errorf("%s: BodyPointer(%s) found nothing", name, pointer)
 			continue
@@ -139,7 +140,7 @@ func TestBodyPointerOfFIR(t *testing.T) {
 		{canonical.TypeChargesheet, "/arrest/fir/police_station", "", false},
 		{canonical.TypeCourtRegistration, "/court_registration/fir/police_station", "", false},
 	} {
-		got, ok := a.BodyPointer(&canonical.Message{Type: c.typ}, c.pointer)
+		got, ok := a.BodyPointer(adapters.Document{}, &canonical.Message{Type: c.typ}, c.pointer)
 		if got != c.want || ok != c.resolved {
 			t.Errorf("BodyPointer(%s, %s) = %q, %v; want %q, %v", c.typ, c.pointer, got, ok, c.want, c.resolved)
 		}

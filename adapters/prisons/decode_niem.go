@@ -56,15 +56,12 @@ func (a *Adapter) decodeNIEM(body []byte) (adapters.Decoded, error) {
 			root.Tag, adapters.ErrMalformed, err)
 	}
 
-	n := &niemDecoder{adapter: a, root: root, content: root, refs: refs}
+	n := &niemDecoder{adapter: a, root: root, content: niemContent(root), refs: refs}
 	var m canonical.Message
 	switch {
 	case xmlsafe.Is(root, xmlsafe.Name{Space: nsBookingReport, Local: "BookingReport"}):
 		m = n.booking()
 	case xmlsafe.Is(root, xmlsafe.Name{Space: nsReleaseReport, Local: "CustodyReleaseReport"}):
-		if custody := xmlsafe.Child(root, crx("Custody")); custody != nil {
-			n.content = custody
-		}
 		m = n.release()
 	default:
 		return adapters.Decoded{}, fmt.Errorf("decoding prison report: %w: root element %s "+

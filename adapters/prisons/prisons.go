@@ -82,14 +82,3 @@ func (a *Adapter) Agency() string { return Agency }
 // but not the court orders that the hub sends it. It implements
 // adapters.Authorship.
 func (a *Adapter) Authors(t canonical.Type) bool { return t == canonical.TypeMovement }
-
-// BodyPointer returns "/document_type", the member of a JSON document
-// that names its message type, for the canonical field /type of a
-// message that only a JSON document carries. It implements
-// adapters.BodyPointers and places no other field.
-func (a *Adapter) BodyPointer(m *canonical.Message, pointer string) (string, bool) {
-	if pointer == "/type" && m.Type == canonical.TypeCourtOrder {
-		return "/document_type", true
-	}
-	return "", false
-}

@@ -363,6 +363,11 @@ func TestCallbackFromOtherCourtRejected(t *testing.T) {
 		t.Fatalf("callback from another court: error = %v, want one %s violation", err,
 			courtfiling.RuleFilingCourt)
 	}
+	const court = "/RecordDocketingCallbackMessage/CriminalCase/CaseAugmentation/CaseCourt/" +
+		"OrganizationIdentification/IdentificationID"
+	if vs[0].Pointer != court {
+		t.Errorf("filing-court at %q, want the case's court at %s", vs[0].Pointer, court)
+	}
 	if _, err := s.Accept(context.Background(), "police", finalReport(t, "EKM0412-FR-2"), ""); err == nil {
 		t.Error("a second original was accepted after another court's rejection")
 	}
@@ -599,12 +604,14 @@ func TestCallbackWithOtherCourtsCNRRejected(t *testing.T) {
 	body := replace(t, callback(t, "KLER10-CB-1", report.MessageID, reportFIR),
 		">"+callbackCNR+"<", ">KLER120000992026<")
 	_, err := s.Accept(context.Background(), "courts", body, "")
+	const cnr = "/RecordDocketingCallbackMessage/CriminalCase/CaseTrackingID"
 	found := false
 	for _, v := range schemas.Violations(err) {
-		found = found || (v.Rule == courtfiling.RuleFilingCourt && strings.Contains(v.Message, "KLER12"))
+		found = found || (v.Rule == courtfiling.RuleFilingCourt && strings.Contains(v.Message, "KLER12") &&
+			v.Pointer == cnr)
 	}
 	if !found {
-		t.Errorf("Accept error = %v, want filing-court naming the CNR's court KLER12", err)
+		t.Errorf("Accept error = %v, want filing-court at %s naming the CNR's court KLER12", err, cnr)
 	}
 }
 

@@ -1,6 +1,7 @@
 package custody_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -323,4 +324,42 @@ func TestMovementsCheckedAtOnce(t *testing.T) {
 	if n := meeting.reads.Load(); n != 3 {
 		t.Errorf("the history was read %d times, want 3: once for each and again for the second", n)
 	}
+}
+
+// TestConflictPointsIntoDocument releases a prisoner twice, by JSON
+// movements and by NIEM custody release reports: the second release's
+// conflict points at its time in the document posted.
+func TestConflictPointsIntoDocument(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t)
+	acceptAll(t, s, step{"MV-1", "release", "10:00", 0})
+	_, err := s.Accept(ctx, "prisons", movement(t, "MV-2", "release", "11:00"), "")
+	if got := conflictPointer(t, err); got != "/at" {
+		t.Errorf("JSON movement: conflict at %q, want /at", got)
+	}
+
+	report, err := os.ReadFile("../../adapters/prisons/testdata/release_report.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = newService(t)
+	if _, err := s.Accept(ctx, "prisons", report, "application/xml"); err != nil {
+		t.Fatalf("release report: %v", err)
+	}
+	later := bytes.Replace(report, []byte("2025-10-18T17:45:00+05:30"), []byte("2025-10-18T18:45:00+05:30"), 1)
+	_, err = s.Accept(ctx, "prisons", later, "application/xml")
+	if got, want := conflictPointer(t, err), "/CustodyReleaseReport/Custody/Release/ActivityDate"; got != want {
+		t.Errorf("NIEM report: conflict at %q, want %q", got, want)
+	}
+}
+
+// conflictPointer returns the pointer of err's first violation, failing
+// t unless err is a not-in-custody conflict.
+func conflictPointer(t *testing.T, err error) string {
+	t.Helper()
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) || conflict.Invalid.Violations[0].Rule != custody.RuleNotInCustody {
+		t.Fatalf("error %v, want a %s conflict", err, custody.RuleNotInCustody)
+	}
+	return conflict.Invalid.Violations[0].Pointer
 }

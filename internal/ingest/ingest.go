@@ -198,7 +198,7 @@ func (s *Service) AcceptChecked(
 	}
 	var results []Result
 	for i := range p.msgs {
-		r, err := s.journal(ctx, a, &p.msgs[i], p.hashes[i], p.guarded[i], p.raw, contentType)
+		r, err := s.journal(ctx, document{a, p.raw, contentType}, &p.msgs[i], p.hashes[i], p.guarded[i])
 		if err != nil {
 			return results, err
 		}
@@ -232,7 +232,7 @@ func (s *Service) Prepare(ctx context.Context, agency string, body []byte, conte
 			// Accept returns the journaled message, whatever its claims.
 			continue
 		}
-		if err := s.checkClaims(ctx, a, &msgs[i]); err != nil {
+		if err := s.checkClaims(ctx, document{a, body, contentType}, &msgs[i]); err != nil {
 			return nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 		}
 	}
@@ -260,7 +260,7 @@ func (s *Service) checkReusedID(ctx context.Context, m *canonical.Message, hash 
 // checkClaims returns the error that Accept would return for m, which
 // is no resend, because another message holds one of its claims, read
 // from the journal without taking them.
-func (s *Service) checkClaims(ctx context.Context, a adapters.Adapter, m *canonical.Message) error {
+func (s *Service) checkClaims(ctx context.Context, d document, m *canonical.Message) error {
 	for _, c := range s.Claimers {
 		claims, _ := c.Claims(m)
 		for _, claim := range claims {
@@ -272,7 +272,7 @@ func (s *Service) checkClaims(ctx context.Context, a adapters.Adapter, m *canoni
 				return err
 			}
 			err = c.Reject(ctx, m, &journal.ClaimedError{Claim: claim, Holder: holder})
-			pointIntoBody(a, m, err)
+			d.point(m, err)
 			return err
 		}
 	}
@@ -315,7 +315,8 @@ func (s *Service) prepare(
 		return prepared{}, fmt.Errorf("decoding %s message: %w: the body contains no message",
 			agency, adapters.ErrMalformed)
 	}
-	if err := checkAuthorship(a, agency, decoded.Messages); err != nil {
+	d := document{a, body, contentType}
+	if err := checkAuthorship(d, agency, decoded.Messages); err != nil {
 		return prepared{}, err
 	}
 	raw := decoded.Journal
@@ -330,7 +331,7 @@ func (s *Service) prepare(
 	msgs := decoded.Messages
 	for i := range msgs {
 		if err := scrub(&msgs[i]); err != nil {
-			pointIntoBody(a, &msgs[i], err)
+			d.point(&msgs[i], err)
 			return prepared{}, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 		}
 	}
@@ -344,23 +345,23 @@ func (s *Service) prepare(
 		}
 		stamp(&msgs[i], agency, received)
 		if err := schemas.ValidateValue("canonical/message.json", &msgs[i]); err != nil {
-			pointIntoBody(a, &msgs[i], err)
+			d.point(&msgs[i], err)
 			return prepared{}, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
 		}
 		if check != nil {
 			if err := check(&msgs[i]); err != nil {
-				pointIntoBody(a, &msgs[i], err)
+				d.point(&msgs[i], err)
 				return prepared{}, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 			}
 		}
-		resend, err := s.enrich(ctx, a, &msgs[i], hashes[i])
+		resend, err := s.enrich(ctx, d, &msgs[i], hashes[i])
 		if err != nil {
 			return prepared{}, fmt.Errorf("enriching %s message %d: %w", agency, i+1, err)
 		}
 		if resend {
 			continue
 		}
-		if guarded[i], err = s.guard(ctx, a, &msgs[i], hashes[i]); err != nil {
+		if guarded[i], err = s.guard(ctx, d, &msgs[i], hashes[i]); err != nil {
 			return prepared{}, fmt.Errorf("checking %s message %d: %w", agency, i+1, err)
 		}
 	}
@@ -371,14 +372,14 @@ func (s *Service) prepare(
 // rejects m but m resends a journaled message, such as one that a hub
 // without the check took, enrich reports the resend and runs no more
 // enrichers: Accept returns the journaled message.
-func (s *Service) enrich(ctx context.Context, a adapters.Adapter, m *canonical.Message, hash string) (
+func (s *Service) enrich(ctx context.Context, d document, m *canonical.Message, hash string) (
 	bool, error) {
 	for _, e := range s.Enrichers {
 		if err := e.Enrich(ctx, m); err != nil {
 			if s.resends(ctx, m, hash, err) {
 				return true, nil
 			}
-			pointIntoBody(a, m, err)
+			d.point(m, err)
 			return false, err
 		}
 	}
@@ -388,7 +389,7 @@ func (s *Service) enrich(ctx context.Context, a adapters.Adapter, m *canonical.M
 // guard runs the guards on m, whose content hash is hash, and returns
 // their claims. A message that fails one but resends a journaled message
 // passes without claims, as in enrich.
-func (s *Service) guard(ctx context.Context, a adapters.Adapter, m *canonical.Message, hash string) (
+func (s *Service) guard(ctx context.Context, d document, m *canonical.Message, hash string) (
 	[]journal.Claim, error) {
 	var claims []journal.Claim
 	for _, g := range s.Guards {
@@ -397,7 +398,7 @@ func (s *Service) guard(ctx context.Context, a adapters.Adapter, m *canonical.Me
 			if s.resends(ctx, m, hash, err) {
 				return nil, nil
 			}
-			pointIntoBody(a, m, err)
+			d.point(m, err)
 			return nil, err
 		}
 		claims = append(claims, c...)
@@ -424,8 +425,8 @@ const RuleDocumentSource = "document-source"
 // for the first of msgs, decoded from agency's body by a, whose type the
 // agency does not write (see adapters.Authorship). It returns nil when
 // the agency writes them all or a does not implement adapters.Authorship.
-func checkAuthorship(a adapters.Adapter, agency string, msgs []canonical.Message) error {
-	authorship, ok := a.(adapters.Authorship)
+func checkAuthorship(d document, agency string, msgs []canonical.Message) error {
+	authorship, ok := d.adapter.(adapters.Authorship)
 	if !ok {
 		return nil
 	}
@@ -439,20 +440,28 @@ func checkAuthorship(a adapters.Adapter, agency string, msgs []canonical.Message
 			Message: fmt.Sprintf("agency %s receives %s messages from the hub and may not post one",
 				agency, m.Type),
 		}}}
-		pointIntoBody(a, m, err)
+		d.point(m, err)
 		return fmt.Errorf("%s message %d: %w", agency, i+1, err)
 	}
 	return nil
 }
 
-// pointIntoBody rewrites the pointers of the violations in err, a
+// document is a body that an agency posted, as the journal keeps it,
+// and the adapter that decoded it.
+type document struct {
+	adapter     adapters.Adapter
+	body        []byte
+	contentType string
+}
+
+// point rewrites the pointers of the violations in err, a
 // *schemas.ValidationError or a *ForbiddenError made on the canonical
-// message m, to point into the agency's document, by a's
-// adapters.BodyPointers. A violation that a cannot place gets the
-// pointer "" of the whole document, and its message names the
+// message m, to point into the agency's document, by the adapter's
+// adapters.BodyPointers. A violation that the adapter cannot place gets
+// the pointer "" of the whole document, and its message names the
 // canonical field, so that no pointer sent back names a field of a
 // document that the sender did not write.
-func pointIntoBody(a adapters.Adapter, m *canonical.Message, err error) {
+func (d document) point(m *canonical.Message, err error) {
 	var violations []schemas.Violation
 	var invalid *schemas.ValidationError
 	var forbidden *ForbiddenError
@@ -462,13 +471,14 @@ func pointIntoBody(a adapters.Adapter, m *canonical.Message, err error) {
 	case errors.As(err, &forbidden):
 		violations = forbidden.Violations
 	}
-	mapper, _ := a.(adapters.BodyPointers)
+	mapper, _ := d.adapter.(adapters.BodyPointers)
 	for i, v := range violations {
 		if v.Pointer == "" {
 			continue
 		}
 		if mapper != nil {
-			if p, ok := mapper.BodyPointer(m, v.Pointer); ok {
+			doc := adapters.Document{Body: d.body, ContentType: d.contentType}
+			if p, ok := mapper.BodyPointer(doc, m, v.Pointer); ok {
 				violations[i].Pointer = p
 				continue
 			}
@@ -628,17 +638,15 @@ func stamp(m *canonical.Message, agency string, received time.Time) {
 
 func (s *Service) journal(
 	ctx context.Context,
-	a adapters.Adapter,
+	d document,
 	m *canonical.Message,
 	hash string,
 	guarded []journal.Claim,
-	raw []byte,
-	contentType string,
 ) (Result, error) {
 	table := s.Routes()
 	decisions := table.Decide(m)
 	entry := journal.Entry{
-		Message: *m, Raw: raw, ContentType: contentType,
+		Message: *m, Raw: d.body, ContentType: d.contentType,
 		RoutesVersion: table.Version(), ContentHash: hash, PostedBy: posterOf(ctx),
 	}
 	for _, d := range decisions {
@@ -674,12 +682,12 @@ func (s *Service) journal(
 		claims = append(claims, held...)
 		entry.Releases = append(entry.Releases, releases...)
 	}
-	receipt, err := s.accept(ctx, a, entry, claims, guarded, hash)
+	receipt, err := s.accept(ctx, d, entry, claims, guarded, hash)
 	var claimed *journal.ClaimedError
 	if errors.As(err, &claimed) {
 		if c := s.claimerOf(m, claimed.Claim); c != nil {
 			err = c.Reject(ctx, m, claimed)
-			pointIntoBody(a, m, err)
+			d.point(m, err)
 			return Result{}, fmt.Errorf("%s message: %w", m.Source, err)
 		}
 	}
@@ -703,7 +711,7 @@ func (s *Service) journal(
 // theirs, it runs them again, at most MaxGuardRuns times in all.
 func (s *Service) accept(
 	ctx context.Context,
-	a adapters.Adapter,
+	d document,
 	entry journal.Entry,
 	claims, guarded []journal.Claim,
 	hash string,
@@ -720,7 +728,7 @@ func (s *Service) accept(
 			return journal.Receipt{}, fmt.Errorf("%w: messages journaled at the same moment changed "+
 				"what the checks of message %s read %d times", ErrBusy, m.ID, run)
 		}
-		if guarded, err = s.guard(ctx, a, m, hash); err != nil {
+		if guarded, err = s.guard(ctx, d, m, hash); err != nil {
 			return journal.Receipt{}, fmt.Errorf("checking %s message again: %w", m.Source, err)
 		}
 	}
