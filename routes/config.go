@@ -173,25 +173,58 @@ func Parse(doc []byte) (Config, error) {
 }
 
 // checkText returns an *InvalidError naming the line of the first
-// character of doc that textcheck.Unsafe names, other than the tab and
-// the line breaks of YAML. A character that reorders text or moves the
-// cursor shows a reviewer of a diff or an export a condition other than
-// the one the hub evaluates. Versions stored before this rule still
-// load (LoadStored).
+// character of doc that textcheck.Hidden names, other than the tab and
+// the line breaks of YAML, written as it is or, in a quoted string, as
+// an escape. A character that reorders text, moves the cursor or shows
+// as nothing shows a reviewer of a diff or an export a condition other
+// than the one the hub evaluates, such as "pol​ice" for "police".
+// Versions stored before this rule still load (LoadStored).
 func checkText(doc []byte) error {
 	line := 1
+	prev := rune(0)
 	for _, r := range string(doc) {
 		switch {
 		case r == '\n':
 			line++
 		case r == '\t' || r == '\r':
-		case r == utf8.RuneError || textcheck.Unsafe(r):
-			return Invalid(Problem{Pointer: "", Rule: RuleText, Message: fmt.Sprintf(
-				"line %d: contains %U, which shows the document otherwise than the hub reads it: "+
-					"remove it", line, r)})
+		case r == utf8.RuneError || textcheck.Hidden(prev, r):
+			return Invalid(textProblem(line, r))
+		}
+		prev = r
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(doc, &root); err != nil {
+		// decode reports the syntax error.
+		return nil
+	}
+	return checkValues(&root)
+}
+
+// checkValues returns the problem of the first key or value under n, as
+// YAML decodes its escapes, that holds a character textcheck.Hidden
+// names other than the tab and the line break.
+func checkValues(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		prev := rune(0)
+		for _, r := range n.Value {
+			if r != '\n' && r != '\t' && (r == utf8.RuneError || textcheck.Hidden(prev, r)) {
+				return Invalid(textProblem(n.Line, r))
+			}
+			prev = r
+		}
+	}
+	for _, child := range n.Content {
+		if err := checkValues(child); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+func textProblem(line int, r rune) Problem {
+	return Problem{Pointer: "", Rule: RuleText, Message: fmt.Sprintf(
+		"line %d: contains %U, which shows the document otherwise than the hub reads it: "+
+			"remove it", line, r)}
 }
 
 // decode reads doc into a Config with defaults filled in, without

@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -172,5 +173,51 @@ func TestLoadRejectsReorderingCharacters(t *testing.T) {
 	// Versions stored before the rule still load.
 	if _, err := LoadStored([]byte(doc)); err != nil {
 		t.Errorf("LoadStored: %v", err)
+	}
+}
+
+// TestLoadRejectsHiddenCharacters writes characters that show as nothing
+// into a condition, raw and as YAML escapes, and control characters as
+// escapes into a description: each is rejected with rule text at its
+// line. Malayalam spelled with a zero-width joiner loads.
+func TestLoadRejectsHiddenCharacters(t *testing.T) {
+	doc := func(when, description string) []byte {
+		return []byte("version: v1\ndestinations:\n  - {name: court, agency: courts, url: \"http://127.0.0.1:9/ecf\"}\n" +
+			"routes:\n  - name: r\n    description: " + description + "\n    when: " + when + "\n    to: [court]\n")
+	}
+	for name, c := range map[string]struct {
+		body []byte
+		line string
+		char string
+	}{
+		"zero-width space":          {doc(`message.source == "pol`+"\u200b"+`ice"`, "d"), "line 7", "U+200B"},
+		"soft hyphen":               {doc(`message.source == "pol`+"\u00ad"+`ice"`, "d"), "line 7", "U+00AD"},
+		"zero-width joiner":         {doc(`message.source == "pol`+"\u200d"+`ice"`, "d"), "line 7", "U+200D"},
+		"Hangul filler":             {doc(`message.source == "pol`+"\u3164"+`ice"`, "d"), "line 7", "U+3164"},
+		"escaped zero-width space":  {doc(`'message.source == "pol\u200bice"'`, `"d"`), "", ""},
+		"escaped in a double quote": {doc(`"message.source == 'pol\u200bice'"`, "d"), "line 7", "U+200B"},
+		"escaped escape":            {doc("message.type == 'fir'", `"evil\u001b[31mred"`), "line 6", "U+001B"},
+		"escaped reordering":        {doc("message.type == 'fir'", `"evil\u202e"`), "line 6", "U+202E"},
+		"escaped NUL":               {doc("message.type == 'fir'", `"evil\u0000"`), "line 6", "U+0000"},
+	} {
+		_, err := Load(c.body)
+		if c.line == "" {
+			// In single quotes \u200b is six characters of text, which
+			// show as written.
+			if err != nil {
+				t.Errorf("%s: %v, want the document loaded", name, err)
+			}
+			continue
+		}
+		var invalid *InvalidError
+		if !errors.As(err, &invalid) || invalid.Problems()[0].Rule != RuleText ||
+			!strings.Contains(err.Error(), c.line) || !strings.Contains(err.Error(), c.char) {
+			t.Errorf("%s: %v, want a text problem naming %s and %s", name, err, c.line, c.char)
+		}
+	}
+
+	malayalam := doc(`message.source == "police"`, "\"\u0d2a\u0d4d\u200d\u0d30\u0d24\u0d3f\u0d15\u0d7e\"")
+	if _, err := Load(malayalam); err != nil {
+		t.Errorf("Malayalam description with a zero-width joiner: %v", err)
 	}
 }

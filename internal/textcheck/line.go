@@ -48,3 +48,21 @@ func Unsafe(r rune) bool { return breaksLine(r) || canonical.Reorders(r) }
 func breaksLine(r rune) bool {
 	return unicode.IsControl(r) || r == 0x2028 || r == 0x2029
 }
+
+// Hidden reports whether r, after prev, changes a text without showing:
+// a character that Unsafe names, a format character such as the
+// zero-width space or the soft hyphen, one that canonical.Invisible
+// names, the combining grapheme joiner or a variation selector. A
+// zero-width joiner or non-joiner after a letter or mark of an Indic
+// script passes, because it chooses how the letters around it join, as
+// Malayalam spelling needs.
+func Hidden(prev, r rune) bool {
+	switch {
+	case (r == 0x200C || r == 0x200D) && prev >= 0x0900 && prev <= 0x0DFF:
+		return false
+	case Unsafe(r), unicode.Is(unicode.Cf, r), canonical.Invisible(r):
+		return true
+	}
+	return r == 0x034F || (r >= 0xFE00 && r <= 0xFE0F) || (r >= 0xE0100 && r <= 0xE01EF) ||
+		(r >= 0x180B && r <= 0x180F) || r == 0x17B4 || r == 0x17B5
+}
