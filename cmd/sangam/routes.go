@@ -21,10 +21,14 @@ const routesUsage = `Usage: sangam routes COMMAND [flags]
 
 Commands:
   export [--version N]                  print the newest routes version, or version N, and say whether it is in force
-  apply FILE [--dry-run] [--comment T]  show the difference FILE makes, then save it as a new version
+  apply FILE [--expect N] [--dry-run] [--comment T] [--by NAME]
+                                        show the difference FILE makes, then save it as a new version;
+                                        --expect N, the version FILE was exported from, makes it fail
+                                        when another version was saved since
   history [--limit N]                   list the versions, newest first
   diff N [M]                            show the difference from version N to M (default: current)
-  restore N [--dry-run] [--comment T]   show the difference, then save version N again as the newest
+  restore N [--expect M] [--dry-run] [--comment T] [--by NAME]
+                                        show the difference, then save version N again as the newest
   explain --message ID                  explain a stored message with the version that routed it
                                         and each delivery's share with the policy its attempts apply
   explain --agency NAME FILE            explain an agency body with the routes in force
@@ -123,6 +127,9 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	version := fs.Int("version", 0, "version to export (default: the current one)")
 	dryRun := fs.Bool("dry-run", false, "show the difference without saving")
 	comment := fs.String("comment", "", "why the change is made, kept with the version")
+	expect := fs.Int("expect", 0, "the version the change is based on: it fails if a newer one was saved "+
+		"(default: the current version)")
+	by := fs.String("by", "", "who makes the change, kept with the version when the hub runs without tokens")
 	limit := fs.Int("limit", 20, "how many versions to list")
 	message := fs.String("message", "", "id of a stored message to explain")
 	agency := fs.String("agency", "", "agency whose body FILE is, to explain")
@@ -146,6 +153,10 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--limit: invalid value %d: want 1 to %d versions to list",
 			*limit, routestore.MaxListLimit)
 	}
+	if flagSet(fs, "expect") && *expect < 1 {
+		return fmt.Errorf("--expect: invalid value %d: want the version number that routes export "+
+			"printed, such as 3", *expect)
+	}
 	if flagSet(fs, "version") && *version < 1 {
 		return fmt.Errorf("--version: invalid value %d: want a version number such as 3", *version)
 	}
@@ -158,13 +169,15 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	case "export":
 		return routesExport(c, *version, stdout, stderr)
 	case "apply":
-		return routesApply(c, positional, *dryRun, *comment, stdout)
+		change := api.RoutesChange{Comment: *comment, Expect: *expect, DryRun: *dryRun, By: *by}
+		return routesApply(c, positional, change, stdout, stderr)
 	case "history":
 		return routesHistory(c, *limit, stdout)
 	case "diff":
 		return routesDiff(c, positional, stdout)
 	case "restore":
-		return routesRestore(c, positional, *dryRun, *comment, stdout)
+		change := api.RoutesChange{Comment: *comment, Expect: *expect, DryRun: *dryRun, By: *by}
+		return routesRestore(c, positional, change, stdout)
 	case "explain":
 		return routesExplain(c, *message, *agency, positional, stdout)
 	}
@@ -201,7 +214,11 @@ func routesExport(c *adminClient, n int, stdout, stderr io.Writer) error {
 	return err
 }
 
-func routesApply(c *adminClient, files []string, dryRun bool, comment string, stdout io.Writer) error {
+// routesApply saves the document in files[0] with the comment, author,
+// base version and dry-run setting of change. A change without Expect is
+// based on the current version, and a warning on stderr explains that it
+// undoes any version saved since the file was exported.
+func routesApply(c *adminClient, files []string, change api.RoutesChange, stdout, stderr io.Writer) error {
 	if len(files) != 1 {
 		return errors.New("apply needs exactly one FILE")
 	}
@@ -209,11 +226,18 @@ func routesApply(c *adminClient, files []string, dryRun bool, comment string, st
 	if err != nil {
 		return err
 	}
-	cur, err := getVersion(c, 0)
-	if err != nil {
-		return err
+	if change.Expect == 0 {
+		cur, err := getVersion(c, 0)
+		if err != nil {
+			return err
+		}
+		change.Expect = cur.Number
+		fmt.Fprintf(stderr, "warning: without --expect, %s replaces version %d, the current one, "+
+			"and undoes any change saved since the file was exported; pass --expect with the "+
+			"version that routes export printed\n", files[0], cur.Number)
 	}
-	change := api.RoutesChange{Document: string(doc), Comment: comment, Expect: cur.Number}
+	change.Document = string(doc)
+	dryRun := change.DryRun
 	change.DryRun = true
 	var preview api.RoutesChangeResult
 	if err := c.do(http.MethodPut, "/api/v1/routes", change, &preview); err != nil {
@@ -318,23 +342,27 @@ func routesDiff(c *adminClient, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func routesRestore(c *adminClient, args []string, dryRun bool, comment string, stdout io.Writer) error {
+// routesRestore saves the version in args again with the settings of
+// change, based on the current version when change has no Expect.
+func routesRestore(c *adminClient, args []string, change api.RoutesChange, stdout io.Writer) error {
 	ns, err := versionArgs(args, "restore", 1)
 	if err != nil {
 		return err
 	}
-	cur, err := getVersion(c, 0)
-	if err != nil {
-		return err
+	if change.Expect == 0 {
+		cur, err := getVersion(c, 0)
+		if err != nil {
+			return err
+		}
+		change.Expect = cur.Number
 	}
 	var res api.RoutesChangeResult
-	err = c.do(http.MethodPost, fmt.Sprintf("/api/v1/routes/versions/%d/restore", ns[0]),
-		api.RoutesChange{Comment: comment, Expect: cur.Number, DryRun: dryRun}, &res)
+	err = c.do(http.MethodPost, fmt.Sprintf("/api/v1/routes/versions/%d/restore", ns[0]), change, &res)
 	if err != nil {
 		return err
 	}
 	printChange(stdout, res)
-	if dryRun {
+	if change.DryRun {
 		fmt.Fprintln(stdout, "dry run: nothing saved")
 		return nil
 	}

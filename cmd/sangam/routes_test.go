@@ -223,3 +223,56 @@ func TestShownLineEscapesControls(t *testing.T) {
 		t.Errorf("shownLine changed plain text to %q", got)
 	}
 }
+
+// TestRoutesApplyExpect has two admins export version 1 and apply their
+// own edits: with --expect, the second fails and changes nothing; without
+// it, the second undoes the first, with a warning. --by names the admin.
+func TestRoutesApplyExpect(t *testing.T) {
+	url := startTestHub(t)
+	_, doc, info := runCLI(t, "routes", "export", "--hub", url)
+	if !strings.Contains(info, "routes version 1") {
+		t.Fatalf("export: %s", info)
+	}
+	edit := func(name, from, to string) string {
+		changed := strings.Replace(doc, from, to, 1)
+		if changed == doc {
+			t.Fatalf("the default routes lack %s", from)
+		}
+		file := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(file, []byte(changed), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return file
+	}
+	first := edit("a.yaml", "version: default-4", "version: admin-a")
+	second := edit("b.yaml", "version: default-4", "version: admin-b")
+
+	code, out, errOut := runCLI(t, "routes", "apply", "--hub", url, "--expect", "1", "--by", "asha", first)
+	if code != exitOK || !strings.Contains(out, "saved as version 2") || strings.Contains(errOut, "warning") {
+		t.Fatalf("first apply: exit %d, stderr %s\n%s", code, errOut, out)
+	}
+	code, out, errOut = runCLI(t, "routes", "apply", "--hub", url, "--expect", "1", second)
+	if code == exitOK || !strings.Contains(errOut, "based on version 1 but the current version is 2") {
+		t.Errorf("second apply with --expect 1: exit %d, stderr %s\n%s", code, errOut, out)
+	}
+	if _, _, info := runCLI(t, "routes", "export", "--hub", url); !strings.Contains(info, "routes version 2") {
+		t.Errorf("the conflicting apply changed the routes: %s", info)
+	}
+	code, _, errOut = runCLI(t, "routes", "apply", "--hub", url, "--dry-run", "--expect", "1", second)
+	if code == exitOK || !strings.Contains(errOut, "based on version 1") {
+		t.Errorf("dry run with --expect 1: exit %d, stderr %s", code, errOut)
+	}
+
+	code, out, errOut = runCLI(t, "routes", "apply", "--hub", url, second)
+	if code != exitOK || !strings.Contains(out, "saved as version 3") ||
+		!strings.Contains(errOut, "warning: without --expect") {
+		t.Errorf("second apply without --expect: exit %d, stderr %s\n%s", code, errOut, out)
+	}
+	_, out, _ = runCLI(t, "routes", "history", "--hub", url)
+	if !regexp.MustCompile(`(?m)^v2 .*asha`).MatchString(out) {
+		t.Errorf("history does not name asha for version 2:\n%s", out)
+	}
+	if code, _, _ := runCLI(t, "routes", "apply", "--hub", url, "--expect", "0", second); code == exitOK {
+		t.Error("--expect 0: exit 0, want a usage error")
+	}
+}

@@ -207,6 +207,10 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 			s.storeProblem(w, "saving routes", err)
 			return
 		}
+		if c.Expect != cur.Number {
+			s.storeProblem(w, "saving routes", &routestore.ConflictError{Expect: c.Expect, Current: cur.Number})
+			return
+		}
 		WriteJSON(w, http.StatusOK, res)
 		return
 	}
