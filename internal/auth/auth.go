@@ -197,6 +197,7 @@ func Parse(doc []byte) (*Tokens, error) {
 	var errs []error
 	// firstEntry maps each well-formed digest to the first entry with it.
 	firstEntry := map[string]int{}
+	firstName := map[string]int{}
 	for i, entry := range file.Tokens {
 		p := entry.Principal
 		digest, err := hex.DecodeString(p.SHA256)
@@ -215,6 +216,13 @@ func Parse(doc []byte) (*Tokens, error) {
 		case p.Agency == "" && !p.Operator && !p.Metrics:
 			errs = append(errs, fmt.Errorf("tokens[%d] %q: grants nothing: set agency, operator or metrics",
 				i, p.Name))
+		}
+		if earlier, seen := firstName[p.Name]; seen && p.Name != "" {
+			errs = append(errs, fmt.Errorf("tokens[%d] %q: name: the same as tokens[%d]: the journal "+
+				"and the routes history record who acted by name, so each entry needs its own, "+
+				"such as %q for a holder's second token", i, p.Name, earlier, p.Name+"-2"))
+		} else {
+			firstName[p.Name] = i
 		}
 		if validDigest {
 			if earlier, seen := firstEntry[string(digest)]; seen {

@@ -109,6 +109,19 @@ func TestParseRejectsDuplicateDigest(t *testing.T) {
 	}
 }
 
+// TestParseRejectsDuplicateName gives two holders' tokens one name,
+// which would let the audit trail name the wrong person.
+func TestParseRejectsDuplicateName(t *testing.T) {
+	doc := "tokens:\n" +
+		"  - {name: ops-alice, operator: true, sha256: " + digest("alice") + "}\n" +
+		"  - {name: ops-alice, operator: true, sha256: " + digest("bob") + "}\n"
+	_, err := Parse([]byte(doc))
+	want := `tokens[1] "ops-alice": name: the same as tokens[0]`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Parse error = %v, want one containing %q", err, want)
+	}
+}
+
 func TestCheckAgencies(t *testing.T) {
 	doc := "tokens:\n" +
 		"  - {name: cctns, agency: police, sha256: " + digest("a") + "}\n" +
