@@ -200,6 +200,9 @@ func (s *Server) operatorOnly(next http.HandlerFunc) http.HandlerFunc {
 			if p.MetricsOnly() {
 				s.Log.Warn("metrics token used for an operator endpoint", "principal", p.Name,
 					"method", r.Method, "path", r.URL.Path)
+			} else {
+				s.Log.Warn("agency token used for an operator endpoint", "principal", p.Name,
+					"agency", p.Agency, "method", r.Method, "path", r.URL.Path)
 			}
 			problem.Write(w, problem.New(problem.Forbidden,
 				"this endpoint needs an operator's token"))

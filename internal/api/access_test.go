@@ -263,3 +263,29 @@ func TestInboundCompressedBodyRejected(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedRoutesChangesLogged changes the routes with an agency's
+// token, with an invalid document and from an old version: each refusal
+// leaves a warning in the log that names who tried.
+func TestRefusedRoutesChangesLogged(t *testing.T) {
+	h := newSampleHub(t, true)
+	change := jsonBody(t, api.RoutesChange{Document: sampleRoutes + "\n# edited\n", Expect: 1})
+	wantProblem(t, send(t, http.MethodPut, h.url+"/api/v1/routes", policeToken, change), problem.Forbidden)
+	lines := h.logs.lines(t, "agency token used for an operator endpoint")
+	if len(lines) != 1 || lines[0]["principal"] != "cctns" || lines[0]["path"] != "/api/v1/routes" {
+		t.Errorf("log of the police token's change: %v, want one line naming cctns and the path", lines)
+	}
+
+	invalid := jsonBody(t, api.RoutesChange{Document: "version: x\nroutes: 7\n", Expect: 1})
+	wantProblem(t, send(t, http.MethodPut, h.url+"/api/v1/routes", operatorToken, invalid), problem.Invalid)
+	if lines := h.logs.lines(t, "routes change rejected as invalid"); len(lines) != 1 || lines[0]["by"] != "ops" {
+		t.Errorf("log of the invalid change: %v, want one line by ops", lines)
+	}
+
+	stale := jsonBody(t, api.RoutesChange{Document: sampleRoutes + "\n# edited\n", Expect: 7})
+	wantProblem(t, send(t, http.MethodPut, h.url+"/api/v1/routes", operatorToken, stale), problem.Conflict)
+	lines = h.logs.lines(t, "routes change rejected: another version was saved since the one it is based on")
+	if len(lines) != 1 || lines[0]["expect"] != float64(7) || lines[0]["current"] != float64(1) {
+		t.Errorf("log of the stale change: %v, want one line with expect 7 and current 1", lines)
+	}
+}

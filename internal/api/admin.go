@@ -174,7 +174,16 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 			errs = append(errs, policycheck.Check(table, set.Adapter))
 		}
 	}
+	by := c.By
+	if p, ok := principal(r); ok {
+		by = p.Name
+	}
+	if by == "" {
+		by = "api"
+	}
 	if violations := routeViolations(errors.Join(errs...)); len(violations) > 0 {
+		s.Log.Warn("routes change rejected as invalid", "by", by, "dry_run", c.DryRun,
+			"problems", len(violations), "first", violations[0].Message)
 		p := problem.New(problem.Invalid, "the routes document is invalid; nothing changed")
 		p.Errors = violations
 		problem.Write(w, p)
@@ -191,13 +200,6 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 		res.Summary = sum.Lines()
 	}
 	res.RemovedDestinations = s.removedDestinations(r, cur.Document, config)
-	by := c.By
-	if p, ok := principal(r); ok {
-		by = p.Name
-	}
-	if by == "" {
-		by = "api"
-	}
 	change := routestore.Change{Document: doc, By: by,
 		Comment: c.Comment, Expect: c.Expect, RestoredFrom: restoredFrom}
 	if c.DryRun {
@@ -324,6 +326,8 @@ func (s *Server) storeProblem(w http.ResponseWriter, doing string, err error) {
 	var conflict *routestore.ConflictError
 	switch {
 	case errors.As(err, &conflict):
+		s.Log.Warn("routes change rejected: another version was saved since the one it is based on",
+			"expect", conflict.Expect, "current", conflict.Current)
 		problem.Write(w, problem.New(problem.Conflict, err.Error()+
 			"; read the current version, review its difference and try again"))
 	case errors.Is(err, routestore.ErrUnchanged):

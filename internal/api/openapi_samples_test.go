@@ -78,6 +78,7 @@ type sampleHub struct {
 	url   string
 	db    *sql.DB
 	store journal.Store
+	logs  *lockedBuffer // the server's log, one JSON object per line
 }
 
 func digestOf(token string) string {
@@ -112,7 +113,8 @@ func newSampleHub(t *testing.T, seed bool) *sampleHub {
 		t.Fatalf("opening database: %v", err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	log := slog.New(slog.DiscardHandler)
+	logs := &lockedBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, nil))
 	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
 	if err != nil {
 		t.Fatalf("opening journal: %v", err)
@@ -164,7 +166,7 @@ func newSampleHub(t *testing.T, seed bool) *sampleHub {
 	}
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
-	return &sampleHub{url: srv.URL, db: db, store: store}
+	return &sampleHub{url: srv.URL, db: db, store: store, logs: logs}
 }
 
 func readTestdata(t *testing.T, path string) []byte {
