@@ -62,9 +62,10 @@ const (
 	Changed Action = "changed"
 )
 
-// Item is one route or destination that differs between two documents.
+// Item is one agency, route or destination that differs between two
+// documents.
 type Item struct {
-	// Kind is "destination" or "route".
+	// Kind is "agency", "destination" or "route".
 	Kind string
 	// Name is the route's or destination's name.
 	Name string
@@ -81,6 +82,9 @@ func (it Item) String() string {
 	if it.Action == Changed {
 		return fmt.Sprintf("%s %q: %s changed", it.Kind, it.Name, strings.Join(it.Fields, ", "))
 	}
+	if it.Kind == "agency" && it.Action == Removed {
+		return fmt.Sprintf("agency %q: removed: its posts will be rejected with 404", it.Name)
+	}
 	return fmt.Sprintf("%s %q: %s", it.Kind, it.Name, it.Action)
 }
 
@@ -89,6 +93,14 @@ type Summary struct {
 	// LabelFrom and LabelTo are the documents' version labels, the
 	// `version` key or the label routes.Parse derives from the bytes.
 	LabelFrom, LabelTo string
+	// Agencies differ in the same order as Destinations. An empty list
+	// lets every agency post, so a list that becomes empty sets
+	// AgenciesOpened instead.
+	Agencies []Item
+	// AgenciesOpened reports that the first document lists agencies and
+	// the second none, which lets every agency the hub has an adapter
+	// for post.
+	AgenciesOpened bool
 	// Destinations differ in the order: changed and added ones in the
 	// second document's order, then removed ones in the first's.
 	Destinations []Item
@@ -105,7 +117,8 @@ type Summary struct {
 // destinations in the same order. Comments, formatting and the version
 // label may still differ.
 func (s Summary) Empty() bool {
-	return len(s.Destinations) == 0 && len(s.Routes) == 0 && !s.RoutesReordered
+	return len(s.Agencies) == 0 && !s.AgenciesOpened && len(s.Destinations) == 0 &&
+		len(s.Routes) == 0 && !s.RoutesReordered
 }
 
 // Lines returns the summary as lines for a person, one per item, with
@@ -114,6 +127,12 @@ func (s Summary) Lines() []string {
 	var lines []string
 	if s.LabelFrom != s.LabelTo {
 		lines = append(lines, fmt.Sprintf("version label: %q becomes %q", s.LabelFrom, s.LabelTo))
+	}
+	if s.AgenciesOpened {
+		lines = append(lines, "agencies: list removed: every agency the hub has an adapter for may post")
+	}
+	for _, it := range s.Agencies {
+		lines = append(lines, it.String())
 	}
 	for _, it := range s.Destinations {
 		lines = append(lines, it.String())
@@ -143,6 +162,12 @@ func Summarize(a, b []byte) (Summary, error) {
 	}
 
 	s := Summary{LabelFrom: ca.Version, LabelTo: cb.Version}
+	if len(ca.Agencies) > 0 && len(cb.Agencies) == 0 {
+		s.AgenciesOpened = true
+	} else {
+		s.Agencies = compareNamed("agency", ca.Agencies, cb.Agencies,
+			func(a routes.Agency) string { return a.Name })
+	}
 	destName := func(d routes.Destination) string { return d.Name }
 	routeName := func(r routes.Route) string { return r.Name }
 	s.Destinations = compareNamed("destination", ca.Destinations, cb.Destinations, destName)

@@ -203,3 +203,28 @@ routes:
 	// version label: "v1" becomes "v2"
 	// route "to-police": condition changed
 }
+
+// TestSummarizeAgencies removes one listed agency, which makes the hub
+// reject its posts, and then the whole list, which lets every agency
+// post: the summary says both.
+func TestSummarizeAgencies(t *testing.T) {
+	listed := edit(t, "destinations:", "agencies:\n  - name: police\n  - name: passport\ndestinations:")
+	fewer := edit(t, "destinations:", "agencies:\n  - name: police\ndestinations:")
+	s, err := Summarize(listed, fewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`agency "passport": removed: its posts will be rejected with 404`}
+	if got := s.Lines(); !slices.Equal(got, want) {
+		t.Errorf("one agency removed: Lines = %q, want %q", got, want)
+	}
+
+	s, err = Summarize(listed, []byte(diffBase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []string{"agencies: list removed: every agency the hub has an adapter for may post"}
+	if got := s.Lines(); !slices.Equal(got, want) || s.Empty() {
+		t.Errorf("list removed: Lines = %q, Empty %v; want %q", got, s.Empty(), want)
+	}
+}
