@@ -165,6 +165,9 @@ func Parse(doc []byte) (Config, error) {
 	if err := checkText(doc); err != nil {
 		return Config{}, err
 	}
+	if err := checkKeys(doc); err != nil {
+		return Config{}, err
+	}
 	c, typeProblems, err := decode(doc)
 	if err != nil {
 		return Config{}, err
@@ -219,6 +222,33 @@ func checkValues(n *yaml.Node) error {
 		}
 	}
 	return nil
+}
+
+// checkKeys returns an *InvalidError naming destinations or routes
+// when doc, a mapping, leaves either out. A document cut short, or
+// holding only a version, would otherwise route nothing anywhere once
+// applied; one that means it says so with an empty list.
+func checkKeys(doc []byte) error {
+	var root yaml.Node
+	if err := yaml.Unmarshal(doc, &root); err != nil || len(root.Content) == 0 ||
+		root.Content[0].Kind != yaml.MappingNode {
+		// decode reports what is wrong with it.
+		return nil
+	}
+	has := map[string]bool{}
+	top := root.Content[0].Content
+	for i := 0; i < len(top); i += 2 {
+		has[top[i].Value] = true
+	}
+	var ps []Problem
+	for _, key := range []string{"destinations", "routes"} {
+		if !has[key] {
+			ps = append(ps, Problem{Pointer: "/" + key, Rule: RuleRequired, Message: fmt.Sprintf(
+				"missing %s: a document without them routes nothing anywhere; write %s: [] "+
+					"if that is meant", key, key)})
+		}
+	}
+	return Invalid(ps...)
 }
 
 func textProblem(line int, r rune) Problem {

@@ -221,3 +221,32 @@ func TestLoadRejectsHiddenCharacters(t *testing.T) {
 		t.Errorf("Malayalam description with a zero-width joiner: %v", err)
 	}
 }
+
+// TestLoadNeedsDestinationsAndRoutes loads a document of a version label
+// alone and one cut before its routes: each names what it lacks. Empty
+// lists load.
+func TestLoadNeedsDestinationsAndRoutes(t *testing.T) {
+	for doc, missing := range map[string][]string{
+		"version: x\n": {"/destinations", "/routes"},
+		"version: x\ndestinations:\n  - {name: court, agency: courts, url: \"http://127.0.0.1:9/ecf\"}\n": {"/routes"},
+	} {
+		_, err := Load([]byte(doc))
+		var invalid *InvalidError
+		if !errors.As(err, &invalid) {
+			t.Errorf("%q: %v, want missing %v", doc, err, missing)
+			continue
+		}
+		var got []string
+		for _, p := range invalid.Problems() {
+			if p.Rule == RuleRequired {
+				got = append(got, p.Pointer)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(missing) {
+			t.Errorf("%q: required problems at %v, want %v", doc, got, missing)
+		}
+	}
+	if _, err := Load([]byte("version: x\ndestinations: []\nroutes: []\n")); err != nil {
+		t.Errorf("empty lists: %v", err)
+	}
+}

@@ -182,6 +182,9 @@ func Load(doc []byte) (*Table, error) {
 	if err := checkText(doc); err != nil {
 		return nil, err
 	}
+	if err := checkKeys(doc); err != nil {
+		return nil, err
+	}
 	c, typeProblems, err := decode(doc)
 	if err != nil {
 		return nil, err
