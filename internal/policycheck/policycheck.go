@@ -111,7 +111,8 @@ func copyMessage(m *canonical.Message) (canonical.Message, error) {
 //   - with rule routes.RulePolicyEncoding, each destination and message
 //     type whose samples no longer encode once the policy has been
 //     applied. The message names the sample, the fields the policy removed
-//     or masked and the adapter's error.
+//     or masked and the adapter's error. A type the policy accepts whose
+//     samples the format encodes none of is such a problem too.
 //   - with rule routes.RulePolicyKeyField, each destination, message type
 //     and field that the adapter declares in adapters.KeyFields that the
 //     policy removes or masks, at the field or below it. The message names
@@ -142,6 +143,9 @@ func Check(t *routes.Table, adapterFor func(agency string) (adapters.Adapter, bo
 		}
 		d := destinationCheck{index: i, name: dest.Name, policy: p, adapter: adapter,
 			reported: map[string]bool{}}
+		if dest.Policy != nil {
+			problems = append(problems, d.unencodableTypes(dest.Policy.Types, samples, encodable[dest.Agency])...)
+		}
 		for j := range samples {
 			if !encodable[dest.Agency][j] {
 				// The format does not take this type, or not this sample
@@ -156,6 +160,33 @@ func Check(t *routes.Table, adapterFor func(agency string) (adapters.Adapter, bo
 		}
 	}
 	return routes.Invalid(problems...)
+}
+
+// unencodableTypes returns a problem for each of types, the message types
+// the policy accepts, whose samples the agency's format encodes none of,
+// as encodable says for each sample. A route that sends such a message
+// to the destination could only dead-letter it.
+func (d *destinationCheck) unencodableTypes(types []string, samples []Sample, encodable []bool) []routes.Problem {
+	var problems []routes.Problem
+	for _, t := range types {
+		seen, encodes := false, false
+		for j := range samples {
+			if string(samples[j].Message.Type) == t {
+				seen = true
+				encodes = encodes || encodable[j]
+			}
+		}
+		if seen && !encodes {
+			d.reported[t] = true
+			problems = append(problems, routes.Problem{
+				Pointer: routes.DestinationPointer(d.index, "policy"), Rule: routes.RulePolicyEncoding,
+				Message: fmt.Sprintf("destination %q: policy %q accepts %s messages, which the format "+
+					"of agency %s cannot encode: remove %s from its types", d.name, d.policy.Name(), t,
+					d.adapter.Agency(), t),
+			})
+		}
+	}
+	return problems
 }
 
 // encodesAsIs reports, for each sample, whether adapter encodes it

@@ -256,16 +256,19 @@ func TestPolicyKeepingWhatTheFormatNeeds(t *testing.T) {
 	}
 }
 
-func TestUnsupportedTypeNotChecked(t *testing.T) {
-	// Courts encode no FIRs, so a policy that empties one breaks
-	// nothing that worked.
+// TestUnencodableTypeRejected gives a court destination a policy that
+// accepts FIRs, which the courts' format does not encode, so every FIR a
+// route sends there would dead-letter: the one problem names the type,
+// and the policy's fields on FIRs are not tried.
+func TestUnencodableTypeRejected(t *testing.T) {
 	problems := check(t, routesWith(`    policy:
       name: odd
       types: [chargesheet, fir]
       allow: [chargesheet, fir.charges]
 `))
-	if len(problems) != 0 {
-		t.Errorf("problems = %v, want none", problems)
+	if len(problems) != 1 || problems[0].Rule != routes.RulePolicyEncoding ||
+		!strings.Contains(problems[0].Message, "accepts fir messages, which the format of agency courts") {
+		t.Errorf("problems = %v, want one %s problem naming fir", problems, routes.RulePolicyEncoding)
 	}
 }
 
