@@ -152,7 +152,8 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 	table := w.Routes()
 	dest, ok := table.Destination(d.Destination)
 	if !ok {
-		return w.settle(ctx, d, a, journal.StatusDead, 0, "destination is no longer configured")
+		return w.settle(ctx, d, a, journal.StatusDead, 0, fmt.Sprintf(
+			"destination is no longer configured: routes version %s does not name it", table.Version()))
 	}
 	adapter, ok := w.Adapters.Adapter(dest.Agency)
 	if !ok {

@@ -18,8 +18,10 @@ func TestHandleUnknownDestination(t *testing.T) {
 	d := f.acceptFIR(t)
 
 	// The routes now in force no longer name the destination "station".
-	f.table.Store(otherRoutes(t))
-	checkDeadUnsent(t, f, d, dest, "destination is no longer configured")
+	other := otherRoutes(t)
+	f.table.Store(other)
+	checkDeadUnsent(t, f, d, dest, "destination is no longer configured: routes version "+
+		other.Version()+" does not name it")
 }
 
 func TestHandleUnknownAgency(t *testing.T) {
