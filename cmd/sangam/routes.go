@@ -257,7 +257,8 @@ func routesApply(c *adminClient, files []string, change api.RoutesChange, stdout
 	if err := c.do(http.MethodPut, "/api/v1/routes", change, &res); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "saved as version %d\n", res.Saved.Number)
+	fmt.Fprintf(stdout, "saved as version %d; every replica puts it in force within a few seconds\n",
+		res.Saved.Number)
 	return nil
 }
 
@@ -283,7 +284,7 @@ func routesHistory(c *adminClient, limit int, stdout io.Writer) error {
 	}
 	for _, v := range out.Versions {
 		line := fmt.Sprintf("v%-4d %s  %-20s %s", v.Number,
-			v.CreatedAt.Format("2006-01-02 15:04:05"), shownLine(v.By), shownLine(v.Comment))
+			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), shownLine(v.By), shownLine(v.Comment))
 		if v.RestoredFrom > 0 {
 			line += fmt.Sprintf(" (restores v%d)", v.RestoredFrom)
 		}
@@ -366,7 +367,8 @@ func routesRestore(c *adminClient, args []string, change api.RoutesChange, stdou
 		fmt.Fprintln(stdout, "dry run: nothing saved")
 		return nil
 	}
-	fmt.Fprintf(stdout, "version %d restored as version %d\n", ns[0], res.Saved.Number)
+	fmt.Fprintf(stdout, "version %d restored as version %d; every replica puts it in force within "+
+		"a few seconds\n", ns[0], res.Saved.Number)
 	return nil
 }
 

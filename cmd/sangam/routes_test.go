@@ -269,8 +269,8 @@ func TestRoutesApplyExpect(t *testing.T) {
 		t.Errorf("second apply without --expect: exit %d, stderr %s\n%s", code, errOut, out)
 	}
 	_, out, _ = runCLI(t, "routes", "history", "--hub", url)
-	if !regexp.MustCompile(`(?m)^v2 .*asha`).MatchString(out) {
-		t.Errorf("history does not name asha for version 2:\n%s", out)
+	if !regexp.MustCompile(`(?m)^v2 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +asha`).MatchString(out) {
+		t.Errorf("history does not give version 2's time in UTC and name asha:\n%s", out)
 	}
 	if code, _, _ := runCLI(t, "routes", "apply", "--hub", url, "--expect", "0", second); code == exitOK {
 		t.Error("--expect 0: exit 0, want a usage error")
