@@ -100,6 +100,12 @@ const (
 	// fields, and the hub checks them on sample messages when a version
 	// is saved.
 	RulePolicyKeyField = "policy-key-field"
+	// RuleRouteEncoding: a route sends a sample message to a destination
+	// whose agency's format cannot encode its type at all, such as an FIR
+	// to a court, so every such delivery would end in dead letter. The
+	// hub checks this with its adapters and sample messages when a
+	// version is saved.
+	RuleRouteEncoding = "route-encoding"
 	// RuleCELSyntax: a route's condition does not parse as CEL.
 	RuleCELSyntax = "cel-syntax"
 	// RuleCELType: a route's condition does not type-check against the
@@ -180,7 +186,11 @@ func DestinationPointer(i int, field string) string {
 	return entryPointer("destinations", i, field)
 }
 
-func routePointer(i int, field string) string { return entryPointer("routes", i, field) }
+// RoutePointer returns the pointer of route i's field, or "" for the
+// route itself.
+func RoutePointer(i int, field string) string { return entryPointer("routes", i, field) }
+
+func routePointer(i int, field string) string { return RoutePointer(i, field) }
 
 func entryPointer(list string, i int, field string) string {
 	tokens := []string{list, strconv.Itoa(i)}

@@ -429,10 +429,11 @@ func TestDeadLettersRejectFromAfterTo(t *testing.T) {
 }
 
 func TestExplainShowsEncodingFailure(t *testing.T) {
-	h := newSampleHub(t, true)
-	// The sample routes send prisoner movements to the station, whose
-	// police format has no movements, so those deliveries could never be
-	// encoded; its FIRs encode.
+	// These routes, saved before the hub checked what a route sends, send
+	// prisoner movements to the station, whose police format has no
+	// movements, so those deliveries could never be encoded; its FIRs
+	// encode.
+	h := newSampleHubWith(t, true, strings.Replace(sampleRoutes, "to: [station-movements]", "to: [station]", 1))
 	movement := string(readTestdata(t, "../../adapters/prisons/testdata/court_production.json"))
 	fir := string(firBody(t, "EXPLAIN-FIR-1", nil))
 	for agency, want := range map[string]struct{ body, errPrefix string }{

@@ -63,13 +63,17 @@ destinations:
         fir.first_information, fir.information_received_at, fir.occurred_from]
       mask:
         - {path: fir.complainant.names, kind: initials}
+  - name: station-movements
+    agency: prisons
+    concurrency: 1
+    url: http://127.0.0.1:9/movements
 routes:
   - name: fir-to-station
     when: message.type == "fir"
     to: [station, registry]
   - name: movement-to-station
     when: message.type == "prisoner_movement"
-    to: [station]
+    to: [station-movements]
 `
 
 // sampleHub is the API with tokens over a SQLite journal and routes
@@ -107,6 +111,14 @@ func sampleTokens(t *testing.T) *auth.Tokens {
 // as version 1 when seed is set and empty otherwise.
 func newSampleHub(t *testing.T, seed bool) *sampleHub {
 	t.Helper()
+	return newSampleHubWith(t, seed, sampleRoutes)
+}
+
+// newSampleHubWith is newSampleHub with the routes document doc in place
+// of sampleRoutes, stored as a version saved before the checks of the
+// admin API would be.
+func newSampleHubWith(t *testing.T, seed bool, doc string) *sampleHub {
+	t.Helper()
 	ctx := context.Background()
 	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
 	if err != nil {
@@ -124,11 +136,11 @@ func newSampleHub(t *testing.T, seed bool) *sampleHub {
 		t.Fatalf("opening routes store: %v", err)
 	}
 	if seed {
-		if _, _, err := routestore.Seed(ctx, versions, []byte(sampleRoutes), "test"); err != nil {
+		if _, _, err := routestore.Seed(ctx, versions, []byte(doc), "test"); err != nil {
 			t.Fatalf("seeding routes: %v", err)
 		}
 	}
-	table, err := routes.Load([]byte(sampleRoutes))
+	table, err := routes.Load([]byte(doc))
 	if err != nil {
 		t.Fatalf("loading routes: %v", err)
 	}

@@ -266,7 +266,8 @@ func (h *Hub) checkSeedFiles(ctx context.Context, docTable *routes.Table) (bool,
 
 // checkPolicies returns an error when a destination's policy in table,
 // compiled from the routes file, keeps a sample message from encoding in
-// the destination's format. The hub checks a document it is about to
+// the destination's format, or a route sends one to a destination whose
+// format cannot encode its type. The hub checks a document it is about to
 // save at start-up, as the admin API checks one it saves.
 func (h *Hub) checkPolicies(table *routes.Table) error {
 	if err := policycheck.Check(table, h.adapters.Adapter); err != nil {
@@ -340,8 +341,8 @@ func (h *Hub) warnURLCredentials(version int, t *routes.Table) {
 }
 
 // warnPolicyEncoding logs each problem that policycheck finds with a
-// destination's policy in t, which only versions saved before those
-// checks may have. A policy that keeps sample messages from encoding in
+// destination's policy or a route in t, which only versions saved before
+// those checks may have. A policy that keeps sample messages from encoding in
 // the destination's format gets their deliveries dead-lettered. One that
 // removes or masks a field the receiver needs unchanged gets them
 // delivered, but the receiver cannot match or file them.
@@ -360,6 +361,10 @@ func (h *Hub) warnPolicyEncoding(version int, t *routes.Table) {
 		msg := "destination policy keeps its format from encoding sample messages; " +
 			"deliveries of that type will be dead-lettered until a new routes version allows " +
 			"the fields the format needs"
+		if p.Rule == routes.RuleRouteEncoding {
+			msg = "route sends messages to a destination whose format cannot encode them; " +
+				"they will be dead-lettered until a new routes version sends them elsewhere"
+		}
 		if p.Rule == routes.RulePolicyKeyField {
 			msg = "destination policy removes or masks a field that the receiver needs " +
 				"unchanged; deliveries of that type reach a receiver that cannot match or file " +

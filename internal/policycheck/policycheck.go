@@ -2,7 +2,8 @@
 // before a routes document is saved. A policy that removes or masks what
 // the destination agency's format needs would send every delivery of that
 // type to dead letter, because none of them encodes. The check finds
-// such a policy when the document is saved instead.
+// such a policy when the document is saved instead, and a route that
+// sends samples to a destination whose format cannot encode their type.
 //
 // The samples, in the samples folder, are canonical messages as the hub
 // keeps them after accepting them, decoded from the agencies' documents
@@ -117,6 +118,9 @@ func copyMessage(m *canonical.Message) (canonical.Message, error) {
 //     and field that the adapter declares in adapters.KeyFields that the
 //     policy removes or masks, at the field or below it. The message names
 //     the field, what the policy does to it and why the receiver needs it.
+//   - with rule routes.RuleRouteEncoding, each route and destination
+//     that the route sends a sample to whose format encodes no sample of
+//     that type.
 //
 // Destinations whose agency has no adapter are left to
 // routes.Config.CheckAgencies.
@@ -159,12 +163,64 @@ func Check(t *routes.Table, adapterFor func(agency string) (adapters.Adapter, bo
 			problems = append(problems, found...)
 		}
 	}
+	problems = append(problems, routeProblems(t, samples, encodable, adapterFor)...)
 	return routes.Invalid(problems...)
 }
 
+// routeProblems returns, with rule routes.RuleRouteEncoding at the
+// route's to, a problem for each route and destination that the route
+// sends a sample to whose agency's format encodes no sample of that
+// type. encodable holds what each agency's format encodes, filled in
+// here for agencies without a policy. A route whose condition matches
+// no sample of a type is not checked for that type.
+func routeProblems(t *routes.Table, samples []Sample, encodable map[string][]bool,
+	adapterFor func(agency string) (adapters.Adapter, bool)) []routes.Problem {
+	index := map[string]int{}
+	for i, r := range t.Config().Routes {
+		index[r.Name] = i
+	}
+	// encodesType reports whether agency's format encodes some sample of
+	// type typ.
+	encodesType := func(agency string, typ canonical.Type) bool {
+		adapter, ok := adapterFor(agency)
+		if !ok {
+			return true // routes.Config.CheckAgencies reports it
+		}
+		if _, done := encodable[agency]; !done {
+			encodable[agency] = encodesAsIs(adapter, samples)
+		}
+		for j := range samples {
+			if samples[j].Message.Type == typ && encodable[agency][j] {
+				return true
+			}
+		}
+		return false
+	}
+	reported := map[string]bool{}
+	var problems []routes.Problem
+	for j := range samples {
+		m := &samples[j].Message
+		for _, target := range routes.Targets(t.Decide(m)) {
+			dest, ok := t.Destination(target.Destination)
+			key := target.Route + "\x00" + target.Destination + "\x00" + string(m.Type)
+			if !ok || reported[key] || encodesType(dest.Agency, m.Type) {
+				continue
+			}
+			reported[key] = true
+			problems = append(problems, routes.Problem{
+				Pointer: routes.RoutePointer(index[target.Route], "to"), Rule: routes.RuleRouteEncoding,
+				Message: fmt.Sprintf("route %q sends %s messages, such as the sample %s, to destination "+
+					"%q, whose agency %s has a format that cannot encode them: narrow the condition "+
+					"or send them elsewhere", target.Route, m.Type, samples[j].Name, dest.Name, dest.Agency),
+			})
+		}
+	}
+	return problems
+}
+
 // unencodableTypes returns a problem for each of types, the message types
-// the policy accepts, whose samples the agency's format encodes none of,
-// as encodable says for each sample. A route that sends such a message
+// the policy accepts, of which the agency's format encodes no sample;
+// encodable marks the samples it encodes. A route that sends such a message
 // to the destination could only dead-letter it.
 func (d *destinationCheck) unencodableTypes(types []string, samples []Sample, encodable []bool) []routes.Problem {
 	var problems []routes.Problem

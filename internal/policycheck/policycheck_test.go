@@ -299,3 +299,17 @@ routes:
 		t.Errorf("problems = %v, want one for each of fir, arrest and court_registration", problems)
 	}
 }
+
+// TestRouteToUnencodableDestination adds a route that sends FIRs and
+// chargesheets to the court, whose format encodes chargesheets only: the
+// one problem names the route, FIRs and the court.
+func TestRouteToUnencodableDestination(t *testing.T) {
+	doc := []byte(strings.Replace(string(routesWith("")), "routes:\n",
+		"routes:\n  - {name: all-to-court, when: 'message.type in [\"fir\", \"chargesheet\"]', to: [court]}\n", 1))
+	problems := withRule(check(t, doc), routes.RuleRouteEncoding)
+	if len(problems) != 1 || problems[0].Pointer != "/routes/0/to" ||
+		!strings.Contains(problems[0].Message, `route "all-to-court" sends fir messages`) ||
+		!strings.Contains(problems[0].Message, `destination "court"`) {
+		t.Errorf("problems = %v, want one at /routes/0/to naming the route, fir and the court", problems)
+	}
+}
