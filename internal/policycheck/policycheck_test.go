@@ -2,6 +2,7 @@ package policycheck
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -100,6 +101,24 @@ func TestDefaultRoutesPass(t *testing.T) {
 	}
 	if err := Check(table, adapterSet(t).Adapter); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDeployRoutesPass checks the routes that the deploy folder ships,
+// whose destinations' secret files exist only where they are deployed.
+func TestDeployRoutesPass(t *testing.T) {
+	for _, path := range []string{"../../deploy/routes.example.yaml", "../../deploy/kubernetes/routes.yaml"} {
+		doc, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		table, err := routes.Load(doc)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if err := Check(table, adapterSet(t).Adapter); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
 	}
 }
 
