@@ -289,3 +289,21 @@ func TestRefusedRoutesChangesLogged(t *testing.T) {
 		t.Errorf("log of the stale change: %v, want one line with expect 7 and current 1", lines)
 	}
 }
+
+// TestRoutesChangeNeedsExpect changes the routes without saying which
+// version the change is based on: 400 names expect and the current
+// version, and nothing is saved.
+func TestRoutesChangeNeedsExpect(t *testing.T) {
+	h := newSampleHub(t, true)
+	change := jsonBody(t, api.RoutesChange{Document: sampleRoutes + "\n# edited\n"})
+	p := wantProblem(t, send(t, http.MethodPut, h.url+"/api/v1/routes", operatorToken, change), problem.Invalid)
+	if len(p.Errors) != 1 || p.Errors[0].Rule != "change" ||
+		!strings.HasPrefix(p.Errors[0].Message, "expect: missing") || !strings.Contains(p.Errors[0].Message, "such as 1") {
+		t.Errorf("errors %+v, want one change error naming expect and version 1", p.Errors)
+	}
+	var current api.RoutesVersion
+	r := send(t, http.MethodGet, h.url+"/api/v1/routes", operatorToken, nil)
+	if err := json.Unmarshal(r.body, &current); err != nil || current.Number != 1 {
+		t.Errorf("current version %d (%v) after the rejected change, want 1", current.Number, err)
+	}
+}

@@ -194,6 +194,14 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 		s.storeProblem(w, "reading routes", err)
 		return
 	}
+	if c.Expect == 0 && cur.Number > 0 {
+		p := problem.New(problem.Invalid, "the change is invalid; nothing changed")
+		p.Errors = []schemas.Violation{{Rule: ruleChange, Message: fmt.Sprintf("expect: missing: give "+
+			"the number of the version the change is based on, such as %d, the current one that "+
+			"GET /api/v1/routes returns", cur.Number)}}
+		problem.Write(w, p)
+		return
+	}
 	res := RoutesChangeResult{Diff: routestore.Diff(cur.Document, doc,
 		fmt.Sprintf("v%d", cur.Number), "proposed")}
 	if sum, err := routestore.Summarize(cur.Document, doc); err == nil {
