@@ -165,3 +165,56 @@ func TestEscapedAadhaarCasesCoverAgencies(t *testing.T) {
 		}
 	}
 }
+
+// TestFileNumberKeptWhereAadhaarMasked posts a passport request whose
+// file number, 987654321106, passes the Aadhaar check digit, with an
+// Aadhaar number in the applicant's occupation. The file number stays in
+// the canonical form and in the journaled body, and the Aadhaar number
+// is masked in both.
+func TestFileNumberKeptWhereAadhaarMasked(t *testing.T) {
+	const file = "987654321106"
+	f := newFixture(t)
+	sample, err := os.ReadFile("../../mocks/passport/samples/request-fresh.json")
+	if err != nil {
+		t.Fatalf("reading sample: %v", err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(sample, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["file_number"] = file
+	doc["applicant"].(map[string]any)["occupation"] = "mechanic, Aadhaar 5863 0172 9436"
+	body, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	results, err := f.service.Accept(context.Background(), "passport", body, "application/json")
+	if err != nil {
+		t.Fatalf("Accept: %v", err)
+	}
+	j, err := f.store.Journey(context.Background(), results[0].MessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := j.Message.VerificationRequest
+	if r.FileNumber != file {
+		t.Errorf("canonical file number = %q, want %s", r.FileNumber, file)
+	}
+	if j.CaseKey != canonical.PassportCaseKey(file) {
+		t.Errorf("case key = %q, want %s", j.CaseKey, canonical.PassportCaseKey(file))
+	}
+	if r.Applicant.Occupation != "mechanic, Aadhaar XXXXXXXX9436" {
+		t.Errorf("canonical occupation = %q, want the Aadhaar number masked", r.Applicant.Occupation)
+	}
+	var raw []byte
+	if err := f.db.QueryRow("SELECT raw FROM messages WHERE id = ?", results[0].MessageID).Scan(&raw); err != nil {
+		t.Fatalf("reading the journaled body: %v", err)
+	}
+	if !bytes.Contains(raw, []byte(`"file_number":"`+file+`"`)) {
+		t.Errorf("the journaled body lacks the file number %s:\n%s", file, raw)
+	}
+	if bytes.Contains(raw, []byte("0172")) {
+		t.Errorf("the journaled body keeps the Aadhaar number in clear:\n%s", raw)
+	}
+}
