@@ -12,7 +12,9 @@
 // "mrz-check-digit", "mrz-date" or "mrz-format" and a message naming the
 // field, line and position. An Aadhaar number is never kept in clear:
 // Decode validates it and replaces it with its masked form and a keyed
-// token (see canonical.MaskAadhaar).
+// token (see canonical.MaskAadhaar). One in the zone's optional data is
+// masked in the zone's lines and fields, with '<' for the check digits
+// over it (see mrz.MaskOptionalData).
 package passport
 
 import (

@@ -10,7 +10,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/sangam-hub/sangam/adapters/passport/mrz"
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/canonical"
 )
@@ -216,5 +218,55 @@ func TestFileNumberKeptWhereAadhaarMasked(t *testing.T) {
 	}
 	if bytes.Contains(raw, []byte("0172")) {
 		t.Errorf("the journaled body keeps the Aadhaar number in clear:\n%s", raw)
+	}
+}
+
+// TestJournaledBodyMasksMRZAadhaar posts a reissue request whose old
+// passport has the Aadhaar number 234567890124 as its personal number.
+// In the zone the number touches the expiry check digit, so only the
+// passport adapter finds it, and the journaled body has it masked.
+func TestJournaledBodyMasksMRZAadhaar(t *testing.T) {
+	f := newFixture(t)
+	zone := mrz.Document{
+		Format: mrz.TD3, DocumentCode: "P", IssuingState: "IND", DocumentNumber: "S7102455",
+		Nationality: "IND", DateOfBirth: time.Date(1978, 11, 2, 0, 0, 0, 0, time.UTC),
+		ExpiresOn: time.Date(2026, 1, 20, 0, 0, 0, 0, time.UTC), Sex: "M",
+		PrimaryIdentifier: "JOSEPH", SecondaryIdentifier: "THOMAS VARGHESE", OptionalData: "234567890124",
+	}
+	lines, err := zone.Lines()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample, err := os.ReadFile("../../mocks/passport/samples/request-reissue.json")
+	if err != nil {
+		t.Fatalf("reading sample: %v", err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(sample, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["old_passport"] = map[string]any{"mrz": lines}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	results, err := f.service.Accept(context.Background(), "passport", body, "application/json")
+	if err != nil {
+		t.Fatalf("Accept: %v", err)
+	}
+	var raw []byte
+	if err := f.db.QueryRow("SELECT raw FROM messages WHERE id = ?", results[0].MessageID).Scan(&raw); err != nil {
+		t.Fatalf("reading the journaled body: %v", err)
+	}
+	if bytes.Contains(raw, []byte("234567890124")) {
+		t.Errorf("the journaled body keeps the Aadhaar number in clear:\n%s", raw)
+	}
+	j, err := f.store.Journey(context.Background(), results[0].MessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := j.Message.VerificationRequest.OldPassport.OptionalData; got != "XXXXXXXX0124" {
+		t.Errorf("canonical optional data = %q, want XXXXXXXX0124", got)
 	}
 }
