@@ -38,7 +38,7 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 		c.Add("/old_passport", ruleFresh, "a fresh application has no old passport: "+
 			"set kind to reissue or leave out old_passport")
 	case doc.OldPassport != nil:
-		req.OldPassport = c.oldPassport(doc.OldPassport, req.Applicant.DateOfBirth)
+		req.OldPassport = c.oldPassport(doc.OldPassport, &req.Applicant)
 	}
 	for _, mt := range doc.Matches {
 		req.Matches = append(req.Matches, canonical.CaseMatch{
@@ -90,12 +90,10 @@ func canonicalAddress(kind string, a address) canonical.Address {
 // zone. The message names the line and position.
 const mrzPointer = "/old_passport/mrz"
 
-// oldPassport parses the old passport's machine readable zone. When the
-// zone's date of birth has the applicant's day, month and two-digit year,
-// the applicant's date settles the century. Any other date contradicts
-// the application and is reported. An Aadhaar number in the optional
-// data is masked, in the canonical zone and in old's lines.
-func (c *checker) oldPassport(old *oldPassport, birth string) *canonical.MRZ {
+// oldPassport parses the old passport's machine readable zone and
+// compares it with the applicant (see compareMRZ). An Aadhaar number in
+// the optional data is masked, in the canonical zone and in old's lines.
+func (c *checker) oldPassport(old *oldPassport, applicant *canonical.Person) *canonical.MRZ {
 	d, err := mrz.Parse(old.MRZ, c.Config.Now())
 	var problems mrz.Errors
 	if errors.As(err, &problems) {
@@ -111,14 +109,7 @@ func (c *checker) oldPassport(old *oldPassport, birth string) *canonical.MRZ {
 
 	out := canonicalMRZ(d)
 	c.maskOptionalData(old, out)
-	if birth != "" && birth != out.DateOfBirth {
-		if len(birth) == len(time.DateOnly) && birth[2:] == out.DateOfBirth[2:] {
-			out.DateOfBirth = birth
-		} else {
-			c.Add(mrzPointer, ruleMRZMatch, "date of birth in the MRZ, %s, differs from "+
-				"the applicant's, %s", out.DateOfBirth, birth)
-		}
-	}
+	c.compareMRZ(out, applicant)
 	return out
 }
 
