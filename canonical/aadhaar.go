@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -116,7 +117,7 @@ func MaskAadhaar(s string, key []byte) (Identifier, error) {
 // JSON escapes \/ and \t, \n and \r count as the characters they stand
 // for. MaskAadhaarInBody also reads the other escapes.
 func MaskAadhaarInText(s string) (string, bool) {
-	return maskAadhaar(s, textEscapes)
+	return maskAadhaar(s, textEscapes, nil)
 }
 
 // MaskAadhaarInBody returns body with every Aadhaar number masked as
@@ -126,15 +127,19 @@ func MaskAadhaarInText(s string) (string, bool) {
 // every XML character reference, such as &#53; or &#x35;, is. A body
 // in either format thus keeps no number that decodes to one in clear.
 // A number is replaced, escapes included, by plain "XXXXXXXX" and its
-// last four digits.
-func MaskAadhaarInBody(body []byte) ([]byte, bool) {
-	s, jsonMasked := maskAadhaar(string(body), jsonEscapes)
+// last four digits. A number whose twelve digits are one of keep, such
+// as a passport file number that RecordIDs returns, is left as it is.
+//
+// NOTE: keep spares those digits anywhere in body, in free text too,
+// where MaskAadhaarAt masks them in the canonical form.
+func MaskAadhaarInBody(body []byte, keep ...string) ([]byte, bool) {
+	s, jsonMasked := maskAadhaar(string(body), jsonEscapes, keep)
 	xmlMasked := false
 	// Each reading runs on its own, because an escape of one format is
 	// plain text in the other: the JSON string "&#53;586301729436" contains
 	// a number in clear that the XML reading joins into thirteen digits.
 	if strings.Contains(s, "&#") {
-		s, xmlMasked = maskAadhaar(s, xmlEscapes)
+		s, xmlMasked = maskAadhaar(s, xmlEscapes, keep)
 	}
 	if !jsonMasked && !xmlMasked {
 		return body, false
@@ -155,8 +160,9 @@ const (
 	xmlEscapes
 )
 
-// maskAadhaar masks the Aadhaar numbers in s, reading the escapes e.
-func maskAadhaar(s string, e escapes) (string, bool) {
+// maskAadhaar masks the Aadhaar numbers in s, reading the escapes e,
+// except those whose digits are one of keep.
+func maskAadhaar(s string, e escapes, keep []string) (string, bool) {
 	var b strings.Builder
 	last, masked := 0, false
 	// previous is the character before pos, as decoded.
@@ -171,7 +177,7 @@ func maskAadhaar(s string, e escapes) (string, bool) {
 		r, size := e.charAt(s, pos)
 		if r < utf8.RuneSelf && isDigit(byte(r)) && !isAlnum(previous) {
 			end, digits, ok := e.runAt(s, pos)
-			if ok && ValidAadhaar(digits) {
+			if ok && ValidAadhaar(digits) && !slices.Contains(keep, digits) {
 				b.WriteString(s[last:pos])
 				b.WriteString("XXXXXXXX" + digits[8:])
 				last, masked = end, true

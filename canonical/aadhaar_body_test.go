@@ -1,6 +1,9 @@
 package canonical
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestMaskAadhaarInBodyEscapes(t *testing.T) {
 	// 586301729436 passes the Verhoeff check.
@@ -46,5 +49,19 @@ func TestMaskAadhaarInBodyLeavesOthers(t *testing.T) {
 		if got, masked := MaskAadhaarInBody([]byte(in)); string(got) != in || masked {
 			t.Errorf("MaskAadhaarInBody(%s) = %s, %v; want it unchanged", in, got, masked)
 		}
+	}
+}
+
+func TestMaskAadhaarInBodyKeeps(t *testing.T) {
+	// 987654321106 and 586301729436 both pass the Verhoeff check.
+	in := `{"file_number":"987654321106","reason":"Aadhaar 5863 0172 9436, file 9876 5432 1106"}`
+	want := `{"file_number":"987654321106","reason":"Aadhaar XXXXXXXX9436, file 9876 5432 1106"}`
+	got, masked := MaskAadhaarInBody([]byte(in), "987654321106")
+	if string(got) != want || !masked {
+		t.Errorf("MaskAadhaarInBody keeping 987654321106 = %s, %v; want %s, true", got, masked, want)
+	}
+	got, _ = MaskAadhaarInBody([]byte(in))
+	if want := `{"file_number":"XXXXXXXX1106",`; !strings.HasPrefix(string(got), want) {
+		t.Errorf("MaskAadhaarInBody keeping nothing = %s, want it to start %s", got, want)
 	}
 }

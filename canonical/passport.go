@@ -28,9 +28,10 @@ type VerificationRequest struct {
 	// there.
 	DistrictOffice string `json:"district_office,omitempty"`
 	// HeldBy are the CCTNS codes of the stations and district police
-	// offices that the hub delivered this request to, from the
-	// police_unit of each destination. The hub sets it after routing, so
-	// route conditions do not see it. Each holder may report on the
+	// offices that the routes send this request to, from the police_unit
+	// of each destination. The hub sets it after routing, so route
+	// conditions do not see it, and before delivery, so it includes a
+	// unit whose delivery later fails. Each holder may report on the
 	// request, also one that is neither PoliceStation nor DistrictOffice,
 	// such as an office that a catch-all route sent it to.
 	HeldBy []string `json:"held_by,omitempty"`

@@ -74,15 +74,40 @@ var envelopeIDs = map[string]bool{
 	"/correlation_id": true, "/case_key": true, "/schema_version": true,
 }
 
+// recordIDs are the fields beside the envelope's that identify a record
+// and that MaskAadhaarAt leaves as the sender wrote them. A passport file
+// number is the segment of its case key, the key of the open-request
+// claim and the number that the station's report and the status endpoint
+// quote. The schema allows 8 to 20 capital letters and digits, so a
+// 12-digit file number passes the Aadhaar check digit one time in ten.
+var recordIDs = map[string]bool{
+	"/verification_request/file_number": true,
+	"/verification_report/file_number":  true,
+}
+
 // MaskAadhaarAt masks s, the string at pointer in a message, as
 // MaskAadhaarInText does, unless pointer is one of the envelope's
-// identifiers or an identifier token. It reports whether it replaced
-// anything, and suits EachString.
+// identifiers, a passport file number or an identifier token. It reports
+// whether it replaced anything, and suits EachString.
 func MaskAadhaarAt(pointer, s string) (string, bool) {
-	if envelopeIDs[pointer] || strings.HasSuffix(pointer, "/token") {
+	if envelopeIDs[pointer] || recordIDs[pointer] || strings.HasSuffix(pointer, "/token") {
 		return "", false
 	}
 	return MaskAadhaarInText(s)
+}
+
+// RecordIDs returns the values of m's passport file numbers, the fields
+// that MaskAadhaarAt leaves alone beside the envelope's identifiers. Pass
+// them to MaskAadhaarInBody, so that the journaled body keeps them too.
+func RecordIDs(m *Message) []string {
+	var ids []string
+	EachString(m, func(pointer, s string) (string, bool) {
+		if recordIDs[pointer] && s != "" {
+			ids = append(ids, s)
+		}
+		return "", false
+	})
+	return ids
 }
 
 // MaskAadhaarInMessage replaces every Aadhaar number in the text of m by

@@ -81,3 +81,35 @@ func TestNameFault(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskAadhaarKeepsFileNumbers masks a request and a report whose
+// file number, 987654321106, passes the Aadhaar check digit. The file
+// number identifies the verification, so it stays, and RecordIDs
+// returns it for the journaled body.
+func TestMaskAadhaarKeepsFileNumbers(t *testing.T) {
+	const file = "987654321106"
+	request := Message{Type: TypeVerificationRequest, CaseKey: PassportCaseKey(file),
+		VerificationRequest: &VerificationRequest{FileNumber: file,
+			Applicant: Person{Occupation: "clerk, Aadhaar 5863 0172 9436"}}}
+	report := Message{Type: TypeVerificationReport, CaseKey: PassportCaseKey(file),
+		VerificationReport: &VerificationReport{FileNumber: file, Reason: "file " + file}}
+
+	if !MaskAadhaarInMessage(&request) {
+		t.Error("MaskAadhaarInMessage masked nothing in the request's occupation")
+	}
+	if got := request.VerificationRequest.FileNumber; got != file {
+		t.Errorf("request file number = %q, want %s", got, file)
+	}
+	if got := request.VerificationRequest.Applicant.Occupation; got != "clerk, Aadhaar XXXXXXXX9436" {
+		t.Errorf("occupation = %q, want the Aadhaar number masked", got)
+	}
+	MaskAadhaarInMessage(&report)
+	if got := report.VerificationReport.FileNumber; got != file {
+		t.Errorf("report file number = %q, want %s", got, file)
+	}
+	for _, m := range []*Message{&request, &report} {
+		if ids := RecordIDs(m); len(ids) != 1 || ids[0] != file {
+			t.Errorf("RecordIDs(%s) = %v, want [%s]", m.Type, ids, file)
+		}
+	}
+}

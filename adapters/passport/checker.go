@@ -9,12 +9,13 @@ import (
 // appear in schemas.Violation.Rule. The jsondoc.Rule constants name the
 // rules every JSON adapter shares.
 const (
-	ruleCheckDigit = "mrz-check-digit" // an MRZ check digit that does not match its field
-	ruleMRZDate    = "mrz-date"        // an MRZ date that is no calendar date
-	ruleMRZFormat  = "mrz-format"      // MRZ lines of the wrong count, length or characters
-	ruleMRZMatch   = "mrz-mismatch"    // an MRZ field that contradicts the application
-	ruleFresh      = "fresh"           // an old passport on a fresh application
-	ruleCases      = "cases"           // cases on a report that is not adverse
+	ruleCheckDigit  = "mrz-check-digit"  // an MRZ check digit that does not match its field
+	ruleMRZDate     = "mrz-date"         // an MRZ date that is no calendar date
+	ruleMRZFormat   = "mrz-format"       // MRZ lines of the wrong count, length or characters
+	ruleMRZMatch    = "mrz-mismatch"     // an MRZ field that contradicts the application
+	ruleMRZPassport = "mrz-not-passport" // an MRZ whose document code is not a passport's
+	ruleFresh       = "fresh"            // an old passport on a fresh application
+	ruleCases       = "cases"            // cases on a report that is not adverse
 )
 
 // dateTimeExample is the date-time that the message about an invalid

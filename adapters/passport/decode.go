@@ -18,8 +18,9 @@ const documentSchema = "passport/document.json"
 // pointer into body, wrapped in a *schemas.ValidationError. Input that is
 // not one JSON object returns an error wrapping adapters.ErrMalformed.
 //
-// Decoded.Journal is set when an Aadhaar number was masked, and is then
-// the document with that number masked.
+// Decoded.Journal is set when an Aadhaar number was masked, also one in
+// the old passport's zone, and is then the document with that number
+// masked.
 func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, error) {
 	if err := jsondoc.CheckContentType(contentType); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding passport document: %w", err)

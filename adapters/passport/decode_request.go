@@ -38,7 +38,7 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 		c.Add("/old_passport", ruleFresh, "a fresh application has no old passport: "+
 			"set kind to reissue or leave out old_passport")
 	case doc.OldPassport != nil:
-		req.OldPassport = c.oldPassport(doc.OldPassport.MRZ, req.Applicant.DateOfBirth)
+		req.OldPassport = c.oldPassport(doc.OldPassport, &req.Applicant)
 	}
 	for _, mt := range doc.Matches {
 		req.Matches = append(req.Matches, canonical.CaseMatch{
@@ -90,12 +90,11 @@ func canonicalAddress(kind string, a address) canonical.Address {
 // zone. The message names the line and position.
 const mrzPointer = "/old_passport/mrz"
 
-// oldPassport parses the old passport's machine readable zone. When the
-// zone's date of birth has the applicant's day, month and two-digit year,
-// the applicant's date settles the century. Any other date contradicts
-// the application and is reported.
-func (c *checker) oldPassport(lines []string, birth string) *canonical.MRZ {
-	d, err := mrz.Parse(lines, c.Config.Now())
+// oldPassport parses the old passport's machine readable zone and
+// compares it with the applicant (see compareMRZ). An Aadhaar number in
+// the optional data is masked, in the canonical zone and in old's lines.
+func (c *checker) oldPassport(old *oldPassport, applicant *canonical.Person) *canonical.MRZ {
+	d, err := mrz.Parse(old.MRZ, c.Config.Now())
 	var problems mrz.Errors
 	if errors.As(err, &problems) {
 		for _, p := range problems {
@@ -109,15 +108,31 @@ func (c *checker) oldPassport(lines []string, birth string) *canonical.MRZ {
 	}
 
 	out := canonicalMRZ(d)
-	if birth != "" && birth != out.DateOfBirth {
-		if len(birth) == len(time.DateOnly) && birth[2:] == out.DateOfBirth[2:] {
-			out.DateOfBirth = birth
-		} else {
-			c.Add(mrzPointer, ruleMRZMatch, "date of birth in the MRZ, %s, differs from "+
-				"the applicant's, %s", out.DateOfBirth, birth)
-		}
-	}
+	c.maskOptionalData(old, out)
+	c.compareMRZ(out, applicant)
 	return out
+}
+
+// maskOptionalData masks an Aadhaar number in the optional data of the
+// zone z and of its lines in old, where the check digits over it become
+// '<' (see mrz.MaskOptionalData). Masking sets c.Masked, so that the
+// journal keeps the lines masked.
+func (c *checker) maskOptionalData(old *oldPassport, z *canonical.MRZ) {
+	lines, masked, err := mrz.MaskOptionalData(old.MRZ, canonical.MaskAadhaarInText)
+	if err != nil {
+		// A masked number is never longer than the number, so this is a
+		// fault of the hub's. The request is rejected rather than
+		// journaled with the number in clear.
+		c.Add(mrzPointer, ruleMRZFormat, "masking the Aadhaar number in the optional data failed: %v", err)
+		return
+	}
+	if !masked {
+		return
+	}
+	old.MRZ = lines
+	c.Masked = true
+	z.OptionalData, _ = canonical.MaskAadhaarInText(z.OptionalData)
+	z.OptionalData2, _ = canonical.MaskAadhaarInText(z.OptionalData2)
 }
 
 func mrzRule(err error) string {

@@ -21,7 +21,8 @@ import (
 // in in_reply_to. sent_at is when the hub received
 // the message, or when it occurred if the hub has not received it, so
 // that encoding the same message twice gives the same bytes. The old
-// passport's zone is written back as lines with fresh check digits.
+// passport's zone is written back as lines with fresh check digits, or
+// '<' for those over a masked Aadhaar number (see mrz.Document.Lines).
 func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 	var doc any
 	var err error

@@ -10,9 +10,13 @@
 // as its lines. Decode parses it with package mrz and reports a bad check
 // digit, date or layout as a violation at "/old_passport/mrz" with rule
 // "mrz-check-digit", "mrz-date" or "mrz-format" and a message naming the
-// field, line and position. An Aadhaar number is never kept in clear:
+// field, line and position. A zone that contradicts the application, or
+// that is not a passport's, is reported there too (rules "mrz-mismatch"
+// and "mrz-not-passport"). An Aadhaar number is never kept in clear:
 // Decode validates it and replaces it with its masked form and a keyed
-// token (see canonical.MaskAadhaar).
+// token (see canonical.MaskAadhaar). One in the zone's optional data is
+// masked in the zone's lines and fields, with '<' for the check digits
+// over it (see mrz.MaskOptionalData).
 package passport
 
 import (

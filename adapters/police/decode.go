@@ -31,9 +31,10 @@ const documentSchema = "police/document.json"
 // type aadhaar it must be valid, and is replaced by its masked form and
 // token. Anywhere else in a string value, a number that passes the
 // Aadhaar check is replaced by its masked form, except in the fields
-// that identify the message and its FIR. Decoded.Journal is the body
-// with the same replacements and without a byte order mark. It is set
-// even on a validation error, and nil when the body needed no change.
+// that identify the message, its FIR and a report's passport file.
+// Decoded.Journal is the body with the same replacements and without a
+// byte order mark. It is set even on a validation error, and nil when
+// the body needed no change.
 func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, error) {
 	if err := jsondoc.CheckContentType(contentType); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding police document: %w", err)

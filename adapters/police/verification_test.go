@@ -146,3 +146,35 @@ func TestBodyPointerOfFIR(t *testing.T) {
 		}
 	}
 }
+
+// TestVerificationReportKeepsFileNumber decodes a report on a 12-digit
+// file number that passes the Aadhaar check digit. The number is the
+// report's key to its request, so it stays as sent, while an Aadhaar
+// number in the reason is masked.
+func TestVerificationReportKeepsFileNumber(t *testing.T) {
+	body := strings.Replace(stationReport, `"CO1075118391125"`, `"987654321106"`, 1)
+	body = strings.Replace(body, `"outcome": "adverse"`,
+		`"outcome": "not_verified", "reason": "Aadhaar 586301729436 is not the applicant's"`, 1)
+	body = strings.Replace(body, `"cases": [{"fir": {"state": "KL", "district": "EKM", "police_station": "EKM0420",
+    "year": 2023, "number": 402}, "cnr": "KLER120004022023"}],`, "", 1)
+	d, err := newAdapter(t).Decode([]byte(body), "application/json")
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	m := d.Messages[0]
+	if got := m.VerificationReport.FileNumber; got != "987654321106" {
+		t.Errorf("file number = %q, want 987654321106 as sent", got)
+	}
+	if m.CaseKey != "PASSPORT/987654321106" {
+		t.Errorf("case key = %q, want PASSPORT/987654321106", m.CaseKey)
+	}
+	if got := m.VerificationReport.Reason; got != "Aadhaar XXXXXXXX9436 is not the applicant's" {
+		t.Errorf("reason = %q, want the Aadhaar number masked", got)
+	}
+	if !strings.Contains(string(d.Journal), `"987654321106"`) {
+		t.Errorf("journal copy lost the file number:\n%s", d.Journal)
+	}
+	if strings.Contains(string(d.Journal), "586301729436") {
+		t.Errorf("journal copy keeps the Aadhaar number in clear:\n%s", d.Journal)
+	}
+}

@@ -53,7 +53,10 @@ type hubVerification struct {
 	reports  *verification.ReportEnricher
 	tracker  *verification.Tracker
 	store    journal.Store
-	closeDB  func() error
+	// units maps the destinations of a request's deliveries to police
+	// units, for the status and the open-request rejection.
+	units   *routeUnits
+	closeDB func() error
 	// jurisdiction maps addresses to police stations.
 	jurisdiction *jurisdiction.Table
 	// statusFailures rate-limits the error lines of status requests that
@@ -65,7 +68,10 @@ type hubVerification struct {
 // and brings it up to date with the journal, so a message whose
 // observation a crash cut off is indexed before any request is matched.
 func openVerification(ctx context.Context, h *Hub, cfg VerificationConfig) (*hubVerification, error) {
-	v := &hubVerification{store: h.backend.store, closeDB: func() error { return nil }}
+	v := &hubVerification{
+		store: h.backend.store, units: newRouteUnits(h.backend.routes),
+		closeDB: func() error { return nil },
+	}
 	v.statusFailures = throttle.NewFailureLog(throttle.FailureLogConfig{
 		Logger: h.cfg.Log, Failed: "reading verification status failed",
 		Recovered: "reading verification status recovered", CountKey: "failed_requests",
@@ -131,7 +137,9 @@ func openSQLiteIndex(
 func (v *hubVerification) install(svc *ingest.Service) error {
 	// A second request for a file with an open one is rejected as the
 	// journal refuses its claim.
-	svc.Claimers = append(svc.Claimers, &verification.OpenRequestCheck{Journal: v.reports.Journal})
+	svc.Claimers = append(svc.Claimers, &verification.OpenRequestCheck{
+		Journal: v.reports.Journal, Units: v.units.PoliceUnit,
+	})
 	svc.Enrichers = append(svc.Enrichers, v.requests, v.reports, &verification.CaseResolver{Index: v.index})
 	svc.RoutedEnrichers = append(svc.RoutedEnrichers, verification.Holders{})
 	svc.Observers = append(svc.Observers, v.index)
@@ -256,7 +264,7 @@ func (v *hubVerification) status(w http.ResponseWriter, r *http.Request) {
 			"value %q: want 8 to 20 capital letters and digits", file)))
 		return
 	}
-	s, err := verification.RequestStatus(r.Context(), v.store, file)
+	s, err := verification.RequestStatus(r.Context(), v.store, v.units.PoliceUnit, file)
 	if err != nil && !errors.Is(err, journal.ErrNotFound) {
 		v.statusFailures.Failed(err, "case_id", canonical.PassportCaseKey(file))
 		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))

@@ -10,7 +10,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/sangam-hub/sangam/adapters/passport/mrz"
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/canonical"
 )
@@ -163,5 +165,108 @@ func TestEscapedAadhaarCasesCoverAgencies(t *testing.T) {
 		if !covered[agency] {
 			t.Errorf("no escaped Aadhaar case for agency %s", agency)
 		}
+	}
+}
+
+// TestFileNumberKeptWhereAadhaarMasked posts a passport request whose
+// file number, 987654321106, passes the Aadhaar check digit, with an
+// Aadhaar number in the applicant's occupation. The file number stays in
+// the canonical form and in the journaled body, and the Aadhaar number
+// is masked in both.
+func TestFileNumberKeptWhereAadhaarMasked(t *testing.T) {
+	const file = "987654321106"
+	f := newFixture(t)
+	sample, err := os.ReadFile("../../mocks/passport/samples/request-fresh.json")
+	if err != nil {
+		t.Fatalf("reading sample: %v", err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(sample, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["file_number"] = file
+	doc["applicant"].(map[string]any)["occupation"] = "mechanic, Aadhaar 5863 0172 9436"
+	body, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	results, err := f.service.Accept(context.Background(), "passport", body, "application/json")
+	if err != nil {
+		t.Fatalf("Accept: %v", err)
+	}
+	j, err := f.store.Journey(context.Background(), results[0].MessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := j.Message.VerificationRequest
+	if r.FileNumber != file {
+		t.Errorf("canonical file number = %q, want %s", r.FileNumber, file)
+	}
+	if j.CaseKey != canonical.PassportCaseKey(file) {
+		t.Errorf("case key = %q, want %s", j.CaseKey, canonical.PassportCaseKey(file))
+	}
+	if r.Applicant.Occupation != "mechanic, Aadhaar XXXXXXXX9436" {
+		t.Errorf("canonical occupation = %q, want the Aadhaar number masked", r.Applicant.Occupation)
+	}
+	var raw []byte
+	if err := f.db.QueryRow("SELECT raw FROM messages WHERE id = ?", results[0].MessageID).Scan(&raw); err != nil {
+		t.Fatalf("reading the journaled body: %v", err)
+	}
+	if !bytes.Contains(raw, []byte(`"file_number":"`+file+`"`)) {
+		t.Errorf("the journaled body lacks the file number %s:\n%s", file, raw)
+	}
+	if bytes.Contains(raw, []byte("0172")) {
+		t.Errorf("the journaled body keeps the Aadhaar number in clear:\n%s", raw)
+	}
+}
+
+// TestJournaledBodyMasksMRZAadhaar posts a reissue request whose old
+// passport has the Aadhaar number 234567890124 as its personal number.
+// In the zone the number touches the expiry check digit, so only the
+// passport adapter finds it, and the journaled body has it masked.
+func TestJournaledBodyMasksMRZAadhaar(t *testing.T) {
+	f := newFixture(t)
+	zone := mrz.Document{
+		Format: mrz.TD3, DocumentCode: "P", IssuingState: "IND", DocumentNumber: "S7102455",
+		Nationality: "IND", DateOfBirth: time.Date(1978, 11, 2, 0, 0, 0, 0, time.UTC),
+		ExpiresOn: time.Date(2026, 1, 20, 0, 0, 0, 0, time.UTC), Sex: "M",
+		PrimaryIdentifier: "JOSEPH", SecondaryIdentifier: "THOMAS VARGHESE", OptionalData: "234567890124",
+	}
+	lines, err := zone.Lines()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample, err := os.ReadFile("../../mocks/passport/samples/request-reissue.json")
+	if err != nil {
+		t.Fatalf("reading sample: %v", err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(sample, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["old_passport"] = map[string]any{"mrz": lines}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	results, err := f.service.Accept(context.Background(), "passport", body, "application/json")
+	if err != nil {
+		t.Fatalf("Accept: %v", err)
+	}
+	var raw []byte
+	if err := f.db.QueryRow("SELECT raw FROM messages WHERE id = ?", results[0].MessageID).Scan(&raw); err != nil {
+		t.Fatalf("reading the journaled body: %v", err)
+	}
+	if bytes.Contains(raw, []byte("234567890124")) {
+		t.Errorf("the journaled body keeps the Aadhaar number in clear:\n%s", raw)
+	}
+	j, err := f.store.Journey(context.Background(), results[0].MessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := j.Message.VerificationRequest.OldPassport.OptionalData; got != "XXXXXXXX0124" {
+		t.Errorf("canonical optional data = %q, want XXXXXXXX0124", got)
 	}
 }

@@ -325,10 +325,15 @@ func (s *Service) prepare(
 	}
 	// Adapters mask the identifiers in their copy of the body, and some
 	// mask its text too. The journal's copy has every Aadhaar number
-	// masked, whichever adapter decoded it, escaped digits included.
-	raw, _ = canonical.MaskAadhaarInBody(raw)
-	received := s.now()
+	// masked, whichever adapter decoded it, escaped digits included. A
+	// passport file number is kept, as in the canonical form.
 	msgs := decoded.Messages
+	var fileNumbers []string
+	for i := range msgs {
+		fileNumbers = append(fileNumbers, canonical.RecordIDs(&msgs[i])...)
+	}
+	raw, _ = canonical.MaskAadhaarInBody(raw, fileNumbers...)
+	received := s.now()
 	for i := range msgs {
 		if err := scrub(&msgs[i]); err != nil {
 			d.point(&msgs[i], err)

@@ -432,13 +432,32 @@ type Summary struct {
 
 // Summarize returns the journey status for a set of deliveries, as
 // described on Journey.Status. A dead letter and its replays, forced or
-// not, form one chain: delivered once any of them was delivered, pending
-// while any is pending, and dead otherwise. A replay whose original is
-// not in ds starts a chain of its own.
+// not, form one chain (see Chains): delivered once any of them was
+// delivered, pending while any is pending, and dead otherwise.
 func Summarize(ds []Delivery) string {
 	if len(ds) == 0 {
 		return "unrouted"
 	}
+	dead := false
+	for _, chain := range Chains(ds) {
+		switch ChainStatus(chain) {
+		case StatusPending:
+			return "in_progress"
+		case StatusDead:
+			dead = true
+		}
+	}
+	if dead {
+		return "dead"
+	}
+	return "delivered"
+}
+
+// Chains groups ds into chains, each a delivery and the replays of it
+// and of its replays, in the order of ds. A chain lists its deliveries
+// in the order of ds, so for a journey's deliveries the newest is last.
+// A replay whose original is not in ds starts a chain of its own.
+func Chains(ds []Delivery) [][]Delivery {
 	replayOf := make(map[string]string, len(ds))
 	for _, d := range ds {
 		replayOf[d.ID] = d.ReplayOf
@@ -457,29 +476,39 @@ func Summarize(ds []Delivery) string {
 		}
 		return id
 	}
-	type chain struct{ pending, delivered bool }
-	chains := map[string]*chain{}
+	var chains [][]Delivery
+	index := map[string]int{}
 	for _, d := range ds {
 		r := root(d.ID)
-		c := chains[r]
-		if c == nil {
-			c = &chain{}
-			chains[r] = c
+		i, ok := index[r]
+		if !ok {
+			i = len(chains)
+			index[r] = i
+			chains = append(chains, nil)
 		}
-		c.pending = c.pending || d.Status == StatusPending
-		c.delivered = c.delivered || d.Status == StatusDelivered
+		chains[i] = append(chains[i], d)
 	}
-	dead := false
-	for _, c := range chains {
-		if c.pending {
-			return "in_progress"
+	return chains
+}
+
+// ChainStatus returns the status of a chain of deliveries that Chains
+// returns: StatusPending while any of them is pending, such as a forced
+// replay of a delivered one, else StatusDelivered when any was
+// delivered, and StatusDead otherwise.
+func ChainStatus(chain []Delivery) string {
+	delivered := false
+	for _, d := range chain {
+		switch d.Status {
+		case StatusPending:
+			return StatusPending
+		case StatusDelivered:
+			delivered = true
 		}
-		dead = dead || !c.delivered
 	}
-	if dead {
-		return "dead"
+	if delivered {
+		return StatusDelivered
 	}
-	return "delivered"
+	return StatusDead
 }
 
 // DeliveryLink is the part of one delivery that its message's status

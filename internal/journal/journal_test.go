@@ -113,3 +113,25 @@ func TestValidateClaims(t *testing.T) {
 		t.Errorf("Validate(entry with a claim and a release) = %v", err)
 	}
 }
+
+func TestChains(t *testing.T) {
+	ds := []Delivery{
+		{ID: "d1", Status: StatusDead},
+		{ID: "d2", Status: StatusDelivered},
+		{ID: "d3", Status: StatusDead, ReplayOf: "d1"},
+		{ID: "d4", Status: StatusDead, ReplayOf: "d3"},
+		{ID: "d5", Status: StatusDead, ReplayOf: "gone"},
+	}
+	var got []string
+	for _, chain := range Chains(ds) {
+		var ids []string
+		for _, d := range chain {
+			ids = append(ids, d.ID)
+		}
+		got = append(got, strings.Join(ids, ",")+" "+ChainStatus(chain))
+	}
+	want := []string{"d1,d3,d4 dead", "d2 delivered", "d5 dead"}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("Chains = %q, want %q", got, want)
+	}
+}

@@ -285,13 +285,13 @@ func TestRequestStatus(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		const file = "CO1075120411325"
-		if _, err := RequestStatus(ctx, e.store, file); !errors.Is(err, journal.ErrNotFound) {
+		if _, err := RequestStatus(ctx, e.store, nil, file); !errors.Is(err, journal.ErrNotFound) {
 			t.Fatalf("status of an unknown file: err = %v, want ErrNotFound", err)
 		}
 		req := e.accept(t, freshRequest(t), e.requestEnricher())
 		want := func(state string) Status {
 			t.Helper()
-			s, err := RequestStatus(ctx, e.store, file)
+			s, err := RequestStatus(ctx, e.store, nil, file)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -334,7 +334,7 @@ func TestRequestStatusListsEarlierReports(t *testing.T) {
 		second.VerificationReport.Reason = "not residing at the present address"
 		second = e.accept(t, second, e.reportEnricher())
 
-		s, err := RequestStatus(context.Background(), e.store, "CO1075120411325")
+		s, err := RequestStatus(context.Background(), e.store, nil, "CO1075120411325")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -353,7 +353,7 @@ func TestRequestStatusReportedInTime(t *testing.T) {
 		req := e.accept(t, freshRequest(t), e.requestEnricher())
 		e.clock.Advance(3 * day)
 		e.accept(t, e.stationReport(req.ID), e.reportEnricher())
-		s, err := RequestStatus(context.Background(), e.store, "CO1075120411325")
+		s, err := RequestStatus(context.Background(), e.store, nil, "CO1075120411325")
 		if err != nil {
 			t.Fatal(err)
 		}

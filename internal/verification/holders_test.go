@@ -71,7 +71,7 @@ func TestHoldersAreDestinationsPoliceUnits(t *testing.T) {
 			if !slices.Equal(r.HeldBy, c.want) {
 				t.Errorf("held by %v, want %v", r.HeldBy, c.want)
 			}
-			status, err := RequestStatus(context.Background(), e.store, r.FileNumber)
+			status, err := RequestStatus(context.Background(), e.store, nil, r.FileNumber)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +133,7 @@ routes:
 
 		e.clock.Advance(22 * day)
 		e.accept(t, Escalation(req, e.clock.Now()), e.requestEnricher(), routedBy{unrouted})
-		status, err := RequestStatus(context.Background(), e.store, "CO1075120411325")
+		status, err := RequestStatus(context.Background(), e.store, nil, "CO1075120411325")
 		if err != nil {
 			t.Fatal(err)
 		}

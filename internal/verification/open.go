@@ -33,6 +33,10 @@ const ClaimOpenRequest = "open-verification-request"
 type OpenRequestCheck struct {
 	// Journal contains the requests and reports. Required.
 	Journal journal.Store
+	// Units maps the open request's destinations to police units, so
+	// that the rejection can name the units that never received the
+	// request. With Units nil it names none.
+	Units UnitLookup
 }
 
 // Claims implements ingest.Claimer. A request from the passport office
@@ -54,17 +58,40 @@ func (c *OpenRequestCheck) Claims(m *canonical.Message) ([]journal.Claim, []jour
 }
 
 // Reject implements ingest.Claimer. It returns an *ingest.ConflictError
-// at the request's file number that names the open request.
+// at the request's file number that names the open request and what
+// moves it on: a police report, and an operator's replay of each dead
+// letter of its deliveries to police units.
 func (c *OpenRequestCheck) Reject(ctx context.Context, m *canonical.Message, claimed *journal.ClaimedError) error {
 	open, err := c.Journal.Journey(ctx, claimed.Holder)
 	if err != nil {
 		return fmt.Errorf("reading the open request %s: %w", claimed.Holder, err)
 	}
+	ds, err := deliveries(ctx, c.Journal, c.Units, open)
+	if err != nil {
+		return fmt.Errorf("reading the deliveries of the open request %s: %w", claimed.Holder, err)
+	}
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 		Pointer: "/verification_request/file_number", Rule: RuleOpenRequest,
 		Message: fmt.Sprintf("passport file %s has an open verification request, message id %q "+
-			"(hub message %s), which no police report has answered yet: wait for its report, "+
-			"or resend that request with its own message id",
-			claimed.Claim.Key, open.SenderMessageID, open.MessageID),
+			"(hub message %s), which no police report has answered yet. %s",
+			claimed.Claim.Key, open.SenderMessageID, open.MessageID, nextStep(ds)),
 	}}}}
+}
+
+// nextStep returns the advice to the passport office on what moves an
+// open request on, from the request's deliveries ds. A resend of the
+// request never does, because the hub answers it as a duplicate and
+// delivers nothing.
+func nextStep(ds []Delivery) string {
+	dead := deadLetters(ds)
+	switch {
+	case undelivered(ds):
+		return "No police unit received it, because its delivery failed: " + dead + ". " +
+			"Ask the hub's operator to replay each dead letter named. Resending the request does not " +
+			"deliver it, because the hub answers a resend as a duplicate"
+	case dead != "":
+		return "Wait for its report. Its delivery to " + dead + " failed, and the hub's operator " +
+			"can replay each dead letter named"
+	}
+	return "Wait for its report"
 }

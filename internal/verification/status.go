@@ -14,6 +14,11 @@ const (
 	StatePending = "pending"
 	// StateEscalated is a request the hub escalated, with no report yet.
 	StateEscalated = "escalated"
+	// StateUndelivered is a request with no report that no police unit
+	// received: every delivery of it and of its escalation to a police
+	// unit was dead-lettered. An operator's replay of a dead letter
+	// delivers it.
+	StateUndelivered = "undelivered"
 	// StateReported is a request with a report made by its due date.
 	StateReported = "reported"
 	// StateReportedLate is a request with a report made after its due
@@ -31,10 +36,14 @@ type Status struct {
 	RequestID      string `json:"request_message_id"`
 	PoliceStation  string `json:"police_station,omitempty"`
 	DistrictOffice string `json:"district_office,omitempty"`
-	// HeldBy are the police units that the hub delivered the request
-	// or its escalation to, each of which may report on it.
+	// HeldBy are the police units that the routes sent the request or
+	// its escalation to, each of which may report on it. Deliveries
+	// shows whether each received it.
 	HeldBy []string `json:"held_by,omitempty"`
-	DueOn  string   `json:"due_on,omitempty"`
+	// Deliveries are the deliveries of the request and of its escalation
+	// to police units, in the order the hub made them.
+	Deliveries []Delivery `json:"deliveries,omitempty"`
+	DueOn      string     `json:"due_on,omitempty"`
 	// EscalationID is the hub id of the request's escalation, when the
 	// hub escalated it.
 	EscalationID string `json:"escalation_message_id,omitempty"`
@@ -58,9 +67,16 @@ type Report struct {
 }
 
 // RequestStatus returns the status of the newest verification request
-// the passport office sent for fileNumber, from the journal. A file with
+// the passport office sent for fileNumber, from the journal. units maps
+// the destinations of its deliveries to police units. With units nil the
+// status has no deliveries and is never StateUndelivered. A file with
 // no request returns an error wrapping journal.ErrNotFound.
-func RequestStatus(ctx context.Context, store journal.Store, fileNumber string) (Status, error) {
+func RequestStatus(
+	ctx context.Context,
+	store journal.Store,
+	units UnitLookup,
+	fileNumber string,
+) (Status, error) {
 	found, err := store.Find(ctx, journal.Query{
 		CaseKey: canonical.PassportCaseKey(fileNumber), Limit: journal.MaxLimit,
 	})
@@ -92,6 +108,13 @@ func RequestStatus(ctx context.Context, store journal.Store, fileNumber string) 
 	if s.HeldBy, err = holders(ctx, store, j.Message); err != nil {
 		return Status{}, fmt.Errorf("reading the holders of verification request %s: %w",
 			request.MessageID, err)
+	}
+	if s.Deliveries, err = deliveries(ctx, store, units, j); err != nil {
+		return Status{}, fmt.Errorf("reading the deliveries of verification request %s: %w",
+			request.MessageID, err)
+	}
+	if undelivered(s.Deliveries) {
+		s.State = StateUndelivered
 	}
 	return s, s.addReport(ctx, store, found)
 }

@@ -130,7 +130,8 @@ func words(s string) string {
 }
 
 // optionalCheck verifies the check digit of TD3's personal number. A
-// personal number of fillers only may have '<' or 0 as its check digit.
+// personal number of fillers only may have '<' or 0 as its check digit,
+// and one with a masked number '<' (see MaskOptionalData).
 func (p *parser) optionalCheck() {
 	l := p.l
 	raw := p.text(l.optional)
@@ -138,11 +139,18 @@ func (p *parser) optionalCheck() {
 	if strings.Trim(raw, "<") == "" && (c == '<' || c == '0') {
 		return
 	}
+	if p.masked && c == '<' {
+		return
+	}
 	p.verify("optional data", raw, l.optionChk)
 }
 
 // composite verifies the check digit over the fields the format lists.
+// A zone with a masked number in its optional data may have '<' there.
 func (p *parser) composite() {
+	if p.masked && p.char(p.l.composite) == '<' {
+		return
+	}
 	var b strings.Builder
 	for _, s := range p.l.compSpans {
 		b.WriteString(p.text(s))

@@ -10,6 +10,15 @@
 // worth 0. Years are written with two digits, so Parse chooses the century
 // against a reference date: a date of birth is on or before it, and a date
 // of expiry at most 20 years after it.
+//
+// A zone whose optional data contains a masked number, "XXXXXXXX" and
+// four digits as canonical.MaskAadhaar writes an Aadhaar number, has '<'
+// in place of each check digit over that data: the optional data check
+// digit of TD3 and the composite check digit of every format. The digits
+// those check digits were computed from are gone, so Lines writes '<'
+// there, and Parse accepts '<' there as well as a digit that matches
+// the masked text. Such lines match no booklet, and an ICAO 9303 reader
+// rejects their check digits.
 package mrz
 
 import (

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
 )
 
 // The specimen zones that ICAO Doc 9303 publishes for the fictional state
@@ -340,4 +342,115 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("write and parse changed the document\n%+v\n%+v", d, again)
 		}
 	})
+}
+
+// aadhaarTD3 is a TD3 zone whose personal number, 234567890124, is an
+// Aadhaar number: it passes the Verhoeff check.
+var aadhaarTD3 = []string{
+	"P<INDNAIR<<ANU<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+	"Z1234567<1IND9005145M3001019234567890124<<74",
+}
+
+// maskAadhaar masks the Aadhaar numbers in an optional data field.
+func maskAadhaar(field string) (string, bool) {
+	return canonical.MaskAadhaarInText(field)
+}
+
+func TestMaskOptionalDataTD3(t *testing.T) {
+	lines, masked, err := MaskOptionalData(aadhaarTD3, maskAadhaar)
+	if err != nil {
+		t.Fatalf("MaskOptionalData: %v", err)
+	}
+	if !masked {
+		t.Fatal("MaskOptionalData reports nothing masked")
+	}
+	want := "Z1234567<1IND9005145M3001019XXXXXXXX0124<<<<"
+	if lines[1] != want {
+		t.Errorf("line 2 = %s, want %s, with '<' for both check digits over the optional data", lines[1], want)
+	}
+	if lines[0] != aadhaarTD3[0] {
+		t.Errorf("line 1 = %s, want it unchanged", lines[0])
+	}
+
+	d, err := Parse(lines, testNow)
+	if err != nil {
+		t.Fatalf("Parse of the masked zone: %v", err)
+	}
+	if d.OptionalData != "XXXXXXXX0124" || d.DocumentNumber != "Z1234567" {
+		t.Errorf("Parse = %+v, want the masked optional data and the document number", d)
+	}
+	written, err := d.Lines()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(written, lines) {
+		t.Errorf("Lines = %q, want the masked zone %q", written, lines)
+	}
+}
+
+func TestMaskOptionalDataUnchanged(t *testing.T) {
+	lines, masked, err := MaskOptionalData(specimenTD3, maskAadhaar)
+	if err != nil || masked {
+		t.Fatalf("MaskOptionalData(specimen) = %v, %v; want nothing masked", masked, err)
+	}
+	if !reflect.DeepEqual(lines, specimenTD3) {
+		t.Errorf("lines = %q, want the specimen", lines)
+	}
+	if _, _, err := MaskOptionalData(specimenTD3[:1], maskAadhaar); err == nil {
+		t.Error("MaskOptionalData accepted one line")
+	}
+}
+
+// TestMaskOptionalDataSkipsLongNumber masks a TD1 zone whose long
+// document number continues in the optional data: only the optional
+// data after the rest of the number is passed to mask.
+func TestMaskOptionalDataSkipsLongNumber(t *testing.T) {
+	d := Document{
+		Format: TD1, DocumentCode: "I", IssuingState: "UTO", DocumentNumber: "D23145890734",
+		Nationality: "UTO", DateOfBirth: date(1974, 8, 12), ExpiresOn: date(2032, 4, 15), Sex: "F",
+		PrimaryIdentifier: "ERIKSSON", OptionalData: "AB",
+	}
+	lines, err := d.Lines()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields []string
+	_, _, err = MaskOptionalData(lines, func(field string) (string, bool) {
+		fields = append(fields, field)
+		return field, false
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"AB<<<<<<<<", "<<<<<<<<<<<"}
+	if !reflect.DeepEqual(fields, want) {
+		t.Errorf("mask got %q, want %q", fields, want)
+	}
+}
+
+// TestParseMaskedCheckDigits checks that '<' stands for a check digit
+// over optional data only when that data contains a masked number.
+func TestParseMaskedCheckDigits(t *testing.T) {
+	unmasked := mutate(aadhaarTD3, 2, 44, '<')
+	_, err := Parse(unmasked, testNow)
+	wantError(t, err, ErrCheckDigit, "composite", 2, 44)
+
+	masked, _, err := MaskOptionalData(aadhaarTD3, maskAadhaar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(masked, testNow); err != nil {
+		t.Errorf("Parse of '<' check digits over a masked number: %v", err)
+	}
+
+	// A check digit computed over the masked text is accepted too, and a
+	// wrong one is not.
+	line := masked[1][:42] + string(checkDigit(masked[1][28:42]))
+	line += string(checkDigit(line[0:10] + line[13:20] + line[21:43]))
+	if _, err := Parse([]string{masked[0], line}, testNow); err != nil {
+		t.Errorf("Parse of check digits over the masked text: %v", err)
+	}
+	bad := mutate([]string{masked[0], line}, 2, 43, '0'+(line[42]-'0'+1)%10)
+	_, err = Parse(bad, testNow)
+	wantError(t, err, ErrCheckDigit, "optional data", 2, 43)
 }

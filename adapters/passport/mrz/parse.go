@@ -88,6 +88,9 @@ type parser struct {
 	lines []string
 	now   time.Time
 	errs  Errors
+	// masked is set when the optional data contains a masked number, so
+	// that the check digits over it may be '<'.
+	masked bool
 }
 
 func (p *parser) fail(field string, line, at int, err error, format string, args ...any) {
@@ -128,11 +131,12 @@ func (p *parser) document() Document {
 	d.ExpiresOn = p.date("date of expiry", l.expiry, l.expiryChk, p.expiryYear)
 	d.Sex = p.sex()
 	d.PrimaryIdentifier, d.SecondaryIdentifier = p.names()
-	if l.optionChk.line >= 0 {
-		p.optionalCheck()
-	}
 	if l.optional2.line >= 0 {
 		d.OptionalData2 = strings.TrimRight(p.text(l.optional2), "<")
+	}
+	p.masked = hasMaskedNumber(d.OptionalData) || hasMaskedNumber(d.OptionalData2)
+	if l.optionChk.line >= 0 {
+		p.optionalCheck()
 	}
 	p.composite()
 	return d

@@ -6,10 +6,12 @@ import (
 )
 
 // Lines writes d as the lines of its format's zone, with every check
-// digit computed. Names longer than their field are cut at its end. It
-// returns an error for an unknown format, a value too long for its
-// field, a code or number with characters other than A-Z and 0-9, and a
-// name with characters other than A-Z, spaces and hyphens.
+// digit computed, except those over optional data that contains a masked
+// number, which are '<' (see MaskOptionalData). Names longer than their
+// field are cut at its end. It returns an error for an unknown format, a
+// value too long for its field, a code or number with characters other
+// than A-Z and 0-9, and a name with characters other than A-Z, spaces
+// and hyphens.
 func (d Document) Lines() ([]string, error) {
 	l, ok := layouts[d.Format]
 	if !ok {
@@ -40,6 +42,11 @@ func (d Document) Lines() ([]string, error) {
 		comp.Write(w.lines[s.line][s.start:s.end])
 	}
 	w.lines[l.composite.line][l.composite.at] = checkDigit(comp.String())
+	if hasMaskedNumber(d.OptionalData) || hasMaskedNumber(d.OptionalData2) {
+		for _, at := range l.maskedCheckDigits() {
+			w.lines[at.line][at.at] = '<'
+		}
+	}
 
 	if w.err != nil {
 		return nil, fmt.Errorf("writing %s MRZ: %w", d.Format, w.err)

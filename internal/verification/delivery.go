@@ -1,0 +1,101 @@
+package verification
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/sangam-hub/sangam/internal/journal"
+)
+
+// UnitLookup returns the police_unit of a destination in the routes
+// version that routed a message (journal.Journey.RoutesVersion), or ""
+// when the destination has none or the version is not stored. An error
+// means the lookup could not be made, such as when the store fails.
+type UnitLookup func(ctx context.Context, routesVersion, destination string) (string, error)
+
+// Delivery is the delivery of a request, or of its escalation, to a
+// police unit: one delivery and the replays of it.
+type Delivery struct {
+	// PoliceUnit is the police_unit of the destination.
+	PoliceUnit string `json:"police_unit"`
+	// MessageID is the hub id of the request or of its escalation.
+	MessageID string `json:"message_id"`
+	// Status is journal.StatusDelivered once the delivery or a replay of
+	// it was delivered, journal.StatusPending while the hub still tries,
+	// and journal.StatusDead when it and every replay were dead-lettered.
+	Status string `json:"status"`
+	// DeliveryID is the id of the newest delivery among the delivery and
+	// its replays. For a dead one, it is the dead letter that an operator
+	// replays to deliver the request.
+	DeliveryID string `json:"delivery_id"`
+}
+
+// deliveries returns the deliveries of request and of its escalation, if
+// the hub escalated it, to destinations that have a police unit. Those
+// to other destinations are left out. units nil returns none.
+func deliveries(
+	ctx context.Context,
+	store journal.Store,
+	units UnitLookup,
+	request journal.Journey,
+) ([]Delivery, error) {
+	if units == nil {
+		return nil, nil
+	}
+	journeys := []journal.Journey{request}
+	found, err := store.Find(ctx, journal.Query{
+		Source: EscalationSource, SenderMessageID: EscalationPrefix + request.MessageID, Limit: 1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("finding the escalation of %s: %w", request.MessageID, err)
+	}
+	if len(found) > 0 {
+		esc, err := store.Journey(ctx, found[0].MessageID)
+		if err != nil {
+			return nil, fmt.Errorf("reading escalation %s: %w", found[0].MessageID, err)
+		}
+		journeys = append(journeys, esc)
+	}
+	var out []Delivery
+	for _, j := range journeys {
+		for _, chain := range journal.Chains(j.Deliveries) {
+			unit, err := units(ctx, j.RoutesVersion, chain[0].Destination)
+			if err != nil {
+				return nil, fmt.Errorf("reading the police unit of destination %s: %w",
+					chain[0].Destination, err)
+			}
+			if unit == "" {
+				continue
+			}
+			out = append(out, Delivery{
+				PoliceUnit: unit, MessageID: j.MessageID, Status: journal.ChainStatus(chain),
+				DeliveryID: chain[len(chain)-1].ID,
+			})
+		}
+	}
+	return out, nil
+}
+
+// undelivered reports whether ds has deliveries and none of them was
+// delivered or is still pending, so that no police unit has the request.
+func undelivered(ds []Delivery) bool {
+	for _, d := range ds {
+		if d.Status != journal.StatusDead {
+			return false
+		}
+	}
+	return len(ds) > 0
+}
+
+// deadLetters returns the dead deliveries in ds as "UNIT (dead letter
+// ID)", joined by commas, or "" when there are none.
+func deadLetters(ds []Delivery) string {
+	var parts []string
+	for _, d := range ds {
+		if d.Status == journal.StatusDead {
+			parts = append(parts, fmt.Sprintf("%s (dead letter %s)", d.PoliceUnit, d.DeliveryID))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
