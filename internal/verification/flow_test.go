@@ -345,6 +345,29 @@ func TestRequestStatusListsEarlierReports(t *testing.T) {
 			s.EarlierReports[0].Outcome != "clear" || s.EarlierReports[0].PoliceStation != "EKM0420" {
 			t.Errorf("earlier reports = %+v, want the clear report %s from EKM0420", s.EarlierReports, first.ID)
 		}
+		if !s.OutcomesDiffer || s.ReportedBy != "EKM0420" {
+			t.Errorf("outcomes_differ %v, reported_by %q; want true and EKM0420", s.OutcomesDiffer, s.ReportedBy)
+		}
+	})
+}
+
+// TestRequestStatusSameOutcomeTwice reports clear twice: the outcomes
+// agree.
+func TestRequestStatusSameOutcomeTwice(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		req := e.accept(t, freshRequest(t), e.requestEnricher())
+		e.clock.Advance(3 * day)
+		e.accept(t, e.stationReport(req.ID), e.reportEnricher())
+		e.clock.Advance(day)
+		e.accept(t, e.stationReport(req.ID), e.reportEnricher())
+
+		s, err := RequestStatus(context.Background(), e.store, nil, "CO1075120411325")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.EarlierReports) != 1 || s.OutcomesDiffer {
+			t.Errorf("earlier reports %+v, outcomes_differ %v; want one and false", s.EarlierReports, s.OutcomesDiffer)
+		}
 	})
 }
 

@@ -52,10 +52,17 @@ type Status struct {
 	ReportID   string `json:"report_message_id,omitempty"`
 	Outcome    string `json:"outcome,omitempty"`
 	ReportedOn string `json:"reported_on,omitempty"`
+	// ReportedBy is the police unit that made the newest report.
+	ReportedBy string `json:"reported_by,omitempty"`
 	// EarlierReports are the reports on the request before the newest,
 	// newest first. The routes delivered each of them like the newest, so
 	// an outcome that a later report changed shows here.
 	EarlierReports []Report `json:"earlier_reports,omitempty"`
+	// OutcomesDiffer is set when an earlier report's outcome is not the
+	// newest's, such as an adverse report from the station and a clear
+	// one from the district office: the newest does not settle the file
+	// alone.
+	OutcomesDiffer bool `json:"outcomes_differ,omitempty"`
 }
 
 // Report is one police report on a verification request.
@@ -148,9 +155,11 @@ func (s *Status) addReport(ctx context.Context, store journal.Store, found []jou
 		if s.ReportID != "" {
 			s.EarlierReports = append(s.EarlierReports, Report{ReportID: m.MessageID,
 				Outcome: string(rep.Outcome), ReportedOn: rep.ReportedOn, PoliceStation: rep.PoliceStation})
+			s.OutcomesDiffer = s.OutcomesDiffer || string(rep.Outcome) != s.Outcome
 			continue
 		}
 		s.ReportID, s.Outcome, s.ReportedOn = m.MessageID, string(rep.Outcome), rep.ReportedOn
+		s.ReportedBy = rep.PoliceStation
 		s.State = StateReported
 		if rep.Late {
 			s.State = StateReportedLate
