@@ -25,7 +25,7 @@ Commands:
                                         show the difference FILE makes, then save it as a new version;
                                         --expect N, the version FILE was exported from, makes it fail
                                         when another version was saved since
-  history [--limit N]                   list the versions, newest first
+  history [--limit N] [--before N]      list the versions, newest first, or those before version N
   diff N [M]                            show the difference from version N to M (default: current)
   restore N [--expect M] [--dry-run] [--comment T] [--by NAME]
                                         show the difference, then save version N again as the newest
@@ -131,6 +131,7 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 		"(default: the current version)")
 	by := fs.String("by", "", "who makes the change, kept with the version when the hub runs without tokens")
 	limit := fs.Int("limit", 20, "how many versions to list")
+	before := fs.Int("before", 0, "list the versions before this one, to page back through the history")
 	message := fs.String("message", "", "id of a stored message to explain")
 	agency := fs.String("agency", "", "agency whose body FILE is, to explain")
 	fs.SetOutput(stderr)
@@ -153,6 +154,10 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--limit: invalid value %d: want 1 to %d versions to list",
 			*limit, routestore.MaxListLimit)
 	}
+	if flagSet(fs, "before") && *before < 1 {
+		return fmt.Errorf("--before: invalid value %d: want a version number, such as the last one "+
+			"listed", *before)
+	}
 	if flagSet(fs, "expect") && *expect < 1 {
 		return fmt.Errorf("--expect: invalid value %d: want the version number that routes export "+
 			"printed, such as 3", *expect)
@@ -172,7 +177,7 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 		change := api.RoutesChange{Comment: *comment, Expect: *expect, DryRun: *dryRun, By: *by}
 		return routesApply(c, positional, change, stdout, stderr)
 	case "history":
-		return routesHistory(c, *limit, stdout)
+		return routesHistory(c, *limit, *before, stdout)
 	case "diff":
 		return routesDiff(c, positional, stdout)
 	case "restore":
@@ -275,11 +280,15 @@ func printChange(w io.Writer, r api.RoutesChangeResult) {
 	}
 }
 
-func routesHistory(c *adminClient, limit int, stdout io.Writer) error {
+func routesHistory(c *adminClient, limit, before int, stdout io.Writer) error {
 	var out struct {
 		Versions []routestore.Info `json:"versions"`
 	}
-	if err := c.do(http.MethodGet, "/api/v1/routes/versions?limit="+strconv.Itoa(limit), nil, &out); err != nil {
+	path := "/api/v1/routes/versions?limit=" + strconv.Itoa(limit)
+	if before > 0 {
+		path += "&before=" + strconv.Itoa(before)
+	}
+	if err := c.do(http.MethodGet, path, nil, &out); err != nil {
 		return err
 	}
 	for _, v := range out.Versions {

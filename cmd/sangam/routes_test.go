@@ -276,3 +276,32 @@ func TestRoutesApplyExpect(t *testing.T) {
 		t.Error("--expect 0: exit 0, want a usage error")
 	}
 }
+
+// TestRoutesHistoryPages saves three versions and pages back through
+// them two at a time.
+func TestRoutesHistoryPages(t *testing.T) {
+	url := startTestHub(t)
+	_, doc, _ := runCLI(t, "routes", "export", "--hub", url)
+	for i, label := range []string{"page-2", "page-3"} {
+		file := filepath.Join(t.TempDir(), label+".yaml")
+		if err := os.WriteFile(file, []byte(strings.Replace(doc, "version: default-4", "version: "+label, 1)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if code, out, errOut := runCLI(t, "routes", "apply", "--hub", url, "--expect", fmt.Sprint(i+1), file); code != exitOK {
+			t.Fatalf("apply %s: exit %d %s\n%s", label, code, errOut, out)
+		}
+	}
+	versions := func(args ...string) []string {
+		_, out, _ := runCLI(t, append([]string{"routes", "history", "--hub", url, "--limit", "2"}, args...)...)
+		return regexp.MustCompile(`(?m)^v\d+`).FindAllString(out, -1)
+	}
+	if got := versions(); fmt.Sprint(got) != "[v3 v2]" {
+		t.Errorf("first page = %v, want [v3 v2]", got)
+	}
+	if got := versions("--before", "2"); fmt.Sprint(got) != "[v1]" {
+		t.Errorf("page before v2 = %v, want [v1]", got)
+	}
+	if code, _, _ := runCLI(t, "routes", "history", "--hub", url, "--before", "0"); code == exitOK {
+		t.Error("--before 0: exit 0, want a usage error")
+	}
+}

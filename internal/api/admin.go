@@ -85,8 +85,8 @@ func (s *Server) routesVersion(v routestore.Version) RoutesVersion {
 }
 
 func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
-	limit := 100
-	if err := knownParams(r.URL.Query(), "limit"); err != nil {
+	limit, before := 100, 0
+	if err := knownParams(r.URL.Query(), "limit", "before"); err != nil {
 		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 		return
 	}
@@ -99,7 +99,16 @@ func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	list, err := s.Versions.List(r.Context(), limit)
+	if b := r.URL.Query().Get("before"); b != "" {
+		n, err := strconv.Atoi(b)
+		if err != nil || n < 1 {
+			problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(
+				"before: invalid value %q: want a version number, such as the last one listed", b)))
+			return
+		}
+		before = n
+	}
+	list, err := s.Versions.List(r.Context(), limit, before)
 	if err != nil {
 		s.storeProblem(w, "listing routes versions", err)
 		return

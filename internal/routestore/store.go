@@ -34,9 +34,11 @@ type Store interface {
 	Current(ctx context.Context) (Version, error)
 	// Get returns version n, or an error wrapping ErrNotFound.
 	Get(ctx context.Context, n int) (Version, error)
-	// List returns at most limit versions without their documents,
-	// newest first. limit must be between 1 and MaxListLimit.
-	List(ctx context.Context, limit int) ([]Info, error)
+	// List returns at most limit versions numbered below before, or
+	// the newest when before is 0, without their documents, newest
+	// first. limit must be between 1 and MaxListLimit, and before 0 or
+	// more.
+	List(ctx context.Context, limit, before int) ([]Info, error)
 	// Save stores c.Document as the next version and returns it. It
 	// rejects, changing nothing:
 	//   - an invalid change (see Change.Validate), with an error wrapping
@@ -207,11 +209,15 @@ func (c Change) Admit(current Version, restored *Version) error {
 	return nil
 }
 
-// ValidateListLimit returns an error naming the rule unless limit is
-// between 1 and MaxListLimit, for Store implementations of List.
-func ValidateListLimit(limit int) error {
+// ValidateList returns an error naming the rule unless limit is between
+// 1 and MaxListLimit and before is 0 or more, for Store implementations
+// of List.
+func ValidateList(limit, before int) error {
 	if limit < 1 || limit > MaxListLimit {
 		return fmt.Errorf("limit: %d is out of range: want 1 to %d", limit, MaxListLimit)
+	}
+	if before < 0 {
+		return fmt.Errorf("before: %d is out of range: want a version number, or 0 for the newest", before)
 	}
 	return nil
 }

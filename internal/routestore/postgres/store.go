@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -102,14 +103,16 @@ func (s *Store) Get(ctx context.Context, n int) (routestore.Version, error) {
 	return v, nil
 }
 
-// List returns at most limit versions without their documents, newest
-// first.
-func (s *Store) List(ctx context.Context, limit int) ([]routestore.Info, error) {
-	if err := routestore.ValidateListLimit(limit); err != nil {
+// List implements routestore.Store.
+func (s *Store) List(ctx context.Context, limit, before int) ([]routestore.Info, error) {
+	if err := routestore.ValidateList(limit, before); err != nil {
 		return nil, fmt.Errorf("listing routes versions: %w", err)
 	}
-	rows, _ := s.pool.Query(ctx,
-		"SELECT "+infoColumns+" FROM route_versions ORDER BY number DESC LIMIT $1", limit)
+	if before == 0 {
+		before = math.MaxInt32
+	}
+	rows, _ := s.pool.Query(ctx, "SELECT "+infoColumns+
+		" FROM route_versions WHERE number < $2 ORDER BY number DESC LIMIT $1", limit, before)
 	infos, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (routestore.Info, error) {
 		var info routestore.Info
 		var restoredFrom *int

@@ -87,7 +87,7 @@ func current(t *testing.T, s routestore.Store) routestore.Version {
 
 func list(t *testing.T, s routestore.Store, limit int) []routestore.Info {
 	t.Helper()
-	infos, err := s.List(context.Background(), limit)
+	infos, err := s.List(context.Background(), limit, 0)
 	if err != nil {
 		t.Fatalf("List(%d): %v", limit, err)
 	}

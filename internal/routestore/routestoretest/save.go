@@ -241,9 +241,34 @@ func testUnchanged(t *testing.T, h Harness, _ Open) {
 	}
 }
 
+func testListBefore(t *testing.T, h Harness, _ Open) {
+	ctx := context.Background()
+	for i := range 5 {
+		cur := 0
+		if i > 0 {
+			cur = current(t, h.Store).Number
+		}
+		if _, err := h.Store.Save(ctx, routestore.Change{Document: documentN(i), By: "t", Expect: cur}); err != nil {
+			t.Fatalf("Save %d: %v", i, err)
+		}
+	}
+	for before, want := range map[int][]int{0: {5, 4}, 4: {3, 2}, 2: {1}, 1: nil, 99: {5, 4}} {
+		infos, err := h.Store.List(ctx, 2, before)
+		if err != nil {
+			t.Fatalf("List(2, %d): %v", before, err)
+		}
+		if got := numbers(infos); !slices.Equal(got, want) {
+			t.Errorf("List(2, %d) = versions %v, want %v", before, got, want)
+		}
+	}
+	if _, err := h.Store.List(ctx, 2, -1); err == nil || !strings.Contains(err.Error(), "before") {
+		t.Errorf("List(2, -1) error %v, want one naming before", err)
+	}
+}
+
 func testListLimit(t *testing.T, h Harness, _ Open) {
 	for _, limit := range []int{0, -1, routestore.MaxListLimit + 1} {
-		_, err := h.Store.List(context.Background(), limit)
+		_, err := h.Store.List(context.Background(), limit, 0)
 		if err == nil {
 			t.Errorf("List(%d) succeeded, want an error", limit)
 			continue

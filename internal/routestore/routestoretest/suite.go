@@ -54,6 +54,7 @@ func Run(t *testing.T, open Open) {
 		{"Unchanged", testUnchanged},
 		{"InvalidRejected", testInvalidRejected},
 		{"ListLimit", testListLimit},
+		{"ListBefore", testListBefore},
 		{"Seed", testSeed},
 		{"SeedInvalid", testSeedInvalid},
 		{"SeedConcurrent", testSeedConcurrent},

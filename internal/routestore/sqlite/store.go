@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/routestore"
@@ -111,14 +112,16 @@ func (s *Store) Get(ctx context.Context, n int) (routestore.Version, error) {
 	return v, nil
 }
 
-// List returns at most limit versions without their documents, newest
-// first.
-func (s *Store) List(ctx context.Context, limit int) ([]routestore.Info, error) {
-	if err := routestore.ValidateListLimit(limit); err != nil {
+// List implements routestore.Store.
+func (s *Store) List(ctx context.Context, limit, before int) ([]routestore.Info, error) {
+	if err := routestore.ValidateList(limit, before); err != nil {
 		return nil, fmt.Errorf("listing routes versions: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx,
-		"SELECT "+infoColumns+" FROM route_versions ORDER BY number DESC LIMIT ?", limit)
+	if before == 0 {
+		before = math.MaxInt32
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT "+infoColumns+
+		" FROM route_versions WHERE number < ? ORDER BY number DESC LIMIT ?", before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("listing routes versions: %w", err)
 	}
