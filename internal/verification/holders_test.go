@@ -60,10 +60,7 @@ func TestHoldersAreDestinationsPoliceUnits(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m := c.request
-			// A sender's held_by never survives: the hub sets it.
-			m.VerificationRequest.HeldBy = []string{"EKM0412"}
-			req := e.accept(t, m, e.requestEnricher(), routedBy{table})
+			req := e.accept(t, c.request, e.requestEnricher(), routedBy{table})
 			r := req.VerificationRequest
 			if r.PoliceStation != c.station {
 				t.Errorf("police station = %q, want %q", r.PoliceStation, c.station)
@@ -146,4 +143,27 @@ routes:
 			t.Errorf("report from SCRB after the escalation: %v", err)
 		}
 	})
+}
+
+// TestSenderMayNotSetHubFields posts requests that set the fields the
+// hub sets: each is rejected with rule hub-only at the field.
+func TestSenderMayNotSetHubFields(t *testing.T) {
+	e := sqliteEnv(t)
+	for field, set := range map[string]func(r *canonical.VerificationRequest){
+		"police_station":  func(r *canonical.VerificationRequest) { r.PoliceStation = "EKM0412" },
+		"district_office": func(r *canonical.VerificationRequest) { r.DistrictOffice = "KOCHI-CITY" },
+		"held_by":         func(r *canonical.VerificationRequest) { r.HeldBy = []string{"EKM0412"} },
+		"matches": func(r *canonical.VerificationRequest) {
+			r.Matches = []canonical.CaseMatch{{Case: canonical.CaseRef{CNR: "KLER100011872025"},
+				MatchedBy: "name_and_date_of_birth"}}
+		},
+	} {
+		m := freshRequest(t)
+		set(m.VerificationRequest)
+		_, err := e.tryAccept(m, e.requestEnricher())
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Rule != RuleHubOnly || vs[0].Pointer != "/verification_request/"+field {
+			t.Errorf("%s set by the sender: error %v, want hub-only at it", field, err)
+		}
+	}
 }

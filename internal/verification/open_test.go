@@ -51,6 +51,9 @@ func TestSecondOpenRequestConflicts(t *testing.T) {
 		// Once a station reports, the file takes a new request.
 		e.clock.Advance(day)
 		e.accept(t, e.stationReport(first.ID), e.reportEnricher())
+		// The enricher filled the first try's request in place.
+		second = freshRequest(t)
+		second.SenderMessageID += "-again"
 		if _, err := e.tryAccept(second, e.requestEnricher()); err != nil {
 			t.Errorf("request after the report: %v", err)
 		}

@@ -49,6 +49,9 @@ func (e *RequestEnricher) Enrich(ctx context.Context, m *canonical.Message) erro
 	if r.Escalated {
 		return e.checkEscalation(m)
 	}
+	if err := hubSetFields(r); err != nil {
+		return err
+	}
 	station, err := e.station(&r.Applicant)
 	if err != nil {
 		return err
@@ -93,6 +96,27 @@ func (e *RequestEnricher) station(p *canonical.Person) (jurisdiction.Station, er
 	return jurisdiction.Station{}, schemas.Invalid(schemas.Violation{
 		Pointer: at, Rule: "required",
 		Message: "missing present address, whose PIN chooses the police station"})
+}
+
+// hubSetFields returns an error wrapping a *schemas.ValidationError with
+// rule RuleHubOnly at each field of r that the hub sets on a request
+// itself: the station and district office it assigns by the PIN, the
+// units that received the request and the records it matched. A value
+// the sender gave would otherwise be replaced without a word.
+func hubSetFields(r *canonical.VerificationRequest) error {
+	var violations []schemas.Violation
+	add := func(set bool, field, what string) {
+		if set {
+			violations = append(violations, schemas.Violation{
+				Pointer: "/verification_request/" + field, Rule: RuleHubOnly,
+				Message: "only the hub sets " + what + "; leave " + field + " out"})
+		}
+	}
+	add(r.PoliceStation != "", "police_station", "the police station, from the present address's PIN")
+	add(r.DistrictOffice != "", "district_office", "the district police office, from the PIN")
+	add(len(r.HeldBy) > 0, "held_by", "the police units that received the request")
+	add(len(r.Matches) > 0, "matches", "the records it holds on the applicant")
+	return schemas.Invalid(violations...)
 }
 
 // checkEscalation lets only the hub itself send an escalated request.
