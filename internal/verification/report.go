@@ -133,8 +133,11 @@ func (e *ReportEnricher) checkStation(
 	if r.DistrictOffice != "" {
 		allowed += ", district police office " + r.DistrictOffice
 	}
-	if len(units) > 0 {
-		allowed += " and its holders " + strings.Join(units, ", ")
+	others := slices.DeleteFunc(slices.Clone(units), func(u string) bool {
+		return u == r.PoliceStation || u == r.DistrictOffice
+	})
+	if len(others) > 0 {
+		allowed += " and the units that received it, " + strings.Join(others, ", ")
 	}
 	return schemas.Invalid(schemas.Violation{
 		Pointer: "/verification_report/police_station", Rule: RuleOtherStation,
