@@ -15,6 +15,7 @@ import (
 	"github.com/sangam-hub/sangam/adapters/passport/mrz"
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/journal"
 )
 
 // escapedAadhaarCase is a sample document of one agency and format with
@@ -168,29 +169,25 @@ func TestEscapedAadhaarCasesCoverAgencies(t *testing.T) {
 	}
 }
 
-// TestFileNumberKeptWhereAadhaarMasked posts a passport request whose
-// file number, 987654321106, passes the Aadhaar check digit, with an
-// Aadhaar number in the applicant's occupation. The file number stays in
-// the canonical form and in the journaled body, and the Aadhaar number
-// is masked in both.
-func TestFileNumberKeptWhereAadhaarMasked(t *testing.T) {
-	const file = "987654321106"
-	f := newFixture(t)
-	sample, err := os.ReadFile("../../mocks/passport/samples/request-fresh.json")
+// acceptPassportSample posts the passport office's sample request after
+// edit changes its document, and returns the journey and the journaled
+// body.
+func acceptPassportSample(t *testing.T, f *fixture, sample string, edit func(doc map[string]any)) (
+	journal.Journey, []byte) {
+	t.Helper()
+	data, err := os.ReadFile("../../mocks/passport/samples/" + sample)
 	if err != nil {
 		t.Fatalf("reading sample: %v", err)
 	}
 	var doc map[string]any
-	if err := json.Unmarshal(sample, &doc); err != nil {
+	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
-	doc["file_number"] = file
-	doc["applicant"].(map[string]any)["occupation"] = "mechanic, Aadhaar 5863 0172 9436"
+	edit(doc)
 	body, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-
 	results, err := f.service.Accept(context.Background(), "passport", body, "application/json")
 	if err != nil {
 		t.Fatalf("Accept: %v", err)
@@ -199,6 +196,24 @@ func TestFileNumberKeptWhereAadhaarMasked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var raw []byte
+	if err := f.db.QueryRow("SELECT raw FROM messages WHERE id = ?", results[0].MessageID).Scan(&raw); err != nil {
+		t.Fatalf("reading the journaled body: %v", err)
+	}
+	return j, raw
+}
+
+// TestFileNumberKeptWhereAadhaarMasked posts a passport request whose
+// file number, 987654321106, passes the Aadhaar check digit, with an
+// Aadhaar number in the applicant's occupation. The file number stays in
+// the canonical form and in the journaled body, and the Aadhaar number
+// is masked in both.
+func TestFileNumberKeptWhereAadhaarMasked(t *testing.T) {
+	const file = "987654321106"
+	j, raw := acceptPassportSample(t, newFixture(t), "request-fresh.json", func(doc map[string]any) {
+		doc["file_number"] = file
+		doc["applicant"].(map[string]any)["occupation"] = "mechanic, Aadhaar 5863 0172 9436"
+	})
 	r := j.Message.VerificationRequest
 	if r.FileNumber != file {
 		t.Errorf("canonical file number = %q, want %s", r.FileNumber, file)
@@ -208,10 +223,6 @@ func TestFileNumberKeptWhereAadhaarMasked(t *testing.T) {
 	}
 	if r.Applicant.Occupation != "mechanic, Aadhaar XXXXXXXX9436" {
 		t.Errorf("canonical occupation = %q, want the Aadhaar number masked", r.Applicant.Occupation)
-	}
-	var raw []byte
-	if err := f.db.QueryRow("SELECT raw FROM messages WHERE id = ?", results[0].MessageID).Scan(&raw); err != nil {
-		t.Fatalf("reading the journaled body: %v", err)
 	}
 	if !bytes.Contains(raw, []byte(`"file_number":"`+file+`"`)) {
 		t.Errorf("the journaled body lacks the file number %s:\n%s", file, raw)
@@ -226,7 +237,6 @@ func TestFileNumberKeptWhereAadhaarMasked(t *testing.T) {
 // In the zone the number touches the expiry check digit, so only the
 // passport adapter finds it, and the journaled body has it masked.
 func TestJournaledBodyMasksMRZAadhaar(t *testing.T) {
-	f := newFixture(t)
 	zone := mrz.Document{
 		Format: mrz.TD3, DocumentCode: "P", IssuingState: "IND", DocumentNumber: "S7102455",
 		Nationality: "IND", DateOfBirth: time.Date(1978, 11, 2, 0, 0, 0, 0, time.UTC),
@@ -237,34 +247,11 @@ func TestJournaledBodyMasksMRZAadhaar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sample, err := os.ReadFile("../../mocks/passport/samples/request-reissue.json")
-	if err != nil {
-		t.Fatalf("reading sample: %v", err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(sample, &doc); err != nil {
-		t.Fatal(err)
-	}
-	doc["old_passport"] = map[string]any{"mrz": lines}
-	body, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	results, err := f.service.Accept(context.Background(), "passport", body, "application/json")
-	if err != nil {
-		t.Fatalf("Accept: %v", err)
-	}
-	var raw []byte
-	if err := f.db.QueryRow("SELECT raw FROM messages WHERE id = ?", results[0].MessageID).Scan(&raw); err != nil {
-		t.Fatalf("reading the journaled body: %v", err)
-	}
+	j, raw := acceptPassportSample(t, newFixture(t), "request-reissue.json", func(doc map[string]any) {
+		doc["old_passport"] = map[string]any{"mrz": lines}
+	})
 	if bytes.Contains(raw, []byte("234567890124")) {
 		t.Errorf("the journaled body keeps the Aadhaar number in clear:\n%s", raw)
-	}
-	j, err := f.store.Journey(context.Background(), results[0].MessageID)
-	if err != nil {
-		t.Fatal(err)
 	}
 	if got := j.Message.VerificationRequest.OldPassport.OptionalData; got != "XXXXXXXX0124" {
 		t.Errorf("canonical optional data = %q, want XXXXXXXX0124", got)
