@@ -185,11 +185,15 @@ func Parse(doc []byte) (Config, error) {
 func checkText(doc []byte) error {
 	line := 1
 	prev := rune(0)
-	for _, r := range string(doc) {
+	text := strings.TrimPrefix(string(doc), "\uFEFF") // a byte order mark may start a file
+	for i, r := range text {
 		switch {
 		case r == '\n':
 			line++
-		case r == '\t' || r == '\r':
+		case r == '\t':
+		case r == '\r' && strings.HasPrefix(text[i+1:], "\n"):
+			// A CR ends a line only before an LF: alone, it would let what
+			// follows print over the line before it.
 		case r == utf8.RuneError || textcheck.Hidden(prev, r):
 			return Invalid(textProblem(line, r))
 		}
@@ -230,21 +234,37 @@ func checkValues(n *yaml.Node) error {
 // applied; one that means it says so with an empty list.
 func checkKeys(doc []byte) error {
 	var root yaml.Node
-	if err := yaml.Unmarshal(doc, &root); err != nil || len(root.Content) == 0 ||
-		root.Content[0].Kind != yaml.MappingNode {
-		// decode reports what is wrong with it.
+	if err := yaml.Unmarshal(doc, &root); err != nil {
+		// decode reports the syntax error.
 		return nil
 	}
-	has := map[string]bool{}
+	switch {
+	case len(root.Content) == 0:
+		// decode reports the empty document.
+		return nil
+	case root.Content[0].Tag == "!!null":
+		// "~", "null" or a lone "---" decodes as an empty document.
+		return Invalid(Problem{Pointer: "", Rule: RuleYAML,
+			Message: "the routes document is empty: it needs destinations and routes"})
+	case root.Content[0].Kind != yaml.MappingNode:
+		// decode reports what the document is instead.
+		return nil
+	}
+	lists := map[string]*yaml.Node{}
 	top := root.Content[0].Content
-	for i := 0; i < len(top); i += 2 {
-		has[top[i].Value] = true
+	for i := 0; i+1 < len(top); i += 2 {
+		lists[top[i].Value] = top[i+1]
 	}
 	var ps []Problem
 	for _, key := range []string{"destinations", "routes"} {
-		if !has[key] {
+		switch n, ok := lists[key]; {
+		case !ok:
 			ps = append(ps, Problem{Pointer: "/" + key, Rule: RuleRequired, Message: fmt.Sprintf(
 				"missing %s: a document without them routes nothing anywhere; write %s: [] "+
+					"if that is meant", key, key)})
+		case n.Kind != yaml.SequenceNode:
+			ps = append(ps, Problem{Pointer: "/" + key, Rule: RuleRequired, Message: fmt.Sprintf(
+				"%s: no list: a document cut short here routes nothing anywhere; write %s: [] "+
 					"if that is meant", key, key)})
 		}
 	}

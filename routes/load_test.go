@@ -250,3 +250,30 @@ func TestLoadNeedsDestinationsAndRoutes(t *testing.T) {
 		t.Errorf("empty lists: %v", err)
 	}
 }
+
+// TestLoadRejectsNullDocumentsAndLists loads documents that YAML reads as
+// null, and ones whose destinations or routes are null, as a document
+// cut short after the key is.
+func TestLoadRejectsNullDocumentsAndLists(t *testing.T) {
+	for _, doc := range []string{"~\n", "null\n", "---\n", "--- # routes\n...\n",
+		"version: x\ndestinations: []\nroutes:\n", "version: x\ndestinations: ~\nroutes: []\n"} {
+		if _, err := Load([]byte(doc)); err == nil {
+			t.Errorf("%q: loaded, want it rejected", doc)
+		}
+	}
+}
+
+// TestLoadLineBreaks loads a document with CRLF line breaks and a byte
+// order mark, and rejects one whose CR stands alone, which would let a
+// terminal print what follows over the line before.
+func TestLoadLineBreaks(t *testing.T) {
+	const doc = "version: v1\ndestinations:\n  - {name: court, agency: courts, url: \"http://127.0.0.1:9/ecf\"}\n" +
+		"routes:\n  - {name: r, when: 'message.type == \"chargesheet\"', to: [court]}\n"
+	if _, err := Load([]byte("\uFEFF" + strings.ReplaceAll(doc, "\n", "\r\n"))); err != nil {
+		t.Errorf("CRLF and a byte order mark: %v", err)
+	}
+	_, err := Load([]byte(doc + "  - {name: s, when: 'true', to: [court]}\r# end\n"))
+	if err == nil || !strings.Contains(err.Error(), "U+000D") || !strings.Contains(err.Error(), "line 6") {
+		t.Errorf("lone CR: %v, want a text problem naming U+000D on line 6", err)
+	}
+}
