@@ -62,6 +62,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 
 	"github.com/sangam-hub/sangam/canonical"
@@ -217,12 +218,13 @@ func Parse(doc []byte) (*Tokens, error) {
 			errs = append(errs, fmt.Errorf("tokens[%d] %q: grants nothing: set agency, operator or metrics",
 				i, p.Name))
 		}
-		if earlier, seen := firstName[p.Name]; seen && p.Name != "" {
-			errs = append(errs, fmt.Errorf("tokens[%d] %q: name: the same as tokens[%d]: the journal "+
-				"and the routes history record who acted by name, so each entry needs its own, "+
-				"such as %q for a holder's second token", i, p.Name, earlier, p.Name+"-2"))
+		if earlier, seen := firstName[nameKey(p.Name)]; seen && p.Name != "" {
+			errs = append(errs, fmt.Errorf("tokens[%d] %q: name: prints as tokens[%d] %q does: the "+
+				"journal and the routes history record who acted by name, so each entry needs its "+
+				"own, such as %q for a holder's second token", i, p.Name, earlier,
+				file.Tokens[earlier].Name, file.Tokens[earlier].Name+"-2"))
 		} else {
-			firstName[p.Name] = i
+			firstName[nameKey(p.Name)] = i
 		}
 		if validDigest {
 			if earlier, seen := firstEntry[string(digest)]; seen {
@@ -264,8 +266,16 @@ func CheckName(name string) error {
 		return errors.New("missing")
 	case len(name) > MaxNameBytes:
 		return fmt.Errorf("%d bytes, more than %d", len(name), MaxNameBytes)
+	case strings.TrimSpace(name) != name:
+		return errors.New("starts or ends with white space, which does not show")
 	}
 	return textcheck.Line(name)
+}
+
+// nameKey returns the form of a name that two names which print alike
+// share: composed as Unicode NFC composes it, in lower case.
+func nameKey(name string) string {
+	return strings.ToLower(norm.NFC.String(name))
 }
 
 // stationCode is the format of a CCTNS code in the police documents,

@@ -109,16 +109,25 @@ func TestParseRejectsDuplicateDigest(t *testing.T) {
 	}
 }
 
-// TestParseRejectsDuplicateName gives two holders' tokens one name,
-// which would let the audit trail name the wrong person.
+// TestParseRejectsDuplicateName gives two holders' tokens names that
+// print alike, which would let the audit trail name the wrong person:
+// the same name, another case, another Unicode composition, a zero-width
+// space or a trailing space.
 func TestParseRejectsDuplicateName(t *testing.T) {
+	for _, second := range []string{"ops-alice", "OPS-Alice", "ops-al\u200bice", "ops-alice "} {
+		doc := "tokens:\n" +
+			"  - {name: ops-alice, operator: true, sha256: " + digest("alice") + "}\n" +
+			"  - {name: \"" + second + "\", operator: true, sha256: " + digest("bob") + "}\n"
+		if _, err := Parse([]byte(doc)); err == nil || !strings.Contains(err.Error(), "tokens[1]") {
+			t.Errorf("second name %q: Parse error = %v, want one naming tokens[1]", second, err)
+		}
+	}
 	doc := "tokens:\n" +
-		"  - {name: ops-alice, operator: true, sha256: " + digest("alice") + "}\n" +
-		"  - {name: ops-alice, operator: true, sha256: " + digest("bob") + "}\n"
+		"  - {name: \"jos\u00e9\", operator: true, sha256: " + digest("alice") + "}\n" +
+		"  - {name: \"jose\u0301\", operator: true, sha256: " + digest("bob") + "}\n"
 	_, err := Parse([]byte(doc))
-	want := `tokens[1] "ops-alice": name: the same as tokens[0]`
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("Parse error = %v, want one containing %q", err, want)
+	if want := `name: prints as tokens[0] "josé" does`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("composed and decomposed é: Parse error = %v, want one containing %q", err, want)
 	}
 }
 

@@ -11,7 +11,8 @@ import (
 
 // Line returns an error unless s is one line of plain text: valid UTF-8
 // without control characters, line or paragraph separators (U+2028,
-// U+2029) or characters that canonical.Reorders names. A non-empty s
+// U+2029), characters that canonical.Reorders names or others that
+// Hidden names. A non-empty s
 // also needs a character that shows. Other text, printed in a terminal
 // or a table, could pass for lines of its own, such as a forged history
 // entry, or for nothing at all.
@@ -20,6 +21,7 @@ func Line(s string) error {
 		return errors.New("not valid UTF-8")
 	}
 	shows := s == ""
+	prev := rune(0)
 	for _, r := range s {
 		switch {
 		case breaksLine(r):
@@ -27,10 +29,13 @@ func Line(s string) error {
 				"or another): write one line of text", r)
 		case canonical.Reorders(r):
 			return fmt.Errorf("contains %U, which reorders the text shown around it", r)
-		case unicode.IsGraphic(r) && !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) &&
-			!canonical.Invisible(r):
+		case Hidden(prev, r):
+			return fmt.Errorf("contains %U, which shows as nothing, so two texts that print "+
+				"alike would differ", r)
+		case unicode.IsGraphic(r) && !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r):
 			shows = true
 		}
+		prev = r
 	}
 	if !shows {
 		return errors.New("has no character that shows")

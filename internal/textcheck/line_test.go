@@ -6,7 +6,8 @@ import (
 )
 
 func TestLine(t *testing.T) {
-	for _, ok := range []string{"", "restore version 3", "റൂട്ട് മാറ്റം", "op-alice (for duty officer)"} {
+	for _, ok := range []string{"", "restore version 3", "റൂട്ട് മാറ്റം", "op-alice (for duty officer)",
+		"\u0d2a\u0d4d\u200d\u0d30\u0d24\u0d3f"} {
 		if err := Line(ok); err != nil {
 			t.Errorf("Line(%q): %v", ok, err)
 		}
@@ -22,8 +23,11 @@ func TestLine(t *testing.T) {
 		"invalid \xff byte":     "UTF-8",
 		"line\u2028separator":   "U+2028",
 		"mark \u200f here":      "U+200F",
-		"\u200b\u200c":          "no character that shows",
-		"\u3164":                "no character that shows",
+		"\u200b\u200c":          "U+200B",
+		"\u3164":                "U+3164",
+		"ops-al\u200bice":       "U+200B",
+		"soft\u00adhyphen":      "U+00AD",
+		" \u00a0":               "no character that shows",
 	}
 	for s, want := range bad {
 		err := Line(s)
