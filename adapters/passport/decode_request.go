@@ -2,6 +2,7 @@ package passport
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
@@ -118,7 +119,7 @@ func (c *checker) oldPassport(old *oldPassport, applicant *canonical.Person) *ca
 // '<' (see mrz.MaskOptionalData). Masking sets c.Masked, so that the
 // journal keeps the lines masked.
 func (c *checker) maskOptionalData(old *oldPassport, z *canonical.MRZ) {
-	lines, masked, err := mrz.MaskOptionalData(old.MRZ, canonical.MaskAadhaarInText)
+	lines, masked, err := mrz.MaskOptionalData(old.MRZ, maskZoneText)
 	if err != nil {
 		// A masked number is never longer than the number, so this is a
 		// fault of the hub's. The request is rejected rather than
@@ -131,8 +132,20 @@ func (c *checker) maskOptionalData(old *oldPassport, z *canonical.MRZ) {
 	}
 	old.MRZ = lines
 	c.Masked = true
-	z.OptionalData, _ = canonical.MaskAadhaarInText(z.OptionalData)
-	z.OptionalData2, _ = canonical.MaskAadhaarInText(z.OptionalData2)
+	z.OptionalData, _ = maskZoneText(z.OptionalData)
+	z.OptionalData2, _ = maskZoneText(z.OptionalData2)
+}
+
+// maskZoneText masks the Aadhaar numbers in s, text of a machine
+// readable zone, as canonical.MaskAadhaarInText masks them in text. The
+// zone writes '<' where text has a space, so a number written in groups,
+// such as 5863<0172<9436, is found as 5863 0172 9436 would be.
+func maskZoneText(s string) (string, bool) {
+	masked, ok := canonical.MaskAadhaarInText(strings.ReplaceAll(s, "<", " "))
+	if !ok {
+		return s, false
+	}
+	return strings.ReplaceAll(masked, " ", "<"), true
 }
 
 func mrzRule(err error) string {

@@ -16,11 +16,18 @@ import (
 // its personal number, and every check digit computed over it.
 func aadhaarZone(t *testing.T) []string {
 	t.Helper()
+	return zoneWithOptionalData(t, "234567890124")
+}
+
+// zoneWithOptionalData returns the zone of aadhaarZone with optional as
+// its personal number.
+func zoneWithOptionalData(t *testing.T, optional string) []string {
+	t.Helper()
 	d := mrz.Document{
 		Format: mrz.TD3, DocumentCode: "P", IssuingState: "IND", DocumentNumber: "K4821906",
 		Nationality: "IND", DateOfBirth: time.Date(1990, 7, 14, 0, 0, 0, 0, time.UTC),
 		ExpiresOn: time.Date(2025, 3, 9, 0, 0, 0, 0, time.UTC), Sex: "F",
-		PrimaryIdentifier: "MENON", SecondaryIdentifier: "ANJALI", OptionalData: "234567890124",
+		PrimaryIdentifier: "MENON", SecondaryIdentifier: "ANJALI", OptionalData: optional,
 	}
 	lines, err := d.Lines()
 	if err != nil {
@@ -91,4 +98,22 @@ func zoneOf(t *testing.T, body []byte) []string {
 		t.Fatal(err)
 	}
 	return doc.OldPassport.MRZ
+}
+
+// TestMRZAadhaarInGroupsMasked writes the Aadhaar number in groups, with
+// the zone's filler '<' where text has a space: it is masked as the
+// number written whole is.
+func TestMRZAadhaarInGroupsMasked(t *testing.T) {
+	zone := zoneWithOptionalData(t, "2345<6789<0124")
+	body := edit(t, "request_reissue", map[string]any{"/old_passport/mrz": []any{zone[0], zone[1]}})
+	d, err := newAdapter(t).Decode(body, passport.ContentType)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if got := d.Messages[0].VerificationRequest.OldPassport.OptionalData; got != "XXXXXXXX0124" {
+		t.Errorf("canonical optional data = %q, want XXXXXXXX0124", got)
+	}
+	if d.Journal == nil || strings.Contains(string(d.Journal), "6789") {
+		t.Errorf("Journal keeps the Aadhaar number in clear:\n%s", d.Journal)
+	}
 }
