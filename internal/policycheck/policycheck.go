@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -198,8 +199,9 @@ func routeProblems(t *routes.Table, samples []Sample, encodable map[string][]boo
 	}
 	reported := map[string]bool{}
 	var problems []routes.Problem
-	for j := range samples {
-		m := &samples[j].Message
+	tried := append(slices.Clone(samples), movementKinds(samples)...)
+	for j := range tried {
+		m := &tried[j].Message
 		for _, target := range routes.Targets(t.Decide(m)) {
 			dest, ok := t.Destination(target.Destination)
 			key := target.Route + "\x00" + target.Destination + "\x00" + string(m.Type)
@@ -211,11 +213,36 @@ func routeProblems(t *routes.Table, samples []Sample, encodable map[string][]boo
 				Pointer: routes.RoutePointer(index[target.Route], "to"), Rule: routes.RuleRouteEncoding,
 				Message: fmt.Sprintf("route %q sends %s messages, such as the sample %s, to destination "+
 					"%q, whose agency %s has a format that cannot encode them: narrow the condition "+
-					"or send them elsewhere", target.Route, m.Type, samples[j].Name, dest.Name, dest.Agency),
+					"or send them elsewhere", target.Route, m.Type, tried[j].Name, dest.Name, dest.Agency),
 			})
 		}
 	}
 	return problems
+}
+
+// movementKinds returns, for each movement kind that no movement among
+// samples has, a copy of the first movement sample of that kind, so that
+// a route for transfers or hospital stays is tried too.
+func movementKinds(samples []Sample) []Sample {
+	i := slices.IndexFunc(samples, func(s Sample) bool { return s.Message.Movement != nil })
+	if i < 0 {
+		return nil
+	}
+	var out []Sample
+	for _, kind := range canonical.MovementKinds {
+		if slices.ContainsFunc(samples, func(s Sample) bool {
+			return s.Message.Movement != nil && s.Message.Movement.Kind == kind
+		}) {
+			continue
+		}
+		m, err := copyMessage(&samples[i].Message)
+		if err != nil {
+			continue
+		}
+		m.Movement.Kind = kind
+		out = append(out, Sample{Name: samples[i].Name + " as " + string(kind), Message: m})
+	}
+	return out
 }
 
 // unencodableTypes returns a problem for each of types, the message types

@@ -332,3 +332,16 @@ func TestRouteToUnencodableDestination(t *testing.T) {
 		t.Errorf("problems = %v, want one at /routes/0/to naming the route, fir and the court", problems)
 	}
 }
+
+// TestRouteOfMovementKindWithoutSample sends hospital stays, of which no
+// sample movement is one, to the court, whose format has no movements:
+// the route is rejected all the same.
+func TestRouteOfMovementKindWithoutSample(t *testing.T) {
+	doc := []byte(strings.Replace(string(routesWith("")), "routes:\n", "routes:\n  - name: hospital-to-court\n"+
+		"    when: 'message.type == \"prisoner_movement\" && message.prisoner_movement.kind == \"hospital_out\"'\n"+
+		"    to: [court]\n", 1))
+	problems := withRule(check(t, doc), routes.RuleRouteEncoding)
+	if len(problems) != 1 || !strings.Contains(problems[0].Message, `route "hospital-to-court" sends prisoner_movement`) {
+		t.Errorf("problems = %v, want one naming the route and prisoner movements", problems)
+	}
+}
