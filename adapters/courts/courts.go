@@ -182,7 +182,7 @@ func (a *Adapter) BodyPointer(doc adapters.Document, m *canonical.Message, point
 
 // casePointer returns the path, in the docketing callback body, of the
 // element of the case that holds the CNR, the court's code or the FIR at
-// pointer.
+// pointer, and false when the callback has no such element.
 func casePointer(body []byte, pointer string) (string, bool) {
 	doc, err := xmlsafe.Parse(body, xmlsafe.Limits{})
 	if err != nil {
@@ -192,13 +192,23 @@ func casePointer(body []byte, pointer string) (string, bool) {
 	if c == nil {
 		return "", false
 	}
+	var path []xmlsafe.Name
 	switch pointer {
 	case "/court_registration/cnr":
-		return under(c, "CaseTrackingID"), true
+		path = []xmlsafe.Name{nc("CaseTrackingID")}
 	case "/court_registration/court/code":
-		return under(c, "CaseAugmentation/CaseCourt/OrganizationIdentification/IdentificationID"), true
+		path = []xmlsafe.Name{jx("CaseAugmentation"), jx("CaseCourt"), nc("OrganizationIdentification"),
+			nc("IdentificationID")}
+	default:
+		path = []xmlsafe.Name{jx("CaseAugmentation"), jx("CaseLineageCase"), nc("CaseTrackingID")}
 	}
-	return under(c, "CaseAugmentation/CaseLineageCase/CaseTrackingID"), true
+	// A field the callback does not write, such as a court known only
+	// from the CNR, has no element to point at.
+	e := xmlsafe.Path(c, path...)
+	if e == nil {
+		return "", false
+	}
+	return xmlsafe.Pointer(e), true
 }
 
 // isUnder reports whether pointer is prefix or a pointer below it.

@@ -338,6 +338,7 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 		return nil
 	}
 	var violations []schemas.Violation
+	cnrCourt, _ := canonical.CNRCourt(reg.CNR)
 	if court, ok := canonical.CNRCourt(reg.CNR); ok && report.Court.Code != "" &&
 		!canonical.SameCourt(court, report.Court.Code) {
 		violations = append(violations, schemas.Violation{
@@ -347,7 +348,10 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 				reg.CNR, court, m.CorrelationID, report.Court.Code),
 		})
 	}
-	if reg.Court.Code != "" && report.Court.Code != "" && !canonical.SameCourt(reg.Court.Code, report.Court.Code) {
+	// A callback that names no court has the court of its CNR, whose
+	// fault the violation above already names.
+	if reg.Court.Code != "" && report.Court.Code != "" && !canonical.SameCourt(reg.Court.Code, report.Court.Code) &&
+		!(len(violations) > 0 && canonical.SameCourt(reg.Court.Code, cnrCourt)) {
 		violations = append(violations, schemas.Violation{
 			Pointer: "/court_registration/court/code", Rule: RuleFilingCourt,
 			Message: fmt.Sprintf("the callback comes from court %s, but the filing it replies to, "+

@@ -688,3 +688,20 @@ func hasViolationRule(vs []schemas.Violation, rule string) bool {
 	}
 	return false
 }
+
+// TestCallbackWithoutCourtNamesCNROnce has a callback that names no
+// court, so the hub takes its court from its CNR, of KLER12, for a
+// filing made with KLER10: one filing-court violation, at the CNR.
+func TestCallbackWithoutCourtNamesCNROnce(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	body := replace(t, callback(t, "KLER10-CB-1", report.MessageID, reportFIR),
+		">"+callbackCNR+"<", ">KLER120000992026<")
+	body = regexp.MustCompile(`(?s)<j:CaseCourt>.*?</j:CaseCourt>`).ReplaceAll(body, nil)
+	_, err := s.Accept(context.Background(), "courts", body, "")
+	vs := schemas.Violations(err)
+	if len(vs) != 1 || vs[0].Rule != courtfiling.RuleFilingCourt ||
+		vs[0].Pointer != "/RecordDocketingCallbackMessage/CriminalCase/CaseTrackingID" {
+		t.Errorf("violations %+v, want one filing-court at the CNR", vs)
+	}
+}
