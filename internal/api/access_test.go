@@ -285,8 +285,9 @@ func TestRefusedRoutesChangesLogged(t *testing.T) {
 	stale := jsonBody(t, api.RoutesChange{Document: sampleRoutes + "\n# edited\n", Expect: 7})
 	wantProblem(t, send(t, http.MethodPut, h.url+"/api/v1/routes", operatorToken, stale), problem.Conflict)
 	lines = h.logs.lines(t, "routes change rejected: another version was saved since the one it is based on")
-	if len(lines) != 1 || lines[0]["expect"] != float64(7) || lines[0]["current"] != float64(1) {
-		t.Errorf("log of the stale change: %v, want one line with expect 7 and current 1", lines)
+	if len(lines) != 1 || lines[0]["expect"] != float64(7) || lines[0]["current"] != float64(1) ||
+		lines[0]["by"] != "ops" {
+		t.Errorf("log of the stale change: %v, want one line by ops with expect 7 and current 1", lines)
 	}
 }
 
@@ -300,6 +301,9 @@ func TestRoutesChangeNeedsExpect(t *testing.T) {
 	if len(p.Errors) != 1 || p.Errors[0].Rule != "change" ||
 		!strings.HasPrefix(p.Errors[0].Message, "expect: missing") || !strings.Contains(p.Errors[0].Message, "such as 1") {
 		t.Errorf("errors %+v, want one change error naming expect and version 1", p.Errors)
+	}
+	if lines := h.logs.lines(t, "routes change rejected: it does not say which version it is based on"); len(lines) != 1 || lines[0]["by"] != "ops" {
+		t.Errorf("log of the change without expect: %v, want one line by ops", lines)
 	}
 	var current api.RoutesVersion
 	r := send(t, http.MethodGet, h.url+"/api/v1/routes", operatorToken, nil)

@@ -204,6 +204,8 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 		return
 	}
 	if c.Expect == 0 && cur.Number > 0 {
+		s.Log.Warn("routes change rejected: it does not say which version it is based on", "by", by,
+			"current", cur.Number)
 		p := problem.New(problem.Invalid, "the change is invalid; nothing changed")
 		p.Errors = []schemas.Violation{{Rule: ruleChange, Message: fmt.Sprintf("expect: missing: give "+
 			"the number of the version the change is based on, such as %d, the current one that "+
@@ -223,11 +225,11 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 		// A dry run rejects what a save would, such as a valid document
 		// over the size limit.
 		if err := change.Validate(); err != nil {
-			s.storeProblem(w, "saving routes", err)
+			s.refuseSave(w, by, err)
 			return
 		}
 		if c.Expect != cur.Number {
-			s.storeProblem(w, "saving routes", &routestore.ConflictError{Expect: c.Expect, Current: cur.Number})
+			s.refuseSave(w, by, &routestore.ConflictError{Expect: c.Expect, Current: cur.Number})
 			return
 		}
 		WriteJSON(w, http.StatusOK, res)
@@ -235,7 +237,7 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	}
 	v, err := s.Versions.Save(r.Context(), change)
 	if err != nil {
-		s.storeProblem(w, "saving routes", err)
+		s.refuseSave(w, by, err)
 		return
 	}
 	saved := s.routesVersion(v)
@@ -343,8 +345,6 @@ func (s *Server) storeProblem(w http.ResponseWriter, doing string, err error) {
 	var conflict *routestore.ConflictError
 	switch {
 	case errors.As(err, &conflict):
-		s.Log.Warn("routes change rejected: another version was saved since the one it is based on",
-			"expect", conflict.Expect, "current", conflict.Current)
 		problem.Write(w, problem.New(problem.Conflict, err.Error()+
 			"; read the current version, review its difference and try again"))
 	case errors.Is(err, routestore.ErrUnchanged):
@@ -360,6 +360,23 @@ func (s *Server) storeProblem(w http.ResponseWriter, doing string, err error) {
 		s.Log.Error(doing+" failed", "error", err)
 		problem.Write(w, problem.New(problem.Unavailable, doing+" failed"))
 	}
+}
+
+// refuseSave answers a routes change by, which the store or its checks
+// refused with err, and logs a change refused as based on an old version
+// or as the current version, naming who tried.
+func (s *Server) refuseSave(w http.ResponseWriter, by string, err error) {
+	var conflict *routestore.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		s.Log.Warn("routes change rejected: another version was saved since the one it is based on",
+			"by", by, "expect", conflict.Expect, "current", conflict.Current)
+	case errors.Is(err, routestore.ErrUnchanged):
+		s.Log.Warn("routes change rejected: the document is the current version", "by", by)
+	case errors.Is(err, routestore.ErrInvalid):
+		s.Log.Warn("routes change rejected as invalid", "by", by, "error", err)
+	}
+	s.storeProblem(w, "saving routes", err)
 }
 
 // ExplainRequest names a stored message, or carries a message to

@@ -337,3 +337,31 @@ func TestReloadNarrowsPostInFlight(t *testing.T) {
 		t.Errorf("the journal has %d messages with the rejected id, want 0", n)
 	}
 }
+
+// TestVerificationStatusRefusalLogged reads a verification's status with
+// a station's token: 403, and a warning naming the token's holder.
+func TestVerificationStatusRefusalLogged(t *testing.T) {
+	tokens, err := auth.Parse(stationTokenFile("[EKM0412]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, logs := capturedLog()
+	w := newVerificationWorld(t, Config{Tokens: tokens, Log: log})
+	req, err := http.NewRequest(http.MethodGet, w.url+"/api/v1/verifications/CO1075120411325", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer ekm0412-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("status %d, want 403", resp.StatusCode)
+	}
+	if !strings.Contains(logs.String(), "used for verification status") ||
+		!strings.Contains(logs.String(), "principal=station-ekm0412") {
+		t.Errorf("log lacks the refusal naming station-ekm0412:\n%s", logs.String())
+	}
+}

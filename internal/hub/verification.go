@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -62,6 +63,7 @@ type hubVerification struct {
 	// statusFailures rate-limits the error lines of status requests that
 	// fail because the journal is unavailable.
 	statusFailures *throttle.FailureLog
+	log            *slog.Logger
 }
 
 // openVerification opens the person index in the hub's journal database
@@ -70,7 +72,7 @@ type hubVerification struct {
 func openVerification(ctx context.Context, h *Hub, cfg VerificationConfig) (*hubVerification, error) {
 	v := &hubVerification{
 		store: h.backend.store, units: newRouteUnits(h.backend.routes),
-		closeDB: func() error { return nil },
+		closeDB: func() error { return nil }, log: h.cfg.Log,
 	}
 	v.statusFailures = throttle.NewFailureLog(throttle.FailureLogConfig{
 		Logger: h.cfg.Log, Failed: "reading verification status failed",
@@ -250,6 +252,8 @@ func (v *hubVerification) allowed(w http.ResponseWriter, r *http.Request, tokens
 		return false
 	}
 	if !p.Operator && p.Agency != "passport" {
+		v.log.Warn("token without passport or operator rights used for verification status",
+			"principal", p.Name, "agency", p.Agency, "path", r.URL.Path)
 		problem.Write(w, problem.New(problem.Forbidden,
 			"verification status needs an operator's or the passport office's token"))
 		return false

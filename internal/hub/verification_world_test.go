@@ -162,7 +162,9 @@ func (w *vworld) startHub(t *testing.T, cfg Config) *Hub {
 	cfg.AadhaarKey = testKey
 	cfg.RetryInterval, cfg.MaxRetryInterval = 20*time.Millisecond, 100*time.Millisecond
 	cfg.PollInterval, cfg.RequeueInterval = 20*time.Millisecond, 20*time.Millisecond
-	cfg.Log = quietLog()
+	if cfg.Log == nil {
+		cfg.Log = quietLog()
+	}
 	ctx := context.Background()
 	h, err := Open(ctx, cfg)
 	if err != nil {
