@@ -182,7 +182,7 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 		return routesDiff(c, positional, stdout)
 	case "restore":
 		change := api.RoutesChange{Comment: *comment, Expect: *expect, DryRun: *dryRun, By: *by}
-		return routesRestore(c, positional, change, stdout)
+		return routesRestore(c, positional, change, stdout, stderr)
 	case "explain":
 		return routesExplain(c, *message, *agency, positional, stdout)
 	}
@@ -353,8 +353,9 @@ func routesDiff(c *adminClient, args []string, stdout io.Writer) error {
 }
 
 // routesRestore saves the version in args again with the settings of
-// change, based on the current version when change has no Expect.
-func routesRestore(c *adminClient, args []string, change api.RoutesChange, stdout io.Writer) error {
+// change. A change without Expect is based on the current version, and a
+// warning on stderr says which.
+func routesRestore(c *adminClient, args []string, change api.RoutesChange, stdout, stderr io.Writer) error {
 	ns, err := versionArgs(args, "restore", 1)
 	if err != nil {
 		return err
@@ -365,6 +366,8 @@ func routesRestore(c *adminClient, args []string, change api.RoutesChange, stdou
 			return err
 		}
 		change.Expect = cur.Number
+		fmt.Fprintf(stderr, "warning: without --expect, the restore replaces version %d, the current "+
+			"one, whatever it holds; pass --expect with the version you reviewed\n", cur.Number)
 	}
 	var res api.RoutesChangeResult
 	err = c.do(http.MethodPost, fmt.Sprintf("/api/v1/routes/versions/%d/restore", ns[0]), change, &res)

@@ -82,9 +82,10 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 			t.Errorf("routes %s: exit 0, want an error; stderr %s", strings.Join(args, " "), errOut)
 		}
 	}
-	code, out, _ = runCLI(t, "routes", "restore", "--hub", url, "1")
-	if code != exitOK || !strings.Contains(out, "version 1 restored as version 3") {
-		t.Errorf("restore after the dry run and the rejected commands: exit %d\n%s", code, out)
+	code, out, errOut = runCLI(t, "routes", "restore", "--hub", url, "1")
+	if code != exitOK || !strings.Contains(out, "version 1 restored as version 3") ||
+		!strings.Contains(errOut, "warning: without --expect") {
+		t.Errorf("restore after the dry run and the rejected commands: exit %d, stderr %s\n%s", code, errOut, out)
 	}
 
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
