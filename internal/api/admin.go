@@ -283,8 +283,8 @@ func (s *Server) removedDestinations(r *http.Request, current []byte, next route
 	for i := range removed {
 		b := counts[removed[i].Name]
 		removed[i].Pending, removed[i].DeadLetters = b.Pending, b.DeadLetters
-		removed[i].Warning = fmt.Sprintf("destination %q is removed: its %d pending deliveries "+
-			"will be dead-lettered, and none of them or of its %d dead letters can be replayed "+
+		removed[i].Warning = fmt.Sprintf("destination %q is removed: its pending deliveries (%d) "+
+			"will be dead-lettered, and none of them or of its dead letters (%d) can be replayed "+
 			"until it is added to the routes again", removed[i].Name, b.Pending, b.DeadLetters)
 	}
 	return removed
@@ -345,8 +345,7 @@ func (s *Server) storeProblem(w http.ResponseWriter, doing string, err error) {
 	var conflict *routestore.ConflictError
 	switch {
 	case errors.As(err, &conflict):
-		problem.Write(w, problem.New(problem.Conflict, err.Error()+
-			"; read the current version, review its difference and try again"))
+		problem.Write(w, problem.New(problem.Conflict, err.Error()))
 	case errors.Is(err, routestore.ErrUnchanged):
 		problem.Write(w, problem.New(problem.Conflict, "the document is the current version"))
 	case errors.Is(err, routestore.ErrInvalid):

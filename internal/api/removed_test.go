@@ -425,7 +425,7 @@ func TestRoutesChangeWarnsOfRemovedBacklog(t *testing.T) {
 		if got.Name != "records" || got.Pending != 2 || got.DeadLetters != 1 {
 			t.Errorf("dry run %v: removed %+v, want records with 2 pending and 1 dead letter", dryRun, got)
 		}
-		if !strings.Contains(got.Warning, "2 pending deliveries will be dead-lettered") {
+		if !strings.Contains(got.Warning, "pending deliveries (2) will be dead-lettered") {
 			t.Errorf("dry run %v: warning %q, want it to count the pending deliveries", dryRun, got.Warning)
 		}
 	}

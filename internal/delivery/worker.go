@@ -276,7 +276,7 @@ func (w *Worker) conclude(
 	}
 	failure := o.describe()
 	if a.Number >= dest.MaxAttempts && !trial {
-		reason := fmt.Sprintf("gave up after %d attempts: %s", a.Number, failure)
+		reason := fmt.Sprintf("gave up after %s: %s", plural(a.Number, "attempt"), failure)
 		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
 	}
 	if off := w.Routes().RetriesOff(d.Destination, d.Route); off != "" {
@@ -542,4 +542,12 @@ func (w *Worker) now() time.Time {
 		return w.Now()
 	}
 	return time.Now()
+}
+
+// plural returns n and noun, with an s when n is not 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
