@@ -143,6 +143,19 @@ func (b *Breakers) get(dest string) *gobreaker.CircuitBreaker[outcome] {
 	return cb
 }
 
+// openLeft returns how long dest's breaker stays open from now: what is
+// left of OpenFor since it opened, or all of OpenFor when it is not open,
+// as a half-open breaker refuses attempts while its probe is out.
+func (b *Breakers) openLeft(dest string) time.Duration {
+	if b.get(dest).State() != gobreaker.StateOpen {
+		return b.cfg.OpenFor
+	}
+	b.changedMu.Lock()
+	opened := b.changed[dest]
+	b.changedMu.Unlock()
+	return min(max(time.Until(opened.Add(b.cfg.OpenFor)), 0), b.cfg.OpenFor)
+}
+
 // closed reports whether dest's breaker is closed.
 func (b *Breakers) closed(dest string) bool {
 	return b.get(dest).State() == gobreaker.StateClosed

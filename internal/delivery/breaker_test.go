@@ -138,3 +138,24 @@ func TestBreakerCallsOnCloseAfterProbe(t *testing.T) {
 		t.Errorf("OnClose called %d more times, want once", len(closed))
 	}
 }
+
+// TestBreakerOpenLeftCountsFromOpening opens a breaker and waits: what
+// is left of its open time shrinks from the moment it opened, so a
+// delivery it refuses later is due when it lets a probe through, not a
+// whole open time after the refusal.
+func TestBreakerOpenLeftCountsFromOpening(t *testing.T) {
+	const openFor = time.Hour
+	b := NewBreakers(BreakerConfig{Failures: 1, OpenFor: openFor}, slog.New(slog.DiscardHandler))
+	if left := b.openLeft("court"); left != openFor {
+		t.Errorf("closed breaker: openLeft = %v, want %v", left, openFor)
+	}
+	o := outcome{status: http.StatusServiceUnavailable, body: "down"}
+	if _, err := b.get("court").Execute(func() (outcome, error) { return o, o.breakerError() }); err != errFailed {
+		t.Fatalf("Execute = %v, want errFailed", err)
+	}
+	const waited = 200 * time.Millisecond
+	time.Sleep(waited)
+	if left := b.openLeft("court"); left > openFor-waited || left < openFor-time.Minute {
+		t.Errorf("open breaker after %v: openLeft = %v, want at most %v", waited, left, openFor-waited)
+	}
+}

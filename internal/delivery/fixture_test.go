@@ -225,8 +225,26 @@ routes:
 // acceptFIR journals a new FIR and returns its one delivery.
 func (f *fixture) acceptFIR(t *testing.T) journal.Delivery {
 	t.Helper()
+	return f.acceptFIRNumbered(t, 0)
+}
+
+// acceptFIRNumbered is acceptFIR with the FIR numbered number, a case of
+// its own, or the sample's number when number is 0.
+func (f *fixture) acceptFIRNumbered(t *testing.T, number int) journal.Delivery {
+	t.Helper()
 	f.sent++
 	body := firBody(t, fmt.Sprintf("EKM0412-FIR-TEST-%d", f.sent))
+	if number != 0 {
+		var doc map[string]any
+		if err := json.Unmarshal(body, &doc); err != nil {
+			t.Fatal(err)
+		}
+		doc["fir"].(map[string]any)["number"] = number
+		var err error
+		if body, err = json.Marshal(doc); err != nil {
+			t.Fatal(err)
+		}
+	}
 	results, err := f.ingest.Accept(context.Background(), "police", body, "application/json")
 	if err != nil {
 		t.Fatalf("accepting FIR: %v", err)

@@ -191,7 +191,9 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
 		w.Log.Debug("breaker open, delivery deferred", "delivery_id", d.ID,
 			"destination", d.Destination)
-		if err := w.deferUntil(ctx, d, w.now().Add(w.Breakers.OpenFor())); err != nil {
+		// Due when this replica's breaker lets a probe through. Another
+		// replica's breaker may have closed already and made it due.
+		if err := w.deferUntil(ctx, d, w.now().Add(w.Breakers.openLeft(dest.Name))); err != nil {
 			return err
 		}
 		// The breaker's OnClose makes the put-off deliveries due. When the

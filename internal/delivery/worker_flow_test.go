@@ -225,3 +225,29 @@ func TestUnrecordedAttemptNotSentAgain(t *testing.T) {
 		t.Errorf("destination received %d requests, want 1: redeliveries sent it again", n)
 	}
 }
+
+// TestRefusedDeliveryDueWhenBreakerProbes opens a destination's breaker
+// with a failed delivery and has the open breaker refuse a second one a
+// while later: the second is due when the breaker lets a probe through,
+// what is left of its open time, not a whole open time after the refusal.
+func TestRefusedDeliveryDueWhenBreakerProbes(t *testing.T) {
+	dest := newDestination(t, reply{http.StatusServiceUnavailable, "down"})
+	f := newFixture(t, target{agency: "police", url: dest.url})
+	const openFor = time.Hour
+	f.worker.Breakers = delivery.NewBreakers(delivery.BreakerConfig{Failures: 1, OpenFor: openFor},
+		slog.New(slog.DiscardHandler))
+	// Two cases, so that the second does not wait behind the first.
+	first, second := f.acceptFIRNumbered(t, 9001), f.acceptFIRNumbered(t, 9002)
+	f.mustHandle(t, first)
+
+	const waited = 200 * time.Millisecond
+	time.Sleep(waited)
+	f.mustHandle(t, second)
+	got := f.reload(t, second)
+	if len(got.Attempts) != 0 {
+		t.Fatalf("refused delivery has %d attempts, want none", len(got.Attempts))
+	}
+	if latest := f.clock.Add(openFor - waited); got.NextAttemptAt.After(latest) {
+		t.Errorf("NextAttemptAt = %v, want at most %v, when the breaker probes", got.NextAttemptAt, latest)
+	}
+}
