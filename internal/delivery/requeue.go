@@ -2,9 +2,11 @@ package delivery
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/sangam-hub/sangam/internal/bus"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/throttle"
 )
@@ -25,6 +27,11 @@ type Requeuer struct {
 	Batch int
 	// Outgoing builds the command of a due delivery; see NewOutgoing.
 	Outgoing func(journal.Delivery) journal.Outgoing
+	// Outbox, when set, reports the commands that wait in a transactional
+	// outbox for a forwarder to move them to the bus. A stale delivery
+	// whose command may still wait there is not queued again: while the
+	// bus is down, each pass would add another command per delivery.
+	Outbox func(ctx context.Context) (bus.Waiting, error)
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
 }
@@ -99,7 +106,19 @@ func (r *Requeuer) Pass(ctx context.Context) (int, error) {
 	if stale <= 0 {
 		stale = 5 * time.Minute
 	}
-	n, err := r.Store.Requeue(ctx, now, now.Add(-stale), r.batch(), r.Outgoing)
+	staleBefore := now.Add(-stale)
+	if r.Outbox != nil {
+		// Commands queued before the oldest one still waiting have left the
+		// outbox; only those can have been lost on the bus.
+		w, err := r.Outbox(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("reading the outbox: %w", err)
+		}
+		if w.Messages > 0 && w.Oldest.Before(staleBefore) {
+			staleBefore = w.Oldest
+		}
+	}
+	n, err := r.Store.Requeue(ctx, now, staleBefore, r.batch(), r.Outgoing)
 	if n > 0 {
 		r.Log.Debug("requeued due deliveries", "count", n)
 	}

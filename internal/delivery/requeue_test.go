@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sangam-hub/sangam/internal/bus"
 	"github.com/sangam-hub/sangam/internal/journal"
 )
 
@@ -72,5 +73,42 @@ func TestRequeuerLogsAnOutageBriefly(t *testing.T) {
 	}
 	if !strings.Contains(log, "failed_passes=100") || !strings.Contains(log, "works again") {
 		t.Errorf("no line saying requeuing works again after 100 failed passes:\n%s", log)
+	}
+}
+
+// staleStore records the staleBefore of each Requeue.
+type staleStore struct {
+	journal.Store
+	staleBefore []time.Time
+}
+
+func (s *staleStore) Requeue(_ context.Context, _, staleBefore time.Time, _ int,
+	_ func(journal.Delivery) journal.Outgoing) (int, error) {
+	s.staleBefore = append(s.staleBefore, staleBefore)
+	return 0, nil
+}
+
+// TestRequeuerLeavesOutboxCommands requeues while the outbox holds a
+// command published ten minutes ago, as when the bus has been down that
+// long: only deliveries queued before it count as lost, and none queued
+// since, whose commands may still wait there. With the outbox empty the
+// stale time is StaleAfter ago.
+func TestRequeuerLeavesOutboxCommands(t *testing.T) {
+	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	stuck := now.Add(-10 * time.Minute)
+	waiting := bus.Waiting{Messages: 3, Oldest: stuck}
+	store := &staleStore{}
+	r := &Requeuer{Store: store, StaleAfter: 5 * time.Minute, Now: func() time.Time { return now },
+		Log: slog.New(slog.DiscardHandler),
+		Outbox: func(context.Context) (bus.Waiting, error) { return waiting, nil }}
+	for range 2 {
+		if _, err := r.Pass(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		waiting = bus.Waiting{}
+	}
+	want := []time.Time{stuck, now.Add(-5 * time.Minute)}
+	if len(store.staleBefore) != 2 || !store.staleBefore[0].Equal(want[0]) || !store.staleBefore[1].Equal(want[1]) {
+		t.Errorf("staleBefore = %v, want %v", store.staleBefore, want)
 	}
 }

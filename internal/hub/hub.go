@@ -484,7 +484,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	}
 	h.requeuer = &delivery.Requeuer{
 		Store: h.backend.store, Log: log, Outgoing: delivery.NewOutgoing(h.shards),
-		Interval: h.cfg.RequeueInterval, StaleAfter: h.cfg.StaleAfter,
+		Interval: h.cfg.RequeueInterval, StaleAfter: h.cfg.StaleAfter, Outbox: h.outboxWaiting(),
 	}
 	if err := h.buildRouter(ctx, worker); err != nil {
 		return err
@@ -519,6 +519,17 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	return nil
 }
 
+// outboxWaiting returns what reports the commands waiting in the Kafka
+// outbox, or nil when the bus has no outbox.
+func (h *Hub) outboxWaiting() func(ctx context.Context) (bus.Waiting, error) {
+	if h.backend.outbox == nil {
+		return nil
+	}
+	return func(ctx context.Context) (bus.Waiting, error) {
+		return h.backend.waiting(ctx, outboxTopic)
+	}
+}
+
 // buildMetrics creates the metrics that GET /metrics serves.
 func (h *Hub) buildMetrics() error {
 	j, ok := h.backend.store.(metrics.Journal)
@@ -526,14 +537,8 @@ func (h *Hub) buildMetrics() error {
 		return fmt.Errorf("the journal store %T cannot report its backlog for metrics",
 			h.backend.store)
 	}
-	var outbox func(ctx context.Context) (bus.Waiting, error)
-	if h.backend.outbox != nil {
-		outbox = func(ctx context.Context) (bus.Waiting, error) {
-			return h.backend.waiting(ctx, outboxTopic)
-		}
-	}
 	m, err := metrics.New(metrics.Config{
-		Journal: j, Outbox: outbox, Breakers: h.breakers, Destinations: h.destinationNames,
+		Journal: j, Outbox: h.outboxWaiting(), Breakers: h.breakers, Destinations: h.destinationNames,
 		CacheFor: h.cfg.MetricsCacheFor, Log: h.cfg.Log,
 	})
 	if err != nil {
