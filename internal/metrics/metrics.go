@@ -35,6 +35,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	wmetrics "github.com/ThreeDotsLabs/watermill/components/metrics"
@@ -110,6 +112,7 @@ const (
 type Metrics struct {
 	registry        *prometheus.Registry
 	log             *slog.Logger
+	scraperGone     atomic.Int64 // when errorLog last logged a scraper gone, in Unix nanoseconds
 	inbound         *prometheus.CounterVec
 	attempts        *prometheus.CounterVec
 	attemptDuration *prometheus.HistogramVec
@@ -190,7 +193,7 @@ func (m *Metrics) Registerer() prometheus.Registerer { return m.registry }
 // of the response, and the others are still served.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{
-		ErrorLog:      errorLog{m.log},
+		ErrorLog:      errorLog{log: m.log, gone: &m.scraperGone},
 		ErrorHandling: promhttp.ContinueOnError,
 	})
 }
@@ -228,10 +231,31 @@ func attemptResult(status string) string {
 }
 
 // errorLog passes promhttp's errors to slog.
-type errorLog struct{ log *slog.Logger }
+type errorLog struct {
+	log *slog.Logger
+	// gone is when a failure to write to a scraper that went away was
+	// last logged.
+	gone *atomic.Int64
+}
+
+// goneInterval is the shortest time between two lines about scrapers
+// that went away before their response was written. promhttp reports
+// such a scrape once per metric family.
+const goneInterval = time.Minute
 
 func (l errorLog) Println(v ...any) {
-	l.log.Error("serving metrics failed", "error", fmt.Sprint(v...))
+	msg := fmt.Sprint(v...)
+	if !strings.Contains(msg, "broken pipe") && !strings.Contains(msg, "connection reset") {
+		l.log.Error("serving metrics failed", "error", msg)
+		return
+	}
+	now := time.Now().UnixNano()
+	last := l.gone.Load()
+	if now-last < int64(goneInterval) || !l.gone.CompareAndSwap(last, now) {
+		return
+	}
+	l.log.Warn("a metrics scraper went away before its response was written; such lines are "+
+		"left out for a minute", "error", msg)
 }
 
 // AddRouterMetrics adds watermill's figures of r's handlers and of their

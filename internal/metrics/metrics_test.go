@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -249,5 +250,25 @@ func TestNoOutboxFiguresWithoutOutbox(t *testing.T) {
 	_, url, _ := newTestMetrics(t, j)
 	if _, ok := metricstest.Get(t, url, "").Value("sangam_outbox_commands"); ok {
 		t.Error("sangam_outbox_commands is present on a hub without an outbox")
+	}
+}
+
+// TestScraperGoneLoggedOnce reports a scrape whose scraper went away, as
+// promhttp does once per metric family, and another failure: the first
+// is one line, the other has its own.
+func TestScraperGoneLoggedOnce(t *testing.T) {
+	var out bytes.Buffer
+	var gone atomic.Int64
+	l := errorLog{log: slog.New(slog.NewTextHandler(&out, nil)), gone: &gone}
+	for range 14 {
+		l.Println("error encoding and sending metric family: write tcp 127.0.0.1:8400->127.0.0.1:5: " +
+			"write: broken pipe")
+	}
+	l.Println("error gathering metrics: collector failed")
+	if n := strings.Count(out.String(), "scraper went away"); n != 1 {
+		t.Errorf("%d lines about the scraper that went away, want 1:\n%s", n, out.String())
+	}
+	if !strings.Contains(out.String(), "collector failed") {
+		t.Errorf("the other failure is not logged:\n%s", out.String())
 	}
 }
