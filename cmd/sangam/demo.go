@@ -47,6 +47,10 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	once := fs.Bool("once", false, "stop after the sample traffic instead of serving until interrupted")
 	mockPort := fs.Int("mock-port", demoBasePort,
 		"first port of the seven mock agencies on 127.0.0.1; 0 picks free ports")
+	if f := fs.Lookup("tokens"); f != nil {
+		f.Usage = "not taken by the demo, whose samples and mocks call the hub without tokens; " +
+			"sangam serve --tokens runs a hub that requires them"
+	}
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam demo [flags]")
