@@ -343,6 +343,7 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.failures.store.Succeeded()
+	s.failures.busy.Succeeded()
 	status := http.StatusOK
 	for _, res := range results {
 		if res.Duplicate {
@@ -405,8 +406,7 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 	}
 	if errors.Is(err, ingest.ErrBusy) {
 		s.Metrics.CountInbound(agency, metrics.InboundBusy)
-		s.Log.Warn("inbound message rejected because the hub is busy", "agency", agency,
-			"error", err)
+		s.failures.busy.Failed(err, "agency", agency)
 		w.Header().Set("Retry-After", "1")
 		problem.Write(w, problem.New(problem.Busy,
 			"the hub is busy and the message was not stored; send it again in a second"))

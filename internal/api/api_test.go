@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -55,6 +56,7 @@ type fixture struct {
 	store  journal.Store
 	ingest *ingest.Service
 	url    string
+	logs   *lockedBuffer // the server's log, one JSON object per line
 }
 
 // newFixture starts the API with the given body limit, DefaultMaxBody
@@ -67,7 +69,8 @@ func newFixture(t *testing.T, maxBody int64) *fixture {
 		t.Fatalf("opening database: %v", err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	log := slog.New(slog.DiscardHandler)
+	logs := &lockedBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, nil))
 	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
 	if err != nil {
 		t.Fatalf("opening journal: %v", err)
@@ -91,7 +94,7 @@ func newFixture(t *testing.T, maxBody int64) *fixture {
 	server := &api.Server{Ingest: svc, Store: store, Log: log, MaxBody: maxBody}
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
-	return &fixture{db: db, store: store, ingest: svc, url: srv.URL}
+	return &fixture{db: db, store: store, ingest: svc, url: srv.URL, logs: logs}
 }
 
 // response is an HTTP response with its body read.
@@ -379,6 +382,12 @@ func TestInboundBusy(t *testing.T) {
 	<-hold.entered
 
 	r := f.post(t, "/api/v1/inbound/police", firBody(t, "EKM0412-FIR-31", nil))
+	for i := range 4 {
+		f.post(t, "/api/v1/inbound/police", firBody(t, fmt.Sprintf("EKM0412-FIR-4%d", i), nil))
+	}
+	if lines := f.logs.lines(t, "inbound message rejected because the hub is busy"); len(lines) != 1 {
+		t.Errorf("%d log lines for 5 busy rejections, want 1 until the interval passes", len(lines))
+	}
 	p := wantProblem(t, r, problem.Busy)
 	if !p.Retryable {
 		t.Errorf("retryable = false, want true")

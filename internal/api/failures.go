@@ -6,7 +6,7 @@ import "github.com/sangam-hub/sangam/internal/throttle"
 // another while the journal is down. It has one throttle.FailureLog per
 // operation, each counting failed requests.
 type failureLogs struct {
-	store, journey, find, deadLetters, replay, backlog *throttle.FailureLog
+	store, journey, find, deadLetters, replay, backlog, busy *throttle.FailureLog
 }
 
 // newFailureLogs builds s.failures. mux calls it once.
@@ -24,5 +24,7 @@ func (s *Server) newFailureLogs() {
 		deadLetters: log("listing dead letters failed", "listing dead letters recovered"),
 		replay:      log("replay failed", "replays recovered"),
 		backlog:     log("reading the backlog failed", "reading the backlog recovered"),
+		busy: log("inbound message rejected because the hub is busy",
+			"inbound messages accepted again after the hub was busy"),
 	}
 }
