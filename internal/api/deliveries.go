@@ -185,7 +185,7 @@ func (req ReplayRequest) check() error {
 	if n := utf8.RuneCountInString(req.By); n > maxBy {
 		return fmt.Errorf("by: %d characters, at most %d: name the person or tool", n, maxBy)
 	}
-	if err := textcheck.Line(req.By); err != nil {
+	if err := textcheck.Name(req.By); err != nil {
 		return fmt.Errorf("by: invalid: %w", err)
 	}
 	return nil

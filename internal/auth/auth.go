@@ -266,10 +266,8 @@ func CheckName(name string) error {
 		return errors.New("missing")
 	case len(name) > MaxNameBytes:
 		return fmt.Errorf("%d bytes, more than %d", len(name), MaxNameBytes)
-	case strings.TrimSpace(name) != name:
-		return errors.New("starts or ends with white space, which does not show")
 	}
-	return textcheck.Line(name)
+	return textcheck.Name(name)
 }
 
 // nameKey returns the form of a name that two names which print alike

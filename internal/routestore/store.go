@@ -160,7 +160,7 @@ func (c Change) validateFields() error {
 	case len(c.By) > MaxByBytes:
 		errs = append(errs, fmt.Errorf("by: %d bytes is over the maximum of %d", len(c.By), MaxByBytes))
 	default:
-		if err := textcheck.Line(c.By); err != nil {
+		if err := textcheck.Name(c.By); err != nil {
 			errs = append(errs, fmt.Errorf("by: invalid: %w", err))
 		}
 	}

@@ -3,6 +3,7 @@ package textcheck
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -41,6 +42,16 @@ func Line(s string) error {
 		return errors.New("has no character that shows")
 	}
 	return nil
+}
+
+// Name returns an error unless s is a name of who acted, such as a
+// token's holder: one line of plain text, as Line checks it, without
+// white space at either end, which does not show either.
+func Name(s string) error {
+	if strings.TrimSpace(s) != s {
+		return errors.New("starts or ends with white space, which does not show")
+	}
+	return Line(s)
 }
 
 // Unsafe reports whether Line rejects r at any position: a control

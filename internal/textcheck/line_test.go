@@ -36,3 +36,14 @@ func TestLine(t *testing.T) {
 		}
 	}
 }
+
+func TestName(t *testing.T) {
+	if err := Name("ops-alice"); err != nil {
+		t.Errorf("Name(ops-alice): %v", err)
+	}
+	for _, s := range []string{"  ops-alice ", "ops-alice\t", "\u00a0ops-alice", "ops-al\u200bice"} {
+		if err := Name(s); err == nil {
+			t.Errorf("Name(%q) = nil, want an error", s)
+		}
+	}
+}
