@@ -266,6 +266,16 @@ func checkKeys(doc []byte) error {
 			ps = append(ps, Problem{Pointer: "/" + key, Rule: RuleRequired, Message: fmt.Sprintf(
 				"%s: no list: a document cut short here routes nothing anywhere; write %s: [] "+
 					"if that is meant", key, key)})
+		default:
+			// YAML drops a null item, such as a lone "-" where a document
+			// was cut, from the decoded list.
+			for i, item := range n.Content {
+				if item.Tag == "!!null" {
+					ps = append(ps, Problem{Pointer: fmt.Sprintf("/%s/%d", key, i), Rule: RuleRequired,
+						Message: fmt.Sprintf("%s: item %d is empty: a document cut short here "+
+							"loses what follows; remove the item or complete it", key, i)})
+				}
+			}
 		}
 	}
 	return Invalid(ps...)

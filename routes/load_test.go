@@ -256,7 +256,9 @@ func TestLoadNeedsDestinationsAndRoutes(t *testing.T) {
 // cut short after the key is.
 func TestLoadRejectsNullDocumentsAndLists(t *testing.T) {
 	for _, doc := range []string{"~\n", "null\n", "---\n", "--- # routes\n...\n",
-		"version: x\ndestinations: []\nroutes:\n", "version: x\ndestinations: ~\nroutes: []\n"} {
+		"version: x\ndestinations: []\nroutes:\n", "version: x\ndestinations: ~\nroutes: []\n",
+		"version: x\ndestinations: []\nroutes:\n  -\n", "version: x\ndestinations: [~]\nroutes: []\n",
+		"version: x\ndestinations: []\nroutes: [null]\n"} {
 		if _, err := Load([]byte(doc)); err == nil {
 			t.Errorf("%q: loaded, want it rejected", doc)
 		}
