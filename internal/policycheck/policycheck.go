@@ -220,27 +220,27 @@ func routeProblems(t *routes.Table, samples []Sample, encodable map[string][]boo
 	return problems
 }
 
-// movementKinds returns, for each movement kind that no movement among
-// samples has, a copy of the first movement sample of that kind, so that
-// a route for transfers or hospital stays is tried too.
+// movementKinds returns a copy of each movement sample as a movement of
+// each other kind, so that a route for transfers or hospital stays, of
+// which no sample is one, is tried on prisoners of every custody status
+// the samples have.
 func movementKinds(samples []Sample) []Sample {
-	i := slices.IndexFunc(samples, func(s Sample) bool { return s.Message.Movement != nil })
-	if i < 0 {
-		return nil
-	}
 	var out []Sample
-	for _, kind := range canonical.MovementKinds {
-		if slices.ContainsFunc(samples, func(s Sample) bool {
-			return s.Message.Movement != nil && s.Message.Movement.Kind == kind
-		}) {
+	for i := range samples {
+		if samples[i].Message.Movement == nil {
 			continue
 		}
-		m, err := copyMessage(&samples[i].Message)
-		if err != nil {
-			continue
+		for _, kind := range canonical.MovementKinds {
+			if kind == samples[i].Message.Movement.Kind {
+				continue
+			}
+			m, err := copyMessage(&samples[i].Message)
+			if err != nil {
+				continue
+			}
+			m.Movement.Kind = kind
+			out = append(out, Sample{Name: samples[i].Name + " as " + string(kind), Message: m})
 		}
-		m.Movement.Kind = kind
-		out = append(out, Sample{Name: samples[i].Name + " as " + string(kind), Message: m})
 	}
 	return out
 }

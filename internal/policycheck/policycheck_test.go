@@ -345,3 +345,15 @@ func TestRouteOfMovementKindWithoutSample(t *testing.T) {
 		t.Errorf("problems = %v, want one naming the route and prisoner movements", problems)
 	}
 }
+
+// TestRouteOfUndertrialMovementKind sends undertrials' hospital stays to
+// the court, as the default routes send them in prisons form, but to a
+// destination in the courts' format: the route is rejected.
+func TestRouteOfUndertrialMovementKind(t *testing.T) {
+	doc := []byte(strings.Replace(string(routesWith("")), "routes:\n", "routes:\n  - name: undertrial-to-court\n"+
+		"    when: 'message.type == \"prisoner_movement\" && message.prisoner_movement.kind == \"hospital_out\" && "+
+		"message.prisoner_movement.prisoner.custody_status == \"undertrial\"'\n    to: [court]\n", 1))
+	if problems := withRule(check(t, doc), routes.RuleRouteEncoding); len(problems) != 1 {
+		t.Errorf("problems = %v, want one naming the route", problems)
+	}
+}
