@@ -385,8 +385,9 @@ func TestInboundBusy(t *testing.T) {
 	for i := range 4 {
 		f.post(t, "/api/v1/inbound/police", firBody(t, fmt.Sprintf("EKM0412-FIR-4%d", i), nil))
 	}
-	if lines := f.logs.lines(t, "inbound message rejected because the hub is busy"); len(lines) != 1 {
-		t.Errorf("%d log lines for 5 busy rejections, want 1 until the interval passes", len(lines))
+	if lines := f.logs.lines(t, "inbound message rejected because the hub is busy"); len(lines) != 1 ||
+		lines[0]["level"] != "WARN" {
+		t.Errorf("log lines for 5 busy rejections: %v, want 1 warning until the interval passes", lines)
 	}
 	p := wantProblem(t, r, problem.Busy)
 	if !p.Retryable {

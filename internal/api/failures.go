@@ -24,7 +24,10 @@ func (s *Server) newFailureLogs() {
 		deadLetters: log("listing dead letters failed", "listing dead letters recovered"),
 		replay:      log("replay failed", "replays recovered"),
 		backlog:     log("reading the backlog failed", "reading the backlog recovered"),
-		busy: log("inbound message rejected because the hub is busy",
-			"inbound messages accepted again after the hub was busy"),
+		busy: throttle.NewFailureLog(throttle.FailureLogConfig{
+			Logger: s.Log, Failed: "inbound message rejected because the hub is busy",
+			Recovered: "inbound messages accepted again after the hub was busy",
+			CountKey:  "rejected_requests", Now: s.now, Warn: true,
+		}),
 	}
 }

@@ -1,6 +1,7 @@
 package throttle
 
 import (
+	"context"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -30,6 +31,10 @@ type FailureLogConfig struct {
 	Interval time.Duration
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
+	// Warn logs the failure lines at Warn instead of Error, for failures
+	// that the callers retry, such as posts turned away while the hub is
+	// busy.
+	Warn bool
 }
 
 // FailureLog logs the failures of one operation that concurrent callers
@@ -135,5 +140,9 @@ func (f *FailureLog) logFailed(err error, attrs []any, run Run) {
 	args := make([]any, 0, len(attrs)+6)
 	args = append(args, attrs...)
 	args = append(args, "error", err, f.cfg.CountKey, run.Count, "failing_since", run.Since)
-	f.cfg.Logger.Error(f.cfg.Failed, args...)
+	level := slog.LevelError
+	if f.cfg.Warn {
+		level = slog.LevelWarn
+	}
+	f.cfg.Logger.Log(context.Background(), level, f.cfg.Failed, args...)
 }
