@@ -99,7 +99,7 @@ func TestRequeuerLeavesOutboxCommands(t *testing.T) {
 	waiting := bus.Waiting{Messages: 3, Oldest: stuck}
 	store := &staleStore{}
 	r := &Requeuer{Store: store, StaleAfter: 5 * time.Minute, Now: func() time.Time { return now },
-		Log: slog.New(slog.DiscardHandler),
+		Log:    slog.New(slog.DiscardHandler),
 		Outbox: func(context.Context) (bus.Waiting, error) { return waiting, nil }}
 	for range 2 {
 		if _, err := r.Pass(context.Background()); err != nil {
