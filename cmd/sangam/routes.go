@@ -291,6 +291,14 @@ func routesHistory(c *adminClient, limit, before int, stdout io.Writer) error {
 	if err := c.do(http.MethodGet, path, nil, &out); err != nil {
 		return err
 	}
+	if len(out.Versions) == 0 {
+		if before > 0 {
+			fmt.Fprintf(stdout, "no versions before version %d\n", before)
+		} else {
+			fmt.Fprintln(stdout, "no versions saved yet")
+		}
+		return nil
+	}
 	for _, v := range out.Versions {
 		line := fmt.Sprintf("v%-4d %s  %-20s %s", v.Number,
 			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), shownLine(v.By), shownLine(v.Comment))

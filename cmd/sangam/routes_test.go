@@ -302,6 +302,9 @@ func TestRoutesHistoryPages(t *testing.T) {
 	if got := versions("--before", "2"); fmt.Sprint(got) != "[v1]" {
 		t.Errorf("page before v2 = %v, want [v1]", got)
 	}
+	if _, out, _ := runCLI(t, "routes", "history", "--hub", url, "--before", "1"); out != "no versions before version 1\n" {
+		t.Errorf("page before v1 = %q, want it to say there are none", out)
+	}
 	if code, _, _ := runCLI(t, "routes", "history", "--hub", url, "--before", "0"); code == exitOK {
 		t.Error("--before 0: exit 0, want a usage error")
 	}
