@@ -193,7 +193,7 @@ func (m *Metrics) Registerer() prometheus.Registerer { return m.registry }
 // of the response, and the others are still served.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{
-		ErrorLog:      errorLog{log: m.log, gone: &m.scraperGone},
+		ErrorLog:      errorLog{log: m.log, goneLoggedAt: &m.scraperGone},
 		ErrorHandling: promhttp.ContinueOnError,
 	})
 }
@@ -233,9 +233,9 @@ func attemptResult(status string) string {
 // errorLog passes promhttp's errors to slog.
 type errorLog struct {
 	log *slog.Logger
-	// gone is when a failure to write to a scraper that went away was
+	// goneLoggedAt is when a failure to write to a scraper that went away was
 	// last logged.
-	gone *atomic.Int64
+	goneLoggedAt *atomic.Int64
 }
 
 // goneInterval is the shortest time between two lines about scrapers
@@ -250,8 +250,8 @@ func (l errorLog) Println(v ...any) {
 		return
 	}
 	now := time.Now().UnixNano()
-	last := l.gone.Load()
-	if now-last < int64(goneInterval) || !l.gone.CompareAndSwap(last, now) {
+	last := l.goneLoggedAt.Load()
+	if now-last < int64(goneInterval) || !l.goneLoggedAt.CompareAndSwap(last, now) {
 		return
 	}
 	l.log.Warn("a metrics scraper went away before its response was written; such lines are "+

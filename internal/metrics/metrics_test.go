@@ -259,7 +259,7 @@ func TestNoOutboxFiguresWithoutOutbox(t *testing.T) {
 func TestScraperGoneLoggedOnce(t *testing.T) {
 	var out bytes.Buffer
 	var gone atomic.Int64
-	l := errorLog{log: slog.New(slog.NewTextHandler(&out, nil)), gone: &gone}
+	l := errorLog{log: slog.New(slog.NewTextHandler(&out, nil)), goneLoggedAt: &gone}
 	for range 14 {
 		l.Println("error encoding and sending metric family: write tcp 127.0.0.1:8400->127.0.0.1:5: " +
 			"write: broken pipe")
