@@ -101,12 +101,12 @@ func MaskAadhaarAt(pointer, s string) (string, bool) {
 // them to MaskAadhaarInBody, so that the journaled body keeps them too.
 func RecordIDs(m *Message) []string {
 	var ids []string
-	EachString(m, func(pointer, s string) (string, bool) {
-		if recordIDs[pointer] && s != "" {
-			ids = append(ids, s)
-		}
-		return "", false
-	})
+	if r := m.VerificationRequest; r != nil && r.FileNumber != "" {
+		ids = append(ids, r.FileNumber)
+	}
+	if r := m.VerificationReport; r != nil && r.FileNumber != "" {
+		ids = append(ids, r.FileNumber)
+	}
 	return ids
 }
 
