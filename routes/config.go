@@ -162,10 +162,7 @@ var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 // Unless the document is not YAML, Parse returns what it decoded, and
 // the error lists every problem that it found.
 func Parse(doc []byte) (Config, error) {
-	if err := checkText(doc); err != nil {
-		return Config{}, err
-	}
-	if err := checkKeys(doc); err != nil {
+	if err := checkDocument(doc); err != nil {
 		return Config{}, err
 	}
 	c, typeProblems, err := decode(doc)
@@ -199,12 +196,24 @@ func checkText(doc []byte) error {
 		}
 		prev = r
 	}
+	return nil
+}
+
+// checkDocument returns the problems of doc that decode does not find:
+// those of checkText, then those of checkValues and checkKeys on doc's
+// YAML nodes. A document that is not YAML is left to decode.
+func checkDocument(doc []byte) error {
+	if err := checkText(doc); err != nil {
+		return err
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(doc, &root); err != nil {
-		// decode reports the syntax error.
 		return nil
 	}
-	return checkValues(&root)
+	if err := checkValues(&root); err != nil {
+		return err
+	}
+	return checkKeys(&root)
 }
 
 // checkValues returns the problem of the first key or value under n, as
@@ -229,15 +238,11 @@ func checkValues(n *yaml.Node) error {
 }
 
 // checkKeys returns an *InvalidError naming destinations or routes
-// when doc, a mapping, leaves either out. A document cut short, or
-// holding only a version, would otherwise route nothing anywhere once
-// applied; one that means it says so with an empty list.
-func checkKeys(doc []byte) error {
-	var root yaml.Node
-	if err := yaml.Unmarshal(doc, &root); err != nil {
-		// decode reports the syntax error.
-		return nil
-	}
+// when root, a document of a mapping, leaves either out or gives no list
+// or an empty item. A document cut short, or one of a version alone,
+// would otherwise route nothing anywhere once applied. A document meant
+// to route nothing has empty lists.
+func checkKeys(root *yaml.Node) error {
 	switch {
 	case len(root.Content) == 0:
 		// decode reports the empty document.

@@ -179,10 +179,7 @@ func compileCondition(env *cel.Env, r Route) (cel.Program, *Problem) {
 // each value of the wrong type and each unknown field, then what
 // Compile finds in the rest of the document.
 func Load(doc []byte) (*Table, error) {
-	if err := checkText(doc); err != nil {
-		return nil, err
-	}
-	if err := checkKeys(doc); err != nil {
+	if err := checkDocument(doc); err != nil {
 		return nil, err
 	}
 	c, typeProblems, err := decode(doc)
