@@ -173,12 +173,12 @@ func Parse(doc []byte) (Config, error) {
 }
 
 // checkText returns an *InvalidError naming the line of the first
-// character of doc that textcheck.Hidden names, other than the tab and
-// the line breaks of YAML, written as it is or, in a quoted string, as
-// an escape. A character that reorders text, moves the cursor or shows
-// as nothing shows a reviewer of a diff or an export a condition other
-// than the one the hub evaluates, such as "pol​ice" for "police".
-// Versions stored before this rule still load (LoadStored).
+// character of doc, as written, that textcheck.Hidden names, other than
+// the tab and the line breaks of YAML. A character that reorders text,
+// moves the cursor or shows as nothing would show a reviewer of a diff
+// or an export another condition than the one the hub evaluates, such as
+// "pol\u200bice" for "police". Versions stored before this rule still
+// load (LoadStored).
 func checkText(doc []byte) error {
 	line := 1
 	prev := rune(0)

@@ -82,6 +82,14 @@ func movementOfFIR(t *testing.T, id, kind, clock string, fir int) []byte {
 	return out
 }
 
+// postMovement posts movement(t, id, kind, clock) to s as the prisons
+// and returns the error.
+func postMovement(t *testing.T, s *ingest.Service, id, kind, clock string) error {
+	t.Helper()
+	_, err := s.Accept(context.Background(), "prisons", movement(t, id, kind, clock), "")
+	return err
+}
+
 func wantRule(t *testing.T, err error, rule string) {
 	t.Helper()
 	var conflict *ingest.ConflictError
@@ -110,32 +118,26 @@ func acceptAll(t *testing.T, s *ingest.Service, steps ...step) {
 
 func TestMovementsAfterLeavingCustodyOrDeath(t *testing.T) {
 	s := newService(t)
-	ctx := context.Background()
-	post := func(id, kind, clock string) error {
-		_, err := s.Accept(ctx, "prisons", movement(t, id, kind, clock), "")
-		return err
-	}
-	if err := post("MV-1", "release", "17:00"); err != nil {
+	if err := postMovement(t, s, "MV-1", "release", "17:00"); err != nil {
 		t.Fatalf("release: %v", err)
 	}
-	wantRule(t, post("MV-2", "escape", "17:10"), custody.RuleNotInCustody)
-	wantRule(t, post("MV-3", "release", "17:20"), custody.RuleNotInCustody)
-	if err := post("MV-4", "death", "17:30"); err != nil {
+	wantRule(t, postMovement(t, s, "MV-2", "escape", "17:10"), custody.RuleNotInCustody)
+	wantRule(t, postMovement(t, s, "MV-3", "release", "17:20"), custody.RuleNotInCustody)
+	if err := postMovement(t, s, "MV-4", "death", "17:30"); err != nil {
 		t.Fatalf("death of a released prisoner: %v", err)
 	}
-	wantRule(t, post("MV-5", "death", "17:40"), custody.RuleAfterDeath)
-	wantRule(t, post("MV-6", "court_production_out", "17:50"), custody.RuleAfterDeath)
+	wantRule(t, postMovement(t, s, "MV-5", "death", "17:40"), custody.RuleAfterDeath)
+	wantRule(t, postMovement(t, s, "MV-6", "court_production_out", "17:50"), custody.RuleAfterDeath)
 }
 
 // TestMovementOfEarlierCustody reports, after an admission, a release
 // dated before it: it may be of a custody the hub never heard of.
 func TestMovementOfEarlierCustody(t *testing.T) {
 	s := newService(t)
-	ctx := context.Background()
-	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-A", "admission", "12:00"), ""); err != nil {
+	if err := postMovement(t, s, "MV-A", "admission", "12:00"); err != nil {
 		t.Fatalf("admission: %v", err)
 	}
-	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-B", "release", "11:00"), ""); err != nil {
+	if err := postMovement(t, s, "MV-B", "release", "11:00"); err != nil {
 		t.Errorf("release of an earlier custody: %v", err)
 	}
 }
@@ -146,7 +148,7 @@ func TestMovementOfEarlierCustody(t *testing.T) {
 func TestLateDepartureBeforeHeldMovements(t *testing.T) {
 	s := newService(t)
 	acceptAll(t, s, step{"MV-1", "admission", "08:00", 0}, step{"MV-2", "court_production_out", "12:00", 0})
-	_, err := s.Accept(context.Background(), "prisons", movement(t, "MV-3", "release", "10:00"), "")
+	err := postMovement(t, s, "MV-3", "release", "10:00")
 	wantRule(t, err, custody.RuleNotInCustody)
 
 	acceptAll(t, newService(t), step{"G-1", "admission", "08:00", 0}, step{"G-2", "admission", "10:00", 0},
@@ -156,20 +158,19 @@ func TestLateDepartureBeforeHeldMovements(t *testing.T) {
 // TestSameInstantOrder reports pairs of one instant in both orders: a
 // return and a release, a hospital transfer and a death.
 func TestSameInstantOrder(t *testing.T) {
-	ctx := context.Background()
 	for _, pair := range [][2]string{{"court_production_return", "release"}, {"release", "court_production_return"},
 		{"hospital_out", "death"}, {"death", "hospital_out"}} {
 		s := newService(t)
-		if _, err := s.Accept(ctx, "prisons", movement(t, "MV-A", "admission", "08:00"), ""); err != nil {
+		if err := postMovement(t, s, "MV-A", "admission", "08:00"); err != nil {
 			t.Fatal(err)
 		}
 		if pair[0] == "court_production_return" || pair[1] == "court_production_return" {
-			if _, err := s.Accept(ctx, "prisons", movement(t, "MV-O", "court_production_out", "09:00"), ""); err != nil {
+			if err := postMovement(t, s, "MV-O", "court_production_out", "09:00"); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for _, kind := range pair {
-			if _, err := s.Accept(ctx, "prisons", movement(t, "MV-"+kind, kind, "12:00"), ""); err != nil {
+			if err := postMovement(t, s, "MV-"+kind, kind, "12:00"); err != nil {
 				t.Errorf("%v: %s: %v", pair, kind, err)
 			}
 		}
@@ -180,31 +181,25 @@ func TestSameInstantOrder(t *testing.T) {
 // a death and a release dated before them.
 func TestMovementsDatedBeforeOnesHeld(t *testing.T) {
 	s := newService(t)
-	ctx := context.Background()
-	post := func(id, kind, clock string) error {
-		_, err := s.Accept(ctx, "prisons", movement(t, id, kind, clock), "")
-		return err
-	}
-	if err := post("MV-1", "release", "17:00"); err != nil {
+	if err := postMovement(t, s, "MV-1", "release", "17:00"); err != nil {
 		t.Fatalf("release: %v", err)
 	}
-	wantRule(t, post("MV-2", "release", "16:00"), custody.RuleNotInCustody)
-	wantRule(t, post("MV-3", "escape", "15:00"), custody.RuleNotInCustody)
-	if err := post("MV-4", "death", "17:30"); err != nil {
+	wantRule(t, postMovement(t, s, "MV-2", "release", "16:00"), custody.RuleNotInCustody)
+	wantRule(t, postMovement(t, s, "MV-3", "escape", "15:00"), custody.RuleNotInCustody)
+	if err := postMovement(t, s, "MV-4", "death", "17:30"); err != nil {
 		t.Fatalf("death: %v", err)
 	}
-	wantRule(t, post("MV-5", "death", "12:00"), custody.RuleAfterDeath)
+	wantRule(t, postMovement(t, s, "MV-5", "death", "12:00"), custody.RuleAfterDeath)
 }
 
 // TestReturnAfterRelease reports a return from court production of a
 // prisoner the prison released.
 func TestReturnAfterRelease(t *testing.T) {
 	s := newService(t)
-	ctx := context.Background()
-	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-1", "release", "10:00"), ""); err != nil {
+	if err := postMovement(t, s, "MV-1", "release", "10:00"); err != nil {
 		t.Fatalf("release: %v", err)
 	}
-	_, err := s.Accept(ctx, "prisons", movement(t, "MV-2", "court_production_return", "11:00"), "")
+	err := postMovement(t, s, "MV-2", "court_production_return", "11:00")
 	wantRule(t, err, custody.RuleNotInCustody)
 }
 
@@ -221,29 +216,27 @@ func TestHistoryAcrossCases(t *testing.T) {
 func TestSameInstantMovements(t *testing.T) {
 	for _, order := range [][]string{{"release", "admission"}, {"admission", "release"}} {
 		s := newService(t)
-		ctx := context.Background()
 		for i, kind := range order {
-			if _, err := s.Accept(ctx, "prisons", movement(t, "MV-"+kind, kind, "10:00"), ""); err != nil {
+			if err := postMovement(t, s, "MV-"+kind, kind, "10:00"); err != nil {
 				t.Fatalf("%v, movement %d: %v", order, i, err)
 			}
 		}
-		if _, err := s.Accept(ctx, "prisons", movement(t, "MV-court", "court_production_out", "12:00"), ""); err != nil {
+		if err := postMovement(t, s, "MV-court", "court_production_out", "12:00"); err != nil {
 			t.Errorf("%v then a production: %v", order, err)
 		}
 	}
 
 	s := newService(t)
-	ctx := context.Background()
-	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-A", "admission", "10:00"), ""); err != nil {
+	if err := postMovement(t, s, "MV-A", "admission", "10:00"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-H", "court_production_out", "10:00"), ""); err != nil {
+	if err := postMovement(t, s, "MV-H", "court_production_out", "10:00"); err != nil {
 		t.Errorf("a production in the minute of the admission: %v", err)
 	}
-	if _, err := s.Accept(ctx, "prisons", movement(t, "MV-D", "death", "11:00"), ""); err != nil {
+	if err := postMovement(t, s, "MV-D", "death", "11:00"); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.Accept(ctx, "prisons", movement(t, "MV-D2", "death", "11:00"), "")
+	err := postMovement(t, s, "MV-D2", "death", "11:00")
 	wantRule(t, err, movementclaim.RuleMovementExists)
 }
 
@@ -262,7 +255,7 @@ func TestOutAgainAfterOneMinute(t *testing.T) {
 	s := newService(t)
 	acceptAll(t, s, step{"MV-1", "admission", "08:00", 0}, step{"MV-2", "release", "09:00", 0},
 		step{"MV-3", "admission", "12:00", 0}, step{"MV-4", "release", "12:00", 0})
-	_, err := s.Accept(context.Background(), "prisons", movement(t, "MV-5", "court_production_out", "15:00"), "")
+	err := postMovement(t, s, "MV-5", "court_production_out", "15:00")
 	wantRule(t, err, custody.RuleNotInCustody)
 }
 
@@ -333,7 +326,7 @@ func TestConflictPointsIntoDocument(t *testing.T) {
 	ctx := context.Background()
 	s := newService(t)
 	acceptAll(t, s, step{"MV-1", "release", "10:00", 0})
-	_, err := s.Accept(ctx, "prisons", movement(t, "MV-2", "release", "11:00"), "")
+	err := postMovement(t, s, "MV-2", "release", "11:00")
 	if got := conflictPointer(t, err); got != "/at" {
 		t.Errorf("JSON movement: conflict at %q, want /at", got)
 	}

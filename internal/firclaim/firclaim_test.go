@@ -1,10 +1,8 @@
 package firclaim_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -28,19 +26,11 @@ func newService(t *testing.T) *ingest.Service {
 // and, when complainant is set, another complainant.
 func fir(t *testing.T, id, complainant string) []byte {
 	t.Helper()
-	body, err := os.ReadFile("../../adapters/police/testdata/fir.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const sampleID = `"EKM0412-FIR-2025-001187"`
-	if !bytes.Contains(body, []byte(sampleID)) {
-		t.Fatalf("the FIR sample lacks %s", sampleID)
-	}
-	body = bytes.Replace(body, []byte(sampleID), []byte(`"`+id+`"`), 1)
+	pairs := []string{`"EKM0412-FIR-2025-001187"`, `"` + id + `"`}
 	if complainant != "" {
-		body = bytes.Replace(body, []byte(`"Anitha Menon"`), []byte(`"`+complainant+`"`), 1)
+		pairs = append(pairs, `"Anitha Menon"`, `"`+complainant+`"`)
 	}
-	return body
+	return ingesttest.Sample(t, "../../adapters/police/testdata/fir.json", pairs...)
 }
 
 func TestSecondFIRDocumentRejected(t *testing.T) {

@@ -1,10 +1,8 @@
 package movementclaim_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -28,19 +26,11 @@ func newService(t *testing.T) *ingest.Service {
 // and, when at is set, another release time.
 func release(t *testing.T, id, at string) []byte {
 	t.Helper()
-	body, err := os.ReadFile("../../adapters/prisons/testdata/release_bail.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const sampleID = `"KLSJEKM-MV-2025-000467"`
-	if !bytes.Contains(body, []byte(sampleID)) {
-		t.Fatalf("the release sample lacks %s", sampleID)
-	}
-	body = bytes.Replace(body, []byte(sampleID), []byte(`"`+id+`"`), 1)
+	pairs := []string{`"KLSJEKM-MV-2025-000467"`, `"` + id + `"`}
 	if at != "" {
-		body = bytes.Replace(body, []byte(`"at": "2025-10-18T17:45:00+05:30"`), []byte(`"at": "`+at+`"`), 1)
+		pairs = append(pairs, `"at": "2025-10-18T17:45:00+05:30"`, `"at": "`+at+`"`)
 	}
-	return body
+	return ingesttest.Sample(t, "../../adapters/prisons/testdata/release_bail.json", pairs...)
 }
 
 func TestSecondReportOfMovementRejected(t *testing.T) {

@@ -4,8 +4,10 @@
 package ingesttest
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -59,4 +61,22 @@ func Service(t *testing.T, routesDoc string) (*ingest.Service, journal.Store) {
 		Adapters: set, Store: store, Log: log,
 		Routes: func() *routes.Table { return table },
 	}, store
+}
+
+// Sample returns the file at path with each text of pairs, given as old
+// and new, replaced once. It fails t when an old text is missing, so that
+// a test never posts a sample it did not change.
+func Sample(t *testing.T, path string, pairs ...string) []byte {
+	t.Helper()
+	body, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if !bytes.Contains(body, []byte(pairs[i])) {
+			t.Fatalf("%s lacks %s", path, pairs[i])
+		}
+		body = bytes.Replace(body, []byte(pairs[i]), []byte(pairs[i+1]), 1)
+	}
+	return body
 }
