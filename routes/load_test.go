@@ -266,8 +266,8 @@ func TestLoadRejectsNullDocumentsAndLists(t *testing.T) {
 }
 
 // TestLoadLineBreaks loads a document with CRLF line breaks and a byte
-// order mark, and rejects one whose CR stands alone, which would let a
-// terminal print what follows over the line before.
+// order mark. It rejects one with a CR not followed by LF, after which a
+// terminal would print the rest over the line before.
 func TestLoadLineBreaks(t *testing.T) {
 	const doc = "version: v1\ndestinations:\n  - {name: court, agency: courts, url: \"http://127.0.0.1:9/ecf\"}\n" +
 		"routes:\n  - {name: r, when: 'message.type == \"chargesheet\"', to: [court]}\n"

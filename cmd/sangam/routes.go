@@ -362,7 +362,7 @@ func routesDiff(c *adminClient, args []string, stdout io.Writer) error {
 
 // routesRestore saves the version in args again with the settings of
 // change. A change without Expect is based on the current version, and a
-// warning on stderr says which.
+// warning on stderr names that version.
 func routesRestore(c *adminClient, args []string, change api.RoutesChange, stdout, stderr io.Writer) error {
 	ns, err := versionArgs(args, "restore", 1)
 	if err != nil {

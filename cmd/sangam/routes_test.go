@@ -226,7 +226,7 @@ func TestShownLineEscapesControls(t *testing.T) {
 }
 
 // TestRoutesApplyExpect has two admins export version 1 and apply their
-// own edits: with --expect, the second fails and changes nothing; without
+// own edits. With --expect, the second fails and changes nothing. Without
 // it, the second undoes the first, with a warning. --by names the admin.
 func TestRoutesApplyExpect(t *testing.T) {
 	url := startTestHub(t)

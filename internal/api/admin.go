@@ -225,11 +225,11 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 		// A dry run rejects what a save would, such as a valid document
 		// over the size limit.
 		if err := change.Validate(); err != nil {
-			s.refuseSave(w, by, err)
+			s.rejectSave(w, by, err)
 			return
 		}
 		if c.Expect != cur.Number {
-			s.refuseSave(w, by, &routestore.ConflictError{Expect: c.Expect, Current: cur.Number})
+			s.rejectSave(w, by, &routestore.ConflictError{Expect: c.Expect, Current: cur.Number})
 			return
 		}
 		WriteJSON(w, http.StatusOK, res)
@@ -237,7 +237,7 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	}
 	v, err := s.Versions.Save(r.Context(), change)
 	if err != nil {
-		s.refuseSave(w, by, err)
+		s.rejectSave(w, by, err)
 		return
 	}
 	saved := s.routesVersion(v)
@@ -361,10 +361,11 @@ func (s *Server) storeProblem(w http.ResponseWriter, doing string, err error) {
 	}
 }
 
-// refuseSave answers a routes change by, which the store or its checks
-// refused with err, and logs a change refused as based on an old version
-// or as the current version, naming who tried.
-func (s *Server) refuseSave(w http.ResponseWriter, by string, err error) {
+// rejectSave writes the problem for a routes change that the store or
+// its checks rejected with err. When the change was invalid, based on an
+// old version or the current version, it also logs the rejection with
+// by, who made the change.
+func (s *Server) rejectSave(w http.ResponseWriter, by string, err error) {
 	var conflict *routestore.ConflictError
 	switch {
 	case errors.As(err, &conflict):

@@ -430,9 +430,8 @@ func TestDeadLettersRejectFromAfterTo(t *testing.T) {
 
 func TestExplainShowsEncodingFailure(t *testing.T) {
 	// These routes, saved before the hub checked what a route sends, send
-	// prisoner movements to the station, whose police format has no
-	// movements, so those deliveries could never be encoded; its FIRs
-	// encode.
+	// prisoner movements to the station. Its police format has no
+	// movements, so those deliveries never encode, while its FIRs do.
 	h := newSampleHubWith(t, true, strings.Replace(sampleRoutes, "to: [station-movements]", "to: [station]", 1))
 	movement := string(readTestdata(t, "../../adapters/prisons/testdata/court_production.json"))
 	fir := string(firBody(t, "EXPLAIN-FIR-1", nil))

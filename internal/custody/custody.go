@@ -79,13 +79,13 @@ func (h *History) Guard(ctx context.Context, m *canonical.Message) ([]journal.Cl
 	if _, ok := movementclaim.KeyOf(m); !ok {
 		return nil, nil
 	}
-	events, held, err := h.events(ctx, m)
+	events, journaled, err := h.events(ctx, m)
 	if err != nil {
 		return nil, err
 	}
 	p := m.Movement.Prisoner
 	turn := journal.Claim{Kind: ClaimTurn,
-		Key: movementclaim.PrisonerPrefix(p.PrisonCode, p.Number) + strconv.Itoa(held+1)}
+		Key: movementclaim.PrisonerPrefix(p.PrisonCode, p.Number) + strconv.Itoa(journaled+1)}
 	if m.Movement.At.IsZero() {
 		return []journal.Claim{turn}, nil
 	}

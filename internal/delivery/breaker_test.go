@@ -139,10 +139,8 @@ func TestBreakerCallsOnCloseAfterProbe(t *testing.T) {
 	}
 }
 
-// TestBreakerOpenLeftCountsFromOpening opens a breaker and waits: what
-// is left of its open time shrinks from the moment it opened, so a
-// delivery it refuses later is due when it lets a probe through, not a
-// whole open time after the refusal.
+// TestBreakerOpenLeftCountsFromOpening opens a breaker and waits. What
+// is left of its open time counts down from the moment it opened.
 func TestBreakerOpenLeftCountsFromOpening(t *testing.T) {
 	const openFor = time.Hour
 	b := NewBreakers(BreakerConfig{Failures: 1, OpenFor: openFor}, slog.New(slog.DiscardHandler))

@@ -227,9 +227,9 @@ func TestUnrecordedAttemptNotSentAgain(t *testing.T) {
 }
 
 // TestRefusedDeliveryDueWhenBreakerProbes opens a destination's breaker
-// with a failed delivery and has the open breaker refuse a second one a
-// while later: the second is due when the breaker lets a probe through,
-// what is left of its open time, not a whole open time after the refusal.
+// with a failed delivery, and the open breaker refuses a second one a
+// while later. The second is due when the breaker lets a probe through,
+// not a whole open time after the refusal.
 func TestRefusedDeliveryDueWhenBreakerProbes(t *testing.T) {
 	dest := newDestination(t, reply{http.StatusServiceUnavailable, "down"})
 	f := newFixture(t, target{agency: "police", url: dest.url})

@@ -26,7 +26,7 @@ func TestUndeliveredRequestStatusPostgres(t *testing.T) {
 // testUndeliveredRequestStatus sends a request through the default
 // routes to the Kochi City district police office while its system is
 // down, so that its only delivery is dead-lettered. The status shows
-// that no unit received it, and a second request's 409 tells the passport
+// that no unit received it, and a second request's 409 asks the passport
 // office to have the dead letter replayed. Once the office's system is
 // up again, the replay delivers the request.
 func testUndeliveredRequestStatus(t *testing.T, cfg Config) {

@@ -683,8 +683,8 @@ func (s *Service) journal(
 	}
 	var claims []journal.Claim
 	for _, c := range s.Claimers {
-		held, releases := c.Claims(m)
-		claims = append(claims, held...)
+		newClaims, releases := c.Claims(m)
+		claims = append(claims, newClaims...)
 		entry.Releases = append(entry.Releases, releases...)
 	}
 	receipt, err := s.accept(ctx, d, entry, claims, guarded, hash)

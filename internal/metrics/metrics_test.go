@@ -258,8 +258,8 @@ func TestNoOutboxFiguresWithoutOutbox(t *testing.T) {
 // is one line, the other has its own.
 func TestScraperGoneLoggedOnce(t *testing.T) {
 	var out bytes.Buffer
-	var gone atomic.Int64
-	l := errorLog{log: slog.New(slog.NewTextHandler(&out, nil)), goneLoggedAt: &gone}
+	var loggedAt atomic.Int64
+	l := errorLog{log: slog.New(slog.NewTextHandler(&out, nil)), goneLoggedAt: &loggedAt}
 	for range 14 {
 		l.Println("error encoding and sending metric family: write tcp 127.0.0.1:8400->127.0.0.1:5: " +
 			"write: broken pipe")

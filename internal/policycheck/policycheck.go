@@ -221,9 +221,9 @@ func routeProblems(t *routes.Table, samples []Sample, encodable map[string][]boo
 }
 
 // movementKinds returns a copy of each movement sample as a movement of
-// each other kind, so that a route for transfers or hospital stays, of
-// which no sample is one, is tried on prisoners of every custody status
-// the samples have.
+// each other kind. No sample is a transfer or a hospital stay, so the
+// copies let the route check try such routes on every custody status
+// that the samples have.
 func movementKinds(samples []Sample) []Sample {
 	var out []Sample
 	for i := range samples {
@@ -246,9 +246,9 @@ func movementKinds(samples []Sample) []Sample {
 }
 
 // unencodableTypes returns a problem for each of types, the message types
-// the policy accepts, of which the agency's format encodes no sample;
-// encodable marks the samples it encodes. A route that sends such a message
-// to the destination could only dead-letter it.
+// that the policy accepts, of which the agency's format encodes no
+// sample. encodable marks the samples it encodes. Every such message sent
+// to the destination would end in dead letter.
 func (d *destinationCheck) unencodableTypes(types []string, samples []Sample, encodable []bool) []routes.Problem {
 	var problems []routes.Problem
 	for _, t := range types {

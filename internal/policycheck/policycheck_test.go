@@ -276,9 +276,8 @@ func TestPolicyKeepingWhatTheFormatNeeds(t *testing.T) {
 }
 
 // TestUnencodableTypeRejected gives a court destination a policy that
-// accepts FIRs, which the courts' format does not encode, so every FIR a
-// route sends there would dead-letter: the one problem names the type,
-// and the policy's fields on FIRs are not tried.
+// accepts FIRs, which the courts' format does not encode. The one problem
+// names the type, and the policy's fields on FIRs are not tried.
 func TestUnencodableTypeRejected(t *testing.T) {
 	problems := check(t, routesWith(`    policy:
       name: odd

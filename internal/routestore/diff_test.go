@@ -206,7 +206,7 @@ routes:
 
 // TestSummarizeAgencies removes one listed agency, which makes the hub
 // reject its posts, and then the whole list, which lets every agency
-// post: the summary says both.
+// post. The summary names both changes.
 func TestSummarizeAgencies(t *testing.T) {
 	listed := edit(t, "destinations:", "agencies:\n  - name: police\n  - name: passport\ndestinations:")
 	fewer := edit(t, "destinations:", "agencies:\n  - name: police\ndestinations:")

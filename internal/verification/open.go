@@ -78,10 +78,10 @@ func (c *OpenRequestCheck) Reject(ctx context.Context, m *canonical.Message, cla
 	}}}}
 }
 
-// nextStep returns the advice to the passport office on what moves an
-// open request on, from the request's deliveries ds. A resend of the
-// request never does, because the hub answers it as a duplicate and
-// delivers nothing.
+// nextStep returns what the passport office can do about an open
+// request, given the request's deliveries ds. Resending the request does
+// not help, because the hub takes a resend for a duplicate and delivers
+// nothing.
 func nextStep(ds []Delivery) string {
 	dead := deadLetters(ds)
 	switch {
