@@ -67,7 +67,8 @@ type Config struct {
 	// default). Default kafkabus.DefaultSessionTimeout, 30 s.
 	KafkaSessionTimeout time.Duration
 	// KafkaTopicCheck is how often the hub checks that Kafka still has
-	// the delivery topics and creates again any it lost. Default
+	// the delivery topics and creates again any it lost, and tries again
+	// to start those that waited for Kafka to answer. Default
 	// DefaultKafkaTopicCheck.
 	KafkaTopicCheck time.Duration
 	// Routes is the routes document (YAML). Default: the embedded

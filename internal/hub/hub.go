@@ -24,6 +24,7 @@ import (
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/bus"
+	"github.com/sangam-hub/sangam/internal/bus/kafkabus"
 	"github.com/sangam-hub/sangam/internal/courtfiling"
 	"github.com/sangam-hub/sangam/internal/custody"
 	"github.com/sangam-hub/sangam/internal/delivery"
@@ -36,6 +37,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/outbound"
 	"github.com/sangam-hub/sangam/internal/policycheck"
 	"github.com/sangam-hub/sangam/internal/routestore"
+	"github.com/sangam-hub/sangam/internal/throttle"
 	"github.com/sangam-hub/sangam/routes"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -52,10 +54,18 @@ type Hub struct {
 	// applied is the routes version in force at Open; the watcher
 	// starts from it.
 	applied int
-	// handlersMu guards running, the delivery topics with handlers.
+	// handlersMu guards running, the delivery topics with handlers, and
+	// unstarted, those that wait for Kafka to answer, each with the
+	// ack deadline of its subscriber.
 	handlersMu sync.Mutex
 	running    map[string]bool
-	breakers   *delivery.Breakers
+	unstarted  map[string]time.Duration
+	// kafkaDown logs the tries to start unstarted topics that found no
+	// Kafka broker, and the one that started them.
+	kafkaDown *throttle.FailureLog
+	// unstartedCount is len(unstarted), for readers that do not wait.
+	unstartedCount atomic.Int64
+	breakers       *delivery.Breakers
 	// metrics is served at GET /metrics.
 	metrics *metrics.Metrics
 	// drain is the context of delivery attempts; Run cancels it with
@@ -141,7 +151,14 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 		}
 	}
 
-	h := &Hub{cfg: cfg, adapters: set, running: map[string]bool{}, listener: ln}
+	h := &Hub{cfg: cfg, adapters: set, running: map[string]bool{}, unstarted: map[string]time.Duration{},
+		listener: ln}
+	h.kafkaDown = throttle.NewFailureLog(throttle.FailureLogConfig{
+		Logger: cfg.Log, Interval: time.Minute, CountKey: "failed_tries",
+		Failed: "no Kafka broker answers: the hub takes messages, and their delivery commands " +
+			"wait in the outbox until Kafka answers and the delivery topics start",
+		Recovered: "Kafka answers: the delivery topics that waited for it started",
+	})
 	subscribers := 0
 	for _, d := range table.Config().Destinations {
 		subscribers += d.Concurrency
@@ -554,6 +571,11 @@ func (h *Hub) buildMetrics() error {
 				Name: "sangam_outbox_publish_failures_total",
 				Help: "Failed publishes of the outbox forwarder to Kafka; it tries each again.",
 			}, func() float64 { return float64(counts.failed.Load()) })),
+			m.Registerer().Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "sangam_kafka_topics_unstarted",
+				Help: "Delivery topics that have no handler on this replica because no Kafka broker " +
+					"answered when they were to start; the hub tries again every topic check.",
+			}, h.unstartedTopics)),
 		)
 		if err != nil {
 			return fmt.Errorf("registering outbox metrics: %w", err)
@@ -594,29 +616,93 @@ func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
 // destination has one topic, a shard, per unit of its concurrency, and a
 // case always maps to one shard. Handlers of a removed destination keep
 // running; its pending deliveries are dead-lettered when they are tried.
+//
+// While no Kafka broker accepts a connection, the topics wait in
+// unstarted and startUnstarted adds them later: the hub takes messages
+// meanwhile, and their commands wait in the outbox.
 func (h *Hub) addHandlers(ctx context.Context, t *routes.Table) error {
 	h.handlersMu.Lock()
 	defer h.handlersMu.Unlock()
 	for _, dest := range t.Config().Destinations {
 		for shard := range dest.Concurrency {
 			topic := delivery.Topic(dest.Name, shard)
-			if h.running[topic] {
-				continue
+			if !h.running[topic] {
+				// An attempt never waits between retries, so a command
+				// is acknowledged within one attempt's timeout.
+				h.unstarted[topic] = time.Duration(dest.Timeout) + 30*time.Second
 			}
-			if err := h.backend.initTopic(ctx, topic); err != nil {
-				return err
-			}
-			// An attempt never waits between retries, so a command is
-			// acknowledged within one attempt's timeout.
-			sub, err := h.backend.subscriber(topic, time.Duration(dest.Timeout)+30*time.Second)
-			if err != nil {
-				return err
-			}
-			h.router.AddNoPublisherHandler("deliver-"+topic, topic, sub, h.worker.Handle)
-			h.running[topic] = true
 		}
 	}
+	return h.addUnstarted(ctx)
+}
+
+// addUnstarted adds a handler for each topic of h.unstarted. When no
+// Kafka broker accepts a connection, it logs that through h.kafkaDown and
+// returns nil, leaving the rest unstarted. h.handlersMu must be held.
+func (h *Hub) addUnstarted(ctx context.Context) error {
+	for _, topic := range slices.Sorted(maps.Keys(h.unstarted)) {
+		err := h.backend.initTopic(ctx, topic)
+		if errors.Is(err, kafkabus.ErrUnreachable) {
+			h.unstartedCount.Store(int64(len(h.unstarted)))
+			h.kafkaDown.Failed(err, "topics_waiting", len(h.unstarted))
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		sub, err := h.backend.subscriber(topic, h.unstarted[topic])
+		if err != nil {
+			return err
+		}
+		h.router.AddNoPublisherHandler("deliver-"+topic, topic, sub, h.worker.Handle)
+		h.running[topic] = true
+		delete(h.unstarted, topic)
+	}
+	h.unstartedCount.Store(0)
+	h.kafkaDown.Succeeded()
 	return nil
+}
+
+// startUnstarted adds and starts, every interval until ctx ends, the
+// handlers of topics that waited for Kafka to answer.
+func (h *Hub) startUnstarted(ctx context.Context, interval time.Duration) {
+	select {
+	case <-h.router.Running():
+	case <-ctx.Done():
+		return
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		h.handlersMu.Lock()
+		waiting := len(h.unstarted) > 0
+		var err error
+		if waiting {
+			err = h.addUnstarted(ctx)
+		}
+		h.handlersMu.Unlock()
+		if !waiting {
+			continue
+		}
+		if err == nil {
+			err = h.router.RunHandlers(ctx)
+		}
+		if err != nil && ctx.Err() == nil {
+			h.cfg.Log.Error("starting the delivery topics that waited for Kafka failed; "+
+				"the next try is in "+interval.String(), "error", err)
+		}
+	}
+}
+
+// unstartedTopics returns how many delivery topics wait for Kafka. It
+// does not wait for handlersMu, which a try to reach Kafka holds.
+func (h *Hub) unstartedTopics() float64 {
+	return float64(h.unstartedCount.Load())
 }
 
 // runningTopics returns the delivery topics that handlers consume.
@@ -687,6 +773,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 	if h.backend.keepTopics != nil {
 		go h.backend.keepTopics(requeueCtx, h.runningTopics)
+		go h.startUnstarted(requeueCtx, h.cfg.KafkaTopicCheck)
 	}
 	trackDone := make(chan struct{})
 	go func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/sangam-hub/sangam/internal/delivery"
+	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/outbound/outboundtest"
 )
 
@@ -469,4 +471,51 @@ func startKafkaCluster(t *testing.T) (*kfake.Cluster, []string) {
 	}
 	t.Cleanup(cluster.Close)
 	return cluster, cluster.ListenAddrs()
+}
+
+// TestKafkaDownAtStart starts the hub while no broker listens at its
+// Kafka address. It takes a chargesheet meanwhile, keeps the delivery
+// command in the outbox, and delivers it once a broker listens there.
+func TestKafkaDownAtStart(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	log, logged := capturedLog()
+	w := newWorld(t, Config{PostgresDSN: postgresDSN(t), KafkaBrokers: []string{l.Addr().String()},
+		KafkaTopicCheck: 100 * time.Millisecond, MetricsCacheFor: time.Millisecond, Log: log}, 5)
+	unstarted := regexp.MustCompile(`(?m)^sangam_kafka_topics_unstarted ([0-9.e+]+)$`)
+
+	status, posted, body := post(t, w.url, "police", sample(t, "chargesheet-2025-bns-malayalam"))
+	if status != http.StatusAccepted {
+		t.Fatalf("inbound status = %d while Kafka is down, body %s", status, body)
+	}
+	if m := unstarted.FindStringSubmatch(getText(t, w.url+"/metrics")); m == nil || m[1] == "0" {
+		t.Errorf("sangam_kafka_topics_unstarted = %v while Kafka is down, want more than 0", m)
+	}
+	if !strings.Contains(logged.String(), "no Kafka broker answers") {
+		t.Errorf("no log line says that Kafka is down:\n%s", logged)
+	}
+	var j journal.Journey
+	if getJSON(t, w.url, "/api/v1/messages/"+posted.MessageID, &j) != http.StatusOK || j.Status != "in_progress" {
+		t.Errorf("journey status %q while Kafka is down, want in_progress", j.Status)
+	}
+
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(port),
+		kfake.GroupMinSessionTimeout(100*time.Millisecond))
+	if err != nil {
+		t.Fatalf("starting kfake cluster on port %d: %v", port, err)
+	}
+	t.Cleanup(cluster.Close)
+	if j := settledJourney(t, w.url, posted.MessageID); j.Status != "delivered" {
+		t.Errorf("journey status %s once Kafka answered, want delivered: %+v", j.Status, j.Deliveries)
+	}
+	if m := unstarted.FindStringSubmatch(getText(t, w.url+"/metrics")); m == nil || m[1] != "0" {
+		t.Errorf("sangam_kafka_topics_unstarted = %v once Kafka answered, want 0", m)
+	}
+	waitFor(t, "the log line that the topics started", func() bool {
+		return strings.Contains(logged.String(), "Kafka answers: the delivery topics that waited for it started")
+	})
 }

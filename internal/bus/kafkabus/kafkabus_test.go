@@ -696,8 +696,8 @@ func TestInitializeTopicNamesUnreachableBrokers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err := kafkabus.InitializeTopic(ctx, kafkabus.Config{Brokers: addrs}, "deliveries")
-	if err == nil {
-		t.Fatal("InitializeTopic with no broker listening: got nil error")
+	if !errors.Is(err, kafkabus.ErrUnreachable) {
+		t.Fatalf("InitializeTopic with no broker listening: got %v, want ErrUnreachable", err)
 	}
 	for _, want := range append(addrs, "no Kafka broker", "refused") {
 		if !strings.Contains(err.Error(), want) {
@@ -718,6 +718,9 @@ func TestInitializeTopicNonKafkaListener(t *testing.T) {
 		DialTimeout: 300 * time.Millisecond}, "deliveries")
 	if err == nil {
 		t.Fatal("InitializeTopic against an HTTP server: got nil error")
+	}
+	if errors.Is(err, kafkabus.ErrUnreachable) {
+		t.Errorf("error %q wraps ErrUnreachable, but the listener took the connection", err)
 	}
 	if want := "check that " + addr + " is the listener of a Kafka broker"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not contain %q", err, want)

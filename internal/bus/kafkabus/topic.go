@@ -128,25 +128,49 @@ func MissingTopics(ctx context.Context, config Config, topics []string) ([]strin
 	return missing, nil
 }
 
+// ErrUnreachable is wrapped by the error of InitializeTopic when no
+// broker accepted a TCP connection: the cluster is down or out of reach,
+// rather than refusing the hub's TLS, SASL or requests.
+var ErrUnreachable = errors.New("no Kafka broker accepted a connection")
+
 // reach opens a connection to each broker of config in turn, with its TLS
 // and SASL settings, sends a metadata request on it, and returns nil at
 // the first broker that responds. Otherwise it returns an error that names
 // every broker with the step that failed: the TCP connection, the TLS
 // handshake, SASL authentication or the request. kafka-go reports a
 // cluster it cannot reach as "Broker Not Available", which does not say
-// which address failed or why.
+// which address failed or why. The error wraps ErrUnreachable when every
+// broker failed at the TCP connection.
 func reach(ctx context.Context, config Config) error {
 	var failures []string
+	connected := false
 	for _, broker := range config.Brokers {
 		err := reachBroker(ctx, config, broker)
 		if err == nil {
 			return nil
 		}
+		var refused *connectError
+		connected = connected || !errors.As(err, &refused)
 		failures = append(failures, err.Error())
+	}
+	if !connected {
+		return fmt.Errorf("%w: %s", ErrUnreachable, strings.Join(failures, "; "))
 	}
 	return fmt.Errorf("no Kafka broker of %s responded to a metadata request: %s",
 		strings.Join(config.Brokers, ","), strings.Join(failures, "; "))
 }
+
+// connectError is reachBroker's error when the TCP connection failed.
+type connectError struct {
+	broker string
+	err    error
+}
+
+func (e *connectError) Error() string {
+	return fmt.Sprintf("connecting to broker %s: %v", e.broker, e.err)
+}
+
+func (e *connectError) Unwrap() error { return e.err }
 
 // reachBroker opens a connection to broker as reach does and returns why
 // it failed, or nil.
@@ -189,7 +213,7 @@ func reachBroker(ctx context.Context, config Config, broker string) error {
 			return fmt.Errorf("SASL authentication failed%s on broker %s (mechanism %s): %w%s",
 				user, broker, config.SASL.Name(), err, closedHint(config, err))
 		default:
-			return fmt.Errorf("connecting to broker %s: %w", broker, err)
+			return &connectError{broker: broker, err: err}
 		}
 	}
 	defer conn.Close()
