@@ -1,13 +1,38 @@
 // Package custody checks a prisoner movement against the movements of
 // the same prisoner that the journal holds, as an ingest enricher.
+//
 // Nothing follows a death. A prisoner who left custody by release,
-// escape or transfer is not released, produced or moved again before
-// an admission, and no movement of the custody the journal holds comes
-// after a newly reported departure. A movement dated before the first
-// admission the journal holds passes: it may be of an earlier custody
-// that the hub never heard of, and its own admitted_at is checked in
-// the document. The prisoner's movements are those that
-// internal/movementclaim claimed, in every case.
+// escape or transfer is not released, produced, moved or reported dead
+// before an admission or transfer in: a prison reports the death of a
+// prisoner it holds or has out for a while, as in hospital. A prisoner
+// the prison holds, inside or out at court, in hospital, on parole or on
+// furlough, is not admitted or transferred in again before a release,
+// escape or transfer out. A prisoner who overstays parole or furlough
+// comes back by the return, or by an admission after an escape.
+//
+// A return follows its own out: a court production return comes after
+// a court production out, not after a hospital out or an admission. A
+// prisoner who is out may move on from there, as from court to
+// hospital, and the return then matches the latest out. The court may
+// also release the prisoner, by bail at court, and a prisoner who is
+// out may escape or die there.
+//
+// A newly reported movement dated before journaled ones must not break
+// these rules for them either. So no journaled movement of the same
+// custody comes after a newly reported departure, and no journaled
+// admission after a newly reported one without a departure between.
+// No journaled return comes after a newly reported movement other than
+// its out, and nothing after a newly reported death.
+//
+// Movements at one instant come in no known order, so a neighbour at
+// the same instant rules nothing out. A movement dated before all the
+// journaled movements may be of an earlier custody that the hub never
+// heard of, so only the movements after it can rule it out, and an
+// admission after an admission does not. Its own admitted_at is checked
+// in the document. Nor does an admission rule out an admission or
+// transfer in dated before the first one the journal holds. The
+// prisoner's movements are those that internal/movementclaim claimed,
+// in every case.
 //
 // The check is an ingest guard. Each movement also takes a turn claim,
 // numbered one past the prisoner's movements the check read. Of two
@@ -34,6 +59,12 @@ import (
 const (
 	RuleAfterDeath   = "after-death"
 	RuleNotInCustody = "not-in-custody"
+	// RuleAlreadyInCustody rejects an admission or transfer in of a
+	// prisoner the prison still holds.
+	RuleAlreadyInCustody = "already-in-custody"
+	// RuleReturnWithoutOut rejects a return whose out is not the
+	// prisoner's latest movement before it.
+	RuleReturnWithoutOut = "return-without-out"
 )
 
 // needsCustody lists the movements that the prison can report only of a
@@ -42,13 +73,25 @@ var needsCustody = []canonical.MovementKind{
 	canonical.MoveCourtProductionOut, canonical.MoveTransferOut, canonical.MoveHospitalOut,
 	canonical.MoveParoleOut, canonical.MoveFurloughOut, canonical.MoveRelease, canonical.MoveEscape,
 	canonical.MoveCourtProductionReturn, canonical.MoveHospitalReturn, canonical.MoveParoleReturn,
-	canonical.MoveFurloughReturn,
+	canonical.MoveFurloughReturn, canonical.MoveDeath,
 }
 
 // endsCustody lists the movements after which the prison holds the
 // prisoner no longer, until an admission or a transfer in.
 var endsCustody = []canonical.MovementKind{
 	canonical.MoveRelease, canonical.MoveEscape, canonical.MoveTransferOut,
+}
+
+// startsCustody lists the movements that make the prison hold the
+// prisoner.
+var startsCustody = []canonical.MovementKind{canonical.MoveAdmission, canonical.MoveTransferIn}
+
+// outOfReturn maps each return to the out it ends.
+var outOfReturn = map[canonical.MovementKind]canonical.MovementKind{
+	canonical.MoveCourtProductionReturn: canonical.MoveCourtProductionOut,
+	canonical.MoveHospitalReturn:        canonical.MoveHospitalOut,
+	canonical.MoveParoleReturn:          canonical.MoveParoleOut,
+	canonical.MoveFurloughReturn:        canonical.MoveFurloughOut,
 }
 
 // ClaimTurn is the kind of journal claim that numbers the movements of
