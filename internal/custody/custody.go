@@ -1,13 +1,38 @@
 // Package custody checks a prisoner movement against the movements of
 // the same prisoner that the journal holds, as an ingest enricher.
+//
 // Nothing follows a death. A prisoner who left custody by release,
-// escape or transfer is not released, produced or moved again before
-// an admission, and no movement of the custody the journal holds comes
-// after a newly reported departure. A movement dated before the first
-// admission the journal holds passes: it may be of an earlier custody
-// that the hub never heard of, and its own admitted_at is checked in
-// the document. The prisoner's movements are those that
-// internal/movementclaim claimed, in every case.
+// escape or transfer is not released, produced, moved or reported dead
+// before an admission or transfer in: a prison reports the death of a
+// prisoner it holds or has out for a while, as in hospital. A prisoner
+// the prison holds, inside or out at court, in hospital, on parole or on
+// furlough, is not admitted or transferred in again before a release,
+// escape or transfer out. A prisoner who overstays parole or furlough
+// comes back by the return, or by an admission after an escape.
+//
+// A return follows its own out: a court production return comes after
+// a court production out, not after a hospital out or an admission. A
+// prisoner who is out may move on from there, as from court to
+// hospital, and the return then matches the latest out. The court may
+// also release the prisoner, by bail at court, and a prisoner who is
+// out may escape or die there.
+//
+// A newly reported movement dated before journaled ones must not break
+// these rules for them either. So no journaled movement of the same
+// custody comes after a newly reported departure, and no journaled
+// admission after a newly reported one without a departure between.
+// No journaled return comes after a newly reported movement other than
+// its out, and nothing after a newly reported death.
+//
+// Movements at one instant come in no known order, so a neighbour at
+// the same instant rules nothing out. A movement dated before all the
+// journaled movements may be of an earlier custody that the hub never
+// heard of, so only the movements after it can rule it out, and an
+// admission after an admission does not. Its own admitted_at is checked
+// in the document. Nor does an admission rule out an admission or
+// transfer in dated before the first one the journal holds. The
+// prisoner's movements are those that internal/movementclaim claimed,
+// in every case.
 //
 // The check is an ingest guard. Each movement also takes a turn claim,
 // numbered one past the prisoner's movements the check read. Of two
@@ -34,6 +59,12 @@ import (
 const (
 	RuleAfterDeath   = "after-death"
 	RuleNotInCustody = "not-in-custody"
+	// RuleAlreadyInCustody rejects an admission or transfer in of a
+	// prisoner the prison still holds.
+	RuleAlreadyInCustody = "already-in-custody"
+	// RuleReturnWithoutOut rejects a return whose out is not the
+	// prisoner's latest movement before it.
+	RuleReturnWithoutOut = "return-without-out"
 )
 
 // needsCustody lists the movements that the prison can report only of a
@@ -42,13 +73,25 @@ var needsCustody = []canonical.MovementKind{
 	canonical.MoveCourtProductionOut, canonical.MoveTransferOut, canonical.MoveHospitalOut,
 	canonical.MoveParoleOut, canonical.MoveFurloughOut, canonical.MoveRelease, canonical.MoveEscape,
 	canonical.MoveCourtProductionReturn, canonical.MoveHospitalReturn, canonical.MoveParoleReturn,
-	canonical.MoveFurloughReturn,
+	canonical.MoveFurloughReturn, canonical.MoveDeath,
 }
 
 // endsCustody lists the movements after which the prison holds the
 // prisoner no longer, until an admission or a transfer in.
 var endsCustody = []canonical.MovementKind{
 	canonical.MoveRelease, canonical.MoveEscape, canonical.MoveTransferOut,
+}
+
+// startsCustody lists the movements that make the prison hold the
+// prisoner.
+var startsCustody = []canonical.MovementKind{canonical.MoveAdmission, canonical.MoveTransferIn}
+
+// outOfReturn maps each return to the out it ends.
+var outOfReturn = map[canonical.MovementKind]canonical.MovementKind{
+	canonical.MoveCourtProductionReturn: canonical.MoveCourtProductionOut,
+	canonical.MoveHospitalReturn:        canonical.MoveHospitalOut,
+	canonical.MoveParoleReturn:          canonical.MoveParoleOut,
+	canonical.MoveFurloughReturn:        canonical.MoveFurloughOut,
 }
 
 // ClaimTurn is the kind of journal claim that numbers the movements of
@@ -93,93 +136,6 @@ func (h *History) Guard(ctx context.Context, m *canonical.Message) ([]journal.Cl
 		return nil, err
 	}
 	return []journal.Claim{turn}, nil
-}
-
-// check compares mv with events, the prisoner's journaled movements
-// oldest first.
-func check(mv *canonical.Movement, events []event) error {
-	// Claims keep microseconds; a report of the same movement again is
-	// left to internal/movementclaim, which names it a duplicate.
-	self := event{kind: mv.Kind, at: time.UnixMicro(mv.At.UnixMicro())}
-	events = slices.DeleteFunc(events, func(e event) bool { return e.kind == self.kind && e.at.Equal(self.at) })
-	p := mv.Prisoner
-
-	// The order of movements of one instant is not known: re-arrested
-	// at the gate, or admitted and bailed in one minute, or released from
-	// court. A neighbour at the same instant therefore rules nothing out,
-	// and an admission at that instant may come before or after.
-	var last, next *event
-	arrival := false
-	for i, e := range events {
-		switch {
-		case e.kind == canonical.MoveDeath && (self.kind == canonical.MoveDeath || e.at.Before(self.at)):
-			// A prisoner dies once, and nothing follows.
-			return conflict(RuleAfterDeath, "prisoner %s of %s died at %s (hub message %s): no "+
-				"movement follows, and no other death", p.Number, p.PrisonCode,
-				e.at.Format(time.RFC3339), e.messageID)
-		case e.at.Before(self.at):
-			last = &events[i]
-		case e.at.After(self.at):
-			if next == nil {
-				next = &events[i]
-			}
-		case e.kind == canonical.MoveAdmission || e.kind == canonical.MoveTransferIn:
-			arrival = true
-		}
-	}
-
-	switch {
-	case arrival:
-		// An admission at this instant may come first, whatever the
-		// neighbours are.
-	case slices.Contains(needsCustody, self.kind) && last != nil && outAfter(events, last.at):
-		return conflict(RuleNotInCustody, "prisoner %s left the custody of %s by %s at %s (hub "+
-			"message %s), and no admission or transfer in comes between: report that first, and "+
-			"send this again", p.Number, p.PrisonCode, last.kind, last.at.Format(time.RFC3339),
-			last.messageID)
-	case slices.Contains(endsCustody, self.kind) && next != nil && slices.Contains(needsCustody, next.kind) &&
-		!arrivesAt(events, next.at):
-		// The prisoner would have left before a recorded movement of
-		// the same custody.
-		return conflict(RuleNotInCustody, "the %s of prisoner %s of %s at %s (hub message %s) comes "+
-			"after this %s with no admission between: the prisoner was still held then; correct "+
-			"the time", next.kind, p.Number, p.PrisonCode, next.at.Format(time.RFC3339),
-			next.messageID, self.kind)
-	}
-	return nil
-}
-
-// outAfter reports whether the prisoner is known to be out of custody
-// after the movements of events at t. The custody before t decides their
-// order. A prisoner held before t who leaves and is admitted at t was
-// re-arrested, so is held. One out before t who is admitted and leaves
-// at t is out again. With nothing known before t, outAfter reports false.
-func outAfter(events []event, t time.Time) bool {
-	arrives := arrivesAt(events, t)
-	departs := slices.ContainsFunc(events, func(e event) bool {
-		return e.at.Equal(t) && slices.Contains(endsCustody, e.kind)
-	})
-	switch {
-	case !departs:
-		return false
-	case !arrives:
-		return true
-	}
-	for i := len(events) - 1; i >= 0; i-- {
-		if e := events[i]; e.at.Before(t) {
-			// Out before t: admitted, then gone again at t.
-			return slices.Contains(endsCustody, e.kind)
-		}
-	}
-	return false
-}
-
-// arrivesAt reports whether an admission or transfer in of events is at
-// t, which may come before or after the other movements at t.
-func arrivesAt(events []event, t time.Time) bool {
-	return slices.ContainsFunc(events, func(e event) bool {
-		return e.at.Equal(t) && (e.kind == canonical.MoveAdmission || e.kind == canonical.MoveTransferIn)
-	})
 }
 
 // events returns the journaled movements of m's prisoner, oldest first,
