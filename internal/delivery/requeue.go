@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/bus"
@@ -34,6 +36,12 @@ type Requeuer struct {
 	Outbox func(ctx context.Context) (bus.Waiting, error)
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
+
+	// resent counts the stale commands sent again since the last line
+	// that logged them, by destination, at loggedResentAt. Pass and
+	// logResent, which Run calls in turn, use them.
+	resent         map[string]int
+	loggedResentAt time.Time
 }
 
 // failureLogInterval is the shortest time between two error lines of a
@@ -52,6 +60,7 @@ func (r *Requeuer) Run(ctx context.Context) {
 	}
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
+	defer r.logResent(true)
 	failing := throttle.Failures{Interval: failureLogInterval}
 	for {
 		select {
@@ -71,7 +80,37 @@ func (r *Requeuer) Run(ctx context.Context) {
 				break
 			}
 		}
+		r.logResent(false)
 	}
+}
+
+// logResent logs the stale commands sent again since the last such line,
+// if any: at once for the first, then at most once per
+// failureLogInterval, or now when final is set.
+func (r *Requeuer) logResent(final bool) {
+	if len(r.resent) == 0 {
+		return
+	}
+	now := r.now()
+	if !final && now.Sub(r.loggedResentAt) < failureLogInterval {
+		return
+	}
+	total := 0
+	for _, n := range r.resent {
+		total += n
+	}
+	r.Log.Warn("sent delivery commands again: the bus lost them, or no handler took them "+
+		"in time", "deliveries", total, "destinations", slices.Sorted(maps.Keys(r.resent)),
+		"stale_after", r.staleAfter())
+	clear(r.resent)
+	r.loggedResentAt = now
+}
+
+func (r *Requeuer) staleAfter() time.Duration {
+	if r.StaleAfter <= 0 {
+		return 5 * time.Minute
+	}
+	return r.StaleAfter
 }
 
 // report logs the outcome of a pass through failing: a failure, unless
@@ -99,14 +138,12 @@ func (r *Requeuer) now() time.Time {
 	return time.Now()
 }
 
-// Pass queues one batch of due deliveries and returns how many.
+// Pass queues one batch of due deliveries and returns how many. It counts
+// those whose command went stale for Run to log, so only one goroutine
+// may call it at a time.
 func (r *Requeuer) Pass(ctx context.Context) (int, error) {
 	now := r.now()
-	stale := r.StaleAfter
-	if stale <= 0 {
-		stale = 5 * time.Minute
-	}
-	staleBefore := now.Add(-stale)
+	staleBefore := now.Add(-r.staleAfter())
 	if r.Outbox != nil {
 		// Commands queued before the oldest one still waiting have left the
 		// outbox; only those can have been lost on the bus.
@@ -118,9 +155,27 @@ func (r *Requeuer) Pass(ctx context.Context) (int, error) {
 			staleBefore = w.Oldest
 		}
 	}
-	n, err := r.Store.Requeue(ctx, now, staleBefore, r.batch(), r.Outgoing)
+	var resent []string
+	outgoing := r.Outgoing
+	if outgoing != nil {
+		outgoing = func(d journal.Delivery) journal.Outgoing {
+			if !d.QueuedAt.IsZero() {
+				resent = append(resent, d.Destination)
+			}
+			return r.Outgoing(d)
+		}
+	}
+	n, err := r.Store.Requeue(ctx, now, staleBefore, r.batch(), outgoing)
 	if n > 0 {
 		r.Log.Debug("requeued due deliveries", "count", n)
+	}
+	if err == nil && len(resent) > 0 {
+		if r.resent == nil {
+			r.resent = map[string]int{}
+		}
+		for _, dest := range resent {
+			r.resent[dest]++
+		}
 	}
 	return n, err
 }

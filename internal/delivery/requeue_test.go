@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -110,5 +111,65 @@ func TestRequeuerLeavesOutboxCommands(t *testing.T) {
 	want := []time.Time{stuck, now.Add(-5 * time.Minute)}
 	if len(store.staleBefore) != 2 || !store.staleBefore[0].Equal(want[0]) || !store.staleBefore[1].Equal(want[1]) {
 		t.Errorf("staleBefore = %v, want %v", store.staleBefore, want)
+	}
+}
+
+// resendStore hands Requeue's outgoing the deliveries of one pass per
+// call, then ends the run.
+type resendStore struct {
+	journal.Store
+	passes [][]journal.Delivery
+	stop   context.CancelFunc
+	clock  *fakeClock
+}
+
+func (s *resendStore) Requeue(_ context.Context, _, _ time.Time, _ int,
+	outgoing func(journal.Delivery) journal.Outgoing) (int, error) {
+	s.clock.advance(time.Second)
+	if len(s.passes) == 0 {
+		s.stop()
+		return 0, nil
+	}
+	ds := s.passes[0]
+	s.passes = s.passes[1:]
+	for _, d := range ds {
+		outgoing(d)
+	}
+	return len(ds), nil
+}
+
+// TestRequeuerLogsResentCommands requeues deliveries whose commands went
+// stale among fresh ones. The first are logged at once, the rest of the
+// run in one line when it ends, by count and destination.
+func TestRequeuerLogsResentCommands(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clock := &fakeClock{now: time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)}
+	stale := clock.now.Add(-10 * time.Minute)
+	first := []journal.Delivery{
+		{ID: "d1", Destination: "court", QueuedAt: stale},
+		{ID: "d2", Destination: "court", QueuedAt: stale},
+		{ID: "d3", Destination: "prison", QueuedAt: stale},
+		{ID: "d4", Destination: "station"},
+	}
+	passes := [][]journal.Delivery{first}
+	for i := range 10 {
+		passes = append(passes, []journal.Delivery{{ID: fmt.Sprint("e", i), Destination: "court", QueuedAt: stale}})
+	}
+	store := &resendStore{passes: passes, stop: cancel, clock: clock}
+	var out bytes.Buffer
+	r := &Requeuer{Store: store, Interval: time.Millisecond, Now: clock.Now, Batch: 500,
+		Outgoing: func(journal.Delivery) journal.Outgoing { return journal.Outgoing{} },
+		Log:      slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	r.Run(ctx)
+
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d log lines, want 2:\n%s", len(lines), out.String())
+	}
+	for i, want := range []string{"deliveries=3 destinations=\"[court prison]\"", "deliveries=10 destinations=[court]"} {
+		if !strings.Contains(lines[i], "sent delivery commands again") || !strings.Contains(lines[i], want) {
+			t.Errorf("line %d = %s, want the resent commands with %s", i+1, lines[i], want)
+		}
 	}
 }

@@ -37,7 +37,9 @@ type Scheduler interface {
 	// lost or whose handler died). It marks them queued at now and
 	// publishes outgoing(d) for each, in one transaction, oldest first,
 	// and returns how many it queued. Replicas may call it at once; each
-	// delivery is queued by one of them.
+	// delivery is queued by one of them. The d passed to outgoing has no
+	// attempts, and its QueuedAt is when its stale command was published,
+	// zero when it had none.
 	Requeue(ctx context.Context, now, staleBefore time.Time, limit int,
 		outgoing func(Delivery) Outgoing) (int, error)
 

@@ -84,11 +84,25 @@ func queuedIDs(t *testing.T, h Harness) []string {
 // error.
 func requeue(t *testing.T, h Harness, now, staleBefore time.Time, limit int) int {
 	t.Helper()
-	n, err := h.Store.Requeue(context.Background(), now, staleBefore, limit, commandsOn(topicRequeue))
+	n, _ := requeueWas(t, h, now, staleBefore, limit)
+	return n
+}
+
+// requeueWas calls requeue and also returns the QueuedAt of each
+// delivery that Requeue passed to outgoing.
+func requeueWas(t *testing.T, h Harness, now, staleBefore time.Time, limit int) (int, []time.Time) {
+	t.Helper()
+	var was []time.Time
+	outgoing := commandsOn(topicRequeue)
+	n, err := h.Store.Requeue(context.Background(), now, staleBefore, limit,
+		func(d journal.Delivery) journal.Outgoing {
+			was = append(was, d.QueuedAt)
+			return outgoing(d)
+		})
 	if err != nil {
 		t.Fatalf("Requeue(now %v, staleBefore %v): %v", now, staleBefore, err)
 	}
-	return n
+	return n, was
 }
 
 // entryForCase returns newEntry's entry with the message's case key set
@@ -171,8 +185,8 @@ func testPendingAttemptWaitsUntilDue(t *testing.T, h Harness) {
 	if n := requeue(t, h, due.Add(-time.Microsecond), r.ReceivedAt, 10); n != 0 {
 		t.Errorf("Requeue before the delivery is due = %d, want 0", n)
 	}
-	if n := requeue(t, h, due, r.ReceivedAt, 10); n != 1 {
-		t.Errorf("Requeue once the delivery is due = %d, want 1", n)
+	if n, was := requeueWas(t, h, due, r.ReceivedAt, 10); n != 1 || len(was) != 1 || !was[0].IsZero() {
+		t.Errorf("Requeue once the delivery is due = %d, passing QueuedAt %v, want 1 and zero", n, was)
 	}
 	if got := queuedIDs(t, h); !slices.Equal(got, []string{id}) {
 		t.Errorf("commands after Requeue = %v, want [%s]", got, id)
@@ -278,15 +292,22 @@ func testRequeueStaleCommands(t *testing.T, h Harness) {
 		now, staleBefore time.Time
 		want             int
 		wantQueuedAt     time.Time
+		// wantWas is the QueuedAt that outgoing gets: when the stale
+		// command was published.
+		wantWas time.Time
 	}{
-		{"accepted at staleBefore", minutes(10), queued, 0, queued},
-		{"accepted before staleBefore", minutes(10), queued.Add(time.Microsecond), 1, minutes(10)},
-		{"requeued after staleBefore", minutes(20), minutes(5), 0, minutes(10)},
-		{"requeued before staleBefore", minutes(30), minutes(15), 1, minutes(30)},
+		{"accepted at staleBefore", minutes(10), queued, 0, queued, time.Time{}},
+		{"accepted before staleBefore", minutes(10), queued.Add(time.Microsecond), 1, minutes(10), queued},
+		{"requeued after staleBefore", minutes(20), minutes(5), 0, minutes(10), time.Time{}},
+		{"requeued before staleBefore", minutes(30), minutes(15), 1, minutes(30), minutes(10)},
 	}
 	for _, s := range steps {
-		if n := requeue(t, h, s.now, s.staleBefore, 10); n != s.want {
+		n, was := requeueWas(t, h, s.now, s.staleBefore, 10)
+		if n != s.want {
 			t.Errorf("Requeue, %s: %d, want %d", s.name, n, s.want)
+		}
+		if n > 0 && (len(was) != 1 || !was[0].Equal(s.wantWas)) {
+			t.Errorf("Requeue, %s: outgoing got QueuedAt %v, want %v", s.name, was, s.wantWas)
 		}
 		if d, _ := delivery(t, h, id); !d.QueuedAt.Equal(s.wantQueuedAt) {
 			t.Errorf("QueuedAt after Requeue, %s = %v, want %v", s.name, d.QueuedAt, s.wantQueuedAt)

@@ -82,8 +82,7 @@ func (s *Store) Wake(ctx context.Context, now time.Time, destination string) (in
 
 // Requeue implements journal.Scheduler. It locks the deliveries it picks
 // with FOR UPDATE SKIP LOCKED, so replicas that call it at once pick
-// different deliveries instead of waiting for each other. The Delivery
-// passed to outgoing has QueuedAt set to now and no attempts.
+// different deliveries instead of waiting for each other.
 func (s *Store) Requeue(
 	ctx context.Context,
 	now, staleBefore time.Time,
@@ -114,7 +113,7 @@ func (s *Store) Requeue(
 }
 
 // markQueued sets queued_at to now on up to limit deliveries that
-// Requeue may queue, and returns them oldest first.
+// Requeue may queue, and returns them oldest first as they were before.
 func markQueued(
 	ctx context.Context,
 	tx pgx.Tx,
@@ -133,9 +132,11 @@ func markQueued(
 		), queued AS (
 			UPDATE deliveries d SET queued_at = $1
 			FROM picked p WHERE d.id = p.id
-			RETURNING d.*
+			RETURNING d.id
 		)
-		SELECT `+deliveryColumns+` FROM queued d ORDER BY d.seq`,
+		-- The statement's parts share one snapshot, which the UPDATE's
+		-- changes are not in: d is each delivery as it was.
+		SELECT `+deliveryColumns+` FROM deliveries d JOIN queued q ON q.id = d.id ORDER BY d.seq`,
 		now, staleBefore, limit)
 	ds, err := pgx.CollectRows(rows, scanDelivery)
 	if err != nil {

@@ -120,8 +120,7 @@ func deferDelivery(ctx context.Context, tx *sql.Tx, deliveryID string, at, now t
 
 // Requeue implements journal.Scheduler. Its transaction holds the
 // database's write lock, so calls from several goroutines or processes
-// take turns and each reads what the previous one committed. The
-// Delivery passed to outgoing has QueuedAt set to now and no attempts.
+// take turns and each reads what the previous one committed.
 func (s *Store) Requeue(
 	ctx context.Context,
 	now, staleBefore time.Time,
@@ -151,7 +150,7 @@ func (s *Store) Requeue(
 }
 
 // markQueued sets queued_at to now on up to limit deliveries that
-// Requeue may queue, and returns them oldest first.
+// Requeue may queue, and returns them oldest first as they were before.
 func markQueued(
 	ctx context.Context,
 	tx *sql.Tx,
@@ -176,7 +175,6 @@ func markQueued(
 		if err != nil {
 			return nil, fmt.Errorf("marking delivery %s queued: %w", ds[i].ID, err)
 		}
-		ds[i].QueuedAt = queued
 	}
 	return ds, nil
 }
