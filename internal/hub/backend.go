@@ -65,6 +65,9 @@ type backend struct {
 	// outbox counts what the outbox forwarder publishes; nil when the
 	// bus has no outbox.
 	outbox *outboxCounts
+	// kafkaMembers reports the Kafka subscribers' group members; nil
+	// without Kafka.
+	kafkaMembers *kafkaMembers
 	// waiting reads what a topic of the SQL bus holds for the hub's
 	// subscribers.
 	waiting func(ctx context.Context, topic string) (bus.Waiting, error)

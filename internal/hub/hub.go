@@ -571,6 +571,7 @@ func (h *Hub) buildMetrics() error {
 				Name: "sangam_outbox_publish_failures_total",
 				Help: "Failed publishes of the outbox forwarder to Kafka; it tries each again.",
 			}, func() float64 { return float64(counts.failed.Load()) })),
+			m.Registerer().Register(h.backend.kafkaMembers),
 			m.Registerer().Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 				Name: "sangam_kafka_topics_unstarted",
 				Help: "Delivery topics that have no handler on this replica because no Kafka broker " +

@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/components/forwarder"
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sangam-hub/sangam/internal/bus/kafkabus"
 	"github.com/sangam-hub/sangam/internal/outbound"
@@ -57,6 +59,8 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Con
 
 	sqlClose := b.close
 	b.name += "+kafka"
+	members := &kafkaMembers{}
+	b.kafkaMembers = members
 	b.initTopic = func(ctx context.Context, topic string) error {
 		return kafkabus.InitializeTopic(ctx, kcfg, topic)
 	}
@@ -70,7 +74,11 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Con
 			sc.SessionTimeout = t
 			sc.HeartbeatInterval = min(kafkabus.DefaultHeartbeatInterval, t/3)
 		}
-		return kafkabus.NewSubscriber(sc, wlog)
+		sub, err := kafkabus.NewSubscriber(sc, wlog)
+		if err == nil {
+			members.add(sub)
+		}
+		return sub, err
 	}
 	b.keepTopics = func(ctx context.Context, topics func() []string) {
 		keepKafkaTopics(ctx, kcfg, cfg.KafkaTopicCheck, topics, cfg.Log)
@@ -92,6 +100,53 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Con
 		return errors.Join(fwd.Close(), kpub.Close(), sqlClose())
 	}
 	return nil
+}
+
+// kafkaMembers is the Kafka subscribers of the delivery topics, which
+// report their members of the consumer groups as metrics: the number of
+// partitions each holds, and whether it joined its group.
+type kafkaMembers struct {
+	mu          sync.Mutex
+	subscribers []*kafkabus.Subscriber
+}
+
+var (
+	kafkaJoinedDesc = prometheus.NewDesc("sangam_kafka_group_joined",
+		"1 while this replica's member of the consumer group of a delivery topic is in the "+
+			"group, 0 while it fails to join, when it consumes nothing.", []string{"topic"}, nil)
+	kafkaPartitionsDesc = prometheus.NewDesc("sangam_kafka_partitions",
+		"Partitions of a delivery topic that the consumer group assigned to this replica.",
+		[]string{"topic"}, nil)
+)
+
+func (m *kafkaMembers) add(s *kafkabus.Subscriber) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.subscribers = append(m.subscribers, s)
+}
+
+// Describe implements prometheus.Collector.
+func (m *kafkaMembers) Describe(ch chan<- *prometheus.Desc) {
+	ch <- kafkaJoinedDesc
+	ch <- kafkaPartitionsDesc
+}
+
+// Collect implements prometheus.Collector.
+func (m *kafkaMembers) Collect(ch chan<- prometheus.Metric) {
+	m.mu.Lock()
+	subscribers := slices.Clone(m.subscribers)
+	m.mu.Unlock()
+	for _, s := range subscribers {
+		for _, member := range s.Members() {
+			joined := 0.0
+			if member.Joined {
+				joined = 1
+			}
+			ch <- prometheus.MustNewConstMetric(kafkaJoinedDesc, prometheus.GaugeValue, joined, member.Topic)
+			ch <- prometheus.MustNewConstMetric(kafkaPartitionsDesc, prometheus.GaugeValue,
+				float64(member.Partitions), member.Topic)
+		}
+	}
 }
 
 // outboxCounts counts the commands the outbox forwarder published to

@@ -515,6 +515,13 @@ func TestKafkaDownAtStart(t *testing.T) {
 	if m := unstarted.FindStringSubmatch(getText(t, w.url+"/metrics")); m == nil || m[1] != "0" {
 		t.Errorf("sangam_kafka_topics_unstarted = %v once Kafka answered, want 0", m)
 	}
+	// The court's topic, of three partitions, has this replica alone in
+	// its group.
+	topic := delivery.Topic("ecourts-kerala", 0)
+	for _, want := range []string{`sangam_kafka_group_joined{topic="` + topic + `"} 1`,
+		`sangam_kafka_partitions{topic="` + topic + `"} 3`} {
+		waitFor(t, want, func() bool { return strings.Contains(getText(t, w.url+"/metrics"), want) })
+	}
 	waitFor(t, "the log line that the topics started", func() bool {
 		return strings.Contains(logged.String(), "Kafka answers: the delivery topics that waited for it started")
 	})

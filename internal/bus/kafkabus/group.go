@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -29,6 +30,34 @@ type subscription struct {
 	// member, which kafka-go reports only through its logger.
 	memberMu sync.Mutex
 	memberID string
+
+	// joined is set while the member is in a generation of the group,
+	// with partitions of the topic assigned to it.
+	joined     atomic.Bool
+	partitions atomic.Int32
+}
+
+// Member is the state of one Subscribe call's member of its consumer
+// group.
+type Member struct {
+	Topic string
+	Group string
+	// Joined is true once the member joined the group, until a try to
+	// join again fails or the subscription ends. A member that cannot
+	// join, for example with a session timeout outside the broker's
+	// bounds, consumes nothing.
+	Joined bool
+	// Partitions is how many of the topic's partitions the group
+	// assigned to the member in its current generation. A member may
+	// rightly hold none when the group has more members than the topic
+	// has partitions.
+	Partitions int
+}
+
+// member returns the subscription's state.
+func (sub *subscription) member() Member {
+	return Member{Topic: sub.topic, Group: sub.config.ID, Joined: sub.joined.Load(),
+		Partitions: int(sub.partitions.Load())}
 }
 
 func (s *Subscriber) newSubscription(topic string) (*subscription, error) {
@@ -128,9 +157,15 @@ func (sub *subscription) consume(ctx context.Context, group *kafka.ConsumerGroup
 			if ctx.Err() != nil || errors.Is(err, kafka.ErrGroupClosed) {
 				return
 			}
+			if !errors.Is(err, kafka.RebalanceInProgress) {
+				sub.joined.Store(false)
+				sub.partitions.Store(0)
+			}
 			sub.logJoinError(err)
 			continue
 		}
+		sub.partitions.Store(int32(len(generation.Assignments[sub.topic])))
+		sub.joined.Store(true)
 
 		logger.Debug("joined consumer group", sub.fields.Add(watermill.LogFields{
 			"generation": generation.ID,

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -761,6 +762,51 @@ func TestSessionTimeoutOutsideBrokerBoundsNamed(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	want := []kafkabus.Member{{Topic: topic, Group: "session-bounds"}}
+	if got := subscriber.Members(); !slices.Equal(got, want) {
+		t.Errorf("Members() = %+v after a refused join, want %+v", got, want)
+	}
+}
+
+// TestMembersShowPartitions subscribes two members of one group to a
+// topic of three partitions: both join, and they hold the three between
+// them. Once one ends, the other holds all three.
+func TestMembersShowPartitions(t *testing.T) {
+	brokers := startCluster(t)
+	topic := "members"
+	if err := kafkabus.InitializeTopic(context.Background(), testConfig(brokers), topic); err != nil {
+		t.Fatal(err)
+	}
+	var subscribers [2]*kafkabus.Subscriber
+	var cancels [2]context.CancelFunc
+	for i := range subscribers {
+		s, err := kafkabus.NewSubscriber(subscriberConfig(brokers, "members"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		ctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		if _, err := s.Subscribe(ctx, topic); err != nil {
+			t.Fatal(err)
+		}
+		subscribers[i], cancels[i] = s, cancel
+	}
+	held := func(s *kafkabus.Subscriber) int {
+		members := s.Members()
+		if len(members) != 1 || !members[0].Joined || members[0].Topic != topic {
+			return -1
+		}
+		return members[0].Partitions
+	}
+	waitUntil(t, "both members joined with three partitions between them", func() bool {
+		a, b := held(subscribers[0]), held(subscribers[1])
+		return a > 0 && b > 0 && a+b == 3
+	})
+	cancels[1]()
+	waitUntil(t, "the member left holding the three partitions", func() bool {
+		return held(subscribers[0]) == 3 && len(subscribers[1].Members()) == 0
+	})
 }
 
 // syncBuffer is a bytes.Buffer safe for concurrent use.
@@ -779,4 +825,16 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// waitUntil polls cond every 50 ms for up to 30 s.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

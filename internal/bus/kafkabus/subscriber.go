@@ -29,10 +29,12 @@ type Subscriber struct {
 	closing   chan struct{}
 	closeOnce sync.Once
 
-	// mu guards closed and makes Close wait for a Subscribe call in
-	// progress to register its subscription in running.
+	// mu guards closed and subs, the running subscriptions, and makes
+	// Close wait for a Subscribe call in progress to register its
+	// subscription in running.
 	mu      sync.Mutex
 	closed  bool
+	subs    map[*subscription]bool
 	running sync.WaitGroup
 }
 
@@ -49,6 +51,7 @@ func NewSubscriber(config SubscriberConfig, logger watermill.LoggerAdapter) (*Su
 		config:  config.withDefaults(),
 		logger:  logger,
 		closing: make(chan struct{}),
+		subs:    map[*subscription]bool{},
 	}, nil
 }
 
@@ -86,9 +89,11 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	ctx, cancel := context.WithCancel(ctx)
 
 	s.running.Add(1)
+	s.subs[sub] = true
 	go func() {
 		defer s.running.Done()
 		defer cancel()
+		defer s.forget(sub)
 		sub.run(ctx)
 	}()
 	go func() {
@@ -99,6 +104,25 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 		}
 	}()
 	return sub.output, nil
+}
+
+// forget removes sub from the running subscriptions.
+func (s *Subscriber) forget(sub *subscription) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.subs, sub)
+}
+
+// Members returns the state of each running subscription's member of
+// its consumer group, in no particular order.
+func (s *Subscriber) Members() []Member {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	members := make([]Member, 0, len(s.subs))
+	for sub := range s.subs {
+		members = append(members, sub.member())
+	}
+	return members
 }
 
 // SubscribeInitialize creates topic with the configured partition count
