@@ -31,6 +31,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/cases"
 	"gopkg.in/yaml.v3"
@@ -91,14 +92,17 @@ type localityEntry struct {
 	Locality string `yaml:"locality"`
 }
 
-// Default returns the embedded table of the Ernakulam demo.
-func Default() *Table {
+// Default returns the embedded table of the Ernakulam demo. Every call
+// returns the same table, which is read-only.
+func Default() *Table { return defaultTable() }
+
+var defaultTable = sync.OnceValue(func() *Table {
 	t, err := Load(kochi)
 	if err != nil {
 		panic("jurisdiction: embedded table: " + err.Error())
 	}
 	return t
-}
+})
 
 // LoadFile reads and loads the table in the YAML file at path.
 func LoadFile(path string) (*Table, error) {
