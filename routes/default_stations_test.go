@@ -113,3 +113,40 @@ func TestDefaultRoutesUndertrialWhereabouts(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultRoutesVerificationReachesOffices routes requests and the
+// hub's escalations of them. A request goes to its station, or to the
+// Kochi City office for a station without a destination. An escalation
+// goes to its own district office, or to Kochi City for an office
+// without a destination.
+func TestDefaultRoutesVerificationReachesOffices(t *testing.T) {
+	tab, err := Load(DefaultDocument())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const kochi, rural = "dpo-kochi-city-verification", "dpo-ekm-rural-verification"
+	for _, c := range []struct {
+		station, office string
+		request         string
+		escalation      string
+	}{
+		{"EKM0420", "KOCHI-CITY", "cctns-ekm0420-verification", kochi},
+		{"EKM0401", "KOCHI-CITY", kochi, kochi},
+		{"EKR0501", "EKM-RURAL", kochi, rural},
+		{"TVM0101", "TVM-CITY", kochi, kochi},
+	} {
+		m := &canonical.Message{
+			Type: canonical.TypeVerificationRequest, Source: "passport", CaseKey: "PASSPORT/CO1075120587125",
+			VerificationRequest: &canonical.VerificationRequest{FileNumber: "CO1075120587125",
+				Kind: canonical.VerificationReissue, PoliceStation: c.station, DistrictOffice: c.office},
+		}
+		if got := targetsOf(t, tab, m); !slices.Equal(got, []string{c.request}) {
+			t.Errorf("request for %s of %s goes to %v, want [%s]", c.station, c.office, got, c.request)
+		}
+		m.Source, m.VerificationRequest.Escalated = "hub", true
+		if got := targetsOf(t, tab, m); !slices.Equal(got, []string{c.escalation}) {
+			t.Errorf("escalation for %s of %s goes to %v, want [%s]", c.station, c.office, got,
+				c.escalation)
+		}
+	}
+}

@@ -32,6 +32,7 @@ import (
 var demoAgencies = []string{
 	"e-Courts", "police station EKM0412", "passport office", "police station EKM0420",
 	"district police office Kochi City", "immigration FRRO Kochi", "prisons (e-Prisons Kerala)",
+	"district police office Ernakulam Rural",
 }
 
 // demoBasePort is the first mock agency's port in the default routes.
@@ -46,7 +47,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	config := hubFlags(fs)
 	once := fs.Bool("once", false, "stop after the sample traffic instead of serving until interrupted")
 	mockPort := fs.Int("mock-port", demoBasePort,
-		"first port of the seven mock agencies on 127.0.0.1; 0 picks free ports")
+		fmt.Sprintf("first port of the %d mock agencies on 127.0.0.1; 0 picks free ports",
+			len(demoAgencies)))
 	if f := fs.Lookup("tokens"); f != nil {
 		f.Usage = "not taken by the demo, whose samples and mocks call the hub without tokens; " +
 			"sangam serve --tokens runs a hub that requires them"
@@ -131,7 +133,9 @@ func demo(ctx context.Context, cfg hub.Config, mockPort int, once bool, out io.W
 type demoMocks struct {
 	listeners []net.Listener // in the order of demoAgencies
 	court     *court.Server
-	stations  []*police.Station // EKM0412, EKM0420, the district office
+	// stations are EKM0412, EKM0420 and the district offices of Kochi
+	// City and Ernakulam Rural, which take escalations.
+	stations  []*police.Station
 	passport  *passport.Office
 	prison    *prison.Prison
 	recorders []*inbox.Inbox // the court's movements, immigration
@@ -178,7 +182,7 @@ func (m *demoMocks) serve(hubURL string, log *slog.Logger) error {
 		return err
 	}
 	m.court = c
-	for range 3 {
+	for range 4 {
 		m.stations = append(m.stations, police.New(log))
 	}
 	m.stations[0].Answer(police.Answering{HubURL: hubURL, Outcome: police.AnswerAdverse,
@@ -193,7 +197,7 @@ func (m *demoMocks) serve(hubURL string, log *slog.Logger) error {
 	courtMux.Handle("/movements", m.recorders[0].Recorder())
 	courtMux.Handle("/", c)
 	handlers := []http.Handler{courtMux, m.stations[0], m.passport, m.stations[1],
-		m.stations[2], m.recorders[1].Recorder(), m.prison}
+		m.stations[2], m.recorders[1].Recorder(), m.prison, m.stations[3]}
 	for i, handler := range handlers {
 		srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 		m.servers = append(m.servers, srv)

@@ -129,6 +129,7 @@ func hubEnv(t *testing.T) map[string]bool {
 		"SANGAM_KAFKA_TLS", "SANGAM_KAFKA_CA_FILE", "SANGAM_KAFKA_CERT_FILE", "SANGAM_KAFKA_KEY_FILE",
 		"SANGAM_KAFKA_SASL", "SANGAM_KAFKA_SASL_USERNAME", "SANGAM_KAFKA_SASL_PASSWORD_FILE",
 		"SANGAM_KAFKA_PARTITIONS", "SANGAM_KAFKA_REPLICATION_FACTOR",
+		"SANGAM_JURISDICTION", "SANGAM_VERIFICATION_DEADLINE_DAYS",
 	} {
 		if !env[name] {
 			t.Fatalf("no serve flag names $%s in its usage; the test reads the variables from the usage text", name)

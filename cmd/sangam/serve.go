@@ -32,6 +32,7 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		"how long Kafka waits for a silent replica before giving its partitions to the others; "+
 			"the broker bounds it (default 30s)")
 	kafkaSettings := kafkaFlags(fs)
+	verificationSettings := verificationFlags(fs)
 	tokens := envString(fs, "tokens", "SANGAM_TOKENS",
 		"token file (YAML) of agencies and operators allowed to call the API; "+
 			"without it the API is open")
@@ -51,6 +52,9 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 			cfg.KafkaBrokers = strings.Split(brokers, ",")
 		}
 		if err := kafkaSettings(&cfg); err != nil {
+			return cfg, err
+		}
+		if err := verificationSettings(&cfg); err != nil {
 			return cfg, err
 		}
 		if *routesFile != "" {

@@ -13,6 +13,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/delivery"
+	"github.com/sangam-hub/sangam/internal/jurisdiction"
 )
 
 // Config configures a hub. The zero value runs the embedded default.
@@ -186,6 +187,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
+	if c.Verification.Jurisdiction == nil {
+		c.Verification.Jurisdiction = jurisdiction.Default()
+	}
 	return c, c.Validate()
 }
 
@@ -208,6 +212,8 @@ func (c Config) Validate() error {
 		{"stale_after", c.StaleAfter},
 		{"kafka_session_timeout", c.KafkaSessionTimeout},
 		{"metrics_cache_for", c.MetricsCacheFor},
+		{"verification.deadline", c.Verification.Deadline},
+		{"verification.interval", c.Verification.Interval},
 	} {
 		if d.value < 0 {
 			return fmt.Errorf("hub config: %s: %s is negative", d.name, d.value)

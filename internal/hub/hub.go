@@ -260,6 +260,7 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte, docTable *routes.Table
 	if !policiesChecked {
 		h.warnPolicyEncoding(v.Number, table)
 	}
+	h.warnUnreachedUnits(v.Number, table)
 	return nil
 }
 
@@ -422,6 +423,7 @@ func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *rout
 		"comment", v.Comment)
 	h.warnURLCredentials(v.Number, table)
 	h.warnPolicyEncoding(v.Number, table)
+	h.warnUnreachedUnits(v.Number, table)
 	h.logRetriesSwitch(v.Number, before, table)
 	h.expediteRetriesOff(ctx, table)
 	return nil

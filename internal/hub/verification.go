@@ -33,11 +33,16 @@ type VerificationConfig struct {
 	// Jurisdiction maps applicants' present addresses to police
 	// stations. Default jurisdiction.Default(), the Ernakulam table.
 	Jurisdiction *jurisdiction.Table
+	// JurisdictionFile is the file that Jurisdiction was read from,
+	// which the start-up log names. It is empty when Jurisdiction was
+	// not read from a file.
+	JurisdictionFile string
 	// Deadline is how long after the hub receives a request without a
-	// due date its report is due. Default 21 days.
+	// due date its report is due. Default verification.DefaultDeadline,
+	// 21 days. It may not be negative.
 	Deadline time.Duration
 	// Interval is the pause between passes over overdue requests.
-	// Default 1 minute.
+	// Default 1 minute. It may not be negative.
 	Interval time.Duration
 	// Now returns the current time by which requests are overdue and
 	// reports late. Default time.Now. Received times, from which due
@@ -109,7 +114,27 @@ func openVerification(ctx context.Context, h *Hub, cfg VerificationConfig) (*hub
 		Index: v.index, Journal: h.backend.store, Now: cfg.Now, Zone: h.cfg.TimeZone,
 		Interval: cfg.Interval, Log: h.cfg.Log,
 	}
+	logVerificationConfig(h.cfg.Log, cfg, table)
 	return v, nil
+}
+
+// logVerificationConfig logs the jurisdiction table and the deadline in
+// force, so that an operator can tell a table read from a file from the
+// embedded one.
+func logVerificationConfig(log *slog.Logger, cfg VerificationConfig, table *jurisdiction.Table) {
+	deadline := cfg.Deadline
+	if deadline == 0 {
+		deadline = verification.DefaultDeadline
+	}
+	source := cfg.JurisdictionFile
+	switch {
+	case table == jurisdiction.Default():
+		source = "the embedded table of the Ernakulam demo"
+	case source == "":
+		source = "a table not read from a file"
+	}
+	log.Info("passport verification configured", "jurisdiction", source,
+		"stations", len(table.Stations()), "deadline_days", deadline.Hours()/24)
 }
 
 // openSQLiteIndex opens the index on a handle of its own to the journal's

@@ -17,6 +17,9 @@
 // A PIN that several stations share names its localities: an address
 // whose locality matches one of them goes to that station, and any other
 // address with the PIN goes to the station that lists the PIN under pins.
+// Codes are written as CCTNS codes are, in capital letters, digits,
+// hyphens and underscores, because reports and routes name the units by
+// them.
 package jurisdiction
 
 import (
@@ -24,10 +27,11 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/cases"
 	"gopkg.in/yaml.v3"
@@ -88,16 +92,17 @@ type localityEntry struct {
 	Locality string `yaml:"locality"`
 }
 
-var pinPattern = regexp.MustCompile(`^[1-9][0-9]{5}$`)
+// Default returns the embedded table of the Ernakulam demo. Every call
+// returns the same table, which is read-only.
+func Default() *Table { return defaultTable() }
 
-// Default returns the embedded table of the Ernakulam demo.
-func Default() *Table {
+var defaultTable = sync.OnceValue(func() *Table {
 	t, err := Load(kochi)
 	if err != nil {
 		panic("jurisdiction: embedded table: " + err.Error())
 	}
 	return t
-}
+})
 
 // LoadFile reads and loads the table in the YAML file at path.
 func LoadFile(path string) (*Table, error) {
@@ -108,97 +113,58 @@ func LoadFile(path string) (*Table, error) {
 	return Load(doc)
 }
 
-// Load parses a table and checks it. Every station needs a code, a name
-// and a known district office, and every PIN six digits. Two stations
-// may not list one PIN under pins, nor one PIN and locality. The error
-// lists every problem found.
+// Load parses a table and checks it. Every district office and station
+// needs a CCTNS code and a name, every station a listed district office
+// and at least one PIN, and every PIN six digits. Two stations may not
+// list one PIN under pins, nor one PIN and locality. The error names the
+// line, the field and the rule of each problem found, up to
+// maxProblems of them.
 func Load(doc []byte) (*Table, error) {
-	var d document
-	dec := yaml.NewDecoder(bytes.NewReader(doc))
-	dec.KnownFields(true)
-	if err := dec.Decode(&d); err != nil {
-		return nil, fmt.Errorf("parsing jurisdiction table: %w", err)
+	d, root, err := decode(doc)
+	if err != nil {
+		return nil, err
 	}
 	t := &Table{
 		byPIN: map[string]Station{}, byLocality: map[localityKey]Station{},
 		localities: map[string][]string{},
 	}
-	errs := t.build(d)
+	c := &checker{root: root}
+	t.build(d, c)
 	if len(t.stations) == 0 {
-		errs = append(errs, errors.New("the table lists no stations"))
+		c.add(nil, "stations", "the table lists no stations")
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("invalid jurisdiction table: %w", errors.Join(errs...))
+	if err := c.err(); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
 
-func (t *Table) build(d document) []error {
-	offices, errs := officesByCode(d.DistrictOffices)
-	codes := map[string]bool{}
-	for i, e := range d.Stations {
-		where := fmt.Sprintf("station %d (%s)", i+1, e.Code)
-		office, ok := offices[e.DistrictOffice]
-		switch {
-		case e.Code == "" || e.Name == "":
-			errs = append(errs, fmt.Errorf("%s: missing code or name", where))
-		case codes[e.Code]:
-			errs = append(errs, fmt.Errorf("%s: duplicate station code", where))
-		case !ok:
-			errs = append(errs, fmt.Errorf("%s: unknown district_office %q", where, e.DistrictOffice))
-		}
-		codes[e.Code] = true
-		s := Station{Code: e.Code, Name: e.Name, DistrictOffice: office}
-		t.stations = append(t.stations, s)
-		errs = append(errs, t.addPINs(where, s, e)...)
+// decode parses doc into its YAML form and its node tree, which gives
+// the line of each value.
+func decode(doc []byte) (document, *yaml.Node, error) {
+	var d document
+	dec := yaml.NewDecoder(bytes.NewReader(doc))
+	dec.KnownFields(true)
+	err := dec.Decode(&d)
+	if errors.Is(err, io.EOF) {
+		return d, nil, errors.New("invalid jurisdiction table: the document is empty; " +
+			"want district_offices and stations")
 	}
-	return errs
-}
-
-func officesByCode(list []Office) (map[string]Office, []error) {
-	out := map[string]Office{}
-	var errs []error
-	for i, o := range list {
-		switch {
-		case o.Code == "" || o.Name == "":
-			errs = append(errs, fmt.Errorf("district office %d: missing code or name", i+1))
-		case out[o.Code] != Office{}:
-			errs = append(errs, fmt.Errorf("district office %q: duplicate code", o.Code))
-		}
-		out[o.Code] = o
+	if err != nil {
+		return d, nil, fmt.Errorf("invalid jurisdiction table:\n%s", indent(plainYAMLError(err).Error()))
 	}
-	return out, errs
-}
-
-func (t *Table) addPINs(where string, s Station, e stationEntry) []error {
-	var errs []error
-	for _, pin := range e.PINs {
-		if !pinPattern.MatchString(pin) {
-			errs = append(errs, fmt.Errorf("%s: invalid PIN %q: want six digits, not starting with 0",
-				where, pin))
-		}
-		if other, dup := t.byPIN[pin]; dup {
-			errs = append(errs, fmt.Errorf("%s: PIN %s is also listed by %s; list the "+
-				"localities of a shared PIN under localities instead", where, pin, other.Code))
-		}
-		t.byPIN[pin] = s
+	var next yaml.Node
+	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
+		// What follows the first document would be ignored, stations
+		// included.
+		return d, nil, errors.New("invalid jurisdiction table: the file contains more than one " +
+			"YAML document; remove the --- or ... line and what follows it")
 	}
-	for _, l := range e.Localities {
-		key := localityKey{l.PIN, foldLocality(l.Locality)}
-		switch {
-		case !pinPattern.MatchString(l.PIN):
-			errs = append(errs, fmt.Errorf("%s: invalid PIN %q in localities", where, l.PIN))
-		case key.locality == "":
-			errs = append(errs, fmt.Errorf("%s: PIN %s: missing locality", where, l.PIN))
-		}
-		if other, dup := t.byLocality[key]; dup {
-			errs = append(errs, fmt.Errorf("%s: PIN %s locality %q is also listed by %s",
-				where, l.PIN, l.Locality, other.Code))
-		}
-		t.byLocality[key] = s
-		t.localities[l.PIN] = append(t.localities[l.PIN], l.Locality)
+	var root yaml.Node
+	if err := yaml.Unmarshal(doc, &root); err != nil {
+		return d, nil, fmt.Errorf("invalid jurisdiction table: %w", err)
 	}
-	return errs
+	return d, &root, nil
 }
 
 // Lookup returns the station that serves a: the one that lists a's PIN

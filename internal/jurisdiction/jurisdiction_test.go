@@ -2,6 +2,8 @@ package jurisdiction_test
 
 import (
 	"errors"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -78,37 +80,113 @@ stations:
 }
 
 func TestLoadRejectsInvalidTables(t *testing.T) {
-	cases := map[string]struct{ doc, want string }{
-		"PIN listed twice": {`
-district_offices: [{code: D1, name: District One}]
-stations:
+	const offices = "district_offices: [{code: D1, name: District One}]\n"
+	cases := map[string]struct {
+		doc  string
+		want []string
+	}{
+		"PIN under two stations": {offices + `stations:
   - {code: S1, name: One, district_office: D1, pins: ["682017"]}
   - {code: S2, name: Two, district_office: D1, pins: ["682017"]}
-`, "also listed by S1"},
-		"bad PIN": {`
-district_offices: [{code: D1, name: District One}]
-stations: [{code: S1, name: One, district_office: D1, pins: ["68201"]}]
-`, `invalid PIN "68201"`},
-		"unknown office": {`
-district_offices: [{code: D1, name: District One}]
-stations: [{code: S1, name: One, district_office: D9, pins: ["682017"]}]
-`, `unknown district_office "D9"`},
-		"duplicate station": {`
-district_offices: [{code: D1, name: District One}]
-stations:
+`, []string{`line 4: stations[1] "S2": pins[0]: PIN 682017 is also under pins of stations[0] "S1", ` +
+			"at line 3", "list its localities under localities"}},
+		"PIN twice in a station": {offices + `stations:
+  - {code: S1, name: One, district_office: D1, pins: ["682017", "682017"]}
+`, []string{`line 3: stations[0] "S1": pins[1]: PIN 682017 is listed twice`}},
+		"short PIN": {offices + `stations: [{code: S1, name: One, district_office: D1, pins: ["68201"]}]
+`, []string{`line 2: stations[0] "S1": pins[0]: invalid PIN "68201": want six digits, not starting with 0`}},
+		"PIN with a leading zero": {offices + `stations:
+  - code: S1
+    name: One
+    district_office: D1
+    pins:
+      - "682017"
+      - 068201
+`, []string{`line 8: stations[0] "S1": pins[1]: invalid PIN "068201"`}},
+		"invalid PIN of a locality": {offices + `stations:
+  - {code: S1, name: One, district_office: D1, localities: [{pin: "6820170", locality: Kaloor}]}
+`, []string{`line 3: stations[0] "S1": localities[0].pin: invalid PIN "6820170"`}},
+		"unknown district office": {offices + `stations:
+  - code: S1
+    name: One
+    district_office: D9
+    pins: ["682017"]
+`, []string{`line 5: stations[0] "S1": district_office: unknown district office "D9": ` +
+			"want the code of one of district_offices (D1)"}},
+		"missing district office": {offices + `stations:
+  - code: S1
+    name: One
+    pins: ["682017"]
+`, []string{`line 3: stations[0] "S1": district_office: missing: want the code of one of ` +
+			"district_offices (D1)"}},
+		"no district offices": {`stations: [{code: S1, name: One, district_office: D1, pins: ["682017"]}]`,
+			[]string{`unknown district office "D1": want the code of one of district_offices ` +
+				"(the table lists none)"}},
+		"station listed twice": {offices + `stations:
   - {code: S1, name: One, district_office: D1, pins: ["682017"]}
   - {code: S1, name: Two, district_office: D1, pins: ["682018"]}
-`, "duplicate station code"},
-		"locality twice": {`
-district_offices: [{code: D1, name: District One}]
+`, []string{`line 4: stations[1] "S1": code: S1 is also the code of stations[0], at line 3`}},
+		"office listed twice": {`district_offices:
+  - {code: D1, name: District One}
+  - {code: D1, name: District Two}
+stations: [{code: S1, name: One, district_office: D1, pins: ["682017"]}]
+`, []string{`line 3: district_offices[1] "D1": code: D1 is also the code of district_offices[0], ` +
+			"at line 2"}},
+		"station code in lower case": {offices + `stations:
+  - {code: ekm0412, name: One, district_office: D1, pins: ["682017"]}
+`, []string{`line 3: stations[0] "ekm0412": code: invalid code "ekm0412": want 1 to 32 capital ` +
+			"letters, digits, hyphens or underscores"}},
+		"station code with a space": {offices + `stations:
+  - {code: "EKM 0412", name: One, district_office: D1, pins: ["682017"]}
+`, []string{`code: invalid code "EKM 0412"`}},
+		"office code in lower case": {`district_offices: [{code: kochi-city, name: Kochi City}]
+stations: [{code: S1, name: One, district_office: kochi-city, pins: ["682017"]}]
+`, []string{`line 1: district_offices[0] "kochi-city": code: invalid code "kochi-city"`}},
+		"missing code": {offices + `stations:
+  - {name: One, district_office: D1, pins: ["682017"]}
+`, []string{"line 3: stations[0]: code: missing"}},
+		"blank names": {`district_offices: [{code: D1, name: " "}]
 stations:
+  - {code: S1, district_office: D1, pins: ["682017"]}
+`, []string{`line 1: district_offices[0] "D1": name: missing`,
+			`line 3: stations[0] "S1": name: missing`}},
+		"station without PINs": {offices + `stations:
+  - {code: S1, name: One, district_office: D1}
+`, []string{`line 3: stations[0] "S1": pins: missing: the station serves no address`}},
+		"locality under two stations": {offices + `stations:
   - {code: S1, name: One, district_office: D1, localities: [{pin: "682017", locality: Kaloor}]}
   - {code: S2, name: Two, district_office: D1, localities: [{pin: "682017", locality: kaloor}]}
-`, `locality "kaloor" is also listed by S1`},
-		"unknown field": {`
-stations: [{code: S1, name: One, district: D1}]
-`, "field district not found"},
-		"empty": {`district_offices: []`, "no stations"},
+`, []string{`line 4: stations[1] "S2": localities[0]: PIN 682017 locality "kaloor" is also ` +
+			`under localities of stations[0] "S1", at line 3`}},
+		"locality twice in a station": {offices + `stations:
+  - code: S1
+    name: One
+    district_office: D1
+    localities:
+      - {pin: "682017", locality: Kaloor}
+      - {pin: "682017", locality: " KALOOR"}
+`, []string{`line 8: stations[0] "S1": localities[1]: PIN 682017 locality " KALOOR" is listed twice`}},
+		"missing locality": {offices + `stations:
+  - {code: S1, name: One, district_office: D1, localities: [{pin: "682017"}]}
+`, []string{`line 3: stations[0] "S1": localities[0].locality: missing`}},
+		"unknown field": {offices + `stations:
+  - {code: S1, name: One, district_office: D1, pin: "682017"}
+`, []string{`line 3: unknown field "pin" in a station, which is a mapping with code, name, ` +
+			"district_office, pins and localities"}},
+		"pins not a list": {offices + `stations:
+  - {code: S1, name: One, district_office: D1, pins: "682017"}
+`, []string{"line 3: pins: want a list of PIN codes", "not the text 682017"}},
+		"a list for a table": {`- {code: S1}`,
+			[]string{"line 1: the table: want a mapping with district_offices and stations, not a list"}},
+		"empty document": {"# no stations yet\n", []string{"the document is empty"}},
+		"two documents": {offices + `stations: [{code: S1, name: One, district_office: D1, pins: ["682017"]}]
+---
+stations: [{code: S2, name: Two, district_office: D1, pins: ["682018"]}]
+`, []string{"more than one YAML document"}},
+		"no stations": {offices, []string{"stations: the table lists no stations"}},
+		// The parser's message names a line near the error.
+		"syntax error": {offices + "stations:\n  - code: S1\n    name: [One\n",
+			[]string{"yaml: line ", "did not find expected ',' or ']'"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -116,10 +194,52 @@ stations: [{code: S1, name: One, district: D1}]
 			if err == nil {
 				t.Fatal("Load accepted the table")
 			}
-			if !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error %q does not contain %q", err, c.want)
+			for _, want := range c.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not contain %q", err, want)
+				}
 			}
 		})
+	}
+}
+
+func TestLoadCapsListedProblems(t *testing.T) {
+	var doc strings.Builder
+	doc.WriteString("district_offices: [{code: D1, name: District One}]\nstations:\n")
+	for i := range 60 {
+		fmt.Fprintf(&doc, "  - {code: S%d, name: Station, district_office: D1, pins: [\"%05d\"]}\n", i, i)
+	}
+	_, err := jurisdiction.Load([]byte(doc.String()))
+	if err == nil {
+		t.Fatal("Load accepted 60 invalid PINs")
+	}
+	if n := strings.Count(err.Error(), "invalid PIN"); n != 50 {
+		t.Errorf("error lists %d invalid PINs, want the first 50", n)
+	}
+	if !strings.Contains(err.Error(), "and 10 more problems") {
+		t.Errorf("error does not count the problems it leaves out: %v", err)
+	}
+}
+
+func TestLoadTakesPINsWrittenAsNumbers(t *testing.T) {
+	table, err := jurisdiction.Load([]byte(`
+district_offices: [{code: D1, name: District One}]
+stations: [{code: S1, name: One, district_office: D1, pins: [682017]}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := table.Lookup(canonical.Address{PIN: "682017"}); err != nil || s.Code != "S1" {
+		t.Errorf("Lookup(682017) = %+v, %v; want S1", s, err)
+	}
+}
+
+func TestLoadFileNamesReadFailure(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.yaml")
+	_, err := jurisdiction.LoadFile(missing)
+	if err == nil || !strings.Contains(err.Error(), "reading jurisdiction table") ||
+		!strings.Contains(err.Error(), missing) {
+		t.Errorf("LoadFile of a missing file: error %v, want one naming the file", err)
 	}
 }
 

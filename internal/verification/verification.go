@@ -22,6 +22,9 @@
 //     verification request.
 //   - Tracker escalates overdue requests through a Submitter.
 //   - RequestStatus returns where a request stands.
+//   - UnreachedUnits lists the stations and district offices of a
+//     jurisdiction table that the routes give no destination of their
+//     own for some requests or escalations.
 package verification
 
 import (

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/hub"
+	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/verification"
+	"github.com/sangam-hub/sangam/mocks/passport"
+	"github.com/sangam-hub/sangam/mocks/police"
+)
+
+// The demo's stations and district offices, by their place in
+// demoMocks.stations.
+const (
+	demoEKM0420 = 1
+	demoRural   = 3
+)
+
+// startDemoHub starts the demo's mock agencies and a hub on their routes
+// whose deadline tracker makes a pass every 50 ms, and returns the
+// mocks and the hub's URL. Nothing sends the sample traffic.
+func startDemoHub(t *testing.T) (*demoMocks, string) {
+	t.Helper()
+	mocks, err := listenMocks(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(mocks.close)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h, err := hub.Open(context.Background(), hub.Config{
+		Listen: "127.0.0.1:0", DataDir: t.TempDir(), Routes: mocks.routes(),
+		AadhaarKey:   []byte("demo routes test key of 32 bytes!!"),
+		Verification: hub.VerificationConfig{Interval: 50 * time.Millisecond},
+		Log:          log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hubURL := "http://" + h.Addr()
+	if err := mocks.serve(hubURL, log); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return mocks, hubURL
+}
+
+// TestDemoEscalationsReachOwnOffice sends the demo's passport requests,
+// whose due dates have passed, to a hub on the demo's routes with
+// station EKM0420 silent, so the hub escalates both. The escalation of
+// the Aluva request, of station EKR0501, reaches the Ernakulam Rural
+// office's mock, and that of EKM0420's reaches the Kochi City office's.
+func TestDemoEscalationsReachOwnOffice(t *testing.T) {
+	mocks, hubURL := startDemoHub(t)
+	mocks.stations[demoEKM0420].Answer(police.Answering{Outcome: police.AnswerSilent})
+	client := &hubClient{base: hubURL}
+	ctx := context.Background()
+	for _, s := range passport.Samples() {
+		if s.Invalid {
+			continue
+		}
+		res, err := client.send(ctx, "passport", s.Body)
+		if err != nil || res.problem != nil {
+			t.Fatalf("sending %s: %v %+v", s.Name, err, res.problem)
+		}
+	}
+
+	for file, want := range map[string]struct {
+		station, office string
+		unitsOfRequest  []string
+	}{
+		"CO1075120411325": {"EKM0420", "KOCHI-CITY", []string{"EKM0420"}},
+		"CO1075120587125": {"EKR0501", "EKM-RURAL", []string{"KOCHI-CITY"}},
+	} {
+		s := escalatedStatus(t, client, file)
+		if s.PoliceStation != want.station || s.DistrictOffice != want.office {
+			t.Errorf("%s: assigned to %s of %s, want %s of %s", file, s.PoliceStation,
+				s.DistrictOffice, want.station, want.office)
+		}
+		if got := unitsOf(s, s.RequestID); !slices.Equal(got, want.unitsOfRequest) {
+			t.Errorf("%s: request delivered to %v, want %v", file, got, want.unitsOfRequest)
+		}
+		if got := unitsOf(s, s.EscalationID); !slices.Equal(got, []string{want.office}) {
+			t.Errorf("%s: escalation delivered to %v, want [%s]", file, got, want.office)
+		}
+	}
+
+	if len(mocks.stations) <= demoRural {
+		t.Fatal("the demo starts no mock for the Ernakulam Rural office")
+	}
+	escalations := mocks.stations[demoRural].Escalations()
+	if len(escalations) != 1 {
+		t.Fatalf("the Ernakulam Rural office's mock received %d escalations, want 1", len(escalations))
+	}
+	var body struct {
+		PoliceStation  string `json:"police_station"`
+		DistrictOffice string `json:"district_office"`
+		Escalated      bool   `json:"escalated"`
+	}
+	if err := json.Unmarshal(escalations[0].Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if !body.Escalated || body.PoliceStation != "EKR0501" || body.DistrictOffice != "EKM-RURAL" {
+		t.Errorf("the Ernakulam Rural office received %+v, want the escalation of EKR0501's request",
+			body)
+	}
+}
+
+// escalatedStatus waits until the hub has escalated the request for
+// file and delivered the escalation, and returns the request's status.
+func escalatedStatus(t *testing.T, client *hubClient, file string) verification.Status {
+	t.Helper()
+	var s verification.Status
+	waitUntil(t, "the escalation of "+file+" delivered", func() bool {
+		s = verification.Status{}
+		if err := client.get(context.Background(), "/api/v1/verifications/"+file, &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.State != verification.StateEscalated || len(s.Deliveries) == 0 {
+			return false
+		}
+		for _, d := range s.Deliveries {
+			if d.Status != journal.StatusDelivered {
+				return false
+			}
+		}
+		return slices.ContainsFunc(s.Deliveries, func(d verification.Delivery) bool {
+			return d.MessageID == s.EscalationID
+		})
+	})
+	return s
+}
+
+// unitsOf returns the police units of the deliveries of message id in s.
+func unitsOf(s verification.Status, id string) []string {
+	var units []string
+	for _, d := range s.Deliveries {
+		if d.MessageID == id {
+			units = append(units, d.PoliceUnit)
+		}
+	}
+	return units
+}

@@ -1,0 +1,108 @@
+package hub
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/routes"
+)
+
+// withoutRuralOffice returns the default routes with no route for the
+// escalations of Ernakulam Rural's stations, which the catch-all route
+// then sends to Kochi City.
+func withoutRuralOffice(t *testing.T) string {
+	t.Helper()
+	doc := string(routes.DefaultDocument())
+	const from = `district_office in ["KOCHI-CITY", "EKM-RURAL"]`
+	if !strings.Contains(doc, from) {
+		t.Fatalf("the default routes lack %s", from)
+	}
+	doc = strings.Replace(doc, from, `district_office in ["KOCHI-CITY"]`, 1)
+	return strings.Replace(doc, `district_office == "EKM-RURAL"`, `district_office == "NONE"`, 1)
+}
+
+func TestUnreachedUnitsLogged(t *testing.T) {
+	log, logs := capturedLog()
+	h := startHub(t, Config{DataDir: t.TempDir(), Log: log, RoutesInterval: 20 * time.Millisecond})
+	for _, want := range []string{
+		"verification requests for these stations of the jurisdiction table reach no destination " +
+			"whose police_unit is the station",
+		"routes_version=1 stations=EKM0401,EKM0402,EKM0414,EKM0416,EKM0418,EKM0424,EKM0431," +
+			"EKM0432,EKR0501 delivered_to=KOCHI-CITY",
+		`msg="passport verification configured" jurisdiction="the embedded table of the ` +
+			`Ernakulam demo" stations=11 deadline_days=21`,
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("start-up log lacks %q:\n%s", want, logs)
+		}
+	}
+	if strings.Contains(logs.String(), "escalations of requests for these stations") {
+		t.Errorf("start-up log reports an office that the default routes reach:\n%s", logs)
+	}
+
+	url := "http://" + h.Addr()
+	status := sendJSON(t, http.MethodPut, url+"/api/v1/routes", api.RoutesChange{
+		Document: withoutRuralOffice(t), Expect: 1, By: "test"}, nil)
+	if status != http.StatusCreated && status != http.StatusOK {
+		t.Fatalf("PUT routes: status %d", status)
+	}
+	want := "routes_version=2 district_office=EKM-RURAL stations=EKR0501 delivered_to=KOCHI-CITY"
+	waitFor(t, "the warning about Ernakulam Rural", func() bool {
+		return strings.Contains(logs.String(), want)
+	})
+	if !strings.Contains(logs.String(), "escalations of requests for these stations reach no "+
+		"destination whose police_unit is their district office") {
+		t.Errorf("log lacks the escalation warning's message:\n%s", logs)
+	}
+}
+
+func TestConfigVerificationDurations(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		cfg  VerificationConfig
+	}{
+		{"verification.deadline", VerificationConfig{Deadline: -time.Hour}},
+		{"verification.interval", VerificationConfig{Interval: -time.Second}},
+	} {
+		err := (Config{Verification: c.cfg}).Validate()
+		if err == nil || !strings.Contains(err.Error(), c.name+": -") {
+			t.Errorf("%+v: error %v, want one naming %s", c.cfg, err, c.name)
+		}
+	}
+	if err := (Config{Verification: VerificationConfig{Deadline: time.Hour}}).Validate(); err != nil {
+		t.Errorf("deadline of an hour: %v", err)
+	}
+}
+
+// TestUnreachedUnitsNotCheckedWithoutPassport starts hubs on routes
+// that take nothing from the passport office, and on routes that send
+// its requests nowhere: neither warns about stations, and the second
+// says at info level that no request is delivered.
+func TestUnreachedUnitsNotCheckedWithoutPassport(t *testing.T) {
+	const courtOnly = `
+destinations:
+  - {name: court, agency: courts, url: "http://127.0.0.1:8401/ecf"}
+routes:
+  - {name: all, when: 'message.type == "chargesheet"', to: [court]}
+`
+	const info = `level=INFO msg="the routes send passport verification requests to no destination`
+	for _, c := range []struct {
+		name, routes string
+		info         bool
+	}{
+		{"no passport agency", "agencies: [{name: police}, {name: courts}]\n" + courtOnly, false},
+		{"no verification route", courtOnly, true},
+	} {
+		log, logs := capturedLog()
+		startHub(t, Config{DataDir: t.TempDir(), Log: log, Routes: []byte(c.routes)})
+		if strings.Contains(logs.String(), "these stations") {
+			t.Errorf("%s: the hub warned about stations:\n%s", c.name, logs)
+		}
+		if got := strings.Contains(logs.String(), info); got != c.info {
+			t.Errorf("%s: log has the info line %t, want %t:\n%s", c.name, got, c.info, logs)
+		}
+	}
+}
