@@ -115,8 +115,9 @@ func TestDefaultRoutesUndertrialWhereabouts(t *testing.T) {
 }
 
 // TestDefaultRoutesVerificationReachesOffices routes requests and the
-// hub's escalations of them. A request goes to its station, or to the
-// Kochi City office for a station without a destination. An escalation
+// hub's escalations of them. A request goes to its station, or for a
+// station without a destination to its district office, or to Kochi
+// City for an office without a destination either. An escalation
 // goes to its own district office, or to Kochi City for an office
 // without a destination.
 func TestDefaultRoutesVerificationReachesOffices(t *testing.T) {
@@ -132,7 +133,7 @@ func TestDefaultRoutesVerificationReachesOffices(t *testing.T) {
 	}{
 		{"EKM0420", "KOCHI-CITY", "cctns-ekm0420-verification", kochi},
 		{"EKM0401", "KOCHI-CITY", kochi, kochi},
-		{"EKR0501", "EKM-RURAL", kochi, rural},
+		{"EKR0501", "EKM-RURAL", rural, rural},
 		{"TVM0101", "TVM-CITY", kochi, kochi},
 	} {
 		m := &canonical.Message{

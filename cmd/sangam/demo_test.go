@@ -56,9 +56,10 @@ func startDemoHub(t *testing.T) (*demoMocks, string) {
 
 // TestDemoEscalationsReachOwnOffice sends the demo's passport requests,
 // whose due dates have passed, to a hub on the demo's routes with
-// station EKM0420 silent, so the hub escalates both. The escalation of
-// the Aluva request, of station EKR0501, reaches the Ernakulam Rural
-// office's mock, and that of EKM0420's reaches the Kochi City office's.
+// station EKM0420 silent, so the hub escalates both. The Aluva request,
+// of station EKR0501, which has no destination, and its escalation reach
+// the Ernakulam Rural office's mock; the escalation of EKM0420's request
+// reaches the Kochi City office's.
 func TestDemoEscalationsReachOwnOffice(t *testing.T) {
 	mocks, hubURL := startDemoHub(t)
 	mocks.stations[demoEKM0420].Answer(police.Answering{Outcome: police.AnswerSilent})
@@ -79,7 +80,7 @@ func TestDemoEscalationsReachOwnOffice(t *testing.T) {
 		unitsOfRequest  []string
 	}{
 		"CO1075120411325": {"EKM0420", "KOCHI-CITY", []string{"EKM0420"}},
-		"CO1075120587125": {"EKR0501", "EKM-RURAL", []string{"KOCHI-CITY"}},
+		"CO1075120587125": {"EKR0501", "EKM-RURAL", []string{"EKM-RURAL"}},
 	} {
 		s := escalatedStatus(t, client, file)
 		if s.PoliceStation != want.station || s.DistrictOffice != want.office {
@@ -97,21 +98,23 @@ func TestDemoEscalationsReachOwnOffice(t *testing.T) {
 	if len(mocks.stations) <= demoRural {
 		t.Fatal("the demo starts no mock for the Ernakulam Rural office")
 	}
-	escalations := mocks.stations[demoRural].Escalations()
-	if len(escalations) != 1 {
-		t.Fatalf("the Ernakulam Rural office's mock received %d escalations, want 1", len(escalations))
+	received := mocks.stations[demoRural].Escalations()
+	if len(received) != 2 {
+		t.Fatalf("the Ernakulam Rural office's mock received %d requests, want 2", len(received))
 	}
-	var body struct {
-		PoliceStation  string `json:"police_station"`
-		DistrictOffice string `json:"district_office"`
-		Escalated      bool   `json:"escalated"`
-	}
-	if err := json.Unmarshal(escalations[0].Body, &body); err != nil {
-		t.Fatal(err)
-	}
-	if !body.Escalated || body.PoliceStation != "EKR0501" || body.DistrictOffice != "EKM-RURAL" {
-		t.Errorf("the Ernakulam Rural office received %+v, want the escalation of EKR0501's request",
-			body)
+	for i, r := range received {
+		var body struct {
+			PoliceStation  string `json:"police_station"`
+			DistrictOffice string `json:"district_office"`
+			Escalated      bool   `json:"escalated"`
+		}
+		if err := json.Unmarshal(r.Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		if body.Escalated != (i == 1) || body.PoliceStation != "EKR0501" || body.DistrictOffice != "EKM-RURAL" {
+			t.Errorf("the Ernakulam Rural office's request %d is %+v, want EKR0501's request, "+
+				"then its escalation", i+1, body)
+		}
 	}
 }
 

@@ -182,7 +182,7 @@ func TestDemoShowsChargesheetToCNR(t *testing.T) {
 		"police station reported clear",
 		"-> passport-office: delivered",
 		"(mrz-check-digit)",
-		"verification-request-without-station-route",
+		"verification-request-to-ekm-rural-office",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)

@@ -245,8 +245,8 @@ func TestRoutesApplyExpect(t *testing.T) {
 		}
 		return file
 	}
-	first := edit("a.yaml", "version: default-5", "version: admin-a")
-	second := edit("b.yaml", "version: default-5", "version: admin-b")
+	first := edit("a.yaml", "version: default-6", "version: admin-a")
+	second := edit("b.yaml", "version: default-6", "version: admin-b")
 
 	code, out, errOut := runCLI(t, "routes", "apply", "--hub", url, "--expect", "1", "--by", "asha", first)
 	if code != exitOK || !strings.Contains(out, "saved as version 2") || strings.Contains(errOut, "warning") {
@@ -285,7 +285,7 @@ func TestRoutesHistoryPages(t *testing.T) {
 	_, doc, _ := runCLI(t, "routes", "export", "--hub", url)
 	for i, label := range []string{"page-2", "page-3"} {
 		file := filepath.Join(t.TempDir(), label+".yaml")
-		if err := os.WriteFile(file, []byte(strings.Replace(doc, "version: default-5", "version: "+label, 1)), 0o600); err != nil {
+		if err := os.WriteFile(file, []byte(strings.Replace(doc, "version: default-6", "version: "+label, 1)), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		if code, out, errOut := runCLI(t, "routes", "apply", "--hub", url, "--expect", fmt.Sprint(i+1), file); code != exitOK {

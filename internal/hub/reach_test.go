@@ -31,7 +31,8 @@ func TestUnreachedUnitsLogged(t *testing.T) {
 		"verification requests for these stations of the jurisdiction table reach no destination " +
 			"whose police_unit is the station",
 		"routes_version=1 stations=EKM0401,EKM0402,EKM0414,EKM0416,EKM0418,EKM0424,EKM0431," +
-			"EKM0432,EKR0501 delivered_to=KOCHI-CITY",
+			"EKM0432 delivered_to=KOCHI-CITY",
+		"routes_version=1 stations=EKR0501 delivered_to=EKM-RURAL",
 		`msg="passport verification configured" jurisdiction="the embedded table of the ` +
 			`Ernakulam demo" stations=11 deadline_days=21`,
 	} {

@@ -24,8 +24,8 @@ func TestUndeliveredRequestStatusPostgres(t *testing.T) {
 }
 
 // testUndeliveredRequestStatus sends a request through the default
-// routes to the Kochi City district police office while its system is
-// down, so that its only delivery is dead-lettered. The status shows
+// routes to the Ernakulam Rural district police office while its system
+// is down, so that its only delivery is dead-lettered. The status shows
 // that no unit received it, and a second request's 409 asks the passport
 // office to have the dead letter replayed. Once the office's system is
 // up again, the replay delivers the request.
@@ -41,14 +41,14 @@ func testUndeliveredRequestStatus(t *testing.T, cfg Config) {
 		district.Load().ServeHTTP(w, r)
 	}))
 	t.Cleanup(gate.Close)
-	const from = `url: "http://127.0.0.1:8405/escalations"`
+	const from = `url: "http://127.0.0.1:8408/escalations"`
 	doc := string(routes.DefaultDocument())
 	if !strings.Contains(doc, from) {
 		t.Fatalf("the default routes lack %s", from)
 	}
 	cfg.Routes = []byte(strings.Replace(doc, from, `url: "`+gate.URL+`/escalations", max_attempts: 2`, 1))
 	w := newVerificationWorld(t, cfg)
-	district.Store(w.district)
+	district.Store(w.rural)
 
 	const file = "CO1075120587199"
 	code, res, body := post(t, w.url, "passport", reissueRequest(t, "RPO-31", file))
@@ -61,11 +61,11 @@ func testUndeliveredRequestStatus(t *testing.T, cfg Config) {
 		return s.State == verification.StateUndelivered
 	})
 	if len(s.Deliveries) != 1 {
-		t.Fatalf("deliveries = %+v, want the one to KOCHI-CITY", s.Deliveries)
+		t.Fatalf("deliveries = %+v, want the one to EKM-RURAL", s.Deliveries)
 	}
 	dead := s.Deliveries[0]
-	if dead.PoliceUnit != "KOCHI-CITY" || dead.MessageID != res.MessageID || dead.Status != journal.StatusDead {
-		t.Errorf("delivery = %+v, want KOCHI-CITY's of %s dead", dead, res.MessageID)
+	if dead.PoliceUnit != "EKM-RURAL" || dead.MessageID != res.MessageID || dead.Status != journal.StatusDead {
+		t.Errorf("delivery = %+v, want EKM-RURAL's of %s dead", dead, res.MessageID)
 	}
 
 	code, _, body = post(t, w.url, "passport", reissueRequest(t, "RPO-32", file))
@@ -92,7 +92,7 @@ func testUndeliveredRequestStatus(t *testing.T, cfg Config) {
 	down.Store(false)
 	replay(t, w.url, dead.DeliveryID, ``, http.StatusCreated)
 	waitFor(t, "the replayed request at the district office", func() bool {
-		return len(w.district.Escalations()) == 1
+		return len(w.rural.Escalations()) == 1
 	})
 	waitFor(t, "the delivered status", func() bool {
 		s = w.status(t, file)

@@ -42,9 +42,9 @@ func reportFrom(t *testing.T, unit, requestID, file string) []byte {
 	})
 }
 
-// TestOfficeHoldingRequestReportsOnIt sends a request for a station
-// without a destination through the default routes. The district
-// police office that the catch-all route sends it to holds it, and its
+// TestOfficeHoldingRequestReportsOnIt sends a request for an Ernakulam
+// Rural station without a destination through the default routes. The
+// district police office that the routes send it to holds it, and its
 // report reaches the passport office, while another station's report
 // is still rejected.
 func TestOfficeHoldingRequestReportsOnIt(t *testing.T) {
@@ -54,17 +54,20 @@ func TestOfficeHoldingRequestReportsOnIt(t *testing.T) {
 	if code != http.StatusAccepted {
 		t.Fatalf("request: status %d, %s", code, body)
 	}
-	waitFor(t, "the request at the district office", func() bool { return len(w.district.Escalations()) == 1 })
-	req := document(t, w.district.Escalations()[0].Body)
+	waitFor(t, "the request at the district office", func() bool { return len(w.rural.Escalations()) == 1 })
+	req := document(t, w.rural.Escalations()[0].Body)
 	if req["police_station"] != "EKR0501" || req["district_office"] != "EKM-RURAL" {
 		t.Errorf("request assigned to %v of %v, want EKR0501 of EKM-RURAL",
 			req["police_station"], req["district_office"])
 	}
-	if held, _ := req["held_by"].([]any); len(held) != 1 || held[0] != "KOCHI-CITY" {
-		t.Errorf("delivered request held by %v, want [KOCHI-CITY]", req["held_by"])
+	if held, _ := req["held_by"].([]any); len(held) != 1 || held[0] != "EKM-RURAL" {
+		t.Errorf("delivered request held by %v, want [EKM-RURAL]", req["held_by"])
 	}
-	if s := w.status(t, file); !slices.Equal(s.HeldBy, []string{"KOCHI-CITY"}) {
-		t.Errorf("status held by %v, want [KOCHI-CITY]", s.HeldBy)
+	if s := w.status(t, file); !slices.Equal(s.HeldBy, []string{"EKM-RURAL"}) {
+		t.Errorf("status held by %v, want [EKM-RURAL]", s.HeldBy)
+	}
+	if n := len(w.district.Escalations()); n != 0 {
+		t.Errorf("the Kochi City office got %d requests, want none", n)
 	}
 
 	code, _, body = post(t, w.url, "police", reportFrom(t, "EKM0420", res.MessageID, file))
@@ -79,14 +82,14 @@ func TestOfficeHoldingRequestReportsOnIt(t *testing.T) {
 		t.Errorf("no %s violation at /police_station in %+v", verification.RuleOtherStation, p.Errors)
 	}
 
-	code, _, body = post(t, w.url, "police", reportFrom(t, "KOCHI-CITY", res.MessageID, file))
+	code, _, body = post(t, w.url, "police", reportFrom(t, "EKM-RURAL", res.MessageID, file))
 	if code != http.StatusAccepted {
-		t.Fatalf("report from KOCHI-CITY: status %d, want 202; %s", code, body)
+		t.Fatalf("report from EKM-RURAL: status %d, want 202; %s", code, body)
 	}
 	waitFor(t, "the report at the passport office", func() bool { return len(w.passport.Received()) == 1 })
 	rep := document(t, w.passport.Received()[0].Body)
-	if rep["in_reply_to"] != res.MessageID || rep["police_station"] != "KOCHI-CITY" {
-		t.Errorf("report = %v, want KOCHI-CITY's in reply to %s", rep, res.MessageID)
+	if rep["in_reply_to"] != res.MessageID || rep["police_station"] != "EKM-RURAL" {
+		t.Errorf("report = %v, want EKM-RURAL's in reply to %s", rep, res.MessageID)
 	}
 	if s := w.status(t, file); s.State != verification.StateReported {
 		t.Errorf("status = %s, want reported", s.State)

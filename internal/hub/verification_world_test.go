@@ -24,8 +24,8 @@ import (
 
 // vworld is a hub with passport verification, on a test clock, and the
 // mock agencies around it: the passport office, stations EKM0412 and
-// EKM0420, the Kochi City district police office (a mock station that
-// takes escalations), the court, and immigration.
+// EKM0420, the Kochi City and Ernakulam Rural district police offices
+// (mock stations that take escalations), the court, and immigration.
 type vworld struct {
 	hub      *Hub
 	url      string
@@ -35,6 +35,7 @@ type vworld struct {
 	ekm0412  *police.Station
 	ekm0420  *police.Station
 	district *police.Station
+	rural    *police.Station
 	court    *court.Server
 	// courtMovements and immigration record the prisoner movements the
 	// court and immigration receive.
@@ -98,10 +99,11 @@ func (w *vworld) startAgencies(t *testing.T, hubURL string) map[string]string {
 	courtMux.Handle("/", c)
 
 	w.passport = mpassport.New(quietLog())
-	w.ekm0412, w.ekm0420, w.district = police.New(quietLog()), police.New(quietLog()), police.New(quietLog())
+	w.ekm0412, w.ekm0420 = police.New(quietLog()), police.New(quietLog())
+	w.district, w.rural = police.New(quietLog()), police.New(quietLog())
 	servers := map[string]http.Handler{
 		"8401": courtMux, "8402": w.ekm0412, "8403": w.passport, "8404": w.ekm0420,
-		"8405": w.district, "8406": movementSink(w.immigration),
+		"8405": w.district, "8406": movementSink(w.immigration), "8408": w.rural,
 	}
 	urls := map[string]string{}
 	for port, h := range servers {
