@@ -177,7 +177,7 @@ func TestTokenRejectsUnknownAgency(t *testing.T) {
 }
 
 func TestHubProblemShowsDetail(t *testing.T) {
-	body := `{"type":"urn:sangam:problem:invalid-message","title":"Message is invalid","status":400,` +
+	body := `{"type":"urn:sangam:problem:invalid-routes","title":"Routes document is invalid","status":400,` +
 		`"detail":"the routes document is invalid; nothing changed",` +
 		`"errors":[{"pointer":"/destinations/0/url","rule":"url","message":"destination \"court\": url: missing host"}]}`
 	err := hubProblem(http.StatusBadRequest, []byte(body))

@@ -277,7 +277,7 @@ func TestRefusedRoutesChangesLogged(t *testing.T) {
 	}
 
 	invalid := jsonBody(t, api.RoutesChange{Document: "version: x\nroutes: 7\n", Expect: 1})
-	wantProblem(t, send(t, http.MethodPut, h.url+"/api/v1/routes", operatorToken, invalid), problem.Invalid)
+	wantProblem(t, send(t, http.MethodPut, h.url+"/api/v1/routes", operatorToken, invalid), problem.InvalidRoutes)
 	if lines := h.logs.lines(t, "routes change rejected as invalid"); len(lines) != 1 || lines[0]["by"] != "ops" {
 		t.Errorf("log of the invalid change: %v, want one line by ops", lines)
 	}

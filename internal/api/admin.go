@@ -193,7 +193,7 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	if violations := routeViolations(errors.Join(errs...)); len(violations) > 0 {
 		s.Log.Warn("routes change rejected as invalid", "by", by, "dry_run", c.DryRun,
 			"problems", len(violations), "first", violations[0].Message)
-		p := problem.New(problem.Invalid, "the routes document is invalid; nothing changed")
+		p := problem.New(problem.InvalidRoutes, "the routes document is invalid; nothing changed")
 		p.Errors = violations
 		problem.Write(w, p)
 		return
@@ -349,7 +349,7 @@ func (s *Server) storeProblem(w http.ResponseWriter, doing string, err error) {
 	case errors.Is(err, routestore.ErrUnchanged):
 		problem.Write(w, problem.New(problem.Conflict, "the document is the current version"))
 	case errors.Is(err, routestore.ErrInvalid):
-		p := problem.New(problem.Invalid, "the change is invalid; nothing changed")
+		p := problem.New(problem.InvalidRoutes, "the routes document is invalid; nothing changed")
 		p.Errors = routeViolations(err)
 		problem.Write(w, p)
 	case errors.Is(err, routestore.ErrNotFound), errors.Is(err, routestore.ErrEmpty),

@@ -30,7 +30,7 @@ func TestRoutesChangeRejectsUnknownAgency(t *testing.T) {
 		"name: registry\n    agency: nosuch", 1)
 	for _, dryRun := range []bool{true, false} {
 		r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})
-		p := wantProblem(t, r, problem.Invalid)
+		p := wantProblem(t, r, problem.InvalidRoutes)
 		want := `destination "registry": agency: unknown agency "nosuch": ` +
 			"known agencies are courts, passport, police, prisons"
 		var messages []string
@@ -53,7 +53,7 @@ func TestRoutesChangeListsEveryProblem(t *testing.T) {
 	doc := strings.Replace(sampleRoutes, "name: station\n    agency: police",
 		"name: station\n    agency: nosuch\n    max_attempts: 100000000\n    timeout: 1h", 1)
 	r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: true})
-	p := wantProblem(t, r, problem.Invalid)
+	p := wantProblem(t, r, problem.InvalidRoutes)
 	var messages []string
 	for _, v := range p.Errors {
 		messages = append(messages, v.Message)
@@ -132,7 +132,7 @@ func TestRoutesChangeProblemPointers(t *testing.T) {
 	}
 	for _, dryRun := range []bool{true, false} {
 		r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})
-		p := wantProblem(t, r, problem.Invalid)
+		p := wantProblem(t, r, problem.InvalidRoutes)
 		if got := pointersAndRules(p.Errors); !slices.Equal(got, want) {
 			t.Errorf("dry run %v: errors at %q, want %q", dryRun, got, want)
 		}
@@ -151,7 +151,7 @@ func TestRoutesChangeProblemPointers(t *testing.T) {
 func TestRoutesChangeYAMLProblem(t *testing.T) {
 	h := newSampleHub(t, true)
 	r := putRoutes(t, h.url, api.RoutesChange{Document: sampleRoutes + "  - name: [\n", Expect: 1})
-	p := wantProblem(t, r, problem.Invalid)
+	p := wantProblem(t, r, problem.InvalidRoutes)
 	if got, want := pointersAndRules(p.Errors), []string{" yaml"}; !slices.Equal(got, want) {
 		t.Fatalf("errors at %q, want %q", got, want)
 	}
@@ -165,7 +165,7 @@ func TestRoutesChangeFieldProblem(t *testing.T) {
 	h := newSampleHub(t, true)
 	doc := strings.Replace(sampleRoutes, "version: openapi-samples", "version: changed", 1)
 	r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: -1})
-	p := wantProblem(t, r, problem.Invalid)
+	p := wantProblem(t, r, problem.InvalidRoutes)
 	if got, want := pointersAndRules(p.Errors), []string{" change"}; !slices.Equal(got, want) {
 		t.Fatalf("errors at %q, want %q", got, want)
 	}
@@ -194,7 +194,7 @@ func TestRoutesRestoreMissingFile(t *testing.T) {
 	}
 
 	r := restoreRoutes(t, h.url, 2, api.RoutesChange{Expect: 3})
-	p := wantProblem(t, r, problem.Invalid)
+	p := wantProblem(t, r, problem.InvalidRoutes)
 	want := []string{"/destinations/1/bearer_token_file file"}
 	if got := pointersAndRules(p.Errors); !slices.Equal(got, want) {
 		t.Errorf("errors at %q, want %q", got, want)
@@ -243,7 +243,7 @@ func TestRoutesRejectPolicyTheFormatCannotEncode(t *testing.T) {
 		"fir.complainant, fir.accused,")
 	for _, dryRun := range []bool{true, false} {
 		r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})
-		p := wantProblem(t, r, problem.Invalid)
+		p := wantProblem(t, r, problem.InvalidRoutes)
 		got := pointersAndRules(p.Errors)
 		want := []string{"/destinations/1/policy policy-encoding"}
 		if !slices.Equal(got, want) {
@@ -274,7 +274,7 @@ func keyFieldRoutes(t *testing.T) string {
 // keyFieldRoutes for the masked FIR reference alone.
 func wantKeyFieldProblem(t *testing.T, r response) {
 	t.Helper()
-	p := wantProblem(t, r, problem.Invalid)
+	p := wantProblem(t, r, problem.InvalidRoutes)
 	got := pointersAndRules(p.Errors)
 	want := []string{"/destinations/1/policy policy-key-field"}
 	if !slices.Equal(got, want) {

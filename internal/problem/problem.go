@@ -23,6 +23,7 @@ type Kind struct {
 // The catalogue.
 var (
 	Invalid       = Kind{"invalid-message", "Message is invalid", http.StatusBadRequest, false}
+	InvalidRoutes = Kind{"invalid-routes", "Routes document is invalid", http.StatusBadRequest, false}
 	Malformed     = Kind{"malformed-message", "Message cannot be parsed", http.StatusBadRequest, false}
 	UnknownAgency = Kind{"unknown-agency", "Agency is not configured", http.StatusNotFound, false}
 	NotFound      = Kind{"not-found", "Resource not found", http.StatusNotFound, false}
