@@ -268,6 +268,24 @@ func TestRepeatedSupplementaryNumberRejected(t *testing.T) {
 	}
 }
 
+// TestReusedIDBeatsSupplementaryOrder sends supplementary report 1
+// again under its message id, renumbered 3: the error is the reuse of
+// the id, not the missing number 2.
+func TestReusedIDBeatsSupplementaryOrder(t *testing.T) {
+	s := newService(t)
+	accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	first := accept(t, s, "police", supplementaryReport(t, "EKM0412-FR-2", 1))
+
+	_, err := s.Accept(context.Background(), "police", supplementaryReport(t, "EKM0412-FR-2", 3), "")
+	var reused *journal.ConflictError
+	if !errors.As(err, &reused) {
+		t.Fatalf("Accept error = %v, want a *journal.ConflictError", err)
+	}
+	if reused.MessageID != first.MessageID {
+		t.Errorf("conflict names %s, want supplementary report %s", reused.MessageID, first.MessageID)
+	}
+}
+
 func TestResentOriginalIsDuplicate(t *testing.T) {
 	s := newService(t)
 	first := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))

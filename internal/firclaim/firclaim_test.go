@@ -63,3 +63,23 @@ func TestSecondFIRDocumentRejected(t *testing.T) {
 		t.Errorf("the rejected FIR document was journaled: %v, %v", found, err)
 	}
 }
+
+// TestReusedIDBeatsFIRExists sends other content under the message id of
+// a journaled FIR document: the error is the reuse of the id, not a
+// second FIR document for the FIR.
+func TestReusedIDBeatsFIRExists(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	first, err := s.Accept(ctx, "police", fir(t, "EKM0412-FIR-A", ""), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Accept(ctx, "police", fir(t, "EKM0412-FIR-A", "Someone Else"), "")
+	var reused *journal.ConflictError
+	if !errors.As(err, &reused) {
+		t.Fatalf("error %v, want a *journal.ConflictError", err)
+	}
+	if reused.MessageID != first[0].MessageID {
+		t.Errorf("conflict names %s, want the first document %s", reused.MessageID, first[0].MessageID)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/schemas"
 )
 
 // keyGuard returns, on its nth run, the claim of kind "test-turn" keyed
@@ -62,5 +63,55 @@ func TestGuardGivesUp(t *testing.T) {
 	}
 	if _, err := f.store.SenderMessage(context.Background(), "police", "EKM0412-FIR-2"); !errors.Is(err, journal.ErrNotFound) {
 		t.Errorf("refused message in the journal: %v", err)
+	}
+}
+
+// conflictCheck is a guard and an enricher that rejects every message
+// as contradicting a journaled record.
+type conflictCheck struct{}
+
+func (conflictCheck) Guard(context.Context, *canonical.Message) ([]journal.Claim, error) {
+	return nil, conflictCheck{}.Enrich(context.Background(), nil)
+}
+
+func (conflictCheck) Enrich(context.Context, *canonical.Message) error {
+	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
+		Pointer: "/fir", Rule: "test-conflict", Message: "contradicts a journaled record",
+	}}}}
+}
+
+// TestReusedIDBeatsCheckConflict journals a FIR, then posts other
+// content under its message id to a service whose guard or enricher
+// rejects every message: the error is the reuse of the id, as it is
+// when no check fails, and a plain resend is still a duplicate.
+func TestReusedIDBeatsCheckConflict(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		setUp func(s *ingest.Service)
+	}{
+		{"guard", func(s *ingest.Service) { s.Guards = []ingest.Guard{conflictCheck{}} }},
+		{"enricher", func(s *ingest.Service) { s.Enrichers = []ingest.Enricher{conflictCheck{}} }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			first := f.accept(t, firBody(t, "EKM0412-FIR-1", nil))
+			c.setUp(f.service)
+
+			again := f.accept(t, firBody(t, "EKM0412-FIR-1", nil))
+			if !again.Duplicate || again.MessageID != first.MessageID {
+				t.Errorf("resend: %+v, want a duplicate of %s", again, first.MessageID)
+			}
+			changed := firBody(t, "EKM0412-FIR-1", func(doc map[string]any) {
+				doc["registered_at"] = "2025-09-14T10:50:00+05:30"
+			})
+			_, err := f.service.Accept(context.Background(), "police", changed, "application/json")
+			var reused *journal.ConflictError
+			if !errors.As(err, &reused) {
+				t.Fatalf("error %v, want a *journal.ConflictError", err)
+			}
+			if reused.MessageID != first.MessageID {
+				t.Errorf("conflict names %s, want the first message %s", reused.MessageID, first.MessageID)
+			}
+		})
 	}
 }

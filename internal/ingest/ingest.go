@@ -376,12 +376,16 @@ func (s *Service) prepare(
 // enrich runs the enrichers on m, whose content hash is hash. When one
 // rejects m but m resends a journaled message, such as one that a hub
 // without the check took, enrich reports the resend and runs no more
-// enrichers: Accept returns the journaled message.
+// enrichers: Accept returns the journaled message. When m reuses the
+// sender message id of a journaled message with other content, enrich
+// returns that *journal.ConflictError instead of the enricher's error,
+// as Accept does for a message that every check passes.
 func (s *Service) enrich(ctx context.Context, d document, m *canonical.Message, hash string) (
 	bool, error) {
 	for _, e := range s.Enrichers {
 		if err := e.Enrich(ctx, m); err != nil {
-			if s.resends(ctx, m, hash, err) {
+			resend, err := s.resends(ctx, m, hash, err)
+			if resend {
 				return true, nil
 			}
 			d.point(m, err)
@@ -393,14 +397,16 @@ func (s *Service) enrich(ctx context.Context, d document, m *canonical.Message, 
 
 // guard runs the guards on m, whose content hash is hash, and returns
 // their claims. A message that fails one but resends a journaled message
-// passes without claims, as in enrich.
+// passes without claims, and one that reuses a sender message id gets
+// the *journal.ConflictError, as in enrich.
 func (s *Service) guard(ctx context.Context, d document, m *canonical.Message, hash string) (
 	[]journal.Claim, error) {
 	var claims []journal.Claim
 	for _, g := range s.Guards {
 		c, err := g.Guard(ctx, m)
 		if err != nil {
-			if s.resends(ctx, m, hash, err) {
+			resend, err := s.resends(ctx, m, hash, err)
+			if resend {
 				return nil, nil
 			}
 			d.point(m, err)
@@ -412,13 +418,23 @@ func (s *Service) guard(ctx context.Context, d document, m *canonical.Message, h
 }
 
 // resends reports whether m, which a check rejected with err, resends a
-// journaled message.
-func (s *Service) resends(ctx context.Context, m *canonical.Message, hash string, err error) bool {
+// journaled message, and otherwise returns the error to reject m with.
+// That error is err, unless err is the sender's fault and m reuses the
+// sender message id of a journaled message with other content: then it
+// is the *journal.ConflictError naming that message. A sender that gets
+// a rule of the check would correct m and send it again under the same
+// id, and be rejected for the reuse only then. An error reading the
+// journal is returned too, because without it the hub cannot tell
+// which answer is right.
+func (s *Service) resends(ctx context.Context, m *canonical.Message, hash string, err error) (bool, error) {
 	if !IsInvalid(err) {
-		return false
+		return false, err
 	}
-	resend, _ := s.checkReusedID(ctx, m, hash)
-	return resend
+	resend, reuseErr := s.checkReusedID(ctx, m, hash)
+	if reuseErr != nil {
+		return false, reuseErr
+	}
+	return resend, err
 }
 
 // RuleDocumentSource is the violation rule of a message whose type the
