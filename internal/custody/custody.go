@@ -1,5 +1,5 @@
 // Package custody checks a prisoner movement against the movements of
-// the same prisoner that the journal holds, as an ingest enricher.
+// the same prisoner that the journal holds, as an ingest guard.
 //
 // Nothing follows a death. A prisoner who left custody by release,
 // escape or transfer is not released, produced, moved or reported dead
@@ -17,28 +17,43 @@
 // also release the prisoner, by bail at court, and a prisoner who is
 // out may escape or die there.
 //
-// A newly reported movement dated before journaled ones must not break
-// these rules for them either. So no journaled movement of the same
-// custody comes after a newly reported departure, and no journaled
-// admission after a newly reported one without a departure between.
-// No journaled return comes after a newly reported movement other than
-// its out, and nothing after a newly reported death.
+// Movements at one instant come in no known order, so two of them pass
+// when one of their orders breaks no rule. Such pairs are an arrival and
+// a departure, as a release and a re-arrest at the gate, or an out and a
+// death. Two departures at one instant, a death among them, and two
+// admissions or transfers in are rejected, because in either order the
+// second would find the prisoner gone, or held.
 //
-// Movements at one instant come in no known order, so a neighbour at
-// the same instant rules nothing out. A movement dated before all the
-// journaled movements may be of an earlier custody that the hub never
-// heard of, so only the movements after it can rule it out, and an
-// admission after an admission does not. Its own admitted_at is checked
-// in the document. Nor does an admission rule out an admission or
-// transfer in dated before the first one the journal holds. The
-// prisoner's movements are those that internal/movementclaim claimed,
-// in every case.
+// A prison may report movements late and out of order, as when its link
+// to the hub was down. So the rules look back from a new movement to
+// the latest journaled one before it and to those at its instant, and
+// only a death looks forward, because nothing comes after a death. A
+// release dated before a journaled court production is accepted, since
+// the admission between may still be reported, and so is an admission
+// dated before a journaled one, or a movement between a journaled return
+// and its out. While the journal holds only movements of a prisoner
+// that happened, the earliest of the prisoner's other movements passes
+// every rule (of several at that instant, at least one passes). So a
+// prison that sends its backlog in date order gets every true movement
+// accepted. A movement sent before an earlier one that it needs, such
+// as an admission before the release that precedes it, is rejected
+// with a request to report that one first, and passes once it is
+// reported. In return, a movement wrongly dated before journaled ones
+// is rejected only when it is a death, or breaks a rule with the
+// movements before it or at its instant.
 //
-// The check is an ingest guard. Each movement also takes a turn claim,
-// numbered one past the prisoner's movements the check read. Of two
-// movements of one prisoner checked at the same moment, on one replica
-// or two, the second to reach the journal finds its turn taken and is
-// checked again, against the first.
+// A movement's admitted_at is checked in the document. The prisoner's
+// movements are those that internal/movementclaim claimed, in every
+// case.
+//
+// Each movement also takes a turn claim, numbered one past the
+// prisoner's movements the check read, so the journal takes a
+// prisoner's movements one at a time, each checked against every one
+// taken before it. Of two movements of one prisoner checked at the same
+// moment, on one replica or two, the second to reach the journal finds
+// its turn taken and is checked again, against the first. The outcome
+// is that of posting them one after the other in the order the journal
+// took them.
 package custody
 
 import (
@@ -57,10 +72,17 @@ import (
 
 // Rules of the conflicts History returns.
 const (
-	RuleAfterDeath   = "after-death"
+	// RuleAfterDeath rejects a movement after a death, a second death,
+	// a death dated before a journaled movement, and a departure at the
+	// instant of a death.
+	RuleAfterDeath = "after-death"
+	// RuleNotInCustody rejects a movement of a prisoner who left
+	// custody by release, escape or transfer out, and a departure or
+	// death at the instant of a release, escape or transfer out.
 	RuleNotInCustody = "not-in-custody"
 	// RuleAlreadyInCustody rejects an admission or transfer in of a
-	// prisoner the prison still holds.
+	// prisoner the prison still holds, and one at the instant of
+	// another.
 	RuleAlreadyInCustody = "already-in-custody"
 	// RuleReturnWithoutOut rejects a return whose out is not the
 	// prisoner's latest movement before it.
@@ -81,6 +103,10 @@ var needsCustody = []canonical.MovementKind{
 var endsCustody = []canonical.MovementKind{
 	canonical.MoveRelease, canonical.MoveEscape, canonical.MoveTransferOut,
 }
+
+// departures lists the movements that end the prison's custody, a
+// death included. Two of them at one instant are rejected.
+var departures = append(slices.Clip(endsCustody), canonical.MoveDeath)
 
 // startsCustody lists the movements that make the prison hold the
 // prisoner.
@@ -116,8 +142,9 @@ type event struct {
 // Guard implements ingest.Guard for a movement that claims its event
 // (see movementclaim.KeyOf). It returns the movement's turn claim, or,
 // when the movement has a time, an *ingest.ConflictError at
-// /prisoner_movement/at naming the journaled movement just before or
-// just after it that rules it out.
+// /prisoner_movement/at naming the journaled movement that rules it
+// out: its kind, its time in the offset of the movement's time, its hub
+// message id and its sender message id.
 func (h *History) Guard(ctx context.Context, m *canonical.Message) ([]journal.Claim, error) {
 	if _, ok := movementclaim.KeyOf(m); !ok {
 		return nil, nil
@@ -132,10 +159,35 @@ func (h *History) Guard(ctx context.Context, m *canonical.Message) ([]journal.Cl
 	if m.Movement.At.IsZero() {
 		return []journal.Claim{turn}, nil
 	}
-	if err := check(m.Movement, events); err != nil {
+	names := &movementNames{journal: h.Journal, zone: m.Movement.At.Location()}
+	if err := check(m.Movement, events, func(e *event) string { return names.name(ctx, e) }); err != nil {
+		if names.err != nil {
+			return nil, names.err
+		}
 		return nil, err
 	}
 	return []journal.Claim{turn}, nil
+}
+
+// movementNames names journaled movements in conflict messages.
+type movementNames struct {
+	journal journal.Store
+	zone    *time.Location
+	// err is the first failure to read a movement's message.
+	err error
+}
+
+// name returns e's kind and time, in n.zone, and the hub's and the
+// sender's ids of the message that reported it. The sender's id is the
+// one a prison can look up in its own records. Each call reads the
+// journal, which only a conflict costs.
+func (n *movementNames) name(ctx context.Context, e *event) string {
+	j, err := n.journal.Journey(ctx, e.messageID)
+	if err != nil && n.err == nil {
+		n.err = fmt.Errorf("reading movement %s: %w", e.messageID, err)
+	}
+	return fmt.Sprintf("%s at %s (hub message %s, sender message id %s)", e.kind,
+		e.at.In(n.zone).Format(time.RFC3339), e.messageID, j.SenderMessageID)
 }
 
 // events returns the journaled movements of m's prisoner, oldest first,
@@ -145,6 +197,11 @@ func (h *History) Guard(ctx context.Context, m *canonical.Message) ([]journal.Cl
 func (h *History) events(ctx context.Context, m *canonical.Message) ([]event, int, error) {
 	p := m.Movement.Prisoner
 	prefix := movementclaim.PrisonerPrefix(p.PrisonCode, p.Number)
+	// NOTE: ClaimsUnder returns at most journal.MaxLimit claims, in key
+	// order, which sorts by kind before time. A prisoner with more
+	// movements is checked against only some of them, and the turn number
+	// stops at MaxLimit+1, so every movement after the first MaxLimit+1
+	// gets ingest.ErrBusy.
 	claims, err := h.Journal.ClaimsUnder(ctx, movementclaim.ClaimMovement, prefix)
 	if err != nil {
 		return nil, 0, fmt.Errorf("reading the movements of prisoner %s of %s: %w", p.Number, p.PrisonCode, err)

@@ -31,7 +31,7 @@ func newService(t *testing.T) *ingest.Service {
 }
 
 // movement is the prisons' release sample as movement id of kind at the
-// given time on 18 October 2025, in IST, sent at 18:02.
+// given time on 18 October 2025, in IST.
 func movement(t *testing.T, id, kind, clock string) []byte {
 	t.Helper()
 	return movementOfFIR(t, id, kind, clock, 0)
@@ -40,6 +40,14 @@ func movement(t *testing.T, id, kind, clock string) []byte {
 // movementOfFIR is movement in the case of FIR number fir, or of the
 // sample's FIR when fir is 0.
 func movementOfFIR(t *testing.T, id, kind, clock string, fir int) []byte {
+	t.Helper()
+	return movementAt(t, id, kind, "2025-10-18T"+clock+":00+05:30", fir)
+}
+
+// movementAt is the prisons' release sample as movement id of kind at
+// at, an RFC 3339 time, and sent then, in the case of FIR number fir, or
+// of the sample's FIR when fir is 0.
+func movementAt(t *testing.T, id, kind, at string, fir int) []byte {
 	t.Helper()
 	body, err := os.ReadFile("../../adapters/prisons/testdata/release_bail.json")
 	if err != nil {
@@ -50,7 +58,7 @@ func movementOfFIR(t *testing.T, id, kind, clock string, fir int) []byte {
 		t.Fatal(err)
 	}
 	doc["message_id"], doc["kind"] = id, kind
-	doc["at"] = "2025-10-18T" + clock + ":00+05:30"
+	doc["at"], doc["sent_at"] = at, at
 	if fir != 0 {
 		prisoner := doc["prisoner"].(map[string]any)
 		c := prisoner["cases"].([]any)[0].(map[string]any)
@@ -155,17 +163,75 @@ func TestMovementOfEarlierCustody(t *testing.T) {
 	}
 }
 
-// TestLateDepartureBeforeHeldMovements reports, after an admission and
-// a production, a release dated before the production.
-func TestLateDepartureBeforeHeldMovements(t *testing.T) {
-	s := newService(t)
-	acceptAll(t, s, step{"MV-1", "admission", "08:00", 0}, step{"MV-2", "court_production_out", "12:00", 0})
-	err := postMovement(t, s, "MV-3", "release", "10:00")
-	wantRule(t, err, custody.RuleNotInCustody)
+// dated is a movement of a test's history on any day: its message id,
+// kind and RFC 3339 time.
+type dated struct {
+	id, kind, at string
 }
 
-// TestReArrestAtGate releases a held prisoner and admits him again in
-// one minute. The admission reported first is rejected, since the
+// postDated posts d to s as the prisons and returns the error.
+func postDated(t *testing.T, s *ingest.Service, d dated) error {
+	t.Helper()
+	_, err := s.Accept(context.Background(), "prisons", movementAt(t, d.id, d.kind, d.at, 0), "")
+	return err
+}
+
+// acceptDated posts each of movements and fails t at the first that is
+// rejected.
+func acceptDated(t *testing.T, s *ingest.Service, movements ...dated) {
+	t.Helper()
+	for _, d := range movements {
+		if err := postDated(t, s, d); err != nil {
+			t.Fatalf("%s %s at %s: %v", d.id, d.kind, d.at, err)
+		}
+	}
+}
+
+// TestMissedPairReportedLate journals an admission and a court
+// production a month later. The prison's link was down for the departure
+// and the arrival between them, which it then reports. In date order
+// both are accepted. The arrival sent first is rejected until the
+// departure is in.
+func TestMissedPairReportedLate(t *testing.T) {
+	journaled := []dated{{"SJ-MV-1", "admission", "2025-10-01T11:00:00+05:30"},
+		{"SJ-MV-4", "court_production_out", "2025-11-05T09:30:00+05:30"}}
+	for _, pair := range [][2]string{{"release", "admission"}, {"escape", "admission"},
+		{"transfer_out", "transfer_in"}} {
+		departure := dated{"SJ-MV-2", pair[0], "2025-10-20T16:00:00+05:30"}
+		arrival := dated{"SJ-MV-3", pair[1], "2025-11-01T12:00:00+05:30"}
+		t.Run(pair[0]+"/date order", func(t *testing.T) {
+			s := newService(t)
+			acceptDated(t, s, journaled...)
+			acceptDated(t, s, departure, arrival)
+		})
+		t.Run(pair[0]+"/arrival first", func(t *testing.T) {
+			s := newService(t)
+			acceptDated(t, s, journaled...)
+			wantMessage(t, postDated(t, s, arrival), custody.RuleAlreadyInCustody,
+				"held after the admission at 2025-10-01T11:00:00+05:30", "report that first")
+			acceptDated(t, s, departure, arrival)
+		})
+	}
+}
+
+// TestLateMovementsOfOneCustody reports, after an admission and a death,
+// an escape and then a release dated before it, with the admissions
+// after them not reported yet. It then reports a hospital transfer and
+// its return dated between a journaled court production and its return.
+func TestLateMovementsOfOneCustody(t *testing.T) {
+	s := newService(t)
+	acceptAll(t, s, admitted, step{"MV-D", "death", "17:00", 0})
+	acceptAll(t, s, step{"MV-1", "escape", "12:00", 0}, step{"MV-2", "release", "10:00", 0})
+
+	s = newService(t)
+	acceptAll(t, s, admitted, step{"MV-O", "court_production_out", "09:00", 0},
+		step{"MV-R", "court_production_return", "15:00", 0})
+	acceptAll(t, s, step{"MV-1", "court_production_return", "10:00", 0}, step{"MV-2", "hospital_out", "11:00", 0},
+		step{"MV-3", "hospital_return", "12:00", 0}, step{"MV-4", "court_production_out", "13:00", 0})
+}
+
+// TestReArrestAtGate releases a held prisoner and admits him again at
+// the same instant. The admission reported first is rejected, since the
 // prisoner is held, and passes once the release is reported. A
 // production and a release after it pass, and an admission between
 // them is rejected.
@@ -179,11 +245,12 @@ func TestReArrestAtGate(t *testing.T) {
 }
 
 // TestSameInstantOrder reports pairs of one instant in both orders: a
-// return and a release, a hospital transfer and a death, a release and
-// a death.
+// return and a release, a hospital transfer and a death, a court
+// production and a death. One order of each breaks no rule.
 func TestSameInstantOrder(t *testing.T) {
 	for _, pair := range [][2]string{{"court_production_return", "release"}, {"release", "court_production_return"},
-		{"hospital_out", "death"}, {"death", "hospital_out"}, {"release", "death"}, {"death", "release"}} {
+		{"hospital_out", "death"}, {"death", "hospital_out"},
+		{"court_production_out", "death"}, {"death", "court_production_out"}} {
 		s := newService(t)
 		if err := postMovement(t, s, "MV-A", "admission", "08:00"); err != nil {
 			t.Fatal(err)
@@ -201,18 +268,52 @@ func TestSameInstantOrder(t *testing.T) {
 	}
 }
 
+// TestSameInstantContradictions reports, in both orders, pairs of one
+// instant that break a rule in either order: two departures, a death
+// and a departure, and two arrivals. The second of each pair is
+// rejected by the rule of the first.
+func TestSameInstantContradictions(t *testing.T) {
+	departed := []step{admitted, {"MV-L", "release", "09:00", 0}}
+	for _, c := range []struct {
+		pair   [2]string
+		before []step
+		rule   string
+	}{
+		{[2]string{"release", "escape"}, []step{admitted}, custody.RuleNotInCustody},
+		{[2]string{"escape", "release"}, []step{admitted}, custody.RuleNotInCustody},
+		{[2]string{"release", "transfer_out"}, []step{admitted}, custody.RuleNotInCustody},
+		{[2]string{"transfer_out", "escape"}, []step{admitted}, custody.RuleNotInCustody},
+		{[2]string{"release", "death"}, []step{admitted}, custody.RuleNotInCustody},
+		{[2]string{"escape", "death"}, []step{admitted}, custody.RuleNotInCustody},
+		{[2]string{"transfer_out", "death"}, []step{admitted}, custody.RuleNotInCustody},
+		{[2]string{"death", "release"}, []step{admitted}, custody.RuleAfterDeath},
+		{[2]string{"death", "escape"}, []step{admitted}, custody.RuleAfterDeath},
+		{[2]string{"death", "transfer_out"}, []step{admitted}, custody.RuleAfterDeath},
+		{[2]string{"admission", "transfer_in"}, departed, custody.RuleAlreadyInCustody},
+		{[2]string{"transfer_in", "admission"}, departed, custody.RuleAlreadyInCustody},
+	} {
+		t.Run(c.pair[0]+"/"+c.pair[1], func(t *testing.T) {
+			s := newService(t)
+			acceptAll(t, s, c.before...)
+			acceptAll(t, s, step{"MV-1", c.pair[0], "12:00", 0})
+			wantMessage(t, postMovement(t, s, "MV-2", c.pair[1], "12:00"), c.rule,
+				"the "+c.pair[0]+" at 2025-10-18T12:00:00+05:30", "at the instant of this "+c.pair[1])
+		})
+	}
+}
+
 // TestMovementsDatedBeforeOnesHeld reports, after a release, an
-// admission and a death, a death and releases dated before them.
+// admission and a death, releases dated before them, which the
+// admissions between may still follow, and a death dated before them.
 func TestMovementsDatedBeforeOnesHeld(t *testing.T) {
 	s := newService(t)
 	if err := postMovement(t, s, "MV-1", "release", "17:00"); err != nil {
 		t.Fatalf("release: %v", err)
 	}
-	wantRule(t, postMovement(t, s, "MV-2", "release", "16:00"), custody.RuleNotInCustody)
-	wantRule(t, postMovement(t, s, "MV-3", "escape", "15:00"), custody.RuleNotInCustody)
-	acceptAll(t, s, step{"MV-4", "admission", "17:20", 0}, step{"MV-5", "death", "17:30", 0})
+	acceptAll(t, s, step{"MV-2", "release", "16:00", 0}, step{"MV-3", "escape", "15:00", 0},
+		step{"MV-4", "admission", "17:20", 0}, step{"MV-5", "death", "17:30", 0})
 	wantRule(t, postMovement(t, s, "MV-6", "death", "12:00"), custody.RuleAfterDeath)
-	wantRule(t, postMovement(t, s, "MV-7", "release", "17:25"), custody.RuleNotInCustody)
+	acceptAll(t, s, step{"MV-7", "release", "17:25", 0})
 }
 
 // TestReturnAfterRelease reports a return from court production of a
@@ -234,7 +335,7 @@ func TestHistoryAcrossCases(t *testing.T) {
 }
 
 // TestSameInstantMovements releases and re-arrests a prisoner at the
-// gate in one minute, in either order of arrival, then produces him in
+// gate at the same instant, in either order of arrival, then produces him in
 // court. It then reports one death twice.
 func TestSameInstantMovements(t *testing.T) {
 	for _, order := range [][]string{{"release", "admission"}, {"admission", "release"}} {
@@ -254,7 +355,7 @@ func TestSameInstantMovements(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := postMovement(t, s, "MV-H", "court_production_out", "10:00"); err != nil {
-		t.Errorf("a production in the minute of the admission: %v", err)
+		t.Errorf("a production at the instant of the admission: %v", err)
 	}
 	if err := postMovement(t, s, "MV-D", "death", "11:00"); err != nil {
 		t.Fatal(err)
@@ -263,18 +364,18 @@ func TestSameInstantMovements(t *testing.T) {
 	wantRule(t, err, movementclaim.RuleMovementExists)
 }
 
-// TestAdmittedAndReleasedInOneMinute admits a prisoner released before
+// TestAdmittedAndReleasedAtOneInstant admits a prisoner released before
 // and releases him again at the same instant, as a remand bailed at once
 // is in a gate register kept to the minute.
-func TestAdmittedAndReleasedInOneMinute(t *testing.T) {
+func TestAdmittedAndReleasedAtOneInstant(t *testing.T) {
 	acceptAll(t, newService(t), step{"MV-1", "admission", "08:00", 6001}, step{"MV-2", "release", "09:00", 6001},
 		step{"MV-3", "admission", "12:00", 6002}, step{"MV-4", "release", "12:00", 6002})
 }
 
-// TestOutAgainAfterOneMinute admits and releases in one minute a
+// TestOutAgainAfterOneInstant admits and releases at the same instant a
 // prisoner released before: he is out again, so a later production is
 // impossible.
-func TestOutAgainAfterOneMinute(t *testing.T) {
+func TestOutAgainAfterOneInstant(t *testing.T) {
 	s := newService(t)
 	acceptAll(t, s, step{"MV-1", "admission", "08:00", 0}, step{"MV-2", "release", "09:00", 0},
 		step{"MV-3", "admission", "12:00", 0}, step{"MV-4", "release", "12:00", 0})
@@ -302,16 +403,11 @@ func postAfter(t *testing.T, steps []step, kind, clock string) error {
 // admitted is the admission that starts most tests' histories.
 var admitted = step{"MV-A", "admission", "08:00", 0}
 
-// TestDeathOutOfCustody reports a death after each departure, and each
-// departure dated before a death.
+// TestDeathOutOfCustody reports a death after each departure.
 func TestDeathOutOfCustody(t *testing.T) {
 	for _, departure := range []string{"release", "escape", "transfer_out"} {
-		t.Run(departure, func(t *testing.T) {
-			err := postAfter(t, []step{admitted, {"MV-D", departure, "10:00", 0}}, "death", "12:00")
-			wantRule(t, err, custody.RuleNotInCustody)
-			err = postAfter(t, []step{admitted, {"MV-D", "death", "12:00", 0}}, departure, "10:00")
-			wantRule(t, err, custody.RuleNotInCustody)
-		})
+		err := postAfter(t, []step{admitted, {"MV-D", departure, "10:00", 0}}, "death", "12:00")
+		wantRule(t, err, custody.RuleNotInCustody)
 	}
 }
 
@@ -379,13 +475,14 @@ func TestArrivalAfterDeparture(t *testing.T) {
 	}
 }
 
-// TestArrivalBeforeHeldArrival reports, between a release and an
-// admission, an admission or transfer in after which the prisoner would
-// be held at the admission.
-func TestArrivalBeforeHeldArrival(t *testing.T) {
-	steps := []step{admitted, {"MV-D", "release", "10:00", 0}, {"MV-L", "admission", "12:00", 0}}
+// TestArrivalBeforeJournaledArrival reports, between a release and an
+// admission, an admission or transfer in and the departure after it,
+// which the prison reported late.
+func TestArrivalBeforeJournaledArrival(t *testing.T) {
 	for _, kind := range []string{"admission", "transfer_in"} {
-		wantRule(t, postAfter(t, steps, kind, "11:00"), custody.RuleAlreadyInCustody)
+		s := newService(t)
+		acceptAll(t, s, admitted, step{"MV-D", "release", "10:00", 0}, step{"MV-L", "admission", "12:00", 0})
+		acceptAll(t, s, step{"MV-1", kind, "11:00", 0}, step{"MV-2", "escape", "11:30", 0})
 	}
 }
 
@@ -429,7 +526,7 @@ func TestReturnAfterOut(t *testing.T) {
 		{"from hospital", "hospital_return", "12:00", []step{admitted, {"MV-O", "hospital_out", "10:00", 0}}},
 		{"from parole", "parole_return", "12:00", []step{admitted, {"MV-O", "parole_out", "10:00", 0}}},
 		{"from furlough", "furlough_return", "12:00", []step{admitted, {"MV-O", "furlough_out", "10:00", 0}}},
-		{"in the minute of the out", "court_production_return", "12:00",
+		{"at the instant of the out", "court_production_return", "12:00",
 			[]step{admitted, {"MV-O", "court_production_out", "12:00", 0}}},
 		{"from hospital after court", "hospital_return", "12:00", []step{admitted,
 			{"MV-O", "court_production_out", "09:00", 0}, {"MV-H", "hospital_out", "10:00", 0}}},
@@ -444,19 +541,10 @@ func TestReturnAfterOut(t *testing.T) {
 	}
 }
 
-// TestMovementBeforeReturn reports, between a production and its
-// return, a hospital transfer and another return.
-func TestMovementBeforeReturn(t *testing.T) {
-	steps := []step{admitted, {"MV-O", "court_production_out", "09:00", 0},
-		{"MV-R", "court_production_return", "15:00", 0}}
-	for _, kind := range []string{"hospital_out", "court_production_return"} {
-		wantRule(t, postAfter(t, steps, kind, "12:00"), custody.RuleReturnWithoutOut)
-	}
-}
-
 // TestConflictNamesEarlierMovement checks that the conflicts of an
 // admission of a held prisoner and of a return without its out name the
-// movement before them and the hub message that reported it.
+// movement before them. They give its time in the offset of the new
+// movement's time, and the hub's and the sender's ids of its message.
 func TestConflictNamesEarlierMovement(t *testing.T) {
 	s := newService(t)
 	results, err := s.Accept(context.Background(), "prisons", movement(t, "MV-1", "admission", "08:00"), "")
@@ -464,15 +552,58 @@ func TestConflictNamesEarlierMovement(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = postMovement(t, s, "MV-2", "admission", "12:00")
-	wantMessage(t, err, custody.RuleAlreadyInCustody, "the admission at", results[0].MessageID)
+	wantMessage(t, err, custody.RuleAlreadyInCustody, "the admission at 2025-10-18T08:00:00+05:30",
+		"hub message "+results[0].MessageID, "sender message id MV-1")
 
 	results, err = s.Accept(context.Background(), "prisons", movement(t, "MV-3", "hospital_out", "13:00"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = postMovement(t, s, "MV-4", "court_production_return", "14:00")
-	wantMessage(t, err, custody.RuleReturnWithoutOut, "is the hospital_out at", results[0].MessageID,
-		"not a court_production_out")
+	wantMessage(t, err, custody.RuleReturnWithoutOut, "is the hospital_out at 2025-10-18T13:00:00+05:30",
+		"hub message "+results[0].MessageID, "sender message id MV-3", "not a court_production_out")
+
+	// The time is in the offset of the new movement, UTC here.
+	_, err = s.Accept(context.Background(), "prisons",
+		movementAt(t, "MV-5", "transfer_in", "2025-10-18T09:00:00Z", 0), "")
+	wantMessage(t, err, custody.RuleAlreadyInCustody, "the hospital_out at 2025-10-18T07:30:00Z")
+}
+
+// TestConflictNamesDepartureOrArrival names, of an arrival and a
+// departure at one instant, the departure when the prisoner is out of
+// custody after them, and the arrival when the prisoner is held.
+func TestConflictNamesDepartureOrArrival(t *testing.T) {
+	s := newService(t)
+	acceptAll(t, s, admitted, step{"MV-1", "release", "09:00", 0},
+		step{"MV-2", "transfer_in", "10:00", 0}, step{"MV-3", "release", "10:00", 0})
+	wantMessage(t, postMovement(t, s, "MV-4", "court_production_out", "12:00"), custody.RuleNotInCustody,
+		"by the release at 2025-10-18T10:00:00+05:30")
+
+	s = newService(t)
+	acceptAll(t, s, admitted, step{"MV-1", "release", "10:00", 0}, step{"MV-2", "admission", "10:00", 0})
+	wantMessage(t, postMovement(t, s, "MV-3", "admission", "12:00"), custody.RuleAlreadyInCustody,
+		"held after the admission at 2025-10-18T10:00:00+05:30")
+}
+
+// TestReusedMessageIDOfMovement resends a release under its message id
+// with a corrected date, which the release it replaces rules out: the
+// error is the reuse of the id, not the custody conflict.
+func TestReusedMessageIDOfMovement(t *testing.T) {
+	s := newService(t)
+	acceptDated(t, s, dated{"SJ-MV-107-01", "admission", "2025-10-01T11:00:00+05:30"})
+	results, err := s.Accept(context.Background(), "prisons",
+		movementAt(t, "SJ-MV-107-02", "release", "2025-11-10T07:00:00+05:30", 0), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = postDated(t, s, dated{"SJ-MV-107-02", "release", "2025-12-10T07:00:00+05:30"})
+	var reused *journal.ConflictError
+	if !errors.As(err, &reused) {
+		t.Fatalf("error %v, want a *journal.ConflictError", err)
+	}
+	if reused.MessageID != results[0].MessageID {
+		t.Errorf("conflict names %s, want the release %s", reused.MessageID, results[0].MessageID)
+	}
 }
 
 // wantMessage fails t unless err is a conflict of rule whose message
@@ -517,10 +648,10 @@ func (s *meetingStore) ClaimsUnder(ctx context.Context, kind, prefix string) ([]
 
 // TestMovementsCheckedAtOnce checks two movements of a prisoner against
 // the same history at the same moment, where either rules out the
-// other: a release and a later production, two admissions after a
-// release, and a hospital transfer and a court return after a
-// production. The second to reach the journal is checked again, against
-// the first, and rejected, whichever it is.
+// other: a death and a later production, a release and an escape at one
+// instant, and an admission and a transfer in at one instant. The
+// second to reach the journal is checked again, against the first, and
+// rejected, whichever it is.
 func TestMovementsCheckedAtOnce(t *testing.T) {
 	for _, c := range []struct {
 		name   string
@@ -528,24 +659,53 @@ func TestMovementsCheckedAtOnce(t *testing.T) {
 		pair   [2]step
 		rule   string
 	}{
-		{"release and production", []step{admitted},
-			[2]step{{"MV-2", "release", "10:00", 0}, {"MV-3", "court_production_out", "12:00", 0}},
+		{"death and production", []step{admitted},
+			[2]step{{"MV-2", "death", "10:00", 0}, {"MV-3", "court_production_out", "12:00", 0}},
+			custody.RuleAfterDeath},
+		{"release and escape", []step{admitted},
+			[2]step{{"MV-2", "release", "10:00", 0}, {"MV-3", "escape", "10:00", 0}},
 			custody.RuleNotInCustody},
-		{"two admissions", []step{admitted, {"MV-1", "release", "09:00", 0}},
-			[2]step{{"MV-2", "admission", "10:00", 0}, {"MV-3", "admission", "12:00", 0}},
+		{"admission and transfer in", []step{admitted, {"MV-1", "release", "09:00", 0}},
+			[2]step{{"MV-2", "admission", "10:00", 0}, {"MV-3", "transfer_in", "10:00", 0}},
 			custody.RuleAlreadyInCustody},
-		{"hospital transfer and court return", []step{admitted, {"MV-1", "court_production_out", "09:00", 0}},
-			[2]step{{"MV-2", "hospital_out", "10:00", 0}, {"MV-3", "court_production_return", "12:00", 0}},
-			custody.RuleReturnWithoutOut},
 	} {
-		t.Run(c.name, func(t *testing.T) { checkAtOnce(t, c.before, c.pair, c.rule) })
+		t.Run(c.name, func(t *testing.T) {
+			errs := checkAtOnce(t, c.before, c.pair)
+			if errs[0] == nil && errs[1] == nil {
+				t.Fatalf("both the %s and the %s were accepted", c.pair[0].kind, c.pair[1].kind)
+			}
+			for i, err := range errs {
+				if err != nil {
+					wantRule(t, err, c.rule)
+					if errs[1-i] != nil {
+						t.Errorf("both rejected; the other: %v", errs[1-i])
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestMovementsCheckedAtOnceInJournalOrder checks a release and a later
+// production at the same moment. Posted one after the other, the
+// production after the release is rejected, and the release after the
+// production is accepted, because an admission may come between. At
+// once, only the production may be rejected.
+func TestMovementsCheckedAtOnceInJournalOrder(t *testing.T) {
+	pair := [2]step{{"MV-2", "release", "10:00", 0}, {"MV-3", "court_production_out", "12:00", 0}}
+	errs := checkAtOnce(t, []step{admitted}, pair)
+	if errs[0] != nil {
+		t.Errorf("release: %v", errs[0])
+	}
+	if errs[1] != nil {
+		wantRule(t, errs[1], custody.RuleNotInCustody)
 	}
 }
 
 // checkAtOnce posts before, then the two movements of pair at once, and
-// fails t unless exactly one of them is rejected, with a conflict of
-// rule.
-func checkAtOnce(t *testing.T, before []step, pair [2]step, rule string) {
+// returns their errors. It fails t unless the second to reach the
+// journal was checked again.
+func checkAtOnce(t *testing.T, before []step, pair [2]step) [2]error {
 	t.Helper()
 	s, store := ingesttest.Service(t, ingesttest.NoRoutes)
 	s.Claimers = []ingest.Claimer{&movementclaim.Movements{Journal: store}}
@@ -562,20 +722,10 @@ func checkAtOnce(t *testing.T, before []step, pair [2]step, rule string) {
 	}
 	wg.Wait()
 
-	if errs[0] == nil && errs[1] == nil {
-		t.Fatalf("both the %s and the %s were accepted", pair[0].kind, pair[1].kind)
-	}
-	for i, err := range errs {
-		if err != nil {
-			wantRule(t, err, rule)
-			if errs[1-i] != nil {
-				t.Errorf("both rejected; the other: %v", errs[1-i])
-			}
-		}
-	}
 	if n := meeting.reads.Load(); n != 3 {
 		t.Errorf("the history was read %d times, want 3: once for each and again for the second", n)
 	}
+	return errs
 }
 
 // TestConflictPointsIntoDocument releases a prisoner twice, by JSON

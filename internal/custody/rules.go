@@ -17,16 +17,18 @@ type history struct {
 	// last is the latest movement before self, and next the earliest
 	// after it; nil when there is none.
 	last, next *event
+	// name describes a journaled movement in a conflict message.
+	name func(e *event) string
 }
 
 // check compares mv with events, the prisoner's journaled movements
-// oldest first.
-func check(mv *canonical.Movement, events []event) error {
+// oldest first, and names a journaled movement in a conflict by name.
+func check(mv *canonical.Movement, events []event, name func(e *event) string) error {
 	// Claims keep microseconds; a report of the same movement again is
 	// left to internal/movementclaim, which names it a duplicate.
 	self := event{kind: mv.Kind, at: time.UnixMicro(mv.At.UnixMicro())}
 	events = slices.DeleteFunc(events, func(e event) bool { return e.kind == self.kind && e.at.Equal(self.at) })
-	h := &history{self: self, prisoner: mv.Prisoner, events: events}
+	h := &history{self: self, prisoner: mv.Prisoner, events: events, name: name}
 	for i, e := range events {
 		switch {
 		case e.at.Before(self.at):
@@ -36,8 +38,7 @@ func check(mv *canonical.Movement, events []event) error {
 		}
 	}
 
-	rules := []func() error{h.afterDeath, h.notInCustody, h.arrivalWhileHeld, h.arrivalBeforeArrival,
-		h.returnWithoutOut, h.movementBeforeReturn}
+	rules := []func() error{h.afterDeath, h.sameInstant, h.notInCustody, h.arrivalWhileHeld, h.returnWithoutOut}
 	for _, rule := range rules {
 		if err := rule(); err != nil {
 			return err
@@ -47,53 +48,76 @@ func check(mv *canonical.Movement, events []event) error {
 }
 
 // afterDeath rejects a second death, a movement after a death, and a
-// death dated before a journaled movement.
+// death dated before a journaled movement. No movement that a prison
+// missed can come between a death and a later movement, so the last
+// rule cannot block a true movement.
 func (h *history) afterDeath() error {
 	self, p := h.self, h.prisoner
-	for _, e := range h.events {
+	for i, e := range h.events {
 		if e.kind == canonical.MoveDeath && (self.kind == canonical.MoveDeath || e.at.Before(self.at)) {
-			// A prisoner dies once, and nothing follows.
-			return conflict(RuleAfterDeath, "prisoner %s of %s died at %s (hub message %s): no "+
-				"movement follows, and no other death", p.Number, p.PrisonCode,
-				e.at.Format(time.RFC3339), e.messageID)
+			return conflict(RuleAfterDeath, "the %s reports that prisoner %s of %s died: no "+
+				"movement follows, and no other death", h.name(&h.events[i]), p.Number, p.PrisonCode)
 		}
 	}
 	if self.kind == canonical.MoveDeath && h.next != nil {
-		return conflict(RuleAfterDeath, "the %s of prisoner %s of %s at %s (hub message %s) comes "+
-			"after this death: correct the time", h.next.kind, p.Number, p.PrisonCode,
-			h.next.at.Format(time.RFC3339), h.next.messageID)
+		return conflict(RuleAfterDeath, "prisoner %s of %s has a later movement, the %s, and "+
+			"nothing follows a death: correct the time of this death", p.Number, p.PrisonCode,
+			h.name(h.next))
 	}
 	return nil
 }
 
-// notInCustody rejects a movement of a prisoner who left custody, and a
-// departure dated before a journaled movement of the same custody.
-func (h *history) notInCustody() error {
-	self, last, next, p := h.self, h.last, h.next, h.prisoner
+// sameInstant rejects a departure, a death included, at the instant of
+// another, and an admission or transfer in at the instant of another.
+// In either order the second would find the prisoner gone, or held.
+func (h *history) sameInstant() error {
+	self, p := h.self, h.prisoner
 	switch {
-	case findAt(h.events, self.at, startsCustody...) != nil:
-		// An admission at this instant may come first, whatever the
-		// neighbours are.
-	case slices.Contains(needsCustody, self.kind) && last != nil &&
-		custodyAfter(h.events, last.at) == gone:
-		return conflict(RuleNotInCustody, "prisoner %s left the custody of %s by %s at %s (hub "+
-			"message %s), and no admission or transfer in comes between: report that first, and "+
-			"send this again", p.Number, p.PrisonCode, last.kind, last.at.Format(time.RFC3339),
-			last.messageID)
-	case slices.Contains(endsCustody, self.kind) && next != nil &&
-		slices.Contains(needsCustody, next.kind) && findAt(h.events, next.at, startsCustody...) == nil:
-		// The prisoner would have left before a recorded movement of
-		// the same custody.
-		return conflict(RuleNotInCustody, "the %s of prisoner %s of %s at %s (hub message %s) comes "+
-			"after this %s with no admission between: the prisoner was still held then; correct "+
-			"the time", next.kind, p.Number, p.PrisonCode, next.at.Format(time.RFC3339),
-			next.messageID, self.kind)
+	case slices.Contains(departures, self.kind):
+		e := findAt(h.events, self.at, departures...)
+		if e == nil {
+			return nil
+		}
+		rule := RuleNotInCustody
+		if e.kind == canonical.MoveDeath {
+			rule = RuleAfterDeath
+		}
+		return conflict(rule, "the %s already ends the custody of prisoner %s of %s at the "+
+			"instant of this %s, and a prisoner leaves custody once: correct the time or the kind",
+			h.name(e), p.Number, p.PrisonCode, self.kind)
+	case slices.Contains(startsCustody, self.kind):
+		e := findAt(h.events, self.at, startsCustody...)
+		if e == nil {
+			return nil
+		}
+		return conflict(RuleAlreadyInCustody, "the %s already brings prisoner %s into the "+
+			"custody of %s at the instant of this %s, and a prisoner arrives once at one instant: "+
+			"correct the time or the kind", h.name(e), p.Number, p.PrisonCode, self.kind)
 	}
 	return nil
+}
+
+// notInCustody rejects a movement of a prisoner who left custody, and
+// names the departure that ended it.
+func (h *history) notInCustody() error {
+	self, last, p := h.self, h.last, h.prisoner
+	// An admission at this instant may come first, whatever the
+	// movements before are.
+	if !slices.Contains(needsCustody, self.kind) || last == nil ||
+		findAt(h.events, self.at, startsCustody...) != nil || custodyAfter(h.events, last.at) != gone {
+		return nil
+	}
+	// The custody ends at last.at only by a departure there.
+	left := findAt(h.events, last.at, endsCustody...)
+	return conflict(RuleNotInCustody, "prisoner %s left the custody of %s by the %s, and no "+
+		"admission or transfer in comes between: report that first, and send this again",
+		p.Number, p.PrisonCode, h.name(left))
 }
 
 // arrivalWhileHeld rejects an admission or transfer in of a prisoner
-// the prison holds.
+// the prison holds. It names the movement after which the prison holds
+// the prisoner: of a release and a re-arrest at one instant, the
+// re-arrest.
 func (h *history) arrivalWhileHeld() error {
 	self, last, p := h.self, h.last, h.prisoner
 	// A departure at this instant may come first: a prisoner released
@@ -102,36 +126,15 @@ func (h *history) arrivalWhileHeld() error {
 		findAt(h.events, self.at, endsCustody...) != nil || custodyAfter(h.events, last.at) != held {
 		return nil
 	}
-	return conflict(RuleAlreadyInCustody, "prisoner %s of %s is held after the %s at %s (hub "+
-		"message %s), and no release, escape or transfer out comes between: report that "+
-		"first, and send this again, or report a prisoner back from court, hospital, parole "+
-		"or furlough by the return", p.Number, p.PrisonCode, last.kind,
-		last.at.Format(time.RFC3339), last.messageID)
-}
-
-// arrivalBeforeArrival rejects an admission or transfer in dated before
-// a journaled one with no departure between.
-func (h *history) arrivalBeforeArrival() error {
-	self, next, p := h.self, h.next, h.prisoner
-	if !slices.Contains(startsCustody, self.kind) || next == nil ||
-		findAt(h.events, next.at, endsCustody...) != nil {
-		return nil
+	holding := last
+	if findAt(h.events, last.at, endsCustody...) != nil {
+		// Held after a departure at last.at only by an arrival there.
+		holding = findAt(h.events, last.at, startsCustody...)
 	}
-	// Before the first admission the journal holds, this may be of an
-	// earlier custody.
-	earlier := slices.ContainsFunc(h.events, func(e event) bool {
-		return e.at.Before(self.at) && slices.Contains(startsCustody, e.kind)
-	})
-	later := findAt(h.events, next.at, startsCustody...)
-	// A departure at this instant may come after this arrival.
-	withSelf := append(slices.Clone(h.events), self)
-	if !earlier || later == nil || custodyAfter(withSelf, self.at) != held {
-		return nil
-	}
-	return conflict(RuleAlreadyInCustody, "the %s of prisoner %s of %s at %s (hub message %s) "+
-		"comes after this %s with no release, escape or transfer out between: the prisoner "+
-		"was held then; correct the time", later.kind, p.Number, p.PrisonCode,
-		later.at.Format(time.RFC3339), later.messageID, self.kind)
+	return conflict(RuleAlreadyInCustody, "prisoner %s of %s is held after the %s, and no "+
+		"release, escape or transfer out comes between: report that first, and send this again, "+
+		"or report a prisoner back from court, hospital, parole or furlough by the return",
+		p.Number, p.PrisonCode, h.name(holding))
 }
 
 // returnWithoutOut rejects a return whose out is not the latest
@@ -145,30 +148,8 @@ func (h *history) returnWithoutOut() error {
 		return nil
 	}
 	return conflict(RuleReturnWithoutOut, "the last movement of prisoner %s of %s before this %s "+
-		"is the %s at %s (hub message %s), not a %s: report the %s first, and send this again, "+
-		"or correct the kind", p.Number, p.PrisonCode, self.kind, last.kind,
-		last.at.Format(time.RFC3339), last.messageID, out, out)
-}
-
-// movementBeforeReturn rejects a movement dated between a journaled
-// return and its out, other than that out.
-func (h *history) movementBeforeReturn() error {
-	self, next, p := h.self, h.next, h.prisoner
-	if next == nil {
-		return nil
-	}
-	for _, e := range h.events {
-		out, ok := outOfReturn[e.kind]
-		if !ok || !e.at.Equal(next.at) || self.kind == out {
-			continue
-		}
-		if findAt(h.events, self.at, out) == nil && findAt(h.events, next.at, out) == nil {
-			return conflict(RuleReturnWithoutOut, "the %s of prisoner %s of %s at %s (hub message "+
-				"%s) comes after this %s, with no %s between: correct the time or the kind",
-				e.kind, p.Number, p.PrisonCode, e.at.Format(time.RFC3339), e.messageID, self.kind, out)
-		}
-	}
-	return nil
+		"is the %s, not a %s: report the %s first, and send this again, or correct the kind",
+		p.Number, p.PrisonCode, self.kind, h.name(last), out, out)
 }
 
 // custodyState is the prison's custody of a prisoner after an instant:
