@@ -57,7 +57,7 @@ func TestHoldersAreDestinationsPoliceUnits(t *testing.T) {
 		want    []string
 	}{
 		{"station with a destination", freshRequest(t), "EKM0420", []string{"EKM0420"}},
-		{"station without a destination", reissueRequest(t), "EKR0501", []string{"KOCHI-CITY"}},
+		{"station without a destination", reissueRequest(t), "EKR0501", []string{"EKM-RURAL"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -80,9 +80,12 @@ func TestHoldersAreDestinationsPoliceUnits(t *testing.T) {
 	}
 }
 
+// TestReportFromHolderAccepted routes a request for station EKR0501 of
+// Ernakulam Rural to the Kochi City office, which then holds it with the
+// two units the request was assigned to.
 func TestReportFromHolderAccepted(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
-		req := e.accept(t, reissueRequest(t), e.requestEnricher(), routedBy{defaultRoutes(t)})
+		req := e.accept(t, reissueRequest(t), e.requestEnricher(), routedBy{loadRoutes(t, kochiCityOnly)})
 		if r := req.VerificationRequest; r.PoliceStation != "EKR0501" || r.DistrictOffice != "EKM-RURAL" {
 			t.Fatalf("request assigned to %q of %q, want EKR0501 of EKM-RURAL",
 				r.PoliceStation, r.DistrictOffice)
