@@ -197,11 +197,6 @@ func (n *movementNames) name(ctx context.Context, e *event) string {
 func (h *History) events(ctx context.Context, m *canonical.Message) ([]event, int, error) {
 	p := m.Movement.Prisoner
 	prefix := movementclaim.PrisonerPrefix(p.PrisonCode, p.Number)
-	// NOTE: ClaimsUnder returns at most journal.MaxLimit claims, in key
-	// order, which sorts by kind before time. A prisoner with more
-	// movements is checked against only some of them, and the turn number
-	// stops at MaxLimit+1, so every movement after the first MaxLimit+1
-	// gets ingest.ErrBusy.
 	claims, err := h.Journal.ClaimsUnder(ctx, movementclaim.ClaimMovement, prefix)
 	if err != nil {
 		return nil, 0, fmt.Errorf("reading the movements of prisoner %s of %s: %w", p.Number, p.PrisonCode, err)

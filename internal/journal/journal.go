@@ -55,9 +55,9 @@ type Store interface {
 	// ErrNotFound when none does.
 	ClaimHolder(ctx context.Context, c Claim) (string, error)
 
-	// ClaimsUnder returns the claims of kind whose key starts with
-	// prefix, in byte order of their keys, with their holders: at most
-	// MaxLimit.
+	// ClaimsUnder returns every claim of kind whose key starts with
+	// prefix, in byte order of their keys, with their holders. A prefix
+	// names one subject, such as a prisoner, so there is no limit.
 	ClaimsUnder(ctx context.Context, kind, prefix string) ([]HeldClaim, error)
 
 	// Journey returns a message with everything that happened to it.

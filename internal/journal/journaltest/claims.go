@@ -207,4 +207,20 @@ func testClaimsUnder(t *testing.T, h Harness) {
 			t.Errorf("claim %d = %+v, want %s held by %s", i, c, want[i], holders[want[i]])
 		}
 	}
+
+	// A prisoner of long standing has more movements than a page of
+	// any listing holds; every one counts.
+	many := newEntry(t, h, "many-movements", "court")
+	for i := range journal.MaxLimit + 5 {
+		many.Claims = append(many.Claims, journal.Claim{Kind: "prisoner-movement",
+			Key: fmt.Sprintf("KLSJ/UT-2/court_production_out/%05d", i)})
+	}
+	accept(t, h, many)
+	got, err = h.Store.ClaimsUnder(context.Background(), "prisoner-movement", "KLSJ/UT-2/")
+	if err != nil {
+		t.Fatalf("ClaimsUnder: %v", err)
+	}
+	if len(got) != journal.MaxLimit+5 {
+		t.Errorf("ClaimsUnder returned %d claims of a prisoner with %d", len(got), journal.MaxLimit+5)
+	}
 }

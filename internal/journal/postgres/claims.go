@@ -61,7 +61,7 @@ func (s *Store) ClaimsUnder(ctx context.Context, kind, prefix string) ([]journal
 		query += ` AND key COLLATE "C" < $3`
 		args = append(args, end)
 	}
-	query += fmt.Sprintf(` ORDER BY key COLLATE "C" LIMIT %d`, journal.MaxLimit)
+	query += ` ORDER BY key COLLATE "C"`
 	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the claims of %s under %q: %w", kind, prefix, err)

@@ -59,7 +59,7 @@ func (s *Store) ClaimsUnder(ctx context.Context, kind, prefix string) ([]journal
 		query += ` AND key < ?`
 		args = append(args, end)
 	}
-	rows, err := s.db.QueryContext(ctx, query+` ORDER BY key LIMIT ?`, append(args, journal.MaxLimit)...)
+	rows, err := s.db.QueryContext(ctx, query+` ORDER BY key`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the claims of %s under %q: %w", kind, prefix, err)
 	}
