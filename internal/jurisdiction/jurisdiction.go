@@ -169,7 +169,8 @@ func decode(doc []byte) (document, *yaml.Node, error) {
 
 // Lookup returns the station that serves a: the one that lists a's PIN
 // with a's locality, else the one that lists the PIN alone. Localities
-// compare after case folding and with runs of space collapsed. An
+// compare after case folding, with runs of space collapsed and with
+// either spelling of a Malayalam chillu (see atomicChillus). An
 // address no station serves returns an error wrapping ErrNotFound that
 // names the PIN.
 func (t *Table) Lookup(a canonical.Address) (Station, error) {
@@ -194,7 +195,24 @@ func (t *Table) Stations() []Station {
 }
 
 // foldLocality returns s case-folded, in NFC, with runs of space
-// collapsed. A Caser keeps state, so each call makes its own.
+// collapsed and Malayalam chillus in their atomic form. A Caser keeps
+// state, so each call makes its own.
 func foldLocality(s string) string {
-	return strings.Join(strings.Fields(cases.Fold().String(canonical.NormalizeText(s))), " ")
+	s = atomicChillus.Replace(canonical.NormalizeText(s))
+	return strings.Join(strings.Fields(cases.Fold().String(s)), " ")
 }
+
+// atomicChillus replaces each Malayalam chillu written as its consonant,
+// VIRAMA (U+0D4D) and ZERO WIDTH JOINER (U+200D), its encoding before
+// Unicode 5.1, with the atomic chillu letter that Unicode 5.1 added for
+// it (U+0D7A to U+0D7F). Unicode gives the two no canonical equivalence,
+// so NFC keeps them apart, but addresses in Kerala are written both
+// ways: ചൂര്‍ണിക്കര and ചൂർണിക്കര are one locality.
+var atomicChillus = strings.NewReplacer(
+	"\u0D23\u0D4D\u200D", "\u0D7A", // ണ്‍ to ൺ, CHILLU NN
+	"\u0D28\u0D4D\u200D", "\u0D7B", // ന്‍ to ൻ, CHILLU N
+	"\u0D30\u0D4D\u200D", "\u0D7C", // ര്‍ to ർ, CHILLU RR
+	"\u0D32\u0D4D\u200D", "\u0D7D", // ല്‍ to ൽ, CHILLU L
+	"\u0D33\u0D4D\u200D", "\u0D7E", // ള്‍ to ൾ, CHILLU LL
+	"\u0D15\u0D4D\u200D", "\u0D7F", // ക്‍ to ൿ, CHILLU K
+)

@@ -79,6 +79,62 @@ stations:
 	}
 }
 
+// TestLookupChilluSpellings lists a locality in one spelling of a
+// Malayalam chillu and looks it up in the other: the atomic letter
+// (U+0D7A to U+0D7F) and its consonant, VIRAMA and ZERO WIDTH JOINER
+// name one locality, whichever the table uses. Another locality in the
+// PIN keeps the address from falling through to a default station.
+func TestLookupChilluSpellings(t *testing.T) {
+	const zwj = "\u200D"
+	cases := []struct{ name, atomic, sequence string }{
+		{"NN", "\u0D7A", "\u0D23\u0D4D" + zwj},
+		{"N", "\u0D7B", "\u0D28\u0D4D" + zwj},
+		{"RR", "\u0D7C", "\u0D30\u0D4D" + zwj},
+		{"L", "\u0D7D", "\u0D32\u0D4D" + zwj},
+		{"LL", "\u0D7E", "\u0D33\u0D4D" + zwj},
+		{"K", "\u0D7F", "\u0D15\u0D4D" + zwj},
+	}
+	for _, c := range cases {
+		// The chillu ends the first syllable, as ർ does in ചൂർണിക്കര.
+		atomic, sequence := "ചൂ"+c.atomic+"ണിക്കര", "ചൂ"+c.sequence+"ണിക്കര"
+		for _, pair := range [][2]string{{atomic, sequence}, {sequence, atomic}} {
+			listed, address := pair[0], pair[1]
+			table, err := jurisdiction.Load([]byte(`
+district_offices: [{code: D1, name: District One}]
+stations:
+  - {code: S1, name: One, district_office: D1, pins: ["683106"]}
+  - {code: S2, name: Two, district_office: D1, localities: [{pin: "683106", locality: "` + listed + `"}]}
+`))
+			if err != nil {
+				t.Fatalf("chillu %s: %v", c.name, err)
+			}
+			s, err := table.Lookup(canonical.Address{PIN: "683106", Locality: address})
+			if err != nil || s.Code != "S2" {
+				t.Errorf("chillu %s: locality %+q listed, address %+q: station %q, %v; want S2",
+					c.name, listed, address, s.Code, err)
+			}
+		}
+	}
+}
+
+// TestLoadRejectsLocalityInBothChilluSpellings lists one locality under
+// two stations, once with the atomic chillu and once with the older
+// sequence: the table is rejected, as for any locality listed twice.
+func TestLoadRejectsLocalityInBothChilluSpellings(t *testing.T) {
+	_, err := jurisdiction.Load([]byte(`
+district_offices: [{code: D1, name: District One}]
+stations:
+  - {code: S1, name: One, district_office: D1, localities: [{pin: "683106", locality: "ചൂ\u0D7Cണിക്കര"}]}
+  - {code: S2, name: Two, district_office: D1, localities: [{pin: "683106", locality: "ചൂ\u0D30\u0D4D\u200Dണിക്കര"}]}
+`))
+	// The message quotes the locality with %q, which escapes the joiner.
+	want := `line 5: stations[1] "S2": localities[0]: PIN 683106 locality "ചൂര്\u200dണിക്കര" ` +
+		`is also under localities of stations[0] "S1", at line 4`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want one containing %q", err, want)
+	}
+}
+
 func TestLoadRejectsInvalidTables(t *testing.T) {
 	const offices = "district_offices: [{code: D1, name: District One}]\n"
 	cases := map[string]struct {
