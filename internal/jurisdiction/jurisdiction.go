@@ -23,18 +23,15 @@
 package jurisdiction
 
 import (
-	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
 	"sync"
 
 	"golang.org/x/text/cases"
-	"gopkg.in/yaml.v3"
 
 	"github.com/sangam-hub/sangam/canonical"
 )
@@ -114,13 +111,13 @@ func LoadFile(path string) (*Table, error) {
 }
 
 // Load parses a table and checks it. Every district office and station
-// needs a CCTNS code and a name, every station a listed district office
-// and at least one PIN, and every PIN six digits. Two stations may not
-// list one PIN under pins, nor one PIN and locality. The error names the
-// line, the field and the rule of each problem found, up to
-// maxProblems of them.
+// needs a CCTNS code of its own and a name, every station a listed
+// district office and at least one PIN, and every PIN six digits. Two
+// stations may not list one PIN under pins, nor one PIN and locality.
+// The error names the line, the field and the rule of each problem
+// found, in the order of their lines, up to maxProblems of them.
 func Load(doc []byte) (*Table, error) {
-	d, root, err := decode(doc)
+	d, c, err := decode(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -128,43 +125,15 @@ func Load(doc []byte) (*Table, error) {
 		byPIN: map[string]Station{}, byLocality: map[localityKey]Station{},
 		localities: map[string][]string{},
 	}
-	c := &checker{root: root}
 	t.build(d, c)
-	if len(t.stations) == 0 {
-		c.add(nil, "stations", "the table lists no stations")
+	if len(t.stations) == 0 && !c.incomplete([]any{"stations"}) {
+		c.problems = append(c.problems, problem{keyLine(c.root, "stations"),
+			"stations: the table lists no stations"})
 	}
 	if err := c.err(); err != nil {
 		return nil, err
 	}
 	return t, nil
-}
-
-// decode parses doc into its YAML form and its node tree, which gives
-// the line of each value.
-func decode(doc []byte) (document, *yaml.Node, error) {
-	var d document
-	dec := yaml.NewDecoder(bytes.NewReader(doc))
-	dec.KnownFields(true)
-	err := dec.Decode(&d)
-	if errors.Is(err, io.EOF) {
-		return d, nil, errors.New("invalid jurisdiction table: the document is empty; " +
-			"want district_offices and stations")
-	}
-	if err != nil {
-		return d, nil, fmt.Errorf("invalid jurisdiction table:\n%s", indent(plainYAMLError(err).Error()))
-	}
-	var next yaml.Node
-	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
-		// What follows the first document would be ignored, stations
-		// included.
-		return d, nil, errors.New("invalid jurisdiction table: the file contains more than one " +
-			"YAML document; remove the --- or ... line and what follows it")
-	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(doc, &root); err != nil {
-		return d, nil, fmt.Errorf("invalid jurisdiction table: %w", err)
-	}
-	return d, &root, nil
 }
 
 // Lookup returns the station that serves a: the one that lists a's PIN
