@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
@@ -117,12 +118,13 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 
 // Escalation returns the hub's escalation of request at time now: a copy
 // of the request with Escalated set, from EscalationSource, correlated
-// with the request.
+// with the request. It keeps the request's holders, which route
+// conditions therefore see.
 func Escalation(request canonical.Message, now time.Time) canonical.Message {
 	r := *request.VerificationRequest
 	r.Escalated = true
-	// The routing of the escalation decides its own holders.
-	r.HeldBy = nil
+	// Holders adds the units the routes send the escalation to.
+	r.HeldBy = slices.Clone(r.HeldBy)
 	return canonical.Message{
 		Type:                canonical.TypeVerificationRequest,
 		Source:              EscalationSource,
