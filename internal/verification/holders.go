@@ -51,14 +51,8 @@ func policeUnits(table *routes.Table, targets []routes.Target) []string {
 // escalated it.
 func holders(ctx context.Context, store journal.Store, request canonical.Message) ([]string, error) {
 	units := slices.Clone(request.VerificationRequest.HeldBy)
-	found, err := store.Find(ctx, journal.Query{
-		Source: EscalationSource, SenderMessageID: EscalationPrefix + request.ID, Limit: 1,
-	})
-	if err != nil || len(found) == 0 {
-		return units, err
-	}
-	j, err := store.Journey(ctx, found[0].MessageID)
-	if err != nil {
+	j, escalated, err := escalationJourney(ctx, store, request.ID)
+	if err != nil || !escalated {
 		return units, err
 	}
 	if esc := j.Message.VerificationRequest; esc != nil {
