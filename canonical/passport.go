@@ -31,7 +31,9 @@ type VerificationRequest struct {
 	// offices that the routes send this request to, from the police_unit
 	// of each destination. The hub sets it after routing, so route
 	// conditions do not see it, and before delivery, so it includes a
-	// unit whose delivery later fails. Each holder may report on the
+	// unit whose delivery later fails. An escalation starts with the
+	// holders of its request, which route conditions do see, and adds
+	// its own. Each holder may report on the
 	// request, also one that is neither PoliceStation nor DistrictOffice,
 	// such as an office that a catch-all route sent it to.
 	HeldBy []string `json:"held_by,omitempty"`

@@ -39,6 +39,8 @@ func writeTable(t *testing.T, doc string) string {
 	return path
 }
 
+// TestVerificationFlagsDefaults sets both variables empty, which counts
+// as unset.
 func TestVerificationFlagsDefaults(t *testing.T) {
 	t.Setenv("SANGAM_JURISDICTION", "")
 	t.Setenv("SANGAM_VERIFICATION_DEADLINE_DAYS", "")
@@ -90,6 +92,27 @@ func TestVerificationFlagsRejectDeadline(t *testing.T) {
 			value + `" is invalid`
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("$SANGAM_VERIFICATION_DEADLINE_DAYS=%s: error %v, want %q", value, err, want)
+		}
+	}
+}
+
+// TestVerificationFlagsRejectEmptyTable gives --jurisdiction an empty
+// value, as a script does with an unset variable: the flags reject it,
+// also over a variable that names a valid table, and do not fall back on
+// the embedded table.
+func TestVerificationFlagsRejectEmptyTable(t *testing.T) {
+	const want = `--jurisdiction: "" is invalid: want the path of a jurisdiction table file; ` +
+		"leave the flag out for the embedded table of the Ernakulam demo"
+	for _, variable := range []string{"", writeTable(t, edappallyTable)} {
+		t.Setenv("SANGAM_JURISDICTION", variable)
+		for _, args := range [][]string{{"--jurisdiction", ""}, {"--jurisdiction="}} {
+			cfg, err := parseHubFlags(t, args...)
+			if err == nil || err.Error() != want {
+				t.Errorf("%q with $SANGAM_JURISDICTION=%q: error %v, want %q", args, variable, err, want)
+			}
+			if cfg.Verification.Jurisdiction != nil {
+				t.Errorf("%q with $SANGAM_JURISDICTION=%q: a table is set", args, variable)
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -26,19 +27,56 @@ const maxProblems = 50
 // value at fault.
 type checker struct {
 	root     *yaml.Node
-	problems []string
+	problems []problem
+	// unread are the lines of the values that the decoder left unset
+	// for their type. A problem of a station or office that contains one
+	// is left out, since the unset value would cause it.
+	unread []int
+	// shifted names the lists, district_offices or stations, that the
+	// decoder left an item out of. The index of each later item is then
+	// not its place in the file, so no problem of the list is listed.
+	shifted map[string]bool
+}
+
+// problem is one problem of a table, at a line of the file.
+type problem struct {
+	line int
+	text string
 }
 
 // add records a problem of the value at path, whose first two elements
 // lead to a list item, and field names the value within the item. An
 // empty path is the whole table.
 func (c *checker) add(path []any, field, format string, args ...any) {
+	if c.incomplete(path) {
+		return
+	}
 	where := field
 	if len(path) >= 2 {
 		where = c.itemName(path[0], path[1]) + ": " + field
 	}
-	c.problems = append(c.problems, fmt.Sprintf("line %d: %s: %s",
-		lineOf(c.root, path...), where, fmt.Sprintf(format, args...)))
+	c.problems = append(c.problems, problem{lineOf(c.root, path...),
+		where + ": " + fmt.Sprintf(format, args...)})
+}
+
+// incomplete reports whether the list item that path leads to, or the
+// list when path has one element, contains a value the decoder left
+// unset.
+func (c *checker) incomplete(path []any) bool {
+	if len(path) == 0 {
+		return false
+	}
+	if list, ok := path[0].(string); ok && c.shifted[list] {
+		return true
+	}
+	n := top(c.root)
+	for _, step := range path[:min(len(path), 2)] {
+		if n = child(n, step); n == nil {
+			return false
+		}
+	}
+	first, last := n.Line, lastLine(n)
+	return slices.ContainsFunc(c.unread, func(line int) bool { return first <= line && line <= last })
 }
 
 // itemName names item index of list, with its code when it has one,
@@ -57,17 +95,32 @@ func (c *checker) itemName(list, index any) string {
 	return name
 }
 
+// err returns the problems in the order of their lines, or nil when
+// there are none.
 func (c *checker) err() error {
 	if len(c.problems) == 0 {
 		return nil
 	}
+	slices.SortStableFunc(c.problems, func(a, b problem) int { return a.line - b.line })
 	listed := c.problems
 	more := ""
 	if len(listed) > maxProblems {
 		listed = listed[:maxProblems]
 		more = fmt.Sprintf("\n  and %d more problems", len(c.problems)-maxProblems)
 	}
-	return errors.New("invalid jurisdiction table:\n" + indent(strings.Join(listed, "\n")) + more)
+	lines := make([]string, len(listed))
+	for i, p := range listed {
+		lines[i] = p.String()
+	}
+	return errors.New("invalid jurisdiction table:\n" + indent(strings.Join(lines, "\n")) + more)
+}
+
+// String returns p as the error lists it.
+func (p problem) String() string {
+	if p.line == 0 {
+		return p.text
+	}
+	return fmt.Sprintf("line %d: %s", p.line, p.text)
 }
 
 func indent(s string) string {
@@ -140,17 +193,21 @@ func (t *Table) build(d document, c *checker) {
 	stationIndex := map[string]int{}
 	pins := map[string]owner{}
 	localities := map[localityKey]owner{}
+	// A list of offices with a value of the wrong type may lack an
+	// office that the stations name.
+	officesRead := !c.incomplete([]any{"district_offices"})
 	for i, e := range d.Stations {
 		path := []any{"stations", i}
 		c.checkCode(path, e.Code)
 		c.duplicateCode(path, e.Code, stationIndex, "list each station once, with all its PINs")
+		c.officeCode(path, e.Code, d.DistrictOffices)
 		c.checkName(path, e.Name)
 		office, ok := offices[e.DistrictOffice]
 		switch {
 		case e.DistrictOffice == "":
 			c.add(append(path, "district_office"), "district_office",
 				"missing: want the code of one of district_offices (%s)", listCodes(officeCodes))
-		case !ok:
+		case !ok && officesRead:
 			c.add(append(path, "district_office"), "district_office",
 				"unknown district office %q: want the code of one of district_offices (%s)",
 				e.DistrictOffice, listCodes(officeCodes))
@@ -165,6 +222,18 @@ func (t *Table) build(d document, c *checker) {
 		t.addPINs(c, s, me, e.PINs, pins)
 		t.addLocalities(c, s, me, e.Localities, localities)
 	}
+}
+
+// officeCode records a problem when code, of the station at path, is
+// also the code of one of offices.
+func (c *checker) officeCode(path []any, code string, offices []Office) {
+	i := slices.IndexFunc(offices, func(o Office) bool { return o.Code == code })
+	if code == "" || i < 0 {
+		return
+	}
+	c.add(append(path, "code"), "code", "%s is also the code of district_offices[%d], at line %d: "+
+		"give the station a code of its own, because reports and the routes' police_unit name "+
+		"each unit by its code", code, i, lineOf(c.root, "district_offices", i))
 }
 
 // listCodes joins codes for an error message, or returns a note that

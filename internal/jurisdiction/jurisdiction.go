@@ -23,18 +23,15 @@
 package jurisdiction
 
 import (
-	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
 	"sync"
 
 	"golang.org/x/text/cases"
-	"gopkg.in/yaml.v3"
 
 	"github.com/sangam-hub/sangam/canonical"
 )
@@ -114,13 +111,13 @@ func LoadFile(path string) (*Table, error) {
 }
 
 // Load parses a table and checks it. Every district office and station
-// needs a CCTNS code and a name, every station a listed district office
-// and at least one PIN, and every PIN six digits. Two stations may not
-// list one PIN under pins, nor one PIN and locality. The error names the
-// line, the field and the rule of each problem found, up to
-// maxProblems of them.
+// needs a CCTNS code of its own and a name, every station a listed
+// district office and at least one PIN, and every PIN six digits. Two
+// stations may not list one PIN under pins, nor one PIN and locality.
+// The error names the line, the field and the rule of each problem
+// found, in the order of their lines, up to maxProblems of them.
 func Load(doc []byte) (*Table, error) {
-	d, root, err := decode(doc)
+	d, c, err := decode(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -128,10 +125,10 @@ func Load(doc []byte) (*Table, error) {
 		byPIN: map[string]Station{}, byLocality: map[localityKey]Station{},
 		localities: map[string][]string{},
 	}
-	c := &checker{root: root}
 	t.build(d, c)
-	if len(t.stations) == 0 {
-		c.add(nil, "stations", "the table lists no stations")
+	if len(t.stations) == 0 && !c.incomplete([]any{"stations"}) {
+		c.problems = append(c.problems, problem{keyLine(c.root, "stations"),
+			"stations: the table lists no stations"})
 	}
 	if err := c.err(); err != nil {
 		return nil, err
@@ -139,37 +136,10 @@ func Load(doc []byte) (*Table, error) {
 	return t, nil
 }
 
-// decode parses doc into its YAML form and its node tree, which gives
-// the line of each value.
-func decode(doc []byte) (document, *yaml.Node, error) {
-	var d document
-	dec := yaml.NewDecoder(bytes.NewReader(doc))
-	dec.KnownFields(true)
-	err := dec.Decode(&d)
-	if errors.Is(err, io.EOF) {
-		return d, nil, errors.New("invalid jurisdiction table: the document is empty; " +
-			"want district_offices and stations")
-	}
-	if err != nil {
-		return d, nil, fmt.Errorf("invalid jurisdiction table:\n%s", indent(plainYAMLError(err).Error()))
-	}
-	var next yaml.Node
-	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
-		// What follows the first document would be ignored, stations
-		// included.
-		return d, nil, errors.New("invalid jurisdiction table: the file contains more than one " +
-			"YAML document; remove the --- or ... line and what follows it")
-	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(doc, &root); err != nil {
-		return d, nil, fmt.Errorf("invalid jurisdiction table: %w", err)
-	}
-	return d, &root, nil
-}
-
 // Lookup returns the station that serves a: the one that lists a's PIN
 // with a's locality, else the one that lists the PIN alone. Localities
-// compare after case folding and with runs of space collapsed. An
+// compare after case folding, with runs of space collapsed and with
+// either spelling of a Malayalam chillu (see atomicChillus). An
 // address no station serves returns an error wrapping ErrNotFound that
 // names the PIN.
 func (t *Table) Lookup(a canonical.Address) (Station, error) {
@@ -194,7 +164,24 @@ func (t *Table) Stations() []Station {
 }
 
 // foldLocality returns s case-folded, in NFC, with runs of space
-// collapsed. A Caser keeps state, so each call makes its own.
+// collapsed and Malayalam chillus in their atomic form. A Caser keeps
+// state, so each call makes its own.
 func foldLocality(s string) string {
-	return strings.Join(strings.Fields(cases.Fold().String(canonical.NormalizeText(s))), " ")
+	s = atomicChillus.Replace(canonical.NormalizeText(s))
+	return strings.Join(strings.Fields(cases.Fold().String(s)), " ")
 }
+
+// atomicChillus replaces each Malayalam chillu written as its consonant,
+// VIRAMA (U+0D4D) and ZERO WIDTH JOINER (U+200D), its encoding before
+// Unicode 5.1, with the atomic chillu letter that Unicode 5.1 added for
+// it (U+0D7A to U+0D7F). Unicode gives the two no canonical equivalence,
+// so NFC keeps them apart, but addresses in Kerala are written both
+// ways: ചൂര്‍ണിക്കര and ചൂർണിക്കര are one locality.
+var atomicChillus = strings.NewReplacer(
+	"\u0D23\u0D4D\u200D", "\u0D7A", // ണ്‍ to ൺ, CHILLU NN
+	"\u0D28\u0D4D\u200D", "\u0D7B", // ന്‍ to ൻ, CHILLU N
+	"\u0D30\u0D4D\u200D", "\u0D7C", // ര്‍ to ർ, CHILLU RR
+	"\u0D32\u0D4D\u200D", "\u0D7D", // ല്‍ to ൽ, CHILLU L
+	"\u0D33\u0D4D\u200D", "\u0D7E", // ള്‍ to ൾ, CHILLU LL
+	"\u0D15\u0D4D\u200D", "\u0D7F", // ക്‍ to ൿ, CHILLU K
+)

@@ -79,6 +79,62 @@ stations:
 	}
 }
 
+// TestLookupChilluSpellings lists a locality in one spelling of a
+// Malayalam chillu and looks it up in the other: the atomic letter
+// (U+0D7A to U+0D7F) and its consonant, VIRAMA and ZERO WIDTH JOINER
+// name one locality, whichever the table uses. Another locality in the
+// PIN keeps the address from falling through to a default station.
+func TestLookupChilluSpellings(t *testing.T) {
+	const zwj = "\u200D"
+	cases := []struct{ name, atomic, sequence string }{
+		{"NN", "\u0D7A", "\u0D23\u0D4D" + zwj},
+		{"N", "\u0D7B", "\u0D28\u0D4D" + zwj},
+		{"RR", "\u0D7C", "\u0D30\u0D4D" + zwj},
+		{"L", "\u0D7D", "\u0D32\u0D4D" + zwj},
+		{"LL", "\u0D7E", "\u0D33\u0D4D" + zwj},
+		{"K", "\u0D7F", "\u0D15\u0D4D" + zwj},
+	}
+	for _, c := range cases {
+		// The chillu ends the first syllable, as ർ does in ചൂർണിക്കര.
+		atomic, sequence := "ചൂ"+c.atomic+"ണിക്കര", "ചൂ"+c.sequence+"ണിക്കര"
+		for _, pair := range [][2]string{{atomic, sequence}, {sequence, atomic}} {
+			listed, address := pair[0], pair[1]
+			table, err := jurisdiction.Load([]byte(`
+district_offices: [{code: D1, name: District One}]
+stations:
+  - {code: S1, name: One, district_office: D1, pins: ["683106"]}
+  - {code: S2, name: Two, district_office: D1, localities: [{pin: "683106", locality: "` + listed + `"}]}
+`))
+			if err != nil {
+				t.Fatalf("chillu %s: %v", c.name, err)
+			}
+			s, err := table.Lookup(canonical.Address{PIN: "683106", Locality: address})
+			if err != nil || s.Code != "S2" {
+				t.Errorf("chillu %s: locality %+q listed, address %+q: station %q, %v; want S2",
+					c.name, listed, address, s.Code, err)
+			}
+		}
+	}
+}
+
+// TestLoadRejectsLocalityInBothChilluSpellings lists one locality under
+// two stations, once with the atomic chillu and once with the older
+// sequence: the table is rejected, as for any locality listed twice.
+func TestLoadRejectsLocalityInBothChilluSpellings(t *testing.T) {
+	_, err := jurisdiction.Load([]byte(`
+district_offices: [{code: D1, name: District One}]
+stations:
+  - {code: S1, name: One, district_office: D1, localities: [{pin: "683106", locality: "ചൂ\u0D7Cണിക്കര"}]}
+  - {code: S2, name: Two, district_office: D1, localities: [{pin: "683106", locality: "ചൂ\u0D30\u0D4D\u200Dണിക്കര"}]}
+`))
+	// The message quotes the locality with %q, which escapes the joiner.
+	want := `line 5: stations[1] "S2": localities[0]: PIN 683106 locality "ചൂര്\u200dണിക്കര" ` +
+		`is also under localities of stations[0] "S1", at line 4`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want one containing %q", err, want)
+	}
+}
+
 func TestLoadRejectsInvalidTables(t *testing.T) {
 	const offices = "district_offices: [{code: D1, name: District One}]\n"
 	cases := map[string]struct {
@@ -183,7 +239,21 @@ stations:
 ---
 stations: [{code: S2, name: Two, district_office: D1, pins: ["682018"]}]
 `, []string{"more than one YAML document"}},
-		"no stations": {offices, []string{"stations: the table lists no stations"}},
+		"no stations":    {offices, []string{"line 1: stations: the table lists no stations"}},
+		"empty stations": {offices + "stations:\n", []string{"line 2: stations: the table lists no stations"}},
+		"empty stations before a comment": {offices + "stations:\n\n# to do\n",
+			[]string{"line 2: stations: the table lists no stations"}},
+		"empty stations list": {"stations: []\n" + offices,
+			[]string{"line 1: stations: the table lists no stations"}},
+		"document start alone": {"---\n", []string{"the document is empty"}},
+		"document of null":     {"---\nnull\n...\n", []string{"the document is empty"}},
+		"station with an office's code": {`district_offices:
+  - {code: KOCHI-CITY, name: Kochi City}
+  - {code: EKM-RURAL, name: Ernakulam Rural}
+stations:
+  - {code: EKM-RURAL, name: Aluva, district_office: EKM-RURAL, pins: ["683101"]}
+`, []string{`line 5: stations[0] "EKM-RURAL": code: EKM-RURAL is also the code of ` +
+			"district_offices[1], at line 3: give the station a code of its own"}},
 		// The parser's message names a line near the error.
 		"syntax error": {offices + "stations:\n  - code: S1\n    name: [One\n",
 			[]string{"yaml: line ", "did not find expected ',' or ']'"}},
@@ -200,6 +270,78 @@ stations: [{code: S2, name: Two, district_office: D1, pins: ["682018"]}]
 				}
 			}
 		})
+	}
+}
+
+// TestLoadNamesLineOfInvalidUTF8 loads a table saved in Latin-1, whose
+// é is the byte 0xE9: the error names its line and column.
+func TestLoadNamesLineOfInvalidUTF8(t *testing.T) {
+	_, err := jurisdiction.Load([]byte("district_offices: [{code: D1, name: District One}]\n" +
+		"stations:\n  - {code: S1, name: \"Caf\xe9 Road\", district_office: D1, pins: [\"682017\"]}\n"))
+	want := "line 3: invalid UTF-8: byte 0xE9 at column 26 is not UTF-8"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want one containing %q", err, want)
+	}
+	if err != nil && !strings.Contains(err.Error(), "save the file as UTF-8") {
+		t.Errorf("error %v does not say how to fix the file", err)
+	}
+}
+
+// TestLoadListsTypeAndTableProblems loads a table with an unknown key,
+// values of the wrong type and problems of the table's content: the
+// error lists them all, in the order of their lines. A station with a
+// value of the wrong type gets no problem that the unset value causes.
+func TestLoadListsTypeAndTableProblems(t *testing.T) {
+	_, err := jurisdiction.Load([]byte(`district_offices: [{code: D1, name: District One}]
+stations:
+  - {code: S1, name: One, district_office: D9, pins: ["682017"]}
+  - {code: S2, name: Two, district_office: D1, pin: "682018"}
+  - {code: S3, name: Three, district_office: D1, pins: "682019"}
+  - {code: S4, name: Four, district_office: D1, pins: ["68202"]}
+`))
+	if err == nil {
+		t.Fatal("Load accepted the table")
+	}
+	want := []string{
+		`line 3: stations[0] "S1": district_office: unknown district office "D9"`,
+		`line 4: unknown field "pin" in a station`,
+		`line 4: stations[1] "S2": pins: missing`,
+		"line 5: pins: want a list of PIN codes",
+		`line 6: stations[3] "S4": pins[0]: invalid PIN "68202"`,
+	}
+	at := 0
+	for _, w := range want {
+		i := strings.Index(err.Error()[at:], w)
+		if i < 0 {
+			t.Errorf("error %q lacks %q after the problems before it", err, w)
+			continue
+		}
+		at += i + len(w)
+	}
+	if strings.Contains(err.Error(), `stations[2] "S3": pins`) {
+		t.Errorf("error %q lists the missing PINs of S3, whose pins has the wrong type", err)
+	}
+}
+
+// TestLoadSkipsProblemsOfShiftedList loads a table with a station given
+// a key twice. The decoder leaves that station out of the list, so S3
+// is the second station decoded. The error names the key, and lists no
+// problem of S3 at the line of S2.
+func TestLoadSkipsProblemsOfShiftedList(t *testing.T) {
+	_, err := jurisdiction.Load([]byte(`district_offices: [{code: D1, name: District One}]
+stations:
+  - {code: S1, name: One, name: Uno, district_office: D1, pins: ["682017"]}
+  - {code: S2, name: Two, district_office: D1, pins: ["682018"]}
+  - {code: S3, name: Three, district_office: D1, pins: ["68201"]}
+`))
+	if err == nil {
+		t.Fatal("Load accepted the table")
+	}
+	if want := `line 3: mapping key "name" already defined at line 3`; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks %q", err, want)
+	}
+	if strings.Contains(err.Error(), "stations[") || strings.Contains(err.Error(), "no stations") {
+		t.Errorf("error %q lists a problem of the list the decoder shifted", err)
 	}
 }
 

@@ -1,10 +1,9 @@
 package jurisdiction
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
-	"strings"
+	"strconv"
 
 	"gopkg.in/yaml.v3"
 )
@@ -44,42 +43,46 @@ var (
 	cannotUnmarshal = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: `(.*)`)? into (\\S+)$")
 )
 
-// plainYAMLError returns err with the type errors of gopkg.in/yaml.v3,
-// which name Go types, reworded to name the key and the value it takes.
-// Each keeps its line. Other errors, such as syntax errors, which name
-// their line themselves, are returned as they are.
-func plainYAMLError(err error) error {
-	var typeErr *yaml.TypeError
-	if !errors.As(err, &typeErr) {
-		return err
+// typeProblems returns the type errors of gopkg.in/yaml.v3, which name
+// Go types, as problems that name the key and the value it takes, each
+// at its line. unread lists the lines of the values that the decoder
+// left unset, such as a text for a list or a mapping with a key given
+// twice, and so leave their station or office incomplete. An unknown
+// key leaves nothing unset.
+func typeProblems(err *yaml.TypeError) (problems []problem, unread []int) {
+	for _, msg := range err.Errors {
+		p, unset := plainTypeError(msg)
+		problems = append(problems, p)
+		if unset {
+			unread = append(unread, p.line)
+		}
 	}
-	lines := make([]string, len(typeErr.Errors))
-	for i, msg := range typeErr.Errors {
-		lines[i] = plainTypeError(msg)
-	}
-	return errors.New(strings.Join(lines, "\n"))
+	return problems, unread
 }
 
-func plainTypeError(msg string) string {
+// plainTypeError rewords msg, one type error, and reports whether it is
+// one of a value left unset: any but an unknown key. A message in
+// another form is kept whole, at line 0.
+func plainTypeError(msg string) (p problem, unset bool) {
 	m := typeErrorLine.FindStringSubmatch(msg)
 	if m == nil {
-		return msg
+		return problem{text: msg}, true
 	}
-	line, text := m[1], m[2]
+	line, _ := strconv.Atoi(m[1])
+	text := m[2]
 	if f := unknownField.FindStringSubmatch(text); f != nil {
 		if shape, ok := yamlShapes[f[2]]; ok {
-			return fmt.Sprintf("line %s: unknown field %q in %s, which is %s",
-				line, f[1], shape.field, shape.want)
+			return problem{line, fmt.Sprintf("unknown field %q in %s, which is %s",
+				f[1], shape.field, shape.want)}, false
 		}
-		return fmt.Sprintf("line %s: unknown field %q", line, f[1])
+		return problem{line, fmt.Sprintf("unknown field %q", f[1])}, false
 	}
 	if c := cannotUnmarshal.FindStringSubmatch(text); c != nil {
 		if shape, ok := yamlShapes[c[3]]; ok {
-			return fmt.Sprintf("line %s: %s: want %s, not %s", line, shape.field, shape.want,
-				yamlKind(c[1], c[2]))
+			text = fmt.Sprintf("%s: want %s, not %s", shape.field, shape.want, yamlKind(c[1], c[2]))
 		}
 	}
-	return msg
+	return problem{line, text}, true
 }
 
 // yamlKind names the kind of value that a YAML tag such as !!seq marks,
@@ -118,6 +121,30 @@ func lineOf(root *yaml.Node, path ...any) int {
 		n = next
 	}
 	return n.Line
+}
+
+// keyLine returns the line of key in the table's top mapping, or of the
+// table when it lacks the key.
+func keyLine(root *yaml.Node, key string) int {
+	n := top(root)
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				return n.Content[i].Line
+			}
+		}
+	}
+	return n.Line
+}
+
+// lastLine returns the last line of the value n, where its last
+// descendant is.
+func lastLine(n *yaml.Node) int {
+	last := n.Line
+	for _, c := range n.Content {
+		last = max(last, lastLine(c))
+	}
+	return last
 }
 
 // top returns the root value of the document node root.

@@ -3,6 +3,7 @@ package verification
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sangam-hub/sangam/internal/journal"
@@ -44,35 +45,64 @@ func deliveries(
 		return nil, nil
 	}
 	journeys := []journal.Journey{request}
-	found, err := store.Find(ctx, journal.Query{
-		Source: EscalationSource, SenderMessageID: EscalationPrefix + request.MessageID, Limit: 1,
-	})
+	esc, escalated, err := escalationJourney(ctx, store, request.MessageID)
 	if err != nil {
-		return nil, fmt.Errorf("finding the escalation of %s: %w", request.MessageID, err)
+		return nil, err
 	}
-	if len(found) > 0 {
-		esc, err := store.Journey(ctx, found[0].MessageID)
-		if err != nil {
-			return nil, fmt.Errorf("reading escalation %s: %w", found[0].MessageID, err)
-		}
+	if escalated {
 		journeys = append(journeys, esc)
 	}
 	var out []Delivery
 	for _, j := range journeys {
-		for _, chain := range journal.Chains(j.Deliveries) {
-			unit, err := units(ctx, j.RoutesVersion, chain[0].Destination)
-			if err != nil {
-				return nil, fmt.Errorf("reading the police unit of destination %s: %w",
-					chain[0].Destination, err)
-			}
-			if unit == "" {
-				continue
-			}
-			out = append(out, Delivery{
-				PoliceUnit: unit, MessageID: j.MessageID, Status: journal.ChainStatus(chain),
-				DeliveryID: chain[len(chain)-1].ID,
-			})
+		ds, err := unitDeliveries(ctx, units, j)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, ds...)
+	}
+	return out, nil
+}
+
+// escalationJourney returns the journey of the hub's escalation of
+// request requestID, and whether the hub escalated it.
+func escalationJourney(
+	ctx context.Context,
+	store journal.Store,
+	requestID string,
+) (journal.Journey, bool, error) {
+	found, err := store.Find(ctx, journal.Query{
+		Source: EscalationSource, SenderMessageID: EscalationPrefix + requestID, Limit: 1,
+	})
+	if err != nil {
+		return journal.Journey{}, false, fmt.Errorf("finding the escalation of %s: %w", requestID, err)
+	}
+	if len(found) == 0 {
+		return journal.Journey{}, false, nil
+	}
+	esc, err := store.Journey(ctx, found[0].MessageID)
+	if err != nil {
+		return journal.Journey{}, false, fmt.Errorf("reading escalation %s: %w", found[0].MessageID, err)
+	}
+	return esc, true, nil
+}
+
+// unitDeliveries returns the deliveries of j's message to destinations
+// that have a police unit.
+func unitDeliveries(ctx context.Context, units UnitLookup, j journal.Journey) ([]Delivery, error) {
+	var out []Delivery
+	for _, chain := range journal.Chains(j.Deliveries) {
+		unit, err := units(ctx, j.RoutesVersion, chain[0].Destination)
+		if err != nil {
+			return nil, fmt.Errorf("reading the police unit of destination %s: %w",
+				chain[0].Destination, err)
+		}
+		if unit == "" {
+			continue
+		}
+		out = append(out, Delivery{
+			PoliceUnit: unit, MessageID: j.MessageID, Status: journal.ChainStatus(chain),
+			DeliveryID: chain[len(chain)-1].ID,
+		})
 	}
 	return out, nil
 }
@@ -86,6 +116,21 @@ func undelivered(ds []Delivery) bool {
 		}
 	}
 	return len(ds) > 0
+}
+
+// escalationUndelivered reports whether no police unit received the
+// escalation esc, given ds, the deliveries to police units of its
+// request and of esc. That is so when the routes sent esc to no
+// destination, or sent it to police units and each of those deliveries
+// is dead. An escalation sent only to destinations without a police
+// unit counts as received, as nothing tells which unit reads them.
+func escalationUndelivered(esc journal.Journey, ds []Delivery) bool {
+	if len(esc.Deliveries) == 0 {
+		return true
+	}
+	return undelivered(slices.DeleteFunc(slices.Clone(ds), func(d Delivery) bool {
+		return d.MessageID != esc.MessageID
+	}))
 }
 
 // deadLetters returns the dead deliveries in ds as "UNIT (dead letter

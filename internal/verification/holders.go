@@ -12,9 +12,12 @@ import (
 // Holders records on each verification request, escalations included,
 // the police units that the routes deliver it to. These are the
 // police_unit values of its destinations, in the order of the routes.
-// A request whose destinations name no police unit gets no holders, and
-// then only its station and district office may report on it. Holders
-// implements ingest.RoutedEnricher.
+// An escalation keeps the holders of its request, which Escalation
+// copies, and adds its own after them, so that its copy names every
+// unit that may report, as the verification status does. A request
+// whose destinations name no police unit gets no holders, and then only
+// its station and district office may report on it. Holders implements
+// ingest.RoutedEnricher.
 type Holders struct{}
 
 // EnrichRouted implements ingest.RoutedEnricher.
@@ -23,6 +26,16 @@ func (Holders) EnrichRouted(m *canonical.Message, table *routes.Table, targets [
 	if m.Type != canonical.TypeVerificationRequest || r == nil {
 		return
 	}
+	var requestHolders []string
+	if r.Escalated {
+		requestHolders = slices.Clone(r.HeldBy)
+	}
+	r.HeldBy = union(requestHolders, policeUnits(table, targets))
+}
+
+// policeUnits returns the police units of the destinations of targets
+// in table, each once, in the order of targets.
+func policeUnits(table *routes.Table, targets []routes.Target) []string {
 	var units []string
 	for _, t := range targets {
 		d, ok := table.Destination(t.Destination)
@@ -30,7 +43,7 @@ func (Holders) EnrichRouted(m *canonical.Message, table *routes.Table, targets [
 			units = append(units, d.PoliceUnit)
 		}
 	}
-	r.HeldBy = units
+	return units
 }
 
 // holders returns the police units that hold request: those the request
@@ -38,22 +51,12 @@ func (Holders) EnrichRouted(m *canonical.Message, table *routes.Table, targets [
 // escalated it.
 func holders(ctx context.Context, store journal.Store, request canonical.Message) ([]string, error) {
 	units := slices.Clone(request.VerificationRequest.HeldBy)
-	found, err := store.Find(ctx, journal.Query{
-		Source: EscalationSource, SenderMessageID: EscalationPrefix + request.ID, Limit: 1,
-	})
-	if err != nil || len(found) == 0 {
-		return units, err
-	}
-	j, err := store.Journey(ctx, found[0].MessageID)
-	if err != nil {
+	j, escalated, err := escalationJourney(ctx, store, request.ID)
+	if err != nil || !escalated {
 		return units, err
 	}
 	if esc := j.Message.VerificationRequest; esc != nil {
-		for _, u := range esc.HeldBy {
-			if !slices.Contains(units, u) {
-				units = append(units, u)
-			}
-		}
+		units = union(units, esc.HeldBy)
 	}
 	return units, nil
 }

@@ -136,13 +136,19 @@ routes:
 		}
 
 		e.clock.Advance(22 * day)
-		e.accept(t, Escalation(req, e.clock.Now()), e.requestEnricher(), routedBy{unrouted})
+		esc := e.accept(t, Escalation(req, e.clock.Now()), e.requestEnricher(), routedBy{unrouted})
 		status, err := RequestStatus(context.Background(), e.store, nil, "CO1075120411325")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := []string{"EKM0420", "SCRB"}; !slices.Equal(status.HeldBy, want) {
+		want := []string{"EKM0420", "SCRB"}
+		if !slices.Equal(status.HeldBy, want) {
 			t.Errorf("status held by %v, want %v", status.HeldBy, want)
+		}
+		// The escalation's copy names the station, which holds the
+		// request too, as the status does.
+		if held := esc.VerificationRequest.HeldBy; !slices.Equal(held, want) {
+			t.Errorf("escalation held by %v, want %v", held, want)
 		}
 		rep := e.reportOn(req, "SCRB")
 		rep.SenderMessageID += "-escalated"

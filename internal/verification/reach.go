@@ -91,12 +91,10 @@ type reach struct {
 }
 
 // route routes m, meant for unit, with t, records the police units of
-// its destinations as Holders does, and reports whether t sent m to any
-// destination.
+// its destinations, and reports whether t sent m to any destination.
 func (r *reach) route(t *routes.Table, m *canonical.Message, unit string) bool {
 	targets := routes.Targets(t.Decide(m))
-	Holders{}.EnrichRouted(m, t, targets)
-	units := m.VerificationRequest.HeldBy
+	units := policeUnits(t, targets)
 	if !slices.Contains(units, unit) {
 		r.missed = true
 		r.instead = union(r.instead, units)

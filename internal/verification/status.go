@@ -19,6 +19,13 @@ const (
 	// unit was dead-lettered. An operator's replay of a dead letter
 	// delivers it.
 	StateUndelivered = "undelivered"
+	// StateEscalationUndelivered is a request with no report that the
+	// hub escalated, but whose escalation no police unit received: the
+	// routes sent it to no destination with a police unit, or every
+	// such delivery was dead-lettered. A dead letter's replay delivers
+	// the escalation, and a route added later does not, since the hub
+	// routes each escalation once.
+	StateEscalationUndelivered = "escalation_undelivered"
 	// StateReported is a request with a report made by its due date.
 	StateReported = "reported"
 	// StateReportedLate is a request with a report made after its due
@@ -76,8 +83,9 @@ type Report struct {
 // RequestStatus returns the status of the newest verification request
 // the passport office sent for fileNumber, from the journal. units maps
 // the destinations of its deliveries to police units. With units nil the
-// status has no deliveries and is never StateUndelivered. A file with
-// no request returns an error wrapping journal.ErrNotFound.
+// status has no deliveries and is never StateUndelivered or
+// StateEscalationUndelivered. A file with no request returns an error
+// wrapping journal.ErrNotFound.
 func RequestStatus(
 	ctx context.Context,
 	store journal.Store,
@@ -120,10 +128,35 @@ func RequestStatus(
 		return Status{}, fmt.Errorf("reading the deliveries of verification request %s: %w",
 			request.MessageID, err)
 	}
-	if undelivered(s.Deliveries) {
-		s.State = StateUndelivered
+	if err := s.checkDelivered(ctx, store, units); err != nil {
+		return Status{}, err
 	}
 	return s, s.addReport(ctx, store, found)
+}
+
+// checkDelivered sets s.State to StateUndelivered when no police unit
+// received the request or its escalation, and to
+// StateEscalationUndelivered when none received the escalation. With
+// units nil it leaves s.State alone, as s has no deliveries to tell.
+func (s *Status) checkDelivered(ctx context.Context, store journal.Store, units UnitLookup) error {
+	if units == nil {
+		return nil
+	}
+	if undelivered(s.Deliveries) {
+		s.State = StateUndelivered
+		return nil
+	}
+	if s.EscalationID == "" {
+		return nil
+	}
+	esc, err := store.Journey(ctx, s.EscalationID)
+	if err != nil {
+		return fmt.Errorf("reading escalation %s: %w", s.EscalationID, err)
+	}
+	if escalationUndelivered(esc, s.Deliveries) {
+		s.State = StateEscalationUndelivered
+	}
+	return nil
 }
 
 // newestRequest returns the newest request in found, newest first, that

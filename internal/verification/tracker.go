@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
@@ -108,21 +109,50 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("submitting escalation: %w", err)
 	}
+	var logErr error
 	if !res.Duplicate {
-		t.log().Info("verification request escalated", "message_id", r.messageID,
-			"case_id", j.CaseKey, "escalation_id", res.MessageID, "due_on", r.dueOn)
+		logErr = t.logEscalation(ctx, r, j, res.MessageID)
 	}
-	return !res.Duplicate, t.Index.setState(ctx, r.messageID, stateEscalated, res.MessageID)
+	return !res.Duplicate, errors.Join(logErr,
+		t.Index.setState(ctx, r.messageID, stateEscalated, res.MessageID))
+}
+
+// logEscalation logs the escalation escalationID of request r, whose
+// journey is j. The line is a warning when the routes sent the
+// escalation to no destination, because then no district office has it
+// and the request's status is StateEscalationUndelivered.
+func (t *Tracker) logEscalation(
+	ctx context.Context,
+	r overdueRequest,
+	j journal.Journey,
+	escalationID string,
+) error {
+	esc, err := t.Journal.Journey(ctx, escalationID)
+	if err != nil {
+		return fmt.Errorf("reading escalation %s: %w", escalationID, err)
+	}
+	args := []any{"message_id", r.messageID, "case_id", j.CaseKey, "escalation_id", escalationID,
+		"due_on", r.dueOn}
+	if len(esc.Deliveries) > 0 {
+		t.log().Info("verification request escalated", args...)
+		return nil
+	}
+	t.log().Warn("verification request escalated to no destination: no route matches the "+
+		"escalation, so no district police office received it. Add a route for the office, "+
+		"which delivers later escalations, and give the office this one another way",
+		append(args, "district_office", j.Message.VerificationRequest.DistrictOffice)...)
+	return nil
 }
 
 // Escalation returns the hub's escalation of request at time now: a copy
 // of the request with Escalated set, from EscalationSource, correlated
-// with the request.
+// with the request. It keeps the request's holders, which route
+// conditions therefore see.
 func Escalation(request canonical.Message, now time.Time) canonical.Message {
 	r := *request.VerificationRequest
 	r.Escalated = true
-	// The routing of the escalation decides its own holders.
-	r.HeldBy = nil
+	// Holders adds the units the routes send the escalation to.
+	r.HeldBy = slices.Clone(r.HeldBy)
 	return canonical.Message{
 		Type:                canonical.TypeVerificationRequest,
 		Source:              EscalationSource,
