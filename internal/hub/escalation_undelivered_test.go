@@ -164,3 +164,38 @@ func warnings(log string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestRequestRoutedNowhereIsUndelivered runs a hub on the default routes
+// but with no route for the requests of station EKM0420. The status of
+// such a request is undelivered, and a second request's 409 says that
+// the routes send it nowhere. Its escalation reaches the Kochi City
+// office, and the status is escalated then.
+func TestRequestRoutedNowhereIsUndelivered(t *testing.T) {
+	w := newVerificationWorld(t, Config{Routes: defaultRoutesWith(t, [2]string{
+		`message.verification_request.police_station == "EKM0420"`,
+		`message.verification_request.police_station == "NO-SUCH-STATION"`,
+	})})
+	const file = "CO1075120499942"
+	code, _, body := post(t, w.url, "passport", freshRequest(t, "RPO-42", file))
+	if code != http.StatusAccepted {
+		t.Fatalf("request: status %d, %s", code, body)
+	}
+	if s := w.status(t, file); s.State != verification.StateUndelivered || len(s.Deliveries) != 0 {
+		t.Errorf("status = %s with deliveries %+v, want %s with none", s.State, s.Deliveries,
+			verification.StateUndelivered)
+	}
+	code, _, body = post(t, w.url, "passport", freshRequest(t, "RPO-43", file))
+	if code != http.StatusConflict || !strings.Contains(string(body), "routes send it to no destination") {
+		t.Errorf("second request: status %d, want 409 saying the routes send it nowhere; %s", code, body)
+	}
+
+	w.escalate(t)
+	waitFor(t, "the escalation at the Kochi City office", func() bool { return len(w.district.Escalations()) == 1 })
+	waitFor(t, "the escalated status", func() bool {
+		s := w.status(t, file)
+		return s.State == verification.StateEscalated
+	})
+	if n := len(w.ekm0420.Verifications()); n != 0 {
+		t.Errorf("station EKM0420 received %d requests, want none", n)
+	}
+}

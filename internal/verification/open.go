@@ -70,11 +70,18 @@ func (c *OpenRequestCheck) Reject(ctx context.Context, m *canonical.Message, cla
 	if err != nil {
 		return fmt.Errorf("reading the deliveries of the open request %s: %w", claimed.Holder, err)
 	}
+	step := nextStep(ds)
+	if len(open.Deliveries) == 0 && len(ds) == 0 {
+		step = "No police unit received it, because the hub's routes send it to no destination. " +
+			"The hub sends it to the district police office when it escalates it, after its due " +
+			"date; ask the hub's operator to route requests for its station. Resending the " +
+			"request does not deliver it, because the hub answers a resend as a duplicate"
+	}
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 		Pointer: "/verification_request/file_number", Rule: RuleOpenRequest,
 		Message: fmt.Sprintf("passport file %s has an open verification request, message id %q "+
 			"(hub message %s), which no police report has answered yet. %s",
-			claimed.Claim.Key, open.SenderMessageID, open.MessageID, nextStep(ds)),
+			claimed.Claim.Key, open.SenderMessageID, open.MessageID, step),
 	}}}}
 }
 

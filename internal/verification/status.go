@@ -16,8 +16,9 @@ const (
 	StateEscalated = "escalated"
 	// StateUndelivered is a request with no report that no police unit
 	// received: every delivery of it and of its escalation to a police
-	// unit was dead-lettered. An operator's replay of a dead letter
-	// delivers it.
+	// unit was dead-lettered, or the routes sent the request to no
+	// destination and the hub has not escalated it yet. An operator's
+	// replay of a dead letter delivers it.
 	StateUndelivered = "undelivered"
 	// StateEscalationUndelivered is a request with no report that the
 	// hub escalated, but whose escalation no police unit received: the
@@ -128,21 +129,22 @@ func RequestStatus(
 		return Status{}, fmt.Errorf("reading the deliveries of verification request %s: %w",
 			request.MessageID, err)
 	}
-	if err := s.checkDelivered(ctx, store, units); err != nil {
+	if err := s.checkDelivered(ctx, store, units, j); err != nil {
 		return Status{}, err
 	}
 	return s, s.addReport(ctx, store, found)
 }
 
 // checkDelivered sets s.State to StateUndelivered when no police unit
-// received the request or its escalation, and to
-// StateEscalationUndelivered when none received the escalation. With
-// units nil it leaves s.State alone, as s has no deliveries to tell.
-func (s *Status) checkDelivered(ctx context.Context, store journal.Store, units UnitLookup) error {
+// received request or its escalation, and to StateEscalationUndelivered
+// when none received the escalation. With units nil it leaves s.State
+// alone, as s has no deliveries to tell.
+func (s *Status) checkDelivered(ctx context.Context, store journal.Store, units UnitLookup,
+	request journal.Journey) error {
 	if units == nil {
 		return nil
 	}
-	if undelivered(s.Deliveries) {
+	if undelivered(s.Deliveries) || (s.EscalationID == "" && len(request.Deliveries) == 0) {
 		s.State = StateUndelivered
 		return nil
 	}
