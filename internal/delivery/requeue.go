@@ -30,9 +30,11 @@ type Requeuer struct {
 	// Outgoing builds the command of a due delivery; see NewOutgoing.
 	Outgoing func(journal.Delivery) journal.Outgoing
 	// Outbox, when set, reports the commands that wait in a transactional
-	// outbox for a forwarder to move them to the bus. A stale delivery
-	// whose command may still wait there is not queued again: while the
-	// bus is down, each pass would add another command per delivery.
+	// outbox for a forwarder to move them to the bus. A delivery counts
+	// as stale only once its command left the outbox StaleAfter ago, not
+	// when it was queued: while the bus is down, each pass would add
+	// another command per delivery, and once it is back, the backlog's
+	// commands would all be sent again as it drains.
 	Outbox func(ctx context.Context) (bus.Waiting, error)
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
@@ -42,7 +44,21 @@ type Requeuer struct {
 	// logResent, which Run calls in turn, use them.
 	resent         map[string]int
 	loggedResentAt time.Time
+	// left records, oldest first, what had left the outbox at the
+	// recent passes, for Pass to tell how long ago a command left it.
+	left []outboxMark
 }
+
+// outboxMark records that at a pass, every command queued before left
+// had left the outbox.
+type outboxMark struct {
+	at, left time.Time
+}
+
+// outboxClockMargin is subtracted from the time that a command still
+// waiting in the outbox was written. The database stamps it, and the
+// hub stamps a delivery's QueuedAt, so the two clocks may differ.
+const outboxClockMargin = time.Minute
 
 // failureLogInterval is the shortest time between two error lines of a
 // requeuer whose passes keep failing, as they do through a database
@@ -138,6 +154,36 @@ func (r *Requeuer) now() time.Time {
 	return time.Now()
 }
 
+// leftBefore records what has left the outbox by now, given w, what
+// waits there, and returns the time before which queued commands left
+// the outbox at least StaleAfter ago: those of a mark StaleAfter old.
+// Commands queued before the oldest one still waiting have left, less
+// outboxClockMargin; with none waiting, all have. The first pass has no
+// such mark, and takes what has left by now to have left StaleAfter ago.
+func (r *Requeuer) leftBefore(now time.Time, w bus.Waiting) time.Time {
+	left := now
+	if oldest := w.Oldest.Add(-outboxClockMargin); w.Messages > 0 && oldest.Before(now) {
+		left = oldest
+	}
+	cutoff := now.Add(-r.staleAfter())
+	if len(r.left) == 0 {
+		seed := outboxMark{at: cutoff, left: cutoff}
+		if left.Before(cutoff) {
+			seed.left = left
+		}
+		r.left = append(r.left, seed)
+	}
+	r.left = append(r.left, outboxMark{at: now, left: left})
+	// Keep the newest mark at or before the cutoff, which the first one
+	// is, and those after it; older ones are of no more use.
+	i := 0
+	for i+1 < len(r.left) && !r.left[i+1].at.After(cutoff) {
+		i++
+	}
+	r.left = r.left[i:]
+	return r.left[0].left
+}
+
 // Pass queues one batch of due deliveries and returns how many. It counts
 // those whose command went stale for Run to log, so only one goroutine
 // may call it at a time.
@@ -145,15 +191,11 @@ func (r *Requeuer) Pass(ctx context.Context) (int, error) {
 	now := r.now()
 	staleBefore := now.Add(-r.staleAfter())
 	if r.Outbox != nil {
-		// Commands queued before the oldest one still waiting have left the
-		// outbox; only those can have been lost on the bus.
 		w, err := r.Outbox(ctx)
 		if err != nil {
 			return 0, fmt.Errorf("reading the outbox: %w", err)
 		}
-		if w.Messages > 0 && w.Oldest.Before(staleBefore) {
-			staleBefore = w.Oldest
-		}
+		staleBefore = r.leftBefore(now, w)
 	}
 	var resent []string
 	outgoing := r.Outgoing

@@ -91,26 +91,46 @@ func (s *staleStore) Requeue(_ context.Context, _, staleBefore time.Time, _ int,
 
 // TestRequeuerLeavesOutboxCommands requeues while the outbox holds a
 // command published ten minutes ago, as when the bus has been down that
-// long: only deliveries queued before it count as lost, and none queued
-// since, whose commands may still wait there. With the outbox empty the
-// stale time is StaleAfter ago.
+// long, and after the outbox drained. Only deliveries whose commands
+// left the outbox StaleAfter ago count as lost: none queued since the
+// oldest waiting command (less a minute for the database's clock), and
+// none of the drained backlog until StaleAfter after it drained.
 func TestRequeuerLeavesOutboxCommands(t *testing.T) {
-	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
-	stuck := now.Add(-10 * time.Minute)
+	t0 := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	now := t0
+	stuck := t0.Add(-10 * time.Minute)
 	waiting := bus.Waiting{Messages: 3, Oldest: stuck}
 	store := &staleStore{}
 	r := &Requeuer{Store: store, StaleAfter: 5 * time.Minute, Now: func() time.Time { return now },
 		Log:    slog.New(slog.DiscardHandler),
 		Outbox: func(context.Context) (bus.Waiting, error) { return waiting, nil }}
-	for range 2 {
+	beforeStuck := stuck.Add(-time.Minute)
+	steps := []struct {
+		at      time.Time
+		waiting bus.Waiting
+		want    time.Time
+	}{
+		{t0, waiting, beforeStuck},
+		// The outbox drained a minute later.
+		{t0.Add(time.Minute), bus.Waiting{}, beforeStuck},
+		{t0.Add(5 * time.Minute), bus.Waiting{}, beforeStuck},
+		// StaleAfter after the pass that found it drained, all that was
+		// queued before that pass counts.
+		{t0.Add(6*time.Minute + time.Second), bus.Waiting{}, t0.Add(time.Minute)},
+		{t0.Add(20 * time.Minute), bus.Waiting{}, t0.Add(6*time.Minute + time.Second)},
+	}
+	for _, s := range steps {
+		now, waiting = s.at, s.waiting
 		if _, err := r.Pass(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		waiting = bus.Waiting{}
+		if got := store.staleBefore[len(store.staleBefore)-1]; !got.Equal(s.want) {
+			t.Errorf("pass at %s: staleBefore = %s, want %s", s.at.Format(time.TimeOnly),
+				got.Format(time.TimeOnly), s.want.Format(time.TimeOnly))
+		}
 	}
-	want := []time.Time{stuck, now.Add(-5 * time.Minute)}
-	if len(store.staleBefore) != 2 || !store.staleBefore[0].Equal(want[0]) || !store.staleBefore[1].Equal(want[1]) {
-		t.Errorf("staleBefore = %v, want %v", store.staleBefore, want)
+	if len(r.left) > 2 {
+		t.Errorf("the requeuer keeps %d outbox marks, want those since the last one StaleAfter old", len(r.left))
 	}
 }
 
