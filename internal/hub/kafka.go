@@ -18,6 +18,7 @@ import (
 
 	"github.com/sangam-hub/sangam/internal/bus/kafkabus"
 	"github.com/sangam-hub/sangam/internal/outbound"
+	"github.com/sangam-hub/sangam/internal/throttle"
 	"github.com/sangam-hub/sangam/routes"
 )
 
@@ -180,6 +181,12 @@ func (p *countingPublisher) Publish(topic string, msgs ...*message.Message) erro
 func keepKafkaTopics(ctx context.Context, kcfg kafkabus.Config, interval time.Duration,
 	topics func() []string, log *slog.Logger,
 ) {
+	// Through an outage every check fails: one line a minute says so.
+	failures := throttle.NewFailureLog(throttle.FailureLogConfig{
+		Logger: log, Warn: true, Interval: time.Minute, CountKey: "failed_checks",
+		Failed:    "checking the Kafka topics failed; the next check tries again",
+		Recovered: "checking the Kafka topics works again",
+	})
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
@@ -191,11 +198,11 @@ func keepKafkaTopics(ctx context.Context, kcfg kafkabus.Config, interval time.Du
 		missing, err := kafkabus.MissingTopics(ctx, kcfg, topics())
 		if err != nil {
 			if ctx.Err() == nil {
-				log.Warn("checking the Kafka topics failed; the next check tries again",
-					"error", err)
+				failures.Failed(err)
 			}
 			continue
 		}
+		failures.Succeeded()
 		for _, topic := range missing {
 			if err := kafkabus.InitializeTopic(ctx, kcfg, topic); err != nil {
 				log.Error("creating a lost Kafka topic failed; the next check tries again",

@@ -19,6 +19,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/sangam-hub/sangam/internal/bus/kafkabus"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/outbound/outboundtest"
@@ -525,4 +526,43 @@ func TestKafkaDownAtStart(t *testing.T) {
 	waitFor(t, "the log line that the topics started", func() bool {
 		return strings.Contains(logged.String(), "Kafka answers: the delivery topics that waited for it started")
 	})
+}
+
+// TestKafkaTopicCheckLogsOutageOnce checks the topics every 10 ms while
+// no broker listens, then starts one: one warning covers the failed
+// checks, and one line says that checking works again.
+func TestKafkaTopicCheckLogsOutageOnce(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	log, logged := capturedLog()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		keepKafkaTopics(ctx, kafkabus.Config{Brokers: []string{l.Addr().String()}}, 10*time.Millisecond,
+			func() []string { return []string{"deliveries.court"} }, log)
+	}()
+	waitFor(t, "the first failed check", func() bool {
+		return strings.Contains(logged.String(), "checking the Kafka topics failed")
+	})
+	time.Sleep(300 * time.Millisecond) // some thirty more failed checks
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(port),
+		kfake.SeedTopics(1, "deliveries.court"))
+	if err != nil {
+		t.Fatalf("starting kfake cluster on port %d: %v", port, err)
+	}
+	t.Cleanup(cluster.Close)
+	waitFor(t, "the line that checking works again", func() bool {
+		return strings.Contains(logged.String(), "checking the Kafka topics works again")
+	})
+	cancel()
+	<-done
+	if n := strings.Count(logged.String(), "checking the Kafka topics failed"); n != 1 {
+		t.Errorf("%d warnings for one outage, want 1:\n%s", n, logged)
+	}
 }
