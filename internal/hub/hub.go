@@ -620,7 +620,7 @@ func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
 // case always maps to one shard. Handlers of a removed destination keep
 // running; its pending deliveries are dead-lettered when they are tried.
 //
-// While no Kafka broker accepts a connection, the topics wait in
+// While no Kafka broker answers, the topics wait in
 // unstarted and startUnstarted adds them later: the hub takes messages
 // meanwhile, and their commands wait in the outbox.
 func (h *Hub) addHandlers(ctx context.Context, t *routes.Table) error {
@@ -640,7 +640,7 @@ func (h *Hub) addHandlers(ctx context.Context, t *routes.Table) error {
 }
 
 // addUnstarted adds a handler for each topic of h.unstarted. When no
-// Kafka broker accepts a connection, it logs that through h.kafkaDown and
+// Kafka broker answers, it logs that through h.kafkaDown and
 // returns nil, leaving the rest unstarted. h.handlersMu must be held.
 func (h *Hub) addUnstarted(ctx context.Context) error {
 	for _, topic := range slices.Sorted(maps.Keys(h.unstarted)) {

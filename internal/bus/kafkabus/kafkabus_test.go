@@ -720,8 +720,8 @@ func TestInitializeTopicNonKafkaListener(t *testing.T) {
 	if err == nil {
 		t.Fatal("InitializeTopic against an HTTP server: got nil error")
 	}
-	if errors.Is(err, kafkabus.ErrUnreachable) {
-		t.Errorf("error %q wraps ErrUnreachable, but the listener took the connection", err)
+	if !errors.Is(err, kafkabus.ErrUnreachable) {
+		t.Errorf("error %q does not wrap ErrUnreachable, but no broker answered", err)
 	}
 	if want := "check that " + addr + " is the listener of a Kafka broker"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not contain %q", err, want)

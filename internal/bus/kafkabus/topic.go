@@ -129,9 +129,10 @@ func MissingTopics(ctx context.Context, config Config, topics []string) ([]strin
 }
 
 // ErrUnreachable is wrapped by the error of InitializeTopic when no
-// broker accepted a TCP connection: the cluster is down or out of reach,
-// rather than refusing the hub's TLS, SASL or requests.
-var ErrUnreachable = errors.New("no Kafka broker accepted a connection")
+// broker accepted a TCP connection or answered a metadata request within
+// the dial timeout: the cluster is down, stalled or out of reach, rather
+// than refusing the hub's TLS, SASL or requests.
+var ErrUnreachable = errors.New("no Kafka broker answered")
 
 // reach opens a connection to each broker of config in turn, with its TLS
 // and SASL settings, sends a metadata request on it, and returns nil at
@@ -140,20 +141,21 @@ var ErrUnreachable = errors.New("no Kafka broker accepted a connection")
 // handshake, SASL authentication or the request. kafka-go reports a
 // cluster it cannot reach as "Broker Not Available", which does not say
 // which address failed or why. The error wraps ErrUnreachable when every
-// broker failed at the TCP connection.
+// broker failed at the TCP connection or did not answer in time.
 func reach(ctx context.Context, config Config) error {
 	var failures []string
-	connected := false
+	answered := false
 	for _, broker := range config.Brokers {
 		err := reachBroker(ctx, config, broker)
 		if err == nil {
 			return nil
 		}
 		var refused *connectError
-		connected = connected || !errors.As(err, &refused)
+		silent := errors.As(err, &refused) || errors.Is(err, os.ErrDeadlineExceeded)
+		answered = answered || !silent
 		failures = append(failures, err.Error())
 	}
-	if !connected {
+	if !answered {
 		return fmt.Errorf("%w: %s", ErrUnreachable, strings.Join(failures, "; "))
 	}
 	return fmt.Errorf("no Kafka broker of %s responded to a metadata request: %s",
