@@ -75,6 +75,16 @@ func hideTopicDuringAssignment(cluster *kfake.Cluster, group, topic string) func
 	}
 }
 
+// heldPartitions returns how many partitions the single member of s
+// holds, or -1 while it has not joined its group.
+func heldPartitions(s *kafkabus.Subscriber) int {
+	members := s.Members()
+	if len(members) != 1 || !members[0].Joined {
+		return -1
+	}
+	return members[0].Partitions
+}
+
 // TestGroupRecoversFromAssignmentWithoutTopic joins a second member to a
 // group while the topic is hidden from the leader's assignment, so that
 // the new generation gives neither member a partition, and kafka-go's own
@@ -82,11 +92,7 @@ func hideTopicDuringAssignment(cluster *kfake.Cluster, group, topic string) func
 // partitions have no member, log it, and rejoin: they end up holding the
 // three partitions between them, and a published message arrives.
 func TestGroupRecoversFromAssignmentWithoutTopic(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.GroupMinSessionTimeout(100*time.Millisecond))
-	if err != nil {
-		t.Fatalf("starting kfake cluster: %v", err)
-	}
-	t.Cleanup(cluster.Close)
+	cluster := startKfake(t)
 	brokers := cluster.ListenAddrs()
 	const topic, group = "unassigned", "unassigned-check"
 	initializeTopic(t, brokers, topic, 3)
@@ -107,29 +113,22 @@ func TestGroupRecoversFromAssignmentWithoutTopic(t *testing.T) {
 		}
 		subscribers[i], outputs[i] = s, messages
 	}
-	held := func(s *kafkabus.Subscriber) int {
-		members := s.Members()
-		if len(members) != 1 || !members[0].Joined {
-			return -1
-		}
-		return members[0].Partitions
-	}
 
 	subscribeMember(0)
 	waitUntil(t, "the first member holds the three partitions", func() bool {
-		return held(subscribers[0]) == 3
+		return heldPartitions(subscribers[0]) == 3
 	})
 	hidden := hideTopicDuringAssignment(cluster, group, topic)
 	subscribeMember(1)
 	waitUntil(t, "both members joined holding no partition", func() bool {
-		return held(subscribers[0]) == 0 && held(subscribers[1]) == 0
+		return heldPartitions(subscribers[0]) == 0 && heldPartitions(subscribers[1]) == 0
 	})
 	if hidden() == 0 {
 		t.Fatal("the members hold no partition, but no Metadata request got UNKNOWN_TOPIC_OR_PARTITION")
 	}
 
 	waitUntil(t, "the members hold the three partitions between them", func() bool {
-		a, b := held(subscribers[0]), held(subscribers[1])
+		a, b := heldPartitions(subscribers[0]), heldPartitions(subscribers[1])
 		return a >= 0 && b >= 0 && a+b == 3
 	})
 	if !strings.Contains(logged.String(), "consumer group left partitions unassigned, rejoining it") {
@@ -186,11 +185,7 @@ func countGroupRequests(cluster *kfake.Cluster, group string) func() (joins, des
 // member checks the group's assignments, finds the partition held, and
 // then neither checks again nor rejoins while the generation lasts.
 func TestMemberBeyondPartitionsStays(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.GroupMinSessionTimeout(100*time.Millisecond))
-	if err != nil {
-		t.Fatalf("starting kfake cluster: %v", err)
-	}
-	t.Cleanup(cluster.Close)
+	cluster := startKfake(t)
 	brokers := cluster.ListenAddrs()
 	const topic, group = "one-partition", "beyond-partitions"
 	initializeTopic(t, brokers, topic, 1)
@@ -210,15 +205,8 @@ func TestMemberBeyondPartitionsStays(t *testing.T) {
 		}
 		subscribers[i] = s
 	}
-	held := func(s *kafkabus.Subscriber) int {
-		members := s.Members()
-		if len(members) != 1 || !members[0].Joined {
-			return -1
-		}
-		return members[0].Partitions
-	}
 	waitUntil(t, "both members joined, one holding the partition", func() bool {
-		a, b := held(subscribers[0]), held(subscribers[1])
+		a, b := heldPartitions(subscribers[0]), heldPartitions(subscribers[1])
 		return a >= 0 && b >= 0 && a+b == 1
 	})
 	waitUntil(t, "the member without a partition checked the group's assignments", func() bool {
