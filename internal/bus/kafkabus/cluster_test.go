@@ -32,6 +32,13 @@ func testLogLevel() slog.Level {
 // stops when the test ends.
 func startCluster(t *testing.T) []string {
 	t.Helper()
+	return startKfake(t).ListenAddrs()
+}
+
+// startKfake starts the cluster of startCluster and returns it, for tests
+// that control its requests.
+func startKfake(t *testing.T) *kfake.Cluster {
+	t.Helper()
 
 	cluster, err := kfake.NewCluster(
 		kfake.NumBrokers(3),
@@ -41,7 +48,7 @@ func startCluster(t *testing.T) []string {
 		t.Fatalf("starting kfake cluster: %v", err)
 	}
 	t.Cleanup(cluster.Close)
-	return cluster.ListenAddrs()
+	return cluster
 }
 
 // restartableCluster is a kfake cluster that keeps its state in a data

@@ -120,23 +120,37 @@ func (sub *subscription) run(ctx context.Context) {
 	defer close(sub.output)
 
 	// kafka-go's consumer group rejoins at once, in a loop without pause,
-	// while its topic is missing. When the topic appears between the
-	// leader's assignment and the start of the partition watcher, the
-	// member stays without partitions for good. Joining only once the
-	// topic exists avoids both.
+	// while its topic is missing. Joining only once the topic exists
+	// avoids that. A topic that goes missing later, or appears between
+	// the leader's assignment and the start of the partition watcher,
+	// leaves the group without partitions: watchUnassigned notices it.
 	if !awaitTopic(ctx, sub.subscriber.config.Config, sub.topic, sub.subscriber.logger, sub.fields) {
 		logger.Info("subscription ended", sub.fields)
 		return
 	}
 
+	for sub.session(ctx) {
+	}
+	logger.Info("subscription ended", sub.fields)
+}
+
+// session joins the group as a new member and consumes until ctx ends or
+// watchUnassigned finds partitions of the topic assigned to no member.
+// It leaves the group before it returns, and reports whether to join
+// again. Leaving makes the coordinator rebalance the group, which a member
+// rejoining with unchanged metadata does not always do.
+func (sub *subscription) session(ctx context.Context) (again bool) {
+	logger := sub.subscriber.logger
 	group, err := kafka.NewConsumerGroup(sub.config)
 	if err != nil {
 		// newSubscription validated the same config, so only a change in
 		// kafka-go's validation can lead here.
 		logger.Error("creating consumer group failed", err, sub.fields)
-		return
+		return false
 	}
-	sub.consume(ctx, group)
+	sessionCtx, rejoin := context.WithCancel(ctx)
+	defer rejoin()
+	sub.consume(ctx, sessionCtx, rejoin, group)
 
 	// Close ends the current generation, waits for its partition
 	// consumers and leaves the group.
@@ -144,17 +158,19 @@ func (sub *subscription) run(ctx context.Context) {
 		logger.Error("leaving consumer group failed", err, sub.fields)
 	}
 	sub.leave()
-	logger.Info("subscription ended", sub.fields)
+	return ctx.Err() == nil
 }
 
 // consume starts the partition consumers of each generation of group until
-// ctx ends.
-func (sub *subscription) consume(ctx context.Context, group *kafka.ConsumerGroup) {
+// sessionCtx ends. The partition consumers hand out messages with contexts
+// derived from ctx. A generation that assigns the member none of the
+// topic's partitions starts watchUnassigned, which calls rejoin.
+func (sub *subscription) consume(ctx, sessionCtx context.Context, rejoin func(), group *kafka.ConsumerGroup) {
 	logger := sub.subscriber.logger
 	for {
-		generation, err := group.Next(ctx)
+		generation, err := group.Next(sessionCtx)
 		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, kafka.ErrGroupClosed) {
+			if sessionCtx.Err() != nil || errors.Is(err, kafka.ErrGroupClosed) {
 				return
 			}
 			if !errors.Is(err, kafka.RebalanceInProgress) {
@@ -164,14 +180,20 @@ func (sub *subscription) consume(ctx context.Context, group *kafka.ConsumerGroup
 			sub.logJoinError(err)
 			continue
 		}
-		sub.partitions.Store(int32(len(generation.Assignments[sub.topic])))
+		assignments := generation.Assignments[sub.topic]
+		sub.partitions.Store(int32(len(assignments)))
 		sub.joined.Store(true)
 
 		logger.Debug("joined consumer group", sub.fields.Add(watermill.LogFields{
 			"generation": generation.ID,
-			"partitions": len(generation.Assignments[sub.topic]),
+			"partitions": len(assignments),
 		}))
-		for _, assignment := range generation.Assignments[sub.topic] {
+		if len(assignments) == 0 {
+			generation.Start(func(generationCtx context.Context) {
+				sub.watchUnassigned(generationCtx, generation.MemberID, rejoin)
+			})
+		}
+		for _, assignment := range assignments {
 			consumer := sub.newPartitionConsumer(generation, assignment)
 			generation.Start(func(generationCtx context.Context) {
 				consumer.run(ctx, generationCtx)
