@@ -75,6 +75,10 @@ func TestEscalationRoutedNowhereIsUndelivered(t *testing.T) {
 	if !slices.Equal(s.HeldBy, []string{"EKM0420"}) {
 		t.Errorf("held by %v, want [EKM0420]", s.HeldBy)
 	}
+	// The tracker logs the warning after the escalation is journaled.
+	waitFor(t, "the warning of the escalation routed nowhere", func() bool {
+		return strings.Contains(logs.String(), "verification request escalated to no destination")
+	})
 	for _, want := range []string{
 		`level=WARN msg="verification request escalated to no destination`,
 		"escalation_id=" + escalation, "district_office=KOCHI-CITY",
