@@ -7,7 +7,7 @@ import (
 )
 
 // SilentBroker listens on 127.0.0.1 and returns its address. It accepts
-// every connection and reads what the client sends, but never answers,
+// every connection and reads what the client sends, but never replies,
 // as a broker that was stopped (SIGSTOP) after it accepted connections.
 // The test's cleanup closes the listener and its connections.
 func SilentBroker(t *testing.T) string {
