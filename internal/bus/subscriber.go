@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -107,7 +108,6 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 		return nil, fmt.Errorf("subscribing to %s: %w", topic, ErrClosed)
 	}
 	s.active = append(s.active, subscribed{inner: inner, unwatch: unwatch})
-	index := len(s.active) - 1
 	s.mu.Unlock()
 
 	subscription := Subscription{Topic: topic, Closing: s.closing.Done()}
@@ -118,11 +118,29 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 		return nil, fmt.Errorf("subscribing to %s: %w", topic, err)
 	}
 	s.mu.Lock()
-	if !s.closed && index < len(s.active) && s.active[index].inner == inner {
-		s.active[index].messages = messages
+	if i := slices.IndexFunc(s.active, func(sub subscribed) bool { return sub.inner == inner }); i >= 0 {
+		s.active[i].messages = messages
 	}
 	s.mu.Unlock()
+	go s.release(ctx, inner, unwatch)
 	return messages, nil
+}
+
+// release waits until ctx ends, then closes the subscription of inner and
+// removes it from the active ones, so that a subscriber whose subscriptions end and start again
+// does not keep them all until Close. Close releases the subscriptions
+// that are still active when it starts.
+func (s *Subscriber) release(ctx context.Context, inner *wsql.Subscriber, unwatch func()) {
+	select {
+	case <-ctx.Done():
+	case <-s.closing.Done():
+		return
+	}
+	_ = inner.Close()
+	unwatch()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.active = slices.DeleteFunc(s.active, func(sub subscribed) bool { return sub.inner == inner })
 }
 
 // SubscribeInitialize creates the tables of topic if they do not exist.

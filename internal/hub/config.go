@@ -72,6 +72,10 @@ type Config struct {
 	// to start those that waited for Kafka to answer. Default
 	// DefaultKafkaTopicCheck.
 	KafkaTopicCheck time.Duration
+	// outboxPause is how long a replica whose publish to Kafka failed
+	// leaves the outbox to the other replicas. Default
+	// defaultOutboxPause; tests shorten it.
+	outboxPause time.Duration
 	// Routes is the routes document (YAML). Default: the embedded
 	// default routes.
 	Routes []byte

@@ -116,6 +116,21 @@ func quietLog() *slog.Logger {
 // logs to cfg.Log, or to quietLog when it is nil.
 func startHub(t *testing.T, cfg Config) *Hub {
 	t.Helper()
+	h, stop, done := runHub(t, cfg)
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("hub Run: %v", err)
+		}
+	})
+	return h
+}
+
+// runHub opens and runs a hub as startHub does, and returns it with the
+// function that stops it and the channel that receives what Run
+// returned. The caller stops it.
+func runHub(t *testing.T, cfg Config) (*Hub, context.CancelFunc, <-chan error) {
+	t.Helper()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.AadhaarKey = testKey
 	if cfg.RetryInterval == 0 {
@@ -129,6 +144,9 @@ func startHub(t *testing.T, cfg Config) *Hub {
 	if cfg.Log == nil {
 		cfg.Log = quietLog()
 	}
+	if cfg.outboxPause == 0 {
+		cfg.outboxPause = 200 * time.Millisecond
+	}
 	h, err := Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -136,13 +154,7 @@ func startHub(t *testing.T, cfg Config) *Hub {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- h.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("hub Run: %v", err)
-		}
-	})
-	return h
+	return h, cancel, done
 }
 
 // postgresDSN returns a DSN for a fresh schema on the test server, or

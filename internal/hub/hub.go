@@ -573,6 +573,16 @@ func (h *Hub) buildMetrics() error {
 				Name: "sangam_outbox_publish_failures_total",
 				Help: "Failed publishes of the outbox forwarder to Kafka; it tries each again.",
 			}, func() float64 { return float64(counts.failed.Load()) })),
+			m.Registerer().Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "sangam_outbox_forwarder_paused",
+				Help: "1 while this replica's outbox forwarder leaves the outbox to the other " +
+					"replicas because its last publish to Kafka failed, 0 while it forwards.",
+			}, func() float64 {
+				if counts.paused.Load() {
+					return 1
+				}
+				return 0
+			})),
 			m.Registerer().Register(h.backend.kafkaMembers),
 			m.Registerer().Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 				Name: "sangam_kafka_topics_unstarted",

@@ -46,13 +46,19 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Con
 	if err != nil {
 		return err
 	}
-	kpub, err := kafkabus.NewPublisher(kafkabus.PublisherConfig{Config: kcfg}, wlog)
+	kpub, err := kafkabus.NewPublisher(kafkabus.PublisherConfig{Config: kcfg, CloseTimeout: outboxCloseTimeout}, wlog)
 	if err != nil {
 		return fmt.Errorf("connecting to Kafka: %w", err)
 	}
 	b.outbox = &outboxCounts{}
-	fwd, err := forwarder.NewForwarder(outbox, &countingPublisher{Publisher: kpub, counts: b.outbox}, wlog,
-		forwarder.Config{ForwarderTopic: outboxTopic})
+	pause := cfg.outboxPause
+	if pause <= 0 {
+		pause = defaultOutboxPause
+	}
+	breaker := newOutboxBreaker(pause, b.outbox, cfg.Log)
+	fwd, err := forwarder.NewForwarder(breaker.subscriber(outbox),
+		breaker.publisher(&countingPublisher{Publisher: kpub, counts: b.outbox}), wlog,
+		forwarder.Config{ForwarderTopic: outboxTopic, CloseTimeout: outboxCloseTimeout})
 	if err != nil {
 		_ = kpub.Close()
 		return fmt.Errorf("creating outbox forwarder: %w", err)
@@ -87,6 +93,15 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Con
 	var started atomic.Bool
 	b.start = func(ctx context.Context) {
 		started.Store(true)
+		// At the stop the subscription leaves the command in hand
+		// unacknowledged, so the publish of it is ended at once rather
+		// than waited for.
+		stop := context.AfterFunc(ctx, func() {
+			if err := kpub.Close(); err != nil {
+				cfg.Log.Warn("closing the Kafka publisher of the outbox", "error", err)
+			}
+		})
+		defer stop()
 		if err := fwd.Run(ctx); err != nil && ctx.Err() == nil {
 			cfg.Log.Error("outbox forwarder stopped", "error", err)
 		}
@@ -151,9 +166,11 @@ func (m *kafkaMembers) Collect(ch chan<- prometheus.Metric) {
 }
 
 // outboxCounts counts the commands the outbox forwarder published to
-// Kafka and the publishes that failed, which it retries.
+// Kafka and the publishes that failed, which it retries, and tells
+// whether the forwarder pauses after a failed publish.
 type outboxCounts struct {
 	published, failed atomic.Uint64
+	paused            atomic.Bool
 }
 
 // countingPublisher counts what its Publisher publishes into counts.

@@ -21,6 +21,7 @@ const (
 	DefaultBatchSize          = 100
 	DefaultWriteTimeout       = 10 * time.Second
 	DefaultMaxAttempts        = 10
+	DefaultCloseTimeout       = 5 * time.Second
 	DefaultMetadataTTL        = 6 * time.Second
 	DefaultHeartbeatInterval  = 3 * time.Second
 	DefaultSessionTimeout     = 30 * time.Second
@@ -158,6 +159,12 @@ type PublisherConfig struct {
 	// topic missing from that list, which a topic created by another client
 	// is until the next refresh. Default 6 s.
 	MetadataTTL time.Duration
+
+	// CloseTimeout bounds how long Close waits for the writer to end the
+	// produce requests in flight, which it cannot interrupt: a broker that
+	// accepts connections but never answers holds each for WriteTimeout,
+	// MaxAttempts times. Close returns an error when it passes. Default 5 s.
+	CloseTimeout time.Duration
 }
 
 // Validate returns an error naming the first field that holds an invalid
@@ -181,6 +188,9 @@ func (c PublisherConfig) Validate() error {
 	if c.MetadataTTL < 0 {
 		return fmt.Errorf("invalid publisher config: MetadataTTL is %s, must not be negative", c.MetadataTTL)
 	}
+	if c.CloseTimeout < 0 {
+		return fmt.Errorf("invalid publisher config: CloseTimeout is %s, must not be negative", c.CloseTimeout)
+	}
 	return nil
 }
 
@@ -200,6 +210,9 @@ func (c PublisherConfig) withDefaults() PublisherConfig {
 	}
 	if c.MetadataTTL == 0 {
 		c.MetadataTTL = DefaultMetadataTTL
+	}
+	if c.CloseTimeout == 0 {
+		c.CloseTimeout = DefaultCloseTimeout
 	}
 	return c
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"github.com/sangam-hub/sangam/internal/bus/bustest"
 	"github.com/sangam-hub/sangam/internal/bus/kafkabus"
 )
 
@@ -836,5 +837,43 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting until %s", what)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestCloseEndsPublishToSilentBroker publishes to a broker that accepts
+// connections but never answers. Close ends the Publish call, which
+// reports ErrPublisherClosed, and returns within its CloseTimeout
+// instead of waiting for the writer's attempts. The deadline is a
+// deadlock guard: the writer's own attempts would take minutes.
+func TestCloseEndsPublishToSilentBroker(t *testing.T) {
+	publisher, err := kafkabus.NewPublisher(kafkabus.PublisherConfig{
+		Config:       kafkabus.Config{Brokers: []string{bustest.SilentBroker(t)}},
+		CloseTimeout: time.Second,
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	published := make(chan error, 1)
+	go func() { published <- publisher.Publish("orders", caseMessage("m", "case")) }()
+	select {
+	case err := <-published:
+		t.Fatalf("Publish to a silent broker returned %v before Close", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+
+	closed := make(chan error, 1)
+	go func() { closed <- publisher.Close() }()
+	select {
+	case <-closed:
+	case <-time.After(15 * time.Second):
+		t.Fatal("Close did not return within 15 s")
+	}
+	select {
+	case err := <-published:
+		if !errors.Is(err, kafkabus.ErrPublisherClosed) {
+			t.Errorf("Publish ended by Close: got %v, expected ErrPublisherClosed", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("Publish did not return within 15 s of Close")
 	}
 }

@@ -18,12 +18,18 @@ var ErrPublisherClosed = errors.New("publisher closed")
 // Publisher is a watermill message.Publisher over one kafka-go Writer.
 // Publish and Close are safe for concurrent use.
 type Publisher struct {
-	writer      *kafka.Writer
-	metadataTTL time.Duration
-	logger      watermill.LoggerAdapter
+	writer       *kafka.Writer
+	metadataTTL  time.Duration
+	closeTimeout time.Duration
+	logger       watermill.LoggerAdapter
+
+	// closing is canceled at the start of Close, which ends the writes in
+	// progress.
+	closing     context.Context
+	stopWriting context.CancelFunc
 
 	// mu guards closed. Publish holds it for reading while it writes, so
-	// that Close waits for writes in progress.
+	// that Close waits for writes in progress to return.
 	mu     sync.RWMutex
 	closed bool
 }
@@ -52,7 +58,11 @@ func NewPublisher(config PublisherConfig, logger watermill.LoggerAdapter) (*Publ
 		Transport:    transport,
 		ErrorLogger:  kafkaLogger(logger, watermill.LogFields{"component": "kafka writer"}),
 	}
-	return &Publisher{writer: writer, metadataTTL: config.MetadataTTL, logger: logger}, nil
+	closing, stopWriting := context.WithCancel(context.Background())
+	return &Publisher{
+		writer: writer, metadataTTL: config.MetadataTTL, closeTimeout: config.CloseTimeout,
+		logger: logger, closing: closing, stopWriting: stopWriting,
+	}, nil
 }
 
 // Publish writes msgs to topic and returns after every in-sync replica of
@@ -71,7 +81,8 @@ func NewPublisher(config PublisherConfig, logger watermill.LoggerAdapter) (*Publ
 //
 // The topic must exist (see InitializeTopic). Publish fails with
 // kafka.UnknownTopicOrPartition when the topic is still unknown after
-// MetadataTTL.
+// MetadataTTL. Publish returns ErrPublisherClosed, wrapped, when Close
+// ends it or was called before.
 func (p *Publisher) Publish(topic string, msgs ...*message.Message) error {
 	if err := ValidateTopic(topic); err != nil {
 		return fmt.Errorf("publishing: %w", err)
@@ -93,6 +104,9 @@ func (p *Publisher) Publish(topic string, msgs ...*message.Message) error {
 	}
 
 	if err := p.write(records); err != nil {
+		if p.closing.Err() != nil {
+			err = ErrPublisherClosed
+		}
 		return fmt.Errorf("publishing %d messages to %s: %w", len(records), topic, err)
 	}
 	p.logger.Trace("published messages", watermill.LogFields{"topic": topic, "count": len(records)})
@@ -112,17 +126,26 @@ const unknownTopicRetryInterval = 100 * time.Millisecond
 func (p *Publisher) write(records []kafka.Message) error {
 	deadline := time.Now().Add(p.metadataTTL)
 	for {
-		err := p.writer.WriteMessages(context.Background(), records...)
+		err := p.writer.WriteMessages(p.closing, records...)
 		if !errors.Is(err, kafka.UnknownTopicOrPartition) || time.Now().After(deadline) {
 			return err
 		}
-		time.Sleep(unknownTopicRetryInterval)
+		select {
+		case <-p.closing.Done():
+			return p.closing.Err()
+		case <-time.After(unknownTopicRetryInterval):
+		}
 	}
 }
 
-// Close waits for Publish calls in progress, then closes the writer and its
-// connections. Close may be called more than once.
+// Close ends the Publish calls in progress, which return an error wrapping
+// ErrPublisherClosed although the cluster may store their messages all
+// the same, and waits for them to return. It then closes the writer and
+// its connections, waiting up to CloseTimeout for the produce requests in
+// flight, and returns an error when they outlast it. Close may be called
+// more than once.
 func (p *Publisher) Close() error {
+	p.stopWriting()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -130,10 +153,18 @@ func (p *Publisher) Close() error {
 	}
 	p.closed = true
 
-	if err := p.writer.Close(); err != nil {
-		return fmt.Errorf("closing publisher: %w", err)
+	closed := make(chan error, 1)
+	go func() { closed <- p.writer.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			return fmt.Errorf("closing publisher: %w", err)
+		}
+		return nil
+	case <-time.After(p.closeTimeout):
+		return fmt.Errorf("closing publisher: produce requests still in flight after %s were abandoned",
+			p.closeTimeout)
 	}
-	return nil
 }
 
 // kafkaLogger returns the error logger of a kafka-go writer, reader or
