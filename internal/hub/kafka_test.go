@@ -461,6 +461,19 @@ func TestKafkaOutboxBacklogInMetrics(t *testing.T) {
 	}
 }
 
+// closedPort returns a loopback address and its port that nothing
+// listens on, from a listener closed at once, so that connections to it
+// are refused until a test listens there.
+func closedPort(t *testing.T) (string, int) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String(), l.Addr().(*net.TCPAddr).Port
+}
+
 // startKafkaCluster starts a kfake cluster as startKafka does and
 // returns it with its bootstrap addresses.
 func startKafkaCluster(t *testing.T) (*kfake.Cluster, []string) {
@@ -478,14 +491,9 @@ func startKafkaCluster(t *testing.T) (*kfake.Cluster, []string) {
 // Kafka address. It takes a chargesheet meanwhile, keeps the delivery
 // command in the outbox, and delivers it once a broker listens there.
 func TestKafkaDownAtStart(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	addr, port := closedPort(t)
 	log, logged := capturedLog()
-	w := newWorld(t, Config{PostgresDSN: postgresDSN(t), KafkaBrokers: []string{l.Addr().String()},
+	w := newWorld(t, Config{PostgresDSN: postgresDSN(t), KafkaBrokers: []string{addr},
 		KafkaTopicCheck: 100 * time.Millisecond, MetricsCacheFor: time.Millisecond, Log: log}, 5)
 	unstarted := regexp.MustCompile(`(?m)^sangam_kafka_topics_unstarted ([0-9.e+]+)$`)
 
@@ -532,19 +540,14 @@ func TestKafkaDownAtStart(t *testing.T) {
 // no broker listens, then starts one: one warning covers the failed
 // checks, and one line says that checking works again.
 func TestKafkaTopicCheckLogsOutageOnce(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	addr, port := closedPort(t)
 	log, logged := capturedLog()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		keepKafkaTopics(ctx, kafkabus.Config{Brokers: []string{l.Addr().String()}}, 10*time.Millisecond,
+		keepKafkaTopics(ctx, kafkabus.Config{Brokers: []string{addr}}, 10*time.Millisecond,
 			func() []string { return []string{"deliveries.court"} }, log)
 	}()
 	waitFor(t, "the first failed check", func() bool {

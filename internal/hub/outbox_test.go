@@ -2,7 +2,6 @@ package hub
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -23,12 +22,7 @@ import (
 // would be delivered meanwhile.
 func TestKafkaReplicaWithoutKafkaLeavesOutbox(t *testing.T) {
 	dsn := postgresDSN(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	nothing := l.Addr().String()
-	l.Close()
+	nothing, _ := closedPort(t)
 
 	var hubURL atomicString
 	ag := startAgencies(t, hubURL.Load)
