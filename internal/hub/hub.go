@@ -834,9 +834,10 @@ func (h *Hub) Run(ctx context.Context) error {
 	// run on h.drain. Attempts still running after that are cancelled and
 	// sent again after the restart, as designed, so the stop succeeds.
 	if err := h.router.Close(); err != nil {
-		log.Warn("delivery attempts still in flight at the end of the shutdown timeout were "+
-			"cut off; the next start sends them again with the same Idempotency-Key",
-			"shutdown_timeout", h.cfg.ShutdownTimeout)
+		log.Warn("the delivery handlers did not all stop within the shutdown timeout: attempts "+
+			"still in flight were cut off, and the next start sends them again with the same "+
+			"Idempotency-Key; with Kafka, a subscription that could not leave its group also "+
+			"holds up the stop", "shutdown_timeout", h.cfg.ShutdownTimeout, "error", err)
 	}
 	h.stopDrain()
 	h.endpoints.Load().Close()

@@ -72,6 +72,10 @@ func newOutboxBreaker(pause time.Duration, counts *outboxCounts, log *slog.Logge
 						"the outbox to the other replicas and tries again after each pause",
 						"pause", pause)
 				}
+			case to == gobreaker.StateHalfOpen:
+				// The forwarder subscribes again for its trial, which
+				// waits for the next command.
+				counts.paused.Store(false)
 			case to == gobreaker.StateClosed:
 				counts.paused.Store(false)
 				log.Info("Kafka took an outbox command again: this replica forwards the outbox again")

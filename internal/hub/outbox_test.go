@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
@@ -134,3 +135,31 @@ func TestKafkaStopWithSilentBrokerKeepsCommand(t *testing.T) {
 		t.Errorf("journey status %s after the restart, want delivered: %+v", j.Status, j.Deliveries)
 	}
 }
+
+// TestOutboxPauseEndsWithThePause trips the outbox breaker with a failed
+// publish: the forwarder is paused, and once the pause is over, when it
+// waits for a command to try again, it is not.
+func TestOutboxPauseEndsWithThePause(t *testing.T) {
+	counts := &outboxCounts{}
+	b := newOutboxBreaker(50*time.Millisecond, counts, quietLog())
+	p := b.publisher(failingPublisher{})
+	if err := p.Publish("deliveries.court", message.NewMessage("1", nil)); err == nil {
+		t.Fatal("Publish through a failing publisher: got nil error")
+	}
+	if !counts.paused.Load() {
+		t.Error("not paused after a failed publish")
+	}
+	waitFor(t, "the end of the pause", func() bool {
+		b.cb.State() // moves the breaker on once its pause is over
+		return !counts.paused.Load()
+	})
+}
+
+// failingPublisher fails every publish.
+type failingPublisher struct{}
+
+func (failingPublisher) Publish(string, ...*message.Message) error {
+	return errors.New("broker unreachable")
+}
+
+func (failingPublisher) Close() error { return nil }

@@ -73,9 +73,10 @@ func (c *OpenRequestCheck) Reject(ctx context.Context, m *canonical.Message, cla
 	step := nextStep(ds)
 	if len(open.Deliveries) == 0 && len(ds) == 0 {
 		step = "No police unit received it, because the hub's routes send it to no destination. " +
-			"The hub sends it to the district police office when it escalates it, after its due " +
-			"date; ask the hub's operator to route requests for its station. Resending the " +
-			"request does not deliver it, because the hub answers a resend as a duplicate"
+			"The hub escalates it after its due date, to the district police office if the routes " +
+			"send escalations there; ask the hub's operator to route requests for its station. " +
+			"Resending the request does not deliver it, because the hub answers a resend as a " +
+			"duplicate"
 	}
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 		Pointer: "/verification_request/file_number", Rule: RuleOpenRequest,
