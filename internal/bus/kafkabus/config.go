@@ -121,6 +121,13 @@ func (c Config) dialer() *kafka.Dialer {
 	}
 }
 
+// client returns an admin client of c's brokers, and the function that
+// closes its idle connections once the caller is done with it.
+func (c Config) client() (*kafka.Client, func()) {
+	transport := c.transport()
+	return &kafka.Client{Addr: kafka.TCP(c.Brokers...), Transport: transport}, transport.CloseIdleConnections
+}
+
 // transport returns the kafka-go transport of the writer and admin client.
 func (c Config) transport() *kafka.Transport {
 	return &kafka.Transport{

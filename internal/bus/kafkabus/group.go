@@ -32,7 +32,8 @@ type subscription struct {
 	memberID string
 
 	// joined is set while the member is in a generation of the group,
-	// with partitions of the topic assigned to it.
+	// and partitions is the number of the topic's partitions assigned to
+	// it in that generation.
 	joined     atomic.Bool
 	partitions atomic.Int32
 }
@@ -239,9 +240,8 @@ func (sub *subscription) leave() {
 	ctx, cancel := context.WithTimeout(context.Background(), config.CoordinatorTimeout)
 	defer cancel()
 
-	transport := config.transport()
-	defer transport.CloseIdleConnections()
-	client := &kafka.Client{Addr: kafka.TCP(config.Brokers...), Transport: transport}
+	client, closeIdle := config.client()
+	defer closeIdle()
 
 	response, err := client.LeaveGroup(ctx, &kafka.LeaveGroupRequest{
 		GroupID: config.ConsumerGroup,

@@ -66,9 +66,8 @@ func InitializeTopic(ctx context.Context, config Config, topic string) error {
 		return fmt.Errorf("initializing topic %s: %w", topic, err)
 	}
 
-	transport := config.transport()
-	defer transport.CloseIdleConnections()
-	client := &kafka.Client{Addr: kafka.TCP(config.Brokers...), Transport: transport}
+	client, closeIdle := config.client()
+	defer closeIdle()
 
 	replicationFactor := config.ReplicationFactor
 	replicas := fmt.Sprintf("replication factor %d", replicationFactor)
@@ -106,9 +105,8 @@ func MissingTopics(ctx context.Context, config Config, topics []string) ([]strin
 		return nil, nil
 	}
 	config = config.withDefaults()
-	transport := config.transport()
-	defer transport.CloseIdleConnections()
-	client := &kafka.Client{Addr: kafka.TCP(config.Brokers...), Transport: transport}
+	client, closeIdle := config.client()
+	defer closeIdle()
 	response, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: topics})
 	if err != nil {
 		return nil, fmt.Errorf("reading the metadata of %d topics: %w", len(topics), err)
@@ -129,10 +127,10 @@ func MissingTopics(ctx context.Context, config Config, topics []string) ([]strin
 }
 
 // ErrUnreachable is wrapped by the error of InitializeTopic when no
-// broker accepted a TCP connection or answered a metadata request within
-// the dial timeout: the cluster is down, stalled or out of reach, rather
-// than refusing the hub's TLS, SASL or requests.
-var ErrUnreachable = errors.New("no Kafka broker answered")
+// broker accepted a TCP connection or responded to a metadata request
+// within the dial timeout. The cluster is then down, stalled or out of
+// reach, rather than rejecting the hub's TLS, SASL or requests.
+var ErrUnreachable = errors.New("no Kafka broker responded")
 
 // reach opens a connection to each broker of config in turn, with its TLS
 // and SASL settings, sends a metadata request on it, and returns nil at
@@ -330,9 +328,8 @@ func awaitTopic(
 }
 
 func checkLeaders(ctx context.Context, config Config, topic string) (bool, error) {
-	transport := config.transport()
-	defer transport.CloseIdleConnections()
-	client := &kafka.Client{Addr: kafka.TCP(config.Brokers...), Transport: transport}
+	client, closeIdle := config.client()
+	defer closeIdle()
 	return hasLeaders(ctx, client, topic)
 }
 

@@ -34,9 +34,8 @@ var errUnassigned = errors.New("partitions assigned to no member of the group")
 // The member holds no partition, so no message of it is in flight.
 func (sub *subscription) watchUnassigned(ctx context.Context, memberID string, rejoin func()) {
 	config := sub.subscriber.config
-	transport := config.transport()
-	defer transport.CloseIdleConnections()
-	client := &kafka.Client{Addr: kafka.TCP(config.Brokers...), Transport: transport}
+	client, closeIdle := config.client()
+	defer closeIdle()
 
 	ticker := time.NewTicker(partitionWatchInterval)
 	defer ticker.Stop()
@@ -114,14 +113,14 @@ func (sub *subscription) unassignedPartitions(
 		if group.GroupState != "Stable" {
 			return nil, false, nil
 		}
-		held := map[int]bool{}
+		assigned := map[int]bool{}
 		listed := false
 		for _, member := range group.Members {
 			listed = listed || member.MemberID == memberID
 			for _, topic := range member.MemberAssignments.Topics {
 				if topic.Topic == sub.topic {
 					for _, p := range topic.Partitions {
-						held[p] = true
+						assigned[p] = true
 					}
 				}
 			}
@@ -130,7 +129,7 @@ func (sub *subscription) unassignedPartitions(
 			return nil, false, nil
 		}
 		for _, p := range partitions {
-			if !held[p] {
+			if !assigned[p] {
 				unassigned = append(unassigned, p)
 			}
 		}
