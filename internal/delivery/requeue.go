@@ -30,11 +30,11 @@ type Requeuer struct {
 	// Outgoing builds the command of a due delivery; see NewOutgoing.
 	Outgoing func(journal.Delivery) journal.Outgoing
 	// Outbox, when set, reports the commands that wait in a transactional
-	// outbox for a forwarder to move them to the bus. A delivery counts
-	// as stale only once its command left the outbox StaleAfter ago, not
-	// when it was queued: while the bus is down, each pass would add
-	// another command per delivery, and once it is back, the backlog's
-	// commands would all be sent again as it drains.
+	// outbox for a forwarder to move them to the bus. A delivery then
+	// counts as stale only once its command left the outbox StaleAfter
+	// ago. Counting from when it was queued would add a command per
+	// delivery at each pass while the bus is down, and send the whole
+	// backlog again as it drains.
 	Outbox func(ctx context.Context) (bus.Waiting, error)
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time

@@ -69,7 +69,7 @@ type Config struct {
 	KafkaSessionTimeout time.Duration
 	// KafkaTopicCheck is how often the hub checks that Kafka still has
 	// the delivery topics and creates again any it lost, and tries again
-	// to start those that waited for Kafka to answer. Default
+	// to start those that waited for Kafka to respond. Default
 	// DefaultKafkaTopicCheck.
 	KafkaTopicCheck time.Duration
 	// outboxPause is how long a replica whose publish to Kafka failed

@@ -55,7 +55,7 @@ type Hub struct {
 	// starts from it.
 	applied int
 	// handlersMu guards running, the delivery topics with handlers, and
-	// unstarted, those that wait for Kafka to answer, each with the
+	// unstarted, those that wait for Kafka to respond, each with the
 	// ack deadline of its subscriber.
 	handlersMu sync.Mutex
 	running    map[string]bool
@@ -630,9 +630,9 @@ func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
 // case always maps to one shard. Handlers of a removed destination keep
 // running; its pending deliveries are dead-lettered when they are tried.
 //
-// While no Kafka broker answers, the topics wait in
-// unstarted and startUnstarted adds them later: the hub takes messages
-// meanwhile, and their commands wait in the outbox.
+// While no Kafka broker responds, the topics wait in unstarted and
+// startUnstarted adds them later. The hub takes messages meanwhile, and
+// their commands wait in the outbox.
 func (h *Hub) addHandlers(ctx context.Context, t *routes.Table) error {
 	h.handlersMu.Lock()
 	defer h.handlersMu.Unlock()
@@ -650,8 +650,8 @@ func (h *Hub) addHandlers(ctx context.Context, t *routes.Table) error {
 }
 
 // addUnstarted adds a handler for each topic of h.unstarted. When no
-// Kafka broker answers, it logs that through h.kafkaDown and
-// returns nil, leaving the rest unstarted. h.handlersMu must be held.
+// Kafka broker responds, it logs that through h.kafkaDown and returns
+// nil, leaving the rest unstarted. h.handlersMu must be held.
 func (h *Hub) addUnstarted(ctx context.Context) error {
 	for _, topic := range slices.Sorted(maps.Keys(h.unstarted)) {
 		err := h.backend.initTopic(ctx, topic)
@@ -677,7 +677,7 @@ func (h *Hub) addUnstarted(ctx context.Context) error {
 }
 
 // startUnstarted adds and starts, every interval until ctx ends, the
-// handlers of topics that waited for Kafka to answer.
+// handlers of topics that waited for Kafka to respond.
 func (h *Hub) startUnstarted(ctx context.Context, interval time.Duration) {
 	select {
 	case <-h.router.Running():
@@ -692,24 +692,27 @@ func (h *Hub) startUnstarted(ctx context.Context, interval time.Duration) {
 			return
 		case <-tick.C:
 		}
-		h.handlersMu.Lock()
-		waiting := len(h.unstarted) > 0
-		var err error
-		if waiting {
-			err = h.addUnstarted(ctx)
-		}
-		h.handlersMu.Unlock()
-		if !waiting {
-			continue
-		}
-		if err == nil {
-			err = h.router.RunHandlers(ctx)
-		}
-		if err != nil && ctx.Err() == nil {
+		if err := h.startWaiting(ctx); err != nil && ctx.Err() == nil {
 			h.cfg.Log.Error("starting the delivery topics that waited for Kafka failed; "+
 				"the next try is in "+interval.String(), "error", err)
 		}
 	}
+}
+
+// startWaiting adds the handlers of the unstarted topics, if any, and
+// starts those the router does not run yet.
+func (h *Hub) startWaiting(ctx context.Context) error {
+	h.handlersMu.Lock()
+	if len(h.unstarted) == 0 {
+		h.handlersMu.Unlock()
+		return nil
+	}
+	err := h.addUnstarted(ctx)
+	h.handlersMu.Unlock()
+	if err != nil {
+		return err
+	}
+	return h.router.RunHandlers(ctx)
 }
 
 // unstartedTopics returns how many delivery topics wait for Kafka. It

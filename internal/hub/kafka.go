@@ -198,7 +198,7 @@ func (p *countingPublisher) Publish(topic string, msgs ...*message.Message) erro
 func keepKafkaTopics(ctx context.Context, kcfg kafkabus.Config, interval time.Duration,
 	topics func() []string, log *slog.Logger,
 ) {
-	// Through an outage every check fails: one line a minute says so.
+	// Every check fails through an outage, so failures log one line a minute.
 	failures := throttle.NewFailureLog(throttle.FailureLogConfig{
 		Logger: log, Warn: true, Interval: time.Minute, CountKey: "failed_checks",
 		Failed:    "checking the Kafka topics failed; the next check tries again",

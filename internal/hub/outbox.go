@@ -55,7 +55,7 @@ func newOutboxBreaker(pause time.Duration, counts *outboxCounts, log *slog.Logge
 		ReadyToTrip: func(c gobreaker.Counts) bool {
 			return c.ConsecutiveFailures > 0
 		},
-		// A publish ended by the stop says nothing about Kafka.
+		// A publish ended by the stop is not a Kafka failure.
 		IsExcluded: func(err error) bool {
 			return errors.Is(err, kafkabus.ErrPublisherClosed)
 		},

@@ -123,7 +123,7 @@ func undelivered(ds []Delivery) bool {
 // request and of esc. That is so when the routes sent esc to no
 // destination, or sent it to police units and each of those deliveries
 // is dead. An escalation sent only to destinations without a police
-// unit counts as received, as nothing tells which unit reads them.
+// unit counts as received, because the routes name no unit that reads them.
 func escalationUndelivered(esc journal.Journey, ds []Delivery) bool {
 	if len(esc.Deliveries) == 0 {
 		return true
