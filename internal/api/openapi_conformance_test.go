@@ -18,10 +18,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/api/apitest"
 )
-
-// documentURL is the id of the OpenAPI document in the schema compiler.
-const documentURL = "sangam://api/openapi.json"
 
 // unmatched is the operation key of requests that no route serves.
 const unmatched = "unmatched"
@@ -41,63 +39,22 @@ type conformance struct {
 }
 
 // newConformance reads the document that base serves. Its object
-// schemas are closed for validation (see closeObjects), so a response
-// member that the document does not list fails.
+// schemas are closed for validation (see apitest.CloseObjects), so a
+// response member that the document does not list fails.
 func newConformance(t *testing.T, base string) *conformance {
 	t.Helper()
 	served := getURL(t, base+"/api/v1/openapi.json")
-	var doc, closed map[string]any
+	var doc map[string]any
 	if err := json.Unmarshal(served.body, &doc); err != nil {
 		t.Fatalf("decoding the served document: %v", err)
 	}
-	if err := json.Unmarshal(served.body, &closed); err != nil {
-		t.Fatalf("decoding the served document: %v", err)
-	}
-	closeObjects(closed)
-	closedJSON, err := json.Marshal(closed)
+	c, err := apitest.NewCompiler(served.body)
 	if err != nil {
-		t.Fatalf("encoding the closed document: %v", err)
-	}
-
-	c := jsonschema.NewCompiler()
-	c.Draft = jsonschema.Draft2020
-	c.AssertFormat = true
-	c.LoadURL = func(u string) (io.ReadCloser, error) {
-		return nil, fmt.Errorf("schema %s is outside the OpenAPI document", u)
-	}
-	if err := c.AddResource(documentURL, bytes.NewReader(closedJSON)); err != nil {
-		t.Fatalf("adding the document to the schema compiler: %v", err)
+		t.Fatal(err)
 	}
 	return &conformance{
 		doc: doc, compiler: c, schemas: map[string]*jsonschema.Schema{},
 		mux: (&api.Server{}).Mux(), seen: map[string]map[int]bool{},
-	}
-}
-
-// closeObjects sets additionalProperties to false in every schema below
-// v that lists properties and sets no rule for other members. The
-// document leaves objects open so that clients accept members added
-// later, and the test closes them so that every member sent today must
-// be documented. Schemas under "if" and "not" stay open, because closing
-// them would change what they match.
-func closeObjects(v any) {
-	switch v := v.(type) {
-	case map[string]any:
-		_, hasProps := v["properties"].(map[string]any)
-		_, hasAdditional := v["additionalProperties"]
-		_, hasUnevaluated := v["unevaluatedProperties"]
-		if hasProps && !hasAdditional && !hasUnevaluated {
-			v["additionalProperties"] = false
-		}
-		for k, child := range v {
-			if k != "if" && k != "not" {
-				closeObjects(child)
-			}
-		}
-	case []any:
-		for _, child := range v {
-			closeObjects(child)
-		}
 	}
 }
 
@@ -180,19 +137,13 @@ func (c *conformance) validateErr(pointer string, raw []byte) error {
 	s, ok := c.schemas[pointer]
 	if !ok {
 		var err error
-		s, err = c.compiler.Compile(documentURL + "#" + pointer)
+		s, err = c.compiler.Compile(apitest.DocumentURL + "#" + pointer)
 		if err != nil {
 			return fmt.Errorf("compiling the schema at %s: %w", pointer, err)
 		}
 		c.schemas[pointer] = s
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return fmt.Errorf("body is not JSON: %w", err)
-	}
-	if err := s.Validate(v); err != nil {
+	if err := apitest.Validate(s, raw); err != nil {
 		return fmt.Errorf("body does not match the schema at %s:\n%w", pointer, err)
 	}
 	return nil
