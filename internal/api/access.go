@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/sangam-hub/sangam/adapters/passport"
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/auth"
@@ -228,6 +229,26 @@ func (s *Server) metricsReaders(next http.HandlerFunc) http.HandlerFunc {
 				"path", r.URL.Path)
 			problem.Write(w, problem.New(problem.Forbidden,
 				"this endpoint needs an operator's or a metrics token"))
+			return
+		}
+		next(w, r)
+	}
+}
+
+// verificationReaders lets through callers whose token is an operator's
+// or the passport office's. Other agencies' tokens and metrics tokens get
+// 403, because a status names the police units that hold the file.
+func (s *Server) verificationReaders(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r, ok := s.authenticate(w, r)
+		if !ok {
+			return
+		}
+		if p, known := principal(r); known && !p.Operator && p.Agency != passport.Agency {
+			s.Log.Warn("token without passport or operator rights used for verification status",
+				"principal", p.Name, "agency", p.Agency, "path", r.URL.Path)
+			problem.Write(w, problem.New(problem.Forbidden,
+				"verification status needs an operator's or the passport office's token"))
 			return
 		}
 		next(w, r)

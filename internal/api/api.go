@@ -71,6 +71,10 @@ type Server struct {
 	// Reserved is the hub's own secret files, which a routes version
 	// saved through the API may not name as a destination's credentials.
 	Reserved *outbound.Reserved
+	// VerificationStatus serves GET /api/v1/verifications/{file_number},
+	// a passport file's verification status, to the callers that
+	// accessVerification admits. Nil responds 404 to every such request.
+	VerificationStatus http.HandlerFunc
 
 	// now returns the current time for the failure logs. Nil means
 	// time.Now.
@@ -96,6 +100,9 @@ const (
 	accessOperator
 	// accessMetrics endpoints need an operator's or a metrics token.
 	accessMetrics
+	// accessVerification endpoints need an operator's token or the
+	// passport office's.
+	accessVerification
 )
 
 // endpoint is one route of the API.
@@ -123,6 +130,7 @@ func (s *Server) endpoints() []endpoint {
 		{"GET", "/api/v1/routes/versions/{n}", accessOperator, s.getRoutes},
 		{"POST", "/api/v1/routes/versions/{n}/restore", accessOperator, s.restoreRoutes},
 		{"POST", "/api/v1/routes/explain", accessOperator, s.explain},
+		{"GET", "/api/v1/verifications/{file_number}", accessVerification, s.verificationStatus},
 		{"GET", "/api/v1/openapi.json", accessPublic, serveOpenAPIJSON},
 		{"GET", "/api/v1/openapi.yaml", accessPublic, serveOpenAPIYAML},
 		{"GET", "/healthz", accessPublic, health},
@@ -152,6 +160,8 @@ func (s *Server) mux() *http.ServeMux {
 			h = s.operatorOnly(h)
 		case accessMetrics:
 			h = s.metricsReaders(h)
+		case accessVerification:
+			h = s.verificationReaders(h)
 		}
 		mux.HandleFunc(e.method+" "+e.path, h)
 	}
@@ -225,6 +235,17 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	// written, so no browser may read it as HTML.
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	s.metricsHandler.ServeHTTP(w, r)
+}
+
+// verificationStatus serves a passport file's verification status with
+// VerificationStatus.
+func (s *Server) verificationStatus(w http.ResponseWriter, r *http.Request) {
+	if s.VerificationStatus == nil {
+		problem.Write(w, problem.New(problem.NotFound,
+			"this server does not serve passport verification"))
+		return
+	}
+	s.VerificationStatus(w, r)
 }
 
 // problemForUnmatched responds to requests that match no route, which

@@ -9,7 +9,8 @@ import (
 type Route struct {
 	Method string
 	Path   string
-	// Access is "public", "agency", "operator" or "metrics".
+	// Access is "public", "agency", "operator", "metrics" or
+	// "verification".
 	Access string
 }
 
@@ -17,7 +18,7 @@ type Route struct {
 func Routes() []Route {
 	names := map[access]string{
 		accessPublic: "public", accessAgency: "agency", accessOperator: "operator",
-		accessMetrics: "metrics",
+		accessMetrics: "metrics", accessVerification: "verification",
 	}
 	var out []Route
 	for _, e := range (&Server{}).endpoints() {

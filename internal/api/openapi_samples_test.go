@@ -11,11 +11,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
@@ -24,9 +26,11 @@ import (
 	"github.com/sangam-hub/sangam/internal/journal"
 	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
 	"github.com/sangam-hub/sangam/internal/metrics"
+	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/routestore"
 	routesqlite "github.com/sangam-hub/sangam/internal/routestore/sqlite"
 	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
+	"github.com/sangam-hub/sangam/internal/verification"
 	"github.com/sangam-hub/sangam/routes"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -40,6 +44,7 @@ const (
 	strangerToken = "stranger-token"
 	operatorToken = "operator-token"
 	metricsToken  = "metrics-token"
+	passportToken = "passport-token"
 )
 
 // sampleRoutes sends each FIR to a station and, under a narrow policy,
@@ -99,7 +104,8 @@ func sampleTokens(t *testing.T) *auth.Tokens {
 		"  - {name: eprisons, agency: prisons, sha256: " + digestOf(prisonsToken) + "}\n" +
 		"  - {name: stranger, agency: no-such-agency, sha256: " + digestOf(strangerToken) + "}\n" +
 		"  - {name: ops, operator: true, sha256: " + digestOf(operatorToken) + "}\n" +
-		"  - {name: prometheus, metrics: true, sha256: " + digestOf(metricsToken) + "}\n"
+		"  - {name: prometheus, metrics: true, sha256: " + digestOf(metricsToken) + "}\n" +
+		"  - {name: rpo, agency: passport, sha256: " + digestOf(passportToken) + "}\n"
 	tokens, err := auth.Parse([]byte(doc))
 	if err != nil {
 		t.Fatalf("parsing tokens: %v", err)
@@ -175,6 +181,8 @@ func newSampleHubWith(t *testing.T, seed bool, doc string) *sampleHub {
 		MaxBody:  64 << 10,
 		Tokens:   sampleTokens(t),
 		Metrics:  m,
+
+		VerificationStatus: sampleVerificationStatus,
 	}
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
@@ -222,6 +230,7 @@ func TestOpenAPIResponsesConform(t *testing.T) {
 	sampleReplays(t, c, h, deliveries)
 	sampleRoutesVersions(t, c, h)
 	sampleExplain(t, c, h, firID)
+	sampleVerification(t, c, h)
 	sampleService(t, c, h)
 
 	sampleEmptyRoutes(t, c, newSampleHub(t, false))
@@ -239,6 +248,7 @@ func TestOpenAPIResponsesConform(t *testing.T) {
 func sampleAccess(t *testing.T, c *conformance, h *sampleHub) {
 	wrongToken := map[string]string{
 		"agency": operatorToken, "operator": policeToken, "metrics": policeToken,
+		"verification": policeToken,
 	}
 	for _, r := range api.Routes() {
 		if r.Access == "public" {
@@ -455,6 +465,57 @@ func sampleExplain(t *testing.T, c *conformance, h *sampleHub, id string) {
 		[]byte(`{"message_id": "no-such-message"}`)), http.StatusNotFound)
 	c.do(t, h.url, post(http.MethodPost, explain, operatorToken,
 		[]byte(`{"agency": "no-such-agency", "body": "x"}`)), http.StatusNotFound)
+}
+
+// sampleFileNumber is the passport file that sampleVerificationStatus
+// has a status for.
+const sampleFileNumber = "CO1075120411325"
+
+// fileNumberPattern is a passport file number.
+var fileNumberPattern = regexp.MustCompile(`^[A-Z0-9]{8,20}$`)
+
+// sampleVerificationStatus serves a status of sampleFileNumber with
+// every member set, 400 for a path value that is not a file number, and
+// 404 for other files, as the hub's handler does. The hub's tests check
+// the statuses that a hub computes.
+func sampleVerificationStatus(w http.ResponseWriter, r *http.Request) {
+	file := r.PathValue("file_number")
+	if !fileNumberPattern.MatchString(file) {
+		problem.Write(w, problem.New(problem.BadRequest, "file_number: invalid value "+file))
+		return
+	}
+	if file != sampleFileNumber {
+		problem.Write(w, problem.New(problem.NotFound, "no verification request for "+file))
+		return
+	}
+	api.WriteJSON(w, http.StatusOK, verification.Status{
+		FileNumber: file, State: verification.StateReportedLate, RequestID: "request-id",
+		PoliceStation: "EKM0420", DistrictOffice: "KOCHI-CITY",
+		HeldBy: []string{"EKM0420", "KOCHI-CITY"},
+		Deliveries: []verification.Delivery{
+			{PoliceUnit: "EKM0420", MessageID: "request-id", Status: journal.StatusDead,
+				DeliveryID: "dead-delivery-id"},
+			{PoliceUnit: "KOCHI-CITY", MessageID: "escalation-id",
+				Status: journal.StatusDelivered, DeliveryID: "delivery-id"},
+		},
+		DueOn: "2025-12-22", EscalationID: "escalation-id", ReportID: "report-id",
+		Outcome: string(canonical.VerificationClear), ReportedOn: "2025-12-24",
+		ReportedBy: "KOCHI-CITY",
+		EarlierReports: []verification.Report{{ReportID: "earlier-report-id",
+			Outcome: string(canonical.VerificationAdverse), ReportedOn: "2025-12-23",
+			PoliceStation: "EKM0420"}},
+		OutcomesDiffer: true,
+	})
+}
+
+// sampleVerification reads a verification status with the passport
+// office's and an operator's token.
+func sampleVerification(t *testing.T, c *conformance, h *sampleHub) {
+	const status = "/api/v1/verifications/"
+	c.do(t, h.url, get(status+sampleFileNumber, passportToken), http.StatusOK)
+	c.do(t, h.url, get(status+sampleFileNumber, operatorToken), http.StatusOK)
+	c.do(t, h.url, get(status+"CO1075129999999", passportToken), http.StatusNotFound)
+	c.do(t, h.url, get(status+"co-1", passportToken), http.StatusBadRequest)
 }
 
 // sampleService reads the public endpoints and requests no route

@@ -31,6 +31,8 @@ var securityByAccess = map[string][]string{
 	"agency":   {"agencyToken"},
 	"operator": {"operatorToken"},
 	"metrics":  {"operatorToken", "metricsToken"},
+	// The passport office's agency token, or an operator's.
+	"verification": {"operatorToken", "agencyToken"},
 }
 
 // buildModel parses doc with libopenapi and builds its OpenAPI 3 model,
@@ -304,8 +306,9 @@ func pathParamNames(path string) []string {
 	return names
 }
 
-// fillPathParams replaces every {name} in path with 1, a value that
-// each path parameter's pattern matches.
+// fillPathParams replaces every {name} in path with 10000001, a value
+// that each path parameter's pattern matches: a number, and a passport
+// file number of eight digits.
 func fillPathParams(path string) string {
-	return pathParam.ReplaceAllString(path, "1")
+	return pathParam.ReplaceAllString(path, "10000001")
 }

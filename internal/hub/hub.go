@@ -524,9 +524,10 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Breakers: h.breakers, Log: log, Tokens: h.cfg.Tokens,
 		Versions: h.backend.routes, Adapters: set, Metrics: h.metrics,
 		Reserved: h.reserved(), InboundBudget: h.cfg.InboundBudget,
+		VerificationStatus: v.status,
 	}
 	h.server = &http.Server{
-		Handler:           v.handler(apiServer.Handler(), h.cfg.Tokens),
+		Handler:           apiServer.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		// A client that stalls while sending its body is cut off rather
 		// than holding a connection.

@@ -16,7 +16,6 @@ import (
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/api"
-	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	jpostgres "github.com/sangam-hub/sangam/internal/journal/postgres"
@@ -52,7 +51,8 @@ type VerificationConfig struct {
 
 // hubVerification is passport verification's part of a hub: the person
 // index in the journal's database, the enrichers that run on each
-// verification message, the deadline tracker and the status endpoint.
+// verification message, the deadline tracker and the handler of the
+// status endpoint.
 type hubVerification struct {
 	index    *verification.Index
 	requests *verification.RequestEnricher
@@ -68,7 +68,6 @@ type hubVerification struct {
 	// statusFailures rate-limits the error lines of status requests that
 	// fail because the journal is unavailable.
 	statusFailures *throttle.FailureLog
-	log            *slog.Logger
 }
 
 // openVerification opens the person index in the hub's journal database
@@ -77,7 +76,7 @@ type hubVerification struct {
 func openVerification(ctx context.Context, h *Hub, cfg VerificationConfig) (*hubVerification, error) {
 	v := &hubVerification{
 		store: h.backend.store, units: newRouteUnits(h.backend.routes),
-		closeDB: func() error { return nil }, log: h.cfg.Log,
+		closeDB: func() error { return nil },
 	}
 	v.statusFailures = throttle.NewFailureLog(throttle.FailureLogConfig{
 		Logger: h.cfg.Log, Failed: "reading verification status failed",
@@ -247,45 +246,9 @@ func (canonicalAdapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 // describes it.
 var fileNumberPattern = regexp.MustCompile(`^[A-Z0-9]{8,20}$`)
 
-// handler returns api with GET /api/v1/verifications/{file_number}
-// added, which returns the file's verification.Status as JSON. Operators
-// and the passport office may call it; with tokens nil, anyone may. No
-// response may be cached.
-func (v *hubVerification) handler(apiHandler http.Handler, tokens *auth.Tokens) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("/", apiHandler)
-	mux.HandleFunc("GET /api/v1/verifications/{file_number}", func(w http.ResponseWriter, r *http.Request) {
-		if !v.allowed(w, r, tokens) {
-			return
-		}
-		v.status(w, r)
-	})
-	return api.NoStore(mux)
-}
-
-// allowed lets through operators and the passport office, or writes a
-// 401 or 403 problem and returns false.
-func (v *hubVerification) allowed(w http.ResponseWriter, r *http.Request, tokens *auth.Tokens) bool {
-	if tokens == nil {
-		return true
-	}
-	p, err := tokens.Identify(r)
-	if err != nil {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="sangam"`)
-		problem.Write(w, problem.New(problem.Unauthenticated,
-			"send the token your administrator issued as Authorization: Bearer TOKEN"))
-		return false
-	}
-	if !p.Operator && p.Agency != "passport" {
-		v.log.Warn("token without passport or operator rights used for verification status",
-			"principal", p.Name, "agency", p.Agency, "path", r.URL.Path)
-		problem.Write(w, problem.New(problem.Forbidden,
-			"verification status needs an operator's or the passport office's token"))
-		return false
-	}
-	return true
-}
-
+// status writes the verification.Status of the path's file_number as
+// JSON, for GET /api/v1/verifications/{file_number}. api.Server checks
+// the caller's token before it calls status.
 func (v *hubVerification) status(w http.ResponseWriter, r *http.Request) {
 	file := r.PathValue("file_number")
 	if !fileNumberPattern.MatchString(file) {
