@@ -70,24 +70,37 @@ func document(t *testing.T, body []byte) map[string]any {
 	return m
 }
 
+// status returns the verification status of file, which must exist.
 func (w *vworld) status(t *testing.T, file string) verification.Status {
+	t.Helper()
+	var s verification.Status
+	if err := json.Unmarshal(w.statusBody(t, file), &s); err != nil {
+		t.Fatalf("decoding verification status of %s: %v", file, err)
+	}
+	return s
+}
+
+// statusBody returns the JSON body of the verification status of file,
+// which must exist, after checking it against the OpenAPI document.
+func (w *vworld) statusBody(t *testing.T, file string) []byte {
 	t.Helper()
 	resp, err := http.Get(w.url + "/api/v1/verifications/" + file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading verification status of %s: %v", file, err)
+	}
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET verification status of %s: %d", file, resp.StatusCode)
+		t.Fatalf("GET verification status of %s: %d; %s", file, resp.StatusCode, body)
 	}
 	if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
 		t.Errorf("verification status of %s: X-Content-Type-Options = %q, want nosniff", file, got)
 	}
-	var s verification.Status
-	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
-		t.Fatalf("decoding verification status of %s: %v", file, err)
-	}
-	return s
+	w.checkStatusBody(t, file, body)
+	return body
 }
 
 func TestVerificationReachesStationAndReportReturnsSQLite(t *testing.T) {

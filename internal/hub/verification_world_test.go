@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/mocks/court"
@@ -41,6 +43,9 @@ type vworld struct {
 	// court and immigration receive.
 	courtMovements *inbox.Inbox
 	immigration    *inbox.Inbox
+	// compiledStatusSchema is the served OpenAPI document's schema of a
+	// verification status, which statusSchema compiles once.
+	compiledStatusSchema *jsonschema.Schema
 }
 
 // testClock is a clock that moves only when Advance moves it.
