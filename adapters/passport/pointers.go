@@ -58,6 +58,11 @@ func requestPointer(r *canonical.VerificationRequest, pointer string) (string, b
 	if !ok || r == nil {
 		return "", false
 	}
+	if rest == "matches" {
+		// Only the list as a whole: its cases' members are named as
+		// the canonical form names them.
+		return "/matches", true
+	}
 	if rest == "applicant/addresses" {
 		return "/applicant/present_address", true
 	}
@@ -75,7 +80,8 @@ func requestPointer(r *canonical.VerificationRequest, pointer string) (string, b
 	}
 	field, _, _ := strings.Cut(rest, "/")
 	switch field {
-	case "file_number", "kind", "due_on", "police_station", "district_office", "escalated":
+	case "file_number", "kind", "due_on", "police_station", "district_office", "escalated",
+		"held_by":
 		return "/" + rest, true
 	}
 	return "", false

@@ -433,3 +433,40 @@ func TestExplainedBodyGoesWhereThePostGoes(t *testing.T) {
 		t.Errorf("explained destinations %v, posted message's %v; want the same", previewed, delivered)
 	}
 }
+
+// TestHubOnlyFieldsPointIntoBody posts requests that set the fields only
+// the hub sets. Each violation points at the field in the passport
+// office's document, and nothing is stored.
+func TestHubOnlyFieldsPointIntoBody(t *testing.T) {
+	w := newVerificationWorld(t, Config{})
+	for i, c := range []struct {
+		field string
+		value any
+	}{
+		{"held_by", []any{"EKM0412"}},
+		{"matches", []any{map[string]any{
+			"case": map[string]any{"cnr": "KLER010001232025"}, "matched_by": "aadhaar_token"}}},
+		{"police_station", "EKM0412"},
+	} {
+		file := fmt.Sprintf("CO10751204%05d", 900+i)
+		body := editJSON(t, freshRequest(t, "RPO-HUB-ONLY-"+c.field, file), func(m map[string]any) {
+			m[c.field] = c.value
+		})
+		code, _, resp := post(t, w.url, "passport", body)
+		if code != http.StatusBadRequest {
+			t.Fatalf("%s set: status %d, want 400; %s", c.field, code, resp)
+		}
+		var p problem.Problem
+		if err := json.Unmarshal(resp, &p); err != nil {
+			t.Fatal(err)
+		}
+		if !hasViolation(p, "/"+c.field, verification.RuleHubOnly) {
+			t.Errorf("%s set: no %s violation at /%s in %+v", c.field, verification.RuleHubOnly,
+				c.field, p.Errors)
+		}
+		var none problem.Problem
+		if code := getJSON(t, w.url, "/api/v1/verifications/"+file, &none); code != http.StatusNotFound {
+			t.Errorf("%s set: status of file %s is %d, want 404: nothing stored", c.field, file, code)
+		}
+	}
+}
