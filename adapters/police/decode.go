@@ -87,6 +87,15 @@ func (a *Adapter) decodeDocument(body []byte) (canonical.Message, []schemas.Viol
 	if env.DocumentType == docVerificationReport {
 		return a.verificationReport(body)
 	}
+	if _, ok := kinds[env.DocumentType]; !ok && env.DocumentType != "" {
+		// The schema's enum would list only the types it validates,
+		// without the verification report read above.
+		return canonical.Message{}, []schemas.Violation{{
+			Pointer: "/document_type", Rule: "enum",
+			Message: fmt.Sprintf("document_type %+q is not one a station sends: send fir, "+
+				"arrest, final_report or verification_report", env.DocumentType),
+		}}
+	}
 	schemaViolations, err := jsondoc.ValidateSchema(documentSchema, body)
 	if err != nil {
 		return canonical.Message{}, []schemas.Violation{{Rule: "schema", Message: err.Error()}}

@@ -201,3 +201,20 @@ func TestNewRejectsShortKey(t *testing.T) {
 		t.Errorf("New error = %v, want one naming AadhaarKey", err)
 	}
 }
+
+// TestDecodeUnknownDocumentType checks that a document type a station
+// does not send gets one enum violation that lists every type it may
+// send, the verification report included.
+func TestDecodeUnknownDocumentType(t *testing.T) {
+	_, err := newAdapter(t).Decode([]byte(`{"document_type": "chargesheet", "message_id": "X-1"}`),
+		police.ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 || vs[0].Pointer != "/document_type" || vs[0].Rule != "enum" {
+		t.Fatalf("violations = %v, want one enum violation at /document_type", vs)
+	}
+	for _, kind := range []string{"fir", "arrest", "final_report", "verification_report"} {
+		if !strings.Contains(vs[0].Message, kind) {
+			t.Errorf("message %q does not list %s", vs[0].Message, kind)
+		}
+	}
+}

@@ -169,7 +169,7 @@ func (sc scope) check(m *canonical.Message) error {
 		if !sc.may(o.Code) {
 			violations = append(violations, schemas.Violation{
 				Pointer: o.Pointer, Rule: sc.rule,
-				Message: fmt.Sprintf("this token may not post for %s %q, only for %s",
+				Message: fmt.Sprintf("this token may not post for %s %+q, only for %s",
 					sc.noun, o.Code, allowed),
 			})
 		}

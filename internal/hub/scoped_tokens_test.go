@@ -116,6 +116,15 @@ func TestCourtTokens(t *testing.T) {
 	wantCourtRejected(t, "a callback of KLER01 and KLER02 with KLER10's token", w.url, code, body,
 		"KLER01-CB-2", map[string]string{"KLER01": callbackCourt, "KLER02": callbackCNR})
 
+	// A look-alike of KLER01 with the Kelvin sign (U+212A) is another
+	// court, which the message names in ASCII.
+	kelvin := kochiCallback(t, "KLER01-CB-5",
+		"<nc:IdentificationID>KLER01</nc:IdentificationID>\n        </nc:OrganizationIdentification>",
+		"<nc:IdentificationID>\u212aLER01</nc:IdentificationID>\n        </nc:OrganizationIdentification>")
+	code, body = postXMLAs(t, w.url, "kler01-token", kelvin)
+	wantCourtRejected(t, "KLER01's callback with a Kelvin sign", w.url, code, body,
+		"KLER01-CB-5", map[string]string{`\u212aLER01`: callbackCourt})
+
 	lowerCase := kochiCallback(t, "KLER01-CB-3",
 		"<nc:IdentificationID>KLER01</nc:IdentificationID>\n        </nc:OrganizationIdentification>",
 		"<nc:IdentificationID>kler01</nc:IdentificationID>\n        </nc:OrganizationIdentification>")
