@@ -311,3 +311,23 @@ func TestRoutesChangeNeedsExpect(t *testing.T) {
 		t.Errorf("current version %d (%v) after the rejected change, want 1", current.Number, err)
 	}
 }
+
+// TestRoutesChangeByNameBesideHolder changes the routes with an
+// operator's token and another name in by: the version records the
+// token's holder with that name beside it, as a replay does.
+func TestRoutesChangeByNameBesideHolder(t *testing.T) {
+	h := newSampleHub(t, true)
+	change := jsonBody(t, api.RoutesChange{Document: sampleRoutes + "\n# edited\n", Expect: 1, By: "mallory"})
+	if r := send(t, http.MethodPut, h.url+"/api/v1/routes", operatorToken, change); r.status != http.StatusCreated {
+		t.Fatalf("change: status %d, %s", r.status, r.body)
+	}
+	var current api.RoutesVersion
+	r := send(t, http.MethodGet, h.url+"/api/v1/routes", operatorToken, nil)
+	if err := json.Unmarshal(r.body, &current); err != nil {
+		t.Fatal(err)
+	}
+	if current.Number != 2 || current.By != "ops (for mallory)" {
+		t.Errorf("version %d by %q, want version 2 by %q", current.Number, current.By,
+			"ops (for mallory)")
+	}
+}

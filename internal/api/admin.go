@@ -42,8 +42,8 @@ type RoutesChange struct {
 	Expect int `json:"expect"`
 	// DryRun validates and shows the difference without saving.
 	DryRun bool `json:"dry_run"`
-	// By names who made the change when the API runs without tokens; with
-	// tokens the token's holder is recorded.
+	// By names who made the change. With tokens the journal records the
+	// token's holder, with By beside it, as recordedBy says.
 	By string `json:"by"`
 }
 
@@ -183,13 +183,7 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 			errs = append(errs, policycheck.Check(table, set.Adapter))
 		}
 	}
-	by := c.By
-	if p, ok := principal(r); ok {
-		by = p.Name
-	}
-	if by == "" {
-		by = "api"
-	}
+	by := recordedBy(r, c.By)
 	if violations := routeViolations(errors.Join(errs...)); len(violations) > 0 {
 		s.Log.Warn("routes change rejected as invalid", "by", by, "dry_run", c.DryRun,
 			"problems", len(violations), "first", violations[0].Message)

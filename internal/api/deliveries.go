@@ -412,18 +412,7 @@ func (s *Server) skippedReplays(r *http.Request, f journal.DeadLetterFilter,
 }
 
 func (s *Server) replay(r *http.Request, id string, req ReplayRequest) (ReplayResult, error) {
-	by := req.By
-	if p, ok := principal(r); ok {
-		// The authenticated name is what the journal keeps; a name in the
-		// body is only a note beside it.
-		by = p.Name
-		if req.By != "" && req.By != p.Name {
-			by = p.Name + " (for " + req.By + ")"
-		}
-	}
-	if by == "" {
-		by = "api"
-	}
+	by := recordedBy(r, req.By)
 	res, err := s.Store.Replay(r.Context(), journal.ReplayRequest{
 		DeliveryID: id, Force: req.Force, By: by, At: time.Now(),
 		NewID: uuid.Must(uuid.NewV7()).String(), Configured: s.configured,
@@ -528,4 +517,21 @@ func (s *Server) shards(destination string) int {
 		return d.Concurrency
 	}
 	return 1
+}
+
+// recordedBy returns the name the journal records for the caller of r,
+// who named itself named. With tokens it is the token's holder, and a
+// different name in the request is only a note beside it, as in
+// "ops-bob (for alice)". Without tokens it is named, or "api".
+func recordedBy(r *http.Request, named string) string {
+	p, ok := principal(r)
+	switch {
+	case !ok && named == "":
+		return "api"
+	case !ok:
+		return named
+	case named != "" && named != p.Name:
+		return p.Name + " (for " + named + ")"
+	}
+	return p.Name
 }
