@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -22,7 +23,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	by := fs.String("by", "", "your name, recorded with each replay beside the token's holder (default without a token: cli)")
 	dest := fs.String("destination", "", "replay the dead letters of this destination")
 	route := fs.String("route", "", "replay the dead letters of this route")
-	reason := fs.String("reason", "", "replay the dead letters whose reason contains this text")
+	reason := fs.String("reason", "", "replay the dead letters whose reason contains this text, in the same letter case")
 	from := fs.String("from", "", "replay dead letters that died at or after this RFC 3339 time")
 	to := fs.String("to", "", "replay dead letters that died before this RFC 3339 time")
 	limit := fs.Int("limit", 0, "replay at most this many dead letters (default 100)")
@@ -56,13 +57,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	case len(ids) > 0 && filtered:
 		return errors.New("give delivery ids or a filter, not both")
 	case len(ids) > 0:
-		for _, id := range ids {
-			body, _ := json.Marshal(api.ReplayRequest{Force: *force, By: who})
-			if _, err := postReplay(base+"/api/v1/deliveries/"+id+"/replay", body, token(), stdout); err != nil {
-				return err
-			}
-		}
-		return nil
+		return replayEach(base, token(), ids, api.ReplayRequest{Force: *force, By: who}, stderr, stdout)
 	case filtered:
 		req := api.ReplayManyRequest{ReplayRequest: api.ReplayRequest{Force: *force, By: who},
 			Destination: *dest, Route: *route, Reason: *reason, Limit: *limit, All: *all}
@@ -94,6 +89,30 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	}
 	fs.Usage()
 	return errors.New("give delivery ids or a filter")
+}
+
+// replayEach replays the dead letters ids one after another. The hub's
+// refusal of one, such as for an unknown id, is printed on stderr and the
+// rest are still replayed; the error returned is then the last refusal.
+// A hub that cannot be reached stops the run, since the rest would fail
+// alike.
+func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr, stdout io.Writer) error {
+	body, _ := json.Marshal(req)
+	var refused error
+	for _, id := range ids {
+		_, err := postReplay(base+"/api/v1/deliveries/"+url.PathEscape(id)+"/replay", body, token, stdout)
+		switch {
+		case errors.Is(err, errUnavailable):
+			return err
+		case err != nil:
+			fmt.Fprintf(stderr, "%s not replayed: %v\n", id, err)
+			refused = err
+		}
+	}
+	if refused != nil && len(ids) > 1 {
+		return fmt.Errorf("some dead letters were not replayed, as printed above; the last: %w", refused)
+	}
+	return refused
 }
 
 // warnReplayLimit prints a warning when a filtered replay of n dead

@@ -196,3 +196,37 @@ func TestInvalidHubIsUsageError(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayGoesOnAfterUnknownID replays three ids of which the middle
+// one is unknown to the hub: the third is still replayed, the unknown
+// one is named on stderr, and the exit code says that one failed.
+func TestReplayGoesOnAfterUnknownID(t *testing.T) {
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.URL.Path)
+		if r.URL.Path == "/api/v1/deliveries/bad/replay" {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(`{"type": "urn:sangam:problem:not-found", "title": "Not found",
+				"status": 404, "detail": "no delivery bad"}`))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"replays": []}`))
+	}))
+	defer srv.Close()
+
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"replay", "--hub", srv.URL, "d1", "bad", "d3"}, &stdout, &stderr)
+	if code == exitOK {
+		t.Errorf("exit code %d, want a failure for the unknown id", code)
+	}
+	want := []string{"/api/v1/deliveries/d1/replay", "/api/v1/deliveries/bad/replay",
+		"/api/v1/deliveries/d3/replay"}
+	if strings.Join(paths, " ") != strings.Join(want, " ") {
+		t.Errorf("requests %v, want %v", paths, want)
+	}
+	if !strings.Contains(stderr.String(), "bad not replayed") {
+		t.Errorf("stderr = %q, want it to name the id not replayed", stderr.String())
+	}
+}
