@@ -63,6 +63,14 @@ type Server struct {
 	// sender, a token holder or, without Tokens, a remote address, may
 	// take at most a quarter of it, or one largest body when that is more.
 	InboundBudget int64
+	// BodyStall is the longest time an inbound body may go without a
+	// byte arriving; DefaultBodyStall when 0. A body that stalls longer
+	// gets 400 and stores nothing, and its connection is closed.
+	BodyStall time.Duration
+	// ReadTimeout is the http.Server's ReadTimeout, zero for none. The
+	// read deadlines that cut off a stalled body are never later than
+	// ReadTimeout after the handler starts.
+	ReadTimeout time.Duration
 	// Tokens authenticates callers. Nil leaves the API open to anyone who
 	// can reach it, for development on loopback only.
 	Tokens *auth.Tokens
@@ -346,6 +354,7 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.Metrics.CountInbound(agency, metrics.InboundUnreadable)
+		s.Log.Info("reading an inbound body failed", "agency", agency, "error", err)
 		problem.Write(w, problem.New(problem.BadRequest, "reading body: "+err.Error()))
 		return
 	}

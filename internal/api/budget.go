@@ -6,7 +6,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"sync"
+	"time"
 
 	"github.com/sangam-hub/sangam/internal/ingest"
 )
@@ -21,6 +23,9 @@ const DefaultInboundBudget = 32 * DefaultMaxBody
 // open, or sends them slowly, thus leaves three quarters of the budget to
 // the others.
 const senderShareDivisor = 4
+
+// DefaultBodyStall is Server.BodyStall when it is zero.
+const DefaultBodyStall = 15 * time.Second
 
 // minReadBuffer is the first buffer of a body sent without a
 // Content-Length.
@@ -91,8 +96,10 @@ func (l *inboundLedger) release(sender string, n int64) {
 // once the reservations of all bodies in flight would pass the budget, or
 // those of the sender's bodies would pass its share (see senderShare). A
 // body whose Content-Length passes limit gets an *http.MaxBytesError at
-// once, as it can never be accepted, however free the budget. The caller
-// must call release, whatever the error, once it no longer holds the body.
+// once, as it can never be accepted, however free the budget. A body of
+// which no byte arrives for BodyStall gets an error that names the stall. The
+// caller must call release, whatever the error, once it no longer holds
+// the body.
 func (s *Server) readInbound(w http.ResponseWriter, r *http.Request, limit int64) (
 	body []byte, release func(), err error) {
 	var reserved int64
@@ -129,6 +136,7 @@ func (s *Server) readInbound(w http.ResponseWriter, r *http.Request, limit int64
 	}
 	buf := make([]byte, 0, size)
 	in := http.MaxBytesReader(w, r.Body, limit)
+	deadlines := s.newBodyDeadlines(w)
 	for {
 		if len(buf) == cap(buf) {
 			// MaxBytesReader fails once the body passes limit, so the
@@ -141,12 +149,18 @@ func (s *Server) readInbound(w http.ResponseWriter, r *http.Request, limit int64
 			copy(larger, buf)
 			buf = larger
 		}
+		stallDeadline := deadlines.beforeRead()
 		n, err := in.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
+			deadlines.afterBody()
 			return buf, release, nil
 		}
 		if err != nil {
+			if stallDeadline && errors.Is(err, os.ErrDeadlineExceeded) {
+				err = fmt.Errorf("no byte of the body arrived for %s, so the hub stopped "+
+					"reading it", deadlines.stall)
+			}
 			return nil, release, err
 		}
 	}
@@ -159,6 +173,49 @@ func (s *Server) inboundBudget() int64 {
 		return DefaultInboundBudget
 	}
 	return s.InboundBudget
+}
+
+// bodyDeadlines sets the read deadlines of the connection of one inbound
+// body, so that a body that makes no progress for stall is cut off before
+// the server's ReadTimeout.
+type bodyDeadlines struct {
+	control *http.ResponseController
+	stall   time.Duration
+	// end is ReadTimeout after the handler started, or zero without a
+	// ReadTimeout. No deadline that bodyDeadlines sets is later.
+	end time.Time
+}
+
+// newBodyDeadlines returns the deadlines of the body that w responds to.
+func (s *Server) newBodyDeadlines(w http.ResponseWriter) *bodyDeadlines {
+	d := &bodyDeadlines{control: http.NewResponseController(w), stall: s.BodyStall}
+	if d.stall == 0 {
+		d.stall = DefaultBodyStall
+	}
+	if s.ReadTimeout > 0 {
+		d.end = time.Now().Add(s.ReadTimeout)
+	}
+	return d
+}
+
+// beforeRead sets the connection's read deadline to stall from now, or to
+// end when that is sooner. It reports whether the stall deadline is the
+// one set, and false when the connection does not support deadlines.
+func (d *bodyDeadlines) beforeRead() bool {
+	deadline := time.Now().Add(d.stall)
+	if !d.end.IsZero() && d.end.Before(deadline) {
+		_ = d.control.SetReadDeadline(d.end)
+		return false
+	}
+	return d.control.SetReadDeadline(deadline) == nil
+}
+
+// afterBody sets the connection's read deadline back to end, the one
+// that holds while the handler decodes and stores the body. The server
+// reads on in the background to learn whether the sender hangs up, and
+// a stall deadline there would cancel the request's context.
+func (d *bodyDeadlines) afterBody() {
+	_ = d.control.SetReadDeadline(d.end)
 }
 
 // senderShare returns the part of budget that the bodies of one sender in
