@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
@@ -60,8 +59,18 @@ type Server struct {
 	// InboundBudget is the memory, in bytes, that the bodies of inbound
 	// posts being read, waiting for their decode turn or being decoded
 	// may take together; DefaultInboundBudget when 0. A post beyond it
-	// gets 503 with Retry-After and stores nothing.
+	// gets 503 with Retry-After and stores nothing. The bodies of one
+	// sender, a token holder or, without Tokens, a remote address, may
+	// take at most a quarter of it, or one largest body when that is more.
 	InboundBudget int64
+	// BodyStall is the longest time an inbound body may go without a
+	// byte arriving; DefaultBodyStall when 0. A body that stalls longer
+	// gets 400 and stores nothing, and its connection is closed.
+	BodyStall time.Duration
+	// ReadTimeout is the http.Server's ReadTimeout, zero for none. The
+	// read deadlines that cut off a stalled body are never later than
+	// ReadTimeout after the handler starts.
+	ReadTimeout time.Duration
 	// Tokens authenticates callers. Nil leaves the API open to anyone who
 	// can reach it, for development on loopback only.
 	Tokens *auth.Tokens
@@ -83,9 +92,9 @@ type Server struct {
 	failures     failureLogs
 	// metricsHandler serves Metrics; mux sets it.
 	metricsHandler http.Handler
-	// inboundBytes is the memory that inbound bodies in flight have
-	// reserved from InboundBudget.
-	inboundBytes atomic.Int64
+	// reservations is the memory that inbound bodies in flight have
+	// reserved from InboundBudget, in all and by sender.
+	reservations inboundLedger
 }
 
 // access is the kind of caller an endpoint admits when the API has tokens.
@@ -345,6 +354,7 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.Metrics.CountInbound(agency, metrics.InboundUnreadable)
+		s.Log.Info("reading an inbound body failed", "agency", agency, "error", err)
 		problem.Write(w, problem.New(problem.BadRequest, "reading body: "+err.Error()))
 		return
 	}
@@ -429,8 +439,13 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		s.Metrics.CountInbound(agency, metrics.InboundBusy)
 		s.failures.busy.Failed(err, "agency", agency)
 		w.Header().Set("Retry-After", "1")
-		problem.Write(w, problem.New(problem.Busy,
-			"the hub is busy and the message was not stored; send it again in a second"))
+		detail := "the hub is busy and the message was not stored; send it again in a second"
+		if share, ok := isShareError(err); ok {
+			detail = fmt.Sprintf("the bodies of this sender's own posts in flight take its "+
+				"share of %s of the hub's inbound memory, and the message was not stored; "+
+				"send it again once one of them is answered", humanBytes(share))
+		}
+		problem.Write(w, problem.New(problem.Busy, detail))
 		return
 	}
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {

@@ -1,8 +1,11 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
+
+	"github.com/sangam-hub/sangam/internal/auth"
 )
 
 // Route is a registered endpoint as tests see it.
@@ -34,3 +37,13 @@ func (s *Server) Mux() *http.ServeMux { return s.mux() }
 // SetClock makes s rate-limit its failure logs by now. Call it before
 // Handler.
 func (s *Server) SetClock(now func() time.Time) { s.now = now }
+
+// SenderOf returns the key under which r's body counts against its
+// sender's share of the inbound budget.
+func SenderOf(r *http.Request) string { return sender(r) }
+
+// WithPrincipal returns r as authenticate passes it on once it has
+// identified p.
+func WithPrincipal(r *http.Request, p auth.Principal) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+}

@@ -476,6 +476,10 @@ func checkAgencies(t *routes.Table, set *registry.Set) error {
 	return t.Config().CheckAgencies(set.Agencies())
 }
 
+// readTimeout bounds the reading of one request to the API, headers and
+// body.
+const readTimeout = time.Minute
+
 func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	log := h.cfg.Log
 	reports := &courtfiling.FinalReports{Journal: h.backend.store}
@@ -524,14 +528,15 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Breakers: h.breakers, Log: log, Tokens: h.cfg.Tokens,
 		Versions: h.backend.routes, Adapters: set, Metrics: h.metrics,
 		Reserved: h.reserved(), InboundBudget: h.cfg.InboundBudget,
-		VerificationStatus: v.status,
+		ReadTimeout: readTimeout, VerificationStatus: v.status,
 	}
 	h.server = &http.Server{
 		Handler:           apiServer.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
-		// A client that stalls while sending its body is cut off rather
-		// than holding a connection.
-		ReadTimeout:  time.Minute,
+		// A client that sends its body too slowly is cut off rather than
+		// holding a connection. One whose body makes no progress for
+		// api.DefaultBodyStall is cut off sooner.
+		ReadTimeout:  readTimeout,
 		WriteTimeout: time.Minute,
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
