@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -240,20 +241,39 @@ func (e escapes) backslashEscape(s string) (rune, int, bool) {
 	case 'f':
 		return '\f', 2, true
 	case 'u':
-		if len(s) < 6 {
+		r, ok := unicodeEscape(s)
+		if !ok {
 			return 0, 0, false
 		}
-		var r rune
-		for _, c := range []byte(s[2:6]) {
-			v, ok := hexValue(c)
-			if !ok {
-				return 0, 0, false
+		// A character outside the Basic Multilingual Plane, such as a
+		// tag character, is written as a surrogate pair of two escapes.
+		if utf16.IsSurrogate(r) && len(s) >= 12 && s[6] == '\\' {
+			if low, ok := unicodeEscape(s[6:]); ok {
+				if pair := utf16.DecodeRune(r, low); pair != unicode.ReplacementChar {
+					return pair, 12, true
+				}
 			}
-			r = r<<4 | v
 		}
 		return r, 6, true
 	}
 	return 0, 0, false
+}
+
+// unicodeEscape decodes the JSON escape \uXXXX at the start of s, which
+// starts with a backslash.
+func unicodeEscape(s string) (rune, bool) {
+	if len(s) < 6 || s[1] != 'u' {
+		return 0, false
+	}
+	var r rune
+	for _, c := range []byte(s[2:6]) {
+		v, ok := hexValue(c)
+		if !ok {
+			return 0, false
+		}
+		r = r<<4 | v
+	}
+	return r, true
 }
 
 // characterReference decodes the XML character reference, "&#53;" or
@@ -336,8 +356,9 @@ const maxSeparatorMarks = 3
 // pos when there is none. A separator is a run of white space with at
 // most maxSeparatorMarks marks. The marks are dashes of any kind (such as
 // an en dash or "--"), the minus sign, dots, slashes, commas,
-// underscores and invisible format characters such as a zero-width
-// space, which would otherwise hide a number that shows in clear.
+// underscores and the characters that ShowsAsNothing names, such as a
+// zero-width space or a variation selector, which would otherwise hide a
+// number that shows in clear.
 func (e escapes) skipSeparator(s string, pos int) int {
 	marks := 0
 	for pos < len(s) {
@@ -361,7 +382,7 @@ func isSeparatorMark(r rune) bool {
 	case '.', '/', ',', '_', '\u2212':
 		return true
 	}
-	return unicode.Is(unicode.Pd, r) || unicode.Is(unicode.Cf, r)
+	return unicode.Is(unicode.Pd, r) || ShowsAsNothing(r)
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -126,3 +126,21 @@ func Invisible(r rune) bool {
 	}
 	return false
 }
+
+// ShowsAsNothing reports whether r changes a text without showing where
+// it stands: a format character (category Cf) such as the zero-width
+// space, the soft hyphen or a tag character, one that Invisible names,
+// the combining grapheme joiner U+034F, a variation selector, a
+// Mongolian free variation selector or the Khmer inherent vowels U+17B4
+// and U+17B5. Token names and route documents reject these characters,
+// and MaskAadhaarInText reads them as separators between the digit
+// groups of an Aadhaar number.
+func ShowsAsNothing(r rune) bool {
+	switch {
+	case unicode.Is(unicode.Cf, r), Invisible(r):
+		return true
+	case r == 0x034F, r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF:
+		return true
+	}
+	return (r >= 0x180B && r <= 0x180F) || r == 0x17B4 || r == 0x17B5
+}

@@ -454,6 +454,13 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 			"agency", agency)
 		return
 	}
+	if charset := (*ingest.CharsetError)(nil); errors.As(err, &charset) {
+		s.Metrics.CountInbound(agency, metrics.InboundUnreadable)
+		s.Log.Info("message in a charset other than UTF-8 rejected", "agency", agency,
+			"content_type", charset.ContentType)
+		problem.Write(w, problem.New(problem.Charset, charset.Error()+"; nothing was stored"))
+		return
+	}
 	if ingest.IsInvalid(err) {
 		s.Metrics.CountInbound(agency, metrics.InboundMalformed)
 		s.Log.Info("malformed message rejected", "agency", agency)

@@ -257,3 +257,58 @@ func TestJournaledBodyMasksMRZAadhaar(t *testing.T) {
 		t.Errorf("canonical optional data = %q, want XXXXXXXX0124", got)
 	}
 }
+
+// TestAadhaarSplitByInvisibleMasked posts FIRs whose first information
+// has the Aadhaar number 586301729436 with characters that show as
+// nothing between its groups, as written and as JSON escapes. The
+// canonical form and the journaled body have it masked.
+func TestAadhaarSplitByInvisibleMasked(t *testing.T) {
+	sample, err := os.ReadFile(firPath)
+	if err != nil {
+		t.Fatalf("reading sample: %v", err)
+	}
+	const from = "while I was walking home"
+	separators := map[string]string{
+		"U+034F": "\u034f", `\u034f`: `\u034f`,
+		"U+FE00": "\ufe00", `\ufe00`: `\ufe00`,
+		"U+FE0F": "\ufe0f", `\uFE0F`: `\uFE0F`,
+		"U+3164": "\u3164", `\u3164`: `\u3164`,
+		"U+2800": "\u2800", `\u2800`: `\u2800`,
+	}
+	for name, x := range separators {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			text := "A 5863" + x + "0172" + x + "9436 B " + name
+			body := strings.Replace(string(sample), from, text, 1)
+			if body == string(sample) {
+				t.Fatalf("the sample lacks %q", from)
+			}
+			results, err := f.service.Accept(context.Background(), "police", []byte(body), "application/json")
+			if err != nil {
+				t.Fatalf("Accept: %v", err)
+			}
+			j, err := f.store.Journey(context.Background(), results[0].MessageID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := j.Message.FIR.FirstInformation
+			if !strings.Contains(got, "A XXXXXXXX9436 B") {
+				t.Errorf("canonical first information = %+q, want A XXXXXXXX9436 B in it", got)
+			}
+			if strings.Contains(got, "0172") {
+				t.Errorf("canonical first information = %+q, keeps the digits 0172", got)
+			}
+			var raw []byte
+			err = f.db.QueryRow("SELECT raw FROM messages WHERE id = ?", results[0].MessageID).Scan(&raw)
+			if err != nil {
+				t.Fatalf("reading the journaled body: %v", err)
+			}
+			if !bytes.Contains(raw, []byte("A XXXXXXXX9436 B")) {
+				t.Errorf("the journaled body lacks the masked number:\n%s", raw)
+			}
+			if bytes.Contains(raw, []byte("0172")) {
+				t.Errorf("the journaled body keeps the number in clear:\n%s", raw)
+			}
+		})
+	}
+}

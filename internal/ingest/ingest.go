@@ -169,7 +169,8 @@ type Result struct {
 // it, returning one result per message and at least one when err is nil.
 // Invalid input returns an error wrapping a *schemas.ValidationError
 // or adapters.ErrMalformed, and nothing is stored. A body from which the
-// adapter decodes no message counts as malformed. Messages of one body
+// adapter decodes no message counts as malformed, and a Content-Type
+// with a charset other than UTF-8 returns a *CharsetError. Messages of one body
 // are journaled one by one. A store failure part way returns the error
 // with the results of those already journaled, so a retry finds them as
 // duplicates. A request that cannot get its turn from s.Admission in
@@ -297,6 +298,9 @@ func (s *Service) prepare(
 	contentType string,
 	check Check,
 ) (prepared, error) {
+	if err := checkCharset(contentType, body); err != nil {
+		return prepared{}, fmt.Errorf("decoding %s message: %w", agency, err)
+	}
 	release, err := s.Admission.wait(ctx)
 	if err != nil {
 		return prepared{}, err

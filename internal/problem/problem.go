@@ -30,6 +30,8 @@ var (
 	TooLarge      = Kind{"too-large", "Message is too large", http.StatusRequestEntityTooLarge, false}
 	Encoded       = Kind{"content-encoding", "Message is compressed",
 		http.StatusUnsupportedMediaType, false}
+	Charset = Kind{"charset", "Message charset is not UTF-8",
+		http.StatusUnsupportedMediaType, false}
 	Unavailable = Kind{"unavailable", "Hub cannot use its journal now",
 		http.StatusServiceUnavailable, true}
 	Busy            = Kind{"busy", "Hub is busy", http.StatusServiceUnavailable, true}

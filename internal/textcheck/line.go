@@ -66,19 +66,13 @@ func breaksLine(r rune) bool {
 }
 
 // Hidden reports whether r, after prev, changes a text without showing:
-// a character that Unsafe names, a format character such as the
-// zero-width space or the soft hyphen, one that canonical.Invisible
-// names, the combining grapheme joiner or a variation selector. A
+// a character that Unsafe or canonical.ShowsAsNothing names. A
 // zero-width joiner or non-joiner after a letter or mark of an Indic
 // script passes, because it chooses how the letters around it join, as
 // Malayalam spelling needs.
 func Hidden(prev, r rune) bool {
-	switch {
-	case (r == 0x200C || r == 0x200D) && prev >= 0x0900 && prev <= 0x0DFF:
+	if (r == 0x200C || r == 0x200D) && prev >= 0x0900 && prev <= 0x0DFF {
 		return false
-	case Unsafe(r), unicode.Is(unicode.Cf, r), canonical.Invisible(r):
-		return true
 	}
-	return r == 0x034F || (r >= 0xFE00 && r <= 0xFE0F) || (r >= 0xE0100 && r <= 0xE01EF) ||
-		(r >= 0x180B && r <= 0x180F) || r == 0x17B4 || r == 0x17B5
+	return Unsafe(r) || canonical.ShowsAsNothing(r)
 }

@@ -1,0 +1,95 @@
+package canonical
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf16"
+)
+
+// showsAsNothingSamples are characters that ShowsAsNothing names, from
+// each of its kinds, format characters such as a tag character and the
+// isolates included.
+var showsAsNothingSamples = []rune{
+	0x034F,  // combining grapheme joiner
+	0xFE00,  // variation selector-1
+	0xFE0F,  // variation selector-16
+	0xE0100, // variation selector-17
+	0x180B,  // Mongolian free variation selector one
+	0x180E,  // Mongolian vowel separator
+	0x17B4,  // Khmer vowel inherent aq
+	0x3164,  // Hangul filler
+	0x115F,  // Hangul choseong filler
+	0xFFA0,  // halfwidth Hangul filler
+	0x2800,  // Braille pattern blank
+	0x200B,  // zero-width space
+	0x2060,  // word joiner
+	0xFEFF,  // byte order mark
+	0x00AD,  // soft hyphen
+	0x2066,  // left-to-right isolate
+	0x2069,  // pop directional isolate
+	0xE0041, // tag latin capital letter A
+}
+
+// jsonEscape returns r as a JSON string escape, with a surrogate pair
+// for a character outside the Basic Multilingual Plane.
+func jsonEscape(r rune) string {
+	if r > 0xFFFF {
+		hi, lo := utf16.EncodeRune(r)
+		return fmt.Sprintf(`\u%04x\u%04X`, hi, lo)
+	}
+	return fmt.Sprintf(`\u%04x`, r)
+}
+
+func TestMaskAadhaarSplitByInvisible(t *testing.T) {
+	// 586301729436 passes the Verhoeff check.
+	for _, r := range showsAsNothingSamples {
+		if !ShowsAsNothing(r) {
+			t.Errorf("ShowsAsNothing(%U) = false, want true", r)
+		}
+		x := string(r)
+		text := "A 5863" + x + "0172" + x + "9436 B"
+		if got, masked := MaskAadhaarInText(text); got != "A XXXXXXXX9436 B" || !masked {
+			t.Errorf("MaskAadhaarInText(%+q) = %+q, %v; want \"A XXXXXXXX9436 B\", true", text, got, masked)
+		}
+
+		bodies := map[string]string{
+			"JSON":           `{"first_information":"` + text + `"}`,
+			"JSON escape":    `{"first_information":"A 5863` + jsonEscape(r) + "0172" + jsonEscape(r) + `9436 B"}`,
+			"XML":            "<r>" + text + "</r>",
+			"XML hex":        fmt.Sprintf("<r>A 5863&#x%X;0172&#x%x;9436 B</r>", r, r),
+			"XML decimal":    fmt.Sprintf(`<r a="A 5863&#%d;0172&#%d;9436 B"/>`, r, r),
+			"JSON and plain": `{"a":"5863` + x + `0172\n9436"}`,
+		}
+		for kind, body := range bodies {
+			got, masked := MaskAadhaarInBody([]byte(body))
+			if !masked {
+				t.Errorf("%s %U: MaskAadhaarInBody(%+q) masked nothing", kind, r, body)
+			}
+			if !strings.Contains(string(got), "XXXXXXXX9436") {
+				t.Errorf("%s %U: MaskAadhaarInBody(%+q) = %+q, want XXXXXXXX9436 in it", kind, r, body, got)
+			}
+			if strings.Contains(string(got), "0172") {
+				t.Errorf("%s %U: MaskAadhaarInBody(%+q) = %+q, keeps the digits 0172", kind, r, body, got)
+			}
+		}
+	}
+}
+
+func TestMaskAadhaarSplitByEveryInvisible(t *testing.T) {
+	count := 0
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !ShowsAsNothing(r) {
+			continue
+		}
+		count++
+		text := "5863" + string(r) + "0172" + string(r) + "9436"
+		if got, masked := MaskAadhaarInText(text); got != "XXXXXXXX9436" || !masked {
+			t.Errorf("MaskAadhaarInText(%+q) = %+q, %v; want XXXXXXXX9436, true", text, got, masked)
+		}
+	}
+	if count < 100 {
+		t.Errorf("ShowsAsNothing names %d characters, want the format characters among them", count)
+	}
+}
