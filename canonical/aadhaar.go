@@ -319,7 +319,8 @@ func hexValue(c byte) (rune, bool) {
 }
 
 // runAt reads three groups of four digits starting at s[pos], with the
-// separators MaskAadhaarInText allows. It returns the end of the run,
+// separators MaskAadhaarInText allows between the groups and any
+// characters that ShowsAsNothing names between the digits of a group. It returns the end of the run,
 // its twelve digits, and false when s[pos:] does not start with one or
 // the run is followed by an ASCII letter or digit.
 func (e escapes) runAt(s string, pos int) (end int, digits string, ok bool) {
@@ -329,6 +330,9 @@ func (e escapes) runAt(s string, pos int) (end int, digits string, ok bool) {
 			pos = e.skipSeparator(s, pos)
 		}
 		for k := 0; k < 4; k++ {
+			if k > 0 {
+				pos = e.skipHidden(s, pos)
+			}
 			if pos >= len(s) {
 				return 0, "", false
 			}
@@ -368,6 +372,20 @@ func (e escapes) skipSeparator(s string, pos int) int {
 		case isSeparatorMark(r) && marks < maxSeparatorMarks:
 			marks++
 		default:
+			return pos
+		}
+		pos += size
+	}
+	return pos
+}
+
+// skipHidden returns the position after the characters at s[pos] that
+// ShowsAsNothing names, or pos when there is none. Such characters
+// between the digits of one group leave the number showing in clear.
+func (e escapes) skipHidden(s string, pos int) int {
+	for pos < len(s) {
+		r, size := e.charAt(s, pos)
+		if !ShowsAsNothing(r) {
 			return pos
 		}
 		pos += size

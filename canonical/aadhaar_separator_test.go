@@ -93,3 +93,26 @@ func TestMaskAadhaarSplitByEveryInvisible(t *testing.T) {
 		t.Errorf("ShowsAsNothing names %d characters, want the format characters among them", count)
 	}
 }
+
+// TestMaskAadhaarHiddenInsideGroup puts a character that shows as
+// nothing between the digits of a group, where it still leaves the
+// number showing in clear.
+func TestMaskAadhaarHiddenInsideGroup(t *testing.T) {
+	for _, r := range showsAsNothingSamples {
+		x := string(r)
+		for _, text := range []string{
+			"A 58" + x + "63 0172 9436 B",
+			"A 5863 01" + x + x + "72 94" + x + "36 B",
+		} {
+			if got, masked := MaskAadhaarInText(text); got != "A XXXXXXXX9436 B" || !masked {
+				t.Errorf("MaskAadhaarInText(%+q) = %+q, %v; want \"A XXXXXXXX9436 B\", true",
+					text, got, masked)
+			}
+		}
+		body := `{"first_information":"A 58` + jsonEscape(r) + `63 0172 9436 B"}`
+		got, masked := MaskAadhaarInBody([]byte(body))
+		if want := `{"first_information":"A XXXXXXXX9436 B"}`; string(got) != want || !masked {
+			t.Errorf("MaskAadhaarInBody(%s) = %s, %v; want %s, true", body, got, masked, want)
+		}
+	}
+}
