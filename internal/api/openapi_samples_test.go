@@ -227,7 +227,7 @@ func TestOpenAPIResponsesConform(t *testing.T) {
 	sampleAccess(t, c, h)
 	firID := sampleInbound(t, c, h)
 	deliveries := sampleMessages(t, c, h, firID)
-	sampleReplays(t, c, h, deliveries)
+	sampleReplays(t, c, h, firID, deliveries)
 	sampleRoutesVersions(t, c, h)
 	sampleExplain(t, c, h, firID)
 	sampleVerification(t, c, h)
@@ -336,24 +336,29 @@ func sampleMessages(t *testing.T, c *conformance, h *sampleHub, id string) map[s
 	return byDestination
 }
 
-// sampleReplays kills the FIR's station delivery, lists it and replays
-// it; the registry delivery stays pending.
-func sampleReplays(t *testing.T, c *conformance, h *sampleHub, deliveries map[string]string) {
-	dead, pending := deliveries["station"], deliveries["registry"]
+// sampleReplays kills the FIR's registry delivery with an attempt made
+// under the registry's policy, reads it in the journey and the dead
+// letters, and replays it; the station delivery stays pending.
+func sampleReplays(t *testing.T, c *conformance, h *sampleHub, id string, deliveries map[string]string) {
+	dead, pending := deliveries["registry"], deliveries["station"]
 	if dead == "" || pending == "" {
 		t.Fatalf("the FIR's deliveries are %v, want station and registry", deliveries)
 	}
 	now := time.Now()
 	err := h.store.RecordAttempt(context.Background(), journal.Attempt{
 		DeliveryID: dead, StartedAt: now, FinishedAt: now, StatusCode: 500,
-		Error: "destination answered 500", Result: journal.StatusDead,
+		Error: "destination answered 500", Result: journal.StatusDead, Policy: "v1/fir-summary",
 	})
 	if err != nil {
 		t.Fatalf("recording a dead attempt: %v", err)
 	}
 
+	r := c.do(t, h.url, get("/api/v1/messages/"+id, operatorToken), http.StatusOK)
+	if !strings.Contains(string(r.body), `"policy": "v1/fir-summary"`) {
+		t.Errorf("journey: body %s, want the attempt's policy", r.body)
+	}
 	c.do(t, h.url, get("/api/v1/deadletters", operatorToken), http.StatusOK)
-	c.do(t, h.url, get("/api/v1/deadletters?destination=station&route=fir-to-station&reason=500"+
+	c.do(t, h.url, get("/api/v1/deadletters?destination=registry&route=fir-to-station&reason=500"+
 		"&from=2020-01-01T00:00:00Z&to=2099-01-01T00:00:00%2B05:30&limit=10", operatorToken),
 		http.StatusOK)
 	c.do(t, h.url, get("/api/v1/deadletters?from=yesterday", operatorToken), http.StatusBadRequest)
@@ -372,12 +377,12 @@ func sampleReplays(t *testing.T, c *conformance, h *sampleHub, deliveries map[st
 
 	many := "/api/v1/deadletters/replay"
 	c.do(t, h.url, post(http.MethodPost, many, operatorToken, []byte(`{"force": true, `+
-		`"destination": "station", "from": "2020-01-01T00:00:00Z", "limit": 10}`)), http.StatusOK)
+		`"destination": "registry", "from": "2020-01-01T00:00:00Z", "limit": 10}`)), http.StatusOK)
 	c.do(t, h.url, post(http.MethodPost, many, operatorToken, []byte(`{"destinatio": "station"}`)),
 		http.StatusBadRequest)
 	c.do(t, h.url, post(http.MethodPost, many, operatorToken, []byte(`{"all": true, "limit": 5}`)),
 		http.StatusOK)
-	r := c.do(t, h.url, post(http.MethodPost, many, operatorToken,
+	r = c.do(t, h.url, post(http.MethodPost, many, operatorToken,
 		[]byte(`{"destination": "no-such-destination"}`)), http.StatusBadRequest)
 	if !strings.Contains(string(r.body), "no-such-destination") {
 		t.Errorf("replay to an unknown destination: body %s, want it to name the destination", r.body)
