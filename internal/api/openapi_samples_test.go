@@ -125,6 +125,13 @@ func newSampleHub(t *testing.T, seed bool) *sampleHub {
 // admin API would be.
 func newSampleHubWith(t *testing.T, seed bool, doc string) *sampleHub {
 	t.Helper()
+	return newSampleHubLimited(t, seed, doc, 64<<10)
+}
+
+// newSampleHubLimited is newSampleHubWith with an inbound limit of
+// maxBody bytes.
+func newSampleHubLimited(t *testing.T, seed bool, doc string, maxBody int64) *sampleHub {
+	t.Helper()
 	ctx := context.Background()
 	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
 	if err != nil {
@@ -178,7 +185,7 @@ func newSampleHubWith(t *testing.T, seed bool, doc string) *sampleHub {
 		Versions: versions,
 		Adapters: set,
 		Log:      log,
-		MaxBody:  64 << 10,
+		MaxBody:  maxBody,
 		Tokens:   sampleTokens(t),
 		Metrics:  m,
 
