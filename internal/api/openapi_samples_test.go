@@ -345,7 +345,7 @@ func sampleMessages(t *testing.T, c *conformance, h *sampleHub, id string) map[s
 
 // sampleReplays kills the FIR's registry delivery with an attempt made
 // under the registry's policy, reads it in the journey and the dead
-// letters, and replays it; the station delivery stays pending.
+// letters, and replays it. The station delivery stays pending.
 func sampleReplays(t *testing.T, c *conformance, h *sampleHub, id string, deliveries map[string]string) {
 	dead, pending := deliveries["registry"], deliveries["station"]
 	if dead == "" || pending == "" {
@@ -381,6 +381,8 @@ func sampleReplays(t *testing.T, c *conformance, h *sampleHub, id string, delive
 		nil), http.StatusConflict)
 	c.do(t, h.url, post(http.MethodPost, "/api/v1/deliveries/no-such-delivery/replay",
 		operatorToken, nil), http.StatusNotFound)
+	c.do(t, h.url, post(http.MethodPost, replay, operatorToken,
+		[]byte(`{"by": "`+strings.Repeat("x", 3<<20)+`"}`)), http.StatusRequestEntityTooLarge)
 
 	many := "/api/v1/deadletters/replay"
 	c.do(t, h.url, post(http.MethodPost, many, operatorToken, []byte(`{"force": true, `+
@@ -424,6 +426,9 @@ func sampleRoutesVersions(t *testing.T, c *conformance, h *sampleHub) {
 	c.do(t, h.url, post(put, "/api/v1/routes", operatorToken, change(broken, 2, false)),
 		http.StatusBadRequest)
 	c.do(t, h.url, post(put, "/api/v1/routes", operatorToken, nil), http.StatusBadRequest)
+	c.do(t, h.url, post(put, "/api/v1/routes", operatorToken,
+		change(changed+"# "+strings.Repeat("x", 3<<20)+"\n", 2, true)),
+		http.StatusRequestEntityTooLarge)
 
 	c.do(t, h.url, get("/api/v1/routes/versions", operatorToken), http.StatusOK)
 	c.do(t, h.url, get("/api/v1/routes/versions?limit=1", operatorToken), http.StatusOK)
@@ -443,6 +448,9 @@ func sampleRoutesVersions(t *testing.T, c *conformance, h *sampleHub) {
 		[]byte(`{"expect": 3}`)), http.StatusNotFound)
 	c.do(t, h.url, post(http.MethodPost, "/api/v1/routes/versions/0/restore", operatorToken,
 		[]byte(`{"expect": 3}`)), http.StatusBadRequest)
+	c.do(t, h.url, post(http.MethodPost, restore, operatorToken,
+		[]byte(`{"expect": 3, "comment": "`+strings.Repeat("x", 3<<20)+`"}`)),
+		http.StatusRequestEntityTooLarge)
 }
 
 // sampleExplain explains a stored message, a canonical message and an
@@ -477,6 +485,23 @@ func sampleExplain(t *testing.T, c *conformance, h *sampleHub, id string) {
 		[]byte(`{"message_id": "no-such-message"}`)), http.StatusNotFound)
 	c.do(t, h.url, post(http.MethodPost, explain, operatorToken,
 		[]byte(`{"agency": "no-such-agency", "body": "x"}`)), http.StatusNotFound)
+
+	// The sample hub's inbound limit is 64 KiB, so an explain request
+	// with an agency's body may have 2176 KiB and others 2 MiB.
+	for _, tc := range []struct{ body, wantLimit string }{
+		{`{"message_id": "` + id + `", "content_type": "` + strings.Repeat("x", 2100<<10) + `"}`,
+			"limit of 2 MiB for a request without an agency's body"},
+		{string(jsonBody(t, map[string]string{"agency": "police",
+			"body": fir + strings.Repeat(" ", 64<<10)})), "inbound limit of 64 KiB"},
+		{string(jsonBody(t, map[string]string{"agency": "police",
+			"body": fir + strings.Repeat("\n", 2200<<10)})), "limit of 2176 KiB"},
+	} {
+		r := c.do(t, h.url, post(http.MethodPost, explain, operatorToken, []byte(tc.body)),
+			http.StatusRequestEntityTooLarge)
+		if !strings.Contains(string(r.body), tc.wantLimit) {
+			t.Errorf("explain of %d bytes: body %s, want %q", len(tc.body), r.body, tc.wantLimit)
+		}
+	}
 }
 
 // sampleFileNumber is the passport file that sampleVerificationStatus
