@@ -309,3 +309,29 @@ func TestRoutesHistoryPages(t *testing.T) {
 		t.Error("--before 0: exit 0, want a usage error")
 	}
 }
+
+func TestRoutesExplainSendsMarkupUnescaped(t *testing.T) {
+	var request []byte
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		request, _ = io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"explanations": []}`)
+	}))
+	t.Cleanup(hub.Close)
+	file := filepath.Join(t.TempDir(), "movement.xml")
+	const xml = `<movement kind="admission">A & B</movement>`
+	if err := os.WriteFile(file, []byte(xml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	code, _, errOut := runCLI(t, "routes", "explain", "--hub", hub.URL, "--agency", "prisons", file)
+	if code != exitOK {
+		t.Fatalf("explain: exit %d %s", code, errOut)
+	}
+	// The hub limits the request to twice the inbound limit, which a
+	// body whose < and > took six bytes each could pass.
+	want := `"body":"<movement kind=\"admission\">A & B</movement>"`
+	if !strings.Contains(string(request), want) {
+		t.Errorf("request %s, want it to contain %s", request, want)
+	}
+}

@@ -393,8 +393,18 @@ type ExplainResponse struct {
 }
 
 func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
+	raw, ok := readBody(w, r, s.maxExplainBody())
+	if !ok {
+		return
+	}
 	var req ExplainRequest
-	if !readJSON(w, r, &req) {
+	if !decodeRequiredJSON(w, raw, &req) {
+		return
+	}
+	if req.Body == "" && int64(len(raw)) > maxJSONBody {
+		// Only an agency's body needs the larger limit.
+		problem.Write(w, problem.New(problem.TooLarge, "the body exceeds the limit of "+
+			humanBytes(maxJSONBody)+" for a request without an agency's body"))
 		return
 	}
 	switch {
@@ -564,6 +574,12 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 			"agency %q is not listed in the routes in force", req.Agency)))
 		return
 	}
+	if limit := s.maxInboundBody(); int64(len(req.Body)) > limit {
+		// Posting the body would get the same response.
+		problem.Write(w, problem.New(problem.TooLarge, "body: the agency's body exceeds the "+
+			"inbound limit of "+humanBytes(limit)))
+		return
+	}
 	// As Accept would prepare the body: decoded, checked, masked and
 	// enriched, such as with the police station a passport request goes to.
 	msgs, err := s.Ingest.Prepare(r.Context(), req.Agency, []byte(req.Body), req.ContentType)
@@ -612,8 +628,30 @@ func (s *Server) invalid(w http.ResponseWriter, err error) {
 	problem.Write(w, p)
 }
 
-// maxJSONBody is the largest JSON body the admin endpoints read.
+// maxJSONBody is the largest JSON body the admin endpoints read, except
+// an explain request with an agency's body (see maxExplainBody).
 const maxJSONBody = 2 << 20
+
+// maxInboundBody returns MaxBody, or DefaultMaxBody when it is zero.
+func (s *Server) maxInboundBody() int64 {
+	if s.MaxBody == 0 {
+		return DefaultMaxBody
+	}
+	return s.MaxBody
+}
+
+// maxExplainBody returns the largest request that explain reads. An
+// agency's body arrives in it as a JSON string, and escaping quotes,
+// backslashes and line breaks can make that twice as long as the body.
+// The limit fits an inbound body of the largest size so escaped, and
+// maxJSONBody more for the other members.
+//
+// NOTE: explain requests are read outside the inbound memory budget, so
+// only the API's access control bounds the memory that concurrent ones
+// of this size take.
+func (s *Server) maxExplainBody() int64 {
+	return 2*s.maxInboundBody() + maxJSONBody
+}
 
 // readBody reads r's body up to limit bytes. It writes a problem, 413 for
 // a longer body, and returns false when the body cannot be read.
@@ -635,9 +673,12 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool
 // readJSON decodes a required JSON body into v, rejecting unknown fields.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	body, ok := readBody(w, r, maxJSONBody)
-	if !ok {
-		return false
-	}
+	return ok && decodeRequiredJSON(w, body, v)
+}
+
+// decodeRequiredJSON is readOptionalJSONBytes for a body that must not
+// be empty.
+func decodeRequiredJSON(w http.ResponseWriter, body []byte, v any) bool {
 	if len(body) == 0 {
 		problem.Write(w, problem.New(problem.BadRequest, "missing JSON body"))
 		return false

@@ -468,3 +468,27 @@ func TestExplainShowsEncodingFailure(t *testing.T) {
 		}
 	}
 }
+
+func TestExplainTakesEscapedInboundBody(t *testing.T) {
+	h := newSampleHubLimited(t, true, sampleRoutes, api.DefaultMaxBody)
+	fir := firBody(t, "EXPLAIN-FIR-2", nil)
+	// Each line break of the padding takes two bytes as a JSON string, so
+	// the request is twice as long as the body, which fits the inbound
+	// limit exactly.
+	padded := string(fir) + strings.Repeat("\n", api.DefaultMaxBody-len(fir))
+	body := jsonBody(t, map[string]string{"agency": "police", "body": padded,
+		"content_type": "application/json"})
+	r := send(t, http.MethodPost, h.url+"/api/v1/routes/explain", operatorToken, body)
+	if r.status != http.StatusOK {
+		t.Fatalf("explain of a %d-byte body in a %d-byte request: status %d; body %.500s",
+			len(padded), len(body), r.status, r.body)
+	}
+
+	body = jsonBody(t, map[string]string{"agency": "police", "body": padded + "\n",
+		"content_type": "application/json"})
+	r = send(t, http.MethodPost, h.url+"/api/v1/routes/explain", operatorToken, body)
+	p := wantProblem(t, r, problem.TooLarge)
+	if !strings.Contains(p.Detail, "inbound limit of 8 MiB") {
+		t.Errorf("detail %q, want it to name the inbound limit", p.Detail)
+	}
+}

@@ -125,6 +125,13 @@ func newSampleHub(t *testing.T, seed bool) *sampleHub {
 // admin API would be.
 func newSampleHubWith(t *testing.T, seed bool, doc string) *sampleHub {
 	t.Helper()
+	return newSampleHubLimited(t, seed, doc, 64<<10)
+}
+
+// newSampleHubLimited is newSampleHubWith with an inbound limit of
+// maxBody bytes.
+func newSampleHubLimited(t *testing.T, seed bool, doc string, maxBody int64) *sampleHub {
+	t.Helper()
 	ctx := context.Background()
 	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
 	if err != nil {
@@ -178,7 +185,7 @@ func newSampleHubWith(t *testing.T, seed bool, doc string) *sampleHub {
 		Versions: versions,
 		Adapters: set,
 		Log:      log,
-		MaxBody:  64 << 10,
+		MaxBody:  maxBody,
 		Tokens:   sampleTokens(t),
 		Metrics:  m,
 
@@ -227,7 +234,7 @@ func TestOpenAPIResponsesConform(t *testing.T) {
 	sampleAccess(t, c, h)
 	firID := sampleInbound(t, c, h)
 	deliveries := sampleMessages(t, c, h, firID)
-	sampleReplays(t, c, h, deliveries)
+	sampleReplays(t, c, h, firID, deliveries)
 	sampleRoutesVersions(t, c, h)
 	sampleExplain(t, c, h, firID)
 	sampleVerification(t, c, h)
@@ -336,24 +343,29 @@ func sampleMessages(t *testing.T, c *conformance, h *sampleHub, id string) map[s
 	return byDestination
 }
 
-// sampleReplays kills the FIR's station delivery, lists it and replays
-// it; the registry delivery stays pending.
-func sampleReplays(t *testing.T, c *conformance, h *sampleHub, deliveries map[string]string) {
-	dead, pending := deliveries["station"], deliveries["registry"]
+// sampleReplays kills the FIR's registry delivery with an attempt made
+// under the registry's policy, reads it in the journey and the dead
+// letters, and replays it. The station delivery stays pending.
+func sampleReplays(t *testing.T, c *conformance, h *sampleHub, id string, deliveries map[string]string) {
+	dead, pending := deliveries["registry"], deliveries["station"]
 	if dead == "" || pending == "" {
 		t.Fatalf("the FIR's deliveries are %v, want station and registry", deliveries)
 	}
 	now := time.Now()
 	err := h.store.RecordAttempt(context.Background(), journal.Attempt{
 		DeliveryID: dead, StartedAt: now, FinishedAt: now, StatusCode: 500,
-		Error: "destination answered 500", Result: journal.StatusDead,
+		Error: "destination answered 500", Result: journal.StatusDead, Policy: "v1/fir-summary",
 	})
 	if err != nil {
 		t.Fatalf("recording a dead attempt: %v", err)
 	}
 
+	r := c.do(t, h.url, get("/api/v1/messages/"+id, operatorToken), http.StatusOK)
+	if !strings.Contains(string(r.body), `"policy": "v1/fir-summary"`) {
+		t.Errorf("journey: body %s, want the attempt's policy", r.body)
+	}
 	c.do(t, h.url, get("/api/v1/deadletters", operatorToken), http.StatusOK)
-	c.do(t, h.url, get("/api/v1/deadletters?destination=station&route=fir-to-station&reason=500"+
+	c.do(t, h.url, get("/api/v1/deadletters?destination=registry&route=fir-to-station&reason=500"+
 		"&from=2020-01-01T00:00:00Z&to=2099-01-01T00:00:00%2B05:30&limit=10", operatorToken),
 		http.StatusOK)
 	c.do(t, h.url, get("/api/v1/deadletters?from=yesterday", operatorToken), http.StatusBadRequest)
@@ -369,15 +381,17 @@ func sampleReplays(t *testing.T, c *conformance, h *sampleHub, deliveries map[st
 		nil), http.StatusConflict)
 	c.do(t, h.url, post(http.MethodPost, "/api/v1/deliveries/no-such-delivery/replay",
 		operatorToken, nil), http.StatusNotFound)
+	c.do(t, h.url, post(http.MethodPost, replay, operatorToken,
+		[]byte(`{"by": "`+strings.Repeat("x", 3<<20)+`"}`)), http.StatusRequestEntityTooLarge)
 
 	many := "/api/v1/deadletters/replay"
 	c.do(t, h.url, post(http.MethodPost, many, operatorToken, []byte(`{"force": true, `+
-		`"destination": "station", "from": "2020-01-01T00:00:00Z", "limit": 10}`)), http.StatusOK)
+		`"destination": "registry", "from": "2020-01-01T00:00:00Z", "limit": 10}`)), http.StatusOK)
 	c.do(t, h.url, post(http.MethodPost, many, operatorToken, []byte(`{"destinatio": "station"}`)),
 		http.StatusBadRequest)
 	c.do(t, h.url, post(http.MethodPost, many, operatorToken, []byte(`{"all": true, "limit": 5}`)),
 		http.StatusOK)
-	r := c.do(t, h.url, post(http.MethodPost, many, operatorToken,
+	r = c.do(t, h.url, post(http.MethodPost, many, operatorToken,
 		[]byte(`{"destination": "no-such-destination"}`)), http.StatusBadRequest)
 	if !strings.Contains(string(r.body), "no-such-destination") {
 		t.Errorf("replay to an unknown destination: body %s, want it to name the destination", r.body)
@@ -412,6 +426,9 @@ func sampleRoutesVersions(t *testing.T, c *conformance, h *sampleHub) {
 	c.do(t, h.url, post(put, "/api/v1/routes", operatorToken, change(broken, 2, false)),
 		http.StatusBadRequest)
 	c.do(t, h.url, post(put, "/api/v1/routes", operatorToken, nil), http.StatusBadRequest)
+	c.do(t, h.url, post(put, "/api/v1/routes", operatorToken,
+		change(changed+"# "+strings.Repeat("x", 3<<20)+"\n", 2, true)),
+		http.StatusRequestEntityTooLarge)
 
 	c.do(t, h.url, get("/api/v1/routes/versions", operatorToken), http.StatusOK)
 	c.do(t, h.url, get("/api/v1/routes/versions?limit=1", operatorToken), http.StatusOK)
@@ -431,6 +448,9 @@ func sampleRoutesVersions(t *testing.T, c *conformance, h *sampleHub) {
 		[]byte(`{"expect": 3}`)), http.StatusNotFound)
 	c.do(t, h.url, post(http.MethodPost, "/api/v1/routes/versions/0/restore", operatorToken,
 		[]byte(`{"expect": 3}`)), http.StatusBadRequest)
+	c.do(t, h.url, post(http.MethodPost, restore, operatorToken,
+		[]byte(`{"expect": 3, "comment": "`+strings.Repeat("x", 3<<20)+`"}`)),
+		http.StatusRequestEntityTooLarge)
 }
 
 // sampleExplain explains a stored message, a canonical message and an
@@ -465,6 +485,23 @@ func sampleExplain(t *testing.T, c *conformance, h *sampleHub, id string) {
 		[]byte(`{"message_id": "no-such-message"}`)), http.StatusNotFound)
 	c.do(t, h.url, post(http.MethodPost, explain, operatorToken,
 		[]byte(`{"agency": "no-such-agency", "body": "x"}`)), http.StatusNotFound)
+
+	// The sample hub's inbound limit is 64 KiB, so an explain request
+	// with an agency's body may have 2176 KiB and others 2 MiB.
+	for _, tc := range []struct{ body, wantLimit string }{
+		{`{"message_id": "` + id + `", "content_type": "` + strings.Repeat("x", 2100<<10) + `"}`,
+			"limit of 2 MiB for a request without an agency's body"},
+		{string(jsonBody(t, map[string]string{"agency": "police",
+			"body": fir + strings.Repeat(" ", 64<<10)})), "inbound limit of 64 KiB"},
+		{string(jsonBody(t, map[string]string{"agency": "police",
+			"body": fir + strings.Repeat("\n", 2200<<10)})), "limit of 2176 KiB"},
+	} {
+		r := c.do(t, h.url, post(http.MethodPost, explain, operatorToken, []byte(tc.body)),
+			http.StatusRequestEntityTooLarge)
+		if !strings.Contains(string(r.body), tc.wantLimit) {
+			t.Errorf("explain of %d bytes: body %s, want %q", len(tc.body), r.body, tc.wantLimit)
+		}
+	}
 }
 
 // sampleFileNumber is the passport file that sampleVerificationStatus
