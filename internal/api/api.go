@@ -335,11 +335,7 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 			"Content-Encoding: %q is not accepted: send the body uncompressed", enc)))
 		return
 	}
-	limit := s.MaxBody
-	if limit == 0 {
-		limit = DefaultMaxBody
-	}
-	body, release, err := s.readInbound(w, r, limit)
+	body, release, err := s.readInbound(w, r, s.maxInboundBody())
 	defer release()
 	if errors.Is(err, ingest.ErrBusy) {
 		s.inboundError(w, r, agency, err)
@@ -349,7 +345,7 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 	if errors.As(err, &tooLarge) {
 		s.Metrics.CountInbound(agency, metrics.InboundTooLarge)
 		problem.Write(w, problem.New(problem.TooLarge, "the body exceeds the limit of "+
-			humanBytes(limit)))
+			humanBytes(tooLarge.Limit)))
 		return
 	}
 	if err != nil {

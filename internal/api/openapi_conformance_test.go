@@ -161,11 +161,13 @@ type reply struct {
 }
 
 // call is a sample request: method, path with query, bearer token and
-// JSON or other body with its media type.
+// JSON or other body with its media type and encoding.
 type call struct {
 	method, target, token string
 	contentType           string
-	body                  []byte
+	// encoding is the Content-Encoding header, none when empty.
+	encoding string
+	body     []byte
 }
 
 // do sends k to base, checks the response against the document and
@@ -181,6 +183,9 @@ func (c *conformance) do(t *testing.T, base string, k call, want int) reply {
 	}
 	if k.contentType != "" {
 		req.Header.Set("Content-Type", k.contentType)
+	}
+	if k.encoding != "" {
+		req.Header.Set("Content-Encoding", k.encoding)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -309,6 +309,12 @@ func sampleInbound(t *testing.T, c *conformance, h *sampleHub) string {
 		doc["fir"].(map[string]any)["year"] = 1800
 	})
 	c.do(t, h.url, post(http.MethodPost, inbound, policeToken, invalid), http.StatusBadRequest)
+	latin1 := call{method: http.MethodPost, target: inbound, token: policeToken,
+		contentType: "application/json; charset=iso-8859-1", body: firBody(t, "OPENAPI-FIR-5", nil)}
+	c.do(t, h.url, latin1, http.StatusUnsupportedMediaType)
+	gzipped := post(http.MethodPost, inbound, policeToken, firBody(t, "OPENAPI-FIR-6", nil))
+	gzipped.encoding = "gzip"
+	c.do(t, h.url, gzipped, http.StatusUnsupportedMediaType)
 	huge := append(firBody(t, "OPENAPI-FIR-4", nil), strings.Repeat(" ", 64<<10)...)
 	c.do(t, h.url, post(http.MethodPost, inbound, policeToken, huge),
 		http.StatusRequestEntityTooLarge)
