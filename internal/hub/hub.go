@@ -34,6 +34,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/jurisdiction"
 	"github.com/sangam-hub/sangam/internal/metrics"
 	"github.com/sangam-hub/sangam/internal/movementclaim"
+	"github.com/sangam-hub/sangam/internal/orderclaim"
 	"github.com/sangam-hub/sangam/internal/outbound"
 	"github.com/sangam-hub/sangam/internal/policycheck"
 	"github.com/sangam-hub/sangam/internal/routestore"
@@ -486,7 +487,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Admission: ingest.NewAdmission(0, 0),
 		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: h.backend.store}, reports},
 		Claimers: []ingest.Claimer{reports, &firclaim.FIRs{Journal: h.backend.store},
-			movements},
+			movements, &orderclaim.Orders{Journal: h.backend.store}},
 	}
 	breaker := h.cfg.Breaker
 	breaker.OnClose = h.wakeDestination
