@@ -168,6 +168,9 @@ func (a *Adapter) BodyPointer(doc adapters.Document, m *canonical.Message, point
 		pointer == "/court_registration/court/code" || isUnder(pointer, "/court_registration/fir")) {
 		return casePointer(doc.Body, pointer)
 	}
+	if m.Type == canonical.TypeCourtOrder && isUnder(pointer, "/court_order") {
+		return orderPointer(doc.Body, pointer)
+	}
 	if pointer != "/type" {
 		return "", false
 	}

@@ -63,6 +63,35 @@ func orderElement(root *etree.Element) (*etree.Element, vocabulary, int) {
 	return first, v, count
 }
 
+// orderPointer returns the path, in the order document body, of the
+// element that holds the order's number, date or time at pointer, and
+// false for another pointer or when the order has no such element.
+func orderPointer(body []byte, pointer string) (string, bool) {
+	doc, err := xmlsafe.Parse(body, xmlsafe.Limits{})
+	if err != nil {
+		return "", false
+	}
+	order, v, _ := orderElement(doc.Root())
+	if order == nil {
+		return "", false
+	}
+	var e *etree.Element
+	switch pointer {
+	case "/court_order/number":
+		e = xmlsafe.Path(order, v.nc("ActivityIdentification"), v.nc("IdentificationID"))
+	case "/court_order/ordered_on", "/court_order/issued_at":
+		issued := xmlsafe.Child(order, v.j("CourtOrderIssuingDate"))
+		e = xmlsafe.Child(issued, v.nc("DateTime"))
+		if e == nil {
+			e = xmlsafe.Child(issued, v.nc("Date"))
+		}
+	}
+	if e == nil {
+		return "", false
+	}
+	return xmlsafe.Pointer(e), true
+}
+
 // isCore reports whether e is the NIEM core element local of any release
 // the adapter reads.
 func isCore(e *etree.Element, local string) bool {

@@ -364,6 +364,20 @@ func TestSameInstantMovements(t *testing.T) {
 	wantRule(t, err, movementclaim.RuleMovementExists)
 }
 
+// TestResendWithinSecondLeftToClaim resends a release half a second
+// later. The custody rules leave it to the movement claimer, which names
+// it the same movement, instead of reading a second release of a
+// prisoner gone.
+func TestResendWithinSecondLeftToClaim(t *testing.T) {
+	s := newService(t)
+	if err := postMovement(t, s, "MV-1", "release", "17:00"); err != nil {
+		t.Fatal(err)
+	}
+	body := movementAt(t, "MV-2", "release", "2025-10-18T17:00:00.5+05:30", 0)
+	_, err := s.Accept(context.Background(), "prisons", body, "")
+	wantRule(t, err, movementclaim.RuleMovementExists)
+}
+
 // TestAdmittedAndReleasedAtOneInstant admits a prisoner released before
 // and releases him again at the same instant, as a remand bailed at once
 // is in a gate register kept to the minute.

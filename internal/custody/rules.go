@@ -24,10 +24,13 @@ type history struct {
 // check compares mv with events, the prisoner's journaled movements
 // oldest first, and names a journaled movement in a conflict by name.
 func check(mv *canonical.Movement, events []event, name func(e *event) string) error {
-	// Claims keep microseconds; a report of the same movement again is
-	// left to internal/movementclaim, which names it a duplicate.
+	// Claims keep microseconds. A report of the same movement again, of
+	// the same kind less than a second apart, is left to
+	// internal/movementclaim, which names it a duplicate.
 	self := event{kind: mv.Kind, at: time.UnixMicro(mv.At.UnixMicro())}
-	events = slices.DeleteFunc(events, func(e event) bool { return e.kind == self.kind && e.at.Equal(self.at) })
+	events = slices.DeleteFunc(events, func(e event) bool {
+		return e.kind == self.kind && e.at.Sub(self.at).Abs() < time.Second
+	})
 	h := &history{self: self, prisoner: mv.Prisoner, events: events, name: name}
 	for i, e := range events {
 		switch {

@@ -3,6 +3,7 @@ package hub
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/orderclaim"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/mocks/court"
 	"github.com/sangam-hub/sangam/mocks/prison"
@@ -198,5 +200,51 @@ func TestInvalidCourtOrderRejectedAndNothingStored(t *testing.T) {
 	}
 	if n := len(w.prison.Received()); n != 0 {
 		t.Errorf("the prison system received %d orders after a rejected one", n)
+	}
+}
+
+// TestResentCourtOrderDeliveredOnce posts one production warrant five
+// times under new document ids: the prison gets it once, and each
+// resend gets 409 at the order number, naming the first document.
+func TestResentCourtOrderDeliveredOnce(t *testing.T) {
+	w := newOrderWorld(t, Config{})
+	warrant := courtSample(t, "production-warrant-undertrial")
+	const number = "/CourtOrderReport/Warrant/ActivityIdentification/IdentificationID"
+	var first string
+	for i := 1; i <= 5; i++ {
+		id := fmt.Sprintf("KLER10-ORD-R-%d", i)
+		body := bytes.Replace(warrant, []byte("KLER10-ORD-2025-000451"), []byte(id), 1)
+		status, res, data := postOrder(t, w.url, "courts", body)
+		if i == 1 {
+			if status != http.StatusAccepted {
+				t.Fatalf("first post: status %d, want 202; %s", status, data)
+			}
+			first = res.MessageID
+			settledJourney(t, w.url, first)
+			continue
+		}
+		if status != http.StatusConflict {
+			t.Errorf("%s: status %d, want 409; %s", id, status, data)
+			continue
+		}
+		var p problem.Problem
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatal(err)
+		}
+		if !hasViolation(p, number, orderclaim.RuleOrderExists) {
+			t.Errorf("%s: no %s violation at %s in %+v", id, orderclaim.RuleOrderExists, number, p.Errors)
+		}
+		if !strings.Contains(string(data), "KLER10-ORD-R-1") {
+			t.Errorf("%s: the problem does not name the first document: %s", id, data)
+		}
+	}
+
+	status, again, _ := postOrder(t, w.url, "courts",
+		bytes.Replace(warrant, []byte("KLER10-ORD-2025-000451"), []byte("KLER10-ORD-R-1"), 1))
+	if status != http.StatusOK || again.MessageID != first {
+		t.Errorf("the first document again: status %d id %q, want 200 and %q", status, again.MessageID, first)
+	}
+	if n := len(w.prison.OrdersFor("KLSJEKM")); n != 1 {
+		t.Errorf("the Sub Jail, Ernakulam received %d orders, want 1", n)
 	}
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/jurisdiction"
 	"github.com/sangam-hub/sangam/internal/metrics"
 	"github.com/sangam-hub/sangam/internal/movementclaim"
+	"github.com/sangam-hub/sangam/internal/orderclaim"
 	"github.com/sangam-hub/sangam/internal/outbound"
 	"github.com/sangam-hub/sangam/internal/policycheck"
 	"github.com/sangam-hub/sangam/internal/routestore"
@@ -483,13 +484,14 @@ const readTimeout = time.Minute
 func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	log := h.cfg.Log
 	reports := &courtfiling.FinalReports{Journal: h.backend.store}
+	movements := &movementclaim.Movements{Journal: h.backend.store}
 	svc := &ingest.Service{
 		Adapters: set, Store: h.backend.store, Routes: h.table.Load,
 		Log: log, Zone: h.cfg.TimeZone,
 		Admission: ingest.NewAdmission(0, 0),
 		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: h.backend.store}, reports},
 		Claimers: []ingest.Claimer{reports, &firclaim.FIRs{Journal: h.backend.store},
-			&movementclaim.Movements{Journal: h.backend.store}},
+			movements, &orderclaim.Orders{Journal: h.backend.store}},
 	}
 	breaker := h.cfg.Breaker
 	breaker.OnClose = h.wakeDestination
@@ -521,7 +523,9 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		return err
 	}
 	svc.Enrichers = append(svc.Enrichers, jurisdiction.HomeStation{Table: v.jurisdiction})
-	svc.Guards = append(svc.Guards, &custody.History{Journal: h.backend.store})
+	// A second report of a movement gets movement-exists before the
+	// custody rules read it as another movement.
+	svc.Guards = append(svc.Guards, movements, &custody.History{Journal: h.backend.store})
 	h.verification = v
 	apiServer := &api.Server{
 		Ingest: svc, Store: h.backend.store, Routes: h.table.Load,

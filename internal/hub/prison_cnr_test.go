@@ -12,6 +12,8 @@ import (
 
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/movementclaim"
+	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/routes"
 )
 
@@ -132,5 +134,40 @@ func TestReleaseByCNRReachesFIRStation(t *testing.T) {
 	waitFor(t, "the release at the district office", func() bool { return len(w.district.Movements()) == 1 })
 	if n := len(w.ekm0412.Movements()); n != 1 {
 		t.Errorf("station EKM0412 received %d movements, want only the first release", n)
+	}
+}
+
+// TestReleaseResentAcrossSecondRejected posts the release report, then
+// the same release under another booking number with its time 0.4
+// seconds earlier, in the second before. The hub's movement guard names
+// it the same movement, because the two claim different seconds.
+func TestReleaseResentAcrossSecondRejected(t *testing.T) {
+	h := startHub(t, Config{Routes: []byte("version: no-routes\ndestinations: []\nroutes: []\n"),
+		DataDir: t.TempDir()})
+	url := "http://" + h.Addr()
+	const path = "../../adapters/prisons/testdata/release_report.xml"
+	code, res, body := postXML(t, url, "prisons", readTestdata(t, path))
+	if code != http.StatusAccepted {
+		t.Fatalf("release: status %d, %s", code, body)
+	}
+	code, _, body = postXML(t, url, "prisons", readTestdata(t, path, "B-2025-1822", "B-2025-1900",
+		"2025-10-18T17:45:00+05:30", "2025-10-18T17:44:59.6+05:30"))
+	if code != http.StatusConflict {
+		t.Fatalf("release resent 0.4 seconds earlier: status %d, want 409; %s", code, body)
+	}
+	var p problem.Problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Errors) != 1 || p.Errors[0].Rule != movementclaim.RuleMovementExists {
+		t.Errorf("errors %+v, want one %s", p.Errors, movementclaim.RuleMovementExists)
+	}
+	if !strings.Contains(string(body), res.MessageID) {
+		t.Errorf("the problem does not name the first release %s: %s", res.MessageID, body)
+	}
+	var found api.FindResponse
+	getJSON(t, url, "/api/v1/messages?source=prisons", &found)
+	if len(found.Messages) != 1 {
+		t.Errorf("the journal holds %d releases, want 1", len(found.Messages))
 	}
 }
