@@ -235,7 +235,7 @@ func supplementaryConflict(rule, message string) error {
 // rejected, or returned to the police for its defects.
 func Rejected(status string) bool {
 	switch strings.ToLower(strings.TrimSpace(status)) {
-	case "rejected", "returned":
+	case canonical.FilingRejected, canonical.FilingReturned:
 		return true
 	}
 	return false
