@@ -1,6 +1,10 @@
 package canonical
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // Officer is a police officer acting in a case.
 type Officer struct {
@@ -180,8 +184,8 @@ type CourtRegistration struct {
 	// no FIR.
 	TrackingID string `json:"tracking_id,omitempty"`
 	Title      string `json:"title,omitempty"`
-	// Status is the court's status for the filing, such as accepted or
-	// rejected, with Reason when it gives one.
+	// Status is the court's status for the filing, one of
+	// FilingStatuses in any case, with Reason when it gives one.
 	Status string `json:"status,omitempty"`
 	Reason string `json:"reason,omitempty"`
 	// UnknownFiling is set by the hub when the message's CorrelationID,
@@ -189,6 +193,24 @@ type CourtRegistration struct {
 	// journaled, as for a filing made on the court's own portal. Courts
 	// never set it.
 	UnknownFiling bool `json:"unknown_filing,omitempty"`
+}
+
+// Filing statuses of a court registration. A court rejects a filing it
+// does not take, and returns one to the police to correct its defects.
+const (
+	FilingAccepted = "accepted"
+	FilingRejected = "rejected"
+	FilingReturned = "returned"
+)
+
+// FilingStatuses lists the filing statuses a court registration may
+// have.
+var FilingStatuses = []string{FilingAccepted, FilingRejected, FilingReturned}
+
+// IsFilingStatus reports whether status is one of FilingStatuses,
+// ignoring case and surrounding white space.
+func IsFilingStatus(status string) bool {
+	return slices.Contains(FilingStatuses, strings.ToLower(strings.TrimSpace(status)))
 }
 
 // FilingStation returns the CCTNS code of the police station that a police

@@ -2,6 +2,7 @@ package courts
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/beevik/etree"
 
@@ -62,6 +63,11 @@ func checkCallback(m *canonical.Message) error {
 	if reg.CNR == "" && reg.FilingNumber == "" {
 		vs = append(vs, schemas.Violation{Pointer: "/court_registration/cnr", Rule: "required",
 			Message: "missing CNR or filing number"})
+	}
+	if !canonical.IsFilingStatus(reg.Status) {
+		vs = append(vs, schemas.Violation{Pointer: "/court_registration/status", Rule: "enum",
+			Message: fmt.Sprintf("filing status %q: want one of %s", reg.Status,
+				strings.Join(canonical.FilingStatuses, ", "))})
 	}
 	return schemas.Invalid(vs...)
 }

@@ -69,6 +69,7 @@ func (d *decoder) callback() canonical.Message {
 	status := xmlsafe.Child(d.root, ecf("FilingStatus"))
 	reg.Status = xmlsafe.PathText(status, ecf("FilingStatusCode"))
 	reg.Reason = canonical.NormalizeText(xmlsafe.PathText(status, nc("StatusDescriptionText")))
+	d.filingStatus(status, reg.Status)
 
 	d.callbackLengths(c, status, reg)
 
@@ -78,6 +79,25 @@ func (d *decoder) callback() canonical.Message {
 	}
 	m.CaseKey = caseKey(reg.FIR, reg.CNR, number)
 	return m
+}
+
+// filingStatus records a violation when a callback has no
+// ecf:FilingStatusCode, which ECF 4.0 requires in every callback, or one
+// that is not among canonical.FilingStatuses, compared without regard to
+// case.
+func (d *decoder) filingStatus(status *etree.Element, code string) {
+	allowed := strings.Join(canonical.FilingStatuses, ", ")
+	switch {
+	case status == nil:
+		d.fail(under(d.root, "FilingStatus"), "required",
+			"missing filing status: want ecf:FilingStatus with an ecf:FilingStatusCode of %s", allowed)
+	case code == "":
+		d.fail(under(status, "FilingStatusCode"), "required",
+			"missing filing status code: want one of %s", allowed)
+	case !canonical.IsFilingStatus(code):
+		d.fail(xmlsafe.Pointer(xmlsafe.Child(status, ecf("FilingStatusCode"))), "enum",
+			"unknown filing status %q: want one of %s", code, allowed)
+	}
 }
 
 // Limits of a court registration's fields, in characters, as the

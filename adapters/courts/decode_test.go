@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -87,7 +88,8 @@ func TestCallbackFiledDateTimeIsIndianDate(t *testing.T) {
 const minimalCallback = `<RecordDocketingCallbackMessage
 	xmlns="urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:RecordDocketingCallbackMessage-4.0"
 	xmlns:nc="http://niem.gov/niem/niem-core/2.0" xmlns:j="http://niem.gov/niem/domains/jxdm/4.0"
-	xmlns:appellate="urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:AppellateCase-4.0">
+	xmlns:appellate="urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:AppellateCase-4.0"
+	xmlns:ecf="urn:oasis:names:tc:legalxml-courtfiling:schema:xsd:CommonTypes-4.0">
 	<nc:DocumentIdentification><nc:IdentificationID>cb-1</nc:IdentificationID></nc:DocumentIdentification>
 	<nc:DocumentPostDate><nc:DateTime>2024-09-03T10:00:00Z</nc:DateTime></nc:DocumentPostDate>
 	<appellate:AppellateCase>
@@ -97,6 +99,7 @@ const minimalCallback = `<RecordDocketingCallbackMessage
 			<nc:IdentificationID>1</nc:IdentificationID>
 		</nc:OrganizationIdentification></j:CaseCourt></j:CaseAugmentation>
 	</appellate:AppellateCase>
+	<ecf:FilingStatus><ecf:FilingStatusCode>accepted</ecf:FilingStatusCode></ecf:FilingStatus>
 </RecordDocketingCallbackMessage>`
 
 func callbackWith(caseNumber string) []byte {
@@ -129,6 +132,17 @@ func TestDecodeViolations(t *testing.T) {
 		{"callback without post date", bytes.ReplaceAll(callbackWith("<nc:CaseTrackingID>CR1</nc:CaseTrackingID>"),
 			[]byte("DocumentPostDate"), []byte("DocumentEffectiveDate")),
 			"/RecordDocketingCallbackMessage/DocumentPostDate", "required"},
+		{"unknown filing status", replaced(t, "kochi_callback.xml", ">accepted<", ">maybe<"),
+			"/RecordDocketingCallbackMessage/FilingStatus/FilingStatusCode", "enum"},
+		{"empty filing status", replaced(t, "kochi_callback.xml",
+			"<ecf:FilingStatusCode>accepted</ecf:FilingStatusCode>", "<ecf:FilingStatusCode> </ecf:FilingStatusCode>"),
+			"/RecordDocketingCallbackMessage/FilingStatus/FilingStatusCode", "required"},
+		{"filing status without code", replaced(t, "kochi_callback.xml",
+			"<ecf:FilingStatusCode>accepted</ecf:FilingStatusCode>", ""),
+			"/RecordDocketingCallbackMessage/FilingStatus/FilingStatusCode", "required"},
+		{"callback without filing status", regexp.MustCompile(`(?s)<ecf:FilingStatus>.*</ecf:FilingStatus>`).
+			ReplaceAll(readTestdata(t, "kochi_callback.xml"), nil),
+			"/RecordDocketingCallbackMessage/FilingStatus", "required"},
 		{"invalid FIR key", replaced(t, filing, "FIR/KL/EKM/1234/2024/123", "FIR/KL/EKM/1234/20x4/123"),
 			"/CoreFilingMessage/CriminalCase/CaseTrackingID", "fir_key"},
 		{"dangling reference", replaced(t, filing, `s:ref="Accused1"`, `s:ref="Accused9"`),
@@ -508,6 +522,44 @@ func TestInvisibleNameRejected(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("name %q: %v, want name-text at the PersonAlternateName", name, err)
+		}
+	}
+}
+
+// TestCallbackFilingStatuses decodes a callback with each filing status
+// of canonical.FilingStatuses, in any case, and rejects another, naming
+// those.
+func TestCallbackFilingStatuses(t *testing.T) {
+	for _, status := range []string{"accepted", "rejected", "returned", "Rejected", " RETURNED "} {
+		m := decodeOne(t, &Adapter{}, replaced(t, "kochi_callback.xml", ">accepted<", ">"+status+"<"))
+		if got := m.CourtRegistration.Status; got != strings.TrimSpace(status) {
+			t.Errorf("status %q decoded as %q", status, got)
+		}
+	}
+
+	_, err := (&Adapter{}).Decode(replaced(t, "kochi_callback.xml", ">accepted<", ">maybe<"), ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 {
+		t.Fatalf("Decode error = %v, want one violation", err)
+	}
+	for _, want := range []string{`"maybe"`, "accepted", "rejected", "returned"} {
+		if !strings.Contains(vs[0].Message, want) {
+			t.Errorf("message %q does not name %s", vs[0].Message, want)
+		}
+	}
+}
+
+func TestEncodeCallbackRequiresFilingStatus(t *testing.T) {
+	m := decodeOne(t, &Adapter{}, readTestdata(t, "kochi_callback.xml"))
+	for _, status := range []string{"", "maybe"} {
+		m.CourtRegistration.Status = status
+		_, err := EncodeCallback(&m)
+		found := false
+		for _, v := range schemas.Violations(err) {
+			found = found || (v.Pointer == "/court_registration/status" && v.Rule == "enum")
+		}
+		if !found {
+			t.Errorf("status %q: EncodeCallback error = %v, want enum at /court_registration/status", status, err)
 		}
 	}
 }

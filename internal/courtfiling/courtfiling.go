@@ -3,7 +3,9 @@
 // final report, which numbered supplementary reports follow, and a docketing
 // callback that names a final report the hub filed names that report's
 // FIR. The first check is an ingest claimer, the second an ingest
-// enricher.
+// enricher. A filing has one case: an ingest guard rejects a callback
+// that registers a filing under another CNR than an earlier callback
+// did.
 package courtfiling
 
 import (
@@ -11,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest"
@@ -171,10 +172,11 @@ func (e *FinalReports) Enrich(ctx context.Context, m *canonical.Message) error {
 		})
 	}
 
-	cnr, err := registeredCNR(ctx, e.Journal, original)
+	registrations, _, err := readRegistrations(ctx, e.Journal, original)
 	if err != nil {
 		return err
 	}
+	cnr := registeredCNR(registrations)
 	// A report to another court than the case's, as after a committal
 	// to the court of session, does not name the case: its court has
 	// none of that number.
@@ -220,38 +222,6 @@ func (e *FinalReports) followed(ctx context.Context, report *canonical.Chargeshe
 	return original, nil
 }
 
-// registeredCNR returns the CNR of the court's latest registration of
-// the final report filingID, or "" when there is none or the latest
-// callback rejected or returned the filing.
-func registeredCNR(ctx context.Context, store journal.Store, filingID string) (string, error) {
-	found, err := store.Find(ctx, journal.Query{CorrelationID: filingID,
-		Type: canonical.TypeCourtRegistration, Limit: journal.MaxLimit})
-	if err != nil {
-		return "", fmt.Errorf("reading the court's registrations of %s: %w", filingID, err)
-	}
-	cnr := ""
-	var latest time.Time
-	for _, s := range found {
-		j, err := store.Journey(ctx, s.MessageID)
-		if err != nil {
-			return "", fmt.Errorf("reading registration %s: %w", s.MessageID, err)
-		}
-		reg := j.Message.CourtRegistration
-		if reg == nil || s.ReceivedAt.Before(latest) {
-			continue
-		}
-		latest = s.ReceivedAt
-		if Rejected(reg.Status) {
-			cnr = ""
-			continue
-		}
-		if reg.CNR != "" {
-			cnr = reg.CNR
-		}
-	}
-	return cnr, nil
-}
-
 // supplementaryConflict returns the *ingest.ConflictError of a
 // supplementary report that the journal's reports do not allow.
 func supplementaryConflict(rule, message string) error {
@@ -265,7 +235,7 @@ func supplementaryConflict(rule, message string) error {
 // rejected, or returned to the police for its defects.
 func Rejected(status string) bool {
 	switch strings.ToLower(strings.TrimSpace(status)) {
-	case "rejected", "returned":
+	case canonical.FilingRejected, canonical.FilingReturned:
 		return true
 	}
 	return false
@@ -296,7 +266,8 @@ func reportNumber(report *canonical.Chargesheet) string {
 }
 
 // Callbacks links a court's docketing callback to the final report it
-// names. Its field is set once before use.
+// names, as an ingest enricher, and keeps that report to one case, as an
+// ingest guard (see Guard). Its field is set once before use.
 type Callbacks struct {
 	// Journal holds the final reports the hub filed. Required.
 	Journal journal.Store
@@ -383,35 +354,7 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 	if len(violations) > 0 {
 		return schemas.Invalid(violations...)
 	}
-	// After the court checks, so that another court learns nothing of
-	// this filing's case.
-	return e.checkRegisteredOnce(ctx, m)
-}
-
-// RuleRegisteredElsewhere is the violation rule of a court's callback
-// that registers a filing under another CNR than an earlier callback of
-// the court registered it.
-const RuleRegisteredElsewhere = "registered-elsewhere"
-
-// checkRegisteredOnce returns an *ingest.ConflictError when m, a
-// callback that does not reject its filing, gives another CNR than the
-// one the court registered the filing under before. Supplementary
-// reports name the case by that CNR, so a second one would send them to
-// another case.
-func (e *Callbacks) checkRegisteredOnce(ctx context.Context, m *canonical.Message) error {
-	reg := m.CourtRegistration
-	if reg.CNR == "" || Rejected(reg.Status) {
-		return nil
-	}
-	earlier, err := registeredCNR(ctx, e.Journal, m.CorrelationID)
-	if err != nil || earlier == "" || earlier == reg.CNR {
-		return err
-	}
-	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
-		Pointer: "/court_registration/cnr", Rule: RuleRegisteredElsewhere,
-		Message: fmt.Sprintf("filing %s is registered as case %s already: a filing has one case; "+
-			"send the callback with that CNR, or reject the filing first", m.CorrelationID, earlier),
-	}}}}
+	return nil
 }
 
 // sameFIR reports whether a and b are one FIR: the same key, and the

@@ -10,7 +10,9 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/courtfiling"
@@ -37,14 +39,23 @@ routes:
 `
 
 // newService returns an ingest service over a SQLite journal in a
-// temporary folder, with the shipped adapters and both enrichers.
+// temporary folder, with the shipped adapters and the package's checks.
 func newService(t *testing.T) *ingest.Service {
+	t.Helper()
+	s, _ := newServiceAndStore(t)
+	return s
+}
+
+// newServiceAndStore returns newService's service and its journal.
+func newServiceAndStore(t *testing.T) (*ingest.Service, journal.Store) {
 	t.Helper()
 	s, store := ingesttest.Service(t, testRoutes)
 	reports := &courtfiling.FinalReports{Journal: store}
-	s.Enrichers = []ingest.Enricher{&courtfiling.Callbacks{Journal: store}, reports}
+	callbacks := &courtfiling.Callbacks{Journal: store}
+	s.Enrichers = []ingest.Enricher{callbacks, reports}
 	s.Claimers = []ingest.Claimer{reports}
-	return s
+	s.Guards = []ingest.Guard{callbacks}
+	return s, store
 }
 
 func readFile(t *testing.T, path string) []byte {
@@ -721,5 +732,207 @@ func TestCallbackWithoutCourtNamesCNROnce(t *testing.T) {
 	if len(vs) != 1 || vs[0].Rule != courtfiling.RuleFilingCourt ||
 		vs[0].Pointer != "/RecordDocketingCallbackMessage/CriminalCase/CaseTrackingID" {
 		t.Errorf("violations %+v, want one filing-court at the CNR", vs)
+	}
+}
+
+// meetingStore is a journal whose first n reads of a filing's
+// registrations wait for each other, so that n callbacks are checked
+// against the same registrations before any is journaled.
+type meetingStore struct {
+	journal.Store
+	n     int32
+	met   chan struct{} // closed by the nth read
+	reads atomic.Int32
+}
+
+func newMeetingStore(store journal.Store, n int) *meetingStore {
+	return &meetingStore{Store: store, n: int32(n), met: make(chan struct{})}
+}
+
+func (s *meetingStore) Find(ctx context.Context, q journal.Query) ([]journal.Summary, error) {
+	found, err := s.Store.Find(ctx, q)
+	if q.Type != canonical.TypeCourtRegistration {
+		return found, err
+	}
+	switch read := s.reads.Add(1); {
+	case read < s.n:
+		select {
+		case <-s.met:
+		case <-time.After(10 * time.Second):
+			return nil, errors.New("the other callbacks were not checked within 10 s")
+		}
+	case read == s.n:
+		close(s.met)
+	}
+	return found, err
+}
+
+// acceptAtOnce checks the courts' bodies against the same registrations
+// of the filing, then journals them, and returns their results, their
+// errors and the number of reads of the registrations.
+func acceptAtOnce(t *testing.T, s *ingest.Service, store journal.Store, bodies [][]byte) (
+	[][]ingest.Result, []error, int) {
+	t.Helper()
+	meeting := newMeetingStore(store, len(bodies))
+	callbacks := &courtfiling.Callbacks{Journal: meeting}
+	s.Enrichers = []ingest.Enricher{callbacks, &courtfiling.FinalReports{Journal: store}}
+	s.Guards = []ingest.Guard{callbacks}
+	results := make([][]ingest.Result, len(bodies))
+	errs := make([]error, len(bodies))
+	var wg sync.WaitGroup
+	for i, body := range bodies {
+		wg.Go(func() { results[i], errs[i] = s.Accept(context.Background(), "courts", body, "") })
+	}
+	wg.Wait()
+	return results, errs, int(meeting.reads.Load())
+}
+
+// wantReadAgain fails t unless the registrations were read more than
+// once for each of n callbacks, as they are when the journal took one
+// before the others and those were checked again.
+func wantReadAgain(t *testing.T, reads, n int) {
+	t.Helper()
+	if reads <= n {
+		t.Errorf("the registrations were read %d times, want more than %d: once for each "+
+			"callback and again for those journaled later", reads, n)
+	}
+}
+
+// TestCallbacksWithOtherCNRsAtOnce checks callbacks that register one
+// filing under four CNRs against the same registrations: the journal
+// takes one, and the others, checked again, get registered-elsewhere
+// naming its CNR.
+func TestCallbacksWithOtherCNRsAtOnce(t *testing.T) {
+	s, store := newServiceAndStore(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	var bodies [][]byte
+	cnrs := []string{"KLER100000112026", "KLER100000122026", "KLER100000132026", "KLER100000142026"}
+	for i, cnr := range cnrs {
+		bodies = append(bodies, replace(t, callback(t, fmt.Sprintf("KLER10-CB-%d", i), report.MessageID, reportFIR),
+			">"+callbackCNR+"<", ">"+cnr+"<"))
+	}
+	_, errs, reads := acceptAtOnce(t, s, store, bodies)
+	wantReadAgain(t, reads, len(bodies))
+
+	winner := ""
+	for i, err := range errs {
+		if err == nil {
+			if winner != "" {
+				t.Errorf("callbacks with %s and %s both accepted", winner, cnrs[i])
+			}
+			winner = cnrs[i]
+		}
+	}
+	if winner == "" {
+		t.Fatalf("no callback accepted: %v", errs)
+	}
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		var conflict *ingest.ConflictError
+		if !errors.As(err, &conflict) || conflict.Invalid.Violations[0].Rule != courtfiling.RuleRegisteredElsewhere {
+			t.Errorf("callback with %s: error %v, want a %s conflict", cnrs[i], err,
+				courtfiling.RuleRegisteredElsewhere)
+			continue
+		}
+		if !strings.Contains(err.Error(), winner) {
+			t.Errorf("callback with %s: error %q does not name the accepted CNR %s", cnrs[i], err, winner)
+		}
+	}
+	q := journal.Query{CorrelationID: report.MessageID, Type: canonical.TypeCourtRegistration}
+	if got := journaled(t, s, q); len(got) != 1 {
+		t.Errorf("journal holds %d registrations of the filing, want 1", len(got))
+	}
+}
+
+// TestCallbacksWithOneCNRAtOnce checks callbacks that register one
+// filing under one CNR against the same registrations: each, checked
+// again after those the journal took before it, is accepted.
+func TestCallbacksWithOneCNRAtOnce(t *testing.T) {
+	s, store := newServiceAndStore(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	var bodies [][]byte
+	for i := range ingest.MaxGuardRuns {
+		bodies = append(bodies, callback(t, fmt.Sprintf("KLER10-CB-%d", i), report.MessageID, reportFIR))
+	}
+	_, errs, reads := acceptAtOnce(t, s, store, bodies)
+	wantReadAgain(t, reads, len(bodies))
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("callback %d: %v", i, err)
+		}
+	}
+	q := journal.Query{CorrelationID: report.MessageID, Type: canonical.TypeCourtRegistration}
+	if got := journaled(t, s, q); len(got) != len(bodies) {
+		t.Errorf("journal holds %d registrations of the filing, want %d", len(got), len(bodies))
+	}
+}
+
+// TestRejectionAndOtherCNRAtOnce checks a rejection of a registered
+// filing and a callback that registers it under another CNR against the
+// same registration. The second CNR fails at once, as if it came before
+// the rejection, and the rejection frees the filing for a third CNR and
+// its FIR for a corrected original report.
+func TestRejectionAndOtherCNRAtOnce(t *testing.T) {
+	s, store := newServiceAndStore(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
+	rejection := replace(t, callback(t, "KLER10-CB-2", report.MessageID, reportFIR),
+		"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>rejected<")
+	other := replace(t, callback(t, "KLER10-CB-3", report.MessageID, reportFIR),
+		">"+callbackCNR+"<", ">KLER100000992026<")
+	_, errs, _ := acceptAtOnce(t, s, store, [][]byte{rejection, other})
+	if errs[0] != nil {
+		t.Fatalf("rejection: %v", errs[0])
+	}
+	var conflict *ingest.ConflictError
+	if !errors.As(errs[1], &conflict) || conflict.Invalid.Violations[0].Rule != courtfiling.RuleRegisteredElsewhere {
+		t.Errorf("other CNR: error %v, want a %s conflict", errs[1], courtfiling.RuleRegisteredElsewhere)
+	}
+
+	third := replace(t, callback(t, "KLER10-CB-4", report.MessageID, reportFIR),
+		">"+callbackCNR+"<", ">KLER100000982026<")
+	accept(t, s, "courts", third)
+	accept(t, s, "police", finalReport(t, "EKM0412-FR-2"))
+}
+
+// TestRejectionAndSameCNRAtOnce checks a rejection of a registered
+// filing and a callback that registers it again under its CNR against
+// the same registration. Both are accepted, and the filing has the case
+// when the journal took the second registration after the rejection,
+// and none when it took the rejection last, whichever the hub received
+// first.
+func TestRejectionAndSameCNRAtOnce(t *testing.T) {
+	for range 5 {
+		s, store := newServiceAndStore(t)
+		report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+		accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
+		rejection := replace(t, callback(t, "KLER10-CB-2", report.MessageID, reportFIR),
+			"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>rejected<")
+		again := callback(t, "KLER10-CB-3", report.MessageID, reportFIR)
+		results, errs, _ := acceptAtOnce(t, s, store, [][]byte{rejection, again})
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("callback %d: %v", i, err)
+			}
+		}
+
+		last, err := store.ClaimHolder(context.Background(),
+			journal.Claim{Kind: courtfiling.ClaimRegistrationTurn, Key: report.MessageID + "/3"})
+		if err != nil {
+			t.Fatalf("reading the holder of the third turn: %v", err)
+		}
+		rejectedLast := last == results[0][0].MessageID
+		other := replace(t, callback(t, "KLER10-CB-4", report.MessageID, reportFIR),
+			">"+callbackCNR+"<", ">KLER100000982026<")
+		_, err = s.Accept(context.Background(), "courts", other, "")
+		var conflict *ingest.ConflictError
+		if rejectedLast && err != nil {
+			t.Errorf("other CNR after the rejection: %v", err)
+		}
+		if !rejectedLast && !errors.As(err, &conflict) {
+			t.Errorf("other CNR after the registration: error %v, want a conflict", err)
+		}
 	}
 }

@@ -3,12 +3,16 @@ package hub
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/sangam-hub/sangam/internal/courtfiling"
 	"github.com/sangam-hub/sangam/internal/problem"
@@ -142,5 +146,183 @@ func TestSecondOriginalReportConflicts(t *testing.T) {
 	})
 	if status, _, body = post(t, w.url, "police", supplementary); status != http.StatusAccepted {
 		t.Errorf("supplementary report: status %d, want 202; body %s", status, body)
+	}
+}
+
+// registrationRoutes sends court registrations to the mock station and
+// final reports nowhere, so that the mock court sends no callback of
+// its own.
+func registrationRoutes(a *agencies) []byte {
+	return []byte(fmt.Sprintf(`
+version: test
+destinations:
+  - name: ecourts-kerala
+    agency: courts
+    url: %s/ecf
+    timeout: 2s
+  - name: cctns-kerala
+    agency: police
+    url: %s/notifications
+    timeout: 2s
+routes:
+  - name: court-registration-to-police
+    when: message.type == "court_registration" && message.source == "courts"
+    to: [cctns-kerala]
+`, a.courtURL, a.stationURL))
+}
+
+// reportCallback is kochiCallback from court KLER10 that registers
+// filing, the hub's id of the police sample
+// chargesheet-2025-bns-malayalam with FIR number fir, as case cnr.
+func reportCallback(t *testing.T, id, filing string, fir int, cnr string) []byte {
+	t.Helper()
+	return kochiCallback(t, id,
+		"01J6ZK8Q5V3S7T9X1Y4B6N8M0A", filing,
+		"<nc:Date>2024-09-03</nc:Date>", "<nc:Date>2025-12-03</nc:Date>",
+		"<nc:Date>2024-10-01</nc:Date>", "<nc:Date>2026-01-05</nc:Date>",
+		">KLER01<", ">KLER10<",
+		">KLER010001232024<", ">"+cnr+"<",
+		"FIR/KL/EKM/1234/2024/123", fmt.Sprintf("FIR/KL/EKM/EKM0412/2025/%d", fir))
+}
+
+// fileReport posts the police sample chargesheet-2025-bns-malayalam
+// with message id id and FIR number fir, and returns its hub id.
+func fileReport(t *testing.T, hubURL, id string, fir int) string {
+	t.Helper()
+	report := editJSON(t, sample(t, "chargesheet-2025-bns-malayalam"), func(m map[string]any) {
+		m["message_id"] = id
+		m["fir"].(map[string]any)["number"] = fir
+	})
+	status, filed, body := post(t, hubURL, "police", report)
+	if status != http.StatusAccepted {
+		t.Fatalf("final report %s: status %d, body %s", id, status, body)
+	}
+	return filed.MessageID
+}
+
+// postAtOnce posts each body to the hub as the courts at the same
+// moment and returns the statuses and response bodies.
+func postAtOnce(t *testing.T, hubURL string, bodies [][]byte) ([]int, [][]byte) {
+	t.Helper()
+	statuses := make([]int, len(bodies))
+	replies := make([][]byte, len(bodies))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, body := range bodies {
+		wg.Go(func() {
+			<-start
+			resp, err := http.Post(hubURL+"/api/v1/inbound/courts", "application/xml",
+				bytes.NewReader(body))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer resp.Body.Close()
+			replies[i], _ = io.ReadAll(resp.Body)
+			statuses[i] = resp.StatusCode
+		})
+	}
+	close(start)
+	wg.Wait()
+	return statuses, replies
+}
+
+func TestSimultaneousRegistrationsSQLite(t *testing.T) {
+	testSimultaneousRegistrations(t, Config{})
+}
+
+func TestSimultaneousRegistrationsPostgres(t *testing.T) {
+	testSimultaneousRegistrations(t, Config{PostgresDSN: postgresDSN(t)})
+}
+
+// testSimultaneousRegistrations files final reports and posts callbacks
+// that register each under its own CNR, all at once: one callback per
+// report is accepted and the others get 409 registered-elsewhere naming
+// the accepted one's CNR. Callbacks that give one report a single CNR,
+// posted at once, are all accepted.
+func testSimultaneousRegistrations(t *testing.T, cfg Config) {
+	var hubURL atomic.Value
+	hubURL.Store("")
+	ag := startAgencies(t, func() string { return hubURL.Load().(string) })
+	cfg.Routes = registrationRoutes(ag)
+	cfg.DataDir = t.TempDir()
+	h := startHub(t, cfg)
+	url := "http://" + h.Addr()
+	hubURL.Store(url)
+
+	const rounds, callbacks = 5, 4
+	notices := 0
+	for round := range rounds {
+		fir := 1187 + round
+		filing := fileReport(t, url, fmt.Sprintf("EKM0412-FR-RACE-%d", round), fir)
+		var bodies [][]byte
+		for i := range callbacks {
+			cnr := fmt.Sprintf("KLER1000%04d2026", 11+round*callbacks+i)
+			bodies = append(bodies, reportCallback(t, fmt.Sprintf("KLER10-CB-RACE-%d-%d", round, i),
+				filing, fir, cnr))
+		}
+		statuses, replies := postAtOnce(t, url, bodies)
+
+		winner := -1
+		for i, status := range statuses {
+			if status == http.StatusAccepted {
+				if winner >= 0 {
+					t.Errorf("round %d: callbacks %d and %d both accepted", round, winner, i)
+				}
+				winner = i
+			}
+		}
+		if winner < 0 {
+			t.Errorf("round %d: no callback accepted: statuses %v", round, statuses)
+			continue
+		}
+		notices++
+		cnr := fmt.Sprintf("KLER1000%04d2026", 11+round*callbacks+winner)
+		for i, status := range statuses {
+			if i == winner {
+				continue
+			}
+			if status != http.StatusConflict {
+				t.Errorf("round %d: callback %d: status %d, want 409; body %s", round, i, status, replies[i])
+				continue
+			}
+			var p problem.Problem
+			if err := json.Unmarshal(replies[i], &p); err != nil {
+				t.Fatal(err)
+			}
+			if !hasViolation(p, "/RecordDocketingCallbackMessage/CriminalCase/CaseTrackingID",
+				courtfiling.RuleRegisteredElsewhere) {
+				t.Errorf("round %d: callback %d: errors %+v, want %s", round, i, p.Errors,
+					courtfiling.RuleRegisteredElsewhere)
+			}
+			if !bytes.Contains(replies[i], []byte(cnr)) {
+				t.Errorf("round %d: callback %d: conflict does not name the accepted CNR %s: %s",
+					round, i, cnr, replies[i])
+			}
+		}
+	}
+
+	// One report's callbacks with one CNR are all taken.
+	filing := fileReport(t, url, "EKM0412-FR-RACE-SAME", 1187+rounds)
+	var bodies [][]byte
+	for i := range callbacks {
+		bodies = append(bodies, reportCallback(t, fmt.Sprintf("KLER10-CB-SAME-%d", i),
+			filing, 1187+rounds, "KLER100000992026"))
+	}
+	statuses, replies := postAtOnce(t, url, bodies)
+	for i, status := range statuses {
+		if status != http.StatusAccepted {
+			t.Errorf("callback %d with the same CNR: status %d, want 202; body %s", i, status, replies[i])
+			continue
+		}
+		notices++
+	}
+
+	waitFor(t, "the station's notices", func() bool {
+		return len(ag.station.Received()) >= notices
+	})
+	time.Sleep(200 * time.Millisecond)
+	if n := len(ag.station.Received()); n != notices {
+		t.Errorf("station received %d notices, want %d, one per accepted callback", n, notices)
 	}
 }

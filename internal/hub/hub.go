@@ -485,13 +485,15 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	log := h.cfg.Log
 	reports := &courtfiling.FinalReports{Journal: h.backend.store}
 	movements := &movementclaim.Movements{Journal: h.backend.store}
+	callbacks := &courtfiling.Callbacks{Journal: h.backend.store}
 	svc := &ingest.Service{
 		Adapters: set, Store: h.backend.store, Routes: h.table.Load,
 		Log: log, Zone: h.cfg.TimeZone,
 		Admission: ingest.NewAdmission(0, 0),
-		Enrichers: []ingest.Enricher{&courtfiling.Callbacks{Journal: h.backend.store}, reports},
+		Enrichers: []ingest.Enricher{callbacks, reports},
 		Claimers: []ingest.Claimer{reports, &firclaim.FIRs{Journal: h.backend.store},
 			movements, &orderclaim.Orders{Journal: h.backend.store}},
+		Guards: []ingest.Guard{callbacks},
 	}
 	breaker := h.cfg.Breaker
 	breaker.OnClose = h.wakeDestination

@@ -24,7 +24,7 @@ func (s *Server) startCallback(filing canonical.Message, reg Registration) {
 			CNR: reg.CNR, Court: canonical.Court{Code: cs.Court.Code, Name: cs.Court.Name},
 			FilingNumber: reg.FilingNumber, FiledOn: reg.FiledOn, NextHearing: reg.NextHearing,
 			FIR: cs.FIR, TrackingID: cs.TrackingID, Title: cs.Title,
-			Status: "accepted", Reason: reg.Reason,
+			Status: canonical.FilingAccepted, Reason: reg.Reason,
 		},
 	}
 	body, err := courts.EncodeCallback(&m)

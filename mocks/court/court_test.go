@@ -310,7 +310,7 @@ func mustCallback(t *testing.T) []byte {
 	m := canonical.Message{
 		Type: canonical.TypeCourtRegistration, SenderMessageID: "cb-1", OccurredAt: filingTime,
 		CourtRegistration: &canonical.CourtRegistration{CNR: "KLER010000012024",
-			Court: canonical.Court{Code: "KLER01"}},
+			Court: canonical.Court{Code: "KLER01"}, Status: canonical.FilingAccepted},
 	}
 	body, err := courts.EncodeCallback(&m)
 	if err != nil {
