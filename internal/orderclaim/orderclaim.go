@@ -9,8 +9,11 @@
 // a number are one when they also name the same case, date, time,
 // appearance date and release ground.
 //
-// NOTE: orders journaled before this claimer was installed hold no
-// claim, so a new copy of one of them is accepted.
+// The journal's migrations give the orders journaled before this
+// claimer was installed their claims, when they have an order number and
+// a prisoner number. NOTE: older orders without either hold no claim,
+// since their keys need a digest that the migrations do not compute, so
+// a new copy of one of them is accepted.
 package orderclaim
 
 import (

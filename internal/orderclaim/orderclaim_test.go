@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/ingest/ingesttest"
 	"github.com/sangam-hub/sangam/internal/journal"
@@ -155,5 +156,20 @@ func TestRuleDocumented(t *testing.T) {
 		if !strings.Contains(string(doc), "`"+orderclaim.RuleOrderExists+"`") {
 			t.Errorf("%s does not name rule %s", path, orderclaim.RuleOrderExists)
 		}
+	}
+}
+
+// TestKeyOfNumberedOrder checks the key of a numbered order against the
+// one that the journals' migrations write for orders journaled before
+// the claims: court, kind, prison, prisoner number, then the number.
+func TestKeyOfNumberedOrder(t *testing.T) {
+	m := canonical.Message{Type: canonical.TypeCourtOrder, CourtOrder: &canonical.CourtOrder{
+		Kind: canonical.OrderProductionWarrant, Number: "PW 45/2026",
+		Court:    canonical.Court{Code: "KLER10"},
+		Prisoner: canonical.Prisoner{PrisonCode: "KLSJEKM", Number: "UT-1"},
+	}}
+	key, ok := orderclaim.KeyOf(&m)
+	if want := "KLER10/production_warrant/KLSJEKM/UT-1/number/PW 45/2026"; key != want || !ok {
+		t.Errorf("KeyOf = %q, %v; want %q, true", key, ok, want)
 	}
 }

@@ -32,7 +32,8 @@ type ClaimRow struct {
 // supplementary report. A third has an original that its court
 // returned, and a corrected one, which holds the claim. A passport file has two requests, the newer
 // open; another has a report on its request; a third has only the hub's
-// escalation.
+// escalation. Two copies of one numbered court order are journaled, of
+// which the first holds it, and one order without a number.
 func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 	t0 := time.Date(2026, time.March, 15, 3, 30, 0, 0, time.UTC)
 	add := func(source string, m canonical.Message) string {
@@ -102,6 +103,18 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 	add("courts", callback(third, returned, strings.ToLower(court.Code), " Returned"))
 	corrected := add("police", report(third, 0))
 
+	order := func(number string) canonical.Message {
+		p := canonical.Prisoner{PrisonCode: "KLSJEKM", Number: "UT-1"}
+		return canonical.Message{Type: canonical.TypeCourtOrder, CaseKey: fir.Key(),
+			CourtOrder: &canonical.CourtOrder{Kind: canonical.OrderProductionWarrant,
+				Number: number, Court: court, Prisoner: p, OrderedOn: "2026-03-14"}}
+	}
+	firstOrder := add("courts", order("PW 45/2026"))
+	add("courts", order("PW 45/2026"))
+	// Without a number, the key is a digest that only the hub computes.
+	add("courts", order(""))
+	orderKey := "KLER10/" + string(canonical.OrderProductionWarrant) + "/KLSJEKM/UT-1/number/PW 45/2026"
+
 	add("passport", request("TV1076543210", false))
 	open := add("passport", request("TV1076543210", false))
 	answered := add("passport", request("TV2076543210", false))
@@ -112,6 +125,7 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 	add("hub", request("TV3076543210", true))
 
 	want = []ClaimRow{
+		{"court-order", orderKey, firstOrder},
 		{"fir-document", fir.Key(), firstFIR},
 		{"fir-document", other.Key(), otherFIR},
 		{"open-verification-request", "TV1076543210", open},
@@ -123,6 +137,7 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 		{"supplementary-final-report", other.Key() + "/2", secondSupplementary},
 	}
 	stale = []ClaimRow{
+		{"court-order", orderKey, firstOrder},
 		{"fir-document", fir.Key(), firstFIR},
 		{"fir-document", other.Key(), otherFIR},
 		{"open-verification-request", "TV1076543210", open},
