@@ -357,18 +357,19 @@ func (e escapes) runAt(s string, pos int) (end int, digits string, ok bool) {
 const maxSeparatorMarks = 3
 
 // skipSeparator returns the position after the separator at s[pos], or
-// pos when there is none. A separator is a run of white space with at
-// most maxSeparatorMarks marks. The marks are dashes of any kind (such as
-// an en dash or "--"), the minus sign, dots, slashes, commas,
-// underscores and the characters that ShowsAsNothing names, such as a
-// zero-width space or a variation selector, which would otherwise hide a
-// number that shows in clear.
+// pos when there is none. A separator is a run of white space and of the
+// characters that ShowsAsNothing names, such as a zero-width space or a
+// variation selector, which would otherwise hide a number that shows in
+// clear, with at most maxSeparatorMarks marks. The marks are dashes of
+// any kind (such as an en dash or "--"), the minus sign, dots, slashes,
+// commas and underscores.
 func (e escapes) skipSeparator(s string, pos int) int {
 	marks := 0
 	for pos < len(s) {
 		r, size := e.charAt(s, pos)
 		switch {
-		case unicode.IsSpace(r):
+		case unicode.IsSpace(r), ShowsAsNothing(r):
+			// Neither shows as a mark, however many there are.
 		case isSeparatorMark(r) && marks < maxSeparatorMarks:
 			marks++
 		default:
@@ -393,14 +394,14 @@ func (e escapes) skipHidden(s string, pos int) int {
 	return pos
 }
 
-// isSeparatorMark reports whether r may join the groups of an Aadhaar
-// number beside white space.
+// isSeparatorMark reports whether r is a mark that may join the groups
+// of an Aadhaar number beside white space.
 func isSeparatorMark(r rune) bool {
 	switch r {
 	case '.', '/', ',', '_', '\u2212':
 		return true
 	}
-	return unicode.Is(unicode.Pd, r) || ShowsAsNothing(r)
+	return unicode.Is(unicode.Pd, r)
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -116,3 +116,27 @@ func TestMaskAadhaarHiddenInsideGroup(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskAadhaarHiddenDoNotCountAsMarks joins groups by more hidden
+// characters than the marks a separator may have, alone and beside
+// dashes: the number shows in clear either way.
+func TestMaskAadhaarHiddenDoNotCountAsMarks(t *testing.T) {
+	for _, r := range showsAsNothingSamples {
+		x := string(r)
+		for _, text := range []string{
+			"A 5863" + strings.Repeat(x, 4) + "0172 9436 B",
+			"A 5863 0172" + strings.Repeat(x, 7) + "9436 B",
+			"A 5863" + x + x + "--0172" + x + "-" + x + "9436 B",
+		} {
+			if got, masked := MaskAadhaarInText(text); got != "A XXXXXXXX9436 B" || !masked {
+				t.Errorf("MaskAadhaarInText(%+q) = %+q, %v; want \"A XXXXXXXX9436 B\", true",
+					text, got, masked)
+			}
+		}
+	}
+	// Four marks are still too many: such digits are not read as one
+	// number.
+	if got, masked := MaskAadhaarInText("A 5863----0172 9436 B"); masked {
+		t.Errorf("four dashes: masked as %+q, want left alone", got)
+	}
+}

@@ -157,9 +157,13 @@ func (s *Server) readInbound(w http.ResponseWriter, r *http.Request, limit int64
 			return buf, release, nil
 		}
 		if err != nil {
-			if stallDeadline && errors.Is(err, os.ErrDeadlineExceeded) {
+			switch {
+			case stallDeadline && errors.Is(err, os.ErrDeadlineExceeded):
 				err = fmt.Errorf("no byte of the body arrived for %s, so the hub stopped "+
 					"reading it", deadlines.stall)
+			case errors.Is(err, os.ErrDeadlineExceeded) && s.ReadTimeout > 0:
+				err = fmt.Errorf("the body did not arrive within %s of the request's start, "+
+					"so the hub stopped reading it", s.ReadTimeout)
 			}
 			return nil, release, err
 		}

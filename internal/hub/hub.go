@@ -536,18 +536,26 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Reserved: h.reserved(), InboundBudget: h.cfg.InboundBudget,
 		ReadTimeout: readTimeout, VerificationStatus: v.status,
 	}
-	h.server = &http.Server{
-		Handler:           apiServer.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		// A client that sends its body too slowly is cut off rather than
-		// holding a connection. One whose body makes no progress for
-		// api.DefaultBodyStall is cut off sooner.
-		ReadTimeout:  readTimeout,
-		WriteTimeout: time.Minute,
-		IdleTimeout:  2 * time.Minute,
-		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	h.server = newHTTPServer(apiServer.Handler(), readTimeout, log)
 	return nil
+}
+
+// newHTTPServer returns the API's http.Server with handler. A client
+// that sends its body too slowly is cut off after read rather than
+// holding a connection; one whose body makes no progress for
+// api.DefaultBodyStall is cut off sooner. The response may take 30 s
+// longer than read, so that a request cut off at read still gets its
+// problem, and the write deadline, which counts from the headers, ends
+// no request that the read deadline let in.
+func newHTTPServer(handler http.Handler, read time.Duration, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       read,
+		WriteTimeout:      read + 30*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // outboxWaiting returns what reports the commands waiting in the Kafka

@@ -59,8 +59,8 @@ func (o *Orders) Claims(m *canonical.Message) ([]journal.Claim, []journal.Releas
 // court order. The key starts with the court's code, the kind, the
 // prison's code and the prisoner: the prisoner number, or a digest of
 // the person for a committal of a person the prison has not numbered.
-// The court's order number ends it, after "number/", because only that
-// part may contain a slash. An order without a number ends instead with
+// The court's order number ends it, after "number/" and as numberKey
+// writes it, because only that part may contain a slash. An order without a number ends instead with
 // "made/" and a digest of its case, dates, time, appearance date and
 // release ground.
 func KeyOf(m *canonical.Message) (string, bool) {
@@ -74,7 +74,7 @@ func KeyOf(m *canonical.Message) (string, bool) {
 	}
 	key := strings.Join([]string{o.Court.Code, string(o.Kind), o.Prisoner.PrisonCode, prisoner}, "/")
 	if o.Number != "" {
-		return key + "/number/" + o.Number, true
+		return key + "/number/" + numberKey(o.Number), true
 	}
 	unnumbered := struct {
 		Case          string                  `json:"case"`
@@ -88,6 +88,19 @@ func KeyOf(m *canonical.Message) (string, bool) {
 		unnumbered.IssuedAt = o.IssuedAt.UTC().Format(time.RFC3339Nano)
 	}
 	return key + "/made/" + digest(unnumbered), true
+}
+
+// numberKey returns a court's order number as the key compares it: in
+// capitals, without the characters that show as nothing, so that a number
+// typed again in other letter case or with a hidden character is the
+// same order.
+func numberKey(number string) string {
+	return strings.ToUpper(strings.Map(func(r rune) rune {
+		if canonical.ShowsAsNothing(r) {
+			return -1
+		}
+		return r
+	}, number))
 }
 
 // digest returns the SHA-256 of v's JSON encoding in hex. v is a struct

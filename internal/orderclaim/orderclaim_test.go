@@ -168,8 +168,12 @@ func TestKeyOfNumberedOrder(t *testing.T) {
 		Court:    canonical.Court{Code: "KLER10"},
 		Prisoner: canonical.Prisoner{PrisonCode: "KLSJEKM", Number: "UT-1"},
 	}}
-	key, ok := orderclaim.KeyOf(&m)
-	if want := "KLER10/production_warrant/KLSJEKM/UT-1/number/PW 45/2026"; key != want || !ok {
-		t.Errorf("KeyOf = %q, %v; want %q, true", key, ok, want)
+	const want = "KLER10/production_warrant/KLSJEKM/UT-1/number/PW 45/2026"
+	for _, number := range []string{"PW 45/2026", "pw 45/2026", "PW 45\u200b/2026", "P\u034fW 45/2026"} {
+		m.CourtOrder.Number = number
+		key, ok := orderclaim.KeyOf(&m)
+		if key != want || !ok {
+			t.Errorf("KeyOf with number %+q = %q, %v; want %q, true", number, key, ok, want)
+		}
 	}
 }

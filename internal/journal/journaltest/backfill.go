@@ -110,7 +110,8 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 				Number: number, Court: court, Prisoner: p, OrderedOn: "2026-03-14"}}
 	}
 	firstOrder := add("courts", order("PW 45/2026"))
-	add("courts", order("PW 45/2026"))
+	// The same number typed again in small letters.
+	add("courts", order("pw 45/2026"))
 	// Without a number, the key is a digest that only the hub computes.
 	add("courts", order(""))
 	orderKey := "KLER10/" + string(canonical.OrderProductionWarrant) + "/KLSJEKM/UT-1/number/PW 45/2026"

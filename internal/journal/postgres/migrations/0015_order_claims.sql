@@ -1,7 +1,7 @@
 -- The claims of numbered court orders journaled before the hub took
 -- them: the first copy of each holds it (internal/orderclaim). The key
 -- is the court's code, the kind, the prison's code, the prisoner number
--- and the court's order number. Orders without a number or without a
+-- and the court's order number in capitals. Orders without a number or without a
 -- prisoner number have keys made from a digest that SQL does not
 -- compute, and stay without a claim.
 INSERT INTO claims (kind, key, message_id)
@@ -15,7 +15,7 @@ FROM (
             (canonical -> 'court_order' ->> 'kind') || '/' ||
             coalesce(canonical -> 'court_order' -> 'prisoner' ->> 'prison_code', '') || '/' ||
             (canonical -> 'court_order' -> 'prisoner' ->> 'number') || '/number/' ||
-            (canonical -> 'court_order' ->> 'number') AS key
+            upper(canonical -> 'court_order' ->> 'number') AS key
         FROM messages
         WHERE type = 'court_order'
             AND coalesce(canonical -> 'court_order' ->> 'number', '') != ''

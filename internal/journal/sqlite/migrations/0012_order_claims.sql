@@ -1,7 +1,8 @@
 -- The claims of numbered court orders journaled before the hub took
 -- them: the first copy of each holds it (internal/orderclaim). The key
 -- is the court's code, the kind, the prison's code, the prisoner number
--- and the court's order number. Orders without a number or without a
+-- and the court's order number in capitals (SQLite's upper changes
+-- ASCII letters only, as order numbers are). Orders without a number or without a
 -- prisoner number have keys made from a digest that SQL does not
 -- compute, and stay without a claim.
 INSERT OR IGNORE INTO claims (kind, key, message_id)
@@ -15,7 +16,7 @@ FROM (
             json_extract(canonical, '$.court_order.kind') || '/' ||
             coalesce(json_extract(canonical, '$.court_order.prisoner.prison_code'), '') || '/' ||
             json_extract(canonical, '$.court_order.prisoner.number') || '/number/' ||
-            json_extract(canonical, '$.court_order.number') AS key
+            upper(json_extract(canonical, '$.court_order.number')) AS key
         FROM messages
         WHERE type = 'court_order'
             AND coalesce(json_extract(canonical, '$.court_order.number'), '') != ''
