@@ -163,14 +163,18 @@ func listenMocks(firstPort int) (*demoMocks, error) {
 }
 
 // routes returns the embedded default routes with the mocks' bound
-// addresses in place of the default ones.
+// addresses in place of the default ones, in the URLs and in the
+// comment that names the ports. It replaces every address in one pass,
+// so that a mock port that is another's default is not replaced twice.
 func (m *demoMocks) routes() []byte {
-	doc := string(routes.DefaultDocument())
+	var pairs []string
 	for i, ln := range m.listeners {
-		from := fmt.Sprintf("http://127.0.0.1:%d/", demoBasePort+i)
-		doc = strings.ReplaceAll(doc, from, "http://"+ln.Addr().String()+"/")
+		port := ln.Addr().(*net.TCPAddr).Port
+		pairs = append(pairs,
+			fmt.Sprintf("http://127.0.0.1:%d/", demoBasePort+i), "http://"+ln.Addr().String()+"/",
+			fmt.Sprintf(" on %d", demoBasePort+i), fmt.Sprintf(" on %d", port))
 	}
-	return []byte(doc)
+	return []byte(strings.NewReplacer(pairs...).Replace(string(routes.DefaultDocument())))
 }
 
 // serve starts the mocks. The court calls back the hub at hubURL, and

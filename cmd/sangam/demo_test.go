@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,4 +154,34 @@ func unitsOf(s verification.Status, id string) []string {
 		}
 	}
 	return units
+}
+
+// fakeListener is a net.Listener that only has an address.
+type fakeListener struct {
+	net.Listener
+	port int
+}
+
+func (l fakeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: l.port} }
+
+// TestDemoRoutesShiftedByOnePort gives the mocks the ports one past
+// their defaults, so that each mock's port is the next one's default:
+// every URL and the header's ports move by one, none by two.
+func TestDemoRoutesShiftedByOnePort(t *testing.T) {
+	m := &demoMocks{}
+	for i := range demoAgencies {
+		m.listeners = append(m.listeners, fakeListener{port: demoBasePort + 1 + i})
+	}
+	doc := string(m.routes())
+	for _, want := range []string{
+		`url: "http://127.0.0.1:8402/ecf"`,
+		"e-Courts on 8402, CCTNS station EKM0412\n# on 8403",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("routes lack %q", want)
+		}
+	}
+	if strings.Contains(doc, "127.0.0.1:8401/") || strings.Contains(doc, "127.0.0.1:8403/ecf") {
+		t.Errorf("routes still name a default port, or one moved twice:\n%s", doc[:600])
+	}
 }
