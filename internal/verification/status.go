@@ -29,8 +29,8 @@ const (
 	StateEscalationUndelivered = "escalation_undelivered"
 	// StateReported is a request with a report made by its due date.
 	StateReported = "reported"
-	// StateReportedLate is a request with a report made after its due
-	// date.
+	// StateReportedLate is a request with a report dated after its due
+	// date, or one that reached the hub after it.
 	StateReportedLate = "reported_late"
 )
 
