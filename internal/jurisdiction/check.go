@@ -164,7 +164,7 @@ func (c *checker) checkName(path []any, name string) {
 }
 
 // officesByCode returns the district offices of list by code, and the
-// codes in the order listed.
+// valid codes in the order listed.
 func (c *checker) officesByCode(list []Office) (map[string]Office, []string) {
 	out := map[string]Office{}
 	index := map[string]int{}
@@ -177,7 +177,11 @@ func (c *checker) officesByCode(list []Office) (map[string]Office, []string) {
 		}
 		c.checkName(path, o.Name)
 		out[o.Code] = o
-		codes = append(codes, o.Code)
+		// An invalid code has its own problem, and is no code to offer
+		// a station that names an unknown office.
+		if codePattern.MatchString(o.Code) {
+			codes = append(codes, o.Code)
+		}
 	}
 	return out, codes
 }

@@ -399,3 +399,18 @@ func TestDefaultListsSampleStations(t *testing.T) {
 		t.Errorf("default table lists %d stations, want at least 8", len(codes))
 	}
 }
+
+// TestUnknownOfficeHintListsValidCodes names an unknown district office
+// in a table with an office of an invalid code: the hint offers only the
+// valid codes.
+func TestUnknownOfficeHintListsValidCodes(t *testing.T) {
+	_, err := jurisdiction.Load([]byte(`district_offices:
+  - {code: KOCHI-CITY, name: Kochi City}
+  - {code: kochi-rural, name: Kochi Rural}
+stations: [{code: S1, name: One, district_office: D9, pins: ["682017"]}]
+`))
+	want := `unknown district office "D9": want the code of one of district_offices (KOCHI-CITY)`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want one containing %q", err, want)
+	}
+}
