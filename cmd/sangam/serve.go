@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/auth"
@@ -31,6 +32,9 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 	kafkaSession := fs.Duration("kafka-session-timeout", 0,
 		"how long Kafka waits for a silent replica before giving its partitions to the others; "+
 			"the broker bounds it (default 30s)")
+	resendAfter := fs.Duration("resend-after", hub.DefaultStaleAfter,
+		"how long a delivery's command may wait for a handler before the hub sends it again, "+
+			"as when a bus lost it; with --kafka counted from when it left the outbox (1m to 24h)")
 	kafkaSettings := kafkaFlags(fs)
 	verificationSettings := verificationFlags(fs)
 	tokens := envString(fs, "tokens", "SANGAM_TOKENS",
@@ -48,6 +52,11 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 				"the largest inbound body", *inboundBudget, api.DefaultMaxBody>>20)
 		}
 		cfg.InboundBudget = *inboundBudget << 20
+		if *resendAfter < time.Minute || *resendAfter > 24*time.Hour {
+			return cfg, fmt.Errorf("--resend-after: %s is invalid: want 1m to 24h, and longer "+
+				"than a delivery can wait for its turn behind others", *resendAfter)
+		}
+		cfg.StaleAfter = *resendAfter
 		if brokers := kafka(); brokers != "" {
 			cfg.KafkaBrokers = strings.Split(brokers, ",")
 		}
