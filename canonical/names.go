@@ -128,7 +128,7 @@ func Invisible(r rune) bool {
 }
 
 // ShowsAsNothing reports whether r changes a text without showing where
-// it stands: a format character (category Cf) such as the zero-width
+// it is: a format character (category Cf) such as the zero-width
 // space, the soft hyphen or a tag character, one that Invisible names,
 // the combining grapheme joiner U+034F, a variation selector, a
 // Mongolian free variation selector or the Khmer inherent vowels U+17B4

@@ -91,11 +91,10 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	return errors.New("give delivery ids or a filter")
 }
 
-// replayEach replays the dead letters ids one after another. The hub's
-// refusal of one, such as for an unknown id, is printed on stderr and the
-// rest are still replayed; the error returned is then the last refusal.
-// A hub that cannot be reached stops the run, since the rest would fail
-// alike.
+// replayEach replays the dead letters ids one after another. When the
+// hub rejects one, such as an unknown id, replayEach prints the error on
+// stderr, goes on with the rest and returns the last such error. A hub
+// that cannot be reached stops the run, because the rest would fail too.
 func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr, stdout io.Writer) error {
 	body, _ := json.Marshal(req)
 	var refused error

@@ -199,7 +199,7 @@ func TestInvalidHubIsUsageError(t *testing.T) {
 
 // TestReplayGoesOnAfterUnknownID replays three ids of which the middle
 // one is unknown to the hub: the third is still replayed, the unknown
-// one is named on stderr, and the exit code says that one failed.
+// one is named on stderr, and the exit code is a failure.
 func TestReplayGoesOnAfterUnknownID(t *testing.T) {
 	var paths []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -43,7 +43,7 @@ type RoutesChange struct {
 	// DryRun validates and shows the difference without saving.
 	DryRun bool `json:"dry_run"`
 	// By names who made the change. With tokens the journal records the
-	// token's holder, with By beside it, as recordedBy says.
+	// token's holder, with By beside it (see recordedBy).
 	By string `json:"by"`
 }
 

@@ -178,7 +178,7 @@ func TestInboundShareKeepsOtherSendersIn(t *testing.T) {
 		t.Errorf("the other sender's post got %d, want 202: %s", r.status, r.body)
 	}
 
-	// The share frees once the hog's bodies are answered.
+	// The share frees once the hog's posts get their responses.
 	free()
 	for range 2 {
 		if r := <-held; r.status != http.StatusAccepted {

@@ -12,8 +12,8 @@ import (
 )
 
 // TestReadTimeoutAnswered sends a body too slowly for the server's read
-// timeout. The handler's answer to the failed read still reaches the
-// client, instead of the connection closing without a response.
+// timeout. The handler's response to the failed read still reaches the
+// client, instead of the connection closing without one.
 func TestReadTimeoutAnswered(t *testing.T) {
 	const read = 300 * time.Millisecond
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -44,7 +44,7 @@ func TestReadTimeoutAnswered(t *testing.T) {
 	if _, err := io.WriteString(conn, head); err != nil {
 		t.Fatal(err)
 	}
-	// Drip bytes until the server answers; the body never completes.
+	// Drip bytes until the server responds. The body never completes.
 	go func() {
 		for range 20 {
 			time.Sleep(read / 3)

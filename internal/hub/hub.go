@@ -541,12 +541,11 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 }
 
 // newHTTPServer returns the API's http.Server with handler. A client
-// that sends its body too slowly is cut off after read rather than
-// holding a connection; one whose body makes no progress for
-// api.DefaultBodyStall is cut off sooner. The response may take 30 s
-// longer than read, so that a request cut off at read still gets its
-// problem, and the write deadline, which counts from the headers, ends
-// no request that the read deadline let in.
+// that sends its body too slowly is cut off after read, so it cannot
+// hold a connection, and one whose body makes no progress for
+// api.DefaultBodyStall is cut off sooner. The write deadline, which also
+// counts from the headers, is 30 s later than read, so a request cut off
+// at read still gets its problem.
 func newHTTPServer(handler http.Handler, read time.Duration, log *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           handler,
