@@ -170,13 +170,14 @@ func (o *orderDecoder) occurred(issued *etree.Element) time.Time {
 
 // documentID returns the sender's id of the order: the document's
 // nc:DocumentIdentification, or else the court code and order number,
-// which a court gives one order only.
+// which a court gives one order only, with Aadhaar numbers masked
+// (canonical.BuildMessageID).
 func (o *orderDecoder) documentID(co *canonical.CourtOrder) string {
 	if id := xmlsafe.PathText(o.root, o.v.nc("DocumentIdentification"), o.v.nc("IdentificationID")); id != "" {
 		return id
 	}
 	if co.Court.Code != "" && co.Number != "" {
-		return "ORDER/" + co.Court.Code + "/" + co.Number
+		return canonical.BuildMessageID("ORDER", co.Court.Code, co.Number)
 	}
 	o.fail(under(o.root, "DocumentIdentification/IdentificationID"), "required",
 		"missing document identification, and no court code and order number to identify the order by")
