@@ -74,6 +74,22 @@ var envelopeIDs = map[string]bool{
 	"/correlation_id": true, "/case_key": true, "/schema_version": true,
 }
 
+// BuildMessageID joins parts with "/" into the sender message id that an
+// adapter builds from a document's fields when the document carries no id
+// of its own. MaskAadhaarInMessage leaves envelope ids unmasked, so
+// BuildMessageID masks each Aadhaar number in a part as MaskAadhaarInText
+// masks the fields themselves, then any that the joined id contains
+// across parts. The id depends on parts alone, so a resent document
+// builds the same id.
+func BuildMessageID(parts ...string) string {
+	masked := make([]string, len(parts))
+	for i, part := range parts {
+		masked[i], _ = MaskAadhaarInText(part)
+	}
+	id, _ := MaskAadhaarInText(strings.Join(masked, "/"))
+	return id
+}
+
 // recordIDs are the fields beside the envelope's that identify a record
 // and that MaskAadhaarAt leaves as the sender wrote them. A passport file
 // number is the segment of its case key, the key of the open-request

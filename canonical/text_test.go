@@ -113,3 +113,24 @@ func TestMaskAadhaarKeepsFileNumbers(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildMessageIDMasksAadhaar(t *testing.T) {
+	cases := []struct {
+		name  string
+		parts []string
+		want  string
+	}{
+		{"number in a part", []string{"BookingReport", "KLDJEKM", "586301729436", "20250921T134000Z"},
+			"BookingReport/KLDJEKM/XXXXXXXX9436/20250921T134000Z"},
+		{"grouped number in a part", []string{"ORDER", "KLER10", "5863 0172 9436"}, "ORDER/KLER10/XXXXXXXX9436"},
+		{"number across parts", []string{"ORDER", "5863", "0172", "9436"}, "ORDER/XXXXXXXX9436"},
+		{"no number", []string{"ORDER", "KLER10", "Crl.M.P. 2291/2025"}, "ORDER/KLER10/Crl.M.P. 2291/2025"},
+		{"failed check digit", []string{"BookingReport", "KLDJEKM", "586301729437"},
+			"BookingReport/KLDJEKM/586301729437"},
+	}
+	for _, c := range cases {
+		if got := BuildMessageID(c.parts...); got != c.want {
+			t.Errorf("%s: BuildMessageID(%q) = %q, want %q", c.name, c.parts, got, c.want)
+		}
+	}
+}

@@ -169,6 +169,27 @@ func under(parent *etree.Element, local string) string {
 	return xmlsafe.Pointer(parent) + "/" + local
 }
 
+// onePath follows names from parent as xmlsafe.Path does. At each step
+// with more than one element of the name, it records a violation of rule
+// maxItems at the second, because the hub reads one value there and would
+// ignore the others. want ends the message with the reason for one.
+func (d *decoder) onePath(parent *etree.Element, want string, names ...xmlsafe.Name) *etree.Element {
+	e := parent
+	for _, n := range names {
+		same := xmlsafe.Children(e, n)
+		switch len(same) {
+		case 0:
+			return nil
+		case 1:
+		default:
+			d.fail(xmlsafe.Pointer(same[1]), "maxItems", "%d %s elements in %s: want one, %s",
+				len(same), same[1].FullTag(), e.FullTag(), want)
+		}
+		e = same[0]
+	}
+	return e
+}
+
 // header fills the envelope fields that every ECF message carries.
 func (d *decoder) header(m *canonical.Message) {
 	m.SchemaVersion = canonical.SchemaVersion

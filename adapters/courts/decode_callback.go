@@ -72,6 +72,7 @@ func (d *decoder) callback() canonical.Message {
 	d.filingStatus(status, reg.Status)
 
 	d.callbackLengths(c, status, reg)
+	d.callbackSingles(c)
 
 	number := reg.TrackingID
 	if number == "" {
@@ -98,6 +99,46 @@ func (d *decoder) filingStatus(status *etree.Element, code string) {
 		d.fail(xmlsafe.Pointer(xmlsafe.Child(status, ecf("FilingStatusCode"))), "enum",
 			"unknown filing status %q: want one of %s", code, allowed)
 	}
+}
+
+// callbackSingles records a maxItems violation at the second of each
+// repeated element whose one value the hub reads: the filing status, the
+// callback's own document id and the filing's, the case's CaseTrackingID
+// and the court's identification. Without it the hub would read the first
+// and ignore the rest, so the codes accepted and rejected would register
+// the case.
+func (d *decoder) callbackSingles(c *etree.Element) {
+	const status = "because ECF 4.0 allows one filing status in a callback"
+	d.onePath(d.root, status, ecf("FilingStatus"), ecf("FilingStatusCode"))
+
+	var own, filing []*etree.Element
+	for _, id := range xmlsafe.Children(d.root, nc("DocumentIdentification")) {
+		if hasFilingID(id) {
+			filing = append(filing, id)
+		} else {
+			own = append(own, id)
+		}
+	}
+	for _, ids := range []struct {
+		elements []*etree.Element
+		want     string
+	}{
+		{own, "because it gives the callback's own id"},
+		{filing, "because it gives the id of the filing the callback answers"},
+	} {
+		if len(ids.elements) > 1 {
+			d.fail(xmlsafe.Pointer(ids.elements[1]), "maxItems", "%d nc:DocumentIdentification "+
+				"elements in %s: want one, %s", len(ids.elements), d.root.FullTag(), ids.want)
+		}
+		for _, id := range ids.elements {
+			d.onePath(id, ids.want, nc("IdentificationID"))
+		}
+	}
+
+	d.onePath(c, "because it gives the CNR or the court's case number", nc("CaseTrackingID"))
+	court := d.follow(d.onePath(c, "because it gives the court", jx("CaseAugmentation"), jx("CaseCourt")))
+	d.onePath(court, "because it gives the court's establishment code",
+		nc("OrganizationIdentification"), nc("IdentificationID"))
 }
 
 // Limits of a court registration's fields, in characters, as the

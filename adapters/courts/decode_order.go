@@ -170,13 +170,16 @@ func (o *orderDecoder) occurred(issued *etree.Element) time.Time {
 
 // documentID returns the sender's id of the order: the document's
 // nc:DocumentIdentification, or else the court code and order number,
-// which a court gives one order only.
+// which a court gives one order only, with Aadhaar numbers masked
+// (canonical.BuildMessageID).
 func (o *orderDecoder) documentID(co *canonical.CourtOrder) string {
-	if id := xmlsafe.PathText(o.root, o.v.nc("DocumentIdentification"), o.v.nc("IdentificationID")); id != "" {
+	e := o.onePath(o.root, "because it gives the order's document id",
+		o.v.nc("DocumentIdentification"), o.v.nc("IdentificationID"))
+	if id := xmlsafe.Text(e); id != "" {
 		return id
 	}
 	if co.Court.Code != "" && co.Number != "" {
-		return "ORDER/" + co.Court.Code + "/" + co.Number
+		return canonical.BuildMessageID("ORDER", co.Court.Code, co.Number)
 	}
 	o.fail(under(o.root, "DocumentIdentification/IdentificationID"), "required",
 		"missing document identification, and no court code and order number to identify the order by")
@@ -232,7 +235,7 @@ func (o *orderDecoder) caseRef() canonical.CaseRef {
 	}
 	var ref canonical.CaseRef
 	before := len(o.problems)
-	tracking := xmlsafe.Child(c, o.v.nc("CaseTrackingID"))
+	tracking := o.onePath(c, "because it gives the CNR or the FIR key", o.v.nc("CaseTrackingID"))
 	value := xmlsafe.Text(tracking)
 	switch {
 	case strings.HasPrefix(value, "FIR/"):
@@ -264,7 +267,7 @@ func (o *orderDecoder) caseRef() canonical.CaseRef {
 		o.fail(under(c, "CaseTrackingID"), "required", "missing case number: want the CNR or the FIR key")
 	}
 
-	court := o.follow(xmlsafe.Child(aug, o.v.j("CaseCourt")))
+	court := o.follow(o.onePath(aug, "because it gives the case's court", o.v.j("CaseCourt")))
 	ref.Court = o.court(court)
 	return ref
 }
@@ -294,8 +297,8 @@ func (o *orderDecoder) court(e *etree.Element) canonical.Court {
 		return canonical.Court{}
 	}
 	c := canonical.Court{
-		Code: o.code(xmlsafe.Path(e, o.v.nc("OrganizationIdentification"), o.v.nc("IdentificationID")),
-			"court code", false),
+		Code: o.code(o.onePath(e, "because it gives the court's establishment code",
+			o.v.nc("OrganizationIdentification"), o.v.nc("IdentificationID")), "court code", false),
 		Name: canonical.NormalizeText(xmlsafe.PathText(e, o.v.j("CourtName"))),
 	}
 	if c.Name == "" {

@@ -292,6 +292,13 @@ func TestOrderIdentifiedByCourtAndNumber(t *testing.T) {
 		t.Errorf("sender message id = %q, want the court code and order number", m.SenderMessageID)
 	}
 
+	aadhaar := bytes.Replace(body, []byte("Crl.M.P. 2291/2025"), []byte("586301729436"), 1)
+	m = decodeOne(t, orderAdapter(), aadhaar)
+	if m.SenderMessageID != "ORDER/KLER10/XXXXXXXX9436" {
+		t.Errorf("sender message id from an Aadhaar-valid order number = %q, want it masked",
+			m.SenderMessageID)
+	}
+
 	body = bytes.Replace(body, []byte("Crl.M.P. 2291/2025"), nil, 1)
 	_, err := orderAdapter().Decode(body, ContentType)
 	if !hasOrderViolation(err, "/CourtOrderReport/DocumentIdentification/IdentificationID", "required") {

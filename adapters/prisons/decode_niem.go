@@ -190,7 +190,8 @@ func (n *niemDecoder) release() canonical.Message {
 
 // message returns the movement message. Its sender id is the report's
 // nc:DocumentIdentification, or else the report kind, prison code and
-// booking number, which one booking repeats only in a resent report.
+// booking number, which one booking repeats only in a resent report, with
+// Aadhaar numbers masked (canonical.BuildMessageID).
 func (n *niemDecoder) message(
 	kind string,
 	p canonical.Prisoner,
@@ -206,10 +207,11 @@ func (n *niemDecoder) message(
 		// With the time, a readmission or a second release differs from a
 		// resend of the same report, also at a prison that numbers its
 		// prisoners but not their periods of custody.
-		id = kind + "/" + p.PrisonCode + "/" + number
+		parts := []string{kind, p.PrisonCode, number}
 		if !occurred.IsZero() {
-			id += "/" + occurred.UTC().Format("20060102T150405Z")
+			parts = append(parts, occurred.UTC().Format("20060102T150405Z"))
 		}
+		id = canonical.BuildMessageID(parts...)
 	}
 	return canonical.Message{
 		Type: canonical.TypeMovement, SenderMessageID: id, CaseKey: p.CaseKey(),

@@ -280,6 +280,34 @@ func TestNIEMReadmissionGetsItsOwnID(t *testing.T) {
 	}
 }
 
+// TestNIEMBuiltIDMasksAadhaar decodes a booking report without a document
+// id whose booking number passes the Aadhaar check: the sender id built
+// from it masks the number as the canonical booking number is masked, and
+// a resent report builds the same id.
+func TestNIEMBuiltIDMasksAadhaar(t *testing.T) {
+	a := newAdapter(t)
+	body := string(inputs(t, ".xml")["booking_report"])
+	docID := "<core:DocumentIdentification>\n    <core:IdentificationID>KLDJEKM-BKG-2025-1822</core:IdentificationID>\n  </core:DocumentIdentification>"
+	if !strings.Contains(body, docID) || !strings.Contains(body, ">B-2025-1822<") {
+		t.Fatal("booking_report.xml lacks its document id or booking number")
+	}
+	body = strings.Replace(body, docID, "", 1)
+	body = strings.Replace(body, ">B-2025-1822<", ">586301729436<", 1)
+
+	const want = "BookingReport/KLDJEKM/XXXXXXXX9436/20250921T134000Z"
+	m := decodeOneNIEM(t, a, body)
+	if m.SenderMessageID != want {
+		t.Errorf("SenderMessageID = %q, want %q", m.SenderMessageID, want)
+	}
+	canonical.MaskAadhaarInMessage(&m)
+	if got := m.Movement.Prisoner.BookingNumber; got != "XXXXXXXX9436" {
+		t.Errorf("canonical booking number = %q, want XXXXXXXX9436", got)
+	}
+	if again := decodeOneNIEM(t, a, body); again.SenderMessageID != want {
+		t.Errorf("resent report: SenderMessageID = %q, want %q", again.SenderMessageID, want)
+	}
+}
+
 func decodeOneNIEM(t *testing.T, a *prisons.Adapter, body string) canonical.Message {
 	t.Helper()
 	d, err := a.Decode([]byte(body), prisons.XMLContentType)
