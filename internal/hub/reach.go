@@ -101,3 +101,18 @@ func (h *Hub) warnUnreachedUnits(version int, t *routes.Table) {
 		h.cfg.Log.Warn(w.msg, args...)
 	}
 }
+
+// routesWarnings returns, one line each, the warnings that
+// warnUnreachedUnits would log for t, for the response to a routes
+// change through the admin API.
+func (h *Hub) routesWarnings(t *routes.Table) []string {
+	if !t.AcceptsAgency(passport.Agency) {
+		return nil
+	}
+	warnings, _ := unreachedUnitWarnings(h.cfg.Verification.Jurisdiction, t)
+	lines := make([]string, len(warnings))
+	for i, w := range warnings {
+		lines[i] = w.text()
+	}
+	return lines
+}
