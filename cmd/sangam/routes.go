@@ -254,6 +254,7 @@ func routesApply(c *adminClient, files []string, change api.RoutesChange, stdout
 		return err
 	}
 	printChange(stdout, preview)
+	printWarnings(stderr, preview)
 	if preview.Diff == "" {
 		fmt.Fprintln(stdout, "no change: the file is the current version")
 		return nil
@@ -282,6 +283,14 @@ func printChange(w io.Writer, r api.RoutesChangeResult) {
 	if r.Diff != "" {
 		fmt.Fprintln(w)
 		fmt.Fprint(w, r.Diff)
+	}
+}
+
+// printWarnings writes the warnings of r to w, one line each. They do
+// not stop the change, so they change no exit code.
+func printWarnings(w io.Writer, r api.RoutesChangeResult) {
+	for _, warning := range r.Warnings {
+		fmt.Fprintln(w, "warning: "+warning)
 	}
 }
 
@@ -388,6 +397,7 @@ func routesRestore(c *adminClient, args []string, change api.RoutesChange, stdou
 		return err
 	}
 	printChange(stdout, res)
+	printWarnings(stderr, res)
 	if change.DryRun {
 		fmt.Fprintln(stdout, "dry run: nothing saved")
 		return nil

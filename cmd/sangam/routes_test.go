@@ -249,7 +249,8 @@ func TestRoutesApplyExpect(t *testing.T) {
 	second := edit("b.yaml", "version: default-6", "version: admin-b")
 
 	code, out, errOut := runCLI(t, "routes", "apply", "--hub", url, "--expect", "1", "--by", "asha", first)
-	if code != exitOK || !strings.Contains(out, "saved as version 2") || strings.Contains(errOut, "warning") {
+	if code != exitOK || !strings.Contains(out, "saved as version 2") ||
+		strings.Contains(errOut, "warning: without --expect") {
 		t.Fatalf("first apply: exit %d, stderr %s\n%s", code, errOut, out)
 	}
 	code, out, errOut = runCLI(t, "routes", "apply", "--hub", url, "--expect", "1", second)

@@ -55,7 +55,10 @@ type RoutesChangeResult struct {
 	// RemovedDestinations lists the destinations of the current version
 	// that the change removes, with the backlog of each in the journal.
 	RemovedDestinations []RemovedDestination `json:"removed_destinations,omitempty"`
-	Saved               *RoutesVersion       `json:"saved,omitempty"`
+	// Warnings are the Server.RoutesWarnings of the proposed document,
+	// one sentence each.
+	Warnings []string       `json:"warnings,omitempty"`
+	Saved    *RoutesVersion `json:"saved,omitempty"`
 }
 
 // RemovedDestination is a destination that a routes change removes. Once
@@ -213,6 +216,9 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 		res.Summary = sum.Lines()
 	}
 	res.RemovedDestinations = s.removedDestinations(r, cur.Document, config)
+	if s.RoutesWarnings != nil {
+		res.Warnings = s.RoutesWarnings(table)
+	}
 	change := routestore.Change{Document: doc, By: by,
 		Comment: c.Comment, Expect: c.Expect, RestoredFrom: restoredFrom}
 	if c.DryRun {

@@ -24,6 +24,47 @@ func putRoutes(t *testing.T, base string, change api.RoutesChange) response {
 	return send(t, http.MethodPut, base+"/api/v1/routes", operatorToken, jsonBody(t, change))
 }
 
+// arrestRoutes is sampleRoutes with the route arrest-to-station, which
+// sampleRoutesWarnings warns of.
+const arrestRoutes = sampleRoutes + `  - name: arrest-to-station
+    when: message.type == "arrest"
+    to: [station]
+`
+
+func TestRoutesChangeCarriesWarnings(t *testing.T) {
+	h := newSampleHub(t, true)
+	changeResult := func(r response) api.RoutesChangeResult {
+		t.Helper()
+		if r.status != http.StatusOK && r.status != http.StatusCreated {
+			t.Fatalf("status %d; body %s", r.status, r.body)
+		}
+		var res api.RoutesChangeResult
+		if err := json.Unmarshal(r.body, &res); err != nil {
+			t.Fatalf("decoding %s: %v", r.body, err)
+		}
+		return res
+	}
+	for _, dryRun := range []bool{true, false} {
+		res := changeResult(putRoutes(t, h.url, api.RoutesChange{Document: arrestRoutes, Expect: 1,
+			DryRun: dryRun}))
+		if !slices.Equal(res.Warnings, []string{sampleRoutesWarning}) {
+			t.Errorf("dry run %v: warnings %q, want the hook's warning about the proposed routes",
+				dryRun, res.Warnings)
+		}
+	}
+
+	restore := h.url + "/api/v1/routes/versions/1/restore"
+	res := changeResult(send(t, http.MethodPost, restore, operatorToken, []byte(`{"expect": 2}`)))
+	if res.Warnings != nil {
+		t.Errorf("restoring version 1: warnings %q, want none", res.Warnings)
+	}
+	res = changeResult(send(t, http.MethodPost, h.url+"/api/v1/routes/versions/2/restore",
+		operatorToken, []byte(`{"expect": 3, "dry_run": true}`)))
+	if !slices.Equal(res.Warnings, []string{sampleRoutesWarning}) {
+		t.Errorf("dry run restoring version 2: warnings %q, want the hook's warning", res.Warnings)
+	}
+}
+
 func TestRoutesChangeRejectsUnknownAgency(t *testing.T) {
 	h := newSampleHub(t, true)
 	doc := strings.Replace(sampleRoutes, "name: registry\n    agency: police",

@@ -80,6 +80,12 @@ type Server struct {
 	// Reserved is the hub's own secret files, which a routes version
 	// saved through the API may not name as a destination's credentials.
 	Reserved *outbound.Reserved
+	// RoutesWarnings returns warnings about a valid routes table that a
+	// change proposes, such as police units that no destination receives
+	// verification requests for. The response to the change, a dry run
+	// included, lists them, and they do not stop the change. Nil gives
+	// none.
+	RoutesWarnings func(*routes.Table) []string
 	// VerificationStatus serves GET /api/v1/verifications/{file_number},
 	// a passport file's verification status, to the callers that
 	// accessVerification admits. Nil responds 404 to every such request.

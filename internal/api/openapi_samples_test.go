@@ -81,6 +81,22 @@ routes:
     to: [station-movements]
 `
 
+// sampleRoutesWarning is the warning that sampleRoutesWarnings returns
+// for a table with the route arrest-to-station.
+const sampleRoutesWarning = "route arrest-to-station: arrests reach only the station"
+
+// sampleRoutesWarnings is the sample hub's Server.RoutesWarnings. It
+// warns of routes that the sample routes lack, so only a change can
+// produce its warning.
+func sampleRoutesWarnings(t *routes.Table) []string {
+	for _, r := range t.Config().Routes {
+		if r.Name == "arrest-to-station" {
+			return []string{sampleRoutesWarning}
+		}
+	}
+	return nil
+}
+
 // sampleHub is the API with tokens over a SQLite journal and routes
 // store, served on loopback.
 type sampleHub struct {
@@ -190,6 +206,7 @@ func newSampleHubLimited(t *testing.T, seed bool, doc string, maxBody int64) *sa
 		Metrics:  m,
 
 		VerificationStatus: sampleVerificationStatus,
+		RoutesWarnings:     sampleRoutesWarnings,
 	}
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
@@ -411,10 +428,8 @@ func sampleRoutesVersions(t *testing.T, c *conformance, h *sampleHub) {
 	c.do(t, h.url, get("/api/v1/destinations", operatorToken), http.StatusOK)
 	c.do(t, h.url, get("/api/v1/routes", operatorToken), http.StatusOK)
 
-	changed := sampleRoutes + `  - name: arrest-to-station
-    when: message.type == "arrest"
-    to: [station]
-`
+	// The change's dry run and save carry sampleRoutesWarning.
+	changed := arrestRoutes
 	change := func(doc string, expect int, dryRun bool) []byte {
 		return jsonBody(t, api.RoutesChange{Document: doc, Comment: "add arrests",
 			Expect: expect, DryRun: dryRun})

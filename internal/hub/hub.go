@@ -535,6 +535,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Versions: h.backend.routes, Adapters: set, Metrics: h.metrics,
 		Reserved: h.reserved(), InboundBudget: h.cfg.InboundBudget,
 		ReadTimeout: readTimeout, VerificationStatus: v.status,
+		RoutesWarnings: h.routesWarnings,
 	}
 	h.server = newHTTPServer(apiServer.Handler(), readTimeout, log)
 	return nil

@@ -1,39 +1,54 @@
 package hub
 
 import (
+	"log/slog"
 	"strings"
 
 	"github.com/sangam-hub/sangam/adapters/passport"
+	"github.com/sangam-hub/sangam/internal/jurisdiction"
 	"github.com/sangam-hub/sangam/internal/verification"
 	"github.com/sangam-hub/sangam/routes"
 )
 
-// warnUnreachedUnits logs the police stations and district offices of
-// the jurisdiction table that the routes of version, compiled as t,
-// deliver verification requests or escalations to no destination of
-// their own: none whose police_unit is the unit. Stations whose requests
-// go to the same units instead share one line, and each district office
-// gets one. Routes that take nothing from the passport office get no
-// line, and routes that send its requests nowhere get one at info level,
-// since a hub without passport verification needs no police units.
-func (h *Hub) warnUnreachedUnits(version int, t *routes.Table) {
-	if !t.AcceptsAgency(passport.Agency) {
-		return
+// unitWarning is a warning about police units of the jurisdiction table
+// that the routes deliver verification requests or escalations to no
+// destination of their own.
+type unitWarning struct {
+	msg string
+	// attrs name the units, as log attributes.
+	attrs []slog.Attr
+}
+
+// text returns w as one line for the admin API: the attributes as
+// key=value pairs, then the message, whose "these stations" and
+// "delivered_to" refer to them.
+func (w unitWarning) text() string {
+	pairs := make([]string, len(w.attrs))
+	for i, a := range w.attrs {
+		pairs[i] = a.Key + "=" + a.Value.String()
 	}
-	units, routed := verification.UnreachedUnits(h.cfg.Verification.Jurisdiction, t)
+	return strings.Join(pairs, " ") + ": " + w.msg
+}
+
+// unreachedUnitWarnings returns the warnings about the units of j that t
+// misses, as verification.UnreachedUnits finds them. Stations whose
+// requests go to the same units instead share one warning, and each
+// district office gets one. routed is false, with no warnings, when t
+// sends the passport office's requests to no destination at all.
+func unreachedUnitWarnings(j *jurisdiction.Table, t *routes.Table) (warnings []unitWarning, routed bool) {
+	units, routed := verification.UnreachedUnits(j, t)
 	if !routed {
-		h.cfg.Log.Info("the routes send passport verification requests to no destination, so "+
-			"the hub journals them and delivers them to no police station", "routes_version", version)
-		return
+		return nil, false
 	}
 	var groups []string
 	stations := map[string][]string{}
 	for _, u := range units {
 		instead := strings.Join(u.Instead, ",")
 		if u.Escalations {
-			h.logUnreached(version, "escalations of requests for these stations reach no "+
-				"destination whose police_unit is their district office", instead,
-				"district_office", u.Unit, "stations", strings.Join(u.Stations, ","))
+			warnings = append(warnings, newUnitWarning("escalations of requests for these stations "+
+				"reach no destination whose police_unit is their district office", instead,
+				slog.String("district_office", u.Unit),
+				slog.String("stations", strings.Join(u.Stations, ","))))
 			continue
 		}
 		if _, seen := stations[instead]; !seen {
@@ -41,24 +56,63 @@ func (h *Hub) warnUnreachedUnits(version int, t *routes.Table) {
 		}
 		stations[instead] = append(stations[instead], u.Unit)
 	}
+	var requests []unitWarning
 	for _, instead := range groups {
-		h.logUnreached(version, "verification requests for these stations of the jurisdiction "+
-			"table reach no destination whose police_unit is the station", instead,
-			"stations", strings.Join(stations[instead], ","))
+		requests = append(requests, newUnitWarning("verification requests for these stations of "+
+			"the jurisdiction table reach no destination whose police_unit is the station", instead,
+			slog.String("stations", strings.Join(stations[instead], ","))))
+	}
+	return append(requests, warnings...), true
+}
+
+// newUnitWarning returns the warning msg about messages that the routes
+// send to instead, a comma-separated list of police units, in place of
+// the unit they are meant for.
+func newUnitWarning(msg, instead string, attrs ...slog.Attr) unitWarning {
+	const fix = "; to deliver them there, add such a destination and a route to it"
+	if instead == "" {
+		return unitWarning{msg: msg + " nor any other with a police_unit, so no police unit holds them" + fix,
+			attrs: attrs}
+	}
+	return unitWarning{msg: msg + "; the routes send them to the units in delivered_to" + fix,
+		attrs: append(attrs, slog.String("delivered_to", instead))}
+}
+
+// warnUnreachedUnits logs the warnings of unreachedUnitWarnings about
+// the routes of version, compiled as t, with the hub's jurisdiction
+// table. Routes that take nothing from the passport office get no line,
+// and routes that send its requests nowhere get one at info level, since
+// a hub without passport verification needs no police units.
+func (h *Hub) warnUnreachedUnits(version int, t *routes.Table) {
+	if !t.AcceptsAgency(passport.Agency) {
+		return
+	}
+	warnings, routed := unreachedUnitWarnings(h.cfg.Verification.Jurisdiction, t)
+	if !routed {
+		h.cfg.Log.Info("the routes send passport verification requests to no destination, so "+
+			"the hub journals them and delivers them to no police station", "routes_version", version)
+		return
+	}
+	for _, w := range warnings {
+		args := []any{slog.Int("routes_version", version)}
+		for _, a := range w.attrs {
+			args = append(args, a)
+		}
+		h.cfg.Log.Warn(w.msg, args...)
 	}
 }
 
-// logUnreached logs the warning msg about messages that the routes send
-// to instead, a comma-separated list of police units, in place of the
-// unit they are meant for.
-func (h *Hub) logUnreached(version int, msg, instead string, attrs ...any) {
-	const fix = "; to deliver them there, add such a destination and a route to it"
-	attrs = append([]any{"routes_version", version}, attrs...)
-	if instead == "" {
-		h.cfg.Log.Warn(msg+" nor any other with a police_unit, so no police unit holds them"+fix,
-			attrs...)
-		return
+// routesWarnings returns, one line each, the warnings that
+// warnUnreachedUnits would log for t, for the response to a routes
+// change through the admin API.
+func (h *Hub) routesWarnings(t *routes.Table) []string {
+	if !t.AcceptsAgency(passport.Agency) {
+		return nil
 	}
-	h.cfg.Log.Warn(msg+"; the routes send them to the units in delivered_to"+fix,
-		append(attrs, "delivered_to", instead)...)
+	warnings, _ := unreachedUnitWarnings(h.cfg.Verification.Jurisdiction, t)
+	lines := make([]string, len(warnings))
+	for i, w := range warnings {
+		lines[i] = w.text()
+	}
+	return lines
 }

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +105,58 @@ routes:
 		}
 		if got := strings.Contains(logs.String(), info); got != c.info {
 			t.Errorf("%s: log has the info line %t, want %t:\n%s", c.name, got, c.info, logs)
+		}
+	}
+}
+
+// withoutRuralRoutes returns the default routes without the two routes
+// to the Ernakulam Rural district office, so requests for its stations
+// that have no destination of their own, and the escalations of all its
+// stations' requests, reach no destination.
+func withoutRuralRoutes(t *testing.T) string {
+	t.Helper()
+	doc := string(routes.DefaultDocument())
+	const from = "  - name: verification-escalation-to-ekm-rural\n"
+	const to = "  - name: verification-request-without-station-route\n"
+	i, j := strings.Index(doc, from), strings.Index(doc, to)
+	if i < 0 || j < i {
+		t.Fatalf("the default routes lack %q followed by %q", from, to)
+	}
+	if !strings.Contains(doc[i:j], "name: verification-request-to-ekm-rural-office\n") {
+		t.Fatalf("the default routes lack verification-request-to-ekm-rural-office between %q and %q",
+			from, to)
+	}
+	return doc[:i] + doc[j:]
+}
+
+func TestRoutesChangeWarnsOfUnreachedUnits(t *testing.T) {
+	h := startHub(t, Config{DataDir: t.TempDir(), Log: quietLog()})
+	url := "http://" + h.Addr() + "/api/v1/routes"
+	const noUnit = " nor any other with a police_unit, so no police unit holds them; to deliver " +
+		"them there, add such a destination and a route to it"
+	wants := []string{
+		"stations=EKR0501: verification requests for these stations of the jurisdiction table " +
+			"reach no destination whose police_unit is the station" + noUnit,
+		"district_office=EKM-RURAL stations=EKR0501: escalations of requests for " +
+			"these stations reach no destination whose police_unit is their district office" + noUnit,
+	}
+	for _, dryRun := range []bool{true, false} {
+		var res api.RoutesChangeResult
+		status := sendJSON(t, http.MethodPut, url, api.RoutesChange{
+			Document: withoutRuralRoutes(t), Expect: 1, By: "test", DryRun: dryRun}, &res)
+		if status != http.StatusOK && status != http.StatusCreated {
+			t.Fatalf("dry run %v: PUT routes: status %d", dryRun, status)
+		}
+		for _, want := range wants {
+			if !slices.Contains(res.Warnings, want) {
+				t.Errorf("dry run %v: warnings lack %q:\n%s", dryRun, want, strings.Join(res.Warnings, "\n"))
+			}
+		}
+		if slices.ContainsFunc(res.Warnings, func(w string) bool {
+			return strings.Contains(w, "delivered_to=EKM-RURAL")
+		}) {
+			t.Errorf("dry run %v: warnings name EKM-RURAL as receiving requests that no route sends "+
+				"there:\n%s", dryRun, strings.Join(res.Warnings, "\n"))
 		}
 	}
 }
