@@ -100,6 +100,8 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 	if len(reports) > 0 {
 		return false, t.Index.setState(ctx, r.messageID, stateReported, "")
 	}
+	// NOTE: a request that replaces r after this check, and before the
+	// escalation is journaled, leaves r escalated beside it.
 	replaced, err := t.replaced(ctx, r)
 	if err != nil || replaced {
 		return false, err
