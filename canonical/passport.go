@@ -43,6 +43,10 @@ type VerificationRequest struct {
 	// date passed with no report: a copy of the request, sent by source
 	// "hub" to the district police office.
 	Escalated bool `json:"escalated,omitempty"`
+	// Replaces is the hub id of the file's earlier request that this one
+	// replaces. The hub sets it when the routes sent that request, and its
+	// escalation if any, to no destination, so no police unit has it.
+	Replaces string `json:"replaces,omitempty"`
 }
 
 // CaseKey returns the case key of a verification: "PASSPORT/file number".

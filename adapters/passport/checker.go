@@ -16,7 +16,14 @@ const (
 	ruleMRZPassport = "mrz-not-passport" // an MRZ whose document code is not a passport's
 	ruleFresh       = "fresh"            // an old passport on a fresh application
 	ruleCases       = "cases"            // cases on a report that is not adverse
+	ruleDueRange    = "range"            // a due date more than MaxDueDays after the request
 )
+
+// MaxDueDays is the most days a request's due date may fall after the
+// day it was made, and the longest deadline that serve's
+// --verification-deadline-days takes. A later due date would put the
+// request's escalation off for more than a year.
+const MaxDueDays = 365
 
 // dateTimeExample is the date-time that the message about an invalid
 // one offers.

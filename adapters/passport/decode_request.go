@@ -18,9 +18,16 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 	c.SentNotBefore(sent, "/requested_at", requested)
 	due := c.Date("/due_on", doc.DueOn, false)
 	if !requested.IsZero() && !due.IsZero() {
-		if day := requested.In(jsondoc.IST).Format(time.DateOnly); doc.DueOn < day {
+		day := requested.In(jsondoc.IST).Format(time.DateOnly)
+		latest := requested.In(jsondoc.IST).AddDate(0, 0, MaxDueDays).Format(time.DateOnly)
+		switch {
+		case doc.DueOn < day:
 			c.Add("/due_on", jsondoc.RuleChronology,
 				"due date %s is before the request's date, %s (IST)", doc.DueOn, day)
+		case doc.DueOn > latest:
+			c.Add("/due_on", ruleDueRange,
+				"due date %s is more than %d days after the request's date, %s (IST): "+
+					"give a date no later than %s", doc.DueOn, MaxDueDays, day, latest)
 		}
 	}
 

@@ -50,6 +50,10 @@ func TestDecodeViolations(t *testing.T) {
 			[]violation{{"/applicant/date_of_birth", "future"}}},
 		{"due before request", "request_fresh", map[string]any{"/due_on": "2025-09-29"},
 			[]violation{{"/due_on", "chronology"}}},
+		{"due over a year after request", "request_fresh", map[string]any{"/due_on": "2026-10-01"},
+			[]violation{{"/due_on", "range"}}},
+		{"due in 2099", "request_fresh", map[string]any{"/due_on": "2099-01-01"},
+			[]violation{{"/due_on", "range"}}},
 		{"fresh with old passport", "request_reissue", map[string]any{"/kind": "fresh"},
 			[]violation{{"/old_passport", "fresh"}}},
 		{"reissue without old passport", "request_reissue", map[string]any{"/old_passport": nil},
@@ -81,6 +85,16 @@ func TestDecodeViolations(t *testing.T) {
 				t.Errorf("violations = %v, want %v\n%v", got, tt.want, err)
 			}
 		})
+	}
+}
+
+// TestDueDateAtLimit checks that a due date MaxDueDays after the day of
+// the request passes.
+func TestDueDateAtLimit(t *testing.T) {
+	// testdata/request_fresh.json is requested on 2025-09-30 (IST).
+	body := edit(t, "request_fresh", map[string]any{"/due_on": "2026-09-30"})
+	if _, err := newAdapter(t).Decode(body, passport.ContentType); err != nil {
+		t.Errorf("due date %d days after the request: %v", passport.MaxDueDays, err)
 	}
 }
 

@@ -10,9 +10,9 @@ import (
 
 // BodyPointer returns the JSON pointer, in the passport office's
 // document that m was decoded from, of the canonical field at pointer,
-// for the message type and the fields of a verification request or
-// report that the document holds under another pointer. It implements
-// adapters.BodyPointers.
+// for the message type, the correlation id (in_reply_to) and the fields
+// of a verification request or report that the document holds under
+// another pointer. It implements adapters.BodyPointers.
 func (a *Adapter) BodyPointer(_ adapters.Document, m *canonical.Message, pointer string) (string, bool) {
 	return BodyPointer(m, pointer)
 }
@@ -24,8 +24,11 @@ var reportFields = []string{"file_number", "outcome", "cases", "reason", "police
 // BodyPointer is Adapter.BodyPointer, for the police adapter too, whose
 // stations report in this package's document.
 func BodyPointer(m *canonical.Message, pointer string) (string, bool) {
-	if pointer == "/type" {
+	switch pointer {
+	case "/type":
 		return "/document_type", true
+	case "/correlation_id":
+		return "/in_reply_to", true
 	}
 	switch m.Type {
 	case canonical.TypeVerificationReport:

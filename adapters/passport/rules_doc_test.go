@@ -11,5 +11,6 @@ import (
 // OpenAPI document names each one among the inbound 400 rules.
 func TestRulesDocumented(t *testing.T) {
 	doccheck.PassportRules(t, "../..",
-		ruleCheckDigit, ruleMRZDate, ruleMRZFormat, ruleMRZMatch, ruleMRZPassport, ruleFresh, ruleCases)
+		ruleCheckDigit, ruleMRZDate, ruleMRZFormat, ruleMRZMatch, ruleMRZPassport, ruleFresh, ruleCases,
+		ruleDueRange)
 }

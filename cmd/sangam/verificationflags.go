@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/sangam-hub/sangam/adapters/passport"
 	"github.com/sangam-hub/sangam/internal/hub"
 	"github.com/sangam-hub/sangam/internal/jurisdiction"
 	"github.com/sangam-hub/sangam/internal/verification"
@@ -15,8 +16,9 @@ import (
 // maxDeadlineDays is the longest verification deadline that
 // --verification-deadline-days takes. A longer one is more likely a typo,
 // such as 210 for 21, than a rule, and it would leave overdue requests
-// unescalated for over a year.
-const maxDeadlineDays = 365
+// unescalated for over a year. A due date that the passport office
+// gives has the same bound.
+const maxDeadlineDays = passport.MaxDueDays
 
 // verificationFlags registers the flags of passport police verification,
 // and returns a function that sets them in a hub configuration once fs

@@ -90,6 +90,18 @@ func TestEscalationRoutedNowhereIsUndelivered(t *testing.T) {
 	if n := len(w.district.Escalations()); n != 0 {
 		t.Errorf("the Kochi City office received %d escalations, want none", n)
 	}
+
+	// Station EKM0420 received the request, so a second request waits
+	// for its report.
+	code, _, body = post(t, w.url, "passport", freshRequest(t, "RPO-42", file))
+	if code != http.StatusConflict {
+		t.Fatalf("second request: status %d, want 409; %s", code, body)
+	}
+	for _, want := range []string{"Wait for its report", "escalation to no destination"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("409 body %s does not contain %q", body, want)
+		}
+	}
 }
 
 // TestDeadEscalationIsUndelivered runs a hub whose Kochi City district
@@ -171,16 +183,17 @@ func warnings(log string) string {
 
 // TestRequestRoutedNowhereIsUndelivered runs a hub on the default routes
 // but with no route for the requests of station EKM0420. The status of
-// such a request is undelivered, and a second request's 409 says that
-// the routes send it nowhere. Its escalation reaches the Kochi City
-// office, and the status is escalated then.
+// such a request is undelivered, and a second request for the file
+// replaces it, as does a third the second. The tracker escalates only
+// the newest, whose escalation reaches the Kochi City office, and the
+// status is escalated then.
 func TestRequestRoutedNowhereIsUndelivered(t *testing.T) {
 	w := newVerificationWorld(t, Config{Routes: defaultRoutesWith(t, [2]string{
 		`message.verification_request.police_station == "EKM0420"`,
 		`message.verification_request.police_station == "NO-SUCH-STATION"`,
 	})})
 	const file = "CO1075120499942"
-	code, _, body := post(t, w.url, "passport", freshRequest(t, "RPO-42", file))
+	code, first, body := post(t, w.url, "passport", freshRequest(t, "RPO-42", file))
 	if code != http.StatusAccepted {
 		t.Fatalf("request: status %d, %s", code, body)
 	}
@@ -188,17 +201,32 @@ func TestRequestRoutedNowhereIsUndelivered(t *testing.T) {
 		t.Errorf("status = %s with deliveries %+v, want %s with none", s.State, s.Deliveries,
 			verification.StateUndelivered)
 	}
-	code, _, body = post(t, w.url, "passport", freshRequest(t, "RPO-43", file))
-	if code != http.StatusConflict || !strings.Contains(string(body), "routes send it to no destination") {
-		t.Errorf("second request: status %d, want 409 saying the routes send it nowhere; %s", code, body)
+	replaced := first.MessageID
+	var newest api.InboundResponse
+	for _, id := range []string{"RPO-43", "RPO-44"} {
+		code, newest, body = post(t, w.url, "passport", freshRequest(t, id, file))
+		if code != http.StatusAccepted {
+			t.Fatalf("request %s for the undelivered file: status %d, want 202; %s", id, code, body)
+		}
+		s := w.status(t, file)
+		if s.RequestID != newest.MessageID || s.Replaces != replaced || s.State != verification.StateUndelivered {
+			t.Errorf("status of %s: request %s replacing %q, %s; want %s replacing %s, %s", id,
+				s.RequestID, s.Replaces, s.State, newest.MessageID, replaced, verification.StateUndelivered)
+		}
+		replaced = newest.MessageID
 	}
 
-	w.escalate(t)
+	escalation := w.escalate(t)
 	waitFor(t, "the escalation at the Kochi City office", func() bool { return len(w.district.Escalations()) == 1 })
 	waitFor(t, "the escalated status", func() bool {
 		s := w.status(t, file)
 		return s.State == verification.StateEscalated
 	})
+	var j journal.Journey
+	getJSON(t, w.url, "/api/v1/messages/"+escalation, &j)
+	if j.Message.CorrelationID != newest.MessageID {
+		t.Errorf("escalation of %s, want of the newest request %s", j.Message.CorrelationID, newest.MessageID)
+	}
 	if n := len(w.ekm0420.Verifications()); n != 0 {
 		t.Errorf("station EKM0420 received %d requests, want none", n)
 	}

@@ -1,7 +1,6 @@
 package hub
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/sangam-hub/sangam/internal/journal"
-	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/verification"
 	"github.com/sangam-hub/sangam/mocks/police"
 	"github.com/sangam-hub/sangam/routes"
@@ -68,18 +66,7 @@ func testUndeliveredRequestStatus(t *testing.T, cfg Config) {
 		t.Errorf("delivery = %+v, want EKM-RURAL's of %s dead", dead, res.MessageID)
 	}
 
-	code, _, body = post(t, w.url, "passport", reissueRequest(t, "RPO-32", file))
-	if code != http.StatusConflict {
-		t.Fatalf("second request: status %d, want 409; %s", code, body)
-	}
-	var p problem.Problem
-	if err := json.Unmarshal(body, &p); err != nil {
-		t.Fatal(err)
-	}
-	if len(p.Errors) != 1 || p.Errors[0].Rule != verification.RuleOpenRequest {
-		t.Fatalf("errors = %+v, want one of rule %s", p.Errors, verification.RuleOpenRequest)
-	}
-	message := p.Errors[0].Message
+	message := openRequestConflict(t, w.url, reissueRequest(t, "RPO-32", file))
 	for _, want := range []string{"No police unit received it", dead.DeliveryID, "replay"} {
 		if !strings.Contains(message, want) {
 			t.Errorf("409 message %q does not contain %q", message, want)

@@ -162,11 +162,12 @@ func openSQLiteIndex(
 // svc. Call it once svc has every other enricher and observer.
 func (v *hubVerification) install(svc *ingest.Service) error {
 	// A second request for a file with an open one is rejected as the
-	// journal refuses its claim.
-	svc.Claimers = append(svc.Claimers, &verification.OpenRequestCheck{
-		Journal: v.reports.Journal, Units: v.units.PoliceUnit,
-	})
-	svc.Enrichers = append(svc.Enrichers, v.requests, v.reports, &verification.CaseResolver{Index: v.index})
+	// journal refuses its claim, unless the open one is stranded and the
+	// check's Enrich marks the new one as replacing it.
+	open := &verification.OpenRequestCheck{Journal: v.reports.Journal, Units: v.units.PoliceUnit}
+	svc.Claimers = append(svc.Claimers, open)
+	svc.Enrichers = append(svc.Enrichers, v.requests, open, v.reports,
+		&verification.CaseResolver{Index: v.index})
 	svc.RoutedEnrichers = append(svc.RoutedEnrichers, verification.Holders{})
 	svc.Observers = append(svc.Observers, v.index)
 	sub, err := newHubSubmitter(svc)

@@ -67,8 +67,10 @@ func (w *vworld) checkStatusBody(t *testing.T, file string, body []byte) {
 // pending, escalated, reported late and reported again with another
 // outcome, and checks that each status matches the OpenAPI document
 // (w.statusBody checks each body) and that the statuses together carry
-// every member the document lists. The undelivered states are checked
-// by the tests that reach them, which read them with w.status and so w.statusBody too.
+// every member the document lists, with the status of a replacing
+// request from a world whose routes send requests nowhere. The
+// undelivered states are checked by the tests that reach them, which
+// read them with w.status and so w.statusBody too.
 func TestVerificationStatusMatchesDocument(t *testing.T) {
 	// The default routes name the police unit of each station and
 	// district office, which the status's deliveries need.
@@ -142,6 +144,27 @@ func TestVerificationStatusMatchesDocument(t *testing.T) {
 	if s = read(); len(s.EarlierReports) != 1 || !s.OutcomesDiffer {
 		t.Errorf("after a second report with another outcome: earlier reports %+v, "+
 			"outcomes_differ %t; want one, true", s.EarlierReports, s.OutcomesDiffer)
+	}
+
+	// A request that replaced one the routes sent to no destination names
+	// the replaced one. Another world's routes send EKM0420's requests
+	// nowhere.
+	nowhere := newVerificationWorld(t, Config{Routes: defaultRoutesWith(t, [2]string{
+		`message.verification_request.police_station == "EKM0420"`,
+		`message.verification_request.police_station == "NO-SUCH-STATION"`,
+	})})
+	const strandedFile = "CO1075120499962"
+	for _, id := range []string{"RPO-62", "RPO-63"} {
+		if code, _, body := post(t, nowhere.url, "passport", freshRequest(t, id, strandedFile)); code != http.StatusAccepted {
+			t.Fatalf("request %s: status %d, %s", id, code, body)
+		}
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(nowhere.statusBody(t, strandedFile), &members); err != nil {
+		t.Fatalf("decoding verification status of %s: %v", strandedFile, err)
+	}
+	for name := range members {
+		seen[name] = true
 	}
 
 	documented := w.statusSchema(t).Properties

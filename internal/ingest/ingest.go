@@ -260,10 +260,11 @@ func (s *Service) checkReusedID(ctx context.Context, m *canonical.Message, hash 
 
 // checkClaims returns the error that Accept would return for m, which
 // is no resend, because another message holds one of its claims, read
-// from the journal without taking them.
+// from the journal without taking them. A claim whose holder m releases
+// passes, as the journal ends the holder's claim before it takes m's.
 func (s *Service) checkClaims(ctx context.Context, d document, m *canonical.Message) error {
 	for _, c := range s.Claimers {
-		claims, _ := c.Claims(m)
+		claims, releases := c.Claims(m)
 		for _, claim := range claims {
 			holder, err := s.Store.ClaimHolder(ctx, claim)
 			if errors.Is(err, journal.ErrNotFound) {
@@ -272,12 +273,26 @@ func (s *Service) checkClaims(ctx context.Context, d document, m *canonical.Mess
 			if err != nil {
 				return err
 			}
+			if releasesClaim(releases, claim, holder) {
+				continue
+			}
 			err = c.Reject(ctx, m, &journal.ClaimedError{Claim: claim, Holder: holder})
 			d.point(m, err)
 			return err
 		}
 	}
 	return nil
+}
+
+// releasesClaim reports whether one of releases ends claim while holder
+// holds it.
+func releasesClaim(releases []journal.Release, claim journal.Claim, holder string) bool {
+	for _, r := range releases {
+		if r.Holder == holder && r.Kind == claim.Kind && (r.Key == "" || r.Key == claim.Key) {
+			return true
+		}
+	}
+	return false
 }
 
 // prepared is a body that prepare decoded, checked and enriched.

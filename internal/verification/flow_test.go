@@ -385,3 +385,40 @@ func TestRequestStatusReportedInTime(t *testing.T) {
 		}
 	})
 }
+
+// TestReportInReplyToOtherRequestRejected posts reports whose correlation
+// id names another file's request, or no message, and one that names
+// the request's escalation.
+func TestReportInReplyToOtherRequestRejected(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		req := e.accept(t, freshRequest(t), e.requestEnricher())
+		other := freshRequest(t)
+		other.SenderMessageID += "-other"
+		other.VerificationRequest.FileNumber = "CO1075120411326"
+		other.CaseKey = other.VerificationRequest.CaseKey()
+		other = e.accept(t, other, e.requestEnricher())
+		e.clock.Advance(day)
+
+		for name, id := range map[string]string{"other file's request": other.ID, "made-up id": "NOT-AN-ID",
+			"request's own file number": req.VerificationRequest.FileNumber} {
+			_, err := e.tryAccept(e.stationReport(id), e.reportEnricher())
+			vs := schemas.Violations(err)
+			if len(vs) != 1 || vs[0].Rule != RuleUnknownRequest || vs[0].Pointer != "/correlation_id" {
+				t.Errorf("%s: err = %v, want %s at /correlation_id", name, err, RuleUnknownRequest)
+				continue
+			}
+			if !strings.Contains(vs[0].Message, id) {
+				t.Errorf("%s: message %q does not name %s", name, vs[0].Message, id)
+			}
+		}
+
+		esc := e.accept(t, Escalation(req, e.clock.Now()), e.requestEnricher())
+		rep, err := e.tryAccept(e.stationReport(esc.ID), e.reportEnricher())
+		if err != nil {
+			t.Fatalf("report in reply to the escalation: %v", err)
+		}
+		if rep.CorrelationID != req.ID {
+			t.Errorf("report correlated with %s, want the request %s", rep.CorrelationID, req.ID)
+		}
+	})
+}

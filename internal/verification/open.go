@@ -2,6 +2,7 @@ package verification
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/sangam-hub/sangam/canonical"
@@ -27,9 +28,18 @@ const ClaimOpenRequest = "open-verification-request"
 // because that verification is over. The request format has no field
 // that marks a deliberate re-verification, so none is let through.
 //
+// A new request also passes when the open one is stranded: the routes
+// sent it, and its escalation if the hub escalated it, to no
+// destination. No police unit has it then, and nothing the hub holds
+// can deliver it, since the hub routes each message once. Enrich marks
+// such a request as replacing the stranded one, and the tracker no
+// longer escalates the stranded one. A request with a dead-lettered
+// delivery is not stranded, because an operator's replay delivers it.
+//
 // The open request holds a journal claim on its file, which the first
-// report on it ends, so of two requests for one file that arrive at
-// once, on one replica or two, one is journaled.
+// report on it ends, or a request that replaces it takes over, so of two
+// requests for one file that arrive at once, on one replica or two, one
+// is journaled.
 type OpenRequestCheck struct {
 	// Journal contains the requests and reports. Required.
 	Journal journal.Store
@@ -39,15 +49,61 @@ type OpenRequestCheck struct {
 	Units UnitLookup
 }
 
+// Enrich implements ingest.Enricher. It sets Replaces on a request from
+// the passport office when another request holds the file's claim and
+// is stranded (see OpenRequestCheck). Run it after the RequestEnricher,
+// which rejects a Replaces that the sender set.
+func (c *OpenRequestCheck) Enrich(ctx context.Context, m *canonical.Message) error {
+	r := m.VerificationRequest
+	if m.Type != canonical.TypeVerificationRequest || r == nil || r.Escalated {
+		return nil
+	}
+	holder, err := c.Journal.ClaimHolder(ctx, journal.Claim{Kind: ClaimOpenRequest, Key: r.FileNumber})
+	if errors.Is(err, journal.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading the open request of passport file %s: %w", r.FileNumber, err)
+	}
+	open, err := c.Journal.Journey(ctx, holder)
+	if err != nil {
+		return fmt.Errorf("reading the open request %s: %w", holder, err)
+	}
+	if open.Source == m.Source && open.SenderMessageID == m.SenderMessageID {
+		// A resend, which the journal returns as a duplicate.
+		return nil
+	}
+	esc, escalated, err := escalationJourney(ctx, c.Journal, holder)
+	if err != nil {
+		return err
+	}
+	if stranded(open, esc, escalated) {
+		r.Replaces = holder
+	}
+	return nil
+}
+
+// stranded reports whether the routes sent request, and its escalation
+// esc when escalated is set, to no destination.
+func stranded(request, esc journal.Journey, escalated bool) bool {
+	return len(request.Deliveries) == 0 && (!escalated || len(esc.Deliveries) == 0)
+}
+
 // Claims implements ingest.Claimer. A request from the passport office
-// claims its file; the hub's escalations claim nothing. A report ends
-// the claim of the request it replies to, whose id the ReportEnricher
-// set as the report's correlation id.
+// claims its file, and a request that replaces a stranded one ends that
+// one's claim. The hub's escalations claim nothing. A report ends the
+// claim of the request it replies to, whose id the ReportEnricher set as
+// the report's correlation id.
 func (c *OpenRequestCheck) Claims(m *canonical.Message) ([]journal.Claim, []journal.Release) {
 	switch {
 	case m.Type == canonical.TypeVerificationRequest && m.VerificationRequest != nil &&
 		!m.VerificationRequest.Escalated:
-		return []journal.Claim{{Kind: ClaimOpenRequest, Key: m.VerificationRequest.FileNumber}}, nil
+		r := m.VerificationRequest
+		claim := journal.Claim{Kind: ClaimOpenRequest, Key: r.FileNumber}
+		if r.Replaces == "" {
+			return []journal.Claim{claim}, nil
+		}
+		return []journal.Claim{claim}, []journal.Release{{Claim: claim, Holder: r.Replaces}}
 	case m.Type == canonical.TypeVerificationReport && m.VerificationReport != nil && m.CorrelationID != "":
 		return nil, []journal.Release{{
 			Claim:  journal.Claim{Kind: ClaimOpenRequest, Key: m.VerificationReport.FileNumber},
@@ -66,18 +122,15 @@ func (c *OpenRequestCheck) Reject(ctx context.Context, m *canonical.Message, cla
 	if err != nil {
 		return fmt.Errorf("reading the open request %s: %w", claimed.Holder, err)
 	}
+	esc, escalated, err := escalationJourney(ctx, c.Journal, claimed.Holder)
+	if err != nil {
+		return err
+	}
 	ds, err := deliveries(ctx, c.Journal, c.Units, open)
 	if err != nil {
 		return fmt.Errorf("reading the deliveries of the open request %s: %w", claimed.Holder, err)
 	}
-	step := nextStep(ds)
-	if len(open.Deliveries) == 0 && len(ds) == 0 {
-		step = "No police unit received it, because the hub's routes send it to no destination. " +
-			"The hub escalates it after its due date, to the district police office if the routes " +
-			"send escalations there; ask the hub's operator to route requests for its station. " +
-			"Resending the request does not deliver it, because the hub answers a resend as a " +
-			"duplicate"
-	}
+	step := nextStep(open, esc, escalated, ds)
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 		Pointer: "/verification_request/file_number", Rule: RuleOpenRequest,
 		Message: fmt.Sprintf("passport file %s has an open verification request, message id %q "+
@@ -87,19 +140,34 @@ func (c *OpenRequestCheck) Reject(ctx context.Context, m *canonical.Message, cla
 }
 
 // nextStep returns what the passport office can do about an open
-// request, given the request's deliveries ds. Resending the request does
-// not help, because the hub takes a resend for a duplicate and delivers
+// request, given its escalation esc when escalated is set and the
+// deliveries ds of both to police units. Resending the request does not
+// help, because the hub takes a resend for a duplicate and delivers
 // nothing.
-func nextStep(ds []Delivery) string {
+func nextStep(request, esc journal.Journey, escalated bool, ds []Delivery) string {
 	dead := deadLetters(ds)
 	switch {
+	case stranded(request, esc, escalated):
+		// The open request became stranded after Enrich read it, such as
+		// when the tracker journaled its escalation meanwhile.
+		return "No police unit received it, because the hub's routes send it to no destination, " +
+			"so a new request replaces it: post yours again"
 	case undelivered(ds):
 		return "No police unit received it, because its delivery failed: " + dead + ". " +
 			"Ask the hub's operator to replay each dead letter named. Resending the request does not " +
 			"deliver it, because the hub answers a resend as a duplicate"
-	case dead != "":
-		return "Wait for its report. Its delivery to " + dead + " failed, and the hub's operator " +
-			"can replay each dead letter named"
 	}
-	return "Wait for its report"
+	step := "Wait for its report"
+	switch {
+	case escalated && len(esc.Deliveries) == 0:
+		step += ". Its due date passed and the hub escalated it, but the routes send the " +
+			"escalation to no destination, so only the request's own destinations get it"
+	case escalated:
+		step += ". Its due date passed, and the hub escalated it"
+	}
+	if dead != "" {
+		step += ". Its delivery to " + dead + " failed, and the hub's operator can replay each " +
+			"dead letter named"
+	}
+	return step
 }

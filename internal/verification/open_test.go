@@ -1,6 +1,7 @@
 package verification
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -89,6 +91,70 @@ func TestConcurrentRequestsForOneFile(t *testing.T) {
 		}
 		if winners != 1 {
 			t.Errorf("%d of %d requests for one file journaled, want 1", winners, requests)
+		}
+	})
+}
+
+// TestStrandedRequestReplaced journals requests without deliveries, as
+// from routes that send them to no destination. A new request for the
+// file replaces the open one, takes its claim, and the tracker escalates
+// only the new one.
+func TestStrandedRequestReplaced(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		check := &OpenRequestCheck{Journal: e.store}
+		e.claimers = []ingest.Claimer{check}
+		first := e.accept(t, freshRequest(t), e.requestEnricher(), check)
+		if first.VerificationRequest.Replaces != "" {
+			t.Errorf("first request replaces %q, want none", first.VerificationRequest.Replaces)
+		}
+
+		// A resend of the open request is a duplicate and replaces nothing.
+		resent := e.accept(t, freshRequest(t), e.requestEnricher(), check)
+		if resent.ID != first.ID || resent.VerificationRequest.Replaces != "" {
+			t.Errorf("resend journaled as %s replacing %q, want the duplicate of %s replacing none",
+				resent.ID, resent.VerificationRequest.Replaces, first.ID)
+		}
+
+		second := freshRequest(t)
+		second.SenderMessageID += "-again"
+		second = e.accept(t, second, e.requestEnricher(), check)
+		if second.VerificationRequest.Replaces != first.ID {
+			t.Errorf("second request replaces %q, want %s", second.VerificationRequest.Replaces, first.ID)
+		}
+		claim := journal.Claim{Kind: ClaimOpenRequest, Key: second.VerificationRequest.FileNumber}
+		if holder, err := e.store.ClaimHolder(ctx, claim); err != nil || holder != second.ID {
+			t.Errorf("claim held by %q (err %v), want the second request %s", holder, err, second.ID)
+		}
+
+		tr, sub := e.tracker()
+		e.clock.Advance(22 * day)
+		if n, err := tr.Pass(ctx); err != nil || n != 1 {
+			t.Fatalf("pass after the due date: %d escalations, err %v; want 1", n, err)
+		}
+		if esc := sub.submitted[0]; esc.CorrelationID != second.ID {
+			t.Errorf("escalation of %s, want of the second request %s", esc.CorrelationID, second.ID)
+		}
+		var state string
+		err := e.index.db.QueryRowContext(ctx,
+			`SELECT state FROM verification_requests WHERE message_id = $1`, first.ID).Scan(&state)
+		if err != nil || state != stateReplaced {
+			t.Errorf("first request's state = %q (err %v), want %s", state, err, stateReplaced)
+		}
+		if n, err := tr.Pass(ctx); err != nil || n != 0 {
+			t.Errorf("second pass: %d escalations, err %v; want none", n, err)
+		}
+	})
+}
+
+func TestReplacesSetBySenderRejected(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		m := freshRequest(t)
+		m.VerificationRequest.Replaces = "01K6F4ZP3A"
+		_, err := e.tryAccept(m, e.requestEnricher())
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Rule != RuleHubOnly || vs[0].Pointer != "/verification_request/replaces" {
+			t.Errorf("violations %v, want %s at /verification_request/replaces", vs, RuleHubOnly)
 		}
 	})
 }

@@ -15,7 +15,8 @@ import (
 )
 
 // RuleUnknownRequest is the violation rule of a verification report for
-// a file whose request never reached the hub.
+// a file whose request never reached the hub, or whose in_reply_to names
+// no request or escalation of its file.
 const RuleUnknownRequest = "unknown-request"
 
 // RuleOtherStation is the violation rule of a verification report from a
@@ -49,14 +50,17 @@ type ReportEnricher struct {
 }
 
 // Enrich implements ingest.Enricher. It finds the report's request by
-// the report's correlation id, the hub id of the request, else as the
-// newest request with the report's file number. It sets the report's
-// correlation id to the passport office's original request, so that
-// request finds the report even when the report replied to the hub's
-// escalation or named no request. It sets Late when the report is dated,
-// or reaches the hub by Now, after the request's due date. A report for
-// a file whose request never reached the hub returns an error wrapping a
-// *schemas.ValidationError at its file number, one from a station the
+// the report's correlation id, the hub id of the request or of its
+// escalation, else, when the report names none, as the newest request
+// with the report's file number. It sets the report's correlation id to
+// the passport office's original request, so that request finds the
+// report even when the report replied to the hub's escalation or named
+// no request. It sets Late when the report is dated, or reaches the hub
+// by Now, after the request's due date. A correlation id that is not
+// the hub id of a request or escalation for the report's file returns
+// an error wrapping a *schemas.ValidationError at the correlation id. A
+// report for a file whose request never reached the hub returns one at
+// its file number, one from a station the
 // request was not assigned to an error at its police station, and one
 // dated before the request was made an error at its date. A report
 // posted by an agency other than the police returns an error at its type
@@ -75,6 +79,14 @@ func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error
 	req, found, err := findRequest(ctx, e.Journal, m.CorrelationID, rep.FileNumber)
 	if err != nil {
 		return fmt.Errorf("finding the request of report for file %s: %w", rep.FileNumber, err)
+	}
+	if !found && m.CorrelationID != "" {
+		return schemas.Invalid(schemas.Violation{
+			Pointer: "/correlation_id", Rule: RuleUnknownRequest,
+			Message: fmt.Sprintf("in_reply_to %q is not the hub_message_id of a verification "+
+				"request for passport file %s or of its escalation: give the hub_message_id of "+
+				"the request the station received, or leave in_reply_to out to answer the file's "+
+				"newest request", m.CorrelationID, rep.FileNumber)})
 	}
 	if !found {
 		return schemas.Invalid(schemas.Violation{
@@ -171,17 +183,18 @@ func zoneName(t time.Time, zone *time.Location) string {
 
 // findRequest returns the passport office's request that a report for
 // fileNumber replies to: the request correlationID names, or the original
-// of the escalation it names, else the newest request for fileNumber.
+// of the escalation it names. With correlationID empty it returns the
+// newest request for fileNumber.
+//
+// NOTE: a report that names a request that a later one replaced is
+// linked to the replaced request, which the file's status no longer shows.
 func findRequest(
 	ctx context.Context,
 	store journal.Store,
 	correlationID, fileNumber string,
 ) (canonical.Message, bool, error) {
 	if correlationID != "" {
-		m, found, err := readRequest(ctx, store, correlationID, fileNumber, true)
-		if err != nil || found {
-			return m, found, err
-		}
+		return readRequest(ctx, store, correlationID, fileNumber, true)
 	}
 	found, err := store.Find(ctx, journal.Query{
 		CaseKey: canonical.PassportCaseKey(fileNumber),

@@ -101,7 +101,8 @@ func (e *RequestEnricher) station(p *canonical.Person) (jurisdiction.Station, er
 // hubSetFields returns an error wrapping a *schemas.ValidationError with
 // rule RuleHubOnly at each field of r that the hub sets on a request
 // itself: the station and district office it assigns by the PIN, the
-// units that received the request and the records it matched. A value
+// units that received the request, the records it matched and the
+// request it replaces. A value
 // the sender gave would otherwise be replaced without a word.
 func hubSetFields(r *canonical.VerificationRequest) error {
 	var violations []schemas.Violation
@@ -116,6 +117,7 @@ func hubSetFields(r *canonical.VerificationRequest) error {
 	add(r.DistrictOffice != "", "district_office", "the district police office, from the PIN")
 	add(len(r.HeldBy) > 0, "held_by", "the police units that received the request")
 	add(len(r.Matches) > 0, "matches", "the records it holds on the applicant")
+	add(r.Replaces != "", "replaces", "the earlier request that a new one replaces")
 	return schemas.Invalid(violations...)
 }
 

@@ -14,6 +14,9 @@ const (
 	stateOpen      = "open"
 	stateReported  = "reported"
 	stateEscalated = "escalated"
+	// stateReplaced is a request that a later request for its file
+	// replaced, which the tracker never escalates.
+	stateReplaced = "replaced"
 )
 
 // trackRequest records a verification request as open, an escalation as

@@ -41,7 +41,10 @@ type Status struct {
 	State string `json:"status"`
 	// RequestID is the hub id of the passport office's newest request
 	// for the file.
-	RequestID      string `json:"request_message_id"`
+	RequestID string `json:"request_message_id"`
+	// Replaces is the hub id of the file's earlier request that the
+	// newest one replaced, because the routes sent that one nowhere.
+	Replaces       string `json:"replaces_message_id,omitempty"`
 	PoliceStation  string `json:"police_station,omitempty"`
 	DistrictOffice string `json:"district_office,omitempty"`
 	// HeldBy are the police units that the routes sent the request or
@@ -115,6 +118,7 @@ func RequestStatus(
 	s := Status{
 		FileNumber: fileNumber, State: StatePending, RequestID: request.MessageID,
 		PoliceStation: r.PoliceStation, DistrictOffice: r.DistrictOffice, DueOn: r.DueOn,
+		Replaces: r.Replaces,
 	}
 	for _, m := range found {
 		if m.Source == EscalationSource && m.SenderMessageID == EscalationPrefix+request.MessageID {

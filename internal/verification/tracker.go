@@ -64,7 +64,8 @@ func (t *Tracker) Run(ctx context.Context) {
 
 // Pass escalates the open requests due before today, up to passLimit,
 // and returns how many escalations it submitted. A request with a report
-// correlated to it in the journal is marked reported instead.
+// correlated to it in the journal is marked reported instead, and one
+// that a later request replaced is marked replaced.
 func (t *Tracker) Pass(ctx context.Context) (int, error) {
 	today := dateOf(t.now(), t.zone())
 	due, err := t.Index.overdue(ctx, today, passLimit)
@@ -85,8 +86,9 @@ func (t *Tracker) Pass(ctx context.Context) (int, error) {
 	return escalated, errors.Join(errs...)
 }
 
-// settle marks r reported when the journal has its report, and else
-// submits its escalation and marks it escalated. It reports whether it
+// settle marks r reported when the journal has its report, replaced
+// when another request holds its file, and else submits its escalation
+// and marks it escalated. It reports whether it
 // submitted an escalation.
 func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 	reports, err := t.Journal.Find(ctx, journal.Query{
@@ -97,6 +99,12 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 	}
 	if len(reports) > 0 {
 		return false, t.Index.setState(ctx, r.messageID, stateReported, "")
+	}
+	// NOTE: a request that replaces r after this check, and before the
+	// escalation is journaled, leaves r escalated beside it.
+	replaced, err := t.replaced(ctx, r)
+	if err != nil || replaced {
+		return false, err
 	}
 	j, err := t.Journal.Journey(ctx, r.messageID)
 	if err != nil {
@@ -115,6 +123,23 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 	}
 	return !res.Duplicate, errors.Join(logErr,
 		t.Index.setState(ctx, r.messageID, stateEscalated, res.MessageID))
+}
+
+// replaced reports whether another request holds the claim on r's file,
+// which with no report on r means that a request replaced r, and then
+// marks r replaced. The index does not mark r itself when it adds the
+// replacement, because Rebuild may add the replacement before r.
+func (t *Tracker) replaced(ctx context.Context, r overdueRequest) (bool, error) {
+	holder, err := t.Journal.ClaimHolder(ctx, journal.Claim{Kind: ClaimOpenRequest, Key: r.fileNumber})
+	if errors.Is(err, journal.ErrNotFound) || (err == nil && holder == r.messageID) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reading the open request of passport file %s: %w", r.fileNumber, err)
+	}
+	t.log().Info("verification request replaced, so not escalated", "message_id", r.messageID,
+		"replaced_by", holder, "due_on", r.dueOn)
+	return true, t.Index.setState(ctx, r.messageID, stateReplaced, "")
 }
 
 // logEscalation logs the escalation escalationID of request r, whose
