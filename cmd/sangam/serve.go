@@ -32,9 +32,10 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 	kafkaSession := fs.Duration("kafka-session-timeout", 0,
 		"how long Kafka waits for a silent replica before giving its partitions to the others; "+
 			"the broker bounds it (default 30s)")
-	resendAfter := fs.Duration("resend-after", hub.DefaultStaleAfter,
+	resendAfter := envString(fs, "resend-after", "SANGAM_RESEND_AFTER",
 		"how long a delivery's command may wait for a handler before the hub sends it again, "+
-			"as when a bus lost it; with --kafka counted from when it left the outbox (1m to 24h)")
+			"as when a bus lost it; with --kafka counted from when it left the outbox (1m to 24h; "+
+			"5m when neither is set)")
 	kafkaSettings := kafkaFlags(fs)
 	verificationSettings := verificationFlags(fs)
 	tokens := envString(fs, "tokens", "SANGAM_TOKENS",
@@ -52,11 +53,11 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 				"the largest inbound body", *inboundBudget, api.DefaultMaxBody>>20)
 		}
 		cfg.InboundBudget = *inboundBudget << 20
-		if *resendAfter < time.Minute || *resendAfter > 24*time.Hour {
-			return cfg, fmt.Errorf("--resend-after: %s is invalid: want 1m to 24h, and longer "+
-				"than a delivery can wait for its turn behind others", *resendAfter)
+		stale, err := resendAfterValue(fs, resendAfter())
+		if err != nil {
+			return cfg, err
 		}
-		cfg.StaleAfter = *resendAfter
+		cfg.StaleAfter = stale
 		if brokers := kafka(); brokers != "" {
 			cfg.KafkaBrokers = strings.Split(brokers, ",")
 		}
@@ -93,6 +94,25 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 		return cfg, nil
 	}
+}
+
+// resendAfterValue returns the duration that value, of --resend-after or
+// $SANGAM_RESEND_AFTER, gives, hub.DefaultStaleAfter when it is empty, or
+// an error that names where the value came from and the range.
+func resendAfterValue(fs *flag.FlagSet, value string) (time.Duration, error) {
+	source := "--resend-after"
+	if !flagSet(fs, "resend-after") {
+		if value == "" {
+			return hub.DefaultStaleAfter, nil
+		}
+		source = "$SANGAM_RESEND_AFTER (default of --resend-after)"
+	}
+	d, err := time.ParseDuration(value)
+	if err != nil || d < time.Minute || d > 24*time.Hour {
+		return 0, fmt.Errorf("%s: %q is invalid: want a duration from 1m to 24h, such as 10m",
+			source, value)
+	}
+	return d, nil
 }
 
 // aadhaarKeyEnv is the environment variable that contains the key
