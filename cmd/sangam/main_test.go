@@ -292,3 +292,26 @@ func TestTuneGCKeepsOperatorGOGC(t *testing.T) {
 		t.Errorf("GC percent after tuneGC with GOGC=50 = %d, want 50", got)
 	}
 }
+
+// TestDecodeMasksAadhaarInText decodes a booking report whose booking
+// number is a valid Aadhaar number: decode prints it masked, as the hub
+// journals it, where the adapter alone keeps it.
+func TestDecodeMasksAadhaarInText(t *testing.T) {
+	sample, err := os.ReadFile("../../adapters/prisons/testdata/booking_report.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.Replace(string(sample), "<core:IdentificationID>B-2025-1822</core:IdentificationID>",
+		"<core:IdentificationID>586301729436</core:IdentificationID>", 1)
+	path := filepath.Join(t.TempDir(), "booking.xml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "decode", "--agency", "prisons", path)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	if strings.Contains(out, "586301729436") || !strings.Contains(out, "XXXXXXXX9436") {
+		t.Errorf("decode output keeps the number in clear or lacks its masked form:\n%s", out)
+	}
+}

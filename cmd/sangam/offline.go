@@ -113,6 +113,10 @@ func runDecode(args []string, stdout, stderr io.Writer) error {
 		printViolations(stderr, err)
 		return fmt.Errorf("%w: %s", errInvalid, summary(err))
 	}
+	for i := range d.Messages {
+		// As the hub does before it journals a message.
+		canonical.MaskAadhaarInMessage(&d.Messages[i])
+	}
 	return printJSON(stdout, d.Messages)
 }
 
