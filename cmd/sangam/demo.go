@@ -67,6 +67,10 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
+	if last := 65535 - len(demoAgencies) + 1; *mockPort < 0 || *mockPort > last {
+		return fmt.Errorf("--mock-port: %d is invalid: want 0 for free ports, or the first of "+
+			"%d ports from 1 to %d", *mockPort, len(demoAgencies), last)
+	}
 	// The token file keeps digests only, so the demo has no token to send
 	// its samples and the mocks' replies with. The check comes before
 	// config reads the file, so a missing or invalid one gets this error.

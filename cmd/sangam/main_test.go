@@ -315,3 +315,14 @@ func TestDecodeMasksAadhaarInText(t *testing.T) {
 		t.Errorf("decode output keeps the number in clear or lacks its masked form:\n%s", out)
 	}
 }
+
+func TestDemoRejectsInvalidMockPort(t *testing.T) {
+	for _, port := range []string{"-1", "65529", "70000"} {
+		code, _, errOut := runCLI(t, "demo", "--once", "--listen", "127.0.0.1:0", "--mock-port", port,
+			"--data", t.TempDir())
+		want := "--mock-port: " + port + " is invalid: want 0 for free ports, or the first of 8 ports from 1 to 65528"
+		if code == exitOK || !strings.Contains(errOut, want) {
+			t.Errorf("--mock-port %s: exit %d, stderr %q; want an error containing %q", port, code, errOut, want)
+		}
+	}
+}
