@@ -190,6 +190,16 @@ func (d *decoder) onePath(parent *etree.Element, want string, names ...xmlsafe.N
 	return e
 }
 
+// oneDate checks the path names from parent as onePath does, and then
+// the nc:DateTime and nc:Date of the NIEM core namespace core in the date
+// element it leads to, because the hub reads one date there.
+func (d *decoder) oneDate(core string, parent *etree.Element, want string, names ...xmlsafe.Name) {
+	e := d.onePath(parent, want, names...)
+	for _, local := range []string{"DateTime", "Date"} {
+		d.onePath(e, want, name(core, local))
+	}
+}
+
 // header fills the envelope fields that every ECF message carries.
 func (d *decoder) header(m *canonical.Message) {
 	m.SchemaVersion = canonical.SchemaVersion

@@ -112,6 +112,7 @@ func (d *decoder) order(e *etree.Element, v vocabulary) canonical.Message {
 	m.SenderMessageID = o.documentID(co)
 	m.OccurredAt = o.occurred(issued)
 	m.CaseKey = co.CaseKey()
+	o.singles()
 	return m
 }
 

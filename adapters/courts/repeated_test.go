@@ -47,6 +47,11 @@ func TestCallbackRepeatedElementsRejected(t *testing.T) {
 		filingID = "<nc:IdentificationCategoryText>FilingID</nc:IdentificationCategoryText>"
 		cnr      = "<nc:CaseTrackingID>KLER010001232024</nc:CaseTrackingID>"
 		court    = "<nc:IdentificationID>KLER01</nc:IdentificationID>\n        </nc:OrganizationIdentification>"
+		docket   = "<nc:CaseDocketID>CC 123/2024</nc:CaseDocketID>"
+		title    = "<nc:CaseTitleText>State of Kerala v. Rajan K. Pillai</nc:CaseTitleText>"
+		lineage  = "<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/123</nc:CaseTrackingID>"
+		posted   = "<nc:DateTime>2024-09-03T15:04:05+05:30</nc:DateTime>"
+		reason   = "<nc:StatusDescriptionText>Registered as calendar case</nc:StatusDescriptionText>"
 	)
 	status := "<ecf:FilingStatus>\n    <nc:StatusDescriptionText>Registered as calendar case</nc:StatusDescriptionText>\n    " +
 		code + "\n  </ecf:FilingStatus>"
@@ -84,17 +89,61 @@ func TestCallbackRepeatedElementsRejected(t *testing.T) {
 		{"two court codes",
 			replaced(t, file, court, "<nc:IdentificationID>KLER02</nc:IdentificationID>"+court),
 			root + "/CriminalCase/CaseAugmentation/CaseCourt/OrganizationIdentification/IdentificationID[2]"},
+		{"two criminal cases",
+			replaced(t, file, "</criminal:CriminalCase>", "</criminal:CriminalCase><criminal:CriminalCase>"+
+				"<nc:CaseTrackingID>KLER010001242024</nc:CaseTrackingID></criminal:CriminalCase>"),
+			root + "/CriminalCase[2]"},
+		{"two docket ids",
+			replaced(t, file, docket, docket+"<nc:CaseDocketID>CC 124/2024</nc:CaseDocketID>"),
+			root + "/CriminalCase/CaseDocketID[2]"},
+		{"two case titles",
+			replaced(t, file, title, title+"<nc:CaseTitleText>State of Kerala v. Suresh</nc:CaseTitleText>"),
+			root + "/CriminalCase/CaseTitleText[2]"},
+		{"two court names",
+			replaced(t, file, "</j:CourtName>", "</j:CourtName><j:CourtName>Sessions Court, Ernakulam</j:CourtName>"),
+			root + "/CriminalCase/CaseAugmentation/CaseCourt/CourtName[2]"},
+		{"two lineage case FIRs",
+			replaced(t, file, lineage, lineage+"<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/124</nc:CaseTrackingID>"),
+			root + "/CriminalCase/CaseAugmentation/CaseLineageCase/CaseTrackingID[2]"},
+		{"two post dates",
+			replaced(t, file, "</nc:DocumentPostDate>", "</nc:DocumentPostDate><nc:DocumentPostDate>"+
+				"<nc:DateTime>2024-09-04T15:04:05+05:30</nc:DateTime></nc:DocumentPostDate>"),
+			root + "/DocumentPostDate[2]"},
+		{"two date-times in post date",
+			replaced(t, file, posted, posted+"<nc:DateTime>2024-09-04T15:04:05+05:30</nc:DateTime>"),
+			root + "/DocumentPostDate/DateTime[2]"},
+		{"two filed dates",
+			replaced(t, file, "</nc:DocumentFiledDate>", "</nc:DocumentFiledDate><nc:DocumentFiledDate>"+
+				"<nc:Date>2024-09-02</nc:Date></nc:DocumentFiledDate>"),
+			root + "/DocumentFiledDate[2]"},
+		{"two received dates",
+			replaced(t, file, "</nc:DocumentPostDate>", "</nc:DocumentPostDate>"+
+				"<nc:DocumentReceivedDate><nc:Date>2024-09-03</nc:Date></nc:DocumentReceivedDate>"+
+				"<nc:DocumentReceivedDate><nc:Date>2024-09-02</nc:Date></nc:DocumentReceivedDate>"),
+			root + "/DocumentReceivedDate[2]"},
+		{"two status descriptions",
+			replaced(t, file, reason, reason+"<nc:StatusDescriptionText>Returned for defects</nc:StatusDescriptionText>"),
+			root + "/FilingStatus/StatusDescriptionText[2]"},
 	}
 	checkRepeatedRejected(t, &Adapter{}, cases)
 }
 
 func TestOrderRepeatedElementsRejected(t *testing.T) {
 	const (
-		file   = "order_production_warrant.xml"
-		root   = "/CourtOrderReport"
-		docID  = "<nc:IdentificationID>KLER10-ORD-2025-000451</nc:IdentificationID>"
-		fir    = "<nc:CaseTrackingID>FIR/KL/EKM/EKM0412/2025/1187</nc:CaseTrackingID>"
-		issuer = "<nc:IdentificationID>KLER10</nc:IdentificationID>\n      </nc:OrganizationIdentification>\n      <j:CourtName>"
+		file    = "order_production_warrant.xml"
+		root    = "/CourtOrderReport"
+		docID   = "<nc:IdentificationID>KLER10-ORD-2025-000451</nc:IdentificationID>"
+		fir     = "<nc:CaseTrackingID>FIR/KL/EKM/EKM0412/2025/1187</nc:CaseTrackingID>"
+		issuer  = "<nc:IdentificationID>KLER10</nc:IdentificationID>\n      </nc:OrganizationIdentification>\n      <j:CourtName>"
+		warrant = root + "/Warrant"
+		subject = warrant + "/CourtOrderDesignatedSubject/RoleOfPerson"
+		prison  = "<nc:IdentificationID>KLSJEKM</nc:IdentificationID>"
+		number  = "<nc:IdentificationID>UT-2231-2025</nc:IdentificationID>"
+		issued  = "<nc:Date>2025-10-01</nc:Date>\n    </j:CourtOrderIssuingDate>"
+		appear  = "<nc:Date>2025-10-03</nc:Date>"
+		orderNo = "<nc:IdentificationID>PW 45/2025</nc:IdentificationID>"
+		kind    = "<nc:ActivityCategoryText>Production warrant</nc:ActivityCategoryText>"
+		sex     = "<nc:PersonSexText>M</nc:PersonSexText>"
 	)
 	cases := []repeatedCase{
 		{"two document identifications",
@@ -114,6 +163,110 @@ func TestOrderRepeatedElementsRejected(t *testing.T) {
 		{"two issuing court codes",
 			replaced(t, file, issuer, "<nc:IdentificationID>KLER11</nc:IdentificationID>"+issuer),
 			root + "/Warrant/CourtOrderIssuingCourt/OrganizationIdentification/IdentificationID[2]"},
+		{"two enforcement agencies",
+			replaced(t, file, "</j:CourtOrderEnforcementAgency>", "</j:CourtOrderEnforcementAgency>"+
+				"<j:CourtOrderEnforcementAgency><nc:OrganizationIdentification><nc:IdentificationID>KLCPTVM"+
+				"</nc:IdentificationID></nc:OrganizationIdentification></j:CourtOrderEnforcementAgency>"),
+			warrant + "/CourtOrderEnforcementAgency[2]"},
+		{"two prison codes",
+			replaced(t, file, prison, prison+"<nc:IdentificationID>KLCPTVM</nc:IdentificationID>"),
+			warrant + "/CourtOrderEnforcementAgency/OrganizationIdentification/IdentificationID[2]"},
+		{"two prison names",
+			replaced(t, file, "</nc:OrganizationName>", "</nc:OrganizationName>"+
+				"<nc:OrganizationName>Central Prison, Thiruvananthapuram</nc:OrganizationName>"),
+			warrant + "/CourtOrderEnforcementAgency/OrganizationName[2]"},
+		{"two designated subjects",
+			replaced(t, file, "</j:CourtOrderDesignatedSubject>", "</j:CourtOrderDesignatedSubject>"+
+				"<j:CourtOrderDesignatedSubject><nc:RoleOfPerson><nc:PersonName><nc:PersonFullName>Anil P."+
+				"</nc:PersonFullName></nc:PersonName></nc:RoleOfPerson><j:SubjectCorrectionsIdentification>"+
+				"<nc:IdentificationID>UT-2232-2025</nc:IdentificationID></j:SubjectCorrectionsIdentification>"+
+				"</j:CourtOrderDesignatedSubject>"),
+			warrant + "/CourtOrderDesignatedSubject[2]"},
+		{"two prisoner numbers",
+			replaced(t, file, number, number+"<nc:IdentificationID>UT-2232-2025</nc:IdentificationID>"),
+			warrant + "/CourtOrderDesignatedSubject/SubjectCorrectionsIdentification/IdentificationID[2]"},
+		{"two issuing courts",
+			replaced(t, file, "</j:CourtOrderIssuingCourt>", "</j:CourtOrderIssuingCourt><j:CourtOrderIssuingCourt>"+
+				"<nc:OrganizationIdentification><nc:IdentificationID>KLER11</nc:IdentificationID>"+
+				"</nc:OrganizationIdentification></j:CourtOrderIssuingCourt>"),
+			warrant + "/CourtOrderIssuingCourt[2]"},
+		{"two issuing court names",
+			replaced(t, file, "</j:CourtName>", "</j:CourtName><j:CourtName>Sessions Court, Ernakulam</j:CourtName>"),
+			warrant + "/CourtOrderIssuingCourt/CourtName[2]"},
+		{"two creation dates",
+			replaced(t, file, "</nc:DocumentCreationDate>", "</nc:DocumentCreationDate><nc:DocumentCreationDate>"+
+				"<nc:DateTime>2025-10-02T11:00:00+05:30</nc:DateTime></nc:DocumentCreationDate>"),
+			root + "/DocumentCreationDate[2]"},
+		{"two issuing dates",
+			replaced(t, file, "</j:CourtOrderIssuingDate>", "</j:CourtOrderIssuingDate><j:CourtOrderIssuingDate>"+
+				"<nc:Date>2025-10-02</nc:Date></j:CourtOrderIssuingDate>"),
+			warrant + "/CourtOrderIssuingDate[2]"},
+		{"two dates in issuing date",
+			replaced(t, file, issued, "<nc:Date>2025-10-02</nc:Date>"+issued),
+			warrant + "/CourtOrderIssuingDate/Date[2]"},
+		{"two court appearances",
+			replaced(t, file, "</j:CourtAppearance>", "</j:CourtAppearance><j:CourtAppearance>"+
+				"<j:CourtAppearanceDate><nc:Date>2025-10-04</nc:Date></j:CourtAppearanceDate></j:CourtAppearance>"),
+			warrant + "/CourtAppearance[2]"},
+		{"two appearance dates",
+			replaced(t, file, appear, appear+"<nc:Date>2025-10-04</nc:Date>"),
+			warrant + "/CourtAppearance/CourtAppearanceDate/Date[2]"},
+		{"two order numbers",
+			replaced(t, file, orderNo, orderNo+"<nc:IdentificationID>PW 46/2025</nc:IdentificationID>"),
+			warrant + "/ActivityIdentification/IdentificationID[2]"},
+		{"two order kinds",
+			replaced(t, file, kind, kind+"<nc:ActivityCategoryText>Release order</nc:ActivityCategoryText>"),
+			warrant + "/ActivityCategoryText[2]"},
+		{"two directions",
+			replaced(t, file, "</nc:ActivityDescriptionText>", "</nc:ActivityDescriptionText>"+
+				"<nc:ActivityDescriptionText>Produce on 4 October.</nc:ActivityDescriptionText>"),
+			warrant + "/ActivityDescriptionText[2]"},
+		{"two judicial officials",
+			replaced(t, file, "</j:CourtOrderIssuingJudicialOfficial>", "</j:CourtOrderIssuingJudicialOfficial>"+
+				"<j:CourtOrderIssuingJudicialOfficial><j:JudicialOfficialCategoryText>Sessions Judge"+
+				"</j:JudicialOfficialCategoryText></j:CourtOrderIssuingJudicialOfficial>"),
+			warrant + "/CourtOrderIssuingJudicialOfficial[2]"},
+		{"two judge designations",
+			replaced(t, file, "</j:JudicialOfficialCategoryText>", "</j:JudicialOfficialCategoryText>"+
+				"<j:JudicialOfficialCategoryText>Sessions Judge</j:JudicialOfficialCategoryText>"),
+			warrant + "/CourtOrderIssuingJudicialOfficial/JudicialOfficialCategoryText[2]"},
+		{"two sex texts",
+			replaced(t, file, sex, sex+"<nc:PersonSexText>F</nc:PersonSexText>"),
+			subject + "/PersonSexText[2]"},
+		{"two birth dates",
+			replaced(t, file, "</nc:PersonBirthDate>", "</nc:PersonBirthDate><nc:PersonBirthDate>"+
+				"<nc:Date>1998-02-11</nc:Date></nc:PersonBirthDate>"),
+			subject + "/PersonBirthDate[2]"},
+	}
+	checkRepeatedRejected(t, orderAdapter(), cases)
+}
+
+func TestOrderRepeatedPersonAndCaseRejected(t *testing.T) {
+	const (
+		remand  = "order_remand_warrant.xml"
+		release = "order_release_bail.xml"
+		age     = "<MeasureValueText>34</MeasureValueText>"
+		country = "<PersonCitizenshipISO3166Alpha2Code>IN</PersonCitizenshipISO3166Alpha2Code>"
+		sexCode = "<nc:PersonSexCode>M</nc:PersonSexCode>"
+		ground  = "<nc:ActivityReasonText>Bail</nc:ActivityReasonText>"
+		fir     = "<nc:CaseTrackingID>FIR/KL/EKM/EKM0412/2025/1187</nc:CaseTrackingID>"
+	)
+	cases := []repeatedCase{
+		{"two ages in referenced person",
+			replaced(t, remand, age, age+"<MeasureValueText>43</MeasureValueText>"),
+			"/CourtOrderReport/Person/PersonAgeMeasure/MeasureValueText[2]"},
+		{"two citizenships in referenced person",
+			replaced(t, remand, country, country+"<PersonCitizenshipISO3166Alpha2Code>NP</PersonCitizenshipISO3166Alpha2Code>"),
+			"/CourtOrderReport/Person/PersonCitizenshipISO3166Alpha2Code[2]"},
+		{"two sex codes",
+			replaced(t, release, sexCode, sexCode+"<nc:PersonSexCode>F</nc:PersonSexCode>"),
+			"/CourtOrderReport/CourtOrder/CourtOrderDesignatedSubject/RoleOfPerson/PersonSexCode[2]"},
+		{"two release grounds",
+			replaced(t, release, ground, ground+"<nc:ActivityReasonText>Acquittal</nc:ActivityReasonText>"),
+			"/CourtOrderReport/CourtOrder/ActivityReasonText[2]"},
+		{"two lineage case FIRs",
+			replaced(t, release, fir, fir+"<nc:CaseTrackingID>FIR/KL/EKM/EKM0412/2025/1188</nc:CaseTrackingID>"),
+			"/CourtOrderReport/Case/CaseAugmentation/CaseLineageCase/CaseTrackingID[2]"},
 	}
 	checkRepeatedRejected(t, orderAdapter(), cases)
 }
