@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -229,5 +230,52 @@ func TestRequestRoutedNowhereIsUndelivered(t *testing.T) {
 	}
 	if n := len(w.ekm0420.Verifications()); n != 0 {
 		t.Errorf("station EKM0420 received %d requests, want none", n)
+	}
+}
+
+// TestDeadEscalationOfRequestRoutedNowhere runs a hub whose routes send
+// a rural station's request to no destination, and its escalation to the
+// Ernakulam Rural office at a port where nothing listens, with one
+// attempt. The status is escalation_undelivered once the escalation's
+// delivery is dead, and the 409 for a new request states that the
+// escalation's delivery failed and names its dead letter.
+func TestDeadEscalationOfRequestRoutedNowhere(t *testing.T) {
+	nothing, _ := closedPort(t)
+	w := newVerificationWorld(t, Config{Routes: defaultRoutesWith(t, ruralRoutedNowhere[1], [2]string{
+		`url: "http://127.0.0.1:8408/escalations"`,
+		fmt.Sprintf(`url: "http://%s/escalations", max_attempts: 1`, nothing),
+	})})
+	const file = "CO1075120587182"
+	code, _, body := post(t, w.url, "passport", reissueRequest(t, "RPO-83", file))
+	if code != http.StatusAccepted {
+		t.Fatalf("request: status %d, %s", code, body)
+	}
+	escalation := w.escalate(t)
+
+	var s verification.Status
+	waitFor(t, "the dead escalation", func() bool {
+		s = w.status(t, file)
+		return len(s.Deliveries) == 1 && s.Deliveries[0].Status == journal.StatusDead
+	})
+	if s.State != verification.StateEscalationUndelivered {
+		t.Errorf("status = %s, want %s", s.State, verification.StateEscalationUndelivered)
+	}
+	if s.EscalationID != escalation {
+		t.Errorf("escalation id = %q, want %s", s.EscalationID, escalation)
+	}
+	dead := s.Deliveries[0]
+	if dead.PoliceUnit != "EKM-RURAL" || dead.MessageID != escalation {
+		t.Errorf("delivery = %+v, want the escalation's to EKM-RURAL", dead)
+	}
+
+	message := openRequestConflict(t, w.url, reissueRequest(t, "RPO-84", file))
+	for _, want := range []string{"the hub escalated it", "escalation's delivery failed",
+		dead.DeliveryID, "replay"} {
+		if !strings.Contains(message, want) {
+			t.Errorf("409 message %q does not contain %q", message, want)
+		}
+	}
+	if strings.Contains(message, "because its delivery failed") {
+		t.Errorf("409 message %q calls the escalation's dead letter the request's", message)
 	}
 }

@@ -29,18 +29,7 @@ func TestReportInReplyToOtherFileRejected(t *testing.T) {
 		"other file's request": other.MessageID, "made-up id": "NOT-AN-ID",
 	} {
 		code, _, body := post(t, w.url, "police", reportFrom(t, "EKM0420", inReplyTo, file))
-		if code != http.StatusBadRequest {
-			t.Errorf("%s: status %d, want 400; %s", name, code, body)
-			continue
-		}
-		var p problem.Problem
-		if err := json.Unmarshal(body, &p); err != nil {
-			t.Fatal(err)
-		}
-		if len(p.Errors) != 1 || !hasViolation(p, "/in_reply_to", verification.RuleUnknownRequest) {
-			t.Errorf("%s: errors = %+v, want one of rule %s at /in_reply_to", name, p.Errors,
-				verification.RuleUnknownRequest)
-		}
+		unknownReplyMessage(t, name, code, body)
 	}
 
 	// The rejected reports left nothing behind.
@@ -55,4 +44,26 @@ func TestReportInReplyToOtherFileRejected(t *testing.T) {
 	if n := len(w.passport.Received()); n != 0 {
 		t.Errorf("the passport office received %d reports, want none", n)
 	}
+}
+
+// unknownReplyMessage checks that a report's post, labelled label, got
+// status code 400 and a body with one violation, of rule unknown-request
+// at /in_reply_to, and returns that violation's message. On a failed
+// check it reports the failure and returns false.
+func unknownReplyMessage(t *testing.T, label string, code int, body []byte) (string, bool) {
+	t.Helper()
+	if code != http.StatusBadRequest {
+		t.Errorf("%s: status %d, want 400; %s", label, code, body)
+		return "", false
+	}
+	var p problem.Problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Errors) != 1 || !hasViolation(p, "/in_reply_to", verification.RuleUnknownRequest) {
+		t.Errorf("%s: errors = %+v, want one of rule %s at /in_reply_to", label, p.Errors,
+			verification.RuleUnknownRequest)
+		return "", false
+	}
+	return p.Errors[0].Message, true
 }

@@ -133,6 +133,13 @@ func escalationUndelivered(esc journal.Journey, ds []Delivery) bool {
 	}))
 }
 
+// deadLettersOf returns deadLetters of the deliveries in ds of message id.
+func deadLettersOf(ds []Delivery, id string) string {
+	return deadLetters(slices.DeleteFunc(slices.Clone(ds), func(d Delivery) bool {
+		return d.MessageID != id
+	}))
+}
+
 // deadLetters returns the dead deliveries in ds as "UNIT (dead letter
 // ID)", joined by commas, or "" when there are none.
 func deadLetters(ds []Delivery) string {

@@ -145,7 +145,8 @@ func (c *OpenRequestCheck) Reject(ctx context.Context, m *canonical.Message, cla
 // help, because the hub takes a resend for a duplicate and delivers
 // nothing.
 func nextStep(request, esc journal.Journey, escalated bool, ds []Delivery) string {
-	dead := deadLetters(ds)
+	requestDead := deadLettersOf(ds, request.MessageID)
+	escalationDead := deadLettersOf(ds, esc.MessageID)
 	switch {
 	case stranded(request, esc, escalated):
 		// The open request became stranded after Enrich read it, such as
@@ -153,8 +154,8 @@ func nextStep(request, esc journal.Journey, escalated bool, ds []Delivery) strin
 		return "No police unit received it, because the hub's routes send it to no destination, " +
 			"so a new request replaces it: post yours again"
 	case undelivered(ds):
-		return "No police unit received it, because its delivery failed: " + dead + ". " +
-			"Ask the hub's operator to replay each dead letter named. Resending the request does not " +
+		return "No police unit received it, because " + failedDeliveries(requestDead, escalationDead) +
+			". Ask the hub's operator to replay each dead letter named. Resending the request does not " +
 			"deliver it, because the hub answers a resend as a duplicate"
 	}
 	step := "Wait for its report"
@@ -165,9 +166,29 @@ func nextStep(request, esc journal.Journey, escalated bool, ds []Delivery) strin
 	case escalated:
 		step += ". Its due date passed, and the hub escalated it"
 	}
-	if dead != "" {
-		step += ". Its delivery to " + dead + " failed, and the hub's operator can replay each " +
-			"dead letter named"
+	if requestDead != "" {
+		step += ". Its delivery to " + requestDead + " failed"
+	}
+	if escalationDead != "" {
+		step += ". The escalation's delivery to " + escalationDead + " failed"
+	}
+	if requestDead != "" || escalationDead != "" {
+		step += ", and the hub's operator can replay each dead letter named"
 	}
 	return step
+}
+
+// failedDeliveries describes why no police unit received a request, given
+// the dead letters of its deliveries to police units, requestDead, and of
+// its escalation's, escalationDead, as deadLetters lists them. With
+// requestDead empty, the routes sent the request itself to no police unit.
+func failedDeliveries(requestDead, escalationDead string) string {
+	escalation := "the hub escalated it, but the escalation's delivery failed: " + escalationDead
+	switch {
+	case escalationDead == "":
+		return "its delivery failed: " + requestDead
+	case requestDead == "":
+		return "the hub's routes sent it to no police unit, and " + escalation
+	}
+	return "its delivery failed: " + requestDead + ", and " + escalation
 }

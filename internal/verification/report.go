@@ -16,7 +16,8 @@ import (
 
 // RuleUnknownRequest is the violation rule of a verification report for
 // a file whose request never reached the hub, or whose in_reply_to names
-// no request or escalation of its file.
+// no request or escalation of its file, or names a replaced request or
+// its escalation.
 const RuleUnknownRequest = "unknown-request"
 
 // RuleOtherStation is the violation rule of a verification report from a
@@ -58,7 +59,9 @@ type ReportEnricher struct {
 // no request. It sets Late when the report is dated, or reaches the hub
 // by Now, after the request's due date. A correlation id that is not
 // the hub id of a request or escalation for the report's file returns
-// an error wrapping a *schemas.ValidationError at the correlation id. A
+// an error wrapping a *schemas.ValidationError at the correlation id.
+// So does one that names a request that a later one replaced, or the
+// escalation of such a request. A
 // report for a file whose request never reached the hub returns one at
 // its file number, one from a station the
 // request was not assigned to an error at its police station, and one
@@ -93,6 +96,9 @@ func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error
 			Pointer: "/verification_report/file_number", Rule: RuleUnknownRequest,
 			Message: fmt.Sprintf("no verification request for passport file %s has reached "+
 				"the hub, so the report answers nothing", rep.FileNumber)})
+	}
+	if err := checkReplaced(ctx, e.Journal, m.CorrelationID, req); err != nil {
+		return err
 	}
 	if err := e.checkStation(ctx, rep, req); err != nil {
 		return err
@@ -186,8 +192,8 @@ func zoneName(t time.Time, zone *time.Location) string {
 // of the escalation it names. With correlationID empty it returns the
 // newest request for fileNumber.
 //
-// NOTE: a report that names a request that a later one replaced is
-// linked to the replaced request, which the file's status no longer shows.
+// A request that a later one replaced may be returned, which
+// checkReplaced rejects.
 func findRequest(
 	ctx context.Context,
 	store journal.Store,
@@ -209,6 +215,78 @@ func findRequest(
 		}
 	}
 	return canonical.Message{}, false, nil
+}
+
+// checkReplaced returns an error wrapping a *schemas.ValidationError at
+// the correlation id when correlationID names req or its escalation and a
+// later request replaced req. The hub replaces only a request that the
+// routes had sent, with its escalation if any, to no destination. The
+// error names the file's request that replaced req, directly or through
+// other replaced requests, which takes the report instead.
+//
+// NOTE: an escalation that the tracker journals just after a request
+// replaced its original (see Tracker.settle) may reach a police unit,
+// and a report on that escalation is rejected too.
+func checkReplaced(ctx context.Context, store journal.Store, correlationID string, req canonical.Message) error {
+	if correlationID == "" {
+		return nil
+	}
+	fileNumber := req.VerificationRequest.FileNumber
+	by, err := replacement(ctx, store, req)
+	if err != nil {
+		return fmt.Errorf("finding the request that replaced %s of passport file %s: %w",
+			req.ID, fileNumber, err)
+	}
+	if by == "" {
+		return nil
+	}
+	named := "request " + req.ID
+	if correlationID != req.ID {
+		named = "the escalation of request " + req.ID
+	}
+	return schemas.Invalid(schemas.Violation{
+		Pointer: "/correlation_id", Rule: RuleUnknownRequest,
+		Message: fmt.Sprintf("in_reply_to %q names %s for passport file %s, which request %s "+
+			"replaced because the hub's routes had sent it, and its escalation if any, to no "+
+			"destination: report on request %s, with in_reply_to %q",
+			correlationID, named, fileNumber, by, by, by)})
+}
+
+// replacement returns the hub id of the request for req's file that
+// replaced req, following each replaced request to the one that
+// replaced it in turn, or "" when no request replaced req.
+func replacement(ctx context.Context, store journal.Store, req canonical.Message) (string, error) {
+	found, err := store.Find(ctx, journal.Query{
+		CaseKey: canonical.PassportCaseKey(req.VerificationRequest.FileNumber),
+		Type:    canonical.TypeVerificationRequest,
+		Limit:   journal.MaxLimit,
+	})
+	if err != nil {
+		return "", err
+	}
+	// replacedBy maps each request newer than req that replaced another
+	// to the hub id of the request that replaced it.
+	replacedBy := map[string]string{}
+	for _, s := range found {
+		if s.MessageID == req.ID {
+			break
+		}
+		if s.Source == EscalationSource {
+			continue
+		}
+		j, err := store.Journey(ctx, s.MessageID)
+		if err != nil {
+			return "", fmt.Errorf("reading request %s: %w", s.MessageID, err)
+		}
+		if r := j.Message.VerificationRequest; r != nil && r.Replaces != "" {
+			replacedBy[r.Replaces] = s.MessageID
+		}
+	}
+	by := ""
+	for id := req.ID; replacedBy[id] != ""; id = replacedBy[id] {
+		by = replacedBy[id]
+	}
+	return by, nil
 }
 
 // readRequest reads message id when it is a request for fileNumber. When

@@ -3,6 +3,7 @@ package verification
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/journal"
@@ -15,15 +16,17 @@ const (
 	// StateEscalated is a request the hub escalated, with no report yet.
 	StateEscalated = "escalated"
 	// StateUndelivered is a request with no report that no police unit
-	// received: every delivery of it and of its escalation to a police
-	// unit was dead-lettered, or the routes sent the request to no
-	// destination and the hub has not escalated it yet. An operator's
+	// received: the routes sent it to police units, and every delivery
+	// of it and of its escalation to a police unit was dead-lettered, or
+	// the routes sent the request to no destination and the hub has not
+	// escalated it yet. An operator's
 	// replay of a dead letter delivers it.
 	StateUndelivered = "undelivered"
 	// StateEscalationUndelivered is a request with no report that the
 	// hub escalated, but whose escalation no police unit received: the
 	// routes sent it to no destination with a police unit, or every
-	// such delivery was dead-lettered. A dead letter's replay delivers
+	// such delivery was dead-lettered. The routes sent the request
+	// itself to no police unit, or not every such delivery is dead. A dead letter's replay delivers
 	// the escalation, and a route added later does not, since the hub
 	// routes each escalation once.
 	StateEscalationUndelivered = "escalation_undelivered"
@@ -141,18 +144,25 @@ func RequestStatus(
 
 // checkDelivered sets s.State to StateUndelivered when no police unit
 // received request or its escalation, and to StateEscalationUndelivered
-// when none received the escalation. With units nil it leaves s.State
-// alone, as s has no deliveries to tell.
+// when none received the escalation. An escalated request that the
+// routes sent to no police unit is judged by its escalation alone. With
+// units nil it leaves s.State alone, as s has no deliveries to tell.
 func (s *Status) checkDelivered(ctx context.Context, store journal.Store, units UnitLookup,
 	request journal.Journey) error {
 	if units == nil {
 		return nil
 	}
-	if undelivered(s.Deliveries) || (s.EscalationID == "" && len(request.Deliveries) == 0) {
-		s.State = StateUndelivered
+	if s.EscalationID == "" {
+		if undelivered(s.Deliveries) || len(request.Deliveries) == 0 {
+			s.State = StateUndelivered
+		}
 		return nil
 	}
-	if s.EscalationID == "" {
+	sentToUnits := slices.ContainsFunc(s.Deliveries, func(d Delivery) bool {
+		return d.MessageID == request.MessageID
+	})
+	if sentToUnits && undelivered(s.Deliveries) {
+		s.State = StateUndelivered
 		return nil
 	}
 	esc, err := store.Journey(ctx, s.EscalationID)
