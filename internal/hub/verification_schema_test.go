@@ -65,10 +65,10 @@ func (w *vworld) checkStatusBody(t *testing.T, file string, body []byte) {
 
 // TestVerificationStatusMatchesDocument takes one request through
 // pending, escalated, reported late and reported again with another
-// outcome, and checks that each status matches the OpenAPI document
-// (w.statusBody checks each body) and that the statuses together carry
-// every member the document lists, with the status of a replacing
-// request from a world whose routes send requests nowhere. The
+// outcome. w.statusBody checks that each status matches the OpenAPI
+// document. Together with the status of a replacing request, from a
+// world whose routes send requests nowhere, the statuses must carry
+// every member the document lists. The
 // undelivered states are checked by the tests that reach them, which
 // read them with w.status and so w.statusBody too.
 func TestVerificationStatusMatchesDocument(t *testing.T) {
