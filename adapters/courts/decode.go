@@ -177,17 +177,23 @@ func (d *decoder) onePath(parent *etree.Element, want string, names ...xmlsafe.N
 	e := parent
 	for _, n := range names {
 		same := xmlsafe.Children(e, n)
-		switch len(same) {
-		case 0:
+		if len(same) == 0 {
 			return nil
-		case 1:
-		default:
-			d.fail(xmlsafe.Pointer(same[1]), "maxItems", "%d %s elements in %s: want one, %s",
-				len(same), same[1].FullTag(), e.FullTag(), want)
 		}
+		d.oneOf(same, e, want)
 		e = same[0]
 	}
 	return e
+}
+
+// oneOf records a violation of rule maxItems at the second of same, the
+// elements of one name in parent, when there is more than one. want ends
+// the message with the reason for one.
+func (d *decoder) oneOf(same []*etree.Element, parent *etree.Element, want string) {
+	if len(same) > 1 {
+		d.fail(xmlsafe.Pointer(same[1]), "maxItems", "%d %s elements in %s: want one, %s",
+			len(same), same[1].FullTag(), parent.FullTag(), want)
+	}
 }
 
 // oneDate checks the path names from parent as onePath does, and then

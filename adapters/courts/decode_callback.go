@@ -105,8 +105,8 @@ func (d *decoder) filingStatus(status *etree.Element, code string) {
 // repeated element whose one value the hub reads. These are the case,
 // the filing status, the document ids and dates, and the case's title,
 // numbers, court and lineage case. Without it the hub would read the
-// first and ignore the rest, so the codes accepted and rejected would
-// register the case.
+// first and ignore the rest, so a callback with the status codes accepted
+// and rejected would register the case as accepted.
 func (d *decoder) callbackSingles(c *etree.Element) {
 	d.oneCase()
 	const status = "because ECF 4.0 allows one filing status in a callback"
@@ -131,10 +131,7 @@ func (d *decoder) callbackSingles(c *etree.Element) {
 		{own, "because it gives the callback's own id"},
 		{filing, "because it gives the id of the filing the callback answers"},
 	} {
-		if len(ids.elements) > 1 {
-			d.fail(xmlsafe.Pointer(ids.elements[1]), "maxItems", "%d nc:DocumentIdentification "+
-				"elements in %s: want one, %s", len(ids.elements), d.root.FullTag(), ids.want)
-		}
+		d.oneOf(ids.elements, d.root, ids.want)
 		for _, id := range ids.elements {
 			d.onePath(id, ids.want, nc("IdentificationID"))
 		}
