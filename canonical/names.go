@@ -128,13 +128,13 @@ func Invisible(r rune) bool {
 }
 
 // ShowsAsNothing reports whether r changes a text without showing where
-// it is: a format character (category Cf) such as the zero-width
-// space, the soft hyphen or a tag character, one that Invisible names,
-// the combining grapheme joiner U+034F, a variation selector, a
-// Mongolian free variation selector or the Khmer inherent vowels U+17B4
-// and U+17B5. Token names and route documents reject these characters,
-// and MaskAadhaarInText reads them as separators between the digit
-// groups of an Aadhaar number.
+// it is. Such characters are the format characters (category Cf), such as
+// the zero-width space, the soft hyphen or a tag character, and those
+// that Invisible names. They also include the combining grapheme joiner
+// U+034F, the variation selectors, the Mongolian free variation
+// selectors and the Khmer inherent vowels U+17B4 and U+17B5. Token names
+// and route documents reject these characters, and MaskAadhaarInText
+// skips them between and inside the digit groups of an Aadhaar number.
 func ShowsAsNothing(r rune) bool {
 	switch {
 	case unicode.Is(unicode.Cf, r), Invisible(r):

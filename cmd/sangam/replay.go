@@ -97,7 +97,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 // that cannot be reached stops the run, because the rest would fail too.
 func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr, stdout io.Writer) error {
 	body, _ := json.Marshal(req)
-	var refused error
+	var rejected error
 	for _, id := range ids {
 		_, err := postReplay(base+"/api/v1/deliveries/"+url.PathEscape(id)+"/replay", body, token, stdout)
 		switch {
@@ -105,13 +105,13 @@ func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr,
 			return err
 		case err != nil:
 			fmt.Fprintf(stderr, "%s not replayed: %v\n", id, err)
-			refused = err
+			rejected = err
 		}
 	}
-	if refused != nil && len(ids) > 1 {
-		return fmt.Errorf("some dead letters were not replayed, as printed above; the last: %w", refused)
+	if rejected != nil && len(ids) > 1 {
+		return fmt.Errorf("some dead letters were not replayed, as printed above; the last: %w", rejected)
 	}
-	return refused
+	return rejected
 }
 
 // warnReplayLimit prints a warning when a filtered replay of n dead

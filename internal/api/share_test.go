@@ -47,19 +47,19 @@ func (h holdIDs) Enrich(_ context.Context, m *canonical.Message) error {
 // loopback, logging to f.logs, with bodies of at most paddedBodySize and
 // a budget of eight such bodies, so that each sender's share is two. With
 // tokens it accepts hogToken and otherToken. Messages of the ids listed in
-// held wait in Enrich until the returned function is called, or the test
-// ends.
-func shareServer(t *testing.T, f *fixture, tokens bool, held ...string) (url string, free func()) {
+// heldIDs wait in Enrich until the returned function is called, or the
+// test ends.
+func shareServer(t *testing.T, f *fixture, tokens bool, heldIDs ...string) (url string, free func()) {
 	t.Helper()
-	hold := holdIDs{ids: map[string]bool{}, entered: make(chan struct{}, len(held)),
+	hold := holdIDs{ids: map[string]bool{}, entered: make(chan struct{}, len(heldIDs)),
 		release: make(chan struct{})}
-	for _, id := range held {
+	for _, id := range heldIDs {
 		hold.ids[id] = true
 	}
 
 	f.ingest.Enrichers = []ingest.Enricher{hold}
 	// Enough decode turns for the held messages and one more.
-	f.ingest.Admission = ingest.NewAdmission(len(held)+1, time.Minute)
+	f.ingest.Admission = ingest.NewAdmission(len(heldIDs)+1, time.Minute)
 	server := &api.Server{Ingest: f.ingest, Store: f.store,
 		Log:     slog.New(slog.NewJSONHandler(f.logs, nil)),
 		MaxBody: paddedBodySize, InboundBudget: 8 * paddedBodySize}
@@ -157,7 +157,7 @@ func TestInboundShareKeepsOtherSendersIn(t *testing.T) {
 	f := newFixture(t, 0)
 	url, free := shareServer(t, f, true, "HOG-FIR-1", "HOG-FIR-2")
 
-	held := holdShare(t, f, url, hogToken, "HOG-FIR-1", "HOG-FIR-2")
+	heldPosts := holdShare(t, f, url, hogToken, "HOG-FIR-1", "HOG-FIR-2")
 	// The hog's two bodies in flight take its share, a quarter of the
 	// budget, so its next post is turned away at once.
 	r, err := postToken(url, hogToken, bytes.NewReader(paddedFIR(t, "HOG-FIR-3")))
@@ -181,7 +181,7 @@ func TestInboundShareKeepsOtherSendersIn(t *testing.T) {
 	// The share frees once the hog's posts get their responses.
 	free()
 	for range 2 {
-		if r := <-held; r.status != http.StatusAccepted {
+		if r := <-heldPosts; r.status != http.StatusAccepted {
 			t.Errorf("a held post got %d, want 202: %s", r.status, r.body)
 		}
 	}
@@ -198,7 +198,7 @@ func TestInboundShareByAddressWithoutTokens(t *testing.T) {
 	f := newFixture(t, 0)
 	url, free := shareServer(t, f, false, "LOCAL-FIR-1", "LOCAL-FIR-2")
 
-	held := holdShare(t, f, url, "", "LOCAL-FIR-1", "LOCAL-FIR-2")
+	heldPosts := holdShare(t, f, url, "", "LOCAL-FIR-1", "LOCAL-FIR-2")
 	// Every post comes from 127.0.0.1, one sender.
 	r, err := postToken(url, "", bytes.NewReader(paddedFIR(t, "LOCAL-FIR-3")))
 	if err != nil {
@@ -207,7 +207,7 @@ func TestInboundShareByAddressWithoutTokens(t *testing.T) {
 	wantShareBusy(t, r)
 	free()
 	for range 2 {
-		if r := <-held; r.status != http.StatusAccepted {
+		if r := <-heldPosts; r.status != http.StatusAccepted {
 			t.Errorf("a held post got %d, want 202: %s", r.status, r.body)
 		}
 	}

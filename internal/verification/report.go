@@ -57,14 +57,15 @@ type ReportEnricher struct {
 // the passport office's original request, so that request finds the
 // report even when the report replied to the hub's escalation or named
 // no request. It sets Late when the report is dated, or reaches the hub
-// by Now, after the request's due date. A correlation id that is not
-// the hub id of a request or escalation for the report's file returns
-// an error wrapping a *schemas.ValidationError at the correlation id.
-// So does one that names a request that a later one replaced, or the
-// escalation of such a request. A
-// report for a file whose request never reached the hub returns one at
-// its file number, one from a station the
-// request was not assigned to an error at its police station, and one
+// by Now, after the request's due date.
+//
+// A correlation id that is not the hub id of a request or escalation for
+// the report's file returns an error wrapping a *schemas.ValidationError
+// at the correlation id. So does one that names a request that a later
+// one replaced, or the escalation of such a request. A report for a file
+// whose request never reached the hub returns such an error at its file
+// number, one from a station the request was not assigned to an error at
+// its police station, and one
 // dated before the request was made an error at its date. A report
 // posted by an agency other than the police returns an error at its type
 // before any request is looked up.

@@ -16,19 +16,19 @@ const (
 	// StateEscalated is a request the hub escalated, with no report yet.
 	StateEscalated = "escalated"
 	// StateUndelivered is a request with no report that no police unit
-	// received: the routes sent it to police units, and every delivery
-	// of it and of its escalation to a police unit was dead-lettered, or
-	// the routes sent the request to no destination and the hub has not
-	// escalated it yet. An operator's
-	// replay of a dead letter delivers it.
+	// received. Either the routes sent it to police units and every
+	// delivery of it and of its escalation to a police unit was
+	// dead-lettered, or the routes sent it to no destination and the hub
+	// has not escalated it yet. An operator's replay of a dead letter
+	// delivers it.
 	StateUndelivered = "undelivered"
 	// StateEscalationUndelivered is a request with no report that the
 	// hub escalated, but whose escalation no police unit received: the
-	// routes sent it to no destination with a police unit, or every
-	// such delivery was dead-lettered. The routes sent the request
-	// itself to no police unit, or not every such delivery is dead. A dead letter's replay delivers
-	// the escalation, and a route added later does not, since the hub
-	// routes each escalation once.
+	// routes sent the escalation to no destination with a police unit, or
+	// every such delivery was dead-lettered. The request itself went to
+	// no police unit, or not all of its deliveries to them are dead. A
+	// dead letter's replay delivers the escalation, and a route added
+	// later does not, since the hub routes each escalation once.
 	StateEscalationUndelivered = "escalation_undelivered"
 	// StateReported is a request with a report made by its due date.
 	StateReported = "reported"

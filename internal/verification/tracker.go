@@ -88,8 +88,7 @@ func (t *Tracker) Pass(ctx context.Context) (int, error) {
 
 // settle marks r reported when the journal has its report, replaced
 // when another request holds its file, and else submits its escalation
-// and marks it escalated. It reports whether it
-// submitted an escalation.
+// and marks it escalated. It reports whether it submitted an escalation.
 func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 	reports, err := t.Journal.Find(ctx, journal.Query{
 		CorrelationID: r.messageID, Type: canonical.TypeVerificationReport, Limit: 1,
