@@ -273,7 +273,7 @@ func (s *Service) checkClaims(ctx context.Context, d document, m *canonical.Mess
 			if err != nil {
 				return err
 			}
-			if releasesClaim(releases, claim, holder) {
+			if slices.ContainsFunc(releases, func(r journal.Release) bool { return r.Ends(claim, holder) }) {
 				continue
 			}
 			err = c.Reject(ctx, m, &journal.ClaimedError{Claim: claim, Holder: holder})
@@ -282,17 +282,6 @@ func (s *Service) checkClaims(ctx context.Context, d document, m *canonical.Mess
 		}
 	}
 	return nil
-}
-
-// releasesClaim reports whether one of releases ends claim while holder
-// holds it.
-func releasesClaim(releases []journal.Release, claim journal.Claim, holder string) bool {
-	for _, r := range releases {
-		if r.Holder == holder && r.Kind == claim.Kind && (r.Key == "" || r.Key == claim.Key) {
-			return true
-		}
-	}
-	return false
 }
 
 // prepared is a body that prepare decoded, checked and enriched.

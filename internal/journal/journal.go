@@ -166,6 +166,11 @@ type Release struct {
 	Holder string
 }
 
+// Ends reports whether r ends claim c while holder holds it.
+func (r Release) Ends(c Claim, holder string) bool {
+	return r.Holder == holder && r.Kind == c.Kind && (r.Key == "" || r.Key == c.Key)
+}
+
 // ErrClaimed is wrapped by Accept's error for an entry with a claim that
 // another message holds.
 var ErrClaimed = errors.New("claim held by another message")

@@ -135,3 +135,23 @@ func TestChains(t *testing.T) {
 		t.Errorf("Chains = %q, want %q", got, want)
 	}
 }
+
+func TestReleaseEnds(t *testing.T) {
+	claim := Claim{Kind: "open-verification-request", Key: "CO1075120411325"}
+	for _, c := range []struct {
+		name    string
+		release Release
+		holder  string
+		want    bool
+	}{
+		{"same claim and holder", Release{Claim: claim, Holder: "m1"}, "m1", true},
+		{"every key of the kind", Release{Claim: Claim{Kind: claim.Kind}, Holder: "m1"}, "m1", true},
+		{"another holder", Release{Claim: claim, Holder: "m2"}, "m1", false},
+		{"another key", Release{Claim: Claim{Kind: claim.Kind, Key: "X"}, Holder: "m1"}, "m1", false},
+		{"another kind", Release{Claim: Claim{Kind: "other", Key: claim.Key}, Holder: "m1"}, "m1", false},
+	} {
+		if got := c.release.Ends(claim, c.holder); got != c.want {
+			t.Errorf("%s: Ends = %t, want %t", c.name, got, c.want)
+		}
+	}
+}
