@@ -129,9 +129,10 @@ func (c *OpenRequestCheck) Claims(m *canonical.Message) ([]journal.Claim, []jour
 // Reject implements ingest.Claimer. For a request it returns an
 // *ingest.ConflictError at the request's file number that names the open
 // request and what moves it on: a police report, and an operator's replay
-// of each dead letter of its deliveries to police units. For the hub's
-// escalation of a request that another request replaced, it returns an
-// error wrapping claimed.
+// of each dead letter of its deliveries to police units. The error is
+// retryable when the open request is stranded, because a new post then
+// replaces it. For the hub's escalation of a request that another
+// request replaced, it returns an error wrapping claimed.
 func (c *OpenRequestCheck) Reject(ctx context.Context, m *canonical.Message, claimed *journal.ClaimedError) error {
 	if claimed.Claim.Kind == ClaimEscalation {
 		return fmt.Errorf("escalating request %s: request %s replaced it first: %w",
@@ -192,7 +193,7 @@ func (c *OpenRequestCheck) openConflict(ctx context.Context, fileNumber, holder 
 		Message: fmt.Sprintf("passport file %s has an open verification request, message id %q "+
 			"(hub message %s), which no police report has answered yet. %s",
 			fileNumber, open.SenderMessageID, open.MessageID, step),
-	}}}}
+	}}}, Retryable: stranded(open, esc, escalated)}
 }
 
 // nextStep returns what the passport office can do about an open
@@ -205,10 +206,12 @@ func nextStep(request, esc journal.Journey, escalated bool, ds []Delivery) strin
 	escalationDead := deadLettersOf(ds, esc.MessageID)
 	switch {
 	case stranded(request, esc, escalated):
-		// The open request became stranded after Enrich read it, such as
-		// when the tracker journaled its escalation meanwhile.
-		return "No police unit received it, because the hub's routes send it to no destination, " +
-			"so a new request replaces it: post yours again"
+		// The open request reached the hub after Enrich read the file's
+		// claim, as the file's first request or as another replacement
+		// of the request that Enrich read.
+		return "No police unit received it, because the hub's routes sent it to no destination, " +
+			"so a new request replaces it. It reached the hub while the hub checked yours: " +
+			"post yours again"
 	case undelivered(ds):
 		return "No police unit received it, because " + failedDeliveries(requestDead, escalationDead) +
 			". Ask the hub's operator to replay each dead letter named. Resending the request does not " +

@@ -173,3 +173,45 @@ func (e *env) replaceWhileEscalating(t *testing.T, destination string) (
 	}
 	return first, sub.submitted[0], err
 }
+
+// TestConflictWithRequestJournaledMeanwhileRetryable journals a stranded
+// request for a file after a new request for the file found no open
+// request, and before the journal takes the new one. The new request's
+// conflict is retryable, with a message to post again, and posting again
+// replaces the stranded request.
+func TestConflictWithRequestJournaledMeanwhileRetryable(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		check := e.openCheck()
+		var first canonical.Message
+		e.store = &hookStore{
+			Store: e.store,
+			match: func(en journal.Entry) bool {
+				return en.Message.SenderMessageID == againRequest(t).SenderMessageID
+			},
+			before: func() { first = e.accept(t, freshRequest(t), e.requestEnricher(), check) },
+		}
+		_, err := e.tryAccept(againRequest(t), e.requestEnricher(), check)
+		var conflict *ingest.ConflictError
+		if !errors.As(err, &conflict) {
+			t.Fatalf("new request: error = %v, want an *ingest.ConflictError", err)
+		}
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Rule != RuleOpenRequest {
+			t.Fatalf("violations %v, want one of rule %s", vs, RuleOpenRequest)
+		}
+		if !strings.Contains(vs[0].Message, "post yours again") {
+			t.Errorf("message %q does not say to post again", vs[0].Message)
+		}
+		if !conflict.Retryable {
+			t.Error("conflict is not retryable, but a post again replaces the stranded request")
+		}
+
+		again, err := e.tryAccept(againRequest(t), e.requestEnricher(), check)
+		if err != nil {
+			t.Fatalf("posting again: %v", err)
+		}
+		if again.VerificationRequest.Replaces != first.ID {
+			t.Errorf("request posted again replaces %q, want %s", again.VerificationRequest.Replaces, first.ID)
+		}
+	})
+}
