@@ -599,6 +599,7 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 		p := problem.New(problem.Conflict, "the message contradicts messages the hub has "+
 			"journaled, as errors list, so the hub would reject it")
 		p.Errors = conflict.Invalid.Violations
+		p.Retryable = conflict.Retryable
 		problem.Write(w, p)
 		return
 	case errors.As(err, &reused):

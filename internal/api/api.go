@@ -418,6 +418,7 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		p := problem.New(problem.Conflict, "the message contradicts messages the hub has "+
 			"journaled, as errors list; nothing was stored")
 		p.Errors = conflict.Invalid.Violations
+		p.Retryable = conflict.Retryable
 		problem.Write(w, p)
 		return
 	}

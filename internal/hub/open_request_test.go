@@ -46,6 +46,9 @@ func TestSecondRequestForOpenFileConflicts(t *testing.T) {
 	if !strings.Contains(string(body), "RPO-7") {
 		t.Errorf("body %s does not name the open request RPO-7", body)
 	}
+	if p.Retryable {
+		t.Error("409 retryable, want not: a station has the open request, so a post again conflicts too")
+	}
 
 	// An explanation of the second request shows the same conflict.
 	var explained problem.Problem

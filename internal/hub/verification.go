@@ -157,15 +157,19 @@ func openSQLiteIndex(
 	return x, nil
 }
 
-// install adds the enrichers, the claimer and the index's observer to svc, and gives
-// the tracker a submitter that journals escalations through a copy of
-// svc. Call it once svc has every other enricher and observer.
+// install adds the enrichers, the claimer, the guard and the index's
+// observer to svc, and gives the tracker a submitter that journals
+// escalations through a copy of svc. Call it once svc has every other
+// enricher and observer.
 func (v *hubVerification) install(svc *ingest.Service) error {
 	// A second request for a file with an open one is rejected as the
 	// journal refuses its claim, unless the open one is stranded and the
-	// check's Enrich marks the new one as replacing it.
+	// check's Enrich marks the new one as replacing it. The check's guard
+	// keeps the tracker from escalating the request that the new one
+	// replaces.
 	open := &verification.OpenRequestCheck{Journal: v.reports.Journal, Units: v.units.PoliceUnit}
 	svc.Claimers = append(svc.Claimers, open)
+	svc.Guards = append(svc.Guards, open)
 	svc.Enrichers = append(svc.Enrichers, v.requests, open, v.reports,
 		&verification.CaseResolver{Index: v.index})
 	svc.RoutedEnrichers = append(svc.RoutedEnrichers, verification.Holders{})

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/bus/pgbus"
+	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
+	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	jpostgres "github.com/sangam-hub/sangam/internal/journal/postgres"
@@ -32,6 +36,15 @@ type env struct {
 	clock *clock
 	// claimers name the claims of each message that accept journals.
 	claimers []ingest.Claimer
+	// guards run on each message after the enrichers, and again, as
+	// ingest runs them, while the journal finds one of their claims held.
+	guards []ingest.Guard
+	// destination, when set, gets a delivery of each message that accept
+	// journals.
+	destination string
+	// initializeTopic creates a bus topic's table, so that Accept can
+	// publish a delivery's command on it.
+	initializeTopic func(ctx context.Context, topic string) error
 }
 
 // backends runs test on SQLite and on PostgreSQL.
@@ -57,7 +70,10 @@ func sqliteEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close() })
-	return &env{store: store, index: idx, clock: newClock()}
+	return &env{store: store, index: idx, clock: newClock(),
+		initializeTopic: func(ctx context.Context, topic string) error {
+			return sqlitebus.InitializeTopic(ctx, db, topic)
+		}}
 }
 
 func postgresEnv(t *testing.T) *env {
@@ -95,7 +111,10 @@ func postgresEnv(t *testing.T) *env {
 		_, _ = conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
 		conn.Close(ctx)
 	})
-	return &env{store: store, index: idx, clock: newClock()}
+	return &env{store: store, index: idx, clock: newClock(),
+		initializeTopic: func(ctx context.Context, topic string) error {
+			return pgbus.InitializeTopic(ctx, store.Pool(), topic)
+		}}
 }
 
 func quietLog() *slog.Logger {
@@ -157,12 +176,16 @@ func (e *env) tryAccept(m canonical.Message, enrichers ...ingest.Enricher) (cano
 	}
 	raw, _ := json.Marshal(m)
 	entry := journal.Entry{Message: m, Raw: raw, ContentType: "application/json"}
+	if err := e.addDelivery(ctx, &entry); err != nil {
+		return m, err
+	}
+	var claims []journal.Claim
 	for _, c := range e.claimers {
-		claims, releases := c.Claims(&m)
-		entry.Claims = append(entry.Claims, claims...)
+		newClaims, releases := c.Claims(&m)
+		claims = append(claims, newClaims...)
 		entry.Releases = append(entry.Releases, releases...)
 	}
-	r, err := e.store.Accept(ctx, entry)
+	r, err := e.acceptGuarded(ctx, entry, claims)
 	var claimed *journal.ClaimedError
 	if errors.As(err, &claimed) && len(e.claimers) > 0 {
 		return m, e.claimers[0].Reject(ctx, &m, claimed)
@@ -178,6 +201,66 @@ func (e *env) tryAccept(m canonical.Message, enrichers ...ingest.Enricher) (cano
 		return m, nil
 	}
 	return m, e.index.Add(ctx, &m)
+}
+
+// addDelivery adds a delivery of entry's message to e.destination, when
+// set, as the routes would.
+func (e *env) addDelivery(ctx context.Context, entry *journal.Entry) error {
+	if e.destination == "" {
+		return nil
+	}
+	d := journal.Delivery{ID: uuid.Must(uuid.NewV7()).String(), MessageID: entry.Message.ID,
+		Destination: e.destination, CaseKey: entry.Message.CaseKey}
+	out := delivery.Outgoing(d, 1)
+	if err := e.initializeTopic(ctx, out.Topic); err != nil {
+		return err
+	}
+	entry.Deliveries = append(entry.Deliveries, journal.NewDelivery{
+		ID: d.ID, Destination: d.Destination, Route: "to-" + d.Destination})
+	entry.Outbox = append(entry.Outbox, out)
+	return nil
+}
+
+// acceptGuarded journals entry with the claimers' claims and those of
+// e.guards, which it runs again while the journal finds one of theirs
+// held, at most ingest.MaxGuardRuns times, as ingest does.
+func (e *env) acceptGuarded(ctx context.Context, entry journal.Entry, claims []journal.Claim) (
+	journal.Receipt, error) {
+	for run := 1; ; run++ {
+		var guarded []journal.Claim
+		for _, g := range e.guards {
+			c, err := g.Guard(ctx, &entry.Message)
+			if err != nil {
+				return journal.Receipt{}, err
+			}
+			guarded = append(guarded, c...)
+		}
+		entry.Claims = append(slices.Clip(claims), guarded...)
+		r, err := e.store.Accept(ctx, entry)
+		var claimed *journal.ClaimedError
+		if !errors.As(err, &claimed) || !slices.Contains(guarded, claimed.Claim) ||
+			run == ingest.MaxGuardRuns {
+			return r, err
+		}
+	}
+}
+
+// hookStore is a journal that calls before once, just ahead of journaling
+// the first entry that match selects, so that a test can journal
+// another message between a check and the transaction that relies on it.
+type hookStore struct {
+	journal.Store
+	match  func(journal.Entry) bool
+	before func()
+	fired  bool
+}
+
+func (s *hookStore) Accept(ctx context.Context, e journal.Entry) (journal.Receipt, error) {
+	if !s.fired && s.match(e) {
+		s.fired = true
+		s.before()
+	}
+	return s.Store.Accept(ctx, e)
 }
 
 // submitter is the Submitter the tests give a Tracker: it journals the

@@ -19,6 +19,13 @@ const RuleOpenRequest = "open-request"
 // open verification request holds, keyed by the file number.
 const ClaimOpenRequest = "open-verification-request"
 
+// ClaimEscalation is the kind of journal claim, keyed by the hub id of a
+// verification request, that the request's escalation holds, or else the
+// request that replaced it before the hub escalated it. The journal thus
+// keeps a request from being both escalated and replaced when the
+// tracker and a new request check it at once.
+const ClaimEscalation = "verification-escalation"
+
 // OpenRequestCheck rejects a second verification request for a passport
 // file while the first is open: journaled, and with no report yet.
 // The station already has the first, so a second would send it the same
@@ -35,6 +42,9 @@ const ClaimOpenRequest = "open-verification-request"
 // such a request as replacing the stranded one, and the tracker no
 // longer escalates the stranded one. A request with a dead-lettered
 // delivery is not stranded, because an operator's replay delivers it.
+// The replacement and the tracker's escalation of the stranded request
+// take its ClaimEscalation, so the journal takes only the first of them
+// (see Guard).
 //
 // The open request holds a journal claim on its file, which the first
 // report on it ends, or a request that replaces it takes over, so of two
@@ -91,11 +101,14 @@ func stranded(request, esc journal.Journey, escalated bool) bool {
 
 // Claims implements ingest.Claimer. A request from the passport office
 // claims its file, and a request that replaces a stranded one ends that
-// one's claim. The hub's escalations claim nothing. A report ends the
-// claim of the request it replies to, whose id the ReportEnricher set as
-// the report's correlation id.
+// one's claim. The hub's escalation of a request takes the request's
+// ClaimEscalation. A report ends the claim of the request it replies to,
+// whose id the ReportEnricher set as the report's correlation id.
 func (c *OpenRequestCheck) Claims(m *canonical.Message) ([]journal.Claim, []journal.Release) {
 	switch {
+	case m.Type == canonical.TypeVerificationRequest && m.VerificationRequest != nil &&
+		m.VerificationRequest.Escalated:
+		return []journal.Claim{{Kind: ClaimEscalation, Key: m.CorrelationID}}, nil
 	case m.Type == canonical.TypeVerificationRequest && m.VerificationRequest != nil &&
 		!m.VerificationRequest.Escalated:
 		r := m.VerificationRequest
@@ -113,30 +126,74 @@ func (c *OpenRequestCheck) Claims(m *canonical.Message) ([]journal.Claim, []jour
 	return nil, nil
 }
 
-// Reject implements ingest.Claimer. It returns an *ingest.ConflictError
-// at the request's file number that names the open request and what
-// moves it on: a police report, and an operator's replay of each dead
-// letter of its deliveries to police units.
+// Reject implements ingest.Claimer. For a request it returns an
+// *ingest.ConflictError at the request's file number that names the open
+// request and what moves it on: a police report, and an operator's replay
+// of each dead letter of its deliveries to police units. The error is
+// retryable when the open request is stranded, because a new post then
+// replaces it. For the hub's escalation of a request that another
+// request replaced, it returns an error wrapping claimed.
 func (c *OpenRequestCheck) Reject(ctx context.Context, m *canonical.Message, claimed *journal.ClaimedError) error {
-	open, err := c.Journal.Journey(ctx, claimed.Holder)
-	if err != nil {
-		return fmt.Errorf("reading the open request %s: %w", claimed.Holder, err)
+	if claimed.Claim.Kind == ClaimEscalation {
+		return fmt.Errorf("escalating request %s: request %s replaced it first: %w",
+			claimed.Claim.Key, claimed.Holder, claimed)
 	}
-	esc, escalated, err := escalationJourney(ctx, c.Journal, claimed.Holder)
+	return c.openConflict(ctx, claimed.Claim.Key, claimed.Holder)
+}
+
+// Guard implements ingest.Guard for a request that Enrich marked as
+// replacing a stranded one. While the stranded request has no escalation,
+// it returns the stranded request's ClaimEscalation, which the tracker's
+// escalation of that request takes too. When the tracker journals the
+// escalation first, the journal rejects the replacement's claim and the
+// Service runs Guard again, which then finds the escalation. A
+// replacement of a request whose escalation went to no destination
+// passes. Otherwise a police unit may have the escalation, and Guard
+// returns the open-request conflict that Reject returns.
+func (c *OpenRequestCheck) Guard(ctx context.Context, m *canonical.Message) ([]journal.Claim, error) {
+	r := m.VerificationRequest
+	if m.Type != canonical.TypeVerificationRequest || r == nil || r.Escalated || r.Replaces == "" {
+		return nil, nil
+	}
+	open, err := c.Journal.Journey(ctx, r.Replaces)
+	if err != nil {
+		return nil, fmt.Errorf("reading the replaced request %s: %w", r.Replaces, err)
+	}
+	esc, escalated, err := escalationJourney(ctx, c.Journal, r.Replaces)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !escalated:
+		return []journal.Claim{{Kind: ClaimEscalation, Key: r.Replaces}}, nil
+	case stranded(open, esc, escalated):
+		return nil, nil
+	}
+	return nil, c.openConflict(ctx, r.FileNumber, r.Replaces)
+}
+
+// openConflict returns the *ingest.ConflictError of a request for
+// passport file fileNumber, whose open request is the message holder.
+func (c *OpenRequestCheck) openConflict(ctx context.Context, fileNumber, holder string) error {
+	open, err := c.Journal.Journey(ctx, holder)
+	if err != nil {
+		return fmt.Errorf("reading the open request %s: %w", holder, err)
+	}
+	esc, escalated, err := escalationJourney(ctx, c.Journal, holder)
 	if err != nil {
 		return err
 	}
 	ds, err := deliveries(ctx, c.Journal, c.Units, open)
 	if err != nil {
-		return fmt.Errorf("reading the deliveries of the open request %s: %w", claimed.Holder, err)
+		return fmt.Errorf("reading the deliveries of the open request %s: %w", holder, err)
 	}
 	step := nextStep(open, esc, escalated, ds)
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 		Pointer: "/verification_request/file_number", Rule: RuleOpenRequest,
 		Message: fmt.Sprintf("passport file %s has an open verification request, message id %q "+
 			"(hub message %s), which no police report has answered yet. %s",
-			claimed.Claim.Key, open.SenderMessageID, open.MessageID, step),
-	}}}}
+			fileNumber, open.SenderMessageID, open.MessageID, step),
+	}}}, Retryable: stranded(open, esc, escalated)}
 }
 
 // nextStep returns what the passport office can do about an open
@@ -149,10 +206,12 @@ func nextStep(request, esc journal.Journey, escalated bool, ds []Delivery) strin
 	escalationDead := deadLettersOf(ds, esc.MessageID)
 	switch {
 	case stranded(request, esc, escalated):
-		// The open request became stranded after Enrich read it, such as
-		// when the tracker journaled its escalation meanwhile.
-		return "No police unit received it, because the hub's routes send it to no destination, " +
-			"so a new request replaces it: post yours again"
+		// The open request reached the hub after Enrich read the file's
+		// claim, as the file's first request or as another replacement
+		// of the request that Enrich read.
+		return "No police unit received it, because the hub's routes sent it to no destination, " +
+			"so a new request replaces it. It reached the hub while the hub checked yours: " +
+			"post yours again"
 	case undelivered(ds):
 		return "No police unit received it, because " + failedDeliveries(requestDead, escalationDead) +
 			". Ask the hub's operator to replay each dead letter named. Resending the request does not " +

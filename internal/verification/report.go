@@ -223,11 +223,12 @@ func findRequest(
 // later request replaced req. The hub replaces only a request that the
 // routes had sent, with its escalation if any, to no destination. The
 // error names the file's request that replaced req, directly or through
-// other replaced requests, which takes the report instead.
-//
-// NOTE: an escalation that the tracker journals just after a request
-// replaced its original (see Tracker.settle) may reach a police unit,
-// and a report on that escalation is rejected too.
+// other replaced requests, which takes the report instead. No police
+// unit has the escalation of a replaced request, because the journal
+// takes a request's escalation or its replacement, not both (see
+// ClaimEscalation), and replaces only a request whose escalation went to
+// no destination. A journal written before escalations took that claim
+// may still hold such an escalation, and a report on it is rejected.
 func checkReplaced(ctx context.Context, store journal.Store, correlationID string, req canonical.Message) error {
 	if correlationID == "" {
 		return nil

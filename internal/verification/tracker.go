@@ -89,6 +89,9 @@ func (t *Tracker) Pass(ctx context.Context) (int, error) {
 // settle marks r reported when the journal has its report, replaced
 // when another request holds its file, and else submits its escalation
 // and marks it escalated. It reports whether it submitted an escalation.
+// A request that replaces r after the check journals r's ClaimEscalation
+// first, so the journal rejects the escalation and settle marks r
+// replaced.
 func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 	reports, err := t.Journal.Find(ctx, journal.Query{
 		CorrelationID: r.messageID, Type: canonical.TypeVerificationReport, Limit: 1,
@@ -99,8 +102,6 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 	if len(reports) > 0 {
 		return false, t.Index.setState(ctx, r.messageID, stateReported, "")
 	}
-	// NOTE: a request that replaces r after this check, and before the
-	// escalation is journaled, leaves r escalated beside it.
 	replaced, err := t.replaced(ctx, r)
 	if err != nil || replaced {
 		return false, err
@@ -113,6 +114,10 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 		return false, errors.New("message is not a verification request")
 	}
 	res, err := t.Submitter.Submit(ctx, Escalation(j.Message, t.now()))
+	var claimed *journal.ClaimedError
+	if errors.As(err, &claimed) && claimed.Claim.Kind == ClaimEscalation {
+		return false, t.markReplaced(ctx, r, claimed.Holder)
+	}
 	if err != nil {
 		return false, fmt.Errorf("submitting escalation: %w", err)
 	}
@@ -136,9 +141,14 @@ func (t *Tracker) replaced(ctx context.Context, r overdueRequest) (bool, error) 
 	if err != nil {
 		return false, fmt.Errorf("reading the open request of passport file %s: %w", r.fileNumber, err)
 	}
+	return true, t.markReplaced(ctx, r, holder)
+}
+
+// markReplaced marks r replaced by the request with hub id by.
+func (t *Tracker) markReplaced(ctx context.Context, r overdueRequest, by string) error {
 	t.log().Info("verification request replaced, so not escalated", "message_id", r.messageID,
-		"replaced_by", holder, "due_on", r.dueOn)
-	return true, t.Index.setState(ctx, r.messageID, stateReplaced, "")
+		"replaced_by", by, "due_on", r.dueOn)
+	return t.Index.setState(ctx, r.messageID, stateReplaced, "")
 }
 
 // logEscalation logs the escalation escalationID of request r, whose
