@@ -97,7 +97,7 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 		return false, err
 	}
 	if len(reports) > 0 {
-		return false, t.Index.setState(ctx, r.messageID, stateReported, "")
+		return false, t.Index.setState(ctx, r.messageID, RequestReported, "")
 	}
 	// NOTE: a request that replaces r after this check, and before the
 	// escalation is journaled, leaves r escalated beside it.
@@ -121,7 +121,7 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 		logErr = t.logEscalation(ctx, r, j, res.MessageID)
 	}
 	return !res.Duplicate, errors.Join(logErr,
-		t.Index.setState(ctx, r.messageID, stateEscalated, res.MessageID))
+		t.Index.setState(ctx, r.messageID, RequestEscalated, res.MessageID))
 }
 
 // replaced reports whether another request holds the claim on r's file,
@@ -138,7 +138,7 @@ func (t *Tracker) replaced(ctx context.Context, r overdueRequest) (bool, error) 
 	}
 	t.log().Info("verification request replaced, so not escalated", "message_id", r.messageID,
 		"replaced_by", holder, "due_on", r.dueOn)
-	return true, t.Index.setState(ctx, r.messageID, stateReplaced, "")
+	return true, t.Index.setState(ctx, r.messageID, RequestReplaced, "")
 }
 
 // logEscalation logs the escalation escalationID of request r, whose
