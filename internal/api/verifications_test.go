@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -55,27 +54,6 @@ func newListingServer(t *testing.T, lister *recordingLister) string {
 	return srv.URL
 }
 
-// getWithToken sends GET target with token and returns the status and
-// body.
-func getWithToken(t *testing.T, target, token string) (int, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, target, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, body
-}
-
 func TestVerificationListRejectsBadParameters(t *testing.T) {
 	lister := &recordingLister{}
 	base := newListingServer(t, lister)
@@ -102,15 +80,15 @@ func TestVerificationListRejectsBadParameters(t *testing.T) {
 		{"file_number=CO1075120411325", "file_number"},
 	}
 	for _, tc := range cases {
-		status, body := getWithToken(t, base+"/api/v1/verifications?"+tc.query, passportToken)
-		if status != http.StatusBadRequest {
-			t.Errorf("%s: status %d, want 400; body %s", tc.query, status, body)
+		r := send(t, http.MethodGet, base+"/api/v1/verifications?"+tc.query, passportToken, nil)
+		if r.status != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400; body %s", tc.query, r.status, r.body)
 			continue
 		}
 		var p struct {
 			Detail string `json:"detail"`
 		}
-		if err := json.Unmarshal(body, &p); err != nil {
+		if err := json.Unmarshal(r.body, &p); err != nil {
 			t.Fatalf("%s: decoding problem: %v", tc.query, err)
 		}
 		if !strings.HasPrefix(p.Detail, tc.param+": ") {
@@ -128,9 +106,9 @@ func TestVerificationListPassesFilter(t *testing.T) {
 	base := newListingServer(t, lister)
 	query := "overdue=true&state=escalated&due_after=2025-11-01&due_before=2025-12-01" +
 		"&after=2025-11-20/CO1075120411325&limit=50"
-	if status, body := getWithToken(t, base+"/api/v1/verifications?"+query,
-		operatorToken); status != http.StatusOK {
-		t.Fatalf("status %d, want 200; body %s", status, body)
+	r := send(t, http.MethodGet, base+"/api/v1/verifications?"+query, operatorToken, nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d, want 200; body %s", r.status, r.body)
 	}
 	want := verification.RequestFilter{Overdue: true, State: verification.RequestEscalated,
 		DueAfter: "2025-11-01", DueBefore: "2025-12-01", After: "2025-11-20/CO1075120411325",
@@ -150,8 +128,9 @@ func TestVerificationListAccess(t *testing.T) {
 	targets := []string{"/api/v1/verifications/" + sampleFileNumber, "/api/v1/verifications"}
 	for _, token := range []string{policeToken, stationToken, prisonsToken, metricsToken} {
 		for _, target := range targets {
-			if status, body := getWithToken(t, base+target, token); status != http.StatusForbidden {
-				t.Errorf("GET %s with %s: status %d, want 403; body %s", target, token, status, body)
+			r := send(t, http.MethodGet, base+target, token, nil)
+			if r.status != http.StatusForbidden {
+				t.Errorf("GET %s with %s: status %d, want 403; body %s", target, token, r.status, r.body)
 			}
 		}
 	}
@@ -160,8 +139,9 @@ func TestVerificationListAccess(t *testing.T) {
 	}
 	for _, token := range []string{passportToken, operatorToken} {
 		for _, target := range targets {
-			if status, body := getWithToken(t, base+target, token); status != http.StatusOK {
-				t.Errorf("GET %s with %s: status %d, want 200; body %s", target, token, status, body)
+			r := send(t, http.MethodGet, base+target, token, nil)
+			if r.status != http.StatusOK {
+				t.Errorf("GET %s with %s: status %d, want 200; body %s", target, token, r.status, r.body)
 			}
 		}
 	}
