@@ -90,6 +90,11 @@ type Server struct {
 	// a passport file's verification status, to the callers that
 	// accessVerification admits. Nil responds 404 to every such request.
 	VerificationStatus http.HandlerFunc
+	// VerificationRequests serves GET /api/v1/verifications, the passport
+	// files whose newest verification request a filter selects, to the
+	// callers that accessVerification admits. Nil responds 404 to every
+	// such request.
+	VerificationRequests VerificationLister
 
 	// now returns the current time for the failure logs. Nil means
 	// time.Now.
@@ -145,6 +150,7 @@ func (s *Server) endpoints() []endpoint {
 		{"GET", "/api/v1/routes/versions/{n}", accessOperator, s.getRoutes},
 		{"POST", "/api/v1/routes/versions/{n}/restore", accessOperator, s.restoreRoutes},
 		{"POST", "/api/v1/routes/explain", accessOperator, s.explain},
+		{"GET", "/api/v1/verifications", accessVerification, s.verificationRequests},
 		{"GET", "/api/v1/verifications/{file_number}", accessVerification, s.verificationStatus},
 		{"GET", "/api/v1/openapi.json", accessPublic, serveOpenAPIJSON},
 		{"GET", "/api/v1/openapi.yaml", accessPublic, serveOpenAPIYAML},
@@ -514,14 +520,10 @@ func (s *Server) find(w http.ResponseWriter, r *http.Request) {
 		Source: v.Get("source"), SenderMessageID: v.Get("sender_message_id"),
 		CaseKey: v.Get("case_key"), CorrelationID: v.Get("correlation_id"),
 	}
-	if l := v.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > journal.MaxLimit {
-			problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(
-				"limit: invalid value %q: want a whole number from 1 to %d", l, journal.MaxLimit)))
-			return
-		}
-		q.Limit = n
+	var err error
+	if q.Limit, err = parseLimit(v); err != nil {
+		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
+		return
 	}
 	found, err := s.Store.Find(r.Context(), q)
 	if err != nil {

@@ -83,15 +83,24 @@ func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
 	if err := checkTimeRange(f.From, f.To); err != nil {
 		return f, err
 	}
-	if l := v.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > journal.MaxLimit {
-			return f, fmt.Errorf("limit: invalid value %q: want a whole number from 1 to %d",
-				l, journal.MaxLimit)
-		}
-		f.Limit = n
+	limit, err := parseLimit(v)
+	f.Limit = limit
+	return f, err
+}
+
+// parseLimit reads the limit parameter of a listing from v: 0, for
+// journal.DefaultLimit, when v has none.
+func parseLimit(v url.Values) (int, error) {
+	l := v.Get("limit")
+	if l == "" {
+		return 0, nil
 	}
-	return f, nil
+	n, err := strconv.Atoi(l)
+	if err != nil || n < 1 || n > journal.MaxLimit {
+		return 0, fmt.Errorf("limit: invalid value %q: want a whole number from 1 to %d",
+			l, journal.MaxLimit)
+	}
+	return n, nil
 }
 
 // checkTimeRange returns an error when both from and to are set and to

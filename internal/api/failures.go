@@ -6,7 +6,7 @@ import "github.com/sangam-hub/sangam/internal/throttle"
 // another while the journal is down. It has one throttle.FailureLog per
 // operation, each counting failed requests.
 type failureLogs struct {
-	store, journey, find, deadLetters, replay, backlog, busy *throttle.FailureLog
+	store, journey, find, deadLetters, replay, backlog, verifications, busy *throttle.FailureLog
 }
 
 // newFailureLogs builds s.failures. mux calls it once.
@@ -24,6 +24,8 @@ func (s *Server) newFailureLogs() {
 		deadLetters: log("listing dead letters failed", "listing dead letters recovered"),
 		replay:      log("replay failed", "replays recovered"),
 		backlog:     log("reading the backlog failed", "reading the backlog recovered"),
+		verifications: log("listing verification requests failed",
+			"listing verification requests recovered"),
 		busy: throttle.NewFailureLog(throttle.FailureLogConfig{
 			Logger: s.Log, Failed: "inbound message rejected because the hub is busy",
 			Recovered: "inbound messages accepted again after the hub was busy",

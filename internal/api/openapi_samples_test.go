@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -186,6 +187,7 @@ func newSampleHubLimited(t *testing.T, seed bool, doc string, maxBody int64) *sa
 	if err != nil {
 		t.Fatalf("building adapters: %v", err)
 	}
+	tracker := sampleVerificationTracker(t, db, store, log)
 	routesInForce := func() *routes.Table { return table }
 	breakers := delivery.NewBreakers(delivery.BreakerConfig{}, log)
 	m, err := metrics.New(metrics.Config{Journal: store, Breakers: breakers, Log: log})
@@ -205,8 +207,9 @@ func newSampleHubLimited(t *testing.T, seed bool, doc string, maxBody int64) *sa
 		Tokens:   sampleTokens(t),
 		Metrics:  m,
 
-		VerificationStatus: sampleVerificationStatus,
-		RoutesWarnings:     sampleRoutesWarnings,
+		VerificationStatus:   sampleVerificationStatus,
+		VerificationRequests: tracker,
+		RoutesWarnings:       sampleRoutesWarnings,
 	}
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
@@ -548,6 +551,8 @@ func sampleVerificationStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	api.WriteJSON(w, http.StatusOK, verification.Status{
 		FileNumber: file, State: verification.StateReportedLate, RequestID: "request-id",
+		RequestedAt:   time.Date(2025, 12, 1, 5, 30, 0, 0, time.UTC),
+		EscalatedAt:   time.Date(2025, 12, 23, 0, 1, 0, 0, time.UTC),
 		PoliceStation: "EKM0420", DistrictOffice: "KOCHI-CITY",
 		HeldBy: []string{"EKM0420", "KOCHI-CITY"},
 		Deliveries: []verification.Delivery{
@@ -574,6 +579,59 @@ func sampleVerification(t *testing.T, c *conformance, h *sampleHub) {
 	c.do(t, h.url, get(status+sampleFileNumber, operatorToken), http.StatusOK)
 	c.do(t, h.url, get(status+"CO1075129999999", passportToken), http.StatusNotFound)
 	c.do(t, h.url, get(status+"co-1", passportToken), http.StatusBadRequest)
+
+	const list = "/api/v1/verifications"
+	r := c.do(t, h.url, get(list+"?overdue=true&limit=1", passportToken), http.StatusOK)
+	var page verification.RequestPage
+	if err := json.Unmarshal(r.body, &page); err != nil {
+		t.Fatalf("decoding %s: %v", list, err)
+	}
+	if page.Next == "" {
+		t.Fatalf("first page of one of two overdue files has no next: %s", r.body)
+	}
+	c.do(t, h.url, get(list+"?overdue=true&after="+page.Next, operatorToken), http.StatusOK)
+	c.do(t, h.url, get(list+"?state=open&due_after=2025-01-01&due_before=2099-01-01",
+		operatorToken), http.StatusOK)
+	c.do(t, h.url, get(list+"?overdue=yes", passportToken), http.StatusBadRequest)
+}
+
+// sampleVerificationTracker returns a tracker over a verification index
+// in db with two overdue requests, one of them escalated, and one due
+// in 2099.
+func sampleVerificationTracker(t *testing.T, db *sql.DB, store journal.Store,
+	log *slog.Logger) *verification.Tracker {
+	t.Helper()
+	ctx := context.Background()
+	index, err := verification.NewSQLiteIndex(ctx, db, verification.IndexConfig{
+		Journal: store, Logger: log,
+	})
+	if err != nil {
+		t.Fatalf("opening verification index: %v", err)
+	}
+	t.Cleanup(func() { _ = index.Close() })
+	received := time.Date(2025, 12, 1, 5, 30, 0, 0, time.UTC)
+	for i, due := range []string{"2025-12-22", "2025-12-23", "2099-01-01"} {
+		request := &canonical.Message{
+			ID: fmt.Sprintf("request-%d", i), Type: canonical.TypeVerificationRequest,
+			ReceivedAt: received,
+			VerificationRequest: &canonical.VerificationRequest{
+				FileNumber: fmt.Sprintf("CO10751204%05d", i), DueOn: due,
+			},
+		}
+		if err := index.Add(ctx, request); err != nil {
+			t.Fatalf("indexing request %d: %v", i, err)
+		}
+	}
+	escalation := &canonical.Message{
+		ID: "escalation-0", Type: canonical.TypeVerificationRequest, CorrelationID: "request-0",
+		VerificationRequest: &canonical.VerificationRequest{
+			FileNumber: "CO1075120400000", DueOn: "2025-12-22", Escalated: true,
+		},
+	}
+	if err := index.Add(ctx, escalation); err != nil {
+		t.Fatalf("indexing escalation: %v", err)
+	}
+	return &verification.Tracker{Index: index, Journal: store}
 }
 
 // sampleService reads the public endpoints and requests no route
@@ -614,6 +672,7 @@ func sampleUnavailable(t *testing.T, c *conformance, h *sampleHub) {
 	for _, target := range []string{
 		"/api/v1/messages", "/api/v1/messages/some-id", "/api/v1/deadletters",
 		"/api/v1/routes", "/api/v1/routes/versions", "/api/v1/routes/versions/1",
+		"/api/v1/verifications",
 	} {
 		c.do(t, h.url, get(target, operatorToken), status)
 	}

@@ -534,8 +534,8 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Breakers: h.breakers, Log: log, Tokens: h.cfg.Tokens,
 		Versions: h.backend.routes, Adapters: set, Metrics: h.metrics,
 		Reserved: h.reserved(), InboundBudget: h.cfg.InboundBudget,
-		ReadTimeout: readTimeout, VerificationStatus: v.status,
-		RoutesWarnings: h.routesWarnings,
+		ReadTimeout: readTimeout, RoutesWarnings: h.routesWarnings,
+		VerificationStatus: v.status, VerificationRequests: v.tracker,
 	}
 	h.server = newHTTPServer(apiServer.Handler(), readTimeout, log)
 	return nil

@@ -191,7 +191,7 @@ func (w *vworld) startHub(t *testing.T, cfg Config) *Hub {
 	apiServer := &api.Server{
 		Ingest: svc, Store: h.backend.store, Routes: h.table.Load, Breakers: h.breakers,
 		Log: h.cfg.Log, Tokens: h.cfg.Tokens, Versions: h.backend.routes, Adapters: h.adapters,
-		VerificationStatus: v.status,
+		VerificationStatus: v.status, VerificationRequests: v.tracker,
 	}
 	h.server.Handler = apiServer.Handler()
 	w.v = v

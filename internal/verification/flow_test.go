@@ -225,7 +225,7 @@ func TestTrackerEscalatesOverdueRequestOnce(t *testing.T) {
 func reopen(t *testing.T, e *env, id string) {
 	t.Helper()
 	_, err := e.index.db.ExecContext(context.Background(),
-		"UPDATE verification_requests SET state = $1 WHERE message_id = $2", stateOpen, id)
+		"UPDATE verification_requests SET state = $1 WHERE message_id = $2", RequestOpen, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,6 +304,12 @@ func TestRequestStatus(t *testing.T) {
 		if s.RequestID != req.ID || s.PoliceStation != "EKM0420" || s.DueOn != "2025-11-26" {
 			t.Errorf("pending status = %+v", s)
 		}
+		if !s.RequestedAt.Equal(req.ReceivedAt) || s.RequestedAt.Location() != time.UTC {
+			t.Errorf("requested at %s, want %s in UTC", s.RequestedAt, req.ReceivedAt.UTC())
+		}
+		if !s.EscalatedAt.IsZero() {
+			t.Errorf("escalated at %s before the escalation, want none", s.EscalatedAt)
+		}
 
 		e.clock.Advance(22 * day)
 		tr, sub := e.tracker()
@@ -313,6 +319,9 @@ func TestRequestStatus(t *testing.T) {
 		s = want(StateEscalated)
 		if s.EscalationID != sub.submitted[0].ID {
 			t.Errorf("escalation id = %q, want %s", s.EscalationID, sub.submitted[0].ID)
+		}
+		if esc := sub.submitted[0].ReceivedAt; !s.EscalatedAt.Equal(esc) || esc.IsZero() {
+			t.Errorf("escalated at %s, want %s", s.EscalatedAt, esc)
 		}
 
 		rep := e.accept(t, e.stationReport(req.ID), e.reportEnricher())

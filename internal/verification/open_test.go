@@ -138,8 +138,8 @@ func TestStrandedRequestReplaced(t *testing.T) {
 		var state string
 		err := e.index.db.QueryRowContext(ctx,
 			`SELECT state FROM verification_requests WHERE message_id = $1`, first.ID).Scan(&state)
-		if err != nil || state != stateReplaced {
-			t.Errorf("first request's state = %q (err %v), want %s", state, err, stateReplaced)
+		if err != nil || state != RequestReplaced {
+			t.Errorf("first request's state = %q (err %v), want %s", state, err, RequestReplaced)
 		}
 		if n, err := tr.Pass(ctx); err != nil || n != 0 {
 			t.Errorf("second pass: %d escalations, err %v; want none", n, err)

@@ -2,10 +2,12 @@ package verification
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/journal"
 )
 
@@ -14,12 +16,20 @@ import (
 // returns how many it added. It pages through the journal newest first
 // by received time and reads the journey of each message it lacks.
 //
+// It also copies the received time of each request indexed before the
+// index kept it from the journal.
+//
 // NOTE: every start reads the summary of every indexed message in the
 // journal, so start-up time grows with the journal.
 func (x *Index) Rebuild(ctx context.Context) (int, error) {
+	untimed, err := x.hasUntimedRequests(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("rebuilding verification index: %w", err)
+	}
 	added := 0
 	for _, typ := range indexedTypes {
-		n, err := x.rebuildType(ctx, journal.Query{Type: typ, Limit: x.pageSize})
+		fillTimes := untimed && typ == canonical.TypeVerificationRequest
+		n, err := x.rebuildType(ctx, journal.Query{Type: typ, Limit: x.pageSize}, fillTimes)
 		added += n
 		if err != nil {
 			return added, fmt.Errorf("rebuilding verification index from %s messages: %w", typ, err)
@@ -36,8 +46,9 @@ func (x *Index) Rebuild(ctx context.Context) (int, error) {
 // journal's resolution. So a message received in the same microsecond
 // as the last of a page is read, and the ids already read at that time
 // are left out instead. A page whose messages all share one received
-// time stops the rebuild with an error.
-func (x *Index) rebuildType(ctx context.Context, q journal.Query) (int, error) {
+// time stops the rebuild with an error. With fillTimes it copies the
+// received time of each request on a page to the index.
+func (x *Index) rebuildType(ctx context.Context, q journal.Query, fillTimes bool) (int, error) {
 	added := 0
 	atBoundary := map[string]bool{}
 	for {
@@ -53,6 +64,9 @@ func (x *Index) rebuildType(ctx context.Context, q journal.Query) (int, error) {
 		}
 		n, err := x.addMissing(ctx, fresh)
 		added += n
+		if err == nil && fillTimes {
+			err = x.fillReceivedAt(ctx, page)
+		}
 		if err != nil || len(page) < q.EffectiveLimit() {
 			return added, err
 		}
@@ -69,6 +83,37 @@ func (x *Index) rebuildType(ctx context.Context, q journal.Query) (int, error) {
 		}
 		q.ReceivedBefore = oldest.Add(time.Microsecond)
 	}
+}
+
+// hasUntimedRequests reports whether the index has a request without
+// its received time, which one indexed before migration 0003 lacks.
+func (x *Index) hasUntimedRequests(ctx context.Context) (bool, error) {
+	var untimed bool
+	err := x.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM verification_requests
+		WHERE received_at = 0)`).Scan(&untimed)
+	if err != nil {
+		return false, fmt.Errorf("reading requests without a received time: %w", err)
+	}
+	return untimed, nil
+}
+
+// fillReceivedAt copies the received time of each request in page to
+// the index rows that lack it.
+func (x *Index) fillReceivedAt(ctx context.Context, page []journal.Summary) error {
+	err := x.write(ctx, func(tx *sql.Tx) error {
+		for _, s := range page {
+			_, err := tx.ExecContext(ctx, `UPDATE verification_requests SET received_at = $1
+				WHERE message_id = $2 AND received_at = 0`, s.ReceivedAt.UnixMicro(), s.MessageID)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("copying the received times of requests: %w", err)
+	}
+	return nil
 }
 
 // addMissing reads and adds the messages of ids that the index lacks.

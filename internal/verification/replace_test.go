@@ -68,8 +68,8 @@ func TestEscalationAfterReplacementRejected(t *testing.T) {
 		var state string
 		err = e.index.db.QueryRowContext(ctx,
 			`SELECT state FROM verification_requests WHERE message_id = $1`, first.ID).Scan(&state)
-		if err != nil || state != stateReplaced {
-			t.Errorf("first request's state = %q (err %v), want %s", state, err, stateReplaced)
+		if err != nil || state != RequestReplaced {
+			t.Errorf("first request's state = %q (err %v), want %s", state, err, RequestReplaced)
 		}
 	})
 }

@@ -9,15 +9,23 @@ import (
 	"github.com/sangam-hub/sangam/canonical"
 )
 
-// States of a tracked verification request.
+// States of a verification request in the index, which the tracker
+// moves it through.
 const (
-	stateOpen      = "open"
-	stateReported  = "reported"
-	stateEscalated = "escalated"
-	// stateReplaced is a request that a later request for its file
+	// RequestOpen is a request with no report that the hub has not
+	// escalated.
+	RequestOpen = "open"
+	// RequestReported is a request with a report.
+	RequestReported = "reported"
+	// RequestEscalated is a request the hub escalated, with no report yet.
+	RequestEscalated = "escalated"
+	// RequestReplaced is a request that a later request for its file
 	// replaced, which the tracker never escalates.
-	stateReplaced = "replaced"
+	RequestReplaced = "replaced"
 )
+
+// RequestStates lists the states of a request in the index.
+var RequestStates = []string{RequestOpen, RequestReported, RequestEscalated, RequestReplaced}
 
 // trackRequest records a verification request as open, an escalation as
 // escalating its request, and a report as settling the request it is
@@ -31,16 +39,17 @@ func trackRequest(ctx context.Context, tx *sql.Tx, m *canonical.Message) error {
 		_, err = tx.ExecContext(ctx, `UPDATE verification_requests
 			SET state = $1, escalation_id = $2, updated_at = $3
 			WHERE message_id = $4 AND state = $5`,
-			stateEscalated, m.ID, now, m.CorrelationID, stateOpen)
+			RequestEscalated, m.ID, now, m.CorrelationID, RequestOpen)
 	case m.VerificationRequest != nil && m.VerificationRequest.DueOn != "":
 		_, err = tx.ExecContext(ctx, `INSERT INTO verification_requests
-			(message_id, file_number, due_on, state, updated_at) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT DO NOTHING`,
-			m.ID, m.VerificationRequest.FileNumber, m.VerificationRequest.DueOn, stateOpen, now)
+			(message_id, file_number, due_on, state, updated_at, received_at)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+			m.ID, m.VerificationRequest.FileNumber, m.VerificationRequest.DueOn, RequestOpen, now,
+			m.ReceivedAt.UnixMicro())
 	case m.VerificationReport != nil && m.CorrelationID != "":
 		_, err = tx.ExecContext(ctx, `UPDATE verification_requests
 			SET state = $1, updated_at = $2 WHERE message_id = $3`,
-			stateReported, now, m.CorrelationID)
+			RequestReported, now, m.CorrelationID)
 	}
 	return err
 }
@@ -57,7 +66,7 @@ type overdueRequest struct {
 func (x *Index) overdue(ctx context.Context, today string, limit int) ([]overdueRequest, error) {
 	rows, err := x.db.QueryContext(ctx, `SELECT message_id, file_number, due_on
 		FROM verification_requests WHERE state = $1 AND due_on < $2
-		ORDER BY due_on, message_id LIMIT $3`, stateOpen, today, limit)
+		ORDER BY due_on, message_id LIMIT $3`, RequestOpen, today, limit)
 	if err != nil {
 		return nil, fmt.Errorf("listing overdue requests: %w", err)
 	}
@@ -83,7 +92,7 @@ func (x *Index) setState(ctx context.Context, messageID, state, escalationID str
 		_, err := tx.ExecContext(ctx, `UPDATE verification_requests
 			SET state = $1, escalation_id = $2, updated_at = $3
 			WHERE message_id = $4 AND state = $5`,
-			state, escalationID, time.Now().UnixMicro(), messageID, stateOpen)
+			state, escalationID, time.Now().UnixMicro(), messageID, RequestOpen)
 		return err
 	})
 	if err != nil {

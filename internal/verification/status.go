@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/journal"
@@ -45,6 +46,8 @@ type Status struct {
 	// RequestID is the hub id of the passport office's newest request
 	// for the file.
 	RequestID string `json:"request_message_id"`
+	// RequestedAt is when the hub received the newest request, in UTC.
+	RequestedAt time.Time `json:"requested_at"`
 	// Replaces is the hub id of the file's earlier request that the
 	// newest one replaced, because the routes sent that one nowhere.
 	Replaces       string `json:"replaces_message_id,omitempty"`
@@ -61,6 +64,8 @@ type Status struct {
 	// EscalationID is the hub id of the request's escalation, when the
 	// hub escalated it.
 	EscalationID string `json:"escalation_message_id,omitempty"`
+	// EscalatedAt is when the hub journaled the escalation, in UTC.
+	EscalatedAt time.Time `json:"escalated_at,omitzero"`
 	// ReportID, Outcome and ReportedOn describe the newest report on the
 	// request, when one came.
 	ReportID   string `json:"report_message_id,omitempty"`
@@ -121,11 +126,12 @@ func RequestStatus(
 	s := Status{
 		FileNumber: fileNumber, State: StatePending, RequestID: request.MessageID,
 		PoliceStation: r.PoliceStation, DistrictOffice: r.DistrictOffice, DueOn: r.DueOn,
-		Replaces: r.Replaces,
+		Replaces: r.Replaces, RequestedAt: request.ReceivedAt.UTC(),
 	}
 	for _, m := range found {
 		if m.Source == EscalationSource && m.SenderMessageID == EscalationPrefix+request.MessageID {
 			s.EscalationID, s.State = m.MessageID, StateEscalated
+			s.EscalatedAt = m.ReceivedAt.UTC()
 		}
 	}
 	if s.HeldBy, err = holders(ctx, store, j.Message); err != nil {

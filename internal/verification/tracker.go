@@ -100,7 +100,7 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 		return false, err
 	}
 	if len(reports) > 0 {
-		return false, t.Index.setState(ctx, r.messageID, stateReported, "")
+		return false, t.Index.setState(ctx, r.messageID, RequestReported, "")
 	}
 	replaced, err := t.replaced(ctx, r)
 	if err != nil || replaced {
@@ -126,7 +126,7 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 		logErr = t.logEscalation(ctx, r, j, res.MessageID)
 	}
 	return !res.Duplicate, errors.Join(logErr,
-		t.Index.setState(ctx, r.messageID, stateEscalated, res.MessageID))
+		t.Index.setState(ctx, r.messageID, RequestEscalated, res.MessageID))
 }
 
 // replaced reports whether another request holds the claim on r's file,
@@ -148,7 +148,7 @@ func (t *Tracker) replaced(ctx context.Context, r overdueRequest) (bool, error) 
 func (t *Tracker) markReplaced(ctx context.Context, r overdueRequest, by string) error {
 	t.log().Info("verification request replaced, so not escalated", "message_id", r.messageID,
 		"replaced_by", by, "due_on", r.dueOn)
-	return t.Index.setState(ctx, r.messageID, stateReplaced, "")
+	return t.Index.setState(ctx, r.messageID, RequestReplaced, "")
 }
 
 // logEscalation logs the escalation escalationID of request r, whose
