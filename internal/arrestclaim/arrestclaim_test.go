@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/arrestclaim"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/ingest/ingesttest"
@@ -160,5 +163,37 @@ func TestConcurrentArrestMemos(t *testing.T) {
 	}
 	if accepted != 1 {
 		t.Errorf("%d posts accepted, want 1", accepted)
+	}
+}
+
+func TestRuleDocumented(t *testing.T) {
+	for _, path := range []string{"../../README.md", "../api/openapi.yaml"} {
+		doc, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(doc), "`"+arrestclaim.RuleArrestExists+"`") {
+			t.Errorf("%s does not name rule %s", path, arrestclaim.RuleArrestExists)
+		}
+	}
+}
+
+// TestKeyOfArrestWithPersonID checks the key of a memo whose accused has
+// a CCTNS person id against the one that the journals' migrations write
+// for memos journaled before the claims: the FIR's case key, the arrest
+// time in whole seconds, then the first person id.
+func TestKeyOfArrestWithPersonID(t *testing.T) {
+	fir := canonical.FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 1187}
+	at := time.Date(2025, time.September, 20, 16, 30, 0, 900_000_000, time.FixedZone("IST", 5*3600+1800))
+	m := canonical.Message{Type: canonical.TypeArrest, Arrest: &canonical.Arrest{FIR: fir, At: at,
+		Person: canonical.Person{Names: []canonical.Name{{Full: "Shibu K. R."}},
+			Identifiers: []canonical.Identifier{
+				{Type: canonical.IDPassport, Value: "S7102455"},
+				{Type: canonical.IDCCTNSPerson, Value: "EKM0412-P-0042"},
+				{Type: canonical.IDCCTNSPerson, Value: "EKM0412-P-0099"},
+			}}}}
+	key, ok := arrestclaim.KeyOf(&m)
+	if want := "FIR/KL/EKM/EKM0412/2025/1187/1758366000/cctns_person/EKM0412-P-0042"; !ok || key != want {
+		t.Errorf("KeyOf = %q, %v, want %q", key, ok, want)
 	}
 }
