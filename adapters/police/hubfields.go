@@ -15,7 +15,7 @@ const (
 	// requests get for such fields too.
 	ruleHubOnly = "hub-only"
 	// ruleInReplyTo is the rule of in_reply_to on a document that
-	// answers no message.
+	// replies to no message.
 	ruleInReplyTo = "in-reply-to"
 )
 
@@ -35,10 +35,10 @@ const lateField = "late"
 
 // checkHubFields returns a violation for each of members, the names of
 // the members of a station's document of type docType, that only the
-// hub sets, and for in_reply_to on a document other than a verification
-// report, the only police document that answers a message. It returns
-// none for a type that a station does not send, which has its own
-// violation.
+// hub sets. It returns one for in_reply_to on a document other than a
+// verification report, the only police document that replies to a
+// message. It returns none for a type that a station does not send,
+// which has its own violation.
 func checkHubFields(docType string, members []string) []schemas.Violation {
 	if _, ok := kinds[docType]; !ok && docType != docVerificationReport {
 		return nil
@@ -58,14 +58,14 @@ func checkHubFields(docType string, members []string) []schemas.Violation {
 		violations = append(violations, schemas.Violation{
 			Pointer: "/" + lateField, Rule: ruleHubOnly,
 			Message: "only the hub sets late, from the due date of the request the report " +
-				"answers: leave late out",
+				"replies to: leave late out",
 		})
 	case docType != docVerificationReport && has("in_reply_to"):
 		violations = append(violations, schemas.Violation{
 			Pointer: "/in_reply_to", Rule: ruleInReplyTo,
-			Message: fmt.Sprintf("document_type %s answers no message, so in_reply_to means "+
+			Message: fmt.Sprintf("document_type %s replies to no message, so in_reply_to means "+
 				"nothing on it: leave in_reply_to out (a verification_report sets it, to "+
-				"the hub_message_id of the request it answers)", docType),
+				"the hub_message_id of the request it replies to)", docType),
 		})
 	}
 	return violations

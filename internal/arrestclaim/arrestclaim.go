@@ -5,11 +5,12 @@
 // notice of the same arrest.
 //
 // Two memos are of one arrest when they name the same FIR, the same
-// accused and the same arrest time to the second. The accused is the
-// person the station's CCTNS person id names (an identifier of type
-// cctns_person), else the person of that primary name, compared in
-// NFC, lower case and without the characters that show as nothing, and
-// of that date of birth, or birth year when the memo has no date.
+// accused and the same arrest time to the second. The station's CCTNS
+// person id, an identifier of type cctns_person, names the accused when
+// the memo has one. Otherwise the primary name does, compared in NFC,
+// in lower case and without the characters that show as nothing,
+// together with the date of birth, or the birth year when the memo has
+// no date.
 //
 // The journal's migrations give the arrest memos journaled before this
 // claimer was installed their claims when their accused has a CCTNS
