@@ -180,8 +180,8 @@ func TestRuleDocumented(t *testing.T) {
 
 // TestKeyOfArrestWithPersonID checks the key of a memo whose accused has
 // a CCTNS person id against the one that the journals' migrations write
-// for memos journaled before the claims: the FIR's case key, the arrest
-// time in whole seconds, then the first person id.
+// for memos journaled before the claims. That key is the FIR's case key,
+// the arrest time in whole seconds, then the first person id.
 func TestKeyOfArrestWithPersonID(t *testing.T) {
 	fir := canonical.FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 1187}
 	at := time.Date(2025, time.September, 20, 16, 30, 0, 900_000_000, time.FixedZone("IST", 5*3600+1800))
