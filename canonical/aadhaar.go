@@ -128,12 +128,15 @@ func MaskAadhaarInText(s string) (string, bool) {
 // every XML character reference, such as &#53; or &#x35;, is. A body
 // in either format thus keeps no number that decodes to one in clear.
 // A number is replaced, escapes included, by plain "XXXXXXXX" and its
-// last four digits. A number whose twelve digits are one of keep, such
-// as a passport file number that RecordIDs returns, is left as it is.
+// last four digits. A number whose twelve digits are those of a number
+// in one of keep, such as a passport file number or an FIR's national id
+// that RecordIDs returns, is left as it is, whatever separates its
+// groups in keep.
 //
 // NOTE: keep spares those digits anywhere in body, in free text too,
 // where MaskAadhaarAt masks them in the canonical form.
 func MaskAadhaarInBody(body []byte, keep ...string) ([]byte, bool) {
+	keep = numbersIn(keep)
 	s, jsonMasked := maskAadhaar(string(body), jsonEscapes, keep)
 	xmlMasked := false
 	// Each reading runs on its own, because an escape of one format is
@@ -146,6 +149,29 @@ func MaskAadhaarInBody(body []byte, keep ...string) ([]byte, bool) {
 		return body, false
 	}
 	return []byte(s), true
+}
+
+// numbersIn returns the twelve digits of each number in values that
+// MaskAadhaarInText would mask.
+func numbersIn(values []string) []string {
+	var out []string
+	for _, v := range values {
+		previous := rune(0)
+		for pos := 0; pos < len(v); {
+			r, size := textEscapes.charAt(v, pos)
+			if r < utf8.RuneSelf && isDigit(byte(r)) && !isAlnum(previous) {
+				end, digits, ok := textEscapes.runAt(v, pos)
+				if ok && ValidAadhaar(digits) {
+					out = append(out, digits)
+					pos, previous = end, rune(digits[11])
+					continue
+				}
+			}
+			previous = r
+			pos += size
+		}
+	}
+	return out
 }
 
 // escapes selects the escapes that a masking pass decodes.

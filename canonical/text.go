@@ -101,28 +101,44 @@ var recordIDs = map[string]bool{
 	"/verification_report/file_number":  true,
 }
 
+// nationalIDToken ends the pointer of an FIR's CCTNS national id
+// (FIRRef.NationalID) wherever a message holds a FIRRef, the only
+// canonical type with a member of that name. The id names the FIR to
+// courts and stations, and its schema allows 12 digits, which pass the
+// Aadhaar check digit one time in ten, so MaskAadhaarAt leaves it as a
+// record id.
+const nationalIDToken = "/national_id"
+
 // MaskAadhaarAt masks s, the string at pointer in a message, as
 // MaskAadhaarInText does, unless pointer is one of the envelope's
-// identifiers, a passport file number or an identifier token. It reports
-// whether it replaced anything, and suits EachString.
+// identifiers, a passport file number, an FIR's national id or an
+// identifier token. It reports whether it replaced anything, and suits
+// EachString.
 func MaskAadhaarAt(pointer, s string) (string, bool) {
-	if envelopeIDs[pointer] || recordIDs[pointer] || strings.HasSuffix(pointer, "/token") {
+	if isRecordID(pointer) || strings.HasSuffix(pointer, "/token") {
 		return "", false
 	}
 	return MaskAadhaarInText(s)
 }
 
-// RecordIDs returns the values of m's passport file numbers, the fields
-// that MaskAadhaarAt leaves alone beside the envelope's identifiers. Pass
-// them to MaskAadhaarInBody, so that the journaled body keeps them too.
+// isRecordID reports whether pointer is one of the envelope's
+// identifiers, a passport file number or an FIR's national id.
+func isRecordID(pointer string) bool {
+	return envelopeIDs[pointer] || recordIDs[pointer] || strings.HasSuffix(pointer, nationalIDToken)
+}
+
+// RecordIDs returns the values of m's passport file numbers and FIR
+// national ids, the fields that MaskAadhaarAt leaves alone beside the
+// envelope's identifiers. Pass them to MaskAadhaarInBody, so that the
+// journaled body keeps them too.
 func RecordIDs(m *Message) []string {
 	var ids []string
-	if r := m.VerificationRequest; r != nil && r.FileNumber != "" {
-		ids = append(ids, r.FileNumber)
-	}
-	if r := m.VerificationReport; r != nil && r.FileNumber != "" {
-		ids = append(ids, r.FileNumber)
-	}
+	EachString(m, func(pointer, s string) (string, bool) {
+		if s != "" && !envelopeIDs[pointer] && isRecordID(pointer) {
+			ids = append(ids, s)
+		}
+		return "", false
+	})
 	return ids
 }
 

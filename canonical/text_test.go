@@ -134,3 +134,45 @@ func TestBuildMessageIDMasksAadhaar(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskAadhaarKeepsFIRNationalIDs masks messages whose FIR references
+// carry the national id 4918-7362-5403, which passes the Aadhaar check
+// digit. The id names the FIR, so it stays wherever a FIRRef holds it,
+// RecordIDs returns it, and the journaled body keeps its digits.
+func TestMaskAadhaarKeepsFIRNationalIDs(t *testing.T) {
+	const id = "4918-7362-5403"
+	ref := FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 1187,
+		NationalID: id}
+	messages := []Message{
+		{Type: TypeFIR, FIR: &FIR{Ref: ref, FirstInformation: "Aadhaar 5863 0172 9436"}},
+		{Type: TypeArrest, Arrest: &Arrest{FIR: ref, Place: "Aadhaar 5863 0172 9436"}},
+		{Type: TypeChargesheet, Chargesheet: &Chargesheet{FIR: &ref, BriefFacts: "Aadhaar 5863 0172 9436"}},
+	}
+	for i := range messages {
+		m := &messages[i]
+		if !MaskAadhaarInMessage(m) {
+			t.Errorf("%s: MaskAadhaarInMessage masked nothing", m.Type)
+		}
+		var got string
+		switch m.Type {
+		case TypeFIR:
+			got = m.FIR.Ref.NationalID
+		case TypeArrest:
+			got = m.Arrest.FIR.NationalID
+		case TypeChargesheet:
+			got = m.Chargesheet.FIR.NationalID
+		}
+		if got != id {
+			t.Errorf("%s national id = %q, want %s", m.Type, got, id)
+		}
+		if ids := RecordIDs(m); len(ids) != 1 || ids[0] != id {
+			t.Errorf("RecordIDs(%s) = %v, want [%s]", m.Type, ids, id)
+		}
+	}
+	body := `{"fir":{"national_id":"` + id + `"},"text":"Aadhaar 5863 0172 9436"}`
+	got, _ := MaskAadhaarInBody([]byte(body), id)
+	want := `{"fir":{"national_id":"` + id + `"},"text":"Aadhaar XXXXXXXX9436"}`
+	if string(got) != want {
+		t.Errorf("MaskAadhaarInBody = %s, want %s", got, want)
+	}
+}

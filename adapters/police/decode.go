@@ -56,7 +56,7 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 	if masked := apply(body, scan.text); masked != nil {
 		body = masked
 	}
-	m, violations := a.decodeDocument(body)
+	m, violations := a.decodeDocument(body, scan.members)
 	if len(violations) > 0 {
 		return d, fmt.Errorf("decoding police document: %w", schemas.Invalid(violations...))
 	}
@@ -72,11 +72,22 @@ var kinds = map[string]jsondoc.Kind[*checker]{
 	docFinalReport: jsondoc.As((*checker).finalReport),
 }
 
-// decodeDocument validates body against the police schema, then maps it
-// to canonical form with the semantic checks. The message is only
-// meaningful when there are no violations.
-func (a *Adapter) decodeDocument(body []byte) (canonical.Message, []schemas.Violation) {
+// decodeDocument validates body, whose own members are named members,
+// against the police schema, then maps it to canonical form with the
+// semantic checks, and rejects the members that only the hub sets (see
+// checkHubFields). The message is only meaningful when there are no
+// violations.
+func (a *Adapter) decodeDocument(body []byte, members []string) (canonical.Message, []schemas.Violation) {
 	env := jsondoc.ReadEnvelope(body)
+	m, violations := a.decodeAs(env, body)
+	if hubSet := checkHubFields(env.DocumentType, members); len(hubSet) > 0 {
+		violations = jsondoc.Merge(hubSet, violations)
+	}
+	return m, violations
+}
+
+// decodeAs decodes body as the document type of its envelope env.
+func (a *Adapter) decodeAs(env jsondoc.Envelope, body []byte) (canonical.Message, []schemas.Violation) {
 	if env.DocumentType == docCourtRegistration {
 		return canonical.Message{}, []schemas.Violation{{
 			Pointer: "/document_type", Rule: "enum",

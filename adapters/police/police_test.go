@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,7 +63,7 @@ func TestConformance(t *testing.T) {
 			Adapter:     a,
 			Features:    adaptertest.Features{RoundTrip: true},
 			ContentType: police.ContentType,
-			Messages:    roundTripMessages(t, a),
+			Messages:    stationMessages(roundTripMessages(t, a)),
 			Comparable:  jsondoctest.Comparable,
 		})
 	})
@@ -93,6 +94,17 @@ func roundTripMessages(t *testing.T, a *police.Adapter) []canonical.Message {
 		out = append(out, m)
 	}
 	return append(out, handBuiltMessages()...)
+}
+
+// stationMessages returns messages without the hub's id and source,
+// which the hub writes on its documents and rejects on a station's, so
+// that Encode writes what a station sends.
+func stationMessages(messages []canonical.Message) []canonical.Message {
+	out := slices.Clone(messages)
+	for i := range out {
+		out[i].ID, out[i].Source = "", ""
+	}
+	return out
 }
 
 func FuzzDecode(f *testing.F) {

@@ -49,6 +49,9 @@ type scanned struct {
 	// journal copy only: decoding needs them in clear to check and
 	// tokenise them.
 	identifiers []replacement
+	// members are the names of the document's own members, at most
+	// maxScanMembers of them.
+	members []string
 }
 
 // scanDocument reads body token by token. It returns an error, to be
@@ -267,6 +270,9 @@ func (s *scanner) open(isObject bool) {
 func (s *scanner) close() {
 	f := s.top()
 	s.stack = s.stack[:len(s.stack)-1]
+	if len(s.stack) == 0 && f.isObject {
+		s.out.members = f.keys
+	}
 	for _, n := range f.numbers {
 		switch {
 		case f.aadhaar:

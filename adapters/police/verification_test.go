@@ -60,6 +60,14 @@ func TestDecodeVerificationReportInvalid(t *testing.T) {
 			`"reported_at": "2027-10-25T12:30:00+05:30"`, "/reported_at", "future"},
 		"bad file number": {`"file_number": "CO1075118391125"`, `"file_number": "co/1"`,
 			"/file_number", "pattern"},
+		"late set": {`"reported_at": "2025-10-25T12:30:00+05:30"`,
+			`"reported_at": "2025-10-25T12:30:00+05:30", "late": true`, "/late", "hub-only"},
+		"late false": {`"reported_at": "2025-10-25T12:30:00+05:30"`,
+			`"reported_at": "2025-10-25T12:30:00+05:30", "late": false`, "/late", "hub-only"},
+		"hub message id": {`"in_reply_to": "01K6H9B2WQ",`,
+			`"in_reply_to": "01K6H9B2WQ", "hub_message_id": "01K6H9B2WQ",`, "/hub_message_id", "hub-only"},
+		"source agency": {`"in_reply_to": "01K6H9B2WQ",`,
+			`"in_reply_to": "01K6H9B2WQ", "source_agency": "passport",`, "/source_agency", "hub-only"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

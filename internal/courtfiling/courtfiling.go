@@ -13,8 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/firclaim"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/schemas"
@@ -25,8 +27,13 @@ import (
 const RuleOriginalReportExists = "original-report-exists"
 
 // RuleChronology is the violation rule of a docketing callback whose
-// filing date is before the date of the final report it registers.
+// filing date is before the date of the final report it registers, of a
+// supplementary report dated before its original, and of an original
+// report dated before the day its journaled FIR was registered.
 const RuleChronology = "chronology"
+
+// ist is India Standard Time, in which a station dates its reports.
+var ist = time.FixedZone("IST", 5*3600+1800)
 
 // RuleFilingCourt is the violation rule of a docketing callback from
 // another court than the one the final report it replies to was filed
@@ -139,8 +146,11 @@ func (e *FinalReports) Reject(ctx context.Context, m *canonical.Message, claimed
 	}}}}
 }
 
-// Enrich implements ingest.Enricher for a supplementary final report
-// with a FIR. The FIR's original report and, from the second
+// Enrich implements ingest.Enricher for a final report with a FIR. An
+// original report dated before the day, in IST, on which its FIR was
+// registered gets a validation error at /chargesheet/filed_on, when the
+// journal holds that FIR's document (see checkFIRDate). For a
+// supplementary report, the FIR's original report and, from the second
 // supplementary report on, the one numbered before it must be in the
 // journal: otherwise Enrich returns an *ingest.ConflictError at
 // /chargesheet/supplementary, since the court would open a new case for
@@ -149,9 +159,11 @@ func (e *FinalReports) Reject(ctx context.Context, m *canonical.Message, claimed
 // sets the report's CNR to that case's.
 func (e *FinalReports) Enrich(ctx context.Context, m *canonical.Message) error {
 	report := m.Chargesheet
-	if m.Type != canonical.TypeChargesheet || report == nil || report.FIR == nil ||
-		report.Supplementary == 0 {
+	if m.Type != canonical.TypeChargesheet || report == nil || report.FIR == nil {
 		return nil
+	}
+	if report.Supplementary == 0 {
+		return e.checkFIRDate(ctx, report)
 	}
 	original, err := e.followed(ctx, report)
 	if err != nil {
@@ -185,6 +197,42 @@ func (e *FinalReports) Enrich(ctx context.Context, m *canonical.Message) error {
 		report.CNR = cnr
 	}
 	return nil
+}
+
+// checkFIRDate returns a validation error at /chargesheet/filed_on when
+// the report is dated before the day, in IST, on which the FIR document
+// that holds its FIR's journal claim (see firclaim) was registered. A
+// report on a FIR whose document the hub never received passes, since
+// the hub cannot know when that FIR was registered.
+func (e *FinalReports) checkFIRDate(ctx context.Context, report *canonical.Chargesheet) error {
+	if report.FiledOn == "" {
+		return nil
+	}
+	holder, err := e.Journal.ClaimHolder(ctx, journal.Claim{Kind: firclaim.ClaimFIR, Key: report.FIR.Key()})
+	if errors.Is(err, journal.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading the FIR document of %s: %w", report.FIR, err)
+	}
+	j, err := e.Journal.Journey(ctx, holder)
+	if err != nil {
+		return fmt.Errorf("reading FIR document %s: %w", holder, err)
+	}
+	fir := j.Message.FIR
+	if fir == nil || fir.RegisteredAt.IsZero() {
+		return nil
+	}
+	registered := fir.RegisteredAt.In(ist).Format(time.DateOnly)
+	if report.FiledOn >= registered {
+		return nil
+	}
+	return schemas.Invalid(schemas.Violation{
+		Pointer: "/chargesheet/filed_on", Rule: RuleChronology,
+		Message: fmt.Sprintf("the report date %s is before %s, the day in India Standard Time on "+
+			"which %s was registered, as its FIR document, hub message %s, states: correct the "+
+			"date", report.FiledOn, registered, report.FIR, holder),
+	})
 }
 
 // followed returns the hub message id of the original report of the

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/courtfiling"
+	"github.com/sangam-hub/sangam/internal/firclaim"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/ingest/ingesttest"
 	"github.com/sangam-hub/sangam/internal/journal"
@@ -935,4 +936,66 @@ func TestRejectionAndSameCNRAtOnce(t *testing.T) {
 			t.Errorf("other CNR after the registration: error %v, want a conflict", err)
 		}
 	}
+}
+
+// newServiceWithFIRs returns newService's service that also journals
+// each FIR document with its firclaim claim, as the hub does.
+func newServiceWithFIRs(t *testing.T) *ingest.Service {
+	t.Helper()
+	s, store := newServiceAndStore(t)
+	s.Claimers = append(s.Claimers, &firclaim.FIRs{Journal: store})
+	return s
+}
+
+// firDocument is the FIR document of finalReport's FIR, registered at
+// registeredAt, and received at receivedAt, both after the offence on
+// 2025-09-13 at 19:45 IST.
+func firDocument(t *testing.T, receivedAt, registeredAt string) []byte {
+	t.Helper()
+	body := readFile(t, "../../adapters/police/testdata/fir.json")
+	body = replace(t, body, `"at": "2025-09-14T10:20:00+05:30"`, `"at": "`+receivedAt+`"`)
+	return replace(t, body, `"registered_at": "2025-09-14T10:45:00+05:30"`,
+		`"registered_at": "`+registeredAt+`"`)
+}
+
+// TestOriginalBeforeFIRRejected files original reports on a FIR
+// registered at 2025-09-13T20:00:00Z, which is 14 September in IST. A
+// report dated the 13th is before it, and one dated the 14th is not,
+// although the FIR's instant is still the 13th in UTC.
+func TestOriginalBeforeFIRRejected(t *testing.T) {
+	s := newServiceWithFIRs(t)
+	fir := accept(t, s, "police", firDocument(t, "2025-09-13T19:50:00Z", "2025-09-13T20:00:00Z"))
+
+	early := replace(t, finalReport(t, "EKM0412-FR-1"),
+		`"report_date": "2025-12-01"`, `"report_date": "2025-09-13"`)
+	_, err := s.Accept(context.Background(), "police", early, "")
+	vs := schemas.Violations(err)
+	if !hasViolation(vs, "/report_date", courtfiling.RuleChronology) {
+		t.Fatalf("Accept error = %v, want %s at /report_date", err, courtfiling.RuleChronology)
+	}
+	var conflict *ingest.ConflictError
+	if errors.As(err, &conflict) {
+		t.Errorf("Accept error = %v, want a validation error, not a conflict", err)
+	}
+	if !strings.Contains(vs[0].Message, "2025-09-14") || !strings.Contains(vs[0].Message, fir.MessageID) {
+		t.Errorf("message %q, want it to name the FIR's date 2025-09-14 and its hub id %s",
+			vs[0].Message, fir.MessageID)
+	}
+	if got := journaled(t, s, journal.Query{Type: canonical.TypeChargesheet}); len(got) != 0 {
+		t.Errorf("journal holds %d reports, want none", len(got))
+	}
+
+	sameDay := replace(t, finalReport(t, "EKM0412-FR-2"),
+		`"report_date": "2025-12-01"`, `"report_date": "2025-09-14"`)
+	accept(t, s, "police", sameDay)
+}
+
+// TestOriginalWithoutFIRDocumentAccepted files an original report dated
+// before its FIR's registration on a hub that never received the FIR:
+// the hub cannot know the date, so the report is taken.
+func TestOriginalWithoutFIRDocumentAccepted(t *testing.T) {
+	s := newServiceWithFIRs(t)
+	early := replace(t, finalReport(t, "EKM0412-FR-1"),
+		`"report_date": "2025-12-01"`, `"report_date": "2025-09-13"`)
+	accept(t, s, "police", early)
 }

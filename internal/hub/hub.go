@@ -23,6 +23,7 @@ import (
 
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/arrestclaim"
 	"github.com/sangam-hub/sangam/internal/bus"
 	"github.com/sangam-hub/sangam/internal/bus/kafkabus"
 	"github.com/sangam-hub/sangam/internal/courtfiling"
@@ -492,7 +493,8 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Admission: ingest.NewAdmission(0, 0),
 		Enrichers: []ingest.Enricher{callbacks, reports},
 		Claimers: []ingest.Claimer{reports, &firclaim.FIRs{Journal: h.backend.store},
-			movements, &orderclaim.Orders{Journal: h.backend.store}},
+			&arrestclaim.Arrests{Journal: h.backend.store}, movements,
+			&orderclaim.Orders{Journal: h.backend.store}},
 		Guards: []ingest.Guard{callbacks},
 	}
 	breaker := h.cfg.Breaker

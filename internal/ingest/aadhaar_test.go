@@ -15,6 +15,7 @@ import (
 	"github.com/sangam-hub/sangam/adapters/passport/mrz"
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/ingest/ingesttest"
 	"github.com/sangam-hub/sangam/internal/journal"
 )
 
@@ -310,5 +311,42 @@ func TestAadhaarSplitByInvisibleMasked(t *testing.T) {
 				t.Errorf("the journaled body keeps the number in clear:\n%s", raw)
 			}
 		})
+	}
+}
+
+// TestFIRNationalIDKeptWhereAadhaarMasked posts an FIR whose CCTNS
+// national id, 491873625403, passes the Aadhaar check digit, with an
+// Aadhaar number in the first information. The national id stays in the
+// canonical form and in the journaled body, and the Aadhaar number is
+// masked in both.
+func TestFIRNationalIDKeptWhereAadhaarMasked(t *testing.T) {
+	const nationalID = "491873625403"
+	f := newFixture(t)
+	body := ingesttest.Sample(t, firPath,
+		`"32EKM0412202501187"`, `"`+nationalID+`"`,
+		"walking home", "walking home (Aadhaar 5863 0172 9436)")
+	results, err := f.service.Accept(context.Background(), "police", body, "application/json")
+	if err != nil {
+		t.Fatalf("Accept: %v", err)
+	}
+	j, err := f.store.Journey(context.Background(), results[0].MessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := j.Message.FIR.Ref.NationalID; got != nationalID {
+		t.Errorf("canonical national id = %q, want %s", got, nationalID)
+	}
+	if strings.Contains(j.Message.FIR.FirstInformation, "0172") {
+		t.Errorf("canonical first information keeps the Aadhaar number: %q", j.Message.FIR.FirstInformation)
+	}
+	var raw []byte
+	if err := f.db.QueryRow("SELECT raw FROM messages WHERE id = ?", results[0].MessageID).Scan(&raw); err != nil {
+		t.Fatalf("reading the journaled body: %v", err)
+	}
+	if !bytes.Contains(raw, []byte(`"national_id": "`+nationalID+`"`)) {
+		t.Errorf("the journaled body lacks the national id %s:\n%s", nationalID, raw)
+	}
+	if bytes.Contains(raw, []byte("0172")) {
+		t.Errorf("the journaled body keeps the Aadhaar number in clear:\n%s", raw)
 	}
 }

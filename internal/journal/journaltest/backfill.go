@@ -33,7 +33,9 @@ type ClaimRow struct {
 // returned, and a corrected one, which holds the claim. A passport file has two requests, the newer
 // open; another has a report on its request; a third has only the hub's
 // escalation. Two copies of one numbered court order are journaled, of
-// which the first holds it, and one order without a number.
+// which the first holds it, and one order without a number. Two memos of
+// one arrest of an accused with a CCTNS person id are journaled, of
+// which the first holds it, and one of an accused without one.
 func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 	t0 := time.Date(2026, time.March, 15, 3, 30, 0, 0, time.UTC)
 	add := func(source string, m canonical.Message) string {
@@ -116,6 +118,27 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 	add("courts", order(""))
 	orderKey := "KLER10/" + string(canonical.OrderProductionWarrant) + "/KLSJEKM/UT-1/number/PW 45/2026"
 
+	// A memo occurred at its arrest, here not at a whole second.
+	arrested := t0.Add(400 * time.Millisecond)
+	addArrest := func(personID string) string {
+		person := canonical.Person{Names: []canonical.Name{{Full: "Shibu K. R."}}, DateOfBirth: "1999-02-11",
+			Identifiers: []canonical.Identifier{{Type: canonical.IDPassport, Value: "S7102455"}}}
+		if personID != "" {
+			person.Identifiers = append(person.Identifiers,
+				canonical.Identifier{Type: canonical.IDCCTNSPerson, Value: personID})
+		}
+		id := add("police", canonical.Message{Type: canonical.TypeArrest, CaseKey: fir.Key(),
+			Arrest: &canonical.Arrest{FIR: fir, Person: person, At: arrested, Place: "Kaloor"}})
+		entries[len(entries)-1].Message.OccurredAt = arrested
+		return id
+	}
+	firstArrest := addArrest("EKM0412-P-0042")
+	addArrest("EKM0412-P-0042")
+	// Without a CCTNS person id, the key is a digest that only the hub
+	// computes.
+	addArrest("")
+	arrestKey := fmt.Sprintf("%s/%d/cctns_person/EKM0412-P-0042", fir.Key(), t0.Unix())
+
 	add("passport", request("TV1076543210", false))
 	open := add("passport", request("TV1076543210", false))
 	answered := add("passport", request("TV2076543210", false))
@@ -126,6 +149,7 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 	add("hub", request("TV3076543210", true))
 
 	want = []ClaimRow{
+		{"arrest-memo", arrestKey, firstArrest},
 		{"court-order", orderKey, firstOrder},
 		{"fir-document", fir.Key(), firstFIR},
 		{"fir-document", other.Key(), otherFIR},
@@ -138,6 +162,7 @@ func ClaimsBackfill() (entries []journal.Entry, want, stale []ClaimRow) {
 		{"supplementary-final-report", other.Key() + "/2", secondSupplementary},
 	}
 	stale = []ClaimRow{
+		{"arrest-memo", arrestKey, firstArrest},
 		{"court-order", orderKey, firstOrder},
 		{"fir-document", fir.Key(), firstFIR},
 		{"fir-document", other.Key(), otherFIR},
