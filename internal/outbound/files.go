@@ -18,15 +18,17 @@ const maxFileBytes = 1 << 20
 type fileError struct {
 	// field is the entry's field, such as "tls.ca_file".
 	field string
+	// path is the file's path, as the field gives it.
+	path string
 	// err names the field and the path, and never repeats the file's
 	// content.
 	err error
 }
 
-// fieldError returns a *fileError about field whose message starts with
-// the field.
-func fieldError(field string, err error) error {
-	return &fileError{field: field, err: fmt.Errorf("%s: %w", field, err)}
+// fieldError returns a *fileError about the file at path, which field
+// names, whose message starts with the field.
+func fieldError(field, path string, err error) error {
+	return &fileError{field: field, path: path, err: fmt.Errorf("%s: %w", field, err)}
 }
 
 func (e *fileError) Error() string { return e.err.Error() }
@@ -65,7 +67,7 @@ func (r *reloader[T]) load() (T, error) {
 	for i, f := range r.files {
 		st, err := os.Stat(f.path)
 		if err != nil {
-			return zero, fieldError(f.field, err)
+			return zero, fieldError(f.field, f.path, err)
 		}
 		stats[i] = st
 	}
@@ -81,7 +83,7 @@ func (r *reloader[T]) load() (T, error) {
 	for i, f := range r.files {
 		b, st, err := readFile(f.path, r.reserved)
 		if err != nil {
-			return zero, fieldError(f.field, err)
+			return zero, fieldError(f.field, f.path, err)
 		}
 		contents[i], read[i] = b, st
 	}
