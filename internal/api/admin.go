@@ -259,6 +259,7 @@ func (s *Server) validChange(w http.ResponseWriter, docErr error, by string, c R
 	if len(violations) > 0 {
 		invalid = append(invalid, "the routes document")
 	}
+
 	for _, field := range []struct {
 		name string
 		err  error
@@ -271,6 +272,7 @@ func (s *Server) validChange(w http.ResponseWriter, docErr error, by string, c R
 	if len(invalid) == 0 {
 		return true
 	}
+
 	s.Log.Warn("routes change rejected as invalid", "by", by, "dry_run", c.DryRun,
 		"problems", len(violations), "first", violations[0].Message)
 	kind := problem.InvalidRoutes
@@ -438,8 +440,9 @@ func (s *Server) rejectSave(w http.ResponseWriter, r *http.Request, by string, e
 const UnchangedDetail = "the document is the current version"
 
 // clientGone reports whether err is the cancellation of r's context
-// because the client went away, and then logs it at info level: the
-// client, not the hub, ended the request, and nobody reads the response.
+// because the client went away, and then logs it at info level, because
+// the client ended the request and the hub did not fail. No client is
+// left to read a response, so callers may return without one.
 func (s *Server) clientGone(r *http.Request, doing string, err error) bool {
 	if !errors.Is(err, context.Canceled) || r.Context().Err() == nil {
 		return false

@@ -115,9 +115,9 @@ func TestRoutesChangeClientGoneIsNoError(t *testing.T) {
 		t.Fatalf("request error %v, want the client's cancellation", err)
 	}
 
-	const gone = "client closed the connection before the hub answered"
+	const canceledLine = "client closed the connection before the hub answered"
 	deadline := time.Now().Add(10 * time.Second)
-	for len(logs.lines(t, gone)) == 0 && len(logs.lines(t, "reading routes failed")) == 0 {
+	for len(logs.lines(t, canceledLine)) == 0 && len(logs.lines(t, "reading routes failed")) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("the handler logged neither line after 10 s")
 		}
@@ -126,7 +126,7 @@ func TestRoutesChangeClientGoneIsNoError(t *testing.T) {
 	if got := logs.lines(t, "reading routes failed"); len(got) != 0 {
 		t.Errorf("the client's cancellation was logged as a failure of the hub: %v", got)
 	}
-	lines := logs.lines(t, gone)
+	lines := logs.lines(t, canceledLine)
 	if len(lines) != 1 || lines[0]["level"] != "INFO" || lines[0]["request"] != "reading routes" {
 		t.Errorf("log lines %v, want one at INFO for reading routes", lines)
 	}
