@@ -33,7 +33,10 @@ Commands:
                                         and each delivery's share with the policy its attempts apply
   explain --agency NAME FILE            explain an agency body with the routes in force
 
-Every command takes --hub URL (default http://127.0.0.1:8400) and --token.`
+Every command takes --hub URL (default http://127.0.0.1:8400) and --token.
+--by NAME is kept with the version as who made the change. A hub without
+tokens records a change without --by as "api"; a hub with tokens records
+the token's holder, with NAME beside it when it differs.`
 
 // adminClient calls a hub's admin API.
 type adminClient struct {
@@ -75,11 +78,15 @@ func (c *adminClient) do(method, path string, in, out any) error {
 	return json.Unmarshal(data, out)
 }
 
+// errUnchanged marks a routes change that the hub rejected because its
+// document is the current version's.
+var errUnchanged = errors.New("routes unchanged")
+
 // hubProblem turns a problem details response into an error: its detail,
 // then every violation on a line of its own with its pointer and rule.
 // The later lines of a violation's message, such as the caret under a
-// CEL error, are indented below it. A 400, 404 or 409 is the input's
-// fault, and a 429 or 5xx makes the error wrap errUnavailable.
+// CEL error, are indented below it. A 400, 404, 409 or 413 is the
+// input's fault, and a 429 or 5xx makes the error wrap errUnavailable.
 func hubProblem(status int, data []byte) error {
 	var p problem.Problem
 	if json.Unmarshal(data, &p) != nil || p.Title == "" {
@@ -100,10 +107,15 @@ func hubProblem(status int, data []byte) error {
 	}
 	// A 404 in the hub's problem form names what the command was given:
 	// a message id, a routes version or an agency that the hub lacks.
+	if status == http.StatusConflict && p.Detail == api.UnchangedDetail {
+		return fmt.Errorf("%w: %w: %s", errConflict, errUnchanged, msg)
+	}
 	if status == http.StatusConflict {
 		return fmt.Errorf("%w: %s", errConflict, msg)
 	}
-	if status == http.StatusBadRequest || status == http.StatusNotFound {
+	// A body over the hub's limit is input that no retry makes valid.
+	if status == http.StatusBadRequest || status == http.StatusNotFound ||
+		status == http.StatusRequestEntityTooLarge {
 		return fmt.Errorf("%w: %s", errInvalid, msg)
 	}
 	if status == http.StatusTooManyRequests || status >= 500 {
@@ -134,7 +146,8 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	comment := fs.String("comment", "", "why the change is made, kept with the version")
 	expect := fs.Int("expect", 0, "the version the change is based on: it fails if a newer one was saved "+
 		"(default: the current version)")
-	by := fs.String("by", "", "who makes the change, kept with the version when the hub runs without tokens")
+	by := fs.String("by", "", "who makes the change, kept with the version beside the token's holder "+
+		"(default without tokens on the hub: api)")
 	limit := fs.Int("limit", 20, "how many versions to list")
 	before := fs.Int("before", 0, "list the versions before this one, to page back through the history")
 	message := fs.String("message", "", "id of a stored message to explain")
@@ -236,6 +249,10 @@ func routesApply(c *adminClient, files []string, change api.RoutesChange, stdout
 	if err != nil {
 		return err
 	}
+	if len(doc) > routestore.MaxDocumentBytes {
+		return fmt.Errorf("%w: %s: %d bytes is over the maximum of %d for a routes document",
+			errInvalid, files[0], len(doc), routestore.MaxDocumentBytes)
+	}
 	if change.Expect == 0 {
 		cur, err := getVersion(c, 0)
 		if err != nil {
@@ -250,15 +267,16 @@ func routesApply(c *adminClient, files []string, change api.RoutesChange, stdout
 	dryRun := change.DryRun
 	change.DryRun = true
 	var preview api.RoutesChangeResult
-	if err := c.do(http.MethodPut, "/api/v1/routes", change, &preview); err != nil {
+	err = c.do(http.MethodPut, "/api/v1/routes", change, &preview)
+	if errors.Is(err, errUnchanged) {
+		fmt.Fprintln(stdout, "no change: the file is the current version")
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	printChange(stdout, preview)
 	printWarnings(stderr, preview)
-	if preview.Diff == "" {
-		fmt.Fprintln(stdout, "no change: the file is the current version")
-		return nil
-	}
 	if dryRun {
 		fmt.Fprintln(stdout, "dry run: nothing saved")
 		return nil

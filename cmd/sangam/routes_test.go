@@ -200,6 +200,15 @@ func TestHubProblemNotFoundIsInput(t *testing.T) {
 	}
 }
 
+func TestHubProblemTooLargeIsInput(t *testing.T) {
+	body := `{"type":"urn:sangam:problem:too-large","title":"Message is too large","status":413,` +
+		`"detail":"the body exceeds the limit of 2 MiB"}`
+	err := hubProblem(http.StatusRequestEntityTooLarge, []byte(body))
+	if !errors.Is(err, errInvalid) {
+		t.Errorf("error %v does not wrap errInvalid, so the command would not exit 1", err)
+	}
+}
+
 func TestHubProblemRejectedTokenNamesFlag(t *testing.T) {
 	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
 		body := fmt.Sprintf(`{"type":"urn:sangam:problem:unauthenticated","title":"Authentication required",`+
@@ -334,5 +343,78 @@ func TestRoutesExplainSendsMarkupUnescaped(t *testing.T) {
 	want := `"body":"<movement kind=\"admission\">A & B</movement>"`
 	if !strings.Contains(string(request), want) {
 		t.Errorf("request %s, want it to contain %s", request, want)
+	}
+}
+
+func TestRoutesApplyOversizeIsInvalidInput(t *testing.T) {
+	url := startTestHub(t)
+	_, doc, _ := runCLI(t, "routes", "export", "--hub", url)
+	// Comment lines keep the document valid YAML at any size.
+	line := "# " + strings.Repeat("x", 98) + "\n"
+	for name, size := range map[string]int{
+		"over the 1 MiB document limit": 3 << 19,
+		"over the 2 MiB body limit":     3 << 20,
+	} {
+		file := filepath.Join(t.TempDir(), "routes.yaml")
+		padded := doc + strings.Repeat(line, size/len(line))
+		if err := os.WriteFile(file, []byte(padded), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := runCLI(t, "routes", "apply", "--hub", url, "--expect", "1", file)
+		if code != exitInvalid {
+			t.Errorf("%s: exit %d, want %d for invalid input; stderr %s\n%s",
+				name, code, exitInvalid, errOut, out)
+		}
+		if !strings.Contains(errOut, "is over the maximum of 1048576 for a routes document") {
+			t.Errorf("%s: stderr %s does not name the limit", name, errOut)
+		}
+	}
+	if _, _, info := runCLI(t, "routes", "export", "--hub", url); !strings.Contains(info, "routes version 1") {
+		t.Errorf("an oversize apply changed the routes: %s", info)
+	}
+}
+
+func TestRoutesApplyCurrentVersionIsNoChange(t *testing.T) {
+	url := startTestHub(t)
+	_, doc, _ := runCLI(t, "routes", "export", "--hub", url)
+	file := filepath.Join(t.TempDir(), "routes.yaml")
+	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, dryRun := range []string{"--dry-run=false", "--dry-run"} {
+		code, out, errOut := runCLI(t, "routes", "apply", "--hub", url, "--expect", "1", dryRun, file)
+		if code != exitOK || !strings.Contains(out, "no change: the file is the current version") {
+			t.Errorf("apply %s of the exported file: exit %d, stderr %s\n%s", dryRun, code, errOut, out)
+		}
+	}
+	code, _, errOut := runCLI(t, "routes", "restore", "--hub", url, "--expect", "1", "--dry-run", "1")
+	if code != exitInvalid || !strings.Contains(errOut, "the document is the current version") {
+		t.Errorf("restore --dry-run of the current version: exit %d, stderr %s", code, errOut)
+	}
+}
+
+func TestRoutesHelpNamesDefaultBy(t *testing.T) {
+	for _, args := range [][]string{{"routes", "--help"}, {"routes", "apply", "--help"}} {
+		_, _, errOut := runCLI(t, args...)
+		if !strings.Contains(errOut, "api") || !strings.Contains(errOut, "--by") {
+			t.Errorf("%s does not say that a change without --by is recorded as api:\n%s",
+				strings.Join(args, " "), errOut)
+		}
+	}
+}
+
+func TestRoutesApplyRecordsAPIWithoutBy(t *testing.T) {
+	url := startTestHub(t)
+	_, doc, _ := runCLI(t, "routes", "export", "--hub", url)
+	file := filepath.Join(t.TempDir(), "routes.yaml")
+	if err := os.WriteFile(file, []byte(doc+"# reviewed\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCLI(t, "routes", "apply", "--hub", url, "--expect", "1", file); code != exitOK {
+		t.Fatalf("apply: exit %d, stderr %s\n%s", code, errOut, out)
+	}
+	_, out, _ := runCLI(t, "routes", "history", "--hub", url)
+	if !regexp.MustCompile(`(?m)^v2 +\S+ \S+ +api\b`).MatchString(out) {
+		t.Errorf("history does not record version 2 as made by api:\n%s", out)
 	}
 }

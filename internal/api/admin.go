@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,7 +77,7 @@ type RemovedDestination struct {
 func (s *Server) currentRoutes(w http.ResponseWriter, r *http.Request) {
 	v, err := s.Versions.Current(r.Context())
 	if err != nil {
-		s.storeProblem(w, "reading routes", err)
+		s.storeProblem(w, r, "reading routes", err)
 		return
 	}
 	WriteJSON(w, http.StatusOK, s.routesVersion(v))
@@ -113,7 +114,7 @@ func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := s.Versions.List(r.Context(), limit, before)
 	if err != nil {
-		s.storeProblem(w, "listing routes versions", err)
+		s.storeProblem(w, r, "listing routes versions", err)
 		return
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"versions": list})
@@ -126,7 +127,7 @@ func (s *Server) getRoutes(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.Versions.Get(r.Context(), n)
 	if err != nil {
-		s.storeProblem(w, "reading routes version", err)
+		s.storeProblem(w, r, "reading routes version", err)
 		return
 	}
 	WriteJSON(w, http.StatusOK, s.routesVersion(v))
@@ -147,7 +148,7 @@ func (s *Server) putRoutes(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &c) {
 		return
 	}
-	s.change(w, r, c, []byte(c.Document), 0)
+	s.change(w, r, c, []byte(c.Document), nil)
 }
 
 func (s *Server) restoreRoutes(w http.ResponseWriter, r *http.Request) {
@@ -161,18 +162,25 @@ func (s *Server) restoreRoutes(w http.ResponseWriter, r *http.Request) {
 	}
 	old, err := s.Versions.Get(r.Context(), n)
 	if err != nil {
-		s.storeProblem(w, "reading routes version", err)
+		s.storeProblem(w, r, "reading routes version", err)
 		return
 	}
 	if c.Comment == "" {
 		c.Comment = fmt.Sprintf("restore version %d", n)
 	}
-	s.change(w, r, c, old.Document, n)
+	s.change(w, r, c, old.Document, &old)
 }
 
 // change validates doc, shows its difference from the current version
-// and, unless c is a dry run, saves it.
-func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, doc []byte, restoredFrom int) {
+// and, unless c is a dry run, saves it. restored is the version that a
+// restore saves again, or nil.
+func (s *Server) change(
+	w http.ResponseWriter,
+	r *http.Request,
+	c RoutesChange,
+	doc []byte,
+	restored *routestore.Version,
+) {
 	table, err := routes.Load(doc)
 	// Parse returns the decoded document even when it breaks other rules,
 	// so one response lists every problem.
@@ -187,17 +195,12 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 		}
 	}
 	by := recordedBy(r, c.By)
-	if violations := routeViolations(errors.Join(errs...)); len(violations) > 0 {
-		s.Log.Warn("routes change rejected as invalid", "by", by, "dry_run", c.DryRun,
-			"problems", len(violations), "first", violations[0].Message)
-		p := problem.New(problem.InvalidRoutes, "the routes document is invalid; nothing changed")
-		p.Errors = violations
-		problem.Write(w, p)
+	if !s.validChange(w, errors.Join(errs...), by, c) {
 		return
 	}
 	cur, err := s.Versions.Current(r.Context())
 	if err != nil {
-		s.storeProblem(w, "reading routes", err)
+		s.storeProblem(w, r, "reading routes", err)
 		return
 	}
 	if c.Expect == 0 && cur.Number > 0 {
@@ -219,17 +222,19 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	if s.RoutesWarnings != nil {
 		res.Warnings = s.RoutesWarnings(table)
 	}
-	change := routestore.Change{Document: doc, By: by,
-		Comment: c.Comment, Expect: c.Expect, RestoredFrom: restoredFrom}
+	change := routestore.Change{Document: doc, By: by, Comment: c.Comment, Expect: c.Expect}
+	if restored != nil {
+		change.RestoredFrom = restored.Number
+	}
 	if c.DryRun {
 		// A dry run rejects what a save would, such as a valid document
-		// over the size limit.
-		if err := change.Validate(); err != nil {
-			s.rejectSave(w, by, err)
-			return
+		// over the size limit or the current version's document.
+		err := change.Validate()
+		if err == nil {
+			err = change.Admit(cur, restored)
 		}
-		if c.Expect != cur.Number {
-			s.rejectSave(w, by, &routestore.ConflictError{Expect: c.Expect, Current: cur.Number})
+		if err != nil {
+			s.rejectSave(w, r, by, err)
 			return
 		}
 		WriteJSON(w, http.StatusOK, res)
@@ -237,12 +242,60 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c RoutesChange, 
 	}
 	v, err := s.Versions.Save(r.Context(), change)
 	if err != nil {
-		s.rejectSave(w, by, err)
+		s.rejectSave(w, r, by, err)
 		return
 	}
 	saved := s.routesVersion(v)
 	res.Saved = &saved
 	WriteJSON(w, http.StatusCreated, res)
+}
+
+// validChange writes a problem and returns false when docErr, the error
+// of checking a change's document, has problems, or the by or comment of
+// the change is invalid. by is the name that the change would record.
+func (s *Server) validChange(w http.ResponseWriter, docErr error, by string, c RoutesChange) bool {
+	violations := routeViolations(docErr)
+	var invalid []string
+	if len(violations) > 0 {
+		invalid = append(invalid, "the routes document")
+	}
+
+	for _, field := range []struct {
+		name string
+		err  error
+	}{{"by", routestore.ValidateBy(by)}, {"comment", routestore.ValidateComment(c.Comment)}} {
+		if field.err != nil {
+			invalid = append(invalid, field.name)
+			violations = append(violations, routeViolations(field.err)...)
+		}
+	}
+	if len(invalid) == 0 {
+		return true
+	}
+
+	s.Log.Warn("routes change rejected as invalid", "by", by, "dry_run", c.DryRun,
+		"problems", len(violations), "first", violations[0].Message)
+	kind := problem.InvalidRoutes
+	if invalid[0] != "the routes document" {
+		kind = problem.Invalid
+	}
+	verb := "is"
+	if len(invalid) > 1 {
+		verb = "are"
+	}
+	p := problem.New(kind, fmt.Sprintf("%s %s invalid; nothing changed", joinAnd(invalid), verb))
+	p.Errors = violations
+	problem.Write(w, p)
+	return false
+}
+
+// joinAnd joins names as a list in a sentence: "a", "a and b", "a, b
+// and c".
+func joinAnd(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // removedDestinations returns the destinations of the document current
@@ -267,7 +320,9 @@ func (s *Server) removedDestinations(r *http.Request, current []byte, next route
 
 	backlog, err := s.Store.Backlog(r.Context())
 	if err != nil {
-		s.failures.backlog.Failed(err)
+		if !s.clientGone(r, "reading the backlog", err) {
+			s.failures.backlog.Failed(err)
+		}
 		for i := range removed {
 			removed[i].Warning = fmt.Sprintf("destination %q is removed: its pending deliveries "+
 				"will be dead-lettered, but the journal did not respond, so their number is unknown",
@@ -341,13 +396,14 @@ func branches(err error) bool {
 	return false
 }
 
-func (s *Server) storeProblem(w http.ResponseWriter, doing string, err error) {
+func (s *Server) storeProblem(w http.ResponseWriter, r *http.Request, doing string, err error) {
 	var conflict *routestore.ConflictError
 	switch {
+	case s.clientGone(r, doing, err):
 	case errors.As(err, &conflict):
 		problem.Write(w, problem.New(problem.Conflict, err.Error()))
 	case errors.Is(err, routestore.ErrUnchanged):
-		problem.Write(w, problem.New(problem.Conflict, "the document is the current version"))
+		problem.Write(w, problem.New(problem.Conflict, UnchangedDetail))
 	case errors.Is(err, routestore.ErrInvalid):
 		p := problem.New(problem.InvalidRoutes, "the routes document is invalid; nothing changed")
 		p.Errors = routeViolations(err)
@@ -365,7 +421,7 @@ func (s *Server) storeProblem(w http.ResponseWriter, doing string, err error) {
 // its checks rejected with err. When the change was invalid, based on an
 // old version or the current version, it also logs the rejection with
 // by, who made the change.
-func (s *Server) rejectSave(w http.ResponseWriter, by string, err error) {
+func (s *Server) rejectSave(w http.ResponseWriter, r *http.Request, by string, err error) {
 	var conflict *routestore.ConflictError
 	switch {
 	case errors.As(err, &conflict):
@@ -376,7 +432,24 @@ func (s *Server) rejectSave(w http.ResponseWriter, by string, err error) {
 	case errors.Is(err, routestore.ErrInvalid):
 		s.Log.Warn("routes change rejected as invalid", "by", by, "error", err)
 	}
-	s.storeProblem(w, "saving routes", err)
+	s.storeProblem(w, r, "saving routes", err)
+}
+
+// UnchangedDetail is the detail of the 409 problem for a routes change or
+// restore whose document is the current version's.
+const UnchangedDetail = "the document is the current version"
+
+// clientGone reports whether err is the cancellation of r's context
+// because the client went away, and then logs it at info level, because
+// the client ended the request and the hub did not fail. No client is
+// left to read a response, so callers may return without one.
+func (s *Server) clientGone(r *http.Request, doing string, err error) bool {
+	if !errors.Is(err, context.Canceled) || r.Context().Err() == nil {
+		return false
+	}
+	s.Log.Info("client closed the connection before the hub answered", "request", doing,
+		"method", r.Method, "path", r.URL.Path)
+	return true
 }
 
 // ExplainRequest names a stored message, or carries a message to
@@ -439,7 +512,7 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string) {
 	j, err := s.Store.Journey(r.Context(), id)
 	if err != nil {
-		s.storeProblem(w, "reading journey", err)
+		s.storeProblem(w, r, "reading journey", err)
 		return
 	}
 	table := s.Routes()
@@ -607,6 +680,8 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 		return
 	case ingest.IsInvalid(err):
 		s.invalid(w, err)
+		return
+	case s.clientGone(r, "preparing a body to explain", err):
 		return
 	case errors.Is(err, ingest.ErrBusy):
 		w.Header().Set("Retry-After", "2")

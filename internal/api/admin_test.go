@@ -392,7 +392,7 @@ func TestJSONKeepsAmpersands(t *testing.T) {
 
 func TestRoutesChangeIgnoresByteOrderMark(t *testing.T) {
 	h := newSampleHub(t, true)
-	body := append([]byte("\xef\xbb\xbf"), jsonBody(t, api.RoutesChange{Document: sampleRoutes,
+	body := append([]byte("\xef\xbb\xbf"), jsonBody(t, api.RoutesChange{Document: arrestRoutes,
 		Expect: 1, DryRun: true})...)
 	if r := send(t, http.MethodPut, h.url+"/api/v1/routes", operatorToken, body); r.status != http.StatusOK {
 		t.Errorf("dry run with a byte order mark: status %d, want 200; body %s", r.status, r.body)

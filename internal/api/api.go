@@ -490,6 +490,9 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 func (s *Server) journey(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	j, err := s.Store.Journey(r.Context(), id)
+	if s.clientGone(r, "reading journey", err) {
+		return
+	}
 	if err != nil && !errors.Is(err, journal.ErrNotFound) {
 		s.failures.journey.Failed(err, "message_id", id)
 		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
@@ -526,6 +529,9 @@ func (s *Server) find(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	found, err := s.Store.Find(r.Context(), q)
+	if s.clientGone(r, "finding messages", err) {
+		return
+	}
 	if err != nil {
 		s.failures.find.Failed(err)
 		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))

@@ -36,6 +36,9 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	found, err := s.Store.DeadLetters(r.Context(), f)
+	if s.clientGone(r, "listing dead letters", err) {
+		return
+	}
 	if err != nil {
 		s.failures.deadLetters.Failed(err)
 		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
@@ -261,6 +264,9 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.replay(r, r.PathValue("id"), req)
+	if s.clientGone(r, "replay", err) {
+		return
+	}
 	if err != nil && !errors.Is(err, journal.ErrNotFound) && !errors.Is(err, journal.ErrNotDead) &&
 		!errors.Is(err, journal.ErrDestinationRemoved) {
 		s.failures.replay.Failed(err, "delivery_id", r.PathValue("id"))
@@ -313,6 +319,9 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		Reason: req.Reason, From: req.From, To: req.To, Limit: req.Limit,
 		Unreplayed: !req.Force, OldestFirst: true, Destinations: s.configuredDestinations()}
 	found, err := s.Store.DeadLetters(r.Context(), f)
+	if s.clientGone(r, "listing dead letters", err) {
+		return
+	}
 	if err != nil {
 		s.failures.deadLetters.Failed(err)
 		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
@@ -328,6 +337,9 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 			skipped[dl.Destination]++
 			continue
 		}
+		if s.clientGone(r, "replay", err) {
+			return
+		}
 		if err != nil {
 			s.failures.replay.Failed(err, "delivery_id", dl.ID)
 			problem.Write(w, problem.New(problem.Unavailable, fmt.Sprintf(
@@ -339,6 +351,9 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		out.Replays = append(out.Replays, res)
 	}
 	out.Skipped, err = s.skippedReplays(r, f, skipped)
+	if s.clientGone(r, "counting skipped replays", err) {
+		return
+	}
 	if err != nil {
 		s.failures.deadLetters.Failed(err)
 		problem.Write(w, problem.New(problem.Unavailable, fmt.Sprintf(
@@ -472,6 +487,9 @@ type DestinationStatus struct {
 func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
 	backlogs := map[string]journal.Backlog{}
 	backlog, err := s.Store.Backlog(r.Context())
+	if s.clientGone(r, "listing destinations", err) {
+		return
+	}
 	if err != nil {
 		s.failures.backlog.Failed(err)
 	} else {

@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/routestore"
 )
 
@@ -387,6 +388,73 @@ func TestFirstStartWithMissingFileSavesNothing(t *testing.T) {
 	}
 	if v.Number != 1 || v.Comment != routestore.SeedComment {
 		t.Errorf("current version = %d %q, want the seed as version 1", v.Number, v.Comment)
+	}
+}
+
+// TestStartWithMissingTokenFile restarts a hub on stored routes whose
+// destination's token file is gone. The hub starts and logs the file, and
+// the destination's deliveries wait until the file is back, as they do
+// when the file goes missing while the hub runs.
+func TestStartWithMissingTokenFile(t *testing.T) {
+	const token = "tok-start-6e2a9d4c1b"
+	court := newGuardedCourt(t, "Bearer "+token)
+	tokenPath := filepath.Join(t.TempDir(), "court-token")
+	writeSecret(t, tokenPath, token+"\n")
+	doc := bytes.Replace(credentialRoutes(court.url, "    bearer_token_file: "+tokenPath+"\n"),
+		[]byte("max_attempts: 2"), []byte("max_attempts: 100"), 1)
+	dataDir := t.TempDir()
+	first, stop, done := runHub(t, Config{DataDir: dataDir, Routes: doc})
+	if got := first.Routes().Version(); got != "v1" {
+		t.Fatalf("first start: routes %s, want v1", got)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatalf("first hub Run: %v", err)
+	}
+
+	if err := os.Remove(tokenPath); err != nil {
+		t.Fatal(err)
+	}
+	log, logs := capturedLog()
+	h := startHub(t, Config{DataDir: dataDir, Routes: doc, Log: log})
+	if got := h.Routes().Version(); got != "v1" {
+		t.Errorf("routes in force = %s, want v1", got)
+	}
+	var errorLines []string
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "level=ERROR") {
+			errorLines = append(errorLines, line)
+		}
+	}
+	if len(errorLines) != 1 {
+		t.Fatalf("%d error lines at start, want 1:\n%s", len(errorLines), logs)
+	}
+	for _, want := range []string{"destination=ecourts-kerala", "field=bearer_token_file",
+		"file=" + tokenPath, "no such file", "routes_version=1"} {
+		if !strings.Contains(errorLines[0], want) {
+			t.Errorf("the error line does not contain %q: %s", want, errorLines[0])
+		}
+	}
+
+	url := "http://" + h.Addr()
+	_, res, body := post(t, url, "police", chargesheet(t, 1))
+	if res.MessageID == "" {
+		t.Fatalf("chargesheet not accepted: %s", body)
+	}
+	want := `not sent: destination "ecourts-kerala": bearer_token_file: stat ` + tokenPath
+	waitFor(t, "an attempt that names the missing file", func() bool {
+		var j journal.Journey
+		getJSON(t, url, "/api/v1/messages/"+res.MessageID, &j)
+		return len(j.Deliveries) == 1 && len(j.Deliveries[0].Attempts) > 0 &&
+			strings.HasPrefix(j.Deliveries[0].Attempts[0].Error, want)
+	})
+	if got := court.headers(); len(got) != 0 {
+		t.Errorf("the court received %d requests while the token file was missing, want none", len(got))
+	}
+
+	writeSecret(t, tokenPath, token+"\n")
+	if j := settledJourney(t, url, res.MessageID); j.Status != "delivered" {
+		t.Errorf("status %s once the file is back, want delivered: %+v", j.Status, j.Deliveries)
 	}
 }
 

@@ -228,6 +228,9 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte, docTable *routes.Table
 	// Another replica may have seeded its own file first.
 	policiesChecked = policiesChecked && !differs
 	if differs && h.cfg.ReplaceRoutes {
+		if err := h.checkFiles(docTable, "nothing was saved"); err != nil {
+			return err
+		}
 		if err := h.checkPolicies(docTable); err != nil {
 			return err
 		}
@@ -250,10 +253,10 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte, docTable *routes.Table
 	if err != nil {
 		return fmt.Errorf("stored routes version %d: %w", v.Number, err)
 	}
-	set, err := outbound.Build(table, h.reserved())
-	if err != nil {
-		return fmt.Errorf("stored routes version %d: %w", v.Number, err)
-	}
+	// A file missing now stops only its destination's deliveries, as it
+	// would while the hub runs, so that the other agencies' messages flow
+	// and the routes can be changed through the running hub.
+	set := outbound.BuildStored(table, h.reserved(), h.cfg.Log.With("routes_version", v.Number))
 	h.endpoints.Store(set)
 	h.table.Store(table.Labeled(versionLabel(v.Number)))
 	h.applied = v.Number
@@ -277,11 +280,22 @@ func (h *Hub) checkSeedFiles(ctx context.Context, docTable *routes.Table) (bool,
 	if !errors.Is(err, routestore.ErrEmpty) {
 		return false, nil // Seed keeps the stored version, or reports the error.
 	}
-	if err := outbound.Check(docTable.Config(), h.reserved()); err != nil {
-		return false, fmt.Errorf("routes file: %w; nothing was saved, so the hub starts with "+
-			"this file once the files it names are in place", err)
+	if err := h.checkFiles(docTable, "nothing was saved, so the hub starts with this file once "+
+		"the files it names are in place"); err != nil {
+		return false, err
 	}
 	return true, h.checkPolicies(docTable)
+}
+
+// checkFiles returns an error, ending with outcome, when a file that a
+// destination of table, compiled from the routes file, names is missing
+// or invalid. The hub checks a document it is about to save at start-up,
+// as the admin API checks one it saves.
+func (h *Hub) checkFiles(table *routes.Table, outcome string) error {
+	if err := outbound.Check(table.Config(), h.reserved()); err != nil {
+		return fmt.Errorf("routes file: %w; %s", err, outcome)
+	}
+	return nil
 }
 
 // checkPolicies returns an error when a destination's policy in table,

@@ -3,6 +3,7 @@ package outbound
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
 )
@@ -17,15 +18,17 @@ const maxFileBytes = 1 << 20
 type fileError struct {
 	// field is the entry's field, such as "tls.ca_file".
 	field string
+	// path is the file's path, as the field gives it.
+	path string
 	// err names the field and the path, and never repeats the file's
 	// content.
 	err error
 }
 
-// fieldError returns a *fileError about field whose message starts with
-// the field.
-func fieldError(field string, err error) error {
-	return &fileError{field: field, err: fmt.Errorf("%s: %w", field, err)}
+// fieldError returns a *fileError about the file at path, which field
+// names, whose message starts with the field.
+func fieldError(field, path string, err error) error {
+	return &fileError{field: field, path: path, err: fmt.Errorf("%s: %w", field, err)}
 }
 
 func (e *fileError) Error() string { return e.err.Error() }
@@ -64,7 +67,7 @@ func (r *reloader[T]) load() (T, error) {
 	for i, f := range r.files {
 		st, err := os.Stat(f.path)
 		if err != nil {
-			return zero, fieldError(f.field, err)
+			return zero, fieldError(f.field, f.path, err)
 		}
 		stats[i] = st
 	}
@@ -80,7 +83,7 @@ func (r *reloader[T]) load() (T, error) {
 	for i, f := range r.files {
 		b, st, err := readFile(f.path, r.reserved)
 		if err != nil {
-			return zero, fieldError(f.field, err)
+			return zero, fieldError(f.field, f.path, err)
 		}
 		contents[i], read[i] = b, st
 	}
@@ -107,11 +110,13 @@ func sameFiles(a, b []os.FileInfo) bool {
 }
 
 // readFile reads path, up to maxFileBytes, and returns the os.FileInfo
-// of the file it opened. It checks that file against reserved after
-// opening it, so a path that is switched to a reserved file between a
-// check and the read still gets an error, never the reserved content.
+// of the file it opened. It checks that file after opening it, so a path
+// that is switched between a check and the read still gets an error,
+// never the content of a reserved file. A file that is not a regular
+// file, such as a named pipe, is an error, returned without waiting for
+// a writer.
 func readFile(path string, reserved *Reserved) ([]byte, os.FileInfo, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, openFlags, 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -119,6 +124,10 @@ func readFile(path string, reserved *Reserved) ([]byte, os.FileInfo, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%s is %s, not a regular file: name a file that contains "+
+			"the secret, key or certificate itself", path, fileKind(st.Mode()))
 	}
 	if err := reserved.check(path, st); err != nil {
 		return nil, nil, err
@@ -132,6 +141,21 @@ func readFile(path string, reserved *Reserved) ([]byte, os.FileInfo, error) {
 			"certificate: check the path", path, maxFileBytes)
 	}
 	return b, st, nil
+}
+
+// fileKind names the kind of a file that is not a regular file.
+func fileKind(mode fs.FileMode) string {
+	switch {
+	case mode.IsDir():
+		return "a directory"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }
 
 // SecretFile returns a function that returns the secret in the file at

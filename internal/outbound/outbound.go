@@ -6,10 +6,13 @@
 // The routes document names the files, which live on the hub's machine.
 // Build reads every file of a table before the hub puts the table in
 // force, so that a table whose files are missing or invalid is
-// rejected. After that, an endpoint reads a token, password, client
-// certificate or key file again when the file changes, so a rotated
-// secret takes effect at the next attempt. A CA file is read once per
-// Build, when a routes version is put in force or the hub starts.
+// rejected. BuildStored, for the version in force when the hub starts,
+// logs such files instead, and only their destinations' attempts fail
+// until the files are fixed. After that, an endpoint reads a token,
+// password, client certificate or key file again when the file changes,
+// so a rotated secret takes effect at the next attempt. A CA file is read
+// once per Build, when a routes version is put in force or the hub
+// starts.
 package outbound
 
 import (
@@ -125,7 +128,10 @@ func (s *Set) Endpoint(destination string) (*Endpoint, bool) {
 // flight finish, and a later request opens a new connection.
 func (s *Set) Close() {
 	for _, e := range s.endpoints {
-		if e.transport != nil {
+		if e.deferred != nil {
+			e = e.deferred.loaded()
+		}
+		if e != nil && e.transport != nil {
 			e.transport.CloseIdleConnections()
 		}
 	}
@@ -149,6 +155,9 @@ type Endpoint struct {
 	// description names what the endpoint authenticates with, for
 	// messages.
 	description string
+	// deferred, when set, builds the endpoint in place of the fields
+	// above, which are then unset (see BuildStored).
+	deferred *deferredEndpoint
 }
 
 // credentials is the Authorization header of one attempt and the secret
@@ -211,18 +220,23 @@ func newEndpoint(d routes.Destination, reserved *Reserved) (*Endpoint, error) {
 func secretText(field, path string, content []byte) (string, error) {
 	s := strings.TrimSpace(string(content))
 	if s == "" {
-		return "", fieldError(field, fmt.Errorf("%s is empty", path))
+		return "", fieldError(field, path, fmt.Errorf("%s is empty", path))
 	}
 	if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return "", fieldError(field, fmt.Errorf("%s contains a control character, such as a "+
+		return "", fieldError(field, path, fmt.Errorf("%s contains a control character, such as a "+
 			"line break inside the secret: put the secret alone on one line", path))
 	}
 	return s, nil
 }
 
 // Transport returns the destination's own transport, or nil when it uses
-// the caller's default.
+// the caller's default. For an endpoint of BuildStored whose files have
+// not passed yet it returns nil, so call it only after Authorize
+// succeeded.
 func (e *Endpoint) Transport() *http.Transport {
+	if e != nil && e.deferred != nil {
+		e = e.deferred.loaded()
+	}
 	if e == nil {
 		return nil
 	}
@@ -232,8 +246,17 @@ func (e *Endpoint) Transport() *http.Transport {
 // Authorize sets req's Authorization header from the destination's secret
 // file, read again when it changed since the last read. It returns a
 // function that replaces each secret it sent with "[redacted]" in a
-// text, such as a response body that repeats the request's headers.
+// text, such as a response body that repeats the request's headers. An
+// endpoint of BuildStored whose files failed reads them all again first,
+// and returns their problem while one still fails.
 func (e *Endpoint) Authorize(req *http.Request) (redact func(string) string, err error) {
+	if e != nil && e.deferred != nil {
+		built, err := e.deferred.load()
+		if err != nil {
+			return nil, err
+		}
+		return built.Authorize(req)
+	}
 	if e == nil || e.secret == nil {
 		return func(s string) string { return s }, nil
 	}
@@ -321,6 +344,9 @@ func asciiLower(s string) string {
 // bearer token in /run/secrets/court-token", or returns "" when it sends
 // no credentials.
 func (e *Endpoint) Credentials() string {
+	if e != nil && e.deferred != nil {
+		e = e.deferred.loaded()
+	}
 	if e == nil {
 		return ""
 	}

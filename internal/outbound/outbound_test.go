@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -400,5 +401,56 @@ func TestRedactEchoedTokenForms(t *testing.T) {
 	}
 	if got := redact("Ärger über the body"); got != "Ärger über the body" {
 		t.Errorf("redact changed a text without the token: %q", got)
+	}
+}
+
+func TestBuildStoredWaitsForMissingFiles(t *testing.T) {
+	pki := outboundtest.NewPKI(t)
+	dir := t.TempDir()
+	token, ca := filepath.Join(dir, "token"), filepath.Join(dir, "ca.pem")
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	set := outbound.BuildStored(table(t,
+		"    url: https://127.0.0.1:9/\n    bearer_token_file: "+token+"\n    tls: {ca_file: "+ca+"}\n",
+		"    url: http://127.0.0.1:9/\n",
+	), nil, log)
+
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d log lines, want one for each missing file:\n%s", len(lines), logs.String())
+	}
+	for i, want := range []string{"field=bearer_token_file file=" + token, "field=tls.ca_file file=" + ca} {
+		if !strings.Contains(lines[i], "level=ERROR") || !strings.Contains(lines[i], "destination=d1 "+want) {
+			t.Errorf("log line %d = %s, want an error with destination=d1 %s", i, lines[i], want)
+		}
+	}
+	if e, ok := set.Endpoint("d2"); !ok || e.Transport() != nil {
+		t.Errorf("d2, which names no files: endpoint %v, %v, want one with the default transport", e, ok)
+	}
+
+	e, ok := set.Endpoint("d1")
+	if !ok {
+		t.Fatal("no endpoint for d1, whose files are missing")
+	}
+	req, _ := http.NewRequest(http.MethodPost, "https://127.0.0.1:9/", nil)
+	if _, err := e.Authorize(req); err == nil || !strings.Contains(err.Error(), "stat "+token) {
+		t.Errorf("Authorize with the files missing: error %v, want the token file's", err)
+	}
+
+	// Once the files are back, the next attempt reads them all.
+	writeFile(t, dir, "token", "late-token\n")
+	caPEM, err := os.ReadFile(pki.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "ca.pem", string(caPEM))
+	if got, _ := authorize(t, set); got != "Bearer late-token" {
+		t.Errorf("Authorization once the files are back = %q, want %q", got, "Bearer late-token")
+	}
+	if tr := e.Transport(); tr == nil || tr.TLSClientConfig == nil || tr.TLSClientConfig.RootCAs == nil {
+		t.Errorf("transport once the files are back = %v, want one with the CA file's roots", tr)
+	}
+	if got, want := e.Credentials(), "the bearer token in "+token; got != want {
+		t.Errorf("Credentials = %q, want %q", got, want)
 	}
 }

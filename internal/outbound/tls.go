@@ -42,11 +42,11 @@ func ClientTLS(c routes.TLS, fields TLSFields) (*tls.Config, error) {
 	if c.CAFile != "" {
 		pem, _, err := readFile(c.CAFile, nil)
 		if err != nil {
-			return nil, fieldError(fields.CAFile, err)
+			return nil, fieldError(fields.CAFile, c.CAFile, err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fieldError(fields.CAFile, fmt.Errorf("%s contains no PEM certificate", c.CAFile))
+			return nil, fieldError(fields.CAFile, c.CAFile, fmt.Errorf("%s contains no PEM certificate", c.CAFile))
 		}
 		config.RootCAs = pool
 	}
@@ -60,8 +60,9 @@ func ClientTLS(c routes.TLS, fields TLSFields) (*tls.Config, error) {
 					// adds their paths. It repeats no key material. Either
 					// file may be at fault, and the error is reported at
 					// the cert file, the first of the pair.
-					return tls.Certificate{}, &fileError{field: fields.CertFile, err: fmt.Errorf(
-						"%s %s and %s %s: %w", fields.CertFile, c.CertFile, fields.KeyFile, c.KeyFile, err)}
+					return tls.Certificate{}, &fileError{field: fields.CertFile, path: c.CertFile,
+						err: fmt.Errorf("%s %s and %s %s: %w",
+							fields.CertFile, c.CertFile, fields.KeyFile, c.KeyFile, err)}
 				}
 				return cert, nil
 			},

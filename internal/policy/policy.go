@@ -118,10 +118,10 @@ func (p Policy) check() (checked, error) {
 	if strings.TrimSpace(p.Name) == "" {
 		report("name", "/name", errors.New("missing name"))
 	}
-	p.checkTypes(c.types, report)
+	misspelled := p.checkTypes(c.types, report)
 	for i, path := range p.Allow {
 		entry := fmt.Sprintf("allow[%d] %q", i, path)
-		if r, err := p.checkPath(path, c.types); err != nil {
+		if r, err := p.checkPath(path, c.types, misspelled); err != nil {
 			report(entry, fmt.Sprintf("/allow/%d", i), err)
 		} else {
 			c.allow = append(c.allow, r)
@@ -133,7 +133,7 @@ func (p Policy) check() (checked, error) {
 		if !slices.Contains(maskKinds, m.Kind) {
 			pointer = fmt.Sprintf("/mask/%d/kind", i)
 		}
-		if r, err := p.checkMask(m, c.types, c.mask); err != nil {
+		if r, err := p.checkMask(m, c.types, misspelled, c.mask); err != nil {
 			report(entry, pointer, err)
 		} else {
 			c.mask = append(c.mask, r)
@@ -142,19 +142,32 @@ func (p Policy) check() (checked, error) {
 	return c, errors.Join(errs...)
 }
 
-func (p Policy) checkTypes(types map[canonical.Type]bool, report func(entry, pointer string, err error)) {
+// checkTypes adds each known type of p.Types to types and reports each
+// unknown one. It returns the types that the unknown ones misspell, whose
+// paths in allow and mask are then not reported as unlisted as well.
+func (p Policy) checkTypes(
+	types map[canonical.Type]bool,
+	report func(entry, pointer string, err error),
+) (misspelled map[canonical.Type]bool) {
+	misspelled = map[canonical.Type]bool{}
 	if len(p.Types) == 0 {
 		report("types", "/types", errors.New("no message types: list the types the destination receives"))
 	}
 	for i, t := range p.Types {
 		_, hasBody := bodyName(canonical.Type(t))
-		if !hasBody || !slices.Contains(canonical.Types, canonical.Type(t)) {
-			report(fmt.Sprintf("types[%d] %q", i, t), fmt.Sprintf("/types/%d", i),
-				fmt.Errorf("unknown message type: known types are %s", knownTypes()))
+		if hasBody && slices.Contains(canonical.Types, canonical.Type(t)) {
+			types[canonical.Type(t)] = true
 			continue
 		}
-		types[canonical.Type(t)] = true
+		err := fmt.Errorf("unknown message type: known types are %s", knownTypes())
+		if meant, ok := misspelledType(t); ok {
+			misspelled[meant] = true
+			err = fmt.Errorf("unknown message type, perhaps a misspelling of %s: known types are %s",
+				meant, knownTypes())
+		}
+		report(fmt.Sprintf("types[%d] %q", i, t), fmt.Sprintf("/types/%d", i), err)
 	}
+	return misspelled
 }
 
 func knownKinds() string {
@@ -174,27 +187,28 @@ func knownTypes() string {
 }
 
 // checkPath resolves path and checks that a body it names belongs to
-// one of the policy's types.
-func (p Policy) checkPath(path string, types map[canonical.Type]bool) (resolvedRule, error) {
+// one of the policy's types, or to one of misspelled, whose misspelling
+// is reported already.
+func (p Policy) checkPath(path string, types, misspelled map[canonical.Type]bool) (resolvedRule, error) {
 	chain, err := parseAndResolve(path)
 	if err != nil {
 		return resolvedRule{}, err
 	}
 	top := chain[0].name
-	if !envelopeFields[top] && !types[canonical.Type(top)] {
+	if !envelopeFields[top] && !types[canonical.Type(top)] && !misspelled[canonical.Type(top)] {
 		return resolvedRule{}, fmt.Errorf("path is inside the %s body, but types does not list %s",
 			top, top)
 	}
 	return resolvedRule{chain: chain, pattern: patternOf(chain)}, nil
 }
 
-func (p Policy) checkMask(m MaskRule, types map[canonical.Type]bool, earlier []resolvedRule) (
+func (p Policy) checkMask(m MaskRule, types, misspelled map[canonical.Type]bool, earlier []resolvedRule) (
 	resolvedRule, error,
 ) {
 	if !slices.Contains(maskKinds, m.Kind) {
 		return resolvedRule{}, fmt.Errorf("unknown mask kind: known kinds are %s", knownKinds())
 	}
-	r, err := p.checkPath(m.Path, types)
+	r, err := p.checkPath(m.Path, types, misspelled)
 	if err != nil {
 		return resolvedRule{}, err
 	}

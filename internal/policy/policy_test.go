@@ -187,3 +187,62 @@ func TestCompileCopiesPolicy(t *testing.T) {
 		t.Error("Compiled types changed with the caller's slices")
 	}
 }
+
+func TestValidateMisspelledTypeReportedOnce(t *testing.T) {
+	p := Policy{
+		Name:  "prison-need-to-know",
+		Types: []string{"court_order", "prisoner_movment"},
+		Allow: []string{"court_order", "prisoner_movement.prisoner.number",
+			"prisoner_movement.prisoner.prison_code", "prisoner_movement.prisonr", "arrest.person"},
+		Mask: []MaskRule{{Path: "prisoner_movement.prisoner.number", Kind: MaskYearOnly}},
+	}
+	err := p.Validate()
+	if err == nil {
+		t.Fatal("Validate returned nil, want an error")
+	}
+	var got []string
+	for _, e := range errorsOf(err) {
+		got = append(got, e.Pointer)
+	}
+	// The misspelled type, and the errors that do not follow from it: a
+	// field the body lacks, an unlisted type that the misspelling is not
+	// close to, and a mask kind that does not fit its field.
+	want := []string{"/types/1", "/allow/3", "/allow/4", "/mask/0/path"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("errors at %q, want %q:\n%v", got, want, err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "perhaps a misspelling of prisoner_movement") {
+		t.Errorf("error %q does not name the type that prisoner_movment misspells", msg)
+	}
+	if strings.Contains(err.Error(), "types does not list prisoner_movement") {
+		t.Errorf("error %q repeats the misspelling for each path under the type", err)
+	}
+}
+
+func TestMisspelledType(t *testing.T) {
+	for name, want := range map[string]canonical.Type{
+		"prisoner_movment":    canonical.TypeMovement,
+		"fri":                 canonical.TypeFIR,
+		"verification_reqest": canonical.TypeVerificationRequest,
+		"bail":                "",
+		"warrant":             "",
+	} {
+		got, ok := misspelledType(name)
+		if got != want || ok != (want != "") {
+			t.Errorf("misspelledType(%q) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
+}
+
+// errorsOf returns the *FieldError values that err joins, in order.
+func errorsOf(err error) []*FieldError {
+	var out []*FieldError
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range joined.Unwrap() {
+			if fe, ok := e.(*FieldError); ok {
+				out = append(out, fe)
+			}
+		}
+	}
+	return out
+}

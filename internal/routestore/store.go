@@ -154,25 +154,7 @@ func (c Change) validateFields() error {
 		errs = append(errs, fmt.Errorf("document: %d bytes is over the maximum of %d",
 			len(c.Document), MaxDocumentBytes))
 	}
-	switch {
-	case c.By == "":
-		errs = append(errs, errors.New("by: missing"))
-	case len(c.By) > MaxByBytes:
-		errs = append(errs, fmt.Errorf("by: %d bytes is over the maximum of %d", len(c.By), MaxByBytes))
-	default:
-		if err := textcheck.Name(c.By); err != nil {
-			errs = append(errs, fmt.Errorf("by: invalid: %w", err))
-		}
-	}
-	if len(c.Comment) > MaxCommentBytes {
-		errs = append(errs, fmt.Errorf("comment: %d bytes is over the maximum of %d",
-			len(c.Comment), MaxCommentBytes))
-	}
-	// The history lists comments one per line, so a line break or an
-	// escape could forge an entry.
-	if err := textcheck.Line(c.Comment); err != nil {
-		errs = append(errs, fmt.Errorf("comment: invalid: %w", err))
-	}
+	errs = append(errs, ValidateBy(c.By), ValidateComment(c.Comment))
 	if c.RestoredFrom < 0 {
 		errs = append(errs, fmt.Errorf("restored_from: %d is negative", c.RestoredFrom))
 	}
@@ -207,6 +189,37 @@ func (c Change) Admit(current Version, restored *Version) error {
 			ErrInvalid, c.RestoredFrom)
 	}
 	return nil
+}
+
+// ValidateBy returns an error, starting with "by: ", unless by is valid
+// as Change.By.
+func ValidateBy(by string) error {
+	switch {
+	case by == "":
+		return errors.New("by: missing")
+	case len(by) > MaxByBytes:
+		return fmt.Errorf("by: %d bytes is over the maximum of %d", len(by), MaxByBytes)
+	}
+	if err := textcheck.Name(by); err != nil {
+		return fmt.Errorf("by: invalid: %w", err)
+	}
+	return nil
+}
+
+// ValidateComment returns an error, starting with "comment: ", unless
+// comment is valid as Change.Comment.
+func ValidateComment(comment string) error {
+	var errs []error
+	if len(comment) > MaxCommentBytes {
+		errs = append(errs, fmt.Errorf("comment: %d bytes is over the maximum of %d",
+			len(comment), MaxCommentBytes))
+	}
+	// The history lists comments one per line, so a line break or an
+	// escape could forge an entry.
+	if err := textcheck.Line(comment); err != nil {
+		errs = append(errs, fmt.Errorf("comment: invalid: %w", err))
+	}
+	return errors.Join(errs...)
 }
 
 // ValidateList returns an error naming the rule unless limit is between

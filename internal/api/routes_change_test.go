@@ -1,0 +1,133 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/internal/routestore"
+)
+
+func TestRoutesChangeNamesInvalidByAndComment(t *testing.T) {
+	h := newSampleHub(t, true)
+	const rtl = "\u202e" // reorders the text after it, so textcheck rejects it
+	invalidDoc := strings.Replace(arrestRoutes, "to: [station]", "to: [no-such-destination]", 1)
+	for _, tc := range []struct {
+		name   string
+		change api.RoutesChange
+		kind   problem.Kind
+		detail string
+	}{
+		{"by", api.RoutesChange{Document: arrestRoutes, By: "ops" + rtl + "bob"},
+			problem.Invalid, "by is invalid; nothing changed"},
+		{"comment", api.RoutesChange{Document: arrestRoutes, Comment: "first\nsecond"},
+			problem.Invalid, "comment is invalid; nothing changed"},
+		{"by and comment", api.RoutesChange{Document: arrestRoutes, By: rtl, Comment: "a\nb"},
+			problem.Invalid, "by and comment are invalid; nothing changed"},
+		{"document and comment", api.RoutesChange{Document: invalidDoc, Comment: "a\nb"},
+			problem.InvalidRoutes, "the routes document and comment are invalid; nothing changed"},
+		{"document", api.RoutesChange{Document: invalidDoc},
+			problem.InvalidRoutes, "the routes document is invalid; nothing changed"},
+	} {
+		for _, dryRun := range []bool{true, false} {
+			tc.change.Expect, tc.change.DryRun = 1, dryRun
+			p := wantProblem(t, putRoutes(t, h.url, tc.change), tc.kind)
+			if p.Detail != tc.detail {
+				t.Errorf("%s, dry run %v: detail %q, want %q", tc.name, dryRun, p.Detail, tc.detail)
+			}
+			if len(p.Errors) == 0 {
+				t.Errorf("%s, dry run %v: no errors listed", tc.name, dryRun)
+			}
+		}
+	}
+	wantOneVersion(t, h.url)
+}
+
+func TestRoutesDryRunOfCurrentVersionConflicts(t *testing.T) {
+	h := newSampleHub(t, true)
+	restore := h.url + "/api/v1/routes/versions/1/restore"
+	for _, dryRun := range []bool{true, false} {
+		for name, r := range map[string]response{
+			"PUT of the current document": putRoutes(t, h.url,
+				api.RoutesChange{Document: sampleRoutes, Expect: 1, DryRun: dryRun}),
+			"restore of the current version": send(t, http.MethodPost, restore, operatorToken,
+				jsonBody(t, api.RoutesChange{Expect: 1, DryRun: dryRun})),
+		} {
+			p := wantProblem(t, r, problem.Conflict)
+			if p.Detail != api.UnchangedDetail {
+				t.Errorf("%s, dry run %v: detail %q, want %q", name, dryRun, p.Detail, api.UnchangedDetail)
+			}
+		}
+	}
+	wantOneVersion(t, h.url)
+}
+
+// stalledVersions is a routes store whose Current waits until its
+// context ends, and then returns the context's error.
+type stalledVersions struct {
+	routestore.Store
+	entered chan struct{}
+}
+
+func (s *stalledVersions) Current(ctx context.Context) (routestore.Version, error) {
+	close(s.entered)
+	<-ctx.Done()
+	return routestore.Version{}, ctx.Err()
+}
+
+func TestRoutesChangeClientGoneIsNoError(t *testing.T) {
+	logs := &lockedBuffer{}
+	versions := &stalledVersions{entered: make(chan struct{})}
+	server := &api.Server{Versions: versions, Log: slog.New(slog.NewJSONHandler(logs, nil))}
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	body, err := json.Marshal(api.RoutesChange{Document: testRoutes, Expect: 1, By: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, srv.URL+"/api/v1/routes",
+		bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := make(chan error, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		sent <- err
+	}()
+	<-versions.entered
+	cancel()
+	if err := <-sent; !errors.Is(err, context.Canceled) {
+		t.Fatalf("request error %v, want the client's cancellation", err)
+	}
+
+	const canceledLine = "client closed the connection before the hub answered"
+	deadline := time.Now().Add(10 * time.Second)
+	for len(logs.lines(t, canceledLine)) == 0 && len(logs.lines(t, "reading routes failed")) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the handler logged neither line after 10 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := logs.lines(t, "reading routes failed"); len(got) != 0 {
+		t.Errorf("the client's cancellation was logged as a failure of the hub: %v", got)
+	}
+	lines := logs.lines(t, canceledLine)
+	if len(lines) != 1 || lines[0]["level"] != "INFO" || lines[0]["request"] != "reading routes" {
+		t.Errorf("log lines %v, want one at INFO for reading routes", lines)
+	}
+}

@@ -1,0 +1,10 @@
+//go:build !unix
+
+package outbound
+
+import "os"
+
+// openFlags opens a file for reading.
+// NOTE: outside Unix the open may wait for a writer when the path names
+// a pipe, before readFile can reject it as not a regular file.
+const openFlags = os.O_RDONLY
