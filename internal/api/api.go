@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/delivery"
@@ -461,6 +462,13 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		s.Log.Info("message in a charset other than UTF-8 rejected", "agency", agency,
 			"content_type", charset.ContentType)
 		problem.Write(w, problem.New(problem.Charset, charset.Error()+"; nothing was stored"))
+		return
+	}
+	if mediaType := (*adapters.MediaTypeError)(nil); errors.As(err, &mediaType) {
+		s.Metrics.CountInbound(agency, metrics.InboundUnreadable)
+		s.Log.Info("message of a media type the agency does not send rejected",
+			"agency", agency, "content_type", mediaType.ContentType)
+		problem.Write(w, problem.New(problem.MediaType, mediaType.Error()+"; nothing was stored"))
 		return
 	}
 	if ingest.IsInvalid(err) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"strings"
 	"unicode/utf8"
 
@@ -21,17 +20,11 @@ func IsJSON(mediaType string) bool {
 	return mediaType == ContentType || strings.HasSuffix(mediaType, "+json")
 }
 
-// CheckContentType returns an error wrapping adapters.ErrMalformed
-// unless contentType is empty or names JSON.
+// CheckContentType returns an *adapters.MediaTypeError unless
+// contentType is empty or names JSON.
 func CheckContentType(contentType string) error {
-	if contentType == "" {
-		return nil
-	}
-	mediaType, _, err := mime.ParseMediaType(contentType)
-	if err == nil && IsJSON(mediaType) {
-		return nil
-	}
-	return fmt.Errorf("%w: content type %q is not JSON", adapters.ErrMalformed, contentType)
+	_, err := adapters.CheckMediaType(contentType, ContentType, "+json")
+	return err
 }
 
 // CheckWellFormed returns an error unless body is valid UTF-8 holding
