@@ -474,10 +474,11 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 	if ingest.IsInvalid(err) {
 		s.Metrics.CountInbound(agency, metrics.InboundMalformed)
 		s.Log.Info("malformed message rejected", "agency", agency)
-		p := problem.New(problem.Malformed, err.Error())
+		reason := ingest.MalformedReason(err)
+		p := problem.New(problem.Malformed, reason+"; nothing was stored")
 		// One entry in errors, as an invalid body has, so that a client
 		// reads every 400 the same way.
-		p.Errors = []schemas.Violation{{Rule: ingest.RuleMalformed, Message: err.Error()}}
+		p.Errors = []schemas.Violation{{Rule: ingest.RuleMalformed, Message: reason}}
 		problem.Write(w, p)
 		return
 	}
