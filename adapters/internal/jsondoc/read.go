@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -108,20 +109,22 @@ func ValidateSchema(schema string, body []byte) ([]schemas.Violation, error) {
 	return nil, err
 }
 
-// Merge appends the semantic violations to the schema's, leaving out
-// any that repeats a schema violation's pointer and rule.
+// Merge adds the semantic violations to the schema's and sorts them by
+// pointer. It leaves out a semantic violation at a pointer that has a
+// schema violation. A value that breaks the schema, such as a state code
+// in small letters, fails the semantic check for the same reason.
 func Merge(schemaViolations, semantic []schemas.Violation) []schemas.Violation {
-	type key struct{ pointer, rule string }
-	seen := map[key]bool{}
+	failed := map[string]bool{}
 	for _, v := range schemaViolations {
-		seen[key{v.Pointer, v.Rule}] = true
+		failed[v.Pointer] = true
 	}
-	out := schemaViolations
+	out := slices.Clone(schemaViolations)
 	for _, v := range semantic {
-		if !seen[key{v.Pointer, v.Rule}] {
+		if !failed[v.Pointer] {
 			out = append(out, v)
 		}
 	}
+	schemas.SortByPointer(out)
 	return out
 }
 
