@@ -132,6 +132,7 @@ func TestCheckSection(t *testing.T) {
 		{ActIPC, "512"}, {ActIPC, "0"}, {ActIPC, "302(x)"}, {ActIPC, ""},
 		{ActIPC, "420ZZ"}, {ActIPC, "1A"}, {ActIPC, "302A"}, {ActIPC, "376(2)(N)"},
 		{ActBNS, "359"}, {ActBNS, "103A"}, {ActBNS, "section 5"},
+		{ActIPC, "-5"}, {ActIPC, "- 302"}, {ActBNS, "+103(1)"},
 	}
 	for _, c := range []struct{ section, written string }{
 		{"498-A", "498A"}, {"498a", "498A"}, {"376 (2)(n)", "376(2)(n)"},

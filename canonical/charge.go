@@ -115,9 +115,13 @@ func CheckSection(act, section string) error {
 // codeForm returns section as the penal codes write it, as far as the
 // notations common in records allow. It drops spaces and a hyphen before
 // a letter suffix and writes the suffix in capitals, so "498-a" becomes
-// 498A and "376 (2)(n)" becomes 376(2)(n).
+// 498A and "376 (2)(n)" becomes 376(2)(n). A leading sign is no
+// notation of a section, so "-5" stays as it is.
 func codeForm(section string) string {
 	s := strings.ReplaceAll(section, " ", "")
+	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+") {
+		return s
+	}
 	number, rest, _ := strings.Cut(s, "(")
 	number = strings.ToUpper(strings.ReplaceAll(number, "-", ""))
 	if rest != "" {

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"path"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -140,39 +139,54 @@ func leaves(ve *jsonschema.ValidationError) []Violation {
 		}
 	}
 	walk(ve)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
+	SortByPointer(out)
 	return capViolations(dedupe(out))
 }
 
 // RuleNotAllowed is the rule of a field that a schema forbids where it
-// is, by a false schema.
+// is: an unknown member (additionalProperties or unevaluatedProperties
+// false) or a member whose schema is false.
 const RuleNotAllowed = "not-allowed"
+
+// notAllowedMessage is the message of every RuleNotAllowed violation.
+const notAllowedMessage = "field not allowed here"
 
 // leafViolations turns one leaf of the library's tree into violations.
 // A "required" leaf becomes one violation per missing property, at the
-// pointer the property would have.
+// pointer the property would have, and so does an "additionalProperties"
+// leaf per unknown property.
 func leafViolations(e *jsonschema.ValidationError) []Violation {
 	pointer := unescapePointer(e.InstanceLocation)
 	rule := path.Base(e.KeywordLocation)
 	switch {
-	case e.Message == "not allowed" && path.Base(path.Dir(e.KeywordLocation)) == "properties":
-		// A false schema, which names no keyword: the location ends
-		// with the property's name.
-		return []Violation{{Pointer: pointer, Rule: RuleNotAllowed, Message: "field not allowed here"}}
+	case e.Message == "not allowed" && (rule == "unevaluatedProperties" ||
+		path.Base(path.Dir(e.KeywordLocation)) == "properties"):
+		// An unevaluated member, or a false schema, which names no
+		// keyword: the location then ends with the property's name.
+		return []Violation{{Pointer: pointer, Rule: RuleNotAllowed, Message: notAllowedMessage}}
+	case rule == "additionalProperties":
+		return propertyViolations(pointer, e.Message, RuleNotAllowed, notAllowedMessage)
 	case rule == "not":
 		return []Violation{{Pointer: pointer, Rule: rule, Message: "value not allowed here"}}
 	case rule == "pattern":
 		return []Violation{{Pointer: pointer, Rule: rule, Message: patternMessage(e.Message)}}
 	case rule != "required":
-		return []Violation{{Pointer: pointer, Rule: rule, Message: e.Message}}
-	}
-	names := missingProperties(e.Message)
-	if len(names) == 0 {
-		return []Violation{{Pointer: pointer, Rule: rule, Message: e.Message}}
+		return []Violation{{Pointer: pointer, Rule: rule, Message: boundMessage(rule, e.Message)}}
 	}
 	message := "missing required field"
 	if strings.Contains(e.KeywordLocation, "/anyOf/") || strings.Contains(e.KeywordLocation, "/oneOf/") {
 		message = "missing field: this field or one of its alternatives is required"
+	}
+	return propertyViolations(pointer, e.Message, rule, message)
+}
+
+// propertyViolations returns one violation for each property that the
+// library's message names, at the property's pointer under the object at
+// pointer, or the message itself at pointer when it names none.
+func propertyViolations(pointer, libraryMessage, rule, message string) []Violation {
+	names := quotedProperties(libraryMessage)
+	if len(names) == 0 {
+		return []Violation{{Pointer: pointer, Rule: rule, Message: libraryMessage}}
 	}
 	out := make([]Violation, len(names))
 	for i, name := range names {
@@ -220,10 +234,16 @@ func patternMessage(message string) string {
 // single quotes, with a single quote escaped as \'.
 var quotedName = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
 
-// missingProperties returns the property names of a "required" message,
-// or nil when the message has another form.
-func missingProperties(message string) []string {
+// quotedProperties returns the property names of a "required" message
+// ("missing properties: 'a', 'b'") or an "additionalProperties" one
+// ("additionalProperties 'a', 'b' not allowed"), or nil when the message
+// has another form.
+func quotedProperties(message string) []string {
 	rest, ok := strings.CutPrefix(message, "missing properties: ")
+	if !ok {
+		rest, ok = strings.CutPrefix(message, "additionalProperties ")
+		rest, _ = strings.CutSuffix(rest, " not allowed")
+	}
 	if !ok {
 		return nil
 	}

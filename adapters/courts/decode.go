@@ -3,7 +3,6 @@ package courts
 import (
 	"errors"
 	"fmt"
-	"mime"
 	"strings"
 	"time"
 
@@ -33,7 +32,7 @@ import (
 // replacements, and nil when it needed none.
 func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, error) {
 	if err := checkContentType(contentType); err != nil {
-		return adapters.Decoded{}, fmt.Errorf("decoding court message: %w: %w", adapters.ErrMalformed, err)
+		return adapters.Decoded{}, fmt.Errorf("decoding court message: %w", err)
 	}
 	doc, err := xmlsafe.Parse(body, xmlsafe.Limits{})
 	if err != nil {
@@ -90,19 +89,11 @@ const RuleCourtCode = "court-code"
 // one j:Warrant or j:CourtOrder.
 const RuleOneOrder = "one-order"
 
-// checkContentType accepts an empty media type and any XML one.
+// checkContentType accepts an empty media type and any XML one, and
+// returns an *adapters.MediaTypeError for any other.
 func checkContentType(contentType string) error {
-	if contentType == "" {
-		return nil
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return fmt.Errorf("invalid content type %q: %w", contentType, err)
-	}
-	if mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml") {
-		return nil
-	}
-	return fmt.Errorf("content type %q is not XML: want application/xml", contentType)
+	_, err := adapters.CheckMediaType(contentType, ContentType, "text/xml", "+xml")
+	return err
 }
 
 // decoder carries the state of one Decode call.

@@ -64,8 +64,12 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 	return d, nil
 }
 
-// kinds maps each document type a station sends to the code that reads
-// it.
+// stationTypes lists the document types a station sends: those of kinds
+// and the verification report, which Decode reads apart.
+var stationTypes = docFIR + ", " + docArrest + ", " + docFinalReport + " or " + docVerificationReport
+
+// kinds maps each document type a station sends, except the
+// verification report, to the code that reads it.
 var kinds = map[string]jsondoc.Kind[*checker]{
 	docFIR:         jsondoc.As((*checker).fir),
 	docArrest:      jsondoc.As((*checker).arrest),
@@ -92,7 +96,7 @@ func (a *Adapter) decodeAs(env jsondoc.Envelope, body []byte) (canonical.Message
 		return canonical.Message{}, []schemas.Violation{{
 			Pointer: "/document_type", Rule: "enum",
 			Message: "a court_registration is sent by the hub to police stations, never " +
-				"accepted from them: send fir, arrest or final_report",
+				"accepted from them: send " + stationTypes,
 		}}
 	}
 	if env.DocumentType == docVerificationReport {
@@ -103,8 +107,8 @@ func (a *Adapter) decodeAs(env jsondoc.Envelope, body []byte) (canonical.Message
 		// without the verification report read above.
 		return canonical.Message{}, []schemas.Violation{{
 			Pointer: "/document_type", Rule: "enum",
-			Message: fmt.Sprintf("document_type %+q is not one a station sends: send fir, "+
-				"arrest, final_report or verification_report", env.DocumentType),
+			Message: fmt.Sprintf("document_type %+q is not one a station sends: send %s",
+				env.DocumentType, stationTypes),
 		}}
 	}
 	schemaViolations, err := jsondoc.ValidateSchema(documentSchema, body)
@@ -118,5 +122,21 @@ func (a *Adapter) decodeAs(env jsondoc.Envelope, body []byte) (canonical.Message
 	}
 	c := newChecker(a.cfg)
 	m, _ := kind(c, body, schemaViolations)
-	return m, jsondoc.Merge(schemaViolations, c.Violations)
+	violations := jsondoc.Merge(schemaViolations, c.Violations)
+	for i, v := range violations {
+		if reason, ok := notAllowedReasons[v.Pointer]; ok && v.Rule == schemas.RuleNotAllowed {
+			violations[i].Message = reason
+		}
+	}
+	return m, violations
+}
+
+// notAllowedReasons gives the message of a field that another field of
+// its document rules out, by the field's pointer, where the schema's
+// "field not allowed here" would not say why.
+var notAllowedReasons = map[string]string{
+	"/supplementary_number": "an original report has no supplementary number: remove it, " +
+		"or send the report with report_type supplementary",
+	"/relative_informed/name": "a relative is named only when informed: remove the name, " +
+		"or set informed to true",
 }

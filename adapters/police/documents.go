@@ -124,7 +124,10 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 	if !w.earliest.IsZero() {
 		y, mo, d := w.earliest.In(jsondoc.IST).Date()
 		day := time.Date(y, mo, d, 0, 0, 0, 0, jsondoc.IST)
-		c.NotBefore("/report_date", reported, "/occurrence/from", day)
+		if !reported.IsZero() && reported.Before(day) {
+			c.Add("/report_date", jsondoc.RuleChronology, "report date %s is before the day of "+
+				"/occurrence/from, %s", doc.ReportDate, doc.Occurrence.From)
+		}
 	}
 	if !reported.IsZero() && doc.FIR.Year != 0 && reported.Year() < doc.FIR.Year {
 		c.Add("/report_date", jsondoc.RuleChronology, "report date %s is before the FIR's year, %d",

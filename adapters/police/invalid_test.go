@@ -109,7 +109,7 @@ func TestDecodeInvalid(t *testing.T) {
 		{"sent in the future", "arrest", []edit{{"/sent_at", "2026-06-30T13:00:00+05:30"}},
 			[]violation{{"/sent_at", "future"}}},
 		{"unknown field", "arrest", []edit{{"/arrest_time", "16:30"}},
-			[]violation{{"/arrest_time", "unevaluatedProperties"}}},
+			[]violation{{"/arrest_time", "not-allowed"}}},
 		{"unknown act", "fir", []edit{{"/sections/0/act", "XYZ"}},
 			[]violation{{"/sections/0/act", "act"}}},
 		{"IPC by name for a 2025 offence", "fir", []edit{{"/sections/0/act", "Indian Penal Code"},

@@ -3,8 +3,6 @@ package prisons
 import (
 	"bytes"
 	"fmt"
-	"mime"
-	"strings"
 
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
@@ -28,8 +26,7 @@ const documentSchema = "prisons/document.json"
 func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, error) {
 	xml, err := isXML(body, contentType)
 	if err != nil {
-		return adapters.Decoded{}, fmt.Errorf("decoding prison document: %w: %w",
-			adapters.ErrMalformed, err)
+		return adapters.Decoded{}, fmt.Errorf("decoding prison document: %w", err)
 	}
 	if xml {
 		return a.decodeNIEM(body)
@@ -38,23 +35,18 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 }
 
 // isXML reports whether contentType, or the body when contentType is
-// empty, names XML rather than JSON.
+// empty, names XML rather than JSON. A media type that is neither returns
+// an *adapters.MediaTypeError.
 func isXML(body []byte, contentType string) (bool, error) {
 	if contentType == "" {
 		return bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte("<")), nil
 	}
-	mediaType, _, err := mime.ParseMediaType(contentType)
+	mediaType, err := adapters.CheckMediaType(contentType,
+		ContentType, XMLContentType, "text/xml", "+json", "+xml")
 	if err != nil {
-		return false, fmt.Errorf("invalid content type %q: %w", contentType, err)
+		return false, err
 	}
-	switch {
-	case jsondoc.IsJSON(mediaType):
-		return false, nil
-	case mediaType == XMLContentType || mediaType == "text/xml",
-		strings.HasSuffix(mediaType, "+xml"):
-		return true, nil
-	}
-	return false, fmt.Errorf("content type %q is neither JSON nor XML", contentType)
+	return !jsondoc.IsJSON(mediaType), nil
 }
 
 // reader reads the JSON documents.

@@ -72,7 +72,7 @@ func TestDecodeViolations(t *testing.T) {
 		{"committal with ground", "court_order_committal", map[string]any{"/release_ground": "bail"},
 			[]violation{{"/release_ground", "ground"}}},
 		{"unknown field", "death_in_custody", map[string]any{"/cause": "cardiac arrest"},
-			[]violation{{"/cause", "unevaluatedProperties"}}},
+			[]violation{{"/cause", "not-allowed"}}},
 	}
 	a := newAdapter(t)
 	for _, tt := range tests {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -109,7 +110,11 @@ func demo(ctx context.Context, cfg hub.Config, mockPort int, once bool, out io.W
 		return err
 	}
 	hubURL := "http://" + h.Addr()
-	if err := mocks.serve(hubURL, cfg.Log); err != nil {
+	serials, err := courtSerialFile(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	if err := mocks.serve(hubURL, serials, cfg.Log); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "Sangam demo: hub on http://%s\n", h.Addr())
@@ -181,11 +186,27 @@ func (m *demoMocks) routes() []byte {
 	return []byte(strings.NewReplacer(pairs...).Replace(string(routes.DefaultDocument())))
 }
 
-// serve starts the mocks. The court calls back the hub at hubURL, and
-// the police stations send their verification reports there: EKM0412
+// courtSerialFile returns the file in the data folder that keeps the mock
+// court's last CNR serials, creating the folder when a hub on PostgreSQL
+// did not. Without it, a second run on the same journal would give a new
+// case a CNR that the first run gave another, and the hub would reject
+// the court's callback for it.
+func courtSerialFile(dataDir string) (string, error) {
+	if dataDir == "" {
+		dataDir = hub.DefaultDataDir
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", fmt.Errorf("creating data folder: %w", err)
+	}
+	return filepath.Join(dataDir, "mock-court-serials.json"), nil
+}
+
+// serve starts the mocks. The court calls back the hub at hubURL and
+// keeps its last CNR serials in serialFile, when that is not empty. The
+// police stations send their verification reports to the hub: EKM0412
 // reports the cases the hub matched, EKM0420 reports applicants clear.
-func (m *demoMocks) serve(hubURL string, log *slog.Logger) error {
-	c, err := court.New(court.Config{HubURL: hubURL, Logger: log})
+func (m *demoMocks) serve(hubURL, serialFile string, log *slog.Logger) error {
+	c, err := court.New(court.Config{HubURL: hubURL, SerialFile: serialFile, Logger: log})
 	if err != nil {
 		return err
 	}

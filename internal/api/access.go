@@ -57,7 +57,8 @@ func (s *Server) forbidOtherAgency(w http.ResponseWriter, p auth.Principal, agen
 		return false
 	}
 	s.Log.Warn("token used for another agency", "principal", p.Name, "agency", agency)
-	problem.Write(w, problem.New(problem.Forbidden, "this token may not post messages as agency "+agency))
+	problem.Write(w, problem.New(problem.Forbidden,
+		"this token may not post messages as agency "+agency+"; nothing was stored"))
 	return true
 }
 

@@ -121,7 +121,7 @@ func TestMetricsTokenRejectedElsewhere(t *testing.T) {
 			"this endpoint needs an operator's token"},
 		{http.MethodGet, "/api/v1/messages", nil, "this endpoint needs an operator's token"},
 		{http.MethodPost, "/api/v1/inbound/police", firBody(t, "ACCESS-FIR-4", nil),
-			"this token may not post messages as agency police"},
+			"this token may not post messages as agency police; nothing was stored"},
 	} {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
 			r := send(t, tc.method, h.url+tc.path, metricsToken, tc.body)

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/delivery"
@@ -470,13 +471,21 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		problem.Write(w, problem.New(problem.Charset, charset.Error()+"; nothing was stored"))
 		return
 	}
+	if mediaType := (*adapters.MediaTypeError)(nil); errors.As(err, &mediaType) {
+		s.Metrics.CountInbound(agency, metrics.InboundUnreadable)
+		s.Log.Info("message of a media type the agency does not send rejected",
+			"agency", agency, "content_type", mediaType.ContentType)
+		problem.Write(w, problem.New(problem.MediaType, mediaType.Error()+"; nothing was stored"))
+		return
+	}
 	if ingest.IsInvalid(err) {
 		s.Metrics.CountInbound(agency, metrics.InboundMalformed)
 		s.Log.Info("malformed message rejected", "agency", agency)
-		p := problem.New(problem.Malformed, err.Error())
+		reason := ingest.MalformedReason(err)
+		p := problem.New(problem.Malformed, reason+"; nothing was stored")
 		// One entry in errors, as an invalid body has, so that a client
 		// reads every 400 the same way.
-		p.Errors = []schemas.Violation{{Rule: ingest.RuleMalformed, Message: err.Error()}}
+		p.Errors = []schemas.Violation{{Rule: ingest.RuleMalformed, Message: reason}}
 		problem.Write(w, p)
 		return
 	}

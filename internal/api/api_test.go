@@ -300,12 +300,14 @@ func TestInboundMalformed(t *testing.T) {
 	f := newFixture(t, 0)
 	r := f.post(t, "/api/v1/inbound/police", []byte(`{"message_id": "EKM0412-FIR-4",`))
 	p := wantProblem(t, r, problem.Malformed)
-	if p.Detail == "" {
-		t.Errorf("detail is empty, want the parse error")
+	const want = "invalid JSON at byte 31: the body ends before the JSON object does"
+	if p.Detail != want+"; nothing was stored" {
+		t.Errorf("detail = %q, want %q and that nothing was stored", p.Detail, want)
 	}
 	if len(p.Errors) != 1 || p.Errors[0].Rule != ingest.RuleMalformed || p.Errors[0].Pointer != "" ||
-		p.Errors[0].Message != p.Detail {
-		t.Errorf("errors = %+v, want one of rule %s that repeats the detail", p.Errors, ingest.RuleMalformed)
+		p.Errors[0].Message != want {
+		t.Errorf("errors = %+v, want one of rule %s with the message %q",
+			p.Errors, ingest.RuleMalformed, want)
 	}
 	f.wantNothingJournaled(t)
 }

@@ -194,6 +194,18 @@ func Parse(doc []byte) (*Tokens, error) {
 		return nil, errors.New("invalid token file: it contains more than one YAML document: " +
 			"remove the --- or ... line and what follows it")
 	}
+	// The same document as nodes, for the line of each entry's digest.
+	var lines struct {
+		Tokens []yaml.Node `yaml:"tokens"`
+	}
+	_ = yaml.Unmarshal(doc, &lines)
+	digestAt := func(i int) string {
+		line := 0
+		if i < len(lines.Tokens) {
+			line = valueLine(&lines.Tokens[i], "sha256")
+		}
+		return fmt.Sprintf("line %d: tokens[%d] %q: sha256", line, i, file.Tokens[i].Name)
+	}
 	t := &entries{}
 	var errs []error
 	// firstEntry maps each well-formed digest to the first entry with it.
@@ -209,7 +221,7 @@ func Parse(doc []byte) (*Tokens, error) {
 		case CheckName(p.Name) != nil:
 			errs = append(errs, fmt.Errorf("tokens[%d] %q: name: %w", i, p.Name, CheckName(p.Name)))
 		case !validDigest:
-			errs = append(errs, fmt.Errorf("tokens[%d] %q: sha256: want 64 hex digits", i, p.Name))
+			errs = append(errs, fmt.Errorf("%s: want 64 hex digits", digestAt(i)))
 		case p.Metrics && (p.Agency != "" || p.Operator):
 			errs = append(errs, fmt.Errorf("tokens[%d] %q: metrics: true may not be combined with "+
 				"agency or operator, because a metrics token may read /metrics only: "+
@@ -228,9 +240,9 @@ func Parse(doc []byte) (*Tokens, error) {
 		}
 		if validDigest {
 			if earlier, seen := firstEntry[string(digest)]; seen {
-				errs = append(errs, fmt.Errorf("tokens[%d] %q: sha256: same digest as tokens[%d] %q: "+
+				errs = append(errs, fmt.Errorf("%s: same digest as tokens[%d] %q: "+
 					"each entry needs its own token: make a new one with sangam token",
-					i, p.Name, earlier, file.Tokens[earlier].Name))
+					digestAt(i), earlier, file.Tokens[earlier].Name))
 			} else {
 				firstEntry[string(digest)] = i
 			}
@@ -251,6 +263,19 @@ func Parse(doc []byte) (*Tokens, error) {
 	tokens := &Tokens{}
 	tokens.entries.Store(t)
 	return tokens, errors.Join(errs...)
+}
+
+// valueLine returns the line of key's value in the mapping node entry,
+// or the line of entry itself when it has no such key.
+func valueLine(entry *yaml.Node, key string) int {
+	if entry.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(entry.Content); i += 2 {
+			if entry.Content[i].Value == key {
+				return entry.Content[i+1].Line
+			}
+		}
+	}
+	return entry.Line
 }
 
 // MaxNameBytes is the longest name a token entry may have, in bytes: the

@@ -62,9 +62,24 @@ func TestParseErrorsNameEntry(t *testing.T) {
 	if err == nil {
 		t.Fatal("Parse accepted a short digest and a token that grants nothing")
 	}
-	for _, want := range []string{`tokens[0] "a": sha256`, `tokens[1] "b": grants nothing`} {
+	for _, want := range []string{`line 2: tokens[0] "a": sha256`, `tokens[1] "b": grants nothing`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+func TestParseDigestErrorNamesLine(t *testing.T) {
+	doc := "tokens:\n" +
+		"  - name: a\n" +
+		"    agency: police\n" +
+		"    sha256: abc\n" +
+		"    stations: [ekm0412]\n"
+	_, err := Parse([]byte(doc))
+	for _, want := range []string{`line 4: tokens[0] "a": sha256: want 64 hex digits`,
+		`line 5: tokens[0] "a": stations`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want it to contain %q", err, want)
 		}
 	}
 }
@@ -103,7 +118,7 @@ func TestParseRejectsDuplicateDigest(t *testing.T) {
 	if err == nil {
 		t.Fatal("Parse accepted two entries with one digest")
 	}
-	want := `tokens[2] "cctns": sha256: same digest as tokens[0] "ops": each entry needs its own token`
+	want := `line 4: tokens[2] "cctns": sha256: same digest as tokens[0] "ops": each entry needs its own token`
 	if !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q lacks %q", err, want)
 	}

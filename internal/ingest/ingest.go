@@ -787,6 +787,20 @@ func (s *Service) log(m *canonical.Message, r journal.Receipt, deliveries int) {
 		"type", string(m.Type), "case_id", m.CaseKey, "deliveries", deliveries)
 }
 
+// MalformedReason returns why the input of err, an error wrapping
+// adapters.ErrMalformed, cannot be parsed: the text after the last
+// "malformed input: " in its message, without the contexts that each
+// decoding step put before it. It returns the whole message when that
+// text is missing.
+func MalformedReason(err error) string {
+	msg := err.Error()
+	marker := adapters.ErrMalformed.Error() + ": "
+	if i := strings.LastIndex(msg, marker); i >= 0 {
+		return msg[i+len(marker):]
+	}
+	return msg
+}
+
 // IsInvalid reports whether err is the sender's fault: malformed input or
 // a validation error.
 func IsInvalid(err error) bool {

@@ -32,6 +32,8 @@ var (
 		http.StatusUnsupportedMediaType, false}
 	Charset = Kind{"charset", "Message charset is not UTF-8",
 		http.StatusUnsupportedMediaType, false}
+	MediaType = Kind{"media-type", "Message media type is not accepted",
+		http.StatusUnsupportedMediaType, false}
 	Unavailable = Kind{"unavailable", "Hub cannot use its journal now",
 		http.StatusServiceUnavailable, true}
 	Busy            = Kind{"busy", "Hub is busy", http.StatusServiceUnavailable, true}

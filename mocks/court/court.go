@@ -70,6 +70,12 @@ type Config struct {
 	Token string
 	// Logger receives the mock's log. Default slog.Default().
 	Logger *slog.Logger
+	// SerialFile is a JSON file that keeps the last CNR serial of each
+	// establishment and year, so that a court started again on the same
+	// file assigns no CNR twice, as a real court never does. New reads it
+	// when it exists, and each new case rewrites it. Default none: serials
+	// start at 1 each time.
+	SerialFile string
 }
 
 // Validate reports a missing or invalid HubURL and negative settings.
@@ -197,6 +203,10 @@ func New(cfg Config) (*Server, error) {
 		byFiling:  map[string]*Registration{},
 		serials:   map[string]int{},
 		ctx:       ctx, cancel: cancel,
+	}
+	if err := s.loadSerials(); err != nil {
+		cancel()
+		return nil, err
 	}
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /ecf", s.file)

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -523,5 +525,42 @@ func TestSupplementaryWithoutCNRJoinsByFIR(t *testing.T) {
 	other := receipt(t, post(t, s, "delivery-3", supplementaryBody(t, "msg-3", "KLER02", "", 2)))
 	if other.CNR == original.CNR {
 		t.Errorf("a supplementary report to KLER02 joined KLER01's case %s", other.CNR)
+	}
+}
+
+// TestRestartedCourtKeepsSerials starts a court twice on one serial file,
+// as make run does on an earlier run's data: the second court's first
+// case gets the next CNR, not the one the first court gave.
+func TestRestartedCourtKeepsSerials(t *testing.T) {
+	hub := newHub(t)
+	cfg := Config{
+		HubURL: hub.srv.URL, Now: func() time.Time { return filingTime },
+		SerialFile: filepath.Join(t.TempDir(), "serials.json"),
+	}
+	first := newCourtWith(t, cfg)
+	before := receipt(t, post(t, first, "delivery-1", filingBody(t, "msg-1", "KLER01")))
+	settled(t, first)
+	first.Close()
+
+	second := newCourtWith(t, cfg)
+	after := receipt(t, post(t, second, "delivery-2", filingBody(t, "msg-2", "KLER01")))
+	settled(t, second)
+
+	if before.CNR != "KLER010000012024" {
+		t.Errorf("first run's CNR = %q, want KLER010000012024", before.CNR)
+	}
+	if after.CNR != "KLER010000022024" {
+		t.Errorf("second run's CNR = %q, want KLER010000022024", after.CNR)
+	}
+}
+
+func TestCorruptSerialFileRejected(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "serials.json")
+	if err := os.WriteFile(path, []byte("not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := New(Config{HubURL: "http://127.0.0.1:1", SerialFile: path, Logger: quiet})
+	if err == nil || !strings.Contains(err.Error(), path) {
+		t.Errorf("New on a corrupt serial file: error %v, want one naming %s", err, path)
 	}
 }

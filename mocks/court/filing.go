@@ -140,6 +140,10 @@ func (s *Server) assign(m canonical.Message) *Registration {
 	counter := cs.Court.Code + "/" + strconv.Itoa(now.Year())
 	s.serials[counter]++
 	serial := s.serials[counter]
+	if err := s.saveSerials(); err != nil {
+		s.log.Error("saving court serials; a restarted court may reuse a CNR",
+			"message_id", m.SenderMessageID, "error", err)
+	}
 
 	cnr := fmt.Sprintf("%s%06d%04d", cs.Court.Code, serial, now.Year())
 	reason, callbackID := "Registered as a new case", "CB-"+cnr

@@ -61,13 +61,17 @@ func TestCheckWellFormed(t *testing.T) {
 	}
 }
 
-func TestMergeDropsRepeats(t *testing.T) {
-	schema := []schemas.Violation{{Pointer: "/a", Rule: "format"}}
+func TestMergeKeepsOnePerFieldSorted(t *testing.T) {
+	schema := []schemas.Violation{{Pointer: "/z", Rule: "pattern"}, {Pointer: "/a", Rule: "format"}}
 	semantic := []schemas.Violation{
 		{Pointer: "/a", Rule: "format"}, {Pointer: "/a", Rule: "future"},
+		{Pointer: "/s/10", Rule: "section"}, {Pointer: "/z", Rule: "state"}, {Pointer: "/s/2", Rule: "section"},
 	}
 	got := Merge(schema, semantic)
-	want := []schemas.Violation{{Pointer: "/a", Rule: "format"}, {Pointer: "/a", Rule: "future"}}
+	want := []schemas.Violation{
+		{Pointer: "/a", Rule: "format"}, {Pointer: "/s/2", Rule: "section"},
+		{Pointer: "/s/10", Rule: "section"}, {Pointer: "/z", Rule: "pattern"},
+	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Merge = %v, want %v", got, want)
 	}

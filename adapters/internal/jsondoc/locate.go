@@ -17,7 +17,7 @@ func typeMessage(e *json.UnmarshalTypeError) string {
 	switch e.Type.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		want = "a whole number written without a decimal point or exponent, such as 1990"
+		want = "a whole number written without a decimal point or exponent"
 	case reflect.Float32, reflect.Float64:
 		want = "a number"
 	case reflect.String:

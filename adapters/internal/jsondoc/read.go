@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -21,17 +21,11 @@ func IsJSON(mediaType string) bool {
 	return mediaType == ContentType || strings.HasSuffix(mediaType, "+json")
 }
 
-// CheckContentType returns an error wrapping adapters.ErrMalformed
-// unless contentType is empty or names JSON.
+// CheckContentType returns an *adapters.MediaTypeError unless
+// contentType is empty or names JSON.
 func CheckContentType(contentType string) error {
-	if contentType == "" {
-		return nil
-	}
-	mediaType, _, err := mime.ParseMediaType(contentType)
-	if err == nil && IsJSON(mediaType) {
-		return nil
-	}
-	return fmt.Errorf("%w: content type %q is not JSON", adapters.ErrMalformed, contentType)
+	_, err := adapters.CheckMediaType(contentType, ContentType, "+json")
+	return err
 }
 
 // CheckWellFormed returns an error unless body is valid UTF-8 holding
@@ -115,20 +109,22 @@ func ValidateSchema(schema string, body []byte) ([]schemas.Violation, error) {
 	return nil, err
 }
 
-// Merge appends the semantic violations to the schema's, leaving out
-// any that repeats a schema violation's pointer and rule.
+// Merge adds the semantic violations to the schema's and sorts them by
+// pointer. It leaves out a semantic violation at a pointer that has a
+// schema violation. A value that breaks the schema, such as a state code
+// in small letters, fails the semantic check for the same reason.
 func Merge(schemaViolations, semantic []schemas.Violation) []schemas.Violation {
-	type key struct{ pointer, rule string }
-	seen := map[key]bool{}
+	failed := map[string]bool{}
 	for _, v := range schemaViolations {
-		seen[key{v.Pointer, v.Rule}] = true
+		failed[v.Pointer] = true
 	}
-	out := schemaViolations
+	out := slices.Clone(schemaViolations)
 	for _, v := range semantic {
-		if !seen[key{v.Pointer, v.Rule}] {
+		if !failed[v.Pointer] {
 			out = append(out, v)
 		}
 	}
+	schemas.SortByPointer(out)
 	return out
 }
 
