@@ -125,7 +125,7 @@ func TestDecodeInvalid(t *testing.T) {
 		{"message id of 129 characters", "fir", []edit{{"/message_id", strings.Repeat("m", 129)}},
 			[]violation{{"/message_id", "maxLength"}}},
 		{"in_reply_to with a space", "arrest", []edit{{"/in_reply_to", "EKM0412 FIR"}},
-			[]violation{{"/in_reply_to", "in-reply-to"}, {"/in_reply_to", "pattern"}}},
+			[]violation{{"/in_reply_to", "in-reply-to"}}},
 		{"in_reply_to on an FIR", "fir", []edit{{"/in_reply_to", "EKM0412-GD-17"}},
 			[]violation{{"/in_reply_to", "in-reply-to"}}},
 		{"in_reply_to on a final report", "final_report_bns", []edit{{"/in_reply_to", "01K6H9B2WQ"}},
