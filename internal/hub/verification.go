@@ -166,7 +166,7 @@ func (v *hubVerification) install(svc *ingest.Service) error {
 	// journal refuses its claim, unless the open one is stranded and the
 	// check's Enrich marks the new one as replacing it. The check's guard
 	// keeps the tracker from escalating the request that the new one
-	// replaces.
+	// replaces, or whose report arrives while the tracker checks it.
 	open := &verification.OpenRequestCheck{Journal: v.reports.Journal, Units: v.units.PoliceUnit}
 	svc.Claimers = append(svc.Claimers, open)
 	svc.Guards = append(svc.Guards, open)

@@ -253,12 +253,18 @@ type hookStore struct {
 	match  func(journal.Entry) bool
 	before func()
 	fired  bool
+	// matched counts the calls of Accept with an entry that match selects,
+	// which is more than one when the journal rejected a guard's claim.
+	matched int
 }
 
 func (s *hookStore) Accept(ctx context.Context, e journal.Entry) (journal.Receipt, error) {
-	if !s.fired && s.match(e) {
-		s.fired = true
-		s.before()
+	if s.match(e) {
+		s.matched++
+		if !s.fired {
+			s.fired = true
+			s.before()
+		}
 	}
 	return s.Store.Accept(ctx, e)
 }

@@ -20,10 +20,11 @@ const RuleOpenRequest = "open-request"
 const ClaimOpenRequest = "open-verification-request"
 
 // ClaimEscalation is the kind of journal claim, keyed by the hub id of a
-// verification request, that the request's escalation holds, or else the
-// request that replaced it before the hub escalated it. The journal thus
-// keeps a request from being both escalated and replaced when the
-// tracker and a new request check it at once.
+// verification request, that the request's escalation holds. When the
+// journal takes the first report on the request, or a request that
+// replaced it, before an escalation, that message holds it instead. The
+// journal thus keeps the tracker from escalating a request that a report
+// or a replacement reached at the same moment.
 const ClaimEscalation = "verification-escalation"
 
 // OpenRequestCheck rejects a second verification request for a passport
@@ -44,7 +45,9 @@ const ClaimEscalation = "verification-escalation"
 // delivery is not stranded, because an operator's replay delivers it.
 // The replacement and the tracker's escalation of the stranded request
 // take its ClaimEscalation, so the journal takes only the first of them
-// (see Guard).
+// (see Guard). The first report on a request that has no escalation
+// takes the claim too, so the tracker does not escalate a request whose
+// report arrived while the tracker checked it.
 //
 // The open request holds a journal claim on its file, which the first
 // report on it ends, or a request that replaces it takes over, so of two
@@ -103,7 +106,9 @@ func stranded(request, esc journal.Journey, escalated bool) bool {
 // claims its file, and a request that replaces a stranded one ends that
 // one's claim. The hub's escalation of a request takes the request's
 // ClaimEscalation. A report ends the claim of the request it replies to,
-// whose id the ReportEnricher set as the report's correlation id.
+// whose id the ReportEnricher set as the report's correlation id. The
+// ClaimEscalation of a replacement or a report depends on what the
+// journal holds when it arrives, so Guard returns it.
 func (c *OpenRequestCheck) Claims(m *canonical.Message) ([]journal.Claim, []journal.Release) {
 	switch {
 	case m.Type == canonical.TypeVerificationRequest && m.VerificationRequest != nil &&
@@ -131,30 +136,65 @@ func (c *OpenRequestCheck) Claims(m *canonical.Message) ([]journal.Claim, []jour
 // request and what moves it on: a police report, and an operator's replay
 // of each dead letter of its deliveries to police units. The error is
 // retryable when the open request is stranded, because a new post then
-// replaces it. For the hub's escalation of a request that another
-// request replaced, it returns an error wrapping claimed.
+// replaces it. For the hub's escalation of a request with a report, or
+// one that another request replaced, it returns an error wrapping
+// claimed that names the holder.
 func (c *OpenRequestCheck) Reject(ctx context.Context, m *canonical.Message, claimed *journal.ClaimedError) error {
 	if claimed.Claim.Kind == ClaimEscalation {
-		return fmt.Errorf("escalating request %s: request %s replaced it first: %w",
-			claimed.Claim.Key, claimed.Holder, claimed)
+		return c.rejectEscalation(ctx, claimed)
 	}
 	return c.openConflict(ctx, claimed.Claim.Key, claimed.Holder)
 }
 
-// Guard implements ingest.Guard for a request that Enrich marked as
-// replacing a stranded one. While the stranded request has no escalation,
-// it returns the stranded request's ClaimEscalation, which the tracker's
-// escalation of that request takes too. When the tracker journals the
-// escalation first, the journal rejects the replacement's claim and the
-// Service runs Guard again, which then finds the escalation. A
-// replacement of a request whose escalation went to no destination
-// passes. Otherwise a police unit may have the escalation, and Guard
-// returns the open-request conflict that Reject returns.
+// rejectEscalation returns the error of an escalation whose request's
+// ClaimEscalation another message holds, as claimed names it.
+func (c *OpenRequestCheck) rejectEscalation(ctx context.Context, claimed *journal.ClaimedError) error {
+	holder, err := c.Journal.Journey(ctx, claimed.Holder)
+	if err != nil {
+		return fmt.Errorf("escalating request %s: reading message %s, which holds its claim: %w: %w",
+			claimed.Claim.Key, claimed.Holder, err, claimed)
+	}
+	if holder.Message.Type == canonical.TypeVerificationReport {
+		return fmt.Errorf("escalating request %s: report %s on it was journaled first: %w",
+			claimed.Claim.Key, claimed.Holder, claimed)
+	}
+	return fmt.Errorf("escalating request %s: request %s replaced it first: %w",
+		claimed.Claim.Key, claimed.Holder, claimed)
+}
+
+// Guard implements ingest.Guard for a report (see guardReport) and for a
+// request that Enrich marked as replacing a stranded one (see
+// guardReplacement).
 func (c *OpenRequestCheck) Guard(ctx context.Context, m *canonical.Message) ([]journal.Claim, error) {
 	r := m.VerificationRequest
-	if m.Type != canonical.TypeVerificationRequest || r == nil || r.Escalated || r.Replaces == "" {
-		return nil, nil
+	switch {
+	case m.Type == canonical.TypeVerificationReport && m.VerificationReport != nil:
+		return c.guardReport(ctx, m)
+	case m.Type == canonical.TypeVerificationRequest && r != nil && !r.Escalated && r.Replaces != "":
+		return c.guardReplacement(ctx, r)
 	}
+	return nil, nil
+}
+
+// guardReplacement returns, while the stranded request that r replaces
+// has no escalation and no report, the stranded request's
+// ClaimEscalation, which the tracker's escalation of that request and a
+// report on it take too. When the tracker journals the escalation first,
+// the journal rejects the replacement's claim and the Service runs Guard
+// again, which then finds the escalation. A replacement of a request
+// whose escalation went to no destination passes. Otherwise a police
+// unit may have the escalation, and guardReplacement returns the
+// open-request conflict that Reject returns. A replacement of a request
+// whose report the journal took first passes without the claim, because
+// the report holds it and the tracker no longer escalates that request.
+//
+// NOTE: such a replacement is journaled with Replaces naming the
+// reported request, so a later report on that request is rejected as
+// one on a replaced request.
+func (c *OpenRequestCheck) guardReplacement(
+	ctx context.Context,
+	r *canonical.VerificationRequest,
+) ([]journal.Claim, error) {
 	open, err := c.Journal.Journey(ctx, r.Replaces)
 	if err != nil {
 		return nil, fmt.Errorf("reading the replaced request %s: %w", r.Replaces, err)
@@ -163,13 +203,83 @@ func (c *OpenRequestCheck) Guard(ctx context.Context, m *canonical.Message) ([]j
 	if err != nil {
 		return nil, err
 	}
+	reported, err := hasReport(ctx, c.Journal, r.Replaces)
+	if err != nil {
+		return nil, err
+	}
 	switch {
+	case reported:
+		return nil, nil
 	case !escalated:
 		return []journal.Claim{{Kind: ClaimEscalation, Key: r.Replaces}}, nil
 	case stranded(open, esc, escalated):
 		return nil, nil
 	}
 	return nil, c.openConflict(ctx, r.FileNumber, r.Replaces)
+}
+
+// guardReport returns, for report m on a request with no escalation and
+// no earlier report, the request's ClaimEscalation, which the tracker's
+// escalation of the request takes too. The ReportEnricher has set m's
+// correlation id to the request's hub id. When the journal takes the
+// escalation first, or an earlier report, the Service runs Guard again,
+// which finds it and returns no claim, so the report is accepted as one
+// on an escalated or reported request. When a request that replaced m's
+// request holds the claim, guardReport returns the error that the
+// ReportEnricher returns for a report on a replaced request.
+//
+// NOTE: that error names m's correlation id as the report's in_reply_to
+// even when the report had none and so replied to the file's newest
+// request.
+func (c *OpenRequestCheck) guardReport(ctx context.Context, m *canonical.Message) ([]journal.Claim, error) {
+	id := m.CorrelationID
+	if id == "" {
+		return nil, nil
+	}
+	_, escalated, err := escalationJourney(ctx, c.Journal, id)
+	if err != nil || escalated {
+		return nil, err
+	}
+	reported, err := hasReport(ctx, c.Journal, id)
+	if err != nil || reported {
+		return nil, err
+	}
+
+	claim := journal.Claim{Kind: ClaimEscalation, Key: id}
+	holder, err := c.Journal.ClaimHolder(ctx, claim)
+	if errors.Is(err, journal.ErrNotFound) {
+		return []journal.Claim{claim}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the escalation claim of request %s: %w", id, err)
+	}
+	held, err := c.Journal.Journey(ctx, holder)
+	if err != nil {
+		return nil, fmt.Errorf("reading message %s, which holds the escalation claim of request %s: %w",
+			holder, id, err)
+	}
+	if r := held.Message.VerificationRequest; r == nil || r.Escalated {
+		// An escalation or report journaled since the reads above.
+		return nil, nil
+	}
+
+	req, err := c.Journal.Journey(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("reading request %s: %w", id, err)
+	}
+	return nil, checkReplaced(ctx, c.Journal, id, req.Message)
+}
+
+// hasReport reports whether the journal has a report correlated with
+// request requestID.
+func hasReport(ctx context.Context, store journal.Store, requestID string) (bool, error) {
+	found, err := store.Find(ctx, journal.Query{
+		CorrelationID: requestID, Type: canonical.TypeVerificationReport, Limit: 1,
+	})
+	if err != nil {
+		return false, fmt.Errorf("finding the reports on request %s: %w", requestID, err)
+	}
+	return len(found) > 0, nil
 }
 
 // openConflict returns the *ingest.ConflictError of a request for

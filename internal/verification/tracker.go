@@ -89,17 +89,16 @@ func (t *Tracker) Pass(ctx context.Context) (int, error) {
 // settle marks r reported when the journal has its report, replaced
 // when another request holds its file, and else submits its escalation
 // and marks it escalated. It reports whether it submitted an escalation.
-// A request that replaces r after the check journals r's ClaimEscalation
-// first, so the journal rejects the escalation and settle marks r
-// replaced.
+// A report on r, or a request that replaces r, journaled after the
+// checks takes r's ClaimEscalation first, so the journal rejects the
+// escalation and settle marks r reported or replaced (see
+// settleClaimed).
 func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
-	reports, err := t.Journal.Find(ctx, journal.Query{
-		CorrelationID: r.messageID, Type: canonical.TypeVerificationReport, Limit: 1,
-	})
+	reported, err := hasReport(ctx, t.Journal, r.messageID)
 	if err != nil {
 		return false, err
 	}
-	if len(reports) > 0 {
+	if reported {
 		return false, t.Index.setState(ctx, r.messageID, RequestReported, "")
 	}
 	replaced, err := t.replaced(ctx, r)
@@ -116,7 +115,7 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 	res, err := t.Submitter.Submit(ctx, Escalation(j.Message, t.now()))
 	var claimed *journal.ClaimedError
 	if errors.As(err, &claimed) && claimed.Claim.Kind == ClaimEscalation {
-		return false, t.markReplaced(ctx, r, claimed.Holder)
+		return false, t.settleClaimed(ctx, r, claimed.Holder)
 	}
 	if err != nil {
 		return false, fmt.Errorf("submitting escalation: %w", err)
@@ -127,6 +126,21 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 	}
 	return !res.Duplicate, errors.Join(logErr,
 		t.Index.setState(ctx, r.messageID, RequestEscalated, res.MessageID))
+}
+
+// settleClaimed marks r reported when the message holder, which holds
+// r's ClaimEscalation, is a report, and else replaced by holder.
+func (t *Tracker) settleClaimed(ctx context.Context, r overdueRequest, holder string) error {
+	j, err := t.Journal.Journey(ctx, holder)
+	if err != nil {
+		return fmt.Errorf("reading message %s, which holds the escalation claim: %w", holder, err)
+	}
+	if j.Message.Type == canonical.TypeVerificationReport {
+		t.log().Info("verification request reported while being escalated, so not escalated",
+			"message_id", r.messageID, "report_id", holder, "due_on", r.dueOn)
+		return t.Index.setState(ctx, r.messageID, RequestReported, "")
+	}
+	return t.markReplaced(ctx, r, holder)
 }
 
 // replaced reports whether another request holds the claim on r's file,
