@@ -23,6 +23,12 @@ const documentSchema = "prisons/document.json"
 // a DTD, or is no document the adapter reads returns an error wrapping
 // adapters.ErrMalformed. Decoded.Journal is set when an Aadhaar number
 // was masked, and is then the body with that number masked.
+//
+// A JSON movement may not carry hub_message_id or source_agency, which
+// only the hub sets, and carries in_reply_to only when it carries out a
+// court order (see checkMembers). A NIEM report has no element that the
+// adapter reads into the hub's id, the source agency or the correlation
+// id.
 func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, error) {
 	xml, err := isXML(body, contentType)
 	if err != nil {
@@ -57,6 +63,7 @@ var reader = &jsondoc.Reader[*checker]{
 		docMovement:   jsondoc.As((*checker).movement),
 		docCourtOrder: jsondoc.As((*checker).courtOrder),
 	},
+	CheckMembers: checkMembers,
 }
 
 func (a *Adapter) decodeJSON(body []byte) (adapters.Decoded, error) {

@@ -73,6 +73,19 @@ func TestDecodeViolations(t *testing.T) {
 			[]violation{{"/release_ground", "ground"}}},
 		{"unknown field", "death_in_custody", map[string]any{"/cause": "cardiac arrest"},
 			[]violation{{"/cause", "not-allowed"}}},
+		{"hub fields on a movement", "release_bail", map[string]any{
+			"/hub_message_id": "01K6H2Q8X7", "/source_agency": "courts",
+		}, []violation{{"/hub_message_id", "hub-only"}, {"/source_agency", "hub-only"}}},
+		{"empty hub_message_id", "court_production", map[string]any{"/hub_message_id": ""},
+			[]violation{{"/hub_message_id", "hub-only"}}},
+		{"source_agency of the prison", "death_in_custody", map[string]any{"/source_agency": "prisons"},
+			[]violation{{"/source_agency", "hub-only"}}},
+		{"in_reply_to on a death", "death_in_custody", map[string]any{"/in_reply_to": "01K6H2Q8X7"},
+			[]violation{{"/in_reply_to", "in-reply-to"}}},
+		{"empty in_reply_to on a hospital visit", "court_production", map[string]any{
+			"/kind": "hospital_out", "/to": map[string]any{"kind": "hospital", "name": "General Hospital"},
+			"/in_reply_to": "",
+		}, []violation{{"/in_reply_to", "in-reply-to"}}},
 	}
 	a := newAdapter(t)
 	for _, tt := range tests {
@@ -80,6 +93,41 @@ func TestDecodeViolations(t *testing.T) {
 			_, err := a.Decode(edit(t, tt.doc, tt.edits), prisons.ContentType)
 			if got := jsondoctest.ViolationsOf(t, err); !slices.Equal(got, tt.want) {
 				t.Errorf("violations = %v, want %v\n%v", got, tt.want, err)
+			}
+		})
+	}
+}
+
+// TestDecodeInReplyToOrder checks that a movement that carries out a
+// court order keeps the order's hub_message_id as its correlation id,
+// and that a court order, which the hub sends to prisons with its
+// hub_message_id and source_agency, keeps its in_reply_to too.
+func TestDecodeInReplyToOrder(t *testing.T) {
+	tests := []struct {
+		doc   string
+		edits map[string]any
+	}{
+		{"court_production", map[string]any{}},
+		{"court_production", map[string]any{
+			"/kind": "court_production_return", "/from": map[string]any{"kind": "court", "code": "KLER10"},
+			"/to": map[string]any{"kind": "prison", "code": "KLSJEKM"},
+		}},
+		{"release_bail", map[string]any{}},
+		{"release_bail", map[string]any{"/kind": "admission", "/release_ground": nil, "/from": nil,
+			"/to": map[string]any{"kind": "prison", "code": "KLSJEKM"}}},
+		{"court_order_production", map[string]any{}},
+	}
+	a := newAdapter(t)
+	for _, tt := range tests {
+		tt.edits["/in_reply_to"] = "01K6H2Q8X7"
+		kind, _ := tt.edits["/kind"].(string)
+		t.Run(tt.doc+" "+kind, func(t *testing.T) {
+			d, err := a.Decode(edit(t, tt.doc, tt.edits), prisons.ContentType)
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			if got := d.Messages[0].CorrelationID; got != "01K6H2Q8X7" {
+				t.Errorf("CorrelationID = %q, want 01K6H2Q8X7", got)
 			}
 		})
 	}

@@ -64,7 +64,9 @@ func TestConformanceNIEM(t *testing.T) {
 
 // roundTripMessages decodes every testdata input, so the round trip
 // covers every field the JSON documents carry and the NIEM reports'
-// movements too, and stamps each with the envelope fields the hub adds.
+// movements too. It stamps each with the time the hub received it, and
+// each court order with the hub's id and source, which the hub writes on
+// the orders it sends and rejects on a prison's movement.
 func roundTripMessages(t *testing.T, a *prisons.Adapter) []canonical.Message {
 	t.Helper()
 	var out []canonical.Message
@@ -75,7 +77,10 @@ func roundTripMessages(t *testing.T, a *prisons.Adapter) []canonical.Message {
 				t.Fatalf("decoding %s: %v", name, err)
 			}
 			m := d.Messages[0]
-			m.ID, m.Source, m.ReceivedAt = "hub-"+name, "prisons", m.OccurredAt.Add(time.Minute)
+			m.ReceivedAt = m.OccurredAt.Add(time.Minute)
+			if m.Type == canonical.TypeCourtOrder {
+				m.ID, m.Source = "hub-"+name, "courts"
+			}
 			out = append(out, m)
 		}
 	}

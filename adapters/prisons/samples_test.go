@@ -201,11 +201,12 @@ func TestSampleRelease(t *testing.T) {
 	}
 }
 
-// reencode encodes m as the hub would forward it and decodes the result.
+// reencode encodes the movement m as a prison would post it, without
+// the hub's id that a forwarded movement carries, and decodes the
+// result.
 func reencode(t *testing.T, m canonical.Message) canonical.Message {
 	t.Helper()
 	a := newAdapter(t)
-	m.ID = "hub-" + m.SenderMessageID
 	enc, err := a.Encode(&m)
 	if err != nil {
 		t.Fatalf("Encode: %v", err)

@@ -191,6 +191,13 @@ type Reader[C Mapper] struct {
 	Schema string
 	// Kinds maps each document_type the reader accepts to its Kind.
 	Kinds map[string]Kind[C]
+	// CheckMembers, when set, returns the violations of members, the
+	// names of the document's own members, that the document's message m
+	// rules out, such as those only the hub sets (see CheckHubFields).
+	// Each takes the place of the other violations at its pointer. m is
+	// the mapped message, meaningful only as far as the document is
+	// valid.
+	CheckMembers func(m *canonical.Message, members []string) []schemas.Violation
 }
 
 // utf8BOM is the byte order mark that some systems write before JSON.
@@ -205,11 +212,12 @@ func CutBOM(body []byte) ([]byte, bool) {
 
 // Decode turns body into one canonical message, mapped with the fresh
 // checker c. Input that is not one JSON object returns an error wrapping
-// adapters.ErrMalformed. Every violation of the schema and of c's checks
-// is returned at once, in a *schemas.ValidationError. Decoded.Journal is
-// set when c masked an Aadhaar number, and is then the document with
-// that number masked. A UTF-8 byte order mark before the document is
-// ignored, and Decoded.Journal is then the document without it.
+// adapters.ErrMalformed. Every violation of the schema, of c's checks
+// and of r.CheckMembers is returned at once, in a
+// *schemas.ValidationError. Decoded.Journal is set when c masked an
+// Aadhaar number, and is then the document with that number masked. A
+// UTF-8 byte order mark before the document is ignored, and
+// Decoded.Journal is then the document without it.
 func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
 	body, hadBOM := CutBOM(body)
 	if err := CheckWellFormed(body); err != nil {
@@ -233,7 +241,13 @@ func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
 
 	m, doc := kind(c, body, schemaViolations)
 	checked := c.checker()
-	if err := schemas.Invalid(Merge(schemaViolations, checked.Violations)...); err != nil {
+	violations := Merge(schemaViolations, checked.Violations)
+	if r.CheckMembers != nil {
+		if ruledOut := r.CheckMembers(&m, Members(body)); len(ruledOut) > 0 {
+			violations = Merge(ruledOut, violations)
+		}
+	}
+	if err := schemas.Invalid(violations...); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s %s: %w", r.Noun, env.DocumentType, err)
 	}
 	d := adapters.Decoded{Messages: []canonical.Message{m}}
