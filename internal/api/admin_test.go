@@ -414,6 +414,21 @@ func TestListsRejectUnknownQueryParameters(t *testing.T) {
 	}
 }
 
+func TestListsRejectRepeatedQueryParameters(t *testing.T) {
+	h := newSampleHub(t, true)
+	for path, param := range map[string]string{
+		"/api/v1/deadletters?destination=a&destination=b": "destination",
+		"/api/v1/messages?source=police&source=courts":    "source",
+		"/api/v1/routes/versions?limit=5&limit=6":         "limit",
+	} {
+		r := send(t, http.MethodGet, h.url+path, operatorToken, nil)
+		p := wantProblem(t, r, problem.BadRequest)
+		if !strings.HasPrefix(p.Detail, param+": query parameter given 2 times") {
+			t.Errorf("GET %s: detail %q, want it to name %s as repeated", path, p.Detail, param)
+		}
+	}
+}
+
 func TestReplayManyRejectsBadFilter(t *testing.T) {
 	h := newSampleHub(t, true)
 	for body, want := range map[string]string{
