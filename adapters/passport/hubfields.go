@@ -13,12 +13,13 @@ import (
 const RuleHubOnly = "hub-only"
 
 // HubOnlyViolations returns a violation with rule RuleHubOnly at each
-// field of r that only the hub sets on a request, sorted by pointer: the
-// district office and station it assigns by the PIN, the escalation it
-// sends when the due date passes, the units that received the request,
-// the records it matched and the request it replaces. The pointers are
-// those of the canonical message. An escalated value of false, and an
-// empty held_by or matches, count as left out.
+// field of r that only the hub sets on a request, sorted by pointer.
+// These are the district office and station that the hub assigns by the
+// PIN, the escalation it sends when the due date passes, the units that
+// received the request, the records it matched and the request it
+// replaces. The pointers are those of the canonical message. An
+// escalated value of false, and an empty held_by or matches, count as
+// left out.
 func HubOnlyViolations(r *canonical.VerificationRequest) []schemas.Violation {
 	var violations []schemas.Violation
 	add := func(set bool, field, what string) {
