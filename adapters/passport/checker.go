@@ -33,6 +33,8 @@ const dateTimeExample = "2025-09-30T11:20:00+05:30"
 // violation it finds on the way, each with a JSON pointer into the input.
 type checker struct {
 	jsondoc.Checker
+	// mapped is the request the checker mapped, nil for a report.
+	mapped *canonical.VerificationRequest
 }
 
 func newChecker(cfg jsondoc.Config) *checker {

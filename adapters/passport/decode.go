@@ -15,7 +15,10 @@ const documentSchema = "passport/document.json"
 // by rules a schema cannot express: the machine readable zone's check
 // digits and layout, dates in the future or out of order, and Aadhaar
 // numbers. Every violation found is returned at once, each with a JSON
-// pointer into body, wrapped in a *schemas.ValidationError. Input that is
+// pointer into body, wrapped in a *schemas.ValidationError, and sorted
+// by pointer. A request rejected for them also lists each field that
+// only the hub sets (see HubOnlyViolations), which the hub otherwise
+// rejects after Decode. Input that is
 // not one JSON object returns an error wrapping adapters.ErrMalformed.
 //
 // Decoded.Journal is set when an Aadhaar number was masked, also one in
@@ -25,7 +28,10 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 	if err := jsondoc.CheckContentType(contentType); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding passport document: %w", err)
 	}
-	return reader.Decode(newChecker(a.cfg), body)
+	c := newChecker(a.cfg)
+	d, err := reader.Decode(c, body)
+	c.addHubOnly(err)
+	return d, err
 }
 
 // reader reads the verification documents.

@@ -54,6 +54,7 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 		})
 	}
 
+	c.mapped = req
 	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeVerificationRequest, req.CaseKey())
 	m.OccurredAt = requested
 	m.VerificationRequest = req

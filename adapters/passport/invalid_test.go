@@ -76,6 +76,22 @@ func TestDecodeViolations(t *testing.T) {
 			[]violation{{"/sent_at", "chronology"}}},
 		{"report sent before it was made", "report_clear", map[string]any{"/sent_at": "2025-10-14T08:00:00+05:30"},
 			[]violation{{"/sent_at", "chronology"}}},
+		{"hub fields and due before request", "request_fresh", map[string]any{
+			"/police_station": "EKM0412", "/district_office": "KOCHI-CITY", "/held_by": []any{"EKM0412"},
+			"/escalated": true, "/due_on": "2025-09-29",
+		}, []violation{
+			{"/district_office", "hub-only"}, {"/due_on", "chronology"}, {"/escalated", "hub-only"},
+			{"/held_by", "hub-only"}, {"/police_station", "hub-only"},
+		}},
+		{"hub field and invalid sex", "request_fresh", map[string]any{
+			"/police_station": "EKM0412", "/applicant/sex": "M",
+		}, []violation{{"/applicant/sex", "enum"}, {"/police_station", "hub-only"}}},
+		{"matches of invalid items", "request_fresh", map[string]any{
+			"/matches": []any{map[string]any{"case": map[string]any{}}},
+		}, []violation{
+			{"/matches", "hub-only"}, {"/matches/0/case/cnr", "required"},
+			{"/matches/0/case/fir", "required"}, {"/matches/0/matched_by", "required"},
+		}},
 	}
 	a := newAdapter(t)
 	for _, tt := range tests {

@@ -237,8 +237,9 @@ func (s *Server) metricsReaders(next http.HandlerFunc) http.HandlerFunc {
 }
 
 // verificationReaders lets through callers whose token is an operator's
-// or the passport office's. Other agencies' tokens and metrics tokens get
-// 403, because a status names the police units that hold the file.
+// or the passport office's, to a file's verification status or the
+// listing of files. Other agencies' tokens and metrics tokens get 403,
+// because a status names the police units that hold the file.
 func (s *Server) verificationReaders(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r, ok := s.authenticate(w, r)
@@ -246,10 +247,11 @@ func (s *Server) verificationReaders(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if p, known := principal(r); known && !p.Operator && p.Agency != passport.Agency {
-			s.Log.Warn("token without passport or operator rights used for verification status",
+			s.Log.Warn("token without passport or operator rights used for passport verifications",
 				"principal", p.Name, "agency", p.Agency, "path", r.URL.Path)
 			problem.Write(w, problem.New(problem.Forbidden,
-				"verification status needs an operator's or the passport office's token"))
+				"passport verification statuses and their listing need an operator's or "+
+					"the passport office's token"))
 			return
 		}
 		next(w, r)

@@ -399,17 +399,23 @@ func TestRoutesChangeIgnoresByteOrderMark(t *testing.T) {
 	}
 }
 
-func TestListsRejectUnknownQueryParameters(t *testing.T) {
+// TestListsRejectBadQueryParameters checks that each listing names, at
+// the start of its 400's detail, a parameter it does not take or one
+// given twice.
+func TestListsRejectBadQueryParameters(t *testing.T) {
 	h := newSampleHub(t, true)
-	for path, param := range map[string]string{
-		"/api/v1/deadletters?case_key=FIR/KL/EKM/EKM0420/2023/402": "case_key",
-		"/api/v1/messages?status=dead":                             "status",
-		"/api/v1/routes/versions?limit=5&page=2":                   "page",
+	for path, want := range map[string]string{
+		"/api/v1/deadletters?case_key=FIR/KL/EKM/EKM0420/2023/402": "case_key: unknown query parameter",
+		"/api/v1/messages?status=dead":                             "status: unknown query parameter",
+		"/api/v1/routes/versions?limit=5&page=2":                   "page: unknown query parameter",
+		"/api/v1/deadletters?destination=a&destination=b":          "destination: query parameter given 2 times",
+		"/api/v1/messages?source=police&source=courts":             "source: query parameter given 2 times",
+		"/api/v1/routes/versions?limit=5&limit=6":                  "limit: query parameter given 2 times",
 	} {
 		r := send(t, http.MethodGet, h.url+path, operatorToken, nil)
 		p := wantProblem(t, r, problem.BadRequest)
-		if !strings.HasPrefix(p.Detail, param+": unknown query parameter") {
-			t.Errorf("GET %s: detail %q, want it to name %s as unknown", path, p.Detail, param)
+		if !strings.HasPrefix(p.Detail, want) {
+			t.Errorf("GET %s: detail %q, want it to start with %q", path, p.Detail, want)
 		}
 	}
 }

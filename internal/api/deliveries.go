@@ -118,15 +118,20 @@ func checkTimeRange(from, to time.Time) error {
 }
 
 // knownParams returns an error naming the first parameter of v, in
-// sorted order, that is not one of known. Otherwise a filter that the
-// endpoint does not have, such as case_key on dead letters, would be
-// dropped without a word and every item listed.
+// sorted order, that is not one of known or that v has more than once.
+// Otherwise a filter that the endpoint does not have, such as case_key
+// on dead letters, would be dropped without a word and every item
+// listed, and a listing would use only the first value of a repeated
+// one.
 func knownParams(v url.Values, known ...string) error {
 	names := slices.Sorted(maps.Keys(v))
 	for _, name := range names {
 		if !slices.Contains(known, name) {
 			return fmt.Errorf("%s: unknown query parameter: this endpoint takes %s",
 				name, strings.Join(known, ", "))
+		}
+		if n := len(v[name]); n > 1 {
+			return fmt.Errorf("%s: query parameter given %d times: give it once", name, n)
 		}
 	}
 	return nil

@@ -551,7 +551,7 @@ func sampleVerificationStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	api.WriteJSON(w, http.StatusOK, verification.Status{
 		FileNumber: file, State: verification.StateReportedLate, RequestID: "request-id",
-		RequestedAt:   time.Date(2025, 12, 1, 5, 30, 0, 0, time.UTC),
+		ReceivedAt:    time.Date(2025, 12, 1, 5, 30, 0, 0, time.UTC),
 		EscalatedAt:   time.Date(2025, 12, 23, 0, 1, 0, 0, time.UTC),
 		PoliceStation: "EKM0420", DistrictOffice: "KOCHI-CITY",
 		HeldBy: []string{"EKM0420", "KOCHI-CITY"},

@@ -61,12 +61,10 @@ func verificationFilter(r *http.Request) (verification.RequestFilter, error) {
 			"with no report whose due date has passed", overdue)
 	}
 
-	if f.State != "" && !slices.Contains(verification.RequestStates, f.State) {
-		return f, fmt.Errorf("state: invalid value %q: want one of %s", f.State,
-			strings.Join(verification.RequestStates, ", "))
+	if err := checkListedState(f.State); err != nil {
+		return f, err
 	}
-	if f.Overdue && (f.State == verification.RequestReported ||
-		f.State == verification.RequestReplaced) {
+	if f.Overdue && f.State == verification.RequestReported {
 		return f, fmt.Errorf("overdue, state: overdue=true lists open and escalated requests "+
 			"only, so no %s request can match; leave one of them out", f.State)
 	}
@@ -84,6 +82,20 @@ func verificationFilter(r *http.Request) (verification.RequestFilter, error) {
 	limit, err := parseLimit(v)
 	f.Limit = limit
 	return f, err
+}
+
+// checkListedState returns an error unless state is empty or one of
+// verification.ListedStates.
+func checkListedState(state string) error {
+	want := strings.Join(verification.ListedStates, ", ")
+	switch {
+	case state == "" || slices.Contains(verification.ListedStates, state):
+		return nil
+	case state == verification.RequestReplaced:
+		return fmt.Errorf("state: invalid value %q: the listing shows each file's newest "+
+			"request, which no request has replaced; want one of %s", state, want)
+	}
+	return fmt.Errorf("state: invalid value %q: want one of %s", state, want)
 }
 
 // dueRange returns an error when after or before is set but is not a

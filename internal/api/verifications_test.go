@@ -65,7 +65,9 @@ func TestVerificationListRejectsBadParameters(t *testing.T) {
 		{"state=pending", "state"},
 		{"state=OPEN", "state"},
 		{"overdue=true&state=reported", "overdue, state"},
-		{"overdue=true&state=replaced", "overdue, state"},
+		{"overdue=true&state=escalated&state=open", "state"},
+		{"state=open&state=reported", "state"},
+		{"limit=5&limit=6", "limit"},
 		{"due_before=26-11-2025", "due_before"},
 		{"due_before=2025-11-26T00:00:00Z", "due_before"},
 		{"due_after=2025-02-30", "due_after"},
@@ -94,6 +96,35 @@ func TestVerificationListRejectsBadParameters(t *testing.T) {
 		if !strings.HasPrefix(p.Detail, tc.param+": ") {
 			t.Errorf("%s: detail %q does not start with the parameter %q", tc.query, p.Detail,
 				tc.param)
+		}
+	}
+	if calls := lister.calls(); len(calls) != 0 {
+		t.Errorf("rejected requests reached the index with filters %+v", calls)
+	}
+}
+
+// TestVerificationListRejectsReplaced checks that state=replaced, which
+// no file's newest request can be in, gets 400 saying why.
+func TestVerificationListRejectsReplaced(t *testing.T) {
+	lister := &recordingLister{}
+	base := newListingServer(t, lister)
+	for _, query := range []string{"state=replaced", "overdue=true&state=replaced"} {
+		r := send(t, http.MethodGet, base+"/api/v1/verifications?"+query, passportToken, nil)
+		if r.status != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400; body %s", query, r.status, r.body)
+			continue
+		}
+		var p struct {
+			Detail string `json:"detail"`
+		}
+		if err := json.Unmarshal(r.body, &p); err != nil {
+			t.Fatalf("%s: decoding problem: %v", query, err)
+		}
+		if !strings.HasPrefix(p.Detail, "state: ") {
+			t.Errorf("%s: detail %q does not start with the parameter state", query, p.Detail)
+		}
+		if !strings.Contains(p.Detail, "each file's newest request") {
+			t.Errorf("%s: detail %q does not say the listing shows newest requests", query, p.Detail)
 		}
 	}
 	if calls := lister.calls(); len(calls) != 0 {
@@ -136,6 +167,10 @@ func TestVerificationListAccess(t *testing.T) {
 	}
 	if calls := lister.calls(); len(calls) != 0 {
 		t.Errorf("forbidden callers reached the index with filters %+v", calls)
+	}
+	r := send(t, http.MethodGet, base+"/api/v1/verifications", policeToken, nil)
+	if !strings.Contains(string(r.body), "their listing") {
+		t.Errorf("403 of the listing does not name the listing: %s", r.body)
 	}
 	for _, token := range []string{passportToken, operatorToken} {
 		for _, target := range targets {

@@ -360,7 +360,7 @@ func TestVerificationStatusRefusalLogged(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("status %d, want 403", resp.StatusCode)
 	}
-	if !strings.Contains(logs.String(), "used for verification status") ||
+	if !strings.Contains(logs.String(), "used for passport verifications") ||
 		!strings.Contains(logs.String(), "principal=station-ekm0412") {
 		t.Errorf("log lacks the refusal naming station-ekm0412:\n%s", logs.String())
 	}

@@ -44,17 +44,17 @@ func testVerificationListOverdue(t *testing.T, cfg Config) {
 	want := verification.TrackedRequest{
 		FileNumber: file, RequestID: res.MessageID, DueOn: s.DueOn,
 		State: verification.RequestEscalated, EscalationID: escalation,
-		RequestedAt: s.RequestedAt,
+		ReceivedAt: s.ReceivedAt,
 	}
-	if !got.RequestedAt.Equal(want.RequestedAt) || got.RequestedAt.IsZero() {
-		t.Errorf("listed requested_at %s, status's %s", got.RequestedAt, want.RequestedAt)
+	if !got.ReceivedAt.Equal(want.ReceivedAt) || got.ReceivedAt.IsZero() {
+		t.Errorf("listed received_at %s, status's %s", got.ReceivedAt, want.ReceivedAt)
 	}
-	got.RequestedAt = want.RequestedAt
+	got.ReceivedAt = want.ReceivedAt
 	if got != want {
 		t.Errorf("listed %+v, want %+v", got, want)
 	}
-	if s.EscalatedAt.IsZero() || s.EscalatedAt.Before(s.RequestedAt) {
-		t.Errorf("status escalated_at %s, want a time after requested_at %s", s.EscalatedAt,
-			s.RequestedAt)
+	if s.EscalatedAt.IsZero() || s.EscalatedAt.Before(s.ReceivedAt) {
+		t.Errorf("status escalated_at %s, want a time after received_at %s", s.EscalatedAt,
+			s.ReceivedAt)
 	}
 }

@@ -197,3 +197,30 @@ func TestOtherStationNamesEachUnitOnce(t *testing.T) {
 		t.Errorf("message %q names EKM0420 %d times, want once", vs[0].Message, n)
 	}
 }
+
+// TestHubFieldsListedTogether sets several fields that only the hub sets,
+// escalated among them, on a request whose PIN no station serves: every
+// violation comes back in one error, sorted by pointer.
+func TestHubFieldsListedTogether(t *testing.T) {
+	e := sqliteEnv(t)
+	m := freshRequest(t)
+	r := m.VerificationRequest
+	r.PoliceStation, r.HeldBy, r.DistrictOffice = "EKM0412", []string{"EKM0412"}, "KOCHI-CITY"
+	r.Escalated = true
+	r.Applicant.Addresses[0].PIN = "110001"
+	_, err := e.tryAccept(m, e.requestEnricher())
+	var got []string
+	for _, v := range schemas.Violations(err) {
+		got = append(got, v.Pointer+" "+v.Rule)
+	}
+	want := []string{
+		"/verification_request/applicant/addresses/0/pin " + RuleJurisdiction,
+		"/verification_request/district_office " + RuleHubOnly,
+		"/verification_request/escalated " + RuleHubOnly,
+		"/verification_request/held_by " + RuleHubOnly,
+		"/verification_request/police_station " + RuleHubOnly,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("violations = %q, want %q", got, want)
+	}
+}

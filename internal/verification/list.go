@@ -20,7 +20,7 @@ type RequestFilter struct {
 	// Today is the date, YYYY-MM-DD, that Overdue compares due dates
 	// with. It is required with Overdue, and Tracker.Requests sets it.
 	Today string
-	// State keeps the requests in one of the RequestStates. Empty keeps
+	// State keeps the requests in one of the ListedStates. Empty keeps
 	// every state.
 	State string
 	// DueBefore and DueAfter keep the requests due before or after a
@@ -40,13 +40,13 @@ type TrackedRequest struct {
 	FileNumber string `json:"file_number"`
 	RequestID  string `json:"request_message_id"`
 	DueOn      string `json:"due_on"`
-	// State is one of the RequestStates.
+	// State is one of the ListedStates.
 	State string `json:"state"`
 	// EscalationID is the hub id of the request's escalation, when the
 	// hub escalated it.
 	EscalationID string `json:"escalation_message_id,omitempty"`
-	// RequestedAt is when the hub received the request, in UTC.
-	RequestedAt time.Time `json:"requested_at"`
+	// ReceivedAt is when the hub received the request, in UTC.
+	ReceivedAt time.Time `json:"received_at"`
 }
 
 // RequestPage is one page of the files a RequestFilter selects, earliest
@@ -110,7 +110,7 @@ func (x *Index) Requests(ctx context.Context, f RequestFilter) (RequestPage, err
 		if err != nil {
 			return RequestPage{}, fmt.Errorf("listing verification requests: %w", err)
 		}
-		r.RequestedAt = time.UnixMicro(received).UTC()
+		r.ReceivedAt = time.UnixMicro(received).UTC()
 		page.Requests = append(page.Requests, r)
 	}
 	if err := rows.Err(); err != nil {

@@ -90,9 +90,9 @@ func TestRequestsOverdue(t *testing.T) {
 		}
 		want := []TrackedRequest{
 			{FileNumber: "OPENFILE01", RequestID: open, DueOn: "2025-11-20", State: RequestOpen,
-				RequestedAt: at},
+				ReceivedAt: at},
 			{FileNumber: "ESCALATED01", RequestID: escalated, DueOn: "2025-11-21",
-				State: RequestEscalated, EscalationID: escalation, RequestedAt: at},
+				State: RequestEscalated, EscalationID: escalation, ReceivedAt: at},
 		}
 		for i, got := range page.Requests {
 			if got != want[i] {
@@ -221,7 +221,7 @@ func TestRebuildFillsRequestTimes(t *testing.T) {
 		if len(page.Requests) != 1 {
 			t.Fatalf("listed %+v, want the one request", page.Requests)
 		}
-		if got := page.Requests[0].RequestedAt; !got.Equal(req.ReceivedAt) {
+		if got := page.Requests[0].ReceivedAt; !got.Equal(req.ReceivedAt) {
 			t.Errorf("requested at %s, want %s from the journal", got, req.ReceivedAt)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sangam-hub/sangam/adapters/passport"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/jurisdiction"
 	"github.com/sangam-hub/sangam/schemas"
@@ -16,7 +17,7 @@ import (
 const RuleJurisdiction = "jurisdiction"
 
 // RuleHubOnly is the violation rule of a field only the hub may set.
-const RuleHubOnly = "hub-only"
+const RuleHubOnly = passport.RuleHubOnly
 
 // RequestEnricher completes each verification request before it is
 // routed: it assigns the police station that serves the applicant's
@@ -37,24 +38,29 @@ type RequestEnricher struct {
 	Zone *time.Location
 }
 
-// Enrich implements ingest.Enricher. A request without a present
-// address, or whose present PIN no station serves, returns an error
-// wrapping a *schemas.ValidationError at the address. An index failure
-// returns an error of another kind.
+// Enrich implements ingest.Enricher. A request that sets a field only
+// the hub sets (see passport.HubOnlyViolations), has no present address,
+// or has a present PIN that no station serves returns an error wrapping
+// a *schemas.ValidationError that lists each of these violations, sorted
+// by pointer. An index failure returns an error of another kind.
 func (e *RequestEnricher) Enrich(ctx context.Context, m *canonical.Message) error {
 	r := m.VerificationRequest
 	if m.Type != canonical.TypeVerificationRequest || r == nil {
 		return nil
 	}
-	if r.Escalated {
-		return e.checkEscalation(m)
+	if r.Escalated && m.Source == EscalationSource {
+		return nil
 	}
-	if err := hubSetFields(r); err != nil {
-		return err
-	}
+	violations := passport.HubOnlyViolations(r)
 	station, err := e.station(&r.Applicant)
-	if err != nil {
+	if vs := schemas.Violations(err); vs != nil {
+		violations = append(violations, vs...)
+	} else if err != nil {
 		return err
+	}
+	if len(violations) > 0 {
+		schemas.SortByPointer(violations)
+		return schemas.Invalid(violations...)
 	}
 	r.PoliceStation = station.Code
 	r.DistrictOffice = station.DistrictOffice.Code
@@ -96,40 +102,6 @@ func (e *RequestEnricher) station(p *canonical.Person) (jurisdiction.Station, er
 	return jurisdiction.Station{}, schemas.Invalid(schemas.Violation{
 		Pointer: at, Rule: "required",
 		Message: "missing present address, whose PIN chooses the police station"})
-}
-
-// hubSetFields returns an error wrapping a *schemas.ValidationError with
-// rule RuleHubOnly at each field of r that the hub sets on a request
-// itself: the station and district office it assigns by the PIN, the
-// units that received the request, the records it matched and the
-// request it replaces. A value
-// the sender gave would otherwise be replaced without a word.
-func hubSetFields(r *canonical.VerificationRequest) error {
-	var violations []schemas.Violation
-	add := func(set bool, field, what string) {
-		if set {
-			violations = append(violations, schemas.Violation{
-				Pointer: "/verification_request/" + field, Rule: RuleHubOnly,
-				Message: "only the hub sets " + what + "; leave " + field + " out"})
-		}
-	}
-	add(r.PoliceStation != "", "police_station", "the police station, from the present address's PIN")
-	add(r.DistrictOffice != "", "district_office", "the district police office, from the PIN")
-	add(len(r.HeldBy) > 0, "held_by", "the police units that received the request")
-	add(len(r.Matches) > 0, "matches", "the records it holds on the applicant")
-	add(r.Replaces != "", "replaces", "the earlier request that a new one replaces")
-	return schemas.Invalid(violations...)
-}
-
-// checkEscalation lets only the hub itself send an escalated request.
-func (e *RequestEnricher) checkEscalation(m *canonical.Message) error {
-	if m.Source == EscalationSource {
-		return nil
-	}
-	return schemas.Invalid(schemas.Violation{
-		Pointer: "/verification_request/escalated", Rule: RuleHubOnly,
-		Message: "only the hub escalates a request, when its due date passes with no report; " +
-			"leave escalated out"})
 }
 
 func (e *RequestEnricher) deadline() time.Duration {

@@ -27,6 +27,10 @@ const (
 // RequestStates lists the states of a request in the index.
 var RequestStates = []string{RequestOpen, RequestReported, RequestEscalated, RequestReplaced}
 
+// ListedStates lists the states that the newest request of a file, which
+// Index.Requests lists, can be in. Only an older request is replaced.
+var ListedStates = []string{RequestOpen, RequestReported, RequestEscalated}
+
 // trackRequest records a verification request as open, an escalation as
 // escalating its request, and a report as settling the request it is
 // correlated with. A request without a due date, which the hub never

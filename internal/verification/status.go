@@ -46,8 +46,8 @@ type Status struct {
 	// RequestID is the hub id of the passport office's newest request
 	// for the file.
 	RequestID string `json:"request_message_id"`
-	// RequestedAt is when the hub received the newest request, in UTC.
-	RequestedAt time.Time `json:"requested_at"`
+	// ReceivedAt is when the hub received the newest request, in UTC.
+	ReceivedAt time.Time `json:"received_at"`
 	// Replaces is the hub id of the file's earlier request that the
 	// newest one replaced, because the routes sent that one nowhere.
 	Replaces       string `json:"replaces_message_id,omitempty"`
@@ -126,7 +126,7 @@ func RequestStatus(
 	s := Status{
 		FileNumber: fileNumber, State: StatePending, RequestID: request.MessageID,
 		PoliceStation: r.PoliceStation, DistrictOffice: r.DistrictOffice, DueOn: r.DueOn,
-		Replaces: r.Replaces, RequestedAt: request.ReceivedAt.UTC(),
+		Replaces: r.Replaces, ReceivedAt: request.ReceivedAt.UTC(),
 	}
 	for _, m := range found {
 		if m.Source == EscalationSource && m.SenderMessageID == EscalationPrefix+request.MessageID {

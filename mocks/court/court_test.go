@@ -564,3 +564,17 @@ func TestCorruptSerialFileRejected(t *testing.T) {
 		t.Errorf("New on a corrupt serial file: error %v, want one naming %s", err, path)
 	}
 }
+
+func TestInvalidSerialRejected(t *testing.T) {
+	for _, serial := range []string{"-3", "1000000"} {
+		path := filepath.Join(t.TempDir(), "serials.json")
+		body := []byte(`{"KLER01/2024": ` + serial + `}`)
+		if err := os.WriteFile(path, body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := New(Config{HubURL: "http://127.0.0.1:1", SerialFile: path, Logger: quiet})
+		if err == nil || !strings.Contains(err.Error(), path) {
+			t.Errorf("New on serial %s: error %v, want one naming %s", serial, err, path)
+		}
+	}
+}

@@ -138,6 +138,8 @@ func (s *Server) assign(m canonical.Message) *Registration {
 	now := s.cfg.Now().In(ist)
 	cs := m.Chargesheet
 	counter := cs.Court.Code + "/" + strconv.Itoa(now.Year())
+	// NOTE: a serial past maxSerial gives a CNR of more than 16
+	// characters; a mock court never files that many cases a year.
 	s.serials[counter]++
 	serial := s.serials[counter]
 	if err := s.saveSerials(); err != nil {

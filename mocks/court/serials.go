@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // loadSerials reads Config.SerialFile, when it is set and exists, into
@@ -25,6 +27,24 @@ func (s *Server) loadSerials() error {
 	if err := json.Unmarshal(data, &s.serials); err != nil {
 		return fmt.Errorf("reading court serials %s: %w: remove the file to start serials at 1",
 			s.cfg.SerialFile, err)
+	}
+	if err := checkSerials(s.serials); err != nil {
+		return fmt.Errorf("reading court serials %s: %w: remove the file to start serials at 1",
+			s.cfg.SerialFile, err)
+	}
+	return nil
+}
+
+// maxSerial is the largest serial that a CNR's six digits hold.
+const maxSerial = 999_999
+
+// checkSerials returns an error naming the first counter, in sorted
+// order, whose last serial is negative or too large for a CNR.
+func checkSerials(serials map[string]int) error {
+	for _, counter := range slices.Sorted(maps.Keys(serials)) {
+		if n := serials[counter]; n < 0 || n > maxSerial {
+			return fmt.Errorf("invalid serial %d of %s: want 0 to %d", n, counter, maxSerial)
+		}
 	}
 	return nil
 }
