@@ -68,6 +68,17 @@ type Authorship interface {
 	Authors(t canonical.Type) bool
 }
 
+// DocumentTyper is implemented by an Authorship adapter that can tell
+// the message type of a document that Decode rejected, so that the hub
+// can report a type that the agency does not write alongside the
+// document's other violations.
+type DocumentTyper interface {
+	// DocumentType returns the message type that body declares and the
+	// pointer of the field that declares it, or false when body declares
+	// none that the adapter reads.
+	DocumentType(body []byte, contentType string) (t canonical.Type, pointer string, ok bool)
+}
+
 // KeyFields is implemented by an adapter whose receivers need some
 // canonical fields exactly as the hub holds them. Such a field is a value
 // that the receiver quotes back in a reply, which the hub matches to the

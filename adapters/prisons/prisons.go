@@ -82,3 +82,18 @@ func (a *Adapter) Agency() string { return Agency }
 // but not the court orders that the hub sends it. It implements
 // adapters.Authorship.
 func (a *Adapter) Authors(t canonical.Type) bool { return t == canonical.TypeMovement }
+
+// DocumentType returns the type of a JSON document's document_type, a
+// movement or a court order. It implements adapters.DocumentTyper.
+func (a *Adapter) DocumentType(body []byte, contentType string) (canonical.Type, string, bool) {
+	if xml, err := isXML(body, contentType); err != nil || xml {
+		return "", "", false
+	}
+	switch jsondoc.ReadEnvelope(body).DocumentType {
+	case docMovement:
+		return canonical.TypeMovement, "/document_type", true
+	case docCourtOrder:
+		return canonical.TypeCourtOrder, "/document_type", true
+	}
+	return "", "", false
+}

@@ -43,12 +43,9 @@ func (c BreakerConfig) withDefaults() BreakerConfig {
 }
 
 // errFailed marks an attempt the breaker counts as a failure: a 5xx, 408
-// or 429 response, a timeout or a connection error.
+// or 429 response, a timeout, a connection error, or a request not sent
+// because the destination's credentials or TLS files cannot be used.
 var errFailed = errors.New("destination failed")
-
-// errNotSent marks an attempt that the hub could not send, such as for a
-// missing secret file. The breaker leaves it out of its counts.
-var errNotSent = errors.New("request not sent")
 
 // Breakers holds one circuit breaker per destination. It is safe for
 // concurrent use.
@@ -116,11 +113,8 @@ func (b *Breakers) get(dest string) *gobreaker.CircuitBreaker[outcome] {
 			return true
 		},
 		IsSuccessful: func(err error) bool { return !errors.Is(err, errFailed) },
-		// The hub's own shutdown, and a request it could not send, are no
-		// failures of the destination.
-		IsExcluded: func(err error) bool {
-			return errors.Is(err, context.Canceled) || errors.Is(err, errNotSent)
-		},
+		// The hub's own shutdown is no failure of the destination.
+		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
 		OnStateChange: func(name string, from, to gobreaker.State) {
 			b.changedMu.Lock()
 			b.changed[name] = time.Now()
@@ -128,9 +122,13 @@ func (b *Breakers) get(dest string) *gobreaker.CircuitBreaker[outcome] {
 				// One failed probe reopens it, without ReadyToTrip.
 				b.trippedAfter[name] = 1
 			}
+			last := b.lastFailure[name]
 			b.changedMu.Unlock()
-			b.log.Warn("circuit breaker state changed", "destination", name,
-				"from", from.String(), "to", to.String())
+			attrs := []any{"destination", name, "from", from.String(), "to", to.String()}
+			if to == gobreaker.StateOpen {
+				attrs = append(attrs, "last_failure", last.reason)
+			}
+			b.log.Warn("circuit breaker state changed", attrs...)
 			if to == gobreaker.StateClosed && b.cfg.OnClose != nil {
 				// gobreaker holds its lock while it calls this, and the
 				// probe's handler is waiting: let neither wait for the

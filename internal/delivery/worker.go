@@ -117,7 +117,7 @@ func (w *Worker) Handle(msg *message.Message) error {
 	}
 	if off := w.Routes().RetriesOff(d.Destination, d.Route); off != "" && len(d.Attempts) > 0 {
 		a := journal.Attempt{DeliveryID: d.ID, Number: len(d.Attempts) + 1, StartedAt: w.now()}
-		return w.settle(ctx, d, a, journal.StatusDead, 0, "not sent: "+off)
+		return w.settle(ctx, d, a, journal.StatusDead, 0, notSentPrefix+off)
 	}
 	return w.attempt(ctx, d, &m)
 }
@@ -174,20 +174,24 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 
 	endpoint, endpointErr := w.endpoint(dest)
 	breaker := w.Breakers.get(dest.Name)
+	var out outcome
 	// A half-open breaker lets this attempt through to find out whether
 	// the destination is back.
 	trial := breaker.State() == gobreaker.StateHalfOpen
-	out, err := breaker.Execute(func() (outcome, error) {
+	_, err = breaker.Execute(func() (outcome, error) {
 		if endpointErr != nil {
-			o := outcome{err: endpointErr, notSent: true}
-			return o, o.breakerError()
+			out = outcome{err: endpointErr, notSent: true}
+		} else {
+			out = w.post(ctx, dest, endpoint, d, a.Number, enc.Body, enc.ContentType)
 		}
-		o := w.post(ctx, dest, endpoint, d, a.Number, enc.Body, enc.ContentType)
-		return o, o.breakerError()
+		err := out.breakerError()
+		if errors.Is(err, errFailed) {
+			// Recorded before Execute returns, so that the log line of
+			// the breaker opening on this failure can name it.
+			w.Breakers.failed(dest.Name, out.describe(), w.now())
+		}
+		return out, err
 	})
-	if errors.Is(err, errFailed) {
-		w.Breakers.failed(dest.Name, out.describe(), w.now())
-	}
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
 		w.Log.Debug("breaker open, delivery deferred", "delivery_id", d.ID,
 			"destination", d.Destination)
@@ -223,7 +227,7 @@ func (w *Worker) endpoint(dest routes.Destination) (*outbound.Endpoint, error) {
 		}
 	}
 	if outbound.Needed(dest) {
-		return nil, fmt.Errorf("not sent: the credentials and TLS settings of destination %q "+
+		return nil, fmt.Errorf(notSentPrefix+"the credentials and TLS settings of destination %q "+
 			"are not loaded yet", dest.Name)
 	}
 	return nil, nil
@@ -252,7 +256,9 @@ func share(table *routes.Table, d journal.Delivery, m *canonical.Message) (canon
 // half-open breaker let through. Such an attempt that fails leaves the
 // delivery pending even after max_attempts, because its destination is
 // still down and the delivery would have been parked had another one
-// been picked for the trial.
+// been picked for the trial. An attempt that was not sent, because the
+// destination's files could not be used, leaves it pending too, and
+// max_attempts counts only the attempts that were sent.
 func (w *Worker) conclude(
 	ctx context.Context,
 	d journal.Delivery,
@@ -277,7 +283,7 @@ func (w *Worker) conclude(
 		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
 	}
 	failure := o.describe()
-	if a.Number >= dest.MaxAttempts && !trial {
+	if !o.notSent && sentAttempts(d.Attempts)+1 >= dest.MaxAttempts && !trial {
 		reason := fmt.Sprintf("gave up after %s: %s", plural(a.Number, "attempt"), failure)
 		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
 	}
@@ -287,6 +293,21 @@ func (w *Worker) conclude(
 	}
 	a.NextAttemptAt = w.now().Add(w.backoff(a.Number))
 	return w.settle(ctx, d, a, journal.StatusPending, o.status, failure)
+}
+
+// notSentPrefix starts the error of every attempt that was not sent.
+const notSentPrefix = "not sent: "
+
+// sentAttempts returns how many of attempts were sent to the destination:
+// all but those that failed because its files could not be used.
+func sentAttempts(attempts []journal.Attempt) int {
+	n := 0
+	for _, a := range attempts {
+		if !strings.HasPrefix(a.Error, notSentPrefix) {
+			n++
+		}
+	}
+	return n
 }
 
 // unauthorizedReason returns the dead-letter reason of a 401 or 403
@@ -322,20 +343,23 @@ type outcome struct {
 	// makes it.
 	location string
 	err      error
-	// notSent is true when the hub could not send the request, such as
-	// when a secret file of the destination is missing: a fault of the
-	// hub's machine, which the circuit breaker does not count.
+	// notSent is true when the hub could not send the request because
+	// the destination's credentials or TLS files cannot be used, such as
+	// when its bearer_token_file is missing. The breaker counts it as a
+	// failure of the destination, so that it opens and parks the
+	// destination's deliveries until the files are fixed, and
+	// max_attempts does not count it.
 	notSent bool
 }
 
 // breakerError returns the error the circuit breaker counts: errFailed
-// for failures of the destination, errNotSent when nothing was sent, the
+// for failures of the destination, unusable files of it included, the
 // context's error when the hub cut the attempt short, and nil otherwise,
 // 4xx responses included.
 func (o outcome) breakerError() error {
 	switch {
 	case o.notSent:
-		return errNotSent
+		return errFailed
 	case errors.Is(o.err, context.Canceled):
 		return o.err
 	case o.err != nil, retryable(o.status):
@@ -385,7 +409,7 @@ func (w *Worker) post(
 	req.Header.Set("User-Agent", "sangam-hub")
 	redact, err := endpoint.Authorize(req)
 	if err != nil {
-		return outcome{err: fmt.Errorf("not sent: destination %q: %w", dest.Name, err), notSent: true}
+		return outcome{err: fmt.Errorf(notSentPrefix+"destination %q: %w", dest.Name, err), notSent: true}
 	}
 	// The worker records a redirect and does not follow it: on 301, 302
 	// and 303 the client would resend the request as a GET without the

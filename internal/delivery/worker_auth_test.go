@@ -12,7 +12,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/outbound/outboundtest"
 )
@@ -264,30 +266,122 @@ func TestHandleTokenFileRemoved(t *testing.T) {
 	}
 }
 
-func TestMissingTokenFileLeavesBreakerClosed(t *testing.T) {
+// TestMissingTokenFileOpensBreaker removes a destination's token file
+// and handles its delivery more often than max_attempts allows. The
+// breaker counts the unsent attempts, opens, names the file in its last
+// failure and its log line, and parks the delivery, which stays pending.
+func TestMissingTokenFileOpensBreaker(t *testing.T) {
 	dest := newGuardedDestination(t, "Bearer "+testToken)
 	path := secretFile(t, testToken)
-	f := newFixture(t, target{agency: "police", url: dest.url, maxAttempts: 20,
+	f := newFixture(t, target{agency: "police", url: dest.url, maxAttempts: 2,
 		settings: "    bearer_token_file: " + path + "\n"})
+	var logs bytes.Buffer
+	f.worker.Breakers = delivery.NewBreakers(delivery.BreakerConfig{Failures: 3, OpenFor: time.Hour},
+		slog.New(slog.NewTextHandler(&logs, nil)))
 	d := f.acceptFIR(t)
 	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
 	}
-	// More attempts than the five consecutive failures that open a
-	// breaker, none of them sent.
-	for range 8 {
+	for range 6 {
 		f.mustHandle(t, d)
 		f.later()
 	}
-	if got := f.reload(t, d); len(got.Attempts) != 8 {
-		t.Fatalf("%d attempts recorded, want 8", len(got.Attempts))
+
+	got := f.reload(t, d)
+	if got.Status != journal.StatusPending {
+		t.Errorf("status = %q (%s), want pending until the file is back", got.Status, got.Reason)
 	}
-	for _, st := range f.worker.Breakers.States() {
-		if st.State != "closed" || st.ConsecutiveFailures != 0 {
-			t.Errorf("breaker %s is %s after %d failures, want closed with none: "+
-				"a missing file on the hub's machine is no failure of the destination",
-				st.Destination, st.State, st.ConsecutiveFailures)
-		}
+	if len(got.Attempts) != 3 {
+		t.Errorf("%d attempts recorded, want the 3 that opened the breaker", len(got.Attempts))
+	}
+	want := `not sent: destination "station": bearer_token_file: stat ` + path
+	states := f.worker.Breakers.States()
+	if len(states) != 1 {
+		t.Fatalf("breakers = %+v, want one", states)
+	}
+	if states[0].State != "open" || states[0].OpenedAfter != 3 {
+		t.Errorf("breaker = %+v, want open after 3 failures", states[0])
+	}
+	if !strings.HasPrefix(states[0].LastFailure, want) {
+		t.Errorf("breaker's last failure = %q, want it to start with %q", states[0].LastFailure, want)
+	}
+	if !strings.Contains(logs.String(), "last_failure=\""+strings.ReplaceAll(want, `"`, `\"`)) {
+		t.Errorf("log does not name the file as the reason the breaker opened:\n%s", logs.String())
+	}
+	if n := len(dest.headers()); n != 0 {
+		t.Errorf("destination received %d requests, want none", n)
+	}
+}
+
+// TestMissingTokenFileSpendsNoAttempts removes a destination's token file
+// under a breaker that does not open, and handles its delivery more often
+// than max_attempts allows. The delivery stays pending, and once the file
+// is back its attempts count from zero: one 503 does not dead-letter it,
+// and the next attempt delivers it.
+func TestMissingTokenFileSpendsNoAttempts(t *testing.T) {
+	dest := newDestination(t, reply{http.StatusServiceUnavailable, "busy"}, reply{http.StatusOK, "ok"})
+	path := secretFile(t, testToken)
+	f := newFixture(t, target{agency: "police", url: dest.url, maxAttempts: 2,
+		settings: "    bearer_token_file: " + path + "\n"})
+	f.worker.Breakers = delivery.NewBreakers(delivery.BreakerConfig{Failures: 100},
+		slog.New(slog.DiscardHandler))
+	d := f.acceptFIR(t)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		f.mustHandle(t, d)
+		f.later()
+	}
+	got := f.reload(t, d)
+	if got.Status != journal.StatusPending || len(got.Attempts) != 5 {
+		t.Fatalf("without the file: status %q with %d attempts (%s), want pending with 5",
+			got.Status, len(got.Attempts), got.Reason)
+	}
+
+	if err := os.WriteFile(path, []byte(testToken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f.mustHandle(t, d)
+	f.later()
+	if got := f.reload(t, d); got.Status != journal.StatusPending {
+		t.Fatalf("after the first 503 with the file back: status %q (%s), want pending",
+			got.Status, got.Reason)
+	}
+	f.mustHandle(t, d)
+	if got := f.reload(t, d); got.Status != journal.StatusDelivered {
+		t.Errorf("status = %q (%s), want delivered", got.Status, got.Reason)
+	}
+	received := dest.received()
+	if len(received) != 2 {
+		t.Fatalf("destination received %d requests, want 2", len(received))
+	}
+	if auth := received[1].header.Get("Authorization"); auth != "Bearer "+testToken {
+		t.Errorf("delivered with Authorization %q, want the token from the file", auth)
+	}
+}
+
+// TestMissingClientKeySendsNothing removes the client key of a mutual TLS
+// destination. The attempt fails before a connection is made, names the
+// file, and leaves the delivery pending.
+func TestMissingClientKeySendsNothing(t *testing.T) {
+	pki := outboundtest.NewPKI(t)
+	f := newFixture(t, target{agency: "police", url: "https://127.0.0.1:9/notifications",
+		maxAttempts: 1, settings: "    tls: {ca_file: " + pki.CAFile + ", cert_file: " +
+			pki.CertFile + ", key_file: " + pki.KeyFile + "}\n"})
+	d := f.acceptFIR(t)
+	if err := os.Remove(pki.KeyFile); err != nil {
+		t.Fatal(err)
+	}
+	f.mustHandle(t, d)
+
+	got := f.reload(t, d)
+	if got.Status != journal.StatusPending {
+		t.Errorf("status = %q (%s), want pending", got.Status, got.Reason)
+	}
+	want := `not sent: destination "station": tls.key_file: stat ` + pki.KeyFile
+	if len(got.Attempts) != 1 || !strings.HasPrefix(got.Attempts[0].Error, want) {
+		t.Errorf("attempts = %+v, want one whose error starts with %q", got.Attempts, want)
 	}
 }
 

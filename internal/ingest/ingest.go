@@ -317,6 +317,7 @@ func (s *Service) prepare(
 	}
 	decoded, err := a.Decode(body, contentType)
 	if err != nil {
+		addSourceViolation(a, agency, body, contentType, err)
 		return prepared{}, fmt.Errorf("decoding %s message: %w", agency, err)
 	}
 	if len(decoded.Messages) == 0 {
@@ -473,6 +474,28 @@ func checkAuthorship(d document, agency string, msgs []canonical.Message) error 
 		return fmt.Errorf("%s message %d: %w", agency, i+1, err)
 	}
 	return nil
+}
+
+// addSourceViolation adds to err, an error of a's Decode, a violation
+// with rule RuleDocumentSource when err wraps a *schemas.ValidationError
+// and body declares a message type that agency does not write, so that
+// the sender learns both at once.
+func addSourceViolation(a adapters.Adapter, agency string, body []byte, contentType string, err error) {
+	authorship, ok := a.(adapters.Authorship)
+	typer, typed := a.(adapters.DocumentTyper)
+	var invalid *schemas.ValidationError
+	if !ok || !typed || !errors.As(err, &invalid) {
+		return
+	}
+	t, pointer, ok := typer.DocumentType(body, contentType)
+	if !ok || authorship.Authors(t) {
+		return
+	}
+	invalid.Violations = append([]schemas.Violation{{
+		Pointer: pointer, Rule: RuleDocumentSource,
+		Message: fmt.Sprintf("agency %s receives %s messages from the hub and may not post one",
+			agency, t),
+	}}, invalid.Violations...)
 }
 
 // document is a body that an agency posted, as the journal keeps it,

@@ -1,12 +1,14 @@
 package ingest_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -397,6 +399,25 @@ func TestAcceptRejectsDocumentsAgencyReceives(t *testing.T) {
 				t.Errorf("journal has %d messages from %s, want none", len(found), c.agency)
 			}
 		})
+	}
+}
+
+func TestAcceptReportsSourceWithOtherViolations(t *testing.T) {
+	f := newFixture(t)
+	body, err := os.ReadFile("../../adapters/prisons/testdata/court_order_production.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body = bytes.Replace(body, []byte("{"), []byte(`{"bogus": 1,`), 1)
+	_, err = f.service.Accept(context.Background(), "prisons", body, "application/json")
+
+	got := map[string]string{}
+	for _, v := range schemas.Violations(err) {
+		got[v.Pointer] = v.Rule
+	}
+	want := map[string]string{"/document_type": ingest.RuleDocumentSource, "/bogus": "not-allowed"}
+	if !maps.Equal(got, want) {
+		t.Errorf("violations = %v, want %v (%v)", got, want, err)
 	}
 }
 

@@ -62,6 +62,7 @@ func TestCheckRejectsNamedPipes(t *testing.T) {
 		"/destinations/1/basic_auth/password_file": filepath.Join(dir, "password"),
 		"/destinations/2/tls/ca_file":              filepath.Join(dir, "ca.pem"),
 		"/destinations/3/tls/cert_file":            filepath.Join(dir, "c.pem"),
+		"/destinations/3/tls/key_file":             filepath.Join(dir, "k.pem"),
 	}
 	problems := routes.Problems(checkErr)
 	if len(problems) != len(want) {

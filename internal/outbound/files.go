@@ -1,6 +1,7 @@
 package outbound
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -59,17 +60,22 @@ type reloader[T any] struct {
 }
 
 // load returns the value, read again when a file changed since the last
-// successful load. The error names the field and the path, and never
-// repeats a file's content.
+// successful load. The error joins one error for each file that cannot
+// be used, each naming the field and the path, and never repeats a
+// file's content.
 func (r *reloader[T]) load() (T, error) {
 	var zero T
 	stats := make([]os.FileInfo, len(r.files))
+	problems := make([]error, len(r.files))
 	for i, f := range r.files {
 		st, err := os.Stat(f.path)
 		if err != nil {
-			return zero, fieldError(f.field, f.path, err)
+			problems[i] = fieldError(f.field, f.path, err)
 		}
 		stats[i] = st
+	}
+	if err := errors.Join(problems...); err != nil {
+		return zero, errors.Join(r.readProblems(stats, problems)...)
 	}
 
 	r.mu.Lock()
@@ -83,9 +89,12 @@ func (r *reloader[T]) load() (T, error) {
 	for i, f := range r.files {
 		b, st, err := readFile(f.path, r.reserved)
 		if err != nil {
-			return zero, fieldError(f.field, f.path, err)
+			problems[i] = fieldError(f.field, f.path, err)
 		}
 		contents[i], read[i] = b, st
+	}
+	if err := errors.Join(problems...); err != nil {
+		return zero, err
 	}
 
 	v, err := r.parse(contents)
@@ -97,6 +106,21 @@ func (r *reloader[T]) load() (T, error) {
 	// which reads and checks it again.
 	r.stats, r.value = read, v
 	return v, nil
+}
+
+// readProblems returns problems, one per file, with the problem of
+// reading each file that has a stat and none yet, so that the error of
+// a load names every file that cannot be used, not only the missing ones.
+func (r *reloader[T]) readProblems(stats []os.FileInfo, problems []error) []error {
+	for i, f := range r.files {
+		if stats[i] == nil || problems[i] != nil {
+			continue
+		}
+		if _, _, err := readFile(f.path, r.reserved); err != nil {
+			problems[i] = fieldError(f.field, f.path, err)
+		}
+	}
+	return problems
 }
 
 func sameFiles(a, b []os.FileInfo) bool {

@@ -101,10 +101,7 @@ func absolutePaths(d routes.Destination) bool {
 // fileProblems returns a problem for each error of newEndpoint about
 // destination i, named name, at the field that names the file.
 func fileProblems(i int, name string, err error) []routes.Problem {
-	errs := []error{err}
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = joined.Unwrap()
-	}
+	errs := splitErrors(err)
 	problems := make([]routes.Problem, len(errs))
 	for j, e := range errs {
 		field := ""
@@ -116,6 +113,20 @@ func fileProblems(i int, name string, err error) []routes.Problem {
 			Message: fmt.Sprintf("destination %q: %v", name, e)}
 	}
 	return problems
+}
+
+// splitErrors returns the errors that err joins, at any depth, or err
+// alone when it joins none.
+func splitErrors(err error) []error {
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	var errs []error
+	for _, e := range joined.Unwrap() {
+		errs = append(errs, splitErrors(e)...)
+	}
+	return errs
 }
 
 // Endpoint returns the named destination's endpoint.
@@ -152,6 +163,10 @@ type Endpoint struct {
 	// secret returns the Authorization header's credentials, or is nil
 	// when the destination has none.
 	secret func() (credentials, error)
+	// certificate reads the client certificate's files again when they
+	// changed and returns their problem, or is nil when the destination
+	// has no client certificate.
+	certificate func() error
 	// description names what the endpoint authenticates with, for
 	// messages.
 	description string
@@ -197,11 +212,11 @@ func newEndpoint(d routes.Destination, reserved *Reserved) (*Endpoint, error) {
 		}
 	}
 	if d.TLS != nil {
-		t, err := newTransport(*d.TLS)
+		t, certificate, err := newTransport(*d.TLS)
 		if err != nil {
 			errs = append(errs, err)
 		} else {
-			e.transport = t
+			e.transport, e.certificate = t, certificate
 		}
 		if d.TLS.CertFile != "" {
 			described = append(described, "the client certificate in "+d.TLS.CertFile)
@@ -246,7 +261,9 @@ func (e *Endpoint) Transport() *http.Transport {
 // Authorize sets req's Authorization header from the destination's secret
 // file, read again when it changed since the last read. It returns a
 // function that replaces each secret it sent with "[redacted]" in a
-// text, such as a response body that repeats the request's headers. An
+// text, such as a response body that repeats the request's headers. It
+// also reads the client certificate's files again when they changed, so
+// that a missing or invalid one fails here, before anything is sent. An
 // endpoint of BuildStored whose files failed reads them all again first,
 // and returns their problem while one still fails.
 func (e *Endpoint) Authorize(req *http.Request) (redact func(string) string, err error) {
@@ -256,6 +273,11 @@ func (e *Endpoint) Authorize(req *http.Request) (redact func(string) string, err
 			return nil, err
 		}
 		return built.Authorize(req)
+	}
+	if e != nil && e.certificate != nil {
+		if err := e.certificate(); err != nil {
+			return nil, err
+		}
 	}
 	if e == nil || e.secret == nil {
 		return func(s string) string { return s }, nil

@@ -110,9 +110,48 @@ func TestBuildProblemPointers(t *testing.T) {
 		"/destinations/1/tls/ca_file file",
 		"/destinations/2/basic_auth/password_file file",
 		"/destinations/3/tls/cert_file file",
+		"/destinations/3/tls/key_file file",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("problems = %q, want %q\n%v", got, want, err)
+	}
+}
+
+// TestCheckReportsEveryTLSFile names three unusable TLS files of one
+// destination, each for another reason, and gets a problem for each.
+func TestCheckReportsEveryTLSFile(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "cert-folder")
+	if err := os.Mkdir(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c, err := routes.Parse([]byte("destinations:\n" +
+		"  - {name: d1, agency: courts, url: 'https://127.0.0.1:9/', tls: {ca_file: " +
+		writeFile(t, dir, "ca.pem", "no certificate here") + ", cert_file: " + folder +
+		", key_file: " + filepath.Join(dir, "missing-key.pem") + "}}\n" +
+		"routes:\n  - {name: r, when: 'true', to: [d1]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkErr := outbound.Check(c, nil)
+	want := map[string]string{
+		"/destinations/0/tls/ca_file":   "contains no PEM certificate",
+		"/destinations/0/tls/cert_file": folder + " is a directory",
+		"/destinations/0/tls/key_file":  "stat " + filepath.Join(dir, "missing-key.pem"),
+	}
+	problems := routes.Problems(checkErr)
+	if len(problems) != len(want) {
+		t.Errorf("%d problems, want %d: %v", len(problems), len(want), checkErr)
+	}
+	for _, p := range problems {
+		text, ok := want[p.Pointer]
+		if !ok {
+			t.Errorf("unexpected problem at %s: %s", p.Pointer, p.Message)
+			continue
+		}
+		if !strings.Contains(p.Message, text) {
+			t.Errorf("%s: message %q, want it to contain %q", p.Pointer, p.Message, text)
+		}
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 // destination, the field, the path and the problem, and the
 // destination's endpoint reads its files again at each attempt. Until
 // they pass, Authorize returns the problem, so each attempt fails
-// without sending anything and is retried.
+// without sending anything, and the worker keeps the delivery pending.
 func BuildStored(t *routes.Table, reserved *Reserved, log *slog.Logger) *Set {
 	s := &Set{endpoints: map[string]*Endpoint{}}
 	for _, d := range t.Config().Destinations {
@@ -32,18 +32,14 @@ func BuildStored(t *routes.Table, reserved *Reserved, log *slog.Logger) *Set {
 // logFileErrors logs each error of newEndpoint about the files of
 // destination.
 func logFileErrors(log *slog.Logger, destination string, err error) {
-	errs := []error{err}
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = joined.Unwrap()
-	}
-	for _, e := range errs {
+	for _, e := range splitErrors(err) {
 		var fe *fileError
 		field, path := "", ""
 		if errors.As(e, &fe) {
 			field, path = fe.field, fe.path
 		}
-		log.Error("destination's file cannot be used: its deliveries are not sent, and are "+
-			"retried until the file is fixed", "destination", destination, "field", field,
+		log.Error("destination's file cannot be used: its deliveries wait, without using up "+
+			"max_attempts, until the file is fixed", "destination", destination, "field", field,
 			"file", path, "error", e)
 	}
 }

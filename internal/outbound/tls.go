@@ -3,6 +3,7 @@ package outbound
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -14,15 +15,24 @@ import (
 var routesTLSFields = TLSFields{CAFile: "tls.ca_file", CertFile: "tls.cert_file", KeyFile: "tls.key_file"}
 
 // newTransport returns a transport with the default transport's settings
-// and the TLS configuration of c, as ClientTLS makes it.
-func newTransport(c routes.TLS) (*http.Transport, error) {
-	config, err := ClientTLS(c, routesTLSFields)
+// and the TLS configuration of c, as ClientTLS makes it, and a function
+// that reads the client certificate's files again when they changed and
+// returns their problem, or nil when c has no client certificate.
+func newTransport(c routes.TLS) (*http.Transport, func() error, error) {
+	config, pair, err := clientTLS(c, routesTLSFields)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.TLSClientConfig = config
-	return t, nil
+	if pair == nil {
+		return t, nil, nil
+	}
+	check := func() error {
+		_, err := pair.load()
+		return err
+	}
+	return t, check, nil
 }
 
 // TLSFields names the settings that give the files of a routes.TLS, for
@@ -38,37 +48,28 @@ type TLSFields struct {
 // caller checks. The error starts with the field of fields that names
 // the file at fault, and never repeats the content of a file.
 func ClientTLS(c routes.TLS, fields TLSFields) (*tls.Config, error) {
+	config, _, err := clientTLS(c, fields)
+	return config, err
+}
+
+// clientTLS is ClientTLS that also returns the reloader of the client
+// certificate, nil without one. Its error joins one error for each file
+// that cannot be used.
+func clientTLS(c routes.TLS, fields TLSFields) (*tls.Config, *reloader[tls.Certificate], error) {
 	config := &tls.Config{MinVersion: tls.VersionTLS12}
+	var errs []error
 	if c.CAFile != "" {
-		pem, _, err := readFile(c.CAFile, nil)
+		pool, err := readCAFile(c.CAFile, fields.CAFile)
 		if err != nil {
-			return nil, fieldError(fields.CAFile, c.CAFile, err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fieldError(fields.CAFile, c.CAFile, fmt.Errorf("%s contains no PEM certificate", c.CAFile))
+			errs = append(errs, err)
 		}
 		config.RootCAs = pool
 	}
+	var pair *reloader[tls.Certificate]
 	if c.CertFile != "" {
-		pair := &reloader[tls.Certificate]{
-			files: []file{{fields.CertFile, c.CertFile}, {fields.KeyFile, c.KeyFile}},
-			parse: func(contents [][]byte) (tls.Certificate, error) {
-				cert, err := tls.X509KeyPair(contents[0], contents[1])
-				if err != nil {
-					// X509KeyPair's error names neither file, so this one
-					// adds their paths. It repeats no key material. Either
-					// file may be at fault, and the error is reported at
-					// the cert file, the first of the pair.
-					return tls.Certificate{}, &fileError{field: fields.CertFile, path: c.CertFile,
-						err: fmt.Errorf("%s %s and %s %s: %w",
-							fields.CertFile, c.CertFile, fields.KeyFile, c.KeyFile, err)}
-				}
-				return cert, nil
-			},
-		}
+		pair = certificateReloader(c, fields)
 		if _, err := pair.load(); err != nil {
-			return nil, err
+			errs = append(errs, err)
 		}
 		config.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
 			cert, err := pair.load()
@@ -78,5 +79,43 @@ func ClientTLS(c routes.TLS, fields TLSFields) (*tls.Config, error) {
 			return &cert, nil
 		}
 	}
-	return config, nil
+	if len(errs) > 0 {
+		return nil, nil, errors.Join(errs...)
+	}
+	return config, pair, nil
+}
+
+// readCAFile returns the certificates of the PEM file at path, which
+// field names.
+func readCAFile(path, field string) (*x509.CertPool, error) {
+	pem, _, err := readFile(path, nil)
+	if err != nil {
+		return nil, fieldError(field, path, err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fieldError(field, path, fmt.Errorf("%s contains no PEM certificate", path))
+	}
+	return pool, nil
+}
+
+// certificateReloader returns the reloader of c's client certificate and
+// key.
+func certificateReloader(c routes.TLS, fields TLSFields) *reloader[tls.Certificate] {
+	return &reloader[tls.Certificate]{
+		files: []file{{fields.CertFile, c.CertFile}, {fields.KeyFile, c.KeyFile}},
+		parse: func(contents [][]byte) (tls.Certificate, error) {
+			cert, err := tls.X509KeyPair(contents[0], contents[1])
+			if err != nil {
+				// X509KeyPair's error names neither file, so this one
+				// adds their paths. It repeats no key material. Either
+				// file may be at fault, and the error is reported at
+				// the cert file, the first of the pair.
+				return tls.Certificate{}, &fileError{field: fields.CertFile, path: c.CertFile,
+					err: fmt.Errorf("%s %s and %s %s: %w",
+						fields.CertFile, c.CertFile, fields.KeyFile, c.KeyFile, err)}
+			}
+			return cert, nil
+		},
+	}
 }
