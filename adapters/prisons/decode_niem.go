@@ -68,6 +68,7 @@ func (a *Adapter) decodeNIEM(body []byte) (adapters.Decoded, error) {
 			"is neither a NIEM BookingReport nor a CustodyReleaseReport",
 			adapters.ErrMalformed, xmlsafe.NameOf(root))
 	}
+	xmlsafe.SortInDocumentOrder(root, n.problems)
 	if err := schemas.Invalid(n.problems...); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s: %w", root.Tag, err)
 	}
