@@ -212,6 +212,22 @@ func TestDecodeContentTypes(t *testing.T) {
 	}
 }
 
+// TestDecodeJSONSentAsXML decodes a JSON movement sent with an XML
+// Content-Type: the error states that the body is not XML and names the
+// Content-Type that claims it is.
+func TestDecodeJSONSentAsXML(t *testing.T) {
+	_, err := newAdapter(t).Decode(inputs(t, ".json")["release_bail"], prisons.XMLContentType)
+	if !errors.Is(err, adapters.ErrMalformed) {
+		t.Fatalf("error = %v, want ErrMalformed", err)
+	}
+	for _, want := range []string{"the body is not XML: it starts with '{'",
+		"the Content-Type application/xml says XML", "as application/json"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q, want it to contain %q", err, want)
+		}
+	}
+}
+
 func TestJournalMasksAadhaar(t *testing.T) {
 	a := newAdapter(t)
 	tests := []struct{ name, ext, clear string }{
