@@ -68,7 +68,9 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 		}
 		m = d.order(order, v)
 	}
-	if err := schemas.Invalid(distinct(d.problems)...); err != nil {
+	problems := distinct(d.problems)
+	xmlsafe.SortInDocumentOrder(root, problems)
+	if err := schemas.Invalid(problems...); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s: %w", root.Tag, err)
 	}
 

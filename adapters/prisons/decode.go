@@ -35,7 +35,7 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 		return adapters.Decoded{}, fmt.Errorf("decoding prison document: %w", err)
 	}
 	if xml {
-		return a.decodeNIEM(body)
+		return a.decodeNIEM(body, contentType)
 	}
 	return a.decodeJSON(body)
 }

@@ -1,6 +1,7 @@
 package prisons
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -42,9 +43,16 @@ func idOf(e *etree.Element, n xmlsafe.Name) string {
 }
 
 // decodeNIEM reads a booking report into an admission and a custody
-// release report into a release.
-func (a *Adapter) decodeNIEM(body []byte) (adapters.Decoded, error) {
+// release report into a release. contentType is the body's XML media
+// type, or empty when the body starts with '<'.
+func (a *Adapter) decodeNIEM(body []byte, contentType string) (adapters.Decoded, error) {
 	doc, err := xmlsafe.Parse(body, xmlsafe.Limits{})
+	if errors.Is(err, xmlsafe.ErrNotXML) {
+		// Only the Content-Type made the hub read the body as XML.
+		return adapters.Decoded{}, fmt.Errorf("decoding prison report: %w: %w; the "+
+			"Content-Type %s says XML: send a JSON document as %s", adapters.ErrMalformed, err,
+			contentType, ContentType)
+	}
 	if err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding prison report: %w: %w",
 			adapters.ErrMalformed, err)
@@ -68,6 +76,7 @@ func (a *Adapter) decodeNIEM(body []byte) (adapters.Decoded, error) {
 			"is neither a NIEM BookingReport nor a CustodyReleaseReport",
 			adapters.ErrMalformed, xmlsafe.NameOf(root))
 	}
+	xmlsafe.SortInDocumentOrder(root, n.problems)
 	if err := schemas.Invalid(n.problems...); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s: %w", root.Tag, err)
 	}

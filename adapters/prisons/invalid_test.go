@@ -212,6 +212,22 @@ func TestDecodeContentTypes(t *testing.T) {
 	}
 }
 
+// TestDecodeJSONSentAsXML decodes a JSON movement sent with an XML
+// Content-Type: the error states that the body is not XML and names the
+// Content-Type that claims it is.
+func TestDecodeJSONSentAsXML(t *testing.T) {
+	_, err := newAdapter(t).Decode(inputs(t, ".json")["release_bail"], prisons.XMLContentType)
+	if !errors.Is(err, adapters.ErrMalformed) {
+		t.Fatalf("error = %v, want ErrMalformed", err)
+	}
+	for _, want := range []string{"the body is not XML: it starts with '{'",
+		"the Content-Type application/xml says XML", "as application/json"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q, want it to contain %q", err, want)
+		}
+	}
+}
+
 func TestJournalMasksAadhaar(t *testing.T) {
 	a := newAdapter(t)
 	tests := []struct{ name, ext, clear string }{
@@ -363,4 +379,33 @@ func decodeOneNIEM(t *testing.T, a *prisons.Adapter, body string) canonical.Mess
 		t.Fatalf("Decode: %v", err)
 	}
 	return d.Messages[0]
+}
+
+// TestNIEMViolationsInDocumentOrder breaks a booking report in several
+// places and expects its violations in the order of their elements in
+// the document, whatever the order the decoder checks them in.
+func TestNIEMViolationsInDocumentOrder(t *testing.T) {
+	body := string(inputs(t, ".xml")["booking_report"])
+	for old, replacement := range map[string]string{
+		"2025-09-21T19:10:00+05:30": "21/09/2025 19:10",
+		"2345 6789 0124":            "2345 6789 0125",
+		"<jx:PersonSexCode>M<":      "<jx:PersonSexCode>X<",
+		"317(2)":                    "999",
+	} {
+		if !strings.Contains(body, old) {
+			t.Fatalf("booking report has no %q", old)
+		}
+		body = strings.Replace(body, old, replacement, 1)
+	}
+	want := []violation{
+		{"/BookingReport/Booking/ActivityDate/DateTime", "date-time"},
+		{"/BookingReport/Person/PersonOtherIdentification/IdentificationID", "aadhaar"},
+		{"/BookingReport/Person/PersonSexCode", "enum"},
+		{"/BookingReport/Charge[2]/ChargeStatute/StatuteCodeSectionIdentification", "section"},
+	}
+
+	_, err := newAdapter(t).Decode([]byte(body), prisons.XMLContentType)
+	if got := jsondoctest.ViolationsOf(t, err); !slices.Equal(got, want) {
+		t.Errorf("violations = %v, want %v\n%v", got, want, err)
+	}
 }

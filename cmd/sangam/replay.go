@@ -57,7 +57,12 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	case len(ids) > 0 && filtered:
 		return errors.New("give delivery ids or a filter, not both")
 	case len(ids) > 0:
-		return replayEach(base, token(), ids, api.ReplayRequest{Force: *force, By: who}, stderr, stdout)
+		req := api.ReplayRequest{Force: *force, By: who}
+		if err := req.Check(); err != nil {
+			// Checked once here, or each id would print the same error.
+			return fmt.Errorf("%w: --%v", errInvalid, err)
+		}
+		return replayEach(base, token(), ids, req, stderr, stdout)
 	case filtered:
 		req := api.ReplayManyRequest{ReplayRequest: api.ReplayRequest{Force: *force, By: who},
 			Destination: *dest, Route: *route, Reason: *reason, Limit: *limit, All: *all}
@@ -78,6 +83,9 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		if !req.From.IsZero() && !req.To.IsZero() && !req.To.After(req.From) {
 			return fmt.Errorf("--from %s is not before --to %s, so no dead letter can match: "+
 				"swap them or correct one", *from, *to)
+		}
+		if err := req.Check(); err != nil {
+			return fmt.Errorf("%w: --%v", errInvalid, err)
 		}
 		body, _ := json.Marshal(req)
 		n, err := postReplay(base+"/api/v1/deadletters/replay", body, token(), stdout)

@@ -230,3 +230,23 @@ func TestReplayGoesOnAfterUnknownID(t *testing.T) {
 		t.Errorf("stderr = %q, want it to name the id not replayed", stderr.String())
 	}
 }
+
+// TestReplayChecksByOnce gives replay an invalid --by and two ids: the
+// error is printed once and the hub gets no request.
+func TestReplayChecksByOnce(t *testing.T) {
+	hub := &replayHub{}
+	srv := httptest.NewServer(hub)
+	defer srv.Close()
+
+	var stdout, stderr bytes.Buffer
+	args := []string{"replay", "--hub", srv.URL, "--by", " bad", "id-1", "id-2"}
+	if code := run(args, &stdout, &stderr); code != exitInvalid {
+		t.Errorf("exit code %d with an invalid --by, want %d", code, exitInvalid)
+	}
+	if len(hub.paths) != 0 {
+		t.Errorf("requests %v, want none", hub.paths)
+	}
+	if n := strings.Count(stderr.String(), "--by"); n != 1 {
+		t.Errorf("stderr = %q, names --by %d times, want once", stderr.String(), n)
+	}
+}

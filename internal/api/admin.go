@@ -127,10 +127,21 @@ func (s *Server) getRoutes(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.Versions.Get(r.Context(), n)
 	if err != nil {
-		s.storeProblem(w, r, "reading routes version", err)
+		s.versionProblem(w, r, n, err)
 		return
 	}
 	WriteJSON(w, http.StatusOK, s.routesVersion(v))
+}
+
+// versionProblem writes the problem for err, the error of reading routes
+// version n. A missing version gets 404 with a detail that names only n,
+// without the store's context.
+func (s *Server) versionProblem(w http.ResponseWriter, r *http.Request, n int, err error) {
+	if errors.Is(err, routestore.ErrNotFound) {
+		problem.Write(w, problem.New(problem.NotFound, fmt.Sprintf("routes version %d does not exist", n)))
+		return
+	}
+	s.storeProblem(w, r, "reading routes version", err)
 }
 
 func versionNumber(w http.ResponseWriter, r *http.Request) (int, bool) {
@@ -162,7 +173,7 @@ func (s *Server) restoreRoutes(w http.ResponseWriter, r *http.Request) {
 	}
 	old, err := s.Versions.Get(r.Context(), n)
 	if err != nil {
-		s.storeProblem(w, r, "reading routes version", err)
+		s.versionProblem(w, r, n, err)
 		return
 	}
 	if c.Comment == "" {
@@ -401,7 +412,9 @@ func (s *Server) storeProblem(w http.ResponseWriter, r *http.Request, doing stri
 	switch {
 	case s.clientGone(r, doing, err):
 	case errors.As(err, &conflict):
-		problem.Write(w, problem.New(problem.Conflict, err.Error()))
+		// The conflict alone, without the store's context, as a dry run
+		// reports it.
+		problem.Write(w, problem.New(problem.Conflict, conflict.Error()))
 	case errors.Is(err, routestore.ErrUnchanged):
 		problem.Write(w, problem.New(problem.Conflict, UnchangedDetail))
 	case errors.Is(err, routestore.ErrInvalid):

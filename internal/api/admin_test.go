@@ -424,22 +424,48 @@ func TestReplayManyRejectsBadFilter(t *testing.T) {
 	h := newSampleHub(t, true)
 	for body, want := range map[string]string{
 		`{"from": "bad"}`: `invalid JSON body: from: invalid time "bad": want RFC 3339`,
-		`{"from": "2025-12-01T00:00:00Z", "to": "tomorrow"}`:                    `invalid JSON body: to: invalid time "tomorrow"`,
-		`{"destination": "registry"} {"force": true}`:                           "invalid JSON body: unexpected data after the JSON value",
-		`{"destination": "registry"},`:                                          "invalid JSON body: unexpected data after the JSON value",
-		`{"destination": "regi\u0000stry"}`:                                     "destination: contains a NUL character",
-		"{\"destination\": \"registry\", \"by\": \"a\xffb\"}":                   "invalid JSON body: it is not valid UTF-8",
-		`{"destination": "registry", "by": "` + strings.Repeat("x", 201) + `"}`: "by: 201 characters, at most 200",
-		`{"all": true, "destination": "registry"}`: "all: true replays every dead letter, " +
-			"so it may not be set with destination",
-		`{"from": "2025-12-02T00:00:00Z", "to": "2025-12-01T00:00:00Z"}`: "from, to: invalid range",
-		`{"from": "2025-12-01T00:00:00Z", "to": "2025-12-01T00:00:00Z"}`: "from, to: invalid range",
+		`{"from": "2025-12-01T00:00:00Z", "to": "tomorrow"}`:  `invalid JSON body: to: invalid time "tomorrow"`,
+		`{"destination": "registry"} {"force": true}`:         "invalid JSON body: unexpected data after the JSON value",
+		`{"destination": "registry"},`:                        "invalid JSON body: unexpected data after the JSON value",
+		`{"destination": "regi\u0000stry"}`:                   "destination: contains a NUL character",
+		"{\"destination\": \"registry\", \"by\": \"a\xffb\"}": "invalid JSON body: it is not valid UTF-8",
 	} {
 		r := send(t, http.MethodPost, h.url+"/api/v1/deadletters/replay", operatorToken,
 			[]byte(body))
 		p := wantProblem(t, r, problem.BadRequest)
 		if !strings.HasPrefix(p.Detail, want) {
 			t.Errorf("POST %s: detail %q, want it to start with %q", body, p.Detail, want)
+		}
+	}
+}
+
+// TestReplayManyRejectsInvalidFields sends replay requests that parse but
+// break a field's rule: each gets invalid-message with one error of rule
+// request that names the field, as an invalid routes change does.
+func TestReplayManyRejectsInvalidFields(t *testing.T) {
+	h := newSampleHub(t, true)
+	for body, want := range map[string]string{
+		`{"destination": "registry", "by": "` + strings.Repeat("x", 201) + `"}`: "by: 201 characters, at most 200",
+		`{"destination": "registry", "by": " bad"}`:                             "by: invalid",
+		`{"all": true, "destination": "registry"}`: "all: true replays every dead letter, " +
+			"so it may not be set with destination",
+		`{"from": "2025-12-02T00:00:00Z", "to": "2025-12-01T00:00:00Z"}`: "from, to: invalid range",
+		`{"from": "2025-12-01T00:00:00Z", "to": "2025-12-01T00:00:00Z"}`: "from, to: invalid range",
+		`{"force": true}`:                          "filter: missing",
+		`{"destination": "registry", "limit": -1}`: "limit: invalid value -1",
+	} {
+		r := send(t, http.MethodPost, h.url+"/api/v1/deadletters/replay", operatorToken,
+			[]byte(body))
+		p := wantProblem(t, r, problem.Invalid)
+		if len(p.Errors) != 1 {
+			t.Errorf("POST %s: errors %+v, want one", body, p.Errors)
+			continue
+		}
+		if p.Errors[0].Rule != "request" {
+			t.Errorf("POST %s: rule %q, want request", body, p.Errors[0].Rule)
+		}
+		if !strings.HasPrefix(p.Errors[0].Message, want) {
+			t.Errorf("POST %s: message %q, want it to start with %q", body, p.Errors[0].Message, want)
 		}
 	}
 }

@@ -501,9 +501,9 @@ func TestReplayManyNeedsAFilter(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p := wantProblem(t, f.post(t, many, []byte(tc.body)), problem.BadRequest)
-			if !strings.HasPrefix(p.Detail, tc.field+":") {
-				t.Errorf("detail = %q, want it to start with %q", p.Detail, tc.field+":")
+			p := wantProblem(t, f.post(t, many, []byte(tc.body)), problem.Invalid)
+			if len(p.Errors) != 1 || !strings.HasPrefix(p.Errors[0].Message, tc.field+":") {
+				t.Errorf("errors = %+v, want one that starts with %q", p.Errors, tc.field+":")
 			}
 		})
 	}

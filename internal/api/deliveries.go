@@ -22,6 +22,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/textcheck"
 	"github.com/sangam-hub/sangam/routes"
+	"github.com/sangam-hub/sangam/schemas"
 )
 
 // DeadLettersResponse is the body of GET /api/v1/deadletters.
@@ -194,11 +195,25 @@ func (req *ReplayManyRequest) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// ruleRequest is the rule of a violation about a field of a replay
+// request, which the message names first. Its pointer is empty, as that
+// of a routes change's field other than the document is.
+const ruleRequest = "request"
+
+// writeInvalidReplay writes the 400 problem for a replay request whose
+// check returned err, in the form of an invalid routes change's.
+func writeInvalidReplay(w http.ResponseWriter, err error) {
+	p := problem.New(problem.Invalid, "the replay request is invalid; nothing was replayed")
+	p.Errors = []schemas.Violation{{Rule: ruleRequest, Message: err.Error()}}
+	problem.Write(w, p)
+}
+
 // maxBy is the most characters a replay request's by may have.
 const maxBy = 200
 
-// check returns an error naming the field and the rule that req breaks.
-func (req ReplayRequest) check() error {
+// Check returns an error, starting with the field's name, when req
+// breaks a field's rule.
+func (req ReplayRequest) Check() error {
 	if n := utf8.RuneCountInString(req.By); n > maxBy {
 		return fmt.Errorf("by: %d characters, at most %d: name the person or tool", n, maxBy)
 	}
@@ -208,9 +223,10 @@ func (req ReplayRequest) check() error {
 	return nil
 }
 
-// check returns an error naming the field and the rule that req breaks.
-func (req ReplayManyRequest) check() error {
-	if err := req.ReplayRequest.check(); err != nil {
+// Check returns an error, starting with the field's name, when req
+// breaks a field's rule or names no filter.
+func (req ReplayManyRequest) Check() error {
+	if err := req.ReplayRequest.Check(); err != nil {
 		return err
 	}
 	filtered := req.Destination != "" || req.Route != "" || req.Reason != "" ||
@@ -264,8 +280,8 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 	if !readOptionalJSON(w, r, &req) {
 		return
 	}
-	if err := req.check(); err != nil {
-		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
+	if err := req.Check(); err != nil {
+		writeInvalidReplay(w, err)
 		return
 	}
 	res, err := s.replay(r, r.PathValue("id"), req)
@@ -298,8 +314,8 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 	if !readOptionalJSON(w, r, &req) {
 		return
 	}
-	if err := req.check(); err != nil {
-		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
+	if err := req.Check(); err != nil {
+		writeInvalidReplay(w, err)
 		return
 	}
 	if req.Destination != "" && s.Routes != nil {

@@ -470,9 +470,10 @@ func TestReplayByMustBeOneLine(t *testing.T) {
 	before := rf.countDeliveries(t)
 	for _, body := range []string{`{"by": "op-alice\n\u001b[2K\rop-alice"}`, `{"by": "op\u202eecila"}`} {
 		p := wantProblem(t, rf.post(t, "/api/v1/deliveries/"+station+"/replay", []byte(body)),
-			problem.BadRequest)
-		if !strings.Contains(p.Detail, "by: invalid") {
-			t.Errorf("%s: detail %q, want it to name by", body, p.Detail)
+			problem.Invalid)
+		if len(p.Errors) != 1 || p.Errors[0].Rule != "request" ||
+			!strings.HasPrefix(p.Errors[0].Message, "by: invalid") {
+			t.Errorf("%s: errors %+v, want one of rule request naming by", body, p.Errors)
 		}
 	}
 	if after := rf.countDeliveries(t); after != before {

@@ -71,6 +71,40 @@ func TestRoutesDryRunOfCurrentVersionConflicts(t *testing.T) {
 	wantOneVersion(t, h.url)
 }
 
+// TestRoutesStaleChangeDetail changes the routes based on a version
+// that is not the current one: the real change and its dry run get the
+// same 409 detail, without the store's own context.
+func TestRoutesStaleChangeDetail(t *testing.T) {
+	h := newSampleHub(t, true)
+	const want = "routes changed concurrently: the change is based on version 7 but the current " +
+		"version is 1: review version 1 and apply the change again"
+	for _, dryRun := range []bool{true, false} {
+		change := api.RoutesChange{Document: sampleRoutes + "\n# edited\n", Expect: 7, DryRun: dryRun}
+		p := wantProblem(t, putRoutes(t, h.url, change), problem.Conflict)
+		if p.Detail != want {
+			t.Errorf("dry run %v: detail %q, want %q", dryRun, p.Detail, want)
+		}
+	}
+	wantOneVersion(t, h.url)
+}
+
+// TestRoutesMissingVersionDetail reads and restores a version that was
+// never saved: both get 404 naming the version alone.
+func TestRoutesMissingVersionDetail(t *testing.T) {
+	h := newSampleHub(t, true)
+	const want = "routes version 99 does not exist"
+	for name, r := range map[string]response{
+		"GET": send(t, http.MethodGet, h.url+"/api/v1/routes/versions/99", operatorToken, nil),
+		"restore": send(t, http.MethodPost, h.url+"/api/v1/routes/versions/99/restore", operatorToken,
+			jsonBody(t, api.RoutesChange{Expect: 1})),
+	} {
+		if p := wantProblem(t, r, problem.NotFound); p.Detail != want {
+			t.Errorf("%s: detail %q, want %q", name, p.Detail, want)
+		}
+	}
+	wantOneVersion(t, h.url)
+}
+
 // stalledVersions is a routes store whose Current waits until its
 // context ends, and then returns the context's error.
 type stalledVersions struct {

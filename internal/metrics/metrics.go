@@ -63,10 +63,15 @@ const (
 	InboundForbidden     = "forbidden"
 	InboundUnknownAgency = "unknown_agency"
 	InboundTooLarge      = "too_large"
-	InboundUnreadable    = "unreadable"
-	InboundBusy          = "busy"
-	InboundCanceled      = "canceled"
-	InboundUnavailable   = "unavailable"
+	// InboundUnreadable counts a body whose reading failed (a sender that
+	// hangs up mid-body among them), or one sent with a Content-Encoding,
+	// a charset other than UTF-8 or a media type the agency does not send.
+	InboundUnreadable = "unreadable"
+	InboundBusy       = "busy"
+	// InboundCanceled counts a sender that closed the connection after
+	// its whole body was read and before its message was stored.
+	InboundCanceled    = "canceled"
+	InboundUnavailable = "unavailable"
 )
 
 // Results of a delivery attempt, the values of the result label.

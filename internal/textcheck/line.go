@@ -26,8 +26,7 @@ func Line(s string) error {
 	for _, r := range s {
 		switch {
 		case breaksLine(r):
-			return fmt.Errorf("contains the control character %U (a line break, an escape "+
-				"or another): write one line of text", r)
+			return fmt.Errorf("contains %s (%U): write one line of text", controlName(r), r)
 		case canonical.Reorders(r):
 			return fmt.Errorf("contains %U, which reorders the text shown around it", r)
 		case Hidden(prev, r):
@@ -63,6 +62,28 @@ func Unsafe(r rune) bool { return breaksLine(r) || canonical.Reorders(r) }
 // paragraph separator.
 func breaksLine(r rune) bool {
 	return unicode.IsControl(r) || r == 0x2028 || r == 0x2029
+}
+
+// controlNames names the characters that breaksLine reports which a
+// person is likely to have typed or pasted.
+var controlNames = map[rune]string{
+	'\t':   "a tab",
+	'\n':   "a line feed",
+	'\r':   "a carriage return",
+	0x00:   "a NUL character",
+	0x1B:   "an escape character",
+	0x85:   "a next-line character",
+	0x2028: "a line separator",
+	0x2029: "a paragraph separator",
+}
+
+// controlName returns the name of r, a character that breaksLine
+// reports, for an error message.
+func controlName(r rune) string {
+	if name, ok := controlNames[r]; ok {
+		return name
+	}
+	return "a control character"
 }
 
 // Hidden reports whether r, after prev, changes a text without showing:

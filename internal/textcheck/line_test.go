@@ -13,15 +13,16 @@ func TestLine(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"routine\nv99 op-alice": "U+000A",
-		"\x1b[31mred":           "U+001B",
-		"line\rover":            "U+000D",
-		"tab\there":             "U+0009",
-		"C1 \u0085 next line":   "U+0085",
+		"routine\nv99 op-alice": "a line feed (U+000A)",
+		"\x1b[31mred":           "an escape character (U+001B)",
+		"line\rover":            "a carriage return (U+000D)",
+		"tab\there":             "a tab (U+0009)",
+		"bell\a":                "a control character (U+0007)",
+		"C1 \u0085 next line":   "a next-line character (U+0085)",
 		"evil\u202etxt.exe":     "U+202E",
 		"isolate \u2067 it":     "U+2067",
 		"invalid \xff byte":     "UTF-8",
-		"line\u2028separator":   "U+2028",
+		"line\u2028separator":   "a line separator (U+2028)",
 		"mark \u200f here":      "U+200F",
 		"\u200b\u200c":          "U+200B",
 		"\u3164":                "U+3164",

@@ -63,6 +63,10 @@ var (
 	// ErrNotWellFormed marks input that is not one well-formed XML
 	// document with namespaces.
 	ErrNotWellFormed = errors.New("xml input is not well-formed")
+	// ErrNotXML marks input whose first character after white space is
+	// not '<', such as a JSON body. An error matching it matches
+	// ErrNotWellFormed too.
+	ErrNotXML = errors.New("the body is not XML")
 	// ErrInstruction marks a processing instruction inside the root
 	// element. The documents the hub reads have none there, and one
 	// inside a text would split it, so that part of the text would be
@@ -124,9 +128,9 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // Parse parses data as one XML document within lim. It returns an error
 // wrapping ErrTooLarge, ErrDoctype, ErrTooDeep, ErrTooManyNodes,
-// ErrEncoding, ErrNotWellFormed, ErrInstruction or ErrMixedContent when
-// the input breaks a rule. Parse
-// never reads anything but data.
+// ErrEncoding, ErrNotXML, ErrNotWellFormed, ErrInstruction or
+// ErrMixedContent when the input breaks a rule. Parse never reads
+// anything but data.
 func Parse(data []byte, lim Limits) (*etree.Document, error) {
 	if err := CheckLimits(data, lim); err != nil {
 		return nil, err
@@ -134,6 +138,9 @@ func Parse(data []byte, lim Limits) (*etree.Document, error) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("%w: invalid UTF-8 at byte %d", ErrEncoding, invalidUTF8At(data))
+	}
+	if err := checkStart(data); err != nil {
+		return nil, err
 	}
 	if err := checkProlog(data); err != nil {
 		return nil, err
@@ -162,6 +169,32 @@ func invalidUTF8At(data []byte) int {
 		i += size
 	}
 	return len(data)
+}
+
+// notXMLError is the error of input that starts with First, after white
+// space, where an XML document starts with '<'.
+type notXMLError struct{ First rune }
+
+func (e *notXMLError) Error() string {
+	return fmt.Sprintf("%v: it starts with %q where an XML document starts with '<'",
+		ErrNotXML, e.First)
+}
+
+// Is reports whether target is ErrNotXML or ErrNotWellFormed.
+func (e *notXMLError) Is(target error) bool {
+	return target == ErrNotXML || target == ErrNotWellFormed
+}
+
+// checkStart returns a *notXMLError unless data, after white space, is
+// empty or starts with '<'. The first character of a JSON body, '{' or
+// '[', would otherwise be reported as a missing root element.
+func checkStart(data []byte) error {
+	rest := bytes.TrimLeft(data, " \t\r\n")
+	if len(rest) == 0 || rest[0] == '<' {
+		return nil
+	}
+	first, _ := utf8.DecodeRune(rest)
+	return &notXMLError{First: first}
 }
 
 // checkProlog reads the tokens before the root element and rejects any

@@ -36,6 +36,8 @@ func TestParseRejects(t *testing.T) {
 		{"NUL", "<a>\x00</a>", ErrNotWellFormed},
 		{"undeclared prefix", `<x:a/>`, ErrNotWellFormed},
 		{"undeclared attribute prefix", `<a s:ref="p"/>`, ErrNotWellFormed},
+		{"JSON object", ` {"a": 1}`, ErrNotXML},
+		{"JSON array", `[1]`, ErrNotWellFormed},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -231,5 +233,13 @@ func TestParseRejectsSplitText(t *testing.T) {
 		if _, err := Parse([]byte(ok), Limits{}); err != nil {
 			t.Errorf("%s: %v", ok, err)
 		}
+	}
+}
+
+func TestParseNamesFirstCharacterOfNonXML(t *testing.T) {
+	_, err := Parse([]byte("\n{\"document_type\": \"movement\"}"), Limits{})
+	want := `the body is not XML: it starts with '{' where an XML document starts with '<'`
+	if err == nil || err.Error() != want {
+		t.Errorf("Parse error = %v, want %q", err, want)
 	}
 }
