@@ -400,8 +400,8 @@ func TestRoutesChangeIgnoresByteOrderMark(t *testing.T) {
 }
 
 // TestListsRejectBadQueryParameters checks that each listing names, at
-// the start of its 400's detail, a parameter it does not take or one
-// given twice.
+// the start of its 400's detail, a parameter it does not take, one
+// given twice or one given without a value.
 func TestListsRejectBadQueryParameters(t *testing.T) {
 	h := newSampleHub(t, true)
 	for path, want := range map[string]string{
@@ -411,6 +411,10 @@ func TestListsRejectBadQueryParameters(t *testing.T) {
 		"/api/v1/deadletters?destination=a&destination=b":          "destination: query parameter given 2 times",
 		"/api/v1/messages?source=police&source=courts":             "source: query parameter given 2 times",
 		"/api/v1/routes/versions?limit=5&limit=6":                  "limit: query parameter given 2 times",
+		"/api/v1/verifications?overdue=":                           "overdue: empty value",
+		"/api/v1/deadletters?destination=":                         "destination: empty value",
+		"/api/v1/messages?limit=&source=police":                    "limit: empty value",
+		"/api/v1/routes/versions?before=":                          "before: empty value",
 	} {
 		r := send(t, http.MethodGet, h.url+path, operatorToken, nil)
 		p := wantProblem(t, r, problem.BadRequest)

@@ -134,6 +134,11 @@ func knownParams(v url.Values, known ...string) error {
 		if n := len(v[name]); n > 1 {
 			return fmt.Errorf("%s: query parameter given %d times: give it once", name, n)
 		}
+		if v.Get(name) == "" {
+			// A script's filter=$X with X unset would otherwise list
+			// everything the filter was meant to leave out.
+			return fmt.Errorf("%s: empty value: give a value or leave %s out", name, name)
+		}
 	}
 	return nil
 }
