@@ -253,15 +253,16 @@ func routesApply(c *adminClient, files []string, change api.RoutesChange, stdout
 		return fmt.Errorf("%w: %s: %d bytes is over the maximum of %d for a routes document",
 			errInvalid, files[0], len(doc), routestore.MaxDocumentBytes)
 	}
+	var noExpect string
 	if change.Expect == 0 {
 		cur, err := getVersion(c, 0)
 		if err != nil {
 			return err
 		}
 		change.Expect = cur.Number
-		fmt.Fprintf(stderr, "warning: without --expect, %s replaces version %d, the current one, "+
+		noExpect = fmt.Sprintf("warning: without --expect, %s replaces version %d, the current one, "+
 			"and undoes any change saved since the file was exported; pass --expect with the "+
-			"version that routes export printed\n", files[0], cur.Number)
+			"version that routes export printed", files[0], cur.Number)
 	}
 	change.Document = string(doc)
 	dryRun := change.DryRun
@@ -274,6 +275,11 @@ func routesApply(c *adminClient, files []string, change api.RoutesChange, stdout
 	}
 	if err != nil {
 		return err
+	}
+	if noExpect != "" {
+		// Only a change undoes anything, so a file that is the current
+		// version gets no warning.
+		fmt.Fprintln(stderr, noExpect)
 	}
 	printChange(stdout, preview)
 	printWarnings(stderr, preview)

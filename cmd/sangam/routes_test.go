@@ -387,7 +387,12 @@ func TestRoutesApplyCurrentVersionIsNoChange(t *testing.T) {
 			t.Errorf("apply %s of the exported file: exit %d, stderr %s\n%s", dryRun, code, errOut, out)
 		}
 	}
-	code, _, errOut := runCLI(t, "routes", "restore", "--hub", url, "--expect", "1", "--dry-run", "1")
+	code, out, errOut := runCLI(t, "routes", "apply", "--hub", url, file)
+	if code != exitOK || !strings.Contains(out, "no change") || strings.Contains(errOut, "warning") {
+		t.Errorf("apply without --expect of the exported file: exit %d, stderr %s\n%s; "+
+			"want no change and no warning", code, errOut, out)
+	}
+	code, _, errOut = runCLI(t, "routes", "restore", "--hub", url, "--expect", "1", "--dry-run", "1")
 	if code != exitInvalid || !strings.Contains(errOut, "the document is the current version") {
 		t.Errorf("restore --dry-run of the current version: exit %d, stderr %s", code, errOut)
 	}
