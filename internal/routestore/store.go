@@ -124,6 +124,13 @@ type ConflictError struct {
 }
 
 func (e *ConflictError) Error() string {
+	if e.Expect > e.Current {
+		// No change can have saved a version past the current one, so
+		// the number is a mistake rather than a race.
+		return fmt.Sprintf("%s: the change is based on version %d, which does not exist: "+
+			"the current version is %d; review it and apply the change again with that number",
+			ErrConflict, e.Expect, e.Current)
+	}
 	return fmt.Sprintf("%s: the change is based on version %d but the current version is %d: "+
 		"review version %d and apply the change again", ErrConflict, e.Expect, e.Current, e.Current)
 }

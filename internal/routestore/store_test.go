@@ -21,6 +21,15 @@ func TestConflictErrorMatches(t *testing.T) {
 	}
 }
 
+func TestConflictErrorNamesMissingVersion(t *testing.T) {
+	err := &ConflictError{Expect: 3, Current: 1}
+	for _, want := range []string{"version 3, which does not exist", "current version is 1"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+}
+
 func TestWatcherConfigValidate(t *testing.T) {
 	err := WatcherConfig{Interval: -1, Applied: -1}.Validate()
 	if err == nil {
