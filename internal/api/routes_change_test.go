@@ -76,8 +76,8 @@ func TestRoutesDryRunOfCurrentVersionConflicts(t *testing.T) {
 // same 409 detail, without the store's own context.
 func TestRoutesStaleChangeDetail(t *testing.T) {
 	h := newSampleHub(t, true)
-	const want = "routes changed concurrently: the change is based on version 7 but the current " +
-		"version is 1: review version 1 and apply the change again"
+	const want = "routes changed concurrently: the change is based on version 7, which does not " +
+		"exist: the current version is 1; review it and apply the change again with that number"
 	for _, dryRun := range []bool{true, false} {
 		change := api.RoutesChange{Document: sampleRoutes + "\n# edited\n", Expect: 7, DryRun: dryRun}
 		p := wantProblem(t, putRoutes(t, h.url, change), problem.Conflict)
