@@ -151,7 +151,7 @@ func (c *OpenRequestCheck) Reject(ctx context.Context, m *canonical.Message, cla
 func (c *OpenRequestCheck) rejectEscalation(ctx context.Context, claimed *journal.ClaimedError) error {
 	holder, err := c.Journal.Journey(ctx, claimed.Holder)
 	if err != nil {
-		return fmt.Errorf("escalating request %s: reading message %s, which holds its claim: %w: %w",
+		return fmt.Errorf("escalating request %s: reading message %s, the holder of its escalation claim: %w: %w",
 			claimed.Claim.Key, claimed.Holder, err, claimed)
 	}
 	if holder.Message.Type == canonical.TypeVerificationReport {
@@ -253,12 +253,12 @@ func (c *OpenRequestCheck) guardReport(ctx context.Context, m *canonical.Message
 	if err != nil {
 		return nil, fmt.Errorf("reading the escalation claim of request %s: %w", id, err)
 	}
-	held, err := c.Journal.Journey(ctx, holder)
+	claimant, err := c.Journal.Journey(ctx, holder)
 	if err != nil {
-		return nil, fmt.Errorf("reading message %s, which holds the escalation claim of request %s: %w",
+		return nil, fmt.Errorf("reading message %s, the holder of the escalation claim of request %s: %w",
 			holder, id, err)
 	}
-	if r := held.Message.VerificationRequest; r == nil || r.Escalated {
+	if r := claimant.Message.VerificationRequest; r == nil || r.Escalated {
 		// An escalation or report journaled since the reads above.
 		return nil, nil
 	}

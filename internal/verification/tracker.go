@@ -133,7 +133,8 @@ func (t *Tracker) settle(ctx context.Context, r overdueRequest) (bool, error) {
 func (t *Tracker) settleClaimed(ctx context.Context, r overdueRequest, holder string) error {
 	j, err := t.Journal.Journey(ctx, holder)
 	if err != nil {
-		return fmt.Errorf("reading message %s, which holds the escalation claim: %w", holder, err)
+		return fmt.Errorf("reading message %s, the holder of the escalation claim of request %s: %w",
+			holder, r.messageID, err)
 	}
 	if j.Message.Type == canonical.TypeVerificationReport {
 		t.log().Info("verification request reported while being escalated, so not escalated",
