@@ -58,8 +58,8 @@ type Server struct {
 	// MaxBody is the largest inbound body in bytes; DefaultMaxBody when 0.
 	MaxBody int64
 	// InboundBudget is the memory, in bytes, that the bodies of inbound
-	// posts being read, waiting for their decode turn or being decoded
-	// may take together; DefaultInboundBudget when 0. A post beyond it
+	// posts being read, waiting for their decode turn or being decoded,
+	// checked and journaled may take together; DefaultInboundBudget when 0. A post beyond it
 	// gets 503 with Retry-After and stores nothing. The bodies of one
 	// sender, a token holder or, without Tokens, a remote address, may
 	// take at most a quarter of it, or one largest body when that is more.

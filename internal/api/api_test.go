@@ -22,6 +22,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/ingest/ingesttest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
 	"github.com/sangam-hub/sangam/internal/problem"
@@ -375,13 +376,13 @@ func (h holdEnricher) Enrich(context.Context, *canonical.Message) error {
 
 func TestInboundBusy(t *testing.T) {
 	f := newFixture(t, 0)
-	hold := holdEnricher{entered: make(chan struct{}, 1), release: make(chan struct{})}
-	f.ingest.Enrichers = []ingest.Enricher{hold}
+	var hold ingesttest.Hold
+	f.ingest.Adapters, hold = ingesttest.HoldDecoding(t, f.ingest.Adapters, "police", 1)
 	f.ingest.Admission = ingest.NewAdmission(1, 20*time.Millisecond)
 
 	first := make(chan response, 1)
 	go func() { first <- f.post(t, "/api/v1/inbound/police", firBody(t, "EKM0412-FIR-30", nil)) }()
-	<-hold.entered
+	<-hold.Entered
 
 	r := f.post(t, "/api/v1/inbound/police", firBody(t, "EKM0412-FIR-31", nil))
 	for i := range 4 {
@@ -398,7 +399,7 @@ func TestInboundBusy(t *testing.T) {
 	if got := r.header.Get("Retry-After"); got != "1" {
 		t.Errorf("Retry-After = %q, want 1", got)
 	}
-	close(hold.release)
+	close(hold.Release)
 	if r := <-first; r.status != http.StatusAccepted {
 		t.Errorf("the first message got %d, want 202: %s", r.status, r.body)
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/ingest"
@@ -59,9 +58,8 @@ func TestInboundBudgetRejectsExcessPosts(t *testing.T) {
 	f := newFixture(t, 0)
 	hold := holdEnricher{entered: make(chan struct{}, posts), release: make(chan struct{})}
 	f.ingest.Enrichers = []ingest.Enricher{hold}
-	// One decode turn and a long wait, so that the bodies that fit stay
-	// in flight until the test releases them.
-	f.ingest.Admission = ingest.NewAdmission(1, time.Minute)
+	// The bodies that fit stay in flight, in the enricher, until the test
+	// releases them.
 	// A body of known length reserves its length and one byte.
 	url := startBudgetServer(t, f, fitting*(paddedBodySize+1)) + "/api/v1/inbound/police"
 

@@ -66,8 +66,8 @@ type Service struct {
 	// transaction commits.
 	Observers []Observer
 
-	// Admission, when set, bounds the bodies being decoded, validated
-	// and enriched at once; nil leaves them unbounded.
+	// Admission, when set, bounds the bodies being decoded and
+	// validated at once; nil leaves them unbounded.
 	Admission *Admission
 	// NoContentCheck journals messages without a content hash, so that
 	// a repeated sender message id always counts as a resend. The hub's
@@ -292,8 +292,11 @@ type prepared struct {
 	raw     []byte            // the body to journal
 }
 
-// prepare decodes, validates, checks with check (when not nil),
-// enriches and guards body once it has its turn.
+// prepare decodes, validates and checks with check (when not nil) body
+// once it has its turn, and then enriches and guards its messages. The
+// turn ends before the enrichers and guards, which wait on the journal
+// more than they compute, so a body waiting for the database leaves its
+// turn to one that needs the CPU.
 func (s *Service) prepare(
 	ctx context.Context,
 	a adapters.Adapter,
@@ -309,24 +312,53 @@ func (s *Service) prepare(
 	if err != nil {
 		return prepared{}, err
 	}
-	defer release()
+	p, err := s.decode(a, agency, body, contentType, check)
+	release()
+	if err != nil {
+		return prepared{}, err
+	}
+	for i := range p.msgs {
+		resend, err := s.enrich(ctx, p.doc, &p.msgs[i], p.hashes[i])
+		if err != nil {
+			return prepared{}, fmt.Errorf("enriching %s message %d: %w", agency, i+1, err)
+		}
+		if resend {
+			continue
+		}
+		if p.guarded[i], err = s.guard(ctx, p.doc, &p.msgs[i], p.hashes[i]); err != nil {
+			return prepared{}, fmt.Errorf("checking %s message %d: %w", agency, i+1, err)
+		}
+	}
+	return p.prepared, nil
+}
 
+// checked is a body that decode read and checked: prepared without the
+// guards' claims, and the document it came from.
+type checked struct {
+	prepared
+	doc document
+}
+
+// decode turns body into canonical messages, masks them and the
+// journal's copy of body, and validates and checks each message.
+func (s *Service) decode(a adapters.Adapter, agency string, body []byte, contentType string,
+	check Check) (checked, error) {
 	if rejected := textcheck.Check(body, contentType); len(rejected) > 0 {
-		return prepared{}, fmt.Errorf("decoding %s message: %w", agency,
+		return checked{}, fmt.Errorf("decoding %s message: %w", agency,
 			rejectText(a, body, contentType, rejected))
 	}
 	decoded, err := a.Decode(body, contentType)
 	if err != nil {
 		addSourceViolation(a, agency, body, contentType, err)
-		return prepared{}, fmt.Errorf("decoding %s message: %w", agency, err)
+		return checked{}, fmt.Errorf("decoding %s message: %w", agency, err)
 	}
 	if len(decoded.Messages) == 0 {
-		return prepared{}, fmt.Errorf("decoding %s message: %w: the body contains no message",
+		return checked{}, fmt.Errorf("decoding %s message: %w: the body contains no message",
 			agency, adapters.ErrMalformed)
 	}
 	d := document{a, body, contentType}
 	if err := checkAuthorship(d, agency, decoded.Messages); err != nil {
-		return prepared{}, err
+		return checked{}, err
 	}
 	raw := decoded.Journal
 	if raw == nil {
@@ -346,7 +378,7 @@ func (s *Service) prepare(
 	for i := range msgs {
 		if err := scrub(&msgs[i]); err != nil {
 			d.point(&msgs[i], err)
-			return prepared{}, fmt.Errorf("%s message %d: %w", agency, i+1, err)
+			return checked{}, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 		}
 	}
 	hashes := make([]string, len(msgs))
@@ -354,32 +386,22 @@ func (s *Service) prepare(
 	for i := range msgs {
 		if !s.NoContentCheck {
 			if hashes[i], err = contentHash(&msgs[i]); err != nil {
-				return prepared{}, fmt.Errorf("hashing %s message %d: %w", agency, i+1, err)
+				return checked{}, fmt.Errorf("hashing %s message %d: %w", agency, i+1, err)
 			}
 		}
 		stamp(&msgs[i], agency, received)
 		if err := schemas.ValidateValue("canonical/message.json", &msgs[i]); err != nil {
 			d.point(&msgs[i], err)
-			return prepared{}, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
+			return checked{}, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
 		}
 		if check != nil {
 			if err := check(&msgs[i]); err != nil {
 				d.point(&msgs[i], err)
-				return prepared{}, fmt.Errorf("%s message %d: %w", agency, i+1, err)
+				return checked{}, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 			}
 		}
-		resend, err := s.enrich(ctx, d, &msgs[i], hashes[i])
-		if err != nil {
-			return prepared{}, fmt.Errorf("enriching %s message %d: %w", agency, i+1, err)
-		}
-		if resend {
-			continue
-		}
-		if guarded[i], err = s.guard(ctx, d, &msgs[i], hashes[i]); err != nil {
-			return prepared{}, fmt.Errorf("checking %s message %d: %w", agency, i+1, err)
-		}
 	}
-	return prepared{msgs: msgs, hashes: hashes, guarded: guarded, raw: raw}, nil
+	return checked{prepared{msgs: msgs, hashes: hashes, guarded: guarded, raw: raw}, d}, nil
 }
 
 // enrich runs the enrichers on m, whose content hash is hash. When one
@@ -618,9 +640,11 @@ func withoutTokens(b []byte) []byte {
 	}
 }
 
-// Admission caps the inbound bodies being decoded, validated and
-// enriched at once. The cap keeps a burst of inbound requests from taking
-// every core from delivery, and bounds the memory of bodies in work.
+// Admission caps the inbound bodies being decoded and validated at
+// once. The cap keeps a burst of inbound requests from taking every core
+// from delivery. A body's turn ends before the enrichers and guards read
+// the journal; the inbound budget, not the turns, bounds the memory of
+// bodies in work.
 // Requests beyond it wait their turn, for at most a set time. An
 // Admission is safe for concurrent use, and services may share one.
 type Admission struct {

@@ -21,6 +21,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/bus/sqlitebus"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
+	"github.com/sangam-hub/sangam/internal/ingest/ingesttest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
 	hubsqlite "github.com/sangam-hub/sangam/internal/sqlite"
@@ -506,8 +507,8 @@ func (h holdEnricher) Enrich(context.Context, *canonical.Message) error {
 
 func TestAcceptBusyWhenEveryTurnIsTaken(t *testing.T) {
 	f := newFixture(t)
-	hold := holdEnricher{entered: make(chan struct{}, 1), release: make(chan struct{})}
-	f.service.Enrichers = []ingest.Enricher{hold}
+	var hold ingesttest.Hold
+	f.service.Adapters, hold = ingesttest.HoldDecoding(t, f.service.Adapters, "police", 1)
 	f.service.Admission = ingest.NewAdmission(1, 50*time.Millisecond)
 
 	first := make(chan error, 1)
@@ -516,7 +517,7 @@ func TestAcceptBusyWhenEveryTurnIsTaken(t *testing.T) {
 			firBody(t, "EKM0412-FIR-20", nil), "application/json")
 		first <- err
 	}()
-	<-hold.entered
+	<-hold.Entered
 
 	_, err := f.service.Accept(context.Background(), "police",
 		firBody(t, "EKM0412-FIR-21", nil), "application/json")
@@ -530,13 +531,43 @@ func TestAcceptBusyWhenEveryTurnIsTaken(t *testing.T) {
 		t.Errorf("the busy request journaled %d messages, want none", len(got))
 	}
 
-	close(hold.release)
+	close(hold.Release)
 	if err := <-first; err != nil {
 		t.Fatalf("first Accept: %v", err)
 	}
 	// The turn is free again, so the same message is now accepted.
-	go func() { <-hold.entered }()
+	go func() { <-hold.Entered }()
 	f.accept(t, firBody(t, "EKM0412-FIR-21", nil))
+}
+
+// TestEnrichersTakeNoTurn holds a message in its enricher, which reads
+// the journal in the hub, while the service has one turn: the next
+// message is decoded meanwhile and reaches the enricher too.
+func TestEnrichersTakeNoTurn(t *testing.T) {
+	f := newFixture(t)
+	hold := holdEnricher{entered: make(chan struct{}, 2), release: make(chan struct{})}
+	f.service.Enrichers = []ingest.Enricher{hold}
+	f.service.Admission = ingest.NewAdmission(1, 50*time.Millisecond)
+
+	done := make(chan error, 2)
+	for _, id := range []string{"EKM0412-FIR-22", "EKM0412-FIR-23"} {
+		go func() {
+			_, err := f.service.Accept(context.Background(), "police", firBody(t, id, nil),
+				"application/json")
+			done <- err
+		}()
+		select {
+		case <-hold.entered:
+		case err := <-done:
+			t.Fatalf("Accept of %s returned %v before its enricher ran", id, err)
+		}
+	}
+	close(hold.release)
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Errorf("Accept: %v, want both accepted", err)
+		}
+	}
 }
 
 // countEnricher counts the messages it enriches.
