@@ -104,66 +104,30 @@ func (d *decoder) filingStatus(status *etree.Element, code string) {
 // callbackSingles records a maxItems violation at the second of each
 // repeated element whose one value the hub reads. These are the case,
 // the filing status, the document ids and dates, and the case's title,
-// numbers, court and lineage case. Without it the hub would read the
-// first and ignore the rest, so a callback with the status codes accepted
-// and rejected would register the case as accepted.
+// numbers, court and lineage case with its national FIR id. Without it
+// the hub would read the first and ignore the rest, so a callback with
+// the status codes accepted and rejected would register the case as
+// accepted.
 func (d *decoder) callbackSingles(c *etree.Element) {
-	d.oneCase()
+	d.oneCase("because a callback registers one case")
 	const status = "because ECF 4.0 allows one filing status in a callback"
 	d.onePath(d.root, status, ecf("FilingStatus"), ecf("FilingStatusCode"))
 	d.onePath(d.root, status, ecf("FilingStatus"), nc("StatusDescriptionText"))
-	for _, local := range []string{"DocumentPostDate", "DocumentFiledDate", "DocumentReceivedDate"} {
-		d.oneDate(nsNC, d.root, "because it gives the callback's date", nc(local))
-	}
-
-	var own, filing []*etree.Element
-	for _, id := range xmlsafe.Children(d.root, nc("DocumentIdentification")) {
-		if hasFilingID(id) {
-			filing = append(filing, id)
-		} else {
-			own = append(own, id)
-		}
-	}
-	for _, ids := range []struct {
-		elements []*etree.Element
-		want     string
-	}{
-		{own, "because it gives the callback's own id"},
-		{filing, "because it gives the id of the filing the callback answers"},
-	} {
-		d.oneOf(ids.elements, d.root, ids.want)
-		for _, id := range ids.elements {
-			d.onePath(id, ids.want, nc("IdentificationID"))
-		}
-	}
+	d.headerSingles(headerReasons{
+		date:     "because it gives the callback's date",
+		ownID:    "because it gives the callback's own id",
+		filingID: "because it gives the id of the filing the callback answers",
+	})
 
 	d.onePath(c, "because it gives the case's title", nc("CaseTitleText"))
 	d.onePath(c, "because it gives the CNR or the court's case number", nc("CaseTrackingID"))
 	d.onePath(c, "because it gives the court's filing number", nc("CaseDocketID"))
-	court := d.follow(d.onePath(c, "because it gives the court", jx("CaseAugmentation"), jx("CaseCourt")))
-	d.onePath(court, "because it gives the court's establishment code",
-		nc("OrganizationIdentification"), nc("IdentificationID"))
-	d.onePath(court, "because it gives the court's name", jx("CourtName"))
-	d.onePath(c, "because it gives the police case", jx("CaseAugmentation"), jx("CaseLineageCase"),
-		nc("CaseTrackingID"))
-}
-
-// oneCase records a maxItems violation at the second case element of a
-// callback, of any of caseElements, because the hub registers the first
-// case only.
-func (d *decoder) oneCase() {
-	var cases []*etree.Element
-	for _, e := range d.root.ChildElements() {
-		for _, n := range caseElements {
-			if xmlsafe.Is(e, n) {
-				cases = append(cases, e)
-			}
-		}
-	}
-	if len(cases) > 1 {
-		d.fail(xmlsafe.Pointer(cases[1]), "maxItems", "%d case elements in %s, the second %s: want one, "+
-			"because a callback registers one case", len(cases), d.root.FullTag(), cases[1].FullTag())
-	}
+	d.oneCaseCourt(c)
+	const police = "because it gives the police case"
+	lineage := d.onePath(c, police, jx("CaseAugmentation"), jx("CaseLineageCase"))
+	d.onePath(lineage, police, nc("CaseTrackingID"))
+	d.oneOfCategory(lineage, nc("ActivityIdentification"), CategoryFIRNationalID,
+		"because it gives the CCTNS national FIR id")
 }
 
 // Limits of a court registration's fields, in characters, as the

@@ -40,6 +40,7 @@ func (d *decoder) filing() canonical.Message {
 	}
 	cs.InvestigatingOfficer = d.officer(c)
 	cs.Charges, cs.OccurredFrom, cs.OccurredTo = d.charges(c)
+	d.filingSingles(c)
 
 	m.CaseKey = caseKey(cs.FIR, "", cs.TrackingID)
 	return m
@@ -66,21 +67,26 @@ func (d *decoder) filingCNR(c *etree.Element, supplementary int) string {
 	return cnr
 }
 
-// defendants reads the persons that j:CaseDefendantParty and
-// j:CaseRespondentParty name, in document order, each once.
-func (d *decoder) defendants(c *etree.Element) []canonical.Accused {
-	var parties []*etree.Element
+// parties returns the j:CaseDefendantParty and j:CaseRespondentParty
+// elements of case element c, in document order.
+func parties(c *etree.Element) []*etree.Element {
+	var out []*etree.Element
 	if aug := xmlsafe.Child(c, jx("CaseAugmentation")); aug != nil {
 		for _, e := range aug.ChildElements() {
 			if xmlsafe.Is(e, jx("CaseDefendantParty")) || xmlsafe.Is(e, jx("CaseRespondentParty")) {
-				parties = append(parties, e)
+				out = append(out, e)
 			}
 		}
 	}
+	return out
+}
 
+// defendants reads the persons that j:CaseDefendantParty and
+// j:CaseRespondentParty name, in document order, each once.
+func (d *decoder) defendants(c *etree.Element) []canonical.Accused {
 	seen := map[*etree.Element]bool{}
 	var out []canonical.Accused
-	for _, party := range parties {
+	for _, party := range parties(c) {
 		for _, entity := range party.ChildElements() {
 			target, err := d.refs.Follow(entity)
 			if err != nil {

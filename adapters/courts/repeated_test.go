@@ -1,6 +1,7 @@
 package courts
 
 import (
+	"bytes"
 	"slices"
 	"testing"
 
@@ -105,6 +106,11 @@ func TestCallbackRepeatedElementsRejected(t *testing.T) {
 		{"two lineage case FIRs",
 			replaced(t, file, lineage, lineage+"<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/124</nc:CaseTrackingID>"),
 			root + "/CriminalCase/CaseAugmentation/CaseLineageCase/CaseTrackingID[2]"},
+		{"two lineage national FIR ids",
+			replaced(t, file, "</nc:ActivityIdentification>", "</nc:ActivityIdentification><nc:ActivityIdentification>"+
+				"<nc:IdentificationID>KL-EKM-1234-2024-000124</nc:IdentificationID>"+
+				"<nc:IdentificationCategoryText>CCTNS FIR</nc:IdentificationCategoryText></nc:ActivityIdentification>"),
+			root + "/CriminalCase/CaseAugmentation/CaseLineageCase/ActivityIdentification[2]"},
 		{"two post dates",
 			replaced(t, file, "</nc:DocumentPostDate>", "</nc:DocumentPostDate><nc:DocumentPostDate>"+
 				"<nc:DateTime>2024-09-04T15:04:05+05:30</nc:DateTime></nc:DocumentPostDate>"),
@@ -269,4 +275,160 @@ func TestOrderRepeatedPersonAndCaseRejected(t *testing.T) {
 			"/CourtOrderReport/Case/CaseAugmentation/CaseLineageCase/CaseTrackingID[2]"},
 	}
 	checkRepeatedRejected(t, orderAdapter(), cases)
+}
+
+func TestFilingRepeatedElementsRejected(t *testing.T) {
+	const (
+		file     = "kochi_chargesheet.xml"
+		root     = "/CoreFilingMessage"
+		caseRoot = root + "/CriminalCase"
+		accused  = caseRoot + "/CaseAugmentation/CaseParticipant[1]"
+		officer  = caseRoot + "/CaseAugmentation/CaseParticipant[2]"
+		charge   = caseRoot + "/CaseCharge[1]"
+		lead     = root + "/FilingLeadDocument"
+		ownID    = "<nc:IdentificationID>01J6ZK8Q5V3S7T9X1Y4B6N8M0A</nc:IdentificationID>"
+		fir      = "<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/123</nc:CaseTrackingID>"
+		title    = "<nc:CaseTitleText>State of Kerala v. Rajan K. Pillai</nc:CaseTitleText>"
+		national = "<nc:IdentificationCategoryText>CCTNS FIR</nc:IdentificationCategoryText>\n    </nc:ActivityIdentification>"
+		court    = "<nc:IdentificationID>KLER01</nc:IdentificationID>"
+		report   = "<nc:IdentificationID>FR-45/2024</nc:IdentificationID>"
+		kind     = "<nc:DocumentCategoryText>chargesheet</nc:DocumentCategoryText>"
+		action   = "<j:RegisterActionDescriptionText>final report</j:RegisterActionDescriptionText>"
+		birth    = "<nc:Date>1985-04-12</nc:Date>"
+		sex      = "<nc:PersonSexCode>M</nc:PersonSexCode>"
+		given    = "<nc:PersonGivenName>Rajan</nc:PersonGivenName>"
+		city     = "<nc:LocationCityName>Kochi</nc:LocationCityName>"
+		rank     = "<nc:PersonNamePrefixText>Sub Inspector</nc:PersonNamePrefixText>"
+		service  = "<nc:IdentificationCategoryText>police service number</nc:IdentificationCategoryText>"
+		sequence = "<nc:IdentificationID>1</nc:IdentificationID>"
+		act      = "<nc:IdentificationID>BNS</nc:IdentificationID>"
+		offence  = "<nc:DateTime>2024-08-01T21:15:00+05:30</nc:DateTime>"
+	)
+	cases := []repeatedCase{
+		{"two document identifications",
+			replaced(t, file, "</nc:DocumentIdentification>\n  <nc:DocumentPostDate>",
+				"</nc:DocumentIdentification><nc:DocumentIdentification><nc:IdentificationID>01J6ZK8Q5V3S7T9X1Y4B6N8M0B"+
+					"</nc:IdentificationID></nc:DocumentIdentification>\n  <nc:DocumentPostDate>"),
+			root + "/DocumentIdentification[2]"},
+		{"two own document ids",
+			replaced(t, file, ownID, ownID+"<nc:IdentificationID>01J6ZK8Q5V3S7T9X1Y4B6N8M0B</nc:IdentificationID>"),
+			root + "/DocumentIdentification/IdentificationID[2]"},
+		{"two post dates",
+			replaced(t, file, "</nc:DocumentPostDate>", "</nc:DocumentPostDate><nc:DocumentPostDate>"+
+				"<nc:DateTime>2024-09-01T11:30:00+05:30</nc:DateTime></nc:DocumentPostDate>"),
+			root + "/DocumentPostDate[2]"},
+		{"two criminal cases",
+			replaced(t, file, "</criminal:CriminalCase>", "</criminal:CriminalCase><criminal:CriminalCase>"+
+				"<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/124</nc:CaseTrackingID></criminal:CriminalCase>"),
+			root + "/CriminalCase[2]"},
+		{"two case tracking ids",
+			replaced(t, file, fir, fir+"<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/124</nc:CaseTrackingID>"),
+			caseRoot + "/CaseTrackingID[2]"},
+		{"two case titles",
+			replaced(t, file, title, title+"<nc:CaseTitleText>State of Kerala v. Suresh</nc:CaseTitleText>"),
+			caseRoot + "/CaseTitleText[2]"},
+		{"two brief facts",
+			replaced(t, file, title, "<nc:ActivityDescriptionText>Other facts.</nc:ActivityDescriptionText>"+title),
+			caseRoot + "/ActivityDescriptionText[2]"},
+		{"two national FIR ids",
+			replaced(t, file, national, national+"<nc:ActivityIdentification><nc:IdentificationID>KL-EKM-1234-2024-000124"+
+				"</nc:IdentificationID>"+national),
+			caseRoot + "/ActivityIdentification[2]"},
+		{"two justice case augmentations",
+			replaced(t, file, "<ecf:CaseAugmentation>", "<j:CaseAugmentation><j:CaseDefendantParty>"+
+				"<nc:EntityPersonReference s:ref=\"Accused1\"/></j:CaseDefendantParty></j:CaseAugmentation><ecf:CaseAugmentation>"),
+			caseRoot + "/CaseAugmentation[2]"},
+		{"two court codes",
+			replaced(t, file, court, court+"<nc:IdentificationID>KLER02</nc:IdentificationID>"),
+			caseRoot + "/CaseAugmentation/CaseCourt/OrganizationIdentification/IdentificationID[2]"},
+		{"two lead documents",
+			replaced(t, file, "</core:FilingLeadDocument>", "</core:FilingLeadDocument><core:FilingLeadDocument>"+
+				"<nc:DocumentCategoryText>undetected</nc:DocumentCategoryText></core:FilingLeadDocument>"),
+			root + "/FilingLeadDocument[2]"},
+		{"two report kinds",
+			replaced(t, file, kind, kind+"<nc:DocumentCategoryText>undetected</nc:DocumentCategoryText>"),
+			lead + "/DocumentCategoryText[2]"},
+		{"two report numbers",
+			replaced(t, file, report, report+"<nc:IdentificationID>FR-46/2024</nc:IdentificationID>"),
+			lead + "/DocumentIdentification/IdentificationID[2]"},
+		{"two lead document filed dates",
+			replaced(t, file, "</nc:DocumentFiledDate>", "</nc:DocumentFiledDate><nc:DocumentFiledDate>"+
+				"<nc:Date>2024-09-01</nc:Date></nc:DocumentFiledDate>"),
+			lead + "/DocumentFiledDate[2]"},
+		{"two register actions",
+			replaced(t, file, action, action+"<j:RegisterActionDescriptionText>supplementary final report 1"+
+				"</j:RegisterActionDescriptionText>"),
+			lead + "/DocumentMetadata/RegisterActionDescriptionText[2]"},
+		{"two birth dates",
+			replaced(t, file, birth, birth+"<nc:Date>1986-04-12</nc:Date>"),
+			accused + "/EntityPerson/PersonBirthDate/Date[2]"},
+		{"two sex codes",
+			replaced(t, file, sex, sex+"<nc:PersonSexCode>F</nc:PersonSexCode>"),
+			accused + "/EntityPerson/PersonSexCode[2]"},
+		{"two given names in a name",
+			replaced(t, file, given, given+"<nc:PersonGivenName>Rajesh</nc:PersonGivenName>"),
+			accused + "/EntityPerson/PersonName[1]/PersonGivenName[2]"},
+		{"two cities in an address",
+			replaced(t, file, city, city+"<nc:LocationCityName>Aluva</nc:LocationCityName>"),
+			accused + "/ContactInformation/ContactMailingAddress/StructuredAddress/LocationCityName[2]"},
+		{"two investigating officers",
+			replaced(t, file, "<ecf:PersonOrganizationAssociation>", "<ecf:CaseParticipant><ecf:EntityPerson>"+
+				"<nc:PersonName><nc:PersonFullName>Suresh Babu</nc:PersonFullName></nc:PersonName></ecf:EntityPerson>"+
+				"<ecf:CaseParticipantRoleCode>investigating officer</ecf:CaseParticipantRoleCode></ecf:CaseParticipant>"+
+				"<ecf:PersonOrganizationAssociation>"),
+			caseRoot + "/CaseAugmentation/CaseParticipant[4]"},
+		{"two officer ranks",
+			replaced(t, file, rank, rank+"<nc:PersonNamePrefixText>Inspector</nc:PersonNamePrefixText>"),
+			officer + "/EntityPerson/PersonName/PersonNamePrefixText[2]"},
+		{"two officer service numbers",
+			replaced(t, file, service+"\n          </nc:PersonOtherIdentification>", service+
+				"\n          </nc:PersonOtherIdentification><nc:PersonOtherIdentification><nc:IdentificationID>KLP-4522"+
+				"</nc:IdentificationID>"+service+"</nc:PersonOtherIdentification>"),
+			officer + "/EntityPerson/PersonOtherIdentification[2]"},
+		{"two charge sequence ids",
+			replaced(t, file, sequence, sequence+"<nc:IdentificationID>4</nc:IdentificationID>"),
+			charge + "/ChargeSequenceID/IdentificationID[2]"},
+		{"two acts in a statute",
+			replacedFirst(t, file, act, act+"<nc:IdentificationID>IPC</nc:IdentificationID>"),
+			charge + "/ChargeStatute/StatuteCodeIdentification/IdentificationID[2]"},
+		{"two offence date-times",
+			replacedFirst(t, file, offence, offence+"<nc:DateTime>2024-08-02T21:15:00+05:30</nc:DateTime>"),
+			charge + "/ChargeOffense/ActivityDate/DateTime[2]"},
+	}
+	checkRepeatedRejected(t, &Adapter{}, cases)
+}
+
+func TestFilingRepeatsInDocumentOrder(t *testing.T) {
+	body := replaced(t, "kochi_chargesheet.xml", "<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/123</nc:CaseTrackingID>",
+		"<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/123</nc:CaseTrackingID>"+
+			"<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/124</nc:CaseTrackingID>")
+	body = bytes.Replace(body, []byte("<nc:DocumentCategoryText>chargesheet</nc:DocumentCategoryText>"),
+		[]byte("<nc:DocumentCategoryText>chargesheet</nc:DocumentCategoryText>"+
+			"<nc:DocumentCategoryText>undetected</nc:DocumentCategoryText>"), 1)
+	body = bytes.Replace(body, []byte("</nc:DocumentPostDate>"), []byte("</nc:DocumentPostDate><nc:DocumentPostDate>"+
+		"<nc:DateTime>2024-09-01T11:30:00+05:30</nc:DateTime></nc:DocumentPostDate>"), 1)
+	_, err := (&Adapter{}).Decode(body, ContentType)
+	var got []string
+	for _, v := range schemas.Violations(err) {
+		got = append(got, v.Pointer+" "+v.Rule)
+	}
+	want := []string{
+		"/CoreFilingMessage/DocumentPostDate[2] maxItems",
+		"/CoreFilingMessage/CriminalCase/CaseTrackingID[2] maxItems",
+		"/CoreFilingMessage/FilingLeadDocument/DocumentCategoryText[2] maxItems",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("violations = %v, want %v (error %v)", got, want, err)
+	}
+}
+
+// replacedFirst returns the testdata file with the first occurrence of
+// old replaced by new.
+func replacedFirst(t *testing.T, file, old, new string) []byte {
+	t.Helper()
+	data := readTestdata(t, file)
+	if !bytes.Contains(data, []byte(old)) {
+		t.Fatalf("%s does not contain %q", file, old)
+	}
+	return bytes.Replace(data, []byte(old), []byte(new), 1)
 }

@@ -193,7 +193,7 @@ func (f *fixture) setRoutes(t *testing.T, to target) {
 	if err != nil {
 		t.Fatalf("loading routes: %v", err)
 	}
-	set, err := outbound.Build(table, nil)
+	set, err := outbound.Build(table, nil, nil)
 	if err != nil {
 		t.Fatalf("building endpoints: %v", err)
 	}

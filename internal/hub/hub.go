@@ -422,7 +422,7 @@ func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *rout
 	}
 	// The files live on this replica's machine, so each replica reads
 	// them, and one that cannot keeps the routes in force.
-	set, err := outbound.Build(table, h.reserved())
+	set, err := outbound.Build(table, h.reserved(), h.cfg.Log.With("routes_version", v.Number))
 	if err != nil {
 		return err
 	}

@@ -86,7 +86,7 @@ func TestCheckRejectsNamedPipes(t *testing.T) {
 func TestTokenReplacedByNamedPipe(t *testing.T) {
 	dir := t.TempDir()
 	path := writeFile(t, dir, "token", "first-token\n")
-	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+path+"\n"), nil)
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+path+"\n"), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,10 +19,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/sangam-hub/sangam/routes"
 )
@@ -38,12 +40,13 @@ type Set struct {
 // reserved is a problem. The error is a *routes.InvalidError that lists
 // every problem, each with rule routes.RuleFile, the pointer of the
 // field, and a message that names the destination, the field and the
-// path.
-func Build(t *routes.Table, reserved *Reserved) (*Set, error) {
+// path. An endpoint whose files fail at Authorize and then pass again
+// logs one info line to log when they pass. A nil log discards it.
+func Build(t *routes.Table, reserved *Reserved, log *slog.Logger) (*Set, error) {
 	s := &Set{endpoints: map[string]*Endpoint{}}
 	var problems []routes.Problem
 	for i, d := range t.Config().Destinations {
-		e, err := newEndpoint(d, reserved)
+		e, err := newEndpoint(d, reserved, log)
 		if err != nil {
 			problems = append(problems, fileProblems(i, d.Name, err)...)
 			continue
@@ -67,7 +70,7 @@ func Check(c routes.Config, reserved *Reserved) error {
 		if !absolutePaths(d) || !pairedKey(d) {
 			continue
 		}
-		if _, err := newEndpoint(d, reserved); err != nil {
+		if _, err := newEndpoint(d, reserved, nil); err != nil {
 			problems = append(problems, fileProblems(i, d.Name, err)...)
 		}
 	}
@@ -173,6 +176,15 @@ type Endpoint struct {
 	// deferred, when set, builds the endpoint in place of the fields
 	// above, which are then unset (see BuildStored).
 	deferred *deferredEndpoint
+
+	// destination is the destination's name, for log lines.
+	destination string
+	// log receives the line that the files can be used again, or is nil
+	// to discard it.
+	log *slog.Logger
+	// unusable is set when Authorize fails on the files and cleared by
+	// the next Authorize that passes, which logs the recovery once.
+	unusable atomic.Bool
 }
 
 // credentials is the Authorization header of one attempt and the secret
@@ -182,12 +194,13 @@ type credentials struct {
 	secrets []string
 }
 
-// newEndpoint reads d's files and returns its endpoint. The error joins
-// one *fileError for the credentials and one for the TLS files, each
-// when they are missing or invalid, or the credentials file is one of
+// newEndpoint reads d's files and returns its endpoint, which logs to
+// log when its files pass again after a failure. The error joins one
+// *fileError for the credentials and one for the TLS files, each when
+// they are missing or invalid, or the credentials file is one of
 // reserved.
-func newEndpoint(d routes.Destination, reserved *Reserved) (*Endpoint, error) {
-	e := &Endpoint{}
+func newEndpoint(d routes.Destination, reserved *Reserved, log *slog.Logger) (*Endpoint, error) {
+	e := &Endpoint{destination: d.Name, log: log}
 	var errs []error
 	var described []string
 	switch {
@@ -274,20 +287,51 @@ func (e *Endpoint) Authorize(req *http.Request) (redact func(string) string, err
 		}
 		return built.Authorize(req)
 	}
-	if e != nil && e.certificate != nil {
+	if e == nil {
+		return func(s string) string { return s }, nil
+	}
+	c, err := e.readFiles()
+	if err != nil {
+		e.unusable.Store(true)
+		return nil, err
+	}
+	if e.unusable.CompareAndSwap(true, false) {
+		logUsable(e.log, e.destination)
+	}
+	if c == nil {
+		return func(s string) string { return s }, nil
+	}
+	req.Header.Set("Authorization", c.header)
+	return func(s string) string { return redactSecrets(s, c.secrets) }, nil
+}
+
+// readFiles reads the client certificate's files and the secret file
+// again when they changed. It returns the credentials of the
+// Authorization header, or nil when the endpoint has none.
+func (e *Endpoint) readFiles() (*credentials, error) {
+	if e.certificate != nil {
 		if err := e.certificate(); err != nil {
 			return nil, err
 		}
 	}
-	if e == nil || e.secret == nil {
-		return func(s string) string { return s }, nil
+	if e.secret == nil {
+		return nil, nil
 	}
 	c, err := e.secret()
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", c.header)
-	return func(s string) string { return redactSecrets(s, c.secrets) }, nil
+	return &c, nil
+}
+
+// logUsable logs that the files of destination can be used again, after
+// attempts failed on them. A nil log discards the line.
+func logUsable(log *slog.Logger, destination string) {
+	if log == nil {
+		return
+	}
+	log.Info("destination's files can be used again, so its deliveries are sent again",
+		"destination", destination)
 }
 
 // minCutSecret is the shortest start of a secret that redactSecrets

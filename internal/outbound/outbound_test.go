@@ -1,6 +1,7 @@
 package outbound_test
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -73,7 +75,7 @@ func TestBuildNamesEveryMissingFile(t *testing.T) {
 		"    url: https://127.0.0.1:9/\n    tls: {ca_file: "+missing("ca.pem")+"}\n",
 		"    url: https://127.0.0.1:9/\n    tls: {cert_file: "+missing("c.pem")+
 			", key_file: "+missing("k.pem")+"}\n",
-	), nil)
+	), nil, nil)
 	if err == nil {
 		t.Fatal("Build accepted four destinations whose files are missing")
 	}
@@ -100,7 +102,7 @@ func TestBuildProblemPointers(t *testing.T) {
 			writeFile(t, dir, "empty", "\n")+"}\n",
 		"    url: https://127.0.0.1:9/\n    tls: {cert_file: "+missing("c.pem")+
 			", key_file: "+missing("k.pem")+"}\n",
-	), nil)
+	), nil, nil)
 	var got []string
 	for _, p := range routes.Problems(err) {
 		got = append(got, p.Pointer+" "+p.Rule)
@@ -221,7 +223,7 @@ func TestBuildRejectsInvalidFiles(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := outbound.Build(table(t, "    url: https://127.0.0.1:9/\n"+tc.destination), nil)
+			_, err := outbound.Build(table(t, "    url: https://127.0.0.1:9/\n"+tc.destination), nil, nil)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Build error %v, want %q", err, tc.want)
 			}
@@ -234,7 +236,7 @@ func TestBuildRejectsInvalidFiles(t *testing.T) {
 
 func TestBearerTokenRereadWhenChanged(t *testing.T) {
 	path := writeFile(t, t.TempDir(), "token", "  first-token\n")
-	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+path+"\n"), nil)
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+path+"\n"), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +272,7 @@ func TestBearerTokenRereadWhenChanged(t *testing.T) {
 
 func TestBearerTokenCachedUntilChanged(t *testing.T) {
 	path := writeFile(t, t.TempDir(), "token", "first-token\n")
-	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+path+"\n"), nil)
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+path+"\n"), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +299,7 @@ func TestBearerTokenCachedUntilChanged(t *testing.T) {
 func TestBasicAuthHeader(t *testing.T) {
 	path := writeFile(t, t.TempDir(), "password", "pa55:word\n")
 	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n"+
-		"    basic_auth: {username: hub, password_file: "+path+"}\n"), nil)
+		"    basic_auth: {username: hub, password_file: "+path+"}\n"), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +327,7 @@ func TestBasicAuthHeader(t *testing.T) {
 }
 
 func TestEndpointWithoutCredentials(t *testing.T) {
-	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n"), nil)
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n"), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +359,7 @@ func TestMutualTLSTransport(t *testing.T) {
 		"    url: "+srv.URL+"\n    tls: {ca_file: "+pki.CAFile+", cert_file: "+pki.CertFile+
 			", key_file: "+pki.KeyFile+"}\n",
 		"    url: "+srv.URL+"\n    tls: {ca_file: "+pki.CAFile+"}\n",
-	), nil)
+	), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,7 +425,7 @@ func TestRedactEchoedTokenForms(t *testing.T) {
 	const token = "S3cr3t-Bearer-Token-abcdefg123456"
 	path := writeFile(t, t.TempDir(), "token", token+"\n")
 	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n"+
-		"    bearer_token_file: "+path+"\n"), nil)
+		"    bearer_token_file: "+path+"\n"), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -491,5 +493,134 @@ func TestBuildStoredWaitsForMissingFiles(t *testing.T) {
 	}
 	if got, want := e.Credentials(), "the bearer token in "+token; got != want {
 		t.Errorf("Credentials = %q, want %q", got, want)
+	}
+}
+
+// records is a slog.Handler that keeps every record it handles.
+type records struct {
+	mu   sync.Mutex
+	list []slog.Record
+}
+
+func (r *records) Enabled(context.Context, slog.Level) bool { return true }
+
+func (r *records) Handle(_ context.Context, rec slog.Record) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.list = append(r.list, rec.Clone())
+	return nil
+}
+
+func (r *records) WithAttrs([]slog.Attr) slog.Handler { return r }
+
+func (r *records) WithGroup(string) slog.Handler { return r }
+
+// usableLines returns the destinations named by the info lines that report
+// a destination's files can be used again.
+func (r *records) usableLines() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var destinations []string
+	for _, rec := range r.list {
+		if rec.Level != slog.LevelInfo || !strings.Contains(rec.Message, "files can be used again") {
+			continue
+		}
+		rec.Attrs(func(a slog.Attr) bool {
+			if a.Key == "destination" {
+				destinations = append(destinations, a.Value.String())
+			}
+			return true
+		})
+	}
+	return destinations
+}
+
+// authorizeErr returns the error of Authorize on the endpoint of d1.
+func authorizeErr(t *testing.T, set *outbound.Set) error {
+	t.Helper()
+	e, ok := set.Endpoint("d1")
+	if !ok {
+		t.Fatal("no endpoint for d1")
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:9/", nil)
+	_, err := e.Authorize(req)
+	return err
+}
+
+func TestStoredFilesUsableAgainLoggedOnce(t *testing.T) {
+	dir := t.TempDir()
+	token := filepath.Join(dir, "token")
+	logs := &records{}
+	set := outbound.BuildStored(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+token+"\n"),
+		nil, slog.New(logs))
+	for range 2 {
+		if err := authorizeErr(t, set); err == nil {
+			t.Fatal("Authorize passed with the token file missing")
+		}
+	}
+	if got := logs.usableLines(); len(got) != 0 {
+		t.Errorf("usable-again lines while the file is missing: %v, want none", got)
+	}
+
+	writeFile(t, dir, "token", "late-token\n")
+	for range 3 {
+		if err := authorizeErr(t, set); err != nil {
+			t.Fatalf("Authorize with the token file back: %v", err)
+		}
+	}
+	if got := logs.usableLines(); !slices.Equal(got, []string{"d1"}) {
+		t.Errorf("usable-again lines after the file came back: %v, want one for d1", got)
+	}
+
+	// A second loss and recovery logs a second line.
+	if err := os.Remove(token); err != nil {
+		t.Fatal(err)
+	}
+	if err := authorizeErr(t, set); err == nil {
+		t.Fatal("Authorize passed with the token file removed")
+	}
+	writeFile(t, dir, "token", "later-token\n")
+	for range 2 {
+		if err := authorizeErr(t, set); err != nil {
+			t.Fatalf("Authorize with the token file back again: %v", err)
+		}
+	}
+	if got := logs.usableLines(); !slices.Equal(got, []string{"d1", "d1"}) {
+		t.Errorf("usable-again lines after two recoveries: %v, want two for d1", got)
+	}
+}
+
+func TestBuiltFilesUsableAgainLoggedOnce(t *testing.T) {
+	dir := t.TempDir()
+	token := writeFile(t, dir, "token", "first-token\n")
+	logs := &records{}
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+token+"\n"),
+		nil, slog.New(logs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := authorizeErr(t, set); err != nil {
+		t.Fatalf("Authorize with the token file present: %v", err)
+	}
+	if got := logs.usableLines(); len(got) != 0 {
+		t.Errorf("usable-again lines before any failure: %v, want none", got)
+	}
+
+	if err := os.Remove(token); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := authorizeErr(t, set); err == nil {
+			t.Fatal("Authorize passed with the token file removed")
+		}
+	}
+	writeFile(t, dir, "token", "second-token\n")
+	for range 2 {
+		if err := authorizeErr(t, set); err != nil {
+			t.Fatalf("Authorize with the token file back: %v", err)
+		}
+	}
+	if got := logs.usableLines(); !slices.Equal(got, []string{"d1"}) {
+		t.Errorf("usable-again lines after the file came back: %v, want one for d1", got)
 	}
 }

@@ -53,7 +53,7 @@ func TestReservedFilesNotSent(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			tbl := table(t, "    url: http://127.0.0.1:9/\n"+c.setting)
-			for _, err := range []error{first(outbound.Build(tbl, reserved)),
+			for _, err := range []error{first(outbound.Build(tbl, reserved, nil)),
 				outbound.Check(tbl.Config(), reserved)} {
 				problems := routes.Problems(err)
 				if len(problems) != 1 {
@@ -79,7 +79,7 @@ func TestReservedLeavesOtherFiles(t *testing.T) {
 	secret := writeFile(t, t.TempDir(), "court-token", "court-secret")
 	reserved := &outbound.Reserved{Folders: map[string]string{"the data folder": data}}
 	tbl := table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+secret+"\n")
-	set, err := outbound.Build(tbl, reserved)
+	set, err := outbound.Build(tbl, reserved, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestReservedFileLinkedAfterBuild(t *testing.T) {
 		Files:   map[string]string{"the Aadhaar key file": key},
 		Folders: map[string]string{"the data folder": data},
 	}
-	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+token+"\n"), reserved)
+	set, err := outbound.Build(table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+token+"\n"), reserved, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

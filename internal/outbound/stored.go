@@ -16,13 +16,15 @@ import (
 // destination's endpoint reads its files again at each attempt. Until
 // they pass, Authorize returns the problem, so each attempt fails
 // without sending anything, and the worker keeps the delivery pending.
+// The first Authorize whose files pass logs an info line naming the
+// destination.
 func BuildStored(t *routes.Table, reserved *Reserved, log *slog.Logger) *Set {
 	s := &Set{endpoints: map[string]*Endpoint{}}
 	for _, d := range t.Config().Destinations {
-		e, err := newEndpoint(d, reserved)
+		e, err := newEndpoint(d, reserved, log)
 		if err != nil {
 			logFileErrors(log, d.Name, err)
-			e = &Endpoint{deferred: &deferredEndpoint{destination: d, reserved: reserved}}
+			e = &Endpoint{deferred: &deferredEndpoint{destination: d, reserved: reserved, log: log}}
 		}
 		s.endpoints[d.Name] = e
 	}
@@ -49,6 +51,7 @@ func logFileErrors(log *slog.Logger, destination string, err error) {
 type deferredEndpoint struct {
 	destination routes.Destination
 	reserved    *Reserved
+	log         *slog.Logger
 
 	mu    sync.Mutex // guards built
 	built *Endpoint  // nil until the files pass
@@ -62,11 +65,12 @@ func (p *deferredEndpoint) load() (*Endpoint, error) {
 	if p.built != nil {
 		return p.built, nil
 	}
-	e, err := newEndpoint(p.destination, p.reserved)
+	e, err := newEndpoint(p.destination, p.reserved, p.log)
 	if err != nil {
 		return nil, err
 	}
 	p.built = e
+	logUsable(p.log, p.destination.Name)
 	return e, nil
 }
 
