@@ -68,6 +68,17 @@ type Authorship interface {
 	Authors(t canonical.Type) bool
 }
 
+// PostedDecoder is implemented by an adapter whose Decode also reads
+// the documents that the hub sends its agency, and so accepts members
+// that only the hub sets, such as hub_message_id. The hub decodes a body
+// that the agency posted with DecodePosted instead of Decode.
+type PostedDecoder interface {
+	// DecodePosted is Decode for a body that the adapter's agency posted
+	// to the hub. It also rejects the members that only the hub sets,
+	// each as a violation listed with the other violations of the body.
+	DecodePosted(body []byte, contentType string) (Decoded, error)
+}
+
 // DocumentTyper is implemented by an Authorship adapter that can tell
 // the message type of a document that Decode rejected, so that the hub
 // can report a type that the agency does not write alongside the

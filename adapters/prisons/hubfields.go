@@ -21,6 +21,14 @@ var ordersCarriedOut = map[canonical.MovementKind]canonical.CourtOrderKind{
 	canonical.MoveRelease:               canonical.OrderRelease,
 }
 
+// OrderCarriedOut returns the kind of court order that a movement of
+// kind carries out, whose hub_message_id the movement may name in
+// in_reply_to, and false for a kind that carries out no order.
+func OrderCarriedOut(kind canonical.MovementKind) (canonical.CourtOrderKind, bool) {
+	order, ok := ordersCarriedOut[kind]
+	return order, ok
+}
+
 // movementRepliers names the movements that may set in_reply_to, and
 // to what.
 const movementRepliers = "an admission, court_production_out, court_production_return or " +

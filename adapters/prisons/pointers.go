@@ -23,21 +23,25 @@ var movementFields = []string{
 // BodyPointer returns the pointer, in doc, the prison's document that m
 // was decoded from, of the canonical field at pointer. It implements
 // adapters.BodyPointers. It maps the message type of a court order,
-// which only a JSON document carries, and the fields of a JSON movement
-// that the document holds at the same place. In a NIEM report it maps
+// which only a JSON document carries, the correlation id of a JSON
+// movement to its in_reply_to, and the fields of a JSON movement that
+// the document holds at the same place. In a NIEM report it maps
 // the time, the prison and the prisoner number, and no other field.
 func (a *Adapter) BodyPointer(doc adapters.Document, m *canonical.Message, pointer string) (string, bool) {
 	if pointer == "/type" && m.Type == canonical.TypeCourtOrder {
 		return "/document_type", true
 	}
 	rest, ok := strings.CutPrefix(pointer, "/prisoner_movement")
-	if m.Type != canonical.TypeMovement || m.Movement == nil || !ok {
+	if m.Type != canonical.TypeMovement || m.Movement == nil || (!ok && pointer != "/correlation_id") {
 		return "", false
 	}
 	xml, err := isXML(doc.Body, doc.ContentType)
 	switch {
 	case err != nil:
 		return "", false
+	case pointer == "/correlation_id":
+		// Only a JSON movement carries in_reply_to.
+		return "/in_reply_to", !xml
 	case xml:
 		return niemPointer(doc.Body, m.Movement, rest)
 	}

@@ -45,6 +45,7 @@ func TestBodyPointerJSONMovement(t *testing.T) {
 		"/prisoner_movement/prisoner/prison_code": "/prisoner/prison_code",
 		"/prisoner_movement/prisoner/number":      "/prisoner/number",
 		"/prisoner_movement/from/code":            "/from/code",
+		"/correlation_id":                         "/in_reply_to",
 	} {
 		if got, ok := newAdapter(t).BodyPointer(doc, m, pointer); got != want || !ok {
 			t.Errorf("BodyPointer(%s) = %q, %v; want %q", pointer, got, ok, want)
@@ -88,5 +89,14 @@ func TestBodyPointerNIEMReport(t *testing.T) {
 				t.Errorf("BodyPointer(%s) = %q, %v; want %q", c.pointer, got, ok, want)
 			}
 		})
+	}
+}
+
+func TestBodyPointerNIEMCorrelationID(t *testing.T) {
+	body := inputs(t, ".xml")["release_report"]
+	m := decodeOne(t, body, "")
+	doc := adapters.Document{Body: body, ContentType: "application/xml"}
+	if got, ok := newAdapter(t).BodyPointer(doc, m, "/correlation_id"); ok {
+		t.Errorf("BodyPointer(/correlation_id) = %q, want no pointer: a NIEM report has no in_reply_to", got)
 	}
 }

@@ -36,6 +36,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/metrics"
 	"github.com/sangam-hub/sangam/internal/movementclaim"
 	"github.com/sangam-hub/sangam/internal/orderclaim"
+	"github.com/sangam-hub/sangam/internal/orderreply"
 	"github.com/sangam-hub/sangam/internal/outbound"
 	"github.com/sangam-hub/sangam/internal/policycheck"
 	"github.com/sangam-hub/sangam/internal/routestore"
@@ -505,7 +506,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Adapters: set, Store: h.backend.store, Routes: h.table.Load,
 		Log: log, Zone: h.cfg.TimeZone,
 		Admission: ingest.NewAdmission(0, 0),
-		Enrichers: []ingest.Enricher{callbacks, reports},
+		Enrichers: []ingest.Enricher{callbacks, reports, &orderreply.Orders{Journal: h.backend.store}},
 		Claimers: []ingest.Claimer{reports, &firclaim.FIRs{Journal: h.backend.store},
 			&arrestclaim.Arrests{Journal: h.backend.store}, movements,
 			&orderclaim.Orders{Journal: h.backend.store}},

@@ -435,7 +435,8 @@ func TestExplainedBodyGoesWhereThePostGoes(t *testing.T) {
 }
 
 // TestHubOnlyFieldsPointIntoBody posts requests that set the fields only
-// the hub sets. Each violation points at the field in the passport
+// the hub sets, the envelope's hub_message_id and source_agency
+// included. Each violation points at the field in the passport
 // office's document, and nothing is stored.
 func TestHubOnlyFieldsPointIntoBody(t *testing.T) {
 	w := newVerificationWorld(t, Config{})
@@ -444,9 +445,11 @@ func TestHubOnlyFieldsPointIntoBody(t *testing.T) {
 		value any
 	}{
 		{"held_by", []any{"EKM0412"}},
+		{"hub_message_id", "01K6H2Q8X7"},
 		{"matches", []any{map[string]any{
 			"case": map[string]any{"cnr": "KLER010001232025"}, "matched_by": "aadhaar_token"}}},
 		{"police_station", "EKM0412"},
+		{"source_agency", "passport"},
 	} {
 		file := fmt.Sprintf("CO10751204%05d", 900+i)
 		body := editJSON(t, freshRequest(t, "RPO-HUB-ONLY-"+c.field, file), func(m map[string]any) {

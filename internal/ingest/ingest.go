@@ -347,7 +347,7 @@ func (s *Service) decode(a adapters.Adapter, agency string, body []byte, content
 		return checked{}, fmt.Errorf("decoding %s message: %w", agency,
 			rejectText(a, body, contentType, rejected))
 	}
-	decoded, err := a.Decode(body, contentType)
+	decoded, err := decodePosted(a, body, contentType)
 	if err != nil {
 		addSourceViolation(a, agency, body, contentType, err)
 		return checked{}, fmt.Errorf("decoding %s message: %w", agency, err)
@@ -520,6 +520,15 @@ func addSourceViolation(a adapters.Adapter, agency string, body []byte, contentT
 	}}, invalid.Violations...)
 }
 
+// decodePosted decodes body, which a's agency posted, with DecodePosted
+// when a implements adapters.PostedDecoder, and with Decode otherwise.
+func decodePosted(a adapters.Adapter, body []byte, contentType string) (adapters.Decoded, error) {
+	if posted, ok := a.(adapters.PostedDecoder); ok {
+		return posted.DecodePosted(body, contentType)
+	}
+	return a.Decode(body, contentType)
+}
+
 // document is a body that an agency posted, as the journal keeps it,
 // and the adapter that decoded it.
 type document struct {
@@ -573,7 +582,7 @@ const RuleMalformed = "malformed"
 // RuleMalformed when a cannot decode it at all, so that the sender
 // learns of every fault at once.
 func rejectText(a adapters.Adapter, body []byte, contentType string, rejected []schemas.Violation) error {
-	_, err := a.Decode(body, contentType)
+	_, err := decodePosted(a, body, contentType)
 	if vs := schemas.Violations(err); vs != nil {
 		return schemas.Invalid(append(rejected, vs...)...)
 	}
