@@ -363,8 +363,8 @@ const ruleChange = "change"
 
 // routeViolations returns a violation for each problem of a routes
 // document in err's tree, with the problem's pointer and rule, and one
-// with rule ruleChange for each other error. Like the violations of a
-// message, they are capped at schemas.MaxViolations.
+// with rule ruleChange for each other error, sorted by pointer. Like the
+// violations of a message, they are capped at schemas.MaxViolations.
 func routeViolations(err error) []schemas.Violation {
 	var out []schemas.Violation
 	var add func(error)
@@ -392,6 +392,9 @@ func routeViolations(err error) []schemas.Violation {
 		}
 	}
 	add(err)
+	// Each check of a change lists its own problems, so the whole list
+	// is sorted before the cap.
+	schemas.SortByPointer(out)
 	return schemas.Violations(schemas.Invalid(out...))
 }
 

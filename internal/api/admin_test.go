@@ -122,6 +122,28 @@ func TestRoutesChangeListsEveryProblem(t *testing.T) {
 	wantOneVersion(t, h.url)
 }
 
+func TestRoutesChangeSortsProblemsByPointer(t *testing.T) {
+	h := newSampleHub(t, true)
+	// Loading the document finds the condition's error and the agency
+	// check after it finds the unknown agency of an earlier entry.
+	doc := replaceAll(t, sampleRoutes,
+		"name: registry\n    agency: police", "name: registry\n    agency: nosuch",
+		`when: message.type == "prisoner_movement"`, `when: message.type ==`)
+	for _, dryRun := range []bool{true, false} {
+		r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})
+		p := wantProblem(t, r, problem.InvalidRoutes)
+		var got []string
+		for _, v := range p.Errors {
+			got = append(got, v.Pointer+" "+v.Rule)
+		}
+		want := []string{"/destinations/1/agency unknown-agency", "/routes/1/when cel-syntax"}
+		if !slices.Equal(got, want) {
+			t.Errorf("dry run %v: errors at %q, want %q in this order", dryRun, got, want)
+		}
+	}
+	wantOneVersion(t, h.url)
+}
+
 // restoreRoutes sends change to POST /api/v1/routes/versions/{n}/restore
 // with the operator's token.
 func restoreRoutes(t *testing.T, base string, n int, change api.RoutesChange) response {
