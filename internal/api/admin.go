@@ -485,6 +485,11 @@ type ExplainResponse struct {
 	routes.Explanation
 	Journaled     []journal.RouteDecision `json:"journaled,omitempty"`
 	SameAsJournal *bool                   `json:"same_as_journal,omitempty"`
+	// DuplicateOf is the hub's id of the journaled message that a message
+	// of an agency's body resends. The hub would return that message as a
+	// duplicate and route nothing, so the explanation is the stored
+	// message's, as for a message id.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
 }
 
 func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
@@ -526,10 +531,20 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 // explainStored explains a journaled message with the routes version that
 // routed it, so the result can be checked against the journal.
 func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string) {
-	j, err := s.Store.Journey(r.Context(), id)
+	res, err := s.storedExplanation(r, id)
 	if err != nil {
 		s.storeProblem(w, r, "reading journey", err)
 		return
+	}
+	WriteJSON(w, http.StatusOK, res)
+}
+
+// storedExplanation returns the explanation of the journaled message id
+// that explainStored responds with.
+func (s *Server) storedExplanation(r *http.Request, id string) (ExplainResponse, error) {
+	j, err := s.Store.Journey(r.Context(), id)
+	if err != nil {
+		return ExplainResponse{}, err
 	}
 	table := s.Routes()
 	if t := s.storedTable(r, j.RoutesVersion); t != nil {
@@ -539,8 +554,7 @@ func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string
 	s.shareAsDelivered(r, &ex, j)
 	ex = s.encodeShared(table, ex)
 	same := sameDecisions(ex.Decisions, j.Routing)
-	WriteJSON(w, http.StatusOK, ExplainResponse{Explanation: ex, Journaled: j.Routing,
-		SameAsJournal: &same})
+	return ExplainResponse{Explanation: ex, Journaled: j.Routing, SameAsJournal: &same}, nil
 }
 
 // shareAsDelivered applies to each delivery of ex the policy that its
@@ -710,9 +724,20 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 		return
 	}
 	table := s.Routes()
-	out := make([]routes.Explanation, 0, len(msgs))
+	out := make([]ExplainResponse, 0, len(msgs))
 	for i := range msgs {
-		out = append(out, s.encodeShared(table, table.Explain(&msgs[i])))
+		if id := msgs[i].DuplicateOf; id != "" {
+			res, err := s.storedExplanation(r, id)
+			if err != nil {
+				s.storeProblem(w, r, "reading the journey of a duplicate's original", err)
+				return
+			}
+			res.DuplicateOf = id
+			out = append(out, res)
+			continue
+		}
+		ex := s.encodeShared(table, table.Explain(&msgs[i].Message))
+		out = append(out, ExplainResponse{Explanation: ex})
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"explanations": out})
 }

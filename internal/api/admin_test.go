@@ -568,6 +568,68 @@ func TestExplainShowsEncodingFailure(t *testing.T) {
 	}
 }
 
+func TestExplainBodyNamesDuplicate(t *testing.T) {
+	h := newSampleHub(t, true)
+	fir := firBody(t, "EXPLAIN-FIR-3", nil)
+	posted := send(t, http.MethodPost, h.url+"/api/v1/inbound/police", policeToken, fir)
+	if posted.status != http.StatusAccepted {
+		t.Fatalf("posting the FIR: status %d; body %s", posted.status, posted.body)
+	}
+	var in api.InboundResponse
+	if err := json.Unmarshal(posted.body, &in); err != nil {
+		t.Fatalf("decoding %s: %v", posted.body, err)
+	}
+
+	explain := func(body []byte) []api.ExplainResponse {
+		t.Helper()
+		req := jsonBody(t, map[string]string{"agency": "police", "body": string(body)})
+		r := send(t, http.MethodPost, h.url+"/api/v1/routes/explain", operatorToken, req)
+		if r.status != http.StatusOK {
+			t.Fatalf("explain: status %d; body %s", r.status, r.body)
+		}
+		var out struct {
+			Explanations []api.ExplainResponse `json:"explanations"`
+		}
+		if err := json.Unmarshal(r.body, &out); err != nil {
+			t.Fatalf("decoding %s: %v", r.body, err)
+		}
+		if len(out.Explanations) != 1 {
+			t.Fatalf("%d explanations, want 1; body %s", len(out.Explanations), r.body)
+		}
+		return out.Explanations
+	}
+
+	dup := explain(fir)[0]
+	if dup.DuplicateOf != in.MessageID {
+		t.Errorf("duplicate_of %q, want the posted message's id %q", dup.DuplicateOf, in.MessageID)
+	}
+	if len(dup.Journaled) == 0 {
+		t.Error("the duplicate's explanation lacks the original's journaled routing")
+	}
+	if dup.SameAsJournal == nil || !*dup.SameAsJournal {
+		t.Errorf("same_as_journal %v, want true for the original's own routes", dup.SameAsJournal)
+	}
+
+	reused := firBody(t, "EXPLAIN-FIR-3", func(doc map[string]any) {
+		doc["delay_reason"] = "The complainant was in hospital."
+	})
+	req := jsonBody(t, map[string]string{"agency": "police", "body": string(reused)})
+	r := send(t, http.MethodPost, h.url+"/api/v1/routes/explain", operatorToken, req)
+	p := wantProblem(t, r, problem.Conflict)
+	if len(p.Errors) != 1 || p.Errors[0].Rule != api.RuleMessageIDReused {
+		t.Errorf("reused id with other content: errors %+v, want one with rule %s",
+			p.Errors, api.RuleMessageIDReused)
+	}
+
+	fresh := explain(firBody(t, "EXPLAIN-FIR-4", nil))[0]
+	if fresh.DuplicateOf != "" || fresh.Journaled != nil {
+		t.Errorf("new FIR: duplicate_of %q, journaled %v, want neither", fresh.DuplicateOf, fresh.Journaled)
+	}
+	if len(fresh.Deliveries) == 0 {
+		t.Error("new FIR: no deliveries explained")
+	}
+}
+
 func TestExplainTakesEscapedInboundBody(t *testing.T) {
 	h := newSampleHubLimited(t, true, sampleRoutes, api.DefaultMaxBody)
 	fir := firBody(t, "EXPLAIN-FIR-2", nil)
