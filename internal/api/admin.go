@@ -56,8 +56,9 @@ type RoutesChangeResult struct {
 	// RemovedDestinations lists the destinations of the current version
 	// that the change removes, with the backlog of each in the journal.
 	RemovedDestinations []RemovedDestination `json:"removed_destinations,omitempty"`
-	// Warnings are the Server.RoutesWarnings of the proposed document,
-	// one sentence each.
+	// Warnings are those of policycheck.ExcludedRoutes and
+	// Server.RoutesWarnings about the proposed document, one sentence
+	// each.
 	Warnings []string       `json:"warnings,omitempty"`
 	Saved    *RoutesVersion `json:"saved,omitempty"`
 }
@@ -230,8 +231,9 @@ func (s *Server) change(
 		res.Summary = sum.Lines()
 	}
 	res.RemovedDestinations = s.removedDestinations(r, cur.Document, config)
+	res.Warnings = s.excludedRoutes(table)
 	if s.RoutesWarnings != nil {
-		res.Warnings = s.RoutesWarnings(table)
+		res.Warnings = append(res.Warnings, s.RoutesWarnings(table)...)
 	}
 	change := routestore.Change{Document: doc, By: by, Comment: c.Comment, Expect: c.Expect}
 	if restored != nil {
@@ -259,6 +261,18 @@ func (s *Server) change(
 	saved := s.routesVersion(v)
 	res.Saved = &saved
 	WriteJSON(w, http.StatusCreated, res)
+}
+
+// excludedRoutes returns the warnings of policycheck.ExcludedRoutes
+// about table. Without its samples the change still goes ahead, and the
+// error is logged.
+func (s *Server) excludedRoutes(table *routes.Table) []string {
+	warnings, err := policycheck.ExcludedRoutes(table)
+	if err != nil {
+		s.Log.Error("checking which routes send destinations only types their "+
+			"policies reject failed", "error", err)
+	}
+	return warnings
 }
 
 // validChange writes a problem and returns false when docErr, the error

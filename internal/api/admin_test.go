@@ -65,6 +65,32 @@ func TestRoutesChangeCarriesWarnings(t *testing.T) {
 	}
 }
 
+func TestRoutesChangeWarnsOfExcludedRoute(t *testing.T) {
+	h := newSampleHub(t, true)
+	// The registry's policy accepts FIRs only.
+	doc := arrestRoutes + `  - name: movement-to-registry
+    when: message.type == "prisoner_movement"
+    to: [registry]
+`
+	want := []string{`route "movement-to-registry" sends prisoner_movement messages to destination ` +
+		`"registry", whose policy "fir-summary" accepts none of them, so the route delivers nothing ` +
+		`to it: add the types to the policy's types or remove the destination from the route`,
+		sampleRoutesWarning}
+	for _, dryRun := range []bool{true, false} {
+		r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})
+		if r.status != http.StatusOK && r.status != http.StatusCreated {
+			t.Fatalf("dry run %v: status %d; body %s", dryRun, r.status, r.body)
+		}
+		var res api.RoutesChangeResult
+		if err := json.Unmarshal(r.body, &res); err != nil {
+			t.Fatalf("decoding %s: %v", r.body, err)
+		}
+		if !slices.Equal(res.Warnings, want) {
+			t.Errorf("dry run %v: warnings %q, want %q", dryRun, res.Warnings, want)
+		}
+	}
+}
+
 func TestRoutesChangeRejectsUnknownAgency(t *testing.T) {
 	h := newSampleHub(t, true)
 	doc := strings.Replace(sampleRoutes, "name: registry\n    agency: police",

@@ -266,6 +266,7 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte, docTable *routes.Table
 		h.warnPolicyEncoding(v.Number, table)
 	}
 	h.warnUnreachedUnits(v.Number, table)
+	h.warnExcludedRoutes(v.Number, table)
 	return nil
 }
 
@@ -409,6 +410,19 @@ func (h *Hub) warnPolicyEncoding(version int, t *routes.Table) {
 	}
 }
 
+// warnExcludedRoutes logs each warning of policycheck.ExcludedRoutes
+// about the routes of version, compiled as t.
+func (h *Hub) warnExcludedRoutes(version int, t *routes.Table) {
+	warnings, err := policycheck.ExcludedRoutes(t)
+	if err != nil {
+		h.cfg.Log.Warn("checking which routes send destinations only types their "+
+			"policies reject failed", "routes_version", version, "error", err)
+	}
+	for _, w := range warnings {
+		h.cfg.Log.Warn(w, "routes_version", version)
+	}
+}
+
 func versionLabel(n int) string { return fmt.Sprintf("v%d", n) }
 
 // applyRoutes puts a new routes version in force: it starts handlers for
@@ -440,6 +454,7 @@ func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *rout
 	h.warnURLCredentials(v.Number, table)
 	h.warnPolicyEncoding(v.Number, table)
 	h.warnUnreachedUnits(v.Number, table)
+	h.warnExcludedRoutes(v.Number, table)
 	h.logRetriesSwitch(v.Number, before, table)
 	h.expediteRetriesOff(ctx, table)
 	return nil
