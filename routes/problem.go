@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/sangam-hub/sangam/schemas"
 )
 
 // Problem is one broken rule of a routes document.
@@ -127,16 +129,28 @@ type InvalidError struct {
 	problems []Problem
 }
 
-// Invalid returns an *InvalidError of problems, or nil when there are
-// none.
+// Invalid returns an *InvalidError of problems sorted by pointer, or nil
+// when there are none.
 func Invalid(problems ...Problem) error {
 	if len(problems) == 0 {
 		return nil
 	}
-	return &InvalidError{problems: slices.Clone(problems)}
+	sorted := slices.Clone(problems)
+	SortByPointer(sorted)
+	return &InvalidError{problems: sorted}
 }
 
-// Problems returns the problems, in the order they were found.
+// SortByPointer sorts ps by pointer as schemas.SortByPointer sorts
+// violations: array indexes compare as numbers, so /routes/2 comes
+// before /routes/10, and problems at one pointer keep their order. A
+// problem about the whole document, whose pointer is "", comes first.
+func SortByPointer(ps []Problem) {
+	slices.SortStableFunc(ps, func(a, b Problem) int {
+		return schemas.ComparePointers(a.Pointer, b.Pointer)
+	})
+}
+
+// Problems returns the problems, sorted by pointer.
 func (e *InvalidError) Problems() []Problem { return slices.Clone(e.problems) }
 
 // Error lists the problems, one a line.
@@ -149,7 +163,8 @@ func (e *InvalidError) Error() string {
 }
 
 // Problems returns the problems of every *InvalidError in err's tree,
-// such as the errors that errors.Join joined, or nil when it has none.
+// such as the errors that errors.Join joined, sorted by pointer, or nil
+// when it has none.
 func Problems(err error) []Problem {
 	switch e := err.(type) {
 	case nil:
@@ -161,6 +176,7 @@ func Problems(err error) []Problem {
 		for _, inner := range e.Unwrap() {
 			out = append(out, Problems(inner)...)
 		}
+		SortByPointer(out)
 		return out
 	default:
 		return Problems(errors.Unwrap(err))

@@ -60,12 +60,12 @@ func TestLoadProblemPointers(t *testing.T) {
 			[]located{{"/destinations/1/url", RuleCredentials}}},
 		"ranges": {"agency: police\n", "agency: police\n    max_attempts: 500\n    timeout: 1h\n" +
 			"    concurrency: 65\n",
-			[]located{{"/destinations/1/timeout", RuleRange}, {"/destinations/1/max_attempts", RuleRange},
-				{"/destinations/1/concurrency", RuleRange}}},
+			[]located{{"/destinations/1/concurrency", RuleRange}, {"/destinations/1/max_attempts", RuleRange},
+				{"/destinations/1/timeout", RuleRange}}},
 		"fractions": {"agency: police\n", "agency: police\n    max_attempts: 0.5\n" +
 			"    concurrency: 2.7\n",
-			[]located{{"/destinations/1/max_attempts", RuleType},
-				{"/destinations/1/concurrency", RuleType}}},
+			[]located{{"/destinations/1/concurrency", RuleType},
+				{"/destinations/1/max_attempts", RuleType}}},
 		"missing agency": {"    agency: police\n", "",
 			[]located{{"/destinations/1/agency", RuleRequired}}},
 		"invalid name": {"name: cctns", "name: CCTNS",
@@ -96,8 +96,8 @@ func TestLoadProblemPointers(t *testing.T) {
 			[]located{{"/destinations/1", RuleCredentials}}},
 		"basic auth without password": {"agency: police\n", "agency: police\n" +
 			"    basic_auth: {username: 'a:b'}\n",
-			[]located{{"/destinations/1/basic_auth/username", RuleCredentials},
-				{"/destinations/1/basic_auth/password_file", RuleRequired}}},
+			[]located{{"/destinations/1/basic_auth/password_file", RuleRequired},
+				{"/destinations/1/basic_auth/username", RuleCredentials}}},
 		"relative paths": {"agency: police\n", "agency: police\n    bearer_token_file: token\n" +
 			"    tls: {cert_file: c.pem}\n",
 			[]located{{"/destinations/1/bearer_token_file", RuleAbsolutePath},
@@ -107,9 +107,9 @@ func TestLoadProblemPointers(t *testing.T) {
 			[]located{{"/destinations/0/tls", RuleCredentials}}},
 		"policy": {"agency: police\n", "agency: police\n    policy: {name: p, types: [fir, nope], " +
 			"allow: [fir.nothing], mask: [{path: fir.ref, kind: odd}]}\n",
-			[]located{{"/destinations/1/policy/types/1", RulePolicy},
-				{"/destinations/1/policy/allow/0", RulePolicy},
-				{"/destinations/1/policy/mask/0/kind", RulePolicy}}},
+			[]located{{"/destinations/1/policy/allow/0", RulePolicy},
+				{"/destinations/1/policy/mask/0/kind", RulePolicy},
+				{"/destinations/1/policy/types/1", RulePolicy}}},
 		"unknown field": {"agency: police\n", "agency: police\n    max_atempts: 3\n",
 			[]located{{"/destinations/1/max_atempts", RuleUnknownField}}},
 		"unknown field with a slash": {"agency: police\n", "agency: police\n    a/b~c: 3\n",
@@ -190,8 +190,8 @@ func TestInvalidErrorListsProblemPerLine(t *testing.T) {
 		Problem{"/destinations/0/url", RuleURL, `destination "a": invalid url "ftp://x"`},
 		Problem{"", RuleYAML, "parsing routes: yaml: line 2: mapping values are not allowed"},
 	)
-	want := `/destinations/0/url: destination "a": invalid url "ftp://x" (url)` + "\n" +
-		"parsing routes: yaml: line 2: mapping values are not allowed (yaml)"
+	want := "parsing routes: yaml: line 2: mapping values are not allowed (yaml)\n" +
+		`/destinations/0/url: destination "a": invalid url "ftp://x" (url)`
 	if err.Error() != want {
 		t.Errorf("Error() = %q, want %q", err.Error(), want)
 	}
@@ -205,11 +205,46 @@ func TestProblemsFindsWrappedErrors(t *testing.T) {
 	second := Invalid(Problem{"/destinations/1/bearer_token_file", RuleFile, "b"})
 	err := fmt.Errorf("saving: %w", errors.Join(first, errors.New("other"), second))
 	got := Problems(err)
-	if len(got) != 2 || got[0].Rule != RuleCELSyntax || got[1].Rule != RuleFile {
-		t.Errorf("Problems = %v, want the problems of both errors", got)
+	if len(got) != 2 || got[0].Rule != RuleFile || got[1].Rule != RuleCELSyntax {
+		t.Errorf("Problems = %v, want the problems of both errors, the destination's first", got)
 	}
 	if Problems(errors.New("plain")) != nil {
 		t.Error("Problems of an error without problems is not nil")
+	}
+}
+
+func TestLoadSortsProblemsByPointer(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("destinations:\n")
+	for i := range 11 {
+		fmt.Fprintf(&b, "  - {name: d%d, agency: police, url: \"http://127.0.0.1:9/%d\"}\n", i, i)
+	}
+	doc := b.String() + "routes:\n  - {name: r, when: \"true\", to: [d0, nowhere]}\n"
+	// Validation finds the route's unknown destination, and the compiling
+	// of policies after it the invalid policies of destinations 10 and 2.
+	doc = strings.Replace(doc, `/10"}`, `/10", policy: {name: p, types: [nope]}}`, 1)
+	doc = strings.Replace(doc, `/2"}`, `/2", policy: {name: p, types: [nope]}}`, 1)
+	_, err := Load([]byte(doc))
+	got := locatedProblems(t, err)
+	want := []located{{"/destinations/2/policy/types/0", RulePolicy},
+		{"/destinations/10/policy/types/0", RulePolicy}, {"/routes/0/to/1", RuleUnknownDestination}}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems = %v, want %v\n%v", got, want, err)
+	}
+}
+
+func TestProblemsSortsJoinedErrors(t *testing.T) {
+	err := errors.Join(
+		Invalid(Problem{"/routes/0/to", RuleRouteEncoding, "a"}),
+		Invalid(Problem{"/destinations/10/url", RuleURL, "b"}, Problem{"/destinations/2/url", RuleURL, "c"}),
+	)
+	var got []string
+	for _, p := range Problems(err) {
+		got = append(got, p.Pointer)
+	}
+	want := []string{"/destinations/2/url", "/destinations/10/url", "/routes/0/to"}
+	if !slices.Equal(got, want) {
+		t.Errorf("pointers = %v, want %v", got, want)
 	}
 }
 

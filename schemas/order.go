@@ -10,11 +10,13 @@ import (
 // before /sections/10, and a field comes before the fields inside it.
 func SortByPointer(vs []Violation) {
 	slices.SortStableFunc(vs, func(a, b Violation) int {
-		return comparePointers(a.Pointer, b.Pointer)
+		return ComparePointers(a.Pointer, b.Pointer)
 	})
 }
 
-func comparePointers(a, b string) int {
+// ComparePointers compares two JSON pointers in the order SortByPointer
+// sorts them, returning a negative number, zero or a positive number.
+func ComparePointers(a, b string) int {
 	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
 	for i := range min(len(as), len(bs)) {
 		if c := compareTokens(as[i], bs[i]); c != 0 {

@@ -56,8 +56,9 @@ type RoutesChangeResult struct {
 	// RemovedDestinations lists the destinations of the current version
 	// that the change removes, with the backlog of each in the journal.
 	RemovedDestinations []RemovedDestination `json:"removed_destinations,omitempty"`
-	// Warnings are the Server.RoutesWarnings of the proposed document,
-	// one sentence each.
+	// Warnings are those of policycheck.ExcludedRoutes and
+	// Server.RoutesWarnings about the proposed document, one sentence
+	// each.
 	Warnings []string       `json:"warnings,omitempty"`
 	Saved    *RoutesVersion `json:"saved,omitempty"`
 }
@@ -230,8 +231,9 @@ func (s *Server) change(
 		res.Summary = sum.Lines()
 	}
 	res.RemovedDestinations = s.removedDestinations(r, cur.Document, config)
+	res.Warnings = s.excludedRoutes(table)
 	if s.RoutesWarnings != nil {
-		res.Warnings = s.RoutesWarnings(table)
+		res.Warnings = append(res.Warnings, s.RoutesWarnings(table)...)
 	}
 	change := routestore.Change{Document: doc, By: by, Comment: c.Comment, Expect: c.Expect}
 	if restored != nil {
@@ -259,6 +261,18 @@ func (s *Server) change(
 	saved := s.routesVersion(v)
 	res.Saved = &saved
 	WriteJSON(w, http.StatusCreated, res)
+}
+
+// excludedRoutes returns the warnings of policycheck.ExcludedRoutes
+// about table. Without its samples the change still goes ahead, and the
+// error is logged.
+func (s *Server) excludedRoutes(table *routes.Table) []string {
+	warnings, err := policycheck.ExcludedRoutes(table)
+	if err != nil {
+		s.Log.Error("checking which routes send destinations only types their "+
+			"policies reject failed", "error", err)
+	}
+	return warnings
 }
 
 // validChange writes a problem and returns false when docErr, the error
@@ -363,8 +377,8 @@ const ruleChange = "change"
 
 // routeViolations returns a violation for each problem of a routes
 // document in err's tree, with the problem's pointer and rule, and one
-// with rule ruleChange for each other error. Like the violations of a
-// message, they are capped at schemas.MaxViolations.
+// with rule ruleChange for each other error, sorted by pointer. Like the
+// violations of a message, they are capped at schemas.MaxViolations.
 func routeViolations(err error) []schemas.Violation {
 	var out []schemas.Violation
 	var add func(error)
@@ -392,6 +406,9 @@ func routeViolations(err error) []schemas.Violation {
 		}
 	}
 	add(err)
+	// Each check of a change lists its own problems, so the whole list
+	// is sorted before the cap.
+	schemas.SortByPointer(out)
 	return schemas.Violations(schemas.Invalid(out...))
 }
 
@@ -482,6 +499,11 @@ type ExplainResponse struct {
 	routes.Explanation
 	Journaled     []journal.RouteDecision `json:"journaled,omitempty"`
 	SameAsJournal *bool                   `json:"same_as_journal,omitempty"`
+	// DuplicateOf is the hub's id of the journaled message that a message
+	// of an agency's body resends. The hub would return that message as a
+	// duplicate and route nothing, so the explanation is the stored
+	// message's, as for a message id.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
 }
 
 func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
@@ -523,10 +545,20 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 // explainStored explains a journaled message with the routes version that
 // routed it, so the result can be checked against the journal.
 func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string) {
-	j, err := s.Store.Journey(r.Context(), id)
+	res, err := s.storedExplanation(r, id)
 	if err != nil {
 		s.storeProblem(w, r, "reading journey", err)
 		return
+	}
+	WriteJSON(w, http.StatusOK, res)
+}
+
+// storedExplanation returns the explanation of the journaled message id
+// that explainStored responds with.
+func (s *Server) storedExplanation(r *http.Request, id string) (ExplainResponse, error) {
+	j, err := s.Store.Journey(r.Context(), id)
+	if err != nil {
+		return ExplainResponse{}, err
 	}
 	table := s.Routes()
 	if t := s.storedTable(r, j.RoutesVersion); t != nil {
@@ -536,8 +568,7 @@ func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string
 	s.shareAsDelivered(r, &ex, j)
 	ex = s.encodeShared(table, ex)
 	same := sameDecisions(ex.Decisions, j.Routing)
-	WriteJSON(w, http.StatusOK, ExplainResponse{Explanation: ex, Journaled: j.Routing,
-		SameAsJournal: &same})
+	return ExplainResponse{Explanation: ex, Journaled: j.Routing, SameAsJournal: &same}, nil
 }
 
 // shareAsDelivered applies to each delivery of ex the policy that its
@@ -707,9 +738,20 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 		return
 	}
 	table := s.Routes()
-	out := make([]routes.Explanation, 0, len(msgs))
+	out := make([]ExplainResponse, 0, len(msgs))
 	for i := range msgs {
-		out = append(out, s.encodeShared(table, table.Explain(&msgs[i])))
+		if id := msgs[i].DuplicateOf; id != "" {
+			res, err := s.storedExplanation(r, id)
+			if err != nil {
+				s.storeProblem(w, r, "reading the journey of a duplicate's original", err)
+				return
+			}
+			res.DuplicateOf = id
+			out = append(out, res)
+			continue
+		}
+		ex := s.encodeShared(table, table.Explain(&msgs[i].Message))
+		out = append(out, ExplainResponse{Explanation: ex})
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"explanations": out})
 }

@@ -65,6 +65,32 @@ func TestRoutesChangeCarriesWarnings(t *testing.T) {
 	}
 }
 
+func TestRoutesChangeWarnsOfExcludedRoute(t *testing.T) {
+	h := newSampleHub(t, true)
+	// The registry's policy accepts FIRs only.
+	doc := arrestRoutes + `  - name: movement-to-registry
+    when: message.type == "prisoner_movement"
+    to: [registry]
+`
+	want := []string{`route "movement-to-registry" sends prisoner_movement messages to destination ` +
+		`"registry", whose policy "fir-summary" accepts none of them, so the route delivers nothing ` +
+		`to it: add the types to the policy's types or remove the destination from the route`,
+		sampleRoutesWarning}
+	for _, dryRun := range []bool{true, false} {
+		r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})
+		if r.status != http.StatusOK && r.status != http.StatusCreated {
+			t.Fatalf("dry run %v: status %d; body %s", dryRun, r.status, r.body)
+		}
+		var res api.RoutesChangeResult
+		if err := json.Unmarshal(r.body, &res); err != nil {
+			t.Fatalf("decoding %s: %v", r.body, err)
+		}
+		if !slices.Equal(res.Warnings, want) {
+			t.Errorf("dry run %v: warnings %q, want %q", dryRun, res.Warnings, want)
+		}
+	}
+}
+
 func TestRoutesChangeRejectsUnknownAgency(t *testing.T) {
 	h := newSampleHub(t, true)
 	doc := strings.Replace(sampleRoutes, "name: registry\n    agency: police",
@@ -118,6 +144,28 @@ func TestRoutesChangeListsEveryProblem(t *testing.T) {
 		"/destinations/0/timeout range"}
 	if got := pointersAndRules(p.Errors); !slices.Equal(got, wantAt) {
 		t.Errorf("errors at %q, want %q", got, wantAt)
+	}
+	wantOneVersion(t, h.url)
+}
+
+func TestRoutesChangeSortsProblemsByPointer(t *testing.T) {
+	h := newSampleHub(t, true)
+	// Loading the document finds the condition's error and the agency
+	// check after it finds the unknown agency of an earlier entry.
+	doc := replaceAll(t, sampleRoutes,
+		"name: registry\n    agency: police", "name: registry\n    agency: nosuch",
+		`when: message.type == "prisoner_movement"`, `when: message.type ==`)
+	for _, dryRun := range []bool{true, false} {
+		r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})
+		p := wantProblem(t, r, problem.InvalidRoutes)
+		var got []string
+		for _, v := range p.Errors {
+			got = append(got, v.Pointer+" "+v.Rule)
+		}
+		want := []string{"/destinations/1/agency unknown-agency", "/routes/1/when cel-syntax"}
+		if !slices.Equal(got, want) {
+			t.Errorf("dry run %v: errors at %q, want %q in this order", dryRun, got, want)
+		}
 	}
 	wantOneVersion(t, h.url)
 }
@@ -543,6 +591,68 @@ func TestExplainShowsEncodingFailure(t *testing.T) {
 			t.Errorf("explain %s: station error %q, want it to start with %q",
 				agency, station.Error, want.errPrefix)
 		}
+	}
+}
+
+func TestExplainBodyNamesDuplicate(t *testing.T) {
+	h := newSampleHub(t, true)
+	fir := firBody(t, "EXPLAIN-FIR-3", nil)
+	posted := send(t, http.MethodPost, h.url+"/api/v1/inbound/police", policeToken, fir)
+	if posted.status != http.StatusAccepted {
+		t.Fatalf("posting the FIR: status %d; body %s", posted.status, posted.body)
+	}
+	var in api.InboundResponse
+	if err := json.Unmarshal(posted.body, &in); err != nil {
+		t.Fatalf("decoding %s: %v", posted.body, err)
+	}
+
+	explain := func(body []byte) []api.ExplainResponse {
+		t.Helper()
+		req := jsonBody(t, map[string]string{"agency": "police", "body": string(body)})
+		r := send(t, http.MethodPost, h.url+"/api/v1/routes/explain", operatorToken, req)
+		if r.status != http.StatusOK {
+			t.Fatalf("explain: status %d; body %s", r.status, r.body)
+		}
+		var out struct {
+			Explanations []api.ExplainResponse `json:"explanations"`
+		}
+		if err := json.Unmarshal(r.body, &out); err != nil {
+			t.Fatalf("decoding %s: %v", r.body, err)
+		}
+		if len(out.Explanations) != 1 {
+			t.Fatalf("%d explanations, want 1; body %s", len(out.Explanations), r.body)
+		}
+		return out.Explanations
+	}
+
+	dup := explain(fir)[0]
+	if dup.DuplicateOf != in.MessageID {
+		t.Errorf("duplicate_of %q, want the posted message's id %q", dup.DuplicateOf, in.MessageID)
+	}
+	if len(dup.Journaled) == 0 {
+		t.Error("the duplicate's explanation lacks the original's journaled routing")
+	}
+	if dup.SameAsJournal == nil || !*dup.SameAsJournal {
+		t.Errorf("same_as_journal %v, want true for the original's own routes", dup.SameAsJournal)
+	}
+
+	reused := firBody(t, "EXPLAIN-FIR-3", func(doc map[string]any) {
+		doc["delay_reason"] = "The complainant was in hospital."
+	})
+	req := jsonBody(t, map[string]string{"agency": "police", "body": string(reused)})
+	r := send(t, http.MethodPost, h.url+"/api/v1/routes/explain", operatorToken, req)
+	p := wantProblem(t, r, problem.Conflict)
+	if len(p.Errors) != 1 || p.Errors[0].Rule != api.RuleMessageIDReused {
+		t.Errorf("reused id with other content: errors %+v, want one with rule %s",
+			p.Errors, api.RuleMessageIDReused)
+	}
+
+	fresh := explain(firBody(t, "EXPLAIN-FIR-4", nil))[0]
+	if fresh.DuplicateOf != "" || fresh.Journaled != nil {
+		t.Errorf("new FIR: duplicate_of %q, journaled %v, want neither", fresh.DuplicateOf, fresh.Journaled)
+	}
+	if len(fresh.Deliveries) == 0 {
+		t.Error("new FIR: no deliveries explained")
 	}
 }
 

@@ -3,8 +3,10 @@ package hub
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -362,6 +364,56 @@ func TestStoredURLCredentialsStillApply(t *testing.T) {
 	}
 }
 
+func TestFirstStartFailureNamesWhatItLeft(t *testing.T) {
+	dir := t.TempDir()
+	tokenFile := filepath.Join(t.TempDir(), "court-token")
+	doc := credentialRoutes("http://127.0.0.1:9/ecf", "    bearer_token_file: "+tokenFile+"\n")
+	cfg := Config{Listen: "127.0.0.1:0", DataDir: dir, Routes: doc, Log: quietLog()}
+
+	_, err := Open(context.Background(), cfg)
+	if err == nil {
+		t.Fatal("Open with a routes file naming a missing token file succeeded")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"/destinations/0/bearer_token_file",
+		"the routes were not saved",
+		"the journal " + filepath.Join(dir, journalFile) + " is created and migrated",
+		"this start created the Aadhaar key file " + keyPath(dir),
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("Open error lacks %q: %v", want, msg)
+		}
+	}
+	if strings.Contains(msg, "nothing was saved") {
+		t.Errorf("Open error says nothing was saved, but the journal and key exist: %v", msg)
+	}
+	for _, path := range []string{keyPath(dir), filepath.Join(dir, journalFile)} {
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("%s: %v, want it left for the next start", path, err)
+		}
+	}
+}
+
+func TestFirstStartWithUnknownAgencyLeavesNoKey(t *testing.T) {
+	dir := t.TempDir()
+	doc := strings.Replace(string(credentialRoutes("http://127.0.0.1:9/ecf", "")), "agency: courts",
+		"agency: nosuch", 1)
+	cfg := Config{Listen: "127.0.0.1:0", DataDir: dir, Routes: []byte(doc), Log: quietLog()}
+
+	_, err := Open(context.Background(), cfg)
+	if err == nil {
+		t.Fatal("Open with a destination of an unknown agency succeeded")
+	}
+	if !strings.Contains(err.Error(), "/destinations/0/agency") ||
+		!strings.Contains(err.Error(), "nothing was stored") {
+		t.Errorf("Open error = %v, want the field's pointer and that nothing was stored", err)
+	}
+	if _, err := os.Stat(keyPath(dir)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("key file %s: %v, want it removed", keyPath(dir), err)
+	}
+}
+
 func TestFirstStartWithMissingFileSavesNothing(t *testing.T) {
 	court := newGuardedCourt(t, "Bearer first-token")
 	tokenFile := filepath.Join(t.TempDir(), "court-token")
@@ -374,8 +426,9 @@ func TestFirstStartWithMissingFileSavesNothing(t *testing.T) {
 		t.Fatal("Open with a routes file naming a missing token file succeeded")
 	}
 	if !strings.Contains(err.Error(), "/destinations/0/bearer_token_file") ||
-		!strings.Contains(err.Error(), "nothing was saved") {
-		t.Errorf("Open error = %v, want the field's pointer and that nothing was saved", err)
+		!strings.Contains(err.Error(), "the routes were not saved, but the journal in PostgreSQL "+
+			"is created and migrated") {
+		t.Errorf("Open error = %v, want the field's pointer and that the routes were not saved", err)
 	}
 
 	// The store is still empty, so the same file seeds it once the token

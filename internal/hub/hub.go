@@ -57,6 +57,9 @@ type Hub struct {
 	// applied is the routes version in force at Open; the watcher
 	// starts from it.
 	applied int
+	// createdKey is the Aadhaar key file that Open created, or "" when
+	// the key came from the configuration or an existing file.
+	createdKey string
 	// handlersMu guards running, the delivery topics with handlers, and
 	// unstarted, those that wait for Kafka to respond, each with the
 	// ack deadline of its subscriber.
@@ -146,7 +149,11 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 		return nil, err
 	}
 	if err := checkAgencies(table, set); err != nil {
-		return nil, err
+		if createdKey != "" {
+			// No journal is open yet, so none records the new key.
+			_ = os.Remove(createdKey)
+		}
+		return nil, invalidRoutesError{file: cfg.RoutesFile, err: err}
 	}
 	if cfg.Tokens != nil {
 		if err := cfg.Tokens.CheckAgencies(set.Agencies()); err != nil {
@@ -155,7 +162,7 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	}
 
 	h := &Hub{cfg: cfg, adapters: set, running: map[string]bool{}, unstarted: map[string]time.Duration{},
-		listener: ln}
+		listener: ln, createdKey: createdKey}
 	h.kafkaDown = throttle.NewFailureLog(throttle.FailureLogConfig{
 		Logger: cfg.Log, Interval: time.Minute, CountKey: "failed_tries",
 		Failed: "no Kafka broker answers: the hub takes messages, and their delivery commands " +
@@ -229,10 +236,11 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte, docTable *routes.Table
 	// Another replica may have seeded its own file first.
 	policiesChecked = policiesChecked && !differs
 	if differs && h.cfg.ReplaceRoutes {
-		if err := h.checkFiles(docTable, "nothing was saved"); err != nil {
+		const outcome = "the stored routes were not replaced"
+		if err := h.checkFiles(docTable, outcome); err != nil {
 			return err
 		}
-		if err := h.checkPolicies(docTable); err != nil {
+		if err := h.checkPolicies(docTable, outcome); err != nil {
 			return err
 		}
 		policiesChecked = true
@@ -267,6 +275,7 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte, docTable *routes.Table
 		h.warnPolicyEncoding(v.Number, table)
 	}
 	h.warnUnreachedUnits(v.Number, table)
+	h.warnExcludedRoutes(v.Number, table)
 	return nil
 }
 
@@ -281,11 +290,30 @@ func (h *Hub) checkSeedFiles(ctx context.Context, docTable *routes.Table) (bool,
 	if !errors.Is(err, routestore.ErrEmpty) {
 		return false, nil // Seed keeps the stored version, or reports the error.
 	}
-	if err := h.checkFiles(docTable, "nothing was saved, so the hub starts with this file once "+
-		"the files it names are in place"); err != nil {
+	if err := h.checkFiles(docTable, h.firstStartLeft("it saves this file as the first routes "+
+		"version once the files it names are in place")); err != nil {
 		return false, err
 	}
-	return true, h.checkPolicies(docTable)
+	return true, h.checkPolicies(docTable, h.firstStartLeft("correct the file and start again"))
+}
+
+// firstStartLeft returns the end of the error of a first start whose
+// routes file fails a check after the journal was opened: that the
+// routes were not saved, what the start leaves, and then next.
+// The migrated journal stays, and so does the Aadhaar key file when this
+// start created it, because the journal records the key's fingerprint
+// and the next start uses both.
+func (h *Hub) firstStartLeft(next string) string {
+	journal := "the journal in PostgreSQL"
+	if h.cfg.PostgresDSN == "" {
+		journal = "the journal " + filepath.Join(h.cfg.DataDir, journalFile)
+	}
+	left := journal + " is created and migrated, which the next start uses"
+	if h.createdKey != "" {
+		left = journal + " is created and migrated and this start created the Aadhaar key file " +
+			h.createdKey + ", both of which the next start uses"
+	}
+	return "the routes were not saved, but " + left + "; " + next
 }
 
 // checkFiles returns an error, ending with outcome, when a file that a
@@ -299,14 +327,15 @@ func (h *Hub) checkFiles(table *routes.Table, outcome string) error {
 	return nil
 }
 
-// checkPolicies returns an error when a destination's policy in table,
-// compiled from the routes file, keeps a sample message from encoding in
-// the destination's format, or a route sends one to a destination whose
-// format cannot encode its type. The hub checks a document it is about to
-// save at start-up, as the admin API checks one it saves.
-func (h *Hub) checkPolicies(table *routes.Table) error {
+// checkPolicies returns an error, ending with outcome, for the routes
+// file, compiled as table. It fails when a destination's policy keeps a
+// sample message from encoding in the destination's format, or a route
+// sends one to a destination whose format cannot encode its type. The hub
+// checks a document it is about to save at start-up, as the admin API
+// checks one it saves.
+func (h *Hub) checkPolicies(table *routes.Table, outcome string) error {
 	if err := policycheck.Check(table, h.adapters.Adapter); err != nil {
-		return fmt.Errorf("routes file: %w; nothing was saved", err)
+		return fmt.Errorf("routes file: %w; %s", err, outcome)
 	}
 	return nil
 }
@@ -410,6 +439,19 @@ func (h *Hub) warnPolicyEncoding(version int, t *routes.Table) {
 	}
 }
 
+// warnExcludedRoutes logs each warning of policycheck.ExcludedRoutes
+// about the routes of version, compiled as t.
+func (h *Hub) warnExcludedRoutes(version int, t *routes.Table) {
+	warnings, err := policycheck.ExcludedRoutes(t)
+	if err != nil {
+		h.cfg.Log.Warn("checking which routes send destinations only types their "+
+			"policies reject failed", "routes_version", version, "error", err)
+	}
+	for _, w := range warnings {
+		h.cfg.Log.Warn(w, "routes_version", version)
+	}
+}
+
 func versionLabel(n int) string { return fmt.Sprintf("v%d", n) }
 
 // applyRoutes puts a new routes version in force: it starts handlers for
@@ -441,6 +483,7 @@ func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *rout
 	h.warnURLCredentials(v.Number, table)
 	h.warnPolicyEncoding(v.Number, table)
 	h.warnUnreachedUnits(v.Number, table)
+	h.warnExcludedRoutes(v.Number, table)
 	h.logRetriesSwitch(v.Number, before, table)
 	h.expediteRetriesOff(ctx, table)
 	return nil

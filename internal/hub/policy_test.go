@@ -92,7 +92,7 @@ func TestStartRejectsPolicyTheFormatCannotEncode(t *testing.T) {
 		t.Fatal("Open with a policy that the court's format cannot encode succeeded")
 	}
 	for _, want := range []string{"/destinations/0/policy", "policy-encoding", `policy "charges-only"`,
-		"missing FIR or tracking id", "nothing was saved"} {
+		"missing FIR or tracking id", "the routes were not saved"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Open error lacks %q: %v", want, err)
 		}
@@ -162,7 +162,7 @@ func TestStartRejectsPolicyMaskingKeyField(t *testing.T) {
 		t.Fatal("Open with a policy that masks the court code succeeded")
 	}
 	for _, want := range []string{"/destinations/0/policy", "policy-key-field",
-		`policy "court-code-hidden"`, "masks chargesheet.court.code (redact)", "nothing was saved"} {
+		`policy "court-code-hidden"`, "masks chargesheet.court.code (redact)", "the routes were not saved"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Open error lacks %q: %v", want, err)
 		}

@@ -208,13 +208,24 @@ func (s *Service) AcceptChecked(
 	return results, nil
 }
 
+// Prepared is one message of a body, decoded, checked, masked and
+// enriched as Prepare returns it.
+type Prepared struct {
+	Message canonical.Message
+	// DuplicateOf is the hub's id of the journaled message that Message
+	// resends, or "" for a new message. Accept returns a resend as a
+	// duplicate of that message and routes nothing.
+	DuplicateOf string
+}
+
 // Prepare decodes, validates, masks and enriches body as Accept does,
 // and returns the messages Accept would journal, without storing
-// anything. Explanations of a body use it, so that they show what the
-// hub would route. Its errors are those of Accept, the conflicts with
-// messages already journaled included.
+// anything. A message that resends a journaled one has that message's
+// id in DuplicateOf. Explanations of a body use Prepare, so that they
+// show what the hub would route. Its errors are those of Accept, the
+// conflicts with messages already journaled included.
 func (s *Service) Prepare(ctx context.Context, agency string, body []byte, contentType string) (
-	[]canonical.Message, error) {
+	[]Prepared, error) {
 	a, ok := s.Adapters.Adapter(agency)
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownAgency, agency)
@@ -223,39 +234,41 @@ func (s *Service) Prepare(ctx context.Context, agency string, body []byte, conte
 	if err != nil {
 		return nil, err
 	}
-	msgs, hashes := p.msgs, p.hashes
-	for i := range msgs {
-		resend, err := s.checkReusedID(ctx, &msgs[i], hashes[i])
+	out := make([]Prepared, len(p.msgs))
+	for i := range p.msgs {
+		out[i].Message = p.msgs[i]
+		out[i].DuplicateOf, err = s.checkReusedID(ctx, &p.msgs[i], p.hashes[i])
 		if err != nil {
 			return nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 		}
-		if resend {
+		if out[i].DuplicateOf != "" {
 			// Accept returns the journaled message, whatever its claims.
 			continue
 		}
-		if err := s.checkClaims(ctx, document{a, body, contentType}, &msgs[i]); err != nil {
+		if err := s.checkClaims(ctx, document{a, body, contentType}, &p.msgs[i]); err != nil {
 			return nil, fmt.Errorf("%s message %d: %w", agency, i+1, err)
 		}
 	}
-	return msgs, nil
+	return out, nil
 }
 
-// checkReusedID reports whether m, whose content hash is hash, is a
-// resend of a journaled message, which Accept returns as a duplicate. It
-// returns the *journal.ConflictError that Accept would return when m's
-// sender used its message id before for other content.
-func (s *Service) checkReusedID(ctx context.Context, m *canonical.Message, hash string) (bool, error) {
+// checkReusedID returns the hub's id of the journaled message that m,
+// whose content hash is hash, resends, which Accept returns as a
+// duplicate, or "" when m is new. It returns the *journal.ConflictError
+// that Accept would return when m's sender used its message id before
+// for other content.
+func (s *Service) checkReusedID(ctx context.Context, m *canonical.Message, hash string) (string, error) {
 	sent, err := s.Store.SenderMessage(ctx, m.Source, m.SenderMessageID)
 	if errors.Is(err, journal.ErrNotFound) {
-		return false, nil
+		return "", nil
 	}
 	if err != nil {
-		return false, err
+		return "", err
 	}
 	if journal.ContentDiffers(sent.ContentHash, hash) {
-		return false, journal.NewConflictError(m.Source, m.SenderMessageID, posterOf(ctx), sent)
+		return "", journal.NewConflictError(m.Source, m.SenderMessageID, posterOf(ctx), sent)
 	}
-	return true, nil
+	return sent.MessageID, nil
 }
 
 // checkClaims returns the error that Accept would return for m, which
@@ -461,11 +474,11 @@ func (s *Service) resends(ctx context.Context, m *canonical.Message, hash string
 	if !IsInvalid(err) {
 		return false, err
 	}
-	resend, reuseErr := s.checkReusedID(ctx, m, hash)
+	original, reuseErr := s.checkReusedID(ctx, m, hash)
 	if reuseErr != nil {
 		return false, reuseErr
 	}
-	return resend, err
+	return original != "", err
 }
 
 // RuleDocumentSource is the violation rule of a message whose type the
