@@ -340,6 +340,9 @@ type Callbacks struct {
 // When the id names no final report in the journal, as for a filing the
 // station made on the court's own portal, Enrich sets UnknownFiling and
 // the registration is accepted.
+//
+// NOTE: a callback for a report whose delivery to the court is still
+// pending is accepted, since Enrich does not read the report's deliveries.
 func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 	reg := m.CourtRegistration
 	if m.Type != canonical.TypeCourtRegistration || reg == nil || m.CorrelationID == "" {
