@@ -3,11 +3,11 @@
 // final report, which numbered supplementary reports follow, and a docketing
 // callback that names a final report the hub filed names that report's
 // FIR. The first check is an ingest claimer, the second an ingest
-// enricher. A filing has one case and a CNR one FIR: an ingest guard
-// rejects a callback that registers a filing under another CNR than an
-// earlier callback did, one that accepts a filing an earlier callback
-// rejected, and one that ties a CNR to another FIR than the first
-// accepted registration of that CNR.
+// enricher. A filing has one case and a CNR one FIR, which an ingest
+// guard enforces. It rejects a callback that registers a filing under
+// another CNR than an earlier callback did, or accepts a filing that an
+// earlier callback rejected. It also rejects one that ties a CNR to
+// another FIR than the first accepted registration of that CNR.
 package courtfiling
 
 import (
