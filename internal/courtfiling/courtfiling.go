@@ -3,9 +3,11 @@
 // final report, which numbered supplementary reports follow, and a docketing
 // callback that names a final report the hub filed names that report's
 // FIR. The first check is an ingest claimer, the second an ingest
-// enricher. A filing has one case: an ingest guard rejects a callback
-// that registers a filing under another CNR than an earlier callback
-// did.
+// enricher. A filing has one case and a CNR one FIR, which an ingest
+// guard enforces. It rejects a callback that registers a filing under
+// another CNR than an earlier callback did, or accepts a filing that an
+// earlier callback rejected. It also rejects one that ties a CNR to
+// another FIR than the first accepted registration of that CNR.
 package courtfiling
 
 import (
@@ -338,6 +340,9 @@ type Callbacks struct {
 // When the id names no final report in the journal, as for a filing the
 // station made on the court's own portal, Enrich sets UnknownFiling and
 // the registration is accepted.
+//
+// NOTE: a callback for a report whose delivery to the court is still
+// pending is accepted, since Enrich does not read the report's deliveries.
 func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 	reg := m.CourtRegistration
 	if m.Type != canonical.TypeCourtRegistration || reg == nil || m.CorrelationID == "" {

@@ -679,19 +679,102 @@ func TestSupplementaryToOtherCourtNamesNoCase(t *testing.T) {
 	}
 }
 
-// TestRegistrationAfterRejectionTaken registers a filing, rejects it,
-// and registers it under another CNR, which a court may do once it
-// rejected its first registration.
-func TestRegistrationAfterRejectionTaken(t *testing.T) {
+// TestRegistrationAfterRejectionRejected registers a filing, rejects it,
+// and registers it again under another CNR: the rejection ended the
+// report's claim, so the court dockets the station's corrected report
+// instead.
+func TestRegistrationAfterRejectionRejected(t *testing.T) {
 	s := newService(t)
 	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
 	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
 	rejection := replace(t, callback(t, "KLER10-CB-2", report.MessageID, reportFIR),
 		"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>rejected<")
-	accept(t, s, "courts", rejection)
+	rejected := accept(t, s, "courts", rejection)
 	again := replace(t, callback(t, "KLER10-CB-3", report.MessageID, reportFIR),
 		">"+callbackCNR+"<", ">KLER100000992026<")
-	accept(t, s, "courts", again)
+	_, err := s.Accept(context.Background(), "courts", again, "")
+	wantFilingRejected(t, err, rejected.MessageID)
+}
+
+// wantFilingRejected fails t unless err is a filing-rejected conflict
+// naming the rejecting callback, hub message rejection.
+func wantFilingRejected(t *testing.T, err error, rejection string) {
+	t.Helper()
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) {
+		t.Fatalf("Accept error = %v, want an *ingest.ConflictError", err)
+	}
+	if !hasViolationRule(conflict.Invalid.Violations, courtfiling.RuleFilingRejected) {
+		t.Errorf("violations = %v, want %s", conflict.Invalid.Violations, courtfiling.RuleFilingRejected)
+	}
+	if !strings.Contains(err.Error(), rejection) {
+		t.Errorf("error %q does not name the rejecting callback %s", err, rejection)
+	}
+}
+
+// TestAcceptanceAfterRejectionKeepsNumberFree has the court reject a
+// supplementary report and accept it again, as a court that changed its
+// mind would: the acceptance gets filing-rejected, and a corrected report
+// with the number is filed once, so a second one gets
+// supplementary-report-exists.
+func TestAcceptanceAfterRejectionKeepsNumberFree(t *testing.T) {
+	s := newService(t)
+	original := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	accept(t, s, "courts", callback(t, "KLER10-CB-1", original.MessageID, reportFIR))
+	first := accept(t, s, "police", supplementaryReport(t, "EKM0412-FR-2", 1))
+	rejection := replace(t, callback(t, "KLER10-CB-2", first.MessageID, reportFIR),
+		"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>Returned<")
+	rejected := accept(t, s, "courts", rejection)
+
+	_, err := s.Accept(context.Background(), "courts", callback(t, "KLER10-CB-3", first.MessageID, reportFIR), "")
+	wantFilingRejected(t, err, rejected.MessageID)
+
+	accept(t, s, "police", supplementaryReport(t, "EKM0412-FR-3", 1))
+	_, err = s.Accept(context.Background(), "police", supplementaryReport(t, "EKM0412-FR-4", 1), "")
+	wantConflict(t, s, err, courtfiling.RuleSupplementaryReportExists, 3)
+}
+
+// TestCNROfOtherFIRRejected has a court register, for a filing the hub
+// never sent, a CNR that an accepted registration tied to another FIR.
+func TestCNROfOtherFIRRejected(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	first := accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
+
+	const otherFIR = "FIR/KL/EKM/EKM0420/2025/9"
+	_, err := s.Accept(context.Background(), "courts",
+		callback(t, "KLER10-CB-2", "EF-KLER10-2025-0099", otherFIR), "")
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) {
+		t.Fatalf("Accept error = %v, want an *ingest.ConflictError", err)
+	}
+	if !hasViolationRule(conflict.Invalid.Violations, courtfiling.RuleRegisteredElsewhere) {
+		t.Errorf("violations = %v, want %s", conflict.Invalid.Violations, courtfiling.RuleRegisteredElsewhere)
+	}
+	for _, want := range []string{callbackCNR, "FIR 1187/2025 of police station EKM0412", first.MessageID} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+	q := journal.Query{Type: canonical.TypeCourtRegistration}
+	if got := journaled(t, s, q); len(got) != 1 {
+		t.Errorf("journal holds %d registrations, want 1", len(got))
+	}
+
+	// The case's own FIR, by a filing the hub never sent, is taken.
+	accept(t, s, "courts", callback(t, "KLER10-CB-3", "EF-KLER10-2025-0100", reportFIR))
+}
+
+// TestRejectedCNRTiesNoFIR has a court decline a filing of one FIR under
+// a CNR and then register that CNR to another FIR: the declining
+// registration does not hold the CNR.
+func TestRejectedCNRTiesNoFIR(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	rejection := replace(t, callback(t, "KLER10-CB-1", report.MessageID, reportFIR),
+		"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>rejected<")
+	accept(t, s, "courts", rejection)
+	accept(t, s, "courts", callback(t, "KLER10-CB-2", "EF-KLER10-2025-0099", "FIR/KL/EKM/EKM0420/2025/9"))
 }
 
 // TestOtherCourtLearnsNoCase has another court's callback, with its own
@@ -873,8 +956,8 @@ func TestCallbacksWithOneCNRAtOnce(t *testing.T) {
 // TestRejectionAndOtherCNRAtOnce checks a rejection of a registered
 // filing and a callback that registers it under another CNR against the
 // same registration. The second CNR fails at once, as if it came before
-// the rejection, and the rejection frees the filing for a third CNR and
-// its FIR for a corrected original report.
+// the rejection, and the rejection frees the FIR for a corrected original
+// report but not the filing for a third CNR.
 func TestRejectionAndOtherCNRAtOnce(t *testing.T) {
 	s, store := newServiceAndStore(t)
 	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
@@ -883,7 +966,7 @@ func TestRejectionAndOtherCNRAtOnce(t *testing.T) {
 		"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>rejected<")
 	other := replace(t, callback(t, "KLER10-CB-3", report.MessageID, reportFIR),
 		">"+callbackCNR+"<", ">KLER100000992026<")
-	_, errs, _ := acceptAtOnce(t, s, store, [][]byte{rejection, other})
+	results, errs, _ := acceptAtOnce(t, s, store, [][]byte{rejection, other})
 	if errs[0] != nil {
 		t.Fatalf("rejection: %v", errs[0])
 	}
@@ -894,16 +977,17 @@ func TestRejectionAndOtherCNRAtOnce(t *testing.T) {
 
 	third := replace(t, callback(t, "KLER10-CB-4", report.MessageID, reportFIR),
 		">"+callbackCNR+"<", ">KLER100000982026<")
-	accept(t, s, "courts", third)
+	_, err := s.Accept(context.Background(), "courts", third, "")
+	wantFilingRejected(t, err, results[0][0].MessageID)
 	accept(t, s, "police", finalReport(t, "EKM0412-FR-2"))
 }
 
 // TestRejectionAndSameCNRAtOnce checks a rejection of a registered
 // filing and a callback that registers it again under its CNR against
-// the same registration. Both are accepted, and the filing has the case
-// when the journal took the second registration after the rejection,
-// and none when it took the rejection last, whichever the hub received
-// first.
+// the same registration. The rejection is accepted. The second
+// registration is accepted when the journal took it before the
+// rejection, and gets filing-rejected when the journal took it after.
+// Either way the filing has no case afterwards.
 func TestRejectionAndSameCNRAtOnce(t *testing.T) {
 	for range 5 {
 		s, store := newServiceAndStore(t)
@@ -913,28 +997,24 @@ func TestRejectionAndSameCNRAtOnce(t *testing.T) {
 			"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>rejected<")
 		again := callback(t, "KLER10-CB-3", report.MessageID, reportFIR)
 		results, errs, _ := acceptAtOnce(t, s, store, [][]byte{rejection, again})
-		for i, err := range errs {
-			if err != nil {
-				t.Fatalf("callback %d: %v", i, err)
-			}
+		if errs[0] != nil {
+			t.Fatalf("rejection: %v", errs[0])
+		}
+		second, err := store.ClaimHolder(context.Background(),
+			journal.Claim{Kind: courtfiling.ClaimRegistrationTurn, Key: report.MessageID + "/2"})
+		if err != nil {
+			t.Fatalf("reading the holder of the second turn: %v", err)
+		}
+		if rejectedFirst := second == results[0][0].MessageID; rejectedFirst {
+			wantFilingRejected(t, errs[1], results[0][0].MessageID)
+		} else if errs[1] != nil {
+			t.Errorf("registration journaled before the rejection: %v", errs[1])
 		}
 
-		last, err := store.ClaimHolder(context.Background(),
-			journal.Claim{Kind: courtfiling.ClaimRegistrationTurn, Key: report.MessageID + "/3"})
-		if err != nil {
-			t.Fatalf("reading the holder of the third turn: %v", err)
-		}
-		rejectedLast := last == results[0][0].MessageID
 		other := replace(t, callback(t, "KLER10-CB-4", report.MessageID, reportFIR),
 			">"+callbackCNR+"<", ">KLER100000982026<")
 		_, err = s.Accept(context.Background(), "courts", other, "")
-		var conflict *ingest.ConflictError
-		if rejectedLast && err != nil {
-			t.Errorf("other CNR after the rejection: %v", err)
-		}
-		if !rejectedLast && !errors.As(err, &conflict) {
-			t.Errorf("other CNR after the registration: error %v, want a conflict", err)
-		}
+		wantFilingRejected(t, err, results[0][0].MessageID)
 	}
 }
 

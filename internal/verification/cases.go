@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/courtfiling"
 )
 
 // CaseResolver fills in the FIR of each case that a prisoner movement or
@@ -104,10 +105,13 @@ func (x *Index) FIRByCNR(ctx context.Context, cnr string) (
 }
 
 // recordRegistration records the CNR and FIR of m, a court registration
-// that names both. Other messages change nothing.
+// that names both. Other messages change nothing, and so does a
+// registration that rejects or returns its filing, because the court
+// took no case from it.
 func recordRegistration(ctx context.Context, tx *sql.Tx, m *canonical.Message) error {
 	r := m.CourtRegistration
-	if m.Type != canonical.TypeCourtRegistration || r == nil || r.CNR == "" || r.FIR == nil {
+	if m.Type != canonical.TypeCourtRegistration || r == nil || r.CNR == "" || r.FIR == nil ||
+		courtfiling.Rejected(r.Status) {
 		return nil
 	}
 	ref, err := json.Marshal(r.FIR)

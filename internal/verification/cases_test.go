@@ -97,6 +97,33 @@ func TestReleaseByCNRTakesRegisteredFIR(t *testing.T) {
 	})
 }
 
+func TestRejectedRegistrationResolvesNoFIR(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		reg := e.accept(t, registration(cnrOfRelease, firOfCNR, "KLER10-CB-1"))
+		e.clock.Advance(day)
+		other := firOfCNR
+		other.Number = 1
+		rejected := registration(cnrOfRelease, other, "KLER10-CB-2")
+		rejected.CourtRegistration.Status = " Rejected "
+		e.accept(t, rejected)
+		e.clock.Advance(day)
+		returned := registration(cnrOfRelease, other, "KLER10-CB-3")
+		returned.CourtRegistration.Status = "returned"
+		e.accept(t, returned)
+
+		fir, from, found, err := e.index.FIRByCNR(context.Background(), cnrOfRelease)
+		if err != nil || !found {
+			t.Fatalf("FIRByCNR: found %v, err %v; want the accepted registration", found, err)
+		}
+		if fir != firOfCNR {
+			t.Errorf("FIR = %s, want %s of the accepted registration", fir.Key(), firOfCNR.Key())
+		}
+		if from != reg.ID {
+			t.Errorf("resolved from %q, want the accepted registration %s", from, reg.ID)
+		}
+	})
+}
+
 func TestReleaseByUnknownCNRSaysWhy(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		// A registration without an FIR, as for a case filed by
