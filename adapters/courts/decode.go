@@ -87,6 +87,11 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 // code is not an e-Courts establishment code.
 const RuleCourtCode = "court-code"
 
+// RulePattern is the violation rule of an order whose prison code has a
+// lower-case letter, the rule a police document's lower-case station
+// code breaks.
+const RulePattern = "pattern"
+
 // RuleOneOrder is the violation rule of an order document with more than
 // one j:Warrant or j:CourtOrder.
 const RuleOneOrder = "one-order"
