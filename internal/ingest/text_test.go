@@ -206,3 +206,34 @@ func utf16LE(s string) []byte {
 	}
 	return out
 }
+
+func TestAcceptPointsOrderLimitsAtElements(t *testing.T) {
+	const warrant = "../../adapters/courts/testdata/order_production_warrant.xml"
+	const subject = "/CourtOrderReport/Warrant/CourtOrderDesignatedSubject/RoleOfPerson"
+	names := strings.Repeat("<nc:PersonName><nc:PersonFullName>Shibu</nc:PersonFullName></nc:PersonName>", 60)
+	cases := []struct {
+		name, pointer, rule string
+		body                []byte
+	}{
+		{"long directions", "/CourtOrderReport/Warrant/ActivityDescriptionText", "maxLength",
+			readReplacing(t, warrant, "under escort.", "under escort. "+strings.Repeat("escort ", 1000))},
+		{"too many names", subject, "maxItems",
+			readReplacing(t, warrant, "<nc:PersonSexText>", names+"<nc:PersonSexText>")},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			_, err := f.service.Accept(context.Background(), "courts", c.body, "application/xml")
+			vs := schemas.Violations(err)
+			if len(vs) != 1 {
+				t.Fatalf("Accept: error = %v, want one violation", err)
+			}
+			if vs[0].Pointer != c.pointer {
+				t.Errorf("pointer %q, want %q", vs[0].Pointer, c.pointer)
+			}
+			if vs[0].Rule != c.rule {
+				t.Errorf("rule %q, want %q", vs[0].Rule, c.rule)
+			}
+		})
+	}
+}
