@@ -158,8 +158,11 @@ func (a *Adapter) Authors(t canonical.Type) bool {
 // docketing callback, it returns the path of the case's CaseTrackingID
 // for the CNR, of its court's identification for the court's code, of
 // the lineage case's CaseTrackingID for the FIR, and of
-// DocumentFiledDate for the filing date. It implements
-// adapters.BodyPointers and places no other field.
+// DocumentFiledDate for the filing date. In a court order, it returns
+// the element of the order's number, date, time and directions and the
+// person element of the prisoner's names, aliases and identifiers
+// (orderPointer). It implements adapters.BodyPointers and places no
+// other field.
 func (a *Adapter) BodyPointer(doc adapters.Document, m *canonical.Message, pointer string) (string, bool) {
 	if m.Type == canonical.TypeCourtRegistration && pointer == "/court_registration/filed_on" {
 		return "/RecordDocketingCallbackMessage/DocumentFiledDate", true

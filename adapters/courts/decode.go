@@ -21,7 +21,10 @@ import (
 // contentType may be empty or any XML media type.
 //
 // Input that is not XML, carries a DTD, or has another root element
-// returns an error wrapping adapters.ErrMalformed. Missing or invalid
+// returns an error wrapping adapters.ErrMalformed. An order document
+// with a NIEM namespace that the hub does not read with its Justice
+// namespace gets one violation of rule RuleNamespace for that namespace
+// and no others, because its elements would read as missing. Missing or invalid
 // content, and a document, filing, birth or offence date later than
 // Adapter.ClockSkew past now, returns a *schemas.ValidationError whose
 // pointers are element paths such as
@@ -54,6 +57,9 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 		m = d.callback()
 	default:
 		order, v, count := orderElement(root)
+		if order == nil && d.unknownJustice(root) {
+			break
+		}
 		if order == nil {
 			return adapters.Decoded{}, fmt.Errorf("decoding court message: %w: root element %s "+
 				"is neither an ECF 4.0 CoreFilingMessage nor a RecordDocketingCallbackMessage, "+
@@ -66,7 +72,11 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 			d.fail(xmlsafe.Pointer(root), RuleOneOrder, "the document has %d j:Warrant or "+
 				"j:CourtOrder elements: send each order in a document of its own", count)
 		}
-		m = d.order(order, v)
+		// An element of another NIEM release would read as missing, so
+		// the order is read only when every element is in v.
+		if d.checkVocabulary(root, v) {
+			m = d.order(order, v)
+		}
 	}
 	problems := distinct(d.problems)
 	xmlsafe.SortInDocumentOrder(root, problems)
@@ -86,6 +96,11 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 // RuleCourtCode is the violation rule of an order whose issuing court's
 // code is not an e-Courts establishment code.
 const RuleCourtCode = "court-code"
+
+// RulePattern is the violation rule of an order whose prison code has a
+// lower-case letter, the rule a police document's lower-case station
+// code breaks.
+const RulePattern = "pattern"
 
 // RuleOneOrder is the violation rule of an order document with more than
 // one j:Warrant or j:CourtOrder.

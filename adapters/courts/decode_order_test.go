@@ -214,6 +214,10 @@ func TestOrderViolations(t *testing.T) {
 			warrant + "/CourtOrderEnforcementAgency/OrganizationIdentification/IdentificationID", "required"},
 		{"prison code too long", pw, ">KLSJEKM<", ">" + strings.Repeat("K", 65) + "<",
 			warrant + "/CourtOrderEnforcementAgency/OrganizationIdentification/IdentificationID", "max-length"},
+		{"lower-case prison code", pw, ">KLSJEKM<", ">klsjekm<",
+			warrant + "/CourtOrderEnforcementAgency/OrganizationIdentification/IdentificationID", RulePattern},
+		{"mixed-case prison code", remand, ">KLCJVIY<", ">KLCJViy<",
+			order + "/CourtOrderEnforcementAgency/OrganizationIdentification/IdentificationID", RulePattern},
 		{"missing subject", pw, "j:CourtOrderDesignatedSubject>", "j:CourtOrderSubject>",
 			warrant + "/CourtOrderDesignatedSubject", "required"},
 		{"missing name", release, "<nc:PersonFullName>Shibu K. R.</nc:PersonFullName>", "",
@@ -324,8 +328,6 @@ func TestOrderMalformed(t *testing.T) {
 	cases := map[string][]byte{
 		"no order element": []byte(`<r:Report xmlns:r="urn:example" ` +
 			`xmlns:nc="http://release.niem.gov/niem/niem-core/5.0/"><nc:Case/></r:Report>`),
-		"order of an unknown Justice release": []byte(`<r:Report xmlns:r="urn:example" ` +
-			`xmlns:j="http://release.niem.gov/niem/domains/jxdm/9.9/"><j:Warrant/></r:Report>`),
 		"DTD": append([]byte(`<!DOCTYPE r [<!ENTITY x "y">]>`), readTestdata(t, "order_release_bail.xml")[39:]...),
 	}
 	for name, body := range cases {

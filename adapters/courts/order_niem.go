@@ -64,8 +64,11 @@ func orderElement(root *etree.Element) (*etree.Element, vocabulary, int) {
 }
 
 // orderPointer returns the path, in the order document body, of the
-// element that holds the order's number, date or time at pointer, and
-// false for another pointer or when the order has no such element.
+// element that holds the order's number, date, time or directions at
+// pointer, or of the person element whose nc:PersonName,
+// nc:PersonAlternateName or nc:PersonOtherIdentification children fill
+// the prisoner's names, aliases or identifiers. It returns false for
+// another pointer or when the order has no such element.
 func orderPointer(body []byte, pointer string) (string, bool) {
 	doc, err := xmlsafe.Parse(body, xmlsafe.Limits{})
 	if err != nil {
@@ -79,6 +82,11 @@ func orderPointer(body []byte, pointer string) (string, bool) {
 	switch pointer {
 	case "/court_order/number":
 		e = xmlsafe.Path(order, v.nc("ActivityIdentification"), v.nc("IdentificationID"))
+	case "/court_order/directions":
+		e = xmlsafe.Child(order, v.nc("ActivityDescriptionText"))
+	case "/court_order/prisoner/person/names", "/court_order/prisoner/person/aliases",
+		"/court_order/prisoner/person/identifiers":
+		e = orderPerson(doc.Root(), order, v)
 	case "/court_order/ordered_on", "/court_order/issued_at":
 		issued := xmlsafe.Child(order, v.j("CourtOrderIssuingDate"))
 		e = xmlsafe.Child(issued, v.nc("DateTime"))
@@ -90,6 +98,21 @@ func orderPointer(body []byte, pointer string) (string, bool) {
 		return "", false
 	}
 	return xmlsafe.Pointer(e), true
+}
+
+// orderPerson returns the person element that the nc:RoleOfPerson of
+// the order's j:CourtOrderDesignatedSubject contains or refers to, or nil.
+func orderPerson(root, order *etree.Element, v vocabulary) *etree.Element {
+	role := xmlsafe.Path(order, v.j("CourtOrderDesignatedSubject"), v.nc("RoleOfPerson"))
+	refs, err := xmlsafe.IndexIDs(root)
+	if role == nil || err != nil {
+		return nil
+	}
+	person, err := refs.Follow(role)
+	if err != nil {
+		return nil
+	}
+	return person
 }
 
 // isCore reports whether e is the NIEM core element local of any release

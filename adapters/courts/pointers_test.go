@@ -44,3 +44,32 @@ func TestBodyPointerCallbackCase(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyPointerOrderFields places an order's directions at its
+// nc:ActivityDescriptionText and the prisoner's names, aliases and
+// identifiers at the person element, inline or referred to.
+func TestBodyPointerOrderFields(t *testing.T) {
+	cases := []struct {
+		file, pointer, want string
+	}{
+		{"order_production_warrant.xml", "/court_order/directions",
+			"/CourtOrderReport/Warrant/ActivityDescriptionText"},
+		{"order_production_warrant.xml", "/court_order/prisoner/person/names",
+			"/CourtOrderReport/Warrant/CourtOrderDesignatedSubject/RoleOfPerson"},
+		{"order_production_warrant.xml", "/court_order/prisoner/person/identifiers",
+			"/CourtOrderReport/Warrant/CourtOrderDesignatedSubject/RoleOfPerson"},
+		{"order_remand_warrant.xml", "/court_order/prisoner/person/aliases", "/CourtOrderReport/Person"},
+	}
+	for _, c := range cases {
+		body := readTestdata(t, c.file)
+		decoded, err := orderAdapter().Decode(body, ContentType)
+		if err != nil {
+			t.Fatalf("Decode %s: %v", c.file, err)
+		}
+		doc := adapters.Document{Body: body, ContentType: ContentType}
+		got, ok := (&Adapter{}).BodyPointer(doc, &decoded.Messages[0], c.pointer)
+		if got != c.want || !ok {
+			t.Errorf("%s: BodyPointer(%s) = %q, %v; want %q", c.file, c.pointer, got, ok, c.want)
+		}
+	}
+}

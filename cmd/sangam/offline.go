@@ -102,6 +102,10 @@ func runDecode(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := textcheck.CheckEncoding(body); err != nil {
+		// The hub rejects a UTF-16 or UTF-32 body before its text check too.
+		return fmt.Errorf("%w: %w", errInvalid, err)
+	}
 	d, err := a.Decode(body, *contentType)
 	if rejected := textcheck.Check(body, *contentType); len(rejected) > 0 {
 		// The hub rejects these characters before it decodes a body.

@@ -169,7 +169,8 @@ type Result struct {
 // it, returning one result per message and at least one when err is nil.
 // Invalid input returns an error wrapping a *schemas.ValidationError
 // or adapters.ErrMalformed, and nothing is stored. A body from which the
-// adapter decodes no message counts as malformed, and a Content-Type
+// adapter decodes no message counts as malformed, as does a body in
+// UTF-16 or UTF-32 (textcheck.CheckEncoding), and a Content-Type
 // with a charset other than UTF-8 returns a *CharsetError. Messages of one body
 // are journaled one by one. A store failure part way returns the error
 // with the results of those already journaled, so a retry finds them as
@@ -320,6 +321,11 @@ func (s *Service) prepare(
 ) (prepared, error) {
 	if err := checkCharset(contentType, body); err != nil {
 		return prepared{}, fmt.Errorf("decoding %s message: %w", agency, err)
+	}
+	// A UTF-16 or UTF-32 body would otherwise get a violation for
+	// nearly every byte from the text check.
+	if err := textcheck.CheckEncoding(body); err != nil {
+		return prepared{}, fmt.Errorf("decoding %s message: %w: %w", agency, adapters.ErrMalformed, err)
 	}
 	release, err := s.Admission.wait(ctx)
 	if err != nil {

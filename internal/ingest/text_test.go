@@ -3,10 +3,13 @@ package ingest_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
+	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
@@ -156,5 +159,81 @@ func TestAcceptPointsOnlyIntoTheBody(t *testing.T) {
 	}
 	if vs[2].Pointer != "" || vs[2].Message != "rejected" {
 		t.Errorf("violation of the whole document %+v changed", vs[2])
+	}
+}
+
+func TestAcceptRejectsUTF16Once(t *testing.T) {
+	xml := readReplacing(t, "../../adapters/courts/testdata/kochi_callback.xml",
+		`encoding="UTF-8"`, `encoding="UTF-16"`)
+	json, err := os.ReadFile("../../adapters/police/testdata/final_report_ipc.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, agency, contentType string
+		body                      []byte
+	}{
+		{"court callback with BOM", "courts", "application/xml",
+			append([]byte{0xFF, 0xFE}, utf16LE(string(xml))...)},
+		{"police report without BOM", "police", "application/json", utf16LE(string(json))},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			_, err := f.service.Accept(context.Background(), c.agency, c.body, c.contentType)
+			if !errors.Is(err, adapters.ErrMalformed) {
+				t.Fatalf("Accept: error = %v, want malformed input", err)
+			}
+			if vs := schemas.Violations(err); vs != nil {
+				t.Errorf("Accept: %d violations, want none beside the malformed body", len(vs))
+			}
+			if reason := ingest.MalformedReason(err); !strings.Contains(reason, "UTF-16LE") ||
+				!strings.Contains(reason, "only in UTF-8") {
+				t.Errorf("reason %q does not name UTF-16LE and UTF-8", reason)
+			}
+			if found := f.find(t, journal.Query{Source: c.agency}); len(found) != 0 {
+				t.Errorf("journal has %d messages from %s, want none", len(found), c.agency)
+			}
+		})
+	}
+}
+
+// utf16LE returns s in UTF-16LE without a byte order mark.
+func utf16LE(s string) []byte {
+	var out []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		out = append(out, byte(u), byte(u>>8))
+	}
+	return out
+}
+
+func TestAcceptPointsOrderLimitsAtElements(t *testing.T) {
+	const warrant = "../../adapters/courts/testdata/order_production_warrant.xml"
+	const subject = "/CourtOrderReport/Warrant/CourtOrderDesignatedSubject/RoleOfPerson"
+	names := strings.Repeat("<nc:PersonName><nc:PersonFullName>Shibu</nc:PersonFullName></nc:PersonName>", 60)
+	cases := []struct {
+		name, pointer, rule string
+		body                []byte
+	}{
+		{"long directions", "/CourtOrderReport/Warrant/ActivityDescriptionText", "maxLength",
+			readReplacing(t, warrant, "under escort.", "under escort. "+strings.Repeat("escort ", 1000))},
+		{"too many names", subject, "maxItems",
+			readReplacing(t, warrant, "<nc:PersonSexText>", names+"<nc:PersonSexText>")},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			_, err := f.service.Accept(context.Background(), "courts", c.body, "application/xml")
+			vs := schemas.Violations(err)
+			if len(vs) != 1 {
+				t.Fatalf("Accept: error = %v, want one violation", err)
+			}
+			if vs[0].Pointer != c.pointer {
+				t.Errorf("pointer %q, want %q", vs[0].Pointer, c.pointer)
+			}
+			if vs[0].Rule != c.rule {
+				t.Errorf("rule %q, want %q", vs[0].Rule, c.rule)
+			}
+		})
 	}
 }

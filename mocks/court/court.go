@@ -71,10 +71,11 @@ type Config struct {
 	// Logger receives the mock's log. Default slog.Default().
 	Logger *slog.Logger
 	// SerialFile is a JSON file that keeps the last CNR serial of each
-	// establishment and year, so that a court started again on the same
-	// file assigns no CNR twice, as a real court never does. New reads it
-	// when it exists, and each new case rewrites it. Default none: serials
-	// start at 1 each time.
+	// establishment and year, and the number of supplementary callbacks
+	// of each case, so that a court started again on the same file
+	// assigns no CNR or callback id twice, as a real court never does.
+	// New reads it when it exists, and each new filing rewrites it.
+	// Default none: serials start at 1 each time.
 	SerialFile string
 }
 
@@ -169,7 +170,7 @@ type Server struct {
 	mu            sync.Mutex               // guards the fields below
 	responses     map[string]response      // by Idempotency-Key
 	byFiling      map[string]*Registration // by filing id
-	serials       map[string]int           // last serial by establishment and year
+	serials       map[string]int           // last serial by establishment and year, callbacks by CNR
 	registrations []*Registration
 	failCount     int
 	failStatus    int

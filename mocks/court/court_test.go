@@ -578,3 +578,30 @@ func TestInvalidSerialRejected(t *testing.T) {
 		}
 	}
 }
+
+// TestRefiledSupplementaryNewCallbackID refiles supplementary report 1
+// under new filing ids, as a station does after a rejection: each
+// callback gets an id of its own, which the hub accepts.
+func TestRefiledSupplementaryNewCallbackID(t *testing.T) {
+	hub := newHub(t)
+	s := newCourt(t, hub)
+	original := receipt(t, post(t, s, "delivery-1", filingBody(t, "msg-1", "KLER01")))
+	post(t, s, "delivery-2", supplementaryBody(t, "msg-2", "KLER01", original.CNR, 1))
+	post(t, s, "delivery-3", supplementaryBody(t, "msg-3", "KLER01", original.CNR, 1))
+	post(t, s, "delivery-4", supplementaryBody(t, "msg-4", "KLER01", "", 1))
+	regs := settled(t, s)
+	if len(regs) != 4 {
+		t.Fatalf("%d registrations, want 4", len(regs))
+	}
+
+	seen := map[string]string{}
+	for _, reg := range regs {
+		if reg.Callback != CallbackDelivered {
+			t.Errorf("callback of filing %s is %s, want %s", reg.FilingID, reg.Callback, CallbackDelivered)
+		}
+		if other, ok := seen[reg.CallbackID]; ok {
+			t.Errorf("filings %s and %s share callback id %s", other, reg.FilingID, reg.CallbackID)
+		}
+		seen[reg.CallbackID] = reg.FilingID
+	}
+}

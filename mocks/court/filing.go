@@ -142,10 +142,6 @@ func (s *Server) assign(m canonical.Message) *Registration {
 	// characters; a mock court never files that many cases a year.
 	s.serials[counter]++
 	serial := s.serials[counter]
-	if err := s.saveSerials(); err != nil {
-		s.log.Error("saving court serials; a restarted court may reuse a CNR",
-			"message_id", m.SenderMessageID, "error", err)
-	}
 
 	cnr := fmt.Sprintf("%s%06d%04d", cs.Court.Code, serial, now.Year())
 	reason, callbackID := "Registered as a new case", "CB-"+cnr
@@ -159,7 +155,17 @@ func (s *Server) assign(m canonical.Message) *Registration {
 		// A supplementary report joins the case of its original.
 		cnr = joins
 		reason = fmt.Sprintf("Supplementary report %d filed in case %s", cs.Supplementary, cnr)
-		callbackID = fmt.Sprintf("CB-%s-S%d", cnr, cs.Supplementary)
+		// A report refiled after a rejection keeps its supplementary
+		// number. The callback id also counts the case's supplementary
+		// callbacks, because the hub rejects a reused id with other
+		// content.
+		callbacks := callbackCounter(cnr)
+		s.serials[callbacks]++
+		callbackID = fmt.Sprintf("CB-%s-S%d-%d", cnr, cs.Supplementary, s.serials[callbacks])
+	}
+	if err := s.saveSerials(); err != nil {
+		s.log.Error("saving court serials; a restarted court may reuse a CNR or callback id",
+			"message_id", m.SenderMessageID, "error", err)
 	}
 	reg := &Registration{
 		CNR: cnr, FilingID: m.SenderMessageID, CourtCode: cs.Court.Code, Reason: reason,
@@ -174,6 +180,12 @@ func (s *Server) assign(m canonical.Message) *Registration {
 	s.registrations = append(s.registrations, reg)
 	s.log.Info("filing registered", "message_id", m.SenderMessageID, "case_id", m.CaseKey, "cnr", cnr)
 	return reg
+}
+
+// callbackCounter returns the key, in the serials, of the number of
+// supplementary callbacks that the case cnr has had.
+func callbackCounter(cnr string) string {
+	return "callbacks/" + cnr
 }
 
 // hasCase reports whether the court registered a case with cnr. The

@@ -1,0 +1,79 @@
+package courts
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// TestOrderUnknownNamespace decodes the production warrant with one
+// NIEM namespace changed: the error is one violation at the first
+// element or attribute in that namespace, naming it and the namespaces
+// the hub reads, and no required field reads as missing.
+func TestOrderUnknownNamespace(t *testing.T) {
+	const (
+		nc5  = `xmlns:nc="http://release.niem.gov/niem/niem-core/5.0/"`
+		j7   = `xmlns:j="http://release.niem.gov/niem/domains/jxdm/7.0/"`
+		str5 = `xmlns:structures="http://release.niem.gov/niem/structures/5.0/"`
+	)
+	cases := []struct {
+		name, old, new, space, pointer string
+	}{
+		{"core without trailing slash", nc5, `xmlns:nc="http://release.niem.gov/niem/niem-core/5.0"`,
+			"http://release.niem.gov/niem/niem-core/5.0", "/CourtOrderReport/DocumentIdentification"},
+		{"NIEM 3 core with Justice 7.0", nc5, `xmlns:nc="http://release.niem.gov/niem/niem-core/3.0/"`,
+			"http://release.niem.gov/niem/niem-core/3.0/", "/CourtOrderReport/DocumentIdentification"},
+		{"NIEM 4 Justice", j7, `xmlns:j="http://release.niem.gov/niem/domains/jxdm/6.0/"`,
+			"http://release.niem.gov/niem/domains/jxdm/6.0/", "/CourtOrderReport/Warrant"},
+		{"structures without trailing slash", str5,
+			`xmlns:structures="http://release.niem.gov/niem/structures/5.0"`,
+			"http://release.niem.gov/niem/structures/5.0", "/CourtOrderReport/Warrant"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			body := replaced(t, "order_production_warrant.xml", c.old, c.new)
+			_, err := orderAdapter().Decode(body, ContentType)
+			vs := schemas.Violations(err)
+			if len(vs) != 1 {
+				t.Fatalf("Decode: %d violations, want 1: %v", len(vs), err)
+			}
+			v := vs[0]
+			if v.Rule != RuleNamespace {
+				t.Errorf("rule %q, want %q", v.Rule, RuleNamespace)
+			}
+			if v.Pointer != c.pointer {
+				t.Errorf("pointer %q, want %q", v.Pointer, c.pointer)
+			}
+			if !strings.Contains(v.Message, `"`+c.space+`"`) {
+				t.Errorf("message %q does not name %s", v.Message, c.space)
+			}
+			if !strings.Contains(v.Message, "http://release.niem.gov/niem/") ||
+				!strings.Contains(v.Message, "5.0/") {
+				t.Errorf("message %q does not list the namespaces the hub reads", v.Message)
+			}
+		})
+	}
+}
+
+// TestOrderNIEM4Pair changes both namespaces of the production warrant to
+// NIEM 4.0 with Justice 6.0: the one violation names the Justice
+// namespace, at the warrant.
+func TestOrderNIEM4Pair(t *testing.T) {
+	body := readTestdata(t, "order_production_warrant.xml")
+	body = bytes.ReplaceAll(body, []byte("niem-core/5.0/"), []byte("niem-core/4.0/"))
+	body = bytes.ReplaceAll(body, []byte("jxdm/7.0/"), []byte("jxdm/6.0/"))
+	_, err := orderAdapter().Decode(body, ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 {
+		t.Fatalf("Decode: %d violations, want 1: %v", len(vs), err)
+	}
+	if vs[0].Pointer != "/CourtOrderReport/Warrant" || vs[0].Rule != RuleNamespace {
+		t.Errorf("violation %s (%s), want /CourtOrderReport/Warrant (%s)", vs[0].Pointer, vs[0].Rule,
+			RuleNamespace)
+	}
+	if !strings.Contains(vs[0].Message, "jxdm/6.0/") || !strings.Contains(vs[0].Message, "jxdm/7.0/") {
+		t.Errorf("message %q does not name jxdm 6.0 and the Justice namespaces the hub reads", vs[0].Message)
+	}
+}

@@ -1,0 +1,70 @@
+package textcheck
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// EncodingError is the error CheckEncoding returns for a body in UTF-16
+// or UTF-32. Check would read such a body as UTF-8 and report a NUL or
+// a byte that is not UTF-8 for nearly every character.
+type EncodingError struct {
+	// Encoding is UTF-16LE, UTF-16BE, UTF-32LE or UTF-32BE.
+	Encoding string
+	// BOM is set when the body starts with the encoding's byte order
+	// mark, and clear when the NUL bytes of its first characters give
+	// the encoding away.
+	BOM bool
+}
+
+func (e *EncodingError) Error() string {
+	how := "its first characters have the NUL bytes of " + e.Encoding
+	if e.BOM {
+		how = "it starts with the " + e.Encoding + " byte order mark"
+	}
+	return fmt.Sprintf("the body is in %s (%s), but the hub reads bodies only in UTF-8: "+
+		"send it in UTF-8, and in an XML declaration write encoding=\"UTF-8\" or no encoding",
+		e.Encoding, how)
+}
+
+// wideBOMs are the byte order marks of UTF-32 and UTF-16. UTF-32LE comes
+// before UTF-16LE, whose mark starts its own.
+var wideBOMs = []struct {
+	encoding string
+	bom      []byte
+}{
+	{"UTF-32LE", []byte{0xFF, 0xFE, 0x00, 0x00}},
+	{"UTF-32BE", []byte{0x00, 0x00, 0xFE, 0xFF}},
+	{"UTF-16LE", []byte{0xFF, 0xFE}},
+	{"UTF-16BE", []byte{0xFE, 0xFF}},
+}
+
+// CheckEncoding returns an *EncodingError when body is in UTF-16 or
+// UTF-32: when it starts with the byte order mark of one of them, or
+// when its first four bytes hold one or two characters below U+0100 in
+// one of them, as the "<?xml", "{" or "[" that starts an XML or JSON
+// document does. It returns nil for any other body, which Check reads.
+func CheckEncoding(body []byte) error {
+	for _, w := range wideBOMs {
+		if bytes.HasPrefix(body, w.bom) {
+			return &EncodingError{Encoding: w.encoding, BOM: true}
+		}
+	}
+	if len(body) < 4 {
+		return nil
+	}
+	var encoding string
+	switch b := body[:4]; {
+	case b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] != 0:
+		encoding = "UTF-32BE"
+	case b[0] != 0 && b[1] == 0 && b[2] == 0 && b[3] == 0:
+		encoding = "UTF-32LE"
+	case b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0:
+		encoding = "UTF-16BE"
+	case b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0:
+		encoding = "UTF-16LE"
+	default:
+		return nil
+	}
+	return &EncodingError{Encoding: encoding}
+}
