@@ -2,6 +2,7 @@ package canonical
 
 import (
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -278,3 +279,10 @@ var prisonCode = regexp.MustCompile(PrisonCodePattern)
 
 // ValidPrisonCode reports whether s has the format of PrisonCodePattern.
 func ValidPrisonCode(s string) bool { return prisonCode.MatchString(s) }
+
+// UpperCasePrisonCode reports whether s is written in upper case: no
+// letter of it changes when upper-cased. PrisonCodePattern also matches
+// lower case, which a prisoner number may have. Routes, tokens and the
+// hub's checks compare prison codes as written, so klsjekm would name
+// another prison than KLSJEKM.
+func UpperCasePrisonCode(s string) bool { return s == strings.ToUpper(s) }

@@ -11,6 +11,10 @@ import (
 const (
 	ruleSection = "section" // not a section of the IPC or BNS
 	ruleGround  = "ground"  // a release ground on something other than a release
+	// rulePattern is the rule of a prison code with a lower-case letter,
+	// which JSON Schema's pattern of schemas/prisons cannot reject: the
+	// movements that the hub makes of NIEM reports keep such codes.
+	rulePattern = "pattern"
 )
 
 // dateTimeExample is the date-time that the message about an invalid
@@ -40,6 +44,11 @@ func (c *checker) prisoner(pointer string, p *prisoner) canonical.Prisoner {
 		AdmittedAt:    c.DateTime(jsondoc.Pointer(pointer, "admitted_at"), p.AdmittedAt),
 		Housing:       p.Housing,
 		Alerts:        p.Alerts,
+	}
+	if !canonical.UpperCasePrisonCode(p.PrisonCode) {
+		c.Add(jsondoc.Pointer(pointer, "prison_code"), rulePattern, "invalid prison code %q: prison "+
+			"codes are upper case, such as KLSJEKM, and routes compare them as written, so a "+
+			"lower-case letter would name another prison", p.PrisonCode)
 	}
 	for _, k := range p.Cases {
 		out.Cases = append(out.Cases, k.Canonical())

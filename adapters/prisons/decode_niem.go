@@ -271,6 +271,11 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 // facility sets the prison code and name: the detention facility's
 // identification and name, or the booking agency's when the report names
 // no facility. Either may be given by structures:ref.
+//
+// NOTE: the code is kept as written, lower case included, unlike a JSON
+// movement's prison_code. NIEM systems outside India identify a facility
+// by text such as "Pima County Adult Detention Complex", so routes must
+// name such a prison in the report's own case.
 func (n *niemDecoder) facility(b *etree.Element, p *canonical.Prisoner) {
 	f := n.follow(xmlsafe.Child(b, jx("BookingDetentionFacility")))
 	p.PrisonCode = idOf(f, nc("FacilityIdentification"))

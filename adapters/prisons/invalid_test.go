@@ -59,6 +59,14 @@ func TestDecodeViolations(t *testing.T) {
 			[]violation{{"/prisoner/number", "pattern"}}},
 		{"prison code with a tab", "release_bail", map[string]any{"/prisoner/prison_code": "KLSJ\tEKM"},
 			[]violation{{"/prisoner/prison_code", "pattern"}}},
+		{"lower-case prison code", "release_bail", map[string]any{"/prisoner/prison_code": "klsjekm"},
+			[]violation{{"/prisoner/prison_code", "pattern"}}},
+		{"prison code with one lower-case letter", "release_bail",
+			map[string]any{"/prisoner/prison_code": "KLSJEKm"},
+			[]violation{{"/prisoner/prison_code", "pattern"}}},
+		{"lower-case prison of an order", "court_order_production",
+			map[string]any{"/prisoner/prison_code": "klsjekm"},
+			[]violation{{"/prisoner/prison_code", "pattern"}}},
 		{"movement without number", "release_bail", map[string]any{"/prisoner/number": nil},
 			[]violation{{"/prisoner/number", "required"}}},
 		{"case without FIR or CNR", "death_in_custody", map[string]any{"/prisoner/cases/0/cnr": nil},
@@ -95,6 +103,27 @@ func TestDecodeViolations(t *testing.T) {
 				t.Errorf("violations = %v, want %v\n%v", got, tt.want, err)
 			}
 		})
+	}
+}
+
+// TestLowerCasePrisonCodeRejected checks that a JSON movement's
+// lower-case prison code gets a message saying that codes are upper
+// case, and that a lower-case prisoner number passes.
+func TestLowerCasePrisonCodeRejected(t *testing.T) {
+	a := newAdapter(t)
+	_, err := a.Decode(edit(t, "release_bail", map[string]any{"/prisoner/prison_code": "klsjekm"}),
+		prisons.ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 || vs[0].Rule != "pattern" || vs[0].Pointer != "/prisoner/prison_code" {
+		t.Fatalf("violations %v, want one pattern at /prisoner/prison_code", vs)
+	}
+	if !strings.Contains(vs[0].Message, "upper case") {
+		t.Errorf("message %q, want it to say prison codes are upper case", vs[0].Message)
+	}
+
+	number := edit(t, "release_bail", map[string]any{"/prisoner/number": "ut-2231-2025"})
+	if _, err := a.Decode(number, prisons.ContentType); err != nil {
+		t.Errorf("lower-case prisoner number: %v", err)
 	}
 }
 

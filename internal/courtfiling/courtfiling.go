@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -315,12 +316,34 @@ func reportNumber(report *canonical.Chargesheet) string {
 	return ", report number " + report.ReportNumber
 }
 
+// RuleFilingUndelivered is the violation rule of a docketing callback
+// for a final report that the hub has not delivered to a court yet. The
+// court cannot have docketed a filing it never received, so the callback
+// names another filing, or the court's system posted it before the hub
+// recorded the delivery.
+const RuleFilingUndelivered = "filing-undelivered"
+
+// courtAgency is the agency of the destinations that receive final
+// reports as ECF filings, as adapters/courts names it.
+const courtAgency = "courts"
+
+// AgencyLookup returns the agency of a destination in the routes version
+// that routed a message (journal.Journey.RoutesVersion), or "" when the
+// version is not stored or has no such destination. An error means the
+// lookup could not be made, such as when the store fails.
+type AgencyLookup func(ctx context.Context, routesVersion, destination string) (string, error)
+
 // Callbacks links a court's docketing callback to the final report it
 // names, as an ingest enricher, and keeps that report to one case, as an
-// ingest guard (see Guard). Its field is set once before use.
+// ingest guard (see Guard). Its fields are set once before use.
 type Callbacks struct {
 	// Journal holds the final reports the hub filed. Required.
 	Journal journal.Store
+	// Agencies returns the agency of each destination of a final report,
+	// so that Enrich finds the report's deliveries to courts. With
+	// Agencies nil, no delivery counts as one to a court, so Enrich
+	// accepts a callback whatever the report's deliveries.
+	Agencies AgencyLookup
 }
 
 // Enrich implements ingest.Enricher for a court registration whose
@@ -341,8 +364,10 @@ type Callbacks struct {
 // station made on the court's own portal, Enrich sets UnknownFiling and
 // the registration is accepted.
 //
-// NOTE: a callback for a report whose delivery to the court is still
-// pending is accepted, since Enrich does not read the report's deliveries.
+// A registration that passes those checks returns a retryable
+// *ingest.ConflictError at /correlation_id while the report has
+// deliveries to courts and none of them was delivered (see
+// checkDelivered).
 func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 	reg := m.CourtRegistration
 	if m.Type != canonical.TypeCourtRegistration || reg == nil || m.CorrelationID == "" {
@@ -407,7 +432,52 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 	if len(violations) > 0 {
 		return schemas.Invalid(violations...)
 	}
-	return nil
+	return e.checkDelivered(ctx, m.CorrelationID, j)
+}
+
+// checkDelivered returns a retryable *ingest.ConflictError when the
+// final report of j has deliveries to court destinations and none of
+// them, nor a replay of one, was delivered: each is pending or
+// dead-lettered. A report that the routes sent to no court passes, as
+// the hub cannot tell how the court received it.
+func (e *Callbacks) checkDelivered(ctx context.Context, filingID string, j journal.Journey) error {
+	if e.Agencies == nil {
+		return nil
+	}
+	var waiting []journal.Delivery
+	for _, chain := range journal.Chains(j.Deliveries) {
+		agency, err := e.Agencies(ctx, j.RoutesVersion, chain[0].Destination)
+		if err != nil {
+			return fmt.Errorf("reading the agency of destination %s of filing %s: %w",
+				chain[0].Destination, filingID, err)
+		}
+		if agency != courtAgency {
+			continue
+		}
+		if slices.ContainsFunc(chain, func(d journal.Delivery) bool { return d.Status == journal.StatusDelivered }) {
+			return nil
+		}
+		waiting = append(waiting, chain[len(chain)-1])
+	}
+	if len(waiting) == 0 {
+		return nil
+	}
+
+	states := make([]string, len(waiting))
+	for i, d := range waiting {
+		if d.Status == journal.StatusDead {
+			states[i] = fmt.Sprintf("delivery %s to %s was dead-lettered and waits for an "+
+				"operator's replay", d.ID, d.Destination)
+		} else {
+			states[i] = fmt.Sprintf("delivery %s to %s is pending", d.ID, d.Destination)
+		}
+	}
+	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
+		Pointer: "/correlation_id", Rule: RuleFilingUndelivered,
+		Message: fmt.Sprintf("the hub has not delivered filing %s, the final report with message "+
+			"id %q, to the court yet (%s): send the callback again once the court has received "+
+			"the filing", filingID, j.SenderMessageID, strings.Join(states, "; ")),
+	}}}, Retryable: true}
 }
 
 // sameFIR reports whether a and b are one FIR: the same key, and the

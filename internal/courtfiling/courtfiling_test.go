@@ -52,11 +52,24 @@ func newServiceAndStore(t *testing.T) (*ingest.Service, journal.Store) {
 	t.Helper()
 	s, store := ingesttest.Service(t, testRoutes)
 	reports := &courtfiling.FinalReports{Journal: store}
-	callbacks := &courtfiling.Callbacks{Journal: store}
+	callbacks := &courtfiling.Callbacks{Journal: store, Agencies: routeAgencies(s)}
 	s.Enrichers = []ingest.Enricher{callbacks, reports}
 	s.Claimers = []ingest.Claimer{reports}
 	s.Guards = []ingest.Guard{callbacks}
 	return s, store
+}
+
+// routeAgencies returns the agency of a destination of s's routes,
+// whatever routes version is asked for.
+func routeAgencies(s *ingest.Service) courtfiling.AgencyLookup {
+	return func(_ context.Context, _, destination string) (string, error) {
+		for _, d := range s.Routes().Config().Destinations {
+			if d.Name == destination {
+				return d.Agency, nil
+			}
+		}
+		return "", nil
+	}
 }
 
 func readFile(t *testing.T, path string) []byte {
@@ -113,6 +126,43 @@ func callback(t *testing.T, id, filing, fir string) []byte {
 	return replace(t, body, "FIR/KL/EKM/1234/2024/123", fir)
 }
 
+// fileReport accepts a police station's final report and records its
+// delivery to the court as done, as the hub does once the court received
+// it, so that the court's callbacks for it are taken.
+func fileReport(t *testing.T, s *ingest.Service, body []byte) ingest.Result {
+	t.Helper()
+	r := accept(t, s, "police", body)
+	markDelivered(t, s.Store, r.MessageID, "court")
+	return r
+}
+
+// markDelivered records one successful attempt of each pending delivery
+// of message id to destination, and fails t when there is none.
+func markDelivered(t *testing.T, store journal.Store, id, destination string) {
+	t.Helper()
+	ctx := context.Background()
+	j, err := store.Journey(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := 0
+	for _, d := range j.Deliveries {
+		if d.Destination != destination || d.Status != journal.StatusPending {
+			continue
+		}
+		now := time.Now()
+		err := store.RecordAttempt(ctx, journal.Attempt{DeliveryID: d.ID, StartedAt: now,
+			FinishedAt: now, StatusCode: 200, Result: journal.StatusDelivered})
+		if err != nil {
+			t.Fatalf("recording the delivery of %s to %s: %v", id, destination, err)
+		}
+		marked++
+	}
+	if marked == 0 {
+		t.Fatalf("message %s has no pending delivery to %s", id, destination)
+	}
+}
+
 func accept(t *testing.T, s *ingest.Service, agency string, body []byte) ingest.Result {
 	t.Helper()
 	results, err := s.Accept(context.Background(), agency, body, "")
@@ -142,7 +192,7 @@ func hasViolation(vs []schemas.Violation, pointer, rule string) bool {
 
 func TestSecondOriginalReportRejected(t *testing.T) {
 	s := newService(t)
-	first := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	first := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 
 	_, err := s.Accept(context.Background(), "police", finalReport(t, "EKM0412-FR-2"), "")
 	var conflict *ingest.ConflictError
@@ -286,7 +336,7 @@ func TestRepeatedSupplementaryNumberRejected(t *testing.T) {
 func TestReusedIDBeatsSupplementaryOrder(t *testing.T) {
 	s := newService(t)
 	accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
-	first := accept(t, s, "police", supplementaryReport(t, "EKM0412-FR-2", 1))
+	first := fileReport(t, s, supplementaryReport(t, "EKM0412-FR-2", 1))
 
 	_, err := s.Accept(context.Background(), "police", supplementaryReport(t, "EKM0412-FR-2", 3), "")
 	var reused *journal.ConflictError
@@ -300,7 +350,7 @@ func TestReusedIDBeatsSupplementaryOrder(t *testing.T) {
 
 func TestResentOriginalIsDuplicate(t *testing.T) {
 	s := newService(t)
-	first := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	first := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	again := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
 	if !again.Duplicate || again.MessageID != first.MessageID {
 		t.Errorf("resend = %+v, want a duplicate of %s", again, first.MessageID)
@@ -316,7 +366,7 @@ func TestOriginalReportsOfTwoFIRs(t *testing.T) {
 
 func TestCallbackNamingOtherFIRRejected(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 
 	_, err := s.Accept(context.Background(), "courts",
 		callback(t, "KLER10-CB-1", report.MessageID, "FIR/KL/EKM/EKM0412/2025/1190"), "")
@@ -332,7 +382,7 @@ func TestCallbackNamingOtherFIRRejected(t *testing.T) {
 
 func TestCallbackNamingItsFIRLinked(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	r := accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
 	reg := journey(t, s, r.MessageID).Message.CourtRegistration
 	if reg.UnknownFiling {
@@ -345,7 +395,7 @@ func TestCallbackNamingItsFIRLinked(t *testing.T) {
 // id. A callback that accepts a filing frees nothing.
 func TestCourtRejectionFreesOriginal(t *testing.T) {
 	s := newService(t)
-	first := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	first := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	accept(t, s, "courts", callback(t, "KLER10-CB-1", first.MessageID, reportFIR))
 	if _, err := s.Accept(context.Background(), "police", finalReport(t, "EKM0412-FR-2"), ""); err == nil {
 		t.Fatal("a second original after the court accepted the first was accepted")
@@ -355,7 +405,7 @@ func TestCourtRejectionFreesOriginal(t *testing.T) {
 		"<ecf:FilingStatusCode>accepted</ecf:FilingStatusCode>",
 		"<ecf:FilingStatusCode>Rejected</ecf:FilingStatusCode>")
 	accept(t, s, "courts", rejected)
-	corrected := accept(t, s, "police", finalReport(t, "EKM0412-FR-3"))
+	corrected := fileReport(t, s, finalReport(t, "EKM0412-FR-3"))
 	if corrected.Duplicate {
 		t.Fatal("the corrected original was taken as a duplicate")
 	}
@@ -381,7 +431,7 @@ func TestCourtRejectionFreesOriginal(t *testing.T) {
 // with another court, which must not free the report's claim.
 func TestCallbackFromOtherCourtRejected(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	body := replace(t, callback(t, "KLER12-CB-1", report.MessageID, reportFIR),
 		"<nc:IdentificationID>KLER10<", "<nc:IdentificationID>KLER12<")
 	body = replace(t, body, "<ecf:FilingStatusCode>accepted</ecf:FilingStatusCode>",
@@ -406,7 +456,7 @@ func TestCallbackFromOtherCourtRejected(t *testing.T) {
 	ownCourt := replace(t, body, "<nc:IdentificationID>KLER12<", "<nc:IdentificationID>kler10<")
 	ownCourt = replace(t, ownCourt, "KLER12-CB-1", "KLER10-CB-1")
 	accept(t, s, "courts", ownCourt)
-	if r := accept(t, s, "police", finalReport(t, "EKM0412-FR-2")); r.Duplicate {
+	if r := fileReport(t, s, finalReport(t, "EKM0412-FR-2")); r.Duplicate {
 		t.Error("the corrected original after the court's rejection was taken as a duplicate")
 	}
 }
@@ -417,7 +467,7 @@ func TestCallbackFromOtherCourtRejected(t *testing.T) {
 // resend is the journaled message's duplicate, not a 400.
 func TestResendOfCallbackJournaledUncheckedIsDuplicate(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	body := replace(t, callback(t, "KLER12-CB-1", report.MessageID, reportFIR),
 		"<nc:IdentificationID>KLER10<", "<nc:IdentificationID>KLER12<")
 	unchecked := *s
@@ -436,7 +486,7 @@ func TestResendOfCallbackJournaledUncheckedIsDuplicate(t *testing.T) {
 
 func TestCallbackFiledBeforeReportRejected(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	body := replace(t, callback(t, "KLER10-CB-1", report.MessageID, reportFIR),
 		"<nc:Date>2025-12-03</nc:Date>", "<nc:Date>2025-11-30</nc:Date>")
 
@@ -466,7 +516,7 @@ func TestCallbackFiledBeforeReportRejected(t *testing.T) {
 
 func TestCallbackWithoutLineageGetsFIR(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	body := callback(t, "KLER10-CB-1", report.MessageID, reportFIR)
 	body = regexp.MustCompile(`(?s)<j:CaseLineageCase>.*</j:CaseLineageCase>`).ReplaceAll(body, nil)
 
@@ -567,7 +617,7 @@ func TestSupplementaryWithoutOriginalRejected(t *testing.T) {
 
 func TestSupplementaryAfterRejectedOriginalRejected(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	rejection := replace(t, callback(t, "KLER10-CB-1", report.MessageID, reportFIR),
 		"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>rejected<")
 	accept(t, s, "courts", rejection)
@@ -603,14 +653,14 @@ func TestSupplementaryBeforeOriginalRejected(t *testing.T) {
 // carries the case's CNR, which the court filing then names.
 func TestSupplementaryNamesRegisteredCase(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
-	first := accept(t, s, "police", supplementaryReport(t, "EKM0412-FR-2", 1))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
+	first := fileReport(t, s, supplementaryReport(t, "EKM0412-FR-2", 1))
 	if cnr := journey(t, s, first.MessageID).Message.Chargesheet.CNR; cnr != "" {
 		t.Errorf("supplementary report before the registration has CNR %q, want none", cnr)
 	}
 
 	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
-	second := accept(t, s, "police", supplementaryReport(t, "EKM0412-FR-3", 2))
+	second := fileReport(t, s, supplementaryReport(t, "EKM0412-FR-3", 2))
 	m := journey(t, s, second.MessageID).Message
 	if m.Chargesheet.CNR != callbackCNR {
 		t.Errorf("supplementary report after the registration has CNR %q, want %s",
@@ -628,7 +678,7 @@ func TestSupplementaryNamesRegisteredCase(t *testing.T) {
 
 func TestCallbackWithOtherCourtsCNRRejected(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	// CaseCourt is KLER10, the report's court, but the CNR is a case of
 	// KLER12.
 	body := replace(t, callback(t, "KLER10-CB-1", report.MessageID, reportFIR),
@@ -647,7 +697,7 @@ func TestCallbackWithOtherCourtsCNRRejected(t *testing.T) {
 
 func TestSecondCNRForOneFilingRejected(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
 
 	other := replace(t, callback(t, "KLER10-CB-2", report.MessageID, reportFIR),
@@ -669,7 +719,7 @@ func TestSecondCNRForOneFilingRejected(t *testing.T) {
 // filing names no case of the first court.
 func TestSupplementaryToOtherCourtNamesNoCase(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
 	body := replace(t, supplementaryReport(t, "EKM0412-FR-2", 1),
 		`"establishment_code": "KLER10"`, `"establishment_code": "KLER12"`)
@@ -685,7 +735,7 @@ func TestSupplementaryToOtherCourtNamesNoCase(t *testing.T) {
 // instead.
 func TestRegistrationAfterRejectionRejected(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
 	rejection := replace(t, callback(t, "KLER10-CB-2", report.MessageID, reportFIR),
 		"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>rejected<")
@@ -719,9 +769,9 @@ func wantFilingRejected(t *testing.T, err error, rejection string) {
 // supplementary-report-exists.
 func TestAcceptanceAfterRejectionKeepsNumberFree(t *testing.T) {
 	s := newService(t)
-	original := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	original := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	accept(t, s, "courts", callback(t, "KLER10-CB-1", original.MessageID, reportFIR))
-	first := accept(t, s, "police", supplementaryReport(t, "EKM0412-FR-2", 1))
+	first := fileReport(t, s, supplementaryReport(t, "EKM0412-FR-2", 1))
 	rejection := replace(t, callback(t, "KLER10-CB-2", first.MessageID, reportFIR),
 		"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>Returned<")
 	rejected := accept(t, s, "courts", rejection)
@@ -738,7 +788,7 @@ func TestAcceptanceAfterRejectionKeepsNumberFree(t *testing.T) {
 // never sent, a CNR that an accepted registration tied to another FIR.
 func TestCNROfOtherFIRRejected(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	first := accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
 
 	const otherFIR = "FIR/KL/EKM/EKM0420/2025/9"
@@ -770,7 +820,7 @@ func TestCNROfOtherFIRRejected(t *testing.T) {
 // registration does not hold the CNR.
 func TestRejectedCNRTiesNoFIR(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	rejection := replace(t, callback(t, "KLER10-CB-1", report.MessageID, reportFIR),
 		"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>rejected<")
 	accept(t, s, "courts", rejection)
@@ -782,7 +832,7 @@ func TestRejectedCNRTiesNoFIR(t *testing.T) {
 // that would tell it the filing's case.
 func TestOtherCourtLearnsNoCase(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
 	other := replace(t, callback(t, "KLER12-CB-1", report.MessageID, reportFIR),
 		">"+callbackCNR+"<", ">KLER120000992026<")
@@ -807,7 +857,7 @@ func hasViolationRule(vs []schemas.Violation, rule string) bool {
 // filing made with KLER10: one filing-court violation, at the CNR.
 func TestCallbackWithoutCourtNamesCNROnce(t *testing.T) {
 	s := newService(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	body := replace(t, callback(t, "KLER10-CB-1", report.MessageID, reportFIR),
 		">"+callbackCNR+"<", ">KLER120000992026<")
 	body = regexp.MustCompile(`(?s)<j:CaseCourt>.*?</j:CaseCourt>`).ReplaceAll(body, nil)
@@ -858,7 +908,7 @@ func acceptAtOnce(t *testing.T, s *ingest.Service, store journal.Store, bodies [
 	[][]ingest.Result, []error, int) {
 	t.Helper()
 	meeting := newMeetingStore(store, len(bodies))
-	callbacks := &courtfiling.Callbacks{Journal: meeting}
+	callbacks := &courtfiling.Callbacks{Journal: meeting, Agencies: routeAgencies(s)}
 	s.Enrichers = []ingest.Enricher{callbacks, &courtfiling.FinalReports{Journal: store}}
 	s.Guards = []ingest.Guard{callbacks}
 	results := make([][]ingest.Result, len(bodies))
@@ -888,7 +938,7 @@ func wantReadAgain(t *testing.T, reads, n int) {
 // naming its CNR.
 func TestCallbacksWithOtherCNRsAtOnce(t *testing.T) {
 	s, store := newServiceAndStore(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	var bodies [][]byte
 	cnrs := []string{"KLER100000112026", "KLER100000122026", "KLER100000132026", "KLER100000142026"}
 	for i, cnr := range cnrs {
@@ -935,7 +985,7 @@ func TestCallbacksWithOtherCNRsAtOnce(t *testing.T) {
 // again after those the journal took before it, is accepted.
 func TestCallbacksWithOneCNRAtOnce(t *testing.T) {
 	s, store := newServiceAndStore(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	var bodies [][]byte
 	for i := range ingest.MaxGuardRuns {
 		bodies = append(bodies, callback(t, fmt.Sprintf("KLER10-CB-%d", i), report.MessageID, reportFIR))
@@ -960,7 +1010,7 @@ func TestCallbacksWithOneCNRAtOnce(t *testing.T) {
 // report but not the filing for a third CNR.
 func TestRejectionAndOtherCNRAtOnce(t *testing.T) {
 	s, store := newServiceAndStore(t)
-	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
 	rejection := replace(t, callback(t, "KLER10-CB-2", report.MessageID, reportFIR),
 		"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>rejected<")
@@ -991,7 +1041,7 @@ func TestRejectionAndOtherCNRAtOnce(t *testing.T) {
 func TestRejectionAndSameCNRAtOnce(t *testing.T) {
 	for range 5 {
 		s, store := newServiceAndStore(t)
-		report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+		report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
 		accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
 		rejection := replace(t, callback(t, "KLER10-CB-2", report.MessageID, reportFIR),
 			"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>rejected<")
@@ -1078,4 +1128,133 @@ func TestOriginalWithoutFIRDocumentAccepted(t *testing.T) {
 	early := replace(t, finalReport(t, "EKM0412-FR-1"),
 		`"report_date": "2025-12-01"`, `"report_date": "2025-09-13"`)
 	accept(t, s, "police", early)
+}
+
+// wantUndelivered fails t unless err is a retryable filing-undelivered
+// conflict whose message contains each of want.
+func wantUndelivered(t *testing.T, err error, want ...string) {
+	t.Helper()
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) {
+		t.Fatalf("Accept error = %v, want an *ingest.ConflictError", err)
+	}
+	if !hasViolationRule(conflict.Invalid.Violations, courtfiling.RuleFilingUndelivered) {
+		t.Errorf("violations = %v, want %s", conflict.Invalid.Violations, courtfiling.RuleFilingUndelivered)
+	}
+	if !conflict.Retryable {
+		t.Error("the conflict is not retryable")
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not contain %q", err, w)
+		}
+	}
+}
+
+// TestCallbackBeforeDeliveryRejected posts a callback for a final report
+// whose delivery to the court is pending: it gets a retryable conflict
+// and is taken once the delivery is recorded.
+func TestCallbackBeforeDeliveryRejected(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	body := callback(t, "KLER10-CB-1", report.MessageID, reportFIR)
+
+	_, err := s.Accept(context.Background(), "courts", body, "")
+	wantUndelivered(t, err, report.MessageID, "EKM0412-FR-1", "is pending", "has not delivered")
+	if got := journaled(t, s, journal.Query{Type: canonical.TypeCourtRegistration}); len(got) != 0 {
+		t.Errorf("journal holds %d court registrations, want none", len(got))
+	}
+
+	markDelivered(t, s.Store, report.MessageID, "court")
+	if r := accept(t, s, "courts", body); r.Duplicate {
+		t.Error("the callback sent again after the delivery was taken as a duplicate")
+	}
+}
+
+// TestInvalidCallbackBeforeDeliveryRejected posts a callback from
+// another court for an undelivered report: it gets the validation error,
+// which sending again cannot cure, not the retryable conflict.
+func TestInvalidCallbackBeforeDeliveryRejected(t *testing.T) {
+	s := newService(t)
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	body := replace(t, callback(t, "KLER12-CB-1", report.MessageID, reportFIR),
+		"<nc:IdentificationID>KLER10<", "<nc:IdentificationID>KLER12<")
+
+	_, err := s.Accept(context.Background(), "courts", body, "")
+	var conflict *ingest.ConflictError
+	if errors.As(err, &conflict) {
+		t.Errorf("Accept error = %v, want a validation error, not a conflict", err)
+	}
+	if !hasViolationRule(schemas.Violations(err), courtfiling.RuleFilingCourt) {
+		t.Errorf("Accept error = %v, want %s", err, courtfiling.RuleFilingCourt)
+	}
+}
+
+// TestCallbackAfterDeadLetterRejected posts a callback for a final
+// report whose delivery to the court was dead-lettered: the conflict
+// names the dead letter.
+func TestCallbackAfterDeadLetterRejected(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	j, err := s.Store.Journey(ctx, report.MessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Deliveries) != 1 {
+		t.Fatalf("report has %d deliveries, want 1 to the court", len(j.Deliveries))
+	}
+	dead := j.Deliveries[0].ID
+	now := time.Now()
+	if err := s.Store.RecordAttempt(ctx, journal.Attempt{DeliveryID: dead, StartedAt: now,
+		FinishedAt: now, StatusCode: 422, Error: "rejected", Result: journal.StatusDead}); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = s.Accept(ctx, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR), "")
+	wantUndelivered(t, err, report.MessageID, dead, "dead-lettered")
+}
+
+// serviceRoutingReportsTo returns newService's service with routes that
+// send final reports to the destinations reportTo lists, such as
+// "court, station".
+func serviceRoutingReportsTo(t *testing.T, reportTo string) *ingest.Service {
+	t.Helper()
+	doc := strings.Replace(testRoutes, "    to: [court]\n", "    to: ["+reportTo+"]\n", 1)
+	if doc == testRoutes {
+		t.Fatal("testRoutes has no route of final reports to the court")
+	}
+	s, store := ingesttest.Service(t, doc)
+	callbacks := &courtfiling.Callbacks{Journal: store, Agencies: routeAgencies(s)}
+	s.Enrichers = []ingest.Enricher{callbacks, &courtfiling.FinalReports{Journal: store}}
+	s.Guards = []ingest.Guard{callbacks}
+	return s
+}
+
+// TestCallbackWaitsForCourtDelivery delivers a final report to the
+// station but not yet to the court: only the court's delivery lets the
+// callback in.
+func TestCallbackWaitsForCourtDelivery(t *testing.T) {
+	s := serviceRoutingReportsTo(t, "court, station")
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	markDelivered(t, s.Store, report.MessageID, "station")
+	body := callback(t, "KLER10-CB-1", report.MessageID, reportFIR)
+
+	_, err := s.Accept(context.Background(), "courts", body, "")
+	wantUndelivered(t, err, "to court is pending")
+	if strings.Contains(err.Error(), "to station") {
+		t.Errorf("error %q names the station's delivery", err)
+	}
+
+	markDelivered(t, s.Store, report.MessageID, "court")
+	accept(t, s, "courts", body)
+}
+
+// TestCallbackForReportSentToNoCourtAccepted posts a callback for a
+// final report that the routes sent to no court, so the hub cannot tell
+// how the court received it: the callback is taken.
+func TestCallbackForReportSentToNoCourtAccepted(t *testing.T) {
+	s := serviceRoutingReportsTo(t, "station")
+	report := accept(t, s, "police", finalReport(t, "EKM0412-FR-1"))
+	accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
 }

@@ -544,7 +544,8 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	log := h.cfg.Log
 	reports := &courtfiling.FinalReports{Journal: h.backend.store}
 	movements := &movementclaim.Movements{Journal: h.backend.store}
-	callbacks := &courtfiling.Callbacks{Journal: h.backend.store}
+	callbacks := &courtfiling.Callbacks{Journal: h.backend.store,
+		Agencies: newRouteDestinations(h.backend.routes).Agency}
 	svc := &ingest.Service{
 		Adapters: set, Store: h.backend.store, Routes: h.table.Load,
 		Log: log, Zone: h.cfg.TimeZone,

@@ -61,7 +61,7 @@ type hubVerification struct {
 	store    journal.Store
 	// units maps the destinations of a request's deliveries to police
 	// units, for the status and the open-request rejection.
-	units   *routeUnits
+	units   *routeDestinations
 	closeDB func() error
 	// jurisdiction maps addresses to police stations.
 	jurisdiction *jurisdiction.Table
@@ -75,7 +75,7 @@ type hubVerification struct {
 // observation a crash cut off is indexed before any request is matched.
 func openVerification(ctx context.Context, h *Hub, cfg VerificationConfig) (*hubVerification, error) {
 	v := &hubVerification{
-		store: h.backend.store, units: newRouteUnits(h.backend.routes),
+		store: h.backend.store, units: newRouteDestinations(h.backend.routes),
 		closeDB: func() error { return nil },
 	}
 	v.statusFailures = throttle.NewFailureLog(throttle.FailureLogConfig{

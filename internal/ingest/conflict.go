@@ -10,9 +10,10 @@ import "github.com/sangam-hub/sangam/schemas"
 // API responds with 409 Conflict rather than 400.
 type ConflictError struct {
 	Invalid *schemas.ValidationError
-	// Retryable is set when sending the same message again can succeed,
-	// because the journaled message it contradicts reached the hub while
-	// the hub checked this one.
+	// Retryable is set when sending the same message again can succeed:
+	// when the journaled message it contradicts reached the hub while the
+	// hub checked this one, or when the message replies to one that the
+	// hub has yet to deliver.
 	Retryable bool
 }
 

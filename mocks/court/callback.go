@@ -2,6 +2,8 @@ package court
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -48,20 +50,25 @@ func (s *Server) startCallback(filing canonical.Message, reg Registration) {
 	}()
 }
 
-// deliver posts a callback until the hub responds with 2xx or 4xx,
-// MaxAttempts posts have failed, or Close is called. Waits between
-// posts start at RetryBase and double up to RetryMax.
+// deliver posts a callback until the hub responds with 2xx or with a
+// 4xx other than a retryable 409, MaxAttempts posts have failed, or
+// Close is called. Waits between posts start at RetryBase and double up
+// to RetryMax. The hub responds with 409 and "retryable": true to a
+// callback that arrives before it has recorded the filing's delivery to
+// the court, which the court's 200 to the filing precedes.
 func (s *Server) deliver(reg Registration, body []byte) {
 	log := s.log.With("message_id", reg.FilingID, "case_id", reg.CaseKey, "cnr", reg.CNR)
 	wait := s.cfg.RetryBase
 	for attempt := 1; attempt <= s.cfg.MaxAttempts; attempt++ {
 		s.countAttempt(reg.FilingID)
-		status, err := s.post(reg, body)
+		status, retryable, err := s.post(reg, body)
 		switch {
 		case err == nil && status/100 == 2:
 			log.Info("callback delivered", "attempt", attempt)
 			s.settle(reg.FilingID, CallbackDelivered)
 			return
+		case err == nil && status == http.StatusConflict && retryable:
+			err = errors.New("hub responded with HTTP 409 and retryable set")
 		case err == nil && status/100 == 4:
 			log.Warn("callback rejected by the hub; not retrying", "attempt", attempt, "status", status)
 			s.settle(reg.FilingID, CallbackRejected)
@@ -83,12 +90,14 @@ func (s *Server) deliver(reg Registration, body []byte) {
 	s.settle(reg.FilingID, CallbackAbandoned)
 }
 
-// post sends the callback once and returns the hub's status.
-func (s *Server) post(reg Registration, body []byte) (int, error) {
+// post sends the callback once and returns the hub's status and the
+// retryable member of its problem details, false when the response has
+// none.
+func (s *Server) post(reg Registration, body []byte) (int, bool, error) {
 	url := strings.TrimSuffix(s.cfg.HubURL, "/") + CallbackPath
 	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return 0, fmt.Errorf("building callback request: %w", err)
+		return 0, false, fmt.Errorf("building callback request: %w", err)
 	}
 	req.Header.Set("Content-Type", courts.ContentType)
 	req.Header.Set("Idempotency-Key", reg.CallbackID)
@@ -97,11 +106,17 @@ func (s *Server) post(reg Registration, body []byte) (int, error) {
 	}
 	resp, err := s.cfg.Client.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	return resp.StatusCode, nil
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	var problem struct {
+		Retryable bool `json:"retryable"`
+	}
+	// A body that is not problem details JSON, such as a proxy's error
+	// page, counts as not retryable.
+	_ = json.Unmarshal(answer, &problem)
+	return resp.StatusCode, problem.Retryable, nil
 }
 
 // sleep waits for d and reports false when Close cut the wait short.

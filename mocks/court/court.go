@@ -1,7 +1,7 @@
 // Package court is a mock e-Courts system. It accepts chargesheets filed
 // as ECF 4.0 CoreFilingMessages, assigns each new filing a CNR, and then
 // posts an ECF RecordDocketingCallbackMessage with the CNR to the hub,
-// retrying until the hub accepts it.
+// retrying until the hub accepts it or rejects it for good.
 //
 // Routes:
 //
@@ -142,7 +142,7 @@ type Registration struct {
 const (
 	CallbackPending   = "pending"
 	CallbackDelivered = "delivered"
-	CallbackRejected  = "rejected"  // the hub responded with 4xx
+	CallbackRejected  = "rejected"  // the hub responded with 4xx, not a retryable 409
 	CallbackAbandoned = "abandoned" // attempts ran out or the server closed
 )
 

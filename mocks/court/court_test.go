@@ -3,6 +3,7 @@ package court
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -26,13 +27,15 @@ type hubRequest struct {
 }
 
 // fakeHub records callbacks and responds to them with the queued
-// statuses, then with 202.
+// statuses, then with 202. A 409 has problem details whose retryable
+// member is conflictRetryable.
 type fakeHub struct {
-	srv      *httptest.Server
-	got      chan hubRequest
-	mu       sync.Mutex // guards statuses and requests
-	statuses []int
-	requests []hubRequest
+	srv               *httptest.Server
+	got               chan hubRequest
+	mu                sync.Mutex // guards the fields below
+	statuses          []int
+	requests          []hubRequest
+	conflictRetryable bool
 }
 
 func newHub(t *testing.T, statuses ...int) *fakeHub {
@@ -46,8 +49,15 @@ func newHub(t *testing.T, statuses ...int) *fakeHub {
 		if len(h.statuses) > 0 {
 			status, h.statuses = h.statuses[0], h.statuses[1:]
 		}
+		retryable := h.conflictRetryable
 		h.mu.Unlock()
 		h.got <- req
+		if status == http.StatusConflict {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(status)
+			_, _ = fmt.Fprintf(w, `{"status": 409, "retryable": %t}`, retryable)
+			return
+		}
 		w.WriteHeader(status)
 	}))
 	t.Cleanup(h.srv.Close)
@@ -365,6 +375,35 @@ func TestCallbackRejectedIsNotRetried(t *testing.T) {
 	}
 	if got := reg.Callback; got != CallbackRejected {
 		t.Errorf("callback state = %q, want rejected", got)
+	}
+}
+
+func TestCallbackRetriedAfterRetryableConflict(t *testing.T) {
+	hub := newHub(t, http.StatusConflict, http.StatusConflict)
+	hub.conflictRetryable = true
+	s := newCourt(t, hub)
+	receipt(t, post(t, s, "delivery-1", filingBody(t, "msg-1", "KLER01")))
+	reg := settled(t, s)[0]
+
+	if n := hub.count(); n != 3 {
+		t.Errorf("hub got %d posts, want 3", n)
+	}
+	if reg.Callback != CallbackDelivered {
+		t.Errorf("callback state = %q, want delivered", reg.Callback)
+	}
+}
+
+func TestCallbackConflictIsNotRetried(t *testing.T) {
+	hub := newHub(t, http.StatusConflict)
+	s := newCourt(t, hub)
+	receipt(t, post(t, s, "delivery-1", filingBody(t, "msg-1", "KLER01")))
+	reg := settled(t, s)[0]
+
+	if n := hub.count(); n != 1 {
+		t.Errorf("hub got %d posts, want 1", n)
+	}
+	if reg.Callback != CallbackRejected {
+		t.Errorf("callback state = %q, want rejected", reg.Callback)
 	}
 }
 
