@@ -83,6 +83,56 @@ func TestSmallPoolNoHangNoLeak(t *testing.T) {
 	t.Logf("delivery: %s", report)
 }
 
+// TestIdleHubClosesBusConnections starts a hub with 48 bus subscriptions
+// that poll once a second and posts nothing. Their first queries all run
+// at start, so the bus pool opens about one connection each. Once those
+// connections sit unused, the pool closes them: the idle hub ends with
+// no more than the journal's pool and a few bus connections.
+func TestIdleHubClosesBusConnections(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the bus pool to close idle connections; skipped in -short mode")
+	}
+	const journalConns, idleBusConns = 4, 4
+	app := fmt.Sprintf("resilience_idle_%d", time.Now().UnixNano())
+	dsn := postgresSchema(t, url.Values{
+		"pool_max_conns":   {fmt.Sprint(journalConns)},
+		"application_name": {app},
+	})
+	addr := freeAddr(t)
+	ag := startAgencies(t, "http://"+addr, agencyOptions{})
+	h, stop := startHub(t, hub.Config{Listen: addr, PostgresDSN: dsn, PollInterval: time.Second,
+		Routes: ag.routes(routeLimits{timeout: 2 * time.Second, concurrency: 24})})
+	subscribers := 0
+	for _, d := range h.Routes().Config().Destinations {
+		subscribers += d.Concurrency
+	}
+	if subscribers != 48 {
+		t.Fatalf("the routes have %d subscribers, want 48", subscribers)
+	}
+
+	admin := adminConn(t)
+	limit := journalConns + idleBusConns
+	// The check below means something only after the first queries.
+	deadline := time.Now().Add(time.Minute)
+	for countConnections(t, admin, app) <= limit {
+		if time.Now().After(deadline) {
+			t.Fatalf("the hub never held more than %d connections, so its subscriptions' "+
+				"first queries were not seen", limit)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Subscriptions that query at the same moments each need a
+	// connection then, and would keep every connection in use.
+	idle := waitConnections(t, admin, app, limit, 2*time.Minute)
+	if idle > limit {
+		t.Errorf("the idle hub holds %d connections after two minutes, want at most %d "+
+			"(journal %d, bus %d)", idle, limit, journalConns, idleBusConns)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("hub Run: %v", err)
+	}
+}
+
 // connectionWatcher samples the connections of one application name
 // until stopped and keeps the largest count.
 type connectionWatcher struct {
