@@ -327,10 +327,10 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		// A replay to a destination the routes no longer name would die
 		// at once, and a misspelt name would match nothing unnoticed.
 		if _, ok := s.Routes().Destination(req.Destination); !ok {
-			problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(
+			writeInvalidReplay(w, fmt.Errorf(
 				"destination: %q is not a destination of the routes in force: check the name, "+
 					"or add it to the routes again before replaying its dead letters",
-				req.Destination)))
+				req.Destination))
 			return
 		}
 	}
@@ -390,9 +390,9 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 	if len(out.Replays) == 0 && len(out.Skipped) == 0 && req.Route != "" && !s.routeInForce(req.Route) {
 		// Nothing was replayed, so this 400 changes nothing. A misspelt
 		// route name would otherwise read as "no dead letters".
-		problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(
+		writeInvalidReplay(w, fmt.Errorf(
 			"route: %q is not a route of the routes in force and no dead letter "+
-				"matching the filter names it: check the name", req.Route)))
+				"matching the filter names it: check the name", req.Route))
 		return
 	}
 	WriteJSON(w, http.StatusOK, out)

@@ -354,9 +354,18 @@ func TestReplayManyRejectsRemovedDestinationFilter(t *testing.T) {
 	rf := newRoutesFixture(t, twoDestinationRoutes)
 	killRecords(t, rf)
 	p := wantProblem(t, rf.post(t, "/api/v1/deadletters/replay", []byte(`{"destination": "records"}`)),
-		problem.BadRequest)
-	if !strings.Contains(p.Detail, "add it to the routes again") {
-		t.Errorf("detail %q, want it to say how to replay the dead letters", p.Detail)
+		problem.Invalid)
+	if len(p.Errors) != 1 {
+		t.Fatalf("errors = %+v, want one", p.Errors)
+	}
+	if p.Errors[0].Rule != "request" {
+		t.Errorf("rule %q, want request", p.Errors[0].Rule)
+	}
+	if !strings.HasPrefix(p.Errors[0].Message, `destination: "records"`) {
+		t.Errorf("message %q, want it to start with the field and its value", p.Errors[0].Message)
+	}
+	if !strings.Contains(p.Errors[0].Message, "add it to the routes again") {
+		t.Errorf("message %q, want it to say how to replay the dead letters", p.Errors[0].Message)
 	}
 }
 
@@ -448,10 +457,16 @@ func TestReplayManyRejectsUnknownRoute(t *testing.T) {
 	killRecords(t, rf)
 	before := rf.countDeliveries(t)
 	p := wantProblem(t, rf.post(t, "/api/v1/deadletters/replay", []byte(`{"route": "fir-to-statoin"}`)),
-		problem.BadRequest)
-	for _, want := range []string{"route", `"fir-to-statoin"`, "not a route of the routes in force"} {
-		if !strings.Contains(p.Detail, want) {
-			t.Errorf("detail %q, want it to contain %q", p.Detail, want)
+		problem.Invalid)
+	if len(p.Errors) != 1 {
+		t.Fatalf("errors = %+v, want one", p.Errors)
+	}
+	if p.Errors[0].Rule != "request" {
+		t.Errorf("rule %q, want request", p.Errors[0].Rule)
+	}
+	for _, want := range []string{`route: "fir-to-statoin"`, "not a route of the routes in force"} {
+		if !strings.Contains(p.Errors[0].Message, want) {
+			t.Errorf("message %q, want it to contain %q", p.Errors[0].Message, want)
 		}
 	}
 	// A route the routes in force name matches its dead letters as before.

@@ -43,7 +43,8 @@ type SubscriberConfig struct {
 	ConsumerGroup string
 
 	// PollInterval is the wait before the next query for messages after a
-	// query found none. Default 1 s.
+	// query found none. With Wakeups set, each wait is drawn at random
+	// from 3/4 to 5/4 of it. Default 1 s.
 	PollInterval time.Duration
 
 	// AckDeadline is how long a delivered message may stay unacknowledged.

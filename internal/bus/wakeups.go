@@ -1,6 +1,7 @@
 package bus
 
 import (
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -67,8 +68,8 @@ func signal(ch chan struct{}) {
 }
 
 // wakingBackoff is the backoff of a subscription with wake-ups. After a
-// query that found no message it waits for a wake-up, the poll interval,
-// the subscriber's closing or the end of the subscription's context,
+// query that found no message it waits for a wake-up, the poll interval
+// with jitter, the subscriber's closing or the end of the subscription's context,
 // whichever comes first. After a wake-up or the poll interval the next
 // query runs at once.
 type wakingBackoff struct {
@@ -84,7 +85,7 @@ func (b wakingBackoff) HandleError(logger watermill.LoggerAdapter, noMsg bool, e
 	if err != nil || !noMsg {
 		return b.backoff.HandleError(logger, noMsg, err)
 	}
-	timer := time.NewTimer(b.poll)
+	timer := time.NewTimer(jittered(b.poll))
 	defer timer.Stop()
 	select {
 	case <-b.wake:
@@ -100,6 +101,17 @@ func (b wakingBackoff) HandleError(logger watermill.LoggerAdapter, noMsg bool, e
 		return b.poll
 	}
 	return 0
+}
+
+// jittered returns a wait drawn uniformly from 3/4 to 5/4 of poll, whose
+// mean is poll. Subscriptions that start together would otherwise keep
+// querying at the same moments, and on PostgreSQL each query of each
+// subscription then needs its own pool connection at once.
+func jittered(poll time.Duration) time.Duration {
+	if poll <= 0 {
+		return poll
+	}
+	return poll*3/4 + rand.N(poll/2+1)
 }
 
 // done reports whether ch is closed. A nil ch never is.

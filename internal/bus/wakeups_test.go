@@ -92,3 +92,23 @@ func TestWaitEnds(t *testing.T) {
 		}
 	}
 }
+
+// TestJitteredSpreadsWaits draws many waits: each lies within a quarter
+// of the poll interval around it, and the draws spread over that range.
+func TestJitteredSpreadsWaits(t *testing.T) {
+	const poll = time.Second
+	low, high := poll, poll
+	for range 1000 {
+		d := jittered(poll)
+		if d < poll*3/4 || d > poll*5/4 {
+			t.Fatalf("jittered(%s) = %s, want from %s to %s", poll, d, poll*3/4, poll*5/4)
+		}
+		low, high = min(low, d), max(high, d)
+	}
+	if low > poll*4/5 {
+		t.Errorf("the shortest of 1000 waits is %s, want one below %s", low, poll*4/5)
+	}
+	if high < poll*6/5 {
+		t.Errorf("the longest of 1000 waits is %s, want one above %s", high, poll*6/5)
+	}
+}

@@ -127,8 +127,11 @@ func (b *Breakers) get(dest string) *gobreaker.CircuitBreaker[outcome] {
 			attrs := []any{"destination", name, "from", from.String(), "to", to.String()}
 			if to == gobreaker.StateOpen {
 				attrs = append(attrs, "last_failure", last.reason)
+				b.log.Warn("circuit breaker state changed", attrs...)
+			} else {
+				// A probe and a recovery need no action from an operator.
+				b.log.Info("circuit breaker state changed", attrs...)
 			}
-			b.log.Warn("circuit breaker state changed", attrs...)
 			if to == gobreaker.StateClosed && b.cfg.OnClose != nil {
 				// gobreaker holds its lock while it calls this, and the
 				// probe's handler is waiting: let neither wait for the

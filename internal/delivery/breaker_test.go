@@ -1,7 +1,9 @@
 package delivery
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -136,6 +138,43 @@ func TestBreakerCallsOnCloseAfterProbe(t *testing.T) {
 	}
 	if len(closed) != 0 {
 		t.Errorf("OnClose called %d more times, want once", len(closed))
+	}
+}
+
+// TestBreakerLogLevels opens a breaker, lets its open time pass and
+// lets the probe succeed. Opening is logged at WARN, the probe and the
+// recovery at INFO.
+func TestBreakerLogLevels(t *testing.T) {
+	const openFor = 50 * time.Millisecond
+	var logs bytes.Buffer
+	b := NewBreakers(BreakerConfig{Failures: 1, OpenFor: openFor},
+		slog.New(slog.NewJSONHandler(&logs, nil)))
+	try := func(status int) {
+		o := outcome{status: status}
+		_, _ = b.get("court").Execute(func() (outcome, error) { return o, o.breakerError() })
+	}
+	try(http.StatusServiceUnavailable)
+	time.Sleep(openFor + 20*time.Millisecond)
+	try(http.StatusOK)
+
+	levels := map[string]string{}
+	for line := range bytes.Lines(logs.Bytes()) {
+		var entry struct{ Level, Msg, From, To string }
+		if err := json.Unmarshal(line, &entry); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if entry.Msg == "circuit breaker state changed" {
+			levels[entry.From+" -> "+entry.To] = entry.Level
+		}
+	}
+	for transition, want := range map[string]string{
+		"closed -> open":      "WARN",
+		"open -> half-open":   "INFO",
+		"half-open -> closed": "INFO",
+	} {
+		if got := levels[transition]; got != want {
+			t.Errorf("%s logged at %q, want %s\nlogs:\n%s", transition, got, want, logs.String())
+		}
 	}
 }
 

@@ -556,11 +556,18 @@ func (w *Worker) logAttempt(d journal.Delivery, a journal.Attempt) {
 	case journal.StatusDelivered:
 		w.Log.Info("delivered", attrs...)
 	case journal.StatusDead:
-		w.Log.Warn("dead-lettered", append(attrs, "error", a.Error)...)
+		w.Log.Warn("dead-lettered: replay it once the cause is fixed", append(attrs, "error", a.Error,
+			"replay", replayHint(d.ID))...)
 	default:
 		w.Log.Warn("attempt failed, will retry", append(attrs, "error", a.Error,
 			"next_attempt_at", a.NextAttemptAt)...)
 	}
+}
+
+// replayHint returns the command and the API request that replay the
+// dead delivery id.
+func replayHint(id string) string {
+	return "sangam replay " + id + " or POST /api/v1/deliveries/" + id + "/replay"
 }
 
 func (w *Worker) now() time.Time {

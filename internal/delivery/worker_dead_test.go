@@ -31,6 +31,32 @@ func TestHandleUnknownAgency(t *testing.T) {
 	checkDeadUnsent(t, f, d, dest, `no adapter for agency "no-such-agency"`)
 }
 
+// TestDeadLetterLogNamesReplay checks that the log line of a dead
+// letter names the command and the API request that replay it.
+func TestDeadLetterLogNamesReplay(t *testing.T) {
+	dest := newDestination(t)
+	f := newFixture(t, target{agency: "no-such-agency", url: dest.url})
+	logs := captureLog(f)
+	d := f.acceptFIR(t)
+	f.mustHandle(t, d)
+
+	var line string
+	for l := range strings.Lines(logs.String()) {
+		if strings.Contains(l, "dead-lettered") {
+			line = l
+		}
+	}
+	if line == "" {
+		t.Fatalf("no dead-lettered line in the log:\n%s", logs)
+	}
+	for _, want := range []string{"delivery_id=" + d.ID, "sangam replay " + d.ID,
+		"POST /api/v1/deliveries/" + d.ID + "/replay"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("dead-lettered line %q does not contain %q", line, want)
+		}
+	}
+}
+
 func TestHandleEncodeFailure(t *testing.T) {
 	dest := newDestination(t)
 	// The courts adapter encodes only chargesheets, not FIRs.

@@ -33,6 +33,12 @@ const busPoolHeadroom = 32
 // connection.
 const busIdleTime = 30 * time.Second
 
+// busHealthCheckPeriod is how often the PostgreSQL bus pool closes the
+// connections unused for busIdleTime. pgxpool checks once a minute by
+// default, so the connections of the subscriptions' first queries, which
+// all run at start, would stay open for up to a minute and a half.
+const busHealthCheckPeriod = 10 * time.Second
+
 // journalFile is the embedded default's SQLite file in the data folder.
 const journalFile = "sangam.db"
 
@@ -217,6 +223,7 @@ func openPostgres(
 	// would otherwise keep one per subscriber open for pgxpool's default
 	// of 30 minutes.
 	poolCfg.MaxConnIdleTime = busIdleTime
+	poolCfg.HealthCheckPeriod = busHealthCheckPeriod
 	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		store.Close()

@@ -839,6 +839,9 @@ func (h *Hub) Routes() *routes.Table { return h.table.Load() }
 // recorded as failed; the bus hands it out again after restart.
 func (h *Hub) Run(ctx context.Context) error {
 	log := h.cfg.Log
+	// Counted before the API and the handlers start, so that the count
+	// holds only what earlier runs left.
+	resumed := h.countPending(ctx)
 	errc := make(chan error, 2)
 	go func() {
 		if err := h.router.Run(context.WithoutCancel(ctx)); err != nil {
@@ -886,6 +889,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	}()
 	log.Info("hub started", "listen", h.Addr(), "store", h.backend.name,
 		"routes_version", h.Routes().Version())
+	h.logResumed(resumed)
 	if h.cfg.Tokens == nil {
 		log.Warn("API authentication is off: anyone who can reach " + h.Addr() +
 			" may post as any agency; give serve a token file with --tokens")
@@ -925,10 +929,11 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 	h.stopDrain()
 	h.endpoints.Load().Close()
+	left := h.countPending(context.Background())
 	err = errors.Join(runErr, serverErr,
 		h.verification.close(),
 		h.backend.close(),
 	)
-	log.Info("hub stopped")
+	log.Info("hub stopped", left.stoppedAttrs()...)
 	return err
 }

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"context"
 	"log/slog"
 	"strings"
 
@@ -17,6 +18,9 @@ type unitWarning struct {
 	msg string
 	// attrs name the units, as log attributes.
 	attrs []slog.Attr
+	// redirected is set when the routes deliver the messages to other
+	// police units, which hold them and may report on them.
+	redirected bool
 }
 
 // text returns w as one line for the admin API: the attributes as
@@ -75,14 +79,18 @@ func newUnitWarning(msg, instead string, attrs ...slog.Attr) unitWarning {
 			attrs: attrs}
 	}
 	return unitWarning{msg: msg + "; the routes send them to the units in delivered_to" + fix,
-		attrs: append(attrs, slog.String("delivered_to", instead))}
+		attrs: append(attrs, slog.String("delivered_to", instead)), redirected: true}
 }
 
 // warnUnreachedUnits logs the warnings of unreachedUnitWarnings about
 // the routes of version, compiled as t, with the hub's jurisdiction
 // table. Routes that take nothing from the passport office get no line,
 // and routes that send its requests nowhere get one at info level, since
-// a hub without passport verification needs no police units.
+// a hub without passport verification needs no police units. Messages
+// that the routes deliver to other police units, as the default routes
+// deliver those of stations without a destination to their district
+// office, get their line at info level too, because a unit holds them.
+// Only those that reach no police unit are logged at warn level.
 func (h *Hub) warnUnreachedUnits(version int, t *routes.Table) {
 	if !t.AcceptsAgency(passport.Agency) {
 		return
@@ -98,7 +106,11 @@ func (h *Hub) warnUnreachedUnits(version int, t *routes.Table) {
 		for _, a := range w.attrs {
 			args = append(args, a)
 		}
-		h.cfg.Log.Warn(w.msg, args...)
+		level := slog.LevelWarn
+		if w.redirected {
+			level = slog.LevelInfo
+		}
+		h.cfg.Log.Log(context.Background(), level, w.msg, args...)
 	}
 }
 

@@ -34,6 +34,7 @@ func TestUnreachedUnitsLogged(t *testing.T) {
 		"routes_version=1 stations=EKM0401,EKM0402,EKM0414,EKM0416,EKM0418,EKM0424,EKM0431," +
 			"EKM0432 delivered_to=KOCHI-CITY",
 		"routes_version=1 stations=EKR0501 delivered_to=EKM-RURAL",
+		"level=INFO msg=\"verification requests for these stations",
 		`msg="passport verification configured" jurisdiction="the embedded table of the ` +
 			`Ernakulam demo" stations=11 deadline_days=21`,
 	} {
@@ -43,6 +44,11 @@ func TestUnreachedUnitsLogged(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "escalations of requests for these stations") {
 		t.Errorf("start-up log reports an office that the default routes reach:\n%s", logs)
+	}
+	// The default routes deliver those requests to the district offices
+	// on purpose, so nothing there is for an operator to act on.
+	if strings.Contains(logs.String(), "level=WARN msg=\"verification requests for these stations") {
+		t.Errorf("start-up log warns about stations whose requests reach their district office:\n%s", logs)
 	}
 
 	url := "http://" + h.Addr()
@@ -105,6 +111,28 @@ routes:
 		}
 		if got := strings.Contains(logs.String(), info); got != c.info {
 			t.Errorf("%s: log has the info line %t, want %t:\n%s", c.name, got, c.info, logs)
+		}
+	}
+}
+
+// TestUnreachedUnitsWarnWhenNoUnitHolds starts a hub on routes that send
+// the requests of Ernakulam Rural's stations and their escalations to no
+// police unit: those lines are warnings, while the stations whose
+// requests reach Kochi City's office get an info line.
+func TestUnreachedUnitsWarnWhenNoUnitHolds(t *testing.T) {
+	log, logs := capturedLog()
+	startHub(t, Config{DataDir: t.TempDir(), Log: log, Routes: []byte(withoutRuralRoutes(t))})
+	for _, want := range []string{
+		`level=WARN msg="verification requests for these stations of the jurisdiction table reach ` +
+			`no destination whose police_unit is the station nor any other with a police_unit`,
+		`level=WARN msg="escalations of requests for these stations reach no destination whose ` +
+			`police_unit is their district office nor any other with a police_unit`,
+		`level=INFO msg="verification requests for these stations of the jurisdiction table reach ` +
+			`no destination whose police_unit is the station; the routes send them to the units in ` +
+			`delivered_to`,
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("start-up log lacks %q:\n%s", want, logs)
 		}
 	}
 }

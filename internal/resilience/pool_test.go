@@ -27,11 +27,7 @@ func TestSmallPoolNoHangNoLeak(t *testing.T) {
 		t.Skip("loads PostgreSQL through a small pool; skipped in -short mode")
 	}
 	const journalConns, burst = 4, 50
-	app := fmt.Sprintf("resilience_pool_%d", time.Now().UnixNano())
-	dsn := postgresSchema(t, url.Values{
-		"pool_max_conns":   {fmt.Sprint(journalConns)},
-		"application_name": {app},
-	})
+	dsn, app := namedPoolSchema(t, "resilience_pool", journalConns)
 	addr := freeAddr(t)
 	hubURL := "http://" + addr
 	slow := func(next http.Handler) http.Handler {
@@ -42,10 +38,7 @@ func TestSmallPoolNoHangNoLeak(t *testing.T) {
 		Routes: ag.routes(routeLimits{timeout: 2 * time.Second, concurrency: 8})})
 	// The bus subscribers have a pool of their own: one connection per
 	// handler and two more.
-	subscribers := 0
-	for _, d := range h.Routes().Config().Destinations {
-		subscribers += d.Concurrency
-	}
+	subscribers := subscriberCount(h)
 	limit := journalConns + subscribers + 2
 
 	admin := adminConn(t)
@@ -81,6 +74,72 @@ func TestSmallPoolNoHangNoLeak(t *testing.T) {
 		burst, acknowledged.Round(time.Millisecond), settled.Round(time.Millisecond),
 		peak, idle, limit, journalConns, subscribers+2)
 	t.Logf("delivery: %s", report)
+}
+
+// TestIdleHubClosesBusConnections starts a hub with 48 bus subscriptions
+// that poll once a second and posts nothing. Their first queries all run
+// at start, so the bus pool opens about one connection each. Once those
+// connections sit unused, the pool closes them: the idle hub ends with
+// no more than the journal's pool and a few bus connections.
+func TestIdleHubClosesBusConnections(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the bus pool to close idle connections; skipped in -short mode")
+	}
+	const journalConns, idleBusConns = 4, 4
+	dsn, app := namedPoolSchema(t, "resilience_idle", journalConns)
+	addr := freeAddr(t)
+	ag := startAgencies(t, "http://"+addr, agencyOptions{})
+	h, stop := startHub(t, hub.Config{Listen: addr, PostgresDSN: dsn, PollInterval: time.Second,
+		Routes: ag.routes(routeLimits{timeout: 2 * time.Second, concurrency: 24})})
+	subscribers := subscriberCount(h)
+	if subscribers != 48 {
+		t.Fatalf("the routes have %d subscribers, want 48", subscribers)
+	}
+
+	admin := adminConn(t)
+	limit := journalConns + idleBusConns
+	// The check below means something only after the first queries.
+	deadline := time.Now().Add(time.Minute)
+	for countConnections(t, admin, app) <= limit {
+		if time.Now().After(deadline) {
+			t.Fatalf("the hub never held more than %d connections, so its subscriptions' "+
+				"first queries were not seen", limit)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Subscriptions that query at the same moments each need a
+	// connection then, and would keep every connection in use.
+	idle := waitConnections(t, admin, app, limit, 2*time.Minute)
+	if idle > limit {
+		t.Errorf("the idle hub holds %d connections after two minutes, want at most %d "+
+			"(journal %d, bus %d)", idle, limit, journalConns, idleBusConns)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("hub Run: %v", err)
+	}
+}
+
+// namedPoolSchema returns the DSN of a fresh schema whose connections
+// carry an application name of their own, which it returns too, with a
+// journal pool of journalConns connections.
+func namedPoolSchema(t *testing.T, prefix string, journalConns int) (dsn, app string) {
+	t.Helper()
+	app = fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
+	dsn = postgresSchema(t, url.Values{
+		"pool_max_conns":   {fmt.Sprint(journalConns)},
+		"application_name": {app},
+	})
+	return dsn, app
+}
+
+// subscriberCount returns the number of bus subscribers of h's routes:
+// one per unit of each destination's concurrency.
+func subscriberCount(h *hub.Hub) int {
+	n := 0
+	for _, d := range h.Routes().Config().Destinations {
+		n += d.Concurrency
+	}
+	return n
 }
 
 // connectionWatcher samples the connections of one application name
