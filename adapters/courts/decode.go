@@ -23,8 +23,9 @@ import (
 // Input that is not XML, carries a DTD, or has another root element
 // returns an error wrapping adapters.ErrMalformed. An order document
 // with a NIEM namespace that the hub does not read with its Justice
-// namespace gets one violation of rule RuleNamespace for that namespace
-// and no others, because its elements would read as missing. Missing or invalid
+// namespace, or with an element in no namespace, gets one violation of
+// rule RuleNamespace for that namespace and no others, because its
+// elements would read as missing. Missing or invalid
 // content, and a document, filing, birth or offence date later than
 // Adapter.ClockSkew past now, returns a *schemas.ValidationError whose
 // pointers are element paths such as

@@ -13,7 +13,7 @@ import (
 
 // RuleNamespace is the violation rule of an order document with an
 // element or attribute in a NIEM namespace that the hub does not read
-// with the order's Justice namespace.
+// with the order's Justice namespace, or with an element in no namespace.
 const RuleNamespace = "namespace"
 
 // acceptedVocabularies lists the namespace pairs of orderVocabularies,
@@ -59,9 +59,9 @@ func (d *decoder) unknownJustice(root *etree.Element) bool {
 }
 
 // checkVocabulary records a violation for each NIEM core, Justice or
-// structures namespace, other than v's and the structures namespaces
-// the hub reads, at the first element or attribute under root that uses
-// it. It reports whether there was none.
+// structures namespace other than v's, and for elements in no namespace,
+// at the first element or attribute under root that uses it. It reports
+// whether there was none.
 func (d *decoder) checkVocabulary(root *etree.Element, v vocabulary) bool {
 	reported := map[string]bool{}
 	report := func(space, pointer, tag string) {
@@ -69,25 +69,32 @@ func (d *decoder) checkVocabulary(root *etree.Element, v vocabulary) bool {
 			return
 		}
 		reported[space] = true
-		if strings.Contains(space, "/structures/") {
-			d.fail(pointer, RuleNamespace, "namespace %q of %s is not a NIEM structures namespace "+
-				"the hub reads%s: want one of %s", space, tag, slashHint(space, xmlsafe.IsStructures),
-				strings.Join(xmlsafe.StructuresNamespaces, ", "))
-			return
+		switch {
+		case space == "":
+			d.fail(pointer, RuleNamespace, "%s has no namespace, so the hub cannot read it as a "+
+				"NIEM element: declare the namespace of its prefix, such as xmlns:nc for nc:, "+
+				"and write it with that prefix; %s", tag, acceptedVocabularies())
+		case strings.Contains(space, "/structures/"):
+			known := func(s string) bool { return s == v.structures }
+			d.fail(pointer, RuleNamespace, "namespace %q of %s is not the NIEM structures namespace "+
+				"of the order's release%s: an order in Justice namespace %s uses %s", space, tag,
+				slashHint(space, known), v.justice, v.structures)
+		default:
+			known := func(s string) bool { return s == v.core || s == v.justice }
+			d.fail(pointer, RuleNamespace, "namespace %q of %s is not one the hub reads with Justice "+
+				"namespace %s%s: %s", space, tag, v.justice, slashHint(space, known), acceptedVocabularies())
 		}
-		known := func(s string) bool { return s == v.core || s == v.justice }
-		d.fail(pointer, RuleNamespace, "namespace %q of %s is not one the hub reads with Justice "+
-			"namespace %s%s: %s", space, tag, v.justice, slashHint(space, known), acceptedVocabularies())
 	}
 	var walk func(e *etree.Element)
 	walk = func(e *etree.Element) {
 		space := e.NamespaceURI()
-		if space != v.core && space != v.justice && isNIEMVocabulary(space) {
+		// The root element may have any name, in any namespace or none.
+		if e != root && (space == "" || space != v.core && space != v.justice && isNIEMVocabulary(space)) {
 			report(space, xmlsafe.Pointer(e), "<"+e.FullTag()+">")
 		}
 		for _, a := range e.Attr {
 			space := a.NamespaceURI()
-			if a.Space != "" && strings.Contains(space, "/structures/") && !xmlsafe.IsStructures(space) {
+			if a.Space != "" && strings.Contains(space, "/structures/") && space != v.structures {
 				report(space, xmlsafe.Pointer(e), "attribute "+a.FullKey()+" of <"+e.FullTag()+">")
 			}
 		}

@@ -77,3 +77,58 @@ func TestOrderNIEM4Pair(t *testing.T) {
 		t.Errorf("message %q does not name jxdm 6.0 and the Justice namespaces the hub reads", vs[0].Message)
 	}
 }
+
+// TestOrderNoNamespace drops the NIEM core namespace of the production
+// warrant and its nc: prefixes: the one violation is at the first
+// element in no namespace, and no required field reads as missing.
+func TestOrderNoNamespace(t *testing.T) {
+	body := replaced(t, "order_production_warrant.xml",
+		`xmlns:nc="http://release.niem.gov/niem/niem-core/5.0/"`, "")
+	body = bytes.ReplaceAll(body, []byte("<nc:"), []byte("<"))
+	body = bytes.ReplaceAll(body, []byte("</nc:"), []byte("</"))
+	_, err := orderAdapter().Decode(body, ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 {
+		t.Fatalf("Decode: %d violations, want 1: %v", len(vs), err)
+	}
+	v := vs[0]
+	if v.Rule != RuleNamespace {
+		t.Errorf("rule %q, want %q", v.Rule, RuleNamespace)
+	}
+	if v.Pointer != "/CourtOrderReport/DocumentIdentification" {
+		t.Errorf("pointer %q, want /CourtOrderReport/DocumentIdentification", v.Pointer)
+	}
+	if !strings.Contains(v.Message, "no namespace") {
+		t.Errorf("message %q does not say the element has no namespace", v.Message)
+	}
+	if !strings.Contains(v.Message, "niem-core/5.0/") || !strings.Contains(v.Message, "jxdm/7.0/") {
+		t.Errorf("message %q does not list the namespaces the hub reads", v.Message)
+	}
+}
+
+// TestOrderStructuresOfOtherRelease turns the production warrant into
+// NIEM 3 with Justice 5.0. With the NIEM 3 structures namespace it
+// decodes, and with the NIEM 5 one its structures:id is one violation.
+func TestOrderStructuresOfOtherRelease(t *testing.T) {
+	body := readTestdata(t, "order_production_warrant.xml")
+	body = bytes.ReplaceAll(body, []byte("niem-core/5.0/"), []byte("niem-core/3.0/"))
+	body = bytes.ReplaceAll(body, []byte("jxdm/7.0/"), []byte("jxdm/5.0/"))
+	niem3 := bytes.ReplaceAll(body, []byte("structures/5.0/"), []byte("structures/3.0/"))
+	if _, err := orderAdapter().Decode(niem3, ContentType); err != nil {
+		t.Fatalf("Decode with NIEM 3 structures: %v", err)
+	}
+
+	_, err := orderAdapter().Decode(body, ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 {
+		t.Fatalf("Decode with NIEM 5 structures: %d violations, want 1: %v", len(vs), err)
+	}
+	v := vs[0]
+	if v.Rule != RuleNamespace || v.Pointer != "/CourtOrderReport/Warrant" {
+		t.Errorf("violation %s (%s), want /CourtOrderReport/Warrant (%s)", v.Pointer, v.Rule, RuleNamespace)
+	}
+	if !strings.Contains(v.Message, `"http://release.niem.gov/niem/structures/5.0/"`) ||
+		!strings.Contains(v.Message, "structures/3.0/") {
+		t.Errorf("message %q does not name structures 5.0 and the NIEM 3 structures namespace", v.Message)
+	}
+}

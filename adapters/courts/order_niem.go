@@ -32,10 +32,17 @@ var orderVocabularies = map[string]string{
 	"http://release.niem.gov/niem/domains/jxdm/5.2/": nsNC3,
 }
 
-// vocabulary is the pair of NIEM core and Justice namespaces that one
-// order document uses.
+// releaseStructures maps each NIEM core namespace of orderVocabularies
+// to the structures namespace of the same releases.
+var releaseStructures = map[string]string{
+	nsNC5: xmlsafe.NIEM5Structures,
+	nsNC3: xmlsafe.NIEM3Structures,
+}
+
+// vocabulary is the NIEM core, Justice and structures namespaces that
+// one order document uses.
 type vocabulary struct {
-	core, justice string
+	core, justice, structures string
 }
 
 func (v vocabulary) nc(local string) xmlsafe.Name { return name(v.core, local) }
@@ -55,7 +62,8 @@ func orderElement(root *etree.Element) (*etree.Element, vocabulary, int) {
 		core, ok := orderVocabularies[n.Space]
 		if ok && (n.Local == "Warrant" || n.Local == "CourtOrder") {
 			if first == nil {
-				first, v = c, vocabulary{core: core, justice: n.Space}
+				first = c
+				v = vocabulary{core: core, justice: n.Space, structures: releaseStructures[core]}
 			}
 			count++
 		}
