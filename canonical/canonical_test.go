@@ -96,6 +96,21 @@ func TestParseCNR(t *testing.T) {
 	}
 }
 
+// TestParseCNRLowerCase rejects a CNR with lower-case letters by saying
+// so, not by asking for the 16 characters it has.
+func TestParseCNRLowerCase(t *testing.T) {
+	_, err := ParseCNR("kler120009802026")
+	if err == nil {
+		t.Fatal("ParseCNR succeeded")
+	}
+	if !strings.Contains(err.Error(), "upper case") {
+		t.Errorf("error %q does not say the letters must be upper case", err)
+	}
+	if strings.Contains(err.Error(), "want 16 characters") {
+		t.Errorf("error %q asks for 16 characters, which the CNR has", err)
+	}
+}
+
 func TestFIRKeyRoundTrip(t *testing.T) {
 	f := FIRRef{State: "KL", District: "EKM", PoliceStation: "EKM0412", Year: 2025, Number: 1187}
 	key := f.Key()

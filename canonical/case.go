@@ -74,6 +74,10 @@ type CNR struct {
 // ParseCNR parses a 16-character CNR such as "KLER010001232024".
 func ParseCNR(s string) (CNR, error) {
 	m := cnrPattern.FindStringSubmatch(s)
+	if m == nil && cnrPattern.MatchString(strings.ToUpper(s)) {
+		return CNR{}, fmt.Errorf("invalid CNR %q: the state and district letters must be upper case, "+
+			"as in %s", s, strings.ToUpper(s))
+	}
 	if m == nil {
 		return CNR{}, fmt.Errorf("invalid CNR %q: want 16 characters: state (2 letters), "+
 			"district (2 letters), establishment (2 digits), serial (6 digits), year (4 digits)", s)
