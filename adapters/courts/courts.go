@@ -49,6 +49,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beevik/etree"
+
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/xmlsafe"
@@ -158,7 +160,9 @@ func (a *Adapter) Authors(t canonical.Type) bool {
 // docketing callback, it returns the path of the case's CaseTrackingID
 // for the CNR, of its court's identification for the court's code, of
 // the lineage case's CaseTrackingID for the FIR, and of
-// DocumentFiledDate for the filing date. In a court order, it returns
+// DocumentFiledDate for the filing date, of the nc:DocumentIdentification
+// of the filing id for the correlation id, and of ecf:FilingStatusCode for
+// the filing status. In a court order, it returns
 // the element of the order's number, date, time and directions and the
 // person element of the prisoner's names, aliases and identifiers
 // (orderPointer). It implements adapters.BodyPointers and places no
@@ -166,6 +170,10 @@ func (a *Adapter) Authors(t canonical.Type) bool {
 func (a *Adapter) BodyPointer(doc adapters.Document, m *canonical.Message, pointer string) (string, bool) {
 	if m.Type == canonical.TypeCourtRegistration && pointer == "/court_registration/filed_on" {
 		return "/RecordDocketingCallbackMessage/DocumentFiledDate", true
+	}
+	if m.Type == canonical.TypeCourtRegistration && (pointer == "/correlation_id" ||
+		pointer == "/court_registration/status") {
+		return callbackPointer(doc.Body, pointer)
 	}
 	if m.Type == canonical.TypeCourtRegistration && (pointer == "/court_registration/cnr" ||
 		pointer == "/court_registration/court/code" || isUnder(pointer, "/court_registration/fir")) {
@@ -184,6 +192,32 @@ func (a *Adapter) BodyPointer(doc adapters.Document, m *canonical.Message, point
 		return "/RecordDocketingCallbackMessage", true
 	}
 	return "", false
+}
+
+// callbackPointer returns the path, in the docketing callback body, of
+// the nc:DocumentIdentification of category CategoryFilingID for the
+// correlation id, or of the ecf:FilingStatusCode for the status, and
+// false when the callback has no such element.
+func callbackPointer(body []byte, pointer string) (string, bool) {
+	doc, err := xmlsafe.Parse(body, xmlsafe.Limits{})
+	if err != nil {
+		return "", false
+	}
+	var e *etree.Element
+	if pointer == "/correlation_id" {
+		for _, id := range xmlsafe.Children(doc.Root(), nc("DocumentIdentification")) {
+			if hasFilingID(id) {
+				e = id
+				break
+			}
+		}
+	} else {
+		e = xmlsafe.Path(doc.Root(), ecf("FilingStatus"), ecf("FilingStatusCode"))
+	}
+	if e == nil {
+		return "", false
+	}
+	return xmlsafe.Pointer(e), true
 }
 
 // casePointer returns the path, in the docketing callback body, of the

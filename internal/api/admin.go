@@ -713,8 +713,7 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 	switch {
 	case err == nil:
 	case errors.As(err, &conflict):
-		p := problem.New(problem.Conflict, "the message contradicts messages the hub has "+
-			"journaled, as errors list, so the hub would reject it")
+		p := problem.New(problem.Conflict, conflictDetail(conflict, "the hub would reject it"))
 		p.Errors = conflict.Invalid.Violations
 		p.Retryable = conflict.Retryable
 		problem.Write(w, p)

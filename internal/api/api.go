@@ -40,6 +40,18 @@ func reusedIDProblem(reused *journal.ConflictError, outcome string) problem.Prob
 	return p
 }
 
+// conflictDetail returns the problem detail of conflict, with outcome,
+// such as "nothing was stored", after it. A retryable conflict depends
+// on messages the hub is still handling, such as a filing it has yet to
+// deliver, so its detail says to send the message again later.
+func conflictDetail(conflict *ingest.ConflictError, outcome string) string {
+	if conflict.Retryable {
+		return "the message depends on messages the hub has not finished handling, as errors " +
+			"list; " + outcome + ", so send it again later"
+	}
+	return "the message contradicts messages the hub has journaled, as errors list; " + outcome
+}
+
 // DefaultMaxBody is the largest inbound body accepted when
 // Server.MaxBody is zero, in bytes.
 const DefaultMaxBody = 8 << 20
@@ -422,8 +434,7 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		v := conflict.Invalid.Violations[0]
 		s.Log.Info("message that contradicts the journal rejected", "agency", agency,
 			"rule", v.Rule, "pointer", v.Pointer, "error", v.Message)
-		p := problem.New(problem.Conflict, "the message contradicts messages the hub has "+
-			"journaled, as errors list; nothing was stored")
+		p := problem.New(problem.Conflict, conflictDetail(conflict, "nothing was stored"))
 		p.Errors = conflict.Invalid.Violations
 		p.Retryable = conflict.Retryable
 		problem.Write(w, p)

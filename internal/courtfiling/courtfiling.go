@@ -316,6 +316,11 @@ func reportNumber(report *canonical.Chargesheet) string {
 	return ", report number " + report.ReportNumber
 }
 
+// RuleFilingID is the violation rule of a docketing callback whose
+// filing id is the hub id of a message that is not a final report, and
+// so not a filing the hub sent to a court.
+const RuleFilingID = "filing-id"
+
 // RuleFilingUndelivered is the violation rule of a docketing callback
 // for a final report that the hub has not delivered to a court yet. The
 // court cannot have docketed a filing it never received, so the callback
@@ -360,9 +365,11 @@ type Callbacks struct {
 // /court_registration/filed_on, and one from another court than the
 // report's, when both name one, an error at /court_registration/court/code.
 //
-// When the id names no final report in the journal, as for a filing the
+// When the id names no message in the journal, as for a filing the
 // station made on the court's own portal, Enrich sets UnknownFiling and
-// the registration is accepted.
+// the registration is accepted. When it names a message other than a
+// final report, such as a FIR or a court order, Enrich returns a
+// *schemas.ValidationError at /correlation_id of rule RuleFilingID.
 //
 // A registration that passes those checks returns a retryable
 // *ingest.ConflictError at /correlation_id while the report has
@@ -381,8 +388,16 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 	if err != nil {
 		return fmt.Errorf("reading filing %s that the court's callback names: %w", m.CorrelationID, err)
 	}
+	if j.Type != canonical.TypeChargesheet {
+		return schemas.Invalid(schemas.Violation{
+			Pointer: "/correlation_id", Rule: RuleFilingID,
+			Message: fmt.Sprintf("filing id %s is the hub id of a %s message, not a filing the hub "+
+				"sent: quote the hub message id of the final report the court docketed, or the "+
+				"court's own filing id for a filing made outside the hub", m.CorrelationID, j.Type),
+		})
+	}
 	report := j.Message.Chargesheet
-	if j.Type != canonical.TypeChargesheet || report == nil {
+	if report == nil {
 		reg.UnknownFiling = true
 		return nil
 	}

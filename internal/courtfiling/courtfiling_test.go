@@ -558,14 +558,33 @@ func TestCallbackForUnknownFilingAccepted(t *testing.T) {
 	}
 }
 
+// TestCallbackNamingAnFIRMessage quotes the hub id of a FIR as the filing
+// id: the hub knows that id is no filing, so the callback is rejected at
+// the filing id's element and nothing is journaled.
 func TestCallbackNamingAnFIRMessage(t *testing.T) {
 	s := newService(t)
 	fir := accept(t, s, "police", readFile(t, "../../adapters/police/testdata/fir.json"))
-	r := accept(t, s, "courts", callback(t, "KLER10-CB-1", fir.MessageID, "FIR/KL/EKM/1234/2024/123"))
-	if !journey(t, s, r.MessageID).Message.CourtRegistration.UnknownFiling {
-		t.Error("UnknownFiling is not set for a filing id that names an FIR, not a final report")
+	_, err := s.Accept(context.Background(), "courts",
+		callback(t, "KLER10-CB-1", fir.MessageID, "FIR/KL/EKM/1234/2024/123"), "")
+	var conflict *ingest.ConflictError
+	if errors.As(err, &conflict) {
+		t.Errorf("Accept error = %v, want a validation error, not a conflict", err)
+	}
+	vs := schemas.Violations(err)
+	if !hasViolation(vs, filingIDPointer, courtfiling.RuleFilingID) {
+		t.Errorf("Accept error = %v, want %s at %s", err, courtfiling.RuleFilingID, filingIDPointer)
+	}
+	if !strings.Contains(err.Error(), fir.MessageID) || !strings.Contains(err.Error(), "fir message") {
+		t.Errorf("error %q does not say that %s is a fir message", err, fir.MessageID)
+	}
+	if got := journaled(t, s, journal.Query{Type: canonical.TypeCourtRegistration}); len(got) != 0 {
+		t.Errorf("journal holds %d court registrations, want none", len(got))
 	}
 }
+
+// filingIDPointer is the path of the nc:DocumentIdentification that
+// gives the filing id in the callbacks of callback.
+const filingIDPointer = "/RecordDocketingCallbackMessage/DocumentIdentification[2]"
 
 func journey(t *testing.T, s *ingest.Service, id string) journal.Journey {
 	t.Helper()
@@ -754,8 +773,10 @@ func wantFilingRejected(t *testing.T, err error, rejection string) {
 	if !errors.As(err, &conflict) {
 		t.Fatalf("Accept error = %v, want an *ingest.ConflictError", err)
 	}
-	if !hasViolationRule(conflict.Invalid.Violations, courtfiling.RuleFilingRejected) {
-		t.Errorf("violations = %v, want %s", conflict.Invalid.Violations, courtfiling.RuleFilingRejected)
+	const statusPointer = "/RecordDocketingCallbackMessage/FilingStatus/FilingStatusCode"
+	if !hasViolation(conflict.Invalid.Violations, statusPointer, courtfiling.RuleFilingRejected) {
+		t.Errorf("violations = %v, want %s at %s", conflict.Invalid.Violations,
+			courtfiling.RuleFilingRejected, statusPointer)
 	}
 	if !strings.Contains(err.Error(), rejection) {
 		t.Errorf("error %q does not name the rejecting callback %s", err, rejection)
@@ -1138,8 +1159,9 @@ func wantUndelivered(t *testing.T, err error, want ...string) {
 	if !errors.As(err, &conflict) {
 		t.Fatalf("Accept error = %v, want an *ingest.ConflictError", err)
 	}
-	if !hasViolationRule(conflict.Invalid.Violations, courtfiling.RuleFilingUndelivered) {
-		t.Errorf("violations = %v, want %s", conflict.Invalid.Violations, courtfiling.RuleFilingUndelivered)
+	if !hasViolation(conflict.Invalid.Violations, filingIDPointer, courtfiling.RuleFilingUndelivered) {
+		t.Errorf("violations = %v, want %s at %s", conflict.Invalid.Violations,
+			courtfiling.RuleFilingUndelivered, filingIDPointer)
 	}
 	if !conflict.Retryable {
 		t.Error("the conflict is not retryable")
