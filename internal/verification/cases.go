@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/courtfiling"
@@ -74,12 +75,51 @@ func (c *CaseResolver) resolve(ctx context.Context, ref *canonical.CaseRef) erro
 		return fmt.Errorf("finding the FIR of CNR %s: %w", ref.CNR, err)
 	}
 	if !found {
-		ref.FIRUnresolved = fmt.Sprintf("no court registration of CNR %s has reached the hub, "+
-			"so the case's FIR and police station are unknown", ref.CNR)
+		declined, err := c.Index.declinedRegistrations(ctx, ref.CNR)
+		if err != nil {
+			return err
+		}
+		ref.FIRUnresolved = unresolvedReason(ref.CNR, declined)
 		return nil
 	}
 	ref.FIR, ref.FIRResolvedFrom = &fir, from
 	return nil
+}
+
+// unresolvedReason returns why the FIR of cnr is unknown, given its
+// registrations that rejected or returned their filing, each as a hub id
+// and the filing status.
+func unresolvedReason(cnr string, declined []string) string {
+	if len(declined) == 0 {
+		return fmt.Sprintf("no accepted court registration of CNR %s that names a FIR has reached "+
+			"the hub, so the case's FIR and police station are unknown", cnr)
+	}
+	return fmt.Sprintf("every court registration of CNR %s that reached the hub rejected or "+
+		"returned its filing (%s) and none accepted one, so the case's FIR and police station "+
+		"are unknown", cnr, strings.Join(declined, ", "))
+}
+
+// declinedRegistrations returns the registrations of cnr that rejected
+// or returned their filing, in id order, each as "hub message ID: status".
+func (x *Index) declinedRegistrations(ctx context.Context, cnr string) ([]string, error) {
+	rows, err := x.db.QueryContext(ctx, `SELECT message_id, status FROM verification_declined_registrations
+		WHERE cnr = $1 ORDER BY message_id`, cnr)
+	if err != nil {
+		return nil, fmt.Errorf("reading the declined registrations of CNR %s: %w", cnr, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id, status string
+		if err := rows.Scan(&id, &status); err != nil {
+			return nil, fmt.Errorf("reading the declined registrations of CNR %s: %w", cnr, err)
+		}
+		ids = append(ids, fmt.Sprintf("hub message %s: %s", id, strings.ToLower(strings.TrimSpace(status))))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the declined registrations of CNR %s: %w", cnr, err)
+	}
+	return ids, nil
 }
 
 // FIRByCNR returns the FIR of the newest court registration of cnr that
@@ -105,13 +145,23 @@ func (x *Index) FIRByCNR(ctx context.Context, cnr string) (
 }
 
 // recordRegistration records the CNR and FIR of m, a court registration
-// that names both. Other messages change nothing, and so does a
-// registration that rejects or returns its filing, because the court
-// took no case from it.
+// that names both. A registration with a CNR that rejects or returns its
+// filing ties the CNR to no FIR, because the court took no case from it,
+// so only its status is recorded. Other messages change nothing.
 func recordRegistration(ctx context.Context, tx *sql.Tx, m *canonical.Message) error {
 	r := m.CourtRegistration
-	if m.Type != canonical.TypeCourtRegistration || r == nil || r.CNR == "" || r.FIR == nil ||
-		courtfiling.Rejected(r.Status) {
+	if m.Type != canonical.TypeCourtRegistration || r == nil || r.CNR == "" {
+		return nil
+	}
+	if courtfiling.Rejected(r.Status) {
+		_, err := tx.ExecContext(ctx, `INSERT INTO verification_declined_registrations
+			(cnr, message_id, status) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, r.CNR, m.ID, r.Status)
+		if err != nil {
+			return fmt.Errorf("recording the declined registration of CNR %s: %w", r.CNR, err)
+		}
+		return nil
+	}
+	if r.FIR == nil {
 		return nil
 	}
 	ref, err := json.Marshal(r.FIR)

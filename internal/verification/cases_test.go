@@ -147,6 +147,29 @@ func TestReleaseByUnknownCNRSaysWhy(t *testing.T) {
 	})
 }
 
+// TestReleaseByRejectedCNRSaysWhy registers the release report's CNR
+// once, with the filing rejected: the reason names that registration and
+// says none accepted the filing.
+func TestReleaseByRejectedCNRSaysWhy(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		rejected := registration(cnrOfRelease, firOfCNR, "KLER10-CB-1")
+		rejected.CourtRegistration.Status = "rejected"
+		reg := e.accept(t, rejected)
+
+		m := e.accept(t, niemRelease(t), e.caseResolver())
+		c := m.Movement.Prisoner.Cases[0]
+		if c.FIR != nil {
+			t.Errorf("FIR = %s, want none", c.FIR.Key())
+		}
+		if !strings.Contains(c.FIRUnresolved, "hub message "+reg.ID+": rejected") {
+			t.Errorf("unresolved reason %q does not name the rejecting registration %s", c.FIRUnresolved, reg.ID)
+		}
+		if strings.Contains(c.FIRUnresolved, "no accepted court registration") {
+			t.Errorf("unresolved reason %q says no registration reached the hub", c.FIRUnresolved)
+		}
+	})
+}
+
 func TestMovementWithFIRKeepsItsCases(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		e.accept(t, registration(cnrOfRelease, firOfCNR, "KLER10-CB-1"))

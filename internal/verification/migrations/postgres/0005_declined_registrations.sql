@@ -1,0 +1,11 @@
+-- Court registrations of a CNR that reject or return their filing, one
+-- row each, so that a case whose CNR has only these gets a reason that
+-- names them. Registrations indexed before this table existed are not
+-- in it.
+CREATE TABLE verification_declined_registrations (
+	cnr        text NOT NULL,
+	message_id text NOT NULL,
+	-- The filing status as the court wrote it: rejected or returned.
+	status     text NOT NULL,
+	PRIMARY KEY (cnr, message_id)
+);
