@@ -2,6 +2,7 @@ package textcheck
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 )
 
@@ -15,6 +16,10 @@ type EncodingError struct {
 	// mark, and clear when the NUL bytes of its first characters give
 	// the encoding away.
 	BOM bool
+	// XML is set when the body's first character, after any byte order
+	// mark, is "<", as in an XML document, whose declaration may name
+	// the encoding.
+	XML bool
 }
 
 func (e *EncodingError) Error() string {
@@ -22,9 +27,12 @@ func (e *EncodingError) Error() string {
 	if e.BOM {
 		how = "it starts with the " + e.Encoding + " byte order mark"
 	}
-	return fmt.Sprintf("the body is in %s (%s), but the hub reads bodies only in UTF-8: "+
-		"send it in UTF-8, and in an XML declaration write encoding=\"UTF-8\" or no encoding",
-		e.Encoding, how)
+	advice := "send it in UTF-8"
+	if e.XML {
+		advice += ", and in the XML declaration write encoding=\"UTF-8\" or no encoding"
+	}
+	return fmt.Sprintf("the body is in %s (%s), but the hub reads bodies only in UTF-8: %s",
+		e.Encoding, how, advice)
 }
 
 // wideBOMs are the byte order marks of UTF-32 and UTF-16. UTF-32LE comes
@@ -47,7 +55,8 @@ var wideBOMs = []struct {
 func CheckEncoding(body []byte) error {
 	for _, w := range wideBOMs {
 		if bytes.HasPrefix(body, w.bom) {
-			return &EncodingError{Encoding: w.encoding, BOM: true}
+			rest := body[len(w.bom):]
+			return &EncodingError{Encoding: w.encoding, BOM: true, XML: firstCharacter(rest, w.encoding) == '<'}
 		}
 	}
 	if len(body) < 4 {
@@ -66,5 +75,22 @@ func CheckEncoding(body []byte) error {
 	default:
 		return nil
 	}
-	return &EncodingError{Encoding: encoding}
+	return &EncodingError{Encoding: encoding, XML: firstCharacter(body, encoding) == '<'}
+}
+
+// firstCharacter returns the first code unit of body in encoding, which
+// is UTF-16LE, UTF-16BE, UTF-32LE or UTF-32BE, or 0 when body is shorter
+// than one unit.
+func firstCharacter(body []byte, encoding string) rune {
+	switch {
+	case encoding == "UTF-16LE" && len(body) >= 2:
+		return rune(binary.LittleEndian.Uint16(body))
+	case encoding == "UTF-16BE" && len(body) >= 2:
+		return rune(binary.BigEndian.Uint16(body))
+	case encoding == "UTF-32LE" && len(body) >= 4:
+		return rune(binary.LittleEndian.Uint32(body))
+	case encoding == "UTF-32BE" && len(body) >= 4:
+		return rune(binary.BigEndian.Uint32(body))
+	}
+	return 0
 }

@@ -42,16 +42,16 @@ func TestCheckEncodingWide(t *testing.T) {
 		name     string
 		body     []byte
 		encoding string
-		bom      bool
+		bom, xml bool
 	}{
-		{"UTF-16LE with BOM", append([]byte{0xFF, 0xFE}, utf16LE(xml)...), "UTF-16LE", true},
-		{"UTF-16BE with BOM", append([]byte{0xFE, 0xFF}, swapPairs(utf16LE(xml))...), "UTF-16BE", true},
-		{"UTF-32LE with BOM", append([]byte{0xFF, 0xFE, 0, 0}, utf32LE(json)...), "UTF-32LE", true},
-		{"UTF-32BE with BOM", []byte{0, 0, 0xFE, 0xFF, 0, 0, 0, '{'}, "UTF-32BE", true},
-		{"UTF-16LE JSON", utf16LE(json), "UTF-16LE", false},
-		{"UTF-16BE XML", swapPairs(utf16LE(xml)), "UTF-16BE", false},
-		{"UTF-32LE JSON", utf32LE(json), "UTF-32LE", false},
-		{"UTF-32BE JSON", []byte{0, 0, 0, '{', 0, 0, 0, '}'}, "UTF-32BE", false},
+		{"UTF-16LE with BOM", append([]byte{0xFF, 0xFE}, utf16LE(xml)...), "UTF-16LE", true, true},
+		{"UTF-16BE with BOM", append([]byte{0xFE, 0xFF}, swapPairs(utf16LE(xml))...), "UTF-16BE", true, true},
+		{"UTF-32LE with BOM", append([]byte{0xFF, 0xFE, 0, 0}, utf32LE(json)...), "UTF-32LE", true, false},
+		{"UTF-32BE with BOM", []byte{0, 0, 0xFE, 0xFF, 0, 0, 0, '{'}, "UTF-32BE", true, false},
+		{"UTF-16LE JSON", utf16LE(json), "UTF-16LE", false, false},
+		{"UTF-16BE XML", swapPairs(utf16LE(xml)), "UTF-16BE", false, true},
+		{"UTF-32LE JSON", utf32LE(json), "UTF-32LE", false, false},
+		{"UTF-32BE JSON", []byte{0, 0, 0, '{', 0, 0, 0, '}'}, "UTF-32BE", false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -65,6 +65,9 @@ func TestCheckEncodingWide(t *testing.T) {
 			}
 			if wide.BOM != c.bom {
 				t.Errorf("BOM %v, want %v", wide.BOM, c.bom)
+			}
+			if got := strings.Contains(err.Error(), "XML declaration"); got != c.xml {
+				t.Errorf("message %q: advice on the XML declaration %v, want %v", err, got, c.xml)
 			}
 			if !strings.Contains(err.Error(), "only in UTF-8") {
 				t.Errorf("message %q does not say the hub reads UTF-8 only", err)
