@@ -57,7 +57,7 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 	case xmlsafe.Is(root, name(nsCallback, "RecordDocketingCallbackMessage")):
 		m = d.callback()
 	default:
-		order, v, count := orderElement(root)
+		order, v, orders := orderElement(root)
 		if order == nil && d.unknownJustice(root) {
 			break
 		}
@@ -67,11 +67,11 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 				"and has no NIEM j:Warrant or j:CourtOrder child",
 				adapters.ErrMalformed, xmlsafe.NameOf(root))
 		}
-		if count > 1 {
+		if len(orders) > 1 {
 			// The hub journals one message per document, so a second
 			// order would be lost.
-			d.fail(xmlsafe.Pointer(root), RuleOneOrder, "the document has %d j:Warrant or "+
-				"j:CourtOrder elements: send each order in a document of its own", count)
+			d.fail(xmlsafe.Pointer(orders[1]), RuleOneOrder, "the document has %d j:Warrant or "+
+				"j:CourtOrder elements: send each order in a document of its own", len(orders))
 		}
 		// An element of another NIEM release would read as missing, so
 		// the order is read only when every element is in v.
@@ -199,10 +199,23 @@ func (d *decoder) onePath(parent *etree.Element, want string, names ...xmlsafe.N
 // elements of one name in parent, when there is more than one. want ends
 // the message with the reason for one.
 func (d *decoder) oneOf(same []*etree.Element, parent *etree.Element, want string) {
-	if len(same) > 1 {
-		d.fail(xmlsafe.Pointer(same[1]), "maxItems", "%d %s elements in %s: want one, %s",
-			len(same), same[1].FullTag(), parent.FullTag(), want)
+	d.oneOfKind(same, parent, "", want)
+}
+
+// oneOfKind is oneOf for elements of one kind among others of their
+// name, such as the nc:DocumentIdentification of the filing id. kind,
+// such as "of category FilingID", follows the element name in the
+// message.
+func (d *decoder) oneOfKind(same []*etree.Element, parent *etree.Element, kind, want string) {
+	if len(same) <= 1 {
+		return
 	}
+	elements := same[1].FullTag() + " elements"
+	if kind != "" {
+		elements += " " + kind
+	}
+	d.fail(xmlsafe.Pointer(same[1]), "maxItems", "%d %s in %s: want one, %s",
+		len(same), elements, parent.FullTag(), want)
 }
 
 // oneDate checks the path names from parent as onePath does, and then

@@ -432,7 +432,9 @@ func TestOrderTwoOrdersRejected(t *testing.T) {
 	}
 	second := strings.ReplaceAll(strings.ReplaceAll(warrant, ">KLER10<", ">KLTV01<"), "PW-45-2025", "PW-46-2025")
 	_, err := orderAdapter().Decode([]byte(strings.Replace(body, warrant, warrant+second, 1)), ContentType)
-	if !hasOrderViolation(err, "/CourtOrderReport", RuleOneOrder) {
-		t.Errorf("no %s violation at /CourtOrderReport in %v", RuleOneOrder, err)
+	// The second order is the one the hub would not read.
+	const secondOrder = "/CourtOrderReport/Warrant[2]"
+	if !hasOrderViolation(err, secondOrder, RuleOneOrder) {
+		t.Errorf("no %s violation at %s in %v", RuleOneOrder, secondOrder, err)
 	}
 }

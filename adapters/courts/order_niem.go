@@ -49,26 +49,28 @@ func (v vocabulary) nc(local string) xmlsafe.Name { return name(v.core, local) }
 func (v vocabulary) j(local string) xmlsafe.Name  { return name(v.justice, local) }
 
 // orderElement returns the first j:Warrant or j:CourtOrder child of root,
-// with the vocabulary its Justice namespace belongs to, and the number of
-// such children. It returns nil when root has none.
-func orderElement(root *etree.Element) (*etree.Element, vocabulary, int) {
+// with the vocabulary its Justice namespace belongs to, and every such
+// child in document order. It returns nil when root has none.
+func orderElement(root *etree.Element) (*etree.Element, vocabulary, []*etree.Element) {
 	var (
-		first *etree.Element
-		v     vocabulary
-		count int
+		v      vocabulary
+		orders []*etree.Element
 	)
 	for _, c := range root.ChildElements() {
 		n := xmlsafe.NameOf(c)
 		core, ok := orderVocabularies[n.Space]
-		if ok && (n.Local == "Warrant" || n.Local == "CourtOrder") {
-			if first == nil {
-				first = c
-				v = vocabulary{core: core, justice: n.Space, structures: releaseStructures[core]}
-			}
-			count++
+		if !ok || (n.Local != "Warrant" && n.Local != "CourtOrder") {
+			continue
 		}
+		if len(orders) == 0 {
+			v = vocabulary{core: core, justice: n.Space, structures: releaseStructures[core]}
+		}
+		orders = append(orders, c)
 	}
-	return first, v, count
+	if len(orders) == 0 {
+		return nil, v, nil
+	}
+	return orders[0], v, orders
 }
 
 // orderPointer returns the path, in the order document body, of the

@@ -3,6 +3,7 @@ package courts
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sangam-hub/sangam/schemas"
@@ -431,4 +432,23 @@ func replacedFirst(t *testing.T, file, old, new string) []byte {
 		t.Fatalf("%s does not contain %q", file, old)
 	}
 	return bytes.Replace(data, []byte(old), []byte(new), 1)
+}
+
+// TestCallbackTwoFilingIDsMessage repeats the filing id's
+// nc:DocumentIdentification beside the callback's own one: the message
+// counts the identifications of category FilingID, not all three.
+func TestCallbackTwoFilingIDsMessage(t *testing.T) {
+	const filingID = "<nc:IdentificationCategoryText>FilingID</nc:IdentificationCategoryText>"
+	body := replaced(t, "kochi_callback.xml", filingID, filingID+"</nc:DocumentIdentification>"+
+		"<nc:DocumentIdentification><nc:IdentificationID>01J6ZK8Q5V3S7T9X1Y4B6N8M0B</nc:IdentificationID>"+
+		filingID)
+	_, err := (&Adapter{}).Decode(body, ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 {
+		t.Fatalf("Decode: %d violations, want 1: %v", len(vs), err)
+	}
+	const want = "2 nc:DocumentIdentification elements of category FilingID in RecordDocketingCallbackMessage"
+	if !strings.Contains(vs[0].Message, want) {
+		t.Errorf("message %q does not contain %q", vs[0].Message, want)
+	}
 }

@@ -32,13 +32,13 @@ func (d *decoder) headerSingles(reasons headerReasons) {
 		}
 	}
 	for _, ids := range []struct {
-		elements []*etree.Element
-		want     string
+		elements   []*etree.Element
+		kind, want string
 	}{
-		{own, reasons.ownID},
-		{filing, reasons.filingID},
+		{own, "without category " + CategoryFilingID, reasons.ownID},
+		{filing, "of category " + CategoryFilingID, reasons.filingID},
 	} {
-		d.oneOf(ids.elements, d.root, ids.want)
+		d.oneOfKind(ids.elements, d.root, ids.kind, ids.want)
 		for _, id := range ids.elements {
 			d.onePath(id, ids.want, nc("IdentificationID"))
 		}

@@ -2,6 +2,7 @@ package xmlsafe
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -124,8 +125,12 @@ func TestRefsErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := IndexIDs(doc.Root()); !errors.Is(err, ErrDuplicateID) {
+	_, err = IndexIDs(doc.Root())
+	if !errors.Is(err, ErrDuplicateID) {
 		t.Errorf("IndexIDs error = %v, want ErrDuplicateID", err)
+	}
+	if err != nil && (!strings.Contains(err.Error(), "/r/a") || !strings.Contains(err.Error(), "/r/b")) {
+		t.Errorf("IndexIDs error %q does not give the paths /r/a and /r/b", err)
 	}
 }
 

@@ -74,15 +74,16 @@ type Refs struct {
 
 // IndexIDs indexes every element under root, root included, that carries
 // a structures:id. Two elements with one id return an error wrapping
-// ErrDuplicateID.
+// ErrDuplicateID that gives the element path of each.
 func IndexIDs(root *etree.Element) (*Refs, error) {
 	r := &Refs{byID: map[string]*etree.Element{}}
 	var err error
 	var walk func(*etree.Element)
 	walk = func(e *etree.Element) {
 		if id := ID(e); id != "" && err == nil {
-			if _, dup := r.byID[id]; dup {
-				err = fmt.Errorf("%w: %q", ErrDuplicateID, id)
+			if first, dup := r.byID[id]; dup {
+				err = fmt.Errorf("%w: %q on %s and %s: give each element its own id", ErrDuplicateID,
+					id, Pointer(first), Pointer(e))
 			}
 			r.byID[id] = e
 		}
