@@ -15,6 +15,10 @@ const (
 	// which JSON Schema's pattern of schemas/prisons cannot reject: the
 	// movements that the hub makes of NIEM reports keep such codes.
 	rulePattern = "pattern"
+	// ruleMovementPrison is the rule of a movement's from or to prison
+	// other than the prison that holds the prisoner, where the kind of
+	// movement leaves or reaches that prison.
+	ruleMovementPrison = "movement-prison"
 )
 
 // dateTimeExample is the date-time that the message about an invalid

@@ -27,10 +27,55 @@ func (c *checker) movement(doc *movementDoc) canonical.Message {
 		Reason:        doc.Reason,
 		ReleaseGround: canonical.ReleaseGround(doc.ReleaseGround),
 	}
+	c.places(mv)
 	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeMovement, p.CaseKey())
 	m.OccurredAt = at
 	m.Movement = mv
 	return m
+}
+
+// prisonerPrisonEnd names, for each movement kind that leaves or
+// reaches the prison holding the prisoner, the end of the movement that
+// is that prison: "from" or "to".
+var prisonerPrisonEnd = map[canonical.MovementKind]string{
+	canonical.MoveCourtProductionOut:    "from",
+	canonical.MoveCourtProductionReturn: "to",
+	canonical.MoveTransferOut:           "from",
+}
+
+// places checks the prison codes in movement mv's from and to. Each is
+// an upper-case prison code, and the end that prisonerPrisonEnd names
+// for the kind is the prisoner's prison. A lower-case
+// prisoner.prison_code gets its own violation, so no end is compared
+// with it.
+func (c *checker) places(mv *canonical.Movement) {
+	ends := []struct {
+		name     string
+		location canonical.Location
+	}{{"from", mv.From}, {"to", mv.To}}
+	for _, end := range ends {
+		l := end.location
+		if l.Kind != canonical.LocationPrison || l.Code == "" {
+			continue
+		}
+		pointer := jsondoc.Pointer("/"+end.name, "code")
+		switch {
+		case !canonical.ValidPrisonCode(l.Code):
+			c.Add(pointer, rulePattern, "invalid prison code %q: a prison code is 1 to 64 "+
+				"characters without a slash, a control character or surrounding white space, "+
+				"such as KLSJEKM", l.Code)
+		case !canonical.UpperCasePrisonCode(l.Code):
+			c.Add(pointer, rulePattern, "invalid prison code %q: prison codes are upper case, "+
+				"such as KLSJEKM, and routes compare them as written, so a lower-case letter "+
+				"would name another prison", l.Code)
+		case prisonerPrisonEnd[mv.Kind] == end.name && l.Code != mv.Prisoner.PrisonCode &&
+			canonical.UpperCasePrisonCode(mv.Prisoner.PrisonCode):
+			c.Add(pointer, ruleMovementPrison, "%[1]s.code is prison %[2]s, but the %[1]s of a "+
+				"%[3]s is the prison that holds the prisoner, prisoner.prison_code %[4]s: "+
+				"correct %[1]s.code or prisoner.prison_code", end.name, l.Code, mv.Kind,
+				mv.Prisoner.PrisonCode)
+		}
+	}
 }
 
 // courtOrder maps a court order. Its message occurred when the order was

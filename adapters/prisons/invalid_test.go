@@ -67,6 +67,24 @@ func TestDecodeViolations(t *testing.T) {
 		{"lower-case prison of an order", "court_order_production",
 			map[string]any{"/prisoner/prison_code": "klsjekm"},
 			[]violation{{"/prisoner/prison_code", "pattern"}}},
+		{"lower-case prison in from", "court_production", map[string]any{"/from/code": "klsjekm"},
+			[]violation{{"/from/code", "pattern"}}},
+		{"lower-case prison in to", "release_bail", map[string]any{
+			"/to": map[string]any{"kind": "prison", "code": "KLcjviy"},
+		}, []violation{{"/to/code", "pattern"}}},
+		{"prison code with a slash in to", "court_production", map[string]any{
+			"/kind": "transfer_out", "/to": map[string]any{"kind": "prison", "code": "KL/CJVIY"},
+		}, []violation{{"/to/code", "pattern"}}},
+		{"production out from another prison", "court_production", map[string]any{"/from/code": "KLCJVIY"},
+			[]violation{{"/from/code", "movement-prison"}}},
+		{"production return to another prison", "court_production", map[string]any{
+			"/kind": "court_production_return", "/from": map[string]any{"kind": "court", "code": "KLER10"},
+			"/to": map[string]any{"kind": "prison", "code": "KLCJVIY"},
+		}, []violation{{"/to/code", "movement-prison"}}},
+		{"transfer out from another prison", "court_production", map[string]any{
+			"/kind": "transfer_out", "/from": map[string]any{"kind": "prison", "code": "KLCJVIY"},
+			"/to": map[string]any{"kind": "prison", "code": "KLCJTVM"},
+		}, []violation{{"/from/code", "movement-prison"}}},
 		{"movement without number", "release_bail", map[string]any{"/prisoner/number": nil},
 			[]violation{{"/prisoner/number", "required"}}},
 		{"case without FIR or CNR", "death_in_custody", map[string]any{"/prisoner/cases/0/cnr": nil},
@@ -103,6 +121,34 @@ func TestDecodeViolations(t *testing.T) {
 				t.Errorf("violations = %v, want %v\n%v", got, tt.want, err)
 			}
 		})
+	}
+}
+
+// TestProductionReturnToOtherPrison checks that a court production
+// return of a prisoner of the Central Prison, Viyyur, to the Sub Jail,
+// Ernakulam, gets a message naming both fields and both prisons, and
+// that the return to Viyyur passes.
+func TestProductionReturnToOtherPrison(t *testing.T) {
+	a := newAdapter(t)
+	returned := map[string]any{
+		"/kind": "court_production_return", "/prisoner/prison_code": "KLCJVIY",
+		"/from": map[string]any{"kind": "court", "code": "KLER10"},
+		"/to":   map[string]any{"kind": "prison", "code": "KLSJEKM"},
+	}
+	_, err := a.Decode(edit(t, "court_production", returned), prisons.ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 {
+		t.Fatalf("violations %v, want one", vs)
+	}
+	for _, want := range []string{"to.code is prison KLSJEKM", "prisoner.prison_code KLCJVIY"} {
+		if !strings.Contains(vs[0].Message, want) {
+			t.Errorf("message %q does not contain %q", vs[0].Message, want)
+		}
+	}
+
+	returned["/to"] = map[string]any{"kind": "prison", "code": "KLCJVIY"}
+	if _, err := a.Decode(edit(t, "court_production", returned), prisons.ContentType); err != nil {
+		t.Errorf("return to the prisoner's prison: %v", err)
 	}
 }
 

@@ -133,9 +133,11 @@ func TestSampleBooking(t *testing.T) {
 
 	// The JSON documents name no persistent_id type, so the identifier
 	// travels as "other" with its type in front of the issuer. A JSON
-	// movement's prison code is upper case, so the copy decoded here has
-	// one in place of the facility's mixed-case identification.
+	// movement's prison codes are upper case, in the prisoner and in to,
+	// so the copy decoded here has one in place of the facility's
+	// mixed-case identification.
 	m.Movement.Prisoner.PrisonCode = "PCADC"
+	m.Movement.To.Code = "PCADC"
 	m.CaseKey = "PRISONER/PCADC/098765432"
 	again := reencode(t, m)
 	wantIDs = []canonical.Identifier{{Type: "other", Value: wantIDs[0].Value, Issuer: "persistent_id"}}

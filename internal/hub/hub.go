@@ -544,15 +544,18 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 	log := h.cfg.Log
 	reports := &courtfiling.FinalReports{Journal: h.backend.store}
 	movements := &movementclaim.Movements{Journal: h.backend.store}
+	// The claims of movements precede those of orders, so that a
+	// movement reported twice gets rule movement-exists.
+	orderReplies := &orderreply.Orders{Journal: h.backend.store}
 	callbacks := &courtfiling.Callbacks{Journal: h.backend.store,
 		Agencies: newRouteDestinations(h.backend.routes).Agency}
 	svc := &ingest.Service{
 		Adapters: set, Store: h.backend.store, Routes: h.table.Load,
 		Log: log, Zone: h.cfg.TimeZone,
 		Admission: ingest.NewAdmission(0, 0),
-		Enrichers: []ingest.Enricher{callbacks, reports, &orderreply.Orders{Journal: h.backend.store}},
+		Enrichers: []ingest.Enricher{callbacks, reports, orderReplies},
 		Claimers: []ingest.Claimer{reports, &firclaim.FIRs{Journal: h.backend.store},
-			&arrestclaim.Arrests{Journal: h.backend.store}, movements,
+			&arrestclaim.Arrests{Journal: h.backend.store}, movements, orderReplies,
 			&orderclaim.Orders{Journal: h.backend.store}},
 		Guards: []ingest.Guard{callbacks},
 	}

@@ -23,9 +23,10 @@ func productionMovement(t *testing.T, set map[string]any) []byte {
 
 // TestMovementInReplyToChecked posts court productions of the Sub Jail,
 // Ernakulam whose in_reply_to names no order, an order of another kind,
-// the warrant with another prison in the movement, and a movement. Each
-// gets 400 at /in_reply_to. Those that name the production warrant the
-// hub sent the prison are accepted.
+// the warrant with another prison or another prisoner in the movement,
+// and a movement. Each gets 400 at /in_reply_to. Those that name the
+// production warrant the hub sent the prison are accepted, and a second
+// production out naming it gets 409.
 func TestMovementInReplyToChecked(t *testing.T) {
 	w := newOrderWorld(t, Config{})
 	orderID := func(sample string) string {
@@ -46,7 +47,9 @@ func TestMovementInReplyToChecked(t *testing.T) {
 		{"unknown id", map[string]any{"in_reply_to": "01K6H2Q8X7"}},
 		{"release order", map[string]any{"in_reply_to": release}},
 		{"warrant to another prison", map[string]any{"in_reply_to": warrant,
-			"prisoner": prisonerAt(t, "KLSJMVP")}},
+			"prisoner": prisonerAt(t, "KLSJMVP"), "from": map[string]any{"kind": "prison", "code": "KLSJMVP"}}},
+		{"warrant for another prisoner", map[string]any{"in_reply_to": warrant,
+			"prisoner": numberedPrisoner(t, "UT-9099-2025")}},
 	}
 	for _, c := range rejected {
 		t.Run(c.name, func(t *testing.T) {
@@ -72,6 +75,31 @@ func TestMovementInReplyToChecked(t *testing.T) {
 	if status, _, body := post(t, w.url, "prisons", productionMovement(t, returned)); status != http.StatusAccepted {
 		t.Errorf("production return replying to the warrant: status %d, %s", status, body)
 	}
+
+	again := productionMovement(t, map[string]any{"in_reply_to": warrant,
+		"message_id": "KLSJEKM-MV-2025-000420", "at": "2025-10-04T09:15:00+05:30",
+		"sent_at": "2025-10-04T09:20:00+05:30"})
+	status, _, body = post(t, w.url, "prisons", again)
+	if status != http.StatusConflict {
+		t.Fatalf("second production out replying to the warrant: status %d, want 409; %s", status, body)
+	}
+	var p problem.Problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Errors) != 1 || p.Errors[0].Pointer != "/in_reply_to" ||
+		p.Errors[0].Rule != orderreply.RuleOrderCarriedOut {
+		t.Errorf("errors %+v, want one %s at /in_reply_to", p.Errors, orderreply.RuleOrderCarriedOut)
+	}
+}
+
+// numberedPrisoner returns the prisoner of the testdata court production
+// with prisoner number.
+func numberedPrisoner(t *testing.T, number string) map[string]any {
+	t.Helper()
+	p := prisonerAt(t, "KLSJEKM")
+	p["number"] = number
+	return p
 }
 
 // prisonerAt returns the prisoner of the testdata court production with

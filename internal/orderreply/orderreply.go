@@ -5,13 +5,15 @@
 // out, which the hub sent to the prison. The hub keeps that id as the
 // movement's correlation id and writes it on the movement it forwards,
 // so an id that names no such order would link the movement to the
-// wrong record.
+// wrong record. The order's prisoner must be the movement's, and each
+// order is carried out once by a movement of each kind: see Claims.
 package orderreply
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sangam-hub/sangam/adapters/prisons"
 	"github.com/sangam-hub/sangam/canonical"
@@ -20,8 +22,9 @@ import (
 )
 
 // RuleInReplyTo is the violation rule of a movement whose in_reply_to
-// is not the hub_message_id of a journaled court order to the movement's
-// prison of the kind that the movement carries out. The prisons adapter
+// is not the hub_message_id of a journaled court order for the
+// movement's prisoner of the kind that the movement carries out. The
+// prisons adapter
 // gives the same rule to in_reply_to on a movement that carries out no
 // court order.
 const RuleInReplyTo = "in-reply-to"
@@ -37,8 +40,9 @@ type Orders struct {
 // *schemas.ValidationError at the correlation id when a movement's
 // correlation id names no journaled message or a message other than a
 // court order. It does so too for an order of another kind than the one
-// the movement carries out (see prisons.OrderCarriedOut), and for an
-// order to another prison than the one the movement names. Other
+// the movement carries out (see prisons.OrderCarriedOut), for an order
+// to another prison than the one the movement names, and for an order
+// for another prisoner (see otherPrisoner). Other
 // messages, and movements without a correlation id, pass unchanged. A
 // journal failure returns an error of another kind.
 func (o *Orders) Enrich(ctx context.Context, m *canonical.Message) error {
@@ -68,16 +72,29 @@ func (o *Orders) Enrich(ctx context.Context, m *canonical.Message) error {
 	order := j.Message.CourtOrder
 	switch {
 	case j.Message.Type != canonical.TypeCourtOrder || order == nil:
-		return invalid("in_reply_to %q is the hub_message_id of a %s message, not of a court "+
-			"order: %s", id, j.Message.Type, fix)
+		return invalid("in_reply_to %q is the hub_message_id of %s %s message, not of a court "+
+			"order: %s", id, article(string(j.Message.Type)), j.Message.Type, fix)
 	case order.Kind != want:
-		return invalid("in_reply_to %q names a %s, and a %s carries out a %s: %s",
-			id, order.Kind, mv.Kind, want, fix)
+		return invalid("in_reply_to %q names a %s, but %s %s carries out %s %s: %s",
+			id, order.Kind, article(string(mv.Kind)), mv.Kind, article(string(want)), want, fix)
 	case order.Prisoner.PrisonCode != prison:
 		return invalid("in_reply_to %q names a %s to prison %s, not to prison %s, which "+
 			"the movement names: %s", id, order.Kind, order.Prisoner.PrisonCode, prison, fix)
 	}
+	if mismatch := otherPrisoner(order, mv); mismatch != "" {
+		return invalid("in_reply_to %q is not an order for the prisoner of this %s: %s: %s",
+			id, mv.Kind, mismatch, fix)
+	}
 	return nil
+}
+
+// article returns the indefinite article of word, a movement or order
+// kind: "an" before a vowel, as in "an admission", and "a" otherwise.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // invalid returns the validation error at the correlation id, which the

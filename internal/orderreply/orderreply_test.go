@@ -63,6 +63,12 @@ func movement(kind canonical.MovementKind, prison, inReplyTo string) *canonical.
 	}
 }
 
+// numbered returns movement m with prisoner number.
+func numbered(m *canonical.Message, number string) *canonical.Message {
+	m.Movement.Prisoner.Number = number
+	return m
+}
+
 func TestEnrichRejectsWrongOrder(t *testing.T) {
 	store, ids := newJournal(t)
 	o := &orderreply.Orders{Journal: store}
@@ -84,6 +90,12 @@ func TestEnrichRejectsWrongOrder(t *testing.T) {
 			[]string{"to prison KLSJEKM, not to prison KLCJVIY"}},
 		{"order to the prison in lower case", movement(canonical.MoveCourtProductionOut, "klsjekm", ids.warrant),
 			[]string{"to prison KLSJEKM, not to prison klsjekm"}},
+		{"admission replying to a warrant", movement(canonical.MoveAdmission, "KLSJEKM", ids.warrant),
+			[]string{"names a production_warrant, but an admission carries out a committal_order"}},
+		{"release of another prisoner", numbered(movement(canonical.MoveRelease, "KLSJEKM", ids.release), "UT-9099"),
+			[]string{"release_order for prisoner UT-2231-2025, not for prisoner UT-9099"}},
+		{"warrant of another prisoner", numbered(movement(canonical.MoveCourtProductionOut, "KLSJEKM", ids.warrant),
+			"ut-2231-2025"), []string{"not for prisoner ut-2231-2025"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
