@@ -46,7 +46,8 @@ var ErrInvalidAadhaar = errors.New(
 
 // ValidAadhaar reports whether s, with spaces and hyphens removed, is 12
 // digits that do not start with 0 or 1 and end in a valid Verhoeff check
-// digit.
+// digit. A digit is any Unicode decimal digit (see digitValue), so a
+// number written in Devanagari or mixing scripts is read by its values.
 func ValidAadhaar(s string) bool {
 	digits := aadhaarDigits(s)
 	if len(digits) != 12 || digits[0] == '0' || digits[0] == '1' {
@@ -69,13 +70,77 @@ func verhoeffValid(digits string) bool {
 	return c == 0
 }
 
-// aadhaarSeparators removes the spaces and hyphens that group an Aadhaar
-// number's digits. A Replacer builds its tables on first use and is safe
-// for concurrent use, so one serves every call.
-var aadhaarSeparators = strings.NewReplacer(" ", "", "-", "")
-
+// aadhaarDigits returns s without the spaces and hyphens that group an
+// Aadhaar number's digits, with every decimal digit written as its ASCII
+// digit. Other characters are kept, so that the result fails the checks.
 func aadhaarDigits(s string) string {
-	return aadhaarSeparators.Replace(s)
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		if v := digitValue(r); v >= 0 {
+			return '0' + rune(v)
+		}
+		return r
+	}, s)
+}
+
+// digitValue returns the value of r when it is a decimal digit of any
+// script (Unicode category Nd), such as Devanagari '०' through '९' or a
+// full-width digit, and -1 otherwise. Unicode encodes the digits of each
+// script as a contiguous run from zero to nine, so a digit's value is its
+// offset from the zero before it. The package's tests check that the
+// ranges of unicode.Nd in the Go release in use are whole runs of ten.
+func digitValue(r rune) int {
+	// The ASCII case is small enough for the compiler to inline.
+	if r < utf8.RuneSelf {
+		if r >= '0' && r <= '9' {
+			return int(r - '0')
+		}
+		return -1
+	}
+	return nonASCIIDigitValue(r)
+}
+
+// nonASCIIDigitValue returns digitValue(r) for r of U+0080 or above.
+func nonASCIIDigitValue(r rune) int {
+	// Masking reads every character of every string, so a letter of the
+	// Basic Multilingual Plane is ruled out by one bit.
+	if u := uint32(r); u < 0x10000 && bmpDigits[u>>6]&(1<<(u&63)) == 0 {
+		return -1
+	}
+	i, found := slices.BinarySearch(digitZeros, r)
+	if !found {
+		i--
+	}
+	if offset := r - digitZeros[i]; offset < 10 {
+		return int(offset)
+	}
+	return -1
+}
+
+var (
+	// digitZeros are the zeros of unicode.Nd in ascending order.
+	digitZeros []rune
+	// bmpDigits has bit r set for every decimal digit r below U+10000.
+	bmpDigits [0x10000 / 64]uint64
+)
+
+func init() {
+	add := func(lo, hi rune) {
+		for zero := lo; zero <= hi; zero += 10 {
+			digitZeros = append(digitZeros, zero)
+		}
+		for r := lo; r <= hi && r <= 0xFFFF; r++ {
+			bmpDigits[r>>6] |= 1 << (r & 63)
+		}
+	}
+	for _, rg := range unicode.Nd.R16 {
+		add(rune(rg.Lo), rune(rg.Hi))
+	}
+	for _, rg := range unicode.Nd.R32 {
+		add(rune(rg.Lo), rune(rg.Hi))
+	}
 }
 
 // IsMaskedAadhaar reports whether s has the form MaskAadhaar writes.
@@ -92,9 +157,10 @@ func IsMaskedAadhaar(s string) bool {
 }
 
 // MaskAadhaar returns the identifier that replaces the Aadhaar number s.
-// Its value keeps only the last four digits ("XXXXXXXX1234"). Its token is
-// the hex HMAC-SHA256 of the 12 digits under key, so two records of one
-// number match without either containing it.
+// Its value keeps only the last four digits ("XXXXXXXX1234"), in ASCII
+// whatever script s has them in. Its token is the hex HMAC-SHA256 of the
+// 12 digits in ASCII under key, so two records of one number match
+// without either containing it, in whichever scripts they write it.
 func MaskAadhaar(s string, key []byte) (Identifier, error) {
 	if !ValidAadhaar(s) {
 		return Identifier{}, ErrInvalidAadhaar
@@ -110,10 +176,11 @@ func MaskAadhaar(s string, key []byte) (Identifier, error) {
 }
 
 // MaskAadhaarInText returns s with every Aadhaar number in it replaced by
-// its masked form, "XXXXXXXX" and the last four digits, and whether it
-// replaced any. A number is twelve ASCII digits in three groups of four,
-// the groups joined directly or by a separator (see skipSeparator), not
-// adjoining an ASCII letter or digit, that pass ValidAadhaar. Runs that fail the
+// its masked form, "XXXXXXXX" and the last four digits in ASCII, and
+// whether it replaced any. A number is twelve decimal digits of any
+// script, mixed or not (see digitValue), in three groups of four, the
+// groups joined directly or by a separator (see skipSeparator), not
+// adjoining an ASCII letter or a digit, that pass ValidAadhaar. Runs that fail the
 // check digit are left as they are: they are not Aadhaar numbers. The
 // JSON escapes \/ and \t, \n and \r count as the characters they stand
 // for. MaskAadhaarInBody also reads the other escapes.
@@ -159,7 +226,7 @@ func numbersIn(values []string) []string {
 		previous := rune(0)
 		for pos := 0; pos < len(v); {
 			r, size := textEscapes.charAt(v, pos)
-			if r < utf8.RuneSelf && isDigit(byte(r)) && !isAlnum(previous) {
+			if digitValue(r) >= 0 && !isAlnum(previous) {
 				end, digits, ok := textEscapes.runAt(v, pos)
 				if ok && ValidAadhaar(digits) {
 					out = append(out, digits)
@@ -202,7 +269,7 @@ func maskAadhaar(s string, e escapes, keep []string) (string, bool) {
 			continue
 		}
 		r, size := e.charAt(s, pos)
-		if r < utf8.RuneSelf && isDigit(byte(r)) && !isAlnum(previous) {
+		if digitValue(r) >= 0 && !isAlnum(previous) {
 			end, digits, ok := e.runAt(s, pos)
 			if ok && ValidAadhaar(digits) && !slices.Contains(keep, digits) {
 				b.WriteString(s[last:pos])
@@ -347,8 +414,8 @@ func hexValue(c byte) (rune, bool) {
 // runAt reads three groups of four digits starting at s[pos], with the
 // separators MaskAadhaarInText allows between the groups and any
 // characters that ShowsAsNothing names between the digits of a group. It returns the end of the run,
-// its twelve digits, and false when s[pos:] does not start with one or
-// the run is followed by an ASCII letter or digit.
+// its twelve digits in ASCII, and false when s[pos:] does not start with
+// one or the run is followed by an ASCII letter or a digit.
 func (e escapes) runAt(s string, pos int) (end int, digits string, ok bool) {
 	var b [12]byte
 	for group := 0; group < 3; group++ {
@@ -363,10 +430,11 @@ func (e escapes) runAt(s string, pos int) (end int, digits string, ok bool) {
 				return 0, "", false
 			}
 			r, size := e.charAt(s, pos)
-			if r >= utf8.RuneSelf || !isDigit(byte(r)) {
+			v := digitValue(r)
+			if v < 0 {
 				return 0, "", false
 			}
-			b[group*4+k] = byte(r)
+			b[group*4+k] = '0' + byte(v)
 			pos += size
 		}
 	}
@@ -432,9 +500,13 @@ func isSeparatorMark(r rune) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// isAlnum reports whether r is an ASCII letter or digit. A run of digits
-// that touches one is part of a longer identifier, such as a CNR
-// (KLER250010052025) or a passport file number, not an Aadhaar number.
+// isAlnum reports whether r is an ASCII letter or a decimal digit of any
+// script. A run of digits that touches one is part of a longer
+// identifier, such as a CNR (KLER250010052025) or a passport file number,
+// not an Aadhaar number.
 func isAlnum(r rune) bool {
-	return (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+	if r < utf8.RuneSelf {
+		return (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+	}
+	return nonASCIIDigitValue(r) >= 0
 }

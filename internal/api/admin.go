@@ -507,7 +507,10 @@ type ExplainResponse struct {
 }
 
 func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
-	raw, ok := readBody(w, r, s.maxExplainBody())
+	raw, release, ok := s.readExplainRequest(w, r)
+	// The request and the body decoded from it stay in memory until the
+	// explanation is written, so the reservation is held until then.
+	defer release()
 	if !ok {
 		return
 	}
@@ -780,13 +783,46 @@ func (s *Server) maxInboundBody() int64 {
 // agency's body arrives in it as a JSON string, and escaping quotes,
 // backslashes and line breaks can make that twice as long as the body.
 // The limit fits an inbound body of the largest size so escaped, and
-// maxJSONBody more for the other members.
-//
-// NOTE: explain requests are read outside the inbound memory budget, so
-// only the API's access control bounds the memory that concurrent ones
-// of this size take.
+// maxJSONBody more for the other members, but is never more than the
+// inbound budget, from which explain reserves the request.
 func (s *Server) maxExplainBody() int64 {
-	return 2*s.maxInboundBody() + maxJSONBody
+	return min(2*s.maxInboundBody()+maxJSONBody, s.inboundBudget())
+}
+
+// readExplainRequest reads an explain request as readInbound reads an
+// inbound body, reserving it from the inbound budget, so that concurrent
+// explain requests and inbound posts share one bound on memory. When the
+// request cannot be read, it writes a problem and returns false. The
+// problem is 503 with Retry-After when the budget or the caller's share of
+// it is spent, 413 for a request over maxExplainBody, and 400 for a
+// request that fails to arrive. The caller must call release once it no
+// longer holds the request.
+func (s *Server) readExplainRequest(w http.ResponseWriter, r *http.Request) (
+	raw []byte, release func(), ok bool) {
+	raw, release, err := s.readInbound(w, r, s.maxExplainBody())
+	var tooLarge *http.MaxBytesError
+	switch {
+	case err == nil:
+		s.failures.explainBusy.Succeeded()
+		return raw, release, true
+	case errors.Is(err, ingest.ErrBusy):
+		s.failures.explainBusy.Failed(err)
+		w.Header().Set("Retry-After", "1")
+		detail := "the hub is busy; send the explain request again in a second"
+		if share, ok := isShareError(err); ok {
+			detail = fmt.Sprintf("the requests and posts of this caller in flight take its "+
+				"share of %s of the hub's inbound memory; send the explain request again "+
+				"once one of them is answered", humanBytes(share))
+		}
+		problem.Write(w, problem.New(problem.Busy, detail))
+	case errors.As(err, &tooLarge):
+		problem.Write(w, problem.New(problem.TooLarge, "the body exceeds the limit of "+
+			humanBytes(tooLarge.Limit)))
+	default:
+		s.Log.Info("reading an explain request failed", "error", err)
+		problem.Write(w, problem.New(problem.BadRequest, "reading body: "+err.Error()))
+	}
+	return nil, release, false
 }
 
 // readBody reads r's body up to limit bytes. It writes a problem, 413 for

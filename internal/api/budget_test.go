@@ -53,6 +53,21 @@ func postBody(url string, body io.Reader) (response, error) {
 	return response{resp.StatusCode, resp.Header.Get("Content-Type"), data, resp.Header}, err
 }
 
+// postInBackground posts body to url as JSON from another goroutine and
+// returns the channel that receives the response. A failed post gets
+// status -1 and the error as its body.
+func postInBackground(url string, body []byte) <-chan response {
+	responses := make(chan response, 1)
+	go func() {
+		r, err := postBody(url, bytes.NewReader(body))
+		if err != nil {
+			r = response{status: -1, body: []byte(err.Error())}
+		}
+		responses <- r
+	}()
+	return responses
+}
+
 func TestInboundBudgetRejectsExcessPosts(t *testing.T) {
 	const posts, fitting = 8, 3
 	f := newFixture(t, 0)
@@ -174,14 +189,7 @@ func TestInboundOversizedBodyTooLarge(t *testing.T) {
 	f.ingest.Enrichers = []ingest.Enricher{hold}
 	url := startLimitedServer(t, f, paddedBodySize, paddedBodySize) + "/api/v1/inbound/police"
 
-	first := make(chan response, 1)
-	go func() {
-		r, err := postBody(url, bytes.NewReader(paddedFIR(t, "EKM0412-FIR-620")))
-		if err != nil {
-			r = response{status: -1, body: []byte(err.Error())}
-		}
-		first <- r
-	}()
+	first := postInBackground(url, paddedFIR(t, "EKM0412-FIR-620"))
 	select {
 	case <-hold.entered:
 	case r := <-first:

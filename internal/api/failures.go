@@ -6,7 +6,7 @@ import "github.com/sangam-hub/sangam/internal/throttle"
 // another while the journal is down. It has one throttle.FailureLog per
 // operation, each counting failed requests.
 type failureLogs struct {
-	store, journey, find, deadLetters, replay, backlog, verifications, busy *throttle.FailureLog
+	store, journey, find, deadLetters, replay, backlog, verifications, busy, explainBusy *throttle.FailureLog
 }
 
 // newFailureLogs builds s.failures. mux calls it once.
@@ -29,6 +29,11 @@ func (s *Server) newFailureLogs() {
 		busy: throttle.NewFailureLog(throttle.FailureLogConfig{
 			Logger: s.Log, Failed: "inbound message rejected because the hub is busy",
 			Recovered: "inbound messages accepted again after the hub was busy",
+			CountKey:  "rejected_requests", Now: s.now, Warn: true,
+		}),
+		explainBusy: throttle.NewFailureLog(throttle.FailureLogConfig{
+			Logger: s.Log, Failed: "explain request rejected because the inbound memory budget is spent",
+			Recovered: "explain requests read again after the inbound memory budget was spent",
 			CountKey:  "rejected_requests", Now: s.now, Warn: true,
 		}),
 	}

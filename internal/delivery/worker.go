@@ -116,7 +116,8 @@ func (w *Worker) Handle(msg *message.Message) error {
 		return err
 	}
 	if off := w.Routes().RetriesOff(d.Destination, d.Route); off != "" && len(d.Attempts) > 0 {
-		a := journal.Attempt{DeliveryID: d.ID, Number: len(d.Attempts) + 1, StartedAt: w.now()}
+		a := journal.Attempt{DeliveryID: d.ID, Number: len(d.Attempts) + 1, StartedAt: w.now(),
+			NotSent: true}
 		return w.settle(ctx, d, a, journal.StatusDead, 0, notSentPrefix+off)
 	}
 	return w.attempt(ctx, d, &m)
@@ -268,6 +269,7 @@ func (w *Worker) conclude(
 	o outcome,
 	trial bool,
 ) error {
+	a.NotSent = o.notSent
 	switch {
 	case o.err == nil && o.status >= 200 && o.status < 300:
 		return w.settle(ctx, d, a, journal.StatusDelivered, o.status, "")
@@ -295,7 +297,9 @@ func (w *Worker) conclude(
 	return w.settle(ctx, d, a, journal.StatusPending, o.status, failure)
 }
 
-// notSentPrefix starts the error of every attempt that was not sent.
+// notSentPrefix starts the error of every attempt that was not sent, so
+// that the error text shows it. Attempt.NotSent marks such an attempt in
+// the journal.
 const notSentPrefix = "not sent: "
 
 // sentAttempts returns how many of attempts were sent to the destination:
@@ -303,7 +307,7 @@ const notSentPrefix = "not sent: "
 func sentAttempts(attempts []journal.Attempt) int {
 	n := 0
 	for _, a := range attempts {
-		if !strings.HasPrefix(a.Error, notSentPrefix) {
+		if !a.NotSent {
 			n++
 		}
 	}

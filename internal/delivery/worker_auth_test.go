@@ -251,6 +251,9 @@ func TestHandleTokenFileRemoved(t *testing.T) {
 	if len(got.Attempts) != 1 || !strings.HasPrefix(got.Attempts[0].Error, want) {
 		t.Errorf("attempts = %+v, want one whose error starts with %q", got.Attempts, want)
 	}
+	if len(got.Attempts) == 1 && !got.Attempts[0].NotSent {
+		t.Error("the attempt without the token file has NotSent = false, want true")
+	}
 	if n := len(dest.headers()); n != 0 {
 		t.Errorf("destination received %d requests, want none", n)
 	}

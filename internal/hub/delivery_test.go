@@ -280,6 +280,9 @@ func TestRetriesOffDeadLettersWaitingDeliveries(t *testing.T) {
 	if j.Status != "dead" || !strings.Contains(d.Reason, "not sent: automatic retries are off") {
 		t.Fatalf("status %s, reason %q; want dead, not sent because retries are off", j.Status, d.Reason)
 	}
+	if last := d.Attempts[len(d.Attempts)-1]; !last.NotSent {
+		t.Errorf("the attempt that dead-lettered the delivery has not_sent false, want true: %+v", last)
+	}
 	if n := len(w.agency.court.Received()); n != 0 {
 		t.Errorf("the court received %d filings, want none", n)
 	}

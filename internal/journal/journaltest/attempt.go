@@ -92,6 +92,33 @@ func testAttemptsUntilDelivered(t *testing.T, h Harness) {
 	}
 }
 
+// testAttemptNotSent records an attempt that sent nothing and one that
+// was sent, and reads both back with their NotSent mark.
+func testAttemptNotSent(t *testing.T, h Harness) {
+	e := newEntry(t, h, "fir-not-sent", "court")
+	accept(t, h, e)
+	id := e.Deliveries[0].ID
+	start := time.Date(2026, time.March, 15, 3, 30, 0, 0, time.UTC)
+
+	unsent := attemptAt(id, 1, start, journal.StatusPending)
+	unsent.Error = `not sent: destination "court": bearer_token_file: no such file`
+	unsent.NotSent = true
+	sent := attemptAt(id, 2, start.Add(time.Minute), journal.StatusPending)
+	sent.Error, sent.StatusCode = "HTTP 503: maintenance", 503
+	recordAttempt(t, h, unsent)
+	recordAttempt(t, h, sent)
+	want := []journal.Attempt{unsent, sent}
+
+	d, _ := delivery(t, h, id)
+	if !slices.Equal(d.Attempts, want) {
+		t.Errorf("Delivery attempts =\n%+v\nwant\n%+v", d.Attempts, want)
+	}
+	j := journey(t, h, e.Message.ID)
+	if len(j.Deliveries) != 1 || !slices.Equal(j.Deliveries[0].Attempts, want) {
+		t.Errorf("Journey deliveries =\n%+v\nwant one with attempts\n%+v", j.Deliveries, want)
+	}
+}
+
 func testAttemptDeadWithReason(t *testing.T, h Harness) {
 	e := newEntry(t, h, "fir-dead", "court", "prison")
 	accept(t, h, e)

@@ -97,6 +97,7 @@ func Run(t *testing.T, open Open) {
 		{"ClaimReleased", testClaimReleased},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"AttemptsUntilDelivered", testAttemptsUntilDelivered},
+		{"AttemptNotSent", testAttemptNotSent},
 		{"AttemptDeadWithReason", testAttemptDeadWithReason},
 		{"AttemptNumbering", testAttemptNumbering},
 		{"ConcurrentAttempts", testConcurrentAttempts},

@@ -43,12 +43,12 @@ func (s *Store) RecordAttempt(ctx context.Context, a journal.Attempt) error {
 		)
 		INSERT INTO attempts (
 			delivery_id, number, started_at, finished_at, status_code, error, result,
-			next_attempt_at, policy
+			next_attempt_at, policy, not_sent
 		)
-		SELECT d.id, d.attempt_count, $7, $8, $9, $10, $3, $6, $11 FROM d`,
+		SELECT d.id, d.attempt_count, $7, $8, $9, $10, $3, $6, $11, $12 FROM d`,
 		a.DeliveryID, a.Number, a.Result, reason, time.Now().Truncate(time.Microsecond),
 		nextAttemptAt(a), a.StartedAt.Truncate(time.Microsecond),
-		a.FinishedAt.Truncate(time.Microsecond), a.StatusCode, a.Error, a.Policy)
+		a.FinishedAt.Truncate(time.Microsecond), a.StatusCode, a.Error, a.Policy, a.NotSent)
 	if err == nil && tag.RowsAffected() == 0 {
 		err = s.whyNotRecorded(ctx, a)
 	}

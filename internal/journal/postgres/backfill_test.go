@@ -20,24 +20,7 @@ import (
 // migrations, and checks what they filled in.
 func TestMigrationBackfillsSchedule(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.WithSearchPath(t, testDSN(), freshSchema(t))
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatalf("connecting: %v", err)
-	}
-	defer conn.Close(ctx)
-
-	migrations, err := loadMigrations()
-	if err != nil {
-		t.Fatalf("loadMigrations: %v", err)
-	}
-	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		_, err := applyMigrations(ctx, tx, migrations[:1])
-		return err
-	})
-	if err != nil {
-		t.Fatalf("applying the first migration: %v", err)
-	}
+	dsn, conn := connectMigrated(t, 1)
 
 	const caseKey = "KL/TVM/0042/2026/0117"
 	t0 := time.Date(2026, time.March, 15, 3, 30, 0, 0, time.UTC)
@@ -95,6 +78,33 @@ func TestMigrationBackfillsSchedule(t *testing.T) {
 	if n := len(d.Attempts); n != 3 || d.Attempts[n-1].Number != 3 {
 		t.Errorf("attempts after the migration: %+v, want the new one numbered 3", d.Attempts)
 	}
+}
+
+// connectMigrated creates a schema with the first n migrations applied,
+// as a journal of an older release holds them. It returns the DSN that
+// selects the schema and a connection to it, closed when t ends.
+func connectMigrated(t *testing.T, n int) (string, *pgx.Conn) {
+	t.Helper()
+	ctx := context.Background()
+	dsn := pgtest.WithSearchPath(t, testDSN(), freshSchema(t))
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("connecting: %v", err)
+	}
+	t.Cleanup(func() { _ = conn.Close(ctx) })
+
+	migrations, err := loadMigrations()
+	if err != nil {
+		t.Fatalf("loadMigrations: %v", err)
+	}
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		_, err := applyMigrations(ctx, tx, migrations[:n])
+		return err
+	})
+	if err != nil {
+		t.Fatalf("applying the first %d migrations: %v", n, err)
+	}
+	return dsn, conn
 }
 
 // checkBackfill fails t unless the delivery got caseKey and, when it is

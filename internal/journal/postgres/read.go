@@ -111,7 +111,8 @@ func (s *Store) Delivery(
 				'number', a.number, 'started_at', a.started_at,
 				'finished_at', a.finished_at, 'status_code', a.status_code,
 				'error', a.error, 'result', a.result,
-				'next_attempt_at', a.next_attempt_at, 'policy', a.policy
+				'next_attempt_at', a.next_attempt_at, 'policy', a.policy,
+				'not_sent', a.not_sent
 			) ORDER BY a.number) AS attempts
 			FROM attempts a WHERE a.delivery_id = d.id
 		) a
@@ -197,7 +198,7 @@ func (r *deliveryRow) delivery() journal.Delivery {
 
 const selectAttempts = `
 	SELECT a.delivery_id, a.number, a.started_at, a.finished_at, a.status_code,
-		a.error, a.result, a.next_attempt_at, a.policy
+		a.error, a.result, a.next_attempt_at, a.policy, a.not_sent
 	FROM attempts a`
 
 func scanAttempt(row pgx.CollectableRow) (journal.Attempt, error) {
@@ -206,7 +207,7 @@ func scanAttempt(row pgx.CollectableRow) (journal.Attempt, error) {
 		next *time.Time
 	)
 	err := row.Scan(&a.DeliveryID, &a.Number, &a.StartedAt, &a.FinishedAt, &a.StatusCode,
-		&a.Error, &a.Result, &next, &a.Policy)
+		&a.Error, &a.Result, &next, &a.Policy, &a.NotSent)
 	a.StartedAt, a.FinishedAt = a.StartedAt.UTC(), a.FinishedAt.UTC()
 	a.NextAttemptAt = utcOrZero(next)
 	return a, err

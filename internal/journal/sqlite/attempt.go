@@ -96,10 +96,10 @@ func insertAttempt(ctx context.Context, tx *sql.Tx, a journal.Attempt) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO attempts (
 			delivery_id, number, started_at, finished_at, status_code, error, result,
-			next_attempt_at, policy
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			next_attempt_at, policy, not_sent
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.DeliveryID, a.Number, micros(a.StartedAt), micros(a.FinishedAt),
-		a.StatusCode, a.Error, a.Result, nextAttemptAt(a), a.Policy)
+		a.StatusCode, a.Error, a.Result, nextAttemptAt(a), a.Policy, a.NotSent)
 	if err != nil {
 		return fmt.Errorf("inserting attempt %d: %w", a.Number, err)
 	}

@@ -22,22 +22,7 @@ import (
 // migrations, and checks what they filled in.
 func TestMigrationBackfillsSchedule(t *testing.T) {
 	ctx := context.Background()
-	db := openDB(t, filepath.Join(t.TempDir(), "journal.db"))
-	lock, err := hubsqlite.WriteLockFor(ctx, db)
-	if err != nil {
-		t.Fatalf("WriteLockFor: %v", err)
-	}
-	migrations, err := loadMigrations()
-	if err != nil {
-		t.Fatalf("loadMigrations: %v", err)
-	}
-	err = inTx(ctx, db, lock, func(tx *sql.Tx) error {
-		_, err := applyMigrations(ctx, tx, migrations[:1])
-		return err
-	})
-	if err != nil {
-		t.Fatalf("applying the first migration: %v", err)
-	}
+	db := openMigrated(t, 1)
 
 	const caseKey = "KL/TVM/0042/2026/0117"
 	t0 := time.Date(2026, time.March, 15, 3, 30, 0, 0, time.UTC)
@@ -73,6 +58,30 @@ func TestMigrationBackfillsSchedule(t *testing.T) {
 	if d, _, err := store.Delivery(ctx, e.Deliveries[0].ID); err != nil || d.BlockedBy != "d-first" {
 		t.Errorf("Delivery(new delivery).BlockedBy = %q, %v, want d-first", d.BlockedBy, err)
 	}
+}
+
+// openMigrated returns a database in a temporary folder with the first n
+// migrations applied, as a journal of an older release holds them.
+func openMigrated(t *testing.T, n int) *sql.DB {
+	t.Helper()
+	ctx := context.Background()
+	db := openDB(t, filepath.Join(t.TempDir(), "journal.db"))
+	lock, err := hubsqlite.WriteLockFor(ctx, db)
+	if err != nil {
+		t.Fatalf("WriteLockFor: %v", err)
+	}
+	migrations, err := loadMigrations()
+	if err != nil {
+		t.Fatalf("loadMigrations: %v", err)
+	}
+	err = inTx(ctx, db, lock, func(tx *sql.Tx) error {
+		_, err := applyMigrations(ctx, tx, migrations[:n])
+		return err
+	})
+	if err != nil {
+		t.Fatalf("applying the first %d migrations: %v", n, err)
+	}
+	return db
 }
 
 // checkBackfill fails t unless the delivery got caseKey and, when it is

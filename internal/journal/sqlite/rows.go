@@ -74,7 +74,7 @@ func (r *deliveryRow) delivery() journal.Delivery {
 
 const selectAttempts = `
 	SELECT a.delivery_id, a.number, a.started_at, a.finished_at, a.status_code,
-		a.error, a.result, a.next_attempt_at, a.policy
+		a.error, a.result, a.next_attempt_at, a.policy, a.not_sent
 	FROM attempts a`
 
 // queryAttempts runs query, a selectAttempts with its conditions, and
@@ -92,7 +92,7 @@ func queryAttempts(ctx context.Context, tx *sql.Tx, query string, args ...any) (
 		var started, finished int64
 		var next sql.NullInt64
 		err := rows.Scan(&a.DeliveryID, &a.Number, &started, &finished, &a.StatusCode,
-			&a.Error, &a.Result, &next, &a.Policy)
+			&a.Error, &a.Result, &next, &a.Policy, &a.NotSent)
 		if err != nil {
 			return nil, fmt.Errorf("reading attempts: %w", err)
 		}
