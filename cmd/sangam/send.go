@@ -206,8 +206,30 @@ func hubBase(raw string) (string, error) {
 		valid = err == nil && port >= 1 && port <= 65535
 	}
 	if !valid {
-		return "", fmt.Errorf("--hub: invalid URL %q: want http://HOST:PORT, without a path "+
-			"or query", raw)
+		return "", fmt.Errorf("--hub: invalid URL %q: want http://HOST:PORT, without a path, "+
+			"query, user or password", redactUserinfo(raw))
 	}
 	return strings.TrimRight(raw, "/"), nil
+}
+
+// redactedUserinfo replaces the user and password of a URL in messages.
+const redactedUserinfo = "xxxxx"
+
+// redactUserinfo returns raw, a URL that may be invalid, with its user
+// and password, the text between "://" and the last "@" of the
+// authority, replaced by redactedUserinfo.
+func redactUserinfo(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return raw
+	}
+	return scheme + "://" + redactedUserinfo + rest[at:]
 }

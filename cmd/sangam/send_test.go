@@ -233,3 +233,26 @@ func TestSendRejectsAgencyThatIsNoName(t *testing.T) {
 		}
 	}
 }
+
+func TestHubURLPasswordRedacted(t *testing.T) {
+	file := writeSample(t, "chargesheet-2023-ipc")
+	for _, hub := range []string{
+		"http://u:p4ss@127.0.0.1:9",
+		"http://u:p4ss@127.0.0.1:bad",
+		"http://u:p4ss@127.0.0.1:9/path",
+	} {
+		for _, args := range [][]string{
+			{"send", "--agency", "police", "--hub", hub, file},
+			{"replay", "--hub", hub, "some-delivery-id"},
+			{"routes", "history", "--hub", hub},
+		} {
+			code, _, errOut := runCLI(t, args...)
+			if code == exitOK || !strings.Contains(errOut, "--hub: invalid URL") {
+				t.Errorf("%s --hub %s: exit %d, stderr %q, want the URL rejected", args[0], hub, code, errOut)
+			}
+			if strings.Contains(errOut, "p4ss") {
+				t.Errorf("%s --hub %s: stderr %q shows the password", args[0], hub, errOut)
+			}
+		}
+	}
+}

@@ -44,7 +44,9 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 	inboundBudget := fs.Int64("inbound-budget", api.DefaultInboundBudget>>20,
 		"memory, in MiB, that the bodies of inbound posts in flight may take together; "+
 			"a post beyond it gets 503 with Retry-After (at least 8)")
-	verbose := fs.Bool("v", false, "log each message at debug level")
+	verbose := fs.Bool("v", false, "log at debug level: adds the internal lines of the message "+
+		"bus and its router (watermill), deliveries deferred or requeued, routes versions "+
+		"compiled and failed readiness checks")
 	return func() (hub.Config, error) {
 		cfg := hub.Config{Listen: *listen, DataDir: *data, PostgresDSN: pg(),
 			KafkaSessionTimeout: *kafkaSession}

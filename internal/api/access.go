@@ -37,7 +37,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Req
 			detail = "the bearer token is not known to this hub"
 		}
 		writeUnauthenticated(w, detail)
-		s.Log.Warn("request without a valid token", "path", r.URL.Path, "error", err)
+		s.warnDenied(r, "request without a valid token", "path", r.URL.Path, "error", err)
 		return r, false
 	}
 	return r.WithContext(context.WithValue(r.Context(), principalKey{}, p)), true
@@ -50,13 +50,13 @@ func writeUnauthenticated(w http.ResponseWriter, detail string) {
 	problem.Write(w, problem.New(problem.Unauthenticated, detail))
 }
 
-// forbidOtherAgency responds 403 and returns true when p, a caller known
-// by its token, belongs to an agency other than agency.
-func (s *Server) forbidOtherAgency(w http.ResponseWriter, p auth.Principal, agency string) bool {
+// forbidOtherAgency responds 403 and returns true when p, the caller of
+// r known by its token, belongs to an agency other than agency.
+func (s *Server) forbidOtherAgency(w http.ResponseWriter, r *http.Request, p auth.Principal, agency string) bool {
 	if p.Agency == agency {
 		return false
 	}
-	s.Log.Warn("token used for another agency", "principal", p.Name, "agency", agency)
+	s.warnDenied(r, "token used for another agency", "principal", p.Name, "agency", agency)
 	problem.Write(w, problem.New(problem.Forbidden,
 		"this token may not post messages as agency "+agency+"; nothing was stored"))
 	return true
@@ -74,7 +74,7 @@ func (s *Server) agencyOnly(next http.HandlerFunc) http.HandlerFunc {
 		if !s.knownAgency(w, r.PathValue("agency")) {
 			return
 		}
-		if p, known := principal(r); known && s.forbidOtherAgency(w, p, r.PathValue("agency")) {
+		if p, known := principal(r); known && s.forbidOtherAgency(w, r, p, r.PathValue("agency")) {
 			return
 		}
 		next(w, r)
@@ -90,10 +90,10 @@ func (s *Server) identifyAgain(w http.ResponseWriter, r *http.Request, agency st
 	p, err := s.Tokens.Identify(r)
 	if err != nil {
 		writeUnauthenticated(w, "the bearer token was withdrawn while the body was being sent")
-		s.Log.Warn("token withdrawn during a post", "agency", agency, "error", err)
+		s.warnDenied(r, "token withdrawn during a post", "agency", agency, "error", err)
 		return auth.Principal{}, false
 	}
-	if s.forbidOtherAgency(w, p, agency) {
+	if s.forbidOtherAgency(w, r, p, agency) {
 		return auth.Principal{}, false
 	}
 	return p, true
@@ -200,10 +200,10 @@ func (s *Server) operatorOnly(next http.HandlerFunc) http.HandlerFunc {
 		}
 		if p, known := principal(r); known && !p.Operator {
 			if p.MetricsOnly() {
-				s.Log.Warn("metrics token used for an operator endpoint", "principal", p.Name,
+				s.warnDenied(r, "metrics token used for an operator endpoint", "principal", p.Name,
 					"method", r.Method, "path", r.URL.Path)
 			} else {
-				s.Log.Warn("agency token used for an operator endpoint", "principal", p.Name,
+				s.warnDenied(r, "agency token used for an operator endpoint", "principal", p.Name,
 					"agency", p.Agency, "method", r.Method, "path", r.URL.Path)
 			}
 			problem.Write(w, problem.New(problem.Forbidden,
@@ -226,7 +226,7 @@ func (s *Server) metricsReaders(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if p, known := principal(r); known && !p.MayReadMetrics() {
-			s.Log.Warn("token without the metrics grant used for metrics", "principal", p.Name,
+			s.warnDenied(r, "token without the metrics grant used for metrics", "principal", p.Name,
 				"path", r.URL.Path)
 			problem.Write(w, problem.New(problem.Forbidden,
 				"this endpoint needs an operator's or a metrics token"))
@@ -247,7 +247,7 @@ func (s *Server) verificationReaders(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if p, known := principal(r); known && !p.Operator && p.Agency != passport.Agency {
-			s.Log.Warn("token without passport or operator rights used for passport verifications",
+			s.warnDenied(r, "token without passport or operator rights used for passport verifications",
 				"principal", p.Name, "agency", p.Agency, "path", r.URL.Path)
 			problem.Write(w, problem.New(problem.Forbidden,
 				"passport verification statuses and their listing need an operator's or "+

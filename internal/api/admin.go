@@ -534,6 +534,7 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 		}
 		// As ingest does, so the preview shows what destinations get.
 		canonical.MaskAadhaarInMessage(req.Message)
+		noteMatches(r, req.Message)
 		table := s.Routes()
 		WriteJSON(w, http.StatusOK, ExplainResponse{Explanation: s.encodeShared(table,
 			table.Explain(req.Message))})
@@ -567,6 +568,7 @@ func (s *Server) storedExplanation(r *http.Request, id string) (ExplainResponse,
 	if t := s.storedTable(r, j.RoutesVersion); t != nil {
 		table = t
 	}
+	noteMatches(r, &j.Message)
 	ex := table.Explain(&j.Message)
 	s.shareAsDelivered(r, &ex, j)
 	ex = s.encodeShared(table, ex)
@@ -752,6 +754,7 @@ func (s *Server) explainBody(w http.ResponseWriter, r *http.Request, req Explain
 			out = append(out, res)
 			continue
 		}
+		noteMatches(r, &msgs[i].Message)
 		ex := s.encodeShared(table, table.Explain(&msgs[i].Message))
 		out = append(out, ExplainResponse{Explanation: ex})
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/outbound"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/routestore"
+	"github.com/sangam-hub/sangam/internal/throttle"
 	"github.com/sangam-hub/sangam/routes"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -114,6 +115,9 @@ type Server struct {
 	now          func() time.Time
 	failuresOnce sync.Once
 	failures     failureLogs
+	// denied rate-limits the lines of requests that fail authentication
+	// or lack a grant, by message.
+	denied throttle.Sampler
 	// metricsHandler serves Metrics; mux sets it.
 	metricsHandler http.Handler
 	// reservations is the memory that inbound bodies in flight have
@@ -144,32 +148,34 @@ type endpoint struct {
 	path    string
 	access  access
 	handler http.HandlerFunc
+	audit   audit
 }
 
 // endpoints lists every route of the API. The OpenAPI document in
 // openapi.yaml describes the same routes, as its test checks.
 func (s *Server) endpoints() []endpoint {
 	return []endpoint{
-		{"POST", "/api/v1/inbound/{agency}", accessAgency, s.inbound},
-		{"GET", "/api/v1/messages/{id}", accessOperator, s.journey},
-		{"GET", "/api/v1/messages", accessOperator, s.find},
-		{"GET", "/api/v1/deadletters", accessOperator, s.deadLetters},
-		{"POST", "/api/v1/deadletters/replay", accessOperator, s.replayMany},
-		{"POST", "/api/v1/deliveries/{id}/replay", accessOperator, s.replayOne},
-		{"GET", "/api/v1/destinations", accessOperator, s.destinations},
-		{"GET", "/api/v1/routes", accessOperator, s.currentRoutes},
-		{"PUT", "/api/v1/routes", accessOperator, s.putRoutes},
-		{"GET", "/api/v1/routes/versions", accessOperator, s.listRoutes},
-		{"GET", "/api/v1/routes/versions/{n}", accessOperator, s.getRoutes},
-		{"POST", "/api/v1/routes/versions/{n}/restore", accessOperator, s.restoreRoutes},
-		{"POST", "/api/v1/routes/explain", accessOperator, s.explain},
-		{"GET", "/api/v1/verifications", accessVerification, s.verificationRequests},
-		{"GET", "/api/v1/verifications/{file_number}", accessVerification, s.verificationStatus},
-		{"GET", "/api/v1/openapi.json", accessPublic, serveOpenAPIJSON},
-		{"GET", "/api/v1/openapi.yaml", accessPublic, serveOpenAPIYAML},
-		{"GET", "/healthz", accessPublic, health},
-		{"GET", "/readyz", accessPublic, s.ready},
-		{"GET", "/metrics", accessMetrics, s.serveMetrics},
+		{"POST", "/api/v1/inbound/{agency}", accessAgency, s.inbound, auditNone},
+		{"GET", "/api/v1/messages/{id}", accessOperator, s.journey, auditRead},
+		{"GET", "/api/v1/messages", accessOperator, s.find, auditRead},
+		{"GET", "/api/v1/deadletters", accessOperator, s.deadLetters, auditRead},
+		{"POST", "/api/v1/deadletters/replay", accessOperator, s.replayMany, auditNone},
+		{"POST", "/api/v1/deliveries/{id}/replay", accessOperator, s.replayOne, auditNone},
+		{"GET", "/api/v1/destinations", accessOperator, s.destinations, auditNone},
+		{"GET", "/api/v1/routes", accessOperator, s.currentRoutes, auditNone},
+		{"PUT", "/api/v1/routes", accessOperator, s.putRoutes, auditNone},
+		{"GET", "/api/v1/routes/versions", accessOperator, s.listRoutes, auditNone},
+		{"GET", "/api/v1/routes/versions/{n}", accessOperator, s.getRoutes, auditNone},
+		{"POST", "/api/v1/routes/versions/{n}/restore", accessOperator, s.restoreRoutes, auditNone},
+		{"POST", "/api/v1/routes/explain", accessOperator, s.explain, auditExplain},
+		{"GET", "/api/v1/verifications", accessVerification, s.verificationRequests, auditRead},
+		{"GET", "/api/v1/verifications/{file_number}", accessVerification, s.verificationStatus,
+			auditRead},
+		{"GET", "/api/v1/openapi.json", accessPublic, serveOpenAPIJSON, auditNone},
+		{"GET", "/api/v1/openapi.yaml", accessPublic, serveOpenAPIYAML, auditNone},
+		{"GET", "/healthz", accessPublic, health, auditNone},
+		{"GET", "/readyz", accessPublic, s.ready, auditNone},
+		{"GET", "/metrics", accessMetrics, s.serveMetrics, auditNone},
 	}
 }
 
@@ -187,6 +193,9 @@ func (s *Server) mux() *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, e := range s.endpoints() {
 		h := e.handler
+		if e.audit != auditNone {
+			h = s.audited(e, h)
+		}
 		switch e.access {
 		case accessAgency:
 			h = s.agencyOnly(h)
@@ -375,7 +384,7 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.Metrics.CountInbound(agency, metrics.InboundUnreadable)
-		s.Log.Info("reading an inbound body failed", "agency", agency, "error", err)
+		s.Log.Info("reading an inbound body failed", inboundAttrs(r, agency, "error", err)...)
 		problem.Write(w, problem.New(problem.BadRequest, "reading body: "+err.Error()))
 		return
 	}
@@ -416,9 +425,8 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 	}
 	if forbidden := (*ingest.ForbiddenError)(nil); errors.As(err, &forbidden) {
 		s.Metrics.CountInbound(agency, metrics.InboundForbidden)
-		caller, _ := principal(r)
 		s.Log.Warn("message outside the token's stations, courts or prisons rejected",
-			"agency", agency, "principal", caller.Name, "error", forbidden)
+			inboundAttrs(r, agency, "error", forbidden)...)
 		v := forbidden.Violations[0]
 		detail := v.Message + "; nothing was stored"
 		if v.Pointer != "" {
@@ -432,8 +440,8 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 	if conflict := (*ingest.ConflictError)(nil); errors.As(err, &conflict) {
 		s.Metrics.CountInbound(agency, metrics.InboundConflict)
 		v := conflict.Invalid.Violations[0]
-		s.Log.Info("message that contradicts the journal rejected", "agency", agency,
-			"rule", v.Rule, "pointer", v.Pointer, "error", v.Message)
+		s.Log.Info("message that contradicts the journal rejected", inboundAttrs(r, agency,
+			"rule", v.Rule, "pointer", v.Pointer, "error", v.Message)...)
 		p := problem.New(problem.Conflict, conflictDetail(conflict, "nothing was stored"))
 		p.Errors = conflict.Invalid.Violations
 		p.Retryable = conflict.Retryable
@@ -445,20 +453,20 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		p := problem.New(problem.Invalid, "the message breaks the rules listed in errors; "+
 			"nothing was stored")
 		p.Errors = vs
-		s.Log.Info("invalid message rejected", "agency", agency, "violations", len(vs))
+		s.Log.Info("invalid message rejected", inboundAttrs(r, agency, "violations", len(vs))...)
 		problem.Write(w, p)
 		return
 	}
 	if conflict := (*journal.ConflictError)(nil); errors.As(err, &conflict) {
 		s.Metrics.CountInbound(agency, metrics.InboundConflict)
-		s.Log.Info("reused sender message id rejected", "agency", agency,
-			"sender_message_id", conflict.SenderMessageID, "message_id", conflict.MessageID)
+		s.Log.Info("reused sender message id rejected", inboundAttrs(r, agency,
+			"sender_message_id", conflict.SenderMessageID, "message_id", conflict.MessageID)...)
 		problem.Write(w, reusedIDProblem(conflict, "nothing was stored"))
 		return
 	}
 	if errors.Is(err, ingest.ErrBusy) {
 		s.Metrics.CountInbound(agency, metrics.InboundBusy)
-		s.failures.busy.Failed(err, "agency", agency)
+		s.failures.busy.Failed(err, inboundAttrs(r, agency)...)
 		w.Header().Set("Retry-After", "1")
 		detail := "the hub is busy and the message was not stored; send it again in a second"
 		if share, ok := isShareError(err); ok {
@@ -472,26 +480,26 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		s.Metrics.CountInbound(agency, metrics.InboundCanceled)
 		s.Log.Info("sender closed the connection before its message was stored",
-			"agency", agency)
+			inboundAttrs(r, agency)...)
 		return
 	}
 	if charset := (*ingest.CharsetError)(nil); errors.As(err, &charset) {
 		s.Metrics.CountInbound(agency, metrics.InboundUnreadable)
-		s.Log.Info("message in a charset other than UTF-8 rejected", "agency", agency,
-			"content_type", charset.ContentType)
+		s.Log.Info("message in a charset other than UTF-8 rejected", inboundAttrs(r, agency,
+			"content_type", charset.ContentType)...)
 		problem.Write(w, problem.New(problem.Charset, charset.Error()+"; nothing was stored"))
 		return
 	}
 	if mediaType := (*adapters.MediaTypeError)(nil); errors.As(err, &mediaType) {
 		s.Metrics.CountInbound(agency, metrics.InboundUnreadable)
 		s.Log.Info("message of a media type the agency does not send rejected",
-			"agency", agency, "content_type", mediaType.ContentType)
+			inboundAttrs(r, agency, "content_type", mediaType.ContentType)...)
 		problem.Write(w, problem.New(problem.MediaType, mediaType.Error()+"; nothing was stored"))
 		return
 	}
 	if ingest.IsInvalid(err) {
 		s.Metrics.CountInbound(agency, metrics.InboundMalformed)
-		s.Log.Info("malformed message rejected", "agency", agency)
+		s.Log.Info("malformed message rejected", inboundAttrs(r, agency)...)
 		reason := ingest.MalformedReason(err)
 		p := problem.New(problem.Malformed, reason+"; nothing was stored")
 		// One entry in errors, as an invalid body has, so that a client
@@ -501,7 +509,7 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		return
 	}
 	s.Metrics.CountInbound(agency, metrics.InboundUnavailable)
-	s.failures.store.Failed(err, "agency", agency)
+	s.failures.store.Failed(err, inboundAttrs(r, agency)...)
 	w.Header().Set("Retry-After", "1")
 	problem.Write(w, problem.New(problem.Unavailable,
 		"the message was not stored; send it again later"))

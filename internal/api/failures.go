@@ -9,8 +9,10 @@ type failureLogs struct {
 	store, journey, find, deadLetters, replay, backlog, verifications, busy, explainBusy *throttle.FailureLog
 }
 
-// newFailureLogs builds s.failures. mux calls it once.
+// newFailureLogs builds s.failures and sets the interval of s.denied.
+// mux calls it once.
 func (s *Server) newFailureLogs() {
+	s.denied.Interval = throttle.DefaultLogInterval
 	log := func(failed, recovered string) *throttle.FailureLog {
 		return throttle.NewFailureLog(throttle.FailureLogConfig{
 			Logger: s.Log, Failed: failed, Recovered: recovered,

@@ -425,6 +425,51 @@ func (t *Tokens) Replace(from *Tokens) {
 // Len returns the number of entries.
 func (t *Tokens) Len() int { return len(t.entries.Load().principals) }
 
+// Changes compares the entries of t with those of next by name. It
+// returns, each sorted, the names that only next lists, the names that
+// only t lists, and the names that both list with another token or
+// another grant.
+func (t *Tokens) Changes(next *Tokens) (added, revoked, changed []string) {
+	before := t.entries.Load().byName()
+	after := next.entries.Load().byName()
+	for name, p := range after {
+		old, listed := before[name]
+		switch {
+		case !listed:
+			added = append(added, name)
+		case !samePrincipal(old, p):
+			changed = append(changed, name)
+		}
+	}
+	for name := range before {
+		if _, listed := after[name]; !listed {
+			revoked = append(revoked, name)
+		}
+	}
+	slices.Sort(added)
+	slices.Sort(revoked)
+	slices.Sort(changed)
+	return added, revoked, changed
+}
+
+// byName maps each entry's name to its principal.
+func (e *entries) byName() map[string]Principal {
+	m := make(map[string]Principal, len(e.principals))
+	for _, p := range e.principals {
+		m[p.Name] = p
+	}
+	return m
+}
+
+// samePrincipal reports whether a and b have the same token digest and
+// grant the same.
+func samePrincipal(a, b Principal) bool {
+	return strings.EqualFold(a.SHA256, b.SHA256) && a.Agency == b.Agency &&
+		a.Operator == b.Operator && a.Metrics == b.Metrics &&
+		slices.Equal(a.Stations, b.Stations) && slices.Equal(a.Courts, b.Courts) &&
+		slices.Equal(a.Prisons, b.Prisons)
+}
+
 // CheckAgencies returns an error for each entry whose agency is not in
 // known, the agencies the hub has adapters for, naming the entry and the
 // known agencies. Such a token could post nothing.

@@ -895,7 +895,8 @@ func (h *Hub) Run(ctx context.Context) error {
 	h.logResumed(resumed)
 	if h.cfg.Tokens == nil {
 		log.Warn("API authentication is off: anyone who can reach " + h.Addr() +
-			" may post as any agency; give serve a token file with --tokens")
+			" may post as any agency, read message journeys and dead letters, change routes " +
+			"and replay deliveries; give serve a token file with --tokens")
 	}
 
 	var runErr error

@@ -26,7 +26,10 @@ func (h *Hub) ReloadTokens(doc []byte) error {
 	if err != nil {
 		return err
 	}
+	added, revoked, changed := h.cfg.Tokens.Changes(tokens)
 	h.cfg.Tokens.Replace(tokens)
-	h.cfg.Log.Info("token file reloaded", "entries", tokens.Len())
+	// The lines name token holders, never tokens or their digests.
+	h.cfg.Log.Info("token file reloaded", "entries", tokens.Len(), "added", added,
+		"revoked", revoked, "changed", changed)
 	return nil
 }

@@ -798,7 +798,7 @@ func (s *Service) journal(
 	if err != nil {
 		return Result{}, fmt.Errorf("journaling message %s: %w", m.ID, err)
 	}
-	s.log(m, receipt, len(entry.Deliveries))
+	s.log(ctx, m, receipt, len(entry.Deliveries))
 	if !receipt.Duplicate {
 		for _, o := range s.Observers {
 			o.Observe(ctx, m)
@@ -849,17 +849,22 @@ func (s *Service) claimerOf(m *canonical.Message, claim journal.Claim) Claimer {
 	return nil
 }
 
-func (s *Service) log(m *canonical.Message, r journal.Receipt, deliveries int) {
+// log logs the outcome of journaling m, with the token holder that ctx
+// carries, if any.
+func (s *Service) log(ctx context.Context, m *canonical.Message, r journal.Receipt, deliveries int) {
 	if s.Log == nil {
 		return
 	}
+	attrs := []any{"message_id", r.MessageID, "agency", m.Source}
+	if poster := posterOf(ctx); poster != "" {
+		attrs = append(attrs, "principal", poster)
+	}
 	if r.Duplicate {
-		s.Log.Info("duplicate message", "message_id", r.MessageID, "agency", m.Source,
-			"case_id", m.CaseKey)
+		s.Log.Info("duplicate message", append(attrs, "case_id", m.CaseKey)...)
 		return
 	}
-	s.Log.Info("message accepted", "message_id", r.MessageID, "agency", m.Source,
-		"type", string(m.Type), "case_id", m.CaseKey, "deliveries", deliveries)
+	s.Log.Info("message accepted", append(attrs, "type", string(m.Type), "case_id", m.CaseKey,
+		"deliveries", deliveries)...)
 }
 
 // MalformedReason returns why the input of err, an error wrapping

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -238,8 +239,38 @@ func newEndpoint(d routes.Destination, reserved *Reserved, log *slog.Logger) (*E
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	warnOpenSecrets(log, d)
 	e.description = strings.Join(described, " and ")
 	return e, nil
+}
+
+// warnOpenSecrets logs a warning for each file of d's secrets, its bearer
+// token, password or client key, whose permissions let its group or
+// others use it. A nil log discards the lines.
+func warnOpenSecrets(log *slog.Logger, d routes.Destination) {
+	if log == nil {
+		return
+	}
+	var secrets []file
+	switch {
+	case d.BearerTokenFile != "":
+		secrets = append(secrets, file{"bearer_token_file", d.BearerTokenFile})
+	case d.BasicAuth != nil:
+		secrets = append(secrets, file{"basic_auth.password_file", d.BasicAuth.PasswordFile})
+	}
+	if d.TLS != nil && d.TLS.KeyFile != "" {
+		secrets = append(secrets, file{routesTLSFields.KeyFile, d.TLS.KeyFile})
+	}
+	for _, f := range secrets {
+		st, err := os.Stat(f.path)
+		if err != nil || !openToOthers(st.Mode()) {
+			continue
+		}
+		log.Warn("destination's secret file grants access to its group or others: "+
+			"make it readable by the hub's user alone, such as with chmod 600",
+			"destination", d.Name, "field", f.field, "file", f.path,
+			"mode", fmt.Sprintf("%#o", st.Mode().Perm()))
+	}
 }
 
 // secretText returns content without surrounding white space, or an

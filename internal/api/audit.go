@@ -1,0 +1,132 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// audit is the kind of log line that each request to an endpoint gets.
+type audit int
+
+const (
+	// auditNone logs nothing beyond the handler's own lines.
+	auditNone audit = iota
+	// auditRead logs one Info line per request that passes the access
+	// check: who read, what and from where.
+	auditRead
+	// auditExplain logs the line of auditRead with the number of case
+	// matches in the explained messages and how they matched.
+	auditExplain
+)
+
+// auditedReadMsg is the message of the line that auditRead logs.
+const auditedReadMsg = "journal read"
+
+// auditNote collects what a handler found for its request's audit line.
+type auditNote struct {
+	matches   int
+	matchedBy map[string]int
+}
+
+type auditNoteKey struct{}
+
+// audited wraps next, the handler of e, to log one Info line per request
+// when it returns. The line names the token holder (when the API has
+// tokens), the endpoint, the path, the remote address and the response
+// status, and for explain the case matches. It never names an identifier
+// that a case matched by.
+func (s *Server) audited(e endpoint, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		note := &auditNote{}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next(rec, r.WithContext(context.WithValue(r.Context(), auditNoteKey{}, note)))
+		attrs := make([]any, 0, 14)
+		if p, known := principal(r); known {
+			attrs = append(attrs, "principal", p.Name)
+		}
+		attrs = append(attrs, "endpoint", e.method+" "+e.path, "path", r.URL.Path,
+			"remote", r.RemoteAddr, "status", rec.status)
+		if e.audit == auditExplain {
+			attrs = append(attrs, "matches", note.matches, "matched_by", note.matchKinds())
+		}
+		s.Log.Info(auditedReadMsg, attrs...)
+	}
+}
+
+// noteMatches adds the case matches of m, a verification request, to the
+// audit line of r. Other messages have none.
+func noteMatches(r *http.Request, m *canonical.Message) {
+	note, ok := r.Context().Value(auditNoteKey{}).(*auditNote)
+	if !ok || m.VerificationRequest == nil {
+		return
+	}
+	for _, match := range m.VerificationRequest.Matches {
+		if note.matchedBy == nil {
+			note.matchedBy = map[string]int{}
+		}
+		note.matches++
+		note.matchedBy[match.MatchedBy]++
+	}
+}
+
+// matchKinds returns how the noted matches matched, such as
+// "aadhaar_token,passport_number": each way once, sorted.
+func (n *auditNote) matchKinds() string {
+	kinds := make([]string, 0, len(n.matchedBy))
+	for kind := range n.matchedBy {
+		kinds = append(kinds, kind)
+	}
+	slices.Sort(kinds)
+	return strings.Join(kinds, ",")
+}
+
+// statusRecorder records the status that a handler responds with.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// warnDenied logs msg at Warn, with attrs and r's remote address, for a
+// request that failed authentication or lacks the grant it needs. Anyone
+// who reaches the port can send such requests, so at most one line of
+// each msg is logged per throttle.DefaultLogInterval, and each line
+// counts in suppressed the lines of its msg held back since the last one.
+func (s *Server) warnDenied(r *http.Request, msg string, attrs ...any) {
+	now := time.Now
+	if s.now != nil {
+		now = s.now
+	}
+	ok, suppressed := s.denied.Allow(msg, now())
+	if !ok {
+		return
+	}
+	attrs = append(attrs, "remote", r.RemoteAddr)
+	if suppressed > 0 {
+		attrs = append(attrs, "suppressed", suppressed)
+	}
+	s.Log.Warn(msg, attrs...)
+}
+
+// inboundAttrs returns the log attributes of an inbound post of r as
+// agency: the agency, and the token holder when the API has tokens.
+func inboundAttrs(r *http.Request, agency string, more ...any) []any {
+	attrs := make([]any, 0, 4+len(more))
+	attrs = append(attrs, "agency", agency)
+	if p, known := principal(r); known {
+		attrs = append(attrs, "principal", p.Name)
+	}
+	return append(attrs, more...)
+}

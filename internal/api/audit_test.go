@@ -1,0 +1,192 @@
+package api_test
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sangam-hub/sangam/internal/api"
+)
+
+// wantOneLine returns the only line of logs with message msg, or fails t.
+func wantOneLine(t *testing.T, logs *lockedBuffer, msg string) map[string]any {
+	t.Helper()
+	lines := logs.lines(t, msg)
+	if len(lines) != 1 {
+		t.Fatalf("%d lines %q, want 1: %v", len(lines), msg, lines)
+	}
+	return lines[0]
+}
+
+func TestReadsLoggedWithPrincipal(t *testing.T) {
+	for _, tc := range []struct {
+		path, token, principal, endpoint string
+		status                           float64
+	}{
+		{"/api/v1/messages/no-such-id", operatorToken, "ops", "GET /api/v1/messages/{id}", 404},
+		{"/api/v1/messages?case_key=FIR/1", operatorToken, "ops", "GET /api/v1/messages", 200},
+		{"/api/v1/deadletters", operatorToken, "ops", "GET /api/v1/deadletters", 200},
+		{"/api/v1/verifications", passportToken, "rpo", "GET /api/v1/verifications", 200},
+	} {
+		h := newSampleHub(t, true)
+		r := send(t, http.MethodGet, h.url+tc.path, tc.token, nil)
+		if r.status != int(tc.status) {
+			t.Fatalf("GET %s: status %d, want %v; body %s", tc.path, r.status, tc.status, r.body)
+		}
+		line := wantOneLine(t, h.logs, "journal read")
+		if line["level"] != "INFO" {
+			t.Errorf("GET %s: level %v, want INFO", tc.path, line["level"])
+		}
+		if line["principal"] != tc.principal {
+			t.Errorf("GET %s: principal %v, want %s", tc.path, line["principal"], tc.principal)
+		}
+		if line["endpoint"] != tc.endpoint {
+			t.Errorf("GET %s: endpoint %v, want %s", tc.path, line["endpoint"], tc.endpoint)
+		}
+		if remote, _ := line["remote"].(string); !strings.HasPrefix(remote, "127.0.0.1:") {
+			t.Errorf("GET %s: remote %q, want the client's loopback address", tc.path, remote)
+		}
+		if line["status"] != tc.status {
+			t.Errorf("GET %s: status %v, want %v", tc.path, line["status"], tc.status)
+		}
+	}
+}
+
+func TestReadDeniedNotLoggedAsRead(t *testing.T) {
+	h := newSampleHub(t, true)
+	r := send(t, http.MethodGet, h.url+"/api/v1/messages/no-such-id", policeToken, nil)
+	if r.status != http.StatusForbidden {
+		t.Fatalf("status %d, want 403", r.status)
+	}
+	if lines := h.logs.lines(t, "journal read"); len(lines) != 0 {
+		t.Errorf("a denied read logged %v", lines)
+	}
+}
+
+// requestWithMatches returns the canonical verification request of the
+// passport adapter's golden file with two cases matched by Aadhaar and
+// one by passport number.
+func requestWithMatches(t *testing.T) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile("../../adapters/passport/testdata/request_fresh.golden.json")
+	if err != nil {
+		t.Fatalf("reading request: %v", err)
+	}
+	var msgs []map[string]any
+	if err := json.Unmarshal(raw, &msgs); err != nil {
+		t.Fatalf("decoding request: %v", err)
+	}
+	m := msgs[0]
+	m["source"] = "passport"
+	m["verification_request"].(map[string]any)["matches"] = []any{
+		map[string]any{"case": map[string]any{"cnr": "KLER010001232025"}, "matched_by": "aadhaar_token"},
+		map[string]any{"case": map[string]any{"cnr": "KLER010001242025"}, "matched_by": "aadhaar_token"},
+		map[string]any{"case": map[string]any{"cnr": "KLER010001252025"}, "matched_by": "passport_number"},
+	}
+	return m
+}
+
+func TestExplainLogsMatchCounts(t *testing.T) {
+	h := newSampleHub(t, true)
+	body := jsonBody(t, map[string]any{"message": requestWithMatches(t)})
+	r := send(t, http.MethodPost, h.url+"/api/v1/routes/explain", operatorToken, body)
+	if r.status != http.StatusOK {
+		t.Fatalf("explain: status %d; body %s", r.status, r.body)
+	}
+	line := wantOneLine(t, h.logs, "journal read")
+	if line["principal"] != "ops" {
+		t.Errorf("principal %v, want ops", line["principal"])
+	}
+	if line["endpoint"] != "POST /api/v1/routes/explain" {
+		t.Errorf("endpoint %v, want POST /api/v1/routes/explain", line["endpoint"])
+	}
+	if line["matches"] != 3.0 {
+		t.Errorf("matches %v, want 3", line["matches"])
+	}
+	if line["matched_by"] != "aadhaar_token,passport_number" {
+		t.Errorf("matched_by %v, want aadhaar_token,passport_number", line["matched_by"])
+	}
+	encoded, _ := json.Marshal(line)
+	for _, secret := range []string{"2345", "KLER0100012"} {
+		if strings.Contains(string(encoded), secret) {
+			t.Errorf("the line %s contains %q", encoded, secret)
+		}
+	}
+}
+
+func TestInboundLinesNamePrincipal(t *testing.T) {
+	h := newSampleHub(t, true)
+	for _, tc := range []struct {
+		msg  string
+		body []byte
+	}{
+		{"message accepted", firBody(t, "AUDIT-FIR-1", nil)},
+		{"invalid message rejected", firBody(t, "AUDIT-FIR-2", func(doc map[string]any) {
+			delete(doc, "sections")
+		})},
+		{"malformed message rejected", []byte("{")},
+		{"reused sender message id rejected", firBody(t, "AUDIT-FIR-1", func(doc map[string]any) {
+			doc["delay_reason"] = "The complainant was in hospital."
+		})},
+	} {
+		postAs(t, h.url, "police", policeToken, tc.body)
+		line := wantOneLine(t, h.logs, tc.msg)
+		if line["principal"] != "cctns" {
+			t.Errorf("%s: principal %v, want cctns", tc.msg, line["principal"])
+		}
+		if line["agency"] != "police" {
+			t.Errorf("%s: agency %v, want police", tc.msg, line["agency"])
+		}
+	}
+}
+
+func TestDeniedLinesNameRemote(t *testing.T) {
+	h := newSampleHub(t, true)
+	fir := firBody(t, "AUDIT-FIR-3", nil)
+	postAs(t, h.url, "police", "no-such-token", fir)
+	postAs(t, h.url, "prisons", policeToken, fir)
+	for _, msg := range []string{"request without a valid token", "token used for another agency"} {
+		line := wantOneLine(t, h.logs, msg)
+		if remote, _ := line["remote"].(string); !strings.HasPrefix(remote, "127.0.0.1:") {
+			t.Errorf("%s: remote %q, want the client's loopback address", msg, remote)
+		}
+	}
+}
+
+func TestDeniedLinesRateLimited(t *testing.T) {
+	logs := &lockedBuffer{}
+	clock := &stoppedClock{now: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)}
+	server := &api.Server{Log: slog.New(slog.NewJSONHandler(logs, nil)), Tokens: sampleTokens(t)}
+	server.SetClock(clock.Now)
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+
+	fir := firBody(t, "AUDIT-FIR-4", nil)
+	for range 42 {
+		r := postAs(t, srv.URL, "police", "no-such-token", fir)
+		if r.status != http.StatusUnauthorized {
+			t.Fatalf("status %d, want 401", r.status)
+		}
+	}
+	if n := len(logs.lines(t, "request without a valid token")); n != 1 {
+		t.Errorf("42 requests with an unknown token within a second logged %d lines, want 1", n)
+	}
+
+	clock.advance(5 * time.Second)
+	postAs(t, srv.URL, "police", "no-such-token", fir)
+	lines := logs.lines(t, "request without a valid token")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines after 5 s, want 2", len(lines))
+	}
+	if _, ok := lines[0]["suppressed"]; ok {
+		t.Errorf("the first line has suppressed %v, want none", lines[0]["suppressed"])
+	}
+	if lines[1]["suppressed"] != 41.0 {
+		t.Errorf("the second line has suppressed %v, want 41", lines[1]["suppressed"])
+	}
+}
