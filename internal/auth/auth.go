@@ -498,9 +498,17 @@ var ErrNoToken = errors.New("missing bearer token")
 // ErrUnknownToken is returned for a token the file does not list.
 var ErrUnknownToken = errors.New("unknown bearer token")
 
+// ErrManyAuthorization is returned for a request with more than one
+// Authorization header. The hub would otherwise read the first, while a
+// proxy in front of it may have checked another.
+var ErrManyAuthorization = errors.New("more than one Authorization header")
+
 // Identify returns the principal whose token r carries in its
 // Authorization header. Digests are compared in constant time.
 func (t *Tokens) Identify(r *http.Request) (Principal, error) {
+	if len(r.Header.Values("Authorization")) > 1 {
+		return Principal{}, ErrManyAuthorization
+	}
 	// The scheme name is case-insensitive (RFC 9110, section 11.1).
 	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {

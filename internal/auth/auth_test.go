@@ -19,7 +19,11 @@ func digest(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func TestIdentify(t *testing.T) {
+// policeAndOperator returns the tokens of a file whose entry cctns posts
+// as police with the token police-secret, and whose entry ops is an
+// operator with the token ops-secret.
+func policeAndOperator(t *testing.T) *Tokens {
+	t.Helper()
 	doc := "tokens:\n" +
 		"  - {name: cctns, agency: police, sha256: " + digest("police-secret") + "}\n" +
 		"  - {name: ops, operator: true, sha256: " + digest("ops-secret") + "}\n"
@@ -27,6 +31,11 @@ func TestIdentify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return tokens
+}
+
+func TestIdentify(t *testing.T) {
+	tokens := policeAndOperator(t)
 	cases := []struct {
 		header string
 		want   string
@@ -51,6 +60,20 @@ func TestIdentify(t *testing.T) {
 		if p.Name != c.want {
 			t.Errorf("%q: principal %q, want %q", c.header, p.Name, c.want)
 		}
+	}
+}
+
+func TestIdentifyRejectsTwoAuthorizationHeaders(t *testing.T) {
+	tokens := policeAndOperator(t)
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Add("Authorization", "Bearer police-secret")
+	r.Header.Add("Authorization", "Bearer ops-secret")
+	p, err := tokens.Identify(r)
+	if !errors.Is(err, ErrManyAuthorization) {
+		t.Errorf("two Authorization headers: error %v, want %v", err, ErrManyAuthorization)
+	}
+	if p.Name != "" {
+		t.Errorf("two Authorization headers: principal %q, want none", p.Name)
 	}
 }
 
