@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -75,5 +76,23 @@ func TestDocumentIDPatternMatchesPolice(t *testing.T) {
 	}
 	if got := documentIDPattern.String(); got != common.Defs.MessageID.Pattern {
 		t.Errorf("documentIDPattern %q, want police $defs/message_id pattern %q", got, common.Defs.MessageID.Pattern)
+	}
+}
+
+func TestCallbackRejectsAadhaarLikeNationalID(t *testing.T) {
+	const pointer = "/RecordDocketingCallbackMessage/CriminalCase/CaseAugmentation/CaseLineageCase/" +
+		"ActivityIdentification/IdentificationID"
+	for _, id := range []string{"491873625403", "4918 7362 5403", "4918-7362-5403"} {
+		body := replaced(t, "kochi_callback.xml", "KL-EKM-1234-2024-000123", id)
+		_, err := clockedAdapter().Decode(body, ContentType)
+		vs := schemas.Violations(err)
+		if !hasViolation(vs, pointer, canonical.RuleAadhaarLike) {
+			t.Errorf("national id %q: Decode error = %v, want %s at %s", id, err, canonical.RuleAadhaarLike, pointer)
+		}
+		for _, v := range vs {
+			if strings.Contains(v.Message, "7362") {
+				t.Errorf("national id %q: message %q repeats the number in clear", id, v.Message)
+			}
+		}
 	}
 }
