@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -54,6 +55,47 @@ func ValidAadhaar(s string) bool {
 		return false
 	}
 	return verhoeffValid(digits)
+}
+
+// RuleAadhaarLike is the violation rule of a FIR's CCTNS national id that
+// AadhaarLike reports. The hub never masks a national id, so one that is
+// an Aadhaar number would reach every destination in clear.
+const RuleAadhaarLike = "aadhaar-like"
+
+// CheckNationalID returns an error when id, a FIR's CCTNS national id,
+// is one that AadhaarLike reports. CCTNS national FIR ids are longer than
+// 12 digits. The error writes the id masked, as XXXXXXXX and its last
+// four digits, because it may be an Aadhaar number.
+func CheckNationalID(id string) error {
+	if !AadhaarLike(id) {
+		return nil
+	}
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, id)
+	return fmt.Errorf("national FIR id XXXXXXXX%s looks like an Aadhaar number (12 digits with a "+
+		"valid check digit), not a CCTNS national FIR id, which is longer: send the FIR's CCTNS "+
+		"national id, or leave it out", digits[len(digits)-4:])
+}
+
+// AadhaarLike reports whether id, an identifier made of digits and the
+// separators hyphen, slash, dot, underscore and space, is 12 digits that
+// ValidAadhaar accepts once the separators are removed. An id with any
+// other character, such as a letter, is not.
+func AadhaarLike(id string) bool {
+	digits := strings.Map(func(r rune) rune {
+		switch {
+		case r >= '0' && r <= '9':
+			return r
+		case r == '-' || r == '/' || r == '.' || r == '_' || r == ' ':
+			return -1
+		}
+		return 'x'
+	}, id)
+	return ValidAadhaar(digits)
 }
 
 // verhoeffValid reports whether digits, a string of decimal digits, ends

@@ -140,3 +140,27 @@ func TestMaskAadhaarHiddenDoNotCountAsMarks(t *testing.T) {
 		t.Errorf("four dashes: masked as %+q, want left alone", got)
 	}
 }
+
+func TestAadhaarLike(t *testing.T) {
+	for id, want := range map[string]bool{
+		"491873625403":       true,
+		"4918 7362 5403":     true,
+		"4918-7362-5403":     true,
+		"4918/7362/5403":     true,
+		"4918.7362.5403":     true,
+		"4918_7362_5403":     true,
+		"491873625404":       false, // wrong check digit
+		"32241012250001187":  false, // 17 digits, as CCTNS national ids are
+		"4918736254031":      false,
+		"KL-4918-7362-5403":  false,
+		"32EKM0412202501187": false,
+		"":                   false,
+	} {
+		if got := AadhaarLike(id); got != want {
+			t.Errorf("AadhaarLike(%q) = %v, want %v", id, got, want)
+		}
+		if err := CheckNationalID(id); (err != nil) != want {
+			t.Errorf("CheckNationalID(%q) = %v, want an error: %v", id, err, want)
+		}
+	}
+}

@@ -3,8 +3,10 @@ package courts
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/beevik/etree"
 
@@ -100,7 +102,8 @@ const RuleCourtCode = "court-code"
 
 // RulePattern is the violation rule of an order whose prison code has a
 // lower-case letter, the rule a police document's lower-case station
-// code breaks.
+// code breaks. It is also the rule of a document id with a character
+// outside printable ASCII, as for a police document's message_id.
 const RulePattern = "pattern"
 
 // RuleOneOrder is the violation rule of an order document with more than
@@ -228,10 +231,33 @@ func (d *decoder) oneDate(core string, parent *etree.Element, want string, names
 	}
 }
 
+// documentIDPattern is the pattern of a police document's message_id,
+// $defs/message_id of schemas/police/common.json, which a test keeps
+// equal: printable ASCII without spaces.
+var documentIDPattern = regexp.MustCompile(`^[!-~]*$`)
+
+// checkDocumentID records a violation of rule pattern at e when its text
+// has a character outside printable ASCII. The element is the
+// IdentificationID of a sender message id or of the filing id that a
+// callback quotes. A zero-width space, a direction override, a tab or an
+// inner space would make an id that prints as another does but is a new
+// message.
+func (d *decoder) checkDocumentID(e *etree.Element) {
+	id := xmlsafe.Text(e)
+	if documentIDPattern.MatchString(id) {
+		return
+	}
+	i := strings.IndexFunc(id, func(r rune) bool { return r < '!' || r > '~' })
+	r, _ := utf8.DecodeRuneInString(id[i:])
+	d.fail(xmlsafe.Pointer(e), RulePattern, "document id %q has U+%04X at byte %d: want printable "+
+		"ASCII characters without spaces, as a police document's message_id", id, r, i)
+}
+
 // header fills the envelope fields that every ECF message carries.
 func (d *decoder) header(m *canonical.Message) {
 	m.SchemaVersion = canonical.SchemaVersion
 	for _, id := range xmlsafe.Children(d.root, nc("DocumentIdentification")) {
+		d.checkDocumentID(xmlsafe.Child(id, nc("IdentificationID")))
 		value := xmlsafe.PathText(id, nc("IdentificationID"))
 		switch {
 		case hasFilingID(id):

@@ -344,7 +344,11 @@ func (d *decoder) checkFIR(lineage, tracking *etree.Element, fir canonical.FIRRe
 	if fir.Number < 1 || fir.Number > maxFIRNumber {
 		d.fail(pointer, "fir_key", "invalid number %d in FIR key: want 1 to %d", fir.Number, maxFIRNumber)
 	}
-	if fir.NationalID != "" && !firNationalID.MatchString(fir.NationalID) {
+	// An id like an Aadhaar number is reported masked, before the pattern
+	// check that would repeat it.
+	if err := canonical.CheckNationalID(fir.NationalID); err != nil {
+		d.fail(xmlsafe.Pointer(nationalIDElement(lineage)), canonical.RuleAadhaarLike, "%v", err)
+	} else if fir.NationalID != "" && !firNationalID.MatchString(fir.NationalID) {
 		d.fail(xmlsafe.Pointer(nationalIDElement(lineage)), "fir_national_id", "invalid CCTNS "+
 			"national FIR id %q: want 1 to 64 letters, digits, hyphens, slashes, dots and underscores",
 			fir.NationalID)

@@ -177,6 +177,7 @@ func (o *orderDecoder) documentID(co *canonical.CourtOrder) string {
 	e := o.onePath(o.root, "because it gives the order's document id",
 		o.v.nc("DocumentIdentification"), o.v.nc("IdentificationID"))
 	if id := xmlsafe.Text(e); id != "" {
+		o.checkDocumentID(e)
 		return id
 	}
 	if co.Court.Code != "" && co.Number != "" {

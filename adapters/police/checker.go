@@ -46,12 +46,16 @@ func (c *checker) setDocumentTime(t time.Time) {
 	}
 }
 
-// firRef maps the FIR reference at pointer and checks its state code.
+// firRef maps the FIR reference at pointer and checks its state code and
+// its national id.
 func (c *checker) firRef(pointer string, f jsondoc.FIRRef) canonical.FIRRef {
 	if f.State != "" && !canonical.ValidState(f.State) {
 		c.Add(jsondoc.Pointer(pointer, "state"), ruleState,
 			"unknown state code %q: want the two-letter code of an Indian state or union "+
 				"territory, such as KL (canonical.States lists them)", f.State)
+	}
+	if err := canonical.CheckNationalID(f.NationalID); err != nil {
+		c.Add(jsondoc.Pointer(pointer, "national_id"), canonical.RuleAadhaarLike, "%v", err)
 	}
 	return f.Canonical()
 }

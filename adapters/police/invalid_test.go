@@ -154,6 +154,18 @@ func TestDecodeInvalid(t *testing.T) {
 			[]violation{{"/sent_at", "chronology"}}},
 		{"national FIR id with a space", "fir", []edit{{"/fir/national_id", "32EKM0412 202501187"}},
 			[]violation{{"/fir/national_id", "pattern"}}},
+		{"national FIR id of 12 digits like an Aadhaar number", "fir",
+			[]edit{{"/fir/national_id", "491873625403"}},
+			[]violation{{"/fir/national_id", "aadhaar-like"}}},
+		{"national FIR id like an Aadhaar number with hyphens", "fir",
+			[]edit{{"/fir/national_id", "4918-7362-5403"}},
+			[]violation{{"/fir/national_id", "aadhaar-like"}}},
+		{"arrest's national FIR id like an Aadhaar number with slashes", "arrest",
+			[]edit{{"/fir/national_id", "4918/7362/5403"}},
+			[]violation{{"/fir/national_id", "aadhaar-like"}}},
+		{"report's national FIR id like an Aadhaar number with dots", "final_report_bns",
+			[]edit{{"/fir/national_id", "4918.7362.5403"}},
+			[]violation{{"/fir/national_id", "aadhaar-like"}}},
 		{"passport number with a hyphen", "fir", []edit{{"/complainant/identifiers/1/number", "T82-34561"}},
 			[]violation{{"/complainant/identifiers/1/number", "pattern"}}},
 		{"chargesheet without report number", "final_report_bns", []edit{{"/report_number", deleteValue}},
@@ -219,4 +231,29 @@ func editDocument(t *testing.T, name string, edits []edit) []byte {
 		list[i] = jsondoctest.Edit{Pointer: e.pointer, Value: e.value}
 	}
 	return jsondoctest.Apply(t, readFile(t, "testdata/"+name+".json"), list...)
+}
+
+// TestNationalIDAadhaarLikeMasked checks that the violation of a national
+// FIR id like an Aadhaar number does not repeat its digits in clear, and
+// that ids of other lengths or check digits pass.
+func TestNationalIDAadhaarLikeMasked(t *testing.T) {
+	a := newAdapter(t)
+	_, err := a.Decode(editDocument(t, "fir", []edit{{"/fir/national_id", "491873625403"}}), police.ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 {
+		t.Fatalf("violations %v, want one", vs)
+	}
+	if strings.Contains(vs[0].Message, "49187362") {
+		t.Errorf("message %q repeats the number in clear", vs[0].Message)
+	}
+	for _, want := range []string{"XXXXXXXX5403", "looks like an Aadhaar number", "CCTNS"} {
+		if !strings.Contains(vs[0].Message, want) {
+			t.Errorf("message %q lacks %q", vs[0].Message, want)
+		}
+	}
+	for _, id := range []string{"491873625404", "32241012250001187", "4918736254031", "KL491873625403"} {
+		if _, err := a.Decode(editDocument(t, "fir", []edit{{"/fir/national_id", id}}), police.ContentType); err != nil {
+			t.Errorf("national_id %s: Decode: %v", id, err)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -97,7 +98,8 @@ func loadDeployDocs(t *testing.T) []yamlDoc {
 
 // checkServeArgs returns an error unless args, which follow "serve" on a
 // command line, are flags that serve defines, with no positional
-// argument.
+// argument, and give a token file or --allow-open-api when --listen is
+// not a loopback address.
 func checkServeArgs(args []string) error {
 	fs, _ := serveFlags()
 	fs.SetOutput(io.Discard)
@@ -107,7 +109,40 @@ func checkServeArgs(args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q: serve takes flags only", fs.Arg(0))
 	}
-	return nil
+	value := func(name string) string { return fs.Lookup(name).Value.String() }
+	return checkOpenAPI("serve", value("listen"), value("tokens"), value("allow-open-api") == "true")
+}
+
+func TestCheckServeArgsOpenAPI(t *testing.T) {
+	if err := checkServeArgs([]string{"--listen", "0.0.0.0:8400"}); err == nil {
+		t.Error("serve --listen 0.0.0.0:8400 without --tokens: no error")
+	}
+	if err := checkServeArgs([]string{"--listen", "0.0.0.0:8400", "--tokens", "/etc/sangam/tokens/tokens.yaml"}); err != nil {
+		t.Errorf("serve --listen 0.0.0.0:8400 --tokens: %v", err)
+	}
+}
+
+// TestDeployDockerfile checks the serve command that the image runs when
+// it is given none.
+func TestDeployDockerfile(t *testing.T) {
+	content, err := os.ReadFile(filepath.Join(deployDir, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var argv []string
+	for line := range strings.Lines(string(content)) {
+		if rest, ok := strings.CutPrefix(line, "CMD "); ok {
+			if err := json.Unmarshal([]byte(rest), &argv); err != nil {
+				t.Fatalf("deploy/Dockerfile: CMD %s: want the JSON array form: %v", strings.TrimSpace(rest), err)
+			}
+		}
+	}
+	if len(argv) == 0 || argv[0] != "serve" {
+		t.Fatalf("deploy/Dockerfile: CMD %q does not run serve", argv)
+	}
+	if err := checkServeArgs(argv[1:]); err != nil {
+		t.Errorf("deploy/Dockerfile: CMD: %v", err)
+	}
 }
 
 // envDefault matches the note that envString adds to a flag's usage.

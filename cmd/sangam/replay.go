@@ -42,8 +42,12 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		}
 		return errFlags
 	}
+	bearer, err := token()
+	if err != nil {
+		return err
+	}
 	who := *by
-	if who == "" && token() == "" {
+	if who == "" && bearer == "" {
 		// With a token the hub records its holder, and "cli" beside it
 		// would read as a person the holder acted for.
 		who = "cli"
@@ -62,7 +66,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			// Checked once here, or each id would print the same error.
 			return fmt.Errorf("%w: --%v", errInvalid, err)
 		}
-		return replayEach(base, token(), ids, req, stderr, stdout)
+		return replayEach(base, bearer, ids, req, stderr, stdout)
 	case filtered:
 		req := api.ReplayManyRequest{ReplayRequest: api.ReplayRequest{Force: *force, By: who},
 			Destination: *dest, Route: *route, Reason: *reason, Limit: *limit, All: *all}
@@ -88,7 +92,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%w: --%v", errInvalid, err)
 		}
 		body, _ := json.Marshal(req)
-		n, err := postReplay(base+"/api/v1/deadletters/replay", body, token(), stdout)
+		n, err := postReplay(base+"/api/v1/deadletters/replay", body, bearer, stdout)
 		if err != nil {
 			return err
 		}

@@ -33,7 +33,8 @@ Commands:
                                         and each delivery's share with the policy its attempts apply
   explain --agency NAME FILE            explain an agency body with the routes in force
 
-Every command takes --hub URL (default http://127.0.0.1:8400) and --token.
+Every command takes --hub URL (default http://127.0.0.1:8400) and --token or
+--token-file.
 --by NAME is kept with the version as who made the change. A hub without
 tokens records a change without --by as "api"; a hub with tokens records
 the token's holder, with NAME beside it when it differs.`
@@ -124,7 +125,7 @@ func hubProblem(status int, data []byte) error {
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		// The hub's detail names the Authorization header, which the
 		// command sets from its flag.
-		return fmt.Errorf("%s: check --token, which defaults to $SANGAM_TOKEN, "+
+		return fmt.Errorf("%s: check --token or --token-file (default $SANGAM_TOKEN), "+
 			"and that the token file grants it operator rights", msg)
 	}
 	return errors.New(msg)
@@ -187,7 +188,11 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	c := &adminClient{base: base, token: token()}
+	bearer, err := token()
+	if err != nil {
+		return err
+	}
+	c := &adminClient{base: base, token: bearer}
 	switch args[0] {
 	case "export":
 		return routesExport(c, *version, stdout, stderr)

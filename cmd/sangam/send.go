@@ -10,11 +10,13 @@ import (
 	"net"
 	"net/http"
 	neturl "net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/sangam-hub/sangam/internal/problem"
 )
@@ -66,11 +68,15 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	bearer, err := token()
+	if err != nil {
+		return err
+	}
 	url := base + "/api/v1/inbound/" + *agency
 	client := &http.Client{Timeout: *timeout}
 	unreachableWait := time.Second
 	for try := 0; ; try++ {
-		status, answer, wait, err := post(client, url, ct, token(), body)
+		status, answer, wait, err := post(client, url, ct, bearer, body)
 		if err != nil {
 			// The hub may or may not have stored the message; sending
 			// it again is safe, because the hub deduplicates.
@@ -169,7 +175,7 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: hub responded with HTTP %d (%s): the token may not post "+
 			"this document", errInvalid, status, p.Type)
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return fmt.Errorf("hub responded with HTTP %d (%s): check --token and --agency",
+		return fmt.Errorf("hub responded with HTTP %d (%s): check --token or --token-file, and --agency",
 			status, p.Type)
 	case status >= 500 || status == http.StatusTooManyRequests || p.Retryable:
 		return fmt.Errorf("%w: hub responded with HTTP %d (%s); send the message again "+
@@ -182,10 +188,43 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 	return fmt.Errorf("hub responded with HTTP %d (%s)", status, p.Type)
 }
 
-// tokenFlag registers --token, the bearer token sent to the hub, and
-// returns a function that gives its value after parsing.
-func tokenFlag(fs *flag.FlagSet) func() string {
-	return envString(fs, "token", "SANGAM_TOKEN", "bearer token for the hub's API")
+// tokenFlag registers --token and --token-file, which give the bearer
+// token sent to the hub, and returns a function that gives the token
+// after parsing: --token, else the contents of the --token-file file,
+// else $SANGAM_TOKEN.
+func tokenFlag(fs *flag.FlagSet) func() (string, error) {
+	token := envString(fs, "token", "SANGAM_TOKEN", "bearer token for the hub's API; "+
+		"other users of the machine can read it in the process list, so prefer --token-file")
+	file := fs.String("token-file", "", "file that contains the bearer token for the hub's API "+
+		"on one line, in place of --token")
+	return func() (string, error) {
+		if *file == "" {
+			return token(), nil
+		}
+		if flagSet(fs, "token") {
+			return "", errors.New("--token and --token-file are both set: give one")
+		}
+		return readTokenFile(*file)
+	}
+}
+
+// readTokenFile returns the token in file: its one line without the line
+// end or surrounding white space. Errors never quote the contents.
+func readTokenFile(file string) (string, error) {
+	content, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("--token-file: %w", err)
+	}
+	token := strings.TrimSpace(string(content))
+	switch {
+	case token == "":
+		return "", fmt.Errorf("--token-file %s: the file is empty: want the token on one line, "+
+			"as sangam token prints it", file)
+	case strings.ContainsFunc(token, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
+		return "", fmt.Errorf("--token-file %s: the token contains white space or a control "+
+			"character: want the token alone on one line, as sangam token prints it", file)
+	}
+	return token, nil
 }
 
 // authorize adds the bearer token to req when there is one.

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -41,6 +43,9 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 	tokens := envString(fs, "tokens", "SANGAM_TOKENS",
 		"token file (YAML) of agencies and operators allowed to call the API; "+
 			"without it the API is open")
+	allowOpenAPI := fs.Bool("allow-open-api", false,
+		"start without --tokens although --listen is not a loopback address, "+
+			"leaving the API open to anyone who can reach it")
 	inboundBudget := fs.Int64("inbound-budget", api.DefaultInboundBudget>>20,
 		"memory, in MiB, that the bodies of inbound posts in flight may take together; "+
 			"a post beyond it gets 503 with Retry-After (at least 8)")
@@ -86,6 +91,9 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 			}
 			cfg.TokenFile = file
 		}
+		if err := checkOpenAPI(fs.Name(), *listen, cfg.TokenFile, *allowOpenAPI); err != nil {
+			return cfg, err
+		}
 		if k := os.Getenv(aadhaarKeyEnv); k != "" {
 			cfg.AadhaarKey = []byte(k)
 		}
@@ -96,6 +104,40 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 		return cfg, nil
 	}
+}
+
+// checkOpenAPI returns an error when the hub that command starts would
+// have no token file and listen on an address that other hosts can
+// reach, unless allowOpenAPI is set. An address that does not parse
+// passes, so that the hub's own check of --listen names its error.
+func checkOpenAPI(command, listen, tokenFile string, allowOpenAPI bool) error {
+	if tokenFile != "" || allowOpenAPI {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil || isLoopbackHost(host) {
+		return nil
+	}
+	remedy := "give a token file with --tokens (or $SANGAM_TOKENS), listen on 127.0.0.1, " +
+		"or pass --allow-open-api to run the API without tokens"
+	if command == "demo" {
+		remedy = "listen on 127.0.0.1, or pass --allow-open-api to run the API without tokens, " +
+			"because the demo takes no token file"
+	}
+	return fmt.Errorf("--listen %s is not a loopback address and --tokens is not set, so anyone "+
+		"who can reach the hub could post as any agency and replay deliveries: %s", listen, remedy)
+}
+
+// isLoopbackHost reports whether host is localhost or a loopback IP
+// address, such as 127.0.0.1 or ::1. An empty host, which listens on
+// every interface, is not, and neither is any other host name, because
+// the hub does not resolve it here.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // resendAfterValue returns the duration that value, of --resend-after or

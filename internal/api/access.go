@@ -25,12 +25,19 @@ func principal(r *http.Request) (auth.Principal, bool) {
 	return p, ok
 }
 
-// authenticate identifies r's caller, or writes 401 and returns false.
+// authenticate identifies r's caller, or writes 400 or 401 and returns
+// false.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
 	if s.Tokens == nil {
 		return r, true
 	}
 	p, err := s.Tokens.Identify(r)
+	if errors.Is(err, auth.ErrManyAuthorization) {
+		problem.Write(w, problem.New(problem.BadRequest, "the request has more than one "+
+			"Authorization header: send one, Authorization: Bearer TOKEN"))
+		s.Log.Warn("request with more than one Authorization header", "path", r.URL.Path)
+		return r, false
+	}
 	if err != nil {
 		detail := "send the token your administrator issued as Authorization: Bearer TOKEN"
 		if errors.Is(err, auth.ErrUnknownToken) {

@@ -331,3 +331,28 @@ func TestRoutesChangeByNameBesideHolder(t *testing.T) {
 			"ops (for mallory)")
 	}
 }
+
+func TestTwoAuthorizationHeadersRejected(t *testing.T) {
+	h := newSampleHub(t, true)
+	req, err := http.NewRequest(http.MethodPost, h.url+"/api/v1/inbound/police",
+		bytes.NewReader(firBody(t, "ACCESS-FIR-TWO-HEADERS", nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Add("Authorization", "Bearer "+policeToken)
+	req.Header.Add("Authorization", "Bearer "+operatorToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := wantProblem(t, readResponse(t, resp), problem.BadRequest)
+	if want := "more than one Authorization header"; !strings.Contains(p.Detail, want) {
+		t.Errorf("detail %q lacks %q", p.Detail, want)
+	}
+	again := postAs(t, h.url, "police", policeToken, firBody(t, "ACCESS-FIR-TWO-HEADERS", nil))
+	if again.status != http.StatusAccepted {
+		t.Errorf("post with one header after the rejected one: status %d, want 202 as nothing was stored; "+
+			"body %s", again.status, again.body)
+	}
+}

@@ -61,7 +61,9 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"unicode"
 
+	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 
@@ -284,7 +286,7 @@ const MaxNameBytes = 200
 
 // CheckName returns an error unless name can name a token's holder in
 // the journal and the routes history: 1 to MaxNameBytes bytes of UTF-8
-// without control characters.
+// without control characters, with letters of one Unicode script.
 func CheckName(name string) error {
 	switch {
 	case name == "":
@@ -292,13 +294,64 @@ func CheckName(name string) error {
 	case len(name) > MaxNameBytes:
 		return fmt.Errorf("%d bytes, more than %d", len(name), MaxNameBytes)
 	}
-	return textcheck.Name(name)
+	if err := textcheck.Name(name); err != nil {
+		return err
+	}
+	return checkOneScript(name)
+}
+
+// letterScripts are the names of the Unicode scripts that scriptOf
+// looks a character up in. Common (digits, punctuation and their
+// fullwidth forms) and Inherited (combining marks) are left out, because
+// such characters belong to names in any script.
+var letterScripts = func() []string {
+	var names []string
+	for name := range unicode.Scripts {
+		if name != "Common" && name != "Inherited" {
+			names = append(names, name)
+		}
+	}
+	return names
+}()
+
+// scriptOf returns the Unicode script of r, or "" for a character of
+// Common, Inherited or no script.
+func scriptOf(r rune) string {
+	for _, name := range letterScripts {
+		if unicode.Is(unicode.Scripts[name], r) {
+			return name
+		}
+	}
+	return ""
+}
+
+// checkOneScript returns an error when name has characters of two
+// Unicode scripts, such as the Cyrillic а (U+0430) in ops-аlice, which
+// prints as the Latin a of ops-alice does.
+func checkOneScript(name string) error {
+	first, firstScript := rune(0), ""
+	for _, r := range name {
+		script := scriptOf(r)
+		switch {
+		case script == "":
+			continue
+		case firstScript == "":
+			first, firstScript = r, script
+		case script != firstScript:
+			return fmt.Errorf("mixes %s and %s letters (%q U+%04X is %s, %q U+%04X is %s), "+
+				"so it can print as another name does: write it in one script",
+				firstScript, script, first, first, firstScript, r, r, script)
+		}
+	}
+	return nil
 }
 
 // nameKey returns the form of a name that two names which print alike
-// share: composed as Unicode NFC composes it, in lower case.
+// share: in Unicode NFKC, which makes fullwidth ｏ an o and composes é,
+// then case folded as golang.org/x/text/cases folds it, then in NFKC
+// again because folding can decompose.
 func nameKey(name string) string {
-	return strings.ToLower(norm.NFC.String(name))
+	return norm.NFKC.String(cases.Fold().String(norm.NFKC.String(name)))
 }
 
 // stationCode is the format of a CCTNS code in the police documents,
@@ -490,9 +543,17 @@ var ErrNoToken = errors.New("missing bearer token")
 // ErrUnknownToken is returned for a token the file does not list.
 var ErrUnknownToken = errors.New("unknown bearer token")
 
+// ErrManyAuthorization is returned for a request with more than one
+// Authorization header. The hub would otherwise read the first, while a
+// proxy in front of it may have checked another.
+var ErrManyAuthorization = errors.New("more than one Authorization header")
+
 // Identify returns the principal whose token r carries in its
 // Authorization header. Digests are compared in constant time.
 func (t *Tokens) Identify(r *http.Request) (Principal, error) {
+	if len(r.Header.Values("Authorization")) > 1 {
+		return Principal{}, ErrManyAuthorization
+	}
 	// The scheme name is case-insensitive (RFC 9110, section 11.1).
 	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {

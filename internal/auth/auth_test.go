@@ -19,7 +19,11 @@ func digest(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func TestIdentify(t *testing.T) {
+// policeAndOperator returns the tokens of a file whose entry cctns posts
+// as police with the token police-secret, and whose entry ops is an
+// operator with the token ops-secret.
+func policeAndOperator(t *testing.T) *Tokens {
+	t.Helper()
 	doc := "tokens:\n" +
 		"  - {name: cctns, agency: police, sha256: " + digest("police-secret") + "}\n" +
 		"  - {name: ops, operator: true, sha256: " + digest("ops-secret") + "}\n"
@@ -27,6 +31,11 @@ func TestIdentify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return tokens
+}
+
+func TestIdentify(t *testing.T) {
+	tokens := policeAndOperator(t)
 	cases := []struct {
 		header string
 		want   string
@@ -51,6 +60,20 @@ func TestIdentify(t *testing.T) {
 		if p.Name != c.want {
 			t.Errorf("%q: principal %q, want %q", c.header, p.Name, c.want)
 		}
+	}
+}
+
+func TestIdentifyRejectsTwoAuthorizationHeaders(t *testing.T) {
+	tokens := policeAndOperator(t)
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Add("Authorization", "Bearer police-secret")
+	r.Header.Add("Authorization", "Bearer ops-secret")
+	p, err := tokens.Identify(r)
+	if !errors.Is(err, ErrManyAuthorization) {
+		t.Errorf("two Authorization headers: error %v, want %v", err, ErrManyAuthorization)
+	}
+	if p.Name != "" {
+		t.Errorf("two Authorization headers: principal %q, want none", p.Name)
 	}
 }
 
@@ -127,9 +150,10 @@ func TestParseRejectsDuplicateDigest(t *testing.T) {
 // TestParseRejectsDuplicateName gives two holders' tokens names that
 // print alike, which would let the audit trail name the wrong person:
 // the same name, another case, another Unicode composition, a zero-width
-// space or a trailing space.
+// space, a trailing space, fullwidth letters or a folded case.
 func TestParseRejectsDuplicateName(t *testing.T) {
-	for _, second := range []string{"ops-alice", "OPS-Alice", "ops-al\u200bice", "ops-alice "} {
+	for _, second := range []string{"ops-alice", "OPS-Alice", "ops-al\u200bice", "ops-alice ",
+		"\uff4f\uff50\uff53-alice", "\uff2f\uff30\uff33-ALICE"} {
 		doc := "tokens:\n" +
 			"  - {name: ops-alice, operator: true, sha256: " + digest("alice") + "}\n" +
 			"  - {name: \"" + second + "\", operator: true, sha256: " + digest("bob") + "}\n"
@@ -143,6 +167,36 @@ func TestParseRejectsDuplicateName(t *testing.T) {
 	_, err := Parse([]byte(doc))
 	if want := `name: prints as tokens[0] "josé" does`; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("composed and decomposed é: Parse error = %v, want one containing %q", err, want)
+	}
+}
+
+func TestParseRejectsMixedScripts(t *testing.T) {
+	doc := "tokens:\n" +
+		"  - {name: ops-alice, operator: true, sha256: " + digest("alice") + "}\n" +
+		"  - {name: \"ops-\u0430lice\", operator: true, sha256: " + digest("bob") + "}\n"
+	_, err := Parse([]byte(doc))
+	if err == nil {
+		t.Fatal("ops-alice with a Cyrillic a: Parse accepted it")
+	}
+	if want := "tokens[1] \"ops-\u0430lice\": name: mixes Latin and Cyrillic letters"; !strings.Contains(err.Error(), want) {
+		t.Errorf("Parse error = %v, want one containing %q", err, want)
+	}
+	if strings.Contains(err.Error(), "tokens[0]") {
+		t.Errorf("Parse error = %v names the valid entry tokens[0]", err)
+	}
+}
+
+func TestCheckNameOneScript(t *testing.T) {
+	for _, name := range []string{"ops-alice", "\u0905\u0928\u093f\u0932-2", "jose\u0301",
+		"\uff4f\uff50\uff53-alice", "\u0c30\u0c35\u0c3f-2", "ops_1"} {
+		if err := CheckName(name); err != nil {
+			t.Errorf("CheckName(%q) = %v, want nil", name, err)
+		}
+	}
+	for _, name := range []string{"ops-\u0430lice", "\u03bfps-alice", "ops-\u0905\u0928\u093f\u0932"} {
+		if err := CheckName(name); err == nil || !strings.Contains(err.Error(), "mixes") {
+			t.Errorf("CheckName(%q) = %v, want an error that it mixes scripts", name, err)
+		}
 	}
 }
 
