@@ -286,7 +286,8 @@ const MaxNameBytes = 200
 
 // CheckName returns an error unless name can name a token's holder in
 // the journal and the routes history: 1 to MaxNameBytes bytes of UTF-8
-// without control characters, with letters of one Unicode script.
+// without control characters, with letters of one Unicode script or of
+// a mix that cannot print as another name (see checkOneScript).
 func CheckName(name string) error {
 	switch {
 	case name == "":
@@ -325,25 +326,54 @@ func scriptOf(r rune) string {
 	return ""
 }
 
-// checkOneScript returns an error when name has characters of two
-// Unicode scripts, such as the Cyrillic а (U+0430) in ops-аlice, which
-// prints as the Latin a of ops-alice does.
+// checkOneScript returns an error unless name's letters are of one
+// Unicode script, or of Latin and one other script that has no letters
+// printing as Latin ones do, such as ops-രാജു, or of Latin, Han and
+// Japanese kana (or Bopomofo, or Hangul). Cyrillic and Greek mixed with
+// Latin are refused, as the Cyrillic а (U+0430) in ops-аlice prints as
+// the Latin a of ops-alice does, and so is any other pair.
 func checkOneScript(name string) error {
-	first, firstScript := rune(0), ""
+	var scripts []string
+	var letters []rune
 	for _, r := range name {
 		script := scriptOf(r)
-		switch {
-		case script == "":
+		if script == "" || slices.Contains(scripts, script) {
 			continue
-		case firstScript == "":
-			first, firstScript = r, script
-		case script != firstScript:
+		}
+		scripts = append(scripts, script)
+		letters = append(letters, r)
+		if !mixAllowed(scripts) {
+			first, firstScript := letters[0], scripts[0]
 			return fmt.Errorf("mixes %s and %s letters (%q U+%04X is %s, %q U+%04X is %s), "+
 				"so it can print as another name does: write it in one script",
 				firstScript, script, first, first, firstScript, r, r, script)
 		}
 	}
 	return nil
+}
+
+// eastAsianMixes are the sets of scripts that names in Japanese,
+// Chinese and Korean mix with Latin.
+var eastAsianMixes = [][]string{
+	{"Latin", "Han", "Hiragana", "Katakana"},
+	{"Latin", "Han", "Bopomofo"},
+	{"Latin", "Han", "Hangul"},
+}
+
+// mixAllowed reports whether a name may have letters of scripts.
+func mixAllowed(scripts []string) bool {
+	if len(scripts) <= 1 {
+		return true
+	}
+	for _, mix := range eastAsianMixes {
+		if !slices.ContainsFunc(scripts, func(s string) bool { return !slices.Contains(mix, s) }) {
+			return true
+		}
+	}
+	if len(scripts) != 2 || !slices.Contains(scripts, "Latin") {
+		return false
+	}
+	return !slices.Contains(scripts, "Cyrillic") && !slices.Contains(scripts, "Greek")
 }
 
 // nameKey returns the form of a name that two names which print alike

@@ -188,12 +188,18 @@ func TestParseRejectsMixedScripts(t *testing.T) {
 
 func TestCheckNameOneScript(t *testing.T) {
 	for _, name := range []string{"ops-alice", "\u0905\u0928\u093f\u0932-2", "jose\u0301",
-		"\uff4f\uff50\uff53-alice", "\u0c30\u0c35\u0c3f-2", "ops_1"} {
+		"\uff4f\uff50\uff53-alice", "\u0c30\u0c35\u0c3f-2", "ops_1",
+		// Latin with one Indian script, and a Japanese name.
+		"ops-\u0905\u0928\u093f\u0932", "ekm0412-\u0d30\u0d3e\u0d1c\u0d41",
+		"ops-\u5c71\u7530\u3055\u3093"} {
 		if err := CheckName(name); err != nil {
 			t.Errorf("CheckName(%q) = %v, want nil", name, err)
 		}
 	}
-	for _, name := range []string{"ops-\u0430lice", "\u03bfps-alice", "ops-\u0905\u0928\u093f\u0932"} {
+	for _, name := range []string{"ops-\u0430lice", "\u03bfps-alice",
+		// Two Indian scripts, and Latin with two others.
+		"\u0d30\u0d3e\u0d1c\u0d41-\u0905\u0928\u093f\u0932",
+		"ops-\u0d30\u0d3e\u0d1c\u0d41-\u0905\u0928\u093f\u0932"} {
 		if err := CheckName(name); err == nil || !strings.Contains(err.Error(), "mixes") {
 			t.Errorf("CheckName(%q) = %v, want an error that it mixes scripts", name, err)
 		}
