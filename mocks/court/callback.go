@@ -50,6 +50,11 @@ func (s *Server) startCallback(filing canonical.Message, reg Registration) {
 	}()
 }
 
+// errNotRecorded is the failure of a callback that the hub answered
+// with 409 and "retryable": true.
+var errNotRecorded = errors.New("hub responded with HTTP 409 and retryable set: " +
+	"it has not recorded the filing's delivery yet")
+
 // deliver posts a callback until the hub responds with 2xx or with a
 // 4xx other than a retryable 409, MaxAttempts posts have failed, or
 // Close is called. Waits between posts start at RetryBase and double up
@@ -68,7 +73,7 @@ func (s *Server) deliver(reg Registration, body []byte) {
 			s.settle(reg.FilingID, CallbackDelivered)
 			return
 		case err == nil && status == http.StatusConflict && retryable:
-			err = errors.New("hub responded with HTTP 409 and retryable set")
+			err = errNotRecorded
 		case err == nil && status/100 == 4:
 			log.Warn("callback rejected by the hub; not retrying", "attempt", attempt, "status", status)
 			s.settle(reg.FilingID, CallbackRejected)
@@ -80,7 +85,12 @@ func (s *Server) deliver(reg Registration, body []byte) {
 			log.Warn("callback failed", "attempt", attempt, "error", err)
 			break
 		}
-		log.Warn("callback failed, will retry", "attempt", attempt, "error", err)
+		if errors.Is(err, errNotRecorded) {
+			// The usual race with the hub's record of the delivery, not a fault.
+			log.Info("hub has not recorded the filing's delivery yet; will retry", "attempt", attempt)
+		} else {
+			log.Warn("callback failed, will retry", "attempt", attempt, "error", err)
+		}
 		if !s.sleep(wait) {
 			break
 		}

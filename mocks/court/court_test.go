@@ -393,6 +393,47 @@ func TestCallbackRetriedAfterRetryableConflict(t *testing.T) {
 	}
 }
 
+// TestRetryableConflictLoggedAsInfo checks that the race with the hub's
+// record of a filing's delivery, which every demo run meets, is not
+// logged as a failure.
+func TestRetryableConflictLoggedAsInfo(t *testing.T) {
+	hub := newHub(t, http.StatusConflict)
+	hub.conflictRetryable = true
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	cfg := Config{HubURL: hub.srv.URL, RetryBase: time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(&lockedWriter{&mu, &logs}, nil))}
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	receipt(t, post(t, s, "delivery-1", filingBody(t, "msg-1", "KLER01")))
+	settled(t, s)
+
+	mu.Lock()
+	out := logs.String()
+	mu.Unlock()
+	if strings.Contains(out, "level=WARN") || strings.Contains(out, "level=ERROR") {
+		t.Errorf("log of a retried 409 has a warning or error:\n%s", out)
+	}
+	if !strings.Contains(out, "has not recorded the filing's delivery yet") {
+		t.Errorf("log does not say why the callback is sent again:\n%s", out)
+	}
+}
+
+// lockedWriter writes to w under mu.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
 func TestCallbackConflictIsNotRetried(t *testing.T) {
 	hub := newHub(t, http.StatusConflict)
 	s := newCourt(t, hub)
