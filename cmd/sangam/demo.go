@@ -75,13 +75,14 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	// The token file keeps digests only, so the demo has no token to send
 	// its samples and the mocks' replies with. The check comes before
 	// config reads the file, so a missing or invalid one gets this error.
-	tokens := os.Getenv("SANGAM_TOKENS")
+	// An empty value is rejected too, as serve rejects it.
+	tokens, given := os.LookupEnv("SANGAM_TOKENS")
 	if flagSet(fs, "tokens") {
-		tokens = fs.Lookup("tokens").Value.String()
+		tokens, given = fs.Lookup("tokens").Value.String(), true
 	}
-	if tokens != "" {
+	if given {
 		return fmt.Errorf("the sample traffic and the mock agencies call the hub without "+
-			"tokens, so the demo does not take a token file (--tokens or $SANGAM_TOKENS, here %s); "+
+			"tokens, so the demo does not take a token file (--tokens or $SANGAM_TOKENS, here %q); "+
 			"run sangam serve --tokens for a hub that requires them", tokens)
 	}
 	cfg, err := config()

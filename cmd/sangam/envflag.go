@@ -76,3 +76,43 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	})
 	return set
 }
+
+// envSetting registers a string flag that defaults to the environment
+// variable env, as envString does, for a setting whose absence selects
+// another mode, such as the SQLite journal without --postgres. The
+// returned function gives "" when neither the flag nor the variable is
+// set, and an error naming the flag or the variable when either is set
+// to "". An empty value is more likely a script's unset variable, as in
+// --postgres "$URL", than a request for the other mode. want says what
+// the value must be, and absent what leaving both out selects.
+func envSetting(fs *flag.FlagSet, name, env, usage, want, absent string) func() (string, error) {
+	value := fs.String(name, "", usage+"; an empty flag or variable is rejected (default $"+env+")")
+	return func() (string, error) {
+		if flagSet(fs, name) {
+			if *value == "" {
+				return "", emptyFlagError(name, want, absent)
+			}
+			return *value, nil
+		}
+		s, set := os.LookupEnv(env)
+		if set && s == "" {
+			return "", fmt.Errorf(`$%s (default of --%s): "" is invalid: want %s; `+
+				"unset the variable for %s", env, name, want, absent)
+		}
+		return s, nil
+	}
+}
+
+// checkNotEmpty returns an error when the command line of fs gave the
+// flag name an empty value, for a flag without a variable whose empty
+// value would select another mode, as envSetting does.
+func checkNotEmpty(fs *flag.FlagSet, name, want, absent string) error {
+	if flagSet(fs, name) && fs.Lookup(name).Value.String() == "" {
+		return emptyFlagError(name, want, absent)
+	}
+	return nil
+}
+
+func emptyFlagError(name, want, absent string) error {
+	return fmt.Errorf(`--%s: "" is invalid: want %s; leave the flag out for %s`, name, want, absent)
+}

@@ -103,7 +103,7 @@ func parseHubFlags(t *testing.T, args ...string) (hub.Config, error) {
 
 func TestHubFlagsFromEnvironment(t *testing.T) {
 	setMarkers(t)
-	t.Setenv("SANGAM_TOKENS", "")
+	unsetEnv(t, "SANGAM_TOKENS")
 
 	cfg, err := parseHubFlags(t)
 	if err != nil {
@@ -116,12 +116,13 @@ func TestHubFlagsFromEnvironment(t *testing.T) {
 		t.Errorf("without --kafka: %q, want $SANGAM_KAFKA %q", cfg.KafkaBrokers, markKafka)
 	}
 
-	cfg, err = parseHubFlags(t, "--postgres", "", "--kafka", "k:1,k:2")
+	const otherPostgres = "postgres://other@127.0.0.1:5432/y"
+	cfg, err = parseHubFlags(t, "--postgres", otherPostgres, "--kafka", "k:1,k:2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.PostgresDSN != "" {
-		t.Errorf("with --postgres \"\": %q, want empty", cfg.PostgresDSN)
+	if cfg.PostgresDSN != otherPostgres {
+		t.Errorf("with --postgres %s: %q", otherPostgres, cfg.PostgresDSN)
 	}
 	if !slices.Equal(cfg.KafkaBrokers, []string{"k:1", "k:2"}) {
 		t.Errorf("with --kafka k:1,k:2: %q", cfg.KafkaBrokers)

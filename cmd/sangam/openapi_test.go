@@ -9,7 +9,7 @@ import (
 )
 
 func TestServeRejectsOpenAPIOffLoopback(t *testing.T) {
-	t.Setenv("SANGAM_TOKENS", "")
+	unsetEnv(t, "SANGAM_TOKENS")
 	for _, listen := range []string{"0.0.0.0:8400", ":8400", "[::]:8400", "192.0.2.1:8400", "hub.example:8400"} {
 		_, err := parseHubFlags(t, "--listen", listen)
 		if err == nil {
@@ -25,7 +25,7 @@ func TestServeRejectsOpenAPIOffLoopback(t *testing.T) {
 }
 
 func TestServeAllowsOpenAPI(t *testing.T) {
-	t.Setenv("SANGAM_TOKENS", "")
+	unsetEnv(t, "SANGAM_TOKENS")
 	for _, listen := range []string{"127.0.0.1:8400", "127.1.2.3:0", "[::1]:8400", "localhost:8400"} {
 		if _, err := parseHubFlags(t, "--listen", listen); err != nil {
 			t.Errorf("--listen %s without --tokens: %v, want no error on loopback", listen, err)
@@ -53,7 +53,7 @@ func TestServeAllowsOpenAPI(t *testing.T) {
 // set's name, without running the demo, which would listen beyond
 // loopback if the check failed.
 func TestDemoOpenAPIError(t *testing.T) {
-	t.Setenv("SANGAM_TOKENS", "")
+	unsetEnv(t, "SANGAM_TOKENS")
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	config := hubFlags(fs)
 	if err := fs.Parse([]string{"--listen", "0.0.0.0:8400"}); err != nil {

@@ -26,11 +26,13 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 	listen := fs.String("listen", hub.DefaultListen, "address of the hub's HTTP API")
 	data := fs.String("data", hub.DefaultDataDir,
 		"folder for the embedded SQLite journal and the Aadhaar key")
-	pg := envString(fs, "postgres", "SANGAM_POSTGRES",
-		"PostgreSQL connection URL; when set, the journal and bus use it instead of SQLite")
+	pg := envSetting(fs, "postgres", "SANGAM_POSTGRES",
+		"PostgreSQL connection URL; when set, the journal and bus use it instead of SQLite",
+		"a PostgreSQL connection URL", "the embedded SQLite journal")
 	routesFile := fs.String("routes", "", "routes file (YAML); default: the embedded default routes")
-	kafka := envString(fs, "kafka", "SANGAM_KAFKA",
-		"comma-separated Kafka brokers (host:port); when set, delivery topics run on Kafka")
+	kafka := envSetting(fs, "kafka", "SANGAM_KAFKA",
+		"comma-separated Kafka brokers (host:port); when set, delivery topics run on Kafka",
+		"comma-separated Kafka brokers (host:port)", "delivery topics on the journal's database")
 	kafkaSession := fs.Duration("kafka-session-timeout", 0,
 		"how long Kafka waits for a silent replica before giving its partitions to the others; "+
 			"the broker bounds it (default 30s)")
@@ -40,9 +42,10 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 			"5m when neither is set)")
 	kafkaSettings := kafkaFlags(fs)
 	verificationSettings := verificationFlags(fs)
-	tokens := envString(fs, "tokens", "SANGAM_TOKENS",
+	tokens := envSetting(fs, "tokens", "SANGAM_TOKENS",
 		"token file (YAML) of agencies and operators allowed to call the API; "+
-			"without it the API is open")
+			"without it the API is open",
+		"the path of a token file", "an API without authentication")
 	allowOpenAPI := fs.Bool("allow-open-api", false,
 		"start without --tokens although --listen is not a loopback address, "+
 			"leaving the API open to anyone who can reach it")
@@ -53,8 +56,15 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		"bus and its router (watermill), deliveries deferred or requeued, routes versions "+
 		"compiled and failed readiness checks")
 	return func() (hub.Config, error) {
-		cfg := hub.Config{Listen: *listen, DataDir: *data, PostgresDSN: pg(),
-			KafkaSessionTimeout: *kafkaSession}
+		cfg := hub.Config{Listen: *listen, DataDir: *data, KafkaSessionTimeout: *kafkaSession}
+		if err := checkHubFlagsNotEmpty(fs); err != nil {
+			return cfg, err
+		}
+		dsn, err := pg()
+		if err != nil {
+			return cfg, err
+		}
+		cfg.PostgresDSN = dsn
 		if *inboundBudget < api.DefaultMaxBody>>20 || *inboundBudget > math.MaxInt64>>20 {
 			return cfg, fmt.Errorf("--inbound-budget: %d MiB is invalid: want at least %d, "+
 				"the largest inbound body", *inboundBudget, api.DefaultMaxBody>>20)
@@ -65,7 +75,11 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 			return cfg, err
 		}
 		cfg.StaleAfter = stale
-		if brokers := kafka(); brokers != "" {
+		brokers, err := kafka()
+		if err != nil {
+			return cfg, err
+		}
+		if brokers != "" {
 			cfg.KafkaBrokers = strings.Split(brokers, ",")
 		}
 		if err := kafkaSettings(&cfg); err != nil {
@@ -81,7 +95,11 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 			}
 			cfg.Routes, cfg.RoutesFile = doc, *routesFile
 		}
-		if file := tokens(); file != "" {
+		file, err := tokens()
+		if err != nil {
+			return cfg, err
+		}
+		if file != "" {
 			doc, err := os.ReadFile(file)
 			if err != nil {
 				return cfg, fmt.Errorf("reading token file: %w", err)
@@ -104,6 +122,19 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 		return cfg, nil
 	}
+}
+
+// checkHubFlagsNotEmpty returns an error when --listen, --data or
+// --routes is given an empty value, which would otherwise select the
+// default address, folder or routes.
+func checkHubFlagsNotEmpty(fs *flag.FlagSet) error {
+	if err := checkNotEmpty(fs, "listen", "a host:port address", hub.DefaultListen); err != nil {
+		return err
+	}
+	if err := checkNotEmpty(fs, "data", "the path of a folder", "the folder "+hub.DefaultDataDir); err != nil {
+		return err
+	}
+	return checkNotEmpty(fs, "routes", "the path of a routes file", "the embedded default routes")
 }
 
 // checkOpenAPI returns an error when the hub that command starts would

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -25,11 +24,11 @@ const maxDeadlineDays = passport.MaxDueDays
 // is parsed. The function reads and checks the jurisdiction table, so a
 // missing or invalid file stops the start before anything is created.
 func verificationFlags(fs *flag.FlagSet) func(*hub.Config) error {
-	table := envString(fs, "jurisdiction", "SANGAM_JURISDICTION",
+	table := envSetting(fs, "jurisdiction", "SANGAM_JURISDICTION",
 		"jurisdiction table (YAML `file`) that maps applicants' PIN codes to the police "+
 			"stations that verify them, and each station to its district police office; "+
-			"the embedded table of the Ernakulam demo when neither the flag nor the variable is set; "+
-			"an empty variable counts as unset, and an empty flag is rejected")
+			"the embedded table of the Ernakulam demo when neither the flag nor the variable is set",
+		"the path of a jurisdiction table file", "the embedded table of the Ernakulam demo")
 	days := envString(fs, "verification-deadline-days", "SANGAM_VERIFICATION_DEADLINE_DAYS",
 		fmt.Sprintf("number of `days` from the hub's receipt of a verification request without "+
 			"a due date to its due date, 1 to %d; %d when neither the flag nor the variable is set",
@@ -41,7 +40,7 @@ func verificationFlags(fs *flag.FlagSet) func(*hub.Config) error {
 			return err
 		}
 		cfg.Verification.Deadline = deadline
-		file, err := jurisdictionSetting(fs, table())
+		file, err := table()
 		if err != nil || file == "" {
 			return err
 		}
@@ -53,21 +52,6 @@ func verificationFlags(fs *flag.FlagSet) func(*hub.Config) error {
 		cfg.Verification.Jurisdiction, cfg.Verification.JurisdictionFile = t, file
 		return nil
 	}
-}
-
-// jurisdictionSetting returns the file that value, the text of
-// --jurisdiction or of its variable, names, or "" for the embedded
-// table when neither is set. An empty variable counts as unset, as every
-// variable of sangam does. An empty flag is rejected instead: it is more
-// likely a script's unset variable, as in --jurisdiction "$FILE", than a
-// request for the demo table, and that table would send a district's
-// requests to Kochi stations.
-func jurisdictionSetting(fs *flag.FlagSet, value string) (string, error) {
-	if value == "" && flagSet(fs, "jurisdiction") {
-		return "", errors.New(`--jurisdiction: "" is invalid: want the path of a jurisdiction ` +
-			"table file; leave the flag out for the embedded table of the Ernakulam demo")
-	}
-	return value, nil
 }
 
 // deadlineSetting returns the deadline that value, the text of

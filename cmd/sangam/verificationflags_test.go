@@ -39,10 +39,10 @@ func writeTable(t *testing.T, doc string) string {
 	return path
 }
 
-// TestVerificationFlagsDefaults sets both variables empty, which counts
-// as unset.
+// TestVerificationFlagsDefaults unsets the table's variable and sets the
+// deadline's empty, which counts as unset.
 func TestVerificationFlagsDefaults(t *testing.T) {
-	t.Setenv("SANGAM_JURISDICTION", "")
+	unsetEnv(t, "SANGAM_JURISDICTION")
 	t.Setenv("SANGAM_VERIFICATION_DEADLINE_DAYS", "")
 	cfg, err := parseHubFlags(t)
 	if err != nil {
