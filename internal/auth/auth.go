@@ -67,6 +67,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 
+	"github.com/mtibben/confusables"
+
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/textcheck"
 )
@@ -232,12 +234,15 @@ func Parse(doc []byte) (*Tokens, error) {
 			errs = append(errs, fmt.Errorf("tokens[%d] %q: grants nothing: set agency, operator or metrics",
 				i, p.Name))
 		}
-		if earlier, seen := firstName[nameKey(p.Name)]; seen && p.Name != "" {
+		// An invalid name has its own error above, and one naming the
+		// entry it prints like would blame a valid entry too.
+		validName := p.Name != "" && CheckName(p.Name) == nil
+		if earlier, seen := firstName[nameKey(p.Name)]; validName && seen {
 			errs = append(errs, fmt.Errorf("tokens[%d] %q: name: prints as tokens[%d] %q does: the "+
 				"journal and the routes history record who acted by name, so each entry needs its "+
 				"own, such as %q for a holder's second token", i, p.Name, earlier,
 				file.Tokens[earlier].Name, file.Tokens[earlier].Name+"-2"))
-		} else {
+		} else if validName {
 			firstName[nameKey(p.Name)] = i
 		}
 		if validDigest {
@@ -343,13 +348,29 @@ func checkOneScript(name string) error {
 		scripts = append(scripts, script)
 		letters = append(letters, r)
 		if !mixAllowed(scripts) {
-			first, firstScript := letters[0], scripts[0]
+			first, firstScript := conflictingLetter(scripts, letters)
 			return fmt.Errorf("mixes %s and %s letters (%q U+%04X is %s, %q U+%04X is %s), "+
 				"so it can print as another name does: write it in one script",
 				firstScript, script, first, first, firstScript, r, r, script)
 		}
 	}
 	return nil
+}
+
+// conflictingLetter returns the first letter, and its script, of a script
+// in scripts that the last one may not mix with. That is the first
+// non-Latin script before it when the last is not Latin, as Malayalam is
+// for the Devanagari of ekm-രാജു-राजू, and the first script otherwise.
+func conflictingLetter(scripts []string, letters []rune) (rune, string) {
+	last := len(scripts) - 1
+	if scripts[last] != "Latin" {
+		for i, script := range scripts[:last] {
+			if script != "Latin" {
+				return letters[i], script
+			}
+		}
+	}
+	return letters[0], scripts[0]
 }
 
 // eastAsianMixes are the sets of scripts that names in Japanese,
@@ -377,11 +398,17 @@ func mixAllowed(scripts []string) bool {
 }
 
 // nameKey returns the form of a name that two names which print alike
-// share: in Unicode NFKC, which makes fullwidth ｏ an o and composes é,
-// then case folded as golang.org/x/text/cases folds it, then in NFKC
-// again because folding can decompose.
+// share. It takes the name in Unicode NFKC, which makes fullwidth ｏ an o
+// and composes é, and case folds it as golang.org/x/text/cases folds it.
+// It returns the UTS 39 confusable skeleton of the result, by the Unicode
+// 13.0 table of github.com/mtibben/confusables. The skeleton maps letters
+// that print as Latin ones do, such as the Cyrillic о and the dotless ı,
+// to the Latin letters. Folding turns the Cyrillic
+// capital palochka Ӏ, which the table maps to l, into the small ӏ, which
+// it maps to i, though both print as l, so the key maps ӏ to l first.
 func nameKey(name string) string {
-	return norm.NFKC.String(cases.Fold().String(norm.NFKC.String(name)))
+	folded := cases.Fold().String(norm.NFKC.String(name))
+	return confusables.Skeleton(strings.ReplaceAll(folded, "\u04cf", "l"))
 }
 
 // stationCode is the format of a CCTNS code in the police documents,

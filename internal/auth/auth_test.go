@@ -569,3 +569,40 @@ func TestParseRejectsBadNamesAndSecondDocument(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRejectsConfusableNames(t *testing.T) {
+	for _, name := range []string{
+		"\u043e\u0440\u0455-\u0430\u04cf\u0456\u0441\u0435", // all Cyrillic
+		"ops-al\u0131ce", // dotless ı
+		"ops-\u0251lice", // Latin alpha ɑ
+		"ops\u2010alice", // hyphen U+2010
+		"\u041e\u0420\u0405-\u0410\u04c0\u0406\u0421\u0415", // all Cyrillic capitals
+	} {
+		doc := "tokens:\n" +
+			"  - {name: ops-alice, operator: true, sha256: " + digest("alice") + "}\n" +
+			"  - {name: \"" + name + "\", operator: true, sha256: " + digest("bob") + "}\n"
+		_, err := Parse([]byte(doc))
+		want := `name: prints as tokens[0] "ops-alice" does`
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q next to ops-alice: Parse error %v, want one containing %q", name, err, want)
+		}
+	}
+}
+
+func TestParseKeepsDistinctNames(t *testing.T) {
+	doc := "tokens:\n" +
+		"  - {name: ops-alice, operator: true, sha256: " + digest("alice") + "}\n" +
+		"  - {name: ops-allce, operator: true, sha256: " + digest("bob") + "}\n" +
+		"  - {name: ops-alise, operator: true, sha256: " + digest("carol") + "}\n"
+	if _, err := Parse([]byte(doc)); err != nil {
+		t.Errorf("Parse error %v, want none", err)
+	}
+}
+
+func TestCheckNameNamesBothIndianScripts(t *testing.T) {
+	err := CheckName("ekm-\u0d30\u0d3e\u0d1c\u0d41-\u0930\u093e\u091c\u0942")
+	const want = "mixes Malayalam and Devanagari letters"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("CheckName error %v, want one containing %q", err, want)
+	}
+}
