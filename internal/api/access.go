@@ -35,7 +35,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Req
 	if errors.Is(err, auth.ErrManyAuthorization) {
 		problem.Write(w, problem.New(problem.BadRequest, "the request has more than one "+
 			"Authorization header: send one, Authorization: Bearer TOKEN"))
-		s.Log.Warn("request with more than one Authorization header", "path", r.URL.Path)
+		s.warnDenied(r, "request with more than one Authorization header", "path", r.URL.Path)
 		return r, false
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -188,5 +189,41 @@ func TestDeniedLinesRateLimited(t *testing.T) {
 	}
 	if lines[1]["suppressed"] != 41.0 {
 		t.Errorf("the second line has suppressed %v, want 41", lines[1]["suppressed"])
+	}
+}
+
+func TestTwoAuthorizationLinesRateLimited(t *testing.T) {
+	const msg = "request with more than one Authorization header"
+	logs := &lockedBuffer{}
+	clock := &stoppedClock{now: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)}
+	server := &api.Server{Log: slog.New(slog.NewJSONHandler(logs, nil)), Tokens: sampleTokens(t)}
+	server.SetClock(clock.Now)
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+
+	fir := firBody(t, "AUDIT-FIR-5", nil)
+	for range 3 {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/inbound/police", bytes.NewReader(fir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Add("Authorization", "Bearer "+policeToken)
+		req.Header.Add("Authorization", "Bearer "+operatorToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("status %d, want 400", resp.StatusCode)
+		}
+	}
+	lines := logs.lines(t, msg)
+	if len(lines) != 1 {
+		t.Fatalf("3 requests within a second logged %d lines, want 1", len(lines))
+	}
+	if remote, _ := lines[0]["remote"].(string); !strings.HasPrefix(remote, "127.0.0.1:") {
+		t.Errorf("remote %q, want the client's loopback address", remote)
 	}
 }
