@@ -63,39 +63,71 @@ func ValidAadhaar(s string) bool {
 const RuleAadhaarLike = "aadhaar-like"
 
 // CheckNationalID returns an error when id, a FIR's CCTNS national id,
-// is one that AadhaarLike reports. CCTNS national FIR ids are longer than
-// 12 digits. The error writes the id masked, as XXXXXXXX and its last
-// four digits, because it may be an Aadhaar number.
+// contains a number that AadhaarLike reports. CCTNS national FIR ids are
+// longer than 12 digits. The error writes the number masked, as
+// XXXXXXXX and its last four digits, because it may be an Aadhaar number.
 func CheckNationalID(id string) error {
-	if !AadhaarLike(id) {
+	digits, found := aadhaarLikeRun(id)
+	if !found {
 		return nil
 	}
-	digits := strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, id)
-	return fmt.Errorf("national FIR id XXXXXXXX%s looks like an Aadhaar number (12 digits with a "+
-		"valid check digit), not a CCTNS national FIR id, which is longer: send the FIR's CCTNS "+
-		"national id, or leave it out", digits[len(digits)-4:])
+	return fmt.Errorf("national FIR id contains XXXXXXXX%s, which looks like an Aadhaar number "+
+		"(12 digits with a valid check digit), not a CCTNS national FIR id, which is longer: "+
+		"send the FIR's CCTNS national id, or leave it out", digits[len(digits)-4:])
 }
 
-// AadhaarLike reports whether id, an identifier made of digits and the
-// separators hyphen, slash, dot, underscore and space, is 12 digits that
-// ValidAadhaar accepts once the separators are removed. An id with any
-// other character, such as a letter, is not.
+// AadhaarLike reports whether id contains 12 decimal digits, of any
+// script, that ValidAadhaar accepts: a run of digits bounded by the ends
+// of id or by characters other than digits, in which hyphens, slashes,
+// dots, underscores and spaces may separate the digits. So
+// 4918-7362-5403, KL/4918/7362/5403, 32/491873625403 and
+// 491873625403/2025 are, and 32/4918/2025/00123 is not, because no run of
+// its digit groups holds exactly 12 digits.
 func AadhaarLike(id string) bool {
-	digits := strings.Map(func(r rune) rune {
-		switch {
-		case r >= '0' && r <= '9':
-			return r
-		case r == '-' || r == '/' || r == '.' || r == '_' || r == ' ':
-			return -1
+	_, found := aadhaarLikeRun(id)
+	return found
+}
+
+// aadhaarLikeRun returns, as ASCII digits, the first 12 digits in id that
+// AadhaarLike reports, and whether there are any. It splits id into
+// groups of digits, and tries each sequence of groups that only
+// separators part and that holds 12 digits in all.
+func aadhaarLikeRun(id string) (string, bool) {
+	var groups []string // the digit groups of the current run
+	var group []byte
+	check := func() (string, bool) {
+		for first := range groups {
+			run := ""
+			for _, g := range groups[first:] {
+				run += g
+				if len(run) >= 12 {
+					break
+				}
+			}
+			if len(run) == 12 && ValidAadhaar(run) {
+				return run, true
+			}
 		}
-		return 'x'
-	}, id)
-	return ValidAadhaar(digits)
+		return "", false
+	}
+	for _, r := range id + "x" {
+		if v := digitValue(r); v >= 0 {
+			group = append(group, byte('0'+v))
+			continue
+		}
+		if len(group) > 0 {
+			groups = append(groups, string(group))
+			group = group[:0]
+		}
+		if r == '-' || r == '/' || r == '.' || r == '_' || r == ' ' {
+			continue
+		}
+		if run, found := check(); found {
+			return run, true
+		}
+		groups = groups[:0]
+	}
+	return "", false
 }
 
 // verhoeffValid reports whether digits, a string of decimal digits, ends

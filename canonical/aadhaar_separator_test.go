@@ -152,7 +152,15 @@ func TestAadhaarLike(t *testing.T) {
 		"491873625404":       false, // wrong check digit
 		"32241012250001187":  false, // 17 digits, as CCTNS national ids are
 		"4918736254031":      false,
-		"KL-4918-7362-5403":  false,
+		"KL-4918-7362-5403":  true,
+		"KL/4918/7362/5403":  true,
+		"32/491873625403":    true,
+		"491873625403/2025":  true,
+		"KL4918-7362-5403":   true,
+		"४९१८७३६२५४०३":       true, // Devanagari digits
+		"32/4918/2025/00123": false,
+		"32/491873625404":    false,
+		"4918736254039/2025": false,
 		"32EKM0412202501187": false,
 		"":                   false,
 	} {

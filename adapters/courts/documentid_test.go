@@ -82,7 +82,8 @@ func TestDocumentIDPatternMatchesPolice(t *testing.T) {
 func TestCallbackRejectsAadhaarLikeNationalID(t *testing.T) {
 	const pointer = "/RecordDocketingCallbackMessage/CriminalCase/CaseAugmentation/CaseLineageCase/" +
 		"ActivityIdentification/IdentificationID"
-	for _, id := range []string{"491873625403", "4918 7362 5403", "4918-7362-5403"} {
+	for _, id := range []string{"491873625403", "4918 7362 5403", "4918-7362-5403",
+		"KL/4918/7362/5403", "32/491873625403", "491873625403/2025", "KL4918-7362-5403"} {
 		body := replaced(t, "kochi_callback.xml", "KL-EKM-1234-2024-000123", id)
 		_, err := clockedAdapter().Decode(body, ContentType)
 		vs := schemas.Violations(err)

@@ -9,6 +9,7 @@ import (
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
 	"github.com/sangam-hub/sangam/adapters/police"
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -251,9 +252,26 @@ func TestNationalIDAadhaarLikeMasked(t *testing.T) {
 			t.Errorf("message %q lacks %q", vs[0].Message, want)
 		}
 	}
-	for _, id := range []string{"491873625404", "32241012250001187", "4918736254031", "KL491873625403"} {
+	for _, id := range []string{"491873625404", "32241012250001187", "4918736254031", "32/4918/2025/00123"} {
 		if _, err := a.Decode(editDocument(t, "fir", []edit{{"/fir/national_id", id}}), police.ContentType); err != nil {
 			t.Errorf("national_id %s: Decode: %v", id, err)
+		}
+	}
+}
+
+// TestNationalIDAadhaarRunRejected checks that an Aadhaar number with
+// other characters attached to it is rejected as a whole one is.
+func TestNationalIDAadhaarRunRejected(t *testing.T) {
+	a := newAdapter(t)
+	for _, id := range []string{"KL/4918/7362/5403", "32/491873625403", "491873625403/2025", "KL4918-7362-5403"} {
+		_, err := a.Decode(editDocument(t, "fir", []edit{{"/fir/national_id", id}}), police.ContentType)
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Rule != canonical.RuleAadhaarLike {
+			t.Errorf("national_id %s: violations %v, want one of rule %s", id, vs, canonical.RuleAadhaarLike)
+			continue
+		}
+		if strings.Contains(vs[0].Message, "7362") {
+			t.Errorf("national_id %s: message %q repeats the number in clear", id, vs[0].Message)
 		}
 	}
 }
