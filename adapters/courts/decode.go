@@ -3,10 +3,8 @@ package courts
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/beevik/etree"
 
@@ -231,26 +229,14 @@ func (d *decoder) oneDate(core string, parent *etree.Element, want string, names
 	}
 }
 
-// documentIDPattern is the pattern of a police document's message_id,
-// $defs/message_id of schemas/police/common.json, which a test keeps
-// equal: printable ASCII without spaces.
-var documentIDPattern = regexp.MustCompile(`^[!-~]*$`)
-
 // checkDocumentID records a violation of rule pattern at e when its text
-// has a character outside printable ASCII. The element is the
-// IdentificationID of a sender message id or of the filing id that a
-// callback quotes. A zero-width space, a direction override, a tab or an
-// inner space would make an id that prints as another does but is a new
-// message.
+// has a character outside printable ASCII (xmlsafe.CheckDocumentID). The
+// element is the IdentificationID of a sender message id or of the filing
+// id that a callback quotes.
 func (d *decoder) checkDocumentID(e *etree.Element) {
-	id := xmlsafe.Text(e)
-	if documentIDPattern.MatchString(id) {
-		return
+	if err := xmlsafe.CheckDocumentID(xmlsafe.Text(e)); err != nil {
+		d.fail(xmlsafe.Pointer(e), RulePattern, "%v", err)
 	}
-	i := strings.IndexFunc(id, func(r rune) bool { return r < '!' || r > '~' })
-	r, _ := utf8.DecodeRuneInString(id[i:])
-	d.fail(xmlsafe.Pointer(e), RulePattern, "document id %q has U+%04X at byte %d: want printable "+
-		"ASCII characters without spaces, as a police document's message_id", id, r, i)
 }
 
 // header fills the envelope fields that every ECF message carries.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/xmlsafe"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -74,8 +75,8 @@ func TestDocumentIDPatternMatchesPolice(t *testing.T) {
 	if err := json.Unmarshal(src, &common); err != nil {
 		t.Fatal(err)
 	}
-	if got := documentIDPattern.String(); got != common.Defs.MessageID.Pattern {
-		t.Errorf("documentIDPattern %q, want police $defs/message_id pattern %q", got, common.Defs.MessageID.Pattern)
+	if got := xmlsafe.DocumentIDPattern.String(); got != common.Defs.MessageID.Pattern {
+		t.Errorf("xmlsafe.DocumentIDPattern %q, want police $defs/message_id pattern %q", got, common.Defs.MessageID.Pattern)
 	}
 }
 
@@ -93,6 +94,26 @@ func TestCallbackRejectsAadhaarLikeNationalID(t *testing.T) {
 		for _, v := range vs {
 			if strings.Contains(v.Message, "7362") {
 				t.Errorf("national id %q: message %q repeats the number in clear", id, v.Message)
+			}
+		}
+	}
+}
+
+func TestDocumentIDErrorEscapesInvisible(t *testing.T) {
+	const pointer = "/RecordDocketingCallbackMessage/DocumentIdentification[1]/IdentificationID"
+	for _, c := range []struct{ id, escaped string }{
+		{"KLER01-CB-000123\ufe0f", `\ufe0f`},
+		{"KLER01-CB-\u2800000123", `\u2800`},
+	} {
+		body := replaced(t, "kochi_callback.xml", "KLER01-CB-000123", c.id)
+		_, err := clockedAdapter().Decode(body, ContentType)
+		vs := schemas.Violations(err)
+		if !hasViolation(vs, pointer, RulePattern) {
+			t.Errorf("id %+q: Decode error = %v, want %s at %s", c.id, err, RulePattern, pointer)
+		}
+		for _, v := range vs {
+			if v.Pointer == pointer && !strings.Contains(v.Message, c.escaped) {
+				t.Errorf("id %+q: message %q lacks %s", c.id, v.Message, c.escaped)
 			}
 		}
 	}

@@ -198,7 +198,8 @@ func (n *niemDecoder) release() canonical.Message {
 }
 
 // message returns the movement message. Its sender id is the report's
-// nc:DocumentIdentification, or else the report kind, prison code and
+// nc:DocumentIdentification, which must be printable ASCII without spaces
+// (xmlsafe.CheckDocumentID), or else the report kind, prison code and
 // booking number, which one booking repeats only in a resent report, with
 // Aadhaar numbers masked (canonical.BuildMessageID).
 func (n *niemDecoder) message(
@@ -207,7 +208,11 @@ func (n *niemDecoder) message(
 	occurred time.Time,
 	mv *canonical.Movement,
 ) canonical.Message {
-	id := xmlsafe.PathText(n.root, nc("DocumentIdentification"), nc("IdentificationID"))
+	idElement := xmlsafe.Child(xmlsafe.Child(n.root, nc("DocumentIdentification")), nc("IdentificationID"))
+	id := xmlsafe.Text(idElement)
+	if err := xmlsafe.CheckDocumentID(id); err != nil {
+		n.fail(xmlsafe.Pointer(idElement), "pattern", "%v", err)
+	}
 	if id == "" {
 		number := p.BookingNumber
 		if number == "" {

@@ -484,3 +484,32 @@ func TestNIEMViolationsInDocumentOrder(t *testing.T) {
 		t.Errorf("violations = %v, want %v\n%v", got, want, err)
 	}
 }
+
+// TestNIEMRejectsUnprintableDocumentID checks that a booking report's
+// document id, which the hub takes as the sender message id, gets rule
+// pattern for a character outside printable ASCII, escaped in the message.
+func TestNIEMRejectsUnprintableDocumentID(t *testing.T) {
+	const pointer = "/BookingReport/DocumentIdentification/IdentificationID"
+	a := newAdapter(t)
+	body := string(inputs(t, ".xml")["booking_report"])
+	for replacement, escaped := range map[string]string{
+		"KLDJEKM-BKG-\u200b2025-1822": `\u200b`,
+		"KLDJEKM-BKG-2025-1822\ufe0f": `\ufe0f`,
+		"KLDJEKM-BKG-\u28002025-1822": `\u2800`,
+		"KLDJEKM-BKG 2025-1822":       `"KLDJEKM-BKG 2025-1822"`,
+	} {
+		doc := strings.Replace(body, ">KLDJEKM-BKG-2025-1822<", ">"+replacement+"<", 1)
+		if doc == body {
+			t.Fatal("booking_report.xml lacks its document id")
+		}
+		_, err := a.Decode([]byte(doc), prisons.XMLContentType)
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Rule != "pattern" || vs[0].Pointer != pointer {
+			t.Errorf("document id %+q: violations %v, want one of rule pattern at %s", replacement, vs, pointer)
+			continue
+		}
+		if !strings.Contains(vs[0].Message, escaped) {
+			t.Errorf("document id %+q: message %q lacks %s", replacement, vs[0].Message, escaped)
+		}
+	}
+}
