@@ -825,6 +825,7 @@ func (s *Server) readExplainRequest(w http.ResponseWriter, r *http.Request) (
 		s.Log.Info("reading an explain request failed", "error", err)
 		problem.Write(w, problem.New(problem.BadRequest, "reading body: "+err.Error()))
 	}
+	noteUnread(r)
 	return nil, release, false
 }
 

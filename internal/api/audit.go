@@ -31,12 +31,17 @@ const auditedReadMsg = "journal read"
 type auditNote struct {
 	matches   int
 	matchedBy map[string]int
+	// unread is set when the handler could not read the request, as when
+	// the inbound memory budget was spent, so that nothing was read from
+	// the journal and the request gets no audit line.
+	unread bool
 }
 
 type auditNoteKey struct{}
 
 // audited wraps next, the handler of e, to log one Info line per request
-// when it returns. The line names the token holder (when the API has
+// when it returns, unless the handler could not read the request (see
+// noteUnread). The line names the token holder (when the API has
 // tokens), the endpoint, the path, the remote address and the response
 // status, and for explain the case matches. It never names an identifier
 // that a case matched by.
@@ -45,6 +50,9 @@ func (s *Server) audited(e endpoint, next http.HandlerFunc) http.HandlerFunc {
 		note := &auditNote{}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next(rec, r.WithContext(context.WithValue(r.Context(), auditNoteKey{}, note)))
+		if note.unread {
+			return
+		}
 		attrs := make([]any, 0, 14)
 		if p, known := principal(r); known {
 			attrs = append(attrs, "principal", p.Name)
@@ -55,6 +63,13 @@ func (s *Server) audited(e endpoint, next http.HandlerFunc) http.HandlerFunc {
 			attrs = append(attrs, "matches", note.matches, "matched_by", note.matchKinds())
 		}
 		s.Log.Info(auditedReadMsg, attrs...)
+	}
+}
+
+// noteUnread marks r as a request that its handler could not read.
+func noteUnread(r *http.Request) {
+	if note, ok := r.Context().Value(auditNoteKey{}).(*auditNote); ok {
+		note.unread = true
 	}
 }
 

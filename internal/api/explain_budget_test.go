@@ -105,3 +105,25 @@ func TestExplainLimitIsInboundBudget(t *testing.T) {
 	}
 	wantProblem(t, r, problem.TooLarge)
 }
+
+func TestExplainOverBudgetNotLoggedAsRead(t *testing.T) {
+	f := newFixture(t, 0)
+	logs := &lockedBuffer{}
+	req := explainRequest(t, "EKM0412-FIR-704")
+	server := &api.Server{Ingest: f.ingest, Store: f.store, Adapters: f.ingest.Adapters,
+		Routes: f.ingest.Routes, Log: slog.New(slog.NewJSONHandler(logs, nil)),
+		InboundBudget: int64(len(req)) / 2}
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+
+	r, err := postBody(srv.URL+"/api/v1/routes/explain", bytes.NewReader(req))
+	if err != nil {
+		t.Fatalf("POST explain: %v", err)
+	}
+	if r.status != http.StatusServiceUnavailable && r.status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("explain request over the budget got %d, want 503 or 413: %s", r.status, r.body)
+	}
+	if lines := logs.lines(t, "journal read"); len(lines) != 0 {
+		t.Errorf("explain request that was not read logged %v", lines)
+	}
+}
