@@ -69,4 +69,7 @@ func TestDemoOpenAPIError(t *testing.T) {
 			t.Errorf("demo --listen 0.0.0.0:8400: error %q, want it to contain %q", err, want)
 		}
 	}
+	if strings.Contains(err.Error(), "--tokens") {
+		t.Errorf("demo --listen 0.0.0.0:8400: error %q names --tokens, which the demo does not take", err)
+	}
 }

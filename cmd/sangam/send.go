@@ -246,18 +246,23 @@ func hubBase(raw string) (string, error) {
 	}
 	if !valid {
 		return "", fmt.Errorf("--hub: invalid URL %q: want http://HOST:PORT, without a path, "+
-			"query, user or password", redactUserinfo(raw))
+			"query, user or password", redactURL(raw))
 	}
 	return strings.TrimRight(raw, "/"), nil
 }
 
-// redactedUserinfo replaces the user and password of a URL in messages.
-const redactedUserinfo = "xxxxx"
+// redactedText replaces the user and password, the query and the
+// fragment of a URL in messages.
+const redactedText = "xxxxx"
 
-// redactUserinfo returns raw, a URL that may be invalid, with its user
-// and password, the text between "://" and the last "@" of the
-// authority, replaced by redactedUserinfo.
-func redactUserinfo(raw string) string {
+// redactURL returns raw, a URL that may be invalid, with its user and
+// password, the text between "://" and the last "@" of the authority,
+// replaced by redactedText. So is all that follows the first "?" or "#",
+// the query and the fragment, which may contain a token, as ?token= does.
+func redactURL(raw string) string {
+	if q := strings.IndexAny(raw, "?#"); q >= 0 {
+		raw = raw[:q+1] + redactedText
+	}
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
 		return raw
@@ -270,5 +275,5 @@ func redactUserinfo(raw string) string {
 	if at < 0 {
 		return raw
 	}
-	return scheme + "://" + redactedUserinfo + rest[at:]
+	return scheme + "://" + redactedText + rest[at:]
 }

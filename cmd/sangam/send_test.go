@@ -240,6 +240,9 @@ func TestHubURLPasswordRedacted(t *testing.T) {
 		"http://u:p4ss@127.0.0.1:9",
 		"http://u:p4ss@127.0.0.1:bad",
 		"http://u:p4ss@127.0.0.1:9/path",
+		"http://127.0.0.1:9/?token=p4ss",
+		"http://127.0.0.1:9?a=1&token=p4ss#x",
+		"http://127.0.0.1:9/#token=p4ss",
 	} {
 		for _, args := range [][]string{
 			{"send", "--agency", "police", "--hub", hub, file},

@@ -149,14 +149,16 @@ func checkOpenAPI(command, listen, tokenFile string, allowOpenAPI bool) error {
 	if err != nil || isLoopbackHost(host) {
 		return nil
 	}
-	remedy := "give a token file with --tokens (or $SANGAM_TOKENS), listen on 127.0.0.1, " +
-		"or pass --allow-open-api to run the API without tokens"
 	if command == "demo" {
-		remedy = "listen on 127.0.0.1, or pass --allow-open-api to run the API without tokens, " +
-			"because the demo takes no token file"
+		return fmt.Errorf("--listen %s is not a loopback address and the demo runs the API "+
+			"without tokens, so anyone who can reach the hub could post as any agency and "+
+			"replay deliveries: listen on 127.0.0.1, or pass --allow-open-api to run the API "+
+			"without tokens, because the demo takes no token file", listen)
 	}
 	return fmt.Errorf("--listen %s is not a loopback address and --tokens is not set, so anyone "+
-		"who can reach the hub could post as any agency and replay deliveries: %s", listen, remedy)
+		"who can reach the hub could post as any agency and replay deliveries: give a token "+
+		"file with --tokens (or $SANGAM_TOKENS), listen on 127.0.0.1, or pass --allow-open-api "+
+		"to run the API without tokens", listen)
 }
 
 // isLoopbackHost reports whether host is localhost or a loopback IP
