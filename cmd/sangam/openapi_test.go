@@ -73,3 +73,14 @@ func TestDemoOpenAPIError(t *testing.T) {
 		t.Errorf("demo --listen 0.0.0.0:8400: error %q names --tokens, which the demo does not take", err)
 	}
 }
+
+func TestIsLoopbackHost(t *testing.T) {
+	for host, want := range map[string]bool{
+		"127.0.0.1": true, "127.8.9.10": true, "::1": true, "localhost": true, "LocalHost": true,
+		"127.1": false, "0.0.0.0": false, "": false, "example.org": false,
+	} {
+		if got := isLoopbackHost(host); got != want {
+			t.Errorf("isLoopbackHost(%q) = %v, want %v", host, got, want)
+		}
+	}
+}

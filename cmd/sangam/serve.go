@@ -227,6 +227,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	warnWritableTokenFile(cfg.Log, cfg.TokenFile)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	h, err := hub.Open(ctx, cfg)
@@ -241,7 +242,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 }
 
 // reloadOnHangup reloads the token file into h at each signal on hangup,
-// until ctx ends. A failed reload is logged and leaves the tokens as
+// until ctx ends, with a warning when others may write the file. A failed reload is logged and leaves the tokens as
 // they were. The routes file, which only seeds an empty routes store,
 // is not read again, and each signal logs that.
 func reloadOnHangup(ctx context.Context, hangup <-chan os.Signal, h *hub.Hub, file, routesFile string,
@@ -260,6 +261,7 @@ func reloadOnHangup(ctx context.Context, hangup <-chan os.Signal, h *hub.Hub, fi
 			log.Error("SIGHUP ignored", "error", hub.ErrNoTokenFile)
 			continue
 		}
+		warnWritableTokenFile(log, file)
 		doc, err := os.ReadFile(file)
 		if err == nil {
 			err = h.ReloadTokens(doc)
