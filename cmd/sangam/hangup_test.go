@@ -98,7 +98,10 @@ func TestServeReloadsTokensOnHangup(t *testing.T) {
 	}
 }
 
-func TestHangupNamesRoutesFileNotReread(t *testing.T) {
+// hangupLog returns what reloadOnHangup logs for one SIGHUP to a hub
+// that it never reaches, with the token file file and the routes file
+// routesFile.
+func hangupLog(file, routesFile string) string {
 	var out bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&out, nil))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -106,7 +109,7 @@ func TestHangupNamesRoutesFileNotReread(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		reloadOnHangup(ctx, hangup, nil, "", "/etc/sangam/routes.yaml", log)
+		reloadOnHangup(ctx, hangup, nil, file, routesFile, log)
 	}()
 	// The channel is unbuffered, so the second send returns only after
 	// the first signal has been handled.
@@ -114,8 +117,11 @@ func TestHangupNamesRoutesFileNotReread(t *testing.T) {
 	hangup <- syscall.SIGHUP
 	cancel()
 	<-done
+	return out.String()
+}
 
-	got := out.String()
+func TestHangupNamesRoutesFileNotReread(t *testing.T) {
+	got := hangupLog("", "/etc/sangam/routes.yaml")
 	if !strings.Contains(got, "SIGHUP does not read the routes file again") {
 		t.Errorf("log %q does not say that the routes file is not read again", got)
 	}

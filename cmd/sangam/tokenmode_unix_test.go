@@ -4,12 +4,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -49,22 +47,8 @@ func TestHangupWarnsWritableTokenFile(t *testing.T) {
 	if err := os.Chmod(file, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&out, nil))
-	ctx, cancel := context.WithCancel(context.Background())
-	hangup := make(chan os.Signal)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		reloadOnHangup(ctx, hangup, nil, file, "", log)
-	}()
-	// The channel is unbuffered, so the second send returns only after
-	// the first signal has been handled.
-	hangup <- syscall.SIGHUP
-	hangup <- syscall.SIGHUP
-	cancel()
-	<-done
-	if !strings.Contains(out.String(), "token file is writable by its group or others") {
-		t.Errorf("SIGHUP logged %q, want the warning", out.String())
+	got := hangupLog(file, "")
+	if !strings.Contains(got, "token file is writable by its group or others") {
+		t.Errorf("SIGHUP logged %q, want the warning", got)
 	}
 }

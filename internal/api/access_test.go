@@ -332,10 +332,11 @@ func TestRoutesChangeByNameBesideHolder(t *testing.T) {
 	}
 }
 
-func TestTwoAuthorizationHeadersRejected(t *testing.T) {
-	h := newSampleHub(t, true)
-	req, err := http.NewRequest(http.MethodPost, h.url+"/api/v1/inbound/police",
-		bytes.NewReader(firBody(t, "ACCESS-FIR-TWO-HEADERS", nil)))
+// postTwoAuthorizations posts body as the police with two Authorization
+// headers, the police's and the operator's tokens.
+func postTwoAuthorizations(t *testing.T, url string, body []byte) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url+"/api/v1/inbound/police", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,6 +347,12 @@ func TestTwoAuthorizationHeadersRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return resp
+}
+
+func TestTwoAuthorizationHeadersRejected(t *testing.T) {
+	h := newSampleHub(t, true)
+	resp := postTwoAuthorizations(t, h.url, firBody(t, "ACCESS-FIR-TWO-HEADERS", nil))
 	p := wantProblem(t, readResponse(t, resp), problem.BadRequest)
 	if want := "more than one Authorization header"; !strings.Contains(p.Detail, want) {
 		t.Errorf("detail %q lacks %q", p.Detail, want)

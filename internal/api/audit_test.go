@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -159,13 +158,21 @@ func TestDeniedLinesNameRemote(t *testing.T) {
 	}
 }
 
-func TestDeniedLinesRateLimited(t *testing.T) {
+// startClockedServer serves the API with the sample tokens on loopback,
+// logging as JSON to the returned buffer at the returned stopped clock.
+func startClockedServer(t *testing.T) (*httptest.Server, *lockedBuffer, *stoppedClock) {
+	t.Helper()
 	logs := &lockedBuffer{}
 	clock := &stoppedClock{now: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)}
 	server := &api.Server{Log: slog.New(slog.NewJSONHandler(logs, nil)), Tokens: sampleTokens(t)}
 	server.SetClock(clock.Now)
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
+	return srv, logs, clock
+}
+
+func TestDeniedLinesRateLimited(t *testing.T) {
+	srv, logs, clock := startClockedServer(t)
 
 	fir := firBody(t, "AUDIT-FIR-4", nil)
 	for range 42 {
@@ -194,26 +201,10 @@ func TestDeniedLinesRateLimited(t *testing.T) {
 
 func TestTwoAuthorizationLinesRateLimited(t *testing.T) {
 	const msg = "request with more than one Authorization header"
-	logs := &lockedBuffer{}
-	clock := &stoppedClock{now: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)}
-	server := &api.Server{Log: slog.New(slog.NewJSONHandler(logs, nil)), Tokens: sampleTokens(t)}
-	server.SetClock(clock.Now)
-	srv := httptest.NewServer(server.Handler())
-	t.Cleanup(srv.Close)
-
+	srv, logs, _ := startClockedServer(t)
 	fir := firBody(t, "AUDIT-FIR-5", nil)
 	for range 3 {
-		req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/inbound/police", bytes.NewReader(fir))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Add("Authorization", "Bearer "+policeToken)
-		req.Header.Add("Authorization", "Bearer "+operatorToken)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := postTwoAuthorizations(t, srv.URL, fir)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Fatalf("status %d, want 400", resp.StatusCode)
