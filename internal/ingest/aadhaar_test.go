@@ -315,12 +315,13 @@ func TestAadhaarSplitByInvisibleMasked(t *testing.T) {
 }
 
 // TestFIRNationalIDKeptWhereAadhaarMasked posts an FIR whose CCTNS
-// national id, 4918-7362-5403-01, starts with 12 digits grouped as an
-// Aadhaar number is and passing its check digit, with an Aadhaar number
-// in the first information. The national id stays in the canonical form
-// and in the journaled body, and the Aadhaar number is masked in both.
+// national id is a run of 17 digits that starts with 12 passing the
+// Aadhaar check digit, with an Aadhaar number in the first information.
+// The national id stays in the canonical form and in the journaled body,
+// and the Aadhaar number is masked in both. (A national id with an
+// Aadhaar number bounded by other characters is rejected as aadhaar-like.)
 func TestFIRNationalIDKeptWhereAadhaarMasked(t *testing.T) {
-	const nationalID = "4918-7362-5403-01"
+	const nationalID = "49187362540312025"
 	f := newFixture(t)
 	body := ingesttest.Sample(t, firPath,
 		`"32EKM0412202501187"`, `"`+nationalID+`"`,
