@@ -532,11 +532,12 @@ func addSourceViolation(a adapters.Adapter, agency string, body []byte, contentT
 	if !ok || authorship.Authors(t) {
 		return
 	}
-	invalid.Violations = append([]schemas.Violation{{
+	// Invalid caps the list again, because err's list may be full already.
+	invalid.Violations = schemas.Violations(schemas.Invalid(append([]schemas.Violation{{
 		Pointer: pointer, Rule: RuleDocumentSource,
 		Message: fmt.Sprintf("agency %s receives %s messages from the hub and may not post one",
 			agency, t),
-	}}, invalid.Violations...)
+	}}, invalid.Violations...)...))
 }
 
 // decodePosted decodes body, which a's agency posted, with DecodePosted

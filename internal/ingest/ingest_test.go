@@ -422,6 +422,49 @@ func TestAcceptReportsSourceWithOtherViolations(t *testing.T) {
 	}
 }
 
+// manyViolations is a prisons adapter whose Decode rejects every body
+// with more violations than schemas.MaxViolations.
+type manyViolations struct {
+	adapters.Adapter
+	adapters.Authorship
+	adapters.DocumentTyper
+}
+
+func (manyViolations) Decode([]byte, string) (adapters.Decoded, error) {
+	vs := make([]schemas.Violation, 2*schemas.MaxViolations)
+	for i := range vs {
+		vs[i] = schemas.Violation{Pointer: fmt.Sprintf("/bogus%d", i), Rule: "not-allowed"}
+	}
+	return adapters.Decoded{}, schemas.Invalid(vs...)
+}
+
+func TestSourceViolationKeepsCap(t *testing.T) {
+	f := newFixture(t)
+	a, _ := f.service.Adapters.Adapter("prisons")
+	set, err := registry.NewSet(manyViolations{a, a.(adapters.Authorship), a.(adapters.DocumentTyper)})
+	if err != nil {
+		t.Fatalf("building adapters: %v", err)
+	}
+	f.service.Adapters = set
+	body, err := os.ReadFile("../../adapters/prisons/testdata/court_order_production.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.service.Accept(context.Background(), "prisons", body, "application/json")
+
+	vs := schemas.Violations(err)
+	if len(vs) != schemas.MaxViolations+1 {
+		t.Fatalf("%d violations, want %d", len(vs), schemas.MaxViolations+1)
+	}
+	if vs[0].Rule != ingest.RuleDocumentSource {
+		t.Errorf("first rule %q, want %q", vs[0].Rule, ingest.RuleDocumentSource)
+	}
+	if last := vs[len(vs)-1]; last.Rule != schemas.RuleTooManyErrors || last.Omitted != schemas.MaxViolations+1 {
+		t.Errorf("last violation %+v, want %s counting %d", last, schemas.RuleTooManyErrors,
+			schemas.MaxViolations+1)
+	}
+}
+
 func TestAcceptStoreFailure(t *testing.T) {
 	f := newFixture(t)
 	if err := f.db.Close(); err != nil {
