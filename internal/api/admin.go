@@ -819,6 +819,7 @@ func (s *Server) readExplainRequest(w http.ResponseWriter, r *http.Request) (
 		}
 		problem.Write(w, problem.New(problem.Busy, detail))
 	case errors.As(err, &tooLarge):
+		s.Log.Info("explain request over the size limit rejected", "limit", tooLarge.Limit)
 		problem.Write(w, problem.New(problem.TooLarge, "the body exceeds the limit of "+
 			humanBytes(tooLarge.Limit)))
 	default:

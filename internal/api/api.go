@@ -44,7 +44,7 @@ func reusedIDProblem(reused *journal.ConflictError, outcome string) problem.Prob
 // conflictDetail returns the problem detail of conflict, with outcome,
 // such as "nothing was stored", after it. A retryable conflict depends
 // on messages the hub is still handling, such as a filing it has yet to
-// deliver, so its detail says to send the message again later.
+// deliver, so its detail ends with a request to send the message again later.
 func conflictDetail(conflict *ingest.ConflictError, outcome string) string {
 	if conflict.Retryable {
 		return "the message depends on messages the hub has not finished handling, as errors " +
@@ -72,8 +72,8 @@ type Server struct {
 	MaxBody int64
 	// InboundBudget is the memory, in bytes, that the bodies of inbound
 	// posts being read, waiting for their decode turn or being decoded,
-	// checked and journaled may take together; DefaultInboundBudget when 0. A post beyond it
-	// gets 503 with Retry-After and stores nothing. The bodies of one
+	// checked and journaled may take together; DefaultInboundBudget when
+	// 0. A post beyond it gets 503 with Retry-After and stores nothing. The bodies of one
 	// sender, a token holder or, without Tokens, a remote address, may
 	// take at most a quarter of it, or one largest body when that is more.
 	InboundBudget int64

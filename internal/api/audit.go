@@ -77,13 +77,13 @@ func noteUnread(r *http.Request) {
 // audit line of r. Other messages have none.
 func noteMatches(r *http.Request, m *canonical.Message) {
 	note, ok := r.Context().Value(auditNoteKey{}).(*auditNote)
-	if !ok || m.VerificationRequest == nil {
+	if !ok || m.VerificationRequest == nil || len(m.VerificationRequest.Matches) == 0 {
 		return
 	}
+	if note.matchedBy == nil {
+		note.matchedBy = map[string]int{}
+	}
 	for _, match := range m.VerificationRequest.Matches {
-		if note.matchedBy == nil {
-			note.matchedBy = map[string]int{}
-		}
 		note.matches++
 		note.matchedBy[match.MatchedBy]++
 	}

@@ -219,11 +219,12 @@ func Parse(doc []byte) (*Tokens, error) {
 		p := entry.Principal
 		digest, err := hex.DecodeString(p.SHA256)
 		validDigest := err == nil && len(digest) == sha256.Size
+		nameErr := CheckName(p.Name)
 		switch {
 		case p.Name == "":
 			errs = append(errs, fmt.Errorf("tokens[%d]: missing name", i))
-		case CheckName(p.Name) != nil:
-			errs = append(errs, fmt.Errorf("tokens[%d] %q: name: %w", i, p.Name, CheckName(p.Name)))
+		case nameErr != nil:
+			errs = append(errs, fmt.Errorf("tokens[%d] %q: name: %w", i, p.Name, nameErr))
 		case !validDigest:
 			errs = append(errs, fmt.Errorf("%s: want 64 hex digits", digestAt(i)))
 		case p.Metrics && (p.Agency != "" || p.Operator):
@@ -236,14 +237,16 @@ func Parse(doc []byte) (*Tokens, error) {
 		}
 		// An invalid name has its own error above, and one naming the
 		// entry it prints like would blame a valid entry too.
-		validName := p.Name != "" && CheckName(p.Name) == nil
-		if earlier, seen := firstName[nameKey(p.Name)]; validName && seen {
-			errs = append(errs, fmt.Errorf("tokens[%d] %q: name: prints as tokens[%d] %q does: the "+
-				"journal and the routes history record who acted by name, so each entry needs its "+
-				"own, such as %q for a holder's second token", i, p.Name, earlier,
-				file.Tokens[earlier].Name, file.Tokens[earlier].Name+"-2"))
-		} else if validName {
-			firstName[nameKey(p.Name)] = i
+		if nameErr == nil {
+			key := nameKey(p.Name)
+			if earlier, seen := firstName[key]; seen {
+				errs = append(errs, fmt.Errorf("tokens[%d] %q: name: prints as tokens[%d] %q does: the "+
+					"journal and the routes history record who acted by name, so each entry needs its "+
+					"own, such as %q for a holder's second token", i, p.Name, earlier,
+					file.Tokens[earlier].Name, file.Tokens[earlier].Name+"-2"))
+			} else {
+				firstName[key] = i
+			}
 		}
 		if validDigest {
 			if earlier, seen := firstEntry[string(digest)]; seen {
@@ -332,11 +335,12 @@ func scriptOf(r rune) string {
 }
 
 // checkOneScript returns an error unless name's letters are of one
-// Unicode script, or of Latin and one other script that has no letters
-// printing as Latin ones do, such as ops-രാജു, or of Latin, Han and
-// Japanese kana (or Bopomofo, or Hangul). Cyrillic and Greek mixed with
-// Latin are refused, as the Cyrillic а (U+0430) in ops-аlice prints as
-// the Latin a of ops-alice does, and so is any other pair.
+// Unicode script or of a mix that eastAsianMixes or mixAllowed accepts.
+// Such a mix is Latin and one other script that has no letters printing
+// as Latin ones do, such as ops-രാജു, or Latin, Han and Japanese kana (or
+// Bopomofo, or Hangul). Cyrillic or Greek mixed with Latin is rejected,
+// because the Cyrillic а (U+0430) in ops-аlice prints as the Latin a of
+// ops-alice does. Any other mix of two non-Latin scripts is rejected too.
 func checkOneScript(name string) error {
 	var scripts []string
 	var letters []rune

@@ -7,8 +7,8 @@ import (
 	"github.com/sangam-hub/sangam/adapters/registry"
 )
 
-// Hold is an adapter that stops in Decode, so inside a decode turn,
-// until the test closes Release. It tells Entered first, then decodes
+// Hold is an adapter that blocks in Decode, so inside a decode turn,
+// until the test closes Release. It sends on Entered first, then decodes
 // with the adapter it wraps.
 type Hold struct {
 	adapters.Adapter
@@ -17,7 +17,7 @@ type Hold struct {
 }
 
 // HoldDecoding returns the adapters of set with agency's wrapped in a
-// Hold that can tell up to n bodies that entered Decode.
+// Hold whose Entered channel buffers up to n bodies that entered Decode.
 func HoldDecoding(t *testing.T, set *registry.Set, agency string, n int) (*registry.Set, Hold) {
 	t.Helper()
 	a, ok := set.Adapter(agency)
@@ -34,11 +34,11 @@ func HoldDecoding(t *testing.T, set *registry.Set, agency string, n int) (*regis
 		other, _ := set.Adapter(name)
 		all = append(all, other)
 	}
-	held, err := registry.NewSet(all...)
+	wrapped, err := registry.NewSet(all...)
 	if err != nil {
 		t.Fatalf("building adapters: %v", err)
 	}
-	return held, h
+	return wrapped, h
 }
 
 // Decode waits for Release and decodes body.
