@@ -49,8 +49,14 @@ func TestHubFlagsRejectEmptyFlag(t *testing.T) {
 			if err == nil || len(err.Error()) < len(prefix) || err.Error()[:len(prefix)] != prefix {
 				t.Errorf("%q: error %v, want one starting %q", args, err, prefix)
 			}
-			if cfg.PostgresDSN != "" || cfg.KafkaBrokers != nil || cfg.TokenFile != "" {
-				t.Errorf("%q: a mode is set in %+v", args, cfg)
+			if cfg.PostgresDSN != "" {
+				t.Errorf("%q: PostgresDSN = %q, want none", args, cfg.PostgresDSN)
+			}
+			if cfg.KafkaBrokers != nil {
+				t.Errorf("%q: KafkaBrokers = %q, want none", args, cfg.KafkaBrokers)
+			}
+			if cfg.TokenFile != "" {
+				t.Errorf("%q: TokenFile = %q, want none", args, cfg.TokenFile)
 			}
 		}
 	}

@@ -80,11 +80,10 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 // envSetting registers a string flag that defaults to the environment
 // variable env, as envString does, for a setting whose absence selects
 // another mode, such as the SQLite journal without --postgres. The
-// returned function gives "" when neither the flag nor the variable is
-// set, and an error naming the flag or the variable when either is set
-// to "". An empty value is more likely a script's unset variable, as in
-// --postgres "$URL", than a request for the other mode. want says what
-// the value must be, and absent what leaving both out selects.
+// returned function gives "" when neither is set, and an error naming
+// the flag or the variable set to "", which is more likely a script's
+// unset variable, as in --postgres "$URL", than a request for that mode.
+// The error names want, the expected value, and absent, the other mode.
 func envSetting(fs *flag.FlagSet, name, env, usage, want, absent string) func() (string, error) {
 	value := fs.String(name, "", usage+"; an empty flag or variable is rejected (default $"+env+")")
 	return func() (string, error) {

@@ -198,6 +198,10 @@ func tokenFlag(fs *flag.FlagSet) func() (string, error) {
 	file := fs.String("token-file", "", "file that contains the bearer token for the hub's API "+
 		"on one line, in place of --token")
 	return func() (string, error) {
+		if err := checkNotEmpty(fs, "token-file", "the path of a token file",
+			"--token or $SANGAM_TOKEN"); err != nil {
+			return "", err
+		}
 		if *file == "" {
 			return token(), nil
 		}

@@ -242,8 +242,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 }
 
 // reloadOnHangup reloads the token file into h at each signal on hangup,
-// until ctx ends, with a warning when others may write the file. A failed reload is logged and leaves the tokens as
-// they were. The routes file, which only seeds an empty routes store,
+// until ctx ends, with a warning when others may write the file. A
+// failed reload is logged and leaves the tokens as they were. The routes file, which only seeds an empty routes store,
 // is not read again, and each signal logs that.
 func reloadOnHangup(ctx context.Context, hangup <-chan os.Signal, h *hub.Hub, file, routesFile string,
 	log *slog.Logger) {

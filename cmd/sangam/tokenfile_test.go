@@ -109,6 +109,7 @@ func TestTokenFileRejected(t *testing.T) {
 		{"two lines", []string{"--token-file", writeTokenFile(t, "secret-one\nsecret-two\n")},
 			"white space or a control character"},
 		{"missing", []string{"--token-file", filepath.Join(t.TempDir(), "none")}, "--token-file"},
+		{"empty flag", []string{"--token", "x", "--token-file", ""}, `--token-file: "" is invalid`},
 	}
 	for _, c := range cases {
 		for _, name := range hubCommandNames {

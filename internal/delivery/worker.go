@@ -347,12 +347,10 @@ type outcome struct {
 	// makes it.
 	location string
 	err      error
-	// notSent is true when the hub could not send the request because
-	// the destination's credentials or TLS files cannot be used, such as
-	// when its bearer_token_file is missing. The breaker counts it as a
-	// failure of the destination, so that it opens and parks the
-	// destination's deliveries until the files are fixed, and
-	// max_attempts does not count it.
+	// notSent is true when the destination's credentials or TLS files
+	// cannot be used, so nothing was sent. The breaker counts it as a
+	// failure, which parks the destination's deliveries until the files
+	// are fixed, and max_attempts does not count it.
 	notSent bool
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/routestore"
 )
@@ -408,6 +409,27 @@ func TestFirstStartWithUnknownAgencyLeavesNoKey(t *testing.T) {
 	if !strings.Contains(err.Error(), "/destinations/0/agency") ||
 		!strings.Contains(err.Error(), "nothing was stored") {
 		t.Errorf("Open error = %v, want the field's pointer and that nothing was stored", err)
+	}
+	if _, err := os.Stat(keyPath(dir)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("key file %s: %v, want it removed", keyPath(dir), err)
+	}
+}
+
+func TestFirstStartWithUnknownTokenAgencyLeavesNoKey(t *testing.T) {
+	dir := t.TempDir()
+	tokens, err := auth.Parse([]byte("tokens:\n  - {name: stray, agency: nosuch, sha256: " +
+		digestOf("stray-secret") + "}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Listen: "127.0.0.1:0", DataDir: dir, Tokens: tokens, Log: quietLog()}
+
+	_, err = Open(context.Background(), cfg)
+	if err == nil {
+		t.Fatal("Open with a token of an unknown agency succeeded")
+	}
+	if !strings.Contains(err.Error(), `unknown agency "nosuch"`) {
+		t.Errorf("Open error = %v, want the unknown agency", err)
 	}
 	if _, err := os.Stat(keyPath(dir)); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("key file %s: %v, want it removed", keyPath(dir), err)

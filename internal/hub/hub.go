@@ -132,9 +132,15 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	if err != nil {
 		return nil, invalidRoutesError{file: cfg.RoutesFile, err: err}
 	}
-	// createdKey is the key file this start made, removed again if the
-	// journal turns out to have another key.
+	// createdKey is the key file this start made. A start that fails
+	// before the journal records the key removes it, because the next
+	// start would otherwise keep it and fail on a journal with another key.
 	createdKey := ""
+	discardKey := func() {
+		if createdKey != "" {
+			_ = os.Remove(createdKey)
+		}
+	}
 	if len(cfg.AadhaarKey) == 0 {
 		var created bool
 		if cfg.AadhaarKey, created, err = loadOrCreateKey(cfg.DataDir); err != nil {
@@ -146,17 +152,16 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	}
 	set, err := registry.Default(registry.Options{AadhaarKey: cfg.AadhaarKey})
 	if err != nil {
+		discardKey()
 		return nil, err
 	}
 	if err := checkAgencies(table, set); err != nil {
-		if createdKey != "" {
-			// No journal is open yet, so none records the new key.
-			_ = os.Remove(createdKey)
-		}
+		discardKey()
 		return nil, invalidRoutesError{file: cfg.RoutesFile, err: err}
 	}
 	if cfg.Tokens != nil {
 		if err := cfg.Tokens.CheckAgencies(set.Agencies()); err != nil {
+			discardKey()
 			return nil, fmt.Errorf("token file %s: %w", cfg.TokenFile, err)
 		}
 	}
@@ -174,15 +179,13 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 		subscribers += d.Concurrency
 	}
 	if h.backend, err = openBackend(ctx, cfg, kafka, subscribers, watermillLogger(cfg.Log, &h.stopping)); err != nil {
+		discardKey()
 		return nil, err
 	}
 	if checker, ok := h.backend.store.(journal.KeyChecker); ok {
 		if err := checker.CheckKey(ctx, keyFingerprint(cfg.AadhaarKey)); err != nil {
 			h.backend.close()
-			if createdKey != "" {
-				// Left behind, it would make the next start fail too.
-				_ = os.Remove(createdKey)
-			}
+			discardKey()
 			return nil, err
 		}
 	}
@@ -298,11 +301,10 @@ func (h *Hub) checkSeedFiles(ctx context.Context, docTable *routes.Table) (bool,
 }
 
 // firstStartLeft returns the end of the error of a first start whose
-// routes file fails a check after the journal was opened: that the
-// routes were not saved, what the start leaves, and then next.
-// The migrated journal stays, and so does the Aadhaar key file when this
-// start created it, because the journal records the key's fingerprint
-// and the next start uses both.
+// routes file fails a check after the journal was opened. It states that
+// the routes were not saved, what the start leaves behind, and then next.
+// The journal and a key file this start created stay, because the journal
+// records the key's fingerprint and the next start uses both.
 func (h *Hub) firstStartLeft(next string) string {
 	journal := "the journal in PostgreSQL"
 	if h.cfg.PostgresDSN == "" {

@@ -87,10 +87,9 @@ func newUnitWarning(msg, instead string, attrs ...slog.Attr) unitWarning {
 // table. Routes that take nothing from the passport office get no line,
 // and routes that send its requests nowhere get one at info level, since
 // a hub without passport verification needs no police units. Messages
-// that the routes deliver to other police units, as the default routes
-// deliver those of stations without a destination to their district
-// office, get their line at info level too, because a unit holds them.
-// Only those that reach no police unit are logged at warn level.
+// that the routes deliver to other police units, such as a district
+// office, get their line at info level too. Only messages that reach no
+// police unit are logged at warn level.
 func (h *Hub) warnUnreachedUnits(version int, t *routes.Table) {
 	if !t.AcceptsAgency(passport.Agency) {
 		return

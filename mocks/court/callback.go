@@ -50,7 +50,7 @@ func (s *Server) startCallback(filing canonical.Message, reg Registration) {
 	}()
 }
 
-// errNotRecorded is the failure of a callback that the hub answered
+// errNotRecorded is the failure of a callback that the hub responded to
 // with 409 and "retryable": true.
 var errNotRecorded = errors.New("hub responded with HTTP 409 and retryable set: " +
 	"it has not recorded the filing's delivery yet")
@@ -119,13 +119,13 @@ func (s *Server) post(reg Registration, body []byte) (int, bool, error) {
 		return 0, false, err
 	}
 	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	var problem struct {
 		Retryable bool `json:"retryable"`
 	}
 	// A body that is not problem details JSON, such as a proxy's error
 	// page, counts as not retryable.
-	_ = json.Unmarshal(answer, &problem)
+	_ = json.Unmarshal(data, &problem)
 	return resp.StatusCode, problem.Retryable, nil
 }
 

@@ -139,7 +139,7 @@ func (s *Server) assign(m canonical.Message) *Registration {
 	cs := m.Chargesheet
 	counter := cs.Court.Code + "/" + strconv.Itoa(now.Year())
 	// NOTE: a serial past maxSerial gives a CNR of more than 16
-	// characters; a mock court never files that many cases a year.
+	// characters, but a mock court never files that many cases a year.
 	s.serials[counter]++
 	serial := s.serials[counter]
 
