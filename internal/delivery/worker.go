@@ -285,8 +285,13 @@ func (w *Worker) conclude(
 		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
 	}
 	failure := o.describe()
-	if !o.notSent && sentAttempts(d.Attempts)+1 >= dest.MaxAttempts && !trial {
-		reason := fmt.Sprintf("gave up after %s: %s", plural(a.Number, "attempt"), failure)
+	sent := sentAttempts(d.Attempts) + 1
+	if !o.notSent && sent >= dest.MaxAttempts && !trial {
+		count := plural(sent, "attempt")
+		if unsent := a.Number - sent; unsent > 0 {
+			count += fmt.Sprintf(" (and %d not sent)", unsent)
+		}
+		reason := fmt.Sprintf("gave up after %s: %s", count, failure)
 		return w.settle(ctx, d, a, journal.StatusDead, o.status, reason)
 	}
 	if off := w.Routes().RetriesOff(d.Destination, d.Route); off != "" {

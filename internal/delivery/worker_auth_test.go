@@ -364,6 +364,43 @@ func TestMissingTokenFileSpendsNoAttempts(t *testing.T) {
 	}
 }
 
+// TestGiveUpReasonCountsSentAttempts dead-letters a delivery after
+// max_attempts sent attempts that followed two not sent. The reason
+// counts the sent attempts and names the ones not sent apart.
+func TestGiveUpReasonCountsSentAttempts(t *testing.T) {
+	dest := newDestination(t, reply{http.StatusServiceUnavailable, "busy"},
+		reply{http.StatusServiceUnavailable, "busy"})
+	path := secretFile(t, testToken)
+	f := newFixture(t, target{agency: "police", url: dest.url, maxAttempts: 2,
+		settings: "    bearer_token_file: " + path + "\n"})
+	f.worker.Breakers = delivery.NewBreakers(delivery.BreakerConfig{Failures: 100},
+		slog.New(slog.DiscardHandler))
+	d := f.acceptFIR(t)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		f.mustHandle(t, d)
+		f.later()
+	}
+	if err := os.WriteFile(path, []byte(testToken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		f.mustHandle(t, d)
+		f.later()
+	}
+
+	got := f.reload(t, d)
+	if got.Status != journal.StatusDead {
+		t.Fatalf("status = %q (%s), want dead after 2 sent attempts", got.Status, got.Reason)
+	}
+	want := "gave up after 2 attempts (and 2 not sent): HTTP 503"
+	if !strings.HasPrefix(got.Reason, want) {
+		t.Errorf("reason = %q, want it to start with %q", got.Reason, want)
+	}
+}
+
 // TestMissingClientKeySendsNothing removes the client key of a mutual TLS
 // destination. The attempt fails before a connection is made, names the
 // file, and leaves the delivery pending.
