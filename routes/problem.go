@@ -136,15 +136,15 @@ func Invalid(problems ...Problem) error {
 		return nil
 	}
 	sorted := slices.Clone(problems)
-	SortByPointer(sorted)
+	sortByPointer(sorted)
 	return &InvalidError{problems: sorted}
 }
 
-// SortByPointer sorts ps by pointer as schemas.SortByPointer sorts
+// sortByPointer sorts ps by pointer as schemas.SortByPointer sorts
 // violations: array indexes compare as numbers, so /routes/2 comes
 // before /routes/10, and problems at one pointer keep their order. A
 // problem about the whole document, whose pointer is "", comes first.
-func SortByPointer(ps []Problem) {
+func sortByPointer(ps []Problem) {
 	slices.SortStableFunc(ps, func(a, b Problem) int {
 		return schemas.ComparePointers(a.Pointer, b.Pointer)
 	})
@@ -176,7 +176,7 @@ func Problems(err error) []Problem {
 		for _, inner := range e.Unwrap() {
 			out = append(out, Problems(inner)...)
 		}
-		SortByPointer(out)
+		sortByPointer(out)
 		return out
 	default:
 		return Problems(errors.Unwrap(err))

@@ -205,8 +205,14 @@ func TestProblemsFindsWrappedErrors(t *testing.T) {
 	second := Invalid(Problem{"/destinations/1/bearer_token_file", RuleFile, "b"})
 	err := fmt.Errorf("saving: %w", errors.Join(first, errors.New("other"), second))
 	got := Problems(err)
-	if len(got) != 2 || got[0].Rule != RuleFile || got[1].Rule != RuleCELSyntax {
-		t.Errorf("Problems = %v, want the problems of both errors, the destination's first", got)
+	if len(got) != 2 {
+		t.Fatalf("Problems = %v, want the problems of both errors", got)
+	}
+	if got[0].Rule != RuleFile {
+		t.Errorf("Problems[0] = %v, want the destination's %s first", got[0], RuleFile)
+	}
+	if got[1].Rule != RuleCELSyntax {
+		t.Errorf("Problems[1] = %v, want the route's %s", got[1], RuleCELSyntax)
 	}
 	if Problems(errors.New("plain")) != nil {
 		t.Error("Problems of an error without problems is not nil")

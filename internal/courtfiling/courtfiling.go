@@ -5,9 +5,9 @@
 // FIR. The first check is an ingest claimer, the second an ingest
 // enricher. A filing has one case and a CNR one FIR, which an ingest
 // guard enforces. It rejects a callback that registers a filing under
-// another CNR than an earlier callback did, or accepts a filing that an
-// earlier callback rejected. It also rejects one that ties a CNR to
-// another FIR than the first accepted registration of that CNR.
+// another CNR than an earlier callback did, or that accepts a filing
+// that an earlier callback rejected. It also rejects a callback that ties
+// a CNR to another FIR than the first accepted registration of that CNR.
 package courtfiling
 
 import (
@@ -285,11 +285,17 @@ func supplementaryConflict(rule, message string) error {
 // callback gives it, means that the court did not take the filing:
 // rejected, or returned to the police for its defects.
 func Rejected(status string) bool {
-	switch strings.ToLower(strings.TrimSpace(status)) {
+	switch FilingStatus(status) {
 	case canonical.FilingRejected, canonical.FilingReturned:
 		return true
 	}
 	return false
+}
+
+// FilingStatus returns a court's filing status in the form that Rejected
+// compares: trimmed and in lower case, as in "rejected".
+func FilingStatus(status string) string {
+	return strings.ToLower(strings.TrimSpace(status))
 }
 
 // nextSupplementary returns the lowest supplementary number that no
@@ -334,8 +340,8 @@ const courtAgency = "courts"
 
 // AgencyLookup returns the agency of a destination in the routes version
 // that routed a message (journal.Journey.RoutesVersion), or "" when the
-// version is not stored or has no such destination. An error means the
-// lookup could not be made, such as when the store fails.
+// version is not stored or has no such destination. It returns an error
+// when the lookup fails, such as on a store failure.
 type AgencyLookup func(ctx context.Context, routesVersion, destination string) (string, error)
 
 // Callbacks links a court's docketing callback to the final report it
@@ -345,9 +351,8 @@ type Callbacks struct {
 	// Journal holds the final reports the hub filed. Required.
 	Journal journal.Store
 	// Agencies returns the agency of each destination of a final report,
-	// so that Enrich finds the report's deliveries to courts. With
-	// Agencies nil, no delivery counts as one to a court, so Enrich
-	// accepts a callback whatever the report's deliveries.
+	// so that Enrich finds the report's deliveries to courts. When
+	// Agencies is nil, Enrich skips the delivery check (see checkDelivered).
 	Agencies AgencyLookup
 }
 
@@ -451,10 +456,11 @@ func (e *Callbacks) Enrich(ctx context.Context, m *canonical.Message) error {
 }
 
 // checkDelivered returns a retryable *ingest.ConflictError when the
-// final report of j has deliveries to court destinations and none of
-// them, nor a replay of one, was delivered: each is pending or
-// dead-lettered. A report that the routes sent to no court passes, as
-// the hub cannot tell how the court received it.
+// final report of j has deliveries to court destinations and each of
+// them, with its replays, is pending or dead-lettered. A report that the
+// routes sent to no court passes, because the hub cannot tell how the
+// court received it.
+// With e.Agencies nil, it checks nothing.
 func (e *Callbacks) checkDelivered(ctx context.Context, filingID string, j journal.Journey) error {
 	if e.Agencies == nil {
 		return nil

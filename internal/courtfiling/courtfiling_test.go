@@ -559,8 +559,8 @@ func TestCallbackForUnknownFilingAccepted(t *testing.T) {
 }
 
 // TestCallbackNamingAnFIRMessage quotes the hub id of a FIR as the filing
-// id: the hub knows that id is no filing, so the callback is rejected at
-// the filing id's element and nothing is journaled.
+// id. That id is not a filing, so the hub rejects the callback at the
+// filing id's element and journals nothing.
 func TestCallbackNamingAnFIRMessage(t *testing.T) {
 	s := newService(t)
 	fir := accept(t, s, "police", readFile(t, "../../adapters/police/testdata/fir.json"))
@@ -574,8 +574,11 @@ func TestCallbackNamingAnFIRMessage(t *testing.T) {
 	if !hasViolation(vs, filingIDPointer, courtfiling.RuleFilingID) {
 		t.Errorf("Accept error = %v, want %s at %s", err, courtfiling.RuleFilingID, filingIDPointer)
 	}
-	if !strings.Contains(err.Error(), fir.MessageID) || !strings.Contains(err.Error(), "fir message") {
-		t.Errorf("error %q does not say that %s is a fir message", err, fir.MessageID)
+	if !strings.Contains(err.Error(), fir.MessageID) {
+		t.Errorf("error %q does not name the FIR's hub id %s", err, fir.MessageID)
+	}
+	if !strings.Contains(err.Error(), "fir message") {
+		t.Errorf("error %q does not name the message type fir", err)
 	}
 	if got := journaled(t, s, journal.Query{Type: canonical.TypeCourtRegistration}); len(got) != 0 {
 		t.Errorf("journal holds %d court registrations, want none", len(got))

@@ -18,8 +18,8 @@ import (
 
 // RuleRegisteredElsewhere is the violation rule of a court's callback
 // that registers a filing under another CNR than an earlier callback of
-// the court registered it, and of one that registers a CNR to another
-// FIR than the first accepted registration of that CNR.
+// the court registered it. It is also the rule of a callback that ties a
+// CNR to another FIR than the first accepted registration of that CNR.
 const RuleRegisteredElsewhere = "registered-elsewhere"
 
 // ClaimRegistrationTurn is the kind of journal claim that numbers the
@@ -34,9 +34,9 @@ const ClaimRegistrationTurn = "court-registration-turn"
 // have filed a corrected report with the same number in its place.
 const RuleFilingRejected = "filing-rejected"
 
-// ClaimCaseFIR is the kind of journal claim that the first accepted
-// court registration of a CNR that names a FIR holds, keyed by the CNR.
-// A CNR is one case, and a case comes from one FIR.
+// ClaimCaseFIR is the kind of journal claim, keyed by a CNR, that the
+// first accepted court registration of the CNR with a FIR takes. A CNR is
+// one case, and a case comes from one FIR.
 const ClaimCaseFIR = "court-case-fir"
 
 // Guard implements ingest.Guard for a court's callback. It runs
@@ -70,8 +70,8 @@ func (e *Callbacks) Guard(ctx context.Context, m *canonical.Message) ([]journal.
 //
 // A callback that does not reject or return the filing gets an
 // *ingest.ConflictError at /court_registration/status when an earlier
-// callback rejected or returned it, since the report no longer holds its
-// claim. Otherwise, when it gives another CNR than the one the court
+// callback rejected or returned it, because the report's claim has ended.
+// Otherwise, when it gives another CNR than the one the court
 // registered the filing under before, it gets an *ingest.ConflictError
 // at /court_registration/cnr naming that CNR. Supplementary reports name
 // the case by that CNR, so a second one would send them to another case.
@@ -93,7 +93,7 @@ func (e *Callbacks) guardFiling(ctx context.Context, m *canonical.Message) (jour
 			Message: fmt.Sprintf("filing %s has the status %s from the court's callback %s, hub "+
 				"message %s: the station files a corrected report in place of a rejected or "+
 				"returned one, so docket that report's filing instead",
-				m.CorrelationID, strings.ToLower(strings.TrimSpace(r.status)), r.senderMessageID, r.messageID),
+				m.CorrelationID, FilingStatus(r.status), r.senderMessageID, r.messageID),
 		}}}}
 	}
 	earlier := registeredCNR(registrations)
@@ -122,9 +122,10 @@ func rejection(registrations []registration) (registration, bool) {
 // and a FIR against the first accepted registration of that CNR. One
 // that names another FIR gets an *ingest.ConflictError at
 // /court_registration/cnr, so an order that names the case by CNR alone
-// reaches the station of the case's FIR. The first registration of a CNR
-// returns the claim that it holds from then on. Registrations that
-// reject or return a filing neither take nor read the claim.
+// reaches the station of the case's FIR. For the first registration of a
+// CNR, guardCase returns the claim, which that registration then holds.
+// Registrations that reject or return a filing neither take nor read the
+// claim.
 //
 // NOTE: registrations journaled before the hub kept this claim hold
 // none, so the first registration of such a CNR after it takes the claim

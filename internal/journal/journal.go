@@ -369,7 +369,7 @@ type Attempt struct {
 	// what was sent, such as "v3/cctns-minimal"; empty when nothing was
 	// sent.
 	Policy string `json:"policy,omitempty"`
-	// NotSent is set for an attempt that sent nothing to the destination,
+	// NotSent marks an attempt that sent nothing to the destination,
 	// because the destination's credential or TLS files could not be used
 	// or its route turned retries off. Such an attempt does not count
 	// towards the destination's max_attempts.

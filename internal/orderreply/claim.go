@@ -17,8 +17,8 @@ import (
 // kind already carried out.
 const RuleOrderCarriedOut = "order-carried-out"
 
-// ClaimOrderCarriedOut is the kind of journal claim that a movement
-// replying to a court order holds, keyed as CarriedOutKey makes it.
+// ClaimOrderCarriedOut is the kind of journal claim, keyed by
+// CarriedOutKey, that a movement replying to a court order takes.
 const ClaimOrderCarriedOut = "court-order-carried-out"
 
 // CarriedOutKey returns the key of the ClaimOrderCarriedOut claim of a
@@ -30,11 +30,12 @@ func CarriedOutKey(orderID string, kind canonical.MovementKind) string {
 // Claims implements ingest.Claimer. A movement whose correlation id
 // names the court order it carries out claims that order for its kind.
 // So one admission carries out a committal order, one production out and
-// one return a production warrant, and one release a release order. A
-// resend of the movement under its message_id is answered as a
-// duplicate and takes no claim. NOTE: movements journaled before this
-// claim existed hold none, so an order that one of them carried out may
-// be cited once more.
+// one return a production warrant, and one release a release order. The
+// hub accepts a resend of the movement under its message_id as a
+// duplicate, which takes no claim.
+//
+// NOTE: movements journaled before this claim existed hold none, so an
+// order that one of them carried out may be cited once more.
 func (o *Orders) Claims(m *canonical.Message) ([]journal.Claim, []journal.Release) {
 	mv := m.Movement
 	if m.Type != canonical.TypeMovement || mv == nil || m.CorrelationID == "" {

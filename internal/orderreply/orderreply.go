@@ -24,9 +24,8 @@ import (
 // RuleInReplyTo is the violation rule of a movement whose in_reply_to
 // is not the hub_message_id of a journaled court order for the
 // movement's prisoner of the kind that the movement carries out. The
-// prisons adapter
-// gives the same rule to in_reply_to on a movement that carries out no
-// court order.
+// prisons adapter gives the same rule to in_reply_to on a movement that
+// carries out no court order.
 const RuleInReplyTo = "in-reply-to"
 
 // Orders checks a movement's in_reply_to against the court orders in
@@ -39,12 +38,13 @@ type Orders struct {
 // Enrich implements ingest.Enricher. It returns an error wrapping a
 // *schemas.ValidationError at the correlation id when a movement's
 // correlation id names no journaled message or a message other than a
-// court order. It does so too for an order of another kind than the one
-// the movement carries out (see prisons.OrderCarriedOut), for an order
-// to another prison than the one the movement names, and for an order
-// for another prisoner (see otherPrisoner). Other
-// messages, and movements without a correlation id, pass unchanged. A
-// journal failure returns an error of another kind.
+// court order. It returns the same kind of error for an order of another
+// kind than the one the movement carries out (see prisons.OrderCarriedOut).
+// So it does for an order to another prison than the one the movement
+// names, and for an order for another prisoner (see otherPrisoner).
+//
+// Other messages, and movements without a correlation id, pass
+// unchanged. A journal failure returns an error of another kind.
 func (o *Orders) Enrich(ctx context.Context, m *canonical.Message) error {
 	mv := m.Movement
 	if m.Type != canonical.TypeMovement || mv == nil || m.CorrelationID == "" {

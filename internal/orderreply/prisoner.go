@@ -32,10 +32,8 @@ func otherPrisoner(order *canonical.CourtOrder, mv *canonical.Movement) string {
 
 // otherPerson returns why the person that a movement names, got, is not
 // the person that a committal order names, want, or "" when it is. The
-// two share a name: a name or alias of one equals a name or alias of the
-// other, ignoring letter case and runs of white space. Where both give
-// a date of birth it is the same, and where both give a sex other than
-// unknown it is the same. Ages are left out, because an age is stated on
+// two must share a name or alias (see shareName). Where both give a date
+// of birth, or a sex other than unknown, it must be the same. Ages are left out, because an age is stated on
 // a day that one of them may not give.
 func otherPerson(want, got canonical.Person) string {
 	if !shareName(want, got) {
@@ -73,6 +71,7 @@ func nameKey(full string) string {
 	return strings.ToLower(strings.Join(strings.Fields(full), " "))
 }
 
+// knownSex reports whether s is given and is not unknown.
 func knownSex(s canonical.Sex) bool {
 	return s != "" && s != canonical.SexUnknown
 }

@@ -114,7 +114,7 @@ func (x *Index) declinedRegistrations(ctx context.Context, cnr string) ([]string
 		if err := rows.Scan(&id, &status); err != nil {
 			return nil, fmt.Errorf("reading the declined registrations of CNR %s: %w", cnr, err)
 		}
-		ids = append(ids, fmt.Sprintf("hub message %s: %s", id, strings.ToLower(strings.TrimSpace(status))))
+		ids = append(ids, fmt.Sprintf("hub message %s: %s", id, courtfiling.FilingStatus(status)))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading the declined registrations of CNR %s: %w", cnr, err)

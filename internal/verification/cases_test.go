@@ -147,10 +147,10 @@ func TestReleaseByUnknownCNRSaysWhy(t *testing.T) {
 	})
 }
 
-// TestReleaseByRejectedCNRSaysWhy registers the release report's CNR
-// once, with the filing rejected: the reason names that registration and
-// says none accepted the filing.
-func TestReleaseByRejectedCNRSaysWhy(t *testing.T) {
+// TestReleaseByRejectedCNRGivesReason registers the release report's CNR
+// once, with the filing rejected. The reason names that registration and
+// states that none accepted the filing.
+func TestReleaseByRejectedCNRGivesReason(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		rejected := registration(cnrOfRelease, firOfCNR, "KLER10-CB-1")
 		rejected.CourtRegistration.Status = "rejected"

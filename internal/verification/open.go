@@ -108,7 +108,7 @@ func stranded(request, esc journal.Journey, escalated bool) bool {
 // ClaimEscalation. A report ends the claim of the request it replies to,
 // whose id the ReportEnricher set as the report's correlation id. The
 // ClaimEscalation of a replacement or a report depends on what the
-// journal holds when it arrives, so Guard returns it.
+// journal contains when it arrives, so Guard returns it.
 func (c *OpenRequestCheck) Claims(m *canonical.Message) ([]journal.Claim, []journal.Release) {
 	switch {
 	case m.Type == canonical.TypeVerificationRequest && m.VerificationRequest != nil &&

@@ -63,8 +63,11 @@ func TestEscalationAfterReportRejected(t *testing.T) {
 		if report.CorrelationID != first.ID {
 			t.Fatalf("report correlated with %q, want the request %s", report.CorrelationID, first.ID)
 		}
-		if n != 0 || sub.count() != 0 {
-			t.Errorf("pass escalated %d requests, submitted %d; want none", n, sub.count())
+		if n != 0 {
+			t.Errorf("pass escalated %d requests, want none", n)
+		}
+		if got := sub.count(); got != 0 {
+			t.Errorf("pass submitted %d escalations, want none", got)
 		}
 		if got := e.countFound(t, journal.Query{Source: EscalationSource}); got != 0 {
 			t.Errorf("journal holds %d escalations, want none of the reported request", got)
@@ -75,8 +78,11 @@ func TestEscalationAfterReportRejected(t *testing.T) {
 		var state string
 		err = e.index.db.QueryRowContext(ctx,
 			`SELECT state FROM verification_requests WHERE message_id = $1`, first.ID).Scan(&state)
-		if err != nil || state != RequestReported {
-			t.Errorf("request's state = %q (err %v), want %s", state, err, RequestReported)
+		if err != nil {
+			t.Fatalf("reading the request's state: %v", err)
+		}
+		if state != RequestReported {
+			t.Errorf("request's state = %q, want %s", state, RequestReported)
 		}
 	})
 }
@@ -195,8 +201,11 @@ func TestReplacementAfterReportAccepted(t *testing.T) {
 		}
 		claim := journal.Claim{Kind: ClaimOpenRequest, Key: first.VerificationRequest.FileNumber}
 		holder, err := e.store.ClaimHolder(context.Background(), claim)
-		if err != nil || holder != second.ID {
-			t.Errorf("file's claim held by %q (err %v), want the new request %s", holder, err, second.ID)
+		if err != nil {
+			t.Fatalf("reading the holder of the file's claim: %v", err)
+		}
+		if holder != second.ID {
+			t.Errorf("file's claim held by %q, want the new request %s", holder, second.ID)
 		}
 	})
 }
