@@ -77,12 +77,12 @@ func CheckNationalID(id string) error {
 }
 
 // AadhaarLike reports whether id contains 12 decimal digits, of any
-// script, that ValidAadhaar accepts: a run of digits bounded by the ends
-// of id or by characters other than digits, in which hyphens, slashes,
-// dots, underscores and spaces may separate the digits. So
-// 4918-7362-5403, KL/4918/7362/5403, 32/491873625403 and
-// 491873625403/2025 are, and 32/4918/2025/00123 is not, because no run of
-// its digit groups holds exactly 12 digits.
+// script, that ValidAadhaar accepts. The digits are a run bounded by the
+// ends of id or by characters other than digits, and hyphens, slashes,
+// dots, underscores and spaces may separate them. So 4918-7362-5403,
+// KL/4918/7362/5403, 32/491873625403 and 491873625403/2025 are, and
+// 32/4918/2025/00123 is not, because no run of its digit groups contains
+// exactly 12 digits.
 func AadhaarLike(id string) bool {
 	_, found := aadhaarLikeRun(id)
 	return found
@@ -91,7 +91,7 @@ func AadhaarLike(id string) bool {
 // aadhaarLikeRun returns, as ASCII digits, the first 12 digits in id that
 // AadhaarLike reports, and whether there are any. It splits id into
 // groups of digits, and tries each sequence of groups that only
-// separators part and that holds 12 digits in all.
+// separators part and that contains 12 digits in all.
 func aadhaarLikeRun(id string) (string, bool) {
 	var groups []string // the digit groups of the current run
 	var group []byte

@@ -96,8 +96,8 @@ func TestParseCNR(t *testing.T) {
 	}
 }
 
-// TestParseCNRLowerCase rejects a CNR with lower-case letters by saying
-// so, not by asking for the 16 characters it has.
+// TestParseCNRLowerCase checks that the error of a CNR with lower-case
+// letters names the case, not the 16 characters that the CNR has.
 func TestParseCNRLowerCase(t *testing.T) {
 	_, err := ParseCNR("kler120009802026")
 	if err == nil {

@@ -1,6 +1,7 @@
 package canonical
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -286,3 +287,13 @@ func ValidPrisonCode(s string) bool { return prisonCode.MatchString(s) }
 // hub's checks compare prison codes as written, so klsjekm would name
 // another prison than KLSJEKM.
 func UpperCasePrisonCode(s string) bool { return s == strings.ToUpper(s) }
+
+// CheckPrisonCodeCase returns an error naming code unless
+// UpperCasePrisonCode accepts it.
+func CheckPrisonCodeCase(code string) error {
+	if UpperCasePrisonCode(code) {
+		return nil
+	}
+	return fmt.Errorf("invalid prison code %q: prison codes are upper case, such as KLSJEKM, "+
+		"and routes compare them as written, so a lower-case letter would name another prison", code)
+}

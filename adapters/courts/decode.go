@@ -57,11 +57,11 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 	case xmlsafe.Is(root, name(nsCallback, "RecordDocketingCallbackMessage")):
 		m = d.callback()
 	default:
-		order, v, orders := orderElement(root)
-		if order == nil && d.unknownJustice(root) {
-			break
-		}
-		if order == nil {
+		orders, v := orderElements(root)
+		if len(orders) == 0 {
+			if d.unknownJustice(root) {
+				break
+			}
 			return adapters.Decoded{}, fmt.Errorf("decoding court message: %w: root element %s "+
 				"is neither an ECF 4.0 CoreFilingMessage nor a RecordDocketingCallbackMessage, "+
 				"and has no NIEM j:Warrant or j:CourtOrder child",
@@ -76,7 +76,7 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 		// An element of another NIEM release would read as missing, so
 		// the order is read only when every element is in v.
 		if d.checkVocabulary(root, v) {
-			m = d.order(order, v)
+			m = d.order(orders[0], v)
 		}
 	}
 	problems := distinct(d.problems)

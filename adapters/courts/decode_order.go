@@ -386,10 +386,8 @@ func (o *orderDecoder) prisoner(kind orderKind) canonical.Prisoner {
 	agency := o.follow(xmlsafe.Child(o.order, o.v.j("CourtOrderEnforcementAgency")))
 	code := xmlsafe.Path(agency, o.v.nc("OrganizationIdentification"), o.v.nc("IdentificationID"))
 	p.PrisonCode = o.code(code, "prison code", true)
-	if !canonical.UpperCasePrisonCode(p.PrisonCode) {
-		o.fail(xmlsafe.Pointer(code), RulePattern, "invalid prison code %q: prison codes are upper "+
-			"case, such as KLSJEKM, and routes compare them as written, so a lower-case letter "+
-			"would name another prison", p.PrisonCode)
+	if err := canonical.CheckPrisonCodeCase(p.PrisonCode); err != nil {
+		o.fail(xmlsafe.Pointer(code), RulePattern, "%v", err)
 	}
 	p.PrisonName = canonical.NormalizeText(xmlsafe.PathText(agency, o.v.nc("OrganizationName")))
 	if p.PrisonCode == "" {

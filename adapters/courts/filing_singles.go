@@ -61,7 +61,7 @@ func (d *decoder) leadDocumentSingles() {
 			kinds = append(kinds, cat)
 		}
 	}
-	d.oneOf(kinds, doc, "naming a final report kind, because it gives the report's kind")
+	d.oneOfKind(kinds, doc, "that name a final report kind", "because it gives the report's kind")
 	d.onePath(doc, "because it gives the report number", nc("DocumentIdentification"), nc("IdentificationID"))
 	d.oneDate(nsNC, doc, "because it gives the filing date", nc("DocumentFiledDate"))
 	d.onePath(doc, "because it gives the supplementary report number", ecf("DocumentMetadata"),
@@ -79,7 +79,7 @@ func (d *decoder) officerSingles(aug *etree.Element) {
 			officers = append(officers, p)
 		}
 	}
-	d.oneOf(officers, aug, "of role "+roleOfficer+", "+want)
+	d.oneOfKind(officers, aug, "of role "+roleOfficer, want)
 	if len(officers) == 0 {
 		return
 	}

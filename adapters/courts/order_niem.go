@@ -48,10 +48,10 @@ type vocabulary struct {
 func (v vocabulary) nc(local string) xmlsafe.Name { return name(v.core, local) }
 func (v vocabulary) j(local string) xmlsafe.Name  { return name(v.justice, local) }
 
-// orderElement returns the first j:Warrant or j:CourtOrder child of root,
-// with the vocabulary its Justice namespace belongs to, and every such
-// child in document order. It returns nil when root has none.
-func orderElement(root *etree.Element) (*etree.Element, vocabulary, []*etree.Element) {
+// orderElements returns every j:Warrant or j:CourtOrder child of root,
+// in document order, with the vocabulary that the Justice namespace of
+// the first belongs to.
+func orderElements(root *etree.Element) ([]*etree.Element, vocabulary) {
 	var (
 		v      vocabulary
 		orders []*etree.Element
@@ -67,14 +67,11 @@ func orderElement(root *etree.Element) (*etree.Element, vocabulary, []*etree.Ele
 		}
 		orders = append(orders, c)
 	}
-	if len(orders) == 0 {
-		return nil, v, nil
-	}
-	return orders[0], v, orders
+	return orders, v
 }
 
 // orderPointer returns the path, in the order document body, of the
-// element that holds the order's number, date, time or directions at
+// element that contains the order's number, date, time or directions at
 // pointer, or of the person element whose nc:PersonName,
 // nc:PersonAlternateName or nc:PersonOtherIdentification children fill
 // the prisoner's names, aliases or identifiers. It returns false for
@@ -84,10 +81,11 @@ func orderPointer(body []byte, pointer string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	order, v, _ := orderElement(doc.Root())
-	if order == nil {
+	orders, v := orderElements(doc.Root())
+	if len(orders) == 0 {
 		return "", false
 	}
+	order := orders[0]
 	var e *etree.Element
 	switch pointer {
 	case "/court_order/number":

@@ -84,5 +84,5 @@ func (d *decoder) oneOfCategory(parent *etree.Element, n xmlsafe.Name, category,
 			d.onePath(id, want, nc("IdentificationID"))
 		}
 	}
-	d.oneOf(same, parent, "of category "+category+", "+want)
+	d.oneOfKind(same, parent, "of category "+category, want)
 }

@@ -81,7 +81,7 @@ var postedReader = &jsondoc.Reader[*checker]{
 // checkPostedMembers returns a violation for each of members, the names
 // of the members of a posted document, that only the hub sets (see
 // jsondoc.CheckHubFields). It returns none for a document that could
-// not be mapped, whose other violations say why.
+// not be mapped, whose other violations give the reason.
 func checkPostedMembers(m *canonical.Message, members []string) []schemas.Violation {
 	if m.Type == "" {
 		return nil

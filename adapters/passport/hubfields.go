@@ -10,7 +10,7 @@ import (
 
 // RuleHubOnly is the violation rule of a request's field that only the
 // hub sets.
-const RuleHubOnly = "hub-only"
+const RuleHubOnly = jsondoc.RuleHubOnly
 
 // HubOnlyViolations returns a violation with rule RuleHubOnly at each
 // field of r that only the hub sets on a request, sorted by pointer.

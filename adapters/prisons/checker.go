@@ -12,8 +12,9 @@ const (
 	ruleSection = "section" // not a section of the IPC or BNS
 	ruleGround  = "ground"  // a release ground on something other than a release
 	// rulePattern is the rule of a prison code with a lower-case letter,
-	// which JSON Schema's pattern of schemas/prisons cannot reject: the
-	// movements that the hub makes of NIEM reports keep such codes.
+	// which the pattern of schemas/prisons accepts because the movements
+	// that the hub makes of NIEM reports keep such codes. A NIEM report's
+	// document id outside printable ASCII gets it too.
 	rulePattern = "pattern"
 	// ruleMovementPrison is the rule of a movement's from or to prison
 	// other than the prison that holds the prisoner, where the kind of
@@ -49,10 +50,8 @@ func (c *checker) prisoner(pointer string, p *prisoner) canonical.Prisoner {
 		Housing:       p.Housing,
 		Alerts:        p.Alerts,
 	}
-	if !canonical.UpperCasePrisonCode(p.PrisonCode) {
-		c.Add(jsondoc.Pointer(pointer, "prison_code"), rulePattern, "invalid prison code %q: prison "+
-			"codes are upper case, such as KLSJEKM, and routes compare them as written, so a "+
-			"lower-case letter would name another prison", p.PrisonCode)
+	if err := canonical.CheckPrisonCodeCase(p.PrisonCode); err != nil {
+		c.Add(jsondoc.Pointer(pointer, "prison_code"), rulePattern, "%v", err)
 	}
 	for _, k := range p.Cases {
 		out.Cases = append(out.Cases, k.Canonical())

@@ -65,9 +65,7 @@ func (c *checker) places(mv *canonical.Movement) {
 				"characters without a slash, a control character or surrounding white space, "+
 				"such as KLSJEKM", l.Code)
 		case !canonical.UpperCasePrisonCode(l.Code):
-			c.Add(pointer, rulePattern, "invalid prison code %q: prison codes are upper case, "+
-				"such as KLSJEKM, and routes compare them as written, so a lower-case letter "+
-				"would name another prison", l.Code)
+			c.Add(pointer, rulePattern, "%v", canonical.CheckPrisonCodeCase(l.Code))
 		case prisonerPrisonEnd[mv.Kind] == end.name && l.Code != mv.Prisoner.PrisonCode &&
 			canonical.UpperCasePrisonCode(mv.Prisoner.PrisonCode):
 			c.Add(pointer, ruleMovementPrison, "%[1]s.code is prison %[2]s, but the %[1]s of a "+

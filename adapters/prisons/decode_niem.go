@@ -49,8 +49,8 @@ func (a *Adapter) decodeNIEM(body []byte, contentType string) (adapters.Decoded,
 	doc, err := xmlsafe.Parse(body, xmlsafe.Limits{})
 	if errors.Is(err, xmlsafe.ErrNotXML) {
 		// Only the Content-Type made the hub read the body as XML.
-		return adapters.Decoded{}, fmt.Errorf("decoding prison report: %w: %w; the "+
-			"Content-Type %s says XML: send a JSON document as %s", adapters.ErrMalformed, err,
+		return adapters.Decoded{}, fmt.Errorf("decoding prison report: %w: %w, "+
+			"but the Content-Type is %s: send a JSON document as %s", adapters.ErrMalformed, err,
 			contentType, ContentType)
 	}
 	if err != nil {
@@ -211,7 +211,7 @@ func (n *niemDecoder) message(
 	idElement := xmlsafe.Child(xmlsafe.Child(n.root, nc("DocumentIdentification")), nc("IdentificationID"))
 	id := xmlsafe.Text(idElement)
 	if err := xmlsafe.CheckDocumentID(id); err != nil {
-		n.fail(xmlsafe.Pointer(idElement), "pattern", "%v", err)
+		n.fail(xmlsafe.Pointer(idElement), rulePattern, "%v", err)
 	}
 	if id == "" {
 		number := p.BookingNumber

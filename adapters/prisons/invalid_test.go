@@ -160,11 +160,17 @@ func TestLowerCasePrisonCodeRejected(t *testing.T) {
 	_, err := a.Decode(edit(t, "release_bail", map[string]any{"/prisoner/prison_code": "klsjekm"}),
 		prisons.ContentType)
 	vs := schemas.Violations(err)
-	if len(vs) != 1 || vs[0].Rule != "pattern" || vs[0].Pointer != "/prisoner/prison_code" {
+	if len(vs) != 1 {
 		t.Fatalf("violations %v, want one pattern at /prisoner/prison_code", vs)
 	}
+	if vs[0].Rule != "pattern" {
+		t.Errorf("rule %q, want pattern", vs[0].Rule)
+	}
+	if vs[0].Pointer != "/prisoner/prison_code" {
+		t.Errorf("pointer %q, want /prisoner/prison_code", vs[0].Pointer)
+	}
 	if !strings.Contains(vs[0].Message, "upper case") {
-		t.Errorf("message %q, want it to say prison codes are upper case", vs[0].Message)
+		t.Errorf("message %q, want it to state that prison codes are upper case", vs[0].Message)
 	}
 
 	number := edit(t, "release_bail", map[string]any{"/prisoner/number": "ut-2231-2025"})
@@ -289,14 +295,14 @@ func TestDecodeContentTypes(t *testing.T) {
 
 // TestDecodeJSONSentAsXML decodes a JSON movement sent with an XML
 // Content-Type: the error states that the body is not XML and names the
-// Content-Type that claims it is.
+// Content-Type.
 func TestDecodeJSONSentAsXML(t *testing.T) {
 	_, err := newAdapter(t).Decode(inputs(t, ".json")["release_bail"], prisons.XMLContentType)
 	if !errors.Is(err, adapters.ErrMalformed) {
 		t.Fatalf("error = %v, want ErrMalformed", err)
 	}
 	for _, want := range []string{"the body is not XML: it starts with '{'",
-		"the Content-Type application/xml says XML", "as application/json"} {
+		"but the Content-Type is application/xml", "as application/json"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q, want it to contain %q", err, want)
 		}

@@ -25,7 +25,7 @@ var movementFields = []string{
 // adapters.BodyPointers. It maps the message type of a court order,
 // which only a JSON document carries, the correlation id of a JSON
 // movement to its in_reply_to, and the fields of a JSON movement that
-// the document holds at the same place. In a NIEM report it maps
+// the document contains at the same place. In a NIEM report it maps
 // the time, the prison and the prisoner number, and no other field.
 func (a *Adapter) BodyPointer(doc adapters.Document, m *canonical.Message, pointer string) (string, bool) {
 	if pointer == "/type" && m.Type == canonical.TypeCourtOrder {

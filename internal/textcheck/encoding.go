@@ -23,16 +23,16 @@ type EncodingError struct {
 }
 
 func (e *EncodingError) Error() string {
-	how := "its first characters have the NUL bytes of " + e.Encoding
+	evidence := "its first characters have the NUL bytes of " + e.Encoding
 	if e.BOM {
-		how = "it starts with the " + e.Encoding + " byte order mark"
+		evidence = "it starts with the " + e.Encoding + " byte order mark"
 	}
 	advice := "send it in UTF-8"
 	if e.XML {
 		advice += ", and in the XML declaration write encoding=\"UTF-8\" or no encoding"
 	}
 	return fmt.Sprintf("the body is in %s (%s), but the hub reads bodies only in UTF-8: %s",
-		e.Encoding, how, advice)
+		e.Encoding, evidence, advice)
 }
 
 // wideBOMs are the byte order marks of UTF-32 and UTF-16. UTF-32LE comes
@@ -48,10 +48,10 @@ var wideBOMs = []struct {
 }
 
 // CheckEncoding returns an *EncodingError when body is in UTF-16 or
-// UTF-32: when it starts with the byte order mark of one of them, or
-// when its first four bytes hold one or two characters below U+0100 in
-// one of them, as the "<?xml", "{" or "[" that starts an XML or JSON
-// document does. It returns nil for any other body, which Check reads.
+// UTF-32. It detects the byte order mark of either, or first four bytes
+// that contain one or two characters below U+0100 in either, as the
+// "<?xml", "{" or "[" that starts an XML or JSON document does. It
+// returns nil for any other body, which Check reads.
 func CheckEncoding(body []byte) error {
 	for _, w := range wideBOMs {
 		if bytes.HasPrefix(body, w.bom) {
