@@ -126,7 +126,7 @@ func (d *decoder) callbackSingles(c *etree.Element) {
 	const police = "because it gives the police case"
 	lineage := d.onePath(c, police, jx("CaseAugmentation"), jx("CaseLineageCase"))
 	d.onePath(lineage, police, nc("CaseTrackingID"))
-	d.oneOfCategory(lineage, nc("ActivityIdentification"), CategoryFIRNationalID,
+	d.oneOfCategory(nsNC, lineage, nc("ActivityIdentification"), CategoryFIRNationalID,
 		"because it gives the CCTNS national FIR id")
 }
 
