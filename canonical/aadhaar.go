@@ -69,13 +69,9 @@ const RuleAadhaarLike = "aadhaar-like"
 // longer than 12 digits. The error writes the number masked, as
 // XXXXXXXX and its last four digits, because it may be an Aadhaar number.
 func CheckNationalID(id string) error {
-	digits, found := aadhaarLikeRun(id)
-	if !found {
-		return nil
-	}
-	return fmt.Errorf("national FIR id contains XXXXXXXX%s, which looks like an Aadhaar number "+
+	return aadhaarLikeError(id, "national FIR id contains %s, which looks like an Aadhaar number "+
 		"(12 digits with a valid check digit), not a CCTNS national FIR id, which is longer: "+
-		"send the FIR's CCTNS national id, or leave it out", digits[len(digits)-4:])
+		"send the FIR's CCTNS national id, or leave it out")
 }
 
 // CheckIdentification returns an error when id, the number of a person's
@@ -83,13 +79,20 @@ func CheckNationalID(id string) error {
 // contains a number that AadhaarLike reports. The error writes the number
 // masked, as CheckNationalID does.
 func CheckIdentification(id string) error {
+	return aadhaarLikeError(id, "identification contains %s, which looks like an Aadhaar number "+
+		"(12 digits with a valid check digit): send an Aadhaar number as an identification of "+
+		"category Aadhaar, which the hub masks, or leave it out")
+}
+
+// aadhaarLikeError returns nil when id contains no number that
+// AadhaarLike reports, and else an error of format with the first such
+// number, masked, in place of its one %s verb.
+func aadhaarLikeError(id, format string) error {
 	digits, found := aadhaarLikeRun(id)
 	if !found {
 		return nil
 	}
-	return fmt.Errorf("identification contains XXXXXXXX%s, which looks like an Aadhaar number "+
-		"(12 digits with a valid check digit): send an Aadhaar number as an identification of "+
-		"category Aadhaar, which the hub masks, or leave it out", digits[len(digits)-4:])
+	return fmt.Errorf(format, "XXXXXXXX"+digits[len(digits)-4:])
 }
 
 // AadhaarLike reports whether id contains 12 decimal digits, of any
