@@ -57,9 +57,11 @@ func ValidAadhaar(s string) bool {
 	return verhoeffValid(digits)
 }
 
-// RuleAadhaarLike is the violation rule of a FIR's CCTNS national id that
-// AadhaarLike reports. The hub never masks a national id, so one that is
-// an Aadhaar number would reach every destination in clear.
+// RuleAadhaarLike is the violation rule of a FIR's CCTNS national id, or
+// of a person's identification of a type other than Aadhaar, that
+// AadhaarLike reports. The hub never masks a national id, nor a number
+// in an identification that text masking misses, so an Aadhaar number
+// there would reach every destination in clear.
 const RuleAadhaarLike = "aadhaar-like"
 
 // CheckNationalID returns an error when id, a FIR's CCTNS national id,
@@ -67,13 +69,30 @@ const RuleAadhaarLike = "aadhaar-like"
 // longer than 12 digits. The error writes the number masked, as
 // XXXXXXXX and its last four digits, because it may be an Aadhaar number.
 func CheckNationalID(id string) error {
+	return aadhaarLikeError(id, "national FIR id contains %s, which looks like an Aadhaar number "+
+		"(12 digits with a valid check digit), not a CCTNS national FIR id, which is longer: "+
+		"send the FIR's CCTNS national id, or leave it out")
+}
+
+// CheckIdentification returns an error when id, the number of a person's
+// identification of a type other than Aadhaar, such as a ration card,
+// contains a number that AadhaarLike reports. The error writes the number
+// masked, as CheckNationalID does.
+func CheckIdentification(id string) error {
+	return aadhaarLikeError(id, "identification contains %s, which looks like an Aadhaar number "+
+		"(12 digits with a valid check digit): send an Aadhaar number as an identification of "+
+		"category Aadhaar, which the hub masks, or leave it out")
+}
+
+// aadhaarLikeError returns nil when id contains no number that
+// AadhaarLike reports, and else an error of format with the first such
+// number, masked, in place of its one %s verb.
+func aadhaarLikeError(id, format string) error {
 	digits, found := aadhaarLikeRun(id)
 	if !found {
 		return nil
 	}
-	return fmt.Errorf("national FIR id contains XXXXXXXX%s, which looks like an Aadhaar number "+
-		"(12 digits with a valid check digit), not a CCTNS national FIR id, which is longer: "+
-		"send the FIR's CCTNS national id, or leave it out", digits[len(digits)-4:])
+	return fmt.Errorf(format, "XXXXXXXX"+digits[len(digits)-4:])
 }
 
 // AadhaarLike reports whether id contains 12 decimal digits, of any

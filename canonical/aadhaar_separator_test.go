@@ -170,5 +170,21 @@ func TestAadhaarLike(t *testing.T) {
 		if err := CheckNationalID(id); (err != nil) != want {
 			t.Errorf("CheckNationalID(%q) = %v, want an error: %v", id, err, want)
 		}
+		if err := CheckIdentification(id); (err != nil) != want {
+			t.Errorf("CheckIdentification(%q) = %v, want an error: %v", id, err, want)
+		}
+	}
+}
+
+func TestCheckIdentificationMasksNumber(t *testing.T) {
+	err := CheckIdentification("RC4918736/25403")
+	if err == nil {
+		t.Fatal("CheckIdentification returned no error")
+	}
+	if !strings.Contains(err.Error(), "XXXXXXXX5403") {
+		t.Errorf("error %q lacks the masked number XXXXXXXX5403", err)
+	}
+	if strings.Contains(err.Error(), "7362") {
+		t.Errorf("error %q shows the number in clear", err)
 	}
 }

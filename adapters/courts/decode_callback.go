@@ -126,7 +126,7 @@ func (d *decoder) callbackSingles(c *etree.Element) {
 	const police = "because it gives the police case"
 	lineage := d.onePath(c, police, jx("CaseAugmentation"), jx("CaseLineageCase"))
 	d.onePath(lineage, police, nc("CaseTrackingID"))
-	d.oneOfCategory(lineage, nc("ActivityIdentification"), CategoryFIRNationalID,
+	d.oneOfCategory(nsNC, lineage, nc("ActivityIdentification"), CategoryFIRNationalID,
 		"because it gives the CCTNS national FIR id")
 }
 
@@ -344,25 +344,35 @@ func (d *decoder) checkFIR(lineage, tracking *etree.Element, fir canonical.FIRRe
 	if fir.Number < 1 || fir.Number > maxFIRNumber {
 		d.fail(pointer, "fir_key", "invalid number %d in FIR key: want 1 to %d", fir.Number, maxFIRNumber)
 	}
+	d.checkNationalID(lineage, nsNC, fir.NationalID)
+}
+
+// checkNationalID records a violation at the element of id, the CCTNS
+// national FIR id of case element c (nationalIDElement), when id looks
+// like an Aadhaar number or is outside the CCTNS limits of police
+// documents. The hub never masks a national id, and the prisons' and
+// police formats reject one outside those limits. core is the NIEM core
+// namespace of c's children.
+func (d *decoder) checkNationalID(c *etree.Element, core, id string) {
 	// An id like an Aadhaar number is reported masked, before the pattern
 	// check that would repeat it.
-	if err := canonical.CheckNationalID(fir.NationalID); err != nil {
-		d.fail(xmlsafe.Pointer(nationalIDElement(lineage)), canonical.RuleAadhaarLike, "%v", err)
-	} else if fir.NationalID != "" && !firNationalID.MatchString(fir.NationalID) {
-		d.fail(xmlsafe.Pointer(nationalIDElement(lineage)), "fir_national_id", "invalid CCTNS "+
-			"national FIR id %q: want 1 to 64 letters, digits, hyphens, slashes, dots and underscores",
-			fir.NationalID)
+	if err := canonical.CheckNationalID(id); err != nil {
+		d.fail(xmlsafe.Pointer(nationalIDElement(c, core)), canonical.RuleAadhaarLike, "%v", err)
+	} else if id != "" && !firNationalID.MatchString(id) {
+		d.fail(xmlsafe.Pointer(nationalIDElement(c, core)), "fir_national_id", "invalid CCTNS "+
+			"national FIR id %q: want 1 to 64 letters, digits, hyphens, slashes, dots and underscores", id)
 	}
 }
 
 // nationalIDElement returns the IdentificationID of the last
 // ActivityIdentification in c of category CategoryFIRNationalID, the one
-// fir reads, or nil.
-func nationalIDElement(c *etree.Element) *etree.Element {
+// fir reads, in the NIEM core namespace core, or nil.
+func nationalIDElement(c *etree.Element, core string) *etree.Element {
 	var found *etree.Element
-	for _, id := range xmlsafe.Children(c, nc("ActivityIdentification")) {
-		if strings.EqualFold(xmlsafe.PathText(id, nc("IdentificationCategoryText")), CategoryFIRNationalID) {
-			found = xmlsafe.Child(id, nc("IdentificationID"))
+	for _, id := range xmlsafe.Children(c, name(core, "ActivityIdentification")) {
+		category := xmlsafe.PathText(id, name(core, "IdentificationCategoryText"))
+		if strings.EqualFold(category, CategoryFIRNationalID) {
+			found = xmlsafe.Child(id, name(core, "IdentificationID"))
 		}
 	}
 	return found

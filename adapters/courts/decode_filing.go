@@ -26,6 +26,9 @@ func (d *decoder) filing() canonical.Message {
 	}
 	d.leadDocument(cs)
 	cs.FIR, cs.TrackingID = d.fir(c)
+	if cs.FIR != nil {
+		d.checkNationalID(c, nsNC, cs.FIR.NationalID)
+	}
 	if cs.FIR == nil && cs.TrackingID == "" {
 		d.fail(under(c, "CaseTrackingID"), "required", "missing case tracking id (FIR key or case number)")
 	}
@@ -159,7 +162,9 @@ func (d *decoder) officer(c *etree.Element) canonical.Officer {
 		}
 		for _, id := range xmlsafe.Children(person, nc("PersonOtherIdentification")) {
 			if strings.EqualFold(xmlsafe.PathText(id, nc("IdentificationCategoryText")), CategoryOfficerID) {
-				o.ID = xmlsafe.PathText(id, nc("IdentificationID"))
+				value := xmlsafe.Child(id, nc("IdentificationID"))
+				d.checkIdentification(value)
+				o.ID = xmlsafe.Text(value)
 			}
 		}
 		o.PoliceStation = d.employer(aug, person)

@@ -275,7 +275,8 @@ func (o *orderDecoder) caseRef() canonical.CaseRef {
 }
 
 // fir reads the FIR key in tracking, with the CCTNS national id from the
-// nc:ActivityIdentification of c whose category is CategoryFIRNationalID.
+// nc:ActivityIdentification of c whose category is CategoryFIRNationalID,
+// and checks the national id as a callback's is checked.
 func (o *orderDecoder) fir(c, tracking *etree.Element) *canonical.FIRRef {
 	ref, err := canonical.ParseFIRKey(xmlsafe.Text(tracking))
 	if err != nil {
@@ -288,6 +289,7 @@ func (o *orderDecoder) fir(c, tracking *etree.Element) *canonical.FIRRef {
 			ref.NationalID = xmlsafe.PathText(id, o.v.nc("IdentificationID"))
 		}
 	}
+	o.checkNationalID(c, o.v.core, ref.NationalID)
 	return &ref
 }
 

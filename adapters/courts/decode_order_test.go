@@ -310,6 +310,37 @@ func TestOrderIdentifiedByCourtAndNumber(t *testing.T) {
 	}
 }
 
+// TestOrderBuiltIDReachesPrison encodes an order identified by its court
+// code and an order number with spaces for the prison. Only prisons
+// receive court orders, and their message_id, unlike a police
+// document's, may contain spaces, so such an id needs no document id
+// check.
+func TestOrderBuiltIDReachesPrison(t *testing.T) {
+	const id = "ORDER/KLER10/Crl.M.P. 2291/2025"
+	prison, err := prisons.New(prisons.Config{AadhaarKey: orderKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := decodeOne(t, orderAdapter(), replaced(t, "order_release_bail.xml", "KLER10-ORD-2025-000533", ""))
+	if m.SenderMessageID != id {
+		t.Fatalf("sender message id = %q, want %q", m.SenderMessageID, id)
+	}
+	m.ID = "hub-1"
+	enc, err := prison.Encode(&m)
+	if err != nil {
+		t.Fatalf("prisons Encode: %v", err)
+	}
+	var doc struct {
+		MessageID string `json:"message_id"`
+	}
+	if err := json.Unmarshal(enc.Body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.MessageID != id {
+		t.Errorf("prison's message_id = %q, want %q", doc.MessageID, id)
+	}
+}
+
 func TestOrderCommittalWithoutNumber(t *testing.T) {
 	m := decodeOne(t, orderAdapter(), readTestdata(t, "order_remand_warrant.xml"))
 	p := m.CourtOrder.Prisoner

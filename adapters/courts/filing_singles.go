@@ -27,7 +27,7 @@ func (d *decoder) filingSingles(c *etree.Element) {
 	d.onePath(c, "because it gives the case's title", nc("CaseTitleText"))
 	d.onePath(c, "because it gives the CNR of a supplementary report's case", nc("CaseDocketID"))
 	d.onePath(c, "because it gives the brief facts", nc("ActivityDescriptionText"))
-	d.oneOfCategory(c, nc("ActivityIdentification"), CategoryFIRNationalID,
+	d.oneOfCategory(nsNC, c, nc("ActivityIdentification"), CategoryFIRNationalID,
 		"because it gives the CCTNS national FIR id")
 	d.oneCaseCourt(c)
 	d.officerSingles(d.onePath(c, "because it gives the investigating officer", ecf("CaseAugmentation")))
@@ -87,8 +87,8 @@ func (d *decoder) officerSingles(aug *etree.Element) {
 	person := d.onePath(officers[0], want, ecf("EntityPerson"))
 	name := d.onePath(person, "because it gives the officer's name", nc("PersonName"))
 	d.onePath(name, "because it gives the officer's rank", nc("PersonNamePrefixText"))
-	d.nameSingles(name)
-	d.oneOfCategory(person, nc("PersonOtherIdentification"), CategoryOfficerID,
+	d.nameSingles(nsNC, name)
+	d.oneOfCategory(nsNC, person, nc("PersonOtherIdentification"), CategoryOfficerID,
 		"because it gives the officer's service number")
 
 	for _, assoc := range xmlsafe.Children(aug, ecf("PersonOrganizationAssociation")) {
@@ -132,7 +132,7 @@ func (d *decoder) accusedSingles(target *etree.Element) {
 func (d *decoder) personSingles(person *etree.Element) {
 	for _, local := range []string{"PersonName", "PersonAlternateName"} {
 		for _, n := range xmlsafe.Children(person, nc(local)) {
-			d.nameSingles(n)
+			d.nameSingles(nsNC, n)
 		}
 	}
 
@@ -151,18 +151,25 @@ func (d *decoder) personSingles(person *etree.Element) {
 		}
 	}
 	for _, id := range ids {
-		const identifier = "because it gives one identifier"
-		for _, local := range []string{"IdentificationID", "IdentificationCategoryText", "IdentificationSourceText"} {
-			d.onePath(id, identifier, nc(local))
-		}
+		d.identificationSingles(nsNC, id)
 	}
 }
 
 // nameSingles checks the given, middle, family and full name of a
-// PersonNameType, of which the hub reads one each.
-func (d *decoder) nameSingles(name *etree.Element) {
+// PersonNameType in the NIEM core namespace core, of which the hub reads
+// one each.
+func (d *decoder) nameSingles(core string, personName *etree.Element) {
 	for _, local := range []string{"PersonGivenName", "PersonMiddleName", "PersonSurName", "PersonFullName"} {
-		d.onePath(name, "because it gives one name", nc(local))
+		d.onePath(personName, "because it gives one name", name(core, local))
+	}
+}
+
+// identificationSingles checks the number, category and issuer of an
+// IdentificationType in the NIEM core namespace core, of which the hub
+// reads one each.
+func (d *decoder) identificationSingles(core string, id *etree.Element) {
+	for _, local := range []string{"IdentificationID", "IdentificationCategoryText", "IdentificationSourceText"} {
+		d.onePath(id, "because it gives one identifier", name(core, local))
 	}
 }
 

@@ -235,7 +235,8 @@ func (o *orderDecoder) sex(e *etree.Element) canonical.Sex {
 
 // identifiers reads each nc:PersonOtherIdentification, typed by its
 // nc:IdentificationCategoryText as idCategories maps it. An Aadhaar
-// number in clear is masked.
+// number in clear is masked, and one in an identification of another
+// type is rejected (checkIdentification).
 func (o *orderDecoder) identifiers(e *etree.Element) []canonical.Identifier {
 	var out []canonical.Identifier
 	for _, id := range xmlsafe.Children(e, o.v.nc("PersonOtherIdentification")) {
@@ -256,6 +257,8 @@ func (o *orderDecoder) identifiers(e *etree.Element) []canonical.Identifier {
 		}
 		if typ == canonical.IDAadhaar {
 			ident = o.maskAadhaar(value, ident)
+		} else {
+			o.checkIdentification(value)
 		}
 		out = append(out, ident)
 	}

@@ -2,6 +2,8 @@ package courts
 
 import (
 	"github.com/beevik/etree"
+
+	"github.com/sangam-hub/sangam/internal/xmlsafe"
 )
 
 // singles records a maxItems violation at the second of each repeated
@@ -26,7 +28,8 @@ func (o *orderDecoder) singles() {
 
 	const judge = "because it gives the judge"
 	official := o.onePath(e, judge, v.j("CourtOrderIssuingJudicialOfficial"))
-	o.onePath(official, judge, v.nc("RoleOfPerson"))
+	judgePerson := o.follow(o.onePath(official, judge, v.nc("RoleOfPerson")))
+	o.nameSingles(v.core, o.onePath(judgePerson, "because it gives the judge's name", v.nc("PersonName")))
 	o.onePath(official, judge, v.j("JudicialOfficialCategoryText"))
 
 	const subject = "because an order concerns one prisoner: send an order for each"
@@ -42,7 +45,11 @@ func (o *orderDecoder) singles() {
 
 	if c := o.caseElement(); c != nil {
 		const lineage = "because it gives the police case"
-		o.onePath(c, lineage, v.j("CaseAugmentation"), v.j("CaseLineageCase"), v.nc("CaseTrackingID"))
+		const nationalID = "because it gives the CCTNS national FIR id"
+		o.oneOfCategory(v.core, c, v.nc("ActivityIdentification"), CategoryFIRNationalID, nationalID)
+		lineageCase := o.onePath(c, lineage, v.j("CaseAugmentation"), v.j("CaseLineageCase"))
+		o.onePath(lineageCase, lineage, v.nc("CaseTrackingID"))
+		o.oneOfCategory(v.core, lineageCase, v.nc("ActivityIdentification"), CategoryFIRNationalID, nationalID)
 		caseCourt := o.follow(o.onePath(c, "because it gives the case's court", v.j("CaseAugmentation"),
 			v.j("CaseCourt")))
 		o.oneCourtName(caseCourt)
@@ -58,9 +65,19 @@ func (o *orderDecoder) oneCourtName(court *etree.Element) {
 }
 
 // oneSubject checks the birth date, age, sex and citizenship of the
-// person an order concerns. Names, aliases and identifications may repeat.
+// person an order concerns, and the parts of each of the person's names,
+// aliases and identifications. Names, aliases and identifications may
+// repeat.
 func (o *orderDecoder) oneSubject(person *etree.Element) {
 	v := o.v
+	for _, local := range []string{"PersonName", "PersonAlternateName"} {
+		for _, n := range xmlsafe.Children(person, v.nc(local)) {
+			o.nameSingles(v.core, n)
+		}
+	}
+	for _, id := range xmlsafe.Children(person, v.nc("PersonOtherIdentification")) {
+		o.identificationSingles(v.core, id)
+	}
 	o.oneDate(v.core, person, "because it gives the date of birth", v.nc("PersonBirthDate"))
 	const age = "because it gives the age"
 	o.onePath(person, age, v.nc("PersonAgeMeasure"), v.nc("MeasureValueText"))

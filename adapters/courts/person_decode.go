@@ -154,6 +154,8 @@ func (d *decoder) identifiers(e *etree.Element) []canonical.Identifier {
 		}
 		if typ == canonical.IDAadhaar {
 			ident = d.maskAadhaar(id, ident)
+		} else {
+			d.checkIdentification(xmlsafe.Child(id, nc("IdentificationID")))
 		}
 		out = append(out, ident)
 	}
@@ -163,6 +165,19 @@ func (d *decoder) identifiers(e *etree.Element) []canonical.Identifier {
 	add(xmlsafe.Child(e, nc("PersonTaxIdentification")), canonical.IDTax)
 	add(xmlsafe.Child(e, nc("PersonStateIdentification")), "state_id")
 	return out
+}
+
+// checkIdentification records a violation of rule aadhaar-like at value,
+// the IdentificationID of a person's identification of a type other than
+// Aadhaar, when its text contains a number like an Aadhaar number
+// (canonical.CheckIdentification). maskText has masked the numbers
+// written in three groups of four, so such a number is one written
+// otherwise, such as touching a letter, and would reach every destination
+// in clear.
+func (d *decoder) checkIdentification(value *etree.Element) {
+	if err := canonical.CheckIdentification(xmlsafe.Text(value)); err != nil {
+		d.fail(xmlsafe.Pointer(value), canonical.RuleAadhaarLike, "%v", err)
+	}
 }
 
 // maskAadhaar replaces a clear Aadhaar number by its masked form, in the

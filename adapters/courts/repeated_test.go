@@ -278,6 +278,83 @@ func TestOrderRepeatedPersonAndCaseRejected(t *testing.T) {
 	checkRepeatedRejected(t, orderAdapter(), cases)
 }
 
+// TestOrderRepeatedNameAndIDParts repeats a part of a name or an
+// identification, of which the hub reads the first and would drop the
+// rest.
+func TestOrderRepeatedNameAndIDParts(t *testing.T) {
+	const (
+		warrant    = "order_production_warrant.xml"
+		remand     = "order_remand_warrant.xml"
+		release    = "order_release_bail.xml"
+		subject    = "/CourtOrderReport/Warrant/CourtOrderDesignatedSubject/RoleOfPerson"
+		judge      = "/CourtOrderReport/Warrant/CourtOrderIssuingJudicialOfficial/RoleOfPerson"
+		given      = "<nc:PersonGivenName>Shibu</nc:PersonGivenName>"
+		aadhaar    = "<nc:IdentificationID>586301729436</nc:IdentificationID>"
+		judgeName  = "<nc:PersonFullName>Smt. Leena R.</nc:PersonFullName>"
+		surname    = "<PersonSurName>Nair</PersonSurName>"
+		nationalID = "<nc:IdentificationID>32241012250001187</nc:IdentificationID>"
+		lineage    = "<nc:CaseTrackingID>FIR/KL/EKM/EKM0412/2025/1187</nc:CaseTrackingID>"
+	)
+	cases := []repeatedCase{
+		{"two given names",
+			replaced(t, warrant, given, given+"<nc:PersonGivenName>Babu</nc:PersonGivenName>"),
+			subject + "/PersonName[1]/PersonGivenName[2]"},
+		{"two surnames in referenced person",
+			replaced(t, remand, surname, surname+"<PersonSurName>Menon</PersonSurName>"),
+			"/CourtOrderReport/Person/PersonName/PersonSurName[2]"},
+		{"two full names in an alias",
+			replaced(t, warrant, "<nc:PersonSexText>", "<nc:PersonAlternateName><nc:PersonFullName>Kuttan"+
+				"</nc:PersonFullName><nc:PersonFullName>Kuttappan</nc:PersonFullName></nc:PersonAlternateName>"+
+				"<nc:PersonSexText>"),
+			subject + "/PersonAlternateName/PersonFullName[2]"},
+		{"two identification ids",
+			replaced(t, warrant, aadhaar, aadhaar+"<nc:IdentificationID>XXXXXXXX2346</nc:IdentificationID>"),
+			subject + "/PersonOtherIdentification/IdentificationID[2]"},
+		{"two identification categories",
+			replaced(t, warrant, "</nc:IdentificationCategoryText>\n        </nc:PersonOtherIdentification>",
+				"</nc:IdentificationCategoryText><nc:IdentificationCategoryText>Ration card"+
+					"</nc:IdentificationCategoryText></nc:PersonOtherIdentification>"),
+			subject + "/PersonOtherIdentification/IdentificationCategoryText[2]"},
+		{"two identification issuers",
+			replaced(t, warrant, aadhaar, aadhaar+"<nc:IdentificationSourceText>UIDAI</nc:IdentificationSourceText>"+
+				"<nc:IdentificationSourceText>Kerala</nc:IdentificationSourceText>"),
+			subject + "/PersonOtherIdentification/IdentificationSourceText[2]"},
+		{"two judge's names",
+			replaced(t, warrant, "</nc:PersonName>\n      </nc:RoleOfPerson>", "</nc:PersonName><nc:PersonName>"+
+				"<nc:PersonFullName>Sri. Arun Mohan</nc:PersonFullName></nc:PersonName></nc:RoleOfPerson>"),
+			judge + "/PersonName[2]"},
+		{"two full names of the judge",
+			replaced(t, warrant, judgeName, judgeName+"<nc:PersonFullName>Sri. Arun Mohan</nc:PersonFullName>"),
+			judge + "/PersonName/PersonFullName[2]"},
+		{"two national FIR ids",
+			replaced(t, warrant, "</nc:ActivityIdentification>\n    <j:CaseAugmentation>",
+				"</nc:ActivityIdentification>"+nationalIDActivity("32241012250001188")+"<j:CaseAugmentation>"),
+			"/CourtOrderReport/Case/ActivityIdentification[2]"},
+		{"two ids in the national FIR id",
+			replaced(t, warrant, nationalID, nationalID+"<nc:IdentificationID>32241012250001188</nc:IdentificationID>"),
+			"/CourtOrderReport/Case/ActivityIdentification/IdentificationID[2]"},
+		{"two national FIR ids in the lineage case",
+			replaced(t, release, lineage, lineage+nationalIDActivity("32241012250001187")+
+				nationalIDActivity("32241012250001188")),
+			"/CourtOrderReport/Case/CaseAugmentation/CaseLineageCase/ActivityIdentification[2]"},
+	}
+	checkRepeatedRejected(t, orderAdapter(), cases)
+}
+
+// TestSampleWarrantRepeatedGivenName repeats a given name of the person
+// of a real NIEM 3 warrant. The warrant lacks parts of an order to a
+// prison, so the repeat is one violation among others.
+func TestSampleWarrantRepeatedGivenName(t *testing.T) {
+	const given = "<nc:PersonGivenName>Peter</nc:PersonGivenName>"
+	body := strings.Replace(string(readSample(t, "WarrantIssuedReport.xml")), given,
+		given+"<nc:PersonGivenName>Pete</nc:PersonGivenName>", 1)
+	_, err := orderAdapter().Decode([]byte(body), ContentType)
+	const pointer = "/WarrantIssuedReport/Person/PersonName/PersonGivenName[2]"
+	if !hasOrderViolation(err, pointer, "maxItems") {
+		t.Errorf("Decode error = %v, want maxItems at %s", err, pointer)
+	}
+}
+
 func TestFilingRepeatedElementsRejected(t *testing.T) {
 	const (
 		file     = "kochi_chargesheet.xml"

@@ -75,13 +75,14 @@ func (d *decoder) oneCaseCourt(c *etree.Element) {
 
 // oneOfCategory records a maxItems violation at the second child of
 // parent named n whose IdentificationCategoryText is category, ignoring
-// case, and at a second IdentificationID in each such child.
-func (d *decoder) oneOfCategory(parent *etree.Element, n xmlsafe.Name, category, want string) {
+// case, and at a second IdentificationID in each such child. Both are in
+// the NIEM core namespace core.
+func (d *decoder) oneOfCategory(core string, parent *etree.Element, n xmlsafe.Name, category, want string) {
 	var same []*etree.Element
 	for _, id := range xmlsafe.Children(parent, n) {
-		if strings.EqualFold(xmlsafe.PathText(id, nc("IdentificationCategoryText")), category) {
+		if strings.EqualFold(xmlsafe.PathText(id, name(core, "IdentificationCategoryText")), category) {
 			same = append(same, id)
-			d.onePath(id, want, nc("IdentificationID"))
+			d.onePath(id, want, name(core, "IdentificationID"))
 		}
 	}
 	d.oneOfKind(same, parent, "of category "+category, want)
