@@ -18,7 +18,8 @@ const (
 	rulePattern = "pattern"
 	// ruleMovementPrison is the rule of a movement's from or to prison
 	// other than the prison that holds the prisoner, where the kind of
-	// movement leaves or reaches that prison.
+	// movement leaves or reaches that prison, and of a transfer whose
+	// other prison is the one holding the prisoner.
 	ruleMovementPrison = "movement-prison"
 )
 
