@@ -386,6 +386,43 @@ func TestDecodeNIEMFacilityRef(t *testing.T) {
 	}
 }
 
+// TestNIEMFacilityCodeUpperCased checks that a NIEM report's facility
+// code in lower or mixed case becomes upper case in the prisoner, the
+// movement's prison end and the sender id built from it, so that a
+// booking and a release written in two cases are of one prisoner.
+func TestNIEMFacilityCodeUpperCased(t *testing.T) {
+	a := newAdapter(t)
+	booking := string(inputs(t, ".xml")["booking_report"])
+	if !strings.Contains(booking, "KLDJEKM") {
+		t.Fatal("booking report lacks facility KLDJEKM")
+	}
+	admission := decodeOneNIEM(t, a, strings.ReplaceAll(booking, "KLDJEKM", "kldjEKM"))
+	mv := admission.Movement
+	if mv.Prisoner.PrisonCode != "KLDJEKM" {
+		t.Errorf("booking: PrisonCode = %q, want KLDJEKM", mv.Prisoner.PrisonCode)
+	}
+	if mv.To.Kind != canonical.LocationPrison || mv.To.Code != "KLDJEKM" {
+		t.Errorf("booking: To = %+v, want prison KLDJEKM", mv.To)
+	}
+
+	// The release report has no document id, so the hub builds one.
+	release := string(inputs(t, ".xml")["release_report"])
+	if strings.Contains(release, "DocumentIdentification") {
+		t.Fatal("release report has a document id")
+	}
+	released := decodeOneNIEM(t, a, strings.ReplaceAll(release, "KLDJEKM", "Kldjekm"))
+	mv = released.Movement
+	if mv.Prisoner.PrisonCode != "KLDJEKM" {
+		t.Errorf("release: PrisonCode = %q, want KLDJEKM", mv.Prisoner.PrisonCode)
+	}
+	if mv.From.Kind != canonical.LocationPrison || mv.From.Code != "KLDJEKM" {
+		t.Errorf("release: From = %+v, want prison KLDJEKM", mv.From)
+	}
+	if !strings.HasPrefix(released.SenderMessageID, "CustodyReleaseReport/KLDJEKM/") {
+		t.Errorf("release: SenderMessageID = %q, want the upper-case code in it", released.SenderMessageID)
+	}
+}
+
 func TestDecodeContentTypes(t *testing.T) {
 	a := newAdapter(t)
 	booking := inputs(t, ".xml")["booking_report"]
