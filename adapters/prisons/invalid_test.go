@@ -233,10 +233,9 @@ func TestTransferToOwnPrisonRejected(t *testing.T) {
 }
 
 // TestMovementMayNameAnotherPrison checks the ends that may name a
-// prison other than the one holding the prisoner: where an escape or a
-// death happened, which for a prisoner out on an escort may be another
-// prison, where a released prisoner was handed over, and where an
-// admitted person came from.
+// prison other than the one holding the prisoner. These are where an
+// escape or a death happened, where a released prisoner was handed
+// over, and where an admitted person came from.
 func TestMovementMayNameAnotherPrison(t *testing.T) {
 	a := newAdapter(t)
 	viyyur := map[string]any{"kind": "prison", "code": "KLCJVIY"}
@@ -388,8 +387,7 @@ func TestDecodeNIEMFacilityRef(t *testing.T) {
 
 // TestNIEMFacilityCodeUpperCased checks that a NIEM report's facility
 // code in lower or mixed case becomes upper case in the prisoner, the
-// movement's prison end and the sender id built from it, so that a
-// booking and a release written in two cases are of one prisoner.
+// movement's prison end and the sender id built from it.
 func TestNIEMFacilityCodeUpperCased(t *testing.T) {
 	a := newAdapter(t)
 	booking := string(inputs(t, ".xml")["booking_report"])
