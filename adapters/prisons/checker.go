@@ -12,13 +12,14 @@ const (
 	ruleSection = "section" // not a section of the IPC or BNS
 	ruleGround  = "ground"  // a release ground on something other than a release
 	// rulePattern is the rule of a prison code with a lower-case letter,
-	// which the pattern of schemas/prisons accepts because the movements
-	// that the hub makes of NIEM reports keep such codes. A NIEM report's
+	// which the pattern of schemas/prisons accepts because prisoner
+	// numbers, which may be lower case, share it. A NIEM report's
 	// document id outside printable ASCII gets it too.
 	rulePattern = "pattern"
 	// ruleMovementPrison is the rule of a movement's from or to prison
 	// other than the prison that holds the prisoner, where the kind of
-	// movement leaves or reaches that prison.
+	// movement leaves or reaches that prison, and of a transfer whose
+	// other prison is the one holding the prisoner.
 	ruleMovementPrison = "movement-prison"
 )
 

@@ -34,18 +34,41 @@ func (c *checker) movement(doc *movementDoc) canonical.Message {
 	return m
 }
 
-// prisonerPrisonEnd names, for each movement kind that leaves or
-// reaches the prison holding the prisoner, the end of the movement that
-// is that prison: "from" or "to".
-var prisonerPrisonEnd = map[canonical.MovementKind]string{
+// holdingPrisonEnd names, for each movement kind that leaves or
+// reaches the prison holding the prisoner (prisoner.prison_code), the
+// end of the movement that is that prison: "from" or "to". An escort
+// out to court or hospital, parole, furlough, a release and a transfer
+// out leave it, and an admission, a transfer in and each return reach
+// it. An escape and a death have no such end, because they name where
+// the prisoner was. For a prisoner who is out, that may be a court, a
+// hospital, or another prison where an escort lodged the prisoner.
+var holdingPrisonEnd = map[canonical.MovementKind]string{
+	canonical.MoveAdmission:             "to",
 	canonical.MoveCourtProductionOut:    "from",
 	canonical.MoveCourtProductionReturn: "to",
 	canonical.MoveTransferOut:           "from",
+	canonical.MoveTransferIn:            "to",
+	canonical.MoveHospitalOut:           "from",
+	canonical.MoveHospitalReturn:        "to",
+	canonical.MoveParoleOut:             "from",
+	canonical.MoveParoleReturn:          "to",
+	canonical.MoveFurloughOut:           "from",
+	canonical.MoveFurloughReturn:        "to",
+	canonical.MoveRelease:               "from",
+}
+
+// otherPrisonEnd names, for a transfer, the end of the movement that is
+// the other prison: where a transfer out goes and where a transfer in
+// comes from. It may not be the prison holding the prisoner.
+var otherPrisonEnd = map[canonical.MovementKind]string{
+	canonical.MoveTransferOut: "to",
+	canonical.MoveTransferIn:  "from",
 }
 
 // places checks the prison codes in movement mv's from and to. Each is
-// an upper-case prison code, and the end that prisonerPrisonEnd names
-// for the kind is the prisoner's prison. A lower-case
+// an upper-case prison code. The end that holdingPrisonEnd names for
+// the kind is the prisoner's prison, and the end that otherPrisonEnd
+// names is another prison. An invalid or lower-case
 // prisoner.prison_code gets its own violation, so no end is compared
 // with it.
 func (c *checker) places(mv *canonical.Movement) {
@@ -53,6 +76,8 @@ func (c *checker) places(mv *canonical.Movement) {
 		name     string
 		location canonical.Location
 	}{{"from", mv.From}, {"to", mv.To}}
+	holding := mv.Prisoner.PrisonCode
+	holdingValid := canonical.ValidPrisonCode(holding) && canonical.UpperCasePrisonCode(holding)
 	for _, end := range ends {
 		l := end.location
 		if l.Kind != canonical.LocationPrison || l.Code == "" {
@@ -66,12 +91,15 @@ func (c *checker) places(mv *canonical.Movement) {
 				"such as KLSJEKM", l.Code)
 		case !canonical.UpperCasePrisonCode(l.Code):
 			c.Add(pointer, rulePattern, "%v", canonical.CheckPrisonCodeCase(l.Code))
-		case prisonerPrisonEnd[mv.Kind] == end.name && l.Code != mv.Prisoner.PrisonCode &&
-			canonical.UpperCasePrisonCode(mv.Prisoner.PrisonCode):
+		case holdingPrisonEnd[mv.Kind] == end.name && l.Code != holding && holdingValid:
 			c.Add(pointer, ruleMovementPrison, "%[1]s.code is prison %[2]s, but the %[1]s of a "+
 				"%[3]s is the prison that holds the prisoner, prisoner.prison_code %[4]s: "+
-				"correct %[1]s.code or prisoner.prison_code", end.name, l.Code, mv.Kind,
-				mv.Prisoner.PrisonCode)
+				"correct %[1]s.code or prisoner.prison_code", end.name, l.Code, mv.Kind, holding)
+		case otherPrisonEnd[mv.Kind] == end.name && l.Code == holding:
+			c.Add(pointer, ruleMovementPrison, "%[1]s.code is prison %[2]s, which holds the "+
+				"prisoner (prisoner.prison_code), but the %[1]s of a %[3]s is the other prison of "+
+				"the transfer: correct %[1]s.code or prisoner.prison_code",
+				end.name, l.Code, mv.Kind)
 		}
 	}
 }

@@ -277,10 +277,12 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 // identification and name, or the booking agency's when the report names
 // no facility. Either may be given by structures:ref.
 //
-// NOTE: the code is kept as written, lower case included, unlike a JSON
-// movement's prison_code. NIEM systems outside India identify a facility
-// by text such as "Pima County Adult Detention Complex", so routes must
-// name such a prison in the report's own case.
+// The code is upper-cased, because NIEM systems outside India identify a
+// facility by text such as "Pima County Adult Detention Complex", while
+// routes, token scopes, the movement claims and the JSON movements
+// compare prison codes as written and in upper case. A booking written
+// "Pima County ..." and a release written "PIMA COUNTY ..." are then of
+// one prisoner. The journaled body keeps the code as written.
 func (n *niemDecoder) facility(b *etree.Element, p *canonical.Prisoner) {
 	f := n.follow(xmlsafe.Child(b, jx("BookingDetentionFacility")))
 	p.PrisonCode = idOf(f, nc("FacilityIdentification"))
@@ -292,6 +294,9 @@ func (n *niemDecoder) facility(b *etree.Element, p *canonical.Prisoner) {
 	if p.PrisonCode == "" {
 		p.PrisonCode = canonical.NormalizeText(xmlsafe.PathText(agency, nc("OrganizationName")))
 	}
+	// strings.ToUpper maps each rune to one rune of the same class, so
+	// the code's validity does not change.
+	p.PrisonCode = strings.ToUpper(p.PrisonCode)
 	switch {
 	case p.PrisonCode == "":
 		n.fail(under(b, "BookingDetentionFacility"), "required",

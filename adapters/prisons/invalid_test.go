@@ -59,6 +59,9 @@ func TestDecodeViolations(t *testing.T) {
 			[]violation{{"/prisoner/number", "pattern"}}},
 		{"prison code with a tab", "release_bail", map[string]any{"/prisoner/prison_code": "KLSJ\tEKM"},
 			[]violation{{"/prisoner/prison_code", "pattern"}}},
+		{"prison code with a tab on a production", "court_production",
+			map[string]any{"/prisoner/prison_code": "KLSJ\tEKM"},
+			[]violation{{"/prisoner/prison_code", "pattern"}}},
 		{"lower-case prison code", "release_bail", map[string]any{"/prisoner/prison_code": "klsjekm"},
 			[]violation{{"/prisoner/prison_code", "pattern"}}},
 		{"prison code with one lower-case letter", "release_bail",
@@ -149,6 +152,109 @@ func TestProductionReturnToOtherPrison(t *testing.T) {
 	returned["/to"] = map[string]any{"kind": "prison", "code": "KLCJVIY"}
 	if _, err := a.Decode(edit(t, "court_production", returned), prisons.ContentType); err != nil {
 		t.Errorf("return to the prisoner's prison: %v", err)
+	}
+}
+
+// TestMovementPrisonByKind checks, for each movement kind that leaves
+// or reaches the prison holding the prisoner, that the end of that
+// prison passes with prisoner.prison_code KLSJEKM and gets rule
+// movement-prison there with another prison's code.
+func TestMovementPrisonByKind(t *testing.T) {
+	court := map[string]any{"kind": "court", "code": "KLER10"}
+	hospital := map[string]any{"kind": "hospital", "name": "General Hospital, Ernakulam"}
+	home := map[string]any{"kind": "home"}
+	trivandrum := map[string]any{"kind": "prison", "code": "KLCJTVM"}
+	tests := []struct {
+		kind  string
+		end   string         // the end that is the holding prison
+		other map[string]any // the place at the other end
+	}{
+		{"admission", "to", court},
+		{"court_production_out", "from", court},
+		{"court_production_return", "to", court},
+		{"transfer_out", "from", trivandrum},
+		{"transfer_in", "to", trivandrum},
+		{"hospital_out", "from", hospital},
+		{"hospital_return", "to", hospital},
+		{"parole_out", "from", home},
+		{"parole_return", "to", home},
+		{"furlough_out", "from", home},
+		{"furlough_return", "to", home},
+		{"release", "from", home},
+	}
+	a := newAdapter(t)
+	for _, tt := range tests {
+		otherEnd := map[string]string{"from": "to", "to": "from"}[tt.end]
+		doc := func(prison string) []byte {
+			return edit(t, "court_production", map[string]any{
+				"/kind":                 tt.kind,
+				"/" + tt.end:            map[string]any{"kind": "prison", "code": prison},
+				"/" + otherEnd:          tt.other,
+				"/prisoner/prison_code": "KLSJEKM",
+			})
+		}
+		t.Run(tt.kind, func(t *testing.T) {
+			if _, err := a.Decode(doc("KLSJEKM"), prisons.ContentType); err != nil {
+				t.Errorf("%s the prisoner's prison: %v", tt.end, err)
+			}
+			_, err := a.Decode(doc("KLCJVIY"), prisons.ContentType)
+			want := []violation{{"/" + tt.end + "/code", "movement-prison"}}
+			if got := jsondoctest.ViolationsOf(t, err); !slices.Equal(got, want) {
+				t.Errorf("%s another prison: violations = %v, want %v\n%v", tt.end, got, want, err)
+			}
+		})
+	}
+}
+
+// TestTransferToOwnPrisonRejected checks that a transfer's other prison
+// may not be the prison holding the prisoner.
+func TestTransferToOwnPrisonRejected(t *testing.T) {
+	a := newAdapter(t)
+	own := map[string]any{"kind": "prison", "code": "KLSJEKM"}
+	tests := []struct {
+		kind, pointer string
+	}{
+		{"transfer_out", "/to/code"},
+		{"transfer_in", "/from/code"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			body := edit(t, "court_production", map[string]any{"/kind": tt.kind, "/from": own, "/to": own})
+			_, err := a.Decode(body, prisons.ContentType)
+			want := []violation{{tt.pointer, "movement-prison"}}
+			if got := jsondoctest.ViolationsOf(t, err); !slices.Equal(got, want) {
+				t.Fatalf("violations = %v, want %v\n%v", got, want, err)
+			}
+			if msg := schemas.Violations(err)[0].Message; !strings.Contains(msg, "other prison of the transfer") {
+				t.Errorf("message %q does not say the end is the other prison", msg)
+			}
+		})
+	}
+}
+
+// TestMovementMayNameAnotherPrison checks the ends that may name a
+// prison other than the one holding the prisoner. These are where an
+// escape or a death happened, where a released prisoner was handed
+// over, and where an admitted person came from.
+func TestMovementMayNameAnotherPrison(t *testing.T) {
+	a := newAdapter(t)
+	viyyur := map[string]any{"kind": "prison", "code": "KLCJVIY"}
+	tests := []struct {
+		name  string
+		edits map[string]any
+	}{
+		{"escape", map[string]any{"/kind": "escape", "/from": viyyur, "/to": nil}},
+		{"death", map[string]any{"/kind": "death", "/from": viyyur, "/to": nil}},
+		{"release to another prison", map[string]any{"/kind": "release", "/to": viyyur}},
+		{"admission from another prison", map[string]any{"/kind": "admission", "/from": viyyur,
+			"/to": map[string]any{"kind": "prison", "code": "KLSJEKM"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := a.Decode(edit(t, "court_production", tt.edits), prisons.ContentType); err != nil {
+				t.Errorf("Decode: %v", err)
+			}
+		})
 	}
 }
 
@@ -276,6 +382,42 @@ func TestDecodeNIEMFacilityRef(t *testing.T) {
 	p := d.Messages[0].Movement.Prisoner
 	if p.PrisonCode != "KLCJVIY" || p.PrisonName != "Central Prison, Viyyur" {
 		t.Errorf("prison = %q %q, want KLCJVIY from the referenced facility", p.PrisonCode, p.PrisonName)
+	}
+}
+
+// TestNIEMFacilityCodeUpperCased checks that a NIEM report's facility
+// code in lower or mixed case becomes upper case in the prisoner, the
+// movement's prison end and the sender id built from it.
+func TestNIEMFacilityCodeUpperCased(t *testing.T) {
+	a := newAdapter(t)
+	booking := string(inputs(t, ".xml")["booking_report"])
+	if !strings.Contains(booking, "KLDJEKM") {
+		t.Fatal("booking report lacks facility KLDJEKM")
+	}
+	admission := decodeOneNIEM(t, a, strings.ReplaceAll(booking, "KLDJEKM", "kldjEKM"))
+	mv := admission.Movement
+	if mv.Prisoner.PrisonCode != "KLDJEKM" {
+		t.Errorf("booking: PrisonCode = %q, want KLDJEKM", mv.Prisoner.PrisonCode)
+	}
+	if mv.To.Kind != canonical.LocationPrison || mv.To.Code != "KLDJEKM" {
+		t.Errorf("booking: To = %+v, want prison KLDJEKM", mv.To)
+	}
+
+	// The release report has no document id, so the hub builds one.
+	release := string(inputs(t, ".xml")["release_report"])
+	if strings.Contains(release, "DocumentIdentification") {
+		t.Fatal("release report has a document id")
+	}
+	released := decodeOneNIEM(t, a, strings.ReplaceAll(release, "KLDJEKM", "Kldjekm"))
+	mv = released.Movement
+	if mv.Prisoner.PrisonCode != "KLDJEKM" {
+		t.Errorf("release: PrisonCode = %q, want KLDJEKM", mv.Prisoner.PrisonCode)
+	}
+	if mv.From.Kind != canonical.LocationPrison || mv.From.Code != "KLDJEKM" {
+		t.Errorf("release: From = %+v, want prison KLDJEKM", mv.From)
+	}
+	if !strings.HasPrefix(released.SenderMessageID, "CustodyReleaseReport/KLDJEKM/") {
+		t.Errorf("release: SenderMessageID = %q, want the upper-case code in it", released.SenderMessageID)
 	}
 }
 

@@ -91,7 +91,9 @@ func TestSampleBooking(t *testing.T) {
 	}
 
 	p := mv.Prisoner
-	facility := "Pima County Adult Detention Complex"
+	// The sample identifies its facility as "Pima County Adult Detention
+	// Complex", and the hub's prison codes are upper case.
+	facility := "PIMA COUNTY ADULT DETENTION COMPLEX"
 	if p.PrisonCode != facility {
 		t.Errorf("PrisonCode = %q, want %q", p.PrisonCode, facility)
 	}
@@ -132,13 +134,8 @@ func TestSampleBooking(t *testing.T) {
 	}
 
 	// The JSON documents name no persistent_id type, so the identifier
-	// travels as "other" with its type in front of the issuer. A JSON
-	// movement's prison codes are upper case, in the prisoner and in to,
-	// so the copy decoded here has one in place of the facility's
-	// mixed-case identification.
-	m.Movement.Prisoner.PrisonCode = "PCADC"
-	m.Movement.To.Code = "PCADC"
-	m.CaseKey = "PRISONER/PCADC/098765432"
+	// travels as "other" with its type in front of the issuer. The
+	// facility's upper-cased code passes the JSON movement's checks.
 	again := reencode(t, m)
 	wantIDs = []canonical.Identifier{{Type: "other", Value: wantIDs[0].Value, Issuer: "persistent_id"}}
 	if got := again.Movement.Prisoner.Person.Identifiers; !reflect.DeepEqual(got, wantIDs) {

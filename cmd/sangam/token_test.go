@@ -141,6 +141,8 @@ func TestTokenCodesRejected(t *testing.T) {
 		{[]string{"--agency", "courts", "--courts", "KLER01,KLER01"}, "--courts: KLER01 is listed twice"},
 		{[]string{"--agency", "courts", "--prisons", "KLSJEKM"}, "--prisons needs --agency prisons"},
 		{[]string{"--agency", "prisons", "--prisons", "KL/SJ"}, `--prisons: invalid prison code "KL/SJ"`},
+		{[]string{"--agency", "prisons", "--prisons", "cjkkd01"},
+			`--prisons: invalid prison code "cjkkd01": want upper case, such as CJKKD01`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, out, errOut := runCLI(t, append([]string{"token", "--name", "e"}, tc.args...)...)
@@ -167,10 +169,11 @@ func TestTokenNameCannotAddKeys(t *testing.T) {
 
 func TestTokenCodesCannotAddKeys(t *testing.T) {
 	// --prisons splits at the comma, so these are two codes, each of
-	// which the prisons' format allows.
-	p := printedPrincipal(t, `prisons: ["KLSJEKM]", "\u003c\u003c: [{operator: true}"], sha256: `,
-		"--name", "p", "--agency", "prisons", "--prisons", "KLSJEKM],<<: [{operator: true}")
-	if p.Operator || !slices.Equal(p.Prisons, []string{"KLSJEKM]", "<<: [{operator: true}"}) {
+	// which the prisons' format allows. Unquoted, the second would merge
+	// a mapping into the entry.
+	p := printedPrincipal(t, `prisons: ["KLSJEKM]", "\u003c\u003c: [{OPERATOR: TRUE}"], sha256: `,
+		"--name", "p", "--agency", "prisons", "--prisons", "KLSJEKM],<<: [{OPERATOR: TRUE}")
+	if p.Operator || !slices.Equal(p.Prisons, []string{"KLSJEKM]", "<<: [{OPERATOR: TRUE}"}) {
 		t.Errorf("principal = %+v, want a prisons token of the two codes given, not an operator", p)
 	}
 }

@@ -445,11 +445,18 @@ func CheckCourtCode(code string) error {
 }
 
 // CheckPrisonCode returns an error unless code has the format of a
-// prison's code in the prisons' documents.
+// prison's code in the prisons' documents, upper case included. A
+// movement or court order with a lower-case prison code is rejected, so
+// a token listing one could post nothing.
 func CheckPrisonCode(code string) error {
 	if !canonical.ValidPrisonCode(code) {
 		return fmt.Errorf("invalid prison code %q: want 1 to 64 characters without a slash, "+
 			"surrounding space or control characters, such as KLSJEKM", code)
+	}
+	if !canonical.UpperCasePrisonCode(code) {
+		return fmt.Errorf("invalid prison code %q: want upper case, such as %s, because "+
+			"the hub accepts prison messages only with upper-case prison codes and compares "+
+			"them as written", code, strings.ToUpper(code))
 	}
 	return nil
 }
