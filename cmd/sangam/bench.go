@@ -67,7 +67,15 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 
 	cfg.Store = *store
 	if cfg.Store == bench.StorePostgres {
-		cfg.PostgresDSN = firstNonEmpty(*pg, os.Getenv("SANGAM_POSTGRES"), benchPostgres)
+		cfg.PostgresDSN = *pg
+		if cfg.PostgresDSN == "" {
+			env, _, err := lookupEnv("SANGAM_POSTGRES", "postgres", "a PostgreSQL connection URL",
+				"the bench's default, "+benchPostgres)
+			if err != nil {
+				return err
+			}
+			cfg.PostgresDSN = firstNonEmpty(env, benchPostgres)
+		}
 	}
 	var err error
 	if cfg.Rates, err = parseRates(*rates); err != nil {

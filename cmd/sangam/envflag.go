@@ -11,30 +11,34 @@ import (
 // variable env, and returns a function that gives its value after parsing.
 // The registered default stays empty, so help and usage errors show the
 // variable's name but never its value, which may be a token or a password.
-func envString(fs *flag.FlagSet, name, env, usage string) func() string {
-	value := fs.String(name, "", usage+" (default $"+env+")")
-	return func() string {
+// The function returns "" when neither is set, and the error of
+// lookupEnv, with want and absent, when the variable is set to "".
+func envString(fs *flag.FlagSet, name, env, usage, want, absent string) func() (string, error) {
+	value := fs.String(name, "", usage+"; an empty variable is rejected (default $"+env+")")
+	return func() (string, error) {
 		if flagSet(fs, name) {
-			return *value
+			return *value, nil
 		}
-		return os.Getenv(env)
+		s, _, err := lookupEnv(env, name, want, absent)
+		return s, err
 	}
 }
 
 // envBool registers a boolean flag that defaults to the environment
 // variable env, as envString does, and returns a function that gives its
 // value after parsing. The variable takes the values that
-// strconv.ParseBool accepts, such as true, false, 1 and 0, and an empty or
-// unset variable is false.
-func envBool(fs *flag.FlagSet, name, env, usage string) func() (bool, error) {
-	value := fs.Bool(name, false, usage+" (default $"+env+")")
+// strconv.ParseBool accepts, such as true, false, 1 and 0. An unset
+// variable is false, and a variable set to "" is the error of lookupEnv,
+// where absent describes what false selects.
+func envBool(fs *flag.FlagSet, name, env, usage, absent string) func() (bool, error) {
+	value := fs.Bool(name, false, usage+"; an empty variable is rejected (default $"+env+")")
 	return func() (bool, error) {
 		if flagSet(fs, name) {
 			return *value, nil
 		}
-		s := os.Getenv(env)
-		if s == "" {
-			return false, nil
+		s, set, err := lookupEnv(env, name, "true or false", absent)
+		if err != nil || !set {
+			return false, err
 		}
 		b, err := strconv.ParseBool(s)
 		if err != nil {
@@ -47,16 +51,17 @@ func envBool(fs *flag.FlagSet, name, env, usage string) func() (bool, error) {
 
 // envInt registers an integer flag that defaults to the environment
 // variable env, as envString does, and returns a function that gives its
-// value after parsing. Empty or unset is 0.
-func envInt(fs *flag.FlagSet, name, env, usage string) func() (int, error) {
-	value := fs.Int(name, 0, usage+" (default $"+env+")")
+// value after parsing. An unset variable is 0, and a variable set to ""
+// is the error of lookupEnv with want and absent.
+func envInt(fs *flag.FlagSet, name, env, usage, want, absent string) func() (int, error) {
+	value := fs.Int(name, 0, usage+"; an empty variable is rejected (default $"+env+")")
 	return func() (int, error) {
 		if flagSet(fs, name) {
 			return *value, nil
 		}
-		s := os.Getenv(env)
-		if s == "" {
-			return 0, nil
+		s, set, err := lookupEnv(env, name, want, absent)
+		if err != nil || !set {
+			return 0, err
 		}
 		n, err := strconv.Atoi(s)
 		if err != nil {
@@ -64,6 +69,26 @@ func envInt(fs *flag.FlagSet, name, env, usage string) func() (int, error) {
 		}
 		return n, nil
 	}
+}
+
+// lookupEnv returns the value of the environment variable env and
+// whether it is set. A variable set to "" is an error rather than the
+// default, because it is more likely a script's unset variable, as in
+// SANGAM_TOKENS="$FILE", than a request for the default. The error
+// names the variable, flagName, the flag it is the default of (or none
+// when flagName is ""), want, the expected value, and absent, what an
+// unset variable selects.
+func lookupEnv(env, flagName, want, absent string) (string, bool, error) {
+	s, set := os.LookupEnv(env)
+	if !set || s != "" {
+		return s, set, nil
+	}
+	source := "$" + env
+	if flagName != "" {
+		source += " (default of --" + flagName + ")"
+	}
+	return "", true, fmt.Errorf(`%s: "" is invalid: want %s; unset the variable for %s`,
+		source, want, absent)
 }
 
 // flagSet reports whether the command line of fs set the flag name.
@@ -93,12 +118,8 @@ func envSetting(fs *flag.FlagSet, name, env, usage, want, absent string) func() 
 			}
 			return *value, nil
 		}
-		s, set := os.LookupEnv(env)
-		if set && s == "" {
-			return "", fmt.Errorf(`$%s (default of --%s): "" is invalid: want %s; `+
-				"unset the variable for %s", env, name, want, absent)
-		}
-		return s, nil
+		s, _, err := lookupEnv(env, name, want, absent)
+		return s, err
 	}
 }
 

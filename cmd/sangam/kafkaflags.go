@@ -13,7 +13,8 @@ import (
 func kafkaFlags(fs *flag.FlagSet) func(*hub.Config) error {
 	useTLS := envBool(fs, "kafka-tls", "SANGAM_KAFKA_TLS",
 		"connect to Kafka over TLS, verified against the system's roots unless --kafka-ca-file "+
-			"is set; --kafka-ca-file, --kafka-cert-file or --kafka-key-file turns TLS on without this flag")
+			"is set; --kafka-ca-file, --kafka-cert-file or --kafka-key-file turns TLS on without this flag",
+		"no TLS unless a Kafka CA, certificate or key file is set")
 	caFile := envSetting(fs, "kafka-ca-file", "SANGAM_KAFKA_CA_FILE",
 		"PEM file of the CA certificates that the Kafka brokers' certificates must chain to, "+
 			"in place of the system's roots",
@@ -37,10 +38,12 @@ func kafkaFlags(fs *flag.FlagSet) func(*hub.Config) error {
 		"the path of a password file", "no SASL password")
 	partitions := envInt(fs, "kafka-partitions", "SANGAM_KAFKA_PARTITIONS",
 		"partition count of the delivery topics the hub creates; existing topics keep theirs "+
-			"(0 means 3)")
+			"(0 means 3)",
+		"a whole number of partitions", "3 partitions")
 	replicationFactor := envInt(fs, "kafka-replication-factor", "SANGAM_KAFKA_REPLICATION_FACTOR",
 		"replica count of the delivery topics the hub creates; existing topics keep theirs "+
-			"(0 means the broker's default.replication.factor)")
+			"(0 means the broker's default.replication.factor)",
+		"a whole number of replicas", "the broker's default.replication.factor")
 
 	return func(cfg *hub.Config) error {
 		var err error

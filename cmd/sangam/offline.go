@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/google/uuid"
 
@@ -52,7 +51,11 @@ func offlineAdapter(agency string) (adapters.Adapter, error) {
 	if agency == "" {
 		return nil, errors.New("missing --agency")
 	}
-	set, err := registry.Default(registry.Options{AadhaarKey: offlineKey()})
+	key, err := offlineKey()
+	if err != nil {
+		return nil, err
+	}
+	set, err := registry.Default(registry.Options{AadhaarKey: key})
 	if err != nil {
 		return nil, err
 	}
@@ -63,14 +66,20 @@ func offlineAdapter(agency string) (adapters.Adapter, error) {
 	return a, nil
 }
 
-// offlineKey is the Aadhaar masking key for offline decoding: the
+// offlineKey returns the Aadhaar masking key for offline decoding: the
 // SANGAM_AADHAAR_KEY environment variable, or a fixed key whose tokens
-// match nothing the hub stores.
-func offlineKey() []byte {
-	if k := os.Getenv("SANGAM_AADHAAR_KEY"); k != "" {
-		return []byte(k)
+// match nothing the hub stores when it is unset. The variable set to ""
+// is an error.
+func offlineKey() ([]byte, error) {
+	k, set, err := lookupEnv(aadhaarKeyEnv, "", "the hub's Aadhaar key",
+		"a fixed key whose tokens match nothing the hub stores")
+	if err != nil {
+		return nil, err
 	}
-	return []byte(fixedKey)
+	if !set {
+		return []byte(fixedKey), nil
+	}
+	return []byte(k), nil
 }
 
 // fixedKey masks Aadhaar numbers when no key is configured. Its tokens

@@ -8,7 +8,7 @@ import (
 )
 
 func TestResendAfterFlag(t *testing.T) {
-	t.Setenv("SANGAM_RESEND_AFTER", "")
+	unsetEnv(t, "SANGAM_RESEND_AFTER")
 	cfg, err := parseHubFlags(t)
 	if err != nil {
 		t.Fatal(err)

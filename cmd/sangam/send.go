@@ -194,7 +194,8 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 // else $SANGAM_TOKEN.
 func tokenFlag(fs *flag.FlagSet) func() (string, error) {
 	token := envString(fs, "token", "SANGAM_TOKEN", "bearer token for the hub's API; "+
-		"other users of the machine can read it in the process list, so prefer --token-file")
+		"other users of the machine can read it in the process list, so prefer --token-file",
+		"a bearer token", "requests without a token")
 	file := fs.String("token-file", "", "file that contains the bearer token for the hub's API "+
 		"on one line, in place of --token")
 	return func() (string, error) {
@@ -203,7 +204,7 @@ func tokenFlag(fs *flag.FlagSet) func() (string, error) {
 			return "", err
 		}
 		if *file == "" {
-			return token(), nil
+			return token()
 		}
 		if flagSet(fs, "token") {
 			return "", errors.New("--token and --token-file are both set: give one")

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -39,7 +40,8 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 	resendAfter := envString(fs, "resend-after", "SANGAM_RESEND_AFTER",
 		"how long a delivery's command may wait for a handler before the hub sends it again, "+
 			"as when a bus lost it; with --kafka counted from when it left the outbox (1m to 24h; "+
-			"5m when neither is set)")
+			"5m when neither is set)",
+		"a duration from 1m to 24h, such as 10m", "the default of 5m")
 	kafkaSettings := kafkaFlags(fs)
 	verificationSettings := verificationFlags(fs)
 	tokens := envSetting(fs, "tokens", "SANGAM_TOKENS",
@@ -70,7 +72,11 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 				"the largest inbound body", *inboundBudget, api.DefaultMaxBody>>20)
 		}
 		cfg.InboundBudget = *inboundBudget << 20
-		stale, err := resendAfterValue(fs, resendAfter())
+		resend, err := resendAfter()
+		if err != nil {
+			return cfg, err
+		}
+		stale, err := resendAfterValue(fs, resend)
 		if err != nil {
 			return cfg, err
 		}
@@ -112,8 +118,13 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		if err := checkOpenAPI(fs.Name(), *listen, cfg.TokenFile, *allowOpenAPI); err != nil {
 			return cfg, err
 		}
-		if k := os.Getenv(aadhaarKeyEnv); k != "" {
-			cfg.AadhaarKey = []byte(k)
+		key, set, err := lookupEnv(aadhaarKeyEnv, "", "a key of at least 32 characters",
+			"the key in "+filepath.Join(cfg.DataDir, "aadhaar.key"))
+		if err != nil {
+			return cfg, err
+		}
+		if set {
+			cfg.AadhaarKey = []byte(key)
 		}
 		level := slog.LevelInfo
 		if *verbose {
@@ -211,6 +222,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "Usage: sangam serve [flags]")
 		fmt.Fprintln(stderr, "$SANGAM_AADHAAR_KEY (at least 32 characters) is the key that masks Aadhaar")
 		fmt.Fprintln(stderr, "numbers; without it the key is DIR/aadhaar.key, created at first start.")
+		fmt.Fprintln(stderr, "An empty $SANGAM_AADHAAR_KEY, like every empty $SANGAM_* variable, is rejected.")
 		fmt.Fprintln(stderr, "Every replica and every restart on one journal must use the same key.")
 		fs.PrintDefaults()
 	}

@@ -97,7 +97,7 @@ func TestTokenFromEnvironment(t *testing.T) {
 }
 
 func TestTokenFileRejected(t *testing.T) {
-	t.Setenv("SANGAM_TOKEN", "")
+	unsetEnv(t, "SANGAM_TOKEN")
 	cases := []struct {
 		name  string
 		flags []string

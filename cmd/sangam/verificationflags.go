@@ -32,10 +32,16 @@ func verificationFlags(fs *flag.FlagSet) func(*hub.Config) error {
 	days := envString(fs, "verification-deadline-days", "SANGAM_VERIFICATION_DEADLINE_DAYS",
 		fmt.Sprintf("number of `days` from the hub's receipt of a verification request without "+
 			"a due date to its due date, 1 to %d; %d when neither the flag nor the variable is set",
-			maxDeadlineDays, verification.DefaultDeadline/(24*time.Hour)))
+			maxDeadlineDays, verification.DefaultDeadline/(24*time.Hour)),
+		fmt.Sprintf("a whole number of days from 1 to %d", maxDeadlineDays),
+		fmt.Sprintf("the default of %d days", verification.DefaultDeadline/(24*time.Hour)))
 
 	return func(cfg *hub.Config) error {
-		deadline, err := deadlineSetting(fs, days())
+		value, err := days()
+		if err != nil {
+			return err
+		}
+		deadline, err := deadlineSetting(fs, value)
 		if err != nil {
 			return err
 		}

@@ -39,11 +39,9 @@ func writeTable(t *testing.T, doc string) string {
 	return path
 }
 
-// TestVerificationFlagsDefaults unsets the table's variable and sets the
-// deadline's empty, which counts as unset.
 func TestVerificationFlagsDefaults(t *testing.T) {
 	unsetEnv(t, "SANGAM_JURISDICTION")
-	t.Setenv("SANGAM_VERIFICATION_DEADLINE_DAYS", "")
+	unsetEnv(t, "SANGAM_VERIFICATION_DEADLINE_DAYS")
 	cfg, err := parseHubFlags(t)
 	if err != nil {
 		t.Fatal(err)

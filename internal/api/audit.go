@@ -22,10 +22,26 @@ const (
 	// auditExplain logs the line of auditRead with the number of case
 	// matches in the explained messages and how they matched.
 	auditExplain
+	// auditConfig logs the line of auditRead, with its own message, for
+	// a read of the hub's configuration: destinations and routes.
+	auditConfig
 )
 
-// auditedReadMsg is the message of the line that auditRead logs.
-const auditedReadMsg = "journal read"
+const (
+	// auditedReadMsg is the message of the line that auditRead and
+	// auditExplain log.
+	auditedReadMsg = "journal read"
+	// auditedConfigMsg is the message of the line that auditConfig logs.
+	auditedConfigMsg = "config read"
+)
+
+// message returns the message of the line that a logs.
+func (a audit) message() string {
+	if a == auditConfig {
+		return auditedConfigMsg
+	}
+	return auditedReadMsg
+}
 
 // auditNote collects what a handler found for its request's audit line.
 type auditNote struct {
@@ -62,7 +78,7 @@ func (s *Server) audited(e endpoint, next http.HandlerFunc) http.HandlerFunc {
 		if e.audit == auditExplain {
 			attrs = append(attrs, "matches", note.matches, "matched_by", note.matchKinds())
 		}
-		s.Log.Info(auditedReadMsg, attrs...)
+		s.Log.Info(e.audit.message(), attrs...)
 	}
 }
 

@@ -218,3 +218,67 @@ func TestTwoAuthorizationLinesRateLimited(t *testing.T) {
 		t.Errorf("remote %q, want the client's loopback address", remote)
 	}
 }
+
+func TestConfigReadsLogged(t *testing.T) {
+	for _, tc := range []struct {
+		path, endpoint string
+		status         float64
+	}{
+		{"/api/v1/destinations", "GET /api/v1/destinations", 200},
+		{"/api/v1/routes", "GET /api/v1/routes", 200},
+		{"/api/v1/routes/versions", "GET /api/v1/routes/versions", 200},
+		{"/api/v1/routes/versions?limit=0", "GET /api/v1/routes/versions", 400},
+		{"/api/v1/routes/versions/1", "GET /api/v1/routes/versions/{n}", 200},
+		{"/api/v1/routes/versions/99", "GET /api/v1/routes/versions/{n}", 404},
+	} {
+		h := newSampleHub(t, true)
+		r := send(t, http.MethodGet, h.url+tc.path, operatorToken, nil)
+		if r.status != int(tc.status) {
+			t.Fatalf("GET %s: status %d, want %v; body %s", tc.path, r.status, tc.status, r.body)
+		}
+		line := wantOneLine(t, h.logs, "config read")
+		if line["level"] != "INFO" {
+			t.Errorf("GET %s: level %v, want INFO", tc.path, line["level"])
+		}
+		if line["principal"] != "ops" {
+			t.Errorf("GET %s: principal %v, want ops", tc.path, line["principal"])
+		}
+		if line["endpoint"] != tc.endpoint {
+			t.Errorf("GET %s: endpoint %v, want %s", tc.path, line["endpoint"], tc.endpoint)
+		}
+		if path, _, _ := strings.Cut(tc.path, "?"); line["path"] != path {
+			t.Errorf("GET %s: path %v, want %s", tc.path, line["path"], path)
+		}
+		if remote, _ := line["remote"].(string); !strings.HasPrefix(remote, "127.0.0.1:") {
+			t.Errorf("GET %s: remote %q, want the client's loopback address", tc.path, remote)
+		}
+		if line["status"] != tc.status {
+			t.Errorf("GET %s: status %v, want %v", tc.path, line["status"], tc.status)
+		}
+		// The line has only these attributes, so no destination's URL,
+		// credentials or policy can reach the log through it.
+		for key := range line {
+			switch key {
+			case "time", "level", "msg", "principal", "endpoint", "path", "remote", "status":
+			default:
+				t.Errorf("GET %s: unexpected attribute %s=%v", tc.path, key, line[key])
+			}
+		}
+		if lines := h.logs.lines(t, "journal read"); len(lines) != 0 {
+			t.Errorf("GET %s: logged a journal read: %v", tc.path, lines)
+		}
+	}
+}
+
+func TestConfigReadDeniedNotLogged(t *testing.T) {
+	h := newSampleHub(t, true)
+	for _, path := range []string{"/api/v1/destinations", "/api/v1/routes/versions"} {
+		r := send(t, http.MethodGet, h.url+path, policeToken, nil)
+		if r.status != http.StatusForbidden {
+			t.Fatalf("GET %s: status %d, want 403", path, r.status)
+		}
+	}
+	if lines := h.logs.lines(t, "config read"); len(lines) != 0 {
+		t.Errorf("a denied read logged %v", lines)
+	}
+}

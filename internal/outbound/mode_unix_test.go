@@ -7,11 +7,31 @@ import (
 	"encoding/json"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/sangam-hub/sangam/internal/outbound"
 )
+
+// warnings returns the Warn lines of logs, a JSON log, decoded.
+func warnings(t *testing.T, logs *bytes.Buffer) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if line == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("decoding %q: %v", line, err)
+		}
+		if m["level"] == "WARN" {
+			lines = append(lines, m)
+		}
+	}
+	return lines
+}
 
 func TestBuildWarnsOfOpenSecretFiles(t *testing.T) {
 	dir := t.TempDir()
@@ -34,17 +54,8 @@ func TestBuildWarnsOfOpenSecretFiles(t *testing.T) {
 	}
 
 	warned := map[string]map[string]any{}
-	for _, line := range strings.Split(logs.String(), "\n") {
-		if line == "" {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatalf("decoding %q: %v", line, err)
-		}
-		if m["level"] == "WARN" {
-			warned[m["file"].(string)] = m
-		}
+	for _, m := range warnings(t, &logs) {
+		warned[m["file"].(string)] = m
 	}
 	if len(warned) != 2 {
 		t.Errorf("%d files warned of, want 2: %s", len(warned), logs.String())
@@ -64,5 +75,45 @@ func TestBuildWarnsOfOpenSecretFiles(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "s3cret") {
 		t.Errorf("the log contains a secret: %s", logs.String())
+	}
+}
+
+func TestOpenSecretWarnedOncePerMode(t *testing.T) {
+	token := writeFile(t, t.TempDir(), "token", "s3cret-token\n")
+	tbl := table(t, "    url: http://127.0.0.1:9/\n    bearer_token_file: "+token+"\n")
+	var logs bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&logs, nil))
+	for i, step := range []struct {
+		mode     os.FileMode
+		warnings []string
+	}{
+		{0o640, []string{"0640"}},
+		{0o640, nil},
+		{0o644, []string{"0644"}},
+		{0o644, nil},
+		{0o600, nil},
+		{0o640, []string{"0640"}},
+	} {
+		if err := os.Chmod(token, step.mode); err != nil {
+			t.Fatal(err)
+		}
+		// Check, which the admin API runs on a routes change before the
+		// hub builds it, logs nothing, so it must not count as a warning.
+		if err := outbound.Check(tbl.Config(), nil); err != nil {
+			t.Fatalf("Check %d: %v", i+1, err)
+		}
+		logs.Reset()
+		if _, err := outbound.Build(tbl, nil, log); err != nil {
+			t.Fatalf("Build %d: %v", i+1, err)
+		}
+		var modes []string
+		for _, m := range warnings(t, &logs) {
+			if m["file"] == token {
+				modes = append(modes, m["mode"].(string))
+			}
+		}
+		if !slices.Equal(modes, step.warnings) {
+			t.Errorf("build %d with mode %#o warned of modes %v, want %v", i+1, step.mode, modes, step.warnings)
+		}
 	}
 }

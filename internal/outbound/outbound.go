@@ -19,12 +19,14 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/sangam-hub/sangam/routes"
@@ -244,9 +246,33 @@ func newEndpoint(d routes.Destination, reserved *Reserved, log *slog.Logger) (*E
 	return e, nil
 }
 
+// secretModes records the permission bits of each secret file that
+// warnOpenSecrets checked, by path, for the life of the process. Every
+// routes version that the hub loads is built again, so without it each
+// load would repeat the same warnings.
+var secretModes = struct {
+	sync.Mutex
+	byPath map[string]fs.FileMode
+}{byPath: map[string]fs.FileMode{}}
+
+// modeChanged records perm as the permission bits of path and reports
+// whether they differ from those recorded before, or none were.
+func modeChanged(path string, perm fs.FileMode) bool {
+	secretModes.Lock()
+	defer secretModes.Unlock()
+	last, seen := secretModes.byPath[path]
+	secretModes.byPath[path] = perm
+	return !seen || last != perm
+}
+
 // warnOpenSecrets logs a warning for each file of d's secrets, its bearer
 // token, password or client key, whose permissions let its group or
-// others use it. A nil log discards the lines.
+// others use it. It warns of a file once for each change of its
+// permission bits in this process: a file that stays 0640 across reloads
+// gets one line, and gets another if it becomes 0644, or 0600 and then
+// 0640 again. The line names the destination being built when the
+// change was seen, so a file that several destinations share is named
+// with one of them. A nil log discards the lines and records nothing.
 func warnOpenSecrets(log *slog.Logger, d routes.Destination) {
 	if log == nil {
 		return
@@ -263,7 +289,7 @@ func warnOpenSecrets(log *slog.Logger, d routes.Destination) {
 	}
 	for _, f := range secrets {
 		st, err := os.Stat(f.path)
-		if err != nil || !openToOthers(st.Mode()) {
+		if err != nil || !modeChanged(f.path, st.Mode().Perm()) || !openToOthers(st.Mode()) {
 			continue
 		}
 		log.Warn("destination's secret file grants access to its group or others: "+
