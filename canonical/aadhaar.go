@@ -84,15 +84,60 @@ func CheckIdentification(id string) error {
 		"category Aadhaar, which the hub masks, or leave it out")
 }
 
+// CheckRecordNumber returns an error when id, the value of field, is an
+// identifier that the receiving agency matches as written, such as a
+// prisoner number or a court order number, and contains a number that
+// AadhaarLike reports or that MaskAadhaarInText would mask. Masking such
+// an identifier would keep the receiver from matching it, and keeping an
+// Aadhaar number in clear would store and forward it, so the hub rejects
+// it instead. The error names field and writes the number masked, as
+// CheckNationalID does.
+func CheckRecordNumber(field, id string) error {
+	masked, found := maskedAadhaarLike(id)
+	if !found {
+		if text, ok := MaskAadhaarInText(id); ok {
+			masked, found = firstMasked(id, text), true
+		}
+	}
+	if !found {
+		return nil
+	}
+	return fmt.Errorf("%s contains %s, which looks like an Aadhaar number (12 digits with a "+
+		"valid check digit): the hub neither stores Aadhaar numbers nor alters the %s, which the "+
+		"receiver matches as written, so send the record's own %s", field, masked, field, field)
+}
+
+// firstMasked returns the first number that MaskAadhaarInText masked in
+// id, as masked writes it. A masked number starts with a digit where
+// masked has an X, so it starts where the two texts first differ.
+func firstMasked(id, masked string) string {
+	i := 0
+	for i < len(id) && i < len(masked) && id[i] == masked[i] {
+		i++
+	}
+	return masked[i : i+12]
+}
+
 // aadhaarLikeError returns nil when id contains no number that
 // AadhaarLike reports, and else an error of format with the first such
 // number, masked, in place of its one %s verb.
 func aadhaarLikeError(id, format string) error {
-	digits, found := aadhaarLikeRun(id)
+	masked, found := maskedAadhaarLike(id)
 	if !found {
 		return nil
 	}
-	return fmt.Errorf(format, "XXXXXXXX"+digits[len(digits)-4:])
+	return fmt.Errorf(format, masked)
+}
+
+// maskedAadhaarLike returns the first number in id that AadhaarLike
+// reports, masked as "XXXXXXXX" and its last four digits, and whether
+// there is one.
+func maskedAadhaarLike(id string) (string, bool) {
+	digits, found := aadhaarLikeRun(id)
+	if !found {
+		return "", false
+	}
+	return "XXXXXXXX" + digits[len(digits)-4:], true
 }
 
 // AadhaarLike reports whether id contains 12 decimal digits, of any

@@ -2,6 +2,7 @@ package canonical
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -186,5 +187,60 @@ func TestCheckIdentificationMasksNumber(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "7362") {
 		t.Errorf("error %q shows the number in clear", err)
+	}
+}
+
+func TestCheckRecordNumber(t *testing.T) {
+	for id, want := range map[string]string{
+		"491873625403":                "XXXXXXXX5403",
+		"UTP491873625403":             "XXXXXXXX5403", // AadhaarLike, which text masking misses
+		"PW 4918\u20137362\u20135403": "XXXXXXXX5403", // text masking, which AadhaarLike misses
+		"KL 4918,7362,5403 / 2025":    "XXXXXXXX5403",
+		"UT-2231-2025":                "",
+		"PW 45/2025":                  "",
+		"491873625404":                "",
+		"":                            "",
+	} {
+		err := CheckRecordNumber("prisoner number", id)
+		if want == "" {
+			if err != nil {
+				t.Errorf("CheckRecordNumber(%q) = %v, want nil", id, err)
+			}
+			continue
+		}
+		if err == nil {
+			t.Errorf("CheckRecordNumber(%q) = nil, want an error", id)
+			continue
+		}
+		if !strings.Contains(err.Error(), "prisoner number contains "+want) {
+			t.Errorf("CheckRecordNumber(%q) = %q, want the field and %s", id, err, want)
+		}
+		if strings.Contains(err.Error(), "7362") {
+			t.Errorf("CheckRecordNumber(%q) = %q shows the number in clear", id, err)
+		}
+	}
+}
+
+func TestMaskAadhaarInMessageKeepsRecordNumbers(t *testing.T) {
+	m := &Message{Type: TypeCourtOrder, CourtOrder: &CourtOrder{
+		Number:   "PW 4918 7362 5403",
+		Prisoner: Prisoner{Number: "4918 7362 5403", Housing: "4918 7362 5403"},
+	}}
+	MaskAadhaarInMessage(m)
+	if m.CourtOrder.Number != "PW 4918 7362 5403" {
+		t.Errorf("order number = %q, want it as sent", m.CourtOrder.Number)
+	}
+	if m.CourtOrder.Prisoner.Number != "4918 7362 5403" {
+		t.Errorf("prisoner number = %q, want it as sent", m.CourtOrder.Prisoner.Number)
+	}
+	if m.CourtOrder.Prisoner.Housing != "XXXXXXXX5403" {
+		t.Errorf("housing = %q, want the number masked", m.CourtOrder.Prisoner.Housing)
+	}
+	var pointers []string
+	CheckRecordNumbers(m, func(pointer string, _ error) { pointers = append(pointers, pointer) })
+	slices.Sort(pointers)
+	want := []string{"/court_order/number", "/court_order/prisoner/number"}
+	if !slices.Equal(pointers, want) {
+		t.Errorf("CheckRecordNumbers reported %v, want %v", pointers, want)
 	}
 }

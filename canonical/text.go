@@ -101,6 +101,40 @@ var recordIDs = map[string]bool{
 	"/verification_report/file_number":  true,
 }
 
+// recordNumbers are the identifiers that a receiving agency matches as
+// written, by pointer, with the name CheckRecordNumber gives each: the
+// prison matches its prisoner and booking numbers, the prison and the
+// hub's order claims the court's order number, the court the final
+// report's number and the station's tracking id, and the station the
+// court's filing number and tracking id. MaskAadhaarAt leaves them
+// alone, because a masked one would match no record, and the hub rejects
+// one that CheckRecordNumber reports, because it may be an Aadhaar number.
+var recordNumbers = map[string]string{
+	"/prisoner_movement/prisoner/number":         "prisoner number",
+	"/prisoner_movement/prisoner/booking_number": "booking number",
+	"/court_order/prisoner/number":               "prisoner number",
+	"/court_order/prisoner/booking_number":       "booking number",
+	"/court_order/number":                        "order number",
+	"/chargesheet/report_number":                 "report number",
+	"/chargesheet/tracking_id":                   "tracking id",
+	"/court_registration/filing_number":          "filing number",
+	"/court_registration/tracking_id":            "tracking id",
+}
+
+// CheckRecordNumbers calls fn with the pointer and the error of each
+// identifier of m that a receiver matches as written (see recordNumbers)
+// and that CheckRecordNumber rejects.
+func CheckRecordNumbers(m *Message, fn func(pointer string, err error)) {
+	EachString(m, func(pointer, s string) (string, bool) {
+		if field, ok := recordNumbers[pointer]; ok {
+			if err := CheckRecordNumber(field, s); err != nil {
+				fn(pointer, err)
+			}
+		}
+		return "", false
+	})
+}
+
 // nationalIDToken ends the pointer of an FIR's CCTNS national id
 // (FIRRef.NationalID) wherever a message holds a FIRRef, the only
 // canonical type with a member of that name. The id names the FIR to
@@ -122,9 +156,12 @@ func MaskAadhaarAt(pointer, s string) (string, bool) {
 }
 
 // isRecordID reports whether pointer is one of the envelope's
-// identifiers, a passport file number or an FIR's national id.
+// identifiers, a passport file number, an identifier in recordNumbers or
+// an FIR's national id.
 func isRecordID(pointer string) bool {
-	return envelopeIDs[pointer] || recordIDs[pointer] || strings.HasSuffix(pointer, nationalIDToken)
+	_, number := recordNumbers[pointer]
+	return envelopeIDs[pointer] || recordIDs[pointer] || number ||
+		strings.HasSuffix(pointer, nationalIDToken)
 }
 
 // RecordIDs returns the values of m's passport file numbers and FIR

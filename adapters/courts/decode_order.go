@@ -93,8 +93,9 @@ func (d *decoder) order(e *etree.Element, v vocabulary) canonical.Message {
 
 	kind := o.kind()
 	co.Kind = kind.kind
-	co.Number = o.code(xmlsafe.Path(e, v.nc("ActivityIdentification"), v.nc("IdentificationID")),
-		"order number", false)
+	number := xmlsafe.Path(e, v.nc("ActivityIdentification"), v.nc("IdentificationID"))
+	co.Number = o.code(number, "order number", false)
+	o.recordNumber(number, "order number", co.Number)
 	issued := xmlsafe.Child(e, v.j("CourtOrderIssuingDate"))
 	co.OrderedOn = o.orderDate(issued)
 	co.Case = o.caseRef()
@@ -146,6 +147,16 @@ func (o *orderDecoder) code(e *etree.Element, what string, keySegment bool) stri
 			"cannot hold, and no control characters", what, value)
 	}
 	return value
+}
+
+// recordNumber records a violation of rule aadhaar-like at e, whose
+// text is value, the order's or the prisoner's number, when
+// canonical.CheckRecordNumber rejects it. maskText leaves both numbers
+// as sent, because the prison matches them.
+func (o *orderDecoder) recordNumber(e *etree.Element, field, value string) {
+	if err := canonical.CheckRecordNumber(field, value); err != nil {
+		o.fail(xmlsafe.Pointer(e), canonical.RuleAadhaarLike, "%v", err)
+	}
 }
 
 // orderDate reads j:CourtOrderIssuingDate as the date of the order.
@@ -378,6 +389,7 @@ func (o *orderDecoder) prisoner(kind orderKind) canonical.Prisoner {
 		p.Person = o.subject(subject)
 		number := xmlsafe.Path(subject, o.v.j("SubjectCorrectionsIdentification"), o.v.nc("IdentificationID"))
 		p.Number = o.code(number, "prisoner number", true)
+		o.recordNumber(number, "prisoner number", p.Number)
 		if p.Number == "" && kind.kind != canonical.OrderCommittal && kind.kind != "" {
 			o.fail(under(subject, "SubjectCorrectionsIdentification/IdentificationID"), "required",
 				"missing prisoner number: a %s names the prisoner by the number the prison assigned",

@@ -210,6 +210,11 @@ func TestOrderViolations(t *testing.T) {
 			warrant + "/CourtOrderDesignatedSubject/SubjectCorrectionsIdentification/IdentificationID", "required"},
 		{"prisoner number with a slash", pw, ">UT-2231-2025<", ">UT/2231/2025<",
 			warrant + "/CourtOrderDesignatedSubject/SubjectCorrectionsIdentification/IdentificationID", "code"},
+		{"prisoner number like an Aadhaar number", pw, ">UT-2231-2025<", ">4918 7362 5403<",
+			warrant + "/CourtOrderDesignatedSubject/SubjectCorrectionsIdentification/IdentificationID",
+			canonical.RuleAadhaarLike},
+		{"order number like an Aadhaar number", pw, ">PW 45/2025<", ">PW 491873625403<",
+			warrant + "/ActivityIdentification/IdentificationID", canonical.RuleAadhaarLike},
 		{"missing prison", pw, "<nc:IdentificationID>KLSJEKM</nc:IdentificationID>", "",
 			warrant + "/CourtOrderEnforcementAgency/OrganizationIdentification/IdentificationID", "required"},
 		{"prison code too long", pw, ">KLSJEKM<", ">" + strings.Repeat("K", 65) + "<",
@@ -296,15 +301,20 @@ func TestOrderIdentifiedByCourtAndNumber(t *testing.T) {
 		t.Errorf("sender message id = %q, want the court code and order number", m.SenderMessageID)
 	}
 
+	// The prison matches the order number as written, so one that passes
+	// the Aadhaar check is rejected rather than masked in the id.
 	aadhaar := bytes.Replace(body, []byte("Crl.M.P. 2291/2025"), []byte("586301729436"), 1)
-	m = decodeOne(t, orderAdapter(), aadhaar)
-	if m.SenderMessageID != "ORDER/KLER10/XXXXXXXX9436" {
-		t.Errorf("sender message id from an Aadhaar-valid order number = %q, want it masked",
-			m.SenderMessageID)
+	_, err := orderAdapter().Decode(aadhaar, ContentType)
+	if !hasOrderViolation(err, "/CourtOrderReport/CourtOrder/ActivityIdentification/IdentificationID",
+		canonical.RuleAadhaarLike) {
+		t.Errorf("Decode with an Aadhaar-valid order number: error = %v, want it aadhaar-like", err)
+	}
+	if err != nil && strings.Contains(err.Error(), "58630172") {
+		t.Errorf("error %q shows the number in clear", err)
 	}
 
 	body = bytes.Replace(body, []byte("Crl.M.P. 2291/2025"), nil, 1)
-	_, err := orderAdapter().Decode(body, ContentType)
+	_, err = orderAdapter().Decode(body, ContentType)
 	if !hasOrderViolation(err, "/CourtOrderReport/DocumentIdentification/IdentificationID", "required") {
 		t.Errorf("Decode without document id and order number: error = %v, want it required", err)
 	}

@@ -15,8 +15,11 @@ import (
 // the journal copy in clear. It reports whether it replaced any.
 //
 // Text that identifies the message or case is left as sent, because the
-// hub matches messages by it: document and activity identifications and
-// case tracking and docket ids. So is the number of an identification
+// hub matches messages by it: document and activity identifications, such
+// as an order's number, the prisoner number of an order
+// (j:SubjectCorrectionsIdentification), and case tracking and docket ids.
+// The order decoder rejects an order or prisoner number that
+// canonical.CheckRecordNumber reports. So is the number of an identification
 // whose category is Aadhaar, which maskAadhaar checks and masks. These
 // elements are matched in the NIEM core namespace of every release the
 // adapter reads.
@@ -86,6 +89,11 @@ func keepsText(e *etree.Element) bool {
 	}
 	parent := e.Parent()
 	if isCore(parent, "DocumentIdentification") || isCore(parent, "ActivityIdentification") {
+		return true
+	}
+	// The prisoner number of an order, in the Justice domain's namespace
+	// of whichever release the order uses.
+	if parent != nil && xmlsafe.NameOf(parent).Local == "SubjectCorrectionsIdentification" {
 		return true
 	}
 	category := ""

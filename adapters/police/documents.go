@@ -134,6 +134,11 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 			doc.ReportDate, doc.FIR.Year)
 	}
 
+	if err := canonical.CheckRecordNumber("report number", doc.ReportNumber); err != nil {
+		// The court registers the report under this number as written.
+		c.Add("/report_number", canonical.RuleAadhaarLike, "%v", err)
+	}
+
 	sheet := &canonical.Chargesheet{
 		FIR:                  &ref,
 		Title:                doc.CaseTitle,

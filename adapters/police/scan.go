@@ -343,8 +343,9 @@ func (s *scanner) identifierReplacement(n numberValue) replacement {
 
 // exemptField reports whether the member key of an object depth levels
 // deep identifies a message or case: the envelope's ids, the document's
-// FIR, a verification report's passport file number, and an
-// identifier's token. Masking them would change the keys by which the
+// FIR, a verification report's passport file number, a final report's
+// number, which the checker rejects when it looks like an Aadhaar
+// number, and an identifier's token. Masking them would change the keys by which the
 // hub matches messages, so they are left as sent.
 func exemptField(depth int, key string) bool {
 	if key == "token" {
@@ -354,7 +355,7 @@ func exemptField(depth int, key string) bool {
 		return false
 	}
 	switch key {
-	case "message_id", "in_reply_to", "hub_message_id", "fir", "file_number":
+	case "message_id", "in_reply_to", "hub_message_id", "fir", "file_number", "report_number":
 		return true
 	}
 	return false

@@ -54,6 +54,8 @@ func (c *checker) prisoner(pointer string, p *prisoner) canonical.Prisoner {
 	if err := canonical.CheckPrisonCodeCase(p.PrisonCode); err != nil {
 		c.Add(jsondoc.Pointer(pointer, "prison_code"), rulePattern, "%v", err)
 	}
+	c.recordNumber(jsondoc.Pointer(pointer, "number"), "prisoner number", p.Number)
+	c.recordNumber(jsondoc.Pointer(pointer, "booking_number"), "booking number", p.BookingNumber)
 	for _, k := range p.Cases {
 		out.Cases = append(out.Cases, k.Canonical())
 	}
@@ -70,6 +72,15 @@ func (c *checker) prisoner(pointer string, p *prisoner) canonical.Prisoner {
 		}.WithEquivalent())
 	}
 	return out
+}
+
+// recordNumber records a violation of rule aadhaar-like at pointer, an
+// identifier that the prison or the court matches as written, when
+// canonical.CheckRecordNumber rejects its value.
+func (c *checker) recordNumber(pointer, field, value string) {
+	if err := canonical.CheckRecordNumber(field, value); err != nil {
+		c.Add(pointer, canonical.RuleAadhaarLike, "%v", err)
+	}
 }
 
 func canonicalLocation(l *location) canonical.Location {

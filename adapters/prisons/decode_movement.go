@@ -112,6 +112,7 @@ func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
 	appear := c.Date("/appear_on", doc.AppearOn, false)
 	issued := c.DateTime("/issued_at", doc.IssuedAt)
 	c.NotBefore("/appear_on", appear, "/ordered_on", ordered)
+	c.recordNumber("/number", "order number", doc.Number)
 	if doc.ReleaseGround != "" && doc.Kind != string(canonical.OrderRelease) {
 		c.Add("/release_ground", ruleGround, "release_ground is only for kind release_order, "+
 			"not %s: leave it out", doc.Kind)

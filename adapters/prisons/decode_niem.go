@@ -268,6 +268,13 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 	} else if !canonical.ValidPrisonCode(p.Number) {
 		n.fail(numbered, "code", "invalid prisoner number %q: want at most 64 characters without "+
 			"a slash, which a case key cannot hold, or control characters", p.Number)
+	} else if err := canonical.CheckRecordNumber("prisoner number", p.Number); err != nil {
+		n.fail(numbered, canonical.RuleAadhaarLike, "%v", err)
+	}
+	if p.BookingNumber != p.Number {
+		if err := canonical.CheckRecordNumber("booking number", p.BookingNumber); err != nil {
+			n.fail(under(b, "BookingAgencyRecordIdentification"), canonical.RuleAadhaarLike, "%v", err)
+		}
 	}
 	p.Person = n.subject(subject)
 	return p

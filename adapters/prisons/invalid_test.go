@@ -53,6 +53,18 @@ func TestDecodeViolations(t *testing.T) {
 			[]violation{{"/prisoner/charges/0/section", "section"}}},
 		{"number with a slash", "release_bail", map[string]any{"/prisoner/number": "UT/2231/2025"},
 			[]violation{{"/prisoner/number", "pattern"}}},
+		{"prisoner number like an Aadhaar number", "release_bail",
+			map[string]any{"/prisoner/number": "491873625403"},
+			[]violation{{"/prisoner/number", "aadhaar-like"}}},
+		{"booking number grouped like an Aadhaar number", "release_bail",
+			map[string]any{"/prisoner/booking_number": "4918\u20137362\u20135403"},
+			[]violation{{"/prisoner/booking_number", "aadhaar-like"}}},
+		{"court order's prisoner number like an Aadhaar number", "court_order_production",
+			map[string]any{"/prisoner/number": "UTP491873625403"},
+			[]violation{{"/prisoner/number", "aadhaar-like"}}},
+		{"order number like an Aadhaar number", "court_order_production",
+			map[string]any{"/number": "PW 4918 7362 5403"},
+			[]violation{{"/number", "aadhaar-like"}}},
 		{"number with a line break", "release_bail", map[string]any{"/prisoner/number": "UT\n2231"},
 			[]violation{{"/prisoner/number", "pattern"}}},
 		{"number with a zero-width space", "release_bail", map[string]any{"/prisoner/number": "UT\u200b2231"},
@@ -341,6 +353,10 @@ func TestDecodeNIEMViolations(t *testing.T) {
 			[]violation{{"/BookingReport/Booking/ActivityDate/DateTime", "date-time"}}},
 		{"invalid Aadhaar", "2345 6789 0124", "2345 6789 0125",
 			[]violation{{"/BookingReport/Person/PersonOtherIdentification/IdentificationID", "aadhaar"}}},
+		{"prisoner number like an Aadhaar number", ">UT-2240-2025<", ">491873625403<",
+			[]violation{{"/BookingReport/Booking/BookingSubject/SubjectIdentification", "aadhaar-like"}}},
+		{"booking number like an Aadhaar number", ">B-2025-1822<", ">4918 7362 5403<",
+			[]violation{{"/BookingReport/Booking/BookingAgencyRecordIdentification", "aadhaar-like"}}},
 		{"dangling subject", `s:ref="subject"`, `s:ref="nobody"`,
 			[]violation{{"/BookingReport/Booking/BookingSubject/RoleOfPerson", "reference"}}},
 		{"unknown section", "317(2)", "999",
@@ -567,11 +583,11 @@ func TestNIEMReadmissionGetsItsOwnID(t *testing.T) {
 	}
 }
 
-// TestNIEMBuiltIDMasksAadhaar decodes a booking report without a document
-// id whose booking number passes the Aadhaar check: the sender id built
-// from it masks the number as the canonical booking number is masked, and
-// a resent report builds the same id.
-func TestNIEMBuiltIDMasksAadhaar(t *testing.T) {
+// TestNIEMAadhaarBookingNumberRejected decodes a booking report without
+// a document id whose booking number passes the Aadhaar check. The prison
+// matches the number as written, so the report is rejected, with the
+// number masked in the message, rather than journaled with it masked.
+func TestNIEMAadhaarBookingNumberRejected(t *testing.T) {
 	a := newAdapter(t)
 	body := string(inputs(t, ".xml")["booking_report"])
 	docID := "<core:DocumentIdentification>\n    <core:IdentificationID>KLDJEKM-BKG-2025-1822</core:IdentificationID>\n  </core:DocumentIdentification>"
@@ -581,17 +597,16 @@ func TestNIEMBuiltIDMasksAadhaar(t *testing.T) {
 	body = strings.Replace(body, docID, "", 1)
 	body = strings.Replace(body, ">B-2025-1822<", ">586301729436<", 1)
 
-	const want = "BookingReport/KLDJEKM/XXXXXXXX9436/20250921T134000Z"
-	m := decodeOneNIEM(t, a, body)
-	if m.SenderMessageID != want {
-		t.Errorf("SenderMessageID = %q, want %q", m.SenderMessageID, want)
+	_, err := a.Decode([]byte(body), prisons.XMLContentType)
+	want := []violation{{"/BookingReport/Booking/BookingAgencyRecordIdentification", "aadhaar-like"}}
+	if got := jsondoctest.ViolationsOf(t, err); !slices.Equal(got, want) {
+		t.Errorf("violations = %v, want %v\n%v", got, want, err)
 	}
-	canonical.MaskAadhaarInMessage(&m)
-	if got := m.Movement.Prisoner.BookingNumber; got != "XXXXXXXX9436" {
-		t.Errorf("canonical booking number = %q, want XXXXXXXX9436", got)
+	if err != nil && !strings.Contains(err.Error(), "XXXXXXXX9436") {
+		t.Errorf("error %q lacks the masked number", err)
 	}
-	if again := decodeOneNIEM(t, a, body); again.SenderMessageID != want {
-		t.Errorf("resent report: SenderMessageID = %q, want %q", again.SenderMessageID, want)
+	if err != nil && strings.Contains(err.Error(), "58630172") {
+		t.Errorf("error %q shows the number in clear", err)
 	}
 }
 

@@ -301,8 +301,14 @@ func TestDecodeMasksAadhaarInText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := strings.Replace(string(sample), "<core:IdentificationID>B-2025-1822</core:IdentificationID>",
-		"<core:IdentificationID>586301729436</core:IdentificationID>", 1)
+	// A booking number is matched as written, so a number like an Aadhaar
+	// number there is rejected. One in the status text is masked.
+	status := "<core:StatusDescriptionText>  judicial   custody </core:StatusDescriptionText>"
+	if !strings.Contains(string(sample), status) {
+		t.Fatal("booking_report.xml lacks its status text")
+	}
+	body := strings.Replace(string(sample), status,
+		"<core:StatusDescriptionText>judicial custody, Aadhaar 586301729436</core:StatusDescriptionText>", 1)
 	path := filepath.Join(t.TempDir(), "booking.xml")
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/textcheck"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -137,6 +138,10 @@ func validateAll(ms []canonical.Message) error {
 	for i := range ms {
 		if err := schemas.ValidateValue("canonical/message.json", &ms[i]); err != nil {
 			return fmt.Errorf("canonical form of message %d: %w", i+1, err)
+		}
+		// The hub rejects these before it masks the message's text.
+		if err := ingest.CheckRecordNumbers(&ms[i]); err != nil {
+			return fmt.Errorf("message %d: %w", i+1, err)
 		}
 	}
 	return nil

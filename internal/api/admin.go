@@ -532,6 +532,10 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 			s.invalid(w, err)
 			return
 		}
+		if err := ingest.CheckRecordNumbers(req.Message); err != nil {
+			s.invalid(w, err)
+			return
+		}
 		// As ingest does, so the preview shows what destinations get.
 		canonical.MaskAadhaarInMessage(req.Message)
 		noteMatches(r, req.Message)

@@ -248,3 +248,55 @@ func TestResentCourtOrderDeliveredOnce(t *testing.T) {
 		t.Errorf("the Sub Jail, Ernakulam received %d orders, want 1", n)
 	}
 }
+
+// TestResentOrderWithC1ControlRejected resends a production warrant with
+// the C1 control U+0085 in its order number, written as a character
+// reference with leading zeros, which XML allows: the hub rejects it at
+// the order number instead of taking it for a new order.
+func TestResentOrderWithC1ControlRejected(t *testing.T) {
+	w := newOrderWorld(t, Config{})
+	warrant := courtSample(t, "production-warrant-undertrial")
+	status, first, data := postOrder(t, w.url, "courts", warrant)
+	if status != http.StatusAccepted {
+		t.Fatalf("first post: status %d, want 202; %s", status, data)
+	}
+	settledJourney(t, w.url, first.MessageID)
+
+	number := courtOrderNumber(t, warrant)
+	resend := bytes.Replace(warrant, []byte("KLER10-ORD-2025-000451"), []byte("KLER10-ORD-R-C1"), 1)
+	resend = bytes.Replace(resend, []byte(">"+number+"<"),
+		[]byte(">"+number[:2]+"&#x0000000085;"+number[2:]+"<"), 1)
+	status, _, data = postOrder(t, w.url, "courts", resend)
+	if status != http.StatusBadRequest {
+		t.Fatalf("resend: status %d, want 400; %s", status, data)
+	}
+	var p problem.Problem
+	if err := json.Unmarshal(data, &p); err != nil {
+		t.Fatal(err)
+	}
+	const pointer = "/CourtOrderReport/Warrant/ActivityIdentification/IdentificationID"
+	if !hasViolation(p, pointer, "control-character") {
+		t.Errorf("no control-character violation at %s in %+v", pointer, p.Errors)
+	}
+	if n := len(w.prison.OrdersFor("KLSJEKM")); n != 1 {
+		t.Errorf("the Sub Jail, Ernakulam received %d orders, want 1", n)
+	}
+}
+
+// courtOrderNumber returns the order number of the court's XML order.
+func courtOrderNumber(t *testing.T, order []byte) string {
+	t.Helper()
+	const open = "<nc:ActivityIdentification>"
+	s := string(order)
+	i := strings.Index(s, open)
+	if i < 0 {
+		t.Fatal("the order has no nc:ActivityIdentification")
+	}
+	rest := s[i+len(open):]
+	start := strings.Index(rest, "<nc:IdentificationID>") + len("<nc:IdentificationID>")
+	end := strings.Index(rest, "</nc:IdentificationID>")
+	if start < len("<nc:IdentificationID>") || end < start {
+		t.Fatal("the order's nc:ActivityIdentification has no nc:IdentificationID")
+	}
+	return rest[start:end]
+}

@@ -618,9 +618,10 @@ func rejectText(a adapters.Adapter, body []byte, contentType string, rejected []
 // It returns a validation error naming each string that contains the
 // NUL character, which the PostgreSQL journal cannot store. The body
 // check rejects every NUL before decoding, so this one guards only
-// against an adapter that makes a NUL itself.
+// against an adapter that makes a NUL itself. The error also names each
+// identifier that CheckRecordNumbers rejects, which masking would alter.
 func scrub(m *canonical.Message) error {
-	var violations []schemas.Violation
+	violations := recordNumberViolations(m)
 	canonical.EachString(m, func(pointer, s string) (string, bool) {
 		if strings.ContainsRune(s, 0) {
 			violations = append(violations, schemas.Violation{Pointer: pointer, Rule: "no-nul",
@@ -632,6 +633,28 @@ func scrub(m *canonical.Message) error {
 		return &schemas.ValidationError{Violations: violations}
 	}
 	return nil
+}
+
+// CheckRecordNumbers returns a validation error with rule
+// canonical.RuleAadhaarLike at each identifier of m that a receiver
+// matches as written, such as a prisoner number, and that
+// canonical.CheckRecordNumber rejects, or nil when there is none. The
+// prisons, courts and police adapters check the identifiers of their
+// documents at the sender's fields, so this catches the rest.
+func CheckRecordNumbers(m *canonical.Message) error {
+	if vs := recordNumberViolations(m); len(vs) > 0 {
+		return &schemas.ValidationError{Violations: vs}
+	}
+	return nil
+}
+
+func recordNumberViolations(m *canonical.Message) []schemas.Violation {
+	var violations []schemas.Violation
+	canonical.CheckRecordNumbers(m, func(pointer string, err error) {
+		violations = append(violations, schemas.Violation{Pointer: pointer,
+			Rule: canonical.RuleAadhaarLike, Message: err.Error()})
+	})
+	return violations
 }
 
 // contentHash returns a digest of m as its adapter decoded it, before the

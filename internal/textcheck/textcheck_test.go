@@ -158,6 +158,10 @@ func TestXML(t *testing.T) {
 		{root + `<n>&#x7F;</n></r>`, []found{{"/r/n", RuleControl}}},
 		{root + "<n>\x01</n></r>", []found{{"/r/n", RuleControl}}},
 		{root + "<n>\u0085</n></r>", []found{{"/r/n", RuleControl}}},
+		// XML allows leading zeros in a character reference.
+		{root + `<n>PW 45&#x0000000085;/2025</n></r>`, []found{{"/r/n", RuleControl}}},
+		{root + `<n>&#0000000000000000133;</n></r>`, []found{{"/r/n", RuleControl}}},
+		{root + `<n>&#x000000000000000000041;</n></r>`, nil},
 		{root + "<n>\uFDD0</n></r>", []found{{"/r/n", RuleNoncharacter}}},
 		{root + "<n>\uFFFF</n></r>", []found{{"/r/n", RuleNoncharacter}}},
 		{root + "<n>\xc3</n></r>", []found{{"/r/n", RuleUTF8}}},

@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -69,6 +68,10 @@ func checkXML(body []byte, c *collector) {
 	}
 }
 
+// maxRefShown is the longest character reference that a violation's
+// message writes in full.
+const maxRefShown = 24
+
 // findXMLHits returns the first limit rejected characters of body and
 // counts the others in more.
 func findXMLHits(body []byte, limit int) (hits []xmlHit, more int) {
@@ -92,6 +95,10 @@ func findXMLHits(body []byte, limit int) (hits []xmlHit, more int) {
 			if end, r, ok := charRef(body[i:]); ok {
 				if rule, what := classify(r); rule != "" {
 					ref := string(body[i : i+end])
+					if len(ref) > maxRefShown {
+						// Leading zeros make a reference of any length.
+						ref = ref[:maxRefShown-4] + "...;"
+					}
 					hits = append(hits, xmlHit{i, i + end, rule, what + " (as " + ref + ")"})
 				}
 				i += end
@@ -136,25 +143,46 @@ func countRejected(p []byte, more *int) int {
 }
 
 // charRef parses the character reference that p starts with, such as
-// "&#1;" or "&#xD800;", and returns its length and code point.
+// "&#1;" or "&#xD800;", and returns its length and code point. XML
+// allows any number of leading zeros, as in "&#x0000000085;", and Go's
+// decoder reads such a reference, so its length is not bounded.
 func charRef(p []byte) (size int, r rune, ok bool) {
-	const longest = len("&#x0010FFFF;")
 	if len(p) < 4 || p[1] != '#' {
 		return 0, 0, false
 	}
-	end := bytes.IndexByte(p[:min(len(p), longest)], ';')
-	if end < 0 {
+	i, base := 2, rune(10)
+	if p[i] == 'x' {
+		i, base = 3, 16
+	}
+	digits := 0
+	for ; i < len(p) && p[i] != ';'; i++ {
+		v, isDigit := refDigit(p[i], base)
+		if !isDigit {
+			return 0, 0, false
+		}
+		if r = r*base + v; r > utf8.MaxRune {
+			return 0, 0, false
+		}
+		digits++
+	}
+	if i == len(p) || digits == 0 {
 		return 0, 0, false
 	}
-	digits, base := string(p[2:end]), 10
-	if strings.HasPrefix(digits, "x") {
-		digits, base = digits[1:], 16
+	return i + 1, r, true
+}
+
+// refDigit returns the value of c as a digit of a character reference
+// in base, 10 or 16.
+func refDigit(c byte, base rune) (rune, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return rune(c - '0'), true
+	case base == 16 && c >= 'a' && c <= 'f':
+		return rune(c-'a') + 10, true
+	case base == 16 && c >= 'A' && c <= 'F':
+		return rune(c-'A') + 10, true
 	}
-	v, err := strconv.ParseUint(digits, base, 32)
-	if err != nil || v > utf8.MaxRune {
-		return 0, 0, false
-	}
-	return end + 1, rune(v), true
+	return 0, false
 }
 
 // skipHit is the pointer of a hit that is in no field.
