@@ -49,6 +49,22 @@ func (conflictError) Error() string { return "conflict" }
 // Is makes errors.Is(err, errInvalid) true for a conflict.
 func (conflictError) Is(target error) bool { return target == errInvalid }
 
+// errForbiddenDocument marks a document that the token may not post,
+// such as another station's FIR. It counts as invalid input for the
+// exit status, because the document, not the setup, must change.
+var errForbiddenDocument error = labeledError{label: "forbidden", class: errInvalid}
+
+// labeledError is an error whose text is label and that counts as class
+// for the exit status.
+type labeledError struct {
+	label string
+	class error
+}
+
+func (e labeledError) Error() string { return e.label }
+
+func (e labeledError) Unwrap() error { return e.class }
+
 // errNotStored marks a message the hub did not store for now, such as
 // when it is busy: sending it again later may succeed.
 var errNotStored = errors.New("not stored")
