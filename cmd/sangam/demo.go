@@ -50,6 +50,12 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	mockPort := fs.Int("mock-port", demoBasePort,
 		fmt.Sprintf("first port of the %d mock agencies on 127.0.0.1; 0 picks free ports",
 			len(demoAgencies)))
+	if f := fs.Lookup("routes"); f != nil {
+		f.Usage = "routes file (YAML) that seeds an empty routes store; once routes are stored " +
+			"they stay in force, and a later start only compares the file with them and logs a " +
+			"warning when they differ (default: the embedded default routes with this run's mock " +
+			"ports, which replace the stored routes when they differ)"
+	}
 	if f := fs.Lookup("tokens"); f != nil {
 		f.Usage = "not taken by the demo, whose samples and mocks call the hub without tokens; " +
 			"sangam serve --tokens runs a hub that requires them"
