@@ -58,7 +58,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	if f := fs.Lookup("tokens"); f != nil {
 		f.Usage = "not taken by the demo, whose samples and mocks call the hub without tokens; " +
-			"sangam serve --tokens runs a hub that requires them"
+			"sangam serve --tokens runs a hub that requires them, and sangam mocks runs mock " +
+			"agencies that post to it with tokens"
 	}
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -89,7 +90,9 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if given {
 		return fmt.Errorf("the sample traffic and the mock agencies call the hub without "+
 			"tokens, so the demo does not take a token file (--tokens or $SANGAM_TOKENS, here %q); "+
-			"run sangam serve --tokens for a hub that requires them", tokens)
+			"run sangam serve --tokens for a hub that requires them, and sangam mocks "+
+			"--courts-token-file FILE --police-token-file FILE for mock agencies that post to it "+
+			"with tokens", tokens)
 	}
 	cfg, err := config()
 	if err != nil {
@@ -121,7 +124,7 @@ func demo(ctx context.Context, cfg hub.Config, mockPort int, once bool, out io.W
 	if err != nil {
 		return err
 	}
-	if err := mocks.serve(hubURL, serials, cfg.Log); err != nil {
+	if err := mocks.serve(hubURL, serials, mockTokens{}, cfg.Log); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "Sangam demo: hub on http://%s\n", h.Addr())
@@ -208,12 +211,20 @@ func courtSerialFile(dataDir string) (string, error) {
 	return filepath.Join(dataDir, "mock-court-serials.json"), nil
 }
 
+// mockTokens are the bearer tokens that the mocks send to a hub that
+// requires them. An empty token sends none.
+type mockTokens struct {
+	courts string // sent with the court's docketing callbacks
+	police string // sent with the stations' verification reports
+}
+
 // serve starts the mocks. The court calls back the hub at hubURL and
 // keeps its last CNR serials in serialFile, when that is not empty. The
 // police stations send their verification reports to the hub: EKM0412
 // reports the cases the hub matched, EKM0420 reports applicants clear.
-func (m *demoMocks) serve(hubURL, serialFile string, log *slog.Logger) error {
-	c, err := court.New(court.Config{HubURL: hubURL, SerialFile: serialFile, Logger: log})
+func (m *demoMocks) serve(hubURL, serialFile string, tokens mockTokens, log *slog.Logger) error {
+	c, err := court.New(court.Config{HubURL: hubURL, SerialFile: serialFile, Token: tokens.courts,
+		Logger: log})
 	if err != nil {
 		return err
 	}
@@ -221,10 +232,10 @@ func (m *demoMocks) serve(hubURL, serialFile string, log *slog.Logger) error {
 	for range 4 {
 		m.stations = append(m.stations, police.New(log))
 	}
-	m.stations[0].Answer(police.Answering{HubURL: hubURL, Outcome: police.AnswerAdverse,
-		Delay: 200 * time.Millisecond})
-	m.stations[1].Answer(police.Answering{HubURL: hubURL, Outcome: police.AnswerClear,
-		Delay: 200 * time.Millisecond})
+	m.stations[0].Answer(police.Answering{HubURL: hubURL, Token: tokens.police,
+		Outcome: police.AnswerAdverse, Delay: 200 * time.Millisecond})
+	m.stations[1].Answer(police.Answering{HubURL: hubURL, Token: tokens.police,
+		Outcome: police.AnswerClear, Delay: 200 * time.Millisecond})
 	m.passport = passport.New(log)
 	m.prison = prison.New(log)
 	m.recorders = []*inbox.Inbox{inbox.New("court movements", log), inbox.New("immigration", log)}

@@ -5,6 +5,7 @@
 //
 //	sangam serve  [flags]                  run the hub
 //	sangam demo   [flags]                  run the hub with mock agencies and sample traffic
+//	sangam mocks  [--hub URL] [flags]      run only the mock agencies, posting to the hub at URL
 //	sangam send   --agency NAME [flags] FILE   post FILE to a running hub as NAME
 //	sangam decode --agency NAME FILE       print FILE's canonical JSON or its errors
 //	sangam encode --agency NAME FILE       print canonical JSON FILE in NAME's format
@@ -82,6 +83,7 @@ type command struct {
 var commands = []command{
 	{"serve", "run the hub", runServe},
 	{"demo", "run the hub with mock agencies and send sample traffic", runDemo},
+	{"mocks", "run the demo's mock agencies for a hub that runs apart", runMocks},
 	{"send", "post a file to a running hub as an agency", runSend},
 	{"decode", "print a file's canonical JSON or its validation errors", runDecode},
 	{"encode", "print canonical JSON in an agency's format", runEncode},

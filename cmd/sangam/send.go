@@ -249,21 +249,29 @@ func tokenFlag(fs *flag.FlagSet) func() (string, error) {
 	}
 }
 
-// readTokenFile returns the token in file: its one line without the line
-// end or surrounding white space. Errors never quote the contents.
+// readTokenFile returns the token in file, given with --token-file: its
+// one line without the line end or surrounding white space. Errors never
+// quote the contents.
 func readTokenFile(file string) (string, error) {
+	return readTokenFlag("token-file", file)
+}
+
+// readTokenFlag reads the token file that the flag named flagName gives,
+// as readTokenFile does, and names that flag in its errors.
+func readTokenFlag(flagName, file string) (string, error) {
 	content, err := os.ReadFile(file)
 	if err != nil {
-		return "", fmt.Errorf("--token-file: %w", err)
+		return "", fmt.Errorf("--%s: %w", flagName, err)
 	}
 	token := strings.TrimSpace(string(content))
 	switch {
 	case token == "":
-		return "", fmt.Errorf("--token-file %s: the file is empty: want the token on one line, "+
-			"as sangam token prints it", file)
+		return "", fmt.Errorf("--%s %s: the file is empty: want the token on one line, "+
+			"as sangam token --token-only prints it", flagName, file)
 	case strings.ContainsFunc(token, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
-		return "", fmt.Errorf("--token-file %s: the token contains white space or a control "+
-			"character: want the token alone on one line, as sangam token prints it", file)
+		return "", fmt.Errorf("--%s %s: the token contains white space or a control "+
+			"character: want the token alone on one line, as sangam token --token-only prints it",
+			flagName, file)
 	}
 	return token, nil
 }
