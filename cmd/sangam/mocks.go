@@ -29,6 +29,7 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 	policeTokenFile := fs.String("police-token-file", "",
 		"file that contains a police token on one line, which stations EKM0412 and EKM0420 "+
 			"send with their verification reports; without it they send none")
+
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam mocks [--hub URL] [--courts-token-file FILE] "+
@@ -46,6 +47,7 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
+
 	if last := 65535 - len(demoAgencies) + 1; *mockPort < 0 || *mockPort > last {
 		return fmt.Errorf("--mock-port: %d is invalid: want 0 for free ports, or the first of "+
 			"%d ports from 1 to %d", *mockPort, len(demoAgencies), last)
@@ -61,6 +63,7 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+
 	mocks, err := listenMocks(*mockPort)
 	if err != nil {
 		return err

@@ -6,7 +6,7 @@ import (
 )
 
 // TestRoutesHelpSaysStoredRoutesStay checks that the help of --routes
-// says that the file only seeds an empty store, as the hub does.
+// states that the file only seeds an empty store, as the hub does.
 func TestRoutesHelpSaysStoredRoutesStay(t *testing.T) {
 	for _, command := range []string{"serve", "demo"} {
 		code, _, errOut := runCLI(t, command, "--help")
