@@ -75,9 +75,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if last := 65535 - len(demoAgencies) + 1; *mockPort < 0 || *mockPort > last {
-		return fmt.Errorf("--mock-port: %d is invalid: want 0 for free ports, or the first of "+
-			"%d ports from 1 to %d", *mockPort, len(demoAgencies), last)
+	if err := checkMockPort(*mockPort); err != nil {
+		return err
 	}
 	// The token file keeps digests only, so the demo has no token to send
 	// its samples and the mocks' replies with. The check comes before
@@ -101,6 +100,16 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return demo(ctx, cfg, *mockPort, *once, stdout)
+}
+
+// checkMockPort returns an error naming --mock-port unless port is 0, for
+// free ports, or leaves room for every mock agency below 65536.
+func checkMockPort(port int) error {
+	if last := 65535 - len(demoAgencies) + 1; port < 0 || port > last {
+		return fmt.Errorf("--mock-port: %d is invalid: want 0 for free ports, or the first of "+
+			"%d ports from 1 to %d", port, len(demoAgencies), last)
+	}
+	return nil
 }
 
 func demo(ctx context.Context, cfg hub.Config, mockPort int, once bool, out io.Writer) error {

@@ -48,9 +48,8 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	if last := 65535 - len(demoAgencies) + 1; *mockPort < 0 || *mockPort > last {
-		return fmt.Errorf("--mock-port: %d is invalid: want 0 for free ports, or the first of "+
-			"%d ports from 1 to %d", *mockPort, len(demoAgencies), last)
+	if err := checkMockPort(*mockPort); err != nil {
+		return err
 	}
 	if err := checkNotEmpty(fs, "data", "the path of a folder", "the folder "+hub.DefaultDataDir); err != nil {
 		return err
