@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,6 +48,39 @@ func (v Violation) String() string {
 		return fmt.Sprintf("%s (%s)", v.Message, v.Rule)
 	}
 	return fmt.Sprintf("%s: %s (%s)", v.Pointer, v.Message, v.Rule)
+}
+
+// MaskAadhaar returns v with every Aadhaar number in its pointer and
+// message masked as canonical.MaskAadhaarInText masks it. A pointer may
+// contain one because it quotes the sender's member names.
+func (v Violation) MaskAadhaar() Violation {
+	if masked, ok := canonical.MaskAadhaarInText(v.Pointer); ok {
+		v.Pointer = masked
+	}
+	if masked, ok := canonical.MaskAadhaarInText(v.Message); ok {
+		v.Message = masked
+	}
+	return v
+}
+
+// MaskAadhaar returns a copy of vs with each violation masked as
+// Violation.MaskAadhaar masks it, or vs itself when none contains an
+// Aadhaar number.
+func MaskAadhaar(vs []Violation) []Violation {
+	var out []Violation
+	for i, v := range vs {
+		masked := v.MaskAadhaar()
+		if out == nil && masked != v {
+			out = slices.Clone(vs)
+		}
+		if out != nil {
+			out[i] = masked
+		}
+	}
+	if out == nil {
+		return vs
+	}
+	return out
 }
 
 // ValidationError lists the violations found in one document, at most

@@ -50,9 +50,16 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	mockPort := fs.Int("mock-port", demoBasePort,
 		fmt.Sprintf("first port of the %d mock agencies on 127.0.0.1; 0 picks free ports",
 			len(demoAgencies)))
+	if f := fs.Lookup("routes"); f != nil {
+		f.Usage = "routes file (YAML) that seeds an empty routes store; once routes are stored " +
+			"they stay in force, and a later start only compares the file with them and logs a " +
+			"warning when they differ (default: the embedded default routes with this run's mock " +
+			"ports, which replace the stored routes when they differ)"
+	}
 	if f := fs.Lookup("tokens"); f != nil {
 		f.Usage = "not taken by the demo, whose samples and mocks call the hub without tokens; " +
-			"sangam serve --tokens runs a hub that requires them"
+			"sangam serve --tokens runs a hub that requires them, and sangam mocks runs mock " +
+			"agencies that post to it with tokens"
 	}
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -68,9 +75,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if last := 65535 - len(demoAgencies) + 1; *mockPort < 0 || *mockPort > last {
-		return fmt.Errorf("--mock-port: %d is invalid: want 0 for free ports, or the first of "+
-			"%d ports from 1 to %d", *mockPort, len(demoAgencies), last)
+	if err := checkMockPort(*mockPort); err != nil {
+		return err
 	}
 	// The token file keeps digests only, so the demo has no token to send
 	// its samples and the mocks' replies with. The check comes before
@@ -83,7 +89,9 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if given {
 		return fmt.Errorf("the sample traffic and the mock agencies call the hub without "+
 			"tokens, so the demo does not take a token file (--tokens or $SANGAM_TOKENS, here %q); "+
-			"run sangam serve --tokens for a hub that requires them", tokens)
+			"run sangam serve --tokens for a hub that requires them, and sangam mocks "+
+			"--courts-token-file FILE --police-token-file FILE for mock agencies that post to it "+
+			"with tokens", tokens)
 	}
 	cfg, err := config()
 	if err != nil {
@@ -92,6 +100,16 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return demo(ctx, cfg, *mockPort, *once, stdout)
+}
+
+// checkMockPort returns an error naming --mock-port unless port is 0, for
+// free ports, or leaves room for every mock agency below 65536.
+func checkMockPort(port int) error {
+	if last := 65535 - len(demoAgencies) + 1; port < 0 || port > last {
+		return fmt.Errorf("--mock-port: %d is invalid: want 0 for free ports, or the first of "+
+			"%d ports from 1 to %d", port, len(demoAgencies), last)
+	}
+	return nil
 }
 
 func demo(ctx context.Context, cfg hub.Config, mockPort int, once bool, out io.Writer) error {
@@ -115,7 +133,7 @@ func demo(ctx context.Context, cfg hub.Config, mockPort int, once bool, out io.W
 	if err != nil {
 		return err
 	}
-	if err := mocks.serve(hubURL, serials, cfg.Log); err != nil {
+	if err := mocks.serve(hubURL, serials, mockTokens{}, cfg.Log); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "Sangam demo: hub on http://%s\n", h.Addr())
@@ -202,12 +220,20 @@ func courtSerialFile(dataDir string) (string, error) {
 	return filepath.Join(dataDir, "mock-court-serials.json"), nil
 }
 
+// mockTokens are the bearer tokens that the mocks send to a hub that
+// requires them. An empty token sends none.
+type mockTokens struct {
+	courts string // sent with the court's docketing callbacks
+	police string // sent with the stations' verification reports
+}
+
 // serve starts the mocks. The court calls back the hub at hubURL and
 // keeps its last CNR serials in serialFile, when that is not empty. The
 // police stations send their verification reports to the hub: EKM0412
 // reports the cases the hub matched, EKM0420 reports applicants clear.
-func (m *demoMocks) serve(hubURL, serialFile string, log *slog.Logger) error {
-	c, err := court.New(court.Config{HubURL: hubURL, SerialFile: serialFile, Logger: log})
+func (m *demoMocks) serve(hubURL, serialFile string, tokens mockTokens, log *slog.Logger) error {
+	c, err := court.New(court.Config{HubURL: hubURL, SerialFile: serialFile, Token: tokens.courts,
+		Logger: log})
 	if err != nil {
 		return err
 	}
@@ -215,10 +241,10 @@ func (m *demoMocks) serve(hubURL, serialFile string, log *slog.Logger) error {
 	for range 4 {
 		m.stations = append(m.stations, police.New(log))
 	}
-	m.stations[0].Answer(police.Answering{HubURL: hubURL, Outcome: police.AnswerAdverse,
-		Delay: 200 * time.Millisecond})
-	m.stations[1].Answer(police.Answering{HubURL: hubURL, Outcome: police.AnswerClear,
-		Delay: 200 * time.Millisecond})
+	m.stations[0].Answer(police.Answering{HubURL: hubURL, Token: tokens.police,
+		Outcome: police.AnswerAdverse, Delay: 200 * time.Millisecond})
+	m.stations[1].Answer(police.Answering{HubURL: hubURL, Token: tokens.police,
+		Outcome: police.AnswerClear, Delay: 200 * time.Millisecond})
 	m.passport = passport.New(log)
 	m.prison = prison.New(log)
 	m.recorders = []*inbox.Inbox{inbox.New("court movements", log), inbox.New("immigration", log)}

@@ -46,7 +46,7 @@ func startDemoHub(t *testing.T) (*demoMocks, string) {
 		t.Fatal(err)
 	}
 	hubURL := "http://" + h.Addr()
-	if err := mocks.serve(hubURL, "", log); err != nil {
+	if err := mocks.serve(hubURL, "", mockTokens{}, log); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -5,6 +5,7 @@
 //
 //	sangam serve  [flags]                  run the hub
 //	sangam demo   [flags]                  run the hub with mock agencies and sample traffic
+//	sangam mocks  [--hub URL] [flags]      run only the mock agencies, posting to the hub at URL
 //	sangam send   --agency NAME [flags] FILE   post FILE to a running hub as NAME
 //	sangam decode --agency NAME FILE       print FILE's canonical JSON or its errors
 //	sangam encode --agency NAME FILE       print canonical JSON FILE in NAME's format
@@ -49,6 +50,22 @@ func (conflictError) Error() string { return "conflict" }
 // Is makes errors.Is(err, errInvalid) true for a conflict.
 func (conflictError) Is(target error) bool { return target == errInvalid }
 
+// errForbiddenDocument marks a document that the token may not post,
+// such as another station's FIR. It counts as invalid input for the
+// exit status, because the document, not the setup, must change.
+var errForbiddenDocument error = labeledError{label: "forbidden", class: errInvalid}
+
+// labeledError is an error whose text is label and that counts as class
+// for the exit status.
+type labeledError struct {
+	label string
+	class error
+}
+
+func (e labeledError) Error() string { return e.label }
+
+func (e labeledError) Unwrap() error { return e.class }
+
 // errNotStored marks a message the hub did not store for now, such as
 // when it is busy: sending it again later may succeed.
 var errNotStored = errors.New("not stored")
@@ -66,6 +83,7 @@ type command struct {
 var commands = []command{
 	{"serve", "run the hub", runServe},
 	{"demo", "run the hub with mock agencies and send sample traffic", runDemo},
+	{"mocks", "run the demo's mock agencies for a hub that runs apart", runMocks},
 	{"send", "post a file to a running hub as an agency", runSend},
 	{"decode", "print a file's canonical JSON or its validation errors", runDecode},
 	{"encode", "print canonical JSON in an agency's format", runEncode},

@@ -19,6 +19,7 @@ import (
 	"unicode"
 
 	"github.com/sangam-hub/sangam/internal/problem"
+	"github.com/sangam-hub/sangam/schemas"
 )
 
 func runSend(args []string, stdout, stderr io.Writer) error {
@@ -144,6 +145,10 @@ func post(client *http.Client, url, contentType, token string, body []byte) (
 	return resp.StatusCode, answer, wait, nil
 }
 
+// reportSend prints the hub's response to a post and returns an error
+// for any status but 200 or 202. The error starts with a label for the
+// class of the response, such as "forbidden", "conflict" or "busy", and
+// wraps the error that gives the exit status.
 func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 	if status == http.StatusOK || status == http.StatusAccepted {
 		_, err := stdout.Write(answer)
@@ -153,39 +158,70 @@ func reportSend(status int, answer []byte, stdout, stderr io.Writer) error {
 	if json.Unmarshal(answer, &p) != nil || p.Title == "" {
 		err := fmt.Errorf("hub responded with HTTP %d: %s", status, bytes.TrimSpace(answer))
 		if status >= 500 || status == http.StatusTooManyRequests {
-			return fmt.Errorf("%w: %w", errNotStored, err)
+			return fmt.Errorf("%s, %w: %w", busyLabel(status), errNotStored, err)
 		}
 		return err
 	}
-	fmt.Fprintf(stderr, "%s: %s\n", p.Title, p.Detail)
-	for _, v := range p.Errors {
-		if v.Pointer == "" && v.Message == p.Detail {
-			// A malformed body's one entry repeats the detail.
-			continue
-		}
-		fmt.Fprintln(stderr, v.String())
-	}
+	printProblem(stderr, p)
+	answered := fmt.Sprintf("hub responded with HTTP %d (%s)", status, p.Type)
 	switch {
 	case status == http.StatusNotFound:
-		return fmt.Errorf("hub responded with HTTP %d (%s): check --hub and --agency",
-			status, p.Type)
+		return fmt.Errorf("not found: %s: check --hub and --agency", answered)
 	case status == http.StatusForbidden && len(p.Errors) > 0:
 		// The token is valid for the agency, but the errors name a field
 		// of the document that it may not post, such as another station.
-		return fmt.Errorf("%w: hub responded with HTTP %d (%s): the token may not post "+
-			"this document", errInvalid, status, p.Type)
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return fmt.Errorf("hub responded with HTTP %d (%s): check --token or --token-file, and --agency",
-			status, p.Type)
+		return fmt.Errorf("%w: %s: the token may not post this document", errForbiddenDocument,
+			answered)
+	case status == http.StatusUnauthorized:
+		return fmt.Errorf("unauthorized: %s: check --token or --token-file", answered)
+	case status == http.StatusForbidden:
+		return fmt.Errorf("forbidden: %s: check --token or --token-file, and --agency", answered)
 	case status >= 500 || status == http.StatusTooManyRequests || p.Retryable:
-		return fmt.Errorf("%w: hub responded with HTTP %d (%s); send the message again "+
-			"later: the hub deduplicates resends", errNotStored, status, p.Type)
+		return fmt.Errorf("%s, %w: %s; send the message again later: the hub deduplicates "+
+			"resends", busyLabel(status), errNotStored, answered)
 	case status == http.StatusConflict:
-		return fmt.Errorf("%w: hub responded with HTTP %d (%s)", errConflict, status, p.Type)
+		return fmt.Errorf("%w: %s", errConflict, answered)
 	case status >= 400 && status < 500:
-		return fmt.Errorf("%w: hub responded with HTTP %d (%s)", errInvalid, status, p.Type)
+		return fmt.Errorf("%w: %s", errInvalid, answered)
 	}
-	return fmt.Errorf("hub responded with HTTP %d (%s)", status, p.Type)
+	return errors.New(answered)
+}
+
+// busyLabel returns the label of a response that stored nothing for
+// now: "busy" for 503 and 429, which the hub sends when it is busy, and
+// "hub error" for the other statuses, such as a proxy's 502.
+func busyLabel(status int) string {
+	if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
+		return "busy"
+	}
+	return "hub error"
+}
+
+// printProblem prints the problem's title and detail, then its errors
+// one a line. An error that only repeats the detail, as the one entry of
+// a 409 for a reused message id or of a malformed body does, is not
+// printed again, and its rule follows the detail.
+func printProblem(w io.Writer, p problem.Problem) {
+	if len(p.Errors) == 1 && repeatsDetail(p.Errors[0], p.Detail) {
+		fmt.Fprintf(w, "%s: %s (%s)\n", p.Title, p.Detail, p.Errors[0].Rule)
+		return
+	}
+	fmt.Fprintf(w, "%s: %s\n", p.Title, p.Detail)
+	for _, v := range p.Errors {
+		fmt.Fprintln(w, v.String())
+	}
+}
+
+// repeatsDetail reports whether detail is v's pointer and message, or
+// its message alone when it has no pointer, with at most a clause such
+// as "; nothing was stored" after it.
+func repeatsDetail(v schemas.Violation, detail string) bool {
+	text := v.Message
+	if v.Pointer != "" {
+		text = v.Pointer + ": " + v.Message
+	}
+	rest, ok := strings.CutPrefix(detail, text)
+	return ok && (rest == "" || strings.HasPrefix(rest, ";"))
 }
 
 // tokenFlag registers --token and --token-file, which give the bearer
@@ -213,21 +249,29 @@ func tokenFlag(fs *flag.FlagSet) func() (string, error) {
 	}
 }
 
-// readTokenFile returns the token in file: its one line without the line
-// end or surrounding white space. Errors never quote the contents.
+// readTokenFile returns the token in file, given with --token-file: its
+// one line without the line end or surrounding white space. Errors never
+// quote the contents.
 func readTokenFile(file string) (string, error) {
+	return readTokenFlag("token-file", file)
+}
+
+// readTokenFlag reads the token file that the flag named flagName gives,
+// as readTokenFile does, and names that flag in its errors.
+func readTokenFlag(flagName, file string) (string, error) {
 	content, err := os.ReadFile(file)
 	if err != nil {
-		return "", fmt.Errorf("--token-file: %w", err)
+		return "", fmt.Errorf("--%s: %w", flagName, err)
 	}
 	token := strings.TrimSpace(string(content))
 	switch {
 	case token == "":
-		return "", fmt.Errorf("--token-file %s: the file is empty: want the token on one line, "+
-			"as sangam token prints it", file)
+		return "", fmt.Errorf("--%s %s: the file is empty: want the token on one line, "+
+			"as sangam token --token-only prints it", flagName, file)
 	case strings.ContainsFunc(token, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
-		return "", fmt.Errorf("--token-file %s: the token contains white space or a control "+
-			"character: want the token alone on one line, as sangam token prints it", file)
+		return "", fmt.Errorf("--%s %s: the token contains white space or a control "+
+			"character: want the token alone on one line, as sangam token --token-only prints it",
+			flagName, file)
 	}
 	return token, nil
 }

@@ -30,7 +30,10 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 	pg := envSetting(fs, "postgres", "SANGAM_POSTGRES",
 		"PostgreSQL connection URL; when set, the journal and bus use it instead of SQLite",
 		"a PostgreSQL connection URL", "the embedded SQLite journal")
-	routesFile := fs.String("routes", "", "routes file (YAML); default: the embedded default routes")
+	routesFile := fs.String("routes", "", "routes file (YAML) that seeds an empty routes store "+
+		"(default: the embedded default routes); once routes are stored they stay in force, and "+
+		"a later start only compares the file with them and logs a warning when they differ; "+
+		"apply a changed file with sangam routes apply")
 	kafka := envSetting(fs, "kafka", "SANGAM_KAFKA",
 		"comma-separated Kafka brokers (host:port); when set, delivery topics run on Kafka",
 		"comma-separated Kafka brokers (host:port)", "delivery topics on the journal's database")

@@ -29,9 +29,12 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	prisonList := fs.String("prisons", "",
 		"comma-separated codes of the prisons whose movements the token may post, "+
 			"such as KLSJEKM; with --agency prisons only; every prison when left out")
+	tokenOnly := fs.Bool("token-only", false,
+		"print only the token, on one line, to standard output, for a script to save as a "+
+			"--token-file; the comments and the token-file entry go to standard error")
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: sangam token --name NAME --agency AGENCY [--operator]")
+		fmt.Fprintln(stderr, "Usage: sangam token --name NAME --agency AGENCY [--operator] [--token-only]")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --agency police --stations CODE,...")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --agency courts --courts CODE,...")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --agency prisons --prisons CODE,...")
@@ -92,10 +95,17 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "# token for %s: give it to its holder and keep it nowhere else\n", quoted)
-	fmt.Fprintf(stdout, "# %s\n", token)
-	fmt.Fprintf(stdout, "# entry for the hub's token file, a YAML list under its top-level key:\n")
-	fmt.Fprintf(stdout, "tokens:\n")
+	entryOut := stdout
+	if *tokenOnly {
+		fmt.Fprintln(stdout, token)
+		entryOut = stderr
+	}
+	fmt.Fprintf(entryOut, "# token for %s: give it to its holder and keep it nowhere else\n", quoted)
+	if !*tokenOnly {
+		fmt.Fprintf(entryOut, "# %s\n", token)
+	}
+	fmt.Fprintf(entryOut, "# entry for the hub's token file, a YAML list under its top-level key:\n")
+	fmt.Fprintf(entryOut, "tokens:\n")
 	entry := fmt.Sprintf("  - {name: %s", quoted)
 	if *agency != "" {
 		entry += ", agency: " + *agency
@@ -119,7 +129,7 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	if *metrics {
 		entry += ", metrics: true"
 	}
-	fmt.Fprintf(stdout, "%s, sha256: %s}\n", entry, digest)
+	fmt.Fprintf(entryOut, "%s, sha256: %s}\n", entry, digest)
 	return nil
 }
 

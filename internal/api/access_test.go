@@ -256,6 +256,10 @@ func TestInboundCompressedBodyRejected(t *testing.T) {
 			!strings.Contains(string(body), "br") {
 			t.Errorf("Content-Encoding %s: status %d, body %s; want 415 naming it", enc, resp.StatusCode, body)
 		}
+		if !strings.Contains(string(body), "nothing was stored") {
+			t.Errorf("Content-Encoding %s: body %s, want it to say nothing was stored, as the other 415s do",
+				enc, body)
+		}
 		found, err := h.store.Find(context.Background(),
 			journal.Query{Source: "police", SenderMessageID: "ACCESS-FIR-GZ-" + strings.Fields(enc)[0]})
 		if err != nil || len(found) != 0 {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/registry"
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/ingest"
@@ -346,6 +347,15 @@ func contentEncoding(h http.Header) string {
 	return ""
 }
 
+// maskedText returns s with every Aadhaar number in it masked, for a log
+// line that quotes what a sender wrote.
+func maskedText(s string) string {
+	if masked, ok := canonical.MaskAadhaarInText(s); ok {
+		return masked
+	}
+	return s
+}
+
 // InboundResponse is the body of a 202 or 200 response to an inbound post.
 // MessageID is the first message's id, for the common one-message body.
 type InboundResponse struct {
@@ -366,7 +376,7 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 		// compressed bytes reported as invalid text.
 		s.Metrics.CountInbound(agency, metrics.InboundUnreadable)
 		problem.Write(w, problem.New(problem.Encoded, fmt.Sprintf(
-			"Content-Encoding: %q is not accepted: send the body uncompressed", enc)))
+			"Content-Encoding: %q is not accepted: send the body uncompressed; nothing was stored", enc)))
 		return
 	}
 	body, release, err := s.readInbound(w, r, s.maxInboundBody())
@@ -426,7 +436,7 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 	if forbidden := (*ingest.ForbiddenError)(nil); errors.As(err, &forbidden) {
 		s.Metrics.CountInbound(agency, metrics.InboundForbidden)
 		s.Log.Warn("message outside the token's stations, courts or prisons rejected",
-			inboundAttrs(r, agency, "error", forbidden)...)
+			inboundAttrs(r, agency, "error", maskedText(forbidden.Error()))...)
 		v := forbidden.Violations[0]
 		detail := v.Message + "; nothing was stored"
 		if v.Pointer != "" {
@@ -439,7 +449,7 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 	}
 	if conflict := (*ingest.ConflictError)(nil); errors.As(err, &conflict) {
 		s.Metrics.CountInbound(agency, metrics.InboundConflict)
-		v := conflict.Invalid.Violations[0]
+		v := conflict.Invalid.Violations[0].MaskAadhaar()
 		s.Log.Info("message that contradicts the journal rejected", inboundAttrs(r, agency,
 			"rule", v.Rule, "pointer", v.Pointer, "error", v.Message)...)
 		p := problem.New(problem.Conflict, conflictDetail(conflict, "nothing was stored"))
@@ -460,7 +470,7 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 	if conflict := (*journal.ConflictError)(nil); errors.As(err, &conflict) {
 		s.Metrics.CountInbound(agency, metrics.InboundConflict)
 		s.Log.Info("reused sender message id rejected", inboundAttrs(r, agency,
-			"sender_message_id", conflict.SenderMessageID, "message_id", conflict.MessageID)...)
+			"sender_message_id", maskedText(conflict.SenderMessageID), "message_id", conflict.MessageID)...)
 		problem.Write(w, reusedIDProblem(conflict, "nothing was stored"))
 		return
 	}

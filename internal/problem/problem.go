@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -76,8 +77,15 @@ func New(k Kind, detail string) Problem {
 // Write sends p as application/problem+json with p.Status. It keeps <, >
 // and & unescaped, because details quote route conditions and agencies'
 // values, and sets X-Content-Type-Options: nosniff so that no browser
-// reads the body as HTML.
+// reads the body as HTML. It masks every Aadhaar number in the detail
+// and in each error's pointer and message, as canonical.MaskAadhaarInText
+// masks it, because these quote what the sender wrote, member names
+// included.
 func Write(w http.ResponseWriter, p Problem) {
+	if masked, ok := canonical.MaskAadhaarInText(p.Detail); ok {
+		p.Detail = masked
+	}
+	p.Errors = schemas.MaskAadhaar(p.Errors)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(p.Status)

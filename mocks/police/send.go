@@ -34,12 +34,21 @@ func (e *HubError) Error() string {
 // from its 200 reply to a document the hub already had. Any other status
 // returns a *HubError.
 func Send(ctx context.Context, hubURL string, doc []byte) (hubMessageID string, err error) {
+	return SendWithToken(ctx, hubURL, "", doc)
+}
+
+// SendWithToken posts doc as Send does, with token as the bearer token
+// when it is not empty, for a hub that requires tokens.
+func SendWithToken(ctx context.Context, hubURL, token string, doc []byte) (hubMessageID string, err error) {
 	url := strings.TrimSuffix(hubURL, "/") + inboundPath
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(doc))
 	if err != nil {
 		return "", fmt.Errorf("sending police document: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

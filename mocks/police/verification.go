@@ -44,6 +44,9 @@ type Answering struct {
 	// HubURL is the hub the station reports to, at
 	// HubURL/api/v1/inbound/police. Empty leaves the station silent.
 	HubURL string
+	// Token is the bearer token the station sends with its reports, for a
+	// hub that requires one. Default none.
+	Token string
 	// Delay is how long after a request arrives the station reports.
 	// Default 0.
 	Delay time.Duration
@@ -192,7 +195,7 @@ func (s *Station) Report(hubMessageID string, outcome Outcome) (SentReport, erro
 		sent := SentReport{Outcome: string(outcome)}
 		doc, err := reportOn(a, item.Body, &sent)
 		if err == nil {
-			sent.HubMessageID, err = s.send(a.HubURL, doc)
+			sent.HubMessageID, err = s.send(a.HubURL, a.Token, doc)
 		}
 		if err != nil {
 			sent.Error = err.Error()
@@ -228,7 +231,7 @@ func (s *Station) answer(a Answering, request []byte) {
 	sent := SentReport{Outcome: string(a.Outcome)}
 	doc, err := reportOn(a, request, &sent)
 	if err == nil {
-		sent.HubMessageID, err = s.send(a.HubURL, doc)
+		sent.HubMessageID, err = s.send(a.HubURL, a.Token, doc)
 	}
 	if err != nil {
 		sent.Error = err.Error()
@@ -242,7 +245,7 @@ func (s *Station) answer(a Answering, request []byte) {
 
 // send posts doc to the hub, trying again while the hub fails with a 5xx
 // status or cannot be reached, and returns the hub's id for it.
-func (s *Station) send(hubURL string, doc []byte) (string, error) {
+func (s *Station) send(hubURL, token string, doc []byte) (string, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -254,7 +257,7 @@ func (s *Station) send(hubURL string, doc []byte) (string, error) {
 	}()
 	wait := 100 * time.Millisecond
 	for attempt := 1; ; attempt++ {
-		id, err := Send(ctx, hubURL, doc)
+		id, err := SendWithToken(ctx, hubURL, token, doc)
 		var refused *HubError
 		if err == nil || attempt == sendAttempts ||
 			(errors.As(err, &refused) && refused.StatusCode < 500) {
