@@ -107,7 +107,7 @@ func openVerification(ctx context.Context, h *Hub, cfg VerificationConfig) (*hub
 		Index: v.index, Jurisdiction: table, Deadline: cfg.Deadline, Zone: h.cfg.TimeZone,
 	}
 	v.reports = &verification.ReportEnricher{
-		Journal: h.backend.store, Now: cfg.Now, Zone: h.cfg.TimeZone,
+		Journal: h.backend.store, Now: cfg.Now, Zone: h.cfg.TimeZone, Log: h.cfg.Log,
 	}
 	v.tracker = &verification.Tracker{
 		Index: v.index, Journal: h.backend.store, Now: cfg.Now, Zone: h.cfg.TimeZone,
