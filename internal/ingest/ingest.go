@@ -65,6 +65,9 @@ type Service struct {
 	// Observers learn of each newly journaled message after its
 	// transaction commits.
 	Observers []Observer
+	// UnroutedObservers learn, as Observers do, of each newly journaled
+	// message that the routes sent to no destination.
+	UnroutedObservers []Observer
 
 	// Admission, when set, bounds the bodies being decoded and
 	// validated at once; nil leaves them unbounded.
@@ -826,6 +829,11 @@ func (s *Service) journal(
 	if !receipt.Duplicate {
 		for _, o := range s.Observers {
 			o.Observe(ctx, m)
+		}
+		if len(entry.Deliveries) == 0 {
+			for _, o := range s.UnroutedObservers {
+				o.Observe(ctx, m)
+			}
 		}
 	}
 	return Result{
