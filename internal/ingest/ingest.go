@@ -662,9 +662,13 @@ func recordNumberViolations(m *canonical.Message) []schemas.Violation {
 
 // contentHash returns a digest of m as its adapter decoded it, before the
 // hub's own fields and enrichment. Identifier tokens are left out: they
-// depend on the hub's key, not on what the sender sent.
+// depend on the hub's key, not on what the sender sent. So is the time
+// sent, because a sender's retry may renew it, and a resend of the same
+// content must stay a duplicate.
 func contentHash(m *canonical.Message) (string, error) {
-	b, err := json.Marshal(m)
+	unsent := *m
+	unsent.SentAt = time.Time{}
+	b, err := json.Marshal(&unsent)
 	if err != nil {
 		return "", err
 	}
