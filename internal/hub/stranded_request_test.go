@@ -32,7 +32,7 @@ const unroutedRequestWarning = "verification request sent to no destination: no 
 
 // TestRequestRoutedNowhereLogsWarning runs a hub whose routes send a
 // rural station's request to no destination. The request is accepted,
-// and the hub logs a warning that names it and says why.
+// and the hub logs a warning that names it and gives the reason.
 func TestRequestRoutedNowhereLogsWarning(t *testing.T) {
 	log, logs := capturedLog()
 	w := newVerificationWorld(t, Config{Log: log, Routes: defaultRoutesWith(t, ruralRoutedNowhere...)})
