@@ -59,8 +59,10 @@ type ReportEnricher struct {
 // with the report's file number. It sets the report's correlation id to
 // the passport office's original request, so that request finds the
 // report even when the report replied to the hub's escalation or named
-// no request. It sets Late when the report is dated, or reaches the hub
-// by Now, after the request's due date.
+// no request. It sets RequestSenderMessageID to that request's sender
+// message id, which the passport office's copy carries in in_reply_to.
+// It sets Late when the report is dated, or reaches the hub by Now,
+// after the request's due date.
 //
 // A correlation id that is not the hub id of a request or escalation for
 // the report's file returns an error wrapping a *schemas.ValidationError
@@ -115,6 +117,7 @@ func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error
 		return err
 	}
 	m.CorrelationID = req.ID
+	rep.RequestSenderMessageID = req.SenderMessageID
 	now := time.Now
 	if e.Now != nil {
 		now = e.Now
