@@ -60,6 +60,10 @@ type Message struct {
 	// OccurredAt is when the reported event happened, in the sender's
 	// offset.
 	OccurredAt time.Time `json:"occurred_at"`
+	// SentAt is when the sender sent the message, from its document's
+	// sent_at, in the sender's offset. It is zero for a message the hub
+	// made, such as an escalation, and for a format without such a field.
+	SentAt time.Time `json:"sent_at,omitzero"`
 	// ReceivedAt is when the hub received the message.
 	ReceivedAt time.Time `json:"received_at,omitzero"`
 	// SchemaVersion is the canonical form's version, SchemaVersion when

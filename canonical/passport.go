@@ -127,6 +127,12 @@ type VerificationReport struct {
 	// Late is set by the hub when the report is dated, or reaches the
 	// hub, after the request's due date.
 	Late bool `json:"late,omitempty"`
+	// RequestSenderMessageID is the passport office's own message id of
+	// the request that the report answers. The hub sets it from the
+	// request it links the report to, so that the office can match the
+	// report with its request. It is empty on a report that the hub
+	// journaled before it kept this id.
+	RequestSenderMessageID string `json:"request_sender_message_id,omitempty"`
 }
 
 // CaseKey returns the case key of a verification: "PASSPORT/file number".

@@ -55,7 +55,7 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 	}
 
 	c.mapped = req
-	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeVerificationRequest, req.CaseKey())
+	m := jsondoc.NewMessage(doc.Envelope, sent, canonical.TypeVerificationRequest, req.CaseKey())
 	m.OccurredAt = requested
 	m.VerificationRequest = req
 	return m
@@ -203,7 +203,7 @@ func (c *checker) report(doc *reportDoc) canonical.Message {
 		rep.ReportedOn = reported.In(jsondoc.IST).Format(time.DateOnly)
 	}
 
-	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeVerificationReport, rep.CaseKey())
+	m := jsondoc.NewMessage(doc.Envelope, sent, canonical.TypeVerificationReport, rep.CaseKey())
 	m.OccurredAt = reported
 	m.VerificationReport = rep
 	return m

@@ -18,9 +18,9 @@ import (
 //
 // message_id is the message's SenderMessageID, the original sender's id.
 // hub_message_id carries the hub's id, which a station's report repeats
-// in in_reply_to. sent_at is when the hub received
-// the message, or when it occurred if the hub has not received it, so
-// that encoding the same message twice gives the same bytes. The old
+// in in_reply_to. A report's in_reply_to is the passport office's own id
+// of the request it answers, when the hub linked the report to it. sent_at
+// is the original sender's time (see jsondoc.NewEnvelope). The old
 // passport's zone is written back as lines with fresh check digits, or
 // '<' for those over a masked Aadhaar number (see mrz.Document.Lines).
 func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
@@ -147,6 +147,12 @@ func reportDocument(m *canonical.Message) *reportDoc {
 		Officer:       jsondoc.OfficerOf(r.Officer),
 		ReportedAt:    jsondoc.FormatTime(reported),
 		Late:          r.Late,
+	}
+	// The passport office matches a report with its request by the id
+	// it gave the request. A report journaled without that id keeps the
+	// hub's id of the request, its correlation id.
+	if r.RequestSenderMessageID != "" {
+		doc.InReplyTo = r.RequestSenderMessageID
 	}
 	for _, c := range r.Cases {
 		doc.Cases = append(doc.Cases, jsondoc.CaseRefOf(c))

@@ -55,7 +55,7 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 		fir.Officer = doc.RegisteredBy.Canonical()
 	}
 
-	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeFIR, ref.Key())
+	m := jsondoc.NewMessage(doc.Envelope, sent, canonical.TypeFIR, ref.Key())
 	m.OccurredAt = registered
 	m.FIR = fir
 	return m
@@ -106,7 +106,7 @@ func (c *checker) arrest(doc *arrestDoc) canonical.Message {
 		arrest.RelativeInformed = doc.RelativeInformed.Name
 	}
 
-	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeArrest, ref.Key())
+	m := jsondoc.NewMessage(doc.Envelope, sent, canonical.TypeArrest, ref.Key())
 	m.OccurredAt = at
 	m.Arrest = arrest
 	return m
@@ -163,7 +163,7 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 		sheet.Witnesses = append(sheet.Witnesses, witness)
 	}
 
-	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeChargesheet, ref.Key())
+	m := jsondoc.NewMessage(doc.Envelope, sent, canonical.TypeChargesheet, ref.Key())
 	m.OccurredAt = reported
 	m.Chargesheet = sheet
 	return m

@@ -18,9 +18,9 @@ import (
 //
 // message_id is the message's SenderMessageID, so a station receives
 // the original sender's id; hub_message_id carries the hub's id. sent_at is
-// when the hub received the message, or when it occurred if the hub has
-// not received it, so that encoding the same message twice gives the
-// same bytes. Aadhaar numbers leave only in masked form.
+// the original sender's time (see jsondoc.NewEnvelope), except on a
+// notification, where it is when the hub received the court's callback.
+// Aadhaar numbers leave only in masked form.
 func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 	w, ok := writers[m.Type]
 	if !ok {
@@ -169,8 +169,14 @@ func (e *encoder) finalReport(m *canonical.Message) (any, error) {
 
 func (e *encoder) notification(m *canonical.Message) (any, error) {
 	r := m.CourtRegistration
+	env := jsondoc.NewEnvelope(m, docCourtRegistration)
+	// The notification schema defines sent_at as when the hub received
+	// the court's callback, whatever time the court gave.
+	if !m.ReceivedAt.IsZero() {
+		env.SentAt = jsondoc.FormatTime(m.ReceivedAt)
+	}
 	doc := &notificationDoc{
-		Envelope:     jsondoc.NewEnvelope(m, docCourtRegistration),
+		Envelope:     env,
 		RegisteredAt: jsondoc.FormatTime(m.OccurredAt),
 		CNR:          r.CNR,
 		Court:        jsondoc.CourtOf(r.Court),

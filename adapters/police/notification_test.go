@@ -45,6 +45,27 @@ func registrationAtLimits() canonical.Message {
 	}
 }
 
+// TestNotificationSentAtIsReceipt encodes a court registration with a
+// sender's time. The notification's sent_at is the hub's receipt time,
+// as the notification schema defines it.
+func TestNotificationSentAtIsReceipt(t *testing.T) {
+	m := registrationAtLimits()
+	m.SentAt = time.Date(2024, 9, 3, 15, 5, 0, 0, jsondoc.IST)
+	enc, err := newAdapter(t).Encode(&m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		SentAt string `json:"sent_at"`
+	}
+	if err := json.Unmarshal(enc.Body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.SentAt != "2024-09-03T09:40:00Z" {
+		t.Errorf("sent_at = %s, want the receipt time 2024-09-03T09:40:00Z", doc.SentAt)
+	}
+}
+
 // limitCases name each bounded field of registrationAtLimits and how to
 // take it one past its canonical limit.
 var limitCases = []struct {

@@ -28,7 +28,7 @@ func (c *checker) movement(doc *movementDoc) canonical.Message {
 		ReleaseGround: canonical.ReleaseGround(doc.ReleaseGround),
 	}
 	c.places(mv)
-	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeMovement, p.CaseKey())
+	m := jsondoc.NewMessage(doc.Envelope, sent, canonical.TypeMovement, p.CaseKey())
 	m.OccurredAt = at
 	m.Movement = mv
 	return m
@@ -107,7 +107,7 @@ func (c *checker) places(mv *canonical.Movement) {
 // courtOrder maps a court order. Its message occurred when the order was
 // issued, or at midnight IST of its date when issued_at is absent.
 func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
-	c.DateTime("/sent_at", doc.SentAt)
+	sent := c.DateTime("/sent_at", doc.SentAt)
 	ordered := c.Date("/ordered_on", doc.OrderedOn, true)
 	appear := c.Date("/appear_on", doc.AppearOn, false)
 	issued := c.DateTime("/issued_at", doc.IssuedAt)
@@ -131,7 +131,7 @@ func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
 		Directions:    doc.Directions,
 		Judge:         doc.Judge,
 	}
-	m := jsondoc.NewMessage(doc.Envelope, canonical.TypeCourtOrder, order.CaseKey())
+	m := jsondoc.NewMessage(doc.Envelope, sent, canonical.TypeCourtOrder, order.CaseKey())
 	m.OccurredAt = issued
 	if issued.IsZero() {
 		m.OccurredAt = ordered

@@ -18,10 +18,9 @@ import (
 //
 // message_id is the message's SenderMessageID, so a prison receives the
 // original sender's id; hub_message_id carries the hub's id. sent_at is
-// when the hub received the message, or when it occurred if the hub has
-// not received it, so that encoding the same message twice gives the same
-// bytes. A court order has issued_at only when the court gave the time it
-// made the order. Aadhaar numbers leave only in masked form.
+// the original sender's time (see jsondoc.NewEnvelope). A court order
+// has issued_at only when the court gave the time it made the order.
+// Aadhaar numbers leave only in masked form.
 func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 	var doc any
 	var err error

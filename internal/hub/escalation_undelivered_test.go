@@ -88,6 +88,13 @@ func TestEscalationRoutedNowhereIsUndelivered(t *testing.T) {
 			t.Errorf("log lacks %q; its warnings:\n%s", want, warnings(logs.String()))
 		}
 	}
+	// The warning for requests routed nowhere leaves out the request,
+	// which reached EKM0420, and the escalation, which the tracker's
+	// line reports.
+	if strings.Contains(logs.String(), unroutedRequestWarning) {
+		t.Errorf("log warns of a request sent to no destination; its warnings:\n%s",
+			warnings(logs.String()))
+	}
 	if n := len(w.district.Escalations()); n != 0 {
 		t.Errorf("the Kochi City office received %d escalations, want none", n)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/problem"
@@ -66,4 +67,52 @@ func unknownReplyMessage(t *testing.T, label string, code int, body []byte) (str
 		return "", false
 	}
 	return p.Errors[0].Message, true
+}
+
+// TestLateReportNamesOfficeRequest answers a request, then posts a late
+// report on it while a new request for the same file is open. The
+// passport office receives both reports with in_reply_to set to its own
+// message id of the first request and sent_at set to the station's time.
+func TestLateReportNamesOfficeRequest(t *testing.T) {
+	w := newVerificationWorld(t, Config{})
+	const file = "CO1075120499971"
+	code, first, body := post(t, w.url, "passport", freshRequest(t, "RPO-91", file))
+	if code != http.StatusAccepted {
+		t.Fatalf("first request: status %d, %s", code, body)
+	}
+	stationSent := time.Now().In(verification.IST).Add(-time.Minute).Truncate(time.Second)
+	report := func(id string) []byte {
+		return editJSON(t, reportFrom(t, "EKM0420", first.MessageID, file), func(m map[string]any) {
+			m["message_id"] = id
+			m["sent_at"] = stationSent.Format(time.RFC3339)
+			m["reported_at"] = stationSent.Add(-time.Minute).Format(time.RFC3339)
+		})
+	}
+	if code, _, body := post(t, w.url, "police", report("EKM0420-PVR-91")); code != http.StatusAccepted {
+		t.Fatalf("report: status %d, %s", code, body)
+	}
+	code, second, body := post(t, w.url, "passport", freshRequest(t, "RPO-92", file))
+	if code != http.StatusAccepted {
+		t.Fatalf("second request: status %d, %s", code, body)
+	}
+	if code, _, body := post(t, w.url, "police", report("EKM0420-PVR-91-late")); code != http.StatusAccepted {
+		t.Fatalf("late report on the first request: status %d, %s", code, body)
+	}
+
+	waitFor(t, "both reports at the passport office", func() bool { return len(w.passport.Received()) == 2 })
+	for i, received := range w.passport.Received() {
+		rep := document(t, received.Body)
+		if rep["in_reply_to"] != "RPO-91" {
+			t.Errorf("report %d: in_reply_to = %v, want the office's id of the first request, "+
+				"RPO-91, not that of the open request, RPO-92 (hub ids %s and %s)",
+				i+1, rep["in_reply_to"], first.MessageID, second.MessageID)
+		}
+		if want := stationSent.Format(time.RFC3339); rep["sent_at"] != want {
+			t.Errorf("report %d: sent_at = %v, want the station's %s", i+1, rep["sent_at"], want)
+		}
+	}
+	if s := w.status(t, file); s.RequestID != second.MessageID || s.ReportID != "" {
+		t.Errorf("status of request %s with report %q, want of %s with none", s.RequestID,
+			s.ReportID, second.MessageID)
+	}
 }

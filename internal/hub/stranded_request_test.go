@@ -26,6 +26,31 @@ var ruralRoutedNowhere = [][2]string{
       message.verification_request.district_office == "NO-SUCH-OFFICE"`},
 }
 
+// unroutedRequestWarning starts the warning for a passport office's
+// request that the routes sent to no destination.
+const unroutedRequestWarning = "verification request sent to no destination: no route matches it"
+
+// TestRequestRoutedNowhereLogsWarning runs a hub whose routes send a
+// rural station's request to no destination. The request is accepted,
+// and the hub logs a warning that names it and gives the reason.
+func TestRequestRoutedNowhereLogsWarning(t *testing.T) {
+	log, logs := capturedLog()
+	w := newVerificationWorld(t, Config{Log: log, Routes: defaultRoutesWith(t, ruralRoutedNowhere...)})
+	const file = "CO1075120587171"
+	code, res, body := post(t, w.url, "passport", reissueRequest(t, "RPO-71", file))
+	if code != http.StatusAccepted {
+		t.Fatalf("request: status %d, %s", code, body)
+	}
+	for _, want := range []string{
+		`level=WARN msg="` + unroutedRequestWarning, "message_id=" + res.MessageID,
+		"sender_message_id=RPO-71", "police_station=EKR0501", "district_office=EKM-RURAL",
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %q; its warnings:\n%s", want, warnings(logs.String()))
+		}
+	}
+}
+
 // TestStrandedRequestReplacedAfterRoutesFixed runs a hub whose routes
 // send a rural station's request, and its escalation, to no destination.
 // Once the request is escalation_undelivered and the operator restores

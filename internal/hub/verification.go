@@ -107,7 +107,7 @@ func openVerification(ctx context.Context, h *Hub, cfg VerificationConfig) (*hub
 		Index: v.index, Jurisdiction: table, Deadline: cfg.Deadline, Zone: h.cfg.TimeZone,
 	}
 	v.reports = &verification.ReportEnricher{
-		Journal: h.backend.store, Now: cfg.Now, Zone: h.cfg.TimeZone,
+		Journal: h.backend.store, Now: cfg.Now, Zone: h.cfg.TimeZone, Log: h.cfg.Log,
 	}
 	v.tracker = &verification.Tracker{
 		Index: v.index, Journal: h.backend.store, Now: cfg.Now, Zone: h.cfg.TimeZone,
@@ -157,10 +157,10 @@ func openSQLiteIndex(
 	return x, nil
 }
 
-// install adds the enrichers, the claimer, the guard and the index's
-// observer to svc, and gives the tracker a submitter that journals
-// escalations through a copy of svc. Call it once svc has every other
-// enricher and observer.
+// install adds the enrichers, the claimer, the guard, the index's
+// observer and the warning for requests routed nowhere to svc, and gives
+// the tracker a submitter that journals escalations through a copy of
+// svc. Call it once svc has every other enricher and observer.
 func (v *hubVerification) install(svc *ingest.Service) error {
 	// A second request for a file with an open one is rejected as the
 	// journal refuses its claim, unless the open one is stranded and the
@@ -174,6 +174,7 @@ func (v *hubVerification) install(svc *ingest.Service) error {
 		&verification.CaseResolver{Index: v.index})
 	svc.RoutedEnrichers = append(svc.RoutedEnrichers, verification.Holders{})
 	svc.Observers = append(svc.Observers, v.index)
+	svc.UnroutedObservers = append(svc.UnroutedObservers, verification.UnroutedRequestLog{Log: v.tracker.Log})
 	sub, err := newHubSubmitter(svc)
 	if err != nil {
 		return err

@@ -88,8 +88,8 @@ func TestOfficeHoldingRequestReportsOnIt(t *testing.T) {
 	}
 	waitFor(t, "the report at the passport office", func() bool { return len(w.passport.Received()) == 1 })
 	rep := document(t, w.passport.Received()[0].Body)
-	if rep["in_reply_to"] != res.MessageID || rep["police_station"] != "EKM-RURAL" {
-		t.Errorf("report = %v, want EKM-RURAL's in reply to %s", rep, res.MessageID)
+	if rep["in_reply_to"] != "RPO-7" || rep["police_station"] != "EKM-RURAL" {
+		t.Errorf("report = %v, want EKM-RURAL's in reply to the office's RPO-7", rep)
 	}
 	if s := w.status(t, file); s.State != verification.StateReported {
 		t.Errorf("status = %s, want reported", s.State)

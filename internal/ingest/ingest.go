@@ -65,6 +65,9 @@ type Service struct {
 	// Observers learn of each newly journaled message after its
 	// transaction commits.
 	Observers []Observer
+	// UnroutedObservers learn, as Observers do, of each newly journaled
+	// message that the routes sent to no destination.
+	UnroutedObservers []Observer
 
 	// Admission, when set, bounds the bodies being decoded and
 	// validated at once; nil leaves them unbounded.
@@ -659,9 +662,13 @@ func recordNumberViolations(m *canonical.Message) []schemas.Violation {
 
 // contentHash returns a digest of m as its adapter decoded it, before the
 // hub's own fields and enrichment. Identifier tokens are left out: they
-// depend on the hub's key, not on what the sender sent.
+// depend on the hub's key, not on what the sender sent. So is the time
+// sent, because a sender's retry may renew it, and a resend of the same
+// content must stay a duplicate.
 func contentHash(m *canonical.Message) (string, error) {
-	b, err := json.Marshal(m)
+	unsent := *m
+	unsent.SentAt = time.Time{}
+	b, err := json.Marshal(&unsent)
 	if err != nil {
 		return "", err
 	}
@@ -826,6 +833,11 @@ func (s *Service) journal(
 	if !receipt.Duplicate {
 		for _, o := range s.Observers {
 			o.Observe(ctx, m)
+		}
+		if len(entry.Deliveries) == 0 {
+			for _, o := range s.UnroutedObservers {
+				o.Observe(ctx, m)
+			}
 		}
 	}
 	return Result{

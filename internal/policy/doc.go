@@ -17,7 +17,7 @@
 // # What Apply keeps
 //
 // Envelope fields (id, type, source, sender_message_id, correlation_id,
-// case_key, occurred_at, received_at, schema_version) are always kept and
+// case_key, occurred_at, sent_at, received_at, schema_version) are always kept and
 // never masked. Below the body, a field is kept when an allowed path
 // names it or a prefix of it, kept masked when a mask rule names it or a
 // prefix of it, and removed otherwise. The body object itself stays even

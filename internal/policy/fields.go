@@ -34,7 +34,7 @@ var (
 var envelopeFields = map[string]bool{
 	"id": true, "type": true, "source": true, "sender_message_id": true,
 	"correlation_id": true, "case_key": true, "occurred_at": true,
-	"received_at": true, "schema_version": true,
+	"sent_at": true, "received_at": true, "schema_version": true,
 }
 
 var (

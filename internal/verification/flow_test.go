@@ -3,6 +3,7 @@ package verification
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func (e *env) tracker() (*Tracker, *submitter) {
 }
 
 func (e *env) reportEnricher() *ReportEnricher {
-	return &ReportEnricher{Journal: e.store, Now: e.clock.Now}
+	return &ReportEnricher{Journal: e.store, Now: e.clock.Now, Log: quietLog()}
 }
 
 func TestReportLinkedAndMarkedLate(t *testing.T) {
@@ -156,11 +157,27 @@ func TestReportFromOtherStationRejected(t *testing.T) {
 		}
 		rep := e.stationReport(req.ID)
 		rep.VerificationReport.PoliceStation = "EKM0412"
-		_, err := e.tryAccept(rep, e.reportEnricher())
+		var logged strings.Builder
+		enricher := e.reportEnricher()
+		enricher.Log = slog.New(slog.NewTextHandler(&logged, nil))
+		_, err := e.tryAccept(rep, enricher)
 		vs := schemas.Violations(err)
 		if len(vs) != 1 || vs[0].Rule != RuleOtherStation ||
 			vs[0].Pointer != "/verification_report/police_station" {
 			t.Fatalf("err = %v, want %s at /verification_report/police_station", err, RuleOtherStation)
+		}
+		// The posting unit learns that it does not hold the request, not
+		// which units do. The operator's log names them.
+		if !strings.Contains(vs[0].Message, "police unit EKM0412 does not hold the request") {
+			t.Errorf("message %q does not say that EKM0412 does not hold the request", vs[0].Message)
+		}
+		for _, unit := range []string{"EKM0420", req.VerificationRequest.DistrictOffice} {
+			if strings.Contains(vs[0].Message, unit) {
+				t.Errorf("message %q names unit %s, which holds the request", vs[0].Message, unit)
+			}
+			if !strings.Contains(logged.String(), unit) {
+				t.Errorf("log %q does not name unit %s, which holds the request", logged.String(), unit)
+			}
 		}
 
 		// The district police office that an overdue request goes to

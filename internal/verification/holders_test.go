@@ -98,9 +98,14 @@ func TestReportFromHolderAccepted(t *testing.T) {
 		vs := schemas.Violations(err)
 		if len(vs) != 1 || vs[0].Rule != RuleOtherStation {
 			t.Errorf("report from EKM0420: err = %v, want %s", err, RuleOtherStation)
-		} else if want := "EKR0501, district police office EKM-RURAL and the units that received it, " +
-			"KOCHI-CITY, not EKM0420"; !strings.Contains(vs[0].Message, want) {
-			t.Errorf("report from EKM0420: message %q, want it to contain %q", vs[0].Message, want)
+		} else {
+			// The message names no unit that holds the request, the
+			// office that the routes chose among them.
+			for _, unit := range []string{"KOCHI-CITY", "EKR0501", "EKM-RURAL"} {
+				if strings.Contains(vs[0].Message, unit) {
+					t.Errorf("report from EKM0420: message %q names holder %s", vs[0].Message, unit)
+				}
+			}
 		}
 		for _, unit := range []string{"KOCHI-CITY", "EKR0501", "EKM-RURAL"} {
 			if _, err := e.tryAccept(e.reportOn(req, unit), e.reportEnricher()); err != nil {
@@ -178,23 +183,6 @@ func TestSenderMayNotSetHubFields(t *testing.T) {
 		if len(vs) != 1 || vs[0].Rule != RuleHubOnly || vs[0].Pointer != "/verification_request/"+field {
 			t.Errorf("%s set by the sender: error %v, want hub-only at it", field, err)
 		}
-	}
-}
-
-// TestOtherStationNamesEachUnitOnce has another station report on a
-// request that its own station received: the message names the station
-// and its district office once each.
-func TestOtherStationNamesEachUnitOnce(t *testing.T) {
-	e := sqliteEnv(t)
-	req := e.accept(t, freshRequest(t), e.requestEnricher(), routedBy{defaultRoutes(t)})
-	e.clock.Advance(2 * day)
-	_, err := e.tryAccept(e.reportOn(req, "EKM0412"), e.reportEnricher())
-	vs := schemas.Violations(err)
-	if len(vs) != 1 || vs[0].Rule != RuleOtherStation {
-		t.Fatalf("report from EKM0412: err = %v, want %s", err, RuleOtherStation)
-	}
-	if n := strings.Count(vs[0].Message, "EKM0420"); n != 1 {
-		t.Errorf("message %q names EKM0420 %d times, want once", vs[0].Message, n)
 	}
 }
 

@@ -215,3 +215,39 @@ func TestConflictWithRequestJournaledMeanwhileRetryable(t *testing.T) {
 		}
 	})
 }
+
+// TestReportOnChainOfReplacementsNamesNewest journals three requests
+// for one file that the routes send to no destination, each replacing
+// the one before. A report on the first request is rejected naming the
+// third, without claiming that the third replaced the first.
+func TestReportOnChainOfReplacementsNamesNewest(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		check := e.openCheck()
+		first := e.accept(t, freshRequest(t), e.requestEnricher(), check)
+		second := e.accept(t, againRequest(t), e.requestEnricher(), check)
+		third := freshRequest(t)
+		third.SenderMessageID += "-third"
+		third = e.accept(t, third, e.requestEnricher(), check)
+		if second.VerificationRequest.Replaces != first.ID || third.VerificationRequest.Replaces != second.ID {
+			t.Fatalf("replaces %q and %q, want %s and %s", second.VerificationRequest.Replaces,
+				third.VerificationRequest.Replaces, first.ID, second.ID)
+		}
+
+		_, err := e.tryAccept(e.stationReport(first.ID), e.reportEnricher())
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Rule != RuleUnknownRequest {
+			t.Fatalf("err = %v, want one violation of rule %s", err, RuleUnknownRequest)
+		}
+		message := vs[0].Message
+		if !strings.Contains(message, "in_reply_to \""+third.ID+"\"") {
+			t.Errorf("message %q does not point the report at the newest request %s", message, third.ID)
+		}
+		if strings.Contains(message, "which request "+third.ID+" replaced") {
+			t.Errorf("message %q says that %s replaced %s, which %s replaced", message, third.ID,
+				first.ID, second.ID)
+		}
+		if !strings.Contains(message, "directly or through requests that were replaced in turn") {
+			t.Errorf("message %q does not say that the replacement may be indirect", message)
+		}
+	})
+}

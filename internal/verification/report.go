@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters/police"
@@ -48,6 +48,9 @@ type ReportEnricher struct {
 	// Zone is the zone of due dates and of the day a report arrives.
 	// Default IST.
 	Zone *time.Location
+	// Log receives the details of rejected reports that the sender's
+	// error leaves out. Default slog.Default().
+	Log *slog.Logger
 }
 
 // Enrich implements ingest.Enricher. It finds the report's request by
@@ -56,8 +59,10 @@ type ReportEnricher struct {
 // with the report's file number. It sets the report's correlation id to
 // the passport office's original request, so that request finds the
 // report even when the report replied to the hub's escalation or named
-// no request. It sets Late when the report is dated, or reaches the hub
-// by Now, after the request's due date.
+// no request. It sets RequestSenderMessageID to that request's sender
+// message id, which the passport office's copy carries in in_reply_to.
+// It sets Late when the report is dated, or reaches the hub by Now,
+// after the request's due date.
 //
 // A correlation id that is not the hub id of a request or escalation for
 // the report's file returns an error wrapping a *schemas.ValidationError
@@ -112,6 +117,7 @@ func (e *ReportEnricher) Enrich(ctx context.Context, m *canonical.Message) error
 		return err
 	}
 	m.CorrelationID = req.ID
+	rep.RequestSenderMessageID = req.SenderMessageID
 	now := time.Now
 	if e.Now != nil {
 		now = e.Now
@@ -148,20 +154,24 @@ func (e *ReportEnricher) checkStation(
 	if slices.Contains(units, rep.PoliceStation) {
 		return nil
 	}
-	allowed := "station " + r.PoliceStation
-	if r.DistrictOffice != "" {
-		allowed += ", district police office " + r.DistrictOffice
-	}
-	others := slices.DeleteFunc(slices.Clone(units), func(u string) bool {
-		return u == r.PoliceStation || u == r.DistrictOffice
-	})
-	if len(others) > 0 {
-		allowed += " and the units that received it, " + strings.Join(others, ", ")
-	}
+	// The sender learns only that it does not hold the request: which
+	// units hold another station's file is not the sender's to know, so
+	// only the operator's log names them.
+	e.log().Info("verification report rejected: the reporting unit does not hold the request",
+		"file_number", rep.FileNumber, "request_id", req.ID, "reported_by", rep.PoliceStation,
+		"police_station", r.PoliceStation, "district_office", r.DistrictOffice, "held_by", units)
 	return schemas.Invalid(schemas.Violation{
 		Pointer: "/verification_report/police_station", Rule: RuleOtherStation,
-		Message: fmt.Sprintf("the request for passport file %s was assigned to %s, not %s: "+
-			"only they report on it", rep.FileNumber, allowed, rep.PoliceStation)})
+		Message: fmt.Sprintf("police unit %s does not hold the request for passport file %s: "+
+			"only the station it was assigned to, that station's district police office and "+
+			"the units that received the request report on it", rep.PoliceStation, rep.FileNumber)})
+}
+
+func (e *ReportEnricher) log() *slog.Logger {
+	if e.Log != nil {
+		return e.Log
+	}
+	return slog.Default()
 }
 
 // checkDate returns an error wrapping a *schemas.ValidationError at the
@@ -246,11 +256,14 @@ func checkReplaced(ctx context.Context, store journal.Store, correlationID strin
 	if correlationID != req.ID {
 		named = "the escalation of request " + req.ID
 	}
+	// by may have replaced req directly or a request that replaced req,
+	// so the message does not say that by replaced req.
 	return schemas.Invalid(schemas.Violation{
 		Pointer: "/correlation_id", Rule: RuleUnknownRequest,
-		Message: fmt.Sprintf("in_reply_to %q names %s for passport file %s, which request %s "+
+		Message: fmt.Sprintf("in_reply_to %q names %s for passport file %s, which was "+
 			"replaced because the hub's routes had sent it, and its escalation if any, to no "+
-			"destination: report on request %s, with in_reply_to %q",
+			"destination. Request %s took over from it, directly or through requests that were "+
+			"replaced in turn: report on request %s, with in_reply_to %q",
 			correlationID, named, fileNumber, by, by, by)})
 }
 

@@ -18,12 +18,14 @@ type Envelope struct {
 }
 
 // NewMessage returns a message of type typ and case caseKey with the
-// fields that env fills: the sender's message id and, from in_reply_to,
-// the correlation id.
-func NewMessage(env Envelope, typ canonical.Type, caseKey string) canonical.Message {
+// fields that env fills: the sender's message id, the time sent, which
+// is env's sent_at as the caller parsed it, and, from in_reply_to, the
+// correlation id.
+func NewMessage(env Envelope, sent time.Time, typ canonical.Type, caseKey string) canonical.Message {
 	return canonical.Message{
 		Type:            typ,
 		SenderMessageID: env.MessageID,
+		SentAt:          sent,
 		CorrelationID:   env.InReplyTo,
 		CaseKey:         caseKey,
 		SchemaVersion:   canonical.SchemaVersion,
@@ -32,11 +34,15 @@ func NewMessage(env Envelope, typ canonical.Type, caseKey string) canonical.Mess
 
 // NewEnvelope returns the envelope of m written as a document of type
 // docType. message_id is the original sender's id and hub_message_id the
-// hub's. sent_at is when the hub received m, or when m occurred if the
-// hub has not received it, so that writing one message twice gives the
-// same bytes.
+// hub's. sent_at is when the original sender sent m, in its offset. For
+// a message without that time, such as one the hub made, sent_at is when
+// the hub received m, or when m occurred if the hub has not received it.
+// Writing one message twice thus gives the same bytes.
 func NewEnvelope(m *canonical.Message, docType string) Envelope {
-	sent := m.ReceivedAt
+	sent := m.SentAt
+	if sent.IsZero() {
+		sent = m.ReceivedAt
+	}
 	if sent.IsZero() {
 		sent = m.OccurredAt
 	}
