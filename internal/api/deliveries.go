@@ -28,6 +28,9 @@ import (
 // DeadLettersResponse is the body of GET /api/v1/deadletters.
 type DeadLettersResponse struct {
 	DeadLetters []journal.DeadLetter `json:"dead_letters"`
+	// Next is the after parameter of the next page: the id of the last
+	// dead letter of this page. It is empty on the last page.
+	Next string `json:"next,omitempty"`
 }
 
 func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
@@ -36,9 +39,23 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 		return
 	}
-	found, err := s.Store.DeadLetters(r.Context(), f)
+	page, err := s.deadLetterPage(r, f)
 	if s.clientGone(r, "listing dead letters", err) {
 		return
+	}
+	if errors.Is(err, journal.ErrInvalid) {
+		problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(
+			"after: invalid value %q: want the next of the previous page, the id of a dead letter",
+			f.After)))
+		return
+	}
+	if err == nil && len(page.DeadLetters) == 0 {
+		err = s.checkListedNames(r, f)
+		var unknown unknownNameError
+		if errors.As(err, &unknown) {
+			problem.Write(w, problem.New(problem.BadRequest, err.Error()))
+			return
+		}
 	}
 	if err != nil {
 		s.failures.deadLetters.Failed(err)
@@ -46,22 +63,87 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.failures.deadLetters.Succeeded()
-	if found == nil {
-		found = []journal.DeadLetter{}
+	WriteJSON(w, http.StatusOK, page)
+}
+
+// deadLetterPage returns the dead letters f selects and, when more
+// follow, the cursor of the next page. It reads one dead letter past the
+// page to tell whether more follow.
+func (s *Server) deadLetterPage(r *http.Request, f journal.DeadLetterFilter) (DeadLettersResponse,
+	error) {
+	found, err := s.Store.DeadLetters(r.Context(), f)
+	if err != nil {
+		return DeadLettersResponse{}, err
 	}
-	WriteJSON(w, http.StatusOK, DeadLettersResponse{DeadLetters: found})
+	page := DeadLettersResponse{DeadLetters: found}
+	if page.DeadLetters == nil {
+		page.DeadLetters = []journal.DeadLetter{}
+	}
+	if len(found) == f.EffectiveLimit() {
+		last := found[len(found)-1].ID
+		more, err := s.Store.DeadLetters(r.Context(), journal.DeadLetterFilter{
+			Destination: f.Destination, Route: f.Route, Reason: f.Reason, From: f.From,
+			To: f.To, Unreplayed: f.Unreplayed, After: last, Limit: 1,
+		})
+		if err != nil {
+			return DeadLettersResponse{}, err
+		}
+		if len(more) > 0 {
+			page.Next = last
+		}
+	}
+	return page, nil
+}
+
+// unknownNameError is the error of a listing filter that names no
+// destination or route known to the hub.
+type unknownNameError struct{ field, name string }
+
+func (e unknownNameError) Error() string {
+	return fmt.Sprintf("%s: %q is not a %s of the routes in force and no dead letter in the "+
+		"journal names it: check the name", e.field, e.name, e.field)
+}
+
+// checkListedNames returns an unknownNameError when f's destination or
+// route is neither in the routes in force nor named by a dead letter in
+// the journal. A destination or route removed from the routes stays
+// listable while its dead letters remain. It runs only when f matched
+// nothing, so a known name costs no query.
+func (s *Server) checkListedNames(r *http.Request, f journal.DeadLetterFilter) error {
+	for _, name := range []struct {
+		field, value string
+		inForce      func(string) bool
+		filter       journal.DeadLetterFilter
+	}{
+		{"destination", f.Destination, s.configured,
+			journal.DeadLetterFilter{Destination: f.Destination, Limit: 1}},
+		{"route", f.Route, s.routeInForce, journal.DeadLetterFilter{Route: f.Route, Limit: 1}},
+	} {
+		if name.value == "" || name.inForce(name.value) {
+			continue
+		}
+		found, err := s.Store.DeadLetters(r.Context(), name.filter)
+		if err != nil {
+			return err
+		}
+		if len(found) == 0 {
+			return unknownNameError{field: name.field, name: name.value}
+		}
+	}
+	return nil
 }
 
 // deadLetterFilter reads a filter from the query string: destination,
-// route, reason, from and to (RFC 3339), replayed=false and limit.
+// route, reason, from and to (RFC 3339), replayed=false, after and limit.
 func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
 	v := r.URL.Query()
 	if err := knownParams(v, "destination", "route", "reason", "from", "to", "replayed",
-		"limit"); err != nil {
+		"after", "limit"); err != nil {
 		return journal.DeadLetterFilter{}, err
 	}
 	f := journal.DeadLetterFilter{
 		Destination: v.Get("destination"), Route: v.Get("route"), Reason: v.Get("reason"),
+		After: v.Get("after"),
 	}
 	switch replayed := v.Get("replayed"); replayed {
 	case "":
@@ -76,10 +158,9 @@ func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
 		dst  *time.Time
 	}{{"from", &f.From}, {"to", &f.To}} {
 		if s := v.Get(t.name); s != "" {
-			parsed, err := time.Parse(time.RFC3339, s)
+			parsed, err := parseQueryTime(t.name, s)
 			if err != nil {
-				return f, fmt.Errorf("%s: invalid time %q: want RFC 3339, such as "+
-					"2025-12-01T00:00:00+05:30", t.name, s)
+				return f, err
 			}
 			*t.dst = parsed
 		}
@@ -92,6 +173,23 @@ func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
 	return f, err
 }
 
+// parseQueryTime parses value, the RFC 3339 time of query parameter
+// name. A URL query decodes a + as a space, so an offset such as +05:30
+// written as is arrives as " 05:30", and the error then says so.
+func parseQueryTime(name, value string) (time.Time, error) {
+	parsed, err := time.Parse(time.RFC3339, value)
+	if err == nil {
+		return parsed, nil
+	}
+	err = fmt.Errorf("%s: invalid time %q: want RFC 3339, such as 2025-12-01T00:00:00+05:30",
+		name, value)
+	if _, plusErr := time.Parse(time.RFC3339, strings.ReplaceAll(value, " ", "+")); plusErr == nil {
+		err = fmt.Errorf("%w; a + in a URL query reads as a space, so write the + of the "+
+			"offset as %%2B, as in %s=%s", err, name, strings.ReplaceAll(value, " ", "%2B"))
+	}
+	return time.Time{}, err
+}
+
 // parseLimit reads the limit parameter of a listing from v: 0, for
 // journal.DefaultLimit, when v has none.
 func parseLimit(v url.Values) (int, error) {
@@ -101,10 +199,16 @@ func parseLimit(v url.Values) (int, error) {
 	}
 	n, err := strconv.Atoi(l)
 	if err != nil || n < 1 || n > journal.MaxLimit {
-		return 0, fmt.Errorf("limit: invalid value %q: want a whole number from 1 to %d",
-			l, journal.MaxLimit)
+		return 0, fmt.Errorf("limit: invalid value %q: %s", l, limitRule("limit"))
 	}
 	return n, nil
+}
+
+// limitRule returns the rule of a limit named name, for its error: 0 is
+// invalid, and the default applies only when the limit is left out.
+func limitRule(name string) string {
+	return fmt.Sprintf("want a whole number from 1 to %d, or leave %s out for %d",
+		journal.MaxLimit, name, journal.DefaultLimit)
 }
 
 // checkTimeRange returns an error when both from and to are set and to
@@ -160,28 +264,43 @@ type ReplayManyRequest struct {
 	Reason      string    `json:"reason"`
 	From        time.Time `json:"from,omitzero"`
 	To          time.Time `json:"to,omitzero"`
-	Limit       int       `json:"limit"`
+	// Limit caps the dead letters replayed, from 1 to journal.MaxLimit.
+	// It is left out of the JSON when 0, and a body without it replays
+	// at most journal.DefaultLimit; a body with "limit": 0 is invalid.
+	Limit int `json:"limit,omitempty"`
 	// All replays the dead letters of every destination and route. It is
 	// required when no filter field is set, so that an empty request
 	// never replays everything by accident.
 	All bool `json:"all,omitempty"`
+	// limitGiven is set by UnmarshalJSON when the body has a limit, so
+	// that Check rejects "limit": 0.
+	limitGiven bool
 }
 
-// UnmarshalJSON decodes req from a JSON object and names from or to in
-// the error for a time that is not RFC 3339.
+// UnmarshalJSON decodes req from a JSON object. Its errors name the
+// field and its rule, such as from or to for a time that is not RFC 3339
+// and limit for a value that is not a whole number.
 func (req *ReplayManyRequest) UnmarshalJSON(data []byte) error {
 	type fields ReplayManyRequest
 	var raw struct {
 		fields
-		From *string `json:"from"`
-		To   *string `json:"to"`
+		From  *string         `json:"from"`
+		To    *string         `json:"to"`
+		Limit json.RawMessage `json:"limit"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&raw); err != nil {
-		return err
+		return describeJSONError(err, req)
 	}
 	*req = ReplayManyRequest(raw.fields)
+	if raw.Limit != nil && string(raw.Limit) != "null" {
+		n, err := strconv.Atoi(string(raw.Limit))
+		if err != nil {
+			return fmt.Errorf("limit: invalid value %s: %s", raw.Limit, limitRule("limit"))
+		}
+		req.Limit, req.limitGiven = n, true
+	}
 	for _, t := range []struct {
 		name  string
 		text  *string
@@ -247,9 +366,8 @@ func (req ReplayManyRequest) Check() error {
 	if err := checkTimeRange(req.From, req.To); err != nil {
 		return err
 	}
-	if req.Limit < 0 || req.Limit > journal.MaxLimit {
-		return fmt.Errorf("limit: invalid value %d: want a whole number from 1 to %d, "+
-			"or 0 for %d", req.Limit, journal.MaxLimit, journal.DefaultLimit)
+	if req.Limit < 0 || req.Limit > journal.MaxLimit || (req.limitGiven && req.Limit == 0) {
+		return fmt.Errorf("limit: invalid value %d: %s", req.Limit, limitRule("limit"))
 	}
 	return nil
 }
