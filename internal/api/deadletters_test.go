@@ -228,3 +228,41 @@ func TestDeadLettersTimeWithUnencodedPlus(t *testing.T) {
 	}
 	listDeadLetters(t, rf, "/api/v1/deadletters?from=2026-12-06T09:51:30%2B05:30")
 }
+
+func TestReplayOfMessageIDListsDeadDeliveries(t *testing.T) {
+	rf := newRoutesFixture(t, twoDestinationRoutes)
+	r := rf.post(t, "/api/v1/inbound/police", firBody(t, "EKM0412-FIR-970", nil))
+	if r.status != http.StatusAccepted {
+		t.Fatalf("posting a FIR: status %d, want 202; body %s", r.status, r.body)
+	}
+	messageID := decodeInbound(t, r).MessageID
+
+	p := wantProblem(t, rf.post(t, "/api/v1/deliveries/"+messageID+"/replay", nil), problem.NotFound)
+	for _, want := range []string{"no delivery with id " + messageID, "journaled message",
+		"none of its 2 deliveries is dead", "/api/v1/messages/" + messageID} {
+		if !strings.Contains(p.Detail, want) {
+			t.Errorf("detail with nothing dead %q, want it to contain %q", p.Detail, want)
+		}
+	}
+
+	j, err := rf.store.Journey(t.Context(), messageID)
+	if err != nil {
+		t.Fatalf("reading journey: %v", err)
+	}
+	var station string
+	for _, d := range j.Deliveries {
+		if d.Destination == "station" {
+			station = d.ID
+		}
+	}
+	rf.settle(t, station, journal.StatusDead)
+	p = wantProblem(t, rf.post(t, "/api/v1/deliveries/"+messageID+"/replay", nil), problem.NotFound)
+	if want := "replay its dead deliveries by their ids: " + station; !strings.HasSuffix(p.Detail, want) {
+		t.Errorf("detail %q, want it to end with %q", p.Detail, want)
+	}
+
+	p = wantProblem(t, rf.post(t, "/api/v1/deliveries/no-such-id/replay", nil), problem.NotFound)
+	if p.Detail != "no delivery with id no-such-id" {
+		t.Errorf("detail for an unknown id %q, want only that no delivery has it", p.Detail)
+	}
+}

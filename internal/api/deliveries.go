@@ -420,7 +420,7 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 	s.failures.replay.Succeeded()
 	switch {
 	case errors.Is(err, journal.ErrNotFound):
-		problem.Write(w, problem.New(problem.NotFound, "no delivery with id "+r.PathValue("id")))
+		problem.Write(w, problem.New(problem.NotFound, s.deliveryNotFound(r, r.PathValue("id"))))
 	case errors.Is(err, journal.ErrNotDead), errors.Is(err, journal.ErrDestinationRemoved):
 		problem.Write(w, problem.New(problem.Conflict, err.Error()))
 	default:
@@ -430,6 +430,33 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 		}
 		WriteJSON(w, status, ReplayResponse{Replays: []ReplayResult{res}})
 	}
+}
+
+// deliveryNotFound returns the detail of the 404 of a replay of id, which
+// names no delivery. An operator may give a message's id in place of a
+// delivery's, so when id is a journaled message's, the detail says so and
+// lists the ids of its dead deliveries, which are what to replay.
+func (s *Server) deliveryNotFound(r *http.Request, id string) string {
+	detail := "no delivery with id " + id
+	j, err := s.Store.Journey(r.Context(), id)
+	if err != nil {
+		// ErrNotFound, or a journal that does not respond: the plain
+		// detail is still true.
+		return detail
+	}
+	var dead []string
+	for _, d := range j.Deliveries {
+		if d.Status == journal.StatusDead {
+			dead = append(dead, d.ID)
+		}
+	}
+	detail += ", but it is the id of a journaled message"
+	if len(dead) == 0 {
+		return fmt.Sprintf("%s, and none of its %d deliveries is dead, so none needs a replay; "+
+			"GET /api/v1/messages/%s shows them", detail, len(j.Deliveries), id)
+	}
+	return fmt.Sprintf("%s: replay its dead deliveries by their ids: %s", detail,
+		strings.Join(dead, " "))
 }
 
 func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
