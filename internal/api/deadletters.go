@@ -42,6 +42,9 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 			problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 			return
 		}
+		if s.clientGone(r, "listing dead letters", err) {
+			return
+		}
 	}
 	if err != nil {
 		s.failures.deadLetters.Failed(err)
@@ -67,10 +70,9 @@ func (s *Server) deadLetterPage(r *http.Request, f journal.DeadLetterFilter) (De
 	}
 	if len(found) == f.EffectiveLimit() {
 		last := found[len(found)-1].ID
-		more, err := s.Store.DeadLetters(r.Context(), journal.DeadLetterFilter{
-			Destination: f.Destination, Route: f.Route, Reason: f.Reason, From: f.From,
-			To: f.To, Unreplayed: f.Unreplayed, After: last, Limit: 1,
-		})
+		probe := f
+		probe.After, probe.Limit = last, 1
+		more, err := s.Store.DeadLetters(r.Context(), probe)
 		if err != nil {
 			return DeadLettersResponse{}, err
 		}
@@ -161,7 +163,7 @@ func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
 
 // parseQueryTime parses value, the RFC 3339 time of query parameter
 // name. A URL query decodes a + as a space, so an offset such as +05:30
-// written as is arrives as " 05:30", and the error then says so.
+// written as is arrives as " 05:30", and the error then explains that.
 func parseQueryTime(name, value string) (time.Time, error) {
 	parsed, err := time.Parse(time.RFC3339, value)
 	if err == nil {
