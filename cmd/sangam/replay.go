@@ -42,6 +42,13 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		}
 		return errFlags
 	}
+	limitGiven := false
+	fs.Visit(func(f *flag.Flag) { limitGiven = limitGiven || f.Name == "limit" })
+	if limitGiven && *limit == 0 {
+		// The hub rejects "limit": 0 as well, so 0 never means the default.
+		return fmt.Errorf("%w: --limit: invalid value 0: want a whole number from 1 to %d, "+
+			"or leave --limit out for %d", errInvalid, journal.MaxLimit, journal.DefaultLimit)
+	}
 	bearer, err := token()
 	if err != nil {
 		return err
@@ -99,8 +106,9 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		warnReplayLimit(stderr, n, req.Limit, req.Force)
 		return nil
 	}
-	fs.Usage()
-	return errors.New("give delivery ids or a filter")
+	return errors.New("missing delivery ids or a filter: give DELIVERY_ID..., a filter " +
+		"(--destination, --route, --reason, --from, --to), or --all to replay every dead letter; " +
+		"run 'sangam replay -h' for the flags")
 }
 
 // replayEach replays the dead letters ids one after another. When the

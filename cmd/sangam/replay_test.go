@@ -62,7 +62,53 @@ func TestReplayWithoutFilterSendsNothing(t *testing.T) {
 		t.Errorf("requests %v, want none", hub.paths)
 	}
 	if !strings.Contains(stderr.String(), "--all") {
-		t.Errorf("stderr = %q, want the usage to mention --all", stderr.String())
+		t.Errorf("stderr = %q, want it to mention --all", stderr.String())
+	}
+	if !strings.HasPrefix(stderr.String(), "sangam replay: missing delivery ids or a filter") {
+		t.Errorf("stderr = %q, want it to start with the error", stderr.String())
+	}
+	if strings.Contains(stderr.String(), "Usage:") {
+		t.Errorf("stderr = %q, want the error without the usage", stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "sangam replay -h") {
+		t.Errorf("stderr = %q, want it to point to sangam replay -h", stderr.String())
+	}
+}
+
+func TestReplayLimitZeroSendsNothing(t *testing.T) {
+	hub := &replayHub{}
+	srv := httptest.NewServer(hub)
+	defer srv.Close()
+
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"replay", "--hub", srv.URL, "--all", "--limit", "0"}, &stdout, &stderr)
+	if code != exitInvalid {
+		t.Errorf("exit code %d with --limit 0, want %d", code, exitInvalid)
+	}
+	if len(hub.paths) != 0 {
+		t.Errorf("requests %v, want none", hub.paths)
+	}
+	if want := "--limit: invalid value 0"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr = %q, want it to contain %q", stderr.String(), want)
+	}
+}
+
+func TestReplayWithoutLimitLeavesItOut(t *testing.T) {
+	var bodies []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, string(body))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"replays": []}`))
+	}))
+	defer srv.Close()
+
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"replay", "--hub", srv.URL, "--all"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit code %d, want %d; stderr: %s", code, exitOK, stderr.String())
+	}
+	if len(bodies) != 1 || strings.Contains(bodies[0], "limit") {
+		t.Errorf("request bodies %q, want one without limit, which the hub takes as 100", bodies)
 	}
 }
 

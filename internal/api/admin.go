@@ -892,6 +892,7 @@ func readOptionalJSONBytes(w http.ResponseWriter, body []byte, v any) bool {
 			err = fmt.Errorf("invalid time %q: want RFC 3339, such as "+
 				"\"2025-12-01T00:00:00+05:30\"", timeErr.Value)
 		}
+		err = describeJSONError(err, v)
 		problem.Write(w, problem.New(problem.BadRequest, "invalid JSON body: "+err.Error()))
 		return false
 	}

@@ -25,73 +25,6 @@ import (
 	"github.com/sangam-hub/sangam/schemas"
 )
 
-// DeadLettersResponse is the body of GET /api/v1/deadletters.
-type DeadLettersResponse struct {
-	DeadLetters []journal.DeadLetter `json:"dead_letters"`
-}
-
-func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
-	f, err := deadLetterFilter(r)
-	if err != nil {
-		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
-		return
-	}
-	found, err := s.Store.DeadLetters(r.Context(), f)
-	if s.clientGone(r, "listing dead letters", err) {
-		return
-	}
-	if err != nil {
-		s.failures.deadLetters.Failed(err)
-		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
-		return
-	}
-	s.failures.deadLetters.Succeeded()
-	if found == nil {
-		found = []journal.DeadLetter{}
-	}
-	WriteJSON(w, http.StatusOK, DeadLettersResponse{DeadLetters: found})
-}
-
-// deadLetterFilter reads a filter from the query string: destination,
-// route, reason, from and to (RFC 3339), replayed=false and limit.
-func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
-	v := r.URL.Query()
-	if err := knownParams(v, "destination", "route", "reason", "from", "to", "replayed",
-		"limit"); err != nil {
-		return journal.DeadLetterFilter{}, err
-	}
-	f := journal.DeadLetterFilter{
-		Destination: v.Get("destination"), Route: v.Get("route"), Reason: v.Get("reason"),
-	}
-	switch replayed := v.Get("replayed"); replayed {
-	case "":
-	case "false":
-		f.Unreplayed = true
-	default:
-		return f, fmt.Errorf("replayed: invalid value %q: want false, to list only "+
-			"dead letters not replayed yet", replayed)
-	}
-	for _, t := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &f.From}, {"to", &f.To}} {
-		if s := v.Get(t.name); s != "" {
-			parsed, err := time.Parse(time.RFC3339, s)
-			if err != nil {
-				return f, fmt.Errorf("%s: invalid time %q: want RFC 3339, such as "+
-					"2025-12-01T00:00:00+05:30", t.name, s)
-			}
-			*t.dst = parsed
-		}
-	}
-	if err := checkTimeRange(f.From, f.To); err != nil {
-		return f, err
-	}
-	limit, err := parseLimit(v)
-	f.Limit = limit
-	return f, err
-}
-
 // parseLimit reads the limit parameter of a listing from v: 0, for
 // journal.DefaultLimit, when v has none.
 func parseLimit(v url.Values) (int, error) {
@@ -101,10 +34,16 @@ func parseLimit(v url.Values) (int, error) {
 	}
 	n, err := strconv.Atoi(l)
 	if err != nil || n < 1 || n > journal.MaxLimit {
-		return 0, fmt.Errorf("limit: invalid value %q: want a whole number from 1 to %d",
-			l, journal.MaxLimit)
+		return 0, fmt.Errorf("limit: invalid value %q: %s", l, limitRule("limit"))
 	}
 	return n, nil
+}
+
+// limitRule returns the rule of a limit named name, for its error: 0 is
+// invalid, and the default applies only when the limit is left out.
+func limitRule(name string) string {
+	return fmt.Sprintf("want a whole number from 1 to %d, or leave %s out for %d",
+		journal.MaxLimit, name, journal.DefaultLimit)
 }
 
 // checkTimeRange returns an error when both from and to are set and to
@@ -160,28 +99,43 @@ type ReplayManyRequest struct {
 	Reason      string    `json:"reason"`
 	From        time.Time `json:"from,omitzero"`
 	To          time.Time `json:"to,omitzero"`
-	Limit       int       `json:"limit"`
+	// Limit caps the dead letters replayed, from 1 to journal.MaxLimit.
+	// It is left out of the JSON when 0, and a body without it replays
+	// at most journal.DefaultLimit; a body with "limit": 0 is invalid.
+	Limit int `json:"limit,omitempty"`
 	// All replays the dead letters of every destination and route. It is
 	// required when no filter field is set, so that an empty request
 	// never replays everything by accident.
 	All bool `json:"all,omitempty"`
+	// limitGiven is set by UnmarshalJSON when the body has a limit, so
+	// that Check rejects "limit": 0.
+	limitGiven bool
 }
 
-// UnmarshalJSON decodes req from a JSON object and names from or to in
-// the error for a time that is not RFC 3339.
+// UnmarshalJSON decodes req from a JSON object. Its errors name the
+// field and its rule, such as from or to for a time that is not RFC 3339
+// and limit for a value that is not a whole number.
 func (req *ReplayManyRequest) UnmarshalJSON(data []byte) error {
 	type fields ReplayManyRequest
 	var raw struct {
 		fields
-		From *string `json:"from"`
-		To   *string `json:"to"`
+		From  *string         `json:"from"`
+		To    *string         `json:"to"`
+		Limit json.RawMessage `json:"limit"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&raw); err != nil {
-		return err
+		return describeJSONError(err, req)
 	}
 	*req = ReplayManyRequest(raw.fields)
+	if raw.Limit != nil && string(raw.Limit) != "null" {
+		n, err := strconv.Atoi(string(raw.Limit))
+		if err != nil {
+			return fmt.Errorf("limit: invalid value %s: %s", raw.Limit, limitRule("limit"))
+		}
+		req.Limit, req.limitGiven = n, true
+	}
 	for _, t := range []struct {
 		name  string
 		text  *string
@@ -247,9 +201,8 @@ func (req ReplayManyRequest) Check() error {
 	if err := checkTimeRange(req.From, req.To); err != nil {
 		return err
 	}
-	if req.Limit < 0 || req.Limit > journal.MaxLimit {
-		return fmt.Errorf("limit: invalid value %d: want a whole number from 1 to %d, "+
-			"or 0 for %d", req.Limit, journal.MaxLimit, journal.DefaultLimit)
+	if req.Limit < 0 || req.Limit > journal.MaxLimit || (req.limitGiven && req.Limit == 0) {
+		return fmt.Errorf("limit: invalid value %d: %s", req.Limit, limitRule("limit"))
 	}
 	return nil
 }
@@ -302,7 +255,7 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 	s.failures.replay.Succeeded()
 	switch {
 	case errors.Is(err, journal.ErrNotFound):
-		problem.Write(w, problem.New(problem.NotFound, "no delivery with id "+r.PathValue("id")))
+		problem.Write(w, problem.New(problem.NotFound, s.deliveryNotFound(r, r.PathValue("id"))))
 	case errors.Is(err, journal.ErrNotDead), errors.Is(err, journal.ErrDestinationRemoved):
 		problem.Write(w, problem.New(problem.Conflict, err.Error()))
 	default:
@@ -312,6 +265,33 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 		}
 		WriteJSON(w, status, ReplayResponse{Replays: []ReplayResult{res}})
 	}
+}
+
+// deliveryNotFound returns the detail of the 404 of a replay of id, which
+// names no delivery. An operator may give a message's id in place of a
+// delivery's, so when id is a journaled message's, the detail says so and
+// lists the ids of its dead deliveries, which are what to replay.
+func (s *Server) deliveryNotFound(r *http.Request, id string) string {
+	detail := "no delivery with id " + id
+	j, err := s.Store.Journey(r.Context(), id)
+	if err != nil {
+		// ErrNotFound, or a journal that does not respond: the plain
+		// detail is still true.
+		return detail
+	}
+	var dead []string
+	for _, d := range j.Deliveries {
+		if d.Status == journal.StatusDead {
+			dead = append(dead, d.ID)
+		}
+	}
+	detail += ", but it is the id of a journaled message"
+	if len(dead) == 0 {
+		return fmt.Sprintf("%s, and none of its %d deliveries is dead, so none needs a replay; "+
+			"GET /api/v1/messages/%s shows them", detail, len(j.Deliveries), id)
+	}
+	return fmt.Sprintf("%s: replay its dead deliveries by their ids: %s", detail,
+		strings.Join(dead, " "))
 }
 
 func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {

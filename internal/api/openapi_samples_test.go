@@ -395,6 +395,10 @@ func sampleReplays(t *testing.T, c *conformance, h *sampleHub, id string, delive
 		"&from=2020-01-01T00:00:00Z&to=2099-01-01T00:00:00%2B05:30&limit=10", operatorToken),
 		http.StatusOK)
 	c.do(t, h.url, get("/api/v1/deadletters?from=yesterday", operatorToken), http.StatusBadRequest)
+	c.do(t, h.url, get("/api/v1/deadletters?limit=1&after="+dead, operatorToken), http.StatusOK)
+	c.do(t, h.url, get("/api/v1/deadletters?after=no-such-delivery", operatorToken),
+		http.StatusBadRequest)
+	c.do(t, h.url, get("/api/v1/deadletters?destination=nope", operatorToken), http.StatusBadRequest)
 
 	replay := "/api/v1/deliveries/" + dead + "/replay"
 	c.do(t, h.url, post(http.MethodPost, replay, operatorToken, []byte(`{"by": "duty officer"}`)),

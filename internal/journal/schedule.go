@@ -115,6 +115,12 @@ type DeadLetterFilter struct {
 	// ExceptDestinations, when not nil, leaves out the dead letters of
 	// these destinations.
 	ExceptDestinations []string
+	// After, when set, is the id of the last dead letter of the previous
+	// page: the results are those that follow it in their order. A dead
+	// delivery never changes, so paging this way returns each dead letter
+	// once. DeadLetters returns an error wrapping ErrInvalid when After
+	// is not the id of a dead delivery.
+	After string
 }
 
 // EffectiveLimit returns f.Limit bounded as Query.EffectiveLimit does.

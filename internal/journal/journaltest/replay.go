@@ -124,6 +124,53 @@ func testDeadLetterFilters(t *testing.T, h Harness) {
 	}
 }
 
+func testDeadLetterPages(t *testing.T, h Harness) {
+	var oldestFirst []string
+	for i := range 5 {
+		e := newEntry(t, h, fmt.Sprintf("fir-dl-page-%d", i), "court")
+		accept(t, h, e)
+		kill(t, h, e.Deliveries[0].ID, "HTTP 422")
+		oldestFirst = append(oldestFirst, e.Deliveries[0].ID)
+	}
+	alive := newEntry(t, h, "fir-dl-page-pending", "court")
+	accept(t, h, alive)
+	newestFirst := slices.Clone(oldestFirst)
+	slices.Reverse(newestFirst)
+
+	for _, order := range []struct {
+		name        string
+		oldestFirst bool
+		want        []string
+	}{{"newest first", false, newestFirst}, {"oldest first", true, oldestFirst}} {
+		var got [][]string
+		f := journal.DeadLetterFilter{Destination: "court", Limit: 2, OldestFirst: order.oldestFirst}
+		for range 4 {
+			page := letterIDs(deadLetters(t, h, f))
+			got = append(got, page)
+			if len(page) == 0 {
+				break
+			}
+			f.After = page[len(page)-1]
+		}
+		want := [][]string{order.want[0:2], order.want[2:4], order.want[4:], nil}
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Errorf("DeadLetters pages, %s = %v, want %v", order.name, got, want)
+		}
+	}
+
+	f := journal.DeadLetterFilter{After: newestFirst[1], Limit: 1}
+	if got := letterIDs(deadLetters(t, h, f)); !slices.Equal(got, newestFirst[2:3]) {
+		t.Errorf("DeadLetters after %s with limit 1 = %v, want %v", f.After, got, newestFirst[2:3])
+	}
+	for _, after := range []string{alive.Deliveries[0].ID, "no-such-delivery"} {
+		_, err := h.Store.DeadLetters(context.Background(), journal.DeadLetterFilter{After: after})
+		if !errors.Is(err, journal.ErrInvalid) {
+			t.Errorf("DeadLetters after %q, not a dead delivery: error = %v, want ErrInvalid",
+				after, err)
+		}
+	}
+}
+
 // checkDeadLetter checks l, the dead letter of e's first delivery, which
 // died at diedAt.
 func checkDeadLetter(t *testing.T, l journal.DeadLetter, e journal.Entry, diedAt time.Time) {

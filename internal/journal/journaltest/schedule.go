@@ -41,6 +41,7 @@ func RunScheduler(t *testing.T, open Open) {
 		{"Wake", testWake},
 		{"StatusFollowsReplays", testStatusFollowsReplays},
 		{"DeadLetterFilters", testDeadLetterFilters},
+		{"DeadLetterPages", testDeadLetterPages},
 		{"Replay", testReplay},
 		{"ReplayNotDead", testReplayNotDead},
 		{"ConcurrentReplays", testConcurrentReplays},

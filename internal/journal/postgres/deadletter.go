@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -24,6 +25,15 @@ func (s *Store) DeadLetters(
 	ctx context.Context,
 	f journal.DeadLetterFilter,
 ) ([]journal.DeadLetter, error) {
+	var afterTime *time.Time
+	var afterSeq *int64
+	if f.After != "" {
+		var err error
+		afterTime, afterSeq, err = s.deadLetterPosition(ctx, f.After)
+		if err != nil {
+			return nil, err
+		}
+	}
 	rows, _ := s.pool.Query(ctx, `
 		SELECT `+deliveryColumns+`, m.source, m.sender_message_id, m.type,
 			array(SELECT r.id FROM deliveries r WHERE r.replay_of = d.id ORDER BY r.seq)
@@ -37,12 +47,15 @@ func (s *Store) DeadLetters(
 			AND (NOT $7 OR `+unreplayed+`)
 			AND ($9::text[] IS NULL OR d.destination = ANY($9))
 			AND ($10::text[] IS NULL OR d.destination <> ALL($10))
+			AND ($11::timestamptz IS NULL OR CASE WHEN $8
+				THEN (d.updated_at, d.seq) > ($11, $12::bigint)
+				ELSE (d.updated_at, d.seq) < ($11, $12::bigint) END)
 		ORDER BY
 			CASE WHEN $8 THEN d.updated_at END ASC, CASE WHEN $8 THEN d.seq END ASC,
 			d.updated_at DESC, d.seq DESC
 		LIMIT $6`,
 		f.Destination, f.Route, f.Reason, nullTime(f.From), nullTime(f.To), f.EffectiveLimit(),
-		f.Unreplayed, f.OldestFirst, f.Destinations, f.ExceptDestinations)
+		f.Unreplayed, f.OldestFirst, f.Destinations, f.ExceptDestinations, afterTime, afterSeq)
 	letters, err := pgx.CollectRows(rows, scanDeadLetter)
 	if err != nil {
 		return nil, fmt.Errorf("reading dead letters: %w", err)
@@ -63,6 +76,27 @@ func (s *Store) DeadLetters(
 	}
 	journal.AttachLetterAttempts(letters, attempts)
 	return letters, nil
+}
+
+// deadLetterPosition returns the time the dead delivery id died and its
+// seq, which order the dead letters. It returns an error wrapping
+// journal.ErrInvalid when id is not a dead delivery's id.
+func (s *Store) deadLetterPosition(ctx context.Context, id string) (*time.Time, *int64, error) {
+	var (
+		updated time.Time
+		seq     int64
+	)
+	err := s.pool.QueryRow(ctx,
+		"SELECT updated_at, seq FROM deliveries WHERE id = $1 AND status = 'dead'",
+		id).Scan(&updated, &seq)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil, fmt.Errorf("%w dead letter filter after: %q is not a dead delivery's id",
+			journal.ErrInvalid, id)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading dead letter %s: %w", id, err)
+	}
+	return &updated, &seq, nil
 }
 
 func scanDeadLetter(row pgx.CollectableRow) (journal.DeadLetter, error) {

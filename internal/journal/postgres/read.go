@@ -106,16 +106,7 @@ func (s *Store) Delivery(
 		)
 		FROM deliveries d
 		JOIN messages m ON m.id = d.message_id
-		CROSS JOIN LATERAL (
-			SELECT json_agg(json_build_object(
-				'number', a.number, 'started_at', a.started_at,
-				'finished_at', a.finished_at, 'status_code', a.status_code,
-				'error', a.error, 'result', a.result,
-				'next_attempt_at', a.next_attempt_at, 'policy', a.policy,
-				'not_sent', a.not_sent
-			) ORDER BY a.number) AS attempts
-			FROM attempts a WHERE a.delivery_id = d.id
-		) a
+		CROSS JOIN LATERAL (`+attemptsOfDelivery+`) a
 		WHERE d.id = $1`,
 		deliveryID).Scan(append(r.targets(), &attempts, &document, &blocker)...)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -131,10 +122,38 @@ func (s *Store) Delivery(
 	if blocker != nil {
 		d.BlockedBy = *blocker
 	}
-	if attempts != nil {
-		if err := json.Unmarshal(attempts, &d.Attempts); err != nil {
-			return journal.Delivery{}, canonical.Message{},
-				fmt.Errorf("reading delivery %s: decoding attempts: %w", deliveryID, err)
+	if err := decodeAttempts(&d, attempts); err != nil {
+		return journal.Delivery{}, canonical.Message{},
+			fmt.Errorf("reading delivery %s: %w", deliveryID, err)
+	}
+	var msg canonical.Message
+	if err := json.Unmarshal(document, &msg); err != nil {
+		return journal.Delivery{}, canonical.Message{},
+			fmt.Errorf("reading delivery %s: decoding canonical message: %w", deliveryID, err)
+	}
+	return d, msg, nil
+}
+
+// attemptsOfDelivery is a subquery, for a CROSS JOIN LATERAL, of the
+// attempts of the delivery d as one JSON array in column attempts, NULL
+// when there are none, that decodeAttempts reads. Reading them in the
+// statement that reads d gives both from one snapshot.
+const attemptsOfDelivery = `
+	SELECT json_agg(json_build_object(
+		'number', a.number, 'started_at', a.started_at,
+		'finished_at', a.finished_at, 'status_code', a.status_code,
+		'error', a.error, 'result', a.result,
+		'next_attempt_at', a.next_attempt_at, 'policy', a.policy,
+		'not_sent', a.not_sent
+	) ORDER BY a.number) AS attempts
+	FROM attempts a WHERE a.delivery_id = d.id`
+
+// decodeAttempts sets the attempts of d from data, the attempts column
+// of attemptsOfDelivery.
+func decodeAttempts(d *journal.Delivery, data []byte) error {
+	if data != nil {
+		if err := json.Unmarshal(data, &d.Attempts); err != nil {
+			return fmt.Errorf("decoding attempts: %w", err)
 		}
 	}
 	for i := range d.Attempts {
@@ -145,12 +164,7 @@ func (s *Store) Delivery(
 			a.NextAttemptAt = a.NextAttemptAt.UTC()
 		}
 	}
-	var msg canonical.Message
-	if err := json.Unmarshal(document, &msg); err != nil {
-		return journal.Delivery{}, canonical.Message{},
-			fmt.Errorf("reading delivery %s: decoding canonical message: %w", deliveryID, err)
-	}
-	return d, msg, nil
+	return nil
 }
 
 // deliveryColumns are the columns that scanDelivery reads, qualified by

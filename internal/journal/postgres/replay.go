@@ -105,27 +105,39 @@ func lockDeadDelivery(ctx context.Context, tx pgx.Tx, deliveryID string) (string
 // latestReplay returns the newest replay of the delivery, with its
 // attempts. It runs after the row lock is taken, in a statement of its
 // own, so under READ COMMITTED it reads a replay that the lock's previous
-// holder committed.
+// holder committed. The replay and its attempts come from that one
+// statement, so a delivery worker that settles the replay meanwhile
+// cannot pair its old status with its new attempt.
 func latestReplay(ctx context.Context, tx pgx.Tx, deliveryID string) (journal.Delivery, bool, error) {
-	rows, _ := tx.Query(ctx, selectDeliveries+`
-		WHERE d.replay_of = $1 ORDER BY d.seq DESC LIMIT 1`, deliveryID)
-	d, err := pgx.CollectExactlyOneRow(rows, scanDelivery)
+	var (
+		r        deliveryRow
+		attempts []byte
+	)
+	err := tx.QueryRow(ctx, `
+		SELECT `+deliveryColumns+`, a.attempts
+		FROM deliveries d CROSS JOIN LATERAL (`+attemptsOfDelivery+`) a
+		WHERE d.replay_of = $1 ORDER BY d.seq DESC LIMIT 1`,
+		deliveryID).Scan(append(r.targets(), &attempts)...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return journal.Delivery{}, false, nil
 	}
 	if err != nil {
 		return journal.Delivery{}, false, fmt.Errorf("reading earlier replay: %w", err)
 	}
-
-	rows, _ = tx.Query(ctx, selectAttempts+`
-		WHERE a.delivery_id = $1 ORDER BY a.number`, d.ID)
-	attempts, err := pgx.CollectRows(rows, scanAttempt)
-	if err != nil {
-		return journal.Delivery{}, false, fmt.Errorf("reading attempts of earlier replay: %w", err)
+	if afterReplayRead != nil {
+		afterReplayRead(r.d.ID)
 	}
-	d.Attempts = append(d.Attempts, attempts...)
+
+	d := r.delivery()
+	if err := decodeAttempts(&d, attempts); err != nil {
+		return journal.Delivery{}, false, fmt.Errorf("reading earlier replay %s: %w", d.ID, err)
+	}
 	return d, true, nil
 }
+
+// afterReplayRead, when not nil, is called by latestReplay with the id
+// of the replay it read, so that a test can settle the replay then.
+var afterReplayRead func(replayID string)
 
 // insertReplay inserts the pending copy of the dead delivery and returns
 // it. It returns an error wrapping journal.ErrInvalid when r.NewID is

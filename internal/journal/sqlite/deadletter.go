@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -31,6 +32,14 @@ func (s *Store) DeadLetters(
 	ctx context.Context,
 	f journal.DeadLetterFilter,
 ) ([]journal.DeadLetter, error) {
+	var afterTime, afterSeq sql.NullInt64
+	if f.After != "" {
+		var err error
+		afterTime, afterSeq, err = s.deadLetterPosition(ctx, f.After)
+		if err != nil {
+			return nil, err
+		}
+	}
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT `+deliveryColumns+`, m.source, m.sender_message_id, m.type,
 			(SELECT json_group_array(r.id) FROM (
@@ -46,12 +55,16 @@ func (s *Store) DeadLetters(
 			AND (NOT ?7 OR `+unreplayed+`)
 			AND (?9 IS NULL OR d.destination IN (SELECT value FROM json_each(?9)))
 			AND (?10 IS NULL OR d.destination NOT IN (SELECT value FROM json_each(?10)))
+			AND (?11 IS NULL OR CASE WHEN ?8
+				THEN (d.updated_at, d.seq) > (?11, ?12)
+				ELSE (d.updated_at, d.seq) < (?11, ?12) END)
 		ORDER BY
 			CASE WHEN ?8 THEN d.updated_at END ASC, CASE WHEN ?8 THEN d.seq END ASC,
 			d.updated_at DESC, d.seq DESC
 		LIMIT ?6`,
 		f.Destination, f.Route, f.Reason, nullMicros(f.From), nullMicros(f.To), f.EffectiveLimit(),
-		f.Unreplayed, f.OldestFirst, nullJSONList(f.Destinations), nullJSONList(f.ExceptDestinations))
+		f.Unreplayed, f.OldestFirst, nullJSONList(f.Destinations), nullJSONList(f.ExceptDestinations),
+		afterTime, afterSeq)
 	if err != nil {
 		return nil, fmt.Errorf("reading dead letters: %w", err)
 	}
@@ -72,6 +85,24 @@ func (s *Store) DeadLetters(
 		return nil, fmt.Errorf("reading dead letters: %w", err)
 	}
 	return letters, nil
+}
+
+// deadLetterPosition returns the time the dead delivery id died, in
+// microseconds, and its seq, which order the dead letters. It returns an
+// error wrapping journal.ErrInvalid when id is not a dead delivery's id.
+func (s *Store) deadLetterPosition(ctx context.Context, id string) (updated, seq sql.NullInt64,
+	err error) {
+	err = s.db.QueryRowContext(ctx,
+		"SELECT updated_at, seq FROM deliveries WHERE id = ? AND status = 'dead'",
+		id).Scan(&updated, &seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return updated, seq, fmt.Errorf("%w dead letter filter after: %q is not a dead delivery's id",
+			journal.ErrInvalid, id)
+	}
+	if err != nil {
+		return updated, seq, fmt.Errorf("reading dead letter %s: %w", id, err)
+	}
+	return updated, seq, nil
 }
 
 // attachLetterAttempts reads the attempts of letters in one query and

@@ -100,7 +100,9 @@ func checkDead(ctx context.Context, tx *sql.Tx, deliveryID string) (string, erro
 }
 
 // latestReplay returns the newest replay of the delivery, with its
-// attempts.
+// attempts. Its two queries run in tx, and an SQLite transaction reads
+// one snapshot of the database, so a delivery worker that settles the
+// replay meanwhile cannot pair its old status with its new attempt.
 func latestReplay(ctx context.Context, tx *sql.Tx, deliveryID string) (journal.Delivery, bool, error) {
 	ds, err := queryDeliveries(ctx, tx, selectDeliveries+`
 		WHERE d.replay_of = ? ORDER BY d.seq DESC LIMIT 1`, deliveryID)
