@@ -25,7 +25,8 @@ Commands:
                                         show the difference FILE makes, then save it as a new version;
                                         --expect N, the version FILE was exported from, makes it fail
                                         when another version was saved since
-  history [--limit N] [--before N]      list the versions, newest first, or those before version N
+  history [--limit N] [--before N]      list the versions, newest first, or those before version N,
+                                        and mark the one in force on the hub that answered
   diff N [M]                            show the difference from version N to M (default: current)
   restore N [--expect M] [--dry-run] [--comment T] [--by NAME]
                                         show the difference, then save version N again as the newest
@@ -325,7 +326,7 @@ func printWarnings(w io.Writer, r api.RoutesChangeResult) {
 
 func routesHistory(c *adminClient, limit, before int, stdout io.Writer) error {
 	var out struct {
-		Versions []routestore.Info `json:"versions"`
+		Versions []api.RoutesVersionInfo `json:"versions"`
 	}
 	path := "/api/v1/routes/versions?limit=" + strconv.Itoa(limit)
 	if before > 0 {
@@ -343,12 +344,15 @@ func routesHistory(c *adminClient, limit, before int, stdout io.Writer) error {
 		return nil
 	}
 	for _, v := range out.Versions {
-		line := fmt.Sprintf("v%-4d %s  %-20s %s", v.Number,
-			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), shownLine(v.By), shownLine(v.Comment))
+		line := strings.TrimRight(fmt.Sprintf("v%-4d %s  %-20s %s", v.Number,
+			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), shownLine(v.By), shownLine(v.Comment)), " ")
 		if v.RestoredFrom > 0 {
 			line += fmt.Sprintf(" (restores v%d)", v.RestoredFrom)
 		}
-		fmt.Fprintln(stdout, strings.TrimRight(line, " "))
+		if v.InForce {
+			line += " (in force)"
+		}
+		fmt.Fprintln(stdout, line)
 	}
 	return nil
 }

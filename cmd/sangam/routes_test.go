@@ -320,6 +320,35 @@ func TestRoutesHistoryPages(t *testing.T) {
 	}
 }
 
+// TestRoutesHistoryMarksInForce lists three versions from a hub that
+// has yet to apply the newest, so only version 2 is marked.
+func TestRoutesHistoryMarksInForce(t *testing.T) {
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"versions": [
+			{"number": 3, "by": "asha", "comment": "", "created_at": "2026-03-02T10:00:00Z", "restored_from": 1, "in_force": false},
+			{"number": 2, "by": "asha", "comment": "reword", "created_at": "2026-03-01T10:00:00Z", "restored_from": 0, "in_force": true},
+			{"number": 1, "by": "api", "comment": "seed", "created_at": "2026-02-28T10:00:00Z", "restored_from": 0, "in_force": false}]}`)
+	}))
+	t.Cleanup(hub.Close)
+
+	code, out, errOut := runCLI(t, "routes", "history", "--hub", hub.URL)
+	if code != exitOK {
+		t.Fatalf("history: exit %d %s", code, errOut)
+	}
+	want := "v3    2026-03-02 10:00:00Z  asha (restores v1)\n" +
+		"v2    2026-03-01 10:00:00Z  asha                 reword (in force)\n" +
+		"v1    2026-02-28 10:00:00Z  api                  seed\n"
+	if out != want {
+		t.Errorf("history =\n%s\nwant\n%s", out, want)
+	}
+
+	_, out, _ = runCLI(t, "routes", "history", "--hub", startTestHub(t))
+	if !regexp.MustCompile(`(?m)^v1 .* \(in force\)$`).MatchString(out) {
+		t.Errorf("a new hub's history does not mark version 1 in force:\n%s", out)
+	}
+}
+
 func TestRoutesExplainSendsMarkupUnescaped(t *testing.T) {
 	var request []byte
 	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

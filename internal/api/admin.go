@@ -33,6 +33,16 @@ type RoutesVersion struct {
 	InForce bool `json:"in_force"`
 }
 
+// RoutesVersionInfo is a stored routes version, without its document, as
+// GET /api/v1/routes/versions lists it.
+type RoutesVersionInfo struct {
+	routestore.Info
+	// InForce is true for the version this replica routes with. While a
+	// replica has yet to apply the newest version, no version or an
+	// older one is marked.
+	InForce bool `json:"in_force"`
+}
+
 // RoutesChange is the body of PUT /api/v1/routes and of a restore.
 type RoutesChange struct {
 	// Document is the new routes document (YAML); unused by a restore.
@@ -118,7 +128,14 @@ func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
 		s.storeProblem(w, r, "listing routes versions", err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"versions": list})
+	// One read of the routes in force marks at most one version, even
+	// when the replica applies another one meanwhile.
+	inForce := s.Routes().Version()
+	versions := make([]RoutesVersionInfo, len(list))
+	for i, info := range list {
+		versions[i] = RoutesVersionInfo{Info: info, InForce: inForce == fmt.Sprintf("v%d", info.Number)}
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"versions": versions})
 }
 
 func (s *Server) getRoutes(w http.ResponseWriter, r *http.Request) {

@@ -305,6 +305,37 @@ func wantOneVersion(t *testing.T, base string) {
 	}
 }
 
+// TestRoutesVersionsMarkInForce saves version 2 on a hub whose replica
+// still routes with version 1, which the listing marks alone.
+func TestRoutesVersionsMarkInForce(t *testing.T) {
+	h := newSampleHub(t, true)
+	doc := replaceAll(t, sampleRoutes, `when: message.type == "fir"`,
+		`when: message.type == "fir" && message.source == "police"`)
+	if r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1}); r.status != http.StatusCreated {
+		t.Fatalf("saving version 2: status %d; body %s", r.status, r.body)
+	}
+	r := send(t, http.MethodGet, h.url+"/api/v1/routes/versions", operatorToken, nil)
+	var list struct {
+		Versions []api.RoutesVersionInfo `json:"versions"`
+	}
+	if err := json.Unmarshal(r.body, &list); err != nil {
+		t.Fatalf("decoding versions: %v; body %s", err, r.body)
+	}
+	inForce := map[int]bool{}
+	for _, v := range list.Versions {
+		inForce[v.Number] = v.InForce
+	}
+	if len(inForce) != 2 {
+		t.Fatalf("versions %s, want 1 and 2", r.body)
+	}
+	if !inForce[1] {
+		t.Errorf("version 1, which the replica routes with, is not marked in force: %s", r.body)
+	}
+	if inForce[2] {
+		t.Errorf("version 2, which the replica has not applied, is marked in force: %s", r.body)
+	}
+}
+
 func TestRoutesDryRunRejectsWhatSaveRejects(t *testing.T) {
 	h := newSampleHub(t, true)
 	// Comment lines keep the document valid while it grows past the
