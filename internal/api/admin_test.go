@@ -148,6 +148,20 @@ func TestRoutesChangeListsEveryProblem(t *testing.T) {
 	wantOneVersion(t, h.url)
 }
 
+func TestRoutesChangeListsTextWithOtherProblems(t *testing.T) {
+	h := newSampleHub(t, true)
+	doc := replaceAll(t, sampleRoutes, "name: station\n    agency: police",
+		"name: station\n    agency: nosuch", `when: message.type == "fir"`,
+		`when: message.type == "f`+"\u200b"+`ir"`)
+	r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: true})
+	p := wantProblem(t, r, problem.InvalidRoutes)
+	want := []string{" text", "/destinations/0/agency unknown-agency"}
+	if got := pointersAndRules(p.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors at %q, want %q", got, want)
+	}
+	wantOneVersion(t, h.url)
+}
+
 func TestRoutesChangeSortsProblemsByPointer(t *testing.T) {
 	h := newSampleHub(t, true)
 	// Loading the document finds the condition's error and the agency
