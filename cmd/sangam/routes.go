@@ -88,7 +88,8 @@ var errUnchanged = errors.New("routes unchanged")
 // then every violation on a line of its own with its pointer and rule.
 // The later lines of a violation's message, such as the caret under a
 // CEL error, are indented below it. A 400, 404, 409 or 413 is the
-// input's fault, and a 429 or 5xx makes the error wrap errUnavailable.
+// input's fault: a 404 wraps errNotFound, a 409 errConflict and the
+// others errInvalid. A 429 or 5xx makes the error wrap errUnavailable.
 func hubProblem(status int, data []byte) error {
 	var p problem.Problem
 	if json.Unmarshal(data, &p) != nil || p.Title == "" {
@@ -107,17 +108,19 @@ func hubProblem(status int, data []byte) error {
 	for _, v := range p.Errors {
 		msg += "\n  " + strings.ReplaceAll(v.String(), "\n", "\n    ")
 	}
-	// A 404 in the hub's problem form names what the command was given:
-	// a message id, a routes version or an agency that the hub lacks.
 	if status == http.StatusConflict && p.Detail == api.UnchangedDetail {
 		return fmt.Errorf("%w: %w: %s", errConflict, errUnchanged, msg)
 	}
 	if status == http.StatusConflict {
 		return fmt.Errorf("%w: %s", errConflict, msg)
 	}
+	// A 404 in the hub's problem form names what the command was given:
+	// a message id, a routes version or an agency that the hub lacks.
+	if status == http.StatusNotFound {
+		return fmt.Errorf("%w: %s", errNotFound, msg)
+	}
 	// A body over the hub's limit is input that no retry makes valid.
-	if status == http.StatusBadRequest || status == http.StatusNotFound ||
-		status == http.StatusRequestEntityTooLarge {
+	if status == http.StatusBadRequest || status == http.StatusRequestEntityTooLarge {
 		return fmt.Errorf("%w: %s", errInvalid, msg)
 	}
 	if status == http.StatusTooManyRequests || status >= 500 {

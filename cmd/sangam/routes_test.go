@@ -193,10 +193,31 @@ func TestHubProblemShowsDetail(t *testing.T) {
 
 func TestHubProblemNotFoundIsInput(t *testing.T) {
 	body := `{"type":"urn:sangam:problem:not-found","title":"Not found","status":404,` +
-		`"detail":"message nosuch: not found"}`
+		`"detail":"no message with id nosuch"}`
 	err := hubProblem(http.StatusNotFound, []byte(body))
 	if !errors.Is(err, errInvalid) {
 		t.Errorf("error %v does not wrap errInvalid, so the command would not exit 1", err)
+	}
+	if want := "not found: no message with id nosuch"; err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
+	}
+}
+
+func TestRoutesMissingIsNotFound(t *testing.T) {
+	url := startTestHub(t)
+	code, _, errOut := runCLI(t, "routes", "diff", "--hub", url, "99")
+	if code != exitInvalid {
+		t.Errorf("diff 99: exit %d, want %d", code, exitInvalid)
+	}
+	if want := "sangam routes: not found: routes version 99 does not exist\n"; errOut != want {
+		t.Errorf("diff 99: stderr %q, want %q", errOut, want)
+	}
+	code, _, errOut = runCLI(t, "routes", "explain", "--hub", url, "--message", "nosuch")
+	if code != exitInvalid {
+		t.Errorf("explain --message nosuch: exit %d, want %d", code, exitInvalid)
+	}
+	if want := "sangam routes: not found: no message with id nosuch\n"; errOut != want {
+		t.Errorf("explain --message nosuch: stderr %q, want %q", errOut, want)
 	}
 }
 

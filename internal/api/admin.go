@@ -571,6 +571,11 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 // routed it, so the result can be checked against the journal.
 func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string) {
 	res, err := s.storedExplanation(r, id)
+	if errors.Is(err, journal.ErrNotFound) {
+		// The journal's error does not name the message.
+		problem.Write(w, problem.New(problem.NotFound, "no message with id "+id))
+		return
+	}
 	if err != nil {
 		s.storeProblem(w, r, "reading journey", err)
 		return
