@@ -185,14 +185,14 @@ func withProblems(err error, ps []Problem) error {
 }
 
 // checkText returns a problem for each line of doc, as written, that
-// holds characters that textcheck.Hidden names, other than the tab and
+// contains characters that textcheck.Hidden names, other than the tab and
 // the line breaks of YAML. A character that reorders text, moves the
 // cursor or shows as nothing would show a reviewer of a diff or an
 // export another condition than the one the hub evaluates, such as
 // "pol\u200bice" for "police". Versions stored before this rule still
 // load (LoadStored). unreadable is true when one of the characters is
 // one that YAML rejects or reads as a line break (see unreadableInYAML).
-// hidden holds the characters of each line that has a problem.
+// hidden maps each line that has a problem to its characters.
 func checkText(doc []byte) (ps []Problem, unreadable bool, hidden map[int][]rune) {
 	hidden = map[int][]rune{}
 	var lines []int
@@ -224,11 +224,11 @@ func checkText(doc []byte) (ps []Problem, unreadable bool, hidden map[int][]rune
 	return ps, unreadable, hidden
 }
 
-// unreadableInYAML reports whether a YAML parser rejects r written as it
-// is, such as a control character or a byte that is not UTF-8, or reads
-// it as a line break, such as U+2028 or a CR without an LF (YAML 1.1,
-// which gopkg.in/yaml.v3 follows here). r is a character that checkText
-// found, so tab and the line breaks of YAML are not among them.
+// unreadableInYAML reports whether the YAML parser rejects r as written,
+// such as a control character or a byte that is not UTF-8, or reads it
+// as a line break. gopkg.in/yaml.v3 (v3.0.1) reads U+0085, U+2028,
+// U+2029 and a CR without an LF as line breaks. checkText passes the
+// tab, the LF and a CR before an LF, so r is none of them.
 func unreadableInYAML(r rune) bool {
 	return r < 0x20 || (r >= 0x7F && r <= 0x9F) || r == 0x2028 || r == 0x2029 || r == utf8.RuneError
 }
@@ -240,7 +240,7 @@ func unreadableInYAML(r rune) bool {
 // problems returned are then all there are to report:
 //   - A character of checkText that YAML rejects or reads as a line
 //     break. A parser would fail at it, and report it again as a syntax
-//     error, or read other lines than those a reviewer sees, so the
+//     error, or read other lines than those shown to a reviewer, so the
 //     pointers of later problems would not match the document shown.
 //     Other characters that checkText finds, such as U+200B, parse as
 //     text, so the other checks still run.
@@ -264,7 +264,7 @@ func checkDocument(doc []byte) (ps []Problem, stop bool) {
 }
 
 // checkValues returns a problem for each double-quoted key or value under
-// n, as YAML decodes its escapes, that holds a character
+// n, as YAML decodes its escapes, that contains a character
 // textcheck.Hidden names other than the tab and the line break. Only
 // double quotes have escapes, so checkText found the characters of the
 // other scalars as written. It found those that hidden lists for the
