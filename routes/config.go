@@ -159,27 +159,43 @@ var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
 // Parse decodes a routes document, fills defaults and checks it, but does
 // not compile conditions: Compile does. The error is an *InvalidError.
-// Unless the document is not YAML, Parse returns what it decoded, and
-// the error lists every problem that it found.
+// Unless the document is not YAML, or checkDocument stops, Parse returns
+// what it decoded, and the error lists every problem that it found.
 func Parse(doc []byte) (Config, error) {
-	if err := checkDocument(doc); err != nil {
-		return Config{}, err
+	textProblems, stop := checkDocument(doc)
+	if stop {
+		return Config{}, Invalid(textProblems...)
 	}
 	c, typeProblems, err := decode(doc)
 	if err != nil {
-		return Config{}, err
+		return Config{}, withProblems(err, textProblems)
 	}
-	return c, Invalid(mergeProblems(typeProblems, c.validate(false))...)
+	// The text problems have the pointer "" of the whole document, so
+	// they join after the merge, which would read them as covering every
+	// other problem.
+	return c, Invalid(append(mergeProblems(typeProblems, c.validate(false)), textProblems...)...)
 }
 
-// checkText returns an *InvalidError naming the line of the first
-// character of doc, as written, that textcheck.Hidden names, other than
-// the tab and the line breaks of YAML. A character that reorders text,
-// moves the cursor or shows as nothing would show a reviewer of a diff
-// or an export another condition than the one the hub evaluates, such as
+// withProblems returns err, an *InvalidError, with the problems ps added.
+func withProblems(err error, ps []Problem) error {
+	if len(ps) == 0 {
+		return err
+	}
+	return Invalid(append(Problems(err), ps...)...)
+}
+
+// checkText returns a problem for each line of doc, as written, that
+// contains characters that textcheck.Hidden names, other than the tab and
+// the line breaks of YAML. A character that reorders text, moves the
+// cursor or shows as nothing would show a reviewer of a diff or an
+// export another condition than the one the hub evaluates, such as
 // "pol\u200bice" for "police". Versions stored before this rule still
-// load (LoadStored).
-func checkText(doc []byte) error {
+// load (LoadStored). unreadable is true when one of the characters is
+// one that YAML rejects or reads as a line break (see unreadableInYAML).
+// hidden maps each line that has a problem to its characters.
+func checkText(doc []byte) (ps []Problem, unreadable bool, hidden map[int][]rune) {
+	hidden = map[int][]rune{}
+	var lines []int
 	line := 1
 	prev := rune(0)
 	text := strings.TrimPrefix(string(doc), "\uFEFF") // a byte order mark may start a file
@@ -192,65 +208,105 @@ func checkText(doc []byte) error {
 			// A CR ends a line only before an LF: alone, it would let what
 			// follows print over the line before it.
 		case r == utf8.RuneError || textcheck.Hidden(prev, r):
-			return Invalid(textProblem(line, r))
+			if len(hidden[line]) == 0 {
+				lines = append(lines, line)
+			}
+			if !slices.Contains(hidden[line], r) {
+				hidden[line] = append(hidden[line], r)
+			}
+			unreadable = unreadable || unreadableInYAML(r)
 		}
 		prev = r
 	}
-	return nil
+	for _, l := range lines {
+		ps = append(ps, textProblem(l, hidden[l]))
+	}
+	return ps, unreadable, hidden
+}
+
+// unreadableInYAML reports whether the YAML parser rejects r as written,
+// such as a control character or a byte that is not UTF-8, or reads it
+// as a line break. gopkg.in/yaml.v3 (v3.0.1) reads U+0085, U+2028,
+// U+2029 and a CR without an LF as line breaks. checkText passes the
+// tab, the LF and a CR before an LF, so r is none of them.
+func unreadableInYAML(r rune) bool {
+	return r < 0x20 || (r >= 0x7F && r <= 0x9F) || r == 0x2028 || r == 0x2029 || r == utf8.RuneError
 }
 
 // checkDocument returns the problems of doc that decode does not find:
 // those of checkText, then those of checkValues and checkKeys on doc's
-// YAML nodes. A document that is not YAML is left to decode.
-func checkDocument(doc []byte) error {
-	if err := checkText(doc); err != nil {
-		return err
+// YAML nodes. A document that is not YAML is left to decode. stop is
+// true when decode and the checks after it must not run on doc, and the
+// problems returned are then all there are to report:
+//   - A character of checkText that YAML rejects or reads as a line
+//     break. A parser would fail at it, and report it again as a syntax
+//     error, or read other lines than those shown to a reviewer, so the
+//     pointers of later problems would not match the document shown.
+//     Other characters that checkText finds, such as U+200B, parse as
+//     text, so the other checks still run.
+//   - A problem of checkKeys. A document cut short routes nothing, and
+//     YAML drops an empty list item, so every later item would be
+//     reported at the index of the one before it.
+func checkDocument(doc []byte) (ps []Problem, stop bool) {
+	ps, unreadable, hidden := checkText(doc)
+	if unreadable {
+		return ps, true
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(doc, &root); err != nil {
-		return nil
+		return ps, false
 	}
-	if err := checkValues(&root); err != nil {
-		return err
+	ps = append(ps, checkValues(&root, hidden)...)
+	if keys := checkKeys(&root); len(keys) > 0 {
+		return append(ps, keys...), true
 	}
-	return checkKeys(&root)
+	return ps, false
 }
 
-// checkValues returns the problem of the first key or value under n, as
-// YAML decodes its escapes, that holds a character textcheck.Hidden
-// names other than the tab and the line break.
-func checkValues(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
+// checkValues returns a problem for each double-quoted key or value under
+// n, as YAML decodes its escapes, that contains a character
+// textcheck.Hidden names other than the tab and the line break. Only
+// double quotes have escapes, so checkText found the characters of the
+// other scalars as written. It found those that hidden lists for the
+// line where the value starts, too.
+// NOTE: a double-quoted value that spans several lines and holds such a
+// character as written on a later line is reported again, at its first.
+func checkValues(n *yaml.Node, hidden map[int][]rune) []Problem {
+	var ps []Problem
+	if n.Kind == yaml.ScalarNode && n.Style&yaml.DoubleQuotedStyle != 0 {
+		var found []rune
 		prev := rune(0)
 		for _, r := range n.Value {
-			if r != '\n' && r != '\t' && (r == utf8.RuneError || textcheck.Hidden(prev, r)) {
-				return Invalid(textProblem(n.Line, r))
+			if r != '\n' && r != '\t' && (r == utf8.RuneError || textcheck.Hidden(prev, r)) &&
+				!slices.Contains(hidden[n.Line], r) && !slices.Contains(found, r) {
+				found = append(found, r)
 			}
 			prev = r
 		}
-	}
-	for _, child := range n.Content {
-		if err := checkValues(child); err != nil {
-			return err
+		if len(found) > 0 {
+			ps = append(ps, textProblem(n.Line, found))
 		}
 	}
-	return nil
+	for _, child := range n.Content {
+		ps = append(ps, checkValues(child, hidden)...)
+	}
+	return ps
 }
 
-// checkKeys returns an *InvalidError naming destinations or routes
-// when root, a document of a mapping, leaves either out or gives no list
-// or an empty item. A document cut short, or one of a version alone,
-// would otherwise route nothing anywhere once applied. A document meant
-// to route nothing has empty lists.
-func checkKeys(root *yaml.Node) error {
+// checkKeys returns a problem for destinations or routes when root, a
+// document of a mapping, leaves either out or gives no list or an empty
+// item. A document cut short, or one of a version alone, would otherwise
+// route nothing anywhere once applied. A document meant to route nothing
+// has empty lists.
+func checkKeys(root *yaml.Node) []Problem {
 	switch {
 	case len(root.Content) == 0:
 		// decode reports the empty document.
 		return nil
 	case root.Content[0].Tag == "!!null":
 		// "~", "null" or a lone "---" decodes as an empty document.
-		return Invalid(Problem{Pointer: "", Rule: RuleYAML,
-			Message: "the routes document is empty: it needs destinations and routes"})
+		return []Problem{{Pointer: "", Rule: RuleYAML,
+			Message: "the routes document is empty: it needs destinations and routes"}}
 	case root.Content[0].Kind != yaml.MappingNode:
 		// decode reports what the document is instead.
 		return nil
@@ -283,13 +339,23 @@ func checkKeys(root *yaml.Node) error {
 			}
 		}
 	}
-	return Invalid(ps...)
+	return ps
 }
 
-func textProblem(line int, r rune) Problem {
+// textProblem returns the problem of the characters chars on line.
+func textProblem(line int, chars []rune) Problem {
+	names := make([]string, len(chars))
+	for i, r := range chars {
+		names[i] = fmt.Sprintf("%U", r)
+	}
+	if len(chars) == 1 {
+		return Problem{Pointer: "", Rule: RuleText, Message: fmt.Sprintf(
+			"line %d: contains %s, which shows the document otherwise than the hub reads it: "+
+				"remove it", line, names[0])}
+	}
 	return Problem{Pointer: "", Rule: RuleText, Message: fmt.Sprintf(
-		"line %d: contains %U, which shows the document otherwise than the hub reads it: "+
-			"remove it", line, r)}
+		"line %d: contains %s, which show the document otherwise than the hub reads it: "+
+			"remove them", line, strings.Join(names[:len(names)-1], ", ")+" and "+names[len(names)-1])}
 }
 
 // decode reads doc into a Config with defaults filled in, without

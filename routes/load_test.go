@@ -3,6 +3,7 @@ package routes
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -219,6 +220,65 @@ func TestLoadRejectsHiddenCharacters(t *testing.T) {
 	malayalam := doc(`message.source == "police"`, "\"\u0d2a\u0d4d\u200d\u0d30\u0d24\u0d3f\u0d15\u0d7e\"")
 	if _, err := Load(malayalam); err != nil {
 		t.Errorf("Malayalam description with a zero-width joiner: %v", err)
+	}
+}
+
+// TestLoadReportsTextWithOtherProblems loads a document with a zero-width
+// space in one route and a call to replace() in another: one error lists
+// both, and each line's hidden characters once, written in a block or in
+// double quotes.
+func TestLoadReportsTextWithOtherProblems(t *testing.T) {
+	doc := "destinations:\n  - {name: court, agency: courts, url: \"http://127.0.0.1:9/ecf\"}\n" +
+		"routes:\n" +
+		"  - name: r\n    when: >-\n      message.source ==\n      \"pol\u200bi\u202ece\u200b\"\n    to: [court]\n" +
+		"  - name: s\n    description: \"a\u200bb\"\n    when: 'message.type.replace(\"f\", \"ff\") == \"ffir\"'\n    to: [court]\n"
+	_, err := Load([]byte(doc))
+	var invalid *InvalidError
+	if !errors.As(err, &invalid) {
+		t.Fatalf("Load: %v, want an *InvalidError", err)
+	}
+	var got []string
+	for _, p := range invalid.Problems() {
+		got = append(got, p.Pointer+" "+p.Rule)
+	}
+	want := []string{" text", " text", "/routes/1/when cel-cost"}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems %q, want %q:\n%v", got, want, err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "line 7: contains U+200B and U+202E, which show") {
+		t.Errorf("error %q does not name both characters of line 7", msg)
+	}
+
+	// Parse reports the text problem with those of the rules it checks.
+	_, err = Parse([]byte(strings.Replace(doc, "http://127.0.0.1:9/ecf", "ftp://127.0.0.1:9/ecf", 1)))
+	if msg := fmt.Sprint(err); !strings.Contains(msg, "U+200B") || !strings.Contains(msg, "/destinations/0/url") {
+		t.Errorf("Parse: %v, want the text problem and the url's", err)
+	}
+}
+
+// TestLoadStopsAtUnreadableText loads documents with a character that
+// YAML rejects or reads as a line break, and a route that names a
+// missing destination: only the text problem is reported, because the
+// lines YAML would read are not those shown.
+func TestLoadStopsAtUnreadableText(t *testing.T) {
+	for name, char := range map[string]string{
+		"escape":         "\x1b",
+		"line separator": "\u2028",
+		"lone CR":        "\r",
+		"invalid UTF-8":  "\xff",
+	} {
+		doc := "destinations: []\nroutes:\n  - name: r\n    description: a" + char + "b\n" +
+			"    when: message.type == 'fir'\n    to: [nowhere]\n"
+		_, err := Load([]byte(doc))
+		var invalid *InvalidError
+		if !errors.As(err, &invalid) {
+			t.Errorf("%s: %v, want an *InvalidError", name, err)
+			continue
+		}
+		ps := invalid.Problems()
+		if len(ps) != 1 || ps[0].Rule != RuleText || !strings.Contains(ps[0].Message, "line 4") {
+			t.Errorf("%s: problems %v, want one text problem on line 4", name, ps)
+		}
 	}
 }
 

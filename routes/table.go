@@ -59,12 +59,13 @@ func newEnv() (*cel.Env, error) {
 // type-checks every route's condition. The error is an *InvalidError
 // that lists every problem at once: each rule c breaks, and each route
 // whose condition is invalid, with the position in it.
-func Compile(c Config) (*Table, error) { return compile(c, false, nil) }
+func Compile(c Config) (*Table, error) { return compile(c, false, nil, nil) }
 
 // compile is Compile, except that urlCredentials lets a destination's url
 // contain user information, for LoadStored, and that the error lists
-// typeProblems, decode's problems, first.
-func compile(c Config, urlCredentials bool, typeProblems []Problem) (*Table, error) {
+// typeProblems, decode's problems, first, and textProblems, those of
+// checkDocument, as well.
+func compile(c Config, urlCredentials bool, typeProblems, textProblems []Problem) (*Table, error) {
 	ps := c.validate(urlCredentials)
 	env, err := newEnv()
 	if err != nil {
@@ -96,7 +97,10 @@ func compile(c Config, urlCredentials bool, typeProblems []Problem) (*Table, err
 		}
 		t.routes = append(t.routes, compiledRoute{Route: r, program: prg})
 	}
-	if ps = mergeProblems(typeProblems, ps); len(ps) > 0 {
+	// The text problems have the pointer "" of the whole document, so
+	// they join after the merge, which would read them as covering every
+	// other problem.
+	if ps = append(mergeProblems(typeProblems, ps), textProblems...); len(ps) > 0 {
 		return nil, Invalid(ps...)
 	}
 	return t, nil
@@ -179,14 +183,15 @@ func compileCondition(env *cel.Env, r Route) (cel.Program, *Problem) {
 // each value of the wrong type and each unknown field, then what
 // Compile finds in the rest of the document.
 func Load(doc []byte) (*Table, error) {
-	if err := checkDocument(doc); err != nil {
-		return nil, err
+	textProblems, stop := checkDocument(doc)
+	if stop {
+		return nil, Invalid(textProblems...)
 	}
 	c, typeProblems, err := decode(doc)
 	if err != nil {
-		return nil, err
+		return nil, withProblems(err, textProblems)
 	}
-	return compile(c, false, typeProblems)
+	return compile(c, false, typeProblems, textProblems)
 }
 
 // LoadStored compiles a document that the routes store holds, as Load
@@ -200,7 +205,7 @@ func LoadStored(doc []byte) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	return compile(c, true, typeProblems)
+	return compile(c, true, typeProblems, nil)
 }
 
 // Labeled returns a copy of t whose Version is label, for a document

@@ -25,7 +25,8 @@ Commands:
                                         show the difference FILE makes, then save it as a new version;
                                         --expect N, the version FILE was exported from, makes it fail
                                         when another version was saved since
-  history [--limit N] [--before N]      list the versions, newest first, or those before version N
+  history [--limit N] [--before N]      list the versions, newest first, or those before version N,
+                                        and mark the one in force on the hub that answered
   diff N [M]                            show the difference from version N to M (default: current)
   restore N [--expect M] [--dry-run] [--comment T] [--by NAME]
                                         show the difference, then save version N again as the newest
@@ -87,7 +88,8 @@ var errUnchanged = errors.New("routes unchanged")
 // then every violation on a line of its own with its pointer and rule.
 // The later lines of a violation's message, such as the caret under a
 // CEL error, are indented below it. A 400, 404, 409 or 413 is the
-// input's fault, and a 429 or 5xx makes the error wrap errUnavailable.
+// input's fault: a 404 wraps errNotFound, a 409 errConflict and the
+// others errInvalid. A 429 or 5xx makes the error wrap errUnavailable.
 func hubProblem(status int, data []byte) error {
 	var p problem.Problem
 	if json.Unmarshal(data, &p) != nil || p.Title == "" {
@@ -106,17 +108,19 @@ func hubProblem(status int, data []byte) error {
 	for _, v := range p.Errors {
 		msg += "\n  " + strings.ReplaceAll(v.String(), "\n", "\n    ")
 	}
-	// A 404 in the hub's problem form names what the command was given:
-	// a message id, a routes version or an agency that the hub lacks.
 	if status == http.StatusConflict && p.Detail == api.UnchangedDetail {
 		return fmt.Errorf("%w: %w: %s", errConflict, errUnchanged, msg)
 	}
 	if status == http.StatusConflict {
 		return fmt.Errorf("%w: %s", errConflict, msg)
 	}
+	// A 404 in the hub's problem form names what the command was given:
+	// a message id, a routes version or an agency that the hub lacks.
+	if status == http.StatusNotFound {
+		return fmt.Errorf("%w: %s", errNotFound, msg)
+	}
 	// A body over the hub's limit is input that no retry makes valid.
-	if status == http.StatusBadRequest || status == http.StatusNotFound ||
-		status == http.StatusRequestEntityTooLarge {
+	if status == http.StatusBadRequest || status == http.StatusRequestEntityTooLarge {
 		return fmt.Errorf("%w: %s", errInvalid, msg)
 	}
 	if status == http.StatusTooManyRequests || status >= 500 {
@@ -325,7 +329,7 @@ func printWarnings(w io.Writer, r api.RoutesChangeResult) {
 
 func routesHistory(c *adminClient, limit, before int, stdout io.Writer) error {
 	var out struct {
-		Versions []routestore.Info `json:"versions"`
+		Versions []api.RoutesVersionInfo `json:"versions"`
 	}
 	path := "/api/v1/routes/versions?limit=" + strconv.Itoa(limit)
 	if before > 0 {
@@ -343,12 +347,15 @@ func routesHistory(c *adminClient, limit, before int, stdout io.Writer) error {
 		return nil
 	}
 	for _, v := range out.Versions {
-		line := fmt.Sprintf("v%-4d %s  %-20s %s", v.Number,
-			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), shownLine(v.By), shownLine(v.Comment))
+		line := strings.TrimRight(fmt.Sprintf("v%-4d %s  %-20s %s", v.Number,
+			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), shownLine(v.By), shownLine(v.Comment)), " ")
 		if v.RestoredFrom > 0 {
 			line += fmt.Sprintf(" (restores v%d)", v.RestoredFrom)
 		}
-		fmt.Fprintln(stdout, strings.TrimRight(line, " "))
+		if v.InForce {
+			line += " (in force)"
+		}
+		fmt.Fprintln(stdout, line)
 	}
 	return nil
 }

@@ -193,10 +193,31 @@ func TestHubProblemShowsDetail(t *testing.T) {
 
 func TestHubProblemNotFoundIsInput(t *testing.T) {
 	body := `{"type":"urn:sangam:problem:not-found","title":"Not found","status":404,` +
-		`"detail":"message nosuch: not found"}`
+		`"detail":"no message with id nosuch"}`
 	err := hubProblem(http.StatusNotFound, []byte(body))
 	if !errors.Is(err, errInvalid) {
 		t.Errorf("error %v does not wrap errInvalid, so the command would not exit 1", err)
+	}
+	if want := "not found: no message with id nosuch"; err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
+	}
+}
+
+func TestRoutesMissingIsNotFound(t *testing.T) {
+	url := startTestHub(t)
+	code, _, errOut := runCLI(t, "routes", "diff", "--hub", url, "99")
+	if code != exitInvalid {
+		t.Errorf("diff 99: exit %d, want %d", code, exitInvalid)
+	}
+	if want := "sangam routes: not found: routes version 99 does not exist\n"; errOut != want {
+		t.Errorf("diff 99: stderr %q, want %q", errOut, want)
+	}
+	code, _, errOut = runCLI(t, "routes", "explain", "--hub", url, "--message", "nosuch")
+	if code != exitInvalid {
+		t.Errorf("explain --message nosuch: exit %d, want %d", code, exitInvalid)
+	}
+	if want := "sangam routes: not found: no message with id nosuch\n"; errOut != want {
+		t.Errorf("explain --message nosuch: stderr %q, want %q", errOut, want)
 	}
 }
 
@@ -317,6 +338,35 @@ func TestRoutesHistoryPages(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "routes", "history", "--hub", url, "--before", "0"); code == exitOK {
 		t.Error("--before 0: exit 0, want a usage error")
+	}
+}
+
+// TestRoutesHistoryMarksInForce lists three versions from a hub that
+// has yet to apply the newest, so only version 2 is marked.
+func TestRoutesHistoryMarksInForce(t *testing.T) {
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"versions": [
+			{"number": 3, "by": "asha", "comment": "", "created_at": "2026-03-02T10:00:00Z", "restored_from": 1, "in_force": false},
+			{"number": 2, "by": "asha", "comment": "reword", "created_at": "2026-03-01T10:00:00Z", "restored_from": 0, "in_force": true},
+			{"number": 1, "by": "api", "comment": "seed", "created_at": "2026-02-28T10:00:00Z", "restored_from": 0, "in_force": false}]}`)
+	}))
+	t.Cleanup(hub.Close)
+
+	code, out, errOut := runCLI(t, "routes", "history", "--hub", hub.URL)
+	if code != exitOK {
+		t.Fatalf("history: exit %d %s", code, errOut)
+	}
+	want := "v3    2026-03-02 10:00:00Z  asha (restores v1)\n" +
+		"v2    2026-03-01 10:00:00Z  asha                 reword (in force)\n" +
+		"v1    2026-02-28 10:00:00Z  api                  seed\n"
+	if out != want {
+		t.Errorf("history =\n%s\nwant\n%s", out, want)
+	}
+
+	_, out, _ = runCLI(t, "routes", "history", "--hub", startTestHub(t))
+	if !regexp.MustCompile(`(?m)^v1 .* \(in force\)$`).MatchString(out) {
+		t.Errorf("a new hub's history does not mark version 1 in force:\n%s", out)
 	}
 }
 

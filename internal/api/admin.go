@@ -33,6 +33,16 @@ type RoutesVersion struct {
 	InForce bool `json:"in_force"`
 }
 
+// RoutesVersionInfo is a stored routes version, without its document, as
+// GET /api/v1/routes/versions lists it.
+type RoutesVersionInfo struct {
+	routestore.Info
+	// InForce is true for the version this replica routes with. While a
+	// replica has yet to apply the newest version, no version or an
+	// older one is marked.
+	InForce bool `json:"in_force"`
+}
+
 // RoutesChange is the body of PUT /api/v1/routes and of a restore.
 type RoutesChange struct {
 	// Document is the new routes document (YAML); unused by a restore.
@@ -118,7 +128,14 @@ func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
 		s.storeProblem(w, r, "listing routes versions", err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"versions": list})
+	// One read of the routes in force marks at most one version, even
+	// when the replica applies another one meanwhile.
+	inForce := s.Routes().Version()
+	versions := make([]RoutesVersionInfo, len(list))
+	for i, info := range list {
+		versions[i] = RoutesVersionInfo{Info: info, InForce: inForce == fmt.Sprintf("v%d", info.Number)}
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"versions": versions})
 }
 
 func (s *Server) getRoutes(w http.ResponseWriter, r *http.Request) {
@@ -554,6 +571,11 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 // routed it, so the result can be checked against the journal.
 func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string) {
 	res, err := s.storedExplanation(r, id)
+	if errors.Is(err, journal.ErrNotFound) {
+		// The journal's error does not name the message.
+		problem.Write(w, problem.New(problem.NotFound, "no message with id "+id))
+		return
+	}
 	if err != nil {
 		s.storeProblem(w, r, "reading journey", err)
 		return

@@ -148,6 +148,20 @@ func TestRoutesChangeListsEveryProblem(t *testing.T) {
 	wantOneVersion(t, h.url)
 }
 
+func TestRoutesChangeListsTextWithOtherProblems(t *testing.T) {
+	h := newSampleHub(t, true)
+	doc := replaceAll(t, sampleRoutes, "name: station\n    agency: police",
+		"name: station\n    agency: nosuch", `when: message.type == "fir"`,
+		`when: message.type == "f`+"\u200b"+`ir"`)
+	r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: true})
+	p := wantProblem(t, r, problem.InvalidRoutes)
+	want := []string{" text", "/destinations/0/agency unknown-agency"}
+	if got := pointersAndRules(p.Errors); !slices.Equal(got, want) {
+		t.Errorf("errors at %q, want %q", got, want)
+	}
+	wantOneVersion(t, h.url)
+}
+
 func TestRoutesChangeSortsProblemsByPointer(t *testing.T) {
 	h := newSampleHub(t, true)
 	// Loading the document finds the condition's error and the agency
@@ -302,6 +316,37 @@ func wantOneVersion(t *testing.T, base string) {
 	}
 	if len(list.Versions) != 1 {
 		t.Errorf("%d routes versions, want 1: %s", len(list.Versions), r.body)
+	}
+}
+
+// TestRoutesVersionsMarkInForce saves version 2 on a hub whose replica
+// still routes with version 1, which the listing marks alone.
+func TestRoutesVersionsMarkInForce(t *testing.T) {
+	h := newSampleHub(t, true)
+	doc := replaceAll(t, sampleRoutes, `when: message.type == "fir"`,
+		`when: message.type == "fir" && message.source == "police"`)
+	if r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1}); r.status != http.StatusCreated {
+		t.Fatalf("saving version 2: status %d; body %s", r.status, r.body)
+	}
+	r := send(t, http.MethodGet, h.url+"/api/v1/routes/versions", operatorToken, nil)
+	var list struct {
+		Versions []api.RoutesVersionInfo `json:"versions"`
+	}
+	if err := json.Unmarshal(r.body, &list); err != nil {
+		t.Fatalf("decoding versions: %v; body %s", err, r.body)
+	}
+	inForce := map[int]bool{}
+	for _, v := range list.Versions {
+		inForce[v.Number] = v.InForce
+	}
+	if len(inForce) != 2 {
+		t.Fatalf("versions %s, want 1 and 2", r.body)
+	}
+	if !inForce[1] {
+		t.Errorf("version 1, which the replica routes with, is not marked in force: %s", r.body)
+	}
+	if inForce[2] {
+		t.Errorf("version 2, which the replica has not applied, is marked in force: %s", r.body)
 	}
 }
 

@@ -129,11 +129,11 @@ func (p Policy) check() (checked, error) {
 	}
 	for i, m := range p.Mask {
 		entry := fmt.Sprintf("mask[%d] %q (%s)", i, m.Path, m.Kind)
-		pointer := fmt.Sprintf("/mask/%d/path", i)
-		if !slices.Contains(maskKinds, m.Kind) {
-			pointer = fmt.Sprintf("/mask/%d/kind", i)
-		}
 		if r, err := p.checkMask(m, c.types, misspelled, c.mask); err != nil {
+			pointer := fmt.Sprintf("/mask/%d/path", i)
+			if errors.As(err, new(kindError)) {
+				pointer = fmt.Sprintf("/mask/%d/kind", i)
+			}
 			report(entry, pointer, err)
 		} else {
 			c.mask = append(c.mask, r)
@@ -206,7 +206,7 @@ func (p Policy) checkMask(m MaskRule, types, misspelled map[canonical.Type]bool,
 	resolvedRule, error,
 ) {
 	if !slices.Contains(maskKinds, m.Kind) {
-		return resolvedRule{}, fmt.Errorf("unknown mask kind: known kinds are %s", knownKinds())
+		return resolvedRule{}, kindError{fmt.Errorf("unknown mask kind: known kinds are %s", knownKinds())}
 	}
 	r, err := p.checkPath(m.Path, types, misspelled)
 	if err != nil {
@@ -228,8 +228,16 @@ func (p Policy) checkMask(m MaskRule, types, misspelled map[canonical.Type]bool,
 	return r, nil
 }
 
+// kindError is a mask rule's error that its kind causes: the kind is
+// unknown, or another kind could mask the field. Its pointer is then the
+// rule's kind, not its path.
+type kindError struct{ error }
+
+func (e kindError) Unwrap() error { return e.error }
+
 // checkMaskTarget reports an error unless a value of kind fits field f
-// in its Go type, so the masked message still decodes.
+// in its Go type, so the masked message still decodes. The error is a
+// kindError when some other kind fits f.
 func checkMaskTarget(kind MaskKind, f *field) error {
 	if kind == MaskInitials && f.typ == nameType {
 		return nil
@@ -238,18 +246,21 @@ func checkMaskTarget(kind MaskKind, f *field) error {
 		return fmt.Errorf("%s is an enumeration (%s), which a masked value would not fit: "+
 			"leave it out of the allow-list instead", f.name, f.typ)
 	}
+	if f.typ == nameType {
+		return kindError{fmt.Errorf("%s is %s, but %s masks only text: use initials", f.name, describe(f), kind)}
+	}
 	if f.typ != reflect.TypeFor[string]() {
 		return fmt.Errorf("%s is %s, but %s masks only text", f.name, describe(f), kind)
 	}
 	if kind == MaskYearOnly && !dateFields()[f.name] {
-		return fmt.Errorf("%s is not a date: year-only applies to dates written YYYY-MM-DD (%s)",
-			f.name, strings.Join(sortedKeys(dateFields()), ", "))
+		return kindError{fmt.Errorf("%s is not a date: year-only applies to dates written YYYY-MM-DD (%s)",
+			f.name, strings.Join(sortedKeys(dateFields()), ", "))}
 	}
 	if kind != MaskYearOnly && dateFields()[f.name] {
 		// A date that another mask turned into text would no longer be a
 		// date, which the canonical form and the agencies' formats require.
-		return fmt.Errorf("%s is a date, which %s would not leave a date: mask it with "+
-			"year-only, or leave it out of the allow-list to withhold it", f.name, kind)
+		return kindError{fmt.Errorf("mask kind %s cannot apply to %s, a date field: use year-only, "+
+			"or leave the field out of the allow-list to withhold it", kind, f.name)}
 	}
 	return nil
 }

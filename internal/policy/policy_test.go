@@ -59,10 +59,10 @@ func TestValidateErrorsNamePath(t *testing.T) {
 		{"last4 a date", func(p *Policy) {
 			p.Mask = []MaskRule{{Path: "chargesheet.accused[].person.date_of_birth", Kind: MaskLast4}}
 		}, []string{`mask[0] "chargesheet.accused[].person.date_of_birth"`,
-			"date_of_birth is a date, which last4 would not leave a date"}},
+			"mask kind last4 cannot apply to date_of_birth, a date field: use year-only"}},
 		{"initials a date", func(p *Policy) {
 			p.Mask = []MaskRule{{Path: "chargesheet.filed_on", Kind: MaskInitials}}
-		}, []string{`mask[0] "chargesheet.filed_on"`, "filed_on is a date, which initials"}},
+		}, []string{`mask[0] "chargesheet.filed_on"`, "mask kind initials cannot apply to filed_on"}},
 		{"last4 a name object", func(p *Policy) {
 			p.Mask = []MaskRule{{Path: "fir.complainant.names", Kind: MaskLast4}}
 		}, []string{`mask[0] "fir.complainant.names"`, "names is a name object"}},
@@ -207,7 +207,7 @@ func TestValidateMisspelledTypeReportedOnce(t *testing.T) {
 	// The misspelled type, and the errors that do not follow from it: a
 	// field the body lacks, an unlisted type that the misspelling is not
 	// close to, and a mask kind that does not fit its field.
-	want := []string{"/types/1", "/allow/3", "/allow/4", "/mask/0/path"}
+	want := []string{"/types/1", "/allow/3", "/allow/4", "/mask/0/kind"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("errors at %q, want %q:\n%v", got, want, err)
 	}
@@ -216,6 +216,42 @@ func TestValidateMisspelledTypeReportedOnce(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "types does not list prisoner_movement") {
 		t.Errorf("error %q repeats the misspelling for each path under the type", err)
+	}
+}
+
+// TestMaskProblemPointers checks that a mask rule's problem points at
+// its kind when another kind would fit the field, and at its path when
+// the field cannot be masked at all.
+func TestMaskProblemPointers(t *testing.T) {
+	for _, tt := range []struct {
+		mask MaskRule
+		want string
+	}{
+		{MaskRule{Path: "fir.complainant.date_of_birth", Kind: MaskLast4}, "/mask/1/kind"},
+		{MaskRule{Path: "fir.complainant.date_of_birth", Kind: MaskRedact}, "/mask/1/kind"},
+		{MaskRule{Path: "fir.complainant.names", Kind: MaskLast4}, "/mask/1/kind"},
+		{MaskRule{Path: "fir.ref.police_station", Kind: MaskYearOnly}, "/mask/1/kind"},
+		{MaskRule{Path: "fir.ref.number", Kind: MaskLast4}, "/mask/1/path"},
+		{MaskRule{Path: "fir.complainant.names", Kind: "hash"}, "/mask/1/kind"},
+		{MaskRule{Path: "fir.complainant.sex", Kind: MaskRedact}, "/mask/1/path"},
+		{MaskRule{Path: "fir.registered_at", Kind: MaskYearOnly}, "/mask/1/path"},
+		{MaskRule{Path: "fir.complainant.dob", Kind: MaskYearOnly}, "/mask/1/path"},
+		{MaskRule{Path: "case_key", Kind: MaskRedact}, "/mask/1/path"},
+	} {
+		p := Policy{Name: "court", Types: []string{"fir"}, Allow: []string{"fir"},
+			Mask: []MaskRule{{Path: "fir.complainant.occupation", Kind: MaskRedact}, tt.mask}}
+		err := p.Validate()
+		if err == nil {
+			t.Errorf("mask %s on %s: Validate returned nil, want an error", tt.mask.Kind, tt.mask.Path)
+			continue
+		}
+		var got []string
+		for _, e := range errorsOf(err) {
+			got = append(got, e.Pointer)
+		}
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("mask %s on %s: errors at %q, want %q:\n%v", tt.mask.Kind, tt.mask.Path, got, tt.want, err)
+		}
 	}
 }
 
