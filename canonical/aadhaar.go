@@ -93,18 +93,43 @@ func CheckIdentification(id string) error {
 // it instead. The error names field and writes the number masked, as
 // CheckNationalID does.
 func CheckRecordNumber(field, id string) error {
-	masked, found := maskedAadhaarLike(id)
-	if !found {
-		if text, ok := MaskAadhaarInText(id); ok {
-			masked, found = firstMasked(id, text), true
-		}
-	}
+	masked, found := maskedInIdentifier(id)
 	if !found {
 		return nil
 	}
 	return fmt.Errorf("%s contains %s, which looks like an Aadhaar number (12 digits with a "+
 		"valid check digit): the hub neither stores Aadhaar numbers nor alters the %s, which the "+
 		"receiver matches as written, so send the record's own %s", field, masked, field, field)
+}
+
+// CheckCode returns an error when code, the value of field, is a code
+// that routes, token scopes or case keys compare as written, such as a
+// prison code or a police station code, and contains a number that
+// CheckRecordNumber reports. Masking the code would send the message to
+// no destination, or out of its sender's scope, and keeping an Aadhaar
+// number in clear would store and forward it, so the hub rejects it.
+// The error names field and writes the number masked.
+func CheckCode(field, code string) error {
+	masked, found := maskedInIdentifier(code)
+	if !found {
+		return nil
+	}
+	return fmt.Errorf("%s contains %s, which looks like an Aadhaar number (12 digits with a "+
+		"valid check digit): the hub neither stores Aadhaar numbers nor alters codes, which "+
+		"routes and tokens compare as written, so send the office's own code", field, masked)
+}
+
+// maskedInIdentifier returns the first number in id that AadhaarLike
+// reports or that MaskAadhaarInText would mask, masked, and whether
+// there is one.
+func maskedInIdentifier(id string) (string, bool) {
+	if masked, found := maskedAadhaarLike(id); found {
+		return masked, true
+	}
+	if text, ok := MaskAadhaarInText(id); ok {
+		return firstMasked(id, text), true
+	}
+	return "", false
 }
 
 // firstMasked returns the first number that MaskAadhaarInText masked in

@@ -244,3 +244,71 @@ func TestMaskAadhaarInMessageKeepsRecordNumbers(t *testing.T) {
 		t.Errorf("CheckRecordNumbers reported %v, want %v", pointers, want)
 	}
 }
+
+// TestCheckRecordNumbersCodes checks that every code that routes and
+// token scopes compare is reported when it holds a number that passes
+// the Aadhaar check, and that masking leaves it as sent, while a name
+// and an address district beside it are masked.
+func TestCheckRecordNumbersCodes(t *testing.T) {
+	const number = "4918 7362 5403"
+	fir := &FIRRef{State: "KL", District: "EKM-" + number, PoliceStation: number, Year: 2025, Number: 1}
+	court := Court{Code: "KL" + "-" + number, Name: "Court " + number}
+	messages := map[string]*Message{
+		"movement": {Type: TypeMovement, Movement: &Movement{
+			Prisoner: Prisoner{PrisonCode: "KL " + number, Cases: []CaseRef{{FIR: fir, Court: court}}},
+			From:     Location{Kind: LocationPrison, Code: number},
+			To:       Location{Kind: LocationCourt, Code: number},
+		}},
+		"FIR":                 {Type: TypeFIR, FIR: &FIR{Ref: *fir}},
+		"verification report": {Type: TypeVerificationReport, VerificationReport: &VerificationReport{PoliceStation: number}},
+		"court registration":  {Type: TypeCourtRegistration, CourtRegistration: &CourtRegistration{Court: court}},
+	}
+	want := map[string][]string{
+		"movement": {
+			"/prisoner_movement/from/code",
+			"/prisoner_movement/prisoner/cases/0/court/code",
+			"/prisoner_movement/prisoner/cases/0/fir/district",
+			"/prisoner_movement/prisoner/cases/0/fir/police_station",
+			"/prisoner_movement/prisoner/prison_code",
+			"/prisoner_movement/to/code",
+		},
+		"FIR":                 {"/fir/ref/district", "/fir/ref/police_station"},
+		"verification report": {"/verification_report/police_station"},
+		"court registration":  {"/court_registration/court/code"},
+	}
+	for name, m := range messages {
+		t.Run(name, func(t *testing.T) {
+			var pointers []string
+			CheckRecordNumbers(m, func(pointer string, err error) {
+				pointers = append(pointers, pointer)
+				if strings.Contains(err.Error(), "7362") {
+					t.Errorf("error at %s shows the number in clear: %v", pointer, err)
+				}
+				if !strings.Contains(err.Error(), "code contains XXXXXXXX5403") {
+					t.Errorf("error at %s = %q, want the code's name and the masked number", pointer, err)
+				}
+			})
+			slices.Sort(pointers)
+			if !slices.Equal(pointers, want[name]) {
+				t.Errorf("CheckRecordNumbers reported %v, want %v", pointers, want[name])
+			}
+
+			masked := map[string]string{}
+			EachString(m, func(pointer, s string) (string, bool) {
+				masked[pointer] = s
+				return "", false
+			})
+			MaskAadhaarInMessage(m)
+			EachString(m, func(pointer, s string) (string, bool) {
+				code := slices.Contains(want[name], pointer)
+				switch {
+				case code && s != masked[pointer]:
+					t.Errorf("%s = %q after masking, want %q as sent", pointer, s, masked[pointer])
+				case !code && strings.Contains(s, "7362"):
+					t.Errorf("%s = %q after masking, want the number masked", pointer, s)
+				}
+				return "", false
+			})
+		})
+	}
+}

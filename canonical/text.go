@@ -121,13 +121,59 @@ var recordNumbers = map[string]string{
 	"/court_registration/tracking_id":            "tracking id",
 }
 
+// codeSuffixes are the codes that routes, token scopes and case keys
+// compare as written, by the end of their pointer, with the name
+// CheckCode gives each. A FIR reference (FIRRef) is at a member named
+// fir, or ref in a FIR, wherever a message holds one. A court (Court)
+// is at a member named court. A movement's from and to name a prison or
+// a court by code. MaskAadhaarAt leaves these codes alone, and the hub
+// rejects one that CheckCode reports. The codes that the hub fills in
+// itself, such as a verification request's police_station, are not
+// among them, because the sender could not correct them.
+var codeSuffixes = []struct{ suffix, field string }{
+	{"/prisoner/prison_code", "prison code"},
+	{"/fir/district", "district code"},
+	{"/fir/police_station", "police station code"},
+	{"/ref/district", "district code"},
+	{"/ref/police_station", "police station code"},
+	{"/court/code", "court code"},
+}
+
+// codeFields are the codes beside codeSuffixes, by pointer.
+var codeFields = map[string]string{
+	"/prisoner_movement/from/code":        "from.code",
+	"/prisoner_movement/to/code":          "to.code",
+	"/verification_report/police_station": "police station code",
+}
+
+// codeField returns the name of the code at pointer, and whether
+// pointer is one of codeSuffixes or codeFields.
+func codeField(pointer string) (string, bool) {
+	if field, ok := codeFields[pointer]; ok {
+		return field, true
+	}
+	for _, c := range codeSuffixes {
+		if strings.HasSuffix(pointer, c.suffix) {
+			return c.field, true
+		}
+	}
+	return "", false
+}
+
 // CheckRecordNumbers calls fn with the pointer and the error of each
 // identifier of m that a receiver matches as written (see recordNumbers)
-// and that CheckRecordNumber rejects.
+// and that CheckRecordNumber rejects, and of each code that routes and
+// token scopes compare as written (see codeSuffixes) and that CheckCode
+// rejects.
 func CheckRecordNumbers(m *Message, fn func(pointer string, err error)) {
 	EachString(m, func(pointer, s string) (string, bool) {
 		if field, ok := recordNumbers[pointer]; ok {
 			if err := CheckRecordNumber(field, s); err != nil {
+				fn(pointer, err)
+			}
+		}
+		if field, ok := codeField(pointer); ok {
+			if err := CheckCode(field, s); err != nil {
 				fn(pointer, err)
 			}
 		}
@@ -145,11 +191,12 @@ const nationalIDToken = "/national_id"
 
 // MaskAadhaarAt masks s, the string at pointer in a message, as
 // MaskAadhaarInText does, unless pointer is one of the envelope's
-// identifiers, a passport file number, an FIR's national id or an
-// identifier token. It reports whether it replaced anything, and suits
-// EachString.
+// identifiers, a passport file number, an FIR's national id, a code
+// that codeField names or an identifier token. It reports whether it
+// replaced anything, and suits EachString.
 func MaskAadhaarAt(pointer, s string) (string, bool) {
-	if isRecordID(pointer) || strings.HasSuffix(pointer, "/token") {
+	_, code := codeField(pointer)
+	if isRecordID(pointer) || code || strings.HasSuffix(pointer, "/token") {
 		return "", false
 	}
 	return MaskAadhaarInText(s)

@@ -317,10 +317,15 @@ func (d *decoder) fir(c *etree.Element) (fir *canonical.FIRRef, trackingID strin
 // element its structures:ref names.
 func (d *decoder) court(c *etree.Element) canonical.Court {
 	e := d.follow(xmlsafe.Path(c, jx("CaseAugmentation"), jx("CaseCourt")))
-	return canonical.Court{
-		Code: xmlsafe.PathText(e, nc("OrganizationIdentification"), nc("IdentificationID")),
+	id := xmlsafe.Path(e, nc("OrganizationIdentification"), nc("IdentificationID"))
+	court := canonical.Court{
+		Code: xmlsafe.Text(id),
 		Name: canonical.NormalizeText(xmlsafe.PathText(e, jx("CourtName"))),
 	}
+	if err := canonical.CheckCode("court code", court.Code); err != nil {
+		d.fail(xmlsafe.Pointer(id), canonical.RuleAadhaarLike, "%v", err)
+	}
+	return court
 }
 
 // india is the zone given to a date-time written without one: Indian

@@ -159,6 +159,16 @@ func (o *orderDecoder) recordNumber(e *etree.Element, field, value string) {
 	}
 }
 
+// routingCode records a violation of rule aadhaar-like at e, whose text
+// is value, a court's or a prison's code, when canonical.CheckCode
+// rejects it. maskText leaves organization codes as sent, because
+// routes and tokens compare them.
+func (o *orderDecoder) routingCode(e *etree.Element, field, value string) {
+	if err := canonical.CheckCode(field, value); err != nil {
+		o.fail(xmlsafe.Pointer(e), canonical.RuleAadhaarLike, "%v", err)
+	}
+}
+
 // orderDate reads j:CourtOrderIssuingDate as the date of the order.
 func (o *orderDecoder) orderDate(issued *etree.Element) string {
 	if xmlsafe.Child(issued, o.v.nc("Date")) == nil && xmlsafe.Child(issued, o.v.nc("DateTime")) == nil {
@@ -311,11 +321,13 @@ func (o *orderDecoder) court(e *etree.Element) canonical.Court {
 	if e == nil {
 		return canonical.Court{}
 	}
+	id := o.onePath(e, "because it gives the court's establishment code",
+		o.v.nc("OrganizationIdentification"), o.v.nc("IdentificationID"))
 	c := canonical.Court{
-		Code: o.code(o.onePath(e, "because it gives the court's establishment code",
-			o.v.nc("OrganizationIdentification"), o.v.nc("IdentificationID")), "court code", false),
+		Code: o.code(id, "court code", false),
 		Name: canonical.NormalizeText(xmlsafe.PathText(e, o.v.j("CourtName"))),
 	}
+	o.routingCode(id, "court code", c.Code)
 	if c.Name == "" {
 		c.Name = canonical.NormalizeText(xmlsafe.PathText(e, o.v.nc("OrganizationName")))
 	}
@@ -400,6 +412,7 @@ func (o *orderDecoder) prisoner(kind orderKind) canonical.Prisoner {
 	agency := o.follow(xmlsafe.Child(o.order, o.v.j("CourtOrderEnforcementAgency")))
 	code := xmlsafe.Path(agency, o.v.nc("OrganizationIdentification"), o.v.nc("IdentificationID"))
 	p.PrisonCode = o.code(code, "prison code", true)
+	o.routingCode(code, "prison code", p.PrisonCode)
 	if err := canonical.CheckPrisonCodeCase(p.PrisonCode); err != nil {
 		o.fail(xmlsafe.Pointer(code), RulePattern, "%v", err)
 	}

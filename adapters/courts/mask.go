@@ -17,7 +17,8 @@ import (
 // Text that identifies the message or case is left as sent, because the
 // hub matches messages by it: document and activity identifications, such
 // as an order's number, the prisoner number of an order
-// (j:SubjectCorrectionsIdentification), and case tracking and docket ids.
+// (j:SubjectCorrectionsIdentification), case tracking and docket ids,
+// and the codes of courts and prisons (nc:OrganizationIdentification).
 // The order decoder rejects an order or prisoner number that
 // canonical.CheckRecordNumber reports. So is the number of an identification
 // whose category is Aadhaar, which maskAadhaar checks and masks. These
@@ -89,6 +90,12 @@ func keepsText(e *etree.Element) bool {
 	}
 	parent := e.Parent()
 	if isCore(parent, "DocumentIdentification") || isCore(parent, "ActivityIdentification") {
+		return true
+	}
+	// The code of a court or a prison, which routes and tokens compare
+	// as written. The decoders reject one that canonical.CheckCode
+	// reports.
+	if isCore(parent, "OrganizationIdentification") {
 		return true
 	}
 	// The prisoner number of an order, in the Justice domain's namespace

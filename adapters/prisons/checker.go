@@ -18,8 +18,9 @@ const (
 	rulePattern = "pattern"
 	// ruleMovementPrison is the rule of a movement's from or to prison
 	// other than the prison that holds the prisoner, where the kind of
-	// movement leaves or reaches that prison, and of a transfer whose
-	// other prison is the one holding the prisoner.
+	// movement leaves or reaches that prison, of a transfer whose other
+	// prison is the one holding the prisoner, and of a parole or
+	// furlough whose end outside prison has kind prison.
 	ruleMovementPrison = "movement-prison"
 )
 

@@ -65,12 +65,24 @@ var otherPrisonEnd = map[canonical.MovementKind]string{
 	canonical.MoveTransferIn:  "from",
 }
 
+// communityEnd names, for parole and furlough, the end of the movement
+// that is outside prison: where the prisoner goes on the way out and
+// comes from on the way back. Parole and furlough release the prisoner
+// to the community for a time, so that end may not be a prison. A
+// prisoner lodged in another prison meanwhile is moved by a transfer.
+var communityEnd = map[canonical.MovementKind]string{
+	canonical.MoveParoleOut:      "to",
+	canonical.MoveParoleReturn:   "from",
+	canonical.MoveFurloughOut:    "to",
+	canonical.MoveFurloughReturn: "from",
+}
+
 // places checks the prison codes in movement mv's from and to. Each is
 // an upper-case prison code. The end that holdingPrisonEnd names for
-// the kind is the prisoner's prison, and the end that otherPrisonEnd
-// names is another prison. An invalid or lower-case
-// prisoner.prison_code gets its own violation, so no end is compared
-// with it.
+// the kind is the prisoner's prison, the end that otherPrisonEnd names
+// is another prison, and the end that communityEnd names is no prison.
+// An invalid or lower-case prisoner.prison_code gets its own violation,
+// so no end is compared with it.
 func (c *checker) places(mv *canonical.Movement) {
 	ends := []struct {
 		name     string
@@ -80,6 +92,13 @@ func (c *checker) places(mv *canonical.Movement) {
 	holdingValid := canonical.ValidPrisonCode(holding) && canonical.UpperCasePrisonCode(holding)
 	for _, end := range ends {
 		l := end.location
+		if l.Kind == canonical.LocationPrison && communityEnd[mv.Kind] == end.name {
+			c.Add(jsondoc.Pointer("/"+end.name, "kind"), ruleMovementPrison, "%[1]s.kind is "+
+				"prison, but a %[2]s lets the prisoner out of prison for a time, so its %[1]s "+
+				"is a place outside prison, such as home: correct %[1]s.kind, or report a move "+
+				"to another prison as a transfer", end.name, mv.Kind)
+			continue
+		}
 		if l.Kind != canonical.LocationPrison || l.Code == "" {
 			continue
 		}

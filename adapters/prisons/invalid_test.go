@@ -244,6 +244,52 @@ func TestTransferToOwnPrisonRejected(t *testing.T) {
 	}
 }
 
+// TestParoleEndOutsidePrison checks that the end of a parole or
+// furlough outside prison, the to of a movement out and the from of a
+// return, gets rule movement-prison at its kind when it is a prison,
+// with or without a code, and passes as a home.
+func TestParoleEndOutsidePrison(t *testing.T) {
+	a := newAdapter(t)
+	own := map[string]any{"kind": "prison", "code": "KLSJEKM"}
+	tests := []struct {
+		kind, end string // end is the end outside prison
+	}{
+		{"parole_out", "to"},
+		{"parole_return", "from"},
+		{"furlough_out", "to"},
+		{"furlough_return", "from"},
+	}
+	for _, tt := range tests {
+		holdingEnd := map[string]string{"from": "to", "to": "from"}[tt.end]
+		doc := func(place map[string]any) []byte {
+			return edit(t, "court_production", map[string]any{
+				"/kind": tt.kind, "/" + holdingEnd: own, "/" + tt.end: place,
+			})
+		}
+		t.Run(tt.kind, func(t *testing.T) {
+			if _, err := a.Decode(doc(map[string]any{"kind": "home"}), prisons.ContentType); err != nil {
+				t.Errorf("%s home: %v", tt.end, err)
+			}
+			places := []map[string]any{
+				{"kind": "prison", "code": "KLCJVIY"},
+				{"kind": "prison", "code": "KLSJEKM"},
+				{"kind": "prison", "name": "Central Prison, Viyyur"},
+			}
+			want := []violation{{"/" + tt.end + "/kind", "movement-prison"}}
+			for _, place := range places {
+				_, err := a.Decode(doc(place), prisons.ContentType)
+				if got := jsondoctest.ViolationsOf(t, err); !slices.Equal(got, want) {
+					t.Fatalf("%s %v: violations = %v, want %v\n%v", tt.end, place, got, want, err)
+				}
+				msg := schemas.Violations(err)[0].Message
+				if !strings.Contains(msg, tt.end+".kind is prison") {
+					t.Errorf("message %q does not name %s.kind", msg, tt.end)
+				}
+			}
+		})
+	}
+}
+
 // TestMovementMayNameAnotherPrison checks the ends that may name a
 // prison other than the one holding the prisoner. These are where an
 // escape or a death happened, where a released prisoner was handed

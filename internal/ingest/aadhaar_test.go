@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest/ingesttest"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/schemas"
 )
 
 // escapedAadhaarCase is a sample document of one agency and format with
@@ -349,5 +351,64 @@ func TestFIRNationalIDKeptWhereAadhaarMasked(t *testing.T) {
 	}
 	if bytes.Contains(raw, []byte("0172")) {
 		t.Errorf("the journaled body keeps the Aadhaar number in clear:\n%s", raw)
+	}
+}
+
+// TestCodeWithAadhaarRejected posts documents whose prison, police
+// station or court code holds 12 digits that pass the Aadhaar check.
+// Masking would change the code, which routes and token scopes compare
+// as written, so each is rejected with rule aadhaar-like at the code,
+// and nothing is journaled.
+func TestCodeWithAadhaarRejected(t *testing.T) {
+	const code = "KL 4918 7362 5403"
+	tests := []struct {
+		name, agency, path, contentType string
+		pairs                           []string
+		pointers                        []string // nil when only the rule is checked
+	}{
+		{"JSON movement prison", "prisons", "../../adapters/prisons/testdata/court_production.json",
+			"application/json",
+			[]string{`"prison_code": "KLSJEKM"`, `"prison_code": "` + code + `"`,
+				`"code": "KLSJEKM"`, `"code": "` + code + `"`},
+			[]string{"/from/code", "/prisoner/prison_code"}},
+		{"NIEM booking facility", "prisons", "../../adapters/prisons/testdata/booking_report.xml",
+			"application/xml", []string{"<core:IdentificationID>\n        KLDJEKM", "<core:IdentificationID>" + code}, nil},
+		{"FIR police station", "police", firPath, "application/json",
+			[]string{`"police_station": "EKM0412"`, `"police_station": "EKM-4918-7362-5403"`},
+			[]string{"/fir/police_station"}},
+		{"court order prison", "courts", "../../adapters/courts/testdata/order_production_warrant.xml",
+			"application/xml",
+			[]string{"<nc:IdentificationID>KLSJEKM<", "<nc:IdentificationID>" + code + "<"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			body := ingesttest.Sample(t, tt.path, tt.pairs...)
+			_, err := f.service.Accept(context.Background(), tt.agency, body, tt.contentType)
+			var pointers []string
+			for _, v := range schemas.Violations(err) {
+				if v.Rule != canonical.RuleAadhaarLike {
+					continue
+				}
+				pointers = append(pointers, v.Pointer)
+				if strings.Contains(v.Message, "7362") {
+					t.Errorf("message %q shows the number in clear", v.Message)
+				}
+			}
+			if len(pointers) == 0 {
+				t.Fatalf("Accept: %v, want a violation of rule aadhaar-like", err)
+			}
+			slices.Sort(pointers)
+			if tt.pointers != nil && !slices.Equal(pointers, tt.pointers) {
+				t.Errorf("aadhaar-like at %q, want %q", pointers, tt.pointers)
+			}
+			var n int
+			if err := f.db.QueryRow("SELECT COUNT(*) FROM messages").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				t.Errorf("%d messages journaled, want none", n)
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/throttle"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -448,6 +449,55 @@ func TestReportInReplyToOtherRequestRejected(t *testing.T) {
 		}
 		if rep.CorrelationID != req.ID {
 			t.Errorf("report correlated with %s, want the request %s", rep.CorrelationID, req.ID)
+		}
+	})
+}
+
+// TestOtherStationWarnedAndLimited checks that a report from a unit
+// that does not hold the request is logged at Warn, that a second one
+// within the log interval is held back, and that the next line after
+// the interval counts it as suppressed.
+func TestOtherStationWarnedAndLimited(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		req := e.accept(t, freshRequest(t), e.requestEnricher())
+		var logged strings.Builder
+		enricher := e.reportEnricher()
+		enricher.Log = slog.New(slog.NewTextHandler(&logged, nil))
+		post := func(suffix string) {
+			t.Helper()
+			rep := e.stationReport(req.ID)
+			rep.SenderMessageID += suffix
+			rep.VerificationReport.PoliceStation = "EKM0412"
+			_, err := e.tryAccept(rep, enricher)
+			if vs := schemas.Violations(err); len(vs) != 1 || vs[0].Rule != RuleOtherStation {
+				t.Fatalf("err = %v, want %s", err, RuleOtherStation)
+			}
+		}
+		lines := func() []string {
+			return strings.Split(strings.TrimSpace(logged.String()), "\n")
+		}
+
+		post("-a")
+		post("-b")
+		if got := lines(); len(got) != 1 {
+			t.Fatalf("log lines after two rejections = %q, want one", got)
+		}
+		first := lines()[0]
+		if !strings.Contains(first, "level=WARN") {
+			t.Errorf("log line %q, want level WARN", first)
+		}
+		if !strings.Contains(first, "reported_by=EKM0412") {
+			t.Errorf("log line %q does not name the reporting unit EKM0412", first)
+		}
+
+		e.clock.Advance(throttle.DefaultLogInterval)
+		post("-c")
+		got := lines()
+		if len(got) != 2 {
+			t.Fatalf("log lines after the interval = %q, want two", got)
+		}
+		if !strings.Contains(got[1], "suppressed=1") {
+			t.Errorf("log line %q, want suppressed=1", got[1])
 		}
 	})
 }

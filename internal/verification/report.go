@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/sangam-hub/sangam/adapters/police"
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/journal"
+	"github.com/sangam-hub/sangam/internal/throttle"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -51,6 +53,12 @@ type ReportEnricher struct {
 	// Log receives the details of rejected reports that the sender's
 	// error leaves out. Default slog.Default().
 	Log *slog.Logger
+
+	// otherStation limits the warnings about reports from units that do
+	// not hold the request, which any police token may post, to one per
+	// throttle.DefaultLogInterval.
+	otherStation     throttle.Sampler
+	otherStationInit sync.Once
 }
 
 // Enrich implements ingest.Enricher. It finds the report's request by
@@ -157,14 +165,36 @@ func (e *ReportEnricher) checkStation(
 	// The sender learns only that it does not hold the request: which
 	// units hold another station's file is not the sender's to know, so
 	// only the operator's log names them.
-	e.log().Info("verification report rejected: the reporting unit does not hold the request",
-		"file_number", rep.FileNumber, "request_id", req.ID, "reported_by", rep.PoliceStation,
-		"police_station", r.PoliceStation, "district_office", r.DistrictOffice, "held_by", units)
+	e.warnOtherStation("file_number", rep.FileNumber, "request_id", req.ID,
+		"reported_by", rep.PoliceStation, "police_station", r.PoliceStation,
+		"district_office", r.DistrictOffice, "held_by", units)
 	return schemas.Invalid(schemas.Violation{
 		Pointer: "/verification_report/police_station", Rule: RuleOtherStation,
 		Message: fmt.Sprintf("police unit %s does not hold the request for passport file %s: "+
 			"only the station it was assigned to, that station's district police office and "+
 			"the units that received the request report on it", rep.PoliceStation, rep.FileNumber)})
+}
+
+// warnOtherStation logs, at Warn, a report rejected because the reporting
+// unit does not hold the request, because it is an attempt to act on
+// another unit's file. Of the rejections within one
+// throttle.DefaultLogInterval, only the first is logged, and the next
+// line logged counts the others as suppressed.
+func (e *ReportEnricher) warnOtherStation(attrs ...any) {
+	e.otherStationInit.Do(func() { e.otherStation.Interval = throttle.DefaultLogInterval })
+	const msg = "verification report rejected: the reporting unit does not hold the request"
+	now := time.Now
+	if e.Now != nil {
+		now = e.Now
+	}
+	ok, suppressed := e.otherStation.Allow(msg, now())
+	if !ok {
+		return
+	}
+	if suppressed > 0 {
+		attrs = append(attrs, "suppressed", suppressed)
+	}
+	e.log().Warn(msg, attrs...)
 }
 
 func (e *ReportEnricher) log() *slog.Logger {
