@@ -410,6 +410,55 @@ func TestNackRedeliversAndCloseResumes(t *testing.T) {
 	}
 }
 
+// TestCloseWaitsForHandedMessage closes a subscriber with DrainTimeout
+// set while its handler holds a message, and acks the message while
+// Close runs. Close commits the message's offset before the member
+// leaves the group, so the group does not deliver it again.
+func TestCloseWaitsForHandedMessage(t *testing.T) {
+	brokers := startCluster(t)
+	const topic, group, caseKey = "drain", "drain-check", "KL-TVM-2024-0100"
+	initializeTopic(t, brokers, topic, 1)
+	publisher := newPublisher(t, brokers)
+	for _, uuid := range []string{"m0", "m1"} {
+		if err := publisher.Publish(topic, caseMessage(uuid, caseKey)); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+	}
+
+	config := subscriberConfig(brokers, group)
+	config.DrainTimeout = receiveTimeout
+	subscriber, err := kafkabus.NewSubscriber(config, testLogger)
+	if err != nil {
+		t.Fatalf("NewSubscriber: %v", err)
+	}
+	t.Cleanup(func() { _ = subscriber.Close() })
+	messages, err := subscriber.Subscribe(context.Background(), topic)
+	if err != nil {
+		t.Fatalf("Subscribe: %v", err)
+	}
+	held := receive(t, messages)
+	if held.UUID != "m0" {
+		t.Fatalf("first message is %s, expected m0", held.UUID)
+	}
+
+	closed := make(chan error, 1)
+	go func() { closed <- subscriber.Close() }()
+	// Time for Close to end the subscription, were it not to wait.
+	time.Sleep(200 * time.Millisecond)
+	held.Ack()
+	if err := <-closed; err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if offset := committedOffset(t, brokers, group, topic, 0); offset != 1 {
+		t.Errorf("committed offset after Close is %d, expected 1 (m0 acked during Close)", offset)
+	}
+
+	_, resumed := subscribe(t, brokers, group, topic)
+	if msg := receive(t, resumed); msg.UUID != "m1" {
+		t.Errorf("resumed subscriber received %s, expected m1", msg.UUID)
+	}
+}
+
 // groupMembers returns the members the coordinator lists for group.
 func groupMembers(t *testing.T, brokers []string, group string) []kafka.DescribeGroupsResponseMember {
 	t.Helper()

@@ -134,8 +134,12 @@ func (c *partitionConsumer) deliver(ctx context.Context, record kafka.Message) b
 }
 
 // await sends msg to the output channel and waits for the handler's ack
-// or nack. It returns an error when ctx ends first.
+// or nack. It returns an error when ctx ends first, unless the subscriber
+// is closing and the handler acks msg within its DrainTimeout.
 func (c *partitionConsumer) await(ctx context.Context, msg *message.Message) (acked bool, err error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
 	select {
 	case c.subscription.output <- msg:
 	case <-ctx.Done():
@@ -148,8 +152,37 @@ func (c *partitionConsumer) await(ctx context.Context, msg *message.Message) (ac
 	case <-msg.Nacked():
 		return false, nil
 	case <-ctx.Done():
-		return false, ctx.Err()
 	}
+	if c.drain(msg) {
+		return true, nil
+	}
+	return false, ctx.Err()
+}
+
+// drain waits, when the subscriber is closing, up to its DrainTimeout for
+// the handler to ack or nack msg, and reports whether it acked it. Close
+// leaves the group only after that, so the partition and its message go
+// to no other member while the handler runs. During a rebalance drain
+// does not wait, because every member of the group would wait with it.
+func (c *partitionConsumer) drain(msg *message.Message) bool {
+	s := c.subscription.subscriber
+	select {
+	case <-s.closing:
+	default:
+		return false
+	}
+	if s.config.DrainTimeout <= 0 {
+		return false
+	}
+	timer := time.NewTimer(s.config.DrainTimeout)
+	defer timer.Stop()
+	select {
+	case <-msg.Acked():
+		return true
+	case <-msg.Nacked():
+	case <-timer.C:
+	}
+	return false
 }
 
 // logCommitError logs a failed commit of offset next. A commit that a
