@@ -938,6 +938,7 @@ func (h *Hub) Run(ctx context.Context) error {
 			"error", err)
 	}
 	h.stopDrain()
+	h.breakers.Stop()
 	h.endpoints.Load().Close()
 	left := h.countPending(context.Background())
 	err = errors.Join(runErr, serverErr,
