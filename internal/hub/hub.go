@@ -845,7 +845,7 @@ func (h *Hub) Routes() *routes.Table { return h.table.Load() }
 func (h *Hub) Run(ctx context.Context) error {
 	log := h.cfg.Log
 	// Counted before the API and the handlers start, so that the count
-	// holds only what earlier runs left.
+	// holds none of this run's own deliveries.
 	resumed := h.countPending(ctx)
 	errc := make(chan error, 2)
 	go func() {
