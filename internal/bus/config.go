@@ -71,12 +71,12 @@ type SubscriberConfig struct {
 	// poll as soon as its topic is woken. Nil: subscriptions poll only.
 	Wakeups *Wakeups
 
-	// DrainTimeout is how long Close waits for the messages it handed out
-	// to be acked or nacked. Until they are, or until DrainTimeout passes,
-	// their rows stay locked or unconsumed, so no other subscriber gets
-	// them while their handlers run; an acked one is then recorded as
-	// consumed. Default 0: Close does not wait, and every message not yet
-	// acked is delivered again.
+	// DrainTimeout is how long an ending subscription waits for the
+	// messages it handed out to be acked or nacked. Meanwhile their rows
+	// stay locked or unconsumed, so no other subscriber gets them while
+	// their handlers run. A message acked within it is recorded as
+	// consumed. Default 0: the subscription does not wait, and every
+	// message not yet acked is delivered again.
 	DrainTimeout time.Duration
 }
 

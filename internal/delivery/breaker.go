@@ -88,9 +88,9 @@ func NewBreakers(cfg BreakerConfig, log *slog.Logger) *Breakers {
 	}
 }
 
-// Stop stops moving open breakers to half-open when their open time is
-// up. A breaker then changes state only when an attempt or a read of its
-// state comes, as gobreaker does by itself.
+// Stop cancels the timers of expireOpen. A breaker then changes state
+// only when an attempt or a read of its state comes, as gobreaker does by
+// itself.
 func (b *Breakers) Stop() {
 	b.changedMu.Lock()
 	defer b.changedMu.Unlock()
@@ -111,9 +111,9 @@ func (b *Breakers) expireOpen(dest string) {
 	if t := b.expiries[dest]; t != nil {
 		t.Stop()
 	}
-	// gobreaker's open time ends at the time it read before calling
-	// OnStateChange plus OpenFor, so a timer started now fires after it.
-	// The millisecond covers a clock that reads coarser than that.
+	// gobreaker v2.4.0 ends the open time OpenFor after a time it reads
+	// before it calls OnStateChange, so a timer started here fires after
+	// that end. The millisecond covers a clock that reads coarser.
 	b.expiries[dest] = time.AfterFunc(b.cfg.OpenFor+time.Millisecond, func() {
 		b.get(dest).State()
 	})

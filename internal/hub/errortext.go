@@ -6,9 +6,9 @@ import (
 )
 
 // errorTextHandler is a slog.Handler that logs each error attribute as
-// its message text. slog formats an error value with %+v, and errors made
-// by github.com/pkg/errors, which watermill returns, then print their
-// stack trace with the build's source paths.
+// its message text. slog's TextHandler formats an error value with %+v,
+// and errors made by github.com/pkg/errors, which watermill returns, then
+// print their stack trace with the build's source paths.
 type errorTextHandler struct {
 	next slog.Handler
 }

@@ -436,16 +436,16 @@ func TestCloseWaitsForHandedMessage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Subscribe: %v", err)
 	}
-	held := receive(t, messages)
-	if held.UUID != "m0" {
-		t.Fatalf("first message is %s, expected m0", held.UUID)
+	handed := receive(t, messages)
+	if handed.UUID != "m0" {
+		t.Fatalf("first message is %s, expected m0", handed.UUID)
 	}
 
 	closed := make(chan error, 1)
 	go func() { closed <- subscriber.Close() }()
 	// Time for Close to end the subscription, were it not to wait.
 	time.Sleep(200 * time.Millisecond)
-	held.Ack()
+	handed.Ack()
 	if err := <-closed; err != nil {
 		t.Fatalf("Close: %v", err)
 	}
