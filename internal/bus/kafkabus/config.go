@@ -280,14 +280,15 @@ type SubscriberConfig struct {
 	// on top of it. Default 5 s.
 	CoordinatorTimeout time.Duration
 
-	// DrainTimeout is how long Close waits for the messages it handed out
-	// to be acked or nacked. The subscriptions stay in their groups
-	// meanwhile, so their partitions go to no other member, and the
-	// offset of each message acked then is committed. kafka-go v0.4.51
+	// DrainTimeout is how long an ending subscription, by Close or by the
+	// end of the context of Subscribe, waits for the messages it handed
+	// out to be acked or nacked. It stays in its group meanwhile, so its
+	// partitions go to no other member, and the offset of each message
+	// acked then is committed. kafka-go v0.4.51
 	// stops a member's heartbeats once its group closes, so the wait ends
 	// in effect at SessionTimeout, when the coordinator removes the
-	// member. Default 0: Close does not wait, and every message not yet
-	// acked is delivered again.
+	// member. Default 0: the subscription does not wait, and every message
+	// not yet acked is delivered again.
 	DrainTimeout time.Duration
 }
 

@@ -410,10 +410,11 @@ func TestNackRedeliversAndCloseResumes(t *testing.T) {
 	}
 }
 
-// TestCloseWaitsForHandedMessage closes a subscriber with DrainTimeout
-// set while its handler holds a message, and acks the message while
-// Close runs. Close commits the message's offset before the member
-// leaves the group, so the group does not deliver it again.
+// TestCloseWaitsForHandedMessage cancels the context of a subscription
+// with DrainTimeout set, as watermill's router does when it stops, and
+// then closes its subscriber, while its handler holds a message. The
+// message is acked after both. The subscription commits its offset before
+// the member leaves the group, so the group does not deliver it again.
 func TestCloseWaitsForHandedMessage(t *testing.T) {
 	brokers := startCluster(t)
 	const topic, group, caseKey = "drain", "drain-check", "KL-TVM-2024-0100"
@@ -432,7 +433,9 @@ func TestCloseWaitsForHandedMessage(t *testing.T) {
 		t.Fatalf("NewSubscriber: %v", err)
 	}
 	t.Cleanup(func() { _ = subscriber.Close() })
-	messages, err := subscriber.Subscribe(context.Background(), topic)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	messages, err := subscriber.Subscribe(ctx, topic)
 	if err != nil {
 		t.Fatalf("Subscribe: %v", err)
 	}
@@ -442,9 +445,10 @@ func TestCloseWaitsForHandedMessage(t *testing.T) {
 	}
 
 	closed := make(chan error, 1)
-	go func() { closed <- subscriber.Close() }()
-	// Time for Close to end the subscription, were it not to wait.
+	cancel()
+	// Time for the subscription to end, were it not to wait.
 	time.Sleep(200 * time.Millisecond)
+	go func() { closed <- subscriber.Close() }()
 	handed.Ack()
 	if err := <-closed; err != nil {
 		t.Fatalf("Close: %v", err)
