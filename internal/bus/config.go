@@ -70,6 +70,14 @@ type SubscriberConfig struct {
 	// Wakeups, when set, ends an idle subscription's wait for its next
 	// poll as soon as its topic is woken. Nil: subscriptions poll only.
 	Wakeups *Wakeups
+
+	// DrainTimeout is how long an ending subscription waits for the
+	// messages it handed out to be acked or nacked. Meanwhile their rows
+	// stay locked or unconsumed, so no other subscriber gets them while
+	// their handlers run. A message acked within it is recorded as
+	// consumed. Default 0: the subscription does not wait, and every
+	// message not yet acked is delivered again.
+	DrainTimeout time.Duration
 }
 
 // Validate returns an error naming the first field that holds an invalid
@@ -83,6 +91,7 @@ func (c SubscriberConfig) Validate() error {
 		{"AckDeadline", c.AckDeadline},
 		{"ResendInterval", c.ResendInterval},
 		{"RetryInterval", c.RetryInterval},
+		{"DrainTimeout", c.DrainTimeout},
 	}
 	for _, d := range durations {
 		if d.value < 0 {

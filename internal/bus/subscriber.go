@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
@@ -16,7 +17,7 @@ import (
 // Subscribers, one per subscription. It validates topics before use, and
 // it stores a Subscription in the context that watermill-sql passes to the
 // Beginner, so that a Beginner can learn the topic and stop waiting for a
-// lock when the subscriber closes. With config.Wakeups set, an idle
+// lock when the subscription ends. With config.Wakeups set, an idle
 // subscription queries again as soon as its topic is woken.
 //
 // Subscribe, SubscribeInitialize and Close are safe for concurrent use.
@@ -30,16 +31,32 @@ type Subscriber struct {
 
 	mu     sync.Mutex
 	closed bool
-	active []subscribed
+	active []*subscribed
+
+	// closeOnce makes a second Close wait for the first.
+	closeOnce sync.Once
+	closeErr  error
 }
 
-// subscribed is the watermill-sql subscriber of one Subscribe call, the
-// function that stops its wake-ups and, once Subscribe returned it, the
-// channel of its messages.
+// subscribed is the watermill-sql subscriber of one Subscribe call and
+// what ends it.
 type subscribed struct {
-	inner    *wsql.Subscriber
-	unwatch  func()
-	messages <-chan *message.Message
+	inner   *wsql.Subscriber
+	unwatch func()
+	// messages is inner's channel once Subscribe got it, and forwarded is
+	// closed when forward, if Subscribe started it, returns. s.mu guards
+	// both fields.
+	messages  <-chan *message.Message
+	forwarded chan struct{}
+	// ending is closed when the subscription starts to end. handed counts
+	// the messages forward passed on that are not yet acked or nacked.
+	ending chan struct{}
+	handed sync.WaitGroup
+	// cancel ends the context inner runs its queries in, which the
+	// context of Subscribe does not end.
+	cancel  context.CancelFunc
+	endOnce sync.Once
+	endErr  error
 }
 
 // SQL is the database, adapters and topic checks of a SQL bus, which
@@ -78,9 +95,12 @@ func NewSubscriber(backend SQL, config SubscriberConfig) (*Subscriber, error) {
 
 // Subscribe returns the channel of messages of topic for the subscriber's
 // consumer group. The handler must Ack or Nack each message, because the
-// next message of the group arrives only after that. The channel is closed
-// when ctx is canceled or the subscriber is closed, and an unacknowledged
-// message is then delivered again to the next subscriber of the group.
+// next message of the group arrives only after that. When ctx is canceled
+// or the subscriber is closed, the subscription hands out no further
+// message and waits up to config.DrainTimeout for the handlers to ack or
+// nack those handed out already. It then closes the channel and stores
+// the acknowledgements, and an unacknowledged message is delivered again
+// to the next subscriber of the group.
 func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
 	if err := s.backend.Validate(topic); err != nil {
 		return nil, fmt.Errorf("subscribing: %w", err)
@@ -101,46 +121,154 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 		unwatch()
 		return nil, fmt.Errorf("subscribing to %s: %w", topic, err)
 	}
+	sub := &subscribed{inner: inner, unwatch: unwatch, ending: make(chan struct{})}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		unwatch()
 		return nil, fmt.Errorf("subscribing to %s: %w", topic, ErrClosed)
 	}
-	s.active = append(s.active, subscribed{inner: inner, unwatch: unwatch})
+	s.active = append(s.active, sub)
 	s.mu.Unlock()
 
-	subscription := Subscription{Topic: topic, Closing: s.closing.Done()}
-	ctx = context.WithValue(ctx, subscriptionKey{}, subscription)
+	// The queries outlive ctx, because a batch's transaction holds the row
+	// locks of the messages handed out, and a stop cancels ctx while their
+	// handlers still run. end cancels the queries' context.
+	subscription := Subscription{Topic: topic, Closing: sub.ending}
+	queries, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	sub.cancel = cancel
+	queries = context.WithValue(queries, subscriptionKey{}, subscription)
 
-	messages, err := inner.Subscribe(ctx, topic)
+	messages, err := inner.Subscribe(queries, topic)
 	if err != nil {
+		cancel()
 		return nil, fmt.Errorf("subscribing to %s: %w", topic, err)
 	}
 	s.mu.Lock()
-	if i := slices.IndexFunc(s.active, func(sub subscribed) bool { return sub.inner == inner }); i >= 0 {
-		s.active[i].messages = messages
+	sub.messages = messages
+	if s.closed {
+		// Close ends sub, or has ended it.
+		s.mu.Unlock()
+		return messages, nil
 	}
+	sub.forwarded = make(chan struct{})
 	s.mu.Unlock()
-	go s.release(ctx, inner, unwatch)
-	return messages, nil
+	out := make(chan *message.Message)
+	go s.forward(ctx, sub, out)
+	go s.release(ctx, sub)
+	return out, nil
 }
 
-// release waits until ctx ends, then closes the subscription of inner and
-// removes it from the active ones, so that a subscriber whose subscriptions end and start again
-// does not keep them all until Close. Close releases the subscriptions
+// forward passes the messages of sub on to out until sub's channel is
+// closed, ctx ends or sub starts to end, then closes out. A message passed
+// on counts in sub.handed until it is acked or nacked, or until
+// watermill-sql stops waiting for that. A message read but not passed on
+// is never acked, so the bus delivers it again.
+func (s *Subscriber) forward(ctx context.Context, sub *subscribed, out chan<- *message.Message) {
+	defer close(sub.forwarded)
+	defer close(out)
+	for {
+		var msg *message.Message
+		select {
+		case <-sub.ending:
+			return
+		case <-ctx.Done():
+			return
+		case m, ok := <-sub.messages:
+			if !ok {
+				return
+			}
+			msg = m
+		}
+		select {
+		case <-sub.ending:
+			return
+		case <-ctx.Done():
+			return
+		case out <- msg:
+		}
+		sub.handed.Add(1)
+		go func() {
+			defer sub.handed.Done()
+			// watermill-sql cancels the message's context when it stops
+			// waiting for the ack, at its AckDeadline or on close.
+			select {
+			case <-msg.Acked():
+			case <-msg.Nacked():
+			case <-msg.Context().Done():
+			}
+		}()
+	}
+}
+
+// release waits until ctx ends, then ends sub and removes it from the
+// active ones, so that a subscriber whose subscriptions end and start
+// again does not keep them all until Close. Close ends the subscriptions
 // that are still active when it starts.
-func (s *Subscriber) release(ctx context.Context, inner *wsql.Subscriber, unwatch func()) {
+func (s *Subscriber) release(ctx context.Context, sub *subscribed) {
 	select {
 	case <-ctx.Done():
 	case <-s.closing.Done():
 		return
 	}
-	_ = inner.Close()
-	unwatch()
+	_ = s.end(sub)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.active = slices.DeleteFunc(s.active, func(sub subscribed) bool { return sub.inner == inner })
+	s.active = slices.DeleteFunc(s.active, func(active *subscribed) bool { return active == sub })
+}
+
+// end stops sub from handing out messages, waits up to
+// config.DrainTimeout for those handed out to be acked or nacked, and
+// closes sub's watermill-sql subscriber, which stores the acknowledgements
+// and unlocks the rest. A second call waits for the first and returns its
+// error.
+func (s *Subscriber) end(sub *subscribed) error {
+	sub.endOnce.Do(func() {
+		close(sub.ending)
+		s.mu.Lock()
+		forwarded := sub.forwarded
+		s.mu.Unlock()
+		if forwarded != nil {
+			// Once forward has returned, sub.handed counts every message
+			// handed out.
+			<-forwarded
+			s.awaitHanded(sub)
+		}
+		sub.endErr = sub.inner.Close()
+		sub.unwatch()
+		s.mu.Lock()
+		messages := sub.messages
+		s.mu.Unlock()
+		// watermill-sql v4.1.2 lets Close return once a subscription's
+		// goroutine is done sending, a moment before it closes the
+		// channel. Nothing is sent any more, so reading only waits for
+		// the close, and the channel is closed when end returns.
+		if messages != nil {
+			for range messages {
+			}
+		}
+		sub.cancel()
+	})
+	return sub.endErr
+}
+
+// awaitHanded waits up to config.DrainTimeout until every message that
+// sub handed out is acked or nacked.
+func (s *Subscriber) awaitHanded(sub *subscribed) {
+	if s.config.DrainTimeout <= 0 {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		sub.handed.Wait()
+		close(done)
+	}()
+	timer := time.NewTimer(s.config.DrainTimeout)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+	}
 }
 
 // SubscribeInitialize creates the tables of topic if they do not exist.
@@ -152,10 +280,18 @@ func (s *Subscriber) SubscribeInitialize(topic string) error {
 }
 
 // Close ends every subscription and waits until their goroutines return.
-// An acknowledgement that is being stored completes, and messages delivered
-// but not yet acknowledged are delivered again later. Close may be called
-// more than once.
+// Each hands out no further message and waits up to config.DrainTimeout
+// for the handlers to ack or nack the messages handed out already, which
+// stay locked meanwhile. The acknowledgements are then stored, and
+// messages delivered but not yet acknowledged are delivered again later.
+// Close may be called more than once, and each call returns once the
+// first has.
 func (s *Subscriber) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Subscriber) close() error {
 	s.stop()
 	s.mu.Lock()
 	s.closed = true
@@ -163,26 +299,17 @@ func (s *Subscriber) Close() error {
 	s.active = nil
 	s.mu.Unlock()
 
-	var errs []error
-	for _, sub := range active {
-		errs = append(errs, sub.inner.Close())
+	errs := make([]error, len(active))
+	var wg sync.WaitGroup
+	for i, sub := range active {
+		wg.Go(func() { errs[i] = s.end(sub) })
 	}
-	for _, sub := range active {
-		sub.unwatch()
-		// watermill-sql v4.1.2 lets Close return once a subscription's
-		// goroutine is done sending, a moment before it closes the
-		// channel. Nothing is sent any more, so reading only waits for
-		// the close, and the channel is closed when Close returns.
-		if sub.messages != nil {
-			for range sub.messages {
-			}
-		}
-	}
+	wg.Wait()
 	return errors.Join(errs...)
 }
 
 // ErrClosed is returned by a Beginner that stopped waiting because the
-// subscriber is closing.
+// subscription is ending.
 var ErrClosed = errors.New("subscriber closed")
 
 // Subscription describes one call of Subscriber.Subscribe to the Beginner
@@ -191,7 +318,8 @@ type Subscription struct {
 	// Topic is the subscribed topic.
 	Topic string
 
-	// Closing is closed when the subscriber starts closing.
+	// Closing is closed when the subscription starts to end: the
+	// subscriber closes or the context of Subscribe ends.
 	Closing <-chan struct{}
 }
 

@@ -64,6 +64,10 @@ type Breakers struct {
 	changed      map[string]time.Time // last state change by destination
 	trippedAfter map[string]uint32    // consecutive failures when it last opened
 	lastFailure  map[string]failure
+	// expiries end the open time of each open breaker (expireOpen), and
+	// stopped is set by Stop. changedMu guards both.
+	expiries map[string]*time.Timer
+	stopped  bool
 }
 
 // failure is an attempt the breaker counted as a failure.
@@ -80,7 +84,39 @@ func NewBreakers(cfg BreakerConfig, log *slog.Logger) *Breakers {
 		changed:      map[string]time.Time{},
 		trippedAfter: map[string]uint32{},
 		lastFailure:  map[string]failure{},
+		expiries:     map[string]*time.Timer{},
 	}
+}
+
+// Stop cancels the timers of expireOpen. A breaker then changes state
+// only when an attempt or a read of its state comes, as gobreaker does by
+// itself.
+func (b *Breakers) Stop() {
+	b.changedMu.Lock()
+	defer b.changedMu.Unlock()
+	b.stopped = true
+	for _, t := range b.expiries {
+		t.Stop()
+	}
+}
+
+// expireOpen reads dest's breaker once its open time is up. gobreaker
+// moves an open breaker to half-open only when it is used or read, so
+// without this an idle replica would report it open, and log the change,
+// only at its next attempt or API read. changedMu must be held.
+func (b *Breakers) expireOpen(dest string) {
+	if b.stopped {
+		return
+	}
+	if t := b.expiries[dest]; t != nil {
+		t.Stop()
+	}
+	// gobreaker v2.4.0 ends the open time OpenFor after a time it reads
+	// before it calls OnStateChange, so a timer started here fires after
+	// that end. The millisecond covers a clock that reads coarser.
+	b.expiries[dest] = time.AfterFunc(b.cfg.OpenFor+time.Millisecond, func() {
+		b.get(dest).State()
+	})
 }
 
 // OpenFor returns how long an open breaker stays open.
@@ -121,6 +157,9 @@ func (b *Breakers) get(dest string) *gobreaker.CircuitBreaker[outcome] {
 			if from == gobreaker.StateHalfOpen && to == gobreaker.StateOpen {
 				// One failed probe reopens it, without ReadyToTrip.
 				b.trippedAfter[name] = 1
+			}
+			if to == gobreaker.StateOpen {
+				b.expireOpen(name)
 			}
 			last := b.lastFailure[name]
 			b.changedMu.Unlock()

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -194,5 +196,66 @@ func TestBreakerOpenLeftCountsFromOpening(t *testing.T) {
 	time.Sleep(waited)
 	if left := b.openLeft("court"); left > openFor-waited || left < openFor-time.Minute {
 		t.Errorf("open breaker after %v: openLeft = %v, want at most %v", waited, left, openFor-waited)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent use, for logs that
+// a timer's goroutine writes.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestBreakerHalfOpensUnread opens a breaker and neither uses nor reads
+// it again. Once its open time is up it moves to half-open and logs the
+// change all the same, as on an idle replica.
+func TestBreakerHalfOpensUnread(t *testing.T) {
+	const openFor = 50 * time.Millisecond
+	logs := &lockedBuffer{}
+	b := NewBreakers(BreakerConfig{Failures: 1, OpenFor: openFor},
+		slog.New(slog.NewTextHandler(logs, nil)))
+	t.Cleanup(b.Stop)
+	o := outcome{status: http.StatusServiceUnavailable, body: "down"}
+	if _, err := b.get("court").Execute(func() (outcome, error) { return o, o.breakerError() }); err != errFailed {
+		t.Fatalf("Execute = %v, want errFailed", err)
+	}
+
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "from=open to=half-open") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no change to half-open logged 10s after the breaker opened for %s; logs:\n%s",
+				openFor, logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestBreakerStopEndsExpiry opens a breaker and stops the set: the open
+// time's end then changes nothing until the breaker is read.
+func TestBreakerStopEndsExpiry(t *testing.T) {
+	const openFor = 20 * time.Millisecond
+	logs := &lockedBuffer{}
+	b := NewBreakers(BreakerConfig{Failures: 1, OpenFor: openFor},
+		slog.New(slog.NewTextHandler(logs, nil)))
+	o := outcome{status: http.StatusServiceUnavailable, body: "down"}
+	if _, err := b.get("court").Execute(func() (outcome, error) { return o, o.breakerError() }); err != errFailed {
+		t.Fatalf("Execute = %v, want errFailed", err)
+	}
+	b.Stop()
+	time.Sleep(10 * openFor)
+	if strings.Contains(logs.String(), "to=half-open") {
+		t.Errorf("a stopped set moved a breaker to half-open; logs:\n%s", logs.String())
 	}
 }

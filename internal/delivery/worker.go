@@ -59,10 +59,10 @@ type Worker struct {
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
 	// Drain, when set, is the context of every attempt instead of the bus
-	// message's. The bus cancels a message's context as soon as the hub
-	// starts to shut down; Drain ends later, so an attempt in flight can
-	// finish within the shutdown deadline instead of being sent again
-	// after the restart.
+	// message's. The Kafka bus cancels a message's context as soon as the
+	// hub starts to shut down, but Drain ends later, so an attempt in
+	// flight can finish within the shutdown deadline instead of being sent
+	// again by another replica or after the restart.
 	Drain context.Context
 	// Observe, when set, is called with each attempt once the journal has
 	// recorded it, such as to count attempts by result. An attempt that

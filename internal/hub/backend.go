@@ -112,8 +112,13 @@ func openBackend(
 	return b, nil
 }
 
+// subscriberConfig returns the configuration of a SQL bus subscriber. At
+// the stop a subscriber keeps the commands of the attempts in flight
+// locked, for up to the shutdown timeout, until the attempts are recorded,
+// so that no other replica sends them meanwhile.
 func subscriberConfig(cfg Config, ackDeadline time.Duration, wakeups *bus.Wakeups) bus.SubscriberConfig {
-	return bus.SubscriberConfig{PollInterval: cfg.PollInterval, AckDeadline: ackDeadline, Wakeups: wakeups}
+	return bus.SubscriberConfig{PollInterval: cfg.PollInterval, AckDeadline: ackDeadline, Wakeups: wakeups,
+		DrainTimeout: cfg.ShutdownTimeout}
 }
 
 func openSQLite(

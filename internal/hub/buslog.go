@@ -47,7 +47,9 @@ func batchLost(err error) bool {
 // is set (nil: never). Other errors with one message are logged at most
 // once per busErrorInterval across the returned logger and those derived
 // from it by With (errorLimit is shared), and the next line counts those
-// left out.
+// left out. An error that is PostgreSQL's refusal of a connection for its
+// connection limit also gets a line of the hub's own that names the cause
+// (explainConnectionLimit).
 func watermillLogger(log *slog.Logger, stopping *atomic.Bool) watermill.LoggerAdapter {
 	inner := watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{
 		slog.LevelInfo: slog.LevelDebug,
@@ -56,17 +58,53 @@ func watermillLogger(log *slog.Logger, stopping *atomic.Bool) watermill.LoggerAd
 		stopping = &atomic.Bool{}
 	}
 	return &busLogger{LoggerAdapter: inner, limit: &errorLimit{last: map[string]limitState{}},
-		stopping: stopping, now: time.Now}
+		connectionLimit: &errorLimit{last: map[string]limitState{}, interval: connectionLimitInterval},
+		stopping:        stopping, now: time.Now}
 }
 
 type busLogger struct {
 	watermill.LoggerAdapter
-	limit    *errorLimit
-	stopping *atomic.Bool
-	now      func() time.Time
+	limit *errorLimit
+	// connectionLimit spaces the lines of explainConnectionLimit.
+	connectionLimit *errorLimit
+	stopping        *atomic.Bool
+	now             func() time.Time
+}
+
+// connectionLimitInterval is the shortest time between two lines that
+// name PostgreSQL's connection limit as the cause of the bus's errors.
+const connectionLimitInterval = time.Minute
+
+// tooManyConnections reports whether err is PostgreSQL's refusal of a new
+// connection because the server has reached its connection limit
+// (SQLSTATE 53300, "sorry, too many clients already").
+func tooManyConnections(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "53300"
+}
+
+// explainConnectionLimit logs, at most once per connectionLimitInterval,
+// a line of the hub's own that names the cause of watermill's errors when
+// err is PostgreSQL's refusal of a connection for its connection limit.
+// watermill's lines stay as they are.
+func (l *busLogger) explainConnectionLimit(err error, fields watermill.LogFields) {
+	if !tooManyConnections(err) {
+		return
+	}
+	left, ok := l.connectionLimit.allow("connection limit", l.now())
+	if !ok {
+		return
+	}
+	l.LoggerAdapter.Error("PostgreSQL refuses new connections because it has reached its "+
+		"connection limit (max_connections), so the bus cannot query or handle delivery "+
+		"commands: raise max_connections to cover every replica's maximum connections, as the "+
+		"README's section on PostgreSQL connection pools counts them, or lower the "+
+		"destinations' concurrency or pool_max_conns in the hub's PostgreSQL URL", err,
+		fields.Add(watermill.LogFields{"similar_lines_left_out": left}))
 }
 
 func (l *busLogger) Error(msg string, err error, fields watermill.LogFields) {
+	l.explainConnectionLimit(err, fields)
 	if errors.Is(err, context.Canceled) || (l.stopping.Load() && batchEndMessages[msg]) {
 		l.LoggerAdapter.Debug(msg, fields.Add(watermill.LogFields{"error": err}))
 		return
@@ -88,7 +126,7 @@ func (l *busLogger) Error(msg string, err error, fields watermill.LogFields) {
 
 func (l *busLogger) With(fields watermill.LogFields) watermill.LoggerAdapter {
 	return &busLogger{LoggerAdapter: l.LoggerAdapter.With(fields), limit: l.limit,
-		stopping: l.stopping, now: l.now}
+		connectionLimit: l.connectionLimit, stopping: l.stopping, now: l.now}
 }
 
 // errorLimit remembers, per message, when it was last logged and how
@@ -96,6 +134,9 @@ func (l *busLogger) With(fields watermill.LogFields) watermill.LoggerAdapter {
 type errorLimit struct {
 	mu   sync.Mutex
 	last map[string]limitState
+	// interval is the shortest time between two lines with one message;
+	// busErrorInterval when zero.
+	interval time.Duration
 }
 
 type limitState struct {
@@ -108,8 +149,12 @@ type limitState struct {
 func (e *errorLimit) allow(msg string, now time.Time) (left int, ok bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	interval := e.interval
+	if interval == 0 {
+		interval = busErrorInterval
+	}
 	s, seen := e.last[msg]
-	if seen && now.Sub(s.at) < busErrorInterval {
+	if seen && now.Sub(s.at) < interval {
 		s.left++
 		e.last[msg] = s
 		return 0, false

@@ -92,3 +92,45 @@ func TestWatermillLoggerQuietsLostBatch(t *testing.T) {
 		t.Errorf("a missing table was not logged as an error: %q", out.String())
 	}
 }
+
+// TestWatermillLoggerNamesConnectionLimit checks that PostgreSQL's
+// refusal of connections for its connection limit gets one line of the
+// hub's own per interval naming the cause, besides watermill's lines,
+// and that other errors get none.
+func TestWatermillLoggerNamesConnectionLimit(t *testing.T) {
+	var out bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	clock := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	l := watermillLogger(log, nil).(*busLogger)
+	l.now = func() time.Time { return clock }
+	sub := l.With(watermill.LogFields{"topic": "deliveries.court"})
+	full := fmt.Errorf("could not begin tx for querying: %w", &pgconn.PgError{
+		Severity: "FATAL", Code: "53300", Message: "sorry, too many clients already"})
+	const cause = "reached its connection limit (max_connections)"
+
+	for range 10 {
+		sub.Error("Error querying for message", full, nil)
+		sub.Error("Handler returned error", full, nil)
+	}
+	if n := strings.Count(out.String(), cause); n != 1 {
+		t.Errorf("20 refusals gave %d lines naming the connection limit, want 1:\n%s", n, out.String())
+	}
+	for _, msg := range []string{"Error querying for message", "Handler returned error"} {
+		if !strings.Contains(out.String(), msg) {
+			t.Errorf("watermill's line %q is missing:\n%s", msg, out.String())
+		}
+	}
+
+	clock = clock.Add(connectionLimitInterval)
+	out.Reset()
+	sub.Error("Error querying for message", full, nil)
+	if line := logLine(out.String(), cause); !strings.Contains(line, "similar_lines_left_out=19") {
+		t.Errorf("line after the interval = %q, want the 19 left out counted", line)
+	}
+
+	out.Reset()
+	sub.Error("another failure", errors.New("connection refused"), nil)
+	if strings.Contains(out.String(), cause) {
+		t.Errorf("an error other than the connection limit named it:\n%s", out.String())
+	}
+}

@@ -191,6 +191,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
+	c.Log = withErrorText(c.Log)
 	if c.Verification.Jurisdiction == nil {
 		c.Verification.Jurisdiction = jurisdiction.Default()
 	}

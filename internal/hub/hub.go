@@ -845,7 +845,7 @@ func (h *Hub) Routes() *routes.Table { return h.table.Load() }
 func (h *Hub) Run(ctx context.Context) error {
 	log := h.cfg.Log
 	// Counted before the API and the handlers start, so that the count
-	// holds only what earlier runs left.
+	// holds none of this run's own deliveries.
 	resumed := h.countPending(ctx)
 	errc := make(chan error, 2)
 	go func() {
@@ -925,15 +925,20 @@ func (h *Hub) Run(ctx context.Context) error {
 		}
 	}
 	// Close waits up to ShutdownTimeout for the attempts in flight, which
-	// run on h.drain. Attempts still running after that are cancelled and
-	// sent again after the restart, as designed, so the stop succeeds.
+	// run on h.drain. Their subscribers hand out no further command and
+	// keep the commands in flight from the other replicas until the
+	// attempts are recorded (subscriberConfig). Attempts still running
+	// after that are cancelled and sent again by another replica or
+	// after the restart, as designed, so the stop succeeds.
 	if err := h.router.Close(); err != nil {
 		log.Warn("the delivery handlers did not all stop within the shutdown timeout: attempts "+
-			"still in flight were cut off, and the next start sends them again with the same "+
-			"Idempotency-Key; with Kafka, a subscription that could not leave its group also "+
-			"holds up the stop", "shutdown_timeout", h.cfg.ShutdownTimeout, "error", err)
+			"still in flight were cut off, and another replica or the next start sends them "+
+			"again with the same Idempotency-Key; with Kafka, a subscription that could not "+
+			"leave its group also holds up the stop", "shutdown_timeout", h.cfg.ShutdownTimeout,
+			"error", err)
 	}
 	h.stopDrain()
+	h.breakers.Stop()
 	h.endpoints.Load().Close()
 	left := h.countPending(context.Background())
 	err = errors.Join(runErr, serverErr,

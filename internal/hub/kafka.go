@@ -74,7 +74,10 @@ func (b *backend) moveToKafka(ctx context.Context, cfg Config, kcfg kafkabus.Con
 	b.subscriber = func(topic string, _ time.Duration) (message.Subscriber, error) {
 		// One consumer group per topic, so a rebalance of one destination's
 		// group never pauses another destination.
-		sc := kafkabus.SubscriberConfig{Config: kcfg, ConsumerGroup: "sangam." + topic}
+		// At the stop each subscription stays in its group until the
+		// attempts in flight are recorded, as on the SQL buses.
+		sc := kafkabus.SubscriberConfig{Config: kcfg, ConsumerGroup: "sangam." + topic,
+			DrainTimeout: cfg.ShutdownTimeout}
 		if t := cfg.KafkaSessionTimeout; t > 0 {
 			// Heartbeats well within the session, as Kafka recommends
 			// (a third of it at most).

@@ -45,8 +45,9 @@ func (h *Hub) countPending(ctx context.Context) pendingCount {
 }
 
 // logResumed logs the deliveries that were pending before the hub
-// served, such as those a crash or kill left unfinished, which the
-// delivery handlers now resume. It logs nothing when none was pending.
+// served: those a crash or kill left unfinished, and on PostgreSQL also
+// those that other running replicas are delivering or have yet to. It
+// logs nothing when none was pending.
 func (h *Hub) logResumed(count pendingCount) {
 	if count.err != nil {
 		h.cfg.Log.Warn("counting the pending deliveries at start failed; they are resumed all the same",
@@ -56,8 +57,9 @@ func (h *Hub) logResumed(count pendingCount) {
 	if count.total == 0 {
 		return
 	}
-	h.cfg.Log.Info("resuming pending deliveries that earlier runs left in the journal",
-		"pending_deliveries", count.total, "by_destination", count.byDestination)
+	h.cfg.Log.Info("deliveries pending in the journal at start, which this replica and any "+
+		"other running replicas deliver", "pending_deliveries", count.total,
+		"by_destination", count.byDestination)
 }
 
 // stoppedAttrs returns the log attributes of the "hub stopped" line:

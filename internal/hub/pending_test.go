@@ -41,7 +41,7 @@ func TestPendingDeliveriesLogged(t *testing.T) {
 		return getJSON(t, url, "/api/v1/messages/"+res.MessageID, &j) == http.StatusOK &&
 			len(j.Deliveries) == 1 && len(j.Deliveries[0].Attempts) == 1
 	})
-	if line := logLine(firstLogs.String(), "resuming pending deliveries"); line != "" {
+	if line := logLine(firstLogs.String(), "deliveries pending in the journal at start"); line != "" {
 		t.Errorf("a start with an empty journal logged %q", line)
 	}
 	stop()
@@ -60,7 +60,7 @@ func TestPendingDeliveriesLogged(t *testing.T) {
 	startHub(t, cfg)
 	var resumed string
 	waitFor(t, "the second start to log the pending delivery", func() bool {
-		resumed = logLine(secondLogs.String(), "resuming pending deliveries")
+		resumed = logLine(secondLogs.String(), "deliveries pending in the journal at start")
 		return resumed != ""
 	})
 	if !strings.Contains(resumed, "level=INFO") {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -75,8 +76,8 @@ func TestShutdownLetsAttemptFinish(t *testing.T) {
 
 // TestShutdownCutsOffHungAttempt stops a hub while its only attempt
 // waits for a court that never responds: Run cuts the attempt off at
-// the shutdown timeout and returns no error, and the next start
-// delivers the filing.
+// the shutdown timeout, logs that with the error's text and no stack
+// trace, and returns no error, and the next start delivers the filing.
 func TestShutdownCutsOffHungAttempt(t *testing.T) {
 	c, err := court.New(court.Config{HubURL: "http://127.0.0.1:9", MaxAttempts: 1, Logger: quietLog()})
 	if err != nil {
@@ -104,7 +105,10 @@ func TestShutdownCutsOffHungAttempt(t *testing.T) {
 	cfg := Config{Routes: ag.routesFor(3), DataDir: t.TempDir(), ShutdownTimeout: 200 * time.Millisecond,
 		Listen: "127.0.0.1:0", AadhaarKey: testKey, Log: quietLog(),
 		PollInterval: 20 * time.Millisecond, RequeueInterval: 20 * time.Millisecond}
-	h, err := Open(context.Background(), cfg)
+	firstLog, firstLogs := capturedLog()
+	first := cfg
+	first.Log = firstLog
+	h, err := Open(context.Background(), first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +121,13 @@ func TestShutdownCutsOffHungAttempt(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run with an attempt cut off at shutdown: %v, want no error", err)
+	}
+	cutOff := logLine(firstLogs.String(), "did not all stop within the shutdown timeout")
+	if !strings.Contains(cutOff, `error="router close timeout"`) {
+		t.Errorf("shutdown line %q, want error=\"router close timeout\"", cutOff)
+	}
+	if strings.Contains(cutOff, ".go:") {
+		t.Errorf("shutdown line %q contains a stack trace", cutOff)
 	}
 
 	waitFor(t, "the cut-off attempt to be canceled", canceled.Load)

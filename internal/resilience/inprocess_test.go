@@ -12,16 +12,18 @@ import (
 // startHub opens a hub in this process with short polling and retry
 // intervals where cfg leaves them zero, and runs it until the test ends.
 // cfg.Listen must be set, because the mock court calls back that
-// address. The hub logs into a file whose end the test prints when it
-// fails. The returned function stops the hub and returns Run's error,
-// and the test's cleanup calls it too.
+// address. Unless cfg.Log is set, the hub logs into a file whose end the
+// test prints when it fails. The returned function stops the hub and
+// returns Run's error, and the test's cleanup calls it too.
 func startHub(t *testing.T, cfg hub.Config) (*hub.Hub, func() error) {
 	t.Helper()
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
 	}
 	cfg.AadhaarKey = []byte(aadhaarKey)
-	cfg.Log = fileLog(t, "hub")
+	if cfg.Log == nil {
+		cfg.Log = fileLog(t, "hub")
+	}
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = 20 * time.Millisecond
 	}

@@ -279,6 +279,17 @@ type SubscriberConfig struct {
 	// offset. Join and sync requests get RebalanceTimeout or SessionTimeout
 	// on top of it. Default 5 s.
 	CoordinatorTimeout time.Duration
+
+	// DrainTimeout is how long an ending subscription, by Close or by the
+	// end of the context of Subscribe, waits for the messages it handed
+	// out to be acked or nacked. It stays in its group meanwhile, so its
+	// partitions go to no other member, and the offset of each message
+	// acked then is committed. kafka-go v0.4.51
+	// stops a member's heartbeats once its group closes, so the wait ends
+	// in effect at SessionTimeout, when the coordinator removes the
+	// member. Default 0: the subscription does not wait, and every message
+	// not yet acked is delivered again.
+	DrainTimeout time.Duration
 }
 
 // Validate returns an error naming the first field that holds an invalid
@@ -302,6 +313,7 @@ func (c SubscriberConfig) Validate() error {
 		{"MaxWait", c.MaxWait},
 		{"ResendInterval", c.ResendInterval},
 		{"CoordinatorTimeout", c.CoordinatorTimeout},
+		{"DrainTimeout", c.DrainTimeout},
 	}
 	for _, d := range durations {
 		if d.value < 0 {

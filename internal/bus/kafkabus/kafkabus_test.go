@@ -410,6 +410,59 @@ func TestNackRedeliversAndCloseResumes(t *testing.T) {
 	}
 }
 
+// TestCloseWaitsForHandedMessage cancels the context of a subscription
+// with DrainTimeout set, as watermill's router does when it stops, and
+// then closes its subscriber, while its handler holds a message. The
+// message is acked after both. The subscription commits its offset before
+// the member leaves the group, so the group does not deliver it again.
+func TestCloseWaitsForHandedMessage(t *testing.T) {
+	brokers := startCluster(t)
+	const topic, group, caseKey = "drain", "drain-check", "KL-TVM-2024-0100"
+	initializeTopic(t, brokers, topic, 1)
+	publisher := newPublisher(t, brokers)
+	for _, uuid := range []string{"m0", "m1"} {
+		if err := publisher.Publish(topic, caseMessage(uuid, caseKey)); err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+	}
+
+	config := subscriberConfig(brokers, group)
+	config.DrainTimeout = receiveTimeout
+	subscriber, err := kafkabus.NewSubscriber(config, testLogger)
+	if err != nil {
+		t.Fatalf("NewSubscriber: %v", err)
+	}
+	t.Cleanup(func() { _ = subscriber.Close() })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	messages, err := subscriber.Subscribe(ctx, topic)
+	if err != nil {
+		t.Fatalf("Subscribe: %v", err)
+	}
+	handed := receive(t, messages)
+	if handed.UUID != "m0" {
+		t.Fatalf("first message is %s, expected m0", handed.UUID)
+	}
+
+	closed := make(chan error, 1)
+	cancel()
+	// Time for the subscription to end, were it not to wait.
+	time.Sleep(200 * time.Millisecond)
+	go func() { closed <- subscriber.Close() }()
+	handed.Ack()
+	if err := <-closed; err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if offset := committedOffset(t, brokers, group, topic, 0); offset != 1 {
+		t.Errorf("committed offset after Close is %d, expected 1 (m0 acked during Close)", offset)
+	}
+
+	_, resumed := subscribe(t, brokers, group, topic)
+	if msg := receive(t, resumed); msg.UUID != "m1" {
+		t.Errorf("resumed subscriber received %s, expected m1", msg.UUID)
+	}
+}
+
 // groupMembers returns the members the coordinator lists for group.
 func groupMembers(t *testing.T, brokers []string, group string) []kafka.DescribeGroupsResponseMember {
 	t.Helper()

@@ -23,6 +23,10 @@ type partitionConsumer struct {
 	// kafka.FirstOffset when the group has none for the partition.
 	offset int64
 	fields watermill.LogFields
+
+	// ended is closed when the subscription ends, by Close or by the end
+	// of the context of Subscribe, but not when only the generation does.
+	ended <-chan struct{}
 }
 
 func (sub *subscription) newPartitionConsumer(
@@ -46,6 +50,7 @@ func (sub *subscription) newPartitionConsumer(
 // failed commit makes it rejoin the group and read again from the last
 // committed offset.
 func (c *partitionConsumer) run(ctx, generationCtx context.Context) {
+	c.ended = ctx.Done()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(generationCtx, cancel)
@@ -134,8 +139,12 @@ func (c *partitionConsumer) deliver(ctx context.Context, record kafka.Message) b
 }
 
 // await sends msg to the output channel and waits for the handler's ack
-// or nack. It returns an error when ctx ends first.
+// or nack. It returns an error when ctx ends first, unless the
+// subscription is ending and the handler acks msg within DrainTimeout.
 func (c *partitionConsumer) await(ctx context.Context, msg *message.Message) (acked bool, err error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
 	select {
 	case c.subscription.output <- msg:
 	case <-ctx.Done():
@@ -148,8 +157,38 @@ func (c *partitionConsumer) await(ctx context.Context, msg *message.Message) (ac
 	case <-msg.Nacked():
 		return false, nil
 	case <-ctx.Done():
-		return false, ctx.Err()
 	}
+	if c.drain(msg) {
+		return true, nil
+	}
+	return false, ctx.Err()
+}
+
+// drain waits, when the subscription is ending, up to DrainTimeout for
+// the handler to ack or nack msg, and reports whether it acked it. The
+// member leaves the group only after that, so the partition and its
+// message go to no other member while the handler runs. During a
+// rebalance drain does not wait, because every member of the group would
+// wait with it.
+func (c *partitionConsumer) drain(msg *message.Message) bool {
+	select {
+	case <-c.ended:
+	default:
+		return false
+	}
+	config := c.subscription.subscriber.config
+	if config.DrainTimeout <= 0 {
+		return false
+	}
+	timer := time.NewTimer(config.DrainTimeout)
+	defer timer.Stop()
+	select {
+	case <-msg.Acked():
+		return true
+	case <-msg.Nacked():
+	case <-timer.C:
+	}
+	return false
 }
 
 // logCommitError logs a failed commit of offset next. A commit that a

@@ -210,6 +210,57 @@ func TestCloseInBatchKeepsRest(t *testing.T) {
 	}
 }
 
+// TestCloseKeepsHandedMessage closes a subscriber, and cancels its
+// context as watermill's router does when it stops, while a handler holds
+// the first message of a batch. Another subscriber polls the topic all
+// along. With DrainTimeout set, the held message stays locked until its
+// handler acks it, so the other subscriber gets only the rest of the
+// batch, in order.
+func TestCloseKeepsHandedMessage(t *testing.T) {
+	pool := openTestPool(t, 10)
+	sent := publishFive(t, pool, "prison")
+
+	config := fastConfig
+	config.DrainTimeout = receiveTimeout
+	stopping, err := pgbus.NewSubscriber(pool, config, nil)
+	if err != nil {
+		t.Fatalf("NewSubscriber: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	held, err := stopping.Subscribe(ctx, "prison")
+	if err != nil {
+		t.Fatalf("Subscribe: %v", err)
+	}
+	first := receive(t, held)
+	if first.UUID != sent[0].UUID {
+		t.Fatalf("received %q, want %q", first.Payload, sent[0].Payload)
+	}
+	_, messages := subscribe(t, pool, "prison")
+
+	closed := make(chan error, 1)
+	go func() { closed <- stopping.Close() }()
+	cancel()
+	// Time for the other subscriber to take the message, were it
+	// unlocked.
+	time.Sleep(200 * time.Millisecond)
+	first.Ack()
+	if err := <-closed; err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if _, open := <-held; open {
+		t.Error("the closed subscriber's channel handed out another message")
+	}
+
+	for _, want := range sent[1:] {
+		got := receive(t, messages)
+		if got.UUID != want.UUID {
+			t.Fatalf("other subscriber received %q, want %q", got.Payload, want.Payload)
+		}
+		got.Ack()
+	}
+}
+
 // TestConnectionLossEndsBatch terminates the backend of a subscriber's
 // transaction while the first message of a batch is being handled. The
 // rest of the batch was locked by that transaction and is free for any
