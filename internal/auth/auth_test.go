@@ -610,3 +610,78 @@ func TestCheckNameNamesBothIndianScripts(t *testing.T) {
 		t.Errorf("CheckName error %v, want one containing %q", err, want)
 	}
 }
+
+// aadhaarLike is a number with a valid Aadhaar check digit, and
+// notAadhaar the same number with its last digit changed.
+const (
+	aadhaarLike = "491873625403"
+	notAadhaar  = "491873625404"
+)
+
+func TestParseRejectsAadhaarLikeCodes(t *testing.T) {
+	if !canonical.AadhaarLike(aadhaarLike) || canonical.AadhaarLike(notAadhaar) {
+		t.Fatalf("the test numbers are wrong: AadhaarLike(%s) = %v, AadhaarLike(%s) = %v",
+			aadhaarLike, canonical.AadhaarLike(aadhaarLike), notAadhaar, canonical.AadhaarLike(notAadhaar))
+	}
+	cases := []struct {
+		name  string
+		entry string
+		want  string
+	}{
+		{"station", "agency: police\n    stations: [EKM0412, EKM" + aadhaarLike + "]",
+			`line 5: tokens[1] "e": stations: invalid station code: it contains XXXXXXXX5403, ` +
+				`which looks like an Aadhaar number`},
+		{"station in groups", "agency: police\n    stations: [EKM-4918-7362-5403]",
+			`line 5: tokens[1] "e": stations: invalid station code: it contains XXXXXXXX5403`},
+		{"court", "agency: courts\n    courts: [KL" + aadhaarLike + "]",
+			`line 5: tokens[1] "e": courts: invalid court code: it contains XXXXXXXX5403`},
+		{"prison", "agency: prisons\n    prisons:\n      - KLSJEKM\n      - KL-" + aadhaarLike,
+			`line 7: tokens[1] "e": prisons: invalid prison code: it contains XXXXXXXX5403`},
+		{"lower-case prison", "agency: prisons\n    prisons: [kl-" + aadhaarLike + "]",
+			`line 5: tokens[1] "e": prisons: invalid prison code: it contains XXXXXXXX5403`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc := "tokens:\n" +
+				"  - {name: ops, operator: true, sha256: " + digest("ops") + "}\n" +
+				"  - name: e\n" +
+				"    " + c.entry + "\n" +
+				"    sha256: " + digest("e") + "\n"
+			_, err := Parse([]byte(doc))
+			if err == nil {
+				t.Fatal("Parse accepted the entry")
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %q lacks %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), "7362") {
+				t.Errorf("error %q shows the number in clear", err)
+			}
+		})
+	}
+}
+
+func TestParseKeepsCodesFailingCheckDigit(t *testing.T) {
+	doc := "tokens:\n" +
+		"  - {name: e, agency: police, stations: [EKM" + notAadhaar + "], sha256: " + digest("e") + "}\n"
+	if _, err := Parse([]byte(doc)); err != nil {
+		t.Errorf("Parse rejected a code whose 12 digits fail the check digit: %v", err)
+	}
+}
+
+func TestCheckCodesAgreeWithCanonical(t *testing.T) {
+	checks := map[string]func(string) error{
+		"station": CheckStationCode, "court": CheckCourtCode, "prison": CheckPrisonCode,
+	}
+	for _, code := range []string{"KL" + aadhaarLike, "KL" + notAadhaar, "KL4918X7362X5403"} {
+		hubRejects := canonical.CheckCode("code", code) != nil
+		for noun, check := range checks {
+			err := check(code)
+			rejected := err != nil && strings.Contains(err.Error(), "Aadhaar")
+			if rejected != hubRejects {
+				t.Errorf("%s code %s: rejected as Aadhaar-like %v, the hub rejects it: %v (error %v)",
+					noun, code, rejected, hubRejects, err)
+			}
+		}
+	}
+}
