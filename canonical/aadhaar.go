@@ -110,13 +110,20 @@ func CheckRecordNumber(field, id string) error {
 // number in clear would store and forward it, so the hub rejects it.
 // The error names field and writes the number masked.
 func CheckCode(field, code string) error {
-	masked, found := maskedInIdentifier(code)
+	masked, found := AadhaarInCode(code)
 	if !found {
 		return nil
 	}
 	return fmt.Errorf("%s contains %s, which looks like an Aadhaar number (12 digits with a "+
 		"valid check digit): the hub neither stores Aadhaar numbers nor alters codes, which "+
 		"routes and tokens compare as written, so send the office's own code", field, masked)
+}
+
+// AadhaarInCode returns the first number in code that CheckCode
+// reports, masked as "XXXXXXXX" and its last four digits, and whether
+// there is one, for a caller that words its own error.
+func AadhaarInCode(code string) (masked string, found bool) {
+	return maskedInIdentifier(code)
 }
 
 // maskedInIdentifier returns the first number in id that AadhaarLike

@@ -1,9 +1,85 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 )
+
+// usageError is an error in how a command was called, such as an unknown
+// flag, a missing argument or flags that exclude each other. Its text
+// names what is wrong and points to the command's help instead of
+// printing it, so that the error is the last thing on the screen. run
+// prints it and exits with exitSetup.
+type usageError struct {
+	command string // the command as typed after "sangam", such as "replay" or "routes apply"
+	problem string
+	topic   string // the items the help lists: "flags", or "commands" for a command menu
+}
+
+func (e usageError) Error() string {
+	return fmt.Sprintf("%s; run 'sangam %s -h' for the %s", e.problem, e.command, e.topic)
+}
+
+// usageErrorf returns a usageError of command whose problem is formatted
+// as fmt.Sprintf does.
+func usageErrorf(command, format string, args ...any) error {
+	return usageError{command: command, problem: fmt.Sprintf(format, args...), topic: "flags"}
+}
+
+// parseQuietly runs parse, which parses a command line with fs, and keeps
+// the flag package from printing anything. -h or --help prints the
+// command's help, fs.Usage, to stderr and returns errHelp. Any other
+// flag error returns a usageError that names the flag, such as
+// "flag provided but not defined: -bogus", without the help.
+func parseQuietly(fs *flag.FlagSet, stderr io.Writer, parse func() error) error {
+	usage := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err := parse()
+	fs.Usage = usage
+	fs.SetOutput(stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
+		return errHelp
+	case err != nil:
+		return usageErrorf(fs.Name(), "%v", err)
+	}
+	return nil
+}
+
+// parseFlagsOnly parses args with fs for a command that takes flags only,
+// as parseQuietly does, and returns a usageError for any positional
+// argument.
+func parseFlagsOnly(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	if err := parseQuietly(fs, stderr, func() error { return fs.Parse(args) }); err != nil {
+		return err
+	}
+	return noArgs(fs)
+}
+
+// parseArguments parses args with fs, as parseQuietly does, for a command
+// that takes positional arguments too, and returns those.
+func parseArguments(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) {
+	var positional []string
+	err := parseQuietly(fs, stderr, func() error {
+		var err error
+		positional, err = parseInterspersed(fs, args)
+		return err
+	})
+	return positional, err
+}
+
+// requireFlag returns a usageError when the flag name of fs has an empty
+// value, such as when it was left out.
+func requireFlag(fs *flag.FlagSet, name string) error {
+	if fs.Lookup(name).Value.String() != "" {
+		return nil
+	}
+	return usageErrorf(fs.Name(), "missing --%s", name)
+}
 
 // parseInterspersed parses flags that may stand before, between or after
 // the positional arguments, as the usage text writes them, and returns
@@ -23,13 +99,14 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// noArgs returns an error naming the first positional argument of fs, for
-// commands that take flags only. The flag package stops at the first
-// argument that is not a flag, so the flags after it would be ignored.
+// noArgs returns a usageError naming the first positional argument of
+// fs, for commands that take flags only. The flag package stops at the
+// first argument that is not a flag, so the flags after it would be
+// ignored.
 func noArgs(fs *flag.FlagSet) error {
 	if fs.NArg() == 0 {
 		return nil
 	}
-	return fmt.Errorf("unexpected argument %q: %s takes flags only, and reads none after an argument",
+	return usageErrorf(fs.Name(), "unexpected argument %q: %s takes flags only, and reads none after an argument",
 		fs.Arg(0), fs.Name())
 }

@@ -61,18 +61,11 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 			"sangam serve --tokens runs a hub that requires them, and sangam mocks runs mock " +
 			"agencies that post to it with tokens"
 	}
-	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam demo [flags]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return errFlags
-	}
-	if err := noArgs(fs); err != nil {
+	if err := parseFlagsOnly(fs, args, stderr); err != nil {
 		return err
 	}
 	if err := checkMockPort(*mockPort); err != nil {

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Exit statuses.
@@ -133,15 +134,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitNotStored
 		case errors.Is(err, errHelp):
 			return exitOK
-		case errors.Is(err, errFlags):
-			return exitSetup
 		default:
 			fmt.Fprintf(stderr, "sangam %s: %v\n", c.name, err)
 			return exitSetup
 		}
 	}
-	fmt.Fprintf(stderr, "sangam: unknown command %q\n", args[0])
-	usage(stderr)
+	names := make([]string, len(commands))
+	for i, c := range commands {
+		names[i] = c.name
+	}
+	fmt.Fprintf(stderr, "sangam: unknown command %q: want one of %s; run 'sangam -h' for the commands\n",
+		args[0], strings.Join(names, ", "))
 	return exitSetup
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,7 +29,6 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 		"file that contains a police token on one line, which stations EKM0412 and EKM0420 "+
 			"send with their verification reports; without it they send none")
 
-	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam mocks [--hub URL] [--courts-token-file FILE] "+
 			"[--police-token-file FILE] [flags]")
@@ -38,13 +36,7 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 			"until interrupted.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return errFlags
-	}
-	if err := noArgs(fs); err != nil {
+	if err := parseFlagsOnly(fs, args, stderr); err != nil {
 		return err
 	}
 

@@ -21,37 +21,28 @@ import (
 // errHelp is returned after a command printed its help on request.
 var errHelp = errors.New("help requested")
 
-// errFlags is returned after the flag package printed a flag error and
-// the usage, so the caller does not print the error again.
-var errFlags = errors.New("invalid flags")
-
 // parseFlags parses a command's flags and returns its single FILE
 // argument.
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (string, error) {
-	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: sangam %s [flags] FILE\nFILE may be - for standard input.\n",
 			fs.Name())
 		fs.PrintDefaults()
 	}
-	files, err := parseInterspersed(fs, args)
+	files, err := parseArguments(fs, args, stderr)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return "", errHelp
-		}
-		return "", errFlags
+		return "", err
 	}
-	if len(files) != 1 {
-		fs.Usage()
-		return "", fmt.Errorf("want exactly one FILE argument, got %d", len(files))
+	switch len(files) {
+	case 0:
+		return "", usageErrorf(fs.Name(), "missing FILE argument: give the file to read, or - for standard input")
+	case 1:
+		return files[0], nil
 	}
-	return files[0], nil
+	return "", usageErrorf(fs.Name(), "want exactly one FILE argument, got %d: %q", len(files), files)
 }
 
 func offlineAdapter(agency string) (adapters.Adapter, error) {
-	if agency == "" {
-		return nil, errors.New("missing --agency")
-	}
 	key, err := offlineKey()
 	if err != nil {
 		return nil, err
@@ -104,6 +95,9 @@ func runDecode(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := requireFlag(fs, "agency"); err != nil {
+		return err
+	}
 	a, err := offlineAdapter(*agency)
 	if err != nil {
 		return err
@@ -154,6 +148,9 @@ func runEncode(args []string, stdout, stderr io.Writer) error {
 		"hub message id to write when the message has none, as decode's output has not")
 	file, err := parseFlags(fs, args, stderr)
 	if err != nil {
+		return err
+	}
+	if err := requireFlag(fs, "agency"); err != nil {
 		return err
 	}
 	a, err := offlineAdapter(*agency)

@@ -29,18 +29,14 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	limit := fs.Int("limit", 0, "replay at most this many dead letters (default 100)")
 	all := fs.Bool("all", false, "replay the dead letters of every destination and route")
 	token := tokenFlag(fs)
-	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam replay [flags] DELIVERY_ID...")
 		fmt.Fprintln(stderr, "       sangam replay [flags] --destination NAME|--route NAME|--reason TEXT|--from T|--to T|--all")
 		fs.PrintDefaults()
 	}
-	ids, err := parseInterspersed(fs, args)
+	ids, err := parseArguments(fs, args, stderr)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return errFlags
+		return err
 	}
 	limitGiven := false
 	fs.Visit(func(f *flag.Flag) { limitGiven = limitGiven || f.Name == "limit" })
@@ -66,7 +62,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	filtered := *dest != "" || *route != "" || *reason != "" || *from != "" || *to != "" || *all
 	switch {
 	case len(ids) > 0 && filtered:
-		return errors.New("give delivery ids or a filter, not both")
+		return usageErrorf("replay", "give delivery ids or a filter, not both")
 	case len(ids) > 0:
 		req := api.ReplayRequest{Force: *force, By: who}
 		if err := req.Check(); err != nil {
@@ -106,9 +102,8 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		warnReplayLimit(stderr, n, req.Limit, req.Force)
 		return nil
 	}
-	return errors.New("missing delivery ids or a filter: give DELIVERY_ID..., a filter " +
-		"(--destination, --route, --reason, --from, --to), or --all to replay every dead letter; " +
-		"run 'sangam replay -h' for the flags")
+	return usageErrorf("replay", "missing delivery ids or a filter: give DELIVERY_ID..., a filter "+
+		"(--destination, --route, --reason, --from, --to), or --all to replay every dead letter")
 }
 
 // replayEach replays the dead letters ids one after another. When the

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,6 +40,10 @@ Every command takes --hub URL (default http://127.0.0.1:8400) and --token or
 --by NAME is kept with the version as who made the change. A hub without
 tokens records a change without --by as "api"; a hub with tokens records
 the token's holder, with NAME beside it when it differs.`
+
+// routesCommands are the commands of sangam routes, in the order of
+// routesUsage.
+var routesCommands = []string{"export", "apply", "history", "diff", "restore", "explain"}
 
 // adminClient calls a hub's admin API.
 type adminClient struct {
@@ -136,12 +141,17 @@ func hubProblem(status int, data []byte) error {
 }
 
 func runRoutes(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 		fmt.Fprintln(stderr, routesUsage)
-		if len(args) == 0 {
-			return errFlags
-		}
 		return errHelp
+	}
+	if len(args) == 0 || !slices.Contains(routesCommands, args[0]) {
+		problem := "missing routes command"
+		if len(args) > 0 {
+			problem = fmt.Sprintf("unknown routes command %q", args[0])
+		}
+		return usageError{command: "routes", topic: "commands",
+			problem: problem + ": want one of " + strings.Join(routesCommands, ", ")}
 	}
 	fs := flag.NewFlagSet("routes "+args[0], flag.ContinueOnError)
 	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
@@ -157,21 +167,17 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	before := fs.Int("before", 0, "list the versions before this one, to page back through the history")
 	message := fs.String("message", "", "id of a stored message to explain")
 	agency := fs.String("agency", "", "agency whose body FILE is, to explain")
-	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, routesUsage)
 		fmt.Fprintln(stderr, "\nFlags:")
 		fs.PrintDefaults()
 	}
-	positional, err := parseInterspersed(fs, args[1:])
+	positional, err := parseArguments(fs, args[1:], stderr)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return errFlags
+		return err
 	}
 	if (args[0] == "export" || args[0] == "history") && len(positional) > 0 {
-		return fmt.Errorf("unexpected argument %q: routes %s takes flags only", positional[0], args[0])
+		return usageErrorf(fs.Name(), "unexpected argument %q: routes %s takes flags only", positional[0], args[0])
 	}
 	if *limit < 1 || *limit > routestore.MaxListLimit {
 		return fmt.Errorf("--limit: invalid value %d: want 1 to %d versions to list",
@@ -213,8 +219,7 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 	case "explain":
 		return routesExplain(c, *message, *agency, positional, stdout)
 	}
-	fmt.Fprintln(stderr, routesUsage)
-	return fmt.Errorf("unknown routes command %q", args[0])
+	return fmt.Errorf("routes command %q is listed in routesCommands but has no handler", args[0])
 }
 
 func getVersion(c *adminClient, n int) (api.RoutesVersion, error) {
@@ -252,7 +257,7 @@ func routesExport(c *adminClient, n int, stdout, stderr io.Writer) error {
 // undoes any version saved since the file was exported.
 func routesApply(c *adminClient, files []string, change api.RoutesChange, stdout, stderr io.Writer) error {
 	if len(files) != 1 {
-		return errors.New("apply needs exactly one FILE")
+		return usageErrorf("routes apply", "apply needs exactly one FILE")
 	}
 	doc, err := readInput(files[0])
 	if err != nil {
@@ -368,18 +373,18 @@ func versionArgs(args []string, want string, limit int) ([]int, error) {
 		if limit > 1 {
 			allowed = fmt.Sprintf("at most %d version numbers", limit)
 		}
-		return nil, fmt.Errorf("unexpected argument %q: %s takes %s", args[limit], want, allowed)
+		return nil, usageErrorf("routes "+want, "unexpected argument %q: %s takes %s", args[limit], want, allowed)
 	}
 	var ns []int
 	for _, a := range args {
 		n, err := strconv.Atoi(strings.TrimPrefix(a, "v"))
 		if err != nil || n < 1 {
-			return nil, fmt.Errorf("invalid version %q: want a number such as 3", a)
+			return nil, usageErrorf("routes "+want, "invalid version %q: want a number such as 3", a)
 		}
 		ns = append(ns, n)
 	}
 	if len(ns) == 0 {
-		return nil, fmt.Errorf("%s needs a version number", want)
+		return nil, usageErrorf("routes "+want, "%s needs a version number", want)
 	}
 	return ns, nil
 }
@@ -446,11 +451,11 @@ func routesRestore(c *adminClient, args []string, change api.RoutesChange, stdou
 func routesExplain(c *adminClient, message, agency string, files []string, stdout io.Writer) error {
 	req := api.ExplainRequest{MessageID: message, Agency: agency}
 	if message != "" && (agency != "" || len(files) > 0) {
-		return errors.New("explain takes either --message ID or --agency NAME FILE, not both")
+		return usageErrorf("routes explain", "explain takes either --message ID or --agency NAME FILE, not both")
 	}
 	if agency != "" {
 		if len(files) != 1 {
-			return errors.New("explain --agency needs exactly one FILE")
+			return usageErrorf("routes explain", "explain --agency needs exactly one FILE")
 		}
 		body, err := readInput(files[0])
 		if err != nil {
@@ -461,7 +466,7 @@ func routesExplain(c *adminClient, message, agency string, files []string, stdou
 			req.ContentType = "application/xml"
 		}
 	} else if message == "" {
-		return errors.New("explain needs --message ID or --agency NAME FILE")
+		return usageErrorf("routes explain", "explain needs --message ID or --agency NAME FILE")
 	}
 	var out json.RawMessage
 	if err := c.do(http.MethodPost, "/api/v1/routes/explain", req, &out); err != nil {

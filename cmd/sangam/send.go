@@ -39,8 +39,8 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *agency == "" {
-		return fmt.Errorf("missing --agency")
+	if err := requireFlag(fs, "agency"); err != nil {
+		return err
 	}
 	if *timeout <= 0 {
 		return fmt.Errorf("--timeout: %s is not positive", *timeout)

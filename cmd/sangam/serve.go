@@ -220,7 +220,6 @@ func serveFlags() (*flag.FlagSet, func() (hub.Config, error)) {
 func runServe(args []string, stdout, stderr io.Writer) error {
 	tuneGC()
 	fs, config := serveFlags()
-	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam serve [flags]")
 		fmt.Fprintln(stderr, "$SANGAM_AADHAAR_KEY (at least 32 characters) is the key that masks Aadhaar")
@@ -229,13 +228,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "Every replica and every restart on one journal must use the same key.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return errHelp
-		}
-		return errFlags
-	}
-	if err := noArgs(fs); err != nil {
+	if err := parseFlagsOnly(fs, args, stderr); err != nil {
 		return err
 	}
 	cfg, err := config()

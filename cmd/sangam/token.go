@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,7 +31,6 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	tokenOnly := fs.Bool("token-only", false,
 		"print only the token, on one line, to standard output, for a script to save as a "+
 			"--token-file; the comments and the token-file entry go to standard error")
-	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam token --name NAME --agency AGENCY [--operator] [--token-only]")
 		fmt.Fprintln(stderr, "       sangam token --name NAME --agency police --stations CODE,...")
@@ -42,25 +40,17 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "       sangam token --name NAME --metrics")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return errFlags
-	}
-	if err := noArgs(fs); err != nil {
+	if err := parseFlagsOnly(fs, args, stderr); err != nil {
 		return err
 	}
 	if *name == "" || (*agency == "" && !*operator && !*metrics) {
-		fs.Usage()
-		return errors.New("give --name and one of --agency, --operator or --metrics")
+		return usageErrorf("token", "give --name and one of --agency, --operator or --metrics")
 	}
 	if err := auth.CheckName(*name); err != nil {
 		return fmt.Errorf("--name: %w", err)
 	}
 	if *metrics && (*agency != "" || *operator) {
-		fs.Usage()
-		return errors.New("--metrics may not be combined with --agency or --operator, " +
+		return usageErrorf("token", "--metrics may not be combined with --agency or --operator, "+
 			"because a metrics token may read /metrics only; make a separate token for the other grant")
 	}
 	if *agency != "" {

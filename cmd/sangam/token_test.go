@@ -187,3 +187,35 @@ func TestTokenNameRules(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenRejectsAadhaarLikeCodes(t *testing.T) {
+	// 491873625403 passes the Aadhaar check digit.
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--agency", "police", "--stations", "EKM0412,EKM491873625403"},
+			"sangam token: --stations: invalid station code: it contains XXXXXXXX5403"},
+		{[]string{"--agency", "courts", "--courts", "KL491873625403"},
+			"sangam token: --courts: invalid court code: it contains XXXXXXXX5403"},
+		{[]string{"--agency", "prisons", "--prisons", "KL-4918-7362-5403"},
+			"sangam token: --prisons: invalid prison code: it contains XXXXXXXX5403"},
+	}
+	for _, c := range cases {
+		t.Run(c.args[3], func(t *testing.T) {
+			code, out, errOut := runCLI(t, append([]string{"token", "--name", "e"}, c.args...)...)
+			if code != exitSetup {
+				t.Errorf("exit %d, want %d", code, exitSetup)
+			}
+			if out != "" {
+				t.Errorf("printed a token:\n%s", out)
+			}
+			if !strings.HasPrefix(errOut, c.want) {
+				t.Errorf("stderr %q does not start with %q", errOut, c.want)
+			}
+			if strings.Contains(errOut, "7362") {
+				t.Errorf("stderr %q shows the number in clear", errOut)
+			}
+		})
+	}
+}

@@ -415,13 +415,34 @@ func nameKey(name string) string {
 	return confusables.Skeleton(strings.ReplaceAll(folded, "\u04cf", "l"))
 }
 
+// checkNoAadhaar returns an error when code, the code of an office of
+// the kind noun, contains a number that canonical.CheckCode reports. The
+// hub rejects every message with such a code, so a token limited to it
+// could post nothing for that office, and the token file would keep an
+// Aadhaar number in clear. The error writes the number masked and never
+// the code, which contains it.
+func checkNoAadhaar(noun, code string) error {
+	masked, found := canonical.AadhaarInCode(code)
+	if !found {
+		return nil
+	}
+	return fmt.Errorf("invalid %s code: it contains %s, which looks like an Aadhaar number "+
+		"(12 digits with a valid check digit): the hub rejects every message with such a code, "+
+		"so the token could post nothing for this %s, and the token file would keep the number "+
+		"in clear: list the %s's own code", noun, masked, noun, noun)
+}
+
 // stationCode is the format of a CCTNS code in the police documents,
 // $defs/code of schemas/police/common.json, which a test keeps equal.
 var stationCode = regexp.MustCompile(`^[A-Z0-9_-]{1,32}$`)
 
 // CheckStationCode returns an error unless code has the format of a
-// police station's CCTNS code in the police documents.
+// police station's CCTNS code in the police documents and contains no
+// number that canonical.CheckCode reports (see checkNoAadhaar).
 func CheckStationCode(code string) error {
+	if err := checkNoAadhaar("station", code); err != nil {
+		return err
+	}
 	if !stationCode.MatchString(code) {
 		return fmt.Errorf("invalid station code %q: want 1 to 32 capital letters, digits, hyphens "+
 			"or underscores, as a CCTNS code in a police document", code)
@@ -435,8 +456,12 @@ func CheckStationCode(code string) error {
 var courtCode = regexp.MustCompile(`^[A-Z0-9]{1,64}$`)
 
 // CheckCourtCode returns an error unless code has the format of a
-// court's code in a token file.
+// court's code in a token file and contains no number that
+// canonical.CheckCode reports (see checkNoAadhaar).
 func CheckCourtCode(code string) error {
+	if err := checkNoAadhaar("court", code); err != nil {
+		return err
+	}
 	if !courtCode.MatchString(code) {
 		return fmt.Errorf("invalid court code %q: want 1 to 64 capital letters or digits, "+
 			"such as the e-Courts establishment code KLER01", code)
@@ -445,10 +470,15 @@ func CheckCourtCode(code string) error {
 }
 
 // CheckPrisonCode returns an error unless code has the format of a
-// prison's code in the prisons' documents, upper case included. A
+// prison's code in the prisons' documents, upper case included, and
+// contains no number that canonical.CheckCode reports (see
+// checkNoAadhaar). A
 // movement or court order with a lower-case prison code is rejected, so
 // a token listing one could post nothing.
 func CheckPrisonCode(code string) error {
+	if err := checkNoAadhaar("prison", code); err != nil {
+		return err
+	}
 	if !canonical.ValidPrisonCode(code) {
 		return fmt.Errorf("invalid prison code %q: want 1 to 64 characters without a slash, "+
 			"surrounding space or control characters, such as KLSJEKM", code)

@@ -395,6 +395,10 @@ func TestParsePrisons(t *testing.T) {
 }
 
 func TestParseRejectsBadCodes(t *testing.T) {
+	if !canonical.AadhaarLike(aadhaarLike) || canonical.AadhaarLike(notAadhaar) {
+		t.Fatalf("the test numbers are wrong: AadhaarLike(%s) = %v, AadhaarLike(%s) = %v",
+			aadhaarLike, canonical.AadhaarLike(aadhaarLike), notAadhaar, canonical.AadhaarLike(notAadhaar))
+	}
 	cases := []struct {
 		name  string
 		entry string
@@ -455,6 +459,17 @@ func TestParseRejectsBadCodes(t *testing.T) {
 		{"courts, operator", "operator: true\n    courts: [KLER01]",
 			`line 5: tokens[1] "e": courts: only an entry of agency courts may list courts, ` +
 				`and this one has no agency`},
+		{"Aadhaar-like station", "agency: police\n    stations: [EKM0412, EKM" + aadhaarLike + "]",
+			`line 5: tokens[1] "e": stations: invalid station code: it contains XXXXXXXX5403, ` +
+				`which looks like an Aadhaar number`},
+		{"Aadhaar-like station in groups", "agency: police\n    stations: [EKM-4918-7362-5403]",
+			`line 5: tokens[1] "e": stations: invalid station code: it contains XXXXXXXX5403`},
+		{"Aadhaar-like court", "agency: courts\n    courts: [KL" + aadhaarLike + "]",
+			`line 5: tokens[1] "e": courts: invalid court code: it contains XXXXXXXX5403`},
+		{"Aadhaar-like prison", "agency: prisons\n    prisons:\n      - KLSJEKM\n      - KL-" + aadhaarLike,
+			`line 7: tokens[1] "e": prisons: invalid prison code: it contains XXXXXXXX5403`},
+		{"Aadhaar-like lower-case prison", "agency: prisons\n    prisons: [kl-" + aadhaarLike + "]",
+			`line 5: tokens[1] "e": prisons: invalid prison code: it contains XXXXXXXX5403`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -472,6 +487,9 @@ func TestParseRejectsBadCodes(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "tokens[0]") {
 				t.Errorf("error %q names the valid operator entry", err)
+			}
+			if strings.Contains(err.Error(), aadhaarLike[4:8]) {
+				t.Errorf("error %q shows the Aadhaar-like number in clear", err)
 			}
 		})
 	}
@@ -608,5 +626,37 @@ func TestCheckNameNamesBothIndianScripts(t *testing.T) {
 	const want = "mixes Malayalam and Devanagari letters"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("CheckName error %v, want one containing %q", err, want)
+	}
+}
+
+// aadhaarLike is a number with a valid Aadhaar check digit, and
+// notAadhaar the same number with its last digit changed.
+const (
+	aadhaarLike = "491873625403"
+	notAadhaar  = "491873625404"
+)
+
+func TestParseKeepsCodesFailingCheckDigit(t *testing.T) {
+	doc := "tokens:\n" +
+		"  - {name: e, agency: police, stations: [EKM" + notAadhaar + "], sha256: " + digest("e") + "}\n"
+	if _, err := Parse([]byte(doc)); err != nil {
+		t.Errorf("Parse rejected a code whose 12 digits fail the check digit: %v", err)
+	}
+}
+
+func TestCheckCodesAgreeWithCanonical(t *testing.T) {
+	checks := map[string]func(string) error{
+		"station": CheckStationCode, "court": CheckCourtCode, "prison": CheckPrisonCode,
+	}
+	for _, code := range []string{"KL" + aadhaarLike, "KL" + notAadhaar, "KL4918X7362X5403"} {
+		hubRejects := canonical.CheckCode("code", code) != nil
+		for noun, check := range checks {
+			err := check(code)
+			rejected := err != nil && strings.Contains(err.Error(), "Aadhaar")
+			if rejected != hubRejects {
+				t.Errorf("%s code %s: rejected as Aadhaar-like %v, the hub rejects it: %v (error %v)",
+					noun, code, rejected, hubRejects, err)
+			}
+		}
 	}
 }

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestUsageErrorsAreOneLine checks that each command called wrongly
+// prints one line that names what is wrong and points to its help,
+// without the usage, and exits 2.
+func TestUsageErrorsAreOneLine(t *testing.T) {
+	cases := []struct {
+		args    []string
+		command string // as the line starts with and its pointer names
+		want    string
+	}{
+		{[]string{"serve", "--bogus"}, "serve", "flag provided but not defined: -bogus"},
+		{[]string{"serve", "extra"}, "serve", `unexpected argument "extra"`},
+		{[]string{"demo", "--bogus"}, "demo", "flag provided but not defined: -bogus"},
+		{[]string{"demo", "--once=maybe"}, "demo", `invalid boolean value "maybe" for -once`},
+		{[]string{"mocks", "--bogus"}, "mocks", "flag provided but not defined: -bogus"},
+		{[]string{"mocks", "--mock-port", "x"}, "mocks", `invalid value "x" for flag -mock-port`},
+		{[]string{"bench", "--bogus"}, "bench", "flag provided but not defined: -bogus"},
+		{[]string{"bench", "extra"}, "bench", `unexpected argument "extra"`},
+		{[]string{"send", "--bogus", "x.json"}, "send", "flag provided but not defined: -bogus"},
+		{[]string{"send", "x.json"}, "send", "missing --agency"},
+		{[]string{"send", "--agency", "police"}, "send", "missing FILE argument"},
+		{[]string{"send", "--agency", "police", "a.json", "b.json"}, "send",
+			"want exactly one FILE argument, got 2"},
+		{[]string{"decode", "--bogus", "x.json"}, "decode", "flag provided but not defined: -bogus"},
+		{[]string{"decode", "--agency", "police"}, "decode", "missing FILE argument"},
+		{[]string{"decode", "x.json"}, "decode", "missing --agency"},
+		{[]string{"decode", "--agency"}, "decode", "flag needs an argument: -agency"},
+		{[]string{"encode", "--bogus", "x.json"}, "encode", "flag provided but not defined: -bogus"},
+		{[]string{"encode", "--agency", "courts", "a.json", "b.json"}, "encode",
+			"want exactly one FILE argument, got 2"},
+		{[]string{"encode", "x.json"}, "encode", "missing --agency"},
+		{[]string{"replay", "--bogus"}, "replay", "flag provided but not defined: -bogus"},
+		{[]string{"replay"}, "replay", "missing delivery ids or a filter"},
+		{[]string{"replay", "--all", "d-1"}, "replay", "give delivery ids or a filter, not both"},
+		{[]string{"token", "--bogus"}, "token", "flag provided but not defined: -bogus"},
+		{[]string{"token"}, "token", "give --name and one of --agency, --operator or --metrics"},
+		{[]string{"token", "--name", "x"}, "token", "give --name and one of --agency, --operator or --metrics"},
+		{[]string{"token", "--name", "x", "--metrics", "--operator"}, "token",
+			"--metrics may not be combined with --agency or --operator"},
+		{[]string{"token", "--name", "x", "--operator", "extra"}, "token", `unexpected argument "extra"`},
+		{[]string{"routes", "export", "--bogus"}, "routes export", "flag provided but not defined: -bogus"},
+		{[]string{"routes", "export", "extra"}, "routes export", `unexpected argument "extra"`},
+		{[]string{"routes", "history", "--limit", "x"}, "routes history", `invalid value "x" for flag -limit`},
+		{[]string{"routes", "apply"}, "routes apply", "apply needs exactly one FILE"},
+		{[]string{"routes", "diff"}, "routes diff", "diff needs a version number"},
+		{[]string{"routes", "diff", "1", "2", "3"}, "routes diff", `unexpected argument "3"`},
+		{[]string{"routes", "restore", "latest"}, "routes restore", `invalid version "latest"`},
+		{[]string{"routes", "explain"}, "routes explain", "explain needs --message ID or --agency NAME FILE"},
+		{[]string{"routes", "explain", "--message", "m", "--agency", "police", "x.json"}, "routes explain",
+			"explain takes either --message ID or --agency NAME FILE, not both"},
+		{[]string{"routes", "explain", "--agency", "police"}, "routes explain",
+			"explain --agency needs exactly one FILE"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			code, out, errOut := runCLI(t, c.args...)
+			if code != exitSetup {
+				t.Errorf("exit %d, want %d", code, exitSetup)
+			}
+			if out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+			name := strings.Fields(c.command)[0]
+			if want := "sangam " + name + ": "; !strings.HasPrefix(errOut, want) {
+				t.Errorf("stderr %q does not start with %q", errOut, want)
+			}
+			if !strings.Contains(errOut, c.want) {
+				t.Errorf("stderr %q lacks %q", errOut, c.want)
+			}
+			if want := "; run 'sangam " + c.command + " -h' for the flags\n"; !strings.HasSuffix(errOut, want) {
+				t.Errorf("stderr %q does not end with %q", errOut, want)
+			}
+			if n := strings.Count(errOut, "\n"); n != 1 {
+				t.Errorf("stderr has %d lines, want 1:\n%s", n, errOut)
+			}
+			if strings.Contains(errOut, "Usage:") {
+				t.Errorf("stderr contains the usage:\n%s", errOut)
+			}
+		})
+	}
+}
+
+// TestCommandMenuErrorsAreOneLine checks the errors for a missing or
+// unknown command, of sangam and of sangam routes.
+func TestCommandMenuErrorsAreOneLine(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"frobnicate"}, `sangam: unknown command "frobnicate": want one of serve, demo, ` +
+			"mocks, send, decode, encode, replay, routes, token, bench; run 'sangam -h' for the commands\n"},
+		{[]string{"routes"}, "sangam routes: missing routes command: want one of export, apply, " +
+			"history, diff, restore, explain; run 'sangam routes -h' for the commands\n"},
+		{[]string{"routes", "bogus", "--hub", "x"}, `sangam routes: unknown routes command "bogus": ` +
+			"want one of export, apply, history, diff, restore, explain; " +
+			"run 'sangam routes -h' for the commands\n"},
+	}
+	for _, c := range cases {
+		code, out, errOut := runCLI(t, c.args...)
+		if code != exitSetup {
+			t.Errorf("%v: exit %d, want %d", c.args, code, exitSetup)
+		}
+		if out != "" {
+			t.Errorf("%v: stdout %q, want nothing", c.args, out)
+		}
+		if errOut != c.want {
+			t.Errorf("%v: stderr\n%q, want\n%q", c.args, errOut, c.want)
+		}
+	}
+}
+
+// TestHelpPrintsWholeUsage checks that -h and --help print the usage
+// with every flag and exit 0, for each command and routes command.
+func TestHelpPrintsWholeUsage(t *testing.T) {
+	var commandLines [][]string
+	for _, c := range commands {
+		if c.name != "routes" {
+			commandLines = append(commandLines, []string{c.name})
+		}
+	}
+	for _, name := range routesCommands {
+		commandLines = append(commandLines, []string{"routes", name})
+	}
+	for _, command := range commandLines {
+		for _, help := range []string{"-h", "--help"} {
+			args := append(append([]string{}, command...), help)
+			code, out, errOut := runCLI(t, args...)
+			if code != exitOK {
+				t.Errorf("%v: exit %d, want %d", args, code, exitOK)
+			}
+			if out != "" {
+				t.Errorf("%v: stdout %q, want nothing", args, out)
+			}
+			if want := "Usage: sangam " + command[0] + " "; !strings.HasPrefix(errOut, want) {
+				t.Errorf("%v: help does not start with %q:\n%s", args, want, errOut)
+			}
+			// PrintDefaults writes each flag as "  -name", and every
+			// command has a flag.
+			if !strings.Contains(errOut, "\n  -") {
+				t.Errorf("%v: help lists no flags:\n%s", args, errOut)
+			}
+			if strings.Contains(errOut, "run 'sangam") {
+				t.Errorf("%v: help contains a usage error:\n%s", args, errOut)
+			}
+		}
+	}
+	for _, args := range [][]string{{"routes", "-h"}, {"routes", "--help"}} {
+		code, _, errOut := runCLI(t, args...)
+		if code != exitOK || !strings.HasPrefix(errOut, routesUsage) {
+			t.Errorf("%v: exit %d, want %d and the routes usage:\n%s", args, code, exitOK, errOut)
+		}
+	}
+}
