@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"unicode"
@@ -127,4 +128,98 @@ func joinPath(prefix, name string) string {
 		return name
 	}
 	return prefix + "." + name
+}
+
+// aadhaarInCopy does what aadhaar does, on v, a value in a copy of the
+// message that the copier made: f is v's field and pattern holds v's path
+// in normal form. It returns false, having perhaps changed some
+// identifiers, where aadhaar would return an error. pattern is a buffer
+// that each call extends and restores, so that only an identifier's path
+// becomes a string.
+func (w *walker) aadhaarInCopy(v reflect.Value, f *field, pattern *[]byte) bool {
+	if !f.identifiers {
+		return true
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		return v.IsNil() || w.aadhaarInCopy(v.Elem(), f, pattern)
+	case reflect.Slice, reflect.Array:
+		n := len(*pattern)
+		*pattern = append(*pattern, "[]"...)
+		defer func() { *pattern = (*pattern)[:n] }()
+		for i := range v.Len() {
+			if !w.aadhaarInCopy(v.Index(i), f, pattern) {
+				return false
+			}
+		}
+	case reflect.Struct:
+		if f.typ == identifierType {
+			return w.identifierInCopy(v, f, string(*pattern))
+		}
+		n := len(*pattern)
+		defer func() { *pattern = (*pattern)[:n] }()
+		for _, kid := range f.members {
+			*pattern = (*pattern)[:n]
+			if n > 0 {
+				*pattern = append(*pattern, '.')
+			}
+			*pattern = append(*pattern, kid.name...)
+			if !w.aadhaarInCopy(v.Field(kid.index), kid, pattern) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// identifierInCopy does what identifier does, on v, an addressable
+// canonical.Identifier whose path in normal form is pattern. A member of
+// the identifier that the copy holds empty is one that the JSON form
+// leaves out or holds as "", and neither contains a digit.
+func (w *walker) identifierInCopy(v reflect.Value, f *field, pattern string) bool {
+	id := v.Addr().Interface().(*canonical.Identifier)
+	if !strings.EqualFold(strings.TrimSpace(id.Type), canonical.IDAadhaar) {
+		return true
+	}
+	for _, member := range f.members {
+		mv := v.Field(member.index)
+		if mv.Kind() != reflect.String {
+			continue
+		}
+		s := mv.String()
+		if member.name == "token" && isToken(s) {
+			continue
+		}
+		if hasDigitRun(s, clearRun) {
+			return false
+		}
+	}
+	if !canonical.IsMaskedAadhaar(id.Value) {
+		masked, ok := maskedAadhaar(id.Value)
+		if !ok {
+			return false
+		}
+		id.Value = masked
+		w.masked[pattern+".value"] = MaskAadhaar
+	}
+	// Token has omitempty, so the JSON form holds it when it is not empty.
+	if id.Token != "" && (!w.c.tokens[pattern+".token"] || !isToken(id.Token)) {
+		id.Token = ""
+		w.removed[pattern+".token"] = true
+	}
+	return true
+}
+
+// isToken reports whether s matches tokenPattern, without the regular
+// expression.
+func isToken(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if (s[i] < '0' || s[i] > '9') && (s[i] < 'a' || s[i] > 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -56,7 +57,21 @@ var ErrClearAadhaar = errors.New("Aadhaar number in clear: canonical messages co
 // JSON names, so the walk needs no reflection, and the round trip is the
 // deep copy. Validate has already checked that every mask leaves a value
 // of the field's Go type, so the result always decodes.
+//
+// When the policy allows m's whole body and masks nothing in it, the walk
+// changes only Aadhaar identifiers. Apply then copies m field by field,
+// with the copier in copy.go, which gives the value the round trip
+// gives, and brings the Aadhaar identifiers of the copy to the delivered
+// form. It takes the round trip instead when the copier cannot reproduce
+// it for m, or when an Aadhaar identifier makes Apply fail, so that the
+// result, the Decision and the error are always the round trip's.
 func (c *Compiled) Apply(m *canonical.Message) (canonical.Message, Decision, error) {
+	return c.applyMessage(m, true)
+}
+
+// applyMessage is Apply. With copyWhole false it always takes the JSON
+// round trip, which tests compare with the copy.
+func (c *Compiled) applyMessage(m *canonical.Message, copyWhole bool) (canonical.Message, Decision, error) {
 	if m == nil {
 		return canonical.Message{}, Decision{Policy: c.policy.Name},
 			fmt.Errorf("applying policy %q: nil message", c.policy.Name)
@@ -66,7 +81,7 @@ func (c *Compiled) Apply(m *canonical.Message) (canonical.Message, Decision, err
 		return canonical.Message{}, d, nil
 	}
 	d.Allowed = true
-	out, err := c.apply(m, &d)
+	out, err := c.apply(m, &d, copyWhole)
 	if err != nil {
 		return canonical.Message{}, d, fmt.Errorf("applying policy %q to %s message: %w",
 			c.policy.Name, m.Type, err)
@@ -74,9 +89,15 @@ func (c *Compiled) Apply(m *canonical.Message) (canonical.Message, Decision, err
 	return out, d, nil
 }
 
-func (c *Compiled) apply(m *canonical.Message, d *Decision) (canonical.Message, error) {
+func (c *Compiled) apply(m *canonical.Message, d *Decision, copyWhole bool) (canonical.Message, error) {
 	if err := m.CheckBody(); err != nil {
 		return canonical.Message{}, err
+	}
+	body, _ := bodyName(m.Type)
+	if copyWhole && c.whole[body] {
+		if out, ok := c.copyWhole(m, body, d); ok {
+			return out, nil
+		}
 	}
 	doc, err := toTree(m)
 	if err != nil {
@@ -86,12 +107,48 @@ func (c *Compiled) apply(m *canonical.Message, d *Decision) (canonical.Message, 
 	if err := w.aadhaar(doc, messageFields(), ""); err != nil {
 		return canonical.Message{}, err
 	}
-	body, _ := bodyName(m.Type)
 	if err := w.message(doc, body); err != nil {
 		return canonical.Message{}, err
 	}
 	d.Removed, d.Masked = w.results()
 	return fromTree(doc)
+}
+
+// copyWhole returns what the JSON round trip and the walk give for m,
+// whose body the policy allows whole, and false when it cannot copy m so
+// or when an Aadhaar identifier makes the walk fail. CheckBody has
+// already passed, so m's members are the envelope and body, which
+// w.message keeps, and the other bodies, which are nil and left out of
+// the JSON form.
+func (c *Compiled) copyWhole(m *canonical.Message, body string, d *Decision) (canonical.Message, bool) {
+	copier, err := messageCopier()
+	if err != nil {
+		return canonical.Message{}, false
+	}
+	var out canonical.Message
+	dst := reflect.ValueOf(&out).Elem()
+	src := reflect.ValueOf(m).Elem()
+	for i := range copier.members {
+		member := &copier.members[i]
+		v := src.Field(member.index)
+		if member.omitted(v) {
+			continue
+		}
+		if !envelopeFields[member.name] && member.name != body {
+			// w.message would remove the member and report it.
+			return canonical.Message{}, false
+		}
+		if !(*member.copy)(dst.Field(member.index), v) {
+			return canonical.Message{}, false
+		}
+	}
+	w := &walker{c: c, removed: map[string]bool{}, masked: map[string]MaskKind{}}
+	var pattern []byte
+	if !w.aadhaarInCopy(dst, messageFields(), &pattern) {
+		return canonical.Message{}, false
+	}
+	d.Removed, d.Masked = w.results()
+	return out, true
 }
 
 // toTree returns the canonical JSON form of m as maps and arrays, with

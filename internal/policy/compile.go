@@ -17,6 +17,10 @@ type Compiled struct {
 	// tokens are the normal-form paths of identifier tokens that the
 	// allow-list names exactly, such as "fir.complainant.identifiers[].token".
 	tokens map[string]bool
+	// whole contains the body members that the policy allows in full,
+	// with no mask at or below them. Apply copies such a body without
+	// the JSON round trip.
+	whole map[string]bool
 }
 
 // rule is a node of the tree of allow and mask paths under a body.
@@ -45,6 +49,7 @@ func Compile(p Policy) (*Compiled, error) {
 		types:  chk.types,
 		bodies: map[string]*rule{},
 		tokens: map[string]bool{},
+		whole:  map[string]bool{},
 	}
 	for t := range chk.types {
 		body, _ := bodyName(t)
@@ -61,7 +66,23 @@ func Compile(p Policy) (*Compiled, error) {
 	for _, r := range chk.mask {
 		c.node(r.chain).mask = r.kind
 	}
+	for body, r := range c.bodies {
+		c.whole[body] = r.allow && !r.masks()
+	}
 	return c, nil
+}
+
+// masks reports whether r or a rule below it masks.
+func (r *rule) masks() bool {
+	if r.mask != "" {
+		return true
+	}
+	for _, kid := range r.kids {
+		if kid.masks() {
+			return true
+		}
+	}
+	return false
 }
 
 // MustCompile is Compile for policies fixed in code. It panics on an

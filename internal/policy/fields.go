@@ -21,6 +21,14 @@ type field struct {
 	// time.Time, which JSON writes as a string.
 	kids  map[string]*field
 	order []string
+	// members are the kids in declaration order.
+	members []*field
+	// index is the member's index among the fields of its parent struct,
+	// for reflect.Value.Field.
+	index int
+	// identifiers is true when typ is canonical.Identifier or has an
+	// identifier among its kids, at any depth.
+	identifiers bool
 }
 
 var (
@@ -62,6 +70,7 @@ func newField(name string, t reflect.Type, open map[reflect.Type]bool) *field {
 		t = t.Elem()
 	}
 	f.typ = t
+	f.identifiers = t == identifierType
 	if t.Kind() != reflect.Struct || t == timeType || open[t] {
 		return f
 	}
@@ -74,8 +83,12 @@ func newField(name string, t reflect.Type, open map[reflect.Type]bool) *field {
 		if !ok {
 			continue
 		}
-		f.kids[member] = newField(member, sf.Type, open)
+		kid := newField(member, sf.Type, open)
+		kid.index = i
+		f.kids[member] = kid
 		f.order = append(f.order, member)
+		f.members = append(f.members, kid)
+		f.identifiers = f.identifiers || kid.identifiers
 	}
 	return f
 }
