@@ -227,10 +227,28 @@ func (n *niemDecoder) message(
 		}
 		id = canonical.BuildMessageID(parts...)
 	}
-	return canonical.Message{
+	m := canonical.Message{
 		Type: canonical.TypeMovement, SenderMessageID: id, CaseKey: p.CaseKey(),
 		OccurredAt: occurred, SchemaVersion: canonical.SchemaVersion, Movement: mv,
 	}
+	if xmlsafe.Text(idElement) == "" {
+		m.BuiltSenderID = builtMovementID
+	}
+	return m
+}
+
+// builtMovementID describes the sender message id of a NIEM report
+// without nc:DocumentIdentification. Two such reports that build one id
+// report one kind of movement of one prisoner less than a second apart,
+// which internal/movementclaim counts as one movement.
+var builtMovementID = &canonical.BuiltID{
+	From: "the report type, the prison code, the booking number (or else the prisoner " +
+		"number) and the movement time in whole seconds",
+	Missing: "nc:DocumentIdentification",
+	Advice: "reports of one kind of movement of one prisoner less than a second apart are " +
+		"one movement, which the hub holds already, so this report needs no resend; give a " +
+		"report of another movement the time it happened, or an nc:DocumentIdentification " +
+		"of its own",
 }
 
 func (n *niemDecoder) bookingElement() *etree.Element {

@@ -177,3 +177,30 @@ func TestKeyOfNumberedOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestChangedOrderWithBuiltIDNamesItsParts(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	noID := `<nc:DocumentIdentification>
+    <nc:IdentificationID>KLER10-ORD-2025-000451</nc:IdentificationID>
+  </nc:DocumentIdentification>`
+	first, err := s.Accept(ctx, "courts", ingesttest.Sample(t, sample, noID, ""), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := ingesttest.Sample(t, sample, noID, "", "Smt. Leena R.", "Smt. Leena R. Nair")
+	_, err = s.Accept(ctx, "courts", changed, "")
+	var reused *journal.ConflictError
+	if !errors.As(err, &reused) {
+		t.Fatalf("changed order without a document id: error %v, want a reused id conflict", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		first[0].MessageID, "the hub built from the court code and the order number",
+		"no nc:DocumentIdentification", "nc:ActivityIdentification",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not contain %q", msg, want)
+		}
+	}
+}
