@@ -479,3 +479,25 @@ func TestOrderTwoOrdersRejected(t *testing.T) {
 		t.Errorf("no %s violation at %s in %v", RuleOneOrder, secondOrder, err)
 	}
 }
+
+func TestOrderNumberWithHiddenCharacterRejected(t *testing.T) {
+	for name, number := range map[string]string{
+		"word joiner":            "Crl.M.P. 2291\u2060/2025",
+		"right-to-left override": "Crl.M.P. \u202e2291/2025",
+	} {
+		t.Run(name, func(t *testing.T) {
+			body := replaced(t, "order_release_bail.xml", "Crl.M.P. 2291/2025", number)
+			_, err := orderAdapter().Decode(body, ContentType)
+			if !hasOrderViolation(err, "/CourtOrderReport/CourtOrder/ActivityIdentification/IdentificationID",
+				"pattern") {
+				t.Fatalf("Decode: error = %v, want rule pattern at the order number", err)
+			}
+			if strings.ContainsAny(err.Error(), "\u2060\u202e") {
+				t.Errorf("error %q quotes the character raw", err)
+			}
+			if !strings.Contains(err.Error(), `\u`) {
+				t.Errorf("error %q does not escape the character", err)
+			}
+		})
+	}
+}

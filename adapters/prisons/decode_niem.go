@@ -275,10 +275,11 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 	}
 	n.notFuture(under(b, "ActivityDate"), p.AdmittedAt)
 	n.facility(b, &p)
-	numbered := under(subject, "SubjectIdentification")
+	numbered := under(subject, "SubjectIdentification/IdentificationID")
+	booked := under(b, "BookingAgencyRecordIdentification/IdentificationID")
 	if p.Number == "" {
 		p.Number = p.BookingNumber
-		numbered = under(b, "BookingAgencyRecordIdentification")
+		numbered = booked
 	}
 	if p.Number == "" {
 		n.fail(under(b, "BookingAgencyRecordIdentification"), "required", "missing booking number "+
@@ -286,12 +287,16 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 	} else if !canonical.ValidPrisonCode(p.Number) {
 		n.fail(numbered, "code", "invalid prisoner number %q: want at most 64 characters without "+
 			"a slash, which a case key cannot hold, or control characters", p.Number)
+	} else if err := canonical.CheckIdentifierCharacters("prisoner number", p.Number); err != nil {
+		n.fail(numbered, rulePattern, "%v", err)
 	} else if err := canonical.CheckRecordNumber("prisoner number", p.Number); err != nil {
 		n.fail(numbered, canonical.RuleAadhaarLike, "%v", err)
 	}
 	if p.BookingNumber != p.Number {
-		if err := canonical.CheckRecordNumber("booking number", p.BookingNumber); err != nil {
-			n.fail(under(b, "BookingAgencyRecordIdentification"), canonical.RuleAadhaarLike, "%v", err)
+		if err := canonical.CheckIdentifierCharacters("booking number", p.BookingNumber); err != nil {
+			n.fail(booked, rulePattern, "%v", err)
+		} else if err := canonical.CheckRecordNumber("booking number", p.BookingNumber); err != nil {
+			n.fail(booked, canonical.RuleAadhaarLike, "%v", err)
 		}
 	}
 	p.Person = n.subject(subject)
