@@ -501,3 +501,22 @@ func TestOrderNumberWithHiddenCharacterRejected(t *testing.T) {
 		})
 	}
 }
+
+func TestOrderAadhaarGivenTwiceMaskedOnce(t *testing.T) {
+	const id = `<nc:PersonOtherIdentification>
+          <nc:IdentificationID>586301729436</nc:IdentificationID>`
+	spaced := id + `
+          <nc:IdentificationCategoryText>Aadhaar</nc:IdentificationCategoryText>
+        </nc:PersonOtherIdentification>
+        <nc:PersonOtherIdentification>
+          <nc:IdentificationID>5863 0172 9436</nc:IdentificationID>`
+	body := replaced(t, "order_production_warrant.xml", id, spaced)
+	m := decodeOne(t, orderAdapter(), body)
+	ids := m.CourtOrder.Prisoner.Person.Identifiers
+	if len(ids) != 1 {
+		t.Fatalf("identifiers = %+v, want the Aadhaar number once", ids)
+	}
+	if ids[0].Value != "XXXXXXXX9436" {
+		t.Errorf("identifier value = %q, want XXXXXXXX9436", ids[0].Value)
+	}
+}
