@@ -137,8 +137,8 @@ func (m *Message) CheckBody() error {
 }
 
 // BuiltID describes a sender message id that an adapter built from a
-// document's fields, for a conflict answer to name them: a sender that
-// gets a reused id it never wrote cannot give the message another one.
+// document's fields, so that a reused-id conflict can name them. A
+// sender cannot give a message another id that it never wrote.
 type BuiltID struct {
 	// From names the fields the id was built from, such as "the court
 	// code and the order number".
@@ -146,7 +146,7 @@ type BuiltID struct {
 	// Missing names the element that gives a document an id of its own,
 	// such as "nc:DocumentIdentification".
 	Missing string
-	// Advice says what the sender of a document that builds the id of
-	// a journaled message with other content does next.
+	// Advice is the next step for the sender of a document that builds
+	// the id of a journaled message with other content.
 	Advice string
 }

@@ -242,11 +242,10 @@ func MaskAadhaarInMessage(m *Message) bool {
 }
 
 // CheckIdentifierCharacters returns an error when id, the value of
-// field, is an identifier that the hub compares for duplicates or that
-// the receiver matches as written, such as an order or prisoner number,
-// and contains a character that ShowsAsNothing or Reorders reports. Two
-// such numbers that read alike would otherwise differ, and the receiver
-// could not tell which one it holds. Like the document id check in
+// field, contains a character that ShowsAsNothing or Reorders reports.
+// It is for identifiers that the hub compares for duplicates or that the
+// receiver matches as written, such as an order or prisoner number. Two
+// such numbers that read alike would otherwise differ. Like the document id check in
 // internal/xmlsafe, the error quotes id in ASCII, so the character shows.
 func CheckIdentifierCharacters(field, id string) error {
 	i := strings.IndexFunc(id, func(r rune) bool { return ShowsAsNothing(r) || Reorders(r) })
