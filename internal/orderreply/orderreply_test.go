@@ -69,6 +69,27 @@ func numbered(m *canonical.Message, number string) *canonical.Message {
 	return m
 }
 
+// wantInReplyTo fails t unless err has one violation of rule
+// in-reply-to at pointer whose message contains each of want.
+func wantInReplyTo(t *testing.T, err error, pointer string, want []string) {
+	t.Helper()
+	vs := schemas.Violations(err)
+	if len(vs) != 1 {
+		t.Fatalf("Enrich error = %v, want one violation", err)
+	}
+	if vs[0].Rule != orderreply.RuleInReplyTo {
+		t.Errorf("rule = %q, want %q", vs[0].Rule, orderreply.RuleInReplyTo)
+	}
+	if vs[0].Pointer != pointer {
+		t.Errorf("pointer = %q, want %s", vs[0].Pointer, pointer)
+	}
+	for _, w := range want {
+		if !strings.Contains(vs[0].Message, w) {
+			t.Errorf("message %q does not contain %q", vs[0].Message, w)
+		}
+	}
+}
+
 func TestEnrichRejectsWrongOrder(t *testing.T) {
 	store, ids := newJournal(t)
 	o := &orderreply.Orders{Journal: store}
@@ -99,22 +120,7 @@ func TestEnrichRejectsWrongOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := o.Enrich(context.Background(), tt.m)
-			vs := schemas.Violations(err)
-			if len(vs) != 1 {
-				t.Fatalf("Enrich error = %v, want one violation", err)
-			}
-			if vs[0].Rule != orderreply.RuleInReplyTo {
-				t.Errorf("rule = %q, want %q", vs[0].Rule, orderreply.RuleInReplyTo)
-			}
-			if vs[0].Pointer != "/correlation_id" {
-				t.Errorf("pointer = %q, want /correlation_id", vs[0].Pointer)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(vs[0].Message, w) {
-					t.Errorf("message %q does not contain %q", vs[0].Message, w)
-				}
-			}
+			wantInReplyTo(t, o.Enrich(context.Background(), tt.m), "/correlation_id", tt.want)
 		})
 	}
 }
@@ -211,22 +217,7 @@ func TestEnrichRejectsOtherTerms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := o.Enrich(context.Background(), tt.m)
-			vs := schemas.Violations(err)
-			if len(vs) != 1 {
-				t.Fatalf("Enrich error = %v, want one violation", err)
-			}
-			if vs[0].Rule != orderreply.RuleInReplyTo {
-				t.Errorf("rule = %q, want %q", vs[0].Rule, orderreply.RuleInReplyTo)
-			}
-			if vs[0].Pointer != tt.pointer {
-				t.Errorf("pointer = %q, want %s", vs[0].Pointer, tt.pointer)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(vs[0].Message, w) {
-					t.Errorf("message %q does not contain %q", vs[0].Message, w)
-				}
-			}
+			wantInReplyTo(t, o.Enrich(context.Background(), tt.m), tt.pointer, tt.want)
 		})
 	}
 }
