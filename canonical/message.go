@@ -52,6 +52,10 @@ type Message struct {
 	// SenderMessageID is the sender's own id for the message. The pair
 	// (Source, SenderMessageID) is unique: a repeat is the same message.
 	SenderMessageID string `json:"sender_message_id"`
+	// BuiltSenderID is set when the adapter built SenderMessageID from
+	// the document's fields, because the document carries no id of its
+	// own. The journal does not store it.
+	BuiltSenderID *BuiltID `json:"-"`
 	// CorrelationID links a reply to the message it replies to, such as a
 	// court's docketing callback to the chargesheet it registers.
 	CorrelationID string `json:"correlation_id,omitempty"`
@@ -130,4 +134,19 @@ func (m *Message) CheckBody() error {
 		return fmt.Errorf("message of type %q has %d bodies, want 1", m.Type, set)
 	}
 	return nil
+}
+
+// BuiltID describes a sender message id that an adapter built from a
+// document's fields, so that a reused-id conflict can name them. A
+// sender cannot give a message another id that it never wrote.
+type BuiltID struct {
+	// From names the fields the id was built from, such as "the court
+	// code and the order number".
+	From string
+	// Missing names the element that gives a document an id of its own,
+	// such as "nc:DocumentIdentification".
+	Missing string
+	// Advice is the next step for the sender of a document that builds
+	// the id of a journaled message with other content.
+	Advice string
 }

@@ -1,5 +1,7 @@
 package canonical
 
+import "slices"
+
 // Person is anyone a case names: complainant, accused, witness, officer.
 // Indian records often know a person by a father's or husband's name, an
 // age rather than a date of birth, and an address, so all are optional and
@@ -119,3 +121,20 @@ const (
 	IDCCTNSPerson    = "cctns_person"
 	IDOther          = "other"
 )
+
+// UniqueIdentifiers returns ids without the identifiers equal in every
+// field to an earlier one, in their order. One Aadhaar number written
+// twice, in two spellings or scripts, masks to two equal identifiers,
+// and a receiver given both would count two documents.
+func UniqueIdentifiers(ids []Identifier) []Identifier {
+	if len(ids) < 2 {
+		return ids
+	}
+	out := make([]Identifier, 0, len(ids))
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -1,9 +1,11 @@
 package canonical
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // EachString calls fn with the JSON pointer and the value of every string
@@ -237,4 +239,24 @@ func MaskAadhaarInMessage(m *Message) bool {
 		return out, ok
 	})
 	return masked
+}
+
+// CheckIdentifierCharacters returns an error when id, the value of
+// field, contains a character that ShowsAsNothing or Reorders reports.
+// It is for identifiers that the hub compares for duplicates or that the
+// receiver matches as written, such as an order or prisoner number. Two
+// such numbers that read alike would otherwise differ. Like the document id check in
+// internal/xmlsafe, the error quotes id in ASCII, so the character shows.
+func CheckIdentifierCharacters(field, id string) error {
+	i := strings.IndexFunc(id, func(r rune) bool { return ShowsAsNothing(r) || Reorders(r) })
+	if i < 0 {
+		return nil
+	}
+	r, _ := utf8.DecodeRuneInString(id[i:])
+	effect := "shows as nothing"
+	if Reorders(r) {
+		effect = "reorders the text shown around it"
+	}
+	return fmt.Errorf("%s %s has U+%04X at byte %d, which %s: send the %s without it",
+		field, strconv.QuoteToASCII(id), r, i, effect, field)
 }

@@ -194,7 +194,9 @@ func (d *decoder) caseNumbers(c *etree.Element, reg *canonical.CourtRegistration
 	docket := xmlsafe.PathText(c, nc("CaseDocketID"))
 	switch {
 	case number == "" && docket == "":
-		d.fail(under(c, "CaseTrackingID"), "required", "missing CNR or court case number")
+		d.fail(under(c, "CaseTrackingID"), "required", "missing CNR or court case number: give "+
+			"the CNR or the court's case number in nc:CaseTrackingID, or the court's filing "+
+			"number in nc:CaseDocketID, which a rejected or returned filing without a CNR has too")
 	case cnrShape.MatchString(number):
 		cnr, err := canonical.ParseCNR(number)
 		if err != nil {

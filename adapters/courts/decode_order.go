@@ -110,7 +110,7 @@ func (d *decoder) order(e *etree.Element, v vocabulary) canonical.Message {
 	}
 	co.Directions = canonical.NormalizeText(xmlsafe.PathText(e, v.nc("ActivityDescriptionText")))
 
-	m.SenderMessageID = o.documentID(co)
+	m.SenderMessageID, m.BuiltSenderID = o.documentID(co)
 	m.OccurredAt = o.occurred(issued)
 	m.CaseKey = co.CaseKey()
 	o.singles()
@@ -149,12 +149,15 @@ func (o *orderDecoder) code(e *etree.Element, what string, keySegment bool) stri
 	return value
 }
 
-// recordNumber records a violation of rule aadhaar-like at e, whose
-// text is value, the order's or the prisoner's number, when
-// canonical.CheckRecordNumber rejects it. maskText leaves both numbers
-// as sent, because the prison matches them.
+// recordNumber records a violation at e, whose text is value, the
+// order's or the prisoner's number: rule pattern when
+// canonical.CheckIdentifierCharacters rejects it, else rule aadhaar-like
+// when canonical.CheckRecordNumber does. maskText leaves both numbers as
+// sent, because the prison matches them.
 func (o *orderDecoder) recordNumber(e *etree.Element, field, value string) {
-	if err := canonical.CheckRecordNumber(field, value); err != nil {
+	if err := canonical.CheckIdentifierCharacters(field, value); err != nil {
+		o.fail(xmlsafe.Pointer(e), "pattern", "%v", err)
+	} else if err := canonical.CheckRecordNumber(field, value); err != nil {
 		o.fail(xmlsafe.Pointer(e), canonical.RuleAadhaarLike, "%v", err)
 	}
 }
@@ -193,20 +196,30 @@ func (o *orderDecoder) occurred(issued *etree.Element) time.Time {
 // documentID returns the sender's id of the order: the document's
 // nc:DocumentIdentification, or else the court code and order number,
 // which a court gives one order only, with Aadhaar numbers masked
-// (canonical.BuildMessageID).
-func (o *orderDecoder) documentID(co *canonical.CourtOrder) string {
+// (canonical.BuildMessageID). A built id comes with builtOrderID.
+func (o *orderDecoder) documentID(co *canonical.CourtOrder) (string, *canonical.BuiltID) {
 	e := o.onePath(o.root, "because it gives the order's document id",
 		o.v.nc("DocumentIdentification"), o.v.nc("IdentificationID"))
 	if id := xmlsafe.Text(e); id != "" {
 		o.checkDocumentID(e)
-		return id
+		return id, nil
 	}
 	if co.Court.Code != "" && co.Number != "" {
-		return canonical.BuildMessageID("ORDER", co.Court.Code, co.Number)
+		return canonical.BuildMessageID("ORDER", co.Court.Code, co.Number), builtOrderID
 	}
 	o.fail(under(o.root, "DocumentIdentification/IdentificationID"), "required",
 		"missing document identification, and no court code and order number to identify the order by")
-	return ""
+	return "", nil
+}
+
+// builtOrderID describes the sender message id of a court order without
+// nc:DocumentIdentification.
+var builtOrderID = &canonical.BuiltID{
+	From:    "the court code and the order number",
+	Missing: "nc:DocumentIdentification",
+	Advice: "a court gives each order a number of its own, so the hub holds this order " +
+		"already; give another order its own number in nc:ActivityIdentification, or an " +
+		"nc:DocumentIdentification of its own",
 }
 
 // caseElement returns the nc:Case the order is made in: the one that an

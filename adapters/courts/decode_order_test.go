@@ -479,3 +479,44 @@ func TestOrderTwoOrdersRejected(t *testing.T) {
 		t.Errorf("no %s violation at %s in %v", RuleOneOrder, secondOrder, err)
 	}
 }
+
+func TestOrderNumberWithHiddenCharacterRejected(t *testing.T) {
+	for name, number := range map[string]string{
+		"word joiner":            "Crl.M.P. 2291\u2060/2025",
+		"right-to-left override": "Crl.M.P. \u202e2291/2025",
+	} {
+		t.Run(name, func(t *testing.T) {
+			body := replaced(t, "order_release_bail.xml", "Crl.M.P. 2291/2025", number)
+			_, err := orderAdapter().Decode(body, ContentType)
+			if !hasOrderViolation(err, "/CourtOrderReport/CourtOrder/ActivityIdentification/IdentificationID",
+				"pattern") {
+				t.Fatalf("Decode: error = %v, want rule pattern at the order number", err)
+			}
+			if strings.ContainsAny(err.Error(), "\u2060\u202e") {
+				t.Errorf("error %q quotes the character raw", err)
+			}
+			if !strings.Contains(err.Error(), `\u`) {
+				t.Errorf("error %q does not escape the character", err)
+			}
+		})
+	}
+}
+
+func TestOrderAadhaarGivenTwiceMaskedOnce(t *testing.T) {
+	const id = `<nc:PersonOtherIdentification>
+          <nc:IdentificationID>586301729436</nc:IdentificationID>`
+	spaced := id + `
+          <nc:IdentificationCategoryText>Aadhaar</nc:IdentificationCategoryText>
+        </nc:PersonOtherIdentification>
+        <nc:PersonOtherIdentification>
+          <nc:IdentificationID>5863 0172 9436</nc:IdentificationID>`
+	body := replaced(t, "order_production_warrant.xml", id, spaced)
+	m := decodeOne(t, orderAdapter(), body)
+	ids := m.CourtOrder.Prisoner.Person.Identifiers
+	if len(ids) != 1 {
+		t.Fatalf("identifiers = %+v, want the Aadhaar number once", ids)
+	}
+	if ids[0].Value != "XXXXXXXX9436" {
+		t.Errorf("identifier value = %q, want XXXXXXXX9436", ids[0].Value)
+	}
+}

@@ -563,3 +563,27 @@ func TestEncodeCallbackRequiresFilingStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestDeclinedCallbackWithoutCaseNumber(t *testing.T) {
+	body := bytes.Replace(callbackWith(""), []byte(">accepted<"), []byte(">returned<"), 1)
+	_, err := (&Adapter{}).Decode(body, ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 {
+		t.Fatalf("Decode error = %v, want one violation", err)
+	}
+	const pointer = "/RecordDocketingCallbackMessage/AppellateCase/CaseTrackingID"
+	if vs[0].Pointer != pointer || vs[0].Rule != "required" {
+		t.Errorf("violation %s (%s), want %s (required)", vs[0].Pointer, vs[0].Rule, pointer)
+	}
+	for _, element := range []string{"nc:CaseTrackingID", "nc:CaseDocketID"} {
+		if !strings.Contains(vs[0].Message, element) {
+			t.Errorf("message %q does not name %s", vs[0].Message, element)
+		}
+	}
+	// The filing number alone satisfies the rule.
+	docketed := bytes.Replace(body, []byte("<nc:CaseTitleText>"),
+		[]byte("<nc:CaseDocketID>CRL-F-2291/2024</nc:CaseDocketID><nc:CaseTitleText>"), 1)
+	if _, err := (&Adapter{}).Decode(docketed, ContentType); err != nil {
+		t.Errorf("Decode with nc:CaseDocketID only: %v", err)
+	}
+}

@@ -173,7 +173,7 @@ func (o *orderDecoder) person(e *etree.Element) canonical.Person {
 			p.Nationality = code
 		}
 	}
-	p.Identifiers = o.identifiers(e)
+	p.Identifiers = canonical.UniqueIdentifiers(o.identifiers(e))
 	p.Normalize()
 	return p
 }

@@ -29,7 +29,7 @@ func (d *decoder) person(e *etree.Element) canonical.Person {
 	}
 	d.birth(&p, e)
 	p.Sex = d.sex(e)
-	p.Identifiers = d.identifiers(e)
+	p.Identifiers = canonical.UniqueIdentifiers(d.identifiers(e))
 	return p
 }
 

@@ -75,11 +75,14 @@ func (c *checker) prisoner(pointer string, p *prisoner) canonical.Prisoner {
 	return out
 }
 
-// recordNumber records a violation of rule aadhaar-like at pointer, an
-// identifier that the prison or the court matches as written, when
-// canonical.CheckRecordNumber rejects its value.
+// recordNumber records a violation at pointer, an identifier that the
+// prison or the court matches as written: rule pattern when
+// canonical.CheckIdentifierCharacters rejects its value, else rule
+// aadhaar-like when canonical.CheckRecordNumber does.
 func (c *checker) recordNumber(pointer, field, value string) {
-	if err := canonical.CheckRecordNumber(field, value); err != nil {
+	if err := canonical.CheckIdentifierCharacters(field, value); err != nil {
+		c.Add(pointer, rulePattern, "%v", err)
+	} else if err := canonical.CheckRecordNumber(field, value); err != nil {
 		c.Add(pointer, canonical.RuleAadhaarLike, "%v", err)
 	}
 }

@@ -227,10 +227,28 @@ func (n *niemDecoder) message(
 		}
 		id = canonical.BuildMessageID(parts...)
 	}
-	return canonical.Message{
+	m := canonical.Message{
 		Type: canonical.TypeMovement, SenderMessageID: id, CaseKey: p.CaseKey(),
 		OccurredAt: occurred, SchemaVersion: canonical.SchemaVersion, Movement: mv,
 	}
+	if xmlsafe.Text(idElement) == "" {
+		m.BuiltSenderID = builtMovementID
+	}
+	return m
+}
+
+// builtMovementID describes the sender message id of a NIEM report
+// without nc:DocumentIdentification. Two such reports that build one id
+// report one kind of movement of one prisoner less than a second apart,
+// which internal/movementclaim counts as one movement.
+var builtMovementID = &canonical.BuiltID{
+	From: "the report type, the prison code, the booking number (or else the prisoner " +
+		"number) and the movement time in whole seconds",
+	Missing: "nc:DocumentIdentification",
+	Advice: "reports of one kind of movement of one prisoner less than a second apart are " +
+		"one movement, which the hub holds already, so this report needs no resend; give a " +
+		"report of another movement the time it happened, or an nc:DocumentIdentification " +
+		"of its own",
 }
 
 func (n *niemDecoder) bookingElement() *etree.Element {
@@ -257,10 +275,11 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 	}
 	n.notFuture(under(b, "ActivityDate"), p.AdmittedAt)
 	n.facility(b, &p)
-	numbered := under(subject, "SubjectIdentification")
+	numbered := under(subject, "SubjectIdentification/IdentificationID")
+	booked := under(b, "BookingAgencyRecordIdentification/IdentificationID")
 	if p.Number == "" {
 		p.Number = p.BookingNumber
-		numbered = under(b, "BookingAgencyRecordIdentification")
+		numbered = booked
 	}
 	if p.Number == "" {
 		n.fail(under(b, "BookingAgencyRecordIdentification"), "required", "missing booking number "+
@@ -268,12 +287,16 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 	} else if !canonical.ValidPrisonCode(p.Number) {
 		n.fail(numbered, "code", "invalid prisoner number %q: want at most 64 characters without "+
 			"a slash, which a case key cannot hold, or control characters", p.Number)
+	} else if err := canonical.CheckIdentifierCharacters("prisoner number", p.Number); err != nil {
+		n.fail(numbered, rulePattern, "%v", err)
 	} else if err := canonical.CheckRecordNumber("prisoner number", p.Number); err != nil {
 		n.fail(numbered, canonical.RuleAadhaarLike, "%v", err)
 	}
 	if p.BookingNumber != p.Number {
-		if err := canonical.CheckRecordNumber("booking number", p.BookingNumber); err != nil {
-			n.fail(under(b, "BookingAgencyRecordIdentification"), canonical.RuleAadhaarLike, "%v", err)
+		if err := canonical.CheckIdentifierCharacters("booking number", p.BookingNumber); err != nil {
+			n.fail(booked, rulePattern, "%v", err)
+		} else if err := canonical.CheckRecordNumber("booking number", p.BookingNumber); err != nil {
+			n.fail(booked, canonical.RuleAadhaarLike, "%v", err)
 		}
 	}
 	p.Person = n.subject(subject)

@@ -53,6 +53,12 @@ func TestDecodeViolations(t *testing.T) {
 			[]violation{{"/prisoner/charges/0/section", "section"}}},
 		{"number with a slash", "release_bail", map[string]any{"/prisoner/number": "UT/2231/2025"},
 			[]violation{{"/prisoner/number", "pattern"}}},
+		{"prisoner number with a word joiner", "release_bail",
+			map[string]any{"/prisoner/number": "UT-2231\u2060-2025"},
+			[]violation{{"/prisoner/number", "pattern"}}},
+		{"booking number with a right-to-left override", "release_bail",
+			map[string]any{"/prisoner/booking_number": "B-2025\u202e-1822"},
+			[]violation{{"/prisoner/booking_number", "pattern"}}},
 		{"prisoner number like an Aadhaar number", "release_bail",
 			map[string]any{"/prisoner/number": "491873625403"},
 			[]violation{{"/prisoner/number", "aadhaar-like"}}},
@@ -400,9 +406,11 @@ func TestDecodeNIEMViolations(t *testing.T) {
 		{"invalid Aadhaar", "2345 6789 0124", "2345 6789 0125",
 			[]violation{{"/BookingReport/Person/PersonOtherIdentification/IdentificationID", "aadhaar"}}},
 		{"prisoner number like an Aadhaar number", ">UT-2240-2025<", ">491873625403<",
-			[]violation{{"/BookingReport/Booking/BookingSubject/SubjectIdentification", "aadhaar-like"}}},
+			[]violation{{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "aadhaar-like"}}},
+		{"booking number with a word joiner", ">B-2025-1822<", ">B-2025\u2060-1822<",
+			[]violation{{"/BookingReport/Booking/BookingAgencyRecordIdentification/IdentificationID", "pattern"}}},
 		{"booking number like an Aadhaar number", ">B-2025-1822<", ">4918 7362 5403<",
-			[]violation{{"/BookingReport/Booking/BookingAgencyRecordIdentification", "aadhaar-like"}}},
+			[]violation{{"/BookingReport/Booking/BookingAgencyRecordIdentification/IdentificationID", "aadhaar-like"}}},
 		{"dangling subject", `s:ref="subject"`, `s:ref="nobody"`,
 			[]violation{{"/BookingReport/Booking/BookingSubject/RoleOfPerson", "reference"}}},
 		{"unknown section", "317(2)", "999",
@@ -644,7 +652,7 @@ func TestNIEMAadhaarBookingNumberRejected(t *testing.T) {
 	body = strings.Replace(body, ">B-2025-1822<", ">586301729436<", 1)
 
 	_, err := a.Decode([]byte(body), prisons.XMLContentType)
-	want := []violation{{"/BookingReport/Booking/BookingAgencyRecordIdentification", "aadhaar-like"}}
+	want := []violation{{"/BookingReport/Booking/BookingAgencyRecordIdentification/IdentificationID", "aadhaar-like"}}
 	if got := jsondoctest.ViolationsOf(t, err); !slices.Equal(got, want) {
 		t.Errorf("violations = %v, want %v\n%v", got, want, err)
 	}

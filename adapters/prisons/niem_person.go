@@ -33,7 +33,7 @@ func (n *niemDecoder) person(e *etree.Element) canonical.Person {
 	}
 	p.Age = n.age(xmlsafe.Child(e, nc("PersonAgeMeasure")))
 	p.Sex = n.sex(e)
-	p.Identifiers = n.identifiers(e)
+	p.Identifiers = canonical.UniqueIdentifiers(n.identifiers(e))
 	if c := xmlsafe.PathText(e, nc("PersonCitizenshipISO3166Alpha2Code")); c != "" {
 		p.Nationality = strings.ToUpper(c)
 	}

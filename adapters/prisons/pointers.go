@@ -75,9 +75,9 @@ func niemPointer(body []byte, mv *canonical.Movement, pointer string) (string, b
 		return under(b, "BookingDetentionFacility"), true
 	case pointer == "/prisoner/number":
 		if xmlsafe.Path(b, jx("BookingSubject"), jx("SubjectIdentification")) != nil {
-			return under(xmlsafe.Child(b, jx("BookingSubject")), "SubjectIdentification"), true
+			return under(xmlsafe.Child(b, jx("BookingSubject")), "SubjectIdentification/IdentificationID"), true
 		}
-		return under(b, "BookingAgencyRecordIdentification"), true
+		return under(b, "BookingAgencyRecordIdentification/IdentificationID"), true
 	}
 	return "", false
 }

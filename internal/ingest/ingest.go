@@ -270,7 +270,7 @@ func (s *Service) checkReusedID(ctx context.Context, m *canonical.Message, hash 
 		return "", err
 	}
 	if journal.ContentDiffers(sent.ContentHash, hash) {
-		return "", journal.NewConflictError(m.Source, m.SenderMessageID, posterOf(ctx), sent)
+		return "", journal.NewConflictError(m, posterOf(ctx), sent)
 	}
 	return sent.MessageID, nil
 }

@@ -264,9 +264,16 @@ type ConflictError struct {
 	// now posted that message. The error then leaves out its hub id,
 	// which the poster has no need to know.
 	OtherPoster bool
+	// Built is set when the adapter built SenderMessageID from the
+	// document's fields. The error then names them in place of asking for
+	// an id that the sender did not write.
+	Built *canonical.BuiltID
 }
 
 func (e *ConflictError) Error() string {
+	if e.Built != nil {
+		return e.builtError()
+	}
 	if e.OtherPoster {
 		return fmt.Sprintf("%s sent message id %q before with other content, from another "+
 			"token holder; give the new message an id of its own", e.Source, e.SenderMessageID)
@@ -275,11 +282,25 @@ func (e *ConflictError) Error() string {
 		"give the new message an id of its own", e.Source, e.SenderMessageID, e.MessageID)
 }
 
-// NewConflictError returns the error for a message from the token holder
-// poster whose sender id was used before by sent, with other content.
-func NewConflictError(source, senderMessageID, poster string, sent SenderMessage) *ConflictError {
-	return &ConflictError{Source: source, SenderMessageID: senderMessageID, MessageID: sent.MessageID,
-		OtherPoster: poster != "" && sent.PostedBy != "" && poster != sent.PostedBy}
+// builtError returns the error text of a conflict on a sender message id
+// that the adapter built.
+func (e *ConflictError) builtError() string {
+	first := "as hub message " + e.MessageID
+	if e.OtherPoster {
+		first = "from another token holder"
+	}
+	return fmt.Sprintf("%s sent a message before with other content, %s, whose sender "+
+		"message id %q the hub built from %s, because the document has no %s: %s",
+		e.Source, first, e.SenderMessageID, e.Built.From, e.Built.Missing, e.Built.Advice)
+}
+
+// NewConflictError returns the error for m, a message from the token
+// holder poster whose sender id was used before by sent, with other
+// content.
+func NewConflictError(m *canonical.Message, poster string, sent SenderMessage) *ConflictError {
+	return &ConflictError{Source: m.Source, SenderMessageID: m.SenderMessageID, MessageID: sent.MessageID,
+		OtherPoster: poster != "" && sent.PostedBy != "" && poster != sent.PostedBy,
+		Built:       m.BuiltSenderID}
 }
 
 // Unwrap returns ErrConflict.

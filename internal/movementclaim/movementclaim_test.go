@@ -164,3 +164,33 @@ func TestSecondKeyRoundsDown(t *testing.T) {
 		t.Errorf("SecondKey = %q, want %q", got, want)
 	}
 }
+
+func TestResendOfBuiltIDNamesItsParts(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	report := func(at string) []byte {
+		return ingesttest.Sample(t, "../../adapters/prisons/testdata/release_report.xml",
+			"<n:DateTime>2025-10-18T17:45:00+05:30</n:DateTime>", "<n:DateTime>"+at+"</n:DateTime>")
+	}
+	first, err := s.Accept(ctx, "prisons", report("2025-10-18T17:45:00+05:30"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Accept(ctx, "prisons", report("2025-10-18T17:45:00.3+05:30"), "")
+	var reused *journal.ConflictError
+	if !errors.As(err, &reused) {
+		t.Fatalf("resend with the time in tenths: error %v, want a reused id conflict", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		first[0].MessageID, "the hub built from the report type", "no nc:DocumentIdentification",
+		"one movement, which the hub holds already",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not contain %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "give the new message an id of its own") {
+		t.Errorf("error %q asks for an id that the sender did not write", msg)
+	}
+}

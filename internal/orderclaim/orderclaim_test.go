@@ -63,7 +63,7 @@ func wantOrderExists(t *testing.T, err error, pointer, first string) {
 	if v.Pointer != pointer {
 		t.Errorf("pointer %q, want %q", v.Pointer, pointer)
 	}
-	if !strings.Contains(v.Message, "sender message id "+first) {
+	if !strings.Contains(v.Message, `sender message id "`+first+`"`) {
 		t.Errorf("message %q does not name sender message id %s", v.Message, first)
 	}
 }
@@ -174,6 +174,73 @@ func TestKeyOfNumberedOrder(t *testing.T) {
 		key, ok := orderclaim.KeyOf(&m)
 		if key != want || !ok {
 			t.Errorf("KeyOf with number %+q = %q, %v; want %q, true", number, key, ok, want)
+		}
+	}
+}
+
+func TestChangedOrderWithBuiltIDNamesItsParts(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	noID := `<nc:DocumentIdentification>
+    <nc:IdentificationID>KLER10-ORD-2025-000451</nc:IdentificationID>
+  </nc:DocumentIdentification>`
+	first, err := s.Accept(ctx, "courts", ingesttest.Sample(t, sample, noID, ""), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := ingesttest.Sample(t, sample, noID, "", "Smt. Leena R.", "Smt. Leena R. Nair")
+	_, err = s.Accept(ctx, "courts", changed, "")
+	var reused *journal.ConflictError
+	if !errors.As(err, &reused) {
+		t.Fatalf("changed order without a document id: error %v, want a reused id conflict", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		first[0].MessageID, "the hub built from the court code and the order number",
+		"no nc:DocumentIdentification", "nc:ActivityIdentification",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not contain %q", msg, want)
+		}
+	}
+}
+
+func TestOrderExistsQuotesBothNumbers(t *testing.T) {
+	s, store := ingesttest.Service(t, ingesttest.NoRoutes)
+	orders := &orderclaim.Orders{Journal: store}
+	s.Claimers = []ingest.Claimer{orders}
+	ctx := context.Background()
+	first, err := s.Accept(ctx, "courts", warrant(t, "ORD-1"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	journaled, err := store.Journey(ctx, first[0].MessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The number is one that an earlier hub accepted, with a word joiner
+	// and a right-to-left override in it.
+	m := journaled.Message
+	order := *m.CourtOrder
+	order.Number = "pw 45\u2060/\u202e2025"
+	m.CourtOrder = &order
+	err = orders.Reject(ctx, &m, &journal.ClaimedError{Holder: first[0].MessageID})
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) {
+		t.Fatalf("Reject: error %v, want a %s conflict", err, orderclaim.RuleOrderExists)
+	}
+	msg := conflict.Invalid.Violations[0].Message
+	if strings.ContainsAny(msg, "\u2060\u202e") {
+		t.Errorf("message %q quotes the invisible characters raw", msg)
+	}
+	for _, want := range []string{
+		`production_warrant "pw 45\u2060/\u202e2025"`,
+		`numbered "PW 45/2025"`,
+		`prisoner "UT-2231-2025"`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q does not contain %s", msg, want)
 		}
 	}
 }

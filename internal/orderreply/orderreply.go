@@ -41,7 +41,9 @@ type Orders struct {
 // court order. It returns the same kind of error for an order of another
 // kind than the one the movement carries out (see prisons.OrderCarriedOut).
 // So it does for an order to another prison than the one the movement
-// names, and for an order for another prisoner (see otherPrisoner).
+// names, and for an order for another prisoner (see otherPrisoner). A
+// movement whose release ground or court differs from the order's gets
+// a violation at that field (see otherTerms).
 //
 // Other messages, and movements without a correlation id, pass
 // unchanged. A journal failure returns an error of another kind.
@@ -84,6 +86,9 @@ func (o *Orders) Enrich(ctx context.Context, m *canonical.Message) error {
 	if mismatch := otherPrisoner(order, mv); mismatch != "" {
 		return invalid("in_reply_to %q is not an order for the prisoner of this %s: %s: %s",
 			id, mv.Kind, mismatch, fix)
+	}
+	if vs := otherTerms(id, order, mv); len(vs) > 0 {
+		return schemas.Invalid(vs...)
 	}
 	return nil
 }

@@ -69,6 +69,27 @@ func numbered(m *canonical.Message, number string) *canonical.Message {
 	return m
 }
 
+// wantInReplyTo fails t unless err has one violation of rule
+// in-reply-to at pointer whose message contains each of want.
+func wantInReplyTo(t *testing.T, err error, pointer string, want []string) {
+	t.Helper()
+	vs := schemas.Violations(err)
+	if len(vs) != 1 {
+		t.Fatalf("Enrich error = %v, want one violation", err)
+	}
+	if vs[0].Rule != orderreply.RuleInReplyTo {
+		t.Errorf("rule = %q, want %q", vs[0].Rule, orderreply.RuleInReplyTo)
+	}
+	if vs[0].Pointer != pointer {
+		t.Errorf("pointer = %q, want %s", vs[0].Pointer, pointer)
+	}
+	for _, w := range want {
+		if !strings.Contains(vs[0].Message, w) {
+			t.Errorf("message %q does not contain %q", vs[0].Message, w)
+		}
+	}
+}
+
 func TestEnrichRejectsWrongOrder(t *testing.T) {
 	store, ids := newJournal(t)
 	o := &orderreply.Orders{Journal: store}
@@ -99,22 +120,7 @@ func TestEnrichRejectsWrongOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := o.Enrich(context.Background(), tt.m)
-			vs := schemas.Violations(err)
-			if len(vs) != 1 {
-				t.Fatalf("Enrich error = %v, want one violation", err)
-			}
-			if vs[0].Rule != orderreply.RuleInReplyTo {
-				t.Errorf("rule = %q, want %q", vs[0].Rule, orderreply.RuleInReplyTo)
-			}
-			if vs[0].Pointer != "/correlation_id" {
-				t.Errorf("pointer = %q, want /correlation_id", vs[0].Pointer)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(vs[0].Message, w) {
-					t.Errorf("message %q does not contain %q", vs[0].Message, w)
-				}
-			}
+			wantInReplyTo(t, o.Enrich(context.Background(), tt.m), "/correlation_id", tt.want)
 		})
 	}
 }
@@ -167,5 +173,77 @@ func TestEnrichJournalFailure(t *testing.T) {
 	}
 	if vs := schemas.Violations(err); vs != nil {
 		t.Errorf("Enrich error has violations %v, want a journal error only", vs)
+	}
+}
+
+// withGround returns movement m with release ground g.
+func withGround(m *canonical.Message, g canonical.ReleaseGround) *canonical.Message {
+	m.Movement.ReleaseGround = g
+	return m
+}
+
+// atCourt returns movement m with court code at its end "from" or "to".
+func atCourt(m *canonical.Message, end, code string) *canonical.Message {
+	l := canonical.Location{Kind: canonical.LocationCourt, Code: code}
+	if end == "from" {
+		m.Movement.From = l
+	} else {
+		m.Movement.To = l
+	}
+	return m
+}
+
+func TestEnrichRejectsOtherTerms(t *testing.T) {
+	store, ids := newJournal(t)
+	o := &orderreply.Orders{Journal: store}
+	tests := []struct {
+		name    string
+		m       *canonical.Message
+		pointer string
+		want    []string
+	}{
+		{"release on another ground",
+			withGround(movement(canonical.MoveRelease, "KLSJEKM", ids.release), canonical.ReleaseAcquittal),
+			"/prisoner_movement/release_ground",
+			[]string{"release_ground is acquittal", ids.release, "on the ground of bail", "give release_ground bail"}},
+		{"production out to another court",
+			atCourt(movement(canonical.MoveCourtProductionOut, "KLSJEKM", ids.warrant), "to", "KLER11"),
+			"/prisoner_movement/to/code",
+			[]string{"to.code is court KLER11", "production_warrant of court KLER10", "give to.code KLER10"}},
+		{"production return from another court",
+			atCourt(movement(canonical.MoveCourtProductionReturn, "KLSJEKM", ids.warrant), "from", "KLER11"),
+			"/prisoner_movement/from/code",
+			[]string{"from.code is court KLER11", "production_warrant of court KLER10"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantInReplyTo(t, o.Enrich(context.Background(), tt.m), tt.pointer, tt.want)
+		})
+	}
+}
+
+func TestEnrichAcceptsSameTerms(t *testing.T) {
+	store, ids := newJournal(t)
+	o := &orderreply.Orders{Journal: store}
+	tests := []struct {
+		name string
+		m    *canonical.Message
+	}{
+		{"release on the order's ground",
+			withGround(movement(canonical.MoveRelease, "KLSJEKM", ids.release), canonical.ReleaseBail)},
+		{"production out to the issuing court",
+			atCourt(movement(canonical.MoveCourtProductionOut, "KLSJEKM", ids.warrant), "to", "KLER10")},
+		{"production return from the issuing court",
+			atCourt(movement(canonical.MoveCourtProductionReturn, "KLSJEKM", ids.warrant), "from", "KLER10")},
+		// A production out's from end is the prison, not the court.
+		{"production out from a court code",
+			atCourt(movement(canonical.MoveCourtProductionOut, "KLSJEKM", ids.warrant), "from", "KLER11")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := o.Enrich(context.Background(), tt.m); err != nil {
+				t.Fatalf("Enrich: %v", err)
+			}
+		})
 	}
 }

@@ -127,6 +127,7 @@ func (c *Checker) Person(
 		out.Identifiers = append(out.Identifiers,
 			c.Identifier(Pointer(pointer, "identifiers", i), &p.Identifiers[i]))
 	}
+	out.Identifiers = canonical.UniqueIdentifiers(out.Identifiers)
 	return out
 }
 

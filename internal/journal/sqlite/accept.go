@@ -152,8 +152,7 @@ func (s *Store) original(ctx context.Context, row messageRow) (journal.Receipt, 
 	r := journal.Receipt{MessageID: sent.MessageID, ReceivedAt: sent.ReceivedAt,
 		Duplicate: sent.MessageID != m.ID}
 	if r.Duplicate && journal.ContentDiffers(sent.ContentHash, row.entry.ContentHash) {
-		return journal.Receipt{}, journal.NewConflictError(m.Source, m.SenderMessageID,
-			row.entry.PostedBy, sent)
+		return journal.Receipt{}, journal.NewConflictError(&m, row.entry.PostedBy, sent)
 	}
 	return r, nil
 }
