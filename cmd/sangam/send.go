@@ -198,9 +198,9 @@ func busyLabel(status int) string {
 }
 
 // printProblem prints the problem's title and detail, then its errors
-// one a line. An error that only repeats the detail, as the one entry of
-// a 409 for a reused message id, of a malformed body or of a 403 for
-// another office does, is not printed again: its pointer goes before the
+// one a line. An error that only repeats the detail is not printed again,
+// as with the one entry of a 409 for a reused message id, of a malformed
+// body or of a 403 for another office. Its pointer then goes before the
 // detail and its rule after it.
 func printProblem(w io.Writer, p problem.Problem) {
 	if len(p.Errors) == 1 && repeatsDetail(p.Errors[0], p.Detail) {
