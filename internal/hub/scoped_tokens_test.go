@@ -77,9 +77,9 @@ func wantCourtRejected(t *testing.T, label, hubURL string, code int, body []byte
 	}
 }
 
-// wantScopeDetail checks that the detail of p, a 403 for a court or a
-// prison that the token does not list, is the first violation's sentence
-// without its pointer, which only the errors carry.
+// wantScopeDetail checks that the detail of p, a 403 for a station, a
+// court or a prison that the token does not list, is the first
+// violation's sentence without its pointer, which only the errors carry.
 func wantScopeDetail(t *testing.T, label string, p problem.Problem) {
 	t.Helper()
 	if len(p.Errors) == 0 {
