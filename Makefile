@@ -9,8 +9,10 @@ export SANGAM_SAMPLES SANGAM_TEST_POSTGRES
 
 .PHONY: run test build vet fuzz clean
 
+# ARGS passes flags to sangam demo, such as ARGS='--mock-port 19201'.
+ARGS ?=
 run:
-	$(GO) run ./cmd/sangam demo
+	$(GO) run ./cmd/sangam demo $(ARGS)
 
 test:
 	$(GO) vet ./...

@@ -184,15 +184,25 @@ func listenMocks(firstPort int) (*demoMocks, error) {
 }
 
 // routes returns the embedded default routes with the mocks' bound
-// addresses in place of the default ones, in the URLs and in the
-// comment that names the ports. It replaces every address in one pass,
-// so that a mock port that is another's default is not replaced twice.
+// ports in place of the default ones.
 func (m *demoMocks) routes() []byte {
-	var pairs []string
+	ports := make([]int, len(m.listeners))
 	for i, ln := range m.listeners {
-		port := ln.Addr().(*net.TCPAddr).Port
+		ports[i] = ln.Addr().(*net.TCPAddr).Port
+	}
+	return mockRoutes(ports)
+}
+
+// mockRoutes returns the embedded default routes with ports, one for each
+// mock agency in the order of demoAgencies, in place of the default
+// ports, in the URLs and in the comment that names the ports. It
+// replaces every address in one pass, so that a mock port that is
+// another's default is not replaced twice.
+func mockRoutes(ports []int) []byte {
+	var pairs []string
+	for i, port := range ports {
 		pairs = append(pairs,
-			fmt.Sprintf("http://127.0.0.1:%d/", demoBasePort+i), "http://"+ln.Addr().String()+"/",
+			fmt.Sprintf("http://127.0.0.1:%d/", demoBasePort+i), fmt.Sprintf("http://127.0.0.1:%d/", port),
 			fmt.Sprintf(" on %d", demoBasePort+i), fmt.Sprintf(" on %d", port))
 	}
 	return []byte(strings.NewReplacer(pairs...).Replace(string(routes.DefaultDocument())))

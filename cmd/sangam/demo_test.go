@@ -185,3 +185,48 @@ func TestDemoRoutesShiftedByOnePort(t *testing.T) {
 		t.Errorf("routes still name a default port, or one moved twice:\n%s", doc[:600])
 	}
 }
+
+// TestDemoPrintsEveryViolationRule sends each invalid sample as the demo
+// does and checks that the demo prints every violation that the hub's
+// problem lists, each with its rule.
+func TestDemoPrintsEveryViolationRule(t *testing.T) {
+	_, hubURL := startDemoHub(t)
+	client := &hubClient{base: hubURL}
+	ctx := context.Background()
+	flows := map[string][]namedDoc{
+		"police": policeDocs(), "courts": courtDocs(), "prisons": prisonDocs(),
+		"passport": passportDocs(),
+	}
+	invalid := 0
+	for agency, docs := range flows {
+		for _, d := range docs {
+			if !d.invalid {
+				continue
+			}
+			invalid++
+			res, err := client.send(ctx, agency, d.body)
+			if err != nil || res.problem == nil {
+				t.Fatalf("%s %s: err %v, problem %+v, want a problem", agency, d.name, err, res.problem)
+			}
+			if len(res.problem.Errors) == 0 {
+				t.Fatalf("%s %s: the problem lists no violation", agency, d.name)
+			}
+			var out strings.Builder
+			if err := sendOne(ctx, client, agency, d, &out); err != nil {
+				t.Fatalf("%s %s: %v", agency, d.name, err)
+			}
+			lines := strings.Split(out.String(), "\n")
+			for _, v := range res.problem.Errors {
+				if v.Rule == "" {
+					t.Errorf("%s %s: violation %+v has no rule", agency, d.name, v)
+				}
+				if !slices.Contains(lines, "    "+v.String()) {
+					t.Errorf("%s %s: output lacks the line %q:\n%s", agency, d.name, v.String(), out.String())
+				}
+			}
+		}
+	}
+	if invalid < 4 {
+		t.Errorf("found %d invalid samples, want one of each agency at least", invalid)
+	}
+}

@@ -25,6 +25,9 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 	courtsTokenFile := fs.String("courts-token-file", "",
 		"file that contains a courts token on one line, which the court sends with its "+
 			"docketing callbacks; without it the court sends none")
+	printRoutes := fs.Bool("print-routes", false,
+		"print the embedded default routes with the URLs of the mocks on --mock-port, "+
+			"for sangam serve --routes, and exit")
 	policeTokenFile := fs.String("police-token-file", "",
 		"file that contains a police token on one line, which stations EKM0412 and EKM0420 "+
 			"send with their verification reports; without it they send none")
@@ -32,6 +35,7 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam mocks [--hub URL] [--courts-token-file FILE] "+
 			"[--police-token-file FILE] [flags]")
+		fmt.Fprintln(stderr, "       sangam mocks --print-routes [--mock-port N]")
 		fmt.Fprintln(stderr, "Runs the demo's mock agencies, without a hub or sample traffic, "+
 			"until interrupted.")
 		fs.PrintDefaults()
@@ -42,6 +46,9 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 
 	if err := checkMockPort(*mockPort); err != nil {
 		return err
+	}
+	if *printRoutes {
+		return printMockRoutes(*mockPort, stdout)
 	}
 	if err := checkNotEmpty(fs, "data", "the path of a folder", "the folder "+hub.DefaultDataDir); err != nil {
 		return err
@@ -64,6 +71,21 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	return serveMocks(ctx, mocks, base, *data, tokens, log, stdout)
+}
+
+// printMockRoutes prints the embedded default routes with the mocks on
+// the ports from firstPort up.
+func printMockRoutes(firstPort int, out io.Writer) error {
+	if firstPort == 0 {
+		return errors.New("--print-routes needs the ports of the mocks, but --mock-port 0 " +
+			"picks free ports when the mocks start: give --mock-port N, the first of the ports")
+	}
+	ports := make([]int, len(demoAgencies))
+	for i := range ports {
+		ports[i] = firstPort + i
+	}
+	_, err := out.Write(mockRoutes(ports))
+	return err
 }
 
 // readMockTokens reads the tokens of the --courts-token-file and

@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/sangam-hub/sangam/mocks/court"
 	"github.com/sangam-hub/sangam/mocks/passport"
 	"github.com/sangam-hub/sangam/mocks/police"
+	"github.com/sangam-hub/sangam/routes"
 )
 
 // newTokenFile returns a token for each agency in agencies, by agency,
@@ -160,5 +163,61 @@ func TestMocksTokenFileErrors(t *testing.T) {
 		if !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: stderr %q, want it to contain %q", tc.args, errOut, tc.want)
 		}
+	}
+}
+
+// TestMocksPrintRoutes prints the default routes for mocks on 19201 to
+// 19208: every destination URL names one of those ports, and the
+// document is the one the demo builds for mocks on those ports.
+func TestMocksPrintRoutes(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"mocks", "--print-routes", "--mock-port", "19201"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d, stderr: %s", code, stderr.String())
+	}
+	config, err := routes.Parse(stdout.Bytes())
+	if err != nil {
+		t.Fatalf("printed routes do not parse: %v", err)
+	}
+	urls := 0
+	for _, d := range config.Destinations {
+		if d.URL == "" {
+			continue
+		}
+		urls++
+		u, err := url.Parse(d.URL)
+		if err != nil {
+			t.Fatalf("destination %s: %v", d.Name, err)
+		}
+		port, err := strconv.Atoi(u.Port())
+		if err != nil || u.Hostname() != "127.0.0.1" || port < 19201 || port > 19201+len(demoAgencies)-1 {
+			t.Errorf("destination %s has URL %s, want 127.0.0.1 on a port from 19201 to %d",
+				d.Name, d.URL, 19201+len(demoAgencies)-1)
+		}
+	}
+	if urls == 0 {
+		t.Fatal("printed routes have no destination URL")
+	}
+
+	m := &demoMocks{}
+	for i := range demoAgencies {
+		m.listeners = append(m.listeners, fakeListener{port: 19201 + i})
+	}
+	if stdout.String() != string(m.routes()) {
+		t.Error("printed routes differ from the routes of a demo with mocks on the same ports")
+	}
+}
+
+// TestMocksPrintRoutesFreePorts rejects --print-routes with --mock-port
+// 0, whose ports are not known until the mocks start.
+func TestMocksPrintRoutesFreePorts(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"mocks", "--print-routes", "--mock-port", "0"}, &stdout, &stderr); code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	if !strings.Contains(stderr.String(), "--mock-port") {
+		t.Errorf("stderr = %q, want it to name --mock-port", stderr.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("stdout = %q, want nothing", stdout.String())
 	}
 }

@@ -198,12 +198,18 @@ func busyLabel(status int) string {
 }
 
 // printProblem prints the problem's title and detail, then its errors
-// one a line. An error that only repeats the detail, as the one entry of
-// a 409 for a reused message id or of a malformed body does, is not
-// printed again, and its rule follows the detail.
+// one a line. An error that only repeats the detail is not printed again,
+// as with the one entry of a 409 for a reused message id, of a malformed
+// body or of a 403 for another office. Its pointer then goes before the
+// detail and its rule after it.
 func printProblem(w io.Writer, p problem.Problem) {
 	if len(p.Errors) == 1 && repeatsDetail(p.Errors[0], p.Detail) {
-		fmt.Fprintf(w, "%s: %s (%s)\n", p.Title, p.Detail, p.Errors[0].Rule)
+		v := p.Errors[0]
+		detail := p.Detail
+		if v.Pointer != "" && !strings.HasPrefix(detail, v.Pointer+": ") {
+			detail = v.Pointer + ": " + detail
+		}
+		fmt.Fprintf(w, "%s: %s (%s)\n", p.Title, detail, v.Rule)
 		return
 	}
 	fmt.Fprintf(w, "%s: %s\n", p.Title, p.Detail)
@@ -212,15 +218,14 @@ func printProblem(w io.Writer, p problem.Problem) {
 	}
 }
 
-// repeatsDetail reports whether detail is v's pointer and message, or
-// its message alone when it has no pointer, with at most a clause such
-// as "; nothing was stored" after it.
+// repeatsDetail reports whether detail is v's message, with or without
+// its pointer before it, followed by at most a clause such as "; nothing
+// was stored".
 func repeatsDetail(v schemas.Violation, detail string) bool {
-	text := v.Message
 	if v.Pointer != "" {
-		text = v.Pointer + ": " + v.Message
+		detail = strings.TrimPrefix(detail, v.Pointer+": ")
 	}
-	rest, ok := strings.CutPrefix(detail, text)
+	rest, ok := strings.CutPrefix(detail, v.Message)
 	return ok && (rest == "" || strings.HasPrefix(rest, ";"))
 }
 

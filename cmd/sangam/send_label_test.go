@@ -88,6 +88,10 @@ func TestSendPrintsSingleErrorOnce(t *testing.T) {
 			`"detail":"/fir/police_station: not this station; nothing was stored",` +
 			`"errors":[{"pointer":"/fir/police_station","rule":"station-scope","message":"not this station"}]}`,
 			"not this station", "station-scope", http.StatusForbidden},
+		{"other station, detail without pointer", `{"type":"urn:sangam:problem:forbidden",` +
+			`"title":"Not allowed","detail":"not this station; nothing was stored",` +
+			`"errors":[{"pointer":"/fir/police_station","rule":"station-scope","message":"not this station"}]}`,
+			"not this station", "station-scope", http.StatusForbidden},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,6 +101,9 @@ func TestSendPrintsSingleErrorOnce(t *testing.T) {
 			}
 			if !strings.Contains(out, "("+tc.rule+")") {
 				t.Errorf("output does not name the rule %s:\n%s", tc.rule, out)
+			}
+			if tc.status == http.StatusForbidden && !strings.Contains(out, "/fir/police_station: "+tc.sentence) {
+				t.Errorf("output does not give the pointer before the sentence:\n%s", out)
 			}
 		})
 	}

@@ -168,8 +168,8 @@ func TestInboundStationTokenOtherStation(t *testing.T) {
 	if v.Rule != api.RuleStationScope {
 		t.Errorf("rule %q, want %s", v.Rule, api.RuleStationScope)
 	}
-	want := `/fir/police_station: this token may not post for police station "EKM0412", ` +
-		`only for EKM0420; nothing was stored`
+	want := `this token may not post for police station "EKM0412", only for EKM0420; ` +
+		`nothing was stored`
 	if p.Detail != want {
 		t.Errorf("detail %q, want %q", p.Detail, want)
 	}

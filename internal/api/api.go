@@ -437,12 +437,9 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		s.Metrics.CountInbound(agency, metrics.InboundForbidden)
 		s.Log.Warn("message outside the token's stations, courts or prisons rejected",
 			inboundAttrs(r, agency, "error", maskedText(forbidden.Error()))...)
-		v := forbidden.Violations[0]
-		detail := v.Message + "; nothing was stored"
-		if v.Pointer != "" {
-			detail = v.Pointer + ": " + detail
-		}
-		p := problem.New(problem.Forbidden, detail)
+		// The detail is the first violation's sentence, without its
+		// pointer, which errors carries.
+		p := problem.New(problem.Forbidden, forbidden.Violations[0].Message+"; nothing was stored")
 		p.Errors = forbidden.Violations
 		problem.Write(w, p)
 		return

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/auth"
+	"github.com/sangam-hub/sangam/internal/problem"
 )
 
 // scopedTokenFile is a token file with a token for each of courts KLER01
@@ -58,6 +59,7 @@ func wantCourtRejected(t *testing.T, label, hubURL string, code int, body []byte
 	if len(p.Errors) != len(courts) {
 		t.Errorf("%s: %d violations, want %d: %+v", label, len(p.Errors), len(courts), p.Errors)
 	}
+	wantScopeDetail(t, label, p)
 	for court, pointer := range courts {
 		found := false
 		for _, v := range p.Errors {
@@ -72,6 +74,22 @@ func wantCourtRejected(t *testing.T, label, hubURL string, code int, body []byte
 	}
 	if n := journaledCourts(t, hubURL, senderID); n != 0 {
 		t.Errorf("%s: the rejected message was journaled %d times", label, n)
+	}
+}
+
+// wantScopeDetail checks that the detail of p, a 403 for a station, a
+// court or a prison that the token does not list, is the first
+// violation's sentence without its pointer, which only the errors carry.
+func wantScopeDetail(t *testing.T, label string, p problem.Problem) {
+	t.Helper()
+	if len(p.Errors) == 0 {
+		return
+	}
+	if want := p.Errors[0].Message + "; nothing was stored"; p.Detail != want {
+		t.Errorf("%s: detail %q, want %q", label, p.Detail, want)
+	}
+	if strings.HasPrefix(p.Detail, "/") {
+		t.Errorf("%s: detail %q starts with a pointer", label, p.Detail)
 	}
 }
 
@@ -166,6 +184,7 @@ func TestPrisonTokens(t *testing.T) {
 			t.Errorf("%s: errors %+v, want one %s violation naming KLCJVIY and its field",
 				label, p.Errors, api.RulePrisonScope)
 		}
+		wantScopeDetail(t, label, p)
 	}
 	var found api.FindResponse
 	getAsOperator(t, w.url, "/api/v1/messages?source=prisons&sender_message_id=KLCJVIY-MV-2024-003310", &found)
