@@ -77,8 +77,8 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 // the ports from firstPort up.
 func printMockRoutes(firstPort int, out io.Writer) error {
 	if firstPort == 0 {
-		return errors.New("--print-routes needs the ports of the mocks, but --mock-port 0 " +
-			"picks free ports when the mocks start: give --mock-port N, the first of the ports")
+		return usageErrorf("mocks", "--print-routes needs the ports of the mocks, but "+
+			"--mock-port 0 picks free ports when the mocks start: give --mock-port N, the first of the ports")
 	}
 	ports := make([]int, len(demoAgencies))
 	for i := range ports {
