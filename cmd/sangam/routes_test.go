@@ -357,15 +357,15 @@ func TestRoutesHistoryMarksInForce(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("history: exit %d %s", code, errOut)
 	}
-	want := "v3    2026-03-02 10:00:00Z  asha (restores v1)\n" +
-		"v2    2026-03-01 10:00:00Z  asha                 reword (in force)\n" +
-		"v1    2026-02-28 10:00:00Z  api                  seed\n"
+	want := "  v3    2026-03-02 10:00:00Z  asha                 (restores v1)\n" +
+		"* v2    2026-03-01 10:00:00Z  asha                 reword\n" +
+		"  v1    2026-02-28 10:00:00Z  api                  seed\n"
 	if out != want {
 		t.Errorf("history =\n%s\nwant\n%s", out, want)
 	}
 
 	_, out, _ = runCLI(t, "routes", "history", "--hub", startTestHub(t))
-	if !regexp.MustCompile(`(?m)^v1 .* \(in force\)$`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^\* v1 `).MatchString(out) {
 		t.Errorf("a new hub's history does not mark version 1 in force:\n%s", out)
 	}
 }
