@@ -28,6 +28,24 @@ func usageErrorf(command, format string, args ...any) error {
 	return usageError{command: command, problem: fmt.Sprintf(format, args...), topic: "flags"}
 }
 
+// flagErrorf returns a usageError, formatted as fmt.Sprintf does, for a
+// helper shared by several commands, such as the check of --hub. Its
+// command is left empty, and withCommand fills it in before it is
+// printed.
+func flagErrorf(format string, args ...any) error {
+	return usageErrorf("", format, args...)
+}
+
+// withCommand returns err with command set when err is a usageError
+// without one, as flagErrorf makes, and err unchanged otherwise.
+func withCommand(err error, command string) error {
+	if usage, ok := err.(usageError); ok && usage.command == "" {
+		usage.command = command
+		return usage
+	}
+	return err
+}
+
 // parseQuietly runs parse, which parses a command line with fs, and keeps
 // the flag package from printing anything. -h or --help prints the
 // command's help, fs.Usage, to stderr and returns errHelp. Any other

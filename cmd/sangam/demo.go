@@ -99,7 +99,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 // free ports, or leaves room for every mock agency below 65536.
 func checkMockPort(port int) error {
 	if last := 65535 - len(demoAgencies) + 1; port < 0 || port > last {
-		return fmt.Errorf("--mock-port: %d is invalid: want 0 for free ports, or the first of "+
+		return flagErrorf("--mock-port: %d is invalid: want 0 for free ports, or the first of "+
 			"%d ports from 1 to %d", port, len(demoAgencies), last)
 	}
 	return nil

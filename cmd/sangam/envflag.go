@@ -134,5 +134,5 @@ func checkNotEmpty(fs *flag.FlagSet, name, want, absent string) error {
 }
 
 func emptyFlagError(name, want, absent string) error {
-	return fmt.Errorf(`--%s: "" is invalid: want %s; leave the flag out for %s`, name, want, absent)
+	return flagErrorf(`--%s: "" is invalid: want %s; leave the flag out for %s`, name, want, absent)
 }

@@ -122,7 +122,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if c.name != args[0] {
 			continue
 		}
-		err := c.run(args[1:], stdout, stderr)
+		err := withCommand(c.run(args[1:], stdout, stderr), c.name)
 		switch {
 		case err == nil:
 			return exitOK

@@ -66,11 +66,22 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer mocks.close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	return serveMocks(ctx, mocks, base, *data, tokens, log, stdout)
+	err = serveMocks(ctx, mocks, base, *data, tokens, log, stdout)
+	stopMocks(mocks, err, log)
+	return err
+}
+
+// stopMocks closes the mock agencies of mocks, which served until err
+// or until they were interrupted, and logs that they stopped unless err,
+// which run prints, ended them.
+func stopMocks(mocks *demoMocks, err error, log *slog.Logger) {
+	mocks.close()
+	if err == nil {
+		log.Info("mock agencies stopped", "mocks", len(mocks.listeners))
+	}
 }
 
 // printMockRoutes prints the embedded default routes with the mocks on

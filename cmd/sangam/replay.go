@@ -38,12 +38,9 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	limitGiven := false
-	fs.Visit(func(f *flag.Flag) { limitGiven = limitGiven || f.Name == "limit" })
-	if limitGiven && *limit == 0 {
-		// The hub rejects "limit": 0 as well, so 0 never means the default.
-		return fmt.Errorf("%w: --limit: invalid value 0: want a whole number from 1 to %d, "+
-			"or leave --limit out for %d", errInvalid, journal.MaxLimit, journal.DefaultLimit)
+	filtered := *dest != "" || *route != "" || *reason != "" || *from != "" || *to != ""
+	if err := checkReplayFlags(fs, ids, filtered, *all, *limit); err != nil {
+		return err
 	}
 	bearer, err := token()
 	if err != nil {
@@ -55,22 +52,19 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		// would read as a person the holder acted for.
 		who = "cli"
 	}
+	if err := (api.ReplayRequest{By: who}).Check(); err != nil {
+		// Checked once here, or each id would print the same error.
+		return usageErrorf("replay", "--%v", err)
+	}
 	base, err := hubBase(*hub)
 	if err != nil {
 		return err
 	}
-	filtered := *dest != "" || *route != "" || *reason != "" || *from != "" || *to != "" || *all
 	switch {
-	case len(ids) > 0 && filtered:
-		return usageErrorf("replay", "give delivery ids or a filter, not both")
 	case len(ids) > 0:
 		req := api.ReplayRequest{Force: *force, By: who}
-		if err := req.Check(); err != nil {
-			// Checked once here, or each id would print the same error.
-			return fmt.Errorf("%w: --%v", errInvalid, err)
-		}
 		return replayEach(base, bearer, ids, req, stderr, stdout)
-	case filtered:
+	case filtered || *all:
 		req := api.ReplayManyRequest{ReplayRequest: api.ReplayRequest{Force: *force, By: who},
 			Destination: *dest, Route: *route, Reason: *reason, Limit: *limit, All: *all}
 		for _, t := range []struct {
@@ -82,20 +76,29 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			}
 			parsed, err := time.Parse(time.RFC3339, t.value)
 			if err != nil {
-				return fmt.Errorf("--%s: invalid time %q: want RFC 3339, such as 2025-12-01T00:00:00+05:30",
-					t.flag, t.value)
+				return usageErrorf("replay", "--%s: invalid time %q: want RFC 3339, such as "+
+					"2025-12-01T00:00:00+05:30", t.flag, t.value)
 			}
 			*t.dst = parsed
 		}
 		if !req.From.IsZero() && !req.To.IsZero() && !req.To.After(req.From) {
-			return fmt.Errorf("--from %s is not before --to %s, so no dead letter can match: "+
+			return usageErrorf("replay", "--from %s is not before --to %s, so no dead letter can match: "+
 				"swap them or correct one", *from, *to)
 		}
 		if err := req.Check(); err != nil {
-			return fmt.Errorf("%w: --%v", errInvalid, err)
+			// The flags were checked above, so only a rule added to
+			// the request later gets here.
+			return fmt.Errorf("%w: %v", errInvalid, err)
 		}
 		body, _ := json.Marshal(req)
-		n, err := postReplay(base+"/api/v1/deadletters/replay", body, bearer, stdout)
+		none := "no dead letters matched"
+		if !req.Force {
+			// Without --force the hub leaves out the dead letters
+			// replayed before, so the filter may match only those.
+			none = "no dead letter that was not replayed before matched; " +
+				"add --force to replay those replayed before too"
+		}
+		n, err := postReplay(base+"/api/v1/deadletters/replay", body, bearer, none, stdout)
 		if err != nil {
 			return err
 		}
@@ -106,6 +109,28 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		"(--destination, --route, --reason, --from, --to), or --all to replay every dead letter")
 }
 
+// checkReplayFlags returns a usageError when the flags of fs do not fit
+// each other or ids, the delivery ids given: filtered tells whether a
+// filter flag is set, all and limit are the values of --all and --limit.
+func checkReplayFlags(fs *flag.FlagSet, ids []string, filtered, all bool, limit int) error {
+	switch {
+	case len(ids) > 0 && (filtered || all):
+		return usageErrorf("replay", "give delivery ids or a filter, not both")
+	case len(ids) > 0 && flagSet(fs, "limit"):
+		return usageErrorf("replay", "--limit applies to a filter or --all only, and each "+
+			"delivery id given is replayed: leave --limit out, or replay by a filter")
+	case filtered && all:
+		return usageErrorf("replay", "--all replays every dead letter, so it may not be set with "+
+			"--destination, --route, --reason, --from or --to: leave --all out to replay by the filter")
+	}
+	// The hub rejects "limit": 0 as well, so 0 never means the default.
+	if flagSet(fs, "limit") && (limit < 1 || limit > journal.MaxLimit) {
+		return usageErrorf("replay", "--limit: invalid value %d: want a whole number from 1 to %d, "+
+			"or leave --limit out for %d", limit, journal.MaxLimit, journal.DefaultLimit)
+	}
+	return nil
+}
+
 // replayEach replays the dead letters ids one after another. When the
 // hub rejects one, such as an unknown id, replayEach prints the error on
 // stderr, goes on with the rest and returns the last such error. A hub
@@ -114,7 +139,8 @@ func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr,
 	body, _ := json.Marshal(req)
 	var rejected error
 	for _, id := range ids {
-		_, err := postReplay(base+"/api/v1/deliveries/"+url.PathEscape(id)+"/replay", body, token, stdout)
+		_, err := postReplay(base+"/api/v1/deliveries/"+url.PathEscape(id)+"/replay", body, token,
+			"no dead letters matched", stdout)
 		switch {
 		case errors.Is(err, errUnavailable):
 			return err
@@ -149,9 +175,10 @@ func warnReplayLimit(stderr io.Writer, n, limit int, force bool) {
 		n, next)
 }
 
-// postReplay posts a replay request and prints each replay on stdout. It
-// returns how many deliveries the hub replayed or had replayed before.
-func postReplay(url string, body []byte, token string, stdout io.Writer) (int, error) {
+// postReplay posts a replay request and prints each replay on stdout, or
+// none when the hub replayed nothing. It returns how many deliveries the
+// hub replayed or had replayed before.
+func postReplay(url string, body []byte, token, none string, stdout io.Writer) (int, error) {
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
@@ -202,7 +229,7 @@ func postReplay(url string, body []byte, token string, stdout io.Writer) (int, e
 		fmt.Fprintf(stdout, "skipped %s dead letters to %s: %s\n", count, sk.Destination, sk.Reason)
 	}
 	if len(out.Replays) == 0 && len(out.Skipped) == 0 {
-		fmt.Fprintln(stdout, "no dead letters matched")
+		fmt.Fprintln(stdout, none)
 	}
 	return len(out.Replays), nil
 }

@@ -44,8 +44,8 @@ func TestReplayAllSendsAllFlag(t *testing.T) {
 	if got := hub.bodies[0]; !got.All || got.Limit != 7 || got.Destination != "" {
 		t.Errorf("request body %+v, want all with limit 7 and no destination", got)
 	}
-	if !strings.Contains(stdout.String(), "no dead letters matched") {
-		t.Errorf("stdout = %q, want it to say no dead letters matched", stdout.String())
+	if !strings.Contains(stdout.String(), "no dead letter that was not replayed before matched") {
+		t.Errorf("stdout = %q, want it to say no dead letter matched", stdout.String())
 	}
 }
 
@@ -82,8 +82,8 @@ func TestReplayLimitZeroSendsNothing(t *testing.T) {
 
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"replay", "--hub", srv.URL, "--all", "--limit", "0"}, &stdout, &stderr)
-	if code != exitInvalid {
-		t.Errorf("exit code %d with --limit 0, want %d", code, exitInvalid)
+	if code != exitSetup {
+		t.Errorf("exit code %d with --limit 0, want %d", code, exitSetup)
 	}
 	if len(hub.paths) != 0 {
 		t.Errorf("requests %v, want none", hub.paths)
@@ -286,8 +286,8 @@ func TestReplayChecksByOnce(t *testing.T) {
 
 	var stdout, stderr bytes.Buffer
 	args := []string{"replay", "--hub", srv.URL, "--by", " bad", "id-1", "id-2"}
-	if code := run(args, &stdout, &stderr); code != exitInvalid {
-		t.Errorf("exit code %d with an invalid --by, want %d", code, exitInvalid)
+	if code := run(args, &stdout, &stderr); code != exitSetup {
+		t.Errorf("exit code %d with an invalid --by, want %d", code, exitSetup)
 	}
 	if len(hub.paths) != 0 {
 		t.Errorf("requests %v, want none", hub.paths)

@@ -141,6 +141,14 @@ func hubProblem(status int, data []byte) error {
 }
 
 func runRoutes(args []string, stdout, stderr io.Writer) error {
+	err := runRoutesCommand(args, stdout, stderr)
+	if len(args) > 0 {
+		err = withCommand(err, "routes "+args[0])
+	}
+	return err
+}
+
+func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 		fmt.Fprintln(stderr, routesUsage)
 		return errHelp
@@ -180,19 +188,19 @@ func runRoutes(args []string, stdout, stderr io.Writer) error {
 		return usageErrorf(fs.Name(), "unexpected argument %q: routes %s takes flags only", positional[0], args[0])
 	}
 	if *limit < 1 || *limit > routestore.MaxListLimit {
-		return fmt.Errorf("--limit: invalid value %d: want 1 to %d versions to list",
+		return usageErrorf(fs.Name(), "--limit: invalid value %d: want 1 to %d versions to list",
 			*limit, routestore.MaxListLimit)
 	}
 	if flagSet(fs, "before") && *before < 1 {
-		return fmt.Errorf("--before: invalid value %d: want a version number, such as the last one "+
+		return usageErrorf(fs.Name(), "--before: invalid value %d: want a version number, such as the last one "+
 			"listed", *before)
 	}
 	if flagSet(fs, "expect") && *expect < 1 {
-		return fmt.Errorf("--expect: invalid value %d: want the version number that routes export "+
+		return usageErrorf(fs.Name(), "--expect: invalid value %d: want the version number that routes export "+
 			"printed, such as 3", *expect)
 	}
 	if flagSet(fs, "version") && *version < 1 {
-		return fmt.Errorf("--version: invalid value %d: want a version number such as 3", *version)
+		return usageErrorf(fs.Name(), "--version: invalid value %d: want a version number such as 3", *version)
 	}
 	base, err := hubBase(*hub)
 	if err != nil {
@@ -352,15 +360,20 @@ func routesHistory(c *adminClient, limit, before int, stdout io.Writer) error {
 		return nil
 	}
 	for _, v := range out.Versions {
-		line := strings.TrimRight(fmt.Sprintf("v%-4d %s  %-20s %s", v.Number,
-			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), shownLine(v.By), shownLine(v.Comment)), " ")
-		if v.RestoredFrom > 0 {
-			line += fmt.Sprintf(" (restores v%d)", v.RestoredFrom)
-		}
+		// The mark has a column of its own, because a note after the
+		// author would read as part of the name, as "ops-bob (for
+		// alice)" is.
+		mark := " "
 		if v.InForce {
-			line += " (in force)"
+			mark = "*"
 		}
-		fmt.Fprintln(stdout, line)
+		note := shownLine(v.Comment)
+		if v.RestoredFrom > 0 {
+			note = strings.TrimLeft(note+fmt.Sprintf(" (restores v%d)", v.RestoredFrom), " ")
+		}
+		line := fmt.Sprintf("%s v%-4d %s  %-20s %s", mark, v.Number,
+			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), shownLine(v.By), note)
+		fmt.Fprintln(stdout, strings.TrimRight(line, " "))
 	}
 	return nil
 }

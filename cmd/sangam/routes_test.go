@@ -301,7 +301,7 @@ func TestRoutesApplyExpect(t *testing.T) {
 		t.Errorf("second apply without --expect: exit %d, stderr %s\n%s", code, errOut, out)
 	}
 	_, out, _ = runCLI(t, "routes", "history", "--hub", url)
-	if !regexp.MustCompile(`(?m)^v2 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +asha`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^  v2 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +asha`).MatchString(out) {
 		t.Errorf("history does not give version 2's time in UTC and name asha:\n%s", out)
 	}
 	if code, _, _ := runCLI(t, "routes", "apply", "--hub", url, "--expect", "0", second); code == exitOK {
@@ -325,7 +325,11 @@ func TestRoutesHistoryPages(t *testing.T) {
 	}
 	versions := func(args ...string) []string {
 		_, out, _ := runCLI(t, append([]string{"routes", "history", "--hub", url, "--limit", "2"}, args...)...)
-		return regexp.MustCompile(`(?m)^v\d+`).FindAllString(out, -1)
+		var numbers []string
+		for _, m := range regexp.MustCompile(`(?m)^[ *] (v\d+)`).FindAllStringSubmatch(out, -1) {
+			numbers = append(numbers, m[1])
+		}
+		return numbers
 	}
 	if got := versions(); fmt.Sprint(got) != "[v3 v2]" {
 		t.Errorf("first page = %v, want [v3 v2]", got)
@@ -357,15 +361,15 @@ func TestRoutesHistoryMarksInForce(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("history: exit %d %s", code, errOut)
 	}
-	want := "v3    2026-03-02 10:00:00Z  asha (restores v1)\n" +
-		"v2    2026-03-01 10:00:00Z  asha                 reword (in force)\n" +
-		"v1    2026-02-28 10:00:00Z  api                  seed\n"
+	want := "  v3    2026-03-02 10:00:00Z  asha                 (restores v1)\n" +
+		"* v2    2026-03-01 10:00:00Z  asha                 reword\n" +
+		"  v1    2026-02-28 10:00:00Z  api                  seed\n"
 	if out != want {
 		t.Errorf("history =\n%s\nwant\n%s", out, want)
 	}
 
 	_, out, _ = runCLI(t, "routes", "history", "--hub", startTestHub(t))
-	if !regexp.MustCompile(`(?m)^v1 .* \(in force\)$`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^\* v1 `).MatchString(out) {
 		t.Errorf("a new hub's history does not mark version 1 in force:\n%s", out)
 	}
 }
@@ -469,7 +473,7 @@ func TestRoutesApplyRecordsAPIWithoutBy(t *testing.T) {
 		t.Fatalf("apply: exit %d, stderr %s\n%s", code, errOut, out)
 	}
 	_, out, _ := runCLI(t, "routes", "history", "--hub", url)
-	if !regexp.MustCompile(`(?m)^v2 +\S+ \S+ +api\b`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^  v2 +\S+ \S+ +api\b`).MatchString(out) {
 		t.Errorf("history does not record version 2 as made by api:\n%s", out)
 	}
 }

@@ -43,10 +43,10 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *timeout <= 0 {
-		return fmt.Errorf("--timeout: %s is not positive", *timeout)
+		return flagErrorf("--timeout: %s is not positive", *timeout)
 	}
 	if !agencyName.MatchString(*agency) {
-		return fmt.Errorf("--agency: invalid name %q: want lowercase letters, digits, '.', '_' or '-'",
+		return flagErrorf("--agency: invalid name %q: want lowercase letters, digits, '.', '_' or '-'",
 			*agency)
 	}
 	body, err := readInput(file)
@@ -63,7 +63,7 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *retries < 0 {
-		return fmt.Errorf("--retries: %d is negative", *retries)
+		return flagErrorf("--retries: %d is negative", *retries)
 	}
 	base, err := hubBase(*hub)
 	if err != nil {
@@ -248,7 +248,7 @@ func tokenFlag(fs *flag.FlagSet) func() (string, error) {
 			return token()
 		}
 		if flagSet(fs, "token") {
-			return "", errors.New("--token and --token-file are both set: give one")
+			return "", flagErrorf("--token and --token-file are both set: give one")
 		}
 		return readTokenFile(*file)
 	}
@@ -299,7 +299,7 @@ func hubBase(raw string) (string, error) {
 		valid = err == nil && port >= 1 && port <= 65535
 	}
 	if !valid {
-		return "", fmt.Errorf("--hub: invalid URL %q: want http://HOST:PORT, without a path, "+
+		return "", flagErrorf("--hub: invalid URL %q: want http://HOST:PORT, without a path, "+
 			"query, user or password", redactURL(raw))
 	}
 	return strings.TrimRight(raw, "/"), nil

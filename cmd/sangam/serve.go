@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -114,6 +115,11 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 				return cfg, fmt.Errorf("reading token file: %w", err)
 			}
 			if cfg.Tokens, err = auth.Parse(doc); err != nil {
+				if known, agenciesErr := agencies(); cfg.Tokens != nil && agenciesErr == nil {
+					// The hub checks the agencies of a file that parses,
+					// and this reports them with the other problems.
+					err = errors.Join(err, cfg.Tokens.CheckAgencies(known))
+				}
 				return cfg, fmt.Errorf("token file %s: %w", file, err)
 			}
 			cfg.TokenFile = file

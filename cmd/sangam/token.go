@@ -47,7 +47,7 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 		return usageErrorf("token", "give --name and one of --agency, --operator or --metrics")
 	}
 	if err := auth.CheckName(*name); err != nil {
-		return fmt.Errorf("--name: %w", err)
+		return usageErrorf("token", "--name: %v", err)
 	}
 	if *metrics && (*agency != "" || *operator) {
 		return usageErrorf("token", "--metrics may not be combined with --agency or --operator, "+
@@ -59,7 +59,7 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		if !slices.Contains(known, *agency) {
-			return fmt.Errorf("--agency: unknown agency %q: known agencies are %s",
+			return usageErrorf("token", "--agency: unknown agency %q: known agencies are %s",
 				*agency, strings.Join(known, ", "))
 		}
 	}
@@ -152,22 +152,22 @@ func parseCodeList(fs *flag.FlagSet, list string, c codeList, agency string) ([]
 	fs.Visit(func(f *flag.Flag) { onCommandLine = onCommandLine || f.Name == c.flag })
 	if list == "" {
 		if onCommandLine {
-			return nil, fmt.Errorf("--%s: empty list: list at least one %s code, "+
+			return nil, usageErrorf("token", "--%s: empty list: list at least one %s code, "+
 				"or leave --%s out to let the token post for every %s", c.flag, c.noun, c.flag, c.noun)
 		}
 		return nil, nil
 	}
 	if agency != c.agency {
-		return nil, fmt.Errorf("--%s needs --agency %s, because %s", c.flag, c.agency, c.reason)
+		return nil, usageErrorf("token", "--%s needs --agency %s, because %s", c.flag, c.agency, c.reason)
 	}
 	var codes []string
 	for _, code := range strings.Split(list, ",") {
 		code = strings.TrimSpace(code)
 		if err := c.check(code); err != nil {
-			return nil, fmt.Errorf("--%s: %w", c.flag, err)
+			return nil, usageErrorf("token", "--%s: %v", c.flag, err)
 		}
 		if slices.Contains(codes, code) {
-			return nil, fmt.Errorf("--%s: %s is listed twice: list each %s once", c.flag, code, c.noun)
+			return nil, usageErrorf("token", "--%s: %s is listed twice: list each %s once", c.flag, code, c.noun)
 		}
 		codes = append(codes, code)
 	}

@@ -128,6 +128,9 @@ type Tokens struct {
 type entries struct {
 	principals []Principal
 	digests    [][]byte // digests[i] belongs to principals[i]
+	// agencyLines[i] is the line of the agency of principals[i] in the
+	// token file, for the errors of CheckAgencies.
+	agencyLines []int
 }
 
 // MayPostForCourt reports whether the holder may post the messages of
@@ -203,12 +206,22 @@ func Parse(doc []byte) (*Tokens, error) {
 		Tokens []yaml.Node `yaml:"tokens"`
 	}
 	_ = yaml.Unmarshal(doc, &lines)
-	digestAt := func(i int) string {
+	// at returns the start of an error about key of entry i, or about
+	// the whole entry when key is "": the line of key's value, or of the
+	// entry when it has no such key.
+	at := func(i int, key string) string {
 		line := 0
 		if i < len(lines.Tokens) {
-			line = valueLine(&lines.Tokens[i], "sha256")
+			line = valueLine(&lines.Tokens[i], key)
 		}
-		return fmt.Sprintf("line %d: tokens[%d] %q: sha256", line, i, file.Tokens[i].Name)
+		start := fmt.Sprintf("line %d: tokens[%d]", line, i)
+		if file.Tokens[i].Name != "" {
+			start += fmt.Sprintf(" %q", file.Tokens[i].Name)
+		}
+		if key == "" {
+			return start
+		}
+		return start + ": " + key
 	}
 	t := &entries{}
 	var errs []error
@@ -220,29 +233,34 @@ func Parse(doc []byte) (*Tokens, error) {
 		digest, err := hex.DecodeString(p.SHA256)
 		validDigest := err == nil && len(digest) == sha256.Size
 		nameErr := CheckName(p.Name)
+		// Each rule is checked on its own, so that one reading of the
+		// file reports every problem of an entry.
 		switch {
 		case p.Name == "":
-			errs = append(errs, fmt.Errorf("tokens[%d]: missing name", i))
+			errs = append(errs, fmt.Errorf("%s: missing", at(i, "name")))
 		case nameErr != nil:
-			errs = append(errs, fmt.Errorf("tokens[%d] %q: name: %w", i, p.Name, nameErr))
-		case !validDigest:
-			errs = append(errs, fmt.Errorf("%s: want 64 hex digits", digestAt(i)))
+			errs = append(errs, fmt.Errorf("%s: %w", at(i, "name"), nameErr))
+		}
+		if !validDigest {
+			errs = append(errs, fmt.Errorf("%s: want 64 hex digits", at(i, "sha256")))
+		}
+		switch {
 		case p.Metrics && (p.Agency != "" || p.Operator):
-			errs = append(errs, fmt.Errorf("tokens[%d] %q: metrics: true may not be combined with "+
+			errs = append(errs, fmt.Errorf("%s: true may not be combined with "+
 				"agency or operator, because a metrics token may read /metrics only: "+
-				"give the other grant its own entry and token", i, p.Name))
+				"give the other grant its own entry and token", at(i, "metrics")))
 		case p.Agency == "" && !p.Operator && !p.Metrics:
-			errs = append(errs, fmt.Errorf("tokens[%d] %q: grants nothing: set agency, operator or metrics",
-				i, p.Name))
+			errs = append(errs, fmt.Errorf("%s: grants nothing: set agency, operator or metrics",
+				at(i, "")))
 		}
 		// An invalid name has its own error above, and one naming the
 		// entry it prints like would blame a valid entry too.
 		if nameErr == nil {
 			key := nameKey(p.Name)
 			if earlier, seen := firstName[key]; seen {
-				errs = append(errs, fmt.Errorf("tokens[%d] %q: name: prints as tokens[%d] %q does: the "+
+				errs = append(errs, fmt.Errorf("%s: prints as tokens[%d] %q does: the "+
 					"journal and the routes history record who acted by name, so each entry needs its "+
-					"own, such as %q for a holder's second token", i, p.Name, earlier,
+					"own, such as %q for a holder's second token", at(i, "name"), earlier,
 					file.Tokens[earlier].Name, file.Tokens[earlier].Name+"-2"))
 			} else {
 				firstName[key] = i
@@ -252,7 +270,7 @@ func Parse(doc []byte) (*Tokens, error) {
 			if earlier, seen := firstEntry[string(digest)]; seen {
 				errs = append(errs, fmt.Errorf("%s: same digest as tokens[%d] %q: "+
 					"each entry needs its own token: make a new one with sangam token",
-					digestAt(i), earlier, file.Tokens[earlier].Name))
+					at(i, "sha256"), earlier, file.Tokens[earlier].Name))
 			} else {
 				firstEntry[string(digest)] = i
 			}
@@ -266,6 +284,11 @@ func Parse(doc []byte) (*Tokens, error) {
 		errs = append(errs, codeErrs...)
 		t.principals = append(t.principals, p)
 		t.digests = append(t.digests, digest)
+		agencyLine := 0
+		if i < len(lines.Tokens) {
+			agencyLine = valueLine(&lines.Tokens[i], "agency")
+		}
+		t.agencyLines = append(t.agencyLines, agencyLine)
 	}
 	if len(t.principals) == 0 {
 		errs = append(errs, errors.New("token file lists no tokens"))
@@ -626,10 +649,11 @@ func samePrincipal(a, b Principal) bool {
 // known agencies. Such a token could post nothing.
 func (t *Tokens) CheckAgencies(known []string) error {
 	var errs []error
-	for i, p := range t.entries.Load().principals {
+	e := t.entries.Load()
+	for i, p := range e.principals {
 		if p.Agency != "" && !slices.Contains(known, p.Agency) {
-			errs = append(errs, fmt.Errorf("tokens[%d] %q: unknown agency %q: known agencies are %s",
-				i, p.Name, p.Agency, strings.Join(known, ", ")))
+			errs = append(errs, fmt.Errorf("line %d: tokens[%d] %q: agency: unknown agency %q: "+
+				"known agencies are %s", e.agencyLines[i], i, p.Name, p.Agency, strings.Join(known, ", ")))
 		}
 	}
 	return errors.Join(errs...)

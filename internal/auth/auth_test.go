@@ -216,7 +216,7 @@ func TestCheckAgencies(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = tokens.CheckAgencies([]string{"courts", "police"})
-	want := `tokens[2] "stray": unknown agency "nosuch": known agencies are courts, police`
+	want := `line 4: tokens[2] "stray": agency: unknown agency "nosuch": known agencies are courts, police`
 	if err == nil || err.Error() != want {
 		t.Errorf("CheckAgencies error = %v, want %q", err, want)
 	}
@@ -309,7 +309,7 @@ func TestParseRejectsMetricsWithOtherGrant(t *testing.T) {
 func TestParseGrantsNothingNamesMetrics(t *testing.T) {
 	doc := "tokens:\n  - {name: idle, metrics: false, sha256: " + digest("x") + "}\n"
 	_, err := Parse([]byte(doc))
-	want := `tokens[0] "idle": grants nothing: set agency, operator or metrics`
+	want := `line 2: tokens[0] "idle": grants nothing: set agency, operator or metrics`
 	if err == nil || err.Error() != want {
 		t.Errorf("Parse error = %v, want %q", err, want)
 	}
@@ -658,5 +658,52 @@ func TestCheckCodesAgreeWithCanonical(t *testing.T) {
 					noun, code, rejected, hubRejects, err)
 			}
 		}
+	}
+}
+
+// TestParseReportsEveryProblem parses token files whose entries break
+// several rules, and checks that each problem is reported with its line.
+func TestParseReportsEveryProblem(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		doc  string
+		want []string
+	}{
+		{"duplicate name",
+			"tokens:\n" +
+				"  - {name: a, operator: true, sha256: " + digest("a") + "}\n" +
+				"  - {name: A, operator: true, sha256: " + digest("b") + "}\n",
+			[]string{`line 3: tokens[1] "A": name: prints as tokens[0] "a" does`}},
+		{"bad digest and unknown agency",
+			"tokens:\n" +
+				"  - name: x\n" +
+				"    agency: nope\n" +
+				"    sha256: zz\n",
+			[]string{`line 4: tokens[0] "x": sha256: want 64 hex digits`,
+				`line 3: tokens[0] "x": agency: unknown agency "nope"`}},
+		{"bad name and bad digest",
+			"tokens:\n" +
+				"  - {name: \"a\\u0007\", operator: true, sha256: zz}\n",
+			[]string{`line 2: tokens[0] "a\a": name: `, `line 2: tokens[0] "a\a": sha256: want 64 hex digits`}},
+		{"missing name and grants nothing",
+			"tokens:\n" +
+				"  - sha256: " + digest("c") + "\n",
+			[]string{`line 2: tokens[0]: name: missing`, `line 2: tokens[0]: grants nothing`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tokens, err := Parse([]byte(c.doc))
+			if tokens == nil {
+				t.Fatalf("Parse returned no tokens with error %v", err)
+			}
+			err = errors.Join(err, tokens.CheckAgencies([]string{"courts", "police"}))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, want := range c.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error = %q, want it to contain %q", err, want)
+				}
+			}
+		})
 	}
 }

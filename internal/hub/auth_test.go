@@ -101,7 +101,7 @@ func TestTokenForUnknownAgencyStopsHub(t *testing.T) {
 	if err == nil {
 		t.Fatal("Open accepted a token for an agency with no adapter")
 	}
-	for _, want := range []string{`tokens[1] "stray": unknown agency "nosuch"`,
+	for _, want := range []string{`line 3: tokens[1] "stray": agency: unknown agency "nosuch"`,
 		"known agencies are courts, passport, police, prisons"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)

@@ -20,8 +20,10 @@ func (h *Hub) ReloadTokens(doc []byte) error {
 		return ErrNoTokenFile
 	}
 	tokens, err := auth.Parse(doc)
-	if err == nil {
-		err = tokens.CheckAgencies(h.adapters.Agencies())
+	if tokens != nil {
+		// Checked even when Parse failed, so that one reload reports
+		// every problem of the file.
+		err = errors.Join(err, tokens.CheckAgencies(h.adapters.Agencies()))
 	}
 	if err != nil {
 		return err

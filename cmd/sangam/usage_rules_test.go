@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestFlagRulesAreUsageErrors runs commands whose flags break a rule
+// checked before any request. Each error is one line that names the
+// flag, exits 2 and points at the command's help.
+func TestFlagRulesAreUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "token")
+	body := filepath.Join(dir, "body.json")
+	for _, f := range []string{tokenFile, body} {
+		if err := os.WriteFile(f, []byte("x\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	limitRule := "--limit: invalid value %s: want a whole number from 1 to 1000, or leave --limit out for 100"
+	for _, c := range []struct {
+		command string
+		args    []string
+		want    string
+	}{
+		{"replay", []string{"replay", "--all", "--destination", "x"}, "--all replays every dead letter"},
+		{"replay", []string{"replay", "--all", "--limit", "0"}, strings.Replace(limitRule, "%s", "0", 1)},
+		{"replay", []string{"replay", "--all", "--limit", "1001"}, strings.Replace(limitRule, "%s", "1001", 1)},
+		{"replay", []string{"replay", "--limit", "5", "d-1"}, "--limit applies to a filter or --all only"},
+		{"replay", []string{"replay", "--from", "yesterday"}, `--from: invalid time "yesterday"`},
+		{"replay", []string{"replay", "--from", "2026-01-02T00:00:00Z", "--to", "2026-01-01T00:00:00Z"},
+			"--from 2026-01-02T00:00:00Z is not before --to"},
+		{"send", []string{"send", "--agency", "police", "--token", "x", "--token-file", tokenFile, body},
+			"--token and --token-file are both set"},
+		{"token", []string{"token", "--name", "x", "--agency", "courts", "--stations", "EKM0412"},
+			"--stations needs --agency police"},
+		{"token", []string{"token", "--name", "x", "--agency", "police", "--stations", "ekm0412"}, "--stations: "},
+		{"routes history", []string{"routes", "history", "--before", "0"}, "--before: invalid value 0"},
+		{"routes apply", []string{"routes", "apply", "--expect", "0", body}, "--expect: invalid value 0"},
+		{"mocks", []string{"mocks", "--mock-port", "99999"}, "--mock-port: 99999 is invalid"},
+		{"mocks", []string{"mocks", "--courts-token-file", ""}, `--courts-token-file: "" is invalid`},
+	} {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			code, out, errOut := runCLI(t, c.args...)
+			if code != exitSetup {
+				t.Errorf("exit %d, want %d", code, exitSetup)
+			}
+			if out != "" {
+				t.Errorf("stdout = %q, want nothing", out)
+			}
+			if !strings.Contains(errOut, c.want) {
+				t.Errorf("stderr = %q, want it to contain %q", errOut, c.want)
+			}
+			if want := "; run 'sangam " + c.command + " -h' for the flags\n"; !strings.HasSuffix(errOut, want) {
+				t.Errorf("stderr = %q, want it to end with %q", errOut, want)
+			}
+			if n := strings.Count(errOut, "\n"); n != 1 {
+				t.Errorf("stderr has %d lines, want 1: %q", n, errOut)
+			}
+		})
+	}
+}
+
+// TestMissingTokenFileIsSetupError checks that a token file that cannot
+// be read exits 2 without the pointer to the help, which lists no fix
+// for a missing file.
+func TestMissingTokenFileIsSetupError(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nofile")
+	code, _, errOut := runCLI(t, "mocks", "--mock-port", "0", "--courts-token-file", missing)
+	if code != exitSetup {
+		t.Errorf("exit %d, want %d", code, exitSetup)
+	}
+	if !strings.Contains(errOut, "--courts-token-file: ") {
+		t.Errorf("stderr = %q, want it to name --courts-token-file", errOut)
+	}
+	if strings.Contains(errOut, "-h' for the flags") {
+		t.Errorf("stderr = %q, want no pointer to the help", errOut)
+	}
+}
+
+// TestReplayNoneMatchedSaysWhy replays by a filter on a hub that
+// replays nothing, with and without --force.
+func TestReplayNoneMatchedSaysWhy(t *testing.T) {
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"replays": []}`)
+	}))
+	t.Cleanup(hub.Close)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--all"}, "no dead letter that was not replayed before matched; " +
+			"add --force to replay those replayed before too\n"},
+		{[]string{"--destination", "courts"}, "no dead letter that was not replayed before matched; " +
+			"add --force to replay those replayed before too\n"},
+		{[]string{"--all", "--force"}, "no dead letters matched\n"},
+	} {
+		args := append([]string{"replay", "--hub", hub.URL}, c.args...)
+		code, out, errOut := runCLI(t, args...)
+		if code != exitOK {
+			t.Errorf("%v: exit %d: %s", c.args, code, errOut)
+		}
+		if out != c.want {
+			t.Errorf("%v: stdout = %q, want %q", c.args, out, c.want)
+		}
+	}
+}
+
+// TestRoutesHistoryMarkColumn lists versions without a comment, in
+// force or not, and checks that the mark stays out of the author column.
+func TestRoutesHistoryMarkColumn(t *testing.T) {
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"versions": [
+			{"number": 3, "by": "ops-bob (for alice)", "comment": "", "created_at": "2026-03-02T10:00:00Z", "in_force": false},
+			{"number": 2, "by": "ops-alice", "comment": "", "created_at": "2026-03-01T10:00:00Z", "in_force": true},
+			{"number": 1, "by": "api", "comment": "seed", "created_at": "2026-02-28T10:00:00Z", "in_force": false}]}`)
+	}))
+	t.Cleanup(hub.Close)
+	code, out, errOut := runCLI(t, "routes", "history", "--hub", hub.URL)
+	if code != exitOK {
+		t.Fatalf("history: exit %d %s", code, errOut)
+	}
+	want := []string{
+		"  v3    2026-03-02 10:00:00Z  ops-bob (for alice)",
+		"* v2    2026-03-01 10:00:00Z  ops-alice",
+		"  v1    2026-02-28 10:00:00Z  api                  seed",
+	}
+	got := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(got) != len(want) {
+		t.Fatalf("history has %d lines, want %d:\n%s", len(got), len(want), out)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("line %d = %q, want %q", i+1, got[i], want[i])
+		}
+	}
+}
+
+// TestStopMocksLogs checks the line logged when the mock agencies stop.
+func TestStopMocksLogs(t *testing.T) {
+	mocks, err := listenMocks(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	stopMocks(mocks, nil, slog.New(slog.NewTextHandler(&logged, nil)))
+	if !strings.Contains(logged.String(), `msg="mock agencies stopped"`) {
+		t.Errorf("log = %q, want a line saying the mock agencies stopped", logged.String())
+	}
+}
