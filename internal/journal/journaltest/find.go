@@ -2,7 +2,10 @@ package journaltest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -150,6 +153,85 @@ func testFindNothing(t *testing.T, h Harness) {
 	}
 	if len(found) != 0 {
 		t.Errorf("Find by an unknown source returned %v, want none", found)
+	}
+}
+
+func testFindPages(t *testing.T, h Harness) {
+	const caseOne, caseTwo = "KL/EKM/0412/2025/1187", "KL/TVM/0042/2026/0117"
+	base := time.Date(2026, time.April, 3, 10, 0, 0, 0, ist)
+	type journaled struct {
+		id       string
+		received time.Time
+	}
+	var inCase []journaled
+	// Seven messages of case one, three of them received at the same
+	// microsecond so that their ids order them, and case two messages
+	// between them that the filter leaves out.
+	for i, minutes := range []int{0, 5, 5, 5, 9, 12, 20} {
+		for j, caseKey := range []string{caseOne, caseTwo} {
+			e := newEntry(t, h, fmt.Sprintf("fir-page-%d-%d", i, j), "court")
+			e.Message.CaseKey = caseKey
+			e.Message.ReceivedAt = base.Add(time.Duration(minutes) * time.Minute)
+			if caseKey == caseTwo {
+				e.Message.Source = "kerala-courts"
+			}
+			accept(t, h, e)
+			if caseKey == caseOne {
+				inCase = append(inCase, journaled{e.Message.ID, e.Message.ReceivedAt})
+			}
+		}
+	}
+	slices.SortFunc(inCase, func(x, y journaled) int {
+		if c := y.received.Compare(x.received); c != 0 {
+			return c
+		}
+		return strings.Compare(y.id, x.id)
+	})
+	var want []string
+	for _, m := range inCase {
+		want = append(want, m.id)
+	}
+
+	q := journal.Query{CaseKey: caseOne, Limit: 3}
+	var got [][]string
+	for range 5 {
+		found, err := h.Store.Find(context.Background(), q)
+		if err != nil {
+			t.Fatalf("Find(%+v): %v", q, err)
+		}
+		var page []string
+		for _, s := range found {
+			page = append(page, s.MessageID)
+		}
+		got = append(got, page)
+		if len(page) == 0 {
+			break
+		}
+		q.After = page[len(page)-1]
+	}
+	wantPages := [][]string{want[0:3], want[3:6], want[6:], nil}
+	if !slices.EqualFunc(got, wantPages, slices.Equal) {
+		t.Errorf("Find pages of case %s = %v, want %v", caseOne, got, wantPages)
+	}
+
+	// Another filter pages from the same after, by the after message's
+	// position.
+	q = journal.Query{Source: "kerala-police", After: want[1], Limit: 2}
+	found, err := h.Store.Find(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Find(%+v): %v", q, err)
+	}
+	var page []string
+	for _, s := range found {
+		page = append(page, s.MessageID)
+	}
+	if !slices.Equal(page, want[2:4]) {
+		t.Errorf("Find by source after %s = %v, want %v", q.After, page, want[2:4])
+	}
+
+	_, err = h.Store.Find(context.Background(), journal.Query{After: "no-such-message"})
+	if !errors.Is(err, journal.ErrInvalid) {
+		t.Errorf("Find after an unknown message id: error = %v, want ErrInvalid", err)
 	}
 }
 
