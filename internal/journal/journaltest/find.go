@@ -160,49 +160,39 @@ func testFindPages(t *testing.T, h Harness) {
 	const caseOne, caseTwo = "KL/EKM/0412/2025/1187", "KL/TVM/0042/2026/0117"
 	base := time.Date(2026, time.April, 3, 10, 0, 0, 0, ist)
 	type journaled struct {
-		id       string
-		received time.Time
+		id, caseKey string
+		received    time.Time
 	}
-	var inCase []journaled
+	var all []journaled
 	// Seven messages of case one, three of them received at the same
-	// microsecond so that their ids order them, and case two messages
-	// between them that the filter leaves out.
+	// microsecond so that their ids order them, and as many of case two,
+	// received at the same times, that the filter leaves out.
 	for i, minutes := range []int{0, 5, 5, 5, 9, 12, 20} {
 		for j, caseKey := range []string{caseOne, caseTwo} {
 			e := newEntry(t, h, fmt.Sprintf("fir-page-%d-%d", i, j), "court")
 			e.Message.CaseKey = caseKey
 			e.Message.ReceivedAt = base.Add(time.Duration(minutes) * time.Minute)
-			if caseKey == caseTwo {
-				e.Message.Source = "kerala-courts"
-			}
 			accept(t, h, e)
-			if caseKey == caseOne {
-				inCase = append(inCase, journaled{e.Message.ID, e.Message.ReceivedAt})
-			}
+			all = append(all, journaled{e.Message.ID, caseKey, e.Message.ReceivedAt})
 		}
 	}
-	slices.SortFunc(inCase, func(x, y journaled) int {
+	slices.SortFunc(all, func(x, y journaled) int {
 		if c := y.received.Compare(x.received); c != 0 {
 			return c
 		}
 		return strings.Compare(y.id, x.id)
 	})
 	var want []string
-	for _, m := range inCase {
-		want = append(want, m.id)
+	for _, m := range all {
+		if m.caseKey == caseOne {
+			want = append(want, m.id)
+		}
 	}
 
 	q := journal.Query{CaseKey: caseOne, Limit: 3}
 	var got [][]string
 	for range 5 {
-		found, err := h.Store.Find(context.Background(), q)
-		if err != nil {
-			t.Fatalf("Find(%+v): %v", q, err)
-		}
-		var page []string
-		for _, s := range found {
-			page = append(page, s.MessageID)
-		}
+		page := findIDs(t, h, q)
 		got = append(got, page)
 		if len(page) == 0 {
 			break
@@ -214,25 +204,40 @@ func testFindPages(t *testing.T, h Harness) {
 		t.Errorf("Find pages of case %s = %v, want %v", caseOne, got, wantPages)
 	}
 
-	// Another filter pages from the same after, by the after message's
-	// position.
-	q = journal.Query{Source: "kerala-police", After: want[1], Limit: 2}
+	// An after that the filter leaves out still marks a position: a case
+	// two message that has case one messages on both sides.
+	other := 4 + slices.IndexFunc(all[4:], func(m journaled) bool { return m.caseKey == caseTwo })
+	var wantAfterOther []string
+	for _, m := range all[other+1:] {
+		if m.caseKey == caseOne && len(wantAfterOther) < 2 {
+			wantAfterOther = append(wantAfterOther, m.id)
+		}
+	}
+	q = journal.Query{CaseKey: caseOne, After: all[other].id, Limit: 2}
+	if got := findIDs(t, h, q); !slices.Equal(got, wantAfterOther) {
+		t.Errorf("Find of case %s after a case %s message = %v, want %v",
+			caseOne, caseTwo, got, wantAfterOther)
+	}
+
+	_, err := h.Store.Find(context.Background(), journal.Query{After: "no-such-message"})
+	if !errors.Is(err, journal.ErrInvalid) {
+		t.Errorf("Find after an unknown message id: error = %v, want ErrInvalid", err)
+	}
+}
+
+// findIDs returns the ids of the messages that Find returns for q, in
+// order, or nil when it returns none.
+func findIDs(t *testing.T, h Harness, q journal.Query) []string {
+	t.Helper()
 	found, err := h.Store.Find(context.Background(), q)
 	if err != nil {
 		t.Fatalf("Find(%+v): %v", q, err)
 	}
-	var page []string
+	var ids []string
 	for _, s := range found {
-		page = append(page, s.MessageID)
+		ids = append(ids, s.MessageID)
 	}
-	if !slices.Equal(page, want[2:4]) {
-		t.Errorf("Find by source after %s = %v, want %v", q.After, page, want[2:4])
-	}
-
-	_, err = h.Store.Find(context.Background(), journal.Query{After: "no-such-message"})
-	if !errors.Is(err, journal.ErrInvalid) {
-		t.Errorf("Find after an unknown message id: error = %v, want ErrInvalid", err)
-	}
+	return ids
 }
 
 // findNames returns the names of the messages that Find returns for q, in
