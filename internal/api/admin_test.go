@@ -538,18 +538,22 @@ func TestReplayManyRejectsBadFilter(t *testing.T) {
 
 // TestReplayManyRejectsInvalidFields sends replay requests that parse but
 // break a field's rule: each gets invalid-message with one error of rule
-// request that names the field, as an invalid routes change does.
+// request that names the field and points at it.
 func TestReplayManyRejectsInvalidFields(t *testing.T) {
 	h := newSampleHub(t, true)
-	for body, want := range map[string]string{
-		`{"destination": "registry", "by": "` + strings.Repeat("x", 201) + `"}`: "by: 201 characters, at most 200",
-		`{"destination": "registry", "by": " bad"}`:                             "by: invalid",
-		`{"all": true, "destination": "registry"}`: "all: true replays every dead letter, " +
-			"so it may not be set with destination",
-		`{"from": "2025-12-02T00:00:00Z", "to": "2025-12-01T00:00:00Z"}`: "from, to: invalid range",
-		`{"from": "2025-12-01T00:00:00Z", "to": "2025-12-01T00:00:00Z"}`: "from, to: invalid range",
-		`{"force": true}`:                          "filter: missing",
-		`{"destination": "registry", "limit": -1}`: "limit: invalid value -1",
+	for body, want := range map[string]struct{ pointer, message string }{
+		`{"destination": "registry", "by": "` + strings.Repeat("x", 201) + `"}`: {"/by",
+			"by: 201 characters, at most 200"},
+		`{"destination": "registry", "by": " bad"}`: {"/by", "by: invalid"},
+		`{"all": true, "destination": "registry"}`: {"/all", "all: true replays every dead letter, " +
+			"so it may not be set with destination"},
+		`{"from": "2025-12-02T00:00:00Z", "to": "2025-12-01T00:00:00Z"}`: {"/to",
+			"from, to: invalid range"},
+		`{"from": "2025-12-01T00:00:00Z", "to": "2025-12-01T00:00:00Z"}`: {"/to",
+			"from, to: invalid range"},
+		`{"force": true}`:                          {"", "filter: missing"},
+		`{"destination": "registry", "limit": -1}`: {"/limit", "limit: invalid value -1"},
+		`{"destination": "registry", "limit": 0}`:  {"/limit", "limit: invalid value 0"},
 	} {
 		r := send(t, http.MethodPost, h.url+"/api/v1/deadletters/replay", operatorToken,
 			[]byte(body))
@@ -561,8 +565,12 @@ func TestReplayManyRejectsInvalidFields(t *testing.T) {
 		if p.Errors[0].Rule != "request" {
 			t.Errorf("POST %s: rule %q, want request", body, p.Errors[0].Rule)
 		}
-		if !strings.HasPrefix(p.Errors[0].Message, want) {
-			t.Errorf("POST %s: message %q, want it to start with %q", body, p.Errors[0].Message, want)
+		if p.Errors[0].Pointer != want.pointer {
+			t.Errorf("POST %s: pointer %q, want %q", body, p.Errors[0].Pointer, want.pointer)
+		}
+		if !strings.HasPrefix(p.Errors[0].Message, want.message) {
+			t.Errorf("POST %s: message %q, want it to start with %q", body, p.Errors[0].Message,
+				want.message)
 		}
 	}
 }

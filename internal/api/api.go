@@ -545,26 +545,35 @@ func (s *Server) journey(w http.ResponseWriter, r *http.Request) {
 // FindResponse is the body of GET /api/v1/messages.
 type FindResponse struct {
 	Messages []journal.Summary `json:"messages"`
+	// Next is the after parameter of the next page: the id of the last
+	// message of this page. It is empty on the last page.
+	Next string `json:"next,omitempty"`
 }
 
 func (s *Server) find(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	if err := knownParams(v, "source", "sender_message_id", "case_key", "correlation_id",
-		"limit"); err != nil {
+		"after", "limit"); err != nil {
 		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 		return
 	}
 	q := journal.Query{
 		Source: v.Get("source"), SenderMessageID: v.Get("sender_message_id"),
-		CaseKey: v.Get("case_key"), CorrelationID: v.Get("correlation_id"),
+		CaseKey: v.Get("case_key"), CorrelationID: v.Get("correlation_id"), After: v.Get("after"),
 	}
 	var err error
 	if q.Limit, err = parseLimit(v); err != nil {
 		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 		return
 	}
-	found, err := s.Store.Find(r.Context(), q)
+	page, err := s.findPage(r, q)
 	if s.clientGone(r, "finding messages", err) {
+		return
+	}
+	if errors.Is(err, journal.ErrInvalid) {
+		problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(
+			"after: invalid value %q: want the next of the previous page, the id of a message",
+			q.After)))
 		return
 	}
 	if err != nil {
@@ -573,10 +582,29 @@ func (s *Server) find(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.failures.find.Succeeded()
-	if found == nil {
-		found = []journal.Summary{}
+	WriteJSON(w, http.StatusOK, page)
+}
+
+// findPage returns the messages q selects and, when more follow, the
+// cursor of the next page.
+func (s *Server) findPage(r *http.Request, q journal.Query) (FindResponse, error) {
+	found, err := s.Store.Find(r.Context(), q)
+	if err != nil {
+		return FindResponse{}, err
 	}
-	WriteJSON(w, http.StatusOK, FindResponse{Messages: found})
+	page := FindResponse{Messages: found}
+	if page.Messages == nil {
+		page.Messages = []journal.Summary{}
+	}
+	page.Next, err = nextAfter(found, q.EffectiveLimit(),
+		func(m journal.Summary) string { return m.MessageID },
+		func(after string) (bool, error) {
+			probe := q
+			probe.After, probe.Limit = after, 1
+			more, err := s.Store.Find(r.Context(), probe)
+			return len(more) > 0, err
+		})
+	return page, err
 }
 
 // WriteJSON sends v as indented application/json with status.

@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -451,6 +453,86 @@ func TestFindBadLimit(t *testing.T) {
 		if !strings.HasPrefix(p.Detail, "limit: ") || !strings.Contains(p.Detail, limit) {
 			t.Errorf("limit=%s: detail = %q, want it to name limit and the value", limit, p.Detail)
 		}
+	}
+}
+
+// findMessages gets path, a message listing, and decodes its 200.
+func findMessages(t *testing.T, f *fixture, path string) api.FindResponse {
+	t.Helper()
+	r := f.get(t, path)
+	if r.status != http.StatusOK {
+		t.Fatalf("GET %s: status %d, want 200; body %s", path, r.status, r.body)
+	}
+	var out api.FindResponse
+	if err := json.Unmarshal(r.body, &out); err != nil {
+		t.Fatalf("GET %s: decoding %s: %v", path, r.body, err)
+	}
+	return out
+}
+
+func summaryIDs(sums []journal.Summary) []string {
+	ids := []string{}
+	for _, s := range sums {
+		ids = append(ids, s.MessageID)
+	}
+	return ids
+}
+
+func TestFindPages(t *testing.T) {
+	f := newFixture(t, 0)
+	for i := range 5 {
+		decodeInbound(t, f.post(t, "/api/v1/inbound/police",
+			firBody(t, fmt.Sprintf("EKM0412-FIR-97%d", i), nil)))
+	}
+	all := findMessages(t, f, "/api/v1/messages?source=police")
+	if len(all.Messages) != 5 {
+		t.Fatalf("one page of every message has %d, want 5", len(all.Messages))
+	}
+	if all.Next != "" {
+		t.Errorf("one page of every message: next %q, want none", all.Next)
+	}
+
+	var paged []string
+	var sizes []int
+	path := "/api/v1/messages?source=police&limit=2"
+	for range 5 {
+		page := findMessages(t, f, path)
+		paged = append(paged, summaryIDs(page.Messages)...)
+		sizes = append(sizes, len(page.Messages))
+		if page.Next == "" {
+			break
+		}
+		if last := page.Messages[len(page.Messages)-1].MessageID; page.Next != last {
+			t.Errorf("next %q, want the last id of the page, %q", page.Next, last)
+		}
+		path = "/api/v1/messages?source=police&limit=2&after=" + url.QueryEscape(page.Next)
+	}
+	if want := summaryIDs(all.Messages); !slices.Equal(paged, want) {
+		t.Errorf("messages of pages of 2 = %v, want %v", paged, want)
+	}
+	if !slices.Equal(sizes, []int{2, 2, 1}) {
+		t.Errorf("page sizes = %v, want [2 2 1]", sizes)
+	}
+
+	// A full last page gets no next.
+	last := findMessages(t, f, "/api/v1/messages?source=police&limit=1&after="+
+		all.Messages[3].MessageID)
+	if got := summaryIDs(last.Messages); !slices.Equal(got, []string{all.Messages[4].MessageID}) {
+		t.Errorf("page after the 4th = %v, want the 5th", got)
+	}
+	if last.Next != "" {
+		t.Errorf("full last page: next %q, want none", last.Next)
+	}
+}
+
+func TestFindRejectsUnknownAfter(t *testing.T) {
+	f := newFixture(t, 0)
+	decodeInbound(t, f.post(t, "/api/v1/inbound/police", firBody(t, "EKM0412-FIR-980", nil)))
+	p := wantProblem(t, f.get(t, "/api/v1/messages?after=no-such-message"), problem.BadRequest)
+	want := `after: invalid value "no-such-message": want the next of the previous page, ` +
+		"the id of a message"
+	if p.Detail != want {
+		t.Errorf("detail = %q, want %q", p.Detail, want)
 	}
 }
 

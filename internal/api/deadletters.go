@@ -56,8 +56,7 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 }
 
 // deadLetterPage returns the dead letters f selects and, when more
-// follow, the cursor of the next page. It reads one dead letter past the
-// page to tell whether more follow.
+// follow, the cursor of the next page.
 func (s *Server) deadLetterPage(r *http.Request, f journal.DeadLetterFilter) (DeadLettersResponse,
 	error) {
 	found, err := s.Store.DeadLetters(r.Context(), f)
@@ -68,19 +67,33 @@ func (s *Server) deadLetterPage(r *http.Request, f journal.DeadLetterFilter) (De
 	if page.DeadLetters == nil {
 		page.DeadLetters = []journal.DeadLetter{}
 	}
-	if len(found) == f.EffectiveLimit() {
-		last := found[len(found)-1].ID
-		probe := f
-		probe.After, probe.Limit = last, 1
-		more, err := s.Store.DeadLetters(r.Context(), probe)
-		if err != nil {
-			return DeadLettersResponse{}, err
-		}
-		if len(more) > 0 {
-			page.Next = last
-		}
+	page.Next, err = nextAfter(found, f.EffectiveLimit(),
+		func(l journal.DeadLetter) string { return l.ID },
+		func(after string) (bool, error) {
+			probe := f
+			probe.After, probe.Limit = after, 1
+			more, err := s.Store.DeadLetters(r.Context(), probe)
+			return len(more) > 0, err
+		})
+	return page, err
+}
+
+// nextAfter returns the after parameter of the page that follows found,
+// a page of a listing of at most limit items, or "" when found is the
+// last page. A full page may still be the last, so nextAfter then calls
+// more with the id of its last item, and more reads one item past it to
+// report whether any follows.
+func nextAfter[T any](found []T, limit int, id func(T) string,
+	more func(after string) (bool, error)) (string, error) {
+	if len(found) < limit {
+		return "", nil
 	}
-	return page, nil
+	last := id(found[len(found)-1])
+	follows, err := more(last)
+	if err != nil || !follows {
+		return "", err
+	}
+	return last, nil
 }
 
 // unknownNameError is the error of a listing filter that names no

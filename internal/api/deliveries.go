@@ -155,15 +155,41 @@ func (req *ReplayManyRequest) UnmarshalJSON(data []byte) error {
 }
 
 // ruleRequest is the rule of a violation about a field of a replay
-// request, which the message names first. Its pointer is empty, as that
-// of a routes change's field other than the document is.
+// request, which the message names first.
 const ruleRequest = "request"
 
+// fieldError is an invalid value of one field of a request body. Its
+// message starts with the field's name.
+type fieldError struct {
+	// pointer is the JSON pointer (RFC 6901) of the field, or "" for the
+	// body as a whole, such as a body that sets none of the fields of
+	// which one is required.
+	pointer string
+	err     error
+}
+
+func (e fieldError) Error() string { return e.err.Error() }
+
+func (e fieldError) Unwrap() error { return e.err }
+
+// fieldErrorf returns a fieldError at pointer with the message that
+// fmt.Errorf formats.
+func fieldErrorf(pointer, format string, args ...any) error {
+	return fieldError{pointer: pointer, err: fmt.Errorf(format, args...)}
+}
+
 // writeInvalidReplay writes the 400 problem for a replay request whose
-// check returned err, in the form of an invalid routes change's.
+// check returned err, in the form of an invalid routes change's. The
+// violation's pointer is that of err's fieldError, or "" when err wraps
+// no fieldError.
 func writeInvalidReplay(w http.ResponseWriter, err error) {
+	violation := schemas.Violation{Rule: ruleRequest, Message: err.Error()}
+	var field fieldError
+	if errors.As(err, &field) {
+		violation.Pointer = field.pointer
+	}
 	p := problem.New(problem.Invalid, "the replay request is invalid; nothing was replayed")
-	p.Errors = []schemas.Violation{{Rule: ruleRequest, Message: err.Error()}}
+	p.Errors = []schemas.Violation{violation}
 	problem.Write(w, p)
 }
 
@@ -174,10 +200,11 @@ const maxBy = 200
 // breaks a field's rule.
 func (req ReplayRequest) Check() error {
 	if n := utf8.RuneCountInString(req.By); n > maxBy {
-		return fmt.Errorf("by: %d characters, at most %d: name the person or tool", n, maxBy)
+		return fieldErrorf("/by", "by: %d characters, at most %d: name the person or tool", n,
+			maxBy)
 	}
 	if err := textcheck.Name(req.By); err != nil {
-		return fmt.Errorf("by: invalid: %w", err)
+		return fieldErrorf("/by", "by: invalid: %w", err)
 	}
 	return nil
 }
@@ -191,18 +218,20 @@ func (req ReplayManyRequest) Check() error {
 	filtered := req.Destination != "" || req.Route != "" || req.Reason != "" ||
 		!req.From.IsZero() || !req.To.IsZero()
 	if !filtered && !req.All {
-		return errors.New("filter: missing: set destination, route, reason, from or to, " +
+		// No one field is missing, so the error points at the body.
+		return fieldErrorf("", "filter: missing: set destination, route, reason, from or to, "+
 			"or all: true to replay the dead letters of every destination")
 	}
 	if filtered && req.All {
-		return errors.New("all: true replays every dead letter, so it may not be set " +
+		return fieldErrorf("/all", "all: true replays every dead letter, so it may not be set "+
 			"with destination, route, reason, from or to; leave it out to replay by the filter")
 	}
 	if err := checkTimeRange(req.From, req.To); err != nil {
-		return err
+		// to must be after from, so the error points at to.
+		return fieldError{pointer: "/to", err: err}
 	}
 	if req.Limit < 0 || req.Limit > journal.MaxLimit || (req.limitGiven && req.Limit == 0) {
-		return fmt.Errorf("limit: invalid value %d: %s", req.Limit, limitRule("limit"))
+		return fieldErrorf("/limit", "limit: invalid value %d: %s", req.Limit, limitRule("limit"))
 	}
 	return nil
 }
@@ -307,7 +336,7 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		// A replay to a destination the routes no longer name would die
 		// at once, and a misspelt name would match nothing unnoticed.
 		if _, ok := s.Routes().Destination(req.Destination); !ok {
-			writeInvalidReplay(w, fmt.Errorf(
+			writeInvalidReplay(w, fieldErrorf("/destination",
 				"destination: %q is not a destination of the routes in force: check the name, "+
 					"or add it to the routes again before replaying its dead letters",
 				req.Destination))
@@ -370,7 +399,7 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 	if len(out.Replays) == 0 && len(out.Skipped) == 0 && req.Route != "" && !s.routeInForce(req.Route) {
 		// Nothing was replayed, so this 400 changes nothing. A misspelt
 		// route name would otherwise read as "no dead letters".
-		writeInvalidReplay(w, fmt.Errorf(
+		writeInvalidReplay(w, fieldErrorf("/route",
 			"route: %q is not a route of the routes in force and no dead letter "+
 				"matching the filter names it: check the name", req.Route))
 		return

@@ -366,6 +366,9 @@ func sampleMessages(t *testing.T, c *conformance, h *sampleHub, id string) map[s
 		"&case_key=x&correlation_id=y&limit=5", operatorToken), http.StatusOK)
 	c.do(t, h.url, get("/api/v1/messages?limit=5", operatorToken), http.StatusOK)
 	c.do(t, h.url, get("/api/v1/messages?limit=0", operatorToken), http.StatusBadRequest)
+	c.do(t, h.url, get("/api/v1/messages?after="+id+"&limit=5", operatorToken), http.StatusOK)
+	c.do(t, h.url, get("/api/v1/messages?after=no-such-message", operatorToken),
+		http.StatusBadRequest)
 	return byDestination
 }
 

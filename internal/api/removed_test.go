@@ -361,6 +361,9 @@ func TestReplayManyRejectsRemovedDestinationFilter(t *testing.T) {
 	if p.Errors[0].Rule != "request" {
 		t.Errorf("rule %q, want request", p.Errors[0].Rule)
 	}
+	if p.Errors[0].Pointer != "/destination" {
+		t.Errorf("pointer %q, want /destination", p.Errors[0].Pointer)
+	}
 	if !strings.HasPrefix(p.Errors[0].Message, `destination: "records"`) {
 		t.Errorf("message %q, want it to start with the field and its value", p.Errors[0].Message)
 	}
@@ -464,6 +467,9 @@ func TestReplayManyRejectsUnknownRoute(t *testing.T) {
 	if p.Errors[0].Rule != "request" {
 		t.Errorf("rule %q, want request", p.Errors[0].Rule)
 	}
+	if p.Errors[0].Pointer != "/route" {
+		t.Errorf("pointer %q, want /route", p.Errors[0].Pointer)
+	}
 	for _, want := range []string{`route: "fir-to-statoin"`, "not a route of the routes in force"} {
 		if !strings.Contains(p.Errors[0].Message, want) {
 			t.Errorf("message %q, want it to contain %q", p.Errors[0].Message, want)
@@ -489,6 +495,10 @@ func TestReplayByMustBeOneLine(t *testing.T) {
 		if len(p.Errors) != 1 || p.Errors[0].Rule != "request" ||
 			!strings.HasPrefix(p.Errors[0].Message, "by: invalid") {
 			t.Errorf("%s: errors %+v, want one of rule request naming by", body, p.Errors)
+			continue
+		}
+		if p.Errors[0].Pointer != "/by" {
+			t.Errorf("%s: pointer %q, want /by", body, p.Errors[0].Pointer)
 		}
 	}
 	if after := rf.countDeliveries(t); after != before {

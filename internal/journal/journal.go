@@ -431,6 +431,14 @@ type Query struct {
 	// Limit caps the number of results. Default DefaultLimit, at most
 	// MaxLimit.
 	Limit int
+	// After, when set, is the id of the last message of the previous
+	// page: the results are those that follow it, newest first, by
+	// received time and then id. A journaled message never changes its
+	// received time, so paging this way returns each message once, and a
+	// message journaled while the pages are read, received later than
+	// After, is left out. Find returns an error wrapping ErrInvalid when
+	// After is not the id of a journaled message.
+	After string
 }
 
 // Limits of Query.Limit.

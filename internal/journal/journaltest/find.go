@@ -2,7 +2,10 @@ package journaltest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,6 +154,90 @@ func testFindNothing(t *testing.T, h Harness) {
 	if len(found) != 0 {
 		t.Errorf("Find by an unknown source returned %v, want none", found)
 	}
+}
+
+func testFindPages(t *testing.T, h Harness) {
+	const caseOne, caseTwo = "KL/EKM/0412/2025/1187", "KL/TVM/0042/2026/0117"
+	base := time.Date(2026, time.April, 3, 10, 0, 0, 0, ist)
+	type journaled struct {
+		id, caseKey string
+		received    time.Time
+	}
+	var all []journaled
+	// Seven messages of case one, three of them received at the same
+	// microsecond so that their ids order them, and as many of case two,
+	// received at the same times, that the filter leaves out.
+	for i, minutes := range []int{0, 5, 5, 5, 9, 12, 20} {
+		for j, caseKey := range []string{caseOne, caseTwo} {
+			e := newEntry(t, h, fmt.Sprintf("fir-page-%d-%d", i, j), "court")
+			e.Message.CaseKey = caseKey
+			e.Message.ReceivedAt = base.Add(time.Duration(minutes) * time.Minute)
+			accept(t, h, e)
+			all = append(all, journaled{e.Message.ID, caseKey, e.Message.ReceivedAt})
+		}
+	}
+	slices.SortFunc(all, func(x, y journaled) int {
+		if c := y.received.Compare(x.received); c != 0 {
+			return c
+		}
+		return strings.Compare(y.id, x.id)
+	})
+	var want []string
+	for _, m := range all {
+		if m.caseKey == caseOne {
+			want = append(want, m.id)
+		}
+	}
+
+	q := journal.Query{CaseKey: caseOne, Limit: 3}
+	var got [][]string
+	for range 5 {
+		page := findIDs(t, h, q)
+		got = append(got, page)
+		if len(page) == 0 {
+			break
+		}
+		q.After = page[len(page)-1]
+	}
+	wantPages := [][]string{want[0:3], want[3:6], want[6:], nil}
+	if !slices.EqualFunc(got, wantPages, slices.Equal) {
+		t.Errorf("Find pages of case %s = %v, want %v", caseOne, got, wantPages)
+	}
+
+	// An after that the filter leaves out still marks a position: a case
+	// two message that has case one messages on both sides.
+	other := 4 + slices.IndexFunc(all[4:], func(m journaled) bool { return m.caseKey == caseTwo })
+	var wantAfterOther []string
+	for _, m := range all[other+1:] {
+		if m.caseKey == caseOne && len(wantAfterOther) < 2 {
+			wantAfterOther = append(wantAfterOther, m.id)
+		}
+	}
+	q = journal.Query{CaseKey: caseOne, After: all[other].id, Limit: 2}
+	if got := findIDs(t, h, q); !slices.Equal(got, wantAfterOther) {
+		t.Errorf("Find of case %s after a case %s message = %v, want %v",
+			caseOne, caseTwo, got, wantAfterOther)
+	}
+
+	_, err := h.Store.Find(context.Background(), journal.Query{After: "no-such-message"})
+	if !errors.Is(err, journal.ErrInvalid) {
+		t.Errorf("Find after an unknown message id: error = %v, want ErrInvalid", err)
+	}
+}
+
+// findIDs returns the ids of the messages that Find returns for q, in
+// order, or nil when it returns none.
+func findIDs(t *testing.T, h Harness, q journal.Query) []string {
+	t.Helper()
+	found, err := h.Store.Find(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Find(%+v): %v", q, err)
+	}
+	var ids []string
+	for _, s := range found {
+		ids = append(ids, s.MessageID)
+	}
+	return ids
 }
 
 // findNames returns the names of the messages that Find returns for q, in

@@ -109,6 +109,7 @@ func Run(t *testing.T, open Open) {
 		{"FindFilters", testFindFilters},
 		{"FindSummary", testFindSummary},
 		{"FindNothing", testFindNothing},
+		{"FindPages", testFindPages},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,6 +13,13 @@ import (
 
 // Find implements journal.Store.
 func (s *Store) Find(ctx context.Context, q journal.Query) ([]journal.Summary, error) {
+	var afterTime sql.NullInt64
+	if q.After != "" {
+		var err error
+		if afterTime, err = s.messagePosition(ctx, q.After); err != nil {
+			return nil, err
+		}
+	}
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT m.id, m.source, m.sender_message_id, m.type, m.case_key, m.correlation_id,
 			m.received_at
@@ -21,10 +30,11 @@ func (s *Store) Find(ctx context.Context, q journal.Query) ([]journal.Summary, e
 			AND (?4 = '' OR m.correlation_id = ?4)
 			AND (?5 = '' OR m.type = ?5)
 			AND (?6 = 0 OR m.received_at < ?6)
+			AND (?8 IS NULL OR (m.received_at, m.id) < (?8, ?9))
 		ORDER BY m.received_at DESC, m.id DESC
 		LIMIT ?7`,
 		q.Source, q.SenderMessageID, q.CaseKey, q.CorrelationID, string(q.Type),
-		beforeMicros(q.ReceivedBefore), q.EffectiveLimit())
+		beforeMicros(q.ReceivedBefore), q.EffectiveLimit(), afterTime, q.After)
 	if err != nil {
 		return nil, fmt.Errorf("finding messages: %w", err)
 	}
@@ -53,6 +63,24 @@ func (s *Store) Find(ctx context.Context, q journal.Query) ([]journal.Summary, e
 		return nil, fmt.Errorf("finding messages: %w", err)
 	}
 	return out, nil
+}
+
+// messagePosition returns the time the message id was received, in
+// microseconds, which with its id orders Find's results. It returns an
+// error wrapping journal.ErrInvalid when id is not a journaled message's
+// id.
+func (s *Store) messagePosition(ctx context.Context, id string) (sql.NullInt64, error) {
+	var received sql.NullInt64
+	err := s.db.QueryRowContext(ctx, "SELECT received_at FROM messages WHERE id = ?", id).
+		Scan(&received)
+	if errors.Is(err, sql.ErrNoRows) {
+		return received, fmt.Errorf("%w message query after: %q is not a journaled message's id",
+			journal.ErrInvalid, id)
+	}
+	if err != nil {
+		return received, fmt.Errorf("reading message %s: %w", id, err)
+	}
+	return received, nil
 }
 
 // summarize sets the status of each summary from its message's
