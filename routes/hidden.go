@@ -63,19 +63,15 @@ func checkDocument(doc []byte) (ps []Problem, stop bool) {
 	unreadable := slices.ContainsFunc(chars, func(c hiddenChar) bool {
 		return !c.escape && unreadableInYAML(c.r)
 	})
+
 	// With each unreadable character replaced by a letter, YAML reads
 	// the lines as shown, so the text problems get the pointers of their
 	// fields even when the document stops at such a character.
 	readable := text
 	if unreadable {
-		readable = strings.Map(func(r rune) rune {
-			if r != '\t' && r != '\n' && r != '\r' && unreadableInYAML(r) {
-				return 'x'
-			}
-			return r
-		}, text)
-		readable = strings.ReplaceAll(readable, "\r", "x")
+		readable = readableCopy(text)
 	}
+
 	var root yaml.Node
 	if err := yaml.Unmarshal([]byte(readable), &root); err != nil {
 		return textProblems(chars, nil), unreadable
@@ -89,6 +85,21 @@ func checkDocument(doc []byte) (ps []Problem, stop bool) {
 		return append(ps, keys...), true
 	}
 	return ps, false
+}
+
+// readableCopy returns text with each character that YAML rejects or
+// reads as a line break replaced by the letter x, other than the tab,
+// the LF and a CR before an LF.
+func readableCopy(text string) string {
+	var b strings.Builder
+	for i, r := range text {
+		lineBreak := r == '\n' || (r == '\r' && strings.HasPrefix(text[i+1:], "\n"))
+		if r != '\t' && !lineBreak && unreadableInYAML(r) {
+			r = 'x'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // scalarPositions returns the scalars, keys included, of the document
@@ -243,7 +254,7 @@ func scanText(text string) []hiddenChar {
 	return s.found
 }
 
-// scanState is where in YAML's syntax a textScanner is.
+// scanState is the part of YAML's syntax that a textScanner is in.
 type scanState int
 
 const (

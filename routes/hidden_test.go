@@ -131,3 +131,19 @@ func TestTextProblemsBlockScalarEscape(t *testing.T) {
 		t.Errorf("Load: %v, want the document loaded", err)
 	}
 }
+
+func TestTextProblemsCRLFAndLoneCR(t *testing.T) {
+	// With CRLF line breaks, the lone CR in the condition still gets the
+	// pointer of its field.
+	doc := strings.Replace(hiddenRoutes, "== 'charge", "== 'charge\r", 1)
+	got := textProblemsOf(t, strings.ReplaceAll(doc, "\n", "\r\n"))
+	if len(got) != 1 {
+		t.Fatalf("text problems %v, want 1", got)
+	}
+	if got[0].Pointer != "/routes/0/when" {
+		t.Errorf("pointer %q, want /routes/0/when", got[0].Pointer)
+	}
+	if !strings.HasPrefix(got[0].Message, "line 10: contains U+000D") {
+		t.Errorf("message %q, want line 10 and U+000D", got[0].Message)
+	}
+}

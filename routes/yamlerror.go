@@ -149,7 +149,7 @@ func plainTypeError(msg, pointer string, n *yaml.Node) string {
 		return fmt.Sprintf("line %s: the routes document must be a mapping with agencies, "+
 			"destinations and routes, not %s", m[1], yamlKind(f[1]))
 	}
-	want, ok := wantedKind(f[3])
+	want, ok := expectedKind(f[3])
 	if !ok {
 		return msg
 	}
@@ -228,10 +228,10 @@ var documentTypes = func() map[string]reflect.Type {
 	return types
 }()
 
-// wantedKind names the kind of value that the Go type named goType
+// expectedKind names the kind of value that the Go type named goType
 // decodes, such as "a whole number" for "int", and reports whether
 // goType is a type of the routes document.
-func wantedKind(goType string) (string, bool) {
+func expectedKind(goType string) (string, bool) {
 	t, ok := documentTypes[goType]
 	if !ok {
 		return "", false
@@ -257,10 +257,10 @@ func wantedKind(goType string) (string, bool) {
 	return "", false
 }
 
-// nearestField returns the field of the Go type named goType, a struct
-// of the routes document, whose YAML key is nearest to key, a key that
-// the type does not have, when it differs by at most two letters and
-// less than half of key. Otherwise it returns "".
+// nearestField returns the YAML key of the struct type named goType
+// that is nearest to key, an unknown key of that type. It returns "" when
+// every key differs from key by more than two edits, or by half of key
+// or more.
 func nearestField(key, goType string) string {
 	t, ok := documentTypes[goType]
 	if !ok || t.Kind() != reflect.Struct {
