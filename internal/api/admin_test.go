@@ -155,7 +155,7 @@ func TestRoutesChangeListsTextWithOtherProblems(t *testing.T) {
 		`when: message.type == "f`+"\u200b"+`ir"`)
 	r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: true})
 	p := wantProblem(t, r, problem.InvalidRoutes)
-	want := []string{" text", "/destinations/0/agency unknown-agency"}
+	want := []string{"/destinations/0/agency unknown-agency", "/routes/0/when text"}
 	if got := pointersAndRules(p.Errors); !slices.Equal(got, want) {
 		t.Errorf("errors at %q, want %q", got, want)
 	}
