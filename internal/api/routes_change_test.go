@@ -179,20 +179,10 @@ func TestRoutesChangeNormalizesLineBreaks(t *testing.T) {
 		t.Errorf("current document with CRLF: detail %q, want %q", p.Detail, api.UnchangedDetail)
 	}
 
-	result := func(doc string, dryRun bool) api.RoutesChangeResult {
-		t.Helper()
-		r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})
-		if r.status != http.StatusOK && r.status != http.StatusCreated {
-			t.Fatalf("status %d; body %s", r.status, r.body)
-		}
-		var res api.RoutesChangeResult
-		if err := json.Unmarshal(r.body, &res); err != nil {
-			t.Fatalf("decoding %s: %v", r.body, err)
-		}
-		return res
-	}
-	plain := result(arrestRoutes, true)
-	saved := result(windows(arrestRoutes), false)
+	plain := changeResult(t, putRoutes(t, h.url,
+		api.RoutesChange{Document: arrestRoutes, Expect: 1, DryRun: true}))
+	saved := changeResult(t, putRoutes(t, h.url,
+		api.RoutesChange{Document: windows(arrestRoutes), Expect: 1}))
 	if saved.Diff != plain.Diff {
 		t.Errorf("diff with CRLF:\n%s\nwant the diff without:\n%s", saved.Diff, plain.Diff)
 	}
