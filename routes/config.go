@@ -18,13 +18,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/sangam-hub/sangam/internal/policy"
-
-	"github.com/sangam-hub/sangam/internal/textcheck"
 )
 
 // Config is the routes document.
@@ -170,9 +167,9 @@ func Parse(doc []byte) (Config, error) {
 	if err != nil {
 		return Config{}, withProblems(err, textProblems)
 	}
-	// The text problems have the pointer "" of the whole document, so
-	// they join after the merge, which would read them as covering every
-	// other problem.
+	// The text problems join after the merge, which would read one with
+	// the pointer "" of the whole document as covering every other
+	// problem.
 	return c, Invalid(append(mergeProblems(typeProblems, c.validate(false)), textProblems...)...)
 }
 
@@ -182,115 +179,6 @@ func withProblems(err error, ps []Problem) error {
 		return err
 	}
 	return Invalid(append(Problems(err), ps...)...)
-}
-
-// checkText returns a problem for each line of doc, as written, that
-// contains characters that textcheck.Hidden names, other than the tab and
-// the line breaks of YAML. A character that reorders text, moves the
-// cursor or shows as nothing would show a reviewer of a diff or an
-// export another condition than the one the hub evaluates, such as
-// "pol\u200bice" for "police". Versions stored before this rule still
-// load (LoadStored). unreadable is true when one of the characters is
-// one that YAML rejects or reads as a line break (see unreadableInYAML).
-// hidden maps each line that has a problem to its characters.
-func checkText(doc []byte) (ps []Problem, unreadable bool, hidden map[int][]rune) {
-	hidden = map[int][]rune{}
-	var lines []int
-	line := 1
-	prev := rune(0)
-	text := strings.TrimPrefix(string(doc), "\uFEFF") // a byte order mark may start a file
-	for i, r := range text {
-		switch {
-		case r == '\n':
-			line++
-		case r == '\t':
-		case r == '\r' && strings.HasPrefix(text[i+1:], "\n"):
-			// A CR ends a line only before an LF: alone, it would let what
-			// follows print over the line before it.
-		case r == utf8.RuneError || textcheck.Hidden(prev, r):
-			if len(hidden[line]) == 0 {
-				lines = append(lines, line)
-			}
-			if !slices.Contains(hidden[line], r) {
-				hidden[line] = append(hidden[line], r)
-			}
-			unreadable = unreadable || unreadableInYAML(r)
-		}
-		prev = r
-	}
-	for _, l := range lines {
-		ps = append(ps, textProblem(l, hidden[l]))
-	}
-	return ps, unreadable, hidden
-}
-
-// unreadableInYAML reports whether the YAML parser rejects r as written,
-// such as a control character or a byte that is not UTF-8, or reads it
-// as a line break. gopkg.in/yaml.v3 (v3.0.1) reads U+0085, U+2028,
-// U+2029 and a CR without an LF as line breaks. checkText passes the
-// tab, the LF and a CR before an LF, so r is none of them.
-func unreadableInYAML(r rune) bool {
-	return r < 0x20 || (r >= 0x7F && r <= 0x9F) || r == 0x2028 || r == 0x2029 || r == utf8.RuneError
-}
-
-// checkDocument returns the problems of doc that decode does not find:
-// those of checkText, then those of checkValues and checkKeys on doc's
-// YAML nodes. A document that is not YAML is left to decode. stop is
-// true when decode and the checks after it must not run on doc, and the
-// problems returned are then all there are to report:
-//   - A character of checkText that YAML rejects or reads as a line
-//     break. A parser would fail at it, and report it again as a syntax
-//     error, or read other lines than those shown to a reviewer, so the
-//     pointers of later problems would not match the document shown.
-//     Other characters that checkText finds, such as U+200B, parse as
-//     text, so the other checks still run.
-//   - A problem of checkKeys. A document cut short routes nothing, and
-//     YAML drops an empty list item, so every later item would be
-//     reported at the index of the one before it.
-func checkDocument(doc []byte) (ps []Problem, stop bool) {
-	ps, unreadable, hidden := checkText(doc)
-	if unreadable {
-		return ps, true
-	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(doc, &root); err != nil {
-		return ps, false
-	}
-	ps = append(ps, checkValues(&root, hidden)...)
-	if keys := checkKeys(&root); len(keys) > 0 {
-		return append(ps, keys...), true
-	}
-	return ps, false
-}
-
-// checkValues returns a problem for each double-quoted key or value under
-// n, as YAML decodes its escapes, that contains a character
-// textcheck.Hidden names other than the tab and the line break. Only
-// double quotes have escapes, so checkText found the characters of the
-// other scalars as written. It found those that hidden lists for the
-// line where the value starts, too.
-// NOTE: a double-quoted value that spans several lines and holds such a
-// character as written on a later line is reported again, at its first.
-func checkValues(n *yaml.Node, hidden map[int][]rune) []Problem {
-	var ps []Problem
-	if n.Kind == yaml.ScalarNode && n.Style&yaml.DoubleQuotedStyle != 0 {
-		var found []rune
-		prev := rune(0)
-		for _, r := range n.Value {
-			if r != '\n' && r != '\t' && (r == utf8.RuneError || textcheck.Hidden(prev, r)) &&
-				!slices.Contains(hidden[n.Line], r) && !slices.Contains(found, r) {
-				found = append(found, r)
-			}
-			prev = r
-		}
-		if len(found) > 0 {
-			ps = append(ps, textProblem(n.Line, found))
-		}
-	}
-	for _, child := range n.Content {
-		ps = append(ps, checkValues(child, hidden)...)
-	}
-	return ps
 }
 
 // checkKeys returns a problem for destinations or routes when root, a
@@ -340,22 +228,6 @@ func checkKeys(root *yaml.Node) []Problem {
 		}
 	}
 	return ps
-}
-
-// textProblem returns the problem of the characters chars on line.
-func textProblem(line int, chars []rune) Problem {
-	names := make([]string, len(chars))
-	for i, r := range chars {
-		names[i] = fmt.Sprintf("%U", r)
-	}
-	if len(chars) == 1 {
-		return Problem{Pointer: "", Rule: RuleText, Message: fmt.Sprintf(
-			"line %d: contains %s, which shows the document otherwise than the hub reads it: "+
-				"remove it", line, names[0])}
-	}
-	return Problem{Pointer: "", Rule: RuleText, Message: fmt.Sprintf(
-		"line %d: contains %s, which show the document otherwise than the hub reads it: "+
-			"remove them", line, strings.Join(names[:len(names)-1], ", ")+" and "+names[len(names)-1])}
 }
 
 // decode reads doc into a Config with defaults filled in, without

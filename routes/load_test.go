@@ -241,7 +241,7 @@ func TestLoadReportsTextWithOtherProblems(t *testing.T) {
 	for _, p := range invalid.Problems() {
 		got = append(got, p.Pointer+" "+p.Rule)
 	}
-	want := []string{" text", " text", "/routes/1/when cel-cost"}
+	want := []string{"/routes/0/when text", "/routes/1/description text", "/routes/1/when cel-cost"}
 	if !slices.Equal(got, want) {
 		t.Errorf("problems %q, want %q:\n%v", got, want, err)
 	}

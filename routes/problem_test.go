@@ -359,3 +359,46 @@ routes:
 		}
 	}
 }
+
+func TestTypeProblemMessages(t *testing.T) {
+	cases := map[string]struct{ old, new, pointer, message string }{
+		"text for a number": {"agency: police\n", "agency: police\n    max_attempts: 0x\n",
+			"/destinations/1/max_attempts", `max_attempts: want a whole number, not a text "0x"`},
+		"long text for a number": {"agency: police\n", "agency: police\n    concurrency: four or five\n",
+			"/destinations/1/concurrency", `concurrency: want a whole number, not a text "four or five"`},
+		"list for a text": {"agency: police\n", "agency: [police]\n",
+			"/destinations/1/agency", "agency: want a text, not a list"},
+		"mapping in a list of names": {"to: [ecourts, cctns]", "to: [ecourts, {name: cctns}]",
+			"/routes/1/to/1", "to item 1: want a text, not a mapping"},
+		"text for true or false": {"agency: police\n", "agency: police\n    retries: sometimes\n",
+			"/destinations/1/retries", `retries: want true or false, not a text "sometimes"`},
+		"unknown field": {"agency: police\n", "agency: police\n    timout: 5s\n",
+			"/destinations/1/timout", `unknown field "timout": did you mean "timeout"?`},
+		"unknown field of a route": {"to: [ecourts, cctns]", "too: [ecourts, cctns]",
+			"/routes/1/too", `unknown field "too": did you mean "to"?`},
+		"unknown field of a policy": {"agency: police\n", "agency: police\n    policy: {name: p, tpyes: [fir]}\n",
+			"/destinations/1/policy/tpyes", `unknown field "tpyes": did you mean "types"?`},
+		"unknown field far from any": {"agency: police\n", "agency: police\n    colour: red\n",
+			"/destinations/1/colour", `unknown field "colour"`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			doc := strings.Replace(problemRoutes, tc.old, tc.new, 1)
+			if doc == problemRoutes {
+				t.Fatalf("the document lacks %q", tc.old)
+			}
+			_, err := Load([]byte(doc))
+			i := slices.IndexFunc(Problems(err), func(p Problem) bool { return p.Pointer == tc.pointer })
+			if i < 0 {
+				t.Fatalf("no problem at %s:\n%v", tc.pointer, err)
+			}
+			msg := Problems(err)[i].Message
+			if !strings.HasSuffix(msg, tc.message) {
+				t.Errorf("message %q, want it to end with %q", msg, tc.message)
+			}
+			if !strings.HasPrefix(msg, "parsing routes: line ") {
+				t.Errorf("message %q does not give the line", msg)
+			}
+		})
+	}
+}

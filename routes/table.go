@@ -97,9 +97,9 @@ func compile(c Config, urlCredentials bool, typeProblems, textProblems []Problem
 		}
 		t.routes = append(t.routes, compiledRoute{Route: r, program: prg})
 	}
-	// The text problems have the pointer "" of the whole document, so
-	// they join after the merge, which would read them as covering every
-	// other problem.
+	// The text problems join after the merge, which would read one with
+	// the pointer "" of the whole document as covering every other
+	// problem.
 	if ps = append(mergeProblems(typeProblems, ps), textProblems...); len(ps) > 0 {
 		return nil, Invalid(ps...)
 	}

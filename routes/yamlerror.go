@@ -2,6 +2,7 @@ package routes
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -23,8 +24,9 @@ func typeProblemsOf(doc []byte, c Config, typeErr *yaml.TypeError) (ps []Problem
 	nodes := positions(&root)
 	ps = make([]Problem, len(typeErr.Errors))
 	for i, msg := range typeErr.Errors {
-		ps[i] = locate(nodes, msg)
-		ps[i].Message = "parsing routes: " + plainTypeError(msg)
+		var n *yaml.Node
+		ps[i], n = locate(nodes, msg)
+		ps[i].Message = "parsing routes: " + plainTypeError(msg, ps[i].Pointer, n)
 	}
 	return ps, sameLists(nodes, c, ps)
 }
@@ -109,37 +111,76 @@ var (
 	// Duration.UnmarshalYAML.
 	typeErrorLine = regexp.MustCompile(`^line (\d+): (.*)$`)
 	// unknownField matches the type error of a key that KnownFields
-	// rejects.
-	unknownField = regexp.MustCompile(`^field (.*) not found in type \S+$`)
+	// rejects, with the Go type of the mapping.
+	unknownField = regexp.MustCompile(`^field (.*) not found in type (\S+)$`)
 	// duplicateKey matches the type errors of a key that its mapping
 	// repeats: a map's key, in Go syntax, or a struct's field.
 	duplicateKey = regexp.MustCompile(`^(?:mapping key (".*") already defined at line \d+|` +
 		`field (.*) already set in type \S+)$`)
 	// cannotUnmarshal matches the type error of a value of another type,
-	// with its tag and, for a scalar, its value, cut to 7 bytes and "..."
-	// when longer than 10.
-	cannotUnmarshal = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: `(.*)`)? into ")
+	// with its tag, for a scalar its value, cut to 7 bytes and "..." when
+	// longer than 10, and the Go type.
+	cannotUnmarshal = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: `(.*)`)? into (\\S+)$")
 )
 
-// plainTypeError rewords the errors of gopkg.in/yaml.v3 that name Go
+// plainTypeError rewords msg, an error of gopkg.in/yaml.v3 that names Go
 // types, which a reader of the routes document does not know, such as
-// "field x not found in type routes.Destination".
-func plainTypeError(msg string) string {
+// "field x not found in type routes.Destination". pointer and n are the
+// value's pointer and node, as locate found them, or "" and nil.
+func plainTypeError(msg, pointer string, n *yaml.Node) string {
 	m := typeErrorLine.FindStringSubmatch(msg)
 	if m == nil {
 		return msg
 	}
 	if f := unknownField.FindStringSubmatch(m[2]); f != nil {
+		if known := nearestField(f[1], f[2]); known != "" {
+			return fmt.Sprintf("line %s: unknown field %q: did you mean %q?", m[1], f[1], known)
+		}
 		return fmt.Sprintf("line %s: unknown field %q", m[1], f[1])
 	}
 	if f := duplicateKey.FindStringSubmatch(m[2]); f != nil && f[2] != "" {
 		return fmt.Sprintf("line %s: field %q appears twice", m[1], f[2])
 	}
-	if f := cannotUnmarshal.FindStringSubmatch(m[2]); f != nil && strings.HasSuffix(m[2], " into routes.Config") {
+	f := cannotUnmarshal.FindStringSubmatch(m[2])
+	if f == nil {
+		return msg
+	}
+	if f[3] == "routes.Config" {
 		return fmt.Sprintf("line %s: the routes document must be a mapping with agencies, "+
 			"destinations and routes, not %s", m[1], yamlKind(f[1]))
 	}
-	return msg
+	want, ok := expectedKind(f[3])
+	if !ok {
+		return msg
+	}
+	got := yamlKind(f[1])
+	switch {
+	case n != nil && n.Kind == yaml.ScalarNode && fitsTypeError(n, f[1], f[2]):
+		got = fmt.Sprintf("%s %q", got, n.Value)
+	case f[2] != "":
+		// The error cuts a value longer than 10 bytes to 7 and "...".
+		got = fmt.Sprintf("%s %q", got, f[2])
+	}
+	return fmt.Sprintf("line %s: %s: want %s, not %s", m[1], fieldName(pointer), want, got)
+}
+
+// fieldName names the value at pointer for a message: its key, or the
+// item of its list, such as "to item 1".
+func fieldName(pointer string) string {
+	if pointer == "" {
+		return "value"
+	}
+	tokens := strings.Split(pointer[1:], "/")
+	last := tokens[len(tokens)-1]
+	if _, err := strconv.Atoi(last); err == nil && len(tokens) > 1 {
+		return tokenText(tokens[len(tokens)-2]) + " item " + last
+	}
+	return tokenText(last)
+}
+
+// tokenText returns a JSON pointer's reference token unescaped.
+func tokenText(token string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(token, "~1", "/"), "~0", "~")
 }
 
 // yamlKind names the kind of value that a YAML tag such as !!seq marks.
@@ -147,35 +188,138 @@ func yamlKind(tag string) string {
 	switch tag {
 	case "!!seq":
 		return "a list"
+	case "!!map":
+		return "a mapping"
 	case "!!str":
 		return "a text"
 	case "!!int", "!!float":
 		return "a number"
 	case "!!bool":
 		return "a true or false"
+	case "!!null":
+		return "null"
 	}
 	return "a value of tag " + tag
 }
 
+// documentTypes maps the name of each Go type of the routes document, as
+// reflect and gopkg.in/yaml.v3 write it, such as "routes.Destination", to
+// the type.
+var documentTypes = func() map[string]reflect.Type {
+	types := map[string]reflect.Type{}
+	var add func(t reflect.Type)
+	add = func(t reflect.Type) {
+		if _, seen := types[t.String()]; seen {
+			return
+		}
+		types[t.String()] = t
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			add(t.Elem())
+		case reflect.Struct:
+			for i := range t.NumField() {
+				if t.Field(i).IsExported() {
+					add(t.Field(i).Type)
+				}
+			}
+		}
+	}
+	add(reflect.TypeOf(Config{}))
+	return types
+}()
+
+// expectedKind names the kind of value that the Go type named goType
+// decodes, such as "a whole number" for "int", and reports whether
+// goType is a type of the routes document.
+func expectedKind(goType string) (string, bool) {
+	t, ok := documentTypes[goType]
+	if !ok {
+		return "", false
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number", true
+	case reflect.Float32, reflect.Float64:
+		return "a number", true
+	case reflect.Bool:
+		return "true or false", true
+	case reflect.String:
+		return "a text", true
+	case reflect.Slice, reflect.Array:
+		return "a list", true
+	case reflect.Struct, reflect.Map:
+		return "a mapping", true
+	}
+	return "", false
+}
+
+// nearestField returns the YAML key of the struct type named goType
+// that is nearest to key, an unknown key of that type. It returns "" when
+// every key differs from key by more than two edits, or by half of key
+// or more.
+func nearestField(key, goType string) string {
+	t, ok := documentTypes[goType]
+	if !ok || t.Kind() != reflect.Struct {
+		return ""
+	}
+	best, bestDistance := "", 3
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		d := editDistance(strings.ToLower(key), name)
+		if d < bestDistance && 2*d < len(key) {
+			best, bestDistance = name, d
+		}
+	}
+	return best
+}
+
+// editDistance returns the Levenshtein distance of a and b, in bytes.
+func editDistance(a, b string) int {
+	row := make([]int, len(b)+1)
+	for j := range row {
+		row[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		diagonal := row[0]
+		row[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			next := min(row[j]+1, row[j-1]+1, diagonal+cost)
+			diagonal, row[j] = row[j], next
+		}
+	}
+	return row[len(b)]
+}
+
 // locate returns a problem with the pointer and the rule of msg, one
 // type error that gopkg.in/yaml.v3 found in the document whose nodes
-// are nodes. The error gives the line only, so locate takes the node on
+// are nodes, and the node of a value of the wrong type, or nil. The error gives the line only, so locate takes the node on
 // that line that fits the error best. Without one, the pointer is "".
-func locate(nodes []positioned, msg string) Problem {
+func locate(nodes []positioned, msg string) (Problem, *yaml.Node) {
 	m := typeErrorLine.FindStringSubmatch(msg)
 	if m == nil {
-		return Problem{Rule: RuleType}
+		return Problem{Rule: RuleType}, nil
 	}
 	line, _ := strconv.Atoi(m[1])
 	if f := unknownField.FindStringSubmatch(m[2]); f != nil {
-		return Problem{Pointer: keyPointer(nodes, line, f[1]), Rule: RuleUnknownField}
+		return Problem{Pointer: keyPointer(nodes, line, f[1]), Rule: RuleUnknownField}, nil
 	}
 	if f := duplicateKey.FindStringSubmatch(m[2]); f != nil {
 		key := f[2]
 		if f[1] != "" {
 			key, _ = strconv.Unquote(f[1])
 		}
-		return Problem{Pointer: keyPointer(nodes, line, key), Rule: RuleYAML}
+		return Problem{Pointer: keyPointer(nodes, line, key), Rule: RuleYAML}, nil
 	}
 	var onLine []positioned
 	for _, p := range nodes {
@@ -184,7 +328,7 @@ func locate(nodes []positioned, msg string) Problem {
 		}
 	}
 	if len(onLine) == 0 {
-		return Problem{Rule: RuleType}
+		return Problem{Rule: RuleType}, nil
 	}
 	best := onLine[0]
 	if c := cannotUnmarshal.FindStringSubmatch(m[2]); c != nil {
@@ -200,7 +344,7 @@ func locate(nodes []positioned, msg string) Problem {
 		// quotes picks the scalar.
 		best = durationNode(onLine, m[2])
 	}
-	return Problem{Pointer: best.pointer, Rule: RuleType}
+	return Problem{Pointer: best.pointer, Rule: RuleType}, best.node
 }
 
 // invalidDuration matches the error of Duration.UnmarshalYAML after its

@@ -46,6 +46,8 @@ type RoutesVersionInfo struct {
 // RoutesChange is the body of PUT /api/v1/routes and of a restore.
 type RoutesChange struct {
 	// Document is the new routes document (YAML); unused by a restore.
+	// The hub drops a leading byte order mark and turns CRLF line breaks
+	// into LF (routes.Normalize).
 	Document string `json:"document"`
 	Comment  string `json:"comment"`
 	// Expect is the version the change was based on; a newer current
@@ -177,7 +179,7 @@ func (s *Server) putRoutes(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &c) {
 		return
 	}
-	s.change(w, r, c, []byte(c.Document), nil)
+	s.change(w, r, c, routes.Normalize([]byte(c.Document)), nil)
 }
 
 func (s *Server) restoreRoutes(w http.ResponseWriter, r *http.Request) {

@@ -31,21 +31,24 @@ const arrestRoutes = sampleRoutes + `  - name: arrest-to-station
     to: [station]
 `
 
+// changeResult decodes r, the response to an accepted routes change,
+// and fails t unless its status is 200 or 201.
+func changeResult(t *testing.T, r response) api.RoutesChangeResult {
+	t.Helper()
+	if r.status != http.StatusOK && r.status != http.StatusCreated {
+		t.Fatalf("status %d; body %s", r.status, r.body)
+	}
+	var res api.RoutesChangeResult
+	if err := json.Unmarshal(r.body, &res); err != nil {
+		t.Fatalf("decoding %s: %v", r.body, err)
+	}
+	return res
+}
+
 func TestRoutesChangeCarriesWarnings(t *testing.T) {
 	h := newSampleHub(t, true)
-	changeResult := func(r response) api.RoutesChangeResult {
-		t.Helper()
-		if r.status != http.StatusOK && r.status != http.StatusCreated {
-			t.Fatalf("status %d; body %s", r.status, r.body)
-		}
-		var res api.RoutesChangeResult
-		if err := json.Unmarshal(r.body, &res); err != nil {
-			t.Fatalf("decoding %s: %v", r.body, err)
-		}
-		return res
-	}
 	for _, dryRun := range []bool{true, false} {
-		res := changeResult(putRoutes(t, h.url, api.RoutesChange{Document: arrestRoutes, Expect: 1,
+		res := changeResult(t, putRoutes(t, h.url, api.RoutesChange{Document: arrestRoutes, Expect: 1,
 			DryRun: dryRun}))
 		if !slices.Equal(res.Warnings, []string{sampleRoutesWarning}) {
 			t.Errorf("dry run %v: warnings %q, want the hook's warning about the proposed routes",
@@ -54,11 +57,11 @@ func TestRoutesChangeCarriesWarnings(t *testing.T) {
 	}
 
 	restore := h.url + "/api/v1/routes/versions/1/restore"
-	res := changeResult(send(t, http.MethodPost, restore, operatorToken, []byte(`{"expect": 2}`)))
+	res := changeResult(t, send(t, http.MethodPost, restore, operatorToken, []byte(`{"expect": 2}`)))
 	if res.Warnings != nil {
 		t.Errorf("restoring version 1: warnings %q, want none", res.Warnings)
 	}
-	res = changeResult(send(t, http.MethodPost, h.url+"/api/v1/routes/versions/2/restore",
+	res = changeResult(t, send(t, http.MethodPost, h.url+"/api/v1/routes/versions/2/restore",
 		operatorToken, []byte(`{"expect": 3, "dry_run": true}`)))
 	if !slices.Equal(res.Warnings, []string{sampleRoutesWarning}) {
 		t.Errorf("dry run restoring version 2: warnings %q, want the hook's warning", res.Warnings)
@@ -155,7 +158,7 @@ func TestRoutesChangeListsTextWithOtherProblems(t *testing.T) {
 		`when: message.type == "f`+"\u200b"+`ir"`)
 	r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: true})
 	p := wantProblem(t, r, problem.InvalidRoutes)
-	want := []string{" text", "/destinations/0/agency unknown-agency"}
+	want := []string{"/destinations/0/agency unknown-agency", "/routes/0/when text"}
 	if got := pointersAndRules(p.Errors); !slices.Equal(got, want) {
 		t.Errorf("errors at %q, want %q", got, want)
 	}

@@ -165,3 +165,28 @@ func TestRoutesChangeClientGoneIsNoError(t *testing.T) {
 		t.Errorf("log lines %v, want one at INFO for reading routes", lines)
 	}
 }
+
+// TestRoutesChangeNormalizesLineBreaks sends the current document, then
+// a changed one, with a byte order mark and CRLF line breaks: the first
+// is unchanged, and the second gets the diff and is saved as without
+// them.
+func TestRoutesChangeNormalizesLineBreaks(t *testing.T) {
+	h := newSampleHub(t, true)
+	windows := func(doc string) string { return "\uFEFF" + strings.ReplaceAll(doc, "\n", "\r\n") }
+	p := wantProblem(t, putRoutes(t, h.url, api.RoutesChange{Document: windows(sampleRoutes),
+		Expect: 1, DryRun: true}), problem.Conflict)
+	if p.Detail != api.UnchangedDetail {
+		t.Errorf("current document with CRLF: detail %q, want %q", p.Detail, api.UnchangedDetail)
+	}
+
+	plain := changeResult(t, putRoutes(t, h.url,
+		api.RoutesChange{Document: arrestRoutes, Expect: 1, DryRun: true}))
+	saved := changeResult(t, putRoutes(t, h.url,
+		api.RoutesChange{Document: windows(arrestRoutes), Expect: 1}))
+	if saved.Diff != plain.Diff {
+		t.Errorf("diff with CRLF:\n%s\nwant the diff without:\n%s", saved.Diff, plain.Diff)
+	}
+	if saved.Saved == nil || saved.Saved.Document != arrestRoutes {
+		t.Errorf("saved %+v, want the document without the byte order mark and CRs", saved.Saved)
+	}
+}

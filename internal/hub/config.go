@@ -77,7 +77,8 @@ type Config struct {
 	// defaultOutboxPause; tests shorten it.
 	outboxPause time.Duration
 	// Routes is the routes document (YAML). Default: the embedded
-	// default routes.
+	// default routes. The hub checks and stores it as routes.Normalize
+	// returns it, without a leading byte order mark and CRs before LFs.
 	Routes []byte
 	// RoutesFile is the path that Routes was read from, which start-up
 	// errors name. It is empty when Routes was not read from a file.

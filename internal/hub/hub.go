@@ -124,7 +124,7 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	if err := schemas.Check(); err != nil {
 		return nil, err
 	}
-	doc := cfg.Routes
+	doc := routes.Normalize(cfg.Routes)
 	if len(doc) == 0 {
 		doc = routes.DefaultDocument()
 	}

@@ -257,3 +257,25 @@ routes:
 		t.Errorf("the journal file: Stat error = %v, want none created", statErr)
 	}
 }
+
+// TestRoutesFileLineBreaksNormalized starts a hub on a routes file with a
+// byte order mark and CRLF line breaks: the store's first version is the
+// file without them.
+func TestRoutesFileLineBreaksNormalized(t *testing.T) {
+	doc := credentialRoutes("http://127.0.0.1:20101/ecf", "")
+	windows := append([]byte("\uFEFF"), bytes.ReplaceAll(doc, []byte("\n"), []byte("\r\n"))...)
+	cfg := Config{DataDir: t.TempDir(), Listen: "127.0.0.1:20150", Log: quietLog(),
+		AadhaarKey: testKey, Routes: windows}
+	h, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer stop(t, h)
+	v, err := h.backend.routes.Current(context.Background())
+	if err != nil {
+		t.Fatalf("reading the stored routes: %v", err)
+	}
+	if !bytes.Equal(v.Document, doc) {
+		t.Errorf("stored document %q, want %q", v.Document, doc)
+	}
+}
