@@ -264,7 +264,7 @@ routes:
 func TestRoutesFileLineBreaksNormalized(t *testing.T) {
 	doc := credentialRoutes("http://127.0.0.1:20101/ecf", "")
 	windows := append([]byte("\uFEFF"), bytes.ReplaceAll(doc, []byte("\n"), []byte("\r\n"))...)
-	cfg := Config{DataDir: t.TempDir(), Listen: "127.0.0.1:20150", Log: quietLog(),
+	cfg := Config{DataDir: t.TempDir(), Listen: "127.0.0.1:0", Log: quietLog(),
 		AadhaarKey: testKey, Routes: windows}
 	h, err := Open(context.Background(), cfg)
 	if err != nil {
