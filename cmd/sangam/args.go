@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
+	"time"
 )
 
 // usageError is an error in how a command was called, such as an unknown
@@ -63,9 +65,46 @@ func parseQuietly(fs *flag.FlagSet, stderr io.Writer, parse func() error) error 
 		fs.Usage()
 		return errHelp
 	case err != nil:
-		return usageErrorf(fs.Name(), "%v", err)
+		return usageErrorf(fs.Name(), "%s", flagProblem(fs, err))
 	}
 	return nil
+}
+
+// badFlagValue matches the flag package's error for a value it could not
+// parse, such as `invalid value "abc" for flag -limit: parse error`.
+var badFlagValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([^:]+): parse error$`)
+
+// flagProblem returns the text of err, a flag parse error of fs. A value
+// that does not parse is reported with the flag's double-dash name and
+// the kind of value it takes, in place of the flag package's "parse
+// error".
+func flagProblem(fs *flag.FlagSet, err error) string {
+	m := badFlagValue.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err.Error()
+	}
+	f := fs.Lookup(m[2])
+	if f == nil {
+		return err.Error()
+	}
+	getter, ok := f.Value.(flag.Getter)
+	if !ok {
+		return err.Error()
+	}
+	var want string
+	switch getter.Get().(type) {
+	case int, int64, uint, uint64:
+		want = "a whole number"
+	case float64:
+		want = "a number"
+	case time.Duration:
+		want = "a duration such as 30s or 2m"
+	case bool:
+		want = "true or false"
+	default:
+		return err.Error()
+	}
+	return fmt.Sprintf("--%s: invalid value %q: want %s", m[2], m[1], want)
 }
 
 // parseFlagsOnly parses args with fs for a command that takes flags only,

@@ -46,6 +46,11 @@ func TestFlagRulesAreUsageErrors(t *testing.T) {
 		{"routes apply", []string{"routes", "apply", "--expect", "0", body}, "--expect: invalid value 0"},
 		{"mocks", []string{"mocks", "--mock-port", "99999"}, "--mock-port: 99999 is invalid"},
 		{"mocks", []string{"mocks", "--courts-token-file", ""}, `--courts-token-file: "" is invalid`},
+		{"replay", []string{"replay", "--all", "--limit", "abc"}, `--limit: invalid value "abc": want a whole number`},
+		{"routes history", []string{"routes", "history", "--before", "abc"},
+			`--before: invalid value "abc": want a whole number`},
+		{"send", []string{"send", "--agency", "police", "--timeout", "soon", body},
+			`--timeout: invalid value "soon": want a duration such as 30s or 2m`},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			code, out, errOut := runCLI(t, c.args...)
