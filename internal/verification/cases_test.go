@@ -212,6 +212,27 @@ func TestReturnAfterRegistrationWithdrawsFIR(t *testing.T) {
 	})
 }
 
+// TestCorrectedReportResolvesFIRAgain registers, under the CNR of a
+// returned report, the station's corrected report: the CNR resolves the
+// FIR from the new registration.
+func TestCorrectedReportResolvesFIRAgain(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		const correctedReport = "0199c3a4-7f1e-7b2a-9c1d-5e6f7a8b9c0f"
+		e.accept(t, registrationOf(reportID, "accepted", "KLER10-CB-1"))
+		e.clock.Advance(day)
+		e.accept(t, registrationOf(reportID, "returned", "KLER10-CB-2"))
+		e.clock.Advance(day)
+		corrected := e.accept(t, registrationOf(correctedReport, "accepted", "KLER10-CB-3"))
+		c := e.accept(t, courtOrderNaming(t, cnrOfRelease), e.caseResolver()).CourtOrder.Case
+		if c.FIR == nil || *c.FIR != firOfCNR {
+			t.Errorf("FIR = %+v, want %s", c.FIR, firOfCNR)
+		}
+		if c.FIRResolvedFrom != corrected.ID {
+			t.Errorf("resolved from %q, want the corrected report's registration %s", c.FIRResolvedFrom, corrected.ID)
+		}
+	})
+}
+
 // TestRejectionWithoutCNRWithdrawsFIR has the court reject, without a
 // CNR, a final report it had registered: the registration is withdrawn.
 func TestRejectionWithoutCNRWithdrawsFIR(t *testing.T) {
