@@ -2,13 +2,17 @@ package verification
 
 import (
 	"context"
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/canonical"
+	jsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	"github.com/sangam-hub/sangam/internal/sqlite"
 )
 
 // cnrOfRelease is the CNR by which the NIEM release report names its
@@ -392,4 +396,71 @@ func TestCourtOrderByUnknownCNRSaysWhy(t *testing.T) {
 			t.Errorf("case key = %s, want the CNR's %s", m.CaseKey, sent.CaseKey)
 		}
 	})
+}
+
+// TestMigrationReindexesRegistrations indexes a registration and the
+// return of its filing with the tables of migration 5, which keep no
+// filing id. After migration 6 and a rebuild, as at the next start, the
+// return withdraws the registration.
+func TestMigrationReindexesRegistrations(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "sangam.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	store, err := jsqlite.New(ctx, db, jsqlite.Config{Logger: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := loadMigrations(string(SQLite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all[5].version != 6 {
+		t.Fatalf("migration 6 is %d %s", all[5].version, all[5].name)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&Index{db: db, dialect: SQLite}).applyMigrations(ctx, tx, all[:5]); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+
+	e := &env{store: store, clock: newClock()}
+	reg := e.accept(t, registrationOf(reportID, "accepted", "KLER10-CB-1"))
+	e.clock.Advance(day)
+	returned := e.accept(t, registrationOf(reportID, "returned", "KLER10-CB-2"))
+	ref, _ := json.Marshal(firOfCNR)
+	for _, stmt := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO verification_indexed (message_id, indexed_at) VALUES ($1, 0), ($2, 0)`,
+			[]any{reg.ID, returned.ID}},
+		{`INSERT INTO verification_case_registrations (cnr, message_id, fir_ref, received_at)
+			VALUES ($1, $2, $3, $4)`, []any{cnrOfRelease, reg.ID, string(ref), reg.ReceivedAt.UnixMicro()}},
+		{`INSERT INTO verification_declined_registrations (cnr, message_id, status) VALUES ($1, $2, $3)`,
+			[]any{cnrOfRelease, returned.ID, "returned"}},
+	} {
+		if _, err := db.ExecContext(ctx, stmt.sql, stmt.args...); err != nil {
+			t.Fatalf("recording the index of migration 5: %v", err)
+		}
+	}
+
+	index, err := NewSQLiteIndex(ctx, db, IndexConfig{Journal: store, Logger: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { index.Close() })
+	if n, err := index.Rebuild(ctx); err != nil || n != 2 {
+		t.Errorf("Rebuild added %d messages, err %v; want both registrations", n, err)
+	}
+	if _, from, found, err := index.FIRByCNR(ctx, cnrOfRelease); err != nil || found {
+		t.Errorf("FIRByCNR after the migration: from %q, found %v, err %v; want nothing", from, found, err)
+	}
 }
