@@ -227,6 +227,21 @@ func postAtOnce(t *testing.T, hubURL string, bodies [][]byte) ([]int, [][]byte) 
 	return statuses, replies
 }
 
+// startRegistrationHub starts the mock agencies and a hub with cfg and
+// registrationRoutes, and returns the hub's URL and the agencies.
+func startRegistrationHub(t *testing.T, cfg Config) (string, *agencies) {
+	t.Helper()
+	var hubURL atomic.Value
+	hubURL.Store("")
+	ag := startAgencies(t, func() string { return hubURL.Load().(string) })
+	cfg.Routes = registrationRoutes(ag)
+	cfg.DataDir = t.TempDir()
+	h := startHub(t, cfg)
+	url := "http://" + h.Addr()
+	hubURL.Store(url)
+	return url, ag
+}
+
 func TestSimultaneousRegistrationsSQLite(t *testing.T) {
 	testSimultaneousRegistrations(t, Config{})
 }
@@ -241,14 +256,7 @@ func TestSimultaneousRegistrationsPostgres(t *testing.T) {
 // the accepted one's CNR. Callbacks that give one report a single CNR,
 // posted at once, are all accepted.
 func testSimultaneousRegistrations(t *testing.T, cfg Config) {
-	var hubURL atomic.Value
-	hubURL.Store("")
-	ag := startAgencies(t, func() string { return hubURL.Load().(string) })
-	cfg.Routes = registrationRoutes(ag)
-	cfg.DataDir = t.TempDir()
-	h := startHub(t, cfg)
-	url := "http://" + h.Addr()
-	hubURL.Store(url)
+	url, ag := startRegistrationHub(t, cfg)
 
 	const rounds, callbacks = 5, 4
 	notices := 0
@@ -341,14 +349,7 @@ func TestReturnAfterRegistrationPostgres(t *testing.T) {
 // that names the case by that CNR alone then gets no FIR, with a reason
 // that names the return.
 func testReturnAfterRegistration(t *testing.T, cfg Config) {
-	var hubURL atomic.Value
-	hubURL.Store("")
-	ag := startAgencies(t, func() string { return hubURL.Load().(string) })
-	cfg.Routes = registrationRoutes(ag)
-	cfg.DataDir = t.TempDir()
-	h := startHub(t, cfg)
-	url := "http://" + h.Addr()
-	hubURL.Store(url)
+	url, ag := startRegistrationHub(t, cfg)
 
 	filing := fileReport(t, url, "EKM0412-FR-RETURN-1", 1187)
 	code, reg, body := postXML(t, url, "courts", reportCallback(t, "KLER10-CB-R1", filing, 1187, releaseCNR))

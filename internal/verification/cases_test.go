@@ -4,15 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/canonical"
-	jsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
-	"github.com/sangam-hub/sangam/internal/sqlite"
 )
 
 // cnrOfRelease is the CNR by which the NIEM release report names its
@@ -257,14 +254,14 @@ func TestRejectionWithoutCNRWithdrawsFIR(t *testing.T) {
 func TestReturnWithdrawsOnlyItsFiling(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		const otherReport = "0199c3a4-7f1e-7b2a-9c1d-5e6f7a8b9c0e"
-		kept := e.accept(t, registrationOf(otherReport, "accepted", "KLER10-CB-1"))
+		otherRegistration := e.accept(t, registrationOf(otherReport, "accepted", "KLER10-CB-1"))
 		e.clock.Advance(day)
 		e.accept(t, registrationOf(reportID, "accepted", "KLER10-CB-2"))
 		e.clock.Advance(day)
 		e.accept(t, registrationOf(reportID, "returned", "KLER10-CB-3"))
 		_, from, found, err := e.index.FIRByCNR(context.Background(), cnrOfRelease)
-		if err != nil || !found || from != kept.ID {
-			t.Errorf("FIRByCNR: from %q, found %v, err %v; want registration %s", from, found, err, kept.ID)
+		if err != nil || !found || from != otherRegistration.ID {
+			t.Errorf("FIRByCNR: from %q, found %v, err %v; want registration %s", from, found, err, otherRegistration.ID)
 		}
 
 		// A court's own filing id, of a filing made on its portal, is
@@ -404,15 +401,7 @@ func TestCourtOrderByUnknownCNRSaysWhy(t *testing.T) {
 // return withdraws the registration.
 func TestMigrationReindexesRegistrations(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "sangam.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	store, err := jsqlite.New(ctx, db, jsqlite.Config{Logger: quietLog()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, store := sqliteJournal(t)
 	all, err := loadMigrations(string(SQLite))
 	if err != nil {
 		t.Fatal(err)
