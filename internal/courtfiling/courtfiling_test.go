@@ -839,6 +839,33 @@ func TestCNROfOtherFIRRejected(t *testing.T) {
 	accept(t, s, "courts", callback(t, "KLER10-CB-3", "EF-KLER10-2025-0100", reportFIR))
 }
 
+// TestReturnAfterRegistrationKeepsCNRClaim has the court return a filing
+// it registered: the callback is accepted, the corrected report is
+// registered under the same CNR, and the CNR stays with its FIR.
+func TestReturnAfterRegistrationKeepsCNRClaim(t *testing.T) {
+	s := newService(t)
+	report := fileReport(t, s, finalReport(t, "EKM0412-FR-1"))
+	first := accept(t, s, "courts", callback(t, "KLER10-CB-1", report.MessageID, reportFIR))
+	returned := replace(t, callback(t, "KLER10-CB-2", report.MessageID, reportFIR),
+		"<ecf:FilingStatusCode>accepted<", "<ecf:FilingStatusCode>RETURNED<")
+	if r := accept(t, s, "courts", returned); r.Duplicate {
+		t.Fatalf("the return was taken as a duplicate: %+v", r)
+	}
+
+	corrected := fileReport(t, s, finalReport(t, "EKM0412-FR-2"))
+	accept(t, s, "courts", callback(t, "KLER10-CB-3", corrected.MessageID, reportFIR))
+
+	_, err := s.Accept(context.Background(), "courts",
+		callback(t, "KLER10-CB-4", "EF-KLER10-2025-0099", "FIR/KL/EKM/EKM0420/2025/9"), "")
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) || !hasViolationRule(conflict.Invalid.Violations, courtfiling.RuleRegisteredElsewhere) {
+		t.Fatalf("another FIR under the CNR: error %v, want a %s conflict", err, courtfiling.RuleRegisteredElsewhere)
+	}
+	if !strings.Contains(err.Error(), first.MessageID) {
+		t.Errorf("error %q does not name the registration that claimed the CNR, %s", err, first.MessageID)
+	}
+}
+
 // TestRejectedCNRTiesNoFIR has a court decline a filing of one FIR under
 // a CNR and then register that CNR to another FIR: the declining
 // registration does not hold the CNR.

@@ -125,7 +125,9 @@ func rejection(registrations []registration) (registration, bool) {
 // reaches the station of the case's FIR. For the first registration of a
 // CNR, guardCase returns the claim, which that registration then holds.
 // Registrations that reject or return a filing neither take nor read the
-// claim.
+// claim. Nor do they release it when they return a filing that the
+// holder registered: a CNR stays the number of one case, so the station's
+// corrected report may be registered under it only with the same FIR.
 //
 // NOTE: registrations journaled before the hub kept this claim hold
 // none, so the first registration of such a CNR after it takes the claim

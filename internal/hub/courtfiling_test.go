@@ -227,6 +227,21 @@ func postAtOnce(t *testing.T, hubURL string, bodies [][]byte) ([]int, [][]byte) 
 	return statuses, replies
 }
 
+// startRegistrationHub starts the mock agencies and a hub with cfg and
+// registrationRoutes, and returns the hub's URL and the agencies.
+func startRegistrationHub(t *testing.T, cfg Config) (string, *agencies) {
+	t.Helper()
+	var hubURL atomic.Value
+	hubURL.Store("")
+	ag := startAgencies(t, func() string { return hubURL.Load().(string) })
+	cfg.Routes = registrationRoutes(ag)
+	cfg.DataDir = t.TempDir()
+	h := startHub(t, cfg)
+	url := "http://" + h.Addr()
+	hubURL.Store(url)
+	return url, ag
+}
+
 func TestSimultaneousRegistrationsSQLite(t *testing.T) {
 	testSimultaneousRegistrations(t, Config{})
 }
@@ -241,14 +256,7 @@ func TestSimultaneousRegistrationsPostgres(t *testing.T) {
 // the accepted one's CNR. Callbacks that give one report a single CNR,
 // posted at once, are all accepted.
 func testSimultaneousRegistrations(t *testing.T, cfg Config) {
-	var hubURL atomic.Value
-	hubURL.Store("")
-	ag := startAgencies(t, func() string { return hubURL.Load().(string) })
-	cfg.Routes = registrationRoutes(ag)
-	cfg.DataDir = t.TempDir()
-	h := startHub(t, cfg)
-	url := "http://" + h.Addr()
-	hubURL.Store(url)
+	url, ag := startRegistrationHub(t, cfg)
 
 	const rounds, callbacks = 5, 4
 	notices := 0
@@ -324,5 +332,54 @@ func testSimultaneousRegistrations(t *testing.T, cfg Config) {
 	time.Sleep(200 * time.Millisecond)
 	if n := len(ag.station.Received()); n != notices {
 		t.Errorf("station received %d notices, want %d, one per accepted callback", n, notices)
+	}
+}
+
+func TestReturnAfterRegistrationSQLite(t *testing.T) {
+	testReturnAfterRegistration(t, Config{})
+}
+
+func TestReturnAfterRegistrationPostgres(t *testing.T) {
+	testReturnAfterRegistration(t, Config{PostgresDSN: postgresDSN(t)})
+}
+
+// testReturnAfterRegistration has the court register a final report
+// under the CNR of the prisons' release report and return it after
+// that. The return is accepted and reaches the station, and the release
+// that names the case by that CNR alone then gets no FIR, with a reason
+// that names the return.
+func testReturnAfterRegistration(t *testing.T, cfg Config) {
+	url, ag := startRegistrationHub(t, cfg)
+
+	filing := fileReport(t, url, "EKM0412-FR-RETURN-1", 1187)
+	code, reg, body := postXML(t, url, "courts", reportCallback(t, "KLER10-CB-R1", filing, 1187, releaseCNR))
+	if code != http.StatusAccepted {
+		t.Fatalf("registration: status %d, %s", code, body)
+	}
+	returned := bytes.Replace(reportCallback(t, "KLER10-CB-R2", filing, 1187, releaseCNR),
+		[]byte(">accepted<"), []byte(">RETURNED<"), 1)
+	code, ret, body := postXML(t, url, "courts", returned)
+	if code != http.StatusAccepted {
+		t.Fatalf("return after registration: status %d, want 202; %s", code, body)
+	}
+	waitFor(t, "both notifications at the station", func() bool { return len(ag.station.Received()) == 2 })
+	notice := document(t, ag.station.Received()[1].Body)
+	if status, _ := notice["status"].(string); !strings.EqualFold(status, "returned") {
+		t.Errorf("second notification status %v, want returned: %v", notice["status"], notice)
+	}
+
+	code, res, body := postXML(t, url, "prisons",
+		readTestdata(t, "../../adapters/prisons/testdata/release_report.xml"))
+	if code != http.StatusAccepted {
+		t.Fatalf("release: status %d, %s", code, body)
+	}
+	c := settledJourney(t, url, res.MessageID).Message.Movement.Prisoner.Cases[0]
+	if c.FIR != nil || c.FIRResolvedFrom != "" {
+		t.Errorf("release case FIR %+v from %q, want none after the return", c.FIR, c.FIRResolvedFrom)
+	}
+	for _, want := range []string{"after registering it", reg.MessageID, ret.MessageID} {
+		if !strings.Contains(c.FIRUnresolved, want) {
+			t.Errorf("unresolved reason %q does not contain %q", c.FIRUnresolved, want)
+		}
 	}
 }

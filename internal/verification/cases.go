@@ -14,7 +14,8 @@ import (
 
 // CaseResolver fills in the FIR of each case that a prisoner movement or
 // a court order names by CNR alone, from the newest court registration of
-// that CNR. The routes that look for the FIR's police station then match,
+// that CNR that accepted its filing and was not withdrawn (see FIRByCNR).
+// The routes that look for the FIR's police station then match,
 // and the message joins the FIR's case. The case records that
 // registration's hub id in FIRResolvedFrom. For a CNR that no
 // registration has tied to an FIR, it records the reason in
@@ -75,6 +76,14 @@ func (c *CaseResolver) resolve(ctx context.Context, ref *canonical.CaseRef) erro
 		return fmt.Errorf("finding the FIR of CNR %s: %w", ref.CNR, err)
 	}
 	if !found {
+		withdrawn, err := c.Index.withdrawnRegistrations(ctx, ref.CNR)
+		if err != nil {
+			return err
+		}
+		if len(withdrawn) > 0 {
+			ref.FIRUnresolved = withdrawnReason(ref.CNR, withdrawn)
+			return nil
+		}
 		declined, err := c.Index.declinedRegistrations(ctx, ref.CNR)
 		if err != nil {
 			return err
@@ -97,6 +106,43 @@ func unresolvedReason(cnr string, declined []string) string {
 	return fmt.Sprintf("every court registration of CNR %s that reached the hub rejected or "+
 		"returned its filing (%s) and none accepted one, so the case's FIR and police station "+
 		"are unknown", cnr, strings.Join(declined, ", "))
+}
+
+// withdrawnReason returns why the FIR of cnr is unknown when each of its
+// accepted registrations had its filing rejected or returned after it.
+func withdrawnReason(cnr string, withdrawn []string) string {
+	return fmt.Sprintf("every accepted court registration of CNR %s was withdrawn because the "+
+		"court returned or rejected its filing after registering it (%s), so the case's FIR "+
+		"and police station are unknown", cnr, strings.Join(withdrawn, "; "))
+}
+
+// withdrawnRegistrations returns the accepted registrations of cnr whose
+// filing a callback of the court then rejected or returned, in id order,
+// each as "hub message ID, filing F, withdrawn by hub message D:
+// status".
+func (x *Index) withdrawnRegistrations(ctx context.Context, cnr string) ([]string, error) {
+	rows, err := x.db.QueryContext(ctx, `SELECT r.message_id, r.filing_id, d.message_id, d.status
+		FROM verification_case_registrations r
+		JOIN verification_declined_registrations d ON d.filing_id = r.filing_id
+		WHERE r.cnr = $1 AND r.filing_id <> ''
+		ORDER BY r.message_id, d.message_id`, cnr)
+	if err != nil {
+		return nil, fmt.Errorf("reading the withdrawn registrations of CNR %s: %w", cnr, err)
+	}
+	defer rows.Close()
+	var withdrawn []string
+	for rows.Next() {
+		var id, filing, declinedBy, status string
+		if err := rows.Scan(&id, &filing, &declinedBy, &status); err != nil {
+			return nil, fmt.Errorf("reading the withdrawn registrations of CNR %s: %w", cnr, err)
+		}
+		withdrawn = append(withdrawn, fmt.Sprintf("hub message %s, filing %s, withdrawn by hub message %s: %s",
+			id, filing, declinedBy, courtfiling.FilingStatus(status)))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the withdrawn registrations of CNR %s: %w", cnr, err)
+	}
+	return withdrawn, nil
 }
 
 // declinedRegistrations returns the registrations of cnr that rejected
@@ -124,12 +170,16 @@ func (x *Index) declinedRegistrations(ctx context.Context, cnr string) ([]string
 
 // FIRByCNR returns the FIR of the newest court registration of cnr that
 // names one, by the hub's received time, and that registration's hub
-// id. found is false when the index has no such registration.
+// id. A registration whose filing a callback of the court rejected or
+// returned, before or after it, is withdrawn and does not count. found is
+// false when no registration counts.
 func (x *Index) FIRByCNR(ctx context.Context, cnr string) (
 	fir canonical.FIRRef, registrationID string, found bool, err error) {
 	var ref string
 	err = x.db.QueryRowContext(ctx, `SELECT fir_ref, message_id
-		FROM verification_case_registrations WHERE cnr = $1
+		FROM verification_case_registrations r WHERE cnr = $1
+		AND NOT (filing_id <> '' AND EXISTS (SELECT 1 FROM verification_declined_registrations d
+			WHERE d.filing_id = r.filing_id))
 		ORDER BY received_at DESC, message_id DESC LIMIT 1`, cnr).Scan(&ref, &registrationID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return canonical.FIRRef{}, "", false, nil
@@ -145,23 +195,40 @@ func (x *Index) FIRByCNR(ctx context.Context, cnr string) (
 }
 
 // recordRegistration records the CNR and FIR of m, a court registration
-// that names both. A registration with a CNR that rejects or returns its
-// filing ties the CNR to no FIR, because the court took no case from it,
-// so only its status is recorded. Other messages change nothing.
+// that names both, with the hub id of the final report it registers. A
+// registration that rejects or returns its filing ties the CNR to no
+// FIR, because the court took no case from it, so only its status is
+// recorded. It is recorded when it names a CNR or a final report of the
+// hub, since it withdraws the accepted registrations of that report (see
+// FIRByCNR). The courtfiling guard refuses to accept a filing again once
+// a callback rejected or returned it, so the order in which callbacks
+// are indexed does not matter. Other messages change nothing.
 func recordRegistration(ctx context.Context, tx *sql.Tx, m *canonical.Message) error {
 	r := m.CourtRegistration
-	if m.Type != canonical.TypeCourtRegistration || r == nil || r.CNR == "" {
+	if m.Type != canonical.TypeCourtRegistration || r == nil {
 		return nil
 	}
+	// Only a hub message id names one filing for certain: the court's
+	// own filing id of a filing made on its portal may repeat at
+	// another court.
+	filingID := m.CorrelationID
+	if r.UnknownFiling {
+		filingID = ""
+	}
 	if courtfiling.Rejected(r.Status) {
+		if r.CNR == "" && filingID == "" {
+			return nil
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO verification_declined_registrations
-			(cnr, message_id, status) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, r.CNR, m.ID, r.Status)
+			(cnr, message_id, status, filing_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+			r.CNR, m.ID, r.Status, filingID)
 		if err != nil {
-			return fmt.Errorf("recording the declined registration of CNR %s: %w", r.CNR, err)
+			return fmt.Errorf("recording the declined registration of filing %q, CNR %q: %w",
+				filingID, r.CNR, err)
 		}
 		return nil
 	}
-	if r.FIR == nil {
+	if r.CNR == "" || r.FIR == nil {
 		return nil
 	}
 	ref, err := json.Marshal(r.FIR)
@@ -169,8 +236,8 @@ func recordRegistration(ctx context.Context, tx *sql.Tx, m *canonical.Message) e
 		return fmt.Errorf("encoding the FIR of CNR %s: %w", r.CNR, err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO verification_case_registrations
-		(cnr, message_id, fir_ref, received_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT DO NOTHING`, r.CNR, m.ID, string(ref), m.ReceivedAt.UnixMicro())
+		(cnr, message_id, fir_ref, received_at, filing_id) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT DO NOTHING`, r.CNR, m.ID, string(ref), m.ReceivedAt.UnixMicro(), filingID)
 	if err != nil {
 		return fmt.Errorf("recording the registration of CNR %s: %w", r.CNR, err)
 	}

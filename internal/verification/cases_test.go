@@ -2,6 +2,7 @@ package verification
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"slices"
 	"strings"
@@ -170,6 +171,135 @@ func TestReleaseByRejectedCNRGivesReason(t *testing.T) {
 	})
 }
 
+// reportID is the hub message id of the final report that the
+// registrations of the withdrawal tests name as their filing.
+const reportID = "0199c3a4-7f1e-7b2a-9c1d-5e6f7a8b9c0d"
+
+// registrationOf is registration for the final report filing, with the
+// filing status status.
+func registrationOf(filing, status, sender string) canonical.Message {
+	m := registration(cnrOfRelease, firOfCNR, sender)
+	m.CorrelationID = filing
+	m.CourtRegistration.Status = status
+	return m
+}
+
+// TestReturnAfterRegistrationWithdrawsFIR has the court accept a final
+// report under a CNR and return it afterwards: a later order that names
+// the case by that CNR gets no FIR, and its reason names both callbacks.
+func TestReturnAfterRegistrationWithdrawsFIR(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		reg := e.accept(t, registrationOf(reportID, "accepted", "KLER10-CB-1"))
+		before := e.accept(t, niemRelease(t), e.caseResolver()).Movement.Prisoner.Cases[0]
+		if before.FIRResolvedFrom != reg.ID {
+			t.Fatalf("before the return: resolved from %q, want %s", before.FIRResolvedFrom, reg.ID)
+		}
+
+		e.clock.Advance(day)
+		returned := e.accept(t, registrationOf(reportID, "RETURNED", "KLER10-CB-2"))
+		if _, from, found, err := e.index.FIRByCNR(context.Background(), cnrOfRelease); err != nil || found {
+			t.Errorf("FIRByCNR after the return: from %q, found %v, err %v; want nothing", from, found, err)
+		}
+		c := e.accept(t, courtOrderNaming(t, cnrOfRelease), e.caseResolver()).CourtOrder.Case
+		if c.FIR != nil || c.FIRResolvedFrom != "" {
+			t.Errorf("order after the return: FIR %+v from %q, want none", c.FIR, c.FIRResolvedFrom)
+		}
+		for _, want := range []string{cnrOfRelease, "after registering it", "hub message " + reg.ID,
+			"withdrawn by hub message " + returned.ID + ": returned"} {
+			if !strings.Contains(c.FIRUnresolved, want) {
+				t.Errorf("unresolved reason %q does not contain %q", c.FIRUnresolved, want)
+			}
+		}
+	})
+}
+
+// TestCorrectedReportResolvesFIRAgain registers, under the CNR of a
+// returned report, the station's corrected report: the CNR resolves the
+// FIR from the new registration.
+func TestCorrectedReportResolvesFIRAgain(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		const correctedReport = "0199c3a4-7f1e-7b2a-9c1d-5e6f7a8b9c0f"
+		e.accept(t, registrationOf(reportID, "accepted", "KLER10-CB-1"))
+		e.clock.Advance(day)
+		e.accept(t, registrationOf(reportID, "returned", "KLER10-CB-2"))
+		e.clock.Advance(day)
+		corrected := e.accept(t, registrationOf(correctedReport, "accepted", "KLER10-CB-3"))
+		c := e.accept(t, courtOrderNaming(t, cnrOfRelease), e.caseResolver()).CourtOrder.Case
+		if c.FIR == nil || *c.FIR != firOfCNR {
+			t.Errorf("FIR = %+v, want %s", c.FIR, firOfCNR)
+		}
+		if c.FIRResolvedFrom != corrected.ID {
+			t.Errorf("resolved from %q, want the corrected report's registration %s", c.FIRResolvedFrom, corrected.ID)
+		}
+	})
+}
+
+// TestRejectionWithoutCNRWithdrawsFIR has the court reject, without a
+// CNR, a final report it had registered: the registration is withdrawn.
+func TestRejectionWithoutCNRWithdrawsFIR(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		e.accept(t, registrationOf(reportID, "accepted", "KLER10-CB-1"))
+		rejection := registrationOf(reportID, "rejected", "KLER10-CB-2")
+		rejection.CourtRegistration.CNR, rejection.CourtRegistration.FilingNumber = "", "EF/KLER10/2025/99"
+		e.accept(t, rejection)
+		if _, from, found, err := e.index.FIRByCNR(context.Background(), cnrOfRelease); err != nil || found {
+			t.Errorf("FIRByCNR: from %q, found %v, err %v; want nothing", from, found, err)
+		}
+	})
+}
+
+// TestReturnWithdrawsOnlyItsFiling returns one of two final reports
+// registered under one CNR: the other's registration still resolves the
+// FIR, and so does a registration of a filing the hub did not send.
+func TestReturnWithdrawsOnlyItsFiling(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		const otherReport = "0199c3a4-7f1e-7b2a-9c1d-5e6f7a8b9c0e"
+		otherRegistration := e.accept(t, registrationOf(otherReport, "accepted", "KLER10-CB-1"))
+		e.clock.Advance(day)
+		e.accept(t, registrationOf(reportID, "accepted", "KLER10-CB-2"))
+		e.clock.Advance(day)
+		e.accept(t, registrationOf(reportID, "returned", "KLER10-CB-3"))
+		_, from, found, err := e.index.FIRByCNR(context.Background(), cnrOfRelease)
+		if err != nil || !found || from != otherRegistration.ID {
+			t.Errorf("FIRByCNR: from %q, found %v, err %v; want registration %s", from, found, err, otherRegistration.ID)
+		}
+
+		// A court's own filing id, of a filing made on its portal, is
+		// not a hub report's, so a return naming it withdraws nothing.
+		portal := registrationOf("EF-KLER10-2025-0099", "accepted", "KLER10-CB-4")
+		portal.CourtRegistration.UnknownFiling = true
+		e.clock.Advance(day)
+		newest := e.accept(t, portal)
+		portalReturn := registrationOf("EF-KLER10-2025-0099", "returned", "KLER10-CB-5")
+		portalReturn.CourtRegistration.UnknownFiling = true
+		e.accept(t, portalReturn)
+		_, from, found, err = e.index.FIRByCNR(context.Background(), cnrOfRelease)
+		if err != nil || !found || from != newest.ID {
+			t.Errorf("FIRByCNR after the portal return: from %q, found %v, err %v; want %s",
+				from, found, err, newest.ID)
+		}
+	})
+}
+
+// TestRebuildWithdrawsReturnedRegistration indexes, in a rebuild, a
+// registration and the return of its filing: the CNR resolves no FIR.
+func TestRebuildWithdrawsReturnedRegistration(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		index := e.index
+		e.index = nil // journal only, as when a crash cuts Observe off
+		e.accept(t, registrationOf(reportID, "accepted", "KLER10-CB-1"))
+		e.clock.Advance(day)
+		e.accept(t, registrationOf(reportID, "returned", "KLER10-CB-2"))
+		e.index = index
+		if _, err := index.Rebuild(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if _, from, found, err := index.FIRByCNR(context.Background(), cnrOfRelease); err != nil || found {
+			t.Errorf("FIRByCNR after the rebuild: from %q, found %v, err %v; want nothing", from, found, err)
+		}
+	})
+}
+
 func TestMovementWithFIRKeepsItsCases(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		e.accept(t, registration(cnrOfRelease, firOfCNR, "KLER10-CB-1"))
@@ -218,6 +348,15 @@ func courtOrderByCNR(t *testing.T) canonical.Message {
 	return m
 }
 
+// courtOrderNaming is courtOrderByCNR with its case's CNR set to cnr.
+func courtOrderNaming(t *testing.T, cnr string) canonical.Message {
+	t.Helper()
+	m := courtOrderByCNR(t)
+	m.CourtOrder.Case.CNR = cnr
+	m.CaseKey = m.CourtOrder.CaseKey()
+	return m
+}
+
 func TestCourtOrderByCNRTakesRegisteredFIR(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		sent := courtOrderByCNR(t)
@@ -254,4 +393,63 @@ func TestCourtOrderByUnknownCNRSaysWhy(t *testing.T) {
 			t.Errorf("case key = %s, want the CNR's %s", m.CaseKey, sent.CaseKey)
 		}
 	})
+}
+
+// TestMigrationReindexesRegistrations indexes a registration and the
+// return of its filing with the tables of migration 5, which keep no
+// filing id. After migration 6 and a rebuild, as at the next start, the
+// return withdraws the registration.
+func TestMigrationReindexesRegistrations(t *testing.T) {
+	ctx := context.Background()
+	db, store := sqliteJournal(t)
+	all, err := loadMigrations(string(SQLite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all[5].version != 6 {
+		t.Fatalf("migration 6 is %d %s", all[5].version, all[5].name)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&Index{db: db, dialect: SQLite}).applyMigrations(ctx, tx, all[:5]); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+
+	e := &env{store: store, clock: newClock()}
+	reg := e.accept(t, registrationOf(reportID, "accepted", "KLER10-CB-1"))
+	e.clock.Advance(day)
+	returned := e.accept(t, registrationOf(reportID, "returned", "KLER10-CB-2"))
+	ref, _ := json.Marshal(firOfCNR)
+	for _, stmt := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO verification_indexed (message_id, indexed_at) VALUES ($1, 0), ($2, 0)`,
+			[]any{reg.ID, returned.ID}},
+		{`INSERT INTO verification_case_registrations (cnr, message_id, fir_ref, received_at)
+			VALUES ($1, $2, $3, $4)`, []any{cnrOfRelease, reg.ID, string(ref), reg.ReceivedAt.UnixMicro()}},
+		{`INSERT INTO verification_declined_registrations (cnr, message_id, status) VALUES ($1, $2, $3)`,
+			[]any{cnrOfRelease, returned.ID, "returned"}},
+	} {
+		if _, err := db.ExecContext(ctx, stmt.sql, stmt.args...); err != nil {
+			t.Fatalf("recording the index of migration 5: %v", err)
+		}
+	}
+
+	index, err := NewSQLiteIndex(ctx, db, IndexConfig{Journal: store, Logger: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { index.Close() })
+	if n, err := index.Rebuild(ctx); err != nil || n != 2 {
+		t.Errorf("Rebuild added %d messages, err %v; want both registrations", n, err)
+	}
+	if _, from, found, err := index.FIRByCNR(ctx, cnrOfRelease); err != nil || found {
+		t.Errorf("FIRByCNR after the migration: from %q, found %v, err %v; want nothing", from, found, err)
+	}
 }

@@ -2,6 +2,7 @@ package verification
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,15 +57,7 @@ func backends(t *testing.T, test func(t *testing.T, e *env)) {
 func sqliteEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "sangam.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	store, err := jsqlite.New(ctx, db, jsqlite.Config{Logger: quietLog()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, store := sqliteJournal(t)
 	idx, err := NewSQLiteIndex(ctx, db, IndexConfig{Journal: store, Logger: quietLog()})
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +67,22 @@ func sqliteEnv(t *testing.T) *env {
 		initializeTopic: func(ctx context.Context, topic string) error {
 			return sqlitebus.InitializeTopic(ctx, db, topic)
 		}}
+}
+
+// sqliteJournal returns a SQLite database in a temporary folder and a
+// journal over it.
+func sqliteJournal(t *testing.T) (*sql.DB, *jsqlite.Store) {
+	t.Helper()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "sangam.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	store, err := jsqlite.New(context.Background(), db, jsqlite.Config{Logger: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, store
 }
 
 func postgresEnv(t *testing.T) *env {
