@@ -494,9 +494,8 @@ func CheckCourtCode(code string) error {
 // CheckPrisonCode returns an error unless code has the format of a
 // prison's code in the prisons' documents, upper case included, and
 // contains no number that canonical.CheckCode reports (see
-// checkNoAadhaar). A
-// movement or court order with a lower-case prison code is rejected, so
-// a token listing one could post nothing.
+// checkNoAadhaar). The hub rejects a movement or court order with a
+// lower-case prison code, so a token listing one could post nothing.
 func CheckPrisonCode(code string) error {
 	if err := checkNoAadhaar("prison", code); err != nil {
 		return err
