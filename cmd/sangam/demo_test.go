@@ -36,24 +36,33 @@ func startDemoHub(t *testing.T) (*demoMocks, string) {
 	}
 	t.Cleanup(mocks.close)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h, err := hub.Open(context.Background(), hub.Config{
-		Listen: "127.0.0.1:0", DataDir: t.TempDir(), Routes: mocks.routes(),
+	hubURL := startMocksHub(t, hub.Config{
+		Routes:       mocks.routes(),
 		AadhaarKey:   []byte("demo routes test key of 32 bytes!!"),
 		Verification: hub.VerificationConfig{Interval: 50 * time.Millisecond},
 		Log:          log,
 	})
-	if err != nil {
+	if err := mocks.serve(hubURL, "", mockTokens{}, log); err != nil {
 		t.Fatal(err)
 	}
-	hubURL := "http://" + h.Addr()
-	if err := mocks.serve(hubURL, "", mockTokens{}, log); err != nil {
+	return mocks, hubURL
+}
+
+// startMocksHub opens a hub with cfg on a free loopback port and a new
+// data folder, runs it until the test ends, and returns its URL.
+func startMocksHub(t *testing.T, cfg hub.Config) string {
+	t.Helper()
+	cfg.Listen = "127.0.0.1:0"
+	cfg.DataDir = t.TempDir()
+	h, err := hub.Open(context.Background(), cfg)
+	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- h.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return mocks, hubURL
+	return "http://" + h.Addr()
 }
 
 // TestDemoEscalationsReachOwnOffice sends the demo's passport requests,

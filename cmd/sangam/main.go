@@ -70,14 +70,7 @@ func (e labeledError) Unwrap() error { return e.class }
 // errNotFound marks a request for something the hub does not have, such
 // as a routes version or a message id. The input names it, so it counts
 // as invalid input for the exit status.
-var errNotFound error = notFoundError{}
-
-type notFoundError struct{}
-
-func (notFoundError) Error() string { return "not found" }
-
-// Is makes errors.Is(err, errInvalid) true for a missing resource.
-func (notFoundError) Is(target error) bool { return target == errInvalid }
+var errNotFound error = labeledError{label: "not found", class: errInvalid}
 
 // errNotStored marks a message the hub did not store for now, such as
 // when it is busy: sending it again later may succeed.

@@ -57,19 +57,13 @@ func TestMocksPostWithTokens(t *testing.T) {
 	}
 	t.Cleanup(mocks.close)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h, err := hub.Open(context.Background(), hub.Config{
-		Listen: "127.0.0.1:0", DataDir: t.TempDir(), Routes: mocks.routes(),
+	hubURL := startMocksHub(t, hub.Config{
+		Routes:     mocks.routes(),
 		Tokens:     tokenFile,
 		AadhaarKey: []byte("mocks tokens test key of 32 bytes!"),
 		Log:        log,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hubURL := "http://" + h.Addr()
 	ctx, cancel := context.WithCancel(context.Background())
-	hubDone := make(chan error, 1)
-	go func() { hubDone <- h.Run(ctx) }()
 	mocksDone := make(chan error, 1)
 	var out bytes.Buffer
 	go func() {
@@ -81,7 +75,6 @@ func TestMocksPostWithTokens(t *testing.T) {
 		if err := <-mocksDone; err != nil {
 			t.Errorf("serveMocks: %v", err)
 		}
-		<-hubDone
 	})
 
 	client := &http.Client{Timeout: 10 * time.Second}

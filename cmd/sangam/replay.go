@@ -109,9 +109,10 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		"(--destination, --route, --reason, --from, --to), or --all to replay every dead letter")
 }
 
-// checkReplayFlags returns a usageError when the flags of fs do not fit
-// each other or ids, the delivery ids given: filtered tells whether a
-// filter flag is set, all and limit are the values of --all and --limit.
+// checkReplayFlags returns a usageError when the flags of fs conflict
+// with each other or with ids, the delivery ids given. filtered reports
+// whether a filter flag is set. all and limit are the values of --all
+// and --limit.
 func checkReplayFlags(fs *flag.FlagSet, ids []string, filtered, all bool, limit int) error {
 	switch {
 	case len(ids) > 0 && (filtered || all):

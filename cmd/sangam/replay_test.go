@@ -49,47 +49,45 @@ func TestReplayAllSendsAllFlag(t *testing.T) {
 	}
 }
 
-func TestReplayWithoutFilterSendsNothing(t *testing.T) {
-	hub := &replayHub{}
-	srv := httptest.NewServer(hub)
-	defer srv.Close()
+// TestReplayUsageErrorSendsNothing checks that replay with flags it
+// rejects exits 2 with a one-line error and sends no request.
+func TestReplayUsageErrorSendsNothing(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		flags []string
+		want  []string // the error starts with want[0] and contains the rest
+	}{
+		{"without filter", nil, []string{"missing delivery ids or a filter", "--all"}},
+		{"limit zero", []string{"--all", "--limit", "0"}, []string{"--limit: invalid value 0"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			hub := &replayHub{}
+			srv := httptest.NewServer(hub)
+			defer srv.Close()
 
-	var stdout, stderr bytes.Buffer
-	if code := run([]string{"replay", "--hub", srv.URL}, &stdout, &stderr); code == exitOK {
-		t.Errorf("exit code %d without ids or a filter, want an error", code)
-	}
-	if len(hub.paths) != 0 {
-		t.Errorf("requests %v, want none", hub.paths)
-	}
-	if !strings.Contains(stderr.String(), "--all") {
-		t.Errorf("stderr = %q, want it to mention --all", stderr.String())
-	}
-	if !strings.HasPrefix(stderr.String(), "sangam replay: missing delivery ids or a filter") {
-		t.Errorf("stderr = %q, want it to start with the error", stderr.String())
-	}
-	if strings.Contains(stderr.String(), "Usage:") {
-		t.Errorf("stderr = %q, want the error without the usage", stderr.String())
-	}
-	if !strings.Contains(stderr.String(), "sangam replay -h") {
-		t.Errorf("stderr = %q, want it to point to sangam replay -h", stderr.String())
-	}
-}
-
-func TestReplayLimitZeroSendsNothing(t *testing.T) {
-	hub := &replayHub{}
-	srv := httptest.NewServer(hub)
-	defer srv.Close()
-
-	var stdout, stderr bytes.Buffer
-	code := run([]string{"replay", "--hub", srv.URL, "--all", "--limit", "0"}, &stdout, &stderr)
-	if code != exitSetup {
-		t.Errorf("exit code %d with --limit 0, want %d", code, exitSetup)
-	}
-	if len(hub.paths) != 0 {
-		t.Errorf("requests %v, want none", hub.paths)
-	}
-	if want := "--limit: invalid value 0"; !strings.Contains(stderr.String(), want) {
-		t.Errorf("stderr = %q, want it to contain %q", stderr.String(), want)
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"replay", "--hub", srv.URL}, c.flags...)
+			if code := run(args, &stdout, &stderr); code != exitSetup {
+				t.Errorf("exit code %d, want %d", code, exitSetup)
+			}
+			if len(hub.paths) != 0 {
+				t.Errorf("requests %v, want none", hub.paths)
+			}
+			if prefix := "sangam replay: " + c.want[0]; !strings.HasPrefix(stderr.String(), prefix) {
+				t.Errorf("stderr = %q, want it to start with %q", stderr.String(), prefix)
+			}
+			for _, want := range c.want[1:] {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("stderr = %q, want it to contain %q", stderr.String(), want)
+				}
+			}
+			if strings.Contains(stderr.String(), "Usage:") {
+				t.Errorf("stderr = %q, want the error without the usage", stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "sangam replay -h") {
+				t.Errorf("stderr = %q, want it to point to sangam replay -h", stderr.String())
+			}
+		})
 	}
 }
 

@@ -25,6 +25,7 @@ func TestTokenOnlyPrintsToken(t *testing.T) {
 	if err := os.WriteFile(file, []byte(out), 0o600); err != nil {
 		t.Fatal(err)
 	}
+
 	token, err := readTokenFile(file)
 	if err != nil {
 		t.Fatalf("stdout is not a token file: %v", err)
@@ -32,6 +33,7 @@ func TestTokenOnlyPrintsToken(t *testing.T) {
 	if strings.Contains(errOut, token) {
 		t.Errorf("stderr repeats the token:\n%s", errOut)
 	}
+
 	tokens, err := auth.Parse([]byte(errOut))
 	if err != nil {
 		t.Fatalf("stderr is not a token-file entry: %v\n%s", err, errOut)

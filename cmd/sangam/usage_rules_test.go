@@ -53,22 +53,7 @@ func TestFlagRulesAreUsageErrors(t *testing.T) {
 			`--timeout: invalid value "soon": want a duration such as 30s or 2m`},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			code, out, errOut := runCLI(t, c.args...)
-			if code != exitSetup {
-				t.Errorf("exit %d, want %d", code, exitSetup)
-			}
-			if out != "" {
-				t.Errorf("stdout = %q, want nothing", out)
-			}
-			if !strings.Contains(errOut, c.want) {
-				t.Errorf("stderr = %q, want it to contain %q", errOut, c.want)
-			}
-			if want := "; run 'sangam " + c.command + " -h' for the flags\n"; !strings.HasSuffix(errOut, want) {
-				t.Errorf("stderr = %q, want it to end with %q", errOut, want)
-			}
-			if n := strings.Count(errOut, "\n"); n != 1 {
-				t.Errorf("stderr has %d lines, want 1: %q", n, errOut)
-			}
+			checkUsageError(t, c.args, c.command, c.want)
 		})
 	}
 }

@@ -59,30 +59,38 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			code, out, errOut := runCLI(t, c.args...)
-			if code != exitSetup {
-				t.Errorf("exit %d, want %d", code, exitSetup)
-			}
-			if out != "" {
-				t.Errorf("stdout %q, want nothing", out)
-			}
-			name := strings.Fields(c.command)[0]
-			if want := "sangam " + name + ": "; !strings.HasPrefix(errOut, want) {
-				t.Errorf("stderr %q does not start with %q", errOut, want)
-			}
-			if !strings.Contains(errOut, c.want) {
-				t.Errorf("stderr %q lacks %q", errOut, c.want)
-			}
-			if want := "; run 'sangam " + c.command + " -h' for the flags\n"; !strings.HasSuffix(errOut, want) {
-				t.Errorf("stderr %q does not end with %q", errOut, want)
-			}
-			if n := strings.Count(errOut, "\n"); n != 1 {
-				t.Errorf("stderr has %d lines, want 1:\n%s", n, errOut)
-			}
-			if strings.Contains(errOut, "Usage:") {
-				t.Errorf("stderr contains the usage:\n%s", errOut)
-			}
+			checkUsageError(t, c.args, c.command, c.want)
 		})
+	}
+}
+
+// checkUsageError runs sangam with args and checks that it exits 2 and
+// prints one line to stderr, without the usage. The line starts with
+// the command's first word, contains want and ends with the pointer to
+// the help of command, such as "routes apply".
+func checkUsageError(t *testing.T, args []string, command, want string) {
+	t.Helper()
+	code, out, errOut := runCLI(t, args...)
+	if code != exitSetup {
+		t.Errorf("exit %d, want %d", code, exitSetup)
+	}
+	if out != "" {
+		t.Errorf("stdout %q, want nothing", out)
+	}
+	if prefix := "sangam " + strings.Fields(command)[0] + ": "; !strings.HasPrefix(errOut, prefix) {
+		t.Errorf("stderr %q does not start with %q", errOut, prefix)
+	}
+	if !strings.Contains(errOut, want) {
+		t.Errorf("stderr %q lacks %q", errOut, want)
+	}
+	if suffix := "; run 'sangam " + command + " -h' for the flags\n"; !strings.HasSuffix(errOut, suffix) {
+		t.Errorf("stderr %q does not end with %q", errOut, suffix)
+	}
+	if n := strings.Count(errOut, "\n"); n != 1 {
+		t.Errorf("stderr has %d lines, want 1:\n%s", n, errOut)
+	}
+	if strings.Contains(errOut, "Usage:") {
+		t.Errorf("stderr contains the usage:\n%s", errOut)
 	}
 }
 

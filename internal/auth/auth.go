@@ -206,15 +206,18 @@ func Parse(doc []byte) (*Tokens, error) {
 		Tokens []yaml.Node `yaml:"tokens"`
 	}
 	_ = yaml.Unmarshal(doc, &lines)
-	// at returns the start of an error about key of entry i, or about
-	// the whole entry when key is "": the line of key's value, or of the
-	// entry when it has no such key.
-	at := func(i int, key string) string {
-		line := 0
+	// lineOf returns the line of key's value in entry i, or of the entry
+	// when it has no such key.
+	lineOf := func(i int, key string) int {
 		if i < len(lines.Tokens) {
-			line = valueLine(&lines.Tokens[i], key)
+			return valueLine(&lines.Tokens[i], key)
 		}
-		start := fmt.Sprintf("line %d: tokens[%d]", line, i)
+		return 0
+	}
+	// at returns the start of an error about key of entry i, or about
+	// the whole entry when key is "".
+	at := func(i int, key string) string {
+		start := fmt.Sprintf("line %d: tokens[%d]", lineOf(i, key), i)
 		if file.Tokens[i].Name != "" {
 			start += fmt.Sprintf(" %q", file.Tokens[i].Name)
 		}
@@ -284,11 +287,7 @@ func Parse(doc []byte) (*Tokens, error) {
 		errs = append(errs, codeErrs...)
 		t.principals = append(t.principals, p)
 		t.digests = append(t.digests, digest)
-		agencyLine := 0
-		if i < len(lines.Tokens) {
-			agencyLine = valueLine(&lines.Tokens[i], "agency")
-		}
-		t.agencyLines = append(t.agencyLines, agencyLine)
+		t.agencyLines = append(t.agencyLines, lineOf(i, "agency"))
 	}
 	if len(t.principals) == 0 {
 		errs = append(errs, errors.New("token file lists no tokens"))
@@ -495,9 +494,8 @@ func CheckCourtCode(code string) error {
 // CheckPrisonCode returns an error unless code has the format of a
 // prison's code in the prisons' documents, upper case included, and
 // contains no number that canonical.CheckCode reports (see
-// checkNoAadhaar). A
-// movement or court order with a lower-case prison code is rejected, so
-// a token listing one could post nothing.
+// checkNoAadhaar). The hub rejects a movement or court order with a
+// lower-case prison code, so a token listing one could post nothing.
 func CheckPrisonCode(code string) error {
 	if err := checkNoAadhaar("prison", code); err != nil {
 		return err

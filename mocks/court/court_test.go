@@ -364,32 +364,35 @@ func TestCallbackRetriedAfter503(t *testing.T) {
 	}
 }
 
-func TestCallbackRejectedIsNotRetried(t *testing.T) {
-	hub := newHub(t, http.StatusUnprocessableEntity)
-	s := newCourt(t, hub)
-	receipt(t, post(t, s, "delivery-1", filingBody(t, "msg-1", "KLER01")))
-	reg := settled(t, s)[0]
+// TestCallbackOutcomeByStatus checks how many times the court posts a
+// callback that the hub rejects, and the state it records. A 409 is sent
+// again only when the hub marks it retryable.
+func TestCallbackOutcomeByStatus(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		statuses  []int
+		retryable bool
+		posts     int
+		want      string
+	}{
+		{"422 not retried", []int{http.StatusUnprocessableEntity}, false, 1, CallbackRejected},
+		{"409 not retried", []int{http.StatusConflict}, false, 1, CallbackRejected},
+		{"retryable 409 retried", []int{http.StatusConflict, http.StatusConflict}, true, 3, CallbackDelivered},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			hub := newHub(t, c.statuses...)
+			hub.conflictRetryable = c.retryable
+			s := newCourt(t, hub)
+			receipt(t, post(t, s, "delivery-1", filingBody(t, "msg-1", "KLER01")))
+			reg := settled(t, s)[0]
 
-	if n := hub.count(); n != 1 {
-		t.Errorf("hub got %d posts, want 1", n)
-	}
-	if got := reg.Callback; got != CallbackRejected {
-		t.Errorf("callback state = %q, want rejected", got)
-	}
-}
-
-func TestCallbackRetriedAfterRetryableConflict(t *testing.T) {
-	hub := newHub(t, http.StatusConflict, http.StatusConflict)
-	hub.conflictRetryable = true
-	s := newCourt(t, hub)
-	receipt(t, post(t, s, "delivery-1", filingBody(t, "msg-1", "KLER01")))
-	reg := settled(t, s)[0]
-
-	if n := hub.count(); n != 3 {
-		t.Errorf("hub got %d posts, want 3", n)
-	}
-	if reg.Callback != CallbackDelivered {
-		t.Errorf("callback state = %q, want delivered", reg.Callback)
+			if n := hub.count(); n != c.posts {
+				t.Errorf("hub got %d posts, want %d", n, c.posts)
+			}
+			if reg.Callback != c.want {
+				t.Errorf("callback state = %q, want %q", reg.Callback, c.want)
+			}
+		})
 	}
 }
 
@@ -432,20 +435,6 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
-}
-
-func TestCallbackConflictIsNotRetried(t *testing.T) {
-	hub := newHub(t, http.StatusConflict)
-	s := newCourt(t, hub)
-	receipt(t, post(t, s, "delivery-1", filingBody(t, "msg-1", "KLER01")))
-	reg := settled(t, s)[0]
-
-	if n := hub.count(); n != 1 {
-		t.Errorf("hub got %d posts, want 1", n)
-	}
-	if reg.Callback != CallbackRejected {
-		t.Errorf("callback state = %q, want rejected", reg.Callback)
-	}
 }
 
 func TestCallbackAbandonedAfterMaxAttempts(t *testing.T) {
