@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/sangam-hub/sangam/canonical"
@@ -911,11 +910,6 @@ func readOptionalJSONBytes(w http.ResponseWriter, body []byte, v any) bool {
 		}
 	}
 	if err != nil {
-		var timeErr *time.ParseError
-		if errors.As(err, &timeErr) {
-			err = fmt.Errorf("invalid time %q: want RFC 3339, such as "+
-				"\"2025-12-01T00:00:00+05:30\"", timeErr.Value)
-		}
 		err = describeJSONError(err, v)
 		problem.Write(w, problem.New(problem.BadRequest, "invalid JSON body: "+err.Error()))
 		return false

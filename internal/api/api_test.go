@@ -10,10 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -484,45 +482,10 @@ func TestFindPages(t *testing.T) {
 		decodeInbound(t, f.post(t, "/api/v1/inbound/police",
 			firBody(t, fmt.Sprintf("EKM0412-FIR-97%d", i), nil)))
 	}
-	all := findMessages(t, f, "/api/v1/messages?source=police")
-	if len(all.Messages) != 5 {
-		t.Fatalf("one page of every message has %d, want 5", len(all.Messages))
-	}
-	if all.Next != "" {
-		t.Errorf("one page of every message: next %q, want none", all.Next)
-	}
-
-	var paged []string
-	var sizes []int
-	path := "/api/v1/messages?source=police&limit=2"
-	for range 5 {
+	checkPages(t, "/api/v1/messages?source=police", func(t *testing.T, path string) ([]string, string) {
 		page := findMessages(t, f, path)
-		paged = append(paged, summaryIDs(page.Messages)...)
-		sizes = append(sizes, len(page.Messages))
-		if page.Next == "" {
-			break
-		}
-		if last := page.Messages[len(page.Messages)-1].MessageID; page.Next != last {
-			t.Errorf("next %q, want the last id of the page, %q", page.Next, last)
-		}
-		path = "/api/v1/messages?source=police&limit=2&after=" + url.QueryEscape(page.Next)
-	}
-	if want := summaryIDs(all.Messages); !slices.Equal(paged, want) {
-		t.Errorf("messages of pages of 2 = %v, want %v", paged, want)
-	}
-	if !slices.Equal(sizes, []int{2, 2, 1}) {
-		t.Errorf("page sizes = %v, want [2 2 1]", sizes)
-	}
-
-	// A full last page gets no next.
-	last := findMessages(t, f, "/api/v1/messages?source=police&limit=1&after="+
-		all.Messages[3].MessageID)
-	if got := summaryIDs(last.Messages); !slices.Equal(got, []string{all.Messages[4].MessageID}) {
-		t.Errorf("page after the 4th = %v, want the 5th", got)
-	}
-	if last.Next != "" {
-		t.Errorf("full last page: next %q, want none", last.Next)
-	}
+		return summaryIDs(page.Messages), page.Next
+	})
 }
 
 func TestFindRejectsUnknownAfter(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -42,45 +41,10 @@ func TestDeadLettersPages(t *testing.T) {
 		ids := rf.postFIRTo(t, fmt.Sprintf("EKM0412-FIR-95%d", i))
 		rf.settle(t, ids["station"], journal.StatusDead)
 	}
-	all := listDeadLetters(t, rf, "/api/v1/deadletters?destination=station")
-	if len(all.DeadLetters) != 5 {
-		t.Fatalf("one page of every dead letter has %d, want 5", len(all.DeadLetters))
-	}
-	if all.Next != "" {
-		t.Errorf("one page of every dead letter: next %q, want none", all.Next)
-	}
-
-	var paged []string
-	var sizes []int
-	path := "/api/v1/deadletters?destination=station&limit=2"
-	for range 5 {
+	checkPages(t, "/api/v1/deadletters?destination=station", func(t *testing.T, path string) ([]string, string) {
 		page := listDeadLetters(t, rf, path)
-		paged = append(paged, deadLetterIDs(page.DeadLetters)...)
-		sizes = append(sizes, len(page.DeadLetters))
-		if page.Next == "" {
-			break
-		}
-		if last := page.DeadLetters[len(page.DeadLetters)-1].ID; page.Next != last {
-			t.Errorf("next %q, want the last id of the page, %q", page.Next, last)
-		}
-		path = "/api/v1/deadletters?destination=station&limit=2&after=" + url.QueryEscape(page.Next)
-	}
-	if want := deadLetterIDs(all.DeadLetters); !slices.Equal(paged, want) {
-		t.Errorf("dead letters of pages of 2 = %v, want %v", paged, want)
-	}
-	if !slices.Equal(sizes, []int{2, 2, 1}) {
-		t.Errorf("page sizes = %v, want [2 2 1]", sizes)
-	}
-
-	// A full last page gets no next.
-	last := listDeadLetters(t, rf, "/api/v1/deadletters?destination=station&limit=1&after="+
-		all.DeadLetters[3].ID)
-	if got := deadLetterIDs(last.DeadLetters); !slices.Equal(got, []string{all.DeadLetters[4].ID}) {
-		t.Errorf("page after the 4th = %v, want the 5th", got)
-	}
-	if last.Next != "" {
-		t.Errorf("full last page: next %q, want none", last.Next)
-	}
+		return deadLetterIDs(page.DeadLetters), page.Next
+	})
 }
 
 func TestDeadLettersRejectInvalidAfter(t *testing.T) {

@@ -39,8 +39,8 @@ func parseLimit(v url.Values) (int, error) {
 	return n, nil
 }
 
-// limitRule returns the rule of a limit named name, for its error: 0 is
-// invalid, and the default applies only when the limit is left out.
+// limitRule returns the rule of a limit named name for its error message.
+// 0 is invalid, and the default applies only when the limit is left out.
 func limitRule(name string) string {
 	return fmt.Sprintf("want a whole number from 1 to %d, or leave %s out for %d",
 		journal.MaxLimit, name, journal.DefaultLimit)
@@ -100,8 +100,8 @@ type ReplayManyRequest struct {
 	From        time.Time `json:"from,omitzero"`
 	To          time.Time `json:"to,omitzero"`
 	// Limit caps the dead letters replayed, from 1 to journal.MaxLimit.
-	// It is left out of the JSON when 0, and a body without it replays
-	// at most journal.DefaultLimit; a body with "limit": 0 is invalid.
+	// It is left out of the JSON when 0. A body without it replays at
+	// most journal.DefaultLimit, and a body with "limit": 0 is invalid.
 	Limit int `json:"limit,omitempty"`
 	// All replays the dead letters of every destination and route. It is
 	// required when no filter field is set, so that an empty request
@@ -298,7 +298,7 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 
 // deliveryNotFound returns the detail of the 404 of a replay of id, which
 // names no delivery. An operator may give a message's id in place of a
-// delivery's, so when id is a journaled message's, the detail says so and
+// delivery's. When id is a journaled message's, the detail states that and
 // lists the ids of its dead deliveries, which are what to replay.
 func (s *Server) deliveryNotFound(r *http.Request, id string) string {
 	detail := "no delivery with id " + id

@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"time"
 )
 
 // describeJSONError returns err, an error of decoding a JSON body into
@@ -15,7 +16,11 @@ import (
 func describeJSONError(err error, v any) error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
+	var timeErr *time.ParseError
 	switch {
+	case errors.As(err, &timeErr):
+		return fmt.Errorf("invalid time %q: want RFC 3339, such as "+
+			"\"2025-12-01T00:00:00+05:30\"", timeErr.Value)
 	case errors.As(err, &typeErr):
 		want := jsonKind(typeErr.Type)
 		if typeErr.Field == "" {

@@ -200,15 +200,15 @@ func (x *Index) FIRByCNR(ctx context.Context, cnr string) (
 // FIR, because the court took no case from it, so only its status is
 // recorded. It is recorded when it names a CNR or a final report of the
 // hub, since it withdraws the accepted registrations of that report (see
-// FIRByCNR). The courtfiling guard refuses to accept a filing again once
-// a callback rejected or returned it, so the order in which callbacks
-// are indexed does not matter. Other messages change nothing.
+// FIRByCNR). The courtfiling guard rejects a callback that accepts a
+// filing once a callback rejected or returned it, so the order in which
+// callbacks are indexed does not matter. Other messages change nothing.
 func recordRegistration(ctx context.Context, tx *sql.Tx, m *canonical.Message) error {
 	r := m.CourtRegistration
 	if m.Type != canonical.TypeCourtRegistration || r == nil {
 		return nil
 	}
-	// Only a hub message id names one filing for certain: the court's
+	// Only a hub message id names one filing for certain. The court's
 	// own filing id of a filing made on its portal may repeat at
 	// another court.
 	filingID := m.CorrelationID

@@ -175,8 +175,8 @@ func TestReleaseByRejectedCNRGivesReason(t *testing.T) {
 // registrations of the withdrawal tests name as their filing.
 const reportID = "0199c3a4-7f1e-7b2a-9c1d-5e6f7a8b9c0d"
 
-// registrationOf is registration for the final report filing, with the
-// filing status status.
+// registrationOf returns a registration of the final report filing with
+// the filing status status.
 func registrationOf(filing, status, sender string) canonical.Message {
 	m := registration(cnrOfRelease, firOfCNR, sender)
 	m.CorrelationID = filing
@@ -185,7 +185,7 @@ func registrationOf(filing, status, sender string) canonical.Message {
 }
 
 // TestReturnAfterRegistrationWithdrawsFIR has the court accept a final
-// report under a CNR and return it afterwards: a later order that names
+// report under a CNR and return it afterwards. A later order that names
 // the case by that CNR gets no FIR, and its reason names both callbacks.
 func TestReturnAfterRegistrationWithdrawsFIR(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
@@ -214,8 +214,8 @@ func TestReturnAfterRegistrationWithdrawsFIR(t *testing.T) {
 }
 
 // TestCorrectedReportResolvesFIRAgain registers, under the CNR of a
-// returned report, the station's corrected report: the CNR resolves the
-// FIR from the new registration.
+// returned report, the station's corrected report. The CNR then resolves
+// the FIR from the new registration.
 func TestCorrectedReportResolvesFIRAgain(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		const correctedReport = "0199c3a4-7f1e-7b2a-9c1d-5e6f7a8b9c0f"
@@ -235,7 +235,8 @@ func TestCorrectedReportResolvesFIRAgain(t *testing.T) {
 }
 
 // TestRejectionWithoutCNRWithdrawsFIR has the court reject, without a
-// CNR, a final report it had registered: the registration is withdrawn.
+// CNR, a final report it had registered, which withdraws the
+// registration.
 func TestRejectionWithoutCNRWithdrawsFIR(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		e.accept(t, registrationOf(reportID, "accepted", "KLER10-CB-1"))
@@ -249,7 +250,7 @@ func TestRejectionWithoutCNRWithdrawsFIR(t *testing.T) {
 }
 
 // TestReturnWithdrawsOnlyItsFiling returns one of two final reports
-// registered under one CNR: the other's registration still resolves the
+// registered under one CNR. The other's registration still resolves the
 // FIR, and so does a registration of a filing the hub did not send.
 func TestReturnWithdrawsOnlyItsFiling(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
@@ -282,7 +283,8 @@ func TestReturnWithdrawsOnlyItsFiling(t *testing.T) {
 }
 
 // TestRebuildWithdrawsReturnedRegistration indexes, in a rebuild, a
-// registration and the return of its filing: the CNR resolves no FIR.
+// registration and the return of its filing, after which the CNR
+// resolves no FIR.
 func TestRebuildWithdrawsReturnedRegistration(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		index := e.index

@@ -453,10 +453,10 @@ func TestReportInReplyToOtherRequestRejected(t *testing.T) {
 	})
 }
 
-// TestOtherStationWarnedAndLimited checks that a report from a unit
-// that does not hold the request is logged at Warn, that a second one
-// within the log interval is held back, and that the next line after
-// the interval counts it as suppressed.
+// TestOtherStationWarnedAndLimited logs at Warn a report from a unit
+// that does not hold the request. A second such report within the log
+// interval is held back, and the next line after the interval counts it
+// as suppressed.
 func TestOtherStationWarnedAndLimited(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
 		req := e.accept(t, freshRequest(t), e.requestEnricher())

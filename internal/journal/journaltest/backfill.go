@@ -204,3 +204,41 @@ func RunClaimsMigrations(t *testing.T, reopen Reopen) {
 		}
 	})
 }
+
+// NotSentAttempt is the error of an attempt journaled before a store
+// recorded whether an attempt was sent, and whether the migration that
+// adds that record must mark the attempt not sent.
+type NotSentAttempt struct {
+	Error   string
+	NotSent bool
+}
+
+// NotSentBackfill returns the attempts, in number order, that a store's
+// migration test journals on one delivery before attempts.not_sent. Only
+// an error that starts with "not sent: " in lower case marks an attempt.
+func NotSentBackfill() []NotSentAttempt {
+	return []NotSentAttempt{
+		{Error: `not sent: destination "court": bearer_token_file: no such file`, NotSent: true},
+		{Error: "HTTP 503: maintenance"},
+		{Error: `Not sent: another service's text`},
+	}
+}
+
+// CheckNotSentBackfill fails t unless delivery id in store has exactly
+// the attempts of NotSentBackfill, each marked as it requires.
+func CheckNotSentBackfill(t *testing.T, store journal.Store, id string) {
+	t.Helper()
+	d, _, err := store.Delivery(t.Context(), id)
+	if err != nil {
+		t.Fatalf("Delivery: %v", err)
+	}
+	attempts := NotSentBackfill()
+	if len(d.Attempts) != len(attempts) {
+		t.Fatalf("%d attempts, want %d", len(d.Attempts), len(attempts))
+	}
+	for i, a := range attempts {
+		if got := d.Attempts[i].NotSent; got != a.NotSent {
+			t.Errorf("attempt with error %q: NotSent = %v, want %v", a.Error, got, a.NotSent)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sangam-hub/sangam/internal/journal/journaltest"
 )
 
 // TestMigrationMarksNotSentAttempts journals attempts as the schema held
@@ -28,16 +30,11 @@ func TestMigrationMarksNotSentAttempts(t *testing.T) {
 	t0 := time.Date(2026, time.March, 15, 3, 30, 0, 0, time.UTC)
 	insertOldMessage(t, conn, "m-old", "KL/TVM/0042/2026/0117", t0)
 	insertOldDelivery(t, conn, "d-old", "m-old", 0, "pending", t0, t0)
-	texts := []string{
-		`not sent: destination "court": bearer_token_file: no such file`,
-		"HTTP 503: maintenance",
-		`Not sent: another service's text`,
-	}
-	for i, text := range texts {
+	for i, a := range journaltest.NotSentBackfill() {
 		_, err := conn.Exec(ctx, `INSERT INTO attempts
 			(delivery_id, number, started_at, finished_at, status_code, error, result)
 			VALUES ('d-old', $1, $2, $2, 0, $3, 'pending')`,
-			i+1, t0, text)
+			i+1, t0, a.Error)
 		if err != nil {
 			t.Fatalf("inserting attempt %d: %v", i+1, err)
 		}
@@ -48,16 +45,5 @@ func TestMigrationMarksNotSentAttempts(t *testing.T) {
 		t.Fatalf("Open: %v", err)
 	}
 	defer store.Close()
-	d, _, err := store.Delivery(ctx, "d-old")
-	if err != nil {
-		t.Fatalf("Delivery: %v", err)
-	}
-	if len(d.Attempts) != len(texts) {
-		t.Fatalf("%d attempts, want %d", len(d.Attempts), len(texts))
-	}
-	for i, want := range []bool{true, false, false} {
-		if got := d.Attempts[i].NotSent; got != want {
-			t.Errorf("attempt with error %q: NotSent = %v, want %v", texts[i], got, want)
-		}
-	}
+	journaltest.CheckNotSentBackfill(t, store, "d-old")
 }
