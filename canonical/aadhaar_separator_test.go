@@ -190,6 +190,17 @@ func TestCheckIdentificationMasksNumber(t *testing.T) {
 	}
 }
 
+func TestCheckNationalIDTextMaskedNumber(t *testing.T) {
+	const id = "4918\u20137362\u20135403" // en dashes, which AadhaarLike misses
+	err := CheckNationalID(id)
+	if err == nil {
+		t.Fatalf("CheckNationalID(%q) = nil, want an error", id)
+	}
+	if !strings.Contains(err.Error(), "national FIR id contains XXXXXXXX5403") {
+		t.Errorf("CheckNationalID(%q) = %q, want the field and XXXXXXXX5403", id, err)
+	}
+}
+
 func TestCheckRecordNumber(t *testing.T) {
 	for id, want := range map[string]string{
 		"491873625403":                "XXXXXXXX5403",
