@@ -448,7 +448,7 @@ func (e escapes) charAt(s string, pos int) (rune, int) {
 		}
 		return '\\', 1
 	case s[pos] == '&' && e == xmlEscapes:
-		if r, size, ok := characterReference(s[pos:]); ok {
+		if r, size, ok := CharacterReference(s[pos:]); ok {
 			return r, size
 		}
 		return '&', 1
@@ -517,11 +517,12 @@ func unicodeEscape(s string) (rune, bool) {
 	return r, true
 }
 
-// characterReference decodes the XML character reference, "&#53;" or
-// "&#x35;", at the start of s. Leading zeros are allowed, as XML allows
-// them, so the reference may be of any length.
-func characterReference(s string) (rune, int, bool) {
-	if !strings.HasPrefix(s, "&#") {
+// CharacterReference decodes the XML character reference, "&#53;" or
+// "&#x35;", at the start of s, and returns its code point and length.
+// Leading zeros are allowed, as XML allows them, so the reference may be
+// of any length. It returns false for a reference above unicode.MaxRune.
+func CharacterReference[T string | []byte](s T) (rune, int, bool) {
+	if len(s) < 2 || s[0] != '&' || s[1] != '#' {
 		return 0, 0, false
 	}
 	base, pos := rune(10), 2
