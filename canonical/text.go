@@ -261,3 +261,18 @@ func CheckIdentifierCharacters(field, id string) error {
 	return fmt.Errorf("%s %s has U+%04X at byte %d, which %s: send the %s without it",
 		field, strconv.QuoteToASCII(id), r, i, effect, field)
 }
+
+// CheckRecordNumberRule checks id, the value of field, an identifier
+// that the receiver matches as written, and returns the violation rule
+// with the error. The rule is "pattern" when CheckIdentifierCharacters
+// rejects id, and RuleAadhaarLike when CheckRecordNumber does. It
+// returns "" and nil for an accepted id.
+func CheckRecordNumberRule(field, id string) (rule string, err error) {
+	if err := CheckIdentifierCharacters(field, id); err != nil {
+		return "pattern", err
+	}
+	if err := CheckRecordNumber(field, id); err != nil {
+		return RuleAadhaarLike, err
+	}
+	return "", nil
+}
