@@ -82,10 +82,10 @@ func CheckIdentification(id string) error {
 		"of category Aadhaar, which the hub masks, or leave it out")
 }
 
-// CheckRecordNumber returns an error when id, the value of field, is an
-// identifier that the receiving agency matches as written, such as a
-// prisoner number or a court order number, and contains a number that
-// AadhaarLike reports or that MaskAadhaarInText would mask. Masking such
+// CheckRecordNumber returns an error when id, the value of field,
+// contains a number that AadhaarLike reports or that MaskAadhaarInText
+// would mask. It is for an identifier that the receiving agency matches
+// as written, such as a prisoner number or a court order number. Masking such
 // an identifier would keep the receiver from matching it. Keeping an
 // Aadhaar number in clear would store and forward it, so the hub rejects
 // it instead. The error names field and writes the number masked.
