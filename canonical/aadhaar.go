@@ -59,47 +59,39 @@ func ValidAadhaar(s string) bool {
 
 // RuleAadhaarLike is the violation rule of a FIR's CCTNS national id, or
 // of a person's identification of a type other than Aadhaar, that
-// AadhaarLike reports. The hub never masks a national id, nor a number
+// CheckNationalID or CheckIdentification rejects. The hub never masks a national id, nor a number
 // in an identification that text masking misses, so an Aadhaar number
 // there would reach every destination in clear.
 const RuleAadhaarLike = "aadhaar-like"
 
 // CheckNationalID returns an error when id, a FIR's CCTNS national id,
-// contains a number that AadhaarLike reports. CCTNS national FIR ids are
-// longer than 12 digits. The error writes the number masked, as
+// contains a number that CheckRecordNumber reports. CCTNS national FIR
+// ids are longer than 12 digits. The error writes the number masked, as
 // XXXXXXXX and its last four digits, because it may be an Aadhaar number.
 func CheckNationalID(id string) error {
-	return aadhaarLikeError(id, "national FIR id contains %s, which looks like an Aadhaar number "+
-		"(12 digits with a valid check digit), not a CCTNS national FIR id, which is longer: "+
-		"send the FIR's CCTNS national id, or leave it out")
+	return aadhaarError("national FIR id", id, "a CCTNS national FIR id is longer, "+
+		"so send the FIR's CCTNS national id, or leave it out")
 }
 
 // CheckIdentification returns an error when id, the number of a person's
 // identification of a type other than Aadhaar, such as a ration card,
-// contains a number that AadhaarLike reports. The error writes the number
-// masked, as CheckNationalID does.
+// contains a number that CheckRecordNumber reports. The error writes the
+// number masked, as CheckNationalID does.
 func CheckIdentification(id string) error {
-	return aadhaarLikeError(id, "identification contains %s, which looks like an Aadhaar number "+
-		"(12 digits with a valid check digit): send an Aadhaar number as an identification of "+
-		"category Aadhaar, which the hub masks, or leave it out")
+	return aadhaarError("identification", id, "send an Aadhaar number as an identification "+
+		"of category Aadhaar, which the hub masks, or leave it out")
 }
 
-// CheckRecordNumber returns an error when id, the value of field, is an
-// identifier that the receiving agency matches as written, such as a
-// prisoner number or a court order number, and contains a number that
-// AadhaarLike reports or that MaskAadhaarInText would mask. Masking such
-// an identifier would keep the receiver from matching it, and keeping an
+// CheckRecordNumber returns an error when id, the value of field,
+// contains a number that AadhaarLike reports or that MaskAadhaarInText
+// would mask. It is for an identifier that the receiving agency matches
+// as written, such as a prisoner number or a court order number. Masking such
+// an identifier would keep the receiver from matching it. Keeping an
 // Aadhaar number in clear would store and forward it, so the hub rejects
-// it instead. The error names field and writes the number masked, as
-// CheckNationalID does.
+// it instead. The error names field and writes the number masked.
 func CheckRecordNumber(field, id string) error {
-	masked, found := maskedInIdentifier(id)
-	if !found {
-		return nil
-	}
-	return fmt.Errorf("%s contains %s, which looks like an Aadhaar number (12 digits with a "+
-		"valid check digit): the hub neither stores Aadhaar numbers nor alters the %s, which the "+
-		"receiver matches as written, so send the record's own %s", field, masked, field, field)
+	return aadhaarError(field, id, "the hub neither stores Aadhaar numbers nor alters the "+
+		field+", which the receiver matches as written, so send the record's own "+field)
 }
 
 // CheckCode returns an error when code, the value of field, is a code
@@ -110,13 +102,8 @@ func CheckRecordNumber(field, id string) error {
 // number in clear would store and forward it, so the hub rejects it.
 // The error names field and writes the number masked.
 func CheckCode(field, code string) error {
-	masked, found := AadhaarInCode(code)
-	if !found {
-		return nil
-	}
-	return fmt.Errorf("%s contains %s, which looks like an Aadhaar number (12 digits with a "+
-		"valid check digit): the hub neither stores Aadhaar numbers nor alters codes, which "+
-		"routes and tokens compare as written, so send the office's own code", field, masked)
+	return aadhaarError(field, code, "the hub neither stores Aadhaar numbers nor alters codes, "+
+		"which routes and tokens compare as written, so send the office's own code")
 }
 
 // AadhaarInCode returns the first number in code that CheckCode
@@ -126,12 +113,25 @@ func AadhaarInCode(code string) (masked string, found bool) {
 	return maskedInIdentifier(code)
 }
 
+// aadhaarError returns nil when id, the value of field, contains no
+// number that maskedInIdentifier finds. Otherwise it returns an error
+// that names field, writes the first such number masked and ends with
+// advice.
+func aadhaarError(field, id, advice string) error {
+	masked, found := maskedInIdentifier(id)
+	if !found {
+		return nil
+	}
+	return fmt.Errorf("%s contains %s, which looks like an Aadhaar number "+
+		"(12 digits with a valid check digit): %s", field, masked, advice)
+}
+
 // maskedInIdentifier returns the first number in id that AadhaarLike
-// reports or that MaskAadhaarInText would mask, masked, and whether
-// there is one.
+// reports or that MaskAadhaarInText would mask, masked as "XXXXXXXX" and
+// its last four digits, and whether there is one.
 func maskedInIdentifier(id string) (string, bool) {
-	if masked, found := maskedAadhaarLike(id); found {
-		return masked, true
+	if digits, found := aadhaarLikeRun(id); found {
+		return "XXXXXXXX" + digits[len(digits)-4:], true
 	}
 	if text, ok := MaskAadhaarInText(id); ok {
 		return firstMasked(id, text), true
@@ -148,28 +148,6 @@ func firstMasked(id, masked string) string {
 		i++
 	}
 	return masked[i : i+12]
-}
-
-// aadhaarLikeError returns nil when id contains no number that
-// AadhaarLike reports, and else an error of format with the first such
-// number, masked, in place of its one %s verb.
-func aadhaarLikeError(id, format string) error {
-	masked, found := maskedAadhaarLike(id)
-	if !found {
-		return nil
-	}
-	return fmt.Errorf(format, masked)
-}
-
-// maskedAadhaarLike returns the first number in id that AadhaarLike
-// reports, masked as "XXXXXXXX" and its last four digits, and whether
-// there is one.
-func maskedAadhaarLike(id string) (string, bool) {
-	digits, found := aadhaarLikeRun(id)
-	if !found {
-		return "", false
-	}
-	return "XXXXXXXX" + digits[len(digits)-4:], true
 }
 
 // AadhaarLike reports whether id contains 12 decimal digits, of any
@@ -470,7 +448,7 @@ func (e escapes) charAt(s string, pos int) (rune, int) {
 		}
 		return '\\', 1
 	case s[pos] == '&' && e == xmlEscapes:
-		if r, size, ok := characterReference(s[pos:]); ok {
+		if r, size, ok := CharacterReference(s[pos:]); ok {
 			return r, size
 		}
 		return '&', 1
@@ -539,11 +517,12 @@ func unicodeEscape(s string) (rune, bool) {
 	return r, true
 }
 
-// characterReference decodes the XML character reference, "&#53;" or
-// "&#x35;", at the start of s. Leading zeros are allowed, as XML allows
-// them, so the reference may be of any length.
-func characterReference(s string) (rune, int, bool) {
-	if !strings.HasPrefix(s, "&#") {
+// CharacterReference decodes the XML character reference, "&#53;" or
+// "&#x35;", at the start of s, and returns its code point and length.
+// Leading zeros are allowed, as XML allows them, so the reference may be
+// of any length. It returns false for a reference above unicode.MaxRune.
+func CharacterReference[T string | []byte](s T) (rune, int, bool) {
+	if len(s) < 2 || s[0] != '&' || s[1] != '#' {
 		return 0, 0, false
 	}
 	base, pos := rune(10), 2

@@ -190,6 +190,17 @@ func TestCheckIdentificationMasksNumber(t *testing.T) {
 	}
 }
 
+func TestCheckNationalIDTextMaskedNumber(t *testing.T) {
+	const id = "4918\u20137362\u20135403" // en dashes, which AadhaarLike misses
+	err := CheckNationalID(id)
+	if err == nil {
+		t.Fatalf("CheckNationalID(%q) = nil, want an error", id)
+	}
+	if !strings.Contains(err.Error(), "national FIR id contains XXXXXXXX5403") {
+		t.Errorf("CheckNationalID(%q) = %q, want the field and XXXXXXXX5403", id, err)
+	}
+}
+
 func TestCheckRecordNumber(t *testing.T) {
 	for id, want := range map[string]string{
 		"491873625403":                "XXXXXXXX5403",
@@ -245,10 +256,10 @@ func TestMaskAadhaarInMessageKeepsRecordNumbers(t *testing.T) {
 	}
 }
 
-// TestCheckRecordNumbersCodes checks that every code that routes and
-// token scopes compare is reported when it holds a number that passes
-// the Aadhaar check, and that masking leaves it as sent, while a name
-// and an address district beside it are masked.
+// TestCheckRecordNumbersCodes checks each code that routes and token
+// scopes compare. A code that contains a number with a valid Aadhaar
+// check digit is reported, and masking leaves it as sent. A name and an
+// address district beside it are masked.
 func TestCheckRecordNumbersCodes(t *testing.T) {
 	const number = "4918 7362 5403"
 	fir := &FIRRef{State: "KL", District: "EKM-" + number, PoliceStation: number, Year: 2025, Number: 1}

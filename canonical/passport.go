@@ -128,7 +128,7 @@ type VerificationReport struct {
 	// hub, after the request's due date.
 	Late bool `json:"late,omitempty"`
 	// RequestSenderMessageID is the passport office's own message id of
-	// the request that the report answers. The hub sets it from the
+	// the request that the report replies to. The hub sets it from the
 	// request it links the report to, so that the office can match the
 	// report with its request. It is empty on a report that the hub
 	// journaled before it kept this id.

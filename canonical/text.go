@@ -103,14 +103,15 @@ var recordIDs = map[string]bool{
 	"/verification_report/file_number":  true,
 }
 
-// recordNumbers are the identifiers that a receiving agency matches as
-// written, by pointer, with the name CheckRecordNumber gives each: the
-// prison matches its prisoner and booking numbers, the prison and the
-// hub's order claims the court's order number, the court the final
-// report's number and the station's tracking id, and the station the
-// court's filing number and tracking id. MaskAadhaarAt leaves them
-// alone, because a masked one would match no record, and the hub rejects
-// one that CheckRecordNumber reports, because it may be an Aadhaar number.
+// recordNumbers maps the pointer of each identifier that a receiving
+// agency matches as written to the field name that CheckRecordNumber
+// uses for it. The prison matches its prisoner and booking numbers. The
+// prison and the hub's order claims match the court's order number. The
+// court matches the final report's number and the station's tracking id.
+// The station matches the court's filing number and tracking id.
+// MaskAadhaarAt leaves these identifiers alone, because a masked one
+// would match no record. The hub rejects one that CheckRecordNumber
+// reports, because it may be an Aadhaar number.
 var recordNumbers = map[string]string{
 	"/prisoner_movement/prisoner/number":         "prisoner number",
 	"/prisoner_movement/prisoner/booking_number": "booking number",
@@ -163,10 +164,10 @@ func codeField(pointer string) (string, bool) {
 }
 
 // CheckRecordNumbers calls fn with the pointer and the error of each
-// identifier of m that a receiver matches as written (see recordNumbers)
-// and that CheckRecordNumber rejects, and of each code that routes and
-// token scopes compare as written (see codeSuffixes) and that CheckCode
-// rejects.
+// value in m that the checks reject. It checks the identifiers that a
+// receiver matches as written (see recordNumbers) with CheckRecordNumber.
+// It checks the codes that routes and token scopes compare as written
+// (see codeSuffixes) with CheckCode.
 func CheckRecordNumbers(m *Message, fn func(pointer string, err error)) {
 	EachString(m, func(pointer, s string) (string, bool) {
 		if field, ok := recordNumbers[pointer]; ok {
@@ -259,4 +260,19 @@ func CheckIdentifierCharacters(field, id string) error {
 	}
 	return fmt.Errorf("%s %s has U+%04X at byte %d, which %s: send the %s without it",
 		field, strconv.QuoteToASCII(id), r, i, effect, field)
+}
+
+// CheckRecordNumberRule checks id, the value of field, an identifier
+// that the receiver matches as written, and returns the violation rule
+// with the error. The rule is "pattern" when CheckIdentifierCharacters
+// rejects id, and RuleAadhaarLike when CheckRecordNumber does. It
+// returns "" and nil for an accepted id.
+func CheckRecordNumberRule(field, id string) (rule string, err error) {
+	if err := CheckIdentifierCharacters(field, id); err != nil {
+		return "pattern", err
+	}
+	if err := CheckRecordNumber(field, id); err != nil {
+		return RuleAadhaarLike, err
+	}
+	return "", nil
 }

@@ -150,15 +150,12 @@ func (o *orderDecoder) code(e *etree.Element, what string, keySegment bool) stri
 }
 
 // recordNumber records a violation at e, whose text is value, the
-// order's or the prisoner's number: rule pattern when
-// canonical.CheckIdentifierCharacters rejects it, else rule aadhaar-like
-// when canonical.CheckRecordNumber does. maskText leaves both numbers as
-// sent, because the prison matches them.
+// order's or the prisoner's number, when canonical.CheckRecordNumberRule
+// rejects it. maskText leaves both numbers as sent, because the prison
+// matches them.
 func (o *orderDecoder) recordNumber(e *etree.Element, field, value string) {
-	if err := canonical.CheckIdentifierCharacters(field, value); err != nil {
-		o.fail(xmlsafe.Pointer(e), "pattern", "%v", err)
-	} else if err := canonical.CheckRecordNumber(field, value); err != nil {
-		o.fail(xmlsafe.Pointer(e), canonical.RuleAadhaarLike, "%v", err)
+	if rule, err := canonical.CheckRecordNumberRule(field, value); err != nil {
+		o.fail(xmlsafe.Pointer(e), rule, "%v", err)
 	}
 }
 

@@ -35,25 +35,8 @@ func TestOrderUnknownNamespace(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			body := replaced(t, "order_production_warrant.xml", c.old, c.new)
 			_, err := orderAdapter().Decode(body, ContentType)
-			vs := schemas.Violations(err)
-			if len(vs) != 1 {
-				t.Fatalf("Decode: %d violations, want 1: %v", len(vs), err)
-			}
-			v := vs[0]
-			if v.Rule != RuleNamespace {
-				t.Errorf("rule %q, want %q", v.Rule, RuleNamespace)
-			}
-			if v.Pointer != c.pointer {
-				t.Errorf("pointer %q, want %q", v.Pointer, c.pointer)
-			}
-			if !strings.Contains(v.Message, `"`+c.space+`"`) {
-				t.Errorf("message %q does not name %s", v.Message, c.space)
-			}
-			for _, want := range []string{"http://release.niem.gov/niem/", "5.0/"} {
-				if !strings.Contains(v.Message, want) {
-					t.Errorf("message %q lacks %q of the namespaces the hub reads", v.Message, want)
-				}
-			}
+			checkNamespaceViolation(t, err, c.pointer,
+				`"`+c.space+`"`, "http://release.niem.gov/niem/", "5.0/")
 		})
 	}
 }
@@ -66,21 +49,7 @@ func TestOrderNIEM4Pair(t *testing.T) {
 	body = bytes.ReplaceAll(body, []byte("niem-core/5.0/"), []byte("niem-core/4.0/"))
 	body = bytes.ReplaceAll(body, []byte("jxdm/7.0/"), []byte("jxdm/6.0/"))
 	_, err := orderAdapter().Decode(body, ContentType)
-	vs := schemas.Violations(err)
-	if len(vs) != 1 {
-		t.Fatalf("Decode: %d violations, want 1: %v", len(vs), err)
-	}
-	if vs[0].Pointer != "/CourtOrderReport/Warrant" {
-		t.Errorf("pointer %q, want /CourtOrderReport/Warrant", vs[0].Pointer)
-	}
-	if vs[0].Rule != RuleNamespace {
-		t.Errorf("rule %q, want %q", vs[0].Rule, RuleNamespace)
-	}
-	for _, want := range []string{"jxdm/6.0/", "jxdm/7.0/"} {
-		if !strings.Contains(vs[0].Message, want) {
-			t.Errorf("message %q lacks %q", vs[0].Message, want)
-		}
-	}
+	checkNamespaceViolation(t, err, "/CourtOrderReport/Warrant", "jxdm/6.0/", "jxdm/7.0/")
 }
 
 // TestOrderNoNamespace drops the NIEM core namespace of the production
@@ -92,25 +61,8 @@ func TestOrderNoNamespace(t *testing.T) {
 	body = bytes.ReplaceAll(body, []byte("<nc:"), []byte("<"))
 	body = bytes.ReplaceAll(body, []byte("</nc:"), []byte("</"))
 	_, err := orderAdapter().Decode(body, ContentType)
-	vs := schemas.Violations(err)
-	if len(vs) != 1 {
-		t.Fatalf("Decode: %d violations, want 1: %v", len(vs), err)
-	}
-	v := vs[0]
-	if v.Rule != RuleNamespace {
-		t.Errorf("rule %q, want %q", v.Rule, RuleNamespace)
-	}
-	if v.Pointer != "/CourtOrderReport/DocumentIdentification" {
-		t.Errorf("pointer %q, want /CourtOrderReport/DocumentIdentification", v.Pointer)
-	}
-	if !strings.Contains(v.Message, "no namespace") {
-		t.Errorf("message %q does not say the element has no namespace", v.Message)
-	}
-	for _, want := range []string{"niem-core/5.0/", "jxdm/7.0/"} {
-		if !strings.Contains(v.Message, want) {
-			t.Errorf("message %q lacks %q of the namespaces the hub reads", v.Message, want)
-		}
-	}
+	checkNamespaceViolation(t, err, "/CourtOrderReport/DocumentIdentification",
+		"no namespace", "niem-core/5.0/", "jxdm/7.0/")
 }
 
 // TestOrderStructuresOfOtherRelease turns the production warrant into
@@ -126,20 +78,28 @@ func TestOrderStructuresOfOtherRelease(t *testing.T) {
 	}
 
 	_, err := orderAdapter().Decode(body, ContentType)
+	checkNamespaceViolation(t, err, "/CourtOrderReport/Warrant",
+		`"http://release.niem.gov/niem/structures/5.0/"`, "structures/3.0/")
+}
+
+// checkNamespaceViolation checks that err is one violation of rule
+// RuleNamespace at pointer, with a message that contains each of parts.
+func checkNamespaceViolation(t *testing.T, err error, pointer string, parts ...string) {
+	t.Helper()
 	vs := schemas.Violations(err)
 	if len(vs) != 1 {
-		t.Fatalf("Decode with NIEM 5 structures: %d violations, want 1: %v", len(vs), err)
+		t.Fatalf("Decode: %d violations, want 1: %v", len(vs), err)
 	}
 	v := vs[0]
 	if v.Rule != RuleNamespace {
 		t.Errorf("rule %q, want %q", v.Rule, RuleNamespace)
 	}
-	if v.Pointer != "/CourtOrderReport/Warrant" {
-		t.Errorf("pointer %q, want /CourtOrderReport/Warrant", v.Pointer)
+	if v.Pointer != pointer {
+		t.Errorf("pointer %q, want %q", v.Pointer, pointer)
 	}
-	for _, want := range []string{`"http://release.niem.gov/niem/structures/5.0/"`, "structures/3.0/"} {
-		if !strings.Contains(v.Message, want) {
-			t.Errorf("message %q lacks %q", v.Message, want)
+	for _, part := range parts {
+		if !strings.Contains(v.Message, part) {
+			t.Errorf("message %q lacks %q", v.Message, part)
 		}
 	}
 }

@@ -59,16 +59,16 @@ func TestCallbackRepeatedElementsRejected(t *testing.T) {
 		code + "\n  </ecf:FilingStatus>"
 	cases := []repeatedCase{
 		{"status codes accepted then rejected",
-			replaced(t, file, code, code+"<ecf:FilingStatusCode>rejected</ecf:FilingStatusCode>"),
+			appended(t, file, code, "<ecf:FilingStatusCode>rejected</ecf:FilingStatusCode>"),
 			root + "/FilingStatus/FilingStatusCode[2]"},
 		{"status codes rejected then accepted",
 			replaced(t, file, code, "<ecf:FilingStatusCode>rejected</ecf:FilingStatusCode>"+code),
 			root + "/FilingStatus/FilingStatusCode[2]"},
 		{"status code accepted then bogus",
-			replaced(t, file, code, code+"<ecf:FilingStatusCode>bogus</ecf:FilingStatusCode>"),
+			appended(t, file, code, "<ecf:FilingStatusCode>bogus</ecf:FilingStatusCode>"),
 			root + "/FilingStatus/FilingStatusCode[2]"},
 		{"two filing statuses",
-			replaced(t, file, status, status+"<ecf:FilingStatus><ecf:FilingStatusCode>rejected</ecf:FilingStatusCode></ecf:FilingStatus>"),
+			appended(t, file, status, "<ecf:FilingStatus><ecf:FilingStatusCode>rejected</ecf:FilingStatusCode></ecf:FilingStatus>"),
 			root + "/FilingStatus[2]"},
 		{"two own document ids",
 			replaced(t, file, "<nc:DocumentIdentification>\n    "+ownID,
@@ -76,13 +76,13 @@ func TestCallbackRepeatedElementsRejected(t *testing.T) {
 					"<nc:DocumentIdentification>\n    "+ownID),
 			root + "/DocumentIdentification[2]"},
 		{"two ids in own document identification",
-			replaced(t, file, ownID, ownID+"<nc:IdentificationID>KLER01-CB-000124</nc:IdentificationID>"),
+			appended(t, file, ownID, "<nc:IdentificationID>KLER01-CB-000124</nc:IdentificationID>"),
 			root + "/DocumentIdentification[1]/IdentificationID[2]"},
 		{"two filing ids",
-			replaced(t, file, filingID, filingID+"</nc:DocumentIdentification><nc:DocumentIdentification>"+
+			appended(t, file, filingID, "</nc:DocumentIdentification><nc:DocumentIdentification>"+
 				"<nc:IdentificationID>01J6ZK8Q5V3S7T9X1Y4B6N8M0B</nc:IdentificationID>"+filingID),
 			root + "/DocumentIdentification[3]"},
-		{"two CNRs", replaced(t, file, cnr, cnr+"<nc:CaseTrackingID>KLER010001242024</nc:CaseTrackingID>"),
+		{"two CNRs", appended(t, file, cnr, "<nc:CaseTrackingID>KLER010001242024</nc:CaseTrackingID>"),
 			root + "/CriminalCase/CaseTrackingID[2]"},
 		{"two case courts",
 			replaced(t, file, "</j:CaseCourt>", "</j:CaseCourt><j:CaseCourt><nc:OrganizationIdentification>"+
@@ -96,16 +96,16 @@ func TestCallbackRepeatedElementsRejected(t *testing.T) {
 				"<nc:CaseTrackingID>KLER010001242024</nc:CaseTrackingID></criminal:CriminalCase>"),
 			root + "/CriminalCase[2]"},
 		{"two docket ids",
-			replaced(t, file, docket, docket+"<nc:CaseDocketID>CC 124/2024</nc:CaseDocketID>"),
+			appended(t, file, docket, "<nc:CaseDocketID>CC 124/2024</nc:CaseDocketID>"),
 			root + "/CriminalCase/CaseDocketID[2]"},
 		{"two case titles",
-			replaced(t, file, title, title+"<nc:CaseTitleText>State of Kerala v. Suresh</nc:CaseTitleText>"),
+			appended(t, file, title, "<nc:CaseTitleText>State of Kerala v. Suresh</nc:CaseTitleText>"),
 			root + "/CriminalCase/CaseTitleText[2]"},
 		{"two court names",
 			replaced(t, file, "</j:CourtName>", "</j:CourtName><j:CourtName>Sessions Court, Ernakulam</j:CourtName>"),
 			root + "/CriminalCase/CaseAugmentation/CaseCourt/CourtName[2]"},
 		{"two lineage case FIRs",
-			replaced(t, file, lineage, lineage+"<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/124</nc:CaseTrackingID>"),
+			appended(t, file, lineage, "<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/124</nc:CaseTrackingID>"),
 			root + "/CriminalCase/CaseAugmentation/CaseLineageCase/CaseTrackingID[2]"},
 		{"two lineage national FIR ids",
 			replaced(t, file, "</nc:ActivityIdentification>", "</nc:ActivityIdentification><nc:ActivityIdentification>"+
@@ -117,7 +117,7 @@ func TestCallbackRepeatedElementsRejected(t *testing.T) {
 				"<nc:DateTime>2024-09-04T15:04:05+05:30</nc:DateTime></nc:DocumentPostDate>"),
 			root + "/DocumentPostDate[2]"},
 		{"two date-times in post date",
-			replaced(t, file, posted, posted+"<nc:DateTime>2024-09-04T15:04:05+05:30</nc:DateTime>"),
+			appended(t, file, posted, "<nc:DateTime>2024-09-04T15:04:05+05:30</nc:DateTime>"),
 			root + "/DocumentPostDate/DateTime[2]"},
 		{"two filed dates",
 			replaced(t, file, "</nc:DocumentFiledDate>", "</nc:DocumentFiledDate><nc:DocumentFiledDate>"+
@@ -129,7 +129,7 @@ func TestCallbackRepeatedElementsRejected(t *testing.T) {
 				"<nc:DocumentReceivedDate><nc:Date>2024-09-02</nc:Date></nc:DocumentReceivedDate>"),
 			root + "/DocumentReceivedDate[2]"},
 		{"two status descriptions",
-			replaced(t, file, reason, reason+"<nc:StatusDescriptionText>Returned for defects</nc:StatusDescriptionText>"),
+			appended(t, file, reason, "<nc:StatusDescriptionText>Returned for defects</nc:StatusDescriptionText>"),
 			root + "/FilingStatus/StatusDescriptionText[2]"},
 	}
 	checkRepeatedRejected(t, &Adapter{}, cases)
@@ -158,10 +158,10 @@ func TestOrderRepeatedElementsRejected(t *testing.T) {
 				"<nc:IdentificationID>KLER10-ORD-2025-000452</nc:IdentificationID></nc:DocumentIdentification>"),
 			root + "/DocumentIdentification[2]"},
 		{"two document ids",
-			replaced(t, file, docID, docID+"<nc:IdentificationID>KLER10-ORD-2025-000452</nc:IdentificationID>"),
+			appended(t, file, docID, "<nc:IdentificationID>KLER10-ORD-2025-000452</nc:IdentificationID>"),
 			root + "/DocumentIdentification/IdentificationID[2]"},
 		{"two case tracking ids",
-			replaced(t, file, fir, fir+"<nc:CaseTrackingID>FIR/KL/EKM/EKM0412/2025/1188</nc:CaseTrackingID>"),
+			appended(t, file, fir, "<nc:CaseTrackingID>FIR/KL/EKM/EKM0412/2025/1188</nc:CaseTrackingID>"),
 			root + "/Case/CaseTrackingID[2]"},
 		{"two case courts",
 			replaced(t, file, "</j:CaseCourt>", "</j:CaseCourt><j:CaseCourt><nc:OrganizationIdentification>"+
@@ -176,7 +176,7 @@ func TestOrderRepeatedElementsRejected(t *testing.T) {
 				"</nc:IdentificationID></nc:OrganizationIdentification></j:CourtOrderEnforcementAgency>"),
 			warrant + "/CourtOrderEnforcementAgency[2]"},
 		{"two prison codes",
-			replaced(t, file, prison, prison+"<nc:IdentificationID>KLCPTVM</nc:IdentificationID>"),
+			appended(t, file, prison, "<nc:IdentificationID>KLCPTVM</nc:IdentificationID>"),
 			warrant + "/CourtOrderEnforcementAgency/OrganizationIdentification/IdentificationID[2]"},
 		{"two prison names",
 			replaced(t, file, "</nc:OrganizationName>", "</nc:OrganizationName>"+
@@ -190,7 +190,7 @@ func TestOrderRepeatedElementsRejected(t *testing.T) {
 				"</j:CourtOrderDesignatedSubject>"),
 			warrant + "/CourtOrderDesignatedSubject[2]"},
 		{"two prisoner numbers",
-			replaced(t, file, number, number+"<nc:IdentificationID>UT-2232-2025</nc:IdentificationID>"),
+			appended(t, file, number, "<nc:IdentificationID>UT-2232-2025</nc:IdentificationID>"),
 			warrant + "/CourtOrderDesignatedSubject/SubjectCorrectionsIdentification/IdentificationID[2]"},
 		{"two issuing courts",
 			replaced(t, file, "</j:CourtOrderIssuingCourt>", "</j:CourtOrderIssuingCourt><j:CourtOrderIssuingCourt>"+
@@ -216,13 +216,13 @@ func TestOrderRepeatedElementsRejected(t *testing.T) {
 				"<j:CourtAppearanceDate><nc:Date>2025-10-04</nc:Date></j:CourtAppearanceDate></j:CourtAppearance>"),
 			warrant + "/CourtAppearance[2]"},
 		{"two appearance dates",
-			replaced(t, file, appear, appear+"<nc:Date>2025-10-04</nc:Date>"),
+			appended(t, file, appear, "<nc:Date>2025-10-04</nc:Date>"),
 			warrant + "/CourtAppearance/CourtAppearanceDate/Date[2]"},
 		{"two order numbers",
-			replaced(t, file, orderNo, orderNo+"<nc:IdentificationID>PW 46/2025</nc:IdentificationID>"),
+			appended(t, file, orderNo, "<nc:IdentificationID>PW 46/2025</nc:IdentificationID>"),
 			warrant + "/ActivityIdentification/IdentificationID[2]"},
 		{"two order kinds",
-			replaced(t, file, kind, kind+"<nc:ActivityCategoryText>Release order</nc:ActivityCategoryText>"),
+			appended(t, file, kind, "<nc:ActivityCategoryText>Release order</nc:ActivityCategoryText>"),
 			warrant + "/ActivityCategoryText[2]"},
 		{"two directions",
 			replaced(t, file, "</nc:ActivityDescriptionText>", "</nc:ActivityDescriptionText>"+
@@ -238,7 +238,7 @@ func TestOrderRepeatedElementsRejected(t *testing.T) {
 				"<j:JudicialOfficialCategoryText>Sessions Judge</j:JudicialOfficialCategoryText>"),
 			warrant + "/CourtOrderIssuingJudicialOfficial/JudicialOfficialCategoryText[2]"},
 		{"two sex texts",
-			replaced(t, file, sex, sex+"<nc:PersonSexText>F</nc:PersonSexText>"),
+			appended(t, file, sex, "<nc:PersonSexText>F</nc:PersonSexText>"),
 			subject + "/PersonSexText[2]"},
 		{"two birth dates",
 			replaced(t, file, "</nc:PersonBirthDate>", "</nc:PersonBirthDate><nc:PersonBirthDate>"+
@@ -260,19 +260,19 @@ func TestOrderRepeatedPersonAndCaseRejected(t *testing.T) {
 	)
 	cases := []repeatedCase{
 		{"two ages in referenced person",
-			replaced(t, remand, age, age+"<MeasureValueText>43</MeasureValueText>"),
+			appended(t, remand, age, "<MeasureValueText>43</MeasureValueText>"),
 			"/CourtOrderReport/Person/PersonAgeMeasure/MeasureValueText[2]"},
 		{"two citizenships in referenced person",
-			replaced(t, remand, country, country+"<PersonCitizenshipISO3166Alpha2Code>NP</PersonCitizenshipISO3166Alpha2Code>"),
+			appended(t, remand, country, "<PersonCitizenshipISO3166Alpha2Code>NP</PersonCitizenshipISO3166Alpha2Code>"),
 			"/CourtOrderReport/Person/PersonCitizenshipISO3166Alpha2Code[2]"},
 		{"two sex codes",
-			replaced(t, release, sexCode, sexCode+"<nc:PersonSexCode>F</nc:PersonSexCode>"),
+			appended(t, release, sexCode, "<nc:PersonSexCode>F</nc:PersonSexCode>"),
 			"/CourtOrderReport/CourtOrder/CourtOrderDesignatedSubject/RoleOfPerson/PersonSexCode[2]"},
 		{"two release grounds",
-			replaced(t, release, ground, ground+"<nc:ActivityReasonText>Acquittal</nc:ActivityReasonText>"),
+			appended(t, release, ground, "<nc:ActivityReasonText>Acquittal</nc:ActivityReasonText>"),
 			"/CourtOrderReport/CourtOrder/ActivityReasonText[2]"},
 		{"two lineage case FIRs",
-			replaced(t, release, fir, fir+"<nc:CaseTrackingID>FIR/KL/EKM/EKM0412/2025/1188</nc:CaseTrackingID>"),
+			appended(t, release, fir, "<nc:CaseTrackingID>FIR/KL/EKM/EKM0412/2025/1188</nc:CaseTrackingID>"),
 			"/CourtOrderReport/Case/CaseAugmentation/CaseLineageCase/CaseTrackingID[2]"},
 	}
 	checkRepeatedRejected(t, orderAdapter(), cases)
@@ -288,7 +288,7 @@ func TestOrderRepeatedNameAndIDParts(t *testing.T) {
 		release    = "order_release_bail.xml"
 		subject    = "/CourtOrderReport/Warrant/CourtOrderDesignatedSubject/RoleOfPerson"
 		judge      = "/CourtOrderReport/Warrant/CourtOrderIssuingJudicialOfficial/RoleOfPerson"
-		given      = "<nc:PersonGivenName>Shibu</nc:PersonGivenName>"
+		givenName  = "<nc:PersonGivenName>Shibu</nc:PersonGivenName>"
 		aadhaar    = "<nc:IdentificationID>586301729436</nc:IdentificationID>"
 		judgeName  = "<nc:PersonFullName>Smt. Leena R.</nc:PersonFullName>"
 		surname    = "<PersonSurName>Nair</PersonSurName>"
@@ -297,10 +297,10 @@ func TestOrderRepeatedNameAndIDParts(t *testing.T) {
 	)
 	cases := []repeatedCase{
 		{"two given names",
-			replaced(t, warrant, given, given+"<nc:PersonGivenName>Babu</nc:PersonGivenName>"),
+			appended(t, warrant, givenName, "<nc:PersonGivenName>Babu</nc:PersonGivenName>"),
 			subject + "/PersonName[1]/PersonGivenName[2]"},
 		{"two surnames in referenced person",
-			replaced(t, remand, surname, surname+"<PersonSurName>Menon</PersonSurName>"),
+			appended(t, remand, surname, "<PersonSurName>Menon</PersonSurName>"),
 			"/CourtOrderReport/Person/PersonName/PersonSurName[2]"},
 		{"two full names in an alias",
 			replaced(t, warrant, "<nc:PersonSexText>", "<nc:PersonAlternateName><nc:PersonFullName>Kuttan"+
@@ -308,7 +308,7 @@ func TestOrderRepeatedNameAndIDParts(t *testing.T) {
 				"<nc:PersonSexText>"),
 			subject + "/PersonAlternateName/PersonFullName[2]"},
 		{"two identification ids",
-			replaced(t, warrant, aadhaar, aadhaar+"<nc:IdentificationID>XXXXXXXX2346</nc:IdentificationID>"),
+			appended(t, warrant, aadhaar, "<nc:IdentificationID>XXXXXXXX2346</nc:IdentificationID>"),
 			subject + "/PersonOtherIdentification/IdentificationID[2]"},
 		{"two identification categories",
 			replaced(t, warrant, "</nc:IdentificationCategoryText>\n        </nc:PersonOtherIdentification>",
@@ -316,7 +316,7 @@ func TestOrderRepeatedNameAndIDParts(t *testing.T) {
 					"</nc:IdentificationCategoryText></nc:PersonOtherIdentification>"),
 			subject + "/PersonOtherIdentification/IdentificationCategoryText[2]"},
 		{"two identification issuers",
-			replaced(t, warrant, aadhaar, aadhaar+"<nc:IdentificationSourceText>UIDAI</nc:IdentificationSourceText>"+
+			appended(t, warrant, aadhaar, "<nc:IdentificationSourceText>UIDAI</nc:IdentificationSourceText>"+
 				"<nc:IdentificationSourceText>Kerala</nc:IdentificationSourceText>"),
 			subject + "/PersonOtherIdentification/IdentificationSourceText[2]"},
 		{"two judge's names",
@@ -324,17 +324,17 @@ func TestOrderRepeatedNameAndIDParts(t *testing.T) {
 				"<nc:PersonFullName>Sri. Arun Mohan</nc:PersonFullName></nc:PersonName></nc:RoleOfPerson>"),
 			judge + "/PersonName[2]"},
 		{"two full names of the judge",
-			replaced(t, warrant, judgeName, judgeName+"<nc:PersonFullName>Sri. Arun Mohan</nc:PersonFullName>"),
+			appended(t, warrant, judgeName, "<nc:PersonFullName>Sri. Arun Mohan</nc:PersonFullName>"),
 			judge + "/PersonName/PersonFullName[2]"},
 		{"two national FIR ids",
 			replaced(t, warrant, "</nc:ActivityIdentification>\n    <j:CaseAugmentation>",
 				"</nc:ActivityIdentification>"+nationalIDActivity("32241012250001188")+"<j:CaseAugmentation>"),
 			"/CourtOrderReport/Case/ActivityIdentification[2]"},
 		{"two ids in the national FIR id",
-			replaced(t, warrant, nationalID, nationalID+"<nc:IdentificationID>32241012250001188</nc:IdentificationID>"),
+			appended(t, warrant, nationalID, "<nc:IdentificationID>32241012250001188</nc:IdentificationID>"),
 			"/CourtOrderReport/Case/ActivityIdentification/IdentificationID[2]"},
 		{"two national FIR ids in the lineage case",
-			replaced(t, release, lineage, lineage+nationalIDActivity("32241012250001187")+
+			appended(t, release, lineage, nationalIDActivity("32241012250001187")+
 				nationalIDActivity("32241012250001188")),
 			"/CourtOrderReport/Case/CaseAugmentation/CaseLineageCase/ActivityIdentification[2]"},
 	}
@@ -345,9 +345,9 @@ func TestOrderRepeatedNameAndIDParts(t *testing.T) {
 // of a real NIEM 3 warrant. The warrant lacks parts of an order to a
 // prison, so the repeat is one violation among others.
 func TestSampleWarrantRepeatedGivenName(t *testing.T) {
-	const given = "<nc:PersonGivenName>Peter</nc:PersonGivenName>"
-	body := strings.Replace(string(readSample(t, "WarrantIssuedReport.xml")), given,
-		given+"<nc:PersonGivenName>Pete</nc:PersonGivenName>", 1)
+	const givenName = "<nc:PersonGivenName>Peter</nc:PersonGivenName>"
+	body := strings.Replace(string(readSample(t, "WarrantIssuedReport.xml")), givenName,
+		givenName+"<nc:PersonGivenName>Pete</nc:PersonGivenName>", 1)
 	_, err := orderAdapter().Decode([]byte(body), ContentType)
 	const pointer = "/WarrantIssuedReport/Person/PersonName/PersonGivenName[2]"
 	if !hasOrderViolation(err, pointer, "maxItems") {
@@ -357,30 +357,30 @@ func TestSampleWarrantRepeatedGivenName(t *testing.T) {
 
 func TestFilingRepeatedElementsRejected(t *testing.T) {
 	const (
-		file     = "kochi_chargesheet.xml"
-		root     = "/CoreFilingMessage"
-		caseRoot = root + "/CriminalCase"
-		accused  = caseRoot + "/CaseAugmentation/CaseParticipant[1]"
-		officer  = caseRoot + "/CaseAugmentation/CaseParticipant[2]"
-		charge   = caseRoot + "/CaseCharge[1]"
-		lead     = root + "/FilingLeadDocument"
-		ownID    = "<nc:IdentificationID>01J6ZK8Q5V3S7T9X1Y4B6N8M0A</nc:IdentificationID>"
-		fir      = "<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/123</nc:CaseTrackingID>"
-		title    = "<nc:CaseTitleText>State of Kerala v. Rajan K. Pillai</nc:CaseTitleText>"
-		national = "<nc:IdentificationCategoryText>CCTNS FIR</nc:IdentificationCategoryText>\n    </nc:ActivityIdentification>"
-		court    = "<nc:IdentificationID>KLER01</nc:IdentificationID>"
-		report   = "<nc:IdentificationID>FR-45/2024</nc:IdentificationID>"
-		kind     = "<nc:DocumentCategoryText>chargesheet</nc:DocumentCategoryText>"
-		action   = "<j:RegisterActionDescriptionText>final report</j:RegisterActionDescriptionText>"
-		birth    = "<nc:Date>1985-04-12</nc:Date>"
-		sex      = "<nc:PersonSexCode>M</nc:PersonSexCode>"
-		given    = "<nc:PersonGivenName>Rajan</nc:PersonGivenName>"
-		city     = "<nc:LocationCityName>Kochi</nc:LocationCityName>"
-		rank     = "<nc:PersonNamePrefixText>Sub Inspector</nc:PersonNamePrefixText>"
-		service  = "<nc:IdentificationCategoryText>police service number</nc:IdentificationCategoryText>"
-		sequence = "<nc:IdentificationID>1</nc:IdentificationID>"
-		act      = "<nc:IdentificationID>BNS</nc:IdentificationID>"
-		offence  = "<nc:DateTime>2024-08-01T21:15:00+05:30</nc:DateTime>"
+		file      = "kochi_chargesheet.xml"
+		root      = "/CoreFilingMessage"
+		caseRoot  = root + "/CriminalCase"
+		accused   = caseRoot + "/CaseAugmentation/CaseParticipant[1]"
+		officer   = caseRoot + "/CaseAugmentation/CaseParticipant[2]"
+		charge    = caseRoot + "/CaseCharge[1]"
+		lead      = root + "/FilingLeadDocument"
+		ownID     = "<nc:IdentificationID>01J6ZK8Q5V3S7T9X1Y4B6N8M0A</nc:IdentificationID>"
+		fir       = "<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/123</nc:CaseTrackingID>"
+		title     = "<nc:CaseTitleText>State of Kerala v. Rajan K. Pillai</nc:CaseTitleText>"
+		national  = "<nc:IdentificationCategoryText>CCTNS FIR</nc:IdentificationCategoryText>\n    </nc:ActivityIdentification>"
+		court     = "<nc:IdentificationID>KLER01</nc:IdentificationID>"
+		report    = "<nc:IdentificationID>FR-45/2024</nc:IdentificationID>"
+		kind      = "<nc:DocumentCategoryText>chargesheet</nc:DocumentCategoryText>"
+		action    = "<j:RegisterActionDescriptionText>final report</j:RegisterActionDescriptionText>"
+		birth     = "<nc:Date>1985-04-12</nc:Date>"
+		sex       = "<nc:PersonSexCode>M</nc:PersonSexCode>"
+		givenName = "<nc:PersonGivenName>Rajan</nc:PersonGivenName>"
+		city      = "<nc:LocationCityName>Kochi</nc:LocationCityName>"
+		rank      = "<nc:PersonNamePrefixText>Sub Inspector</nc:PersonNamePrefixText>"
+		service   = "<nc:IdentificationCategoryText>police service number</nc:IdentificationCategoryText>"
+		sequence  = "<nc:IdentificationID>1</nc:IdentificationID>"
+		act       = "<nc:IdentificationID>BNS</nc:IdentificationID>"
+		offence   = "<nc:DateTime>2024-08-01T21:15:00+05:30</nc:DateTime>"
 	)
 	cases := []repeatedCase{
 		{"two document identifications",
@@ -389,7 +389,7 @@ func TestFilingRepeatedElementsRejected(t *testing.T) {
 					"</nc:IdentificationID></nc:DocumentIdentification>\n  <nc:DocumentPostDate>"),
 			root + "/DocumentIdentification[2]"},
 		{"two own document ids",
-			replaced(t, file, ownID, ownID+"<nc:IdentificationID>01J6ZK8Q5V3S7T9X1Y4B6N8M0B</nc:IdentificationID>"),
+			appended(t, file, ownID, "<nc:IdentificationID>01J6ZK8Q5V3S7T9X1Y4B6N8M0B</nc:IdentificationID>"),
 			root + "/DocumentIdentification/IdentificationID[2]"},
 		{"two post dates",
 			replaced(t, file, "</nc:DocumentPostDate>", "</nc:DocumentPostDate><nc:DocumentPostDate>"+
@@ -400,16 +400,16 @@ func TestFilingRepeatedElementsRejected(t *testing.T) {
 				"<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/124</nc:CaseTrackingID></criminal:CriminalCase>"),
 			root + "/CriminalCase[2]"},
 		{"two case tracking ids",
-			replaced(t, file, fir, fir+"<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/124</nc:CaseTrackingID>"),
+			appended(t, file, fir, "<nc:CaseTrackingID>FIR/KL/EKM/1234/2024/124</nc:CaseTrackingID>"),
 			caseRoot + "/CaseTrackingID[2]"},
 		{"two case titles",
-			replaced(t, file, title, title+"<nc:CaseTitleText>State of Kerala v. Suresh</nc:CaseTitleText>"),
+			appended(t, file, title, "<nc:CaseTitleText>State of Kerala v. Suresh</nc:CaseTitleText>"),
 			caseRoot + "/CaseTitleText[2]"},
 		{"two brief facts",
 			replaced(t, file, title, "<nc:ActivityDescriptionText>Other facts.</nc:ActivityDescriptionText>"+title),
 			caseRoot + "/ActivityDescriptionText[2]"},
 		{"two national FIR ids",
-			replaced(t, file, national, national+"<nc:ActivityIdentification><nc:IdentificationID>KL-EKM-1234-2024-000124"+
+			appended(t, file, national, "<nc:ActivityIdentification><nc:IdentificationID>KL-EKM-1234-2024-000124"+
 				"</nc:IdentificationID>"+national),
 			caseRoot + "/ActivityIdentification[2]"},
 		{"two justice case augmentations",
@@ -417,37 +417,37 @@ func TestFilingRepeatedElementsRejected(t *testing.T) {
 				"<nc:EntityPersonReference s:ref=\"Accused1\"/></j:CaseDefendantParty></j:CaseAugmentation><ecf:CaseAugmentation>"),
 			caseRoot + "/CaseAugmentation[2]"},
 		{"two court codes",
-			replaced(t, file, court, court+"<nc:IdentificationID>KLER02</nc:IdentificationID>"),
+			appended(t, file, court, "<nc:IdentificationID>KLER02</nc:IdentificationID>"),
 			caseRoot + "/CaseAugmentation/CaseCourt/OrganizationIdentification/IdentificationID[2]"},
 		{"two lead documents",
 			replaced(t, file, "</core:FilingLeadDocument>", "</core:FilingLeadDocument><core:FilingLeadDocument>"+
 				"<nc:DocumentCategoryText>undetected</nc:DocumentCategoryText></core:FilingLeadDocument>"),
 			root + "/FilingLeadDocument[2]"},
 		{"two report kinds",
-			replaced(t, file, kind, kind+"<nc:DocumentCategoryText>undetected</nc:DocumentCategoryText>"),
+			appended(t, file, kind, "<nc:DocumentCategoryText>undetected</nc:DocumentCategoryText>"),
 			lead + "/DocumentCategoryText[2]"},
 		{"two report numbers",
-			replaced(t, file, report, report+"<nc:IdentificationID>FR-46/2024</nc:IdentificationID>"),
+			appended(t, file, report, "<nc:IdentificationID>FR-46/2024</nc:IdentificationID>"),
 			lead + "/DocumentIdentification/IdentificationID[2]"},
 		{"two lead document filed dates",
 			replaced(t, file, "</nc:DocumentFiledDate>", "</nc:DocumentFiledDate><nc:DocumentFiledDate>"+
 				"<nc:Date>2024-09-01</nc:Date></nc:DocumentFiledDate>"),
 			lead + "/DocumentFiledDate[2]"},
 		{"two register actions",
-			replaced(t, file, action, action+"<j:RegisterActionDescriptionText>supplementary final report 1"+
+			appended(t, file, action, "<j:RegisterActionDescriptionText>supplementary final report 1"+
 				"</j:RegisterActionDescriptionText>"),
 			lead + "/DocumentMetadata/RegisterActionDescriptionText[2]"},
 		{"two birth dates",
-			replaced(t, file, birth, birth+"<nc:Date>1986-04-12</nc:Date>"),
+			appended(t, file, birth, "<nc:Date>1986-04-12</nc:Date>"),
 			accused + "/EntityPerson/PersonBirthDate/Date[2]"},
 		{"two sex codes",
-			replaced(t, file, sex, sex+"<nc:PersonSexCode>F</nc:PersonSexCode>"),
+			appended(t, file, sex, "<nc:PersonSexCode>F</nc:PersonSexCode>"),
 			accused + "/EntityPerson/PersonSexCode[2]"},
 		{"two given names in a name",
-			replaced(t, file, given, given+"<nc:PersonGivenName>Rajesh</nc:PersonGivenName>"),
+			appended(t, file, givenName, "<nc:PersonGivenName>Rajesh</nc:PersonGivenName>"),
 			accused + "/EntityPerson/PersonName[1]/PersonGivenName[2]"},
 		{"two cities in an address",
-			replaced(t, file, city, city+"<nc:LocationCityName>Aluva</nc:LocationCityName>"),
+			appended(t, file, city, "<nc:LocationCityName>Aluva</nc:LocationCityName>"),
 			accused + "/ContactInformation/ContactMailingAddress/StructuredAddress/LocationCityName[2]"},
 		{"two investigating officers",
 			replaced(t, file, "<ecf:PersonOrganizationAssociation>", "<ecf:CaseParticipant><ecf:EntityPerson>"+
@@ -456,7 +456,7 @@ func TestFilingRepeatedElementsRejected(t *testing.T) {
 				"<ecf:PersonOrganizationAssociation>"),
 			caseRoot + "/CaseAugmentation/CaseParticipant[4]"},
 		{"two officer ranks",
-			replaced(t, file, rank, rank+"<nc:PersonNamePrefixText>Inspector</nc:PersonNamePrefixText>"),
+			appended(t, file, rank, "<nc:PersonNamePrefixText>Inspector</nc:PersonNamePrefixText>"),
 			officer + "/EntityPerson/PersonName/PersonNamePrefixText[2]"},
 		{"two officer service numbers",
 			replaced(t, file, service+"\n          </nc:PersonOtherIdentification>", service+
@@ -464,7 +464,7 @@ func TestFilingRepeatedElementsRejected(t *testing.T) {
 				"</nc:IdentificationID>"+service+"</nc:PersonOtherIdentification>"),
 			officer + "/EntityPerson/PersonOtherIdentification[2]"},
 		{"two charge sequence ids",
-			replaced(t, file, sequence, sequence+"<nc:IdentificationID>4</nc:IdentificationID>"),
+			appended(t, file, sequence, "<nc:IdentificationID>4</nc:IdentificationID>"),
 			charge + "/ChargeSequenceID/IdentificationID[2]"},
 		{"two acts in a statute",
 			replacedFirst(t, file, act, act+"<nc:IdentificationID>IPC</nc:IdentificationID>"),
@@ -528,4 +528,11 @@ func TestCallbackTwoFilingIDsMessage(t *testing.T) {
 	if !strings.Contains(vs[0].Message, want) {
 		t.Errorf("message %q does not contain %q", vs[0].Message, want)
 	}
+}
+
+// appended returns testdata file with extra written after each
+// occurrence of element, which file must contain.
+func appended(t *testing.T, file, element, extra string) []byte {
+	t.Helper()
+	return replaced(t, file, element, element+extra)
 }

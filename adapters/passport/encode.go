@@ -18,11 +18,12 @@ import (
 //
 // message_id is the message's SenderMessageID, the original sender's id.
 // hub_message_id carries the hub's id, which a station's report repeats
-// in in_reply_to. A report's in_reply_to is the passport office's own id
-// of the request it answers, when the hub linked the report to it. sent_at
-// is the original sender's time (see jsondoc.NewEnvelope). The old
-// passport's zone is written back as lines with fresh check digits, or
-// '<' for those over a masked Aadhaar number (see mrz.Document.Lines).
+// in in_reply_to. When the hub linked a report to its request, the
+// report's in_reply_to is the passport office's own id of that request.
+// sent_at is the original sender's time (see jsondoc.NewEnvelope). The
+// old passport's machine-readable zone is written back as lines with
+// fresh check digits. A check digit over a masked Aadhaar number is
+// written as '<' (see mrz.Document.Lines).
 func (a *Adapter) Encode(m *canonical.Message) (adapters.Encoded, error) {
 	var doc any
 	var err error

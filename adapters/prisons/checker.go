@@ -76,14 +76,11 @@ func (c *checker) prisoner(pointer string, p *prisoner) canonical.Prisoner {
 }
 
 // recordNumber records a violation at pointer, an identifier that the
-// prison or the court matches as written: rule pattern when
-// canonical.CheckIdentifierCharacters rejects its value, else rule
-// aadhaar-like when canonical.CheckRecordNumber does.
+// prison or the court matches as written, when
+// canonical.CheckRecordNumberRule rejects its value.
 func (c *checker) recordNumber(pointer, field, value string) {
-	if err := canonical.CheckIdentifierCharacters(field, value); err != nil {
-		c.Add(pointer, rulePattern, "%v", err)
-	} else if err := canonical.CheckRecordNumber(field, value); err != nil {
-		c.Add(pointer, canonical.RuleAadhaarLike, "%v", err)
+	if rule, err := canonical.CheckRecordNumberRule(field, value); err != nil {
+		c.Add(pointer, rule, "%v", err)
 	}
 }
 

@@ -287,16 +287,12 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 	} else if !canonical.ValidPrisonCode(p.Number) {
 		n.fail(numbered, "code", "invalid prisoner number %q: want at most 64 characters without "+
 			"a slash, which a case key cannot hold, or control characters", p.Number)
-	} else if err := canonical.CheckIdentifierCharacters("prisoner number", p.Number); err != nil {
-		n.fail(numbered, rulePattern, "%v", err)
-	} else if err := canonical.CheckRecordNumber("prisoner number", p.Number); err != nil {
-		n.fail(numbered, canonical.RuleAadhaarLike, "%v", err)
+	} else if rule, err := canonical.CheckRecordNumberRule("prisoner number", p.Number); err != nil {
+		n.fail(numbered, rule, "%v", err)
 	}
 	if p.BookingNumber != p.Number {
-		if err := canonical.CheckIdentifierCharacters("booking number", p.BookingNumber); err != nil {
-			n.fail(booked, rulePattern, "%v", err)
-		} else if err := canonical.CheckRecordNumber("booking number", p.BookingNumber); err != nil {
-			n.fail(booked, canonical.RuleAadhaarLike, "%v", err)
+		if rule, err := canonical.CheckRecordNumberRule("booking number", p.BookingNumber); err != nil {
+			n.fail(booked, rule, "%v", err)
 		}
 	}
 	p.Person = n.subject(subject)

@@ -250,10 +250,10 @@ func TestTransferToOwnPrisonRejected(t *testing.T) {
 	}
 }
 
-// TestParoleEndOutsidePrison checks that the end of a parole or
-// furlough outside prison, the to of a movement out and the from of a
-// return, gets rule movement-prison at its kind when it is a prison,
-// with or without a code, and passes as a home.
+// TestParoleEndOutsidePrison checks the end of a parole or furlough
+// outside prison: the to of a movement out and the from of a return.
+// That end gets rule movement-prison at its kind when it is a prison,
+// with or without a code. It passes when it is a home.
 func TestParoleEndOutsidePrison(t *testing.T) {
 	a := newAdapter(t)
 	own := map[string]any{"kind": "prison", "code": "KLSJEKM"}

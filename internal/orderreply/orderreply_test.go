@@ -27,6 +27,13 @@ type journaled struct {
 
 // newJournal returns a SQLite journal that holds the mock court's
 // production warrant and release order and a police FIR, and their ids.
+// newOrders returns Orders over a journal that newJournal fills.
+func newOrders(t *testing.T) (*orderreply.Orders, journaled) {
+	t.Helper()
+	store, ids := newJournal(t)
+	return &orderreply.Orders{Journal: store}, ids
+}
+
 func newJournal(t *testing.T) (journal.Store, journaled) {
 	t.Helper()
 	s, store := ingesttest.Service(t, ingesttest.NoRoutes)
@@ -91,8 +98,7 @@ func wantInReplyTo(t *testing.T, err error, pointer string, want []string) {
 }
 
 func TestEnrichRejectsWrongOrder(t *testing.T) {
-	store, ids := newJournal(t)
-	o := &orderreply.Orders{Journal: store}
+	o, ids := newOrders(t)
 	tests := []struct {
 		name string
 		m    *canonical.Message
@@ -126,8 +132,7 @@ func TestEnrichRejectsWrongOrder(t *testing.T) {
 }
 
 func TestEnrichAcceptsOrderCarriedOut(t *testing.T) {
-	store, ids := newJournal(t)
-	o := &orderreply.Orders{Journal: store}
+	o, ids := newOrders(t)
 	tests := []struct {
 		name string
 		m    *canonical.Message
@@ -194,8 +199,7 @@ func atCourt(m *canonical.Message, end, code string) *canonical.Message {
 }
 
 func TestEnrichRejectsOtherTerms(t *testing.T) {
-	store, ids := newJournal(t)
-	o := &orderreply.Orders{Journal: store}
+	o, ids := newOrders(t)
 	tests := []struct {
 		name    string
 		m       *canonical.Message
@@ -223,8 +227,7 @@ func TestEnrichRejectsOtherTerms(t *testing.T) {
 }
 
 func TestEnrichAcceptsSameTerms(t *testing.T) {
-	store, ids := newJournal(t)
-	o := &orderreply.Orders{Journal: store}
+	o, ids := newOrders(t)
 	tests := []struct {
 		name string
 		m    *canonical.Message

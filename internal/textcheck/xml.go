@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/xmlsafe"
 	"github.com/sangam-hub/sangam/schemas"
 )
@@ -147,42 +148,8 @@ func countRejected(p []byte, more *int) int {
 // allows any number of leading zeros, as in "&#x0000000085;", and Go's
 // decoder reads such a reference, so its length is not bounded.
 func charRef(p []byte) (size int, r rune, ok bool) {
-	if len(p) < 4 || p[1] != '#' {
-		return 0, 0, false
-	}
-	i, base := 2, rune(10)
-	if p[i] == 'x' {
-		i, base = 3, 16
-	}
-	digits := 0
-	for ; i < len(p) && p[i] != ';'; i++ {
-		v, isDigit := refDigit(p[i], base)
-		if !isDigit {
-			return 0, 0, false
-		}
-		if r = r*base + v; r > utf8.MaxRune {
-			return 0, 0, false
-		}
-		digits++
-	}
-	if i == len(p) || digits == 0 {
-		return 0, 0, false
-	}
-	return i + 1, r, true
-}
-
-// refDigit returns the value of c as a digit of a character reference
-// in base, 10 or 16.
-func refDigit(c byte, base rune) (rune, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return rune(c - '0'), true
-	case base == 16 && c >= 'a' && c <= 'f':
-		return rune(c-'a') + 10, true
-	case base == 16 && c >= 'A' && c <= 'F':
-		return rune(c-'A') + 10, true
-	}
-	return 0, false
+	r, size, ok = canonical.CharacterReference(p)
+	return size, r, ok
 }
 
 // skipHit is the pointer of a hit that is in no field.
