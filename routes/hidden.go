@@ -34,8 +34,9 @@ type hiddenChar struct {
 // unreadableInYAML reports whether the YAML parser rejects r as written,
 // such as a control character or a byte that is not UTF-8, or reads it
 // as a line break. gopkg.in/yaml.v3 (v3.0.1) reads U+0085, U+2028,
-// U+2029 and a CR without an LF as line breaks. scanText passes the
-// tab, the LF and a CR before an LF, so r is none of them.
+// U+2029 and a CR without an LF as line breaks. scanText never passes
+// the tab, the LF or a CR before an LF, so this function need not allow
+// them.
 func unreadableInYAML(r rune) bool {
 	return r < 0x20 || (r >= 0x7F && r <= 0x9F) || r == 0x2028 || r == 0x2029 || r == utf8.RuneError
 }
