@@ -15,8 +15,8 @@ import (
 // hiddenChar is a character of a routes document that the text rule
 // rejects: one that textcheck.Hidden names, other than the tab and the
 // line breaks of YAML. Such a character reorders text, moves the cursor
-// or shows as nothing, so it would show a reviewer of a diff or an export
-// another condition than the one the hub evaluates, such as
+// or displays as nothing. A reviewer of a diff or an export would then
+// see a condition other than the one the hub evaluates, such as
 // "pol\u200bice" for "police".
 type hiddenChar struct {
 	r rune
@@ -295,8 +295,9 @@ func (s *textScanner) startLine(rest string) {
 }
 
 // next moves s past r, which rest follows, and returns the number of
-// bytes of rest that r takes with it: 1 for the second quote of ” in a
-// single-quoted scalar, else 0.
+// bytes of rest that r takes with it. That is 1 when r and the next
+// character are two single quotes, which escape a quote in a
+// single-quoted scalar, and else 0.
 func (s *textScanner) next(r rune, rest string) int {
 	atStart := s.column == 1 || strings.ContainsRune(" \t[{,", s.prev)
 	switch s.state {
