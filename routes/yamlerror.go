@@ -284,8 +284,9 @@ func nearestField(key, goType string) string {
 
 // locate returns a problem with the pointer and the rule of msg, one
 // type error that gopkg.in/yaml.v3 found in the document whose nodes
-// are nodes, and the node of a value of the wrong type, or nil. The error gives the line only, so locate takes the node on
-// that line that fits the error best. Without one, the pointer is "".
+// are nodes, and the node of a value of the wrong type, or nil. The
+// error gives the line only, so locate takes the node on that line that
+// fits the error best. Without one, the pointer is "".
 func locate(nodes []positioned, msg string) (Problem, *yaml.Node) {
 	m := typeErrorLine.FindStringSubmatch(msg)
 	if m == nil {
