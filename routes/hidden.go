@@ -15,8 +15,8 @@ import (
 // hiddenChar is a character of a routes document that the text rule
 // rejects: one that textcheck.Hidden names, other than the tab and the
 // line breaks of YAML. Such a character reorders text, moves the cursor
-// or shows as nothing, so it would show a reviewer of a diff or an export
-// another condition than the one the hub evaluates, such as
+// or displays as nothing. A reviewer of a diff or an export would then
+// see a condition other than the one the hub evaluates, such as
 // "pol\u200bice" for "police".
 type hiddenChar struct {
 	r rune
@@ -34,8 +34,9 @@ type hiddenChar struct {
 // unreadableInYAML reports whether the YAML parser rejects r as written,
 // such as a control character or a byte that is not UTF-8, or reads it
 // as a line break. gopkg.in/yaml.v3 (v3.0.1) reads U+0085, U+2028,
-// U+2029 and a CR without an LF as line breaks. scanText passes the
-// tab, the LF and a CR before an LF, so r is none of them.
+// U+2029 and a CR without an LF as line breaks. scanText never passes
+// the tab, the LF or a CR before an LF, so this function need not allow
+// them.
 func unreadableInYAML(r rune) bool {
 	return r < 0x20 || (r >= 0x7F && r <= 0x9F) || r == 0x2028 || r == 0x2029 || r == utf8.RuneError
 }
@@ -294,8 +295,9 @@ func (s *textScanner) startLine(rest string) {
 }
 
 // next moves s past r, which rest follows, and returns the number of
-// bytes of rest that r takes with it: 1 for the second quote of ” in a
-// single-quoted scalar, else 0.
+// bytes of rest that r takes with it. That is 1 when r and the next
+// character are two single quotes, which escape a quote in a
+// single-quoted scalar, and else 0.
 func (s *textScanner) next(r rune, rest string) int {
 	atStart := s.column == 1 || strings.ContainsRune(" \t[{,", s.prev)
 	switch s.state {

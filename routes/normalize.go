@@ -8,9 +8,9 @@ import "bytes"
 // administrator a diff of lines that look unchanged. The hub normalizes
 // each document it receives before it checks, compares or stores it. A
 // byte order mark elsewhere and a CR without an LF stay in the document,
-// and the text rule rejects them. So does a CRLF after a CR, which stays
-// whole, because turning it into an LF would leave the lone CR before an
-// LF, where the text rule takes it for a line break.
+// and the text rule rejects them. A CRLF right after a CR also stays, so
+// the text rule rejects it too. Turning it into an LF would leave the
+// first CR before an LF, which the text rule accepts as a line break.
 func Normalize(doc []byte) []byte {
 	doc = bytes.TrimPrefix(doc, []byte("\uFEFF"))
 	if !bytes.Contains(doc, []byte("\r\n")) {

@@ -41,12 +41,12 @@ const (
 	// pointer "" and the line in the message, and a key that its
 	// mapping repeats has the pointer of the later key.
 	RuleYAML = "yaml"
-	// RuleText: a character that shows the document otherwise than the
-	// hub reads it, such as one that reorders text. There is one problem
-	// for each line, and the message names the line. The pointer is that
-	// of the field the line's first such character is in, or that a
-	// comment follows on its line. It is "" for a comment on a line of its
-	// own and when YAML cannot read the document.
+	// RuleText: a character that makes the document display differently
+	// from how the hub reads it, such as one that reorders text. There is
+	// one problem for each line, and the message names the line. The
+	// pointer is that of the field the line's first such character is in,
+	// or that a comment follows on its line. It is "" for a comment on a
+	// line of its own and when YAML cannot read the document.
 	RuleText = "text"
 	// RuleUnknownField: a key that the routes document does not have,
 	// such as a misspelt field name.

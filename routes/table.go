@@ -62,9 +62,9 @@ func newEnv() (*cel.Env, error) {
 func Compile(c Config) (*Table, error) { return compile(c, false, nil, nil) }
 
 // compile is Compile, except that urlCredentials lets a destination's url
-// contain user information, for LoadStored, and that the error lists
-// typeProblems, decode's problems, first, and textProblems, those of
-// checkDocument, as well.
+// contain user information, for LoadStored. The error lists
+// typeProblems (from decode) first and textProblems (from checkDocument)
+// last.
 func compile(c Config, urlCredentials bool, typeProblems, textProblems []Problem) (*Table, error) {
 	ps := c.validate(urlCredentials)
 	env, err := newEnv()
@@ -97,9 +97,9 @@ func compile(c Config, urlCredentials bool, typeProblems, textProblems []Problem
 		}
 		t.routes = append(t.routes, compiledRoute{Route: r, program: prg})
 	}
-	// The text problems join after the merge, which would read one with
-	// the pointer "" of the whole document as covering every other
-	// problem.
+	// The text problems are appended after the merge, because
+	// mergeProblems would take a text problem with the pointer "" of the
+	// whole document as covering every other problem.
 	if ps = append(mergeProblems(typeProblems, ps), textProblems...); len(ps) > 0 {
 		return nil, Invalid(ps...)
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sangam-hub/sangam/internal/policy"
 )
 
 // typeProblemsOf returns a problem for each of typeErr's errors, at the
@@ -260,7 +262,7 @@ func expectedKind(goType string) (string, bool) {
 // nearestField returns the YAML key of the struct type named goType
 // that is nearest to key, an unknown key of that type. It returns "" when
 // every key differs from key by more than two edits, or by half of key
-// or more.
+// or more. A swap of adjacent letters counts as one edit.
 func nearestField(key, goType string) string {
 	t, ok := documentTypes[goType]
 	if !ok || t.Kind() != reflect.Struct {
@@ -272,7 +274,7 @@ func nearestField(key, goType string) string {
 		if name == "" || name == "-" {
 			continue
 		}
-		d := editDistance(strings.ToLower(key), name)
+		d := policy.EditDistance(strings.ToLower(key), name)
 		if d < bestDistance && 2*d < len(key) {
 			best, bestDistance = name, d
 		}
@@ -280,31 +282,11 @@ func nearestField(key, goType string) string {
 	return best
 }
 
-// editDistance returns the Levenshtein distance of a and b, in bytes.
-func editDistance(a, b string) int {
-	row := make([]int, len(b)+1)
-	for j := range row {
-		row[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		diagonal := row[0]
-		row[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			next := min(row[j]+1, row[j-1]+1, diagonal+cost)
-			diagonal, row[j] = row[j], next
-		}
-	}
-	return row[len(b)]
-}
-
 // locate returns a problem with the pointer and the rule of msg, one
 // type error that gopkg.in/yaml.v3 found in the document whose nodes
-// are nodes, and the node of a value of the wrong type, or nil. The error gives the line only, so locate takes the node on
-// that line that fits the error best. Without one, the pointer is "".
+// are nodes, and the node of a value of the wrong type, or nil. The
+// error gives the line only, so locate takes the node on that line that
+// fits the error best. Without one, the pointer is "".
 func locate(nodes []positioned, msg string) (Problem, *yaml.Node) {
 	m := typeErrorLine.FindStringSubmatch(msg)
 	if m == nil {

@@ -48,10 +48,8 @@ type subscribed struct {
 	// both fields.
 	messages  <-chan *message.Message
 	forwarded chan struct{}
-	// ending is closed when the subscription starts to end. handed counts
-	// the messages forward passed on that are not yet acked or nacked.
+	// ending is closed when the subscription starts to end.
 	ending chan struct{}
-	handed sync.WaitGroup
 	// cancel ends the context inner runs its queries in, which the
 	// context of Subscribe does not end.
 	cancel  context.CancelFunc
@@ -160,14 +158,23 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 }
 
 // forward passes the messages of sub on to out until sub's channel is
-// closed, ctx ends or sub starts to end, then closes out. A message passed
-// on counts in sub.handed until it is acked or nacked, or until
+// closed, ctx ends or sub starts to end, then closes out. After passing a
+// message on, it returns only once the message is acked or nacked, or
 // watermill-sql stops waiting for that. A message read but not passed on
 // is never acked, so the bus delivers it again.
 func (s *Subscriber) forward(ctx context.Context, sub *subscribed, out chan<- *message.Message) {
 	defer close(sub.forwarded)
 	defer close(out)
 	for {
+		// A message that is ready would otherwise win the select below
+		// at random over the end of the subscription.
+		select {
+		case <-sub.ending:
+			return
+		case <-ctx.Done():
+			return
+		default:
+		}
 		var msg *message.Message
 		select {
 		case <-sub.ending:
@@ -187,17 +194,14 @@ func (s *Subscriber) forward(ctx context.Context, sub *subscribed, out chan<- *m
 			return
 		case out <- msg:
 		}
-		sub.handed.Add(1)
-		go func() {
-			defer sub.handed.Done()
-			// watermill-sql cancels the message's context when it stops
-			// waiting for the ack, at its AckDeadline or on close.
-			select {
-			case <-msg.Acked():
-			case <-msg.Nacked():
-			case <-msg.Context().Done():
-			}
-		}()
+		// watermill-sql v4.1.2 sends the next message only after this
+		// one is acked or nacked. It cancels the message's context when
+		// it stops waiting for that, at its AckDeadline or on Close.
+		select {
+		case <-msg.Acked():
+		case <-msg.Nacked():
+		case <-msg.Context().Done():
+		}
 	}
 }
 
@@ -229,12 +233,15 @@ func (s *Subscriber) end(sub *subscribed) error {
 		forwarded := sub.forwarded
 		s.mu.Unlock()
 		if forwarded != nil {
-			// Once forward has returned, sub.handed counts every message
-			// handed out.
-			<-forwarded
-			s.awaitHanded(sub)
+			// forward returns once the message it handed out, if any, is
+			// acked or nacked.
+			s.awaitDrain(forwarded)
 		}
 		sub.endErr = sub.inner.Close()
+		if forwarded != nil {
+			// Close cancels the context of a message still handed out.
+			<-forwarded
+		}
 		sub.unwatch()
 		s.mu.Lock()
 		messages := sub.messages
@@ -252,21 +259,15 @@ func (s *Subscriber) end(sub *subscribed) error {
 	return sub.endErr
 }
 
-// awaitHanded waits up to config.DrainTimeout until every message that
-// sub handed out is acked or nacked.
-func (s *Subscriber) awaitHanded(sub *subscribed) {
+// awaitDrain waits up to config.DrainTimeout until forwarded is closed.
+func (s *Subscriber) awaitDrain(forwarded <-chan struct{}) {
 	if s.config.DrainTimeout <= 0 {
 		return
 	}
-	done := make(chan struct{})
-	go func() {
-		sub.handed.Wait()
-		close(done)
-	}()
 	timer := time.NewTimer(s.config.DrainTimeout)
 	defer timer.Stop()
 	select {
-	case <-done:
+	case <-forwarded:
 	case <-timer.C:
 	}
 }

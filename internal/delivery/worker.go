@@ -60,9 +60,9 @@ type Worker struct {
 	Now func() time.Time
 	// Drain, when set, is the context of every attempt instead of the bus
 	// message's. The Kafka bus cancels a message's context as soon as the
-	// hub starts to shut down, but Drain ends later, so an attempt in
-	// flight can finish within the shutdown deadline instead of being sent
-	// again by another replica or after the restart.
+	// hub starts to shut down. Drain ends later, so an attempt in flight
+	// can finish within the shutdown deadline. Without it, another replica
+	// or the restarted hub would send the attempt again.
 	Drain context.Context
 	// Observe, when set, is called with each attempt once the journal has
 	// recorded it, such as to count attempts by result. An attempt that

@@ -323,15 +323,7 @@ func TestMissingTokenFileOpensBreaker(t *testing.T) {
 // and the next attempt delivers it.
 func TestMissingTokenFileSpendsNoAttempts(t *testing.T) {
 	dest := newDestination(t, reply{http.StatusServiceUnavailable, "busy"}, reply{http.StatusOK, "ok"})
-	path := secretFile(t, testToken)
-	f := newFixture(t, target{agency: "police", url: dest.url, maxAttempts: 2,
-		settings: "    bearer_token_file: " + path + "\n"})
-	f.worker.Breakers = delivery.NewBreakers(delivery.BreakerConfig{Failures: 100},
-		slog.New(slog.DiscardHandler))
-	d := f.acceptFIR(t)
-	if err := os.Remove(path); err != nil {
-		t.Fatal(err)
-	}
+	f, d, path := acceptWithoutTokenFile(t, dest)
 	for range 5 {
 		f.mustHandle(t, d)
 		f.later()
@@ -370,15 +362,7 @@ func TestMissingTokenFileSpendsNoAttempts(t *testing.T) {
 func TestGiveUpReasonCountsSentAttempts(t *testing.T) {
 	dest := newDestination(t, reply{http.StatusServiceUnavailable, "busy"},
 		reply{http.StatusServiceUnavailable, "busy"})
-	path := secretFile(t, testToken)
-	f := newFixture(t, target{agency: "police", url: dest.url, maxAttempts: 2,
-		settings: "    bearer_token_file: " + path + "\n"})
-	f.worker.Breakers = delivery.NewBreakers(delivery.BreakerConfig{Failures: 100},
-		slog.New(slog.DiscardHandler))
-	d := f.acceptFIR(t)
-	if err := os.Remove(path); err != nil {
-		t.Fatal(err)
-	}
+	f, d, path := acceptWithoutTokenFile(t, dest)
 	for range 2 {
 		f.mustHandle(t, d)
 		f.later()
@@ -473,4 +457,22 @@ func TestHandleMutualTLS(t *testing.T) {
 		t.Errorf("server handled %d requests, want only the first one", len(clients))
 	}
 	mu.Unlock()
+}
+
+// acceptWithoutTokenFile accepts a FIR for dest, configured with
+// max_attempts 2 and a bearer_token_file, then removes that file. The
+// worker's breaker opens only after 100 failures. It returns the fixture,
+// the delivery and the file's path.
+func acceptWithoutTokenFile(t *testing.T, dest *destination) (*fixture, journal.Delivery, string) {
+	t.Helper()
+	path := secretFile(t, testToken)
+	f := newFixture(t, target{agency: "police", url: dest.url, maxAttempts: 2,
+		settings: "    bearer_token_file: " + path + "\n"})
+	f.worker.Breakers = delivery.NewBreakers(delivery.BreakerConfig{Failures: 100},
+		slog.New(slog.DiscardHandler))
+	d := f.acceptFIR(t)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	return f, d, path
 }

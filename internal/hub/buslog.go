@@ -47,9 +47,8 @@ func batchLost(err error) bool {
 // is set (nil: never). Other errors with one message are logged at most
 // once per busErrorInterval across the returned logger and those derived
 // from it by With (errorLimit is shared), and the next line counts those
-// left out. An error that is PostgreSQL's refusal of a connection for its
-// connection limit also gets a line of the hub's own that names the cause
-// (explainConnectionLimit).
+// left out. When PostgreSQL rejects a connection because of its
+// connection limit, explainConnectionLimit also logs the cause.
 func watermillLogger(log *slog.Logger, stopping *atomic.Bool) watermill.LoggerAdapter {
 	inner := watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{
 		slog.LevelInfo: slog.LevelDebug,
@@ -75,7 +74,7 @@ type busLogger struct {
 // name PostgreSQL's connection limit as the cause of the bus's errors.
 const connectionLimitInterval = time.Minute
 
-// tooManyConnections reports whether err is PostgreSQL's refusal of a new
+// tooManyConnections reports whether err is PostgreSQL rejecting a new
 // connection because the server has reached its connection limit
 // (SQLSTATE 53300, "sorry, too many clients already").
 func tooManyConnections(err error) bool {
@@ -83,10 +82,11 @@ func tooManyConnections(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "53300"
 }
 
-// explainConnectionLimit logs, at most once per connectionLimitInterval,
-// a line of the hub's own that names the cause of watermill's errors when
-// err is PostgreSQL's refusal of a connection for its connection limit.
-// watermill's lines stay as they are.
+// explainConnectionLimit logs a line that names the cause when err is
+// PostgreSQL rejecting a connection because of its connection limit.
+// l.connectionLimit, shared by every logger that With derives, keeps the
+// lines at least connectionLimitInterval apart. watermill's own line for
+// err is still logged.
 func (l *busLogger) explainConnectionLimit(err error, fields watermill.LogFields) {
 	if !tooManyConnections(err) {
 		return

@@ -250,9 +250,9 @@ func TestResentCourtOrderDeliveredOnce(t *testing.T) {
 }
 
 // TestResentOrderWithC1ControlRejected resends a production warrant with
-// the C1 control U+0085 in its order number, written as a character
-// reference with leading zeros, which XML allows: the hub rejects it at
-// the order number instead of taking it for a new order.
+// the C1 control U+0085 in its order number. The character is written as
+// a character reference with leading zeros, which XML allows. The hub
+// rejects it at the order number instead of taking it for a new order.
 func TestResentOrderWithC1ControlRejected(t *testing.T) {
 	w := newOrderWorld(t, Config{})
 	warrant := courtSample(t, "production-warrant-undertrial")

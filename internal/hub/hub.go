@@ -136,11 +136,12 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	// before the journal records the key removes it, because the next
 	// start would otherwise keep it and fail on a journal with another key.
 	createdKey := ""
-	discardKey := func() {
-		if createdKey != "" {
+	keyRecorded := false
+	defer func() {
+		if createdKey != "" && !keyRecorded {
 			_ = os.Remove(createdKey)
 		}
-	}
+	}()
 	if len(cfg.AadhaarKey) == 0 {
 		var created bool
 		if cfg.AadhaarKey, created, err = loadOrCreateKey(cfg.DataDir); err != nil {
@@ -152,16 +153,13 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	}
 	set, err := registry.Default(registry.Options{AadhaarKey: cfg.AadhaarKey})
 	if err != nil {
-		discardKey()
 		return nil, err
 	}
 	if err := checkAgencies(table, set); err != nil {
-		discardKey()
 		return nil, invalidRoutesError{file: cfg.RoutesFile, err: err}
 	}
 	if cfg.Tokens != nil {
 		if err := cfg.Tokens.CheckAgencies(set.Agencies()); err != nil {
-			discardKey()
 			return nil, fmt.Errorf("token file %s: %w", cfg.TokenFile, err)
 		}
 	}
@@ -179,16 +177,15 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 		subscribers += d.Concurrency
 	}
 	if h.backend, err = openBackend(ctx, cfg, kafka, subscribers, watermillLogger(cfg.Log, &h.stopping)); err != nil {
-		discardKey()
 		return nil, err
 	}
 	if checker, ok := h.backend.store.(journal.KeyChecker); ok {
 		if err := checker.CheckKey(ctx, keyFingerprint(cfg.AadhaarKey)); err != nil {
 			h.backend.close()
-			discardKey()
 			return nil, err
 		}
 	}
+	keyRecorded = true
 	if err := h.seedRoutes(ctx, doc, table); err != nil {
 		h.backend.close()
 		return nil, err

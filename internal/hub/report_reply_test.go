@@ -69,7 +69,7 @@ func unknownReplyMessage(t *testing.T, label string, code int, body []byte) (str
 	return p.Errors[0].Message, true
 }
 
-// TestLateReportNamesOfficeRequest answers a request, then posts a late
+// TestLateReportNamesOfficeRequest replies to a request, then posts a late
 // report on it while a new request for the same file is open. The
 // passport office receives both reports with in_reply_to set to its own
 // message id of the first request and sent_at set to the station's time.

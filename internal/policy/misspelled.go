@@ -13,7 +13,7 @@ func misspelledType(name string) (canonical.Type, bool) {
 		if _, ok := bodyName(t); !ok {
 			continue
 		}
-		edits := editDistance(name, string(t))
+		edits := EditDistance(name, string(t))
 		if edits > 2 || 3*edits > len(t) {
 			continue
 		}
@@ -27,10 +27,10 @@ func misspelledType(name string) (canonical.Type, bool) {
 	return best, bestEdits >= 0 && !tie
 }
 
-// editDistance returns the number of single-byte insertions, deletions,
+// EditDistance returns the number of single-byte insertions, deletions,
 // substitutions and swaps of adjacent bytes that turn a into b (the
 // optimal string alignment distance).
-func editDistance(a, b string) int {
+func EditDistance(a, b string) int {
 	// rows[0], rows[1] and rows[2] are the rows for the prefixes of a
 	// of length i-2, i-1 and i.
 	rows := [3][]int{make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)}

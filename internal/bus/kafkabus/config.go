@@ -284,11 +284,11 @@ type SubscriberConfig struct {
 	// end of the context of Subscribe, waits for the messages it handed
 	// out to be acked or nacked. It stays in its group meanwhile, so its
 	// partitions go to no other member, and the offset of each message
-	// acked then is committed. kafka-go v0.4.51
-	// stops a member's heartbeats once its group closes, so the wait ends
-	// in effect at SessionTimeout, when the coordinator removes the
-	// member. Default 0: the subscription does not wait, and every message
-	// not yet acked is delivered again.
+	// acked then is committed. kafka-go v0.4.51 stops a member's
+	// heartbeats once its group closes, so the wait ends in effect at
+	// SessionTimeout, when the coordinator removes the member. Default 0:
+	// the subscription does not wait, and every message not yet acked is
+	// delivered again.
 	DrainTimeout time.Duration
 }
 

@@ -213,7 +213,7 @@ func TestCloseInBatchKeepsRest(t *testing.T) {
 // TestCloseKeepsHandedMessage closes a subscriber, and cancels its
 // context as watermill's router does when it stops, while a handler holds
 // the first message of a batch. Another subscriber polls the topic all
-// along. With DrainTimeout set, the held message stays locked until its
+// along. With DrainTimeout set, the first message stays locked until its
 // handler acks it, so the other subscriber gets only the rest of the
 // batch, in order.
 func TestCloseKeepsHandedMessage(t *testing.T) {
@@ -228,11 +228,11 @@ func TestCloseKeepsHandedMessage(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	held, err := stopping.Subscribe(ctx, "prison")
+	stoppingMessages, err := stopping.Subscribe(ctx, "prison")
 	if err != nil {
 		t.Fatalf("Subscribe: %v", err)
 	}
-	first := receive(t, held)
+	first := receive(t, stoppingMessages)
 	if first.UUID != sent[0].UUID {
 		t.Fatalf("received %q, want %q", first.Payload, sent[0].Payload)
 	}
@@ -248,7 +248,7 @@ func TestCloseKeepsHandedMessage(t *testing.T) {
 	if err := <-closed; err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	if _, open := <-held; open {
+	if _, open := <-stoppingMessages; open {
 		t.Error("the closed subscriber's channel handed out another message")
 	}
 
