@@ -207,6 +207,9 @@ func openPostgres(
 	wakeups := &bus.Wakeups{}
 	store, err := jpostgres.Open(ctx, jpostgres.Config{
 		DSN: cfg.PostgresDSN, Logger: cfg.Log, WrapPublisher: wrap, Published: wakeups.Wake,
+		// The PostgreSQL bus acknowledges delivery commands in this
+		// database after their attempts are recorded; Kafka does not.
+		LazyAttempts: wrap == nil,
 	})
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sangam-hub/sangam/internal/journal"
 )
@@ -34,7 +35,7 @@ func (s *Store) RecordAttempt(ctx context.Context, a journal.Attempt) error {
 	// lock on the row and then checks its conditions against the
 	// committed row, so two attempts on one delivery take turns and the
 	// second reads the first's count and status.
-	tag, err := s.pool.Exec(ctx, `
+	tag, err := s.execAttempt(ctx, `
 		WITH d AS (
 			UPDATE deliveries SET status = $3, reason = $4, updated_at = $5,
 				next_attempt_at = $6, queued_at = NULL, attempt_count = attempt_count + 1
@@ -56,6 +57,27 @@ func (s *Store) RecordAttempt(ctx context.Context, a journal.Attempt) error {
 		return fmt.Errorf("recording attempt for delivery %s: %w", a.DeliveryID, err)
 	}
 	return nil
+}
+
+// execAttempt runs the statement that records an attempt. With
+// lazyAttempts set, it sends the statement after one that turns
+// synchronous_commit off for its transaction, in one round trip: the
+// server runs statements sent together before one Sync in one implicit
+// transaction, and applies the setting at its commit.
+func (s *Store) execAttempt(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if !s.lazyAttempts {
+		return s.pool.Exec(ctx, sql, args...)
+	}
+	b := &pgx.Batch{}
+	b.Queue("SELECT set_config('synchronous_commit', 'off', true)")
+	record := b.Queue(sql, args...)
+	var tag pgconn.CommandTag
+	record.Exec(func(t pgconn.CommandTag) error {
+		tag = t
+		return nil
+	})
+	err := s.pool.SendBatch(ctx, b).Close()
+	return tag, err
 }
 
 // whyNotRecorded returns why RecordAttempt changed no row: the delivery

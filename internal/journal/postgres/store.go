@@ -49,6 +49,17 @@ type Config struct {
 	// WrapPublisher), so that idle subscribers of those topics in this
 	// process look at once instead of at their next poll.
 	Published func(topics []string)
+	// LazyAttempts records delivery attempts without waiting for their
+	// commit to reach the disk (synchronous_commit off), which saves a
+	// disk flush per attempt. Set it only when every delivery command is
+	// acknowledged in this database, in a synchronous commit made after
+	// its attempt is recorded, as on the PostgreSQL bus. PostgreSQL
+	// writes its log in order, so that commit makes the attempt durable
+	// too. A crash of the server before it loses both the attempt and
+	// the acknowledgement, and the command comes back.
+	// On a bus elsewhere, such as Kafka, a lost attempt could leave its
+	// command acknowledged, so leave it false.
+	LazyAttempts bool
 }
 
 // DefaultMaxConns is the pool size when neither Config nor the DSN sets
@@ -83,6 +94,8 @@ type Store struct {
 	wrap   func(message.Publisher) message.Publisher
 	// published is Config.Published.
 	published func(topics []string)
+	// lazyAttempts is Config.LazyAttempts.
+	lazyAttempts bool
 
 	// committer groups concurrent Accept calls (group.go).
 	committer *groupcommit.Committer[messageRow]
@@ -119,7 +132,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening postgres journal: %w", err)
 	}
-	s := &Store{pool: pool, logger: cfg.Logger, wrap: cfg.WrapPublisher, published: cfg.Published}
+	s := &Store{pool: pool, logger: cfg.Logger, wrap: cfg.WrapPublisher, published: cfg.Published,
+		lazyAttempts: cfg.LazyAttempts}
 
 	applied, err := migrate(ctx, pool)
 	if err != nil {

@@ -25,6 +25,16 @@ func TestConformance(t *testing.T) {
 	journaltest.Run(t, openHarness)
 }
 
+// TestConformanceLazyAttempts runs the conformance suite on a store that
+// records attempts as the hub does on the PostgreSQL bus.
+func TestConformanceLazyAttempts(t *testing.T) {
+	journaltest.Run(t, func(t *testing.T, schema string) journaltest.Harness {
+		h := openHarness(t, schema)
+		h.Store.(*Store).lazyAttempts = true
+		return h
+	})
+}
+
 func TestSchedulerConformance(t *testing.T) {
 	journaltest.RunScheduler(t, openHarness)
 }
