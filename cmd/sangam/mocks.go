@@ -57,7 +57,7 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tokens, err := readMockTokens(fs, *courtsTokenFile, *policeTokenFile)
+	tokens, err := readMockTokens(fs, *courtsTokenFile, *policeTokenFile, stderr)
 	if err != nil {
 		return err
 	}
@@ -100,8 +100,9 @@ func printMockRoutes(firstPort int, out io.Writer) error {
 }
 
 // readMockTokens reads the tokens of the --courts-token-file and
-// --police-token-file flags, whose values are courtsFile and policeFile.
-func readMockTokens(fs *flag.FlagSet, courtsFile, policeFile string) (mockTokens, error) {
+// --police-token-file flags, whose values are courtsFile and policeFile,
+// warning on stderr about files that others may read.
+func readMockTokens(fs *flag.FlagSet, courtsFile, policeFile string, stderr io.Writer) (mockTokens, error) {
 	var tokens mockTokens
 	for _, f := range []struct {
 		name, file string
@@ -117,7 +118,7 @@ func readMockTokens(fs *flag.FlagSet, courtsFile, policeFile string) (mockTokens
 		if f.file == "" {
 			continue
 		}
-		token, err := readTokenFlag(f.name, f.file)
+		token, err := readTokenFlag(f.name, f.file, stderr)
 		if err != nil {
 			return tokens, err
 		}

@@ -28,7 +28,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	to := fs.String("to", "", "replay dead letters that died before this RFC 3339 time")
 	limit := fs.Int("limit", 0, "replay at most this many dead letters (default 100)")
 	all := fs.Bool("all", false, "replay the dead letters of every destination and route")
-	token := tokenFlag(fs)
+	token := tokenFlag(fs, stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam replay [flags] DELIVERY_ID...")
 		fmt.Fprintln(stderr, "       sangam replay [flags] --destination NAME|--route NAME|--reason TEXT|--from T|--to T|--all")

@@ -163,7 +163,7 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 	}
 	fs := flag.NewFlagSet("routes "+args[0], flag.ContinueOnError)
 	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
-	token := tokenFlag(fs)
+	token := tokenFlag(fs, stderr)
 	version := fs.Int("version", 0, "version to export (default: the current one)")
 	dryRun := fs.Bool("dry-run", false, "show the difference without saving")
 	comment := fs.String("comment", "", "why the change is made, kept with the version")

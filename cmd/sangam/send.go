@@ -34,7 +34,7 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 		"how many more times to send when the hub answers 503 or 429 (after its Retry-After) "+
 			"or cannot be reached: connection refused, reset or closed, or timed out (after 1s, "+
 			"then twice as long each time); each wait is at most 30s")
-	token := tokenFlag(fs)
+	token := tokenFlag(fs, stderr)
 	file, err := parseFlags(fs, args, stderr)
 	if err != nil {
 		return err
@@ -233,7 +233,7 @@ func repeatsDetail(v schemas.Violation, detail string) bool {
 // token sent to the hub, and returns a function that gives the token
 // after parsing: --token, else the contents of the --token-file file,
 // else $SANGAM_TOKEN.
-func tokenFlag(fs *flag.FlagSet) func() (string, error) {
+func tokenFlag(fs *flag.FlagSet, stderr io.Writer) func() (string, error) {
 	token := envString(fs, "token", "SANGAM_TOKEN", "bearer token for the hub's API; "+
 		"other users of the machine can read it in the process list, so prefer --token-file",
 		"a bearer token", "requests without a token")
@@ -250,24 +250,20 @@ func tokenFlag(fs *flag.FlagSet) func() (string, error) {
 		if flagSet(fs, "token") {
 			return "", flagErrorf("--token and --token-file are both set: give one")
 		}
-		return readTokenFile(*file)
+		return readTokenFlag("token-file", *file, stderr)
 	}
 }
 
-// readTokenFile returns the token in file, given with --token-file: its
-// one line without the line end or surrounding white space. Errors never
-// quote the contents.
-func readTokenFile(file string) (string, error) {
-	return readTokenFlag("token-file", file)
-}
-
-// readTokenFlag reads the token file that the flag named flagName gives,
-// as readTokenFile does, and names that flag in its errors.
-func readTokenFlag(flagName, file string) (string, error) {
+// readTokenFlag returns the token in file, given with the flag named
+// flagName: its one line without the line end or surrounding white
+// space. Errors name the flag and never quote the contents. A file that
+// others may read gets a warning on stderr.
+func readTokenFlag(flagName, file string, stderr io.Writer) (string, error) {
 	content, err := os.ReadFile(file)
 	if err != nil {
 		return "", fmt.Errorf("--%s: %w", flagName, err)
 	}
+	warnReadableTokenFile(stderr, flagName, file)
 	token := strings.TrimSpace(string(content))
 	switch {
 	case token == "":

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -26,7 +27,7 @@ func TestTokenOnlyPrintsToken(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	token, err := readTokenFile(file)
+	token, err := readTokenFlag("token-file", file, io.Discard)
 	if err != nil {
 		t.Fatalf("stdout is not a token file: %v", err)
 	}
