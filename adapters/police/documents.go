@@ -134,9 +134,9 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 			doc.ReportDate, doc.FIR.Year)
 	}
 
-	if err := canonical.CheckRecordNumber("report number", doc.ReportNumber); err != nil {
-		// The court registers the report under this number as written.
-		c.Add("/report_number", canonical.RuleAadhaarLike, "%v", err)
+	// The court registers the report under this number as written.
+	if rule, err := canonical.CheckRecordNumberRule("report number", doc.ReportNumber); err != nil {
+		c.Add("/report_number", rule, "%v", err)
 	}
 
 	sheet := &canonical.Chargesheet{
