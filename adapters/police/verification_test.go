@@ -74,6 +74,8 @@ func TestDecodeVerificationReportInvalid(t *testing.T) {
 			`"in_reply_to": "01K6\u200bH9B2WQ"`, "/in_reply_to", "pattern"},
 		"in_reply_to with a control character": {`"in_reply_to": "01K6H9B2WQ"`,
 			`"in_reply_to": "01K6H9B2WQ\u0007"`, "/in_reply_to", "pattern"},
+		"officer's service number with a zero-width space": {`"KP-2209"`, `"KP-\u200b2209"`,
+			"/officer/service_number", "pattern"},
 		"source agency": {`"in_reply_to": "01K6H9B2WQ",`,
 			`"in_reply_to": "01K6H9B2WQ", "source_agency": "passport",`, "/source_agency", "hub-only"},
 	}
