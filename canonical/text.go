@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -243,19 +244,25 @@ func MaskAadhaarInMessage(m *Message) bool {
 }
 
 // CheckIdentifierCharacters returns an error when id, the value of
-// field, contains a character that ShowsAsNothing or Reorders reports.
+// field, contains a control character (category Cc) or a character that
+// ShowsAsNothing or Reorders reports.
 // It is for identifiers that the hub compares for duplicates or that the
 // receiver matches as written, such as an order or prisoner number. Two
 // such numbers that read alike would otherwise differ. Like the document id check in
 // internal/xmlsafe, the error quotes id in ASCII, so the character shows.
 func CheckIdentifierCharacters(field, id string) error {
-	i := strings.IndexFunc(id, func(r rune) bool { return ShowsAsNothing(r) || Reorders(r) })
+	i := strings.IndexFunc(id, func(r rune) bool {
+		return unicode.IsControl(r) || ShowsAsNothing(r) || Reorders(r)
+	})
 	if i < 0 {
 		return nil
 	}
 	r, _ := utf8.DecodeRuneInString(id[i:])
 	effect := "shows as nothing"
-	if Reorders(r) {
+	switch {
+	case unicode.IsControl(r):
+		effect = "is a control character"
+	case Reorders(r):
 		effect = "reorders the text shown around it"
 	}
 	return fmt.Errorf("%s %s has U+%04X at byte %d, which %s: send the %s without it",

@@ -176,3 +176,27 @@ func TestMaskAadhaarKeepsFIRNationalIDs(t *testing.T) {
 		t.Errorf("MaskAadhaarInBody = %s, want %s", got, want)
 	}
 }
+
+func TestCheckIdentifierCharacters(t *testing.T) {
+	for id, effect := range map[string]string{
+		"PW\u200b45/2025": "U+200B at byte 2, which shows as nothing",
+		"PW\u202e45/2025": "U+202E at byte 2, which reorders the text",
+		"PW 45/2025\x07":  "U+0007 at byte 10, which is a control character",
+		"PW\t45/2025":     "U+0009 at byte 2, which is a control character",
+		"PW 45\u0085":     "U+0085 at byte 5, which is a control character",
+	} {
+		err := CheckIdentifierCharacters("order number", id)
+		if err == nil {
+			t.Errorf("CheckIdentifierCharacters(%q) = nil, want an error", id)
+			continue
+		}
+		if !strings.Contains(err.Error(), effect) {
+			t.Errorf("CheckIdentifierCharacters(%q) = %q, want it to contain %q", id, err, effect)
+		}
+	}
+	for _, id := range []string{"PW 45/2025", "UT-2231-2025", "कैदी 12"} {
+		if err := CheckIdentifierCharacters("order number", id); err != nil {
+			t.Errorf("CheckIdentifierCharacters(%q) = %v, want nil", id, err)
+		}
+	}
+}

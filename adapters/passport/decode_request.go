@@ -194,7 +194,7 @@ func (c *checker) report(doc *reportDoc) canonical.Message {
 		Cases:         canonicalCases(doc.Cases),
 		Reason:        doc.Reason,
 		PoliceStation: doc.PoliceStation,
-		Officer:       doc.Officer.Canonical(),
+		Officer:       c.Officer("/officer", doc.Officer),
 		Late:          doc.Late,
 	}
 	if !reported.IsZero() {

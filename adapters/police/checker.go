@@ -106,6 +106,7 @@ func (c *checker) charges(pointer string, sections []section, w offenceWindow) [
 			}
 		}
 		c.codeInForce(jsondoc.Pointer(at, "act"), act, w)
+		c.IdentifierText(jsondoc.Pointer(at, "offence_code"), "offence code", s.OffenceCode)
 		out = append(out, canonical.Charge{
 			Sequence: i + 1, Act: act, Section: s.Section,
 			OffenseID: s.OffenceCode, Description: s.Description,

@@ -100,7 +100,7 @@ func (a *Adapter) decodeAs(env jsondoc.Envelope, body []byte) (canonical.Message
 		}}
 	}
 	if env.DocumentType == docVerificationReport {
-		return a.verificationReport(body)
+		return a.verificationReport(env, body)
 	}
 	if _, ok := kinds[env.DocumentType]; !ok && env.DocumentType != "" {
 		// The schema's enum would list only the types it validates,

@@ -37,7 +37,7 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 		OccurredFrom:          w.earliest,
 		OccurredTo:            w.to,
 		InformationReceivedAt: received,
-		GeneralDiaryRef:       doc.InformationReceived.GeneralDiaryRef,
+		GeneralDiaryRef:       c.generalDiaryRef(doc.InformationReceived.GeneralDiaryRef),
 		Complainant:           c.person("/complainant", &doc.Complainant),
 		DelayReason:           doc.DelayReason,
 		Property:              canonicalProperties(doc.Property),
@@ -52,13 +52,20 @@ func (c *checker) fir(doc *firDoc) canonical.Message {
 		fir.Accused = append(fir.Accused, c.firAccused(jsondoc.Pointer("accused", i), acc))
 	}
 	if doc.RegisteredBy != nil {
-		fir.Officer = doc.RegisteredBy.Canonical()
+		fir.Officer = c.Officer("/registered_by", *doc.RegisteredBy)
 	}
 
 	m := jsondoc.NewMessage(doc.Envelope, sent, canonical.TypeFIR, ref.Key())
 	m.OccurredAt = registered
 	m.FIR = fir
 	return m
+}
+
+// generalDiaryRef returns ref, the reference of the general diary entry
+// that recorded the information, after checking it with IdentifierText.
+func (c *checker) generalDiaryRef(ref string) string {
+	c.IdentifierText("/information_received/general_diary_ref", "general diary reference", ref)
+	return ref
 }
 
 func (c *checker) firAccused(pointer string, a firAccused) canonical.Accused {
@@ -94,7 +101,7 @@ func (c *checker) arrest(doc *arrestDoc) canonical.Message {
 		Surrender:         doc.MemoType == memoSurrender,
 		At:                at,
 		Place:             doc.Place,
-		By:                doc.ArrestedBy.Canonical(),
+		By:                c.Officer("/arrested_by", doc.ArrestedBy),
 		PropertyRecovered: canonicalProperties(doc.PropertyRecovered),
 		OccurredFrom:      w.earliest,
 		OccurredTo:        w.to,
@@ -134,9 +141,9 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 			doc.ReportDate, doc.FIR.Year)
 	}
 
-	if err := canonical.CheckRecordNumber("report number", doc.ReportNumber); err != nil {
-		// The court registers the report under this number as written.
-		c.Add("/report_number", canonical.RuleAadhaarLike, "%v", err)
+	// The court registers the report under this number as written.
+	if rule, err := canonical.CheckRecordNumberRule("report number", doc.ReportNumber); err != nil {
+		c.Add("/report_number", rule, "%v", err)
 	}
 
 	sheet := &canonical.Chargesheet{
@@ -145,7 +152,7 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 		ReportNumber:         doc.ReportNumber,
 		FiledOn:              doc.ReportDate,
 		Kind:                 canonical.FinalReportKind(doc.Kind),
-		InvestigatingOfficer: doc.InvestigatingOfficer.Canonical(),
+		InvestigatingOfficer: c.Officer("/investigating_officer", doc.InvestigatingOfficer),
 		Court:                doc.Court.Canonical(),
 		Accused:              c.reportAccused(doc),
 		Charges:              c.charges("/sections", doc.Sections, w),

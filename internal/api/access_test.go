@@ -306,6 +306,9 @@ func TestRoutesChangeNeedsExpect(t *testing.T) {
 		!strings.HasPrefix(p.Errors[0].Message, "expect: missing") || !strings.Contains(p.Errors[0].Message, "such as 1") {
 		t.Errorf("errors %+v, want one change error naming expect and version 1", p.Errors)
 	}
+	if len(p.Errors) == 1 && p.Errors[0].Pointer != "/expect" {
+		t.Errorf("error at pointer %q, want /expect", p.Errors[0].Pointer)
+	}
 	if lines := h.logs.lines(t, "routes change rejected: it does not say which version it is based on"); len(lines) != 1 || lines[0]["by"] != "ops" {
 		t.Errorf("log of the change without expect: %v, want one line by ops", lines)
 	}

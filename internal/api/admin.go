@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -237,9 +239,9 @@ func (s *Server) change(
 		s.Log.Warn("routes change rejected: it does not say which version it is based on", "by", by,
 			"current", cur.Number)
 		p := problem.New(problem.Invalid, "the change is invalid; nothing changed")
-		p.Errors = []schemas.Violation{{Rule: ruleChange, Message: fmt.Sprintf("expect: missing: give "+
-			"the number of the version the change is based on, such as %d, the current one that "+
-			"GET /api/v1/routes returns", cur.Number)}}
+		p.Errors = []schemas.Violation{{Pointer: "/expect", Rule: ruleChange, Message: fmt.Sprintf(
+			"expect: missing: give the number of the version the change is based on, such as %d, "+
+				"the current one that GET /api/v1/routes returns", cur.Number)}}
 		problem.Write(w, p)
 		return
 	}
@@ -389,9 +391,28 @@ func (s *Server) removedDestinations(r *http.Request, current []byte, next route
 }
 
 // ruleChange is the rule of a violation about a field of a routes change
-// other than its document, such as comment or expect. Its pointer is ""
-// because the pointers of a change's violations point into the document.
+// other than its document's content, such as comment or expect. Its
+// pointer is that of the field in the change's body, such as /comment
+// (see changeFieldPointer). The routes document has no top-level key of
+// the same name, so it cannot be mistaken for a pointer into the
+// document, which the other violations of a change have.
 const ruleChange = "change"
+
+// changeFields lists the JSON names of the fields of a RoutesChange.
+var changeFields = jsonFields(reflect.TypeOf(RoutesChange{}))
+
+// changeFieldPointer returns the JSON pointer of the field of a
+// RoutesChange that message names first, as routestore's errors about
+// a change's fields do ("comment: invalid: ..."). It returns "" for a
+// message that names no field of the body, such as one about
+// restored_from, which a restore takes from its path.
+func changeFieldPointer(message string) string {
+	name, _, found := strings.Cut(message, ": ")
+	if !found || !slices.Contains(changeFields, name) {
+		return ""
+	}
+	return "/" + name
+}
 
 // routeViolations returns a violation for each problem of a routes
 // document in err's tree, with the problem's pointer and rule, and one
@@ -420,7 +441,8 @@ func routeViolations(err error) []schemas.Violation {
 				add(inner)
 				return
 			}
-			out = append(out, schemas.Violation{Rule: ruleChange, Message: err.Error()})
+			out = append(out, schemas.Violation{Pointer: changeFieldPointer(err.Error()),
+				Rule: ruleChange, Message: err.Error()})
 		}
 	}
 	add(err)

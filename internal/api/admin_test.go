@@ -272,7 +272,7 @@ func TestRoutesChangeFieldProblem(t *testing.T) {
 	doc := strings.Replace(sampleRoutes, "version: openapi-samples", "version: changed", 1)
 	r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: -1})
 	p := wantProblem(t, r, problem.InvalidRoutes)
-	if got, want := pointersAndRules(p.Errors), []string{" change"}; !slices.Equal(got, want) {
+	if got, want := pointersAndRules(p.Errors), []string{"/expect change"}; !slices.Equal(got, want) {
 		t.Fatalf("errors at %q, want %q", got, want)
 	}
 	if want := "expect: -1 is negative"; p.Errors[0].Message != want {
@@ -367,6 +367,13 @@ func TestRoutesDryRunRejectsWhatSaveRejects(t *testing.T) {
 		}
 		if !strings.Contains(string(r.body), "over the maximum") {
 			t.Errorf("dry run %v: body %.300s does not name the size limit", dryRun, r.body)
+		}
+		var p problem.Problem
+		if err := json.Unmarshal(r.body, &p); err != nil {
+			t.Fatalf("dry run %v: decoding the problem: %v", dryRun, err)
+		}
+		if got, want := pointersAndRules(p.Errors), []string{"/document change"}; !slices.Equal(got, want) {
+			t.Errorf("dry run %v: errors at %q, want %q", dryRun, got, want)
 		}
 	}
 	wantOneVersion(t, h.url)

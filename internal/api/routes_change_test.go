@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,17 +27,21 @@ func TestRoutesChangeNamesInvalidByAndComment(t *testing.T) {
 		change api.RoutesChange
 		kind   problem.Kind
 		detail string
+		errors []string // pointer and rule of each error, sorted
 	}{
 		{"by", api.RoutesChange{Document: arrestRoutes, By: "ops" + rtl + "bob"},
-			problem.Invalid, "by is invalid; nothing changed"},
+			problem.Invalid, "by is invalid; nothing changed", []string{"/by change"}},
 		{"comment", api.RoutesChange{Document: arrestRoutes, Comment: "first\nsecond"},
-			problem.Invalid, "comment is invalid; nothing changed"},
+			problem.Invalid, "comment is invalid; nothing changed", []string{"/comment change"}},
 		{"by and comment", api.RoutesChange{Document: arrestRoutes, By: rtl, Comment: "a\nb"},
-			problem.Invalid, "by and comment are invalid; nothing changed"},
+			problem.Invalid, "by and comment are invalid; nothing changed",
+			[]string{"/by change", "/comment change"}},
 		{"document and comment", api.RoutesChange{Document: invalidDoc, Comment: "a\nb"},
-			problem.InvalidRoutes, "the routes document and comment are invalid; nothing changed"},
+			problem.InvalidRoutes, "the routes document and comment are invalid; nothing changed",
+			[]string{"/comment change", "/routes/2/to/0 unknown-destination"}},
 		{"document", api.RoutesChange{Document: invalidDoc},
-			problem.InvalidRoutes, "the routes document is invalid; nothing changed"},
+			problem.InvalidRoutes, "the routes document is invalid; nothing changed",
+			[]string{"/routes/2/to/0 unknown-destination"}},
 	} {
 		for _, dryRun := range []bool{true, false} {
 			tc.change.Expect, tc.change.DryRun = 1, dryRun
@@ -44,8 +49,8 @@ func TestRoutesChangeNamesInvalidByAndComment(t *testing.T) {
 			if p.Detail != tc.detail {
 				t.Errorf("%s, dry run %v: detail %q, want %q", tc.name, dryRun, p.Detail, tc.detail)
 			}
-			if len(p.Errors) == 0 {
-				t.Errorf("%s, dry run %v: no errors listed", tc.name, dryRun)
+			if got := pointersAndRules(p.Errors); !slices.Equal(got, tc.errors) {
+				t.Errorf("%s, dry run %v: errors at %q, want %q", tc.name, dryRun, got, tc.errors)
 			}
 		}
 	}

@@ -127,7 +127,7 @@ func (a *Arrests) Reject(ctx context.Context, m *canonical.Message, claimed *jou
 			"hub message %s (sender message id %s), and memos of one accused in one FIR in the "+
 			"same second are one arrest: resend that memo with its own message id, or correct "+
 			"the time", arrest.At.Format(time.RFC3339), accusedBy(&arrest.Person), arrest.FIR,
-			j.MessageID, j.SenderMessageID),
+			j.MessageID, journal.QuoteID(j.SenderMessageID)),
 	}}}}
 }
 
@@ -136,7 +136,7 @@ func (a *Arrests) Reject(ctx context.Context, m *canonical.Message, claimed *jou
 func accusedBy(p *canonical.Person) string {
 	for _, id := range p.Identifiers {
 		if id.Type == canonical.IDCCTNSPerson && id.Value != "" {
-			return "CCTNS person id " + id.Value
+			return "CCTNS person id " + journal.QuoteID(id.Value)
 		}
 	}
 	return "by name and birth"

@@ -132,14 +132,15 @@ func (e *FinalReports) Reject(ctx context.Context, m *canonical.Message, claimed
 	if err != nil {
 		return err
 	}
-	filed := fmt.Sprintf("hub message %s (sender message id %s%s)", j.MessageID, j.SenderMessageID, number)
+	filed := fmt.Sprintf("hub message %s (sender message id %s%s)", j.MessageID,
+		journal.QuoteID(j.SenderMessageID), number)
 	if claimed.Claim.Kind == ClaimSupplementaryReport {
 		return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 			Pointer: "/chargesheet/supplementary", Rule: RuleSupplementaryReportExists,
 			Message: fmt.Sprintf("%s already has supplementary report %d, %s: give this one "+
 				"the next supplementary number, %d; if this is that report sent again, send it "+
 				"with the message id it had, %s", report.FIR, report.Supplementary, filed, next,
-				j.SenderMessageID),
+				journal.QuoteID(j.SenderMessageID)),
 		}}}}
 	}
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
@@ -319,7 +320,7 @@ func reportNumber(report *canonical.Chargesheet) string {
 	if report.ReportNumber == "" {
 		return ""
 	}
-	return ", report number " + report.ReportNumber
+	return ", report number " + journal.QuoteID(report.ReportNumber)
 }
 
 // RuleFilingID is the violation rule of a docketing callback whose
@@ -496,8 +497,8 @@ func (e *Callbacks) checkDelivered(ctx context.Context, filingID string, j journ
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 		Pointer: "/correlation_id", Rule: RuleFilingUndelivered,
 		Message: fmt.Sprintf("the hub has not delivered filing %s, the final report with message "+
-			"id %q, to the court yet (%s): send the callback again once the court has received "+
-			"the filing", filingID, j.SenderMessageID, strings.Join(states, "; ")),
+			"id %s, to the court yet (%s): send the callback again once the court has received "+
+			"the filing", filingID, journal.QuoteID(j.SenderMessageID), strings.Join(states, "; ")),
 	}}}, Retryable: true}
 }
 

@@ -93,7 +93,8 @@ func (e *Callbacks) guardFiling(ctx context.Context, m *canonical.Message) (jour
 			Message: fmt.Sprintf("filing %s has the status %s from the court's callback %s, hub "+
 				"message %s: the station files a corrected report in place of a rejected or "+
 				"returned one, so docket that report's filing instead",
-				m.CorrelationID, FilingStatus(r.status), r.senderMessageID, r.messageID),
+				journal.QuoteID(m.CorrelationID), FilingStatus(r.status),
+				journal.QuoteID(r.senderMessageID), r.messageID),
 		}}}}
 	}
 	earlier := registeredCNR(registrations)
@@ -103,7 +104,7 @@ func (e *Callbacks) guardFiling(ctx context.Context, m *canonical.Message) (jour
 	return journal.Claim{}, &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 		Pointer: "/court_registration/cnr", Rule: RuleRegisteredElsewhere,
 		Message: fmt.Sprintf("filing %s is registered as case %s already: a filing has one case, "+
-			"so send the callback with that CNR", m.CorrelationID, earlier),
+			"so send the callback with that CNR", journal.QuoteID(m.CorrelationID), earlier),
 	}}}}
 }
 
@@ -157,7 +158,8 @@ func (e *Callbacks) guardCase(ctx context.Context, m *canonical.Message) ([]jour
 		Pointer: "/court_registration/cnr", Rule: RuleRegisteredElsewhere,
 		Message: fmt.Sprintf("case %s is registered to %s already, by the court's callback %s, hub "+
 			"message %s, but this callback names %s: a CNR belongs to one FIR, so correct the CNR, "+
-			"the FIR or the filing id", reg.CNR, first.FIR, j.SenderMessageID, holder, reg.FIR),
+			"the FIR or the filing id", reg.CNR, first.FIR, journal.QuoteID(j.SenderMessageID), holder,
+			reg.FIR),
 	}}}}
 }
 

@@ -187,7 +187,7 @@ func (n *movementNames) name(ctx context.Context, e *event) string {
 		n.err = fmt.Errorf("reading movement %s: %w", e.messageID, err)
 	}
 	return fmt.Sprintf("%s at %s (hub message %s, sender message id %s)", e.kind,
-		e.at.In(n.zone).Format(time.RFC3339), e.messageID, j.SenderMessageID)
+		e.at.In(n.zone).Format(time.RFC3339), e.messageID, journal.QuoteID(j.SenderMessageID))
 }
 
 // events returns the journaled movements of m's prisoner, oldest first,

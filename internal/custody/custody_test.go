@@ -567,7 +567,7 @@ func TestConflictNamesEarlierMovement(t *testing.T) {
 	}
 	err = postMovement(t, s, "MV-2", "admission", "12:00")
 	wantMessage(t, err, custody.RuleAlreadyInCustody, "the admission at 2025-10-18T08:00:00+05:30",
-		"hub message "+results[0].MessageID, "sender message id MV-1")
+		"hub message "+results[0].MessageID, `sender message id "MV-1"`)
 
 	results, err = s.Accept(context.Background(), "prisons", movement(t, "MV-3", "hospital_out", "13:00"), "")
 	if err != nil {
@@ -575,7 +575,7 @@ func TestConflictNamesEarlierMovement(t *testing.T) {
 	}
 	err = postMovement(t, s, "MV-4", "court_production_return", "14:00")
 	wantMessage(t, err, custody.RuleReturnWithoutOut, "is the hospital_out at 2025-10-18T13:00:00+05:30",
-		"hub message "+results[0].MessageID, "sender message id MV-3", "not a court_production_out")
+		"hub message "+results[0].MessageID, `sender message id "MV-3"`, "not a court_production_out")
 
 	// The time is in the offset of the new movement, UTC here.
 	_, err = s.Accept(context.Background(), "prisons",

@@ -48,6 +48,6 @@ func (f *FIRs) Reject(ctx context.Context, m *canonical.Message, claimed *journa
 		Pointer: "/fir/ref", Rule: RuleFIRExists,
 		Message: fmt.Sprintf("%s was registered before, as hub message %s (sender message id %s): "+
 			"an FIR is registered once; resend that document with its own message id, or correct "+
-			"the FIR number", m.FIR.Ref, j.MessageID, j.SenderMessageID),
+			"the FIR number", m.FIR.Ref, j.MessageID, journal.QuoteID(j.SenderMessageID)),
 	}}}}
 }

@@ -83,3 +83,23 @@ func TestReusedIDBeatsFIRExists(t *testing.T) {
 		t.Errorf("conflict names %s, want the first document %s", reused.MessageID, first[0].MessageID)
 	}
 }
+
+// TestConflictQuotesSenderMessageID registers an FIR under a message id
+// with quotation marks, then another document for it: the conflict
+// quotes that id, escaping its marks, so the reader sees where it ends.
+func TestConflictQuotesSenderMessageID(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	if _, err := s.Accept(ctx, "police", fir(t, `EKM0412-FIR-\"A\")(B`, ""), ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Accept(ctx, "police", fir(t, "EKM0412-FIR-C", "Someone Else"), "")
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) {
+		t.Fatalf("second FIR document: error %v, want an *ingest.ConflictError", err)
+	}
+	message := conflict.Invalid.Violations[0].Message
+	if want := `(sender message id "EKM0412-FIR-\"A\")(B")`; !strings.Contains(message, want) {
+		t.Errorf("message %q lacks %s", message, want)
+	}
+}

@@ -184,7 +184,7 @@ type ClaimedError struct {
 }
 
 func (e *ClaimedError) Error() string {
-	return fmt.Sprintf("%s is held by message %s", e.Claim, e.Holder)
+	return fmt.Sprintf("%s %s is held by message %s", e.Claim.Kind, QuoteID(e.Claim.Key), e.Holder)
 }
 
 // Unwrap returns ErrClaimed.

@@ -176,7 +176,8 @@ func (c *Movements) Reject(ctx context.Context, m *canonical.Message, claimed *j
 		Message: fmt.Sprintf("the %s of prisoner %s of %s at %s was reported before, at %s, as hub "+
 			"message %s (sender message id %s), and reports of one kind less than a second apart "+
 			"are one movement: resend that report with its own message id, or correct the time",
-			mv.Kind, mv.Prisoner.Number, mv.Prisoner.PrisonCode, at.Format(time.RFC3339Nano),
-			first.Format(time.RFC3339Nano), j.MessageID, j.SenderMessageID),
+			mv.Kind, journal.QuoteID(mv.Prisoner.Number), mv.Prisoner.PrisonCode,
+			at.Format(time.RFC3339Nano), first.Format(time.RFC3339Nano), j.MessageID,
+			journal.QuoteID(j.SenderMessageID)),
 	}}}}
 }

@@ -194,3 +194,34 @@ func TestResendOfBuiltIDNamesItsParts(t *testing.T) {
 		t.Errorf("error %q asks for an id that the sender did not write", msg)
 	}
 }
+
+// TestConflictQuotesSenderMessageID sends a release twice, the first
+// under a message id with a right-to-left override and an Aadhaar number
+// in Devanagari digits. The conflict quotes that id in ASCII, so the
+// override shows as an escape, with the number masked, and the problem
+// masking has nothing left to mask.
+func TestConflictQuotesSenderMessageID(t *testing.T) {
+	s := newService(t)
+	ctx := context.Background()
+	const id = "MV-A\u202e ३८७६ ५४३२ १०९५"
+	if _, err := s.Accept(ctx, "prisons", release(t, id, ""), ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Accept(ctx, "prisons", release(t, "MV-B", ""), "")
+	var conflict *ingest.ConflictError
+	if !errors.As(err, &conflict) {
+		t.Fatalf("error %v, want a conflict", err)
+	}
+	message := conflict.Invalid.Violations[0].Message
+	for _, want := range []string{`sender message id "MV-A\u202e XXXXXXXX1095"`, `prisoner "UT-2231-2025"`} {
+		if !strings.Contains(message, want) {
+			t.Errorf("message %q lacks %s", message, want)
+		}
+	}
+	if strings.ContainsRune(message, '\u202e') {
+		t.Errorf("message %q holds the override itself", message)
+	}
+	if masked, ok := canonical.MaskAadhaarInText(message); ok {
+		t.Errorf("message %q still holds an Aadhaar number: masked, it is %q", message, masked)
+	}
+}

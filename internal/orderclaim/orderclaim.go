@@ -141,22 +141,24 @@ func (o *Orders) Reject(ctx context.Context, m *canonical.Message, claimed *jour
 	order := fmt.Sprintf("%s of court %s dated %s", co.Kind, co.Court.Code, co.OrderedOn)
 	next := "or give a new order its own order number"
 	if co.Number != "" {
-		order = fmt.Sprintf("%s %+q of court %s", co.Kind, co.Number, co.Court.Code)
+		order = fmt.Sprintf("%s %s of court %s", co.Kind, journal.QuoteID(co.Number), co.Court.Code)
 		next = "or correct the order number"
 	}
 	prisoner := "for the person committed to " + co.Prisoner.PrisonCode
 	if co.Prisoner.Number != "" {
-		prisoner = fmt.Sprintf("for prisoner %+q of %s", co.Prisoner.Number, co.Prisoner.PrisonCode)
+		prisoner = fmt.Sprintf("for prisoner %s of %s", journal.QuoteID(co.Prisoner.Number),
+			co.Prisoner.PrisonCode)
 	}
 	received := "was received before"
 	if first := j.Message.CourtOrder; first != nil && first.Number != co.Number {
-		received = fmt.Sprintf("was received before, numbered %+q, which the hub compares "+
-			"in capitals and without invisible characters,", first.Number)
+		received = fmt.Sprintf("was received before, numbered %s, which the hub compares "+
+			"in capitals and without invisible characters,", journal.QuoteID(first.Number))
 	}
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 		Pointer: pointer(co), Rule: RuleOrderExists,
-		Message: fmt.Sprintf("the %s %s %s as hub message %s (sender message id %+q): the prison "+
+		Message: fmt.Sprintf("the %s %s %s as hub message %s (sender message id %s): the prison "+
 			"acts on each order once, so resend that document with its own document "+
-			"identification, %s", order, prisoner, received, j.MessageID, j.SenderMessageID, next),
+			"identification, %s", order, prisoner, received, j.MessageID,
+			journal.QuoteID(j.SenderMessageID), next),
 	}}}}
 }

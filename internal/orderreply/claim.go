@@ -61,14 +61,15 @@ func (o *Orders) Reject(ctx context.Context, m *canonical.Message, claimed *jour
 	want, _ := prisons.OrderCarriedOut(mv.Kind)
 	first := ""
 	if f := j.Message.Movement; f != nil {
-		first = fmt.Sprintf(" of prisoner %s of %s at %s", f.Prisoner.Number, f.Prisoner.PrisonCode,
+		first = fmt.Sprintf(" of prisoner %s of %s at %s", journal.QuoteID(f.Prisoner.Number), f.Prisoner.PrisonCode,
 			f.At.Format(time.RFC3339))
 	}
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 		Pointer: "/correlation_id", Rule: RuleOrderCarriedOut,
-		Message: fmt.Sprintf("in_reply_to %q names a %s that the %s%s carried out before, as hub "+
+		Message: fmt.Sprintf("in_reply_to %s names a %s that the %s%s carried out before, as hub "+
 			"message %s (sender message id %s): a court order is carried out by one movement "+
 			"of each kind, so resend that report with its own message id, or correct in_reply_to",
-			m.CorrelationID, want, mv.Kind, first, j.MessageID, j.SenderMessageID),
+			journal.QuoteID(m.CorrelationID), want, mv.Kind, first, j.MessageID,
+			journal.QuoteID(j.SenderMessageID)),
 	}}}}
 }

@@ -162,7 +162,7 @@ func TestOrderCarriedOutOncePerKind(t *testing.T) {
 			t.Fatalf("error = %v, want a conflict", err)
 		}
 		wantViolation(t, err, orderreply.RuleOrderCarriedOut, first[0].MessageID,
-			"sender message id KLCJVIY-MV-1", "admission of prisoner CP-4417 of KLCJVIY")
+			`sender message id "KLCJVIY-MV-1"`, `admission of prisoner "CP-4417" of KLCJVIY`)
 	})
 
 	t.Run("resend of the first", func(t *testing.T) {
@@ -184,7 +184,7 @@ func TestOrderCarriedOutOncePerKind(t *testing.T) {
 	}
 	t.Run("second production out", func(t *testing.T) {
 		_, err := s.Accept(ctx, "prisons", production(t, "KLSJEKM-MV-2", "2025-10-04T09:15:00+05:30", warrant), "")
-		wantViolation(t, err, orderreply.RuleOrderCarriedOut, "court_production_out of prisoner UT-2231-2025")
+		wantViolation(t, err, orderreply.RuleOrderCarriedOut, `court_production_out of prisoner "UT-2231-2025"`)
 	})
 	t.Run("production return", func(t *testing.T) {
 		doc := readJSON(t, "../../mocks/prison/samples/court-production-undertrial.json")

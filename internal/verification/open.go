@@ -300,9 +300,9 @@ func (c *OpenRequestCheck) openConflict(ctx context.Context, fileNumber, holder 
 	step := nextStep(open, esc, escalated, ds)
 	return &ingest.ConflictError{Invalid: &schemas.ValidationError{Violations: []schemas.Violation{{
 		Pointer: "/verification_request/file_number", Rule: RuleOpenRequest,
-		Message: fmt.Sprintf("passport file %s has an open verification request, message id %q "+
+		Message: fmt.Sprintf("passport file %s has an open verification request, message id %s "+
 			"(hub message %s), which no police report has answered yet. %s",
-			fileNumber, open.SenderMessageID, open.MessageID, step),
+			fileNumber, journal.QuoteID(open.SenderMessageID), open.MessageID, step),
 	}}}, Retryable: stranded(open, esc, escalated)}
 }
 

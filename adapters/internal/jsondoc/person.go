@@ -177,9 +177,12 @@ func (c *Checker) Relatives(pointer string, rs []Relative) []canonical.Relative 
 // records. The journal copy keeps what was sent. A clear number must be
 // valid, and it is masked under Config.AadhaarKey, in id as well, with
 // its token, which sets Masked. An invalid one is reported and replaced
-// by RedactedAadhaar.
+// by RedactedAadhaar. A number of any type must pass IdentifierText,
+// because canonical.UniqueIdentifiers and the receivers compare numbers
+// as written.
 func (c *Checker) Identifier(pointer string, id *Identifier) canonical.Identifier {
 	out := canonical.Identifier{Type: id.Type, Value: id.Number, Issuer: id.Issuer}
+	c.IdentifierText(Pointer(pointer, "number"), id.Type+" number", id.Number)
 	if id.Type != canonical.IDAadhaar || canonical.IsMaskedAadhaar(id.Number) {
 		return out
 	}

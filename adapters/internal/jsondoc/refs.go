@@ -51,6 +51,23 @@ func (ct Court) Canonical() canonical.Court {
 	return canonical.Court{Code: ct.EstablishmentCode, Name: ct.Name, District: ct.District}
 }
 
+// IdentifierText records a violation of rule pattern at pointer when
+// value, the value of field, an identifier that the hub or a receiver
+// compares as written, has a character that
+// canonical.CheckIdentifierCharacters rejects.
+func (c *Checker) IdentifierText(pointer, field, value string) {
+	if err := canonical.CheckIdentifierCharacters(field, value); err != nil {
+		c.Add(pointer, "pattern", "%v", err)
+	}
+}
+
+// Officer maps the officer at pointer, whose service number must pass
+// IdentifierText.
+func (c *Checker) Officer(pointer string, o Officer) canonical.Officer {
+	c.IdentifierText(Pointer(pointer, "service_number"), "service number", o.ServiceNumber)
+	return o.Canonical()
+}
+
 // Canonical returns o as a canonical officer.
 func (o Officer) Canonical() canonical.Officer {
 	return canonical.Officer{
