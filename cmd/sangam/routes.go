@@ -314,9 +314,20 @@ func routesApply(c *adminClient, files []string, change api.RoutesChange, stdout
 	if err := c.do(http.MethodPut, "/api/v1/routes", change, &res); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "saved as version %d; every replica puts it in force within a few seconds\n",
-		res.Saved.Number)
+	fmt.Fprintf(stdout, "saved as version %d; %s\n", res.Saved.Number, savedState(res.Saved))
 	return nil
+}
+
+// savedState returns where v, a version that the hub has just saved, is in
+// force: the hub that saved it puts it in force before it responds,
+// unless that fails or takes too long, and the other replicas at their
+// next read of the routes store.
+func savedState(v *api.RoutesVersion) string {
+	if v.InForce {
+		return "in force on the hub that answered, and on every other replica within a few seconds"
+	}
+	return "not yet in force on the hub that answered; every replica puts it in force within a " +
+		"few seconds, and a replica's log says why if it does not"
 }
 
 func printChange(w io.Writer, r api.RoutesChangeResult) {
@@ -456,8 +467,8 @@ func routesRestore(c *adminClient, args []string, change api.RoutesChange, stdou
 		fmt.Fprintln(stdout, "dry run: nothing saved")
 		return nil
 	}
-	fmt.Fprintf(stdout, "version %d restored as version %d; every replica puts it in force within "+
-		"a few seconds\n", ns[0], res.Saved.Number)
+	fmt.Fprintf(stdout, "version %d restored as version %d; %s\n", ns[0], res.Saved.Number,
+		savedState(res.Saved))
 	return nil
 }
 
