@@ -26,8 +26,9 @@ Commands:
                                         show the difference FILE makes, then save it as a new version;
                                         --expect N, the version FILE was exported from, makes it fail
                                         when another version was saved since
-  history [--limit N] [--before N]      list the versions, newest first, or those before version N,
-                                        and mark the one in force on the hub that answered
+  history [--limit N] [--before N]      list the versions, newest first, or those before version N
+                                        (all when N is past the newest), and mark the one in force
+                                        on the hub that answered
   diff N [M]                            show the difference from version N to M (default: current)
   restore N [--expect M] [--dry-run] [--comment T] [--by NAME]
                                         show the difference, then save version N again as the newest
@@ -172,7 +173,8 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 	by := fs.String("by", "", "who makes the change, kept with the version beside the token's holder "+
 		"(default without tokens on the hub: api)")
 	limit := fs.Int("limit", 20, "how many versions to list")
-	before := fs.Int("before", 0, "list the versions before this one, to page back through the history")
+	before := fs.Int("before", 0, "list the versions before this one, to page back through the history; "+
+		"a number past the newest version lists from the newest")
 	message := fs.String("message", "", "id of a stored message to explain")
 	agency := fs.String("agency", "", "agency whose body FILE is, to explain")
 	fs.Usage = func() {

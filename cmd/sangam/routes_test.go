@@ -72,6 +72,15 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 	if !strings.HasPrefix(out, "* v2 ") || strings.Contains(out, "* v1 ") {
 		t.Errorf("history right after the save does not mark version 2 alone:\n%s", out)
 	}
+	// --before past the newest version lists from the newest.
+	_, out, _ = runCLI(t, "routes", "history", "--hub", url, "--before", "99")
+	if !strings.HasPrefix(out, "* v2 ") || !strings.Contains(out, " v1 ") {
+		t.Errorf("history --before 99:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "routes", "history", "--hub", url, "--before", "1")
+	if out != "no versions before version 1\n" {
+		t.Errorf("history --before 1: %q, want no versions", out)
+	}
 	_, out, _ = runCLI(t, "routes", "diff", "--hub", url, "1", "2")
 	if !strings.Contains(out, `+    when: message.type == "chargesheet"`) {
 		t.Errorf("diff:\n%s", out)
