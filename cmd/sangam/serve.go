@@ -70,6 +70,10 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		if err := checkListen(*listen); err != nil {
 			return cfg, err
 		}
+		if *kafkaSession < 0 {
+			return cfg, flagErrorf("--kafka-session-timeout: invalid value %s: want a positive "+
+				"duration such as 45s, or leave the flag out for 30s", *kafkaSession)
+		}
 		dsn, err := pg()
 		if err != nil {
 			return cfg, err

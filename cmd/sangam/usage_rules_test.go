@@ -67,6 +67,10 @@ func TestFlagRulesAreUsageErrors(t *testing.T) {
 		{"serve", []string{"serve", "--data", dir, "--listen", "127.0.0.1:99999"}, `--listen: invalid value "127.0.0.1:99999"`},
 		{"serve", []string{"serve", "--data", dir, "--listen", "0.0.0.0:8400"}, "--listen 0.0.0.0:8400 is not a loopback address"},
 		{"demo", []string{"demo", "--listen", "0.0.0.0:8400"}, "--listen 0.0.0.0:8400 is not a loopback address"},
+		{"serve", []string{"serve", "--data", dir, "--kafka-session-timeout", "-1s"},
+			"--kafka-session-timeout: invalid value -1s"},
+		{"decode", []string{"decode", "--agency", "nope", body}, `--agency: unknown agency "nope": known agencies are courts, `},
+		{"encode", []string{"encode", "--agency", "nope", body}, `--agency: unknown agency "nope"`},
 		{"serve", []string{"serve", "--data", dir, "--resend-after", "5s"}, `--resend-after: "5s" is invalid`},
 		{"serve", []string{"serve", "--data", dir, "--verification-deadline-days", "0"}, `--verification-deadline-days: "0" is invalid`},
 	} {
