@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/sangam-hub/sangam/internal/bench"
 	"github.com/sangam-hub/sangam/routes"
@@ -56,7 +57,6 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlagsOnly(fs, args, stderr); err != nil {
 		return err
 	}
-
 	cfg.Store = *store
 	if cfg.Store == bench.StorePostgres {
 		cfg.PostgresDSN = *pg
@@ -71,6 +71,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	}
 	var err error
 	if cfg.Rates, err = parseRates(*rates); err != nil {
+		return err
+	}
+	if err := checkBenchFlags(cfg); err != nil {
 		return err
 	}
 	cfg.Log = slog.New(slog.NewTextHandler(stderr, nil))
@@ -127,17 +130,60 @@ func profiled(cpuFile, memFile string, fn func() (*bench.Report, error)) (*bench
 	return report, nil
 }
 
-// parseRates reads a comma-separated list of positive integers.
+// parseRates reads --rates, a comma-separated list of positive integers.
 func parseRates(list string) ([]int, error) {
 	var rates []int
 	for _, field := range strings.Split(list, ",") {
 		r, err := strconv.Atoi(strings.TrimSpace(field))
 		if err != nil || r <= 0 {
-			return nil, fmt.Errorf("--rates: invalid rate %q, expected a positive integer", field)
+			return nil, usageErrorf("bench", "--rates: invalid rate %q in %q: want positive whole "+
+				"numbers of messages per second separated by commas, such as 250,1000", field, list)
 		}
 		rates = append(rates, r)
 	}
 	return rates, nil
+}
+
+// checkBenchFlags returns a usageError naming the first flag whose value
+// in cfg is out of range. bench.Config takes 0 for its defaults, but the
+// flags have their defaults already. So a 0 is rejected here rather than
+// silently replaced, except by --max-messages, where 0 means no cap.
+func checkBenchFlags(cfg bench.Config) error {
+	if cfg.Store != bench.StoreSQLite && cfg.Store != bench.StorePostgres {
+		return usageErrorf("bench", "--store: invalid value %q: want %s or %s",
+			cfg.Store, bench.StoreSQLite, bench.StorePostgres)
+	}
+	if cfg.Concurrency < 1 || cfg.Concurrency > routes.MaxConcurrency {
+		return usageErrorf("bench", "--concurrency: invalid value %d: want a whole number from 1 to %d, "+
+			"or leave --concurrency out for %d", cfg.Concurrency, routes.MaxConcurrency, routes.DefaultConcurrency)
+	}
+	for _, f := range []struct {
+		name    string
+		value   int
+		minimum int
+	}{
+		{"senders", cfg.Senders, 1},
+		{"steady", cfg.SteadyRate, 1},
+		{"max-messages", cfg.MaxMessages, 0},
+	} {
+		if f.value < f.minimum {
+			return usageErrorf("bench", "--%s: invalid value %d: want a whole number of at least %d",
+				f.name, f.value, f.minimum)
+		}
+	}
+	for _, f := range []struct {
+		name  string
+		value time.Duration
+	}{
+		{"duration", cfg.Duration},
+		{"drain-timeout", cfg.DrainTimeout},
+	} {
+		if f.value <= 0 {
+			return usageErrorf("bench", "--%s: invalid value %s: want a positive duration such as 30s or 2m",
+				f.name, f.value)
+		}
+	}
+	return nil
 }
 
 // firstNonEmpty returns the first of values that is not empty.

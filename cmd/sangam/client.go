@@ -99,19 +99,39 @@ func (c *hubClient) settled(ctx context.Context, id string) (journal.Journey, er
 }
 
 // waitReplies polls for messages that reply to id, such as a court's
-// registration of a chargesheet.
+// registration of a chargesheet, and returns every page of them.
 func (c *hubClient) waitReplies(ctx context.Context, id string, timeout time.Duration) ([]journal.Summary, error) {
-	var found api.FindResponse
+	var replies []journal.Summary
 	err := poll(ctx, timeout, func() (bool, error) {
-		if err := c.get(ctx, "/api/v1/messages?correlation_id="+url.QueryEscape(id), &found); err != nil {
-			return false, err
-		}
-		return len(found.Messages) > 0, nil
+		var err error
+		replies, err = c.findAll(ctx, url.Values{"correlation_id": {id}})
+		return len(replies) > 0, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("waiting for the court's reply to %s: %w", id, err)
 	}
-	return found.Messages, nil
+	return replies, nil
+}
+
+// findAll returns the messages that GET /api/v1/messages lists for
+// query, following next from page to page until a page has none.
+func (c *hubClient) findAll(ctx context.Context, query url.Values) ([]journal.Summary, error) {
+	var all []journal.Summary
+	for {
+		var page api.FindResponse
+		if err := c.get(ctx, "/api/v1/messages?"+query.Encode(), &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Messages...)
+		if page.Next == "" {
+			return all, nil
+		}
+		if page.Next == query.Get("after") {
+			return nil, fmt.Errorf("reading messages: the hub returned next %q again, "+
+				"the cursor of the page it answered", page.Next)
+		}
+		query.Set("after", page.Next)
+	}
 }
 
 // poll calls check every 100ms until it returns true or an error, or

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -53,7 +54,8 @@ func offlineAdapter(agency string) (adapters.Adapter, error) {
 	}
 	a, ok := set.Adapter(agency)
 	if !ok {
-		return nil, fmt.Errorf("unknown agency %q: known agencies are %v", agency, set.Agencies())
+		return nil, flagErrorf("--agency: unknown agency %q: known agencies are %s", agency,
+			strings.Join(set.Agencies(), ", "))
 	}
 	return a, nil
 }

@@ -25,8 +25,9 @@ func TestResendAfterFlag(t *testing.T) {
 	}
 	for _, value := range []string{"30s", "0s", "25h", "-5m", "abc", ""} {
 		_, err := parseHubFlags(t, "--resend-after", value)
-		want := `--resend-after: "` + value + `" is invalid: want a duration from 1m to 24h, such as 10m`
-		if err == nil || err.Error() != want {
+		want := `--resend-after: "` + value + `" is invalid: want a duration from 1m to 24h, such as 10m` +
+			"; run 'sangam serve -h' for the flags"
+		if err == nil || withCommand(err, "serve").Error() != want {
 			t.Errorf("--resend-after %q: error %v, want %q", value, err, want)
 		}
 	}

@@ -26,8 +26,9 @@ Commands:
                                         show the difference FILE makes, then save it as a new version;
                                         --expect N, the version FILE was exported from, makes it fail
                                         when another version was saved since
-  history [--limit N] [--before N]      list the versions, newest first, or those before version N,
-                                        and mark the one in force on the hub that answered
+  history [--limit N] [--before N]      list the versions, newest first, or those before version N
+                                        (all when N is past the newest), and mark the one in force
+                                        on the hub that answered
   diff N [M]                            show the difference from version N to M (default: current)
   restore N [--expect M] [--dry-run] [--comment T] [--by NAME]
                                         show the difference, then save version N again as the newest
@@ -172,7 +173,8 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 	by := fs.String("by", "", "who makes the change, kept with the version beside the token's holder "+
 		"(default without tokens on the hub: api)")
 	limit := fs.Int("limit", 20, "how many versions to list")
-	before := fs.Int("before", 0, "list the versions before this one, to page back through the history")
+	before := fs.Int("before", 0, "list the versions before this one, to page back through the history; "+
+		"a number past the newest version lists from the newest")
 	message := fs.String("message", "", "id of a stored message to explain")
 	agency := fs.String("agency", "", "agency whose body FILE is, to explain")
 	fs.Usage = func() {
@@ -314,9 +316,20 @@ func routesApply(c *adminClient, files []string, change api.RoutesChange, stdout
 	if err := c.do(http.MethodPut, "/api/v1/routes", change, &res); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "saved as version %d; every replica puts it in force within a few seconds\n",
-		res.Saved.Number)
+	fmt.Fprintf(stdout, "saved as version %d; %s\n", res.Saved.Number, savedState(res.Saved))
 	return nil
+}
+
+// savedState returns where v, a version that the hub has just saved, is in
+// force: the hub that saved it puts it in force before it responds,
+// unless that fails or takes too long, and the other replicas at their
+// next read of the routes store.
+func savedState(v *api.RoutesVersion) string {
+	if v.InForce {
+		return "in force on the hub that answered, and on every other replica within a few seconds"
+	}
+	return "not yet in force on the hub that answered; every replica puts it in force within a " +
+		"few seconds, and a replica's log says why if it does not"
 }
 
 func printChange(w io.Writer, r api.RoutesChangeResult) {
@@ -456,8 +469,8 @@ func routesRestore(c *adminClient, args []string, change api.RoutesChange, stdou
 		fmt.Fprintln(stdout, "dry run: nothing saved")
 		return nil
 	}
-	fmt.Fprintf(stdout, "version %d restored as version %d; every replica puts it in force within "+
-		"a few seconds\n", ns[0], res.Saved.Number)
+	fmt.Fprintf(stdout, "version %d restored as version %d; %s\n", ns[0], res.Saved.Number,
+		savedState(res.Saved))
 	return nil
 }
 

@@ -60,9 +60,26 @@ func TestRoutesCommandLifecycle(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "saved as version 2") {
 		t.Fatalf("apply: exit %d %s\n%s", code, errOut, out)
 	}
+	if !strings.Contains(out, "; in force on the hub that answered") {
+		t.Errorf("apply: output does not say version 2 is in force:\n%s", out)
+	}
 	_, out, _ = runCLI(t, "routes", "history", "--hub", url)
 	if !strings.Contains(out, "v2") || !strings.Contains(out, "reword") || !strings.Contains(out, "v1") {
 		t.Errorf("history:\n%s", out)
+	}
+	// The hub that saved version 2 put it in force before it responded,
+	// so the mark is on version 2 at once.
+	if !strings.HasPrefix(out, "* v2 ") || strings.Contains(out, "* v1 ") {
+		t.Errorf("history right after the save does not mark version 2 alone:\n%s", out)
+	}
+	// --before past the newest version lists from the newest.
+	_, out, _ = runCLI(t, "routes", "history", "--hub", url, "--before", "99")
+	if !strings.HasPrefix(out, "* v2 ") || !strings.Contains(out, " v1 ") {
+		t.Errorf("history --before 99:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "routes", "history", "--hub", url, "--before", "1")
+	if out != "no versions before version 1\n" {
+		t.Errorf("history --before 1: %q, want no versions", out)
 	}
 	_, out, _ = runCLI(t, "routes", "diff", "--hub", url, "1", "2")
 	if !strings.Contains(out, `+    when: message.type == "chargesheet"`) {
@@ -473,7 +490,7 @@ func TestRoutesApplyRecordsAPIWithoutBy(t *testing.T) {
 		t.Fatalf("apply: exit %d, stderr %s\n%s", code, errOut, out)
 	}
 	_, out, _ := runCLI(t, "routes", "history", "--hub", url)
-	if !regexp.MustCompile(`(?m)^  v2 +\S+ \S+ +api\b`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^[* ] v2 +\S+ \S+ +api\b`).MatchString(out) {
 		t.Errorf("history does not record version 2 as made by api:\n%s", out)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -66,13 +67,20 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		if err := checkHubFlagsNotEmpty(fs); err != nil {
 			return cfg, err
 		}
+		if err := checkListen(*listen); err != nil {
+			return cfg, err
+		}
+		if *kafkaSession < 0 {
+			return cfg, flagErrorf("--kafka-session-timeout: invalid value %s: want a positive "+
+				"duration such as 45s, or leave the flag out for 30s", *kafkaSession)
+		}
 		dsn, err := pg()
 		if err != nil {
 			return cfg, err
 		}
 		cfg.PostgresDSN = dsn
 		if *inboundBudget < api.DefaultMaxBody>>20 || *inboundBudget > math.MaxInt64>>20 {
-			return cfg, fmt.Errorf("--inbound-budget: %d MiB is invalid: want at least %d, "+
+			return cfg, flagErrorf("--inbound-budget: %d MiB is invalid: want at least %d, "+
 				"the largest inbound body", *inboundBudget, api.DefaultMaxBody>>20)
 		}
 		cfg.InboundBudget = *inboundBudget << 20
@@ -157,7 +165,21 @@ func checkHubFlagsNotEmpty(fs *flag.FlagSet) error {
 	return checkNotEmpty(fs, "routes", "the path of a routes file", "the embedded default routes")
 }
 
-// checkOpenAPI returns an error when the hub that command starts would
+// checkListen returns a usageError unless listen is a host:port address
+// with a port from 0 to 65535, where 0 picks a free port.
+func checkListen(listen string) error {
+	_, port, err := net.SplitHostPort(listen)
+	if err == nil {
+		_, err = strconv.ParseUint(port, 10, 16)
+	}
+	if err != nil {
+		return flagErrorf("--listen: invalid value %q: want a host:port address with a port "+
+			"from 0 to 65535, such as %s", listen, hub.DefaultListen)
+	}
+	return nil
+}
+
+// checkOpenAPI returns a usageError when the hub that command starts would
 // have no token file and listen on an address that other hosts can
 // reach, unless allowOpenAPI is set. An address that does not parse
 // passes, so that the hub's own check of --listen names its error.
@@ -170,12 +192,12 @@ func checkOpenAPI(command, listen, tokenFile string, allowOpenAPI bool) error {
 		return nil
 	}
 	if command == "demo" {
-		return fmt.Errorf("--listen %s is not a loopback address and the demo runs the API "+
+		return flagErrorf("--listen %s is not a loopback address and the demo runs the API "+
 			"without tokens, so anyone who can reach the hub could post as any agency and "+
 			"replay deliveries: listen on 127.0.0.1, or pass --allow-open-api to run the API "+
 			"without tokens, because the demo takes no token file", listen)
 	}
-	return fmt.Errorf("--listen %s is not a loopback address and --tokens is not set, so anyone "+
+	return flagErrorf("--listen %s is not a loopback address and --tokens is not set, so anyone "+
 		"who can reach the hub could post as any agency and replay deliveries: give a token "+
 		"file with --tokens (or $SANGAM_TOKENS), listen on 127.0.0.1, or pass --allow-open-api "+
 		"to run the API without tokens", listen)
@@ -206,8 +228,8 @@ func resendAfterValue(fs *flag.FlagSet, value string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(value)
 	if err != nil || d < time.Minute || d > 24*time.Hour {
-		return 0, fmt.Errorf("%s: %q is invalid: want a duration from 1m to 24h, such as 10m",
-			source, value)
+		return 0, settingErrorf(fs, "resend-after", "%s: %q is invalid: want a duration from 1m "+
+			"to 24h, such as 10m", source, value)
 	}
 	return d, nil
 }

@@ -16,6 +16,7 @@ import (
 // checked before any request. Each error is one line that names the
 // flag, exits 2 and points at the command's help.
 func TestFlagRulesAreUsageErrors(t *testing.T) {
+	unsetEnv(t, "SANGAM_TOKENS")
 	dir := t.TempDir()
 	tokenFile := filepath.Join(dir, "token")
 	body := filepath.Join(dir, "body.json")
@@ -51,6 +52,27 @@ func TestFlagRulesAreUsageErrors(t *testing.T) {
 			`--before: invalid value "abc": want a whole number`},
 		{"send", []string{"send", "--agency", "police", "--timeout", "soon", body},
 			`--timeout: invalid value "soon": want a duration such as 30s or 2m`},
+		{"bench", []string{"bench", "--concurrency", "0"}, "--concurrency: invalid value 0: want a whole number from 1 to 64"},
+		{"bench", []string{"bench", "--concurrency", "65"}, "--concurrency: invalid value 65"},
+		{"bench", []string{"bench", "--rates", "250,0"}, `--rates: invalid rate "0" in "250,0"`},
+		{"bench", []string{"bench", "--rates", "250,,1000"}, `--rates: invalid rate "" in "250,,1000"`},
+		{"bench", []string{"bench", "--store", "mysql"}, `--store: invalid value "mysql"`},
+		{"bench", []string{"bench", "--senders", "0"}, "--senders: invalid value 0"},
+		{"bench", []string{"bench", "--steady", "-1"}, "--steady: invalid value -1"},
+		{"bench", []string{"bench", "--max-messages", "-1"}, "--max-messages: invalid value -1"},
+		{"bench", []string{"bench", "--duration", "0s"}, "--duration: invalid value 0s"},
+		{"bench", []string{"bench", "--drain-timeout", "-1s"}, "--drain-timeout: invalid value -1s"},
+		{"serve", []string{"serve", "--data", dir, "--inbound-budget", "4"}, "--inbound-budget: 4 MiB is invalid"},
+		{"serve", []string{"serve", "--data", dir, "--listen", "nope"}, `--listen: invalid value "nope": want a host:port address`},
+		{"serve", []string{"serve", "--data", dir, "--listen", "127.0.0.1:99999"}, `--listen: invalid value "127.0.0.1:99999"`},
+		{"serve", []string{"serve", "--data", dir, "--listen", "0.0.0.0:8400"}, "--listen 0.0.0.0:8400 is not a loopback address"},
+		{"demo", []string{"demo", "--listen", "0.0.0.0:8400"}, "--listen 0.0.0.0:8400 is not a loopback address"},
+		{"serve", []string{"serve", "--data", dir, "--kafka-session-timeout", "-1s"},
+			"--kafka-session-timeout: invalid value -1s"},
+		{"decode", []string{"decode", "--agency", "nope", body}, `--agency: unknown agency "nope": known agencies are courts, `},
+		{"encode", []string{"encode", "--agency", "nope", body}, `--agency: unknown agency "nope"`},
+		{"serve", []string{"serve", "--data", dir, "--resend-after", "5s"}, `--resend-after: "5s" is invalid`},
+		{"serve", []string{"serve", "--data", dir, "--verification-deadline-days", "0"}, `--verification-deadline-days: "0" is invalid`},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			checkUsageError(t, c.args, c.command, c.want)

@@ -70,10 +70,21 @@ func deadlineSetting(fs *flag.FlagSet, value string) (time.Duration, error) {
 	}
 	n, err := strconv.Atoi(value)
 	if err != nil || n < 1 || n > maxDeadlineDays {
-		return 0, fmt.Errorf("%s: %q is invalid: want a whole number of days from 1 to %d",
+		return 0, settingErrorf(fs, name, "%s: %q is invalid: want a whole number of days from 1 to %d",
 			settingName(fs, name, env), value, maxDeadlineDays)
 	}
 	return time.Duration(n) * 24 * time.Hour, nil
+}
+
+// settingErrorf returns an error formatted as fmt.Sprintf does about the
+// value of flag name: a usageError when the command line of fs set the
+// flag, and a plain error when the value came from the flag's variable,
+// because the help does not fix the environment.
+func settingErrorf(fs *flag.FlagSet, name, format string, args ...any) error {
+	if flagSet(fs, name) {
+		return flagErrorf(format, args...)
+	}
+	return fmt.Errorf(format, args...)
 }
 
 // settingName names where the value of flag name came from: the flag,

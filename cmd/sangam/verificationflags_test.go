@@ -78,8 +78,8 @@ func TestVerificationFlagsRejectDeadline(t *testing.T) {
 	for _, value := range []string{"0", "-1", "366", "21d", "2.5", ""} {
 		_, err := parseHubFlags(t, "--verification-deadline-days", value)
 		want := `--verification-deadline-days: "` + value + `" is invalid: want a whole number ` +
-			"of days from 1 to 365"
-		if err == nil || err.Error() != want {
+			"of days from 1 to 365; run 'sangam serve -h' for the flags"
+		if err == nil || withCommand(err, "serve").Error() != want {
 			t.Errorf("--verification-deadline-days %q: error %v, want %q", value, err, want)
 		}
 	}

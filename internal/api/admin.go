@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/sangam-hub/sangam/canonical"
@@ -278,9 +279,33 @@ func (s *Server) change(
 		s.rejectSave(w, r, by, err)
 		return
 	}
+	s.applySaved(r, v.Number)
 	saved := s.routesVersion(v)
 	res.Saved = &saved
 	WriteJSON(w, http.StatusCreated, res)
+}
+
+// applyWait bounds how long a save waits for this replica to put the
+// saved version in force before it responds. Applying may take longer,
+// such as when new destinations need Kafka topics, and the response then
+// reports that the version is not yet in force.
+const applyWait = 5 * time.Second
+
+// applySaved makes this replica put the routes version it has just
+// saved, number, in force before the save responds, when ApplyRoutes is
+// set. A version that is still not in force afterwards is logged, and the
+// replica tries again at its next read of the store.
+func (s *Server) applySaved(r *http.Request, number int) {
+	if s.ApplyRoutes == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), applyWait)
+	defer cancel()
+	err := s.ApplyRoutes(ctx)
+	if inForce := s.Routes().Version(); inForce != fmt.Sprintf("v%d", number) {
+		s.Log.Warn("routes version saved, but not yet in force on this replica when the save "+
+			"responded", "version", number, "in_force", inForce, "error", err)
+	}
 }
 
 // excludedRoutes returns the warnings of policycheck.ExcludedRoutes

@@ -322,15 +322,22 @@ func wantOneVersion(t *testing.T, base string) {
 	}
 }
 
+// saveVersion2 saves sampleRoutes with a narrower fir condition as
+// version 2 on the hub at base, whose routes store has version 1 only.
+func saveVersion2(t *testing.T, base string) {
+	t.Helper()
+	doc := replaceAll(t, sampleRoutes, `when: message.type == "fir"`,
+		`when: message.type == "fir" && message.source == "police"`)
+	if r := putRoutes(t, base, api.RoutesChange{Document: doc, Expect: 1}); r.status != http.StatusCreated {
+		t.Fatalf("saving version 2: status %d; body %s", r.status, r.body)
+	}
+}
+
 // TestRoutesVersionsMarkInForce saves version 2 on a hub whose replica
 // still routes with version 1, which the listing marks alone.
 func TestRoutesVersionsMarkInForce(t *testing.T) {
 	h := newSampleHub(t, true)
-	doc := replaceAll(t, sampleRoutes, `when: message.type == "fir"`,
-		`when: message.type == "fir" && message.source == "police"`)
-	if r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1}); r.status != http.StatusCreated {
-		t.Fatalf("saving version 2: status %d; body %s", r.status, r.body)
-	}
+	saveVersion2(t, h.url)
 	r := send(t, http.MethodGet, h.url+"/api/v1/routes/versions", operatorToken, nil)
 	var list struct {
 		Versions []api.RoutesVersionInfo `json:"versions"`
@@ -350,6 +357,42 @@ func TestRoutesVersionsMarkInForce(t *testing.T) {
 	}
 	if inForce[2] {
 		t.Errorf("version 2, which the replica has not applied, is marked in force: %s", r.body)
+	}
+}
+
+// TestRoutesVersionsBefore pages back through two versions. A before
+// past the newest version is a bound, not a cursor, so it lists from the
+// newest, and before=1 lists nothing.
+func TestRoutesVersionsBefore(t *testing.T) {
+	h := newSampleHub(t, true)
+	saveVersion2(t, h.url)
+	for _, c := range []struct {
+		before string
+		want   []int
+	}{
+		{"99", []int{2, 1}},
+		{"3", []int{2, 1}},
+		{"2", []int{1}},
+		{"1", []int{}},
+	} {
+		r := send(t, http.MethodGet, h.url+"/api/v1/routes/versions?before="+c.before, operatorToken, nil)
+		if r.status != http.StatusOK {
+			t.Errorf("before=%s: status %d; body %s", c.before, r.status, r.body)
+			continue
+		}
+		var list struct {
+			Versions []api.RoutesVersionInfo `json:"versions"`
+		}
+		if err := json.Unmarshal(r.body, &list); err != nil {
+			t.Fatalf("before=%s: decoding versions: %v; body %s", c.before, err, r.body)
+		}
+		got := []int{}
+		for _, v := range list.Versions {
+			got = append(got, v.Number)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("before=%s: versions %v, want %v", c.before, got, c.want)
+		}
 	}
 }
 

@@ -101,6 +101,13 @@ type Server struct {
 	// included, lists them, and they do not stop the change. Nil gives
 	// none.
 	RoutesWarnings func(*routes.Table) []string
+	// ApplyRoutes, when set, puts the newest saved routes version in force
+	// on this replica and returns once it has tried, or when ctx ends. A
+	// save calls it before it responds, so that the saved version's
+	// in_force and a listing read after the response agree on this
+	// replica. Without it the replica applies a save at its next read of
+	// the store.
+	ApplyRoutes func(ctx context.Context) error
 	// VerificationStatus serves GET /api/v1/verifications/{file_number},
 	// a passport file's verification status, to the callers that
 	// accessVerification admits. Nil responds 404 to every such request.

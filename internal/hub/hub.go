@@ -89,6 +89,8 @@ type Hub struct {
 	// endpoints is built from table: each destination's credentials and
 	// TLS transport. A new set is stored before its table.
 	endpoints atomic.Pointer[outbound.Set]
+	// watcher follows the routes store once Run has started it.
+	watcher atomic.Pointer[routestore.Watcher]
 }
 
 // Open checks the configuration, opens the journal and bus, compiles the
@@ -488,6 +490,18 @@ func (h *Hub) applyRoutes(ctx context.Context, v routestore.Version, table *rout
 	return nil
 }
 
+// syncRoutes makes the routes watcher read the store now and put a new
+// version in force, for the API's save of a routes version. Until Run has
+// started the watcher it returns nil at once, and the watcher's first
+// read applies the save.
+func (h *Hub) syncRoutes(ctx context.Context) error {
+	w := h.watcher.Load()
+	if w == nil {
+		return nil
+	}
+	return w.Sync(ctx)
+}
+
 // expediteRetriesOff makes the deliveries that wait for a retry to a
 // destination or on a route whose retries table switches off due now,
 // so that the requeuer's next pass hands them to the worker, which
@@ -599,6 +613,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		Reserved: h.reserved(), InboundBudget: h.cfg.InboundBudget,
 		ReadTimeout: readTimeout, RoutesWarnings: h.routesWarnings,
 		VerificationStatus: v.status, VerificationRequests: v.tracker,
+		ApplyRoutes: h.syncRoutes,
 	}
 	h.server = newHTTPServer(apiServer.Handler(), readTimeout, log)
 	return nil
@@ -870,6 +885,7 @@ func (h *Hub) Run(ctx context.Context) error {
 		stopRequeue()
 		return err
 	}
+	h.watcher.Store(watcher)
 	if h.backend.start != nil {
 		go h.backend.start(requeueCtx)
 	}

@@ -279,3 +279,50 @@ func TestRoutesFileLineBreaksNormalized(t *testing.T) {
 		t.Errorf("stored document %q, want %q", v.Document, doc)
 	}
 }
+
+// TestRoutesSaveInForceWhenSaved saves and restores routes on a hub that
+// reads the routes store only once an hour, so only the save itself can
+// put each version in force. The save response and the listing read
+// right after it must both mark the saved version in force.
+func TestRoutesSaveInForceWhenSaved(t *testing.T) {
+	w := newWorld(t, Config{RoutesInterval: time.Hour}, 3)
+	var current api.RoutesVersion
+	getJSON(t, w.url, "/api/v1/routes", &current)
+	var res api.RoutesChangeResult
+	status := sendJSON(t, http.MethodPut, w.url+"/api/v1/routes", api.RoutesChange{
+		Document: "agencies:\n  - {name: police}\n" + current.Document, Expect: current.Number,
+	}, &res)
+	if status != http.StatusCreated {
+		t.Fatalf("PUT /api/v1/routes: status %d", status)
+	}
+	checkSavedInForce(t, w.url, res, current.Number+1)
+
+	res = api.RoutesChangeResult{}
+	status = sendJSON(t, http.MethodPost, fmt.Sprintf("%s/api/v1/routes/versions/%d/restore", w.url,
+		current.Number), api.RoutesChange{Expect: current.Number + 1}, &res)
+	if status != http.StatusCreated {
+		t.Fatalf("restoring version %d: status %d", current.Number, status)
+	}
+	checkSavedInForce(t, w.url, res, current.Number+2)
+}
+
+// checkSavedInForce fails t unless res saved version number in force and
+// the hub's listing marks that version alone.
+func checkSavedInForce(t *testing.T, hubURL string, res api.RoutesChangeResult, number int) {
+	t.Helper()
+	if res.Saved == nil || res.Saved.Number != number {
+		t.Fatalf("save response %+v, want version %d saved", res.Saved, number)
+	}
+	if !res.Saved.InForce {
+		t.Errorf("save response: version %d not in force", number)
+	}
+	var list struct {
+		Versions []api.RoutesVersionInfo `json:"versions"`
+	}
+	getJSON(t, hubURL, "/api/v1/routes/versions", &list)
+	for _, v := range list.Versions {
+		if v.InForce != (v.Number == number) {
+			t.Errorf("listing after saving version %d: version %d in_force %v", number, v.Number, v.InForce)
+		}
+	}
+}

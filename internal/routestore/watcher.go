@@ -85,6 +85,11 @@ type Watcher struct {
 	// goroutine uses them.
 	rejected  int
 	rejecting throttle.Failures
+	// syncs carries Sync's requests to Run, each with a channel that Run
+	// closes once it has read the store for it.
+	syncs chan chan struct{}
+	// stopped is closed when Run returns.
+	stopped chan struct{}
 }
 
 // NewWatcher returns a watcher for cfg, after defaults apply.
@@ -100,7 +105,9 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 	}
 	w := &Watcher{cfg: cfg,
 		failing:   throttle.Failures{Interval: failureLogInterval},
-		rejecting: throttle.Failures{Interval: failureLogInterval}}
+		rejecting: throttle.Failures{Interval: failureLogInterval},
+		syncs:     make(chan chan struct{}),
+		stopped:   make(chan struct{})}
 	w.applied.Store(int64(cfg.Applied))
 	return w, nil
 }
@@ -110,18 +117,49 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 // goroutine.
 func (w *Watcher) Applied() int { return int(w.applied.Load()) }
 
-// Run reads the current version at once and then every Interval, until
-// ctx ends. Call it once.
+// Run reads the current version at once, then every Interval and at
+// each Sync, until ctx ends. Call it once.
 func (w *Watcher) Run(ctx context.Context) {
+	defer close(w.stopped)
 	ticker := time.NewTicker(w.cfg.Interval)
 	defer ticker.Stop()
+	w.poll(ctx)
 	for {
-		w.poll(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
+			w.poll(ctx)
+		case done := <-w.syncs:
+			w.poll(ctx)
+			close(done)
 		}
+	}
+}
+
+// errWatcherStopped is Sync's error once Run has returned.
+var errWatcherStopped = errors.New("routes watcher stopped")
+
+// Sync makes Run read the current version now, without waiting for the
+// next Interval, and hand it to OnChange when it is new. It returns once
+// that read and any OnChange call are done, or with ctx's error when
+// ctx ends first, in which case Run still finishes the read. Applied
+// tells whether the version came into force. Sync is safe to call from
+// any goroutine, and before Run starts it waits for Run or ctx.
+func (w *Watcher) Sync(ctx context.Context) error {
+	done := make(chan struct{})
+	select {
+	case w.syncs <- done:
+	case <-w.stopped:
+		return errWatcherStopped
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

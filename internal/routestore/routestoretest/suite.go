@@ -62,6 +62,7 @@ func Run(t *testing.T, open Open) {
 		{"WatcherSeesOtherInstance", testWatcherSeesOtherInstance},
 		{"WatcherSkipsInvalid", testWatcherSkipsInvalid},
 		{"WatcherRetriesRejected", testWatcherRetriesRejected},
+		{"WatcherSync", testWatcherSync},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

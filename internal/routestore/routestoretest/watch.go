@@ -40,10 +40,27 @@ func startWatcherRejecting(
 	reject func(routestore.Version) error,
 ) (*routestore.Watcher, <-chan applied) {
 	t.Helper()
+	w, changes, _ := runWatcher(t, s, pollInterval, after, logs, reject)
+	return w, changes
+}
+
+// runWatcher runs a Watcher over s that reads it every interval, with
+// the OnChange of startWatcherRejecting, and returns it, the channel of
+// the versions it hands over and a function that stops it and waits for
+// Run to return. The watcher stops when t ends at the latest.
+func runWatcher(
+	t *testing.T,
+	s routestore.Store,
+	interval time.Duration,
+	after int,
+	logs *logBuffer,
+	reject func(routestore.Version) error,
+) (*routestore.Watcher, <-chan applied, func()) {
+	t.Helper()
 	changes := make(chan applied, 16)
 	w, err := routestore.NewWatcher(routestore.WatcherConfig{
 		Store:    s,
-		Interval: pollInterval,
+		Interval: interval,
 		Applied:  after,
 		Logger:   slog.New(slog.NewTextHandler(logs, nil)),
 		OnChange: func(_ context.Context, v routestore.Version, table *routes.Table) error {
@@ -64,11 +81,12 @@ func startWatcherRejecting(
 		defer close(done)
 		w.Run(ctx)
 	}()
-	t.Cleanup(func() {
+	stop := func() {
 		cancel()
 		<-done
-	})
-	return w, changes
+	}
+	t.Cleanup(stop)
+	return w, changes, stop
 }
 
 // next returns the next version the watcher hands over, or fails t after
@@ -204,5 +222,32 @@ func waitForLog(t *testing.T, logs *logBuffer, want string) {
 			t.Fatalf("no log contains %q within %s: %s", want, waitTimeout, logs)
 		}
 		time.Sleep(pollInterval)
+	}
+}
+
+// testWatcherSync saves a version while a watcher that reads the store
+// only once an hour runs, and checks that Sync puts it in force before
+// it returns, and that Sync fails once Run has returned.
+func testWatcherSync(t *testing.T, h Harness, _ Open) {
+	seeded := saveN(t, h.Store, 1)
+	w, changes, stop := runWatcher(t, h.Store, time.Hour, seeded[0].Number, &logBuffer{},
+		func(routestore.Version) error { return nil })
+
+	save(t, h.Store, routestore.Change{Document: documentN(2), Expect: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	if err := w.Sync(ctx); err != nil {
+		t.Fatalf("Sync: %v", err)
+	}
+	if got := w.Applied(); got != 2 {
+		t.Errorf("Applied after Sync = %d, want 2", got)
+	}
+	if len(changes) != 1 {
+		t.Errorf("OnChange called %d times, want once", len(changes))
+	}
+
+	stop()
+	if err := w.Sync(ctx); err == nil {
+		t.Error("Sync after Run returned: no error")
 	}
 }
