@@ -53,6 +53,7 @@ func TestHubLogMasksAadhaar(t *testing.T) {
 		`msg="inbound message for an unknown agency rejected" agency=XXXXXXXX5403`,
 		`content_type="application/json; charset=XXXXXXXX5403"`,
 		`path=/api/v1/messages/XXXXXXXX5403`,
+		`query.case_key=XXXXXXXX5403`,
 		`path=/api/v1/verifications/XXXXXXXX5403`,
 		`first="parsing routes: line 3: unknown field \"XXXXXXXX5403\""`,
 	} {
