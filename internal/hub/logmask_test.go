@@ -22,6 +22,7 @@ func TestHubLogMasksAadhaar(t *testing.T) {
 			http.StatusUnsupportedMediaType},
 		{"GET", "/api/v1/messages/4918%207362%205403", "", http.StatusNotFound},
 		{"GET", "/api/v1/messages?case_key=491873625403", "", http.StatusOK},
+		{"GET", "/api/v1/deadletters?4918%207362%205403=1", "", http.StatusBadRequest},
 		{"GET", "/api/v1/verifications/491873625403", "", http.StatusNotFound},
 		{"PUT", "/api/v1/routes", "application/json", http.StatusBadRequest},
 	}
@@ -54,6 +55,7 @@ func TestHubLogMasksAadhaar(t *testing.T) {
 		`content_type="application/json; charset=XXXXXXXX5403"`,
 		`path=/api/v1/messages/XXXXXXXX5403`,
 		`query.case_key=XXXXXXXX5403`,
+		`query.XXXXXXXX5403=1`,
 		`path=/api/v1/verifications/XXXXXXXX5403`,
 		`first="parsing routes: line 3: unknown field \"XXXXXXXX5403\""`,
 	} {

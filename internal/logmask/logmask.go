@@ -17,7 +17,7 @@ import (
 )
 
 // Handler is a slog.Handler that masks every Aadhaar number in a record's
-// message and in its attribute values, in groups too, before next
+// message and in its attributes' keys and values, in groups too, before next
 // handles the record. It logs an error value as its message text, masked:
 // slog's TextHandler formats an error with %+v, and errors made by
 // github.com/pkg/errors, which watermill returns, then print their stack
@@ -69,12 +69,14 @@ func (h Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 }
 
 func (h Handler) WithGroup(name string) slog.Handler {
-	return Handler{next: h.next.WithGroup(name)}
+	return Handler{next: h.next.WithGroup(maskText(name))}
 }
 
-// Attr returns a with every Aadhaar number in its value masked, and an
-// error value replaced by its message text.
+// Attr returns a with every Aadhaar number in its key and value masked,
+// and an error value replaced by its message text. A key is masked too
+// because some keys come from requests, such as a query parameter's name.
 func Attr(a slog.Attr) slog.Attr {
+	a.Key = maskText(a.Key)
 	switch a.Value.Kind() {
 	case slog.KindString:
 		s := a.Value.String()

@@ -49,6 +49,8 @@ func TestHandlerMasksEveryPlace(t *testing.T) {
 	log.Info("slice", "added", []string{"a", number})
 	log.Info("valuer", "id", idValuer{"case/" + number})
 	log.Info("digits", "path", "/x/491873625403")
+	log.Info("key", slog.Group("query", number, "x"))
+	log.WithGroup(number).Info("group name", "k", "v")
 
 	for _, want := range []string{
 		"msg=\"message " + masked + "\"\n",
@@ -61,6 +63,8 @@ func TestHandlerMasksEveryPlace(t *testing.T) {
 		`msg=slice added="[a ` + masked + `]"` + "\n",
 		"msg=valuer id=case/" + masked + "\n",
 		"msg=digits path=/x/" + masked + "\n",
+		"msg=key query." + masked + "=x\n",
+		`msg="group name" ` + masked + ".k=v\n",
 	} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log does not contain %q", want)
