@@ -76,7 +76,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if err := checkBenchFlags(cfg); err != nil {
 		return err
 	}
-	cfg.Log = slog.New(slog.NewTextHandler(stderr, nil))
+	cfg.Log = newLog(stderr, slog.LevelInfo)
 	if *verbose {
 		cfg.HubLog = cfg.Log
 	}

@@ -68,7 +68,7 @@ func runMocks(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := newLog(stderr, slog.LevelInfo)
 	err = serveMocks(ctx, mocks, base, *data, tokens, log, stdout)
 	stopMocks(mocks, err, log)
 	return err

@@ -21,6 +21,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/hub"
+	"github.com/sangam-hub/sangam/internal/logmask"
 )
 
 // hubFlags registers the flags serve and demo share and returns a
@@ -147,7 +148,7 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		if *verbose {
 			level = slog.LevelDebug
 		}
-		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+		cfg.Log = newLog(os.Stderr, level)
 		return cfg, nil
 	}
 }
@@ -307,4 +308,10 @@ func reloadOnHangup(ctx context.Context, hangup <-chan os.Signal, h *hub.Hub, fi
 				"file", file, "error", err)
 		}
 	}
+}
+
+// newLog returns a logger that writes text lines of level and above to w,
+// with every Aadhaar number in them masked.
+func newLog(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(logmask.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})))
 }

@@ -78,7 +78,7 @@ func (s *Server) agencyOnly(next http.HandlerFunc) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		if !s.knownAgency(w, r.PathValue("agency")) {
+		if !s.knownAgency(w, r, r.PathValue("agency")) {
 			return
 		}
 		if p, known := principal(r); known && s.forbidOtherAgency(w, r, p, r.PathValue("agency")) {
@@ -265,9 +265,10 @@ func (s *Server) verificationReaders(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// knownAgency reports whether the hub has an adapter for agency, or
-// writes a 404 problem that lists the known agencies and returns false.
-func (s *Server) knownAgency(w http.ResponseWriter, agency string) bool {
+// knownAgency reports whether the hub has an adapter for agency, the
+// agency in the path of r, or writes a 404 problem that lists the known
+// agencies and returns false.
+func (s *Server) knownAgency(w http.ResponseWriter, r *http.Request, agency string) bool {
 	set := s.adapters()
 	if set == nil {
 		return true
@@ -275,7 +276,8 @@ func (s *Server) knownAgency(w http.ResponseWriter, agency string) bool {
 	if _, ok := set.Adapter(agency); ok {
 		return true
 	}
-	s.Log.Info("inbound message for an unknown agency rejected", "agency", agency)
+	s.Log.Info("inbound message for an unknown agency rejected",
+		inboundAttrs(r, agency, "remote", r.RemoteAddr)...)
 	problem.Write(w, problem.New(problem.UnknownAgency, fmt.Sprintf(
 		"unknown agency %q: no adapter of that name: known agencies are %s",
 		agency, strings.Join(set.Agencies(), ", "))))

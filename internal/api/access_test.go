@@ -40,6 +40,14 @@ func TestInboundUnknownAgencyBeforeGrant(t *testing.T) {
 	for _, token := range []string{operatorToken, policeToken, strangerToken} {
 		r := postAs(t, h.url, "nosuch", token, fir)
 		p := wantProblem(t, r, problem.UnknownAgency)
+		lines := h.logs.lines(t, "inbound message for an unknown agency rejected")
+		line := lines[len(lines)-1]
+		if line["agency"] != "nosuch" || line["principal"] == nil {
+			t.Errorf("token %s: line %v, want agency nosuch and the principal", token, line)
+		}
+		if remote, _ := line["remote"].(string); !strings.HasPrefix(remote, "127.0.0.1:") {
+			t.Errorf("token %s: remote %q, want the client's loopback address", token, remote)
+		}
 		for _, want := range []string{`unknown agency "nosuch"`,
 			"known agencies are courts, passport, police, prisons"} {
 			if !strings.Contains(p.Detail, want) {

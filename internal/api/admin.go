@@ -228,7 +228,7 @@ func (s *Server) change(
 		}
 	}
 	by := recordedBy(r, c.By)
-	if !s.validChange(w, errors.Join(errs...), by, c) {
+	if !s.validChange(w, r, errors.Join(errs...), by, c) {
 		return
 	}
 	cur, err := s.Versions.Current(r.Context())
@@ -238,7 +238,7 @@ func (s *Server) change(
 	}
 	if c.Expect == 0 && cur.Number > 0 {
 		s.Log.Warn("routes change rejected: it does not say which version it is based on", "by", by,
-			"current", cur.Number)
+			"current", cur.Number, "remote", r.RemoteAddr)
 		p := problem.New(problem.Invalid, "the change is invalid; nothing changed")
 		p.Errors = []schemas.Violation{{Pointer: "/expect", Rule: ruleChange, Message: fmt.Sprintf(
 			"expect: missing: give the number of the version the change is based on, such as %d, "+
@@ -256,7 +256,8 @@ func (s *Server) change(
 	if s.RoutesWarnings != nil {
 		res.Warnings = append(res.Warnings, s.RoutesWarnings(table)...)
 	}
-	change := routestore.Change{Document: doc, By: by, Comment: c.Comment, Expect: c.Expect}
+	change := routestore.Change{Document: doc, By: by, Comment: c.Comment, Expect: c.Expect,
+		Remote: r.RemoteAddr}
 	if restored != nil {
 		change.RestoredFrom = restored.Number
 	}
@@ -323,7 +324,8 @@ func (s *Server) excludedRoutes(table *routes.Table) []string {
 // validChange writes a problem and returns false when docErr, the error
 // of checking a change's document, has problems, or the by or comment of
 // the change is invalid. by is the name that the change would record.
-func (s *Server) validChange(w http.ResponseWriter, docErr error, by string, c RoutesChange) bool {
+func (s *Server) validChange(w http.ResponseWriter, r *http.Request, docErr error, by string,
+	c RoutesChange) bool {
 	violations := routeViolations(docErr)
 	var invalid []string
 	if len(violations) > 0 {
@@ -344,7 +346,7 @@ func (s *Server) validChange(w http.ResponseWriter, docErr error, by string, c R
 	}
 
 	s.Log.Warn("routes change rejected as invalid", "by", by, "dry_run", c.DryRun,
-		"problems", len(violations), "first", violations[0].Message)
+		"problems", len(violations), "first", violations[0].Message, "remote", r.RemoteAddr)
 	kind := problem.InvalidRoutes
 	if invalid[0] != "the routes document" {
 		kind = problem.Invalid
@@ -515,17 +517,18 @@ func (s *Server) storeProblem(w http.ResponseWriter, r *http.Request, doing stri
 // rejectSave writes the problem for a routes change that the store or
 // its checks rejected with err. When the change was invalid, based on an
 // old version or the current version, it also logs the rejection with
-// by, who made the change.
+// by, who made the change, and the address it came from.
 func (s *Server) rejectSave(w http.ResponseWriter, r *http.Request, by string, err error) {
 	var conflict *routestore.ConflictError
 	switch {
 	case errors.As(err, &conflict):
 		s.Log.Warn("routes change rejected: another version was saved since the one it is based on",
-			"by", by, "expect", conflict.Expect, "current", conflict.Current)
+			"by", by, "expect", conflict.Expect, "current", conflict.Current, "remote", r.RemoteAddr)
 	case errors.Is(err, routestore.ErrUnchanged):
-		s.Log.Warn("routes change rejected: the document is the current version", "by", by)
+		s.Log.Warn("routes change rejected: the document is the current version", "by", by,
+			"remote", r.RemoteAddr)
 	case errors.Is(err, routestore.ErrInvalid):
-		s.Log.Warn("routes change rejected as invalid", "by", by, "error", err)
+		s.Log.Warn("routes change rejected as invalid", "by", by, "error", err, "remote", r.RemoteAddr)
 	}
 	s.storeProblem(w, r, "saving routes", err)
 }
@@ -618,6 +621,7 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 // explainStored explains a journaled message with the routes version that
 // routed it, so the result can be checked against the journal.
 func (s *Server) explainStored(w http.ResponseWriter, r *http.Request, id string) {
+	noteAttrs(r, "message_id", id)
 	res, err := s.storedExplanation(r, id)
 	if errors.Is(err, journal.ErrNotFound) {
 		// The journal's error does not name the message.

@@ -2,7 +2,10 @@ package api
 
 import (
 	"context"
+	"log/slog"
+	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -25,6 +28,11 @@ const (
 	// auditConfig logs the line of auditRead, with its own message, for
 	// a read of the hub's configuration: destinations and routes.
 	auditConfig
+	// auditReplay logs the line of auditRead, with its own message and
+	// the number of replays, for a replay request, rejected ones and
+	// ones that matched no dead letter included. Each replay also gets a
+	// "delivery replayed" line.
+	auditReplay
 )
 
 const (
@@ -33,12 +41,17 @@ const (
 	auditedReadMsg = "journal read"
 	// auditedConfigMsg is the message of the line that auditConfig logs.
 	auditedConfigMsg = "config read"
+	// auditedReplayMsg is the message of the line that auditReplay logs.
+	auditedReplayMsg = "replay requested"
 )
 
 // message returns the message of the line that a logs.
 func (a audit) message() string {
-	if a == auditConfig {
+	switch a {
+	case auditConfig:
 		return auditedConfigMsg
+	case auditReplay:
+		return auditedReplayMsg
 	}
 	return auditedReadMsg
 }
@@ -47,6 +60,9 @@ func (a audit) message() string {
 type auditNote struct {
 	matches   int
 	matchedBy map[string]int
+	// attrs are log attributes that the handler added, such as the id
+	// of the message that an explain read.
+	attrs []any
 	// unread is set when the handler could not read the request, as when
 	// the inbound memory budget was spent, so that nothing was read from
 	// the journal and the request gets no audit line.
@@ -58,9 +74,11 @@ type auditNoteKey struct{}
 // audited wraps next, the handler of e, to log one Info line per request
 // when it returns, unless the handler could not read the request (see
 // noteUnread). The line names the token holder (when the API has
-// tokens), the endpoint, the path, the remote address and the response
-// status, and for explain the case matches. It never names an identifier
-// that a case matched by.
+// tokens), the endpoint, the path, each query parameter, the remote
+// address and the response status, then what the handler noted (see
+// noteAttrs), and for explain the case matches. It never names an
+// identifier that a case matched by. The hub's logger masks the Aadhaar
+// numbers that a path or query contains.
 func (s *Server) audited(e endpoint, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		note := &auditNote{}
@@ -69,16 +87,42 @@ func (s *Server) audited(e endpoint, next http.HandlerFunc) http.HandlerFunc {
 		if note.unread {
 			return
 		}
-		attrs := make([]any, 0, 14)
+		attrs := make([]any, 0, 16+len(note.attrs))
 		if p, known := principal(r); known {
 			attrs = append(attrs, "principal", p.Name)
 		}
-		attrs = append(attrs, "endpoint", e.method+" "+e.path, "path", r.URL.Path,
-			"remote", r.RemoteAddr, "status", rec.status)
+		attrs = append(attrs, "endpoint", e.method+" "+e.path, "path", r.URL.Path)
+		if r.URL.RawQuery != "" {
+			attrs = append(attrs, queryGroup(r.URL.Query()))
+		}
+		attrs = append(attrs, "remote", r.RemoteAddr, "status", rec.status)
+		attrs = append(attrs, note.attrs...)
 		if e.audit == auditExplain {
 			attrs = append(attrs, "matches", note.matches, "matched_by", note.matchKinds())
 		}
 		s.Log.Info(e.audit.message(), attrs...)
+	}
+}
+
+// queryGroup returns the group "query" of the parameters in query, each
+// decoded and sorted by name, as query.case_key=KL/EKM/2026/0042. A
+// parameter given more than once logs its values as a list.
+func queryGroup(query url.Values) slog.Attr {
+	params := make([]slog.Attr, 0, len(query))
+	for _, name := range slices.Sorted(maps.Keys(query)) {
+		if values := query[name]; len(values) == 1 {
+			params = append(params, slog.String(name, values[0]))
+		} else {
+			params = append(params, slog.Any(name, values))
+		}
+	}
+	return slog.Attr{Key: "query", Value: slog.GroupValue(params...)}
+}
+
+// noteAttrs adds attrs to the audit line of r.
+func noteAttrs(r *http.Request, attrs ...any) {
+	if note, ok := r.Context().Value(auditNoteKey{}).(*auditNote); ok {
+		note.attrs = append(note.attrs, attrs...)
 	}
 }
 

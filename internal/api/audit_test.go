@@ -259,7 +259,7 @@ func TestConfigReadsLogged(t *testing.T) {
 		// credentials or policy can reach the log through it.
 		for key := range line {
 			switch key {
-			case "time", "level", "msg", "principal", "endpoint", "path", "remote", "status":
+			case "time", "level", "msg", "principal", "endpoint", "path", "query", "remote", "status":
 			default:
 				t.Errorf("GET %s: unexpected attribute %s=%v", tc.path, key, line[key])
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/url"
@@ -178,11 +179,12 @@ func fieldErrorf(pointer, format string, args ...any) error {
 	return fieldError{pointer: pointer, err: fmt.Errorf(format, args...)}
 }
 
-// writeInvalidReplay writes the 400 problem for a replay request whose
-// check returned err, in the form of an invalid routes change's. The
-// violation's pointer is that of err's fieldError, or "" when err wraps
-// no fieldError.
-func writeInvalidReplay(w http.ResponseWriter, err error) {
+// writeInvalidReplay writes the 400 problem for r, a replay request whose
+// check returned err, in the form of an invalid routes change's, and adds
+// err to the audit line of r. The violation's pointer is that of err's
+// fieldError, or "" when err wraps no fieldError.
+func writeInvalidReplay(w http.ResponseWriter, r *http.Request, err error) {
+	noteAttrs(r, "error", err)
 	violation := schemas.Violation{Rule: ruleRequest, Message: err.Error()}
 	var field fieldError
 	if errors.As(err, &field) {
@@ -268,7 +270,7 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := req.Check(); err != nil {
-		writeInvalidReplay(w, err)
+		writeInvalidReplay(w, r, err)
 		return
 	}
 	res, err := s.replay(r, r.PathValue("id"), req)
@@ -292,6 +294,7 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 		if res.Existing {
 			status = http.StatusOK
 		}
+		noteAttrs(r, "replays", 1)
 		WriteJSON(w, status, ReplayResponse{Replays: []ReplayResult{res}})
 	}
 }
@@ -328,15 +331,16 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 	if !readOptionalJSON(w, r, &req) {
 		return
 	}
+	noteAttrs(r, req.filterAttr())
 	if err := req.Check(); err != nil {
-		writeInvalidReplay(w, err)
+		writeInvalidReplay(w, r, err)
 		return
 	}
 	if req.Destination != "" && s.Routes != nil {
 		// A replay to a destination the routes no longer name would die
 		// at once, and a misspelt name would match nothing unnoticed.
 		if _, ok := s.Routes().Destination(req.Destination); !ok {
-			writeInvalidReplay(w, fieldErrorf("/destination",
+			writeInvalidReplay(w, r, fieldErrorf("/destination",
 				"destination: %q is not a destination of the routes in force: check the name, "+
 					"or add it to the routes again before replaying its dead letters",
 				req.Destination))
@@ -399,12 +403,43 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 	if len(out.Replays) == 0 && len(out.Skipped) == 0 && req.Route != "" && !s.routeInForce(req.Route) {
 		// Nothing was replayed, so this 400 changes nothing. A misspelt
 		// route name would otherwise read as "no dead letters".
-		writeInvalidReplay(w, fieldErrorf("/route",
+		writeInvalidReplay(w, r, fieldErrorf("/route",
 			"route: %q is not a route of the routes in force and no dead letter "+
 				"matching the filter names it: check the name", req.Route))
 		return
 	}
+	noteAttrs(r, "replays", len(out.Replays))
 	WriteJSON(w, http.StatusOK, out)
+}
+
+// filterAttr returns the group "filter" of the fields of req that are
+// set, such as filter.destination=ecourts-kerala filter.limit=10, for the
+// audit line of the request.
+func (req ReplayManyRequest) filterAttr() slog.Attr {
+	var fields []slog.Attr
+	for _, f := range []struct{ name, value string }{
+		{"destination", req.Destination}, {"route", req.Route}, {"reason", req.Reason},
+	} {
+		if f.value != "" {
+			fields = append(fields, slog.String(f.name, f.value))
+		}
+	}
+	if !req.From.IsZero() {
+		fields = append(fields, slog.Time("from", req.From))
+	}
+	if !req.To.IsZero() {
+		fields = append(fields, slog.Time("to", req.To))
+	}
+	if req.limitGiven {
+		fields = append(fields, slog.Int("limit", req.Limit))
+	}
+	if req.All {
+		fields = append(fields, slog.Bool("all", true))
+	}
+	if req.Force {
+		fields = append(fields, slog.Bool("force", true))
+	}
+	return slog.Attr{Key: "filter", Value: slog.GroupValue(fields...)}
 }
 
 // routeInForce reports whether the routes in force name a route name.
@@ -481,7 +516,8 @@ func (s *Server) replay(r *http.Request, id string, req ReplayRequest) (ReplayRe
 	}
 	if !res.Existing {
 		s.Log.Info("delivery replayed", "delivery_id", id, "replay_id", res.Delivery.ID,
-			"destination", res.Delivery.Destination, "by", by, "forced", req.Force)
+			"destination", res.Delivery.Destination, "by", by, "forced", req.Force,
+			"remote", r.RemoteAddr)
 	}
 	return ReplayResult{Of: id, Replayed: res}, nil
 }

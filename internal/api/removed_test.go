@@ -263,6 +263,15 @@ func TestRoutesSaveLoggedOnce(t *testing.T) {
 	if v, ok := put["restored_from"]; ok {
 		t.Errorf("save of version 2 logs restored_from=%s, want none", v)
 	}
+	if v, ok := saves[0]["remote"]; ok {
+		t.Errorf("seed logs remote=%s, want none", v)
+	}
+	for _, save := range saves[1:] {
+		if !strings.HasPrefix(save["remote"], "127.0.0.1:") {
+			t.Errorf("save of version %s logs remote=%q, want the client's loopback address",
+				save["version"], save["remote"])
+		}
+	}
 	for key, want := range map[string]string{"version": "3", "by": "duty-officer", "restored_from": "1"} {
 		if restore[key] != want {
 			t.Errorf("restore logs %s=%q, want %q", key, restore[key], want)

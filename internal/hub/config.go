@@ -14,6 +14,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/jurisdiction"
+	"github.com/sangam-hub/sangam/internal/logmask"
 )
 
 // Config configures a hub. The zero value runs the embedded default.
@@ -137,7 +138,8 @@ type Config struct {
 	// may not be less than api.DefaultMaxBody, the largest body. Default
 	// api.DefaultInboundBudget, 256 MiB.
 	InboundBudget int64
-	// Log receives the hub's logs. Default slog.Default().
+	// Log receives the hub's logs, with Aadhaar numbers masked (see
+	// logmask.Handler). Default slog.Default().
 	Log *slog.Logger
 }
 
@@ -192,7 +194,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
-	c.Log = withErrorText(c.Log)
+	c.Log = logmask.Logger(c.Log)
 	if c.Verification.Jurisdiction == nil {
 		c.Verification.Jurisdiction = jurisdiction.Default()
 	}

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"encoding/json"
 	"errors"
 
 	"github.com/sangam-hub/sangam/internal/auth"
@@ -31,7 +32,22 @@ func (h *Hub) ReloadTokens(doc []byte) error {
 	added, revoked, changed := h.cfg.Tokens.Changes(tokens)
 	h.cfg.Tokens.Replace(tokens)
 	// The lines name token holders, never tokens or their digests.
-	h.cfg.Log.Info("token file reloaded", "entries", tokens.Len(), "added", added,
-		"revoked", revoked, "changed", changed)
+	h.cfg.Log.Info("token file reloaded", "entries", tokens.Len(), "added", nameList(added),
+		"revoked", nameList(revoked), "changed", nameList(changed))
 	return nil
 }
+
+// nameList is a list of token holders' names that logs as a JSON array,
+// ["ops bob","station-ekm0412"], because a name may contain spaces and
+// commas, which would run names together in slog's text form of a slice.
+type nameList []string
+
+func (n nameList) MarshalJSON() ([]byte, error) {
+	if n == nil {
+		return []byte("[]"), nil
+	}
+	return json.Marshal([]string(n))
+}
+
+// MarshalText returns the JSON array, which slog's TextHandler writes.
+func (n nameList) MarshalText() ([]byte, error) { return n.MarshalJSON() }

@@ -12,7 +12,10 @@ import (
 	"github.com/sangam-hub/sangam/internal/auth"
 )
 
-func TestReloadLogsTokenNames(t *testing.T) {
+// tokenHub returns a hub, enough to reload tokens, that has the tokens
+// of stationTokenFile("[EKM0412]") and logs to handler.
+func tokenHub(t *testing.T, handler slog.Handler) *Hub {
+	t.Helper()
 	before, err := auth.Parse(stationTokenFile("[EKM0412]"))
 	if err != nil {
 		t.Fatal(err)
@@ -21,9 +24,34 @@ func TestReloadLogsTokenNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return &Hub{cfg: Config{Tokens: before, Log: slog.New(handler)}, adapters: set}
+}
+
+func TestReloadQuotesTokenNames(t *testing.T) {
 	var logs bytes.Buffer
-	h := &Hub{cfg: Config{Tokens: before, Log: slog.New(slog.NewJSONHandler(&logs, nil))},
-		adapters: set}
+	h := tokenHub(t, slog.NewTextHandler(&logs, nil))
+
+	// Revokes oncall and adds "on call" and "b, c", names that a list
+	// joined by spaces or commas would run together.
+	next := strings.Replace(string(stationTokenFile("[EKM0412]")), "name: oncall,",
+		`name: "on call",`, 1) + "  - {name: \"b, c\", operator: true, sha256: " + digestOf("b-token") + "}\n"
+	if err := h.ReloadTokens([]byte(next)); err != nil {
+		t.Fatalf("ReloadTokens: %v", err)
+	}
+	for _, want := range []string{
+		`added="[\"b, c\",\"on call\"]"`,
+		`revoked="[\"oncall\"]"`,
+		`changed=[]`,
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log does not contain %s:\n%s", want, logs.String())
+		}
+	}
+}
+
+func TestReloadLogsTokenNames(t *testing.T) {
+	var logs bytes.Buffer
+	h := tokenHub(t, slog.NewJSONHandler(&logs, nil))
 
 	// Widens station-ekm0412, revokes oncall and adds oncall-2.
 	next := strings.Replace(string(stationTokenFile("[EKM0412, EKM0420]")), "name: oncall,",

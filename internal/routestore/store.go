@@ -93,6 +93,10 @@ type Change struct {
 	// Expect is the number of the version the change is based on, 0 when
 	// the store is empty.
 	Expect int
+	// Remote is the network address that the change came from, which the
+	// log line of the save names. The store does not keep it. Empty for
+	// a change made by the hub itself, such as the seed.
+	Remote string
 }
 
 // Limits on a Change and on List.
@@ -242,12 +246,16 @@ func ValidateList(limit, before int) error {
 	return nil
 }
 
-// LogSaved logs the save of version v once, with the version number, who
-// saved it and, for a restore, the version it restored.
-func LogSaved(log *slog.Logger, v Version) {
+// LogSaved logs the save of version v, made by change c, once, with the
+// version number, who saved it, for a restore the version it restored,
+// and the address that c came from when it has one.
+func LogSaved(log *slog.Logger, c Change, v Version) {
 	attrs := []any{"version", v.Number, "by", v.By}
 	if v.RestoredFrom > 0 {
 		attrs = append(attrs, "restored_from", v.RestoredFrom)
+	}
+	if c.Remote != "" {
+		attrs = append(attrs, "remote", c.Remote)
 	}
 	log.Info("routes version saved", attrs...)
 }

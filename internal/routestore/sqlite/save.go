@@ -28,7 +28,7 @@ func (s *Store) Save(ctx context.Context, c routestore.Change) (routestore.Versi
 		return routestore.Version{}, fmt.Errorf("saving routes: %w", err)
 	}
 
-	routestore.LogSaved(s.logger, saved)
+	routestore.LogSaved(s.logger, c, saved)
 	return saved, nil
 }
 

@@ -1,0 +1,162 @@
+// Package logmask provides a slog.Handler that keeps Aadhaar numbers out
+// of log lines. Log lines quote what senders and operators wrote: paths,
+// query parameters, headers and the errors of parsing them. The handler
+// masks each number in them as canonical.MaskAadhaarInText masks it in a
+// problem response, so that a line states no more than the response to
+// the same request.
+package logmask
+
+import (
+	"context"
+	"encoding"
+	"fmt"
+	"log/slog"
+	"unicode/utf8"
+
+	"github.com/sangam-hub/sangam/canonical"
+)
+
+// Handler is a slog.Handler that masks every Aadhaar number in a record's
+// message and in its attributes' keys and values, in groups too, before next
+// handles the record. It logs an error value as its message text, masked:
+// slog's TextHandler formats an error with %+v, and errors made by
+// github.com/pkg/errors, which watermill returns, then print their stack
+// trace with the build's source paths.
+//
+// It scans strings, errors and other values of kind Any as text, and
+// leaves numbers, booleans, durations and times as they are.
+type Handler struct {
+	next slog.Handler
+}
+
+// New returns a Handler that passes masked records to next, or next when
+// it is a Handler already.
+func New(next slog.Handler) slog.Handler {
+	if h, ok := next.(Handler); ok {
+		return h
+	}
+	return Handler{next: next}
+}
+
+// Logger returns log with every record masked by a Handler, or log when
+// its handler is a Handler already.
+func Logger(log *slog.Logger) *slog.Logger {
+	if _, ok := log.Handler().(Handler); ok {
+		return log
+	}
+	return slog.New(Handler{next: log.Handler()})
+}
+
+func (h Handler) Enabled(ctx context.Context, level slog.Level) bool {
+	return h.next.Enabled(ctx, level)
+}
+
+func (h Handler) Handle(ctx context.Context, r slog.Record) error {
+	out := slog.NewRecord(r.Time, r.Level, maskText(r.Message), r.PC)
+	r.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(Attr(a))
+		return true
+	})
+	return h.next.Handle(ctx, out)
+}
+
+func (h Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	masked := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		masked[i] = Attr(a)
+	}
+	return Handler{next: h.next.WithAttrs(masked)}
+}
+
+func (h Handler) WithGroup(name string) slog.Handler {
+	return Handler{next: h.next.WithGroup(maskText(name))}
+}
+
+// Attr returns a with every Aadhaar number in its key and value masked,
+// and an error value replaced by its message text. A key is masked too
+// because some keys come from requests, such as a query parameter's name.
+func Attr(a slog.Attr) slog.Attr {
+	a.Key = maskText(a.Key)
+	switch a.Value.Kind() {
+	case slog.KindString:
+		s := a.Value.String()
+		if masked := maskText(s); masked != s {
+			return slog.String(a.Key, masked)
+		}
+	case slog.KindAny:
+		return anyAttr(a)
+	case slog.KindGroup:
+		group := a.Value.Group()
+		masked := make([]slog.Attr, len(group))
+		for i, member := range group {
+			masked[i] = Attr(member)
+		}
+		return slog.Attr{Key: a.Key, Value: slog.GroupValue(masked...)}
+	case slog.KindLogValuer:
+		return Attr(slog.Attr{Key: a.Key, Value: a.Value.Resolve()})
+	}
+	return a
+}
+
+// anyAttr masks a, whose value is of kind Any. A value other than an
+// error keeps its type unless its text, as slog's TextHandler writes it,
+// contains a number, so that a JSON handler still encodes it as before.
+func anyAttr(a slog.Attr) slog.Attr {
+	v := a.Value.Any()
+	if err, ok := v.(error); ok && err != nil {
+		return slog.String(a.Key, maskText(err.Error()))
+	}
+	if v == nil {
+		return a
+	}
+	text := anyText(v)
+	if masked := maskText(text); masked != text {
+		return slog.String(a.Key, masked)
+	}
+	return a
+}
+
+// anyText returns v as slog's TextHandler (Go 1.26) formats a value of
+// kind Any.
+func anyText(v any) string {
+	switch v := v.(type) {
+	case encoding.TextMarshaler:
+		if text, err := v.MarshalText(); err == nil {
+			return string(text)
+		}
+	case []byte:
+		return string(v)
+	}
+	return fmt.Sprintf("%+v", v)
+}
+
+// maskText returns s with every Aadhaar number masked. An Aadhaar number
+// has twelve digits, so text of ASCII with fewer is returned without the
+// full scan. Text with other characters gets the full scan, because a
+// digit may be of another script.
+func maskText(s string) string {
+	if !mayContainNumber(s) {
+		return s
+	}
+	masked, _ := canonical.MaskAadhaarInText(s)
+	return masked
+}
+
+// mayContainNumber reports whether s has twelve ASCII digits or a
+// character outside ASCII.
+func mayContainNumber(s string) bool {
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return true
+		case c >= '0' && c <= '9':
+			digits++
+			if digits == 12 {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,190 @@
+package logmask
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+// number passes the Aadhaar check digit, and masked is its masked form.
+const (
+	number = "4918 7362 5403"
+	masked = "XXXXXXXX5403"
+)
+
+// newLogs returns a logger that masks through a TextHandler into the
+// returned buffer, without times, so that lines compare exactly.
+func newLogs() (*slog.Logger, *bytes.Buffer) {
+	var logs bytes.Buffer
+	return slog.New(New(slog.NewTextHandler(&logs, &slog.HandlerOptions{ReplaceAttr: dropTime}))), &logs
+}
+
+func dropTime(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
+}
+
+// idValuer logs as its id.
+type idValuer struct{ id string }
+
+func (v idValuer) LogValue() slog.Value { return slog.StringValue(v.id) }
+
+func TestHandlerMasksEveryPlace(t *testing.T) {
+	log, logs := newLogs()
+	log.Info("message " + number)
+	log.Info("string", "path", "/api/v1/messages/"+number)
+	log.With("agency", number).Info("with")
+	log.WithGroup("request").Info("group", "path", "/x/"+number)
+	log.Info("nested", slog.Group("request", slog.Group("header", "content_type",
+		"application/json; charset="+number)))
+	log.Info("error", "error", fmt.Errorf("routes: %w", errors.New(`unknown field "`+number+`"`)))
+	log.With(slog.Group("g", "error", errors.New(number))).Info("with group error")
+	log.Info("slice", "added", []string{"a", number})
+	log.Info("valuer", "id", idValuer{"case/" + number})
+	log.Info("digits", "path", "/x/491873625403")
+	log.Info("key", slog.Group("query", number, "x"))
+	log.WithGroup(number).Info("group name", "k", "v")
+
+	for _, want := range []string{
+		"msg=\"message " + masked + "\"\n",
+		"msg=string path=/api/v1/messages/" + masked + "\n",
+		"msg=with agency=" + masked + "\n",
+		"msg=group request.path=/x/" + masked + "\n",
+		`msg=nested request.header.content_type="application/json; charset=` + masked + "\"\n",
+		`msg=error error="routes: unknown field \"` + masked + `\""` + "\n",
+		"msg=\"with group error\" g.error=" + masked + "\n",
+		`msg=slice added="[a ` + masked + `]"` + "\n",
+		"msg=valuer id=case/" + masked + "\n",
+		"msg=digits path=/x/" + masked + "\n",
+		"msg=key query." + masked + "=x\n",
+		`msg="group name" ` + masked + ".k=v\n",
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log does not contain %q", want)
+		}
+	}
+	if strings.Contains(logs.String(), "7362") {
+		t.Errorf("log contains a number in clear:\n%s", logs.String())
+	}
+}
+
+func TestHandlerMasksOtherScripts(t *testing.T) {
+	log, logs := newLogs()
+	// The number in Devanagari digits.
+	log.Info("devanagari", "id", "४९१८ ७३६२ ५४०३")
+	if want := "id=" + masked + "\n"; !strings.Contains(logs.String(), want) {
+		t.Errorf("log does not contain %q:\n%s", want, logs.String())
+	}
+}
+
+func TestHandlerKeepsOtherOutput(t *testing.T) {
+	var plain bytes.Buffer
+	options := &slog.HandlerOptions{ReplaceAttr: dropTime, Level: slog.LevelDebug}
+	logs := []*slog.Logger{
+		slog.New(slog.NewTextHandler(&plain, options)),
+		nil,
+	}
+	var wrapped bytes.Buffer
+	logs[1] = slog.New(New(slog.NewTextHandler(&wrapped, options)))
+	for _, log := range logs {
+		log.Debug("debug line", "count", 491873625403, "ok", true)
+		log.Warn("quoted", "text", `a "b" c`, "digits", "12345678901", "empty", "")
+		log.With("k", 1).WithGroup("g").Error("grouped", "list", []string{"x y", "z"},
+			"error", errors.New("plain failure"))
+		log.Info("check digit fails", "id", "4918 7362 5404")
+	}
+	if plain.String() != wrapped.String() {
+		t.Errorf("masking changed a line without numbers:\nplain:\n%s\nwrapped:\n%s",
+			plain.String(), wrapped.String())
+	}
+}
+
+func TestHandlerKeepsJSONTypes(t *testing.T) {
+	var logs bytes.Buffer
+	log := slog.New(New(slog.NewJSONHandler(&logs, nil)))
+	log.Info("list", "added", []string{"a", "b"}, "masked", []string{number})
+	var line struct {
+		Added  []string `json:"added"`
+		Masked string   `json:"masked"`
+	}
+	if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
+		t.Fatalf("%v: %s", err, logs.String())
+	}
+	if len(line.Added) != 2 {
+		t.Errorf("added = %v, want the list [a b]", line.Added)
+	}
+	if line.Masked != "["+masked+"]" {
+		t.Errorf("masked = %q, want %q", line.Masked, "["+masked+"]")
+	}
+}
+
+// tracedError prints a stack trace for %+v, as errors of
+// github.com/pkg/errors do.
+type tracedError struct{}
+
+func (tracedError) Error() string { return "router close timeout" }
+
+func (e tracedError) Format(s fmt.State, verb rune) {
+	if verb == 'v' && s.Flag('+') {
+		fmt.Fprint(s, "router close timeout\nrouter.go:588")
+		return
+	}
+	fmt.Fprint(s, e.Error())
+}
+
+func TestHandlerDropsStackTrace(t *testing.T) {
+	log, logs := newLogs()
+	wrapped := fmt.Errorf("closing: %w", tracedError{})
+
+	log.Warn("plain", "error", tracedError{})
+	log.With("error", tracedError{}).Warn("with")
+	log.Warn("group", slog.Group("stop", "error", tracedError{}))
+	log.Warn("wrapped", "error", wrapped)
+
+	for _, want := range []string{
+		`msg=plain error="router close timeout"`,
+		`msg=with error="router close timeout"`,
+		`msg=group stop.error="router close timeout"`,
+		`msg=wrapped error="closing: router close timeout"`,
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log does not contain %q:\n%s", want, logs.String())
+		}
+	}
+	if strings.Contains(logs.String(), "router.go") {
+		t.Errorf("log contains a stack trace:\n%s", logs.String())
+	}
+}
+
+func TestLoggerWrapsOnce(t *testing.T) {
+	log := Logger(slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)))
+	if again := Logger(log); again != log {
+		t.Error("Logger wrapped a logger that masks already")
+	}
+	if h := New(log.Handler()); h != log.Handler() {
+		t.Error("New wrapped a Handler")
+	}
+}
+
+func BenchmarkHandlerShortValues(b *testing.B) {
+	log := slog.New(New(slog.NewTextHandler(io.Discard, nil)))
+	for b.Loop() {
+		log.Info("journal read", "principal", "ops", "endpoint", "GET /api/v1/messages/{id}",
+			"path", "/api/v1/messages/police/FIR-2026-0042", "remote", "127.0.0.1:52114", "status", 200)
+	}
+}
+
+func BenchmarkTextHandlerShortValues(b *testing.B) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for b.Loop() {
+		log.Info("journal read", "principal", "ops", "endpoint", "GET /api/v1/messages/{id}",
+			"path", "/api/v1/messages/police/FIR-2026-0042", "remote", "127.0.0.1:52114", "status", 200)
+	}
+}
