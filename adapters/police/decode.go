@@ -47,6 +47,17 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 	}
 
 	d := adapters.Decoded{Journal: apply(body, scan.text, scan.identifiers)}
+	if scan.stopped {
+		// The scan left the rest of the body unread, so text masking
+		// covers it.
+		scanned := d.Journal
+		if scanned == nil {
+			scanned = body
+		}
+		if masked, ok := canonical.MaskAadhaarInBody(scanned); ok {
+			d.Journal = masked
+		}
+	}
 	if d.Journal == nil && hadBOM {
 		d.Journal = body
 	}

@@ -52,13 +52,19 @@ type scanned struct {
 	// members are the names of the document's own members, at most
 	// maxScanMembers of them.
 	members []string
+	// stopped is set when the scan stopped at an object or array nested
+	// deeper than maxScanDepth, so that text and identifiers cover the
+	// body only up to it.
+	stopped bool
 }
 
 // scanDocument reads body token by token. It returns an error, to be
 // reported as malformed input, unless body is valid UTF-8 holding exactly
 // one JSON object. Otherwise it reports duplicate keys and breaches of
 // the scan limits, and collects the replacements that mask Aadhaar
-// numbers.
+// numbers. It stops at the first object or array nested deeper than
+// maxScanDepth, which it reports, and leaves the rest of body unread:
+// neither its syntax nor its Aadhaar numbers are checked.
 func scanDocument(body []byte, key []byte) (*scanned, error) {
 	if !utf8.Valid(body) {
 		return nil, errors.New("body is not valid UTF-8")
@@ -87,6 +93,13 @@ func scanDocument(body []byte, key []byte) (*scanned, error) {
 			return nil, fmt.Errorf("invalid JSON at byte %d: the body is not a JSON object", before)
 		}
 		s.step(tok, before, int(dec.InputOffset()))
+		if s.tooDeep {
+			// The nesting violation rejects the document. Reading on
+			// would cost memory for every level, in the decoder too.
+			s.out.stopped = true
+			s.out.violations = s.violations.List()
+			return s.out, nil
+		}
 		if len(s.stack) == 0 {
 			break
 		}
@@ -250,19 +263,23 @@ func (s *scanner) member(f *frame, key string) {
 	}
 }
 
-// open starts an object or array as the value being read.
+// open starts an object or array as the value being read. One nested
+// deeper than maxScanDepth gets no frame: open reports it and sets
+// tooDeep, which ends the scan.
 func (s *scanner) open(isObject bool) {
 	parent := s.top()
+	if len(s.stack) == maxScanDepth {
+		s.tooDeep = true
+		s.fail(s.valuePointer(), ruleNesting, "objects and arrays are nested more than %d deep",
+			maxScanDepth)
+		return
+	}
 	f := &frame{parent: parent, isObject: isObject, wantKey: isObject}
 	if parent != nil {
 		f.token, _ = parent.childToken()
 		f.exempt = parent.exempt || exemptField(len(s.stack), parent.key)
 	}
 	s.stack = append(s.stack, f)
-	if len(s.stack) > maxScanDepth && !s.tooDeep {
-		s.tooDeep = true
-		s.fail(f.pointer(), ruleNesting, "objects and arrays are nested more than %d deep", maxScanDepth)
-	}
 }
 
 // close ends the innermost object or array, and decides on its Aadhaar

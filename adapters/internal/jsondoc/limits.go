@@ -44,6 +44,10 @@ const (
 func CheckLimits(body []byte) []schemas.Violation {
 	l := limitScan{}
 	for i := 0; i < len(body); {
+		if l.deeper > 0 {
+			i = l.skipDeeper(body, i)
+			continue
+		}
 		switch c := body[i]; c {
 		case '{', '[':
 			l.open(l.top(), c == '{')
@@ -150,7 +154,30 @@ func (c *CappedViolations) List() []schemas.Violation {
 type limitScan struct {
 	stack      []*container
 	violations CappedViolations
-	tooDeep    bool // the nesting violation has been reported
+	// deeper counts the open objects and arrays below MaxDepth, which
+	// get no container, so that a body nested millions deep costs no
+	// more memory than one nested MaxDepth deep.
+	deeper  int
+	tooDeep bool // the nesting violation has been reported
+}
+
+// skipDeeper reads the byte at body[i], inside an object or array nested
+// deeper than MaxDepth, and returns the offset of the next one. It
+// tracks only the nesting: the nesting violation rejects the document,
+// so the values at those levels need no other check.
+func (l *limitScan) skipDeeper(body []byte, i int) int {
+	switch body[i] {
+	case '{', '[':
+		l.deeper++
+	case '}', ']':
+		l.deeper--
+		if l.deeper == 0 {
+			l.valueDone()
+		}
+	case '"':
+		return stringEnd(body, i)
+	}
+	return i + 1
 }
 
 func (l *limitScan) add(pointer, rule, format string, args ...any) {
@@ -199,23 +226,24 @@ func (l *limitScan) member(c *container, key string) {
 	}
 }
 
-// open starts an object or array as the value read next in parent.
+// open starts an object or array as the value read next in parent. Past
+// MaxDepth it only counts the level in l.deeper, and reports the nesting
+// violation once, at the pointer of the deepest container allowed.
 func (l *limitScan) open(parent *container, isObject bool) {
+	if len(l.stack) >= MaxDepth {
+		l.deeper++
+		if !l.tooDeep {
+			l.tooDeep = true
+			l.add(parent.pointer, RuleNesting, "objects and arrays are nested more than %d deep",
+				MaxDepth)
+		}
+		return
+	}
 	c := &container{isObject: isObject, wantKey: isObject}
-	switch {
-	case parent == nil:
-	case len(l.stack) >= MaxDepth:
-		// Past the limit the pointer stays that of the deepest container
-		// allowed, so that nesting a body deep does not grow it.
-		c.pointer = parent.pointer
-	default:
+	if parent != nil {
 		c.pointer = parent.childPointer()
 	}
 	l.stack = append(l.stack, c)
-	if len(l.stack) > MaxDepth && !l.tooDeep {
-		l.tooDeep = true
-		l.add(c.pointer, RuleNesting, "objects and arrays are nested more than %d deep", MaxDepth)
-	}
 }
 
 // valueDone moves past a complete value in the enclosing container.
