@@ -62,12 +62,14 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 		d.Journal = body
 	}
 	if len(scan.violations) > 0 {
-		return d, fmt.Errorf("decoding police document: %w", schemas.Invalid(scan.violations...))
+		return d, fmt.Errorf("decoding police document: %w",
+			schemas.Invalid(jsondoc.WithNumbers(scan.violations, scan.numbers)...))
 	}
 	if masked := apply(body, scan.text); masked != nil {
 		body = masked
 	}
 	m, violations := a.decodeDocument(body, scan.members)
+	violations = jsondoc.WithNumbers(violations, scan.numbers)
 	if len(violations) > 0 {
 		return d, fmt.Errorf("decoding police document: %w", schemas.Invalid(violations...))
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -42,6 +43,17 @@ const (
 // of numbers costs one pass over it, where decoding it whole for the
 // schema validator would take hundreds of megabytes.
 func CheckLimits(body []byte) []schemas.Violation {
+	limits, _ := scanLimits(body)
+	return limits
+}
+
+// scanLimits returns what CheckLimits returns and, apart, the JSON
+// numbers in body that contain an Aadhaar-like number, as NumberRun
+// finds them, with rule canonical.RuleAadhaarLike. The number of a
+// member "number" in an object whose member "type" is "aadhaar" is an
+// Aadhaar identifier's, which the schema and the checker judge, and is
+// left out.
+func scanLimits(body []byte) (limits, numbers []schemas.Violation) {
 	l := limitScan{}
 	for i := 0; i < len(body); {
 		if l.deeper > 0 {
@@ -53,8 +65,7 @@ func CheckLimits(body []byte) []schemas.Violation {
 			l.open(l.top(), c == '{')
 			i++
 		case '}', ']':
-			l.stack = l.stack[:len(l.stack)-1]
-			l.valueDone()
+			l.close()
 			i++
 		case '"':
 			end := stringEnd(body, i)
@@ -64,13 +75,17 @@ func CheckLimits(body []byte) []schemas.Violation {
 			i++
 		default:
 			// A number, true, false or null.
+			start := i
 			for i < len(body) && strings.IndexByte("{}[]:,\" \t\r\n", body[i]) < 0 {
 				i++
+			}
+			if c != 't' && c != 'f' && c != 'n' {
+				l.number(body, start, i)
 			}
 			l.valueDone()
 		}
 	}
-	return l.violations.List()
+	return l.violations.List(), l.numbers.List()
 }
 
 // stringEnd returns the offset after the string literal that starts at
@@ -106,6 +121,14 @@ type container struct {
 	key      string   // the member being read, in an object
 	keys     []string // the members seen, in an object, up to MaxMembers
 	index    int      // the next element's index, in an array
+	// run follows the numbers in a row, in an array.
+	run NumberRun
+	// aadhaar is set when a member "type" is "aadhaar", in an object.
+	aadhaar bool
+	// identifier is the violation of a member "number" holding an
+	// Aadhaar-like JSON number, reported when the object closes unless
+	// aadhaar is set by then.
+	identifier *schemas.Violation
 }
 
 // childPointer returns the pointer of the value read next in c.
@@ -154,6 +177,8 @@ func (c *CappedViolations) List() []schemas.Violation {
 type limitScan struct {
 	stack      []*container
 	violations CappedViolations
+	// numbers are the JSON numbers that contain an Aadhaar-like number.
+	numbers CappedViolations
 	// deeper counts the open objects and arrays below MaxDepth, which
 	// get no container, so that a body nested millions deep costs no
 	// more memory than one nested MaxDepth deep.
@@ -197,6 +222,10 @@ func (l *limitScan) text(literal []byte) {
 	if top != nil && top.isObject && top.wantKey {
 		l.member(top, unquote(literal))
 		return
+	}
+	if top != nil && top.isObject && strings.EqualFold(top.key, "type") &&
+		strings.EqualFold(unquote(literal), canonical.IDAadhaar) {
+		top.aadhaar = true
 	}
 	inner := literal[1 : len(literal)-1]
 	// Escapes only shorten a string, so one whose literal is short enough
@@ -244,6 +273,40 @@ func (l *limitScan) open(parent *container, isObject bool) {
 		c.pointer = parent.childPointer()
 	}
 	l.stack = append(l.stack, c)
+}
+
+// number reads the number literal body[start:end].
+func (l *limitScan) number(body []byte, start, end int) {
+	c := l.top()
+	if c == nil {
+		return
+	}
+	run := &c.run
+	if c.isObject {
+		run = &NumberRun{}
+	}
+	masked, joined, found := run.Check(body, start, end)
+	if !found {
+		return
+	}
+	v := AadhaarNumberViolation(c.childPointer(), masked, joined)
+	if c.isObject && strings.EqualFold(c.key, "number") {
+		if c.identifier == nil {
+			c.identifier = &v
+		}
+		return
+	}
+	l.numbers.Add(v.Pointer, v.Rule, "%s", v.Message)
+}
+
+// close ends the innermost object or array.
+func (l *limitScan) close() {
+	c := l.top()
+	l.stack = l.stack[:len(l.stack)-1]
+	if v := c.identifier; v != nil && !c.aadhaar {
+		l.numbers.Add(v.Pointer, v.Rule, "%s", v.Message)
+	}
+	l.valueDone()
 }
 
 // valueDone moves past a complete value in the enclosing container.
