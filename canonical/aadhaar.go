@@ -327,8 +327,11 @@ func MaskAadhaar(s string, key []byte) (Identifier, error) {
 // its masked form, "XXXXXXXX" and the last four digits in ASCII, and
 // whether it replaced any. A number is twelve decimal digits of any
 // script, mixed or not (see digitValue), in three groups of four, the
-// groups joined directly or by a separator (see skipSeparator), not
-// adjoining an ASCII letter or a digit, that pass ValidAadhaar. Runs that fail the
+// groups joined directly or by a separator (see skipSeparator), that
+// pass ValidAadhaar. A run that a digit touches is longer than twelve,
+// and one that an ASCII letter touches is left as part of a longer
+// identifier unless white space or a mark parts each two groups (see
+// numberAt). Runs that fail the
 // check digit are left as they are: they are not Aadhaar numbers. The
 // JSON escapes \/ and \t, \n and \r count as the characters they stand
 // for. MaskAadhaarInBody also reads the other escapes.
@@ -374,8 +377,8 @@ func numbersIn(values []string) []string {
 		previous := rune(0)
 		for pos := 0; pos < len(v); {
 			r, size := textEscapes.charAt(v, pos)
-			if digitValue(r) >= 0 && !isAlnum(previous) {
-				end, digits, ok := textEscapes.runAt(v, pos)
+			if digitValue(r) >= 0 {
+				end, digits, ok := textEscapes.numberAt(v, pos, previous)
 				if ok && ValidAadhaar(digits) {
 					out = append(out, digits)
 					pos, previous = end, rune(digits[11])
@@ -417,8 +420,8 @@ func maskAadhaar(s string, e escapes, keep []string) (string, bool) {
 			continue
 		}
 		r, size := e.charAt(s, pos)
-		if digitValue(r) >= 0 && !isAlnum(previous) {
-			end, digits, ok := e.runAt(s, pos)
+		if digitValue(r) >= 0 {
+			end, digits, ok := e.numberAt(s, pos, previous)
 			if ok && ValidAadhaar(digits) && !slices.Contains(keep, digits) {
 				b.WriteString(s[last:pos])
 				b.WriteString("XXXXXXXX" + digits[8:])
@@ -560,39 +563,66 @@ func hexValue(c byte) (rune, bool) {
 	return 0, false
 }
 
+// numberAt reads the candidate Aadhaar number that starts at s[pos],
+// after the character previous, as runAt reads it. It returns false
+// when a digit touches either end of the run, or when an ASCII letter
+// does and the groups are joined directly: such digits belong to a
+// longer identifier, such as a CNR (KLER250010052025). Groups that
+// white space or a mark parts are a number even beside a letter, as in
+// UID4918 7362 5403.
+func (e escapes) numberAt(s string, pos int, previous rune) (end int, digits string, ok bool) {
+	if digitValue(previous) >= 0 {
+		return 0, "", false
+	}
+	end, digits, spaced, ok := e.runAt(s, pos)
+	if !ok {
+		return 0, "", false
+	}
+	next := rune(0)
+	if end < len(s) {
+		next, _ = e.charAt(s, end)
+	}
+	if digitValue(next) >= 0 {
+		return 0, "", false
+	}
+	if !spaced && (isAlnum(previous) || isAlnum(next)) {
+		return 0, "", false
+	}
+	return end, digits, true
+}
+
 // runAt reads three groups of four digits starting at s[pos], with the
 // separators MaskAadhaarInText allows between the groups and any
-// characters that ShowsAsNothing names between the digits of a group. It returns the end of the run,
-// its twelve digits in ASCII, and false when s[pos:] does not start with
-// one or the run is followed by an ASCII letter or a digit.
-func (e escapes) runAt(s string, pos int) (end int, digits string, ok bool) {
+// characters that ShowsAsNothing names between the digits of a group.
+// It returns the end of the run, its twelve digits in ASCII, whether
+// white space or a mark parts each two groups, and false when s[pos:]
+// does not start with one.
+func (e escapes) runAt(s string, pos int) (end int, digits string, spaced, ok bool) {
 	var b [12]byte
+	spaced = true
 	for group := 0; group < 3; group++ {
 		if group > 0 {
-			pos = e.skipSeparator(s, pos)
+			var visible bool
+			pos, visible = e.skipSeparator(s, pos)
+			spaced = spaced && visible
 		}
 		for k := 0; k < 4; k++ {
 			if k > 0 {
 				pos = e.skipHidden(s, pos)
 			}
 			if pos >= len(s) {
-				return 0, "", false
+				return 0, "", false, false
 			}
 			r, size := e.charAt(s, pos)
 			v := digitValue(r)
 			if v < 0 {
-				return 0, "", false
+				return 0, "", false, false
 			}
 			b[group*4+k] = '0' + byte(v)
 			pos += size
 		}
 	}
-	if pos < len(s) {
-		if r, _ := e.charAt(s, pos); isAlnum(r) {
-			return 0, "", false
-		}
-	}
-	return pos, string(b[:]), true
+	return pos, string(b[:]), spaced, true
 }
 
 // maxSeparatorMarks is the most characters other than white space that
@@ -600,27 +630,31 @@ func (e escapes) runAt(s string, pos int) (end int, digits string, ok bool) {
 const maxSeparatorMarks = 3
 
 // skipSeparator returns the position after the separator at s[pos], or
-// pos when there is none. A separator is a run of white space and of the
+// pos when there is none, and whether the separator has white space or
+// a mark, which shows. A separator is a run of white space and of the
 // characters that ShowsAsNothing names, such as a zero-width space or a
 // variation selector, which would otherwise hide a number that shows in
 // clear, with at most maxSeparatorMarks marks. The marks are dashes of
 // any kind (such as an en dash or "--"), the minus sign, dots, slashes,
 // commas and underscores.
-func (e escapes) skipSeparator(s string, pos int) int {
-	marks := 0
+func (e escapes) skipSeparator(s string, pos int) (int, bool) {
+	marks, visible := 0, false
 	for pos < len(s) {
 		r, size := e.charAt(s, pos)
 		switch {
-		case unicode.IsSpace(r), ShowsAsNothing(r):
-			// Neither shows as a mark, however many there are.
+		case ShowsAsNothing(r):
+			// It does not show as a mark, however many there are.
+		case unicode.IsSpace(r):
+			visible = true
 		case isSeparatorMark(r) && marks < maxSeparatorMarks:
 			marks++
+			visible = true
 		default:
-			return pos
+			return pos, visible
 		}
 		pos += size
 	}
-	return pos
+	return pos, visible
 }
 
 // skipHidden returns the position after the characters at s[pos] that
@@ -650,7 +684,7 @@ func isSeparatorMark(r rune) bool {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // isAlnum reports whether r is an ASCII letter or a decimal digit of any
-// script. A run of digits that touches one is part of a longer
+// script. An unbroken run of digits that touches one is part of a longer
 // identifier, such as a CNR (KLER250010052025) or a passport file number,
 // not an Aadhaar number.
 func isAlnum(r rune) bool {
