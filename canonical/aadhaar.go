@@ -369,6 +369,73 @@ func MaskAadhaarInBody(body []byte, keep ...string) ([]byte, bool) {
 	return []byte(s), true
 }
 
+// TrimUnfinishedNumber returns s, text that a length limit cut short,
+// without the run at its end that may start an Aadhaar number the cut
+// left unfinished, so that no masking can miss its digits. The run
+// consists of the characters that runAt reads inside a number: digits,
+// white space, marks and characters that ShowsAsNothing names. An
+// escape cut short at the very end belongs to it too. s is read once
+// with JSON escapes and once with XML character references, as
+// MaskAadhaarInBody reads a body, and is returned whole when neither
+// reading ends in a run that holds a digit.
+func TrimUnfinishedNumber(s string) string {
+	cut := len(s)
+	for _, e := range []escapes{jsonEscapes, xmlEscapes} {
+		cut = min(cut, e.unfinishedRunStart(s))
+	}
+	return s[:cut]
+}
+
+// unfinishedRunStart returns where the run that TrimUnfinishedNumber
+// drops starts in s, or len(s) when s ends in no such run.
+func (e escapes) unfinishedRunStart(s string) int {
+	start, inRun, digit := len(s), false, false
+	for pos := 0; pos < len(s); {
+		if e.cutShort(s[pos:]) {
+			if !inRun {
+				start, inRun = pos, true
+			}
+			break
+		}
+		r, size := e.charAt(s, pos)
+		switch {
+		case digitValue(r) >= 0, unicode.IsSpace(r), ShowsAsNothing(r), isSeparatorMark(r),
+			utf16.IsSurrogate(r):
+			// A lone surrogate is the first half of a pair of escapes
+			// that the cut may have split.
+			if !inRun {
+				start, inRun, digit = pos, true, false
+			}
+			digit = digit || digitValue(r) >= 0
+		default:
+			inRun = false
+		}
+		pos += size
+	}
+	if inRun && digit {
+		return start
+	}
+	return len(s)
+}
+
+// cutShort reports whether rest, the end of a text, is the start of an
+// escape that e decodes, cut short: a backslash, \u and fewer than four
+// hex digits, or &# and a reference without its semicolon.
+func (e escapes) cutShort(rest string) bool {
+	if e == xmlEscapes {
+		if rest == "&" {
+			return true
+		}
+		digits, ok := strings.CutPrefix(rest, "&#")
+		return ok && strings.Trim(digits, "0123456789abcdefABCDEFx") == ""
+	}
+	if rest == `\` {
+		return true
+	}
+	hex, ok := strings.CutPrefix(rest, `\u`)
+	return ok && len(hex) < 4 && strings.Trim(hex, "0123456789abcdefABCDEF") == ""
+}
+
 // numbersIn returns the twelve digits of each number in values that
 // MaskAadhaarInText would mask.
 func numbersIn(values []string) []string {

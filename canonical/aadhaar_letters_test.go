@@ -54,3 +54,23 @@ func TestMaskAadhaarInBodyBesideLetters(t *testing.T) {
 		t.Errorf("MaskAadhaarInBody with the number kept = %s, want the body unchanged", kept)
 	}
 }
+
+func TestTrimUnfinishedNumber(t *testing.T) {
+	for in, want := range map[string]string{
+		"applicant 4918":               "applicant",
+		"applicant 4918 7362\u200b":    "applicant",
+		"applicant 4\u200b9\u200b":     "applicant",
+		`applicant 49\u200b1\u00`:      "applicant",
+		`applicant 49\ud83d`:           "applicant",
+		`applicant 49\`:                "applicant",
+		"applicant 4&#x39;&#5":         "applicant",
+		"applicant 4918-":              "applicant",
+		"XXXXXXXX5403 and 12 more":     "XXXXXXXX5403 and 12 more",
+		"no digits at the end \u200b ": "no digits at the end \u200b ",
+		`escape cut short \u`:          `escape cut short \u`,
+	} {
+		if got := TrimUnfinishedNumber(in); got != want {
+			t.Errorf("TrimUnfinishedNumber(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
