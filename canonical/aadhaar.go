@@ -327,8 +327,11 @@ func MaskAadhaar(s string, key []byte) (Identifier, error) {
 // its masked form, "XXXXXXXX" and the last four digits in ASCII, and
 // whether it replaced any. A number is twelve decimal digits of any
 // script, mixed or not (see digitValue), in three groups of four, the
-// groups joined directly or by a separator (see skipSeparator), not
-// adjoining an ASCII letter or a digit, that pass ValidAadhaar. Runs that fail the
+// groups joined directly or by a separator (see skipSeparator), that
+// pass ValidAadhaar. A run that a digit touches is longer than twelve,
+// and one that an ASCII letter touches is left as part of a longer
+// identifier unless white space or a mark parts each two groups (see
+// numberAt). Runs that fail the
 // check digit are left as they are: they are not Aadhaar numbers. The
 // JSON escapes \/ and \t, \n and \r count as the characters they stand
 // for. MaskAadhaarInBody also reads the other escapes.
@@ -366,6 +369,73 @@ func MaskAadhaarInBody(body []byte, keep ...string) ([]byte, bool) {
 	return []byte(s), true
 }
 
+// TrimUnfinishedNumber returns s, text that a length limit cut short,
+// without the run at its end that may start an Aadhaar number the cut
+// left unfinished, so that no masking can miss its digits. The run
+// consists of the characters that runAt reads inside a number: digits,
+// white space, marks and characters that ShowsAsNothing names. An
+// escape cut short at the very end belongs to it too. s is read once
+// with JSON escapes and once with XML character references, as
+// MaskAadhaarInBody reads a body, and is returned whole when neither
+// reading ends in a run that holds a digit.
+func TrimUnfinishedNumber(s string) string {
+	cut := len(s)
+	for _, e := range []escapes{jsonEscapes, xmlEscapes} {
+		cut = min(cut, e.unfinishedRunStart(s))
+	}
+	return s[:cut]
+}
+
+// unfinishedRunStart returns where the run that TrimUnfinishedNumber
+// drops starts in s, or len(s) when s ends in no such run.
+func (e escapes) unfinishedRunStart(s string) int {
+	start, inRun, digit := len(s), false, false
+	for pos := 0; pos < len(s); {
+		if e.cutShort(s[pos:]) {
+			if !inRun {
+				start, inRun = pos, true
+			}
+			break
+		}
+		r, size := e.charAt(s, pos)
+		switch {
+		case digitValue(r) >= 0, unicode.IsSpace(r), ShowsAsNothing(r), isSeparatorMark(r),
+			utf16.IsSurrogate(r):
+			// A lone surrogate is the first half of a pair of escapes
+			// that the cut may have split.
+			if !inRun {
+				start, inRun, digit = pos, true, false
+			}
+			digit = digit || digitValue(r) >= 0
+		default:
+			inRun = false
+		}
+		pos += size
+	}
+	if inRun && digit {
+		return start
+	}
+	return len(s)
+}
+
+// cutShort reports whether rest, the end of a text, is the start of an
+// escape that e decodes, cut short: a backslash, \u and fewer than four
+// hex digits, or &# and a reference without its semicolon.
+func (e escapes) cutShort(rest string) bool {
+	if e == xmlEscapes {
+		if rest == "&" {
+			return true
+		}
+		digits, ok := strings.CutPrefix(rest, "&#")
+		return ok && strings.Trim(digits, "0123456789abcdefABCDEFx") == ""
+	}
+	if rest == `\` {
+		return true
+	}
+	hex, ok := strings.CutPrefix(rest, `\u`)
+	return ok && len(hex) < 4 && strings.Trim(hex, "0123456789abcdefABCDEF") == ""
+}
+
 // numbersIn returns the twelve digits of each number in values that
 // MaskAadhaarInText would mask.
 func numbersIn(values []string) []string {
@@ -374,8 +444,8 @@ func numbersIn(values []string) []string {
 		previous := rune(0)
 		for pos := 0; pos < len(v); {
 			r, size := textEscapes.charAt(v, pos)
-			if digitValue(r) >= 0 && !isAlnum(previous) {
-				end, digits, ok := textEscapes.runAt(v, pos)
+			if digitValue(r) >= 0 {
+				end, digits, ok := textEscapes.numberAt(v, pos, previous)
 				if ok && ValidAadhaar(digits) {
 					out = append(out, digits)
 					pos, previous = end, rune(digits[11])
@@ -417,8 +487,8 @@ func maskAadhaar(s string, e escapes, keep []string) (string, bool) {
 			continue
 		}
 		r, size := e.charAt(s, pos)
-		if digitValue(r) >= 0 && !isAlnum(previous) {
-			end, digits, ok := e.runAt(s, pos)
+		if digitValue(r) >= 0 {
+			end, digits, ok := e.numberAt(s, pos, previous)
 			if ok && ValidAadhaar(digits) && !slices.Contains(keep, digits) {
 				b.WriteString(s[last:pos])
 				b.WriteString("XXXXXXXX" + digits[8:])
@@ -560,39 +630,66 @@ func hexValue(c byte) (rune, bool) {
 	return 0, false
 }
 
+// numberAt reads the candidate Aadhaar number that starts at s[pos],
+// after the character previous, as runAt reads it. It returns false
+// when a digit touches either end of the run, or when an ASCII letter
+// does and the groups are joined directly: such digits belong to a
+// longer identifier, such as a CNR (KLER250010052025). Groups that
+// white space or a mark parts are a number even beside a letter, as in
+// UID4918 7362 5403.
+func (e escapes) numberAt(s string, pos int, previous rune) (end int, digits string, ok bool) {
+	if digitValue(previous) >= 0 {
+		return 0, "", false
+	}
+	end, digits, spaced, ok := e.runAt(s, pos)
+	if !ok {
+		return 0, "", false
+	}
+	next := rune(0)
+	if end < len(s) {
+		next, _ = e.charAt(s, end)
+	}
+	if digitValue(next) >= 0 {
+		return 0, "", false
+	}
+	if !spaced && (isAlnum(previous) || isAlnum(next)) {
+		return 0, "", false
+	}
+	return end, digits, true
+}
+
 // runAt reads three groups of four digits starting at s[pos], with the
 // separators MaskAadhaarInText allows between the groups and any
-// characters that ShowsAsNothing names between the digits of a group. It returns the end of the run,
-// its twelve digits in ASCII, and false when s[pos:] does not start with
-// one or the run is followed by an ASCII letter or a digit.
-func (e escapes) runAt(s string, pos int) (end int, digits string, ok bool) {
+// characters that ShowsAsNothing names between the digits of a group.
+// It returns the end of the run, its twelve digits in ASCII, whether
+// white space or a mark parts each two groups, and false when s[pos:]
+// does not start with one.
+func (e escapes) runAt(s string, pos int) (end int, digits string, spaced, ok bool) {
 	var b [12]byte
+	spaced = true
 	for group := 0; group < 3; group++ {
 		if group > 0 {
-			pos = e.skipSeparator(s, pos)
+			var visible bool
+			pos, visible = e.skipSeparator(s, pos)
+			spaced = spaced && visible
 		}
 		for k := 0; k < 4; k++ {
 			if k > 0 {
 				pos = e.skipHidden(s, pos)
 			}
 			if pos >= len(s) {
-				return 0, "", false
+				return 0, "", false, false
 			}
 			r, size := e.charAt(s, pos)
 			v := digitValue(r)
 			if v < 0 {
-				return 0, "", false
+				return 0, "", false, false
 			}
 			b[group*4+k] = '0' + byte(v)
 			pos += size
 		}
 	}
-	if pos < len(s) {
-		if r, _ := e.charAt(s, pos); isAlnum(r) {
-			return 0, "", false
-		}
-	}
-	return pos, string(b[:]), true
+	return pos, string(b[:]), spaced, true
 }
 
 // maxSeparatorMarks is the most characters other than white space that
@@ -600,27 +697,31 @@ func (e escapes) runAt(s string, pos int) (end int, digits string, ok bool) {
 const maxSeparatorMarks = 3
 
 // skipSeparator returns the position after the separator at s[pos], or
-// pos when there is none. A separator is a run of white space and of the
+// pos when there is none, and whether the separator has white space or
+// a mark, which shows. A separator is a run of white space and of the
 // characters that ShowsAsNothing names, such as a zero-width space or a
 // variation selector, which would otherwise hide a number that shows in
 // clear, with at most maxSeparatorMarks marks. The marks are dashes of
 // any kind (such as an en dash or "--"), the minus sign, dots, slashes,
 // commas and underscores.
-func (e escapes) skipSeparator(s string, pos int) int {
-	marks := 0
+func (e escapes) skipSeparator(s string, pos int) (int, bool) {
+	marks, visible := 0, false
 	for pos < len(s) {
 		r, size := e.charAt(s, pos)
 		switch {
-		case unicode.IsSpace(r), ShowsAsNothing(r):
-			// Neither shows as a mark, however many there are.
+		case ShowsAsNothing(r):
+			// It does not show as a mark, however many there are.
+		case unicode.IsSpace(r):
+			visible = true
 		case isSeparatorMark(r) && marks < maxSeparatorMarks:
 			marks++
+			visible = true
 		default:
-			return pos
+			return pos, visible
 		}
 		pos += size
 	}
-	return pos
+	return pos, visible
 }
 
 // skipHidden returns the position after the characters at s[pos] that
@@ -650,7 +751,7 @@ func isSeparatorMark(r rune) bool {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // isAlnum reports whether r is an ASCII letter or a decimal digit of any
-// script. A run of digits that touches one is part of a longer
+// script. An unbroken run of digits that touches one is part of a longer
 // identifier, such as a CNR (KLER250010052025) or a passport file number,
 // not an Aadhaar number.
 func isAlnum(r rune) bool {

@@ -47,16 +47,29 @@ func (a *Adapter) Decode(body []byte, contentType string) (adapters.Decoded, err
 	}
 
 	d := adapters.Decoded{Journal: apply(body, scan.text, scan.identifiers)}
+	if scan.stopped {
+		// The scan left the rest of the body unread, so text masking
+		// covers it.
+		scanned := d.Journal
+		if scanned == nil {
+			scanned = body
+		}
+		if masked, ok := canonical.MaskAadhaarInBody(scanned); ok {
+			d.Journal = masked
+		}
+	}
 	if d.Journal == nil && hadBOM {
 		d.Journal = body
 	}
 	if len(scan.violations) > 0 {
-		return d, fmt.Errorf("decoding police document: %w", schemas.Invalid(scan.violations...))
+		return d, fmt.Errorf("decoding police document: %w",
+			schemas.Invalid(jsondoc.WithNumbers(scan.violations, scan.numbers)...))
 	}
 	if masked := apply(body, scan.text); masked != nil {
 		body = masked
 	}
 	m, violations := a.decodeDocument(body, scan.members)
+	violations = jsondoc.WithNumbers(violations, scan.numbers)
 	if len(violations) > 0 {
 		return d, fmt.Errorf("decoding police document: %w", schemas.Invalid(violations...))
 	}

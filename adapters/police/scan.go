@@ -52,13 +52,23 @@ type scanned struct {
 	// members are the names of the document's own members, at most
 	// maxScanMembers of them.
 	members []string
+	// numbers are the violations of JSON numbers that contain an
+	// Aadhaar-like number (see jsondoc.NumberRun), except the numbers of
+	// Aadhaar identifiers.
+	numbers []schemas.Violation
+	// stopped is set when the scan stopped at an object or array nested
+	// deeper than maxScanDepth, so that text and identifiers cover the
+	// body only up to it.
+	stopped bool
 }
 
 // scanDocument reads body token by token. It returns an error, to be
 // reported as malformed input, unless body is valid UTF-8 holding exactly
 // one JSON object. Otherwise it reports duplicate keys and breaches of
 // the scan limits, and collects the replacements that mask Aadhaar
-// numbers.
+// numbers. It stops at the first object or array nested deeper than
+// maxScanDepth, which it reports, and leaves the rest of body unread:
+// neither its syntax nor its Aadhaar numbers are checked.
 func scanDocument(body []byte, key []byte) (*scanned, error) {
 	if !utf8.Valid(body) {
 		return nil, errors.New("body is not valid UTF-8")
@@ -87,6 +97,14 @@ func scanDocument(body []byte, key []byte) (*scanned, error) {
 			return nil, fmt.Errorf("invalid JSON at byte %d: the body is not a JSON object", before)
 		}
 		s.step(tok, before, int(dec.InputOffset()))
+		if s.tooDeep {
+			// The nesting violation rejects the document. Reading on
+			// would cost memory for every level, in the decoder too.
+			s.out.stopped = true
+			s.out.violations = s.violations.List()
+			s.out.numbers = s.numbers.List()
+			return s.out, nil
+		}
 		if len(s.stack) == 0 {
 			break
 		}
@@ -97,6 +115,7 @@ func scanDocument(body []byte, key []byte) (*scanned, error) {
 			jsondoc.TrailingOffset(body, end))
 	}
 	s.out.violations = s.violations.List()
+	s.out.numbers = s.numbers.List()
 	return s.out, nil
 }
 
@@ -119,10 +138,13 @@ type frame struct {
 	// numbers are the values of members named "number", decided on when
 	// the object closes.
 	numbers []numberValue
+	// run follows the JSON numbers in a row, in an array.
+	run jsondoc.NumberRun
 }
 
 type numberValue struct {
 	start, end int
+	key        string // the member's name, "number" in any case
 	value      string
 	isString   bool
 }
@@ -137,6 +159,8 @@ type scanner struct {
 	tooDeep bool
 	// violations collects the violations, which out gets at the end.
 	violations jsondoc.CappedViolations
+	// numbers collects the violations of out.numbers.
+	numbers jsondoc.CappedViolations
 }
 
 func (s *scanner) top() *frame {
@@ -226,9 +250,12 @@ func (s *scanner) step(tok json.Token, before, end int) {
 	case string:
 		s.stringValue(f, t, valueStart(s.body, before, end), end)
 	case json.Number:
+		start := valueStart(s.body, before, end)
 		if f != nil && f.isObject && strings.EqualFold(f.key, "number") {
 			f.numbers = append(f.numbers,
-				numberValue{start: valueStart(s.body, before, end), end: end, value: t.String()})
+				numberValue{start: start, end: end, key: f.key, value: t.String()})
+		} else {
+			s.number(f, start, end)
 		}
 	}
 	s.valueDone()
@@ -250,19 +277,23 @@ func (s *scanner) member(f *frame, key string) {
 	}
 }
 
-// open starts an object or array as the value being read.
+// open starts an object or array as the value being read. One nested
+// deeper than maxScanDepth gets no frame: open reports it and sets
+// tooDeep, which ends the scan.
 func (s *scanner) open(isObject bool) {
 	parent := s.top()
+	if len(s.stack) == maxScanDepth {
+		s.tooDeep = true
+		s.fail(s.valuePointer(), ruleNesting, "objects and arrays are nested more than %d deep",
+			maxScanDepth)
+		return
+	}
 	f := &frame{parent: parent, isObject: isObject, wantKey: isObject}
 	if parent != nil {
 		f.token, _ = parent.childToken()
 		f.exempt = parent.exempt || exemptField(len(s.stack), parent.key)
 	}
 	s.stack = append(s.stack, f)
-	if len(s.stack) > maxScanDepth && !s.tooDeep {
-		s.tooDeep = true
-		s.fail(f.pointer(), ruleNesting, "objects and arrays are nested more than %d deep", maxScanDepth)
-	}
 }
 
 // close ends the innermost object or array, and decides on its Aadhaar
@@ -288,6 +319,28 @@ func (s *scanner) close() {
 					replacement{start: n.start, end: n.end, with: quote(masked)})
 			}
 		}
+		if !f.aadhaar && !n.isString {
+			var run jsondoc.NumberRun
+			if masked, _, found := run.Check(s.body, n.start, n.end); found {
+				v := jsondoc.AadhaarNumberViolation(f.pointer()+"/"+jsondoc.EscapeToken(n.key),
+					masked, false)
+				s.numbers.Add(v.Pointer, v.Rule, "%s", v.Message)
+			}
+		}
+	}
+}
+
+// number reads the JSON number body[start:end], a value of f that is
+// not the number of an identifier, and reports it when it contains an
+// Aadhaar-like number.
+func (s *scanner) number(f *frame, start, end int) {
+	run := &f.run
+	if f.isObject {
+		run = &jsondoc.NumberRun{}
+	}
+	if masked, joined, found := run.Check(s.body, start, end); found {
+		v := jsondoc.AadhaarNumberViolation(s.valuePointer(), masked, joined)
+		s.numbers.Add(v.Pointer, v.Rule, "%s", v.Message)
 	}
 }
 

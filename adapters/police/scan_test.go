@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -158,4 +159,48 @@ func TestCodeInForceMessageInIST(t *testing.T) {
 		return
 	}
 	t.Errorf("no code-in-force violation in %v", err)
+}
+
+// TestDecodeDeepNestingMemory posts a FIR member nested a million arrays
+// deep. The scan stops at the first level past the limit, so the memory
+// the decode takes stays near the body's size rather than growing with
+// every level.
+func TestDecodeDeepNestingMemory(t *testing.T) {
+	const levels = 1_000_000
+	body := editDocument(t, "final_report_bns", []edit{{"/extra", "deep"}})
+	// An Aadhaar number after the deep member, which the scan never
+	// reaches, is still masked in the journal copy.
+	body = bytes.Replace(body, []byte(`"deep"`), []byte(strings.Repeat("[", levels)+
+		strings.Repeat("]", levels)+`, "aside": "UID 4918 7362 5403"`), 1)
+	a := newAdapter(t)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	d, err := a.Decode(body, police.ContentType)
+	runtime.ReadMemStats(&after)
+	got := jsondoctest.Sorted(schemas.Violations(err))
+	want := []violation{{"/extra/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0", "nesting"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("violations = %v, want %v (error %.300v)", got, want, err)
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 16*uint64(len(body)) {
+		t.Errorf("decoding a %d-byte body allocated %d bytes, want at most 16 times the body",
+			len(body), allocated)
+	}
+	if bytes.Contains(d.Journal, []byte("4918 7362 5403")) {
+		t.Error("journal copy keeps the Aadhaar number after the deep member in clear")
+	}
+}
+
+// TestDecodeDeepNestingUnclosed holds an unclosed body nested past the
+// limit to the nesting violation: the scan stops before it reaches the
+// end of the body.
+func TestDecodeDeepNestingUnclosed(t *testing.T) {
+	body := []byte(`{"document_type": "fir", "a": ` + strings.Repeat("[", 40))
+	_, err := newAdapter(t).Decode(body, police.ContentType)
+	got := jsondoctest.Sorted(schemas.Violations(err))
+	want := []violation{{"/a" + strings.Repeat("/0", 15), "nesting"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("violations = %v, want %v (error %.300v)", got, want, err)
+	}
 }

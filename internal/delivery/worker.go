@@ -440,7 +440,7 @@ func (w *Worker) post(
 		return outcome{err: redactedError{text: shownText([]byte(err.Error()), redact), err: err}}
 	}
 	defer resp.Body.Close()
-	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, maxReason+aadhaarSlack))
+	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, maxReason+aadhaarSlack+1))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	// A destination may repeat the request's headers in its response, and
 	// the journal must not keep the secrets among them.
@@ -458,11 +458,25 @@ const aadhaarSlack = 32
 
 // reasonExcerpt returns at most maxReason bytes of a response body as
 // journal text, without secrets and with every Aadhaar number masked.
-// Secrets are redacted before Aadhaar numbers are masked, so that a
-// secret with twelve digits in it is still found whole, and again after
-// the cut, which may leave the start of a secret at the end.
+// body is the start of the response, up to maxReason+aadhaarSlack+1
+// bytes, so that one of that length shows that more followed. Then the
+// run of digits, separators and hidden characters at its end is dropped
+// (see canonical.TrimUnfinishedNumber), because it may start a number
+// that ends unread, and hidden characters let a number run on for any
+// number of bytes. Secrets are redacted before Aadhaar numbers are
+// masked, so that a secret with twelve digits in it is still found
+// whole, and again after the cut, which may leave the start of a secret
+// at the end.
 func reasonExcerpt(body []byte, redact func(string) string) string {
-	text := shownText(bytes.TrimSpace(dropPartialRune(body)), redact)
+	unread := len(body) > maxReason+aadhaarSlack
+	if unread {
+		body = body[:maxReason+aadhaarSlack]
+	}
+	text := redact(journalText(bytes.TrimSpace(dropPartialRune(body))))
+	if unread {
+		text = canonical.TrimUnfinishedNumber(text)
+	}
+	text = maskAadhaar(text)
 	if len(text) > maxReason {
 		text = string(bytes.TrimSpace(dropPartialRune([]byte(text[:maxReason]))))
 	}

@@ -173,6 +173,37 @@ func TestHandleReasonMasksAadhaar(t *testing.T) {
 	}
 }
 
+// TestHandleReasonPaddedAadhaar has the destination quote the Aadhaar
+// number 491873625403 with zero-width spaces between its digits and
+// groups, starting just before the excerpt's limit of 512 bytes and
+// ending well past what the worker reads. The excerpt keeps none of its
+// digits, written as characters or as JSON escapes.
+func TestHandleReasonPaddedAadhaar(t *testing.T) {
+	for name, zwsp := range map[string]string{"character": "\u200b", "JSON escape": `\u200b`} {
+		t.Run(name, func(t *testing.T) {
+			number := strings.Join(strings.Split("4918", ""), zwsp) +
+				strings.Repeat(zwsp, 40) + " 7362 5403"
+			body := strings.Repeat("x", 500) + " " + number + " and more text"
+			dest := newDestination(t, reply{http.StatusBadRequest, body})
+			f := newFixture(t, target{agency: "police", url: dest.url})
+			d := f.acceptFIR(t)
+			f.mustHandle(t, d)
+
+			reason := f.reload(t, d).Reason
+			excerpt, found := strings.CutPrefix(reason, "destination rejected the delivery: HTTP 400: ")
+			if !found {
+				t.Fatalf("Reason = %.80q..., want the HTTP 400 prefix", reason)
+			}
+			if !strings.HasPrefix(excerpt, "xxxx") {
+				t.Errorf("excerpt = %.40q..., want the body's start kept", excerpt)
+			}
+			if i := strings.IndexAny(excerpt, "0123456789"); i >= 0 {
+				t.Errorf("excerpt keeps a digit of the number in clear: ...%q", excerpt[max(i-20, 0):])
+			}
+		})
+	}
+}
+
 // TestHandleReasonMasksEscapedAadhaar has the destination quote an
 // Aadhaar number, 586301729436, once with JSON escapes and once with XML
 // character references. Neither is kept in a form that decodes to it.

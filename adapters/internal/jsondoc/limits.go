@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -42,15 +43,29 @@ const (
 // of numbers costs one pass over it, where decoding it whole for the
 // schema validator would take hundreds of megabytes.
 func CheckLimits(body []byte) []schemas.Violation {
+	limits, _ := scanLimits(body)
+	return limits
+}
+
+// scanLimits returns what CheckLimits returns and, apart, the JSON
+// numbers in body that contain an Aadhaar-like number, as NumberRun
+// finds them, with rule canonical.RuleAadhaarLike. The number of a
+// member "number" in an object whose member "type" is "aadhaar" is an
+// Aadhaar identifier's, which the schema and the checker judge, and is
+// left out.
+func scanLimits(body []byte) (limits, numbers []schemas.Violation) {
 	l := limitScan{}
 	for i := 0; i < len(body); {
+		if l.deeper > 0 {
+			i = l.skipDeeper(body, i)
+			continue
+		}
 		switch c := body[i]; c {
 		case '{', '[':
 			l.open(l.top(), c == '{')
 			i++
 		case '}', ']':
-			l.stack = l.stack[:len(l.stack)-1]
-			l.valueDone()
+			l.close()
 			i++
 		case '"':
 			end := stringEnd(body, i)
@@ -60,13 +75,17 @@ func CheckLimits(body []byte) []schemas.Violation {
 			i++
 		default:
 			// A number, true, false or null.
+			start := i
 			for i < len(body) && strings.IndexByte("{}[]:,\" \t\r\n", body[i]) < 0 {
 				i++
+			}
+			if c != 't' && c != 'f' && c != 'n' {
+				l.number(body, start, i)
 			}
 			l.valueDone()
 		}
 	}
-	return l.violations.List()
+	return l.violations.List(), l.numbers.List()
 }
 
 // stringEnd returns the offset after the string literal that starts at
@@ -102,6 +121,14 @@ type container struct {
 	key      string   // the member being read, in an object
 	keys     []string // the members seen, in an object, up to MaxMembers
 	index    int      // the next element's index, in an array
+	// run follows the numbers in a row, in an array.
+	run NumberRun
+	// aadhaar is set when a member "type" is "aadhaar", in an object.
+	aadhaar bool
+	// identifier is the violation of a member "number" holding an
+	// Aadhaar-like JSON number, reported when the object closes unless
+	// aadhaar is set by then.
+	identifier *schemas.Violation
 }
 
 // childPointer returns the pointer of the value read next in c.
@@ -150,7 +177,32 @@ func (c *CappedViolations) List() []schemas.Violation {
 type limitScan struct {
 	stack      []*container
 	violations CappedViolations
-	tooDeep    bool // the nesting violation has been reported
+	// numbers are the JSON numbers that contain an Aadhaar-like number.
+	numbers CappedViolations
+	// deeper counts the open objects and arrays below MaxDepth, which
+	// get no container, so that a body nested millions deep costs no
+	// more memory than one nested MaxDepth deep.
+	deeper  int
+	tooDeep bool // the nesting violation has been reported
+}
+
+// skipDeeper reads the byte at body[i], inside an object or array nested
+// deeper than MaxDepth, and returns the offset of the next one. It
+// tracks only the nesting: the nesting violation rejects the document,
+// so the values at those levels need no other check.
+func (l *limitScan) skipDeeper(body []byte, i int) int {
+	switch body[i] {
+	case '{', '[':
+		l.deeper++
+	case '}', ']':
+		l.deeper--
+		if l.deeper == 0 {
+			l.valueDone()
+		}
+	case '"':
+		return stringEnd(body, i)
+	}
+	return i + 1
 }
 
 func (l *limitScan) add(pointer, rule, format string, args ...any) {
@@ -170,6 +222,10 @@ func (l *limitScan) text(literal []byte) {
 	if top != nil && top.isObject && top.wantKey {
 		l.member(top, unquote(literal))
 		return
+	}
+	if top != nil && top.isObject && strings.EqualFold(top.key, "type") &&
+		strings.EqualFold(unquote(literal), canonical.IDAadhaar) {
+		top.aadhaar = true
 	}
 	inner := literal[1 : len(literal)-1]
 	// Escapes only shorten a string, so one whose literal is short enough
@@ -199,23 +255,58 @@ func (l *limitScan) member(c *container, key string) {
 	}
 }
 
-// open starts an object or array as the value read next in parent.
+// open starts an object or array as the value read next in parent. Past
+// MaxDepth it only counts the level in l.deeper, and reports the nesting
+// violation once, at the pointer of the deepest container allowed.
 func (l *limitScan) open(parent *container, isObject bool) {
+	if len(l.stack) >= MaxDepth {
+		l.deeper++
+		if !l.tooDeep {
+			l.tooDeep = true
+			l.add(parent.pointer, RuleNesting, "objects and arrays are nested more than %d deep",
+				MaxDepth)
+		}
+		return
+	}
 	c := &container{isObject: isObject, wantKey: isObject}
-	switch {
-	case parent == nil:
-	case len(l.stack) >= MaxDepth:
-		// Past the limit the pointer stays that of the deepest container
-		// allowed, so that nesting a body deep does not grow it.
-		c.pointer = parent.pointer
-	default:
+	if parent != nil {
 		c.pointer = parent.childPointer()
 	}
 	l.stack = append(l.stack, c)
-	if len(l.stack) > MaxDepth && !l.tooDeep {
-		l.tooDeep = true
-		l.add(c.pointer, RuleNesting, "objects and arrays are nested more than %d deep", MaxDepth)
+}
+
+// number reads the number literal body[start:end].
+func (l *limitScan) number(body []byte, start, end int) {
+	c := l.top()
+	if c == nil {
+		return
 	}
+	run := &c.run
+	if c.isObject {
+		run = &NumberRun{}
+	}
+	masked, joined, found := run.Check(body, start, end)
+	if !found {
+		return
+	}
+	v := AadhaarNumberViolation(c.childPointer(), masked, joined)
+	if c.isObject && strings.EqualFold(c.key, "number") {
+		if c.identifier == nil {
+			c.identifier = &v
+		}
+		return
+	}
+	l.numbers.Add(v.Pointer, v.Rule, "%s", v.Message)
+}
+
+// close ends the innermost object or array.
+func (l *limitScan) close() {
+	c := l.top()
+	l.stack = l.stack[:len(l.stack)-1]
+	if v := c.identifier; v != nil && !c.aadhaar {
+		l.numbers.Add(v.Pointer, v.Rule, "%s", v.Message)
+	}
+	l.valueDone()
 }
 
 // valueDone moves past a complete value in the enclosing container.

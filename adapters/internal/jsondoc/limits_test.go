@@ -86,3 +86,26 @@ func checkBounds(t *testing.T, name string, node any) {
 		}
 	}
 }
+
+// TestCheckLimitsDeepMemory holds CheckLimits to a few allocations for
+// a body nested a million levels deep: past MaxDepth it counts the
+// levels without a container for each.
+func TestCheckLimitsDeepMemory(t *testing.T) {
+	const levels = 1_000_000
+	body := []byte(`{"a": ` + strings.Repeat("[", levels) + strings.Repeat("]", levels) + `, "b": {"c": 1, "c": 2}}`)
+	var got []schemas.Violation
+	allocs := testing.AllocsPerRun(1, func() { got = CheckLimits(body) })
+	if allocs > 100 {
+		t.Errorf("CheckLimits made %.0f allocations, want at most 100", allocs)
+	}
+	for i := range got {
+		got[i].Message = ""
+	}
+	want := []schemas.Violation{
+		{Pointer: "/a" + strings.Repeat("/0", MaxDepth-2), Rule: RuleNesting},
+		{Pointer: "/b/c", Rule: RuleDuplicateKey},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("CheckLimits = %v, want %v", got, want)
+	}
+}

@@ -128,6 +128,19 @@ func Merge(schemaViolations, semantic []schemas.Violation) []schemas.Violation {
 	return out
 }
 
+// WithNumbers returns violations with numbers, the violations of JSON
+// numbers that contain an Aadhaar-like number, sorted by pointer. Unlike
+// Merge it keeps both at one pointer, so that the reason the number
+// cannot be kept is listed beside any other fault of the value.
+func WithNumbers(violations, numbers []schemas.Violation) []schemas.Violation {
+	if len(numbers) == 0 {
+		return violations
+	}
+	out := append(slices.Clone(violations), numbers...)
+	schemas.SortByPointer(out)
+	return out
+}
+
 // ReadEnvelope returns the envelope fields of body. A field of the wrong
 // JSON type is left empty: schema validation reports it.
 func ReadEnvelope(body []byte) Envelope {
@@ -214,7 +227,9 @@ func CutBOM(body []byte) ([]byte, bool) {
 // checker c. Input that is not one JSON object returns an error wrapping
 // adapters.ErrMalformed. Every violation of the schema, of c's checks
 // and of r.CheckMembers is returned at once, in a
-// *schemas.ValidationError. Decoded.Journal is set when c masked an
+// *schemas.ValidationError, with every JSON number that contains an
+// Aadhaar-like number (see NumberRun), except the number of an Aadhaar
+// identifier. Decoded.Journal is set when c masked an
 // Aadhaar number, and is then the document with that number masked. A
 // UTF-8 byte order mark before the document is ignored, and
 // Decoded.Journal is then the document without it.
@@ -224,8 +239,10 @@ func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s document: %w: %v",
 			r.Noun, adapters.ErrMalformed, err)
 	}
-	if vs := CheckLimits(body); len(vs) > 0 {
-		return adapters.Decoded{}, fmt.Errorf("decoding %s document: %w", r.Noun, schemas.Invalid(vs...))
+	limits, numbers := scanLimits(body)
+	if len(limits) > 0 {
+		return adapters.Decoded{}, fmt.Errorf("decoding %s document: %w", r.Noun,
+			schemas.Invalid(WithNumbers(limits, numbers)...))
 	}
 	schemaViolations, err := ValidateSchema(r.Schema, body)
 	if err != nil {
@@ -236,7 +253,7 @@ func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
 	if !ok {
 		// The schema has rejected the document type.
 		return adapters.Decoded{}, fmt.Errorf("decoding %s document: %w",
-			r.Noun, schemas.Invalid(schemaViolations...))
+			r.Noun, schemas.Invalid(WithNumbers(schemaViolations, numbers)...))
 	}
 
 	m, doc := kind(c, body, schemaViolations)
@@ -247,6 +264,7 @@ func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
 			violations = Merge(ruledOut, violations)
 		}
 	}
+	violations = WithNumbers(violations, numbers)
 	if err := schemas.Invalid(violations...); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s %s: %w", r.Noun, env.DocumentType, err)
 	}

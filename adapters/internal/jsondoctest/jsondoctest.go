@@ -245,3 +245,46 @@ func Sorted(vs []schemas.Violation) []Violation {
 	})
 	return out
 }
+
+// CheckAadhaarNumbers sets the value at pointer to each of
+// aadhaarLikeNumbers and plainNumbers in turn, with decode, which
+// returns the decoder's error. It requires a violation of rule
+// canonical.RuleAadhaarLike at the number for each of the first, at
+// the last element for a list, and none for the second.
+func CheckAadhaarNumbers(t *testing.T, pointer string, decode func(value json.RawMessage) error) {
+	t.Helper()
+	for _, value := range aadhaarLikeNumbers {
+		at := pointer
+		if value[0] == '[' {
+			at += "/2"
+		}
+		want := Violation{at, canonical.RuleAadhaarLike}
+		got := Sorted(schemas.Violations(decode(json.RawMessage(value))))
+		if !slices.Contains(got, want) {
+			t.Errorf("%s %s: violations %v, want %v among them", pointer, value, got, want)
+		}
+	}
+	for _, value := range plainNumbers {
+		for _, v := range Sorted(schemas.Violations(decode(json.RawMessage(value)))) {
+			if v[1] == canonical.RuleAadhaarLike {
+				t.Errorf("%s %s: violation %v, want none of rule %s", pointer, value, v, v[1])
+			}
+		}
+	}
+}
+
+// aadhaarLikeNumbers are JSON values that write the valid Aadhaar number
+// 4918 7362 5403 with JSON numbers.
+var aadhaarLikeNumbers = []string{
+	"491873625403", "491873625403.5", "-491873625403", "0.491873625403",
+	"4918.73625403", "491873625403e0",
+	"[4918, 7362, 5403]", "[1, 4918.7362, 5403]", "[4918, -7362, -5403]",
+}
+
+// plainNumbers are JSON values of numbers that contain no Aadhaar
+// number: the check digit fails, the digits run on past twelve, or
+// other values part the groups.
+var plainNumbers = []string{
+	"491873625404", "1491873625403", "4918736254031", "165000",
+	`[4918, "7362", 5403]`, "[4918, [7362], 5403]", "[49187, 362, 5403]",
+}

@@ -1,0 +1,90 @@
+package jsondoc
+
+import (
+	"fmt"
+
+	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
+)
+
+// NumberRun follows the numbers read in a row in one array, so that
+// Check can find an Aadhaar number that two or three of them write
+// together. The hub masks every Aadhaar number in the journal's copy of
+// a body as text, and [4918, 7362, 5403] is one to that masking: the
+// comma and space between groups are a separator. Masked, such a run
+// leaves the copy invalid JSON, so it is rejected like a single number.
+// The zero value is empty.
+type NumberRun struct {
+	// starts are the offsets of the last numbers read in a row, at most
+	// two, the earlier first: a run of twelve digits in groups of four
+	// spans at most three numbers.
+	starts [2]int
+	n      int
+	// end is the offset after the last number read.
+	end int
+}
+
+// Check reads the number literal body[start:end], the next value of
+// the run's array, and returns the first Aadhaar-like number that it
+// writes alone or with the numbers before it in the run, masked as
+// "XXXXXXXX" and its last four digits. A number is Aadhaar-like when
+// canonical.CheckRecordNumber rejects it: its digits hold twelve that
+// pass the Aadhaar check, such as 491873625403.5, or text masking
+// would mask them, such as 0.491873625403. joined is set when the
+// number found spans more than the last literal. After a find the run
+// starts afresh.
+func (r *NumberRun) Check(body []byte, start, end int) (masked string, joined, found bool) {
+	if r.n > 0 && !onlySeparators(body[r.end:start]) {
+		r.n = 0
+	}
+	if masked, found = canonical.AadhaarInCode(string(body[start:end])); found {
+		r.n = 0
+		return masked, false, true
+	}
+	if r.n > 0 {
+		if masked, found = canonical.AadhaarInCode(string(body[r.starts[0]:end])); found {
+			r.n = 0
+			return masked, true, true
+		}
+	}
+	if r.n == len(r.starts) {
+		r.starts[0] = r.starts[1]
+		r.n--
+	}
+	r.starts[r.n] = start
+	r.n++
+	r.end = end
+	return "", false, false
+}
+
+// onlySeparators reports whether b, the bytes between two values of an
+// array, holds only the comma and white space.
+func onlySeparators(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ',', ' ', '\t', '\r', '\n':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// AadhaarNumberViolation returns the violation, of rule
+// canonical.RuleAadhaarLike, of a JSON number at pointer that contains
+// masked, an Aadhaar-like number as NumberRun.Check returns it. joined
+// is set when the number continues those before it in its array.
+func AadhaarNumberViolation(pointer, masked string, joined bool) schemas.Violation {
+	what := "the number"
+	if joined {
+		what = "the number, read with the numbers before it in the list,"
+	}
+	return schemas.Violation{
+		Pointer: pointer,
+		Rule:    canonical.RuleAadhaarLike,
+		Message: fmt.Sprintf("%s contains %s, which looks like an Aadhaar number "+
+			"(12 digits with a valid check digit): the hub keeps no Aadhaar number in clear, "+
+			"so send one only as the number of an identifier of type aadhaar, which it masks",
+			what, masked),
+	}
+}

@@ -1,0 +1,17 @@
+package passport_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoctest"
+	"github.com/sangam-hub/sangam/adapters/passport"
+)
+
+func TestDecodeAadhaarInNumber(t *testing.T) {
+	a := newAdapter(t)
+	jsondoctest.CheckAadhaarNumbers(t, "/extra", func(value json.RawMessage) error {
+		_, err := a.Decode(edit(t, "request_fresh", map[string]any{"/extra": value}), passport.ContentType)
+		return err
+	})
+}
