@@ -15,3 +15,13 @@ func TestDecodeAadhaarInNumber(t *testing.T) {
 		return err
 	})
 }
+
+// TestDecodeNumberSize rejects a number too long or too large for the
+// schema validator at its pointer, before the validator reads it.
+func TestDecodeNumberSize(t *testing.T) {
+	a := newAdapter(t)
+	jsondoctest.CheckNumberSizes(t, "/extra", func(value json.RawMessage) error {
+		_, err := a.Decode(edit(t, "request_fresh", map[string]any{"/extra": value}), passport.ContentType)
+		return err
+	})
+}

@@ -53,3 +53,14 @@ func TestDecodeAadhaarIdentifierNumber(t *testing.T) {
 		t.Errorf("journal copy is not JSON: %s", d.Journal)
 	}
 }
+
+// TestDecodeNumberSize rejects a number too long or too large for the
+// schema validator at its pointer, before the validator reads it.
+func TestDecodeNumberSize(t *testing.T) {
+	const at = "/property_recovered/0/value_inr"
+	a := newAdapter(t)
+	jsondoctest.CheckNumberSizes(t, at, func(value json.RawMessage) error {
+		_, err := a.Decode(editDocument(t, "arrest", []edit{{at, value}}), police.ContentType)
+		return err
+	})
+}

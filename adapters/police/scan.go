@@ -251,7 +251,9 @@ func (s *scanner) step(tok json.Token, before, end int) {
 		s.stringValue(f, t, valueStart(s.body, before, end), end)
 	case json.Number:
 		start := valueStart(s.body, before, end)
-		if f != nil && f.isObject && strings.EqualFold(f.key, "number") {
+		if problem := jsondoc.CheckNumberSize(s.body[start:end]); problem != "" {
+			s.fail(s.valuePointer(), jsondoc.RuleNumberSize, "%s", problem)
+		} else if f != nil && f.isObject && strings.EqualFold(f.key, "number") {
 			f.numbers = append(f.numbers,
 				numberValue{start: start, end: end, key: f.key, value: t.String()})
 		} else {

@@ -15,3 +15,13 @@ func TestDecodeAadhaarInNumber(t *testing.T) {
 		return err
 	})
 }
+
+// TestDecodeNumberSize rejects a number too long or too large for the
+// schema validator at its pointer, before the validator reads it.
+func TestDecodeNumberSize(t *testing.T) {
+	a := newAdapter(t)
+	jsondoctest.CheckNumberSizes(t, "/case/fir/number", func(value json.RawMessage) error {
+		_, err := a.Decode(edit(t, "court_order_committal", map[string]any{"/case/fir/number": value}), prisons.ContentType)
+		return err
+	})
+}

@@ -281,6 +281,10 @@ func (l *limitScan) number(body []byte, start, end int) {
 	if c == nil {
 		return
 	}
+	if problem := CheckNumberSize(body[start:end]); problem != "" {
+		l.add(c.childPointer(), RuleNumberSize, "%s", problem)
+		return
+	}
 	run := &c.run
 	if c.isObject {
 		run = &NumberRun{}

@@ -1,7 +1,9 @@
 package jsondoc
 
 import (
+	"bytes"
 	"fmt"
+	"strconv"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
@@ -87,4 +89,36 @@ func AadhaarNumberViolation(pointer, masked string, joined bool) schemas.Violati
 			"so send one only as the number of an identifier of type aadhaar, which it masks",
 			what, masked),
 	}
+}
+
+// The size of a JSON number. The schema validator reads a number it
+// compares with a minimum, a maximum or an integer type as an exact
+// fraction: 1e999999 costs it about 20 ms and a megabyte, and it fails
+// on a larger exponent. No field of an agency's document needs more
+// than a float64 holds, so a number may have at most MaxNumberLength
+// characters and an exponent of at most MaxExponent either way.
+const (
+	MaxNumberLength = 40
+	MaxExponent     = 308
+	// RuleNumberSize is the rule of a number beyond those limits.
+	RuleNumberSize = "number-size"
+)
+
+// CheckNumberSize returns what is wrong with the JSON number literal,
+// or "" when it is within MaxNumberLength and MaxExponent.
+func CheckNumberSize(literal []byte) string {
+	if len(literal) > MaxNumberLength {
+		return fmt.Sprintf("the number has %d characters: write at most %d",
+			len(literal), MaxNumberLength)
+	}
+	e := bytes.IndexAny(literal, "eE")
+	if e < 0 {
+		return ""
+	}
+	exp, err := strconv.Atoi(string(literal[e+1:]))
+	if err != nil || exp > MaxExponent || exp < -MaxExponent {
+		return fmt.Sprintf("the number's exponent %s is out of range: write one from -%d to %d",
+			literal[e+1:], MaxExponent, MaxExponent)
+	}
+	return ""
 }

@@ -65,8 +65,8 @@ func TestMaskedBodyStaysJSON(t *testing.T) {
 						if !json.Valid([]byte(body)) {
 							t.Fatalf("test body %s is not JSON", body)
 						}
-						if _, numbers := scanLimits([]byte(body)); len(numbers) > 0 {
-							continue
+						if limits, numbers := scanLimits([]byte(body)); len(limits)+len(numbers) > 0 {
+							continue // rejected: no journal copy
 						}
 						checked++
 						masked, _ := canonical.MaskAadhaarInBody([]byte(body))
@@ -93,5 +93,18 @@ func TestScanLimitsNumbersCapped(t *testing.T) {
 	}
 	if last := got[len(got)-1]; last.Rule != schemas.RuleTooManyErrors {
 		t.Errorf("last violation rule %q, want %q", last.Rule, schemas.RuleTooManyErrors)
+	}
+}
+
+func TestCheckNumberSize(t *testing.T) {
+	for literal, bad := range map[string]bool{
+		"0": false, "-12.5": false, "1e308": false, "1E-308": false, "2e+308": false,
+		"1234567890123456789012345678901234567890": false,
+		"12345678901234567890123456789012345678901": true,
+		"1e309": true, "1e-309": true, "1E+999999999999999999999": true, "1e999999": true,
+	} {
+		if got := CheckNumberSize([]byte(literal)); (got != "") != bad {
+			t.Errorf("CheckNumberSize(%s) = %q, want a problem: %t", literal, got, bad)
+		}
 	}
 }

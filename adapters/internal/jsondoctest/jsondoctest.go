@@ -288,3 +288,26 @@ var plainNumbers = []string{
 	"491873625404", "1491873625403", "4918736254031", "165000",
 	`[4918, "7362", 5403]`, "[4918, [7362], 5403]", "[49187, 362, 5403]",
 }
+
+// CheckNumberSizes calls decode with JSON numbers placed at pointer:
+// each number longer than jsondoc.MaxNumberLength or with an exponent
+// beyond jsondoc.MaxExponent must get a violation of rule
+// jsondoc.RuleNumberSize at pointer, and each number within both limits
+// none. The schema validator panics on some of the numbers beyond them.
+func CheckNumberSizes(t *testing.T, pointer string, decode func(value json.RawMessage) error) {
+	t.Helper()
+	long := "1" + strings.Repeat("0", jsondoc.MaxNumberLength)
+	for _, value := range []string{"1e999999999", "1e-4918736254", "1e999999", "-2E+309", "5e-309", long} {
+		want := Violation{pointer, jsondoc.RuleNumberSize}
+		if got := Sorted(schemas.Violations(decode(json.RawMessage(value)))); !slices.Contains(got, want) {
+			t.Errorf("%s %s: violations %v, want %v among them", pointer, value, got, want)
+		}
+	}
+	for _, value := range []string{"1e308", "1E-308", "165000", long[:jsondoc.MaxNumberLength]} {
+		for _, v := range Sorted(schemas.Violations(decode(json.RawMessage(value)))) {
+			if v[1] == jsondoc.RuleNumberSize {
+				t.Errorf("%s %s: violation %v, want none of rule %s", pointer, value, v, v[1])
+			}
+		}
+	}
+}
