@@ -303,20 +303,26 @@ func (s *Server) validChange(w http.ResponseWriter, docErr error, by string, c R
 		invalid = append(invalid, "the routes document")
 	}
 
+	byErr := routestore.ValidateBy(by)
 	for _, field := range []struct {
 		name string
 		err  error
-	}{{"by", routestore.ValidateBy(by)}, {"comment", routestore.ValidateComment(c.Comment)}} {
+	}{{"by", byErr}, {"comment", routestore.ValidateComment(c.Comment)}} {
 		if field.err != nil {
 			invalid = append(invalid, field.name)
-			violations = append(violations, routeViolations(field.err)...)
+			violations = append(violations, changeFieldViolations(field.name, field.err)...)
 		}
 	}
 	if len(invalid) == 0 {
 		return true
 	}
 
-	s.Log.Warn("routes change rejected as invalid", "by", by, "dry_run", c.DryRun,
+	logged := by
+	if errors.Is(byErr, canonical.ErrAadhaarLike) {
+		// The violation's message writes the number masked.
+		logged = "(invalid: " + canonical.RuleAadhaarLike + ")"
+	}
+	s.Log.Warn("routes change rejected as invalid", "by", logged, "dry_run", c.DryRun,
 		"problems", len(violations), "first", violations[0].Message)
 	kind := problem.InvalidRoutes
 	if invalid[0] != "the routes document" {
@@ -391,7 +397,30 @@ func (s *Server) removedDestinations(r *http.Request, current []byte, next route
 // ruleChange is the rule of a violation about a field of a routes change
 // other than its document, such as comment or expect. Its pointer is ""
 // because the pointers of a change's violations point into the document.
+// A by or comment that contains an Aadhaar number is the exception: its
+// violation has the rule canonical.RuleAadhaarLike and the pointer of the
+// field in the request body, "/by" or "/comment", which no routes
+// document has.
 const ruleChange = "change"
+
+// changeFieldViolations returns a violation for each error that err, the
+// error of the change's field name (by or comment), joins.
+func changeFieldViolations(name string, err error) []schemas.Violation {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	var out []schemas.Violation
+	for _, e := range errs {
+		if errors.Is(e, canonical.ErrAadhaarLike) {
+			out = append(out, schemas.Violation{Pointer: "/" + name, Rule: canonical.RuleAadhaarLike,
+				Message: e.Error()})
+			continue
+		}
+		out = append(out, routeViolations(e)...)
+	}
+	return out
+}
 
 // routeViolations returns a violation for each problem of a routes
 // document in err's tree, with the problem's pointer and rule, and one

@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/problem"
@@ -181,9 +182,13 @@ func fieldErrorf(pointer, format string, args ...any) error {
 // writeInvalidReplay writes the 400 problem for a replay request whose
 // check returned err, in the form of an invalid routes change's. The
 // violation's pointer is that of err's fieldError, or "" when err wraps
-// no fieldError.
+// no fieldError. Its rule is canonical.RuleAadhaarLike when err matches
+// canonical.ErrAadhaarLike, and ruleRequest otherwise.
 func writeInvalidReplay(w http.ResponseWriter, err error) {
 	violation := schemas.Violation{Rule: ruleRequest, Message: err.Error()}
+	if errors.Is(err, canonical.ErrAadhaarLike) {
+		violation.Rule = canonical.RuleAadhaarLike
+	}
 	var field fieldError
 	if errors.As(err, &field) {
 		violation.Pointer = field.pointer
@@ -204,6 +209,11 @@ func (req ReplayRequest) Check() error {
 			maxBy)
 	}
 	if err := textcheck.Name(req.By); err != nil {
+		return fieldErrorf("/by", "by: invalid: %w", err)
+	}
+	// The journal records by with the replay, and the delivery's history
+	// shows it.
+	if err := canonical.CheckOperatorText("it", req.By); err != nil {
 		return fieldErrorf("/by", "by: invalid: %w", err)
 	}
 	return nil
