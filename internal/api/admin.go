@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -453,10 +454,29 @@ func routeViolations(err error) []schemas.Violation {
 		}
 	}
 	add(err)
+	out = withoutClearAadhaar(out)
 	// Each check of a change lists its own problems, so the whole list
 	// is sorted before the cap.
 	schemas.SortByPointer(out)
 	return schemas.Violations(schemas.Invalid(out...))
+}
+
+// withoutClearAadhaar returns vs less the violations of other rules
+// whose messages contain a number that canonical.CheckOperatorText
+// reports, when vs has one of rule canonical.RuleAadhaarLike, which
+// writes the number masked. A routes document's problems are filtered
+// so (see routes.Invalid), but the other checks of a change, such as
+// the files of its destinations, report on their own and may quote
+// the value that contains the number.
+func withoutClearAadhaar(vs []schemas.Violation) []schemas.Violation {
+	if !slices.ContainsFunc(vs, func(v schemas.Violation) bool {
+		return v.Rule == canonical.RuleAadhaarLike
+	}) {
+		return vs
+	}
+	return slices.DeleteFunc(vs, func(v schemas.Violation) bool {
+		return v.Rule != canonical.RuleAadhaarLike && canonical.CheckOperatorText("", v.Message) != nil
+	})
 }
 
 // branches reports whether err's chain of wrapped errors has an error

@@ -40,6 +40,18 @@ func wantAadhaarViolation(t *testing.T, p problem.Problem, body []byte, pointer 
 	}
 }
 
+// wantLogsMasked checks that the log of h keeps no part of the number
+// 491873625403 in clear.
+func wantLogsMasked(t *testing.T, h *sampleHub) {
+	t.Helper()
+	h.logs.mu.Lock()
+	logs := h.logs.buf.String()
+	h.logs.mu.Unlock()
+	if strings.Contains(logs, "7362") {
+		t.Errorf("log shows the number in clear:\n%s", logs)
+	}
+}
+
 func TestRoutesChangeRejectsAadhaarInByAndComment(t *testing.T) {
 	h := newSampleHub(t, true)
 	for _, text := range operatorAadhaarSpellings {
@@ -59,12 +71,7 @@ func TestRoutesChangeRejectsAadhaarInByAndComment(t *testing.T) {
 		}
 	}
 	wantOneVersion(t, h.url)
-	h.logs.mu.Lock()
-	logs := h.logs.buf.String()
-	h.logs.mu.Unlock()
-	if strings.Contains(logs, "7362") {
-		t.Errorf("log shows the number in clear:\n%s", logs)
-	}
+	wantLogsMasked(t, h)
 }
 
 func TestReplayRejectsAadhaarInBy(t *testing.T) {
@@ -80,4 +87,26 @@ func TestReplayRejectsAadhaarInBy(t *testing.T) {
 			wantAadhaarViolation(t, p, r.body, "/by")
 		}
 	}
+	wantLogsMasked(t, h)
+}
+
+func TestRoutesChangeRejectsAadhaarInDocument(t *testing.T) {
+	h := newSampleHub(t, true)
+	for pointer, doc := range map[string]string{
+		"/routes/2/name": strings.Replace(arrestRoutes, "name: arrest-to-station",
+			"name: arrest-to-station-4918-7362-5403", 1),
+		"/routes/2/when": strings.Replace(arrestRoutes, `when: message.type == "arrest"`,
+			`when: message.type == "arrest" && message.id != "4918 7362 5403"`, 1),
+		// The hub's check of agencies quotes the agency on its own.
+		"/destinations/2/agency": strings.Replace(arrestRoutes, "agency: prisons",
+			"agency: prisons491873625403", 1),
+	} {
+		for _, dryRun := range []bool{true, false} {
+			r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})
+			p := wantProblem(t, r, problem.InvalidRoutes)
+			wantAadhaarViolation(t, p, r.body, pointer)
+		}
+	}
+	wantOneVersion(t, h.url)
+	wantLogsMasked(t, h)
 }
