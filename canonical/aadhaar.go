@@ -106,6 +106,18 @@ func CheckCode(field, code string) error {
 		"which routes and tokens compare as written, so send the office's own code")
 }
 
+// CheckOperatorText returns an error when text contains a number that
+// CheckRecordNumber reports. Text is the value of field that an operator
+// or an administrator writes, such as a token's name, the comment of a
+// routes change or a value of the routes document. The hub keeps such
+// text as written and shows it in audit lines, the routes history,
+// logs and metrics labels, so an Aadhaar number there would stay in
+// clear. The error names field and writes the number masked.
+func CheckOperatorText(field, text string) error {
+	return aadhaarError(field, text, "the hub keeps and shows this text as written, "+
+		"so leave the number out")
+}
+
 // AadhaarInCode returns the first number in code that CheckCode
 // reports, masked as "XXXXXXXX" and its last four digits, and whether
 // there is one, for a caller that words its own error.
@@ -113,17 +125,29 @@ func AadhaarInCode(code string) (masked string, found bool) {
 	return maskedInIdentifier(code)
 }
 
+// ErrAadhaarLike matches, with errors.Is, every error of the Check
+// functions of this file that reports a number which looks like an
+// Aadhaar number, so that a caller can give it the rule RuleAadhaarLike.
+var ErrAadhaarLike = errors.New("looks like an Aadhaar number")
+
+// aadhaarLikeError is the error of aadhaarError.
+type aadhaarLikeError struct{ message string }
+
+func (e aadhaarLikeError) Error() string { return e.message }
+
+func (e aadhaarLikeError) Is(target error) bool { return target == ErrAadhaarLike }
+
 // aadhaarError returns nil when id, the value of field, contains no
 // number that maskedInIdentifier finds. Otherwise it returns an error
 // that names field, writes the first such number masked and ends with
-// advice.
+// advice. The error matches ErrAadhaarLike.
 func aadhaarError(field, id, advice string) error {
 	masked, found := maskedInIdentifier(id)
 	if !found {
 		return nil
 	}
-	return fmt.Errorf("%s contains %s, which looks like an Aadhaar number "+
-		"(12 digits with a valid check digit): %s", field, masked, advice)
+	return aadhaarLikeError{fmt.Sprintf("%s contains %s, which looks like an Aadhaar number "+
+		"(12 digits with a valid check digit): %s", field, masked, advice)}
 }
 
 // maskedInIdentifier returns the first number in id that AadhaarLike

@@ -42,7 +42,8 @@ func unreadableInYAML(r rune) bool {
 }
 
 // checkDocument returns the problems of doc that decode does not find:
-// those of the text rule, in line order, then those of checkKeys. A
+// those of the text rule, in line order, those of RuleAadhaarLike, then
+// those of checkKeys. A
 // document that is not YAML is left to decode. stop is true when decode
 // and the checks after it must not run on doc, and the problems returned
 // are then all there are to report:
@@ -60,7 +61,7 @@ func unreadableInYAML(r rune) bool {
 func checkDocument(doc []byte) (ps []Problem, stop bool) {
 	// A byte order mark may start a file, and YAML skips it.
 	text := strings.TrimPrefix(string(doc), "\uFEFF")
-	chars := scanText(text)
+	chars, comments := scanText(text)
 	unreadable := slices.ContainsFunc(chars, func(c hiddenChar) bool {
 		return !c.escape && unreadableInYAML(c.r)
 	})
@@ -75,10 +76,10 @@ func checkDocument(doc []byte) (ps []Problem, stop bool) {
 
 	var root yaml.Node
 	if err := yaml.Unmarshal([]byte(readable), &root); err != nil {
-		return textProblems(chars, nil), unreadable
+		return append(textProblems(chars, nil), aadhaarLineProblems(text)...), unreadable
 	}
 	nodes := scalarPositions(&root)
-	ps = textProblems(chars, nodes)
+	ps = append(textProblems(chars, nodes), aadhaarProblems(nodes, comments)...)
 	if unreadable {
 		return ps, true
 	}
@@ -207,7 +208,8 @@ func hidden(prev, r rune) bool {
 }
 
 // scanText returns the hidden characters of text, as written and as
-// escapes in what looks like a double-quoted scalar, in document order.
+// escapes in what looks like a double-quoted scalar, in document order,
+// and the comments of text.
 // It reads YAML's quotes, comments and block scalars from the text
 // alone, so that it works on a document that YAML cannot read.
 // NOTE: the scan takes a quote or '#' after a space, a tab, '[', '{' or
@@ -215,7 +217,7 @@ func hidden(prev, r rune) bool {
 // a line ending in '|' or '>' for block scalar content. A document can
 // fool it, so checkDocument keeps only the escapes that YAML places in a
 // double-quoted scalar when it can read the document.
-func scanText(text string) []hiddenChar {
+func scanText(text string) ([]hiddenChar, []yamlComment) {
 	var s textScanner
 	s.line, s.column = 1, 1
 	s.blockIndent = -1
@@ -252,7 +254,7 @@ func scanText(text string) []hiddenChar {
 		}
 		i += size
 	}
-	return s.found
+	return s.found, s.comments
 }
 
 // scanState is the part of YAML's syntax that a textScanner is in.
@@ -269,6 +271,7 @@ const (
 // textScanner is the state of scanText.
 type textScanner struct {
 	found        []hiddenChar
+	comments     []yamlComment
 	line, column int
 	prev         rune
 	state        scanState
@@ -321,6 +324,9 @@ func (s *textScanner) next(r rune, rest string) int {
 		switch {
 		case r == '#' && atStart:
 			s.state = comment
+			text, _, _ := strings.Cut(rest, "\n")
+			s.comments = append(s.comments, yamlComment{text: strings.TrimSuffix(text, "\r"),
+				line: s.line, column: s.column})
 		case r == '"' && atStart:
 			s.state = doubleQuoted
 		case r == '\'' && atStart:

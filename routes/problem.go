@@ -133,12 +133,14 @@ type InvalidError struct {
 }
 
 // Invalid returns an *InvalidError of problems sorted by pointer, or nil
-// when there are none.
+// when there are none. When a problem is of RuleAadhaarLike, problems
+// whose messages would show such a number in clear are left out (see
+// withoutClearAadhaar).
 func Invalid(problems ...Problem) error {
 	if len(problems) == 0 {
 		return nil
 	}
-	sorted := slices.Clone(problems)
+	sorted := withoutClearAadhaar(slices.Clone(problems))
 	sortByPointer(sorted)
 	return &InvalidError{problems: sorted}
 }

@@ -204,6 +204,9 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 	if flagSet(fs, "version") && *version < 1 {
 		return usageErrorf(fs.Name(), "--version: invalid value %d: want a version number such as 3", *version)
 	}
+	if err := checkChangeNotes(*by, *comment); err != nil {
+		return usageErrorf(fs.Name(), "%v", err)
+	}
 	base, err := hubBase(*hub)
 	if err != nil {
 		return err
@@ -230,6 +233,31 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 		return routesExplain(c, *message, *agency, positional, stdout)
 	}
 	return fmt.Errorf("routes command %q is listed in routesCommands but has no handler", args[0])
+}
+
+// checkChangeNotes returns an error naming the flag when by or comment,
+// the values of --by and --comment, breaks a rule that the hub checks,
+// such as containing an Aadhaar number, so that the value is rejected
+// before it is sent. An empty by is not checked, because the hub fills
+// it in.
+func checkChangeNotes(by, comment string) error {
+	var errs []error
+	if by != "" {
+		errs = append(errs, routestore.ValidateBy(by))
+	}
+	errs = append(errs, routestore.ValidateComment(comment))
+	var lines []string
+	for _, err := range errs {
+		if err != nil {
+			// Each error starts with the field's name, so "--" makes it
+			// the flag's.
+			lines = append(lines, "--"+strings.ReplaceAll(err.Error(), "\n", "; --"))
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(lines, "; "))
 }
 
 func getVersion(c *adminClient, n int) (api.RoutesVersion, error) {

@@ -494,3 +494,51 @@ func TestRoutesApplyRecordsAPIWithoutBy(t *testing.T) {
 		t.Errorf("history does not record version 2 as made by api:\n%s", out)
 	}
 }
+
+// TestChangeNotesRejectAadhaarLike gives routes apply, routes restore and
+// replay a --by or --comment that contains the Aadhaar-valid number
+// 491873625403: each is a usage error that writes the number masked, and
+// the hub gets no request.
+func TestChangeNotesRejectAadhaarLike(t *testing.T) {
+	hub := &authorizationRecorder{}
+	srv := httptest.NewServer(hub)
+	defer srv.Close()
+	file := filepath.Join(t.TempDir(), "routes.yaml")
+	if err := os.WriteFile(file, []byte("destinations: []\nroutes: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, value := range []string{"ops 4918 7362 5403", "ops-4918-7362-5403", "ops491873625403"} {
+		for _, tc := range []struct {
+			args []string
+			want string
+		}{
+			{[]string{"routes", "apply", "--by", value, file}, "sangam routes: --by: invalid: it contains XXXXXXXX5403"},
+			{[]string{"routes", "apply", "--comment", value, file}, "sangam routes: --comment: invalid: it contains XXXXXXXX5403"},
+			{[]string{"routes", "restore", "--by", value, "1"}, "sangam routes: --by: invalid: it contains XXXXXXXX5403"},
+			{[]string{"routes", "restore", "--comment", value, "1"}, "sangam routes: --comment: invalid: it contains XXXXXXXX5403"},
+			{[]string{"replay", "--by", value, "id-1"}, "sangam replay: --by: invalid: it contains XXXXXXXX5403"},
+		} {
+			args := append([]string{tc.args[0]}, tc.args[1:]...)
+			args = append(args, "--hub", srv.URL)
+			code, out, errOut := runCLI(t, args...)
+			if code != exitSetup {
+				t.Errorf("%v: exit %d, want %d", tc.args, code, exitSetup)
+			}
+			if out != "" {
+				t.Errorf("%v: stdout %q, want nothing", tc.args, out)
+			}
+			if !strings.HasPrefix(errOut, tc.want) {
+				t.Errorf("%v: stderr %q does not start with %q", tc.args, errOut, tc.want)
+			}
+			if strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+				t.Errorf("%v: stderr %q has more than one line", tc.args, errOut)
+			}
+			if strings.Contains(errOut, "7362") {
+				t.Errorf("%v: stderr %q shows the number in clear", tc.args, errOut)
+			}
+		}
+	}
+	if got := hub.received(); len(got) != 0 {
+		t.Errorf("the hub got %d requests, want none", len(got))
+	}
+}

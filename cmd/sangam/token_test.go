@@ -2,6 +2,8 @@ package main
 
 import (
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -188,6 +190,28 @@ func TestTokenNameRules(t *testing.T) {
 	}
 }
 
+func TestTokenRejectsAadhaarLikeName(t *testing.T) {
+	// 491873625403 passes the Aadhaar check digit.
+	for _, name := range []string{"ops 4918 7362 5403", "ops-4918-7362-5403", "ops491873625403"} {
+		t.Run(name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, "token", "--name", name, "--operator")
+			if code != exitSetup {
+				t.Errorf("exit %d, want %d", code, exitSetup)
+			}
+			if out != "" {
+				t.Errorf("printed a token:\n%s", out)
+			}
+			want := "sangam token: --name: it contains XXXXXXXX5403, which looks like an Aadhaar number"
+			if !strings.HasPrefix(errOut, want) {
+				t.Errorf("stderr %q does not start with %q", errOut, want)
+			}
+			if strings.Contains(errOut, "7362") {
+				t.Errorf("stderr %q shows the number in clear", errOut)
+			}
+		})
+	}
+}
+
 func TestTokenRejectsAadhaarLikeCodes(t *testing.T) {
 	// 491873625403 passes the Aadhaar check digit.
 	cases := []struct {
@@ -217,5 +241,32 @@ func TestTokenRejectsAadhaarLikeCodes(t *testing.T) {
 				t.Errorf("stderr %q shows the number in clear", errOut)
 			}
 		})
+	}
+}
+
+func TestServeRejectsAadhaarLikeTokenName(t *testing.T) {
+	tokens := filepath.Join(t.TempDir(), "tokens.yaml")
+	doc := "tokens:\n" +
+		"  - {name: \"ops 4918 7362 5403\", operator: true, sha256: " + strings.Repeat("ab", 32) + "}\n"
+	if err := os.WriteFile(tokens, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// An empty key is invalid, and serve reads it after the token file,
+	// so a serve that accepted the file stops there instead of running.
+	t.Setenv("SANGAM_AADHAAR_KEY", "")
+	data := t.TempDir()
+	code, _, errOut := runCLI(t, "serve", "--listen", "127.0.0.1:0", "--data", data, "--tokens", tokens)
+	if code == exitOK {
+		t.Fatal("serve started with the token file")
+	}
+	want := "line 2: tokens[0]: name: it contains XXXXXXXX5403, which looks like an Aadhaar number"
+	if !strings.Contains(errOut, want) {
+		t.Errorf("stderr %q lacks %q", errOut, want)
+	}
+	if strings.Contains(errOut, "7362") {
+		t.Errorf("stderr %q shows the number in clear", errOut)
+	}
+	if entries, _ := os.ReadDir(data); len(entries) != 0 {
+		t.Errorf("the rejected serve left %d files in its data folder", len(entries))
 	}
 }

@@ -332,20 +332,26 @@ func (s *Server) validChange(w http.ResponseWriter, r *http.Request, docErr erro
 		invalid = append(invalid, "the routes document")
 	}
 
+	byErr := routestore.ValidateBy(by)
 	for _, field := range []struct {
 		name string
 		err  error
-	}{{"by", routestore.ValidateBy(by)}, {"comment", routestore.ValidateComment(c.Comment)}} {
+	}{{"by", byErr}, {"comment", routestore.ValidateComment(c.Comment)}} {
 		if field.err != nil {
 			invalid = append(invalid, field.name)
-			violations = append(violations, routeViolations(field.err)...)
+			violations = append(violations, changeFieldViolations(field.name, field.err)...)
 		}
 	}
 	if len(invalid) == 0 {
 		return true
 	}
 
-	s.Log.Warn("routes change rejected as invalid", "by", by, "dry_run", c.DryRun,
+	logged := by
+	if errors.Is(byErr, canonical.ErrAadhaarLike) {
+		// The violation's message writes the number masked.
+		logged = "(invalid: " + canonical.RuleAadhaarLike + ")"
+	}
+	s.Log.Warn("routes change rejected as invalid", "by", logged, "dry_run", c.DryRun,
 		"problems", len(violations), "first", violations[0].Message, "remote", r.RemoteAddr)
 	kind := problem.InvalidRoutes
 	if invalid[0] != "the routes document" {
@@ -422,7 +428,9 @@ func (s *Server) removedDestinations(r *http.Request, current []byte, next route
 // pointer is that of the field in the change's body, such as /comment
 // (see changeFieldPointer). The routes document has no top-level key of
 // the same name, so it cannot be mistaken for a pointer into the
-// document, which the other violations of a change have.
+// document, which the other violations of a change have. A by or
+// comment that contains an Aadhaar number gets the rule
+// canonical.RuleAadhaarLike instead, at the same pointer.
 const ruleChange = "change"
 
 // changeFields lists the JSON names of the fields of a RoutesChange.
@@ -439,6 +447,25 @@ func changeFieldPointer(message string) string {
 		return ""
 	}
 	return "/" + name
+}
+
+// changeFieldViolations returns a violation for each error that err, the
+// error of the change's field name (by or comment), joins.
+func changeFieldViolations(name string, err error) []schemas.Violation {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	var out []schemas.Violation
+	for _, e := range errs {
+		if errors.Is(e, canonical.ErrAadhaarLike) {
+			out = append(out, schemas.Violation{Pointer: "/" + name, Rule: canonical.RuleAadhaarLike,
+				Message: e.Error()})
+			continue
+		}
+		out = append(out, routeViolations(e)...)
+	}
+	return out
 }
 
 // routeViolations returns a violation for each problem of a routes
@@ -473,10 +500,29 @@ func routeViolations(err error) []schemas.Violation {
 		}
 	}
 	add(err)
+	out = withoutClearAadhaar(out)
 	// Each check of a change lists its own problems, so the whole list
 	// is sorted before the cap.
 	schemas.SortByPointer(out)
 	return schemas.Violations(schemas.Invalid(out...))
+}
+
+// withoutClearAadhaar returns vs less the violations of other rules
+// whose messages contain a number that canonical.CheckOperatorText
+// reports, when vs has one of rule canonical.RuleAadhaarLike, which
+// writes the number masked. A routes document's problems are filtered
+// so (see routes.Invalid), but the other checks of a change, such as
+// the files of its destinations, report on their own and may quote
+// the value that contains the number.
+func withoutClearAadhaar(vs []schemas.Violation) []schemas.Violation {
+	if !slices.ContainsFunc(vs, func(v schemas.Violation) bool {
+		return v.Rule == canonical.RuleAadhaarLike
+	}) {
+		return vs
+	}
+	return slices.DeleteFunc(vs, func(v schemas.Violation) bool {
+		return v.Rule != canonical.RuleAadhaarLike && canonical.CheckOperatorText("", v.Message) != nil
+	})
 }
 
 // branches reports whether err's chain of wrapped errors has an error

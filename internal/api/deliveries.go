@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/problem"
@@ -182,10 +183,15 @@ func fieldErrorf(pointer, format string, args ...any) error {
 // writeInvalidReplay writes the 400 problem for r, a replay request whose
 // check returned err, in the form of an invalid routes change's, and adds
 // err to the audit line of r. The violation's pointer is that of err's
-// fieldError, or "" when err wraps no fieldError.
+// fieldError, or "" when err wraps no fieldError. Its rule is
+// canonical.RuleAadhaarLike when err matches canonical.ErrAadhaarLike,
+// and ruleRequest otherwise.
 func writeInvalidReplay(w http.ResponseWriter, r *http.Request, err error) {
 	noteAttrs(r, "error", err)
 	violation := schemas.Violation{Rule: ruleRequest, Message: err.Error()}
+	if errors.Is(err, canonical.ErrAadhaarLike) {
+		violation.Rule = canonical.RuleAadhaarLike
+	}
 	var field fieldError
 	if errors.As(err, &field) {
 		violation.Pointer = field.pointer
@@ -206,6 +212,11 @@ func (req ReplayRequest) Check() error {
 			maxBy)
 	}
 	if err := textcheck.Name(req.By); err != nil {
+		return fieldErrorf("/by", "by: invalid: %w", err)
+	}
+	// The journal records by with the replay, and the delivery's history
+	// shows it.
+	if err := canonical.CheckOperatorText("it", req.By); err != nil {
 		return fieldErrorf("/by", "by: invalid: %w", err)
 	}
 	return nil

@@ -217,10 +217,7 @@ func Parse(doc []byte) (*Tokens, error) {
 	// at returns the start of an error about key of entry i, or about
 	// the whole entry when key is "".
 	at := func(i int, key string) string {
-		start := fmt.Sprintf("line %d: tokens[%d]", lineOf(i, key), i)
-		if file.Tokens[i].Name != "" {
-			start += fmt.Sprintf(" %q", file.Tokens[i].Name)
-		}
+		start := fmt.Sprintf("line %d: %s", lineOf(i, key), entryLabel(i, file.Tokens[i].Name))
 		if key == "" {
 			return start
 		}
@@ -261,19 +258,19 @@ func Parse(doc []byte) (*Tokens, error) {
 		if nameErr == nil {
 			key := nameKey(p.Name)
 			if earlier, seen := firstName[key]; seen {
-				errs = append(errs, fmt.Errorf("%s: prints as tokens[%d] %q does: the "+
+				errs = append(errs, fmt.Errorf("%s: prints as %s does: the "+
 					"journal and the routes history record who acted by name, so each entry needs its "+
-					"own, such as %q for a holder's second token", at(i, "name"), earlier,
-					file.Tokens[earlier].Name, file.Tokens[earlier].Name+"-2"))
+					"own, such as %q for a holder's second token", at(i, "name"),
+					entryLabel(earlier, file.Tokens[earlier].Name), file.Tokens[earlier].Name+"-2"))
 			} else {
 				firstName[key] = i
 			}
 		}
 		if validDigest {
 			if earlier, seen := firstEntry[string(digest)]; seen {
-				errs = append(errs, fmt.Errorf("%s: same digest as tokens[%d] %q: "+
+				errs = append(errs, fmt.Errorf("%s: same digest as %s: "+
 					"each entry needs its own token: make a new one with sangam token",
-					at(i, "sha256"), earlier, file.Tokens[earlier].Name))
+					at(i, "sha256"), entryLabel(earlier, file.Tokens[earlier].Name)))
 			} else {
 				firstEntry[string(digest)] = i
 			}
@@ -297,6 +294,17 @@ func Parse(doc []byte) (*Tokens, error) {
 	return tokens, errors.Join(errs...)
 }
 
+// entryLabel returns how an error names token entry i, whose name is
+// name: "tokens[i]" and the quoted name. It leaves the name out when it
+// is empty or contains a number that canonical.CheckOperatorText
+// reports, because the error would show that number in clear.
+func entryLabel(i int, name string) string {
+	if name == "" || canonical.CheckOperatorText("name", name) != nil {
+		return fmt.Sprintf("tokens[%d]", i)
+	}
+	return fmt.Sprintf("tokens[%d] %q", i, name)
+}
+
 // valueLine returns the line of key's value in the mapping node entry,
 // or the line of entry itself when it has no such key.
 func valueLine(entry *yaml.Node, key string) int {
@@ -317,7 +325,11 @@ const MaxNameBytes = 200
 // CheckName returns an error unless name can name a token's holder in
 // the journal and the routes history: 1 to MaxNameBytes bytes of UTF-8
 // without control characters, with letters of one Unicode script or of
-// a mix that cannot print as another name (see checkOneScript).
+// a mix that cannot print as another name (see checkOneScript), and
+// without a number that looks like an Aadhaar number (see
+// canonical.CheckOperatorText), which audit lines, posted_by and the
+// routes history would show in clear. That error matches
+// canonical.ErrAadhaarLike.
 func CheckName(name string) error {
 	switch {
 	case name == "":
@@ -326,6 +338,9 @@ func CheckName(name string) error {
 		return fmt.Errorf("%d bytes, more than %d", len(name), MaxNameBytes)
 	}
 	if err := textcheck.Name(name); err != nil {
+		return err
+	}
+	if err := canonical.CheckOperatorText("it", name); err != nil {
 		return err
 	}
 	return checkOneScript(name)
@@ -540,7 +555,7 @@ func parseCodes(i int, p Principal, node *yaml.Node, sc scope) ([]string, []erro
 		return nil, nil
 	}
 	at := func(line int) string {
-		return fmt.Sprintf("line %d: tokens[%d] %q: %s", line, i, p.Name, sc.key)
+		return fmt.Sprintf("line %d: %s: %s", line, entryLabel(i, p.Name), sc.key)
 	}
 	if p.Agency != sc.agency {
 		agency := "no agency"
@@ -650,8 +665,9 @@ func (t *Tokens) CheckAgencies(known []string) error {
 	e := t.entries.Load()
 	for i, p := range e.principals {
 		if p.Agency != "" && !slices.Contains(known, p.Agency) {
-			errs = append(errs, fmt.Errorf("line %d: tokens[%d] %q: agency: unknown agency %q: "+
-				"known agencies are %s", e.agencyLines[i], i, p.Name, p.Agency, strings.Join(known, ", ")))
+			errs = append(errs, fmt.Errorf("line %d: %s: agency: unknown agency %q: "+
+				"known agencies are %s", e.agencyLines[i], entryLabel(i, p.Name), p.Agency,
+				strings.Join(known, ", ")))
 		}
 	}
 	return errors.Join(errs...)

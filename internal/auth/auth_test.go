@@ -707,3 +707,71 @@ func TestParseReportsEveryProblem(t *testing.T) {
 		})
 	}
 }
+
+// aadhaarNameSpellings are token names that contain the Aadhaar-valid
+// number 491873625403 in the spellings that canonical.CheckOperatorText
+// reports: grouped by spaces or hyphens, and unbroken.
+var aadhaarNameSpellings = []string{
+	"ops 4918 7362 5403",
+	"ops-4918-7362-5403",
+	"ops491873625403",
+	"4918 7362 5403",
+}
+
+func TestParseRejectsAadhaarLikeNames(t *testing.T) {
+	for _, name := range aadhaarNameSpellings {
+		t.Run(name, func(t *testing.T) {
+			doc := "tokens:\n" +
+				"  - {name: ops, operator: true, sha256: " + digest("ops") + "}\n" +
+				"  - name: \"" + name + "\"\n" +
+				"    operator: true\n" +
+				"    sha256: " + digest("e") + "\n"
+			_, err := Parse([]byte(doc))
+			if err == nil {
+				t.Fatal("Parse accepted the name")
+			}
+			want := "line 3: tokens[1]: name: it contains XXXXXXXX5403, which looks like an Aadhaar number"
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q lacks %q", err, want)
+			}
+			if !errors.Is(err, canonical.ErrAadhaarLike) {
+				t.Errorf("error %q does not match canonical.ErrAadhaarLike", err)
+			}
+			if strings.Contains(err.Error(), "7362") {
+				t.Errorf("error %q shows the number in clear", err)
+			}
+		})
+	}
+}
+
+// TestParseHidesAadhaarLikeNameInOtherErrors checks that the errors
+// about other fields of an entry with such a name leave the name out.
+func TestParseHidesAadhaarLikeNameInOtherErrors(t *testing.T) {
+	doc := "tokens:\n" +
+		"  - name: ops 4918 7362 5403\n" +
+		"    operator: true\n" +
+		"    stations: [EKM0412]\n" +
+		"    sha256: nothex\n"
+	_, err := Parse([]byte(doc))
+	if err == nil {
+		t.Fatal("Parse accepted the entry")
+	}
+	for _, want := range []string{"line 5: tokens[0]: sha256: ", "line 4: tokens[0]: stations: "} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "7362") {
+		t.Errorf("error %q shows the number in clear", err)
+	}
+}
+
+func TestCheckNameKeepsOtherNumbers(t *testing.T) {
+	// 491873625404 fails the check digit, and a 16-digit run is no
+	// Aadhaar number.
+	for _, name := range []string{"ops 4918 7362 5404", "desk-2025", "ops 4918736254031234"} {
+		if err := CheckName(name); err != nil {
+			t.Errorf("CheckName(%q) = %v, want nil", name, err)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/textcheck"
 	"github.com/sangam-hub/sangam/routes"
 )
@@ -203,7 +204,9 @@ func (c Change) Admit(current Version, restored *Version) error {
 }
 
 // ValidateBy returns an error, starting with "by: ", unless by is valid
-// as Change.By.
+// as Change.By. A by that contains an Aadhaar number is invalid, because
+// the routes history shows it, and its error matches
+// canonical.ErrAadhaarLike.
 func ValidateBy(by string) error {
 	switch {
 	case by == "":
@@ -214,11 +217,15 @@ func ValidateBy(by string) error {
 	if err := textcheck.Name(by); err != nil {
 		return fmt.Errorf("by: invalid: %w", err)
 	}
+	if err := canonical.CheckOperatorText("it", by); err != nil {
+		return fmt.Errorf("by: invalid: %w", err)
+	}
 	return nil
 }
 
 // ValidateComment returns an error, starting with "comment: ", unless
-// comment is valid as Change.Comment.
+// comment is valid as Change.Comment. A comment that contains an Aadhaar
+// number is invalid, as ValidateBy's by is.
 func ValidateComment(comment string) error {
 	var errs []error
 	if len(comment) > MaxCommentBytes {
@@ -228,6 +235,9 @@ func ValidateComment(comment string) error {
 	// The history lists comments one per line, so a line break or an
 	// escape could forge an entry.
 	if err := textcheck.Line(comment); err != nil {
+		errs = append(errs, fmt.Errorf("comment: invalid: %w", err))
+	}
+	if err := canonical.CheckOperatorText("it", comment); err != nil {
 		errs = append(errs, fmt.Errorf("comment: invalid: %w", err))
 	}
 	return errors.Join(errs...)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/sangam-hub/sangam/canonical"
 )
 
 func TestConflictErrorMatches(t *testing.T) {
@@ -39,6 +41,27 @@ func TestWatcherConfigValidate(t *testing.T) {
 		"interval: -1ns is negative", "applied: -1 is negative"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+}
+
+// TestChangeRejectsAadhaarLikeNotes checks that a change whose by or
+// comment contains the Aadhaar-valid number 491873625403 is invalid, so
+// that no store saves it, with an error that writes the number masked.
+func TestChangeRejectsAadhaarLikeNotes(t *testing.T) {
+	for _, c := range []Change{
+		{Document: []byte("routes: []\n"), By: "ops 4918 7362 5403"},
+		{Document: []byte("routes: []\n"), By: "ops", Comment: "for 4918-7362-5403"},
+		{Document: []byte("routes: []\n"), By: "ops", Comment: "for 491873625403"},
+	} {
+		err := c.validateFields()
+		if !errors.Is(err, canonical.ErrAadhaarLike) {
+			t.Errorf("by %q, comment %q: error %v, want it to match canonical.ErrAadhaarLike",
+				c.By, c.Comment, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), "XXXXXXXX5403") || strings.Contains(err.Error(), "7362") {
+			t.Errorf("by %q, comment %q: error %q, want the number masked", c.By, c.Comment, err)
 		}
 	}
 }
