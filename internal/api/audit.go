@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"maps"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/throttle"
 )
 
 // audit is the kind of log line that each request to an endpoint gets.
@@ -175,24 +177,74 @@ func (s *statusRecorder) WriteHeader(code int) {
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // warnDenied logs msg at Warn, with attrs and r's remote address, for a
-// request that failed authentication or lacks the grant it needs. Anyone
-// who reaches the port can send such requests, so at most one line of
-// each msg is logged per throttle.DefaultLogInterval, and each line
-// counts in suppressed the lines of its msg held back since the last one.
-func (s *Server) warnDenied(r *http.Request, msg string, attrs ...any) {
+// request that failed authentication or lacks the grant it needs.
+// principal is the name of the caller's token, or empty when the caller
+// has no valid token. Anyone who reaches the port can send such requests,
+// so at most one line of each msg is logged per throttle.DefaultLogInterval
+// for each caller, known by principal or else by the remote host (see
+// deniedKey). Each line counts in suppressed the lines of its msg and
+// caller held back since the last one, and names the caller in
+// suppressed_key.
+//
+// s.denied tracks deniedKeys pairs of msg and caller at once. While all
+// are in use, as when an attacker sends from many addresses, the lines
+// of other callers share one limit per msg. Such lines have
+// rate_limit=shared, and their suppressed_key is "shared".
+func (s *Server) warnDenied(r *http.Request, principal, msg string, attrs ...any) {
 	now := time.Now
 	if s.now != nil {
 		now = s.now
 	}
-	ok, suppressed := s.denied.Allow(msg, now())
-	if !ok {
+	key := deniedKey(r, principal)
+	d := s.denied.Allow(msg, key, now())
+	for _, held := range d.Expired {
+		s.logHeldBack(held)
+	}
+	if !d.OK {
 		return
 	}
+	if principal != "" {
+		attrs = append([]any{"principal", principal}, attrs...)
+	}
 	attrs = append(attrs, "remote", r.RemoteAddr)
-	if suppressed > 0 {
-		attrs = append(attrs, "suppressed", suppressed)
+	if d.Shared {
+		attrs = append(attrs, "rate_limit", "shared")
+		key = sharedKey
+	}
+	if d.Suppressed > 0 {
+		attrs = append(attrs, "suppressed", d.Suppressed, "suppressed_key", key)
 	}
 	s.Log.Warn(msg, attrs...)
+}
+
+// sharedKey is the suppressed_key of the lines held back by the shared
+// limit of a message, for callers that s.denied had no room to track.
+const sharedKey = "shared"
+
+// deniedKey returns the key by which s.denied limits the denied requests
+// of r's caller: "principal:NAME" for a known token, or else
+// "remote:HOST" with the host, without the port, of r's remote address.
+func deniedKey(r *http.Request, principal string) string {
+	if principal != "" {
+		return "principal:" + principal
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "remote:" + host
+}
+
+// logHeldBack logs, at Warn with the message of their kind, the denied
+// requests of one caller that s.denied held back since its last line,
+// once no line of that caller followed within the interval.
+func (s *Server) logHeldBack(held throttle.HeldBack) {
+	key := held.Key
+	if key == "" {
+		key = sharedKey
+	}
+	s.Log.Warn(held.Kind, "suppressed", held.Suppressed, "suppressed_key", key,
+		"suppressed_since", held.Since)
 }
 
 // inboundAttrs returns the log attributes of an inbound post of r as
