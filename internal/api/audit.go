@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/metrics"
 	"github.com/sangam-hub/sangam/internal/throttle"
 )
 
@@ -176,25 +177,53 @@ func (s *statusRecorder) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// warnDenied logs msg at Warn, with attrs and r's remote address, for a
-// request that failed authentication or lacks the grant it needs.
-// principal is the name of the caller's token, or empty when the caller
-// has no valid token. Anyone who reaches the port can send such requests,
-// so at most one line of each msg is logged per throttle.DefaultLogInterval
-// for each caller, known by principal or else by the remote host (see
-// deniedKey). Each line counts in suppressed the lines of its msg and
-// caller held back since the last one, and names the caller in
-// suppressed_key.
+// denial is a kind of denied request.
+type denial struct {
+	// kind is its kind label in sangam_denied_requests_total, one of the
+	// metrics.Denied constants.
+	kind string
+	// message is the message of its log lines.
+	message string
+}
+
+// The denials that warnDenied logs.
+var (
+	deniedManyAuthorization = denial{metrics.DeniedManyAuthorization,
+		"request with more than one Authorization header"}
+	deniedUnauthenticated         = denial{metrics.DeniedUnauthenticated, "request without a valid token"}
+	deniedTokenWithdrawn          = denial{metrics.DeniedTokenWithdrawn, "token withdrawn during a post"}
+	deniedOtherAgency             = denial{metrics.DeniedOtherAgency, "token used for another agency"}
+	deniedMetricsTokenForOperator = denial{metrics.DeniedOperatorEndpoint,
+		"metrics token used for an operator endpoint"}
+	deniedAgencyTokenForOperator = denial{metrics.DeniedOperatorEndpoint,
+		"agency token used for an operator endpoint"}
+	deniedMetrics = denial{metrics.DeniedMetricsEndpoint,
+		"token without the metrics grant used for metrics"}
+	deniedVerifications = denial{metrics.DeniedVerificationEndpoint,
+		"token without passport or operator rights used for passport verifications"}
+)
+
+// warnDenied counts in s.Metrics, and logs at Warn with attrs and r's
+// remote address, a request that failed authentication or lacks the
+// grant it needs. principal is the name of the caller's token, or empty
+// when the caller has no valid token. Anyone who reaches the port can
+// send such requests, so at most one line of each denial is logged per
+// throttle.DefaultLogInterval for each caller, known by principal or
+// else by the remote host (see deniedKey). Each line counts in
+// suppressed the lines of its denial and caller held back since the last
+// one, and names the caller in suppressed_key.
 //
-// s.denied tracks deniedKeys pairs of msg and caller at once. While all
-// are in use, as when an attacker sends from many addresses, the lines
-// of other callers share one limit per msg. Such lines have
+// s.denied tracks deniedKeys pairs of denial and caller at once. While
+// all are in use, as when an attacker sends from many addresses, the
+// lines of other callers share one limit per denial. Such lines have
 // rate_limit=shared, and their suppressed_key is "shared".
-func (s *Server) warnDenied(r *http.Request, principal, msg string, attrs ...any) {
+func (s *Server) warnDenied(r *http.Request, denied denial, principal string, attrs ...any) {
+	s.Metrics.CountDenied(denied.kind, principal)
 	now := time.Now
 	if s.now != nil {
 		now = s.now
 	}
+	msg := denied.message
 	key := deniedKey(r, principal)
 	d := s.denied.Allow(msg, key, now())
 	for _, held := range d.Expired {

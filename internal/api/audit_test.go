@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/metrics/metricstest"
 )
 
 // wantOneLine returns the only line of logs with message msg, or fails t.
@@ -313,6 +314,32 @@ func TestDeniedLinesSharedWhenKeysFull(t *testing.T) {
 	// The entries expired, so the new host has one again.
 	if _, ok := lines[258]["rate_limit"]; ok {
 		t.Errorf("line after the entries expired has rate_limit %v", lines[258]["rate_limit"])
+	}
+}
+
+func TestDeniedRequestsCounted(t *testing.T) {
+	h := newSampleHub(t, true)
+	for _, token := range []string{policeToken, policeToken, stationToken, "no-such-token", policeToken, ""} {
+		r := send(t, http.MethodGet, h.url+"/api/v1/deadletters", token, nil)
+		if r.status != http.StatusForbidden && r.status != http.StatusUnauthorized {
+			t.Fatalf("status %d, want 401 or 403", r.status)
+		}
+	}
+
+	scrape := metricstest.Get(t, h.url+"/metrics", metricsToken)
+	for _, tc := range []struct {
+		kind, principal string
+		want            float64
+	}{
+		// Every request counts, those whose lines were held back too.
+		{"operator_endpoint", "cctns", 3},
+		{"operator_endpoint", "ekm0420", 1},
+		{"unauthenticated", "", 2},
+	} {
+		labels := []string{"kind", tc.kind, "principal", tc.principal}
+		if got, ok := scrape.Value("sangam_denied_requests_total", labels...); got != tc.want || !ok {
+			t.Errorf("sangam_denied_requests_total%v = %v (present %v), want %v", labels, got, ok, tc.want)
+		}
 	}
 }
 
