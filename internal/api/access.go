@@ -35,7 +35,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Req
 	if errors.Is(err, auth.ErrManyAuthorization) {
 		problem.Write(w, problem.New(problem.BadRequest, "the request has more than one "+
 			"Authorization header: send one, Authorization: Bearer TOKEN"))
-		s.warnDenied(r, "request with more than one Authorization header", "path", r.URL.Path)
+		s.warnDenied(r, deniedManyAuthorization, "", "path", r.URL.Path)
 		return r, false
 	}
 	if err != nil {
@@ -44,7 +44,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*http.Req
 			detail = "the bearer token is not known to this hub"
 		}
 		writeUnauthenticated(w, detail)
-		s.warnDenied(r, "request without a valid token", "path", r.URL.Path, "error", err)
+		s.warnDenied(r, deniedUnauthenticated, "", "path", r.URL.Path, "error", err)
 		return r, false
 	}
 	return r.WithContext(context.WithValue(r.Context(), principalKey{}, p)), true
@@ -63,7 +63,7 @@ func (s *Server) forbidOtherAgency(w http.ResponseWriter, r *http.Request, p aut
 	if p.Agency == agency {
 		return false
 	}
-	s.warnDenied(r, "token used for another agency", "principal", p.Name, "agency", agency)
+	s.warnDenied(r, deniedOtherAgency, p.Name, "agency", agency)
 	problem.Write(w, problem.New(problem.Forbidden,
 		"this token may not post messages as agency "+agency+"; nothing was stored"))
 	return true
@@ -97,7 +97,7 @@ func (s *Server) identifyAgain(w http.ResponseWriter, r *http.Request, agency st
 	p, err := s.Tokens.Identify(r)
 	if err != nil {
 		writeUnauthenticated(w, "the bearer token was withdrawn while the body was being sent")
-		s.warnDenied(r, "token withdrawn during a post", "agency", agency, "error", err)
+		s.warnDenied(r, deniedTokenWithdrawn, "", "agency", agency, "error", err)
 		return auth.Principal{}, false
 	}
 	if s.forbidOtherAgency(w, r, p, agency) {
@@ -207,10 +207,10 @@ func (s *Server) operatorOnly(next http.HandlerFunc) http.HandlerFunc {
 		}
 		if p, known := principal(r); known && !p.Operator {
 			if p.MetricsOnly() {
-				s.warnDenied(r, "metrics token used for an operator endpoint", "principal", p.Name,
+				s.warnDenied(r, deniedMetricsTokenForOperator, p.Name,
 					"method", r.Method, "path", r.URL.Path)
 			} else {
-				s.warnDenied(r, "agency token used for an operator endpoint", "principal", p.Name,
+				s.warnDenied(r, deniedAgencyTokenForOperator, p.Name,
 					"agency", p.Agency, "method", r.Method, "path", r.URL.Path)
 			}
 			problem.Write(w, problem.New(problem.Forbidden,
@@ -233,8 +233,7 @@ func (s *Server) metricsReaders(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if p, known := principal(r); known && !p.MayReadMetrics() {
-			s.warnDenied(r, "token without the metrics grant used for metrics", "principal", p.Name,
-				"path", r.URL.Path)
+			s.warnDenied(r, deniedMetrics, p.Name, "path", r.URL.Path)
 			problem.Write(w, problem.New(problem.Forbidden,
 				"this endpoint needs an operator's or a metrics token"))
 			return
@@ -254,8 +253,7 @@ func (s *Server) verificationReaders(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if p, known := principal(r); known && !p.Operator && p.Agency != passport.Agency {
-			s.warnDenied(r, "token without passport or operator rights used for passport verifications",
-				"principal", p.Name, "agency", p.Agency, "path", r.URL.Path)
+			s.warnDenied(r, deniedVerifications, p.Name, "agency", p.Agency, "path", r.URL.Path)
 			problem.Write(w, problem.New(problem.Forbidden,
 				"passport verification statuses and their listing need an operator's or "+
 					"the passport office's token"))

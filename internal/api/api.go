@@ -124,8 +124,8 @@ type Server struct {
 	failuresOnce sync.Once
 	failures     failureLogs
 	// denied rate-limits the lines of requests that fail authentication
-	// or lack a grant, by message.
-	denied throttle.Sampler
+	// or lack a grant, by message and caller (see warnDenied).
+	denied throttle.KeyedSampler
 	// metricsHandler serves Metrics; mux sets it.
 	metricsHandler http.Handler
 	// reservations is the memory that inbound bodies in flight have

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"maps"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/metrics"
+	"github.com/sangam-hub/sangam/internal/throttle"
 )
 
 // audit is the kind of log line that each request to an endpoint gets.
@@ -174,25 +177,103 @@ func (s *statusRecorder) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// warnDenied logs msg at Warn, with attrs and r's remote address, for a
-// request that failed authentication or lacks the grant it needs. Anyone
-// who reaches the port can send such requests, so at most one line of
-// each msg is logged per throttle.DefaultLogInterval, and each line
-// counts in suppressed the lines of its msg held back since the last one.
-func (s *Server) warnDenied(r *http.Request, msg string, attrs ...any) {
+// denial is a kind of denied request.
+type denial struct {
+	// kind is its kind label in sangam_denied_requests_total, one of the
+	// metrics.Denied constants.
+	kind string
+	// message is the message of its log lines.
+	message string
+}
+
+// The denials that warnDenied logs.
+var (
+	deniedManyAuthorization = denial{metrics.DeniedManyAuthorization,
+		"request with more than one Authorization header"}
+	deniedUnauthenticated         = denial{metrics.DeniedUnauthenticated, "request without a valid token"}
+	deniedTokenWithdrawn          = denial{metrics.DeniedTokenWithdrawn, "token withdrawn during a post"}
+	deniedOtherAgency             = denial{metrics.DeniedOtherAgency, "token used for another agency"}
+	deniedMetricsTokenForOperator = denial{metrics.DeniedOperatorEndpoint,
+		"metrics token used for an operator endpoint"}
+	deniedAgencyTokenForOperator = denial{metrics.DeniedOperatorEndpoint,
+		"agency token used for an operator endpoint"}
+	deniedMetrics = denial{metrics.DeniedMetricsEndpoint,
+		"token without the metrics grant used for metrics"}
+	deniedVerifications = denial{metrics.DeniedVerificationEndpoint,
+		"token without passport or operator rights used for passport verifications"}
+)
+
+// warnDenied counts in s.Metrics, and logs at Warn with attrs and r's
+// remote address, a request that failed authentication or lacks the
+// grant it needs. principal is the name of the caller's token, or empty
+// when the caller has no valid token. Anyone who reaches the port can
+// send such requests, so at most one line of each denial is logged per
+// throttle.DefaultLogInterval for each caller, known by principal or
+// else by the remote host (see deniedKey). Each line counts in
+// suppressed the lines of its denial and caller held back since the last
+// one, and names the caller in suppressed_key.
+//
+// s.denied tracks deniedKeys pairs of denial and caller at once. While
+// all are in use, as when an attacker sends from many addresses, the
+// lines of other callers share one limit per denial. Such lines have
+// rate_limit=shared, and their suppressed_key is "shared".
+func (s *Server) warnDenied(r *http.Request, denied denial, principal string, attrs ...any) {
+	s.Metrics.CountDenied(denied.kind, principal)
 	now := time.Now
 	if s.now != nil {
 		now = s.now
 	}
-	ok, suppressed := s.denied.Allow(msg, now())
-	if !ok {
+	msg := denied.message
+	key := deniedKey(r, principal)
+	d := s.denied.Allow(msg, key, now())
+	for _, held := range d.Expired {
+		s.logHeldBack(held)
+	}
+	if !d.OK {
 		return
 	}
+	if principal != "" {
+		attrs = append([]any{"principal", principal}, attrs...)
+	}
 	attrs = append(attrs, "remote", r.RemoteAddr)
-	if suppressed > 0 {
-		attrs = append(attrs, "suppressed", suppressed)
+	if d.Shared {
+		attrs = append(attrs, "rate_limit", "shared")
+		key = sharedKey
+	}
+	if d.Suppressed > 0 {
+		attrs = append(attrs, "suppressed", d.Suppressed, "suppressed_key", key)
 	}
 	s.Log.Warn(msg, attrs...)
+}
+
+// sharedKey is the suppressed_key of the lines held back by the shared
+// limit of a message, for callers that s.denied had no room to track.
+const sharedKey = "shared"
+
+// deniedKey returns the key by which s.denied limits the denied requests
+// of r's caller: "principal:NAME" for a known token, or else
+// "remote:HOST" with the host, without the port, of r's remote address.
+func deniedKey(r *http.Request, principal string) string {
+	if principal != "" {
+		return "principal:" + principal
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "remote:" + host
+}
+
+// logHeldBack logs, at Warn with the message of their kind, the denied
+// requests of one caller that s.denied held back since its last line,
+// once no line of that caller followed within the interval.
+func (s *Server) logHeldBack(held throttle.HeldBack) {
+	key := held.Key
+	if key == "" {
+		key = sharedKey
+	}
+	s.Log.Warn(held.Kind, "suppressed", held.Suppressed, "suppressed_key", key,
+		"suppressed_since", held.Since)
 }
 
 // inboundAttrs returns the log attributes of an inbound post of r as

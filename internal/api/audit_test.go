@@ -2,15 +2,18 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/metrics/metricstest"
 )
 
 // wantOneLine returns the only line of logs with message msg, or fails t.
@@ -158,15 +161,22 @@ func TestDeniedLinesNameRemote(t *testing.T) {
 	}
 }
 
-// startClockedServer serves the API with the sample tokens on loopback,
+// newClockedHandler returns the API's handler with the sample tokens,
 // logging as JSON to the returned buffer at the returned stopped clock.
-func startClockedServer(t *testing.T) (*httptest.Server, *lockedBuffer, *stoppedClock) {
+func newClockedHandler(t *testing.T) (http.Handler, *lockedBuffer, *stoppedClock) {
 	t.Helper()
 	logs := &lockedBuffer{}
 	clock := &stoppedClock{now: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)}
 	server := &api.Server{Log: slog.New(slog.NewJSONHandler(logs, nil)), Tokens: sampleTokens(t)}
 	server.SetClock(clock.Now)
-	srv := httptest.NewServer(server.Handler())
+	return server.Handler(), logs, clock
+}
+
+// startClockedServer serves newClockedHandler's handler on loopback.
+func startClockedServer(t *testing.T) (*httptest.Server, *lockedBuffer, *stoppedClock) {
+	t.Helper()
+	handler, logs, clock := newClockedHandler(t)
+	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	return srv, logs, clock
 }
@@ -196,6 +206,140 @@ func TestDeniedLinesRateLimited(t *testing.T) {
 	}
 	if lines[1]["suppressed"] != 41.0 {
 		t.Errorf("the second line has suppressed %v, want 41", lines[1]["suppressed"])
+	}
+	if lines[1]["suppressed_key"] != "remote:127.0.0.1" {
+		t.Errorf("the second line has suppressed_key %v, want remote:127.0.0.1", lines[1]["suppressed_key"])
+	}
+}
+
+// wantAttr fails t unless line has want as the value of key.
+func wantAttr(t *testing.T, line map[string]any, key string, want any) {
+	t.Helper()
+	if line[key] != want {
+		t.Errorf("%s = %v, want %v; line %v", key, line[key], want, line)
+	}
+}
+
+func TestDeniedLinesLimitedPerPrincipal(t *testing.T) {
+	const msg = "agency token used for an operator endpoint"
+	srv, logs, clock := startClockedServer(t)
+	deny := func(token string) {
+		t.Helper()
+		if r := send(t, http.MethodGet, srv.URL+"/api/v1/deadletters", token, nil); r.status != http.StatusForbidden {
+			t.Fatalf("status %d, want 403", r.status)
+		}
+	}
+	for _, token := range []string{policeToken, stationToken, policeToken, passportToken, stationToken, policeToken} {
+		deny(token)
+	}
+	lines := logs.lines(t, msg)
+	var principals []any
+	for _, line := range lines {
+		principals = append(principals, line["principal"])
+	}
+	if want := []any{"cctns", "ekm0420", "rpo"}; !slices.Equal(principals, want) {
+		t.Fatalf("lines name principals %v, want %v", principals, want)
+	}
+
+	clock.advance(5 * time.Second)
+	deny(policeToken)
+	lines = logs.lines(t, msg)
+	if len(lines) != 5 {
+		t.Fatalf("%d lines after 5 s, want 5: %v", len(lines), lines)
+	}
+	// The entry of ekm0420, with one request held back, expires at the
+	// next denial and gets its own line. That of rpo held back none.
+	held := lines[3]
+	wantAttr(t, held, "suppressed", 1.0)
+	wantAttr(t, held, "suppressed_key", "principal:ekm0420")
+	wantAttr(t, held, "suppressed_since", "2026-12-06T10:00:00Z")
+	if _, ok := held["remote"]; ok {
+		t.Errorf("held-back line has remote %v, want none: it reports requests held back, not one request", held["remote"])
+	}
+	last := lines[4]
+	wantAttr(t, last, "principal", "cctns")
+	wantAttr(t, last, "suppressed", 2.0)
+	wantAttr(t, last, "suppressed_key", "principal:cctns")
+}
+
+func TestDeniedLinesSharedWhenKeysFull(t *testing.T) {
+	const msg = "request without a valid token"
+	handler, logs, clock := newClockedHandler(t)
+	deny := func(host string) {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/deadletters", nil)
+		req.RemoteAddr = host + ":40000"
+		req.Header.Set("Authorization", "Bearer no-such-token")
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusUnauthorized {
+			t.Fatalf("status %d, want 401", rec.Code)
+		}
+	}
+	// Each of 256 hosts gets a line of its own.
+	for i := range 256 {
+		deny(fmt.Sprintf("198.51.100.%d", i))
+	}
+	lines := logs.lines(t, msg)
+	if len(lines) != 256 {
+		t.Fatalf("256 hosts logged %d lines, want 256", len(lines))
+	}
+	for _, line := range lines {
+		if _, ok := line["rate_limit"]; ok {
+			t.Fatalf("line within the table has rate_limit %v: %v", line["rate_limit"], line)
+		}
+	}
+
+	// The table is full, so three more hosts share one line.
+	for _, host := range []string{"203.0.113.1", "203.0.113.2", "203.0.113.3"} {
+		deny(host)
+	}
+	lines = logs.lines(t, msg)
+	if len(lines) != 257 {
+		t.Fatalf("3 hosts beyond the table logged %d lines, want 1", len(lines)-256)
+	}
+	shared := lines[256]
+	wantAttr(t, shared, "rate_limit", "shared")
+	wantAttr(t, shared, "remote", "203.0.113.1:40000")
+
+	clock.advance(5 * time.Second)
+	deny("203.0.113.4")
+	lines = logs.lines(t, msg)
+	if len(lines) != 259 {
+		t.Fatalf("%d lines after 5 s, want 259", len(lines))
+	}
+	held := lines[257]
+	wantAttr(t, held, "suppressed", 2.0)
+	wantAttr(t, held, "suppressed_key", "shared")
+	// The entries expired, so the new host has one again.
+	if _, ok := lines[258]["rate_limit"]; ok {
+		t.Errorf("line after the entries expired has rate_limit %v", lines[258]["rate_limit"])
+	}
+}
+
+func TestDeniedRequestsCounted(t *testing.T) {
+	h := newSampleHub(t, true)
+	for _, token := range []string{policeToken, policeToken, stationToken, "no-such-token", policeToken, ""} {
+		r := send(t, http.MethodGet, h.url+"/api/v1/deadletters", token, nil)
+		if r.status != http.StatusForbidden && r.status != http.StatusUnauthorized {
+			t.Fatalf("status %d, want 401 or 403", r.status)
+		}
+	}
+
+	scrape := metricstest.Get(t, h.url+"/metrics", metricsToken)
+	for _, tc := range []struct {
+		kind, principal string
+		want            float64
+	}{
+		// Every request counts, those whose lines were held back too.
+		{"operator_endpoint", "cctns", 3},
+		{"operator_endpoint", "ekm0420", 1},
+		{"unauthenticated", "", 2},
+	} {
+		labels := []string{"kind", tc.kind, "principal", tc.principal}
+		if got, ok := scrape.Value("sangam_denied_requests_total", labels...); got != tc.want || !ok {
+			t.Errorf("sangam_denied_requests_total%v = %v (present %v), want %v", labels, got, ok, tc.want)
+		}
 	}
 }
 

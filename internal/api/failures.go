@@ -9,10 +9,18 @@ type failureLogs struct {
 	store, journey, find, deadLetters, replay, backlog, verifications, busy, explainBusy *throttle.FailureLog
 }
 
-// newFailureLogs builds s.failures and sets the interval of s.denied.
+// deniedKeys is the number of pairs of message and caller, a token name
+// or a remote host, whose denied requests s.denied limits apart. Each
+// pair logs at most one line per throttle.DefaultLogInterval, and one
+// more with its count held back when its entry expires, so deniedKeys
+// bounds the rate of denied-request lines and the memory of the table.
+const deniedKeys = 256
+
+// newFailureLogs builds s.failures and sets the limits of s.denied.
 // mux calls it once.
 func (s *Server) newFailureLogs() {
 	s.denied.Interval = throttle.DefaultLogInterval
+	s.denied.MaxKeys = deniedKeys
 	log := func(failed, recovered string) *throttle.FailureLog {
 		return throttle.NewFailureLog(throttle.FailureLogConfig{
 			Logger: s.Log, Failed: failed, Recovered: recovered,

@@ -6,6 +6,10 @@
 //     constants). A rejected post counts once, whatever its body contains.
 //     Posts rejected before the inbound handler, for a missing or wrong
 //     token or an agency without an adapter, are not counted.
+//   - sangam_denied_requests_total{kind,principal}: requests rejected
+//     for a missing or unknown token or a token without the grant they
+//     need, by the Denied constants and the token's name, empty for a
+//     request without a valid token.
 //   - sangam_delivery_attempts_total{destination,result}: recorded
 //     delivery attempts by result: delivered, retry or dead.
 //   - sangam_delivery_attempt_duration_seconds{destination}: the time
@@ -74,6 +78,32 @@ const (
 	InboundUnavailable = "unavailable"
 )
 
+// Kinds of denied request, the values of the kind label of
+// sangam_denied_requests_total.
+const (
+	// DeniedManyAuthorization counts requests with more than one
+	// Authorization header.
+	DeniedManyAuthorization = "many_authorization"
+	// DeniedUnauthenticated counts requests without a token, or with one
+	// the hub does not know.
+	DeniedUnauthenticated = "unauthenticated"
+	// DeniedTokenWithdrawn counts posts whose token a reload withdrew
+	// while their body was being read.
+	DeniedTokenWithdrawn = "token_withdrawn"
+	// DeniedOtherAgency counts posts as an agency other than the token's.
+	DeniedOtherAgency = "other_agency"
+	// DeniedOperatorEndpoint counts requests to an operator's endpoint
+	// with another token.
+	DeniedOperatorEndpoint = "operator_endpoint"
+	// DeniedMetricsEndpoint counts reads of the metrics with a token
+	// that may not read them.
+	DeniedMetricsEndpoint = "metrics_endpoint"
+	// DeniedVerificationEndpoint counts reads of passport verifications
+	// with a token that is neither an operator's nor the passport
+	// office's.
+	DeniedVerificationEndpoint = "verification_endpoint"
+)
+
 // Results of a delivery attempt, the values of the result label.
 const (
 	AttemptDelivered = "delivered"
@@ -119,6 +149,7 @@ type Metrics struct {
 	log             *slog.Logger
 	scraperGone     atomic.Int64 // when errorLog last logged a scraper gone, in Unix nanoseconds
 	inbound         *prometheus.CounterVec
+	denied          *prometheus.CounterVec
 	attempts        *prometheus.CounterVec
 	attemptDuration *prometheus.HistogramVec
 	backlog         *backlogCollector
@@ -155,6 +186,11 @@ func New(cfg Config) (*Metrics, error) {
 			Name:      "inbound_messages_total",
 			Help:      "Inbound messages by agency and outcome. A rejected post counts once.",
 		}, []string{"agency", "outcome"}),
+		denied: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace,
+			Name:      "denied_requests_total",
+			Help:      "Requests rejected for a missing, unknown or insufficient token, by kind and token name.",
+		}, []string{"kind", "principal"}),
 		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace,
 			Name:      "delivery_attempts_total",
@@ -168,7 +204,7 @@ func New(cfg Config) (*Metrics, error) {
 		}, []string{"destination"}),
 	}
 	err := registerAll(m.registry,
-		m.inbound, m.attempts, m.attemptDuration,
+		m.inbound, m.denied, m.attempts, m.attemptDuration,
 		m.backlog,
 		&breakerCollector{breakers: cfg.Breakers, destinations: cfg.Destinations},
 		collectors.NewGoCollector(),
@@ -210,6 +246,17 @@ func (m *Metrics) CountInbound(agency, outcome string) {
 		return
 	}
 	m.inbound.WithLabelValues(agency, outcome).Inc()
+}
+
+// CountDenied counts a denied request of kind, one of the Denied
+// constants, by the token named principal, or without a valid token when
+// principal is empty. principal must be a name from the token file and
+// never request data, so that the series stay bounded.
+func (m *Metrics) CountDenied(kind, principal string) {
+	if m == nil {
+		return
+	}
+	m.denied.WithLabelValues(kind, principal).Inc()
 }
 
 // ObserveAttempt counts a recorded delivery attempt and its duration. Its

@@ -148,9 +148,13 @@ func TestObserveAttemptByResult(t *testing.T) {
 			Result: result})
 	}
 	m.CountInbound("police", InboundAccepted)
+	m.CountDenied(DeniedOtherAgency, "cctns")
+	m.CountDenied(DeniedOtherAgency, "cctns")
+	m.CountDenied(DeniedUnauthenticated, "")
 	var none *Metrics
 	none.ObserveAttempt(d, journal.Attempt{Result: journal.StatusDead})
 	none.CountInbound("police", InboundAccepted)
+	none.CountDenied(DeniedUnauthenticated, "")
 
 	s := metricstest.Get(t, url, "")
 	wantValue(t, s, 2, "sangam_delivery_attempts_total", "destination", "station", "result", "retry")
@@ -158,6 +162,8 @@ func TestObserveAttemptByResult(t *testing.T) {
 	wantValue(t, s, 1, "sangam_delivery_attempts_total", "destination", "station", "result", "dead")
 	wantValue(t, s, 4, "sangam_delivery_attempt_duration_seconds", "destination", "station")
 	wantValue(t, s, 1, "sangam_inbound_messages_total", "agency", "police", "outcome", "accepted")
+	wantValue(t, s, 2, "sangam_denied_requests_total", "kind", "other_agency", "principal", "cctns")
+	wantValue(t, s, 1, "sangam_denied_requests_total", "kind", "unauthenticated", "principal", "")
 	sum := s["sangam_delivery_attempt_duration_seconds"].GetMetric()[0].GetHistogram().GetSampleSum()
 	if sum != 4 {
 		t.Errorf("attempt durations add up to %v s, want 4", sum)

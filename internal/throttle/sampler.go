@@ -44,11 +44,5 @@ func (s *Sampler) Allow(kind string, now time.Time) (ok bool, suppressed int) {
 		s.kinds[kind] = &sampled{last: now}
 		return true, 0
 	}
-	if now.Sub(k.last) < s.Interval {
-		k.suppressed++
-		return false, 0
-	}
-	suppressed = k.suppressed
-	*k = sampled{last: now}
-	return true, suppressed
+	return k.allow(now, s.Interval)
 }
