@@ -14,9 +14,17 @@ ARGS ?=
 run:
 	$(GO) run ./cmd/sangam demo $(ARGS)
 
+# The packages whose goroutines share messages, breakers and throttles
+# run a second time under the race detector, which needs cgo and a C
+# compiler.
+RACE_PACKAGES = ./internal/bus/ ./internal/bus/sqlitebus/ ./internal/bus/pgbus/ \
+	./internal/delivery/ ./internal/throttle/ ./internal/logmask/ \
+	./internal/journal/groupcommit/
+
 test:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 8m ./...
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 5m $(RACE_PACKAGES)
 
 build:
 	$(GO) build -o bin/sangam ./cmd/sangam

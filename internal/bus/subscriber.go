@@ -187,6 +187,13 @@ func (s *Subscriber) forward(ctx context.Context, sub *subscribed, out chan<- *m
 			}
 			msg = m
 		}
+		// watermill-sql v4.1.2 sends the next message only after this
+		// one is acked or nacked. It cancels the message's context when
+		// it stops waiting for that, at its AckDeadline or on Close. The
+		// context is read before the message is handed out: the
+		// receiver may replace it (watermill's router does), and
+		// reading it meanwhile would race with that.
+		stopped := msg.Context().Done()
 		select {
 		case <-sub.ending:
 			return
@@ -194,13 +201,10 @@ func (s *Subscriber) forward(ctx context.Context, sub *subscribed, out chan<- *m
 			return
 		case out <- msg:
 		}
-		// watermill-sql v4.1.2 sends the next message only after this
-		// one is acked or nacked. It cancels the message's context when
-		// it stops waiting for that, at its AckDeadline or on Close.
 		select {
 		case <-msg.Acked():
 		case <-msg.Nacked():
-		case <-msg.Context().Done():
+		case <-stopped:
 		}
 	}
 }

@@ -471,3 +471,28 @@ func TestWakeupEndsIdleWait(t *testing.T) {
 		},
 	}, "warrants")
 }
+
+// contextKey marks the context a receiver gives a message.
+type contextKey struct{}
+
+// TestReceiverReplacesContext gives each message a context of its own
+// once received, as watermill's router does for its handlers, then acks
+// it. The subscriber must not read the message's context meanwhile: run
+// with -race (make test does), the test fails if it does.
+func TestReceiverReplacesContext(t *testing.T) {
+	db := openTestDB(t)
+	initTopic(t, db, "replaced")
+	const n = 20
+	for i := range n {
+		publish(t, db, "replaced", string(rune('a'+i)))
+	}
+	_, messages := subscribe(t, db, fastConfig, "replaced")
+	for range n {
+		msg := receive(t, messages)
+		msg.SetContext(context.WithValue(msg.Context(), contextKey{}, msg.UUID))
+		if got := msg.Context().Value(contextKey{}); got != msg.UUID {
+			t.Fatalf("context value %v, want %s", got, msg.UUID)
+		}
+		msg.Ack()
+	}
+}
