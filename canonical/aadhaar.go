@@ -417,7 +417,7 @@ func (e escapes) unfinishedRunStart(s string) int {
 	for pos := 0; pos < len(s); {
 		if e.cutShort(s[pos:]) {
 			if !inRun {
-				start, inRun = pos, true
+				start, inRun, digit = pos, true, false
 			}
 			break
 		}

@@ -68,6 +68,8 @@ func TestTrimUnfinishedNumber(t *testing.T) {
 		"XXXXXXXX5403 and 12 more":     "XXXXXXXX5403 and 12 more",
 		"no digits at the end \u200b ": "no digits at the end \u200b ",
 		`escape cut short \u`:          `escape cut short \u`,
+		`code 12/x\u`:                  `code 12/x\u`,
+		"code 12/x&":                   "code 12/x&",
 	} {
 		if got := TrimUnfinishedNumber(in); got != want {
 			t.Errorf("TrimUnfinishedNumber(%q) = %q, want %q", in, got, want)

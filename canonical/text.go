@@ -249,7 +249,8 @@ func MaskAadhaarInMessage(m *Message) bool {
 // It is for identifiers that the hub compares for duplicates or that the
 // receiver matches as written, such as an order or prisoner number. Two
 // such numbers that read alike would otherwise differ. Like the document id check in
-// internal/xmlsafe, the error quotes id in ASCII, so the character shows.
+// internal/xmlsafe, the error quotes id in ASCII, so the character shows,
+// with its Aadhaar numbers masked (QuoteMasked).
 func CheckIdentifierCharacters(field, id string) error {
 	i := strings.IndexFunc(id, func(r rune) bool {
 		return unicode.IsControl(r) || ShowsAsNothing(r) || Reorders(r)
@@ -266,7 +267,19 @@ func CheckIdentifierCharacters(field, id string) error {
 		effect = "reorders the text shown around it"
 	}
 	return fmt.Errorf("%s %s has U+%04X at byte %d, which %s: send the %s without it",
-		field, strconv.QuoteToASCII(id), r, i, effect, field)
+		field, QuoteMasked(id), r, i, effect, field)
+}
+
+// QuoteMasked returns id quoted in ASCII, as strconv.QuoteToASCII writes
+// it, with each Aadhaar number in id masked first (MaskAadhaarInText).
+// The masking of error responses and logs reads text, not \u escapes, so
+// it would miss a number whose digits or separators the quoting escapes,
+// such as 4918 7362 5403 with a word joiner before 5403.
+func QuoteMasked(id string) string {
+	if masked, ok := MaskAadhaarInText(id); ok {
+		id = masked
+	}
+	return strconv.QuoteToASCII(id)
 }
 
 // CheckRecordNumberRule checks id, the value of field, an identifier

@@ -200,3 +200,28 @@ func TestCheckIdentifierCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckIdentifierCharactersMasksAadhaar checks Aadhaar numbers that
+// a hidden character or a line feed splits. The error quotes the value
+// with that character escaped, which text masking does not read, so the
+// number must be masked before it is quoted.
+func TestCheckIdentifierCharactersMasksAadhaar(t *testing.T) {
+	for _, id := range []string{
+		"4918 7362\u20605403",
+		"4918\u200b7362\u200b5403",
+		"ID 4918 7362 5403\n",
+	} {
+		err := CheckIdentifierCharacters("aadhaar number", id)
+		if err == nil {
+			t.Errorf("CheckIdentifierCharacters(%q) = nil, want an error", id)
+			continue
+		}
+		shown, _ := MaskAadhaarInText(err.Error())
+		if !strings.Contains(shown, "XXXXXXXX5403") {
+			t.Errorf("CheckIdentifierCharacters(%q) = %q, want the number masked", id, shown)
+		}
+		if strings.Contains(shown, "7362") {
+			t.Errorf("CheckIdentifierCharacters(%q) = %q, which shows digits of the number", id, shown)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package routes
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sangam-hub/sangam/canonical"
@@ -93,11 +94,7 @@ func maskedPointer(pointer string) string {
 // problem of RuleAadhaarLike, which names the number masked, so that
 // a document with problems is never returned without one.
 func withoutClearAadhaar(ps []Problem) []Problem {
-	hasAadhaar := false
-	for _, p := range ps {
-		hasAadhaar = hasAadhaar || p.Rule == RuleAadhaarLike
-	}
-	if !hasAadhaar {
+	if !slices.ContainsFunc(ps, func(p Problem) bool { return p.Rule == RuleAadhaarLike }) {
 		return ps
 	}
 	out := make([]Problem, 0, len(ps))

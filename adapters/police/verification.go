@@ -2,7 +2,6 @@ package police
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -65,7 +64,7 @@ func checkStationIDs(env jsondoc.Envelope) []schemas.Violation {
 			Pointer: "/" + id.name, Rule: "pattern",
 			Message: fmt.Sprintf("%s %s has U+%04X at byte %d: want 1 to 128 printable ASCII "+
 				"characters, without spaces or control characters, as in a station's other "+
-				"documents", id.name, strconv.QuoteToASCII(id.value), r, i),
+				"documents", id.name, canonical.QuoteMasked(id.value), r, i),
 		})
 	}
 	return out

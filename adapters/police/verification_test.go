@@ -96,6 +96,27 @@ func TestDecodeVerificationReportInvalid(t *testing.T) {
 	}
 }
 
+// TestVerificationReportIDMasksAadhaar sends a message id with an
+// Aadhaar number that a word joiner splits. The pattern violation quotes
+// the id with the word joiner escaped, which text masking does not read,
+// so the number must be masked before the quoting.
+func TestVerificationReportIDMasksAadhaar(t *testing.T) {
+	body := strings.Replace(stationReport, `"EKM0420-PVR-2025-000219"`,
+		`"PVR-4918 7362\u20605403"`, 1)
+	_, err := newAdapter(t).Decode([]byte(body), "application/json")
+	for _, v := range schemas.Violations(err) {
+		if v.Pointer != "/message_id" || v.Rule != "pattern" {
+			continue
+		}
+		shown, _ := canonical.MaskAadhaarInText(v.Message)
+		if !strings.Contains(shown, "XXXXXXXX5403") || strings.Contains(shown, "7362") {
+			t.Errorf("message %q, want the number masked", shown)
+		}
+		return
+	}
+	t.Errorf("err = %v, want pattern at /message_id", err)
+}
+
 // TestFilingStationPointsIntoDocument maps the pointer of each document's
 // filing station to the document, where it must find the same code.
 func TestFilingStationPointsIntoDocument(t *testing.T) {

@@ -101,7 +101,15 @@ func Attr(a slog.Attr) slog.Attr {
 // anyAttr masks a, whose value is of kind Any. A value other than an
 // error keeps its type unless its text, as slog's TextHandler writes it,
 // contains a number, so that a JSON handler still encodes it as before.
-func anyAttr(a slog.Attr) slog.Attr {
+// A value whose Error or MarshalText panics, such as a nil pointer, is
+// returned as it is, because slog's handlers recover from that and write
+// <nil> for a nil pointer, or !PANIC and the panic's value.
+func anyAttr(a slog.Attr) (out slog.Attr) {
+	defer func() {
+		if recover() != nil {
+			out = a
+		}
+	}()
 	v := a.Value.Any()
 	if err, ok := v.(error); ok && err != nil {
 		return slog.String(a.Key, maskText(err.Error()))

@@ -188,3 +188,31 @@ func BenchmarkTextHandlerShortValues(b *testing.B) {
 			"path", "/api/v1/messages/police/FIR-2026-0042", "remote", "127.0.0.1:52114", "status", 200)
 	}
 }
+
+// codeError's Error reads its fields, so a nil *codeError panics in it.
+type codeError struct{ code string }
+
+func (e *codeError) Error() string { return "code " + e.code }
+
+// codeText's MarshalText reads its fields, as codeError's Error does.
+type codeText struct{ code string }
+
+func (c *codeText) MarshalText() ([]byte, error) { return []byte(c.code), nil }
+
+// TestHandlerLogsNilPointers logs nil pointers whose Error or
+// MarshalText panics. slog's handlers write such a value as <nil>, and
+// the masking must not turn the line into a panic.
+func TestHandlerLogsNilPointers(t *testing.T) {
+	log, logs := newLogs()
+	log.Info("nil error", "error", (*codeError)(nil))
+	log.Info("nil marshaler", "code", (*codeText)(nil))
+
+	for _, want := range []string{
+		"msg=\"nil error\" error=<nil>\n",
+		"msg=\"nil marshaler\" code=<nil>\n",
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("logs lack %q:\n%s", want, logs)
+		}
+	}
+}

@@ -3,9 +3,10 @@ package xmlsafe
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sangam-hub/sangam/canonical"
 )
 
 // DocumentIDPattern is the pattern of a police document's message_id,
@@ -19,7 +20,8 @@ var DocumentIDPattern = regexp.MustCompile(`^[!-~]*$`)
 // direction override, a tab or an inner space would make an id that
 // prints as another does but is a new message. The error writes id with
 // every character outside printable ASCII escaped, as \u200b is, so that
-// an invisible one shows.
+// an invisible one shows, and with its Aadhaar numbers masked
+// (canonical.QuoteMasked).
 func CheckDocumentID(id string) error {
 	if DocumentIDPattern.MatchString(id) {
 		return nil
@@ -27,5 +29,5 @@ func CheckDocumentID(id string) error {
 	i := strings.IndexFunc(id, func(r rune) bool { return r < '!' || r > '~' })
 	r, _ := utf8.DecodeRuneInString(id[i:])
 	return fmt.Errorf("document id %s has U+%04X at byte %d: want printable ASCII characters "+
-		"without spaces, as a police document's message_id", strconv.QuoteToASCII(id), r, i)
+		"without spaces, as a police document's message_id", canonical.QuoteMasked(id), r, i)
 }

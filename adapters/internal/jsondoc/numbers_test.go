@@ -99,7 +99,7 @@ func TestScanLimitsNumbersCapped(t *testing.T) {
 func TestCheckNumberSize(t *testing.T) {
 	for literal, bad := range map[string]bool{
 		"0": false, "-12.5": false, "1e308": false, "1E-308": false, "2e+308": false,
-		"1234567890123456789012345678901234567890": false,
+		"1234567890123456789012345678901234567890":  false,
 		"12345678901234567890123456789012345678901": true,
 		"1e309": true, "1e-309": true, "1E+999999999999999999999": true, "1e999999": true,
 	} {
