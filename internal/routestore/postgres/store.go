@@ -65,7 +65,9 @@ const (
 	versionColumns = "number, document, created_by, comment, created_at, restored_from"
 	infoColumns    = "number, created_by, comment, created_at, restored_from"
 	currentQuery   = "SELECT " + versionColumns + " FROM route_versions ORDER BY number DESC LIMIT 1"
-	getQuery       = "SELECT " + versionColumns + " FROM route_versions WHERE number = $1"
+	// The number is compared as a bigint, so that a number past the
+	// column's int4 range finds no version instead of failing to encode.
+	getQuery = "SELECT " + versionColumns + " FROM route_versions WHERE number = $1::bigint"
 )
 
 // queryRower is a *pgxpool.Pool or a pgx.Tx.
@@ -109,10 +111,12 @@ func (s *Store) List(ctx context.Context, limit, before int) ([]routestore.Info,
 		return nil, fmt.Errorf("listing routes versions: %w", err)
 	}
 	if before == 0 {
-		before = math.MaxInt32
+		before = math.MaxInt64
 	}
+	// A bigint, as in getQuery: a before past the int4 range lists from
+	// the newest version, as one past the newest does.
 	rows, _ := s.pool.Query(ctx, "SELECT "+infoColumns+
-		" FROM route_versions WHERE number < $2 ORDER BY number DESC LIMIT $1", limit, before)
+		" FROM route_versions WHERE number < $2::bigint ORDER BY number DESC LIMIT $1", limit, before)
 	infos, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (routestore.Info, error) {
 		var info routestore.Info
 		var restoredFrom *int

@@ -3,6 +3,7 @@ package routestoretest
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -252,13 +253,20 @@ func testListBefore(t *testing.T, h Harness, _ Open) {
 			t.Fatalf("Save %d: %v", i, err)
 		}
 	}
-	for before, want := range map[int][]int{0: {5, 4}, 4: {3, 2}, 2: {1}, 1: nil, 99: {5, 4}} {
+	// Past the range of a 32-bit integer, as past the newest version.
+	for before, want := range map[int][]int{0: {5, 4}, 4: {3, 2}, 2: {1}, 1: nil, 99: {5, 4},
+		math.MaxInt32 + 1: {5, 4}, math.MaxInt64: {5, 4}} {
 		infos, err := h.Store.List(ctx, 2, before)
 		if err != nil {
 			t.Fatalf("List(2, %d): %v", before, err)
 		}
 		if got := numbers(infos); !slices.Equal(got, want) {
 			t.Errorf("List(2, %d) = versions %v, want %v", before, got, want)
+		}
+	}
+	for _, n := range []int{math.MaxInt32 + 1, math.MaxInt64} {
+		if _, err := h.Store.Get(ctx, n); !errors.Is(err, routestore.ErrNotFound) {
+			t.Errorf("Get(%d) error %v, want ErrNotFound", n, err)
 		}
 	}
 	if _, err := h.Store.List(ctx, 2, -1); err == nil || !strings.Contains(err.Error(), "before") {
