@@ -52,7 +52,7 @@ func withCommand(err error, command string) error {
 // the flag package from printing anything. -h or --help prints the
 // command's help, fs.Usage, to stderr and returns errHelp. Any other
 // flag error returns a usageError that names the flag, such as
-// "flag provided but not defined: -bogus", without the help.
+// "--bogus: no such flag", without the help.
 func parseQuietly(fs *flag.FlagSet, stderr io.Writer, parse func() error) error {
 	usage := fs.Usage
 	fs.Usage = func() {}
@@ -70,26 +70,48 @@ func parseQuietly(fs *flag.FlagSet, stderr io.Writer, parse func() error) error 
 	return nil
 }
 
-// badFlagValue matches the flag package's error for a value it could not
-// parse, such as `invalid value "abc" for flag -limit: parse error`.
-var badFlagValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([^:]+): parse error$`)
+// The flag package's errors, which name a flag with one dash.
+var (
+	// badFlagValue matches its error for a value it could not parse,
+	// such as `invalid value "abc" for flag -limit: parse error`.
+	badFlagValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([^:]+): (.*)$`)
+	// badBoolFlag matches its error for a boolean flag's value, such as
+	// `invalid boolean value "maybe" for -once: parse error`.
+	badBoolFlag  = regexp.MustCompile(`^invalid boolean value "(.*)" for -([^:]+): .*$`)
+	unknownFlag  = regexp.MustCompile(`^flag provided but not defined: -(.*)$`)
+	missingValue = regexp.MustCompile(`^flag needs an argument: -(.*)$`)
+)
 
-// flagProblem returns the text of err, a flag parse error of fs. A value
-// that does not parse is reported with the flag's double-dash name and
-// the kind of value it takes, in place of the flag package's "parse
-// error".
+// flagProblem returns the text of err, a flag parse error of fs, naming
+// the flag with two dashes as the rest of sangam's messages do. A value
+// that does not parse is reported with the kind of value the flag takes,
+// in place of the flag package's "parse error".
 func flagProblem(fs *flag.FlagSet, err error) string {
-	m := badFlagValue.FindStringSubmatch(err.Error())
+	text := err.Error()
+	if m := unknownFlag.FindStringSubmatch(text); m != nil {
+		return fmt.Sprintf("--%s: no such flag", m[1])
+	}
+	if m := missingValue.FindStringSubmatch(text); m != nil {
+		return fmt.Sprintf("--%s: missing value: give it after the flag, as --%s VALUE", m[1], m[1])
+	}
+	if m := badBoolFlag.FindStringSubmatch(text); m != nil {
+		return fmt.Sprintf("--%s: invalid value %q: want true or false", m[2], m[1])
+	}
+	m := badFlagValue.FindStringSubmatch(text)
 	if m == nil {
-		return err.Error()
+		return text
+	}
+	if m[3] != "parse error" {
+		// Such as "value out of range", or the error of a flag.Value.
+		return fmt.Sprintf("--%s: invalid value %q: %s", m[2], m[1], m[3])
 	}
 	f := fs.Lookup(m[2])
 	if f == nil {
-		return err.Error()
+		return text
 	}
 	getter, ok := f.Value.(flag.Getter)
 	if !ok {
-		return err.Error()
+		return text
 	}
 	var want string
 	switch getter.Get().(type) {

@@ -245,7 +245,7 @@ func TestUnknownFlagReportedOnce(t *testing.T) {
 	if code != exitSetup {
 		t.Errorf("exit %d, want %d", code, exitSetup)
 	}
-	if n := strings.Count(errOut, "flag provided but not defined"); n != 1 {
+	if n := strings.Count(errOut, "--bogus: no such flag"); n != 1 {
 		t.Errorf("the flag error appears %d times, want once:\n%s", n, errOut)
 	}
 }

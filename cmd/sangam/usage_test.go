@@ -14,37 +14,37 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		command string // as the line starts with and its pointer names
 		want    string
 	}{
-		{[]string{"serve", "--bogus"}, "serve", "flag provided but not defined: -bogus"},
+		{[]string{"serve", "--bogus"}, "serve", "--bogus: no such flag"},
 		{[]string{"serve", "extra"}, "serve", `unexpected argument "extra"`},
-		{[]string{"demo", "--bogus"}, "demo", "flag provided but not defined: -bogus"},
-		{[]string{"demo", "--once=maybe"}, "demo", `invalid boolean value "maybe" for -once`},
-		{[]string{"mocks", "--bogus"}, "mocks", "flag provided but not defined: -bogus"},
+		{[]string{"demo", "--bogus"}, "demo", "--bogus: no such flag"},
+		{[]string{"demo", "--once=maybe"}, "demo", `--once: invalid value "maybe": want true or false`},
+		{[]string{"mocks", "--bogus"}, "mocks", "--bogus: no such flag"},
 		{[]string{"mocks", "--mock-port", "x"}, "mocks", `--mock-port: invalid value "x": want a whole number`},
-		{[]string{"bench", "--bogus"}, "bench", "flag provided but not defined: -bogus"},
+		{[]string{"bench", "--bogus"}, "bench", "--bogus: no such flag"},
 		{[]string{"bench", "extra"}, "bench", `unexpected argument "extra"`},
-		{[]string{"send", "--bogus", "x.json"}, "send", "flag provided but not defined: -bogus"},
+		{[]string{"send", "--bogus", "x.json"}, "send", "--bogus: no such flag"},
 		{[]string{"send", "x.json"}, "send", "missing --agency"},
 		{[]string{"send", "--agency", "police"}, "send", "missing FILE argument"},
 		{[]string{"send", "--agency", "police", "a.json", "b.json"}, "send",
 			"want exactly one FILE argument, got 2"},
-		{[]string{"decode", "--bogus", "x.json"}, "decode", "flag provided but not defined: -bogus"},
+		{[]string{"decode", "--bogus", "x.json"}, "decode", "--bogus: no such flag"},
 		{[]string{"decode", "--agency", "police"}, "decode", "missing FILE argument"},
 		{[]string{"decode", "x.json"}, "decode", "missing --agency"},
-		{[]string{"decode", "--agency"}, "decode", "flag needs an argument: -agency"},
-		{[]string{"encode", "--bogus", "x.json"}, "encode", "flag provided but not defined: -bogus"},
+		{[]string{"decode", "--agency"}, "decode", "--agency: missing value: give it after the flag"},
+		{[]string{"encode", "--bogus", "x.json"}, "encode", "--bogus: no such flag"},
 		{[]string{"encode", "--agency", "courts", "a.json", "b.json"}, "encode",
 			"want exactly one FILE argument, got 2"},
 		{[]string{"encode", "x.json"}, "encode", "missing --agency"},
-		{[]string{"replay", "--bogus"}, "replay", "flag provided but not defined: -bogus"},
+		{[]string{"replay", "--bogus"}, "replay", "--bogus: no such flag"},
 		{[]string{"replay"}, "replay", "missing delivery ids or a filter"},
 		{[]string{"replay", "--all", "d-1"}, "replay", "give delivery ids or a filter, not both"},
-		{[]string{"token", "--bogus"}, "token", "flag provided but not defined: -bogus"},
+		{[]string{"token", "--bogus"}, "token", "--bogus: no such flag"},
 		{[]string{"token"}, "token", "give --name and one of --agency, --operator or --metrics"},
 		{[]string{"token", "--name", "x"}, "token", "give --name and one of --agency, --operator or --metrics"},
 		{[]string{"token", "--name", "x", "--metrics", "--operator"}, "token",
 			"--metrics may not be combined with --agency or --operator"},
 		{[]string{"token", "--name", "x", "--operator", "extra"}, "token", `unexpected argument "extra"`},
-		{[]string{"routes", "export", "--bogus"}, "routes export", "flag provided but not defined: -bogus"},
+		{[]string{"routes", "export", "--bogus"}, "routes export", "--bogus: no such flag"},
 		{[]string{"routes", "export", "extra"}, "routes export", `unexpected argument "extra"`},
 		{[]string{"routes", "history", "--limit", "x"}, "routes history", `--limit: invalid value "x": want a whole number`},
 		{[]string{"routes", "apply"}, "routes apply", "apply needs exactly one FILE"},
@@ -162,6 +162,32 @@ func TestHelpPrintsWholeUsage(t *testing.T) {
 		code, _, errOut := runCLI(t, args...)
 		if code != exitOK || !strings.HasPrefix(errOut, routesUsage) {
 			t.Errorf("%v: exit %d, want %d and the routes usage:\n%s", args, code, exitOK, errOut)
+		}
+	}
+}
+
+// TestFlagPackageErrorsNameTheFlag checks that the flag package's own
+// errors come out with the flag's double-dash name, as sangam's other
+// usage errors do, and without its one-dash wording.
+func TestFlagPackageErrorsNameTheFlag(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"routes", "history", "--before", "9223372036854775808"},
+			`--before: invalid value "9223372036854775808": value out of range`},
+		{[]string{"replay", "--reason"}, "--reason: missing value: give it after the flag, as --reason VALUE"},
+		{[]string{"routes", "apply", "--comment2", "x"}, "--comment2: no such flag"},
+		{[]string{"bench", "-v=maybe"}, `--v: invalid value "maybe": want true or false`},
+	} {
+		code, _, errOut := runCLI(t, c.args...)
+		if code != exitSetup || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, stderr %q, want exit %d and %q", c.args, code, errOut, exitSetup, c.want)
+		}
+		for _, old := range []string{"flag provided", "needs an argument", " for -", " for flag -"} {
+			if strings.Contains(errOut, old) {
+				t.Errorf("%v: stderr %q keeps the flag package's wording %q", c.args, errOut, old)
+			}
 		}
 	}
 }
