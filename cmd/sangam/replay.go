@@ -38,6 +38,19 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// An empty filter would be dropped and match more than asked for.
+	for _, f := range []struct{ name, want, absent string }{
+		{"by", "your name", "the token's holder alone (cli without a token)"},
+		{"destination", "a destination's name", "no destination filter"},
+		{"route", "a route's name", "no route filter"},
+		{"reason", "text of the dead letters' reasons", "no reason filter"},
+		{"from", "an RFC 3339 time", "no lower bound"},
+		{"to", "an RFC 3339 time", "no upper bound"},
+	} {
+		if err := checkNotEmpty(fs, f.name, f.want, f.absent); err != nil {
+			return err
+		}
+	}
 	filtered := *dest != "" || *route != "" || *reason != "" || *from != "" || *to != ""
 	if err := checkReplayFlags(fs, ids, filtered, *all, *limit); err != nil {
 		return err

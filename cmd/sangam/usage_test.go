@@ -191,3 +191,17 @@ func TestFlagPackageErrorsNameTheFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayEmptyFilterRejected checks that a replay filter or --by given
+// as "" is a usage error naming the flag, not a filter dropped.
+func TestReplayEmptyFilterRejected(t *testing.T) {
+	for _, name := range []string{"by", "destination", "route", "reason", "from", "to"} {
+		code, _, errOut := runCLI(t, "replay", "--"+name, "", "--destination", "x", "--hub", "http://127.0.0.1:1")
+		if name == "destination" {
+			code, _, errOut = runCLI(t, "replay", "--destination", "", "--route", "r", "--hub", "http://127.0.0.1:1")
+		}
+		if want := `--` + name + `: "" is invalid`; code != exitSetup || !strings.Contains(errOut, want) {
+			t.Errorf("--%s \"\": exit %d, stderr %q, want exit %d and %q", name, code, errOut, exitSetup, want)
+		}
+	}
+}
