@@ -105,11 +105,12 @@ func (s *Server) routesVersion(v routestore.Version) RoutesVersion {
 
 func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
 	limit, before := 100, 0
-	if err := knownParams(r.URL.Query(), "limit", "before"); err != nil {
+	query, err := queryParams(r, "limit", "before")
+	if err != nil {
 		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 		return
 	}
-	if l := r.URL.Query().Get("limit"); l != "" {
+	if l := query.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > routestore.MaxListLimit {
 			problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(
@@ -118,7 +119,7 @@ func (s *Server) listRoutes(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	if b := r.URL.Query().Get("before"); b != "" {
+	if b := query.Get("before"); b != "" {
 		n, err := strconv.Atoi(b)
 		if err != nil || n < 1 {
 			problem.Write(w, problem.New(problem.BadRequest, fmt.Sprintf(

@@ -558,9 +558,9 @@ type FindResponse struct {
 }
 
 func (s *Server) find(w http.ResponseWriter, r *http.Request) {
-	v := r.URL.Query()
-	if err := knownParams(v, "source", "sender_message_id", "case_key", "correlation_id",
-		"after", "limit"); err != nil {
+	v, err := queryParams(r, "source", "sender_message_id", "case_key", "correlation_id",
+		"after", "limit")
+	if err != nil {
 		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 		return
 	}
@@ -568,7 +568,6 @@ func (s *Server) find(w http.ResponseWriter, r *http.Request) {
 		Source: v.Get("source"), SenderMessageID: v.Get("sender_message_id"),
 		CaseKey: v.Get("case_key"), CorrelationID: v.Get("correlation_id"), After: v.Get("after"),
 	}
-	var err error
 	if q.Limit, err = parseLimit(v); err != nil {
 		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 		return

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,8 +78,8 @@ type auditNoteKey struct{}
 // audited wraps next, the handler of e, to log one Info line per request
 // when it returns, unless the handler could not read the request (see
 // noteUnread). The line names the token holder (when the API has
-// tokens), the endpoint, the path, each query parameter, the remote
-// address and the response status, then what the handler noted (see
+// tokens), the endpoint, the path, each query parameter (see queryAttr),
+// the remote address and the response status, then what the handler noted (see
 // noteAttrs), and for explain the case matches. It never names an
 // identifier that a case matched by. The hub's logger masks the Aadhaar
 // numbers that a path or query contains.
@@ -96,7 +97,7 @@ func (s *Server) audited(e endpoint, next http.HandlerFunc) http.HandlerFunc {
 		}
 		attrs = append(attrs, "endpoint", e.method+" "+e.path, "path", r.URL.Path)
 		if r.URL.RawQuery != "" {
-			attrs = append(attrs, queryGroup(r.URL.Query()))
+			attrs = append(attrs, queryAttr(r.URL.RawQuery))
 		}
 		attrs = append(attrs, "remote", r.RemoteAddr, "status", rec.status)
 		attrs = append(attrs, note.attrs...)
@@ -105,6 +106,43 @@ func (s *Server) audited(e endpoint, next http.HandlerFunc) http.HandlerFunc {
 		}
 		s.Log.Info(e.audit.message(), attrs...)
 	}
+}
+
+// queryAttr returns the attribute of raw, a query string, for an audit
+// line: the group of its parameters, or malformed_query when it does not
+// parse. malformed_query is raw with each valid %XX escape and each +
+// decoded, so that the hub's logger masks an Aadhaar number in it as it
+// masks one in a parameter's value.
+func queryAttr(raw string) slog.Attr {
+	query, err := url.ParseQuery(raw)
+	if err != nil {
+		return slog.String("malformed_query", unescapeValid(raw))
+	}
+	return queryGroup(query)
+}
+
+// unescapeValid returns s with + read as a space and each %XX escape of
+// two hex digits read as its byte. It leaves other % signs as they are.
+func unescapeValid(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '+':
+			b.WriteByte(' ')
+		case s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			n, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			b.WriteByte(byte(n))
+			i += 2
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // queryGroup returns the group "query" of the parameters in query, each

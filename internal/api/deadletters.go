@@ -137,9 +137,9 @@ func (s *Server) checkListedNames(r *http.Request, f journal.DeadLetterFilter) e
 // deadLetterFilter reads a filter from the query string: destination,
 // route, reason, from and to (RFC 3339), replayed=false, after and limit.
 func deadLetterFilter(r *http.Request) (journal.DeadLetterFilter, error) {
-	v := r.URL.Query()
-	if err := knownParams(v, "destination", "route", "reason", "from", "to", "replayed",
-		"after", "limit"); err != nil {
+	v, err := queryParams(r, "destination", "route", "reason", "from", "to", "replayed",
+		"after", "limit")
+	if err != nil {
 		return journal.DeadLetterFilter{}, err
 	}
 	f := journal.DeadLetterFilter{

@@ -59,29 +59,56 @@ func checkTimeRange(from, to time.Time) error {
 		to.Format(time.RFC3339Nano))
 }
 
-// knownParams returns an error naming the first parameter of v, in
-// sorted order, that is not one of known or that v has more than once.
-// Otherwise a filter that the endpoint does not have, such as case_key
-// on dead letters, would be dropped without a word and every item
-// listed, and a listing would use only the first value of a repeated
-// one.
-func knownParams(v url.Values, known ...string) error {
+// queryParams parses the query string of r and returns its parameters,
+// or an error naming the first problem. A query string that does not
+// parse is an error, because url.URL.Query drops every pair that it
+// cannot decode, such as case_key=KL%2FEKM%zz, and the listing would then
+// return every item that the filter was meant to leave out. A parameter
+// that is not one of known, or that the query has more than once, is an
+// error too, checked in sorted order. Otherwise a filter that the
+// endpoint does not have, such as case_key on dead letters, would be
+// dropped without a word, and a listing would use only the first value of
+// a repeated one.
+func queryParams(r *http.Request, known ...string) (url.Values, error) {
+	v, err := parseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, err
+	}
 	names := slices.Sorted(maps.Keys(v))
 	for _, name := range names {
 		if !slices.Contains(known, name) {
-			return fmt.Errorf("%s: unknown query parameter: this endpoint takes %s",
+			return nil, fmt.Errorf("%s: unknown query parameter: this endpoint takes %s",
 				name, strings.Join(known, ", "))
 		}
 		if n := len(v[name]); n > 1 {
-			return fmt.Errorf("%s: query parameter given %d times: give it once", name, n)
+			return nil, fmt.Errorf("%s: query parameter given %d times: give it once", name, n)
 		}
 		if v.Get(name) == "" {
 			// A script's filter=$X with X unset would otherwise list
 			// everything the filter was meant to leave out.
-			return fmt.Errorf("%s: empty value: give a value or leave %s out", name, name)
+			return nil, fmt.Errorf("%s: empty value: give a value or leave %s out", name, name)
 		}
 	}
-	return nil
+	return v, nil
+}
+
+// parseQuery parses raw, a URL's query string. When raw does not parse,
+// the error starts with "query: " and explains how to write it.
+func parseQuery(raw string) (url.Values, error) {
+	v, err := url.ParseQuery(raw)
+	if err == nil {
+		return v, nil
+	}
+	var escape url.EscapeError
+	switch {
+	case errors.As(err, &escape):
+		return nil, fmt.Errorf("query: %w: write a %% in a value as %%25", err)
+	case strings.Contains(raw, ";"):
+		// url.ParseQuery rejects a pair that contains an unescaped ;.
+		return nil, errors.New("query: invalid semicolon separator: separate parameters " +
+			"with &, and write a ; in a value as %3B")
+	}
+	return nil, fmt.Errorf("query: %w", err)
 }
 
 // ReplayRequest is the optional JSON body of a replay request.

@@ -45,9 +45,9 @@ func (s *Server) verificationRequests(w http.ResponseWriter, r *http.Request) {
 // verificationFilter reads a filter from the query string: overdue=true,
 // state, due_before and due_after (YYYY-MM-DD), after and limit.
 func verificationFilter(r *http.Request) (verification.RequestFilter, error) {
-	v := r.URL.Query()
-	if err := knownParams(v, "overdue", "state", "due_before", "due_after", "after",
-		"limit"); err != nil {
+	v, err := queryParams(r, "overdue", "state", "due_before", "due_after", "after",
+		"limit")
+	if err != nil {
 		return verification.RequestFilter{}, err
 	}
 

@@ -80,6 +80,8 @@ func TestVerificationListRejectsBadParameters(t *testing.T) {
 		{"limit=1001", "limit"},
 		{"limit=ten", "limit"},
 		{"file_number=CO1075120411325", "file_number"},
+		{"state=open;overdue=true", "query"},
+		{"due_after=2025-11-%zz", "query"},
 	}
 	for _, tc := range cases {
 		r := send(t, http.MethodGet, base+"/api/v1/verifications?"+tc.query, passportToken, nil)
