@@ -26,6 +26,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/sangam-hub/sangam/canonical"
 )
 
 // Exit statuses.
@@ -119,16 +121,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		switch {
 		case err == nil:
 			return exitOK
-		case errors.Is(err, errInvalid):
-			fmt.Fprintf(stderr, "sangam %s: %v\n", c.name, err)
-			return exitInvalid
-		case errors.Is(err, errNotStored), errors.Is(err, errUnavailable):
-			fmt.Fprintf(stderr, "sangam %s: %v\n", c.name, err)
-			return exitNotStored
 		case errors.Is(err, errHelp):
 			return exitOK
+		}
+		// The error may repeat a file name or an id from the command
+		// line, such as "4918 7362 5403.json", so it is masked like a
+		// log line.
+		fmt.Fprintf(stderr, "sangam %s: %s\n", c.name, maskAadhaar(err.Error()))
+		switch {
+		case errors.Is(err, errInvalid):
+			return exitInvalid
+		case errors.Is(err, errNotStored), errors.Is(err, errUnavailable):
+			return exitNotStored
 		default:
-			fmt.Fprintf(stderr, "sangam %s: %v\n", c.name, err)
 			return exitSetup
 		}
 	}
@@ -137,8 +142,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		names[i] = c.name
 	}
 	fmt.Fprintf(stderr, "sangam: unknown command %q: want one of %s; run 'sangam -h' for the commands\n",
-		args[0], strings.Join(names, ", "))
+		maskAadhaar(args[0]), strings.Join(names, ", "))
 	return exitSetup
+}
+
+// maskAadhaar returns s with every Aadhaar number masked to "XXXXXXXX"
+// and its last four digits, as the hub masks its log lines.
+func maskAadhaar(s string) string {
+	masked, _ := canonical.MaskAadhaarInText(s)
+	return masked
 }
 
 func usage(w io.Writer) {

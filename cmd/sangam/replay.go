@@ -159,7 +159,7 @@ func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr,
 		case errors.Is(err, errUnavailable):
 			return err
 		case err != nil:
-			fmt.Fprintf(stderr, "%s not replayed: %v\n", id, err)
+			fmt.Fprintln(stderr, maskAadhaar(fmt.Sprintf("%s not replayed: %v", id, err)))
 			rejected = err
 		}
 	}
@@ -217,7 +217,8 @@ func postReplay(url string, body []byte, token, none string, stdout io.Writer) (
 	}
 	for _, r := range out.Replays {
 		if !r.Existing {
-			fmt.Fprintf(stdout, "%s replayed as %s to %s\n", r.Of, r.Delivery.ID, r.Delivery.Destination)
+			fmt.Fprintln(stdout, maskAadhaar(fmt.Sprintf("%s replayed as %s to %s",
+				r.Of, r.Delivery.ID, r.Delivery.Destination)))
 			continue
 		}
 		// The earlier replay may have died too. Print its status, so that
@@ -232,8 +233,8 @@ func postReplay(url string, body []byte, token, none string, stdout io.Writer) (
 			// --force would send the message again with a key of its own.
 			hint = "; to try again, replay " + r.Delivery.ID
 		}
-		fmt.Fprintf(stdout, "%s already replayed as %s to %s (%s)%s\n",
-			r.Of, r.Delivery.ID, r.Delivery.Destination, status, hint)
+		fmt.Fprintln(stdout, maskAadhaar(fmt.Sprintf("%s already replayed as %s to %s (%s)%s",
+			r.Of, r.Delivery.ID, r.Delivery.Destination, status, hint)))
 	}
 	for _, sk := range out.Skipped {
 		count := strconv.Itoa(sk.DeadLetters)

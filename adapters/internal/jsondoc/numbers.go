@@ -2,8 +2,10 @@ package jsondoc
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
@@ -21,6 +23,11 @@ type NumberRun struct {
 	// two, the earlier first: a run of twelve digits in groups of four
 	// spans at most three numbers.
 	starts [2]int
+	// ends are the offsets after the numbers at starts.
+	ends [2]int
+	// values are the 'f' forms of the numbers at starts that valueForms
+	// writes back otherwise than as written, and "" for the others.
+	values [2]string
 	n      int
 	// end is the offset after the last number read.
 	end int
@@ -32,9 +39,10 @@ type NumberRun struct {
 // "XXXXXXXX" and its last four digits. A number is Aadhaar-like when
 // canonical.CheckRecordNumber rejects it: its digits hold twelve that
 // pass the Aadhaar check, such as 491873625403.5, or text masking
-// would mask them, such as 0.491873625403. joined is set when the
-// number found spans more than the last literal. After a find the run
-// starts afresh.
+// would mask them, such as 0.491873625403. A number is also read in the
+// forms in which the hub writes its value back (see valueForms), so
+// 4918736254030e-1 is Aadhaar-like. joined is set when the number found
+// spans more than the last literal. After a find the run starts afresh.
 func (r *NumberRun) Check(body []byte, start, end int) (masked string, joined, found bool) {
 	if r.n > 0 && !onlySeparators(body[r.end:start]) {
 		r.n = 0
@@ -43,20 +51,98 @@ func (r *NumberRun) Check(body []byte, start, end int) (masked string, joined, f
 		r.n = 0
 		return masked, false, true
 	}
+
+	// value is the 'f' form of a number that valueForms writes back
+	// otherwise than as written, and "" for the others.
+	var value string
+	forms := valueForms(string(body[start:end]))
+	for _, form := range forms {
+		if masked, found = canonical.AadhaarInCode(form); found {
+			r.n = 0
+			return masked, false, true
+		}
+	}
+	if forms != nil && forms[0] != string(body[start:end]) {
+		value = forms[0]
+	}
+
 	if r.n > 0 {
 		if masked, found = canonical.AadhaarInCode(string(body[r.starts[0]:end])); found {
 			r.n = 0
 			return masked, true, true
 		}
+		// The hub writes the run back as the numbers' values, so a run
+		// such as [4918, 73.62e2, 5403] is read by its values as well.
+		if values, rewritten := r.joinValues(body, start, end, value); rewritten {
+			if masked, found = canonical.AadhaarInCode(values); found {
+				r.n = 0
+				return masked, true, true
+			}
+		}
 	}
 	if r.n == len(r.starts) {
-		r.starts[0] = r.starts[1]
+		r.starts[0], r.ends[0], r.values[0] = r.starts[1], r.ends[1], r.values[1]
 		r.n--
 	}
-	r.starts[r.n] = start
+	r.starts[r.n], r.ends[r.n], r.values[r.n] = start, end, value
 	r.n++
 	r.end = end
 	return "", false, false
+}
+
+// joinValues returns the numbers of the run and the number
+// body[start:end], whose rewritten value is value, joined by commas as
+// the hub writes them back, each in its rewritten value where it has one.
+// rewritten is false, and the text is not built, when none has one.
+func (r *NumberRun) joinValues(body []byte, start, end int, value string) (text string, rewritten bool) {
+	rewritten = value != ""
+	for i := range r.n {
+		rewritten = rewritten || r.values[i] != ""
+	}
+	if !rewritten {
+		return "", false
+	}
+	var b strings.Builder
+	for i := range r.n {
+		if r.values[i] != "" {
+			b.WriteString(r.values[i])
+		} else {
+			b.Write(body[r.starts[i]:r.ends[i]])
+		}
+		b.WriteByte(',')
+	}
+	if value != "" {
+		b.WriteString(value)
+	} else {
+		b.Write(body[start:end])
+	}
+	return b.String(), true
+}
+
+// valueForms returns the forms in which the hub writes back the value
+// of a JSON number literal. The first is the decimal form of its
+// float64 value without an exponent, as strconv.FormatFloat writes it
+// with format 'f'. The second, where it differs, is the form that
+// encoding/json's Marshal gives a float64, which has an exponent from
+// 1e21 up and below 1e-6. An integer value's 'f' form is its integer
+// form. So 4918736254030e-1 is written back as 491873625403,
+// 4918.7362540300 as 4918.73625403 and 0.000000491873625403 as
+// 4.91873625403e-07. It returns nil for an integer literal of at most
+// 15 characters, which a float64 holds exactly and both forms write as
+// it is written, and for a literal that a float64 cannot hold.
+func valueForms(literal string) []string {
+	if len(literal) <= 15 && !strings.ContainsAny(literal, ".eE") {
+		return nil
+	}
+	v, err := strconv.ParseFloat(literal, 64)
+	if err != nil {
+		return nil
+	}
+	forms := []string{strconv.FormatFloat(v, 'f', -1, 64)}
+	if b, err := json.Marshal(v); err == nil && string(b) != forms[0] {
+		forms = append(forms, string(b))
+	}
+	return forms
 }
 
 // onlySeparators reports whether b, the bytes between two values of an

@@ -279,6 +279,11 @@ var aadhaarLikeNumbers = []string{
 	"491873625403", "491873625403.5", "-491873625403", "0.491873625403",
 	"4918.73625403", "491873625403e0",
 	"[4918, 7362, 5403]", "[1, 4918.7362, 5403]", "[4918, -7362, -5403]",
+	// Numbers whose value the hub writes back as one: with an exponent,
+	// with trailing zeros, or in Marshal's exponent form.
+	"4918736254030e-1", "0.0491873625403e5", "4.91873625403E+11", "-4918736254030E-1",
+	"4918736254030000e-12", "4918.7362540300", "0.4918736254030",
+	"0.000000491873625403", "[4918, 73.62e2, 5403]",
 }
 
 // plainNumbers are JSON values of numbers that contain no Aadhaar
@@ -287,6 +292,8 @@ var aadhaarLikeNumbers = []string{
 var plainNumbers = []string{
 	"491873625404", "1491873625403", "4918736254031", "165000",
 	`[4918, "7362", 5403]`, "[4918, [7362], 5403]", "[49187, 362, 5403]",
+	"4918736254040e-1", "1491873625403e0", "1.65e5", "165000.00", "4918.7362540400",
+	"1e308", "1E-308", "[4918, 7362e1, 5403]",
 }
 
 // CheckNumberSizes calls decode with JSON numbers placed at pointer:

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// aadhaarSpellings are the spellings of the valid Aadhaar number
+// 4918 7362 5403 that a command line may carry.
+var aadhaarSpellings = []string{"491873625403", "4918 7362 5403"}
+
+// wantMasked fails the test when output shows the Aadhaar number
+// 4918 7362 5403 in clear, or lacks its masked form.
+func wantMasked(t *testing.T, label, output string) {
+	t.Helper()
+	for _, clear := range aadhaarSpellings {
+		if strings.Contains(output, clear) {
+			t.Errorf("%s: output %q shows %q in clear", label, output, clear)
+		}
+	}
+	if !strings.Contains(output, "XXXXXXXX5403") {
+		t.Errorf("%s: output %q, want the number masked as XXXXXXXX5403", label, output)
+	}
+}
+
+func TestErrorLinesMaskAadhaar(t *testing.T) {
+	dir := t.TempDir()
+	token := filepath.Join(dir, "4918 7362 5403.tok")
+	file := filepath.Join(dir, "j", "4918 7362 5403.json")
+	routes := filepath.Join(dir, "r 4918 7362 5403.yaml")
+	sample := writeSample(t, "chargesheet-2023-ipc")
+	for _, args := range [][]string{
+		{"send", "--agency", "police", "--hub", "http://127.0.0.1:9", file},
+		{"send", "--agency", "police", "--hub", "http://127.0.0.1:9", "--token-file", token, sample},
+		{"routes", "apply", "--hub", "http://127.0.0.1:9", routes},
+		{"491873625403"},
+	} {
+		code, _, errOut := runCLI(t, args...)
+		if code == exitOK {
+			t.Errorf("%q: exit code %d, want a failure", args, code)
+		}
+		wantMasked(t, strings.Join(args, " "), errOut)
+	}
+}
+
+func TestReplayLinesMaskAadhaar(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v1/deliveries/d1/replay" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"replays": [{"of": "d1", "delivery": {"id": "r 4918 7362 5403",
+				"destination": "dpo", "status": "pending"}}]}`))
+			return
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"type": "urn:sangam:problem:not-found", "title": "Not found",
+			"status": 404, "detail": "no such delivery"}`))
+	}))
+	defer srv.Close()
+
+	code, out, errOut := runCLI(t, "replay", "--hub", srv.URL, "491873625403", "d1")
+	if code == exitOK {
+		t.Errorf("exit code %d, want a failure for the unknown id", code)
+	}
+	wantMasked(t, "stderr", errOut)
+	if !strings.Contains(errOut, "XXXXXXXX5403 not replayed") {
+		t.Errorf("stderr = %q, want it to name the masked id not replayed", errOut)
+	}
+	wantMasked(t, "stdout", out)
+	if !strings.Contains(out, "d1 replayed as r XXXXXXXX5403 to dpo") {
+		t.Errorf("stdout = %q, want the replay line with the id masked", out)
+	}
+}
