@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/hub"
@@ -78,6 +80,15 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		dsn, err := pg()
 		if err != nil {
 			return cfg, err
+		}
+		if dsn != "" {
+			// The error leaves the value out: it may hold a password.
+			if _, err := pgconn.ParseConfig(dsn); err != nil {
+				return cfg, settingErrorf(fs, "postgres", "%s: invalid connection string: want a "+
+					"postgres:// URL or key=value pairs, such as "+
+					"postgres://user@127.0.0.1:5432/sangam?sslmode=disable",
+					settingName(fs, "postgres", "SANGAM_POSTGRES"))
+			}
 		}
 		cfg.PostgresDSN = dsn
 		if *inboundBudget < api.DefaultMaxBody>>20 || *inboundBudget > math.MaxInt64>>20 {

@@ -205,3 +205,17 @@ func TestReplayEmptyFilterRejected(t *testing.T) {
 		}
 	}
 }
+
+// TestServeInvalidPostgres checks that a --postgres value that is no
+// connection string is a usage error naming the flag, and that the error
+// does not repeat the value, which may hold a password.
+func TestServeInvalidPostgres(t *testing.T) {
+	code, _, errOut := runCLI(t, "serve", "--postgres", "secret-not-a-url", "--listen", "127.0.0.1:0",
+		"--data", t.TempDir())
+	if want := "--postgres: invalid connection string"; code != exitSetup || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stderr %q, want exit %d and %q", code, errOut, exitSetup, want)
+	}
+	if strings.Contains(errOut, "secret") {
+		t.Errorf("stderr repeats the value: %q", errOut)
+	}
+}
