@@ -274,6 +274,11 @@ func TestInboundCompressedBodyRejected(t *testing.T) {
 			t.Errorf("Content-Encoding %s: journal holds %d messages (%v), want none", enc, len(found), err)
 		}
 	}
+	// Each rejection is logged, as the other 415s are, with its holder.
+	lines := h.logs.lines(t, "compressed message rejected")
+	if len(lines) != 4 || lines[0]["content_encoding"] != "gzip" || lines[0]["principal"] != "cctns" {
+		t.Errorf("log lines %v, want 4, the first with content_encoding gzip and principal cctns", lines)
+	}
 }
 
 // TestRefusedRoutesChangesLogged changes the routes with an agency's

@@ -382,6 +382,8 @@ func (s *Server) inbound(w http.ResponseWriter, r *http.Request) {
 		// The body would be read as if it were not encoded, and its
 		// compressed bytes reported as invalid text.
 		s.Metrics.CountInbound(agency, metrics.InboundUnreadable)
+		s.Log.Info("compressed message rejected", inboundAttrs(r, agency,
+			"content_encoding", enc)...)
 		problem.Write(w, problem.New(problem.Encoded, fmt.Sprintf(
 			"Content-Encoding: %q is not accepted: send the body uncompressed; nothing was stored", enc)))
 		return
