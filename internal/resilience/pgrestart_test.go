@@ -13,6 +13,21 @@ import (
 // it again. The hub responds 503 while the database is down and the
 // generator posts again; everything acknowledged must be delivered once.
 func TestPostgresRestartMidLoad(t *testing.T) {
+	restartMidLoad(t, "stopped", (*cluster).stop)
+}
+
+// TestPostgresCrashMidLoad stops the server in immediate mode instead,
+// as a crash would. The hub records delivery attempts without waiting
+// for the disk, and the bus acknowledges their commands in a later
+// commit that waits, so a crash may lose both: the commands are handed
+// out again and the deduplicating agencies still see each message once.
+func TestPostgresCrashMidLoad(t *testing.T) {
+	restartMidLoad(t, "crashed", (*cluster).crash)
+}
+
+// restartMidLoad takes the server down with down while chargesheets
+// flow, as the tests above describe; how names it in the log.
+func restartMidLoad(t *testing.T, how string, down func(*cluster)) {
 	if testing.Short() {
 		t.Skip("starts a PostgreSQL cluster; skipped in -short mode")
 	}
@@ -34,8 +49,8 @@ func TestPostgresRestartMidLoad(t *testing.T) {
 	}()
 
 	time.Sleep(3 * time.Second)
-	down := time.Now()
-	pg.stop()
+	wentDown := time.Now()
+	down(pg)
 	stopped := time.Now()
 	time.Sleep(2 * time.Second)
 	pg.start()
@@ -47,8 +62,8 @@ func TestPostgresRestartMidLoad(t *testing.T) {
 
 	_, ids := checkLoad(t, g)
 	report := verifyExactlyOnce(t, hubURL, ag, ids, 90*time.Second)
-	t.Logf("PostgreSQL stopped in %s, down %s in all; first acknowledgement %s after it "+
-		"was back", stopped.Sub(down).Round(time.Millisecond), up.Sub(down).Round(time.Millisecond),
+	t.Logf("PostgreSQL %s in %s, down %s in all; first acknowledgement %s after it "+
+		"was back", how, stopped.Sub(wentDown).Round(time.Millisecond), up.Sub(wentDown).Round(time.Millisecond),
 		g.firstAckAfter(up).Round(time.Millisecond))
 	t.Logf("delivery: %s", report)
 }

@@ -130,6 +130,11 @@ func (c *cluster) start() {
 // their transactions rolled back.
 func (c *cluster) stop() { c.run("pg_ctl", "-D", c.data, "-m", "fast", "-w", "stop") }
 
+// crash stops the server in immediate mode, as a crash would: it writes
+// nothing more, so commits made without waiting for the disk may be
+// lost, and the next start recovers from the log.
+func (c *cluster) crash() { c.run("pg_ctl", "-D", c.data, "-m", "immediate", "-w", "stop") }
+
 func (c *cluster) run(tool string, args ...string) {
 	c.t.Helper()
 	if out, err := c.command(tool, args...).CombinedOutput(); err != nil {
