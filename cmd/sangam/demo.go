@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/hub"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/mocks/court"
@@ -90,6 +91,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cfg.Log = slog.New(demoLogHandler{cfg.Log.Handler()})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return demo(ctx, cfg, *mockPort, *once, stdout)
@@ -484,4 +486,24 @@ func storyOrder(samples []police.Sample) []police.Sample {
 	}
 	sort.SliceStable(samples, func(i, j int) bool { return rank(samples[i]) < rank(samples[j]) })
 	return samples
+}
+
+// demoLogHandler is the demo's log: the hub's, without the audit lines
+// of journal reads. The demo reads the journey of every message it
+// prints, so those lines would bury the log; sangam serve keeps them.
+type demoLogHandler struct{ slog.Handler }
+
+func (h demoLogHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == api.JournalReadMessage {
+		return nil
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h demoLogHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return demoLogHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h demoLogHandler) WithGroup(name string) slog.Handler {
+	return demoLogHandler{h.Handler.WithGroup(name)}
 }

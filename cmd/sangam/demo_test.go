@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/hub"
 	"github.com/sangam-hub/sangam/internal/journal"
 	"github.com/sangam-hub/sangam/internal/verification"
@@ -237,5 +238,26 @@ func TestDemoPrintsEveryViolationRule(t *testing.T) {
 	}
 	if invalid < 4 {
 		t.Errorf("found %d invalid samples, want one of each agency at least", invalid)
+	}
+}
+
+// TestDemoLogLeavesOutJournalReads checks that the demo's log drops the
+// audit lines of journal reads, from loggers derived with With too, and
+// keeps every other line.
+func TestDemoLogLeavesOutJournalReads(t *testing.T) {
+	var out strings.Builder
+	log := slog.New(demoLogHandler{slog.NewTextHandler(&out, nil)})
+	log.Info(api.JournalReadMessage, "path", "/api/v1/messages/m-1")
+	log.With("component", "api").Info(api.JournalReadMessage, "path", "/api/v1/messages/m-2")
+	log.Info("config read", "path", "/api/v1/routes")
+	log.With("component", "delivery").Info("delivered", "delivery_id", "d-1")
+	got := out.String()
+	if strings.Contains(got, api.JournalReadMessage) {
+		t.Errorf("log keeps journal reads:\n%s", got)
+	}
+	for _, want := range []string{`msg="config read"`, "msg=delivered", "component=delivery"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("log lacks %s:\n%s", want, got)
+		}
 	}
 }

@@ -40,9 +40,9 @@ const (
 )
 
 const (
-	// auditedReadMsg is the message of the line that auditRead and
-	// auditExplain log.
-	auditedReadMsg = "journal read"
+	// JournalReadMessage is the message of the audit line that
+	// auditRead and auditExplain log.
+	JournalReadMessage = "journal read"
 	// auditedConfigMsg is the message of the line that auditConfig logs.
 	auditedConfigMsg = "config read"
 	// auditedReplayMsg is the message of the line that auditReplay logs.
@@ -57,7 +57,7 @@ func (a audit) message() string {
 	case auditReplay:
 		return auditedReplayMsg
 	}
-	return auditedReadMsg
+	return JournalReadMessage
 }
 
 // auditNote collects what a handler found for its request's audit line.
