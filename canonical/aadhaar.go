@@ -107,15 +107,25 @@ func CheckCode(field, code string) error {
 }
 
 // CheckOperatorText returns an error when text contains a number that
-// CheckRecordNumber reports. Text is the value of field that an operator
-// or an administrator writes, such as a token's name, the comment of a
-// routes change or a value of the routes document. The hub keeps such
-// text as written and shows it in audit lines, the routes history,
-// logs and metrics labels, so an Aadhaar number there would stay in
-// clear. The error names field and writes the number masked.
+// MaskAadhaarInText would mask. Text is the value of field that an
+// operator or an administrator writes, such as a token's name, the
+// comment of a routes change or a value of the routes document. The hub
+// keeps such text as written and shows it in audit lines, the routes
+// history, logs and metrics labels, so an Aadhaar number there would
+// stay in clear. The error names field and writes the number masked.
+//
+// It reads text as free text, not as a code: twelve digits parted
+// otherwise than in groups of four, as in a file path such as
+// /srv/852035539/002, or run on into letters, as in a CNR, are not an
+// Aadhaar number there.
 func CheckOperatorText(field, text string) error {
-	return aadhaarError(field, text, "the hub keeps and shows this text as written, "+
-		"so leave the number out")
+	masked, ok := MaskAadhaarInText(text)
+	if !ok {
+		return nil
+	}
+	return aadhaarLikeError{fmt.Sprintf("%s contains %s, which looks like an Aadhaar number "+
+		"(12 digits with a valid check digit): the hub keeps and shows this text as written, "+
+		"so leave the number out", field, firstMasked(text, masked))}
 }
 
 // AadhaarInCode returns the first number in code that CheckCode

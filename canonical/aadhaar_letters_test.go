@@ -1,6 +1,7 @@
 package canonical
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -73,6 +74,26 @@ func TestTrimUnfinishedNumber(t *testing.T) {
 	} {
 		if got := TrimUnfinishedNumber(in); got != want {
 			t.Errorf("TrimUnfinishedNumber(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCheckOperatorTextReadsFreeText checks that operator text is read
+// as free text: twelve Aadhaar-valid digits parted otherwise than in
+// groups of four, as in a file path, or run on into letters, as in a
+// CNR, pass, while the spellings text masking masks are rejected.
+func TestCheckOperatorTextReadsFreeText(t *testing.T) {
+	for _, text := range []string{
+		"/tmp/TestX491873625/403", "/srv/4918736/25403/cert.pem", "KLER491873625403", "ops491873625403",
+	} {
+		if err := CheckOperatorText("the value", text); err != nil {
+			t.Errorf("CheckOperatorText(%q) = %v, want nil", text, err)
+		}
+	}
+	for _, text := range []string{"ops 4918 7362 5403", "ops-4918-7362-5403", "ops_491873625403", "491873625403"} {
+		err := CheckOperatorText("the value", text)
+		if !errors.Is(err, ErrAadhaarLike) || !strings.Contains(err.Error(), "XXXXXXXX5403") {
+			t.Errorf("CheckOperatorText(%q) = %v, want an aadhaar-like error naming XXXXXXXX5403", text, err)
 		}
 	}
 }

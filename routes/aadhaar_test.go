@@ -20,7 +20,7 @@ func TestLoadRejectsAadhaarAnywhere(t *testing.T) {
 	}{
 		"destination name": {"name: ecourts\n", "name: ecourts-4918-7362-5403\n",
 			located{"/destinations/0/name", RuleAadhaarLike}},
-		"route name": {"name: to-court", "name: to-court491873625403",
+		"route name": {"name: to-court", "name: to-court-491873625403",
 			located{"/routes/0/name", RuleAadhaarLike}},
 		"route name, not a valid name": {"name: to-court", `name: "to court 4918 7362 5403"`,
 			located{"/routes/0/name", RuleAadhaarLike}},
@@ -43,7 +43,7 @@ func TestLoadRejectsAadhaarAnywhere(t *testing.T) {
 			located{"/routes/0/name", RuleAadhaarLike}},
 		"comment on its own line": {"routes:\n", "routes:\n  # asked by 4918 7362 5403\n",
 			located{"", RuleAadhaarLike}},
-		"key": {"agency: police\n", "agency: police\n    x491873625403: 1\n",
+		"key": {"agency: police\n", "agency: police\n    x-491873625403: 1\n",
 			located{"/destinations/1/XXXXXXXX5403", RuleAadhaarLike}},
 	}
 	for name, c := range cases {

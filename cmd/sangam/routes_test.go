@@ -507,7 +507,7 @@ func TestChangeNotesRejectAadhaarLike(t *testing.T) {
 	if err := os.WriteFile(file, []byte("destinations: []\nroutes: []\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, value := range []string{"ops 4918 7362 5403", "ops-4918-7362-5403", "ops491873625403"} {
+	for _, value := range []string{"ops 4918 7362 5403", "ops-4918-7362-5403", "ops_491873625403"} {
 		for _, tc := range []struct {
 			args []string
 			want string

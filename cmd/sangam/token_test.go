@@ -192,7 +192,7 @@ func TestTokenNameRules(t *testing.T) {
 
 func TestTokenRejectsAadhaarLikeName(t *testing.T) {
 	// 491873625403 passes the Aadhaar check digit.
-	for _, name := range []string{"ops 4918 7362 5403", "ops-4918-7362-5403", "ops491873625403"} {
+	for _, name := range []string{"ops 4918 7362 5403", "ops-4918-7362-5403", "ops_491873625403"} {
 		t.Run(name, func(t *testing.T) {
 			code, out, errOut := runCLI(t, "token", "--name", name, "--operator")
 			if code != exitSetup {

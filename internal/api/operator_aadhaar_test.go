@@ -15,7 +15,7 @@ import (
 var operatorAadhaarSpellings = []string{
 	"ops 4918 7362 5403",
 	"ops-4918-7362-5403",
-	"ops491873625403",
+	"ops_491873625403",
 }
 
 // wantAadhaarViolation checks that p lists a violation of rule
@@ -99,7 +99,7 @@ func TestRoutesChangeRejectsAadhaarInDocument(t *testing.T) {
 			`when: message.type == "arrest" && message.id != "4918 7362 5403"`, 1),
 		// The hub's check of agencies quotes the agency on its own.
 		"/destinations/2/agency": strings.Replace(arrestRoutes, "agency: prisons",
-			"agency: prisons491873625403", 1),
+			"agency: prisons-491873625403", 1),
 	} {
 		for _, dryRun := range []bool{true, false} {
 			r := putRoutes(t, h.url, api.RoutesChange{Document: doc, Expect: 1, DryRun: dryRun})

@@ -714,7 +714,7 @@ func TestParseReportsEveryProblem(t *testing.T) {
 var aadhaarNameSpellings = []string{
 	"ops 4918 7362 5403",
 	"ops-4918-7362-5403",
-	"ops491873625403",
+	"ops_491873625403",
 	"4918 7362 5403",
 }
 
