@@ -51,6 +51,14 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	for _, id := range ids {
+		// PathEscape leaves these as they are, and the request path
+		// would name another endpoint.
+		if id == "" || id == "." || id == ".." {
+			return usageErrorf("replay", "invalid delivery id %q: want the id of a dead letter, "+
+				"as sangam or GET /api/v1/deadletters lists it", id)
+		}
+	}
 	filtered := *dest != "" || *route != "" || *reason != "" || *from != "" || *to != ""
 	if err := checkReplayFlags(fs, ids, filtered, *all, *limit); err != nil {
 		return err

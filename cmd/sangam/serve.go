@@ -83,7 +83,8 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		}
 		if dsn != "" {
 			// The error leaves the value out: it may hold a password.
-			if _, err := pgconn.ParseConfig(dsn); err != nil {
+			// White space alone parses, as libpq's defaults.
+			if _, err := pgconn.ParseConfig(dsn); err != nil || strings.TrimSpace(dsn) == "" {
 				return cfg, settingErrorf(fs, "postgres", "%s: invalid connection string: want a "+
 					"postgres:// URL or key=value pairs, such as "+
 					"postgres://user@127.0.0.1:5432/sangam?sslmode=disable",

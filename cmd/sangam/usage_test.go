@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -210,12 +213,55 @@ func TestReplayEmptyFilterRejected(t *testing.T) {
 // connection string is a usage error naming the flag, and that the error
 // does not repeat the value, which may hold a password.
 func TestServeInvalidPostgres(t *testing.T) {
-	code, _, errOut := runCLI(t, "serve", "--postgres", "secret-not-a-url", "--listen", "127.0.0.1:0",
-		"--data", t.TempDir())
-	if want := "--postgres: invalid connection string"; code != exitSetup || !strings.Contains(errOut, want) {
-		t.Errorf("exit %d, stderr %q, want exit %d and %q", code, errOut, exitSetup, want)
+	for _, value := range []string{"secret-not-a-url", " ", "\t"} {
+		code, _, errOut := runCLI(t, "serve", "--postgres", value, "--listen", "127.0.0.1:0",
+			"--data", t.TempDir())
+		if want := "--postgres: invalid connection string"; code != exitSetup || !strings.Contains(errOut, want) {
+			t.Errorf("--postgres %q: exit %d, stderr %q, want exit %d and %q", value, code, errOut, exitSetup, want)
+		}
+		if strings.Contains(errOut, "secret") {
+			t.Errorf("stderr repeats the value: %q", errOut)
+		}
 	}
-	if strings.Contains(errOut, "secret") {
-		t.Errorf("stderr repeats the value: %q", errOut)
+}
+
+// TestReplayRejectsPathLikeIds checks that an empty, "." or ".." delivery
+// id is a usage error, not a request to another endpoint.
+func TestReplayRejectsPathLikeIds(t *testing.T) {
+	for _, id := range []string{"", ".", ".."} {
+		code, _, errOut := runCLI(t, "replay", "--hub", "http://127.0.0.1:1", id)
+		if want := fmt.Sprintf("invalid delivery id %q", id); code != exitSetup || !strings.Contains(errOut, want) {
+			t.Errorf("replay %q: exit %d, stderr %q, want exit %d and %q", id, code, errOut, exitSetup, want)
+		}
+	}
+}
+
+// TestDecodeMasksAadhaarInViolations checks that sangam decode prints a
+// violation that quotes a JSON number with Aadhaar numbers masked, as the
+// hub's problem responses do.
+func TestDecodeMasksAadhaarInViolations(t *testing.T) {
+	sample, err := os.ReadFile("../../mocks/police/samples/arrest-kaloor-snatching.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(sample), `"value_inr": `)
+	if i < 0 {
+		t.Fatal("the sample has no value_inr")
+	}
+	end := i + len(`"value_inr": `)
+	for end < len(sample) && strings.IndexByte("0123456789.", sample[end]) >= 0 {
+		end++
+	}
+	body := string(sample[:i]) + `"value_inr": -491873625403` + string(sample[end:])
+	file := filepath.Join(t.TempDir(), "arrest.json")
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "decode", "--agency", "police", file)
+	if code == exitOK || !strings.Contains(out+errOut, "XXXXXXXX5403") {
+		t.Errorf("exit %d, output %q %q, want a failure naming XXXXXXXX5403", code, out, errOut)
+	}
+	if strings.Contains(out+errOut, "491873625403") {
+		t.Errorf("output shows the number in clear: %q %q", out, errOut)
 	}
 }
