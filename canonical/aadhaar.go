@@ -114,10 +114,10 @@ func CheckCode(field, code string) error {
 // history, logs and metrics labels, so an Aadhaar number there would
 // stay in clear. The error names field and writes the number masked.
 //
-// It reads text as free text, not as a code: twelve digits parted
-// otherwise than in groups of four, as in a file path such as
-// /srv/852035539/002, or run on into letters, as in a CNR, are not an
-// Aadhaar number there.
+// It reads text as free text, not as a code. Twelve digits split
+// otherwise than in groups of four, as in the file path
+// /srv/852035539/002, are not an Aadhaar number here, and neither are
+// digits joined to letters, as in a CNR.
 func CheckOperatorText(field, text string) error {
 	masked, ok := MaskAadhaarInText(text)
 	if !ok {

@@ -79,9 +79,9 @@ func TestTrimUnfinishedNumber(t *testing.T) {
 }
 
 // TestCheckOperatorTextReadsFreeText checks that operator text is read
-// as free text: twelve Aadhaar-valid digits parted otherwise than in
-// groups of four, as in a file path, or run on into letters, as in a
-// CNR, pass, while the spellings text masking masks are rejected.
+// as free text. Twelve Aadhaar-valid digits split otherwise than in
+// groups of four (a file path) or joined to letters (a CNR) pass. The
+// spellings that text masking masks are rejected.
 func TestCheckOperatorTextReadsFreeText(t *testing.T) {
 	for _, text := range []string{
 		"/tmp/TestX491873625/403", "/srv/4918736/25403/cert.pem", "KLER491873625403", "ops491873625403",

@@ -76,10 +76,10 @@ func deadlineSetting(fs *flag.FlagSet, value string) (time.Duration, error) {
 	return time.Duration(n) * 24 * time.Hour, nil
 }
 
-// settingErrorf returns an error formatted as fmt.Sprintf does about the
-// value of flag name: a usageError when the command line of fs set the
-// flag, and a plain error when the value came from the flag's variable,
-// because the help does not fix the environment.
+// settingErrorf returns an error, formatted as fmt.Sprintf does, about
+// the value of flag name. It is a usageError when the command line of fs
+// set the flag. It is a plain error when the value came from the flag's
+// variable, because the help does not fix the environment.
 func settingErrorf(fs *flag.FlagSet, name, format string, args ...any) error {
 	if flagSet(fs, name) {
 		return flagErrorf(format, args...)

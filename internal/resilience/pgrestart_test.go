@@ -19,8 +19,8 @@ func TestPostgresRestartMidLoad(t *testing.T) {
 // TestPostgresCrashMidLoad stops the server in immediate mode instead,
 // as a crash would. The hub records delivery attempts without waiting
 // for the disk, and the bus acknowledges their commands in a later
-// commit that waits, so a crash may lose both: the commands are handed
-// out again and the deduplicating agencies still see each message once.
+// commit that waits. So a crash may lose both. The commands are then
+// handed out again, and the deduplicating agencies see each message once.
 func TestPostgresCrashMidLoad(t *testing.T) {
 	restartMidLoad(t, "crashed", (*cluster).crash)
 }

@@ -144,7 +144,7 @@ var errWatcherStopped = errors.New("routes watcher stopped")
 // next Interval, and hand it to OnChange when it is new. It returns once
 // that read and any OnChange call are done, or with ctx's error when
 // ctx ends first, in which case Run still finishes the read. Applied
-// tells whether the version came into force. Sync is safe to call from
+// reports whether the version came into force. Sync is safe to call from
 // any goroutine, and before Run starts it waits for Run or ctx.
 func (w *Watcher) Sync(ctx context.Context) error {
 	done := make(chan struct{})

@@ -26,7 +26,7 @@ type NumberRun struct {
 	// ends are the offsets after the numbers at starts.
 	ends [2]int
 	// values are the 'f' forms of the numbers at starts that valueForms
-	// writes back otherwise than as written, and "" for the others.
+	// writes back differently from their literals, and "" for the others.
 	values [2]string
 	n      int
 	// end is the offset after the last number read.
@@ -47,22 +47,23 @@ func (r *NumberRun) Check(body []byte, start, end int) (masked string, joined, f
 	if r.n > 0 && !onlySeparators(body[r.end:start]) {
 		r.n = 0
 	}
-	if masked, found = canonical.AadhaarInCode(string(body[start:end])); found {
+	literal := string(body[start:end])
+	if masked, found = canonical.AadhaarInCode(literal); found {
 		r.n = 0
 		return masked, false, true
 	}
 
 	// value is the 'f' form of a number that valueForms writes back
-	// otherwise than as written, and "" for the others.
+	// differently from its literal, and "" for the others.
 	var value string
-	forms := valueForms(string(body[start:end]))
+	forms := valueForms(literal)
 	for _, form := range forms {
 		if masked, found = canonical.AadhaarInCode(form); found {
 			r.n = 0
 			return masked, false, true
 		}
 	}
-	if forms != nil && forms[0] != string(body[start:end]) {
+	if forms != nil && forms[0] != literal {
 		value = forms[0]
 	}
 
@@ -163,9 +164,9 @@ func onlySeparators(b []byte) bool {
 // masked, an Aadhaar-like number as NumberRun.Check returns it. joined
 // is set when the number continues those before it in its array.
 func AadhaarNumberViolation(pointer, masked string, joined bool) schemas.Violation {
-	what := "the number"
+	subject := "the number"
 	if joined {
-		what = "the number, read with the numbers before it in the list,"
+		subject = "the number, read with the numbers before it in the list,"
 	}
 	return schemas.Violation{
 		Pointer: pointer,
@@ -173,7 +174,7 @@ func AadhaarNumberViolation(pointer, masked string, joined bool) schemas.Violati
 		Message: fmt.Sprintf("%s contains %s, which looks like an Aadhaar number "+
 			"(12 digits with a valid check digit): the hub keeps no Aadhaar number in clear, "+
 			"so send one only as the number of an identifier of type aadhaar, which it masks",
-			what, masked),
+			subject, masked),
 	}
 }
 
@@ -190,7 +191,7 @@ const (
 	RuleNumberSize = "number-size"
 )
 
-// CheckNumberSize returns what is wrong with the JSON number literal,
+// CheckNumberSize returns the problem of the JSON number literal,
 // or "" when it is within MaxNumberLength and MaxExponent.
 func CheckNumberSize(literal []byte) string {
 	if len(literal) > MaxNumberLength {

@@ -19,6 +19,7 @@ func TestLazyAttemptCommit(t *testing.T) {
 		t.Fatalf("Open: %v", err)
 	}
 	defer store.Close()
+
 	const probe = "SELECT 1 WHERE current_setting('synchronous_commit') = 'off'"
 	for _, lazy := range []bool{false, true} {
 		store.lazyAttempts = lazy
@@ -34,7 +35,8 @@ func TestLazyAttemptCommit(t *testing.T) {
 			t.Errorf("lazy %t: the statement saw synchronous_commit off in %d rows, want %d", lazy, got, want)
 		}
 	}
-	// The setting ends with its transaction: the pool's connection is
+
+	// The setting ends with its transaction, so the pool's connection is
 	// back to the server's setting.
 	var setting string
 	if err := store.pool.QueryRow(ctx, "SELECT current_setting('synchronous_commit')").Scan(&setting); err != nil {
