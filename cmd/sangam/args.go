@@ -102,7 +102,7 @@ func flagProblem(fs *flag.FlagSet, err error) string {
 		return text
 	}
 	if m[3] != "parse error" {
-		// Such as "value out of range", or the error of a flag.Value.
+		// The reason is "value out of range" or a flag.Value's error.
 		return fmt.Sprintf("--%s: invalid value %q: %s", m[2], m[1], m[3])
 	}
 	f := fs.Lookup(m[2])

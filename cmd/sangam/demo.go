@@ -488,9 +488,9 @@ func storyOrder(samples []police.Sample) []police.Sample {
 	return samples
 }
 
-// demoLogHandler is the demo's log: the hub's, without the audit lines
-// of journal reads. The demo reads the journey of every message it
-// prints, so those lines would bury the log; sangam serve keeps them.
+// demoLogHandler is the demo's log handler: the hub's, without the audit
+// lines of journal reads. The demo reads the journey of every message it
+// prints, so those lines would bury the log. sangam serve keeps them.
 type demoLogHandler struct{ slog.Handler }
 
 func (h demoLogHandler) Handle(ctx context.Context, r slog.Record) error {

@@ -186,9 +186,9 @@ func runEncode(args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// printViolations prints each violation of err on a line of its own,
-// with Aadhaar numbers masked, as the hub's problem responses mask them:
-// a JSON number out of range is quoted as written.
+// printViolations prints each violation of err on its own line, with
+// Aadhaar numbers masked as the hub's problem responses mask them,
+// because a JSON number out of range is quoted as written.
 func printViolations(w io.Writer, err error) {
 	for _, v := range schemas.Violations(err) {
 		fmt.Fprintln(w, maskAadhaar(v.String()))

@@ -38,7 +38,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// An empty filter would be dropped and match more than asked for.
+	// An empty filter would be dropped and match more than requested.
 	for _, f := range []struct{ name, want, absent string }{
 		{"by", "your name", "the token's holder alone (cli without a token)"},
 		{"destination", "a destination's name", "no destination filter"},

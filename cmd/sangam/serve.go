@@ -82,8 +82,8 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 			return cfg, err
 		}
 		if dsn != "" {
-			// The error leaves the value out: it may hold a password.
-			// White space alone parses, as libpq's defaults.
+			// The error leaves the value out because it may contain a
+			// password. White space alone parses as libpq's defaults.
 			if _, err := pgconn.ParseConfig(dsn); err != nil || strings.TrimSpace(dsn) == "" {
 				return cfg, settingErrorf(fs, "postgres", "%s: invalid connection string: want a "+
 					"postgres:// URL or key=value pairs, such as "+

@@ -190,9 +190,9 @@ func (s *Subscriber) forward(ctx context.Context, sub *subscribed, out chan<- *m
 		// watermill-sql v4.1.2 sends the next message only after this
 		// one is acked or nacked. It cancels the message's context when
 		// it stops waiting for that, at its AckDeadline or on Close. The
-		// context is read before the message is handed out: the
-		// receiver may replace it (watermill's router does), and
-		// reading it meanwhile would race with that.
+		// context is read before the message is handed out, because the
+		// receiver may replace it (watermill's router does), and a read
+		// meanwhile would race with that write.
 		stopped := msg.Context().Done()
 		select {
 		case <-sub.ending:

@@ -60,10 +60,10 @@ func (s *Store) RecordAttempt(ctx context.Context, a journal.Attempt) error {
 }
 
 // execAttempt runs the statement that records an attempt. With
-// lazyAttempts set, it sends the statement after one that turns
-// synchronous_commit off for its transaction, in one round trip: the
-// server runs statements sent together before one Sync in one implicit
-// transaction, and applies the setting at its commit.
+// lazyAttempts set, it first sends a statement that turns
+// synchronous_commit off, in the same round trip. The server runs
+// statements sent before one Sync in one implicit transaction, and
+// applies the setting at its commit.
 func (s *Store) execAttempt(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	if !s.lazyAttempts {
 		return s.pool.Exec(ctx, sql, args...)

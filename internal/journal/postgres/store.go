@@ -49,9 +49,9 @@ type Config struct {
 	// WrapPublisher), so that idle subscribers of those topics in this
 	// process look at once instead of at their next poll.
 	Published func(topics []string)
-	// LazyAttempts records delivery attempts without waiting for their
-	// commit to reach the disk (synchronous_commit off), which saves a
-	// disk flush per attempt. Set it only when every delivery command is
+	// LazyAttempts makes the store record delivery attempts without
+	// waiting for their commit to reach the disk (synchronous_commit
+	// off), which saves a disk flush per attempt. Set it only when every delivery command is
 	// acknowledged in this database, in a synchronous commit made after
 	// its attempt is recorded, as on the PostgreSQL bus. PostgreSQL
 	// writes its log in order, so that commit makes the attempt durable
