@@ -28,6 +28,10 @@ type yamlComment struct {
 // canonical.CheckOperatorText reports. A scalar's problem has its
 // pointer. A comment's problem has the pointer of the field that the
 // comment follows on its line, as a text problem has, or "".
+//
+// NOTE: the check reads each scalar as YAML decoded it, so a number
+// written with escapes that a later reader decodes, such as a CEL
+// literal "\u0034918 7362 5403" or a URL's %34918, passes it.
 func aadhaarProblems(nodes []positioned, comments []yamlComment) []Problem {
 	var ps []Problem
 	for _, p := range nodes {
