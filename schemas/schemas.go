@@ -124,7 +124,7 @@ func validateValue(name string, v any) error {
 	if !ok {
 		return fmt.Errorf("no schema named %q", name)
 	}
-	err = s.Validate(v)
+	err = validateOnWorker(s, v)
 	if err == nil {
 		return nil
 	}

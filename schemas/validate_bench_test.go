@@ -33,6 +33,19 @@ func BenchmarkValidate(b *testing.B) {
 				}
 			}
 		})
+		// The hub validates on the goroutine of an HTTP request or a bus
+		// message, often one that has just started.
+		b.Run(c.name+"-new-goroutine", func(b *testing.B) {
+			b.SetBytes(int64(len(c.doc)))
+			b.ReportAllocs()
+			for b.Loop() {
+				done := make(chan error)
+				go func() { done <- schemas.Validate(c.schema, c.doc) }()
+				if err := <-done; err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
