@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -14,50 +15,91 @@ import (
 // lead to. When fn returns true, the string is replaced by the value fn
 // returned.
 func EachString(m *Message, fn func(pointer, s string) (string, bool)) {
-	eachString(reflect.ValueOf(m).Elem(), "", fn)
+	w := stringWalk{fn: fn, pointer: make([]byte, 0, 128)}
+	w.walk(reflect.ValueOf(m).Elem())
 }
 
-func eachString(v reflect.Value, pointer string, fn func(pointer, s string) (string, bool)) {
+// stringWalk is one EachString call. The pointer of the value being
+// walked grows and shrinks in one buffer, and becomes a string only
+// when fn receives it.
+type stringWalk struct {
+	fn      func(pointer, s string) (string, bool)
+	pointer []byte
+}
+
+func (w *stringWalk) walk(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.String:
-		if out, ok := fn(pointer, v.String()); ok && v.CanSet() {
+		if out, ok := w.fn(string(w.pointer), v.String()); ok && v.CanSet() {
 			v.SetString(out)
 		}
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			eachString(v.Elem(), pointer, fn)
+			w.walk(v.Elem())
 		}
 	case reflect.Slice, reflect.Array:
+		n := len(w.pointer)
 		for i := range v.Len() {
-			eachString(v.Index(i), pointer+"/"+strconv.Itoa(i), fn)
+			w.pointer = strconv.AppendInt(append(w.pointer[:n], '/'), int64(i), 10)
+			w.walk(v.Index(i))
 		}
+		w.pointer = w.pointer[:n]
 	case reflect.Map:
 		if v.Type().Elem().Kind() != reflect.String {
 			return
 		}
+		n := len(w.pointer)
 		for _, k := range v.MapKeys() {
+			w.pointer = append(append(w.pointer[:n], '/'), escapePointer(k.String())...)
 			s := v.MapIndex(k).String()
-			if out, ok := fn(pointer+"/"+escapePointer(k.String()), s); ok {
+			if out, ok := w.fn(string(w.pointer), s); ok {
 				v.SetMapIndex(k, reflect.ValueOf(out).Convert(v.Type().Elem()))
 			}
 		}
+		w.pointer = w.pointer[:n]
 	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "-" {
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			eachString(v.Field(i), pointer+"/"+escapePointer(name), fn)
+		n := len(w.pointer)
+		for _, f := range walkedFields(v.Type()) {
+			w.pointer = append(append(w.pointer[:n], '/'), f.token...)
+			w.walk(v.Field(f.index))
 		}
+		w.pointer = w.pointer[:n]
 	}
+}
+
+// walkedField is a struct field that EachString descends into, with its
+// JSON pointer token.
+type walkedField struct {
+	index int
+	token string
+}
+
+// fieldsByType caches walkedFields by struct type.
+var fieldsByType sync.Map // reflect.Type → []walkedField
+
+// walkedFields returns the exported fields of struct type t that JSON
+// encodes, each with its escaped JSON name.
+func walkedFields(t reflect.Type) []walkedField {
+	if fs, ok := fieldsByType.Load(t); ok {
+		return fs.([]walkedField)
+	}
+	var fs []walkedField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fs = append(fs, walkedField{index: i, token: escapePointer(name)})
+	}
+	fieldsByType.Store(t, fs)
+	return fs
 }
 
 // escapePointer escapes a JSON pointer token (RFC 6901).
