@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -38,6 +39,33 @@ const busIdleTime = 30 * time.Second
 // default, so the connections of the subscriptions' first queries, which
 // all run at start, would stay open for up to a minute and a half.
 const busHealthCheckPeriod = 10 * time.Second
+
+// busPoolConfig returns the configuration of the PostgreSQL bus pool
+// for dsn and the number of subscribers the routes have at start. The
+// idle time and health check period are busIdleTime and
+// busHealthCheckPeriod unless dsn sets pool_max_conn_idle_time or
+// pool_health_check_period.
+func busPoolConfig(dsn string, subscribers int) (*pgxpool.Config, error) {
+	poolCfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, errors.New("opening bus pool: invalid PostgreSQL connection string")
+	}
+	// Destinations added at run time get subscribers too, so the pool
+	// leaves room beyond those the routes at start-up need.
+	poolCfg.MaxConns = int32(subscribers + busPoolHeadroom)
+	// Each subscriber takes a connection for every poll, so an idle hub
+	// would otherwise keep one per subscriber open for pgxpool's default
+	// of 30 minutes. pgxpool.ParseConfig does not tell whether dsn set
+	// these, so their names are looked for in dsn as text: a password
+	// containing one would leave pgxpool's default in place.
+	if !strings.Contains(dsn, "pool_max_conn_idle_time") {
+		poolCfg.MaxConnIdleTime = busIdleTime
+	}
+	if !strings.Contains(dsn, "pool_health_check_period") {
+		poolCfg.HealthCheckPeriod = busHealthCheckPeriod
+	}
+	return poolCfg, nil
+}
 
 // journalFile is the embedded default's SQLite file in the data folder.
 const journalFile = "sangam.db"
@@ -219,19 +247,11 @@ func openPostgres(
 		store.Close()
 		return nil, err
 	}
-	poolCfg, err := pgxpool.ParseConfig(cfg.PostgresDSN)
+	poolCfg, err := busPoolConfig(cfg.PostgresDSN, subscribers)
 	if err != nil {
 		store.Close()
-		return nil, errors.New("opening bus pool: invalid PostgreSQL connection string")
+		return nil, err
 	}
-	// Destinations added at run time get subscribers too, so the pool
-	// leaves room beyond those the routes at start-up need.
-	poolCfg.MaxConns = int32(subscribers + busPoolHeadroom)
-	// Each subscriber takes a connection for every poll, so an idle hub
-	// would otherwise keep one per subscriber open for pgxpool's default
-	// of 30 minutes.
-	poolCfg.MaxConnIdleTime = busIdleTime
-	poolCfg.HealthCheckPeriod = busHealthCheckPeriod
 	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		store.Close()

@@ -27,7 +27,7 @@ func TestSmallPoolNoHangNoLeak(t *testing.T) {
 		t.Skip("loads PostgreSQL through a small pool; skipped in -short mode")
 	}
 	const journalConns, burst = 4, 50
-	dsn, app := namedPoolSchema(t, "resilience_pool", journalConns)
+	dsn, app := namedPoolSchema(t, "resilience_pool", journalConns, nil)
 	addr := freeAddr(t)
 	hubURL := "http://" + addr
 	slow := func(next http.Handler) http.Handler {
@@ -80,13 +80,18 @@ func TestSmallPoolNoHangNoLeak(t *testing.T) {
 // that poll once a second and posts nothing. Their first queries all run
 // at start, so the bus pool opens about one connection each. Once those
 // connections sit unused, the pool closes them: the idle hub ends with
-// no more than the journal's pool and a few bus connections.
+// no more than the journal's pool and a few bus connections. The URL
+// shortens the pool's idle time and check period from the hub's 30 s
+// and 10 s, which TestBusPoolConfigIdleTimes in internal/hub checks.
 func TestIdleHubClosesBusConnections(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for the bus pool to close idle connections; skipped in -short mode")
 	}
 	const journalConns, idleBusConns = 4, 4
-	dsn, app := namedPoolSchema(t, "resilience_idle", journalConns)
+	dsn, app := namedPoolSchema(t, "resilience_idle", journalConns, url.Values{
+		"pool_max_conn_idle_time":  {"3s"},
+		"pool_health_check_period": {"1s"},
+	})
 	addr := freeAddr(t)
 	ag := startAgencies(t, "http://"+addr, agencyOptions{})
 	h, stop := startHub(t, hub.Config{Listen: addr, PostgresDSN: dsn, PollInterval: time.Second,
@@ -121,15 +126,19 @@ func TestIdleHubClosesBusConnections(t *testing.T) {
 
 // namedPoolSchema returns the DSN of a fresh schema whose connections
 // carry an application name of their own, which it returns too, with a
-// journal pool of journalConns connections.
-func namedPoolSchema(t *testing.T, prefix string, journalConns int) (dsn, app string) {
+// journal pool of journalConns connections and the pool parameters in
+// extra, which may be nil.
+func namedPoolSchema(t *testing.T, prefix string, journalConns int, extra url.Values) (dsn, app string) {
 	t.Helper()
 	app = fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
-	dsn = postgresSchema(t, url.Values{
+	params := url.Values{
 		"pool_max_conns":   {fmt.Sprint(journalConns)},
 		"application_name": {app},
-	})
-	return dsn, app
+	}
+	for name, values := range extra {
+		params[name] = values
+	}
+	return postgresSchema(t, params), app
 }
 
 // subscriberCount returns the number of bus subscribers of h's routes:
