@@ -59,6 +59,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	}
 	cfg.Store = *store
 	if cfg.Store == bench.StorePostgres {
+		source := "--postgres"
 		cfg.PostgresDSN = *pg
 		if cfg.PostgresDSN == "" {
 			env, _, err := lookupEnv("SANGAM_POSTGRES", "postgres", "a PostgreSQL connection URL",
@@ -66,7 +67,12 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			if err != nil {
 				return err
 			}
+			source = "$SANGAM_POSTGRES"
 			cfg.PostgresDSN = firstNonEmpty(env, benchPostgres)
+		}
+		// The error never quotes the value, which may hold a password.
+		if err := bench.CheckLoopbackDSN(cfg.PostgresDSN); err != nil {
+			return usageErrorf("bench", "%s: %v", source, err)
 		}
 	}
 	var err error

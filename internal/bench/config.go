@@ -121,7 +121,7 @@ func (c Config) Validate() error {
 	switch c.Store {
 	case "", StoreSQLite:
 	case StorePostgres:
-		if err := checkLoopbackDSN(c.PostgresDSN); err != nil {
+		if err := CheckLoopbackDSN(c.PostgresDSN); err != nil {
 			return fmt.Errorf("bench config: postgres_dsn: %w", err)
 		}
 	default:
@@ -155,10 +155,10 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// checkLoopbackDSN rejects a DSN that is missing, unreadable, or names a
+// CheckLoopbackDSN rejects a DSN that is missing, unreadable, or names a
 // host other than a loopback address or a Unix socket, because the bench
 // loads the server it names.
-func checkLoopbackDSN(dsn string) error {
+func CheckLoopbackDSN(dsn string) error {
 	if dsn == "" {
 		return errors.New("missing, the postgres store needs a server")
 	}
