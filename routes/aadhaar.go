@@ -29,9 +29,9 @@ type yamlComment struct {
 // pointer. A comment's problem has the pointer of the field that the
 // comment follows on its line, as a text problem has, or "".
 //
-// NOTE: the check reads each scalar as YAML decoded it, so a number
-// written with escapes that a later reader decodes, such as a CEL
-// literal "\u0034918 7362 5403" or a URL's %34918, passes it.
+// A scalar is checked as YAML decoded it and as a later reader decodes
+// it (see checkDecodedScalar), so that escapes such as a CEL literal's
+// "\u0034918 7362 5403" or a URL's %34918 hide no number.
 func aadhaarProblems(nodes []positioned, comments []yamlComment) []Problem {
 	var ps []Problem
 	for _, p := range nodes {
@@ -39,7 +39,11 @@ func aadhaarProblems(nodes []positioned, comments []yamlComment) []Problem {
 		if p.key {
 			field = "the key"
 		}
-		if err := canonical.CheckOperatorText(field, p.node.Value); err != nil {
+		err := canonical.CheckOperatorText(field, p.node.Value)
+		if err == nil {
+			err = checkDecodedScalar(field, p)
+		}
+		if err != nil {
 			ps = append(ps, aadhaarProblem(p.pointer, p.node.Line, err))
 		}
 	}

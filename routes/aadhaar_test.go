@@ -34,6 +34,33 @@ func TestLoadRejectsAadhaarAnywhere(t *testing.T) {
 			located{"/destinations/0/policy/name", RuleAadhaarLike}},
 		"escaped digits": {"url: http://127.0.0.1:9/ecf", `url: "http://127.0.0.1:9/\x34918 7362 5403"`,
 			located{"/destinations/0/url", RuleAadhaarLike}},
+		"CEL \\u escape": {`when: message.type == "chargesheet"`,
+			`when: message.type == "chargesheet" && message.id != "\u0034918 7362 5403"`,
+			located{"/routes/0/when", RuleAadhaarLike}},
+		"CEL \\U escape": {`when: message.type == "chargesheet"`,
+			`when: message.type == "chargesheet" && message.id != '\U00000034918 7362 5403'`,
+			located{"/routes/0/when", RuleAadhaarLike}},
+		"CEL \\x escape": {`when: message.type == "chargesheet"`,
+			`when: message.type == "chargesheet" && message.id != "\x34918 7362 5403"`,
+			located{"/routes/0/when", RuleAadhaarLike}},
+		"CEL octal escape": {`when: message.type == "chargesheet"`,
+			`when: message.type == "chargesheet" && message.id != """\064918 7362 5403"""`,
+			located{"/routes/0/when", RuleAadhaarLike}},
+		"CEL bytes literal": {`when: message.type == "chargesheet"`,
+			`when: message.type == "chargesheet" && b"\x34918 7362 5403" != b""`,
+			located{"/routes/0/when", RuleAadhaarLike}},
+		"CEL escapes, percent-encoded": {`when: message.type == "chargesheet"`,
+			`when: message.type == "chargesheet" && message.id != "\x2534918%207362%205403"`,
+			located{"/routes/0/when", RuleAadhaarLike}},
+		"percent-encoded url": {"url: http://127.0.0.1:9/ecf",
+			"url: http://127.0.0.1:9/ecf/%34918%207362%205403",
+			located{"/destinations/0/url", RuleAadhaarLike}},
+		"percent-encoded condition": {`when: message.type == "chargesheet"`,
+			`when: message.type == "chargesheet" && message.id != "%34918%207362%205403"`,
+			located{"/routes/0/when", RuleAadhaarLike}},
+		"query with plus signs": {"url: http://127.0.0.1:9/ecf",
+			"url: http://127.0.0.1:9/ecf?id=4918+7362+5403",
+			located{"/destinations/0/url", RuleAadhaarLike}},
 		"Devanagari digits": {"name: to-court", "name: \"to-court ४९१८ ७३६२ ५४०३\"",
 			located{"/routes/0/name", RuleAadhaarLike}},
 		"folded over two lines": {`when: message.type == "chargesheet"`,
@@ -88,6 +115,25 @@ func TestLoadRejectsAadhaarInUnreadableDocument(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "line 2: ") || strings.Contains(err.Error(), "7362") {
 		t.Errorf("error %q, want line 2 and the number masked", err)
+	}
+}
+
+// TestAadhaarRuleKeepsUndecodedText loads escapes that no reader
+// decodes into an Aadhaar number: a CEL raw string, whose backslashes
+// are text, and plus signs in a path, where they are not spaces.
+func TestAadhaarRuleKeepsUndecodedText(t *testing.T) {
+	for name, c := range map[string]struct{ old, new string }{
+		"CEL raw string": {`when: message.type == "chargesheet"`,
+			`when: message.type == "chargesheet" && message.id != r"\u0034918 7362 5403"`},
+		"plus signs in a path": {"url: http://127.0.0.1:9/ecf", "url: http://127.0.0.1:9/4918+7362+5403"},
+	} {
+		doc := strings.Replace(problemRoutes, c.old, c.new, 1)
+		if doc == problemRoutes {
+			t.Fatalf("%s: problemRoutes lacks %q", name, c.old)
+		}
+		if _, err := Load([]byte(doc)); err != nil {
+			t.Errorf("%s: Load: %v", name, err)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -73,4 +74,27 @@ func TestReplayLinesMaskAadhaar(t *testing.T) {
 	if !strings.Contains(out, "d1 replayed as r XXXXXXXX5403 to dpo") {
 		t.Errorf("stdout = %q, want the replay line with the id masked", out)
 	}
+}
+
+func TestSendRetryLineMasksAadhaar(t *testing.T) {
+	// Nothing listens on the port, so each post is refused and send
+	// prints a retry line that quotes the URL, with the agency in it.
+	ln, err := net.Listen("tcp", "127.0.0.1:19600")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := "http://" + ln.Addr().String()
+	ln.Close()
+
+	sample := writeSample(t, "chargesheet-2023-ipc")
+	code, _, errOut := runCLI(t, "send", "--agency", "491873625403", "--hub", hub,
+		"--retries", "1", sample)
+	if code == exitOK {
+		t.Errorf("exit code %d, want a failure for the unreachable hub", code)
+	}
+	retry, _, ok := strings.Cut(errOut, "\n")
+	if !ok || !strings.Contains(retry, "sending again in") {
+		t.Fatalf("stderr = %q, want a retry line first", errOut)
+	}
+	wantMasked(t, "retry line", retry)
 }

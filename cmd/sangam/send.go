@@ -85,7 +85,7 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 				return fmt.Errorf("%w: %v; check that the hub runs at --hub, then send the "+
 					"message again: the hub deduplicates resends", errNotStored, err)
 			}
-			fmt.Fprintf(stderr, "%v; sending again in %s\n", err, unreachableWait)
+			fmt.Fprintln(stderr, maskAadhaar(fmt.Sprintf("%v; sending again in %s", err, unreachableWait)))
 			time.Sleep(unreachableWait)
 			unreachableWait = min(2*unreachableWait, maxRetryAfter)
 			continue

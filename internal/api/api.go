@@ -126,6 +126,8 @@ type Server struct {
 	// denied rate-limits the lines of requests that fail authentication
 	// or lack a grant, by message and caller (see warnDenied).
 	denied throttle.KeyedSampler
+	// deniedFlushTicks, when set, replaces the ticker of RunDeniedFlush.
+	deniedFlushTicks <-chan time.Time
 	// metricsHandler serves Metrics; mux sets it.
 	metricsHandler http.Handler
 	// reservations is the memory that inbound bodies in flight have

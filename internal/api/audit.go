@@ -257,13 +257,9 @@ var (
 // rate_limit=shared, and their suppressed_key is "shared".
 func (s *Server) warnDenied(r *http.Request, denied denial, principal string, attrs ...any) {
 	s.Metrics.CountDenied(denied.kind, principal)
-	now := time.Now
-	if s.now != nil {
-		now = s.now
-	}
 	msg := denied.message
 	key := deniedKey(r, principal)
-	d := s.denied.Allow(msg, key, now())
+	d := s.denied.Allow(msg, key, s.currentTime())
 	for _, held := range d.Expired {
 		s.logHeldBack(held)
 	}
@@ -300,6 +296,46 @@ func deniedKey(r *http.Request, principal string) string {
 		host = r.RemoteAddr
 	}
 	return "remote:" + host
+}
+
+// currentTime returns s.now(), or time.Now() when s.now is nil.
+func (s *Server) currentTime() time.Time {
+	if s.now != nil {
+		return s.now()
+	}
+	return time.Now()
+}
+
+// RunDeniedFlush logs, every throttle.DefaultLogInterval until ctx
+// ends, the denied requests of each caller that s.denied held back and
+// whose interval has ended (see flushDenied). Without it such a count is
+// logged only at the next denied request of any caller. It returns when
+// ctx ends.
+func (s *Server) RunDeniedFlush(ctx context.Context) {
+	s.failuresOnce.Do(s.newFailureLogs)
+	ticks := s.deniedFlushTicks
+	if ticks == nil {
+		ticker := time.NewTicker(s.denied.Interval)
+		defer ticker.Stop()
+		ticks = ticker.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticks:
+			s.flushDenied()
+		}
+	}
+}
+
+// flushDenied logs, as logHeldBack does, the count of each caller and
+// of each shared limit whose interval has ended with denied requests
+// held back, and logs nothing when none was held back.
+func (s *Server) flushDenied() {
+	for _, held := range s.denied.Flush(s.currentTime()) {
+		s.logHeldBack(held)
+	}
 }
 
 // logHeldBack logs, at Warn with the message of their kind, the denied

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -262,19 +263,26 @@ func TestDeniedLinesLimitedPerPrincipal(t *testing.T) {
 	wantAttr(t, last, "suppressed_key", "principal:cctns")
 }
 
+// denyHost sends handler a request with an unknown token from host,
+// which must be denied with 401.
+func denyHost(t *testing.T, handler http.Handler, host string) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/deadletters", nil)
+	req.RemoteAddr = host + ":40000"
+	req.Header.Set("Authorization", "Bearer no-such-token")
+	rec := httptest.NewRecorder()
+	handler.ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnauthorized {
+		t.Fatalf("status %d, want 401", rec.Code)
+	}
+}
+
 func TestDeniedLinesSharedWhenKeysFull(t *testing.T) {
 	const msg = "request without a valid token"
 	handler, logs, clock := newClockedHandler(t)
 	deny := func(host string) {
 		t.Helper()
-		req := httptest.NewRequest(http.MethodGet, "/api/v1/deadletters", nil)
-		req.RemoteAddr = host + ":40000"
-		req.Header.Set("Authorization", "Bearer no-such-token")
-		rec := httptest.NewRecorder()
-		handler.ServeHTTP(rec, req)
-		if rec.Code != http.StatusUnauthorized {
-			t.Fatalf("status %d, want 401", rec.Code)
-		}
+		denyHost(t, handler, host)
 	}
 	// Each of 256 hosts gets a line of its own.
 	for i := range 256 {
@@ -314,6 +322,63 @@ func TestDeniedLinesSharedWhenKeysFull(t *testing.T) {
 	// The entries expired, so the new host has one again.
 	if _, ok := lines[258]["rate_limit"]; ok {
 		t.Errorf("line after the entries expired has rate_limit %v", lines[258]["rate_limit"])
+	}
+}
+
+func TestDeniedHeldBackFlushedWithoutDenial(t *testing.T) {
+	const msg = "request without a valid token"
+	logs := &lockedBuffer{}
+	clock := &stoppedClock{now: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)}
+	server := &api.Server{Log: slog.New(slog.NewJSONHandler(logs, nil)), Tokens: sampleTokens(t)}
+	server.SetClock(clock.Now)
+	ticks := make(chan time.Time)
+	server.SetDeniedFlushTicks(ticks)
+	handler := server.Handler()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		server.RunDeniedFlush(ctx)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	deny := func(host string) {
+		t.Helper()
+		denyHost(t, handler, host)
+	}
+	// The loop takes the second tick only once the first one's flush has
+	// returned.
+	flush := func() {
+		ticks <- clock.Now()
+		ticks <- clock.Now()
+	}
+
+	deny("192.0.2.1")
+	deny("192.0.2.1")
+	deny("192.0.2.2")
+	flush()
+	if lines := logs.lines(t, msg); len(lines) != 2 {
+		t.Fatalf("%d lines before the interval ends, want 2: %v", len(lines), lines)
+	}
+
+	clock.advance(5 * time.Second)
+	flush()
+	lines := logs.lines(t, msg)
+	if len(lines) != 3 {
+		t.Fatalf("%d lines after the interval, want 3: only 192.0.2.1 had a request held back: %v",
+			len(lines), lines)
+	}
+	held := lines[2]
+	wantAttr(t, held, "suppressed", 1.0)
+	wantAttr(t, held, "suppressed_key", "remote:192.0.2.1")
+	wantAttr(t, held, "suppressed_since", "2026-12-06T10:00:00Z")
+
+	clock.advance(5 * time.Second)
+	flush()
+	if lines := logs.lines(t, msg); len(lines) != 3 {
+		t.Errorf("%d lines after a second interval, want 3: each count is logged once", len(lines))
 	}
 }
 

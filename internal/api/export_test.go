@@ -38,6 +38,10 @@ func (s *Server) Mux() *http.ServeMux { return s.mux() }
 // Handler.
 func (s *Server) SetClock(now func() time.Time) { s.now = now }
 
+// SetDeniedFlushTicks makes RunDeniedFlush flush at each value of ticks
+// in place of its ticker.
+func (s *Server) SetDeniedFlushTicks(ticks <-chan time.Time) { s.deniedFlushTicks = ticks }
+
 // SenderOf returns the key under which r's body counts against its
 // sender's share of the inbound budget.
 func SenderOf(r *http.Request) string { return sender(r) }

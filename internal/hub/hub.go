@@ -85,7 +85,10 @@ type Hub struct {
 	// verification is passport verification: index, enrichers, tracker.
 	verification *hubVerification
 	server       *http.Server
-	listener     net.Listener
+	// api is the handler that server serves. Run runs its
+	// RunDeniedFlush until the hub stops.
+	api      *api.Server
+	listener net.Listener
 	// endpoints is built from table: each destination's credentials and
 	// TLS transport. A new set is stored before its table.
 	endpoints atomic.Pointer[outbound.Set]
@@ -615,6 +618,7 @@ func (h *Hub) build(ctx context.Context, set *registry.Set) error {
 		VerificationStatus: v.status, VerificationRequests: v.tracker,
 		ApplyRoutes: h.syncRoutes,
 	}
+	h.api = apiServer
 	h.server = newHTTPServer(apiServer.Handler(), readTimeout, log)
 	return nil
 }
@@ -905,6 +909,11 @@ func (h *Hub) Run(ctx context.Context) error {
 		defer close(watchDone)
 		watcher.Run(requeueCtx)
 	}()
+	flushDone := make(chan struct{})
+	go func() {
+		defer close(flushDone)
+		h.api.RunDeniedFlush(requeueCtx)
+	}()
 	log.Info("hub started", "listen", h.Addr(), "store", h.backend.name,
 		"routes_version", h.Routes().Version())
 	h.logResumed(resumed)
@@ -925,6 +934,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	<-requeueDone
 	<-watchDone
 	<-trackDone
+	<-flushDone
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), h.cfg.ShutdownTimeout)
 	defer cancel()
 	serverErr := h.server.Shutdown(shutdownCtx)

@@ -59,8 +59,8 @@ type Decision struct {
 	Suppressed int
 	// Expired lists the entries that expired during this call with
 	// events held back, whether or not the event is let through. Their
-	// counts are reported nowhere else. No timer expires entries, so a
-	// count stays unreported until the next event of any kind and key.
+	// counts are reported nowhere else. Without events, entries expire
+	// only when the owner calls Flush.
 	Expired []HeldBack
 }
 
@@ -118,6 +118,16 @@ func (s *KeyedSampler) Allow(kind, key string, now time.Time) (d Decision) {
 	}
 	d.OK, d.Suppressed = sh.allow(now, s.Interval)
 	return d
+}
+
+// Flush expires the entries and shared limits whose last event let
+// through is at least Interval old at now, and returns those with events
+// held back. An owner calls it periodically, so that a count held back
+// is reported once its interval ends although no further event comes.
+func (s *KeyedSampler) Flush(now time.Time) []HeldBack {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.expireShared(now, s.expireEntries(now, nil))
 }
 
 // allow lets an event at now through when the last one is at least

@@ -2,6 +2,7 @@ package throttle
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
@@ -69,6 +70,38 @@ func TestKeyedSamplerExpiredCountsReported(t *testing.T) {
 	}
 	if d.Suppressed != 0 {
 		t.Errorf("suppressed = %d after the count was reported, want 0", d.Suppressed)
+	}
+}
+
+func TestKeyedSamplerFlush(t *testing.T) {
+	s := KeyedSampler{Interval: 5 * time.Second, MaxKeys: 2}
+	s.Allow("unknown token", "remote:192.0.2.1", keyedStart)
+	s.Allow("unknown token", "remote:192.0.2.1", keyedStart.Add(time.Second))
+	s.Allow("unknown token", "remote:192.0.2.2", keyedStart)
+	// The table is full, so two more hosts share one limit, which holds
+	// back the second.
+	s.Allow("unknown token", "remote:192.0.2.3", keyedStart)
+	s.Allow("unknown token", "remote:192.0.2.4", keyedStart)
+
+	if held := s.Flush(keyedStart.Add(5*time.Second - time.Nanosecond)); len(held) != 0 {
+		t.Errorf("flush within the interval returned %+v, want none", held)
+	}
+	held := s.Flush(keyedStart.Add(5 * time.Second))
+	want := []HeldBack{
+		{Kind: "unknown token", Key: "remote:192.0.2.1", Suppressed: 1, Since: keyedStart},
+		{Kind: "unknown token", Suppressed: 1, Since: keyedStart},
+	}
+	if !slices.Equal(held, want) {
+		t.Errorf("flush after the interval returned %+v, want %+v", held, want)
+	}
+	if held := s.Flush(keyedStart.Add(time.Minute)); len(held) != 0 {
+		t.Errorf("second flush returned %+v, want none: each count is returned once", held)
+	}
+
+	// The entries expired, so each host is let through again.
+	d := s.Allow("unknown token", "remote:192.0.2.1", keyedStart.Add(time.Minute))
+	if !d.OK || d.Shared || d.Suppressed != 0 {
+		t.Errorf("event after the flush = %+v, want let through on its own entry, none suppressed", d)
 	}
 }
 

@@ -257,13 +257,14 @@ func (l *limitScan) member(c *container, key string) {
 
 // open starts an object or array as the value read next in parent. Past
 // MaxDepth it only counts the level in l.deeper, and reports the nesting
-// violation once, at the pointer of the deepest container allowed.
+// violation once, at the pointer of the first value nested too deep, as
+// the police adapter's scan does.
 func (l *limitScan) open(parent *container, isObject bool) {
 	if len(l.stack) >= MaxDepth {
 		l.deeper++
 		if !l.tooDeep {
 			l.tooDeep = true
-			l.add(parent.pointer, RuleNesting, "objects and arrays are nested more than %d deep",
+			l.add(parent.childPointer(), RuleNesting, "objects and arrays are nested more than %d deep",
 				MaxDepth)
 		}
 		return

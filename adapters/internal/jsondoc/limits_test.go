@@ -31,7 +31,7 @@ func TestCheckLimits(t *testing.T) {
 		"long string": {`{"a": [{"b~/c": "` + strings.Repeat("x", MaxString+1) + `"}]}`,
 			[]schemas.Violation{{Pointer: "/a/0/b~0~1c", Rule: "maxLength"}}},
 		"nested too deep": {deep, []schemas.Violation{{
-			Pointer: strings.Repeat("/a", MaxDepth-1), Rule: RuleNesting}}},
+			Pointer: strings.Repeat("/a", MaxDepth), Rule: RuleNesting}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := CheckLimits([]byte(c.body))
@@ -102,7 +102,7 @@ func TestCheckLimitsDeepMemory(t *testing.T) {
 		got[i].Message = ""
 	}
 	want := []schemas.Violation{
-		{Pointer: "/a" + strings.Repeat("/0", MaxDepth-2), Rule: RuleNesting},
+		{Pointer: "/a" + strings.Repeat("/0", MaxDepth-1), Rule: RuleNesting},
 		{Pointer: "/b/c", Rule: RuleDuplicateKey},
 	}
 	if !slices.Equal(got, want) {

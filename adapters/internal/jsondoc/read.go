@@ -32,23 +32,54 @@ func CheckContentType(contentType string) error {
 // exactly one JSON object. The error names the byte offset where decoding
 // stopped and distinguishes an empty body from one that ends too soon.
 func CheckWellFormed(body []byte) error {
+	_, err := checkWellFormed(body)
+	return err
+}
+
+// checkWellFormed is CheckWellFormed, and also returns the offset of
+// the byte where reading body stopped at an error, or -1 when body is
+// not UTF-8 or does not start an object.
+func checkWellFormed(body []byte) (stop int, err error) {
 	if !utf8.Valid(body) {
-		return errors.New("body is not valid UTF-8")
+		return -1, errors.New("body is not valid UTF-8")
 	}
 	if err := CheckStart(body); err != nil {
-		return err
+		return -1, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	var v json.RawMessage
 	if err := dec.Decode(&v); err != nil {
-		return syntaxError(err, len(body))
+		return syntaxOffset(err, len(body)), syntaxError(err, len(body))
 	}
 	end := int(dec.InputOffset())
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return fmt.Errorf("invalid JSON at byte %d: unexpected data after the JSON object",
-			TrailingOffset(body, end))
+		trailing := TrailingOffset(body, end)
+		return trailing, fmt.Errorf("invalid JSON at byte %d: unexpected data after the JSON object",
+			trailing)
 	}
-	return nil
+	return 0, nil
+}
+
+// tooDeepAt returns the offset of the first '{' or '[' in body that
+// opens a level deeper than MaxDepth, or -1 when there is none. It
+// counts the brackets outside string literals, and so is exact for a
+// body that is JSON up to that offset.
+func tooDeepAt(body []byte) int {
+	depth := 0
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case '{', '[':
+			depth++
+			if depth > MaxDepth {
+				return i
+			}
+		case '}', ']':
+			depth--
+		case '"':
+			i = stringEnd(body, i) - 1
+		}
+	}
+	return -1
 }
 
 // TrailingOffset returns the offset of the first byte after end in body
@@ -81,6 +112,16 @@ func CheckStart(body []byte) error {
 
 // jsonSpace is the whitespace JSON allows between tokens.
 const jsonSpace = " \t\r\n"
+
+// syntaxOffset returns the offset of the byte where a decoder error
+// stopped reading, which is end when the body ends inside the object.
+func syntaxOffset(err error, end int) int {
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return ErrorOffset(syntax)
+	}
+	return end
+}
 
 // syntaxError formats a decoder error with the byte offset where decoding
 // stopped, which is end when the body ends inside the object.
@@ -235,11 +276,11 @@ func CutBOM(body []byte) ([]byte, bool) {
 // Decoded.Journal is then the document without it.
 func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
 	body, hadBOM := CutBOM(body)
-	if err := CheckWellFormed(body); err != nil {
+	limits, numbers, err := checkSyntaxAndLimits(body)
+	if err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s document: %w: %v",
 			r.Noun, adapters.ErrMalformed, err)
 	}
-	limits, numbers := scanLimits(body)
 	if len(limits) > 0 {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s document: %w", r.Noun,
 			schemas.Invalid(WithNumbers(limits, numbers)...))
@@ -279,4 +320,26 @@ func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
 		}
 	}
 	return d, nil
+}
+
+// checkSyntaxAndLimits returns an error unless body is a well-formed
+// JSON object, and otherwise what scanLimits returns. A body may nest
+// deeper than MaxDepth before it stops being JSON, as one deeper than
+// the 10,000 levels that encoding/json decodes does. Such a body gets
+// the nesting violation and those before it, in place of the error, as
+// the police adapter's token scan, which stops at the same level, does.
+func checkSyntaxAndLimits(body []byte) (limits, numbers []schemas.Violation, err error) {
+	stop, err := checkWellFormed(body)
+	if err == nil {
+		limits, numbers = scanLimits(body)
+		return limits, numbers, nil
+	}
+	deep := tooDeepAt(body)
+	if stop < 0 || deep < 0 || stop <= deep {
+		return nil, nil, err
+	}
+	// The scan ends at the bracket that opens the level past MaxDepth,
+	// which it reports.
+	limits, numbers = scanLimits(body[:deep+1])
+	return limits, numbers, nil
 }
