@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/sangam-hub/sangam/internal/api"
@@ -19,7 +18,7 @@ import (
 func runReplay(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
-	force := fs.Bool("force", false, "replay even deliveries that were replayed before; a forced replay carries an Idempotency-Key of its own, so a deduplicating destination processes it again")
+	force := fs.Bool("force", false, "replay even deliveries that were replayed before; a forced replay carries an Idempotency-Key of its own, so a deduplicating destination processes it again. With a filter, a message that reached its destination is still left out")
 	by := fs.String("by", "", "your name, recorded with each replay beside the token's holder (default without a token: cli)")
 	dest := fs.String("destination", "", "replay the dead letters of this destination")
 	route := fs.String("route", "", "replay the dead letters of this route")
@@ -112,12 +111,14 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%w: %v", errInvalid, err)
 		}
 		body, _ := json.Marshal(req)
-		none := "no dead letters matched"
+		// The hub leaves out every dead letter whose message reached its
+		// destination, and without --force those replayed before, so the
+		// filter may match only those. --force never resends a message
+		// that reached it, so the hint leads to no second delivery of one.
+		none := "no dead letter matched whose message has not reached its destination"
 		if !req.Force {
-			// Without --force the hub leaves out the dead letters
-			// replayed before, so the filter may match only those.
-			none = "no dead letter that was not replayed before matched; " +
-				"add --force to replay those replayed before too"
+			none = "no dead letter matched that was not replayed before; --force replays " +
+				"again, under new keys, those whose replays are still pending"
 		}
 		n, err := postReplay(base+"/api/v1/deadletters/replay", body, bearer, none, stdout)
 		if err != nil {
@@ -154,8 +155,9 @@ func checkReplayFlags(fs *flag.FlagSet, ids []string, filtered, all bool, limit 
 }
 
 // replayEach replays the dead letters ids one after another. When the
-// hub rejects one, such as an unknown id, replayEach prints the error on
-// stderr, goes on with the rest and returns the last such error. A hub
+// hub rejects one of several, such as an unknown id, replayEach prints
+// the error on stderr, goes on with the rest and returns the last such
+// error. The rejection of a single id is only returned. A hub
 // that cannot be reached stops the run, because the rest would fail too.
 func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr, stdout io.Writer) error {
 	body, _ := json.Marshal(req)
@@ -166,6 +168,10 @@ func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr,
 		switch {
 		case errors.Is(err, errUnavailable):
 			return err
+		case err != nil && len(ids) == 1:
+			// The caller prints the returned error, so a line here would
+			// print it twice.
+			return fmt.Errorf("%s not replayed: %w", id, err)
 		case err != nil:
 			fmt.Fprintln(stderr, maskAadhaar(fmt.Sprintf("%s not replayed: %v", id, err)))
 			rejected = err
@@ -193,8 +199,16 @@ func warnReplayLimit(stderr io.Writer, n, limit int, force bool) {
 		next = fmt.Sprintf("narrow the filter with --from and --to, or raise --limit (at most %d)",
 			journal.MaxLimit)
 	}
-	fmt.Fprintf(stderr, "replayed %d dead letters, the limit of one command, so more may match: %s\n",
-		n, next)
+	fmt.Fprintf(stderr, "replayed %s, the limit of one command, so more may match: %s\n",
+		deadLetterCount(n), next)
+}
+
+// deadLetterCount returns n and "dead letter", plural unless n is 1.
+func deadLetterCount(n int) string {
+	if n == 1 {
+		return "1 dead letter"
+	}
+	return fmt.Sprintf("%d dead letters", n)
 }
 
 // postReplay posts a replay request and prints each replay on stdout, or
@@ -245,11 +259,11 @@ func postReplay(url string, body []byte, token, none string, stdout io.Writer) (
 			r.Of, r.Delivery.ID, r.Delivery.Destination, status, hint)))
 	}
 	for _, sk := range out.Skipped {
-		count := strconv.Itoa(sk.DeadLetters)
+		count := deadLetterCount(sk.DeadLetters)
 		if sk.AtLeast {
 			count = "at least " + count
 		}
-		fmt.Fprintf(stdout, "skipped %s dead letters to %s: %s\n", count, sk.Destination, sk.Reason)
+		fmt.Fprintf(stdout, "skipped %s to %s: %s\n", count, sk.Destination, sk.Reason)
 	}
 	if len(out.Replays) == 0 && len(out.Skipped) == 0 {
 		fmt.Fprintln(stdout, none)

@@ -44,7 +44,7 @@ func TestReplayAllSendsAllFlag(t *testing.T) {
 	if got := hub.bodies[0]; !got.All || got.Limit != 7 || got.Destination != "" {
 		t.Errorf("request body %+v, want all with limit 7 and no destination", got)
 	}
-	if !strings.Contains(stdout.String(), "no dead letter that was not replayed before matched") {
+	if !strings.Contains(stdout.String(), "no dead letter matched that was not replayed before") {
 		t.Errorf("stdout = %q, want it to say no dead letter matched", stdout.String())
 	}
 }
@@ -292,5 +292,52 @@ func TestReplayChecksByOnce(t *testing.T) {
 	}
 	if n := strings.Count(stderr.String(), "--by"); n != 1 {
 		t.Errorf("stderr = %q, names --by %d times, want once", stderr.String(), n)
+	}
+}
+
+// TestReplayOneUnknownIDPrintedOnce replays one id that the hub does not
+// know: the error is printed once, naming the id.
+func TestReplayOneUnknownIDPrintedOnce(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"type": "urn:sangam:problem:not-found", "title": "Not found",
+			"status": 404, "detail": "no delivery with id bad"}`))
+	}))
+	defer srv.Close()
+
+	code, _, errOut := runCLI(t, "replay", "--hub", srv.URL, "bad")
+	if code == exitOK {
+		t.Errorf("exit code %d, want a failure for the unknown id", code)
+	}
+	if n := strings.Count(errOut, "no delivery with id bad"); n != 1 {
+		t.Errorf("stderr = %q, prints the error %d times, want once", errOut, n)
+	}
+	if !strings.HasPrefix(errOut, "sangam replay: bad not replayed: ") {
+		t.Errorf("stderr = %q, want it to start with the id not replayed", errOut)
+	}
+}
+
+// TestReplaySummarySingular replays by a filter with --limit 1 on a hub
+// that replays one dead letter and skips one: both lines say "1 dead
+// letter".
+func TestReplaySummarySingular(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"replays": [{"of": "d1", "delivery": {"id": "r1",
+			"destination": "dpo", "status": "pending"}}], "skipped": [{"destination": "records",
+			"dead_letters": 1, "reason": "the routes in force do not name the destination"}]}`))
+	}))
+	defer srv.Close()
+
+	code, out, errOut := runCLI(t, "replay", "--hub", srv.URL, "--all", "--limit", "1")
+	if code != exitOK {
+		t.Fatalf("exit code %d, want %d; stderr: %s", code, exitOK, errOut)
+	}
+	if !strings.Contains(out, "skipped 1 dead letter to records: ") {
+		t.Errorf("stdout = %q, want the skipped line in the singular", out)
+	}
+	if !strings.HasPrefix(errOut, "replayed 1 dead letter, the limit of one command") {
+		t.Errorf("stderr = %q, want the limit line in the singular", errOut)
 	}
 }

@@ -113,11 +113,12 @@ func TestReplayNoneMatchedSaysWhy(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--all"}, "no dead letter that was not replayed before matched; " +
-			"add --force to replay those replayed before too\n"},
-		{[]string{"--destination", "courts"}, "no dead letter that was not replayed before matched; " +
-			"add --force to replay those replayed before too\n"},
-		{[]string{"--all", "--force"}, "no dead letters matched\n"},
+		{[]string{"--all"}, "no dead letter matched that was not replayed before; --force " +
+			"replays again, under new keys, those whose replays are still pending\n"},
+		{[]string{"--destination", "courts"}, "no dead letter matched that was not replayed " +
+			"before; --force replays again, under new keys, those whose replays are still pending\n"},
+		{[]string{"--all", "--force"},
+			"no dead letter matched whose message has not reached its destination\n"},
 	} {
 		args := append([]string{"replay", "--hub", hub.URL}, c.args...)
 		code, out, errOut := runCLI(t, args...)

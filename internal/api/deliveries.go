@@ -311,7 +311,7 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 		writeInvalidReplay(w, r, err)
 		return
 	}
-	res, err := s.replay(r, r.PathValue("id"), req)
+	res, err := s.replay(r, r.PathValue("id"), req, time.Time{})
 	if s.clientGone(r, "replay", err) {
 		return
 	}
@@ -392,9 +392,16 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 	// Dead letters of destinations the routes no longer name are left
 	// out of the matches, so that they neither fill the limit nor get
 	// replays that die at once.
+	// Forced or not, a run replays only the newest dead letter of a
+	// message to a destination by a route, and none of a message that
+	// reached it, so that one run sends each message there at most once.
+	// NOTE: a forced run still replays a dead letter whose message an
+	// earlier replay delivers between this listing and its replay.
+	started := time.Now()
 	f := journal.DeadLetterFilter{Destination: req.Destination, Route: req.Route,
 		Reason: req.Reason, From: req.From, To: req.To, Limit: req.Limit,
-		Unreplayed: !req.Force, OldestFirst: true, Destinations: s.configuredDestinations()}
+		Unreplayed: !req.Force, OnePerMessage: true, OldestFirst: true,
+		Destinations: s.configuredDestinations()}
 	found, err := s.Store.DeadLetters(r.Context(), f)
 	if s.clientGone(r, "listing dead letters", err) {
 		return
@@ -408,7 +415,7 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 	out := ReplayResponse{Replays: []ReplayResult{}}
 	skipped := map[string]int{}
 	for _, dl := range found {
-		res, err := s.replay(r, dl.ID, req.ReplayRequest)
+		res, err := s.replay(r, dl.ID, req.ReplayRequest, started)
 		if errors.Is(err, journal.ErrDestinationRemoved) {
 			// The routes changed after the dead letters were read.
 			skipped[dl.Destination]++
@@ -543,12 +550,21 @@ func (s *Server) skippedReplays(r *http.Request, f journal.DeadLetterFilter,
 	return out, nil
 }
 
-func (s *Server) replay(r *http.Request, id string, req ReplayRequest) (ReplayResult, error) {
+// replay replays the dead delivery id as req requests. runStarted is when the
+// filtered run that asked started, or zero for a replay of one id. A
+// forced run then returns a replay made since, such as by the same run
+// on another replica, instead of making another.
+func (s *Server) replay(r *http.Request, id string, req ReplayRequest,
+	runStarted time.Time) (ReplayResult, error) {
 	by := recordedBy(r, req.By)
-	res, err := s.Store.Replay(r.Context(), journal.ReplayRequest{
+	jr := journal.ReplayRequest{
 		DeliveryID: id, Force: req.Force, By: by, At: time.Now(),
 		NewID: uuid.Must(uuid.NewV7()).String(), Configured: s.configured,
-	}, delivery.NewOutgoing(s.shards))
+	}
+	if req.Force {
+		jr.ForcedSince = runStarted
+	}
+	res, err := s.Store.Replay(r.Context(), jr, delivery.NewOutgoing(s.shards))
 	if err != nil {
 		return ReplayResult{}, err
 	}

@@ -514,3 +514,65 @@ func TestReplayByMustBeOneLine(t *testing.T) {
 		t.Errorf("deliveries = %d after rejected replays, want %d", after, before)
 	}
 }
+
+// replayRun posts a filtered replay body and returns, by the id of each
+// dead letter replayed, the id of its new replay.
+func (rf *routesFixture) replayRun(t *testing.T, body string) map[string]string {
+	t.Helper()
+	r := rf.post(t, "/api/v1/deadletters/replay", []byte(body))
+	if r.status != http.StatusOK {
+		t.Fatalf("%s: status %d, want 200; body %s", body, r.status, r.body)
+	}
+	var out api.ReplayResponse
+	if err := json.Unmarshal(r.body, &out); err != nil {
+		t.Fatalf("%s: decoding %s: %v", body, r.body, err)
+	}
+	made := map[string]string{}
+	for _, res := range out.Replays {
+		if !res.Existing {
+			made[res.Of] = res.Delivery.ID
+		}
+	}
+	return made
+}
+
+func TestForcedReplayRunSendsOncePerMessage(t *testing.T) {
+	rf := newRoutesFixture(t, stationOnlyRoutes)
+	// The first message dies, its replay dies, and the replay of that
+	// replay is delivered.
+	delivered := rf.postFIRTo(t, "EKM0412-FIR-931")["station"]
+	rf.settle(t, delivered, journal.StatusDead)
+	// The second message dies and its replay dies.
+	dead := rf.postFIRTo(t, "EKM0412-FIR-932")["station"]
+	rf.settle(t, dead, journal.StatusDead)
+
+	run := rf.replayRun(t, `{"destination": "station"}`)
+	if len(run) != 2 {
+		t.Fatalf("first run replayed %v, want both dead letters", run)
+	}
+	rf.settle(t, run[delivered], journal.StatusDead)
+	rf.settle(t, run[dead], journal.StatusDead)
+	deadReplay := run[dead]
+	run = rf.replayRun(t, `{"destination": "station"}`)
+	if len(run) != 2 {
+		t.Fatalf("second run replayed %v, want both dead replays", run)
+	}
+	rf.settle(t, run[deadReplay], journal.StatusDead)
+	for _, id := range run {
+		if id != run[deadReplay] {
+			rf.settle(t, id, journal.StatusDelivered)
+		}
+	}
+	before := rf.countDeliveries(t)
+
+	forced := rf.replayRun(t, `{"destination": "station", "force": true, "reason": "HTTP 503"}`)
+	if len(forced) != 1 {
+		t.Errorf("forced run replayed %v, want one dead letter of the undelivered message", forced)
+	}
+	if _, ok := forced[run[deadReplay]]; !ok {
+		t.Errorf("forced run replayed %v, want the newest dead letter %s", forced, run[deadReplay])
+	}
+	if after := rf.countDeliveries(t); after != before+1 {
+		t.Errorf("deliveries = %d after the forced run, want %d", after, before+1)
+	}
+}

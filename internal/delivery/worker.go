@@ -118,9 +118,22 @@ func (w *Worker) Handle(msg *message.Message) error {
 	if off := w.Routes().RetriesOff(d.Destination, d.Route); off != "" && len(d.Attempts) > 0 {
 		a := journal.Attempt{DeliveryID: d.ID, Number: len(d.Attempts) + 1, StartedAt: w.now(),
 			NotSent: true}
-		return w.settle(ctx, d, a, journal.StatusDead, 0, notSentPrefix+off)
+		return w.settle(ctx, d, a, journal.StatusDead, 0, retriesOffReason(off, d.Attempts))
 	}
 	return w.attempt(ctx, d, &m)
+}
+
+// retriesOffReason returns the dead-letter reason of a delivery that
+// waited for a retry when retries were switched off: off, why they are
+// off, and the error of the last of attempts, the failure that left the
+// delivery waiting. The journal keeps that error masked already, and it
+// is masked again in case an older hub recorded it.
+func retriesOffReason(off string, attempts []journal.Attempt) string {
+	reason := notSentPrefix + off
+	if last := attempts[len(attempts)-1].Error; last != "" {
+		reason += "; last attempt: " + maskAadhaar(last)
+	}
+	return reason
 }
 
 // mustWait defers d instead of sending it when it is not due yet or an

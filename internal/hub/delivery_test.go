@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -250,9 +251,10 @@ func TestRetriesOffDeadLettersAfterFirstFailure(t *testing.T) {
 }
 
 func TestRetriesOffDeadLettersWaitingDeliveries(t *testing.T) {
+	log, logs := capturedLog()
 	w := newWorld(t, Config{
 		RetryInterval: time.Hour, MaxRetryInterval: time.Hour,
-		RoutesInterval: 20 * time.Millisecond,
+		RoutesInterval: 20 * time.Millisecond, Log: log,
 	}, 8)
 	w.agency.court.FailNext(1, http.StatusServiceUnavailable)
 	_, res, _ := post(t, w.url, "police", sample(t, "chargesheet-2023-ipc"))
@@ -285,6 +287,32 @@ func TestRetriesOffDeadLettersWaitingDeliveries(t *testing.T) {
 	}
 	if n := len(w.agency.court.Received()); n != 0 {
 		t.Errorf("the court received %d filings, want none", n)
+	}
+	// The reason keeps the failure that left the delivery waiting.
+	if !strings.Contains(d.Reason, "; last attempt: HTTP 503") {
+		t.Errorf("reason %q, want it to end with the last attempt's HTTP 503", d.Reason)
+	}
+	for _, part := range []string{"automatic retries are off", "HTTP 503"} {
+		var letters struct {
+			DeadLetters []journal.DeadLetter `json:"dead_letters"`
+		}
+		getJSON(t, w.url, "/api/v1/deadletters?reason="+url.QueryEscape(part), &letters)
+		if len(letters.DeadLetters) != 1 || letters.DeadLetters[0].ID != d.ID {
+			t.Errorf("dead letters with reason %q = %+v, want %s", part, letters.DeadLetters, d.ID)
+		}
+	}
+	// Retries are off for a destination, so the line names no route.
+	var line string
+	for l := range strings.Lines(logs.String()) {
+		if strings.Contains(l, "retries are off: deliveries waiting for one are due now") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "destinations=[ecourts-kerala]") {
+		t.Errorf("log line %q, want it to name the destination ecourts-kerala", line)
+	}
+	if strings.Contains(line, "routes=") {
+		t.Errorf("log line %q, want no routes", line)
 	}
 }
 

@@ -518,13 +518,26 @@ func (h *Hub) expediteRetriesOff(ctx context.Context, table *routes.Table) {
 	n, err := h.backend.store.Expedite(ctx, time.Now(), dests, rts)
 	if err != nil {
 		h.cfg.Log.Error("deliveries waiting for a retry stay until they are due",
-			"destinations", dests, "routes", rts, "error", err)
+			append(retriesOffAttrs(dests, rts), "error", err)...)
 		return
 	}
 	if n > 0 {
 		h.cfg.Log.Info("retries are off: deliveries waiting for one are due now, to be dead-lettered",
-			"deliveries", n, "destinations", dests, "routes", rts)
+			append([]any{"deliveries", n}, retriesOffAttrs(dests, rts)...)...)
 	}
+}
+
+// retriesOffAttrs returns the log attributes destinations and routes,
+// each left out when it has no names.
+func retriesOffAttrs(destinations, routes []string) []any {
+	var attrs []any
+	if len(destinations) > 0 {
+		attrs = append(attrs, "destinations", destinations)
+	}
+	if len(routes) > 0 {
+		attrs = append(attrs, "routes", routes)
+	}
+	return attrs
 }
 
 // wakeDestination makes due now the pending deliveries to destination

@@ -68,6 +68,8 @@ type Scheduler interface {
 	// delivery's id, and publishes outgoing(new) in the same transaction.
 	// Unless force is set, a dead delivery that was replayed before is not
 	// replayed again: Replay returns the earlier replay with Existing set.
+	// With force and ForcedSince it does so only for a replay made at or
+	// after ForcedSince.
 	// Replaying a delivery that is not dead returns ErrNotDead, and one
 	// whose destination ReplayRequest.Configured rejects returns an error
 	// wrapping ErrDestinationRemoved.
@@ -106,6 +108,13 @@ type DeadLetterFilter struct {
 	// in another delivery, such as a forced replay that died after an
 	// earlier replay was delivered.
 	Unreplayed bool
+	// OnePerMessage leaves out a dead delivery when its message reached
+	// the same destination by the same route in another delivery, or
+	// when a later delivery of them is dead too, such as its replay that
+	// died. Of a replay chain only the newest dead letter remains, so
+	// replaying the results sends each message at most once to each
+	// destination and route.
+	OnePerMessage bool
 	// OldestFirst orders the results by the time they died, oldest
 	// first, instead of newest first.
 	OldestFirst bool
@@ -174,6 +183,13 @@ type ReplayRequest struct {
 	DeliveryID string
 	// Force replays even when the delivery was replayed before.
 	Force bool
+	// ForcedSince, when set with Force, is when the filtered replay run
+	// that asked started. A replay of the delivery created at or after
+	// it, such as one made by the same run on another replica, is then
+	// returned as existing instead of making another. The times come
+	// from the replicas' clocks, so clock skew between them narrows or
+	// widens this window.
+	ForcedSince time.Time
 	// NewID is the new delivery's id, chosen by the caller.
 	NewID string
 	// By names who asked, for the journal.

@@ -425,17 +425,11 @@ func testConcurrentReplays(t *testing.T, h Harness) {
 	kill(t, h, dead, "HTTP 422")
 
 	const workers = 8
-	results := make([]journal.Replayed, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for i := range workers {
-		wg.Go(func() {
-			r := replayRequest(dead)
-			r.By = fmt.Sprintf("operator-%d", i)
-			results[i], errs[i] = h.Store.Replay(context.Background(), r, commandsOn(topicRequeue))
-		})
-	}
-	wg.Wait()
+	results, errs := replayConcurrently(h, workers, func(i int) journal.ReplayRequest {
+		r := replayRequest(dead)
+		r.By = fmt.Sprintf("operator-%d", i)
+		return r
+	})
 
 	created := 0
 	for i := range workers {
@@ -460,4 +454,110 @@ func testConcurrentReplays(t *testing.T, h Harness) {
 	if len(letters) != 1 || len(letters[0].Replays) != 1 {
 		t.Errorf("DeadLetters = %+v, want one letter with one replay", letters)
 	}
+}
+
+func testDeadLettersOnePerMessage(t *testing.T, h Harness) {
+	// A message delivered by its second replay: no dead letter of its
+	// chain is to be replayed again.
+	delivered := newEntry(t, h, "fir-one-delivered", "court")
+	accept(t, h, delivered)
+	root := delivered.Deliveries[0].ID
+	kill(t, h, root, "HTTP 422: bad CNR")
+	first := replay(t, h, replayRequest(root)).Delivery.ID
+	kill(t, h, first, "HTTP 422: bad CNR")
+	second := replay(t, h, replayRequest(first)).Delivery.ID
+	recordAttempt(t, h, attemptAt(second, 0, time.Now(), journal.StatusDelivered))
+
+	// A message whose replay and forced replay both died: only the
+	// newest dead letter is to be replayed.
+	branched := newEntry(t, h, "fir-one-branched", "court")
+	accept(t, h, branched)
+	dead := branched.Deliveries[0].ID
+	kill(t, h, dead, "HTTP 422: bad CNR")
+	replayed := replay(t, h, replayRequest(dead)).Delivery.ID
+	kill(t, h, replayed, "HTTP 422: bad CNR")
+	forced := replayRequest(dead)
+	forced.Force = true
+	forcedID := replay(t, h, forced).Delivery.ID
+	kill(t, h, forcedID, "HTTP 503")
+
+	for _, tc := range []struct {
+		name string
+		f    journal.DeadLetterFilter
+		want []string
+	}{
+		{"unreplayed", journal.DeadLetterFilter{Unreplayed: true, OldestFirst: true},
+			[]string{replayed, forcedID}},
+		{"one per message", journal.DeadLetterFilter{OnePerMessage: true, OldestFirst: true},
+			[]string{forcedID}},
+		{"one per message, unreplayed",
+			journal.DeadLetterFilter{OnePerMessage: true, Unreplayed: true}, []string{forcedID}},
+		{"one per message, by reason",
+			journal.DeadLetterFilter{OnePerMessage: true, Reason: "HTTP 422"}, nil},
+	} {
+		if got := letterIDs(deadLetters(t, h, tc.f)); !slices.Equal(got, tc.want) {
+			t.Errorf("dead letters %s = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func testForcedReplaysOfOneRun(t *testing.T, h Harness) {
+	e := newEntry(t, h, "fir-forced-run", "court")
+	accept(t, h, e)
+	dead := e.Deliveries[0].ID
+	kill(t, h, dead, "HTTP 422")
+	before := replay(t, h, replayRequest(dead)).Delivery
+
+	// Two replicas serve the same forced run: the replay made before the
+	// run started does not count, but the run makes only one.
+	started := before.CreatedAt.Add(time.Second)
+	const workers = 4
+	results, errs := replayConcurrently(h, workers, func(int) journal.ReplayRequest {
+		r := replayRequest(dead)
+		r.Force, r.ForcedSince, r.At = true, started, started
+		return r
+	})
+
+	created := 0
+	for i := range workers {
+		if errs[i] != nil {
+			t.Fatalf("forced Replay %d: %v", i, errs[i])
+		}
+		if !results[i].Existing {
+			created++
+		}
+		if results[i].Delivery.ID == before.ID {
+			t.Errorf("forced Replay %d returned %s, made before the run started", i, before.ID)
+		}
+	}
+	if created != 1 {
+		t.Errorf("%d forced replays of one run created a delivery, want 1", created)
+	}
+	if got := queuedIDs(t, h); len(got) != 2 {
+		t.Errorf("commands = %v, want the first replay's and one of the run", got)
+	}
+
+	later := replayRequest(dead)
+	later.Force, later.At = true, started
+	if out := replay(t, h, later); out.Existing {
+		t.Errorf("forced Replay without ForcedSince returned existing %s, want a new one",
+			out.Delivery.ID)
+	}
+}
+
+// replayConcurrently calls Replay with request(i) for each i below n, all
+// at once, and returns each call's result and error.
+func replayConcurrently(h Harness, n int,
+	request func(i int) journal.ReplayRequest) ([]journal.Replayed, []error) {
+	results := make([]journal.Replayed, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			results[i], errs[i] = h.Store.Replay(context.Background(), request(i),
+				commandsOn(topicRequeue))
+		})
+	}
+	wg.Wait()
+	return results, errs
 }

@@ -45,6 +45,8 @@ func RunScheduler(t *testing.T, open Open) {
 		{"Replay", testReplay},
 		{"ReplayNotDead", testReplayNotDead},
 		{"ConcurrentReplays", testConcurrentReplays},
+		{"DeadLettersOnePerMessage", testDeadLettersOnePerMessage},
+		{"ForcedReplaysOfOneRun", testForcedReplaysOfOneRun},
 		{"RequeuePublishesOnCommit", testRequeuePublishesOnCommit},
 		{"ReplayPublishesOnCommit", testReplayPublishesOnCommit},
 		{"Backlog", testBacklog},

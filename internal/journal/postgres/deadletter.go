@@ -18,6 +18,13 @@ const unreplayed = `NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of = d
 	OR (r.message_id = d.message_id AND r.destination = d.destination
 		AND r.route = d.route AND r.status = 'delivered'))`
 
+// onePerMessage is the condition that no other delivery of d's message
+// to its destination by its route was delivered, and that none created
+// after d is dead: journal.DeadLetterFilter.OnePerMessage.
+const onePerMessage = `NOT EXISTS (SELECT 1 FROM deliveries n WHERE n.message_id = d.message_id
+	AND n.destination = d.destination AND n.route = d.route
+	AND (n.status = 'delivered' OR (n.status = 'dead' AND n.seq > d.seq)))`
+
 // DeadLetters implements journal.Scheduler. f.Reason matches case
 // sensitively. Each dead letter comes with its attempts, and its Replays
 // lists the replays oldest first.
@@ -45,6 +52,7 @@ func (s *Store) DeadLetters(
 			AND ($4::timestamptz IS NULL OR d.updated_at >= $4)
 			AND ($5::timestamptz IS NULL OR d.updated_at < $5)
 			AND (NOT $7 OR `+unreplayed+`)
+			AND (NOT $13 OR `+onePerMessage+`)
 			AND ($9::text[] IS NULL OR d.destination = ANY($9))
 			AND ($10::text[] IS NULL OR d.destination <> ALL($10))
 			AND ($11::timestamptz IS NULL OR CASE WHEN $8
@@ -55,7 +63,7 @@ func (s *Store) DeadLetters(
 			d.updated_at DESC, d.seq DESC
 		LIMIT $6`,
 		f.Destination, f.Route, f.Reason, nullTime(f.From), nullTime(f.To), f.EffectiveLimit(),
-		f.Unreplayed, f.OldestFirst, f.Destinations, f.ExceptDestinations, afterTime, afterSeq)
+		f.Unreplayed, f.OldestFirst, f.Destinations, f.ExceptDestinations, afterTime, afterSeq, f.OnePerMessage)
 	letters, err := pgx.CollectRows(rows, scanDeadLetter)
 	if err != nil {
 		return nil, fmt.Errorf("reading dead letters: %w", err)

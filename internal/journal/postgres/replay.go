@@ -32,6 +32,9 @@ func (s *Store) Replay(
 		r.At = time.Now()
 	}
 	r.At = r.At.UTC().Truncate(time.Microsecond)
+	// The journal keeps whole microseconds, so a replay made at
+	// ForcedSince itself reads as made at or after it.
+	r.ForcedSince = r.ForcedSince.Truncate(time.Microsecond)
 
 	var out journal.Replayed
 	var topics journal.Topics
@@ -63,12 +66,12 @@ func (s *Store) replay(
 		return journal.Replayed{}, journal.DestinationRemovedError(destination)
 	}
 
-	if !r.Force {
+	if !r.Force || !r.ForcedSince.IsZero() {
 		earlier, found, err := latestReplay(ctx, tx, r.DeliveryID)
 		if err != nil {
 			return journal.Replayed{}, err
 		}
-		if found {
+		if found && (!r.Force || !earlier.CreatedAt.Before(r.ForcedSince)) {
 			return journal.Replayed{Delivery: earlier, Existing: true}, nil
 		}
 	}

@@ -25,6 +25,14 @@ const unreplayed = `(NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.replay_of = 
 		AND +r.destination = d.destination AND r.route = d.route
 		AND +r.status = 'delivered'))`
 
+// onePerMessage is the condition that no other delivery of d's message
+// to its destination by its route was delivered, and that none created
+// after d is dead: journal.DeadLetterFilter.OnePerMessage. The unary
+// plus has the reason given for unreplayed.
+const onePerMessage = `NOT EXISTS (SELECT 1 FROM deliveries n WHERE n.message_id = d.message_id
+	AND +n.destination = d.destination AND n.route = d.route
+	AND (+n.status = 'delivered' OR (+n.status = 'dead' AND n.seq > d.seq)))`
+
 // DeadLetters implements journal.Scheduler. f.Reason matches case
 // sensitively. Each dead letter comes with its attempts, and its Replays
 // lists the replays oldest first.
@@ -53,6 +61,7 @@ func (s *Store) DeadLetters(
 			AND (?4 IS NULL OR d.updated_at >= ?4)
 			AND (?5 IS NULL OR d.updated_at < ?5)
 			AND (NOT ?7 OR `+unreplayed+`)
+			AND (NOT ?13 OR `+onePerMessage+`)
 			AND (?9 IS NULL OR d.destination IN (SELECT value FROM json_each(?9)))
 			AND (?10 IS NULL OR d.destination NOT IN (SELECT value FROM json_each(?10)))
 			AND (?11 IS NULL OR CASE WHEN ?8
@@ -64,7 +73,7 @@ func (s *Store) DeadLetters(
 		LIMIT ?6`,
 		f.Destination, f.Route, f.Reason, nullMicros(f.From), nullMicros(f.To), f.EffectiveLimit(),
 		f.Unreplayed, f.OldestFirst, nullJSONList(f.Destinations), nullJSONList(f.ExceptDestinations),
-		afterTime, afterSeq)
+		afterTime, afterSeq, f.OnePerMessage)
 	if err != nil {
 		return nil, fmt.Errorf("reading dead letters: %w", err)
 	}
