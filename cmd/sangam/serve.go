@@ -279,7 +279,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	warnWritableTokenFile(cfg.Log, cfg.TokenFile)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	h, err := hub.Open(ctx, cfg)
+	h, err := openHub(ctx, cfg)
 	if err != nil {
 		return err
 	}
