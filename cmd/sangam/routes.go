@@ -73,6 +73,9 @@ func (c *adminClient) do(method, path string, in, out any) error {
 	authorize(req, c.token)
 	resp, err := demoHTTP.Do(req)
 	if err != nil {
+		if setupErr := hubSetupError(c.base, err); setupErr != nil {
+			return setupErr
+		}
 		return fmt.Errorf("%w: calling the hub: %w", errUnavailable, err)
 	}
 	defer resp.Body.Close()

@@ -79,6 +79,9 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	for try := 0; ; try++ {
 		status, answer, wait, err := post(client, url, ct, bearer, body)
 		if err != nil {
+			if setupErr := hubSetupError(base, err); setupErr != nil {
+				return setupErr
+			}
 			// The hub may or may not have stored the message; sending
 			// it again is safe, because the hub deduplicates.
 			if !unreachable(err) || try == *retries {
