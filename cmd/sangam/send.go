@@ -247,6 +247,12 @@ func tokenFlag(fs *flag.FlagSet, stderr io.Writer) func() (string, error) {
 			"--token or $SANGAM_TOKEN"); err != nil {
 			return "", err
 		}
+		// An empty --token would send no token, as an empty
+		// $SANGAM_TOKEN would, and is rejected for the same reason.
+		if err := checkNotEmpty(fs, "token", "a bearer token",
+			"$SANGAM_TOKEN, or for requests without a token when it is unset"); err != nil {
+			return "", err
+		}
 		if *file == "" {
 			return token()
 		}
