@@ -27,9 +27,10 @@ func (e hubURLError) Unwrap() []error { return []error{errHubSetup, e.err} }
 
 // hubSetupError returns an error naming --hub and hub, its value, when
 // err, the error of a request to the hub that got no response, shows
-// that the URL cannot work: the server at it does not speak TLS to an
-// https URL, or its certificate failed verification. It returns nil for
-// every other error, such as a refused connection, which may pass.
+// that the URL cannot work. That is so when the server at an https URL
+// does not speak TLS, or when its certificate failed verification. It
+// returns nil for every other error, such as a refused connection,
+// which may pass.
 func hubSetupError(hub string, err error) error {
 	var record tls.RecordHeaderError
 	var verify *tls.CertificateVerificationError

@@ -24,7 +24,7 @@ func hubClientCommands(t *testing.T, hub string) [][]string {
 }
 
 // TestHubTLSMismatchExitsTwo calls a plain HTTP server, and a TCP server
-// that answers with text, through https URLs: each command exits 2 with
+// that replies with text, through https URLs: each command exits 2 with
 // an error that names --hub and the problem, where "hub unavailable"
 // would tell the operator to try again later.
 func TestHubTLSMismatchExitsTwo(t *testing.T) {

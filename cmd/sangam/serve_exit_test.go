@@ -18,8 +18,8 @@ import (
 	"github.com/sangam-hub/sangam/internal/pgtest"
 )
 
-// fakePostgres listens on loopback and answers each connection's startup
-// message with a FATAL error of SQLSTATE code, as a PostgreSQL server
+// fakePostgres listens on loopback and replies to each connection's
+// startup message with a FATAL error of SQLSTATE code, as a PostgreSQL server
 // that shuts down or has no connection left does. It returns the
 // server's connection URL.
 func fakePostgres(t *testing.T, code, message string) string {
@@ -47,7 +47,7 @@ func fakePostgres(t *testing.T, code, message string) string {
 }
 
 // silentPostgres listens on loopback and accepts connections without
-// ever answering, and returns a connection URL whose connect_timeout is
+// ever replying, and returns a connection URL whose connect_timeout is
 // one second.
 func silentPostgres(t *testing.T) string {
 	t.Helper()
@@ -101,7 +101,7 @@ func runServeOn(t *testing.T, dsn string) (int, string) {
 }
 
 // TestServeUnreachablePostgresExitsThree starts serve on PostgreSQL
-// servers that refuse the connection, never answer, shut down or have no
+// servers that refuse the connection, never reply, shut down or have no
 // connection left: each start exits 3, the status of a command to run
 // again later, and says so.
 func TestServeUnreachablePostgresExitsThree(t *testing.T) {

@@ -538,7 +538,7 @@ func TestKafkaDownAtStart(t *testing.T) {
 
 // TestKafkaTopicCheckLogsOutageOnce checks the topics every 10 ms while
 // no broker listens, then starts one: one warning covers the failed
-// checks, and one line says that checking recovered.
+// checks, and one line logs that checking recovered.
 func TestKafkaTopicCheckLogsOutageOnce(t *testing.T) {
 	addr, port := closedPort(t)
 	log, logged := capturedLog()

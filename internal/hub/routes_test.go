@@ -328,7 +328,7 @@ func checkSavedInForce(t *testing.T, hubURL string, res api.RoutesChangeResult, 
 }
 
 // TestRoutesFileDiffersLogged restarts a hub on its routes file after a
-// routes change: the line says at info level that the file is version 1
+// routes change: the line states at info level that the file is version 1
 // and the newer version is in force. A restart on a file that matches no
 // stored version gets a warning, because its changes are not in force.
 func TestRoutesFileDiffersLogged(t *testing.T) {
