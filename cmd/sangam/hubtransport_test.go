@@ -32,26 +32,15 @@ func TestHubTLSMismatchExitsTwo(t *testing.T) {
 		http.Error(w, "plain", http.StatusTeapot)
 	}))
 	t.Cleanup(plain.Close)
-	text, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = text.Close() })
-	go func() {
-		for {
-			conn, err := text.Accept()
-			if err != nil {
-				return
-			}
-			_, _ = conn.Write([]byte("SSH-2.0-OpenSSH_9.6\r\n\r\n"))
-			_ = conn.Close()
-		}
-	}()
+	text := serveLoopback(t, func(conn net.Conn) {
+		_, _ = conn.Write([]byte("SSH-2.0-OpenSSH_9.6\r\n\r\n"))
+		_ = conn.Close()
+	})
 
 	cases := []struct{ hub, want string }{
 		{strings.Replace(plain.URL, "http://", "https://", 1),
 			"the server answered the TLS handshake in plain HTTP: use an http:// URL"},
-		{"https://" + text.Addr().String(), "the server's answer to the TLS handshake is not TLS"},
+		{"https://" + text, "the server's answer to the TLS handshake is not TLS"},
 	}
 	for _, c := range cases {
 		for _, args := range hubClientCommands(t, c.hub) {

@@ -18,38 +18,10 @@ import (
 	"github.com/sangam-hub/sangam/internal/pgtest"
 )
 
-// fakePostgres listens on loopback and replies to each connection's
-// startup message with a FATAL error of SQLSTATE code, as a PostgreSQL server
-// that shuts down or has no connection left does. It returns the
-// server's connection URL.
-func fakePostgres(t *testing.T, code, message string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			backend := pgproto3.NewBackend(conn, conn)
-			if _, err := backend.ReceiveStartupMessage(); err == nil {
-				backend.Send(&pgproto3.ErrorResponse{Severity: "FATAL", Code: code, Message: message})
-				_ = backend.Flush()
-			}
-			_ = conn.Close()
-		}
-	}()
-	return "postgres://sangam@" + ln.Addr().String() + "/sangam?sslmode=disable"
-}
-
-// silentPostgres listens on loopback and accepts connections without
-// ever replying, and returns a connection URL whose connect_timeout is
-// one second.
-func silentPostgres(t *testing.T) string {
+// serveLoopback listens on a free loopback port and runs handle on each
+// connection it accepts until the test ends, then closes the
+// connections. It returns the address.
+func serveLoopback(t *testing.T, handle func(net.Conn)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -65,6 +37,7 @@ func silentPostgres(t *testing.T) string {
 				return
 			}
 			conns = append(conns, conn)
+			handle(conn)
 		}
 	}()
 	t.Cleanup(func() {
@@ -74,7 +47,33 @@ func silentPostgres(t *testing.T) string {
 			_ = c.Close()
 		}
 	})
-	return "postgres://sangam@" + ln.Addr().String() + "/sangam?sslmode=disable&connect_timeout=1"
+	return ln.Addr().String()
+}
+
+// fakePostgres listens on loopback and replies to each connection's
+// startup message with a FATAL error of SQLSTATE code, as a PostgreSQL
+// server that shuts down or has no connection left does. It returns the
+// server's connection URL.
+func fakePostgres(t *testing.T, code, message string) string {
+	t.Helper()
+	addr := serveLoopback(t, func(conn net.Conn) {
+		backend := pgproto3.NewBackend(conn, conn)
+		if _, err := backend.ReceiveStartupMessage(); err == nil {
+			backend.Send(&pgproto3.ErrorResponse{Severity: "FATAL", Code: code, Message: message})
+			_ = backend.Flush()
+		}
+		_ = conn.Close()
+	})
+	return "postgres://sangam@" + addr + "/sangam?sslmode=disable"
+}
+
+// silentPostgres listens on loopback and accepts connections without
+// ever replying, and returns a connection URL whose connect_timeout is
+// one second.
+func silentPostgres(t *testing.T) string {
+	t.Helper()
+	addr := serveLoopback(t, func(net.Conn) {})
+	return "postgres://sangam@" + addr + "/sangam?sslmode=disable&connect_timeout=1"
 }
 
 // closedPort returns a loopback address where nothing listens.
