@@ -119,7 +119,7 @@ func demo(ctx context.Context, cfg hub.Config, mockPort int, once bool, out io.W
 		cfg.Routes = mocks.routes()
 		cfg.ReplaceRoutes = true
 	}
-	h, err := hub.Open(ctx, cfg)
+	h, err := openHub(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -118,6 +118,37 @@ func TestHubCommandsRejectEmptyToken(t *testing.T) {
 	}
 }
 
+// TestHubCommandsRejectEmptyTokenFlag checks that --token "" stops each
+// command that calls the hub before it sends anything, where it would
+// otherwise send no token and get 401.
+func TestHubCommandsRejectEmptyTokenFlag(t *testing.T) {
+	unsetEnv(t, "SANGAM_TOKEN")
+	const want = `--token: "" is invalid: want a bearer token; leave the flag out for ` +
+		"$SANGAM_TOKEN, or for requests without a token when it is unset"
+	for _, name := range append(hubCommandNames, "routes restore") {
+		for _, flags := range [][]string{{"--token", ""}, {"--token="}} {
+			hub := &authorizationRecorder{}
+			srv := httptest.NewServer(hub)
+			args, ok := hubCommands(t, srv.URL)[name]
+			if !ok {
+				args = []string{"routes", "restore", "--hub", srv.URL, "1"}
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(append(args, flags...), &stdout, &stderr)
+			srv.Close()
+			if code != exitSetup {
+				t.Errorf("%s %q: exit %d, want %d", name, flags, code, exitSetup)
+			}
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("%s %q: stderr %q, want it to contain %q", name, flags, stderr.String(), want)
+			}
+			if got := hub.received(); len(got) != 0 {
+				t.Errorf("%s %q: the hub received %d requests, want none", name, flags, len(got))
+			}
+		}
+	}
+}
+
 func TestBenchRejectsEmptyPostgres(t *testing.T) {
 	t.Setenv("SANGAM_POSTGRES", "")
 	// The invalid --rates, which bench checks after the variable, stops a

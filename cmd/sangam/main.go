@@ -16,8 +16,9 @@
 //	sangam bench  [flags]                  measure a hub under load on loopback
 //
 // FILE may be "-" for standard input. Exit status: 0 success, 1 invalid
-// input, 2 usage or setup error, 3 the hub did not store the message now
-// (send it again later).
+// input, 2 usage or setup error, 3 not done for now because the hub, or
+// for serve and demo its PostgreSQL server, was unavailable (run the
+// command again later).
 package main
 
 import (
@@ -161,7 +162,8 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nRun 'sangam COMMAND -h' for a command's flags.")
 	fmt.Fprintln(w, "Exit status: 0 success, 1 invalid input, 2 usage or setup error,")
-	fmt.Fprintln(w, "3 not stored by the hub for now (send again later).")
+	fmt.Fprintln(w, "3 not done for now: the hub, or for serve its PostgreSQL server, was")
+	fmt.Fprintln(w, "unavailable (run the command again later).")
 }
 
 // readInput reads the named file, or standard input for "-".

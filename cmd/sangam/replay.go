@@ -120,7 +120,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			none = "no dead letter matched that was not replayed before; --force replays " +
 				"again, under new keys, those whose replays are still pending"
 		}
-		n, err := postReplay(base+"/api/v1/deadletters/replay", body, bearer, none, stdout)
+		n, err := postReplay(base, "/api/v1/deadletters/replay", body, bearer, none, stdout)
 		if err != nil {
 			return err
 		}
@@ -157,16 +157,17 @@ func checkReplayFlags(fs *flag.FlagSet, ids []string, filtered, all bool, limit 
 // replayEach replays the dead letters ids one after another. When the
 // hub rejects one of several, such as an unknown id, replayEach prints
 // the error on stderr, goes on with the rest and returns the last such
-// error. The rejection of a single id is only returned. A hub
-// that cannot be reached stops the run, because the rest would fail too.
+// error. The rejection of a single id is only returned. A hub that
+// cannot be reached, or a --hub that cannot work, stops the run, because
+// the rest would fail too.
 func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr, stdout io.Writer) error {
 	body, _ := json.Marshal(req)
 	var rejected error
 	for _, id := range ids {
-		_, err := postReplay(base+"/api/v1/deliveries/"+url.PathEscape(id)+"/replay", body, token,
+		_, err := postReplay(base, "/api/v1/deliveries/"+url.PathEscape(id)+"/replay", body, token,
 			"no dead letters matched", stdout)
 		switch {
-		case errors.Is(err, errUnavailable):
+		case errors.Is(err, errUnavailable), errors.Is(err, errHubSetup):
 			return err
 		case err != nil && len(ids) == 1:
 			// The caller prints the returned error, so a line here would
@@ -211,10 +212,11 @@ func deadLetterCount(n int) string {
 	return fmt.Sprintf("%d dead letters", n)
 }
 
-// postReplay posts a replay request and prints each replay on stdout, or
-// none when the hub replayed nothing. It returns how many deliveries the
-// hub replayed or had replayed before.
-func postReplay(url string, body []byte, token, none string, stdout io.Writer) (int, error) {
+// postReplay posts a replay request to path on the hub at base and prints
+// each replay on stdout, or none when the hub replayed nothing. It
+// returns how many deliveries the hub replayed or had replayed before.
+func postReplay(base, path string, body []byte, token, none string, stdout io.Writer) (int, error) {
+	url := base + path
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
@@ -223,6 +225,9 @@ func postReplay(url string, body []byte, token, none string, stdout io.Writer) (
 	authorize(req, token)
 	resp, err := demoHTTP.Do(req)
 	if err != nil {
+		if setupErr := hubSetupError(base, err); setupErr != nil {
+			return 0, setupErr
+		}
 		return 0, fmt.Errorf("%w: posting to %s: %w", errUnavailable, url, err)
 	}
 	defer resp.Body.Close()

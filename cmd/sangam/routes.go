@@ -73,6 +73,9 @@ func (c *adminClient) do(method, path string, in, out any) error {
 	authorize(req, c.token)
 	resp, err := demoHTTP.Do(req)
 	if err != nil {
+		if setupErr := hubSetupError(c.base, err); setupErr != nil {
+			return setupErr
+		}
 		return fmt.Errorf("%w: calling the hub: %w", errUnavailable, err)
 	}
 	defer resp.Body.Close()
@@ -409,7 +412,8 @@ func routesHistory(c *adminClient, limit, before int, stdout io.Writer) error {
 			mark = "*"
 		}
 		note := shownLine(v.Comment)
-		if v.RestoredFrom > 0 {
+		// The hub's default comment of a restore already names the version.
+		if v.RestoredFrom > 0 && v.Comment != api.RestoreComment(v.RestoredFrom) {
 			note = strings.TrimLeft(note+fmt.Sprintf(" (restores v%d)", v.RestoredFrom), " ")
 		}
 		line := fmt.Sprintf("%s v%-4d %s  %-20s %s", mark, v.Number,
@@ -471,25 +475,38 @@ func routesDiff(c *adminClient, args []string, stdout io.Writer) error {
 
 // routesRestore saves the version in args again with the settings of
 // change. A change without Expect is based on the current version, and a
-// warning on stderr names that version.
+// warning on stderr names that version once a dry run of the restore has
+// passed, so that a version that does not exist, or a restore the hub
+// rejects, gets its error alone.
 func routesRestore(c *adminClient, args []string, change api.RoutesChange, stdout, stderr io.Writer) error {
 	ns, err := versionArgs(args, "restore", 1)
 	if err != nil {
 		return err
 	}
+	path := fmt.Sprintf("/api/v1/routes/versions/%d/restore", ns[0])
+	var res api.RoutesChangeResult
+	previewed := false
 	if change.Expect == 0 {
 		cur, err := getVersion(c, 0)
 		if err != nil {
 			return err
 		}
 		change.Expect = cur.Number
+		preview := change
+		preview.DryRun = true
+		if err := c.do(http.MethodPost, path, preview, &res); err != nil {
+			return err
+		}
+		previewed = true
 		fmt.Fprintf(stderr, "warning: without --expect, the restore replaces version %d, the current "+
 			"one, whatever it holds; pass --expect with the version you reviewed\n", cur.Number)
 	}
-	var res api.RoutesChangeResult
-	err = c.do(http.MethodPost, fmt.Sprintf("/api/v1/routes/versions/%d/restore", ns[0]), change, &res)
-	if err != nil {
-		return err
+	// A dry run without --expect is done once its preview is.
+	if !previewed || !change.DryRun {
+		res = api.RoutesChangeResult{}
+		if err := c.do(http.MethodPost, path, change, &res); err != nil {
+			return err
+		}
 	}
 	printChange(stdout, res)
 	printWarnings(stderr, res)

@@ -542,3 +542,74 @@ func TestChangeNotesRejectAadhaarLike(t *testing.T) {
 		t.Errorf("the hub got %d requests, want none", len(got))
 	}
 }
+
+// TestRoutesRestoreErrorWithoutWarning restores, without --expect, a
+// version that does not exist and the current version: each fails with
+// the hub's error alone, without the warning that the restore replaces
+// the current version, and nothing is saved.
+func TestRoutesRestoreErrorWithoutWarning(t *testing.T) {
+	url := startTestHub(t)
+	for _, c := range []struct {
+		version string
+		code    int
+		want    string
+	}{
+		{"99", exitInvalid, "sangam routes: not found: "},
+		{"1", exitInvalid, "sangam routes: conflict: "},
+	} {
+		for _, flags := range [][]string{{}, {"--dry-run"}} {
+			args := append([]string{"routes", "restore", "--hub", url, c.version}, flags...)
+			code, out, errOut := runCLI(t, args...)
+			if code != c.code {
+				t.Errorf("%v: exit %d, want %d; stderr %s", args, code, c.code, errOut)
+			}
+			if !strings.HasPrefix(errOut, c.want) {
+				t.Errorf("%v: stderr does not start with %q:\n%s", args, c.want, errOut)
+			}
+			if strings.Contains(errOut, "warning") {
+				t.Errorf("%v: stderr has a warning before the error:\n%s", args, errOut)
+			}
+			if out != "" {
+				t.Errorf("%v: stdout %q, want none", args, out)
+			}
+		}
+	}
+	_, _, info := runCLI(t, "routes", "export", "--hub", url)
+	if !strings.Contains(info, "routes version 1 ") {
+		t.Errorf("a failed restore saved a version: %s", info)
+	}
+}
+
+// TestRoutesRestoreHistoryComment restores version 1 without a comment
+// and with one: history shows the hub's default comment without the
+// "(restores v1)" that repeats it, and a comment of the operator's with it.
+func TestRoutesRestoreHistoryComment(t *testing.T) {
+	url := startTestHub(t)
+	_, doc, _ := runCLI(t, "routes", "export", "--hub", url)
+	file := filepath.Join(t.TempDir(), "routes.yaml")
+	if err := os.WriteFile(file, []byte(strings.Replace(doc, "version: ", "version: changed-", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	steps := [][]string{
+		{"apply", "--expect", "1", file},
+		{"restore", "--expect", "2", "1"},
+		{"apply", "--expect", "3", file},
+		{"restore", "--expect", "4", "--comment", "undo the label", "1"},
+	}
+	for _, step := range steps {
+		if code, out, errOut := runCLI(t, append(append([]string{"routes"}, step...), "--hub", url)...); code != exitOK {
+			t.Fatalf("routes %v: exit %d, stderr %s\n%s", step, code, errOut, out)
+		}
+	}
+	_, out, _ := runCLI(t, "routes", "history", "--hub", url)
+	lines := strings.Split(out, "\n")
+	if len(lines) < 4 {
+		t.Fatalf("history has %d lines, want 5:\n%s", len(lines), out)
+	}
+	if !strings.HasSuffix(lines[0], " undo the label (restores v1)") {
+		t.Errorf("history line of version 5 = %q, want it to end with the comment and (restores v1)", lines[0])
+	}
+	if !strings.HasSuffix(lines[2], " restore version 1") {
+		t.Errorf("history line of version 3 = %q, want it to end with \"restore version 1\"", lines[2])
+	}
+}

@@ -79,6 +79,9 @@ func runSend(args []string, stdout, stderr io.Writer) error {
 	for try := 0; ; try++ {
 		status, answer, wait, err := post(client, url, ct, bearer, body)
 		if err != nil {
+			if setupErr := hubSetupError(base, err); setupErr != nil {
+				return setupErr
+			}
 			// The hub may or may not have stored the message; sending
 			// it again is safe, because the hub deduplicates.
 			if !unreachable(err) || try == *retries {
@@ -242,6 +245,12 @@ func tokenFlag(fs *flag.FlagSet, stderr io.Writer) func() (string, error) {
 	return func() (string, error) {
 		if err := checkNotEmpty(fs, "token-file", "the path of a token file",
 			"--token or $SANGAM_TOKEN"); err != nil {
+			return "", err
+		}
+		// An empty --token would send no token, as an empty
+		// $SANGAM_TOKEN would, and is rejected for the same reason.
+		if err := checkNotEmpty(fs, "token", "a bearer token",
+			"$SANGAM_TOKEN, or for requests without a token when it is unset"); err != nil {
 			return "", err
 		}
 		if *file == "" {

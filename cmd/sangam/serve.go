@@ -37,7 +37,8 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		"a PostgreSQL connection URL", "the embedded SQLite journal")
 	routesFile := fs.String("routes", "", "routes file (YAML) that seeds an empty routes store "+
 		"(default: the embedded default routes); once routes are stored they stay in force, and "+
-		"a later start only compares the file with them and logs a warning when they differ; "+
+		"a later start only compares the file with them: a file that is an earlier stored "+
+		"version gets an info line, and one that matches no stored version a warning; "+
 		"apply a changed file with sangam routes apply")
 	kafka := envSetting(fs, "kafka", "SANGAM_KAFKA",
 		"comma-separated Kafka brokers (host:port); when set, delivery topics run on Kafka",
@@ -279,7 +280,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	warnWritableTokenFile(cfg.Log, cfg.TokenFile)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	h, err := hub.Open(ctx, cfg)
+	h, err := openHub(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -185,6 +185,10 @@ func (s *Server) putRoutes(w http.ResponseWriter, r *http.Request) {
 	s.change(w, r, c, routes.Normalize([]byte(c.Document)), nil)
 }
 
+// RestoreComment returns the comment of a restore of version n that
+// gives none.
+func RestoreComment(n int) string { return fmt.Sprintf("restore version %d", n) }
+
 func (s *Server) restoreRoutes(w http.ResponseWriter, r *http.Request) {
 	n, ok := versionNumber(w, r)
 	if !ok {
@@ -200,7 +204,7 @@ func (s *Server) restoreRoutes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if c.Comment == "" {
-		c.Comment = fmt.Sprintf("restore version %d", n)
+		c.Comment = RestoreComment(n)
 	}
 	s.change(w, r, c, old.Document, &old)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sangam-hub/sangam/internal/api"
+	"github.com/sangam-hub/sangam/internal/delivery"
 	"github.com/sangam-hub/sangam/internal/problem"
 )
 
@@ -230,8 +231,9 @@ func newPostgresFixture(t *testing.T, clock *stoppedClock) (*fixture, *cutProxy,
 	store, svc := postgresIngest(t, dsn, slog.New(slog.DiscardHandler))
 
 	logs := &lockedBuffer{}
-	server := &api.Server{Ingest: svc, Store: store,
-		Log: slog.New(slog.NewJSONHandler(logs, nil))}
+	server := &api.Server{Ingest: svc, Store: store, Routes: svc.Routes,
+		Breakers: delivery.NewBreakers(delivery.BreakerConfig{}, slog.New(slog.DiscardHandler)),
+		Log:      slog.New(slog.NewJSONHandler(logs, nil))}
 	server.SetClock(clock.Now)
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
@@ -275,6 +277,12 @@ func TestJournalOutageLogsRuns(t *testing.T) {
 	}
 	for range 10 {
 		wantProblem(t, f.get(t, "/api/v1/messages"), problem.Unavailable)
+	}
+	for range 3 {
+		wantProblem(t, f.get(t, "/api/v1/deadletters"), problem.Unavailable)
+		if r := f.get(t, "/api/v1/destinations"); r.status != http.StatusOK {
+			t.Errorf("destinations during the outage: %d %s, want 200 without backlogs", r.status, r.body)
+		}
 	}
 
 	failed := logs.lines(t, "storing inbound message failed")
@@ -333,5 +341,24 @@ func TestJournalOutageLogsRuns(t *testing.T) {
 	}
 	if n := len(logs.lines(t, "finding messages recovered")); n != 1 {
 		t.Errorf("%d recovery lines for reads, want 1", n)
+	}
+	// Listing dead letters and reading the backlog log their runs the
+	// same way.
+	if r := f.get(t, "/api/v1/deadletters"); r.status != http.StatusOK {
+		t.Fatalf("dead letters after the outage: %d %s, want 200", r.status, r.body)
+	}
+	if r := f.get(t, "/api/v1/destinations"); r.status != http.StatusOK {
+		t.Fatalf("destinations after the outage: %d %s, want 200", r.status, r.body)
+	}
+	for _, operation := range []string{"listing dead letters", "reading the backlog"} {
+		if n := len(logs.lines(t, operation+" failed")); n != 1 {
+			t.Errorf("%d %q lines for three failed requests, want 1", n, operation+" failed")
+		}
+		recovered := logs.lines(t, operation+" recovered")
+		if len(recovered) != 1 {
+			t.Errorf("%d %q lines, want 1", len(recovered), operation+" recovered")
+		} else if recovered[0]["failed_requests"] != 3.0 {
+			t.Errorf("%q line = %v, want 3 failed requests", operation+" recovered", recovered[0])
+		}
 	}
 }

@@ -141,7 +141,7 @@ func (r *Requeuer) report(ctx context.Context, failing *throttle.Failures, err e
 		}
 	default:
 		if ok, run := failing.Recovered(); ok {
-			r.Log.Info("requeuing due deliveries works again", "failed_passes", run.Count,
+			r.Log.Info("requeuing due deliveries recovered", "failed_passes", run.Count,
 				"failed_for", r.now().Sub(run.Since).Round(time.Millisecond))
 		}
 	}

@@ -72,8 +72,8 @@ func TestRequeuerLogsAnOutageBriefly(t *testing.T) {
 	if n := strings.Count(log, "level=ERROR"); n != 4 {
 		t.Errorf("%d error lines for a 100 s outage, want 4:\n%s", n, log)
 	}
-	if !strings.Contains(log, "failed_passes=100") || !strings.Contains(log, "works again") {
-		t.Errorf("no line saying requeuing works again after 100 failed passes:\n%s", log)
+	if !strings.Contains(log, `msg="requeuing due deliveries recovered" failed_passes=100`) {
+		t.Errorf("no line saying requeuing recovered after 100 failed passes:\n%s", log)
 	}
 }
 

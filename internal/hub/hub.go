@@ -260,8 +260,7 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte, docTable *routes.Table
 		h.cfg.Log.Info("the stored routes, which stay in force, differ from the embedded default routes",
 			"routes_version", v.Number)
 	} else if differs {
-		h.cfg.Log.Warn("the routes file differs from the stored routes, which stay in force; "+
-			"apply the file with sangam routes apply to change them", "routes_version", v.Number)
+		h.logRoutesFileDiffers(ctx, doc, v.Number)
 	}
 	table, err := routes.LoadStored(v.Document)
 	if err != nil {
@@ -282,6 +281,38 @@ func (h *Hub) seedRoutes(ctx context.Context, doc []byte, docTable *routes.Table
 	h.warnUnreachedUnits(v.Number, table)
 	h.warnExcludedRoutes(v.Number, table)
 	return nil
+}
+
+// logRoutesFileDiffers logs that doc, the routes file of this start,
+// differs from current, the number of the stored version that the hub
+// puts in force, because the file only seeds an empty store. A file that
+// is an earlier stored version, as after a routes apply since the first
+// start, gets an info line. A file that matches no stored version holds
+// changes that are not in force, so it gets a warning.
+func (h *Hub) logRoutesFileDiffers(ctx context.Context, doc []byte, current int) {
+	attrs := []any{"routes_version", current}
+	if h.cfg.RoutesFile != "" {
+		attrs = append(attrs, "file", h.cfg.RoutesFile)
+	}
+	earlier, err := routestore.FindDocument(ctx, h.backend.routes, doc, current)
+	switch {
+	case err != nil:
+		h.cfg.Log.Warn("the routes file differs from the stored routes version in force, which the "+
+			"hub uses, because the file only seeds an empty routes store, and reading the earlier "+
+			"versions to compare them with the file failed; to use the file, apply it with sangam "+
+			"routes apply", append(attrs, "error", err)...)
+	case earlier > 0:
+		h.cfg.Log.Info("the routes file is an earlier stored routes version, so the hub uses the "+
+			"newer version in force, because the file only seeds an empty routes store; to use the "+
+			"file's routes again, restore its version with sangam routes restore, or to drop this "+
+			"line, write the version in force to the file with sangam routes export",
+			append(attrs, "file_version", earlier)...)
+	default:
+		h.cfg.Log.Warn("the routes file matches no stored routes version, so its changes are not in "+
+			"force: the hub uses the stored version in force, because the file only seeds an empty "+
+			"routes store; to use the file, apply it with sangam routes apply, or to keep the "+
+			"stored routes, write them to the file with sangam routes export", attrs...)
+	}
 }
 
 // checkSeedFiles reads the destinations' secret and TLS files that the

@@ -205,7 +205,7 @@ func keepKafkaTopics(ctx context.Context, kcfg kafkabus.Config, interval time.Du
 	failures := throttle.NewFailureLog(throttle.FailureLogConfig{
 		Logger: log, Warn: true, Interval: time.Minute, CountKey: "failed_checks",
 		Failed:    "checking the Kafka topics failed; the next check tries again",
-		Recovered: "checking the Kafka topics works again",
+		Recovered: "checking the Kafka topics recovered",
 	})
 	tick := time.NewTicker(interval)
 	defer tick.Stop()

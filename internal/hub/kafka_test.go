@@ -538,7 +538,7 @@ func TestKafkaDownAtStart(t *testing.T) {
 
 // TestKafkaTopicCheckLogsOutageOnce checks the topics every 10 ms while
 // no broker listens, then starts one: one warning covers the failed
-// checks, and one line says that checking works again.
+// checks, and one line logs that checking recovered.
 func TestKafkaTopicCheckLogsOutageOnce(t *testing.T) {
 	addr, port := closedPort(t)
 	log, logged := capturedLog()
@@ -560,8 +560,8 @@ func TestKafkaTopicCheckLogsOutageOnce(t *testing.T) {
 		t.Fatalf("starting kfake cluster on port %d: %v", port, err)
 	}
 	t.Cleanup(cluster.Close)
-	waitFor(t, "the line that checking works again", func() bool {
-		return strings.Contains(logged.String(), "checking the Kafka topics works again")
+	waitFor(t, "the line that checking recovered", func() bool {
+		return strings.Contains(logged.String(), "checking the Kafka topics recovered")
 	})
 	cancel()
 	<-done

@@ -21,6 +21,11 @@ type unitWarning struct {
 	// redirected is set when the routes deliver the messages to other
 	// police units, which hold them and may report on them.
 	redirected bool
+	// stations and instead are, for a warning about verification
+	// requests rather than escalations, the stations and the
+	// comma-separated units that the routes send their requests to.
+	stations []string
+	instead  string
 }
 
 // text returns w as one line for the admin API: the attributes as
@@ -62,9 +67,11 @@ func unreachedUnitWarnings(j *jurisdiction.Table, t *routes.Table) (warnings []u
 	}
 	var requests []unitWarning
 	for _, instead := range groups {
-		requests = append(requests, newUnitWarning("verification requests for these stations of "+
+		w := newUnitWarning("verification requests for these stations of "+
 			"the jurisdiction table reach no destination whose police_unit is the station", instead,
-			slog.String("stations", strings.Join(stations[instead], ","))))
+			slog.String("stations", strings.Join(stations[instead], ",")))
+		w.stations, w.instead = stations[instead], instead
+		requests = append(requests, w)
 	}
 	return append(requests, warnings...), true
 }
@@ -86,10 +93,11 @@ func newUnitWarning(msg, instead string, attrs ...slog.Attr) unitWarning {
 // the routes of version, compiled as t, with the hub's jurisdiction
 // table. Routes that take nothing from the passport office get no line,
 // and routes that send its requests nowhere get one at info level, since
-// a hub without passport verification needs no police units. Messages
-// that the routes deliver to other police units, such as a district
-// office, get their line at info level too. Only messages that reach no
-// police unit are logged at warn level.
+// a hub without passport verification needs no police units. The
+// stations whose requests the routes deliver to other police units, such
+// as their district offices, share one line at info level, and the
+// escalations so delivered get their lines at info level too. Only
+// messages that reach no police unit are logged at warn level.
 func (h *Hub) warnUnreachedUnits(version int, t *routes.Table) {
 	if !t.AcceptsAgency(passport.Agency) {
 		return
@@ -100,7 +108,12 @@ func (h *Hub) warnUnreachedUnits(version int, t *routes.Table) {
 			"the hub journals them and delivers them to no police station", "routes_version", version)
 		return
 	}
+	var redirected []unitWarning
 	for _, w := range warnings {
+		if w.redirected && w.stations != nil {
+			redirected = append(redirected, w)
+			continue
+		}
 		args := []any{slog.Int("routes_version", version)}
 		for _, a := range w.attrs {
 			args = append(args, a)
@@ -111,6 +124,29 @@ func (h *Hub) warnUnreachedUnits(version int, t *routes.Table) {
 		}
 		h.cfg.Log.Log(context.Background(), level, w.msg, args...)
 	}
+	h.logRedirectedStations(version, redirected)
+}
+
+// logRedirectedStations logs, in one line at info level, the stations of
+// warnings whose verification requests the routes of version deliver to
+// other police units, with the stations that each unit receives under
+// delivered_to, such as delivered_to.KOCHI-CITY=EKM0401,EKM0402.
+func (h *Hub) logRedirectedStations(version int, warnings []unitWarning) {
+	if len(warnings) == 0 {
+		return
+	}
+	var stations []string
+	var delivered []any
+	for _, w := range warnings {
+		stations = append(stations, w.stations...)
+		delivered = append(delivered, slog.String(w.instead, strings.Join(w.stations, ",")))
+	}
+	h.cfg.Log.Info("verification requests for these stations of the jurisdiction table reach no "+
+		"destination whose police_unit is the station; the routes send them to the units that "+
+		"delivered_to lists, each with the stations it receives; to deliver them to the stations, "+
+		"add such destinations and routes to them",
+		"routes_version", version, "stations", strings.Join(stations, ","),
+		slog.Group("delivered_to", delivered...))
 }
 
 // routesWarnings returns, one line each, the warnings that

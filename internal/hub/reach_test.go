@@ -29,18 +29,23 @@ func TestUnreachedUnitsLogged(t *testing.T) {
 	log, logs := capturedLog()
 	h := startHub(t, Config{DataDir: t.TempDir(), Log: log, RoutesInterval: 20 * time.Millisecond})
 	for _, want := range []string{
-		"verification requests for these stations of the jurisdiction table reach no destination " +
-			"whose police_unit is the station",
-		"routes_version=1 stations=EKM0401,EKM0402,EKM0414,EKM0416,EKM0418,EKM0424,EKM0431," +
-			"EKM0432 delivered_to=KOCHI-CITY",
-		"routes_version=1 stations=EKR0501 delivered_to=EKM-RURAL",
-		"level=INFO msg=\"verification requests for these stations",
+		`level=INFO msg="verification requests for these stations of the jurisdiction table reach ` +
+			`no destination whose police_unit is the station; the routes send them to the units ` +
+			`that delivered_to lists, each with the stations it receives; to deliver them to the ` +
+			`stations, add such destinations and routes to them" routes_version=1 ` +
+			`stations=EKM0401,EKM0402,EKM0414,EKM0416,EKM0418,EKM0424,EKM0431,EKM0432,EKR0501 ` +
+			`delivered_to.KOCHI-CITY=EKM0401,EKM0402,EKM0414,EKM0416,EKM0418,EKM0424,EKM0431,` +
+			`EKM0432 delivered_to.EKM-RURAL=EKR0501`,
 		`msg="passport verification configured" jurisdiction="the embedded table of the ` +
 			`Ernakulam demo" stations=11 deadline_days=21`,
 	} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("start-up log lacks %q:\n%s", want, logs)
 		}
+	}
+	// One line names every station whose requests reach another unit.
+	if n := strings.Count(logs.String(), "verification requests for these stations"); n != 1 {
+		t.Errorf("start-up log has %d lines about stations' requests, want 1:\n%s", n, logs)
 	}
 	if strings.Contains(logs.String(), "escalations of requests for these stations") {
 		t.Errorf("start-up log reports an office that the default routes reach:\n%s", logs)
@@ -64,6 +69,16 @@ func TestUnreachedUnitsLogged(t *testing.T) {
 	if !strings.Contains(logs.String(), "escalations of requests for these stations reach no "+
 		"destination whose police_unit is their district office") {
 		t.Errorf("log lacks the escalation warning's message:\n%s", logs)
+	}
+	stationLines := 0
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "verification requests for these stations") &&
+			strings.Contains(line, "routes_version=2 ") {
+			stationLines++
+		}
+	}
+	if stationLines != 1 {
+		t.Errorf("%d lines about stations' requests for version 2, want 1:\n%s", stationLines, logs)
 	}
 }
 
@@ -128,8 +143,8 @@ func TestUnreachedUnitsWarnWhenNoUnitHolds(t *testing.T) {
 		`level=WARN msg="escalations of requests for these stations reach no destination whose ` +
 			`police_unit is their district office nor any other with a police_unit`,
 		`level=INFO msg="verification requests for these stations of the jurisdiction table reach ` +
-			`no destination whose police_unit is the station; the routes send them to the units in ` +
-			`delivered_to`,
+			`no destination whose police_unit is the station; the routes send them to the units ` +
+			`that delivered_to lists`,
 	} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("start-up log lacks %q:\n%s", want, logs)

@@ -326,3 +326,55 @@ func checkSavedInForce(t *testing.T, hubURL string, res api.RoutesChangeResult, 
 		}
 	}
 }
+
+// TestRoutesFileDiffersLogged restarts a hub on its routes file after a
+// routes change: the line states at info level that the file is version 1
+// and the newer version is in force. A restart on a file that matches no
+// stored version gets a warning, because its changes are not in force.
+func TestRoutesFileDiffersLogged(t *testing.T) {
+	dir := t.TempDir()
+	file := credentialRoutes("http://127.0.0.1:18401/ecf", "")
+	cfg := Config{DataDir: dir, Routes: file, RoutesFile: "/etc/sangam/routes.yaml"}
+	h, stopHub, done := runHub(t, cfg)
+	status := sendJSON(t, http.MethodPut, "http://"+h.Addr()+"/api/v1/routes", api.RoutesChange{
+		Document: string(credentialRoutes("http://127.0.0.1:18402/ecf", "")), Expect: 1, By: "test"}, nil)
+	stopHub()
+	if err := <-done; err != nil {
+		t.Fatalf("first hub: %v", err)
+	}
+	if status != http.StatusCreated {
+		t.Fatalf("PUT routes: status %d, want 201", status)
+	}
+
+	log, logs := capturedLog()
+	cfg.Log = log
+	_, stopHub, done = runHub(t, cfg)
+	stopHub()
+	if err := <-done; err != nil {
+		t.Fatalf("second hub: %v", err)
+	}
+	want := `level=INFO msg="the routes file is an earlier stored routes version, so the hub uses ` +
+		`the newer version in force, because the file only seeds an empty routes store; to use the ` +
+		`file's routes again, restore its version with sangam routes restore, or to drop this line, ` +
+		`write the version in force to the file with sangam routes export" routes_version=2 ` +
+		`file=/etc/sangam/routes.yaml file_version=1`
+	if !strings.Contains(logs.String(), want) {
+		t.Errorf("restart on the first version's file: log lacks %q:\n%s", want, logs)
+	}
+	if strings.Contains(logs.String(), "level=WARN msg=\"the routes file") {
+		t.Errorf("restart on the first version's file: log has a warning:\n%s", logs)
+	}
+
+	log, logs = capturedLog()
+	cfg.Log = log
+	cfg.Routes = credentialRoutes("http://127.0.0.1:18403/ecf", "")
+	startHub(t, cfg)
+	want = `level=WARN msg="the routes file matches no stored routes version, so its changes are ` +
+		`not in force: the hub uses the stored version in force, because the file only seeds an ` +
+		`empty routes store; to use the file, apply it with sangam routes apply, or to keep the ` +
+		`stored routes, write them to the file with sangam routes export" routes_version=2 ` +
+		`file=/etc/sangam/routes.yaml`
+	if !strings.Contains(logs.String(), want) {
+		t.Errorf("restart on an edited file: log lacks %q:\n%s", want, logs)
+	}
+}

@@ -222,14 +222,16 @@ func (w *Watcher) readFailed(ctx context.Context, err error) {
 	if ctx.Err() != nil {
 		return
 	}
-	if ok, _ := w.failing.Failed(time.Now()); ok {
+	if ok, run := w.failing.Failed(time.Now()); ok {
 		w.cfg.Logger.Warn("reading current routes failed, retrying",
-			"interval", w.cfg.Interval, "error", err)
+			"interval", w.cfg.Interval, "error", err, "failed_reads", run.Count,
+			"failing_since", run.Since)
 	}
 }
 
 func (w *Watcher) readSucceeded() {
-	if ok, _ := w.failing.Recovered(); ok {
-		w.cfg.Logger.Info("reading current routes recovered")
+	if ok, run := w.failing.Recovered(); ok {
+		w.cfg.Logger.Info("reading current routes recovered", "failed_reads", run.Count,
+			"failed_for", time.Since(run.Since).Round(time.Millisecond))
 	}
 }

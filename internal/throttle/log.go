@@ -20,7 +20,8 @@ type FailureLogConfig struct {
 	// Failed is the message of the error lines, such as "storing inbound
 	// message failed".
 	Failed string
-	// Recovered is the message of the info line that ends a run, such as
+	// Recovered is the message of the info line that ends a run: the
+	// operation that Failed names, followed by "recovered", such as
 	// "storing inbound messages recovered".
 	Recovered string
 	// CountKey is the key of the run's count of failures in both lines,
