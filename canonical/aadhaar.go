@@ -117,7 +117,7 @@ func CheckCode(field, code string) error {
 // It reads text as free text, not as a code. Twelve digits split
 // otherwise than in groups of four, as in the file path
 // /srv/852035539/002, are not an Aadhaar number here, and neither are
-// digits joined to letters, as in a CNR.
+// digits joined to letters, as in a CNR, or the digits of a UUID.
 func CheckOperatorText(field, text string) error {
 	masked, ok := MaskAadhaarInText(text)
 	if !ok {
@@ -190,7 +190,8 @@ func firstMasked(id, masked string) string {
 // dots, underscores and spaces may separate them. So 4918-7362-5403,
 // KL/4918/7362/5403, 32/491873625403 and 491873625403/2025 are, and
 // 32/4918/2025/00123 is not, because no run of its digit groups contains
-// exactly 12 digits.
+// exactly 12 digits. Neither is a run that lies inside a UUID (see
+// uuidAt), as MaskAadhaarInText leaves it too.
 func AadhaarLike(id string) bool {
 	_, found := aadhaarLikeRun(id)
 	return found
@@ -199,32 +200,51 @@ func AadhaarLike(id string) bool {
 // aadhaarLikeRun returns, as ASCII digits, the first 12 digits in id that
 // AadhaarLike reports, and whether there are any. It splits id into
 // groups of digits, and tries each sequence of groups that only
-// separators part and that contains 12 digits in all.
+// separators part, that contains 12 digits in all and that does not lie
+// inside a UUID (see uuidAt).
 func aadhaarLikeRun(id string) (string, bool) {
-	var groups []string // the digit groups of the current run
+	// digitGroup is a group of digits, id[start:end], as ASCII digits.
+	type digitGroup struct {
+		start, end int
+		digits     string
+	}
+	var groups []digitGroup // the digit groups of the current run
 	var group []byte
+	groupStart := 0
+	var uuid span
 	check := func() (string, bool) {
 		for first := range groups {
 			run := ""
 			for _, g := range groups[first:] {
-				run += g
-				if len(run) >= 12 {
-					break
+				run += g.digits
+				if len(run) < 12 {
+					continue
 				}
-			}
-			if len(run) == 12 && ValidAadhaar(run) {
-				return run, true
+				if len(run) == 12 && ValidAadhaar(run) && !uuid.contains(groups[first].start, g.end) {
+					return run, true
+				}
+				break
 			}
 		}
 		return "", false
 	}
-	for _, r := range id + "x" {
+	previous := rune(0)
+	for i, r := range id + "x" {
+		if i >= uuid.end && i < len(id) {
+			if u, ok := textEscapes.uuidAt(id, i, previous); ok {
+				uuid = u
+			}
+		}
+		previous = r
 		if v := digitValue(r); v >= 0 {
+			if len(group) == 0 {
+				groupStart = i
+			}
 			group = append(group, byte('0'+v))
 			continue
 		}
 		if len(group) > 0 {
-			groups = append(groups, string(group))
+			groups = append(groups, digitGroup{groupStart, i, string(group)})
 			group = group[:0]
 		}
 		if r == '-' || r == '/' || r == '.' || r == '_' || r == ' ' {
@@ -366,7 +386,9 @@ func MaskAadhaar(s string, key []byte) (Identifier, error) {
 // and one that an ASCII letter touches is left as part of a longer
 // identifier unless white space or a mark parts each two groups (see
 // numberAt). Runs that fail the
-// check digit are left as they are: they are not Aadhaar numbers. The
+// check digit are left as they are: they are not Aadhaar numbers. So
+// are runs that lie inside a UUID, such as the hub's delivery id
+// 01a24aae-aef9-7ac6-b407-357529373769 (see uuidAt). The
 // JSON escapes \/ and \t, \n and \r count as the characters they stand
 // for. MaskAadhaarInBody also reads the other escapes.
 func MaskAadhaarInText(s string) (string, bool) {
@@ -475,20 +497,10 @@ func (e escapes) cutShort(rest string) bool {
 func numbersIn(values []string) []string {
 	var out []string
 	for _, v := range values {
-		previous := rune(0)
-		for pos := 0; pos < len(v); {
-			r, size := textEscapes.charAt(v, pos)
-			if digitValue(r) >= 0 {
-				end, digits, ok := textEscapes.numberAt(v, pos, previous)
-				if ok && ValidAadhaar(digits) {
-					out = append(out, digits)
-					pos, previous = end, rune(digits[11])
-					continue
-				}
-			}
-			previous = r
-			pos += size
-		}
+		textEscapes.eachNumber(v, func(_, _ int, digits string) bool {
+			out = append(out, digits)
+			return true
+		})
 	}
 	return out
 }
@@ -510,11 +522,42 @@ const (
 // except those whose digits are one of keep.
 func maskAadhaar(s string, e escapes, keep []string) (string, bool) {
 	var b strings.Builder
-	last, masked := 0, false
+	last := 0
+	e.eachNumber(s, func(start, end int, digits string) bool {
+		if slices.Contains(keep, digits) {
+			return false
+		}
+		b.WriteString(s[last:start])
+		b.WriteString("XXXXXXXX" + digits[8:])
+		last = end
+		return true
+	})
+	if last == 0 {
+		return s, false
+	}
+	b.WriteString(s[last:])
+	return b.String(), true
+}
+
+// eachNumber calls found with the start, end and twelve ASCII digits of
+// each Aadhaar number in s, read with the escapes e: a run that numberAt
+// reads, that passes ValidAadhaar and that does not lie inside a UUID
+// (see uuidAt). When found returns true, the scan goes on after the
+// number, and otherwise after the number's first digit.
+func (e escapes) eachNumber(s string, found func(start, end int, digits string) bool) {
 	// previous is the character before pos, as decoded.
 	previous := rune(0)
+	// uuid is the span of the last UUID that starts at or before pos.
+	var uuid span
 	for pos := 0; pos < len(s); {
 		c := s[pos]
+		// The hyphen after the first group rules out most positions
+		// before the call.
+		if pos >= uuid.end && pos+uuidLength <= len(s) && s[pos+8] == '-' {
+			if u, ok := e.uuidAt(s, pos, previous); ok {
+				uuid = u
+			}
+		}
 		if c < utf8.RuneSelf && !isDigit(c) && c != '\\' && c != '&' {
 			previous = rune(c)
 			pos++
@@ -523,10 +566,7 @@ func maskAadhaar(s string, e escapes, keep []string) (string, bool) {
 		r, size := e.charAt(s, pos)
 		if digitValue(r) >= 0 {
 			end, digits, ok := e.numberAt(s, pos, previous)
-			if ok && ValidAadhaar(digits) && !slices.Contains(keep, digits) {
-				b.WriteString(s[last:pos])
-				b.WriteString("XXXXXXXX" + digits[8:])
-				last, masked = end, true
+			if ok && ValidAadhaar(digits) && !uuid.contains(pos, end) && found(pos, end, digits) {
 				pos, previous = end, rune(digits[11])
 				continue
 			}
@@ -534,11 +574,6 @@ func maskAadhaar(s string, e escapes, keep []string) (string, bool) {
 		previous = r
 		pos += size
 	}
-	if !masked {
-		return s, false
-	}
-	b.WriteString(s[last:])
-	return b.String(), true
 }
 
 // charAt decodes the character at s[pos], which must be in s, and

@@ -98,3 +98,45 @@ func TestSendRetryLineMasksAadhaar(t *testing.T) {
 	}
 	wantMasked(t, "retry line", retry)
 }
+
+func TestReplayLinesKeepUUIDs(t *testing.T) {
+	// Each id contains twelve digits that pass the Aadhaar check digit:
+	// 357529373769, 493577528937 and 491835752938.
+	const (
+		dead    = "01a24aae-aef9-7ac6-b407-357529373769"
+		replay  = "01a24aaa-4935-7752-8937-56e5cf084723"
+		unknown = "49183575-2938-7ac6-b407-56e5cf084723"
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v1/deliveries/"+dead+"/replay" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"replays": [{"of": "` + dead + `", "existing": true,
+				"delivery": {"id": "` + replay + `", "destination": "dpo", "status": "dead",
+				"reason": "refused"}}]}`))
+			return
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"type": "urn:sangam:problem:not-found", "title": "Not found",
+			"status": 404, "detail": "no delivery ` + unknown + `"}`))
+	}))
+	defer srv.Close()
+
+	code, out, errOut := runCLI(t, "replay", "--hub", srv.URL, unknown, dead)
+	if code == exitOK {
+		t.Errorf("exit code %d, want a failure for the unknown id", code)
+	}
+	if !strings.Contains(errOut, unknown+" not replayed") {
+		t.Errorf("stderr = %q, want it to name %s not replayed", errOut, unknown)
+	}
+	if !strings.Contains(errOut, "no delivery "+unknown) {
+		t.Errorf("stderr = %q, want the hub's detail with %s", errOut, unknown)
+	}
+	want := dead + " already replayed as " + replay + " to dpo (dead: refused); to try again, replay " + replay
+	if !strings.Contains(out, want) {
+		t.Errorf("stdout = %q, want %q", out, want)
+	}
+	if strings.Contains(out+errOut, "XXXXXXXX") {
+		t.Errorf("output masks part of an id:\n%s%s", out, errOut)
+	}
+}

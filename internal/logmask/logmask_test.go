@@ -75,6 +75,31 @@ func TestHandlerMasksEveryPlace(t *testing.T) {
 	}
 }
 
+func TestHandlerKeepsUUIDs(t *testing.T) {
+	// The last group of deliveryID and the middle groups of messageID
+	// are twelve digits that pass the Aadhaar check digit.
+	const (
+		deliveryID = "01a24aae-aef9-7ac6-b407-357529373769"
+		messageID  = "01a24aaa-4935-7752-8937-56e5cf084723"
+	)
+	log, logs := newLogs()
+	log.Warn("dead-lettered: replay it once the cause is fixed", "delivery_id", deliveryID,
+		"message_id", messageID, "replay", "sangam replay "+deliveryID)
+	log.Info("audit", "path", "/api/v1/deliveries/"+deliveryID+"/replay", "comment", number)
+
+	for _, want := range []string{
+		"delivery_id=" + deliveryID + " ",
+		"message_id=" + messageID + " ",
+		`replay="sangam replay ` + deliveryID + `"`,
+		"path=/api/v1/deliveries/" + deliveryID + "/replay ",
+		"comment=" + masked + "\n",
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log does not contain %q:\n%s", want, logs.String())
+		}
+	}
+}
+
 func TestHandlerMasksOtherScripts(t *testing.T) {
 	log, logs := newLogs()
 	// The number in Devanagari digits.
