@@ -79,7 +79,7 @@ func TestReplayLinesMaskAadhaar(t *testing.T) {
 func TestSendRetryLineMasksAadhaar(t *testing.T) {
 	// Nothing listens on the port, so each post is refused and send
 	// prints a retry line that quotes the URL, with the agency in it.
-	ln, err := net.Listen("tcp", "127.0.0.1:19600")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
