@@ -168,7 +168,7 @@ func testPostgres(t *testing.T) string {
 func TestServeMissingSchemaExitsTwo(t *testing.T) {
 	suffix := make([]byte, 6)
 	_, _ = rand.Read(suffix)
-	dsn := pgtest.WithSearchPath(t, testPostgres(t), "opsnits_missing_"+hex.EncodeToString(suffix))
+	dsn := pgtest.WithSearchPath(t, testPostgres(t), "serve_exit_missing_"+hex.EncodeToString(suffix))
 	code, errOut := runServeOn(t, dsn)
 	if code != exitSetup {
 		t.Errorf("exit %d, want %d; stderr %s", code, exitSetup, errOut)
@@ -181,7 +181,7 @@ func TestServeOtherAadhaarKeyExitsTwo(t *testing.T) {
 	base := testPostgres(t)
 	suffix := make([]byte, 6)
 	_, _ = rand.Read(suffix)
-	schema := "opsnits_key_" + hex.EncodeToString(suffix)
+	schema := "serve_exit_key_" + hex.EncodeToString(suffix)
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, base)
 	if err != nil {
