@@ -40,6 +40,13 @@ var (
 // validateOnWorker validates v against s on one of the long-lived
 // goroutines and waits for the result. A panic in the library is raised
 // again on the caller's goroutine, where its recover applies.
+//
+// NOTE: a validation that validates again, such as a format checker
+// or extension calling Validate, would wait for a free goroutine while
+// holding one, and deadlocks once all of them do so. The pool is sized
+// by GOMAXPROCS at the first validation and keeps that size when the
+// runtime changes GOMAXPROCS later, as Go 1.25 and later do when the
+// cgroup CPU limit changes.
 func validateOnWorker(s *jsonschema.Schema, v any) error {
 	startValidators.Do(func() {
 		validations = make(chan validation)

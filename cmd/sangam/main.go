@@ -162,8 +162,8 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nRun 'sangam COMMAND -h' for a command's flags.")
 	fmt.Fprintln(w, "Exit status: 0 success, 1 invalid input, 2 usage or setup error,")
-	fmt.Fprintln(w, "3 not done for now: the hub, or for serve its PostgreSQL server, was")
-	fmt.Fprintln(w, "unavailable (run the command again later).")
+	fmt.Fprintln(w, "3 not done for now: the hub, or for serve and demo its PostgreSQL server,")
+	fmt.Fprintln(w, "was unavailable (run the command again later).")
 }
 
 // readInput reads the named file, or standard input for "-".
