@@ -43,14 +43,13 @@ var (
 //
 // NOTE: a validation that validates again, such as a format checker
 // or extension calling Validate, would wait for a free goroutine while
-// holding one, and deadlocks once all of them do so. The pool is sized
-// by GOMAXPROCS at the first validation and keeps that size when the
-// runtime changes GOMAXPROCS later, as Go 1.25 and later do when the
-// cgroup CPU limit changes.
+// holding one, and deadlocks once all of them do so.
 func validateOnWorker(s *jsonschema.Schema, v any) error {
 	startValidators.Do(func() {
 		validations = make(chan validation)
-		for range runtime.GOMAXPROCS(0) {
+		// The runtime may raise GOMAXPROCS later, up to the number of
+		// CPUs, when a container's CPU limit changes.
+		for range max(runtime.NumCPU(), runtime.GOMAXPROCS(0)) {
 			go validator()
 		}
 	})
