@@ -45,7 +45,7 @@ func TestDecodeViolations(t *testing.T) {
 		{"message id with a direction override", "request_fresh",
 			map[string]any{"/message_id": "RPO-COK-\u202e900009"},
 			[]violation{{"/message_id", "pattern"}}},
-		{"message id with spaces", "request_fresh", map[string]any{"/message_id": "RPO COK 900009"},
+		{"message id starting with a space", "request_fresh", map[string]any{"/message_id": " RPO-COK-900009"},
 			[]violation{{"/message_id", "pattern"}}},
 		{"five-digit PIN", "request_fresh", map[string]any{"/applicant/present_address/pin": "68201"},
 			[]violation{{"/applicant/present_address/pin", "pattern"}}},

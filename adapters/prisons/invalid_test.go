@@ -84,7 +84,7 @@ func TestDecodeViolations(t *testing.T) {
 		{"message id with a tab", "court_production",
 			map[string]any{"/message_id": "KLDJEKM-MV-2026\t000001"},
 			[]violation{{"/message_id", "pattern"}}},
-		{"message id with spaces", "court_production", map[string]any{"/message_id": "RPO COK 900009"},
+		{"message id ending in a space", "court_production", map[string]any{"/message_id": "KLDJEKM-MV-2026-000001 "},
 			[]violation{{"/message_id", "pattern"}}},
 		{"other place's code with a zero-width space", "release_bail",
 			map[string]any{"/to": map[string]any{"kind": "other", "code": "EKM04\u200b12"}},
