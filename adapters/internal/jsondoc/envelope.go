@@ -71,9 +71,9 @@ func FormatTime(t time.Time) string {
 // override, or that starts or ends with a space. Such an id would print
 // as another id does and yet name a new message. Spaces inside an id are
 // allowed, unlike in a police station's ids, because the hub writes
-// prisons and passport documents with ids that it builds from a NIEM
-// report's facility and prisoner number, which may contain spaces, and a
-// prison may quote them back.
+// prison documents with ids that it builds from a NIEM report's facility
+// and prisoner number, which may contain spaces, and a prison may quote
+// them back.
 func CheckMessageIDs(env Envelope) []schemas.Violation {
 	var out []schemas.Violation
 	for _, id := range []struct{ name, value string }{
