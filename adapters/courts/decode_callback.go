@@ -191,7 +191,8 @@ func (d *decoder) maxLength(e *etree.Element, value string, limit int) {
 func (d *decoder) caseNumbers(c *etree.Element, reg *canonical.CourtRegistration) (courtTracking string) {
 	tracking := xmlsafe.Child(c, nc("CaseTrackingID"))
 	number := xmlsafe.Text(tracking)
-	docket := xmlsafe.PathText(c, nc("CaseDocketID"))
+	docketElement := xmlsafe.Child(c, nc("CaseDocketID"))
+	docket := xmlsafe.Text(docketElement)
 	switch {
 	case number == "" && docket == "":
 		d.fail(under(c, "CaseTrackingID"), "required", "missing CNR or court case number: give "+
@@ -205,6 +206,7 @@ func (d *decoder) caseNumbers(c *etree.Element, reg *canonical.CourtRegistration
 		}
 		reg.CNR = cnr.String()
 		reg.FilingNumber = docket
+		d.recordNumber(docketElement, "filing number", docket)
 	case startsWithCode(number, reg.Court.Code):
 		// Every CNR starts with its court's establishment code, so such a
 		// tracking id is a CNR, here one of the wrong form.
@@ -214,9 +216,12 @@ func (d *decoder) caseNumbers(c *etree.Element, reg *canonical.CourtRegistration
 		return ""
 	case docket != "":
 		reg.FilingNumber = docket
+		d.recordNumber(docketElement, "filing number", docket)
+		d.recordNumber(tracking, "court tracking id", number)
 		return number
 	default:
 		reg.FilingNumber = number
+		d.recordNumber(tracking, "filing number", number)
 	}
 	return ""
 }

@@ -149,13 +149,15 @@ func (o *orderDecoder) code(e *etree.Element, what string, keySegment bool) stri
 	return value
 }
 
-// recordNumber records a violation at e, whose text is value, the
-// order's or the prisoner's number, when canonical.CheckRecordNumberRule
-// rejects it. maskText leaves both numbers as sent, because the prison
-// matches them.
-func (o *orderDecoder) recordNumber(e *etree.Element, field, value string) {
+// recordNumber records a violation at e, whose text is value, when
+// canonical.CheckRecordNumberRule rejects it. value is a number that the
+// receiver matches as written: an order's or a prisoner's number, which
+// the prison matches, or a callback's filing number or court tracking
+// id, which the police station matches. maskText leaves these numbers as
+// sent.
+func (d *decoder) recordNumber(e *etree.Element, field, value string) {
 	if rule, err := canonical.CheckRecordNumberRule(field, value); err != nil {
-		o.fail(xmlsafe.Pointer(e), rule, "%v", err)
+		d.fail(xmlsafe.Pointer(e), rule, "%v", err)
 	}
 }
 

@@ -77,9 +77,16 @@ func (c *checker) prisoner(pointer string, p *prisoner) canonical.Prisoner {
 
 // recordNumber records a violation at pointer, an identifier that the
 // prison or the court matches as written, when
-// canonical.CheckRecordNumberRule rejects its value.
+// canonical.CheckRecordNumberRule rejects its value. A violation of
+// rule pattern takes the place of the schema's, which a prisoner number
+// breaks too, because its message shows the character at fault.
 func (c *checker) recordNumber(pointer, field, value string) {
-	if rule, err := canonical.CheckRecordNumberRule(field, value); err != nil {
+	rule, err := canonical.CheckRecordNumberRule(field, value)
+	switch {
+	case err == nil:
+	case rule == rulePattern:
+		c.Prefer(pointer, rule, "%v", err)
+	default:
 		c.Add(pointer, rule, "%v", err)
 	}
 }

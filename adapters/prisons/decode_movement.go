@@ -77,8 +77,11 @@ var communityEnd = map[canonical.MovementKind]string{
 	canonical.MoveFurloughReturn: "from",
 }
 
-// places checks the prison codes in movement mv's from and to. Each is
-// an upper-case prison code. The end that holdingPrisonEnd names for
+// places checks the codes in movement mv's from and to. No code, of any
+// kind of place, may contain a character that
+// canonical.CheckIdentifierCharacters rejects, because routes and
+// receivers compare codes as written. A prison's code is an upper-case
+// prison code. The end that holdingPrisonEnd names for
 // the kind is the prisoner's prison, the end that otherPrisonEnd names
 // is another prison, and the end that communityEnd names is no prison.
 // An invalid or lower-case prisoner.prison_code gets its own violation,
@@ -99,15 +102,22 @@ func (c *checker) places(mv *canonical.Movement) {
 				"to another prison as a transfer", end.name, mv.Kind)
 			continue
 		}
-		if l.Kind != canonical.LocationPrison || l.Code == "" {
+		if l.Code == "" {
 			continue
 		}
 		pointer := jsondoc.Pointer("/"+end.name, "code")
+		if err := canonical.CheckIdentifierCharacters(end.name+".code", l.Code); err != nil {
+			c.Add(pointer, rulePattern, "%v", err)
+			continue
+		}
+		if l.Kind != canonical.LocationPrison {
+			continue
+		}
 		switch {
 		case !canonical.ValidPrisonCode(l.Code):
 			c.Add(pointer, rulePattern, "invalid prison code %q: a prison code is 1 to 64 "+
-				"characters without a slash, a control character or surrounding white space, "+
-				"such as KLSJEKM", l.Code)
+				"characters without a slash, surrounding white space, a space other than U+0020 "+
+				"or a format character, such as KLSJEKM", l.Code)
 		case !canonical.UpperCasePrisonCode(l.Code):
 			c.Add(pointer, rulePattern, "%v", canonical.CheckPrisonCodeCase(l.Code))
 		case holdingPrisonEnd[mv.Kind] == end.name && l.Code != holding && holdingValid:

@@ -284,9 +284,12 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 	if p.Number == "" {
 		n.fail(under(b, "BookingAgencyRecordIdentification"), "required", "missing booking number "+
 			"and subject identification: want at least one to number the prisoner")
+	} else if err := canonical.CheckIdentifierCharacters("prisoner number", p.Number); err != nil {
+		n.fail(numbered, rulePattern, "%v", err)
 	} else if !canonical.ValidPrisonCode(p.Number) {
 		n.fail(numbered, "code", "invalid prisoner number %q: want at most 64 characters without "+
-			"a slash, which a case key cannot hold, or control characters", p.Number)
+			"a slash, which a case key cannot hold, surrounding space, a space other than U+0020 "+
+			"or a format character", p.Number)
 	} else if rule, err := canonical.CheckRecordNumberRule("prisoner number", p.Number); err != nil {
 		n.fail(numbered, rule, "%v", err)
 	}
@@ -329,8 +332,9 @@ func (n *niemDecoder) facility(b *etree.Element, p *canonical.Prisoner) {
 			"missing detention facility and booking agency: want one to name the prison")
 	case !canonical.ValidPrisonCode(p.PrisonCode):
 		n.fail(under(b, "BookingDetentionFacility"), "code", "invalid prison code %q: want at most "+
-			"64 characters without a slash, which a case key cannot hold, or control characters",
-			p.PrisonCode)
+			"64 characters without a slash, which a case key cannot hold, surrounding space, "+
+			"a control character or a character that shows as nothing or reorders the text "+
+			"around it", p.PrisonCode)
 	}
 }
 

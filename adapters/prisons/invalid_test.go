@@ -75,6 +75,20 @@ func TestDecodeViolations(t *testing.T) {
 			[]violation{{"/prisoner/number", "pattern"}}},
 		{"number with a zero-width space", "release_bail", map[string]any{"/prisoner/number": "UT\u200b2231"},
 			[]violation{{"/prisoner/number", "pattern"}}},
+		{"message id with a zero-width space", "release_bail",
+			map[string]any{"/message_id": "KLDJEKM-MV-2026-000001\u200b"},
+			[]violation{{"/message_id", "pattern"}}},
+		{"message id with a direction override", "release_bail",
+			map[string]any{"/message_id": "KLDJEKM-MV-\u202e2026-000001"},
+			[]violation{{"/message_id", "pattern"}}},
+		{"message id with a tab", "court_production",
+			map[string]any{"/message_id": "KLDJEKM-MV-2026\t000001"},
+			[]violation{{"/message_id", "pattern"}}},
+		{"message id ending in a space", "court_production", map[string]any{"/message_id": "KLDJEKM-MV-2026-000001 "},
+			[]violation{{"/message_id", "pattern"}}},
+		{"other place's code with a zero-width space", "release_bail",
+			map[string]any{"/to": map[string]any{"kind": "other", "code": "EKM04\u200b12"}},
+			[]violation{{"/to/code", "pattern"}}},
 		{"prison code with a tab", "release_bail", map[string]any{"/prisoner/prison_code": "KLSJ\tEKM"},
 			[]violation{{"/prisoner/prison_code", "pattern"}}},
 		{"prison code with a tab on a production", "court_production",
@@ -727,6 +741,24 @@ func TestNIEMRejectsUnprintableDocumentID(t *testing.T) {
 		}
 		if !strings.Contains(vs[0].Message, escaped) {
 			t.Errorf("document id %+q: message %q lacks %s", replacement, vs[0].Message, escaped)
+		}
+	}
+}
+
+func TestPrisonerNumberMessageShowsCharacter(t *testing.T) {
+	for number, shows := range map[string]string{
+		"UT-1\u2060": `"UT-1\u2060" has U+2060 at byte 4, which shows as nothing`,
+		"UT-\u202e1": `"UT-\u202e1" has U+202E at byte 3, which reorders the text`,
+		"UT-1\n2":    `"UT-1\n2" has U+000A at byte 4, which is a control character`,
+	} {
+		body := edit(t, "release_bail", map[string]any{"/prisoner/number": number})
+		_, err := newAdapter(t).Decode(body, prisons.ContentType)
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Pointer != "/prisoner/number" || vs[0].Rule != "pattern" {
+			t.Fatalf("Decode(number %q) violations = %v, want one pattern at /prisoner/number", number, vs)
+		}
+		if !strings.Contains(vs[0].Message, shows) {
+			t.Errorf("message %q does not contain %q", vs[0].Message, shows)
 		}
 	}
 }

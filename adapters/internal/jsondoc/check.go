@@ -31,6 +31,10 @@ type Checker struct {
 	DateTimeExample string
 	// Violations are the violations found so far, in order.
 	Violations []schemas.Violation
+	// Preferred are violations that take the place of the schema's at
+	// their pointer, because they say more precisely what is wrong, such
+	// as which invisible character a prisoner number contains.
+	Preferred []schemas.Violation
 	// Masked is set when a clear Aadhaar number in the document was
 	// replaced by its masked form.
 	Masked bool
@@ -40,6 +44,14 @@ type Checker struct {
 // as by fmt.Sprintf.
 func (c *Checker) Add(pointer, rule, format string, args ...any) {
 	c.Violations = append(c.Violations, schemas.Violation{
+		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// Prefer records a violation of rule at pointer, as Add does, that takes
+// the place of the schema's violations at pointer.
+func (c *Checker) Prefer(pointer, rule, format string, args ...any) {
+	c.Preferred = append(c.Preferred, schemas.Violation{
 		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
 	})
 }

@@ -1,9 +1,13 @@
 package jsondoc
 
 import (
+	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sangam-hub/sangam/canonical"
+	"github.com/sangam-hub/sangam/schemas"
 )
 
 // Envelope is the start of every JSON document: who sent which document
@@ -59,4 +63,38 @@ func FormatTime(t time.Time) string {
 		return ""
 	}
 	return t.Format(time.RFC3339Nano)
+}
+
+// CheckMessageIDs returns a violation of rule pattern for each of env's
+// message_id and in_reply_to that contains a character other than
+// printable ASCII, such as a tab, a zero-width space or a right-to-left
+// override, or that starts or ends with a space. Such an id would print
+// as another id does and yet name a new message. Spaces inside an id are
+// allowed, unlike in a police station's ids, because the hub writes
+// prison documents with ids that it builds from a NIEM report's facility
+// and prisoner number, which may contain spaces, and a prison may quote
+// them back.
+func CheckMessageIDs(env Envelope) []schemas.Violation {
+	var out []schemas.Violation
+	for _, id := range []struct{ name, value string }{
+		{"message_id", env.MessageID}, {"in_reply_to", env.InReplyTo},
+	} {
+		i := strings.IndexFunc(id.value, func(r rune) bool { return r < ' ' || r > '~' })
+		switch {
+		case i >= 0:
+			r, _ := utf8.DecodeRuneInString(id.value[i:])
+			out = append(out, schemas.Violation{
+				Pointer: "/" + id.name, Rule: "pattern",
+				Message: fmt.Sprintf("%s %s has U+%04X at byte %d: want 1 to 128 printable ASCII "+
+					"characters, without control characters", id.name, canonical.QuoteMasked(id.value), r, i),
+			})
+		case strings.HasPrefix(id.value, " ") || strings.HasSuffix(id.value, " "):
+			out = append(out, schemas.Violation{
+				Pointer: "/" + id.name, Rule: "pattern",
+				Message: fmt.Sprintf("%s %s starts or ends with a space: send it without",
+					id.name, canonical.QuoteMasked(id.value)),
+			})
+		}
+	}
+	return out
 }

@@ -266,8 +266,8 @@ func CutBOM(body []byte) ([]byte, bool) {
 
 // Decode turns body into one canonical message, mapped with the fresh
 // checker c. Input that is not one JSON object returns an error wrapping
-// adapters.ErrMalformed. Every violation of the schema, of c's checks
-// and of r.CheckMembers is returned at once, in a
+// adapters.ErrMalformed. Every violation of the schema, of c's checks,
+// of CheckMessageIDs and of r.CheckMembers is returned at once, in a
 // *schemas.ValidationError, with every JSON number that contains an
 // Aadhaar-like number (see NumberRun), except the number of an Aadhaar
 // identifier. Decoded.Journal is set when c masked an
@@ -299,7 +299,10 @@ func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
 
 	m, doc := kind(c, body, schemaViolations)
 	checked := c.checker()
-	violations := Merge(schemaViolations, checked.Violations)
+	violations := Merge(schemaViolations, slices.Concat(checked.Violations, CheckMessageIDs(env)))
+	if len(checked.Preferred) > 0 {
+		violations = Merge(checked.Preferred, violations)
+	}
 	if r.CheckMembers != nil {
 		if ruledOut := r.CheckMembers(&m, Members(body)); len(ruledOut) > 0 {
 			violations = Merge(ruledOut, violations)
