@@ -39,7 +39,7 @@ type Decision struct {
 	Reason string `json:"reason"`
 	// Failed is true when the condition could not be evaluated.
 	Failed       bool     `json:"failed"`
-	Destinations []string `json:"destinations"`
+	Destinations []string `json:"destinations,omitempty"`
 }
 
 // newEnv declares `message` as the canonical Message, with fields named

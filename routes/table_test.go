@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -217,6 +218,33 @@ func TestExplainAppliesPolicy(t *testing.T) {
 	}
 	if ex.Deliveries[0].Message.Chargesheet.BriefFacts == "" {
 		t.Error("the allow-all destination lost brief_facts")
+	}
+}
+
+// TestExplainOmitsUnmatchedDestinations checks that a route that did not
+// match has no destinations member in the explanation's JSON, as in a
+// journey's routing, and that a matched one lists its destinations.
+func TestExplainOmitsUnmatchedDestinations(t *testing.T) {
+	tab, err := Load([]byte(testRoutes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := json.Marshal(tab.Explain(chargesheet()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ex struct {
+		Decisions []map[string]any `json:"decisions"`
+	}
+	if err := json.Unmarshal(body, &ex); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ex.Decisions {
+		_, listed := d["destinations"]
+		if matched := d["matched"] == true; listed != matched {
+			t.Errorf("route %v: matched %v, destinations member present %v: %s",
+				d["route"], matched, listed, body)
+		}
 	}
 }
 

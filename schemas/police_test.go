@@ -41,6 +41,23 @@ func TestPoliceNotificationViolations(t *testing.T) {
 	}
 }
 
+// TestDateTimeFormatHint checks that a date-time or date that the
+// schema's format rejects gets a message with an example of a valid one.
+func TestDateTimeFormatHint(t *testing.T) {
+	doc := `{"message_id":"KLER10-REG-2025-004512","document_type":"court_registration",` +
+		`"sent_at":"2025-12-02T11:00:00","registered_at":"2025-12-02T10:40:00+05:30",` +
+		`"cnr":"KLER100011872025","court":{"establishment_code":"KLER10"},"tracking_id":"T-1"}`
+	got := schemas.Violations(schemas.Validate("police/notification.json", []byte(doc)))
+	want := "'2025-12-02T11:00:00' is not valid 'date-time': want RFC 3339, " +
+		"such as 2025-10-03T09:30:00+05:30"
+	if len(got) != 1 || got[0].Pointer != "/sent_at" || got[0].Rule != "format" {
+		t.Fatalf("violations = %v, want one of rule format at /sent_at", got)
+	}
+	if got[0].Message != want {
+		t.Errorf("message = %q, want %q", got[0].Message, want)
+	}
+}
+
 func TestPoliceDocumentType(t *testing.T) {
 	got := violationsOf(t, schemas.Validate("police/document.json", []byte(`{"document_type":"warrant"}`)))
 	if want := []wantViolation{{"/document_type", "enum"}}; !slices.Equal(got, want) {

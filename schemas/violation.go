@@ -204,6 +204,8 @@ func leafViolations(e *jsonschema.ValidationError) []Violation {
 		return []Violation{{Pointer: pointer, Rule: rule, Message: "value not allowed here"}}
 	case rule == "pattern":
 		return []Violation{{Pointer: pointer, Rule: rule, Message: patternMessage(e.Message)}}
+	case rule == "format":
+		return []Violation{{Pointer: pointer, Rule: rule, Message: formatMessage(e.Message)}}
 	case rule != "required":
 		return []Violation{{Pointer: pointer, Rule: rule, Message: boundMessage(rule, e.Message)}}
 	}
@@ -262,6 +264,30 @@ func patternMessage(message string) string {
 		return message
 	}
 	return "does not match: want " + want
+}
+
+// formatWants describes, for the formats that the schemas assert, what a
+// value must look like. The adapters' own date-time checks offer the
+// same hint.
+var formatWants = map[string]string{
+	"date-time": "want RFC 3339, such as 2025-10-03T09:30:00+05:30",
+	"date":      "want YYYY-MM-DD, such as 2025-10-03",
+}
+
+// formatMessage returns the library's message for a value that is not
+// valid in a format ("'x' is not valid 'date-time'"), followed by what
+// the format wants when formatWants has it.
+func formatMessage(message string) string {
+	i := strings.LastIndex(message, " is not valid ")
+	if i < 0 {
+		return message
+	}
+	format := strings.Trim(message[i+len(" is not valid "):], "'")
+	want, ok := formatWants[format]
+	if !ok {
+		return message
+	}
+	return message + ": " + want
 }
 
 // quotedName matches one property name as the library quotes it in its

@@ -18,7 +18,6 @@ const (
 	ruleCharged     = "charged"       // a chargesheet that charges no one
 	ruleAct         = "act"           // an act that canonical.Acts does not list
 	ruleState       = "state"         // not the code of an Indian state or union territory
-	ruleBirthDate   = "date-of-birth" // born before 1900 or after the document's date
 )
 
 // dateTimeExample is the date-time that the message about an invalid
@@ -41,8 +40,7 @@ func newChecker(cfg jsondoc.Config) *checker {
 // setDocumentTime records when the event the document reports happened.
 func (c *checker) setDocumentTime(t time.Time) {
 	if !t.IsZero() {
-		y, m, d := t.In(jsondoc.IST).Date()
-		c.documentDay = time.Date(y, m, d, 0, 0, 0, 0, jsondoc.IST)
+		c.documentDay = jsondoc.DayIn(t)
 	}
 }
 

@@ -1,6 +1,8 @@
 package prisons
 
 import (
+	"time"
+
 	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/canonical"
 )
@@ -38,17 +40,32 @@ func newChecker(cfg jsondoc.Config) *checker {
 	return &checker{Checker: jsondoc.Checker{Config: cfg, DateTimeExample: dateTimeExample}}
 }
 
-// prisoner maps the prisoner at pointer.
-func (c *checker) prisoner(pointer string, p *prisoner) canonical.Prisoner {
+// dateTime parses the RFC 3339 date-time at pointer as
+// jsondoc.Checker.DateTime does, and reports one before 1900 too. Like
+// an invalid value, a value before 1900 yields the zero time, so that
+// no other check compares with it.
+func (c *checker) dateTime(pointer, s string) time.Time {
+	t := c.DateTime(pointer, s)
+	if c.NotBeforeEarliest(pointer, s, t) {
+		return time.Time{}
+	}
+	return t
+}
+
+// prisoner maps the prisoner at pointer. The date of birth must lie
+// between 1900 and the day of event, the time of the movement or order
+// that the document reports, or today when event is zero.
+func (c *checker) prisoner(pointer string, p *prisoner, event time.Time) canonical.Prisoner {
+	birthDate := func(pointer, s string) { c.BirthDate(pointer, s, jsondoc.DayIn(event)) }
 	out := canonical.Prisoner{
 		PrisonCode:    p.PrisonCode,
 		PrisonName:    p.PrisonName,
 		Number:        p.Number,
 		BookingNumber: p.BookingNumber,
-		Person:        c.Person(jsondoc.Pointer(pointer, "person"), &p.Person, nil),
+		Person:        c.Person(jsondoc.Pointer(pointer, "person"), &p.Person, birthDate),
 		Status:        canonical.CustodyStatus(p.CustodyStatus),
 		StatusDetail:  p.StatusDetail,
-		AdmittedAt:    c.DateTime(jsondoc.Pointer(pointer, "admitted_at"), p.AdmittedAt),
+		AdmittedAt:    c.dateTime(jsondoc.Pointer(pointer, "admitted_at"), p.AdmittedAt),
 		Housing:       p.Housing,
 		Alerts:        p.Alerts,
 	}

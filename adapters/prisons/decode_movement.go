@@ -8,10 +8,10 @@ import (
 // movement maps a movement event. Its message occurred at the movement,
 // and its case is the prisoner's (see canonical.Prisoner.CaseKey).
 func (c *checker) movement(doc *movementDoc) canonical.Message {
-	sent := c.DateTime("/sent_at", doc.SentAt)
-	at := c.DateTime("/at", doc.At)
+	sent := c.dateTime("/sent_at", doc.SentAt)
+	at := c.dateTime("/at", doc.At)
 	c.SentNotBefore(sent, "/at", at)
-	p := c.prisoner("/prisoner", &doc.Prisoner)
+	p := c.prisoner("/prisoner", &doc.Prisoner, at)
 	c.NotBefore("/at", at, "/prisoner/admitted_at", p.AdmittedAt)
 	if doc.ReleaseGround != "" && doc.Kind != string(canonical.MoveRelease) {
 		c.Add("/release_ground", ruleGround, "release_ground is only for kind release, "+
@@ -136,10 +136,14 @@ func (c *checker) places(mv *canonical.Movement) {
 // courtOrder maps a court order. Its message occurred when the order was
 // issued, or at midnight IST of its date when issued_at is absent.
 func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
-	sent := c.DateTime("/sent_at", doc.SentAt)
+	sent := c.dateTime("/sent_at", doc.SentAt)
 	ordered := c.Date("/ordered_on", doc.OrderedOn, true)
 	appear := c.Date("/appear_on", doc.AppearOn, false)
-	issued := c.DateTime("/issued_at", doc.IssuedAt)
+	issued := c.dateTime("/issued_at", doc.IssuedAt)
+	orderTime := issued
+	if orderTime.IsZero() {
+		orderTime = ordered
+	}
 	c.NotBefore("/appear_on", appear, "/ordered_on", ordered)
 	c.recordNumber("/number", "order number", doc.Number)
 	if doc.ReleaseGround != "" && doc.Kind != string(canonical.OrderRelease) {
@@ -151,7 +155,7 @@ func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
 		Kind:          canonical.CourtOrderKind(doc.Kind),
 		Number:        doc.Number,
 		Court:         doc.Court.Canonical(),
-		Prisoner:      c.prisoner("/prisoner", &doc.Prisoner),
+		Prisoner:      c.prisoner("/prisoner", &doc.Prisoner, orderTime),
 		Case:          doc.Case.Canonical(),
 		AppearOn:      doc.AppearOn,
 		ReleaseGround: canonical.ReleaseGround(doc.ReleaseGround),
@@ -161,10 +165,7 @@ func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
 		Judge:         doc.Judge,
 	}
 	m := jsondoc.NewMessage(doc.Envelope, sent, canonical.TypeCourtOrder, order.CaseKey())
-	m.OccurredAt = issued
-	if issued.IsZero() {
-		m.OccurredAt = ordered
-	}
+	m.OccurredAt = orderTime
 	m.CourtOrder = order
 	return m
 }

@@ -46,6 +46,28 @@ func TestDecodeViolations(t *testing.T) {
 			[]violation{{"/sent_at", "chronology"}}},
 		{"movement in the future", "release_bail", map[string]any{"/at": "2026-07-01T10:00:00+05:30"},
 			[]violation{{"/at", "future"}}},
+		{"born after the movement", "release_bail",
+			map[string]any{"/prisoner/person/date_of_birth": "2025-10-19"},
+			[]violation{{"/prisoner/person/date_of_birth", "date-of-birth"}}},
+		{"born after the admission", "release_bail", map[string]any{
+			"/kind": "admission", "/at": "2025-09-21T19:10:00+05:30",
+			"/from":           map[string]any{"kind": "court", "code": "KLER10"},
+			"/to":             map[string]any{"kind": "prison", "code": "KLSJEKM"},
+			"/release_ground": nil, "/prisoner/person/date_of_birth": "2025-09-22",
+		}, []violation{{"/prisoner/person/date_of_birth", "date-of-birth"}}},
+		{"born before 1900", "release_bail",
+			map[string]any{"/prisoner/person/date_of_birth": "1800-01-01"},
+			[]violation{{"/prisoner/person/date_of_birth", "date-of-birth"}}},
+		{"born after the order", "court_order_production",
+			map[string]any{"/prisoner/person/date_of_birth": "2025-10-02"},
+			[]violation{{"/prisoner/person/date_of_birth", "date-of-birth"}}},
+		{"times of year 1", "release_bail", map[string]any{
+			"/sent_at": "0001-01-01T00:00:00+05:30", "/at": "0001-01-01T00:00:00+05:30",
+			"/prisoner/admitted_at": "0001-01-01T00:00:00+05:30",
+		}, []violation{{"/at", "earliest"}, {"/prisoner/admitted_at", "earliest"}, {"/sent_at", "earliest"}}},
+		{"order issued before 1900", "court_order_production", map[string]any{
+			"/issued_at": "1899-12-31T23:00:00+05:30", "/prisoner/person/date_of_birth": nil,
+		}, []violation{{"/issued_at", "earliest"}}},
 		{"invalid Aadhaar", "court_production", map[string]any{
 			"/prisoner/person/identifiers/0/number": "5863-0172-9437",
 		}, []violation{{"/prisoner/person/identifiers/0/number", "aadhaar"}}},
@@ -760,5 +782,29 @@ func TestPrisonerNumberMessageShowsCharacter(t *testing.T) {
 		if !strings.Contains(vs[0].Message, shows) {
 			t.Errorf("message %q does not contain %q", vs[0].Message, shows)
 		}
+	}
+}
+
+// TestBirthDateMessages checks that a date of birth after the movement
+// or before 1900 gets a message naming the date and the bound, and that
+// a prisoner born on the day of the movement passes.
+func TestBirthDateMessages(t *testing.T) {
+	a := newAdapter(t)
+	tests := []struct{ born, want string }{
+		{"2025-10-19", "date of birth 2025-10-19 is after the document's date, 2025-10-18"},
+		{"1899-12-31", "date of birth 1899-12-31 is before 1900"},
+	}
+	for _, tt := range tests {
+		body := edit(t, "release_bail", map[string]any{"/prisoner/person/date_of_birth": tt.born})
+		_, err := a.Decode(body, prisons.ContentType)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("date of birth %s: error = %v, want it to contain %q", tt.born, err, tt.want)
+		}
+	}
+	body := edit(t, "release_bail", map[string]any{
+		"/prisoner/person/date_of_birth": "2025-10-18", "/prisoner/admitted_at": nil,
+	})
+	if _, err := a.Decode(body, prisons.ContentType); err != nil {
+		t.Errorf("born on the day of the movement: %v", err)
 	}
 }

@@ -37,7 +37,7 @@ Commands:
   explain --agency NAME FILE            explain an agency body with the routes in force
 
 Every command takes --hub URL (default http://127.0.0.1:8400) and --token or
---token-file.
+--token-file, after the command: sangam routes export --hub URL.
 --by NAME is kept with the version as who made the change. A hub without
 tokens records a change without --by as "api"; a hub with tokens records
 the token's holder, with NAME beside it when it differs.`
@@ -159,7 +159,11 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(args) == 0 || !slices.Contains(routesCommands, args[0]) {
 		problem := "missing routes command"
-		if len(args) > 0 {
+		switch {
+		case len(args) > 0 && strings.HasPrefix(args[0], "-"):
+			problem = fmt.Sprintf("flag %s before the routes command: flags go after it, "+
+				"as in sangam routes explain --hub URL --message ID", args[0])
+		case len(args) > 0:
 			problem = fmt.Sprintf("unknown routes command %q", args[0])
 		}
 		return usageError{command: "routes", topic: "commands",

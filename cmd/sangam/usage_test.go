@@ -111,6 +111,10 @@ func TestCommandMenuErrorsAreOneLine(t *testing.T) {
 		{[]string{"routes", "bogus", "--hub", "x"}, `sangam routes: unknown routes command "bogus": ` +
 			"want one of export, apply, history, diff, restore, explain; " +
 			"run 'sangam routes -h' for the commands\n"},
+		{[]string{"routes", "--hub", "x", "explain"}, "sangam routes: flag --hub before the routes " +
+			"command: flags go after it, as in sangam routes explain --hub URL --message ID: " +
+			"want one of export, apply, history, diff, restore, explain; " +
+			"run 'sangam routes -h' for the commands\n"},
 	}
 	for _, c := range cases {
 		code, out, errOut := runCLI(t, c.args...)

@@ -55,7 +55,8 @@ func unreachedUnitWarnings(j *jurisdiction.Table, t *routes.Table) (warnings []u
 		instead := strings.Join(u.Instead, ",")
 		if u.Escalations {
 			warnings = append(warnings, newUnitWarning("escalations of requests for these stations "+
-				"reach no destination whose police_unit is their district office", instead,
+				"reach no destination whose police_unit is their district office",
+				fixDistrictOffice, instead,
 				slog.String("district_office", u.Unit),
 				slog.String("stations", strings.Join(u.Stations, ","))))
 			continue
@@ -68,7 +69,8 @@ func unreachedUnitWarnings(j *jurisdiction.Table, t *routes.Table) (warnings []u
 	var requests []unitWarning
 	for _, instead := range groups {
 		w := newUnitWarning("verification requests for these stations of "+
-			"the jurisdiction table reach no destination whose police_unit is the station", instead,
+			"the jurisdiction table reach no destination whose police_unit is the station",
+			fixStations, instead,
 			slog.String("stations", strings.Join(stations[instead], ",")))
 		w.stations, w.instead = stations[instead], instead
 		requests = append(requests, w)
@@ -76,11 +78,17 @@ func unreachedUnitWarnings(j *jurisdiction.Table, t *routes.Table) (warnings []u
 	return append(requests, warnings...), true
 }
 
+// Fixes that end a unitWarning's message, for requests meant for
+// stations and for escalations meant for a district office.
+const (
+	fixStations       = "; to deliver them to the stations, add such destinations and routes to them"
+	fixDistrictOffice = "; to deliver them to the district office, add such a destination and a route to it"
+)
+
 // newUnitWarning returns the warning msg about messages that the routes
 // send to instead, a comma-separated list of police units, in place of
-// the unit they are meant for.
-func newUnitWarning(msg, instead string, attrs ...slog.Attr) unitWarning {
-	const fix = "; to deliver them there, add such a destination and a route to it"
+// the unit they are meant for, ended by fix.
+func newUnitWarning(msg, fix, instead string, attrs ...slog.Attr) unitWarning {
 	if instead == "" {
 		return unitWarning{msg: msg + " nor any other with a police_unit, so no police unit holds them" + fix,
 			attrs: attrs}
@@ -143,8 +151,7 @@ func (h *Hub) logRedirectedStations(version int, warnings []unitWarning) {
 	}
 	h.cfg.Log.Info("verification requests for these stations of the jurisdiction table reach no "+
 		"destination whose police_unit is the station; the routes send them to the units that "+
-		"delivered_to lists, each with the stations it receives; to deliver them to the stations, "+
-		"add such destinations and routes to them",
+		"delivered_to lists, each with the stations it receives"+fixStations,
 		"routes_version", version, "stations", strings.Join(stations, ","),
 		slog.Group("delivered_to", delivered...))
 }

@@ -176,12 +176,14 @@ func TestRoutesChangeWarnsOfUnreachedUnits(t *testing.T) {
 	h := startHub(t, Config{DataDir: t.TempDir(), Log: quietLog()})
 	url := "http://" + h.Addr() + "/api/v1/routes"
 	const noUnit = " nor any other with a police_unit, so no police unit holds them; to deliver " +
-		"them there, add such a destination and a route to it"
+		"them to the "
 	wants := []string{
 		"stations=EKR0501: verification requests for these stations of the jurisdiction table " +
-			"reach no destination whose police_unit is the station" + noUnit,
+			"reach no destination whose police_unit is the station" + noUnit +
+			"stations, add such destinations and routes to them",
 		"district_office=EKM-RURAL stations=EKR0501: escalations of requests for " +
-			"these stations reach no destination whose police_unit is their district office" + noUnit,
+			"these stations reach no destination whose police_unit is their district office" + noUnit +
+			"district office, add such a destination and a route to it",
 	}
 	for _, dryRun := range []bool{true, false} {
 		var res api.RoutesChangeResult

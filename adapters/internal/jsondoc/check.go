@@ -12,12 +12,14 @@ import (
 // Rules of the checks every JSON adapter makes that JSON Schema cannot
 // express, as they appear in schemas.Violation.Rule.
 const (
-	RuleFuture     = "future"     // a date or time after now
-	RuleChronology = "chronology" // events out of order
-	RuleAadhaar    = "aadhaar"    // not a valid Aadhaar number
-	RuleBlank      = "blank"      // a name of white space only
-	RuleNameText   = "name-text"  // a name that canonical.NameFault refuses
-	RuleBirthYear  = "birth-year" // a birth year other than the date of birth's
+	RuleFuture     = "future"        // a date or time after now
+	RuleChronology = "chronology"    // events out of order
+	RuleAadhaar    = "aadhaar"       // not a valid Aadhaar number
+	RuleBlank      = "blank"         // a name of white space only
+	RuleNameText   = "name-text"     // a name that canonical.NameFault refuses
+	RuleBirthYear  = "birth-year"    // a birth year other than the date of birth's
+	RuleBirthDate  = "date-of-birth" // born before 1900 or after the document's date
+	RuleEarliest   = "earliest"      // a date-time before 1900, which no record about a living person has
 )
 
 // Checker maps one JSON document to canonical form and collects every
@@ -142,4 +144,47 @@ func (c *Checker) SentNotBefore(sent time.Time, eventPointer string, event time.
 	c.Add("/sent_at", RuleChronology,
 		"%s is before %s, %s, by more than the allowed clock skew of %s",
 		sent.Format(time.RFC3339), eventPointer, event.Format(time.RFC3339), c.Config.ClockSkew)
+}
+
+// EarliestBirth is the earliest date of birth the JSON adapters accept.
+// Nobody born earlier is expected to be alive, so it is also the earliest
+// time that a prison movement may carry.
+var EarliestBirth = time.Date(1900, time.January, 1, 0, 0, 0, 0, IST)
+
+// DayIn returns midnight in IST of the day of t in IST, or the zero time
+// for a zero t.
+func DayIn(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	y, m, d := t.In(IST).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, IST)
+}
+
+// BirthDate checks the date of birth at pointer: a valid date from
+// EarliestBirth to eventDay, the day in IST of the event the document
+// records. A zero eventDay is unknown, and then the date must only not
+// be after today in IST.
+func (c *Checker) BirthDate(pointer, s string, eventDay time.Time) {
+	born := c.Date(pointer, s, true)
+	switch {
+	case born.IsZero():
+	case born.Before(EarliestBirth):
+		c.Add(pointer, RuleBirthDate, "date of birth %s is before 1900", s)
+	case !eventDay.IsZero() && born.After(eventDay):
+		c.Add(pointer, RuleBirthDate, "date of birth %s is after the document's date, %s",
+			s, eventDay.Format(time.DateOnly))
+	}
+}
+
+// NotBeforeEarliest reports a violation of RuleEarliest at pointer when
+// t, the value s parsed, is before EarliestBirth, and returns whether it
+// did. A zero t passes.
+func (c *Checker) NotBeforeEarliest(pointer, s string, t time.Time) bool {
+	if t.IsZero() || !t.Before(EarliestBirth) {
+		return false
+	}
+	c.Add(pointer, RuleEarliest, "%s is before 1900-01-01: correct the date-time, "+
+		"such as %s", s, c.DateTimeExample)
+	return true
 }
