@@ -203,7 +203,10 @@ func TestResendOfBuiltIDNamesItsParts(t *testing.T) {
 func TestConflictQuotesSenderMessageID(t *testing.T) {
 	s := newService(t)
 	ctx := context.Background()
-	const id = "MV-A\u202e ३८७६ ५४३२ १०९५"
+	// The prisons adapter rejects control, invisible and bidi characters
+	// in sender ids but lets an Aadhaar number through, which the
+	// conflict message must not repeat.
+	const id = "MV-A 4918 7362 5403"
 	if _, err := s.Accept(ctx, "prisons", release(t, id, ""), ""); err != nil {
 		t.Fatal(err)
 	}
@@ -213,13 +216,10 @@ func TestConflictQuotesSenderMessageID(t *testing.T) {
 		t.Fatalf("error %v, want a conflict", err)
 	}
 	message := conflict.Invalid.Violations[0].Message
-	for _, want := range []string{`sender message id "MV-A\u202e XXXXXXXX1095"`, `prisoner "UT-2231-2025"`} {
+	for _, want := range []string{`sender message id "MV-A XXXXXXXX5403"`, `prisoner "UT-2231-2025"`} {
 		if !strings.Contains(message, want) {
 			t.Errorf("message %q lacks %s", message, want)
 		}
-	}
-	if strings.ContainsRune(message, '\u202e') {
-		t.Errorf("message %q holds the override itself", message)
 	}
 	if masked, ok := canonical.MaskAadhaarInText(message); ok {
 		t.Errorf("message %q still holds an Aadhaar number: masked, it is %q", message, masked)
