@@ -65,6 +65,19 @@ func TestDecodeViolations(t *testing.T) {
 			"/sent_at": "0001-01-01T00:00:00+05:30", "/at": "0001-01-01T00:00:00+05:30",
 			"/prisoner/admitted_at": "0001-01-01T00:00:00+05:30",
 		}, []violation{{"/at", "earliest"}, {"/prisoner/admitted_at", "earliest"}, {"/sent_at", "earliest"}}},
+		{"times at the zero instant", "release_bail", map[string]any{
+			"/sent_at": "0001-01-01T00:00:00Z", "/at": "0001-01-01T05:30:00+05:30",
+			"/prisoner/admitted_at": "0001-01-01T00:00:00Z",
+		}, []violation{{"/at", "earliest"}, {"/prisoner/admitted_at", "earliest"}, {"/sent_at", "earliest"}}},
+		{"admission at the zero instant", "release_bail", map[string]any{
+			"/kind": "admission", "/at": "0001-01-01T00:00:00Z",
+			"/from":           map[string]any{"kind": "court", "code": "KLER10"},
+			"/to":             map[string]any{"kind": "prison", "code": "KLSJEKM"},
+			"/release_ground": nil,
+		}, []violation{{"/at", "earliest"}}},
+		{"zero instant with a birth after today", "release_bail", map[string]any{
+			"/at": "0001-01-01T00:00:00Z", "/prisoner/person/date_of_birth": "2026-07-01",
+		}, []violation{{"/at", "earliest"}, {"/prisoner/person/date_of_birth", "future"}}},
 		{"order issued before 1900", "court_order_production", map[string]any{
 			"/issued_at": "1899-12-31T23:00:00+05:30", "/prisoner/person/date_of_birth": nil,
 		}, []violation{{"/issued_at", "earliest"}}},

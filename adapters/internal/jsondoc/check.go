@@ -77,7 +77,10 @@ func Pointer(tokens ...any) string {
 
 // DateTime parses an RFC 3339 date-time at pointer. It returns the zero
 // time for an empty or invalid value, and reports invalid values and
-// values more than Config.ClockSkew after Config.Now.
+// values more than Config.ClockSkew after Config.Now. A value at the
+// zero instant, 0001-01-01T00:00:00Z in any offset, is reported with
+// RuleEarliest, because callers and canonical messages take the zero
+// time for an absent one and would skip its checks and drop it.
 func (c *Checker) DateTime(pointer, s string) time.Time {
 	if s == "" {
 		return time.Time{}
@@ -86,6 +89,10 @@ func (c *Checker) DateTime(pointer, s string) time.Time {
 	if err != nil {
 		c.Add(pointer, "format", "invalid date-time %q: want RFC 3339, such as %s",
 			s, c.DateTimeExample)
+		return time.Time{}
+	}
+	if t.IsZero() {
+		c.addEarliest(pointer, s)
 		return time.Time{}
 	}
 	if limit := c.Config.Now().Add(c.Config.ClockSkew); t.After(limit) {
@@ -179,12 +186,17 @@ func (c *Checker) BirthDate(pointer, s string, eventDay time.Time) {
 
 // NotBeforeEarliest reports a violation of RuleEarliest at pointer when
 // t, the value s parsed, is before EarliestBirth, and returns whether it
-// did. A zero t passes.
+// did. A zero t, which DateTime returns for an absent, invalid or
+// already reported value, passes.
 func (c *Checker) NotBeforeEarliest(pointer, s string, t time.Time) bool {
 	if t.IsZero() || !t.Before(EarliestBirth) {
 		return false
 	}
+	c.addEarliest(pointer, s)
+	return true
+}
+
+func (c *Checker) addEarliest(pointer, s string) {
 	c.Add(pointer, RuleEarliest, "%s is before 1900-01-01: correct the date-time, "+
 		"such as %s", s, c.DateTimeExample)
-	return true
 }
