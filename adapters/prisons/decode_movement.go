@@ -115,9 +115,9 @@ func (c *checker) places(mv *canonical.Movement) {
 		}
 		switch {
 		case !canonical.ValidPrisonCode(l.Code):
-			c.Add(pointer, rulePattern, "invalid prison code %q: a prison code is 1 to 64 "+
+			c.Add(pointer, rulePattern, "invalid prison code %s: a prison code is 1 to 64 "+
 				"characters without a slash, surrounding white space, a space other than U+0020 "+
-				"or a format character, such as KLSJEKM", l.Code)
+				"or a format character, such as KLSJEKM", canonical.QuoteMasked(l.Code))
 		case !canonical.UpperCasePrisonCode(l.Code):
 			c.Add(pointer, rulePattern, "%v", canonical.CheckPrisonCodeCase(l.Code))
 		case holdingPrisonEnd[mv.Kind] == end.name && l.Code != holding && holdingValid:

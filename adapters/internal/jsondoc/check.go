@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -87,8 +88,8 @@ func (c *Checker) DateTime(pointer, s string) time.Time {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		c.Add(pointer, "format", "invalid date-time %q: want RFC 3339, such as %s",
-			s, c.DateTimeExample)
+		c.Add(pointer, "format", "invalid date-time %s: want RFC 3339, such as %s",
+			canonical.QuoteMasked(s), c.DateTimeExample)
 		return time.Time{}
 	}
 	if t.IsZero() {
@@ -111,7 +112,7 @@ func (c *Checker) Date(pointer, s string, pastOnly bool) time.Time {
 	}
 	t, err := time.ParseInLocation(time.DateOnly, s, IST)
 	if err != nil {
-		c.Add(pointer, "format", "invalid date %q: want YYYY-MM-DD", s)
+		c.Add(pointer, "format", "invalid date %s: want YYYY-MM-DD", canonical.QuoteMasked(s))
 		return time.Time{}
 	}
 	y, m, d := c.Config.Now().In(IST).Date()
