@@ -171,17 +171,18 @@ func DayIn(t time.Time) time.Time {
 
 // BirthDate checks the date of birth at pointer: a valid date from
 // EarliestBirth to eventDay, the day in IST of the event the document
-// records. A zero eventDay is unknown, and then the date must only not
-// be after today in IST.
-func (c *Checker) BirthDate(pointer, s string, eventDay time.Time) {
+// records, which the message about a later date calls eventName, such
+// as "the movement's date (at)". A zero eventDay is unknown, and then
+// the date must only not be after today in IST.
+func (c *Checker) BirthDate(pointer, s string, eventDay time.Time, eventName string) {
 	born := c.Date(pointer, s, true)
 	switch {
 	case born.IsZero():
 	case born.Before(EarliestBirth):
 		c.Add(pointer, RuleBirthDate, "date of birth %s is before 1900", s)
 	case !eventDay.IsZero() && born.After(eventDay):
-		c.Add(pointer, RuleBirthDate, "date of birth %s is after the document's date, %s",
-			s, eventDay.Format(time.DateOnly))
+		c.Add(pointer, RuleBirthDate, "date of birth %s is after %s, %s",
+			s, eventName, eventDay.Format(time.DateOnly))
 	}
 }
 
