@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"mime"
 	"strings"
+
+	"github.com/sangam-hub/sangam/canonical"
 )
 
 // MediaTypeError is the error Decode returns for a Content-Type that the
@@ -29,7 +31,7 @@ func (e *MediaTypeError) Error() string {
 	if len(suffixes) > 0 {
 		types = append(types, "a media type with the "+joinOr(suffixes)+" suffix")
 	}
-	return fmt.Sprintf("Content-Type %q is not accepted: send %s", e.ContentType, joinOr(types))
+	return fmt.Sprintf("Content-Type %s is not accepted: send %s", canonical.QuoteMasked(e.ContentType), joinOr(types))
 }
 
 func (e *MediaTypeError) Unwrap() error { return ErrMalformed }

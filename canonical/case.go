@@ -41,15 +41,19 @@ func ParseFIRKey(key string) (FIRRef, error) {
 	parts := strings.Split(key, "/")
 	if len(parts) != 6 || parts[0] != "FIR" {
 		return FIRRef{}, fmt.Errorf(
-			"invalid FIR key %q: want FIR/state/district/station/year/number", key)
+			"invalid FIR key %s: want FIR/state/district/station/year/number", QuoteMasked(key))
 	}
+	// The strconv errors are left out, because they quote the part
+	// without masking an Aadhaar number in it.
 	year, err := strconv.Atoi(parts[4])
 	if err != nil {
-		return FIRRef{}, fmt.Errorf("invalid FIR key %q: year: %w", key, err)
+		return FIRRef{}, fmt.Errorf("invalid FIR key %s: the year is not a whole number",
+			QuoteMasked(key))
 	}
 	number, err := strconv.Atoi(parts[5])
 	if err != nil {
-		return FIRRef{}, fmt.Errorf("invalid FIR key %q: number: %w", key, err)
+		return FIRRef{}, fmt.Errorf("invalid FIR key %s: the number is not a whole number",
+			QuoteMasked(key))
 	}
 	return FIRRef{
 		State: parts[1], District: parts[2], PoliceStation: parts[3],
@@ -75,12 +79,12 @@ type CNR struct {
 func ParseCNR(s string) (CNR, error) {
 	m := cnrPattern.FindStringSubmatch(s)
 	if m == nil && cnrPattern.MatchString(strings.ToUpper(s)) {
-		return CNR{}, fmt.Errorf("invalid CNR %q: the state and district letters must be upper case, "+
-			"as in %s", s, strings.ToUpper(s))
+		return CNR{}, fmt.Errorf("invalid CNR %s: the state and district letters must be upper case, "+
+			"as in %s", QuoteMasked(s), strings.ToUpper(s))
 	}
 	if m == nil {
-		return CNR{}, fmt.Errorf("invalid CNR %q: want 16 characters: state (2 letters), "+
-			"district (2 letters), establishment (2 digits), serial (6 digits), year (4 digits)", s)
+		return CNR{}, fmt.Errorf("invalid CNR %s: want 16 characters: state (2 letters), "+
+			"district (2 letters), establishment (2 digits), serial (6 digits), year (4 digits)", QuoteMasked(s))
 	}
 	year, _ := strconv.Atoi(m[5])
 	return CNR{State: m[1], District: m[2], Establishment: m[3], Serial: m[4], Year: year}, nil

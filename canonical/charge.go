@@ -96,18 +96,18 @@ func CheckSection(act, section string) error {
 	m := pattern.FindStringSubmatch(section)
 	if m == nil {
 		if written := codeForm(section); written != section && CheckSection(act, written) == nil {
-			return fmt.Errorf("invalid %s section %q: the code writes it %q; send it so", act,
-				section, written)
+			return fmt.Errorf("invalid %s section %s: the code writes it %s; send it so", act,
+				QuoteMasked(section), QuoteMasked(written))
 		}
-		return fmt.Errorf("unknown %s section %q: want a number with optional "+
-			"sub-section and clause, such as %s", act, section, sectionExample(act))
+		return fmt.Errorf("unknown %s section %s: want a number with optional "+
+			"sub-section and clause, such as %s", act, QuoteMasked(section), sectionExample(act))
 	}
 	n, _ := strconv.Atoi(m[1])
 	if n < 1 || n > last {
-		return fmt.Errorf("unknown %s section %q: %s has sections 1 to %d", act, section, act, last)
+		return fmt.Errorf("unknown %s section %s: %s has sections 1 to %d", act, QuoteMasked(section), act, last)
 	}
 	if act == ActIPC && m[2] != "" && !ipcLettered[m[1]+m[2]] {
-		return fmt.Errorf("unknown IPC section %q: the IPC has no section %s%s", section, m[1], m[2])
+		return fmt.Errorf("unknown IPC section %s: the IPC has no section %s%s", QuoteMasked(section), m[1], m[2])
 	}
 	return nil
 }

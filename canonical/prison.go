@@ -294,6 +294,6 @@ func CheckPrisonCodeCase(code string) error {
 	if UpperCasePrisonCode(code) {
 		return nil
 	}
-	return fmt.Errorf("invalid prison code %q: prison codes are upper case, such as KLSJEKM, "+
-		"and routes compare them as written, so a lower-case letter would name another prison", code)
+	return fmt.Errorf("invalid prison code %s: prison codes are upper case, such as KLSJEKM, "+
+		"and routes compare them as written, so a lower-case letter would name another prison", QuoteMasked(code))
 }

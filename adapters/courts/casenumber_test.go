@@ -32,6 +32,9 @@ func TestCallbackCaseNumbersCheckedAtElement(t *testing.T) {
 			cnr + "\n    <nc:CaseDocketID>CC 123/2024</nc:CaseDocketID>",
 			"<nc:CaseTrackingID>CC 77&#x2060;/2026</nc:CaseTrackingID>",
 			tracking, RulePattern, `\u2060`},
+		{"CNR with a word joiner before an Aadhaar number", cnr,
+			"<nc:CaseTrackingID>KLER01\u20604918 7362 5403</nc:CaseTrackingID>",
+			tracking, "cnr", "XXXXXXXX5403"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -46,6 +49,9 @@ func TestCallbackCaseNumbersCheckedAtElement(t *testing.T) {
 				}
 				if v.Pointer == c.pointer && !strings.Contains(v.Message, c.shows) {
 					t.Errorf("message %q does not show %s", v.Message, c.shows)
+				}
+				if strings.Contains(v.Message, "7362") {
+					t.Errorf("message %q shows the Aadhaar number's digits", v.Message)
 				}
 			}
 		})

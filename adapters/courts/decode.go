@@ -344,7 +344,7 @@ func dateTimeOf(e *etree.Element) (time.Time, error) {
 				return t, nil
 			}
 		}
-		return time.Time{}, fmt.Errorf("invalid date-time %q: want RFC 3339, such as 2024-07-01T10:30:00+05:30", v)
+		return time.Time{}, fmt.Errorf("invalid date-time %s: want RFC 3339, such as 2024-07-01T10:30:00+05:30", canonical.QuoteMasked(v))
 	}
 	if v := xmlsafe.PathText(e, nc("Date")); v != "" {
 		day, err := parseDate(v)
@@ -383,11 +383,11 @@ func parseDate(v string) (string, error) {
 	if len(v) > len(time.DateOnly) {
 		day = v[:len(time.DateOnly)]
 		if _, err := time.Parse("Z07:00", v[len(time.DateOnly):]); err != nil {
-			return "", fmt.Errorf("invalid date %q: want YYYY-MM-DD", v)
+			return "", fmt.Errorf("invalid date %s: want YYYY-MM-DD", canonical.QuoteMasked(v))
 		}
 	}
 	if _, err := time.Parse(time.DateOnly, day); err != nil {
-		return "", fmt.Errorf("invalid date %q: want YYYY-MM-DD", v)
+		return "", fmt.Errorf("invalid date %s: want YYYY-MM-DD", canonical.QuoteMasked(v))
 	}
 	return day, nil
 }

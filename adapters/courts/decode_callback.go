@@ -97,7 +97,7 @@ func (d *decoder) filingStatus(status *etree.Element, code string) {
 			"missing filing status code: want one of %s", allowed)
 	case !canonical.IsFilingStatus(code):
 		d.fail(xmlsafe.Pointer(xmlsafe.Child(status, ecf("FilingStatusCode"))), "enum",
-			"unknown filing status %q: want one of %s", code, allowed)
+			"unknown filing status %s: want one of %s", canonical.QuoteMasked(code), allowed)
 	}
 }
 
@@ -335,14 +335,14 @@ const (
 func (d *decoder) checkFIR(lineage, tracking *etree.Element, fir canonical.FIRRef) {
 	pointer := xmlsafe.Pointer(tracking)
 	if !firState.MatchString(fir.State) {
-		d.fail(pointer, "fir_key", "invalid state %q in FIR key: want a two-letter code such as KL", fir.State)
+		d.fail(pointer, "fir_key", "invalid state %s in FIR key: want a two-letter code such as KL", canonical.QuoteMasked(fir.State))
 	}
 	for _, part := range []struct{ name, value string }{
 		{"district", fir.District}, {"police station", fir.PoliceStation},
 	} {
 		if !firCode.MatchString(part.value) {
-			d.fail(pointer, "fir_key", "invalid %s code %q in FIR key: want 1 to 32 capital letters, "+
-				"digits, hyphens or underscores, as CCTNS codes are", part.name, part.value)
+			d.fail(pointer, "fir_key", "invalid %s code %s in FIR key: want 1 to 32 capital letters, "+
+				"digits, hyphens or underscores, as CCTNS codes are", part.name, canonical.QuoteMasked(part.value))
 		}
 	}
 	if fir.Year < minFIRYear || fir.Year > maxFIRYear {
@@ -367,7 +367,7 @@ func (d *decoder) checkNationalID(c *etree.Element, core, id string) {
 		d.fail(xmlsafe.Pointer(nationalIDElement(c, core)), canonical.RuleAadhaarLike, "%v", err)
 	} else if id != "" && !firNationalID.MatchString(id) {
 		d.fail(xmlsafe.Pointer(nationalIDElement(c, core)), "fir_national_id", "invalid CCTNS "+
-			"national FIR id %q: want 1 to 64 letters, digits, hyphens, slashes, dots and underscores", id)
+			"national FIR id %s: want 1 to 64 letters, digits, hyphens, slashes, dots and underscores", canonical.QuoteMasked(id))
 	}
 }
 

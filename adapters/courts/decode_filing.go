@@ -247,7 +247,7 @@ func (d *decoder) charge(e *etree.Element, i int) canonical.Charge {
 		v := xmlsafe.PathText(seq, nc("IdentificationID"))
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			d.fail(xmlsafe.Pointer(seq), "integer", "invalid charge sequence %q: want a number from 1", v)
+			d.fail(xmlsafe.Pointer(seq), "integer", "invalid charge sequence %s: want a number from 1", canonical.QuoteMasked(v))
 		} else {
 			ch.Sequence = n
 		}
@@ -294,8 +294,8 @@ func (d *decoder) leadDocument(cs *canonical.Chargesheet) {
 	n, err := strconv.Atoi(strings.TrimSpace(rest))
 	if err != nil || n < 1 {
 		d.fail(xmlsafe.Pointer(action), "integer",
-			"invalid supplementary report number %q: want %q and a number from 1",
-			xmlsafe.Text(action), registerSupplementary)
+			"invalid supplementary report number %s: want %q and a number from 1",
+			canonical.QuoteMasked(xmlsafe.Text(action)), registerSupplementary)
 		return
 	}
 	cs.Supplementary = n

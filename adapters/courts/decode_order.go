@@ -127,7 +127,7 @@ func (o *orderDecoder) kind() orderKind {
 	}
 	k, ok := orderKinds[categoryKey(text)]
 	if !ok {
-		o.fail(xmlsafe.Pointer(cat), "enum", "unknown order kind %q: %s", text, expectedOrderKinds)
+		o.fail(xmlsafe.Pointer(cat), "enum", "unknown order kind %s: %s", canonical.QuoteMasked(text), expectedOrderKinds)
 	}
 	return k
 }
@@ -143,8 +143,8 @@ func (o *orderDecoder) code(e *etree.Element, what string, keySegment bool) stri
 		o.fail(xmlsafe.Pointer(e), "max-length", "%s is %d bytes long: want at most %d",
 			what, len(value), maxCodeLength)
 	case keySegment && value != "" && !canonical.ValidPrisonCode(value):
-		o.fail(xmlsafe.Pointer(e), "code", "invalid %s %q: want no slash, which a case key "+
-			"cannot hold, and no control characters", what, value)
+		o.fail(xmlsafe.Pointer(e), "code", "invalid %s %s: want no slash, which a case key "+
+			"cannot hold, and no control characters", what, canonical.QuoteMasked(value))
 	}
 	return value
 }
@@ -283,9 +283,9 @@ func (o *orderDecoder) caseRef() canonical.CaseRef {
 			ref.CNR = cnr.String()
 		}
 	case value != "":
-		o.fail(xmlsafe.Pointer(tracking), "case-number", "case tracking id %q is neither a CNR "+
+		o.fail(xmlsafe.Pointer(tracking), "case-number", "case tracking id %s is neither a CNR "+
 			"(16 letters and digits, such as KLER100011872025) nor an FIR key "+
-			"(FIR/state/district/station/year/number)", value)
+			"(FIR/state/district/station/year/number)", canonical.QuoteMasked(value))
 	}
 
 	aug := xmlsafe.Child(c, o.v.j("CaseAugmentation"))
@@ -295,7 +295,7 @@ func (o *orderDecoder) caseRef() canonical.CaseRef {
 			ref.FIR = o.fir(lineage, lineageTracking)
 		} else if v != "" {
 			o.fail(xmlsafe.Pointer(lineageTracking), "fir_key",
-				"lineage case tracking id %q is not an FIR key: want FIR/state/district/station/year/number", v)
+				"lineage case tracking id %s is not an FIR key: want FIR/state/district/station/year/number", canonical.QuoteMasked(v))
 		}
 	}
 	if ref.Key() == "" && len(o.problems) == before {
@@ -372,8 +372,8 @@ func (o *orderDecoder) issuingCourt(ref canonical.CaseRef) canonical.Court {
 		// The prisons' format names the court by its e-Courts code, so an
 		// order from another code could never be delivered.
 		o.fail(under(o.order, "CourtOrderIssuingCourt/OrganizationIdentification/IdentificationID"),
-			RuleCourtCode, "issuing court %q is not an e-Courts establishment code: want 4 capital "+
-				"letters and 2 digits, such as KLER10", c.Code)
+			RuleCourtCode, "issuing court %s is not an e-Courts establishment code: want 4 capital "+
+				"letters and 2 digits, such as KLER10", canonical.QuoteMasked(c.Code))
 	}
 	return c
 }
@@ -493,7 +493,7 @@ func (o *orderDecoder) releaseGround(kind canonical.CourtOrderKind) canonical.Re
 			return g
 		}
 	}
-	o.fail(xmlsafe.Pointer(reason), "enum", "unknown release ground %q: want bail, acquittal, discharge, "+
-		"sentence served, fine paid, remission, parole, deportation or other", text)
+	o.fail(xmlsafe.Pointer(reason), "enum", "unknown release ground %s: want bail, acquittal, discharge, "+
+		"sentence served, fine paid, remission, parole, deportation or other", canonical.QuoteMasked(text))
 	return ""
 }

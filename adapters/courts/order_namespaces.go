@@ -8,6 +8,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/internal/xmlsafe"
 )
 
@@ -51,8 +52,8 @@ func (d *decoder) unknownJustice(root *etree.Element) bool {
 			continue
 		}
 		known := func(space string) bool { _, ok := orderVocabularies[space]; return ok }
-		d.fail(xmlsafe.Pointer(c), RuleNamespace, "namespace %q of <%s> is not a Justice namespace "+
-			"the hub reads%s: %s", n.Space, c.FullTag(), slashHint(n.Space, known), acceptedVocabularies())
+		d.fail(xmlsafe.Pointer(c), RuleNamespace, "namespace %s of <%s> is not a Justice namespace "+
+			"the hub reads%s: %s", canonical.QuoteMasked(n.Space), c.FullTag(), slashHint(n.Space, known), acceptedVocabularies())
 		return true
 	}
 	return false
@@ -76,13 +77,13 @@ func (d *decoder) checkVocabulary(root *etree.Element, v vocabulary) bool {
 				"and write it with that prefix; %s", tag, acceptedVocabularies())
 		case strings.Contains(space, "/structures/"):
 			known := func(s string) bool { return s == v.structures }
-			d.fail(pointer, RuleNamespace, "namespace %q of %s is not the NIEM structures namespace "+
-				"of the order's release%s: an order in Justice namespace %s uses %s", space, tag,
+			d.fail(pointer, RuleNamespace, "namespace %s of %s is not the NIEM structures namespace "+
+				"of the order's release%s: an order in Justice namespace %s uses %s", canonical.QuoteMasked(space), tag,
 				slashHint(space, known), v.justice, v.structures)
 		default:
 			known := func(s string) bool { return s == v.core || s == v.justice }
-			d.fail(pointer, RuleNamespace, "namespace %q of %s is not one the hub reads with Justice "+
-				"namespace %s%s: %s", space, tag, v.justice, slashHint(space, known), acceptedVocabularies())
+			d.fail(pointer, RuleNamespace, "namespace %s of %s is not one the hub reads with Justice "+
+				"namespace %s%s: %s", canonical.QuoteMasked(space), tag, v.justice, slashHint(space, known), acceptedVocabularies())
 		}
 	}
 	var walk func(e *etree.Element)

@@ -158,7 +158,7 @@ func (o *orderDecoder) person(e *etree.Element) canonical.Person {
 		}
 		years, err := strconv.Atoi(value)
 		if err != nil || years < 0 || years > 150 {
-			o.fail(xmlsafe.Pointer(m), "integer", "invalid age %q: want whole years from 0 to 150", value)
+			o.fail(xmlsafe.Pointer(m), "integer", "invalid age %s: want whole years from 0 to 150", canonical.QuoteMasked(value))
 		} else {
 			p.Age = &canonical.Age{Years: years}
 		}
@@ -167,8 +167,8 @@ func (o *orderDecoder) person(e *etree.Element) canonical.Person {
 	if c := xmlsafe.Child(e, v.nc("PersonCitizenshipISO3166Alpha2Code")); c != nil {
 		code := strings.ToUpper(xmlsafe.Text(c))
 		if len(code) != 2 || strings.Trim(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-			o.fail(xmlsafe.Pointer(c), "country", "invalid country code %q: want ISO 3166-1 alpha-2, such as IN",
-				xmlsafe.Text(c))
+			o.fail(xmlsafe.Pointer(c), "country", "invalid country code %s: want ISO 3166-1 alpha-2, such as IN",
+				canonical.QuoteMasked(xmlsafe.Text(c)))
 		} else {
 			p.Nationality = code
 		}
@@ -228,8 +228,8 @@ func (o *orderDecoder) sex(e *etree.Element) canonical.Sex {
 	case "TRANSGENDER":
 		return canonical.SexTransgender
 	}
-	o.fail(xmlsafe.Pointer(c), "enum", "unknown sex %q: want M, F or U, or male, female, transgender or unknown",
-		xmlsafe.Text(c))
+	o.fail(xmlsafe.Pointer(c), "enum", "unknown sex %s: want M, F or U, or male, female, transgender or unknown",
+		canonical.QuoteMasked(xmlsafe.Text(c)))
 	return ""
 }
 
@@ -301,7 +301,7 @@ func (o *orderDecoder) dateTime(e *etree.Element) time.Time {
 			}
 		}
 		o.fail(xmlsafe.Pointer(dt), "date-time",
-			"invalid date-time %q: want RFC 3339, such as 2025-10-01T15:40:00+05:30", value)
+			"invalid date-time %s: want RFC 3339, such as 2025-10-01T15:40:00+05:30", canonical.QuoteMasked(value))
 		return time.Time{}
 	}
 	if day := o.date(e); day != "" {

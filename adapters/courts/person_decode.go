@@ -76,7 +76,7 @@ func (d *decoder) birth(p *canonical.Person, e *etree.Element) {
 		if y := xmlsafe.Child(b, nc("Year")); y != nil && p.DateOfBirth == "" {
 			year, err := strconv.Atoi(xmlsafe.Text(y))
 			if err != nil || year < 1800 || year > 9999 {
-				d.fail(xmlsafe.Pointer(y), "integer", "invalid birth year %q: want four digits", xmlsafe.Text(y))
+				d.fail(xmlsafe.Pointer(y), "integer", "invalid birth year %s: want four digits", canonical.QuoteMasked(xmlsafe.Text(y)))
 			} else {
 				p.BirthYear = year
 			}
@@ -86,7 +86,7 @@ func (d *decoder) birth(p *canonical.Person, e *etree.Element) {
 		v := xmlsafe.PathText(m, nc("MeasurePointValue"))
 		years, err := strconv.Atoi(v)
 		if err != nil || years < 0 || years > 150 {
-			d.fail(xmlsafe.Pointer(m), "integer", "invalid age %q: want whole years from 0 to 150", v)
+			d.fail(xmlsafe.Pointer(m), "integer", "invalid age %s: want whole years from 0 to 150", canonical.QuoteMasked(v))
 		} else {
 			p.Age = &canonical.Age{Years: years}
 		}
@@ -104,7 +104,7 @@ func (d *decoder) sex(e *etree.Element) canonical.Sex {
 		case "U":
 			return canonical.SexUnknown
 		}
-		d.fail(xmlsafe.Pointer(c), "enum", "unknown sex code %q: want M, F or U", xmlsafe.Text(c))
+		d.fail(xmlsafe.Pointer(c), "enum", "unknown sex code %s: want M, F or U", canonical.QuoteMasked(xmlsafe.Text(c)))
 		return ""
 	}
 	text := strings.ToLower(xmlsafe.PathText(e, nc("PersonSexText")))

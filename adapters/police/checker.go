@@ -49,8 +49,8 @@ func (c *checker) setDocumentTime(t time.Time) {
 func (c *checker) firRef(pointer string, f jsondoc.FIRRef) canonical.FIRRef {
 	if f.State != "" && !canonical.ValidState(f.State) {
 		c.Add(jsondoc.Pointer(pointer, "state"), ruleState,
-			"unknown state code %q: want the two-letter code of an Indian state or union "+
-				"territory, such as KL (canonical.States lists them)", f.State)
+			"unknown state code %s: want the two-letter code of an Indian state or union "+
+				"territory, such as KL (canonical.States lists them)", canonical.QuoteMasked(f.State))
 	}
 	if err := canonical.CheckNationalID(f.NationalID); err != nil {
 		c.Add(jsondoc.Pointer(pointer, "national_id"), canonical.RuleAadhaarLike, "%v", err)
@@ -121,9 +121,9 @@ func (c *checker) act(pointer, name string) string {
 	}
 	code, ok := canonical.NormalizeAct(name)
 	if !ok {
-		c.Add(pointer, ruleAct, "unknown act %q: want one of the codes %s, or the act's name, "+
+		c.Add(pointer, ruleAct, "unknown act %s: want one of the codes %s, or the act's name, "+
 			"such as Indian Penal Code (canonical.Acts lists the names)",
-			name, strings.Join(canonical.ActCodes(), ", "))
+			canonical.QuoteMasked(name), strings.Join(canonical.ActCodes(), ", "))
 	}
 	return code
 }

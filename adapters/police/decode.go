@@ -120,8 +120,8 @@ func (a *Adapter) decodeAs(env jsondoc.Envelope, body []byte) (canonical.Message
 		// without the verification report read above.
 		return canonical.Message{}, []schemas.Violation{{
 			Pointer: "/document_type", Rule: "enum",
-			Message: fmt.Sprintf("document_type %+q is not one a station sends: send %s",
-				env.DocumentType, stationTypes),
+			Message: fmt.Sprintf("document_type %s is not one a station sends: send %s",
+				canonical.QuoteMasked(env.DocumentType), stationTypes),
 		}}
 	}
 	schemaViolations, err := jsondoc.ValidateSchema(documentSchema, body)

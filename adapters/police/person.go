@@ -15,5 +15,5 @@ func (c *checker) person(pointer string, p *jsondoc.Person) canonical.Person {
 // birthDate checks the date of birth at pointer: a valid date from 1900
 // to the day of the event the document records.
 func (c *checker) birthDate(pointer, s string) {
-	c.BirthDate(pointer, s, c.documentDay)
+	c.BirthDate(pointer, s, c.documentDay, "the document's date")
 }

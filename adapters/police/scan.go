@@ -268,7 +268,7 @@ func (s *scanner) member(f *frame, key string) {
 	f.key, f.wantKey = key, false
 	if slices.Contains(f.keys, key) {
 		s.fail(f.pointer()+"/"+jsondoc.EscapeToken(key), ruleDuplicateKey,
-			"the object has two members named %q: send each member once", key)
+			"the object has two members named %s: send each member once", canonical.QuoteMasked(key))
 		return
 	}
 	if len(f.keys) == maxScanMembers {

@@ -54,9 +54,10 @@ func (c *checker) dateTime(pointer, s string) time.Time {
 
 // prisoner maps the prisoner at pointer. The date of birth must lie
 // between 1900 and the day of event, the time of the movement or order
-// that the document reports, or today when event is zero.
-func (c *checker) prisoner(pointer string, p *prisoner, event time.Time) canonical.Prisoner {
-	birthDate := func(pointer, s string) { c.BirthDate(pointer, s, jsondoc.DayIn(event)) }
+// that the document reports, or today when event is zero. eventName
+// names event in the message about a later date of birth.
+func (c *checker) prisoner(pointer string, p *prisoner, event time.Time, eventName string) canonical.Prisoner {
+	birthDate := func(pointer, s string) { c.BirthDate(pointer, s, jsondoc.DayIn(event), eventName) }
 	out := canonical.Prisoner{
 		PrisonCode:    p.PrisonCode,
 		PrisonName:    p.PrisonName,

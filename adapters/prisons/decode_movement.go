@@ -11,7 +11,7 @@ func (c *checker) movement(doc *movementDoc) canonical.Message {
 	sent := c.dateTime("/sent_at", doc.SentAt)
 	at := c.dateTime("/at", doc.At)
 	c.SentNotBefore(sent, "/at", at)
-	p := c.prisoner("/prisoner", &doc.Prisoner, at)
+	p := c.prisoner("/prisoner", &doc.Prisoner, at, "the movement's date (at)")
 	c.NotBefore("/at", at, "/prisoner/admitted_at", p.AdmittedAt)
 	if doc.ReleaseGround != "" && doc.Kind != string(canonical.MoveRelease) {
 		c.Add("/release_ground", ruleGround, "release_ground is only for kind release, "+
@@ -115,9 +115,9 @@ func (c *checker) places(mv *canonical.Movement) {
 		}
 		switch {
 		case !canonical.ValidPrisonCode(l.Code):
-			c.Add(pointer, rulePattern, "invalid prison code %q: a prison code is 1 to 64 "+
+			c.Add(pointer, rulePattern, "invalid prison code %s: a prison code is 1 to 64 "+
 				"characters without a slash, surrounding white space, a space other than U+0020 "+
-				"or a format character, such as KLSJEKM", l.Code)
+				"or a format character, such as KLSJEKM", canonical.QuoteMasked(l.Code))
 		case !canonical.UpperCasePrisonCode(l.Code):
 			c.Add(pointer, rulePattern, "%v", canonical.CheckPrisonCodeCase(l.Code))
 		case holdingPrisonEnd[mv.Kind] == end.name && l.Code != holding && holdingValid:
@@ -140,9 +140,9 @@ func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
 	ordered := c.Date("/ordered_on", doc.OrderedOn, true)
 	appear := c.Date("/appear_on", doc.AppearOn, false)
 	issued := c.dateTime("/issued_at", doc.IssuedAt)
-	orderTime := issued
+	orderTime, orderTimeName := issued, "the court order's issue date (issued_at)"
 	if orderTime.IsZero() {
-		orderTime = ordered
+		orderTime, orderTimeName = ordered, "the court order's date (ordered_on)"
 	}
 	c.NotBefore("/appear_on", appear, "/ordered_on", ordered)
 	c.recordNumber("/number", "order number", doc.Number)
@@ -155,7 +155,7 @@ func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
 		Kind:          canonical.CourtOrderKind(doc.Kind),
 		Number:        doc.Number,
 		Court:         doc.Court.Canonical(),
-		Prisoner:      c.prisoner("/prisoner", &doc.Prisoner, orderTime),
+		Prisoner:      c.prisoner("/prisoner", &doc.Prisoner, orderTime, orderTimeName),
 		Case:          doc.Case.Canonical(),
 		AppearOn:      doc.AppearOn,
 		ReleaseGround: canonical.ReleaseGround(doc.ReleaseGround),

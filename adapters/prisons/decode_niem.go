@@ -287,9 +287,9 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 	} else if err := canonical.CheckIdentifierCharacters("prisoner number", p.Number); err != nil {
 		n.fail(numbered, rulePattern, "%v", err)
 	} else if !canonical.ValidPrisonCode(p.Number) {
-		n.fail(numbered, "code", "invalid prisoner number %q: want at most 64 characters without "+
+		n.fail(numbered, "code", "invalid prisoner number %s: want at most 64 characters without "+
 			"a slash, which a case key cannot hold, surrounding space, a space other than U+0020 "+
-			"or a format character", p.Number)
+			"or a format character", canonical.QuoteMasked(p.Number))
 	} else if rule, err := canonical.CheckRecordNumberRule("prisoner number", p.Number); err != nil {
 		n.fail(numbered, rule, "%v", err)
 	}
@@ -331,10 +331,10 @@ func (n *niemDecoder) facility(b *etree.Element, p *canonical.Prisoner) {
 		n.fail(under(b, "BookingDetentionFacility"), "required",
 			"missing detention facility and booking agency: want one to name the prison")
 	case !canonical.ValidPrisonCode(p.PrisonCode):
-		n.fail(under(b, "BookingDetentionFacility"), "code", "invalid prison code %q: want at most "+
+		n.fail(under(b, "BookingDetentionFacility"), "code", "invalid prison code %s: want at most "+
 			"64 characters without a slash, which a case key cannot hold, surrounding space, "+
 			"a control character or a character that shows as nothing or reorders the text "+
-			"around it", p.PrisonCode)
+			"around it", canonical.QuoteMasked(p.PrisonCode))
 	}
 }
 

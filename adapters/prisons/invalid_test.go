@@ -65,6 +65,19 @@ func TestDecodeViolations(t *testing.T) {
 			"/sent_at": "0001-01-01T00:00:00+05:30", "/at": "0001-01-01T00:00:00+05:30",
 			"/prisoner/admitted_at": "0001-01-01T00:00:00+05:30",
 		}, []violation{{"/at", "earliest"}, {"/prisoner/admitted_at", "earliest"}, {"/sent_at", "earliest"}}},
+		{"times at the zero instant", "release_bail", map[string]any{
+			"/sent_at": "0001-01-01T00:00:00Z", "/at": "0001-01-01T05:30:00+05:30",
+			"/prisoner/admitted_at": "0001-01-01T00:00:00Z",
+		}, []violation{{"/at", "earliest"}, {"/prisoner/admitted_at", "earliest"}, {"/sent_at", "earliest"}}},
+		{"admission at the zero instant", "release_bail", map[string]any{
+			"/kind": "admission", "/at": "0001-01-01T00:00:00Z",
+			"/from":           map[string]any{"kind": "court", "code": "KLER10"},
+			"/to":             map[string]any{"kind": "prison", "code": "KLSJEKM"},
+			"/release_ground": nil,
+		}, []violation{{"/at", "earliest"}}},
+		{"zero instant with a birth after today", "release_bail", map[string]any{
+			"/at": "0001-01-01T00:00:00Z", "/prisoner/person/date_of_birth": "2026-07-01",
+		}, []violation{{"/at", "earliest"}, {"/prisoner/person/date_of_birth", "future"}}},
 		{"order issued before 1900", "court_order_production", map[string]any{
 			"/issued_at": "1899-12-31T23:00:00+05:30", "/prisoner/person/date_of_birth": nil,
 		}, []violation{{"/issued_at", "earliest"}}},
@@ -786,19 +799,31 @@ func TestPrisonerNumberMessageShowsCharacter(t *testing.T) {
 }
 
 // TestBirthDateMessages checks that a date of birth after the movement
-// or before 1900 gets a message naming the date and the bound, and that
-// a prisoner born on the day of the movement passes.
+// or court order, or before 1900, gets a message naming the date and the
+// bound, with the field the bound comes from, and that a prisoner born
+// on the day of the movement passes.
 func TestBirthDateMessages(t *testing.T) {
 	a := newAdapter(t)
-	tests := []struct{ born, want string }{
-		{"2025-10-19", "date of birth 2025-10-19 is after the document's date, 2025-10-18"},
-		{"1899-12-31", "date of birth 1899-12-31 is before 1900"},
+	tests := []struct {
+		doc   string
+		edits map[string]any
+		want  string
+	}{
+		{"release_bail", map[string]any{"/prisoner/person/date_of_birth": "2025-10-19"},
+			"date of birth 2025-10-19 is after the movement's date (at), 2025-10-18"},
+		{"release_bail", map[string]any{"/prisoner/person/date_of_birth": "1899-12-31"},
+			"date of birth 1899-12-31 is before 1900"},
+		{"court_order_production", map[string]any{"/prisoner/person/date_of_birth": "2025-10-02"},
+			"date of birth 2025-10-02 is after the court order's issue date (issued_at), 2025-10-01"},
+		{"court_order_production", map[string]any{
+			"/prisoner/person/date_of_birth": "2025-10-02", "/issued_at": nil,
+		}, "date of birth 2025-10-02 is after the court order's date (ordered_on), 2025-10-01"},
 	}
 	for _, tt := range tests {
-		body := edit(t, "release_bail", map[string]any{"/prisoner/person/date_of_birth": tt.born})
+		body := edit(t, tt.doc, tt.edits)
 		_, err := a.Decode(body, prisons.ContentType)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("date of birth %s: error = %v, want it to contain %q", tt.born, err, tt.want)
+			t.Errorf("%s with %v: error = %v, want it to contain %q", tt.doc, tt.edits, err, tt.want)
 		}
 	}
 	body := edit(t, "release_bail", map[string]any{

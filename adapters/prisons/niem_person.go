@@ -103,7 +103,7 @@ func (n *niemDecoder) age(m *etree.Element) *canonical.Age {
 	}
 	years, err := strconv.Atoi(v)
 	if err != nil || years < 0 || years > 150 {
-		n.fail(xmlsafe.Pointer(m), "integer", "invalid age %q: want whole years from 0 to 150", v)
+		n.fail(xmlsafe.Pointer(m), "integer", "invalid age %s: want whole years from 0 to 150", canonical.QuoteMasked(v))
 		return nil
 	}
 	return &canonical.Age{Years: years}
@@ -132,7 +132,7 @@ func (n *niemDecoder) sex(e *etree.Element) canonical.Sex {
 	case "TRANSGENDER":
 		return canonical.SexTransgender
 	}
-	n.fail(xmlsafe.Pointer(c), "enum", "unknown sex %q: want M, F or U", xmlsafe.Text(c))
+	n.fail(xmlsafe.Pointer(c), "enum", "unknown sex %s: want M, F or U", canonical.QuoteMasked(xmlsafe.Text(c)))
 	return ""
 }
 
@@ -282,7 +282,7 @@ func (n *niemDecoder) dateTime(e *etree.Element) time.Time {
 			}
 		}
 		n.fail(xmlsafe.Pointer(xmlsafe.Child(e, nc("DateTime"))), "date-time",
-			"invalid date-time %q: want an xsd:dateTime such as 2016-05-12T00:36:00Z", v)
+			"invalid date-time %s: want an xsd:dateTime such as 2016-05-12T00:36:00Z", canonical.QuoteMasked(v))
 		return time.Time{}
 	}
 	if day := n.date(e); day != "" {
@@ -314,7 +314,7 @@ func (n *niemDecoder) date(e *etree.Element) string {
 		}
 	}
 	if _, err := time.Parse(time.DateOnly, day); err != nil {
-		n.fail(xmlsafe.Pointer(d), "date", "invalid date %q: want YYYY-MM-DD", v)
+		n.fail(xmlsafe.Pointer(d), "date", "invalid date %s: want YYYY-MM-DD", canonical.QuoteMasked(v))
 		return ""
 	}
 	return day

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sangam-hub/sangam/canonical"
 	"github.com/sangam-hub/sangam/schemas"
 )
 
@@ -77,15 +78,22 @@ func Pointer(tokens ...any) string {
 
 // DateTime parses an RFC 3339 date-time at pointer. It returns the zero
 // time for an empty or invalid value, and reports invalid values and
-// values more than Config.ClockSkew after Config.Now.
+// values more than Config.ClockSkew after Config.Now. A value at the
+// zero instant, 0001-01-01T00:00:00Z in any offset, is reported with
+// RuleEarliest, because callers and canonical messages take the zero
+// time for an absent one and would skip its checks and drop it.
 func (c *Checker) DateTime(pointer, s string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		c.Add(pointer, "format", "invalid date-time %q: want RFC 3339, such as %s",
-			s, c.DateTimeExample)
+		c.Add(pointer, "format", "invalid date-time %s: want RFC 3339, such as %s",
+			canonical.QuoteMasked(s), c.DateTimeExample)
+		return time.Time{}
+	}
+	if t.IsZero() {
+		c.addEarliest(pointer, s)
 		return time.Time{}
 	}
 	if limit := c.Config.Now().Add(c.Config.ClockSkew); t.After(limit) {
@@ -104,7 +112,7 @@ func (c *Checker) Date(pointer, s string, pastOnly bool) time.Time {
 	}
 	t, err := time.ParseInLocation(time.DateOnly, s, IST)
 	if err != nil {
-		c.Add(pointer, "format", "invalid date %q: want YYYY-MM-DD", s)
+		c.Add(pointer, "format", "invalid date %s: want YYYY-MM-DD", canonical.QuoteMasked(s))
 		return time.Time{}
 	}
 	y, m, d := c.Config.Now().In(IST).Date()
@@ -163,28 +171,34 @@ func DayIn(t time.Time) time.Time {
 
 // BirthDate checks the date of birth at pointer: a valid date from
 // EarliestBirth to eventDay, the day in IST of the event the document
-// records. A zero eventDay is unknown, and then the date must only not
-// be after today in IST.
-func (c *Checker) BirthDate(pointer, s string, eventDay time.Time) {
+// records, which the message about a later date calls eventName, such
+// as "the movement's date (at)". A zero eventDay is unknown, and then
+// the date must only not be after today in IST.
+func (c *Checker) BirthDate(pointer, s string, eventDay time.Time, eventName string) {
 	born := c.Date(pointer, s, true)
 	switch {
 	case born.IsZero():
 	case born.Before(EarliestBirth):
 		c.Add(pointer, RuleBirthDate, "date of birth %s is before 1900", s)
 	case !eventDay.IsZero() && born.After(eventDay):
-		c.Add(pointer, RuleBirthDate, "date of birth %s is after the document's date, %s",
-			s, eventDay.Format(time.DateOnly))
+		c.Add(pointer, RuleBirthDate, "date of birth %s is after %s, %s",
+			s, eventName, eventDay.Format(time.DateOnly))
 	}
 }
 
 // NotBeforeEarliest reports a violation of RuleEarliest at pointer when
 // t, the value s parsed, is before EarliestBirth, and returns whether it
-// did. A zero t passes.
+// did. A zero t, which DateTime returns for an absent, invalid or
+// already reported value, passes.
 func (c *Checker) NotBeforeEarliest(pointer, s string, t time.Time) bool {
 	if t.IsZero() || !t.Before(EarliestBirth) {
 		return false
 	}
+	c.addEarliest(pointer, s)
+	return true
+}
+
+func (c *Checker) addEarliest(pointer, s string) {
 	c.Add(pointer, RuleEarliest, "%s is before 1900-01-01: correct the date-time, "+
 		"such as %s", s, c.DateTimeExample)
-	return true
 }

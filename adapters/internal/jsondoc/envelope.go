@@ -85,8 +85,9 @@ func CheckMessageIDs(env Envelope) []schemas.Violation {
 			r, _ := utf8.DecodeRuneInString(id.value[i:])
 			out = append(out, schemas.Violation{
 				Pointer: "/" + id.name, Rule: "pattern",
-				Message: fmt.Sprintf("%s %s has U+%04X at byte %d: want 1 to 128 printable ASCII "+
-					"characters, without control characters", id.name, canonical.QuoteMasked(id.value), r, i),
+				Message: fmt.Sprintf("%s %s has U+%04X at byte %d, which is not printable ASCII: "+
+					"want 1 to 128 characters from U+0020 to U+007E, with spaces allowed inside "+
+					"but not at either end", id.name, canonical.QuoteMasked(id.value), r, i),
 			})
 		case strings.HasPrefix(id.value, " ") || strings.HasSuffix(id.value, " "):
 			out = append(out, schemas.Violation{

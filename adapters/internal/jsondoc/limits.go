@@ -244,7 +244,7 @@ func (l *limitScan) member(c *container, key string) {
 	c.key, c.wantKey = key, false
 	if slices.Contains(c.keys, key) {
 		l.add(c.childPointer(), RuleDuplicateKey,
-			"the object has two members named %q: send each member once", key)
+			"the object has two members named %s: send each member once", canonical.QuoteMasked(key))
 		return
 	}
 	if len(c.keys) == MaxMembers {
