@@ -172,15 +172,16 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("routes "+args[0], flag.ContinueOnError)
 	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
 	token := tokenFlag(fs, stderr)
-	version := fs.Int("version", 0, "version to export (default: the current one)")
+	var version, expect, before versionNumber
+	fs.Var(&version, "version", "version to export, such as 3 or v3 (default: the current one)")
 	dryRun := fs.Bool("dry-run", false, "show the difference without saving")
 	comment := fs.String("comment", "", "why the change is made, kept with the version")
-	expect := fs.Int("expect", 0, "the version the change is based on: it fails if a newer one was saved "+
+	fs.Var(&expect, "expect", "the version the change is based on: it fails if a newer one was saved "+
 		"(default: the current version)")
 	by := fs.String("by", "", "who makes the change, kept with the version beside the token's holder "+
 		"(default without tokens on the hub: api)")
 	limit := fs.Int("limit", 20, "how many versions to list")
-	before := fs.Int("before", 0, "list the versions before this one, to page back through the history; "+
+	fs.Var(&before, "before", "list the versions before this one, to page back through the history; "+
 		"a number past the newest version lists from the newest")
 	message := fs.String("message", "", "id of a stored message to explain")
 	agency := fs.String("agency", "", "agency whose body FILE is, to explain")
@@ -200,16 +201,16 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 		return usageErrorf(fs.Name(), "--limit: invalid value %d: want 1 to %d versions to list",
 			*limit, routestore.MaxListLimit)
 	}
-	if flagSet(fs, "before") && *before < 1 {
+	if flagSet(fs, "before") && before < 1 {
 		return usageErrorf(fs.Name(), "--before: invalid value %d: want a version number, such as the last one "+
-			"listed", *before)
+			"listed", before)
 	}
-	if flagSet(fs, "expect") && *expect < 1 {
+	if flagSet(fs, "expect") && expect < 1 {
 		return usageErrorf(fs.Name(), "--expect: invalid value %d: want the version number that routes export "+
-			"printed, such as 3", *expect)
+			"printed, such as 3", expect)
 	}
-	if flagSet(fs, "version") && *version < 1 {
-		return usageErrorf(fs.Name(), "--version: invalid value %d: want a version number such as 3", *version)
+	if flagSet(fs, "version") && version < 1 {
+		return usageErrorf(fs.Name(), "--version: invalid value %d: want a version number such as 3", version)
 	}
 	if err := checkChangeNotes(*by, *comment); err != nil {
 		return usageErrorf(fs.Name(), "%v", err)
@@ -225,16 +226,16 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 	c := &adminClient{base: base, token: bearer}
 	switch args[0] {
 	case "export":
-		return routesExport(c, *version, stdout, stderr)
+		return routesExport(c, int(version), stdout, stderr)
 	case "apply":
-		change := api.RoutesChange{Comment: *comment, Expect: *expect, DryRun: *dryRun, By: *by}
+		change := api.RoutesChange{Comment: *comment, Expect: int(expect), DryRun: *dryRun, By: *by}
 		return routesApply(c, positional, change, stdout, stderr)
 	case "history":
-		return routesHistory(c, *limit, *before, stdout)
+		return routesHistory(c, *limit, int(before), stdout)
 	case "diff":
 		return routesDiff(c, positional, stdout)
 	case "restore":
-		change := api.RoutesChange{Comment: *comment, Expect: *expect, DryRun: *dryRun, By: *by}
+		change := api.RoutesChange{Comment: *comment, Expect: int(expect), DryRun: *dryRun, By: *by}
 		return routesRestore(c, positional, change, stdout, stderr)
 	case "explain":
 		return routesExplain(c, *message, *agency, positional, stdout)
@@ -424,6 +425,24 @@ func routesHistory(c *adminClient, limit, before int, stdout io.Writer) error {
 			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), shownLine(v.By), note)
 		fmt.Fprintln(stdout, strings.TrimRight(line, " "))
 	}
+	return nil
+}
+
+// versionNumber is a flag that takes a routes version number written
+// bare (3) or as routes history prints it (v3).
+type versionNumber int
+
+func (v *versionNumber) String() string { return strconv.Itoa(int(*v)) }
+
+func (v *versionNumber) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimPrefix(s, "v"))
+	if errors.Is(err, strconv.ErrRange) {
+		return errors.New("value out of range")
+	}
+	if err != nil {
+		return errors.New("want a version number such as 3 or v3")
+	}
+	*v = versionNumber(n)
 	return nil
 }
 

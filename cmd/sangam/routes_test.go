@@ -300,9 +300,10 @@ func TestRoutesApplyExpect(t *testing.T) {
 		strings.Contains(errOut, "warning: without --expect") {
 		t.Fatalf("first apply: exit %d, stderr %s\n%s", code, errOut, out)
 	}
-	code, out, errOut = runCLI(t, "routes", "apply", "--hub", url, "--expect", "1", second)
+	// --expect takes a version as routes history prints it, too.
+	code, out, errOut = runCLI(t, "routes", "apply", "--hub", url, "--expect", "v1", second)
 	if code == exitOK || !strings.Contains(errOut, "based on version 1 but the current version is 2") {
-		t.Errorf("second apply with --expect 1: exit %d, stderr %s\n%s", code, errOut, out)
+		t.Errorf("second apply with --expect v1: exit %d, stderr %s\n%s", code, errOut, out)
 	}
 	if _, _, info := runCLI(t, "routes", "export", "--hub", url); !strings.Contains(info, "routes version 2") {
 		t.Errorf("the conflicting apply changed the routes: %s", info)

@@ -49,7 +49,7 @@ func TestFlagRulesAreUsageErrors(t *testing.T) {
 		{"mocks", []string{"mocks", "--courts-token-file", ""}, `--courts-token-file: "" is invalid`},
 		{"replay", []string{"replay", "--all", "--limit", "abc"}, `--limit: invalid value "abc": want a whole number`},
 		{"routes history", []string{"routes", "history", "--before", "abc"},
-			`--before: invalid value "abc": want a whole number`},
+			`--before: invalid value "abc": want a version number such as 3 or v3`},
 		{"send", []string{"send", "--agency", "police", "--timeout", "soon", body},
 			`--timeout: invalid value "soon": want a duration such as 30s or 2m`},
 		{"bench", []string{"bench", "--concurrency", "0"}, "--concurrency: invalid value 0: want a whole number from 1 to 64"},
