@@ -173,6 +173,9 @@ func leaves(ve *jsonschema.ValidationError) []Violation {
 		}
 	}
 	walk(ve)
+	for i := range out {
+		out[i].Message = maskQuotedValues(out[i].Message)
+	}
 	SortByPointer(out)
 	return capViolations(dedupe(out))
 }
@@ -310,15 +313,49 @@ func quotedProperties(message string) []string {
 	}
 	var names []string
 	for _, m := range quotedName.FindAllStringSubmatch(rest, -1) {
-		inner := strings.ReplaceAll(m[1], `\'`, `'`)
-		inner = strings.ReplaceAll(inner, `"`, `\"`)
-		name, err := strconv.Unquote(`"` + inner + `"`)
-		if err != nil {
+		name, ok := unquoteLibrary(m[1])
+		if !ok {
 			return nil
 		}
 		names = append(names, name)
 	}
 	return names
+}
+
+// unquoteLibrary returns the string that the library quoted as inner,
+// the text between its single quotes.
+func unquoteLibrary(inner string) (string, bool) {
+	inner = strings.ReplaceAll(inner, `\'`, `'`)
+	inner = strings.ReplaceAll(inner, `"`, `\"`)
+	s, err := strconv.Unquote(`"` + inner + `"`)
+	return s, err == nil
+}
+
+// quoteLibrary quotes s as the library quotes values in its messages:
+// Go's escapes inside single quotes.
+func quoteLibrary(s string) string {
+	q := strconv.Quote(s)
+	q = strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`)
+	return "'" + strings.ReplaceAll(q, `'`, `\'`) + "'"
+}
+
+// maskQuotedValues returns message with the Aadhaar numbers masked in
+// each value it quotes. The library escapes a value before it quotes it,
+// and an escape such as \u2060 ends in hex digits that join the digits
+// of a number after it, so masking the message's text would miss that
+// number. Each quoted value is read back, masked and quoted again.
+func maskQuotedValues(message string) string {
+	return quotedName.ReplaceAllStringFunc(message, func(quoted string) string {
+		value, ok := unquoteLibrary(quoted[1 : len(quoted)-1])
+		if !ok {
+			return quoted
+		}
+		masked, changed := canonical.MaskAadhaarInText(value)
+		if !changed {
+			return quoted
+		}
+		return quoteLibrary(masked)
+	})
 }
 
 // escapeToken escapes one JSON pointer reference token (RFC 6901).

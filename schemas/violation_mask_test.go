@@ -1,6 +1,12 @@
 package schemas
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
 
 func TestViolationsMaskAadhaar(t *testing.T) {
 	vs := []Violation{
@@ -21,5 +27,36 @@ func TestViolationsMaskAadhaar(t *testing.T) {
 	}
 	if vs[0].Pointer != "/fir/3876 5432 1095" {
 		t.Errorf("MaskAadhaar changed its argument: %+v", vs[0])
+	}
+}
+
+// TestQuotedValueMasked checks that a format violation's message masks
+// an Aadhaar number that follows a character the library escapes, whose
+// escape ends in hex digits or a letter that touch the number.
+func TestQuotedValueMasked(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft2020
+	c.AssertFormat = true
+	if err := c.AddResource("sangam://test/when.json", strings.NewReader(`{"type": "string", "format": "date-time"}`)); err != nil {
+		t.Fatal(err)
+	}
+	s := c.MustCompile("sangam://test/when.json")
+	for _, value := range []string{
+		"\u2060491873625403", "\u00a04918 7362 5403", "\u200b4918-7362-5403", "\x01491873625403", "it's \u20604918 7362 5403",
+	} {
+		var ve *jsonschema.ValidationError
+		if !errors.As(s.Validate(value), &ve) {
+			t.Fatalf("%+q: no validation error", value)
+		}
+		vs := leaves(ve)
+		if len(vs) != 1 {
+			t.Fatalf("%+q: violations %v, want one", value, vs)
+		}
+		if strings.Contains(vs[0].Message, "7362") {
+			t.Errorf("%+q: message %q shows the number", value, vs[0].Message)
+		}
+		if !strings.Contains(vs[0].Message, "XXXXXXXX5403") {
+			t.Errorf("%+q: message %q lacks the masked number", value, vs[0].Message)
+		}
 	}
 }

@@ -111,3 +111,26 @@ func TestInboundCharsetUTF8Accepted(t *testing.T) {
 		}
 	}
 }
+
+// TestInboundCharsetDetailMasksAadhaar posts Content-Types whose charset
+// holds an Aadhaar number after a character that quoting escapes, such
+// as a no-break space written \u00a0, whose hex digits would join the
+// number's and hide it from the masking of the response.
+func TestInboundCharsetDetailMasksAadhaar(t *testing.T) {
+	f := newFixture(t, 0)
+	fir := firBody(t, "CHARSET-AADHAAR", nil)
+	for _, contentType := range []string{
+		"application/json; charset=\u00a0491873625403",
+		"application/json; charset=\"\u20604918 7362 5403\"",
+	} {
+		r := f.postTyped(t, "police", contentType, fir)
+		p := wantProblem(t, r, problem.Charset)
+		if strings.Contains(string(r.body), "7362") {
+			t.Errorf("%+q: response shows the number: %s", contentType, r.body)
+		}
+		if !strings.Contains(p.Detail, "XXXXXXXX5403") {
+			t.Errorf("%+q: detail %q lacks the masked number", contentType, p.Detail)
+		}
+	}
+	f.wantNothingJournaled(t)
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sangam-hub/sangam/adapters"
+	"github.com/sangam-hub/sangam/canonical"
 )
 
 // CharsetError is the error Accept returns for a body whose Content-Type
@@ -21,14 +22,23 @@ type CharsetError struct {
 	NonASCII bool
 }
 
+// Error quotes the header with its Aadhaar numbers masked before its
+// characters are escaped: an escape such as \u2060 ends in hex digits
+// that would join a number's digits and hide it from masking. The
+// charset is quoted the same way when it holds a character other than
+// printable ASCII.
 func (e *CharsetError) Error() string {
-	if e.NonASCII {
-		return fmt.Sprintf("Content-Type %q declares charset %s, but the body has bytes "+
-			"beyond ASCII: declare charset=utf-8 or no charset", e.ContentType, e.Charset)
+	charset := e.Charset
+	if strings.ContainsFunc(charset, func(r rune) bool { return r < '!' || r > '~' }) {
+		charset = canonical.QuoteMasked(charset)
 	}
-	return fmt.Sprintf("Content-Type %q declares charset %s, but the hub reads bodies "+
+	if e.NonASCII {
+		return fmt.Sprintf("Content-Type %s declares charset %s, but the body has bytes "+
+			"beyond ASCII: declare charset=utf-8 or no charset", canonical.QuoteMasked(e.ContentType), charset)
+	}
+	return fmt.Sprintf("Content-Type %s declares charset %s, but the hub reads bodies "+
 		"only in UTF-8: send the body in UTF-8 with charset=utf-8 or no charset",
-		e.ContentType, e.Charset)
+		canonical.QuoteMasked(e.ContentType), charset)
 }
 
 func (e *CharsetError) Unwrap() error { return adapters.ErrMalformed }
