@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -36,6 +37,7 @@ Commands:
                                         and each delivery's share with the policy its attempts apply
   explain --agency NAME FILE            explain an agency body with the routes in force
 
+A version N is written 3 or, as history prints it, v3.
 Every command takes --hub URL (default http://127.0.0.1:8400) and --token or
 --token-file, after the command: sangam routes export --hub URL.
 --by NAME is kept with the version as who made the change. A hub without
@@ -200,17 +202,6 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 	if *limit < 1 || *limit > routestore.MaxListLimit {
 		return usageErrorf(fs.Name(), "--limit: invalid value %d: want 1 to %d versions to list",
 			*limit, routestore.MaxListLimit)
-	}
-	if flagSet(fs, "before") && before < 1 {
-		return usageErrorf(fs.Name(), "--before: invalid value %d: want a version number, such as the last one "+
-			"listed", before)
-	}
-	if flagSet(fs, "expect") && expect < 1 {
-		return usageErrorf(fs.Name(), "--expect: invalid value %d: want the version number that routes export "+
-			"printed, such as 3", expect)
-	}
-	if flagSet(fs, "version") && version < 1 {
-		return usageErrorf(fs.Name(), "--version: invalid value %d: want a version number such as 3", version)
 	}
 	if err := checkChangeNotes(*by, *comment); err != nil {
 		return usageErrorf(fs.Name(), "%v", err)
@@ -435,15 +426,29 @@ type versionNumber int
 func (v *versionNumber) String() string { return strconv.Itoa(int(*v)) }
 
 func (v *versionNumber) Set(s string) error {
-	n, err := strconv.Atoi(strings.TrimPrefix(s, "v"))
-	if errors.Is(err, strconv.ErrRange) {
-		return errors.New("value out of range")
-	}
+	n, err := parseVersion(s)
 	if err != nil {
-		return errors.New("want a version number such as 3 or v3")
+		return err
 	}
 	*v = versionNumber(n)
 	return nil
+}
+
+// parseVersion reads a routes version number written bare (3) or as
+// routes history prints it (v3).
+func parseVersion(s string) (int, error) {
+	digits := strings.TrimPrefix(s, "v")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return 0, errors.New("want a version number such as 3 or v3")
+	}
+	n, err := strconv.Atoi(digits)
+	if err != nil {
+		return 0, fmt.Errorf("want a version number from 1 to %d", math.MaxInt)
+	}
+	if n < 1 {
+		return 0, errors.New("want a version number from 1, such as 3 or v3")
+	}
+	return n, nil
 }
 
 // versionArgs returns the version numbers of args, the arguments of the
@@ -458,9 +463,9 @@ func versionArgs(args []string, want string, limit int) ([]int, error) {
 	}
 	var ns []int
 	for _, a := range args {
-		n, err := strconv.Atoi(strings.TrimPrefix(a, "v"))
-		if err != nil || n < 1 {
-			return nil, usageErrorf("routes "+want, "invalid version %q: want a number such as 3", a)
+		n, err := parseVersion(a)
+		if err != nil {
+			return nil, usageErrorf("routes "+want, "invalid version %q: %v", a, err)
 		}
 		ns = append(ns, n)
 	}

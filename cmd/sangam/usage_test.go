@@ -181,8 +181,8 @@ func TestFlagPackageErrorsNameTheFlag(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"routes", "history", "--before", "9223372036854775808"},
-			`--before: invalid value "9223372036854775808": value out of range`},
+		{[]string{"routes", "history", "--limit", "9223372036854775808"},
+			`--limit: invalid value "9223372036854775808": value out of range`},
 		{[]string{"replay", "--reason"}, "--reason: missing value: give it after the flag, as --reason VALUE"},
 		{[]string{"routes", "apply", "--comment2", "x"}, "--comment2: no such flag"},
 		{[]string{"bench", "-v=maybe"}, `--v: invalid value "maybe": want true or false`},
