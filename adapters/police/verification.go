@@ -3,7 +3,6 @@ package police
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/sangam-hub/sangam/adapters"
 	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
@@ -20,8 +19,9 @@ const docVerificationReport = "verification_report"
 // reports in the passport office's own document (schemas/passport,
 // verification_report), so the passport adapter, configured as this one
 // is, reads it with the same rules. The station's in_reply_to becomes
-// the message's correlation id. Its message ids, env's message_id and
-// in_reply_to, must also pass checkStationIDs.
+// the message's correlation id. Its message_id and in_reply_to must
+// also pass jsondoc.CheckStationIDs, because the passport schema allows
+// spaces in ids, which a station's other documents do not.
 func (a *Adapter) verificationReport(env jsondoc.Envelope, body []byte) (canonical.Message, []schemas.Violation) {
 	p, err := passport.New(passport.Config{
 		AadhaarKey: a.cfg.AadhaarKey, Now: a.cfg.Now, ClockSkew: a.cfg.ClockSkew,
@@ -30,7 +30,7 @@ func (a *Adapter) verificationReport(env jsondoc.Envelope, body []byte) (canonic
 		return canonical.Message{}, []schemas.Violation{{Rule: "config", Message: err.Error()}}
 	}
 	d, err := p.Decode(body, ContentType)
-	ids := checkStationIDs(env)
+	ids := jsondoc.CheckStationIDs(env)
 	if vs := schemas.Violations(err); vs != nil {
 		return canonical.Message{}, jsondoc.Merge(vs, ids)
 	}
@@ -42,32 +42,6 @@ func (a *Adapter) verificationReport(env jsondoc.Envelope, body []byte) (canonic
 		return canonical.Message{}, ids
 	}
 	return d.Messages[0], nil
-}
-
-// checkStationIDs returns a violation of rule pattern for each of env's
-// message_id and in_reply_to that holds a character other than printable
-// ASCII. The police schema sets this rule for the ids of a station's
-// other documents, but a verification report follows the passport
-// schema, which allows any character. A space, a control character or
-// an invisible one would make two ids that read alike differ.
-func checkStationIDs(env jsondoc.Envelope) []schemas.Violation {
-	var out []schemas.Violation
-	for _, id := range []struct{ name, value string }{
-		{"message_id", env.MessageID}, {"in_reply_to", env.InReplyTo},
-	} {
-		i := strings.IndexFunc(id.value, func(r rune) bool { return r < '!' || r > '~' })
-		if i < 0 {
-			continue
-		}
-		r, _ := utf8.DecodeRuneInString(id.value[i:])
-		out = append(out, schemas.Violation{
-			Pointer: "/" + id.name, Rule: "pattern",
-			Message: fmt.Sprintf("%s %s has U+%04X at byte %d: want 1 to 128 printable ASCII "+
-				"characters, without spaces or control characters, as in a station's other "+
-				"documents", id.name, canonical.QuoteMasked(id.value), r, i),
-		})
-	}
-	return out
 }
 
 // BodyPointer returns the pointer, in the station's document that m was

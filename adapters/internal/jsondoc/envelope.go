@@ -69,25 +69,38 @@ func FormatTime(t time.Time) string {
 // message_id and in_reply_to that contains a character other than
 // printable ASCII, such as a tab, a zero-width space or a right-to-left
 // override, or that starts or ends with a space. Such an id would print
-// as another id does and yet name a new message. Spaces inside an id are
-// allowed, unlike in a police station's ids, because the hub writes
+// as another id does and yet name a new message. Spaces inside an id
+// are allowed, unlike in a police station's ids, because the hub writes
 // prison documents with ids that it builds from a NIEM report's facility
-// and prisoner number, which may contain spaces, and a prison may quote
-// them back.
+// and prisoner number, and a prison may quote them back.
 func CheckMessageIDs(env Envelope) []schemas.Violation {
+	return checkIDs(env, ' ', ", which is not printable ASCII: want 1 to 128 characters from "+
+		"U+0020 to U+007E, with spaces allowed inside but not at either end")
+}
+
+// CheckStationIDs is CheckMessageIDs for a police station's ids, which
+// may not contain a space anywhere.
+func CheckStationIDs(env Envelope) []schemas.Violation {
+	return checkIDs(env, '!', ": want 1 to 128 printable ASCII characters, without spaces or "+
+		"control characters, as in a station's other documents")
+}
+
+// checkIDs returns a violation for each of env's ids that contains a
+// character below lowest or beyond '~', whose message ends with want,
+// and, when lowest is a space, for each that starts or ends with one.
+func checkIDs(env Envelope, lowest rune, want string) []schemas.Violation {
 	var out []schemas.Violation
 	for _, id := range []struct{ name, value string }{
 		{"message_id", env.MessageID}, {"in_reply_to", env.InReplyTo},
 	} {
-		i := strings.IndexFunc(id.value, func(r rune) bool { return r < ' ' || r > '~' })
+		i := strings.IndexFunc(id.value, func(r rune) bool { return r < lowest || r > '~' })
 		switch {
 		case i >= 0:
 			r, _ := utf8.DecodeRuneInString(id.value[i:])
 			out = append(out, schemas.Violation{
 				Pointer: "/" + id.name, Rule: "pattern",
-				Message: fmt.Sprintf("%s %s has U+%04X at byte %d, which is not printable ASCII: "+
-					"want 1 to 128 characters from U+0020 to U+007E, with spaces allowed inside "+
-					"but not at either end", id.name, canonical.QuoteMasked(id.value), r, i),
+				Message: fmt.Sprintf("%s %s has U+%04X at byte %d%s",
+					id.name, canonical.QuoteMasked(id.value), r, i, want),
 			})
 		case strings.HasPrefix(id.value, " ") || strings.HasSuffix(id.value, " "):
 			out = append(out, schemas.Violation{
