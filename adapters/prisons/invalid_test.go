@@ -799,9 +799,9 @@ func TestPrisonerNumberMessageShowsCharacter(t *testing.T) {
 }
 
 // TestBirthDateMessages checks that a date of birth after the movement
-// or court order, or before 1900, gets a message naming the date and the
-// bound, with the field the bound comes from, and that a prisoner born
-// on the day of the movement passes.
+// or court order, or before 1900, gets a message naming the date, the
+// bound and the field the bound comes from. A prisoner born on the day
+// of the movement passes.
 func TestBirthDateMessages(t *testing.T) {
 	a := newAdapter(t)
 	tests := []struct {

@@ -319,8 +319,8 @@ func TestReplayOneUnknownIDPrintedOnce(t *testing.T) {
 }
 
 // TestReplaySummarySingular replays by a filter with --limit 1 on a hub
-// that replays one dead letter and skips one: both lines say "1 dead
-// letter".
+// that replays one dead letter and skips one. Both output lines read
+// "1 dead letter".
 func TestReplaySummarySingular(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

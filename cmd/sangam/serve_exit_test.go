@@ -101,8 +101,8 @@ func runServeOn(t *testing.T, dsn string) (int, string) {
 
 // TestServeUnreachablePostgresExitsThree starts serve on PostgreSQL
 // servers that refuse the connection, never reply, shut down or have no
-// connection left: each start exits 3, the status of a command to run
-// again later, and says so.
+// connection left. Each start exits 3, the status of a command to run
+// again later, and prints that PostgreSQL is unavailable.
 func TestServeUnreachablePostgresExitsThree(t *testing.T) {
 	cases := []struct{ name, dsn string }{
 		{"connection refused", "postgres://sangam@" + closedPort(t) + "/sangam?sslmode=disable"},
@@ -147,7 +147,7 @@ func TestServePostgresSetupErrorsExitTwo(t *testing.T) {
 }
 
 // testPostgres returns the URL of the PostgreSQL test server, from
-// SANGAM_TEST_POSTGRES, and fails t when the server does not answer.
+// SANGAM_TEST_POSTGRES, and fails t when the server does not respond.
 func testPostgres(t *testing.T) string {
 	t.Helper()
 	dsn := os.Getenv("SANGAM_TEST_POSTGRES")

@@ -34,9 +34,9 @@ type Checker struct {
 	DateTimeExample string
 	// Violations are the violations found so far, in order.
 	Violations []schemas.Violation
-	// Preferred are violations that take the place of the schema's at
-	// their pointer, because they say more precisely what is wrong, such
-	// as which invisible character a prisoner number contains.
+	// Preferred are violations that replace the schema's at their
+	// pointer, because they state more precisely what is wrong, such as
+	// which invisible character a prisoner number contains.
 	Preferred []schemas.Violation
 	// Masked is set when a clear Aadhaar number in the document was
 	// replaced by its masked form.
@@ -155,7 +155,7 @@ func (c *Checker) SentNotBefore(sent time.Time, eventPointer string, event time.
 }
 
 // EarliestBirth is the earliest date of birth the JSON adapters accept.
-// Nobody born earlier is expected to be alive, so it is also the earliest
+// No prisoner is expected to be born earlier, so it is also the earliest
 // time that a prison movement may carry.
 var EarliestBirth = time.Date(1900, time.January, 1, 0, 0, 0, 0, IST)
 
