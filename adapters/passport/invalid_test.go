@@ -65,6 +65,12 @@ func TestDecodeViolations(t *testing.T) {
 		{"requested at the zero instant", "request_fresh",
 			map[string]any{"/requested_at": "0001-01-01T00:00:00Z"},
 			[]violation{{"/requested_at", "earliest"}}},
+		{"requested at offset +24:00", "request_fresh",
+			map[string]any{"/requested_at": "0001-01-01T00:00:00+24:00"},
+			[]violation{{"/requested_at", "format"}}},
+		{"sent at offset +24:00 and due before request", "request_fresh", map[string]any{
+			"/sent_at": "0001-01-01T00:00:00+24:00", "/due_on": "2025-09-29",
+		}, []violation{{"/due_on", "chronology"}, {"/sent_at", "format"}}},
 		{"sent at the zero instant in IST", "request_fresh",
 			map[string]any{"/sent_at": "0001-01-01T05:30:00+05:30"},
 			[]violation{{"/sent_at", "earliest"}}},

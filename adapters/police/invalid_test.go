@@ -111,6 +111,14 @@ func TestDecodeInvalid(t *testing.T) {
 			[]violation{{"/sent_at", "earliest"}}},
 		{"arrested at the zero instant in IST", "arrest", []edit{{"/arrested_at", "0001-01-01T05:30:00+05:30"}},
 			[]violation{{"/arrested_at", "earliest"}}},
+		{"arrested at offset +24:00", "arrest", []edit{{"/arrested_at", "0001-01-01T00:00:00+24:00"}},
+			[]violation{{"/arrested_at", "format"}}},
+		{"occurrence from at offset +24:00 after the arrest", "arrest", []edit{
+			{"/occurrence/from", "2025-09-21T19:30:00+24:00"},
+		}, []violation{{"/occurrence/from", "format"}}},
+		{"registered at offset +24:00 and a bad FIR year", "fir", []edit{
+			{"/registered_at", "2025-09-14T10:45:00+24:00"}, {"/fir/year", 2024},
+		}, []violation{{"/registered_at", "format"}}},
 		{"sent in the future", "arrest", []edit{{"/sent_at", "2026-06-30T13:00:00+05:30"}},
 			[]violation{{"/sent_at", "future"}}},
 		{"unknown field", "arrest", []edit{{"/arrest_time", "16:30"}},

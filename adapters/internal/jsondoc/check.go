@@ -41,6 +41,26 @@ type Checker struct {
 	// Masked is set when a clear Aadhaar number in the document was
 	// replaced by its masked form.
 	Masked bool
+	// formatFailed holds the pointers of the values that failed the
+	// schema's format check (see skipFormatFailures).
+	formatFailed map[string]bool
+}
+
+// skipFormatFailures makes DateTime and Date return the zero time, the
+// unknown value that the other checks pass, for each value that failed
+// the schema's format check. Go parses some values that RFC 3339 rules
+// out, such as the offset +24:00, and a check that compared with such a
+// value would report a second, misleading violation at another pointer.
+func (c *Checker) skipFormatFailures(schemaViolations []schemas.Violation) {
+	for _, v := range schemaViolations {
+		if v.Rule != "format" {
+			continue
+		}
+		if c.formatFailed == nil {
+			c.formatFailed = map[string]bool{}
+		}
+		c.formatFailed[v.Pointer] = true
+	}
 }
 
 // Add records a violation of rule at pointer, with a message formatted
@@ -78,12 +98,14 @@ func Pointer(tokens ...any) string {
 
 // DateTime parses an RFC 3339 date-time at pointer. It returns the zero
 // time for an empty or invalid value, and reports invalid values and
-// values more than Config.ClockSkew after Config.Now. A value at the
+// values more than Config.ClockSkew after Config.Now. A value that
+// failed the schema's format check, which the schema reports, returns
+// the zero time without a violation here. A value at the
 // zero instant, 0001-01-01T00:00:00Z in any offset, is reported with
 // RuleEarliest, because callers and canonical messages take the zero
 // time for an absent one and would skip its checks and drop it.
 func (c *Checker) DateTime(pointer, s string) time.Time {
-	if s == "" {
+	if s == "" || c.formatFailed[pointer] {
 		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339, s)
@@ -104,10 +126,11 @@ func (c *Checker) DateTime(pointer, s string) time.Time {
 
 // Date parses a YYYY-MM-DD date at pointer as midnight in IST. It
 // returns the zero time for an empty or invalid value, and reports
-// invalid values. When pastOnly is set, it reports a date after today in
-// IST too.
+// invalid values, except those that failed the schema's format check,
+// as DateTime does. When pastOnly is set, it reports a date after today
+// in IST too.
 func (c *Checker) Date(pointer, s string, pastOnly bool) time.Time {
-	if s == "" {
+	if s == "" || c.formatFailed[pointer] {
 		return time.Time{}
 	}
 	t, err := time.ParseInLocation(time.DateOnly, s, IST)

@@ -210,11 +210,14 @@ type Kind[C Mapper] func(
 // As returns the Kind that unmarshals a document into a T and maps it
 // with toMessage. A field of the wrong JSON type is left at its zero
 // value: the schema has reported it, and the checks still run on the
-// rest. A type error the schema missed is reported at the field's
-// pointer with rule "type". Any other unmarshalling error is reported
-// with rule "json", and the document is not mapped.
+// rest. So is, for the checks, a date or date-time that failed the
+// schema's format check (see Checker.DateTime). A type error the schema
+// missed is reported at the field's pointer with rule "type". Any other
+// unmarshalling error is reported with rule "json", and the document is
+// not mapped.
 func As[T any, C Mapper](toMessage func(C, *T) canonical.Message) Kind[C] {
 	return func(c C, body []byte, schemaViolations []schemas.Violation) (canonical.Message, any) {
+		c.checker().skipFormatFailures(schemaViolations)
 		doc := new(T)
 		err := json.Unmarshal(body, doc)
 		var typeErr *json.UnmarshalTypeError
