@@ -192,7 +192,7 @@ func (n *niemDecoder) release() canonical.Message {
 	n.notFuture(released, mv.At)
 	if !mv.At.IsZero() && !p.AdmittedAt.IsZero() && mv.At.Before(p.AdmittedAt) {
 		n.fail(released, jsondoc.RuleChronology, "the release, %s, is before the booking, %s",
-			mv.At.Format(time.RFC3339), p.AdmittedAt.Format(time.RFC3339))
+			mv.At.Format(time.RFC3339Nano), p.AdmittedAt.Format(time.RFC3339Nano))
 	}
 	return n.message("CustodyReleaseReport", p, mv.At, mv)
 }

@@ -654,6 +654,34 @@ func TestNIEMTimesChecked(t *testing.T) {
 	}
 }
 
+// TestNIEMChronologyMessageShowsNanoseconds gives a NIEM release report
+// a release a nanosecond before its booking.
+func TestNIEMChronologyMessageShowsNanoseconds(t *testing.T) {
+	body := string(inputs(t, ".xml")["release_report"])
+	const booking = "<n:ActivityDate><n:DateTime>2025-09-21T19:10:00+05:30</n:DateTime></n:ActivityDate>"
+	const release = "<n:ActivityDate><n:DateTime>2025-10-18T17:45:00+05:30</n:DateTime></n:ActivityDate>"
+	if !strings.Contains(body, booking) || !strings.Contains(body, release) {
+		t.Fatalf("the release report lacks %s or %s", booking, release)
+	}
+	body = strings.Replace(body, booking, strings.Replace(booking, "19:10:00", "19:10:00.000000001", 1), 1)
+	body = strings.Replace(body, release, strings.Replace(release, "2025-10-18T17:45", "2025-09-21T19:10", 1), 1)
+	_, err := newAdapter(t).Decode([]byte(body), prisons.XMLContentType)
+	const want = "the release, 2025-09-21T19:10:00+05:30, is before the booking, " +
+		"2025-09-21T19:10:00.000000001+05:30"
+	var chronology []schemas.Violation
+	for _, v := range schemas.Violations(err) {
+		if v.Rule == "chronology" {
+			chronology = append(chronology, v)
+		}
+	}
+	if len(chronology) != 1 {
+		t.Fatalf("chronology violations = %v, want one\n%v", chronology, err)
+	}
+	if chronology[0].Message != want {
+		t.Errorf("message %q, want %q", chronology[0].Message, want)
+	}
+}
+
 // TestNIEMDateWithoutTime gives a NIEM release and booking a date
 // without a time, which would be read as midnight.
 func TestNIEMDateWithoutTime(t *testing.T) {

@@ -147,7 +147,8 @@ func (c *Checker) Date(pointer, s string, pastOnly bool) time.Time {
 
 // NotBefore reports a chronology violation at pointer when later is
 // before earlier, the value at earlierPointer. Zero times are unknown
-// and pass.
+// and pass. The message gives both times with their fractional seconds,
+// because two times a nanosecond apart would otherwise print alike.
 func (c *Checker) NotBefore(
 	pointer string,
 	later time.Time,
@@ -158,13 +159,14 @@ func (c *Checker) NotBefore(
 		return
 	}
 	c.Add(pointer, RuleChronology, "%s is before %s, %s",
-		later.Format(time.RFC3339), earlierPointer, earlier.Format(time.RFC3339))
+		later.Format(time.RFC3339Nano), earlierPointer, earlier.Format(time.RFC3339Nano))
 }
 
 // SentNotBefore reports a chronology violation at /sent_at when the
 // document was sent before the event it reports, at eventPointer, by
 // more than Config.ClockSkew. An event in the future is reported as
-// such already, and is skipped here.
+// such already, and is skipped here. The message gives the times as
+// NotBefore's does.
 func (c *Checker) SentNotBefore(sent time.Time, eventPointer string, event time.Time) {
 	if sent.IsZero() || event.IsZero() || !sent.Add(c.Config.ClockSkew).Before(event) {
 		return
@@ -174,7 +176,8 @@ func (c *Checker) SentNotBefore(sent time.Time, eventPointer string, event time.
 	}
 	c.Add("/sent_at", RuleChronology,
 		"%s is before %s, %s, by more than the allowed clock skew of %s",
-		sent.Format(time.RFC3339), eventPointer, event.Format(time.RFC3339), c.Config.ClockSkew)
+		sent.Format(time.RFC3339Nano), eventPointer, event.Format(time.RFC3339Nano),
+		c.Config.ClockSkew)
 }
 
 // EarliestBirth is the earliest date of birth the JSON adapters accept.
