@@ -105,6 +105,18 @@ func TestDecodeViolations(t *testing.T) {
 		{"booking number grouped like an Aadhaar number", "release_bail",
 			map[string]any{"/prisoner/booking_number": "4918\u20137362\u20135403"},
 			[]violation{{"/prisoner/booking_number", "aadhaar-like"}}},
+		{"prisoner number like an Aadhaar number after a word joiner", "release_bail",
+			map[string]any{"/prisoner/number": "UT\u2060491873625403"},
+			[]violation{{"/prisoner/number", "pattern"}, {"/prisoner/number", "aadhaar-like"}}},
+		{"booking number like an Aadhaar number after a word joiner", "release_bail",
+			map[string]any{"/prisoner/booking_number": "B\u2060491873625403"},
+			[]violation{{"/prisoner/booking_number", "pattern"}, {"/prisoner/booking_number", "aadhaar-like"}}},
+		{"court order's prisoner number like an Aadhaar number after a word joiner", "court_order_production",
+			map[string]any{"/prisoner/number": "UTP\u2060491873625403"},
+			[]violation{{"/prisoner/number", "pattern"}, {"/prisoner/number", "aadhaar-like"}}},
+		{"order number like an Aadhaar number after a word joiner", "court_order_production",
+			map[string]any{"/number": "PW\u2060491873625403"},
+			[]violation{{"/number", "pattern"}, {"/number", "aadhaar-like"}}},
 		{"court order's prisoner number like an Aadhaar number", "court_order_production",
 			map[string]any{"/prisoner/number": "UTP491873625403"},
 			[]violation{{"/prisoner/number", "aadhaar-like"}}},
@@ -465,6 +477,21 @@ func TestDecodeNIEMViolations(t *testing.T) {
 			[]violation{{"/BookingReport/Booking/BookingAgencyRecordIdentification/IdentificationID", "pattern"}}},
 		{"booking number like an Aadhaar number", ">B-2025-1822<", ">4918 7362 5403<",
 			[]violation{{"/BookingReport/Booking/BookingAgencyRecordIdentification/IdentificationID", "aadhaar-like"}}},
+		{"prisoner number like an Aadhaar number after a word joiner", ">UT-2240-2025<", ">UT\u2060491873625403<",
+			[]violation{
+				{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "pattern"},
+				{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "aadhaar-like"},
+			}},
+		{"prisoner number like an Aadhaar number after a slash", ">UT-2240-2025<", ">UT/491873625403<",
+			[]violation{
+				{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "aadhaar-like"},
+				{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "code"},
+			}},
+		{"booking number like an Aadhaar number after a word joiner", ">B-2025-1822<", ">B\u2060491873625403<",
+			[]violation{
+				{"/BookingReport/Booking/BookingAgencyRecordIdentification/IdentificationID", "pattern"},
+				{"/BookingReport/Booking/BookingAgencyRecordIdentification/IdentificationID", "aadhaar-like"},
+			}},
 		{"dangling subject", `s:ref="subject"`, `s:ref="nobody"`,
 			[]violation{{"/BookingReport/Booking/BookingSubject/RoleOfPerson", "reference"}}},
 		{"unknown section", "317(2)", "999",
@@ -650,6 +677,29 @@ func TestNIEMTimesChecked(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s: %v, want a %s violation", name, err, c.rule)
+		}
+	}
+}
+
+// TestPrisonerNumberFaultsMasked checks that both violations of a
+// prisoner number with a word joiner before an Aadhaar number write the
+// number masked.
+func TestPrisonerNumberFaultsMasked(t *testing.T) {
+	body := edit(t, "release_bail", map[string]any{"/prisoner/number": "UT\u2060491873625403"})
+	_, err := newAdapter(t).Decode(body, prisons.ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 2 {
+		t.Fatalf("violations = %v, want pattern and aadhaar-like", vs)
+	}
+	for _, v := range vs {
+		if v.Pointer != "/prisoner/number" {
+			t.Errorf("violation %v, want it at /prisoner/number", v)
+		}
+		if strings.Contains(v.Message, "49187362") {
+			t.Errorf("%s message %q shows the number in clear", v.Rule, v.Message)
+		}
+		if !strings.Contains(v.Message, "XXXXXXXX5403") {
+			t.Errorf("%s message %q lacks the masked number", v.Rule, v.Message)
 		}
 	}
 }

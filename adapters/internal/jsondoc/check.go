@@ -34,9 +34,11 @@ type Checker struct {
 	DateTimeExample string
 	// Violations are the violations found so far, in order.
 	Violations []schemas.Violation
-	// Preferred are violations that replace the schema's at their
-	// pointer, because they state more precisely what is wrong, such as
-	// which invisible character a prisoner number contains.
+	// Preferred are violations that replace the schema's of the same
+	// rule at their pointer, because they state more precisely what is
+	// wrong, such as which invisible character a prisoner number
+	// contains. The schema's violations of other rules there are kept
+	// (see Replace).
 	Preferred []schemas.Violation
 	// Masked is set when a clear Aadhaar number in the document was
 	// replaced by its masked form.
@@ -72,7 +74,8 @@ func (c *Checker) Add(pointer, rule, format string, args ...any) {
 }
 
 // Prefer records a violation of rule at pointer, as Add does, that takes
-// the place of the schema's violations at pointer.
+// the place of the schema's violation of rule at pointer and is listed
+// beside any other violation there.
 func (c *Checker) Prefer(pointer, rule, format string, args ...any) {
 	c.Preferred = append(c.Preferred, schemas.Violation{
 		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
