@@ -327,8 +327,8 @@ func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
 
 	m, doc := kind(c, body, schemaViolations)
 	checked := c.checker()
-	violations := Merge(schemaViolations, slices.Concat(checked.Violations, CheckMessageIDs(env)))
-	violations = Replace(violations, checked.Preferred)
+	violations := Merge(schemaViolations, checked.Violations)
+	violations = Replace(violations, slices.Concat(CheckMessageIDs(env), checked.Preferred))
 	if r.CheckMembers != nil {
 		if ruledOut := r.CheckMembers(&m, Members(body)); len(ruledOut) > 0 {
 			violations = Merge(ruledOut, violations)
