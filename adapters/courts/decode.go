@@ -269,7 +269,7 @@ func (d *decoder) documentTime() time.Time {
 		}
 		t, err := dateTimeOf(e)
 		if err != nil {
-			d.fail(xmlsafe.Pointer(e), "date-time", "%v", err)
+			d.fail(xmlsafe.Pointer(e), dateRule(err, "date-time"), "%v", err)
 			return time.Time{}
 		}
 		d.notFuture(e, t)
@@ -336,12 +336,14 @@ var india = time.FixedZone("IST", 5*3600+1800)
 var errNoDate = errors.New("missing nc:DateTime or nc:Date")
 
 // dateTimeOf reads the NIEM date representation inside e: nc:DateTime or
-// nc:Date (taken as midnight).
+// nc:Date (taken as midnight). A value before canonical.EarliestTime,
+// such as the zero instant 0001-01-01T00:00:00Z, returns a
+// *canonical.EarliestError, so that no caller takes it for an absent one.
 func dateTimeOf(e *etree.Element) (time.Time, error) {
 	if v := xmlsafe.PathText(e, nc("DateTime")); v != "" {
 		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
 			if t, err := time.ParseInLocation(layout, v, india); err == nil {
-				return t, nil
+				return notBeforeEarliest(e, v, t)
 			}
 		}
 		return time.Time{}, fmt.Errorf("invalid date-time %s: want RFC 3339, such as 2024-07-01T10:30:00+05:30", canonical.QuoteMasked(v))
@@ -351,9 +353,30 @@ func dateTimeOf(e *etree.Element) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, err
 		}
-		return time.ParseInLocation(time.DateOnly, day, india)
+		t, _ := time.ParseInLocation(time.DateOnly, day, india) // parseDate checked it.
+		return notBeforeEarliest(e, v, t)
 	}
 	return time.Time{}, errNoDate
+}
+
+// notBeforeEarliest returns t, read from value inside e, or the zero time
+// and the error of canonical.CheckEarliest for a t before 1900.
+func notBeforeEarliest(e *etree.Element, value string, t time.Time) (time.Time, error) {
+	if err := canonical.CheckEarliest(e.FullTag(), value, t); err != nil {
+		return time.Time{}, err
+	}
+	return t, nil
+}
+
+// dateRule returns the violation rule of err, an error that reading a
+// date or date-time returned: canonical.RuleEarliest for a value before
+// 1900, and otherwise rule.
+func dateRule(err error, rule string) string {
+	var early *canonical.EarliestError
+	if errors.As(err, &early) {
+		return canonical.RuleEarliest
+	}
+	return rule
 }
 
 // dateOf reads the calendar date inside e, YYYY-MM-DD, from nc:Date or
@@ -397,9 +420,24 @@ func parseDate(v string) (string, error) {
 func (d *decoder) date(e *etree.Element) string {
 	v, err := dateOf(e)
 	if err != nil {
-		d.fail(xmlsafe.Pointer(e), "date", "%v", err)
+		d.fail(xmlsafe.Pointer(e), dateRule(err, "date"), "%v", err)
 	}
 	return v
+}
+
+// pastDateSince1900 reads the date inside e as pastDate does, and
+// returns "" after recording a violation of rule canonical.RuleEarliest
+// for a date before 1900.
+func (d *decoder) pastDateSince1900(e *etree.Element) string {
+	day := d.pastDate(e)
+	if day == "" {
+		return ""
+	}
+	if _, err := dateTimeOf(e); err != nil {
+		d.fail(xmlsafe.Pointer(e), dateRule(err, "date"), "%v", err)
+		return ""
+	}
+	return day
 }
 
 // pastDate reads the date inside e, a date that has happened, and

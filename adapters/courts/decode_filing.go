@@ -228,7 +228,7 @@ func (d *decoder) offenceDates(offense *etree.Element) (start, end time.Time) {
 		}
 		t, err := dateTimeOf(e)
 		if err != nil {
-			d.fail(xmlsafe.Pointer(e), "date-time", "%v", err)
+			d.fail(xmlsafe.Pointer(e), dateRule(err, "date-time"), "%v", err)
 			return time.Time{}
 		}
 		d.notFuture(e, t)

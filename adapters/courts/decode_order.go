@@ -177,7 +177,7 @@ func (o *orderDecoder) orderDate(issued *etree.Element) string {
 		o.fail(under(o.order, "CourtOrderIssuingDate/Date"), "required", "missing the date of the order")
 		return ""
 	}
-	return o.pastDate(issued)
+	return o.pastDateSince1900(issued)
 }
 
 // occurred returns when the order was made: the document's

@@ -149,7 +149,7 @@ func (o *orderDecoder) person(e *etree.Element) canonical.Person {
 		}
 	}
 	if b := xmlsafe.Child(e, v.nc("PersonBirthDate")); b != nil {
-		p.DateOfBirth = o.pastDate(b)
+		p.DateOfBirth = o.pastDateSince1900(b)
 	}
 	if m := xmlsafe.Child(e, v.nc("PersonAgeMeasure")); m != nil {
 		value := xmlsafe.PathText(m, v.nc("MeasureValueText"))
@@ -291,13 +291,14 @@ func (o *orderDecoder) maskAadhaar(value *etree.Element, ident canonical.Identif
 
 // dateTime reads the nc:DateTime or nc:Date inside e. A date is taken as
 // midnight, and a date-time without a zone as IST. It returns the zero
-// time when e is nil or holds neither, and records an invalid value.
+// time when e is nil or holds neither, and records an invalid value and
+// one before 1900, such as the zero instant 0001-01-01T00:00:00Z.
 func (o *orderDecoder) dateTime(e *etree.Element) time.Time {
 	if dt := xmlsafe.Child(e, o.v.nc("DateTime")); dt != nil {
 		value := xmlsafe.Text(dt)
 		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
 			if t, err := time.ParseInLocation(layout, value, india); err == nil {
-				return t
+				return o.notBeforeEarliest(dt, value, t)
 			}
 		}
 		o.fail(xmlsafe.Pointer(dt), "date-time",
@@ -306,9 +307,20 @@ func (o *orderDecoder) dateTime(e *etree.Element) time.Time {
 	}
 	if day := o.date(e); day != "" {
 		t, _ := time.ParseInLocation(time.DateOnly, day, india) // date checked it.
-		return t
+		return o.notBeforeEarliest(xmlsafe.Child(e, o.v.nc("Date")), day, t)
 	}
 	return time.Time{}
+}
+
+// notBeforeEarliest returns t, read from value in e, or the zero time
+// after recording a violation of rule canonical.RuleEarliest at e when t
+// is before 1900.
+func (o *orderDecoder) notBeforeEarliest(e *etree.Element, value string, t time.Time) time.Time {
+	if err := canonical.CheckEarliest(e.FullTag(), value, t); err != nil {
+		o.fail(xmlsafe.Pointer(e), canonical.RuleEarliest, "%v", err)
+		return time.Time{}
+	}
+	return t
 }
 
 // date reads the calendar date inside e, from nc:Date or the date part
@@ -328,6 +340,17 @@ func (o *orderDecoder) date(e *etree.Element) string {
 		}
 	}
 	return ""
+}
+
+// pastDateSince1900 reads the date inside e as pastDate does, and
+// returns "" for a date before 1900, for which dateTime records a
+// violation of rule canonical.RuleEarliest.
+func (o *orderDecoder) pastDateSince1900(e *etree.Element) string {
+	day := o.pastDate(e)
+	if day != "" && o.dateTime(e).IsZero() {
+		return ""
+	}
+	return day
 }
 
 // pastDate reads the date inside e, a date that has happened, and

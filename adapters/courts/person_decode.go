@@ -72,12 +72,16 @@ func joinName(e *etree.Element) string {
 // nc:PersonAgeMeasure.
 func (d *decoder) birth(p *canonical.Person, e *etree.Element) {
 	if b := xmlsafe.Child(e, nc("PersonBirthDate")); b != nil {
-		p.DateOfBirth = d.pastDate(b)
+		p.DateOfBirth = d.pastDateSince1900(b)
 		if y := xmlsafe.Child(b, nc("Year")); y != nil && p.DateOfBirth == "" {
 			year, err := strconv.Atoi(xmlsafe.Text(y))
-			if err != nil || year < 1800 || year > 9999 {
+			switch {
+			case err != nil || year < 1800 || year > 9999:
 				d.fail(xmlsafe.Pointer(y), "integer", "invalid birth year %s: want four digits", canonical.QuoteMasked(xmlsafe.Text(y)))
-			} else {
+			case year < canonical.EarliestTime.Year():
+				d.fail(xmlsafe.Pointer(y), canonical.RuleEarliest, "birth year %d is before 1900, "+
+					"the earliest the hub accepts: correct the year", year)
+			default:
 				p.BirthYear = year
 			}
 		}

@@ -79,7 +79,9 @@ func (c *checker) applicant(a *applicant) canonical.Person {
 	if len(a.Aliases) > 0 {
 		p.Aliases = c.Names(jsondoc.Pointer(at, "aliases"), a.Aliases)
 	}
-	c.Date(jsondoc.Pointer(at, "date_of_birth"), a.DateOfBirth, true)
+	// As in police and prison documents, the date of birth lies from 1900
+	// to today in IST.
+	c.BirthDate(jsondoc.Pointer(at, "date_of_birth"), a.DateOfBirth, time.Time{}, "")
 	p.Relatives = c.Relatives(jsondoc.Pointer(at, "relatives"), a.Relatives)
 	for i := range a.Identifiers {
 		id := c.Identifier(jsondoc.Pointer(at, "identifiers", i), &a.Identifiers[i])

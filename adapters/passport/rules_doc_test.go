@@ -3,6 +3,7 @@ package passport
 import (
 	"testing"
 
+	"github.com/sangam-hub/sangam/adapters/internal/jsondoc"
 	"github.com/sangam-hub/sangam/internal/doccheck"
 )
 
@@ -12,5 +13,5 @@ import (
 func TestRulesDocumented(t *testing.T) {
 	doccheck.PassportRules(t, "../..",
 		ruleCheckDigit, ruleMRZDate, ruleMRZFormat, ruleMRZMatch, ruleMRZPassport, ruleFresh, ruleCases,
-		ruleDueRange)
+		ruleDueRange, jsondoc.RuleEarliest, jsondoc.RuleBirthDate)
 }

@@ -119,6 +119,12 @@ func TestDecodeInvalid(t *testing.T) {
 		{"registered at offset +24:00 and a bad FIR year", "fir", []edit{
 			{"/registered_at", "2025-09-14T10:45:00+24:00"}, {"/fir/year", 2024},
 		}, []violation{{"/registered_at", "format"}}},
+		{"registered before 1900", "fir", []edit{{"/registered_at", "1899-12-31T23:59:59+05:30"}},
+			[]violation{{"/registered_at", "earliest"}}},
+		{"occurrence from 1857", "fir", []edit{{"/occurrence/from", "1857-05-10T17:00:00+05:30"}},
+			[]violation{{"/occurrence/from", "earliest"}}},
+		{"arrested before 1900", "arrest", []edit{{"/arrested_at", "1899-11-30T16:30:00Z"}},
+			[]violation{{"/arrested_at", "earliest"}}},
 		{"sent in the future", "arrest", []edit{{"/sent_at", "2026-06-30T13:00:00+05:30"}},
 			[]violation{{"/sent_at", "future"}}},
 		{"unknown field", "arrest", []edit{{"/arrest_time", "16:30"}},

@@ -40,24 +40,20 @@ func newChecker(cfg jsondoc.Config) *checker {
 	return &checker{Checker: jsondoc.Checker{Config: cfg, DateTimeExample: dateTimeExample}}
 }
 
-// dateTime parses the RFC 3339 date-time at pointer as
-// jsondoc.Checker.DateTime does, and reports one before 1900 too. Like
-// an invalid value, a value before 1900 yields the zero time, so that
-// no other check compares with it.
-func (c *checker) dateTime(pointer, s string) time.Time {
-	t := c.DateTime(pointer, s)
-	if c.NotBeforeEarliest(pointer, s, t) {
-		return time.Time{}
-	}
-	return t
-}
-
 // prisoner maps the prisoner at pointer. The date of birth must lie
 // between 1900 and the day of event, the time of the movement or order
 // that the document reports, or today when event is zero. eventName
-// names event in the message about a later date of birth.
+// names event in the message about a later date of birth. It may not be
+// after the day of admitted_at either.
 func (c *checker) prisoner(pointer string, p *prisoner, event time.Time, eventName string) canonical.Prisoner {
-	birthDate := func(pointer, s string) { c.BirthDate(pointer, s, jsondoc.DayIn(event), eventName) }
+	admitted := c.DateTime(jsondoc.Pointer(pointer, "admitted_at"), p.AdmittedAt)
+	birthDate := func(pointer, s string) {
+		born := c.BirthDate(pointer, s, jsondoc.DayIn(event), eventName)
+		if day := jsondoc.DayIn(admitted); !born.IsZero() && !day.IsZero() && born.After(day) {
+			c.Add(pointer, jsondoc.RuleBirthDate, "date of birth %s is after the prisoner's "+
+				"admission date (prisoner.admitted_at), %s", s, day.Format(time.DateOnly))
+		}
+	}
 	out := canonical.Prisoner{
 		PrisonCode:    p.PrisonCode,
 		PrisonName:    p.PrisonName,
@@ -66,7 +62,7 @@ func (c *checker) prisoner(pointer string, p *prisoner, event time.Time, eventNa
 		Person:        c.Person(jsondoc.Pointer(pointer, "person"), &p.Person, birthDate),
 		Status:        canonical.CustodyStatus(p.CustodyStatus),
 		StatusDetail:  p.StatusDetail,
-		AdmittedAt:    c.dateTime(jsondoc.Pointer(pointer, "admitted_at"), p.AdmittedAt),
+		AdmittedAt:    admitted,
 		Housing:       p.Housing,
 		Alerts:        p.Alerts,
 	}

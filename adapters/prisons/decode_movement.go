@@ -8,8 +8,8 @@ import (
 // movement maps a movement event. Its message occurred at the movement,
 // and its case is the prisoner's (see canonical.Prisoner.CaseKey).
 func (c *checker) movement(doc *movementDoc) canonical.Message {
-	sent := c.dateTime("/sent_at", doc.SentAt)
-	at := c.dateTime("/at", doc.At)
+	sent := c.DateTime("/sent_at", doc.SentAt)
+	at := c.DateTime("/at", doc.At)
 	c.SentNotBefore(sent, "/at", at)
 	p := c.prisoner("/prisoner", &doc.Prisoner, at, "the movement's date (at)")
 	c.NotBefore("/at", at, "/prisoner/admitted_at", p.AdmittedAt)
@@ -136,10 +136,10 @@ func (c *checker) places(mv *canonical.Movement) {
 // courtOrder maps a court order. Its message occurred when the order was
 // issued, or at midnight IST of its date when issued_at is absent.
 func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
-	sent := c.dateTime("/sent_at", doc.SentAt)
+	sent := c.DateTime("/sent_at", doc.SentAt)
 	ordered := c.Date("/ordered_on", doc.OrderedOn, true)
 	appear := c.Date("/appear_on", doc.AppearOn, false)
-	issued := c.dateTime("/issued_at", doc.IssuedAt)
+	issued := c.DateTime("/issued_at", doc.IssuedAt)
 	orderTime, orderTimeName := issued, "the court order's issue date (issued_at)"
 	if orderTime.IsZero() {
 		orderTime, orderTimeName = ordered, "the court order's date (ordered_on)"

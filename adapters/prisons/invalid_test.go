@@ -60,6 +60,12 @@ func TestDecodeViolations(t *testing.T) {
 			"/to":             map[string]any{"kind": "prison", "code": "KLSJEKM"},
 			"/release_ground": nil, "/prisoner/person/date_of_birth": "2025-09-22",
 		}, []violation{{"/prisoner/person/date_of_birth", "date-of-birth"}}},
+		{"born after the admission, before the movement", "release_bail",
+			map[string]any{"/prisoner/person/date_of_birth": "2025-10-01"},
+			[]violation{{"/prisoner/person/date_of_birth", "date-of-birth"}}},
+		{"order's prisoner born after the admission", "court_order_production", map[string]any{
+			"/prisoner/admitted_at": "2025-09-21T19:10:00+05:30", "/prisoner/person/date_of_birth": "2025-09-30",
+		}, []violation{{"/prisoner/person/date_of_birth", "date-of-birth"}}},
 		{"born before 1900", "release_bail",
 			map[string]any{"/prisoner/person/date_of_birth": "1800-01-01"},
 			[]violation{{"/prisoner/person/date_of_birth", "date-of-birth"}}},
@@ -83,6 +89,9 @@ func TestDecodeViolations(t *testing.T) {
 		{"zero instant with a birth after today", "release_bail", map[string]any{
 			"/at": "0001-01-01T00:00:00Z", "/prisoner/person/date_of_birth": "2026-07-01",
 		}, []violation{{"/at", "earliest"}, {"/prisoner/person/date_of_birth", "future"}}},
+		{"movement a second before 1900", "release_bail", map[string]any{
+			"/at": "1899-12-31T23:59:59+05:30", "/prisoner/admitted_at": "1899-06-01T10:00:00Z",
+		}, []violation{{"/at", "earliest"}, {"/prisoner/admitted_at", "earliest"}}},
 		{"order issued before 1900", "court_order_production", map[string]any{
 			"/issued_at": "1899-12-31T23:00:00+05:30", "/prisoner/person/date_of_birth": nil,
 		}, []violation{{"/issued_at", "earliest"}}},
@@ -475,6 +484,12 @@ func TestDecodeNIEMViolations(t *testing.T) {
 			[]violation{{"/BookingReport/Booking/ActivityDate", "required"}}},
 		{"bad booking time", "2025-09-21T19:10:00+05:30", "21/09/2025 19:10",
 			[]violation{{"/BookingReport/Booking/ActivityDate/DateTime", "date-time"}}},
+		{"booking before 1900", "2025-09-21T19:10:00+05:30", "1899-09-21T19:10:00+05:30",
+			[]violation{{"/BookingReport/Booking/ActivityDate/DateTime", "earliest"}}},
+		{"booking at the zero instant", "2025-09-21T19:10:00+05:30", "0001-01-01T00:00:00Z",
+			[]violation{{"/BookingReport/Booking/ActivityDate/DateTime", "earliest"}}},
+		{"born before 1900", "2001-06-30", "1899-06-30",
+			[]violation{{"/BookingReport/Person/PersonBirthDate/Date", "earliest"}}},
 		{"invalid Aadhaar", "2345 6789 0124", "2345 6789 0125",
 			[]violation{{"/BookingReport/Person/PersonOtherIdentification/IdentificationID", "aadhaar"}}},
 		{"prisoner number like an Aadhaar number", ">UT-2240-2025<", ">491873625403<",
@@ -662,8 +677,8 @@ func jsonEqual(a, b any) bool {
 }
 
 // TestNIEMTimesChecked gives a NIEM release report a release before its
-// booking and a booking in the future, which a JSON movement may not
-// have either.
+// booking, a booking in the future and a release at the zero instant,
+// which a JSON movement may not have either.
 func TestNIEMTimesChecked(t *testing.T) {
 	a := newAdapter(t)
 	body := inputs(t, ".xml")["release_report"]
@@ -672,6 +687,8 @@ func TestNIEMTimesChecked(t *testing.T) {
 	for name, c := range map[string]struct{ old, new, rule string }{
 		"release before booking": {release, strings.Replace(release, "2025-10-18", "2025-09-01", 1), "chronology"},
 		"booking in the future":  {booking, strings.Replace(booking, "2025-09-21", "2099-09-21", 1), "future"},
+		"release at the zero instant": {release, strings.Replace(release, "2025-10-18T17:45:00+05:30",
+			"0001-01-01T00:00:00Z", 1), "earliest"},
 	} {
 		if !strings.Contains(string(body), c.old) {
 			t.Fatalf("%s: the release report lacks %s", name, c.old)
@@ -902,6 +919,8 @@ func TestBirthDateMessages(t *testing.T) {
 			"date of birth 2025-10-19 is after the movement's date (at), 2025-10-18"},
 		{"release_bail", map[string]any{"/prisoner/person/date_of_birth": "1899-12-31"},
 			"date of birth 1899-12-31 is before 1900"},
+		{"release_bail", map[string]any{"/prisoner/person/date_of_birth": "2025-10-01"},
+			"date of birth 2025-10-01 is after the prisoner's admission date (prisoner.admitted_at), 2025-09-21"},
 		{"court_order_production", map[string]any{"/prisoner/person/date_of_birth": "2025-10-02"},
 			"date of birth 2025-10-02 is after the court order's issue date (issued_at), 2025-10-01"},
 		{"court_order_production", map[string]any{

@@ -29,7 +29,7 @@ func (n *niemDecoder) person(e *etree.Element) canonical.Person {
 	}
 	p.Aliases = append(p.Aliases, n.aliasIdentities(e)...)
 	if b := xmlsafe.Child(e, nc("PersonBirthDate")); b != nil {
-		p.DateOfBirth = n.date(b)
+		p.DateOfBirth = n.dateSince1900(b)
 	}
 	p.Age = n.age(xmlsafe.Child(e, nc("PersonAgeMeasure")))
 	p.Sex = n.sex(e)
@@ -273,12 +273,13 @@ func (n *niemDecoder) charge(e *etree.Element, sequence int) (canonical.Charge, 
 
 // dateTime reads the nc:DateTime or nc:Date inside e; a date is taken as
 // midnight, and a value without a zone as IST. It returns the zero time
-// when e is nil or holds neither, and reports an invalid value.
+// when e is nil or holds neither, and reports an invalid value and one
+// before 1900, such as the zero instant 0001-01-01T00:00:00Z.
 func (n *niemDecoder) dateTime(e *etree.Element) time.Time {
 	if v := xmlsafe.PathText(e, nc("DateTime")); v != "" {
 		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
 			if t, err := time.ParseInLocation(layout, v, jsondoc.IST); err == nil {
-				return t
+				return n.notBeforeEarliest(xmlsafe.Child(e, nc("DateTime")), v, t)
 			}
 		}
 		n.fail(xmlsafe.Pointer(xmlsafe.Child(e, nc("DateTime"))), "date-time",
@@ -287,9 +288,35 @@ func (n *niemDecoder) dateTime(e *etree.Element) time.Time {
 	}
 	if day := n.date(e); day != "" {
 		t, _ := time.ParseInLocation(time.DateOnly, day, jsondoc.IST)
-		return t
+		return n.notBeforeEarliest(xmlsafe.Child(e, nc("Date")), day, t)
 	}
 	return time.Time{}
+}
+
+// dateSince1900 reads the nc:Date inside e as date does, and returns ""
+// for a date before 1900, which it reports with rule
+// canonical.RuleEarliest.
+func (n *niemDecoder) dateSince1900(e *etree.Element) string {
+	day := n.date(e)
+	if day == "" {
+		return ""
+	}
+	t, _ := time.ParseInLocation(time.DateOnly, day, jsondoc.IST) // date checked it.
+	if n.notBeforeEarliest(xmlsafe.Child(e, nc("Date")), day, t).IsZero() {
+		return ""
+	}
+	return day
+}
+
+// notBeforeEarliest returns t, read from value in e, or the zero time
+// after reporting a violation of rule canonical.RuleEarliest at e when t
+// is before 1900.
+func (n *niemDecoder) notBeforeEarliest(e *etree.Element, value string, t time.Time) time.Time {
+	if err := canonical.CheckEarliest(e.FullTag(), value, t); err != nil {
+		n.fail(xmlsafe.Pointer(e), canonical.RuleEarliest, "%v", err)
+		return time.Time{}
+	}
+	return t
 }
 
 // hasDate reports whether e holds an nc:DateTime or nc:Date with text.

@@ -13,14 +13,14 @@ import (
 // Rules of the checks every JSON adapter makes that JSON Schema cannot
 // express, as they appear in schemas.Violation.Rule.
 const (
-	RuleFuture     = "future"        // a date or time after now
-	RuleChronology = "chronology"    // events out of order
-	RuleAadhaar    = "aadhaar"       // not a valid Aadhaar number
-	RuleBlank      = "blank"         // a name of white space only
-	RuleNameText   = "name-text"     // a name that canonical.NameFault refuses
-	RuleBirthYear  = "birth-year"    // a birth year other than the date of birth's
-	RuleBirthDate  = "date-of-birth" // born before 1900 or after the document's date
-	RuleEarliest   = "earliest"      // a date-time before 1900, which no record about a living person has
+	RuleFuture     = "future"               // a date or time after now
+	RuleChronology = "chronology"           // events out of order
+	RuleAadhaar    = "aadhaar"              // not a valid Aadhaar number
+	RuleBlank      = "blank"                // a name of white space only
+	RuleNameText   = "name-text"            // a name that canonical.NameFault refuses
+	RuleBirthYear  = "birth-year"           // a birth year other than the date of birth's
+	RuleBirthDate  = "date-of-birth"        // born before 1900 or after the document's date
+	RuleEarliest   = canonical.RuleEarliest // a date-time before 1900, which no record about a living person has
 )
 
 // Checker maps one JSON document to canonical form and collects every
@@ -103,10 +103,11 @@ func Pointer(tokens ...any) string {
 // time for an empty or invalid value, and reports invalid values and
 // values more than Config.ClockSkew after Config.Now. A value that
 // failed the schema's format check, which the schema reports, returns
-// the zero time without a violation here. A value at the
-// zero instant, 0001-01-01T00:00:00Z in any offset, is reported with
-// RuleEarliest, because callers and canonical messages take the zero
-// time for an absent one and would skip its checks and drop it.
+// the zero time without a violation here. A value before
+// EarliestBirth is reported with RuleEarliest and yields the zero time
+// too, so that no other check compares with it. That covers the zero
+// instant, 0001-01-01T00:00:00Z in any offset, which callers and
+// canonical messages would take for an absent value.
 func (c *Checker) DateTime(pointer, s string) time.Time {
 	if s == "" || c.formatFailed[pointer] {
 		return time.Time{}
@@ -117,8 +118,9 @@ func (c *Checker) DateTime(pointer, s string) time.Time {
 			canonical.QuoteMasked(s), c.DateTimeExample)
 		return time.Time{}
 	}
-	if t.IsZero() {
-		c.addEarliest(pointer, s)
+	if t.Before(EarliestBirth) {
+		c.Add(pointer, RuleEarliest, "%s %s is before 1900-01-01: correct the date-time, "+
+			"such as %s", pointer, s, c.DateTimeExample)
 		return time.Time{}
 	}
 	if limit := c.Config.Now().Add(c.Config.ClockSkew); t.After(limit) {
@@ -183,10 +185,9 @@ func (c *Checker) SentNotBefore(sent time.Time, eventPointer string, event time.
 		c.Config.ClockSkew)
 }
 
-// EarliestBirth is the earliest date of birth the JSON adapters accept.
-// No prisoner is expected to be born earlier, so it is also the earliest
-// time that a prison movement may carry.
-var EarliestBirth = time.Date(1900, time.January, 1, 0, 0, 0, 0, IST)
+// EarliestBirth is the earliest date of birth and date-time the JSON
+// adapters accept, midnight IST on 1 January 1900.
+var EarliestBirth = canonical.EarliestTime
 
 // DayIn returns midnight in IST of the day of t in IST, or the zero time
 // for a zero t.
@@ -202,8 +203,11 @@ func DayIn(t time.Time) time.Time {
 // EarliestBirth to eventDay, the day in IST of the event the document
 // records, which the message about a later date calls eventName, such
 // as "the movement's date (at)". A zero eventDay is unknown, and then
-// the date must only not be after today in IST.
-func (c *Checker) BirthDate(pointer, s string, eventDay time.Time, eventName string) {
+// the date must only not be after today in IST. BirthDate returns the
+// date of birth when it passes these checks, and otherwise the zero
+// time.
+func (c *Checker) BirthDate(pointer, s string, eventDay time.Time, eventName string) time.Time {
+	reported := len(c.Violations)
 	born := c.Date(pointer, s, true)
 	switch {
 	case born.IsZero():
@@ -213,21 +217,8 @@ func (c *Checker) BirthDate(pointer, s string, eventDay time.Time, eventName str
 		c.Add(pointer, RuleBirthDate, "date of birth %s is after %s, %s",
 			s, eventName, eventDay.Format(time.DateOnly))
 	}
-}
-
-// NotBeforeEarliest reports a violation of RuleEarliest at pointer when
-// t, the value s parsed, is before EarliestBirth, and returns whether it
-// did. A zero t, which DateTime returns for an absent, invalid or
-// already reported value, passes.
-func (c *Checker) NotBeforeEarliest(pointer, s string, t time.Time) bool {
-	if t.IsZero() || !t.Before(EarliestBirth) {
-		return false
+	if len(c.Violations) > reported {
+		return time.Time{}
 	}
-	c.addEarliest(pointer, s)
-	return true
-}
-
-func (c *Checker) addEarliest(pointer, s string) {
-	c.Add(pointer, RuleEarliest, "%s is before 1900-01-01: correct the date-time, "+
-		"such as %s", s, c.DateTimeExample)
+	return born
 }

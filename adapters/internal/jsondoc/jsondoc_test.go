@@ -140,6 +140,33 @@ func TestDateTimeFuture(t *testing.T) {
 	}
 }
 
+// TestDateTimeEarliest checks the bound of midnight IST on 1 January
+// 1900: a date-time before it, the zero instant among them, is reported
+// at its pointer and read as absent, and the bound itself passes.
+func TestDateTimeEarliest(t *testing.T) {
+	c := &Checker{Config: testConfig, DateTimeExample: "2025-09-14T10:45:00+05:30"}
+	bound := c.DateTime("/bound", "1900-01-01T00:00:00+05:30")
+	if bound.IsZero() {
+		t.Error("1900-01-01T00:00:00+05:30 read as the zero time")
+	}
+	for _, s := range []string{"1899-12-31T18:29:59Z", "0001-01-01T00:00:00Z", "1857-05-10T17:00:00+05:30"} {
+		if got := c.DateTime("/at", s); !got.IsZero() {
+			t.Errorf("DateTime(%s) = %s, want the zero time", s, got)
+		}
+	}
+	if len(c.Violations) != 3 {
+		t.Fatalf("violations = %v, want 3", c.Violations)
+	}
+	for _, v := range c.Violations {
+		if v.Pointer != "/at" || v.Rule != RuleEarliest {
+			t.Errorf("violation at %s of rule %s, want /at and %s", v.Pointer, v.Rule, RuleEarliest)
+		}
+		if !strings.Contains(v.Message, "/at") || !strings.Contains(v.Message, "1900-01-01") {
+			t.Errorf("message %q lacks the field or the bound", v.Message)
+		}
+	}
+}
+
 func TestIdentifierMasksAadhaar(t *testing.T) {
 	c := &Checker{Config: testConfig}
 	id := Identifier{Type: canonical.IDAadhaar, Number: "2345 6789 0124", Issuer: "UIDAI"}
