@@ -71,6 +71,9 @@ func TestDecodeViolations(t *testing.T) {
 		{"requested at offset +24:00", "request_fresh",
 			map[string]any{"/requested_at": "0001-01-01T00:00:00+24:00"},
 			[]violation{{"/requested_at", "format"}}},
+		{"requested at offset +24:00 a year before the due date", "request_fresh", map[string]any{
+			"/requested_at": "2025-09-30T11:20:00+24:00", "/due_on": "2026-09-30",
+		}, []violation{{"/requested_at", "format"}}},
 		{"sent at offset +24:00 and due before request", "request_fresh", map[string]any{
 			"/sent_at": "0001-01-01T00:00:00+24:00", "/due_on": "2025-09-29",
 		}, []violation{{"/due_on", "chronology"}, {"/sent_at", "format"}}},
