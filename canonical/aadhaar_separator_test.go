@@ -232,6 +232,26 @@ func TestCheckRecordNumber(t *testing.T) {
 	}
 }
 
+func TestCheckRecordNumberRules(t *testing.T) {
+	for id, want := range map[string][]string{
+		"UT\u2060491873625403": {"pattern", RuleAadhaarLike},
+		"UT\u20602231-2025":    {"pattern"},
+		"UTP491873625403":      {RuleAadhaarLike},
+		"UT-2231-2025":         nil,
+	} {
+		var got []string
+		for _, fault := range CheckRecordNumberRules("prisoner number", id) {
+			got = append(got, fault.Rule)
+			if fault.Err == nil {
+				t.Errorf("CheckRecordNumberRules(%q): rule %s without an error", id, fault.Rule)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("CheckRecordNumberRules(%q) rules = %v, want %v", id, got, want)
+		}
+	}
+}
+
 func TestMaskAadhaarInMessageKeepsRecordNumbers(t *testing.T) {
 	m := &Message{Type: TypeCourtOrder, CourtOrder: &CourtOrder{
 		Number:   "PW 4918 7362 5403",

@@ -324,17 +324,27 @@ func QuoteMasked(id string) string {
 	return strconv.QuoteToASCII(id)
 }
 
-// CheckRecordNumberRule checks id, the value of field, an identifier
-// that the receiver matches as written, and returns the violation rule
-// with the error. The rule is "pattern" when CheckIdentifierCharacters
-// rejects id, and RuleAadhaarLike when CheckRecordNumber does. It
-// returns "" and nil for an accepted id.
-func CheckRecordNumberRule(field, id string) (rule string, err error) {
+// RuleError is an error with the name of the rule it breaks, as a
+// violation reports the rule.
+type RuleError struct {
+	Rule string
+	Err  error
+}
+
+// CheckRecordNumberRules checks id, the value of field, an identifier
+// that the receiver matches as written, and returns each rule that id
+// breaks with its error. The rule is "pattern" when
+// CheckIdentifierCharacters rejects id, and RuleAadhaarLike when
+// CheckRecordNumber does. Both are returned, in that order, when id
+// breaks both, so that the sender learns of both at once. It returns nil
+// for an accepted id.
+func CheckRecordNumberRules(field, id string) []RuleError {
+	var out []RuleError
 	if err := CheckIdentifierCharacters(field, id); err != nil {
-		return "pattern", err
+		out = append(out, RuleError{Rule: "pattern", Err: err})
 	}
 	if err := CheckRecordNumber(field, id); err != nil {
-		return RuleAadhaarLike, err
+		out = append(out, RuleError{Rule: RuleAadhaarLike, Err: err})
 	}
-	return "", nil
+	return out
 }

@@ -149,15 +149,15 @@ func (o *orderDecoder) code(e *etree.Element, what string, keySegment bool) stri
 	return value
 }
 
-// recordNumber records a violation at e, whose text is value, when
-// canonical.CheckRecordNumberRule rejects it. value is a number that the
+// recordNumber records a violation at e, whose text is value, for each
+// rule that canonical.CheckRecordNumberRules finds it breaks. value is a number that the
 // receiver matches as written: an order's or a prisoner's number, which
 // the prison matches, or a callback's filing number or court tracking
 // id, which the police station matches. maskText leaves these numbers as
 // sent.
 func (d *decoder) recordNumber(e *etree.Element, field, value string) {
-	if rule, err := canonical.CheckRecordNumberRule(field, value); err != nil {
-		d.fail(xmlsafe.Pointer(e), rule, "%v", err)
+	for _, fault := range canonical.CheckRecordNumberRules(field, value) {
+		d.fail(xmlsafe.Pointer(e), fault.Rule, "%v", fault.Err)
 	}
 }
 

@@ -323,6 +323,15 @@ func TestOrderIdentifiedByCourtAndNumber(t *testing.T) {
 		t.Errorf("error %q shows the number in clear", err)
 	}
 
+	hidden := bytes.Replace(body, []byte("Crl.M.P. 2291/2025"), []byte("PW\u2060586301729436"), 1)
+	_, err = orderAdapter().Decode(hidden, ContentType)
+	for _, rule := range []string{"pattern", canonical.RuleAadhaarLike} {
+		if !hasOrderViolation(err, "/CourtOrderReport/CourtOrder/ActivityIdentification/IdentificationID", rule) {
+			t.Errorf("Decode with an Aadhaar-valid order number after a word joiner: error = %v, "+
+				"want it %s", err, rule)
+		}
+	}
+
 	body = bytes.Replace(body, []byte("Crl.M.P. 2291/2025"), nil, 1)
 	_, err = orderAdapter().Decode(body, ContentType)
 	if !hasOrderViolation(err, "/CourtOrderReport/DocumentIdentification/IdentificationID", "required") {

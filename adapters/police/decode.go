@@ -135,7 +135,7 @@ func (a *Adapter) decodeAs(env jsondoc.Envelope, body []byte) (canonical.Message
 	}
 	c := newChecker(a.cfg)
 	m, _ := kind(c, body, schemaViolations)
-	violations := jsondoc.Merge(schemaViolations, c.Violations)
+	violations := jsondoc.Replace(jsondoc.Merge(schemaViolations, c.Violations), c.Preferred)
 	for i, v := range violations {
 		if reason, ok := notAllowedReasons[v.Pointer]; ok && v.Rule == schemas.RuleNotAllowed {
 			violations[i].Message = reason

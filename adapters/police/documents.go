@@ -142,9 +142,7 @@ func (c *checker) finalReport(doc *finalReportDoc) canonical.Message {
 	}
 
 	// The court registers the report under this number as written.
-	if rule, err := canonical.CheckRecordNumberRule("report number", doc.ReportNumber); err != nil {
-		c.Add("/report_number", rule, "%v", err)
-	}
+	c.RecordNumber("/report_number", "report number", doc.ReportNumber)
 
 	sheet := &canonical.Chargesheet{
 		FIR:                  &ref,

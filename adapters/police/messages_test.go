@@ -51,6 +51,17 @@ func TestViolationMessages(t *testing.T) {
 		}, schemas.Violation{Pointer: "/report_date", Rule: "chronology"},
 			"report date 2025-01-02 is before the day of /occurrence/from, 2025-01-03T19:30:00+05:30",
 			false},
+		{"arrest a nanosecond before the occurrence", "arrest", []edit{
+			{"/occurrence/from", "2025-09-20T16:30:00.000000001+05:30"},
+		}, schemas.Violation{Pointer: "/arrested_at", Rule: "chronology"},
+			"2025-09-20T16:30:00+05:30 is before /occurrence/from, 2025-09-20T16:30:00.000000001+05:30",
+			false},
+		{"arrest sent a nanosecond too early", "arrest", []edit{
+			{"/sent_at", "2025-09-20T10:50:00Z"}, {"/arrested_at", "2025-09-20T11:00:00.000000001Z"},
+		}, schemas.Violation{Pointer: "/sent_at", Rule: "chronology"},
+			"2025-09-20T10:50:00Z is before /arrested_at, 2025-09-20T11:00:00.000000001Z, " +
+				"by more than the allowed clock skew of 10m0s",
+			false},
 		{"unknown member of an FIR", "fir", []edit{{"/remarks", "x"}},
 			schemas.Violation{Pointer: "/remarks", Rule: schemas.RuleNotAllowed},
 			"field not allowed here", false},

@@ -21,7 +21,9 @@ const docVerificationReport = "verification_report"
 // is, reads it with the same rules. The station's in_reply_to becomes
 // the message's correlation id. Its message_id and in_reply_to must
 // also pass jsondoc.CheckStationIDs, because the passport schema allows
-// spaces in ids, which a station's other documents do not.
+// spaces in ids, which a station's other documents do not. A violation
+// of those replaces the passport adapter's of the same rule at its
+// pointer, and is listed beside any other there, such as maxLength.
 func (a *Adapter) verificationReport(env jsondoc.Envelope, body []byte) (canonical.Message, []schemas.Violation) {
 	p, err := passport.New(passport.Config{
 		AadhaarKey: a.cfg.AadhaarKey, Now: a.cfg.Now, ClockSkew: a.cfg.ClockSkew,
@@ -32,7 +34,7 @@ func (a *Adapter) verificationReport(env jsondoc.Envelope, body []byte) (canonic
 	d, err := p.Decode(body, ContentType)
 	ids := jsondoc.CheckStationIDs(env)
 	if vs := schemas.Violations(err); vs != nil {
-		return canonical.Message{}, jsondoc.Merge(vs, ids)
+		return canonical.Message{}, jsondoc.Replace(vs, ids)
 	}
 	if err != nil {
 		return canonical.Message{}, []schemas.Violation{{Rule: "json",

@@ -2,6 +2,7 @@ package police_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -93,6 +94,23 @@ func TestDecodeVerificationReportInvalid(t *testing.T) {
 			}
 			t.Errorf("err = %v, want %s at %s", err, c.rule, c.pointer)
 		})
+	}
+}
+
+// TestVerificationReportLongIDWithSpace sends a message id over 128
+// characters with a space inside, which the passport schema allows and a
+// station's ids do not: both violations are reported at once.
+func TestVerificationReportLongIDWithSpace(t *testing.T) {
+	body := strings.Replace(stationReport, `"EKM0420-PVR-2025-000219"`,
+		`"EKM0420 PVR-`+strings.Repeat("0", 120)+`"`, 1)
+	_, err := newAdapter(t).Decode([]byte(body), "application/json")
+	var got []string
+	for _, v := range schemas.Violations(err) {
+		got = append(got, v.Pointer+" "+v.Rule)
+	}
+	want := []string{"/message_id maxLength", "/message_id pattern"}
+	if !slices.Equal(got, want) {
+		t.Errorf("violations = %q, want %q\n%v", got, want, err)
 	}
 }
 

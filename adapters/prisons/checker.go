@@ -69,8 +69,8 @@ func (c *checker) prisoner(pointer string, p *prisoner, event time.Time, eventNa
 	if err := canonical.CheckPrisonCodeCase(p.PrisonCode); err != nil {
 		c.Add(jsondoc.Pointer(pointer, "prison_code"), rulePattern, "%v", err)
 	}
-	c.recordNumber(jsondoc.Pointer(pointer, "number"), "prisoner number", p.Number)
-	c.recordNumber(jsondoc.Pointer(pointer, "booking_number"), "booking number", p.BookingNumber)
+	c.RecordNumber(jsondoc.Pointer(pointer, "number"), "prisoner number", p.Number)
+	c.RecordNumber(jsondoc.Pointer(pointer, "booking_number"), "booking number", p.BookingNumber)
 	for _, k := range p.Cases {
 		out.Cases = append(out.Cases, k.Canonical())
 	}
@@ -87,22 +87,6 @@ func (c *checker) prisoner(pointer string, p *prisoner, event time.Time, eventNa
 		}.WithEquivalent())
 	}
 	return out
-}
-
-// recordNumber records a violation at pointer, an identifier that the
-// prison or the court matches as written, when
-// canonical.CheckRecordNumberRule rejects its value. A violation of
-// rule pattern takes the place of the schema's, which a prisoner number
-// breaks too, because its message shows the character at fault.
-func (c *checker) recordNumber(pointer, field, value string) {
-	rule, err := canonical.CheckRecordNumberRule(field, value)
-	switch {
-	case err == nil:
-	case rule == rulePattern:
-		c.Prefer(pointer, rule, "%v", err)
-	default:
-		c.Add(pointer, rule, "%v", err)
-	}
 }
 
 func canonicalLocation(l *location) canonical.Location {

@@ -145,7 +145,7 @@ func (c *checker) courtOrder(doc *courtOrderDoc) canonical.Message {
 		orderTime, orderTimeName = ordered, "the court order's date (ordered_on)"
 	}
 	c.NotBefore("/appear_on", appear, "/ordered_on", ordered)
-	c.recordNumber("/number", "order number", doc.Number)
+	c.RecordNumber("/number", "order number", doc.Number)
 	if doc.ReleaseGround != "" && doc.Kind != string(canonical.OrderRelease) {
 		c.Add("/release_ground", ruleGround, "release_ground is only for kind release_order, "+
 			"not %s: leave it out", doc.Kind)

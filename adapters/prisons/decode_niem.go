@@ -192,7 +192,7 @@ func (n *niemDecoder) release() canonical.Message {
 	n.notFuture(released, mv.At)
 	if !mv.At.IsZero() && !p.AdmittedAt.IsZero() && mv.At.Before(p.AdmittedAt) {
 		n.fail(released, jsondoc.RuleChronology, "the release, %s, is before the booking, %s",
-			mv.At.Format(time.RFC3339), p.AdmittedAt.Format(time.RFC3339))
+			mv.At.Format(time.RFC3339Nano), p.AdmittedAt.Format(time.RFC3339Nano))
 	}
 	return n.message("CustodyReleaseReport", p, mv.At, mv)
 }
@@ -284,22 +284,40 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 	if p.Number == "" {
 		n.fail(under(b, "BookingAgencyRecordIdentification"), "required", "missing booking number "+
 			"and subject identification: want at least one to number the prisoner")
-	} else if err := canonical.CheckIdentifierCharacters("prisoner number", p.Number); err != nil {
-		n.fail(numbered, rulePattern, "%v", err)
-	} else if !canonical.ValidPrisonCode(p.Number) {
-		n.fail(numbered, "code", "invalid prisoner number %s: want at most 64 characters without "+
-			"a slash, which a case key cannot hold, surrounding space, a space other than U+0020 "+
-			"or a format character", canonical.QuoteMasked(p.Number))
-	} else if rule, err := canonical.CheckRecordNumberRule("prisoner number", p.Number); err != nil {
-		n.fail(numbered, rule, "%v", err)
+	} else {
+		n.prisonerNumber(numbered, p.Number)
 	}
 	if p.BookingNumber != p.Number {
-		if rule, err := canonical.CheckRecordNumberRule("booking number", p.BookingNumber); err != nil {
-			n.fail(booked, rule, "%v", err)
-		}
+		n.recordNumber(booked, "booking number", p.BookingNumber)
 	}
 	p.Person = n.subject(subject)
 	return p
+}
+
+// prisonerNumber records the violations at pointer of number, the
+// prisoner number: those of recordNumber, and one of rule code when
+// canonical.ValidPrisonCode rejects number for a fault other than a
+// character that the pattern violation names.
+func (n *niemDecoder) prisonerNumber(pointer, number string) {
+	faults := canonical.CheckRecordNumberRules("prisoner number", number)
+	for _, fault := range faults {
+		n.fail(pointer, fault.Rule, "%v", fault.Err)
+	}
+	hidden := len(faults) > 0 && faults[0].Rule == rulePattern
+	if !hidden && !canonical.ValidPrisonCode(number) {
+		n.fail(pointer, "code", "invalid prisoner number %s: want at most 64 characters without "+
+			"a slash, which a case key cannot hold, surrounding space, a space other than U+0020 "+
+			"or a format character", canonical.QuoteMasked(number))
+	}
+}
+
+// recordNumber records a violation at pointer, whose text is value, the
+// value of field, for each rule that canonical.CheckRecordNumberRules
+// finds it breaks.
+func (n *niemDecoder) recordNumber(pointer, field, value string) {
+	for _, fault := range canonical.CheckRecordNumberRules(field, value) {
+		n.fail(pointer, fault.Rule, "%v", fault.Err)
+	}
 }
 
 // facility sets the prison code and name: the detention facility's

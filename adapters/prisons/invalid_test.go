@@ -44,6 +44,11 @@ func TestDecodeViolations(t *testing.T) {
 			[]violation{{"/at", "chronology"}}},
 		{"sent before the movement", "release_bail", map[string]any{"/sent_at": "2025-10-18T17:30:00+05:30"},
 			[]violation{{"/sent_at", "chronology"}}},
+		{"movement at offset +24:00", "release_bail", map[string]any{"/at": "0001-01-01T00:00:00+24:00"},
+			[]violation{{"/at", "format"}}},
+		{"admission at offset +24:00 after the release", "release_bail",
+			map[string]any{"/prisoner/admitted_at": "2025-10-19T23:00:00+24:00"},
+			[]violation{{"/prisoner/admitted_at", "format"}}},
 		{"movement in the future", "release_bail", map[string]any{"/at": "2026-07-01T10:00:00+05:30"},
 			[]violation{{"/at", "future"}}},
 		{"born after the movement", "release_bail",
@@ -109,6 +114,18 @@ func TestDecodeViolations(t *testing.T) {
 		{"booking number grouped like an Aadhaar number", "release_bail",
 			map[string]any{"/prisoner/booking_number": "4918\u20137362\u20135403"},
 			[]violation{{"/prisoner/booking_number", "aadhaar-like"}}},
+		{"prisoner number like an Aadhaar number after a word joiner", "release_bail",
+			map[string]any{"/prisoner/number": "UT\u2060491873625403"},
+			[]violation{{"/prisoner/number", "pattern"}, {"/prisoner/number", "aadhaar-like"}}},
+		{"booking number like an Aadhaar number after a word joiner", "release_bail",
+			map[string]any{"/prisoner/booking_number": "B\u2060491873625403"},
+			[]violation{{"/prisoner/booking_number", "pattern"}, {"/prisoner/booking_number", "aadhaar-like"}}},
+		{"court order's prisoner number like an Aadhaar number after a word joiner", "court_order_production",
+			map[string]any{"/prisoner/number": "UTP\u2060491873625403"},
+			[]violation{{"/prisoner/number", "pattern"}, {"/prisoner/number", "aadhaar-like"}}},
+		{"order number like an Aadhaar number after a word joiner", "court_order_production",
+			map[string]any{"/number": "PW\u2060491873625403"},
+			[]violation{{"/number", "pattern"}, {"/number", "aadhaar-like"}}},
 		{"court order's prisoner number like an Aadhaar number", "court_order_production",
 			map[string]any{"/prisoner/number": "UTP491873625403"},
 			[]violation{{"/prisoner/number", "aadhaar-like"}}},
@@ -128,6 +145,12 @@ func TestDecodeViolations(t *testing.T) {
 		{"message id with a tab", "court_production",
 			map[string]any{"/message_id": "KLDJEKM-MV-2026\t000001"},
 			[]violation{{"/message_id", "pattern"}}},
+		{"message id of 129 characters ending in a space", "release_bail",
+			map[string]any{"/message_id": strings.Repeat("m", 128) + " "},
+			[]violation{{"/message_id", "maxLength"}, {"/message_id", "pattern"}}},
+		{"in_reply_to of 129 characters with a tab", "court_production",
+			map[string]any{"/in_reply_to": strings.Repeat("m", 128) + "\t"},
+			[]violation{{"/in_reply_to", "maxLength"}, {"/in_reply_to", "pattern"}}},
 		{"message id ending in a space", "court_production", map[string]any{"/message_id": "KLDJEKM-MV-2026-000001 "},
 			[]violation{{"/message_id", "pattern"}}},
 		{"other place's code with a zero-width space", "release_bail",
@@ -475,6 +498,21 @@ func TestDecodeNIEMViolations(t *testing.T) {
 			[]violation{{"/BookingReport/Booking/BookingAgencyRecordIdentification/IdentificationID", "pattern"}}},
 		{"booking number like an Aadhaar number", ">B-2025-1822<", ">4918 7362 5403<",
 			[]violation{{"/BookingReport/Booking/BookingAgencyRecordIdentification/IdentificationID", "aadhaar-like"}}},
+		{"prisoner number like an Aadhaar number after a word joiner", ">UT-2240-2025<", ">UT\u2060491873625403<",
+			[]violation{
+				{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "pattern"},
+				{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "aadhaar-like"},
+			}},
+		{"prisoner number like an Aadhaar number after a slash", ">UT-2240-2025<", ">UT/491873625403<",
+			[]violation{
+				{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "aadhaar-like"},
+				{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "code"},
+			}},
+		{"booking number like an Aadhaar number after a word joiner", ">B-2025-1822<", ">B\u2060491873625403<",
+			[]violation{
+				{"/BookingReport/Booking/BookingAgencyRecordIdentification/IdentificationID", "pattern"},
+				{"/BookingReport/Booking/BookingAgencyRecordIdentification/IdentificationID", "aadhaar-like"},
+			}},
 		{"dangling subject", `s:ref="subject"`, `s:ref="nobody"`,
 			[]violation{{"/BookingReport/Booking/BookingSubject/RoleOfPerson", "reference"}}},
 		{"unknown section", "317(2)", "999",
@@ -663,6 +701,57 @@ func TestNIEMTimesChecked(t *testing.T) {
 		if !found {
 			t.Errorf("%s: %v, want a %s violation", name, err, c.rule)
 		}
+	}
+}
+
+// TestPrisonerNumberFaultsMasked checks that both violations of a
+// prisoner number with a word joiner before an Aadhaar number write the
+// number masked.
+func TestPrisonerNumberFaultsMasked(t *testing.T) {
+	body := edit(t, "release_bail", map[string]any{"/prisoner/number": "UT\u2060491873625403"})
+	_, err := newAdapter(t).Decode(body, prisons.ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 2 {
+		t.Fatalf("violations = %v, want pattern and aadhaar-like", vs)
+	}
+	for _, v := range vs {
+		if v.Pointer != "/prisoner/number" {
+			t.Errorf("violation %v, want it at /prisoner/number", v)
+		}
+		if strings.Contains(v.Message, "49187362") {
+			t.Errorf("%s message %q shows the number in clear", v.Rule, v.Message)
+		}
+		if !strings.Contains(v.Message, "XXXXXXXX5403") {
+			t.Errorf("%s message %q lacks the masked number", v.Rule, v.Message)
+		}
+	}
+}
+
+// TestNIEMChronologyMessageShowsNanoseconds gives a NIEM release report
+// a release a nanosecond before its booking.
+func TestNIEMChronologyMessageShowsNanoseconds(t *testing.T) {
+	body := string(inputs(t, ".xml")["release_report"])
+	const booking = "<n:ActivityDate><n:DateTime>2025-09-21T19:10:00+05:30</n:DateTime></n:ActivityDate>"
+	const release = "<n:ActivityDate><n:DateTime>2025-10-18T17:45:00+05:30</n:DateTime></n:ActivityDate>"
+	if !strings.Contains(body, booking) || !strings.Contains(body, release) {
+		t.Fatalf("the release report lacks %s or %s", booking, release)
+	}
+	body = strings.Replace(body, booking, strings.Replace(booking, "19:10:00", "19:10:00.000000001", 1), 1)
+	body = strings.Replace(body, release, strings.Replace(release, "2025-10-18T17:45", "2025-09-21T19:10", 1), 1)
+	_, err := newAdapter(t).Decode([]byte(body), prisons.XMLContentType)
+	const want = "the release, 2025-09-21T19:10:00+05:30, is before the booking, " +
+		"2025-09-21T19:10:00.000000001+05:30"
+	var chronology []schemas.Violation
+	for _, v := range schemas.Violations(err) {
+		if v.Rule == "chronology" {
+			chronology = append(chronology, v)
+		}
+	}
+	if len(chronology) != 1 {
+		t.Fatalf("chronology violations = %v, want one\n%v", chronology, err)
+	}
+	if chronology[0].Message != want {
+		t.Errorf("message %q, want %q", chronology[0].Message, want)
 	}
 }
 

@@ -34,13 +34,35 @@ type Checker struct {
 	DateTimeExample string
 	// Violations are the violations found so far, in order.
 	Violations []schemas.Violation
-	// Preferred are violations that replace the schema's at their
-	// pointer, because they state more precisely what is wrong, such as
-	// which invisible character a prisoner number contains.
+	// Preferred are violations that replace the schema's of the same
+	// rule at their pointer, because they state more precisely what is
+	// wrong, such as which invisible character a prisoner number
+	// contains. The schema's violations of other rules there are kept
+	// (see Replace).
 	Preferred []schemas.Violation
 	// Masked is set when a clear Aadhaar number in the document was
 	// replaced by its masked form.
 	Masked bool
+	// formatFailed holds the pointers of the values that failed the
+	// schema's format check (see skipFormatFailures).
+	formatFailed map[string]bool
+}
+
+// skipFormatFailures makes DateTime and Date return the zero time, the
+// unknown value that the other checks pass, for each value that failed
+// the schema's format check. Go parses some values that RFC 3339 rules
+// out, such as the offset +24:00, and a check that compared with such a
+// value would report a second, misleading violation at another pointer.
+func (c *Checker) skipFormatFailures(schemaViolations []schemas.Violation) {
+	for _, v := range schemaViolations {
+		if v.Rule != "format" {
+			continue
+		}
+		if c.formatFailed == nil {
+			c.formatFailed = map[string]bool{}
+		}
+		c.formatFailed[v.Pointer] = true
+	}
 }
 
 // Add records a violation of rule at pointer, with a message formatted
@@ -52,7 +74,8 @@ func (c *Checker) Add(pointer, rule, format string, args ...any) {
 }
 
 // Prefer records a violation of rule at pointer, as Add does, that takes
-// the place of the schema's violations at pointer.
+// the place of the schema's violation of rule at pointer and is listed
+// beside any other violation there.
 func (c *Checker) Prefer(pointer, rule, format string, args ...any) {
 	c.Preferred = append(c.Preferred, schemas.Violation{
 		Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...),
@@ -78,13 +101,15 @@ func Pointer(tokens ...any) string {
 
 // DateTime parses an RFC 3339 date-time at pointer. It returns the zero
 // time for an empty or invalid value, and reports invalid values and
-// values more than Config.ClockSkew after Config.Now. A value before
+// values more than Config.ClockSkew after Config.Now. A value that
+// failed the schema's format check, which the schema reports, returns
+// the zero time without a violation here. A value before
 // EarliestBirth is reported with RuleEarliest and yields the zero time
 // too, so that no other check compares with it. That covers the zero
 // instant, 0001-01-01T00:00:00Z in any offset, which callers and
 // canonical messages would take for an absent value.
 func (c *Checker) DateTime(pointer, s string) time.Time {
-	if s == "" {
+	if s == "" || c.formatFailed[pointer] {
 		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339, s)
@@ -106,10 +131,11 @@ func (c *Checker) DateTime(pointer, s string) time.Time {
 
 // Date parses a YYYY-MM-DD date at pointer as midnight in IST. It
 // returns the zero time for an empty or invalid value, and reports
-// invalid values. When pastOnly is set, it reports a date after today in
-// IST too.
+// invalid values, except those that failed the schema's format check,
+// as DateTime does. When pastOnly is set, it reports a date after today
+// in IST too.
 func (c *Checker) Date(pointer, s string, pastOnly bool) time.Time {
-	if s == "" {
+	if s == "" || c.formatFailed[pointer] {
 		return time.Time{}
 	}
 	t, err := time.ParseInLocation(time.DateOnly, s, IST)
@@ -126,7 +152,8 @@ func (c *Checker) Date(pointer, s string, pastOnly bool) time.Time {
 
 // NotBefore reports a chronology violation at pointer when later is
 // before earlier, the value at earlierPointer. Zero times are unknown
-// and pass.
+// and pass. The message gives both times with their fractional seconds,
+// because two times a nanosecond apart would otherwise print alike.
 func (c *Checker) NotBefore(
 	pointer string,
 	later time.Time,
@@ -137,13 +164,14 @@ func (c *Checker) NotBefore(
 		return
 	}
 	c.Add(pointer, RuleChronology, "%s is before %s, %s",
-		later.Format(time.RFC3339), earlierPointer, earlier.Format(time.RFC3339))
+		later.Format(time.RFC3339Nano), earlierPointer, earlier.Format(time.RFC3339Nano))
 }
 
 // SentNotBefore reports a chronology violation at /sent_at when the
 // document was sent before the event it reports, at eventPointer, by
 // more than Config.ClockSkew. An event in the future is reported as
-// such already, and is skipped here.
+// such already, and is skipped here. The message gives the times as
+// NotBefore's does.
 func (c *Checker) SentNotBefore(sent time.Time, eventPointer string, event time.Time) {
 	if sent.IsZero() || event.IsZero() || !sent.Add(c.Config.ClockSkew).Before(event) {
 		return
@@ -153,7 +181,8 @@ func (c *Checker) SentNotBefore(sent time.Time, eventPointer string, event time.
 	}
 	c.Add("/sent_at", RuleChronology,
 		"%s is before %s, %s, by more than the allowed clock skew of %s",
-		sent.Format(time.RFC3339), eventPointer, event.Format(time.RFC3339), c.Config.ClockSkew)
+		sent.Format(time.RFC3339Nano), eventPointer, event.Format(time.RFC3339Nano),
+		c.Config.ClockSkew)
 }
 
 // EarliestBirth is the earliest date of birth and date-time the JSON

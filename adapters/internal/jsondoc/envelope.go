@@ -72,7 +72,9 @@ func FormatTime(t time.Time) string {
 // as another id does and yet name a new message. Spaces inside an id
 // are allowed, unlike in a police station's ids, because the hub writes
 // prison documents with ids that it builds from a NIEM report's facility
-// and prisoner number, and a prison may quote them back.
+// and prisoner number, and a prison may quote them back. Reader.Decode
+// lists these violations beside the schema's of the same id, such as
+// maxLength.
 func CheckMessageIDs(env Envelope) []schemas.Violation {
 	return checkIDs(env, ' ', ", which is not printable ASCII: want 1 to 128 characters from "+
 		"U+0020 to U+007E, with spaces allowed inside but not at either end")

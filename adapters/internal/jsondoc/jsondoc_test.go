@@ -77,6 +77,49 @@ func TestMergeKeepsOnePerFieldSorted(t *testing.T) {
 	}
 }
 
+func TestReplaceKeepsOtherRules(t *testing.T) {
+	violations := []schemas.Violation{
+		{Pointer: "/n", Rule: "maxLength", Message: "schema"}, {Pointer: "/n", Rule: "pattern", Message: "schema"},
+		{Pointer: "/z", Rule: "pattern", Message: "schema"},
+	}
+	preferred := []schemas.Violation{
+		{Pointer: "/n", Rule: "pattern", Message: "checker"}, {Pointer: "/n", Rule: "aadhaar-like", Message: "checker"},
+		{Pointer: "/a", Rule: "pattern", Message: "checker"},
+	}
+	got := Replace(violations, preferred)
+	want := []schemas.Violation{
+		{Pointer: "/a", Rule: "pattern", Message: "checker"},
+		{Pointer: "/n", Rule: "maxLength", Message: "schema"},
+		{Pointer: "/n", Rule: "pattern", Message: "checker"}, {Pointer: "/n", Rule: "aadhaar-like", Message: "checker"},
+		{Pointer: "/z", Rule: "pattern", Message: "schema"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Replace = %v, want %v", got, want)
+	}
+}
+
+// TestDateTimeSkipsFormatFailures checks that a date-time and a date
+// that failed the schema's format check, which Go would parse, yield the
+// zero time without a violation of their own.
+func TestDateTimeSkipsFormatFailures(t *testing.T) {
+	c := &Checker{Config: testConfig, DateTimeExample: "2025-09-14T10:45:00+05:30"}
+	c.skipFormatFailures([]schemas.Violation{
+		{Pointer: "/at", Rule: "format"}, {Pointer: "/on", Rule: "format"}, {Pointer: "/other", Rule: "pattern"},
+	})
+	if got := c.DateTime("/at", "2099-01-01T00:00:00+24:00"); !got.IsZero() {
+		t.Errorf("DateTime of a failed value = %v, want the zero time", got)
+	}
+	if got := c.Date("/on", "2099-01-01", true); !got.IsZero() {
+		t.Errorf("Date of a failed value = %v, want the zero time", got)
+	}
+	if got := c.DateTime("/other", "2025-09-14T10:45:00+05:30"); got.IsZero() {
+		t.Error("DateTime of a value without a format violation = the zero time, want it parsed")
+	}
+	if len(c.Violations) != 0 {
+		t.Errorf("violations = %v, want none", c.Violations)
+	}
+}
+
 func TestDateTimeFuture(t *testing.T) {
 	c := &Checker{Config: testConfig, DateTimeExample: "2025-09-14T10:45:00+05:30"}
 	c.DateTime("/ok", "2026-06-30T12:09:00+05:30")

@@ -169,6 +169,31 @@ func Merge(schemaViolations, semantic []schemas.Violation) []schemas.Violation {
 	return out
 }
 
+// Replace returns violations with preferred added, sorted by pointer.
+// Each of preferred takes the place of the violations with its pointer
+// and rule. Unlike Merge, it keeps the violations of other rules at that
+// pointer, such as a maxLength beside a pattern, so that the sender
+// learns of every fault of a value at once.
+func Replace(violations, preferred []schemas.Violation) []schemas.Violation {
+	if len(preferred) == 0 {
+		return violations
+	}
+	type key struct{ pointer, rule string }
+	replaced := map[key]bool{}
+	for _, v := range preferred {
+		replaced[key{v.Pointer, v.Rule}] = true
+	}
+	var out []schemas.Violation
+	for _, v := range violations {
+		if !replaced[key{v.Pointer, v.Rule}] {
+			out = append(out, v)
+		}
+	}
+	out = append(out, preferred...)
+	schemas.SortByPointer(out)
+	return out
+}
+
 // WithNumbers returns violations with numbers, the violations of JSON
 // numbers that contain an Aadhaar-like number, sorted by pointer. Unlike
 // Merge it keeps both at one pointer, so that the reason the number
@@ -210,11 +235,14 @@ type Kind[C Mapper] func(
 // As returns the Kind that unmarshals a document into a T and maps it
 // with toMessage. A field of the wrong JSON type is left at its zero
 // value: the schema has reported it, and the checks still run on the
-// rest. A type error the schema missed is reported at the field's
-// pointer with rule "type". Any other unmarshalling error is reported
-// with rule "json", and the document is not mapped.
+// rest. The checks take a date or date-time that failed the schema's
+// format check as absent too (see Checker.DateTime). A type error the schema
+// missed is reported at the field's pointer with rule "type". Any other
+// unmarshalling error is reported with rule "json", and the document is
+// not mapped.
 func As[T any, C Mapper](toMessage func(C, *T) canonical.Message) Kind[C] {
 	return func(c C, body []byte, schemaViolations []schemas.Violation) (canonical.Message, any) {
+		c.checker().skipFormatFailures(schemaViolations)
 		doc := new(T)
 		err := json.Unmarshal(body, doc)
 		var typeErr *json.UnmarshalTypeError
@@ -299,10 +327,8 @@ func (r *Reader[C]) Decode(c C, body []byte) (adapters.Decoded, error) {
 
 	m, doc := kind(c, body, schemaViolations)
 	checked := c.checker()
-	violations := Merge(schemaViolations, slices.Concat(checked.Violations, CheckMessageIDs(env)))
-	if len(checked.Preferred) > 0 {
-		violations = Merge(checked.Preferred, violations)
-	}
+	violations := Merge(schemaViolations, checked.Violations)
+	violations = Replace(violations, slices.Concat(CheckMessageIDs(env), checked.Preferred))
 	if r.CheckMembers != nil {
 		if ruledOut := r.CheckMembers(&m, Members(body)); len(ruledOut) > 0 {
 			violations = Merge(ruledOut, violations)

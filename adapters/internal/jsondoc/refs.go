@@ -61,6 +61,18 @@ func (c *Checker) IdentifierText(pointer, field, value string) {
 	}
 }
 
+// RecordNumber records the violations at pointer of value, the value of
+// field, an identifier that the receiver matches as written, that
+// canonical.CheckRecordNumberRules returns. They are preferred (see
+// Checker.Prefer): a message that shows the character at fault replaces
+// the schema's pattern violation, and a violation of rule aadhaar-like
+// is listed beside the schema's violations of the value.
+func (c *Checker) RecordNumber(pointer, field, value string) {
+	for _, fault := range canonical.CheckRecordNumberRules(field, value) {
+		c.Prefer(pointer, fault.Rule, "%v", fault.Err)
+	}
+}
+
 // Officer maps the officer at pointer, whose service number must pass
 // IdentifierText.
 func (c *Checker) Officer(pointer string, o Officer) canonical.Officer {
