@@ -52,3 +52,46 @@ func TestInvalidSSLModeNamesSource(t *testing.T) {
 		})
 	}
 }
+
+// TestUnreachablePostgresOneLine starts serve, demo and bench on a
+// loopback port where nothing listens, under the default sslmode=prefer,
+// with which pgx tries with TLS and then without. Each exits 3 with one
+// line that names the server and the reason once.
+func TestUnreachablePostgresOneLine(t *testing.T) {
+	unsetModeVariables(t)
+	unsetEnv(t, "PGSSLMODE")
+	unsetEnv(t, aadhaarKeyEnv)
+	addr := closedPort(t)
+	dsn := "postgres://sangam@" + addr + "/sangam"
+	cases := []struct {
+		name string
+		args []string
+		next string
+	}{
+		{"serve", []string{"serve", "--listen", "127.0.0.1:0", "--data", t.TempDir(), "--postgres", dsn},
+			"start the hub again once PostgreSQL accepts connections"},
+		{"demo", []string{"demo", "--listen", "127.0.0.1:0", "--mock-port", "0", "--data", t.TempDir(),
+			"--postgres", dsn}, "start the hub again once PostgreSQL accepts connections"},
+		{"bench", []string{"bench", "--store", "postgres", "--postgres", dsn},
+			"run the bench again once PostgreSQL accepts connections"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, c.args...)
+			if code != exitNotStored {
+				t.Errorf("exit %d, want %d; stderr %s", code, exitNotStored, errOut)
+			}
+			want := "sangam " + c.name + ": PostgreSQL at " + addr + " is unreachable: " +
+				"connection refused; " + c.next + "\n"
+			if !strings.HasSuffix(errOut, want) {
+				t.Errorf("stderr %q, want it to end with %q", errOut, want)
+			}
+			if n := strings.Count(errOut, "sangam "+c.name+":"); n != 1 {
+				t.Errorf("stderr has %d error lines, want 1:\n%s", n, errOut)
+			}
+			if n := strings.Count(errOut, "refused"); n != 1 {
+				t.Errorf("stderr names the refusal %d times, want once:\n%s", n, errOut)
+			}
+		})
+	}
+}
