@@ -29,8 +29,8 @@ func TestReplayReadsFlagsAfterIDs(t *testing.T) {
 	defer srv.Close()
 
 	var stdout, stderr bytes.Buffer
-	run([]string{"replay", "delivery-1", "--force", "--hub", srv.URL, "delivery-2"}, &stdout, &stderr)
-	want := []string{"/api/v1/deliveries/delivery-1/replay", "/api/v1/deliveries/delivery-2/replay"}
+	run([]string{"replay", deadID1, "--force", "--hub", srv.URL, deadID2}, &stdout, &stderr)
+	want := []string{"/api/v1/deliveries/" + deadID1 + "/replay", "/api/v1/deliveries/" + deadID2 + "/replay"}
 	if strings.Join(hub.paths, " ") != strings.Join(want, " ") {
 		t.Fatalf("requests %v, want %v; stderr: %s", hub.paths, want, stderr.String())
 	}
@@ -52,7 +52,7 @@ func TestAdminCommandsExitNotNowWhenHubUnavailable(t *testing.T) {
 
 	for _, hub := range []string{busy.URL, closed} {
 		for _, args := range [][]string{
-			{"replay", "--hub", hub, "delivery-1"},
+			{"replay", "--hub", hub, deadID1},
 			{"replay", "--hub", hub, "--all"},
 			{"routes", "history", "--hub", hub},
 		} {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sangam-hub/sangam/internal/bench"
 	"github.com/sangam-hub/sangam/routes"
@@ -92,6 +95,12 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	report, err := profiled(*cpuProfile, *memProfile, func() (*bench.Report, error) {
 		return bench.Run(ctx, cfg)
 	})
+	// Only a failed connection counts, because a run may also end on
+	// deadlines of its own.
+	var connectErr *pgconn.ConnectError
+	if err != nil && errors.As(err, &connectErr) && postgresUnreachable(err) {
+		return postgresUnavailable(err, "run the bench again once PostgreSQL accepts connections")
+	}
 	if err != nil {
 		return err
 	}

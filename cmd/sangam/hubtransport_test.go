@@ -14,8 +14,8 @@ func hubClientCommands(t *testing.T, hub string) [][]string {
 	t.Helper()
 	return [][]string{
 		{"send", "--hub", hub, "--agency", "police", "--retries", "0", writeSample(t, "fir-kaloor-snatching")},
-		{"replay", "--hub", hub, "delivery-1"},
-		{"replay", "--hub", hub, "delivery-1", "delivery-2"},
+		{"replay", "--hub", hub, deadID1},
+		{"replay", "--hub", hub, deadID1, deadID2},
 		{"replay", "--hub", hub, "--all"},
 		{"routes", "history", "--hub", hub},
 		{"routes", "export", "--hub", hub},

@@ -17,8 +17,8 @@
 //
 // FILE may be "-" for standard input. Exit status: 0 success, 1 invalid
 // input, 2 usage or setup error, 3 not done for now because the hub, or
-// for serve and demo its PostgreSQL server, was unavailable (run the
-// command again later).
+// for serve, demo and bench its PostgreSQL server, was unavailable (run
+// the command again later).
 package main
 
 import (
@@ -162,8 +162,8 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nRun 'sangam COMMAND -h' for a command's flags.")
 	fmt.Fprintln(w, "Exit status: 0 success, 1 invalid input, 2 usage or setup error,")
-	fmt.Fprintln(w, "3 not done for now: the hub, or for serve and demo its PostgreSQL server,")
-	fmt.Fprintln(w, "was unavailable (run the command again later).")
+	fmt.Fprintln(w, "3 not done for now: the hub, or for serve, demo and bench its PostgreSQL")
+	fmt.Fprintln(w, "server, was unavailable (run the command again later).")
 }
 
 // readInput reads the named file, or standard input for "-".

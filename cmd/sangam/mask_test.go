@@ -48,31 +48,36 @@ func TestErrorLinesMaskAadhaar(t *testing.T) {
 }
 
 func TestReplayLinesMaskAadhaar(t *testing.T) {
+	var paths []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/api/v1/deliveries/d1/replay" {
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"replays": [{"of": "d1", "delivery": {"id": "r 4918 7362 5403",
-				"destination": "dpo", "status": "pending"}}]}`))
-			return
-		}
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = w.Write([]byte(`{"type": "urn:sangam:problem:not-found", "title": "Not found",
-			"status": 404, "detail": "no such delivery"}`))
+		paths = append(paths, r.URL.Path)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"replays": [{"of": "` + deadID1 + `", "delivery": {"id": "r 4918 7362 5403",
+			"destination": "dpo", "status": "pending"}}]}`))
 	}))
 	defer srv.Close()
 
-	code, out, errOut := runCLI(t, "replay", "--hub", srv.URL, "491873625403", "d1")
-	if code == exitOK {
-		t.Errorf("exit code %d, want a failure for the unknown id", code)
-	}
-	wantMasked(t, "stderr", errOut)
-	if !strings.Contains(errOut, "XXXXXXXX5403 not replayed") {
-		t.Errorf("stderr = %q, want it to name the masked id not replayed", errOut)
+	code, out, errOut := runCLI(t, "replay", "--hub", srv.URL, deadID1)
+	if code != exitOK {
+		t.Errorf("exit code %d, want %d; stderr: %s", code, exitOK, errOut)
 	}
 	wantMasked(t, "stdout", out)
-	if !strings.Contains(out, "d1 replayed as r XXXXXXXX5403 to dpo") {
+	if !strings.Contains(out, deadID1+" replayed as r XXXXXXXX5403 to dpo") {
 		t.Errorf("stdout = %q, want the replay line with the id masked", out)
+	}
+
+	// An Aadhaar number given as an id is no UUID: the error quotes it
+	// masked, and nothing is replayed.
+	code, _, errOut = runCLI(t, "replay", "--hub", srv.URL, "491873625403", deadID1)
+	if code != exitSetup {
+		t.Errorf("exit code %d with an Aadhaar number as id, want %d", code, exitSetup)
+	}
+	wantMasked(t, "stderr", errOut)
+	if !strings.Contains(errOut, `DELIVERY_ID: invalid id "XXXXXXXX5403"`) {
+		t.Errorf("stderr = %q, want it to name the masked id", errOut)
+	}
+	if len(paths) != 1 {
+		t.Errorf("requests %v, want only the first replay's", paths)
 	}
 }
 

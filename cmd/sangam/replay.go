@@ -50,17 +50,17 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	for _, id := range ids {
-		// PathEscape leaves these as they are, and the request path
-		// would name another endpoint.
-		if id == "" || id == "." || id == ".." {
-			return usageErrorf("replay", "invalid delivery id %q: want the id of a dead letter, "+
-				"as sangam or GET /api/v1/deadletters lists it", id)
-		}
-	}
 	filtered := *dest != "" || *route != "" || *reason != "" || *from != "" || *to != ""
 	if err := checkReplayFlags(fs, ids, filtered, *all, *limit); err != nil {
 		return err
+	}
+	// Every id is checked before the first replay, so that a mistyped
+	// one leaves all of them unreplayed.
+	for i, id := range ids {
+		if ids[i], err = parseHubID("replay", "DELIVERY_ID", id,
+			"the id of a dead letter, as GET /api/v1/deadletters lists it"); err != nil {
+			return err
+		}
 	}
 	bearer, err := token()
 	if err != nil {
@@ -129,6 +129,18 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	}
 	return usageErrorf("replay", "missing delivery ids or a filter: give DELIVERY_ID..., a filter "+
 		"(--destination, --route, --reason, --from, --to), or --all to replay every dead letter")
+}
+
+// parseHubID returns id, the hub's id of a message or delivery given as
+// name, an argument or flag of command, as journal.ParseID returns it.
+// Unless id is a UUID, it returns a usageError that names name and ends
+// with want, what the id should be.
+func parseHubID(command, name, id, want string) (string, error) {
+	parsed, err := journal.ParseID(name, id)
+	if err != nil {
+		return "", usageErrorf(command, "%v, %s", err, want)
+	}
+	return parsed, nil
 }
 
 // checkReplayFlags returns a usageError when the flags of fs conflict

@@ -206,16 +206,17 @@ func TestReplayPrintsSkippedDestinations(t *testing.T) {
 func TestReplayShowsStatusOfEarlierReplay(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"replays": [{"of": "d1", "existing": true, "delivery": {"id": "r1",
-			"destination": "dpo", "status": "dead", "reason": "encoding failed: movement has no time"}}]}`))
+		_, _ = w.Write([]byte(`{"replays": [{"of": "` + deadID1 + `", "existing": true,
+			"delivery": {"id": "r1", "destination": "dpo", "status": "dead",
+			"reason": "encoding failed: movement has no time"}}]}`))
 	}))
 	defer srv.Close()
 
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"replay", "--hub", srv.URL, "d1"}, &stdout, &stderr); code != exitOK {
+	if code := run([]string{"replay", "--hub", srv.URL, deadID1}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit code %d; stderr: %s", code, stderr.String())
 	}
-	want := "d1 already replayed as r1 to dpo (dead: encoding failed: movement has no time); " +
+	want := deadID1 + " already replayed as r1 to dpo (dead: encoding failed: movement has no time); " +
 		"to try again, replay r1"
 	if !strings.Contains(stdout.String(), want) {
 		t.Errorf("stdout = %q, want %q", stdout.String(), want)
@@ -248,7 +249,7 @@ func TestReplayGoesOnAfterUnknownID(t *testing.T) {
 	var paths []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		paths = append(paths, r.URL.Path)
-		if r.URL.Path == "/api/v1/deliveries/bad/replay" {
+		if r.URL.Path == "/api/v1/deliveries/"+deadID2+"/replay" {
 			w.Header().Set("Content-Type", "application/problem+json")
 			w.WriteHeader(http.StatusNotFound)
 			_, _ = w.Write([]byte(`{"type": "urn:sangam:problem:not-found", "title": "Not found",
@@ -261,16 +262,16 @@ func TestReplayGoesOnAfterUnknownID(t *testing.T) {
 	defer srv.Close()
 
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"replay", "--hub", srv.URL, "d1", "bad", "d3"}, &stdout, &stderr)
+	code := run([]string{"replay", "--hub", srv.URL, deadID1, deadID2, deadID3}, &stdout, &stderr)
 	if code == exitOK {
 		t.Errorf("exit code %d, want a failure for the unknown id", code)
 	}
-	want := []string{"/api/v1/deliveries/d1/replay", "/api/v1/deliveries/bad/replay",
-		"/api/v1/deliveries/d3/replay"}
+	want := []string{"/api/v1/deliveries/" + deadID1 + "/replay",
+		"/api/v1/deliveries/" + deadID2 + "/replay", "/api/v1/deliveries/" + deadID3 + "/replay"}
 	if strings.Join(paths, " ") != strings.Join(want, " ") {
 		t.Errorf("requests %v, want %v", paths, want)
 	}
-	if !strings.Contains(stderr.String(), "bad not replayed") {
+	if !strings.Contains(stderr.String(), deadID2+" not replayed") {
 		t.Errorf("stderr = %q, want it to name the id not replayed", stderr.String())
 	}
 }
@@ -283,7 +284,7 @@ func TestReplayChecksByOnce(t *testing.T) {
 	defer srv.Close()
 
 	var stdout, stderr bytes.Buffer
-	args := []string{"replay", "--hub", srv.URL, "--by", " bad", "id-1", "id-2"}
+	args := []string{"replay", "--hub", srv.URL, "--by", " bad", deadID1, deadID2}
 	if code := run(args, &stdout, &stderr); code != exitSetup {
 		t.Errorf("exit code %d with an invalid --by, want %d", code, exitSetup)
 	}
@@ -302,18 +303,18 @@ func TestReplayOneUnknownIDPrintedOnce(t *testing.T) {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = w.Write([]byte(`{"type": "urn:sangam:problem:not-found", "title": "Not found",
-			"status": 404, "detail": "no delivery with id bad"}`))
+			"status": 404, "detail": "no delivery with id ` + deadID1 + `"}`))
 	}))
 	defer srv.Close()
 
-	code, _, errOut := runCLI(t, "replay", "--hub", srv.URL, "bad")
+	code, _, errOut := runCLI(t, "replay", "--hub", srv.URL, deadID1)
 	if code == exitOK {
 		t.Errorf("exit code %d, want a failure for the unknown id", code)
 	}
-	if n := strings.Count(errOut, "no delivery with id bad"); n != 1 {
+	if n := strings.Count(errOut, "no delivery with id "+deadID1); n != 1 {
 		t.Errorf("stderr = %q, prints the error %d times, want once", errOut, n)
 	}
-	if !strings.HasPrefix(errOut, "sangam replay: bad not replayed: ") {
+	if !strings.HasPrefix(errOut, "sangam replay: "+deadID1+" not replayed: ") {
 		t.Errorf("stderr = %q, want it to start with the id not replayed", errOut)
 	}
 }

@@ -566,6 +566,13 @@ func routesExplain(c *adminClient, message, agency string, files []string, stdou
 		}
 	} else if message == "" {
 		return usageErrorf("routes explain", "explain needs --message ID or --agency NAME FILE")
+	} else {
+		id, err := parseHubID("routes explain", "--message", message,
+			"the hub's message id, as the inbound response gave it")
+		if err != nil {
+			return err
+		}
+		req.MessageID = id
 	}
 	var out json.RawMessage
 	if err := c.do(http.MethodPost, "/api/v1/routes/explain", req, &out); err != nil {

@@ -229,12 +229,12 @@ func TestRoutesMissingIsNotFound(t *testing.T) {
 	if want := "sangam routes: not found: routes version 99 does not exist\n"; errOut != want {
 		t.Errorf("diff 99: stderr %q, want %q", errOut, want)
 	}
-	code, _, errOut = runCLI(t, "routes", "explain", "--hub", url, "--message", "nosuch")
+	code, _, errOut = runCLI(t, "routes", "explain", "--hub", url, "--message", deadID1)
 	if code != exitInvalid {
-		t.Errorf("explain --message nosuch: exit %d, want %d", code, exitInvalid)
+		t.Errorf("explain --message %s: exit %d, want %d", deadID1, code, exitInvalid)
 	}
-	if want := "sangam routes: not found: no message with id nosuch\n"; errOut != want {
-		t.Errorf("explain --message nosuch: stderr %q, want %q", errOut, want)
+	if want := "sangam routes: not found: no message with id " + deadID1 + "\n"; errOut != want {
+		t.Errorf("explain --message %s: stderr %q, want %q", deadID1, errOut, want)
 	}
 }
 
@@ -517,7 +517,7 @@ func TestChangeNotesRejectAadhaarLike(t *testing.T) {
 			{[]string{"routes", "apply", "--comment", value, file}, "sangam routes: --comment: invalid: it contains XXXXXXXX5403"},
 			{[]string{"routes", "restore", "--by", value, "1"}, "sangam routes: --by: invalid: it contains XXXXXXXX5403"},
 			{[]string{"routes", "restore", "--comment", value, "1"}, "sangam routes: --comment: invalid: it contains XXXXXXXX5403"},
-			{[]string{"replay", "--by", value, "id-1"}, "sangam replay: --by: invalid: it contains XXXXXXXX5403"},
+			{[]string{"replay", "--by", value, deadID1}, "sangam replay: --by: invalid: it contains XXXXXXXX5403"},
 		} {
 			args := append([]string{tc.args[0]}, tc.args[1:]...)
 			args = append(args, "--hub", srv.URL)

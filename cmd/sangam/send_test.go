@@ -246,7 +246,7 @@ func TestHubURLPasswordRedacted(t *testing.T) {
 	} {
 		for _, args := range [][]string{
 			{"send", "--agency", "police", "--hub", hub, file},
-			{"replay", "--hub", hub, "some-delivery-id"},
+			{"replay", "--hub", hub, deadID1},
 			{"routes", "history", "--hub", hub},
 		} {
 			code, _, errOut := runCLI(t, args...)

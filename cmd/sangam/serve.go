@@ -18,12 +18,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"github.com/sangam-hub/sangam/internal/api"
 	"github.com/sangam-hub/sangam/internal/auth"
 	"github.com/sangam-hub/sangam/internal/hub"
 	"github.com/sangam-hub/sangam/internal/logmask"
+	"github.com/sangam-hub/sangam/internal/pgdsn"
 )
 
 // hubFlags registers the flags serve and demo share and returns a
@@ -84,12 +83,10 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		}
 		if dsn != "" {
 			// The error leaves the value out because it may contain a
-			// password. White space alone parses as libpq's defaults.
-			if _, err := pgconn.ParseConfig(dsn); err != nil || strings.TrimSpace(dsn) == "" {
-				return cfg, settingErrorf(fs, "postgres", "%s: invalid connection string: want a "+
-					"postgres:// URL or key=value pairs, such as "+
-					"postgres://user@127.0.0.1:5432/sangam?sslmode=disable",
-					settingName(fs, "postgres", "SANGAM_POSTGRES"))
+			// password.
+			if err := pgdsn.Check(dsn); err != nil {
+				return cfg, settingErrorf(fs, "postgres", "%s: %v",
+					settingName(fs, "postgres", "SANGAM_POSTGRES"), err)
 			}
 		}
 		cfg.PostgresDSN = dsn

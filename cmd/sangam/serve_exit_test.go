@@ -104,20 +104,30 @@ func runServeOn(t *testing.T, dsn string) (int, string) {
 // connection left. Each start exits 3, the status of a command to run
 // again later, and prints that PostgreSQL is unavailable.
 func TestServeUnreachablePostgresExitsThree(t *testing.T) {
-	cases := []struct{ name, dsn string }{
-		{"connection refused", "postgres://sangam@" + closedPort(t) + "/sangam?sslmode=disable"},
-		{"timeout", silentPostgres(t)},
-		{"shutting down", fakePostgres(t, "57P03", "the database system is shutting down")},
+	cases := []struct{ name, dsn, reason string }{
+		{"connection refused", "postgres://sangam@" + closedPort(t) + "/sangam?sslmode=disable",
+			"is unreachable: connection refused"},
+		{"timeout", silentPostgres(t), "is unreachable: timed out"},
+		{"shutting down", fakePostgres(t, "57P03", "the database system is shutting down"),
+			"turned the connection away for now: FATAL: the database system is shutting down (SQLSTATE 57P03)"},
 		{"administrator shutdown", fakePostgres(t, "57P01",
-			"terminating connection due to administrator command")},
-		{"too many clients", fakePostgres(t, "53300", "sorry, too many clients already")},
+			"terminating connection due to administrator command"),
+			"turned the connection away for now: FATAL: terminating connection due to administrator command (SQLSTATE 57P01)"},
+		{"too many clients", fakePostgres(t, "53300", "sorry, too many clients already"),
+			"turned the connection away for now: FATAL: sorry, too many clients already (SQLSTATE 53300)"},
 	}
 	for _, c := range cases {
 		code, errOut := runServeOn(t, c.dsn)
 		if code != exitNotStored {
 			t.Errorf("%s: exit %d, want %d; stderr %s", c.name, code, exitNotStored, errOut)
 		}
-		if want := "sangam serve: PostgreSQL unavailable: "; !strings.Contains(errOut, want) {
+		if want := "sangam serve: PostgreSQL at 127.0.0.1:"; !strings.HasPrefix(errOut, want) {
+			t.Errorf("%s: stderr lacks %q:\n%s", c.name, want, errOut)
+		}
+		if n := strings.Count(errOut, "\n"); n != 1 {
+			t.Errorf("%s: stderr has %d lines, want 1:\n%s", c.name, n, errOut)
+		}
+		if want := c.reason + "; start the hub again"; !strings.Contains(errOut, want) {
 			t.Errorf("%s: stderr lacks %q:\n%s", c.name, want, errOut)
 		}
 		if want := "start the hub again once PostgreSQL accepts connections"; !strings.Contains(errOut, want) {

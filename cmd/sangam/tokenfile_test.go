@@ -55,7 +55,7 @@ func hubCommands(t *testing.T, url string) map[string][]string {
 	}
 	return map[string][]string{
 		"send":          {"send", "--agency", "police", "--retries", "0", "--hub", url, message},
-		"replay":        {"replay", "--hub", url, "01J6ZK8Q5V3S7T9X1Y4B6N8M0A"},
+		"replay":        {"replay", "--hub", url, deadID1},
 		"routes export": {"routes", "export", "--hub", url},
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -26,10 +29,106 @@ var errPostgresUnavailable error = labeledError{label: "PostgreSQL unavailable",
 func openHub(ctx context.Context, cfg hub.Config) (*hub.Hub, error) {
 	h, err := hub.Open(ctx, cfg)
 	if err != nil && cfg.PostgresDSN != "" && postgresUnreachable(err) {
-		return nil, fmt.Errorf("%w: %w; start the hub again once PostgreSQL accepts connections",
-			errPostgresUnavailable, err)
+		return nil, postgresUnavailable(err, "start the hub again once PostgreSQL accepts connections")
 	}
 	return h, err
+}
+
+// postgresUnavailableError is the error of a PostgreSQL server that
+// could not be reached or turned the connection away for now. Its text
+// is message, and it wraps errPostgresUnavailable and err, the driver's
+// error.
+type postgresUnavailableError struct {
+	message string
+	err     error
+}
+
+func (e postgresUnavailableError) Error() string { return e.message }
+
+func (e postgresUnavailableError) Unwrap() []error {
+	return []error{errPostgresUnavailable, e.err}
+}
+
+// postgresUnavailable returns err, an error for which postgresUnreachable
+// is true, wrapped in errPostgresUnavailable, with next, what to do, at
+// the end. When err contains pgx's error of a failed connection, the text
+// is one line that names the server and each distinct reason once. pgx
+// tries a server more than once, such as with and without TLS under the
+// default sslmode=prefer, and its own text repeats the same reason once
+// for each attempt.
+func postgresUnavailable(err error, next string) error {
+	var connectErr *pgconn.ConnectError
+	if !errors.As(err, &connectErr) || connectErr.Config == nil {
+		return fmt.Errorf("%w: %w; %s", errPostgresUnavailable, err, next)
+	}
+	var reasons []string
+	turnedAway := true
+	for _, attempt := range connectAttempts(connectErr) {
+		reason, serverError := attemptReason(attempt)
+		turnedAway = turnedAway && serverError
+		if !slices.Contains(reasons, reason) {
+			reasons = append(reasons, reason)
+		}
+	}
+	state := "is unreachable"
+	if turnedAway {
+		state = "turned the connection away for now"
+	}
+	servers := strings.Join(serverAddresses(connectErr.Config), ", ")
+	return postgresUnavailableError{err: err, message: fmt.Sprintf("PostgreSQL at %s %s: %s; %s",
+		servers, state, strings.Join(reasons, ", and "), next)}
+}
+
+// connectAttempts returns the error of each attempt that err records:
+// pgconn joins them with errors.Join, one for each address and TLS
+// setting that it tried.
+func connectAttempts(err *pgconn.ConnectError) []error {
+	inner := err.Unwrap()
+	if joined, ok := inner.(interface{ Unwrap() []error }); ok {
+		return joined.Unwrap()
+	}
+	return []error{inner}
+}
+
+// attemptReason returns why one connection attempt failed, without the
+// address that pgx puts first, and whether the server turned the
+// connection away with an error of its own.
+func attemptReason(err error) (string, bool) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Error(), true
+	}
+	var netErr net.Error
+	if pgconn.Timeout(err) || errors.Is(err, context.DeadlineExceeded) ||
+		(errors.As(err, &netErr) && netErr.Timeout()) {
+		return "timed out", false
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno.Error(), false
+	}
+	if inner := errors.Unwrap(err); inner != nil {
+		return inner.Error(), false
+	}
+	return err.Error(), false
+}
+
+// serverAddresses returns the address of each server that cfg names, in
+// order and each once: host:port, or the socket's path for a Unix socket.
+func serverAddresses(cfg *pgconn.Config) []string {
+	configs := []*pgconn.FallbackConfig{{Host: cfg.Host, Port: cfg.Port}}
+	configs = append(configs, cfg.Fallbacks...)
+	var addresses []string
+	for _, c := range configs {
+		address := net.JoinHostPort(c.Host, strconv.Itoa(int(c.Port)))
+		if strings.HasPrefix(c.Host, "/") {
+			address = fmt.Sprintf("%s/.s.PGSQL.%d", c.Host, c.Port)
+		}
+		if !slices.Contains(addresses, address) {
+			addresses = append(addresses, address)
+		}
+	}
+	return addresses
 }
 
 // postgresBusyCodes are the SQLSTATE codes with which a PostgreSQL server

@@ -34,7 +34,7 @@ func TestFlagRulesAreUsageErrors(t *testing.T) {
 		{"replay", []string{"replay", "--all", "--destination", "x"}, "--all replays every dead letter"},
 		{"replay", []string{"replay", "--all", "--limit", "0"}, strings.Replace(limitRule, "%s", "0", 1)},
 		{"replay", []string{"replay", "--all", "--limit", "1001"}, strings.Replace(limitRule, "%s", "1001", 1)},
-		{"replay", []string{"replay", "--limit", "5", "d-1"}, "--limit applies to a filter or --all only"},
+		{"replay", []string{"replay", "--limit", "5", deadID1}, "--limit applies to a filter or --all only"},
 		{"replay", []string{"replay", "--from", "yesterday"}, `--from: invalid time "yesterday"`},
 		{"replay", []string{"replay", "--from", "2026-01-02T00:00:00Z", "--to", "2026-01-01T00:00:00Z"},
 			"--from 2026-01-02T00:00:00Z is not before --to"},

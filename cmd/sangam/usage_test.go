@@ -40,7 +40,7 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"encode", "x.json"}, "encode", "missing --agency"},
 		{[]string{"replay", "--bogus"}, "replay", "--bogus: no such flag"},
 		{[]string{"replay"}, "replay", "missing delivery ids or a filter"},
-		{[]string{"replay", "--all", "d-1"}, "replay", "give delivery ids or a filter, not both"},
+		{[]string{"replay", "--all", deadID1}, "replay", "give delivery ids or a filter, not both"},
 		{[]string{"token", "--bogus"}, "token", "--bogus: no such flag"},
 		{[]string{"token"}, "token", "give --name and one of --agency, --operator or --metrics"},
 		{[]string{"token", "--name", "x"}, "token", "give --name and one of --agency, --operator or --metrics"},
@@ -234,7 +234,7 @@ func TestServeInvalidPostgres(t *testing.T) {
 func TestReplayRejectsPathLikeIds(t *testing.T) {
 	for _, id := range []string{"", ".", ".."} {
 		code, _, errOut := runCLI(t, "replay", "--hub", "http://127.0.0.1:1", id)
-		if want := fmt.Sprintf("invalid delivery id %q", id); code != exitSetup || !strings.Contains(errOut, want) {
+		if want := fmt.Sprintf("DELIVERY_ID: invalid id %q", id); code != exitSetup || !strings.Contains(errOut, want) {
 			t.Errorf("replay %q: exit %d, stderr %q, want exit %d and %q", id, code, errOut, exitSetup, want)
 		}
 	}

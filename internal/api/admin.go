@@ -645,7 +645,9 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case req.MessageID != "":
-		s.explainStored(w, r, req.MessageID)
+		if id, ok := parseID(w, r, "message_id", req.MessageID, wantMessageID); ok {
+			s.explainStored(w, r, id)
+		}
 	case req.Message != nil:
 		if err := schemas.ValidateValue("canonical/message.json", req.Message); err != nil {
 			s.invalid(w, err)

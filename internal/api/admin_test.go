@@ -642,7 +642,7 @@ func TestOperatorInputRejectsUnstorableText(t *testing.T) {
 			t.Errorf("GET %s: detail %q, want it to name the NUL or the invalid UTF-8", path, p.Detail)
 		}
 	}
-	r := send(t, http.MethodPost, h.url+"/api/v1/deliveries/no-such/replay", operatorToken,
+	r := send(t, http.MethodPost, h.url+"/api/v1/deliveries/"+unknownID+"/replay", operatorToken,
 		[]byte(`{"by": "a\u0000b"}`))
 	if p := wantProblem(t, r, problem.BadRequest); p.Detail != "by: contains a NUL character" {
 		t.Errorf("replay with a NUL in by: detail %q", p.Detail)

@@ -534,7 +534,10 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 }
 
 func (s *Server) journey(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
+	id, ok := parseID(w, r, "id", r.PathValue("id"), wantMessageID)
+	if !ok {
+		return
+	}
 	j, err := s.Store.Journey(r.Context(), id)
 	if s.clientGone(r, "reading journey", err) {
 		return
@@ -615,6 +618,26 @@ func (s *Server) findPage(r *http.Request, q journal.Query) (FindResponse, error
 			return len(more) > 0, err
 		})
 	return page, err
+}
+
+// The ends of the 400 details of ids that are not UUIDs, saying what the
+// id should be.
+const (
+	wantMessageID  = "the hub's message id, as the inbound response gave it"
+	wantDeadLetter = "the id of a dead delivery, as GET /api/v1/deadletters lists it"
+)
+
+// parseID returns id, the value of field in r, as journal.ParseID returns
+// it. Unless id is a UUID, parseID writes a 400 problem whose detail
+// starts with field and ends with want, and returns false.
+func parseID(w http.ResponseWriter, r *http.Request, field, id, want string) (string, bool) {
+	parsed, err := journal.ParseID(field, id)
+	if err != nil {
+		noteAttrs(r, "error", err)
+		problem.Write(w, problem.New(problem.BadRequest, err.Error()+", "+want))
+		return "", false
+	}
+	return parsed, true
 }
 
 // WriteJSON sends v as indented application/json with status.

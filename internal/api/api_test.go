@@ -527,8 +527,8 @@ func TestJourney(t *testing.T) {
 
 func TestJourneyNotFound(t *testing.T) {
 	f := newFixture(t, 0)
-	p := wantProblem(t, f.get(t, "/api/v1/messages/no-such-message"), problem.NotFound)
-	if !strings.Contains(p.Detail, "no-such-message") {
+	p := wantProblem(t, f.get(t, "/api/v1/messages/"+unknownID), problem.NotFound)
+	if !strings.Contains(p.Detail, unknownID) {
 		t.Errorf("detail = %q, want it to name the id", p.Detail)
 	}
 }

@@ -33,7 +33,7 @@ func TestListingReadLogsQuery(t *testing.T) {
 		{"/api/v1/messages?limit=5&case_key=FIR%2F1", "[case_key=FIR/1 limit=5]"},
 		{"/api/v1/deadletters?destination=station&reason=a&reason=b",
 			"[destination=station reason=[a b]]"},
-		{"/api/v1/messages/no-such-id", ""},
+		{"/api/v1/messages/" + unknownID, ""},
 	} {
 		rf := newRoutesFixture(t, twoDestinationRoutes)
 		rf.get(t, tc.path)

@@ -32,7 +32,7 @@ func TestReadsLoggedWithPrincipal(t *testing.T) {
 		path, token, principal, endpoint string
 		status                           float64
 	}{
-		{"/api/v1/messages/no-such-id", operatorToken, "ops", "GET /api/v1/messages/{id}", 404},
+		{"/api/v1/messages/" + unknownID, operatorToken, "ops", "GET /api/v1/messages/{id}", 404},
 		{"/api/v1/messages?case_key=FIR/1", operatorToken, "ops", "GET /api/v1/messages", 200},
 		{"/api/v1/deadletters", operatorToken, "ops", "GET /api/v1/deadletters", 200},
 		{"/api/v1/verifications", passportToken, "rpo", "GET /api/v1/verifications", 200},
@@ -63,7 +63,7 @@ func TestReadsLoggedWithPrincipal(t *testing.T) {
 
 func TestReadDeniedNotLoggedAsRead(t *testing.T) {
 	h := newSampleHub(t, true)
-	r := send(t, http.MethodGet, h.url+"/api/v1/messages/no-such-id", policeToken, nil)
+	r := send(t, http.MethodGet, h.url+"/api/v1/messages/"+unknownID, policeToken, nil)
 	if r.status != http.StatusForbidden {
 		t.Fatalf("status %d, want 403", r.status)
 	}

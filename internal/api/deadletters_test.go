@@ -125,9 +125,9 @@ func TestJSONBodiesNameFieldAndRule(t *testing.T) {
 			"invalid JSON body: got a JSON array, want an object"},
 		{http.MethodPost, "/api/v1/deadletters/replay", `{"destination": "station"`,
 			"invalid JSON body: the body ends inside a JSON value"},
-		{http.MethodPost, "/api/v1/deliveries/no-such/replay", `{"by": 5}`,
+		{http.MethodPost, "/api/v1/deliveries/" + unknownID + "/replay", `{"by": 5}`,
 			"invalid JSON body: by: invalid value: got a JSON number, want a string"},
-		{http.MethodPost, "/api/v1/deliveries/no-such/replay", `{"limit": 5}`,
+		{http.MethodPost, "/api/v1/deliveries/" + unknownID + "/replay", `{"limit": 5}`,
 			"invalid JSON body: limit: unknown field: this body takes force, by"},
 		{http.MethodPut, "/api/v1/routes", `{"document": "x", "expect": "1"}`,
 			"invalid JSON body: expect: invalid value: got a JSON string, want a whole number"},
@@ -225,8 +225,8 @@ func TestReplayOfMessageIDListsDeadDeliveries(t *testing.T) {
 		t.Errorf("detail %q, want it to end with %q", p.Detail, want)
 	}
 
-	p = wantProblem(t, rf.post(t, "/api/v1/deliveries/no-such-id/replay", nil), problem.NotFound)
-	if p.Detail != "no delivery with id no-such-id" {
+	p = wantProblem(t, rf.post(t, "/api/v1/deliveries/"+unknownID+"/replay", nil), problem.NotFound)
+	if p.Detail != "no delivery with id "+unknownID {
 		t.Errorf("detail for an unknown id %q, want only that no delivery has it", p.Detail)
 	}
 }

@@ -303,6 +303,10 @@ type ReplayResult struct {
 }
 
 func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(w, r, "id", r.PathValue("id"), wantDeadLetter)
+	if !ok {
+		return
+	}
 	var req ReplayRequest
 	if !readOptionalJSON(w, r, &req) {
 		return
@@ -311,20 +315,20 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 		writeInvalidReplay(w, r, err)
 		return
 	}
-	res, err := s.replay(r, r.PathValue("id"), req, time.Time{})
+	res, err := s.replay(r, id, req, time.Time{})
 	if s.clientGone(r, "replay", err) {
 		return
 	}
 	if err != nil && !errors.Is(err, journal.ErrNotFound) && !errors.Is(err, journal.ErrNotDead) &&
 		!errors.Is(err, journal.ErrDestinationRemoved) {
-		s.failures.replay.Failed(err, "delivery_id", r.PathValue("id"))
+		s.failures.replay.Failed(err, "delivery_id", id)
 		problem.Write(w, problem.New(problem.Unavailable, "the replay was not stored"))
 		return
 	}
 	s.failures.replay.Succeeded()
 	switch {
 	case errors.Is(err, journal.ErrNotFound):
-		problem.Write(w, problem.New(problem.NotFound, s.deliveryNotFound(r, r.PathValue("id"))))
+		problem.Write(w, problem.New(problem.NotFound, s.deliveryNotFound(r, id)))
 	case errors.Is(err, journal.ErrNotDead), errors.Is(err, journal.ErrDestinationRemoved):
 		problem.Write(w, problem.New(problem.Conflict, err.Error()))
 	default:

@@ -16,7 +16,7 @@ func TestResponsesNotStored(t *testing.T) {
 		"GET journey":         f.get(t, "/api/v1/messages/"+in.MessageID),
 		"GET messages":        f.get(t, "/api/v1/messages?source=police"),
 		"GET dead letters":    f.get(t, "/api/v1/deadletters"),
-		"GET unknown journey": f.get(t, "/api/v1/messages/no-such-message"),
+		"GET unknown journey": f.get(t, "/api/v1/messages/"+unknownID),
 		"GET no endpoint":     f.get(t, "/api/v1/nothing-here"),
 		"GET health":          f.get(t, "/healthz"),
 	}

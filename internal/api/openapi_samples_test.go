@@ -361,7 +361,8 @@ func sampleMessages(t *testing.T, c *conformance, h *sampleHub, id string) map[s
 		byDestination[d.Destination] = d.ID
 	}
 
-	c.do(t, h.url, get("/api/v1/messages/no-such-message", operatorToken), http.StatusNotFound)
+	c.do(t, h.url, get("/api/v1/messages/"+unknownID, operatorToken), http.StatusNotFound)
+	c.do(t, h.url, get("/api/v1/messages/not-a-uuid", operatorToken), http.StatusBadRequest)
 	c.do(t, h.url, get("/api/v1/messages?source=police&sender_message_id=OPENAPI-FIR-1"+
 		"&case_key=x&correlation_id=y&limit=5", operatorToken), http.StatusOK)
 	c.do(t, h.url, get("/api/v1/messages?limit=5", operatorToken), http.StatusOK)
@@ -412,8 +413,10 @@ func sampleReplays(t *testing.T, c *conformance, h *sampleHub, id string, delive
 		http.StatusBadRequest)
 	c.do(t, h.url, post(http.MethodPost, "/api/v1/deliveries/"+pending+"/replay", operatorToken,
 		nil), http.StatusConflict)
-	c.do(t, h.url, post(http.MethodPost, "/api/v1/deliveries/no-such-delivery/replay",
+	c.do(t, h.url, post(http.MethodPost, "/api/v1/deliveries/"+unknownID+"/replay",
 		operatorToken, nil), http.StatusNotFound)
+	c.do(t, h.url, post(http.MethodPost, "/api/v1/deliveries/not-a-uuid/replay",
+		operatorToken, nil), http.StatusBadRequest)
 	c.do(t, h.url, post(http.MethodPost, replay, operatorToken,
 		[]byte(`{"by": "`+strings.Repeat("x", 3<<20)+`"}`)), http.StatusRequestEntityTooLarge)
 
@@ -509,14 +512,15 @@ func sampleExplain(t *testing.T, c *conformance, h *sampleHub, id string) {
 	for _, body := range ok {
 		c.do(t, h.url, post(http.MethodPost, explain, operatorToken, []byte(body)), http.StatusOK)
 	}
-	bad := []string{`{}`, `{"message_id": 7}`, `{"agency": "police", "body": "{"}`,
+	bad := []string{`{}`, `{"message_id": 7}`, `{"message_id": "not-a-uuid"}`,
+		`{"agency": "police", "body": "{"}`,
 		`{"message": {"type": "fir"}}`}
 	for _, body := range bad {
 		c.do(t, h.url, post(http.MethodPost, explain, operatorToken, []byte(body)),
 			http.StatusBadRequest)
 	}
 	c.do(t, h.url, post(http.MethodPost, explain, operatorToken,
-		[]byte(`{"message_id": "no-such-message"}`)), http.StatusNotFound)
+		[]byte(`{"message_id": "`+unknownID+`"}`)), http.StatusNotFound)
 	c.do(t, h.url, post(http.MethodPost, explain, operatorToken,
 		[]byte(`{"agency": "no-such-agency", "body": "x"}`)), http.StatusNotFound)
 
@@ -680,7 +684,7 @@ func sampleUnavailable(t *testing.T, c *conformance, h *sampleHub) {
 	c.do(t, h.url, get("/metrics", operatorToken), http.StatusOK)
 	c.do(t, h.url, get("/api/v1/destinations", operatorToken), http.StatusOK)
 	for _, target := range []string{
-		"/api/v1/messages", "/api/v1/messages/some-id", "/api/v1/deadletters",
+		"/api/v1/messages", "/api/v1/messages/" + unknownID, "/api/v1/deadletters",
 		"/api/v1/routes", "/api/v1/routes/versions", "/api/v1/routes/versions/1",
 		"/api/v1/verifications",
 	} {
@@ -689,12 +693,12 @@ func sampleUnavailable(t *testing.T, c *conformance, h *sampleHub) {
 	change := jsonBody(t, api.RoutesChange{Document: sampleRoutes + "# changed\n", Expect: 1})
 	for _, k := range []call{
 		post(http.MethodPost, "/api/v1/deadletters/replay", operatorToken, []byte(`{"all": true}`)),
-		post(http.MethodPost, "/api/v1/deliveries/some-id/replay", operatorToken, nil),
+		post(http.MethodPost, "/api/v1/deliveries/"+unknownID+"/replay", operatorToken, nil),
 		post(http.MethodPut, "/api/v1/routes", operatorToken, change),
 		post(http.MethodPost, "/api/v1/routes/versions/1/restore", operatorToken,
 			[]byte(`{"expect": 1}`)),
 		post(http.MethodPost, "/api/v1/routes/explain", operatorToken,
-			[]byte(`{"message_id": "some-id"}`)),
+			[]byte(`{"message_id": "`+unknownID+`"}`)),
 	} {
 		c.do(t, h.url, k, status)
 	}

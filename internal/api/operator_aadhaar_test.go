@@ -83,7 +83,7 @@ func TestReplayRejectsAadhaarInBy(t *testing.T) {
 	h := newSampleHub(t, true)
 	for _, text := range operatorAadhaarSpellings {
 		body := []byte(`{"by": "` + text + `"}`)
-		for _, path := range []string{"/api/v1/deliveries/no-such/replay", "/api/v1/deadletters/replay"} {
+		for _, path := range []string{"/api/v1/deliveries/" + unknownID + "/replay", "/api/v1/deadletters/replay"} {
 			if strings.HasPrefix(path, "/api/v1/deadletters") {
 				body = []byte(`{"destination": "registry", "by": "` + text + `"}`)
 			}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/sangam-hub/sangam/internal/pgdsn"
 )
 
 // Stores the bench runs the hub on.
@@ -155,16 +157,19 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// CheckLoopbackDSN rejects a DSN that is missing, unreadable, or names a
-// host other than a loopback address or a Unix socket, because the bench
-// loads the server it names.
+// CheckLoopbackDSN rejects a DSN that is missing, that pgdsn.Check
+// rejects, or that names a host other than a loopback address or a Unix
+// socket, because the bench loads the server it names.
 func CheckLoopbackDSN(dsn string) error {
 	if dsn == "" {
 		return errors.New("missing, the postgres store needs a server")
 	}
+	if err := pgdsn.Check(dsn); err != nil {
+		return err
+	}
 	cfg, err := pgconn.ParseConfig(dsn)
 	if err != nil {
-		return errors.New("invalid connection string, expected a postgres:// URL or key=value pairs")
+		return err
 	}
 	hosts := []string{cfg.Host}
 	for _, fb := range cfg.Fallbacks {

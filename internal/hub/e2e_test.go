@@ -314,8 +314,12 @@ func TestUnknownAgencyAndMissingMessage(t *testing.T) {
 		t.Errorf("unknown agency: status %d body %s", status, body)
 	}
 	var j journal.Journey
-	if code := getJSON(t, w.url, "/api/v1/messages/nope", &j); code != http.StatusNotFound {
+	const unknownID = "0193c9e4-0000-7000-8000-000000000000"
+	if code := getJSON(t, w.url, "/api/v1/messages/"+unknownID, &j); code != http.StatusNotFound {
 		t.Errorf("missing message: status %d, want 404", code)
+	}
+	if code := getJSON(t, w.url, "/api/v1/messages/nope", &j); code != http.StatusBadRequest {
+		t.Errorf("message id not a UUID: status %d, want 400", code)
 	}
 	for _, c := range []struct {
 		method, path string

@@ -20,7 +20,7 @@ func TestHubLogMasksAadhaar(t *testing.T) {
 		{"POST", "/api/v1/inbound/4918%207362%205403", "application/json", http.StatusNotFound},
 		{"POST", "/api/v1/inbound/police", "application/json; charset=4918 7362 5403",
 			http.StatusUnsupportedMediaType},
-		{"GET", "/api/v1/messages/4918%207362%205403", "", http.StatusNotFound},
+		{"GET", "/api/v1/messages/4918%207362%205403", "", http.StatusBadRequest},
 		{"GET", "/api/v1/messages?case_key=491873625403", "", http.StatusOK},
 		{"GET", "/api/v1/deadletters?4918%207362%205403=1", "", http.StatusBadRequest},
 		{"GET", "/api/v1/verifications/491873625403", "", http.StatusNotFound},
