@@ -78,9 +78,10 @@ type Server struct {
 	// sender, a token holder or, without Tokens, a remote address, may
 	// take at most a quarter of it, or one largest body when that is more.
 	InboundBudget int64
-	// BodyStall is the longest time an inbound body may go without a
-	// byte arriving; DefaultBodyStall when 0. A body that stalls longer
-	// gets 400 and stores nothing, and its connection is closed.
+	// BodyStall is the longest time that the body of a request to any
+	// endpoint may go without a byte arriving while the endpoint reads
+	// it; DefaultBodyStall when 0. A body that stalls longer gets 400 and
+	// stores nothing, and its connection is closed.
 	BodyStall time.Duration
 	// ReadTimeout is the http.Server's ReadTimeout, zero for none. The
 	// read deadlines that cut off a stalled body are never later than
@@ -191,7 +192,7 @@ func (s *Server) endpoints() []endpoint {
 
 // Handler returns the API's routes. No response may be cached.
 func (s *Server) Handler() http.Handler {
-	return NoStore(problemForUnmatched(s.mux()))
+	return NoStore(s.withBodyDeadlines(problemForUnmatched(s.mux())))
 }
 
 // mux registers every endpoint, each behind the check of its access.

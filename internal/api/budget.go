@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
@@ -97,9 +96,9 @@ func (l *inboundLedger) release(sender string, n int64) {
 // those of the sender's bodies would pass its share (see senderShare). A
 // body whose Content-Length passes limit gets an *http.MaxBytesError at
 // once, as it can never be accepted, however free the budget. A body of
-// which no byte arrives for BodyStall gets an error that names the stall. The
-// caller must call release, whatever the error, once it no longer holds
-// the body.
+// which no byte arrives for BodyStall gets an error that names the stall
+// (see withBodyDeadlines). The caller must call release, whatever the
+// error, once it no longer holds the body.
 func (s *Server) readInbound(w http.ResponseWriter, r *http.Request, limit int64) (
 	body []byte, release func(), err error) {
 	var reserved int64
@@ -136,7 +135,6 @@ func (s *Server) readInbound(w http.ResponseWriter, r *http.Request, limit int64
 	}
 	buf := make([]byte, 0, size)
 	in := http.MaxBytesReader(w, r.Body, limit)
-	deadlines := s.newBodyDeadlines(w)
 	for {
 		if len(buf) == cap(buf) {
 			// MaxBytesReader fails once the body passes limit, so the
@@ -149,22 +147,12 @@ func (s *Server) readInbound(w http.ResponseWriter, r *http.Request, limit int64
 			copy(larger, buf)
 			buf = larger
 		}
-		stallDeadline := deadlines.beforeRead()
 		n, err := in.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
-			deadlines.afterBody()
 			return buf, release, nil
 		}
 		if err != nil {
-			switch {
-			case stallDeadline && errors.Is(err, os.ErrDeadlineExceeded):
-				err = fmt.Errorf("no byte of the body arrived for %s, so the hub stopped "+
-					"reading it", deadlines.stall)
-			case errors.Is(err, os.ErrDeadlineExceeded) && s.ReadTimeout > 0:
-				err = fmt.Errorf("the body did not arrive within %s of the request's start, "+
-					"so the hub stopped reading it", s.ReadTimeout)
-			}
 			return nil, release, err
 		}
 	}
@@ -179,7 +167,7 @@ func (s *Server) inboundBudget() int64 {
 	return s.InboundBudget
 }
 
-// bodyDeadlines sets the read deadlines of the connection of one inbound
+// bodyDeadlines sets the read deadlines of the connection of one request
 // body, so that a body that makes no progress for stall is cut off before
 // the server's ReadTimeout.
 type bodyDeadlines struct {
