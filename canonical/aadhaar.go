@@ -516,6 +516,10 @@ const (
 	jsonEscapes
 	// xmlEscapes are XML character references, decimal and hex.
 	xmlEscapes
+	// diagnosticEscapes are the escapes of Go's strconv.Quote and of
+	// JSON encoders, and URL percent-escapes (see
+	// MaskAadhaarInDiagnostic).
+	diagnosticEscapes
 )
 
 // maskAadhaar masks the Aadhaar numbers in s, reading the escapes e,
@@ -558,7 +562,7 @@ func (e escapes) eachNumber(s string, found func(start, end int, digits string) 
 				uuid = u
 			}
 		}
-		if c < utf8.RuneSelf && !isDigit(c) && c != '\\' && c != '&' {
+		if c < utf8.RuneSelf && !isDigit(c) && c != '\\' && c != '&' && c != '%' {
 			previous = rune(c)
 			pos++
 			continue
@@ -591,12 +595,20 @@ func (e escapes) charAt(s string, pos int) (rune, int) {
 			return r, size
 		}
 		return '&', 1
+	case s[pos] == '%' && e == diagnosticEscapes:
+		if r, size, ok := percentEscape(s[pos:]); ok {
+			return r, size
+		}
+		return '%', 1
 	}
 	return utf8.DecodeRuneInString(s[pos:])
 }
 
 // backslashEscape decodes the JSON escape at the start of s.
 func (e escapes) backslashEscape(s string) (rune, int, bool) {
+	if e == diagnosticEscapes {
+		return quotedEscape(s)
+	}
 	if len(s) < 2 {
 		return 0, 0, false
 	}

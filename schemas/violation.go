@@ -51,13 +51,14 @@ func (v Violation) String() string {
 }
 
 // MaskAadhaar returns v with every Aadhaar number in its pointer and
-// message masked as canonical.MaskAadhaarInText masks it. A pointer may
+// message masked as canonical.MaskAadhaarInDiagnostic masks it, so that
+// a number a message quotes with escapes is masked too. A pointer may
 // contain one because it quotes the sender's member names.
 func (v Violation) MaskAadhaar() Violation {
-	if masked, ok := canonical.MaskAadhaarInText(v.Pointer); ok {
+	if masked, ok := canonical.MaskAadhaarInDiagnostic(v.Pointer); ok {
 		v.Pointer = masked
 	}
-	if masked, ok := canonical.MaskAadhaarInText(v.Message); ok {
+	if masked, ok := canonical.MaskAadhaarInDiagnostic(v.Message); ok {
 		v.Message = masked
 	}
 	return v

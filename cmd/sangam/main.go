@@ -148,9 +148,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // maskAadhaar returns s with every Aadhaar number masked to "XXXXXXXX"
-// and its last four digits, as the hub masks its log lines.
+// and its last four digits, as the hub masks its log lines, escaped
+// digits and separators included.
 func maskAadhaar(s string) string {
-	masked, _ := canonical.MaskAadhaarInText(s)
+	masked, _ := canonical.MaskAadhaarInDiagnostic(s)
 	return masked
 }
 

@@ -145,3 +145,20 @@ func TestReplayLinesKeepUUIDs(t *testing.T) {
 		t.Errorf("output masks part of an id:\n%s%s", out, errOut)
 	}
 }
+
+func TestErrorLinesMaskEscapedAadhaar(t *testing.T) {
+	// The error quotes the value with %q, which writes each zero-width
+	// space as \u200b, whose hex digits touch the number's digits.
+	before := strings.Join(strings.Split("491873625403", ""), "\u200b")
+	code, _, errOut := runCLI(t, "routes", "history", "--hub", "http://127.0.0.1:9", "--before", before)
+	if code == exitOK {
+		t.Errorf("exit code %d, want a failure for the invalid --before", code)
+	}
+	if !strings.Contains(errOut, "--before") {
+		t.Errorf("stderr = %q, want the error of --before", errOut)
+	}
+	if strings.Contains(errOut, `7\u200b3\u200b6\u200b2`) {
+		t.Errorf("stderr = %q shows the number in clear", errOut)
+	}
+	wantMasked(t, "stderr", errOut)
+}

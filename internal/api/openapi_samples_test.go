@@ -26,6 +26,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/ingest"
 	"github.com/sangam-hub/sangam/internal/journal"
 	journalsqlite "github.com/sangam-hub/sangam/internal/journal/sqlite"
+	"github.com/sangam-hub/sangam/internal/logmask"
 	"github.com/sangam-hub/sangam/internal/metrics"
 	"github.com/sangam-hub/sangam/internal/problem"
 	"github.com/sangam-hub/sangam/internal/routestore"
@@ -156,7 +157,8 @@ func newSampleHubLimited(t *testing.T, seed bool, doc string, maxBody int64) *sa
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	logs := &lockedBuffer{}
-	log := slog.New(slog.NewJSONHandler(logs, nil))
+	// The hub's configuration masks its logger the same way.
+	log := logmask.Logger(slog.New(slog.NewJSONHandler(logs, nil)))
 	store, err := journalsqlite.New(ctx, db, journalsqlite.Config{Logger: log})
 	if err != nil {
 		t.Fatalf("opening journal: %v", err)

@@ -1,9 +1,9 @@
 // Package logmask provides a slog.Handler that keeps Aadhaar numbers out
 // of log lines. Log lines quote what senders and operators wrote: paths,
 // query parameters, headers and the errors of parsing them. The handler
-// masks each number in them as canonical.MaskAadhaarInText masks it in a
-// problem response, so that a line states no more than the response to
-// the same request.
+// masks each number in them as canonical.MaskAadhaarInDiagnostic masks
+// it in a problem response, so that a line states no more than the
+// response to the same request.
 package logmask
 
 import (
@@ -11,6 +11,8 @@ import (
 	"encoding"
 	"fmt"
 	"log/slog"
+	"regexp"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/sangam-hub/sangam/canonical"
@@ -24,7 +26,9 @@ import (
 // trace with the build's source paths.
 //
 // It scans strings, errors and other values of kind Any as text, and
-// leaves numbers, booleans, durations and times as they are.
+// numbers as their decimal text, because a request's numbers, such as a
+// replay's limit, are logged as numbers. It leaves booleans, durations
+// and times as they are.
 type Handler struct {
 	next slog.Handler
 }
@@ -83,6 +87,12 @@ func Attr(a slog.Attr) slog.Attr {
 		if masked := maskText(s); masked != s {
 			return slog.String(a.Key, masked)
 		}
+	case slog.KindInt64:
+		return numberAttr(a, strconv.FormatInt(a.Value.Int64(), 10))
+	case slog.KindUint64:
+		return numberAttr(a, strconv.FormatUint(a.Value.Uint64(), 10))
+	case slog.KindFloat64:
+		return numberAttr(a, strconv.FormatFloat(a.Value.Float64(), 'f', -1, 64))
 	case slog.KindAny:
 		return anyAttr(a)
 	case slog.KindGroup:
@@ -94,6 +104,17 @@ func Attr(a slog.Attr) slog.Attr {
 		return slog.Attr{Key: a.Key, Value: slog.GroupValue(masked...)}
 	case slog.KindLogValuer:
 		return Attr(slog.Attr{Key: a.Key, Value: a.Value.Resolve()})
+	}
+	return a
+}
+
+// numberAttr returns a, a number whose decimal form is text, or a string
+// attribute of text masked when text contains an Aadhaar number. Text
+// has no exponent, because slog's TextHandler writes 491873625403.0 as
+// 4.91873625403e+11, which shows every digit but is not masked as text.
+func numberAttr(a slog.Attr, text string) slog.Attr {
+	if masked := maskText(text); masked != text {
+		return slog.String(a.Key, masked)
 	}
 	return a
 }
@@ -121,7 +142,28 @@ func anyAttr(a slog.Attr) (out slog.Attr) {
 	if masked := maskText(text); masked != text {
 		return slog.String(a.Key, masked)
 	}
+	// fmt writes a float in a struct, a slice or a map with an exponent
+	// from 1e6 up, such as 4.91873625403e+11, which a JSON handler
+	// writes in decimal.
+	plain := floatExponent.ReplaceAllStringFunc(text, decimalFloat)
+	if masked := maskText(plain); masked != plain {
+		return slog.String(a.Key, masked)
+	}
 	return a
+}
+
+// floatExponent matches a float that fmt writes with an exponent, such
+// as 4.91873625403e+11.
+var floatExponent = regexp.MustCompile(`[0-9](?:\.[0-9]+)?e[-+][0-9]+`)
+
+// decimalFloat returns the float f, which floatExponent matched, in
+// decimal form without an exponent.
+func decimalFloat(f string) string {
+	v, err := strconv.ParseFloat(f, 64)
+	if err != nil {
+		return f
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // anyText returns v as slog's TextHandler (Go 1.26) formats a value of
@@ -138,20 +180,23 @@ func anyText(v any) string {
 	return fmt.Sprintf("%+v", v)
 }
 
-// maskText returns s with every Aadhaar number masked. An Aadhaar number
-// has twelve digits, so text of ASCII with fewer is returned without the
-// full scan. Text with other characters gets the full scan, because a
-// digit may be of another script.
+// maskText returns s with every Aadhaar number masked, escaped digits
+// and separators included. An Aadhaar number has twelve digits, so text
+// of ASCII with fewer digits and escapes is returned without the full
+// scan. Text with other characters gets the full scan, because a digit
+// may be of another script.
 func maskText(s string) string {
 	if !mayContainNumber(s) {
 		return s
 	}
-	masked, _ := canonical.MaskAadhaarInText(s)
+	masked, _ := canonical.MaskAadhaarInDiagnostic(s)
 	return masked
 }
 
-// mayContainNumber reports whether s has twelve ASCII digits or a
-// character outside ASCII.
+// mayContainNumber reports whether s has a character outside ASCII, or
+// twelve ASCII digits, backslashes and percent signs in all. A digit that
+// canonical.MaskAadhaarInDiagnostic reads from an escape, such as \u0035
+// or %35, starts with a backslash or a percent sign.
 func mayContainNumber(s string) bool {
 	digits := 0
 	for i := 0; i < len(s); i++ {
@@ -159,7 +204,7 @@ func mayContainNumber(s string) bool {
 		switch {
 		case c >= utf8.RuneSelf:
 			return true
-		case c >= '0' && c <= '9':
+		case c >= '0' && c <= '9', c == '\\', c == '%':
 			digits++
 			if digits == 12 {
 				return true

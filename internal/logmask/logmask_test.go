@@ -109,6 +109,98 @@ func TestHandlerMasksOtherScripts(t *testing.T) {
 	}
 }
 
+func TestHandlerMasksEscapedNumbers(t *testing.T) {
+	log, logs := newLogs()
+	// %q writes the zero-width spaces and the word joiner as escapes,
+	// whose hex digits touch the digits of the number.
+	value := "4918\u200b7362\u2060 5403"
+	log.Info(fmt.Sprintf("message %q", value))
+	log.Info("quoted", "error", fmt.Errorf("after: invalid value %q", value))
+	log.Info("tag", "detail", fmt.Sprintf("%q", "4\U000e00209\u00ad18 7362 5403"))
+	log.Info("twice", "detail", fmt.Sprintf("%q", fmt.Sprintf("%q", value)))
+	// A doubly encoded path keeps percent-escapes after one decoding.
+	log.Info("path", "path", "/api/v1/messages/%34%39%31%38%37%33%36%32%35%34%30%33")
+	log.Info("query", slog.Group("query", "case_key", "%2534%2539%2531%2538 7362%e2%80%8b5403"))
+
+	for _, want := range []string{
+		`msg="message \"` + masked + `\""`,
+		`msg=quoted error="after: invalid value \"` + masked + `\""`,
+		`msg=tag detail="\"` + masked + `\""`,
+		`msg=path path=/api/v1/messages/` + masked + "\n",
+		`msg=query query.case_key=` + masked + "\n",
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log does not contain %q:\n%s", want, logs.String())
+		}
+	}
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "7362") || strings.Contains(line, "%37%33%36%32") {
+			t.Errorf("line shows the number in clear: %s", line)
+		}
+	}
+}
+
+// limits is a request's filter with numbers, logged as a value of kind
+// Any.
+type limits struct {
+	Limit int64
+	Ratio float64
+}
+
+func TestHandlerMasksNumbers(t *testing.T) {
+	log, logs := newLogs()
+	log.Info("int", "limit", 491873625403)
+	log.Info("int64", "limit", int64(-491873625403))
+	log.Info("uint64", "limit", uint64(491873625403))
+	log.Info("float64", "limit", 491873625403.0)
+	log.Info("fraction", "limit", 491873625403.5)
+	log.Info("json number", "limit", json.Number("491873625403"))
+	log.Info("group", slog.Group("filter", "limit", 491873625403, "all", true))
+	log.Info("struct", "filter", limits{Limit: 7, Ratio: 491873625403})
+	log.Info("map", "filter", map[string]any{"limit": 491873625403.0})
+
+	for _, want := range []string{
+		"msg=int limit=" + masked + "\n",
+		"msg=int64 limit=-" + masked + "\n",
+		"msg=uint64 limit=" + masked + "\n",
+		"msg=float64 limit=" + masked + "\n",
+		"msg=fraction limit=" + masked + ".5\n",
+		`msg="json number" limit=` + masked + "\n",
+		"msg=group filter.limit=" + masked + " filter.all=true\n",
+		`msg=struct filter="{Limit:7 Ratio:` + masked + `}"` + "\n",
+		`msg=map filter=map[limit:` + masked + "]\n",
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log does not contain %q", want)
+		}
+	}
+	for _, clear := range []string{"7362", "4.91873625403e+11"} {
+		if strings.Contains(logs.String(), clear) {
+			t.Errorf("log shows %s of the number:\n%s", clear, logs.String())
+		}
+	}
+}
+
+func TestHandlerMasksNumbersInJSON(t *testing.T) {
+	var logs bytes.Buffer
+	log := slog.New(New(slog.NewJSONHandler(&logs, nil)))
+	log.Info("numbers", "limit", 491873625403, "count", 3,
+		"filter", map[string]any{"limit": 491873625403.0})
+	var line map[string]any
+	if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
+		t.Fatalf("%v: %s", err, logs.String())
+	}
+	if line["limit"] != masked {
+		t.Errorf("limit = %v, want %q", line["limit"], masked)
+	}
+	if line["count"] != 3.0 {
+		t.Errorf("count = %v, want the number 3", line["count"])
+	}
+	if strings.Contains(logs.String(), "7362") {
+		t.Errorf("log shows the number in clear: %s", logs.String())
+	}
+}
+
 func TestHandlerKeepsOtherOutput(t *testing.T) {
 	var plain bytes.Buffer
 	options := &slog.HandlerOptions{ReplaceAttr: dropTime, Level: slog.LevelDebug}
@@ -119,7 +211,8 @@ func TestHandlerKeepsOtherOutput(t *testing.T) {
 	var wrapped bytes.Buffer
 	logs[1] = slog.New(New(slog.NewTextHandler(&wrapped, options)))
 	for _, log := range logs {
-		log.Debug("debug line", "count", 491873625403, "ok", true)
+		// The count's check digit fails, so it is not an Aadhaar number.
+		log.Debug("debug line", "count", 491873625404, "ratio", 0.25, "ok", true)
 		log.Warn("quoted", "text", `a "b" c`, "digits", "12345678901", "empty", "")
 		log.With("k", 1).WithGroup("g").Error("grouped", "list", []string{"x y", "z"},
 			"error", errors.New("plain failure"))

@@ -78,11 +78,12 @@ func New(k Kind, detail string) Problem {
 // and & unescaped, because details quote route conditions and agencies'
 // values, and sets X-Content-Type-Options: nosniff so that no browser
 // reads the body as HTML. It masks every Aadhaar number in the detail
-// and in each error's pointer and message, as canonical.MaskAadhaarInText
-// masks it, because these quote what the sender wrote, member names
-// included.
+// and in each error's pointer and message, as
+// canonical.MaskAadhaarInDiagnostic masks it, escaped digits and
+// separators included, because these quote what the sender wrote,
+// member names included.
 func Write(w http.ResponseWriter, p Problem) {
-	if masked, ok := canonical.MaskAadhaarInText(p.Detail); ok {
+	if masked, ok := canonical.MaskAadhaarInDiagnostic(p.Detail); ok {
 		p.Detail = masked
 	}
 	p.Errors = schemas.MaskAadhaar(p.Errors)

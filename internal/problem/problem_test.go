@@ -102,3 +102,31 @@ func TestWriteMembers(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteMasksEscapedAadhaar(t *testing.T) {
+	// %q writes the zero-width spaces as \u200b, whose hex digits touch
+	// the digits of the number 2818 3658 4927, and a doubly encoded URL
+	// keeps its digits percent-escaped after one decoding.
+	p := New(BadRequest, `after: invalid value "2818\u200b3658\u200b4927": want a message id`)
+	p.Errors = []schemas.Violation{{
+		Pointer: "/destination",
+		Rule:    "request",
+		Message: "no message with id %32%38%31%38%33%36%35%38%34%39%32%37",
+	}}
+	rec := httptest.NewRecorder()
+	Write(rec, p)
+
+	var got Problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+		t.Fatalf("decoding body %s: %v", rec.Body, err)
+	}
+	if want := `after: invalid value "XXXXXXXX4927": want a message id`; got.Detail != want {
+		t.Errorf("detail = %q, want %q", got.Detail, want)
+	}
+	if len(got.Errors) != 1 {
+		t.Fatalf("errors = %+v, want one", got.Errors)
+	}
+	if want := "no message with id XXXXXXXX4927"; got.Errors[0].Message != want {
+		t.Errorf("errors[0].message = %q, want %q", got.Errors[0].Message, want)
+	}
+}
