@@ -190,7 +190,8 @@ func (l *busLogger) runFlush(ctx context.Context, ticks <-chan time.Time) {
 // flushAll logs the counts of all error lines left out, whether or not
 // their interval has ended, for the hub's stop.
 func (l *busLogger) flushAll() {
-	// Flush reports the entries at least one interval old, and every
-	// entry is at least that old an interval from now.
+	// Flush reports the entries whose last line is at least one interval
+	// old at the time it is given, which every entry is one interval from
+	// now.
 	l.logLeftOut(l.limit.Flush(l.now().Add(busErrorInterval)))
 }
