@@ -209,6 +209,14 @@ func (b *Breakers) failed(dest, reason string, at time.Time) {
 	b.lastFailure[dest] = failure{reason: reason, at: at}
 }
 
+// lastFailureOf returns the last failure of dest that its breaker
+// counted, or "" when it counted none.
+func (b *Breakers) lastFailureOf(dest string) string {
+	b.changedMu.Lock()
+	defer b.changedMu.Unlock()
+	return b.lastFailure[dest].reason
+}
+
 // BreakerState is one destination's breaker as the API shows it.
 type BreakerState struct {
 	Destination string `json:"destination"`

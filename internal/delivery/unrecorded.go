@@ -22,8 +22,8 @@ type unrecordedAttempts struct {
 }
 
 // keep holds a, the attempt of delivery id, unless maxUnrecorded are
-// held already.
-func (u *unrecordedAttempts) keep(id string, a journal.Attempt) {
+// held already, and reports whether it holds a.
+func (u *unrecordedAttempts) keep(id string, a journal.Attempt) bool {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.attempts == nil {
@@ -31,7 +31,9 @@ func (u *unrecordedAttempts) keep(id string, a journal.Attempt) {
 	}
 	if _, found := u.attempts[id]; found || len(u.attempts) < maxUnrecorded {
 		u.attempts[id] = a
+		return true
 	}
+	return false
 }
 
 // take removes and returns the attempt held for delivery id.

@@ -109,7 +109,7 @@ func (w *Worker) Handle(msg *message.Message) error {
 	if a, ok := w.unrecorded.take(d.ID); ok && a.Number == len(d.Attempts)+1 {
 		// The destination has had this attempt; record it rather than
 		// send the delivery again.
-		return w.record(ctx, d, a)
+		return w.record(ctx, d, a, true)
 	}
 	wait, err := w.mustWait(ctx, d)
 	if err != nil || wait {
@@ -207,6 +207,13 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 		return out, err
 	})
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
+		if off := table.RetriesOff(d.Destination, d.Route); off != "" {
+			// Waiting would give the delivery its one attempt at the
+			// breaker's pace, one per replica per open time, while
+			// retries are off to end the backlog.
+			a.NotSent = true
+			return w.settle(ctx, d, a, journal.StatusDead, 0, w.breakerRefusedReason(dest.Name, off, err))
+		}
 		w.Log.Debug("breaker open, delivery deferred", "delivery_id", d.ID,
 			"destination", d.Destination)
 		// Due when this replica's breaker lets a probe through. Another
@@ -228,6 +235,22 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 		return fmt.Errorf("delivery %s interrupted: %w", d.ID, ctx.Err())
 	}
 	return w.conclude(ctx, d, dest, endpoint, a, out, trial)
+}
+
+// breakerRefusedReason returns the dead-letter reason of a delivery to
+// destination that its breaker rejected with err while retries are off.
+// off states why they are off. The reason ends with the last failure
+// that the breaker counted.
+func (w *Worker) breakerRefusedReason(destination, off string, err error) string {
+	state := "open for destination " + strconv.Quote(destination)
+	if errors.Is(err, gobreaker.ErrTooManyRequests) {
+		state = "half-open for destination " + strconv.Quote(destination) + " with its probe in flight,"
+	}
+	reason := notSentPrefix + "circuit breaker " + state + " and " + off
+	if last := w.Breakers.lastFailureOf(destination); last != "" {
+		reason += "; last failure: " + last
+	}
+	return reason
 }
 
 // endpoint returns dest's endpoint in the set in force, nil when dest
@@ -554,12 +577,15 @@ func (w *Worker) settle(
 	failure string,
 ) error {
 	a.FinishedAt, a.StatusCode, a.Error, a.Result = w.now(), status, failure, result
-	return w.record(ctx, d, a)
+	return w.record(ctx, d, a, false)
 }
 
 // record records the finished attempt a of d. When the journal fails, it
-// keeps a for the command's redelivery and returns the error.
-func (w *Worker) record(ctx context.Context, d journal.Delivery, a journal.Attempt) error {
+// keeps a for the command's redelivery and returns the error. It also
+// logs the failure, unless keptBefore is set because a failed to record
+// before, since the bus limits its line for the returned error to one
+// per message text.
+func (w *Worker) record(ctx context.Context, d journal.Delivery, a journal.Attempt, keptBefore bool) error {
 	err := w.Store.RecordAttempt(ctx, a)
 	if errors.Is(err, journal.ErrSettled) || errors.Is(err, journal.ErrAttemptTaken) {
 		// Another handler recorded an attempt meanwhile, as when two
@@ -573,7 +599,10 @@ func (w *Worker) record(ctx context.Context, d journal.Delivery, a journal.Attem
 		return nil
 	}
 	if err != nil {
-		w.unrecorded.keep(d.ID, a)
+		kept := w.unrecorded.keep(d.ID, a)
+		if !keptBefore {
+			w.logUnrecorded(d, a, kept, err)
+		}
 		return fmt.Errorf("recording attempt %d of delivery %s: %w", a.Number, d.ID, err)
 	}
 	w.logAttempt(d, a)
@@ -581,6 +610,18 @@ func (w *Worker) record(ctx context.Context, d journal.Delivery, a journal.Attem
 		w.Observe(d, a)
 	}
 	return nil
+}
+
+// logUnrecorded logs that the journal failed with err to record attempt
+// a of d, and whether a is kept for the command's redelivery.
+func (w *Worker) logUnrecorded(d journal.Delivery, a journal.Attempt, kept bool, err error) {
+	w.Log.Error("recording a delivery attempt failed: unless this replica records it when the bus "+
+		"hands the command out again (kept_for_redelivery), another replica or this one after a "+
+		"restart makes the attempt again, with the same Idempotency-Key",
+		"delivery_id", d.ID, "message_id", d.MessageID, "case_id", d.CaseKey,
+		"destination", d.Destination, "route", d.Route, "attempt", a.Number,
+		"result", a.Result, "status_code", a.StatusCode, "attempt_error", a.Error,
+		"kept_for_redelivery", kept, "error", err)
 }
 
 func (w *Worker) logAttempt(d journal.Delivery, a journal.Attempt) {

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/sangam-hub/sangam/internal/throttle"
 )
 
 // busErrorInterval is the shortest time between two error lines with
@@ -46,26 +47,43 @@ func batchLost(err error) bool {
 // so it is logged at Debug too, and so are batchEndMessages once stopping
 // is set (nil: never). Other errors with one message are logged at most
 // once per busErrorInterval across the returned logger and those derived
-// from it by With (errorLimit is shared), and the next line counts those
-// left out. When PostgreSQL rejects a connection because of its
+// from it by With, which share its limits. The next line with the
+// message counts those left out, or else runFlush logs the count once the
+// interval has ended. When PostgreSQL rejects a connection because of its
 // connection limit, explainConnectionLimit also logs the cause.
-func watermillLogger(log *slog.Logger, stopping *atomic.Bool) watermill.LoggerAdapter {
+func watermillLogger(log *slog.Logger, stopping *atomic.Bool) *busLogger {
 	inner := watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{
 		slog.LevelInfo: slog.LevelDebug,
 	})
 	if stopping == nil {
 		stopping = &atomic.Bool{}
 	}
-	return &busLogger{LoggerAdapter: inner, limit: &errorLimit{last: map[string]limitState{}},
-		connectionLimit: &errorLimit{last: map[string]limitState{}, interval: connectionLimitInterval},
+	return &busLogger{LoggerAdapter: inner, log: log,
+		limit:           &throttle.KeyedSampler{Interval: busErrorInterval, MaxKeys: maxBusErrorMessages},
+		connectionLimit: &throttle.KeyedSampler{Interval: connectionLimitInterval},
 		stopping:        stopping, now: time.Now}
 }
 
+// maxBusErrorMessages is how many messages of bus errors the limit
+// tracks one by one. The bus libraries log a few dozen fixed messages, so
+// the limit's shared line for the others is there only to bound its
+// memory.
+const maxBusErrorMessages = 256
+
+// busErrorKind is the kind of every line in busLogger.limit, whose keys
+// are the lines' messages.
+const busErrorKind = "bus error"
+
 type busLogger struct {
 	watermill.LoggerAdapter
-	limit *errorLimit
+	// log receives the lines that count the error lines left out, which
+	// have no fields of a With.
+	log *slog.Logger
+	// limit lets through one error line per busErrorInterval for each
+	// message.
+	limit *throttle.KeyedSampler
 	// connectionLimit spaces the lines of explainConnectionLimit.
-	connectionLimit *errorLimit
+	connectionLimit *throttle.KeyedSampler
 	stopping        *atomic.Bool
 	now             func() time.Time
 }
@@ -91,8 +109,10 @@ func (l *busLogger) explainConnectionLimit(err error, fields watermill.LogFields
 	if !tooManyConnections(err) {
 		return
 	}
-	left, ok := l.connectionLimit.allow("connection limit", l.now())
-	if !ok {
+	// The sampler has this one key, and the key that decides a line never
+	// expires in Allow, so Allow reports no expired counts.
+	d := l.connectionLimit.Allow("connection limit", "", l.now())
+	if !d.OK {
 		return
 	}
 	l.LoggerAdapter.Error("PostgreSQL refuses new connections because it has reached its "+
@@ -100,7 +120,7 @@ func (l *busLogger) explainConnectionLimit(err error, fields watermill.LogFields
 		"commands: raise max_connections to cover every replica's maximum connections, as the "+
 		"README's section on PostgreSQL connection pools counts them, or lower the "+
 		"destinations' concurrency or pool_max_conns in the hub's PostgreSQL URL", err,
-		fields.Add(watermill.LogFields{"similar_lines_left_out": left}))
+		fields.Add(watermill.LogFields{"similar_lines_left_out": d.Suppressed}))
 }
 
 func (l *busLogger) Error(msg string, err error, fields watermill.LogFields) {
@@ -114,51 +134,64 @@ func (l *busLogger) Error(msg string, err error, fields watermill.LogFields) {
 			fields.Add(watermill.LogFields{"error": err}))
 		return
 	}
-	left, ok := l.limit.allow(msg, l.now())
-	if !ok {
+	d := l.limit.Allow(busErrorKind, msg, l.now())
+	l.logLeftOut(d.Expired)
+	if !d.OK {
 		return
 	}
-	if left > 0 {
-		fields = fields.Add(watermill.LogFields{"similar_lines_left_out": left})
+	if d.Shared {
+		fields = fields.Add(watermill.LogFields{"rate_limit": "shared"})
+	}
+	if d.Suppressed > 0 {
+		fields = fields.Add(watermill.LogFields{"similar_lines_left_out": d.Suppressed})
 	}
 	l.LoggerAdapter.Error(msg, err, fields)
 }
 
 func (l *busLogger) With(fields watermill.LogFields) watermill.LoggerAdapter {
-	return &busLogger{LoggerAdapter: l.LoggerAdapter.With(fields), limit: l.limit,
+	return &busLogger{LoggerAdapter: l.LoggerAdapter.With(fields), log: l.log, limit: l.limit,
 		connectionLimit: l.connectionLimit, stopping: l.stopping, now: l.now}
 }
 
-// errorLimit remembers, per message, when it was last logged and how
-// many lines were left out since. It is safe for concurrent use.
-type errorLimit struct {
-	mu   sync.Mutex
-	last map[string]limitState
-	// interval is the shortest time between two lines with one message;
-	// busErrorInterval when zero.
-	interval time.Duration
+// sharedLeftOut is the message of the line that counts the error lines
+// left out by the limit shared by the messages beyond
+// maxBusErrorMessages.
+const sharedLeftOut = "bus error lines left out"
+
+// logLeftOut logs, at Error with each line's message, the count of error
+// lines that l.limit left out of each entry in held. Such a line has no
+// error and no fields of a With, because the lines it counts had their
+// own.
+func (l *busLogger) logLeftOut(held []throttle.HeldBack) {
+	for _, h := range held {
+		msg := h.Key
+		if msg == "" {
+			msg = sharedLeftOut
+		}
+		l.log.Error(msg, "similar_lines_left_out", h.Suppressed, "left_out_since", h.Since)
+	}
 }
 
-type limitState struct {
-	at   time.Time
-	left int
+// runFlush logs, at each value of ticks until ctx ends, the counts of
+// the error lines left out whose interval has ended. Without it such a
+// count is logged only with the next line of its message, which may
+// never come.
+func (l *busLogger) runFlush(ctx context.Context, ticks <-chan time.Time) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticks:
+			l.logLeftOut(l.limit.Flush(l.now()))
+		}
+	}
 }
 
-// allow reports whether a line with msg may be logged at now, and how
-// many lines with msg were left out before it.
-func (e *errorLimit) allow(msg string, now time.Time) (left int, ok bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	interval := e.interval
-	if interval == 0 {
-		interval = busErrorInterval
-	}
-	s, seen := e.last[msg]
-	if seen && now.Sub(s.at) < interval {
-		s.left++
-		e.last[msg] = s
-		return 0, false
-	}
-	e.last[msg] = limitState{at: now}
-	return s.left, true
+// flushAll logs the counts of all error lines left out, whether or not
+// their interval has ended, for the hub's stop.
+func (l *busLogger) flushAll() {
+	// Flush reports the entries whose last line is at least one interval
+	// old at the time it is given, which every entry is one interval from
+	// now.
+	l.logLeftOut(l.limit.Flush(l.now().Add(busErrorInterval)))
 }

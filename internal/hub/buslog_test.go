@@ -20,7 +20,7 @@ func TestWatermillLoggerQuietsShutdownAndRepeats(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	clock := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 	var stopping atomic.Bool
-	l := watermillLogger(log, &stopping).(*busLogger)
+	l := watermillLogger(log, &stopping)
 	l.now = func() time.Time { return clock }
 	sub := l.With(watermill.LogFields{"topic": "deliveries.court"})
 
@@ -101,7 +101,7 @@ func TestWatermillLoggerNamesConnectionLimit(t *testing.T) {
 	var out bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	clock := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
-	l := watermillLogger(log, nil).(*busLogger)
+	l := watermillLogger(log, nil)
 	l.now = func() time.Time { return clock }
 	sub := l.With(watermill.LogFields{"topic": "deliveries.court"})
 	full := fmt.Errorf("could not begin tx for querying: %w", &pgconn.PgError{
@@ -132,5 +132,90 @@ func TestWatermillLoggerNamesConnectionLimit(t *testing.T) {
 	sub.Error("another failure", errors.New("connection refused"), nil)
 	if strings.Contains(out.String(), cause) {
 		t.Errorf("an error other than the connection limit named it:\n%s", out.String())
+	}
+}
+
+// TestWatermillLoggerFlushesLeftOutLines leaves out a second line with
+// one message, as when two deliveries fail to record 3 s apart, and
+// no third line comes. runFlush logs the count once the interval has
+// ended, and only once, and flushAll logs a count whose interval has not
+// ended.
+func TestWatermillLoggerFlushesLeftOutLines(t *testing.T) {
+	const msg = "Handler returned error"
+	var out bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	start := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	clock := start
+	l := watermillLogger(log, nil)
+	l.now = func() time.Time { return clock }
+	sub := l.With(watermill.LogFields{"topic": "deliveries.court"})
+	ticks := make(chan time.Time)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		l.runFlush(ctx, ticks)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	// The loop takes the second tick only once the first one's flush has
+	// returned.
+	flush := func() {
+		ticks <- clock
+		ticks <- clock
+	}
+	lines := func() []string {
+		var found []string
+		for line := range strings.Lines(out.String()) {
+			if strings.Contains(line, msg) {
+				found = append(found, line)
+			}
+		}
+		return found
+	}
+
+	sub.Error(msg, errors.New("recording attempt 1 of delivery A: conn closed"), nil)
+	clock = start.Add(3 * time.Second)
+	sub.Error(msg, errors.New("recording attempt 1 of delivery B: conn closed"), nil)
+	flush()
+	if got := lines(); len(got) != 1 {
+		t.Fatalf("%d lines before the interval ends, want 1: %q", len(got), got)
+	}
+
+	clock = start.Add(busErrorInterval)
+	flush()
+	got := lines()
+	if len(got) != 2 {
+		t.Fatalf("%d lines after the interval, want 2 with the count of the one left out: %q", len(got), got)
+	}
+	held := got[1]
+	if !strings.Contains(held, "level=ERROR") {
+		t.Errorf("count line %q, want it at ERROR like the line it counts", held)
+	}
+	if !strings.Contains(held, "similar_lines_left_out=1") {
+		t.Errorf("count line %q, want similar_lines_left_out=1", held)
+	}
+	if !strings.Contains(held, "left_out_since=2026-12-04T10:00:00.000Z") {
+		t.Errorf("count line %q, want left_out_since at the last line logged", held)
+	}
+
+	clock = start.Add(2 * busErrorInterval)
+	flush()
+	if got := lines(); len(got) != 2 {
+		t.Errorf("%d lines after a second interval, want the count logged once: %q", len(got), got)
+	}
+	sub.Error(msg, errors.New("recording attempt 1 of delivery C: conn closed"), nil)
+	if got := lines(); len(got) != 3 || strings.Contains(got[2], "similar_lines_left_out") {
+		t.Errorf("lines %q, want a third line that counts nothing left out", got)
+	}
+
+	clock = clock.Add(time.Second)
+	sub.Error(msg, errors.New("recording attempt 1 of delivery D: conn closed"), nil)
+	l.flushAll()
+	got = lines()
+	if len(got) != 4 || !strings.Contains(got[3], "similar_lines_left_out=1") {
+		t.Errorf("lines %q, want flushAll to count the line left out before the interval ended", got)
 	}
 }

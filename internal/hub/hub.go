@@ -81,6 +81,9 @@ type Hub struct {
 	// stopping is set when Run starts to stop. The bus logger then logs
 	// the failed end of a batch's transaction at Debug.
 	stopping atomic.Bool
+	// busLog is the logger of watermill and the bus libraries. Run runs
+	// its runFlush until the hub stops.
+	busLog   *busLogger
 	requeuer *delivery.Requeuer
 	// verification is passport verification: index, enrichers, tracker.
 	verification *hubVerification
@@ -181,7 +184,8 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	for _, d := range table.Config().Destinations {
 		subscribers += d.Concurrency
 	}
-	if h.backend, err = openBackend(ctx, cfg, kafka, subscribers, watermillLogger(cfg.Log, &h.stopping)); err != nil {
+	h.busLog = watermillLogger(cfg.Log, &h.stopping)
+	if h.backend, err = openBackend(ctx, cfg, kafka, subscribers, h.busLog); err != nil {
 		return nil, err
 	}
 	if checker, ok := h.backend.store.(journal.KeyChecker); ok {
@@ -757,7 +761,7 @@ func (h *Hub) destinationNames() []string {
 // destination in force.
 func (h *Hub) buildRouter(ctx context.Context, worker *delivery.Worker) error {
 	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: h.cfg.ShutdownTimeout},
-		watermillLogger(h.cfg.Log, &h.stopping))
+		h.busLog)
 	if err != nil {
 		return fmt.Errorf("creating router: %w", err)
 	}
@@ -958,6 +962,13 @@ func (h *Hub) Run(ctx context.Context) error {
 		defer close(flushDone)
 		h.api.RunDeniedFlush(requeueCtx)
 	}()
+	busFlushDone := make(chan struct{})
+	go func() {
+		defer close(busFlushDone)
+		ticker := time.NewTicker(busErrorInterval)
+		defer ticker.Stop()
+		h.busLog.runFlush(requeueCtx, ticker.C)
+	}()
 	log.Info("hub started", "listen", h.Addr(), "store", h.backend.name,
 		"routes_version", h.Routes().Version())
 	h.logResumed(resumed)
@@ -979,6 +990,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	<-watchDone
 	<-trackDone
 	<-flushDone
+	<-busFlushDone
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), h.cfg.ShutdownTimeout)
 	defer cancel()
 	serverErr := h.server.Shutdown(shutdownCtx)
@@ -1012,6 +1024,8 @@ func (h *Hub) Run(ctx context.Context) error {
 		h.verification.close(),
 		h.backend.close(),
 	)
+	// The bus's last errors may have come less than busErrorInterval ago.
+	h.busLog.flushAll()
 	log.Info("hub stopped", left.stoppedAttrs()...)
 	return err
 }
