@@ -245,12 +245,25 @@ routes:
 
 func postSample(t *testing.T, hubURL, name string) string {
 	t.Helper()
+	return postSampleAs(t, hubURL, "", name)
+}
+
+// postSampleAs posts the police sample name to the hub with token, or
+// without a token when token is "", and returns the message's id.
+func postSampleAs(t *testing.T, hubURL, token, name string) string {
+	t.Helper()
 	for _, s := range police.Samples() {
 		if s.Name != name {
 			continue
 		}
-		resp, err := http.Post(hubURL+"/api/v1/inbound/police", "application/json",
+		req, err := http.NewRequest(http.MethodPost, hubURL+"/api/v1/inbound/police",
 			bytes.NewReader(s.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		authorize(req, token)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,8 @@
 //	sangam decode --agency NAME FILE       print FILE's canonical JSON or its errors
 //	sangam encode --agency NAME FILE       print canonical JSON FILE in NAME's format
 //	sangam replay [flags] DELIVERY_ID...   replay dead letters on a running hub
+//	sangam destinations [flags]            list destinations, breakers and backlogs
+//	sangam deadletters [flags]             list dead letters by the filter of replay
 //	sangam routes COMMAND [flags]          export, apply, history, diff, restore, explain
 //	sangam token --name NAME --agency A    make an API token and its token-file entry
 //	                                       (--operator or --metrics for other grants)
@@ -97,6 +99,8 @@ var commands = []command{
 	{"decode", "print a file's canonical JSON or its validation errors", runDecode},
 	{"encode", "print canonical JSON in an agency's format", runEncode},
 	{"replay", "replay dead-lettered deliveries on a running hub", runReplay},
+	{"destinations", "list a running hub's destinations with breakers and backlogs", runDestinations},
+	{"deadletters", "list a running hub's dead letters, by the filter of replay", runDeadLetters},
 	{"routes", "read, change, restore and explain the routes of a running hub", runRoutes},
 	{"token", "make an API token and its token-file entry", runToken},
 	{"bench", "measure a hub under load on loopback and print a report", runBench},
@@ -159,7 +163,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: sangam COMMAND [flags] [FILE]")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'sangam COMMAND -h' for a command's flags.")
 	fmt.Fprintln(w, "Exit status: 0 success, 1 invalid input, 2 usage or setup error,")

@@ -20,11 +20,9 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
 	force := fs.Bool("force", false, "replay even deliveries that were replayed before; a forced replay carries an Idempotency-Key of its own, so a deduplicating destination processes it again. With a filter, a message that reached its destination is still left out")
 	by := fs.String("by", "", "your name, recorded with each replay beside the token's holder (default without a token: cli)")
-	dest := fs.String("destination", "", "replay the dead letters of this destination")
-	route := fs.String("route", "", "replay the dead letters of this route")
-	reason := fs.String("reason", "", "replay the dead letters whose reason contains this text, in the same letter case")
-	from := fs.String("from", "", "replay dead letters that died at or after this RFC 3339 time")
-	to := fs.String("to", "", "replay dead letters that died before this RFC 3339 time")
+	filter := deadLetterFlags(fs, "replay")
+	dryRun := fs.Bool("dry-run", false, "list what the command would replay now, and why it "+
+		"would leave other matching dead letters out, and replay nothing")
 	limit := fs.Int("limit", 0, "replay at most this many dead letters (default 100)")
 	all := fs.Bool("all", false, "replay the dead letters of every destination and route")
 	token := tokenFlag(fs, stderr)
@@ -37,20 +35,15 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// An empty filter would be dropped and match more than requested.
-	for _, f := range []struct{ name, want, absent string }{
-		{"by", "your name", "the token's holder alone (cli without a token)"},
-		{"destination", "a destination's name", "no destination filter"},
-		{"route", "a route's name", "no route filter"},
-		{"reason", "text of the dead letters' reasons", "no reason filter"},
-		{"from", "an RFC 3339 time", "no lower bound"},
-		{"to", "an RFC 3339 time", "no upper bound"},
-	} {
-		if err := checkNotEmpty(fs, f.name, f.want, f.absent); err != nil {
-			return err
-		}
+	if err := checkNotEmpty(fs, "by", "your name",
+		"the token's holder alone (cli without a token)"); err != nil {
+		return err
 	}
-	filtered := *dest != "" || *route != "" || *reason != "" || *from != "" || *to != ""
+	f, err := filter()
+	if err != nil {
+		return err
+	}
+	filtered := f.set()
 	if err := checkReplayFlags(fs, ids, filtered, *all, *limit); err != nil {
 		return err
 	}
@@ -80,31 +73,13 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	replay := api.ReplayRequest{Force: *force, By: who, DryRun: *dryRun}
 	switch {
 	case len(ids) > 0:
-		req := api.ReplayRequest{Force: *force, By: who}
-		return replayEach(base, bearer, ids, req, stderr, stdout)
+		return replayEach(base, bearer, ids, replay, stderr, stdout)
 	case filtered || *all:
-		req := api.ReplayManyRequest{ReplayRequest: api.ReplayRequest{Force: *force, By: who},
-			Destination: *dest, Route: *route, Reason: *reason, Limit: *limit, All: *all}
-		for _, t := range []struct {
-			flag, value string
-			dst         *time.Time
-		}{{"from", *from, &req.From}, {"to", *to, &req.To}} {
-			if t.value == "" {
-				continue
-			}
-			parsed, err := time.Parse(time.RFC3339, t.value)
-			if err != nil {
-				return usageErrorf("replay", "--%s: invalid time %q: want RFC 3339, such as "+
-					"2025-12-01T00:00:00+05:30", t.flag, t.value)
-			}
-			*t.dst = parsed
-		}
-		if !req.From.IsZero() && !req.To.IsZero() && !req.To.After(req.From) {
-			return usageErrorf("replay", "--from %s is not before --to %s, so no dead letter can match: "+
-				"swap them or correct one", *from, *to)
-		}
+		req := api.ReplayManyRequest{ReplayRequest: replay, Destination: f.destination,
+			Route: f.route, Reason: f.reason, From: f.from, To: f.to, Limit: *limit, All: *all}
 		if err := req.Check(); err != nil {
 			// The flags were checked above, so only a rule added to
 			// the request later gets here.
@@ -121,7 +96,8 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 				"again, under new keys, those whose replays are still pending"
 		}
 		n, err := postReplay(base, "/api/v1/deadletters/replay", body, bearer, none, stdout)
-		if err != nil {
+		if err != nil || req.DryRun {
+			// A dry run counts the dead letters beyond the limit itself.
 			return err
 		}
 		warnReplayLimit(stderr, n, req.Limit, req.Force)
@@ -275,6 +251,11 @@ func postReplay(base, path string, body []byte, token, none string, stdout io.Wr
 		fmt.Fprintln(stdout, maskAadhaar(fmt.Sprintf("%s already replayed as %s to %s (%s)%s",
 			r.Of, r.Delivery.ID, r.Delivery.Destination, status, hint)))
 	}
+	for _, dl := range out.WouldReplay {
+		fmt.Fprintln(stdout, maskAadhaar(shownLine(fmt.Sprintf(
+			"would replay %s to %s (message %s, route %s, died %s: %s)", dl.ID, dl.Destination,
+			dl.MessageID, dl.Route, dl.UpdatedAt.Format(time.RFC3339), dl.Reason))))
+	}
 	for _, sk := range out.Skipped {
 		count := deadLetterCount(sk.DeadLetters)
 		if sk.AtLeast {
@@ -282,8 +263,11 @@ func postReplay(base, path string, body []byte, token, none string, stdout io.Wr
 		}
 		fmt.Fprintf(stdout, "skipped %s to %s: %s\n", count, sk.Destination, sk.Reason)
 	}
-	if len(out.Replays) == 0 && len(out.Skipped) == 0 {
+	if len(out.Replays) == 0 && len(out.WouldReplay) == 0 && len(out.Skipped) == 0 {
 		fmt.Fprintln(stdout, none)
+	}
+	if out.DryRun {
+		fmt.Fprintln(stdout, "dry run: nothing replayed")
 	}
 	return len(out.Replays), nil
 }

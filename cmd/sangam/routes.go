@@ -54,6 +54,17 @@ type adminClient struct {
 }
 
 func (c *adminClient) do(method, path string, in, out any) error {
+	data, err := c.call(method, path, in)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(data, out)
+}
+
+// call sends in, when not nil, as the JSON body of a request to path and
+// returns the body of a response below 300. Other responses are the
+// errors of hubProblem.
+func (c *adminClient) call(method, path string, in any) ([]byte, error) {
 	var body io.Reader
 	if in != nil {
 		// An agency's XML body to explain is full of < and >, which the
@@ -63,32 +74,32 @@ func (c *adminClient) do(method, path string, in, out any) error {
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(in); err != nil {
-			return err
+			return nil, err
 		}
 		body = &b
 	}
 	req, err := http.NewRequest(method, c.base+path, body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	authorize(req, c.token)
 	resp, err := demoHTTP.Do(req)
 	if err != nil {
 		if setupErr := hubSetupError(c.base, err); setupErr != nil {
-			return setupErr
+			return nil, setupErr
 		}
-		return fmt.Errorf("%w: calling the hub: %w", errUnavailable, err)
+		return nil, fmt.Errorf("%w: calling the hub: %w", errUnavailable, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	if err != nil {
-		return fmt.Errorf("reading the hub's response: %w", err)
+		return nil, fmt.Errorf("reading the hub's response: %w", err)
 	}
 	if resp.StatusCode >= 300 {
-		return hubProblem(resp.StatusCode, data)
+		return nil, hubProblem(resp.StatusCode, data)
 	}
-	return json.Unmarshal(data, out)
+	return data, nil
 }
 
 // errUnchanged marks a routes change that the hub rejected because its

@@ -105,7 +105,7 @@ func TestCommandMenuErrorsAreOneLine(t *testing.T) {
 		want string
 	}{
 		{[]string{"frobnicate"}, `sangam: unknown command "frobnicate": want one of serve, demo, ` +
-			"mocks, send, decode, encode, replay, routes, token, bench; run 'sangam -h' for the commands\n"},
+			"mocks, send, decode, encode, replay, destinations, deadletters, routes, token, bench; run 'sangam -h' for the commands\n"},
 		{[]string{"routes"}, "sangam routes: missing routes command: want one of export, apply, " +
 			"history, diff, restore, explain; run 'sangam routes -h' for the commands\n"},
 		{[]string{"routes", "bogus", "--hub", "x"}, `sangam routes: unknown routes command "bogus": ` +

@@ -119,7 +119,7 @@ func TestJSONBodiesNameFieldAndRule(t *testing.T) {
 		{http.MethodPost, "/api/v1/deadletters/replay", `{"destination": ["station"]}`,
 			"invalid JSON body: destination: invalid value: got a JSON array, want a string"},
 		{http.MethodPost, "/api/v1/deadletters/replay", `{"destination": "station", "nope": 1}`,
-			"invalid JSON body: nope: unknown field: this body takes force, by, destination, " +
+			"invalid JSON body: nope: unknown field: this body takes force, by, dry_run, destination, " +
 				"route, reason, from, to, limit, all"},
 		{http.MethodPost, "/api/v1/deadletters/replay", `["station"]`,
 			"invalid JSON body: got a JSON array, want an object"},

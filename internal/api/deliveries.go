@@ -117,6 +117,8 @@ type ReplayRequest struct {
 	Force bool `json:"force"`
 	// By names the person or tool that asked, for the journal.
 	By string `json:"by"`
+	// DryRun lists what the request would replay and replays nothing.
+	DryRun bool `json:"dry_run,omitempty"`
 }
 
 // ReplayManyRequest is the body of POST /api/v1/deadletters/replay: a
@@ -278,10 +280,21 @@ func (req ReplayManyRequest) Check() error {
 
 // ReplayResponse is the body of a replay's response.
 type ReplayResponse struct {
+	// Replays lists the replays made, and the earlier replays returned
+	// in place of new ones. A dry run lists only the earlier replays.
 	Replays []ReplayResult `json:"replays"`
+	// DryRun is true in the response to a dry run, which replayed
+	// nothing.
+	DryRun bool `json:"dry_run,omitempty"`
+	// WouldReplay lists, in a dry run only, the dead letters that the
+	// same request without dry_run would replay now, in the order it
+	// would replay them.
+	WouldReplay []journal.DeadLetter `json:"would_replay,omitempty"`
 	// Skipped counts, by destination, the matching dead letters left
 	// alone because the routes in force do not name their destination.
-	// It is left out when none was skipped.
+	// A dry run also counts, by destination and reason, the other
+	// matching dead letters it leaves out. It is left out when none was
+	// skipped.
 	Skipped []ReplaySkipped `json:"skipped,omitempty"`
 }
 
@@ -313,6 +326,10 @@ func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := req.Check(); err != nil {
 		writeInvalidReplay(w, r, err)
+		return
+	}
+	if req.DryRun {
+		s.dryReplayOne(w, r, id, req)
 		return
 	}
 	res, err := s.replay(r, id, req, time.Time{})
@@ -416,6 +433,10 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.failures.deadLetters.Succeeded()
+	if req.DryRun {
+		s.dryReplayMany(w, r, req, f, found)
+		return
+	}
 	out := ReplayResponse{Replays: []ReplayResult{}}
 	skipped := map[string]int{}
 	for _, dl := range found {
@@ -487,6 +508,9 @@ func (req ReplayManyRequest) filterAttr() slog.Attr {
 	}
 	if req.Force {
 		fields = append(fields, slog.Bool("force", true))
+	}
+	if req.DryRun {
+		fields = append(fields, slog.Bool("dry_run", true))
 	}
 	return slog.Attr{Key: "filter", Value: slog.GroupValue(fields...)}
 }
