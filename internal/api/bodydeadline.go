@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -94,10 +95,24 @@ func (u *unreadBodyWriter) beforeResponse() {
 		return
 	}
 	u.responded = true
-	// net/http skips reading the rest of the body for a response that
-	// closes its connection, and closes the write side a moment before
-	// the rest, so the client reads the response before the reset that
-	// closing a connection with unread bytes sends.
-	u.Header().Set("Connection", "close")
+	closeAfterResponse(u.ResponseWriter)
 	_ = http.NewResponseController(u.ResponseWriter).SetReadDeadline(time.Now())
+}
+
+// closeAfterResponse has net/http close w's connection after the
+// response, as it does once a body passes a MaxBytesReader's limit. It
+// then sets Connection: close and closes the connection's write side a
+// moment before the rest, so that the client reads the response before
+// the reset that closing a connection with unread bytes sends.
+func closeAfterResponse(w http.ResponseWriter) {
+	for {
+		inner, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			break
+		}
+		w = inner.Unwrap()
+	}
+	// One byte passes a limit of none.
+	over := http.MaxBytesReader(w, io.NopCloser(strings.NewReader(" ")), 0)
+	_, _ = over.Read(make([]byte, 1))
 }
