@@ -103,7 +103,9 @@ func (u *unreadBodyWriter) beforeResponse() {
 // response, as it does once a body passes a MaxBytesReader's limit. It
 // then sets Connection: close and closes the connection's write side a
 // moment before the rest, so that the client reads the response before
-// the reset that closing a connection with unread bytes sends.
+// the reset that closing a connection with unread bytes sends. A
+// Connection: close header alone closes the connection at once, so a
+// client still sending the body gets that reset instead of the response.
 func closeAfterResponse(w http.ResponseWriter) {
 	for {
 		inner, ok := w.(interface{ Unwrap() http.ResponseWriter })
