@@ -1,6 +1,7 @@
 package courts
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/sangam-hub/sangam/schemas"
@@ -84,5 +85,34 @@ func TestFiledDateBefore1900(t *testing.T) {
 				t.Errorf("violation = %s (%s), want %s (earliest)", vs[0].Pointer, vs[0].Rule, c.pointer)
 			}
 		})
+	}
+}
+
+// TestOrderBirthAfterOrderDate checks that a court order's subject may
+// not be born after the order date, which the prison the order goes to
+// would reject.
+func TestOrderBirthAfterOrderDate(t *testing.T) {
+	body := replaced(t, "order_production_warrant.xml", "<nc:Date>1999-02-11</nc:Date>",
+		"<nc:Date>2025-10-02</nc:Date>")
+	_, err := orderAdapter().Decode(body, ContentType)
+	vs := schemas.Violations(err)
+	if len(vs) != 1 {
+		t.Fatalf("Decode error = %v, want one violation", err)
+	}
+	const pointer = "/CourtOrderReport/Warrant/CourtOrderDesignatedSubject/RoleOfPerson/PersonBirthDate"
+	if vs[0].Pointer != pointer || vs[0].Rule != "date-of-birth" {
+		t.Errorf("violation = %s (%s), want %s (date-of-birth)", vs[0].Pointer, vs[0].Rule, pointer)
+	}
+	if !strings.Contains(vs[0].Message, "2025-10-01") {
+		t.Errorf("message %q does not name the order date 2025-10-01", vs[0].Message)
+	}
+}
+
+// TestOrderBornOnOrderDate accepts a subject born on the day of the order.
+func TestOrderBornOnOrderDate(t *testing.T) {
+	body := replaced(t, "order_production_warrant.xml", "<nc:Date>1999-02-11</nc:Date>",
+		"<nc:Date>2025-10-01</nc:Date>")
+	if _, err := orderAdapter().Decode(body, ContentType); err != nil {
+		t.Errorf("Decode: %v", err)
 	}
 }
