@@ -341,12 +341,11 @@ var errNoDate = errors.New("missing nc:DateTime or nc:Date")
 // *canonical.EarliestError, so that no caller takes it for an absent one.
 func dateTimeOf(e *etree.Element) (time.Time, error) {
 	if v := xmlsafe.PathText(e, nc("DateTime")); v != "" {
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
-			if t, err := time.ParseInLocation(layout, v, india); err == nil {
-				return notBeforeEarliest(e, v, t)
-			}
+		if t, ok := xmlsafe.ParseDateTime(v, india); ok {
+			return notBeforeEarliest(e, v, t)
 		}
-		return time.Time{}, fmt.Errorf("invalid date-time %s: want RFC 3339, such as 2024-07-01T10:30:00+05:30", canonical.QuoteMasked(v))
+		return time.Time{}, fmt.Errorf("invalid date-time %s: want RFC 3339 with an offset "+
+			"from -23:59 to +23:59, such as 2024-07-01T10:30:00+05:30", canonical.QuoteMasked(v))
 	}
 	if v := xmlsafe.PathText(e, nc("Date")); v != "" {
 		day, err := parseDate(v)
@@ -402,14 +401,8 @@ func dateOf(e *etree.Element) (string, error) {
 // parseDate accepts an xsd:date, with or without a zone suffix, and
 // returns it as YYYY-MM-DD.
 func parseDate(v string) (string, error) {
-	day := v
-	if len(v) > len(time.DateOnly) {
-		day = v[:len(time.DateOnly)]
-		if _, err := time.Parse("Z07:00", v[len(time.DateOnly):]); err != nil {
-			return "", fmt.Errorf("invalid date %s: want YYYY-MM-DD", canonical.QuoteMasked(v))
-		}
-	}
-	if _, err := time.Parse(time.DateOnly, day); err != nil {
+	day, ok := xmlsafe.ParseDate(v)
+	if !ok {
 		return "", fmt.Errorf("invalid date %s: want YYYY-MM-DD", canonical.QuoteMasked(v))
 	}
 	return day, nil

@@ -49,7 +49,7 @@ func (d *decoder) callback() canonical.Message {
 		d.fail(under(c, "CaseAugmentation/CaseCourt/OrganizationIdentification/IdentificationID"),
 			"required", "missing court: no CaseCourt identification and no CNR")
 	}
-	reg.FiledOn = d.pastDate(xmlsafe.Child(d.root, nc("DocumentFiledDate")))
+	reg.FiledOn = d.pastDateSince1900(xmlsafe.Child(d.root, nc("DocumentFiledDate")))
 	var hearing *etree.Element
 	reg.NextHearing, hearing = d.nextHearing(c)
 	if reg.NextHearing != "" && reg.FiledOn != "" && reg.NextHearing < reg.FiledOn {

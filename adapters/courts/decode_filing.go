@@ -284,7 +284,7 @@ func (d *decoder) leadDocument(cs *canonical.Chargesheet) {
 		}
 	}
 	cs.ReportNumber = xmlsafe.PathText(doc, nc("DocumentIdentification"), nc("IdentificationID"))
-	cs.FiledOn = d.pastDate(xmlsafe.Child(doc, nc("DocumentFiledDate")))
+	cs.FiledOn = d.pastDateSince1900(xmlsafe.Child(doc, nc("DocumentFiledDate")))
 
 	action := xmlsafe.Path(doc, ecf("DocumentMetadata"), jx("RegisterActionDescriptionText"))
 	rest, ok := strings.CutPrefix(strings.ToLower(xmlsafe.Text(action)), registerSupplementary)

@@ -101,7 +101,7 @@ func (d *decoder) order(e *etree.Element, v vocabulary) canonical.Message {
 	co.Case = o.caseRef()
 	co.Court = o.issuingCourt(co.Case)
 	co.Judge = o.judge()
-	co.Prisoner = o.prisoner(kind)
+	co.Prisoner = o.prisoner(kind, co.OrderedOn)
 	co.AppearOn = o.appearance(co.Kind, co.OrderedOn)
 	co.ReleaseGround = o.releaseGround(co.Kind)
 	if xmlsafe.Child(issued, v.nc("DateTime")) != nil {
@@ -402,15 +402,20 @@ func (o *orderDecoder) judge() string {
 	return judge
 }
 
-// prisoner reads the person the order concerns, the prisoner number and
-// the prison.
-func (o *orderDecoder) prisoner(kind orderKind) canonical.Prisoner {
+// prisoner reads the person the order concerns, born by orderedOn, the
+// prisoner number and the prison.
+func (o *orderDecoder) prisoner(kind orderKind, orderedOn string) canonical.Prisoner {
 	p := canonical.Prisoner{Status: kind.status}
 	subject := xmlsafe.Child(o.order, o.v.j("CourtOrderDesignatedSubject"))
 	if subject == nil {
 		o.fail(under(o.order, "CourtOrderDesignatedSubject"), "required", "missing the person the order concerns")
 	} else {
-		p.Person = o.subject(subject)
+		var person *etree.Element
+		p.Person, person = o.subject(subject)
+		if born := p.Person.DateOfBirth; born != "" && orderedOn != "" && born > orderedOn {
+			o.fail(xmlsafe.Pointer(xmlsafe.Child(person, o.v.nc("PersonBirthDate"))), "date-of-birth",
+				"date of birth %s is after the order date (j:CourtOrderIssuingDate), %s", born, orderedOn)
+		}
 		number := xmlsafe.Path(subject, o.v.j("SubjectCorrectionsIdentification"), o.v.nc("IdentificationID"))
 		p.Number = o.code(number, "prisoner number", true)
 		o.recordNumber(number, "prisoner number", p.Number)
@@ -438,22 +443,22 @@ func (o *orderDecoder) prisoner(kind orderKind) canonical.Prisoner {
 }
 
 // subject reads the person that the subject's nc:RoleOfPerson contains
-// or refers to.
-func (o *orderDecoder) subject(subject *etree.Element) canonical.Person {
+// or refers to, and returns it with its element, nil when there is none.
+func (o *orderDecoder) subject(subject *etree.Element) (canonical.Person, *etree.Element) {
 	role := xmlsafe.Child(subject, o.v.nc("RoleOfPerson"))
 	if role == nil {
 		o.fail(under(subject, "RoleOfPerson"), "required", "missing the person the order concerns")
-		return canonical.Person{}
+		return canonical.Person{}, nil
 	}
 	e := o.follow(role)
 	if e == nil {
-		return canonical.Person{}
+		return canonical.Person{}, nil
 	}
 	p := o.person(e)
 	if len(p.Names) == 0 {
 		o.fail(under(e, "PersonName"), "required", "missing the name of the person the order concerns")
 	}
-	return p
+	return p, e
 }
 
 // appearance reads the day a production warrant requires the prisoner

@@ -296,13 +296,11 @@ func (o *orderDecoder) maskAadhaar(value *etree.Element, ident canonical.Identif
 func (o *orderDecoder) dateTime(e *etree.Element) time.Time {
 	if dt := xmlsafe.Child(e, o.v.nc("DateTime")); dt != nil {
 		value := xmlsafe.Text(dt)
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
-			if t, err := time.ParseInLocation(layout, value, india); err == nil {
-				return o.notBeforeEarliest(dt, value, t)
-			}
+		if t, ok := xmlsafe.ParseDateTime(value, india); ok {
+			return o.notBeforeEarliest(dt, value, t)
 		}
-		o.fail(xmlsafe.Pointer(dt), "date-time",
-			"invalid date-time %s: want RFC 3339, such as 2025-10-01T15:40:00+05:30", canonical.QuoteMasked(value))
+		o.fail(xmlsafe.Pointer(dt), "date-time", "invalid date-time %s: want RFC 3339 with an offset "+
+			"from -23:59 to +23:59, such as 2025-10-01T15:40:00+05:30", canonical.QuoteMasked(value))
 		return time.Time{}
 	}
 	if day := o.date(e); day != "" {

@@ -76,6 +76,7 @@ func (a *Adapter) decodeNIEM(body []byte, contentType string) (adapters.Decoded,
 			"is neither a NIEM BookingReport nor a CustodyReleaseReport",
 			adapters.ErrMalformed, xmlsafe.NameOf(root))
 	}
+	n.documentCreated()
 	xmlsafe.SortInDocumentOrder(root, n.problems)
 	if err := schemas.Invalid(n.problems...); err != nil {
 		return adapters.Decoded{}, fmt.Errorf("decoding %s: %w", root.Tag, err)
@@ -290,8 +291,62 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 	if p.BookingNumber != p.Number {
 		n.recordNumber(booked, "booking number", p.BookingNumber)
 	}
-	p.Person = n.subject(subject)
+	var person *etree.Element
+	p.Person, person = n.subject(subject)
+	n.bornBy(xmlsafe.Child(person, nc("PersonBirthDate")), p.Person.DateOfBirth, p.AdmittedAt)
+	n.arrests(b, p.AdmittedAt)
 	return p
+}
+
+// bornBy records a violation of rule jsondoc.RuleBirthDate at birth, the
+// element that gave the date of birth born, when born is after the day
+// of booked in IST. A zero booked or an empty born passes.
+func (n *niemDecoder) bornBy(birth *etree.Element, born string, booked time.Time) {
+	if born == "" || booked.IsZero() {
+		return
+	}
+	if day := booked.In(jsondoc.IST).Format(time.DateOnly); born > day {
+		n.fail(xmlsafe.Pointer(birth), jsondoc.RuleBirthDate,
+			"date of birth %s is after the booking date (j:Booking/nc:ActivityDate), %s", born, day)
+	}
+}
+
+// arrests checks the nc:ActivityDate of each j:Arrest of the report, in
+// its content or inline in the booking b: a valid date-time since 1900,
+// not in the future and not after booked. The canonical movement has no
+// field for the arrest time, so the hub keeps it only in the journal's
+// copy of the report.
+func (n *niemDecoder) arrests(b *etree.Element, booked time.Time) {
+	arrests := xmlsafe.Children(n.content, jx("Arrest"))
+	for _, inline := range xmlsafe.Children(b, jx("Arrest")) {
+		// A reference names one of the content's arrests, checked above.
+		if xmlsafe.Ref(inline) == "" {
+			arrests = append(arrests, inline)
+		}
+	}
+	for _, arrest := range arrests {
+		date := xmlsafe.Child(arrest, nc("ActivityDate"))
+		at := n.dateTime(date)
+		if at.IsZero() {
+			continue
+		}
+		reported := len(n.problems)
+		n.notFuture(xmlsafe.Pointer(date), at)
+		// An arrest in the future is after the booking too: one violation says it.
+		if len(n.problems) == reported && !booked.IsZero() && at.After(booked) {
+			n.fail(xmlsafe.Pointer(date), jsondoc.RuleChronology, "the arrest, %s, is after the booking, %s",
+				at.Format(time.RFC3339Nano), booked.Format(time.RFC3339Nano))
+		}
+	}
+}
+
+// documentCreated checks the report's nc:DocumentCreationDate, which the
+// hub keeps only in the journal's copy of the report: a valid date-time
+// or date since 1900, not in the future.
+func (n *niemDecoder) documentCreated() {
+	if created := xmlsafe.Child(n.root, nc("DocumentCreationDate")); created != nil {
+		n.notFuture(xmlsafe.Pointer(created), n.dateTime(created))
+	}
 }
 
 // prisonerNumber records the violations at pointer of number, the
@@ -357,8 +412,9 @@ func (n *niemDecoder) facility(b *etree.Element, p *canonical.Prisoner) {
 }
 
 // subject reads the person the booking subject names, or else the
-// release's person, or else the report's only nc:Person.
-func (n *niemDecoder) subject(subject *etree.Element) canonical.Person {
+// release's person, or else the report's only nc:Person, and returns it
+// with its element, nil when there is none.
+func (n *niemDecoder) subject(subject *etree.Element) (canonical.Person, *etree.Element) {
 	e := n.follow(xmlsafe.Child(subject, nc("RoleOfPerson")))
 	if e == nil {
 		e = n.follow(xmlsafe.Path(n.content, nc("Release"), nc("ReleasePerson")))
@@ -368,13 +424,13 @@ func (n *niemDecoder) subject(subject *etree.Element) canonical.Person {
 	}
 	if e == nil {
 		n.fail(under(subject, "RoleOfPerson"), "required", "missing the booked person")
-		return canonical.Person{}
+		return canonical.Person{}, nil
 	}
 	p := n.person(e)
 	if len(p.Names) == 0 {
 		n.fail(under(e, "PersonName"), "required", "missing the booked person's name")
 	}
-	return p
+	return p, e
 }
 
 // housing joins the supervision area, cell and bed of j:Detention.

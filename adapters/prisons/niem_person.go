@@ -277,13 +277,12 @@ func (n *niemDecoder) charge(e *etree.Element, sequence int) (canonical.Charge, 
 // before 1900, such as the zero instant 0001-01-01T00:00:00Z.
 func (n *niemDecoder) dateTime(e *etree.Element) time.Time {
 	if v := xmlsafe.PathText(e, nc("DateTime")); v != "" {
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
-			if t, err := time.ParseInLocation(layout, v, jsondoc.IST); err == nil {
-				return n.notBeforeEarliest(xmlsafe.Child(e, nc("DateTime")), v, t)
-			}
+		if t, ok := xmlsafe.ParseDateTime(v, jsondoc.IST); ok {
+			return n.notBeforeEarliest(xmlsafe.Child(e, nc("DateTime")), v, t)
 		}
 		n.fail(xmlsafe.Pointer(xmlsafe.Child(e, nc("DateTime"))), "date-time",
-			"invalid date-time %s: want an xsd:dateTime such as 2016-05-12T00:36:00Z", canonical.QuoteMasked(v))
+			"invalid date-time %s: want an xsd:dateTime with an offset from -23:59 to +23:59, "+
+				"such as 2016-05-12T00:36:00Z", canonical.QuoteMasked(v))
 		return time.Time{}
 	}
 	if day := n.date(e); day != "" {
@@ -333,14 +332,8 @@ func (n *niemDecoder) date(e *etree.Element) string {
 	if v == "" {
 		return ""
 	}
-	day := v
-	if len(v) > len(time.DateOnly) {
-		day = v[:len(time.DateOnly)]
-		if _, err := time.Parse("Z07:00", v[len(time.DateOnly):]); err != nil {
-			day = "invalid"
-		}
-	}
-	if _, err := time.Parse(time.DateOnly, day); err != nil {
+	day, ok := xmlsafe.ParseDate(v)
+	if !ok {
 		n.fail(xmlsafe.Pointer(d), "date", "invalid date %s: want YYYY-MM-DD", canonical.QuoteMasked(v))
 		return ""
 	}

@@ -527,6 +527,17 @@ func (s *Server) inboundError(w http.ResponseWriter, r *http.Request, agency str
 		problem.Write(w, p)
 		return
 	}
+	if encoding := (*ingest.EncodingError)(nil); errors.As(err, &encoding) {
+		// A resend fails alike, and the journal is not at fault.
+		// NOTE: no test reaches this branch, because no adapter is known
+		// to decode a value that JSON cannot encode.
+		s.Metrics.CountInbound(agency, metrics.InboundInternal)
+		s.Log.Error("encoding a decoded message failed", inboundAttrs(r, agency,
+			"error", maskedText(err.Error()))...)
+		problem.Write(w, problem.New(problem.Internal,
+			"the hub cannot encode the decoded message; nothing was stored"))
+		return
+	}
 	s.Metrics.CountInbound(agency, metrics.InboundUnavailable)
 	s.failures.store.Failed(err, inboundAttrs(r, agency)...)
 	w.Header().Set("Retry-After", "1")

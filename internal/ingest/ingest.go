@@ -408,11 +408,17 @@ func (s *Service) decode(a adapters.Adapter, agency string, body []byte, content
 	for i := range msgs {
 		if !s.NoContentCheck {
 			if hashes[i], err = contentHash(&msgs[i]); err != nil {
+				if failure := encodingFailure(agency, i+1, err); failure != nil {
+					return checked{}, failure
+				}
 				return checked{}, fmt.Errorf("hashing %s message %d: %w", agency, i+1, err)
 			}
 		}
 		stamp(&msgs[i], agency, received)
 		if err := schemas.ValidateValue("canonical/message.json", &msgs[i]); err != nil {
+			if failure := encodingFailure(agency, i+1, err); failure != nil {
+				return checked{}, failure
+			}
 			d.point(&msgs[i], err)
 			return checked{}, fmt.Errorf("canonical form of %s message %d: %w", agency, i+1, err)
 		}

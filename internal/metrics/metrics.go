@@ -76,6 +76,9 @@ const (
 	// its whole body was read and before its message was stored.
 	InboundCanceled    = "canceled"
 	InboundUnavailable = "unavailable"
+	// InboundInternal counts a message that the hub decoded but cannot
+	// encode, a fault of its adapter.
+	InboundInternal = "internal"
 )
 
 // Kinds of denied request, the values of the kind label of

@@ -37,7 +37,9 @@ var (
 		http.StatusUnsupportedMediaType, false}
 	Unavailable = Kind{"unavailable", "Hub cannot use its journal now",
 		http.StatusServiceUnavailable, true}
-	Busy            = Kind{"busy", "Hub is busy", http.StatusServiceUnavailable, true}
+	Busy     = Kind{"busy", "Hub is busy", http.StatusServiceUnavailable, true}
+	Internal = Kind{"internal", "Hub failed to process the message",
+		http.StatusInternalServerError, false}
 	BadRequest      = Kind{"bad-request", "Request is invalid", http.StatusBadRequest, false}
 	Unauthenticated = Kind{"unauthenticated", "Authentication required",
 		http.StatusUnauthorized, false}
