@@ -351,7 +351,7 @@ func maskQuotedValues(message string) string {
 		if !ok {
 			return quoted
 		}
-		masked, changed := canonical.MaskAadhaarInText(value)
+		masked, changed := canonical.MaskAadhaarInIdentifier(value)
 		if !changed {
 			return quoted
 		}
