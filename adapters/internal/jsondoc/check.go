@@ -143,11 +143,15 @@ func (c *Checker) Date(pointer, s string, pastOnly bool) time.Time {
 		c.Add(pointer, "format", "invalid date %s: want YYYY-MM-DD", canonical.QuoteMasked(s))
 		return time.Time{}
 	}
-	y, m, d := c.Config.Now().In(IST).Date()
-	if today := time.Date(y, m, d, 0, 0, 0, 0, IST); pastOnly && t.After(today) {
+	if pastOnly && t.After(c.today()) {
 		c.Add(pointer, RuleFuture, "%s is in the future", s)
 	}
 	return t
+}
+
+// today returns midnight in IST of the day of Config.Now in IST.
+func (c *Checker) today() time.Time {
+	return DayIn(c.Config.Now())
 }
 
 // NotBefore reports a chronology violation at pointer when later is
@@ -205,10 +209,13 @@ func DayIn(t time.Time) time.Time {
 // as "the movement's date (at)". A zero eventDay is unknown, and then
 // the date must only not be after today in IST. BirthDate returns the
 // date of birth when it passes these checks, and otherwise the zero
-// time.
+// time. A date after both eventDay and today gets only RuleBirthDate,
+// because its message names the document's own date that bounds the
+// date of birth, which is the tighter bound unless the event is in the
+// future, and the future event is reported already.
 func (c *Checker) BirthDate(pointer, s string, eventDay time.Time, eventName string) time.Time {
 	reported := len(c.Violations)
-	born := c.Date(pointer, s, true)
+	born := c.Date(pointer, s, false)
 	switch {
 	case born.IsZero():
 	case born.Before(EarliestBirth):
@@ -216,6 +223,8 @@ func (c *Checker) BirthDate(pointer, s string, eventDay time.Time, eventName str
 	case !eventDay.IsZero() && born.After(eventDay):
 		c.Add(pointer, RuleBirthDate, "date of birth %s is after %s, %s",
 			s, eventName, eventDay.Format(time.DateOnly))
+	case born.After(c.today()):
+		c.Add(pointer, RuleFuture, "%s is in the future", s)
 	}
 	if len(c.Violations) > reported {
 		return time.Time{}
