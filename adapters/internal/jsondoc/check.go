@@ -168,7 +168,7 @@ func (c *Checker) NotBefore(
 		return
 	}
 	c.Add(pointer, RuleChronology, "%s is before %s, %s",
-		later.Format(time.RFC3339Nano), earlierPointer, earlier.Format(time.RFC3339Nano))
+		canonical.FormatTime(later), earlierPointer, canonical.FormatTime(earlier))
 }
 
 // SentNotBefore reports a chronology violation at /sent_at when the
@@ -185,7 +185,7 @@ func (c *Checker) SentNotBefore(sent time.Time, eventPointer string, event time.
 	}
 	c.Add("/sent_at", RuleChronology,
 		"%s is before %s, %s, by more than the allowed clock skew of %s",
-		sent.Format(time.RFC3339Nano), eventPointer, event.Format(time.RFC3339Nano),
+		canonical.FormatTime(sent), eventPointer, canonical.FormatTime(event),
 		c.Config.ClockSkew)
 }
 
