@@ -269,7 +269,7 @@ func (m *Message) HoldingPrison() (prison, pointer string, ok bool) {
 }
 
 // PrisonCodePattern is the format of a prison's code and of a prisoner
-// number, but for their length: characters without a slash, which a
+// number apart from their length: characters without a slash, which a
 // case key cannot contain, and without surrounding white space. Control
 // and format characters (a line break, a zero-width space) and spaces
 // other than U+0020 (a no-break space) are excluded too, because two

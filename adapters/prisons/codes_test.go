@@ -11,10 +11,10 @@ import (
 )
 
 // TestCodeViolations checks that a prison code, a place's code, a
-// prisoner number and a booking number each get every rule they break:
-// pattern for an invisible character or a space at either end,
-// aadhaar-like for an Aadhaar-like number and maxLength for more than
-// 64 characters.
+// prisoner number and a booking number each get every rule they break.
+// The rules are pattern for an invisible character or a space at either
+// end, aadhaar-like for an Aadhaar-like number and maxLength for more
+// than 64 characters.
 func TestCodeViolations(t *testing.T) {
 	const hidden = "KL\u202e491873625403"
 	tests := []struct {
@@ -76,7 +76,7 @@ func TestCodeViolations(t *testing.T) {
 }
 
 // TestCodeMessagesNameFault checks that each pattern message of a code
-// or number says what it found, and writes an Aadhaar-like number
+// or number names the fault it found, and writes an Aadhaar-like number
 // masked.
 func TestCodeMessagesNameFault(t *testing.T) {
 	tests := []struct {
@@ -120,9 +120,9 @@ func TestCodeMessagesNameFault(t *testing.T) {
 }
 
 // TestCodesWithSlashAccepted checks that a booking number and the code
-// of a place other than a prison may hold a slash and inner spaces,
-// which a NIEM booking report's booking number, and so the movement the
-// hub writes from it, may hold.
+// of a place other than a prison may contain a slash and inner spaces.
+// A NIEM booking report's booking number may contain them, and so may
+// the movement that the hub writes from it.
 func TestCodesWithSlashAccepted(t *testing.T) {
 	a := newAdapter(t)
 	body := edit(t, "release_bail", map[string]any{

@@ -210,9 +210,8 @@ func DayIn(t time.Time) time.Time {
 // the date must only not be after today in IST. BirthDate returns the
 // date of birth when it passes these checks, and otherwise the zero
 // time. A date after both eventDay and today gets only RuleBirthDate,
-// because its message names the document's own date that bounds the
-// date of birth, which is the tighter bound unless the event is in the
-// future, and the future event is reported already.
+// because its message names the document's date, the tighter bound. A
+// document dated in the future gets its own violation already.
 func (c *Checker) BirthDate(pointer, s string, eventDay time.Time, eventName string) time.Time {
 	reported := len(c.Violations)
 	born := c.Date(pointer, s, false)
