@@ -164,7 +164,7 @@ func aadhaarError(field, id, advice string) error {
 // reports or that MaskAadhaarInText would mask, masked as "XXXXXXXX" and
 // its last four digits, and whether there is one.
 func maskedInIdentifier(id string) (string, bool) {
-	if digits, found := aadhaarLikeRun(id); found {
+	if digits, _, _, found := aadhaarLikeRun(id); found {
 		return "XXXXXXXX" + digits[len(digits)-4:], true
 	}
 	if text, ok := MaskAadhaarInText(id); ok {
@@ -193,16 +193,17 @@ func firstMasked(id, masked string) string {
 // exactly 12 digits. Neither is a run that lies inside a UUID (see
 // uuidAt), as MaskAadhaarInText leaves it too.
 func AadhaarLike(id string) bool {
-	_, found := aadhaarLikeRun(id)
+	_, _, _, found := aadhaarLikeRun(id)
 	return found
 }
 
 // aadhaarLikeRun returns, as ASCII digits, the first 12 digits in id that
-// AadhaarLike reports, and whether there are any. It splits id into
+// AadhaarLike reports, the byte offsets id[start:end] of the text that
+// writes them, separators included, and whether there are any. It splits id into
 // groups of digits, and tries each sequence of groups that only
 // separators part, that contains 12 digits in all and that does not lie
 // inside a UUID (see uuidAt).
-func aadhaarLikeRun(id string) (string, bool) {
+func aadhaarLikeRun(id string) (digits string, start, end int, found bool) {
 	// digitGroup is a group of digits, id[start:end], as ASCII digits.
 	type digitGroup struct {
 		start, end int
@@ -212,7 +213,7 @@ func aadhaarLikeRun(id string) (string, bool) {
 	var group []byte
 	groupStart := 0
 	var uuid span
-	check := func() (string, bool) {
+	check := func() (string, int, int, bool) {
 		for first := range groups {
 			run := ""
 			for _, g := range groups[first:] {
@@ -221,12 +222,12 @@ func aadhaarLikeRun(id string) (string, bool) {
 					continue
 				}
 				if len(run) == 12 && ValidAadhaar(run) && !uuid.contains(groups[first].start, g.end) {
-					return run, true
+					return run, groups[first].start, g.end, true
 				}
 				break
 			}
 		}
-		return "", false
+		return "", 0, 0, false
 	}
 	previous := rune(0)
 	for i, r := range id + "x" {
@@ -250,12 +251,12 @@ func aadhaarLikeRun(id string) (string, bool) {
 		if r == '-' || r == '/' || r == '.' || r == '_' || r == ' ' {
 			continue
 		}
-		if run, found := check(); found {
-			return run, true
+		if run, start, end, found := check(); found {
+			return run, start, end, true
 		}
 		groups = groups[:0]
 	}
-	return "", false
+	return "", 0, 0, false
 }
 
 // verhoeffValid reports whether digits, a string of decimal digits, ends

@@ -38,3 +38,14 @@ func CheckEarliest(field, value string, t time.Time) error {
 	}
 	return &EarliestError{Field: field, Value: value}
 }
+
+// FormatTime returns t in RFC 3339 with its own offset and its fraction
+// of a second when it has one, or "" for the zero time. Messages that
+// name a time use it, because two times a nanosecond apart would
+// otherwise print alike.
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
+}

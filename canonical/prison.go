@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Prisoner is a person held in a prison, as the prison records them.
@@ -267,19 +269,72 @@ func (m *Message) HoldingPrison() (prison, pointer string, ok bool) {
 }
 
 // PrisonCodePattern is the format of a prison's code and of a prisoner
-// number: 1 to 64 characters without a slash, which a case key cannot
-// contain, and without surrounding white space. Control and format
-// characters (a line break, a zero-width space) and spaces other than
-// U+0020 (a no-break space) are excluded too, because two codes that
-// look alike would then differ. $defs/code of
-// schemas/prisons/common.json has it too.
-const PrisonCodePattern = `^[^/\s\p{Z}\p{Cc}\p{Cf}]((?:[^/\p{Z}\p{Cc}\p{Cf}]| ){0,62}` +
+// number apart from their length: characters without a slash, which a
+// case key cannot contain, and without surrounding white space. Control
+// and format characters (a line break, a zero-width space) and spaces
+// other than U+0020 (a no-break space) are excluded too, because two
+// codes that look alike would then differ. $defs/code of
+// schemas/prisons/common.json has it too, beside a maxLength of
+// MaxPrisonCodeLength, so that a code too long and one with a fault of
+// format each get their own violation.
+const PrisonCodePattern = `^[^/\s\p{Z}\p{Cc}\p{Cf}]((?:[^/\p{Z}\p{Cc}\p{Cf}]| )*` +
 	`[^/\s\p{Z}\p{Cc}\p{Cf}])?$`
+
+// RecordNumberPattern is the format of a booking number and of the code
+// of a place that a prisoner moves from or to: PrisonCodePattern with
+// slashes allowed. $defs/record_number of schemas/prisons/common.json
+// has it, beside a maxLength of MaxPrisonCodeLength.
+const RecordNumberPattern = `^[^\s\p{Z}\p{Cc}\p{Cf}]((?:[^\p{Z}\p{Cc}\p{Cf}]| )*` +
+	`[^\s\p{Z}\p{Cc}\p{Cf}])?$`
+
+// MaxPrisonCodeLength is the maximum length, in characters, of a prison
+// code, a prisoner number, a booking number and a place's code.
+const MaxPrisonCodeLength = 64
 
 var prisonCode = regexp.MustCompile(PrisonCodePattern)
 
-// ValidPrisonCode reports whether s has the format of PrisonCodePattern.
-func ValidPrisonCode(s string) bool { return prisonCode.MatchString(s) }
+// ValidPrisonCode reports whether s has the format of PrisonCodePattern
+// and at most MaxPrisonCodeLength characters.
+func ValidPrisonCode(s string) bool {
+	return prisonCode.MatchString(s) && utf8.RuneCountInString(s) <= MaxPrisonCodeLength
+}
+
+// CheckCodeText returns an error that names the first character of
+// code, the value of field, that PrisonCodePattern rejects, or that
+// RecordNumberPattern rejects when slash is set. Those are the
+// characters that CheckIdentifierCharacters reports, white space at
+// either end, a space other than U+0020 and, unless slash is set, a
+// slash. It returns nil for an empty code, which the schema's minLength
+// or required reports, and does not check the length.
+func CheckCodeText(field, code string, slash bool) error {
+	if err := CheckIdentifierCharacters(field, code); err != nil {
+		return err
+	}
+	if code == "" {
+		return nil
+	}
+	first, _ := utf8.DecodeRuneInString(code)
+	last, size := utf8.DecodeLastRuneInString(code)
+	switch {
+	case unicode.IsSpace(first) || unicode.Is(unicode.Z, first):
+		return fmt.Errorf("%s %s starts with a space, U+%04X: send the %s without "+
+			"surrounding space", field, QuoteMasked(code), first, field)
+	case unicode.IsSpace(last) || unicode.Is(unicode.Z, last):
+		return fmt.Errorf("%s %s ends with a space, U+%04X at byte %d: send the %s without "+
+			"surrounding space", field, QuoteMasked(code), last, len(code)-size, field)
+	}
+	if i := strings.IndexFunc(code, func(r rune) bool { return r != ' ' && unicode.Is(unicode.Z, r) }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(code[i:])
+		return fmt.Errorf("%s %s has U+%04X at byte %d, a space other than U+0020, which "+
+			"looks like U+0020 but compares as another character: write U+0020 or leave it out",
+			field, QuoteMasked(code), r, i)
+	}
+	if i := strings.IndexByte(code, '/'); i >= 0 && !slash {
+		return fmt.Errorf("%s %s has a slash at byte %d, which the hub's case keys cannot "+
+			"hold: send the %s without it", field, QuoteMasked(code), i, field)
+	}
+	return nil
+}
 
 // UpperCasePrisonCode reports whether s is written in upper case: no
 // letter of it changes when upper-cased. PrisonCodePattern also matches

@@ -1,6 +1,7 @@
 package canonical
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -79,5 +80,35 @@ func TestValidPrisonCode(t *testing.T) {
 		if ValidPrisonCode(bad) {
 			t.Errorf("ValidPrisonCode(%q) = true, want false", bad)
 		}
+	}
+}
+
+// TestCheckCodeTextMatchesPatterns checks that CheckCodeText rejects a
+// code exactly when PrisonCodePattern, or RecordNumberPattern with slash
+// set, does, for codes without characters that only
+// CheckIdentifierCharacters rejects, and that ValidPrisonCode bounds the
+// length.
+func TestCheckCodeTextMatchesPatterns(t *testing.T) {
+	codes := []string{
+		"KLSJEKM", "UT-2231-2025", "B 2025", "K", "KL/SJ", "/K", "K/", " K", "K ", "\tK", "K\n",
+		"K\u00a0L", "K\u3000", "\u2028K", "K\u200bL", "K\u202eL", "K\x01", "K  L", strings.Repeat("U", 70),
+	}
+	patterns := map[bool]*regexp.Regexp{
+		false: regexp.MustCompile(PrisonCodePattern),
+		true:  regexp.MustCompile(RecordNumberPattern),
+	}
+	for slash, pattern := range patterns {
+		for _, code := range codes {
+			err := CheckCodeText("code", code, slash)
+			if matched := pattern.MatchString(code); matched != (err == nil) {
+				t.Errorf("slash %v, code %+q: pattern matches %v, CheckCodeText error %v", slash, code, matched, err)
+			}
+		}
+	}
+	if !ValidPrisonCode(strings.Repeat("K", MaxPrisonCodeLength)) {
+		t.Errorf("ValidPrisonCode rejects %d characters", MaxPrisonCodeLength)
+	}
+	if ValidPrisonCode(strings.Repeat("K", MaxPrisonCodeLength+1)) {
+		t.Errorf("ValidPrisonCode accepts %d characters", MaxPrisonCodeLength+1)
 	}
 }

@@ -40,3 +40,51 @@ func TestSenderValueErrorsMasked(t *testing.T) {
 		})
 	}
 }
+
+// TestIdentifierErrorsMaskJoinedDigits checks that each error about a
+// record number or code writes a number that the aadhaar-like rule
+// reports masked, in the same form, where the digits are joined to
+// letters and an invisible character sits before, after or inside.
+func TestIdentifierErrorsMaskJoinedDigits(t *testing.T) {
+	ids := []string{
+		"\u202eUT491873625403", "UT491873625403\u200b", "UT491873625403\u202c",
+		"KL\u202e491873625403", "CC491873625403\x00",
+	}
+	for _, id := range ids {
+		t.Run(QuoteMasked(id), func(t *testing.T) {
+			rules := CheckRecordNumberRules("prisoner number", id)
+			if len(rules) != 2 {
+				t.Fatalf("rules = %v, want pattern and aadhaar-like", rules)
+			}
+			for _, rule := range rules {
+				msg := rule.Err.Error()
+				if strings.Contains(msg, "73625403") || strings.Contains(msg, "7362540") {
+					t.Errorf("%s message %q shows the number's digits", rule.Rule, msg)
+				}
+				if !strings.Contains(msg, "XXXXXXXX5403") {
+					t.Errorf("%s message %q does not write the number as XXXXXXXX5403", rule.Rule, msg)
+				}
+			}
+		})
+	}
+}
+
+// TestQuoteMaskedKeepsOtherDigits checks that QuoteMasked leaves digits
+// that the aadhaar-like rule does not report, and masks each number it
+// does report in a value with two.
+func TestQuoteMaskedKeepsOtherDigits(t *testing.T) {
+	tests := map[string]string{
+		"UT-2231-2025":                         `"UT-2231-2025"`,
+		"KLER100001232024":                     `"KLER100001232024"`,
+		"UT491873625404":                       `"UT491873625404"`,
+		"A491873625403B491873625403":           `"AXXXXXXXX5403BXXXXXXXX5403"`,
+		"32/491873625403/7":                    `"32/XXXXXXXX5403/7"`,
+		"4918 7362 5403\u2060x":                `"XXXXXXXX5403\u2060x"`,
+		"01a24aae-aef9-7ac6-b407-357529373769": `"01a24aae-aef9-7ac6-b407-357529373769"`,
+	}
+	for id, want := range tests {
+		if got := QuoteMasked(id); got != want {
+			t.Errorf("QuoteMasked(%q) = %s, want %s", id, got, want)
+		}
+	}
+}

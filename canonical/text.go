@@ -313,15 +313,45 @@ func CheckIdentifierCharacters(field, id string) error {
 }
 
 // QuoteMasked returns id quoted in ASCII, as strconv.QuoteToASCII writes
-// it, with each Aadhaar number in id masked first (MaskAadhaarInText).
+// it, with each Aadhaar number in id masked first (MaskAadhaarInIdentifier).
 // The masking of error responses and logs reads text, not \u escapes, so
 // it would miss a number whose digits or separators the quoting escapes,
-// such as 4918 7362 5403 with a word joiner before 5403.
+// such as 4918 7362 5403 with a word joiner before 5403. It would also
+// miss digits joined to letters, as in UT491873625403, which the
+// aadhaar-like rule of CheckRecordNumber reports. Every message that
+// quotes a record number, a code or an id quotes it with QuoteMasked, so
+// each message about one value writes its number alike.
 func QuoteMasked(id string) string {
-	if masked, ok := MaskAadhaarInText(id); ok {
+	if masked, ok := MaskAadhaarInIdentifier(id); ok {
 		id = masked
 	}
 	return strconv.QuoteToASCII(id)
+}
+
+// MaskAadhaarInIdentifier returns id with each number masked that
+// MaskAadhaarInText masks or that AadhaarLike reports, as "XXXXXXXX" and
+// its last four digits, and whether it masked any. Unlike
+// MaskAadhaarInText it masks digits joined to letters, as in
+// UT491873625403, because CheckRecordNumber and CheckCode reject such
+// an identifier as one that may contain an Aadhaar number.
+func MaskAadhaarInIdentifier(id string) (string, bool) {
+	rest, masked := MaskAadhaarInText(id)
+	if !masked {
+		rest = id
+	}
+	var out strings.Builder
+	for {
+		digits, start, end, found := aadhaarLikeRun(rest)
+		if !found {
+			break
+		}
+		masked = true
+		out.WriteString(rest[:start])
+		out.WriteString("XXXXXXXX" + digits[8:])
+		rest = rest[end:]
+	}
+	out.WriteString(rest)
+	return out.String(), masked
 }
 
 // RuleError is an error with the name of the rule it breaks, as a

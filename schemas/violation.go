@@ -249,9 +249,12 @@ var patternWants = map[string]string{
 	`^[A-Z][a-z]{3}$`:         "an ISO 15924 script code: a capital and three small letters, such as Mlym or Latn",
 	`^[A-Za-z0-9/._-]{1,64}$`: "1 to 64 letters, digits, slashes, dots, hyphens or underscores",
 	`^[A-Z0-9]{8,20}$`:        "8 to 20 capital letters and digits, such as a passport file number CO1075118204525",
-	canonical.PrisonCodePattern: "at most 64 characters, such as KLSJEKM or UT-2231-2025, " +
-		"without a slash, surrounding space, a space other than U+0020, a control character " +
-		"or an invisible format character such as the zero-width space U+200B",
+	canonical.PrisonCodePattern: "a code such as KLSJEKM or UT-2231-2025, without a slash, " +
+		"surrounding space, a space other than U+0020, a control character or an invisible " +
+		"format character such as the zero-width space U+200B",
+	canonical.RecordNumberPattern: "a number or code such as B-2025-1822 or EKM0412, without " +
+		"surrounding space, a space other than U+0020, a control character or an invisible " +
+		"format character such as the zero-width space U+200B",
 }
 
 // patternMessage returns the library's message for a value that does
@@ -351,7 +354,7 @@ func maskQuotedValues(message string) string {
 		if !ok {
 			return quoted
 		}
-		masked, changed := canonical.MaskAadhaarInText(value)
+		masked, changed := canonical.MaskAadhaarInIdentifier(value)
 		if !changed {
 			return quoted
 		}

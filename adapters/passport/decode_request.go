@@ -34,7 +34,7 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 	req := &canonical.VerificationRequest{
 		FileNumber:     doc.FileNumber,
 		Kind:           canonical.VerificationKind(doc.Kind),
-		Applicant:      c.applicant(&doc.Applicant),
+		Applicant:      c.applicant(&doc.Applicant, requested),
 		DueOn:          doc.DueOn,
 		PoliceStation:  doc.PoliceStation,
 		DistrictOffice: doc.DistrictOffice,
@@ -62,8 +62,10 @@ func (c *checker) request(doc *requestDoc) canonical.Message {
 }
 
 // applicant maps the applicant, with the present and permanent addresses
-// as canonical addresses of those kinds.
-func (c *checker) applicant(a *applicant) canonical.Person {
+// as canonical addresses of those kinds. requested is the time of the
+// request, which the date of birth may not be after, or zero when it is
+// unknown.
+func (c *checker) applicant(a *applicant, requested time.Time) canonical.Person {
 	const at = "/applicant"
 	p := canonical.Person{
 		Names:       c.Names(jsondoc.Pointer(at, "names"), a.Names),
@@ -80,8 +82,9 @@ func (c *checker) applicant(a *applicant) canonical.Person {
 		p.Aliases = c.Names(jsondoc.Pointer(at, "aliases"), a.Aliases)
 	}
 	// As in police and prison documents, the date of birth lies from 1900
-	// to today in IST.
-	c.BirthDate(jsondoc.Pointer(at, "date_of_birth"), a.DateOfBirth, time.Time{}, "")
+	// to the day of the request (requested_at) in IST.
+	c.BirthDate(jsondoc.Pointer(at, "date_of_birth"), a.DateOfBirth, jsondoc.DayIn(requested),
+		"the request's date (requested_at)")
 	p.Relatives = c.Relatives(jsondoc.Pointer(at, "relatives"), a.Relatives)
 	for i := range a.Identifiers {
 		id := c.Identifier(jsondoc.Pointer(at, "identifiers", i), &a.Identifiers[i])

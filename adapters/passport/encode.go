@@ -57,7 +57,7 @@ func requestDocument(m *canonical.Message) (*requestDoc, error) {
 		Envelope:       jsondoc.NewEnvelope(m, docRequest),
 		FileNumber:     r.FileNumber,
 		Kind:           string(r.Kind),
-		RequestedAt:    jsondoc.FormatTime(m.OccurredAt),
+		RequestedAt:    canonical.FormatTime(m.OccurredAt),
 		DueOn:          r.DueOn,
 		Applicant:      applicantDocument(r.Applicant),
 		PoliceStation:  r.PoliceStation,
@@ -146,7 +146,7 @@ func reportDocument(m *canonical.Message) *reportDoc {
 		Reason:        r.Reason,
 		PoliceStation: r.PoliceStation,
 		Officer:       jsondoc.OfficerOf(r.Officer),
-		ReportedAt:    jsondoc.FormatTime(reported),
+		ReportedAt:    canonical.FormatTime(reported),
 		Late:          r.Late,
 	}
 	// The passport office matches a report with its request by the id

@@ -74,20 +74,20 @@ func (e *encoder) fir(m *canonical.Message) (any, error) {
 	doc := &firDoc{
 		Envelope:     jsondoc.NewEnvelope(m, docFIR),
 		FIR:          jsondoc.FIRRefOf(f.Ref),
-		RegisteredAt: jsondoc.FormatTime(f.RegisteredAt),
+		RegisteredAt: canonical.FormatTime(f.RegisteredAt),
 		Sections:     policeSections(f.Charges),
 		Occurrence: occurrence{
-			From: jsondoc.FormatTime(f.OccurredFrom), To: jsondoc.FormatTime(f.OccurredTo),
+			From: canonical.FormatTime(f.OccurredFrom), To: canonical.FormatTime(f.OccurredTo),
 		},
 		InformationReceived: informationReceived{
-			At: jsondoc.FormatTime(f.InformationReceivedAt), GeneralDiaryRef: f.GeneralDiaryRef,
+			At: canonical.FormatTime(f.InformationReceivedAt), GeneralDiaryRef: f.GeneralDiaryRef,
 		},
 		Complainant:      e.person(f.Complainant),
 		DelayReason:      f.DelayReason,
 		Property:         policeProperties(f.Property),
 		FirstInformation: f.FirstInformation,
 		ActionTaken:      f.ActionTaken,
-		SentToCourtAt:    jsondoc.FormatTime(f.SentToCourtAt),
+		SentToCourtAt:    canonical.FormatTime(f.SentToCourtAt),
 	}
 	if f.Place != (canonical.Place{}) {
 		doc.Place = policePlace(f.Place)
@@ -114,7 +114,7 @@ func (e *encoder) arrest(m *canonical.Message) (any, error) {
 		FIR:               jsondoc.FIRRefOf(a.FIR),
 		MemoType:          memoArrest,
 		Accused:           e.person(a.Person),
-		ArrestedAt:        jsondoc.FormatTime(a.At),
+		ArrestedAt:        canonical.FormatTime(a.At),
 		Place:             a.Place,
 		ArrestedBy:        jsondoc.OfficerOf(a.By),
 		RelativeInformed:  relativeInformed{Informed: a.RelativeInformed != "", Name: a.RelativeInformed},
@@ -173,11 +173,11 @@ func (e *encoder) notification(m *canonical.Message) (any, error) {
 	// The notification schema defines sent_at as when the hub received
 	// the court's callback, whatever time the court gave.
 	if !m.ReceivedAt.IsZero() {
-		env.SentAt = jsondoc.FormatTime(m.ReceivedAt)
+		env.SentAt = canonical.FormatTime(m.ReceivedAt)
 	}
 	doc := &notificationDoc{
 		Envelope:     env,
-		RegisteredAt: jsondoc.FormatTime(m.OccurredAt),
+		RegisteredAt: canonical.FormatTime(m.OccurredAt),
 		CNR:          r.CNR,
 		Court:        jsondoc.CourtOf(r.Court),
 		FilingNumber: r.FilingNumber,
@@ -214,7 +214,7 @@ func policeOccurrence(from, to time.Time) *occurrence {
 	if from.IsZero() {
 		return nil
 	}
-	return &occurrence{From: jsondoc.FormatTime(from), To: jsondoc.FormatTime(to)}
+	return &occurrence{From: canonical.FormatTime(from), To: canonical.FormatTime(to)}
 }
 
 func policePlace(p canonical.Place) *place {

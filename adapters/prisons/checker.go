@@ -66,11 +66,15 @@ func (c *checker) prisoner(pointer string, p *prisoner, event time.Time, eventNa
 		Housing:       p.Housing,
 		Alerts:        p.Alerts,
 	}
-	if err := canonical.CheckPrisonCodeCase(p.PrisonCode); err != nil {
-		c.Add(jsondoc.Pointer(pointer, "prison_code"), rulePattern, "%v", err)
+	prisonCode := jsondoc.Pointer(pointer, "prison_code")
+	if c.Code(prisonCode, "prison code", p.PrisonCode, false, canonical.CheckCode) {
+		if err := canonical.CheckPrisonCodeCase(p.PrisonCode); err != nil {
+			c.Add(prisonCode, rulePattern, "%v", err)
+		}
 	}
-	c.RecordNumber(jsondoc.Pointer(pointer, "number"), "prisoner number", p.Number)
-	c.RecordNumber(jsondoc.Pointer(pointer, "booking_number"), "booking number", p.BookingNumber)
+	c.Code(jsondoc.Pointer(pointer, "number"), "prisoner number", p.Number, false, canonical.CheckRecordNumber)
+	c.Code(jsondoc.Pointer(pointer, "booking_number"), "booking number", p.BookingNumber, true,
+		canonical.CheckRecordNumber)
 	for _, k := range p.Cases {
 		out.Cases = append(out.Cases, k.Canonical())
 	}

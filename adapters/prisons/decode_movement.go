@@ -78,10 +78,10 @@ var communityEnd = map[canonical.MovementKind]string{
 }
 
 // places checks the codes in movement mv's from and to. No code, of any
-// kind of place, may contain a character that
-// canonical.CheckIdentifierCharacters rejects, because routes and
-// receivers compare codes as written. A prison's code is an upper-case
-// prison code. The end that holdingPrisonEnd names for
+// kind of place, may contain a character that canonical.CheckCodeText
+// rejects or a number that canonical.CheckCode rejects, because routes
+// and receivers compare codes as written. A prison's code is an
+// upper-case prison code, without a slash. The end that holdingPrisonEnd names for
 // the kind is the prisoner's prison, the end that otherPrisonEnd names
 // is another prison, and the end that communityEnd names is no prison.
 // An invalid or lower-case prisoner.prison_code gets its own violation,
@@ -106,18 +106,14 @@ func (c *checker) places(mv *canonical.Movement) {
 			continue
 		}
 		pointer := jsondoc.Pointer("/"+end.name, "code")
-		if err := canonical.CheckIdentifierCharacters(end.name+".code", l.Code); err != nil {
-			c.Add(pointer, rulePattern, "%v", err)
-			continue
-		}
-		if l.Kind != canonical.LocationPrison {
+		prison := l.Kind == canonical.LocationPrison
+		if !c.Code(pointer, end.name+".code", l.Code, !prison, canonical.CheckCode) || !prison {
 			continue
 		}
 		switch {
 		case !canonical.ValidPrisonCode(l.Code):
-			c.Add(pointer, rulePattern, "invalid prison code %s: a prison code is 1 to 64 "+
-				"characters without a slash, surrounding white space, a space other than U+0020 "+
-				"or a format character, such as KLSJEKM", canonical.QuoteMasked(l.Code))
+			// The code has the format of a prison code but is too long,
+			// which the schema's maxLength reports.
 		case !canonical.UpperCasePrisonCode(l.Code):
 			c.Add(pointer, rulePattern, "%v", canonical.CheckPrisonCodeCase(l.Code))
 		case holdingPrisonEnd[mv.Kind] == end.name && l.Code != holding && holdingValid:

@@ -57,7 +57,7 @@ func movementDocument(m *canonical.Message) (*movementDoc, error) {
 		Envelope:      jsondoc.NewEnvelope(m, docMovement),
 		Prisoner:      prisonerDocument(mv.Prisoner),
 		Kind:          string(mv.Kind),
-		At:            jsondoc.FormatTime(mv.At),
+		At:            canonical.FormatTime(mv.At),
 		From:          locationDocument(mv.From),
 		To:            locationDocument(mv.To),
 		Reason:        mv.Reason,
@@ -77,7 +77,7 @@ func courtOrderDocument(m *canonical.Message) *courtOrderDoc {
 		AppearOn:      o.AppearOn,
 		ReleaseGround: string(o.ReleaseGround),
 		OrderedOn:     o.OrderedOn,
-		IssuedAt:      jsondoc.FormatTime(o.IssuedAt),
+		IssuedAt:      canonical.FormatTime(o.IssuedAt),
 		Directions:    o.Directions,
 		Judge:         o.Judge,
 	}
@@ -88,7 +88,7 @@ func prisonerDocument(p canonical.Prisoner) prisoner {
 		PrisonCode: p.PrisonCode, PrisonName: p.PrisonName, Number: p.Number,
 		BookingNumber: p.BookingNumber, Person: jsondoc.PersonOf(p.Person, identifierDocument),
 		CustodyStatus: string(p.Status), StatusDetail: p.StatusDetail,
-		AdmittedAt: jsondoc.FormatTime(p.AdmittedAt), Housing: p.Housing, Alerts: p.Alerts,
+		AdmittedAt: canonical.FormatTime(p.AdmittedAt), Housing: p.Housing, Alerts: p.Alerts,
 	}
 	for _, c := range p.Cases {
 		out.Cases = append(out.Cases, jsondoc.CaseRefOf(c))

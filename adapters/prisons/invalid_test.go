@@ -54,6 +54,14 @@ func TestDecodeViolations(t *testing.T) {
 		{"born after the movement", "release_bail",
 			map[string]any{"/prisoner/person/date_of_birth": "2025-10-19"},
 			[]violation{{"/prisoner/person/date_of_birth", "date-of-birth"}}},
+		{"born in year 9999", "release_bail",
+			map[string]any{"/prisoner/person/date_of_birth": "9999-12-31"},
+			[]violation{{"/prisoner/person/date_of_birth", "date-of-birth"}}},
+		{"born tomorrow, order of today", "court_order_production", map[string]any{
+			"/issued_at": "2026-06-30T10:00:00+05:30", "/ordered_on": "2026-06-30",
+			"/appear_on": "2026-07-02", "/sent_at": "2026-06-30T10:05:00+05:30",
+			"/prisoner/person/date_of_birth": "2026-07-01",
+		}, []violation{{"/prisoner/person/date_of_birth", "date-of-birth"}}},
 		{"born after the admission", "release_bail", map[string]any{
 			"/kind": "admission", "/at": "2025-09-21T19:10:00+05:30",
 			"/from":           map[string]any{"kind": "court", "code": "KLER10"},

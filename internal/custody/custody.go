@@ -177,17 +177,23 @@ type movementNames struct {
 	err error
 }
 
-// name returns e's kind and time, in n.zone, and the hub's and the
-// sender's ids of the message that reported it. The sender's id is the
-// one a prison can look up in its own records. Each call reads the
+// name returns e's kind and time, in n.zone with its fraction of a
+// second, and the hub's and the sender's ids of the message that
+// reported it. The sender's id is the one a prison can look up in its
+// own records. The time is the journaled message's, because the claim
+// that e comes from keeps only microseconds. Each call reads the
 // journal, which only a conflict costs.
 func (n *movementNames) name(ctx context.Context, e *event) string {
 	j, err := n.journal.Journey(ctx, e.messageID)
 	if err != nil && n.err == nil {
 		n.err = fmt.Errorf("reading movement %s: %w", e.messageID, err)
 	}
+	at := e.at
+	if mv := j.Message.Movement; mv != nil && mv.At.UnixMicro() == e.at.UnixMicro() {
+		at = mv.At
+	}
 	return fmt.Sprintf("%s at %s (hub message %s, sender message id %s)", e.kind,
-		e.at.In(n.zone).Format(time.RFC3339), e.messageID, journal.QuoteID(j.SenderMessageID))
+		canonical.FormatTime(at.In(n.zone)), e.messageID, journal.QuoteID(j.SenderMessageID))
 }
 
 // events returns the journaled movements of m's prisoner, oldest first,

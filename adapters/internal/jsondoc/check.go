@@ -143,11 +143,15 @@ func (c *Checker) Date(pointer, s string, pastOnly bool) time.Time {
 		c.Add(pointer, "format", "invalid date %s: want YYYY-MM-DD", canonical.QuoteMasked(s))
 		return time.Time{}
 	}
-	y, m, d := c.Config.Now().In(IST).Date()
-	if today := time.Date(y, m, d, 0, 0, 0, 0, IST); pastOnly && t.After(today) {
+	if pastOnly && t.After(c.today()) {
 		c.Add(pointer, RuleFuture, "%s is in the future", s)
 	}
 	return t
+}
+
+// today returns midnight in IST of the day of Config.Now in IST.
+func (c *Checker) today() time.Time {
+	return DayIn(c.Config.Now())
 }
 
 // NotBefore reports a chronology violation at pointer when later is
@@ -164,7 +168,7 @@ func (c *Checker) NotBefore(
 		return
 	}
 	c.Add(pointer, RuleChronology, "%s is before %s, %s",
-		later.Format(time.RFC3339Nano), earlierPointer, earlier.Format(time.RFC3339Nano))
+		canonical.FormatTime(later), earlierPointer, canonical.FormatTime(earlier))
 }
 
 // SentNotBefore reports a chronology violation at /sent_at when the
@@ -181,7 +185,7 @@ func (c *Checker) SentNotBefore(sent time.Time, eventPointer string, event time.
 	}
 	c.Add("/sent_at", RuleChronology,
 		"%s is before %s, %s, by more than the allowed clock skew of %s",
-		sent.Format(time.RFC3339Nano), eventPointer, event.Format(time.RFC3339Nano),
+		canonical.FormatTime(sent), eventPointer, canonical.FormatTime(event),
 		c.Config.ClockSkew)
 }
 
@@ -205,10 +209,12 @@ func DayIn(t time.Time) time.Time {
 // as "the movement's date (at)". A zero eventDay is unknown, and then
 // the date must only not be after today in IST. BirthDate returns the
 // date of birth when it passes these checks, and otherwise the zero
-// time.
+// time. A date after both eventDay and today gets only RuleBirthDate,
+// because its message names the document's date, the tighter bound. A
+// document dated in the future gets its own violation already.
 func (c *Checker) BirthDate(pointer, s string, eventDay time.Time, eventName string) time.Time {
 	reported := len(c.Violations)
-	born := c.Date(pointer, s, true)
+	born := c.Date(pointer, s, false)
 	switch {
 	case born.IsZero():
 	case born.Before(EarliestBirth):
@@ -216,6 +222,8 @@ func (c *Checker) BirthDate(pointer, s string, eventDay time.Time, eventName str
 	case !eventDay.IsZero() && born.After(eventDay):
 		c.Add(pointer, RuleBirthDate, "date of birth %s is after %s, %s",
 			s, eventName, eventDay.Format(time.DateOnly))
+	case born.After(c.today()):
+		c.Add(pointer, RuleFuture, "%s is in the future", s)
 	}
 	if len(c.Violations) > reported {
 		return time.Time{}

@@ -51,18 +51,9 @@ func NewEnvelope(m *canonical.Message, docType string) Envelope {
 		sent = m.OccurredAt
 	}
 	return Envelope{
-		MessageID: m.SenderMessageID, DocumentType: docType, SentAt: FormatTime(sent),
+		MessageID: m.SenderMessageID, DocumentType: docType, SentAt: canonical.FormatTime(sent),
 		InReplyTo: m.CorrelationID, HubMessageID: m.ID, SourceAgency: m.Source,
 	}
-}
-
-// FormatTime returns t in RFC 3339 with its own offset and any fraction
-// of a second, or "" for the zero time.
-func FormatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.RFC3339Nano)
 }
 
 // CheckMessageIDs returns a violation of rule pattern for each of env's

@@ -73,6 +73,28 @@ func (c *Checker) RecordNumber(pointer, field, value string) {
 	}
 }
 
+// Code records the violations at pointer of value, the value of field,
+// a code or number that the hub or a receiver compares as written, and
+// reports whether there were none. The rule is "pattern" when
+// canonical.CheckCodeText rejects value, which allows a slash when
+// slash is set, and canonical.RuleAadhaarLike when checkNumber does,
+// such as canonical.CheckCode for a code or canonical.CheckRecordNumber
+// for a number. They are preferred, as RecordNumber's are, so that the
+// pattern violation names the character at fault and the schema's
+// maxLength is kept beside it.
+func (c *Checker) Code(pointer, field, value string, slash bool, checkNumber func(field, value string) error) bool {
+	ok := true
+	if err := canonical.CheckCodeText(field, value, slash); err != nil {
+		c.Prefer(pointer, "pattern", "%v", err)
+		ok = false
+	}
+	if err := checkNumber(field, value); err != nil {
+		c.Prefer(pointer, canonical.RuleAadhaarLike, "%v", err)
+		ok = false
+	}
+	return ok
+}
+
 // Officer maps the officer at pointer, whose service number must pass
 // IdentifierText.
 func (c *Checker) Officer(pointer string, o Officer) canonical.Officer {
