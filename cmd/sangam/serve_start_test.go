@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -34,5 +37,67 @@ func TestServeInvalidPoolSettingNamesIt(t *testing.T) {
 				t.Errorf("stderr repeats the password: %q", errOut)
 			}
 		})
+	}
+}
+
+// invalidRoutesFile is a routes document with four problems: an agency
+// without an adapter, a URL that is not http or https, a CEL condition
+// that does not parse and a route to a destination that does not exist.
+const invalidRoutesFile = `version: four-problems
+agencies:
+  - {name: nosuch}
+destinations:
+  - {name: court, agency: courts, url: "ftp://x"}
+routes:
+  - name: broken-condition
+    when: message.type ==
+    to: [court]
+  - name: missing-destination
+    when: message.type == "fir"
+    to: [nowhere]
+`
+
+// problemLines returns the lines of output that name a problem's
+// pointer, as "  /pointer: message (rule)".
+func problemLines(output string) []string {
+	var lines []string
+	for _, line := range strings.Split(output, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "/") {
+			lines = append(lines, strings.TrimSpace(line))
+		}
+	}
+	return lines
+}
+
+// TestServeListsEveryRoutesProblem starts serve on a routes file with
+// four problems, one of them an unknown agency. The start lists the same
+// four problems as a dry run of the file on a running hub.
+func TestServeListsEveryRoutesProblem(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "routes.yaml")
+	if err := os.WriteFile(file, []byte(invalidRoutesFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url := startTestHub(t)
+	code, _, dryRun := runCLI(t, "routes", "apply", "--hub", url, "--expect", "1", "--dry-run", file)
+	if code != exitInvalid {
+		t.Errorf("dry run: exit %d, want %d; stderr %s", code, exitInvalid, dryRun)
+	}
+	unsetEnv(t, aadhaarKeyEnv)
+	code, _, start := runCLI(t, "serve", "--listen", "127.0.0.1:0", "--data", t.TempDir(), "--routes", file)
+	if code != exitSetup {
+		t.Errorf("serve: exit %d, want %d; stderr %s", code, exitSetup, start)
+	}
+	want := problemLines(dryRun)
+	if len(want) != 4 {
+		t.Errorf("dry run lists %d problems, want 4:\n%s", len(want), dryRun)
+	}
+	if got := problemLines(start); !slices.Equal(got, want) {
+		t.Errorf("serve lists the problems\n%s\nwant those of the dry run\n%s",
+			strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, rule := range []string{"(unknown-agency)", "(url)", "(cel-syntax)", "(unknown-destination)"} {
+		if !strings.Contains(start, rule) {
+			t.Errorf("serve's error lacks %s:\n%s", rule, start)
+		}
 	}
 }

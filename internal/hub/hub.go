@@ -133,7 +133,7 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	if len(doc) == 0 {
 		doc = routes.DefaultDocument()
 	}
-	table, err := routes.Load(doc)
+	table, err := loadRoutes(doc)
 	if err != nil {
 		return nil, invalidRoutesError{file: cfg.RoutesFile, err: err}
 	}
@@ -159,9 +159,6 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	set, err := registry.Default(registry.Options{AadhaarKey: cfg.AadhaarKey})
 	if err != nil {
 		return nil, err
-	}
-	if err := checkAgencies(table, set); err != nil {
-		return nil, invalidRoutesError{file: cfg.RoutesFile, err: err}
 	}
 	if cfg.Tokens != nil {
 		if err := cfg.Tokens.CheckAgencies(set.Agencies()); err != nil {
@@ -200,6 +197,33 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 		return nil, err
 	}
 	return h, nil
+}
+
+// loadRoutes compiles doc and checks that each agency it names has an
+// adapter. When either fails, the error lists the problems of both, as
+// the admin API lists them for a change, so that one start reports
+// every one of them.
+func loadRoutes(doc []byte) (*routes.Table, error) {
+	table, loadErr := routes.Load(doc)
+	known, err := registry.DefaultAgencies()
+	if err != nil {
+		return nil, err
+	}
+	// Parse returns the decoded document even when it breaks other
+	// rules, so its agencies are checked too.
+	config, _ := routes.Parse(doc)
+	agencyErr := config.CheckAgencies(known)
+	var invalid *routes.InvalidError
+	switch {
+	case loadErr == nil && agencyErr == nil:
+		return table, nil
+	case loadErr == nil || errors.As(loadErr, &invalid):
+		// Problems sorts the problems of both by pointer, as one
+		// *routes.InvalidError lists them.
+		return nil, routes.Invalid(routes.Problems(errors.Join(loadErr, agencyErr))...)
+	default:
+		return nil, errors.Join(loadErr, agencyErr)
+	}
 }
 
 // invalidRoutesError is the error of a routes document that does not
