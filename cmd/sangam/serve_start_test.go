@@ -1,6 +1,9 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -99,5 +102,57 @@ func TestServeListsEveryRoutesProblem(t *testing.T) {
 		if !strings.Contains(start, rule) {
 			t.Errorf("serve's error lacks %s:\n%s", rule, start)
 		}
+	}
+}
+
+// TestFailedServeLeavesNoDataFolder starts serve with a --data folder
+// that does not exist, and a parent that does not exist either, in
+// starts that fail on an address in use, an unknown agency of the routes
+// file and a PostgreSQL server that refuses the connection. Each start
+// leaves neither folder behind. A folder that existed before the start
+// stays.
+func TestFailedServeLeavesNoDataFolder(t *testing.T) {
+	unsetModeVariables(t)
+	unsetEnv(t, aadhaarKeyEnv)
+	inUse, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inUse.Close()
+	routesFile := filepath.Join(t.TempDir(), "routes.yaml")
+	if err := os.WriteFile(routesFile, []byte(invalidRoutesFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		code int
+		args []string
+	}{
+		{"address in use", exitSetup, []string{"--listen", inUse.Addr().String()}},
+		{"invalid routes", exitSetup, []string{"--listen", "127.0.0.1:0", "--routes", routesFile}},
+		{"postgres refused", exitNotStored, []string{"--listen", "127.0.0.1:0", "--postgres",
+			"postgres://sangam@" + closedPort(t) + "/sangam?sslmode=disable"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			existing := t.TempDir()
+			parent := filepath.Join(existing, "parent")
+			data := filepath.Join(parent, "data")
+			code, _, errOut := runCLI(t, append([]string{"serve", "--data", data}, c.args...)...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d; stderr %s", code, c.code, errOut)
+			}
+			if _, err := os.Stat(parent); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("the start left %s behind: stat: %v", parent, err)
+			}
+
+			code, _, errOut = runCLI(t, append([]string{"serve", "--data", existing}, c.args...)...)
+			if code != c.code {
+				t.Errorf("existing folder: exit %d, want %d; stderr %s", code, c.code, errOut)
+			}
+			if _, err := os.Stat(existing); err != nil {
+				t.Errorf("the start removed the existing folder %s: %v", existing, err)
+			}
+		})
 	}
 }

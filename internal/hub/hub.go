@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"maps"
 	"net"
@@ -109,12 +110,45 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", cfg.Listen, err)
 	}
+	created := missingFolders(cfg.DataDir)
 	h, err := open(ctx, cfg, ln)
 	if err != nil {
 		_ = ln.Close()
+		removeEmptyFolders(created)
 		return nil, err
 	}
 	return h, nil
+}
+
+// missingFolders returns dir and each of its parents that does not exist
+// yet, deepest first: the folders that a start creates for its data
+// folder.
+func missingFolders(dir string) []string {
+	var missing []string
+	for dir != "" {
+		if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		missing = append(missing, dir)
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return missing
+}
+
+// removeEmptyFolders removes each of folders, in order, while it is
+// empty. A failed start thus leaves no folder that it created for
+// nothing, and keeps one that holds a journal or a key for the next
+// start, because os.Remove fails on a folder that is not empty.
+func removeEmptyFolders(folders []string) {
+	for _, dir := range folders {
+		if err := os.Remove(dir); err != nil {
+			return
+		}
+	}
 }
 
 // open is Open with cfg's defaults applied and the API's address bound
