@@ -5,10 +5,13 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestServeInvalidPoolSettingNamesIt starts serve with connection URLs
@@ -106,10 +109,9 @@ func TestServeListsEveryRoutesProblem(t *testing.T) {
 }
 
 // TestFailedServeLeavesNoDataFolder starts serve with a --data folder
-// that does not exist, and a parent that does not exist either, in
-// starts that fail on an address in use, an unknown agency of the routes
-// file and a PostgreSQL server that refuses the connection. Each start
-// leaves neither folder behind. A folder that existed before the start
+// whose parent does not exist either. The starts fail on an address in
+// use, an invalid routes file and a PostgreSQL server that refuses the
+// connection. Each start leaves neither folder behind. A folder that existed before the start
 // stays.
 func TestFailedServeLeavesNoDataFolder(t *testing.T) {
 	unsetModeVariables(t)
@@ -154,5 +156,60 @@ func TestFailedServeLeavesNoDataFolder(t *testing.T) {
 				t.Errorf("the start removed the existing folder %s: %v", existing, err)
 			}
 		})
+	}
+}
+
+// TestServeStopWhileWaitingForPostgres starts the serve binary on a
+// PostgreSQL server that accepts the connection and never replies, with
+// no connect_timeout, and sends SIGTERM once the server has the
+// connection. The start exits 0, as a stop on SIGTERM does, and prints
+// that it was interrupted while it waited for that server.
+func TestServeStopWhileWaitingForPostgres(t *testing.T) {
+	bin, err := buildBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	connected := make(chan struct{}, 1)
+	addr := serveLoopback(t, func(net.Conn) {
+		select {
+		case connected <- struct{}{}:
+		default:
+		}
+	})
+
+	data := filepath.Join(t.TempDir(), "data")
+	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--data", data,
+		"--postgres", "postgres://sangam@"+addr+"/sangam?sslmode=disable")
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(v string) bool {
+		return strings.HasPrefix(v, "SANGAM_") || strings.HasPrefix(v, "PGSSLMODE=") ||
+			strings.HasPrefix(v, "PGCONNECT_TIMEOUT=")
+	})
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-connected:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("serve did not connect to the server:\n%s", stderr.String())
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	if err != nil {
+		t.Errorf("serve: %v, want exit 0; stderr:\n%s", err, stderr.String())
+	}
+	want := "sangam serve: start interrupted while waiting for PostgreSQL at " + addr +
+		"; the hub served nothing\n"
+	if got := stderr.String(); got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+	if _, err := os.Stat(data); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the start left %s behind: stat: %v", data, err)
 	}
 }

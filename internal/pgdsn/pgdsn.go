@@ -1,5 +1,5 @@
 // Package pgdsn checks PostgreSQL connection strings as pgx v5 and its
-// pool, pgxpool, parse them, and says what is wrong with one without
+// pool, pgxpool, parse them, and reports what is wrong with one without
 // repeating it, because it may contain a password.
 package pgdsn
 
@@ -31,8 +31,8 @@ var errForm = errors.New("invalid connection string: want a postgres:// URL or k
 // Check returns nil when pgconn.ParseConfig accepts dsn, dsn is not
 // blank and every setting in poolSettings that dsn gives is valid.
 // Otherwise it returns an error that names the setting at fault when it
-// is sslmode, in dsn or in $PGSSLMODE, or one of poolSettings, and says
-// which values are allowed. Any other fault gets an error that shows the
+// is sslmode, in dsn or in $PGSSLMODE, or one of poolSettings, and lists
+// the values allowed. Any other fault gets an error that shows the
 // form of a connection URL. The error quotes only the value of the
 // setting at fault, never dsn, which may contain a password.
 func Check(dsn string) error {
