@@ -33,3 +33,14 @@ func Default(opts Options) (*Set, error) {
 	}
 	return NewSet(p, c, prisonAdapter, passportAdapter)
 }
+
+// DefaultAgencies returns the agency names of Default's adapters, sorted.
+// The names do not depend on the Aadhaar key, so a caller that has no key
+// yet can check a routes document's agencies before it creates one.
+func DefaultAgencies() ([]string, error) {
+	set, err := Default(Options{AadhaarKey: []byte("placeholder key that masks nothing")})
+	if err != nil {
+		return nil, err
+	}
+	return set.Agencies(), nil
+}

@@ -18,3 +18,13 @@ func TestDefaultListsEveryAgency(t *testing.T) {
 		t.Error("Default accepted an empty Aadhaar key")
 	}
 }
+
+func TestDefaultAgenciesMatchDefault(t *testing.T) {
+	got, err := DefaultAgencies()
+	if err != nil {
+		t.Fatalf("DefaultAgencies: %v", err)
+	}
+	if want := []string{"courts", "passport", "police", "prisons"}; !slices.Equal(got, want) {
+		t.Errorf("DefaultAgencies() = %v, want %v", got, want)
+	}
+}

@@ -20,7 +20,8 @@
 // FILE may be "-" for standard input. Exit status: 0 success, 1 invalid
 // input, 2 usage or setup error, 3 not done for now because the hub, or
 // for serve, demo and bench its PostgreSQL server, was unavailable (run
-// the command again later).
+// the command again later). A stop of serve or demo on SIGTERM or SIGINT
+// exits 0, also one that comes during the start.
 package main
 
 import (
@@ -85,6 +86,10 @@ var errNotStored = errors.New("not stored")
 // was unreachable, busy or failing. Trying again later may succeed.
 var errUnavailable = errors.New("hub unavailable")
 
+// errInterrupted marks a command that a signal stopped before it was
+// done. The stop was asked for, so the command exits 0.
+var errInterrupted = errors.New("interrupted")
+
 type command struct {
 	name    string
 	summary string
@@ -134,6 +139,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		// log line.
 		fmt.Fprintf(stderr, "sangam %s: %s\n", c.name, maskAadhaar(err.Error()))
 		switch {
+		case errors.Is(err, errInterrupted):
+			return exitOK
 		case errors.Is(err, errInvalid):
 			return exitInvalid
 		case errors.Is(err, errNotStored), errors.Is(err, errUnavailable):
@@ -166,7 +173,8 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'sangam COMMAND -h' for a command's flags.")
-	fmt.Fprintln(w, "Exit status: 0 success, 1 invalid input, 2 usage or setup error,")
+	fmt.Fprintln(w, "Exit status: 0 success, or for serve and demo a stop on SIGTERM or SIGINT,")
+	fmt.Fprintln(w, "also during the start, 1 invalid input, 2 usage or setup error,")
 	fmt.Fprintln(w, "3 not done for now: the hub, or for serve, demo and bench its PostgreSQL")
 	fmt.Fprintln(w, "server, was unavailable (run the command again later).")
 }

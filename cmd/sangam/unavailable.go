@@ -28,10 +28,32 @@ var errPostgresUnavailable error = labeledError{label: "PostgreSQL unavailable",
 // other than the journal's, stay as hub.Open returns them.
 func openHub(ctx context.Context, cfg hub.Config) (*hub.Hub, error) {
 	h, err := hub.Open(ctx, cfg)
-	if err != nil && cfg.PostgresDSN != "" && postgresUnreachable(err) {
+	switch {
+	case err == nil:
+		return h, nil
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		return nil, startInterrupted(cfg)
+	case cfg.PostgresDSN != "" && postgresUnreachable(err):
 		return nil, postgresUnavailable(err, "start the hub again once PostgreSQL accepts connections")
 	}
-	return h, err
+	return nil, err
+}
+
+// startInterrupted returns the error of a start of the hub of cfg that
+// a signal stopped. It wraps errInterrupted, because the stop was
+// requested. With PostgreSQL the start waits only for the server, which
+// may accept the connection and never reply when the URL sets no
+// connect_timeout, so the error names the server.
+func startInterrupted(cfg hub.Config) error {
+	message := "start stopped by a signal before the hub was ready; the hub served nothing"
+	if cfg.PostgresDSN != "" {
+		server := "the server of the URL"
+		if pgCfg, err := pgconn.ParseConfig(cfg.PostgresDSN); err == nil {
+			server = strings.Join(serverAddresses(pgCfg), ", ")
+		}
+		message = "start interrupted while waiting for PostgreSQL at " + server + "; the hub served nothing"
+	}
+	return labeledError{label: message, class: errInterrupted}
 }
 
 // postgresUnavailableError is the error of a PostgreSQL server that

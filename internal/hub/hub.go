@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"maps"
 	"net"
@@ -112,12 +113,45 @@ func Open(ctx context.Context, cfg Config) (*Hub, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", cfg.Listen, err)
 	}
+	created := missingFolders(cfg.DataDir)
 	h, err := open(ctx, cfg, ln)
 	if err != nil {
 		_ = ln.Close()
+		removeEmptyFolders(created)
 		return nil, err
 	}
 	return h, nil
+}
+
+// missingFolders returns dir and each of its parents that does not exist
+// yet, deepest first: the folders that a start creates for its data
+// folder.
+func missingFolders(dir string) []string {
+	var missing []string
+	for dir != "" {
+		if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		missing = append(missing, dir)
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return missing
+}
+
+// removeEmptyFolders removes each of folders, in order, while it is
+// empty. A failed start thus leaves no folder that it created for
+// nothing, and keeps one that holds a journal or a key for the next
+// start, because os.Remove fails on a folder that is not empty.
+func removeEmptyFolders(folders []string) {
+	for _, dir := range folders {
+		if err := os.Remove(dir); err != nil {
+			return
+		}
+	}
 }
 
 // open is Open with cfg's defaults applied and the API's address bound
@@ -136,7 +170,7 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	if len(doc) == 0 {
 		doc = routes.DefaultDocument()
 	}
-	table, err := routes.Load(doc)
+	table, err := loadRoutes(doc)
 	if err != nil {
 		return nil, invalidRoutesError{file: cfg.RoutesFile, err: err}
 	}
@@ -162,9 +196,6 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 	set, err := registry.Default(registry.Options{AadhaarKey: cfg.AadhaarKey})
 	if err != nil {
 		return nil, err
-	}
-	if err := checkAgencies(table, set); err != nil {
-		return nil, invalidRoutesError{file: cfg.RoutesFile, err: err}
 	}
 	if cfg.Tokens != nil {
 		if err := cfg.Tokens.CheckAgencies(set.Agencies()); err != nil {
@@ -204,6 +235,33 @@ func open(ctx context.Context, cfg Config, ln net.Listener) (*Hub, error) {
 		return nil, err
 	}
 	return h, nil
+}
+
+// loadRoutes compiles doc and checks that each agency it names has an
+// adapter. When either fails, the error lists the problems of both, as
+// the admin API lists them for a change, so that one start reports
+// every one of them.
+func loadRoutes(doc []byte) (*routes.Table, error) {
+	table, loadErr := routes.Load(doc)
+	known, err := registry.DefaultAgencies()
+	if err != nil {
+		return nil, err
+	}
+	// Parse returns the decoded document even when it breaks other
+	// rules, so its agencies are checked too.
+	config, _ := routes.Parse(doc)
+	agencyErr := config.CheckAgencies(known)
+	var invalid *routes.InvalidError
+	switch {
+	case loadErr == nil && agencyErr == nil:
+		return table, nil
+	case loadErr == nil || errors.As(loadErr, &invalid):
+		// Problems sorts the problems of both by pointer, as one
+		// *routes.InvalidError lists them.
+		return nil, routes.Invalid(routes.Problems(errors.Join(loadErr, agencyErr))...)
+	default:
+		return nil, errors.Join(loadErr, agencyErr)
+	}
 }
 
 // invalidRoutesError is the error of a routes document that does not

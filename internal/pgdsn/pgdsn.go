@@ -1,6 +1,6 @@
-// Package pgdsn checks PostgreSQL connection strings as pgx v5 parses
-// them, and says what is wrong with one without repeating it, because it
-// may contain a password.
+// Package pgdsn checks PostgreSQL connection strings as pgx v5 and its
+// pool, pgxpool, parse them, and reports what is wrong with one without
+// repeating it, because it may contain a password.
 package pgdsn
 
 import (
@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -26,19 +28,21 @@ const Example = "postgres://user@127.0.0.1:5432/sangam?sslmode=disable"
 var errForm = errors.New("invalid connection string: want a postgres:// URL or key=value " +
 	"pairs, such as " + Example)
 
-// Check returns nil when pgconn.ParseConfig accepts dsn and dsn is not
-// blank. Otherwise it returns an error that names the setting at fault
-// when it is sslmode, in dsn or in $PGSSLMODE, and lists the values
-// allowed. Any other fault gets an error that shows the form of a
-// connection URL. The error quotes only the sslmode value, never dsn,
-// which may contain a password.
+// Check returns nil when pgconn.ParseConfig accepts dsn, dsn is not
+// blank and every setting in poolSettings that dsn gives is valid.
+// Otherwise it returns an error that names the setting at fault when it
+// is sslmode, in dsn or in $PGSSLMODE, or one of poolSettings, and lists
+// the values allowed. Any other fault gets an error that shows the
+// form of a connection URL. The error quotes only the value of the
+// setting at fault, never dsn, which may contain a password.
 func Check(dsn string) error {
 	// White space alone parses as libpq's defaults, which no one means.
 	if strings.TrimSpace(dsn) == "" {
 		return errForm
 	}
-	if _, err := pgconn.ParseConfig(dsn); err == nil {
-		return nil
+	cfg, err := pgconn.ParseConfig(dsn)
+	if err == nil {
+		return checkPoolSettings(cfg.RuntimeParams)
 	}
 	mode, set := settings(dsn)["sslmode"]
 	source := "sslmode"
@@ -47,10 +51,97 @@ func Check(dsn string) error {
 		mode, source = os.Getenv("PGSSLMODE"), "$PGSSLMODE"
 	}
 	if mode != "" && !slices.Contains(SSLModes, mode) {
-		return fmt.Errorf("%s: invalid value %q: want one of %s or %s", source, mode,
-			strings.Join(SSLModes[:len(SSLModes)-1], ", "), SSLModes[len(SSLModes)-1])
+		return fmt.Errorf("%s: invalid value %q: want one of %s", source, mode, orList(SSLModes))
 	}
 	return errForm
+}
+
+// poolSetting is a setting of the connection string that pgx or pgxpool
+// reads itself instead of sending it to the server as a run-time
+// parameter. check returns what the value must be, or "" when value is
+// valid.
+type poolSetting struct {
+	name  string
+	check func(value string) string
+}
+
+// poolSettings are the settings that pgx.ParseConfig and
+// pgxpool.ParseConfig of pgx v5.13 read, in the order that they read
+// them. pgconn.ParseConfig passes them on as run-time parameters, so
+// Check tests them here. The rules are the ones pgx applies, and
+// stricter where pgx accepts a value that cannot work: a negative
+// count, or a pool_health_check_period that is not positive, which
+// makes the pool panic when it starts its health checks.
+var poolSettings = []poolSetting{
+	{"statement_cache_capacity", wholeNumber(0)},
+	{"description_cache_capacity", wholeNumber(0)},
+	{"default_query_exec_mode", oneOf("cache_statement", "cache_describe", "describe_exec", "exec",
+		"simple_protocol")},
+	{"pool_max_conns", wholeNumber(1)},
+	{"pool_min_conns", wholeNumber(0)},
+	{"pool_min_idle_conns", wholeNumber(0)},
+	{"pool_max_conn_lifetime", duration(false)},
+	{"pool_max_conn_idle_time", duration(false)},
+	{"pool_health_check_period", duration(false)},
+	{"pool_max_conn_lifetime_jitter", duration(true)},
+	{"pool_ping_timeout", duration(true)},
+}
+
+// checkPoolSettings returns an error for the first of poolSettings whose
+// value in params is invalid, or nil when there is none.
+func checkPoolSettings(params map[string]string) error {
+	for _, s := range poolSettings {
+		value, ok := params[s.name]
+		if !ok {
+			continue
+		}
+		if want := s.check(value); want != "" {
+			return fmt.Errorf("%s: invalid value %q: want %s", s.name, value, want)
+		}
+	}
+	return nil
+}
+
+// wholeNumber returns a check for a whole number from least to the
+// largest int32, the type in which pgx keeps these settings.
+func wholeNumber(least int64) func(string) string {
+	return func(value string) string {
+		n, err := strconv.ParseInt(value, 10, 32)
+		if err != nil || n < least {
+			return fmt.Sprintf("a whole number ≥ %d", least)
+		}
+		return ""
+	}
+}
+
+// duration returns a check for a duration in the form of
+// time.ParseDuration that is positive, or also zero when zeroAllowed.
+func duration(zeroAllowed bool) func(string) string {
+	return func(value string) string {
+		d, err := time.ParseDuration(value)
+		switch {
+		case zeroAllowed && (err != nil || d < 0):
+			return "a duration of 0 or more, such as 30s"
+		case !zeroAllowed && (err != nil || d <= 0):
+			return "a positive duration, such as 30s or 5m"
+		}
+		return ""
+	}
+}
+
+// oneOf returns a check for one of values.
+func oneOf(values ...string) func(string) string {
+	return func(value string) string {
+		if slices.Contains(values, value) {
+			return ""
+		}
+		return "one of " + orList(values)
+	}
+}
+
+// orList returns values as "a, b or c".
+func orList(values []string) string {
+	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
 }
 
 // settings returns the settings that dsn, a postgres:// URL or key=value

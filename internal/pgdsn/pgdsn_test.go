@@ -3,6 +3,8 @@ package pgdsn
 import (
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 const allowedModes = "want one of disable, allow, prefer, require, verify-ca or verify-full"
@@ -73,5 +75,54 @@ func TestCheckOtherFaultsShowForm(t *testing.T) {
 		if strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "secret-") {
 			t.Errorf("Check(%q) = %q repeats the value", dsn, err)
 		}
+	}
+}
+
+func TestCheckNamesInvalidPoolSetting(t *testing.T) {
+	t.Setenv("PGSSLMODE", "")
+	const base = "postgres://postgres:s3cret@127.0.0.1:5432/test?sslmode=disable&"
+	cases := []struct{ setting, want string }{
+		{"pool_max_conns=abc", `pool_max_conns: invalid value "abc": want a whole number ≥ 1`},
+		{"pool_max_conns=0", `pool_max_conns: invalid value "0": want a whole number ≥ 1`},
+		{"pool_max_conns=3000000000", `pool_max_conns: invalid value "3000000000": want a whole number ≥ 1`},
+		{"pool_min_conns=-1", `pool_min_conns: invalid value "-1": want a whole number ≥ 0`},
+		{"pool_min_idle_conns=x", `pool_min_idle_conns: invalid value "x": want a whole number ≥ 0`},
+		{"pool_max_conn_lifetime=1", `pool_max_conn_lifetime: invalid value "1": want a positive duration, such as 30s or 5m`},
+		{"pool_max_conn_idle_time=-5s", `pool_max_conn_idle_time: invalid value "-5s": want a positive duration, such as 30s or 5m`},
+		{"pool_health_check_period=0s", `pool_health_check_period: invalid value "0s": want a positive duration, such as 30s or 5m`},
+		{"pool_max_conn_lifetime_jitter=soon", `pool_max_conn_lifetime_jitter: invalid value "soon": want a duration of 0 or more, such as 30s`},
+		{"pool_ping_timeout=-1s", `pool_ping_timeout: invalid value "-1s": want a duration of 0 or more, such as 30s`},
+		{"statement_cache_capacity=big", `statement_cache_capacity: invalid value "big": want a whole number ≥ 0`},
+		{"default_query_exec_mode=fast", `default_query_exec_mode: invalid value "fast": want one of cache_statement, cache_describe, describe_exec, exec or simple_protocol`},
+	}
+	for _, c := range cases {
+		for _, dsn := range []string{base + c.setting, "host=127.0.0.1 password=s3cret " + c.setting} {
+			err := Check(dsn)
+			if err == nil {
+				t.Errorf("Check(%q) = nil, want an error", dsn)
+				continue
+			}
+			if err.Error() != c.want {
+				t.Errorf("Check(%q) = %q, want %q", dsn, err, c.want)
+			}
+			if strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("Check(%q) = %q repeats the password", dsn, err)
+			}
+		}
+	}
+}
+
+func TestCheckAcceptsValidPoolSettings(t *testing.T) {
+	t.Setenv("PGSSLMODE", "")
+	dsn := "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&pool_max_conns=10" +
+		"&pool_min_conns=0&pool_min_idle_conns=1&pool_max_conn_lifetime=1h" +
+		"&pool_max_conn_idle_time=30s&pool_health_check_period=10s" +
+		"&pool_max_conn_lifetime_jitter=0s&pool_ping_timeout=0&statement_cache_capacity=0" +
+		"&description_cache_capacity=128&default_query_exec_mode=exec"
+	if err := Check(dsn); err != nil {
+		t.Errorf("Check = %v, want nil", err)
+	}
+	if _, err := pgxpool.ParseConfig(dsn); err != nil {
+		t.Errorf("pgxpool.ParseConfig = %v, want nil", err)
 	}
 }
