@@ -29,6 +29,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam replay [flags] DELIVERY_ID...")
 		fmt.Fprintln(stderr, "       sangam replay [flags] --destination NAME|--route NAME|--reason TEXT|--from T|--to T|--all")
+		fmt.Fprintln(stderr, "A DELIVERY_ID given more than once, in any letter case, is replayed once.")
 		fs.PrintDefaults()
 	}
 	ids, err := parseArguments(fs, args, stderr)
@@ -47,13 +48,8 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if err := checkReplayFlags(fs, ids, filtered, *all, *limit); err != nil {
 		return err
 	}
-	// Every id is checked before the first replay, so that a mistyped
-	// one leaves all of them unreplayed.
-	for i, id := range ids {
-		if ids[i], err = parseHubID("replay", "DELIVERY_ID", id,
-			"the id of a dead letter, as GET /api/v1/deadletters lists it"); err != nil {
-			return err
-		}
+	if ids, err = parseDeliveryIDs(ids); err != nil {
+		return err
 	}
 	bearer, err := token()
 	if err != nil {
@@ -119,6 +115,27 @@ func parseHubID(command, name, id, want string) (string, error) {
 	return parsed, nil
 }
 
+// parseDeliveryIDs returns ids, the DELIVERY_ID arguments of replay, as
+// journal.ParseID returns them, in their order and with each id once, so
+// that an id given twice is replayed once. Every id is checked before the
+// first replay, so that a mistyped one leaves all of them unreplayed.
+func parseDeliveryIDs(ids []string) ([]string, error) {
+	parsed := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		id, err := parseHubID("replay", "DELIVERY_ID", id,
+			"the id of a dead letter, as GET /api/v1/deadletters lists it")
+		if err != nil {
+			return nil, err
+		}
+		if !seen[id] {
+			seen[id] = true
+			parsed = append(parsed, id)
+		}
+	}
+	return parsed, nil
+}
+
 // checkReplayFlags returns a usageError when the flags of fs conflict
 // with each other or with ids, the delivery ids given. filtered reports
 // whether a filter flag is set. all and limit are the values of --all
@@ -147,7 +164,7 @@ func checkReplayFlags(fs *flag.FlagSet, ids []string, filtered, all bool, limit 
 // the error on stderr, goes on with the rest and returns the last such
 // error. The rejection of a single id is only returned. A hub that
 // cannot be reached, or a --hub that cannot work, stops the run, because
-// the rest would fail too.
+// the rest would fail too, and so does a token that the hub rejects.
 func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr, stdout io.Writer) error {
 	body, _ := json.Marshal(req)
 	var rejected error
@@ -155,7 +172,8 @@ func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr,
 		_, err := postReplay(base, "/api/v1/deliveries/"+url.PathEscape(id)+"/replay", body, token,
 			"no dead letters matched", stdout)
 		switch {
-		case errors.Is(err, errUnavailable), errors.Is(err, errHubSetup):
+		case errors.Is(err, errUnavailable), errors.Is(err, errHubSetup),
+			errors.Is(err, errUnauthorized):
 			return err
 		case err != nil && len(ids) == 1:
 			// The caller prints the returned error, so a line here would

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -340,5 +341,54 @@ func TestReplaySummarySingular(t *testing.T) {
 	}
 	if !strings.HasPrefix(errOut, "replayed 1 dead letter, the limit of one command") {
 		t.Errorf("stderr = %q, want the limit line in the singular", errOut)
+	}
+}
+
+// TestReplayRepeatedIDOnce replays deadID1 twice, once in upper case, and
+// deadID2: the hub gets one request for each, in the order given.
+func TestReplayRepeatedIDOnce(t *testing.T) {
+	for _, dryRun := range []bool{false, true} {
+		hub := &replayHub{}
+		srv := httptest.NewServer(hub)
+		args := []string{"replay", "--hub", srv.URL, deadID1, strings.ToUpper(deadID1), deadID2}
+		if dryRun {
+			args = append(args, "--dry-run")
+		}
+		code, _, errOut := runCLI(t, args...)
+		srv.Close()
+		if code != exitOK {
+			t.Fatalf("dry run %v: exit code %d; stderr: %s", dryRun, code, errOut)
+		}
+		want := "/api/v1/deliveries/" + deadID1 + "/replay /api/v1/deliveries/" + deadID2 + "/replay"
+		if got := strings.Join(hub.paths, " "); got != want {
+			t.Errorf("dry run %v: requests %s, want %s", dryRun, got, want)
+		}
+	}
+}
+
+// TestReplayStopsAtRejectedToken replays three ids on a hub that rejects
+// the token: the hub gets one request, and the command exits 2 with the
+// error printed once.
+func TestReplayStopsAtRejectedToken(t *testing.T) {
+	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+		requests := 0
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			requests++
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"type": "about:blank", "title": "Unauthorized", "status": %d, `+
+				`"detail": "the token is revoked"}`, status)
+		}))
+		code, _, errOut := runCLI(t, "replay", "--hub", srv.URL, "--token", "t", deadID1, deadID2, deadID3)
+		srv.Close()
+		if code != exitSetup {
+			t.Errorf("HTTP %d: exit code %d, want %d", status, code, exitSetup)
+		}
+		if requests != 1 {
+			t.Errorf("HTTP %d: %d requests, want 1", status, requests)
+		}
+		if n := strings.Count(errOut, "the token is revoked"); n != 1 {
+			t.Errorf("HTTP %d: stderr %q prints the error %d times, want once", status, errOut, n)
+		}
 	}
 }
