@@ -244,6 +244,9 @@ func postReplay(base, path string, body []byte, token, none string, stdout io.Wr
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
 		return 0, hubProblem(resp.StatusCode, data)
 	}
+	if err := checkHubResponse(base, data, "replays"); err != nil {
+		return 0, err
+	}
 	var out api.ReplayResponse
 	if err := json.Unmarshal(data, &out); err != nil {
 		return 0, fmt.Errorf("reading the hub's response: %w", err)
