@@ -95,8 +95,8 @@ func runDestinations(args []string, stdout, stderr io.Writer) error {
 }
 
 // checkHubResponse returns an error when data, the body of a 2xx response
-// of the hub at base, is not a JSON object with an array in each of
-// arrays. A server that is not a Sangam hub may answer 200 with other
+// of the hub at base, is not a JSON object with an array or null in each
+// of arrays. A server that is not a Sangam hub may answer 200 with other
 // JSON, which would otherwise read as an empty listing. The error for
 // such a body wraps errHubSetup, and the one for a body that is not JSON
 // starts with "reading the hub's response:".
@@ -110,8 +110,9 @@ func checkHubResponse(base string, data []byte, arrays ...string) error {
 		// Valid JSON, but not an object, so arrays is missing.
 	}
 	for _, name := range arrays {
+		// The hub lists no destinations as null.
 		value := bytes.TrimSpace(fields[name])
-		if len(value) > 0 && value[0] == '[' {
+		if len(value) > 0 && (value[0] == '[' || string(value) == "null") {
 			continue
 		}
 		problem := fmt.Sprintf("its response has no %q array", name)

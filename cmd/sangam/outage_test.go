@@ -231,6 +231,13 @@ func TestOperatorCommandsRejectNonHub(t *testing.T) {
 			t.Errorf("%v: stdout %q, want nothing", c.args, out)
 		}
 	}
+	// A hub with no destinations lists them as null.
+	empty := jsonHub(t, `{"destinations": null}`)
+	code, out, errOut := runCLI(t, "destinations", "--hub", empty)
+	if code != exitOK || !strings.Contains(out, "no destinations") {
+		t.Errorf("destinations null: exit %d, stdout %q, stderr %q; want 0 and no destinations",
+			code, out, errOut)
+	}
 }
 
 // jsonHub starts a server that answers every request with 200 and body.
