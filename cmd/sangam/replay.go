@@ -218,6 +218,36 @@ func deadLetterCount(n int) string {
 	return fmt.Sprintf("%d dead letters", n)
 }
 
+// replayLine returns the line that replay prints for r. An earlier
+// replay's line ends with the status of the newest replay in its chain,
+// so that a message delivered by a replay of a replay does not read as
+// dead.
+func replayLine(r api.ReplayResult) string {
+	if !r.Existing {
+		return fmt.Sprintf("%s replayed as %s to %s", r.Of, r.Delivery.ID, r.Delivery.Destination)
+	}
+	replays := r.Delivery.ID
+	newest := r.Delivery
+	if r.Latest != nil {
+		replays += " and last as " + r.Latest.ID
+		newest = *r.Latest
+	}
+	// The newest replay may have died too. Print its status, so that an
+	// operator does not take the letter for handled.
+	status := newest.Status
+	if status == journal.StatusDead && newest.Reason != "" {
+		status += ": " + newest.Reason
+	}
+	hint := ""
+	if newest.Status == journal.StatusDead {
+		// Replaying the newest replay continues the chain, where --force
+		// would send the message again with a key of its own.
+		hint = "; to try again, replay " + newest.ID
+	}
+	return fmt.Sprintf("%s already replayed as %s to %s (%s)%s", r.Of, replays,
+		r.Delivery.Destination, status, hint)
+}
+
 // postReplay posts a replay request to path on the hub at base and prints
 // each replay on stdout, or none when the hub replayed nothing. It
 // returns how many deliveries the hub replayed or had replayed before.
@@ -252,25 +282,7 @@ func postReplay(base, path string, body []byte, token, none string, stdout io.Wr
 		return 0, fmt.Errorf("reading the hub's response: %w", err)
 	}
 	for _, r := range out.Replays {
-		if !r.Existing {
-			fmt.Fprintln(stdout, maskAadhaar(fmt.Sprintf("%s replayed as %s to %s",
-				r.Of, r.Delivery.ID, r.Delivery.Destination)))
-			continue
-		}
-		// The earlier replay may have died too. Print its status, so that
-		// an operator does not take the letter for handled.
-		status := r.Delivery.Status
-		if status == journal.StatusDead && r.Delivery.Reason != "" {
-			status += ": " + r.Delivery.Reason
-		}
-		hint := ""
-		if r.Delivery.Status == journal.StatusDead {
-			// Replaying the replay follows any later replays of it, where
-			// --force would send the message again with a key of its own.
-			hint = "; to try again, replay " + r.Delivery.ID
-		}
-		fmt.Fprintln(stdout, maskAadhaar(fmt.Sprintf("%s already replayed as %s to %s (%s)%s",
-			r.Of, r.Delivery.ID, r.Delivery.Destination, status, hint)))
+		fmt.Fprintln(stdout, maskAadhaar(replayLine(r)))
 	}
 	for _, dl := range out.WouldReplay {
 		fmt.Fprintln(stdout, maskAadhaar(shownLine(fmt.Sprintf(

@@ -392,3 +392,31 @@ func TestReplayStopsAtRejectedToken(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayShowsNewestReplayOfChain replays a dead letter whose replay
+// r1 died and was replayed in turn as r2, which was delivered: the line
+// names r2 and its status, and no hint to try again.
+func TestReplayShowsNewestReplayOfChain(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"replays": [{"of": "` + deadID1 + `", "existing": true,
+			"delivery": {"id": "r1", "destination": "dpo", "status": "dead", "reason": "HTTP 503"},
+			"latest": {"id": "r2", "destination": "dpo", "status": "delivered"}}]}`))
+	}))
+	defer srv.Close()
+
+	for _, dryRun := range []bool{false, true} {
+		args := []string{"replay", "--hub", srv.URL, deadID1}
+		if dryRun {
+			args = append(args, "--dry-run")
+		}
+		code, out, errOut := runCLI(t, args...)
+		if code != exitOK {
+			t.Fatalf("dry run %v: exit code %d; stderr: %s", dryRun, code, errOut)
+		}
+		want := deadID1 + " already replayed as r1 and last as r2 to dpo (delivered)\n"
+		if !strings.HasPrefix(out, want) {
+			t.Errorf("dry run %v: stdout = %q, want it to start with %q", dryRun, out, want)
+		}
+	}
+}

@@ -171,8 +171,7 @@ func (s *Server) dryReplayOne(w http.ResponseWriter, r *http.Request, id string,
 	}
 	out := ReplayResponse{Replays: []ReplayResult{}, DryRun: true}
 	if latest != nil && !req.Force {
-		out.Replays = append(out.Replays, ReplayResult{Of: id,
-			Replayed: journal.Replayed{Delivery: *latest, Existing: true}})
+		out.Replays = append(out.Replays, existingReplay(id, *latest, j.Deliveries))
 	} else {
 		out.WouldReplay = []journal.DeadLetter{letter}
 	}
