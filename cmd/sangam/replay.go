@@ -82,14 +82,11 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%w: %v", errInvalid, err)
 		}
 		body, _ := json.Marshal(req)
-		// The hub leaves out every dead letter whose message reached its
-		// destination, and without --force those replayed before, so the
-		// filter may match only those. --force never resends a message
-		// that reached it, so the hint leads to no second delivery of one.
-		none := "no dead letter matched whose message has not reached its destination"
-		if !req.Force {
-			none = "no dead letter matched that was not replayed before; --force replays " +
-				"again, under new keys, those whose replays are still pending"
+		// The hub counts in skipped every matching dead letter that it
+		// leaves out, so this is printed only when none matched at all.
+		none := "no dead letter matched the filter"
+		if req.All {
+			none = "no dead letter to replay: the hub's journal has none"
 		}
 		n, err := postReplay(base, "/api/v1/deadletters/replay", body, bearer, none, stdout)
 		if err != nil || req.DryRun {
@@ -248,6 +245,46 @@ func replayLine(r api.ReplayResult) string {
 		r.Delivery.Destination, status, hint)
 }
 
+// replayedBeforeHint is the line that a filtered replay prints when every
+// matching dead letter was left out and some of them only because they
+// were replayed before. --force never resends a message that reached its
+// destination, so the hint leads to no second delivery of one.
+const replayedBeforeHint = "nothing replayed: the matching dead letters were left out as listed " +
+	"above; --force replays again, under new keys, those replayed before whose message has " +
+	"not reached the destination"
+
+// skippedReasons maps reasons of the hub's skipped counts that name the
+// fields of the request to the same reasons in the flags of replay.
+var skippedReasons = map[string]string{
+	api.SkippedBeyondLimit: "beyond the limit of the run: raise --limit, or narrow the filter " +
+		"with --from and --to",
+	api.SkippedReplayedBefore: "replayed before: only a run with --force replays them again, " +
+		"and then only those whose message has not reached the destination",
+}
+
+// printSkipped prints the skipped counts of out, the response to a
+// filtered replay, and replayedBeforeHint when the run replayed nothing
+// and left some dead letters out because they were replayed before.
+func printSkipped(stdout io.Writer, out api.ReplayResponse) {
+	replayedBefore := false
+	for _, sk := range out.Skipped {
+		count := deadLetterCount(sk.DeadLetters)
+		if sk.AtLeast {
+			count = "at least " + count
+		}
+		reason := sk.Reason
+		if flagReason, ok := skippedReasons[reason]; ok {
+			reason = flagReason
+		}
+		replayedBefore = replayedBefore || sk.Reason == api.SkippedReplayedBefore
+		fmt.Fprintln(stdout, maskAadhaar(shownLine(fmt.Sprintf("skipped %s to %s: %s", count,
+			sk.Destination, reason))))
+	}
+	if replayedBefore && len(out.Replays) == 0 && len(out.WouldReplay) == 0 {
+		fmt.Fprintln(stdout, replayedBeforeHint)
+	}
+}
+
 // postReplay posts a replay request to path on the hub at base and prints
 // each replay on stdout, or none when the hub replayed nothing. It
 // returns how many deliveries the hub replayed or had replayed before.
@@ -289,13 +326,7 @@ func postReplay(base, path string, body []byte, token, none string, stdout io.Wr
 			"would replay %s to %s (message %s, route %s, died %s: %s)", dl.ID, dl.Destination,
 			dl.MessageID, dl.Route, dl.UpdatedAt.Format(time.RFC3339), dl.Reason))))
 	}
-	for _, sk := range out.Skipped {
-		count := deadLetterCount(sk.DeadLetters)
-		if sk.AtLeast {
-			count = "at least " + count
-		}
-		fmt.Fprintf(stdout, "skipped %s to %s: %s\n", count, sk.Destination, sk.Reason)
-	}
+	printSkipped(stdout, out)
 	if len(out.Replays) == 0 && len(out.WouldReplay) == 0 && len(out.Skipped) == 0 {
 		fmt.Fprintln(stdout, none)
 	}

@@ -45,7 +45,7 @@ func TestReplayAllSendsAllFlag(t *testing.T) {
 	if got := hub.bodies[0]; !got.All || got.Limit != 7 || got.Destination != "" {
 		t.Errorf("request body %+v, want all with limit 7 and no destination", got)
 	}
-	if !strings.Contains(stdout.String(), "no dead letter matched that was not replayed before") {
+	if !strings.Contains(stdout.String(), "no dead letter to replay: the hub's journal has none") {
 		t.Errorf("stdout = %q, want it to say no dead letter matched", stdout.String())
 	}
 }
@@ -418,5 +418,27 @@ func TestReplayShowsNewestReplayOfChain(t *testing.T) {
 		if !strings.HasPrefix(out, want) {
 			t.Errorf("dry run %v: stdout = %q, want it to start with %q", dryRun, out, want)
 		}
+	}
+}
+
+// TestReplaySkippedNamesFlags prints the hub's reason for dead letters
+// beyond the limit in the flags of replay, --limit, --from and --to.
+func TestReplaySkippedNamesFlags(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"replays": [{"of": "d1", "delivery": {"id": "r1", "destination": "dpo",
+			"status": "pending"}}], "skipped": [{"destination": "dpo", "dead_letters": 3,
+			"reason": %q}]}`, api.SkippedBeyondLimit)
+	}))
+	defer srv.Close()
+
+	code, out, errOut := runCLI(t, "replay", "--hub", srv.URL, "--destination", "dpo", "--limit", "1")
+	if code != exitOK {
+		t.Fatalf("exit code %d; stderr: %s", code, errOut)
+	}
+	want := "skipped 3 dead letters to dpo: beyond the limit of the run: raise --limit, or narrow " +
+		"the filter with --from and --to\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("stdout = %q, want it to contain %q", out, want)
 	}
 }

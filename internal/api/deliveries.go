@@ -291,10 +291,9 @@ type ReplayResponse struct {
 	// would replay them.
 	WouldReplay []journal.DeadLetter `json:"would_replay,omitempty"`
 	// Skipped counts, by destination, the matching dead letters left
-	// alone because the routes in force do not name their destination.
-	// A dry run also counts, by destination and reason, the other
-	// matching dead letters it leaves out. It is left out when none was
-	// skipped.
+	// alone because the routes in force do not name their destination,
+	// and, by destination and reason, the other matching dead letters
+	// that the run leaves out. It is left out when none was skipped.
 	Skipped []ReplaySkipped `json:"skipped,omitempty"`
 }
 
@@ -488,18 +487,21 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		s.failures.replay.Succeeded()
 		out.Replays = append(out.Replays, res)
 	}
-	out.Skipped, err = s.skippedReplays(r, f, skipped)
+	// Counted after the replays, so that the dead letters replayed now
+	// count as neither replayed before nor beyond the limit.
+	var removed int
+	out.Skipped, removed, err = s.allSkippedReplays(r, f, found, skipped)
 	if s.clientGone(r, "counting skipped replays", err) {
 		return
 	}
 	if err != nil {
 		s.failures.deadLetters.Failed(err)
 		problem.Write(w, problem.New(problem.Unavailable, fmt.Sprintf(
-			"reading the journal failed after %d replays, so the dead letters of removed "+
-				"destinations were not counted; send the request again", len(out.Replays))))
+			"reading the journal failed after %d replays, so the skipped dead letters were "+
+				"not counted; send the request again", len(out.Replays))))
 		return
 	}
-	if len(out.Replays) == 0 && len(out.Skipped) == 0 && req.Route != "" && !s.routeInForce(req.Route) {
+	if len(out.Replays) == 0 && removed == 0 && req.Route != "" && !s.routeInForce(req.Route) {
 		// Nothing was replayed, so this 400 changes nothing. A misspelt
 		// route name would otherwise read as "no dead letters".
 		writeInvalidReplay(w, r, fieldErrorf("/route",

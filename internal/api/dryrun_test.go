@@ -87,7 +87,7 @@ func TestReplayDryRunListsWhatRunReplays(t *testing.T) {
 	}
 	for reason, n := range skipped {
 		want := 2 // second and third were replayed before
-		if reason == "beyond the limit of the run: raise limit, or narrow the filter with from and to" {
+		if reason == api.SkippedBeyondLimit {
 			want = 1
 		}
 		if n != want {
@@ -95,15 +95,26 @@ func TestReplayDryRunListsWhatRunReplays(t *testing.T) {
 		}
 	}
 
-	made := rf.replayRun(t, `{`+filter+`}`)
-	replayed := make([]string, 0, len(made))
-	for of := range made {
-		replayed = append(replayed, of)
+	r := rf.post(t, "/api/v1/deadletters/replay", []byte(`{`+filter+`}`))
+	if r.status != http.StatusOK {
+		t.Fatalf("the run: status %d, want 200; body %s", r.status, r.body)
+	}
+	var run api.ReplayResponse
+	if err := json.Unmarshal(r.body, &run); err != nil {
+		t.Fatalf("decoding %s: %v", r.body, err)
+	}
+	replayed := make([]string, 0, len(run.Replays))
+	for _, res := range run.Replays {
+		replayed = append(replayed, res.Of)
 	}
 	slices.Sort(replayed)
 	slices.Sort(would)
 	if !slices.Equal(replayed, would) {
 		t.Errorf("the run replayed %v, want %v as its dry run listed", replayed, would)
+	}
+	// The run leaves out what its dry run said it would, and says so.
+	if !slices.Equal(run.Skipped, out.Skipped) {
+		t.Errorf("skipped of the run %+v, want %+v as its dry run listed", run.Skipped, out.Skipped)
 	}
 }
 
