@@ -184,8 +184,9 @@ func runDeadLetters(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("deadletters", flag.ContinueOnError)
 	client := operatorFlags(fs, stderr)
 	filter := deadLetterFlags(fs, "list")
-	replayed := fs.Bool("replayed", true, "with --replayed=false, list only the dead letters "+
-		"not replayed yet whose message did not reach the destination by another replay")
+	replayed := fs.Bool("replayed", true, "list the dead letters replayed before too, so the "+
+		"default lists all; --replayed=false lists only dead letters never replayed whose "+
+		"message did not reach the destination by another replay")
 	limit := fs.Int("limit", journal.DefaultLimit, "list at most this many dead letters, newest "+
 		"first, reading as many pages of the hub's listing as that takes")
 	asJSON := fs.Bool("json", false, "print the hub's JSON, Aadhaar numbers masked: one "+

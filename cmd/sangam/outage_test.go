@@ -250,3 +250,18 @@ func jsonHub(t *testing.T, body string) string {
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
+
+// TestDeadLettersHelpNamesReplayedDefault checks that the help of
+// --replayed says that the default lists all and what false lists.
+func TestDeadLettersHelpNamesReplayedDefault(t *testing.T) {
+	code, _, errOut := runCLI(t, "deadletters", "-h")
+	if code != exitOK {
+		t.Errorf("exit %d, want %d", code, exitOK)
+	}
+	for _, want := range []string{"the default lists all",
+		"--replayed=false lists only dead letters never replayed"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("help %q, want it to contain %q", errOut, want)
+		}
+	}
+}
