@@ -96,7 +96,7 @@ func runDestinations(args []string, stdout, stderr io.Writer) error {
 
 // checkHubResponse returns an error when data, the body of a 2xx response
 // of the hub at base, is not a JSON object with an array or null in each
-// of arrays. A server that is not a Sangam hub may answer 200 with other
+// of arrays. A server that is not a Sangam hub may respond 200 with other
 // JSON, which would otherwise read as an empty listing. The error for
 // such a body wraps errHubSetup, and the one for a body that is not JSON
 // starts with "reading the hub's response:".
@@ -107,7 +107,7 @@ func checkHubResponse(base string, data []byte, arrays ...string) error {
 		if !errors.As(err, &typeErr) {
 			return fmt.Errorf("reading the hub's response: %w", err)
 		}
-		// Valid JSON, but not an object, so arrays is missing.
+		// The body is JSON but not an object, so it has none of arrays.
 	}
 	for _, name := range arrays {
 		// The hub lists no destinations as null.
@@ -116,12 +116,12 @@ func checkHubResponse(base string, data []byte, arrays ...string) error {
 			continue
 		}
 		problem := fmt.Sprintf("its response has no %q array", name)
-		shown := []rune(string(bytes.TrimSpace(data)))
-		if len(shown) > 100 {
-			shown = append(shown[:100], '…')
+		excerpt := []rune(string(bytes.TrimSpace(data)))
+		if len(excerpt) > 100 {
+			excerpt = append(excerpt[:100], '…')
 		}
 		return hubURLError{message: fmt.Sprintf("--hub %s does not look like a Sangam hub: %s "+
-			"(response: %s)", base, problem, shownLine(string(shown))), err: errors.New(problem)}
+			"(response: %s)", base, problem, shownLine(string(excerpt))), err: errors.New(problem)}
 	}
 	return nil
 }

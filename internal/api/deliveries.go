@@ -315,7 +315,7 @@ type ReplayResult struct {
 	// Latest is set, for an earlier replay in Delivery that was replayed
 	// in turn, to the end of that chain: the newest replay of Delivery,
 	// then the newest replay of that one, and so on. Its status, not
-	// Delivery's, tells whether the message has since reached the
+	// Delivery's, shows whether the message has since reached the
 	// destination.
 	Latest *journal.Delivery `json:"latest,omitempty"`
 }
