@@ -252,9 +252,12 @@ func postReplay(base, path string, body []byte, token, none string, stdout io.Wr
 			r.Of, r.Delivery.ID, r.Delivery.Destination, status, hint)))
 	}
 	for _, dl := range out.WouldReplay {
-		fmt.Fprintln(stdout, maskAadhaar(shownLine(fmt.Sprintf(
+		// Masked first (cell), because shownLine writes a tab between
+		// the digit groups as <U+0009>, which masking reads as no
+		// separator.
+		fmt.Fprintln(stdout, cell(fmt.Sprintf(
 			"would replay %s to %s (message %s, route %s, died %s: %s)", dl.ID, dl.Destination,
-			dl.MessageID, dl.Route, dl.UpdatedAt.Format(time.RFC3339), dl.Reason))))
+			dl.MessageID, dl.Route, dl.UpdatedAt.Format(time.RFC3339), dl.Reason)))
 	}
 	for _, sk := range out.Skipped {
 		count := deadLetterCount(sk.DeadLetters)
