@@ -194,7 +194,7 @@ func (n *niemDecoder) release() canonical.Message {
 	n.notFuture(released, mv.At)
 	if !mv.At.IsZero() && !p.AdmittedAt.IsZero() && mv.At.Before(p.AdmittedAt) {
 		n.fail(released, jsondoc.RuleChronology, "the release, %s, is before the booking, %s",
-			mv.At.Format(time.RFC3339Nano), p.AdmittedAt.Format(time.RFC3339Nano))
+			canonical.FormatTime(mv.At), formatTimeIn(p.AdmittedAt, mv.At))
 	}
 	return n.message("CustodyReleaseReport", p, mv.At, mv)
 }
@@ -328,6 +328,13 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 	return p
 }
 
+// formatTimeIn returns t as canonical.FormatTime writes it, in the
+// offset of at, the time that a chronology message names first, so that
+// the two times the message compares read alike.
+func formatTimeIn(t, at time.Time) string {
+	return canonical.FormatTime(t.In(at.Location()))
+}
+
 // bornBy records a violation of rule jsondoc.RuleBirthDate at birth, the
 // element that gave the date of birth born, when born is after the day
 // of booked in IST. A zero booked or an empty born passes.
@@ -365,7 +372,7 @@ func (n *niemDecoder) arrests(b *etree.Element, booked time.Time) {
 		// An arrest in the future is after the booking too: one violation says it.
 		if len(n.problems) == reported && !booked.IsZero() && at.After(booked) {
 			n.fail(xmlsafe.Pointer(date), jsondoc.RuleChronology, "the arrest, %s, is after the booking, %s",
-				at.Format(time.RFC3339Nano), booked.Format(time.RFC3339Nano))
+				canonical.FormatTime(at), formatTimeIn(booked, at))
 		}
 	}
 }

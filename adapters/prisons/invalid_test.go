@@ -775,6 +775,35 @@ func TestNIEMChronologyMessageShowsNanoseconds(t *testing.T) {
 	}
 }
 
+// TestNIEMChronologyMessageInOneOffset checks that a chronology message
+// writes the booking in the offset of the time it compares with it.
+func TestNIEMChronologyMessageInOneOffset(t *testing.T) {
+	a := newAdapter(t)
+	tests := []struct {
+		sample, old, new, want string
+	}{
+		{"release_report", "2025-10-18T17:45:00+05:30", "2025-09-21T06:00:00-07:00",
+			"the release, 2025-09-21T06:00:00-07:00, is before the booking, 2025-09-21T06:40:00-07:00"},
+		{"booking_report", "2025-09-20T16:30:00+05:30", "2025-09-21T14:00:00Z",
+			"the arrest, 2025-09-21T14:00:00Z, is after the booking, 2025-09-21T13:40:00Z"},
+	}
+	for _, tt := range tests {
+		body := string(inputs(t, ".xml")[tt.sample])
+		if !strings.Contains(body, tt.old) {
+			t.Fatalf("%s lacks %s", tt.sample, tt.old)
+		}
+		_, err := a.Decode([]byte(strings.Replace(body, tt.old, tt.new, 1)), prisons.XMLContentType)
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Rule != "chronology" {
+			t.Errorf("%s at %s: violations %v, want one of rule chronology", tt.sample, tt.new, vs)
+			continue
+		}
+		if vs[0].Message != tt.want {
+			t.Errorf("%s at %s: message %q, want %q", tt.sample, tt.new, vs[0].Message, tt.want)
+		}
+	}
+}
+
 // TestNIEMDateWithoutTime gives a NIEM release and booking a date
 // without a time, which would be read as midnight.
 func TestNIEMDateWithoutTime(t *testing.T) {

@@ -96,9 +96,13 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 				"again, under new keys, those whose replays are still pending"
 		}
 		n, err := postReplay(base, "/api/v1/deadletters/replay", body, bearer, none, stdout)
-		if err != nil || req.DryRun {
-			// A dry run counts the dead letters beyond the limit itself.
+		if err != nil {
 			return err
+		}
+		if req.DryRun {
+			// A dry run counts the dead letters beyond the limit itself.
+			fmt.Fprintln(stdout, dryRunNote)
+			return nil
 		}
 		warnReplayLimit(stderr, n, req.Limit, req.Force)
 		return nil
@@ -151,9 +155,17 @@ func checkReplayFlags(fs *flag.FlagSet, ids []string, filtered, all bool, limit 
 func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr, stdout io.Writer) error {
 	body, _ := json.Marshal(req)
 	var rejected error
+	answered := false
+	defer func() {
+		// Printed once for all ids, after the lines of the last one.
+		if req.DryRun && answered {
+			fmt.Fprintln(stdout, dryRunNote)
+		}
+	}()
 	for _, id := range ids {
 		_, err := postReplay(base, "/api/v1/deliveries/"+url.PathEscape(id)+"/replay", body, token,
 			"no dead letters matched", stdout)
+		answered = answered || err == nil
 		switch {
 		case errors.Is(err, errUnavailable), errors.Is(err, errHubSetup):
 			return err
@@ -171,6 +183,9 @@ func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr,
 	}
 	return rejected
 }
+
+// dryRunNote ends the output of a dry run that the hub responded to.
+const dryRunNote = "dry run: nothing replayed"
 
 // warnReplayLimit prints a warning when a filtered replay of n dead
 // letters stopped at its limit, because more may still match the filter. A
@@ -268,9 +283,6 @@ func postReplay(base, path string, body []byte, token, none string, stdout io.Wr
 	}
 	if len(out.Replays) == 0 && len(out.WouldReplay) == 0 && len(out.Skipped) == 0 {
 		fmt.Fprintln(stdout, none)
-	}
-	if out.DryRun {
-		fmt.Fprintln(stdout, "dry run: nothing replayed")
 	}
 	return len(out.Replays), nil
 }
