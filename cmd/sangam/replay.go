@@ -17,7 +17,7 @@ import (
 
 func runReplay(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
-	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
+	client := operatorFlags(fs, stderr)
 	force := fs.Bool("force", false, "replay even deliveries that were replayed before; a forced replay carries an Idempotency-Key of its own, so a deduplicating destination processes it again. With a filter, a message that reached its destination is still left out")
 	by := fs.String("by", "", "your name, recorded with each replay beside the token's holder (default without a token: cli)")
 	filter := deadLetterFlags(fs, "replay")
@@ -25,7 +25,6 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		"would leave other matching dead letters out, and replay nothing")
 	limit := fs.Int("limit", 0, "replay at most this many dead letters (default 100)")
 	all := fs.Bool("all", false, "replay the dead letters of every destination and route")
-	token := tokenFlag(fs, stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam replay [flags] DELIVERY_ID...")
 		fmt.Fprintln(stderr, "       sangam replay [flags] --destination NAME|--route NAME|--reason TEXT|--from T|--to T|--all")
@@ -55,10 +54,11 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	bearer, err := token()
+	c, err := client()
 	if err != nil {
 		return err
 	}
+	base, bearer := c.base, c.token
 	who := *by
 	if who == "" && bearer == "" {
 		// With a token the hub records its holder, and "cli" beside it
@@ -68,10 +68,6 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if err := (api.ReplayRequest{By: who}).Check(); err != nil {
 		// Checked once here, or each id would print the same error.
 		return usageErrorf("replay", "--%v", err)
-	}
-	base, err := hubBase(*hub)
-	if err != nil {
-		return err
 	}
 	replay := api.ReplayRequest{Force: *force, By: who, DryRun: *dryRun}
 	switch {
