@@ -111,8 +111,8 @@ func TestServeListsEveryRoutesProblem(t *testing.T) {
 // TestFailedServeLeavesNoDataFolder starts serve with a --data folder
 // whose parent does not exist either. The starts fail on an address in
 // use, an invalid routes file and a PostgreSQL server that refuses the
-// connection. Each start leaves neither folder behind. A folder that existed before the start
-// stays.
+// connection. Each start leaves neither folder behind, and a folder that
+// existed before the start stays.
 func TestFailedServeLeavesNoDataFolder(t *testing.T) {
 	unsetModeVariables(t)
 	unsetEnv(t, aadhaarKeyEnv)
@@ -130,6 +130,8 @@ func TestFailedServeLeavesNoDataFolder(t *testing.T) {
 		code int
 		args []string
 	}{
+		// A guard: hub.Open binds the address before it creates a
+		// folder, so this case fails only if that order changes.
 		{"address in use", exitSetup, []string{"--listen", inUse.Addr().String()}},
 		{"invalid routes", exitSetup, []string{"--listen", "127.0.0.1:0", "--routes", routesFile}},
 		{"postgres refused", exitNotStored, []string{"--listen", "127.0.0.1:0", "--postgres",
