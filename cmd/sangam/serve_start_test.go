@@ -23,8 +23,8 @@ func TestServeInvalidPoolSettingNamesIt(t *testing.T) {
 	unsetEnv(t, "PGSSLMODE")
 	const base = "postgres://postgres:s3cret@127.0.0.1:5432/test?sslmode=disable&"
 	cases := []struct{ setting, want string }{
-		{"pool_max_conns=abc", `pool_max_conns: invalid value "abc": want a whole number ≥ 1`},
-		{"pool_min_conns=many", `pool_min_conns: invalid value "many": want a whole number ≥ 0`},
+		{"pool_max_conns=abc", `pool_max_conns: invalid value "abc": want a whole number of at least 1`},
+		{"pool_min_conns=many", `pool_min_conns: invalid value "many": want a whole number of at least 0`},
 		{"pool_max_conn_lifetime=1", `pool_max_conn_lifetime: invalid value "1": want a positive duration, such as 30s or 5m`},
 		{"pool_max_conn_idle_time=x", `pool_max_conn_idle_time: invalid value "x": want a positive duration, such as 30s or 5m`},
 		{"pool_health_check_period=0s", `pool_health_check_period: invalid value "0s": want a positive duration, such as 30s or 5m`},
@@ -111,8 +111,8 @@ func TestServeListsEveryRoutesProblem(t *testing.T) {
 // TestFailedServeLeavesNoDataFolder starts serve with a --data folder
 // whose parent does not exist either. The starts fail on an address in
 // use, an invalid routes file and a PostgreSQL server that refuses the
-// connection. Each start leaves neither folder behind. A folder that existed before the start
-// stays.
+// connection. Each start leaves neither folder behind, and a folder that
+// existed before the start stays.
 func TestFailedServeLeavesNoDataFolder(t *testing.T) {
 	unsetModeVariables(t)
 	unsetEnv(t, aadhaarKeyEnv)
@@ -130,6 +130,8 @@ func TestFailedServeLeavesNoDataFolder(t *testing.T) {
 		code int
 		args []string
 	}{
+		// A guard: hub.Open binds the address before it creates a
+		// folder, so this case fails only if that order changes.
 		{"address in use", exitSetup, []string{"--listen", inUse.Addr().String()}},
 		{"invalid routes", exitSetup, []string{"--listen", "127.0.0.1:0", "--routes", routesFile}},
 		{"postgres refused", exitNotStored, []string{"--listen", "127.0.0.1:0", "--postgres",

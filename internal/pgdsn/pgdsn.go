@@ -108,7 +108,7 @@ func wholeNumber(least int64) func(string) string {
 	return func(value string) string {
 		n, err := strconv.ParseInt(value, 10, 32)
 		if err != nil || n < least {
-			return fmt.Sprintf("a whole number ≥ %d", least)
+			return fmt.Sprintf("a whole number of at least %d", least)
 		}
 		return ""
 	}
