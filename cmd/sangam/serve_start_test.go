@@ -213,3 +213,27 @@ func TestServeStopWhileWaitingForPostgres(t *testing.T) {
 		t.Errorf("the start left %s behind: stat: %v", data, err)
 	}
 }
+
+// TestServePoolMinimumAboveMaximum starts serve with a pool_min_conns
+// above pool_max_conns, which pgxpool accepts. The start exits 2 with an
+// error that names both settings, before it connects: nothing listens on
+// port 9, so a start that tried would exit 3.
+func TestServePoolMinimumAboveMaximum(t *testing.T) {
+	unsetModeVariables(t)
+	unsetEnv(t, "PGSSLMODE")
+	dsn := "postgres://postgres:s3cret@127.0.0.1:9/test?sslmode=disable" +
+		"&search_path=pool_sizes&pool_min_conns=5&pool_max_conns=2"
+	code, _, errOut := runCLI(t, "serve", "--listen", "127.0.0.1:0", "--data", t.TempDir(),
+		"--postgres", dsn)
+	if code != exitSetup {
+		t.Errorf("exit %d, want %d; stderr %s", code, exitSetup, errOut)
+	}
+	want := "sangam serve: --postgres: pool_min_conns, pool_max_conns: pool_min_conns=5 is " +
+		"more than pool_max_conns=2"
+	if !strings.HasPrefix(errOut, want) {
+		t.Errorf("stderr %q, want it to start with %q", errOut, want)
+	}
+	if strings.Contains(errOut, "s3cret") {
+		t.Errorf("stderr repeats the password: %q", errOut)
+	}
+}
