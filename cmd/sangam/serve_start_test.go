@@ -237,3 +237,31 @@ func TestServePoolMinimumAboveMaximum(t *testing.T) {
 		t.Errorf("stderr repeats the password: %q", errOut)
 	}
 }
+
+// TestServeDataFileNamesFlag starts serve with --data naming a file, and
+// a path below a file. Each start exits 2 with an error that names
+// --data, and leaves the file as it was.
+func TestServeDataFileNamesFlag(t *testing.T) {
+	unsetModeVariables(t)
+	file := filepath.Join(t.TempDir(), "hub.db")
+	if err := os.WriteFile(file, []byte("not a folder\n"), 0o600); err != nil {
+		t.Fatalf("writing %s: %v", file, err)
+	}
+	cases := []struct{ data, want string }{
+		{file, "sangam serve: --data: " + file + " is a file, not a folder"},
+		{filepath.Join(file, "sub"), "sangam serve: --data: " + filepath.Join(file, "sub") +
+			": a part of the path is a file, not a folder"},
+	}
+	for _, c := range cases {
+		code, _, errOut := runCLI(t, "serve", "--listen", "127.0.0.1:0", "--data", c.data)
+		if code != exitSetup {
+			t.Errorf("--data %s: exit %d, want %d; stderr %s", c.data, code, exitSetup, errOut)
+		}
+		if !strings.HasPrefix(errOut, c.want) {
+			t.Errorf("--data %s: stderr %q, want it to start with %q", c.data, errOut, c.want)
+		}
+	}
+	if got, err := os.ReadFile(file); err != nil || string(got) != "not a folder\n" {
+		t.Errorf("%s after the starts: %q, %v; want it unchanged", file, got, err)
+	}
+}
