@@ -215,3 +215,55 @@ func TestServeStopWhileWaitingForPostgres(t *testing.T) {
 		t.Errorf("the start left %s behind: stat: %v", data, err)
 	}
 }
+
+// TestServePoolMinimumAboveMaximum starts serve with a pool_min_conns
+// above pool_max_conns, which pgxpool accepts. The start exits 2 with an
+// error that names both settings, before it connects: nothing listens on
+// port 9, so a start that tried would exit 3.
+func TestServePoolMinimumAboveMaximum(t *testing.T) {
+	unsetModeVariables(t)
+	unsetEnv(t, "PGSSLMODE")
+	dsn := "postgres://postgres:s3cret@127.0.0.1:9/test?sslmode=disable" +
+		"&search_path=pool_sizes&pool_min_conns=5&pool_max_conns=2"
+	code, _, errOut := runCLI(t, "serve", "--listen", "127.0.0.1:0", "--data", t.TempDir(),
+		"--postgres", dsn)
+	if code != exitSetup {
+		t.Errorf("exit %d, want %d; stderr %s", code, exitSetup, errOut)
+	}
+	want := "sangam serve: --postgres: pool_min_conns, pool_max_conns: pool_min_conns=5 is " +
+		"more than pool_max_conns=2"
+	if !strings.HasPrefix(errOut, want) {
+		t.Errorf("stderr %q, want it to start with %q", errOut, want)
+	}
+	if strings.Contains(errOut, "s3cret") {
+		t.Errorf("stderr repeats the password: %q", errOut)
+	}
+}
+
+// TestServeDataFileNamesFlag starts serve with --data naming a file, and
+// a path below a file. Each start exits 2 with an error that names
+// --data, and leaves the file as it was.
+func TestServeDataFileNamesFlag(t *testing.T) {
+	unsetModeVariables(t)
+	file := filepath.Join(t.TempDir(), "hub.db")
+	if err := os.WriteFile(file, []byte("not a folder\n"), 0o600); err != nil {
+		t.Fatalf("writing %s: %v", file, err)
+	}
+	cases := []struct{ data, want string }{
+		{file, "sangam serve: --data: " + file + " is a file, not a folder"},
+		{filepath.Join(file, "sub"), "sangam serve: --data: " + filepath.Join(file, "sub") +
+			": a part of the path is a file, not a folder"},
+	}
+	for _, c := range cases {
+		code, _, errOut := runCLI(t, "serve", "--listen", "127.0.0.1:0", "--data", c.data)
+		if code != exitSetup {
+			t.Errorf("--data %s: exit %d, want %d; stderr %s", c.data, code, exitSetup, errOut)
+		}
+		if !strings.HasPrefix(errOut, c.want) {
+			t.Errorf("--data %s: stderr %q, want it to start with %q", c.data, errOut, c.want)
+		}
+	}
+	if got, err := os.ReadFile(file); err != nil || string(got) != "not a folder\n" {
+		t.Errorf("%s after the starts: %q, %v; want it unchanged", file, got, err)
+	}
+}

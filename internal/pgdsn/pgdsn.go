@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,7 +30,8 @@ var errForm = errors.New("invalid connection string: want a postgres:// URL or k
 	"pairs, such as " + Example)
 
 // Check returns nil when pgconn.ParseConfig accepts dsn, dsn is not
-// blank and every setting in poolSettings that dsn gives is valid.
+// blank, every setting in poolSettings that dsn gives is valid and
+// neither pool minimum is above the pool's maximum (see checkPoolSizes).
 // Otherwise it returns an error that names the setting at fault when it
 // is sslmode, in dsn or in $PGSSLMODE, or one of poolSettings, and lists
 // the values allowed. Any other fault gets an error that shows the
@@ -88,7 +90,8 @@ var poolSettings = []poolSetting{
 }
 
 // checkPoolSettings returns an error for the first of poolSettings whose
-// value in params is invalid, or nil when there is none.
+// value in params is invalid, or for pool sizes that contradict each
+// other, or nil when there is none.
 func checkPoolSettings(params map[string]string) error {
 	for _, s := range poolSettings {
 		value, ok := params[s.name]
@@ -97,6 +100,45 @@ func checkPoolSettings(params map[string]string) error {
 		}
 		if want := s.check(value); want != "" {
 			return fmt.Errorf("%s: invalid value %q: want %s", s.name, value, want)
+		}
+	}
+	return checkPoolSizes(params)
+}
+
+// DefaultMaxConns returns the pool_max_conns that pgxpool.ParseConfig of
+// pgx v5.13 sets when the connection string has none: the greater of 4
+// and runtime.NumCPU().
+func DefaultMaxConns() int64 {
+	return max(4, int64(runtime.NumCPU()))
+}
+
+// checkPoolSizes returns an error naming both settings when
+// pool_min_conns or pool_min_idle_conns in params is more than
+// pool_max_conns, or than DefaultMaxConns when params has no
+// pool_max_conns. pgxpool accepts such a string, but it can never keep
+// that many connections. The values in params must be valid.
+// NOTE: the hub's journal and bus pools replace a missing pool_max_conns
+// with sizes of their own, but Check still holds the minimums to
+// pgxpool's default, so that a string means the same to every pool.
+func checkPoolSizes(params map[string]string) error {
+	maxConns, maxText := DefaultMaxConns(), ""
+	if value, ok := params["pool_max_conns"]; ok {
+		maxConns, _ = strconv.ParseInt(value, 10, 32)
+		maxText = fmt.Sprintf("pool_max_conns=%d", maxConns)
+	} else {
+		maxText = fmt.Sprintf("the default pool_max_conns of %d, the greater of 4 and "+
+			"the number of CPUs", maxConns)
+	}
+	for _, name := range []string{"pool_min_conns", "pool_min_idle_conns"} {
+		value, ok := params[name]
+		if !ok {
+			continue
+		}
+		n, _ := strconv.ParseInt(value, 10, 32)
+		if n > maxConns {
+			return fmt.Errorf("%s, pool_max_conns: %s=%d is more than %s, so the pool can "+
+				"never hold that many connections: lower %s or raise pool_max_conns",
+				name, name, n, maxText, name)
 		}
 	}
 	return nil
