@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,30 +104,18 @@ func checkPoolSettings(params map[string]string) error {
 	return checkPoolSizes(params)
 }
 
-// DefaultMaxConns returns the pool_max_conns that pgxpool.ParseConfig of
-// pgx v5.13 sets when the connection string has none: the greater of 4
-// and runtime.NumCPU().
-func DefaultMaxConns() int64 {
-	return max(4, int64(runtime.NumCPU()))
-}
-
 // checkPoolSizes returns an error naming both settings when
 // pool_min_conns or pool_min_idle_conns in params is more than
-// pool_max_conns, or than DefaultMaxConns when params has no
 // pool_max_conns. pgxpool accepts such a string, but it can never keep
-// that many connections. The values in params must be valid.
-// NOTE: the hub's journal and bus pools replace a missing pool_max_conns
-// with sizes of their own, but Check still holds the minimums to
-// pgxpool's default, so that a string means the same to every pool.
+// that many connections. Without pool_max_conns each of the hub's pools
+// takes a size of its own, so there is nothing to compare with. The
+// values in params must be valid.
 func checkPoolSizes(params map[string]string) error {
-	maxConns, maxText := DefaultMaxConns(), ""
-	if value, ok := params["pool_max_conns"]; ok {
-		maxConns, _ = strconv.ParseInt(value, 10, 32)
-		maxText = fmt.Sprintf("pool_max_conns=%d", maxConns)
-	} else {
-		maxText = fmt.Sprintf("the default pool_max_conns of %d, the greater of 4 and "+
-			"the number of CPUs", maxConns)
+	value, ok := params["pool_max_conns"]
+	if !ok {
+		return nil
 	}
+	maxConns, _ := strconv.ParseInt(value, 10, 32)
 	for _, name := range []string{"pool_min_conns", "pool_min_idle_conns"} {
 		value, ok := params[name]
 		if !ok {
@@ -136,9 +123,9 @@ func checkPoolSizes(params map[string]string) error {
 		}
 		n, _ := strconv.ParseInt(value, 10, 32)
 		if n > maxConns {
-			return fmt.Errorf("%s, pool_max_conns: %s=%d is more than %s, so the pool can "+
-				"never hold that many connections: lower %s or raise pool_max_conns",
-				name, name, n, maxText, name)
+			return fmt.Errorf("%s, pool_max_conns: %s=%d is more than pool_max_conns=%d, so "+
+				"the pool can never hold that many connections: lower %s or raise pool_max_conns",
+				name, name, n, maxConns, name)
 		}
 	}
 	return nil

@@ -1,7 +1,6 @@
 package pgdsn
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -131,9 +130,6 @@ func TestCheckAcceptsValidPoolSettings(t *testing.T) {
 func TestCheckPoolMinimumAboveMaximum(t *testing.T) {
 	t.Setenv("PGSSLMODE", "")
 	const base = "postgres://postgres:s3cret@127.0.0.1:5432/test?sslmode=disable&"
-	defaultMax := DefaultMaxConns()
-	defaultText := fmt.Sprintf("the default pool_max_conns of %d, the greater of 4 and the "+
-		"number of CPUs", defaultMax)
 	cases := []struct{ settings, want string }{
 		{"pool_min_conns=5&pool_max_conns=2", "pool_min_conns, pool_max_conns: pool_min_conns=5 " +
 			"is more than pool_max_conns=2, so the pool can never hold that many connections: " +
@@ -141,14 +137,6 @@ func TestCheckPoolMinimumAboveMaximum(t *testing.T) {
 		{"pool_max_conns=2&pool_min_idle_conns=3", "pool_min_idle_conns, pool_max_conns: " +
 			"pool_min_idle_conns=3 is more than pool_max_conns=2, so the pool can never hold " +
 			"that many connections: lower pool_min_idle_conns or raise pool_max_conns"},
-		{fmt.Sprintf("pool_min_conns=%d", defaultMax+1), fmt.Sprintf("pool_min_conns, "+
-			"pool_max_conns: pool_min_conns=%d is more than %s, so the pool can never hold "+
-			"that many connections: lower pool_min_conns or raise pool_max_conns",
-			defaultMax+1, defaultText)},
-		{fmt.Sprintf("pool_min_idle_conns=%d", defaultMax+1), fmt.Sprintf("pool_min_idle_conns, "+
-			"pool_max_conns: pool_min_idle_conns=%d is more than %s, so the pool can never hold "+
-			"that many connections: lower pool_min_idle_conns or raise pool_max_conns",
-			defaultMax+1, defaultText)},
 	}
 	for _, c := range cases {
 		keywords := "host=127.0.0.1 password=s3cret " + strings.ReplaceAll(c.settings, "&", " ")
@@ -173,21 +161,12 @@ func TestCheckAcceptsPoolMinimumAtMaximum(t *testing.T) {
 	const base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&"
 	for _, settings := range []string{
 		"pool_min_conns=2&pool_max_conns=2&pool_min_idle_conns=2",
-		fmt.Sprintf("pool_min_conns=%d&pool_min_idle_conns=%[1]d", DefaultMaxConns()),
+		// Without pool_max_conns each of the hub's pools sets its own size.
+		"pool_min_conns=64&pool_min_idle_conns=64",
 	} {
 		dsn := base + settings
 		if err := Check(dsn); err != nil {
 			t.Errorf("Check(%q) = %v, want nil", dsn, err)
 		}
-	}
-}
-
-func TestDefaultMaxConnsMatchesPgxpool(t *testing.T) {
-	cfg, err := pgxpool.ParseConfig("postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-	if err != nil {
-		t.Fatalf("pgxpool.ParseConfig = %v, want nil", err)
-	}
-	if got := DefaultMaxConns(); got != int64(cfg.MaxConns) {
-		t.Errorf("DefaultMaxConns() = %d, want pgxpool's %d", got, cfg.MaxConns)
 	}
 }
