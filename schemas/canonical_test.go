@@ -296,6 +296,9 @@ func TestCanonicalViolations(t *testing.T) {
 			{"/verification_request/old_passport/primary_identifier", "pattern"},
 			{"/verification_request/old_passport/sex", "enum"},
 		}},
+		{"birth year before 1900", func(m *canonical.Message) {
+			m.FIR.Complainant.BirthYear = 1899
+		}, canonical.TypeFIR, []wantViolation{{"/fir/complainant/birth_year", "minimum"}}},
 		{"bad CNR and no version", func(m *canonical.Message) {
 			m.CourtRegistration.CNR = "KLER01-1187-2025"
 			m.SchemaVersion = "2.0"

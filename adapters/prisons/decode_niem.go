@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/beevik/etree"
 
@@ -193,14 +194,14 @@ func (n *niemDecoder) release() canonical.Message {
 	n.notFuture(released, mv.At)
 	if !mv.At.IsZero() && !p.AdmittedAt.IsZero() && mv.At.Before(p.AdmittedAt) {
 		n.fail(released, jsondoc.RuleChronology, "the release, %s, is before the booking, %s",
-			mv.At.Format(time.RFC3339Nano), p.AdmittedAt.Format(time.RFC3339Nano))
+			canonical.FormatTime(mv.At), formatTimeIn(p.AdmittedAt, mv.At))
 	}
 	return n.message("CustodyReleaseReport", p, mv.At, mv)
 }
 
 // message returns the movement message. Its sender id is the report's
 // nc:DocumentIdentification, which must be printable ASCII without spaces
-// (xmlsafe.CheckDocumentID), or else the report kind, prison code and
+// (xmlsafe.CheckDocumentID) and at most maxMessageID characters, or else the report kind, prison code and
 // booking number, which one booking repeats only in a resent report, with
 // Aadhaar numbers masked (canonical.BuildMessageID).
 func (n *niemDecoder) message(
@@ -213,6 +214,10 @@ func (n *niemDecoder) message(
 	id := xmlsafe.Text(idElement)
 	if err := xmlsafe.CheckDocumentID(id); err != nil {
 		n.fail(xmlsafe.Pointer(idElement), rulePattern, "%v", err)
+	}
+	if length := utf8.RuneCountInString(id); length > maxMessageID {
+		n.fail(xmlsafe.Pointer(idElement), "maxLength", "document id has %d characters, more than "+
+			"%d, the maximum of a prison's message_id", length, maxMessageID)
 	}
 	if id == "" {
 		number := p.BookingNumber
@@ -227,6 +232,7 @@ func (n *niemDecoder) message(
 			parts = append(parts, occurred.UTC().Format("20060102T150405Z"))
 		}
 		id = canonical.BuildMessageID(parts...)
+		n.builtIDLength(id, p.PrisonCode, number)
 	}
 	m := canonical.Message{
 		Type: canonical.TypeMovement, SenderMessageID: id, CaseKey: p.CaseKey(),
@@ -236,6 +242,30 @@ func (n *niemDecoder) message(
 		m.BuiltSenderID = builtMovementID
 	}
 	return m
+}
+
+// maxMessageID is the maximum length, in characters, of message_id in
+// schemas/prisons/common.json, which the hub writes from the sender
+// message id when it sends a movement to a prison.
+const maxMessageID = 128
+
+// builtIDLength records a violation when id, the sender message id built
+// from the report without nc:DocumentIdentification, has more than
+// maxMessageID characters, which a prison code and a number each within
+// canonical.MaxPrisonCodeLength can give: with the report type, the time
+// and the slashes, the id has up to 167 characters. A code or number over
+// that length has a violation of its own, so this one is then left out.
+func (n *niemDecoder) builtIDLength(id, prisonCode, number string) {
+	length := utf8.RuneCountInString(id)
+	if length <= maxMessageID ||
+		utf8.RuneCountInString(prisonCode) > canonical.MaxPrisonCodeLength ||
+		utf8.RuneCountInString(number) > canonical.MaxPrisonCodeLength {
+		return
+	}
+	n.fail(under(n.root, "DocumentIdentification"), "required", "missing nc:DocumentIdentification, "+
+		"and the message id built in its place from the report type, prison code, number and time "+
+		"has %d characters, more than %d, the maximum of a prison's message_id: give the report an "+
+		"nc:DocumentIdentification of at most %d characters", length, maxMessageID, maxMessageID)
 }
 
 // builtMovementID describes the sender message id of a NIEM report
@@ -289,13 +319,20 @@ func (n *niemDecoder) prisoner(b *etree.Element) canonical.Prisoner {
 		n.prisonerNumber(numbered, p.Number)
 	}
 	if p.BookingNumber != p.Number {
-		n.recordNumber(booked, "booking number", p.BookingNumber)
+		n.recordNumber(booked, "booking number", p.BookingNumber, true)
 	}
 	var person *etree.Element
 	p.Person, person = n.subject(subject)
 	n.bornBy(xmlsafe.Child(person, nc("PersonBirthDate")), p.Person.DateOfBirth, p.AdmittedAt)
 	n.arrests(b, p.AdmittedAt)
 	return p
+}
+
+// formatTimeIn returns t as canonical.FormatTime writes it, in the
+// offset of at, the time that a chronology message names first, so that
+// the two times the message compares read alike.
+func formatTimeIn(t, at time.Time) string {
+	return canonical.FormatTime(t.In(at.Location()))
 }
 
 // bornBy records a violation of rule jsondoc.RuleBirthDate at birth, the
@@ -335,7 +372,7 @@ func (n *niemDecoder) arrests(b *etree.Element, booked time.Time) {
 		// An arrest in the future is after the booking too: one violation says it.
 		if len(n.problems) == reported && !booked.IsZero() && at.After(booked) {
 			n.fail(xmlsafe.Pointer(date), jsondoc.RuleChronology, "the arrest, %s, is after the booking, %s",
-				at.Format(time.RFC3339Nano), booked.Format(time.RFC3339Nano))
+				canonical.FormatTime(at), formatTimeIn(booked, at))
 		}
 	}
 }
@@ -350,28 +387,28 @@ func (n *niemDecoder) documentCreated() {
 }
 
 // prisonerNumber records the violations at pointer of number, the
-// prisoner number: those of recordNumber, and one of rule code when
-// canonical.ValidPrisonCode rejects number for a fault other than a
-// character that the pattern violation names.
+// prisoner number, as a prisons JSON document's prisoner.number gets
+// them (recordNumber without a slash).
 func (n *niemDecoder) prisonerNumber(pointer, number string) {
-	faults := canonical.CheckRecordNumberRules("prisoner number", number)
-	for _, fault := range faults {
-		n.fail(pointer, fault.Rule, "%v", fault.Err)
-	}
-	hidden := len(faults) > 0 && faults[0].Rule == rulePattern
-	if !hidden && !canonical.ValidPrisonCode(number) {
-		n.fail(pointer, "code", "invalid prisoner number %s: want at most 64 characters without "+
-			"a slash, which a case key cannot hold, surrounding space, a space other than U+0020 "+
-			"or a format character", canonical.QuoteMasked(number))
-	}
+	n.recordNumber(pointer, "prisoner number", number, false)
 }
 
-// recordNumber records a violation at pointer, whose text is value, the
-// value of field, for each rule that canonical.CheckRecordNumberRules
-// finds it breaks.
-func (n *niemDecoder) recordNumber(pointer, field, value string) {
-	for _, fault := range canonical.CheckRecordNumberRules(field, value) {
-		n.fail(pointer, fault.Rule, "%v", fault.Err)
+// recordNumber records the violations at pointer of value, the value of
+// field, that a prisons JSON document gives a code, or a record_number
+// when slash is set. Rule maxLength is for more than
+// canonical.MaxPrisonCodeLength characters, pattern for a fault that
+// canonical.CheckCodeText finds and aadhaar-like for one that
+// canonical.CheckRecordNumber finds.
+func (n *niemDecoder) recordNumber(pointer, field, value string, slash bool) {
+	if length := utf8.RuneCountInString(value); length > canonical.MaxPrisonCodeLength {
+		n.fail(pointer, "maxLength", "%s has %d characters, more than %d",
+			field, length, canonical.MaxPrisonCodeLength)
+	}
+	if err := canonical.CheckCodeText(field, value, slash); err != nil {
+		n.fail(pointer, rulePattern, "%v", err)
+	}
+	if err := canonical.CheckRecordNumber(field, value); err != nil {
+		n.fail(pointer, canonical.RuleAadhaarLike, "%v", err)
 	}
 }
 

@@ -513,9 +513,21 @@ func TestDecodeNIEMViolations(t *testing.T) {
 			}},
 		{"prisoner number like an Aadhaar number after a slash", ">UT-2240-2025<", ">UT/491873625403<",
 			[]violation{
+				{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "pattern"},
 				{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "aadhaar-like"},
-				{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "code"},
 			}},
+		{"prisoner number of 71 characters with a zero-width space", ">UT-2240-2025<",
+			">" + strings.Repeat("U", 70) + "\u200b<",
+			[]violation{
+				{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "maxLength"},
+				{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "pattern"},
+			}},
+		{"prisoner number of 65 characters", ">UT-2240-2025<", ">" + strings.Repeat("U", 65) + "<",
+			[]violation{{"/BookingReport/Booking/BookingSubject/SubjectIdentification/IdentificationID", "maxLength"}}},
+		{"booking number of 70 characters", ">B-2025-1822<", ">" + strings.Repeat("B", 70) + "<",
+			[]violation{{"/BookingReport/Booking/BookingAgencyRecordIdentification/IdentificationID", "maxLength"}}},
+		{"document id of 129 characters", ">KLDJEKM-BKG-2025-1822<", ">" + strings.Repeat("D", 129) + "<",
+			[]violation{{"/BookingReport/DocumentIdentification/IdentificationID", "maxLength"}}},
 		{"booking number like an Aadhaar number after a word joiner", ">B-2025-1822<", ">B\u2060491873625403<",
 			[]violation{
 				{"/BookingReport/Booking/BookingAgencyRecordIdentification/IdentificationID", "pattern"},
@@ -763,6 +775,35 @@ func TestNIEMChronologyMessageShowsNanoseconds(t *testing.T) {
 	}
 }
 
+// TestNIEMChronologyMessageInOneOffset checks that a chronology message
+// writes the booking in the offset of the time it compares with it.
+func TestNIEMChronologyMessageInOneOffset(t *testing.T) {
+	a := newAdapter(t)
+	tests := []struct {
+		sample, old, new, want string
+	}{
+		{"release_report", "2025-10-18T17:45:00+05:30", "2025-09-21T06:00:00-07:00",
+			"the release, 2025-09-21T06:00:00-07:00, is before the booking, 2025-09-21T06:40:00-07:00"},
+		{"booking_report", "2025-09-20T16:30:00+05:30", "2025-09-21T14:00:00Z",
+			"the arrest, 2025-09-21T14:00:00Z, is after the booking, 2025-09-21T13:40:00Z"},
+	}
+	for _, tt := range tests {
+		body := string(inputs(t, ".xml")[tt.sample])
+		if !strings.Contains(body, tt.old) {
+			t.Fatalf("%s lacks %s", tt.sample, tt.old)
+		}
+		_, err := a.Decode([]byte(strings.Replace(body, tt.old, tt.new, 1)), prisons.XMLContentType)
+		vs := schemas.Violations(err)
+		if len(vs) != 1 || vs[0].Rule != "chronology" {
+			t.Errorf("%s at %s: violations %v, want one of rule chronology", tt.sample, tt.new, vs)
+			continue
+		}
+		if vs[0].Message != tt.want {
+			t.Errorf("%s at %s: message %q, want %q", tt.sample, tt.new, vs[0].Message, tt.want)
+		}
+	}
+}
+
 // TestNIEMDateWithoutTime gives a NIEM release and booking a date
 // without a time, which would be read as midnight.
 func TestNIEMDateWithoutTime(t *testing.T) {
@@ -947,5 +988,41 @@ func TestBirthDateMessages(t *testing.T) {
 	})
 	if _, err := a.Decode(body, prisons.ContentType); err != nil {
 		t.Errorf("born on the day of the movement: %v", err)
+	}
+}
+
+// TestNIEMBuiltIDFitsMessageID decodes booking reports without a
+// document id whose prison code has 64 characters. With a booking number
+// of 32 characters the built id has 128, the maximum of a prison's
+// message_id, so the report is accepted and encodes as a prison's JSON
+// movement. With one of 64 characters the report is rejected at the
+// missing document id.
+func TestNIEMBuiltIDFitsMessageID(t *testing.T) {
+	a := newAdapter(t)
+	body := string(inputs(t, ".xml")["booking_report"])
+	docID := "<core:DocumentIdentification>\n    <core:IdentificationID>KLDJEKM-BKG-2025-1822</core:IdentificationID>\n  </core:DocumentIdentification>"
+	for _, old := range []string{docID, "\n        KLDJEKM\n", ">B-2025-1822<"} {
+		if !strings.Contains(body, old) {
+			t.Fatalf("booking_report.xml lacks %q", old)
+		}
+	}
+	body = strings.Replace(body, docID, "", 1)
+	body = strings.Replace(body, "\n        KLDJEKM\n", strings.Repeat("K", 64), 1)
+	withNumber := func(length int) string {
+		return strings.Replace(body, ">B-2025-1822<", ">"+strings.Repeat("B", length)+"<", 1)
+	}
+
+	m := decodeOneNIEM(t, a, withNumber(32))
+	if got := len(m.SenderMessageID); got != 128 {
+		t.Errorf("built id %q has %d characters, want 128", m.SenderMessageID, got)
+	}
+	if _, err := a.Encode(&m); err != nil {
+		t.Errorf("Encode: %v", err)
+	}
+
+	_, err := a.Decode([]byte(withNumber(64)), prisons.XMLContentType)
+	want := []violation{{"/BookingReport/DocumentIdentification", "required"}}
+	if got := jsondoctest.ViolationsOf(t, err); !slices.Equal(got, want) {
+		t.Errorf("violations = %v, want %v\n%v", got, want, err)
 	}
 }

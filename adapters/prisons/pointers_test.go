@@ -72,7 +72,7 @@ func TestBodyPointerNIEMReport(t *testing.T) {
 			"2025-09-21T19:10:00+05:30", "2099-09-21T19:10:00+05:30"},
 		"prison": {"booking_report", "/prisoner_movement/prisoner/prison_code", "code",
 			"\n        KLDJEKM\n", "\n        KLDJ/EKM\n"},
-		"prisoner": {"release_report", "/prisoner_movement/prisoner/number", "code",
+		"prisoner": {"release_report", "/prisoner_movement/prisoner/number", "pattern",
 			"UT-2240-2025", "UT/2240"},
 	} {
 		t.Run(name, func(t *testing.T) {

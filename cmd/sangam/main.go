@@ -173,10 +173,13 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'sangam COMMAND -h' for a command's flags.")
-	fmt.Fprintln(w, "Exit status: 0 success, or for serve and demo a stop on SIGTERM or SIGINT,")
-	fmt.Fprintln(w, "also during the start, 1 invalid input, 2 usage or setup error,")
-	fmt.Fprintln(w, "3 not done for now: the hub, or for serve, demo and bench its PostgreSQL")
-	fmt.Fprintln(w, "server, was unavailable (run the command again later).")
+	fmt.Fprintln(w, "\nExit status:")
+	fmt.Fprintln(w, "  0  success; for serve and demo also a stop on SIGTERM or SIGINT,")
+	fmt.Fprintln(w, "     during the start too")
+	fmt.Fprintln(w, "  1  invalid input")
+	fmt.Fprintln(w, "  2  usage or setup error")
+	fmt.Fprintln(w, "  3  not done for now: the hub was unavailable, or for serve, demo and")
+	fmt.Fprintln(w, "     bench the PostgreSQL server; run the command again later")
 }
 
 // readInput reads the named file, or standard input for "-".

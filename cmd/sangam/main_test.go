@@ -332,3 +332,16 @@ func TestDemoRejectsInvalidMockPort(t *testing.T) {
 		}
 	}
 }
+
+// TestUsageListsExitStatuses checks that the usage lists each exit
+// status at the start of a line of its own.
+func TestUsageListsExitStatuses(t *testing.T) {
+	var out bytes.Buffer
+	usage(&out)
+	for _, status := range []string{"0  success", "1  invalid input", "2  usage or setup error",
+		"3  not done for now"} {
+		if !strings.Contains(out.String(), "\n  "+status) {
+			t.Errorf("usage lacks a line starting with %q:\n%s", status, out.String())
+		}
+	}
+}

@@ -162,3 +162,29 @@ func TestErrorLinesMaskEscapedAadhaar(t *testing.T) {
 	}
 	wantMasked(t, "stderr", errOut)
 }
+
+// TestDryRunLineMasksAadhaar checks that a dead letter's reason in the
+// output of replay --dry-run shows the Aadhaar number masked when a
+// zero-width space or a tab separates its digit groups.
+func TestDryRunLineMasksAadhaar(t *testing.T) {
+	for _, reason := range []string{`refused 4918\u200b7362 5403`, `refused 4918\t7362 5403`} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"replays": [], "dry_run": true, "would_replay": [{"id": "` + deadID1 + `",
+				"destination": "dpo", "message_id": "m1", "route": "r1",
+				"updated_at": "2025-10-18T12:15:00Z", "reason": "` + reason + `"}]}`))
+		}))
+		code, out, errOut := runCLI(t, "replay", "--hub", srv.URL, "--dry-run", deadID1)
+		srv.Close()
+		if code != exitOK {
+			t.Errorf("reason %s: exit code %d, want %d; stderr: %s", reason, code, exitOK, errOut)
+		}
+		wantMasked(t, reason, out)
+		if strings.Contains(out, "7362") {
+			t.Errorf("reason %s: output %q shows the middle digits in clear", reason, out)
+		}
+		if !strings.Contains(out, "would replay "+deadID1+" to dpo") {
+			t.Errorf("reason %s: output %q, want the would-replay line", reason, out)
+		}
+	}
+}

@@ -37,9 +37,9 @@ type destinationsResponse struct {
 	BacklogUnavailable string           `json:"backlog_unavailable"`
 }
 
-// operatorFlags registers the flags that every operator command takes:
-// --hub, --token and --token-file. It returns a function that gives the
-// client after parsing.
+// operatorFlags registers the flags with which destinations, deadletters
+// and replay reach the hub: --hub, --token and --token-file. It returns
+// a function that gives the client after parsing.
 func operatorFlags(fs *flag.FlagSet, stderr io.Writer) func() (*adminClient, error) {
 	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
 	token := tokenFlag(fs, stderr)

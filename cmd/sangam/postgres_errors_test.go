@@ -95,3 +95,23 @@ func TestUnreachablePostgresOneLine(t *testing.T) {
 		})
 	}
 }
+
+// TestUnreachablePostgresHostsPlural starts serve on two loopback ports
+// where nothing listens. The line names both servers with a plural verb.
+func TestUnreachablePostgresHostsPlural(t *testing.T) {
+	unsetModeVariables(t)
+	unsetEnv(t, "PGSSLMODE")
+	unsetEnv(t, aadhaarKeyEnv)
+	first, second := closedPort(t), closedPort(t)
+	dsn := "postgres://sangam@" + first + "," + second + "/sangam"
+	code, _, errOut := runCLI(t, "serve", "--listen", "127.0.0.1:0", "--data", t.TempDir(),
+		"--postgres", dsn)
+	if code != exitNotStored {
+		t.Errorf("exit %d, want %d; stderr %s", code, exitNotStored, errOut)
+	}
+	want := "sangam serve: PostgreSQL at " + first + ", " + second + " are unreachable: " +
+		"connection refused; start the hub again once PostgreSQL accepts connections\n"
+	if !strings.HasSuffix(errOut, want) {
+		t.Errorf("stderr %q, want it to end with %q", errOut, want)
+	}
+}

@@ -17,7 +17,7 @@ import (
 
 func runReplay(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
-	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
+	client := operatorFlags(fs, stderr)
 	force := fs.Bool("force", false, "replay even deliveries that were replayed before; a forced replay carries an Idempotency-Key of its own, so a deduplicating destination processes it again. With a filter, a message that reached its destination is still left out")
 	by := fs.String("by", "", "your name, recorded with each replay beside the token's holder (default without a token: cli)")
 	filter := deadLetterFlags(fs, "replay")
@@ -25,7 +25,6 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		"would leave other matching dead letters out, and replay nothing")
 	limit := fs.Int("limit", 0, "replay at most this many dead letters (default 100)")
 	all := fs.Bool("all", false, "replay the dead letters of every destination and route")
-	token := tokenFlag(fs, stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam replay [flags] DELIVERY_ID...")
 		fmt.Fprintln(stderr, "       sangam replay [flags] --destination NAME|--route NAME|--reason TEXT|--from T|--to T|--all")
@@ -51,10 +50,11 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if ids, err = parseDeliveryIDs(ids); err != nil {
 		return err
 	}
-	bearer, err := token()
+	c, err := client()
 	if err != nil {
 		return err
 	}
+	base, bearer := c.base, c.token
 	who := *by
 	if who == "" && bearer == "" {
 		// With a token the hub records its holder, and "cli" beside it
@@ -64,10 +64,6 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if err := (api.ReplayRequest{By: who}).Check(); err != nil {
 		// Checked once here, or each id would print the same error.
 		return usageErrorf("replay", "--%v", err)
-	}
-	base, err := hubBase(*hub)
-	if err != nil {
-		return err
 	}
 	replay := api.ReplayRequest{Force: *force, By: who, DryRun: *dryRun}
 	switch {
@@ -89,9 +85,13 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			none = "no dead letter to replay: the hub's journal has none"
 		}
 		n, err := postReplay(base, "/api/v1/deadletters/replay", body, bearer, none, stdout)
-		if err != nil || req.DryRun {
-			// A dry run counts the dead letters beyond the limit itself.
+		if err != nil {
 			return err
+		}
+		if req.DryRun {
+			// A dry run counts the dead letters beyond the limit itself.
+			fmt.Fprintln(stdout, dryRunNote)
+			return nil
 		}
 		warnReplayLimit(stderr, n, req.Limit, req.Force)
 		return nil
@@ -165,9 +165,17 @@ func checkReplayFlags(fs *flag.FlagSet, ids []string, filtered, all bool, limit 
 func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr, stdout io.Writer) error {
 	body, _ := json.Marshal(req)
 	var rejected error
+	answered := false
+	defer func() {
+		// Printed once for all ids, after the lines of the last one.
+		if req.DryRun && answered {
+			fmt.Fprintln(stdout, dryRunNote)
+		}
+	}()
 	for _, id := range ids {
 		_, err := postReplay(base, "/api/v1/deliveries/"+url.PathEscape(id)+"/replay", body, token,
 			"no dead letters matched", stdout)
+		answered = answered || err == nil
 		switch {
 		case errors.Is(err, errUnavailable), errors.Is(err, errHubSetup),
 			errors.Is(err, errUnauthorized):
@@ -186,6 +194,9 @@ func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr,
 	}
 	return rejected
 }
+
+// dryRunNote ends the output of a dry run that the hub responded to.
+const dryRunNote = "dry run: nothing replayed"
 
 // warnReplayLimit prints a warning when a filtered replay of n dead
 // letters stopped at its limit, because more may still match the filter. A
@@ -277,8 +288,10 @@ func printSkipped(stdout io.Writer, out api.ReplayResponse) {
 			reason = flagReason
 		}
 		replayedBefore = replayedBefore || sk.Reason == api.SkippedReplayedBefore
-		fmt.Fprintln(stdout, maskAadhaar(shownLine(fmt.Sprintf("skipped %s to %s: %s", count,
-			sk.Destination, reason))))
+		// Masked before control characters are escaped, as the dry run's
+		// lines are.
+		fmt.Fprintln(stdout, cell(fmt.Sprintf("skipped %s to %s: %s", count, sk.Destination,
+			reason)))
 	}
 	if replayedBefore && len(out.Replays) == 0 && len(out.WouldReplay) == 0 {
 		fmt.Fprintln(stdout, replayedBeforeHint)
@@ -322,16 +335,16 @@ func postReplay(base, path string, body []byte, token, none string, stdout io.Wr
 		fmt.Fprintln(stdout, maskAadhaar(replayLine(r)))
 	}
 	for _, dl := range out.WouldReplay {
-		fmt.Fprintln(stdout, maskAadhaar(shownLine(fmt.Sprintf(
+		// Masked first (cell), because shownLine writes a tab between
+		// the digit groups as <U+0009>, which masking reads as no
+		// separator.
+		fmt.Fprintln(stdout, cell(fmt.Sprintf(
 			"would replay %s to %s (message %s, route %s, died %s: %s)", dl.ID, dl.Destination,
-			dl.MessageID, dl.Route, dl.UpdatedAt.Format(time.RFC3339), dl.Reason))))
+			dl.MessageID, dl.Route, dl.UpdatedAt.Format(time.RFC3339), dl.Reason)))
 	}
 	printSkipped(stdout, out)
 	if len(out.Replays) == 0 && len(out.WouldReplay) == 0 && len(out.Skipped) == 0 {
 		fmt.Fprintln(stdout, none)
-	}
-	if out.DryRun {
-		fmt.Fprintln(stdout, "dry run: nothing replayed")
 	}
 	return len(out.Replays), nil
 }

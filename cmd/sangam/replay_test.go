@@ -442,3 +442,33 @@ func TestReplaySkippedNamesFlags(t *testing.T) {
 		t.Errorf("stdout = %q, want it to contain %q", out, want)
 	}
 }
+
+// TestDryRunOfSeveralIDsNotedOnce checks that replay --dry-run with two
+// delivery ids lists both and prints once, at the end, that it replayed
+// nothing.
+func TestDryRunOfSeveralIDsNotedOnce(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/v1/deliveries/"), "/replay")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"replays": [], "dry_run": true, "would_replay": [{"id": "` + id + `",
+			"destination": "dpo", "message_id": "m1", "route": "r1",
+			"updated_at": "2025-10-18T12:15:00Z", "reason": "refused"}]}`))
+	}))
+	defer srv.Close()
+
+	code, out, errOut := runCLI(t, "replay", "--hub", srv.URL, "--dry-run", deadID1, deadID2)
+	if code != exitOK {
+		t.Fatalf("exit code %d, want %d; stderr: %s", code, exitOK, errOut)
+	}
+	for _, id := range []string{deadID1, deadID2} {
+		if !strings.Contains(out, "would replay "+id+" to dpo") {
+			t.Errorf("stdout = %q, want a line for %s", out, id)
+		}
+	}
+	if n := strings.Count(out, "dry run: nothing replayed"); n != 1 {
+		t.Errorf("stdout = %q says %d times that nothing was replayed, want once", out, n)
+	}
+	if !strings.HasSuffix(out, "dry run: nothing replayed\n") {
+		t.Errorf("stdout = %q, want it to end with the dry-run note", out)
+	}
+}

@@ -307,7 +307,7 @@ func routesExport(c *adminClient, n int, stdout, stderr io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stderr, "routes version %d (%s), saved %s by %s\n", v.Number, state,
-		v.CreatedAt.Format("2006-01-02 15:04:05 MST"), shownLine(v.By))
+		v.CreatedAt.Format("2006-01-02 15:04:05 MST"), cell(v.By))
 	_, err = io.WriteString(stdout, v.Document)
 	return err
 }
@@ -431,13 +431,13 @@ func routesHistory(c *adminClient, limit, before int, stdout io.Writer) error {
 		if v.InForce {
 			mark = "*"
 		}
-		note := shownLine(v.Comment)
+		note := cell(v.Comment)
 		// The hub's default comment of a restore already names the version.
 		if v.RestoredFrom > 0 && v.Comment != api.RestoreComment(v.RestoredFrom) {
 			note = strings.TrimLeft(note+fmt.Sprintf(" (restores v%d)", v.RestoredFrom), " ")
 		}
 		line := fmt.Sprintf("%s v%-4d %s  %-20s %s", mark, v.Number,
-			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), shownLine(v.By), note)
+			v.CreatedAt.UTC().Format("2006-01-02 15:04:05Z"), cell(v.By), note)
 		fmt.Fprintln(stdout, strings.TrimRight(line, " "))
 	}
 	return nil

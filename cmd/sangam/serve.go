@@ -73,6 +73,9 @@ func hubFlags(fs *flag.FlagSet) func() (hub.Config, error) {
 		if err := checkListen(*listen); err != nil {
 			return cfg, err
 		}
+		if err := checkDataFolder(*data); err != nil {
+			return cfg, err
+		}
 		if *kafkaSession < 0 {
 			return cfg, flagErrorf("--kafka-session-timeout: invalid value %s: want a positive "+
 				"duration such as 45s, or leave the flag out for 30s", *kafkaSession)
@@ -186,6 +189,22 @@ func checkListen(listen string) error {
 	if err != nil {
 		return flagErrorf("--listen: invalid value %q: want a host:port address with a port "+
 			"from 0 to 65535, such as %s", listen, hub.DefaultListen)
+	}
+	return nil
+}
+
+// checkDataFolder returns a usageError when data, the value of --data, is
+// a file or has a file among its parents, so that the hub can neither
+// use it nor create it. A folder that does not exist yet passes, because
+// the hub creates it.
+func checkDataFolder(data string) error {
+	const want = "give the path of a folder, existing or new"
+	info, err := os.Stat(data)
+	switch {
+	case err == nil && !info.IsDir():
+		return flagErrorf("--data: %s is a file, not a folder: %s", data, want)
+	case errors.Is(err, syscall.ENOTDIR):
+		return flagErrorf("--data: %s: a part of the path is a file, not a folder: %s", data, want)
 	}
 	return nil
 }

@@ -23,8 +23,8 @@ func TestServeInvalidPoolSettingNamesIt(t *testing.T) {
 	unsetEnv(t, "PGSSLMODE")
 	const base = "postgres://postgres:s3cret@127.0.0.1:5432/test?sslmode=disable&"
 	cases := []struct{ setting, want string }{
-		{"pool_max_conns=abc", `pool_max_conns: invalid value "abc": want a whole number ≥ 1`},
-		{"pool_min_conns=many", `pool_min_conns: invalid value "many": want a whole number ≥ 0`},
+		{"pool_max_conns=abc", `pool_max_conns: invalid value "abc": want a whole number of at least 1`},
+		{"pool_min_conns=many", `pool_min_conns: invalid value "many": want a whole number of at least 0`},
 		{"pool_max_conn_lifetime=1", `pool_max_conn_lifetime: invalid value "1": want a positive duration, such as 30s or 5m`},
 		{"pool_max_conn_idle_time=x", `pool_max_conn_idle_time: invalid value "x": want a positive duration, such as 30s or 5m`},
 		{"pool_health_check_period=0s", `pool_health_check_period: invalid value "0s": want a positive duration, such as 30s or 5m`},
@@ -111,8 +111,8 @@ func TestServeListsEveryRoutesProblem(t *testing.T) {
 // TestFailedServeLeavesNoDataFolder starts serve with a --data folder
 // whose parent does not exist either. The starts fail on an address in
 // use, an invalid routes file and a PostgreSQL server that refuses the
-// connection. Each start leaves neither folder behind. A folder that existed before the start
-// stays.
+// connection. Each start leaves neither folder behind, and a folder that
+// existed before the start stays.
 func TestFailedServeLeavesNoDataFolder(t *testing.T) {
 	unsetModeVariables(t)
 	unsetEnv(t, aadhaarKeyEnv)
@@ -130,6 +130,8 @@ func TestFailedServeLeavesNoDataFolder(t *testing.T) {
 		code int
 		args []string
 	}{
+		// A guard: hub.Open binds the address before it creates a
+		// folder, so this case fails only if that order changes.
 		{"address in use", exitSetup, []string{"--listen", inUse.Addr().String()}},
 		{"invalid routes", exitSetup, []string{"--listen", "127.0.0.1:0", "--routes", routesFile}},
 		{"postgres refused", exitNotStored, []string{"--listen", "127.0.0.1:0", "--postgres",
@@ -211,5 +213,57 @@ func TestServeStopWhileWaitingForPostgres(t *testing.T) {
 	}
 	if _, err := os.Stat(data); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the start left %s behind: stat: %v", data, err)
+	}
+}
+
+// TestServePoolMinimumAboveMaximum starts serve with a pool_min_conns
+// above pool_max_conns, which pgxpool accepts. The start exits 2 with an
+// error that names both settings, before it connects: nothing listens on
+// port 9, so a start that tried would exit 3.
+func TestServePoolMinimumAboveMaximum(t *testing.T) {
+	unsetModeVariables(t)
+	unsetEnv(t, "PGSSLMODE")
+	dsn := "postgres://postgres:s3cret@127.0.0.1:9/test?sslmode=disable" +
+		"&search_path=pool_sizes&pool_min_conns=5&pool_max_conns=2"
+	code, _, errOut := runCLI(t, "serve", "--listen", "127.0.0.1:0", "--data", t.TempDir(),
+		"--postgres", dsn)
+	if code != exitSetup {
+		t.Errorf("exit %d, want %d; stderr %s", code, exitSetup, errOut)
+	}
+	want := "sangam serve: --postgres: pool_min_conns, pool_max_conns: pool_min_conns=5 is " +
+		"more than pool_max_conns=2"
+	if !strings.HasPrefix(errOut, want) {
+		t.Errorf("stderr %q, want it to start with %q", errOut, want)
+	}
+	if strings.Contains(errOut, "s3cret") {
+		t.Errorf("stderr repeats the password: %q", errOut)
+	}
+}
+
+// TestServeDataFileNamesFlag starts serve with --data naming a file, and
+// a path below a file. Each start exits 2 with an error that names
+// --data, and leaves the file as it was.
+func TestServeDataFileNamesFlag(t *testing.T) {
+	unsetModeVariables(t)
+	file := filepath.Join(t.TempDir(), "hub.db")
+	if err := os.WriteFile(file, []byte("not a folder\n"), 0o600); err != nil {
+		t.Fatalf("writing %s: %v", file, err)
+	}
+	cases := []struct{ data, want string }{
+		{file, "sangam serve: --data: " + file + " is a file, not a folder"},
+		{filepath.Join(file, "sub"), "sangam serve: --data: " + filepath.Join(file, "sub") +
+			": a part of the path is a file, not a folder"},
+	}
+	for _, c := range cases {
+		code, _, errOut := runCLI(t, "serve", "--listen", "127.0.0.1:0", "--data", c.data)
+		if code != exitSetup {
+			t.Errorf("--data %s: exit %d, want %d; stderr %s", c.data, code, exitSetup, errOut)
+		}
+		if !strings.HasPrefix(errOut, c.want) {
+			t.Errorf("--data %s: stderr %q, want it to start with %q", c.data, errOut, c.want)
+		}
+	}
+	if got, err := os.ReadFile(file); err != nil || string(got) != "not a folder\n" {
+		t.Errorf("%s after the starts: %q, %v; want it unchanged", file, got, err)
 	}
 }

@@ -92,11 +92,15 @@ func postgresUnavailable(err error, next string) error {
 			reasons = append(reasons, reason)
 		}
 	}
+	addresses := serverAddresses(connectErr.Config)
 	state := "is unreachable"
+	if len(addresses) > 1 {
+		state = "are unreachable"
+	}
 	if turnedAway {
 		state = "turned the connection away for now"
 	}
-	servers := strings.Join(serverAddresses(connectErr.Config), ", ")
+	servers := strings.Join(addresses, ", ")
 	return postgresUnavailableError{err: err, message: fmt.Sprintf("PostgreSQL at %s %s: %s; %s",
 		servers, state, strings.Join(reasons, ", and "), next)}
 }

@@ -401,7 +401,7 @@ func (s *Server) removedDestinations(r *http.Request, current []byte, next route
 		return nil
 	}
 
-	backlog, err := s.Store.Backlog(r.Context())
+	backlog, err := s.readBacklog(r)
 	if err != nil {
 		if !s.clientGone(r, "reading the backlog", err) {
 			s.failures.backlog.Failed(err)

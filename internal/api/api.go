@@ -83,6 +83,11 @@ type Server struct {
 	// it; DefaultBodyStall when 0. A body that stalls longer gets 400 and
 	// stores nothing, and its connection is closed.
 	BodyStall time.Duration
+	// BacklogTimeout is the longest that GET /api/v1/destinations and a
+	// routes change that removes destinations wait for the journal's
+	// backlog; DefaultBacklogTimeout when 0. Past it they respond without
+	// the backlog.
+	BacklogTimeout time.Duration
 	// ReadTimeout is the http.Server's ReadTimeout, zero for none. The
 	// read deadlines that cut off a stalled body are never later than
 	// ReadTimeout after the handler starts.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -690,7 +691,7 @@ type DestinationStatus struct {
 // the reason the backlogs are missing.
 func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
 	backlogs := map[string]journal.Backlog{}
-	backlog, err := s.Store.Backlog(r.Context())
+	backlog, err := s.readBacklog(r)
 	if s.clientGone(r, "listing destinations", err) {
 		return
 	}
@@ -735,10 +736,44 @@ func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
 			Breaker: breaker(b.Destination), Backlog: &b})
 	}
 	body := map[string]any{"destinations": out}
-	if err != nil {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		body["backlog_unavailable"] = fmt.Sprintf("the journal did not respond within %s, "+
+			"so the backlogs are left out", s.backlogTimeout())
+	case err != nil:
 		body["backlog_unavailable"] = "reading the journal failed, so the backlogs are left out"
 	}
 	WriteJSON(w, http.StatusOK, body)
+}
+
+// DefaultBacklogTimeout is the longest that a request waits for the
+// journal's backlog when Server.BacklogTimeout is 0. It is the same as
+// metrics.DefaultReadTimeout.
+const DefaultBacklogTimeout = 5 * time.Second
+
+// backlogTimeout returns s.BacklogTimeout, or DefaultBacklogTimeout when
+// it is 0.
+func (s *Server) backlogTimeout() time.Duration {
+	if s.BacklogTimeout > 0 {
+		return s.BacklogTimeout
+	}
+	return DefaultBacklogTimeout
+}
+
+// readBacklog reads the journal's backlog for r, waiting at most
+// s.backlogTimeout(), so that a slow journal or a lock on the deliveries
+// does not hold up the response. The error then matches
+// context.DeadlineExceeded.
+func (s *Server) readBacklog(r *http.Request) ([]journal.Backlog, error) {
+	timeout := s.backlogTimeout()
+	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	defer cancel()
+	backlog, err := s.Store.Backlog(ctx)
+	if err != nil && ctx.Err() == context.DeadlineExceeded {
+		return nil, fmt.Errorf("the journal did not respond within %s: %w", timeout,
+			context.DeadlineExceeded)
+	}
+	return backlog, err
 }
 
 // shards returns a destination's shard count, its concurrency, or 1 for a

@@ -6,8 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/api"
@@ -288,5 +291,90 @@ func TestDestinationsListedWhileJournalDown(t *testing.T) {
 	}
 	if _, ok := station["pending"]; ok {
 		t.Errorf("station shows a pending count the journal could not give: %s", r.body)
+	}
+}
+
+// TestDestinationsListedWhileDeliveriesLocked holds an exclusive lock on
+// the deliveries table in a second session. The list must still come,
+// once the server's backlog timeout has passed, with the breakers and
+// backlog_unavailable, and show the backlog again once the lock is gone.
+func TestDestinationsListedWhileDeliveriesLocked(t *testing.T) {
+	ctx := context.Background()
+	schema := postgresSchema(t)
+	dsn := pgtest.WithSearchPath(t, postgresDSN(), schema)
+	log := slog.New(slog.DiscardHandler)
+	store, svc := postgresIngest(t, dsn, log)
+	logs := &lockedBuffer{}
+	server := &api.Server{Ingest: svc, Store: store, Routes: svc.Routes,
+		Breakers: delivery.NewBreakers(delivery.BreakerConfig{}, log),
+		Log:      slog.New(slog.NewJSONHandler(logs, nil)), BacklogTimeout: 200 * time.Millisecond}
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+	f := &fixture{store: store, ingest: svc, url: srv.URL}
+	f.postFIR(t, "EKM0412-FIR-802")
+
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("connecting the session that holds the lock: %v", err)
+	}
+	defer conn.Close(ctx)
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatalf("beginning the locking transaction: %v", err)
+	}
+	if _, err := tx.Exec(ctx, "LOCK TABLE "+schema+".deliveries IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatalf("locking the deliveries: %v", err)
+	}
+	// The lock ends by itself, as a long statement would, so that a
+	// server that waits for it still responds and the test fails on the
+	// body rather than hanging.
+	release := time.AfterFunc(20*time.Second, func() { _ = tx.Rollback(ctx) })
+
+	var body struct {
+		Destinations []map[string]any `json:"destinations"`
+		Unavailable  string           `json:"backlog_unavailable"`
+	}
+	r := f.get(t, "/api/v1/destinations")
+	if release.Stop() {
+		if err := tx.Rollback(ctx); err != nil {
+			t.Fatalf("releasing the lock: %v", err)
+		}
+	}
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /api/v1/destinations with the deliveries locked: status %d, want 200; "+
+			"body %s", r.status, r.body)
+	}
+	if err := json.Unmarshal(r.body, &body); err != nil {
+		t.Fatalf("decoding destinations: %v; body %s", err, r.body)
+	}
+	if !strings.Contains(body.Unavailable, "did not respond within 200ms") {
+		t.Errorf("backlog_unavailable = %q, want it to say the journal did not respond "+
+			"within 200ms; body %s", body.Unavailable, r.body)
+	}
+	if len(body.Destinations) != 1 {
+		t.Fatalf("destinations = %s, want station", r.body)
+	}
+	if _, ok := body.Destinations[0]["breaker"]; !ok {
+		t.Errorf("station has no breaker: %s", r.body)
+	}
+	if _, ok := body.Destinations[0]["pending"]; ok {
+		t.Errorf("station shows a pending count the journal did not give: %s", r.body)
+	}
+	failed := logs.lines(t, "reading the backlog failed")
+	if len(failed) != 1 {
+		t.Fatalf("logged %d lines \"reading the backlog failed\", want 1", len(failed))
+	}
+	if text, _ := failed[0]["error"].(string); !strings.Contains(text, "did not respond") {
+		t.Errorf("failure line error = %q, want it to say the journal did not respond", text)
+	}
+
+	r = f.get(t, "/api/v1/destinations")
+	body.Unavailable, body.Destinations = "", nil
+	if err := json.Unmarshal(r.body, &body); err != nil {
+		t.Fatalf("decoding destinations after the lock: %v; body %s", err, r.body)
+	}
+	if body.Unavailable != "" || len(body.Destinations) != 1 ||
+		body.Destinations[0]["pending"] != 1.0 {
+		t.Errorf("destinations after the lock = %s, want station with 1 pending", r.body)
 	}
 }

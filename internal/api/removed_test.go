@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/sangam-hub/sangam/adapters/registry"
 	"github.com/sangam-hub/sangam/internal/api"
@@ -77,6 +78,13 @@ type routesFixture struct {
 // as the routes store's first version.
 func newRoutesFixture(t *testing.T, doc string) *routesFixture {
 	t.Helper()
+	return newRoutesFixtureWith(t, doc, func(*api.Server) {})
+}
+
+// newRoutesFixtureWith is newRoutesFixture with configure applied to the
+// server before it starts.
+func newRoutesFixtureWith(t *testing.T, doc string, configure func(*api.Server)) *routesFixture {
+	t.Helper()
 	ctx := context.Background()
 	db, err := hubsqlite.Open(filepath.Join(t.TempDir(), "hub.db"))
 	if err != nil {
@@ -118,6 +126,7 @@ func newRoutesFixture(t *testing.T, doc string) *routesFixture {
 	svc := &ingest.Service{Adapters: set, Store: store, Log: log, Routes: inForce}
 	server := &api.Server{Ingest: svc, Store: store, Routes: inForce, Breakers: breakers,
 		Versions: versions, Adapters: set, Log: log, Metrics: m}
+	configure(server)
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
 	rf.fixture = &fixture{db: db, store: store, ingest: svc, url: srv.URL}
@@ -456,6 +465,41 @@ func TestRoutesChangeWarnsOfRemovedBacklog(t *testing.T) {
 		if !strings.Contains(got.Warning, "pending deliveries (2) will be dead-lettered") {
 			t.Errorf("dry run %v: warning %q, want it to count the pending deliveries", dryRun, got.Warning)
 		}
+	}
+}
+
+// stalledBacklog is a journal whose backlog read waits until its
+// context ends, as a read blocked by a lock on the deliveries does.
+type stalledBacklog struct {
+	journal.Store
+}
+
+func (stalledBacklog) Backlog(ctx context.Context) ([]journal.Backlog, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func TestRoutesChangeWarnsWhileBacklogStalls(t *testing.T) {
+	rf := newRoutesFixtureWith(t, twoDestinationRoutes, func(s *api.Server) {
+		s.Store = stalledBacklog{s.Store}
+		s.BacklogTimeout = 50 * time.Millisecond
+	})
+	rf.postFIRTo(t, "EKM0412-FIR-924")
+
+	change := api.RoutesChange{Document: stationOnlyRoutes, Expect: 1, DryRun: true}
+	r := putRoutes(t, rf.url, change)
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d, want 200; body %s", r.status, r.body)
+	}
+	var res api.RoutesChangeResult
+	if err := json.Unmarshal(r.body, &res); err != nil {
+		t.Fatalf("decoding %s: %v", r.body, err)
+	}
+	if len(res.RemovedDestinations) != 1 {
+		t.Fatalf("removed_destinations = %+v, want records", res.RemovedDestinations)
+	}
+	if got := res.RemovedDestinations[0].Warning; !strings.Contains(got, "their number is unknown") {
+		t.Errorf("warning %q, want it to say the number of pending deliveries is unknown", got)
 	}
 }
 

@@ -153,22 +153,25 @@ func (l *busLogger) With(fields watermill.LogFields) watermill.LoggerAdapter {
 		connectionLimit: l.connectionLimit, stopping: l.stopping, now: l.now}
 }
 
-// sharedLeftOut is the message of the line that counts the error lines
-// left out by the limit shared by the messages beyond
-// maxBusErrorMessages.
-const sharedLeftOut = "bus error lines left out"
+// leftOutMessage is the message of the lines that count the error lines
+// that the limit left out. It differs from the counted lines' message,
+// so that an alert on ERROR lines counts each failure once.
+const leftOutMessage = "similar bus errors left out"
 
-// logLeftOut logs, at Error with each line's message, the count of error
-// lines that l.limit left out of each entry in held. Such a line has no
-// error and no fields of a With, because the lines it counts had their
-// own.
+// logLeftOut logs at Warn, for each entry in held, the count of error
+// lines with one message that l.limit left out, with that message as
+// attribute message. The count of the limit shared by the messages
+// beyond maxBusErrorMessages has rate_limit=shared in its place. Such a
+// line has no error and no fields of a With, because the lines it
+// counts had their own.
 func (l *busLogger) logLeftOut(held []throttle.HeldBack) {
 	for _, h := range held {
-		msg := h.Key
-		if msg == "" {
-			msg = sharedLeftOut
+		counted := slog.String("message", h.Key)
+		if h.Key == "" {
+			counted = slog.String("rate_limit", "shared")
 		}
-		l.log.Error(msg, "similar_lines_left_out", h.Suppressed, "left_out_since", h.Since)
+		l.log.Warn(leftOutMessage, counted, "similar_lines_left_out", h.Suppressed,
+			"left_out_since", h.Since)
 	}
 }
 

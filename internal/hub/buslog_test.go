@@ -191,8 +191,14 @@ func TestWatermillLoggerFlushesLeftOutLines(t *testing.T) {
 		t.Fatalf("%d lines after the interval, want 2 with the count of the one left out: %q", len(got), got)
 	}
 	held := got[1]
-	if !strings.Contains(held, "level=ERROR") {
-		t.Errorf("count line %q, want it at ERROR like the line it counts", held)
+	if !strings.Contains(held, "level=WARN") {
+		t.Errorf("count line %q, want it at WARN, so that an alert on ERROR counts the failure once", held)
+	}
+	if !strings.Contains(held, `msg="similar bus errors left out"`) {
+		t.Errorf("count line %q, want a message of its own", held)
+	}
+	if !strings.Contains(held, `message="Handler returned error"`) {
+		t.Errorf("count line %q, want the counted lines' message as attribute message", held)
 	}
 	if !strings.Contains(held, "similar_lines_left_out=1") {
 		t.Errorf("count line %q, want similar_lines_left_out=1", held)

@@ -29,7 +29,8 @@ var errForm = errors.New("invalid connection string: want a postgres:// URL or k
 	"pairs, such as " + Example)
 
 // Check returns nil when pgconn.ParseConfig accepts dsn, dsn is not
-// blank and every setting in poolSettings that dsn gives is valid.
+// blank, every setting in poolSettings that dsn gives is valid and
+// neither pool minimum is above the pool's maximum (see checkPoolSizes).
 // Otherwise it returns an error that names the setting at fault when it
 // is sslmode, in dsn or in $PGSSLMODE, or one of poolSettings, and lists
 // the values allowed. Any other fault gets an error that shows the
@@ -88,7 +89,8 @@ var poolSettings = []poolSetting{
 }
 
 // checkPoolSettings returns an error for the first of poolSettings whose
-// value in params is invalid, or nil when there is none.
+// value in params is invalid, or for pool sizes that contradict each
+// other, or nil when there is none.
 func checkPoolSettings(params map[string]string) error {
 	for _, s := range poolSettings {
 		value, ok := params[s.name]
@@ -97,6 +99,33 @@ func checkPoolSettings(params map[string]string) error {
 		}
 		if want := s.check(value); want != "" {
 			return fmt.Errorf("%s: invalid value %q: want %s", s.name, value, want)
+		}
+	}
+	return checkPoolSizes(params)
+}
+
+// checkPoolSizes returns an error naming both settings when
+// pool_min_conns or pool_min_idle_conns in params is more than
+// pool_max_conns. pgxpool accepts such a string, but it can never keep
+// that many connections. Without pool_max_conns each of the hub's pools
+// takes a size of its own, so there is nothing to compare with. The
+// values in params must be valid.
+func checkPoolSizes(params map[string]string) error {
+	value, ok := params["pool_max_conns"]
+	if !ok {
+		return nil
+	}
+	maxConns, _ := strconv.ParseInt(value, 10, 32)
+	for _, name := range []string{"pool_min_conns", "pool_min_idle_conns"} {
+		value, ok := params[name]
+		if !ok {
+			continue
+		}
+		n, _ := strconv.ParseInt(value, 10, 32)
+		if n > maxConns {
+			return fmt.Errorf("%s, pool_max_conns: %s=%d is more than pool_max_conns=%d, so "+
+				"the pool can never hold that many connections: lower %s or raise pool_max_conns",
+				name, name, n, maxConns, name)
 		}
 	}
 	return nil
@@ -108,7 +137,7 @@ func wholeNumber(least int64) func(string) string {
 	return func(value string) string {
 		n, err := strconv.ParseInt(value, 10, 32)
 		if err != nil || n < least {
-			return fmt.Sprintf("a whole number ≥ %d", least)
+			return fmt.Sprintf("a whole number of at least %d", least)
 		}
 		return ""
 	}

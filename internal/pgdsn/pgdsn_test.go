@@ -82,17 +82,17 @@ func TestCheckNamesInvalidPoolSetting(t *testing.T) {
 	t.Setenv("PGSSLMODE", "")
 	const base = "postgres://postgres:s3cret@127.0.0.1:5432/test?sslmode=disable&"
 	cases := []struct{ setting, want string }{
-		{"pool_max_conns=abc", `pool_max_conns: invalid value "abc": want a whole number ≥ 1`},
-		{"pool_max_conns=0", `pool_max_conns: invalid value "0": want a whole number ≥ 1`},
-		{"pool_max_conns=3000000000", `pool_max_conns: invalid value "3000000000": want a whole number ≥ 1`},
-		{"pool_min_conns=-1", `pool_min_conns: invalid value "-1": want a whole number ≥ 0`},
-		{"pool_min_idle_conns=x", `pool_min_idle_conns: invalid value "x": want a whole number ≥ 0`},
+		{"pool_max_conns=abc", `pool_max_conns: invalid value "abc": want a whole number of at least 1`},
+		{"pool_max_conns=0", `pool_max_conns: invalid value "0": want a whole number of at least 1`},
+		{"pool_max_conns=3000000000", `pool_max_conns: invalid value "3000000000": want a whole number of at least 1`},
+		{"pool_min_conns=-1", `pool_min_conns: invalid value "-1": want a whole number of at least 0`},
+		{"pool_min_idle_conns=x", `pool_min_idle_conns: invalid value "x": want a whole number of at least 0`},
 		{"pool_max_conn_lifetime=1", `pool_max_conn_lifetime: invalid value "1": want a positive duration, such as 30s or 5m`},
 		{"pool_max_conn_idle_time=-5s", `pool_max_conn_idle_time: invalid value "-5s": want a positive duration, such as 30s or 5m`},
 		{"pool_health_check_period=0s", `pool_health_check_period: invalid value "0s": want a positive duration, such as 30s or 5m`},
 		{"pool_max_conn_lifetime_jitter=soon", `pool_max_conn_lifetime_jitter: invalid value "soon": want a duration of 0 or more, such as 30s`},
 		{"pool_ping_timeout=-1s", `pool_ping_timeout: invalid value "-1s": want a duration of 0 or more, such as 30s`},
-		{"statement_cache_capacity=big", `statement_cache_capacity: invalid value "big": want a whole number ≥ 0`},
+		{"statement_cache_capacity=big", `statement_cache_capacity: invalid value "big": want a whole number of at least 0`},
 		{"default_query_exec_mode=fast", `default_query_exec_mode: invalid value "fast": want one of cache_statement, cache_describe, describe_exec, exec or simple_protocol`},
 	}
 	for _, c := range cases {
@@ -124,5 +124,49 @@ func TestCheckAcceptsValidPoolSettings(t *testing.T) {
 	}
 	if _, err := pgxpool.ParseConfig(dsn); err != nil {
 		t.Errorf("pgxpool.ParseConfig = %v, want nil", err)
+	}
+}
+
+func TestCheckPoolMinimumAboveMaximum(t *testing.T) {
+	t.Setenv("PGSSLMODE", "")
+	const base = "postgres://postgres:s3cret@127.0.0.1:5432/test?sslmode=disable&"
+	cases := []struct{ settings, want string }{
+		{"pool_min_conns=5&pool_max_conns=2", "pool_min_conns, pool_max_conns: pool_min_conns=5 " +
+			"is more than pool_max_conns=2, so the pool can never hold that many connections: " +
+			"lower pool_min_conns or raise pool_max_conns"},
+		{"pool_max_conns=2&pool_min_idle_conns=3", "pool_min_idle_conns, pool_max_conns: " +
+			"pool_min_idle_conns=3 is more than pool_max_conns=2, so the pool can never hold " +
+			"that many connections: lower pool_min_idle_conns or raise pool_max_conns"},
+	}
+	for _, c := range cases {
+		keywords := "host=127.0.0.1 password=s3cret " + strings.ReplaceAll(c.settings, "&", " ")
+		for _, dsn := range []string{base + c.settings, keywords} {
+			err := Check(dsn)
+			if err == nil {
+				t.Errorf("Check(%q) = nil, want an error", dsn)
+				continue
+			}
+			if err.Error() != c.want {
+				t.Errorf("Check(%q) = %q, want %q", dsn, err, c.want)
+			}
+			if strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("Check(%q) = %q repeats the password", dsn, err)
+			}
+		}
+	}
+}
+
+func TestCheckAcceptsPoolMinimumAtMaximum(t *testing.T) {
+	t.Setenv("PGSSLMODE", "")
+	const base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&"
+	for _, settings := range []string{
+		"pool_min_conns=2&pool_max_conns=2&pool_min_idle_conns=2",
+		// Without pool_max_conns each of the hub's pools sets its own size.
+		"pool_min_conns=64&pool_min_idle_conns=64",
+	} {
+		dsn := base + settings
+		if err := Check(dsn); err != nil {
+			t.Errorf("Check(%q) = %v, want nil", dsn, err)
+		}
 	}
 }

@@ -119,8 +119,8 @@ func (c *Checker) DateTime(pointer, s string) time.Time {
 		return time.Time{}
 	}
 	if t.Before(EarliestBirth) {
-		c.Add(pointer, RuleEarliest, "%s %s is before 1900-01-01: correct the date-time, "+
-			"such as %s", pointer, s, c.DateTimeExample)
+		c.Add(pointer, RuleEarliest, "date-time %s is before 1900-01-01, the earliest date the "+
+			"hub accepts: correct the date-time, such as %s", canonical.QuoteMasked(s), c.DateTimeExample)
 		return time.Time{}
 	}
 	if limit := c.Config.Now().Add(c.Config.ClockSkew); t.After(limit) {

@@ -161,9 +161,15 @@ func TestDateTimeEarliest(t *testing.T) {
 		if v.Pointer != "/at" || v.Rule != RuleEarliest {
 			t.Errorf("violation at %s of rule %s, want /at and %s", v.Pointer, v.Rule, RuleEarliest)
 		}
-		if !strings.Contains(v.Message, "/at") || !strings.Contains(v.Message, "1900-01-01") {
-			t.Errorf("message %q lacks the field or the bound", v.Message)
+		if !strings.Contains(v.Message, "1900-01-01") {
+			t.Errorf("message %q lacks the bound", v.Message)
 		}
+		if strings.HasPrefix(v.Message, "/at") {
+			t.Errorf("message %q repeats the pointer that the violation gives", v.Message)
+		}
+	}
+	if want := `date-time "0001-01-01T00:00:00Z" is before`; !strings.HasPrefix(c.Violations[1].Message, want) {
+		t.Errorf("message %q, want it to start with %q", c.Violations[1].Message, want)
 	}
 }
 
