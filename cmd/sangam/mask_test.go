@@ -170,7 +170,7 @@ func TestDryRunLineMasksAadhaar(t *testing.T) {
 	for _, reason := range []string{`refused 4918\u200b7362 5403`, `refused 4918\t7362 5403`} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"dry_run": true, "would_replay": [{"id": "` + deadID1 + `",
+			_, _ = w.Write([]byte(`{"replays": [], "dry_run": true, "would_replay": [{"id": "` + deadID1 + `",
 				"destination": "dpo", "message_id": "m1", "route": "r1",
 				"updated_at": "2025-10-18T12:15:00Z", "reason": "` + reason + `"}]}`))
 		}))

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -76,6 +77,9 @@ func runDestinations(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := checkHubResponse(c.base, data, "destinations"); err != nil {
+		return err
+	}
 	if *asJSON {
 		return printHubJSON(stdout, data)
 	}
@@ -86,6 +90,38 @@ func runDestinations(args []string, stdout, stderr io.Writer) error {
 	printDestinations(stdout, page.Destinations)
 	if page.BacklogUnavailable != "" {
 		fmt.Fprintln(stderr, "warning: "+shownLine(maskAadhaar(page.BacklogUnavailable)))
+	}
+	return nil
+}
+
+// checkHubResponse returns an error when data, the body of a 2xx response
+// of the hub at base, is not a JSON object with an array or null in each
+// of arrays. A server that is not a Sangam hub may respond 200 with other
+// JSON, which would otherwise read as an empty listing. The error for
+// such a body wraps errHubSetup, and the one for a body that is not JSON
+// starts with "reading the hub's response:".
+func checkHubResponse(base string, data []byte, arrays ...string) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &typeErr) {
+			return fmt.Errorf("reading the hub's response: %w", err)
+		}
+		// The body is JSON but not an object, so it has none of arrays.
+	}
+	for _, name := range arrays {
+		// The hub lists no destinations as null.
+		value := bytes.TrimSpace(fields[name])
+		if len(value) > 0 && (value[0] == '[' || string(value) == "null") {
+			continue
+		}
+		problem := fmt.Sprintf("its response has no %q array", name)
+		excerpt := []rune(string(bytes.TrimSpace(data)))
+		if len(excerpt) > 100 {
+			excerpt = append(excerpt[:100], '…')
+		}
+		return hubURLError{message: fmt.Sprintf("--hub %s does not look like a Sangam hub: %s "+
+			"(response: %s)", base, problem, shownLine(string(excerpt))), err: errors.New(problem)}
 	}
 	return nil
 }
@@ -148,8 +184,9 @@ func runDeadLetters(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("deadletters", flag.ContinueOnError)
 	client := operatorFlags(fs, stderr)
 	filter := deadLetterFlags(fs, "list")
-	replayed := fs.Bool("replayed", true, "with --replayed=false, list only the dead letters "+
-		"not replayed yet whose message did not reach the destination by another replay")
+	replayed := fs.Bool("replayed", true, "list the dead letters replayed before too, so the "+
+		"default lists all; --replayed=false lists only dead letters never replayed whose "+
+		"message did not reach the destination by another replay")
 	limit := fs.Int("limit", journal.DefaultLimit, "list at most this many dead letters, newest "+
 		"first, reading as many pages of the hub's listing as that takes")
 	asJSON := fs.Bool("json", false, "print the hub's JSON, Aadhaar numbers masked: one "+
@@ -212,8 +249,15 @@ func listDeadLetters(c *adminClient, query url.Values, limit int) (
 			DeadLetters []json.RawMessage `json:"dead_letters"`
 			Next        string            `json:"next"`
 		}
-		if err := c.do("GET", "/api/v1/deadletters?"+query.Encode(), nil, &page); err != nil {
+		data, err := c.call("GET", "/api/v1/deadletters?"+query.Encode(), nil)
+		if err != nil {
 			return nil, "", err
+		}
+		if err := checkHubResponse(c.base, data, "dead_letters"); err != nil {
+			return nil, "", err
+		}
+		if err := json.Unmarshal(data, &page); err != nil {
+			return nil, "", fmt.Errorf("reading the hub's response: %w", err)
 		}
 		letters = append(letters, page.DeadLetters...)
 		if page.Next == "" || len(letters) >= limit {

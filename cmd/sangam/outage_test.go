@@ -201,3 +201,67 @@ func TestOutageCommandsExitStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestOperatorCommandsRejectNonHub runs the operator commands against a
+// server that answers 200 with JSON or text that is not a hub's: each
+// exits 2 and says so, where it printed an empty listing before.
+func TestOperatorCommandsRejectNonHub(t *testing.T) {
+	other := jsonHub(t, `{"status": "ok", "items": []}`)
+	text := jsonHub(t, `all good`)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"destinations", "--hub", other}, `does not look like a Sangam hub: its response has no "destinations" array`},
+		{[]string{"destinations", "--hub", other, "--json"}, `does not look like a Sangam hub`},
+		{[]string{"deadletters", "--hub", other}, `does not look like a Sangam hub: its response has no "dead_letters" array`},
+		{[]string{"replay", "--hub", other, "--all"}, `does not look like a Sangam hub: its response has no "replays" array`},
+		{[]string{"replay", "--hub", other, deadID1, deadID2}, `does not look like a Sangam hub`},
+		{[]string{"deadletters", "--hub", text}, "reading the hub's response: invalid character 'a'"},
+		{[]string{"destinations", "--hub", text}, "reading the hub's response: invalid character 'a'"},
+	} {
+		code, out, errOut := runCLI(t, c.args...)
+		if code != exitSetup {
+			t.Errorf("%v: exit %d, want %d", c.args, code, exitSetup)
+		}
+		if !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: stderr %q, want it to contain %q", c.args, errOut, c.want)
+		}
+		if out != "" {
+			t.Errorf("%v: stdout %q, want nothing", c.args, out)
+		}
+	}
+	// A hub with no destinations lists them as null.
+	empty := jsonHub(t, `{"destinations": null}`)
+	code, out, errOut := runCLI(t, "destinations", "--hub", empty)
+	if code != exitOK || !strings.Contains(out, "no destinations") {
+		t.Errorf("destinations null: exit %d, stdout %q, stderr %q; want 0 and no destinations",
+			code, out, errOut)
+	}
+}
+
+// jsonHub starts a server that answers every request with 200 and body.
+func jsonHub(t *testing.T, body string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestDeadLettersHelpNamesReplayedDefault checks that the help of
+// --replayed says that the default lists all and what false lists.
+func TestDeadLettersHelpNamesReplayedDefault(t *testing.T) {
+	code, _, errOut := runCLI(t, "deadletters", "-h")
+	if code != exitOK {
+		t.Errorf("exit %d, want %d", code, exitOK)
+	}
+	for _, want := range []string{"the default lists all",
+		"--replayed=false lists only dead letters never replayed"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("help %q, want it to contain %q", errOut, want)
+		}
+	}
+}

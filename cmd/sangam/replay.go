@@ -28,6 +28,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam replay [flags] DELIVERY_ID...")
 		fmt.Fprintln(stderr, "       sangam replay [flags] --destination NAME|--route NAME|--reason TEXT|--from T|--to T|--all")
+		fmt.Fprintln(stderr, "A DELIVERY_ID given more than once, in any letter case, is replayed once.")
 		fs.PrintDefaults()
 	}
 	ids, err := parseArguments(fs, args, stderr)
@@ -46,13 +47,8 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if err := checkReplayFlags(fs, ids, filtered, *all, *limit); err != nil {
 		return err
 	}
-	// Every id is checked before the first replay, so that a mistyped
-	// one leaves all of them unreplayed.
-	for i, id := range ids {
-		if ids[i], err = parseHubID("replay", "DELIVERY_ID", id,
-			"the id of a dead letter, as GET /api/v1/deadletters lists it"); err != nil {
-			return err
-		}
+	if ids, err = parseDeliveryIDs(ids); err != nil {
+		return err
 	}
 	c, err := client()
 	if err != nil {
@@ -82,14 +78,11 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%w: %v", errInvalid, err)
 		}
 		body, _ := json.Marshal(req)
-		// The hub leaves out every dead letter whose message reached its
-		// destination, and without --force those replayed before, so the
-		// filter may match only those. --force never resends a message
-		// that reached it, so the hint leads to no second delivery of one.
-		none := "no dead letter matched whose message has not reached its destination"
-		if !req.Force {
-			none = "no dead letter matched that was not replayed before; --force replays " +
-				"again, under new keys, those whose replays are still pending"
+		// The hub counts in skipped every matching dead letter that it
+		// leaves out, so this is printed only when none matched at all.
+		none := "no dead letter matched the filter"
+		if req.All {
+			none = "no dead letter to replay: the hub's journal has none"
 		}
 		n, err := postReplay(base, "/api/v1/deadletters/replay", body, bearer, none, stdout)
 		if err != nil {
@@ -115,6 +108,27 @@ func parseHubID(command, name, id, want string) (string, error) {
 	parsed, err := journal.ParseID(name, id)
 	if err != nil {
 		return "", usageErrorf(command, "%v, %s", err, want)
+	}
+	return parsed, nil
+}
+
+// parseDeliveryIDs returns ids, the DELIVERY_ID arguments of replay, as
+// journal.ParseID returns them, in their order and with each id once, so
+// that an id given twice is replayed once. Every id is checked before the
+// first replay, so that a mistyped one leaves all of them unreplayed.
+func parseDeliveryIDs(ids []string) ([]string, error) {
+	parsed := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		id, err := parseHubID("replay", "DELIVERY_ID", id,
+			"the id of a dead letter, as GET /api/v1/deadletters lists it")
+		if err != nil {
+			return nil, err
+		}
+		if !seen[id] {
+			seen[id] = true
+			parsed = append(parsed, id)
+		}
 	}
 	return parsed, nil
 }
@@ -147,7 +161,7 @@ func checkReplayFlags(fs *flag.FlagSet, ids []string, filtered, all bool, limit 
 // the error on stderr, goes on with the rest and returns the last such
 // error. The rejection of a single id is only returned. A hub that
 // cannot be reached, or a --hub that cannot work, stops the run, because
-// the rest would fail too.
+// the rest would fail too, and so does a token that the hub rejects.
 func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr, stdout io.Writer) error {
 	body, _ := json.Marshal(req)
 	var rejected error
@@ -163,7 +177,8 @@ func replayEach(base, token string, ids []string, req api.ReplayRequest, stderr,
 			"no dead letters matched", stdout)
 		answered = answered || err == nil
 		switch {
-		case errors.Is(err, errUnavailable), errors.Is(err, errHubSetup):
+		case errors.Is(err, errUnavailable), errors.Is(err, errHubSetup),
+			errors.Is(err, errUnauthorized):
 			return err
 		case err != nil && len(ids) == 1:
 			// The caller prints the returned error, so a line here would
@@ -211,6 +226,78 @@ func deadLetterCount(n int) string {
 	return fmt.Sprintf("%d dead letters", n)
 }
 
+// replayLine returns the line that replay prints for r. An earlier
+// replay's line ends with the status of the newest replay in its chain,
+// so that a message delivered by a replay of a replay does not read as
+// dead.
+func replayLine(r api.ReplayResult) string {
+	if !r.Existing {
+		return fmt.Sprintf("%s replayed as %s to %s", r.Of, r.Delivery.ID, r.Delivery.Destination)
+	}
+	replays := r.Delivery.ID
+	newest := r.Delivery
+	if r.Latest != nil {
+		replays += " and last as " + r.Latest.ID
+		newest = *r.Latest
+	}
+	// The newest replay may have died too. Print its status, so that an
+	// operator does not take the letter for handled.
+	status := newest.Status
+	if status == journal.StatusDead && newest.Reason != "" {
+		status += ": " + newest.Reason
+	}
+	hint := ""
+	if newest.Status == journal.StatusDead {
+		// Replaying the newest replay continues the chain, where --force
+		// would send the message again with a key of its own.
+		hint = "; to try again, replay " + newest.ID
+	}
+	return fmt.Sprintf("%s already replayed as %s to %s (%s)%s", r.Of, replays,
+		r.Delivery.Destination, status, hint)
+}
+
+// replayedBeforeHint is the line that a filtered replay prints when every
+// matching dead letter was left out and some of them only because they
+// were replayed before. --force never resends a message that reached its
+// destination, so the hint leads to no second delivery of one.
+const replayedBeforeHint = "nothing replayed: the matching dead letters were left out as listed " +
+	"above; --force replays again, under new keys, those replayed before whose message has " +
+	"not reached the destination"
+
+// skippedReasons maps reasons of the hub's skipped counts that name the
+// fields of the request to the same reasons in the flags of replay.
+var skippedReasons = map[string]string{
+	api.SkippedBeyondLimit: "beyond the limit of the run: raise --limit, or narrow the filter " +
+		"with --from and --to",
+	api.SkippedReplayedBefore: "replayed before: only a run with --force replays them again, " +
+		"and then only those whose message has not reached the destination",
+}
+
+// printSkipped prints the skipped counts of out, the response to a
+// filtered replay, and replayedBeforeHint when the run replayed nothing
+// and left some dead letters out because they were replayed before.
+func printSkipped(stdout io.Writer, out api.ReplayResponse) {
+	replayedBefore := false
+	for _, sk := range out.Skipped {
+		count := deadLetterCount(sk.DeadLetters)
+		if sk.AtLeast {
+			count = "at least " + count
+		}
+		reason := sk.Reason
+		if flagReason, ok := skippedReasons[reason]; ok {
+			reason = flagReason
+		}
+		replayedBefore = replayedBefore || sk.Reason == api.SkippedReplayedBefore
+		// Masked before control characters are escaped, as the dry run's
+		// lines are.
+		fmt.Fprintln(stdout, cell(fmt.Sprintf("skipped %s to %s: %s", count, sk.Destination,
+			reason)))
+	}
+	if replayedBefore && len(out.Replays) == 0 && len(out.WouldReplay) == 0 {
+		fmt.Fprintln(stdout, replayedBeforeHint)
+	}
+}
+
 // postReplay posts a replay request to path on the hub at base and prints
 // each replay on stdout, or none when the hub replayed nothing. It
 // returns how many deliveries the hub replayed or had replayed before.
@@ -237,30 +324,15 @@ func postReplay(base, path string, body []byte, token, none string, stdout io.Wr
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
 		return 0, hubProblem(resp.StatusCode, data)
 	}
+	if err := checkHubResponse(base, data, "replays"); err != nil {
+		return 0, err
+	}
 	var out api.ReplayResponse
 	if err := json.Unmarshal(data, &out); err != nil {
 		return 0, fmt.Errorf("reading the hub's response: %w", err)
 	}
 	for _, r := range out.Replays {
-		if !r.Existing {
-			fmt.Fprintln(stdout, maskAadhaar(fmt.Sprintf("%s replayed as %s to %s",
-				r.Of, r.Delivery.ID, r.Delivery.Destination)))
-			continue
-		}
-		// The earlier replay may have died too. Print its status, so that
-		// an operator does not take the letter for handled.
-		status := r.Delivery.Status
-		if status == journal.StatusDead && r.Delivery.Reason != "" {
-			status += ": " + r.Delivery.Reason
-		}
-		hint := ""
-		if r.Delivery.Status == journal.StatusDead {
-			// Replaying the replay follows any later replays of it, where
-			// --force would send the message again with a key of its own.
-			hint = "; to try again, replay " + r.Delivery.ID
-		}
-		fmt.Fprintln(stdout, maskAadhaar(fmt.Sprintf("%s already replayed as %s to %s (%s)%s",
-			r.Of, r.Delivery.ID, r.Delivery.Destination, status, hint)))
+		fmt.Fprintln(stdout, maskAadhaar(replayLine(r)))
 	}
 	for _, dl := range out.WouldReplay {
 		// Masked first (cell), because shownLine writes a tab between
@@ -270,13 +342,7 @@ func postReplay(base, path string, body []byte, token, none string, stdout io.Wr
 			"would replay %s to %s (message %s, route %s, died %s: %s)", dl.ID, dl.Destination,
 			dl.MessageID, dl.Route, dl.UpdatedAt.Format(time.RFC3339), dl.Reason)))
 	}
-	for _, sk := range out.Skipped {
-		count := deadLetterCount(sk.DeadLetters)
-		if sk.AtLeast {
-			count = "at least " + count
-		}
-		fmt.Fprintf(stdout, "skipped %s to %s: %s\n", count, sk.Destination, sk.Reason)
-	}
+	printSkipped(stdout, out)
 	if len(out.Replays) == 0 && len(out.WouldReplay) == 0 && len(out.Skipped) == 0 {
 		fmt.Fprintln(stdout, none)
 	}

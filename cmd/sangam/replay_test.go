@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -44,7 +45,7 @@ func TestReplayAllSendsAllFlag(t *testing.T) {
 	if got := hub.bodies[0]; !got.All || got.Limit != 7 || got.Destination != "" {
 		t.Errorf("request body %+v, want all with limit 7 and no destination", got)
 	}
-	if !strings.Contains(stdout.String(), "no dead letter matched that was not replayed before") {
+	if !strings.Contains(stdout.String(), "no dead letter to replay: the hub's journal has none") {
 		t.Errorf("stdout = %q, want it to say no dead letter matched", stdout.String())
 	}
 }
@@ -343,6 +344,105 @@ func TestReplaySummarySingular(t *testing.T) {
 	}
 }
 
+// TestReplayRepeatedIDOnce replays deadID1 twice, once in upper case, and
+// deadID2: the hub gets one request for each, in the order given.
+func TestReplayRepeatedIDOnce(t *testing.T) {
+	for _, dryRun := range []bool{false, true} {
+		hub := &replayHub{}
+		srv := httptest.NewServer(hub)
+		args := []string{"replay", "--hub", srv.URL, deadID1, strings.ToUpper(deadID1), deadID2}
+		if dryRun {
+			args = append(args, "--dry-run")
+		}
+		code, _, errOut := runCLI(t, args...)
+		srv.Close()
+		if code != exitOK {
+			t.Fatalf("dry run %v: exit code %d; stderr: %s", dryRun, code, errOut)
+		}
+		want := "/api/v1/deliveries/" + deadID1 + "/replay /api/v1/deliveries/" + deadID2 + "/replay"
+		if got := strings.Join(hub.paths, " "); got != want {
+			t.Errorf("dry run %v: requests %s, want %s", dryRun, got, want)
+		}
+	}
+}
+
+// TestReplayStopsAtRejectedToken replays three ids on a hub that rejects
+// the token: the hub gets one request, and the command exits 2 with the
+// error printed once.
+func TestReplayStopsAtRejectedToken(t *testing.T) {
+	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+		requests := 0
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			requests++
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"type": "about:blank", "title": "Unauthorized", "status": %d, `+
+				`"detail": "the token is revoked"}`, status)
+		}))
+		code, _, errOut := runCLI(t, "replay", "--hub", srv.URL, "--token", "t", deadID1, deadID2, deadID3)
+		srv.Close()
+		if code != exitSetup {
+			t.Errorf("HTTP %d: exit code %d, want %d", status, code, exitSetup)
+		}
+		if requests != 1 {
+			t.Errorf("HTTP %d: %d requests, want 1", status, requests)
+		}
+		if n := strings.Count(errOut, "the token is revoked"); n != 1 {
+			t.Errorf("HTTP %d: stderr %q prints the error %d times, want once", status, errOut, n)
+		}
+	}
+}
+
+// TestReplayShowsNewestReplayOfChain replays a dead letter whose replay
+// r1 died and was replayed in turn as r2, which was delivered: the line
+// names r2 and its status, and no hint to try again.
+func TestReplayShowsNewestReplayOfChain(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"replays": [{"of": "` + deadID1 + `", "existing": true,
+			"delivery": {"id": "r1", "destination": "dpo", "status": "dead", "reason": "HTTP 503"},
+			"latest": {"id": "r2", "destination": "dpo", "status": "delivered"}}]}`))
+	}))
+	defer srv.Close()
+
+	for _, dryRun := range []bool{false, true} {
+		args := []string{"replay", "--hub", srv.URL, deadID1}
+		if dryRun {
+			args = append(args, "--dry-run")
+		}
+		code, out, errOut := runCLI(t, args...)
+		if code != exitOK {
+			t.Fatalf("dry run %v: exit code %d; stderr: %s", dryRun, code, errOut)
+		}
+		want := deadID1 + " already replayed as r1 and last as r2 to dpo (delivered)\n"
+		if !strings.HasPrefix(out, want) {
+			t.Errorf("dry run %v: stdout = %q, want it to start with %q", dryRun, out, want)
+		}
+	}
+}
+
+// TestReplaySkippedNamesFlags prints the hub's reason for dead letters
+// beyond the limit in the flags of replay, --limit, --from and --to.
+func TestReplaySkippedNamesFlags(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"replays": [{"of": "d1", "delivery": {"id": "r1", "destination": "dpo",
+			"status": "pending"}}], "skipped": [{"destination": "dpo", "dead_letters": 3,
+			"reason": %q}]}`, api.SkippedBeyondLimit)
+	}))
+	defer srv.Close()
+
+	code, out, errOut := runCLI(t, "replay", "--hub", srv.URL, "--destination", "dpo", "--limit", "1")
+	if code != exitOK {
+		t.Fatalf("exit code %d; stderr: %s", code, errOut)
+	}
+	want := "skipped 3 dead letters to dpo: beyond the limit of the run: raise --limit, or narrow " +
+		"the filter with --from and --to\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("stdout = %q, want it to contain %q", out, want)
+	}
+}
+
 // TestDryRunOfSeveralIDsNotedOnce checks that replay --dry-run with two
 // delivery ids lists both and prints once, at the end, that it replayed
 // nothing.
@@ -350,7 +450,7 @@ func TestDryRunOfSeveralIDsNotedOnce(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/v1/deliveries/"), "/replay")
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"dry_run": true, "would_replay": [{"id": "` + id + `",
+		_, _ = w.Write([]byte(`{"replays": [], "dry_run": true, "would_replay": [{"id": "` + id + `",
 			"destination": "dpo", "message_id": "m1", "route": "r1",
 			"updated_at": "2025-10-18T12:15:00Z", "reason": "refused"}]}`))
 	}))

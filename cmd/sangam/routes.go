@@ -102,6 +102,19 @@ func (c *adminClient) call(method, path string, in any) ([]byte, error) {
 	return data, nil
 }
 
+// errUnauthorized marks a request that the hub rejected with HTTP 401 or
+// 403, because of the token or its rights. Each later request with the
+// same token would be rejected too.
+var errUnauthorized = errors.New("unauthorized")
+
+// authorizationError is the error of a 401 or 403 response. Its text is
+// the hub's detail with a hint, and it matches errUnauthorized.
+type authorizationError string
+
+func (e authorizationError) Error() string { return string(e) }
+
+func (e authorizationError) Is(target error) bool { return target == errUnauthorized }
+
 // errUnchanged marks a routes change that the hub rejected because its
 // document is the current version's.
 var errUnchanged = errors.New("routes unchanged")
@@ -151,8 +164,8 @@ func hubProblem(status int, data []byte) error {
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		// The hub's detail names the Authorization header, which the
 		// command sets from its flag.
-		return fmt.Errorf("%s: check --token or --token-file (default $SANGAM_TOKEN), "+
-			"and that the token file grants it operator rights", msg)
+		return authorizationError(fmt.Sprintf("%s: check --token or --token-file (default "+
+			"$SANGAM_TOKEN), and that the token file grants it operator rights", msg))
 	}
 	return errors.New(msg)
 }

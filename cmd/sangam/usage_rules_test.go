@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sangam-hub/sangam/internal/api"
 )
 
 // TestFlagRulesAreUsageErrors runs commands whose flags break a rule
@@ -103,31 +105,46 @@ func TestMissingTokenFileIsSetupError(t *testing.T) {
 }
 
 // TestReplayNoneMatchedSaysWhy replays by a filter on a hub that
-// replays nothing, with and without --force.
+// replays nothing: output that no dead letter matched names no --force,
+// and only dead letters left out as replayed before bring the hint at it.
 func TestReplayNoneMatchedSaysWhy(t *testing.T) {
+	var body string
 	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"replays": []}`)
+		_, _ = io.WriteString(w, body)
 	}))
 	t.Cleanup(hub.Close)
+	skipped := func(reason string) string {
+		return `{"replays": [], "skipped": [{"destination": "courts", "dead_letters": 2, ` +
+			`"reason": "` + reason + `"}]}`
+	}
 	for _, c := range []struct {
 		args []string
+		body string
 		want string
 	}{
-		{[]string{"--all"}, "no dead letter matched that was not replayed before; --force " +
-			"replays again, under new keys, those whose replays are still pending\n"},
-		{[]string{"--destination", "courts"}, "no dead letter matched that was not replayed " +
-			"before; --force replays again, under new keys, those whose replays are still pending\n"},
-		{[]string{"--all", "--force"},
-			"no dead letter matched whose message has not reached its destination\n"},
+		{[]string{"--all"}, `{"replays": []}`, "no dead letter to replay: the hub's journal has none\n"},
+		{[]string{"--destination", "courts"}, `{"replays": []}`, "no dead letter matched the filter\n"},
+		{[]string{"--from", "2030-01-01T00:00:00Z", "--dry-run"}, `{"replays": [], "dry_run": true}`,
+			"no dead letter matched the filter\n"},
+		{[]string{"--destination", "courts"}, skipped(api.SkippedReplayedBefore),
+			"skipped 2 dead letters to courts: replayed before: only a run with --force replays " +
+				"them again, and then only those whose message has not reached the destination\n" +
+				replayedBeforeHint + "\n"},
+		{[]string{"--destination", "courts", "--force"}, skipped("their message reached the destination"),
+			"skipped 2 dead letters to courts: their message reached the destination\n"},
 	} {
+		body = c.body
 		args := append([]string{"replay", "--hub", hub.URL}, c.args...)
 		code, out, errOut := runCLI(t, args...)
 		if code != exitOK {
 			t.Errorf("%v: exit %d: %s", c.args, code, errOut)
 		}
-		if out != c.want {
-			t.Errorf("%v: stdout = %q, want %q", c.args, out, c.want)
+		if !strings.HasPrefix(out, c.want) {
+			t.Errorf("%v: stdout = %q, want it to start with %q", c.args, out, c.want)
+		}
+		if c.body == `{"replays": []}` && strings.Contains(out, "--force") {
+			t.Errorf("%v: stdout = %q, want no hint at --force when nothing matched", c.args, out)
 		}
 	}
 }

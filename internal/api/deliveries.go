@@ -292,10 +292,9 @@ type ReplayResponse struct {
 	// would replay them.
 	WouldReplay []journal.DeadLetter `json:"would_replay,omitempty"`
 	// Skipped counts, by destination, the matching dead letters left
-	// alone because the routes in force do not name their destination.
-	// A dry run also counts, by destination and reason, the other
-	// matching dead letters it leaves out. It is left out when none was
-	// skipped.
+	// alone because the routes in force do not name their destination,
+	// and, by destination and reason, the other matching dead letters
+	// that the run leaves out. It is left out when none was skipped.
 	Skipped []ReplaySkipped `json:"skipped,omitempty"`
 }
 
@@ -314,6 +313,35 @@ type ReplaySkipped struct {
 type ReplayResult struct {
 	Of string `json:"of"`
 	journal.Replayed
+	// Latest is set, for an earlier replay in Delivery that was replayed
+	// in turn, to the end of that chain: the newest replay of Delivery,
+	// then the newest replay of that one, and so on. Its status, not
+	// Delivery's, shows whether the message has since reached the
+	// destination.
+	Latest *journal.Delivery `json:"latest,omitempty"`
+}
+
+// newestReplay returns the end of the chain of replays that starts at the
+// delivery id among ds, a journey's deliveries in the order they were
+// made: the newest replay of id, then the newest replay of that one, and
+// so on. It returns false when ds has no replay of id.
+func newestReplay(ds []journal.Delivery, id string) (journal.Delivery, bool) {
+	var latest journal.Delivery
+	found := false
+	// A chain is at most as long as ds, and the bound also ends a loop.
+	for range ds {
+		next := -1
+		for i, d := range ds {
+			if d.ReplayOf == id {
+				next = i
+			}
+		}
+		if next < 0 {
+			break
+		}
+		latest, found, id = ds[next], true, ds[next].ID
+	}
+	return latest, found
 }
 
 func (s *Server) replayOne(w http.ResponseWriter, r *http.Request) {
@@ -460,18 +488,21 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 		s.failures.replay.Succeeded()
 		out.Replays = append(out.Replays, res)
 	}
-	out.Skipped, err = s.skippedReplays(r, f, skipped)
+	// Counted after the replays, so that the dead letters replayed now
+	// count as neither replayed before nor beyond the limit.
+	var removed int
+	out.Skipped, removed, err = s.allSkippedReplays(r, f, found, skipped)
 	if s.clientGone(r, "counting skipped replays", err) {
 		return
 	}
 	if err != nil {
 		s.failures.deadLetters.Failed(err)
 		problem.Write(w, problem.New(problem.Unavailable, fmt.Sprintf(
-			"reading the journal failed after %d replays, so the dead letters of removed "+
-				"destinations were not counted; send the request again", len(out.Replays))))
+			"reading the journal failed after %d replays, so the skipped dead letters were "+
+				"not counted; send the request again", len(out.Replays))))
 		return
 	}
-	if len(out.Replays) == 0 && len(out.Skipped) == 0 && req.Route != "" && !s.routeInForce(req.Route) {
+	if len(out.Replays) == 0 && removed == 0 && req.Route != "" && !s.routeInForce(req.Route) {
 		// Nothing was replayed, so this 400 changes nothing. A misspelt
 		// route name would otherwise read as "no dead letters".
 		writeInvalidReplay(w, r, fieldErrorf("/route",
@@ -601,8 +632,28 @@ func (s *Server) replay(r *http.Request, id string, req ReplayRequest,
 		s.Log.Info("delivery replayed", "delivery_id", id, "replay_id", res.Delivery.ID,
 			"destination", res.Delivery.Destination, "by", by, "forced", req.Force,
 			"remote", r.RemoteAddr)
+		return ReplayResult{Of: id, Replayed: res}, nil
 	}
-	return ReplayResult{Of: id, Replayed: res}, nil
+	// The earlier replay may have died and been replayed in turn, so its
+	// own status would show a message that has since been delivered as
+	// dead.
+	j, err := s.Store.Journey(r.Context(), res.Delivery.MessageID)
+	if err != nil {
+		return ReplayResult{}, fmt.Errorf("reading the replays of delivery %s: %w",
+			res.Delivery.ID, err)
+	}
+	return existingReplay(id, res.Delivery, j.Deliveries), nil
+}
+
+// existingReplay returns the result of a replay of the delivery id that
+// made none because of the earlier replay, one of ds, the deliveries of
+// its message in the order they were made.
+func existingReplay(id string, earlier journal.Delivery, ds []journal.Delivery) ReplayResult {
+	out := ReplayResult{Of: id, Replayed: journal.Replayed{Delivery: earlier, Existing: true}}
+	if latest, ok := newestReplay(ds, earlier.ID); ok {
+		out.Latest = &latest
+	}
+	return out
 }
 
 // readOptionalJSON decodes a JSON body into v when there is one. It

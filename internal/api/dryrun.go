@@ -11,12 +11,12 @@ import (
 	"github.com/sangam-hub/sangam/internal/problem"
 )
 
-// Reasons that a dry run gives for matching dead letters that the run
-// leaves out, besides those of removed destinations.
+// Reasons that a filtered replay, dry or not, gives for matching dead
+// letters that the run leaves out, besides those of removed destinations.
 const (
-	skippedBeyondLimit = "beyond the limit of the run: raise limit, or narrow the filter " +
+	SkippedBeyondLimit = "beyond the limit of the run: raise limit, or narrow the filter " +
 		"with from and to"
-	skippedReplayedBefore = "replayed before: only a forced run replays them again, and " +
+	SkippedReplayedBefore = "replayed before: only a forced run replays them again, and " +
 		"then only those whose message has not reached the destination"
 	skippedStandIn = "their message reached the destination by the same route, or a " +
 		"newer dead letter of the same message, destination and route is replayed in their place"
@@ -30,12 +30,9 @@ const (
 func (s *Server) dryReplayMany(w http.ResponseWriter, r *http.Request, req ReplayManyRequest,
 	f journal.DeadLetterFilter, found []journal.DeadLetter) {
 	out := ReplayResponse{Replays: []ReplayResult{}, DryRun: true, WouldReplay: found}
-	removed, err := s.skippedReplays(r, f, nil)
-	if err == nil {
-		var left []ReplaySkipped
-		left, err = s.leftOutReplays(r, f, found)
-		out.Skipped = append(removed, left...)
-	}
+	var removed int
+	var err error
+	out.Skipped, removed, err = s.allSkippedReplays(r, f, found, nil)
 	if s.clientGone(r, "counting skipped replays", err) {
 		return
 	}
@@ -44,10 +41,7 @@ func (s *Server) dryReplayMany(w http.ResponseWriter, r *http.Request, req Repla
 		problem.Write(w, problem.New(problem.Unavailable, "reading the journal failed"))
 		return
 	}
-	slices.SortStableFunc(out.Skipped, func(a, b ReplaySkipped) int {
-		return cmp.Compare(a.Destination, b.Destination)
-	})
-	if len(found) == 0 && len(removed) == 0 && req.Route != "" && !s.routeInForce(req.Route) {
+	if len(found) == 0 && removed == 0 && req.Route != "" && !s.routeInForce(req.Route) {
 		// The real run rejects the route then, as replayMany does.
 		writeInvalidReplay(w, r, fieldErrorf("/route",
 			"route: %q is not a route of the routes in force and no dead letter "+
@@ -56,6 +50,29 @@ func (s *Server) dryReplayMany(w http.ResponseWriter, r *http.Request, req Repla
 	}
 	noteAttrs(r, "replays", 0, "would_replay", len(found))
 	WriteJSON(w, http.StatusOK, out)
+}
+
+// allSkippedReplays returns, sorted by destination, the counts of
+// skippedReplays and of leftOutReplays for f, the filter of a replay run
+// that selected found, with raced added as in skippedReplays. removed is
+// how many entries skippedReplays gave, those of destinations that the
+// routes in force do not name.
+func (s *Server) allSkippedReplays(r *http.Request, f journal.DeadLetterFilter,
+	found []journal.DeadLetter, raced map[string]int) (skipped []ReplaySkipped, removed int, err error) {
+	skipped, err = s.skippedReplays(r, f, raced)
+	if err != nil {
+		return nil, 0, err
+	}
+	removed = len(skipped)
+	left, err := s.leftOutReplays(r, f, found)
+	if err != nil {
+		return nil, 0, err
+	}
+	skipped = append(skipped, left...)
+	slices.SortStableFunc(skipped, func(a, b ReplaySkipped) int {
+		return cmp.Compare(a.Destination, b.Destination)
+	})
+	return skipped, removed, nil
 }
 
 // leftOutReplays counts, by destination and reason, the dead letters of
@@ -93,9 +110,9 @@ func (s *Server) leftOutReplays(r *http.Request, f journal.DeadLetterFilter,
 		k := key{dl.Destination, skippedStandIn}
 		switch {
 		case inLaterRun[dl.ID]:
-			k.reason = skippedBeyondLimit
+			k.reason = SkippedBeyondLimit
 		case f.Unreplayed && len(dl.Replays) > 0:
-			k.reason = skippedReplayedBefore
+			k.reason = SkippedReplayedBefore
 		}
 		if counts[k] == 0 {
 			order = append(order, k)
@@ -171,8 +188,7 @@ func (s *Server) dryReplayOne(w http.ResponseWriter, r *http.Request, id string,
 	}
 	out := ReplayResponse{Replays: []ReplayResult{}, DryRun: true}
 	if latest != nil && !req.Force {
-		out.Replays = append(out.Replays, ReplayResult{Of: id,
-			Replayed: journal.Replayed{Delivery: *latest, Existing: true}})
+		out.Replays = append(out.Replays, existingReplay(id, *latest, j.Deliveries))
 	} else {
 		out.WouldReplay = []journal.DeadLetter{letter}
 	}

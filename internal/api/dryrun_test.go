@@ -87,7 +87,7 @@ func TestReplayDryRunListsWhatRunReplays(t *testing.T) {
 	}
 	for reason, n := range skipped {
 		want := 2 // second and third were replayed before
-		if reason == "beyond the limit of the run: raise limit, or narrow the filter with from and to" {
+		if reason == api.SkippedBeyondLimit {
 			want = 1
 		}
 		if n != want {
@@ -95,15 +95,26 @@ func TestReplayDryRunListsWhatRunReplays(t *testing.T) {
 		}
 	}
 
-	made := rf.replayRun(t, `{`+filter+`}`)
-	replayed := make([]string, 0, len(made))
-	for of := range made {
-		replayed = append(replayed, of)
+	r := rf.post(t, "/api/v1/deadletters/replay", []byte(`{`+filter+`}`))
+	if r.status != http.StatusOK {
+		t.Fatalf("the run: status %d, want 200; body %s", r.status, r.body)
+	}
+	var run api.ReplayResponse
+	if err := json.Unmarshal(r.body, &run); err != nil {
+		t.Fatalf("decoding %s: %v", r.body, err)
+	}
+	replayed := make([]string, 0, len(run.Replays))
+	for _, res := range run.Replays {
+		replayed = append(replayed, res.Of)
 	}
 	slices.Sort(replayed)
 	slices.Sort(would)
 	if !slices.Equal(replayed, would) {
 		t.Errorf("the run replayed %v, want %v as its dry run listed", replayed, would)
+	}
+	// The run leaves out what its dry run said it would, and says so.
+	if !slices.Equal(run.Skipped, out.Skipped) {
+		t.Errorf("skipped of the run %+v, want %+v as its dry run listed", run.Skipped, out.Skipped)
 	}
 }
 
@@ -143,5 +154,45 @@ func TestReplayOneDryRun(t *testing.T) {
 	wantProblem(t, rf.post(t, path(unknownID), []byte(`{"dry_run": true}`)), problem.NotFound)
 	if got := rf.countDeliveries(t); got != before {
 		t.Errorf("deliveries after the dry runs: %d, want %d", got, before)
+	}
+}
+
+// TestReplayAlreadyReplayedFollowsChain replays a dead letter whose
+// replay died and was replayed in turn and delivered. The response, and
+// that of its dry run, returns the first replay as existing with the
+// delivered one as latest.
+func TestReplayAlreadyReplayedFollowsChain(t *testing.T) {
+	rf := newRoutesFixture(t, stationOnlyRoutes)
+	dead := rf.postFIRTo(t, "EKM0412-FIR-988")["station"]
+	rf.settle(t, dead, journal.StatusDead)
+	first := rf.replayDead(t, dead, journal.StatusDead)
+	second := rf.replayDead(t, first, journal.StatusDead)
+	third := rf.replayDead(t, second, journal.StatusDelivered)
+	path := "/api/v1/deliveries/" + dead + "/replay"
+
+	r := rf.post(t, path, nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("replaying %s again: status %d, want 200; body %s", dead, r.status, r.body)
+	}
+	var real api.ReplayResponse
+	if err := json.Unmarshal(r.body, &real); err != nil {
+		t.Fatalf("decoding %s: %v", r.body, err)
+	}
+	dry := rf.postDryRun(t, path, `{"dry_run": true}`)
+	for name, out := range map[string]api.ReplayResponse{"replay": real, "dry run": dry} {
+		if len(out.Replays) != 1 {
+			t.Fatalf("%s: replays %+v, want one", name, out.Replays)
+		}
+		got := out.Replays[0]
+		if !got.Existing || got.Delivery.ID != first {
+			t.Errorf("%s: replay %+v, want %s as existing", name, got, first)
+		}
+		if got.Latest == nil || got.Latest.ID != third {
+			t.Errorf("%s: latest %+v, want %s", name, got.Latest, third)
+			continue
+		}
+		if got.Latest.Status != journal.StatusDelivered {
+			t.Errorf("%s: latest status %q, want %q", name, got.Latest.Status, journal.StatusDelivered)
+		}
 	}
 }

@@ -354,11 +354,18 @@ func TestReplayManySkipsRemovedDestination(t *testing.T) {
 					run, body, res.Of, res.Delivery.Destination, station)
 			}
 		}
-		if len(out.Skipped) != 1 {
-			t.Fatalf("run %d, %s: skipped %+v, want the records office only", run, body, out.Skipped)
+		// Later runs also count the station's dead letter, replayed by
+		// the first run, as replayed before.
+		records := 0
+		for _, sk := range out.Skipped {
+			if sk.Destination == "records" {
+				records += sk.DeadLetters
+			}
 		}
-		if got := out.Skipped[0]; got.Destination != "records" || got.DeadLetters != 2 {
-			t.Errorf("run %d, %s: skipped %+v, want 2 dead letters of records", run, body, got)
+		if records != 2 || len(out.Skipped) == 0 || out.Skipped[0].Destination != "records" ||
+			!strings.Contains(out.Skipped[0].Reason, "do not name the destination") {
+			t.Errorf("run %d, %s: skipped %+v, want 2 dead letters of records as removed",
+				run, body, out.Skipped)
 		}
 	}
 	// The first run replays the station's dead letter, the forced run
