@@ -116,14 +116,21 @@ func checkHubResponse(base string, data []byte, arrays ...string) error {
 			continue
 		}
 		problem := fmt.Sprintf("its response has no %q array", name)
-		excerpt := []rune(string(bytes.TrimSpace(data)))
-		if len(excerpt) > 100 {
-			excerpt = append(excerpt[:100], '…')
-		}
 		return hubURLError{message: fmt.Sprintf("--hub %s does not look like a Sangam hub: %s "+
-			"(response: %s)", base, problem, shownLine(string(excerpt))), err: errors.New(problem)}
+			"(response: %s)", base, problem, responseExcerpt(data)), err: errors.New(problem)}
 	}
 	return nil
+}
+
+// responseExcerpt returns the start of data, a response body, for an
+// error line: at most 100 characters, Aadhaar numbers masked and
+// control characters written as their code points.
+func responseExcerpt(data []byte) string {
+	excerpt := []rune(maskAadhaar(string(bytes.TrimSpace(data))))
+	if len(excerpt) > 100 {
+		excerpt = append(excerpt[:100], '…')
+	}
+	return shownLine(string(excerpt))
 }
 
 // printHubJSON prints data, a JSON response, with every Aadhaar number

@@ -322,7 +322,7 @@ func postReplay(base, path string, body []byte, token, none string, stdout io.Wr
 		return 0, fmt.Errorf("reading the hub's response: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
-		return 0, hubProblem(resp.StatusCode, data)
+		return 0, hubProblem(base, resp.StatusCode, data)
 	}
 	if err := checkHubResponse(base, data, "replays"); err != nil {
 		return 0, err

@@ -97,7 +97,7 @@ func (c *adminClient) call(method, path string, in any) ([]byte, error) {
 		return nil, fmt.Errorf("reading the hub's response: %w", err)
 	}
 	if resp.StatusCode >= 300 {
-		return nil, hubProblem(resp.StatusCode, data)
+		return nil, hubProblem(c.base, resp.StatusCode, data)
 	}
 	return data, nil
 }
@@ -119,20 +119,28 @@ func (e authorizationError) Is(target error) bool { return target == errUnauthor
 // document is the current version's.
 var errUnchanged = errors.New("routes unchanged")
 
-// hubProblem turns a problem details response into an error: its detail,
-// then every violation on a line of its own with its pointer and rule.
-// The later lines of a violation's message, such as the caret under a
-// CEL error, are indented below it. A 400, 404, 409 or 413 is the
-// input's fault: a 404 wraps errNotFound, a 409 errConflict and the
-// others errInvalid. A 429 or 5xx makes the error wrap errUnavailable.
-func hubProblem(status int, data []byte) error {
+// hubProblem turns a problem details response of the hub at base into
+// an error: its detail, then every violation on a line of its own with
+// its pointer and rule. The later lines of a violation's message, such
+// as the caret under a CEL error, are indented below it. A 400, 404,
+// 409 or 413 is the input's fault: a 404 wraps errNotFound, a 409
+// errConflict and the others errInvalid. A 429 or 5xx makes the error
+// wrap errUnavailable. The hub answers every error with problem
+// details, so another body with a 429, 502, 503 or 504, which a proxy
+// in front of the hub may send, is unavailable too, and with any other
+// status shows that base is not a Sangam hub.
+func hubProblem(base string, status int, data []byte) error {
 	var p problem.Problem
 	if json.Unmarshal(data, &p) != nil || p.Title == "" {
-		err := fmt.Errorf("hub responded with HTTP %d: %s", status, bytes.TrimSpace(data))
-		if status == http.StatusTooManyRequests || status >= 500 {
-			return fmt.Errorf("%w: %w", errUnavailable, err)
+		switch status {
+		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable,
+			http.StatusGatewayTimeout:
+			return fmt.Errorf("%w: hub responded with HTTP %d: %s", errUnavailable, status,
+				responseExcerpt(data))
 		}
-		return err
+		reason := fmt.Sprintf("it responded with HTTP %d without problem details", status)
+		return hubURLError{message: fmt.Sprintf("--hub %s does not look like a Sangam hub: %s "+
+			"(response: %s)", base, reason, responseExcerpt(data)), err: errors.New(reason)}
 	}
 	// The detail describes what failed. The title is the problem type's,
 	// such as "Message is invalid" for a routes document too.

@@ -197,7 +197,7 @@ func TestHubProblemShowsDetail(t *testing.T) {
 	body := `{"type":"urn:sangam:problem:invalid-routes","title":"Routes document is invalid","status":400,` +
 		`"detail":"the routes document is invalid; nothing changed",` +
 		`"errors":[{"pointer":"/destinations/0/url","rule":"url","message":"destination \"court\": url: missing host"}]}`
-	err := hubProblem(http.StatusBadRequest, []byte(body))
+	err := hubProblem("http://127.0.0.1:8400", http.StatusBadRequest, []byte(body))
 	if !errors.Is(err, errInvalid) {
 		t.Errorf("error %v does not wrap errInvalid", err)
 	}
@@ -211,7 +211,7 @@ func TestHubProblemShowsDetail(t *testing.T) {
 func TestHubProblemNotFoundIsInput(t *testing.T) {
 	body := `{"type":"urn:sangam:problem:not-found","title":"Not found","status":404,` +
 		`"detail":"no message with id nosuch"}`
-	err := hubProblem(http.StatusNotFound, []byte(body))
+	err := hubProblem("http://127.0.0.1:8400", http.StatusNotFound, []byte(body))
 	if !errors.Is(err, errInvalid) {
 		t.Errorf("error %v does not wrap errInvalid, so the command would not exit 1", err)
 	}
@@ -241,7 +241,7 @@ func TestRoutesMissingIsNotFound(t *testing.T) {
 func TestHubProblemTooLargeIsInput(t *testing.T) {
 	body := `{"type":"urn:sangam:problem:too-large","title":"Message is too large","status":413,` +
 		`"detail":"the body exceeds the limit of 2 MiB"}`
-	err := hubProblem(http.StatusRequestEntityTooLarge, []byte(body))
+	err := hubProblem("http://127.0.0.1:8400", http.StatusRequestEntityTooLarge, []byte(body))
 	if !errors.Is(err, errInvalid) {
 		t.Errorf("error %v does not wrap errInvalid, so the command would not exit 1", err)
 	}
@@ -251,7 +251,7 @@ func TestHubProblemRejectedTokenNamesFlag(t *testing.T) {
 	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
 		body := fmt.Sprintf(`{"type":"urn:sangam:problem:unauthenticated","title":"Authentication required",`+
 			`"status":%d,"detail":"send the token your administrator issued as Authorization: Bearer TOKEN"}`, status)
-		err := hubProblem(status, []byte(body))
+		err := hubProblem("http://127.0.0.1:8400", status, []byte(body))
 		if !strings.Contains(err.Error(), "check --token") {
 			t.Errorf("HTTP %d: error %q does not name the --token flag", status, err)
 		}
@@ -612,5 +612,37 @@ func TestRoutesRestoreHistoryComment(t *testing.T) {
 	}
 	if !strings.HasSuffix(lines[2], " restore version 1") {
 		t.Errorf("history line of version 3 = %q, want it to end with \"restore version 1\"", lines[2])
+	}
+}
+
+func TestHubProblemOtherBodyNotHub(t *testing.T) {
+	page := "<!DOCTYPE HTML>\n<html><body><h1>Error response</h1><p>Error code: 501</p>" +
+		strings.Repeat("<p>Unsupported method ('POST')</p>\n", 10) + "</body></html>"
+	err := hubProblem("http://127.0.0.1:8400", http.StatusNotImplemented, []byte(page))
+	if !errors.Is(err, errHubSetup) {
+		t.Errorf("HTTP 501 with a web page: error %v does not wrap errHubSetup, so the "+
+			"command would not exit 2", err)
+	}
+	if errors.Is(err, errUnavailable) {
+		t.Errorf("HTTP 501 with a web page: error %v wraps errUnavailable", err)
+	}
+	if !strings.Contains(err.Error(), "--hub http://127.0.0.1:8400 does not look like a Sangam hub") {
+		t.Errorf("HTTP 501 with a web page: error %q does not name --hub", err)
+	}
+	if strings.Contains(err.Error(), "\n") || len([]rune(err.Error())) > 250 {
+		t.Errorf("HTTP 501 with a web page: error %q is not one short line", err)
+	}
+}
+
+func TestHubProblemProxyBodyUnavailable(t *testing.T) {
+	for _, status := range []int{http.StatusTooManyRequests, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
+		err := hubProblem("http://127.0.0.1:8400", status, []byte("<html>upstream 4918 7362 5403</html>"))
+		if !errors.Is(err, errUnavailable) {
+			t.Errorf("HTTP %d with a web page: error %v does not wrap errUnavailable", status, err)
+		}
+		if strings.Contains(err.Error(), "7362") {
+			t.Errorf("HTTP %d: error %q shows an Aadhaar number", status, err)
+		}
 	}
 }
