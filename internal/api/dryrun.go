@@ -100,6 +100,19 @@ func (s *Server) leftOutReplays(r *http.Request, f journal.DeadLetterFilter,
 	}
 	inRun := letterIDs(found)
 	inLaterRun := letterIDs(replayable)
+	// A dead letter counts as replayed before only when a forced run
+	// would replay it, which it does not once its message has reached
+	// the destination, for example by that replay.
+	var inForcedRun map[string]bool
+	if f.Unreplayed {
+		forced := f
+		forced.Unreplayed, forced.Limit = false, journal.MaxLimit
+		forcedFound, err := s.Store.DeadLetters(r.Context(), forced)
+		if err != nil {
+			return nil, err
+		}
+		inForcedRun = letterIDs(forcedFound)
+	}
 	type key struct{ destination, reason string }
 	counts := map[key]int{}
 	var order []key
@@ -111,7 +124,7 @@ func (s *Server) leftOutReplays(r *http.Request, f journal.DeadLetterFilter,
 		switch {
 		case inLaterRun[dl.ID]:
 			k.reason = SkippedBeyondLimit
-		case f.Unreplayed && len(dl.Replays) > 0:
+		case f.Unreplayed && len(dl.Replays) > 0 && inForcedRun[dl.ID]:
 			k.reason = SkippedReplayedBefore
 		}
 		if counts[k] == 0 {

@@ -61,6 +61,11 @@ func TestReplayDryRunListsWhatRunReplays(t *testing.T) {
 	// The fourth is beyond the limit of 2.
 	fourth := rf.postFIRTo(t, "EKM0412-FIR-984")["station"]
 	rf.settle(t, fourth, journal.StatusDead)
+	// The fifth's replay is still pending, so only a forced run would
+	// replay it again.
+	fifth := rf.postFIRTo(t, "EKM0412-FIR-985")["station"]
+	rf.settle(t, fifth, journal.StatusDead)
+	rf.replayDead(t, fifth, journal.StatusPending)
 	before := rf.countDeliveries(t)
 
 	const filter = `"destination": "station", "limit": 2`
@@ -82,17 +87,26 @@ func TestReplayDryRunListsWhatRunReplays(t *testing.T) {
 		}
 		skipped[sk.Reason] += sk.DeadLetters
 	}
-	if len(skipped) != 2 {
-		t.Errorf("skipped %+v, want two reasons", out.Skipped)
+	if len(skipped) != 3 {
+		t.Errorf("skipped %+v, want three reasons", out.Skipped)
 	}
+	if n := skipped[api.SkippedBeyondLimit]; n != 1 {
+		t.Errorf("skipped beyond the limit: %d, want 1 (the fourth)", n)
+	}
+	// Of those replayed before, only the fifth would be replayed by a
+	// forced run: the second's replay and the third's delivery stand in
+	// for them.
+	if n := skipped[api.SkippedReplayedBefore]; n != 1 {
+		t.Errorf("skipped as replayed before: %d, want 1 (the fifth)", n)
+	}
+	other := 0
 	for reason, n := range skipped {
-		want := 2 // second and third were replayed before
-		if reason == api.SkippedBeyondLimit {
-			want = 1
+		if reason != api.SkippedBeyondLimit && reason != api.SkippedReplayedBefore {
+			other += n
 		}
-		if n != want {
-			t.Errorf("skipped for %q: %d, want %d", reason, n, want)
-		}
+	}
+	if other != 2 {
+		t.Errorf("skipped for another reason: %d, want 2 (the second and third)", other)
 	}
 
 	r := rf.post(t, "/api/v1/deadletters/replay", []byte(`{`+filter+`}`))
