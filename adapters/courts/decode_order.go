@@ -3,6 +3,7 @@ package courts
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/beevik/etree"
 
@@ -201,6 +202,10 @@ func (o *orderDecoder) documentID(co *canonical.CourtOrder) (string, *canonical.
 		o.v.nc("DocumentIdentification"), o.v.nc("IdentificationID"))
 	if id := xmlsafe.Text(e); id != "" {
 		o.checkDocumentID(e)
+		if length := utf8.RuneCountInString(id); length > maxOrderID {
+			o.fail(xmlsafe.Pointer(e), "maxLength", "document id has %d characters, more than "+
+				"%d, the maximum of a prison's message_id", length, maxOrderID)
+		}
 		return id, nil
 	}
 	if co.Court.Code != "" && co.Number != "" {
@@ -210,6 +215,13 @@ func (o *orderDecoder) documentID(co *canonical.CourtOrder) (string, *canonical.
 		"missing document identification, and no court code and order number to identify the order by")
 	return "", nil
 }
+
+// maxOrderID is the maximum length, in characters, of message_id in
+// schemas/prisons/common.json, which the hub writes from an order's id
+// when it sends the order to a prison. An id built from the court code,
+// six characters, and an order number within maxCodeLength has at most
+// 78.
+const maxOrderID = 128
 
 // builtOrderID describes the sender message id of a court order without
 // nc:DocumentIdentification.

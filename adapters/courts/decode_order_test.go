@@ -539,3 +539,26 @@ func TestOrderAadhaarGivenTwiceMaskedOnce(t *testing.T) {
 		t.Errorf("identifier value = %q, want XXXXXXXX9436", ids[0].Value)
 	}
 }
+
+// TestOrderIDFitsPrisonMessageID checks that an order is rejected when
+// its document id is longer than a prison's message_id allows, because
+// the hub could not then deliver the order to the prison.
+func TestOrderIDFitsPrisonMessageID(t *testing.T) {
+	atLimit := strings.Repeat("D", 128)
+	given := replaced(t, "order_production_warrant.xml", "KLER10-ORD-2025-000451", atLimit)
+	m := decodeOne(t, orderAdapter(), given)
+	prison, err := prisons.New(prisons.Config{AadhaarKey: orderKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.ID = "hub-1"
+	if _, err := prison.Encode(&m); err != nil {
+		t.Errorf("prisons Encode of an order with a 128-character id: %v", err)
+	}
+
+	tooLong := replaced(t, "order_production_warrant.xml", "KLER10-ORD-2025-000451", atLimit+"D")
+	_, err = orderAdapter().Decode(tooLong, ContentType)
+	if !hasOrderViolation(err, "/CourtOrderReport/DocumentIdentification/IdentificationID", "maxLength") {
+		t.Errorf("Decode of an order with a 129-character document id: error = %v, want it maxLength", err)
+	}
+}
