@@ -85,8 +85,9 @@ type Server struct {
 	BodyStall time.Duration
 	// BacklogTimeout is the longest that GET /api/v1/destinations and a
 	// routes change that removes destinations wait for the journal's
-	// backlog; DefaultBacklogTimeout when 0. Past it they respond without
-	// the backlog.
+	// backlog, and GET /api/v1/deadletters for its page;
+	// DefaultBacklogTimeout when 0. Past it the first two respond without
+	// the backlog, and the list of dead letters with 503.
 	BacklogTimeout time.Duration
 	// ReadTimeout is the http.Server's ReadTimeout, zero for none. The
 	// read deadlines that cut off a stalled body are never later than

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -25,8 +26,19 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, problem.New(problem.BadRequest, err.Error()))
 		return
 	}
-	page, err := s.deadLetterPage(r, f)
+	// An operator lists dead letters during an outage, when the journal
+	// may be stuck, so the read has the bound of the backlog's.
+	read, cancel := context.WithTimeout(r.Context(), s.backlogTimeout())
+	defer cancel()
+	page, err := s.deadLetterPage(r.WithContext(read), f)
 	if s.clientGone(r, "listing dead letters", err) {
+		return
+	}
+	if err != nil && read.Err() != nil && r.Context().Err() == nil {
+		err = fmt.Errorf("the journal did not respond within %s: %w", s.backlogTimeout(), err)
+		s.failures.deadLetters.Failed(err)
+		problem.Write(w, problem.New(problem.Unavailable, fmt.Sprintf(
+			"the journal did not respond within %s", s.backlogTimeout())))
 		return
 	}
 	if errors.Is(err, journal.ErrInvalid) {

@@ -378,3 +378,53 @@ func TestDestinationsListedWhileDeliveriesLocked(t *testing.T) {
 		t.Errorf("destinations after the lock = %s, want station with 1 pending", r.body)
 	}
 }
+
+func TestDeadLettersAnswerWhileDeliveriesLocked(t *testing.T) {
+	ctx := context.Background()
+	schema := postgresSchema(t)
+	dsn := pgtest.WithSearchPath(t, postgresDSN(), schema)
+	log := slog.New(slog.DiscardHandler)
+	store, svc := postgresIngest(t, dsn, log)
+	server := &api.Server{Ingest: svc, Store: store, Routes: svc.Routes,
+		Breakers: delivery.NewBreakers(delivery.BreakerConfig{}, log),
+		Log:      log, BacklogTimeout: 200 * time.Millisecond}
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+	f := &fixture{store: store, ingest: svc, url: srv.URL}
+	f.settle(t, f.postFIR(t, "EKM0412-FIR-803"), journal.StatusDead)
+
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("connecting the session that holds the lock: %v", err)
+	}
+	defer conn.Close(ctx)
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatalf("beginning the locking transaction: %v", err)
+	}
+	if _, err := tx.Exec(ctx, "LOCK TABLE "+schema+".deliveries IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatalf("locking the deliveries: %v", err)
+	}
+	// The lock ends by itself, so that a server that waits for it still
+	// responds and the test fails on the status rather than hanging.
+	release := time.AfterFunc(20*time.Second, func() { _ = tx.Rollback(ctx) })
+	r := f.get(t, "/api/v1/deadletters")
+	if release.Stop() {
+		if err := tx.Rollback(ctx); err != nil {
+			t.Fatalf("releasing the lock: %v", err)
+		}
+	}
+	if r.status != http.StatusServiceUnavailable {
+		t.Fatalf("GET /api/v1/deadletters with the deliveries locked: status %d, want 503; "+
+			"body %s", r.status, r.body)
+	}
+	if !strings.Contains(string(r.body), "did not respond within 200ms") {
+		t.Errorf("body %s, want it to say the journal did not respond within 200ms", r.body)
+	}
+
+	r = f.get(t, "/api/v1/deadletters")
+	if r.status != http.StatusOK || !strings.Contains(string(r.body), "EKM0412") {
+		t.Errorf("GET /api/v1/deadletters after the lock: status %d, body %s, want the dead letter",
+			r.status, r.body)
+	}
+}
