@@ -250,11 +250,12 @@ func (n *niemDecoder) message(
 const maxMessageID = 128
 
 // builtIDLength records a violation when id, the sender message id built
-// from the report without nc:DocumentIdentification, has more than
-// maxMessageID characters, which a prison code and a number each within
-// canonical.MaxPrisonCodeLength can give: with the report type, the time
-// and the slashes, the id has up to 167 characters. A code or number over
-// that length has a violation of its own, so this one is then left out.
+// from a report without nc:DocumentIdentification, has more than
+// maxMessageID characters. A prison code and a number each within
+// canonical.MaxPrisonCodeLength can give that, because with the report
+// type, the time and the slashes the id has up to 167 characters. A code
+// or number over that length has a violation of its own, so this one is
+// then left out.
 func (n *niemDecoder) builtIDLength(id, prisonCode, number string) {
 	length := utf8.RuneCountInString(id)
 	if length <= maxMessageID ||
@@ -369,7 +370,7 @@ func (n *niemDecoder) arrests(b *etree.Element, booked time.Time) {
 		}
 		reported := len(n.problems)
 		n.notFuture(xmlsafe.Pointer(date), at)
-		// An arrest in the future is after the booking too: one violation says it.
+		// An arrest in the future is after the booking too, so one violation reports both.
 		if len(n.problems) == reported && !booked.IsZero() && at.After(booked) {
 			n.fail(xmlsafe.Pointer(date), jsondoc.RuleChronology, "the arrest, %s, is after the booking, %s",
 				canonical.FormatTime(at), formatTimeIn(booked, at))
