@@ -545,8 +545,8 @@ func TestOrderAadhaarGivenTwiceMaskedOnce(t *testing.T) {
 // the hub could not then deliver the order to the prison.
 func TestOrderIDFitsPrisonMessageID(t *testing.T) {
 	atLimit := strings.Repeat("D", 128)
-	given := replaced(t, "order_production_warrant.xml", "KLER10-ORD-2025-000451", atLimit)
-	m := decodeOne(t, orderAdapter(), given)
+	atLimitOrder := replaced(t, "order_production_warrant.xml", "KLER10-ORD-2025-000451", atLimit)
+	m := decodeOne(t, orderAdapter(), atLimitOrder)
 	prison, err := prisons.New(prisons.Config{AadhaarKey: orderKey})
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 	"github.com/sangam-hub/sangam/internal/hub"
 )
 
-// outageHub starts a hub with tokens whose court answers every filing
+// outageHub starts a hub with tokens whose court responds to every filing
 // with HTTP 503 and a body that shows the Aadhaar number 4918 7362 5403,
 // and whose automatic retries to the court are off, so each chargesheet
 // dies at its first attempt. It posts one chargesheet, waits until it is
@@ -203,7 +203,7 @@ func TestOutageCommandsExitStatus(t *testing.T) {
 }
 
 // TestOperatorCommandsRejectNonHub runs the operator commands against a
-// server that answers 200 with JSON or text that is not a hub's: each
+// server that responds 200 with JSON or text that is not a hub's: each
 // exits 2 and says so, where it printed an empty listing before.
 func TestOperatorCommandsRejectNonHub(t *testing.T) {
 	other := jsonHub(t, `{"status": "ok", "items": []}`)
@@ -240,7 +240,7 @@ func TestOperatorCommandsRejectNonHub(t *testing.T) {
 	}
 }
 
-// jsonHub starts a server that answers every request with 200 and body.
+// jsonHub starts a server that responds to every request with 200 and body.
 func jsonHub(t *testing.T, body string) string {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -252,7 +252,7 @@ func jsonHub(t *testing.T, body string) string {
 }
 
 // TestDeadLettersHelpNamesReplayedDefault checks that the help of
-// --replayed says that the default lists all and what false lists.
+// --replayed states that the default lists all and what false lists.
 func TestDeadLettersHelpNamesReplayedDefault(t *testing.T) {
 	code, _, errOut := runCLI(t, "deadletters", "-h")
 	if code != exitOK {

@@ -126,7 +126,7 @@ func TestReplayDryRunListsWhatRunReplays(t *testing.T) {
 	if !slices.Equal(replayed, would) {
 		t.Errorf("the run replayed %v, want %v as its dry run listed", replayed, would)
 	}
-	// The run leaves out what its dry run said it would, and says so.
+	// The run leaves out what its dry run listed as left out, and reports it.
 	if !slices.Equal(run.Skipped, out.Skipped) {
 		t.Errorf("skipped of the run %+v, want %+v as its dry run listed", run.Skipped, out.Skipped)
 	}
