@@ -299,47 +299,14 @@ func TestDestinationsListedWhileJournalDown(t *testing.T) {
 // once the server's backlog timeout has passed, with the breakers and
 // backlog_unavailable, and show the backlog again once the lock is gone.
 func TestDestinationsListedWhileDeliveriesLocked(t *testing.T) {
-	ctx := context.Background()
-	schema := postgresSchema(t)
-	dsn := pgtest.WithSearchPath(t, postgresDSN(), schema)
-	log := slog.New(slog.DiscardHandler)
-	store, svc := postgresIngest(t, dsn, log)
 	logs := &lockedBuffer{}
-	server := &api.Server{Ingest: svc, Store: store, Routes: svc.Routes,
-		Breakers: delivery.NewBreakers(delivery.BreakerConfig{}, log),
-		Log:      slog.New(slog.NewJSONHandler(logs, nil)), BacklogTimeout: 200 * time.Millisecond}
-	srv := httptest.NewServer(server.Handler())
-	t.Cleanup(srv.Close)
-	f := &fixture{store: store, ingest: svc, url: srv.URL}
-	f.postFIR(t, "EKM0412-FIR-802")
-
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatalf("connecting the session that holds the lock: %v", err)
-	}
-	defer conn.Close(ctx)
-	tx, err := conn.Begin(ctx)
-	if err != nil {
-		t.Fatalf("beginning the locking transaction: %v", err)
-	}
-	if _, err := tx.Exec(ctx, "LOCK TABLE "+schema+".deliveries IN ACCESS EXCLUSIVE MODE"); err != nil {
-		t.Fatalf("locking the deliveries: %v", err)
-	}
-	// The lock ends by itself, as a long statement would, so that a
-	// server that waits for it still responds and the test fails on the
-	// body rather than hanging.
-	release := time.AfterFunc(20*time.Second, func() { _ = tx.Rollback(ctx) })
+	f, _, dsn, schema := lockedFixture(t, logs, "EKM0412-FIR-802")
 
 	var body struct {
 		Destinations []map[string]any `json:"destinations"`
 		Unavailable  string           `json:"backlog_unavailable"`
 	}
-	r := f.get(t, "/api/v1/destinations")
-	if release.Stop() {
-		if err := tx.Rollback(ctx); err != nil {
-			t.Fatalf("releasing the lock: %v", err)
-		}
-	}
+	r := getWhileDeliveriesLocked(t, f, dsn, schema, "/api/v1/destinations")
 	if r.status != http.StatusOK {
 		t.Fatalf("GET /api/v1/destinations with the deliveries locked: status %d, want 200; "+
 			"body %s", r.status, r.body)
@@ -380,40 +347,10 @@ func TestDestinationsListedWhileDeliveriesLocked(t *testing.T) {
 }
 
 func TestDeadLettersAnswerWhileDeliveriesLocked(t *testing.T) {
-	ctx := context.Background()
-	schema := postgresSchema(t)
-	dsn := pgtest.WithSearchPath(t, postgresDSN(), schema)
-	log := slog.New(slog.DiscardHandler)
-	store, svc := postgresIngest(t, dsn, log)
-	server := &api.Server{Ingest: svc, Store: store, Routes: svc.Routes,
-		Breakers: delivery.NewBreakers(delivery.BreakerConfig{}, log),
-		Log:      log, BacklogTimeout: 200 * time.Millisecond}
-	srv := httptest.NewServer(server.Handler())
-	t.Cleanup(srv.Close)
-	f := &fixture{store: store, ingest: svc, url: srv.URL}
-	f.settle(t, f.postFIR(t, "EKM0412-FIR-803"), journal.StatusDead)
+	f, id, dsn, schema := lockedFixture(t, &lockedBuffer{}, "EKM0412-FIR-803")
+	f.settle(t, id, journal.StatusDead)
 
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatalf("connecting the session that holds the lock: %v", err)
-	}
-	defer conn.Close(ctx)
-	tx, err := conn.Begin(ctx)
-	if err != nil {
-		t.Fatalf("beginning the locking transaction: %v", err)
-	}
-	if _, err := tx.Exec(ctx, "LOCK TABLE "+schema+".deliveries IN ACCESS EXCLUSIVE MODE"); err != nil {
-		t.Fatalf("locking the deliveries: %v", err)
-	}
-	// The lock ends by itself, so that a server that waits for it still
-	// responds and the test fails on the status rather than hanging.
-	release := time.AfterFunc(20*time.Second, func() { _ = tx.Rollback(ctx) })
-	r := f.get(t, "/api/v1/deadletters")
-	if release.Stop() {
-		if err := tx.Rollback(ctx); err != nil {
-			t.Fatalf("releasing the lock: %v", err)
-		}
-	}
+	r := getWhileDeliveriesLocked(t, f, dsn, schema, "/api/v1/deadletters")
 	if r.status != http.StatusServiceUnavailable {
 		t.Fatalf("GET /api/v1/deadletters with the deliveries locked: status %d, want 503; "+
 			"body %s", r.status, r.body)
@@ -427,4 +364,52 @@ func TestDeadLettersAnswerWhileDeliveriesLocked(t *testing.T) {
 		t.Errorf("GET /api/v1/deadletters after the lock: status %d, body %s, want the dead letter",
 			r.status, r.body)
 	}
+}
+
+// lockedFixture starts a server on a PostgreSQL journal of its own schema
+// with a backlog timeout of 200 ms, logging to logs, and posts one FIR.
+func lockedFixture(t *testing.T, logs *lockedBuffer, fir string) (f *fixture, id, dsn, schema string) {
+	t.Helper()
+	schema = postgresSchema(t)
+	dsn = pgtest.WithSearchPath(t, postgresDSN(), schema)
+	log := slog.New(slog.DiscardHandler)
+	store, svc := postgresIngest(t, dsn, log)
+	server := &api.Server{Ingest: svc, Store: store, Routes: svc.Routes,
+		Breakers: delivery.NewBreakers(delivery.BreakerConfig{}, log),
+		Log:      slog.New(slog.NewJSONHandler(logs, nil)), BacklogTimeout: 200 * time.Millisecond}
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+	f = &fixture{store: store, ingest: svc, url: srv.URL}
+	return f, f.postFIR(t, fir), dsn, schema
+}
+
+// getWhileDeliveriesLocked makes a GET of path while a second session
+// holds an exclusive lock on the deliveries table of schema, and
+// releases the lock once the response has come. The lock also ends by
+// itself after 20 s, as a long statement would, so that a server that
+// waits for it still responds and the test fails on the response rather
+// than hanging.
+func getWhileDeliveriesLocked(t *testing.T, f *fixture, dsn, schema, path string) response {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("connecting the session that holds the lock: %v", err)
+	}
+	defer conn.Close(ctx)
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatalf("beginning the locking transaction: %v", err)
+	}
+	if _, err := tx.Exec(ctx, "LOCK TABLE "+schema+".deliveries IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatalf("locking the deliveries: %v", err)
+	}
+	release := time.AfterFunc(20*time.Second, func() { _ = tx.Rollback(ctx) })
+	r := f.get(t, path)
+	if release.Stop() {
+		if err := tx.Rollback(ctx); err != nil {
+			t.Fatalf("releasing the lock: %v", err)
+		}
+	}
+	return r
 }
