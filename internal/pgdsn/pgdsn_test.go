@@ -97,17 +97,7 @@ func TestCheckNamesInvalidPoolSetting(t *testing.T) {
 	}
 	for _, c := range cases {
 		for _, dsn := range []string{base + c.setting, "host=127.0.0.1 password=s3cret " + c.setting} {
-			err := Check(dsn)
-			if err == nil {
-				t.Errorf("Check(%q) = nil, want an error", dsn)
-				continue
-			}
-			if err.Error() != c.want {
-				t.Errorf("Check(%q) = %q, want %q", dsn, err, c.want)
-			}
-			if strings.Contains(err.Error(), "s3cret") {
-				t.Errorf("Check(%q) = %q repeats the password", dsn, err)
-			}
+			checkRejects(t, dsn, c.want)
 		}
 	}
 }
@@ -141,17 +131,7 @@ func TestCheckPoolMinimumAboveMaximum(t *testing.T) {
 	for _, c := range cases {
 		keywords := "host=127.0.0.1 password=s3cret " + strings.ReplaceAll(c.settings, "&", " ")
 		for _, dsn := range []string{base + c.settings, keywords} {
-			err := Check(dsn)
-			if err == nil {
-				t.Errorf("Check(%q) = nil, want an error", dsn)
-				continue
-			}
-			if err.Error() != c.want {
-				t.Errorf("Check(%q) = %q, want %q", dsn, err, c.want)
-			}
-			if strings.Contains(err.Error(), "s3cret") {
-				t.Errorf("Check(%q) = %q repeats the password", dsn, err)
-			}
+			checkRejects(t, dsn, c.want)
 		}
 	}
 }
@@ -168,5 +148,22 @@ func TestCheckAcceptsPoolMinimumAtMaximum(t *testing.T) {
 		if err := Check(dsn); err != nil {
 			t.Errorf("Check(%q) = %v, want nil", dsn, err)
 		}
+	}
+}
+
+// checkRejects checks that Check rejects dsn with the error want, which
+// does not repeat the password s3cret.
+func checkRejects(t *testing.T, dsn, want string) {
+	t.Helper()
+	err := Check(dsn)
+	if err == nil {
+		t.Errorf("Check(%q) = nil, want an error", dsn)
+		return
+	}
+	if err.Error() != want {
+		t.Errorf("Check(%q) = %q, want %q", dsn, err, want)
+	}
+	if strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("Check(%q) = %q repeats the password", dsn, err)
 	}
 }
