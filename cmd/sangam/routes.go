@@ -125,7 +125,7 @@ var errUnchanged = errors.New("routes unchanged")
 // as the caret under a CEL error, are indented below it. A 400, 404,
 // 409 or 413 is the input's fault: a 404 wraps errNotFound, a 409
 // errConflict and the others errInvalid. A 429 or 5xx makes the error
-// wrap errUnavailable. The hub answers every error with problem
+// wrap errUnavailable. The hub responds to every error with problem
 // details, so another body with a 429, 502, 503 or 504, which a proxy
 // in front of the hub may send, is unavailable too, and with any other
 // status shows that base is not a Sangam hub.
