@@ -204,8 +204,7 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 			problem: problem + ": want one of " + strings.Join(routesCommands, ", ")}
 	}
 	fs := flag.NewFlagSet("routes "+args[0], flag.ContinueOnError)
-	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
-	token := tokenFlag(fs, stderr)
+	client := operatorFlags(fs, stderr)
 	var version, expect, before versionNumber
 	fs.Var(&version, "version", "version to export, such as 3 or v3 (default: the current one)")
 	dryRun := fs.Bool("dry-run", false, "show the difference without saving")
@@ -238,15 +237,10 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 	if err := checkChangeNotes(*by, *comment); err != nil {
 		return usageErrorf(fs.Name(), "%v", err)
 	}
-	base, err := hubBase(*hub)
+	c, err := client()
 	if err != nil {
 		return err
 	}
-	bearer, err := token()
-	if err != nil {
-		return err
-	}
-	c := &adminClient{base: base, token: bearer}
 	switch args[0] {
 	case "export":
 		return routesExport(c, int(version), stdout, stderr)
