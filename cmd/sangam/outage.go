@@ -117,11 +117,17 @@ func checkHubResponse(base string, data []byte, arrays ...string) error {
 		if len(value) > 0 && (value[0] == '[' || string(value) == "null") {
 			continue
 		}
-		problem := fmt.Sprintf("its response has no %q array", name)
-		return hubURLError{message: fmt.Sprintf("--hub %s does not look like a Sangam hub: %s "+
-			"(response: %s)", base, problem, responseExcerpt(data)), err: errors.New(problem)}
+		return notHubError(base, fmt.Sprintf("its response has no %q array", name), data)
 	}
 	return nil
+}
+
+// notHubError returns the error, wrapping errHubSetup, of data, a
+// response from the server at base that shows by problem that the
+// server is not a Sangam hub.
+func notHubError(base, problem string, data []byte) error {
+	return hubURLError{message: fmt.Sprintf("--hub %s does not look like a Sangam hub: %s "+
+		"(response: %s)", base, problem, responseExcerpt(data)), err: errors.New(problem)}
 }
 
 // responseExcerpt returns the start of data, a response body, for an

@@ -138,9 +138,8 @@ func hubProblem(base string, status int, data []byte) error {
 			return fmt.Errorf("%w: hub responded with HTTP %d: %s", errUnavailable, status,
 				responseExcerpt(data))
 		}
-		reason := fmt.Sprintf("it responded with HTTP %d without problem details", status)
-		return hubURLError{message: fmt.Sprintf("--hub %s does not look like a Sangam hub: %s "+
-			"(response: %s)", base, reason, responseExcerpt(data)), err: errors.New(reason)}
+		return notHubError(base, fmt.Sprintf("it responded with HTTP %d without problem details",
+			status), data)
 	}
 	// The detail describes what failed. The title is the problem type's,
 	// such as "Message is invalid" for a routes document too.
