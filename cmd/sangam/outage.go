@@ -126,8 +126,9 @@ func checkHubResponse(base string, data []byte, arrays ...string) error {
 // response from the server at base that shows by problem that the
 // server is not a Sangam hub.
 func notHubError(base, problem string, data []byte) error {
-	return hubURLError{message: fmt.Sprintf("--hub %s does not look like a Sangam hub: %s "+
-		"(response: %s)", base, problem, responseExcerpt(data)), err: errors.New(problem)}
+	return classedError{message: fmt.Sprintf("--hub %s does not look like a Sangam hub: %s "+
+		"(response: %s)", base, problem, responseExcerpt(data)), class: errHubSetup,
+		err: errors.New(problem)}
 }
 
 // responseExcerpt returns the start of data, a response body, for an
