@@ -14,17 +14,6 @@ import (
 // exit status.
 var errHubSetup = errors.New("--hub does not work as given")
 
-// hubURLError is the error of hubSetupError. Its text is message, and it
-// wraps errHubSetup and err, the request's error.
-type hubURLError struct {
-	message string
-	err     error
-}
-
-func (e hubURLError) Error() string { return e.message }
-
-func (e hubURLError) Unwrap() []error { return []error{errHubSetup, e.err} }
-
 // hubSetupError returns an error naming --hub and hub, its value, when
 // err, the error of a request to the hub that got no response, shows
 // that the URL cannot work. That is so when the server at an https URL
@@ -53,5 +42,6 @@ func hubSetupError(hub string, err error) error {
 	default:
 		return nil
 	}
-	return hubURLError{message: fmt.Sprintf("--hub %s: %s (%v)", hub, problem, err), err: err}
+	return classedError{message: fmt.Sprintf("--hub %s: %s (%v)", hub, problem, err),
+		class: errHubSetup, err: err}
 }

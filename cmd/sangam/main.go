@@ -73,6 +73,18 @@ func (e labeledError) Error() string { return e.label }
 
 func (e labeledError) Unwrap() error { return e.class }
 
+// classedError is an error whose text is message and that wraps both
+// class, the mark for the exit status, and err, the error behind it.
+type classedError struct {
+	message string
+	class   error
+	err     error
+}
+
+func (e classedError) Error() string { return e.message }
+
+func (e classedError) Unwrap() []error { return []error{e.class, e.err} }
+
 // errNotFound marks a request for something the hub does not have, such
 // as a routes version or a message id. The input names it, so it counts
 // as invalid input for the exit status.

@@ -62,13 +62,14 @@ func runDestinations(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print the hub's JSON response as it is, Aadhaar numbers masked")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sangam destinations [flags]")
-		fmt.Fprintln(stderr, "Lists each destination with the answering replica's circuit breaker, "+
-			"its backlog and its dead letters.")
+		fmt.Fprintln(stderr, "Lists each destination with the circuit breaker of the replica that "+
+			"responds, its backlog and its dead letters.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlagsOnly(fs, args, stderr); err != nil {
 		return err
 	}
+
 	c, err := client()
 	if err != nil {
 		return err
@@ -80,6 +81,7 @@ func runDestinations(args []string, stdout, stderr io.Writer) error {
 	if err := checkHubResponse(c.base, data, "destinations"); err != nil {
 		return err
 	}
+
 	if *asJSON {
 		return printHubJSON(stdout, data)
 	}
@@ -115,11 +117,18 @@ func checkHubResponse(base string, data []byte, arrays ...string) error {
 		if len(value) > 0 && (value[0] == '[' || string(value) == "null") {
 			continue
 		}
-		problem := fmt.Sprintf("its response has no %q array", name)
-		return hubURLError{message: fmt.Sprintf("--hub %s does not look like a Sangam hub: %s "+
-			"(response: %s)", base, problem, responseExcerpt(data)), err: errors.New(problem)}
+		return notHubError(base, fmt.Sprintf("its response has no %q array", name), data)
 	}
 	return nil
+}
+
+// notHubError returns the error, wrapping errHubSetup, of data, a
+// response from the server at base that shows by problem that the
+// server is not a Sangam hub.
+func notHubError(base, problem string, data []byte) error {
+	return classedError{message: fmt.Sprintf("--hub %s does not look like a Sangam hub: %s "+
+		"(response: %s)", base, problem, responseExcerpt(data)), class: errHubSetup,
+		err: errors.New(problem)}
 }
 
 // responseExcerpt returns the start of data, a response body, for an
@@ -207,6 +216,7 @@ func runDeadLetters(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlagsOnly(fs, args, stderr); err != nil {
 		return err
 	}
+
 	f, err := filter()
 	if err != nil {
 		return err
@@ -219,6 +229,7 @@ func runDeadLetters(args []string, stdout, stderr io.Writer) error {
 		return usageErrorf("deadletters", "--limit: invalid value %d: want a whole number from 1 "+
 			"to %d", *limit, maxListed)
 	}
+
 	c, err := client()
 	if err != nil {
 		return err
@@ -231,6 +242,7 @@ func runDeadLetters(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "listed %s, the limit, and more match: raise --limit (at most %d) "+
 			"or narrow the filter\n", deadLetterCount(len(letters)), maxListed)
 	}
+
 	if *asJSON {
 		data, err := json.Marshal(struct {
 			DeadLetters []json.RawMessage `json:"dead_letters"`

@@ -125,7 +125,7 @@ var errUnchanged = errors.New("routes unchanged")
 // as the caret under a CEL error, are indented below it. A 400, 404,
 // 409 or 413 is the input's fault: a 404 wraps errNotFound, a 409
 // errConflict and the others errInvalid. A 429 or 5xx makes the error
-// wrap errUnavailable. The hub answers every error with problem
+// wrap errUnavailable. The hub responds to every error with problem
 // details, so another body with a 429, 502, 503 or 504, which a proxy
 // in front of the hub may send, is unavailable too, and with any other
 // status shows that base is not a Sangam hub.
@@ -138,9 +138,8 @@ func hubProblem(base string, status int, data []byte) error {
 			return fmt.Errorf("%w: hub responded with HTTP %d: %s", errUnavailable, status,
 				responseExcerpt(data))
 		}
-		reason := fmt.Sprintf("it responded with HTTP %d without problem details", status)
-		return hubURLError{message: fmt.Sprintf("--hub %s does not look like a Sangam hub: %s "+
-			"(response: %s)", base, reason, responseExcerpt(data)), err: errors.New(reason)}
+		return notHubError(base, fmt.Sprintf("it responded with HTTP %d without problem details",
+			status), data)
 	}
 	// The detail describes what failed. The title is the problem type's,
 	// such as "Message is invalid" for a routes document too.
@@ -204,8 +203,7 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 			problem: problem + ": want one of " + strings.Join(routesCommands, ", ")}
 	}
 	fs := flag.NewFlagSet("routes "+args[0], flag.ContinueOnError)
-	hub := fs.String("hub", "http://127.0.0.1:8400", "base URL of the hub")
-	token := tokenFlag(fs, stderr)
+	client := operatorFlags(fs, stderr)
 	var version, expect, before versionNumber
 	fs.Var(&version, "version", "version to export, such as 3 or v3 (default: the current one)")
 	dryRun := fs.Bool("dry-run", false, "show the difference without saving")
@@ -238,15 +236,10 @@ func runRoutesCommand(args []string, stdout, stderr io.Writer) error {
 	if err := checkChangeNotes(*by, *comment); err != nil {
 		return usageErrorf(fs.Name(), "%v", err)
 	}
-	base, err := hubBase(*hub)
+	c, err := client()
 	if err != nil {
 		return err
 	}
-	bearer, err := token()
-	if err != nil {
-		return err
-	}
-	c := &adminClient{base: base, token: bearer}
 	switch args[0] {
 	case "export":
 		return routesExport(c, int(version), stdout, stderr)

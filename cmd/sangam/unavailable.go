@@ -56,21 +56,6 @@ func startInterrupted(cfg hub.Config) error {
 	return labeledError{label: message, class: errInterrupted}
 }
 
-// postgresUnavailableError is the error of a PostgreSQL server that
-// could not be reached or turned the connection away for now. Its text
-// is message, and it wraps errPostgresUnavailable and err, the driver's
-// error.
-type postgresUnavailableError struct {
-	message string
-	err     error
-}
-
-func (e postgresUnavailableError) Error() string { return e.message }
-
-func (e postgresUnavailableError) Unwrap() []error {
-	return []error{errPostgresUnavailable, e.err}
-}
-
 // postgresUnavailable returns err, an error for which postgresUnreachable
 // is true, wrapped in errPostgresUnavailable, with next, what to do, at
 // the end. When err contains pgx's error of a failed connection, the text
@@ -101,8 +86,8 @@ func postgresUnavailable(err error, next string) error {
 		state = "turned the connection away for now"
 	}
 	servers := strings.Join(addresses, ", ")
-	return postgresUnavailableError{err: err, message: fmt.Sprintf("PostgreSQL at %s %s: %s; %s",
-		servers, state, strings.Join(reasons, ", and "), next)}
+	return classedError{class: errPostgresUnavailable, err: err, message: fmt.Sprintf(
+		"PostgreSQL at %s %s: %s; %s", servers, state, strings.Join(reasons, ", and "), next)}
 }
 
 // connectAttempts returns the error of each attempt that err records:
