@@ -43,9 +43,7 @@ func (s *Server) dryReplayMany(w http.ResponseWriter, r *http.Request, req Repla
 	}
 	if len(found) == 0 && removed == 0 && req.Route != "" && !s.routeInForce(req.Route) {
 		// The real run rejects the route then, as replayMany does.
-		writeInvalidReplay(w, r, fieldErrorf("/route",
-			"route: %q is not a route of the routes in force and no dead letter "+
-				"matching the filter names it: check the name", req.Route))
+		writeUnknownRoute(w, r, req.Route)
 		return
 	}
 	noteAttrs(r, "replays", 0, "would_replay", len(found))
