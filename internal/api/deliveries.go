@@ -505,13 +505,19 @@ func (s *Server) replayMany(w http.ResponseWriter, r *http.Request) {
 	if len(out.Replays) == 0 && removed == 0 && req.Route != "" && !s.routeInForce(req.Route) {
 		// Nothing was replayed, so this 400 changes nothing. A misspelt
 		// route name would otherwise read as "no dead letters".
-		writeInvalidReplay(w, r, fieldErrorf("/route",
-			"route: %q is not a route of the routes in force and no dead letter "+
-				"matching the filter names it: check the name", req.Route))
+		writeUnknownRoute(w, r, req.Route)
 		return
 	}
 	noteAttrs(r, "replays", len(out.Replays))
 	WriteJSON(w, http.StatusOK, out)
+}
+
+// writeUnknownRoute writes the 400 of a filtered replay, dry or not,
+// that matched nothing and whose route names no route in force.
+func writeUnknownRoute(w http.ResponseWriter, r *http.Request, route string) {
+	writeInvalidReplay(w, r, fieldErrorf("/route",
+		"route: %q is not a route of the routes in force and no dead letter "+
+			"matching the filter names it: check the name", route))
 }
 
 // filterAttr returns the group "filter" of the fields of req that are

@@ -43,9 +43,7 @@ func (s *Server) dryReplayMany(w http.ResponseWriter, r *http.Request, req Repla
 	}
 	if len(found) == 0 && removed == 0 && req.Route != "" && !s.routeInForce(req.Route) {
 		// The real run rejects the route then, as replayMany does.
-		writeInvalidReplay(w, r, fieldErrorf("/route",
-			"route: %q is not a route of the routes in force and no dead letter "+
-				"matching the filter names it: check the name", req.Route))
+		writeUnknownRoute(w, r, req.Route)
 		return
 	}
 	noteAttrs(r, "replays", 0, "would_replay", len(found))
@@ -162,6 +160,7 @@ func (s *Server) dryReplayOne(w http.ResponseWriter, r *http.Request, id string,
 	if err == nil {
 		j, err = s.Store.Journey(r.Context(), d.MessageID)
 	}
+
 	if s.clientGone(r, "replay", err) {
 		return
 	}
@@ -175,6 +174,7 @@ func (s *Server) dryReplayOne(w http.ResponseWriter, r *http.Request, id string,
 		return
 	}
 	s.failures.replay.Succeeded()
+
 	switch {
 	case d.Status != journal.StatusDead:
 		problem.Write(w, problem.New(problem.Conflict,
@@ -185,6 +185,7 @@ func (s *Server) dryReplayOne(w http.ResponseWriter, r *http.Request, id string,
 			id, journal.DestinationRemovedError(d.Destination))))
 		return
 	}
+
 	letter := journal.DeadLetter{Delivery: d, Source: j.Source,
 		SenderMessageID: j.SenderMessageID, Type: string(j.Type)}
 	var latest *journal.Delivery
@@ -199,12 +200,14 @@ func (s *Server) dryReplayOne(w http.ResponseWriter, r *http.Request, id string,
 			latest = &j.Deliveries[i]
 		}
 	}
+
 	out := ReplayResponse{Replays: []ReplayResult{}, DryRun: true}
 	if latest != nil && !req.Force {
 		out.Replays = append(out.Replays, existingReplay(id, *latest, j.Deliveries))
 	} else {
 		out.WouldReplay = []journal.DeadLetter{letter}
 	}
+
 	noteAttrs(r, "replays", 0, "would_replay", len(out.WouldReplay))
 	WriteJSON(w, http.StatusOK, out)
 }

@@ -212,7 +212,7 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 			// breaker's pace, one per replica per open time, while
 			// retries are off to end the backlog.
 			a.NotSent = true
-			return w.settle(ctx, d, a, journal.StatusDead, 0, w.breakerRefusedReason(dest.Name, off, err))
+			return w.settle(ctx, d, a, journal.StatusDead, 0, w.breakerOpenReason(dest.Name, off, err))
 		}
 		w.Log.Debug("breaker open, delivery deferred", "delivery_id", d.ID,
 			"destination", d.Destination)
@@ -237,11 +237,11 @@ func (w *Worker) attempt(ctx context.Context, d journal.Delivery, m *canonical.M
 	return w.conclude(ctx, d, dest, endpoint, a, out, trial)
 }
 
-// breakerRefusedReason returns the dead-letter reason of a delivery to
+// breakerOpenReason returns the dead-letter reason of a delivery to
 // destination that its breaker rejected with err while retries are off.
 // off states why they are off. The reason ends with the last failure
 // that the breaker counted.
-func (w *Worker) breakerRefusedReason(destination, off string, err error) string {
+func (w *Worker) breakerOpenReason(destination, off string, err error) string {
 	state := "open for destination " + strconv.Quote(destination)
 	if errors.Is(err, gobreaker.ErrTooManyRequests) {
 		state = "half-open for destination " + strconv.Quote(destination) + " with its probe in flight,"
@@ -599,9 +599,9 @@ func (w *Worker) record(ctx context.Context, d journal.Delivery, a journal.Attem
 		return nil
 	}
 	if err != nil {
-		kept := w.unrecorded.keep(d.ID, a)
+		keptForRedelivery := w.unrecorded.keep(d.ID, a)
 		if !keptBefore {
-			w.logUnrecorded(d, a, kept, err)
+			w.logUnrecorded(d, a, keptForRedelivery, err)
 		}
 		return fmt.Errorf("recording attempt %d of delivery %s: %w", a.Number, d.ID, err)
 	}
@@ -614,14 +614,14 @@ func (w *Worker) record(ctx context.Context, d journal.Delivery, a journal.Attem
 
 // logUnrecorded logs that the journal failed with err to record attempt
 // a of d, and whether a is kept for the command's redelivery.
-func (w *Worker) logUnrecorded(d journal.Delivery, a journal.Attempt, kept bool, err error) {
+func (w *Worker) logUnrecorded(d journal.Delivery, a journal.Attempt, keptForRedelivery bool, err error) {
 	w.Log.Error("recording a delivery attempt failed: unless this replica records it when the bus "+
 		"hands the command out again (kept_for_redelivery), another replica or this one after a "+
 		"restart makes the attempt again, with the same Idempotency-Key",
 		"delivery_id", d.ID, "message_id", d.MessageID, "case_id", d.CaseKey,
 		"destination", d.Destination, "route", d.Route, "attempt", a.Number,
 		"result", a.Result, "status_code", a.StatusCode, "attempt_error", a.Error,
-		"kept_for_redelivery", kept, "error", err)
+		"kept_for_redelivery", keptForRedelivery, "error", err)
 }
 
 func (w *Worker) logAttempt(d journal.Delivery, a journal.Attempt) {

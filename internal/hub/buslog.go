@@ -158,14 +158,14 @@ func (l *busLogger) With(fields watermill.LogFields) watermill.LoggerAdapter {
 // so that an alert on ERROR lines counts each failure once.
 const leftOutMessage = "similar bus errors left out"
 
-// logLeftOut logs at Warn, for each entry in held, the count of error
+// logLeftOut logs at Warn, for each entry in leftOut, the count of error
 // lines with one message that l.limit left out, with that message as
 // attribute message. The count of the limit shared by the messages
 // beyond maxBusErrorMessages has rate_limit=shared in its place. Such a
 // line has no error and no fields of a With, because the lines it
 // counts had their own.
-func (l *busLogger) logLeftOut(held []throttle.HeldBack) {
-	for _, h := range held {
+func (l *busLogger) logLeftOut(leftOut []throttle.HeldBack) {
+	for _, h := range leftOut {
 		counted := slog.String("message", h.Key)
 		if h.Key == "" {
 			counted = slog.String("rate_limit", "shared")
