@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -28,17 +27,16 @@ func (s *Server) deadLetters(w http.ResponseWriter, r *http.Request) {
 	}
 	// An operator lists dead letters during an outage, when the journal
 	// may be stuck, so the read has the bound of the backlog's.
-	read, cancel := context.WithTimeout(r.Context(), s.backlogTimeout())
-	defer cancel()
-	page, err := s.deadLetterPage(r.WithContext(read), f)
+	page, err := readBounded(s, r, func(r *http.Request) (DeadLettersResponse, error) {
+		return s.deadLetterPage(r, f)
+	})
 	if s.clientGone(r, "listing dead letters", err) {
 		return
 	}
-	if err != nil && read.Err() != nil && r.Context().Err() == nil {
-		err = fmt.Errorf("the journal did not respond within %s: %w", s.backlogTimeout(), err)
+	var timedOut journalTimeoutError
+	if errors.As(err, &timedOut) {
 		s.failures.deadLetters.Failed(err)
-		problem.Write(w, problem.New(problem.Unavailable, fmt.Sprintf(
-			"the journal did not respond within %s", s.backlogTimeout())))
+		problem.Write(w, problem.New(problem.Unavailable, err.Error()))
 		return
 	}
 	if errors.Is(err, journal.ErrInvalid) {

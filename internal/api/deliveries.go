@@ -744,8 +744,7 @@ func (s *Server) destinations(w http.ResponseWriter, r *http.Request) {
 	body := map[string]any{"destinations": out}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		body["backlog_unavailable"] = fmt.Sprintf("the journal did not respond within %s, "+
-			"so the backlogs are left out", s.backlogTimeout())
+		body["backlog_unavailable"] = err.Error() + ", so the backlogs are left out"
 	case err != nil:
 		body["backlog_unavailable"] = "reading the journal failed, so the backlogs are left out"
 	}
@@ -766,20 +765,37 @@ func (s *Server) backlogTimeout() time.Duration {
 	return DefaultBacklogTimeout
 }
 
-// readBacklog reads the journal's backlog for r, waiting at most
+// journalTimeoutError is the error of a journal read that took longer
+// than its bound. It matches context.DeadlineExceeded.
+type journalTimeoutError struct{ timeout time.Duration }
+
+func (e journalTimeoutError) Error() string {
+	return fmt.Sprintf("the journal did not respond within %s", e.timeout)
+}
+
+func (e journalTimeoutError) Unwrap() error { return context.DeadlineExceeded }
+
+// readBounded returns read(r) with r's context ended after
 // s.backlogTimeout(), so that a slow journal or a lock on the deliveries
-// does not hold up the response. The error then matches
-// context.DeadlineExceeded.
-func (s *Server) readBacklog(r *http.Request) ([]journal.Backlog, error) {
+// does not hold up a response that an operator needs during an outage.
+// The error is then a journalTimeoutError.
+func readBounded[T any](s *Server, r *http.Request, read func(*http.Request) (T, error)) (T, error) {
 	timeout := s.backlogTimeout()
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
-	backlog, err := s.Store.Backlog(ctx)
+	value, err := read(r.WithContext(ctx))
 	if err != nil && ctx.Err() == context.DeadlineExceeded {
-		return nil, fmt.Errorf("the journal did not respond within %s: %w", timeout,
-			context.DeadlineExceeded)
+		return value, journalTimeoutError{timeout}
 	}
-	return backlog, err
+	return value, err
+}
+
+// readBacklog reads the journal's backlog for r within s.backlogTimeout()
+// (readBounded).
+func (s *Server) readBacklog(r *http.Request) ([]journal.Backlog, error) {
+	return readBounded(s, r, func(r *http.Request) ([]journal.Backlog, error) {
+		return s.Store.Backlog(r.Context())
+	})
 }
 
 // shards returns a destination's shard count, its concurrency, or 1 for a
