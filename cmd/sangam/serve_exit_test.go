@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -76,16 +77,25 @@ func silentPostgres(t *testing.T) string {
 	return "postgres://sangam@" + addr + "/sangam?sslmode=disable&connect_timeout=1"
 }
 
-// closedPort returns a loopback address where nothing listens.
+// closedPort returns a loopback address where nothing listens. A socket
+// bound to it, without listening, stays open until the test ends, so
+// connections to it are refused and no listener of the test, such as
+// the demo's own servers on port 0, can take the port in the meantime.
 func closedPort(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("opening a socket: %v", err)
 	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
+	t.Cleanup(func() { _ = syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatalf("binding a loopback socket: %v", err)
+	}
+	bound, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatalf("reading the socket's address: %v", err)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", bound.(*syscall.SockaddrInet4).Port)
 }
 
 // runServeOn runs sangam serve on dsn with a new data folder and a free
